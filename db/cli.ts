@@ -1,0 +1,52 @@
+// Database chores on the same Postgres `npm start` uses (embedded by
+// default, or DATABASE_URL):
+//   node db/cli.ts migrate            apply committed migrations (+ worker schema)
+//   node db/cli.ts seed               load the demo data if the database is empty
+//   node db/cli.ts gm <args...>       run graphile-migrate with the connection
+//                                     strings set, e.g. `gm watch`, `gm commit`,
+//                                     `gm uncommit`, `gm reset --erase`, `gm status`
+import { spawn } from "node:child_process";
+import { loadConfig } from "../server/config.ts";
+import { openDatabase } from "./database.ts";
+import { migrateDatabase } from "./migrate.ts";
+import { seedDemoData } from "./seed.ts";
+
+const [command, ...rest] = process.argv.slice(2);
+const config = loadConfig();
+const quiet = () => {};
+const db = await openDatabase(config, quiet);
+let exitCode = 0;
+try {
+  switch (command) {
+    case "migrate":
+      await migrateDatabase(db, (_level, message) => console.log(message));
+      break;
+    case "seed":
+      await seedDemoData(db.ownerUrl);
+      break;
+    case "gm": {
+      exitCode = await new Promise<number>((resolve) => {
+        const child = spawn("graphile-migrate", rest, {
+          stdio: "inherit",
+          env: {
+            ...process.env,
+            DATABASE_URL: db.ownerUrl,
+            SHADOW_DATABASE_URL: db.shadowUrl ?? "",
+            ROOT_DATABASE_URL: db.superuserUrl ?? "",
+          },
+        });
+        child.on("exit", (code) => resolve(code ?? 1));
+      });
+      break;
+    }
+    default:
+      console.error("usage: node db/cli.ts migrate | seed | gm <graphile-migrate args>");
+      exitCode = 2;
+  }
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  exitCode = 1;
+} finally {
+  await db.stop();
+}
+process.exit(exitCode);

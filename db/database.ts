@@ -1,0 +1,104 @@
+// Where Keepr's Postgres is: the embedded cluster by default, or any
+// Postgres 15+ through DATABASE_URL (+ AUTH_DATABASE_URL, optionally
+// ROOT_DATABASE_URL to create roles and the database). Returns the
+// connection strings of every role Keepr uses.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import type { Config } from "../server/config.ts";
+import { startEmbeddedCluster, type EmbeddedCluster } from "./embedded.ts";
+import { ensureDatabase, ensureRoles, roles } from "./roles.ts";
+import { loadOrCreateSecrets } from "./secrets.ts";
+
+export interface Database {
+  name: string;
+  embedded: boolean;
+  /** Superuser; only when Keepr manages roles (embedded, or ROOT_DATABASE_URL). */
+  superuserUrl?: string;
+  ownerUrl: string;
+  authenticatorUrl: string;
+  analystUrl?: string;
+  shadowUrl?: string;
+  jwtSecret: string;
+  stop(): Promise<void>;
+}
+
+export function roleUrl(base: string, user: string, password: string, database: string): string {
+  const url = new URL(base);
+  url.username = encodeURIComponent(user);
+  url.password = encodeURIComponent(password);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+const passwordOf = (url: string) => decodeURIComponent(new URL(url).password);
+const databaseOf = (url: string) => decodeURIComponent(new URL(url).pathname.slice(1));
+
+export async function openDatabase(config: Config, log: (message: string) => void): Promise<Database> {
+  const secrets = loadOrCreateSecrets(config.DATA_DIR);
+  const jwtSecret = config.JWT_SECRET ?? secrets.jwtSecret;
+
+  if (config.DATABASE_URL && config.AUTH_DATABASE_URL) {
+    const name = databaseOf(config.DATABASE_URL);
+    const superuserUrl = config.ROOT_DATABASE_URL;
+    if (superuserUrl) {
+      await ensureRoles(superuserUrl, {
+        owner: passwordOf(config.DATABASE_URL),
+        authenticator: passwordOf(config.AUTH_DATABASE_URL),
+        analyst: secrets.analystPassword,
+      });
+      await ensureDatabase(superuserUrl, name);
+    }
+    return {
+      name,
+      embedded: false,
+      superuserUrl,
+      ownerUrl: config.DATABASE_URL,
+      authenticatorUrl: config.AUTH_DATABASE_URL,
+      shadowUrl: config.SHADOW_DATABASE_URL,
+      jwtSecret,
+      stop: async () => {},
+    };
+  }
+
+  const cluster: EmbeddedCluster = await startEmbeddedCluster({
+    dataDir: path.join(config.DATA_DIR, "pg"),
+    port: config.EMBEDDED_PG_PORT,
+    superuserPassword: secrets.superuserPassword,
+    log,
+  });
+  try {
+    const superuserUrl = cluster.superuserUrl();
+    await ensureRoles(superuserUrl, {
+      owner: secrets.ownerPassword,
+      authenticator: secrets.authenticatorPassword,
+      analyst: secrets.analystPassword,
+    });
+    await ensureDatabase(superuserUrl, "keepr");
+    await ensureDatabase(superuserUrl, "keepr_shadow");
+    return {
+      name: "keepr",
+      embedded: true,
+      superuserUrl,
+      ownerUrl: roleUrl(superuserUrl, roles.owner, secrets.ownerPassword, "keepr"),
+      authenticatorUrl: roleUrl(superuserUrl, roles.authenticator, secrets.authenticatorPassword, "keepr"),
+      analystUrl: roleUrl(superuserUrl, roles.analyst, secrets.analystPassword, "keepr"),
+      shadowUrl: roleUrl(superuserUrl, roles.owner, secrets.ownerPassword, "keepr_shadow"),
+      jwtSecret,
+      stop: () => cluster.stop(),
+    };
+  } catch (error) {
+    await cluster.stop();
+    throw error;
+  }
+}
+
+/** The graphile-migrate settings of .gmrc, with this database's connection strings. */
+export function migrateSettings(db: Pick<Database, "ownerUrl" | "shadowUrl" | "superuserUrl">) {
+  const gmrc = JSON.parse(readFileSync(new URL("../.gmrc", import.meta.url), "utf8")) as Record<string, unknown>;
+  return {
+    ...gmrc,
+    connectionString: db.ownerUrl,
+    shadowConnectionString: db.shadowUrl,
+    rootConnectionString: db.superuserUrl,
+  };
+}

@@ -1,0 +1,66 @@
+-- Demo data for development: two organizations, three properties (one not
+-- yet published), room types, units, staff and a guest. Runs as the owner
+-- on first start only (when there is no organization yet).
+-- Every demo account's password is 'keepr-demo-password'.
+do $$
+declare
+  v_harbour uuid; v_alpine uuid;
+  v_hotel uuid; v_annex uuid; v_chalet uuid;
+  v_double uuid; v_suite uuid; v_whole uuid; v_annex_type uuid;
+  v_owner uuid; v_desk uuid; v_housekeeping uuid; v_accountant uuid; v_host uuid; v_guest uuid;
+begin
+  if exists (select 1 from app_public.organizations) then
+    raise notice 'seed: data present, nothing to do';
+    return;
+  end if;
+
+  insert into app_public.organizations (name, slug) values ('Harbour Hotels', 'harbour-hotels') returning id into v_harbour;
+  insert into app_public.organizations (name, slug) values ('Alpine Cabins', 'alpine-cabins') returning id into v_alpine;
+
+  insert into app_public.properties (organization_id, name, slug, kind, time_zone, currency, country_code, city, address, description, is_published)
+  values (v_harbour, 'Harbour View Hotel', 'harbour-view-hotel', 'hotel', 'Europe/Lisbon', 'EUR', 'PT', 'Lisbon',
+          'Rua do Cais 12, 1100-001 Lisboa', 'A 30-room hotel on the river front.', true)
+  returning id into v_hotel;
+  insert into app_public.properties (organization_id, name, slug, kind, time_zone, currency, country_code, city, description, is_published)
+  values (v_harbour, 'Harbour Annex', 'harbour-annex', 'hotel', 'Europe/Lisbon', 'EUR', 'PT', 'Lisbon',
+          'Opening soon.', false)
+  returning id into v_annex;
+  insert into app_public.properties (organization_id, name, slug, kind, time_zone, currency, country_code, city, address, description, is_published)
+  values (v_alpine, 'Chalet Edelweiss', 'chalet-edelweiss', 'vacation_rental', 'Europe/Zurich', 'CHF', 'CH', 'Zermatt',
+          'Wiestistrasse 4, 3920 Zermatt', 'A wooden chalet for eight with a view of the Matterhorn.', true)
+  returning id into v_chalet;
+
+  insert into app_public.room_types (property_id, name, description, max_occupancy)
+  values (v_hotel, 'Double Room', 'Queen bed, river view.', 2) returning id into v_double;
+  insert into app_public.room_types (property_id, name, description, max_occupancy)
+  values (v_hotel, 'Family Suite', 'Two bedrooms, sleeps four.', 4) returning id into v_suite;
+  insert into app_public.room_types (property_id, name, description, max_occupancy)
+  values (v_annex, 'Studio', 'Kitchenette and queen bed.', 2) returning id into v_annex_type;
+  insert into app_public.room_types (property_id, name, description, max_occupancy)
+  values (v_chalet, 'Whole Chalet', 'Four bedrooms, sauna, ski room.', 8) returning id into v_whole;
+
+  insert into app_public.units (property_id, room_type_id, name)
+  select v_hotel, v_double, n::text from unnest(array[101, 102, 103, 104, 201, 202, 203, 204]) n;
+  insert into app_public.units (property_id, room_type_id, name)
+  select v_hotel, v_suite, n::text from unnest(array[301, 302]) n;
+  insert into app_public.units (property_id, room_type_id, name) values (v_annex, v_annex_type, 'A1');
+  insert into app_public.units (property_id, room_type_id, name) values (v_chalet, v_whole, 'Chalet Edelweiss');
+
+  insert into app_public.users (email, display_name) values ('owner@harbour.example', 'Olivia Owner') returning id into v_owner;
+  insert into app_public.users (email, display_name) values ('desk@harbour.example', 'Diego Desk') returning id into v_desk;
+  insert into app_public.users (email, display_name) values ('housekeeping@harbour.example', 'Hana Housekeeping') returning id into v_housekeeping;
+  insert into app_public.users (email, display_name) values ('accounts@harbour.example', 'Aaron Accounts') returning id into v_accountant;
+  insert into app_public.users (email, display_name) values ('host@alpine.example', 'Heidi Host') returning id into v_host;
+  insert into app_public.users (email, display_name) values ('guest@example.com', 'Gwen Guest') returning id into v_guest;
+  insert into app_private.user_secrets (user_id, password_hash)
+  select id, public.crypt('keepr-demo-password', public.gen_salt('bf', 10))
+    from app_public.users where id in (v_owner, v_desk, v_housekeeping, v_accountant, v_host, v_guest);
+
+  insert into app_public.property_memberships (property_id, user_id, role) values
+    (v_hotel, v_owner, 'owner'), (v_annex, v_owner, 'owner'),
+    (v_hotel, v_desk, 'front_desk'),
+    (v_hotel, v_housekeeping, 'housekeeping'),
+    (v_hotel, v_accountant, 'accountant'),
+    (v_chalet, v_host, 'owner');
+end;
+$$;

@@ -1,0 +1,14 @@
+create or replace function app_public.logout() returns boolean
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+begin
+  update app_private.sessions
+     set revoked_at = pg_catalog.now()
+   where id = app_hidden.current_session_id()
+     and revoked_at is null;
+  return found;
+end;
+$$;
+comment on function app_public.logout() is
+  E'Ends the current session: its JWT stops working at once. Returns false when there was no live session.';

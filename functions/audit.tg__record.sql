@@ -1,0 +1,31 @@
+-- Writes one audit.events row per inserted, updated or deleted row: who
+-- (user id from the session), from which request (keepr.request_id set by the
+-- API per request) and the old and new values. Fires as _500_audit.
+create or replace function audit.tg__record() returns trigger
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+declare
+  v_old jsonb := case when tg_op in ('UPDATE', 'DELETE') then pg_catalog.to_jsonb(old) end;
+  v_new jsonb := case when tg_op in ('INSERT', 'UPDATE') then pg_catalog.to_jsonb(new) end;
+begin
+  if tg_op = 'UPDATE' and v_old = v_new then
+    return null;
+  end if;
+  insert into audit.events (
+    table_schema, table_name, operation, row_id, property_id,
+    actor_user_id, actor_role, request_id, old_values, new_values
+  ) values (
+    tg_table_schema, tg_table_name, tg_op,
+    coalesce(v_new, v_old) ->> 'id',
+    (coalesce(v_new, v_old) ->> 'property_id')::uuid,
+    app_hidden.current_user_id(),
+    pg_catalog.current_setting('role', true),
+    nullif(pg_catalog.current_setting('keepr.request_id', true), ''),
+    v_old, v_new
+  );
+  return null;
+end;
+$$;
+comment on function audit.tg__record() is
+  E'Trigger (AFTER, per row): appends the change to audit.events with actor, role, request id and old/new values.';

@@ -1,0 +1,78 @@
+// The one place that reads the environment. Everything else receives a
+// validated Config. See .env.example for every variable.
+import { z } from "zod";
+
+const booleanish = z
+  .enum(["true", "false", "1", "0", "yes", "no", ""])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const postgresUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection string");
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  HOST: z.string().default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+
+  DATA_DIR: z.string().default(".data"),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54320),
+  DATABASE_URL: postgresUrl.optional(),
+  AUTH_DATABASE_URL: postgresUrl.optional(),
+  ROOT_DATABASE_URL: postgresUrl.optional(),
+  SHADOW_DATABASE_URL: postgresUrl.optional(),
+
+  JWT_SECRET: z.string().min(32, "JWT_SECRET must be at least 32 characters").optional(),
+  SESSION_TOKEN_AUDIENCE: z.string().default("keepr"),
+
+  SEED: booleanish.default(true),
+  WORKER: booleanish.default(true),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+
+  STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+  API_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
+  GRAPHQL_MAX_LIST_DEPTH: z.coerce.number().int().min(1).max(20).default(4),
+  GRAPHQL_MAX_REQUEST_BYTES: z.coerce.number().int().min(1024).default(100_000),
+
+  OUTBOX_DIR: z.string().optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional(),
+  MAIL_FROM: z.string().default("Keepr <no-reply@keepr.local>"),
+});
+
+export type Config = z.infer<typeof schema> & {
+  isProduction: boolean;
+  outboxDir: string;
+  publicUrl: string;
+};
+
+export class ConfigError extends Error {
+  readonly code = "CONFIG";
+}
+
+/** Reads and validates the environment once. Throws ConfigError listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new ConfigError(`Invalid environment:\n${problems}`);
+  }
+  const c = parsed.data;
+  if (c.DATABASE_URL && !c.AUTH_DATABASE_URL) {
+    throw new ConfigError(
+      "Invalid environment:\n  AUTH_DATABASE_URL: required with DATABASE_URL (the API connects as the authenticator role, never as the owner)",
+    );
+  }
+  const isProduction = c.NODE_ENV === "production";
+  if (isProduction && !c.JWT_SECRET) {
+    throw new ConfigError("Invalid environment:\n  JWT_SECRET: required in production");
+  }
+  return {
+    ...c,
+    isProduction,
+    outboxDir: c.OUTBOX_DIR ?? `${c.DATA_DIR}/outbox`,
+    publicUrl: c.PUBLIC_URL ?? `http://${c.HOST === "0.0.0.0" ? "localhost" : c.HOST}:${c.PORT}`,
+  };
+}

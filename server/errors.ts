@@ -1,0 +1,94 @@
+// Every error leaves the API as a typed GraphQL error: extensions.code plus a
+// human message. Postgres DETAIL/HINT, constraint names of other tenants'
+// rows and stack traces never reach a client. The codes are listed in
+// docs/error_codes.md.
+import { isSafeError } from "postgraphile/grafast";
+import { GraphQLError, type GraphQLFormattedError } from "postgraphile/graphql";
+import type { Logger } from "./logger.ts";
+
+interface PgLikeError {
+  code?: unknown;
+  message?: unknown;
+  severity?: unknown;
+}
+
+/** Keepr's own SQLSTATEs (raised by our functions): the message is for users. */
+export const keeprCodes = new Set([
+  "CREDS", "LOGIN", "EMTKN", "WEAKP", "INVEM", "INVNM", "INVTZ", "NTFND", "DNIED", "APPND",
+]);
+
+/** Standard SQLSTATEs mapped to a stable code and a message that reveals nothing. */
+const postgresCodes: Record<string, { code: string; message: string }> = {
+  "23505": { code: "CONFLICT", message: "That would duplicate an existing record." },
+  "23503": { code: "REFERENCE", message: "That refers to a record that does not exist or is still in use." },
+  "23502": { code: "INVALID_INPUT", message: "A required value is missing." },
+  "23514": { code: "INVALID_INPUT", message: "A value is out of the allowed range or format." },
+  "23P01": { code: "CONFLICT", message: "That overlaps with an existing record." },
+  "22P02": { code: "INVALID_INPUT", message: "A value has the wrong format." },
+  "22007": { code: "INVALID_INPUT", message: "A date or time has the wrong format." },
+  "22008": { code: "INVALID_INPUT", message: "A date or time is out of range." },
+  "22003": { code: "INVALID_INPUT", message: "A number is out of range." },
+  "22001": { code: "INVALID_INPUT", message: "A value is too long." },
+  "22023": { code: "INVALID_INPUT", message: "A parameter has an invalid value." },
+  "42501": { code: "FORBIDDEN", message: "You are not allowed to do that." },
+  "57014": { code: "TIMEOUT", message: "The request took too long and was cancelled." },
+  "40001": { code: "RETRY", message: "The request conflicted with another; please retry." },
+  "40P01": { code: "RETRY", message: "The request conflicted with another; please retry." },
+  "55P03": { code: "RETRY", message: "The record is busy; please retry." },
+  "53300": { code: "UNAVAILABLE", message: "The service is busy; please retry shortly." },
+  "57P01": { code: "UNAVAILABLE", message: "The database is restarting; please retry shortly." },
+};
+
+/** The typed form of a database error, or null when it is not one. */
+export function classifyDatabaseError(error: unknown): { code: string; message: string } | null {
+  const e = error as PgLikeError | null;
+  if (!e || typeof e.code !== "string" || typeof e.message !== "string") return null;
+  if (keeprCodes.has(e.code)) return { code: e.code, message: e.message };
+  // RLS refusing an INSERT/UPDATE raises 42501 too; both read as FORBIDDEN.
+  return postgresCodes[e.code] ?? null;
+}
+
+/** The code for an error about the request document itself (syntax, validation, variables). */
+function requestErrorCode(message: string): string {
+  if (message.startsWith("Syntax Error")) return "GRAPHQL_PARSE_FAILED";
+  if (message.startsWith("Parsing failed")) return "BAD_REQUEST";
+  if (message.startsWith('Variable "$')) return "INVALID_INPUT";
+  return "GRAPHQL_VALIDATION_FAILED";
+}
+
+/** Such errors are safe to show; this gives them a code when they have none. */
+export function withRequestErrorCode(error: GraphQLError): GraphQLError {
+  if (typeof error.extensions?.code === "string") return error;
+  return new GraphQLError(error.message, {
+    nodes: error.nodes, source: error.source, positions: error.positions, path: error.path,
+    extensions: { ...error.extensions, code: requestErrorCode(error.message) },
+  });
+}
+
+/** The same for an error already serialized by grafserv. */
+export function withFormattedErrorCode(error: GraphQLFormattedError): GraphQLFormattedError {
+  if (typeof error.extensions?.code === "string") return error;
+  return { ...error, extensions: { ...error.extensions, code: requestErrorCode(error.message) } };
+}
+
+export function makeMaskError(logger: Logger) {
+  return function maskError(error: GraphQLError): GraphQLError {
+    const original = error.originalError;
+    if (!original) return withRequestErrorCode(error);
+    const known = classifyDatabaseError(original);
+    if (known) {
+      return new GraphQLError(known.message, { nodes: error.nodes, positions: error.positions, path: error.path, source: error.source, extensions: { code: known.code } });
+    }
+    if (original instanceof GraphQLError || isSafeError(original)) {
+      // Raised on purpose by Grafast/PostGraphile about the client's input
+      // (a malformed node id, a value that does not coerce): safe to show.
+      const ext = (original as { extensions?: Record<string, unknown> }).extensions ?? {};
+      return new GraphQLError(error.message, { nodes: error.nodes, positions: error.positions, path: error.path, source: error.source, extensions: { code: "INVALID_INPUT", ...ext } });
+    }
+    logger.error({ err: original, path: error.path }, "unexpected error in GraphQL request");
+    return new GraphQLError("An unexpected error occurred. It has been logged.", {
+      nodes: error.nodes, positions: error.positions, path: error.path, source: error.source,
+      extensions: { code: "INTERNAL" },
+    });
+  };
+}

@@ -1,0 +1,129 @@
+// The GraphQL API: PostGraphile v5 over `app_public`, as one preset.
+// Identity reaches Postgres only through pgSettings (server/auth.ts).
+import "postgraphile";
+import { depthLimit } from "@graphile/depth-limit";
+import type { Request } from "express";
+import type pg from "pg";
+import { makePgService } from "postgraphile/adaptors/pg";
+import { PgJWTPlugin } from "postgraphile/graphile-build-pg";
+import { Kind, NoSchemaIntrospectionCustomRule, GraphQLError, type ASTNode, type GraphQLFormattedError, type ValidationRule } from "postgraphile/graphql";
+import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
+import { tokenAudience, tokenIssuer } from "./auth.ts";
+import type { Config } from "./config.ts";
+import { makeMaskError, withFormattedErrorCode } from "./errors.ts";
+import type { Logger } from "./logger.ts";
+
+/** Caps the number of fields an operation selects, counting each fragment use: a cost limit against alias floods. */
+export function maxFieldsRule(maxFields: number): ValidationRule {
+  return (context) => {
+    const fragments = new Map(
+      context.getDocument().definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])),
+    );
+    const count = (node: ASTNode, seen: Set<string>): number => {
+      let total = 0;
+      const selections = "selectionSet" in node && node.selectionSet ? node.selectionSet.selections : [];
+      for (const s of selections) {
+        if (s.kind === Kind.FIELD) total += 1 + count(s, seen);
+        else if (s.kind === Kind.INLINE_FRAGMENT) total += count(s, seen);
+        else if (s.kind === Kind.FRAGMENT_SPREAD && !seen.has(s.name.value)) {
+          const fragment = fragments.get(s.name.value);
+          if (fragment) total += count(fragment, new Set([...seen, s.name.value]));
+        }
+        if (total > maxFields) return total;
+      }
+      return total;
+    };
+    return {
+      OperationDefinition(node) {
+        if (count(node, new Set()) > maxFields) {
+          context.reportError(
+            new GraphQLError(`The operation selects more than ${maxFields} fields; split it into smaller operations.`, {
+              nodes: [node],
+              extensions: { code: "QUERY_TOO_COMPLEX" },
+            }),
+          );
+        }
+      },
+    };
+  };
+}
+
+export function makePreset(options: {
+  config: Config;
+  pool: pg.Pool;
+  jwtSecret: string;
+  logger: Logger;
+}): GraphileConfig.Preset {
+  const { config, pool, jwtSecret, logger } = options;
+  const validationRules: ValidationRule[] = [
+    depthLimit({
+      maxDepth: config.GRAPHQL_MAX_DEPTH,
+      maxListDepth: config.GRAPHQL_MAX_LIST_DEPTH,
+      maxSelfReferentialDepth: 2,
+      maxIntrospectionDepth: 14,
+    }),
+    maxFieldsRule(300),
+    ...(config.isProduction ? [NoSchemaIntrospectionCustomRule] : []),
+  ];
+  const LimitsPlugin: GraphileConfig.Plugin = {
+    name: "KeeprLimitsPlugin",
+    version: "1.0.0",
+    grafserv: {
+      middleware: {
+        setPreset(next, event) {
+          event.validationRules.push(...validationRules);
+          return next();
+        },
+        // Parse and validation errors skip maskError and arrive here already
+        // serialized (a body of only {"errors": [...]}); give them codes too.
+        async processRequest(next) {
+          const result = await next();
+          if (result?.type === "buffer" && result.buffer.subarray(0, 10).toString() === '{"errors":') {
+            const body = JSON.parse(result.buffer.toString("utf8")) as { errors: GraphQLFormattedError[] };
+            body.errors = body.errors.map(withFormattedErrorCode);
+            const buffer = Buffer.from(JSON.stringify(body), "utf8");
+            return { ...result, buffer, headers: { ...result.headers, "content-length": String(buffer.length) } };
+          }
+          return result;
+        },
+      },
+    },
+  };
+
+  return {
+    extends: [PostGraphileAmberPreset],
+    plugins: [PgJWTPlugin, LimitsPlugin],
+    pgServices: [makePgService({ pool, schemas: ["app_public"] })],
+    gather: { pgJwtTypes: "app_public.jwt_token" },
+    schema: {
+      pgJwtSecret: jwtSecret,
+      pgJwtSignOptions: { algorithm: "HS256", audience: tokenAudience, issuer: tokenIssuer },
+    },
+    grafserv: {
+      graphqlPath: "/graphql",
+      graphiql: !config.isProduction,
+      graphiqlOnGraphQLGET: false,
+      graphiqlPath: "/graphiql",
+      graphqlOverGET: false,
+      websockets: false,
+      watch: false,
+      maxRequestLength: config.GRAPHQL_MAX_REQUEST_BYTES,
+      maskError: makeMaskError(logger),
+    },
+    grafast: {
+      explain: false,
+      context(requestContext) {
+        const req = requestContext.expressv4?.req as Request | undefined;
+        return { pgSettings: req?.pgSettings ?? { role: "keepr_anonymous" } };
+      },
+    },
+  };
+}
+
+declare module "express-serve-static-core" {
+  interface Request {
+    /** Set by the auth middleware before GraphQL runs. */
+    pgSettings?: Record<string, string>;
+    requestId?: string;
+  }
+}

@@ -1,0 +1,118 @@
+// The HTTP server: request ids and logs, health checks, authentication and
+// the GraphQL API (PostGraphile through grafserv on express).
+import { randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import express, { type NextFunction, type Request, type Response } from "express";
+import { pinoHttp } from "pino-http";
+import type pg from "pg";
+import { postgraphile } from "postgraphile";
+import { grafserv } from "postgraphile/grafserv/express/v4";
+import { AuthError, identify, pgSettingsFor } from "./auth.ts";
+import type { Config } from "./config.ts";
+import { makePreset } from "./graphql.ts";
+import { requestContext, type Logger } from "./logger.ts";
+
+export interface HttpServer {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface HttpOptions {
+  config: Config;
+  logger: Logger;
+  /** The API's pool: logs in as the authenticator, never as the owner. */
+  apiPool: pg.Pool;
+  jwtSecret: string;
+  /** Whether the database is reachable and migrated (for /readyz). */
+  readiness: () => Promise<{ ok: boolean; checks: Record<string, string> }>;
+}
+
+const requestIdPattern = /^[A-Za-z0-9._:-]{8,128}$/;
+
+function sendError(res: Response, status: number, code: string, message: string): void {
+  res.status(status).json({ errors: [{ message, extensions: { code } }] });
+}
+
+export async function startHttpServer(options: HttpOptions): Promise<HttpServer> {
+  const { config, logger, apiPool, jwtSecret } = options;
+  const app = express();
+  app.disable("x-powered-by");
+  const server = createServer(app);
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const incoming = req.header("x-request-id");
+    const requestId = incoming && requestIdPattern.test(incoming) ? incoming : randomUUID();
+    req.requestId = requestId;
+    res.setHeader("x-request-id", requestId);
+    requestContext.run({ requestId }, next);
+  });
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req) => (req as Request).requestId ?? randomUUID(),
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info"),
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get("/readyz", async (_req, res) => {
+    const readiness = await options.readiness().catch((error: unknown) => ({
+      ok: false,
+      checks: { database: error instanceof Error ? error.message : "unreachable" },
+    }));
+    res.status(readiness.ok ? 200 : 503).json({ status: readiness.ok ? "ready" : "not_ready", checks: readiness.checks });
+  });
+
+  app.use("/graphql", (req: Request, res: Response, next: NextFunction) => {
+    try {
+      req.pgSettings = pgSettingsFor(identify(req.header("authorization"), jwtSecret), req.requestId!);
+      next();
+    } catch (error) {
+      if (error instanceof AuthError) return sendError(res, 401, error.code, error.message);
+      next(error);
+    }
+  });
+
+  const pgl = postgraphile(makePreset({ config, pool: apiPool, jwtSecret, logger }));
+  const serv = pgl.createServ(grafserv);
+  await serv.addTo(app, server);
+
+  app.use((_req: Request, res: Response) => sendError(res, 404, "NOT_FOUND", "No such endpoint."));
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = (error as { status?: number; statusCode?: number }).status ?? (error as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) {
+      return sendError(res, status, "BAD_REQUEST", "The request could not be read.");
+    }
+    req.log.error({ err: error }, "unhandled error");
+    sendError(res, 500, "INTERNAL", "An unexpected error occurred. It has been logged.");
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.PORT, config.HOST, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.PORT;
+  const url = `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${port}`;
+
+  return {
+    server,
+    url,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 5_000).unref();
+      });
+      await serv.release();
+      await pgl.release();
+    },
+  };
+}
