@@ -66,14 +66,17 @@ export async function ensureRoles(superuserUrl: string, passwords: RolePasswords
   }
 }
 
-/** Creates the database owned by the owner role if missing; only listed roles may connect. */
-export async function ensureDatabase(superuserUrl: string, name: string): Promise<boolean> {
+/**
+ * Creates the database owned by the owner role if missing (from `template`,
+ * e.g. a migrated test template); only Keepr's login roles may connect.
+ */
+export async function ensureDatabase(superuserUrl: string, name: string, template = "template0"): Promise<boolean> {
   const client = new pg.Client({ connectionString: superuserUrl });
   await client.connect();
   try {
     const { rowCount } = await client.query("select 1 from pg_database where datname = $1", [name]);
     if (!rowCount) {
-      await client.query(`create database ${ident(name)} owner ${ident(roles.owner)} encoding 'UTF8' template template0`);
+      await client.query(`create database ${ident(name)} owner ${ident(roles.owner)} encoding 'UTF8' template ${ident(template)}`);
     }
     await client.query(`revoke all on database ${ident(name)} from public`);
     await client.query(

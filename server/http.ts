@@ -112,7 +112,6 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
         setTimeout(() => server.closeAllConnections(), 5_000).unref();
       });
       await serv.release();
-      await pgl.release();
     },
   };
 }

@@ -1,5 +1,5 @@
 --! Previous: -
---! Hash: sha1:eb900eef331d14b902a16e0be106230c5af20210
+--! Hash: sha1:51fdb658134f8db1cecdd8ff05b4f9d5cd153e1c
 --! Message: foundation
 
 -- Foundation: schemas, privileges, identity, the domain skeleton
@@ -688,3 +688,5 @@ create view reporting.users with (security_barrier) as
 comment on view reporting.users is E'Accounts with masked email addresses.';
 
 grant select on reporting.properties, reporting.room_types, reporting.units, reporting.users to keepr_analyst;
+-- Functions in a view run with the caller's EXECUTE privilege.
+grant execute on function reporting.mask_email(text) to keepr_analyst;

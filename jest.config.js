@@ -1,0 +1,14 @@
+// Jest runs TypeScript through SWC as native ES modules (node
+// --experimental-vm-modules, see package.json). One throwaway Postgres for
+// the whole run: tests/setup/globalSetup.ts.
+export default {
+  testEnvironment: "node",
+  extensionsToTreatAsEsm: [".ts"],
+  transform: {
+    "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2023" }, module: { type: "es6" } }],
+  },
+  testMatch: ["<rootDir>/tests/**/*.test.ts"],
+  globalSetup: "<rootDir>/tests/setup/globalSetup.ts",
+  globalTeardown: "<rootDir>/tests/setup/globalTeardown.ts",
+  testTimeout: 60_000,
+};

@@ -1,0 +1,100 @@
+// Database helpers for tests. Each test file gets its own database cloned
+// from the migrated template (cheap: a file copy), so tests that must commit
+// (jobs, HTTP) never see each other. Tests that need no commit run inside
+// inRollback() and leave nothing behind.
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { roleUrl } from "../../db/database.ts";
+import { ensureDatabase, roles } from "../../db/roles.ts";
+
+const templateName = "keepr_test_template";
+
+export interface TestDatabase {
+  name: string;
+  superuserUrl: string;
+  ownerUrl: string;
+  authenticatorUrl: string;
+  analystUrl: string;
+  jwtSecret: string;
+  /** Pool logged in as the owner (who may SET ROLE to every Keepr role). */
+  ownerPool: pg.Pool;
+  drop(): Promise<void>;
+}
+
+function env(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run tests through jest (tests/setup/globalSetup.ts)`);
+  return value;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const superuserUrl = env("KEEPR_TEST_SUPERUSER_URL");
+  const name = `keepr_test_${randomBytes(5).toString("hex")}`;
+  await ensureDatabase(superuserUrl, name, templateName);
+  const ownerUrl = roleUrl(superuserUrl, roles.owner, env("KEEPR_TEST_OWNER_PASSWORD"), name);
+  const ownerPool = new pg.Pool({ connectionString: ownerUrl, max: 5 });
+  return {
+    name,
+    superuserUrl: roleUrl(superuserUrl, new URL(superuserUrl).username, decodeURIComponent(new URL(superuserUrl).password), name),
+    ownerUrl,
+    authenticatorUrl: roleUrl(superuserUrl, roles.authenticator, env("KEEPR_TEST_AUTHENTICATOR_PASSWORD"), name),
+    analystUrl: roleUrl(superuserUrl, roles.analyst, env("KEEPR_TEST_ANALYST_PASSWORD"), name),
+    jwtSecret: env("KEEPR_TEST_JWT_SECRET"),
+    ownerPool,
+    drop: async () => {
+      await ownerPool.end();
+      const admin = new pg.Client({ connectionString: superuserUrl });
+      await admin.connect();
+      await admin.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+/** Runs fn in a transaction that is always rolled back. */
+export async function inRollback<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("begin");
+    return await fn(client);
+  } finally {
+    await client.query("rollback");
+    client.release();
+  }
+}
+
+export type Actor = { role: "keepr_anonymous" } | { role: "keepr_guest" | "keepr_staff"; userId: string };
+
+/**
+ * Inside a transaction opened by the owner: opens a session for the user (if
+ * any) and becomes them, with the same role and claims the API would set.
+ */
+export async function actAs(client: pg.PoolClient, actor: Actor, requestId = "test-request"): Promise<void> {
+  await client.query("reset role");
+  let sessionId = "";
+  if ("userId" in actor) {
+    const { rows } = await client.query<{ id: string }>(
+      "insert into app_private.sessions (user_id) values ($1) returning id",
+      [actor.userId],
+    );
+    sessionId = rows[0]!.id;
+  }
+  await client.query(
+    `select set_config('jwt.claims.session_id', $1, true), set_config('keepr.request_id', $2, true)`,
+    [sessionId, requestId],
+  );
+  await client.query(`set local role ${pg.escapeIdentifier(actor.role)}`);
+}
+
+/** The SQLSTATE a statement fails with, or null when it succeeds. */
+export async function sqlstateOf(client: pg.PoolClient, sql: string, params: unknown[] = []): Promise<string | null> {
+  await client.query("savepoint sqlstate_probe");
+  try {
+    await client.query(sql, params);
+    await client.query("release savepoint sqlstate_probe");
+    return null;
+  } catch (error) {
+    await client.query("rollback to savepoint sqlstate_probe");
+    return (error as { code?: string }).code ?? "unknown";
+  }
+}

@@ -1,0 +1,72 @@
+// Once per `npm test`: a throwaway embedded Postgres (or TEST_DATABASE_URL, a
+// superuser connection to any Postgres 15+), Keepr's roles, and a migrated
+// template database that every test database is cloned from.
+import { chmod, mkdtemp } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { roleUrl } from "../../db/database.ts";
+import { startEmbeddedCluster, type EmbeddedCluster } from "../../db/embedded.ts";
+import { migrateDatabase } from "../../db/migrate.ts";
+import { ensureDatabase, ensureRoles, roles } from "../../db/roles.ts";
+import { generateSecrets } from "../../db/secrets.ts";
+
+export const templateName = "keepr_test_template";
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+export default async function globalSetup(): Promise<void> {
+  const started = Date.now();
+  const secrets = generateSecrets();
+  let cluster: EmbeddedCluster | undefined;
+  let superuserUrl = process.env.TEST_DATABASE_URL;
+  if (!superuserUrl) {
+    const dir = await mkdtemp(path.join(tmpdir(), "keepr-test-"));
+    await chmod(dir, 0o755); // the postgres OS user (when we run as root) must reach it
+    const dataDir = path.join(dir, "pg");
+    cluster = await startEmbeddedCluster({
+      dataDir,
+      port: await freePort(),
+      superuserPassword: secrets.superuserPassword,
+      throwaway: true,
+      // Durability is not what the tests measure.
+      settings: { fsync: "off", synchronous_commit: "off", full_page_writes: "off" },
+    });
+    superuserUrl = cluster.superuserUrl();
+  }
+  (globalThis as { keeprTestCluster?: EmbeddedCluster }).keeprTestCluster = cluster;
+
+  await ensureRoles(superuserUrl, {
+    owner: secrets.ownerPassword,
+    authenticator: secrets.authenticatorPassword,
+    analyst: secrets.analystPassword,
+  });
+  const admin = new pg.Client({ connectionString: superuserUrl });
+  await admin.connect();
+  await admin.query(`drop database if exists ${templateName} with (force)`);
+  await admin.end();
+  await ensureDatabase(superuserUrl, templateName);
+  await migrateDatabase(
+    { ownerUrl: roleUrl(superuserUrl, roles.owner, secrets.ownerPassword, templateName), superuserUrl },
+    () => {},
+  );
+
+  Object.assign(process.env, {
+    KEEPR_TEST_SUPERUSER_URL: superuserUrl,
+    KEEPR_TEST_OWNER_PASSWORD: secrets.ownerPassword,
+    KEEPR_TEST_AUTHENTICATOR_PASSWORD: secrets.authenticatorPassword,
+    KEEPR_TEST_ANALYST_PASSWORD: secrets.analystPassword,
+    KEEPR_TEST_JWT_SECRET: secrets.jwtSecret,
+  });
+  console.log(`\n[tests] Postgres ${cluster ? `embedded on port ${cluster.port}` : "from TEST_DATABASE_URL"}, template migrated in ${Date.now() - started} ms`);
+}
