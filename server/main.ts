@@ -3,13 +3,14 @@
 import "./env.ts";
 import pg from "pg";
 import { openDatabase } from "../db/database.ts";
-import { latestCommittedHash, migrateDatabase, migrationsAreCurrent } from "../db/migrate.ts";
+import { migrateDatabase } from "../db/migrate.ts";
 import { demoLogins, demoPassword, seedDemoData } from "../db/seed.ts";
 import { startWorker } from "../worker/runner.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { startHttpServer } from "./http.ts";
 import { Lifecycle } from "./lifecycle.ts";
 import { createLogger } from "./logger.ts";
+import { makeReadiness } from "./readiness.ts";
 
 const noSeed = process.argv.includes("--no-seed");
 let config;
@@ -50,17 +51,12 @@ try {
     lifecycle.add("worker", () => worker.stop());
   }
 
-  const expectedHash = latestCommittedHash();
   const http = await startHttpServer({
     config,
     logger,
     apiPool,
     jwtSecret: db.jwtSecret,
-    readiness: async () => {
-      await apiPool.query("select 1");
-      const current = await migrationsAreCurrent(ownerPool, expectedHash);
-      return { ok: current, checks: { database: "ok", migrations: current ? "current" : "behind" } };
-    },
+    readiness: makeReadiness(apiPool, ownerPool),
   });
   lifecycle.add("http", () => http.close());
 

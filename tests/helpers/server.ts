@@ -1,0 +1,61 @@
+// Starts Keepr's real HTTP server (express + PostGraphile) on a random port
+// against a test database, connected as the authenticator like production.
+import "../../server/env.ts";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { loadConfig } from "../../server/config.ts";
+import { startHttpServer } from "../../server/http.ts";
+import { createLogger } from "../../server/logger.ts";
+import { makeReadiness } from "../../server/readiness.ts";
+import type { TestDatabase } from "./db.ts";
+
+export interface GraphQLResponse {
+  status: number;
+  headers: Headers;
+  body: {
+    data?: Record<string, any> | null;
+    errors?: Array<{ message: string; extensions?: { code?: string } }>;
+  };
+}
+
+export interface TestServer {
+  url: string;
+  graphql(query: string, variables?: Record<string, unknown>, options?: { token?: string; headers?: Record<string, string> }): Promise<GraphQLResponse>;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(db: TestDatabase, env: Record<string, string> = {}): Promise<TestServer> {
+  const config = loadConfig({
+    NODE_ENV: "test",
+    HOST: "127.0.0.1",
+    PORT: "0",
+    LOG_LEVEL: "silent",
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), "keepr-server-")),
+    ...env,
+  });
+  const logger = createLogger(config.LOG_LEVEL);
+  const apiPool = new pg.Pool({ connectionString: db.authenticatorUrl, max: 5, statement_timeout: config.STATEMENT_TIMEOUT_MS });
+  const http = await startHttpServer({ config, logger, apiPool, jwtSecret: db.jwtSecret, readiness: makeReadiness(apiPool, db.ownerPool) });
+  return {
+    url: http.url,
+    async graphql(query, variables, options = {}) {
+      const response = await fetch(`${http.url}/graphql`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          accept: "application/graphql-response+json, application/json",
+          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+          ...options.headers,
+        },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse["body"] };
+    },
+    async close() {
+      await http.close();
+      await apiPool.end();
+    },
+  };
+}
