@@ -45,19 +45,29 @@ const baseSettings: Record<string, string> = {
   max_connections: "200",
 };
 
+/** Whether pid is a running process (a zombie waiting to be reaped is not). */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return true;
+  }
+}
+
 /** The live postmaster owning dataDir (pid and port from postmaster.pid), or null. */
 function livePostmaster(dataDir: string): { pid: number; port: number } | null {
   const pidFile = path.join(dataDir, "postmaster.pid");
   if (!existsSync(pidFile)) return null;
   const lines = readFileSync(pidFile, "utf8").split("\n");
   const pid = Number(lines[0]);
-  if (!Number.isInteger(pid) || pid <= 0) return null;
-  try {
-    process.kill(pid, 0);
-    return { pid, port: Number(lines[3]) };
-  } catch {
-    return null;
-  }
+  if (!Number.isInteger(pid) || pid <= 0 || !isRunning(pid)) return null;
+  return { pid, port: Number(lines[3]) };
 }
 
 function parentPid(pid: number): number | null {
@@ -72,11 +82,7 @@ function parentPid(pid: number): number | null {
 async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return true;
-    }
+    if (!isRunning(pid)) return true;
     await new Promise((r) => setTimeout(r, 100));
   }
   return false;

@@ -2,9 +2,10 @@
 // then installs or upgrades graphile-worker's schema. Both run as the owner.
 import { readdirSync, readFileSync } from "node:fs";
 import { migrate } from "graphile-migrate";
+import { clearAllPools } from "graphile-migrate/dist/pgReal.js";
 import { runMigrations as runWorkerMigrations } from "graphile-worker";
 import { Logger as MigrateLogger } from "@graphile/logger";
-import type pg from "pg";
+import pg from "pg";
 import { migrateSettings, type Database } from "./database.ts";
 
 type Log = (level: string, message: string) => void;
@@ -12,7 +13,20 @@ type Log = (level: string, message: string) => void;
 export async function migrateDatabase(db: Pick<Database, "ownerUrl" | "shadowUrl" | "superuserUrl">, log: Log): Promise<void> {
   const logger = new MigrateLogger(() => (level, message) => log(level, message));
   await migrate({ ...migrateSettings(db), logger });
-  await runWorkerMigrations({ connectionString: db.ownerUrl, logger: undefined });
+  // graphile-migrate keeps its pool alive for 200 ms after use and exits the
+  // process if one of its idle connections then fails (as when Postgres
+  // stops right after a fast start); close it now.
+  clearAllPools();
+  // Our own pool, closed here: nothing of the migration outlives it.
+  const pool = new pg.Pool({ connectionString: db.ownerUrl, max: 1 });
+  const ignore = () => {};
+  pool.on("error", ignore);
+  pool.on("connect", (client) => client.on("error", ignore));
+  try {
+    await runWorkerMigrations({ pgPool: pool });
+  } finally {
+    await pool.end();
+  }
 }
 
 /** The hash in the header of the newest committed migration. */

@@ -2,6 +2,7 @@
 // The queue lives in the same database; jobs are added by the same
 // transaction as the change that causes them.
 import { Logger as WorkerLogger, run, type Runner, type TaskList } from "graphile-worker";
+import pg from "pg";
 import type { Config } from "../server/config.ts";
 import type { Logger } from "../server/logger.ts";
 import { createMailer } from "./mailer.ts";
@@ -25,8 +26,14 @@ export async function startWorker(options: { config: Config; ownerUrl: string; l
     const method = level === "warning" ? "warn" : level === "error" ? "error" : level === "debug" ? "debug" : "info";
     log[method]({ scope, ...meta }, message);
   });
+  // Our own pool, so its errors are handled and it is closed before
+  // Postgres stops.
+  const pool = new pg.Pool({ connectionString: ownerUrl, max: config.WORKER_CONCURRENCY + 2, application_name: "keepr-worker" });
+  const onError = (err: Error) => log.warn({ err }, "worker connection failed");
+  pool.on("error", onError);
+  pool.on("connect", (client) => client.on("error", onError));
   const runner: Runner = await run({
-    connectionString: ownerUrl,
+    pgPool: pool,
     concurrency: config.WORKER_CONCURRENCY,
     noHandleSignals: true,
     pollInterval: 2_000,
@@ -34,5 +41,10 @@ export async function startWorker(options: { config: Config; ownerUrl: string; l
     taskList: makeTaskList(config),
     crontab: "",
   });
-  return { stop: () => runner.stop() };
+  return {
+    stop: async () => {
+      await runner.stop();
+      await pool.end();
+    },
+  };
 }

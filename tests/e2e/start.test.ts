@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, chmodSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createServer } from "node:net";
+import { isRunning } from "../../db/embedded.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const dataDir = mkdtempSync(path.join(tmpdir(), "keepr-e2e-"));
@@ -55,22 +56,23 @@ function postmasterPid(): number | null {
   return existsSync(file) ? Number(readFileSync(file, "utf8").split("\n")[0]) : null;
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const alive = isRunning;
+
+/** Gives the OS a moment to reap an exiting process, then says whether it is still running. */
+async function stillRunningAfter(pid: number, ms = 3_000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (isRunning(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  return isRunning(pid);
+}
 
 async function stop(running: Running, signal: NodeJS.Signals): Promise<number | null> {
   const pgPid = postmasterPid();
   const exited = new Promise<number | null>((resolve) => running.child.once("exit", (code) => resolve(code)));
   running.child.kill(signal);
   const code = await exited;
+  if (code !== 0) console.log(`exit ${code}; output:\n${running.output()}`);
   expect(pgPid).not.toBeNull();
-  expect(alive(pgPid!)).toBe(false);
+  expect(await stillRunningAfter(pgPid!)).toBe(false);
   expect(postmasterPid()).toBeNull();
   return code;
 }
@@ -137,6 +139,6 @@ it("after a crash (SIGKILL) the orphaned Postgres is stopped by the next start",
   expect(alive(orphan)).toBe(true);
 
   const running = await start(port, pgPort);
-  expect(alive(orphan)).toBe(false);
+  expect(await stillRunningAfter(orphan)).toBe(false);
   expect(await stop(running, "SIGINT")).toBe(0);
 });

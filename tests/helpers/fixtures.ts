@@ -17,7 +17,7 @@ export interface World {
   guest: { id: string; email: string };
 }
 
-export async function createWorld(client: pg.ClientBase): Promise<World> {
+export async function createWorld(client: Pick<pg.ClientBase, "query">): Promise<World> {
   const tag = randomBytes(4).toString("hex");
   const one = async (sql: string, params: unknown[]) => (await client.query<{ id: string }>(sql, params)).rows[0]!.id;
   const org = (name: string) =>
