@@ -2,10 +2,16 @@
 // default, or DATABASE_URL):
 //   node db/cli.ts migrate            apply committed migrations (+ worker schema)
 //   node db/cli.ts seed               load the demo data if the database is empty
+//   node db/cli.ts schema             write the GraphQL schema to server/schema.graphql
 //   node db/cli.ts gm <args...>       run graphile-migrate with the connection
 //                                     strings set, e.g. `gm watch`, `gm commit`,
 //                                     `gm uncommit`, `gm reset --erase`, `gm status`
+import "../server/env.ts";
 import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { printApiSchema, schemaFile } from "../server/schema.ts";
 import { loadConfig } from "../server/config.ts";
 import { openDatabase } from "./database.ts";
 import { migrateDatabase } from "./migrate.ts";
@@ -24,6 +30,16 @@ try {
     case "seed":
       await seedDemoData(db.ownerUrl);
       break;
+    case "schema": {
+      const pool = new pg.Pool({ connectionString: db.authenticatorUrl, max: 2 });
+      try {
+        writeFileSync(schemaFile, await printApiSchema(config, pool));
+      } finally {
+        await pool.end();
+      }
+      console.log(`wrote ${fileURLToPath(schemaFile)}`);
+      break;
+    }
     case "gm": {
       exitCode = await new Promise<number>((resolve) => {
         const child = spawn("graphile-migrate", rest, {
@@ -40,7 +56,7 @@ try {
       break;
     }
     default:
-      console.error("usage: node db/cli.ts migrate | seed | gm <graphile-migrate args>");
+      console.error("usage: node db/cli.ts migrate | seed | schema | gm <graphile-migrate args>");
       exitCode = 2;
   }
 } catch (error) {
