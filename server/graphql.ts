@@ -93,7 +93,7 @@ export function makePreset(options: {
   return {
     extends: [PostGraphileAmberPreset],
     plugins: [PgJWTPlugin, LimitsPlugin],
-    pgServices: [makePgService({ pool, schemas: ["app_public"] })],
+    pgServices: [makePgService({ pool, schemas: ["app_public"], pubsub: false })],
     gather: { pgJwtTypes: "app_public.jwt_token" },
     schema: {
       pgJwtSecret: jwtSecret,

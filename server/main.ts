@@ -40,10 +40,17 @@ try {
     idle_in_transaction_session_timeout: config.STATEMENT_TIMEOUT_MS * 2,
   });
   const ownerPool = new pg.Pool({ connectionString: db.ownerUrl, max: 2, application_name: "keepr-health" });
-  for (const pool of [apiPool, ownerPool]) pool.on("error", (err) => logger.error({ err }, "idle database connection failed"));
+  // A connection that fails while we close the pools (Postgres stops right
+  // after) is the shutdown working, not an error.
+  let closingPools = false;
+  for (const pool of [apiPool, ownerPool]) {
+    pool.on("error", (err) => {
+      if (!closingPools) logger.error({ err }, "idle database connection failed");
+    });
+  }
   lifecycle.add("pools", async () => {
-    await apiPool.end();
-    await ownerPool.end();
+    closingPools = true;
+    await Promise.all([apiPool.end(), ownerPool.end()]);
   });
 
   if (config.WORKER) {

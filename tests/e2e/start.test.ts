@@ -1,80 +1,41 @@
 // `npm start` as a user runs it: a fresh data directory, the embedded
 // Postgres, migrations, demo data, the API and the worker in one process;
-// ready, usable, and gone without a trace on SIGINT/SIGTERM. Start times are
-// printed (docs/benchmarks.md records them).
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, chmodSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { createServer } from "node:net";
+// ready, usable, and gone without a trace on SIGINT/SIGTERM.
 import { isRunning } from "../../db/embedded.ts";
+import {
+  freePort, makeDataDir, postmasterPid, startKeepr, stillRunningAfter, stopKeepr, type KeeprProcess,
+} from "../helpers/keepr-process.ts";
 
-const root = path.resolve(import.meta.dirname, "../..");
-const dataDir = mkdtempSync(path.join(tmpdir(), "keepr-e2e-"));
-chmodSync(dataDir, 0o755);
+const dataDir = makeDataDir();
+let port: number;
+let pgPort: number;
+const started: KeeprProcess[] = [];
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === "object" && a ? a.port : 0));
-    });
-  });
-}
+beforeAll(async () => {
+  port = await freePort();
+  pgPort = await freePort();
+});
+// Whatever a failed test left running is stopped, so the next test starts clean.
+afterEach(async () => {
+  for (const running of started.splice(0)) await stopKeepr(running, "SIGINT");
+  const pid = postmasterPid(dataDir);
+  if (pid && isRunning(pid)) process.kill(pid, "SIGINT");
+});
 
-interface Running {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-  readyMs: number;
-}
+const start = async () => {
+  const running = await startKeepr({ dataDir, port, pgPort });
+  started.push(running);
+  return running;
+};
 
-async function start(port: number, pgPort: number): Promise<Running> {
-  const began = Date.now();
-  let output = "";
-  const child = spawn(process.execPath, ["server/main.ts"], {
-    cwd: root,
-    env: { ...process.env, NODE_ENV: "development", DATA_DIR: dataDir, PORT: String(port), EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: "warn" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  child.stdout!.on("data", (d) => (output += d));
-  child.stderr!.on("data", (d) => (output += d));
-  const url = `http://127.0.0.1:${port}`;
-  while (Date.now() - began < 60_000) {
-    if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${output}`);
-    const ok = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
-    if (ok) return { child, url, output: () => output, readyMs: Date.now() - began };
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  child.kill("SIGKILL");
-  throw new Error(`not ready within 60 s:\n${output}`);
-}
-
-function postmasterPid(): number | null {
-  const file = path.join(dataDir, "pg", "postmaster.pid");
-  return existsSync(file) ? Number(readFileSync(file, "utf8").split("\n")[0]) : null;
-}
-
-const alive = isRunning;
-
-/** Gives the OS a moment to reap an exiting process, then says whether it is still running. */
-async function stillRunningAfter(pid: number, ms = 3_000): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (isRunning(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  return isRunning(pid);
-}
-
-async function stop(running: Running, signal: NodeJS.Signals): Promise<number | null> {
-  const pgPid = postmasterPid();
-  const exited = new Promise<number | null>((resolve) => running.child.once("exit", (code) => resolve(code)));
-  running.child.kill(signal);
-  const code = await exited;
-  if (code !== 0) console.log(`exit ${code}; output:\n${running.output()}`);
+/** Stops Keepr and checks that its Postgres is gone too. */
+async function stopCleanly(running: KeeprProcess, signal: NodeJS.Signals, group = false): Promise<void> {
+  const pgPid = postmasterPid(dataDir);
   expect(pgPid).not.toBeNull();
+  const code = await stopKeepr(running, signal, { group });
+  expect({ code, output: code === 0 ? "" : running.output() }).toEqual({ code: 0, output: "" });
   expect(await stillRunningAfter(pgPid!)).toBe(false);
-  expect(postmasterPid()).toBeNull();
-  return code;
+  expect(postmasterPid(dataDir)).toBeNull();
 }
 
 async function graphql(url: string, query: string, token?: string) {
@@ -86,29 +47,8 @@ async function graphql(url: string, query: string, token?: string) {
   return (await res.json()) as { data?: any; errors?: unknown[] };
 }
 
-let port: number;
-let pgPort: number;
-const children: ChildProcess[] = [];
-beforeAll(async () => {
-  port = await freePort();
-  pgPort = await freePort();
-});
-// Whatever a failed test left running is stopped, so the next test starts clean.
-afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGINT");
-      await exited;
-    }
-  }
-  const pid = postmasterPid();
-  if (pid && alive(pid)) process.kill(pid, "SIGINT");
-});
-
-it("first start: initdb, migrations and demo data; anonymous sees demo properties; SIGINT leaves nothing running", async () => {
-  const running = await start(port, pgPort);
-  console.log(`npm start, first start (initdb + migrations + seed): ready in ${running.readyMs} ms`);
+it("first start: initdb, migrations and demo data; anonymous sees demo properties; Ctrl-C leaves nothing running", async () => {
+  const running = await start();
   const props = await graphql(running.url, "{ allProperties { nodes { name city currency } } }");
   expect(props.data.allProperties.nodes.sort((a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name))).toEqual([
     { name: "Chalet Edelweiss", city: "Zermatt", currency: "CHF" },
@@ -118,27 +58,25 @@ it("first start: initdb, migrations and demo data; anonymous sees demo propertie
   const units = await graphql(running.url, "{ allUnits { totalCount } }", login.data.login.result);
   expect(units.data.allUnits.totalCount).toBe(10);
   expect(running.output()).toContain("desk@harbour.example");
-  expect(await stop(running, "SIGINT")).toBe(0);
+  await stopCleanly(running, "SIGINT", true); // to the process group, as a terminal's Ctrl-C
+  expect(running.output()).not.toMatch(/"level":(50|60)/); // no error logged while shutting down
 });
 
 it("second start reuses the data (no second seed) and SIGTERM stops it cleanly", async () => {
-  const running = await start(port, pgPort);
-  console.log(`npm start, second start (existing data): ready in ${running.readyMs} ms`);
+  const running = await start();
   const orgs = await graphql(running.url, "{ allOrganizations { totalCount } }");
   expect(orgs.data.allOrganizations.totalCount).toBe(2);
-  expect(await stop(running, "SIGTERM")).toBe(0);
+  await stopCleanly(running, "SIGTERM");
 });
 
 it("after a crash (SIGKILL) the orphaned Postgres is stopped by the next start", async () => {
-  const crashed = await start(port, pgPort);
-  const orphan = postmasterPid()!;
-  const exited = new Promise((r) => crashed.child.once("exit", r));
-  crashed.child.kill("SIGKILL");
-  await exited;
+  const crashed = await start();
+  const orphan = postmasterPid(dataDir)!;
+  await stopKeepr(crashed, "SIGKILL");
   await new Promise((r) => setTimeout(r, 200));
-  expect(alive(orphan)).toBe(true);
+  expect(isRunning(orphan)).toBe(true);
 
-  const running = await start(port, pgPort);
+  const running = await start();
   expect(await stillRunningAfter(orphan)).toBe(false);
-  expect(await stop(running, "SIGINT")).toBe(0);
+  await stopCleanly(running, "SIGINT");
 });
