@@ -39,7 +39,7 @@ export async function startWorker(options: { config: Config; ownerUrl: string; l
     pollInterval: 2_000,
     logger: workerLogger,
     taskList: makeTaskList(config),
-    crontab: "",
+    parsedCronItems: [],
   });
   return {
     stop: async () => {
