@@ -1,5 +1,5 @@
 --! Previous: -
---! Hash: sha1:51fdb658134f8db1cecdd8ff05b4f9d5cd153e1c
+--! Hash: sha1:42a832da6e726a22d4dd414cb0c29c4d7f138132
 --! Message: foundation
 
 -- Foundation: schemas, privileges, identity, the domain skeleton
@@ -71,20 +71,6 @@ $$;
 comment on function app_hidden.current_session_id() is
   E'The session id from the request''s verified JWT claims, or null for anonymous requests.';
 --! EndIncluded app_hidden.current_session_id.sql
---! Included app_hidden.raise_error.sql
--- One way to raise Keepr's typed errors: a five-character SQLSTATE that the
--- API maps to extensions.code, plus a human message. See docs/error_codes.md.
-create or replace function app_hidden.raise_error(code text, message text) returns void
-  language plpgsql volatile
-  set search_path to pg_catalog, public, pg_temp
-as $$
-begin
-  raise exception using errcode = code, message = message;
-end;
-$$;
-comment on function app_hidden.raise_error(text, text) is
-  E'Raises a Keepr typed error (five-character SQLSTATE from docs/error_codes.md) with a human message.';
---! EndIncluded app_hidden.raise_error.sql
 --! Included app_private.tg__timestamps.sql
 -- Keeps created_at fixed and updated_at current; fires as _100_timestamps.
 create or replace function app_private.tg__timestamps() returns trigger
@@ -558,7 +544,6 @@ grant execute on function app_hidden.current_session_id() to keepr_anonymous, ke
 grant execute on function app_hidden.current_user_id() to keepr_anonymous, keepr_worker;
 grant execute on function app_hidden.current_property_ids(app_public.staff_role[]) to keepr_anonymous, keepr_worker;
 grant execute on function app_hidden.current_colleague_ids() to keepr_anonymous, keepr_worker;
-grant execute on function app_hidden.raise_error(text, text) to keepr_anonymous, keepr_worker;
 grant execute on function app_public.register(text, text, text) to keepr_anonymous;
 grant execute on function app_public.login(text, text) to keepr_anonymous;
 grant execute on function app_public.logout() to keepr_anonymous;
