@@ -44,7 +44,6 @@ export async function openDatabase(config: Config, log: (message: string) => voi
       await ensureRoles(superuserUrl, {
         owner: passwordOf(config.DATABASE_URL),
         authenticator: passwordOf(config.AUTH_DATABASE_URL),
-        analyst: secrets.analystPassword,
       });
       await ensureDatabase(superuserUrl, name);
     }

@@ -15,7 +15,8 @@ export const roles = {
 export interface RolePasswords {
   owner: string;
   authenticator: string;
-  analyst: string;
+  /** Left as it is when not given (an external database whose admin sets it). */
+  analyst?: string;
 }
 
 const ident = (s: string) => pg.escapeIdentifier(s);
@@ -49,7 +50,10 @@ export async function ensureRoles(superuserUrl: string, passwords: RolePasswords
     await create(roles.guest, "nologin");
     await create(roles.staff, "nologin");
     await create(roles.worker, "nologin");
-    await create(roles.analyst, `login nosuperuser nocreatedb nocreaterole password ${literal(passwords.analyst)}`);
+    await create(
+      roles.analyst,
+      `login nosuperuser nocreatedb nocreaterole${passwords.analyst ? ` password ${literal(passwords.analyst)}` : ""}`,
+    );
     await client.query(`alter role ${ident(roles.analyst)} set default_transaction_read_only = on`);
     await client.query(`alter role ${ident(roles.analyst)} set statement_timeout = '60s'`);
     await client.query(`grant ${ident(roles.anonymous)} to ${ident(roles.guest)}`);
