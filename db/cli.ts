@@ -3,6 +3,7 @@
 //   node db/cli.ts migrate            apply committed migrations (+ worker schema)
 //   node db/cli.ts seed               load the demo data if the database is empty
 //   node db/cli.ts schema             write the GraphQL schema to server/schema.graphql
+//   node db/cli.ts sql "<query>"      run one query as the owner and print its rows
 //   node db/cli.ts gm <args...>       run graphile-migrate with the connection
 //                                     strings set, e.g. `gm watch`, `gm commit`,
 //                                     `gm uncommit`, `gm reset --erase`, `gm status`
@@ -40,6 +41,17 @@ try {
       console.log(`wrote ${fileURLToPath(schemaFile)}`);
       break;
     }
+    case "sql": {
+      const client = new pg.Client({ connectionString: db.ownerUrl });
+      await client.connect();
+      try {
+        const result = await client.query(rest.join(" "));
+        for (const r of [result].flat()) if (r.rows?.length) console.table(r.rows);
+      } finally {
+        await client.end();
+      }
+      break;
+    }
     case "gm": {
       exitCode = await new Promise<number>((resolve) => {
         const child = spawn("graphile-migrate", rest, {
@@ -56,7 +68,7 @@ try {
       break;
     }
     default:
-      console.error("usage: node db/cli.ts migrate | seed | schema | gm <graphile-migrate args>");
+      console.error("usage: node db/cli.ts migrate | seed | schema | sql "<query>" | gm <graphile-migrate args>");
       exitCode = 2;
   }
 } catch (error) {

@@ -7,6 +7,7 @@ declare
   v_harbour uuid; v_alpine uuid;
   v_hotel uuid; v_annex uuid; v_chalet uuid;
   v_double uuid; v_suite uuid; v_whole uuid; v_annex_type uuid;
+  v_flex uuid; v_nonref uuid; v_suite_flex uuid; v_studio_flex uuid; v_chalet_week uuid;
   v_owner uuid; v_desk uuid; v_housekeeping uuid; v_accountant uuid; v_host uuid; v_guest uuid;
 begin
   if exists (select 1 from app_public.organizations) then
@@ -62,5 +63,45 @@ begin
     (v_hotel, v_housekeeping, 'housekeeping'),
     (v_hotel, v_accountant, 'accountant'),
     (v_chalet, v_host, 'owner');
+
+  -- Rates: a flexible and a non-refundable plan at the hotel, weekend
+  -- prices for a year, length-of-stay discounts, VAT (inclusive) and a
+  -- city tax per person-night; the chalet with a minimum stay, a cleaning
+  -- fee and a tourist tax.
+  insert into app_public.rate_plans (property_id, room_type_id, name, description, currency, base_price, included_guests,
+                                     extra_adult_fee, free_cancellation_days, cancellation_penalty_kind, cancellation_penalty_value)
+  values (v_hotel, v_double, 'Flexible', 'Free cancellation until 2 days before arrival.', 'EUR', 12000, 2, 2500, 2, 'nights', 1)
+  returning id into v_flex;
+  insert into app_public.rate_plans (property_id, room_type_id, name, description, currency, base_price, included_guests, is_refundable)
+  values (v_hotel, v_double, 'Non-refundable', 'Pay less, no changes.', 'EUR', 10200, 2, false)
+  returning id into v_nonref;
+  insert into app_public.rate_plans (property_id, room_type_id, name, description, currency, base_price, included_guests,
+                                     extra_adult_fee, extra_child_fee, meal_plan, free_cancellation_days)
+  values (v_hotel, v_suite, 'Family Flexible', 'Breakfast included.', 'EUR', 22000, 2, 3000, 1500, 'breakfast', 2)
+  returning id into v_suite_flex;
+  insert into app_public.rate_plans (property_id, room_type_id, name, currency, base_price, included_guests, is_published)
+  values (v_annex, v_annex_type, 'Flexible', 'EUR', 9000, 2, true)
+  returning id into v_studio_flex;
+  insert into app_public.rate_plans (property_id, room_type_id, name, description, currency, base_price, included_guests,
+                                     extra_adult_fee, min_stay, free_cancellation_days, cancellation_penalty_kind, cancellation_penalty_value)
+  values (v_chalet, v_whole, 'Chalet Week', 'Minimum three nights.', 'CHF', 45000, 6, 5000, 3, 30, 'percent', 50)
+  returning id into v_chalet_week;
+
+  insert into app_public.rate_plan_los_discounts (property_id, rate_plan_id, min_nights, percent_off) values
+    (v_hotel, v_flex, 7, 10), (v_hotel, v_flex, 28, 20), (v_chalet, v_chalet_week, 7, 15);
+
+  insert into app_public.rate_calendar (property_id, rate_plan_id, date, price)
+  select v_hotel, plan.id, d::date, round(plan.base_price * 1.2)::bigint
+    from (values (v_flex, 12000), (v_nonref, 10200), (v_suite_flex, 22000)) plan(id, base_price)
+    cross join generate_series(current_date, current_date + 365, interval '1 day') d
+   where extract(isodow from d) in (5, 6);
+
+  insert into app_public.fees (property_id, name, basis, amount, currency) values
+    (v_chalet, 'Final cleaning', 'per_stay', 25000, 'CHF');
+  insert into app_public.taxes (property_id, name, basis, percent, amount, currency, is_inclusive) values
+    (v_hotel, 'VAT', 'percent_of_room', 6, null, 'EUR', true),
+    (v_hotel, 'Lisbon city tax', 'per_person_night', null, 200, 'EUR', false),
+    (v_chalet, 'VAT', 'percent_of_room', 3.8, null, 'CHF', true),
+    (v_chalet, 'Tourist tax', 'per_person_night', null, 350, 'CHF', false);
 end;
 $$;

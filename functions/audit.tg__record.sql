@@ -1,6 +1,8 @@
 -- Writes one audit.events row per inserted, updated or deleted row: who
 -- (user id from the session), from which request (keepr.request_id set by the
--- API per request) and the old and new values. Fires as _500_audit.
+-- API per request) and the old and new values. Rows of a reservation (the
+-- reservation itself, its claims) carry its id, so its history is one
+-- indexed lookup. Fires as _500_audit.
 create or replace function audit.tg__record() returns trigger
   language plpgsql volatile security definer
   set search_path to pg_catalog, public, pg_temp
@@ -13,12 +15,14 @@ begin
     return null;
   end if;
   insert into audit.events (
-    table_schema, table_name, operation, row_id, property_id,
+    table_schema, table_name, operation, row_id, property_id, reservation_id,
     actor_user_id, actor_role, request_id, old_values, new_values
   ) values (
     tg_table_schema, tg_table_name, tg_op,
     coalesce(v_new, v_old) ->> 'id',
     (coalesce(v_new, v_old) ->> 'property_id')::uuid,
+    case when tg_table_name = 'reservations' then (coalesce(v_new, v_old) ->> 'id')::uuid
+         else (coalesce(v_new, v_old) ->> 'reservation_id')::uuid end,
     app_hidden.current_user_id(),
     pg_catalog.current_setting('role', true),
     nullif(pg_catalog.current_setting('keepr.request_id', true), ''),

@@ -1,0 +1,55 @@
+-- Claims a unit of a room type for a stay, or returns null when none can be
+-- had. Candidates: the preferred unit first (only it when exact_unit), then
+-- the other free units in random order, which spreads concurrent bookers
+-- over the units instead of queueing them on one. Each try releases expired
+-- holds in the way and inserts the claim; the exclusion constraint is the
+-- judge, and a loser (exclusion_violation) moves on to the next unit.
+create or replace function app_private.claim_unit(
+  property_id uuid,
+  room_type_id uuid,
+  stay daterange,
+  kind app_public.claim_kind,
+  reservation_id uuid default null,
+  expires_at timestamptz default null,
+  preferred_unit_id uuid default null,
+  exact_unit boolean default false,
+  note text default null
+) returns app_public.inventory_claims
+  language plpgsql volatile
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_candidates uuid[];
+  v_unit uuid;
+  v_claim app_public.inventory_claims;
+begin
+  if exact_unit then
+    v_candidates := array[preferred_unit_id];
+  else
+    v_candidates := array(
+      select f.id from app_private.free_units(claim_unit.property_id, claim_unit.room_type_id, claim_unit.stay) f(id)
+       order by f.id is distinct from claim_unit.preferred_unit_id, pg_catalog.random()
+    );
+    if preferred_unit_id is not null and not (preferred_unit_id = any (v_candidates)) then
+      v_candidates := preferred_unit_id || v_candidates;
+    end if;
+  end if;
+
+  foreach v_unit in array v_candidates loop
+    perform app_private.release_expired_holds(claim_unit.property_id, v_unit, claim_unit.stay);
+    begin
+      insert into app_public.inventory_claims (property_id, unit_id, stay, kind, reservation_id, expires_at, note, created_by)
+      values (claim_unit.property_id, v_unit, claim_unit.stay, claim_unit.kind, claim_unit.reservation_id,
+              claim_unit.expires_at, claim_unit.note, app_hidden.current_user_id())
+      returning * into v_claim;
+      return v_claim;
+    exception when exclusion_violation then
+      -- Someone else holds these nights on this unit; try the next one.
+    end;
+  end loop;
+  return null;
+end;
+$$;
+comment on function app_private.claim_unit(uuid, uuid, daterange, app_public.claim_kind, uuid, timestamptz, uuid, boolean, text) is
+  E'Claims a free unit of a room type (or exactly the given unit) for a stay; null when none is free.';

@@ -1,0 +1,47 @@
+-- Cancels a hold or a confirmed reservation: applies the cancellation terms
+-- locked at booking (penalty_amount, refund_amount = total - penalty; the
+-- ledger posts them) and releases the unit. Staff (owner, manager, front
+-- desk) and the guest themself (signed in, or with the booking token) may.
+create or replace function app_public.cancel_reservation(
+  reservation_id uuid,
+  idempotency_key text,
+  reason text default null
+) returns app_public.booking
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_replay jsonb;
+  v_res app_public.reservations;
+  v_penalty bigint;
+begin
+  v_replay := app_private.idempotency_begin('cancel_reservation', idempotency_key,
+                pg_catalog.jsonb_build_object('reservation_id', reservation_id, 'reason', reason));
+  if v_replay is not null then
+    return pg_catalog.jsonb_populate_record(null::app_public.booking, v_replay);
+  end if;
+  v_res := app_private.lock_reservation(cancel_reservation.reservation_id, '{owner,manager,front_desk}', 'cancel reservations', true);
+  if v_res.status not in ('held', 'confirmed') then
+    perform app_private.invalid_transition(v_res, 'cancelled');
+  end if;
+  if pg_catalog.length(reason) > 500 then
+    raise exception using errcode = 'INVLD', message = 'A cancellation reason can be at most 500 characters.';
+  end if;
+  v_penalty := app_private.cancellation_penalty(v_res, pg_catalog.now());
+
+  update app_public.inventory_claims c set released_at = pg_catalog.now()
+   where c.property_id = v_res.property_id and c.reservation_id = v_res.id and c.released_at is null;
+  update app_public.reservations r
+     set status = 'cancelled', cancelled_at = pg_catalog.now(), hold_expires_at = null,
+         penalty_amount = v_penalty, refund_amount = r.total_amount - v_penalty,
+         cancellation_reason = cancel_reservation.reason
+   where r.id = v_res.id
+  returning * into v_res;
+
+  return pg_catalog.jsonb_populate_record(null::app_public.booking,
+           app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(app_private.booking_of(v_res))));
+end;
+$$;
+comment on function app_public.cancel_reservation(uuid, text, text) is
+  E'Cancels a held or confirmed reservation, applying its cancellation terms (penalty_amount, refund_amount), and frees its unit. Errors: NTFND, DNIED, INVALID_TRANSITION, IDEMPOTENCY_KEY_REUSED.';

@@ -1,0 +1,44 @@
+-- Checks a guest out. Leaving before the departure date gives the remaining
+-- nights back (the claim ends today). The unit becomes dirty.
+create or replace function app_public.check_out(
+  reservation_id uuid,
+  idempotency_key text
+) returns app_public.booking
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_replay jsonb;
+  v_res app_public.reservations;
+  v_today date;
+begin
+  v_replay := app_private.idempotency_begin('check_out', idempotency_key,
+                pg_catalog.jsonb_build_object('reservation_id', reservation_id));
+  if v_replay is not null then
+    return pg_catalog.jsonb_populate_record(null::app_public.booking, v_replay);
+  end if;
+  v_res := app_private.lock_reservation(check_out.reservation_id, '{owner,manager,front_desk}', 'check guests out');
+  if v_res.status <> 'checked_in' then
+    perform app_private.invalid_transition(v_res, 'checked out');
+  end if;
+  v_today := app_private.local_today(v_res.property_id);
+  if v_today < pg_catalog.upper(v_res.stay) then
+    update app_public.inventory_claims c set released_at = pg_catalog.now()
+     where c.property_id = v_res.property_id and c.reservation_id = v_res.id and c.released_at is null
+       and pg_catalog.lower(c.stay) >= v_today;
+    update app_public.inventory_claims c set stay = pg_catalog.daterange(pg_catalog.lower(c.stay), v_today)
+     where c.property_id = v_res.property_id and c.reservation_id = v_res.id and c.released_at is null
+       and pg_catalog.upper(c.stay) > v_today;
+  end if;
+  update app_public.units u set housekeeping_status = 'dirty'
+   where u.property_id = v_res.property_id and u.id = v_res.unit_id and u.housekeeping_status <> 'out_of_order';
+  update app_public.reservations r set status = 'checked_out', checked_out_at = pg_catalog.now()
+   where r.id = v_res.id
+  returning * into v_res;
+  return pg_catalog.jsonb_populate_record(null::app_public.booking,
+           app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(app_private.booking_of(v_res))));
+end;
+$$;
+comment on function app_public.check_out(uuid, text) is
+  E'Checks out a checked-in reservation; an early departure frees the remaining nights; the unit becomes dirty. Errors: NTFND, DNIED, INVALID_TRANSITION, IDEMPOTENCY_KEY_REUSED.';

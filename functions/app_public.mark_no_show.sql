@@ -1,0 +1,41 @@
+-- Records that a confirmed guest did not arrive (from the arrival date on):
+-- the late-cancellation terms apply (penalty_amount) and the unit is freed.
+create or replace function app_public.mark_no_show(
+  reservation_id uuid,
+  idempotency_key text
+) returns app_public.booking
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_replay jsonb;
+  v_res app_public.reservations;
+  v_penalty bigint;
+begin
+  v_replay := app_private.idempotency_begin('mark_no_show', idempotency_key,
+                pg_catalog.jsonb_build_object('reservation_id', reservation_id));
+  if v_replay is not null then
+    return pg_catalog.jsonb_populate_record(null::app_public.booking, v_replay);
+  end if;
+  v_res := app_private.lock_reservation(mark_no_show.reservation_id, '{owner,manager,front_desk}', 'record no-shows');
+  if v_res.status <> 'confirmed' then
+    perform app_private.invalid_transition(v_res, 'marked as a no-show');
+  end if;
+  if app_private.local_today(v_res.property_id) < pg_catalog.lower(v_res.stay) then
+    raise exception using errcode = 'TRANS',
+      message = pg_catalog.format('A no-show can be recorded from the arrival date, %s.', pg_catalog.lower(v_res.stay));
+  end if;
+  v_penalty := app_private.cancellation_penalty(v_res, pg_catalog.now());
+  update app_public.inventory_claims c set released_at = pg_catalog.now()
+   where c.property_id = v_res.property_id and c.reservation_id = v_res.id and c.released_at is null;
+  update app_public.reservations r
+     set status = 'no_show', no_show_at = pg_catalog.now(), penalty_amount = v_penalty, refund_amount = r.total_amount - v_penalty
+   where r.id = v_res.id
+  returning * into v_res;
+  return pg_catalog.jsonb_populate_record(null::app_public.booking,
+           app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(app_private.booking_of(v_res))));
+end;
+$$;
+comment on function app_public.mark_no_show(uuid, text) is
+  E'Marks a confirmed reservation as a no-show on or after its arrival date: the penalty applies and the unit is freed. Errors: NTFND, DNIED, INVALID_TRANSITION, IDEMPOTENCY_KEY_REUSED.';

@@ -1,0 +1,52 @@
+-- A quote: the stay priced line by line on one rate plan, with cancellation
+-- terms, valid for 30 minutes. The quote_token is the quote itself, signed
+-- by the database; createHold books at exactly this price while it is valid,
+-- even if rates change meanwhile. A pure read, so it can run anywhere.
+create or replace function app_public.quote(
+  rate_plan_id uuid,
+  arrival date,
+  departure date,
+  adults integer default 2,
+  children integer default 0
+) returns app_public.quote
+  language plpgsql stable security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_property_id uuid;
+  v_restriction record;
+  v_quote app_public.quote;
+  v_payload text;
+begin
+  select rp.property_id into v_property_id
+    from app_public.rate_plans rp
+    join app_public.room_types rt on rt.property_id = rp.property_id and rt.id = rp.room_type_id
+    join app_public.properties p on p.id = rp.property_id
+   where rp.id = quote.rate_plan_id
+     and ((rp.is_published and rt.is_published and p.is_published)
+          or rp.property_id in (select app_hidden.current_property_ids()));
+  if not found then
+    raise exception using errcode = 'NTFND', message = 'No such rate plan.';
+  end if;
+  perform app_private.check_stay(v_property_id, arrival, departure, adults, children);
+
+  select * into v_restriction
+    from app_private.stay_restrictions(array[quote.rate_plan_id], arrival, departure, adults, children);
+  if v_restriction.restriction is not null then
+    raise exception using errcode = 'RSTRC', message = v_restriction.message, hint = v_restriction.restriction;
+  end if;
+
+  v_quote := app_private.quote_for(quote.rate_plan_id, arrival, departure, adults, children);
+  if v_quote.units_left = 0 then
+    raise exception using errcode = 'SOLDO', message = 'No unit of this room type is free for these dates.';
+  end if;
+  v_quote.valid_until := pg_catalog.now() + interval '30 minutes';
+  v_payload := pg_catalog.translate(pg_catalog.encode(pg_catalog.convert_to(pg_catalog.to_jsonb(v_quote)::text, 'UTF8'), 'base64'),
+                                    E'+/=\n', '-_');
+  v_quote.quote_token := v_payload || '.' || app_private.sign(v_payload);
+  return v_quote;
+end;
+$$;
+comment on function app_public.quote(uuid, date, date, integer, integer) is
+  E'Prices a stay on a rate plan: nightly lines, discount, fees, taxes, total and cancellation terms, with a quote_token valid for 30 minutes. Errors: NTFND, DATES, GUEST, RESTRICTED (reason in extensions.reason), SOLD_OUT.';

@@ -1,0 +1,70 @@
+-- Search: every room type with units left for the stay at the published
+-- properties matching the filters, and its price on each rate plan for
+-- these guests. With include_unavailable, also the rate plans that cannot
+-- be sold and why (a restriction code, or SOLD_OUT). One set-based pass:
+-- free units per room type, then all plans priced together.
+create or replace function app_public.search_availability(
+  arrival date,
+  departure date,
+  adults integer default 2,
+  children integer default 0,
+  property_id uuid default null,
+  city text default null,
+  country_code text default null,
+  include_unavailable boolean default false
+) returns setof app_public.availability
+  language plpgsql stable security definer rows 50
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_stay daterange;
+  v_member uuid[] := array(select app_hidden.current_property_ids());
+begin
+  perform app_private.check_stay(null, arrival, departure, adults, children);
+  v_stay := pg_catalog.daterange(arrival, departure);
+  return query
+  with room_types as (
+    select p.id as property_id, p.name as property_name, p.city, rt.id as room_type_id, rt.name as room_type_name,
+           rt.max_occupancy,
+           (select count(*) from app_private.free_units(p.id, rt.id, v_stay))::integer as units_left
+      from app_public.properties p
+      join app_public.room_types rt on rt.property_id = p.id
+     where ((p.is_published and rt.is_published) or p.id = any (v_member))
+       and (search_availability.property_id is null or p.id = search_availability.property_id)
+       and (search_availability.city is null or pg_catalog.lower(p.city) = pg_catalog.lower(search_availability.city))
+       and (search_availability.country_code is null or p.country_code = pg_catalog.upper(search_availability.country_code))
+       and search_availability.arrival >= (pg_catalog.now() at time zone p.time_zone)::date
+  ),
+  plans as (
+    select rt.*, rp.id as rate_plan_id, rp.name as rate_plan_name, rp.meal_plan, rp.is_refundable, rp.currency
+      from room_types rt
+      join app_public.rate_plans rp on rp.property_id = rt.property_id and rp.room_type_id = rt.room_type_id
+     where (rp.is_published or rt.property_id = any (v_member))
+       and (rt.units_left > 0 or search_availability.include_unavailable)
+  ),
+  prices as (
+    select l.rate_plan_id,
+           sum(l.amount) filter (where not l.is_inclusive)::bigint as total_amount,
+           sum(l.amount) filter (where l.kind in ('night', 'discount'))::bigint as room_amount
+      from app_private.price_lines(array(select rate_plan_id from plans), arrival, departure, adults, children) l
+     group by l.rate_plan_id
+  ),
+  restrictions as (
+    select * from app_private.stay_restrictions(array(select rate_plan_id from plans), arrival, departure, adults, children)
+  )
+  select p.property_id, p.property_name, p.city, p.room_type_id, p.room_type_name, p.max_occupancy, p.units_left,
+         p.rate_plan_id, p.rate_plan_name, p.meal_plan, p.is_refundable, p.currency::char(3),
+         pr.total_amount, round(pr.room_amount::numeric / (departure - arrival))::bigint,
+         p.units_left > 0 and r.restriction is null,
+         coalesce(r.restriction, case when p.units_left = 0 then 'SOLD_OUT' end),
+         coalesce(r.message, case when p.units_left = 0 then 'No unit of this type is free for these dates.' end)
+    from plans p
+    join prices pr on pr.rate_plan_id = p.rate_plan_id
+    join restrictions r on r.rate_plan_id = p.rate_plan_id
+   where search_availability.include_unavailable or (p.units_left > 0 and r.restriction is null)
+   order by p.property_name, p.room_type_name, pr.total_amount, p.rate_plan_name;
+end;
+$$;
+comment on function app_public.search_availability(date, date, integer, integer, uuid, text, text, boolean) is
+  E'Room types with units left for a stay, priced on each rate plan for the guests. Filter by property, city or country; include_unavailable also lists restricted and sold-out rates with the reason. Errors: DATES, GUEST.';
