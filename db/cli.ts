@@ -68,7 +68,7 @@ try {
       break;
     }
     default:
-      console.error("usage: node db/cli.ts migrate | seed | schema | sql "<query>" | gm <graphile-migrate args>");
+      console.error("usage: node db/cli.ts migrate | seed | schema | sql <query> | gm <graphile-migrate args>");
       exitCode = 2;
   }
 } catch (error) {

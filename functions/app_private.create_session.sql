@@ -17,7 +17,8 @@ begin
          then 'keepr_staff' else 'keepr_guest' end,
     v_session.id,
     create_session.user_id,
-    extract(epoch from v_session.expires_at)::bigint
+    extract(epoch from v_session.expires_at)::bigint,
+    null
   )::app_public.jwt_token;
 end;
 $$;

@@ -18,8 +18,16 @@ const claimsSchema = z.object({
 });
 export type Claims = z.infer<typeof claimsSchema>;
 
+/** A booking-scoped token (lookupBooking): anonymous, but may read and cancel one reservation. */
+const bookingClaimsSchema = z.object({
+  role: z.literal("keepr_anonymous"),
+  reservation_id: z.string().uuid(),
+  exp: z.number().int(),
+});
+
 export type Identity =
   | { kind: "anonymous"; role: "keepr_anonymous" }
+  | { kind: "booking"; role: "keepr_anonymous"; reservationId: string }
   | { kind: "user"; role: Claims["role"]; claims: Claims };
 
 export class AuthError extends Error {
@@ -48,8 +56,10 @@ export function identify(authorization: string | undefined, secret: string): Ide
     throw new AuthError("INVALID_TOKEN", "The session token is not valid; sign in again.");
   }
   const claims = claimsSchema.safeParse(payload);
-  if (!claims.success) throw new AuthError("INVALID_TOKEN", "The session token is not valid; sign in again.");
-  return { kind: "user", role: claims.data.role, claims: claims.data };
+  if (claims.success) return { kind: "user", role: claims.data.role, claims: claims.data };
+  const booking = bookingClaimsSchema.safeParse(payload);
+  if (booking.success) return { kind: "booking", role: "keepr_anonymous", reservationId: booking.data.reservation_id };
+  throw new AuthError("INVALID_TOKEN", "The session token is not valid; sign in again.");
 }
 
 /** Transaction-local settings for a request: the role to SET and the claims policies read. */
@@ -59,6 +69,8 @@ export function pgSettingsFor(identity: Identity, requestId: string): Record<str
     settings["jwt.claims.session_id"] = identity.claims.session_id;
     settings["jwt.claims.sub"] = identity.claims.sub;
     settings["jwt.claims.role"] = identity.claims.role;
+  } else if (identity.kind === "booking") {
+    settings["jwt.claims.reservation_id"] = identity.reservationId;
   }
   return settings;
 }

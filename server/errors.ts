@@ -9,13 +9,32 @@ import type { Logger } from "./logger.ts";
 interface PgLikeError {
   code?: unknown;
   message?: unknown;
-  severity?: unknown;
+  hint?: unknown;
 }
 
-/** Keepr's own SQLSTATEs (raised by our functions): the message is for users. */
-export const keeprCodes = new Set([
-  "CREDS", "LOGIN", "EMTKN", "WEAKP", "INVEM", "INVNM", "INVTZ", "NTFND", "DNIED", "APPND",
-]);
+/**
+ * Keepr's own SQLSTATEs (raised by our functions) and the code each has in
+ * the API; their messages are written for users. A hint, when our function
+ * gives one, is a machine-readable reason (e.g. MIN_STAY) and goes out as
+ * extensions.reason.
+ */
+export const keeprCodes: Record<string, string> = {
+  CREDS: "CREDS", LOGIN: "LOGIN", EMTKN: "EMTKN", WEAKP: "WEAKP", INVEM: "INVEM", INVNM: "INVNM", INVPH: "INVPH",
+  INVTZ: "INVTZ", NTFND: "NTFND", DNIED: "DNIED", APPND: "APPND",
+  SOLDO: "SOLD_OUT",
+  RSTRC: "RESTRICTED",
+  HLDEX: "HOLD_EXPIRED",
+  TRANS: "INVALID_TRANSITION",
+  IDKEY: "IDEMPOTENCY_KEY_REUSED",
+  IDKRQ: "IDEMPOTENCY_KEY_INVALID",
+  QUOTE: "QUOTE_INVALID",
+  QTEXP: "QUOTE_EXPIRED",
+  DATES: "INVALID_DATES",
+  GUEST: "INVALID_GUESTS",
+  INVLD: "INVALID_INPUT",
+  UNRDY: "UNIT_NOT_READY",
+  UNAVL: "UNIT_UNAVAILABLE",
+};
 
 /** Standard SQLSTATEs mapped to a stable code and a message that reveals nothing. */
 const postgresCodes: Record<string, { code: string; message: string }> = {
@@ -40,10 +59,13 @@ const postgresCodes: Record<string, { code: string; message: string }> = {
 };
 
 /** The typed form of a database error, or null when it is not one. */
-export function classifyDatabaseError(error: unknown): { code: string; message: string } | null {
+export function classifyDatabaseError(error: unknown): { code: string; message: string; reason?: string } | null {
   const e = error as PgLikeError | null;
   if (!e || typeof e.code !== "string" || typeof e.message !== "string") return null;
-  if (keeprCodes.has(e.code)) return { code: e.code, message: e.message };
+  const keeprCode = Object.hasOwn(keeprCodes, e.code) ? keeprCodes[e.code] : undefined;
+  if (keeprCode) {
+    return typeof e.hint === "string" ? { code: keeprCode, message: e.message, reason: e.hint } : { code: keeprCode, message: e.message };
+  }
   // RLS refusing an INSERT/UPDATE raises 42501 too; both read as FORBIDDEN.
   return postgresCodes[e.code] ?? null;
 }
@@ -77,7 +99,8 @@ export function makeMaskError(logger: Logger) {
     if (!original) return withRequestErrorCode(error);
     const known = classifyDatabaseError(original);
     if (known) {
-      return new GraphQLError(known.message, { nodes: error.nodes, positions: error.positions, path: error.path, source: error.source, extensions: { code: known.code } });
+      const extensions = known.reason ? { code: known.code, reason: known.reason } : { code: known.code };
+      return new GraphQLError(known.message, { nodes: error.nodes, positions: error.positions, path: error.path, source: error.source, extensions });
     }
     if (original instanceof GraphQLError || isSafeError(original)) {
       // Raised on purpose by Grafast/PostGraphile about the client's input

@@ -48,6 +48,10 @@ export function maxFieldsRule(maxFields: number): ValidationRule {
   };
 }
 
+/** How often an operation that hit a serialization failure or deadlock runs again. */
+const maxRetries = 3;
+const retries = new WeakMap<object, number>();
+
 export function makePreset(options: {
   config: Config;
   pool: pg.Pool;
@@ -74,10 +78,27 @@ export function makePreset(options: {
           event.validationRules.push(...validationRules);
           return next();
         },
+        // Serialization failures and deadlocks (code RETRY) are retried here,
+        // never shown: the operation runs again, up to maxRetries times, after
+        // a short random pause. Every mutation is idempotent, so a mutation
+        // of the operation that had already committed replays its answer.
+        // The body is read once by express, so it can be processed again.
         // Parse and validation errors skip maskError and arrive here already
         // serialized (a body of only {"errors": [...]}); give them codes too.
-        async processRequest(next) {
+        async processRequest(next, event) {
           const result = await next();
+          if (result?.type === "buffer" && result.buffer.includes('"code":"RETRY"')) {
+            const attempt = (retries.get(event.requestDigest) ?? 0) + 1;
+            if (attempt <= maxRetries) {
+              retries.set(event.requestDigest, attempt);
+              logger.info({ attempt }, "retrying a GraphQL request after a serialization failure or deadlock");
+              await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
+              // processRequest is protected in grafserv's typings; it is the
+              // entry the server adaptors themselves call.
+              const instance = event.instance as unknown as { processRequest(digest: typeof event.requestDigest): typeof result };
+              return instance.processRequest(event.requestDigest);
+            }
+          }
           if (result?.type === "buffer" && result.buffer.subarray(0, 10).toString() === '{"errors":') {
             const body = JSON.parse(result.buffer.toString("utf8")) as { errors: GraphQLFormattedError[] };
             body.errors = body.errors.map(withFormattedErrorCode);

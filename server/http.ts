@@ -70,6 +70,9 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
     res.status(readiness.ok ? 200 : 503).json({ status: readiness.ok ? "ready" : "not_ready", checks: readiness.checks });
   });
 
+  // The raw body, read once, so a retried operation can be processed again
+  // (grafserv parses it).
+  app.use("/graphql", express.raw({ type: () => true, limit: config.GRAPHQL_MAX_REQUEST_BYTES }));
   app.use("/graphql", (req: Request, res: Response, next: NextFunction) => {
     try {
       req.pgSettings = pgSettingsFor(identify(req.header("authorization"), jwtSecret), req.requestId!);
