@@ -1,0 +1,127 @@
+// Fixtures for booking tests: a property with units, a rate plan and staff,
+// written as the owner; dates in the property's calendar; and the guest path
+// (quote → hold → confirm) called as whatever role the client has become.
+import { randomBytes, randomUUID } from "node:crypto";
+import type pg from "pg";
+
+type Queryable = Pick<pg.ClientBase, "query">;
+
+export interface Hotel {
+  organizationId: string;
+  propertyId: string;
+  roomTypeId: string;
+  ratePlanId: string;
+  unitIds: string[];
+  timeZone: string;
+  frontDesk: string;
+  manager: string;
+  housekeeper: string;
+}
+
+export interface HotelOptions {
+  units?: number;
+  timeZone?: string;
+  currency?: string;
+  kind?: "hotel" | "vacation_rental";
+  maxOccupancy?: number;
+  /** Columns of the rate plan, as SQL literals are not needed: plain values. */
+  ratePlan?: Partial<{
+    base_price: number;
+    included_guests: number;
+    extra_adult_fee: number;
+    extra_child_fee: number;
+    min_stay: number;
+    max_stay: number | null;
+    is_refundable: boolean;
+    free_cancellation_days: number;
+    cancellation_penalty_kind: "nights" | "percent";
+    cancellation_penalty_value: number;
+  }>;
+}
+
+const one = async (client: Queryable, sql: string, params: unknown[]) => (await client.query<{ id: string }>(sql, params)).rows[0]!.id;
+
+export async function createHotel(client: Queryable, options: HotelOptions = {}): Promise<Hotel> {
+  const tag = randomBytes(4).toString("hex");
+  const timeZone = options.timeZone ?? "Europe/Lisbon";
+  const currency = options.currency ?? "EUR";
+  const organizationId = await one(client, "insert into app_public.organizations (name, slug) values ($1, $2) returning id", [`Org ${tag}`, `org-${tag}`]);
+  const propertyId = await one(
+    client,
+    `insert into app_public.properties (organization_id, name, slug, kind, time_zone, currency, country_code, city, is_published)
+     values ($1, $2, $3, $4, $5, $6, 'PT', $7, true) returning id`,
+    [organizationId, `Hotel ${tag}`, `hotel-${tag}`, options.kind ?? "hotel", timeZone, currency, `City ${tag}`],
+  );
+  const roomTypeId = await one(client, "insert into app_public.room_types (property_id, name, max_occupancy) values ($1, 'Double', $2) returning id", [
+    propertyId,
+    options.maxOccupancy ?? 3,
+  ]);
+  const unitIds: string[] = [];
+  for (let i = 1; i <= (options.units ?? 3); i++) {
+    unitIds.push(await one(client, "insert into app_public.units (property_id, room_type_id, name) values ($1, $2, $3) returning id", [propertyId, roomTypeId, `${100 + i}`]));
+  }
+  const plan = { base_price: 10000, included_guests: 2, ...options.ratePlan };
+  const columns = Object.keys(plan);
+  const ratePlanId = await one(
+    client,
+    `insert into app_public.rate_plans (property_id, room_type_id, name, currency, ${columns.join(", ")})
+     values ($1, $2, 'Flexible', $3, ${columns.map((_, i) => `$${i + 4}`).join(", ")}) returning id`,
+    [propertyId, roomTypeId, currency, ...Object.values(plan)],
+  );
+  const user = async (name: string, role: string) => {
+    const id = await one(client, "insert into app_public.users (email, display_name) values ($1, $2) returning id", [`${name}-${tag}@test.example`, name]);
+    await client.query("insert into app_public.property_memberships (property_id, user_id, role) values ($1, $2, $3)", [propertyId, id, role]);
+    return id;
+  };
+  return {
+    organizationId, propertyId, roomTypeId, ratePlanId, unitIds, timeZone,
+    frontDesk: await user("desk", "front_desk"),
+    manager: await user("manager", "manager"),
+    housekeeper: await user("housekeeper", "housekeeping"),
+  };
+}
+
+/** The date `offset` days from today in a time zone, as YYYY-MM-DD. */
+export function localDate(timeZone: string, offset = 0): string {
+  const today = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+  return addDays(today, offset);
+}
+
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+export const newKey = () => randomUUID();
+
+export interface Quote {
+  total_amount: string;
+  quote_token: string;
+  units_left: number;
+}
+
+export async function quote(client: Queryable, ratePlanId: string, arrival: string, departure: string, adults = 2, children = 0): Promise<Quote> {
+  const { rows } = await client.query<Quote>("select * from app_public.quote($1, $2, $3, $4, $5)", [ratePlanId, arrival, departure, adults, children]);
+  return rows[0]!;
+}
+
+export async function hold(client: Queryable, quoteToken: string, key = newKey(), minutes = 10): Promise<{ reservation_id: string; expires_at: Date; total_amount: string }> {
+  const { rows } = await client.query("select * from app_public.create_hold($1, $2, $3)", [quoteToken, key, minutes]);
+  return rows[0];
+}
+
+export async function confirm(client: Queryable, reservationId: string, key = newKey(), email = "ada@example.com") {
+  const { rows } = await client.query<{ reservation_id: string; confirmation_code: string; status: string; total_amount: string }>(
+    "select * from app_public.confirm_booking($1, $2, 'Ada Lovelace', $3, '+44 20 7946 0000')",
+    [reservationId, key, email],
+  );
+  return rows[0]!;
+}
+
+/** quote → hold → confirm; returns the booking. */
+export async function book(client: Queryable, ratePlanId: string, arrival: string, departure: string, adults = 2, children = 0) {
+  const q = await quote(client, ratePlanId, arrival, departure, adults, children);
+  const h = await hold(client, q.quote_token);
+  return confirm(client, h.reservation_id);
+}
