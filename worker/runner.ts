@@ -1,19 +1,33 @@
 // graphile-worker inside Keepr: the task list, its logger, start and stop.
 // The queue lives in the same database; jobs are added by the same
 // transaction as the change that causes them.
-import { Logger as WorkerLogger, run, type Runner, type TaskList } from "graphile-worker";
+import { Logger as WorkerLogger, parseCrontab, run, type Runner, type TaskList } from "graphile-worker";
 import pg from "pg";
 import type { Config } from "../server/config.ts";
 import type { Logger } from "../server/logger.ts";
 import { createMailer } from "./mailer.ts";
+import { purgeIdempotencyKeys } from "./tasks/purge_idempotency_keys.ts";
+import { releaseExpiredHolds } from "./tasks/release_expired_holds.ts";
 import { makeSendWelcomeEmail } from "./tasks/send_welcome_email.ts";
 
 export function makeTaskList(config: Config): TaskList {
   const mailer = createMailer({ smtpUrl: config.SMTP_URL, outboxDir: config.outboxDir, from: config.MAIL_FROM });
   return {
     send_welcome_email: makeSendWelcomeEmail({ mailer, publicUrl: config.publicUrl }),
+    release_expired_holds: releaseExpiredHolds,
+    purge_idempotency_keys: purgeIdempotencyKeys,
   };
 }
+
+/**
+ * Recurring jobs. Each line names its task and has an explicit id, so a
+ * renamed or moved line keeps its schedule history; none backfills missed
+ * runs (catching up on cleanup is pointless).
+ */
+export const crontab = [
+  "* * * * * release_expired_holds ?id=release_expired_holds&max=3",
+  "17 * * * * purge_idempotency_keys ?id=purge_idempotency_keys&max=3",
+].join("\n");
 
 export interface Worker {
   stop(): Promise<void>;
@@ -39,7 +53,7 @@ export async function startWorker(options: { config: Config; ownerUrl: string; l
     pollInterval: 2_000,
     logger: workerLogger,
     taskList: makeTaskList(config),
-    parsedCronItems: [],
+    parsedCronItems: parseCrontab(crontab),
   });
   return {
     stop: async () => {
