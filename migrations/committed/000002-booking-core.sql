@@ -1,5 +1,5 @@
 --! Previous: sha1:42a832da6e726a22d4dd414cb0c29c4d7f138132
---! Hash: sha1:5cd5b24e683394fe128b8611571c37b6a733774e
+--! Hash: sha1:510f817d1731cef89beb46a64f81bfa4847dd108
 --! Message: Booking core
 
 -- Booking core: rate plans, the rate calendar, fees and taxes, guests,
@@ -55,7 +55,12 @@ begin
       ('app_public', 'release_block'),
       ('app_public', 'reservation_history'),
       ('app_public', 'search_availability'),
-      ('app_public', 'set_rates'))
+      ('app_public', 'set_rates'),
+      ('app_public', 'reservations_arrival'),
+      ('app_public', 'reservations_departure'),
+      ('app_public', 'reservations_nights'),
+      ('app_public', 'inventory_claims_start_date'),
+      ('app_public', 'inventory_claims_end_date'))
   loop
     execute pg_catalog.format('drop function %s cascade', f);
   end loop;
@@ -351,6 +356,40 @@ comment on column app_public.inventory_claims.released_at is E'When the claim st
 create index inventory_claims_reservation_idx on app_public.inventory_claims (property_id, reservation_id) where reservation_id is not null;
 create index inventory_claims_expired_holds_idx on app_public.inventory_claims (expires_at) where released_at is null and kind = 'hold';
 alter table app_public.inventory_claims enable row level security;
+
+------------------------------------------------------------------------------
+-- GraphQL names for the composite (tenant-scoped) foreign keys, which
+-- PostGraphile would otherwise call e.g. guestByPropertyIdAndGuestId. The
+-- currency keys are integrity only, not relations worth exposing.
+------------------------------------------------------------------------------
+comment on constraint units_property_id_room_type_id_fkey on app_public.units is E'@fieldName roomType\n@foreignFieldName units';
+comment on constraint rate_plans_property_id_room_type_id_fkey on app_public.rate_plans is E'@fieldName roomType\n@foreignFieldName ratePlans';
+comment on constraint rate_plan_los_discounts_property_id_rate_plan_id_fkey on app_public.rate_plan_los_discounts is E'@fieldName ratePlan\n@foreignFieldName losDiscounts';
+comment on constraint rate_calendar_property_id_rate_plan_id_fkey on app_public.rate_calendar is E'@fieldName ratePlan\n@foreignFieldName calendar';
+comment on constraint fees_property_id_room_type_id_fkey on app_public.fees is E'@fieldName roomType\n@foreignFieldName fees';
+comment on constraint reservations_property_id_guest_id_fkey on app_public.reservations is E'@fieldName guest\n@foreignFieldName reservations';
+comment on constraint reservations_property_id_rate_plan_id_fkey on app_public.reservations is E'@fieldName ratePlan\n@foreignFieldName reservations';
+comment on constraint reservations_property_id_room_type_id_fkey on app_public.reservations is E'@fieldName roomType\n@foreignFieldName reservations';
+comment on constraint reservations_property_id_unit_id_fkey on app_public.reservations is E'@fieldName unit\n@foreignFieldName reservations';
+comment on constraint inventory_claims_property_id_reservation_id_fkey on app_public.inventory_claims is E'@fieldName reservation\n@foreignFieldName inventoryClaims';
+comment on constraint inventory_claims_property_id_unit_id_fkey on app_public.inventory_claims is E'@fieldName unit\n@foreignFieldName inventoryClaims';
+comment on constraint rate_plans_property_id_currency_fkey on app_public.rate_plans is E'@behavior -*';
+comment on constraint fees_property_id_currency_fkey on app_public.fees is E'@behavior -*';
+comment on constraint taxes_property_id_currency_fkey on app_public.taxes is E'@behavior -*';
+
+-- The (property_id, id) keys exist for those foreign keys; as lookups they
+-- would only repeat xByRowId.
+do $$
+declare
+  c record;
+begin
+  for c in select conname, conrelid::regclass as rel from pg_catalog.pg_constraint
+            where contype = 'u' and connamespace = 'app_public'::regnamespace and conname like '%\_property\_id\_id\_key'
+  loop
+    execute pg_catalog.format('comment on constraint %I on %s is %L', c.conname, c.rel, '@behavior -*');
+  end loop;
+end;
+$$;
 
 ------------------------------------------------------------------------------
 -- Internals: idempotency records and signing keys
@@ -2115,6 +2154,49 @@ $$;
 comment on function app_public.reservation_history(uuid) is
   E'The audit trail of a reservation and its claims: who changed what, when, from which request. Staff only. Errors: NTFND.';
 --! EndIncluded app_public.reservation_history.sql
+--! Included app_public.reservations_arrival.sql
+-- Computed columns: the stay's dates and length, as GraphQL fields
+-- (arrival, departure, nights) next to the raw `stay` range.
+create or replace function app_public.reservations_arrival(r app_public.reservations) returns date
+  language sql immutable parallel safe
+  set search_path to pg_catalog, public, pg_temp
+as $$
+  select pg_catalog.lower(r.stay);
+$$;
+comment on function app_public.reservations_arrival(app_public.reservations) is E'The arrival date (local to the property).';
+
+create or replace function app_public.reservations_departure(r app_public.reservations) returns date
+  language sql immutable parallel safe
+  set search_path to pg_catalog, public, pg_temp
+as $$
+  select pg_catalog.upper(r.stay);
+$$;
+comment on function app_public.reservations_departure(app_public.reservations) is E'The departure date (local to the property); the last night is the day before.';
+
+create or replace function app_public.reservations_nights(r app_public.reservations) returns integer
+  language sql immutable parallel safe
+  set search_path to pg_catalog, public, pg_temp
+as $$
+  select pg_catalog.upper(r.stay) - pg_catalog.lower(r.stay);
+$$;
+comment on function app_public.reservations_nights(app_public.reservations) is E'Number of nights booked.';
+
+create or replace function app_public.inventory_claims_start_date(c app_public.inventory_claims) returns date
+  language sql immutable parallel safe
+  set search_path to pg_catalog, public, pg_temp
+as $$
+  select pg_catalog.lower(c.stay);
+$$;
+comment on function app_public.inventory_claims_start_date(app_public.inventory_claims) is E'The first night the claim takes.';
+
+create or replace function app_public.inventory_claims_end_date(c app_public.inventory_claims) returns date
+  language sql immutable parallel safe
+  set search_path to pg_catalog, public, pg_temp
+as $$
+  select pg_catalog.upper(c.stay);
+$$;
+comment on function app_public.inventory_claims_end_date(app_public.inventory_claims) is E'The day after the last night the claim takes.';
+--! EndIncluded app_public.reservations_arrival.sql
 
 ------------------------------------------------------------------------------
 -- Triggers
@@ -2255,6 +2337,10 @@ grant execute on function app_public.move_unit(uuid, uuid, text) to keepr_staff;
 grant execute on function app_public.create_block(uuid, date, date, app_public.claim_kind, text, text) to keepr_staff;
 grant execute on function app_public.release_block(uuid, text) to keepr_staff;
 grant execute on function app_public.reservation_history(uuid) to keepr_staff;
+grant execute on function app_public.reservations_arrival(app_public.reservations), app_public.reservations_departure(app_public.reservations),
+  app_public.reservations_nights(app_public.reservations) to keepr_anonymous, keepr_worker;
+grant execute on function app_public.inventory_claims_start_date(app_public.inventory_claims),
+  app_public.inventory_claims_end_date(app_public.inventory_claims) to keepr_staff, keepr_worker;
 grant execute on function app_public.set_rates(uuid, date, date, text, bigint, integer, integer, boolean, boolean, boolean, integer[], boolean) to keepr_staff;
 grant execute on function app_private.release_stale_claims() to keepr_worker;
 grant execute on function app_private.purge_idempotency_keys() to keepr_worker;

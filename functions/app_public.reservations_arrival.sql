@@ -1,0 +1,41 @@
+-- Computed columns: the stay's dates and length, as GraphQL fields
+-- (arrival, departure, nights) next to the raw `stay` range.
+create or replace function app_public.reservations_arrival(r app_public.reservations) returns date
+  language sql immutable parallel safe
+  set search_path to pg_catalog, public, pg_temp
+as $$
+  select pg_catalog.lower(r.stay);
+$$;
+comment on function app_public.reservations_arrival(app_public.reservations) is E'The arrival date (local to the property).';
+
+create or replace function app_public.reservations_departure(r app_public.reservations) returns date
+  language sql immutable parallel safe
+  set search_path to pg_catalog, public, pg_temp
+as $$
+  select pg_catalog.upper(r.stay);
+$$;
+comment on function app_public.reservations_departure(app_public.reservations) is E'The departure date (local to the property); the last night is the day before.';
+
+create or replace function app_public.reservations_nights(r app_public.reservations) returns integer
+  language sql immutable parallel safe
+  set search_path to pg_catalog, public, pg_temp
+as $$
+  select pg_catalog.upper(r.stay) - pg_catalog.lower(r.stay);
+$$;
+comment on function app_public.reservations_nights(app_public.reservations) is E'Number of nights booked.';
+
+create or replace function app_public.inventory_claims_start_date(c app_public.inventory_claims) returns date
+  language sql immutable parallel safe
+  set search_path to pg_catalog, public, pg_temp
+as $$
+  select pg_catalog.lower(c.stay);
+$$;
+comment on function app_public.inventory_claims_start_date(app_public.inventory_claims) is E'The first night the claim takes.';
+
+create or replace function app_public.inventory_claims_end_date(c app_public.inventory_claims) returns date
+  language sql immutable parallel safe
+  set search_path to pg_catalog, public, pg_temp
+as $$
+  select pg_catalog.upper(c.stay);
+$$;
+comment on function app_public.inventory_claims_end_date(app_public.inventory_claims) is E'The day after the last night the claim takes.';
