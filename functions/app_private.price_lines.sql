@@ -11,7 +11,7 @@
 --             is inside the prices: its line shows it and is not added.
 -- Rounding: every line is a whole number of minor units; a percent is
 -- rounded once per line, half away from zero (numeric round()); totals are
--- sums of lines. The rule is in docs/pricing.md.
+-- sums of lines. The rule is in docs/booking.md.
 create or replace function app_private.price_lines(
   rate_plan_ids uuid[],
   arrival date,

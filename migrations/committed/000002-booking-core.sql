@@ -1,5 +1,5 @@
 --! Previous: sha1:42a832da6e726a22d4dd414cb0c29c4d7f138132
---! Hash: sha1:510f817d1731cef89beb46a64f81bfa4847dd108
+--! Hash: sha1:0bfb9621b8a450372f166fbad7bc98bb2d696b8c
 --! Message: Booking core
 
 -- Booking core: rate plans, the rate calendar, fees and taxes, guests,
@@ -786,7 +786,7 @@ comment on function app_private.free_units(uuid, uuid, daterange) is
 --             is inside the prices: its line shows it and is not added.
 -- Rounding: every line is a whole number of minor units; a percent is
 -- rounded once per line, half away from zero (numeric round()); totals are
--- sums of lines. The rule is in docs/pricing.md.
+-- sums of lines. The rule is in docs/booking.md.
 create or replace function app_private.price_lines(
   rate_plan_ids uuid[],
   arrival date,
