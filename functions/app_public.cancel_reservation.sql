@@ -30,8 +30,7 @@ begin
   end if;
   v_penalty := app_private.cancellation_penalty(v_res, pg_catalog.now());
 
-  update app_public.inventory_claims c set released_at = pg_catalog.now()
-   where c.property_id = v_res.property_id and c.reservation_id = v_res.id and c.released_at is null;
+  perform app_private.release_claims(v_res);
   update app_public.reservations r
      set status = 'cancelled', cancelled_at = pg_catalog.now(), hold_expires_at = null,
          penalty_amount = v_penalty, refund_amount = r.total_amount - v_penalty,

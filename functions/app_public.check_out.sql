@@ -24,12 +24,7 @@ begin
   end if;
   v_today := app_private.local_today(v_res.property_id);
   if v_today < pg_catalog.upper(v_res.stay) then
-    update app_public.inventory_claims c set released_at = pg_catalog.now()
-     where c.property_id = v_res.property_id and c.reservation_id = v_res.id and c.released_at is null
-       and pg_catalog.lower(c.stay) >= v_today;
-    update app_public.inventory_claims c set stay = pg_catalog.daterange(pg_catalog.lower(c.stay), v_today)
-     where c.property_id = v_res.property_id and c.reservation_id = v_res.id and c.released_at is null
-       and pg_catalog.upper(c.stay) > v_today;
+    perform app_private.release_claims(v_res, v_today);
   end if;
   update app_public.units u set housekeeping_status = 'dirty'
    where u.property_id = v_res.property_id and u.id = v_res.unit_id and u.housekeeping_status <> 'out_of_order';

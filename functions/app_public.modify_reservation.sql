@@ -87,8 +87,7 @@ begin
   else
     -- Re-claim: release the current claims, then claim the new stay (the
     -- same unit first). Any failure below rolls all of it back.
-    update app_public.inventory_claims c set released_at = pg_catalog.now()
-     where c.property_id = v_res.property_id and c.reservation_id = v_res.id and c.released_at is null;
+    perform app_private.release_claims(v_res);
     v_claim := app_private.claim_unit(v_res.property_id, v_plan.room_type_id, pg_catalog.daterange(v_arrival, v_departure),
                                       'reservation', reservation_id => v_res.id,
                                       preferred_unit_id => coalesce(modify_reservation.unit_id,

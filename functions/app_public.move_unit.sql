@@ -43,12 +43,7 @@ begin
     raise exception using errcode = 'TRANS', message = 'This stay has no nights left to move.';
   end if;
 
-  update app_public.inventory_claims c set released_at = pg_catalog.now()
-   where c.property_id = v_res.property_id and c.reservation_id = v_res.id and c.released_at is null
-     and pg_catalog.lower(c.stay) >= v_from;
-  update app_public.inventory_claims c set stay = pg_catalog.daterange(pg_catalog.lower(c.stay), v_from)
-   where c.property_id = v_res.property_id and c.reservation_id = v_res.id and c.released_at is null
-     and pg_catalog.upper(c.stay) > v_from;
+  perform app_private.release_claims(v_res, v_from);
   v_claim := app_private.claim_unit(v_res.property_id, v_unit.room_type_id, pg_catalog.daterange(v_from, pg_catalog.upper(v_res.stay)),
                                     'reservation', reservation_id => v_res.id, preferred_unit_id => v_unit.id, exact_unit => true);
   if v_claim.id is null then

@@ -1,5 +1,5 @@
 --! Previous: sha1:42a832da6e726a22d4dd414cb0c29c4d7f138132
---! Hash: sha1:0bfb9621b8a450372f166fbad7bc98bb2d696b8c
+--! Hash: sha1:c5de5399bd039218abf007007436411c799dd11e
 --! Message: Booking core
 
 -- Booking core: rate plans, the rate calendar, fees and taxes, guests,
@@ -38,6 +38,7 @@ begin
       ('app_private', 'quote_for'),
       ('app_private', 'release_expired_holds'),
       ('app_private', 'release_stale_claims'),
+      ('app_private', 'release_claims'),
       ('app_private', 'require_staff'),
       ('app_private', 'sign'),
       ('app_private', 'stay_restrictions'),
@@ -107,6 +108,7 @@ alter table app_public.properties
   add constraint properties_id_currency_key unique (id, currency);
 comment on column app_public.properties.check_in_time is E'Local time guests may check in; cancellation deadlines count back from it.';
 comment on column app_public.properties.check_out_time is E'Local time guests check out by.';
+comment on constraint properties_id_currency_key on app_public.properties is E'@behavior -*';
 grant insert (check_in_time, check_out_time), update (check_in_time, check_out_time) on app_public.properties to keepr_staff;
 
 ------------------------------------------------------------------------------
@@ -1152,6 +1154,29 @@ $$;
 comment on function app_private.cancellation_penalty(app_public.reservations, timestamptz) is
   E'The cancellation penalty of a reservation at a moment, by its locked cancellation terms.';
 --! EndIncluded app_private.cancellation_penalty.sql
+--! Included app_private.release_claims.sql
+-- Gives back a reservation's nights from a date on (all of them when
+-- from_date is null): claims starting on or after it are released, a claim
+-- spanning it ends there. Used by cancellations, no-shows, changes, early
+-- check-outs and room moves.
+create or replace function app_private.release_claims(r app_public.reservations, from_date date default null) returns void
+  language plpgsql volatile
+  set search_path to pg_catalog, public, pg_temp
+as $$
+begin
+  update app_public.inventory_claims c set released_at = pg_catalog.now()
+   where c.property_id = r.property_id and c.reservation_id = r.id and c.released_at is null
+     and (from_date is null or pg_catalog.lower(c.stay) >= from_date);
+  if from_date is not null then
+    update app_public.inventory_claims c set stay = pg_catalog.daterange(pg_catalog.lower(c.stay), from_date)
+     where c.property_id = r.property_id and c.reservation_id = r.id and c.released_at is null
+       and pg_catalog.upper(c.stay) > from_date;
+  end if;
+end;
+$$;
+comment on function app_private.release_claims(app_public.reservations, date) is
+  E'Releases a reservation''s live claims from a date on (all when null), trimming a claim that spans the date.';
+--! EndIncluded app_private.release_claims.sql
 --! Included app_private.booking_of.sql
 -- The booking result of a reservation.
 create or replace function app_private.booking_of(r app_public.reservations) returns app_public.booking
@@ -1744,8 +1769,7 @@ begin
   else
     -- Re-claim: release the current claims, then claim the new stay (the
     -- same unit first). Any failure below rolls all of it back.
-    update app_public.inventory_claims c set released_at = pg_catalog.now()
-     where c.property_id = v_res.property_id and c.reservation_id = v_res.id and c.released_at is null;
+    perform app_private.release_claims(v_res);
     v_claim := app_private.claim_unit(v_res.property_id, v_plan.room_type_id, pg_catalog.daterange(v_arrival, v_departure),
                                       'reservation', reservation_id => v_res.id,
                                       preferred_unit_id => coalesce(modify_reservation.unit_id,
@@ -1810,8 +1834,7 @@ begin
   end if;
   v_penalty := app_private.cancellation_penalty(v_res, pg_catalog.now());
 
-  update app_public.inventory_claims c set released_at = pg_catalog.now()
-   where c.property_id = v_res.property_id and c.reservation_id = v_res.id and c.released_at is null;
+  perform app_private.release_claims(v_res);
   update app_public.reservations r
      set status = 'cancelled', cancelled_at = pg_catalog.now(), hold_expires_at = null,
          penalty_amount = v_penalty, refund_amount = r.total_amount - v_penalty,
@@ -1906,12 +1929,7 @@ begin
   end if;
   v_today := app_private.local_today(v_res.property_id);
   if v_today < pg_catalog.upper(v_res.stay) then
-    update app_public.inventory_claims c set released_at = pg_catalog.now()
-     where c.property_id = v_res.property_id and c.reservation_id = v_res.id and c.released_at is null
-       and pg_catalog.lower(c.stay) >= v_today;
-    update app_public.inventory_claims c set stay = pg_catalog.daterange(pg_catalog.lower(c.stay), v_today)
-     where c.property_id = v_res.property_id and c.reservation_id = v_res.id and c.released_at is null
-       and pg_catalog.upper(c.stay) > v_today;
+    perform app_private.release_claims(v_res, v_today);
   end if;
   update app_public.units u set housekeeping_status = 'dirty'
    where u.property_id = v_res.property_id and u.id = v_res.unit_id and u.housekeeping_status <> 'out_of_order';
@@ -1955,8 +1973,7 @@ begin
       message = pg_catalog.format('A no-show can be recorded from the arrival date, %s.', pg_catalog.lower(v_res.stay));
   end if;
   v_penalty := app_private.cancellation_penalty(v_res, pg_catalog.now());
-  update app_public.inventory_claims c set released_at = pg_catalog.now()
-   where c.property_id = v_res.property_id and c.reservation_id = v_res.id and c.released_at is null;
+  perform app_private.release_claims(v_res);
   update app_public.reservations r
      set status = 'no_show', no_show_at = pg_catalog.now(), penalty_amount = v_penalty, refund_amount = r.total_amount - v_penalty
    where r.id = v_res.id
@@ -2014,12 +2031,7 @@ begin
     raise exception using errcode = 'TRANS', message = 'This stay has no nights left to move.';
   end if;
 
-  update app_public.inventory_claims c set released_at = pg_catalog.now()
-   where c.property_id = v_res.property_id and c.reservation_id = v_res.id and c.released_at is null
-     and pg_catalog.lower(c.stay) >= v_from;
-  update app_public.inventory_claims c set stay = pg_catalog.daterange(pg_catalog.lower(c.stay), v_from)
-   where c.property_id = v_res.property_id and c.reservation_id = v_res.id and c.released_at is null
-     and pg_catalog.upper(c.stay) > v_from;
+  perform app_private.release_claims(v_res, v_from);
   v_claim := app_private.claim_unit(v_res.property_id, v_unit.room_type_id, pg_catalog.daterange(v_from, pg_catalog.upper(v_res.stay)),
                                     'reservation', reservation_id => v_res.id, preferred_unit_id => v_unit.id, exact_unit => true);
   if v_claim.id is null then
