@@ -154,6 +154,14 @@ describe("login roles", () => {
       expect(JSON.stringify(users.rows)).not.toContain(w.guest.email);
 
       await expect(analyst.query("select * from app_public.users")).rejects.toMatchObject({ code: "42501" });
+      await expect(analyst.query("select * from app_public.reservations")).rejects.toMatchObject({ code: "42501" });
+      // Every reporting view is readable, and none carries a guest's identity.
+      const views = await analyst.query<{ table_name: string }>("select table_name from information_schema.views where table_schema = 'reporting'");
+      expect(views.rows.map((v) => v.table_name)).toEqual(expect.arrayContaining(["reservations", "inventory_claims", "rate_plans"]));
+      for (const { table_name } of views.rows) {
+        const result = await analyst.query(`select * from reporting.${table_name} limit 1`);
+        expect([table_name, result.fields.map((f) => f.name).filter((n) => /^(email|phone|full_name|guest_id)$/.test(n))]).toEqual([table_name, []]);
+      }
       // Every session is read-only, and no write grant exists anywhere.
       expect((await analyst.query("show transaction_read_only")).rows[0].transaction_read_only).toBe("on");
       await expect(analyst.query("create temp table scratch (id int)")).rejects.toMatchObject({ code: "25006" });
