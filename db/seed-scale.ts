@@ -1,5 +1,5 @@
 // Scale data for benchmarks and load tests:
-//   npm run seed -- --properties 50 --units 5000 [--days 365] [--occupancy 0.6] [--seed 42] [--reset]
+//   npm run seed -- --properties 50 --units 5000 [--days 365] [--occupancy 0.6] [--seed 42] [--reset] [--audit]
 //
 // Connects like `npm run db` (embedded Postgres in DATA_DIR, or
 // DATABASE_URL), applies migrations if the database is behind, then
@@ -10,7 +10,20 @@
 // discounts, a rate calendar with seasonal and weekend prices and a few
 // restrictions, fees, taxes, guests, and confirmed reservations filling
 // about --occupancy of the unit-nights from today for --days, each with its
-// inventory claim. Audit and timestamp triggers stay on.
+// inventory claim.
+//
+// Triggers: the audit trigger alone costs ~100 µs per row (an audit.events
+// row with the whole row as jsonb), i.e. over a minute for the ~420k
+// reservations and ~420k claims of 5,000 units. So by default the
+// generator's session runs with session_replication_role = replica (needs a
+// superuser: the embedded cluster's, or ROOT_DATABASE_URL; it then does SET
+// ROLE keepr_owner): no audit, timestamp, time-zone-check or foreign-key
+// triggers fire for the generated rows; constraints (checks, unique, the
+// claims' exclusion constraint) still hold, and the generator verifies
+// every foreign key of the tables it wrote with anti-joins before it
+// commits. Generated rows therefore have no audit.events rows. --audit keeps
+// the triggers on (about 4x slower: some 2 minutes instead of ~30 s for
+// 5,000 units on 2 cores); without a superuser they stay on too.
 //
 // Deterministic for a seed (setseed): the same options give the same data,
 // except generated ids and timestamps. Generated organizations have slugs
@@ -35,15 +48,19 @@ export interface ScaleOptions {
   seed: number;
   /** Delete previously generated scale data first. */
   reset: boolean;
+  /** Keep triggers on (audit rows for every generated row; about 4x slower). */
+  audit: boolean;
 }
 
-export const defaultScaleOptions: ScaleOptions = { properties: 50, units: 5000, days: 365, occupancy: 0.6, seed: 42, reset: false };
+export const defaultScaleOptions: ScaleOptions = { properties: 50, units: 5000, days: 365, occupancy: 0.6, seed: 42, reset: false, audit: false };
 
 export interface ScaleResult {
   seed: number;
   counts: Record<string, number>;
   /** Reservation nights / unit-nights over the period, as generated. */
   occupancy: number;
+  /** "off": generated with session_replication_role = replica (no audit rows); "on": triggers fired. */
+  triggers: "on" | "off";
   /** What --reset deleted (reservations of the old scale data), when it ran. */
   deletedReservations?: number;
   steps: Array<{ step: string; ms: number }>;
@@ -182,7 +199,8 @@ export function scaleSteps(o: ScaleOptions): Array<{ step: string; sql: string }
           cross join generate_series(1, rt.units) i
           cross join lateral (select (select coalesce(sum(o.units), 0) from scale_room_type o
                                        where o.property_ord = rt.property_ord and o.ord < rt.ord) + i) kk(k);
-        alter table scale_unit add primary key (ord);`,
+        alter table scale_unit add primary key (ord);
+        analyze scale_property, scale_room_type, scale_unit;`,
     },
     {
       step: "plan rates, fees, taxes",
@@ -241,7 +259,19 @@ export function scaleSteps(o: ScaleOptions): Array<{ step: string; sql: string }
                case when rp.weekend_min_stay and s.season >= 1.1 and extract(isodow from d.date) in (5, 6)
                     then case when rp.kind = 'hotel' then 2 else 3 end end as min_stay,
                random() < 0.015 as closed_to_arrival,
-               random() < 0.004 as stop_sell
+               random() < 0.004 as stop_sell,
+               -- The cancellation terms of a stay arriving that day, less the
+               -- penalty (it depends on the total). The 'nights' plans here
+               -- charge 1 night, never more than a stay.
+               jsonb_build_object(
+                 'is_refundable', rp.is_refundable,
+                 'free_cancellation_until', ft.free_until,
+                 'terms', case when not rp.is_refundable then 'Non-refundable: cancelling costs the full amount.'
+                               else format('Free cancellation until %s (%s). After that, cancelling costs %s.',
+                                           to_char(ft.free_until at time zone p.time_zone, 'YYYY-MM-DD HH24:MI'), p.time_zone,
+                                           case when rp.penalty_kind = 'nights'
+                                                then rp.penalty_value || ' night' || case when rp.penalty_value = 1 then '' else 's' end
+                                                else rp.penalty_value || '% of the total' end) end) as policy
           from scale_rate_plan rp
           join scale_property p on p.ord = rp.property_ord
           join scale_city c on c.ord = p.city_ord
@@ -250,7 +280,11 @@ export function scaleSteps(o: ScaleOptions): Array<{ step: string; sql: string }
             select (1 + 0.22 * cos(2 * pi() * (extract(doy from d.date) - c.peak_doy) / 365.25))::numeric
                    * case when (extract(month from d.date) = 12 and extract(day from d.date) >= 20)
                             or (extract(month from d.date) = 1 and extract(day from d.date) <= 2) then 1.25 else 1 end as season
-          ) s;
+          ) s
+          cross join lateral (
+            select case when rp.is_refundable
+                        then ((d.date - rp.free_cancellation_days)::timestamp + time '15:00') at time zone p.time_zone end as free_until
+          ) ft;
 
         create temp table scale_fee on commit drop as
         select p.ord as property_ord, f.name, f.basis::app_public.fee_basis as basis, f.amount::bigint as amount
@@ -270,7 +304,10 @@ export function scaleSteps(o: ScaleOptions): Array<{ step: string; sql: string }
         union all
         select p.ord, c.city_tax_name, c.city_tax_basis, null, c.city_tax, false, false
           from scale_property p join scale_city c on c.ord = p.city_ord
-         where c.city_tax_name is not null;`,
+         where c.city_tax_name is not null;
+        create index on scale_los (plan_ord);
+        create unique index on scale_cal (plan_ord, day);
+        analyze scale_rate_plan, scale_los, scale_cal, scale_fee, scale_tax;`,
     },
     {
       step: "plan guests and stays",
@@ -320,7 +357,9 @@ export function scaleSteps(o: ScaleOptions): Array<{ step: string; sql: string }
             select case when x.kind = 'hotel' then case when x.r_adults < 0.25 then 1 else least(2, u.max_occupancy) end
                         else least(u.max_occupancy, 2 + floor(x.r_adults * (u.max_occupancy - 1))::int) end as adults
           ) a
-         where x.start_day < ${D};`,
+         where x.start_day < ${D};
+        alter table scale_stay add primary key (ord);
+        analyze scale_guest, scale_stay;`,
     },
     {
       step: "insert organizations, properties, room types, units",
@@ -393,36 +432,28 @@ export function scaleSteps(o: ScaleOptions): Array<{ step: string; sql: string }
         -- Priced like quote_for, simplified: every night at the arrival
         -- date's calendar price (plus extra guests), the plan's best
         -- length-of-stay discount, fees, and the taxes not included in the
-        -- prices; lines: the nights, the discount, fees, taxes (summed).
+        -- prices (room + fees + taxes = total). Lines: the nights (one
+        -- line), the discount, fees and added taxes (one line each), the
+        -- included tax.
         insert into app_public.reservations (
           id, property_id, room_type_id, rate_plan_id, unit_id, guest_id, confirmation_code, status, stay, adults, children,
           currency, room_amount, fees_amount, taxes_amount, total_amount, price_lines, cancellation_policy, confirmed_at
         )
         select s.id, p.id, rt.id, rp.id, u.id, g.id, code.code, 'confirmed', daterange(dt.arrival, dt.departure), s.adults, s.children,
                p.currency, m.room, m.fees, m.taxes, m.room + m.fees + m.taxes,
-               jsonb_build_array(jsonb_build_object(
-                 'kind', 'night', 'date', dt.arrival, 'quantity', s.nights, 'amount', m.nights_amount, 'is_inclusive', false,
-                 'description', s.nights || ' night' || case when s.nights > 1 then 's' else '' end || ' from ' || to_char(dt.arrival, 'Dy DD Mon YYYY')))
-                 || case when m.discount <> 0 then jsonb_build_array(jsonb_build_object(
-                      'kind', 'discount', 'date', null, 'quantity', 1, 'amount', m.discount, 'is_inclusive', false,
-                      'description', format('%s%% off stays of %s nights or more', trim_scale(los.percent_off), los.min_nights))) else '[]' end
-                 || case when m.fees <> 0 then jsonb_build_array(jsonb_build_object(
-                      'kind', 'fee', 'date', null, 'quantity', 1, 'amount', m.fees, 'is_inclusive', false, 'description', 'Fees')) else '[]' end
-                 || case when m.taxes <> 0 then jsonb_build_array(jsonb_build_object(
-                      'kind', 'tax', 'date', null, 'quantity', 1, 'amount', m.taxes, 'is_inclusive', false, 'description', 'Taxes')) else '[]' end
-                 || case when m.included_taxes <> 0 then jsonb_build_array(jsonb_build_object(
-                      'kind', 'tax', 'date', null, 'quantity', 1, 'amount', m.included_taxes, 'is_inclusive', true,
-                      'description', tx.incl_name || ' (' || trim_scale(tx.incl_percent) || '%, included)')) else '[]' end,
-               jsonb_build_object(
-                 'is_refundable', rp.is_refundable,
-                 'free_cancellation_until', pen.free_until,
-                 'late_cancellation_penalty', pen.penalty,
-                 'terms', case when not rp.is_refundable then 'Non-refundable: cancelling costs the full amount.'
-                               else format('Free cancellation until %s (%s). After that, cancelling costs %s.',
-                                           to_char(pen.free_until at time zone p.time_zone, 'YYYY-MM-DD HH24:MI'), p.time_zone,
-                                           case when rp.penalty_kind = 'nights'
-                                                then format('%s night%s', least(rp.penalty_value, s.nights), case when least(rp.penalty_value, s.nights) = 1 then '' else 's' end)
-                                                else rp.penalty_value || '% of the total' end) end),
+               -- As the functions write them: to_jsonb of price_line[] (and the
+               -- plan's terms for that arrival date, plus the penalty).
+               to_jsonb(array_remove(array[
+                 ('night', dt.arrival, s.nights || ' night' || case when s.nights > 1 then 's' else '' end || ' from ' || dt.arrival,
+                  s.nights, m.nights_amount, false)::app_public.price_line,
+                 case when m.discount <> 0 then ('discount', null, trim_scale(los.percent_off) || '% off stays of ' || los.min_nights || ' nights or more',
+                                                 1, m.discount, false)::app_public.price_line end,
+                 case when m.fees <> 0 then ('fee', null, 'Fees', 1, m.fees, false)::app_public.price_line end,
+                 case when m.taxes <> 0 then ('tax', null, 'Taxes', 1, m.taxes, false)::app_public.price_line end,
+                 case when m.included_taxes <> 0 then ('tax', null, tx.incl_name || ' (' || trim_scale(tx.incl_percent) || '%, included)',
+                                                       1, m.included_taxes, true)::app_public.price_line end
+               ], null)),
+               cal.policy || jsonb_build_object('late_cancellation_penalty', pen.penalty),
                s.confirmed_at
           from scale_stay s
           join scale_unit u on u.ord = s.unit_ord
@@ -430,7 +461,7 @@ export function scaleSteps(o: ScaleOptions): Array<{ step: string; sql: string }
           join scale_property p on p.ord = u.property_ord
           join scale_rate_plan rp on rp.room_type_ord = rt.ord and rp.idx = s.plan_idx
           join scale_guest g on g.property_ord = p.ord and g.idx = s.guest_idx
-          left join scale_cal cal on cal.plan_ord = rp.ord and cal.day = s.start_day
+          join scale_cal cal on cal.plan_ord = rp.ord and cal.day = s.start_day
           left join (select property_ord, sum(amount) filter (where basis = 'per_stay') as per_stay,
                             sum(amount) filter (where basis = 'per_night') as per_night,
                             sum(amount) filter (where basis = 'per_guest_night') as per_guest_night
@@ -465,18 +496,19 @@ export function scaleSteps(o: ScaleOptions): Array<{ step: string; sql: string }
                    coalesce(round((n.nights_amount + d.discount) * tx.incl_percent / (100 + tx.incl_percent)), 0)::bigint as included_taxes
           ) m
           cross join lateral (
-            select case when rp.is_refundable
-                        then ((dt.arrival - rp.free_cancellation_days)::timestamp + time '15:00') at time zone p.time_zone end as free_until,
-                   case when not rp.is_refundable then m.room + m.fees + m.taxes
+            select case when not rp.is_refundable then m.room + m.fees + m.taxes
                         when rp.penalty_kind = 'nights'
                           then round((m.room + m.fees + m.taxes)::numeric * least(rp.penalty_value, s.nights) / s.nights)::bigint
                         else round((m.room + m.fees + m.taxes)::numeric * rp.penalty_value / 100)::bigint end as penalty
           ) pen
+          cross join lateral (select (s.ord::bigint * 1103515245 + ${codeOffset}) % 1099511627776 as v) x
           cross join lateral (
-            select string_agg(substr('ABCDEFGHJKLMNPQRSTUVWXYZ23456789', ((x.v >> (5 * b)) & 31)::int + 1, 1), '' order by b desc) as code
-              from (select (s.ord::bigint * 1103515245 + ${codeOffset}) % 1099511627776 as v) x, generate_series(0, 7) b
-          ) code
-         order by s.ord;`,
+            select substr(a.a, ((x.v >> 35) & 31)::int + 1, 1) || substr(a.a, ((x.v >> 30) & 31)::int + 1, 1)
+                   || substr(a.a, ((x.v >> 25) & 31)::int + 1, 1) || substr(a.a, ((x.v >> 20) & 31)::int + 1, 1)
+                   || substr(a.a, ((x.v >> 15) & 31)::int + 1, 1) || substr(a.a, ((x.v >> 10) & 31)::int + 1, 1)
+                   || substr(a.a, ((x.v >> 5) & 31)::int + 1, 1) || substr(a.a, (x.v & 31)::int + 1, 1) as code
+              from (select 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'::text as a) a
+          ) code;`,
     },
     {
       step: "insert inventory claims",
@@ -506,33 +538,83 @@ const counted = [
   ["inventory_claims", "app_public.inventory_claims x join app_public.properties p on p.id = x.property_id join app_public.organizations o on o.id = p.organization_id where o.slug like $1"],
 ] as const;
 
-/** Deletes every generated organization and what hangs off its properties (bookings made there since included). */
+/** Tables the generator writes (and --reset deletes from), children first. */
+const scaleTables = [
+  "app_public.inventory_claims", "app_public.reservations", "app_public.guests", "app_public.rate_calendar",
+  "app_public.rate_plan_los_discounts", "app_public.rate_plans", "app_public.fees", "app_public.taxes", "app_public.units",
+  "app_public.room_types", "app_public.property_memberships", "app_public.properties", "app_public.organizations",
+];
+
+/** Deletes every generated organization and everything at its properties (bookings made there since included). */
 const resetSql = `
   create temp table scale_old_property on commit drop as
   select p.id from app_public.properties p join app_public.organizations o on o.id = p.organization_id
    where o.slug like '${scaleSlugPrefix}%';
-  delete from app_public.inventory_claims where property_id in (select id from scale_old_property);
-  delete from app_public.reservations where property_id in (select id from scale_old_property);
-  delete from app_public.guests where property_id in (select id from scale_old_property);
-  delete from app_public.rate_calendar where property_id in (select id from scale_old_property);
-  delete from app_public.rate_plan_los_discounts where property_id in (select id from scale_old_property);
-  delete from app_public.rate_plans where property_id in (select id from scale_old_property);
-  delete from app_public.fees where property_id in (select id from scale_old_property);
-  delete from app_public.taxes where property_id in (select id from scale_old_property);
-  delete from app_public.units where property_id in (select id from scale_old_property);
-  delete from app_public.room_types where property_id in (select id from scale_old_property);
-  delete from app_public.property_memberships where property_id in (select id from scale_old_property);
+  ${scaleTables
+    .slice(0, -2)
+    .map((t) => `delete from ${t} where property_id in (select id from scale_old_property);`)
+    .join("\n  ")}
   delete from app_public.properties where id in (select id from scale_old_property);
   delete from app_public.organizations where slug like '${scaleSlugPrefix}%';
   drop table scale_old_property;`;
 
+/** Foreign keys from tables outside scaleTables to scaleTables: with triggers off, deleting would leave their rows dangling. */
+const outsideReferencesSql = `
+  select c.conrelid::regclass::text as referencing, c.confrelid::regclass::text as referenced
+    from pg_catalog.pg_constraint c
+   where c.contype = 'f' and c.confrelid = any ($1::regclass[]) and not (c.conrelid = any ($1::regclass[]))`;
+
+/** Every foreign key of scaleTables as an anti-join counting the rows that break it. */
+async function brokenForeignKeys(client: pg.ClientBase): Promise<Array<{ constraint: string; rows: number }>> {
+  const { rows: keys } = await client.query<{ name: string; child: string; parent: string; cols: string[]; pcols: string[] }>(
+    `select c.conname as name, c.conrelid::regclass::text as child, c.confrelid::regclass::text as parent,
+            array(select a.attname::text from unnest(c.conkey) with ordinality k(n, i)
+                    join pg_catalog.pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.n order by k.i) as cols,
+            array(select a.attname::text from unnest(c.confkey) with ordinality k(n, i)
+                    join pg_catalog.pg_attribute a on a.attrelid = c.confrelid and a.attnum = k.n order by k.i) as pcols
+       from pg_catalog.pg_constraint c
+      where c.contype = 'f' and c.conrelid = any ($1::regclass[])`,
+    [scaleTables],
+  );
+  const broken: Array<{ constraint: string; rows: number }> = [];
+  for (const k of keys) {
+    const id = pg.escapeIdentifier;
+    const notNull = k.cols.map((c) => `x.${id(c)} is not null`).join(" and ");
+    const match = k.cols.map((c, i) => `y.${id(k.pcols[i]!)} = x.${id(c)}`).join(" and ");
+    const { rows } = await client.query<{ n: string }>(
+      `select count(*) as n from ${k.child} x where ${notNull} and not exists (select 1 from ${k.parent} y where ${match})`,
+    );
+    const n = Number(rows[0]!.n);
+    if (n > 0) broken.push({ constraint: `${k.child}.${k.name}`, rows: n });
+  }
+  return broken;
+}
+
+/** The database's superuser URL pointed at the database itself (Database.superuserUrl names the maintenance database). */
+function superuserUrlFor(db: ScaleDatabase): string | undefined {
+  if (!db.superuserUrl) return undefined;
+  const url = new URL(db.superuserUrl);
+  url.pathname = `/${new URL(db.ownerUrl).pathname.slice(1)}`;
+  return url.toString();
+}
+
+export interface ScaleDatabase {
+  ownerUrl: string;
+  /** A superuser (embedded Postgres, or ROOT_DATABASE_URL): lets the generator switch triggers off for its session. */
+  superuserUrl?: string;
+}
+
 /**
- * Generates the scale data set into the database at ownerUrl (migrated
- * already), in one transaction, then analyzes the tables. Throws
+ * Generates the scale data set (in one transaction), then analyzes the
+ * tables. Unless options.audit, triggers are off for the generator's own
+ * session (session_replication_role = replica, which needs a superuser:
+ * it connects as the superuser and does SET ROLE to the owner), so the
+ * generated rows get no audit.events rows, and the foreign keys (triggers
+ * too) are verified by anti-joins before commit instead. Throws
  * ScaleDataExistsError when generated data exists and options.reset is false.
  */
 export async function generateScaleData(
-  ownerUrl: string,
+  db: ScaleDatabase,
   options: ScaleOptions,
   log: (message: string) => void = () => {},
 ): Promise<ScaleResult> {
@@ -540,10 +622,28 @@ export async function generateScaleData(
   if (problems.length) throw new RangeError(problems.join("\n"));
   const began = performance.now();
   const steps: ScaleResult["steps"] = [];
-  const client = new pg.Client({ connectionString: ownerUrl, application_name: "keepr-seed-scale" });
+  const superuserUrl = options.audit ? undefined : superuserUrlFor(db);
+  const client = new pg.Client({ connectionString: superuserUrl ?? db.ownerUrl, application_name: "keepr-seed-scale" });
   await client.connect();
   let deletedReservations: number | undefined;
+  let triggers: ScaleResult["triggers"] = "on";
+  const timed = async (step: string, fn: () => Promise<unknown>) => {
+    const t = performance.now();
+    await fn();
+    steps.push({ step, ms: Math.round(performance.now() - t) });
+    log(`${step}: ${steps.at(-1)!.ms} ms`);
+  };
   try {
+    if (!options.audit) {
+      try {
+        await client.query("set session_replication_role = replica");
+        triggers = "off";
+      } catch (error) {
+        if ((error as { code?: string }).code !== "42501") throw error;
+        log("triggers stay on (audit rows, about 4x slower): the owner may not set session_replication_role; a superuser (ROOT_DATABASE_URL) may");
+      }
+      if (superuserUrl) await client.query("set role keepr_owner");
+    }
     await client.query("begin");
     // One generator at a time.
     await client.query("select pg_advisory_xact_lock(hashtext('keepr-seed-scale'))");
@@ -557,30 +657,33 @@ export async function generateScaleData(
           `Scale data already exists (${existing.rows[0]!.n} organizations with slugs ${scaleSlugPrefix}*); run again with --reset to replace it.`,
         );
       }
-      const t = performance.now();
       const before = await client.query<{ n: string }>(`select count(*) as n from ${counted[10][1]}`, [`${scaleSlugPrefix}%`]);
       deletedReservations = Number(before.rows[0]!.n);
-      await client.query(resetSql);
-      steps.push({ step: "reset (delete previous scale data)", ms: Math.round(performance.now() - t) });
-      log(`deleted the previous scale data (${deletedReservations} reservations) in ${steps.at(-1)!.ms} ms`);
+      // With triggers off nothing cascades: only when no table outside
+      // ours refers to ours (else the normal, audited, slower delete).
+      const outside = triggers === "off" ? (await client.query(outsideReferencesSql, [scaleTables])).rows : [];
+      // (Switching needs the superuser back for a moment.)
+      const switchTo = (mode: string) => client.query(`reset role; set local session_replication_role = ${mode};${superuserUrl ? " set role keepr_owner;" : ""}`);
+      if (outside.length) {
+        log(`reset with triggers on: ${outside.map((r) => `${r.referencing} refers to ${r.referenced}`).join(", ")}`);
+        await switchTo("origin");
+      }
+      await timed("reset (delete previous scale data)", () => client.query(resetSql));
+      if (outside.length) await switchTo("replica");
     }
-    for (const { step, sql } of scaleSteps(options)) {
-      const t = performance.now();
-      await client.query(sql);
-      steps.push({ step, ms: Math.round(performance.now() - t) });
-      log(`${step}: ${steps.at(-1)!.ms} ms`);
+    for (const { step, sql } of scaleSteps(options)) await timed(step, () => client.query(sql));
+    if (triggers === "off") {
+      await timed("verify foreign keys", async () => {
+        const broken = await brokenForeignKeys(client);
+        if (broken.length) {
+          throw new Error(`generated rows break foreign keys (nothing was saved): ${broken.map((b) => `${b.constraint} (${b.rows} rows)`).join(", ")}`);
+        }
+      });
     }
-    let t = performance.now();
-    await client.query("commit");
-    steps.push({ step: "commit (deferred foreign keys)", ms: Math.round(performance.now() - t) });
-    log(`commit: ${steps.at(-1)!.ms} ms`);
-
-    t = performance.now();
-    await client.query(`analyze app_public.organizations, app_public.properties, app_public.room_types, app_public.units,
-      app_public.rate_plans, app_public.rate_plan_los_discounts, app_public.rate_calendar, app_public.fees, app_public.taxes,
-      app_public.guests, app_public.reservations, app_public.inventory_claims`);
-    steps.push({ step: "analyze", ms: Math.round(performance.now() - t) });
-    log(`analyze: ${steps.at(-1)!.ms} ms`);
+    await timed("commit", () => client.query("commit"));
+    await timed("analyze", () =>
+      client.query(`analyze ${scaleTables.filter((t) => !t.endsWith("property_memberships")).join(", ")}`),
+    );
 
     const counts: Record<string, number> = {};
     for (const [name, from] of counted) {
@@ -592,7 +695,7 @@ export async function generateScaleData(
       [`${scaleSlugPrefix}%`],
     );
     const occupancy = counts.units ? Number(rows[0]!.nights ?? 0) / (counts.units * options.days) : 0;
-    return { seed: options.seed, counts, occupancy, deletedReservations, steps, ms: Math.round(performance.now() - began) };
+    return { seed: options.seed, counts, occupancy, triggers, deletedReservations, steps, ms: Math.round(performance.now() - began) };
   } catch (error) {
     await client.query("rollback").catch(() => {});
     throw error;
@@ -606,6 +709,7 @@ export function formatScaleResult(result: ScaleResult, options: ScaleOptions): s
     `scale data: seed ${result.seed}, ${options.properties} properties, ${options.units} units, ${options.days} days from today, occupancy target ${options.occupancy}`,
     ...Object.entries(result.counts).map(([name, n]) => `  ${name.padEnd(24)} ${String(n).padStart(9)}`),
     `  occupancy generated       ${(result.occupancy * 100).toFixed(1)}% of unit-nights`,
+    `  triggers ${result.triggers === "off" ? "off for this session (session_replication_role = replica): no audit rows, foreign keys verified by the generator" : "on (audit rows written)"}`,
     `  steps: ${result.steps.map((s) => `${s.step} ${s.ms} ms`).join("; ")}`,
     `done in ${(result.ms / 1000).toFixed(1)} s`,
   ];
@@ -622,6 +726,7 @@ function parseCli(argv: string[]): ScaleOptions {
       occupancy: { type: "string" },
       seed: { type: "string" },
       reset: { type: "boolean", default: false },
+      audit: { type: "boolean", default: false },
     },
     strict: true,
   });
@@ -633,11 +738,12 @@ function parseCli(argv: string[]): ScaleOptions {
     occupancy: num(values.occupancy, defaultScaleOptions.occupancy),
     seed: num(values.seed, defaultScaleOptions.seed),
     reset: values.reset ?? false,
+    audit: values.audit ?? false,
   };
 }
 
 async function main(): Promise<number> {
-  const usage = "usage: npm run seed -- [--properties 50] [--units 5000] [--days 365] [--occupancy 0.6] [--seed 42] [--reset]";
+  const usage = "usage: npm run seed -- [--properties 50] [--units 5000] [--days 365] [--occupancy 0.6] [--seed 42] [--reset] [--audit]";
   let options: ScaleOptions;
   try {
     options = parseCli(process.argv.slice(2));
@@ -665,7 +771,7 @@ async function main(): Promise<number> {
       await migrateDatabase(db, (_level, message) => console.log(message));
     }
     console.log(`generating scale data with seed ${options.seed}${options.reset ? " (--reset)" : ""}`);
-    const result = await generateScaleData(db.ownerUrl, options, (m) => console.log(`  ${m}`));
+    const result = await generateScaleData(db, options, (m) => console.log(`  ${m}`));
     console.log(formatScaleResult(result, options));
     return 0;
   } catch (error) {

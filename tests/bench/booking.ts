@@ -1,0 +1,618 @@
+// npm run bench -- booking [--clients 32] [--seconds 20] [--warmup 2] [--pool N] [--sql file]
+//                          [--properties 50] [--units 5000] [--days 365] [--occupancy 0.6] [--seed 42]
+//
+// The booking paths under load, over real HTTP and directly in SQL:
+//  1. starts Keepr (`node server/main.ts`, no demo data) on a throwaway
+//     data directory and free ports, and generates the scale data set into
+//     its embedded Postgres (db/seed-scale.ts);
+//  2. measures, with --clients concurrent clients for --seconds each (after
+//     --warmup seconds not measured):
+//       search   searchAvailability, random city, arrival 1–60 days ahead, 2–7 nights, 1–2 adults
+//       quote    quote on random bookable rate plans (found by searches beforehand)
+//       booking  createHold + confirmBooking (two requests per booking); the
+//                quote tokens are made beforehand and not timed
+//     first through the GraphQL API (keep-alive HTTP), then the same SQL
+//     functions over `pg` from a pool of the same size, each call in a
+//     transaction that does `set local role keepr_anonymous` as the API does
+//     (logged in as the authenticator);
+//  3. prints requests, throughput, p50/p95/p99 latency, errors by code
+//     (SOLD_OUT is expected now and then: counted apart), the CPU used by
+//     the bench client, the Keepr process and Postgres, and the API/direct
+//     throughput ratio; then stops Keepr and its Postgres and deletes the
+//     data directory.
+// The bookings of each booking phase are cancelled (and their nights
+// released) afterwards, so both phases start from the same inventory.
+// --sql <file> runs a SQL file as the owner after the data is generated, to
+// measure a change to the SQL functions (create or replace function …)
+// before it becomes a migration; the repository is not touched.
+import "../../server/env.ts";
+import { randomUUID } from "node:crypto";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
+import http from "node:http";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { openDatabase } from "../../db/database.ts";
+import { defaultScaleOptions, formatScaleResult, generateScaleData, type ScaleOptions } from "../../db/seed-scale.ts";
+import { loadConfig } from "../../server/config.ts";
+import { classifyDatabaseError } from "../../server/errors.ts";
+import { freePort, makeDataDir, postmasterPid, startKeepr, stillRunningAfter, stopKeepr, type KeeprProcess } from "../helpers/keepr-process.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    clients: { type: "string", default: "32" },
+    seconds: { type: "string", default: "20" },
+    warmup: { type: "string", default: "2" },
+    pool: { type: "string" },
+    properties: { type: "string", default: String(defaultScaleOptions.properties) },
+    units: { type: "string", default: String(defaultScaleOptions.units) },
+    days: { type: "string", default: String(defaultScaleOptions.days) },
+    occupancy: { type: "string", default: String(defaultScaleOptions.occupancy) },
+    seed: { type: "string", default: String(defaultScaleOptions.seed) },
+    sql: { type: "string" },
+  },
+  strict: true,
+});
+const clients = Number(args.clients);
+const seconds = Number(args.seconds);
+const warmup = Number(args.warmup);
+/** The API's pool (API_POOL_SIZE) and the direct pool: the same size, by default one connection per client. */
+const poolSize = Number(args.pool ?? args.clients);
+const scale: ScaleOptions = {
+  ...defaultScaleOptions,
+  properties: Number(args.properties),
+  units: Number(args.units),
+  days: Number(args.days),
+  occupancy: Number(args.occupancy),
+  seed: Number(args.seed),
+};
+for (const [name, v] of Object.entries({ clients, seconds, warmup, pool: poolSize })) {
+  if (!Number.isFinite(v) || v < (name === "warmup" ? 0 : 1)) {
+    console.error(`--${name} must be a positive number`);
+    process.exit(2);
+  }
+}
+
+// The bench always runs its own embedded Postgres.
+for (const name of ["DATABASE_URL", "AUTH_DATABASE_URL", "ROOT_DATABASE_URL", "SHADOW_DATABASE_URL"]) delete process.env[name];
+
+// ---------------------------------------------------------------------------
+// Measurements
+// ---------------------------------------------------------------------------
+
+const expectedCodes = new Set(["SOLD_OUT"]);
+
+class Stats {
+  readonly latencies: number[] = [];
+  readonly errors = new Map<string, number>();
+  readonly expected = new Map<string, number>();
+  requests = 0;
+  ms = 0;
+  ok(ms: number) {
+    this.requests++;
+    this.latencies.push(ms);
+  }
+  fail(code: string) {
+    this.requests++;
+    const bucket = expectedCodes.has(code) ? this.expected : this.errors;
+    bucket.set(code, (bucket.get(code) ?? 0) + 1);
+  }
+  percentile(p: number): number {
+    if (!this.latencies.length) return NaN;
+    const sorted = this.sortedCache ?? (this.sortedCache = [...this.latencies].sort((a, b) => a - b));
+    return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+  }
+  private sortedCache: number[] | null = null;
+  /** Calls per second, failed ones included. */
+  get throughput() {
+    return this.requests / (this.ms / 1000);
+  }
+  /** Successful calls per second. */
+  get okThroughput() {
+    return this.latencies.length / (this.ms / 1000);
+  }
+}
+
+/** CPU seconds used so far by this process, the Keepr process and Postgres (postmaster, its children, and children that exited). */
+function cpuSnapshot(keeprPid: number, postmaster: number): { client: number; keepr: number; postgres: number } {
+  const ticks = 100; // USER_HZ
+  const stat = (pid: number) => {
+    try {
+      const s = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
+      // fields from 3 (state): ppid is f[1], utime f[11], stime f[12], cutime f[13], cstime f[14]
+      return { ppid: Number(f[1]), own: Number(f[11]) + Number(f[12]), children: Number(f[13]) + Number(f[14]) };
+    } catch {
+      return null;
+    }
+  };
+  let postgres = 0;
+  const pm = stat(postmaster);
+  if (pm) postgres += pm.own + pm.children;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const s = stat(Number(entry));
+    if (s && s.ppid === postmaster) postgres += s.own;
+  }
+  const usage = process.cpuUsage();
+  return { client: (usage.user + usage.system) / 1e6, keepr: (stat(keeprPid)?.own ?? 0) / ticks, postgres: postgres / ticks };
+}
+
+interface PhaseResult {
+  name: string;
+  path: "API" | "direct";
+  stats: Stats;
+  /** Per-request stats inside a phase (booking: createHold, confirmBooking). */
+  parts?: Record<string, Stats>;
+  cpu: { client: number; keepr: number; postgres: number };
+  note?: string;
+}
+
+/**
+ * Runs `op` in `clients` concurrent loops for `warmup` seconds (discarded)
+ * then `seconds`; op returns false when it has nothing left to do.
+ */
+async function runLoops(
+  clientsCount: number,
+  durationS: number,
+  op: (record: boolean) => Promise<boolean>,
+  record: boolean,
+): Promise<{ ms: number; exhausted: boolean }> {
+  const began = performance.now();
+  const deadline = began + durationS * 1000;
+  let exhausted = false;
+  await Promise.all(
+    Array.from({ length: clientsCount }, async () => {
+      while (performance.now() < deadline && !exhausted && !stopping) {
+        if (!(await op(record))) exhausted = true;
+      }
+    }),
+  );
+  return { ms: performance.now() - began, exhausted };
+}
+
+// ---------------------------------------------------------------------------
+// Clients: GraphQL over keep-alive HTTP, and SQL over pg as the API does it
+// ---------------------------------------------------------------------------
+
+interface Outcome<T> {
+  ms: number;
+  data?: T;
+  code?: string;
+}
+
+function makeApi(url: string, maxSockets: number) {
+  const { hostname, port } = new URL(url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets });
+  const post = (body: string) =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = http.request(
+        {
+          agent, host: hostname, port, path: "/graphql", method: "POST",
+          headers: { "content-type": "application/json", accept: "application/json", "content-length": Buffer.byteLength(body) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+          res.on("error", reject);
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
+    });
+  return {
+    agent,
+    async call<T>(query: string, variables: Record<string, unknown>, pick: (data: any) => T): Promise<Outcome<T>> {
+      const t = performance.now();
+      try {
+        const { status, text } = await post(JSON.stringify({ query, variables }));
+        const ms = performance.now() - t;
+        const body = JSON.parse(text) as { data?: any; errors?: Array<{ extensions?: { code?: string } }> };
+        if (body.errors?.length) return { ms, code: body.errors[0]!.extensions?.code ?? "UNKNOWN" };
+        if (status !== 200) return { ms, code: `HTTP_${status}` };
+        return { ms, data: pick(body.data) };
+      } catch (error) {
+        return { ms: performance.now() - t, code: (error as { code?: string }).code ?? "CLIENT" };
+      }
+    },
+  };
+}
+
+const retryable = new Set(["40001", "40P01", "55P03"]);
+
+function makeDirect(pool: pg.Pool) {
+  return {
+    /** One call in a transaction as keepr_anonymous, retried on serialization failures and deadlocks as the server does. */
+    async call<T>(name: string, text: string, values: unknown[], pick: (rows: any[]) => T): Promise<Outcome<T>> {
+      const t = performance.now();
+      const client = await pool.connect();
+      try {
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await client.query(`begin; set local role keepr_anonymous; set local keepr.request_id = '${randomUUID()}'`);
+            const result = await client.query({ name, text, values });
+            await client.query("commit");
+            return { ms: performance.now() - t, data: pick(result.rows) };
+          } catch (error) {
+            await client.query("rollback").catch(() => {});
+            const sqlstate = (error as { code?: string }).code ?? "";
+            if (retryable.has(sqlstate) && attempt < 3) {
+              await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
+              continue;
+            }
+            return { ms: performance.now() - t, code: classifyDatabaseError(error)?.code ?? (sqlstate || "ERROR") };
+          }
+        }
+      } finally {
+        client.release();
+      }
+    },
+  };
+}
+
+// The operations, in both forms.
+const gql = {
+  search: `query Search($arrival: Date!, $departure: Date!, $adults: Int!, $city: String!) {
+    searchAvailability(arrival: $arrival, departure: $departure, adults: $adults, children: 0, city: $city) {
+      nodes { propertyId roomTypeId ratePlanId unitsLeft totalAmount isBookable }
+    }
+  }`,
+  quote: `query Quote($ratePlanId: UUID!, $arrival: Date!, $departure: Date!, $adults: Int!) {
+    quote(ratePlanId: $ratePlanId, arrival: $arrival, departure: $departure, adults: $adults, children: 0) {
+      totalAmount unitsLeft validUntil quoteToken
+    }
+  }`,
+  hold: `mutation Hold($quoteToken: String!, $key: String!) {
+    createHold(input: { quoteToken: $quoteToken, idempotencyKey: $key }) { result { reservationId expiresAt totalAmount } }
+  }`,
+  confirm: `mutation Confirm($id: UUID!, $key: String!, $name: String!, $email: String!, $phone: String) {
+    confirmBooking(input: { reservationId: $id, idempotencyKey: $key, fullName: $name, email: $email, phone: $phone }) {
+      result { confirmationCode status }
+    }
+  }`,
+};
+const sql = {
+  search: `select property_id, room_type_id, rate_plan_id, units_left, total_amount, is_bookable
+             from app_public.search_availability($1::date, $2::date, $3::integer, 0, null, $4::text, null, false)`,
+  quote: `select total_amount, units_left, valid_until, quote_token from app_public.quote($1::uuid, $2::date, $3::date, $4::integer, 0)`,
+  hold: `select reservation_id, expires_at, total_amount from app_public.create_hold($1::text, $2::text)`,
+  confirm: `select confirmation_code, status from app_public.confirm_booking($1::uuid, $2::text, $3::text, $4::text, $5::text)`,
+};
+
+// ---------------------------------------------------------------------------
+// Random stays
+// ---------------------------------------------------------------------------
+
+const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
+const randomStay = (cities: string[]) => {
+  const ahead = 1 + Math.floor(Math.random() * 60);
+  const nights = 2 + Math.floor(Math.random() * 6);
+  return { city: pick(cities), arrival: day(ahead), departure: day(ahead + nights), adults: 1 + Math.floor(Math.random() * 2) };
+};
+interface Candidate {
+  ratePlanId: string;
+  arrival: string;
+  departure: string;
+  adults: number;
+  /** room type + dates: the rate plans of a room type share its units. */
+  stayKey: string;
+}
+
+// ---------------------------------------------------------------------------
+// Run
+// ---------------------------------------------------------------------------
+
+let stopping = false;
+let running: KeeprProcess | null = null;
+const dataDir = makeDataDir();
+const pools: pg.Pool[] = [];
+let pgPid: number | null = null;
+
+async function cleanUp(): Promise<void> {
+  await Promise.all(pools.splice(0).map((p) => p.end().catch(() => {})));
+  if (running) {
+    const code = await stopKeepr(running, "SIGINT");
+    if (code !== 0) console.error(`Keepr exited with ${code}:\n${running.output().slice(-4000)}`);
+    running = null;
+  }
+  if (pgPid !== null && (await stillRunningAfter(pgPid, 20_000))) {
+    console.error(`Postgres (pid ${pgPid}) is still running after Keepr stopped; stopping it`);
+    process.kill(pgPid, "SIGQUIT");
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+}
+process.on("SIGINT", () => {
+  if (stopping) process.exit(130);
+  stopping = true;
+  console.error("\ninterrupted: stopping Keepr and Postgres (Ctrl-C again to leave them running)");
+});
+
+const results: PhaseResult[] = [];
+let exitCode = 0;
+try {
+  const port = await freePort();
+  const pgPort = await freePort();
+  running = await startKeepr({
+    dataDir, port, pgPort,
+    env: { SEED: "false", API_POOL_SIZE: String(poolSize), LOG_LEVEL: "warn" },
+  });
+  pgPid = postmasterPid(dataDir);
+  console.log(`Keepr ready in ${running.readyMs} ms (${running.url}, Postgres pid ${pgPid} on port ${pgPort}, data ${dataDir})`);
+
+  // The running Keepr's cluster: openDatabase attaches to it.
+  const db = await openDatabase(loadConfig({ DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) }), () => {});
+  console.log(`generating scale data (seed ${scale.seed})…`);
+  const generated = await generateScaleData(db, scale);
+  console.log(formatScaleResult(generated, scale));
+  if (args.sql) {
+    const client = new pg.Client({ connectionString: db.ownerUrl });
+    await client.connect();
+    try {
+      await client.query(readFileSync(args.sql, "utf8"));
+    } finally {
+      await client.end();
+    }
+    console.log(`applied ${args.sql} as the owner`);
+  }
+
+  const owner = new pg.Pool({ connectionString: db.ownerUrl, max: 2 });
+  const direct = new pg.Pool({
+    connectionString: db.authenticatorUrl,
+    max: poolSize,
+    application_name: "keepr-bench-direct",
+    statement_timeout: 5000,
+  });
+  // Not measured: finding bookable stays and making quote tokens. Its
+  // connections run without hash and merge joins, which steers
+  // app_private.price_lines away from its generic plan (it reads the whole
+  // rate calendar on every call, ~30 ms at 150k calendar rows; see
+  // docs/benchmarks.md), so tokens are made ~10x faster.
+  const prep = new pg.Pool({ connectionString: db.authenticatorUrl, max: 4, options: "-c enable_hashjoin=off -c enable_mergejoin=off" });
+  pools.push(owner, direct, prep);
+  // Idle connections fail when Postgres stops at the end: expected.
+  for (const pool of pools) pool.on("error", () => {});
+  const sqlClient = makeDirect(direct);
+  const prepClient = makeDirect(prep);
+  const api = makeApi(running.url, clients);
+  const cities = (await owner.query<{ city: string }>("select distinct city from app_public.properties where is_published order by 1")).rows.map((r) => r.city);
+
+  // Bookable stays, found by searches (not measured), with the units left
+  // for each room type and dates: bookings take at most half of them, so
+  // SOLD_OUT stays occasional (overlapping dates still compete).
+  const candidates: Candidate[] = [];
+  const unitsLeft = new Map<string, number>();
+  let capacity = 0;
+  await runLoops(Math.min(clients, 8), 120, async () => {
+    const s = randomStay(cities);
+    const out = await prepClient.call("search", sql.search, [s.arrival, s.departure, s.adults, s.city], (rows) => rows);
+    for (const r of (out.data ?? []) as Array<{ is_bookable: boolean; rate_plan_id: string; room_type_id: string; units_left: number }>) {
+      if (!r.is_bookable) continue;
+      const stayKey = `${r.room_type_id}|${s.arrival}|${s.departure}`;
+      candidates.push({ ratePlanId: r.rate_plan_id, arrival: s.arrival, departure: s.departure, adults: s.adults, stayKey });
+      if (!unitsLeft.has(stayKey)) {
+        unitsLeft.set(stayKey, r.units_left);
+        capacity += Math.max(1, Math.floor(r.units_left / 2));
+      }
+    }
+    return capacity < 40_000;
+  }, false);
+  console.log(`${candidates.length} bookable stays found (room for ${capacity} bookings); cities: ${cities.join(", ")}`);
+  console.log(`measuring: ${clients} clients, ${seconds} s per phase after ${warmup} s warm-up, pools of ${poolSize} connections\n`);
+
+  const cpuNow = () => cpuSnapshot(running!.child.pid!, pgPid!);
+  async function phase(
+    name: string,
+    path: PhaseResult["path"],
+    op: (stats: Stats, parts: Record<string, Stats>) => Promise<boolean>,
+    partNames: string[] = [],
+    /** Called between the warm-up and the measurement with the warm-up's rate (operations per second). */
+    afterWarmup?: (rate: number) => Promise<void>,
+  ): Promise<PhaseResult> {
+    const fresh = () => ({ stats: new Stats(), parts: Object.fromEntries(partNames.map((p) => [p, new Stats()])) });
+    const scratch = fresh();
+    if (warmup > 0 || afterWarmup) {
+      const w = await runLoops(clients, Math.max(warmup, 1), () => op(scratch.stats, scratch.parts), false);
+      await afterWarmup?.(scratch.stats.requests / (w.ms / 1000));
+    }
+    if (stopping) throw new Error("interrupted");
+    const measured = fresh();
+    const cpu0 = cpuNow();
+    const { ms, exhausted } = await runLoops(clients, seconds, () => op(measured.stats, measured.parts), true);
+    const cpu1 = cpuNow();
+    measured.stats.ms = ms;
+    for (const p of Object.values(measured.parts)) p.ms = ms;
+    const wall = ms / 1000;
+    const result: PhaseResult = {
+      name, path, stats: measured.stats, parts: partNames.length ? measured.parts : undefined,
+      cpu: {
+        client: (cpu1.client - cpu0.client) / wall,
+        keepr: (cpu1.keepr - cpu0.keepr) / wall,
+        postgres: (cpu1.postgres - cpu0.postgres) / wall,
+      },
+      note: exhausted ? `quote tokens ran out after ${wall.toFixed(1)} s` : undefined,
+    };
+    results.push(result);
+    console.log(formatRow(result));
+    for (const [part, s] of Object.entries(result.parts ?? {})) console.log(formatRow({ ...result, name: `  ${part}`, stats: s, parts: undefined, note: undefined }, true));
+    return result;
+  }
+
+  // (a) search
+  const searchApi = () => async (stats: Stats) => {
+    const s = randomStay(cities);
+    const out = await api.call(gql.search, s, (d) => d.searchAvailability.nodes.length);
+    out.code ? stats.fail(out.code) : stats.ok(out.ms);
+    return true;
+  };
+  const searchDirect = () => async (stats: Stats) => {
+    const s = randomStay(cities);
+    const out = await sqlClient.call("search", sql.search, [s.arrival, s.departure, s.adults, s.city], (rows) => rows.length);
+    out.code ? stats.fail(out.code) : stats.ok(out.ms);
+    return true;
+  };
+  await phase("search", "API", searchApi());
+  await phase("search", "direct", searchDirect());
+
+  // (b) quote
+  await phase("quote", "API", async (stats) => {
+    const c = pick(candidates);
+    const out = await api.call(gql.quote, { ...c }, (d) => d.quote.quoteToken as string);
+    out.code ? stats.fail(out.code) : stats.ok(out.ms);
+    return true;
+  });
+  await phase("quote", "direct", async (stats) => {
+    const c = pick(candidates);
+    const out = await sqlClient.call("quote", sql.quote, [c.ratePlanId, c.arrival, c.departure, c.adults], (rows) => rows[0].quote_token as string);
+    out.code ? stats.fail(out.code) : stats.ok(out.ms);
+    return true;
+  });
+
+  // (c) booking: hold + confirm, on quote tokens made beforehand (not
+  // timed): enough for the warm-up, then, from the warm-up's rate, enough
+  // for the measured seconds.
+  const tokens: string[] = [];
+  let bookable = new Map<string, number>();
+  async function makeTokens(count: number): Promise<void> {
+    const t = performance.now();
+    const before = tokens.length;
+    const open = candidates.filter((c) => (bookable.get(c.stayKey) ?? 0) > 0);
+    if (!open.length) return;
+    await runLoops(clients, 600, async () => {
+      let c = pick(open);
+      while ((bookable.get(c.stayKey) ?? 0) <= 0) {
+        if (!open.some((o) => (bookable.get(o.stayKey) ?? 0) > 0)) return false;
+        c = pick(open);
+      }
+      bookable.set(c.stayKey, bookable.get(c.stayKey)! - 1);
+      const out = await prepClient.call("quote", sql.quote, [c.ratePlanId, c.arrival, c.departure, c.adults], (rows) => rows[0].quote_token as string);
+      if (out.data) tokens.push(out.data);
+      return tokens.length - before < count;
+    }, false);
+    const made = tokens.length - before;
+    console.log(`(${made} quote tokens made in ${((performance.now() - t) / 1000).toFixed(1)} s, not timed${made < count ? `; no room left for more than ${made}` : ""})`);
+  }
+  /** Cancels what a booking phase booked and releases its nights, so the next phase sees the same inventory. */
+  async function restoreInventory(since: Date): Promise<void> {
+    const client = await owner.connect();
+    try {
+      await client.query("begin");
+      const res = await client.query(
+        `update app_public.reservations set status = 'cancelled', cancelled_at = now(), hold_expires_at = null, cancellation_reason = 'bench'
+          where created_at >= $1 and status in ('held', 'confirmed')`,
+        [since],
+      );
+      await client.query(
+        "update app_public.inventory_claims set released_at = now() where created_at >= $1 and released_at is null and kind in ('hold', 'reservation')",
+        [since],
+      );
+      await client.query("commit");
+      console.log(`(${res.rowCount} bench reservations cancelled and their nights released)`);
+    } catch (error) {
+      await client.query("rollback").catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+  const guest = () => ({ name: "Bench Guest", email: `bench-${randomUUID()}@example.com`, phone: "+351 912 345 678" });
+
+  for (const path of ["API", "direct"] as const) {
+    tokens.length = 0;
+    bookable = new Map([...unitsLeft].map(([key, n]) => [key, Math.max(1, Math.floor(n / 2))]));
+    await makeTokens(Math.ceil(Math.max(warmup, 1) * clients * 15));
+    const since = (await owner.query<{ now: Date }>("select now()")).rows[0]!.now;
+    await phase("booking", path, async (stats, parts) => {
+      const quoteToken = tokens.pop();
+      if (!quoteToken) return false;
+      const g = guest();
+      const hold = path === "API"
+        ? await api.call(gql.hold, { quoteToken, key: randomUUID() }, (d) => d.createHold.result.reservationId as string)
+        : await sqlClient.call("hold", sql.hold, [quoteToken, randomUUID()], (rows) => rows[0].reservation_id as string);
+      if (hold.code) {
+        parts.createHold!.fail(hold.code);
+        stats.fail(hold.code);
+        return true;
+      }
+      parts.createHold!.ok(hold.ms);
+      const confirm = path === "API"
+        ? await api.call(gql.confirm, { id: hold.data, key: randomUUID(), ...g }, (d) => d.confirmBooking.result.confirmationCode as string)
+        : await sqlClient.call("confirm", sql.confirm, [hold.data, randomUUID(), g.name, g.email, g.phone], (rows) => rows[0].confirmation_code as string);
+      if (confirm.code) {
+        parts.confirmBooking!.fail(confirm.code);
+        stats.fail(confirm.code);
+        return true;
+      }
+      parts.confirmBooking!.ok(confirm.ms);
+      stats.ok(hold.ms + confirm.ms);
+      return true;
+    }, ["createHold", "confirmBooking"], async (rate) => {
+      tokens.length = 0;
+      await makeTokens(Math.min(60_000, Math.ceil(rate * seconds * 2) + clients * 4));
+    });
+    await restoreInventory(since);
+  }
+  api.agent.destroy();
+
+  console.log(`\n${summary()}`);
+} catch (error) {
+  if (stopping) {
+    exitCode = 130;
+  } else {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    if (running) console.error(`Keepr output (last lines):\n${running.output().slice(-4000)}`);
+    exitCode = 1;
+  }
+} finally {
+  await cleanUp();
+  console.log(`stopped Keepr and Postgres${pgPid !== null ? ` (pid ${pgPid} gone)` : ""}; deleted ${dataDir}`);
+}
+process.exit(exitCode);
+
+// ---------------------------------------------------------------------------
+// Report
+// ---------------------------------------------------------------------------
+
+function formatCodes(m: Map<string, number>): string {
+  return m.size ? [...m].map(([code, n]) => `${code} ${n}`).join(", ") : "0";
+}
+
+function formatRow(r: PhaseResult, part = false): string {
+  const s = r.stats;
+  const f = (x: number) => (Number.isNaN(x) ? "-" : x.toFixed(1));
+  const label = part ? r.name : `${r.name} ${r.path}`;
+  // A booking is a successful createHold + confirmBooking; attempts that
+  // ended in SOLD_OUT are counted apart.
+  const volume = !part && r.name === "booking"
+    ? `${String(s.latencies.length).padStart(6)} booked ${s.okThroughput.toFixed(1).padStart(6)}/s (${s.requests} attempts, ` +
+      `${Object.values(r.parts ?? {}).reduce((n, p) => n + p.requests, 0)} requests)`
+    : `${String(s.requests).padStart(6)} req    ${s.throughput.toFixed(1).padStart(6)}/s`;
+  const cpu = part ? "" : `  cpu: client ${(r.cpu.client * 100).toFixed(0)}%, keepr ${(r.cpu.keepr * 100).toFixed(0)}%, postgres ${(r.cpu.postgres * 100).toFixed(0)}%`;
+  return (
+    `${label.padEnd(17)} ${volume}` +
+    `  p50 ${f(s.percentile(50)).padStart(6)}  p95 ${f(s.percentile(95)).padStart(6)}  p99 ${f(s.percentile(99)).padStart(6)} ms` +
+    `  errors ${formatCodes(s.errors)}; expected ${formatCodes(s.expected)}${cpu}${r.note ? `  (${r.note})` : ""}`
+  );
+}
+
+function summary(): string {
+  const targets: Record<string, number> = { search: 50, quote: 20, booking: 60 };
+  const lines = [
+    `summary, ${clients} clients (latency of successful calls; booking = createHold + confirmBooking, its rate in completed bookings/s; quote tokens made beforehand, not timed):`,
+  ];
+  for (const name of ["search", "quote", "booking"]) {
+    const a = results.find((r) => r.name === name && r.path === "API");
+    const d = results.find((r) => r.name === name && r.path === "direct");
+    if (!a || !d) continue;
+    const p95 = a.stats.percentile(95);
+    // Bookings compare completed bookings per second; the others calls per second.
+    const rate = (r: PhaseResult) => (name === "booking" ? r.stats.okThroughput : r.stats.throughput);
+    const ratio = rate(a) / rate(d);
+    lines.push(
+      `  ${name.padEnd(8)} API ${rate(a).toFixed(1)}/s p95 ${p95.toFixed(1)} ms (target ≤ ${targets[name]} ms: ${p95 <= targets[name]! ? "met" : "MISSED"}); ` +
+        `direct ${rate(d).toFixed(1)}/s p95 ${d.stats.percentile(95).toFixed(1)} ms; ` +
+        `API/direct throughput ${ratio.toFixed(2)} (target ≥ 0.5: ${ratio >= 0.5 ? "met" : "MISSED"})`,
+    );
+  }
+  return lines.join("\n");
+}
