@@ -28,8 +28,8 @@ begin
     v_candidates := array[preferred_unit_id];
   else
     v_candidates := array(
-      select f.id from app_private.free_units(claim_unit.property_id, claim_unit.room_type_id, claim_unit.stay) f(id)
-       order by f.id is distinct from claim_unit.preferred_unit_id, pg_catalog.random()
+      select f.unit_id from app_private.free_units(array[claim_unit.property_id], claim_unit.stay, claim_unit.room_type_id) f
+       order by f.unit_id is distinct from claim_unit.preferred_unit_id, pg_catalog.random()
     );
     if preferred_unit_id is not null and not (preferred_unit_id = any (v_candidates)) then
       v_candidates := preferred_unit_id || v_candidates;

@@ -1,21 +1,32 @@
--- Active units of a room type that no live claim overlaps for the stay: an
--- expired hold does not count, whether or not it was released yet.
-create or replace function app_private.free_units(property_id uuid, room_type_id uuid, stay daterange) returns setof uuid
-  language sql stable parallel safe rows 10
+-- The free units for a stay: active units (of the given properties, and of
+-- one room type when given) that no live claim overlaps. An expired hold
+-- does not count, whether or not it was released yet. This is the one
+-- definition of "free" that search, quote and holds share. Per property,
+-- the live claims overlapping the stay are read once from
+-- inventory_claims_live_stay_idx (an index-only scan) and the units checked
+-- against them.
+create or replace function app_private.free_units(property_ids uuid[], stay daterange, only_room_type_id uuid default null)
+  returns table (room_type_id uuid, unit_id uuid)
+  language plpgsql stable parallel safe rows 20
   set search_path to pg_catalog, public, pg_temp
 as $$
-  select u.id
-    from app_public.units u
-   where u.property_id = free_units.property_id
-     and u.room_type_id = free_units.room_type_id
-     and u.is_active
-     and not exists (
-       select 1 from app_public.inventory_claims c
-        where c.property_id = u.property_id and c.unit_id = u.id
-          and c.stay && free_units.stay
-          and c.released_at is null
-          and (c.expires_at is null or c.expires_at > pg_catalog.now())
-     );
+#variable_conflict use_column
+begin
+  return query
+    select u.room_type_id, u.id
+      from pg_catalog.unnest(free_units.property_ids) p(id)
+      join app_public.units u on u.property_id = p.id
+     where (free_units.only_room_type_id is null or u.room_type_id = free_units.only_room_type_id)
+       and u.is_active
+       and u.id not in (
+         select c.unit_id
+           from pg_catalog.unnest(free_units.property_ids) cp(id)
+           join app_public.inventory_claims c on c.property_id = cp.id
+          where c.stay && free_units.stay
+            and c.released_at is null
+            and (c.expires_at is null or c.expires_at > pg_catalog.now())
+       );
+end;
 $$;
-comment on function app_private.free_units(uuid, uuid, daterange) is
-  E'Ids of the active units of a room type with no live claim overlapping the stay.';
+comment on function app_private.free_units(uuid[], daterange, uuid) is
+  E'The active units (room type, unit) of the given properties, optionally of one room type, with no live claim overlapping the stay.';

@@ -28,116 +28,123 @@ create or replace function app_private.price_lines(
   amount bigint,
   is_inclusive boolean
 )
-  language sql stable parallel safe
+  language plpgsql stable parallel safe
   set search_path to pg_catalog, public, pg_temp
 as $$
-  with plans as (
-    select rp.id, rp.property_id, rp.room_type_id, rp.base_price, rp.extra_adult_fee, rp.extra_child_fee,
-           price_lines.departure - price_lines.arrival as nights,
-           greatest(price_lines.adults - rp.included_guests, 0) as extra_adults,
-           greatest(price_lines.children - greatest(rp.included_guests - price_lines.adults, 0), 0) as extra_children
-      from app_public.rate_plans rp
-     where rp.id = any (price_lines.rate_plan_ids)
-  ),
-  nights as (
-    select p.id as rate_plan_id, d.date, p.extra_adults, p.extra_children,
-           coalesce(c.price, p.base_price)
-             + p.extra_adults * p.extra_adult_fee
-             + p.extra_children * p.extra_child_fee as amount
-      from plans p
-      cross join lateral (
-        select price_lines.arrival + i as date
-          from pg_catalog.generate_series(0, p.nights - 1) i
-      ) d
-      left join app_public.rate_calendar c
-        on c.property_id = p.property_id and c.rate_plan_id = p.id and c.date = d.date
-  ),
-  room as (
-    select n.rate_plan_id, sum(n.amount) as subtotal from nights n group by n.rate_plan_id
-  ),
-  discounts as (
-    select p.id as rate_plan_id, l.min_nights, l.percent_off,
-           -round(r.subtotal * l.percent_off / 100) as amount
-      from plans p
-      join room r on r.rate_plan_id = p.id
-      cross join lateral (
-        select l.min_nights, l.percent_off
-          from app_public.rate_plan_los_discounts l
-         where l.property_id = p.property_id and l.rate_plan_id = p.id and l.min_nights <= p.nights
-         order by l.percent_off desc, l.min_nights desc
-         limit 1
-      ) l
-  ),
-  room_totals as (
-    select r.rate_plan_id, r.subtotal + coalesce(d.amount, 0) as amount
-      from room r left join discounts d on d.rate_plan_id = r.rate_plan_id
-  ),
-  fee_lines as (
-    select p.id as rate_plan_id, f.name, f.basis, f.amount as unit_amount,
-           case f.basis
-             when 'per_stay' then 1
-             when 'per_night' then p.nights
-             else p.nights * (price_lines.adults + price_lines.children)
-           end as quantity
-      from plans p
-      join app_public.fees f
-        on f.property_id = p.property_id and f.is_active
-       and (f.room_type_id is null or f.room_type_id = p.room_type_id)
-  ),
-  fee_totals as (
-    select f.rate_plan_id, sum(f.quantity * f.unit_amount) as amount from fee_lines f group by f.rate_plan_id
-  ),
-  tax_lines as (
-    select p.id as rate_plan_id, t.name, t.basis, t.percent, t.is_inclusive,
-           case t.basis
-             when 'percent_of_room' then 1
-             when 'per_night' then p.nights
-             else p.nights * (price_lines.adults + price_lines.children)
-           end as quantity,
-           case t.basis
-             when 'percent_of_room' then
-               round((rt.amount + case when t.applies_to_fees then coalesce(ft.amount, 0) else 0 end) * t.percent
-                     / case when t.is_inclusive then 100 + t.percent else 100 end)
-             else t.amount
-           end as unit_amount
-      from plans p
-      join room_totals rt on rt.rate_plan_id = p.id
-      left join fee_totals ft on ft.rate_plan_id = p.id
-      join app_public.taxes t on t.property_id = p.property_id and t.is_active
-  )
-  select l.rate_plan_id,
-         (pg_catalog.row_number() over (partition by l.rate_plan_id order by l.section, l.date, l.description))::integer,
-         l.kind, l.date, l.description, l.quantity, l.amount::bigint, l.is_inclusive
-    from (
-      select n.rate_plan_id, 1 as section, 'night' as kind, n.date,
-             'Night of ' || pg_catalog.to_char(n.date, 'Dy DD Mon YYYY')
-               || case when n.extra_adults + n.extra_children > 0
-                       then pg_catalog.format(' (incl. %s extra guest%s)', n.extra_adults + n.extra_children,
-                                              case when n.extra_adults + n.extra_children > 1 then 's' else '' end)
-                       else '' end as description,
-             1 as quantity, n.amount, false as is_inclusive
-        from nights n
-      union all
-      select d.rate_plan_id, 2, 'discount', null,
-             pg_catalog.format('%s%% off stays of %s nights or more', pg_catalog.trim_scale(d.percent_off), d.min_nights),
-             1, d.amount, false
-        from discounts d
-      union all
-      select f.rate_plan_id, 3, 'fee', null,
-             f.name || case f.basis when 'per_night' then ' (per night)' when 'per_guest_night' then ' (per guest per night)' else '' end,
-             f.quantity, f.quantity * f.unit_amount, false
-        from fee_lines f
-      union all
-      select t.rate_plan_id, 4, 'tax', null,
-             t.name || case t.basis
-                         when 'percent_of_room' then pg_catalog.format(' (%s%%%s)', pg_catalog.trim_scale(t.percent),
-                                                                       case when t.is_inclusive then ', included' else '' end)
-                         when 'per_night' then ' (per night' || case when t.is_inclusive then ', included' else '' end || ')'
-                         else ' (per person per night' || case when t.is_inclusive then ', included' else '' end || ')'
-                       end,
-             t.quantity, t.quantity * t.unit_amount, t.is_inclusive
-        from tax_lines t
-    ) l;
+#variable_conflict use_column
+begin
+  return query
+    with plans as (
+      select rp.id, rp.property_id, rp.room_type_id, rp.base_price, rp.extra_adult_fee, rp.extra_child_fee,
+             price_lines.departure - price_lines.arrival as nights,
+             greatest(price_lines.adults - rp.included_guests, 0) as extra_adults,
+             greatest(price_lines.children - greatest(rp.included_guests - price_lines.adults, 0), 0) as extra_children
+        from app_public.rate_plans rp
+       where rp.id = any (price_lines.rate_plan_ids)
+    ),
+    nights as (
+      -- The calendar price is looked up per night (one primary-key probe
+      -- each): a join would be planned blind (the function's parameters are
+      -- unknown when its plan is made) and can scan the whole calendar.
+      select p.id as rate_plan_id, d.date, p.extra_adults, p.extra_children,
+             coalesce((select c.price from app_public.rate_calendar c
+                        where c.property_id = p.property_id and c.rate_plan_id = p.id and c.date = d.date),
+                      p.base_price)
+               + p.extra_adults * p.extra_adult_fee
+               + p.extra_children * p.extra_child_fee as amount
+        from plans p
+        cross join lateral (
+          select price_lines.arrival + i as date
+            from pg_catalog.generate_series(0, p.nights - 1) i
+        ) d
+    ),
+    room as (
+      select n.rate_plan_id, sum(n.amount) as subtotal from nights n group by n.rate_plan_id
+    ),
+    discounts as (
+      select p.id as rate_plan_id, l.min_nights, l.percent_off,
+             -round(r.subtotal * l.percent_off / 100) as amount
+        from plans p
+        join room r on r.rate_plan_id = p.id
+        cross join lateral (
+          select l.min_nights, l.percent_off
+            from app_public.rate_plan_los_discounts l
+           where l.property_id = p.property_id and l.rate_plan_id = p.id and l.min_nights <= p.nights
+           order by l.percent_off desc, l.min_nights desc
+           limit 1
+        ) l
+    ),
+    room_totals as (
+      select r.rate_plan_id, r.subtotal + coalesce(d.amount, 0) as amount
+        from room r left join discounts d on d.rate_plan_id = r.rate_plan_id
+    ),
+    fee_lines as (
+      select p.id as rate_plan_id, f.name, f.basis, f.amount as unit_amount,
+             case f.basis
+               when 'per_stay' then 1
+               when 'per_night' then p.nights
+               else p.nights * (price_lines.adults + price_lines.children)
+             end as quantity
+        from plans p
+        join app_public.fees f
+          on f.property_id = p.property_id and f.is_active
+         and (f.room_type_id is null or f.room_type_id = p.room_type_id)
+    ),
+    fee_totals as (
+      select f.rate_plan_id, sum(f.quantity * f.unit_amount) as amount from fee_lines f group by f.rate_plan_id
+    ),
+    tax_lines as (
+      select p.id as rate_plan_id, t.name, t.basis, t.percent, t.is_inclusive,
+             case t.basis
+               when 'percent_of_room' then 1
+               when 'per_night' then p.nights
+               else p.nights * (price_lines.adults + price_lines.children)
+             end as quantity,
+             case t.basis
+               when 'percent_of_room' then
+                 round((rt.amount + case when t.applies_to_fees then coalesce(ft.amount, 0) else 0 end) * t.percent
+                       / case when t.is_inclusive then 100 + t.percent else 100 end)
+               else t.amount
+             end as unit_amount
+        from plans p
+        join room_totals rt on rt.rate_plan_id = p.id
+        left join fee_totals ft on ft.rate_plan_id = p.id
+        join app_public.taxes t on t.property_id = p.property_id and t.is_active
+    )
+    select l.rate_plan_id,
+           (pg_catalog.row_number() over (partition by l.rate_plan_id order by l.section, l.date, l.description))::integer,
+           l.kind, l.date, l.description, l.quantity, l.amount::bigint, l.is_inclusive
+      from (
+        select n.rate_plan_id, 1 as section, 'night' as kind, n.date,
+               'Night of ' || pg_catalog.to_char(n.date, 'Dy DD Mon YYYY')
+                 || case when n.extra_adults + n.extra_children > 0
+                         then pg_catalog.format(' (incl. %s extra guest%s)', n.extra_adults + n.extra_children,
+                                                case when n.extra_adults + n.extra_children > 1 then 's' else '' end)
+                         else '' end as description,
+               1 as quantity, n.amount, false as is_inclusive
+          from nights n
+        union all
+        select d.rate_plan_id, 2, 'discount', null,
+               pg_catalog.format('%s%% off stays of %s nights or more', pg_catalog.trim_scale(d.percent_off), d.min_nights),
+               1, d.amount, false
+          from discounts d
+        union all
+        select f.rate_plan_id, 3, 'fee', null,
+               f.name || case f.basis when 'per_night' then ' (per night)' when 'per_guest_night' then ' (per guest per night)' else '' end,
+               f.quantity, f.quantity * f.unit_amount, false
+          from fee_lines f
+        union all
+        select t.rate_plan_id, 4, 'tax', null,
+               t.name || case t.basis
+                           when 'percent_of_room' then pg_catalog.format(' (%s%%%s)', pg_catalog.trim_scale(t.percent),
+                                                                         case when t.is_inclusive then ', included' else '' end)
+                           when 'per_night' then ' (per night' || case when t.is_inclusive then ', included' else '' end || ')'
+                           else ' (per person per night' || case when t.is_inclusive then ', included' else '' end || ')'
+                         end,
+               t.quantity, t.quantity * t.unit_amount, t.is_inclusive
+          from tax_lines t
+      ) l;
+end;
 $$;
 comment on function app_private.price_lines(uuid[], date, date, integer, integer) is
   E'The price of a stay on each given rate plan, as lines (night, discount, fee, tax) in minor units.';

@@ -11,58 +11,63 @@ create or replace function app_private.quote_for(
   adults integer,
   children integer
 ) returns app_public.quote
-  language sql stable parallel safe
+  language plpgsql stable parallel safe
   set search_path to pg_catalog, public, pg_temp
 as $$
-  with lines as (
-    select l.* from app_private.price_lines(array[quote_for.rate_plan_id], quote_for.arrival, quote_for.departure,
-                                            quote_for.adults, quote_for.children) l
-  ),
-  totals as (
-    select coalesce(sum(l.amount) filter (where l.kind in ('night', 'discount')), 0)::bigint as room_amount,
-           coalesce(sum(l.amount) filter (where l.kind = 'fee'), 0)::bigint as fees_amount,
-           coalesce(sum(l.amount) filter (where l.kind = 'tax' and not l.is_inclusive), 0)::bigint as taxes_amount,
-           coalesce(sum(l.amount) filter (where l.kind = 'tax' and l.is_inclusive), 0)::bigint as included_taxes_amount,
-           pg_catalog.array_agg((l.kind, l.date, l.description, l.quantity, l.amount, l.is_inclusive)::app_public.price_line
-                                order by l.line_no) as lines
-      from lines l
-  ),
-  terms as (
-    select rp.*, p.time_zone, p.check_in_time,
-           t.room_amount + t.fees_amount + t.taxes_amount as total_amount,
-           quote_for.departure - quote_for.arrival as nights,
-           case when rp.is_refundable
-                then ((quote_for.arrival - rp.free_cancellation_days)::timestamp + p.check_in_time) at time zone p.time_zone
-           end as free_until
-      from app_public.rate_plans rp
-      join app_public.properties p on p.id = rp.property_id
-      cross join totals t
-     where rp.id = quote_for.rate_plan_id
-  )
-  select (
-    x.property_id, x.room_type_id, x.id,
-    quote_for.arrival, quote_for.departure, x.nights, quote_for.adults, quote_for.children,
-    x.currency, t.room_amount, t.fees_amount, t.taxes_amount, t.included_taxes_amount, x.total_amount, t.lines,
-    x.is_refundable, x.free_until,
-    case
-      when not x.is_refundable then x.total_amount
-      when x.cancellation_penalty_kind = 'nights'
-        then round(x.total_amount::numeric * least(x.cancellation_penalty_value, x.nights) / x.nights)::bigint
-      else round(x.total_amount::numeric * x.cancellation_penalty_value / 100)::bigint
-    end,
-    case
-      when not x.is_refundable then 'Non-refundable: cancelling costs the full amount.'
-      else pg_catalog.format('Free cancellation until %s (%s). After that, cancelling costs %s.',
-             pg_catalog.to_char(x.free_until at time zone x.time_zone, 'YYYY-MM-DD HH24:MI'), x.time_zone,
-             case when x.cancellation_penalty_kind = 'nights'
-                  then pg_catalog.format('%s night%s', least(x.cancellation_penalty_value, x.nights),
-                                         case when least(x.cancellation_penalty_value, x.nights) = 1 then '' else 's' end)
-                  else x.cancellation_penalty_value || '% of the total' end)
-    end,
-    (select count(*) from app_private.free_units(x.property_id, x.room_type_id, pg_catalog.daterange(quote_for.arrival, quote_for.departure)))::integer,
-    null, null
-  )::app_public.quote
-    from terms x cross join totals t;
+#variable_conflict use_column
+begin
+  return (
+      with lines as (
+        select l.* from app_private.price_lines(array[quote_for.rate_plan_id], quote_for.arrival, quote_for.departure,
+                                                quote_for.adults, quote_for.children) l
+      ),
+      totals as (
+        select coalesce(sum(l.amount) filter (where l.kind in ('night', 'discount')), 0)::bigint as room_amount,
+               coalesce(sum(l.amount) filter (where l.kind = 'fee'), 0)::bigint as fees_amount,
+               coalesce(sum(l.amount) filter (where l.kind = 'tax' and not l.is_inclusive), 0)::bigint as taxes_amount,
+               coalesce(sum(l.amount) filter (where l.kind = 'tax' and l.is_inclusive), 0)::bigint as included_taxes_amount,
+               pg_catalog.array_agg((l.kind, l.date, l.description, l.quantity, l.amount, l.is_inclusive)::app_public.price_line
+                                    order by l.line_no) as lines
+          from lines l
+      ),
+      terms as (
+        select rp.*, p.time_zone, p.check_in_time,
+               t.room_amount + t.fees_amount + t.taxes_amount as total_amount,
+               quote_for.departure - quote_for.arrival as nights,
+               case when rp.is_refundable
+                    then ((quote_for.arrival - rp.free_cancellation_days)::timestamp + p.check_in_time) at time zone p.time_zone
+               end as free_until
+          from app_public.rate_plans rp
+          join app_public.properties p on p.id = rp.property_id
+          cross join totals t
+         where rp.id = quote_for.rate_plan_id
+      )
+      select (
+        x.property_id, x.room_type_id, x.id,
+        quote_for.arrival, quote_for.departure, x.nights, quote_for.adults, quote_for.children,
+        x.currency, t.room_amount, t.fees_amount, t.taxes_amount, t.included_taxes_amount, x.total_amount, t.lines,
+        x.is_refundable, x.free_until,
+        case
+          when not x.is_refundable then x.total_amount
+          when x.cancellation_penalty_kind = 'nights'
+            then round(x.total_amount::numeric * least(x.cancellation_penalty_value, x.nights) / x.nights)::bigint
+          else round(x.total_amount::numeric * x.cancellation_penalty_value / 100)::bigint
+        end,
+        case
+          when not x.is_refundable then 'Non-refundable: cancelling costs the full amount.'
+          else pg_catalog.format('Free cancellation until %s (%s). After that, cancelling costs %s.',
+                 pg_catalog.to_char(x.free_until at time zone x.time_zone, 'YYYY-MM-DD HH24:MI'), x.time_zone,
+                 case when x.cancellation_penalty_kind = 'nights'
+                      then pg_catalog.format('%s night%s', least(x.cancellation_penalty_value, x.nights),
+                                             case when least(x.cancellation_penalty_value, x.nights) = 1 then '' else 's' end)
+                      else x.cancellation_penalty_value || '% of the total' end)
+        end,
+        (select count(*) from app_private.free_units(array[x.property_id], pg_catalog.daterange(quote_for.arrival, quote_for.departure), x.room_type_id))::integer,
+        null, null
+      )::app_public.quote
+        from terms x cross join totals t
+  );
+end;
 $$;
 comment on function app_private.quote_for(uuid, date, date, integer, integer) is
   E'Prices a stay on one rate plan: lines, totals, cancellation terms and units left (no restriction checks).';

@@ -10,44 +10,48 @@ create or replace function app_private.stay_restrictions(
   adults integer,
   children integer
 ) returns table (rate_plan_id uuid, restriction text, message text)
-  language sql stable parallel safe
+  language plpgsql stable parallel safe
   set search_path to pg_catalog, public, pg_temp
 as $$
-  select r.id, r.restriction,
-         case r.restriction
-           when 'MAX_OCCUPANCY' then pg_catalog.format('This room sleeps at most %s guests.', r.max_occupancy)
-           when 'STOP_SELL' then pg_catalog.format('This rate is not on sale for the night of %s.', r.first_stop)
-           when 'CLOSED_TO_ARRIVAL' then pg_catalog.format('Arrivals on %s are not possible on this rate.', stay_restrictions.arrival)
-           when 'CLOSED_TO_DEPARTURE' then pg_catalog.format('Departures on %s are not possible on this rate.', stay_restrictions.departure)
-           when 'MIN_STAY' then pg_catalog.format('Stays arriving on %s must be at least %s nights.', stay_restrictions.arrival, r.min_stay)
-           when 'MAX_STAY' then pg_catalog.format('Stays arriving on %s can be at most %s nights.', stay_restrictions.arrival, r.max_stay)
-         end
-    from (
-      select rp.id, rt.max_occupancy, s.first_stop,
-             coalesce(a.min_stay, rp.min_stay) as min_stay,
-             coalesce(a.max_stay, rp.max_stay) as max_stay,
-             case
-               when stay_restrictions.adults + stay_restrictions.children > rt.max_occupancy then 'MAX_OCCUPANCY'
-               when s.first_stop is not null then 'STOP_SELL'
-               when a.closed_to_arrival then 'CLOSED_TO_ARRIVAL'
-               when d.closed_to_departure then 'CLOSED_TO_DEPARTURE'
-               when stay_restrictions.departure - stay_restrictions.arrival < coalesce(a.min_stay, rp.min_stay) then 'MIN_STAY'
-               when stay_restrictions.departure - stay_restrictions.arrival > coalesce(a.max_stay, rp.max_stay) then 'MAX_STAY'
-             end as restriction
-        from app_public.rate_plans rp
-        join app_public.room_types rt on rt.property_id = rp.property_id and rt.id = rp.room_type_id
-        left join app_public.rate_calendar a
-          on a.property_id = rp.property_id and a.rate_plan_id = rp.id and a.date = stay_restrictions.arrival
-        left join app_public.rate_calendar d
-          on d.property_id = rp.property_id and d.rate_plan_id = rp.id and d.date = stay_restrictions.departure
-        cross join lateral (
-          select min(c.date) as first_stop
-            from app_public.rate_calendar c
-           where c.property_id = rp.property_id and c.rate_plan_id = rp.id and c.stop_sell
-             and c.date >= stay_restrictions.arrival and c.date < stay_restrictions.departure
-        ) s
-       where rp.id = any (stay_restrictions.rate_plan_ids)
-    ) r;
+#variable_conflict use_column
+begin
+  return query
+    select r.id, r.restriction,
+           case r.restriction
+             when 'MAX_OCCUPANCY' then pg_catalog.format('This room sleeps at most %s guests.', r.max_occupancy)
+             when 'STOP_SELL' then pg_catalog.format('This rate is not on sale for the night of %s.', r.first_stop)
+             when 'CLOSED_TO_ARRIVAL' then pg_catalog.format('Arrivals on %s are not possible on this rate.', stay_restrictions.arrival)
+             when 'CLOSED_TO_DEPARTURE' then pg_catalog.format('Departures on %s are not possible on this rate.', stay_restrictions.departure)
+             when 'MIN_STAY' then pg_catalog.format('Stays arriving on %s must be at least %s nights.', stay_restrictions.arrival, r.min_stay)
+             when 'MAX_STAY' then pg_catalog.format('Stays arriving on %s can be at most %s nights.', stay_restrictions.arrival, r.max_stay)
+           end
+      from (
+        select rp.id, rt.max_occupancy, s.first_stop,
+               coalesce(a.min_stay, rp.min_stay) as min_stay,
+               coalesce(a.max_stay, rp.max_stay) as max_stay,
+               case
+                 when stay_restrictions.adults + stay_restrictions.children > rt.max_occupancy then 'MAX_OCCUPANCY'
+                 when s.first_stop is not null then 'STOP_SELL'
+                 when a.closed_to_arrival then 'CLOSED_TO_ARRIVAL'
+                 when d.closed_to_departure then 'CLOSED_TO_DEPARTURE'
+                 when stay_restrictions.departure - stay_restrictions.arrival < coalesce(a.min_stay, rp.min_stay) then 'MIN_STAY'
+                 when stay_restrictions.departure - stay_restrictions.arrival > coalesce(a.max_stay, rp.max_stay) then 'MAX_STAY'
+               end as restriction
+          from app_public.rate_plans rp
+          join app_public.room_types rt on rt.property_id = rp.property_id and rt.id = rp.room_type_id
+          left join app_public.rate_calendar a
+            on a.property_id = rp.property_id and a.rate_plan_id = rp.id and a.date = stay_restrictions.arrival
+          left join app_public.rate_calendar d
+            on d.property_id = rp.property_id and d.rate_plan_id = rp.id and d.date = stay_restrictions.departure
+          cross join lateral (
+            select min(c.date) as first_stop
+              from app_public.rate_calendar c
+             where c.property_id = rp.property_id and c.rate_plan_id = rp.id and c.stop_sell
+               and c.date >= stay_restrictions.arrival and c.date < stay_restrictions.departure
+          ) s
+         where rp.id = any (stay_restrictions.rate_plan_ids)
+      ) r;
+end;
 $$;
 comment on function app_private.stay_restrictions(uuid[], date, date, integer, integer) is
   E'For each rate plan: the first restriction that stops this stay (MAX_OCCUPANCY, STOP_SELL, CLOSED_TO_ARRIVAL, CLOSED_TO_DEPARTURE, MIN_STAY, MAX_STAY) and a message, or null.';

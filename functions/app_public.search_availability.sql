@@ -1,8 +1,9 @@
 -- Search: every room type with units left for the stay at the published
 -- properties matching the filters, and its price on each rate plan for
 -- these guests. With include_unavailable, also the rate plans that cannot
--- be sold and why (a restriction code, or SOLD_OUT). One set-based pass:
--- free units per room type, then all plans priced together.
+-- be sold and why (a restriction code, or SOLD_OUT). Set-based: the free
+-- units of all matching properties in one pass, then all plans priced
+-- together.
 create or replace function app_public.search_availability(
   arrival date,
   departure date,
@@ -24,17 +25,28 @@ begin
   perform app_private.check_stay(null, arrival, departure, adults, children);
   v_stay := pg_catalog.daterange(arrival, departure);
   return query
-  with room_types as (
-    select p.id as property_id, p.name as property_name, p.city, rt.id as room_type_id, rt.name as room_type_name,
-           rt.max_occupancy,
-           (select count(*) from app_private.free_units(p.id, rt.id, v_stay))::integer as units_left
+  with candidates as materialized (
+    select p.id, p.name, p.city
       from app_public.properties p
-      join app_public.room_types rt on rt.property_id = p.id
-     where ((p.is_published and rt.is_published) or p.id = any (v_member))
+     where (p.is_published or p.id = any (v_member))
        and (search_availability.property_id is null or p.id = search_availability.property_id)
        and (search_availability.city is null or pg_catalog.lower(p.city) = pg_catalog.lower(search_availability.city))
        and (search_availability.country_code is null or p.country_code = pg_catalog.upper(search_availability.country_code))
        and search_availability.arrival >= (pg_catalog.now() at time zone p.time_zone)::date
+  ),
+  -- Free units of all candidate properties at once, counted per room type.
+  free as (
+    select f.room_type_id, count(*)::integer as units_left
+      from app_private.free_units(array(select c.id from candidates c), v_stay) f
+     group by f.room_type_id
+  ),
+  room_types as materialized (
+    select c.id as property_id, c.name as property_name, c.city, rt.id as room_type_id, rt.name as room_type_name,
+           rt.max_occupancy, coalesce(f.units_left, 0) as units_left
+      from candidates c
+      join app_public.room_types rt on rt.property_id = c.id
+      left join free f on f.room_type_id = rt.id
+     where rt.is_published or c.id = any (v_member)
   ),
   plans as (
     select rt.*, rp.id as rate_plan_id, rp.name as rate_plan_name, rp.meal_plan, rp.is_refundable, rp.currency

@@ -1,5 +1,5 @@
 --! Previous: sha1:42a832da6e726a22d4dd414cb0c29c4d7f138132
---! Hash: sha1:c5de5399bd039218abf007007436411c799dd11e
+--! Hash: sha1:7a9d4c870c3902d003480df069e4b448e1e6e67b
 --! Message: Booking core
 
 -- Booking core: rate plans, the rate calendar, fees and taxes, guests,
@@ -356,6 +356,10 @@ comment on table app_public.inventory_claims is E'Every hold, reservation and bl
 comment on column app_public.inventory_claims.expires_at is E'Holds only: after this the claim no longer counts.';
 comment on column app_public.inventory_claims.released_at is E'When the claim stopped counting (cancelled, moved, expired, block released).';
 create index inventory_claims_reservation_idx on app_public.inventory_claims (property_id, reservation_id) where reservation_id is not null;
+-- What search, quote and holds read: the live claims of a property that
+-- overlap a stay, answered from the index alone.
+create index inventory_claims_live_stay_idx on app_public.inventory_claims
+  using gist (property_id, stay) include (unit_id, expires_at) where released_at is null;
 create index inventory_claims_expired_holds_idx on app_public.inventory_claims (expires_at) where released_at is null and kind = 'hold';
 alter table app_public.inventory_claims enable row level security;
 
@@ -752,27 +756,38 @@ comment on function app_private.sign(text) is
   E'Signs a text with the quote key: unpadded base64url HMAC-SHA256.';
 --! EndIncluded app_private.sign.sql
 --! Included app_private.free_units.sql
--- Active units of a room type that no live claim overlaps for the stay: an
--- expired hold does not count, whether or not it was released yet.
-create or replace function app_private.free_units(property_id uuid, room_type_id uuid, stay daterange) returns setof uuid
-  language sql stable parallel safe rows 10
+-- The free units for a stay: active units (of the given properties, and of
+-- one room type when given) that no live claim overlaps. An expired hold
+-- does not count, whether or not it was released yet. This is the one
+-- definition of "free" that search, quote and holds share. Per property,
+-- the live claims overlapping the stay are read once from
+-- inventory_claims_live_stay_idx (an index-only scan) and the units checked
+-- against them.
+create or replace function app_private.free_units(property_ids uuid[], stay daterange, only_room_type_id uuid default null)
+  returns table (room_type_id uuid, unit_id uuid)
+  language plpgsql stable parallel safe rows 20
   set search_path to pg_catalog, public, pg_temp
 as $$
-  select u.id
-    from app_public.units u
-   where u.property_id = free_units.property_id
-     and u.room_type_id = free_units.room_type_id
-     and u.is_active
-     and not exists (
-       select 1 from app_public.inventory_claims c
-        where c.property_id = u.property_id and c.unit_id = u.id
-          and c.stay && free_units.stay
-          and c.released_at is null
-          and (c.expires_at is null or c.expires_at > pg_catalog.now())
-     );
+#variable_conflict use_column
+begin
+  return query
+    select u.room_type_id, u.id
+      from pg_catalog.unnest(free_units.property_ids) p(id)
+      join app_public.units u on u.property_id = p.id
+     where (free_units.only_room_type_id is null or u.room_type_id = free_units.only_room_type_id)
+       and u.is_active
+       and u.id not in (
+         select c.unit_id
+           from pg_catalog.unnest(free_units.property_ids) cp(id)
+           join app_public.inventory_claims c on c.property_id = cp.id
+          where c.stay && free_units.stay
+            and c.released_at is null
+            and (c.expires_at is null or c.expires_at > pg_catalog.now())
+       );
+end;
 $$;
-comment on function app_private.free_units(uuid, uuid, daterange) is
-  E'Ids of the active units of a room type with no live claim overlapping the stay.';
+comment on function app_private.free_units(uuid[], daterange, uuid) is
+  E'The active units (room type, unit) of the given properties, optionally of one room type, with no live claim overlapping the stay.';
 --! EndIncluded app_private.free_units.sql
 --! Included app_private.price_lines.sql
 -- Prices a stay on any number of rate plans at once (search prices many,
@@ -805,116 +820,123 @@ create or replace function app_private.price_lines(
   amount bigint,
   is_inclusive boolean
 )
-  language sql stable parallel safe
+  language plpgsql stable parallel safe
   set search_path to pg_catalog, public, pg_temp
 as $$
-  with plans as (
-    select rp.id, rp.property_id, rp.room_type_id, rp.base_price, rp.extra_adult_fee, rp.extra_child_fee,
-           price_lines.departure - price_lines.arrival as nights,
-           greatest(price_lines.adults - rp.included_guests, 0) as extra_adults,
-           greatest(price_lines.children - greatest(rp.included_guests - price_lines.adults, 0), 0) as extra_children
-      from app_public.rate_plans rp
-     where rp.id = any (price_lines.rate_plan_ids)
-  ),
-  nights as (
-    select p.id as rate_plan_id, d.date, p.extra_adults, p.extra_children,
-           coalesce(c.price, p.base_price)
-             + p.extra_adults * p.extra_adult_fee
-             + p.extra_children * p.extra_child_fee as amount
-      from plans p
-      cross join lateral (
-        select price_lines.arrival + i as date
-          from pg_catalog.generate_series(0, p.nights - 1) i
-      ) d
-      left join app_public.rate_calendar c
-        on c.property_id = p.property_id and c.rate_plan_id = p.id and c.date = d.date
-  ),
-  room as (
-    select n.rate_plan_id, sum(n.amount) as subtotal from nights n group by n.rate_plan_id
-  ),
-  discounts as (
-    select p.id as rate_plan_id, l.min_nights, l.percent_off,
-           -round(r.subtotal * l.percent_off / 100) as amount
-      from plans p
-      join room r on r.rate_plan_id = p.id
-      cross join lateral (
-        select l.min_nights, l.percent_off
-          from app_public.rate_plan_los_discounts l
-         where l.property_id = p.property_id and l.rate_plan_id = p.id and l.min_nights <= p.nights
-         order by l.percent_off desc, l.min_nights desc
-         limit 1
-      ) l
-  ),
-  room_totals as (
-    select r.rate_plan_id, r.subtotal + coalesce(d.amount, 0) as amount
-      from room r left join discounts d on d.rate_plan_id = r.rate_plan_id
-  ),
-  fee_lines as (
-    select p.id as rate_plan_id, f.name, f.basis, f.amount as unit_amount,
-           case f.basis
-             when 'per_stay' then 1
-             when 'per_night' then p.nights
-             else p.nights * (price_lines.adults + price_lines.children)
-           end as quantity
-      from plans p
-      join app_public.fees f
-        on f.property_id = p.property_id and f.is_active
-       and (f.room_type_id is null or f.room_type_id = p.room_type_id)
-  ),
-  fee_totals as (
-    select f.rate_plan_id, sum(f.quantity * f.unit_amount) as amount from fee_lines f group by f.rate_plan_id
-  ),
-  tax_lines as (
-    select p.id as rate_plan_id, t.name, t.basis, t.percent, t.is_inclusive,
-           case t.basis
-             when 'percent_of_room' then 1
-             when 'per_night' then p.nights
-             else p.nights * (price_lines.adults + price_lines.children)
-           end as quantity,
-           case t.basis
-             when 'percent_of_room' then
-               round((rt.amount + case when t.applies_to_fees then coalesce(ft.amount, 0) else 0 end) * t.percent
-                     / case when t.is_inclusive then 100 + t.percent else 100 end)
-             else t.amount
-           end as unit_amount
-      from plans p
-      join room_totals rt on rt.rate_plan_id = p.id
-      left join fee_totals ft on ft.rate_plan_id = p.id
-      join app_public.taxes t on t.property_id = p.property_id and t.is_active
-  )
-  select l.rate_plan_id,
-         (pg_catalog.row_number() over (partition by l.rate_plan_id order by l.section, l.date, l.description))::integer,
-         l.kind, l.date, l.description, l.quantity, l.amount::bigint, l.is_inclusive
-    from (
-      select n.rate_plan_id, 1 as section, 'night' as kind, n.date,
-             'Night of ' || pg_catalog.to_char(n.date, 'Dy DD Mon YYYY')
-               || case when n.extra_adults + n.extra_children > 0
-                       then pg_catalog.format(' (incl. %s extra guest%s)', n.extra_adults + n.extra_children,
-                                              case when n.extra_adults + n.extra_children > 1 then 's' else '' end)
-                       else '' end as description,
-             1 as quantity, n.amount, false as is_inclusive
-        from nights n
-      union all
-      select d.rate_plan_id, 2, 'discount', null,
-             pg_catalog.format('%s%% off stays of %s nights or more', pg_catalog.trim_scale(d.percent_off), d.min_nights),
-             1, d.amount, false
-        from discounts d
-      union all
-      select f.rate_plan_id, 3, 'fee', null,
-             f.name || case f.basis when 'per_night' then ' (per night)' when 'per_guest_night' then ' (per guest per night)' else '' end,
-             f.quantity, f.quantity * f.unit_amount, false
-        from fee_lines f
-      union all
-      select t.rate_plan_id, 4, 'tax', null,
-             t.name || case t.basis
-                         when 'percent_of_room' then pg_catalog.format(' (%s%%%s)', pg_catalog.trim_scale(t.percent),
-                                                                       case when t.is_inclusive then ', included' else '' end)
-                         when 'per_night' then ' (per night' || case when t.is_inclusive then ', included' else '' end || ')'
-                         else ' (per person per night' || case when t.is_inclusive then ', included' else '' end || ')'
-                       end,
-             t.quantity, t.quantity * t.unit_amount, t.is_inclusive
-        from tax_lines t
-    ) l;
+#variable_conflict use_column
+begin
+  return query
+    with plans as (
+      select rp.id, rp.property_id, rp.room_type_id, rp.base_price, rp.extra_adult_fee, rp.extra_child_fee,
+             price_lines.departure - price_lines.arrival as nights,
+             greatest(price_lines.adults - rp.included_guests, 0) as extra_adults,
+             greatest(price_lines.children - greatest(rp.included_guests - price_lines.adults, 0), 0) as extra_children
+        from app_public.rate_plans rp
+       where rp.id = any (price_lines.rate_plan_ids)
+    ),
+    nights as (
+      -- The calendar price is looked up per night (one primary-key probe
+      -- each): a join would be planned blind (the function's parameters are
+      -- unknown when its plan is made) and can scan the whole calendar.
+      select p.id as rate_plan_id, d.date, p.extra_adults, p.extra_children,
+             coalesce((select c.price from app_public.rate_calendar c
+                        where c.property_id = p.property_id and c.rate_plan_id = p.id and c.date = d.date),
+                      p.base_price)
+               + p.extra_adults * p.extra_adult_fee
+               + p.extra_children * p.extra_child_fee as amount
+        from plans p
+        cross join lateral (
+          select price_lines.arrival + i as date
+            from pg_catalog.generate_series(0, p.nights - 1) i
+        ) d
+    ),
+    room as (
+      select n.rate_plan_id, sum(n.amount) as subtotal from nights n group by n.rate_plan_id
+    ),
+    discounts as (
+      select p.id as rate_plan_id, l.min_nights, l.percent_off,
+             -round(r.subtotal * l.percent_off / 100) as amount
+        from plans p
+        join room r on r.rate_plan_id = p.id
+        cross join lateral (
+          select l.min_nights, l.percent_off
+            from app_public.rate_plan_los_discounts l
+           where l.property_id = p.property_id and l.rate_plan_id = p.id and l.min_nights <= p.nights
+           order by l.percent_off desc, l.min_nights desc
+           limit 1
+        ) l
+    ),
+    room_totals as (
+      select r.rate_plan_id, r.subtotal + coalesce(d.amount, 0) as amount
+        from room r left join discounts d on d.rate_plan_id = r.rate_plan_id
+    ),
+    fee_lines as (
+      select p.id as rate_plan_id, f.name, f.basis, f.amount as unit_amount,
+             case f.basis
+               when 'per_stay' then 1
+               when 'per_night' then p.nights
+               else p.nights * (price_lines.adults + price_lines.children)
+             end as quantity
+        from plans p
+        join app_public.fees f
+          on f.property_id = p.property_id and f.is_active
+         and (f.room_type_id is null or f.room_type_id = p.room_type_id)
+    ),
+    fee_totals as (
+      select f.rate_plan_id, sum(f.quantity * f.unit_amount) as amount from fee_lines f group by f.rate_plan_id
+    ),
+    tax_lines as (
+      select p.id as rate_plan_id, t.name, t.basis, t.percent, t.is_inclusive,
+             case t.basis
+               when 'percent_of_room' then 1
+               when 'per_night' then p.nights
+               else p.nights * (price_lines.adults + price_lines.children)
+             end as quantity,
+             case t.basis
+               when 'percent_of_room' then
+                 round((rt.amount + case when t.applies_to_fees then coalesce(ft.amount, 0) else 0 end) * t.percent
+                       / case when t.is_inclusive then 100 + t.percent else 100 end)
+               else t.amount
+             end as unit_amount
+        from plans p
+        join room_totals rt on rt.rate_plan_id = p.id
+        left join fee_totals ft on ft.rate_plan_id = p.id
+        join app_public.taxes t on t.property_id = p.property_id and t.is_active
+    )
+    select l.rate_plan_id,
+           (pg_catalog.row_number() over (partition by l.rate_plan_id order by l.section, l.date, l.description))::integer,
+           l.kind, l.date, l.description, l.quantity, l.amount::bigint, l.is_inclusive
+      from (
+        select n.rate_plan_id, 1 as section, 'night' as kind, n.date,
+               'Night of ' || pg_catalog.to_char(n.date, 'Dy DD Mon YYYY')
+                 || case when n.extra_adults + n.extra_children > 0
+                         then pg_catalog.format(' (incl. %s extra guest%s)', n.extra_adults + n.extra_children,
+                                                case when n.extra_adults + n.extra_children > 1 then 's' else '' end)
+                         else '' end as description,
+               1 as quantity, n.amount, false as is_inclusive
+          from nights n
+        union all
+        select d.rate_plan_id, 2, 'discount', null,
+               pg_catalog.format('%s%% off stays of %s nights or more', pg_catalog.trim_scale(d.percent_off), d.min_nights),
+               1, d.amount, false
+          from discounts d
+        union all
+        select f.rate_plan_id, 3, 'fee', null,
+               f.name || case f.basis when 'per_night' then ' (per night)' when 'per_guest_night' then ' (per guest per night)' else '' end,
+               f.quantity, f.quantity * f.unit_amount, false
+          from fee_lines f
+        union all
+        select t.rate_plan_id, 4, 'tax', null,
+               t.name || case t.basis
+                           when 'percent_of_room' then pg_catalog.format(' (%s%%%s)', pg_catalog.trim_scale(t.percent),
+                                                                         case when t.is_inclusive then ', included' else '' end)
+                           when 'per_night' then ' (per night' || case when t.is_inclusive then ', included' else '' end || ')'
+                           else ' (per person per night' || case when t.is_inclusive then ', included' else '' end || ')'
+                         end,
+               t.quantity, t.quantity * t.unit_amount, t.is_inclusive
+          from tax_lines t
+      ) l;
+end;
 $$;
 comment on function app_private.price_lines(uuid[], date, date, integer, integer) is
   E'The price of a stay on each given rate plan, as lines (night, discount, fee, tax) in minor units.';
@@ -932,44 +954,48 @@ create or replace function app_private.stay_restrictions(
   adults integer,
   children integer
 ) returns table (rate_plan_id uuid, restriction text, message text)
-  language sql stable parallel safe
+  language plpgsql stable parallel safe
   set search_path to pg_catalog, public, pg_temp
 as $$
-  select r.id, r.restriction,
-         case r.restriction
-           when 'MAX_OCCUPANCY' then pg_catalog.format('This room sleeps at most %s guests.', r.max_occupancy)
-           when 'STOP_SELL' then pg_catalog.format('This rate is not on sale for the night of %s.', r.first_stop)
-           when 'CLOSED_TO_ARRIVAL' then pg_catalog.format('Arrivals on %s are not possible on this rate.', stay_restrictions.arrival)
-           when 'CLOSED_TO_DEPARTURE' then pg_catalog.format('Departures on %s are not possible on this rate.', stay_restrictions.departure)
-           when 'MIN_STAY' then pg_catalog.format('Stays arriving on %s must be at least %s nights.', stay_restrictions.arrival, r.min_stay)
-           when 'MAX_STAY' then pg_catalog.format('Stays arriving on %s can be at most %s nights.', stay_restrictions.arrival, r.max_stay)
-         end
-    from (
-      select rp.id, rt.max_occupancy, s.first_stop,
-             coalesce(a.min_stay, rp.min_stay) as min_stay,
-             coalesce(a.max_stay, rp.max_stay) as max_stay,
-             case
-               when stay_restrictions.adults + stay_restrictions.children > rt.max_occupancy then 'MAX_OCCUPANCY'
-               when s.first_stop is not null then 'STOP_SELL'
-               when a.closed_to_arrival then 'CLOSED_TO_ARRIVAL'
-               when d.closed_to_departure then 'CLOSED_TO_DEPARTURE'
-               when stay_restrictions.departure - stay_restrictions.arrival < coalesce(a.min_stay, rp.min_stay) then 'MIN_STAY'
-               when stay_restrictions.departure - stay_restrictions.arrival > coalesce(a.max_stay, rp.max_stay) then 'MAX_STAY'
-             end as restriction
-        from app_public.rate_plans rp
-        join app_public.room_types rt on rt.property_id = rp.property_id and rt.id = rp.room_type_id
-        left join app_public.rate_calendar a
-          on a.property_id = rp.property_id and a.rate_plan_id = rp.id and a.date = stay_restrictions.arrival
-        left join app_public.rate_calendar d
-          on d.property_id = rp.property_id and d.rate_plan_id = rp.id and d.date = stay_restrictions.departure
-        cross join lateral (
-          select min(c.date) as first_stop
-            from app_public.rate_calendar c
-           where c.property_id = rp.property_id and c.rate_plan_id = rp.id and c.stop_sell
-             and c.date >= stay_restrictions.arrival and c.date < stay_restrictions.departure
-        ) s
-       where rp.id = any (stay_restrictions.rate_plan_ids)
-    ) r;
+#variable_conflict use_column
+begin
+  return query
+    select r.id, r.restriction,
+           case r.restriction
+             when 'MAX_OCCUPANCY' then pg_catalog.format('This room sleeps at most %s guests.', r.max_occupancy)
+             when 'STOP_SELL' then pg_catalog.format('This rate is not on sale for the night of %s.', r.first_stop)
+             when 'CLOSED_TO_ARRIVAL' then pg_catalog.format('Arrivals on %s are not possible on this rate.', stay_restrictions.arrival)
+             when 'CLOSED_TO_DEPARTURE' then pg_catalog.format('Departures on %s are not possible on this rate.', stay_restrictions.departure)
+             when 'MIN_STAY' then pg_catalog.format('Stays arriving on %s must be at least %s nights.', stay_restrictions.arrival, r.min_stay)
+             when 'MAX_STAY' then pg_catalog.format('Stays arriving on %s can be at most %s nights.', stay_restrictions.arrival, r.max_stay)
+           end
+      from (
+        select rp.id, rt.max_occupancy, s.first_stop,
+               coalesce(a.min_stay, rp.min_stay) as min_stay,
+               coalesce(a.max_stay, rp.max_stay) as max_stay,
+               case
+                 when stay_restrictions.adults + stay_restrictions.children > rt.max_occupancy then 'MAX_OCCUPANCY'
+                 when s.first_stop is not null then 'STOP_SELL'
+                 when a.closed_to_arrival then 'CLOSED_TO_ARRIVAL'
+                 when d.closed_to_departure then 'CLOSED_TO_DEPARTURE'
+                 when stay_restrictions.departure - stay_restrictions.arrival < coalesce(a.min_stay, rp.min_stay) then 'MIN_STAY'
+                 when stay_restrictions.departure - stay_restrictions.arrival > coalesce(a.max_stay, rp.max_stay) then 'MAX_STAY'
+               end as restriction
+          from app_public.rate_plans rp
+          join app_public.room_types rt on rt.property_id = rp.property_id and rt.id = rp.room_type_id
+          left join app_public.rate_calendar a
+            on a.property_id = rp.property_id and a.rate_plan_id = rp.id and a.date = stay_restrictions.arrival
+          left join app_public.rate_calendar d
+            on d.property_id = rp.property_id and d.rate_plan_id = rp.id and d.date = stay_restrictions.departure
+          cross join lateral (
+            select min(c.date) as first_stop
+              from app_public.rate_calendar c
+             where c.property_id = rp.property_id and c.rate_plan_id = rp.id and c.stop_sell
+               and c.date >= stay_restrictions.arrival and c.date < stay_restrictions.departure
+          ) s
+         where rp.id = any (stay_restrictions.rate_plan_ids)
+      ) r;
+end;
 $$;
 comment on function app_private.stay_restrictions(uuid[], date, date, integer, integer) is
   E'For each rate plan: the first restriction that stops this stay (MAX_OCCUPANCY, STOP_SELL, CLOSED_TO_ARRIVAL, CLOSED_TO_DEPARTURE, MIN_STAY, MAX_STAY) and a message, or null.';
@@ -988,58 +1014,63 @@ create or replace function app_private.quote_for(
   adults integer,
   children integer
 ) returns app_public.quote
-  language sql stable parallel safe
+  language plpgsql stable parallel safe
   set search_path to pg_catalog, public, pg_temp
 as $$
-  with lines as (
-    select l.* from app_private.price_lines(array[quote_for.rate_plan_id], quote_for.arrival, quote_for.departure,
-                                            quote_for.adults, quote_for.children) l
-  ),
-  totals as (
-    select coalesce(sum(l.amount) filter (where l.kind in ('night', 'discount')), 0)::bigint as room_amount,
-           coalesce(sum(l.amount) filter (where l.kind = 'fee'), 0)::bigint as fees_amount,
-           coalesce(sum(l.amount) filter (where l.kind = 'tax' and not l.is_inclusive), 0)::bigint as taxes_amount,
-           coalesce(sum(l.amount) filter (where l.kind = 'tax' and l.is_inclusive), 0)::bigint as included_taxes_amount,
-           pg_catalog.array_agg((l.kind, l.date, l.description, l.quantity, l.amount, l.is_inclusive)::app_public.price_line
-                                order by l.line_no) as lines
-      from lines l
-  ),
-  terms as (
-    select rp.*, p.time_zone, p.check_in_time,
-           t.room_amount + t.fees_amount + t.taxes_amount as total_amount,
-           quote_for.departure - quote_for.arrival as nights,
-           case when rp.is_refundable
-                then ((quote_for.arrival - rp.free_cancellation_days)::timestamp + p.check_in_time) at time zone p.time_zone
-           end as free_until
-      from app_public.rate_plans rp
-      join app_public.properties p on p.id = rp.property_id
-      cross join totals t
-     where rp.id = quote_for.rate_plan_id
-  )
-  select (
-    x.property_id, x.room_type_id, x.id,
-    quote_for.arrival, quote_for.departure, x.nights, quote_for.adults, quote_for.children,
-    x.currency, t.room_amount, t.fees_amount, t.taxes_amount, t.included_taxes_amount, x.total_amount, t.lines,
-    x.is_refundable, x.free_until,
-    case
-      when not x.is_refundable then x.total_amount
-      when x.cancellation_penalty_kind = 'nights'
-        then round(x.total_amount::numeric * least(x.cancellation_penalty_value, x.nights) / x.nights)::bigint
-      else round(x.total_amount::numeric * x.cancellation_penalty_value / 100)::bigint
-    end,
-    case
-      when not x.is_refundable then 'Non-refundable: cancelling costs the full amount.'
-      else pg_catalog.format('Free cancellation until %s (%s). After that, cancelling costs %s.',
-             pg_catalog.to_char(x.free_until at time zone x.time_zone, 'YYYY-MM-DD HH24:MI'), x.time_zone,
-             case when x.cancellation_penalty_kind = 'nights'
-                  then pg_catalog.format('%s night%s', least(x.cancellation_penalty_value, x.nights),
-                                         case when least(x.cancellation_penalty_value, x.nights) = 1 then '' else 's' end)
-                  else x.cancellation_penalty_value || '% of the total' end)
-    end,
-    (select count(*) from app_private.free_units(x.property_id, x.room_type_id, pg_catalog.daterange(quote_for.arrival, quote_for.departure)))::integer,
-    null, null
-  )::app_public.quote
-    from terms x cross join totals t;
+#variable_conflict use_column
+begin
+  return (
+      with lines as (
+        select l.* from app_private.price_lines(array[quote_for.rate_plan_id], quote_for.arrival, quote_for.departure,
+                                                quote_for.adults, quote_for.children) l
+      ),
+      totals as (
+        select coalesce(sum(l.amount) filter (where l.kind in ('night', 'discount')), 0)::bigint as room_amount,
+               coalesce(sum(l.amount) filter (where l.kind = 'fee'), 0)::bigint as fees_amount,
+               coalesce(sum(l.amount) filter (where l.kind = 'tax' and not l.is_inclusive), 0)::bigint as taxes_amount,
+               coalesce(sum(l.amount) filter (where l.kind = 'tax' and l.is_inclusive), 0)::bigint as included_taxes_amount,
+               pg_catalog.array_agg((l.kind, l.date, l.description, l.quantity, l.amount, l.is_inclusive)::app_public.price_line
+                                    order by l.line_no) as lines
+          from lines l
+      ),
+      terms as (
+        select rp.*, p.time_zone, p.check_in_time,
+               t.room_amount + t.fees_amount + t.taxes_amount as total_amount,
+               quote_for.departure - quote_for.arrival as nights,
+               case when rp.is_refundable
+                    then ((quote_for.arrival - rp.free_cancellation_days)::timestamp + p.check_in_time) at time zone p.time_zone
+               end as free_until
+          from app_public.rate_plans rp
+          join app_public.properties p on p.id = rp.property_id
+          cross join totals t
+         where rp.id = quote_for.rate_plan_id
+      )
+      select (
+        x.property_id, x.room_type_id, x.id,
+        quote_for.arrival, quote_for.departure, x.nights, quote_for.adults, quote_for.children,
+        x.currency, t.room_amount, t.fees_amount, t.taxes_amount, t.included_taxes_amount, x.total_amount, t.lines,
+        x.is_refundable, x.free_until,
+        case
+          when not x.is_refundable then x.total_amount
+          when x.cancellation_penalty_kind = 'nights'
+            then round(x.total_amount::numeric * least(x.cancellation_penalty_value, x.nights) / x.nights)::bigint
+          else round(x.total_amount::numeric * x.cancellation_penalty_value / 100)::bigint
+        end,
+        case
+          when not x.is_refundable then 'Non-refundable: cancelling costs the full amount.'
+          else pg_catalog.format('Free cancellation until %s (%s). After that, cancelling costs %s.',
+                 pg_catalog.to_char(x.free_until at time zone x.time_zone, 'YYYY-MM-DD HH24:MI'), x.time_zone,
+                 case when x.cancellation_penalty_kind = 'nights'
+                      then pg_catalog.format('%s night%s', least(x.cancellation_penalty_value, x.nights),
+                                             case when least(x.cancellation_penalty_value, x.nights) = 1 then '' else 's' end)
+                      else x.cancellation_penalty_value || '% of the total' end)
+        end,
+        (select count(*) from app_private.free_units(array[x.property_id], pg_catalog.daterange(quote_for.arrival, quote_for.departure), x.room_type_id))::integer,
+        null, null
+      )::app_public.quote
+        from terms x cross join totals t
+  );
+end;
 $$;
 comment on function app_private.quote_for(uuid, date, date, integer, integer) is
   E'Prices a stay on one rate plan: lines, totals, cancellation terms and units left (no restriction checks).';
@@ -1096,8 +1127,8 @@ begin
     v_candidates := array[preferred_unit_id];
   else
     v_candidates := array(
-      select f.id from app_private.free_units(claim_unit.property_id, claim_unit.room_type_id, claim_unit.stay) f(id)
-       order by f.id is distinct from claim_unit.preferred_unit_id, pg_catalog.random()
+      select f.unit_id from app_private.free_units(array[claim_unit.property_id], claim_unit.stay, claim_unit.room_type_id) f
+       order by f.unit_id is distinct from claim_unit.preferred_unit_id, pg_catalog.random()
     );
     if preferred_unit_id is not null and not (preferred_unit_id = any (v_candidates)) then
       v_candidates := preferred_unit_id || v_candidates;
@@ -1349,8 +1380,9 @@ comment on function app_public.set_rates(uuid, date, date, text, bigint, integer
 -- Search: every room type with units left for the stay at the published
 -- properties matching the filters, and its price on each rate plan for
 -- these guests. With include_unavailable, also the rate plans that cannot
--- be sold and why (a restriction code, or SOLD_OUT). One set-based pass:
--- free units per room type, then all plans priced together.
+-- be sold and why (a restriction code, or SOLD_OUT). Set-based: the free
+-- units of all matching properties in one pass, then all plans priced
+-- together.
 create or replace function app_public.search_availability(
   arrival date,
   departure date,
@@ -1372,17 +1404,28 @@ begin
   perform app_private.check_stay(null, arrival, departure, adults, children);
   v_stay := pg_catalog.daterange(arrival, departure);
   return query
-  with room_types as (
-    select p.id as property_id, p.name as property_name, p.city, rt.id as room_type_id, rt.name as room_type_name,
-           rt.max_occupancy,
-           (select count(*) from app_private.free_units(p.id, rt.id, v_stay))::integer as units_left
+  with candidates as materialized (
+    select p.id, p.name, p.city
       from app_public.properties p
-      join app_public.room_types rt on rt.property_id = p.id
-     where ((p.is_published and rt.is_published) or p.id = any (v_member))
+     where (p.is_published or p.id = any (v_member))
        and (search_availability.property_id is null or p.id = search_availability.property_id)
        and (search_availability.city is null or pg_catalog.lower(p.city) = pg_catalog.lower(search_availability.city))
        and (search_availability.country_code is null or p.country_code = pg_catalog.upper(search_availability.country_code))
        and search_availability.arrival >= (pg_catalog.now() at time zone p.time_zone)::date
+  ),
+  -- Free units of all candidate properties at once, counted per room type.
+  free as (
+    select f.room_type_id, count(*)::integer as units_left
+      from app_private.free_units(array(select c.id from candidates c), v_stay) f
+     group by f.room_type_id
+  ),
+  room_types as materialized (
+    select c.id as property_id, c.name as property_name, c.city, rt.id as room_type_id, rt.name as room_type_name,
+           rt.max_occupancy, coalesce(f.units_left, 0) as units_left
+      from candidates c
+      join app_public.room_types rt on rt.property_id = c.id
+      left join free f on f.room_type_id = rt.id
+     where rt.is_published or c.id = any (v_member)
   ),
   plans as (
     select rt.*, rp.id as rate_plan_id, rp.name as rate_plan_name, rp.meal_plan, rp.is_refundable, rp.currency

@@ -363,12 +363,8 @@ try {
     application_name: "keepr-bench-direct",
     statement_timeout: 5000,
   });
-  // Not measured: finding bookable stays and making quote tokens. Its
-  // connections run without hash and merge joins, which steers
-  // app_private.price_lines away from its generic plan (it reads the whole
-  // rate calendar on every call, ~30 ms at 150k calendar rows; see
-  // docs/benchmarks.md), so tokens are made ~10x faster.
-  const prep = new pg.Pool({ connectionString: db.authenticatorUrl, max: 4, options: "-c enable_hashjoin=off -c enable_mergejoin=off" });
+  // Not measured: finding bookable stays and making quote tokens.
+  const prep = new pg.Pool({ connectionString: db.authenticatorUrl, max: 4 });
   pools.push(owner, direct, prep);
   // Idle connections fail when Postgres stops at the end: expected.
   for (const pool of pools) pool.on("error", () => {});
