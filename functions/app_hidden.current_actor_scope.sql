@@ -5,12 +5,11 @@ create or replace function app_hidden.current_actor_scope() returns text
   language sql stable parallel safe
   set search_path to pg_catalog, public, pg_temp
 as $$
-  select case
-    when app_hidden.current_user_id() is not null then 'user:' || app_hidden.current_user_id()
-    when app_hidden.current_booking_id() is not null then 'booking:' || app_hidden.current_booking_id()
-    when pg_catalog.current_setting('role', true) = 'keepr_worker' then 'worker'
-    else 'anonymous'
-  end;
+  select coalesce(
+    'user:' || app_hidden.current_user_id(),
+    'booking:' || app_hidden.current_booking_id(),
+    case when pg_catalog.current_setting('role', true) = 'keepr_worker' then 'worker' else 'anonymous' end
+  );
 $$;
 comment on function app_hidden.current_actor_scope() is
   E'The caller as an idempotency scope: user:<id>, booking:<id>, worker or anonymous.';

@@ -1,5 +1,5 @@
 --! Previous: sha1:42a832da6e726a22d4dd414cb0c29c4d7f138132
---! Hash: sha1:7a9d4c870c3902d003480df069e4b448e1e6e67b
+--! Hash: sha1:84790e3978597040dc41e855db7684f217ba31a8
 --! Message: Booking core
 
 -- Booking core: rate plans, the rate calendar, fees and taxes, guests,
@@ -523,6 +523,34 @@ comment on type app_public.reservation_event is E'One change to a reservation or
 ------------------------------------------------------------------------------
 -- Functions
 ------------------------------------------------------------------------------
+--! Included app_hidden.current_user_id.sql
+-- The signed-in user: only while the session is live (not expired, not
+-- revoked by logout), so a stolen token stops working at logout. plpgsql so
+-- that anonymous requests (no session claim) return at once and the
+-- session lookup's plan is cached: this runs in every policy, audit row and
+-- idempotency check.
+create or replace function app_hidden.current_user_id() returns uuid
+  language plpgsql stable security definer parallel safe
+  set search_path to pg_catalog, public, pg_temp
+as $$
+declare
+  v_session_id uuid := app_hidden.current_session_id();
+begin
+  if v_session_id is null then
+    return null;
+  end if;
+  return (
+    select s.user_id
+      from app_private.sessions s
+     where s.id = v_session_id
+       and s.revoked_at is null
+       and s.expires_at > pg_catalog.now()
+  );
+end;
+$$;
+comment on function app_hidden.current_user_id() is
+  E'The id of the user whose live session made this request, or null. Policies call it as (select app_hidden.current_user_id()).';
+--! EndIncluded app_hidden.current_user_id.sql
 --! Included app_hidden.current_booking_id.sql
 -- The reservation a booking-scoped token (from lookup_booking) is for, or
 -- null. Such tokens carry the claim reservation_id and the anonymous role.
@@ -543,12 +571,11 @@ create or replace function app_hidden.current_actor_scope() returns text
   language sql stable parallel safe
   set search_path to pg_catalog, public, pg_temp
 as $$
-  select case
-    when app_hidden.current_user_id() is not null then 'user:' || app_hidden.current_user_id()
-    when app_hidden.current_booking_id() is not null then 'booking:' || app_hidden.current_booking_id()
-    when pg_catalog.current_setting('role', true) = 'keepr_worker' then 'worker'
-    else 'anonymous'
-  end;
+  select coalesce(
+    'user:' || app_hidden.current_user_id(),
+    'booking:' || app_hidden.current_booking_id(),
+    case when pg_catalog.current_setting('role', true) = 'keepr_worker' then 'worker' else 'anonymous' end
+  );
 $$;
 comment on function app_hidden.current_actor_scope() is
   E'The caller as an idempotency scope: user:<id>, booking:<id>, worker or anonymous.';
