@@ -67,14 +67,14 @@ begin
   end if;
 
   insert into app_public.guests (property_id, email, full_name, phone, user_id)
-  values (v_res.property_id, pg_catalog.btrim(email), pg_catalog.btrim(full_name), phone, app_hidden.current_user_id())
+  values (v_res.property_id, pg_catalog.btrim(email), pg_catalog.btrim(full_name), phone, app_private.booking_user_id(v_res.property_id))
   on conflict (property_id, email) do nothing
   returning id into v_guest_id;
   if v_guest_id is null then
     update app_public.guests g
        set full_name = pg_catalog.btrim(confirm_booking.full_name),
            phone = coalesce(confirm_booking.phone, g.phone),
-           user_id = coalesce(g.user_id, app_hidden.current_user_id())
+           user_id = coalesce(g.user_id, app_private.booking_user_id(v_res.property_id))
      where g.property_id = v_res.property_id and g.email = pg_catalog.btrim(confirm_booking.email)::public.citext
     returning g.id into v_guest_id;
   end if;
@@ -84,7 +84,7 @@ begin
       update app_public.reservations r
          set status = 'confirmed', confirmation_code = app_private.new_confirmation_code(), confirmed_at = pg_catalog.now(),
              hold_expires_at = null, guest_id = v_guest_id, unit_id = v_claim.unit_id,
-             user_id = coalesce(r.user_id, app_hidden.current_user_id()),
+             user_id = coalesce(r.user_id, app_private.booking_user_id(v_res.property_id)),
              special_requests = confirm_booking.special_requests
        where r.id = v_res.id
       returning * into v_res;

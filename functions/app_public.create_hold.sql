@@ -55,7 +55,7 @@ begin
     id, property_id, room_type_id, rate_plan_id, unit_id, user_id, status, stay, adults, children, currency,
     room_amount, fees_amount, taxes_amount, total_amount, price_lines, cancellation_policy, hold_expires_at
   ) values (
-    v_id, v_quote.property_id, v_quote.room_type_id, v_quote.rate_plan_id, v_claim.unit_id, app_hidden.current_user_id(),
+    v_id, v_quote.property_id, v_quote.room_type_id, v_quote.rate_plan_id, v_claim.unit_id, app_private.booking_user_id(v_quote.property_id),
     'held', pg_catalog.daterange(v_quote.arrival, v_quote.departure), v_quote.adults, v_quote.children, v_quote.currency,
     v_quote.room_amount, v_quote.fees_amount, v_quote.taxes_amount, v_quote.total_amount,
     pg_catalog.to_jsonb(v_quote.lines),

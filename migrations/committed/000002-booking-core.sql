@@ -1,5 +1,5 @@
 --! Previous: sha1:42a832da6e726a22d4dd414cb0c29c4d7f138132
---! Hash: sha1:84790e3978597040dc41e855db7684f217ba31a8
+--! Hash: sha1:5db104b8fa0e2030a96a3642845c45fbfa1ed85a
 --! Message: Booking core
 
 -- Booking core: rate plans, the rate calendar, fees and taxes, guests,
@@ -40,6 +40,7 @@ begin
       ('app_private', 'release_stale_claims'),
       ('app_private', 'release_claims'),
       ('app_private', 'require_staff'),
+      ('app_private', 'booking_user_id'),
       ('app_private', 'sign'),
       ('app_private', 'stay_restrictions'),
       ('app_public', 'cancel_reservation'),
@@ -1246,6 +1247,21 @@ as $$
 $$;
 comment on function app_private.booking_of(app_public.reservations) is E'A reservation as a booking result.';
 --! EndIncluded app_private.booking_of.sql
+--! Included app_private.booking_user_id.sql
+-- The account a booking at a property belongs to: the signed-in caller when
+-- they book for themselves, nobody when staff of that property book on a
+-- guest's behalf (a phone or walk-in booking is the guest's, not the
+-- clerk's).
+create or replace function app_private.booking_user_id(property_id uuid) returns uuid
+  language sql stable
+  set search_path to pg_catalog, public, pg_temp
+as $$
+  select case when booking_user_id.property_id in (select app_hidden.current_property_ids()) then null
+              else app_hidden.current_user_id() end;
+$$;
+comment on function app_private.booking_user_id(uuid) is
+  E'The signed-in guest a booking at the property belongs to, or null for staff of the property and anonymous callers.';
+--! EndIncluded app_private.booking_user_id.sql
 --! Included app_private.lock_reservation.sql
 -- Locks a reservation for a change by the caller. Staff with one of the
 -- roles may change any reservation of their property; when guest_may is
@@ -1599,7 +1615,7 @@ begin
     id, property_id, room_type_id, rate_plan_id, unit_id, user_id, status, stay, adults, children, currency,
     room_amount, fees_amount, taxes_amount, total_amount, price_lines, cancellation_policy, hold_expires_at
   ) values (
-    v_id, v_quote.property_id, v_quote.room_type_id, v_quote.rate_plan_id, v_claim.unit_id, app_hidden.current_user_id(),
+    v_id, v_quote.property_id, v_quote.room_type_id, v_quote.rate_plan_id, v_claim.unit_id, app_private.booking_user_id(v_quote.property_id),
     'held', pg_catalog.daterange(v_quote.arrival, v_quote.departure), v_quote.adults, v_quote.children, v_quote.currency,
     v_quote.room_amount, v_quote.fees_amount, v_quote.taxes_amount, v_quote.total_amount,
     pg_catalog.to_jsonb(v_quote.lines),
@@ -1689,14 +1705,14 @@ begin
   end if;
 
   insert into app_public.guests (property_id, email, full_name, phone, user_id)
-  values (v_res.property_id, pg_catalog.btrim(email), pg_catalog.btrim(full_name), phone, app_hidden.current_user_id())
+  values (v_res.property_id, pg_catalog.btrim(email), pg_catalog.btrim(full_name), phone, app_private.booking_user_id(v_res.property_id))
   on conflict (property_id, email) do nothing
   returning id into v_guest_id;
   if v_guest_id is null then
     update app_public.guests g
        set full_name = pg_catalog.btrim(confirm_booking.full_name),
            phone = coalesce(confirm_booking.phone, g.phone),
-           user_id = coalesce(g.user_id, app_hidden.current_user_id())
+           user_id = coalesce(g.user_id, app_private.booking_user_id(v_res.property_id))
      where g.property_id = v_res.property_id and g.email = pg_catalog.btrim(confirm_booking.email)::public.citext
     returning g.id into v_guest_id;
   end if;
@@ -1706,7 +1722,7 @@ begin
       update app_public.reservations r
          set status = 'confirmed', confirmation_code = app_private.new_confirmation_code(), confirmed_at = pg_catalog.now(),
              hold_expires_at = null, guest_id = v_guest_id, unit_id = v_claim.unit_id,
-             user_id = coalesce(r.user_id, app_hidden.current_user_id()),
+             user_id = coalesce(r.user_id, app_private.booking_user_id(v_res.property_id)),
              special_requests = confirm_booking.special_requests
        where r.id = v_res.id
       returning * into v_res;

@@ -44,4 +44,5 @@ it("every example in docs/api.md runs against the demo data without an unexpecte
   expect(output).toContain('"status":"confirmed"');
   expect(output).toContain('"status":"cancelled","penaltyAmount":"0"');
   expect(output).toContain('"status":"checked_out"');
+  expect(output).toContain('"status":"no_show"');
 });

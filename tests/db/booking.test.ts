@@ -366,3 +366,20 @@ describe("who may act", () => {
       expect(await sqlstateOf(c, "select * from app_public.reservation_history($1)", [booking.reservation_id])).toBe("42501");
     }));
 });
+
+describe("booking on a guest's behalf", () => {
+  it("a booking staff make for a guest is not linked to the staff member's account; a signed-in guest's is linked to theirs", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await createHotel(c);
+      const guest = (await c.query("insert into app_public.users (email, display_name) values ('signed-in-' || gen_random_uuid() || '@example.com', 'Guest') returning id")).rows[0].id;
+      await staff(c, h.frontDesk);
+      const byStaff = await book(c, h.ratePlanId, ...stay(h, 10, 2));
+      await actAs(c, { role: "keepr_guest", userId: guest });
+      const byGuest = await book(c, h.ratePlanId, ...stay(h, 10, 2));
+      await c.query("reset role");
+      const rows = await c.query("select r.id, r.user_id, g.user_id as guest_user_id from app_public.reservations r join app_public.guests g on g.id = r.guest_id where r.id = any($1)", [[byStaff.reservation_id, byGuest.reservation_id]]);
+      const byId = Object.fromEntries(rows.rows.map((r) => [r.id, r]));
+      expect(byId[byStaff.reservation_id]).toMatchObject({ user_id: null });
+      expect(byId[byGuest.reservation_id]).toMatchObject({ user_id: guest });
+    }));
+});
