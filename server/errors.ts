@@ -34,6 +34,7 @@ export const keeprCodes: Record<string, string> = {
   INVLD: "INVALID_INPUT",
   UNRDY: "UNIT_NOT_READY",
   UNAVL: "UNIT_UNAVAILABLE",
+  LIMIT: "TOO_MANY_ATTEMPTS",
 };
 
 /** Standard SQLSTATEs mapped to a stable code and a message that reveals nothing. */

@@ -1,5 +1,5 @@
 --! Previous: sha1:42a832da6e726a22d4dd414cb0c29c4d7f138132
---! Hash: sha1:5db104b8fa0e2030a96a3642845c45fbfa1ed85a
+--! Hash: sha1:cf037cc5049f690a3410b732a7dd82b5a234df57
 --! Message: Booking core
 
 -- Booking core: rate plans, the rate calendar, fees and taxes, guests,
@@ -71,6 +71,7 @@ $$;
 drop view if exists reporting.reservations;
 drop view if exists reporting.inventory_claims;
 drop view if exists reporting.rate_plans;
+drop table if exists app_private.lookup_failures;
 drop table if exists app_private.idempotency_keys;
 drop table if exists app_private.signing_keys;
 drop table if exists app_public.inventory_claims;
@@ -412,6 +413,17 @@ create table app_private.idempotency_keys (
 );
 comment on table app_private.idempotency_keys is E'One row per (caller, idempotency key): the operation, a hash of its parameters and the first answer. Kept at least 24 hours.';
 create index idempotency_keys_created_at_idx on app_private.idempotency_keys (created_at);
+
+create table app_private.lookup_failures (
+  id bigint generated always as identity primary key,
+  email public.citext not null,
+  confirmation_code text not null,
+  failed_at timestamptz not null default pg_catalog.now()
+);
+comment on table app_private.lookup_failures is E'Failed booking lookups (code + email), to throttle guessing. Kept a day.';
+create index lookup_failures_email_idx on app_private.lookup_failures (email, failed_at);
+create index lookup_failures_code_idx on app_private.lookup_failures (confirmation_code, failed_at);
+create index lookup_failures_failed_at_idx on app_private.lookup_failures (failed_at);
 
 create table app_private.signing_keys (
   name text primary key,
@@ -1742,28 +1754,40 @@ comment on function app_public.confirm_booking(uuid, text, text, text, text, tex
 --! Included app_public.lookup_booking.sql
 -- A guest without an account finds their booking by confirmation code and
 -- email, and gets a booking-scoped token (2 hours) to view or cancel it.
+-- Guessing is throttled: a miss returns null and is recorded (it commits,
+-- which an error would not), and after 10 misses in 15 minutes for an
+-- email or for a code, lookups for it are refused (TOO_MANY_ATTEMPTS).
 create or replace function app_public.lookup_booking(confirmation_code text, email text) returns app_public.jwt_token
   language plpgsql volatile strict security definer
   set search_path to pg_catalog, public, pg_temp
 as $$
 #variable_conflict use_column
 declare
+  v_code text := pg_catalog.upper(pg_catalog.btrim(lookup_booking.confirmation_code));
+  v_email public.citext := pg_catalog.btrim(lookup_booking.email)::public.citext;
   v_id uuid;
 begin
+  if (select count(*) from app_private.lookup_failures f
+       where (f.email = v_email or f.confirmation_code = v_code)
+         and f.failed_at > pg_catalog.now() - interval '15 minutes') >= 10 then
+    raise exception using errcode = 'LIMIT', message = 'Too many failed lookups; try again in 15 minutes.';
+  end if;
   select r.id into v_id
     from app_public.reservations r
     join app_public.guests g on g.property_id = r.property_id and g.id = r.guest_id
-   where r.confirmation_code = pg_catalog.upper(pg_catalog.btrim(lookup_booking.confirmation_code))
-     and g.email = pg_catalog.btrim(lookup_booking.email)::public.citext;
+   where r.confirmation_code = v_code
+     and g.email = v_email;
   if v_id is null then
-    raise exception using errcode = 'NTFND', message = 'No booking matches that confirmation code and email address.';
+    delete from app_private.lookup_failures f where f.failed_at < pg_catalog.now() - interval '1 day';
+    insert into app_private.lookup_failures (email, confirmation_code) values (v_email, pg_catalog.left(v_code, 50));
+    return null;
   end if;
   return ('keepr_anonymous', null, null,
           extract(epoch from pg_catalog.now() + interval '2 hours')::bigint, v_id)::app_public.jwt_token;
 end;
 $$;
 comment on function app_public.lookup_booking(text, text) is
-  E'Finds a booking by confirmation code and email and returns a token, valid 2 hours, that can read and cancel that booking only. Errors: NTFND.';
+  E'Finds a booking by confirmation code and email and returns a token, valid 2 hours, that can read and cancel that booking only; null when nothing matches. After 10 misses in 15 minutes for an email or a code: TOO_MANY_ATTEMPTS.';
 --! EndIncluded app_public.lookup_booking.sql
 --! Included app_public.modify_reservation.sql
 -- Changes a confirmed reservation's dates, guests or rate plan (and so room

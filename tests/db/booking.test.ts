@@ -308,7 +308,7 @@ describe("who may act", () => {
       await anonymous(c);
       const mine = await book(c, h.ratePlanId, ...stay(h, 10, 2));
       const theirs = await book(c, h.ratePlanId, ...stay(h, 10, 2));
-      expect(await sqlstateOf(c, "select app_public.lookup_booking($1, 'someone@else.example')", [mine.confirmation_code])).toBe("NTFND");
+      expect((await c.query("select app_public.lookup_booking($1, 'someone@else.example') as t", [mine.confirmation_code])).rows[0].t).toBeNull();
       const token = (await c.query("select * from app_public.lookup_booking($1, ' ADA@example.com ')", [mine.confirmation_code.toLowerCase()])).rows[0];
       expect(token).toMatchObject({ role: "keepr_anonymous", reservation_id: mine.reservation_id, session_id: null });
 
@@ -364,6 +364,22 @@ describe("who may act", () => {
       expect(await sqlstateOf(c, "delete from audit.events where reservation_id = $1", [booking.reservation_id])).toBe("APPND");
       await anonymous(c);
       expect(await sqlstateOf(c, "select * from app_public.reservation_history($1)", [booking.reservation_id])).toBe("42501");
+    }));
+});
+
+describe("guessing booking codes", () => {
+  it("ten misses for an email (or a code) in 15 minutes stop further lookups for it, right ones included", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await createHotel(c);
+      await anonymous(c);
+      const mine = await book(c, h.ratePlanId, ...stay(h, 10, 2), 2, 0);
+      for (let i = 0; i < 10; i++) {
+        const miss = await c.query("select app_public.lookup_booking($1, 'ada@example.com') as t", [`ZZZZZZ${String(i).padStart(2, "2")}`]);
+        expect(miss.rows[0].t).toBeNull();
+      }
+      expect(await sqlstateOf(c, "select app_public.lookup_booking($1, 'ada@example.com')", [mine.confirmation_code])).toBe("LIMIT");
+      // Another guest's email is not affected.
+      expect(await sqlstateOf(c, "select app_public.lookup_booking($1, 'other@example.com')", [mine.confirmation_code])).toBeNull();
     }));
 });
 
