@@ -35,6 +35,7 @@ export const keeprCodes: Record<string, string> = {
   UNRDY: "UNIT_NOT_READY",
   UNAVL: "UNIT_UNAVAILABLE",
   LIMIT: "TOO_MANY_ATTEMPTS",
+  UNBAL: "LEDGER_UNBALANCED",
 };
 
 /** Standard SQLSTATEs mapped to a stable code and a message that reveals nothing. */
