@@ -672,6 +672,16 @@ export async function generateScaleData(
       if (outside.length) await switchTo("replica");
     }
     for (const { step, sql } of scaleSteps(options)) await timed(step, () => client.query(sql));
+    // What the properties' and taxes' triggers would have done: each
+    // property's chart of accounts (its system accounts, one per tax).
+    await timed("chart of accounts", () =>
+      client.query(
+        `select app_private.create_ledger_accounts(p.id)
+           from app_public.properties p join app_public.organizations o on o.id = p.organization_id
+          where o.slug like $1`,
+        [`${scaleSlugPrefix}%`],
+      ),
+    );
     if (triggers === "off") {
       await timed("verify foreign keys", async () => {
         const broken = await brokenForeignKeys(client);
