@@ -48,6 +48,16 @@ export function maxFieldsRule(maxFields: number): ValidationRule {
   };
 }
 
+/** Whether a response failed with a serialization failure or deadlock (code RETRY in its errors, not just anywhere in its data). */
+function isRetryable(body: Buffer): boolean {
+  try {
+    const parsed = JSON.parse(body.toString("utf8")) as { errors?: Array<{ extensions?: { code?: unknown } }> };
+    return parsed.errors?.some((e) => e.extensions?.code === "RETRY") ?? false;
+  } catch {
+    return false;
+  }
+}
+
 /** How often an operation that hit a serialization failure or deadlock runs again. */
 const maxRetries = 3;
 const retries = new WeakMap<object, number>();
@@ -87,7 +97,7 @@ export function makePreset(options: {
         // serialized (a body of only {"errors": [...]}); give them codes too.
         async processRequest(next, event) {
           const result = await next();
-          if (result?.type === "buffer" && result.buffer.includes('"code":"RETRY"')) {
+          if (result?.type === "buffer" && result.buffer.includes('"code":"RETRY"') && isRetryable(result.buffer)) {
             const attempt = (retries.get(event.requestDigest) ?? 0) + 1;
             if (attempt <= maxRetries) {
               retries.set(event.requestDigest, attempt);
