@@ -6,7 +6,7 @@
 --   discount  the largest length-of-stay discount the stay qualifies for,
 --             a percent of the nights' sum;
 --   fee       per stay, per night or per guest-night;
---   tax       a percent of the room total (plus fees when the tax says so),
+--   tax       (with its tax_id) a percent of the room total (plus fees when the tax says so),
 --             or an amount per night or per person-night. An inclusive tax
 --             is inside the prices: its line shows it and is not added.
 -- Rounding: every line is a whole number of minor units; a percent is
@@ -26,7 +26,8 @@ create or replace function app_private.price_lines(
   description text,
   quantity integer,
   amount bigint,
-  is_inclusive boolean
+  is_inclusive boolean,
+  tax_id uuid
 )
   language plpgsql stable parallel safe
   set search_path to pg_catalog, public, pg_temp
@@ -94,7 +95,7 @@ begin
       select f.rate_plan_id, sum(f.quantity * f.unit_amount) as amount from fee_lines f group by f.rate_plan_id
     ),
     tax_lines as (
-      select p.id as rate_plan_id, t.name, t.basis, t.percent, t.is_inclusive,
+      select p.id as rate_plan_id, t.id as tax_id, t.name, t.basis, t.percent, t.is_inclusive,
              case t.basis
                when 'percent_of_room' then 1
                when 'per_night' then p.nights
@@ -113,7 +114,7 @@ begin
     )
     select l.rate_plan_id,
            (pg_catalog.row_number() over (partition by l.rate_plan_id order by l.section, l.date, l.description))::integer,
-           l.kind, l.date, l.description, l.quantity, l.amount::bigint, l.is_inclusive
+           l.kind, l.date, l.description, l.quantity, l.amount::bigint, l.is_inclusive, l.tax_id
       from (
         select n.rate_plan_id, 1 as section, 'night' as kind, n.date,
                'Night of ' || pg_catalog.to_char(n.date, 'Dy DD Mon YYYY')
@@ -121,17 +122,17 @@ begin
                          then pg_catalog.format(' (incl. %s extra guest%s)', n.extra_adults + n.extra_children,
                                                 case when n.extra_adults + n.extra_children > 1 then 's' else '' end)
                          else '' end as description,
-               1 as quantity, n.amount, false as is_inclusive
+               1 as quantity, n.amount, false as is_inclusive, null::uuid as tax_id
           from nights n
         union all
         select d.rate_plan_id, 2, 'discount', null,
                pg_catalog.format('%s%% off stays of %s nights or more', pg_catalog.trim_scale(d.percent_off), d.min_nights),
-               1, d.amount, false
+               1, d.amount, false, null
           from discounts d
         union all
         select f.rate_plan_id, 3, 'fee', null,
                f.name || case f.basis when 'per_night' then ' (per night)' when 'per_guest_night' then ' (per guest per night)' else '' end,
-               f.quantity, f.quantity * f.unit_amount, false
+               f.quantity, f.quantity * f.unit_amount, false, null
           from fee_lines f
         union all
         select t.rate_plan_id, 4, 'tax', null,
@@ -141,7 +142,7 @@ begin
                            when 'per_night' then ' (per night' || case when t.is_inclusive then ', included' else '' end || ')'
                            else ' (per person per night' || case when t.is_inclusive then ', included' else '' end || ')'
                          end,
-               t.quantity, t.quantity * t.unit_amount, t.is_inclusive
+               t.quantity, t.quantity * t.unit_amount, t.is_inclusive, t.tax_id
           from tax_lines t
       ) l;
 end;

@@ -26,7 +26,7 @@ begin
                coalesce(sum(l.amount) filter (where l.kind = 'fee'), 0)::bigint as fees_amount,
                coalesce(sum(l.amount) filter (where l.kind = 'tax' and not l.is_inclusive), 0)::bigint as taxes_amount,
                coalesce(sum(l.amount) filter (where l.kind = 'tax' and l.is_inclusive), 0)::bigint as included_taxes_amount,
-               pg_catalog.array_agg((l.kind, l.date, l.description, l.quantity, l.amount, l.is_inclusive)::app_public.price_line
+               pg_catalog.array_agg((l.kind, l.date, l.description, l.quantity, l.amount, l.is_inclusive, l.tax_id)::app_public.price_line
                                     order by l.line_no) as lines
           from lines l
       ),

@@ -1,9 +1,11 @@
 -- Deferred constraint trigger (fires at commit): the journal entry of the
 -- inserted posting sums to zero in every currency and has at least two
 -- postings. Raises UNBAL otherwise, which aborts the whole transaction: an
--- unbalanced entry can never be committed, whoever writes it.
+-- unbalanced entry can never be committed, whoever writes it. Security
+-- definer: at commit it runs as the session's role (a guest's, say), not as
+-- the function that posted.
 create or replace function app_private.tg_postings__check_balanced() returns trigger
-  language plpgsql volatile
+  language plpgsql volatile security definer
   set search_path to pg_catalog, public, pg_temp
 as $$
 declare

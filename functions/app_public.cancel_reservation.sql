@@ -1,6 +1,8 @@
 -- Cancels a hold or a confirmed reservation: applies the cancellation terms
--- locked at booking (penalty_amount, refund_amount = total - penalty; the
--- ledger posts them) and releases the unit. Staff (owner, manager, front
+-- locked at booking (penalty_amount, refund_amount = total - penalty) and
+-- releases the unit. The folio keeps only the penalty (the rest of the
+-- charges are reversed), open payments are cancelled and what was paid
+-- beyond the penalty is refunded. Staff (owner, manager, front
 -- desk) and the guest themself (signed in, or with the booking token) may.
 create or replace function app_public.cancel_reservation(
   reservation_id uuid,
@@ -37,6 +39,12 @@ begin
          cancellation_reason = cancel_reservation.reason
    where r.id = v_res.id
   returning * into v_res;
+  if v_res.confirmed_at is not null then
+    perform app_private.post_reservation_charges(v_res, 'reservation:' || v_res.id || ':cancel:' || pg_catalog.md5(app_hidden.current_actor_scope() || ':' || idempotency_key),
+                                                 'Booking ' || v_res.confirmation_code || ' cancelled');
+    perform app_private.schedule_payments(v_res);
+    perform app_private.refund_overpayment(v_res, 'Reservation cancelled');
+  end if;
 
   return pg_catalog.jsonb_populate_record(null::app_public.booking,
            app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(app_private.booking_of(v_res))));

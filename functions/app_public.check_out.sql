@@ -1,5 +1,6 @@
 -- Checks a guest out. Leaving before the departure date gives the remaining
--- nights back (the claim ends today). The unit becomes dirty.
+-- nights back (the claim ends today). The unit becomes dirty and the folio
+-- is closed to charges (payments and refunds still post to it).
 create or replace function app_public.check_out(
   reservation_id uuid,
   idempotency_key text
@@ -31,6 +32,8 @@ begin
   update app_public.reservations r set status = 'checked_out', checked_out_at = pg_catalog.now()
    where r.id = v_res.id
   returning * into v_res;
+  update app_public.folios f set status = 'closed', closed_at = pg_catalog.now()
+   where f.property_id = v_res.property_id and f.reservation_id = v_res.id and f.status = 'open';
   return pg_catalog.jsonb_populate_record(null::app_public.booking,
            app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(app_private.booking_of(v_res))));
 end;

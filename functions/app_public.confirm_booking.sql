@@ -2,7 +2,8 @@
 -- guest profile (found by email at the property, or created). A hold that
 -- expired still confirms when its unit is free: its claim is kept if no one
 -- took its nights, and otherwise the same unit (or another of the type) is
--- claimed again. HOLD_EXPIRED when none is free.
+-- claimed again. HOLD_EXPIRED when none is free. The folio is charged and
+-- the payment intents are created.
 create or replace function app_public.confirm_booking(
   reservation_id uuid,
   idempotency_key text,
@@ -93,6 +94,12 @@ begin
       -- The code is taken at this property; draw another.
     end;
   end loop;
+
+  -- The folio is charged the locked price, and payments are scheduled by
+  -- the rate plan (deposit now, balance before arrival).
+  perform app_private.post_reservation_charges(v_res, 'reservation:' || v_res.id || ':confirm:' || pg_catalog.md5(app_hidden.current_actor_scope() || ':' || idempotency_key),
+                                               'Booking ' || v_res.confirmation_code || ' confirmed');
+  perform app_private.schedule_payments(v_res);
 
   return pg_catalog.jsonb_populate_record(null::app_public.booking,
            app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(app_private.booking_of(v_res))));

@@ -1,5 +1,6 @@
 -- Records that a confirmed guest did not arrive (from the arrival date on):
--- the late-cancellation terms apply (penalty_amount) and the unit is freed.
+-- the late-cancellation terms apply (penalty_amount) and the unit is freed;
+-- the folio keeps only the penalty, as on cancellation.
 create or replace function app_public.mark_no_show(
   reservation_id uuid,
   idempotency_key text
@@ -32,6 +33,10 @@ begin
      set status = 'no_show', no_show_at = pg_catalog.now(), penalty_amount = v_penalty, refund_amount = r.total_amount - v_penalty
    where r.id = v_res.id
   returning * into v_res;
+  perform app_private.post_reservation_charges(v_res, 'reservation:' || v_res.id || ':no_show:' || pg_catalog.md5(app_hidden.current_actor_scope() || ':' || idempotency_key),
+                                               'Booking ' || v_res.confirmation_code || ' no-show');
+  perform app_private.schedule_payments(v_res);
+  perform app_private.refund_overpayment(v_res, 'No-show');
   return pg_catalog.jsonb_populate_record(null::app_public.booking,
            app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(app_private.booking_of(v_res))));
 end;

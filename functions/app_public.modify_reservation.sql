@@ -3,7 +3,8 @@
 -- rates and re-claimed in one transaction. The old claim is released only
 -- for the new one to be taken; if no unit is free the whole change is
 -- undone (SOLD_OUT) and the old claim stands. Staff may book past
--- restrictions (min stay, closed dates); occupancy still holds.
+-- restrictions (min stay, closed dates); occupancy still holds. The folio
+-- is charged (or credited) the difference and the open payments follow.
 create or replace function app_public.modify_reservation(
   reservation_id uuid,
   idempotency_key text,
@@ -111,6 +112,9 @@ begin
            'terms', v_quote.cancellation_terms)
    where r.id = v_res.id
   returning * into v_res;
+  perform app_private.post_reservation_charges(v_res, 'reservation:' || v_res.id || ':modify:' || pg_catalog.md5(app_hidden.current_actor_scope() || ':' || idempotency_key),
+                                               'Booking ' || v_res.confirmation_code || ' changed');
+  perform app_private.schedule_payments(v_res);
 
   return pg_catalog.jsonb_populate_record(null::app_public.booking,
            app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(app_private.booking_of(v_res))));

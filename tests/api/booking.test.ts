@@ -107,6 +107,7 @@ it("staff read a reservation's history through the API", async () => {
   const history = await server.graphql(`query($id: UUID!) { reservationHistory(reservationId: $id) { nodes { tableName operation actorRole } } }`, { id: booking.reservationId }, { token });
   expect(history.body.data!.reservationHistory.nodes.map((e: { tableName: string; operation: string }) => `${e.tableName} ${e.operation}`)).toEqual([
     "inventory_claims INSERT", "reservations INSERT", "inventory_claims UPDATE", "reservations UPDATE",
+    "folios INSERT", "payment_intents INSERT",
   ]);
 });
 

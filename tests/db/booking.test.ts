@@ -356,8 +356,11 @@ describe("who may act", () => {
         { table_name: "reservations", operation: "INSERT", actor_role: "keepr_anonymous", actor_name: null, request_id: "req-guest-0001", status: "held" },
         { table_name: "inventory_claims", operation: "UPDATE", actor_role: "keepr_anonymous", actor_name: null, request_id: "req-guest-0001", status: null },
         { table_name: "reservations", operation: "UPDATE", actor_role: "keepr_anonymous", actor_name: null, request_id: "req-guest-0001", status: "confirmed" },
+        { table_name: "folios", operation: "INSERT", actor_role: "keepr_anonymous", actor_name: null, request_id: "req-guest-0001", status: "open" },
+        { table_name: "payment_intents", operation: "INSERT", actor_role: "keepr_anonymous", actor_name: null, request_id: "req-guest-0001", status: "requires_payment" },
         { table_name: "inventory_claims", operation: "UPDATE", actor_role: "keepr_staff", actor_name: "desk", request_id: "req-desk-0001", status: null },
         { table_name: "reservations", operation: "UPDATE", actor_role: "keepr_staff", actor_name: "desk", request_id: "req-desk-0001", status: "cancelled" },
+        { table_name: "payment_intents", operation: "UPDATE", actor_role: "keepr_staff", actor_name: "desk", request_id: "req-desk-0001", status: "cancelled" },
       ]);
       await c.query("reset role");
       expect(await sqlstateOf(c, "update audit.events set actor_role = 'x' where reservation_id = $1", [booking.reservation_id])).toBe("APPND");

@@ -1,0 +1,108 @@
+-- Brings a reservation's charges in the ledger to what the reservation now
+-- says, in one journal entry of differences: the first call (confirmation)
+-- posts everything, a modification posts the difference, a cancellation or
+-- no-show leaves only the penalty (on cancellation revenue) and reverses the
+-- rest. What is due, per account, credits:
+--   room revenue          nights and discount, less inclusive taxes;
+--   fee revenue           fees, less the share of inclusive taxes on fees;
+--   tax payable (per tax) every tax line, inclusive or not;
+--   cancellation revenue  the penalty, once cancelled or a no-show;
+-- and the guest's folio (receivable) is debited with their sum. What was
+-- posted is read back from the entries caused by the reservation, so a
+-- repeated call posts nothing. Creates the folio on first use.
+create or replace function app_private.post_reservation_charges(
+  reservation app_public.reservations,
+  idempotency_key text,
+  description text
+) returns uuid
+  language plpgsql volatile
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_folio app_public.folios;
+  v_lines jsonb;
+begin
+  insert into app_public.folios (property_id, reservation_id)
+  values (reservation.property_id, reservation.id)
+  on conflict (property_id, reservation_id) do nothing;
+  select * into v_folio from app_public.folios f
+   where f.property_id = reservation.property_id and f.reservation_id = reservation.id;
+  if v_folio.status = 'closed' then
+    raise exception using errcode = 'FOLCL', message = 'This folio is closed: no more charges can be posted to it.';
+  end if;
+
+  with price as (
+    -- Tax lines made before taxes had ids on price lines name them by
+    -- description ('<tax name> (...)'); match those by name.
+    select l.kind, l.amount, coalesce(l.is_inclusive, false) as is_inclusive,
+           coalesce(l.tax_id, (select t.id from app_public.taxes t
+                                where t.property_id = reservation.property_id and l.kind = 'tax'
+                                  and pg_catalog.starts_with(l.description, t.name || ' (')
+                                order by pg_catalog.length(t.name) desc limit 1)) as tax_id
+      from pg_catalog.jsonb_to_recordset(reservation.price_lines)
+           as l(kind text, amount bigint, is_inclusive boolean, tax_id uuid, description text)
+  ),
+  inclusive_on_fees as (
+    -- An inclusive percent tax that also covers fees is split between room
+    -- and fee revenue in proportion (one rounding, the rest on the room).
+    select coalesce(sum(round(p.amount::numeric * reservation.fees_amount
+                              / nullif(reservation.room_amount + reservation.fees_amount, 0))), 0)::bigint as amount
+      from price p join app_public.taxes t on t.id = p.tax_id
+     where p.kind = 'tax' and p.is_inclusive and t.basis = 'percent_of_room' and t.applies_to_fees
+  ),
+  due as (
+    select 'room_revenue' as purpose, null::uuid as tax_id,
+           -(reservation.room_amount - (select coalesce(sum(p.amount), 0) from price p where p.kind = 'tax' and p.is_inclusive)
+             + (select f.amount from inclusive_on_fees f)) as amount
+     where reservation.status not in ('cancelled', 'no_show')
+    union all
+    select 'fee_revenue', null, -(reservation.fees_amount - (select f.amount from inclusive_on_fees f))
+     where reservation.status not in ('cancelled', 'no_show')
+    union all
+    select 'tax_payable', p.tax_id, -sum(p.amount)
+      from price p
+     where p.kind = 'tax' and reservation.status not in ('cancelled', 'no_show')
+     group by p.tax_id
+    union all
+    select 'cancellation_revenue', null, -coalesce(reservation.penalty_amount, 0)
+     where reservation.status in ('cancelled', 'no_show')
+  ),
+  posted as (
+    select a.purpose, a.tax_id, sum(po.amount) as amount
+      from app_public.journal_entries e
+      join app_public.postings po on po.property_id = e.property_id and po.entry_id = e.id
+      join app_public.ledger_accounts a on a.property_id = po.property_id and a.id = po.account_id
+     where e.property_id = reservation.property_id and e.cause_type = 'reservation' and e.cause_id = reservation.id
+       and a.purpose is distinct from 'guest_receivable'
+     group by a.purpose, a.tax_id
+  ),
+  difference as (
+    select coalesce(d.purpose, p.purpose) as purpose, coalesce(d.tax_id, p.tax_id) as tax_id,
+           coalesce(d.amount, 0) - coalesce(p.amount, 0) as amount
+      from due d
+      full join posted p on p.purpose = d.purpose and p.tax_id is not distinct from d.tax_id
+  )
+  select pg_catalog.jsonb_agg(l) into v_lines
+    from (
+      select pg_catalog.jsonb_build_object('purpose', d.purpose, 'tax_id', d.tax_id, 'amount', d.amount,
+                                           'currency', reservation.currency) as l
+        from difference d where d.amount <> 0
+      union all
+      select pg_catalog.jsonb_build_object('purpose', 'guest_receivable', 'folio_id', v_folio.id,
+                                           'amount', -sum(d.amount), 'currency', reservation.currency)
+        from difference d having sum(d.amount) <> 0
+    ) x;
+
+  if v_lines is null then
+    return null;
+  end if;
+  if exists (select 1 from pg_catalog.jsonb_array_elements(v_lines) l where l ->> 'purpose' = 'tax_payable' and l ->> 'tax_id' is null) then
+    raise exception using errcode = 'NTFND', message = 'A tax on this reservation''s price no longer exists; its charges cannot be posted.';
+  end if;
+  return app_private.post_entry(reservation.property_id, 'reservation', reservation.id,
+                                pg_catalog.left(idempotency_key, 200), description, v_lines);
+end;
+$$;
+comment on function app_private.post_reservation_charges(app_public.reservations, text, text) is
+  E'Posts the difference between what a reservation is due (room, fees, each tax, or the penalty once cancelled) and what its folio was charged; creates the folio.';

@@ -1,0 +1,1527 @@
+--! Previous: sha1:295fba49aa2c2a1a79fbd037deeba9b252036419
+--! Hash: sha1:a60e0b02156cf96ede77c2952f7f943440526429
+--! Message: Money: postings from bookings, payments
+
+-- Money, part 2 (issue 4): bookings post to the ledger (confirmation,
+-- modification, cancellation, no-show; check-out closes the folio), payment
+-- intents and attempts through a provider with capture and refund jobs,
+-- provider webhooks. See docs/ledger.md and docs/payments.md. Safe to run
+-- again and again.
+
+------------------------------------------------------------------------------
+-- Undo (reverse order), so the migration can be re-run while in development
+------------------------------------------------------------------------------
+drop function if exists app_public.pay(uuid, text, text);
+drop function if exists app_public.refund_payment(uuid, bigint, text, text);
+drop function if exists app_private.record_authorization(uuid, text);
+drop function if exists app_private.record_capture(uuid, text, timestamptz);
+drop function if exists app_private.record_payment_failure(uuid, text, text);
+drop function if exists app_private.record_refund(uuid, text, timestamptz);
+drop function if exists app_private.record_refund_failure(uuid, text, text);
+drop function if exists app_private.apply_payment_event(text, jsonb);
+drop function if exists app_private.start_attempt(app_public.payment_intents, text);
+drop function if exists app_private.start_refund(app_public.payment_intents, bigint, text);
+drop function if exists app_private.start_due_payments();
+drop function if exists app_private.refund_overpayment(app_public.reservations, text);
+drop function if exists app_private.schedule_payments(app_public.reservations);
+drop function if exists app_private.post_reservation_charges(app_public.reservations, text, text);
+drop policy if exists worker_all on app_public.folios;
+drop table if exists app_private.payment_provider_events;
+drop table if exists app_public.refunds;
+drop table if exists app_public.payment_attempts;
+drop table if exists app_public.payment_intents;
+drop type if exists app_public.refund_status;
+drop type if exists app_public.payment_attempt_status;
+drop type if exists app_public.payment_status;
+drop type if exists app_public.payment_kind;
+alter table app_public.rate_plans drop column if exists deposit_percent;
+alter table app_public.rate_plans drop column if exists balance_due_days;
+
+------------------------------------------------------------------------------
+-- Price lines carry their tax, so tax payable is posted per tax
+------------------------------------------------------------------------------
+do $$
+begin
+  if not exists (select 1 from pg_catalog.pg_attribute
+                  where attrelid = 'app_public.price_line'::regclass and attname = 'tax_id' and not attisdropped) then
+    alter type app_public.price_line add attribute tax_id uuid;
+  end if;
+end;
+$$;
+comment on type app_public.price_line is E'One line of a price: kind night, discount, fee or tax (with its tax_id); amount in minor units; inclusive taxes are shown but not added.';
+drop function if exists app_private.price_lines(uuid[], date, date, integer, integer);
+--! Included app_private.price_lines.sql
+-- Prices a stay on any number of rate plans at once (search prices many,
+-- quote one), as lines per plan:
+--   night     one per date: the calendar price (or the plan's base price)
+--             plus extra-adult and extra-child fees for guests beyond the
+--             included ones (adults fill the included places first);
+--   discount  the largest length-of-stay discount the stay qualifies for,
+--             a percent of the nights' sum;
+--   fee       per stay, per night or per guest-night;
+--   tax       (with its tax_id) a percent of the room total (plus fees when the tax says so),
+--             or an amount per night or per person-night. An inclusive tax
+--             is inside the prices: its line shows it and is not added.
+-- Rounding: every line is a whole number of minor units; a percent is
+-- rounded once per line, half away from zero (numeric round()); totals are
+-- sums of lines. The rule is in docs/booking.md.
+create or replace function app_private.price_lines(
+  rate_plan_ids uuid[],
+  arrival date,
+  departure date,
+  adults integer,
+  children integer
+) returns table (
+  rate_plan_id uuid,
+  line_no integer,
+  kind text,
+  date date,
+  description text,
+  quantity integer,
+  amount bigint,
+  is_inclusive boolean,
+  tax_id uuid
+)
+  language plpgsql stable parallel safe
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+begin
+  return query
+    with plans as (
+      select rp.id, rp.property_id, rp.room_type_id, rp.base_price, rp.extra_adult_fee, rp.extra_child_fee,
+             price_lines.departure - price_lines.arrival as nights,
+             greatest(price_lines.adults - rp.included_guests, 0) as extra_adults,
+             greatest(price_lines.children - greatest(rp.included_guests - price_lines.adults, 0), 0) as extra_children
+        from app_public.rate_plans rp
+       where rp.id = any (price_lines.rate_plan_ids)
+    ),
+    nights as (
+      -- The calendar price is looked up per night (one primary-key probe
+      -- each): a join would be planned blind (the function's parameters are
+      -- unknown when its plan is made) and can scan the whole calendar.
+      select p.id as rate_plan_id, d.date, p.extra_adults, p.extra_children,
+             coalesce((select c.price from app_public.rate_calendar c
+                        where c.property_id = p.property_id and c.rate_plan_id = p.id and c.date = d.date),
+                      p.base_price)
+               + p.extra_adults * p.extra_adult_fee
+               + p.extra_children * p.extra_child_fee as amount
+        from plans p
+        cross join lateral (
+          select price_lines.arrival + i as date
+            from pg_catalog.generate_series(0, p.nights - 1) i
+        ) d
+    ),
+    room as (
+      select n.rate_plan_id, sum(n.amount) as subtotal from nights n group by n.rate_plan_id
+    ),
+    discounts as (
+      select p.id as rate_plan_id, l.min_nights, l.percent_off,
+             -round(r.subtotal * l.percent_off / 100) as amount
+        from plans p
+        join room r on r.rate_plan_id = p.id
+        cross join lateral (
+          select l.min_nights, l.percent_off
+            from app_public.rate_plan_los_discounts l
+           where l.property_id = p.property_id and l.rate_plan_id = p.id and l.min_nights <= p.nights
+           order by l.percent_off desc, l.min_nights desc
+           limit 1
+        ) l
+    ),
+    room_totals as (
+      select r.rate_plan_id, r.subtotal + coalesce(d.amount, 0) as amount
+        from room r left join discounts d on d.rate_plan_id = r.rate_plan_id
+    ),
+    fee_lines as (
+      select p.id as rate_plan_id, f.name, f.basis, f.amount as unit_amount,
+             case f.basis
+               when 'per_stay' then 1
+               when 'per_night' then p.nights
+               else p.nights * (price_lines.adults + price_lines.children)
+             end as quantity
+        from plans p
+        join app_public.fees f
+          on f.property_id = p.property_id and f.is_active
+         and (f.room_type_id is null or f.room_type_id = p.room_type_id)
+    ),
+    fee_totals as (
+      select f.rate_plan_id, sum(f.quantity * f.unit_amount) as amount from fee_lines f group by f.rate_plan_id
+    ),
+    tax_lines as (
+      select p.id as rate_plan_id, t.id as tax_id, t.name, t.basis, t.percent, t.is_inclusive,
+             case t.basis
+               when 'percent_of_room' then 1
+               when 'per_night' then p.nights
+               else p.nights * (price_lines.adults + price_lines.children)
+             end as quantity,
+             case t.basis
+               when 'percent_of_room' then
+                 round((rt.amount + case when t.applies_to_fees then coalesce(ft.amount, 0) else 0 end) * t.percent
+                       / case when t.is_inclusive then 100 + t.percent else 100 end)
+               else t.amount
+             end as unit_amount
+        from plans p
+        join room_totals rt on rt.rate_plan_id = p.id
+        left join fee_totals ft on ft.rate_plan_id = p.id
+        join app_public.taxes t on t.property_id = p.property_id and t.is_active
+    )
+    select l.rate_plan_id,
+           (pg_catalog.row_number() over (partition by l.rate_plan_id order by l.section, l.date, l.description))::integer,
+           l.kind, l.date, l.description, l.quantity, l.amount::bigint, l.is_inclusive, l.tax_id
+      from (
+        select n.rate_plan_id, 1 as section, 'night' as kind, n.date,
+               'Night of ' || pg_catalog.to_char(n.date, 'Dy DD Mon YYYY')
+                 || case when n.extra_adults + n.extra_children > 0
+                         then pg_catalog.format(' (incl. %s extra guest%s)', n.extra_adults + n.extra_children,
+                                                case when n.extra_adults + n.extra_children > 1 then 's' else '' end)
+                         else '' end as description,
+               1 as quantity, n.amount, false as is_inclusive, null::uuid as tax_id
+          from nights n
+        union all
+        select d.rate_plan_id, 2, 'discount', null,
+               pg_catalog.format('%s%% off stays of %s nights or more', pg_catalog.trim_scale(d.percent_off), d.min_nights),
+               1, d.amount, false, null
+          from discounts d
+        union all
+        select f.rate_plan_id, 3, 'fee', null,
+               f.name || case f.basis when 'per_night' then ' (per night)' when 'per_guest_night' then ' (per guest per night)' else '' end,
+               f.quantity, f.quantity * f.unit_amount, false, null
+          from fee_lines f
+        union all
+        select t.rate_plan_id, 4, 'tax', null,
+               t.name || case t.basis
+                           when 'percent_of_room' then pg_catalog.format(' (%s%%%s)', pg_catalog.trim_scale(t.percent),
+                                                                         case when t.is_inclusive then ', included' else '' end)
+                           when 'per_night' then ' (per night' || case when t.is_inclusive then ', included' else '' end || ')'
+                           else ' (per person per night' || case when t.is_inclusive then ', included' else '' end || ')'
+                         end,
+               t.quantity, t.quantity * t.unit_amount, t.is_inclusive, t.tax_id
+          from tax_lines t
+      ) l;
+end;
+$$;
+comment on function app_private.price_lines(uuid[], date, date, integer, integer) is
+  E'The price of a stay on each given rate plan, as lines (night, discount, fee, tax) in minor units.';
+--! EndIncluded app_private.price_lines.sql
+--! Included app_private.quote_for.sql
+-- The priced stay on one rate plan, with totals, cancellation terms and
+-- units left; no restriction checks, no token (callers add what they need).
+-- Cancellation: free until free_cancellation_days before the arrival date at
+-- the property's check-in time (local); after that the penalty is
+-- round(total × nights charged / nights) or round(total × percent / 100);
+-- non-refundable rates charge the total.
+create or replace function app_private.quote_for(
+  rate_plan_id uuid,
+  arrival date,
+  departure date,
+  adults integer,
+  children integer
+) returns app_public.quote
+  language plpgsql stable parallel safe
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+begin
+  return (
+      with lines as (
+        select l.* from app_private.price_lines(array[quote_for.rate_plan_id], quote_for.arrival, quote_for.departure,
+                                                quote_for.adults, quote_for.children) l
+      ),
+      totals as (
+        select coalesce(sum(l.amount) filter (where l.kind in ('night', 'discount')), 0)::bigint as room_amount,
+               coalesce(sum(l.amount) filter (where l.kind = 'fee'), 0)::bigint as fees_amount,
+               coalesce(sum(l.amount) filter (where l.kind = 'tax' and not l.is_inclusive), 0)::bigint as taxes_amount,
+               coalesce(sum(l.amount) filter (where l.kind = 'tax' and l.is_inclusive), 0)::bigint as included_taxes_amount,
+               pg_catalog.array_agg((l.kind, l.date, l.description, l.quantity, l.amount, l.is_inclusive, l.tax_id)::app_public.price_line
+                                    order by l.line_no) as lines
+          from lines l
+      ),
+      terms as (
+        select rp.*, p.time_zone, p.check_in_time,
+               t.room_amount + t.fees_amount + t.taxes_amount as total_amount,
+               quote_for.departure - quote_for.arrival as nights,
+               case when rp.is_refundable
+                    then ((quote_for.arrival - rp.free_cancellation_days)::timestamp + p.check_in_time) at time zone p.time_zone
+               end as free_until
+          from app_public.rate_plans rp
+          join app_public.properties p on p.id = rp.property_id
+          cross join totals t
+         where rp.id = quote_for.rate_plan_id
+      )
+      select (
+        x.property_id, x.room_type_id, x.id,
+        quote_for.arrival, quote_for.departure, x.nights, quote_for.adults, quote_for.children,
+        x.currency, t.room_amount, t.fees_amount, t.taxes_amount, t.included_taxes_amount, x.total_amount, t.lines,
+        x.is_refundable, x.free_until,
+        case
+          when not x.is_refundable then x.total_amount
+          when x.cancellation_penalty_kind = 'nights'
+            then round(x.total_amount::numeric * least(x.cancellation_penalty_value, x.nights) / x.nights)::bigint
+          else round(x.total_amount::numeric * x.cancellation_penalty_value / 100)::bigint
+        end,
+        case
+          when not x.is_refundable then 'Non-refundable: cancelling costs the full amount.'
+          else pg_catalog.format('Free cancellation until %s (%s). After that, cancelling costs %s.',
+                 pg_catalog.to_char(x.free_until at time zone x.time_zone, 'YYYY-MM-DD HH24:MI'), x.time_zone,
+                 case when x.cancellation_penalty_kind = 'nights'
+                      then pg_catalog.format('%s night%s', least(x.cancellation_penalty_value, x.nights),
+                                             case when least(x.cancellation_penalty_value, x.nights) = 1 then '' else 's' end)
+                      else x.cancellation_penalty_value || '% of the total' end)
+        end,
+        (select count(*) from app_private.free_units(array[x.property_id], pg_catalog.daterange(quote_for.arrival, quote_for.departure), x.room_type_id))::integer,
+        null, null
+      )::app_public.quote
+        from terms x cross join totals t
+  );
+end;
+$$;
+comment on function app_private.quote_for(uuid, date, date, integer, integer) is
+  E'Prices a stay on one rate plan: lines, totals, cancellation terms and units left (no restriction checks).';
+--! EndIncluded app_private.quote_for.sql
+-- Locked prices made before: their tax lines get the id of the tax named in
+-- their description (quote tokens in flight are matched when posted).
+update app_public.reservations r
+   set price_lines = (
+     select pg_catalog.jsonb_agg(
+              case when l ->> 'kind' = 'tax' and l ->> 'tax_id' is null
+                   then l || pg_catalog.jsonb_build_object('tax_id', (
+                          select t.id from app_public.taxes t
+                           where t.property_id = r.property_id and pg_catalog.starts_with(l ->> 'description', t.name || ' (')
+                           order by pg_catalog.length(t.name) desc limit 1))
+                   else l end order by o)
+       from pg_catalog.jsonb_array_elements(r.price_lines) with ordinality as x(l, o))
+ where exists (select 1 from pg_catalog.jsonb_array_elements(r.price_lines) l where l ->> 'kind' = 'tax' and l ->> 'tax_id' is null);
+
+------------------------------------------------------------------------------
+-- Payment schedule per rate plan
+------------------------------------------------------------------------------
+alter table app_public.rate_plans
+  add column deposit_percent numeric(5, 2) not null default 0 check (deposit_percent between 0 and 100),
+  add column balance_due_days integer not null default 0 check (balance_due_days between 0 and 365);
+comment on column app_public.rate_plans.deposit_percent is E'Share of the total charged when the booking is confirmed (0 to 100).';
+comment on column app_public.rate_plans.balance_due_days is E'The rest is due this many days before arrival (at the check-in time); 0 means at check-in.';
+
+------------------------------------------------------------------------------
+-- Payments
+------------------------------------------------------------------------------
+create type app_public.payment_kind as enum ('deposit', 'balance');
+create type app_public.payment_status as enum (
+  'requires_payment', 'processing', 'authorized', 'captured', 'partially_refunded', 'refunded', 'failed', 'cancelled');
+comment on type app_public.payment_status is E'requires_payment → processing (an attempt runs) → authorized → captured → partially_refunded / refunded; failed (pay again); cancelled.';
+create type app_public.payment_attempt_status as enum ('pending', 'authorized', 'captured', 'failed');
+create type app_public.refund_status as enum ('pending', 'succeeded', 'failed');
+
+create table app_public.payment_intents (
+  id uuid primary key default gen_random_uuid(),
+  property_id uuid not null,
+  reservation_id uuid not null,
+  folio_id uuid not null,
+  kind app_public.payment_kind not null,
+  amount bigint not null check (amount > 0),
+  currency char(3) not null,
+  status app_public.payment_status not null default 'requires_payment',
+  due_at timestamptz not null,
+  provider text not null default 'simulated',
+  payment_token text check (payment_token ~ '^tok_[A-Za-z0-9_]{6,100}$'),
+  amount_captured bigint not null default 0 check (amount_captured >= 0),
+  amount_refunded bigint not null default 0 check (amount_refunded >= 0),
+  failure_code text,
+  failure_message text,
+  created_at timestamptz not null default pg_catalog.now(),
+  updated_at timestamptz not null default pg_catalog.now(),
+  unique (property_id, id),
+  check (amount_captured <= amount and amount_refunded <= amount_captured),
+  check (status <> 'failed' or failure_code is not null),
+  foreign key (property_id, reservation_id) references app_public.reservations (property_id, id) on delete restrict,
+  foreign key (property_id, folio_id) references app_public.folios (property_id, id) on delete restrict
+);
+comment on table app_public.payment_intents is E'Money a reservation is to collect: the deposit at booking and the balance before arrival, per its rate plan.';
+comment on column app_public.payment_intents.payment_token is E'@behavior -*\nThe card on file (a provider token), charged when the intent falls due.';
+create index payment_intents_reservation_idx on app_public.payment_intents (property_id, reservation_id);
+-- One open intent of each kind per reservation (schedule_payments resizes it).
+create unique index payment_intents_open_idx on app_public.payment_intents (reservation_id, kind) where status in ('requires_payment', 'failed');
+create index payment_intents_due_idx on app_public.payment_intents (due_at) where status = 'requires_payment';
+alter table app_public.payment_intents enable row level security;
+
+create table app_public.payment_attempts (
+  id uuid primary key default gen_random_uuid(),
+  property_id uuid not null,
+  intent_id uuid not null,
+  amount bigint not null check (amount > 0),
+  currency char(3) not null,
+  status app_public.payment_attempt_status not null default 'pending',
+  payment_token text not null check (payment_token ~ '^tok_[A-Za-z0-9_]{6,100}$'),
+  provider_charge_id text,
+  captured_at timestamptz,
+  failure_code text,
+  failure_message text,
+  created_at timestamptz not null default pg_catalog.now(),
+  updated_at timestamptz not null default pg_catalog.now(),
+  unique (property_id, id),
+  check ((status = 'captured') = (captured_at is not null)),
+  check ((status = 'failed') = (failure_code is not null)),
+  foreign key (property_id, intent_id) references app_public.payment_intents (property_id, id) on delete restrict
+);
+comment on table app_public.payment_attempts is E'One try to collect a payment intent with a card token; the provider''s idempotency keys derive from its id, so retries never charge twice.';
+comment on column app_public.payment_attempts.payment_token is E'@behavior -*\nThe provider''s card token (never a card number).';
+create index payment_attempts_intent_idx on app_public.payment_attempts (property_id, intent_id);
+-- One attempt in flight per intent.
+create unique index payment_attempts_in_flight_idx on app_public.payment_attempts (intent_id) where status in ('pending', 'authorized');
+alter table app_public.payment_attempts enable row level security;
+
+create table app_public.refunds (
+  id uuid primary key default gen_random_uuid(),
+  property_id uuid not null,
+  intent_id uuid not null,
+  attempt_id uuid not null,
+  amount bigint not null check (amount > 0),
+  currency char(3) not null,
+  status app_public.refund_status not null default 'pending',
+  reason text check (pg_catalog.length(reason) <= 500),
+  provider_refund_id text,
+  refunded_at timestamptz,
+  failure_code text,
+  failure_message text,
+  created_by uuid references app_public.users on delete set null,
+  created_at timestamptz not null default pg_catalog.now(),
+  updated_at timestamptz not null default pg_catalog.now(),
+  unique (property_id, id),
+  check ((status = 'succeeded') = (refunded_at is not null)),
+  check ((status = 'failed') = (failure_code is not null)),
+  foreign key (property_id, intent_id) references app_public.payment_intents (property_id, id) on delete restrict,
+  foreign key (property_id, attempt_id) references app_public.payment_attempts (property_id, id) on delete restrict
+);
+comment on table app_public.refunds is E'Money given back on a captured payment, by the provider, in a job.';
+create index refunds_intent_idx on app_public.refunds (property_id, intent_id);
+alter table app_public.refunds enable row level security;
+
+-- Provider webhooks seen, by event id: a replayed event is recognised and
+-- applied once.
+create table app_private.payment_provider_events (
+  provider text not null,
+  event_id text not null check (pg_catalog.length(event_id) between 1 and 200),
+  type text not null,
+  payload jsonb not null,
+  received_at timestamptz not null default pg_catalog.now(),
+  primary key (provider, event_id)
+);
+comment on table app_private.payment_provider_events is E'Every provider webhook event received (deduplicated by id).';
+
+create trigger _100_timestamps before insert or update on app_public.payment_intents for each row execute function app_private.tg__timestamps();
+create trigger _100_timestamps before insert or update on app_public.payment_attempts for each row execute function app_private.tg__timestamps();
+create trigger _100_timestamps before insert or update on app_public.refunds for each row execute function app_private.tg__timestamps();
+create trigger _500_audit after insert or update or delete on app_public.payment_intents for each row execute function audit.tg__record();
+create trigger _500_audit after insert or update or delete on app_public.payment_attempts for each row execute function audit.tg__record();
+create trigger _500_audit after insert or update or delete on app_public.refunds for each row execute function audit.tg__record();
+
+-- The balance check runs at commit as the session's role: it reads as owner.
+--! Included app_private.tg_postings__check_balanced.sql
+-- Deferred constraint trigger (fires at commit): the journal entry of the
+-- inserted posting sums to zero in every currency and has at least two
+-- postings. Raises UNBAL otherwise, which aborts the whole transaction: an
+-- unbalanced entry can never be committed, whoever writes it. Security
+-- definer: at commit it runs as the session's role (a guest's, say), not as
+-- the function that posted.
+create or replace function app_private.tg_postings__check_balanced() returns trigger
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+declare
+  v_bad record;
+begin
+  select p.currency, sum(p.amount) as total, count(*) as postings
+    into v_bad
+    from app_public.postings p
+   where p.property_id = new.property_id and p.entry_id = new.entry_id
+   group by p.currency
+  having sum(p.amount) <> 0
+   limit 1;
+  if found then
+    raise exception using errcode = 'UNBAL',
+      message = pg_catalog.format('Journal entry %s does not balance in %s (off by %s).', new.entry_id, v_bad.currency, v_bad.total);
+  end if;
+  if (select count(*) from app_public.postings p where p.property_id = new.property_id and p.entry_id = new.entry_id) < 2 then
+    raise exception using errcode = 'UNBAL', message = pg_catalog.format('Journal entry %s needs at least two postings.', new.entry_id);
+  end if;
+  return null;
+end;
+$$;
+comment on function app_private.tg_postings__check_balanced() is
+  E'Constraint trigger (deferred to commit): raises UNBAL unless the posting''s entry sums to zero per currency with at least two postings.';
+--! EndIncluded app_private.tg_postings__check_balanced.sql
+--! Included app_private.post_reservation_charges.sql
+-- Brings a reservation's charges in the ledger to what the reservation now
+-- says, in one journal entry of differences: the first call (confirmation)
+-- posts everything, a modification posts the difference, a cancellation or
+-- no-show leaves only the penalty (on cancellation revenue) and reverses the
+-- rest. What is due, per account, credits:
+--   room revenue          nights and discount, less inclusive taxes;
+--   fee revenue           fees, less the share of inclusive taxes on fees;
+--   tax payable (per tax) every tax line, inclusive or not;
+--   cancellation revenue  the penalty, once cancelled or a no-show;
+-- and the guest's folio (receivable) is debited with their sum. What was
+-- posted is read back from the entries caused by the reservation, so a
+-- repeated call posts nothing. Creates the folio on first use.
+create or replace function app_private.post_reservation_charges(
+  reservation app_public.reservations,
+  idempotency_key text,
+  description text
+) returns uuid
+  language plpgsql volatile
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_folio app_public.folios;
+  v_lines jsonb;
+begin
+  insert into app_public.folios (property_id, reservation_id)
+  values (reservation.property_id, reservation.id)
+  on conflict (property_id, reservation_id) do nothing;
+  select * into v_folio from app_public.folios f
+   where f.property_id = reservation.property_id and f.reservation_id = reservation.id;
+  if v_folio.status = 'closed' then
+    raise exception using errcode = 'FOLCL', message = 'This folio is closed: no more charges can be posted to it.';
+  end if;
+
+  with price as (
+    -- Tax lines made before taxes had ids on price lines name them by
+    -- description ('<tax name> (...)'); match those by name.
+    select l.kind, l.amount, coalesce(l.is_inclusive, false) as is_inclusive,
+           coalesce(l.tax_id, (select t.id from app_public.taxes t
+                                where t.property_id = reservation.property_id and l.kind = 'tax'
+                                  and pg_catalog.starts_with(l.description, t.name || ' (')
+                                order by pg_catalog.length(t.name) desc limit 1)) as tax_id
+      from pg_catalog.jsonb_to_recordset(reservation.price_lines)
+           as l(kind text, amount bigint, is_inclusive boolean, tax_id uuid, description text)
+  ),
+  inclusive_on_fees as (
+    -- An inclusive percent tax that also covers fees is split between room
+    -- and fee revenue in proportion (one rounding, the rest on the room).
+    select coalesce(sum(round(p.amount::numeric * reservation.fees_amount
+                              / nullif(reservation.room_amount + reservation.fees_amount, 0))), 0)::bigint as amount
+      from price p join app_public.taxes t on t.id = p.tax_id
+     where p.kind = 'tax' and p.is_inclusive and t.basis = 'percent_of_room' and t.applies_to_fees
+  ),
+  due as (
+    select 'room_revenue' as purpose, null::uuid as tax_id,
+           -(reservation.room_amount - (select coalesce(sum(p.amount), 0) from price p where p.kind = 'tax' and p.is_inclusive)
+             + (select f.amount from inclusive_on_fees f)) as amount
+     where reservation.status not in ('cancelled', 'no_show')
+    union all
+    select 'fee_revenue', null, -(reservation.fees_amount - (select f.amount from inclusive_on_fees f))
+     where reservation.status not in ('cancelled', 'no_show')
+    union all
+    select 'tax_payable', p.tax_id, -sum(p.amount)
+      from price p
+     where p.kind = 'tax' and reservation.status not in ('cancelled', 'no_show')
+     group by p.tax_id
+    union all
+    select 'cancellation_revenue', null, -coalesce(reservation.penalty_amount, 0)
+     where reservation.status in ('cancelled', 'no_show')
+  ),
+  posted as (
+    select a.purpose, a.tax_id, sum(po.amount) as amount
+      from app_public.journal_entries e
+      join app_public.postings po on po.property_id = e.property_id and po.entry_id = e.id
+      join app_public.ledger_accounts a on a.property_id = po.property_id and a.id = po.account_id
+     where e.property_id = reservation.property_id and e.cause_type = 'reservation' and e.cause_id = reservation.id
+       and a.purpose is distinct from 'guest_receivable'
+     group by a.purpose, a.tax_id
+  ),
+  difference as (
+    select coalesce(d.purpose, p.purpose) as purpose, coalesce(d.tax_id, p.tax_id) as tax_id,
+           coalesce(d.amount, 0) - coalesce(p.amount, 0) as amount
+      from due d
+      full join posted p on p.purpose = d.purpose and p.tax_id is not distinct from d.tax_id
+  )
+  select pg_catalog.jsonb_agg(l) into v_lines
+    from (
+      select pg_catalog.jsonb_build_object('purpose', d.purpose, 'tax_id', d.tax_id, 'amount', d.amount,
+                                           'currency', reservation.currency) as l
+        from difference d where d.amount <> 0
+      union all
+      select pg_catalog.jsonb_build_object('purpose', 'guest_receivable', 'folio_id', v_folio.id,
+                                           'amount', -sum(d.amount), 'currency', reservation.currency)
+        from difference d having sum(d.amount) <> 0
+    ) x;
+
+  if v_lines is null then
+    return null;
+  end if;
+  if exists (select 1 from pg_catalog.jsonb_array_elements(v_lines) l where l ->> 'purpose' = 'tax_payable' and l ->> 'tax_id' is null) then
+    raise exception using errcode = 'NTFND', message = 'A tax on this reservation''s price no longer exists; its charges cannot be posted.';
+  end if;
+  return app_private.post_entry(reservation.property_id, 'reservation', reservation.id,
+                                pg_catalog.left(idempotency_key, 200), description, v_lines);
+end;
+$$;
+comment on function app_private.post_reservation_charges(app_public.reservations, text, text) is
+  E'Posts the difference between what a reservation is due (room, fees, each tax, or the penalty once cancelled) and what its folio was charged; creates the folio.';
+--! EndIncluded app_private.post_reservation_charges.sql
+--! Included app_private.schedule_payments.sql
+-- Keeps a reservation's payment intents in step with what it costs, by its
+-- rate plan: the deposit (deposit_percent of the total) is due at once, the
+-- rest balance_due_days before arrival at the check-in time (0: at
+-- check-in). Money already collected or being collected is never touched;
+-- the open intent of each kind is resized, created or cancelled so that
+-- collected + open = due. A cancelled or no-show reservation cancels its
+-- open intents (refunds are refund_overpayment's).
+create or replace function app_private.schedule_payments(reservation app_public.reservations) returns void
+  language plpgsql volatile
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_plan app_public.rate_plans;
+  v_folio_id uuid;
+  v_deposit bigint;
+  v_balance_due_at timestamptz;
+  v_kind record;
+  v_committed bigint;
+  v_open app_public.payment_intents;
+begin
+  if reservation.status not in ('confirmed', 'checked_in') then
+    update app_public.payment_intents i set status = 'cancelled'
+     where i.property_id = reservation.property_id and i.reservation_id = reservation.id
+       and i.status in ('requires_payment', 'failed');
+    return;
+  end if;
+
+  select * into v_plan from app_public.rate_plans rp where rp.property_id = reservation.property_id and rp.id = reservation.rate_plan_id;
+  select f.id into v_folio_id from app_public.folios f where f.property_id = reservation.property_id and f.reservation_id = reservation.id;
+  v_deposit := round(reservation.total_amount * v_plan.deposit_percent / 100)::bigint;
+  select greatest(pg_catalog.now(), ((pg_catalog.lower(reservation.stay) - v_plan.balance_due_days)::timestamp + p.check_in_time) at time zone p.time_zone)
+    into v_balance_due_at
+    from app_public.properties p where p.id = reservation.property_id;
+
+  for v_kind in
+    select k.kind::app_public.payment_kind as kind, k.due, k.due_at
+      from (values ('deposit', v_deposit, pg_catalog.now()), ('balance', reservation.total_amount - v_deposit, v_balance_due_at)) k(kind, due, due_at)
+  loop
+    select coalesce(sum(i.amount), 0) into v_committed
+      from app_public.payment_intents i
+     where i.property_id = reservation.property_id and i.reservation_id = reservation.id and i.kind = v_kind.kind
+       and i.status in ('processing', 'authorized', 'captured', 'partially_refunded', 'refunded');
+    select * into v_open from app_public.payment_intents i
+     where i.property_id = reservation.property_id and i.reservation_id = reservation.id and i.kind = v_kind.kind
+       and i.status in ('requires_payment', 'failed')
+     for update;
+    if v_kind.due - v_committed > 0 then
+      if v_open.id is null then
+        insert into app_public.payment_intents (property_id, reservation_id, folio_id, kind, amount, currency, due_at)
+        values (reservation.property_id, reservation.id, v_folio_id, v_kind.kind, v_kind.due - v_committed, reservation.currency, v_kind.due_at);
+      elsif v_open.amount <> v_kind.due - v_committed or (v_kind.kind = 'balance' and v_open.due_at <> v_kind.due_at) then
+        update app_public.payment_intents i set amount = v_kind.due - v_committed, currency = reservation.currency,
+               due_at = case when v_kind.kind = 'balance' then v_kind.due_at else i.due_at end
+         where i.id = v_open.id;
+      end if;
+    elsif v_open.id is not null then
+      update app_public.payment_intents i set status = 'cancelled' where i.id = v_open.id;
+    end if;
+  end loop;
+end;
+$$;
+comment on function app_private.schedule_payments(app_public.reservations) is
+  E'Creates, resizes or cancels a reservation''s open payment intents (deposit, balance) so that collected plus open equals what it costs.';
+--! EndIncluded app_private.schedule_payments.sql
+--! Included app_private.refund_overpayment.sql
+-- Gives back what a reservation's guest paid beyond what it now costs (the
+-- penalty once cancelled or a no-show, the total otherwise): refunds on the
+-- captured intents, newest first, for the excess over refunds already made
+-- or under way. Returns the amount refunded.
+create or replace function app_private.refund_overpayment(reservation app_public.reservations, reason text) returns bigint
+  language plpgsql volatile
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_due bigint := case when reservation.status in ('cancelled', 'no_show') then coalesce(reservation.penalty_amount, 0)
+                       else reservation.total_amount end;
+  v_excess bigint;
+  v_intent record;
+  v_amount bigint;
+  v_refunded bigint := 0;
+begin
+  select coalesce(sum(i.amount_captured - i.amount_refunded), 0)
+         - coalesce((select sum(f.amount) from app_public.refunds f
+                      where f.property_id = reservation.property_id and f.status = 'pending'
+                        and f.intent_id in (select i2.id from app_public.payment_intents i2
+                                             where i2.property_id = reservation.property_id and i2.reservation_id = reservation.id)), 0)
+         - v_due
+    into v_excess
+    from app_public.payment_intents i
+   where i.property_id = reservation.property_id and i.reservation_id = reservation.id;
+
+  for v_intent in
+    select i.*, i.amount_captured - i.amount_refunded
+                - coalesce((select sum(f.amount) from app_public.refunds f
+                             where f.property_id = i.property_id and f.intent_id = i.id and f.status = 'pending'), 0) as refundable
+      from app_public.payment_intents i
+     where i.property_id = reservation.property_id and i.reservation_id = reservation.id and i.amount_captured > i.amount_refunded
+     order by i.created_at desc
+       for update
+  loop
+    exit when v_excess <= 0;
+    v_amount := least(v_excess, v_intent.refundable);
+    if v_amount > 0 then
+      perform app_private.start_refund(pg_catalog.jsonb_populate_record(null::app_public.payment_intents, pg_catalog.to_jsonb(v_intent)),
+                                       v_amount, reason);
+      v_excess := v_excess - v_amount;
+      v_refunded := v_refunded + v_amount;
+    end if;
+  end loop;
+  return v_refunded;
+end;
+$$;
+comment on function app_private.refund_overpayment(app_public.reservations, text) is
+  E'Refunds what was paid for a reservation beyond what it costs now (the penalty, once cancelled); returns the amount.';
+--! EndIncluded app_private.refund_overpayment.sql
+--! Included app_private.start_attempt.sql
+-- Starts collecting a payment intent with a card token: an attempt, and in
+-- the same transaction the job that authorizes and captures it. The token
+-- is kept on the intent (card on file) for a later due date.
+create or replace function app_private.start_attempt(intent app_public.payment_intents, payment_token text)
+  returns app_public.payment_attempts
+  language plpgsql volatile
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_attempt app_public.payment_attempts;
+begin
+  insert into app_public.payment_attempts (property_id, intent_id, amount, currency, payment_token)
+  values (intent.property_id, intent.id, intent.amount, intent.currency, start_attempt.payment_token)
+  returning * into v_attempt;
+  update app_public.payment_intents i
+     set status = 'processing', payment_token = start_attempt.payment_token, failure_code = null, failure_message = null
+   where i.id = intent.id;
+  perform graphile_worker.add_job('process_payment_attempt', pg_catalog.json_build_object('attempt_id', v_attempt.id),
+                                  job_key := 'payment_attempt:' || v_attempt.id, max_attempts := 15);
+  return v_attempt;
+end;
+$$;
+comment on function app_private.start_attempt(app_public.payment_intents, text) is
+  E'Creates a payment attempt for an intent and queues its capture job (same transaction).';
+--! EndIncluded app_private.start_attempt.sql
+--! Included app_private.start_refund.sql
+-- Starts a refund of part of a captured payment intent: the refund row, the
+-- entry that gives the money back to the folio (Dr guest receivable, Cr
+-- refunds due) and, in the same transaction, the job that asks the
+-- provider. The caller has locked the intent and checked the amount.
+create or replace function app_private.start_refund(intent app_public.payment_intents, amount bigint, reason text)
+  returns app_public.refunds
+  language plpgsql volatile
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_refund app_public.refunds;
+begin
+  insert into app_public.refunds (property_id, intent_id, attempt_id, amount, currency, reason, created_by)
+  select intent.property_id, intent.id, a.id, start_refund.amount, intent.currency, start_refund.reason, app_hidden.current_user_id()
+    from app_public.payment_attempts a
+   where a.property_id = intent.property_id and a.intent_id = intent.id and a.status = 'captured'
+  returning * into v_refund;
+  if v_refund.id is null then
+    raise exception using errcode = 'TRANS', message = 'Only a captured payment can be refunded.';
+  end if;
+  perform app_private.post_entry(intent.property_id, 'refund', v_refund.id, 'refund:' || v_refund.id || ':requested',
+    pg_catalog.format('Refund of %s %s requested', start_refund.amount, intent.currency),
+    pg_catalog.jsonb_build_array(
+      pg_catalog.jsonb_build_object('purpose', 'guest_receivable', 'folio_id', intent.folio_id, 'amount', start_refund.amount, 'currency', intent.currency),
+      pg_catalog.jsonb_build_object('purpose', 'refunds', 'amount', -start_refund.amount, 'currency', intent.currency)));
+  perform graphile_worker.add_job('process_refund', pg_catalog.json_build_object('refund_id', v_refund.id),
+                                  job_key := 'refund:' || v_refund.id, max_attempts := 15);
+  return v_refund;
+end;
+$$;
+comment on function app_private.start_refund(app_public.payment_intents, bigint, text) is
+  E'Creates a refund of a captured intent, posts it to the folio and queues the provider job (same transaction).';
+--! EndIncluded app_private.start_refund.sql
+--! Included app_private.start_due_payments.sql
+-- Cron: charges the card on file of every payment intent that has fallen
+-- due (the balance before arrival). Intents another run is starting are
+-- skipped. Returns how many attempts were started.
+create or replace function app_private.start_due_payments() returns integer
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+declare
+  v_intent app_public.payment_intents;
+  v_started integer := 0;
+begin
+  for v_intent in
+    select i.* from app_public.payment_intents i
+      join app_public.reservations r on r.property_id = i.property_id and r.id = i.reservation_id
+     where i.status = 'requires_payment' and i.due_at <= pg_catalog.now() and i.payment_token is not null
+       and r.status in ('confirmed', 'checked_in')
+     order by i.due_at
+       for update of i skip locked
+  loop
+    perform app_private.start_attempt(v_intent, v_intent.payment_token);
+    v_started := v_started + 1;
+  end loop;
+  return v_started;
+end;
+$$;
+comment on function app_private.start_due_payments() is E'Cron: starts an attempt for every due intent with a card on file; returns the count.';
+--! EndIncluded app_private.start_due_payments.sql
+--! Included app_private.record_authorization.sql
+-- The provider authorized an attempt's charge (from the capture job or a
+-- webhook, whichever comes first; the second changes nothing).
+create or replace function app_private.record_authorization(attempt_id uuid, charge_id text) returns void
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_attempt app_public.payment_attempts;
+begin
+  update app_public.payment_attempts a set status = 'authorized', provider_charge_id = record_authorization.charge_id
+   where a.id = record_authorization.attempt_id and a.status = 'pending'
+  returning * into v_attempt;
+  if found then
+    update app_public.payment_intents i set status = 'authorized'
+     where i.property_id = v_attempt.property_id and i.id = v_attempt.intent_id and i.status = 'processing';
+  end if;
+end;
+$$;
+comment on function app_private.record_authorization(uuid, text) is E'Records that the provider authorized an attempt (idempotent).';
+--! EndIncluded app_private.record_authorization.sql
+--! Included app_private.record_capture.sql
+-- The provider captured an attempt's charge (from the capture job or a
+-- webhook; the second call changes nothing): the attempt and its intent are
+-- captured, and the money moves from the guest's folio to the provider's
+-- clearing account (Dr payment clearing, Cr guest receivable). The provider
+-- is the truth: a charge captured after Keepr gave up on it is recorded all
+-- the same. Money that arrives for a cancelled stay is refunded beyond the
+-- penalty.
+create or replace function app_private.record_capture(attempt_id uuid, charge_id text, captured_at timestamptz) returns void
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_attempt app_public.payment_attempts;
+  v_intent app_public.payment_intents;
+  v_res app_public.reservations;
+begin
+  select * into v_attempt from app_public.payment_attempts a where a.id = record_capture.attempt_id for update;
+  if not found then
+    raise exception using errcode = 'NTFND', message = pg_catalog.format('No payment attempt %s.', record_capture.attempt_id);
+  end if;
+  if v_attempt.status = 'captured' then
+    return;
+  end if;
+  update app_public.payment_attempts a
+     set status = 'captured', provider_charge_id = record_capture.charge_id, captured_at = record_capture.captured_at,
+         failure_code = null, failure_message = null
+   where a.id = v_attempt.id;
+  update app_public.payment_intents i
+     set status = 'captured', amount = greatest(i.amount, i.amount_captured + v_attempt.amount),
+         amount_captured = i.amount_captured + v_attempt.amount, failure_code = null, failure_message = null
+   where i.property_id = v_attempt.property_id and i.id = v_attempt.intent_id
+  returning * into v_intent;
+  perform app_private.post_entry(v_attempt.property_id, 'payment', v_attempt.id, 'payment:' || v_attempt.id || ':capture',
+    pg_catalog.format('Card payment %s', record_capture.charge_id),
+    pg_catalog.jsonb_build_array(
+      pg_catalog.jsonb_build_object('purpose', 'payment_clearing', 'provider', v_intent.provider, 'amount', v_attempt.amount, 'currency', v_attempt.currency),
+      pg_catalog.jsonb_build_object('purpose', 'guest_receivable', 'folio_id', v_intent.folio_id, 'amount', -v_attempt.amount, 'currency', v_attempt.currency)));
+
+  select * into v_res from app_public.reservations r where r.property_id = v_intent.property_id and r.id = v_intent.reservation_id for update;
+  if v_res.status in ('cancelled', 'no_show') then
+    perform app_private.refund_overpayment(v_res, 'Paid after the reservation was cancelled');
+  end if;
+end;
+$$;
+comment on function app_private.record_capture(uuid, text, timestamptz) is
+  E'Records a captured charge: attempt and intent captured, Dr payment clearing / Cr the folio (idempotent).';
+--! EndIncluded app_private.record_capture.sql
+--! Included app_private.record_payment_failure.sql
+-- An attempt failed for good (declined, or the provider stayed unreachable
+-- through every retry): the attempt and its intent are failed with the
+-- reason, for the guest to pay again and for staff to see. A captured
+-- attempt stays captured.
+create or replace function app_private.record_payment_failure(attempt_id uuid, code text, message text) returns void
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_attempt app_public.payment_attempts;
+begin
+  update app_public.payment_attempts a
+     set status = 'failed', failure_code = coalesce(record_payment_failure.code, 'failed'),
+         failure_message = pg_catalog.left(record_payment_failure.message, 500)
+   where a.id = record_payment_failure.attempt_id and a.status in ('pending', 'authorized')
+  returning * into v_attempt;
+  if found then
+    update app_public.payment_intents i
+       set status = 'failed', failure_code = v_attempt.failure_code, failure_message = v_attempt.failure_message
+     where i.property_id = v_attempt.property_id and i.id = v_attempt.intent_id and i.status in ('processing', 'authorized');
+  end if;
+end;
+$$;
+comment on function app_private.record_payment_failure(uuid, text, text) is E'Records that an attempt failed, with the reason (idempotent; never undoes a capture).';
+--! EndIncluded app_private.record_payment_failure.sql
+--! Included app_private.record_refund.sql
+-- The provider paid a refund out (from the refund job or a webhook; the
+-- second call changes nothing): Dr refunds due, Cr payment clearing, and
+-- the intent counts it.
+create or replace function app_private.record_refund(refund_id uuid, provider_refund_id text, refunded_at timestamptz) returns void
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_refund app_public.refunds;
+  v_intent app_public.payment_intents;
+begin
+  update app_public.refunds f
+     set status = 'succeeded', provider_refund_id = record_refund.provider_refund_id, refunded_at = record_refund.refunded_at,
+         failure_code = null, failure_message = null
+   where f.id = record_refund.refund_id and f.status = 'pending'
+  returning * into v_refund;
+  if not found then
+    return;
+  end if;
+  update app_public.payment_intents i
+     set amount_refunded = i.amount_refunded + v_refund.amount,
+         status = case when i.amount_refunded + v_refund.amount = i.amount_captured then 'refunded' else 'partially_refunded' end::app_public.payment_status
+   where i.property_id = v_refund.property_id and i.id = v_refund.intent_id
+  returning * into v_intent;
+  perform app_private.post_entry(v_refund.property_id, 'refund', v_refund.id, 'refund:' || v_refund.id || ':paid',
+    pg_catalog.format('Card refund %s', record_refund.provider_refund_id),
+    pg_catalog.jsonb_build_array(
+      pg_catalog.jsonb_build_object('purpose', 'refunds', 'amount', v_refund.amount, 'currency', v_refund.currency),
+      pg_catalog.jsonb_build_object('purpose', 'payment_clearing', 'provider', v_intent.provider, 'amount', -v_refund.amount, 'currency', v_refund.currency)));
+end;
+$$;
+comment on function app_private.record_refund(uuid, text, timestamptz) is E'Records a refund paid by the provider: Dr refunds due / Cr payment clearing (idempotent).';
+--! EndIncluded app_private.record_refund.sql
+--! Included app_private.record_refund_failure.sql
+-- A refund failed for good: the money goes back on the folio as owed to
+-- the guest is undone (Dr refunds due, Cr guest receivable), and staff see
+-- the reason.
+create or replace function app_private.record_refund_failure(refund_id uuid, code text, message text) returns void
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_refund app_public.refunds;
+  v_folio_id uuid;
+begin
+  update app_public.refunds f
+     set status = 'failed', failure_code = coalesce(record_refund_failure.code, 'failed'),
+         failure_message = pg_catalog.left(record_refund_failure.message, 500)
+   where f.id = record_refund_failure.refund_id and f.status = 'pending'
+  returning * into v_refund;
+  if not found then
+    return;
+  end if;
+  select i.folio_id into v_folio_id from app_public.payment_intents i where i.property_id = v_refund.property_id and i.id = v_refund.intent_id;
+  perform app_private.post_entry(v_refund.property_id, 'refund', v_refund.id, 'refund:' || v_refund.id || ':failed',
+    pg_catalog.format('Refund failed: %s', v_refund.failure_code),
+    pg_catalog.jsonb_build_array(
+      pg_catalog.jsonb_build_object('purpose', 'refunds', 'amount', v_refund.amount, 'currency', v_refund.currency),
+      pg_catalog.jsonb_build_object('purpose', 'guest_receivable', 'folio_id', v_folio_id, 'amount', -v_refund.amount, 'currency', v_refund.currency)),
+    reverses_entry_id => (select e.id from app_public.journal_entries e
+                           where e.property_id = v_refund.property_id and e.idempotency_key = 'refund:' || v_refund.id || ':requested'));
+end;
+$$;
+comment on function app_private.record_refund_failure(uuid, text, text) is E'Records a failed refund and reverses its folio entry (idempotent).';
+--! EndIncluded app_private.record_refund_failure.sql
+--! Included app_private.apply_payment_event.sql
+-- Applies a payment provider's webhook event, once: the event id is
+-- recorded first, and an event seen before changes nothing ('duplicate').
+-- Charges and refunds name Keepr's attempt or refund id as their
+-- reference; events about anything else are recorded and 'ignored'. The
+-- record_* functions are idempotent, so an event racing the job that caused
+-- it is harmless.
+create or replace function app_private.apply_payment_event(provider text, event jsonb) returns text
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_object jsonb := event -> 'data' -> 'object';
+  v_reference uuid;
+  v_at timestamptz;
+begin
+  insert into app_private.payment_provider_events (provider, event_id, type, payload)
+  values (apply_payment_event.provider, event ->> 'id', event ->> 'type', event)
+  on conflict do nothing;
+  if not found then
+    return 'duplicate';
+  end if;
+  if coalesce(v_object ->> 'reference', '') !~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
+    return 'ignored';
+  end if;
+  v_reference := (v_object ->> 'reference')::uuid;
+  -- Provider times are ISO strings or Unix seconds.
+  v_at := coalesce(
+    case when pg_catalog.jsonb_typeof(v_object -> 'captured_at') = 'number' then pg_catalog.to_timestamp((v_object ->> 'captured_at')::double precision)
+         else (v_object ->> 'captured_at')::timestamptz end,
+    case when pg_catalog.jsonb_typeof(v_object -> 'created') = 'number' then pg_catalog.to_timestamp((v_object ->> 'created')::double precision)
+         else (v_object ->> 'created')::timestamptz end,
+    pg_catalog.now());
+
+  case event ->> 'type'
+    when 'charge.authorized' then
+      if exists (select 1 from app_public.payment_attempts a where a.id = v_reference) then
+        perform app_private.record_authorization(v_reference, v_object ->> 'id');
+      else return 'ignored'; end if;
+    when 'charge.captured' then
+      if exists (select 1 from app_public.payment_attempts a where a.id = v_reference) then
+        perform app_private.record_capture(v_reference, v_object ->> 'id', v_at);
+      else return 'ignored'; end if;
+    when 'charge.failed' then
+      if exists (select 1 from app_public.payment_attempts a where a.id = v_reference) then
+        perform app_private.record_payment_failure(v_reference, coalesce(v_object ->> 'failure_code', 'card_declined'),
+                                                   coalesce(v_object ->> 'failure_message', 'The card was declined.'));
+      else return 'ignored'; end if;
+    when 'refund.succeeded' then
+      if exists (select 1 from app_public.refunds f where f.id = v_reference) then
+        perform app_private.record_refund(v_reference, v_object ->> 'id', v_at);
+      else return 'ignored'; end if;
+    when 'refund.failed' then
+      if exists (select 1 from app_public.refunds f where f.id = v_reference) then
+        perform app_private.record_refund_failure(v_reference, coalesce(v_object ->> 'failure_code', 'refund_failed'),
+                                                  coalesce(v_object ->> 'failure_message', 'The refund failed.'));
+      else return 'ignored'; end if;
+    else
+      return 'ignored';
+  end case;
+  return 'applied';
+end;
+$$;
+comment on function app_private.apply_payment_event(text, jsonb) is
+  E'Applies a verified provider webhook event once (deduplicated by event id): applied, duplicate or ignored.';
+--! EndIncluded app_private.apply_payment_event.sql
+--! Included app_public.pay.sql
+-- Pays a payment intent with a card token from the provider's hosted card
+-- form (Keepr never sees the card number): an attempt starts and a job
+-- authorizes and captures it; the result arrives on the attempt and intent
+-- (and by webhook). The token stays on file for the reservation's later
+-- intents (the balance is charged when it falls due). The guest (signed in,
+-- or with the booking token) and staff who take payments may pay.
+create or replace function app_public.pay(
+  intent_id uuid,
+  payment_token text,
+  idempotency_key text
+) returns app_public.payment_attempts
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_replay jsonb;
+  v_intent app_public.payment_intents;
+  v_res app_public.reservations;
+  v_attempt app_public.payment_attempts;
+begin
+  v_replay := app_private.idempotency_begin('pay', idempotency_key,
+                pg_catalog.jsonb_build_object('intent_id', intent_id, 'payment_token', payment_token));
+  if v_replay is not null then
+    return pg_catalog.jsonb_populate_record(null::app_public.payment_attempts, v_replay);
+  end if;
+  select * into v_intent from app_public.payment_intents i where i.id = pay.intent_id;
+  if not found then
+    raise exception using errcode = 'NTFND', message = 'No such payment, or you cannot see it.';
+  end if;
+  v_res := app_private.lock_reservation(v_intent.reservation_id, '{owner,manager,front_desk,accountant}', 'take payments', true);
+  select * into v_intent from app_public.payment_intents i where i.id = pay.intent_id for update;
+  if v_intent.status not in ('requires_payment', 'failed') then
+    raise exception using errcode = 'TRANS', message = pg_catalog.format('This payment is %s; it cannot be paid again.', v_intent.status),
+      hint = v_intent.status::text;
+  end if;
+  if v_res.status not in ('confirmed', 'checked_in', 'checked_out') then
+    raise exception using errcode = 'TRANS', message = pg_catalog.format('This reservation is %s; it takes no payments.', v_res.status),
+      hint = v_res.status::text;
+  end if;
+  if payment_token is null or payment_token !~ '^tok_[A-Za-z0-9_]{6,100}$' then
+    raise exception using errcode = 'INVLD', message = 'A card token from the payment form (tok_...) is required; never a card number.';
+  end if;
+
+  v_attempt := app_private.start_attempt(v_intent, payment_token);
+  update app_public.payment_intents i set payment_token = pay.payment_token
+   where i.property_id = v_res.property_id and i.reservation_id = v_res.id and i.status = 'requires_payment' and i.payment_token is null;
+
+  perform app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(v_attempt));
+  return v_attempt;
+end;
+$$;
+comment on function app_public.pay(uuid, text, text) is
+  E'Pays a payment intent with a provider card token: starts an attempt captured by a job; the card stays on file for later intents. Errors: NTFND, DNIED, INVALID_TRANSITION, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
+--! EndIncluded app_public.pay.sql
+--! Included app_public.refund_payment.sql
+-- Refunds part or all of a captured payment (owner, manager, accountant):
+-- the folio is credited back at once and a job asks the provider.
+create or replace function app_public.refund_payment(
+  intent_id uuid,
+  amount bigint,
+  reason text,
+  idempotency_key text
+) returns app_public.refunds
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_replay jsonb;
+  v_intent app_public.payment_intents;
+  v_refundable bigint;
+  v_refund app_public.refunds;
+begin
+  v_replay := app_private.idempotency_begin('refund_payment', idempotency_key,
+                pg_catalog.jsonb_build_object('intent_id', intent_id, 'amount', amount, 'reason', reason));
+  if v_replay is not null then
+    return pg_catalog.jsonb_populate_record(null::app_public.refunds, v_replay);
+  end if;
+  select * into v_intent from app_public.payment_intents i where i.id = refund_payment.intent_id;
+  if not found then
+    raise exception using errcode = 'NTFND', message = 'No such payment, or you cannot see it.';
+  end if;
+  perform app_private.lock_reservation(v_intent.reservation_id, '{owner,manager,accountant}', 'refund payments');
+  select * into v_intent from app_public.payment_intents i where i.id = refund_payment.intent_id for update;
+  if pg_catalog.length(reason) > 500 then
+    raise exception using errcode = 'INVLD', message = 'A refund reason can be at most 500 characters.';
+  end if;
+  v_refundable := v_intent.amount_captured - v_intent.amount_refunded
+                  - coalesce((select sum(f.amount) from app_public.refunds f
+                               where f.property_id = v_intent.property_id and f.intent_id = v_intent.id and f.status = 'pending'), 0);
+  if amount is null or amount <= 0 or amount > v_refundable then
+    raise exception using errcode = 'INVLD',
+      message = pg_catalog.format('A refund must be more than 0 and at most %s (captured, less refunds made or under way).', v_refundable);
+  end if;
+  v_refund := app_private.start_refund(v_intent, amount, reason);
+  perform app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(v_refund));
+  return v_refund;
+end;
+$$;
+comment on function app_public.refund_payment(uuid, bigint, text, text) is
+  E'Refunds part or all of a captured payment: the folio is credited at once, the provider pays by a job. Errors: NTFND, DNIED, INVALID_INPUT, INVALID_TRANSITION, IDEMPOTENCY_KEY_REUSED.';
+--! EndIncluded app_public.refund_payment.sql
+
+-- The booking operations post to the ledger and keep the payment schedule.
+--! Included app_public.confirm_booking.sql
+-- Turns a hold into a confirmed reservation with a confirmation code and a
+-- guest profile (found by email at the property, or created). A hold that
+-- expired still confirms when its unit is free: its claim is kept if no one
+-- took its nights, and otherwise the same unit (or another of the type) is
+-- claimed again. HOLD_EXPIRED when none is free. The folio is charged and
+-- the payment intents are created.
+create or replace function app_public.confirm_booking(
+  reservation_id uuid,
+  idempotency_key text,
+  full_name text,
+  email text,
+  phone text default null,
+  special_requests text default null
+) returns app_public.booking
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_replay jsonb;
+  v_res app_public.reservations;
+  v_claim app_public.inventory_claims;
+  v_guest_id uuid;
+begin
+  v_replay := app_private.idempotency_begin('confirm_booking', idempotency_key, pg_catalog.jsonb_build_object(
+    'reservation_id', reservation_id, 'full_name', full_name, 'email', email, 'phone', phone,
+    'special_requests', special_requests));
+  if v_replay is not null then
+    return pg_catalog.jsonb_populate_record(null::app_public.booking, v_replay);
+  end if;
+
+  select * into v_res from app_public.reservations r where r.id = confirm_booking.reservation_id for update;
+  if not found then
+    raise exception using errcode = 'NTFND', message = 'No such hold.';
+  end if;
+  if v_res.status <> 'held' then
+    perform app_private.invalid_transition(v_res, 'confirmed');
+  end if;
+  if email is null or email !~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$' or pg_catalog.length(email) > 254 then
+    raise exception using errcode = 'INVEM', message = 'That email address does not look valid.';
+  end if;
+  if full_name is null or pg_catalog.length(pg_catalog.btrim(full_name)) not between 1 and 200 then
+    raise exception using errcode = 'INVNM', message = 'The guest''s full name (1 to 200 characters) is required.';
+  end if;
+  if phone is not null and phone !~ '^\+?[0-9 ()./-]{5,30}$' then
+    raise exception using errcode = 'INVPH', message = 'That phone number does not look valid.';
+  end if;
+  if pg_catalog.length(special_requests) > 2000 then
+    raise exception using errcode = 'INVLD', message = 'Special requests can be at most 2000 characters.';
+  end if;
+
+  -- The hold's claim becomes the reservation's, expired or not, unless
+  -- someone released it to take its nights (then it has no live claim).
+  select * into v_claim from app_public.inventory_claims c
+   where c.property_id = v_res.property_id and c.reservation_id = v_res.id and c.released_at is null
+   for update;
+  if found then
+    update app_public.inventory_claims c set kind = 'reservation', expires_at = null
+     where c.id = v_claim.id
+    returning * into v_claim;
+  else
+    v_claim := app_private.claim_unit(v_res.property_id, v_res.room_type_id, v_res.stay, 'reservation',
+                                      reservation_id => v_res.id, preferred_unit_id => v_res.unit_id);
+    if v_claim.id is null then
+      raise exception using errcode = 'HLDEX',
+        message = 'This hold expired and its room was taken meanwhile; please search again.';
+    end if;
+  end if;
+
+  insert into app_public.guests (property_id, email, full_name, phone, user_id)
+  values (v_res.property_id, pg_catalog.btrim(email), pg_catalog.btrim(full_name), phone, app_private.booking_user_id(v_res.property_id))
+  on conflict (property_id, email) do nothing
+  returning id into v_guest_id;
+  if v_guest_id is null then
+    update app_public.guests g
+       set full_name = pg_catalog.btrim(confirm_booking.full_name),
+           phone = coalesce(confirm_booking.phone, g.phone),
+           user_id = coalesce(g.user_id, app_private.booking_user_id(v_res.property_id))
+     where g.property_id = v_res.property_id and g.email = pg_catalog.btrim(confirm_booking.email)::public.citext
+    returning g.id into v_guest_id;
+  end if;
+
+  loop
+    begin
+      update app_public.reservations r
+         set status = 'confirmed', confirmation_code = app_private.new_confirmation_code(), confirmed_at = pg_catalog.now(),
+             hold_expires_at = null, guest_id = v_guest_id, unit_id = v_claim.unit_id,
+             user_id = coalesce(r.user_id, app_private.booking_user_id(v_res.property_id)),
+             special_requests = confirm_booking.special_requests
+       where r.id = v_res.id
+      returning * into v_res;
+      exit;
+    exception when unique_violation then
+      -- The code is taken at this property; draw another.
+    end;
+  end loop;
+
+  -- The folio is charged the locked price, and payments are scheduled by
+  -- the rate plan (deposit now, balance before arrival).
+  perform app_private.post_reservation_charges(v_res, 'reservation:' || v_res.id || ':confirm:' || pg_catalog.md5(app_hidden.current_actor_scope() || ':' || idempotency_key),
+                                               'Booking ' || v_res.confirmation_code || ' confirmed');
+  perform app_private.schedule_payments(v_res);
+
+  return pg_catalog.jsonb_populate_record(null::app_public.booking,
+           app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(app_private.booking_of(v_res))));
+end;
+$$;
+comment on function app_public.confirm_booking(uuid, text, text, text, text, text) is
+  E'Confirms a hold as a reservation for the guest (name, email, optional phone): returns the confirmation code. Errors: NTFND, INVALID_TRANSITION, HOLD_EXPIRED, INVEM, INVNM, INVPH, IDEMPOTENCY_KEY_REUSED.';
+--! EndIncluded app_public.confirm_booking.sql
+--! Included app_public.modify_reservation.sql
+-- Changes a confirmed reservation's dates, guests or rate plan (and so room
+-- type), or a checked-in one's departure and guests: re-priced at today's
+-- rates and re-claimed in one transaction. The old claim is released only
+-- for the new one to be taken; if no unit is free the whole change is
+-- undone (SOLD_OUT) and the old claim stands. Staff may book past
+-- restrictions (min stay, closed dates); occupancy still holds. The folio
+-- is charged (or credited) the difference and the open payments follow.
+create or replace function app_public.modify_reservation(
+  reservation_id uuid,
+  idempotency_key text,
+  arrival date default null,
+  departure date default null,
+  adults integer default null,
+  children integer default null,
+  rate_plan_id uuid default null,
+  unit_id uuid default null
+) returns app_public.booking
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_replay jsonb;
+  v_res app_public.reservations;
+  v_plan app_public.rate_plans;
+  v_arrival date;
+  v_departure date;
+  v_adults integer;
+  v_children integer;
+  v_quote app_public.quote;
+  v_claim app_public.inventory_claims;
+begin
+  v_replay := app_private.idempotency_begin('modify_reservation', idempotency_key, pg_catalog.jsonb_build_object(
+    'reservation_id', reservation_id, 'arrival', arrival, 'departure', departure, 'adults', adults,
+    'children', children, 'rate_plan_id', rate_plan_id, 'unit_id', unit_id));
+  if v_replay is not null then
+    return pg_catalog.jsonb_populate_record(null::app_public.booking, v_replay);
+  end if;
+  v_res := app_private.lock_reservation(modify_reservation.reservation_id, '{owner,manager,front_desk}', 'change reservations');
+  if v_res.status not in ('confirmed', 'checked_in') then
+    perform app_private.invalid_transition(v_res, 'changed');
+  end if;
+
+  v_arrival := coalesce(modify_reservation.arrival, pg_catalog.lower(v_res.stay));
+  v_departure := coalesce(modify_reservation.departure, pg_catalog.upper(v_res.stay));
+  v_adults := coalesce(modify_reservation.adults, v_res.adults);
+  v_children := coalesce(modify_reservation.children, v_res.children);
+  select * into v_plan from app_public.rate_plans rp
+   where rp.property_id = v_res.property_id and rp.id = coalesce(modify_reservation.rate_plan_id, v_res.rate_plan_id);
+  if not found then
+    raise exception using errcode = 'NTFND', message = 'No such rate plan at this property.';
+  end if;
+  if v_res.status = 'checked_in' then
+    if v_arrival <> pg_catalog.lower(v_res.stay) or v_plan.room_type_id <> v_res.room_type_id or modify_reservation.unit_id is not null then
+      raise exception using errcode = 'TRANS',
+        message = 'A checked-in stay can change only its departure, guests and rate plan of the same room type; use moveUnit to change rooms.';
+    end if;
+    if v_departure <= app_private.local_today(v_res.property_id) then
+      raise exception using errcode = 'DATES', message = 'A checked-in stay must depart after today.';
+    end if;
+    perform app_private.check_stay(null, v_arrival, v_departure, v_adults, v_children);
+  else
+    perform app_private.check_stay(v_res.property_id, v_arrival, v_departure, v_adults, v_children);
+  end if;
+  if modify_reservation.unit_id is not null and not exists (
+       select 1 from app_public.units u
+        where u.property_id = v_res.property_id and u.id = modify_reservation.unit_id and u.room_type_id = v_plan.room_type_id) then
+    raise exception using errcode = 'NTFND', message = 'No such unit of this room type at this property.';
+  end if;
+  if v_adults + v_children > (select rt.max_occupancy from app_public.room_types rt where rt.id = v_plan.room_type_id) then
+    raise exception using errcode = 'RSTRC', message = 'Too many guests for this room type.', hint = 'MAX_OCCUPANCY';
+  end if;
+
+  v_quote := app_private.quote_for(v_plan.id, v_arrival, v_departure, v_adults, v_children);
+
+  if v_res.status = 'checked_in' then
+    -- The guest is in their unit: only its claim's end moves.
+    perform app_private.release_expired_holds(v_res.property_id, v_res.unit_id,
+                                              pg_catalog.daterange(pg_catalog.upper(v_res.stay), v_departure));
+    begin
+      update app_public.inventory_claims c set stay = pg_catalog.daterange(pg_catalog.lower(c.stay), v_departure)
+       where c.property_id = v_res.property_id and c.reservation_id = v_res.id and c.released_at is null
+         and pg_catalog.upper(c.stay) = pg_catalog.upper(v_res.stay)
+      returning * into v_claim;
+    exception when exclusion_violation then
+      v_claim := null;
+    end;
+  else
+    -- Re-claim: release the current claims, then claim the new stay (the
+    -- same unit first). Any failure below rolls all of it back.
+    perform app_private.release_claims(v_res);
+    v_claim := app_private.claim_unit(v_res.property_id, v_plan.room_type_id, pg_catalog.daterange(v_arrival, v_departure),
+                                      'reservation', reservation_id => v_res.id,
+                                      preferred_unit_id => coalesce(modify_reservation.unit_id,
+                                                                    case when v_plan.room_type_id = v_res.room_type_id then v_res.unit_id end),
+                                      exact_unit => modify_reservation.unit_id is not null);
+  end if;
+  if v_claim.id is null then
+    raise exception using errcode = 'SOLDO', message = 'No unit is free for the changed stay; the reservation is unchanged.';
+  end if;
+
+  update app_public.reservations r
+     set stay = pg_catalog.daterange(v_arrival, v_departure), adults = v_adults, children = v_children,
+         rate_plan_id = v_plan.id, room_type_id = v_plan.room_type_id, unit_id = v_claim.unit_id,
+         currency = v_quote.currency, room_amount = v_quote.room_amount, fees_amount = v_quote.fees_amount,
+         taxes_amount = v_quote.taxes_amount, total_amount = v_quote.total_amount,
+         price_lines = pg_catalog.to_jsonb(v_quote.lines),
+         cancellation_policy = pg_catalog.jsonb_build_object(
+           'is_refundable', v_quote.is_refundable,
+           'free_cancellation_until', v_quote.free_cancellation_until,
+           'late_cancellation_penalty', v_quote.late_cancellation_penalty,
+           'terms', v_quote.cancellation_terms)
+   where r.id = v_res.id
+  returning * into v_res;
+  perform app_private.post_reservation_charges(v_res, 'reservation:' || v_res.id || ':modify:' || pg_catalog.md5(app_hidden.current_actor_scope() || ':' || idempotency_key),
+                                               'Booking ' || v_res.confirmation_code || ' changed');
+  perform app_private.schedule_payments(v_res);
+
+  return pg_catalog.jsonb_populate_record(null::app_public.booking,
+           app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(app_private.booking_of(v_res))));
+end;
+$$;
+comment on function app_public.modify_reservation(uuid, text, date, date, integer, integer, uuid, uuid) is
+  E'Changes dates, guests, rate plan/room type or unit of a reservation, re-priced and re-claimed atomically (the old claim stands if the new one fails). Errors: NTFND, DNIED, INVALID_TRANSITION, DATES, GUEST, RESTRICTED, SOLD_OUT, IDEMPOTENCY_KEY_REUSED.';
+--! EndIncluded app_public.modify_reservation.sql
+--! Included app_public.cancel_reservation.sql
+-- Cancels a hold or a confirmed reservation: applies the cancellation terms
+-- locked at booking (penalty_amount, refund_amount = total - penalty) and
+-- releases the unit. The folio keeps only the penalty (the rest of the
+-- charges are reversed), open payments are cancelled and what was paid
+-- beyond the penalty is refunded. Staff (owner, manager, front
+-- desk) and the guest themself (signed in, or with the booking token) may.
+create or replace function app_public.cancel_reservation(
+  reservation_id uuid,
+  idempotency_key text,
+  reason text default null
+) returns app_public.booking
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_replay jsonb;
+  v_res app_public.reservations;
+  v_penalty bigint;
+begin
+  v_replay := app_private.idempotency_begin('cancel_reservation', idempotency_key,
+                pg_catalog.jsonb_build_object('reservation_id', reservation_id, 'reason', reason));
+  if v_replay is not null then
+    return pg_catalog.jsonb_populate_record(null::app_public.booking, v_replay);
+  end if;
+  v_res := app_private.lock_reservation(cancel_reservation.reservation_id, '{owner,manager,front_desk}', 'cancel reservations', true);
+  if v_res.status not in ('held', 'confirmed') then
+    perform app_private.invalid_transition(v_res, 'cancelled');
+  end if;
+  if pg_catalog.length(reason) > 500 then
+    raise exception using errcode = 'INVLD', message = 'A cancellation reason can be at most 500 characters.';
+  end if;
+  v_penalty := app_private.cancellation_penalty(v_res, pg_catalog.now());
+
+  perform app_private.release_claims(v_res);
+  update app_public.reservations r
+     set status = 'cancelled', cancelled_at = pg_catalog.now(), hold_expires_at = null,
+         penalty_amount = v_penalty, refund_amount = r.total_amount - v_penalty,
+         cancellation_reason = cancel_reservation.reason
+   where r.id = v_res.id
+  returning * into v_res;
+  if v_res.confirmed_at is not null then
+    perform app_private.post_reservation_charges(v_res, 'reservation:' || v_res.id || ':cancel:' || pg_catalog.md5(app_hidden.current_actor_scope() || ':' || idempotency_key),
+                                                 'Booking ' || v_res.confirmation_code || ' cancelled');
+    perform app_private.schedule_payments(v_res);
+    perform app_private.refund_overpayment(v_res, 'Reservation cancelled');
+  end if;
+
+  return pg_catalog.jsonb_populate_record(null::app_public.booking,
+           app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(app_private.booking_of(v_res))));
+end;
+$$;
+comment on function app_public.cancel_reservation(uuid, text, text) is
+  E'Cancels a held or confirmed reservation, applying its cancellation terms (penalty_amount, refund_amount), and frees its unit. Errors: NTFND, DNIED, INVALID_TRANSITION, IDEMPOTENCY_KEY_REUSED.';
+--! EndIncluded app_public.cancel_reservation.sql
+--! Included app_public.mark_no_show.sql
+-- Records that a confirmed guest did not arrive (from the arrival date on):
+-- the late-cancellation terms apply (penalty_amount) and the unit is freed;
+-- the folio keeps only the penalty, as on cancellation.
+create or replace function app_public.mark_no_show(
+  reservation_id uuid,
+  idempotency_key text
+) returns app_public.booking
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_replay jsonb;
+  v_res app_public.reservations;
+  v_penalty bigint;
+begin
+  v_replay := app_private.idempotency_begin('mark_no_show', idempotency_key,
+                pg_catalog.jsonb_build_object('reservation_id', reservation_id));
+  if v_replay is not null then
+    return pg_catalog.jsonb_populate_record(null::app_public.booking, v_replay);
+  end if;
+  v_res := app_private.lock_reservation(mark_no_show.reservation_id, '{owner,manager,front_desk}', 'record no-shows');
+  if v_res.status <> 'confirmed' then
+    perform app_private.invalid_transition(v_res, 'marked as a no-show');
+  end if;
+  if app_private.local_today(v_res.property_id) < pg_catalog.lower(v_res.stay) then
+    raise exception using errcode = 'TRANS',
+      message = pg_catalog.format('A no-show can be recorded from the arrival date, %s.', pg_catalog.lower(v_res.stay));
+  end if;
+  v_penalty := app_private.cancellation_penalty(v_res, pg_catalog.now());
+  perform app_private.release_claims(v_res);
+  update app_public.reservations r
+     set status = 'no_show', no_show_at = pg_catalog.now(), penalty_amount = v_penalty, refund_amount = r.total_amount - v_penalty
+   where r.id = v_res.id
+  returning * into v_res;
+  perform app_private.post_reservation_charges(v_res, 'reservation:' || v_res.id || ':no_show:' || pg_catalog.md5(app_hidden.current_actor_scope() || ':' || idempotency_key),
+                                               'Booking ' || v_res.confirmation_code || ' no-show');
+  perform app_private.schedule_payments(v_res);
+  perform app_private.refund_overpayment(v_res, 'No-show');
+  return pg_catalog.jsonb_populate_record(null::app_public.booking,
+           app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(app_private.booking_of(v_res))));
+end;
+$$;
+comment on function app_public.mark_no_show(uuid, text) is
+  E'Marks a confirmed reservation as a no-show on or after its arrival date: the penalty applies and the unit is freed. Errors: NTFND, DNIED, INVALID_TRANSITION, IDEMPOTENCY_KEY_REUSED.';
+--! EndIncluded app_public.mark_no_show.sql
+--! Included app_public.check_out.sql
+-- Checks a guest out. Leaving before the departure date gives the remaining
+-- nights back (the claim ends today). The unit becomes dirty and the folio
+-- is closed to charges (payments and refunds still post to it).
+create or replace function app_public.check_out(
+  reservation_id uuid,
+  idempotency_key text
+) returns app_public.booking
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_replay jsonb;
+  v_res app_public.reservations;
+  v_today date;
+begin
+  v_replay := app_private.idempotency_begin('check_out', idempotency_key,
+                pg_catalog.jsonb_build_object('reservation_id', reservation_id));
+  if v_replay is not null then
+    return pg_catalog.jsonb_populate_record(null::app_public.booking, v_replay);
+  end if;
+  v_res := app_private.lock_reservation(check_out.reservation_id, '{owner,manager,front_desk}', 'check guests out');
+  if v_res.status <> 'checked_in' then
+    perform app_private.invalid_transition(v_res, 'checked out');
+  end if;
+  v_today := app_private.local_today(v_res.property_id);
+  if v_today < pg_catalog.upper(v_res.stay) then
+    perform app_private.release_claims(v_res, v_today);
+  end if;
+  update app_public.units u set housekeeping_status = 'dirty'
+   where u.property_id = v_res.property_id and u.id = v_res.unit_id and u.housekeeping_status <> 'out_of_order';
+  update app_public.reservations r set status = 'checked_out', checked_out_at = pg_catalog.now()
+   where r.id = v_res.id
+  returning * into v_res;
+  update app_public.folios f set status = 'closed', closed_at = pg_catalog.now()
+   where f.property_id = v_res.property_id and f.reservation_id = v_res.id and f.status = 'open';
+  return pg_catalog.jsonb_populate_record(null::app_public.booking,
+           app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(app_private.booking_of(v_res))));
+end;
+$$;
+comment on function app_public.check_out(uuid, text) is
+  E'Checks out a checked-in reservation; an early departure frees the remaining nights; the unit becomes dirty. Errors: NTFND, DNIED, INVALID_TRANSITION, IDEMPOTENCY_KEY_REUSED.';
+--! EndIncluded app_public.check_out.sql
+
+------------------------------------------------------------------------------
+-- Read access
+------------------------------------------------------------------------------
+grant select on app_public.refunds to keepr_anonymous, keepr_worker;
+grant select (id, property_id, reservation_id, folio_id, kind, amount, currency, status, due_at, provider, amount_captured,
+              amount_refunded, failure_code, failure_message, created_at, updated_at)
+  on app_public.payment_intents to keepr_anonymous;
+grant select on app_public.payment_intents to keepr_worker;
+grant select (id, property_id, intent_id, amount, currency, status, provider_charge_id, captured_at, failure_code,
+              failure_message, created_at, updated_at)
+  on app_public.payment_attempts to keepr_anonymous;
+grant select on app_public.payment_attempts to keepr_worker;
+create policy select_staff_or_guest on app_public.payment_intents for select using (
+  property_id in (select app_hidden.current_property_ids('{owner,manager,accountant,front_desk}'))
+  or reservation_id in (select r.id from app_public.reservations r
+                         where r.id = (select app_hidden.current_booking_id())
+                            or (r.user_id is not null and r.user_id = (select app_hidden.current_user_id())))
+);
+create policy select_staff_or_guest on app_public.payment_attempts for select using (
+  intent_id in (select i.id from app_public.payment_intents i)
+);
+create policy select_staff_or_guest on app_public.refunds for select using (
+  intent_id in (select i.id from app_public.payment_intents i)
+);
+create policy worker_all on app_public.payment_intents for select to keepr_worker using (true);
+create policy worker_all on app_public.payment_attempts for select to keepr_worker using (true);
+create policy worker_all on app_public.refunds for select to keepr_worker using (true);
+create policy worker_all on app_public.folios for select to keepr_worker using (true);
+grant execute on function app_public.pay(uuid, text, text), app_public.refund_payment(uuid, bigint, text, text) to keepr_anonymous;
+grant execute on function app_private.record_authorization(uuid, text), app_private.record_capture(uuid, text, timestamptz),
+  app_private.record_payment_failure(uuid, text, text), app_private.record_refund(uuid, text, timestamptz),
+  app_private.record_refund_failure(uuid, text, text), app_private.apply_payment_event(text, jsonb),
+  app_private.start_due_payments()
+  to keepr_worker;

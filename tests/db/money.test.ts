@@ -1,0 +1,257 @@
+// Bookings post to the ledger (confirm, modify, cancel, no-show; check-out
+// closes the folio) and payments move money through intents, attempts and
+// refunds, each step idempotent. The provider's part is played here by the
+// record_* functions the capture job and the webhooks call.
+import type pg from "pg";
+import { actAs, createTestDatabase, inRollback, sqlstateOf, type TestDatabase } from "../helpers/db.ts";
+import { addDays, book, createHotel, localDate, newKey, type HotelOptions } from "../helpers/booking.ts";
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db.drop();
+});
+
+const staff = (c: pg.PoolClient, userId: string) => actAs(c, { role: "keepr_staff", userId });
+const owner = (c: pg.PoolClient) => c.query("reset role");
+
+/** Net postings per account purpose (and tax) for a reservation's folio and its entries. */
+async function ledgerOf(c: pg.PoolClient, reservationId: string) {
+  const { rows } = await c.query<{ purpose: string; amount: string }>(
+    `select coalesce(a.purpose, a.code) || coalesce(':' || t.name, '') as purpose, sum(p.amount)::text as amount
+       from app_public.postings p
+       join app_public.ledger_accounts a on a.id = p.account_id
+       left join app_public.taxes t on t.id = a.tax_id
+       join app_public.journal_entries e on e.id = p.entry_id
+      where (e.cause_type = 'reservation' and e.cause_id = $1)
+         or p.folio_id = (select id from app_public.folios where reservation_id = $1)
+         or e.id in (select p2.entry_id from app_public.postings p2 where p2.folio_id = (select id from app_public.folios where reservation_id = $1))
+         or (e.cause_type = 'refund' and e.cause_id in (select f.id from app_public.refunds f
+                                                         join app_public.payment_intents i on i.id = f.intent_id where i.reservation_id = $1))
+      group by 1 having sum(p.amount) <> 0 order by 1`,
+    [reservationId],
+  );
+  return Object.fromEntries(rows.map((r) => [r.purpose, Number(r.amount)]));
+}
+
+const folioBalance = async (c: pg.PoolClient, reservationId: string) =>
+  Number(
+    (await c.query(
+      "select coalesce(sum(b.balance), 0) as b from app_public.folio_balances b join app_public.folios f on f.id = b.folio_id where f.reservation_id = $1",
+      [reservationId],
+    )).rows[0].b,
+  );
+
+const trialBalanceIsZero = async (c: pg.PoolClient) =>
+  (await c.query("select count(*)::int as n from app_public.trial_balance where difference <> 0")).rows[0].n === 0;
+
+async function hotelWithTaxes(c: pg.PoolClient, ratePlan: HotelOptions["ratePlan"] = {}) {
+  const h = await createHotel(c, { ratePlan: { base_price: 10000, ...ratePlan } });
+  await c.query("insert into app_public.fees (property_id, name, basis, amount, currency) values ($1, 'Cleaning', 'per_stay', 3000, 'EUR')", [h.propertyId]);
+  await c.query(
+    `insert into app_public.taxes (property_id, name, basis, percent, amount, currency, is_inclusive, applies_to_fees)
+     values ($1, 'VAT', 'percent_of_room', 6, null, 'EUR', true, true), ($1, 'City tax', 'per_person_night', null, 200, 'EUR', false, false)`,
+    [h.propertyId],
+  );
+  return h;
+}
+
+it("confirmation charges the folio: room and fee revenue net of the inclusive tax, each tax payable, receivable = total", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const h = await hotelWithTaxes(c);
+    const arrival = localDate(h.timeZone, 30);
+    await staff(c, h.frontDesk);
+    const b = await book(c, h.ratePlanId, arrival, addDays(arrival, 2));
+    await owner(c);
+    // 2 nights × 10000 + cleaning 3000 = 23000, VAT 6% included: round(23000 × 6 / 106) = 1302,
+    // of which on the fee round(1302 × 3000 / 23000) = 170; city tax 2 guests × 2 nights × 200 = 800.
+    expect(Number(b.total_amount)).toBe(23800);
+    expect(await ledgerOf(c, b.reservation_id)).toEqual({
+      fee_revenue: -(3000 - 170),
+      guest_receivable: 23800,
+      room_revenue: -(20000 - 1302 + 170),
+      "tax_payable:City tax": -800,
+      "tax_payable:VAT": -1302,
+    });
+    expect(await folioBalance(c, b.reservation_id)).toBe(23800);
+    expect(await trialBalanceIsZero(c)).toBe(true);
+  }));
+
+it("a modification posts only the difference; an unchanged price posts nothing", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const h = await hotelWithTaxes(c);
+    const arrival = localDate(h.timeZone, 30);
+    await staff(c, h.frontDesk);
+    const b = await book(c, h.ratePlanId, arrival, addDays(arrival, 2));
+    const entries = async () => Number((await c.query("select count(*) from app_public.journal_entries where cause_id = $1", [b.reservation_id])).rows[0].count);
+    await c.query("select app_public.modify_reservation($1, $2, departure => $3::date)", [b.reservation_id, newKey(), addDays(arrival, 3)]);
+    await owner(c);
+    expect(await entries()).toBe(2);
+    const after = await ledgerOf(c, b.reservation_id);
+    // 3 nights + cleaning = 33000, VAT round(33000 × 6 / 106) = 1868, on the fee round(1868 × 3000 / 33000) = 170; city tax 1200.
+    expect(after).toEqual({
+      fee_revenue: -(3000 - 170),
+      guest_receivable: 34200,
+      room_revenue: -(30000 - 1868 + 170),
+      "tax_payable:City tax": -1200,
+      "tax_payable:VAT": -1868,
+    });
+    await staff(c, h.frontDesk);
+    await c.query("select app_public.modify_reservation($1, $2, unit_id => $3)", [b.reservation_id, newKey(), h.unitIds[2]]);
+    await owner(c);
+    expect(await entries()).toBe(2);
+    expect(await trialBalanceIsZero(c)).toBe(true);
+  }));
+
+it("cancellation keeps only the penalty on the folio; a no-show too; check-out closes the folio", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const h = await hotelWithTaxes(c, { is_refundable: false });
+    const today = localDate(h.timeZone, 0);
+    await staff(c, h.frontDesk);
+    const cancelled = await book(c, h.ratePlanId, addDays(today, 10), addDays(today, 12));
+    await c.query("select app_public.cancel_reservation($1, $2)", [cancelled.reservation_id, newKey()]);
+    const noShow = await book(c, h.ratePlanId, today, addDays(today, 1));
+    await c.query("select app_public.mark_no_show($1, $2)", [noShow.reservation_id, newKey()]);
+    const stay = await book(c, h.ratePlanId, today, addDays(today, 1));
+    await owner(c);
+    await c.query("update app_public.units set housekeeping_status = 'clean' where property_id = $1", [h.propertyId]);
+    await staff(c, h.frontDesk);
+    await c.query("select app_public.check_in($1, $2)", [stay.reservation_id, newKey()]);
+    await c.query("select app_public.check_out($1, $2)", [stay.reservation_id, newKey()]);
+    await owner(c);
+    // Non-refundable: the penalty is the whole total, all of it cancellation revenue now.
+    expect(await ledgerOf(c, cancelled.reservation_id)).toEqual({ cancellation_revenue: -23800, guest_receivable: 23800 });
+    expect(await ledgerOf(c, noShow.reservation_id)).toEqual({ cancellation_revenue: -13400, guest_receivable: 13400 });
+    const folio = (await c.query("select status, closed_at from app_public.folios where reservation_id = $1", [stay.reservation_id])).rows[0];
+    expect(folio.status).toBe("closed");
+    expect(await sqlstateOf(c, "select app_private.post_reservation_charges(r, 'again', 'again') from app_public.reservations r where id = $1", [stay.reservation_id])).toBe("FOLCL");
+    expect(await trialBalanceIsZero(c)).toBe(true);
+  }));
+
+it("the rate plan's deposit is due at once and the rest before arrival; a modification resizes the open balance", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const h = await createHotel(c);
+    await c.query("update app_public.rate_plans set deposit_percent = 25, balance_due_days = 7 where id = $1", [h.ratePlanId]);
+    const arrival = localDate(h.timeZone, 30);
+    await staff(c, h.frontDesk);
+    const b = await book(c, h.ratePlanId, arrival, addDays(arrival, 2));
+    const intents = async () =>
+      (await c.query("select kind, amount::int, status, due_at > now() + interval '1 day' as later from app_public.payment_intents where reservation_id = $1 and status <> 'cancelled' order by kind", [b.reservation_id])).rows;
+    expect(await intents()).toEqual([
+      { kind: "deposit", amount: 5000, status: "requires_payment", later: false },
+      { kind: "balance", amount: 15000, status: "requires_payment", later: true },
+    ]);
+    await c.query("select app_public.modify_reservation($1, $2, departure => $3::date)", [b.reservation_id, newKey(), addDays(arrival, 4)]);
+    expect(await intents()).toEqual([
+      { kind: "deposit", amount: 10000, status: "requires_payment", later: false },
+      { kind: "balance", amount: 30000, status: "requires_payment", later: true },
+    ]);
+  }));
+
+it("pay → capture moves the money from the folio to clearing once; a cancellation refunds beyond the penalty", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const h = await createHotel(c, { ratePlan: { free_cancellation_days: 0, cancellation_penalty_kind: "nights", cancellation_penalty_value: 1 } });
+    await c.query("update app_public.rate_plans set deposit_percent = 100 where id = $1", [h.ratePlanId]);
+    const today = localDate(h.timeZone, 0);
+    await staff(c, h.frontDesk);
+    const b = await book(c, h.ratePlanId, today, addDays(today, 3));
+    const intent = (await c.query("select id from app_public.payment_intents where reservation_id = $1 and kind = 'deposit'", [b.reservation_id])).rows[0];
+    const key = newKey();
+    const attempt = (await c.query("select * from app_public.pay($1, 'tok_test_visa', $2)", [intent.id, key])).rows[0];
+    expect((await c.query("select * from app_public.pay($1, 'tok_test_visa', $2)", [intent.id, key])).rows[0].id).toBe(attempt.id);
+    expect(await sqlstateOf(c, "select app_public.pay($1, 'tok_test_visa', $2)", [intent.id, newKey()])).toBe("TRANS");
+    expect(await sqlstateOf(c, "select app_public.pay($1, '4242424242424242', $2)", [intent.id, newKey()])).toBe("TRANS");
+    await owner(c);
+    const jobs = await c.query("select key from graphile_worker.jobs where task_identifier = 'process_payment_attempt'");
+    expect(jobs.rows.map((j) => j.key)).toContain(`payment_attempt:${attempt.id}`);
+    expect(Number((await c.query("select count(*) from app_public.payment_attempts where payment_token ~ '^[0-9]{12,}'")).rows[0].count)).toBe(0);
+
+    await c.query("select app_private.record_authorization($1, 'ch_1')", [attempt.id]);
+    await c.query("select app_private.record_capture($1, 'ch_1', now())", [attempt.id]);
+    await c.query("select app_private.record_capture($1, 'ch_1', now())", [attempt.id]);
+    await c.query("select app_private.record_payment_failure($1, 'card_declined', 'late news')", [attempt.id]);
+    expect(await folioBalance(c, b.reservation_id)).toBe(0);
+    expect((await c.query("select status, amount_captured::int from app_public.payment_intents where id = $1", [intent.id])).rows[0])
+      .toEqual({ status: "captured", amount_captured: 30000 });
+
+    // Today is past the free-cancellation deadline: the penalty is one night.
+    await staff(c, h.frontDesk);
+    await c.query("select app_public.cancel_reservation($1, $2)", [b.reservation_id, newKey()]);
+    await owner(c);
+    const refund = (await c.query("select id, amount::int, status from app_public.refunds where intent_id = $1", [intent.id])).rows;
+    expect(refund).toEqual([{ id: expect.any(String), amount: 20000, status: "pending" }]);
+    expect(await folioBalance(c, b.reservation_id)).toBe(0);
+    await c.query("select app_private.record_refund($1, 're_1', now())", [refund[0].id]);
+    await c.query("select app_private.record_refund($1, 're_1', now())", [refund[0].id]);
+    expect(await ledgerOf(c, b.reservation_id)).toEqual({ cancellation_revenue: -10000, payment_clearing: 10000 });
+    expect((await c.query("select status, amount_refunded::int from app_public.payment_intents where id = $1", [intent.id])).rows[0])
+      .toEqual({ status: "partially_refunded", amount_refunded: 20000 });
+    expect(await trialBalanceIsZero(c)).toBe(true);
+  }));
+
+it("a failed refund puts the money back on the folio as owed to the guest; refunds are staff's, within what was captured", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const h = await createHotel(c);
+    await c.query("update app_public.rate_plans set deposit_percent = 100 where id = $1", [h.ratePlanId]);
+    const arrival = localDate(h.timeZone, 20);
+    await staff(c, h.frontDesk);
+    const b = await book(c, h.ratePlanId, arrival, addDays(arrival, 1));
+    const intent = (await c.query("select id from app_public.payment_intents where reservation_id = $1", [b.reservation_id])).rows[0];
+    const attempt = (await c.query("select id from app_public.pay($1, 'tok_test_visa', $2)", [intent.id, newKey()])).rows[0];
+    await owner(c);
+    await c.query("select app_private.record_capture($1, 'ch_2', now())", [attempt.id]);
+    await staff(c, h.frontDesk);
+    expect(await sqlstateOf(c, "select app_public.refund_payment($1, 100, 'goodwill', $2)", [intent.id, newKey()])).toBe("DNIED");
+    await staff(c, h.manager);
+    expect(await sqlstateOf(c, "select app_public.refund_payment($1, 10001, 'too much', $2)", [intent.id, newKey()])).toBe("INVLD");
+    const refund = (await c.query("select id from app_public.refund_payment($1, 2500, 'goodwill', $2)", [intent.id, newKey()])).rows[0];
+    expect(await folioBalance(c, b.reservation_id)).toBe(2500);
+    await owner(c);
+    await c.query("select app_private.record_refund_failure($1, 'charge_disputed', 'no')", [refund.id]);
+    expect(await folioBalance(c, b.reservation_id)).toBe(0);
+    expect((await c.query("select status, failure_code from app_public.refunds where id = $1", [refund.id])).rows[0])
+      .toEqual({ status: "failed", failure_code: "charge_disputed" });
+    expect(await trialBalanceIsZero(c)).toBe(true);
+  }));
+
+it("a webhook event is applied once: a replay is a duplicate; unknown references are ignored", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const h = await createHotel(c);
+    await c.query("update app_public.rate_plans set deposit_percent = 100 where id = $1", [h.ratePlanId]);
+    const arrival = localDate(h.timeZone, 20);
+    await staff(c, h.frontDesk);
+    const b = await book(c, h.ratePlanId, arrival, addDays(arrival, 1));
+    const intent = (await c.query("select id from app_public.payment_intents where reservation_id = $1", [b.reservation_id])).rows[0];
+    const attempt = (await c.query("select id from app_public.pay($1, 'tok_test_visa', $2)", [intent.id, newKey()])).rows[0];
+    await owner(c);
+    const event = { id: "evt_1", type: "charge.captured", created: 1, data: { object: { id: "ch_3", reference: attempt.id, captured_at: new Date().toISOString() } } };
+    const apply = async (e: object) => (await c.query("select app_private.apply_payment_event('simulated', $1) as r", [JSON.stringify(e)])).rows[0].r;
+    expect(await apply(event)).toBe("applied");
+    expect(await apply(event)).toBe("duplicate");
+    expect(await apply({ ...event, id: "evt_2", data: { object: { id: "ch_x", reference: "someone-else" } } })).toBe("ignored");
+    expect(await folioBalance(c, b.reservation_id)).toBe(0);
+    expect(Number((await c.query("select count(*) from app_public.journal_entries where cause_id = $1", [attempt.id])).rows[0].count)).toBe(1);
+  }));
+
+it("the guest with the booking token sees their own payments, staff of another property see nothing", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const a = await createHotel(c);
+    const other = await createHotel(c);
+    const arrival = localDate(a.timeZone, 20);
+    await staff(c, a.frontDesk);
+    const b = await book(c, a.ratePlanId, arrival, addDays(arrival, 1));
+    await staff(c, other.manager);
+    expect((await c.query("select count(*)::int as n from app_public.payment_intents where reservation_id = $1", [b.reservation_id])).rows[0].n).toBe(0);
+    expect(await sqlstateOf(c, "select app_public.pay(id, 'tok_test_visa', gen_random_uuid()::text) from app_public.payment_intents limit 0")).toBeNull();
+    await owner(c);
+    const intent = (await c.query("select id from app_public.payment_intents where reservation_id = $1", [b.reservation_id])).rows[0];
+    await staff(c, other.manager);
+    expect(await sqlstateOf(c, "select app_public.pay($1, 'tok_test_visa', $2)", [intent.id, newKey()])).toBe("NTFND");
+    await c.query("reset role");
+    await c.query("select set_config('jwt.claims.reservation_id', $1, true), set_config('jwt.claims.session_id', '', true)", [b.reservation_id]);
+    await c.query("set local role keepr_anonymous");
+    expect((await c.query("select count(*)::int as n from app_public.payment_intents")).rows[0].n).toBe(1);
+    expect(await sqlstateOf(c, "select payment_token from app_public.payment_intents")).toBe("42501");
+  }));
