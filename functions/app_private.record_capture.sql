@@ -3,8 +3,8 @@
 -- captured, and the money moves from the guest's folio to the provider's
 -- clearing account (Dr payment clearing, Cr guest receivable). The provider
 -- is the truth: a charge captured after Keepr gave up on it is recorded all
--- the same. Money that arrives for a cancelled stay is refunded beyond the
--- penalty.
+-- the same. Money beyond what the reservation costs (a stay cancelled
+-- meanwhile, a guest who paid again after a lost reply) is refunded.
 create or replace function app_private.record_capture(attempt_id uuid, charge_id text, captured_at timestamptz) returns void
   language plpgsql volatile security definer
   set search_path to pg_catalog, public, pg_temp
@@ -38,9 +38,9 @@ begin
       pg_catalog.jsonb_build_object('purpose', 'guest_receivable', 'folio_id', v_intent.folio_id, 'amount', -v_attempt.amount, 'currency', v_attempt.currency)));
 
   select * into v_res from app_public.reservations r where r.property_id = v_intent.property_id and r.id = v_intent.reservation_id for update;
-  if v_res.status in ('cancelled', 'no_show') then
-    perform app_private.refund_overpayment(v_res, 'Paid after the reservation was cancelled');
-  end if;
+  perform app_private.refund_overpayment(v_res, case when v_res.status in ('cancelled', 'no_show')
+                                                     then 'Paid after the reservation was cancelled'
+                                                     else 'Paid more than the reservation costs' end);
 end;
 $$;
 comment on function app_private.record_capture(uuid, text, timestamptz) is

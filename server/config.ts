@@ -40,12 +40,25 @@ const schema = z.object({
   OUTBOX_DIR: z.string().optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional(),
   MAIL_FROM: z.string().default("Keepr <no-reply@keepr.local>"),
+
+  WORKER_DEAD_AFTER_SECONDS: z.coerce.number().int().min(2).max(3600).default(30),
+
+  PAYMENT_PROVIDER_URL: z.string().url().optional(),
+  PAYMENT_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  PAYMENT_WEBHOOK_SECRET: z.string().min(32, "PAYMENT_WEBHOOK_SECRET must be at least 32 characters").optional(),
+  PAYMENT_PROVIDER_API_KEY: z.string().min(16, "PAYMENT_PROVIDER_API_KEY must be at least 16 characters").optional(),
+  PAYMENT_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+  SIMULATED_PROVIDER: booleanish.optional(),
 });
 
 export type Config = z.infer<typeof schema> & {
   isProduction: boolean;
   outboxDir: string;
   publicUrl: string;
+  /** Whether this server hosts the simulated payment provider (default: unless PAYMENT_PROVIDER_URL names another). */
+  simulatedProvider: boolean;
+  /** Where the worker reaches the payment provider. */
+  paymentProviderUrl: string;
 };
 
 export class ConfigError extends Error {
@@ -69,10 +82,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (isProduction && !c.JWT_SECRET) {
     throw new ConfigError("Invalid environment:\n  JWT_SECRET: required in production");
   }
+  const publicUrl = c.PUBLIC_URL ?? `http://${c.HOST === "0.0.0.0" ? "localhost" : c.HOST}:${c.PORT}`;
+  const simulatedProvider = c.SIMULATED_PROVIDER ?? !c.PAYMENT_PROVIDER_URL;
+  if (!simulatedProvider && !c.PAYMENT_PROVIDER_URL) {
+    throw new ConfigError("Invalid environment:\n  PAYMENT_PROVIDER_URL: required when SIMULATED_PROVIDER is off");
+  }
   return {
     ...c,
     isProduction,
     outboxDir: c.OUTBOX_DIR ?? `${c.DATA_DIR}/outbox`,
-    publicUrl: c.PUBLIC_URL ?? `http://${c.HOST === "0.0.0.0" ? "localhost" : c.HOST}:${c.PORT}`,
+    publicUrl,
+    simulatedProvider,
+    paymentProviderUrl: c.PAYMENT_PROVIDER_URL ?? `${publicUrl}/simulated-provider`,
   };
 }

@@ -11,6 +11,8 @@ import { AuthError, identify, pgSettingsFor } from "./auth.ts";
 import type { Config } from "./config.ts";
 import { makePreset } from "./graphql.ts";
 import { requestContext, type Logger } from "./logger.ts";
+import { paymentSecretsOf, startSimulatedProvider, webhookRouter } from "./payments.ts";
+import type { SimulatedProvider } from "../payments/simulated/service.ts";
 
 export interface HttpServer {
   server: Server;
@@ -23,6 +25,8 @@ export interface HttpOptions {
   logger: Logger;
   /** The API's pool: logs in as the authenticator, never as the owner. */
   apiPool: pg.Pool;
+  /** The owner's pool, for payment webhooks (applied as keepr_worker) and the simulated provider's own schema. */
+  ownerPool: pg.Pool;
   jwtSecret: string;
   /** Whether the database is reachable and migrated (for /readyz). */
   readiness: () => Promise<{ ok: boolean; checks: Record<string, string> }>;
@@ -35,7 +39,8 @@ function sendError(res: Response, status: number, code: string, message: string)
 }
 
 export async function startHttpServer(options: HttpOptions): Promise<HttpServer> {
-  const { config, logger, apiPool, jwtSecret } = options;
+  const { config, logger, apiPool, ownerPool, jwtSecret } = options;
+  const { webhookSecret, apiKey: providerApiKey } = paymentSecretsOf(config, jwtSecret);
   const app = express();
   app.disable("x-powered-by");
   const server = createServer(app);
@@ -83,6 +88,16 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
     }
   });
 
+  app.use("/webhooks", webhookRouter({ config, secret: webhookSecret, ownerPool, logger }));
+  // The simulated provider starts once the server's own URL (its webhook
+  // target) is known; until then its paths answer 404.
+  let simulatedProvider: SimulatedProvider | undefined;
+  if (config.simulatedProvider) {
+    app.use("/simulated-provider", (req: Request, res: Response, next: NextFunction) =>
+      simulatedProvider ? simulatedProvider.router(req, res, next) : next(),
+    );
+  }
+
   const pgl = postgraphile(makePreset({ config, pool: apiPool, jwtSecret, logger }));
   const serv = pgl.createServ(grafserv);
   await serv.addTo(app, server);
@@ -104,6 +119,9 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;
   const url = `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${port}`;
+  if (config.simulatedProvider) {
+    simulatedProvider = await startSimulatedProvider({ config, secret: webhookSecret, apiKey: providerApiKey, ownerPool, logger, webhookBaseUrl: url });
+  }
 
   return {
     server,
@@ -115,6 +133,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
         setTimeout(() => server.closeAllConnections(), 5_000).unref();
       });
       await serv.release();
+      await simulatedProvider?.stop();
     },
   };
 }

@@ -39,7 +39,8 @@ try {
     statement_timeout: config.STATEMENT_TIMEOUT_MS,
     idle_in_transaction_session_timeout: config.STATEMENT_TIMEOUT_MS * 2,
   });
-  const ownerPool = new pg.Pool({ connectionString: db.ownerUrl, max: 2, application_name: "keepr-health" });
+  // Health checks, payment webhooks and the simulated provider.
+  const ownerPool = new pg.Pool({ connectionString: db.ownerUrl, max: 8, application_name: "keepr-owner" });
   // A connection that fails while we close the pools (Postgres stops right
   // after) is the shutdown working, not an error.
   let closingPools = false;
@@ -54,7 +55,7 @@ try {
   });
 
   if (config.WORKER) {
-    const worker = await startWorker({ config, ownerUrl: db.ownerUrl, logger });
+    const worker = await startWorker({ config, ownerUrl: db.ownerUrl, jwtSecret: db.jwtSecret, logger });
     lifecycle.add("worker", () => worker.stop());
   }
 
@@ -62,6 +63,7 @@ try {
     config,
     logger,
     apiPool,
+    ownerPool,
     jwtSecret: db.jwtSecret,
     readiness: makeReadiness(apiPool, ownerPool),
   });

@@ -14,7 +14,7 @@ lifecycle.handleSignals();
 try {
   const db = await openDatabase(config, (message) => logger.debug({ component: "postgres" }, message));
   lifecycle.add("postgres", () => db.stop());
-  const worker = await startWorker({ config, ownerUrl: db.ownerUrl, logger });
+  const worker = await startWorker({ config, ownerUrl: db.ownerUrl, jwtSecret: db.jwtSecret, logger });
   lifecycle.add("worker", () => worker.stop());
   logger.info("worker running");
 } catch (error) {

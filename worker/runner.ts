@@ -1,21 +1,35 @@
 // graphile-worker inside Keepr: the task list, its logger, start and stop.
 // The queue lives in the same database; jobs are added by the same
 // transaction as the change that causes them.
-import { Logger as WorkerLogger, parseCrontab, run, type Runner, type TaskList } from "graphile-worker";
+import { EventEmitter } from "node:events";
+import { Logger as WorkerLogger, parseCrontab, run, type Runner, type TaskList, type WorkerEvents } from "graphile-worker";
 import pg from "pg";
+import { createSimulatedProviderClient } from "../payments/simulated/client.ts";
+import { paymentSecretsOf } from "../server/payments.ts";
 import type { Config } from "../server/config.ts";
 import type { Logger } from "../server/logger.ts";
 import { createMailer } from "./mailer.ts";
+import { makeProcessPaymentAttempt } from "./tasks/process_payment_attempt.ts";
+import { makeProcessRefund } from "./tasks/process_refund.ts";
 import { purgeIdempotencyKeys } from "./tasks/purge_idempotency_keys.ts";
 import { releaseExpiredHolds } from "./tasks/release_expired_holds.ts";
 import { makeSendWelcomeEmail } from "./tasks/send_welcome_email.ts";
+import { startDuePayments } from "./tasks/start_due_payments.ts";
 
-export function makeTaskList(config: Config): TaskList {
+export function makeTaskList(config: Config, jwtSecret: string): TaskList {
   const mailer = createMailer({ smtpUrl: config.SMTP_URL, outboxDir: config.outboxDir, from: config.MAIL_FROM });
+  const provider = createSimulatedProviderClient({
+    baseUrl: config.paymentProviderUrl,
+    apiKey: paymentSecretsOf(config, jwtSecret).apiKey,
+    timeoutMs: config.PAYMENT_PROVIDER_TIMEOUT_MS,
+  });
   return {
     send_welcome_email: makeSendWelcomeEmail({ mailer, publicUrl: config.publicUrl }),
     release_expired_holds: releaseExpiredHolds,
     purge_idempotency_keys: purgeIdempotencyKeys,
+    process_payment_attempt: makeProcessPaymentAttempt({ provider }),
+    process_refund: makeProcessRefund({ provider }),
+    start_due_payments: startDuePayments,
   };
 }
 
@@ -27,14 +41,15 @@ export function makeTaskList(config: Config): TaskList {
 export const crontab = [
   "* * * * * release_expired_holds ?id=release_expired_holds&max=3",
   "17 * * * * purge_idempotency_keys ?id=purge_idempotency_keys&max=3",
+  "*/5 * * * * start_due_payments ?id=start_due_payments&max=3",
 ].join("\n");
 
 export interface Worker {
   stop(): Promise<void>;
 }
 
-export async function startWorker(options: { config: Config; ownerUrl: string; logger: Logger }): Promise<Worker> {
-  const { config, ownerUrl, logger } = options;
+export async function startWorker(options: { config: Config; ownerUrl: string; jwtSecret: string; logger: Logger }): Promise<Worker> {
+  const { config, ownerUrl, jwtSecret, logger } = options;
   const log = logger.child({ component: "worker" });
   const workerLogger = new WorkerLogger((scope) => (level, message, meta) => {
     const method = level === "warning" ? "warn" : level === "error" ? "error" : level === "debug" ? "debug" : "info";
@@ -46,17 +61,40 @@ export async function startWorker(options: { config: Config; ownerUrl: string; l
   const onError = (err: Error) => log.warn({ err }, "worker connection failed");
   pool.on("error", onError);
   pool.on("connect", (client) => client.on("error", onError));
+  // Liveness: every few seconds this process says which of graphile-worker's
+  // workers are its own, and unlocks the jobs of workers nobody has vouched
+  // for in WORKER_DEAD_AFTER_SECONDS (a process that was killed), so their
+  // jobs run again soon rather than after graphile-worker's 4 hours.
+  const workerIds = new Set<string>();
+  const events: WorkerEvents = new EventEmitter();
+  events.on("worker:create", ({ worker }) => workerIds.add(worker.workerId));
+  events.on("worker:release", ({ worker }) => workerIds.delete(worker.workerId));
+  const heartbeat = async () => {
+    try {
+      const { rows } = await pool.query<{ unlocked: number }>("select app_private.worker_heartbeat($1, make_interval(secs => $2)) as unlocked", [
+        [...workerIds],
+        config.WORKER_DEAD_AFTER_SECONDS,
+      ]);
+      if (rows[0]!.unlocked > 0) log.warn({ workers: rows[0]!.unlocked }, "unlocked the jobs of workers that stopped without releasing them");
+    } catch (err) {
+      log.warn({ err }, "worker heartbeat failed");
+    }
+  };
   const runner: Runner = await run({
+    events,
     pgPool: pool,
     concurrency: config.WORKER_CONCURRENCY,
     noHandleSignals: true,
     pollInterval: 2_000,
     logger: workerLogger,
-    taskList: makeTaskList(config),
+    taskList: makeTaskList(config, jwtSecret),
     parsedCronItems: parseCrontab(crontab),
   });
+  await heartbeat();
+  const heartbeatTimer = setInterval(heartbeat, Math.max(1_000, (config.WORKER_DEAD_AFTER_SECONDS * 1_000) / 3));
   return {
     stop: async () => {
+      clearInterval(heartbeatTimer);
       await runner.stop();
       await pool.end();
     },

@@ -1,5 +1,5 @@
 --! Previous: sha1:295fba49aa2c2a1a79fbd037deeba9b252036419
---! Hash: sha1:a60e0b02156cf96ede77c2952f7f943440526429
+--! Hash: sha1:9356b7ad4748ec129e1abcc64898be37ea583757
 --! Message: Money: postings from bookings, payments
 
 -- Money, part 2 (issue 4): bookings post to the ledger (confirmation,
@@ -26,6 +26,8 @@ drop function if exists app_private.refund_overpayment(app_public.reservations, 
 drop function if exists app_private.schedule_payments(app_public.reservations);
 drop function if exists app_private.post_reservation_charges(app_public.reservations, text, text);
 drop policy if exists worker_all on app_public.folios;
+drop function if exists app_private.worker_heartbeat(text[], interval);
+drop table if exists app_private.worker_heartbeats;
 drop table if exists app_private.payment_provider_events;
 drop table if exists app_public.refunds;
 drop table if exists app_public.payment_attempts;
@@ -406,6 +408,47 @@ create table app_private.payment_provider_events (
   primary key (provider, event_id)
 );
 comment on table app_private.payment_provider_events is E'Every provider webhook event received (deduplicated by id).';
+
+-- Worker processes that are alive, so the jobs of a killed one are
+-- unlocked in seconds (app_private.worker_heartbeat).
+create table app_private.worker_heartbeats (
+  worker_id text primary key,
+  seen_at timestamptz not null
+);
+comment on table app_private.worker_heartbeats is E'graphile-worker worker ids and when their process last said they were alive.';
+--! Included app_private.worker_heartbeat.sql
+-- Called every few seconds by each worker process with the ids of its live
+-- graphile-worker workers: records them as seen, and force-unlocks the jobs
+-- (and queues) of workers that hold locks older than dead_after and that no
+-- process has vouched for within dead_after: their process died (SIGKILL,
+-- power loss) without releasing them. Returns how many workers were
+-- unlocked.
+create or replace function app_private.worker_heartbeat(worker_ids text[], dead_after interval) returns integer
+  language plpgsql volatile
+  set search_path to pg_catalog, public, pg_temp
+as $$
+declare
+  v_dead text[];
+begin
+  insert into app_private.worker_heartbeats (worker_id, seen_at)
+  select w, pg_catalog.now() from pg_catalog.unnest(worker_ids) w
+  on conflict (worker_id) do update set seen_at = excluded.seen_at;
+
+  select pg_catalog.array_agg(distinct j.locked_by) into v_dead
+    from graphile_worker.jobs j
+   where j.locked_by is not null and j.locked_at < pg_catalog.now() - dead_after
+     and not exists (select 1 from app_private.worker_heartbeats h
+                      where h.worker_id = j.locked_by and h.seen_at > pg_catalog.now() - dead_after);
+  if v_dead is not null then
+    perform graphile_worker.force_unlock_workers(v_dead);
+  end if;
+  delete from app_private.worker_heartbeats h where h.seen_at < pg_catalog.now() - greatest(dead_after * 10, interval '1 hour');
+  return coalesce(pg_catalog.array_length(v_dead, 1), 0);
+end;
+$$;
+comment on function app_private.worker_heartbeat(text[], interval) is
+  E'Records live worker ids and unlocks the jobs of workers not seen for dead_after (a killed process); returns how many were unlocked.';
+--! EndIncluded app_private.worker_heartbeat.sql
 
 create trigger _100_timestamps before insert or update on app_public.payment_intents for each row execute function app_private.tg__timestamps();
 create trigger _100_timestamps before insert or update on app_public.payment_attempts for each row execute function app_private.tg__timestamps();
@@ -795,8 +838,8 @@ comment on function app_private.record_authorization(uuid, text) is E'Records th
 -- captured, and the money moves from the guest's folio to the provider's
 -- clearing account (Dr payment clearing, Cr guest receivable). The provider
 -- is the truth: a charge captured after Keepr gave up on it is recorded all
--- the same. Money that arrives for a cancelled stay is refunded beyond the
--- penalty.
+-- the same. Money beyond what the reservation costs (a stay cancelled
+-- meanwhile, a guest who paid again after a lost reply) is refunded.
 create or replace function app_private.record_capture(attempt_id uuid, charge_id text, captured_at timestamptz) returns void
   language plpgsql volatile security definer
   set search_path to pg_catalog, public, pg_temp
@@ -830,9 +873,9 @@ begin
       pg_catalog.jsonb_build_object('purpose', 'guest_receivable', 'folio_id', v_intent.folio_id, 'amount', -v_attempt.amount, 'currency', v_attempt.currency)));
 
   select * into v_res from app_public.reservations r where r.property_id = v_intent.property_id and r.id = v_intent.reservation_id for update;
-  if v_res.status in ('cancelled', 'no_show') then
-    perform app_private.refund_overpayment(v_res, 'Paid after the reservation was cancelled');
-  end if;
+  perform app_private.refund_overpayment(v_res, case when v_res.status in ('cancelled', 'no_show')
+                                                     then 'Paid after the reservation was cancelled'
+                                                     else 'Paid more than the reservation costs' end);
 end;
 $$;
 comment on function app_private.record_capture(uuid, text, timestamptz) is

@@ -37,7 +37,9 @@ export async function startTestServer(db: TestDatabase, env: Record<string, stri
   });
   const logger = createLogger(config.LOG_LEVEL);
   const apiPool = new pg.Pool({ connectionString: db.authenticatorUrl, max: 5, statement_timeout: config.STATEMENT_TIMEOUT_MS });
-  const http = await startHttpServer({ config, logger, apiPool, jwtSecret: db.jwtSecret, readiness: makeReadiness(apiPool, db.ownerPool) });
+  const http = await startHttpServer({
+    config, logger, apiPool, ownerPool: db.ownerPool, jwtSecret: db.jwtSecret, readiness: makeReadiness(apiPool, db.ownerPool),
+  });
   return {
     url: http.url,
     async graphql(query, variables, options = {}) {

@@ -17,7 +17,7 @@ afterAll(async () => {
 
 const runJob = async (task: string) => {
   await db.ownerPool.query("select graphile_worker.add_job($1, '{}'::json)", [task]);
-  await runOnce({ connectionString: db.ownerUrl, logger: new Logger(() => () => {}), taskList: makeTaskList(loadConfig({ NODE_ENV: "test" })) });
+  await runOnce({ connectionString: db.ownerUrl, logger: new Logger(() => () => {}), taskList: makeTaskList(loadConfig({ NODE_ENV: "test" }), db.jwtSecret) });
 };
 
 it("release_expired_holds releases holds expired over a minute ago and leaves live ones", async () => {
@@ -56,7 +56,7 @@ it("purge_idempotency_keys forgets keys older than 48 hours", async () => {
 
 it("every crontab line names a known task and has an explicit id", () => {
   const items = parseCrontab(crontab);
-  const tasks = Object.keys(makeTaskList(loadConfig({ NODE_ENV: "test" })));
+  const tasks = Object.keys(makeTaskList(loadConfig({ NODE_ENV: "test" }), db.jwtSecret));
   expect(items.map((i) => i.task).every((t) => tasks.includes(t))).toBe(true);
-  expect(items.map((i) => i.identifier)).toEqual(["release_expired_holds", "purge_idempotency_keys"]);
+  expect(items.map((i) => i.identifier)).toEqual(["release_expired_holds", "purge_idempotency_keys", "start_due_payments"]);
 });

@@ -26,7 +26,7 @@ const runJobs = () =>
   runOnce({
     connectionString: db.ownerUrl,
     logger: silent,
-    taskList: makeTaskList(loadConfig({ NODE_ENV: "test", OUTBOX_DIR: outbox, PUBLIC_URL: "http://keepr.test" })),
+    taskList: makeTaskList(loadConfig({ NODE_ENV: "test", OUTBOX_DIR: outbox, PUBLIC_URL: "http://keepr.test" }), db.jwtSecret),
   });
 
 async function register(email: string, commit: boolean): Promise<string | null> {

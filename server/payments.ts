@@ -1,0 +1,101 @@
+// Payments on the HTTP side: the provider's webhook endpoint and, outside
+// production, the simulated provider itself (mounted at /simulated-provider,
+// so the guest's browser tokenizes cards there and the worker charges them).
+import { createHmac } from "node:crypto";
+import express, { type Request, type Response, type Router } from "express";
+import type pg from "pg";
+import { verifyWebhookSignature, webhookSignatureHeader } from "../payments/provider.ts";
+import { createSimulatedProvider, type SimulatedProvider } from "../payments/simulated/service.ts";
+import type { Config } from "./config.ts";
+import type { Logger } from "./logger.ts";
+
+/**
+ * The provider's webhook signing secret and API key: from the environment,
+ * or derived from the JWT secret (one secret to keep, the others follow;
+ * HMAC keeps them independent).
+ */
+export function paymentSecretsOf(config: Config, jwtSecret: string): { webhookSecret: string; apiKey: string } {
+  const derive = (purpose: string) => createHmac("sha256", jwtSecret).update(purpose).digest("base64url");
+  return {
+    webhookSecret: config.PAYMENT_WEBHOOK_SECRET ?? derive("keepr payment webhooks"),
+    apiKey: config.PAYMENT_PROVIDER_API_KEY ?? derive("keepr payment provider api key"),
+  };
+}
+
+function reject(res: Response, status: number, code: string, message: string): void {
+  res.status(status).json({ errors: [{ message, extensions: { code } }] });
+}
+
+/**
+ * POST /webhooks/payments/:provider. Reads the raw body (the signature is
+ * over its bytes), checks the HMAC and the timestamp tolerance, then applies
+ * the event once in the database (deduplicated by event id there, so a
+ * replay or two servers receiving the same event change nothing twice).
+ */
+export function webhookRouter(options: { config: Config; secret: string; ownerPool: pg.Pool; logger: Logger }): Router {
+  const { config, secret, ownerPool } = options;
+  const router = express.Router();
+  router.post("/payments/:provider", express.raw({ type: () => true, limit: "1mb" }), async (req: Request, res: Response) => {
+    const provider = String(req.params.provider);
+    if (provider !== "simulated") return reject(res, 404, "NOT_FOUND", "No such payment provider.");
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const verdict = verifyWebhookSignature(body, req.header(webhookSignatureHeader), secret, config.PAYMENT_WEBHOOK_TOLERANCE_SECONDS);
+    if (!verdict.ok) {
+      req.log.warn({ reason: verdict.reason }, "payment webhook rejected");
+      return verdict.reason === "stale_timestamp"
+        ? reject(res, 400, "WEBHOOK_TIMESTAMP_STALE", "The webhook's timestamp is outside the tolerance.")
+        : reject(res, 400, "WEBHOOK_SIGNATURE_INVALID", "The webhook's signature does not verify.");
+    }
+    let event: { id?: unknown; type?: unknown };
+    try {
+      event = JSON.parse(body.toString("utf8"));
+    } catch {
+      return reject(res, 400, "BAD_REQUEST", "The webhook body is not JSON.");
+    }
+    if (typeof event.id !== "string" || typeof event.type !== "string") {
+      return reject(res, 400, "BAD_REQUEST", "The webhook event has no id or type.");
+    }
+    const client = await ownerPool.connect();
+    try {
+      await client.query("begin");
+      await client.query("set local role keepr_worker");
+      const { rows } = await client.query<{ result: string }>("select app_private.apply_payment_event($1, $2) as result", [provider, event]);
+      await client.query("commit");
+      req.log.info({ eventId: event.id, type: event.type, result: rows[0]!.result }, "payment webhook");
+      res.json({ received: true, result: rows[0]!.result });
+    } catch (error) {
+      await client.query("rollback").catch(() => {});
+      // The provider retries a failed delivery; the event was not recorded.
+      req.log.error({ err: error, eventId: event.id }, "payment webhook failed");
+      reject(res, 503, "UNAVAILABLE", "The event could not be applied now; deliver it again.");
+    } finally {
+      client.release();
+    }
+  });
+  return router;
+}
+
+/** The simulated provider, sending its webhooks to this server. */
+export async function startSimulatedProvider(options: {
+  config: Config;
+  secret: string;
+  apiKey: string;
+  ownerPool: pg.Pool;
+  logger: Logger;
+  webhookBaseUrl: string;
+}): Promise<SimulatedProvider> {
+  const log = options.logger.child({ component: "simulated-provider" });
+  return createSimulatedProvider({
+    pool: options.ownerPool,
+    webhookUrl: `${options.webhookBaseUrl}/webhooks/payments/simulated`,
+    webhookSecret: options.secret,
+    apiKey: options.apiKey,
+    logger: {
+      debug: (fields, message) => log.debug(fields, message),
+      info: (fields, message) => log.info(fields, message),
+      warn: (fields, message) => log.warn(fields, message),
+      error: (fields, message) => log.error(fields, message),
+    },
+    failureControl: !options.config.isProduction,
+  });
+}
