@@ -4,7 +4,7 @@
 import { EventEmitter } from "node:events";
 import { Logger as WorkerLogger, parseCrontab, run, type Runner, type TaskList, type WorkerEvents } from "graphile-worker";
 import pg from "pg";
-import { createSimulatedProviderClient } from "../payments/simulated/client.ts";
+import { createSimulatedProviderClient, fetchSettlementCsv } from "../payments/simulated/client.ts";
 import { paymentSecretsOf } from "../server/payments.ts";
 import type { Config } from "../server/config.ts";
 import type { Logger } from "../server/logger.ts";
@@ -12,17 +12,15 @@ import { createMailer } from "./mailer.ts";
 import { makeProcessPaymentAttempt } from "./tasks/process_payment_attempt.ts";
 import { makeProcessRefund } from "./tasks/process_refund.ts";
 import { purgeIdempotencyKeys } from "./tasks/purge_idempotency_keys.ts";
+import { makeReconcileSettlement } from "./tasks/reconcile_settlement.ts";
 import { releaseExpiredHolds } from "./tasks/release_expired_holds.ts";
 import { makeSendWelcomeEmail } from "./tasks/send_welcome_email.ts";
 import { startDuePayments } from "./tasks/start_due_payments.ts";
 
 export function makeTaskList(config: Config, jwtSecret: string): TaskList {
   const mailer = createMailer({ smtpUrl: config.SMTP_URL, outboxDir: config.outboxDir, from: config.MAIL_FROM });
-  const provider = createSimulatedProviderClient({
-    baseUrl: config.paymentProviderUrl,
-    apiKey: paymentSecretsOf(config, jwtSecret).apiKey,
-    timeoutMs: config.PAYMENT_PROVIDER_TIMEOUT_MS,
-  });
+  const { apiKey } = paymentSecretsOf(config, jwtSecret);
+  const provider = createSimulatedProviderClient({ baseUrl: config.paymentProviderUrl, apiKey, timeoutMs: config.PAYMENT_PROVIDER_TIMEOUT_MS });
   return {
     send_welcome_email: makeSendWelcomeEmail({ mailer, publicUrl: config.publicUrl }),
     release_expired_holds: releaseExpiredHolds,
@@ -30,6 +28,10 @@ export function makeTaskList(config: Config, jwtSecret: string): TaskList {
     process_payment_attempt: makeProcessPaymentAttempt({ provider }),
     process_refund: makeProcessRefund({ provider }),
     start_due_payments: startDuePayments,
+    reconcile_settlement: makeReconcileSettlement({
+      provider: provider.name,
+      fetchReport: (date) => fetchSettlementCsv(config.paymentProviderUrl, date, { apiKey }),
+    }),
   };
 }
 
@@ -42,6 +44,7 @@ export const crontab = [
   "* * * * * release_expired_holds ?id=release_expired_holds&max=3",
   "17 * * * * purge_idempotency_keys ?id=purge_idempotency_keys&max=3",
   "*/5 * * * * start_due_payments ?id=start_due_payments&max=3",
+  "30 2 * * * reconcile_settlement ?id=reconcile_settlement&max=10",
 ].join("\n");
 
 export interface Worker {

@@ -1,16 +1,39 @@
 --! Previous: sha1:295fba49aa2c2a1a79fbd037deeba9b252036419
---! Hash: sha1:9356b7ad4748ec129e1abcc64898be37ea583757
+--! Hash: sha1:c2e2cb5799acf3707c61c69845037e686a8132db
 --! Message: Money: postings from bookings, payments
 
 -- Money, part 2 (issue 4): bookings post to the ledger (confirmation,
 -- modification, cancellation, no-show; check-out closes the folio), payment
 -- intents and attempts through a provider with capture and refund jobs,
--- provider webhooks. See docs/ledger.md and docs/payments.md. Safe to run
--- again and again.
+-- provider webhooks, invoices and credit notes, owners and payouts, and
+-- reconciliation with the provider's settlement reports. See
+-- docs/ledger.md and docs/payments.md. Safe to run again and again.
 
 ------------------------------------------------------------------------------
 -- Undo (reverse order), so the migration can be re-run while in development
 ------------------------------------------------------------------------------
+drop function if exists app_public.owner_statement(uuid, date, date);
+drop function if exists app_private.import_settlement(text, date, jsonb);
+drop function if exists app_public.mark_payout_paid(uuid, text);
+drop function if exists app_public.run_payouts(uuid, date, text);
+drop function if exists app_public.issue_credit_note(uuid, text, text);
+drop function if exists app_public.issue_invoice(uuid, text);
+drop function if exists app_private.insert_invoice(app_public.folios, app_public.reservations, app_public.invoice_kind, jsonb, uuid, text);
+drop view if exists reporting.ledger_postings;
+drop view if exists reporting.folio_balances;
+drop view if exists reporting.payments;
+drop view if exists reporting.invoices;
+drop table if exists app_public.reconciliation_differences cascade; -- and the reports policy that reads it
+drop table if exists app_public.settlement_lines;
+drop table if exists app_public.settlement_reports;
+drop table if exists app_public.payout_lines;
+drop table if exists app_public.payouts;
+alter table if exists app_public.units drop column if exists owner_id;
+drop table if exists app_public.owners;
+drop table if exists app_public.invoices;
+drop table if exists app_private.invoice_counters;
+drop type if exists app_public.invoice_kind;
+drop type if exists app_public.reconciliation_difference_kind;
 drop function if exists app_public.pay(uuid, text, text);
 drop function if exists app_public.refund_payment(uuid, bigint, text, text);
 drop function if exists app_private.record_authorization(uuid, text);
@@ -339,6 +362,8 @@ create table app_public.payment_intents (
 );
 comment on table app_public.payment_intents is E'Money a reservation is to collect: the deposit at booking and the balance before arrival, per its rate plan.';
 comment on column app_public.payment_intents.payment_token is E'@behavior -*\nThe card on file (a provider token), charged when the intent falls due.';
+comment on constraint payment_intents_property_id_reservation_id_fkey on app_public.payment_intents is E'@fieldName reservation\n@foreignFieldName paymentIntents';
+comment on constraint payment_intents_property_id_folio_id_fkey on app_public.payment_intents is E'@fieldName folio\n@foreignFieldName paymentIntents';
 create index payment_intents_reservation_idx on app_public.payment_intents (property_id, reservation_id);
 -- One open intent of each kind per reservation (schedule_payments resizes it).
 create unique index payment_intents_open_idx on app_public.payment_intents (reservation_id, kind) where status in ('requires_payment', 'failed');
@@ -366,6 +391,7 @@ create table app_public.payment_attempts (
 );
 comment on table app_public.payment_attempts is E'One try to collect a payment intent with a card token; the provider''s idempotency keys derive from its id, so retries never charge twice.';
 comment on column app_public.payment_attempts.payment_token is E'@behavior -*\nThe provider''s card token (never a card number).';
+comment on constraint payment_attempts_property_id_intent_id_fkey on app_public.payment_attempts is E'@fieldName intent\n@foreignFieldName attempts';
 create index payment_attempts_intent_idx on app_public.payment_attempts (property_id, intent_id);
 -- One attempt in flight per intent.
 create unique index payment_attempts_in_flight_idx on app_public.payment_attempts (intent_id) where status in ('pending', 'authorized');
@@ -394,6 +420,8 @@ create table app_public.refunds (
   foreign key (property_id, attempt_id) references app_public.payment_attempts (property_id, id) on delete restrict
 );
 comment on table app_public.refunds is E'Money given back on a captured payment, by the provider, in a job.';
+comment on constraint refunds_property_id_intent_id_fkey on app_public.refunds is E'@fieldName intent\n@foreignFieldName refunds';
+comment on constraint refunds_property_id_attempt_id_fkey on app_public.refunds is E'@fieldName attempt\n@foreignFieldName refunds';
 create index refunds_intent_idx on app_public.refunds (property_id, intent_id);
 alter table app_public.refunds enable row level security;
 
@@ -1535,6 +1563,646 @@ comment on function app_public.check_out(uuid, text) is
 --! EndIncluded app_public.check_out.sql
 
 ------------------------------------------------------------------------------
+-- Invoices and credit notes
+------------------------------------------------------------------------------
+create type app_public.invoice_kind as enum ('invoice', 'credit_note');
+create table app_private.invoice_counters (
+  property_id uuid not null references app_public.properties on delete cascade,
+  kind app_public.invoice_kind not null,
+  last_number integer not null check (last_number > 0),
+  primary key (property_id, kind)
+);
+comment on table app_private.invoice_counters is E'The last number issued per property and document kind; locked by the issuing transaction, so numbers have no gaps.';
+
+create table app_public.invoices (
+  id uuid primary key default gen_random_uuid(),
+  property_id uuid not null,
+  folio_id uuid not null,
+  reservation_id uuid not null,
+  kind app_public.invoice_kind not null,
+  number integer not null check (number > 0),
+  document_number text not null,
+  credits_invoice_id uuid,
+  reason text check (pg_catalog.length(reason) <= 500),
+  currency char(3) not null,
+  lines jsonb not null check (pg_catalog.jsonb_typeof(lines) = 'array' and pg_catalog.jsonb_array_length(lines) > 0),
+  net_amount bigint not null,
+  tax_amount bigint not null,
+  total_amount bigint not null check (total_amount = net_amount + tax_amount),
+  bill_to jsonb not null,
+  issued_at timestamptz not null default pg_catalog.now(),
+  issued_by uuid references app_public.users on delete set null,
+  unique (property_id, id),
+  unique (property_id, kind, number),
+  unique (property_id, credits_invoice_id),
+  check ((kind = 'credit_note') = (credits_invoice_id is not null)),
+  foreign key (property_id, folio_id) references app_public.folios (property_id, id) on delete restrict,
+  foreign key (property_id, reservation_id) references app_public.reservations (property_id, id) on delete restrict,
+  foreign key (property_id, credits_invoice_id) references app_public.invoices (property_id, id) on delete restrict
+);
+comment on table app_public.invoices is E'Invoices and credit notes of a folio, numbered per property and kind without gaps. Immutable once issued.';
+comment on column app_public.invoices.lines is E'[{account_id, description, kind: revenue|tax, amount}], amounts in minor units (negative on credit notes).';
+comment on column app_public.invoices.bill_to is E'The guest and stay as they were when the document was issued.';
+create index invoices_folio_idx on app_public.invoices (property_id, folio_id);
+comment on constraint invoices_property_id_credits_invoice_id_key on app_public.invoices is E'@behavior -*';
+comment on constraint invoices_property_id_kind_number_key on app_public.invoices is E'@behavior -*';
+comment on constraint invoices_property_id_credits_invoice_id_fkey on app_public.invoices is E'@fieldName creditedInvoice\n@foreignSingleFieldName creditNote';
+comment on constraint invoices_property_id_folio_id_fkey on app_public.invoices is E'@fieldName folio\n@foreignFieldName invoices';
+comment on constraint invoices_property_id_reservation_id_fkey on app_public.invoices is E'@fieldName reservation\n@foreignFieldName invoices';
+alter table app_public.invoices enable row level security;
+create trigger _100_append_only before update or delete on app_public.invoices for each row execute function audit.tg__append_only();
+create trigger _100_append_only_truncate before truncate on app_public.invoices for each statement execute function audit.tg__append_only();
+create trigger _500_audit after insert on app_public.invoices for each row execute function audit.tg__record();
+--! Included app_private.insert_invoice.sql
+-- Writes an invoice or credit note with the next number of its kind at the
+-- property (the counter row is locked until commit: no gaps, no doubles),
+-- its totals and the bill-to snapshot of the guest.
+create or replace function app_private.insert_invoice(
+  folio app_public.folios,
+  reservation app_public.reservations,
+  kind app_public.invoice_kind,
+  lines jsonb,
+  credits_invoice_id uuid,
+  reason text
+) returns app_public.invoices
+  language plpgsql volatile
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_number integer;
+  v_invoice app_public.invoices;
+begin
+  insert into app_private.invoice_counters as c (property_id, kind, last_number)
+  values (folio.property_id, insert_invoice.kind, 1)
+  on conflict (property_id, kind) do update set last_number = c.last_number + 1
+  returning c.last_number into v_number;
+
+  insert into app_public.invoices (property_id, folio_id, reservation_id, kind, number, document_number, credits_invoice_id, reason,
+                                   currency, lines, net_amount, tax_amount, total_amount, bill_to, issued_by)
+  select folio.property_id, folio.id, reservation.id, insert_invoice.kind, v_number,
+         case insert_invoice.kind when 'invoice' then 'INV-' else 'CN-' end || pg_catalog.lpad(v_number::text, 6, '0'),
+         insert_invoice.credits_invoice_id, insert_invoice.reason, reservation.currency, insert_invoice.lines,
+         coalesce((select sum((l ->> 'amount')::bigint) from pg_catalog.jsonb_array_elements(insert_invoice.lines) l where l ->> 'kind' = 'revenue'), 0),
+         coalesce((select sum((l ->> 'amount')::bigint) from pg_catalog.jsonb_array_elements(insert_invoice.lines) l where l ->> 'kind' = 'tax'), 0),
+         (select sum((l ->> 'amount')::bigint) from pg_catalog.jsonb_array_elements(insert_invoice.lines) l),
+         pg_catalog.jsonb_build_object('name', g.full_name, 'email', g.email, 'confirmation_code', reservation.confirmation_code,
+                                       'arrival', pg_catalog.lower(reservation.stay), 'departure', pg_catalog.upper(reservation.stay)),
+         app_hidden.current_user_id()
+    from app_public.guests g
+   where g.property_id = reservation.property_id and g.id = reservation.guest_id
+  returning * into v_invoice;
+  return v_invoice;
+end;
+$$;
+comment on function app_private.insert_invoice(app_public.folios, app_public.reservations, app_public.invoice_kind, jsonb, uuid, text) is
+  E'Inserts an invoice or credit note under the next gapless number of its kind at the property.';
+--! EndIncluded app_private.insert_invoice.sql
+--! Included app_public.issue_invoice.sql
+-- Issues the invoice of a folio: what its reservation was charged (per
+-- revenue and tax account, from the ledger) and not yet invoiced. Numbers
+-- come from a counter row per property and document kind, incremented in
+-- this transaction: a rollback gives the number back, so numbers have no
+-- gaps, and concurrent issuers wait on the row. An invoice is immutable
+-- once issued; a charge that went down is corrected by a credit note, then
+-- a new invoice.
+create or replace function app_public.issue_invoice(folio_id uuid, idempotency_key text) returns app_public.invoices
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_replay jsonb;
+  v_folio app_public.folios;
+  v_res app_public.reservations;
+  v_lines jsonb;
+  v_invoice app_public.invoices;
+begin
+  v_replay := app_private.idempotency_begin('issue_invoice', idempotency_key, pg_catalog.jsonb_build_object('folio_id', folio_id));
+  if v_replay is not null then
+    return pg_catalog.jsonb_populate_record(null::app_public.invoices, v_replay);
+  end if;
+  select * into v_folio from app_public.folios f where f.id = issue_invoice.folio_id;
+  if not found then
+    raise exception using errcode = 'NTFND', message = 'No such folio, or you cannot see it.';
+  end if;
+  v_res := app_private.lock_reservation(v_folio.reservation_id, '{owner,manager,accountant,front_desk}', 'issue invoices');
+
+  with charged as (
+    select a.id as account_id, a.name, a.purpose, -sum(p.amount) as amount
+      from app_public.journal_entries e
+      join app_public.postings p on p.property_id = e.property_id and p.entry_id = e.id
+      join app_public.ledger_accounts a on a.property_id = p.property_id and a.id = p.account_id
+     where e.property_id = v_res.property_id and e.cause_type = 'reservation' and e.cause_id = v_res.id
+       and a.purpose is distinct from 'guest_receivable'
+     group by a.id, a.name, a.purpose
+  ),
+  invoiced as (
+    select (l ->> 'account_id')::uuid as account_id, sum((l ->> 'amount')::bigint) as amount
+      from app_public.invoices i cross join pg_catalog.jsonb_array_elements(i.lines) l
+     where i.property_id = v_res.property_id and i.folio_id = v_folio.id
+     group by 1
+  )
+  select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+           'account_id', c.account_id, 'description', c.name,
+           'kind', case when c.purpose = 'tax_payable' then 'tax' else 'revenue' end,
+           'amount', c.amount - coalesce(i.amount, 0))
+         order by c.purpose = 'tax_payable', c.name)
+    into v_lines
+    from charged c left join invoiced i on i.account_id = c.account_id
+   where c.amount - coalesce(i.amount, 0) <> 0;
+  if v_lines is null then
+    raise exception using errcode = 'INVLD', message = 'Everything charged on this folio is invoiced already.';
+  end if;
+  if (select sum((l ->> 'amount')::bigint) from pg_catalog.jsonb_array_elements(v_lines) l) < 0 then
+    raise exception using errcode = 'TRANS',
+      message = 'The charges went down since the last invoice: issue a credit note for it first, then a new invoice.';
+  end if;
+  v_invoice := app_private.insert_invoice(v_folio, v_res, 'invoice', v_lines, null, null);
+  perform app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(v_invoice));
+  return v_invoice;
+end;
+$$;
+comment on function app_public.issue_invoice(uuid, text) is
+  E'Issues an invoice (numbered per property without gaps) for what a folio was charged and not yet invoiced. Errors: NTFND, DNIED, INVALID_INPUT (nothing to invoice), INVALID_TRANSITION (credit the last invoice first), IDEMPOTENCY_KEY_REUSED.';
+--! EndIncluded app_public.issue_invoice.sql
+--! Included app_public.issue_credit_note.sql
+-- Cancels an issued invoice with a credit note: the same lines, negated,
+-- under the next credit-note number. An invoice is credited at most once;
+-- the invoice itself never changes.
+create or replace function app_public.issue_credit_note(invoice_id uuid, reason text, idempotency_key text) returns app_public.invoices
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_replay jsonb;
+  v_invoice app_public.invoices;
+  v_folio app_public.folios;
+  v_res app_public.reservations;
+  v_note app_public.invoices;
+begin
+  v_replay := app_private.idempotency_begin('issue_credit_note', idempotency_key,
+                pg_catalog.jsonb_build_object('invoice_id', invoice_id, 'reason', reason));
+  if v_replay is not null then
+    return pg_catalog.jsonb_populate_record(null::app_public.invoices, v_replay);
+  end if;
+  select * into v_invoice from app_public.invoices i where i.id = issue_credit_note.invoice_id;
+  if not found then
+    raise exception using errcode = 'NTFND', message = 'No such invoice, or you cannot see it.';
+  end if;
+  select * into v_folio from app_public.folios f where f.property_id = v_invoice.property_id and f.id = v_invoice.folio_id;
+  v_res := app_private.lock_reservation(v_folio.reservation_id, '{owner,manager,accountant}', 'issue credit notes');
+  if v_invoice.kind <> 'invoice' then
+    raise exception using errcode = 'TRANS', message = 'Only an invoice can be credited, not a credit note.';
+  end if;
+  if exists (select 1 from app_public.invoices i where i.property_id = v_invoice.property_id and i.credits_invoice_id = v_invoice.id) then
+    raise exception using errcode = 'TRANS', message = pg_catalog.format('Invoice %s is credited already.', v_invoice.document_number);
+  end if;
+  if reason is null or pg_catalog.length(pg_catalog.btrim(reason)) not between 1 and 500 then
+    raise exception using errcode = 'INVLD', message = 'A credit note needs a reason (1 to 500 characters).';
+  end if;
+  v_note := app_private.insert_invoice(v_folio, v_res, 'credit_note',
+              (select pg_catalog.jsonb_agg(l || pg_catalog.jsonb_build_object('amount', -(l ->> 'amount')::bigint) order by o)
+                 from pg_catalog.jsonb_array_elements(v_invoice.lines) with ordinality x(l, o)),
+              v_invoice.id, pg_catalog.btrim(reason));
+  perform app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(v_note));
+  return v_note;
+end;
+$$;
+comment on function app_public.issue_credit_note(uuid, text, text) is
+  E'Credits an issued invoice in full with a credit note (its own gapless numbers). Errors: NTFND, DNIED, INVALID_TRANSITION, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
+--! EndIncluded app_public.issue_credit_note.sql
+
+------------------------------------------------------------------------------
+-- Owners and payouts (vacation rentals)
+------------------------------------------------------------------------------
+create table app_public.owners (
+  id uuid primary key default gen_random_uuid(),
+  property_id uuid not null references app_public.properties on delete cascade,
+  name text not null check (pg_catalog.length(name) between 1 and 200),
+  email public.citext check (email ~ '^[^@[:space:]]+@[^@[:space:]]+$'),
+  commission_percent numeric(5, 2) not null check (commission_percent between 0 and 100),
+  created_at timestamptz not null default pg_catalog.now(),
+  updated_at timestamptz not null default pg_catalog.now(),
+  unique (property_id, id)
+);
+comment on table app_public.owners is E'Who owns units of a property (vacation rentals) and the commission the property manager keeps on their rental revenue.';
+alter table app_public.owners enable row level security;
+create trigger _100_timestamps before insert or update on app_public.owners for each row execute function app_private.tg__timestamps();
+create trigger _500_audit after insert or update or delete on app_public.owners for each row execute function audit.tg__record();
+
+alter table app_public.units add column owner_id uuid;
+alter table app_public.units add constraint units_owner_fkey foreign key (property_id, owner_id) references app_public.owners (property_id, id) on delete restrict;
+comment on constraint units_owner_fkey on app_public.units is E'@fieldName owner\n@foreignFieldName units';
+comment on column app_public.units.owner_id is E'The owner of the unit, when it is not the property''s own.';
+create index units_owner_idx on app_public.units (property_id, owner_id) where owner_id is not null;
+
+create table app_public.payouts (
+  id uuid primary key default gen_random_uuid(),
+  property_id uuid not null,
+  owner_id uuid not null,
+  period_end date not null,
+  currency char(3) not null,
+  room_revenue bigint not null,
+  cancellation_revenue bigint not null,
+  commission bigint not null,
+  owner_share bigint not null,
+  paid_at timestamptz,
+  created_by uuid references app_public.users on delete set null,
+  created_at timestamptz not null default pg_catalog.now(),
+  unique (property_id, id),
+  check (owner_share = room_revenue + cancellation_revenue - commission),
+  foreign key (property_id, owner_id) references app_public.owners (property_id, id) on delete restrict
+);
+comment on table app_public.payouts is E'One owner''s share of rental revenue in a payout run, posted to owner payable; paid_at once transferred.';
+comment on constraint payouts_property_id_owner_id_fkey on app_public.payouts is E'@fieldName owner\n@foreignFieldName payouts';
+create index payouts_owner_idx on app_public.payouts (property_id, owner_id);
+alter table app_public.payouts enable row level security;
+create trigger _500_audit after insert or update on app_public.payouts for each row execute function audit.tg__record();
+
+create table app_public.payout_lines (
+  payout_id uuid not null,
+  property_id uuid not null,
+  owner_id uuid not null,
+  reservation_id uuid not null,
+  room_revenue bigint not null,
+  cancellation_revenue bigint not null,
+  commission bigint not null,
+  owner_share bigint not null,
+  primary key (payout_id, reservation_id),
+  foreign key (property_id, payout_id) references app_public.payouts (property_id, id) on delete restrict,
+  foreign key (property_id, reservation_id) references app_public.reservations (property_id, id) on delete restrict
+);
+comment on table app_public.payout_lines is E'What a payout included for each stay (differences against earlier payouts of the same stay).';
+comment on constraint payout_lines_property_id_payout_id_fkey on app_public.payout_lines is E'@fieldName payout\n@foreignFieldName lines';
+comment on constraint payout_lines_property_id_reservation_id_fkey on app_public.payout_lines is E'@fieldName reservation\n@foreignFieldName payoutLines';
+create index payout_lines_reservation_idx on app_public.payout_lines (property_id, owner_id, reservation_id);
+alter table app_public.payout_lines enable row level security;
+create trigger _100_append_only before update or delete on app_public.payout_lines for each row execute function audit.tg__append_only();
+--! Included app_public.run_payouts.sql
+-- Pays owners their share of the rental revenue (room and cancellation
+-- revenue) of stays on their units that ended by period_end (departed, or
+-- checked out early): per
+-- reservation, the share now due (revenue less the owner's commission)
+-- minus what earlier payouts already included for it. So a stay is never
+-- paid twice, and a stay whose revenue changed after it was paid out (a late
+-- cancellation, a correction) is trued up in the next run. Each owner's row
+-- is locked while their payout is computed, so two runs at once cannot both
+-- pay the same revenue. Posts per payout: Dr room / cancellation revenue,
+-- Cr commission revenue and owner payable. Returns the payouts made.
+create or replace function app_public.run_payouts(property_id uuid, period_end date, idempotency_key text)
+  returns setof app_public.payouts
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_replay jsonb;
+  v_owner app_public.owners;
+  v_payout app_public.payouts;
+  v_ids uuid[] := '{}';
+  v_currency char(3);
+  v_due jsonb;
+begin
+  v_replay := app_private.idempotency_begin('run_payouts', idempotency_key,
+                pg_catalog.jsonb_build_object('property_id', property_id, 'period_end', period_end));
+  if v_replay is not null then
+    return query select p.* from app_public.payouts p
+                  where p.id in (select (x #>> '{}')::uuid from pg_catalog.jsonb_array_elements(v_replay) x);
+    return;
+  end if;
+  perform app_private.require_staff(run_payouts.property_id, '{owner,manager,accountant}', 'run owner payouts');
+  if period_end is null or period_end > app_private.local_today(run_payouts.property_id) then
+    raise exception using errcode = 'DATES', message = 'A payout period must end today or earlier.';
+  end if;
+  select p.currency into v_currency from app_public.properties p where p.id = run_payouts.property_id;
+
+  for v_owner in
+    select o.* from app_public.owners o where o.property_id = run_payouts.property_id order by o.id for update
+  loop
+    with stays as (
+      select r.id
+        from app_public.reservations r
+        join app_public.units u on u.property_id = r.property_id and u.id = r.unit_id
+       where r.property_id = run_payouts.property_id and u.owner_id = v_owner.id
+         and r.confirmed_at is not null
+         and (pg_catalog.upper(r.stay) <= run_payouts.period_end
+              or (r.status = 'checked_out'
+                  and r.checked_out_at < (run_payouts.period_end + 1)::timestamp at time zone (select p.time_zone from app_public.properties p where p.id = r.property_id)))
+    ),
+    earned as (
+      select s.id as reservation_id,
+             coalesce(-sum(p.amount) filter (where a.purpose = 'room_revenue'), 0) as room_revenue,
+             coalesce(-sum(p.amount) filter (where a.purpose = 'cancellation_revenue'), 0) as cancellation_revenue
+        from stays s
+        join app_public.journal_entries e on e.property_id = run_payouts.property_id and e.cause_type = 'reservation' and e.cause_id = s.id
+        join app_public.postings p on p.property_id = e.property_id and p.entry_id = e.id
+        join app_public.ledger_accounts a on a.property_id = p.property_id and a.id = p.account_id
+       group by s.id
+    ),
+    paid as (
+      select l.reservation_id, sum(l.room_revenue) as room_revenue, sum(l.cancellation_revenue) as cancellation_revenue,
+             sum(l.commission) as commission, sum(l.owner_share) as owner_share
+        from app_public.payout_lines l
+       where l.property_id = run_payouts.property_id and l.owner_id = v_owner.id
+       group by l.reservation_id
+    ),
+    due as (
+      select e.reservation_id, e.room_revenue, e.cancellation_revenue,
+             round((e.room_revenue + e.cancellation_revenue) * v_owner.commission_percent / 100)::bigint as commission
+        from earned e
+    )
+    select pg_catalog.jsonb_agg(pg_catalog.to_jsonb(x)) into v_due
+      from (
+        select d.reservation_id,
+               d.room_revenue - coalesce(p.room_revenue, 0) as room_revenue,
+               d.cancellation_revenue - coalesce(p.cancellation_revenue, 0) as cancellation_revenue,
+               d.commission - coalesce(p.commission, 0) as commission,
+               (d.room_revenue + d.cancellation_revenue - d.commission) - coalesce(p.owner_share, 0) as owner_share
+          from due d left join paid p on p.reservation_id = d.reservation_id
+         where d.room_revenue - coalesce(p.room_revenue, 0) <> 0 or d.cancellation_revenue - coalesce(p.cancellation_revenue, 0) <> 0
+            or d.commission - coalesce(p.commission, 0) <> 0
+      ) x;
+    continue when v_due is null;
+
+    insert into app_public.payouts (property_id, owner_id, period_end, currency, room_revenue, cancellation_revenue, commission, owner_share, created_by)
+    select run_payouts.property_id, v_owner.id, run_payouts.period_end, v_currency,
+           sum(d.room_revenue), sum(d.cancellation_revenue), sum(d.commission), sum(d.owner_share), app_hidden.current_user_id()
+      from pg_catalog.jsonb_to_recordset(v_due) d(room_revenue bigint, cancellation_revenue bigint, commission bigint, owner_share bigint)
+    returning * into v_payout;
+    insert into app_public.payout_lines (payout_id, property_id, owner_id, reservation_id, room_revenue, cancellation_revenue, commission, owner_share)
+    select v_payout.id, run_payouts.property_id, v_owner.id, d.reservation_id, d.room_revenue, d.cancellation_revenue, d.commission, d.owner_share
+      from pg_catalog.jsonb_to_recordset(v_due)
+           d(reservation_id uuid, room_revenue bigint, cancellation_revenue bigint, commission bigint, owner_share bigint);
+    perform app_private.post_entry(run_payouts.property_id, 'payout', v_payout.id, 'payout:' || v_payout.id || ':accrue',
+      pg_catalog.format('Owner share for %s until %s', v_owner.name, run_payouts.period_end),
+      pg_catalog.jsonb_build_array(
+        pg_catalog.jsonb_build_object('purpose', 'room_revenue', 'amount', v_payout.room_revenue, 'currency', v_currency),
+        pg_catalog.jsonb_build_object('purpose', 'cancellation_revenue', 'amount', v_payout.cancellation_revenue, 'currency', v_currency),
+        pg_catalog.jsonb_build_object('purpose', 'commission_revenue', 'amount', -v_payout.commission, 'currency', v_currency),
+        pg_catalog.jsonb_build_object('purpose', 'owner_payable', 'amount', -v_payout.owner_share, 'currency', v_currency)));
+    v_ids := v_ids || v_payout.id;
+  end loop;
+
+  perform app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(v_ids));
+  return query select p.* from app_public.payouts p where p.id = any (v_ids);
+end;
+$$;
+comment on function app_public.run_payouts(uuid, date, text) is
+  E'Computes and posts each owner''s share of rental revenue for stays ended by period_end, never paying a stay''s revenue twice. Errors: NTFND, DNIED, DATES, IDEMPOTENCY_KEY_REUSED.';
+--! EndIncluded app_public.run_payouts.sql
+--! Included app_public.mark_payout_paid.sql
+-- Records that a payout was transferred to its owner: Dr owner payable, Cr
+-- payouts (the account the transfers leave from).
+create or replace function app_public.mark_payout_paid(payout_id uuid, idempotency_key text) returns app_public.payouts
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_replay jsonb;
+  v_payout app_public.payouts;
+begin
+  v_replay := app_private.idempotency_begin('mark_payout_paid', idempotency_key, pg_catalog.jsonb_build_object('payout_id', payout_id));
+  if v_replay is not null then
+    return pg_catalog.jsonb_populate_record(null::app_public.payouts, v_replay);
+  end if;
+  select * into v_payout from app_public.payouts p where p.id = mark_payout_paid.payout_id for update;
+  if not found then
+    raise exception using errcode = 'NTFND', message = 'No such payout, or you cannot see it.';
+  end if;
+  perform app_private.require_staff(v_payout.property_id, '{owner,manager,accountant}', 'pay owners');
+  if v_payout.paid_at is not null then
+    raise exception using errcode = 'TRANS', message = 'This payout is recorded as paid already.';
+  end if;
+  if v_payout.owner_share > 0 then
+    perform app_private.post_entry(v_payout.property_id, 'payout', v_payout.id, 'payout:' || v_payout.id || ':paid',
+      'Payout transferred to the owner',
+      pg_catalog.jsonb_build_array(
+        pg_catalog.jsonb_build_object('purpose', 'owner_payable', 'amount', v_payout.owner_share, 'currency', v_payout.currency),
+        pg_catalog.jsonb_build_object('purpose', 'payouts', 'amount', -v_payout.owner_share, 'currency', v_payout.currency)));
+  end if;
+  update app_public.payouts p set paid_at = pg_catalog.now() where p.id = v_payout.id returning * into v_payout;
+  perform app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(v_payout));
+  return v_payout;
+end;
+$$;
+comment on function app_public.mark_payout_paid(uuid, text) is
+  E'Records a payout as transferred: Dr owner payable / Cr payouts. Errors: NTFND, DNIED, INVALID_TRANSITION, IDEMPOTENCY_KEY_REUSED.';
+--! EndIncluded app_public.mark_payout_paid.sql
+--! Included app_public.owner_statement.sql
+-- An owner's statement for a period, from the ledger: per stay on their
+-- units that ended in the period (departed, or checked out early), the rental revenue (room and
+-- cancellation), the fees collected, the commission, the owner's share and
+-- how much of it payouts have included so far.
+create or replace function app_public.owner_statement(owner_id uuid, period_start date, period_end date)
+  returns table (
+    reservation_id uuid,
+    confirmation_code text,
+    unit_name text,
+    arrival date,
+    departure date,
+    status app_public.reservation_status,
+    currency char(3),
+    rental_revenue bigint,
+    fees bigint,
+    commission bigint,
+    owner_share bigint,
+    paid_out bigint
+  )
+  language sql stable security invoker
+  set search_path to pg_catalog, public, pg_temp
+as $$
+  with o as (select * from app_public.owners o where o.id = owner_statement.owner_id),
+  stays as (
+    select r.*, u.name as unit_name, o.commission_percent
+      from o
+      join app_public.properties p on p.id = o.property_id
+      join app_public.units u on u.property_id = o.property_id and u.owner_id = o.id
+      join app_public.reservations r on r.property_id = u.property_id and r.unit_id = u.id
+     where r.confirmed_at is not null
+       and case when r.status = 'checked_out' then least(pg_catalog.upper(r.stay), (r.checked_out_at at time zone p.time_zone)::date)
+                else pg_catalog.upper(r.stay) end
+           between owner_statement.period_start and owner_statement.period_end
+  ),
+  earned as (
+    select s.id,
+           coalesce(-sum(p.amount) filter (where a.purpose in ('room_revenue', 'cancellation_revenue')), 0)::bigint as rental,
+           coalesce(-sum(p.amount) filter (where a.purpose = 'fee_revenue'), 0)::bigint as fees
+      from stays s
+      join app_public.journal_entries e on e.property_id = s.property_id and e.cause_type = 'reservation' and e.cause_id = s.id
+      join app_public.postings p on p.property_id = e.property_id and p.entry_id = e.id
+      join app_public.ledger_accounts a on a.property_id = p.property_id and a.id = p.account_id
+     group by s.id
+  )
+  select s.id, s.confirmation_code, s.unit_name, pg_catalog.lower(s.stay), pg_catalog.upper(s.stay), s.status, s.currency,
+         e.rental, e.fees,
+         round(e.rental * s.commission_percent / 100)::bigint,
+         e.rental - round(e.rental * s.commission_percent / 100)::bigint,
+         coalesce((select sum(l.owner_share) from app_public.payout_lines l where l.property_id = s.property_id and l.reservation_id = s.id), 0)::bigint
+    from stays s join earned e on e.id = s.id
+   order by pg_catalog.upper(s.stay), s.confirmation_code;
+$$;
+comment on function app_public.owner_statement(uuid, date, date) is
+  E'An owner''s statement: per stay ended in the period, rental revenue, fees, commission, owner share and what payouts included.';
+--! EndIncluded app_public.owner_statement.sql
+
+------------------------------------------------------------------------------
+-- Reconciliation with the provider's settlement reports
+------------------------------------------------------------------------------
+create type app_public.reconciliation_difference_kind as enum ('missing', 'extra', 'amount_mismatch');
+create table app_public.settlement_reports (
+  id uuid primary key default gen_random_uuid(),
+  provider text not null,
+  report_date date not null,
+  line_count integer not null,
+  difference_count integer not null default 0,
+  imported_at timestamptz not null default pg_catalog.now(),
+  unique (provider, report_date)
+);
+comment on table app_public.settlement_reports is E'A provider''s settlement report of one UTC day, imported by the reconciliation job.';
+alter table app_public.settlement_reports enable row level security;
+
+create table app_public.settlement_lines (
+  report_id uuid not null references app_public.settlement_reports on delete cascade,
+  line_no integer not null,
+  provider_object_id text not null,
+  type text not null,
+  occurred_at timestamptz not null,
+  currency char(3) not null,
+  amount bigint not null,
+  fee bigint not null,
+  net bigint not null,
+  charge_id text,
+  reference text,
+  primary key (report_id, line_no)
+);
+comment on table app_public.settlement_lines is E'The lines of a settlement report as the provider sent them.';
+alter table app_public.settlement_lines enable row level security;
+
+create table app_public.reconciliation_differences (
+  id uuid primary key default gen_random_uuid(),
+  report_id uuid not null references app_public.settlement_reports on delete cascade,
+  property_id uuid references app_public.properties on delete cascade,
+  kind app_public.reconciliation_difference_kind not null,
+  reference text,
+  provider_object_id text,
+  currency char(3),
+  ledger_amount bigint,
+  report_amount bigint,
+  created_at timestamptz not null default pg_catalog.now(),
+  resolved_at timestamptz,
+  resolved_by uuid references app_public.users on delete set null,
+  resolution_note text check (pg_catalog.length(resolution_note) <= 1000)
+);
+comment on table app_public.reconciliation_differences is E'A difference between the ledger and a settlement report: missing (ledger only), extra (report only), amount_mismatch. Staff resolve them.';
+create index reconciliation_differences_property_idx on app_public.reconciliation_differences (property_id, created_at desc);
+alter table app_public.reconciliation_differences enable row level security;
+--! Included app_private.import_settlement.sql
+-- Imports a provider's settlement report of one UTC day and reconciles it
+-- with the ledger: every capture (by the provider's capture time) and every
+-- paid refund (by its refund time) of that day that moved money through the
+-- provider's clearing account, against every line of the report, matched
+-- by reference (Keepr's attempt or refund id). Records each difference:
+-- missing (in the ledger, not in the report), extra (in the report, not in
+-- the ledger) and amount_mismatch. Importing the same day again returns the
+-- first import and records nothing new.
+create or replace function app_private.import_settlement(provider text, report_date date, lines jsonb) returns uuid
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_report_id uuid;
+begin
+  insert into app_public.settlement_reports (provider, report_date, line_count)
+  values (import_settlement.provider, import_settlement.report_date, pg_catalog.jsonb_array_length(lines))
+  on conflict (provider, report_date) do nothing
+  returning id into v_report_id;
+  if v_report_id is null then
+    return (select r.id from app_public.settlement_reports r where r.provider = import_settlement.provider and r.report_date = import_settlement.report_date);
+  end if;
+
+  insert into app_public.settlement_lines (report_id, line_no, provider_object_id, type, occurred_at, currency, amount, fee, net, charge_id, reference)
+  select v_report_id, l.o::integer, l.v ->> 'id', l.v ->> 'type', (l.v ->> 'created')::timestamptz, l.v ->> 'currency',
+         (l.v ->> 'amount')::bigint, (l.v ->> 'fee')::bigint, (l.v ->> 'net')::bigint, l.v ->> 'charge', l.v ->> 'reference'
+    from pg_catalog.jsonb_array_elements(lines) with ordinality l(v, o);
+
+  with ledger as (
+    select a.property_id, a.id::text as reference, a.provider_charge_id as object_id, a.amount, a.currency
+      from app_public.payment_attempts a
+      join app_public.payment_intents i on i.property_id = a.property_id and i.id = a.intent_id
+     where a.status = 'captured' and i.provider = import_settlement.provider
+       and (a.captured_at at time zone 'UTC')::date = import_settlement.report_date
+    union all
+    select f.property_id, f.id::text, f.provider_refund_id, -f.amount, f.currency
+      from app_public.refunds f
+      join app_public.payment_intents i on i.property_id = f.property_id and i.id = f.intent_id
+     where f.status = 'succeeded' and i.provider = import_settlement.provider
+       and (f.refunded_at at time zone 'UTC')::date = import_settlement.report_date
+  ),
+  report as (
+    select s.reference, s.provider_object_id as object_id, s.amount, s.currency
+      from app_public.settlement_lines s where s.report_id = v_report_id
+  )
+  insert into app_public.reconciliation_differences (report_id, property_id, kind, reference, provider_object_id, currency, ledger_amount, report_amount)
+  select v_report_id,
+         coalesce(l.property_id,
+                  (select a.property_id from app_public.payment_attempts a where a.id::text = r.reference),
+                  (select f.property_id from app_public.refunds f where f.id::text = r.reference)),
+         (case when r.reference is null then 'missing' when l.reference is null then 'extra' else 'amount_mismatch' end)::app_public.reconciliation_difference_kind,
+         coalesce(l.reference, r.reference), coalesce(r.object_id, l.object_id), coalesce(l.currency, r.currency), l.amount, r.amount
+    from ledger l
+    full join report r on r.reference = l.reference
+   where l.reference is null or r.reference is null or l.amount <> r.amount or l.currency <> r.currency;
+
+  update app_public.settlement_reports r
+     set difference_count = (select count(*) from app_public.reconciliation_differences d where d.report_id = v_report_id)
+   where r.id = v_report_id;
+  return v_report_id;
+end;
+$$;
+comment on function app_private.import_settlement(text, date, jsonb) is
+  E'Imports a provider settlement report of a UTC day and records every difference with the ledger (missing, extra, amount_mismatch); idempotent per day.';
+--! EndIncluded app_private.import_settlement.sql
+
+-- (property_id, id) keys exist for composite foreign keys only.
+comment on constraint payment_intents_property_id_id_key on app_public.payment_intents is E'@behavior -*';
+comment on constraint payment_attempts_property_id_id_key on app_public.payment_attempts is E'@behavior -*';
+comment on constraint refunds_property_id_id_key on app_public.refunds is E'@behavior -*';
+comment on constraint invoices_property_id_id_key on app_public.invoices is E'@behavior -*';
+comment on constraint owners_property_id_id_key on app_public.owners is E'@behavior -*';
+comment on constraint payouts_property_id_id_key on app_public.payouts is E'@behavior -*';
+
+------------------------------------------------------------------------------
+-- Reporting (analysts): the ledger without card tokens or guest identity
+------------------------------------------------------------------------------
+create view reporting.ledger_postings with (security_barrier) as
+  select p.id, p.property_id, e.id as entry_id, e.occurred_at, e.cause_type, e.cause_id, e.reverses_entry_id,
+         a.code as account_code, a.name as account_name, a.kind as account_kind, a.purpose as account_purpose,
+         p.folio_id, p.amount, p.currency
+    from app_public.postings p
+    join app_public.journal_entries e on e.property_id = p.property_id and e.id = p.entry_id
+    join app_public.ledger_accounts a on a.property_id = p.property_id and a.id = p.account_id;
+comment on view reporting.ledger_postings is E'Every posting with its entry and account.';
+create view reporting.folio_balances with (security_barrier) as
+  select b.property_id, b.folio_id, f.reservation_id, f.status, b.currency, b.balance
+    from app_public.folio_balances b join app_public.folios f on f.property_id = b.property_id and f.id = b.folio_id;
+comment on view reporting.folio_balances is E'What each folio owes per currency.';
+create view reporting.payments with (security_barrier) as
+  select i.id, i.property_id, i.reservation_id, i.kind, i.amount, i.currency, i.status, i.due_at, i.amount_captured, i.amount_refunded,
+         i.failure_code, i.created_at
+    from app_public.payment_intents i;
+comment on view reporting.payments is E'Payment intents without card tokens.';
+create view reporting.invoices with (security_barrier) as
+  select i.id, i.property_id, i.reservation_id, i.kind, i.document_number, i.currency, i.net_amount, i.tax_amount, i.total_amount,
+         reporting.mask_email(i.bill_to ->> 'email') as email_masked, i.issued_at
+    from app_public.invoices i;
+comment on view reporting.invoices is E'Invoices and credit notes with the guest''s email masked and no name.';
+grant select on reporting.ledger_postings, reporting.folio_balances, reporting.payments, reporting.invoices to keepr_analyst;
+
+------------------------------------------------------------------------------
 -- Read access
 ------------------------------------------------------------------------------
 grant select on app_public.refunds to keepr_anonymous, keepr_worker;
@@ -1568,3 +2236,38 @@ grant execute on function app_private.record_authorization(uuid, text), app_priv
   app_private.record_refund_failure(uuid, text, text), app_private.apply_payment_event(text, jsonb),
   app_private.start_due_payments()
   to keepr_worker;
+
+grant select on app_public.invoices to keepr_anonymous, keepr_worker;
+create policy select_staff_or_guest on app_public.invoices for select using (
+  property_id in (select app_hidden.current_property_ids('{owner,manager,accountant,front_desk}'))
+  or reservation_id in (select r.id from app_public.reservations r
+                         where r.id = (select app_hidden.current_booking_id())
+                            or (r.user_id is not null and r.user_id = (select app_hidden.current_user_id())))
+);
+grant execute on function app_public.issue_invoice(uuid, text), app_public.issue_credit_note(uuid, text, text) to keepr_staff;
+grant select on app_public.owners, app_public.payouts, app_public.payout_lines to keepr_staff;
+grant insert (property_id, name, email, commission_percent), update (name, email, commission_percent) on app_public.owners to keepr_staff;
+grant update (owner_id) on app_public.units to keepr_staff;
+create policy select_accounting on app_public.owners for select using (
+  property_id in (select app_hidden.current_property_ids('{owner,manager,accountant}')));
+create policy manage_accounting on app_public.owners for insert with check (
+  property_id in (select app_hidden.current_property_ids('{owner,manager}')));
+create policy update_accounting on app_public.owners for update using (
+  property_id in (select app_hidden.current_property_ids('{owner,manager}')));
+create policy select_accounting on app_public.payouts for select using (
+  property_id in (select app_hidden.current_property_ids('{owner,manager,accountant}')));
+create policy select_accounting on app_public.payout_lines for select using (
+  property_id in (select app_hidden.current_property_ids('{owner,manager,accountant}')));
+grant execute on function app_public.run_payouts(uuid, date, text), app_public.mark_payout_paid(uuid, text),
+  app_public.owner_statement(uuid, date, date) to keepr_staff;
+grant select on app_public.reconciliation_differences, app_public.settlement_reports to keepr_staff;
+grant update (resolved_at, resolution_note) on app_public.reconciliation_differences to keepr_staff;
+create policy select_accounting on app_public.reconciliation_differences for select using (
+  property_id in (select app_hidden.current_property_ids('{owner,manager,accountant}')));
+create policy resolve_accounting on app_public.reconciliation_differences for update using (
+  property_id in (select app_hidden.current_property_ids('{owner,manager,accountant}')));
+create policy select_accounting on app_public.settlement_reports for select using (
+  exists (select 1 from app_public.reconciliation_differences d where d.report_id = id));
+grant execute on function app_private.import_settlement(text, date, jsonb) to keepr_worker;
+grant select on app_public.settlement_reports to keepr_worker;
+create policy worker_all on app_public.settlement_reports for select to keepr_worker using (true);

@@ -15,7 +15,7 @@ afterAll(async () => {
 });
 
 const staff = (c: pg.PoolClient, userId: string) => actAs(c, { role: "keepr_staff", userId });
-const owner = (c: pg.PoolClient) => c.query("reset role");
+const owner_ = (c: pg.PoolClient) => c.query("reset role");
 
 /** Net postings per account purpose (and tax) for a reservation's folio and its entries. */
 async function ledgerOf(c: pg.PoolClient, reservationId: string) {
@@ -64,7 +64,7 @@ it("confirmation charges the folio: room and fee revenue net of the inclusive ta
     const arrival = localDate(h.timeZone, 30);
     await staff(c, h.frontDesk);
     const b = await book(c, h.ratePlanId, arrival, addDays(arrival, 2));
-    await owner(c);
+    await owner_(c);
     // 2 nights × 10000 + cleaning 3000 = 23000, VAT 6% included: round(23000 × 6 / 106) = 1302,
     // of which on the fee round(1302 × 3000 / 23000) = 170; city tax 2 guests × 2 nights × 200 = 800.
     expect(Number(b.total_amount)).toBe(23800);
@@ -87,7 +87,7 @@ it("a modification posts only the difference; an unchanged price posts nothing",
     const b = await book(c, h.ratePlanId, arrival, addDays(arrival, 2));
     const entries = async () => Number((await c.query("select count(*) from app_public.journal_entries where cause_id = $1", [b.reservation_id])).rows[0].count);
     await c.query("select app_public.modify_reservation($1, $2, departure => $3::date)", [b.reservation_id, newKey(), addDays(arrival, 3)]);
-    await owner(c);
+    await owner_(c);
     expect(await entries()).toBe(2);
     const after = await ledgerOf(c, b.reservation_id);
     // 3 nights + cleaning = 33000, VAT round(33000 × 6 / 106) = 1868, on the fee round(1868 × 3000 / 33000) = 170; city tax 1200.
@@ -100,7 +100,7 @@ it("a modification posts only the difference; an unchanged price posts nothing",
     });
     await staff(c, h.frontDesk);
     await c.query("select app_public.modify_reservation($1, $2, unit_id => $3)", [b.reservation_id, newKey(), h.unitIds[2]]);
-    await owner(c);
+    await owner_(c);
     expect(await entries()).toBe(2);
     expect(await trialBalanceIsZero(c)).toBe(true);
   }));
@@ -115,12 +115,12 @@ it("cancellation keeps only the penalty on the folio; a no-show too; check-out c
     const noShow = await book(c, h.ratePlanId, today, addDays(today, 1));
     await c.query("select app_public.mark_no_show($1, $2)", [noShow.reservation_id, newKey()]);
     const stay = await book(c, h.ratePlanId, today, addDays(today, 1));
-    await owner(c);
+    await owner_(c);
     await c.query("update app_public.units set housekeeping_status = 'clean' where property_id = $1", [h.propertyId]);
     await staff(c, h.frontDesk);
     await c.query("select app_public.check_in($1, $2)", [stay.reservation_id, newKey()]);
     await c.query("select app_public.check_out($1, $2)", [stay.reservation_id, newKey()]);
-    await owner(c);
+    await owner_(c);
     // Non-refundable: the penalty is the whole total, all of it cancellation revenue now.
     expect(await ledgerOf(c, cancelled.reservation_id)).toEqual({ cancellation_revenue: -23800, guest_receivable: 23800 });
     expect(await ledgerOf(c, noShow.reservation_id)).toEqual({ cancellation_revenue: -13400, guest_receivable: 13400 });
@@ -163,7 +163,7 @@ it("pay → capture moves the money from the folio to clearing once; a cancellat
     expect((await c.query("select * from app_public.pay($1, 'tok_test_visa', $2)", [intent.id, key])).rows[0].id).toBe(attempt.id);
     expect(await sqlstateOf(c, "select app_public.pay($1, 'tok_test_visa', $2)", [intent.id, newKey()])).toBe("TRANS");
     expect(await sqlstateOf(c, "select app_public.pay($1, '4242424242424242', $2)", [intent.id, newKey()])).toBe("TRANS");
-    await owner(c);
+    await owner_(c);
     const jobs = await c.query("select key from graphile_worker.jobs where task_identifier = 'process_payment_attempt'");
     expect(jobs.rows.map((j) => j.key)).toContain(`payment_attempt:${attempt.id}`);
     expect(Number((await c.query("select count(*) from app_public.payment_attempts where payment_token ~ '^[0-9]{12,}'")).rows[0].count)).toBe(0);
@@ -179,7 +179,7 @@ it("pay → capture moves the money from the folio to clearing once; a cancellat
     // Today is past the free-cancellation deadline: the penalty is one night.
     await staff(c, h.frontDesk);
     await c.query("select app_public.cancel_reservation($1, $2)", [b.reservation_id, newKey()]);
-    await owner(c);
+    await owner_(c);
     const refund = (await c.query("select id, amount::int, status from app_public.refunds where intent_id = $1", [intent.id])).rows;
     expect(refund).toEqual([{ id: expect.any(String), amount: 20000, status: "pending" }]);
     expect(await folioBalance(c, b.reservation_id)).toBe(0);
@@ -200,7 +200,7 @@ it("a failed refund puts the money back on the folio as owed to the guest; refun
     const b = await book(c, h.ratePlanId, arrival, addDays(arrival, 1));
     const intent = (await c.query("select id from app_public.payment_intents where reservation_id = $1", [b.reservation_id])).rows[0];
     const attempt = (await c.query("select id from app_public.pay($1, 'tok_test_visa', $2)", [intent.id, newKey()])).rows[0];
-    await owner(c);
+    await owner_(c);
     await c.query("select app_private.record_capture($1, 'ch_2', now())", [attempt.id]);
     await staff(c, h.frontDesk);
     expect(await sqlstateOf(c, "select app_public.refund_payment($1, 100, 'goodwill', $2)", [intent.id, newKey()])).toBe("DNIED");
@@ -208,7 +208,7 @@ it("a failed refund puts the money back on the folio as owed to the guest; refun
     expect(await sqlstateOf(c, "select app_public.refund_payment($1, 10001, 'too much', $2)", [intent.id, newKey()])).toBe("INVLD");
     const refund = (await c.query("select id from app_public.refund_payment($1, 2500, 'goodwill', $2)", [intent.id, newKey()])).rows[0];
     expect(await folioBalance(c, b.reservation_id)).toBe(2500);
-    await owner(c);
+    await owner_(c);
     await c.query("select app_private.record_refund_failure($1, 'charge_disputed', 'no')", [refund.id]);
     expect(await folioBalance(c, b.reservation_id)).toBe(0);
     expect((await c.query("select status, failure_code from app_public.refunds where id = $1", [refund.id])).rows[0])
@@ -225,7 +225,7 @@ it("a webhook event is applied once: a replay is a duplicate; unknown references
     const b = await book(c, h.ratePlanId, arrival, addDays(arrival, 1));
     const intent = (await c.query("select id from app_public.payment_intents where reservation_id = $1", [b.reservation_id])).rows[0];
     const attempt = (await c.query("select id from app_public.pay($1, 'tok_test_visa', $2)", [intent.id, newKey()])).rows[0];
-    await owner(c);
+    await owner_(c);
     const event = { id: "evt_1", type: "charge.captured", created: 1, data: { object: { id: "ch_3", reference: attempt.id, captured_at: new Date().toISOString() } } };
     const apply = async (e: object) => (await c.query("select app_private.apply_payment_event('simulated', $1) as r", [JSON.stringify(e)])).rows[0].r;
     expect(await apply(event)).toBe("applied");
@@ -245,7 +245,7 @@ it("the guest with the booking token sees their own payments, staff of another p
     await staff(c, other.manager);
     expect((await c.query("select count(*)::int as n from app_public.payment_intents where reservation_id = $1", [b.reservation_id])).rows[0].n).toBe(0);
     expect(await sqlstateOf(c, "select app_public.pay(id, 'tok_test_visa', gen_random_uuid()::text) from app_public.payment_intents limit 0")).toBeNull();
-    await owner(c);
+    await owner_(c);
     const intent = (await c.query("select id from app_public.payment_intents where reservation_id = $1", [b.reservation_id])).rows[0];
     await staff(c, other.manager);
     expect(await sqlstateOf(c, "select app_public.pay($1, 'tok_test_visa', $2)", [intent.id, newKey()])).toBe("NTFND");
@@ -255,3 +255,134 @@ it("the guest with the booking token sees their own payments, staff of another p
     expect((await c.query("select count(*)::int as n from app_public.payment_intents")).rows[0].n).toBe(1);
     expect(await sqlstateOf(c, "select payment_token from app_public.payment_intents")).toBe("42501");
   }));
+
+describe("invoices", () => {
+  it("are numbered per property without gaps, a rolled-back issue gives its number back, and a credit note corrects one", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithTaxes(c);
+      const arrival = localDate(h.timeZone, 30);
+      await staff(c, h.frontDesk);
+      const first = await book(c, h.ratePlanId, arrival, addDays(arrival, 2));
+      const second = await book(c, h.ratePlanId, arrival, addDays(arrival, 1));
+      const folioOf = async (id: string) => (await c.query("select id from app_public.folios where reservation_id = $1", [id])).rows[0].id;
+      const issue = async (folio: string) =>
+        (await c.query("select document_number, kind, total_amount::int, tax_amount::int, lines from app_public.issue_invoice($1, $2)", [folio, newKey()])).rows[0];
+      const a = await issue(await folioOf(first.reservation_id));
+      expect(a).toMatchObject({ document_number: "INV-000001", kind: "invoice", total_amount: 23800, tax_amount: 1302 + 800 });
+      expect(await sqlstateOf(c, "select app_public.issue_invoice($1, $2)", [await folioOf(first.reservation_id), newKey()])).toBe("INVLD");
+      // A failed issue inside a savepoint rolls its number back.
+      await c.query("savepoint s");
+      await issue(await folioOf(second.reservation_id));
+      await c.query("rollback to savepoint s");
+      expect((await issue(await folioOf(second.reservation_id))).document_number).toBe("INV-000002");
+
+      // The stay gets shorter: the invoice must be credited before a new one.
+      await c.query("select app_public.modify_reservation($1, $2, departure => $3::date)", [first.reservation_id, newKey(), addDays(arrival, 1)]);
+      expect(await sqlstateOf(c, "select app_public.issue_invoice($1, $2)", [await folioOf(first.reservation_id), newKey()])).toBe("TRANS");
+      const invoiceId = (await c.query("select id from app_public.invoices where document_number = 'INV-000001' and property_id = $1", [h.propertyId])).rows[0].id;
+      expect(await sqlstateOf(c, "select app_public.issue_credit_note($1, 'shorter stay', $2)", [invoiceId, newKey()])).toBe("DNIED");
+      await staff(c, h.manager);
+      const note = (await c.query("select document_number, total_amount::int from app_public.issue_credit_note($1, 'shorter stay', $2)", [invoiceId, newKey()])).rows[0];
+      expect(note).toEqual({ document_number: "CN-000001", total_amount: -23800 });
+      expect(await sqlstateOf(c, "select app_public.issue_credit_note($1, 'again', $2)", [invoiceId, newKey()])).toBe("TRANS");
+      expect((await issue(await folioOf(first.reservation_id))).total_amount).toBe(13400);
+    }));
+
+  it("cannot be updated or deleted by any role the API or the worker uses, nor by the owner", async () => {
+    const client = await db.ownerPool.connect();
+    let invoiceId: string;
+    try {
+      await client.query("begin");
+      const h = await createHotel(client);
+      await staff(client, h.frontDesk);
+      const arrival = localDate(h.timeZone, 30);
+      const b = await book(client, h.ratePlanId, arrival, addDays(arrival, 1));
+      const folio = (await client.query("select id from app_public.folios where reservation_id = $1", [b.reservation_id])).rows[0].id;
+      invoiceId = (await client.query("select id from app_public.issue_invoice($1, $2)", [folio, newKey()])).rows[0].id;
+      await client.query("commit");
+    } finally {
+      client.release();
+    }
+    await inRollback(db.ownerPool, async (c) => {
+      expect(await sqlstateOf(c, "update app_public.invoices set total_amount = 0 where id = $1", [invoiceId])).toBe("APPND");
+      expect(await sqlstateOf(c, "delete from app_public.invoices where id = $1", [invoiceId])).toBe("APPND");
+      for (const role of ["keepr_staff", "keepr_worker", "keepr_anonymous", "keepr_guest"]) {
+        await c.query(`set local role ${role}`);
+        for (const sql of ["update app_public.invoices set total_amount = 0 where id = $1", "delete from app_public.invoices where id = $1"]) {
+          expect([role, sql, await sqlstateOf(c, sql, [invoiceId])]).toEqual([role, sql, "42501"]);
+        }
+        await c.query("reset role");
+      }
+    });
+  });
+});
+
+describe("owner payouts", () => {
+  it("pay each owner their share of ended stays once (less commission); running again pays nothing more", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await createHotel(c, { kind: "vacation_rental", ratePlan: { is_refundable: false } });
+      const owner = (await c.query("insert into app_public.owners (property_id, name, commission_percent) values ($1, 'Maria', 20) returning id", [h.propertyId])).rows[0].id;
+      await c.query("update app_public.units set owner_id = $2 where property_id = $1", [h.propertyId, owner]);
+      await c.query("update app_public.units set housekeeping_status = 'clean' where property_id = $1", [h.propertyId]);
+      const today = localDate(h.timeZone, 0);
+      await staff(c, h.frontDesk);
+      // A stay that ends today (checked in and out), one that ends later.
+      const stay = await book(c, h.ratePlanId, today, addDays(today, 1));
+      await c.query("select app_public.check_in($1, $2)", [stay.reservation_id, newKey()]);
+      await c.query("select app_public.check_out($1, $2)", [stay.reservation_id, newKey()]);
+      const later = await book(c, h.ratePlanId, addDays(today, 5), addDays(today, 7));
+      await staff(c, h.manager);
+      const run = async () => (await c.query("select owner_share::int, commission::int, room_revenue::int from app_public.run_payouts($1, $2, $3)", [h.propertyId, today, newKey()])).rows;
+      expect(await run()).toEqual([{ owner_share: 8000, commission: 2000, room_revenue: 10000 }]);
+      expect(await run()).toEqual([]);
+      const statement = (await c.query("select rental_revenue::int, commission::int, owner_share::int, paid_out::int from app_public.owner_statement($1, $2, $3)", [owner, addDays(today, -1), today])).rows;
+      expect(statement).toEqual([{ rental_revenue: 10000, commission: 2000, owner_share: 8000, paid_out: 8000 }]);
+      const payout = (await c.query("select id from app_public.payouts where owner_id = $1", [owner])).rows[0].id;
+      await c.query("select app_public.mark_payout_paid($1, $2)", [payout, newKey()]);
+      expect(await sqlstateOf(c, "select app_public.mark_payout_paid($1, $2)", [payout, newKey()])).toBe("TRANS");
+      await owner_(c);
+      const balances = Object.fromEntries((await c.query("select purpose, balance::int from app_public.account_balances where property_id = $1 and purpose in ('room_revenue', 'commission_revenue', 'owner_payable', 'payouts')", [h.propertyId])).rows.map((r) => [r.purpose, r.balance]));
+      // The later stay's revenue (2 nights) stays in room revenue until it ends.
+      expect(balances).toEqual({ room_revenue: -20000, commission_revenue: -2000, owner_payable: 0, payouts: -8000 });
+      expect(later.status).toBe("confirmed");
+      expect(await trialBalanceIsZero(c)).toBe(true);
+    }));
+});
+
+describe("reconciliation", () => {
+  it("a settlement report with one missing, one extra and one mismatched line gives exactly those three differences", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await createHotel(c, { units: 4 });
+      await c.query("update app_public.rate_plans set deposit_percent = 100 where id = $1", [h.ratePlanId]);
+      const arrival = localDate(h.timeZone, 20);
+      const attempts: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        await staff(c, h.frontDesk);
+        const b = await book(c, h.ratePlanId, arrival, addDays(arrival, 1));
+        const intent = (await c.query("select id from app_public.payment_intents where reservation_id = $1", [b.reservation_id])).rows[0];
+        attempts.push((await c.query("select id from app_public.pay($1, 'tok_test_visa', $2)", [intent.id, newKey()])).rows[0].id);
+        await owner_(c);
+        await c.query("select app_private.record_capture($1, $2, '2026-03-10T12:00:00Z')", [attempts[i], `ch_${i}`]);
+      }
+      const line = (reference: string, amount: number, id: string) =>
+        ({ id, type: "charge", created: "2026-03-10T12:00:00Z", currency: "EUR", amount, fee: 165, net: amount - 165, charge: id, reference });
+      const report = [
+        line(attempts[0]!, 10000, "ch_0"),
+        line(attempts[1]!, 10000, "ch_1"),
+        line(attempts[2]!, 9999, "ch_2"), // mismatch; attempts[3] is missing
+        line("3b1f8a52-0000-4000-8000-000000000000", 5000, "ch_unknown"), // extra
+      ];
+      const reportId = (await c.query("select app_private.import_settlement('simulated', '2026-03-10', $1) as id", [JSON.stringify(report)])).rows[0].id;
+      const differences = (await c.query("select kind::text, reference, ledger_amount::int, report_amount::int from app_public.reconciliation_differences where report_id = $1 order by kind", [reportId])).rows;
+      expect(differences).toEqual([
+        { kind: "amount_mismatch", reference: attempts[2], ledger_amount: 10000, report_amount: 9999 },
+        { kind: "extra", reference: "3b1f8a52-0000-4000-8000-000000000000", ledger_amount: null, report_amount: 5000 },
+        { kind: "missing", reference: attempts[3], ledger_amount: 10000, report_amount: null },
+      ]);
+      // Importing the day again records nothing new.
+      expect((await c.query("select app_private.import_settlement('simulated', '2026-03-10', $1) as id", [JSON.stringify(report)])).rows[0].id).toBe(reportId);
+      expect((await c.query("select count(*)::int as n from app_public.reconciliation_differences")).rows[0].n).toBe(3);
+      await staff(c, h.manager);
+      expect((await c.query("select count(*)::int as n from app_public.reconciliation_differences")).rows[0].n).toBe(2);
+    }));
+});
