@@ -36,6 +36,7 @@ export const keeprCodes: Record<string, string> = {
   UNAVL: "UNIT_UNAVAILABLE",
   LIMIT: "TOO_MANY_ATTEMPTS",
   UNBAL: "LEDGER_UNBALANCED",
+  FOLCL: "FOLIO_CLOSED",
 };
 
 /** Standard SQLSTATEs mapped to a stable code and a message that reveals nothing. */
