@@ -87,6 +87,18 @@ begin
   values (v_chalet, v_whole, 'Chalet Week', 'Minimum three nights.', 'CHF', 45000, 6, 5000, 3, 30, 'percent', 50)
   returning id into v_chalet_week;
 
+  -- Payment schedules: non-refundable is paid in full at booking; the chalet
+  -- takes 30% at booking and the rest 30 days before arrival; the other
+  -- plans are paid at check-in.
+  update app_public.rate_plans set deposit_percent = 100 where id = v_nonref;
+  update app_public.rate_plans set deposit_percent = 30, balance_due_days = 30 where id = v_chalet_week;
+  -- The chalet belongs to an owner; the host keeps 20% of its rental revenue.
+  with o as (
+    insert into app_public.owners (property_id, name, email, commission_percent)
+    values (v_chalet, 'Familie Perren', 'perren@example.com', 20) returning id
+  )
+  update app_public.units u set owner_id = o.id from o where u.property_id = v_chalet;
+
   insert into app_public.rate_plan_los_discounts (property_id, rate_plan_id, min_nights, percent_off) values
     (v_hotel, v_flex, 7, 10), (v_hotel, v_flex, 28, 20), (v_chalet, v_chalet_week, 7, 15);
 
