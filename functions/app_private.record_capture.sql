@@ -26,8 +26,11 @@ begin
      set status = 'captured', provider_charge_id = record_capture.charge_id, captured_at = record_capture.captured_at,
          failure_code = null, failure_message = null
    where a.id = v_attempt.id;
+  -- The intent is what was captured on it: an intent resized while its
+  -- attempt ran (or after Keepr gave up on it) does not claim more; the
+  -- schedule below opens what is still due.
   update app_public.payment_intents i
-     set status = 'captured', amount = greatest(i.amount, i.amount_captured + v_attempt.amount),
+     set status = 'captured', amount = i.amount_captured + v_attempt.amount,
          amount_captured = i.amount_captured + v_attempt.amount, failure_code = null, failure_message = null
    where i.property_id = v_attempt.property_id and i.id = v_attempt.intent_id
   returning * into v_intent;
@@ -38,6 +41,7 @@ begin
       pg_catalog.jsonb_build_object('purpose', 'guest_receivable', 'folio_id', v_intent.folio_id, 'amount', -v_attempt.amount, 'currency', v_attempt.currency)));
 
   select * into v_res from app_public.reservations r where r.property_id = v_intent.property_id and r.id = v_intent.reservation_id for update;
+  perform app_private.schedule_payments(v_res);
   perform app_private.refund_overpayment(v_res, case when v_res.status in ('cancelled', 'no_show')
                                                      then 'Paid after the reservation was cancelled'
                                                      else 'Paid more than the reservation costs' end);

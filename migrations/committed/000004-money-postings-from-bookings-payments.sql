@@ -1,5 +1,5 @@
 --! Previous: sha1:295fba49aa2c2a1a79fbd037deeba9b252036419
---! Hash: sha1:c2e2cb5799acf3707c61c69845037e686a8132db
+--! Hash: sha1:67a4601cca47873f1f5d36670f06017bfe81b37e
 --! Message: Money: postings from bookings, payments
 
 -- Money, part 2 (issue 4): bookings post to the ledger (confirmation,
@@ -779,7 +779,8 @@ comment on function app_private.start_attempt(app_public.payment_intents, text) 
 -- Starts a refund of part of a captured payment intent: the refund row, the
 -- entry that gives the money back to the folio (Dr guest receivable, Cr
 -- refunds due) and, in the same transaction, the job that asks the
--- provider. The caller has locked the intent and checked the amount.
+-- provider. The caller has locked the intent and checked the amount; the
+-- last refund row is returned.
 create or replace function app_private.start_refund(intent app_public.payment_intents, amount bigint, reason text)
   returns app_public.refunds
   language plpgsql volatile
@@ -787,28 +788,43 @@ create or replace function app_private.start_refund(intent app_public.payment_in
 as $$
 #variable_conflict use_column
 declare
+  v_left bigint := start_refund.amount;
+  v_attempt record;
   v_refund app_public.refunds;
 begin
-  insert into app_public.refunds (property_id, intent_id, attempt_id, amount, currency, reason, created_by)
-  select intent.property_id, intent.id, a.id, start_refund.amount, intent.currency, start_refund.reason, app_hidden.current_user_id()
-    from app_public.payment_attempts a
-   where a.property_id = intent.property_id and a.intent_id = intent.id and a.status = 'captured'
-  returning * into v_refund;
-  if v_refund.id is null then
-    raise exception using errcode = 'TRANS', message = 'Only a captured payment can be refunded.';
+  -- An intent can hold more than one captured charge (a capture that came
+  -- in after Keepr gave up on it): refund them newest first, each up to
+  -- what is left on it.
+  for v_attempt in
+    select a.id, a.amount - coalesce((select sum(f.amount) from app_public.refunds f
+                                        where f.property_id = a.property_id and f.attempt_id = a.id and f.status <> 'failed'), 0) as refundable
+      from app_public.payment_attempts a
+     where a.property_id = intent.property_id and a.intent_id = intent.id and a.status = 'captured'
+     order by a.captured_at desc, a.id
+  loop
+    exit when v_left <= 0;
+    continue when v_attempt.refundable <= 0;
+    insert into app_public.refunds (property_id, intent_id, attempt_id, amount, currency, reason, created_by)
+    values (intent.property_id, intent.id, v_attempt.id, least(v_left, v_attempt.refundable), intent.currency, start_refund.reason,
+            app_hidden.current_user_id())
+    returning * into v_refund;
+    v_left := v_left - v_refund.amount;
+    perform app_private.post_entry(intent.property_id, 'refund', v_refund.id, 'refund:' || v_refund.id || ':requested',
+      pg_catalog.format('Refund of %s %s requested', v_refund.amount, intent.currency),
+      pg_catalog.jsonb_build_array(
+        pg_catalog.jsonb_build_object('purpose', 'guest_receivable', 'folio_id', intent.folio_id, 'amount', v_refund.amount, 'currency', intent.currency),
+        pg_catalog.jsonb_build_object('purpose', 'refunds', 'amount', -v_refund.amount, 'currency', intent.currency)));
+    perform graphile_worker.add_job('process_refund', pg_catalog.json_build_object('refund_id', v_refund.id),
+                                    job_key := 'refund:' || v_refund.id, max_attempts := 15);
+  end loop;
+  if v_refund.id is null or v_left > 0 then
+    raise exception using errcode = 'TRANS', message = 'Only what was captured, less refunds made or under way, can be refunded.';
   end if;
-  perform app_private.post_entry(intent.property_id, 'refund', v_refund.id, 'refund:' || v_refund.id || ':requested',
-    pg_catalog.format('Refund of %s %s requested', start_refund.amount, intent.currency),
-    pg_catalog.jsonb_build_array(
-      pg_catalog.jsonb_build_object('purpose', 'guest_receivable', 'folio_id', intent.folio_id, 'amount', start_refund.amount, 'currency', intent.currency),
-      pg_catalog.jsonb_build_object('purpose', 'refunds', 'amount', -start_refund.amount, 'currency', intent.currency)));
-  perform graphile_worker.add_job('process_refund', pg_catalog.json_build_object('refund_id', v_refund.id),
-                                  job_key := 'refund:' || v_refund.id, max_attempts := 15);
   return v_refund;
 end;
 $$;
 comment on function app_private.start_refund(app_public.payment_intents, bigint, text) is
-  E'Creates a refund of a captured intent, posts it to the folio and queues the provider job (same transaction).';
+  E'Refunds an amount of a captured intent (across its captured charges, newest first), posts it to the folio and queues the provider jobs (same transaction).';
 --! EndIncluded app_private.start_refund.sql
 --! Included app_private.start_due_payments.sql
 -- Cron: charges the card on file of every payment intent that has fallen
@@ -889,8 +905,11 @@ begin
      set status = 'captured', provider_charge_id = record_capture.charge_id, captured_at = record_capture.captured_at,
          failure_code = null, failure_message = null
    where a.id = v_attempt.id;
+  -- The intent is what was captured on it: an intent resized while its
+  -- attempt ran (or after Keepr gave up on it) does not claim more; the
+  -- schedule below opens what is still due.
   update app_public.payment_intents i
-     set status = 'captured', amount = greatest(i.amount, i.amount_captured + v_attempt.amount),
+     set status = 'captured', amount = i.amount_captured + v_attempt.amount,
          amount_captured = i.amount_captured + v_attempt.amount, failure_code = null, failure_message = null
    where i.property_id = v_attempt.property_id and i.id = v_attempt.intent_id
   returning * into v_intent;
@@ -901,6 +920,7 @@ begin
       pg_catalog.jsonb_build_object('purpose', 'guest_receivable', 'folio_id', v_intent.folio_id, 'amount', -v_attempt.amount, 'currency', v_attempt.currency)));
 
   select * into v_res from app_public.reservations r where r.property_id = v_intent.property_id and r.id = v_intent.reservation_id for update;
+  perform app_private.schedule_payments(v_res);
   perform app_private.refund_overpayment(v_res, case when v_res.status in ('cancelled', 'no_show')
                                                      then 'Paid after the reservation was cancelled'
                                                      else 'Paid more than the reservation costs' end);
@@ -912,8 +932,9 @@ comment on function app_private.record_capture(uuid, text, timestamptz) is
 --! Included app_private.record_payment_failure.sql
 -- An attempt failed for good (declined, or the provider stayed unreachable
 -- through every retry): the attempt and its intent are failed with the
--- reason, for the guest to pay again and for staff to see. A captured
--- attempt stays captured.
+-- reason, for the guest to pay again and for staff to see (when the
+-- reservation opened another intent of the kind meanwhile, that one takes
+-- over the amount). A captured attempt stays captured.
 create or replace function app_private.record_payment_failure(attempt_id uuid, code text, message text) returns void
   language plpgsql volatile security definer
   set search_path to pg_catalog, public, pg_temp
@@ -921,16 +942,37 @@ as $$
 #variable_conflict use_column
 declare
   v_attempt app_public.payment_attempts;
+  v_intent app_public.payment_intents;
 begin
   update app_public.payment_attempts a
      set status = 'failed', failure_code = coalesce(record_payment_failure.code, 'failed'),
          failure_message = pg_catalog.left(record_payment_failure.message, 500)
    where a.id = record_payment_failure.attempt_id and a.status in ('pending', 'authorized')
   returning * into v_attempt;
-  if found then
+  if not found then
+    return;
+  end if;
+  select * into v_intent from app_public.payment_intents i
+   where i.property_id = v_attempt.property_id and i.id = v_attempt.intent_id and i.status in ('processing', 'authorized')
+   for update;
+  if not found then
+    return;
+  end if;
+  if exists (select 1 from app_public.payment_intents i
+              where i.property_id = v_intent.property_id and i.reservation_id = v_intent.reservation_id and i.kind = v_intent.kind
+                and i.id <> v_intent.id and i.status in ('requires_payment', 'failed')) then
+    -- The reservation changed while this payment ran and has an open intent
+    -- of the kind already: this one is closed with its reason and the open
+    -- one takes over its amount.
+    update app_public.payment_intents i
+       set status = 'cancelled', failure_code = v_attempt.failure_code, failure_message = v_attempt.failure_message
+     where i.id = v_intent.id;
+    perform app_private.schedule_payments(r) from app_public.reservations r
+      where r.property_id = v_intent.property_id and r.id = v_intent.reservation_id;
+  else
     update app_public.payment_intents i
        set status = 'failed', failure_code = v_attempt.failure_code, failure_message = v_attempt.failure_message
-     where i.property_id = v_attempt.property_id and i.id = v_attempt.intent_id and i.status in ('processing', 'authorized');
+     where i.id = v_intent.id;
   end if;
 end;
 $$;
