@@ -19,10 +19,15 @@ declare
   v_committed bigint;
   v_open app_public.payment_intents;
 begin
-  if reservation.status not in ('confirmed', 'checked_in') then
+  if reservation.status in ('cancelled', 'no_show') then
     update app_public.payment_intents i set status = 'cancelled'
      where i.property_id = reservation.property_id and i.reservation_id = reservation.id
        and i.status in ('requires_payment', 'failed');
+    return;
+  end if;
+  if reservation.status not in ('confirmed', 'checked_in') then
+    -- A hold owes nothing yet; after check-out the price no longer changes
+    -- and what is open stays open.
     return;
   end if;
 

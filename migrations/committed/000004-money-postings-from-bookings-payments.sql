@@ -1,5 +1,5 @@
 --! Previous: sha1:295fba49aa2c2a1a79fbd037deeba9b252036419
---! Hash: sha1:67a4601cca47873f1f5d36670f06017bfe81b37e
+--! Hash: sha1:61bdcb9ebf98d33c9fe4cc668cef29800f6c2cae
 --! Message: Money: postings from bookings, payments
 
 -- Money, part 2 (issue 4): bookings post to the ledger (confirmation,
@@ -652,10 +652,15 @@ declare
   v_committed bigint;
   v_open app_public.payment_intents;
 begin
-  if reservation.status not in ('confirmed', 'checked_in') then
+  if reservation.status in ('cancelled', 'no_show') then
     update app_public.payment_intents i set status = 'cancelled'
      where i.property_id = reservation.property_id and i.reservation_id = reservation.id
        and i.status in ('requires_payment', 'failed');
+    return;
+  end if;
+  if reservation.status not in ('confirmed', 'checked_in') then
+    -- A hold owes nothing yet; after check-out the price no longer changes
+    -- and what is open stays open.
     return;
   end if;
 

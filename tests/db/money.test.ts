@@ -386,3 +386,25 @@ describe("reconciliation", () => {
       expect((await c.query("select count(*)::int as n from app_public.reconciliation_differences")).rows[0].n).toBe(2);
     }));
 });
+
+it("a payment captured after check-out leaves the rest of the balance open", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const h = await createHotel(c);
+    await c.query("update app_public.rate_plans set deposit_percent = 50 where id = $1", [h.ratePlanId]);
+    await c.query("update app_public.units set housekeeping_status = 'clean' where property_id = $1", [h.propertyId]);
+    const today = localDate(h.timeZone, 0);
+    await staff(c, h.frontDesk);
+    const b = await book(c, h.ratePlanId, today, addDays(today, 2));
+    const deposit = (await c.query("select id from app_public.payment_intents where reservation_id = $1 and kind = 'deposit'", [b.reservation_id])).rows[0];
+    const attempt = (await c.query("select id from app_public.pay($1, 'tok_test_visa', $2)", [deposit.id, newKey()])).rows[0];
+    await c.query("select app_public.check_in($1, $2)", [b.reservation_id, newKey()]);
+    await c.query("select app_public.check_out($1, $2)", [b.reservation_id, newKey()]);
+    await owner_(c);
+    await c.query("select app_private.record_capture($1, 'ch_late', now())", [attempt.id]);
+    const intents = (await c.query("select kind, status, amount::int from app_public.payment_intents where reservation_id = $1 order by kind", [b.reservation_id])).rows;
+    expect(intents).toEqual([
+      { kind: "deposit", status: "captured", amount: 10000 },
+      { kind: "balance", status: "requires_payment", amount: 10000 },
+    ]);
+    expect(await folioBalance(c, b.reservation_id)).toBe(10000);
+  }));
