@@ -5,10 +5,11 @@
 // transient error is thrown for graphile-worker to retry with backoff, and
 // on the last try the attempt is failed with the reason for staff to see
 // (a capture that did happen still arrives by webhook, and wins).
-import type { JobHelpers, Task } from "graphile-worker";
+import type { Task } from "graphile-worker";
 import { z } from "zod";
-import { PaymentDeclined, PaymentRequestError, PaymentTransientError, type PaymentProvider } from "../../payments/provider.ts";
+import type { PaymentProvider } from "../../payments/provider.ts";
 import { asWorker } from "../database.ts";
+import { callProvider, recordAsWorker } from "./provider_call.ts";
 
 const payload = z.object({ attempt_id: z.uuid() });
 
@@ -20,9 +21,6 @@ interface Attempt {
   payment_token: string;
   provider_charge_id: string | null;
 }
-
-const record = (helpers: JobHelpers, sql: string, params: unknown[]) =>
-  helpers.withPgClient((client) => asWorker(client, (c) => c.query(sql, params)));
 
 export function makeProcessPaymentAttempt(deps: { provider: PaymentProvider }): Task {
   return async (raw, helpers) => {
@@ -37,35 +35,28 @@ export function makeProcessPaymentAttempt(deps: { provider: PaymentProvider }): 
     );
     if (!attempt || attempt.status === "captured" || attempt.status === "failed") return;
 
-    try {
-      let chargeId = attempt.provider_charge_id;
-      if (!chargeId) {
-        const authorized = await deps.provider.authorize({
-          token: attempt.payment_token,
-          amount: Number(attempt.amount),
-          currency: attempt.currency,
-          idempotencyKey: `${attempt.id}:authorize`,
-          reference: attempt.id,
-        });
-        chargeId = authorized.chargeId;
-        await record(helpers, "select app_private.record_authorization($1, $2)", [attempt.id, chargeId]);
-      }
-      const captured = await deps.provider.capture({ chargeId, amount: Number(attempt.amount), idempotencyKey: `${attempt.id}:capture` });
-      await record(helpers, "select app_private.record_capture($1, $2, $3)", [attempt.id, captured.chargeId, captured.capturedAt]);
-    } catch (error) {
-      if (error instanceof PaymentDeclined || error instanceof PaymentRequestError) {
-        helpers.logger.info(`payment attempt ${attempt.id} failed: ${error.code}`);
-        await record(helpers, "select app_private.record_payment_failure($1, $2, $3)", [attempt.id, error.code, error.message]);
-        return;
-      }
-      if (error instanceof PaymentTransientError && helpers.job.attempts >= helpers.job.max_attempts) {
-        await record(helpers, "select app_private.record_payment_failure($1, 'provider_unavailable', $2)", [
-          attempt.id,
-          `The payment provider did not answer after ${helpers.job.attempts} tries: ${error.message}`,
-        ]);
-        return;
-      }
-      throw error;
-    }
+    await callProvider(
+      helpers,
+      async () => {
+        let chargeId = attempt.provider_charge_id;
+        if (!chargeId) {
+          const authorized = await deps.provider.authorize({
+            token: attempt.payment_token,
+            amount: Number(attempt.amount),
+            currency: attempt.currency,
+            idempotencyKey: `${attempt.id}:authorize`,
+            reference: attempt.id,
+          });
+          chargeId = authorized.chargeId;
+          await recordAsWorker(helpers, "select app_private.record_authorization($1, $2)", [attempt.id, chargeId]);
+        }
+        const captured = await deps.provider.capture({ chargeId, amount: Number(attempt.amount), idempotencyKey: `${attempt.id}:capture` });
+        await recordAsWorker(helpers, "select app_private.record_capture($1, $2, $3)", [attempt.id, captured.chargeId, captured.capturedAt]);
+      },
+      async (code, message) => {
+        helpers.logger.info(`payment attempt ${attempt.id} failed: ${code}`);
+        await recordAsWorker(helpers, "select app_private.record_payment_failure($1, $2, $3)", [attempt.id, code, message]);
+      },
+    );
   };
 }

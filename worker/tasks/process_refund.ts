@@ -2,10 +2,11 @@
 // from the refund, so no retry or crash refunds twice. A refusal is
 // recorded (the folio gets the money back as owed); transient errors are
 // retried with backoff and, on the last try, recorded as a failure.
-import type { JobHelpers, Task } from "graphile-worker";
+import type { Task } from "graphile-worker";
 import { z } from "zod";
-import { PaymentDeclined, PaymentRequestError, PaymentTransientError, type PaymentProvider } from "../../payments/provider.ts";
+import type { PaymentProvider } from "../../payments/provider.ts";
 import { asWorker } from "../database.ts";
+import { callProvider, recordAsWorker } from "./provider_call.ts";
 
 const payload = z.object({ refund_id: z.uuid() });
 
@@ -15,9 +16,6 @@ interface Refund {
   amount: string;
   provider_charge_id: string;
 }
-
-const record = (helpers: JobHelpers, sql: string, params: unknown[]) =>
-  helpers.withPgClient((client) => asWorker(client, (c) => c.query(sql, params)));
 
 export function makeProcessRefund(deps: { provider: PaymentProvider }): Task {
   return async (raw, helpers) => {
@@ -33,27 +31,18 @@ export function makeProcessRefund(deps: { provider: PaymentProvider }): Task {
       ),
     );
     if (!refund || refund.status !== "pending") return;
-    try {
-      const paid = await deps.provider.refund({
-        chargeId: refund.provider_charge_id,
-        amount: Number(refund.amount),
-        idempotencyKey: `${refund.id}:refund`,
-        reference: refund.id,
-      });
-      await record(helpers, "select app_private.record_refund($1, $2, $3)", [refund.id, paid.refundId, paid.createdAt]);
-    } catch (error) {
-      if (error instanceof PaymentDeclined || error instanceof PaymentRequestError) {
-        await record(helpers, "select app_private.record_refund_failure($1, $2, $3)", [refund.id, error.code, error.message]);
-        return;
-      }
-      if (error instanceof PaymentTransientError && helpers.job.attempts >= helpers.job.max_attempts) {
-        await record(helpers, "select app_private.record_refund_failure($1, 'provider_unavailable', $2)", [
-          refund.id,
-          `The payment provider did not answer after ${helpers.job.attempts} tries: ${error.message}`,
-        ]);
-        return;
-      }
-      throw error;
-    }
+    await callProvider(
+      helpers,
+      async () => {
+        const paid = await deps.provider.refund({
+          chargeId: refund.provider_charge_id,
+          amount: Number(refund.amount),
+          idempotencyKey: `${refund.id}:refund`,
+          reference: refund.id,
+        });
+        await recordAsWorker(helpers, "select app_private.record_refund($1, $2, $3)", [refund.id, paid.refundId, paid.createdAt]);
+      },
+      (code, message) => recordAsWorker(helpers, "select app_private.record_refund_failure($1, $2, $3)", [refund.id, code, message]).then(() => {}),
+    );
   };
 }
