@@ -1,5 +1,5 @@
 --! Previous: sha1:295fba49aa2c2a1a79fbd037deeba9b252036419
---! Hash: sha1:61bdcb9ebf98d33c9fe4cc668cef29800f6c2cae
+--! Hash: sha1:8cbc161e52056f077193ba98c04314ce1f3cc07c
 --! Message: Money: postings from bookings, payments
 
 -- Money, part 2 (issue 4): bookings post to the ledger (confirmation,
@@ -2214,6 +2214,17 @@ comment on function app_private.import_settlement(text, date, jsonb) is
   E'Imports a provider settlement report of a UTC day and records every difference with the ledger (missing, extra, amount_mismatch); idempotent per day.';
 --! EndIncluded app_private.import_settlement.sql
 
+-- GraphQL names for the ledger's relations (migration 000003).
+comment on constraint folios_property_id_reservation_id_fkey on app_public.folios is E'@fieldName reservation\n@foreignSingleFieldName folio';
+comment on constraint folio_balances_property_id_folio_id_fkey on app_public.folio_balances is E'@fieldName folio\n@foreignFieldName balances';
+comment on constraint postings_property_id_entry_id_fkey on app_public.postings is E'@fieldName entry\n@foreignFieldName postings';
+comment on constraint postings_property_id_account_id_fkey on app_public.postings is E'@fieldName account\n@foreignFieldName postings';
+comment on constraint postings_property_id_folio_id_fkey on app_public.postings is E'@fieldName folio\n@foreignFieldName postings';
+comment on constraint journal_entries_property_id_reverses_entry_id_fkey on app_public.journal_entries is E'@fieldName reversedEntry\n@foreignFieldName reversals';
+comment on constraint ledger_accounts_property_id_tax_id_fkey on app_public.ledger_accounts is E'@fieldName tax\n@foreignFieldName ledgerAccounts';
+comment on constraint ledger_accounts_property_id_id_key on app_public.ledger_accounts is E'@behavior -*';
+comment on constraint folios_property_id_id_key on app_public.folios is E'@behavior -*';
+comment on constraint journal_entries_property_id_id_key on app_public.journal_entries is E'@behavior -*';
 -- (property_id, id) keys exist for composite foreign keys only.
 comment on constraint payment_intents_property_id_id_key on app_public.payment_intents is E'@behavior -*';
 comment on constraint payment_attempts_property_id_id_key on app_public.payment_attempts is E'@behavior -*';

@@ -43,6 +43,11 @@ it("every example in docs/api.md runs against the demo data without an unexpecte
   // The walkthrough did what it says: a booking confirmed, then cancelled once.
   expect(output).toContain('"status":"confirmed"');
   expect(output).toContain('"status":"cancelled","penaltyAmount":"0"');
+  // Money: a payment started, an invoice issued and served as HTML, the books balanced.
+  expect(output).toContain('"pay":{"result":{"rowId"');
+  expect(output).toMatch(/"documentNumber":"INV-000001"/);
+  expect(output).toContain("200 text/html");
+  expect(output).toMatch(/"allTrialBalances":\{"nodes":\[\{"currency":"EUR","debits":"\d+","credits":"\d+","difference":"0"\}/);
   expect(output).toContain('"status":"checked_out"');
   expect(output).toContain('"status":"no_show"');
 });
