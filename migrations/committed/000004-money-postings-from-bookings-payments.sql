@@ -1,5 +1,5 @@
 --! Previous: sha1:295fba49aa2c2a1a79fbd037deeba9b252036419
---! Hash: sha1:8cbc161e52056f077193ba98c04314ce1f3cc07c
+--! Hash: sha1:d38f2df5d2b286163ee77073ccb91b3be71e2154
 --! Message: Money: postings from bookings, payments
 
 -- Money, part 2 (issue 4): bookings post to the ledger (confirmation,
@@ -23,6 +23,7 @@ drop view if exists reporting.ledger_postings;
 drop view if exists reporting.folio_balances;
 drop view if exists reporting.payments;
 drop view if exists reporting.invoices;
+drop view if exists reporting.reconciliation_differences;
 drop table if exists app_public.reconciliation_differences cascade; -- and the reports policy that reads it
 drop table if exists app_public.settlement_lines;
 drop table if exists app_public.settlement_reports;
@@ -2222,6 +2223,7 @@ comment on constraint postings_property_id_account_id_fkey on app_public.posting
 comment on constraint postings_property_id_folio_id_fkey on app_public.postings is E'@fieldName folio\n@foreignFieldName postings';
 comment on constraint journal_entries_property_id_reverses_entry_id_fkey on app_public.journal_entries is E'@fieldName reversedEntry\n@foreignFieldName reversals';
 comment on constraint ledger_accounts_property_id_tax_id_fkey on app_public.ledger_accounts is E'@fieldName tax\n@foreignFieldName ledgerAccounts';
+comment on constraint reconciliation_differences_report_id_fkey on app_public.reconciliation_differences is E'@behavior -*';
 comment on constraint ledger_accounts_property_id_id_key on app_public.ledger_accounts is E'@behavior -*';
 comment on constraint folios_property_id_id_key on app_public.folios is E'@behavior -*';
 comment on constraint journal_entries_property_id_id_key on app_public.journal_entries is E'@behavior -*';
@@ -2258,7 +2260,16 @@ create view reporting.invoices with (security_barrier) as
          reporting.mask_email(i.bill_to ->> 'email') as email_masked, i.issued_at
     from app_public.invoices i;
 comment on view reporting.invoices is E'Invoices and credit notes with the guest''s email masked and no name.';
-grant select on reporting.ledger_postings, reporting.folio_balances, reporting.payments, reporting.invoices to keepr_analyst;
+-- Settlement reports span every property; staff see their own properties'
+-- differences, analysts all of them (an extra line whose reference Keepr
+-- does not know belongs to no property).
+create view reporting.reconciliation_differences with (security_barrier) as
+  select d.id, d.report_id, r.provider, r.report_date, d.property_id, d.kind, d.reference, d.provider_object_id, d.currency,
+         d.ledger_amount, d.report_amount, d.created_at, d.resolved_at
+    from app_public.reconciliation_differences d join app_public.settlement_reports r on r.id = d.report_id;
+comment on view reporting.reconciliation_differences is E'Every difference between the ledger and the provider''s settlement reports.';
+grant select on reporting.ledger_postings, reporting.folio_balances, reporting.payments, reporting.invoices,
+  reporting.reconciliation_differences to keepr_analyst;
 
 ------------------------------------------------------------------------------
 -- Read access
@@ -2318,14 +2329,12 @@ create policy select_accounting on app_public.payout_lines for select using (
   property_id in (select app_hidden.current_property_ids('{owner,manager,accountant}')));
 grant execute on function app_public.run_payouts(uuid, date, text), app_public.mark_payout_paid(uuid, text),
   app_public.owner_statement(uuid, date, date) to keepr_staff;
-grant select on app_public.reconciliation_differences, app_public.settlement_reports to keepr_staff;
+grant select on app_public.reconciliation_differences to keepr_staff;
 grant update (resolved_at, resolution_note) on app_public.reconciliation_differences to keepr_staff;
 create policy select_accounting on app_public.reconciliation_differences for select using (
   property_id in (select app_hidden.current_property_ids('{owner,manager,accountant}')));
 create policy resolve_accounting on app_public.reconciliation_differences for update using (
   property_id in (select app_hidden.current_property_ids('{owner,manager,accountant}')));
-create policy select_accounting on app_public.settlement_reports for select using (
-  exists (select 1 from app_public.reconciliation_differences d where d.report_id = id));
 grant execute on function app_private.import_settlement(text, date, jsonb) to keepr_worker;
 grant select on app_public.settlement_reports to keepr_worker;
 create policy worker_all on app_public.settlement_reports for select to keepr_worker using (true);
