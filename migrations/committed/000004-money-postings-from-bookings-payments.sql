@@ -1,5 +1,5 @@
 --! Previous: sha1:295fba49aa2c2a1a79fbd037deeba9b252036419
---! Hash: sha1:d38f2df5d2b286163ee77073ccb91b3be71e2154
+--! Hash: sha1:fa8156f00d2c1d91f8e417971caa64d9c0e0c143
 --! Message: Money: postings from bookings, payments
 
 -- Money, part 2 (issue 4): bookings post to the ledger (confirmation,
@@ -2306,6 +2306,13 @@ grant execute on function app_private.record_authorization(uuid, text), app_priv
   app_private.start_due_payments()
   to keepr_worker;
 
+-- Guests read their own folio's balance and postings (the folios policy
+-- decides which folios they see).
+grant select on app_public.folio_balances, app_public.postings to keepr_anonymous;
+drop policy if exists select_visible_folio on app_public.folio_balances;
+drop policy if exists select_visible_folio on app_public.postings;
+create policy select_visible_folio on app_public.folio_balances for select using (folio_id in (select f.id from app_public.folios f));
+create policy select_visible_folio on app_public.postings for select using (folio_id in (select f.id from app_public.folios f));
 grant select on app_public.invoices to keepr_anonymous, keepr_worker;
 create policy select_staff_or_guest on app_public.invoices for select using (
   property_id in (select app_hidden.current_property_ids('{owner,manager,accountant,front_desk}'))

@@ -253,6 +253,9 @@ it("the guest with the booking token sees their own payments, staff of another p
     await c.query("select set_config('jwt.claims.reservation_id', $1, true), set_config('jwt.claims.session_id', '', true)", [b.reservation_id]);
     await c.query("set local role keepr_anonymous");
     expect((await c.query("select count(*)::int as n from app_public.payment_intents")).rows[0].n).toBe(1);
+    expect((await c.query("select balance::int from app_public.folio_balances")).rows).toEqual([{ balance: 10000 }]);
+    expect((await c.query("select sum(amount)::int as s from app_public.postings")).rows[0].s).toBe(10000);
+    expect(await sqlstateOf(c, "select count(*) from app_public.journal_entries")).toBe("42501");
     expect(await sqlstateOf(c, "select payment_token from app_public.payment_intents")).toBe("42501");
   }));
 
