@@ -26,17 +26,16 @@ begin
   if not found then
     return;
   end if;
-  if exists (select 1 from app_public.payment_intents i
-              where i.property_id = v_intent.property_id and i.reservation_id = v_intent.reservation_id and i.kind = v_intent.kind
-                and i.id <> v_intent.id and i.status in ('requires_payment', 'failed')) then
-    -- The reservation changed while this payment ran and has an open intent
-    -- of the kind already: this one is closed with its reason and the open
-    -- one takes over its amount.
+  -- The reservation changed while this payment ran and has an open intent
+  -- of the kind already: that one takes over this amount, and this one is
+  -- closed with its reason.
+  update app_public.payment_intents i set amount = i.amount + v_intent.amount
+   where i.property_id = v_intent.property_id and i.reservation_id = v_intent.reservation_id and i.kind = v_intent.kind
+     and i.id <> v_intent.id and i.status in ('requires_payment', 'failed');
+  if found then
     update app_public.payment_intents i
        set status = 'cancelled', failure_code = v_attempt.failure_code, failure_message = v_attempt.failure_message
      where i.id = v_intent.id;
-    perform app_private.schedule_payments(r) from app_public.reservations r
-      where r.property_id = v_intent.property_id and r.id = v_intent.reservation_id;
   else
     update app_public.payment_intents i
        set status = 'failed', failure_code = v_attempt.failure_code, failure_message = v_attempt.failure_message

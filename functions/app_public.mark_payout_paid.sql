@@ -1,5 +1,6 @@
--- Records that a payout was transferred to its owner: Dr owner payable, Cr
--- payouts (the account the transfers leave from).
+-- Records that a payout was transferred to its owner (or, when negative,
+-- repaid by them): Dr owner payable, Cr payouts (the account the transfers
+-- leave from).
 create or replace function app_public.mark_payout_paid(payout_id uuid, idempotency_key text) returns app_public.payouts
   language plpgsql volatile security definer
   set search_path to pg_catalog, public, pg_temp
@@ -21,7 +22,9 @@ begin
   if v_payout.paid_at is not null then
     raise exception using errcode = 'TRANS', message = 'This payout is recorded as paid already.';
   end if;
-  if v_payout.owner_share > 0 then
+  -- A negative payout (revenue taken back after it was paid out) is money
+  -- the owner returns: the same entry with the signs turned.
+  if v_payout.owner_share <> 0 then
     perform app_private.post_entry(v_payout.property_id, 'payout', v_payout.id, 'payout:' || v_payout.id || ':paid',
       'Payout transferred to the owner',
       pg_catalog.jsonb_build_array(

@@ -75,8 +75,10 @@ begin
 
   if v_res.status = 'checked_in' then
     -- The guest is in their unit: only its claim's end moves.
-    perform app_private.release_expired_holds(v_res.property_id, v_res.unit_id,
-                                              pg_catalog.daterange(pg_catalog.upper(v_res.stay), v_departure));
+    if v_departure > pg_catalog.upper(v_res.stay) then
+      perform app_private.release_expired_holds(v_res.property_id, v_res.unit_id,
+                                                pg_catalog.daterange(pg_catalog.upper(v_res.stay), v_departure));
+    end if;
     begin
       update app_public.inventory_claims c set stay = pg_catalog.daterange(pg_catalog.lower(c.stay), v_departure)
        where c.property_id = v_res.property_id and c.reservation_id = v_res.id and c.released_at is null

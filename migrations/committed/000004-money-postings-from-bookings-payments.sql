@@ -1,5 +1,5 @@
 --! Previous: sha1:295fba49aa2c2a1a79fbd037deeba9b252036419
---! Hash: sha1:fa8156f00d2c1d91f8e417971caa64d9c0e0c143
+--! Hash: sha1:dcac5a1cfb43ca2759cc5c31bcb8b6e2958b69dc
 --! Message: Money: postings from bookings, payments
 
 -- Money, part 2 (issue 4): bookings post to the ledger (confirmation,
@@ -964,17 +964,16 @@ begin
   if not found then
     return;
   end if;
-  if exists (select 1 from app_public.payment_intents i
-              where i.property_id = v_intent.property_id and i.reservation_id = v_intent.reservation_id and i.kind = v_intent.kind
-                and i.id <> v_intent.id and i.status in ('requires_payment', 'failed')) then
-    -- The reservation changed while this payment ran and has an open intent
-    -- of the kind already: this one is closed with its reason and the open
-    -- one takes over its amount.
+  -- The reservation changed while this payment ran and has an open intent
+  -- of the kind already: that one takes over this amount, and this one is
+  -- closed with its reason.
+  update app_public.payment_intents i set amount = i.amount + v_intent.amount
+   where i.property_id = v_intent.property_id and i.reservation_id = v_intent.reservation_id and i.kind = v_intent.kind
+     and i.id <> v_intent.id and i.status in ('requires_payment', 'failed');
+  if found then
     update app_public.payment_intents i
        set status = 'cancelled', failure_code = v_attempt.failure_code, failure_message = v_attempt.failure_message
      where i.id = v_intent.id;
-    perform app_private.schedule_payments(r) from app_public.reservations r
-      where r.property_id = v_intent.property_id and r.id = v_intent.reservation_id;
   else
     update app_public.payment_intents i
        set status = 'failed', failure_code = v_attempt.failure_code, failure_message = v_attempt.failure_message
@@ -1414,8 +1413,10 @@ begin
 
   if v_res.status = 'checked_in' then
     -- The guest is in their unit: only its claim's end moves.
-    perform app_private.release_expired_holds(v_res.property_id, v_res.unit_id,
-                                              pg_catalog.daterange(pg_catalog.upper(v_res.stay), v_departure));
+    if v_departure > pg_catalog.upper(v_res.stay) then
+      perform app_private.release_expired_holds(v_res.property_id, v_res.unit_id,
+                                                pg_catalog.daterange(pg_catalog.upper(v_res.stay), v_departure));
+    end if;
     begin
       update app_public.inventory_claims c set stay = pg_catalog.daterange(pg_catalog.lower(c.stay), v_departure)
        where c.property_id = v_res.property_id and c.reservation_id = v_res.id and c.released_at is null
@@ -2001,8 +2002,9 @@ comment on function app_public.run_payouts(uuid, date, text) is
   E'Computes and posts each owner''s share of rental revenue for stays ended by period_end, never paying a stay''s revenue twice. Errors: NTFND, DNIED, DATES, IDEMPOTENCY_KEY_REUSED.';
 --! EndIncluded app_public.run_payouts.sql
 --! Included app_public.mark_payout_paid.sql
--- Records that a payout was transferred to its owner: Dr owner payable, Cr
--- payouts (the account the transfers leave from).
+-- Records that a payout was transferred to its owner (or, when negative,
+-- repaid by them): Dr owner payable, Cr payouts (the account the transfers
+-- leave from).
 create or replace function app_public.mark_payout_paid(payout_id uuid, idempotency_key text) returns app_public.payouts
   language plpgsql volatile security definer
   set search_path to pg_catalog, public, pg_temp
@@ -2024,7 +2026,9 @@ begin
   if v_payout.paid_at is not null then
     raise exception using errcode = 'TRANS', message = 'This payout is recorded as paid already.';
   end if;
-  if v_payout.owner_share > 0 then
+  -- A negative payout (revenue taken back after it was paid out) is money
+  -- the owner returns: the same entry with the signs turned.
+  if v_payout.owner_share <> 0 then
     perform app_private.post_entry(v_payout.property_id, 'payout', v_payout.id, 'payout:' || v_payout.id || ':paid',
       'Payout transferred to the owner',
       pg_catalog.jsonb_build_array(

@@ -411,3 +411,31 @@ it("a payment captured after check-out leaves the rest of the balance open", () 
     ]);
     expect(await folioBalance(c, b.reservation_id)).toBe(10000);
   }));
+
+it("revenue taken back after it was paid out (a late no-show) is clawed back by the next payout, and repaying it posts", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const h = await createHotel(c, { kind: "vacation_rental", ratePlan: { free_cancellation_days: 0, cancellation_penalty_kind: "percent", cancellation_penalty_value: 0 } });
+    const owner = (await c.query("insert into app_public.owners (property_id, name, commission_percent) values ($1, 'Maria', 20) returning id", [h.propertyId])).rows[0].id;
+    await c.query("update app_public.units set owner_id = $2 where property_id = $1", [h.propertyId, owner]);
+    const today = localDate(h.timeZone, 0);
+    await staff(c, h.frontDesk);
+    const b = await book(c, h.ratePlanId, addDays(today, 10), addDays(today, 11));
+    // The stay's dates as if it had been last week and nobody checked it in.
+    await owner_(c);
+    await c.query("update app_public.reservations set stay = daterange($2::date, $3::date) where id = $1", [b.reservation_id, addDays(today, -7), addDays(today, -6)]);
+    await staff(c, h.manager);
+    const run = async () => (await c.query("select id, owner_share::int from app_public.run_payouts($1, $2, $3)", [h.propertyId, today, newKey()])).rows;
+    const [paid] = await run();
+    expect(paid.owner_share).toBe(8000);
+    await c.query("select app_public.mark_payout_paid($1, $2)", [paid.id, newKey()]);
+    await staff(c, h.frontDesk);
+    await c.query("select app_public.mark_no_show($1, $2)", [b.reservation_id, newKey()]);
+    await staff(c, h.manager);
+    const [clawback] = await run();
+    expect(clawback.owner_share).toBe(-8000);
+    await c.query("select app_public.mark_payout_paid($1, $2)", [clawback.id, newKey()]);
+    await owner_(c);
+    const balances = Object.fromEntries((await c.query("select purpose, balance::int from app_public.account_balances where property_id = $1 and purpose in ('owner_payable', 'payouts', 'commission_revenue', 'room_revenue')", [h.propertyId])).rows.map((r) => [r.purpose, r.balance]));
+    expect(balances).toEqual({ owner_payable: 0, payouts: 0, commission_revenue: 0, room_revenue: 0 });
+    expect(await trialBalanceIsZero(c)).toBe(true);
+  }));
