@@ -15,7 +15,9 @@ import { purgeIdempotencyKeys } from "./tasks/purge_idempotency_keys.ts";
 import { makeReconcileSettlement } from "./tasks/reconcile_settlement.ts";
 import { releaseExpiredHolds } from "./tasks/release_expired_holds.ts";
 import { makeSendWelcomeEmail } from "./tasks/send_welcome_email.ts";
+import { makeSendNotification } from "./tasks/send_notification.ts";
 import { startDuePayments } from "./tasks/start_due_payments.ts";
+import { createOutboxSmsSender } from "./sms.ts";
 
 export function makeTaskList(config: Config, jwtSecret: string): TaskList {
   const mailer = createMailer({ smtpUrl: config.SMTP_URL, outboxDir: config.outboxDir, from: config.MAIL_FROM });
@@ -23,6 +25,7 @@ export function makeTaskList(config: Config, jwtSecret: string): TaskList {
   const provider = createSimulatedProviderClient({ baseUrl: config.paymentProviderUrl, apiKey, timeoutMs: config.PAYMENT_PROVIDER_TIMEOUT_MS });
   return {
     send_welcome_email: makeSendWelcomeEmail({ mailer, publicUrl: config.publicUrl }),
+    send_notification: makeSendNotification({ mailer, sms: createOutboxSmsSender(`${config.outboxDir}/sms`) }),
     release_expired_holds: releaseExpiredHolds,
     purge_idempotency_keys: purgeIdempotencyKeys,
     process_payment_attempt: makeProcessPaymentAttempt({ provider }),

@@ -1,0 +1,41 @@
+-- Queues a message about a reservation to its guest: by email always, by
+-- SMS too for the essentials (confirmation, pre-arrival, cancellation) when
+-- the guest gave a phone number. One row per (cause, template, channel,
+-- recipient): queuing the same cause again changes nothing. The job that
+-- delivers it is added in this transaction, to run at send_after.
+create or replace function app_private.notify(
+  reservation app_public.reservations,
+  template app_public.notification_kind,
+  cause text,
+  send_after timestamptz default pg_catalog.now()
+) returns integer
+  language plpgsql volatile
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_id uuid;
+  v_count integer := 0;
+begin
+  for v_id in
+    insert into app_public.notifications (property_id, reservation_id, template, channel, recipient, cause, send_after)
+    select reservation.property_id, reservation.id, notify.template, x.channel, x.recipient, notify.cause, notify.send_after
+      from app_public.guests g
+      cross join lateral (
+        values ('email'::app_public.notification_channel, g.email::text),
+               ('sms'::app_public.notification_channel,
+                case when notify.template in ('confirmation', 'pre_arrival', 'cancellation') then g.phone end)
+      ) x(channel, recipient)
+     where g.property_id = reservation.property_id and g.id = reservation.guest_id and x.recipient is not null
+    on conflict (cause, template, channel, recipient) do nothing
+    returning id
+  loop
+    perform graphile_worker.add_job('send_notification', pg_catalog.json_build_object('id', v_id),
+                                    run_at := notify.send_after, job_key := 'notification:' || v_id, max_attempts := 10);
+    v_count := v_count + 1;
+  end loop;
+  return v_count;
+end;
+$$;
+comment on function app_private.notify(app_public.reservations, app_public.notification_kind, text, timestamptz) is
+  E'Queues a notification (email, and SMS for the essentials) once per cause, with its delivery job; returns how many were queued.';

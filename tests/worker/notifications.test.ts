@@ -1,0 +1,187 @@
+// Guest notifications: queued by the change that causes them (in its
+// transaction), once per cause, template, channel and recipient; delivered
+// by graphile-worker to the dev outbox once, in the property's language or
+// its own wording; stale pre-arrival messages skipped; permanent failures
+// visible to staff.
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Logger, runOnce } from "graphile-worker";
+import type pg from "pg";
+import { loadConfig } from "../../server/config.ts";
+import { makeTaskList } from "../../worker/runner.ts";
+import { actAs, createTestDatabase, type TestDatabase } from "../helpers/db.ts";
+import { addDays, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
+
+let db: TestDatabase;
+let outbox: string;
+const silent = new Logger(() => () => {});
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db.drop();
+});
+beforeEach(() => {
+  outbox = mkdtempSync(path.join(tmpdir(), "keepr-outbox-"));
+});
+
+const runJobs = async () => {
+  // Every queued notification is due now (pre-arrival ones wait for their day otherwise).
+  await db.ownerPool.query("update graphile_worker._private_jobs set run_at = now() where run_at > now()");
+  await runOnce({
+    connectionString: db.ownerUrl,
+    logger: silent,
+    taskList: makeTaskList(loadConfig({ NODE_ENV: "test", OUTBOX_DIR: outbox, PUBLIC_URL: "http://keepr.test" }), db.jwtSecret),
+  });
+};
+
+async function committed<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await db.ownerPool.connect();
+  try {
+    await client.query("begin");
+    const result = await fn(client);
+    await client.query("commit");
+    return result;
+  } catch (error) {
+    await client.query("rollback");
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+async function bookAs(h: Hotel, arrivalOffset: number, phone: string | null, email = "ada@example.com") {
+  return committed(async (c) => {
+    await actAs(c, { role: "keepr_staff", userId: h.frontDesk });
+    const arrival = localDate(h.timeZone, arrivalOffset);
+    const q = await quote(c, h.ratePlanId, arrival, addDays(arrival, 2));
+    const held = await hold(c, q.quote_token);
+    const { rows } = await c.query("select * from app_public.confirm_booking($1, $2, 'Ada Lovelace', $3, $4)", [held.reservation_id, newKey(), email, phone]);
+    return { id: rows[0].reservation_id as string, arrival };
+  });
+}
+
+const notificationsOf = async (reservationId: string) =>
+  (await db.ownerPool.query("select template, channel, status, subject, last_error from app_public.notifications where reservation_id = $1 order by created_at, template, channel", [reservationId])).rows;
+
+const outboxFiles = (sub = "") => {
+  try {
+    return readdirSync(path.join(outbox, sub)).filter((f) => f.endsWith(".eml") || f.endsWith(".json")).filter((f) => sub || f.endsWith(".eml"));
+  } catch {
+    return [];
+  }
+};
+
+it("a confirmation queues email and SMS and the pre-arrival message in the same transaction; delivery happens once", async () => {
+  const h = await createHotel(db.ownerPool);
+  const booking = await bookAs(h, 10, "+351 912 345 678");
+  expect(await notificationsOf(booking.id)).toEqual([
+    { template: "confirmation", channel: "email", status: "pending", subject: null, last_error: null },
+    { template: "confirmation", channel: "sms", status: "pending", subject: null, last_error: null },
+    { template: "pre_arrival", channel: "email", status: "pending", subject: null, last_error: null },
+    { template: "pre_arrival", channel: "sms", status: "pending", subject: null, last_error: null },
+  ]);
+  // Queuing the same cause again adds nothing.
+  const again = await db.ownerPool.query("select app_private.notify(r, 'confirmation', 'reservation:' || r.id || ':confirmed') as n from app_public.reservations r where id = $1", [booking.id]);
+  expect(again.rows[0].n).toBe(0);
+
+  await runJobs();
+  await runJobs();
+  const sent = await notificationsOf(booking.id);
+  expect(sent.map((n) => n.status)).toEqual(["sent", "sent", "sent", "sent"]);
+  expect(sent[0].subject).toMatch(/^Your booking [A-Z2-9]{8} at Hotel .* is confirmed$/);
+  expect(outboxFiles()).toHaveLength(2);
+  expect(outboxFiles("sms")).toHaveLength(2);
+  const eml = readFileSync(path.join(outbox, outboxFiles().find((f) => readFileSync(path.join(outbox, f), "utf8").includes("is confirmed"))!), "utf8");
+  expect(eml).toContain("To: ada@example.com");
+  expect(eml).toContain("Message-ID: <notification-");
+  const body = (await db.ownerPool.query("select body_text from app_public.notifications where reservation_id = $1 and template = 'confirmation' and channel = 'email'", [booking.id])).rows[0].body_text;
+  expect(body).toContain("Total: €200.00");
+  const sms = JSON.parse(readFileSync(path.join(outbox, "sms", outboxFiles("sms")[0]!), "utf8"));
+  expect(sms.to).toBe("+351912345678");
+});
+
+it("a change notifies once per change; a moved stay's old pre-arrival message is skipped; cancellation notifies", async () => {
+  const h = await createHotel(db.ownerPool);
+  const booking = await bookAs(h, 10, null);
+  await committed(async (c) => {
+    await actAs(c, { role: "keepr_staff", userId: h.frontDesk });
+    await c.query("select app_public.modify_reservation($1, $2, arrival => $3::date, departure => $4::date)", [booking.id, newKey(), addDays(booking.arrival, 1), addDays(booking.arrival, 4)]);
+  });
+  await runJobs();
+  expect((await notificationsOf(booking.id)).map((n) => `${n.template} ${n.status}`)).toEqual([
+    "confirmation sent", "pre_arrival skipped", "modification sent", "pre_arrival sent",
+  ]);
+  await committed(async (c) => {
+    await actAs(c, { role: "keepr_staff", userId: h.frontDesk });
+    await c.query("select app_public.cancel_reservation($1, $2)", [booking.id, newKey()]);
+  });
+  await runJobs();
+  const last = (await notificationsOf(booking.id)).at(-1)!;
+  expect(last).toMatchObject({ template: "cancellation", status: "sent", subject: expect.stringMatching(/is cancelled$/) });
+});
+
+it("writes in the property's language, or in the property's own wording", async () => {
+  const h = await createHotel(db.ownerPool);
+  await db.ownerPool.query("update app_public.properties set language = 'pt' where id = $1", [h.propertyId]);
+  const pt = await bookAs(h, 10, null);
+  await runJobs();
+  expect((await notificationsOf(pt.id))[0].subject).toMatch(/^A sua reserva [A-Z2-9]{8} em .* está confirmada$/);
+
+  await committed(async (c) => {
+    await actAs(c, { role: "keepr_staff", userId: h.manager });
+    await c.query(
+      `insert into app_public.notification_templates (property_id, template, channel, language, subject, body_text, body_html)
+       values ($1, 'confirmation', 'email', 'pt', 'Reserva {{code}} — até breve, {{guest.name}}!', 'Olá {{guest.name}}: {{money total}}', '<p>{{guest.name}}</p>')`,
+      [h.propertyId],
+    );
+  });
+  const own = await bookAs(h, 12, null, "<script>@example.com");
+  await runJobs();
+  const n = (await notificationsOf(own.id))[0];
+  expect(n.subject).toMatch(/^Reserva [A-Z2-9]{8} — até breve, Ada Lovelace!$/);
+  const body = (await db.ownerPool.query("select body_text from app_public.notifications where reservation_id = $1 and template = 'confirmation'", [own.id])).rows[0].body_text;
+  expect(body).toMatch(/^Olá Ada Lovelace: 200,00\s€$/u);
+});
+
+it("a permanent failure is failed with its reason for staff; it does not block the other messages", async () => {
+  const h = await createHotel(db.ownerPool);
+  const booking = await bookAs(h, 10, "12345");
+  await runJobs();
+  const byChannel = Object.fromEntries((await notificationsOf(booking.id)).filter((n) => n.template === "confirmation").map((n) => [n.channel, n]));
+  expect(byChannel.email.status).toBe("sent");
+  expect(byChannel.sms).toMatchObject({ status: "failed", last_error: "not an international phone number: 12345" });
+  await committed(async (c) => {
+    await actAs(c, { role: "keepr_staff", userId: h.frontDesk });
+    const visible = await c.query("select count(*)::int as n from app_public.notifications where status = 'failed' and reservation_id = $1", [booking.id]);
+    expect(visible.rows[0].n).toBe(2);
+  });
+});
+
+it("payments send a receipt or a payment-failed message", async () => {
+  const h = await createHotel(db.ownerPool);
+  const booking = await bookAs(h, 10, null);
+  const attempts = await committed(async (c) => {
+    await actAs(c, { role: "keepr_staff", userId: h.frontDesk });
+    const intent = (await c.query("select id from app_public.payment_intents where reservation_id = $1", [booking.id])).rows[0].id;
+    const first = (await c.query("select id from app_public.pay($1, 'tok_test_visa', $2)", [intent, newKey()])).rows[0].id;
+    await c.query("reset role");
+    await c.query("select app_private.record_payment_failure($1, 'card_declined', 'Your card was declined.')", [first]);
+    await actAs(c, { role: "keepr_staff", userId: h.frontDesk });
+    const second = (await c.query("select id from app_public.pay($1, 'tok_test_visa', $2)", [intent, newKey()])).rows[0].id;
+    await c.query("reset role");
+    await c.query("select app_private.record_capture($1, 'ch_1', now())", [second]);
+    return [first, second];
+  });
+  // The payment jobs have no provider here; deliver only the notifications.
+  await db.ownerPool.query("delete from graphile_worker._private_jobs j using graphile_worker._private_tasks t where t.id = j.task_id and t.identifier = 'process_payment_attempt'");
+  await runJobs();
+  const payments = (await db.ownerPool.query("select template, status, subject from app_public.notifications where reservation_id = $1 and template::text like 'payment%' order by created_at", [booking.id])).rows;
+  expect(payments).toEqual([
+    { template: "payment_failed", status: "sent", subject: expect.stringMatching(/did not go through$/) },
+    { template: "payment_receipt", status: "sent", subject: expect.stringMatching(/^Payment received/) },
+  ]);
+  expect(attempts).toHaveLength(2);
+});

@@ -1,0 +1,86 @@
+// Renders a guest message with Handlebars (HTML-escaped by default), in the
+// property's language, money in the property's currency and dates in its
+// calendar. Compiled templates are cached by their source.
+import Handlebars from "handlebars";
+import { builtInTemplates, type Kind } from "./templates.ts";
+
+export interface NotificationContext {
+  language: string;
+  code: string;
+  guest: { name: string; email: string };
+  property: { name: string; city: string; address: string | null; currency: string; time_zone: string };
+  stay: { arrival: string; departure: string; nights: number; adults: number; children: number };
+  room_type: string;
+  rate_plan: string;
+  check_in_time: string;
+  cancellation_terms: string;
+  total: number;
+  penalty: number;
+  refund: number;
+  /** What the folio still owes (0 when paid). */
+  balance: number;
+  payment?: { amount: number; reason: string | null };
+}
+
+export interface Override {
+  subject: string | null;
+  body_text: string;
+  body_html: string | null;
+}
+
+export interface Rendered {
+  subject: string | null;
+  text: string;
+  html: string | null;
+}
+
+const hbs = Handlebars.create();
+const locales: Record<string, string> = { en: "en-GB", pt: "pt-PT", de: "de-DE", fr: "fr-FR", es: "es-ES" };
+hbs.registerHelper("eq", (a: unknown, b: unknown) => a === b);
+hbs.registerHelper("money", function (this: NotificationContext, minor: number, options: Handlebars.HelperOptions) {
+  const root = options.data.root as NotificationContext;
+  const format = new Intl.NumberFormat(locales[root.language] ?? "en-GB", { style: "currency", currency: root.property.currency });
+  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  return format.format(Number(minor) / 10 ** digits);
+});
+hbs.registerHelper("date", (isoDate: string, options: Handlebars.HelperOptions) => {
+  const root = options.data.root as NotificationContext;
+  return new Intl.DateTimeFormat(locales[root.language] ?? "en-GB", { dateStyle: "medium", timeZone: "UTC" }).format(new Date(`${isoDate}T00:00:00Z`));
+});
+
+const compiled = new Map<string, Handlebars.TemplateDelegate>();
+function compile(source: string, escape: boolean): Handlebars.TemplateDelegate {
+  const key = `${escape ? "h" : "t"}:${source}`;
+  let template = compiled.get(key);
+  if (!template) {
+    template = hbs.compile(source, { noEscape: !escape, strict: false });
+    compiled.set(key, template);
+  }
+  return template;
+}
+
+export class TemplateError extends Error {}
+
+/** The message of a kind on a channel: the property's own wording if it has one, else Keepr's, in its language or English. */
+export function render(kind: Kind, channel: "email" | "sms", context: NotificationContext, override?: Override): Rendered {
+  try {
+    if (override) {
+      return {
+        subject: override.subject === null ? null : compile(override.subject, false)(context).trim(),
+        text: compile(override.body_text, false)(context),
+        html: override.body_html === null ? null : compile(override.body_html, true)(context),
+      };
+    }
+    const templates = builtInTemplates[context.language] ?? builtInTemplates.en!;
+    if (channel === "sms") {
+      const source = templates.sms[kind] ?? builtInTemplates.en!.sms[kind];
+      if (!source) throw new TemplateError(`no SMS template for ${kind}`);
+      return { subject: null, text: compile(source, false)(context), html: null };
+    }
+    const email = templates.email[kind];
+    return { subject: compile(email.subject, false)(context).trim(), text: compile(email.text, false)(context), html: compile(email.html, true)(context) };
+  } catch (error) {
+    if (error instanceof TemplateError) throw error;
+    throw new TemplateError(`template ${kind}/${channel} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

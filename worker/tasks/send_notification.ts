@@ -1,0 +1,103 @@
+// Delivers one notification. Payload { id }. The message's id is the
+// notification's, and both outboxes write one file per id (the SMTP
+// Message-ID is derived from it too), so a job that runs twice — a retry,
+// a worker killed after sending and before recording — delivers once. A
+// pre-arrival message for a stay that moved or was cancelled is skipped.
+// Permanent problems (a bad phone number, a broken template, an address the
+// mail server refuses) are recorded as failed for staff; others are thrown
+// and retried, and recorded as failed on the last try.
+import type { Task } from "graphile-worker";
+import { z } from "zod";
+import type { Mailer } from "../mailer.ts";
+import { render, TemplateError, type NotificationContext, type Override } from "../notifications/render.ts";
+import type { Kind } from "../notifications/templates.ts";
+import { InvalidPhoneNumber, type SmsSender } from "../sms.ts";
+import { asWorker } from "../database.ts";
+import { recordAsWorker } from "./provider_call.ts";
+
+const payload = z.object({ id: z.uuid() });
+
+interface Row {
+  id: string;
+  template: Kind;
+  channel: "email" | "sms";
+  recipient: string;
+  cause: string;
+  status: string;
+  stale: boolean;
+  context: NotificationContext;
+  override: Override | null;
+}
+
+// Everything a message may say, read in one statement.
+const load = `
+  select n.id, n.template, n.channel, n.recipient, n.cause, n.status,
+         (n.template = 'pre_arrival' and (r.status <> 'confirmed' or n.cause <> 'reservation:' || r.id || ':pre_arrival:' || lower(r.stay))) as stale,
+         jsonb_build_object(
+           'language', p.language, 'code', r.confirmation_code,
+           'guest', jsonb_build_object('name', g.full_name, 'email', g.email),
+           'property', jsonb_build_object('name', p.name, 'city', p.city, 'address', p.address, 'currency', p.currency, 'time_zone', p.time_zone),
+           'stay', jsonb_build_object('arrival', lower(r.stay), 'departure', upper(r.stay), 'nights', upper(r.stay) - lower(r.stay),
+                                      'adults', r.adults, 'children', r.children),
+           'room_type', rt.name, 'rate_plan', rp.name, 'check_in_time', to_char(p.check_in_time, 'HH24:MI'),
+           'cancellation_terms', r.cancellation_policy ->> 'terms',
+           'total', r.total_amount, 'penalty', coalesce(r.penalty_amount, 0),
+           'refund', coalesce((select sum(f.amount) from app_public.refunds f join app_public.payment_intents i on i.id = f.intent_id
+                                where i.reservation_id = r.id and f.status <> 'failed'), 0),
+           'balance', greatest(coalesce((select sum(b.balance) from app_public.folio_balances b join app_public.folios fo on fo.id = b.folio_id
+                                          where fo.reservation_id = r.id), 0), 0),
+           'payment', (select jsonb_build_object('amount', a.amount, 'reason', a.failure_message)
+                         from app_public.payment_attempts a where n.cause like 'payment:%' and a.id::text = split_part(n.cause, ':', 2))
+         ) as context,
+         (select jsonb_build_object('subject', t.subject, 'body_text', t.body_text, 'body_html', t.body_html)
+            from app_public.notification_templates t
+           where t.property_id = n.property_id and t.template = n.template and t.channel = n.channel and t.language = p.language) as override
+    from app_public.notifications n
+    join app_public.reservations r on r.property_id = n.property_id and r.id = n.reservation_id
+    join app_public.guests g on g.property_id = r.property_id and g.id = r.guest_id
+    join app_public.properties p on p.id = n.property_id
+    join app_public.room_types rt on rt.property_id = r.property_id and rt.id = r.room_type_id
+    join app_public.rate_plans rp on rp.property_id = r.property_id and rp.id = r.rate_plan_id
+   where n.id = $1`;
+
+/** Mail servers answer 5xx for a refusal that a retry will not change. */
+const isPermanentMailError = (error: unknown) => {
+  const code = (error as { responseCode?: number }).responseCode;
+  return typeof code === "number" && code >= 500 && code < 600;
+};
+
+export function makeSendNotification(deps: { mailer: Mailer; sms: SmsSender }): Task {
+  return async (raw, helpers) => {
+    const { id } = payload.parse(raw);
+    const row = await helpers.withPgClient((client) => asWorker(client, async (c) => (await c.query<Row>(load, [id])).rows[0]));
+    if (!row || row.status === "sent" || row.status === "skipped" || row.status === "failed") return;
+    const record = (status: string, rendered: { subject: string | null; text: string } | null, messageId: string | null, error: string | null) =>
+      recordAsWorker(helpers, "select app_private.record_notification($1, $2, $3, $4, $5, $6)", [
+        id, status, rendered?.subject ?? null, rendered?.text ?? null, messageId, error,
+      ]);
+    if (row.stale) {
+      await record("skipped", null, null, "The stay moved or is no longer confirmed.");
+      return;
+    }
+    let rendered;
+    try {
+      rendered = render(row.template, row.channel, { ...row.context, total: Number(row.context.total) }, row.override ?? undefined);
+      const sent = row.channel === "email"
+        ? await deps.mailer.send({ id: `notification-${id}`, to: row.recipient, subject: rendered.subject ?? "", text: rendered.text, html: rendered.html ?? undefined })
+        : await deps.sms.send({ id: `notification-${id}`, to: row.recipient, text: rendered.text });
+      await record("sent", rendered, sent.messageId, null);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (error instanceof TemplateError || error instanceof InvalidPhoneNumber || isPermanentMailError(error)) {
+        await record("failed", rendered ?? null, null, message);
+        return;
+      }
+      if (helpers.job.attempts >= helpers.job.max_attempts) {
+        await record("failed", rendered ?? null, null, `gave up after ${helpers.job.attempts} tries: ${message}`);
+        return;
+      }
+      await record("pending", null, null, message);
+      throw error;
+    }
+  };
+}
