@@ -4,10 +4,7 @@
 // provider does (transient errors, answers lost after the charge was made),
 // every payment ends captured or failed, the provider holds exactly one
 // charge per attempt, and the ledger moved each captured amount once.
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { PaymentTransientError, signWebhook, webhookSignatureHeader } from "../../payments/provider.ts";
 import { createToken } from "../../payments/simulated/client.ts";
 import { loadConfig } from "../../server/config.ts";
@@ -17,8 +14,8 @@ import { startWorker, type Worker } from "../../worker/runner.ts";
 import { actAs, createTestDatabase, type TestDatabase } from "../helpers/db.ts";
 import { addDays, book, createHotel, localDate, newKey, type Hotel } from "../helpers/booking.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { kill, spawnWorker } from "../helpers/worker-process.ts";
 
-const root = path.resolve(import.meta.dirname, "../..");
 let db: TestDatabase;
 let server: TestServer;
 let providerUrl: string;
@@ -163,24 +160,8 @@ describe("a worker killed again and again in the middle of captures, the provide
     await setFailures({});
   });
 
-  const spawnWorker = () => {
-    const child = spawn(process.execPath, ["worker/main.ts"], {
-      cwd: root,
-      env: {
-        ...process.env,
-        NODE_ENV: "test",
-        LOG_LEVEL: "silent",
-        DATA_DIR: mkdtempSync(path.join(tmpdir(), "keepr-worker-")),
-        DATABASE_URL: db.ownerUrl,
-        AUTH_DATABASE_URL: db.authenticatorUrl,
-        JWT_SECRET: db.jwtSecret,
-        PAYMENT_PROVIDER_URL: providerUrl,
-        PAYMENT_PROVIDER_TIMEOUT_MS: "700",
-        WORKER_DEAD_AFTER_SECONDS: "2",
-        WORKER_CONCURRENCY: "4",
-      },
-      stdio: "ignore",
-    });
+  const startWorkerProcess = () => {
+    const child = spawnWorker(db, { PAYMENT_PROVIDER_URL: providerUrl, PAYMENT_PROVIDER_TIMEOUT_MS: "700" });
     children.push(child);
     return child;
   };
@@ -193,17 +174,16 @@ describe("a worker killed again and again in the middle of captures, the provide
     let kills = 0;
     let killedMidJob = 0;
     for (let round = 0; round < 12; round++) {
-      const child = spawnWorker();
+      const child = startWorkerProcess();
       await new Promise((r) => setTimeout(r, 500 + Math.random() * 1000));
       const locked = await db.ownerPool.query("select count(*)::int as n from graphile_worker.jobs where task_identifier = 'process_payment_attempt' and locked_at is not null");
       if (locked.rows[0].n > 0) killedMidJob++;
-      child.kill("SIGKILL");
-      await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once("exit", resolve)));
+      await kill(child);
       kills++;
     }
     const inFlight = await db.ownerPool.query("select count(*)::int as n from app_public.payment_attempts where id = any($1) and status in ('pending', 'authorized')", [attemptIds]);
     await setFailures({ timeoutRate: 0.25, timeoutMs: 1500, transientRate: 0.05 });
-    spawnWorker();
+    startWorkerProcess();
     const started = Date.now();
     await waitUntilSettled(attemptIds, 150_000);
     const outcome = await expectExactlyOnce(attemptIds);

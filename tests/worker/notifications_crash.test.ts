@@ -1,0 +1,83 @@
+// At-least-once jobs, exactly-once delivery: 1,000 notification jobs while
+// the worker process is killed (SIGKILL) again and again. Every
+// notification ends sent, exactly one message per notification is in the
+// outbox, and no job is lost or left behind.
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { ChildProcess } from "node:child_process";
+import { actAs, createTestDatabase, type TestDatabase } from "../helpers/db.ts";
+import { addDays, book, createHotel, localDate } from "../helpers/booking.ts";
+import { kill, spawnWorker } from "../helpers/worker-process.ts";
+
+let db: TestDatabase;
+const children: ChildProcess[] = [];
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await Promise.all(children.map(kill));
+  await db.drop();
+});
+
+it("1,000 notifications, the worker SIGKILLed repeatedly: each delivered exactly once, no job lost", async () => {
+  const outbox = mkdtempSync(path.join(tmpdir(), "keepr-outbox-"));
+  const count = 1000;
+  const client = await db.ownerPool.connect();
+  let reservationId: string;
+  try {
+    await client.query("begin");
+    const h = await createHotel(client);
+    await actAs(client, { role: "keepr_staff", userId: h.frontDesk });
+    const arrival = localDate(h.timeZone, 5);
+    reservationId = (await book(client, h.ratePlanId, arrival, addDays(arrival, 1))).reservation_id;
+    await client.query("reset role");
+    // 1,000 causes (as if the stay changed 1,000 times), email only.
+    await client.query(
+      "select app_private.notify(r, 'modification', 'crash-test:' || i) from app_public.reservations r, generate_series(1, $2) i where r.id = $1",
+      [reservationId, count],
+    );
+    await client.query("commit");
+  } finally {
+    client.release();
+  }
+  const modifications = `select count(*) filter (where status = 'sent')::int as sent, count(*)::int as total
+                           from app_public.notifications where reservation_id = $1 and template = 'modification'`;
+  expect((await db.ownerPool.query(modifications, [reservationId])).rows[0]).toEqual({ sent: 0, total: count });
+
+  const env = { OUTBOX_DIR: outbox, WORKER_CONCURRENCY: "2" };
+  let kills = 0;
+  let killedMidJob = 0;
+  for (let round = 0; round < 12; round++) {
+    const child = spawnWorker(db, env);
+    children.push(child);
+    await new Promise((r) => setTimeout(r, 500 + Math.random() * 700));
+    const locked = await db.ownerPool.query("select count(*)::int as n from graphile_worker.jobs where task_identifier = 'send_notification' and locked_at is not null");
+    if (locked.rows[0].n > 0) killedMidJob++;
+    await kill(child);
+    kills++;
+  }
+  const afterKills = (await db.ownerPool.query(modifications, [reservationId])).rows[0];
+  children.push(spawnWorker(db, env));
+  const started = Date.now();
+  for (;;) {
+    const { rows } = await db.ownerPool.query(modifications, [reservationId]);
+    if (rows[0].sent === count) break;
+    if (Date.now() - started > 120_000) throw new Error(`only ${rows[0].sent} of ${count} sent`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  console.log(`notifications crash test: ${kills} SIGKILLs (${killedMidJob} with jobs running), ${afterKills.sent}/${count} sent by then, all sent ${Date.now() - started} ms later`);
+  expect(killedMidJob).toBeGreaterThan(0);
+
+  // Exactly one message per notification in the outbox.
+  const emails = readdirSync(outbox).filter((f) => f.endsWith(".eml"));
+  const ids = await db.ownerPool.query("select id from app_public.notifications where reservation_id = $1 and template = 'modification'", [reservationId]);
+  for (const { id } of ids.rows) expect(emails).toContain(`notification-${id}.eml`);
+  const messageIds = emails.map((f) => /^Message-ID: (.*)$/m.exec(readFileSync(path.join(outbox, f), "utf8"))![1]);
+  expect(new Set(messageIds).size).toBe(emails.length);
+  expect(emails).toHaveLength(count + 1); // and the booking's confirmation
+  expect(readdirSync(outbox).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  // No job lost or left behind.
+  const left = await db.ownerPool.query("select count(*)::int as n from graphile_worker.jobs where task_identifier = 'send_notification' and run_at <= now()");
+  expect(left.rows[0].n).toBe(0);
+}, 240_000);
