@@ -49,6 +49,8 @@ const schema = z.object({
   PAYMENT_PROVIDER_API_KEY: z.string().min(16, "PAYMENT_PROVIDER_API_KEY must be at least 16 characters").optional(),
   PAYMENT_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   SIMULATED_PROVIDER: booleanish.optional(),
+
+  CHANNEL_ALLOW_INTERNAL_URLS: booleanish.optional(),
 });
 
 export type Config = z.infer<typeof schema> & {
@@ -59,6 +61,8 @@ export type Config = z.infer<typeof schema> & {
   simulatedProvider: boolean;
   /** Where the worker reaches the payment provider. */
   paymentProviderUrl: string;
+  /** Whether channel feed URLs may point at internal addresses (default: outside production). */
+  channelAllowInternalUrls: boolean;
 };
 
 export class ConfigError extends Error {
@@ -94,5 +98,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl,
     simulatedProvider,
     paymentProviderUrl: c.PAYMENT_PROVIDER_URL ?? `${publicUrl}/simulated-provider`,
+    channelAllowInternalUrls: c.CHANNEL_ALLOW_INTERNAL_URLS ?? !isProduction,
   };
 }

@@ -11,6 +11,7 @@ import { AuthError, identify, pgSettingsFor } from "./auth.ts";
 import type { Config } from "./config.ts";
 import { makePreset } from "./graphql.ts";
 import { requestContext, type Logger } from "./logger.ts";
+import { icalRouter } from "./ical.ts";
 import { invoiceRouter } from "./invoices.ts";
 import { paymentSecretsOf, startSimulatedProvider, webhookRouter } from "./payments.ts";
 import type { SimulatedProvider } from "../payments/simulated/service.ts";
@@ -91,6 +92,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
 
   app.use("/webhooks", webhookRouter({ config, secret: webhookSecret, ownerPool, logger }));
   app.use("/invoices", invoiceRouter({ apiPool, jwtSecret }));
+  app.use("/ical", icalRouter({ apiPool }));
   // The simulated provider starts once the server's own URL (its webhook
   // target) is known; until then its paths answer 404.
   let simulatedProvider: SimulatedProvider | undefined;

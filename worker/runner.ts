@@ -15,7 +15,10 @@ import { purgeIdempotencyKeys } from "./tasks/purge_idempotency_keys.ts";
 import { makeReconcileSettlement } from "./tasks/reconcile_settlement.ts";
 import { releaseExpiredHolds } from "./tasks/release_expired_holds.ts";
 import { makeSendWelcomeEmail } from "./tasks/send_welcome_email.ts";
+import { makeNotifyChannelConflict } from "./tasks/notify_channel_conflict.ts";
+import { pollChannelFeeds } from "./tasks/poll_channel_feeds.ts";
 import { makeSendNotification } from "./tasks/send_notification.ts";
+import { makeSyncChannelFeed } from "./tasks/sync_channel_feed.ts";
 import { startDuePayments } from "./tasks/start_due_payments.ts";
 import { createOutboxSmsSender } from "./sms.ts";
 
@@ -26,6 +29,9 @@ export function makeTaskList(config: Config, jwtSecret: string): TaskList {
   return {
     send_welcome_email: makeSendWelcomeEmail({ mailer, publicUrl: config.publicUrl }),
     send_notification: makeSendNotification({ mailer, sms: createOutboxSmsSender(`${config.outboxDir}/sms`) }),
+    sync_channel_feed: makeSyncChannelFeed({ allowInternalUrls: config.channelAllowInternalUrls }),
+    poll_channel_feeds: pollChannelFeeds,
+    notify_channel_conflict: makeNotifyChannelConflict({ mailer, publicUrl: config.publicUrl }),
     release_expired_holds: releaseExpiredHolds,
     purge_idempotency_keys: purgeIdempotencyKeys,
     process_payment_attempt: makeProcessPaymentAttempt({ provider }),
@@ -48,6 +54,7 @@ export const crontab = [
   "17 * * * * purge_idempotency_keys ?id=purge_idempotency_keys&max=3",
   "*/5 * * * * start_due_payments ?id=start_due_payments&max=3",
   "30 2 * * * reconcile_settlement ?id=reconcile_settlement&max=10",
+  "* * * * * poll_channel_feeds ?id=poll_channel_feeds&max=3",
 ].join("\n");
 
 export interface Worker {

@@ -1,12 +1,28 @@
 --! Previous: sha1:dcac5a1cfb43ca2759cc5c31bcb8b6e2958b69dc
---! Hash: sha1:fc634a354d5cc7d9dacf4e01005b2f18aa166a43
+--! Hash: sha1:a344ab07df3eb6c361de60b572d7a3aa8865122b
 --! Message: Notifications, channels, operations
 
--- Async work (issue 5), part 1: guest notifications. A reservation's
--- changes and its payments queue notifications (email, and SMS for the
--- essentials) in the transaction that makes them; each (cause, template,
--- channel, recipient) exists once, and its job delivers it once. See
--- docs/notifications.md. Safe to run again and again.
+-- Async work (issue 5).
+-- Guest notifications: a reservation's changes and its payments queue
+-- notifications (email, and SMS for the essentials) in the transaction that
+-- makes them; each (cause, template, channel, recipient) exists once, and
+-- its job delivers it once. See docs/notifications.md.
+-- OTA channels over iCal: a secret export URL per unit, feeds polled into
+-- ota_block claims, overlaps recorded as conflicts. See docs/channels.md.
+-- Safe to run again and again.
+
+drop function if exists app_public.unit_calendar(text);
+drop function if exists app_public.resolve_channel_conflict(uuid, text);
+drop function if exists app_public.sync_channel_feed_now(uuid);
+drop function if exists app_private.schedule_channel_polls();
+drop function if exists app_private.record_channel_feed_error(uuid, text);
+drop function if exists app_private.sync_channel_feed(uuid, jsonb, text);
+drop table if exists app_public.channel_feed_events;
+drop table if exists app_public.channel_conflicts;
+drop table if exists app_public.channel_feeds;
+drop type if exists app_public.channel_source;
+drop type if exists app_public.channel_conflict_status;
+alter table app_public.units drop column if exists ical_token;
 
 drop trigger if exists _600_notify on app_public.reservations;
 drop trigger if exists _600_notify on app_public.payment_attempts;
@@ -255,3 +271,384 @@ drop policy if exists worker_all on app_public.rate_plans;
 create policy worker_all on app_public.properties for select to keepr_worker using (true);
 create policy worker_all on app_public.room_types for select to keepr_worker using (true);
 create policy worker_all on app_public.rate_plans for select to keepr_worker using (true);
+
+------------------------------------------------------------------------------
+-- OTA channels over iCal
+------------------------------------------------------------------------------
+alter table app_public.units add column ical_token text not null unique
+  default pg_catalog.encode(public.gen_random_bytes(16), 'hex') check (ical_token ~ '^[0-9a-f]{32}$');
+comment on column app_public.units.ical_token is E'The secret of the unit''s iCal export URL (/ical/<token>.ics), what OTAs import. Staff may rotate it.';
+grant update (ical_token) on app_public.units to keepr_staff;
+
+create type app_public.channel_source as enum ('airbnb', 'vrbo', 'booking_com', 'other');
+create type app_public.channel_conflict_status as enum ('open', 'resolved');
+
+create table app_public.channel_feeds (
+  id uuid primary key default gen_random_uuid(),
+  property_id uuid not null,
+  unit_id uuid not null,
+  source app_public.channel_source not null,
+  name text not null check (pg_catalog.length(name) between 1 and 100),
+  url text not null check (url ~ '^https?://' and pg_catalog.length(url) <= 2000),
+  is_active boolean not null default true,
+  poll_interval_minutes integer not null default 15 check (poll_interval_minutes between 1 and 1440),
+  next_poll_at timestamptz not null default pg_catalog.now(),
+  last_polled_at timestamptz,
+  last_success_at timestamptz,
+  last_error text,
+  last_error_at timestamptz,
+  consecutive_failures integer not null default 0,
+  events_seen integer,
+  content_hash text,
+  created_at timestamptz not null default pg_catalog.now(),
+  updated_at timestamptz not null default pg_catalog.now(),
+  unique (property_id, id),
+  unique (unit_id, url),
+  foreign key (property_id, unit_id) references app_public.units (property_id, id) on delete cascade
+);
+comment on table app_public.channel_feeds is E'An iCal feed of a unit''s bookings elsewhere (Airbnb, Vrbo, Booking.com, another PMS), polled on a schedule with jitter.';
+comment on constraint channel_feeds_property_id_unit_id_fkey on app_public.channel_feeds is E'@fieldName unit\n@foreignFieldName channelFeeds';
+comment on constraint channel_feeds_property_id_id_key on app_public.channel_feeds is E'@behavior -*';
+create index channel_feeds_due_idx on app_public.channel_feeds (next_poll_at) where is_active;
+alter table app_public.channel_feeds enable row level security;
+create trigger _100_timestamps before insert or update on app_public.channel_feeds for each row execute function app_private.tg__timestamps();
+create trigger _500_audit after insert or delete on app_public.channel_feeds for each row execute function audit.tg__record();
+
+create table app_public.channel_conflicts (
+  id uuid primary key default gen_random_uuid(),
+  property_id uuid not null,
+  unit_id uuid not null,
+  feed_id uuid not null,
+  uid text not null,
+  start_date date not null,
+  end_date date not null,
+  summary text,
+  conflicting_claim_id uuid not null,
+  conflicting_reservation_id uuid,
+  status app_public.channel_conflict_status not null default 'open',
+  detected_at timestamptz not null default pg_catalog.now(),
+  resolved_at timestamptz,
+  resolved_by uuid references app_public.users on delete set null,
+  resolution text check (pg_catalog.length(resolution) <= 500),
+  unique (property_id, id),
+  check ((status = 'resolved') = (resolved_at is not null)),
+  foreign key (property_id, feed_id) references app_public.channel_feeds (property_id, id) on delete cascade,
+  foreign key (property_id, conflicting_claim_id) references app_public.inventory_claims (property_id, id) on delete cascade,
+  foreign key (property_id, conflicting_reservation_id) references app_public.reservations (property_id, id) on delete cascade
+);
+comment on table app_public.channel_conflicts is E'A channel''s booking that overlaps a stay or block Keepr already has: both sides, until staff resolve it. Never deleted silently: resolved with a reason.';
+comment on constraint channel_conflicts_property_id_feed_id_fkey on app_public.channel_conflicts is E'@fieldName feed\n@foreignFieldName conflicts';
+comment on constraint channel_conflicts_property_id_conflicting_claim_id_fkey on app_public.channel_conflicts is E'@fieldName conflictingClaim\n@foreignFieldName channelConflicts';
+comment on constraint channel_conflicts_property_id_conflicting_reservation_id_fkey on app_public.channel_conflicts is E'@fieldName conflictingReservation\n@foreignFieldName channelConflicts';
+comment on constraint channel_conflicts_property_id_id_key on app_public.channel_conflicts is E'@behavior -*';
+create index channel_conflicts_open_idx on app_public.channel_conflicts (property_id, detected_at desc) where status = 'open';
+alter table app_public.channel_conflicts enable row level security;
+create trigger _500_audit after insert or update on app_public.channel_conflicts for each row execute function audit.tg__record();
+
+create table app_public.channel_feed_events (
+  feed_id uuid not null,
+  property_id uuid not null,
+  uid text not null,
+  start_date date not null,
+  end_date date not null,
+  summary text,
+  claim_id uuid,
+  conflict_id uuid,
+  seen_at timestamptz not null default pg_catalog.now(),
+  primary key (feed_id, uid),
+  check ((claim_id is null) <> (conflict_id is null)),
+  foreign key (property_id, feed_id) references app_public.channel_feeds (property_id, id) on delete cascade,
+  foreign key (property_id, claim_id) references app_public.inventory_claims (property_id, id) on delete cascade,
+  foreign key (property_id, conflict_id) references app_public.channel_conflicts (property_id, id) on delete cascade
+);
+comment on table app_public.channel_feed_events is E'What each feed said at its last good sync, per event: its claim, or its open conflict.';
+comment on constraint channel_feed_events_property_id_feed_id_fkey on app_public.channel_feed_events is E'@fieldName feed\n@foreignFieldName events';
+comment on constraint channel_feed_events_property_id_claim_id_fkey on app_public.channel_feed_events is E'@fieldName claim\n@foreignFieldName channelFeedEvents';
+comment on constraint channel_feed_events_property_id_conflict_id_fkey on app_public.channel_feed_events is E'@fieldName conflict\n@foreignFieldName feedEvents';
+create index channel_feed_events_claim_idx on app_public.channel_feed_events (property_id, claim_id) where claim_id is not null;
+alter table app_public.channel_feed_events enable row level security;
+
+--! Included app_private.sync_channel_feed.sql
+-- Applies what an OTA feed says now to the unit's claims, in one
+-- transaction with the feed's row locked (one sync of a feed at a time):
+--   an event seen before with the same dates: untouched;
+--   a new event, or one whose dates changed: an ota_block claim (the old
+--     one released); when the exclusion constraint refuses it (a stay or
+--     block already holds some of those nights) the event becomes an open
+--     conflict with both sides, and staff are told;
+--   an event gone from the feed, or cancelled in it: its claim released,
+--     its open conflict resolved as gone;
+--   an event in conflict whose other side has been freed meanwhile: claimed,
+--     and the conflict resolved.
+-- Events that ended before today at the property are ignored. events is a
+-- JSON array of {uid, start, end, summary, cancelled}. Returns counts.
+create or replace function app_private.sync_channel_feed(feed_id uuid, events jsonb, content_hash text) returns jsonb
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_feed app_public.channel_feeds;
+  v_today date;
+  v_event record;
+  v_claim_id uuid;
+  v_other app_public.inventory_claims;
+  v_conflict_id uuid;
+  v_counts jsonb := '{"created": 0, "moved": 0, "released": 0, "unchanged": 0, "conflicts": 0}';
+begin
+  select * into v_feed from app_public.channel_feeds f where f.id = sync_channel_feed.feed_id for update;
+  if not found then
+    raise exception using errcode = 'NTFND', message = 'No such channel feed.';
+  end if;
+  v_today := app_private.local_today(v_feed.property_id);
+
+  create temporary table if not exists pg_temp.feed_now (uid text primary key, start_date date, end_date date, summary text) on commit drop;
+  truncate pg_temp.feed_now;
+  insert into pg_temp.feed_now
+  select distinct on (e.uid) e.uid, e.start::date, e."end"::date, pg_catalog.left(coalesce(e.summary, ''), 200)
+    from pg_catalog.jsonb_to_recordset(events) as e(uid text, start text, "end" text, summary text, cancelled boolean)
+   where not coalesce(e.cancelled, false) and e."end"::date > e.start::date and e."end"::date > v_today
+   order by e.uid;
+
+  -- Gone or cancelled: release, and close what was open about it.
+  for v_event in
+    select fe.* from app_public.channel_feed_events fe
+     where fe.feed_id = v_feed.id and not exists (select 1 from pg_temp.feed_now n where n.uid = fe.uid)
+  loop
+    update app_public.inventory_claims c set released_at = pg_catalog.now()
+     where c.property_id = v_feed.property_id and c.id = v_event.claim_id and c.released_at is null;
+    update app_public.channel_conflicts k set status = 'resolved', resolved_at = pg_catalog.now(), resolution = 'The event left the feed.'
+     where k.property_id = v_feed.property_id and k.id = v_event.conflict_id and k.status = 'open';
+    delete from app_public.channel_feed_events fe where fe.feed_id = v_feed.id and fe.uid = v_event.uid;
+    v_counts := pg_catalog.jsonb_set(v_counts, '{released}', pg_catalog.to_jsonb((v_counts ->> 'released')::int + 1));
+  end loop;
+
+  for v_event in
+    select n.*, fe.start_date as old_start, fe.end_date as old_end, fe.claim_id as old_claim_id, fe.conflict_id as old_conflict_id,
+           (fe.uid is not null) as known
+      from pg_temp.feed_now n
+      left join app_public.channel_feed_events fe on fe.feed_id = v_feed.id and fe.uid = n.uid
+     order by n.start_date, n.uid
+  loop
+    if v_event.known and v_event.old_start = v_event.start_date and v_event.old_end = v_event.end_date
+       and v_event.old_claim_id is not null
+       and exists (select 1 from app_public.inventory_claims c
+                    where c.property_id = v_feed.property_id and c.id = v_event.old_claim_id and c.released_at is null) then
+      update app_public.channel_feed_events fe set summary = v_event.summary, seen_at = pg_catalog.now()
+       where fe.feed_id = v_feed.id and fe.uid = v_event.uid;
+      v_counts := pg_catalog.jsonb_set(v_counts, '{unchanged}', pg_catalog.to_jsonb((v_counts ->> 'unchanged')::int + 1));
+      continue;
+    end if;
+
+    -- New, moved, or waiting in conflict: (re)claim its nights.
+    update app_public.inventory_claims c set released_at = pg_catalog.now()
+     where c.property_id = v_feed.property_id and c.id = v_event.old_claim_id and c.released_at is null;
+    perform app_private.release_expired_holds(v_feed.property_id, v_feed.unit_id, pg_catalog.daterange(v_event.start_date, v_event.end_date));
+    v_claim_id := null;
+    v_conflict_id := null;
+    begin
+      insert into app_public.inventory_claims (property_id, unit_id, stay, kind, note)
+      values (v_feed.property_id, v_feed.unit_id, pg_catalog.daterange(v_event.start_date, v_event.end_date), 'ota_block',
+              pg_catalog.left(v_feed.name || ': ' || v_event.summary, 500))
+      returning id into v_claim_id;
+    exception when exclusion_violation then
+      select * into v_other from app_public.inventory_claims c
+       where c.property_id = v_feed.property_id and c.unit_id = v_feed.unit_id and c.released_at is null
+         and c.stay && pg_catalog.daterange(v_event.start_date, v_event.end_date)
+       order by pg_catalog.lower(c.stay) limit 1;
+    end;
+
+    if v_claim_id is not null then
+      update app_public.channel_conflicts k set status = 'resolved', resolved_at = pg_catalog.now(),
+             resolution = 'Claimed once the other side was freed.'
+       where k.property_id = v_feed.property_id and k.id = v_event.old_conflict_id and k.status = 'open';
+      v_counts := pg_catalog.jsonb_set(v_counts, case when v_event.known then '{moved}' else '{created}' end::text[],
+                                       pg_catalog.to_jsonb((v_counts ->> case when v_event.known then 'moved' else 'created' end)::int + 1));
+    else
+      -- Still the same conflict (same dates, same other side): keep it.
+      select k.id into v_conflict_id from app_public.channel_conflicts k
+       where k.property_id = v_feed.property_id and k.id = v_event.old_conflict_id and k.status = 'open'
+         and k.start_date = v_event.start_date and k.end_date = v_event.end_date and k.conflicting_claim_id = v_other.id;
+      if v_conflict_id is null then
+        update app_public.channel_conflicts k set status = 'resolved', resolved_at = pg_catalog.now(), resolution = 'Superseded by a newer conflict.'
+         where k.property_id = v_feed.property_id and k.id = v_event.old_conflict_id and k.status = 'open';
+        insert into app_public.channel_conflicts (property_id, unit_id, feed_id, uid, start_date, end_date, summary,
+                                                  conflicting_claim_id, conflicting_reservation_id)
+        values (v_feed.property_id, v_feed.unit_id, v_feed.id, v_event.uid, v_event.start_date, v_event.end_date, v_event.summary,
+                v_other.id, v_other.reservation_id)
+        returning id into v_conflict_id;
+        perform graphile_worker.add_job('notify_channel_conflict', pg_catalog.json_build_object('id', v_conflict_id),
+                                        job_key := 'channel_conflict:' || v_conflict_id, max_attempts := 10);
+      end if;
+      v_counts := pg_catalog.jsonb_set(v_counts, '{conflicts}', pg_catalog.to_jsonb((v_counts ->> 'conflicts')::int + 1));
+    end if;
+
+    insert into app_public.channel_feed_events as fe (feed_id, property_id, uid, start_date, end_date, summary, claim_id, conflict_id)
+    values (v_feed.id, v_feed.property_id, v_event.uid, v_event.start_date, v_event.end_date, v_event.summary, v_claim_id, v_conflict_id)
+    on conflict (feed_id, uid) do update
+      set start_date = excluded.start_date, end_date = excluded.end_date, summary = excluded.summary,
+          claim_id = excluded.claim_id, conflict_id = excluded.conflict_id, seen_at = pg_catalog.now();
+  end loop;
+
+  update app_public.channel_feeds f
+     set last_polled_at = pg_catalog.now(), last_success_at = pg_catalog.now(), last_error = null, last_error_at = null,
+         consecutive_failures = 0, events_seen = (select count(*) from pg_temp.feed_now), content_hash = sync_channel_feed.content_hash
+   where f.id = v_feed.id;
+  return v_counts;
+end;
+$$;
+comment on function app_private.sync_channel_feed(uuid, jsonb, text) is
+  E'Applies an OTA feed''s events to its unit: blocks created, moved, released or untouched; overlaps recorded as conflicts. Returns counts.';
+--! EndIncluded app_private.sync_channel_feed.sql
+--! Included app_private.record_channel_feed_error.sql
+-- A feed that could not be fetched or read keeps every block it made (a
+-- channel being down never frees inventory); the error is recorded for
+-- staff, and the next poll backs off (doubling, at most 6 hours).
+create or replace function app_private.record_channel_feed_error(feed_id uuid, error text) returns void
+  language sql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+  update app_public.channel_feeds f
+     set last_polled_at = pg_catalog.now(), last_error = pg_catalog.left(record_channel_feed_error.error, 1000), last_error_at = pg_catalog.now(),
+         consecutive_failures = f.consecutive_failures + 1,
+         next_poll_at = pg_catalog.now() + least(pg_catalog.make_interval(mins => f.poll_interval_minutes) * (2 ^ least(f.consecutive_failures, 8)),
+                                                interval '6 hours')
+   where f.id = record_channel_feed_error.feed_id;
+$$;
+comment on function app_private.record_channel_feed_error(uuid, text) is E'Records a failed poll (blocks kept) and backs the next one off.';
+--! EndIncluded app_private.record_channel_feed_error.sql
+--! Included app_private.schedule_channel_polls.sql
+-- Cron: queues a sync job for every active feed that is due, and sets its
+-- next poll one interval later, plus up to a fifth of it at random (jitter:
+-- feeds added together do not poll together). A feed already queued is not
+-- queued twice (job key). Returns how many were queued.
+create or replace function app_private.schedule_channel_polls() returns integer
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+declare
+  v_feed record;
+  v_count integer := 0;
+begin
+  for v_feed in
+    select f.id, f.poll_interval_minutes from app_public.channel_feeds f
+     where f.is_active and f.next_poll_at <= pg_catalog.now()
+     order by f.next_poll_at
+       for update skip locked
+  loop
+    perform graphile_worker.add_job('sync_channel_feed', pg_catalog.json_build_object('feed_id', v_feed.id),
+                                    job_key := 'channel_feed:' || v_feed.id, max_attempts := 3);
+    update app_public.channel_feeds f
+       set next_poll_at = pg_catalog.now() + pg_catalog.make_interval(secs => v_feed.poll_interval_minutes * 60 * (1 + pg_catalog.random() / 5))
+     where f.id = v_feed.id;
+    v_count := v_count + 1;
+  end loop;
+  return v_count;
+end;
+$$;
+comment on function app_private.schedule_channel_polls() is E'Cron: queues the sync of every due feed (once), with jitter on the next poll.';
+--! EndIncluded app_private.schedule_channel_polls.sql
+--! Included app_public.sync_channel_feed_now.sql
+-- Staff (owner, manager, front desk) ask for a feed to be read now rather
+-- than at its next poll. Returns the feed.
+create or replace function app_public.sync_channel_feed_now(feed_id uuid) returns app_public.channel_feeds
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_feed app_public.channel_feeds;
+begin
+  select * into v_feed from app_public.channel_feeds f where f.id = sync_channel_feed_now.feed_id;
+  if not found then
+    raise exception using errcode = 'NTFND', message = 'No such channel feed, or you cannot see it.';
+  end if;
+  perform app_private.require_staff(v_feed.property_id, '{owner,manager,front_desk}', 'sync channels');
+  perform graphile_worker.add_job('sync_channel_feed', pg_catalog.json_build_object('feed_id', v_feed.id),
+                                  job_key := 'channel_feed:' || v_feed.id, max_attempts := 3);
+  return v_feed;
+end;
+$$;
+comment on function app_public.sync_channel_feed_now(uuid) is E'Queues a sync of the feed now. Errors: NTFND, DNIED.';
+--! EndIncluded app_public.sync_channel_feed_now.sql
+--! Included app_public.resolve_channel_conflict.sql
+-- Staff close a channel conflict once they have dealt with it (cancelled
+-- or moved one side, or told the channel), with a note. The feed's next
+-- sync claims the nights if they are free, or records a new conflict if
+-- they still are not.
+create or replace function app_public.resolve_channel_conflict(conflict_id uuid, resolution text) returns app_public.channel_conflicts
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_conflict app_public.channel_conflicts;
+begin
+  select * into v_conflict from app_public.channel_conflicts k where k.id = resolve_channel_conflict.conflict_id for update;
+  if not found then
+    raise exception using errcode = 'NTFND', message = 'No such conflict, or you cannot see it.';
+  end if;
+  perform app_private.require_staff(v_conflict.property_id, '{owner,manager,front_desk}', 'resolve channel conflicts');
+  if v_conflict.status <> 'open' then
+    raise exception using errcode = 'TRANS', message = 'This conflict is resolved already.';
+  end if;
+  if resolution is null or pg_catalog.length(pg_catalog.btrim(resolution)) not between 1 and 500 then
+    raise exception using errcode = 'INVLD', message = 'Say how the conflict was resolved (1 to 500 characters).';
+  end if;
+  update app_public.channel_conflicts k
+     set status = 'resolved', resolved_at = pg_catalog.now(), resolved_by = app_hidden.current_user_id(), resolution = pg_catalog.btrim(resolve_channel_conflict.resolution)
+   where k.id = v_conflict.id
+  returning * into v_conflict;
+  perform graphile_worker.add_job('sync_channel_feed', pg_catalog.json_build_object('feed_id', v_conflict.feed_id),
+                                  job_key := 'channel_feed:' || v_conflict.feed_id, max_attempts := 3);
+  return v_conflict;
+end;
+$$;
+comment on function app_public.resolve_channel_conflict(uuid, text) is E'Closes a channel conflict with a note and re-syncs its feed. Errors: NTFND, DNIED, INVALID_TRANSITION, INVALID_INPUT.';
+--! EndIncluded app_public.resolve_channel_conflict.sql
+--! Included app_public.unit_calendar.sql
+-- The iCal export of a unit, found by its secret token: every live claim
+-- but holds (they last minutes), as all-day events. Anyone with the URL
+-- may read it (that is what OTAs fetch); no one can list tokens but staff.
+create or replace function app_public.unit_calendar(token text)
+  returns table (uid text, start_date date, end_date date, summary text, updated_at timestamptz, unit_name text, property_name text)
+  language sql stable security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+  select c.id::text || '@keepr', pg_catalog.lower(c.stay), pg_catalog.upper(c.stay),
+         case c.kind when 'reservation' then 'Reserved' when 'ota_block' then 'Not available (channel)' else 'Not available' end,
+         c.updated_at, u.name, p.name
+    from app_public.units u
+    join app_public.properties p on p.id = u.property_id
+    left join app_public.inventory_claims c
+      on c.property_id = u.property_id and c.unit_id = u.id and c.released_at is null and c.kind <> 'hold'
+         and pg_catalog.upper(c.stay) >= current_date - 1
+   where u.ical_token = unit_calendar.token and pg_catalog.length(unit_calendar.token) = 32
+   order by pg_catalog.lower(c.stay);
+$$;
+comment on function app_public.unit_calendar(text) is E'@omit\nThe claims of the unit with this iCal token (served as text/calendar at /ical/<token>.ics).';
+--! EndIncluded app_public.unit_calendar.sql
+
+grant select on app_public.channel_feeds, app_public.channel_conflicts, app_public.channel_feed_events to keepr_staff, keepr_worker;
+grant insert (property_id, unit_id, source, name, url, is_active, poll_interval_minutes),
+  update (name, url, is_active, poll_interval_minutes), delete on app_public.channel_feeds to keepr_staff;
+create policy select_staff on app_public.channel_feeds for select using (
+  property_id in (select app_hidden.current_property_ids('{owner,manager,front_desk}')));
+create policy manage_manager on app_public.channel_feeds for all to keepr_staff
+  using (property_id in (select app_hidden.current_property_ids('{owner,manager}')))
+  with check (property_id in (select app_hidden.current_property_ids('{owner,manager}')));
+create policy select_staff on app_public.channel_conflicts for select using (
+  property_id in (select app_hidden.current_property_ids('{owner,manager,front_desk}')));
+create policy select_staff on app_public.channel_feed_events for select using (
+  property_id in (select app_hidden.current_property_ids('{owner,manager,front_desk}')));
+create policy worker_all on app_public.channel_feeds for select to keepr_worker using (true);
+create policy worker_all on app_public.channel_conflicts for select to keepr_worker using (true);
+create policy worker_all on app_public.channel_feed_events for select to keepr_worker using (true);
+grant execute on function app_public.sync_channel_feed_now(uuid), app_public.resolve_channel_conflict(uuid, text) to keepr_staff;
+grant execute on function app_public.unit_calendar(text) to keepr_anonymous;
+grant execute on function app_private.sync_channel_feed(uuid, jsonb, text), app_private.record_channel_feed_error(uuid, text),
+  app_private.schedule_channel_polls() to keepr_worker;
+-- The conflict job writes to the property's owners and managers.
+grant select on app_public.property_memberships to keepr_worker;
+drop policy if exists worker_all on app_public.property_memberships;
+create policy worker_all on app_public.property_memberships for select to keepr_worker using (true);

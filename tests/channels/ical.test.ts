@@ -363,6 +363,11 @@ describe("recurring events", () => {
     expect(stays.at(-1)).toMatchObject({ uid: "monthly@pms#20280601", start: "2028-06-01", end: "2028-06-03" });
   });
 
+  it("are refused, not cut short, when a series has too many occurrences to expand", () => {
+    const text = calendar(...vevent("UID:hourly@pms", "DTSTART:20260101T000000Z", "DTEND:20260101T003000Z", "RRULE:FREQ=HOURLY", "SUMMARY:Hourly"));
+    expect(refusal(() => parseFeed(text, { timeZone: LISBON, now })).code).toBe("malformed");
+  });
+
   it("keep their clock across a change of summer time", () => {
     // 23:30 in Lisbon, every day across 2026-10-25: always that night, in Lisbon.
     const text = calendar(...vevent("UID:nightly@pms", "DTSTART;TZID=Europe/Lisbon:20261023T233000", "DTEND;TZID=Europe/Lisbon:20261024T100000", "RRULE:FREQ=DAILY;COUNT=4", "SUMMARY:Night"));

@@ -1,0 +1,33 @@
+-- Staff close a channel conflict once they have dealt with it (cancelled
+-- or moved one side, or told the channel), with a note. The feed's next
+-- sync claims the nights if they are free, or records a new conflict if
+-- they still are not.
+create or replace function app_public.resolve_channel_conflict(conflict_id uuid, resolution text) returns app_public.channel_conflicts
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_conflict app_public.channel_conflicts;
+begin
+  select * into v_conflict from app_public.channel_conflicts k where k.id = resolve_channel_conflict.conflict_id for update;
+  if not found then
+    raise exception using errcode = 'NTFND', message = 'No such conflict, or you cannot see it.';
+  end if;
+  perform app_private.require_staff(v_conflict.property_id, '{owner,manager,front_desk}', 'resolve channel conflicts');
+  if v_conflict.status <> 'open' then
+    raise exception using errcode = 'TRANS', message = 'This conflict is resolved already.';
+  end if;
+  if resolution is null or pg_catalog.length(pg_catalog.btrim(resolution)) not between 1 and 500 then
+    raise exception using errcode = 'INVLD', message = 'Say how the conflict was resolved (1 to 500 characters).';
+  end if;
+  update app_public.channel_conflicts k
+     set status = 'resolved', resolved_at = pg_catalog.now(), resolved_by = app_hidden.current_user_id(), resolution = pg_catalog.btrim(resolve_channel_conflict.resolution)
+   where k.id = v_conflict.id
+  returning * into v_conflict;
+  perform graphile_worker.add_job('sync_channel_feed', pg_catalog.json_build_object('feed_id', v_conflict.feed_id),
+                                  job_key := 'channel_feed:' || v_conflict.feed_id, max_attempts := 3);
+  return v_conflict;
+end;
+$$;
+comment on function app_public.resolve_channel_conflict(uuid, text) is E'Closes a channel conflict with a note and re-syncs its feed. Errors: NTFND, DNIED, INVALID_TRANSITION, INVALID_INPUT.';

@@ -1,0 +1,232 @@
+// OTA channel sync end to end: a local HTTP server serves feeds shaped like
+// Airbnb, Vrbo and Booking.com exports; graphile-worker runs the real sync
+// job; the database holds the blocks and conflicts. And the export: a unit's
+// secret calendar URL served by Keepr's HTTP server.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Logger, runOnce } from "graphile-worker";
+import type pg from "pg";
+import { parseFeed } from "../../channels/ical.ts";
+import { loadConfig } from "../../server/config.ts";
+import { makeTaskList } from "../../worker/runner.ts";
+import { actAs, createTestDatabase, type TestDatabase } from "../helpers/db.ts";
+import { addDays, book, createHotel, localDate, newKey, type Hotel } from "../helpers/booking.ts";
+import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { fixtureDate, loadFixture, type IcalFixtureName } from "../fixtures/ical/index.ts";
+
+let db: TestDatabase;
+let server: TestServer;
+let feeds: Server;
+let feedsUrl: string;
+let h: Hotel;
+let today: string;
+let outbox: string;
+/** What each feed path serves now: a fixture, or an HTTP status. */
+const serving = new Map<string, IcalFixtureName | number>();
+const silent = new Logger(() => () => {});
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  server = await startTestServer(db);
+  h = await createHotel(db.ownerPool, { units: 3, kind: "vacation_rental", timeZone: "Europe/Lisbon" });
+  today = localDate(h.timeZone, 0);
+  outbox = mkdtempSync(path.join(tmpdir(), "keepr-outbox-"));
+  feeds = createServer((req, res) => {
+    const what = serving.get(req.url ?? "");
+    if (typeof what === "string") res.writeHead(200, { "content-type": "text/calendar" }).end(loadFixture(what, today));
+    else res.writeHead(what ?? 404).end();
+  });
+  await new Promise<void>((resolve) => feeds.listen(0, "127.0.0.1", resolve));
+  feedsUrl = `http://127.0.0.1:${(feeds.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise((resolve) => feeds.close(resolve));
+  await server.close();
+  await db.drop();
+});
+
+const runJobs = () =>
+  runOnce({
+    connectionString: db.ownerUrl,
+    logger: silent,
+    taskList: makeTaskList(loadConfig({ NODE_ENV: "test", OUTBOX_DIR: outbox, PUBLIC_URL: "http://keepr.test" }), db.jwtSecret),
+  });
+
+async function committed<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await db.ownerPool.connect();
+  try {
+    await client.query("begin");
+    const result = await fn(client);
+    await client.query("commit");
+    return result;
+  } catch (error) {
+    await client.query("rollback");
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+async function addFeed(unit: number, source: string, name: string, feedPath: string): Promise<string> {
+  return committed(async (c) => {
+    await actAs(c, { role: "keepr_staff", userId: h.manager });
+    const { rows } = await c.query(
+      "insert into app_public.channel_feeds (property_id, unit_id, source, name, url) values ($1, $2, $3, $4, $5) returning id",
+      [h.propertyId, h.unitIds[unit], source, name, `${feedsUrl}${feedPath}`],
+    );
+    return rows[0].id;
+  });
+}
+
+async function syncNow(feedId: string): Promise<void> {
+  await committed(async (c) => {
+    await actAs(c, { role: "keepr_staff", userId: h.frontDesk });
+    await c.query("select app_public.sync_channel_feed_now($1)", [feedId]);
+  });
+  await runJobs();
+}
+
+/** The unit's live OTA blocks as "start..end note". */
+async function blocksOf(unit: number): Promise<string[]> {
+  const { rows } = await db.ownerPool.query(
+    "select lower(stay)::text || '..' || upper(stay)::text || ' ' || note as b from app_public.inventory_claims where unit_id = $1 and kind = 'ota_block' and released_at is null order by lower(stay)",
+    [h.unitIds[unit]],
+  );
+  return rows.map((r) => r.b);
+}
+
+const feedState = async (feedId: string) =>
+  (await db.ownerPool.query("select last_error, consecutive_failures, events_seen, last_success_at is not null as synced from app_public.channel_feeds where id = $1", [feedId])).rows[0];
+
+const d = (n: number) => fixtureDate(today, n);
+
+it("an Airbnb feed becomes blocks; a later version moves, releases and adds them and leaves the rest untouched", async () => {
+  serving.set("/airbnb.ics", "airbnb");
+  const feed = await addFeed(0, "airbnb", "Airbnb", "/airbnb.ics");
+  await syncNow(feed);
+  expect(await blocksOf(0)).toEqual([
+    `${d(5)}..${d(9)} Airbnb: Reserved`,
+    `${d(12)}..${d(15)} Airbnb: Airbnb (Not available)`,
+    `${d(20)}..${d(27)} Airbnb: Reserved`,
+  ]);
+  expect(await feedState(feed)).toEqual({ last_error: null, consecutive_failures: 0, events_seen: 3, synced: true });
+  const untouched = (await db.ownerPool.query("select id from app_public.inventory_claims where unit_id = $1 and lower(stay) = $2 and released_at is null", [h.unitIds[0], d(12)])).rows[0].id;
+
+  // The same feed again changes nothing.
+  await syncNow(feed);
+  expect(await blocksOf(0)).toHaveLength(3);
+
+  serving.set("/airbnb.ics", "airbnb-changed");
+  await syncNow(feed);
+  expect(await blocksOf(0)).toEqual([
+    `${d(6)}..${d(10)} Airbnb: Reserved`,
+    `${d(12)}..${d(15)} Airbnb: Airbnb (Not available)`,
+    `${d(30)}..${d(33)} Airbnb: Reserved`,
+  ]);
+  expect((await db.ownerPool.query("select id from app_public.inventory_claims where unit_id = $1 and lower(stay) = $2 and released_at is null", [h.unitIds[0], d(12)])).rows[0].id).toBe(untouched);
+});
+
+it("a Vrbo stay over an existing reservation is a recorded conflict with both sides, staff are told, and it resolves once one side goes", async () => {
+  const reservation = await committed(async (c) => {
+    await actAs(c, { role: "keepr_staff", userId: h.frontDesk });
+    const b = await book(c, h.ratePlanId, d(15), d(17));
+    await c.query("select app_public.modify_reservation($1, $2, unit_id => $3)", [b.reservation_id, newKey(), h.unitIds[1]]);
+    return b;
+  });
+  serving.set("/vrbo.ics", "vrbo");
+  const feed = await addFeed(1, "vrbo", "Vrbo", "/vrbo.ics");
+  await syncNow(feed);
+  expect(await blocksOf(1)).toEqual([`${d(3)}..${d(8)} Vrbo: Reserved - Melanie`, `${d(8)}..${d(10)} Vrbo: Blocked`]);
+  const conflicts = async () =>
+    (await db.ownerPool.query("select status, start_date::text, end_date::text, summary, conflicting_reservation_id, resolution from app_public.channel_conflicts where feed_id = $1 order by detected_at", [feed])).rows;
+  expect(await conflicts()).toEqual([
+    { status: "open", start_date: d(14), end_date: d(21), summary: "Reserved - Charlotte & Fred", conflicting_reservation_id: reservation.reservation_id, resolution: null },
+  ]);
+  // Re-syncing keeps the one conflict; the reservation keeps its unit; staff got an email.
+  await syncNow(feed);
+  expect(await conflicts()).toHaveLength(1);
+  const managerEmail = (await db.ownerPool.query("select email from app_public.users where id = $1", [h.manager])).rows[0].email;
+  const sent = readdirSync(outbox).filter((f) => f.startsWith("channel-conflict-") && f.endsWith(".eml")).map((f) => readFileSync(path.join(outbox, f), "utf8"));
+  expect(sent).toHaveLength(1);
+  expect(sent[0]).toContain(`To: ${managerEmail}`);
+
+  // Staff visible; another property's staff see nothing.
+  const other = await createHotel(db.ownerPool);
+  await committed(async (c) => {
+    await actAs(c, { role: "keepr_staff", userId: other.manager });
+    expect((await c.query("select count(*)::int as n from app_public.channel_conflicts")).rows[0].n).toBe(0);
+  });
+
+  // A cancelled event releases its block.
+  serving.set("/vrbo.ics", "vrbo-cancelled");
+  await syncNow(feed);
+  expect(await blocksOf(1)).toEqual([`${d(8)}..${d(10)} Vrbo: Blocked`]);
+
+  // Staff cancel the Keepr side and resolve: the channel's stay is claimed.
+  await committed(async (c) => {
+    await actAs(c, { role: "keepr_staff", userId: h.frontDesk });
+    await c.query("select app_public.cancel_reservation($1, $2, 'Double booked with Vrbo')", [reservation.reservation_id, newKey()]);
+    const open = (await c.query("select id from app_public.channel_conflicts where feed_id = $1 and status = 'open'", [feed])).rows[0].id;
+    await c.query("select app_public.resolve_channel_conflict($1, 'Cancelled our booking; guest rebooked elsewhere')", [open]);
+  });
+  await runJobs();
+  expect(await blocksOf(1)).toEqual([`${d(8)}..${d(10)} Vrbo: Blocked`, `${d(14)}..${d(21)} Vrbo: Reserved - Charlotte & Fred`]);
+  expect((await conflicts()).map((k) => [k.status, k.resolution])).toEqual([["resolved", "Cancelled our booking; guest rebooked elsewhere"]]);
+});
+
+it("a malformed or unreachable feed keeps its blocks and records the error; an empty calendar releases them all", async () => {
+  serving.set("/booking.ics", "booking");
+  const feed = await addFeed(2, "booking_com", "Booking.com", "/booking.ics");
+  await syncNow(feed);
+  const blocks = [`${d(2)}..${d(4)} Booking.com: CLOSED - Not available`, `${d(4)}..${d(7)} Booking.com: CLOSED - Not available`, `${d(40)}..${d(41)} Booking.com: CLOSED - Not available`];
+  expect(await blocksOf(2)).toEqual(blocks);
+
+  serving.set("/booking.ics", "malformed");
+  await syncNow(feed);
+  expect(await blocksOf(2)).toEqual(blocks);
+  expect(await feedState(feed)).toMatchObject({ consecutive_failures: 1, last_error: expect.stringMatching(/.+/) });
+
+  serving.set("/booking.ics", 503);
+  await syncNow(feed);
+  expect(await blocksOf(2)).toEqual(blocks);
+  expect(await feedState(feed)).toMatchObject({ consecutive_failures: 2, last_error: "The feed answered HTTP 503." });
+  const backoff = (await db.ownerPool.query("select extract(epoch from next_poll_at - last_polled_at)::int as s, poll_interval_minutes from app_public.channel_feeds where id = $1", [feed])).rows[0];
+  expect(backoff.s).toBe(backoff.poll_interval_minutes * 60 * 2);
+
+  serving.set("/booking.ics", "empty-calendar");
+  await syncNow(feed);
+  expect(await blocksOf(2)).toEqual([]);
+  expect(await feedState(feed)).toMatchObject({ consecutive_failures: 0, last_error: null, events_seen: 0 });
+});
+
+it("feeds are polled when due, once, with jitter", async () => {
+  const feed = await addFeed(2, "other", "Other PMS", "/other.ics");
+  await db.ownerPool.query("update app_public.channel_feeds set next_poll_at = now() - interval '1 minute', is_active = (id = $1)", [feed]);
+  const queued = await db.ownerPool.query("select app_private.schedule_channel_polls() as n");
+  expect(queued.rows[0].n).toBe(1);
+  expect((await db.ownerPool.query("select app_private.schedule_channel_polls() as n")).rows[0].n).toBe(0);
+  const next = (await db.ownerPool.query("select extract(epoch from next_poll_at - now()) as s from app_public.channel_feeds where id = $1", [feed])).rows[0].s;
+  expect(Number(next)).toBeGreaterThanOrEqual(15 * 60 - 5);
+  expect(Number(next)).toBeLessThanOrEqual(18 * 60 + 5);
+  await db.ownerPool.query("update app_public.channel_feeds set is_active = true");
+  await db.ownerPool.query("delete from graphile_worker._private_jobs");
+});
+
+it("a unit's secret calendar URL serves every stay and block as valid iCal, with cache validators", async () => {
+  const token = (await db.ownerPool.query("select ical_token from app_public.units where id = $1", [h.unitIds[1]])).rows[0].ical_token;
+  const res = await fetch(`${server.url}/ical/${token}.ics`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get("content-type")).toBe("text/calendar; charset=utf-8");
+  expect(res.headers.get("cache-control")).toBe("private, max-age=60");
+  const body = await res.text();
+  const events = parseFeed(body, { timeZone: h.timeZone });
+  expect(events.map((e) => `${e.start}..${e.end}`)).toEqual([`${d(8)}..${d(10)}`, `${d(14)}..${d(21)}`]);
+  const again = await fetch(`${server.url}/ical/${token}.ics`, { headers: { "if-none-match": res.headers.get("etag")! } });
+  expect(again.status).toBe(304);
+  expect((await fetch(`${server.url}/ical/${"0".repeat(32)}.ics`)).status).toBe(404);
+  expect((await fetch(`${server.url}/ical/not-a-token.ics`)).status).toBe(404);
+  expect(addDays(today, 0)).toBe(today);
+});
