@@ -93,6 +93,30 @@ export async function startWorker(options: { config: Config; ownerUrl: string; j
       log.warn({ err }, "worker heartbeat failed");
     }
   };
+  // Job health: each job's outcome, pickup delay (due → started) and run
+  // time, counted per task and minute in app_private.job_minutes, flushed
+  // every 2 s (reporting.job_health reads them).
+  const started = new Map<string, number>();
+  let outcomes: Array<{ task: string; at: string; ok: boolean; pickup_ms: number; run_ms: number }> = [];
+  events.on("job:start", ({ job }) => started.set(job.id, Date.now()));
+  events.on("job:complete", ({ job, error }) => {
+    const now = Date.now();
+    const start = started.get(job.id) ?? now;
+    started.delete(job.id);
+    outcomes.push({
+      task: job.task_identifier,
+      at: new Date(now).toISOString(),
+      ok: error == null,
+      pickup_ms: Math.max(0, start - new Date(job.run_at).getTime()),
+      run_ms: now - start,
+    });
+  });
+  const flushOutcomes = async () => {
+    if (outcomes.length === 0) return;
+    const batch = outcomes;
+    outcomes = [];
+    await pool.query("select app_private.record_job_runs($1)", [JSON.stringify(batch)]).catch((err) => log.warn({ err }, "job health not recorded"));
+  };
   const runner: Runner = await run({
     events,
     pgPool: pool,
@@ -105,10 +129,13 @@ export async function startWorker(options: { config: Config; ownerUrl: string; j
   });
   await heartbeat();
   const heartbeatTimer = setInterval(heartbeat, Math.max(1_000, (config.WORKER_DEAD_AFTER_SECONDS * 1_000) / 3));
+  const outcomesTimer = setInterval(flushOutcomes, 2_000);
   return {
     stop: async () => {
       clearInterval(heartbeatTimer);
+      clearInterval(outcomesTimer);
       await runner.stop();
+      await flushOutcomes();
       await pool.end();
     },
   };

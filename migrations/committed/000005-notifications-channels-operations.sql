@@ -1,5 +1,5 @@
 --! Previous: sha1:dcac5a1cfb43ca2759cc5c31bcb8b6e2958b69dc
---! Hash: sha1:a344ab07df3eb6c361de60b572d7a3aa8865122b
+--! Hash: sha1:b43781e7009ed1891c1b40b3f9cd655c2e82f04b
 --! Message: Notifications, channels, operations
 
 -- Async work (issue 5).
@@ -652,3 +652,83 @@ grant execute on function app_private.sync_channel_feed(uuid, jsonb, text), app_
 grant select on app_public.property_memberships to keepr_worker;
 drop policy if exists worker_all on app_public.property_memberships;
 create policy worker_all on app_public.property_memberships for select to keepr_worker using (true);
+
+------------------------------------------------------------------------------
+-- Job health: per task and minute, how many jobs ran, failed, and how long
+-- they waited to be picked up (recorded by the worker processes), and the
+-- live queue (graphile_worker.jobs).
+------------------------------------------------------------------------------
+drop view if exists reporting.job_health;
+drop function if exists reporting.job_queue();
+drop function if exists app_private.record_job_runs(jsonb);
+drop table if exists app_private.job_minutes;
+create table app_private.job_minutes (
+  task text not null,
+  minute timestamptz not null,
+  runs integer not null default 0,
+  failures integer not null default 0,
+  pickup_ms_sum bigint not null default 0,
+  pickup_ms_max integer not null default 0,
+  run_ms_sum bigint not null default 0,
+  primary key (task, minute)
+);
+comment on table app_private.job_minutes is E'Job outcomes per task and minute, as the worker processes report them (kept 7 days).';
+
+create function app_private.record_job_runs(runs jsonb) returns void
+  language sql volatile
+  set search_path to pg_catalog, public, pg_temp
+as $$
+  insert into app_private.job_minutes as m (task, minute, runs, failures, pickup_ms_sum, pickup_ms_max, run_ms_sum)
+  select r.task, pg_catalog.date_trunc('minute', r.at), count(*), count(*) filter (where not r.ok),
+         sum(r.pickup_ms), max(r.pickup_ms), sum(r.run_ms)
+    from pg_catalog.jsonb_to_recordset(runs) r(task text, at timestamptz, ok boolean, pickup_ms integer, run_ms integer)
+   group by 1, 2
+  on conflict (task, minute) do update
+    set runs = m.runs + excluded.runs, failures = m.failures + excluded.failures, pickup_ms_sum = m.pickup_ms_sum + excluded.pickup_ms_sum,
+        pickup_ms_max = greatest(m.pickup_ms_max, excluded.pickup_ms_max), run_ms_sum = m.run_ms_sum + excluded.run_ms_sum;
+  delete from app_private.job_minutes m where m.minute < pg_catalog.now() - interval '7 days';
+$$;
+comment on function app_private.record_job_runs(jsonb) is E'Adds a batch of job outcomes [{task, at, ok, pickup_ms, run_ms}] to the per-minute counts.';
+
+-- The live queue, read when asked (graphile-worker installs its schema after
+-- the migrations, so a view cannot name its tables).
+create function reporting.job_queue()
+  returns table (task text, waiting integer, running integer, scheduled integer, retrying integer, oldest_waiting_ms bigint, given_up integer)
+  language plpgsql stable security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+begin
+  return query
+    select j.task_identifier::text,
+           (count(*) filter (where j.run_at <= pg_catalog.now() and j.locked_at is null))::integer,
+           (count(*) filter (where j.locked_at is not null))::integer,
+           (count(*) filter (where j.run_at > pg_catalog.now()))::integer,
+           (count(*) filter (where j.attempts > 0 and j.locked_at is null))::integer,
+           (extract(epoch from pg_catalog.now() - min(j.run_at) filter (where j.run_at <= pg_catalog.now() and j.locked_at is null)) * 1000)::bigint,
+           (count(*) filter (where j.attempts >= j.max_attempts))::integer
+      from graphile_worker.jobs j
+     group by j.task_identifier;
+end;
+$$;
+comment on function reporting.job_queue() is E'The live job queue per task: waiting, running, scheduled, retrying, oldest waiting (ms), given up.';
+grant execute on function reporting.job_queue() to keepr_analyst;
+
+create view reporting.job_health with (security_barrier) as
+  with recent as (
+    select m.task, sum(m.runs)::integer as runs_last_hour, sum(m.failures)::integer as failures_last_hour,
+           round(sum(m.failures)::numeric / nullif(sum(m.runs), 0), 4) as failure_rate_last_hour,
+           (sum(m.pickup_ms_sum) / nullif(sum(m.runs), 0))::integer as avg_pickup_ms_last_hour,
+           max(m.pickup_ms_max) as max_pickup_ms_last_hour,
+           (sum(m.run_ms_sum) / nullif(sum(m.runs), 0))::integer as avg_run_ms_last_hour
+      from app_private.job_minutes m
+     where m.minute >= pg_catalog.now() - interval '1 hour'
+     group by m.task
+  ),
+  queue as (select * from reporting.job_queue())
+  select coalesce(r.task, q.task) as task, coalesce(q.waiting, 0) as waiting, coalesce(q.running, 0) as running,
+         coalesce(q.scheduled, 0) as scheduled, coalesce(q.retrying, 0) as retrying, coalesce(q.given_up, 0) as given_up,
+         q.oldest_waiting_ms, coalesce(r.runs_last_hour, 0) as runs_last_hour, coalesce(r.failures_last_hour, 0) as failures_last_hour,
+         r.failure_rate_last_hour, r.avg_pickup_ms_last_hour, r.max_pickup_ms_last_hour, r.avg_run_ms_last_hour
+    from recent r full join queue q on q.task = r.task;
+comment on view reporting.job_health is E'Per job task: the live queue (waiting, running, scheduled, retrying, given up, oldest waiting) and the last hour (runs, failures, failure rate, pickup and run times).';
+grant select on reporting.job_health to keepr_analyst;
