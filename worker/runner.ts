@@ -17,6 +17,7 @@ import { releaseExpiredHolds } from "./tasks/release_expired_holds.ts";
 import { makeSendWelcomeEmail } from "./tasks/send_welcome_email.ts";
 import { makeNotifyChannelConflict } from "./tasks/notify_channel_conflict.ts";
 import { pollChannelFeeds } from "./tasks/poll_channel_feeds.ts";
+import { scheduleHousekeeping } from "./tasks/schedule_housekeeping.ts";
 import { makeSendNotification } from "./tasks/send_notification.ts";
 import { makeSyncChannelFeed } from "./tasks/sync_channel_feed.ts";
 import { startDuePayments } from "./tasks/start_due_payments.ts";
@@ -31,6 +32,7 @@ export function makeTaskList(config: Config, jwtSecret: string): TaskList {
     send_notification: makeSendNotification({ mailer, sms: createOutboxSmsSender(`${config.outboxDir}/sms`) }),
     sync_channel_feed: makeSyncChannelFeed({ allowInternalUrls: config.channelAllowInternalUrls }),
     poll_channel_feeds: pollChannelFeeds,
+    schedule_housekeeping: scheduleHousekeeping,
     notify_channel_conflict: makeNotifyChannelConflict({ mailer, publicUrl: config.publicUrl }),
     release_expired_holds: releaseExpiredHolds,
     purge_idempotency_keys: purgeIdempotencyKeys,
@@ -55,6 +57,7 @@ export const crontab = [
   "*/5 * * * * start_due_payments ?id=start_due_payments&max=3",
   "30 2 * * * reconcile_settlement ?id=reconcile_settlement&max=10",
   "* * * * * poll_channel_feeds ?id=poll_channel_feeds&max=3",
+  "0 5 * * * schedule_housekeeping ?id=schedule_housekeeping&max=3",
 ].join("\n");
 
 export interface Worker {

@@ -1,5 +1,5 @@
 --! Previous: sha1:dcac5a1cfb43ca2759cc5c31bcb8b6e2958b69dc
---! Hash: sha1:b43781e7009ed1891c1b40b3f9cd655c2e82f04b
+--! Hash: sha1:bc69fe57606ca02c3039b45989183a22028cdc2a
 --! Message: Notifications, channels, operations
 
 -- Async work (issue 5).
@@ -732,3 +732,204 @@ create view reporting.job_health with (security_barrier) as
     from recent r full join queue q on q.task = r.task;
 comment on view reporting.job_health is E'Per job task: the live queue (waiting, running, scheduled, retrying, given up, oldest waiting) and the last hour (runs, failures, failure rate, pickup and run times).';
 grant select on reporting.job_health to keepr_analyst;
+
+------------------------------------------------------------------------------
+-- Housekeeping: tasks per unit (on check-out, stay-overs by the property's
+-- rule, inspections, maintenance) and unit status changes by staff.
+------------------------------------------------------------------------------
+drop trigger if exists _610_housekeeping on app_public.reservations;
+drop function if exists app_private.tg_reservations__housekeeping();
+drop function if exists app_private.schedule_stayover_cleaning();
+drop function if exists app_public.update_housekeeping_task(uuid, app_public.housekeeping_task_status, text);
+drop function if exists app_public.set_unit_status(uuid, app_public.housekeeping_status, text);
+drop table if exists app_public.housekeeping_tasks;
+drop type if exists app_public.housekeeping_task_status;
+drop type if exists app_public.housekeeping_task_kind;
+alter table app_public.properties drop column if exists stayover_clean_nights;
+
+alter table app_public.properties add column stayover_clean_nights integer not null default 0 check (stayover_clean_nights between 0 and 30);
+comment on column app_public.properties.stayover_clean_nights is E'Clean an occupied unit every this many nights of a stay (0: only on check-out).';
+grant update (stayover_clean_nights) on app_public.properties to keepr_staff;
+
+create type app_public.housekeeping_task_kind as enum ('checkout_clean', 'stayover_clean', 'inspection', 'maintenance');
+create type app_public.housekeeping_task_status as enum ('open', 'in_progress', 'done', 'cancelled');
+create table app_public.housekeeping_tasks (
+  id uuid primary key default gen_random_uuid(),
+  property_id uuid not null,
+  unit_id uuid not null,
+  kind app_public.housekeeping_task_kind not null,
+  due_date date not null,
+  status app_public.housekeeping_task_status not null default 'open',
+  reservation_id uuid,
+  assigned_to uuid references app_public.users on delete set null,
+  notes text check (pg_catalog.length(notes) <= 1000),
+  created_by uuid references app_public.users on delete set null,
+  created_at timestamptz not null default pg_catalog.now(),
+  updated_at timestamptz not null default pg_catalog.now(),
+  completed_at timestamptz,
+  completed_by uuid references app_public.users on delete set null,
+  check ((status in ('done', 'cancelled')) = (completed_at is not null)),
+  foreign key (property_id, unit_id) references app_public.units (property_id, id) on delete cascade,
+  foreign key (property_id, reservation_id) references app_public.reservations (property_id, id) on delete cascade
+);
+comment on table app_public.housekeeping_tasks is E'Work on a unit: cleaning after check-out or during a stay, inspection, maintenance.';
+comment on constraint housekeeping_tasks_property_id_unit_id_fkey on app_public.housekeeping_tasks is E'@fieldName unit\n@foreignFieldName housekeepingTasks';
+comment on constraint housekeeping_tasks_property_id_reservation_id_fkey on app_public.housekeeping_tasks is E'@fieldName reservation\n@foreignFieldName housekeepingTasks';
+-- One task of a kind per unit and day.
+create unique index housekeeping_tasks_once_idx on app_public.housekeeping_tasks (unit_id, kind, due_date) where status <> 'cancelled';
+create index housekeeping_tasks_board_idx on app_public.housekeeping_tasks (property_id, due_date) where status in ('open', 'in_progress');
+alter table app_public.housekeeping_tasks enable row level security;
+create trigger _100_timestamps before insert or update on app_public.housekeeping_tasks for each row execute function app_private.tg__timestamps();
+create trigger _500_audit after insert or update on app_public.housekeeping_tasks for each row execute function audit.tg__record();
+
+--! Included app_public.set_unit_status.sql
+-- Housekeeping, front desk and managers set a unit's status: dirty, clean,
+-- inspected or out of order. Out of order needs a note (why); a unit with a
+-- guest in it cannot be put out of order (move the guest first). Open
+-- cleaning tasks of the unit are done when it is marked clean or inspected.
+create or replace function app_public.set_unit_status(unit_id uuid, status app_public.housekeeping_status, note text default null)
+  returns app_public.units
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_unit app_public.units;
+begin
+  select * into v_unit from app_public.units u where u.id = set_unit_status.unit_id for update;
+  if not found then
+    raise exception using errcode = 'NTFND', message = 'No such unit, or you cannot see it.';
+  end if;
+  perform app_private.require_staff(v_unit.property_id, '{owner,manager,front_desk,housekeeping}', 'change unit status');
+  if status is null then
+    raise exception using errcode = 'INVLD', message = 'A status is required.';
+  end if;
+  if status = 'out_of_order' then
+    if note is null or pg_catalog.length(pg_catalog.btrim(note)) not between 1 and 500 then
+      raise exception using errcode = 'INVLD', message = 'Say why the unit is out of order (1 to 500 characters).';
+    end if;
+    if exists (select 1 from app_public.reservations r
+                where r.property_id = v_unit.property_id and r.unit_id = v_unit.id and r.status = 'checked_in') then
+      raise exception using errcode = 'UNAVL', message = 'A guest is in this unit: move them before putting it out of order.';
+    end if;
+  end if;
+  update app_public.units u set housekeeping_status = set_unit_status.status where u.id = v_unit.id returning * into v_unit;
+  if status in ('clean', 'inspected') then
+    update app_public.housekeeping_tasks t
+       set status = 'done', completed_at = pg_catalog.now(), completed_by = app_hidden.current_user_id()
+     where t.property_id = v_unit.property_id and t.unit_id = v_unit.id and t.status in ('open', 'in_progress')
+       and (t.kind in ('checkout_clean', 'stayover_clean') or (t.kind = 'inspection' and set_unit_status.status = 'inspected'));
+  end if;
+  if status = 'out_of_order' then
+    insert into app_public.housekeeping_tasks (property_id, unit_id, kind, due_date, notes, created_by)
+    values (v_unit.property_id, v_unit.id, 'maintenance', app_private.local_today(v_unit.property_id), pg_catalog.btrim(note), app_hidden.current_user_id())
+    on conflict do nothing;
+  end if;
+  return v_unit;
+end;
+$$;
+comment on function app_public.set_unit_status(uuid, app_public.housekeeping_status, text) is
+  E'Sets a unit''s housekeeping status (out of order needs a note and an empty unit); marking it clean completes its cleaning tasks. Errors: NTFND, DNIED, INVALID_INPUT, UNIT_UNAVAILABLE.';
+--! EndIncluded app_public.set_unit_status.sql
+--! Included app_public.update_housekeeping_task.sql
+-- Housekeeping staff take a task, finish it or note something on it;
+-- managers may cancel it. Finishing a cleaning task makes the unit clean
+-- (an inspection: inspected; maintenance: clean, back in order).
+create or replace function app_public.update_housekeeping_task(
+  task_id uuid,
+  status app_public.housekeeping_task_status,
+  notes text default null
+) returns app_public.housekeeping_tasks
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_task app_public.housekeeping_tasks;
+begin
+  select * into v_task from app_public.housekeeping_tasks t where t.id = update_housekeeping_task.task_id for update;
+  if not found then
+    raise exception using errcode = 'NTFND', message = 'No such task, or you cannot see it.';
+  end if;
+  perform app_private.require_staff(v_task.property_id,
+    case when status = 'cancelled' then '{owner,manager}' else '{owner,manager,front_desk,housekeeping}' end::app_public.staff_role[],
+    'update housekeeping tasks');
+  if v_task.status in ('done', 'cancelled') then
+    raise exception using errcode = 'TRANS', message = pg_catalog.format('This task is %s already.', v_task.status);
+  end if;
+  if pg_catalog.length(notes) > 1000 then
+    raise exception using errcode = 'INVLD', message = 'Notes can be at most 1000 characters.';
+  end if;
+  update app_public.housekeeping_tasks t
+     set status = update_housekeeping_task.status, notes = coalesce(update_housekeeping_task.notes, t.notes),
+         assigned_to = case when update_housekeeping_task.status = 'in_progress' then app_hidden.current_user_id() else t.assigned_to end,
+         completed_at = case when update_housekeeping_task.status in ('done', 'cancelled') then pg_catalog.now() end,
+         completed_by = case when update_housekeeping_task.status in ('done', 'cancelled') then app_hidden.current_user_id() end
+   where t.id = v_task.id
+  returning * into v_task;
+  if status = 'done' then
+    update app_public.units u
+       set housekeeping_status = case v_task.kind when 'inspection' then 'inspected' else 'clean' end::app_public.housekeeping_status
+     where u.property_id = v_task.property_id and u.id = v_task.unit_id
+       and (u.housekeeping_status <> 'out_of_order' or v_task.kind = 'maintenance');
+  end if;
+  return v_task;
+end;
+$$;
+comment on function app_public.update_housekeeping_task(uuid, app_public.housekeeping_task_status, text) is
+  E'Takes (in_progress), finishes (done: the unit becomes clean, or inspected) or cancels (managers) a housekeeping task. Errors: NTFND, DNIED, INVALID_TRANSITION, INVALID_INPUT.';
+--! EndIncluded app_public.update_housekeeping_task.sql
+--! Included app_private.schedule_stayover_cleaning.sql
+-- Daily (night audit): a stay-over cleaning task for every unit whose
+-- in-house guest reaches another stayover_clean_nights night today, per the
+-- property's rule (0: none). Never twice for a unit and day. Returns how
+-- many were created.
+create or replace function app_private.schedule_stayover_cleaning() returns integer
+  language sql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+  with created as (
+    insert into app_public.housekeeping_tasks (property_id, unit_id, kind, due_date, reservation_id)
+    select r.property_id, r.unit_id, 'stayover_clean', app_private.local_today(r.property_id), r.id
+      from app_public.reservations r
+      join app_public.properties p on p.id = r.property_id
+     where r.status = 'checked_in' and p.stayover_clean_nights > 0
+       and app_private.local_today(r.property_id) > pg_catalog.lower(r.stay)
+       and app_private.local_today(r.property_id) < pg_catalog.upper(r.stay)
+       and (app_private.local_today(r.property_id) - pg_catalog.lower(r.stay)) % p.stayover_clean_nights = 0
+    on conflict do nothing
+    returning 1
+  )
+  select count(*)::integer from created;
+$$;
+comment on function app_private.schedule_stayover_cleaning() is E'Creates today''s stay-over cleaning tasks per each property''s rule; returns how many.';
+--! EndIncluded app_private.schedule_stayover_cleaning.sql
+--! Included app_private.tg_reservations__housekeeping.sql
+-- A check-out leaves a cleaning task for the unit, due today.
+create or replace function app_private.tg_reservations__housekeeping() returns trigger
+  language plpgsql volatile
+  set search_path to pg_catalog, public, pg_temp
+as $$
+begin
+  insert into app_public.housekeeping_tasks (property_id, unit_id, kind, due_date, reservation_id)
+  values (new.property_id, new.unit_id, 'checkout_clean', app_private.local_today(new.property_id), new.id)
+  on conflict do nothing;
+  return null;
+end;
+$$;
+comment on function app_private.tg_reservations__housekeeping() is E'Trigger: a check-out creates the unit''s cleaning task.';
+--! EndIncluded app_private.tg_reservations__housekeeping.sql
+create trigger _610_housekeeping after update of status on app_public.reservations
+  for each row when (old.status = 'checked_in' and new.status = 'checked_out' and new.unit_id is not null)
+  execute function app_private.tg_reservations__housekeeping();
+
+grant select on app_public.housekeeping_tasks to keepr_staff, keepr_worker;
+grant insert (property_id, unit_id, kind, due_date, notes) on app_public.housekeeping_tasks to keepr_staff;
+create policy select_staff on app_public.housekeeping_tasks for select using (
+  property_id in (select app_hidden.current_property_ids('{owner,manager,front_desk,housekeeping}')));
+create policy insert_staff on app_public.housekeeping_tasks for insert to keepr_staff with check (
+  property_id in (select app_hidden.current_property_ids('{owner,manager,front_desk,housekeeping}')) and kind in ('inspection', 'maintenance'));
+create policy worker_all on app_public.housekeeping_tasks for select to keepr_worker using (true);
+grant execute on function app_public.set_unit_status(uuid, app_public.housekeeping_status, text),
+  app_public.update_housekeeping_task(uuid, app_public.housekeeping_task_status, text) to keepr_staff;
+grant execute on function app_private.schedule_stayover_cleaning() to keepr_worker;

@@ -1,0 +1,47 @@
+-- Housekeeping, front desk and managers set a unit's status: dirty, clean,
+-- inspected or out of order. Out of order needs a note (why); a unit with a
+-- guest in it cannot be put out of order (move the guest first). Open
+-- cleaning tasks of the unit are done when it is marked clean or inspected.
+create or replace function app_public.set_unit_status(unit_id uuid, status app_public.housekeeping_status, note text default null)
+  returns app_public.units
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_unit app_public.units;
+begin
+  select * into v_unit from app_public.units u where u.id = set_unit_status.unit_id for update;
+  if not found then
+    raise exception using errcode = 'NTFND', message = 'No such unit, or you cannot see it.';
+  end if;
+  perform app_private.require_staff(v_unit.property_id, '{owner,manager,front_desk,housekeeping}', 'change unit status');
+  if status is null then
+    raise exception using errcode = 'INVLD', message = 'A status is required.';
+  end if;
+  if status = 'out_of_order' then
+    if note is null or pg_catalog.length(pg_catalog.btrim(note)) not between 1 and 500 then
+      raise exception using errcode = 'INVLD', message = 'Say why the unit is out of order (1 to 500 characters).';
+    end if;
+    if exists (select 1 from app_public.reservations r
+                where r.property_id = v_unit.property_id and r.unit_id = v_unit.id and r.status = 'checked_in') then
+      raise exception using errcode = 'UNAVL', message = 'A guest is in this unit: move them before putting it out of order.';
+    end if;
+  end if;
+  update app_public.units u set housekeeping_status = set_unit_status.status where u.id = v_unit.id returning * into v_unit;
+  if status in ('clean', 'inspected') then
+    update app_public.housekeeping_tasks t
+       set status = 'done', completed_at = pg_catalog.now(), completed_by = app_hidden.current_user_id()
+     where t.property_id = v_unit.property_id and t.unit_id = v_unit.id and t.status in ('open', 'in_progress')
+       and (t.kind in ('checkout_clean', 'stayover_clean') or (t.kind = 'inspection' and set_unit_status.status = 'inspected'));
+  end if;
+  if status = 'out_of_order' then
+    insert into app_public.housekeeping_tasks (property_id, unit_id, kind, due_date, notes, created_by)
+    values (v_unit.property_id, v_unit.id, 'maintenance', app_private.local_today(v_unit.property_id), pg_catalog.btrim(note), app_hidden.current_user_id())
+    on conflict do nothing;
+  end if;
+  return v_unit;
+end;
+$$;
+comment on function app_public.set_unit_status(uuid, app_public.housekeeping_status, text) is
+  E'Sets a unit''s housekeeping status (out of order needs a note and an empty unit); marking it clean completes its cleaning tasks. Errors: NTFND, DNIED, INVALID_INPUT, UNIT_UNAVAILABLE.';

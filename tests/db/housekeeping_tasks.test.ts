@@ -1,0 +1,80 @@
+// Housekeeping: a check-out leaves a cleaning task; marking the unit clean
+// (or finishing the task) completes it; out of order needs a reason and an
+// empty unit, and nobody is checked in to it; stay-overs are cleaned by the
+// property's rule, once a day.
+import type pg from "pg";
+import { actAs, createTestDatabase, inRollback, sqlstateOf, type TestDatabase } from "../helpers/db.ts";
+import { addDays, book, createHotel, localDate, newKey } from "../helpers/booking.ts";
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db.drop();
+});
+
+const staff = (c: pg.PoolClient, userId: string) => actAs(c, { role: "keepr_staff", userId });
+const tasksOf = async (c: pg.PoolClient, unitId: string) =>
+  (await c.query("select kind, status from app_public.housekeeping_tasks where unit_id = $1 order by created_at", [unitId])).rows;
+
+it("check-out leaves a cleaning task that housekeeping finishes; the unit is clean again", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const h = await createHotel(c, { units: 1 });
+    const today = localDate(h.timeZone, 0);
+    await staff(c, h.frontDesk);
+    const b = await book(c, h.ratePlanId, today, addDays(today, 1));
+    await c.query("select app_public.check_in($1, $2)", [b.reservation_id, newKey()]);
+    await c.query("select app_public.check_out($1, $2)", [b.reservation_id, newKey()]);
+    expect(await tasksOf(c, h.unitIds[0]!)).toEqual([{ kind: "checkout_clean", status: "open" }]);
+    await staff(c, h.housekeeper);
+    const task = (await c.query("select id from app_public.housekeeping_tasks where unit_id = $1", [h.unitIds[0]])).rows[0].id;
+    expect((await c.query("select status from app_public.update_housekeeping_task($1, 'in_progress')", [task])).rows[0].status).toBe("in_progress");
+    await c.query("select app_public.update_housekeeping_task($1, 'done', 'Towels replaced')", [task]);
+    expect((await c.query("select housekeeping_status from app_public.units where id = $1", [h.unitIds[0]])).rows[0].housekeeping_status).toBe("clean");
+    expect(await sqlstateOf(c, "select app_public.update_housekeeping_task($1, 'done')", [task])).toBe("TRANS");
+    expect(await sqlstateOf(c, "select app_public.update_housekeeping_task($1, 'cancelled')", [task])).toBe("DNIED");
+  }));
+
+it("out of order needs a reason and an empty unit, opens a maintenance task, and blocks check-in", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const h = await createHotel(c, { units: 1 });
+    const today = localDate(h.timeZone, 0);
+    await staff(c, h.housekeeper);
+    expect(await sqlstateOf(c, "select app_public.set_unit_status($1, 'out_of_order')", [h.unitIds[0]])).toBe("INVLD");
+    await c.query("select app_public.set_unit_status($1, 'out_of_order', 'Leaking tap')", [h.unitIds[0]]);
+    expect(await tasksOf(c, h.unitIds[0]!)).toEqual([{ kind: "maintenance", status: "open" }]);
+    await staff(c, h.frontDesk);
+    const b = await book(c, h.ratePlanId, today, addDays(today, 1));
+    expect(await sqlstateOf(c, "select app_public.check_in($1, $2, true)", [b.reservation_id, newKey()])).toBe("UNRDY");
+    await staff(c, h.housekeeper);
+    await c.query("select app_public.set_unit_status($1, 'clean')", [h.unitIds[0]]);
+    await staff(c, h.frontDesk);
+    await c.query("select app_public.check_in($1, $2)", [b.reservation_id, newKey()]);
+    await staff(c, h.housekeeper);
+    expect(await sqlstateOf(c, "select app_public.set_unit_status($1, 'out_of_order', 'Broken window')", [h.unitIds[0]])).toBe("UNAVL");
+    // Another property's staff cannot touch it.
+    await c.query("reset role");
+    const other = await createHotel(c);
+    await staff(c, other.housekeeper);
+    expect(await sqlstateOf(c, "select app_public.set_unit_status($1, 'dirty')", [h.unitIds[0]])).toBe("NTFND");
+  }));
+
+it("stay-overs are cleaned every N nights by the property's rule, once a day", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const h = await createHotel(c, { units: 1 });
+    const today = localDate(h.timeZone, 0);
+    await c.query("update app_public.properties set stayover_clean_nights = 2 where id = $1", [h.propertyId]);
+    await staff(c, h.frontDesk);
+    const b = await book(c, h.ratePlanId, today, addDays(today, 3));
+    await c.query("select app_public.check_in($1, $2)", [b.reservation_id, newKey()]);
+    await c.query("reset role");
+    // As if the guest had arrived two days ago.
+    await c.query("update app_public.reservations set stay = daterange($2::date, $3::date) where id = $1", [b.reservation_id, addDays(today, -2), addDays(today, 3)]);
+    expect((await c.query("select app_private.schedule_stayover_cleaning() as n")).rows[0].n).toBe(1);
+    expect((await c.query("select app_private.schedule_stayover_cleaning() as n")).rows[0].n).toBe(0);
+    expect(await tasksOf(c, h.unitIds[0]!)).toEqual([{ kind: "stayover_clean", status: "open" }]);
+    await c.query("update app_public.reservations set stay = daterange($2::date, $3::date) where id = $1", [b.reservation_id, addDays(today, -1), addDays(today, 3)]);
+    await c.query("delete from app_public.housekeeping_tasks where unit_id = $1", [h.unitIds[0]]);
+    expect((await c.query("select app_private.schedule_stayover_cleaning() as n")).rows[0].n).toBe(0);
+  }));
