@@ -1,5 +1,5 @@
 --! Previous: sha1:dcac5a1cfb43ca2759cc5c31bcb8b6e2958b69dc
---! Hash: sha1:bc69fe57606ca02c3039b45989183a22028cdc2a
+--! Hash: sha1:d60e57ec8bab2fb60d7ebdaca83342356e897e67
 --! Message: Notifications, channels, operations
 
 -- Async work (issue 5).
@@ -933,3 +933,153 @@ create policy worker_all on app_public.housekeeping_tasks for select to keepr_wo
 grant execute on function app_public.set_unit_status(uuid, app_public.housekeeping_status, text),
   app_public.update_housekeeping_task(uuid, app_public.housekeeping_task_status, text) to keepr_staff;
 grant execute on function app_private.schedule_stayover_cleaning() to keepr_worker;
+
+------------------------------------------------------------------------------
+-- Reports: occupancy, ADR, RevPAR, pickup and revenue by channel. One
+-- definition each, as reporting views (analysts read them directly); staff
+-- read their property's through app_public functions.
+------------------------------------------------------------------------------
+drop function if exists app_public.occupancy_report(uuid, date, date);
+drop function if exists app_public.pickup_report(uuid, date, date);
+drop function if exists app_public.channel_revenue_report(uuid, date, date);
+drop view if exists reporting.revenue_by_channel;
+drop view if exists reporting.pickup;
+drop view if exists reporting.occupancy;
+drop view if exists reporting.room_nights;
+drop trigger if exists _050_channel on app_public.reservations;
+drop function if exists app_private.tg_reservations__channel();
+alter table app_public.reservations drop column if exists channel;
+
+alter table app_public.reservations add column channel text not null default 'web' check (channel in ('web', 'front_desk'));
+comment on column app_public.reservations.channel is E'Where the booking was made: web (a guest) or front_desk (staff of the property, e.g. by phone). OTA bookings arrive as blocks, not reservations.';
+create function app_private.tg_reservations__channel() returns trigger
+  language plpgsql volatile
+  set search_path to pg_catalog, public, pg_temp
+as $$
+begin
+  new.channel := case when new.property_id in (select app_hidden.current_property_ids()) then 'front_desk' else 'web' end;
+  return new;
+end;
+$$;
+comment on function app_private.tg_reservations__channel() is E'Trigger: records whether a reservation was made by a guest (web) or by staff of the property (front_desk).';
+create trigger _050_channel before insert on app_public.reservations for each row execute function app_private.tg_reservations__channel();
+
+-- One row per sold room night: a confirmed, in-house or departed stay's
+-- nights, each with an equal share of its room revenue (the locked price
+-- after discounts, inclusive taxes included, as in the quote).
+create view reporting.room_nights with (security_barrier) as
+  select r.property_id, r.id as reservation_id, r.channel, d::date as date, r.currency,
+         (r.room_amount / (upper(r.stay) - lower(r.stay))
+          + case when d::date - lower(r.stay) < r.room_amount % (upper(r.stay) - lower(r.stay)) then 1 else 0 end)::bigint as room_revenue
+    from app_public.reservations r
+   cross join lateral pg_catalog.generate_series(lower(r.stay), upper(r.stay) - 1, interval '1 day') d
+   where r.status in ('confirmed', 'checked_in', 'checked_out');
+comment on view reporting.room_nights is E'Every sold room night with its share of the room revenue (minor units; the shares of a stay add up to its room amount).';
+
+create view reporting.occupancy with (security_barrier) as
+  select n.property_id, n.date, n.currency,
+         (select count(*) from app_public.units u where u.property_id = n.property_id and u.is_active)::integer as units_available,
+         count(*)::integer as units_sold,
+         sum(n.room_revenue)::bigint as room_revenue
+    from reporting.room_nights n
+   group by n.property_id, n.date, n.currency;
+comment on view reporting.occupancy is E'Per property and night: units available (active units), units sold and room revenue; occupancy = sold / available, ADR = revenue / sold, RevPAR = revenue / available.';
+
+create view reporting.pickup with (security_barrier) as
+  select r.property_id, (r.confirmed_at at time zone p.time_zone)::date as booked_on, r.channel, r.currency,
+         count(*)::integer as bookings, sum(upper(r.stay) - lower(r.stay))::integer as room_nights,
+         sum(r.room_amount)::bigint as room_revenue, min(lower(r.stay)) as first_arrival, max(lower(r.stay)) as last_arrival
+    from app_public.reservations r
+    join app_public.properties p on p.id = r.property_id
+   where r.confirmed_at is not null
+   group by r.property_id, (r.confirmed_at at time zone p.time_zone)::date, r.channel, r.currency;
+comment on view reporting.pickup is E'Bookings made per day (in the property''s calendar) and channel, with their room nights and revenue, whatever happened to them since.';
+
+create view reporting.revenue_by_channel with (security_barrier) as
+  select n.property_id, pg_catalog.date_trunc('month', n.date)::date as month, n.channel, n.currency,
+         count(*)::integer as room_nights, count(distinct n.reservation_id)::integer as bookings, sum(n.room_revenue)::bigint as room_revenue
+    from reporting.room_nights n
+   group by n.property_id, pg_catalog.date_trunc('month', n.date), n.channel, n.currency;
+comment on view reporting.revenue_by_channel is E'Room nights and room revenue per month of stay and channel.';
+grant select on reporting.room_nights, reporting.occupancy, reporting.pickup, reporting.revenue_by_channel to keepr_analyst;
+
+--! Included app_public.occupancy_report.sql
+-- Staff reports (owner, manager, accountant) of one property over a date
+-- range, read from the reporting views analysts share. At most 400 days.
+
+-- Occupancy, ADR and RevPAR per night, every night of the range (empty
+-- nights included).
+create or replace function app_public.occupancy_report(property_id uuid, from_date date, to_date date)
+  returns table (date date, units_available integer, units_sold integer, occupancy numeric, room_revenue bigint, adr bigint, revpar bigint)
+  language plpgsql stable security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+begin
+  perform app_private.require_staff(occupancy_report.property_id, '{owner,manager,accountant}', 'read reports');
+  if from_date is null or to_date is null or to_date < from_date or to_date - from_date > 400 then
+    raise exception using errcode = 'DATES', message = 'A report covers 1 to 400 days (from_date to to_date, inclusive).';
+  end if;
+  return query
+    select d::date,
+           (select count(*) from app_public.units u where u.property_id = occupancy_report.property_id and u.is_active)::integer,
+           coalesce(o.units_sold, 0),
+           round(coalesce(o.units_sold, 0)::numeric
+                 / nullif((select count(*) from app_public.units u where u.property_id = occupancy_report.property_id and u.is_active), 0), 4),
+           coalesce(o.room_revenue, 0)::bigint,
+           (o.room_revenue / nullif(o.units_sold, 0))::bigint,
+           (coalesce(o.room_revenue, 0)
+            / nullif((select count(*) from app_public.units u where u.property_id = occupancy_report.property_id and u.is_active), 0))::bigint
+      from pg_catalog.generate_series(from_date, to_date, interval '1 day') d
+      left join reporting.occupancy o on o.property_id = occupancy_report.property_id and o.date = d::date
+     order by 1;
+end;
+$$;
+comment on function app_public.occupancy_report(uuid, date, date) is
+  E'Occupancy (0–1), ADR and RevPAR (minor units) per night of a property. Errors: NTFND, DNIED, INVALID_DATES.';
+
+-- Bookings made per day of the range (pickup), per channel.
+create or replace function app_public.pickup_report(property_id uuid, from_date date, to_date date)
+  returns table (booked_on date, channel text, bookings integer, room_nights integer, room_revenue bigint)
+  language plpgsql stable security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+begin
+  perform app_private.require_staff(pickup_report.property_id, '{owner,manager,accountant}', 'read reports');
+  if from_date is null or to_date is null or to_date < from_date or to_date - from_date > 400 then
+    raise exception using errcode = 'DATES', message = 'A report covers 1 to 400 days (from_date to to_date, inclusive).';
+  end if;
+  return query
+    select p.booked_on, p.channel, p.bookings, p.room_nights, p.room_revenue
+      from reporting.pickup p
+     where p.property_id = pickup_report.property_id and p.booked_on between from_date and to_date
+     order by 1, 2;
+end;
+$$;
+comment on function app_public.pickup_report(uuid, date, date) is E'Bookings made per day and channel. Errors: NTFND, DNIED, INVALID_DATES.';
+
+-- Room nights and revenue per channel for stays in the range.
+create or replace function app_public.channel_revenue_report(property_id uuid, from_date date, to_date date)
+  returns table (channel text, bookings integer, room_nights integer, room_revenue bigint)
+  language plpgsql stable security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+begin
+  perform app_private.require_staff(channel_revenue_report.property_id, '{owner,manager,accountant}', 'read reports');
+  if from_date is null or to_date is null or to_date < from_date or to_date - from_date > 400 then
+    raise exception using errcode = 'DATES', message = 'A report covers 1 to 400 days (from_date to to_date, inclusive).';
+  end if;
+  return query
+    select n.channel, count(distinct n.reservation_id)::integer, count(*)::integer, sum(n.room_revenue)::bigint
+      from reporting.room_nights n
+     where n.property_id = channel_revenue_report.property_id and n.date between from_date and to_date
+     group by n.channel
+     order by 1;
+end;
+$$;
+comment on function app_public.channel_revenue_report(uuid, date, date) is E'Room nights and revenue per channel for the nights in a range. Errors: NTFND, DNIED, INVALID_DATES.';
+--! EndIncluded app_public.occupancy_report.sql
+grant execute on function app_public.occupancy_report(uuid, date, date), app_public.pickup_report(uuid, date, date),
+  app_public.channel_revenue_report(uuid, date, date) to keepr_staff;
