@@ -1,6 +1,7 @@
 -- Records that a confirmed guest did not arrive (from the arrival date on):
 -- the late-cancellation terms apply (penalty_amount) and the unit is freed;
--- the folio keeps only the penalty, as on cancellation.
+-- the folio keeps only the penalty, as on cancellation (record_no_show, which
+-- the night audit uses too).
 create or replace function app_public.mark_no_show(
   reservation_id uuid,
   idempotency_key text
@@ -12,7 +13,6 @@ as $$
 declare
   v_replay jsonb;
   v_res app_public.reservations;
-  v_penalty bigint;
 begin
   v_replay := app_private.idempotency_begin('mark_no_show', idempotency_key,
                 pg_catalog.jsonb_build_object('reservation_id', reservation_id));
@@ -27,16 +27,8 @@ begin
     raise exception using errcode = 'TRANS',
       message = pg_catalog.format('A no-show can be recorded from the arrival date, %s.', pg_catalog.lower(v_res.stay));
   end if;
-  v_penalty := app_private.cancellation_penalty(v_res, pg_catalog.now());
-  perform app_private.release_claims(v_res);
-  update app_public.reservations r
-     set status = 'no_show', no_show_at = pg_catalog.now(), penalty_amount = v_penalty, refund_amount = r.total_amount - v_penalty
-   where r.id = v_res.id
-  returning * into v_res;
-  perform app_private.post_reservation_charges(v_res, 'reservation:' || v_res.id || ':no_show:' || pg_catalog.md5(app_hidden.current_actor_scope() || ':' || idempotency_key),
-                                               'Booking ' || v_res.confirmation_code || ' no-show');
-  perform app_private.schedule_payments(v_res);
-  perform app_private.refund_overpayment(v_res, 'No-show');
+  v_res := app_private.record_no_show(v_res,
+    'reservation:' || v_res.id || ':no_show:' || pg_catalog.md5(app_hidden.current_actor_scope() || ':' || idempotency_key));
   return pg_catalog.jsonb_populate_record(null::app_public.booking,
            app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(app_private.booking_of(v_res))));
 end;

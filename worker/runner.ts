@@ -17,6 +17,7 @@ import { releaseExpiredHolds } from "./tasks/release_expired_holds.ts";
 import { makeSendWelcomeEmail } from "./tasks/send_welcome_email.ts";
 import { makeNotifyChannelConflict } from "./tasks/notify_channel_conflict.ts";
 import { pollChannelFeeds } from "./tasks/poll_channel_feeds.ts";
+import { markNoShows } from "./tasks/mark_no_shows.ts";
 import { scheduleHousekeeping } from "./tasks/schedule_housekeeping.ts";
 import { makeSendNotification } from "./tasks/send_notification.ts";
 import { makeSyncChannelFeed } from "./tasks/sync_channel_feed.ts";
@@ -33,6 +34,7 @@ export function makeTaskList(config: Config, jwtSecret: string): TaskList {
     sync_channel_feed: makeSyncChannelFeed({ allowInternalUrls: config.channelAllowInternalUrls }),
     poll_channel_feeds: pollChannelFeeds,
     schedule_housekeeping: scheduleHousekeeping,
+    mark_no_shows: markNoShows,
     notify_channel_conflict: makeNotifyChannelConflict({ mailer, publicUrl: config.publicUrl }),
     release_expired_holds: releaseExpiredHolds,
     purge_idempotency_keys: purgeIdempotencyKeys,
@@ -58,6 +60,7 @@ export const crontab = [
   "30 2 * * * reconcile_settlement ?id=reconcile_settlement&max=10",
   "* * * * * poll_channel_feeds ?id=poll_channel_feeds&max=3",
   "0 5 * * * schedule_housekeeping ?id=schedule_housekeeping&max=3",
+  "5 * * * * mark_no_shows ?id=mark_no_shows&max=3",
 ].join("\n");
 
 export interface Worker {

@@ -1,5 +1,5 @@
 --! Previous: sha1:dcac5a1cfb43ca2759cc5c31bcb8b6e2958b69dc
---! Hash: sha1:d60e57ec8bab2fb60d7ebdaca83342356e897e67
+--! Hash: sha1:826660de040037a590e92e73319c505393f9bf64
 --! Message: Notifications, channels, operations
 
 -- Async work (issue 5).
@@ -1083,3 +1083,103 @@ comment on function app_public.channel_revenue_report(uuid, date, date) is E'Roo
 --! EndIncluded app_public.occupancy_report.sql
 grant execute on function app_public.occupancy_report(uuid, date, date), app_public.pickup_report(uuid, date, date),
   app_public.channel_revenue_report(uuid, date, date) to keepr_staff;
+
+------------------------------------------------------------------------------
+-- Night audit: no-shows recorded once the arrival day is over.
+------------------------------------------------------------------------------
+drop function if exists app_private.mark_overdue_no_shows();
+--! Included app_private.record_no_show.sql
+-- What a no-show does to a locked, confirmed reservation, whoever records
+-- it (the front desk, or the night audit): the late-cancellation terms
+-- apply, the unit is freed, the folio keeps only the penalty, open payments
+-- are cancelled and what was paid beyond the penalty is refunded.
+create or replace function app_private.record_no_show(reservation app_public.reservations, ledger_key text)
+  returns app_public.reservations
+  language plpgsql volatile
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_res app_public.reservations;
+  v_penalty bigint := app_private.cancellation_penalty(reservation, pg_catalog.now());
+begin
+  perform app_private.release_claims(reservation);
+  update app_public.reservations r
+     set status = 'no_show', no_show_at = pg_catalog.now(), penalty_amount = v_penalty, refund_amount = r.total_amount - v_penalty
+   where r.id = reservation.id
+  returning * into v_res;
+  perform app_private.post_reservation_charges(v_res, ledger_key, 'Booking ' || v_res.confirmation_code || ' no-show');
+  perform app_private.schedule_payments(v_res);
+  perform app_private.refund_overpayment(v_res, 'No-show');
+  return v_res;
+end;
+$$;
+comment on function app_private.record_no_show(app_public.reservations, text) is
+  E'Applies a no-show to a locked confirmed reservation: penalty, unit freed, folio, payments and refunds.';
+--! EndIncluded app_private.record_no_show.sql
+--! Included app_public.mark_no_show.sql
+-- Records that a confirmed guest did not arrive (from the arrival date on):
+-- the late-cancellation terms apply (penalty_amount) and the unit is freed;
+-- the folio keeps only the penalty, as on cancellation (record_no_show, which
+-- the night audit uses too).
+create or replace function app_public.mark_no_show(
+  reservation_id uuid,
+  idempotency_key text
+) returns app_public.booking
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_replay jsonb;
+  v_res app_public.reservations;
+begin
+  v_replay := app_private.idempotency_begin('mark_no_show', idempotency_key,
+                pg_catalog.jsonb_build_object('reservation_id', reservation_id));
+  if v_replay is not null then
+    return pg_catalog.jsonb_populate_record(null::app_public.booking, v_replay);
+  end if;
+  v_res := app_private.lock_reservation(mark_no_show.reservation_id, '{owner,manager,front_desk}', 'record no-shows');
+  if v_res.status <> 'confirmed' then
+    perform app_private.invalid_transition(v_res, 'marked as a no-show');
+  end if;
+  if app_private.local_today(v_res.property_id) < pg_catalog.lower(v_res.stay) then
+    raise exception using errcode = 'TRANS',
+      message = pg_catalog.format('A no-show can be recorded from the arrival date, %s.', pg_catalog.lower(v_res.stay));
+  end if;
+  v_res := app_private.record_no_show(v_res,
+    'reservation:' || v_res.id || ':no_show:' || pg_catalog.md5(app_hidden.current_actor_scope() || ':' || idempotency_key));
+  return pg_catalog.jsonb_populate_record(null::app_public.booking,
+           app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(app_private.booking_of(v_res))));
+end;
+$$;
+comment on function app_public.mark_no_show(uuid, text) is
+  E'Marks a confirmed reservation as a no-show on or after its arrival date: the penalty applies and the unit is freed. Errors: NTFND, DNIED, INVALID_TRANSITION, IDEMPOTENCY_KEY_REUSED.';
+--! EndIncluded app_public.mark_no_show.sql
+--! Included app_private.mark_overdue_no_shows.sql
+-- Night audit, hourly: a confirmed reservation whose arrival day is over
+-- at its property (the guest never checked in) is a no-show. Rows another
+-- transaction holds are left for the next run. Returns how many.
+create or replace function app_private.mark_overdue_no_shows() returns integer
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+declare
+  v_res app_public.reservations;
+  v_count integer := 0;
+begin
+  for v_res in
+    select r.* from app_public.reservations r
+     where r.status = 'confirmed' and pg_catalog.lower(r.stay) < app_private.local_today(r.property_id)
+     order by pg_catalog.lower(r.stay)
+       for update skip locked
+  loop
+    perform app_private.record_no_show(v_res, 'reservation:' || v_res.id || ':no_show:night_audit');
+    v_count := v_count + 1;
+  end loop;
+  return v_count;
+end;
+$$;
+comment on function app_private.mark_overdue_no_shows() is E'Night audit: records as no-shows the confirmed stays whose arrival day is over; returns how many.';
+--! EndIncluded app_private.mark_overdue_no_shows.sql
+grant execute on function app_private.mark_overdue_no_shows() to keepr_worker;

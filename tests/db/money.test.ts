@@ -439,3 +439,23 @@ it("revenue taken back after it was paid out (a late no-show) is clawed back by 
     expect(balances).toEqual({ owner_payable: 0, payouts: 0, commission_revenue: 0, room_revenue: 0 });
     expect(await trialBalanceIsZero(c)).toBe(true);
   }));
+
+it("the night audit records a confirmed stay whose arrival day is over as a no-show, with its penalty, once", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const h = await createHotel(c, { ratePlan: { is_refundable: false } });
+    const today = localDate(h.timeZone, 0);
+    await staff(c, h.frontDesk);
+    const late = await book(c, h.ratePlanId, addDays(today, 5), addDays(today, 7));
+    const upcoming = await book(c, h.ratePlanId, addDays(today, 8), addDays(today, 9));
+    await owner_(c);
+    await c.query("update app_public.reservations set stay = daterange($2::date, $3::date) where id = $1", [late.reservation_id, addDays(today, -1), addDays(today, 1)]);
+    expect((await c.query("select app_private.mark_overdue_no_shows() as n")).rows[0].n).toBe(1);
+    expect((await c.query("select app_private.mark_overdue_no_shows() as n")).rows[0].n).toBe(0);
+    const statuses = (await c.query("select id, status, penalty_amount::int from app_public.reservations where id = any($1) order by status", [[late.reservation_id, upcoming.reservation_id]])).rows;
+    expect(statuses).toEqual([
+      { id: upcoming.reservation_id, status: "confirmed", penalty_amount: null },
+      { id: late.reservation_id, status: "no_show", penalty_amount: 20000 },
+    ]);
+    expect(await ledgerOf(c, late.reservation_id)).toEqual({ cancellation_revenue: -20000, guest_receivable: 20000 });
+    expect(await trialBalanceIsZero(c)).toBe(true);
+  }));
