@@ -1,5 +1,5 @@
 --! Previous: sha1:dcac5a1cfb43ca2759cc5c31bcb8b6e2958b69dc
---! Hash: sha1:826660de040037a590e92e73319c505393f9bf64
+--! Hash: sha1:449c82f8fb5265b6599aa0641157c5471592fbb8
 --! Message: Notifications, channels, operations
 
 -- Async work (issue 5).
@@ -1007,6 +1007,20 @@ grant select on reporting.room_nights, reporting.occupancy, reporting.pickup, re
 -- Staff reports (owner, manager, accountant) of one property over a date
 -- range, read from the reporting views analysts share. At most 400 days.
 
+-- Who may read a property's reports, and over what range.
+create or replace function app_private.check_report(property_id uuid, from_date date, to_date date) returns void
+  language plpgsql stable
+  set search_path to pg_catalog, public, pg_temp
+as $$
+begin
+  perform app_private.require_staff(check_report.property_id, '{owner,manager,accountant}', 'read reports');
+  if from_date is null or to_date is null or to_date < from_date or to_date - from_date > 400 then
+    raise exception using errcode = 'DATES', message = 'A report covers 1 to 400 days (from_date to to_date, inclusive).';
+  end if;
+end;
+$$;
+comment on function app_private.check_report(uuid, date, date) is E'Raises NTFND or DNIED unless the caller may read the property''s reports, DATES unless the range is 1 to 400 days.';
+
 -- Occupancy, ADR and RevPAR per night, every night of the range (empty
 -- nights included).
 create or replace function app_public.occupancy_report(property_id uuid, from_date date, to_date date)
@@ -1016,10 +1030,7 @@ create or replace function app_public.occupancy_report(property_id uuid, from_da
 as $$
 #variable_conflict use_column
 begin
-  perform app_private.require_staff(occupancy_report.property_id, '{owner,manager,accountant}', 'read reports');
-  if from_date is null or to_date is null or to_date < from_date or to_date - from_date > 400 then
-    raise exception using errcode = 'DATES', message = 'A report covers 1 to 400 days (from_date to to_date, inclusive).';
-  end if;
+  perform app_private.check_report(occupancy_report.property_id, from_date, to_date);
   return query
     select d::date,
            (select count(*) from app_public.units u where u.property_id = occupancy_report.property_id and u.is_active)::integer,
@@ -1046,10 +1057,7 @@ create or replace function app_public.pickup_report(property_id uuid, from_date 
 as $$
 #variable_conflict use_column
 begin
-  perform app_private.require_staff(pickup_report.property_id, '{owner,manager,accountant}', 'read reports');
-  if from_date is null or to_date is null or to_date < from_date or to_date - from_date > 400 then
-    raise exception using errcode = 'DATES', message = 'A report covers 1 to 400 days (from_date to to_date, inclusive).';
-  end if;
+  perform app_private.check_report(pickup_report.property_id, from_date, to_date);
   return query
     select p.booked_on, p.channel, p.bookings, p.room_nights, p.room_revenue
       from reporting.pickup p
@@ -1067,10 +1075,7 @@ create or replace function app_public.channel_revenue_report(property_id uuid, f
 as $$
 #variable_conflict use_column
 begin
-  perform app_private.require_staff(channel_revenue_report.property_id, '{owner,manager,accountant}', 'read reports');
-  if from_date is null or to_date is null or to_date < from_date or to_date - from_date > 400 then
-    raise exception using errcode = 'DATES', message = 'A report covers 1 to 400 days (from_date to to_date, inclusive).';
-  end if;
+  perform app_private.check_report(channel_revenue_report.property_id, from_date, to_date);
   return query
     select n.channel, count(distinct n.reservation_id)::integer, count(*)::integer, sum(n.room_revenue)::bigint
       from reporting.room_nights n

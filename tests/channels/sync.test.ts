@@ -12,7 +12,7 @@ import type pg from "pg";
 import { parseFeed } from "../../channels/ical.ts";
 import { loadConfig } from "../../server/config.ts";
 import { makeTaskList } from "../../worker/runner.ts";
-import { actAs, createTestDatabase, type TestDatabase } from "../helpers/db.ts";
+import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
 import { addDays, book, createHotel, localDate, newKey, type Hotel } from "../helpers/booking.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { fixtureDate, loadFixture, type IcalFixtureName } from "../fixtures/ical/index.ts";
@@ -55,20 +55,7 @@ const runJobs = () =>
     taskList: makeTaskList(loadConfig({ NODE_ENV: "test", OUTBOX_DIR: outbox, PUBLIC_URL: "http://keepr.test" }), db.jwtSecret),
   });
 
-async function committed<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await db.ownerPool.connect();
-  try {
-    await client.query("begin");
-    const result = await fn(client);
-    await client.query("commit");
-    return result;
-  } catch (error) {
-    await client.query("rollback");
-    throw error;
-  } finally {
-    client.release();
-  }
-}
+const committed = <T>(fn: (c: pg.PoolClient) => Promise<T>) => inCommit(db.ownerPool, fn);
 
 async function addFeed(unit: number, source: string, name: string, feedPath: string): Promise<string> {
   return committed(async (c) => {

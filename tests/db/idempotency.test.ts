@@ -5,7 +5,7 @@
 // concurrency is real), so they run in their own database. An effect is
 // counted as the audit rows it wrote: a replay writes none.
 import pg from "pg";
-import { actAs, createTestDatabase, type Actor, type TestDatabase } from "../helpers/db.ts";
+import { actAs, createTestDatabase, inCommit, type Actor, type TestDatabase } from "../helpers/db.ts";
 import { addDays, book, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 
 let db: TestDatabase;
@@ -20,21 +20,11 @@ afterAll(async () => {
 });
 
 /** Runs fn in its own committed transaction, as the actor (or the owner). */
-async function committed<T>(actor: Actor | null, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query("begin");
-    if (actor) await actAs(client, actor);
-    const result = await fn(client);
-    await client.query("commit");
-    return result;
-  } catch (error) {
-    await client.query("rollback");
-    throw error;
-  } finally {
-    client.release();
-  }
-}
+const committed = <T>(actor: Actor | null, fn: (c: pg.PoolClient) => Promise<T>) =>
+  inCommit(pool, async (c) => {
+    if (actor) await actAs(c, actor);
+    return fn(c);
+  });
 
 const auditCount = async () => Number((await pool.query("select count(*) from audit.events")).rows[0].count);
 

@@ -68,6 +68,22 @@ export async function inRollback<T>(pool: pg.Pool, fn: (client: pg.PoolClient) =
   }
 }
 
+/** Runs fn in its own transaction, committed when it returns (rolled back if it throws). */
+export async function inCommit<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("begin");
+    const result = await fn(client);
+    await client.query("commit");
+    return result;
+  } catch (error) {
+    await client.query("rollback");
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 export type Actor = { role: "keepr_anonymous" } | { role: "keepr_guest" | "keepr_staff"; userId: string };
 
 /**

@@ -10,7 +10,7 @@ import { Logger, runOnce } from "graphile-worker";
 import type pg from "pg";
 import { loadConfig } from "../../server/config.ts";
 import { makeTaskList } from "../../worker/runner.ts";
-import { actAs, createTestDatabase, type TestDatabase } from "../helpers/db.ts";
+import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
 import { addDays, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 
 let db: TestDatabase;
@@ -37,20 +37,7 @@ const runJobs = async () => {
   });
 };
 
-async function committed<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await db.ownerPool.connect();
-  try {
-    await client.query("begin");
-    const result = await fn(client);
-    await client.query("commit");
-    return result;
-  } catch (error) {
-    await client.query("rollback");
-    throw error;
-  } finally {
-    client.release();
-  }
-}
+const committed = <T>(fn: (c: pg.PoolClient) => Promise<T>) => inCommit(db.ownerPool, fn);
 
 async function bookAs(h: Hotel, arrivalOffset: number, phone: string | null, email = "ada@example.com") {
   return committed(async (c) => {
