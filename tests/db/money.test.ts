@@ -154,6 +154,8 @@ it("pay → capture moves the money from the folio to clearing once; a cancellat
   inRollback(db.ownerPool, async (c) => {
     const h = await createHotel(c, { ratePlan: { free_cancellation_days: 0, cancellation_penalty_kind: "nights", cancellation_penalty_value: 1 } });
     await c.query("update app_public.rate_plans set deposit_percent = 100 where id = $1", [h.ratePlanId]);
+    // Check-in from midnight: free cancellation ended when today began, whatever the hour.
+    await c.query("update app_public.properties set check_in_time = '00:00' where id = $1", [h.propertyId]);
     const today = localDate(h.timeZone, 0);
     await staff(c, h.frontDesk);
     const b = await book(c, h.ratePlanId, today, addDays(today, 3));
