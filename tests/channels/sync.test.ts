@@ -217,3 +217,21 @@ it("a unit's secret calendar URL serves every stay and block as valid iCal, with
   expect((await fetch(`${server.url}/ical/not-a-token.ics`)).status).toBe(404);
   expect(addDays(today, 0)).toBe(today);
 });
+
+it("the reconciliation report lists what a channel does not show taken, open conflicts, and stale or failing feeds", async () => {
+  const reservation = await committed(async (c) => {
+    await actAs(c, { role: "keepr_staff", userId: h.frontDesk });
+    const b = await book(c, h.ratePlanId, d(40), d(42));
+    await c.query("select app_public.modify_reservation($1, $2, unit_id => $3)", [b.reservation_id, newKey(), h.unitIds[0]]);
+    return b;
+  });
+  const report = await committed(async (c) => {
+    await actAs(c, { role: "keepr_staff", userId: h.frontDesk });
+    return (await c.query("select feed_name, unit_name, kind, start_date::text, end_date::text, detail from app_public.channel_reconciliation($1)", [h.propertyId])).rows;
+  });
+  expect(report).toEqual([
+    { feed_name: "Airbnb", unit_name: "101", kind: "not_blocked_on_channel", start_date: d(40), end_date: d(42),
+      detail: `Keepr has reservation ${reservation.confirmation_code} on these nights; the channel's feed does not show them taken.` },
+    { feed_name: "Other PMS", unit_name: "103", kind: "feed_stale", start_date: null, end_date: null, detail: "Never synced." },
+  ]);
+});

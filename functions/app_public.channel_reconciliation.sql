@@ -1,0 +1,60 @@
+-- A property's channels against Keepr, per feed, from its latest good sync:
+--   conflict               the channel has a booking Keepr could not block
+--                          (an open conflict);
+--   not_blocked_on_channel Keepr has a stay or block on the unit (not from
+--                          this feed) on nights the channel's feed does not
+--                          show as taken: the channel has not imported
+--                          Keepr's calendar yet, or at all — it could sell
+--                          those nights;
+--   feed_failing           the last poll failed (the error);
+--   feed_stale             no good sync for three poll intervals.
+-- Future nights only. Staff of the property (owner, manager, front desk).
+create or replace function app_public.channel_reconciliation(property_id uuid)
+  returns table (feed_id uuid, feed_name text, unit_name text, kind text, start_date date, end_date date, detail text)
+  language plpgsql stable security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+begin
+  perform app_private.require_staff(channel_reconciliation.property_id, '{owner,manager,front_desk}', 'read channel reports');
+  return query
+    with feeds as (
+      select f.*, u.name as unit_name, app_private.local_today(f.property_id) as today
+        from app_public.channel_feeds f
+        join app_public.units u on u.property_id = f.property_id and u.id = f.unit_id
+       where f.property_id = channel_reconciliation.property_id and f.is_active
+    )
+    select f.id, f.name, f.unit_name, 'conflict', k.start_date, k.end_date,
+           'The channel''s booking "' || coalesce(k.summary, '') || '" overlaps ' ||
+           coalesce('reservation ' || r.confirmation_code, 'a block') || ' in Keepr.'
+      from feeds f
+      join app_public.channel_conflicts k on k.property_id = f.property_id and k.feed_id = f.id and k.status = 'open'
+      left join app_public.reservations r on r.property_id = k.property_id and r.id = k.conflicting_reservation_id
+    union all
+    select f.id, f.name, f.unit_name, 'not_blocked_on_channel', pg_catalog.lower(gap), pg_catalog.upper(gap),
+           'Keepr has ' || coalesce('reservation ' || r.confirmation_code, c.kind::text) || ' on these nights; the channel''s feed does not show them taken.'
+      from feeds f
+      join app_public.inventory_claims c
+        on c.property_id = f.property_id and c.unit_id = f.unit_id and c.released_at is null and c.kind <> 'hold'
+       and pg_catalog.upper(c.stay) > f.today
+       and not exists (select 1 from app_public.channel_feed_events e where e.feed_id = f.id and e.claim_id = c.id)
+      left join app_public.reservations r on r.property_id = c.property_id and r.id = c.reservation_id
+      cross join lateral pg_catalog.unnest(
+        pg_catalog.datemultirange(c.stay * pg_catalog.daterange(f.today, null))
+        - coalesce((select pg_catalog.range_agg(pg_catalog.daterange(e.start_date, e.end_date))
+                      from app_public.channel_feed_events e where e.feed_id = f.id), '{}'::datemultirange)
+      ) gap
+     where f.last_success_at is not null
+    union all
+    select f.id, f.name, f.unit_name, 'feed_failing', null, null, f.last_error
+      from feeds f where f.last_error is not null
+    union all
+    select f.id, f.name, f.unit_name, 'feed_stale', null, null,
+           coalesce('Last good sync ' || pg_catalog.to_char(f.last_success_at, 'YYYY-MM-DD HH24:MI TZ') || '.', 'Never synced.')
+      from feeds f
+     where coalesce(f.last_success_at, '-infinity') < pg_catalog.now() - pg_catalog.make_interval(mins => 3 * f.poll_interval_minutes)
+     order by 2, 4, 5;
+end;
+$$;
+comment on function app_public.channel_reconciliation(uuid) is
+  E'Per feed of a property: open conflicts, Keepr stays the channel does not show as taken, failing or stale feeds. Errors: NTFND, DNIED.';
