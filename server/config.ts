@@ -51,6 +51,7 @@ const schema = z.object({
   SIMULATED_PROVIDER: booleanish.optional(),
 
   CHANNEL_ALLOW_INTERNAL_URLS: booleanish.optional(),
+  EXPORT_DIR: z.string().optional(),
 });
 
 export type Config = z.infer<typeof schema> & {
@@ -63,6 +64,8 @@ export type Config = z.infer<typeof schema> & {
   paymentProviderUrl: string;
   /** Whether channel feed URLs may point at internal addresses (default: outside production). */
   channelAllowInternalUrls: boolean;
+  /** Where export files are stored. */
+  exportDir: string;
 };
 
 export class ConfigError extends Error {
@@ -99,5 +102,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     simulatedProvider,
     paymentProviderUrl: c.PAYMENT_PROVIDER_URL ?? `${publicUrl}/simulated-provider`,
     channelAllowInternalUrls: c.CHANNEL_ALLOW_INTERNAL_URLS ?? !isProduction,
+    exportDir: c.EXPORT_DIR ?? `${c.DATA_DIR}/exports`,
   };
 }

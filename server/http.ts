@@ -11,6 +11,8 @@ import { AuthError, identify, pgSettingsFor } from "./auth.ts";
 import type { Config } from "./config.ts";
 import { makePreset } from "./graphql.ts";
 import { requestContext, type Logger } from "./logger.ts";
+import { createDirectoryExportStore } from "../worker/export-store.ts";
+import { exportRouter } from "./exports.ts";
 import { icalRouter } from "./ical.ts";
 import { invoiceRouter } from "./invoices.ts";
 import { paymentSecretsOf, startSimulatedProvider, webhookRouter } from "./payments.ts";
@@ -93,6 +95,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   app.use("/webhooks", webhookRouter({ config, secret: webhookSecret, ownerPool, logger }));
   app.use("/invoices", invoiceRouter({ apiPool, jwtSecret }));
   app.use("/ical", icalRouter({ apiPool }));
+  app.use("/exports", exportRouter({ ownerPool, store: createDirectoryExportStore(config.exportDir) }));
   // The simulated provider starts once the server's own URL (its webhook
   // target) is known; until then its paths answer 404.
   let simulatedProvider: SimulatedProvider | undefined;

@@ -17,7 +17,9 @@ import { releaseExpiredHolds } from "./tasks/release_expired_holds.ts";
 import { makeSendWelcomeEmail } from "./tasks/send_welcome_email.ts";
 import { makeNotifyChannelConflict } from "./tasks/notify_channel_conflict.ts";
 import { pollChannelFeeds } from "./tasks/poll_channel_feeds.ts";
+import { createDirectoryExportStore } from "./export-store.ts";
 import { markNoShows } from "./tasks/mark_no_shows.ts";
+import { makeRunExport } from "./tasks/run_export.ts";
 import { scheduleHousekeeping } from "./tasks/schedule_housekeeping.ts";
 import { makeSendNotification } from "./tasks/send_notification.ts";
 import { makeSyncChannelFeed } from "./tasks/sync_channel_feed.ts";
@@ -35,6 +37,7 @@ export function makeTaskList(config: Config, jwtSecret: string): TaskList {
     poll_channel_feeds: pollChannelFeeds,
     schedule_housekeeping: scheduleHousekeeping,
     mark_no_shows: markNoShows,
+    run_export: makeRunExport({ store: createDirectoryExportStore(config.exportDir) }),
     notify_channel_conflict: makeNotifyChannelConflict({ mailer, publicUrl: config.publicUrl }),
     release_expired_holds: releaseExpiredHolds,
     purge_idempotency_keys: purgeIdempotencyKeys,

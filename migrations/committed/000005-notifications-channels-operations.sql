@@ -1,5 +1,5 @@
 --! Previous: sha1:dcac5a1cfb43ca2759cc5c31bcb8b6e2958b69dc
---! Hash: sha1:5117ed8d6ff64db7847a8c01d388c63aa2856d9a
+--! Hash: sha1:85f11415b934b0d4b77e3a32f85360aac3fa4316
 --! Message: Notifications, channels, operations
 
 -- Async work (issue 5).
@@ -1254,3 +1254,105 @@ comment on function app_public.channel_reconciliation(uuid) is
   E'Per feed of a property: open conflicts, Keepr stays the channel does not show as taken, failing or stale feeds. Errors: NTFND, DNIED.';
 --! EndIncluded app_public.channel_reconciliation.sql
 grant execute on function app_public.channel_reconciliation(uuid) to keepr_staff;
+
+------------------------------------------------------------------------------
+-- Exports: CSV files made by a job (streamed, never all rows in memory),
+-- stored in the export store, downloaded through an expiring link.
+------------------------------------------------------------------------------
+drop function if exists app_public.request_export(uuid, app_public.export_kind, date, date);
+drop function if exists app_private.finish_export(uuid, text, bigint, bigint, text);
+drop table if exists app_public.exports;
+drop type if exists app_public.export_kind;
+drop type if exists app_public.export_status;
+create type app_public.export_kind as enum ('reservations', 'guests', 'ledger', 'occupancy');
+create type app_public.export_status as enum ('pending', 'done', 'failed');
+create table app_public.exports (
+  id uuid primary key default gen_random_uuid(),
+  property_id uuid not null references app_public.properties on delete cascade,
+  kind app_public.export_kind not null,
+  from_date date not null,
+  to_date date not null,
+  status app_public.export_status not null default 'pending',
+  requested_by uuid references app_public.users on delete set null,
+  file_key text,
+  row_count bigint,
+  byte_count bigint,
+  error text,
+  download_token text unique,
+  expires_at timestamptz,
+  created_at timestamptz not null default pg_catalog.now(),
+  finished_at timestamptz,
+  check (to_date >= from_date),
+  check ((status = 'done') = (file_key is not null and download_token is not null and expires_at is not null))
+);
+comment on table app_public.exports is E'A CSV export of a property''s data, made by a job; download it at /exports/<download_token> until expires_at.';
+comment on column app_public.exports.download_token is E'The secret of the download link (/exports/<token>), valid until expires_at.';
+create index exports_property_idx on app_public.exports (property_id, created_at desc);
+alter table app_public.exports enable row level security;
+create trigger _500_audit after insert on app_public.exports for each row execute function audit.tg__record();
+
+--! Included app_public.request_export.sql
+-- Staff ask for a CSV export of their property over a date range: who may
+-- export what follows their role (reservations: owner, manager, front
+-- desk, accountant; guests, with their contact details: owner and manager;
+-- the ledger: owner, manager, accountant; occupancy: owner, manager,
+-- accountant). The job that writes it is queued in the same transaction.
+create or replace function app_public.request_export(property_id uuid, kind app_public.export_kind, from_date date, to_date date)
+  returns app_public.exports
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_export app_public.exports;
+begin
+  perform app_private.require_staff(request_export.property_id,
+    case kind
+      when 'reservations' then '{owner,manager,front_desk,accountant}'
+      when 'guests' then '{owner,manager}'
+      else '{owner,manager,accountant}'
+    end::app_public.staff_role[], 'export ' || kind::text);
+  if from_date is null or to_date is null or to_date < from_date or to_date - from_date > 3660 then
+    raise exception using errcode = 'DATES', message = 'An export covers 1 day to 10 years (from_date to to_date, inclusive).';
+  end if;
+  insert into app_public.exports (property_id, kind, from_date, to_date, requested_by)
+  values (request_export.property_id, request_export.kind, from_date, to_date, app_hidden.current_user_id())
+  returning * into v_export;
+  perform graphile_worker.add_job('run_export', pg_catalog.json_build_object('id', v_export.id),
+                                  job_key := 'export:' || v_export.id, max_attempts := 5);
+  return v_export;
+end;
+$$;
+comment on function app_public.request_export(uuid, app_public.export_kind, date, date) is
+  E'Queues a CSV export (reservations, guests, ledger, occupancy) of a property over a date range. Errors: NTFND, DNIED, INVALID_DATES.';
+--! EndIncluded app_public.request_export.sql
+create function app_private.finish_export(id uuid, file_key text, row_count bigint, byte_count bigint, error text) returns app_public.exports
+  language sql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+  update app_public.exports e
+     set status = case when finish_export.error is null then 'done' else 'failed' end::app_public.export_status,
+         file_key = finish_export.file_key, row_count = finish_export.row_count, byte_count = finish_export.byte_count,
+         error = pg_catalog.left(finish_export.error, 1000), finished_at = pg_catalog.now(),
+         download_token = case when finish_export.error is null then pg_catalog.encode(public.gen_random_bytes(24), 'hex') end,
+         expires_at = case when finish_export.error is null then pg_catalog.now() + interval '24 hours' end
+   where e.id = finish_export.id and e.status = 'pending'
+  returning e.*;
+$$;
+comment on function app_private.finish_export(uuid, text, bigint, bigint, text) is E'Records an export''s file (and a download link valid 24 hours) or its error.';
+
+grant select on app_public.exports to keepr_staff, keepr_worker;
+create policy select_requester_or_manager on app_public.exports for select using (
+  requested_by = (select app_hidden.current_user_id())
+  or property_id in (select app_hidden.current_property_ids('{owner,manager}')));
+create policy worker_all on app_public.exports for select to keepr_worker using (true);
+grant execute on function app_public.request_export(uuid, app_public.export_kind, date, date) to keepr_staff;
+grant execute on function app_private.finish_export(uuid, text, bigint, bigint, text) to keepr_worker;
+-- The export job reads, as the worker, what the requester was allowed to ask for.
+grant select on app_public.journal_entries, app_public.postings, app_public.ledger_accounts to keepr_worker;
+drop policy if exists worker_all on app_public.journal_entries;
+drop policy if exists worker_all on app_public.postings;
+drop policy if exists worker_all on app_public.ledger_accounts;
+create policy worker_all on app_public.journal_entries for select to keepr_worker using (true);
+create policy worker_all on app_public.postings for select to keepr_worker using (true);
+create policy worker_all on app_public.ledger_accounts for select to keepr_worker using (true);
