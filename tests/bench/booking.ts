@@ -1,4 +1,4 @@
-// npm run bench -- booking [--clients 32] [--seconds 20] [--warmup 2] [--pool N] [--sql file]
+// npm run bench -- booking [--clients 32] [--seconds 20] [--warmup 2] [--pool N] [--sql file] [--worker false]
 //                          [--properties 50] [--units 5000] [--days 365] [--occupancy 0.6] [--seed 42]
 //
 // The booking paths under load, over real HTTP and directly in SQL:
@@ -49,6 +49,7 @@ const { values: args } = parseArgs({
     occupancy: { type: "string", default: String(defaultScaleOptions.occupancy) },
     seed: { type: "string", default: String(defaultScaleOptions.seed) },
     sql: { type: "string" },
+    worker: { type: "string", default: "true" },
   },
   strict: true,
 });
@@ -335,7 +336,9 @@ try {
   const pgPort = await freePort();
   running = await startKeepr({
     dataDir, port, pgPort,
-    env: { SEED: "false", API_POOL_SIZE: String(poolSize), LOG_LEVEL: "warn" },
+    // --worker false: the API alone, without the jobs its bookings cause
+    // (confirmation emails) competing for the same cores.
+    env: { SEED: "false", API_POOL_SIZE: String(poolSize), LOG_LEVEL: "warn", WORKER: args.worker! },
   });
   pgPid = postmasterPid(dataDir);
   console.log(`Keepr ready in ${running.readyMs} ms (${running.url}, Postgres pid ${pgPid} on port ${pgPort}, data ${dataDir})`);
