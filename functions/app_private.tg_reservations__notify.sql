@@ -13,8 +13,8 @@ begin
   if new.guest_id is null then
     return null;
   end if;
-  v_pre_arrival := app_private.pre_arrival_at(new);
   if old.status = 'held' and new.status = 'confirmed' then
+    v_pre_arrival := app_private.pre_arrival_at(new);
     perform app_private.notify(new, 'confirmation', 'reservation:' || new.id || ':confirmed');
     if v_pre_arrival > pg_catalog.now() then
       perform app_private.notify(new, 'pre_arrival', 'reservation:' || new.id || ':pre_arrival:' || pg_catalog.lower(new.stay), v_pre_arrival);
@@ -23,7 +23,10 @@ begin
         and (old.stay, old.adults, old.children, old.rate_plan_id, old.total_amount)
             is distinct from (new.stay, new.adults, new.children, new.rate_plan_id, new.total_amount) then
     perform app_private.notify(new, 'modification', 'reservation:' || new.id || ':modified:' || pg_catalog.txid_current());
-    if new.status = 'confirmed' and pg_catalog.lower(old.stay) <> pg_catalog.lower(new.stay) and v_pre_arrival > pg_catalog.now() then
+    if new.status = 'confirmed' and pg_catalog.lower(old.stay) <> pg_catalog.lower(new.stay) then
+      v_pre_arrival := app_private.pre_arrival_at(new);
+    end if;
+    if v_pre_arrival > pg_catalog.now() then
       perform app_private.notify(new, 'pre_arrival', 'reservation:' || new.id || ':pre_arrival:' || pg_catalog.lower(new.stay), v_pre_arrival);
     end if;
   elsif old.status <> 'cancelled' and new.status = 'cancelled' and old.status <> 'held' then

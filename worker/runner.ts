@@ -11,19 +11,14 @@ import type { Logger } from "../server/logger.ts";
 import { createMailer } from "./mailer.ts";
 import { makeProcessPaymentAttempt } from "./tasks/process_payment_attempt.ts";
 import { makeProcessRefund } from "./tasks/process_refund.ts";
-import { purgeIdempotencyKeys } from "./tasks/purge_idempotency_keys.ts";
 import { makeReconcileSettlement } from "./tasks/reconcile_settlement.ts";
-import { releaseExpiredHolds } from "./tasks/release_expired_holds.ts";
 import { makeSendWelcomeEmail } from "./tasks/send_welcome_email.ts";
 import { makeNotifyChannelConflict } from "./tasks/notify_channel_conflict.ts";
-import { pollChannelFeeds } from "./tasks/poll_channel_feeds.ts";
 import { createDirectoryExportStore } from "./export-store.ts";
-import { markNoShows } from "./tasks/mark_no_shows.ts";
 import { makeRunExport } from "./tasks/run_export.ts";
-import { scheduleHousekeeping } from "./tasks/schedule_housekeeping.ts";
 import { makeSendNotification } from "./tasks/send_notification.ts";
 import { makeSyncChannelFeed } from "./tasks/sync_channel_feed.ts";
-import { startDuePayments } from "./tasks/start_due_payments.ts";
+import { sqlCronTasks } from "./tasks/sql_cron.ts";
 import { createOutboxSmsSender } from "./sms.ts";
 
 export function makeTaskList(config: Config, jwtSecret: string): TaskList {
@@ -31,19 +26,14 @@ export function makeTaskList(config: Config, jwtSecret: string): TaskList {
   const { apiKey } = paymentSecretsOf(config, jwtSecret);
   const provider = createSimulatedProviderClient({ baseUrl: config.paymentProviderUrl, apiKey, timeoutMs: config.PAYMENT_PROVIDER_TIMEOUT_MS });
   return {
+    ...sqlCronTasks,
     send_welcome_email: makeSendWelcomeEmail({ mailer, publicUrl: config.publicUrl }),
     send_notification: makeSendNotification({ mailer, sms: createOutboxSmsSender(`${config.outboxDir}/sms`) }),
     sync_channel_feed: makeSyncChannelFeed({ allowInternalUrls: config.channelAllowInternalUrls }),
-    poll_channel_feeds: pollChannelFeeds,
-    schedule_housekeeping: scheduleHousekeeping,
-    mark_no_shows: markNoShows,
     run_export: makeRunExport({ store: createDirectoryExportStore(config.exportDir) }),
     notify_channel_conflict: makeNotifyChannelConflict({ mailer, publicUrl: config.publicUrl }),
-    release_expired_holds: releaseExpiredHolds,
-    purge_idempotency_keys: purgeIdempotencyKeys,
     process_payment_attempt: makeProcessPaymentAttempt({ provider }),
     process_refund: makeProcessRefund({ provider }),
-    start_due_payments: startDuePayments,
     reconcile_settlement: makeReconcileSettlement({
       provider: provider.name,
       fetchReport: (date) => fetchSettlementCsv(config.paymentProviderUrl, date, { apiKey }),

@@ -1,5 +1,5 @@
 --! Previous: sha1:dcac5a1cfb43ca2759cc5c31bcb8b6e2958b69dc
---! Hash: sha1:85f11415b934b0d4b77e3a32f85360aac3fa4316
+--! Hash: sha1:2f26ca4bdfdc6cff4111dcb5577d15bb69a13e77
 --! Message: Notifications, channels, operations
 
 -- Async work (issue 5).
@@ -201,8 +201,8 @@ begin
   if new.guest_id is null then
     return null;
   end if;
-  v_pre_arrival := app_private.pre_arrival_at(new);
   if old.status = 'held' and new.status = 'confirmed' then
+    v_pre_arrival := app_private.pre_arrival_at(new);
     perform app_private.notify(new, 'confirmation', 'reservation:' || new.id || ':confirmed');
     if v_pre_arrival > pg_catalog.now() then
       perform app_private.notify(new, 'pre_arrival', 'reservation:' || new.id || ':pre_arrival:' || pg_catalog.lower(new.stay), v_pre_arrival);
@@ -211,7 +211,10 @@ begin
         and (old.stay, old.adults, old.children, old.rate_plan_id, old.total_amount)
             is distinct from (new.stay, new.adults, new.children, new.rate_plan_id, new.total_amount) then
     perform app_private.notify(new, 'modification', 'reservation:' || new.id || ':modified:' || pg_catalog.txid_current());
-    if new.status = 'confirmed' and pg_catalog.lower(old.stay) <> pg_catalog.lower(new.stay) and v_pre_arrival > pg_catalog.now() then
+    if new.status = 'confirmed' and pg_catalog.lower(old.stay) <> pg_catalog.lower(new.stay) then
+      v_pre_arrival := app_private.pre_arrival_at(new);
+    end if;
+    if v_pre_arrival > pg_catalog.now() then
       perform app_private.notify(new, 'pre_arrival', 'reservation:' || new.id || ':pre_arrival:' || pg_catalog.lower(new.stay), v_pre_arrival);
     end if;
   elsif old.status <> 'cancelled' and new.status = 'cancelled' and old.status <> 'held' then
@@ -245,7 +248,10 @@ $$;
 comment on function app_private.tg_payment_attempts__notify() is E'Trigger: queues a payment receipt or a payment-failed message.';
 --! EndIncluded app_private.tg_payment_attempts__notify.sql
 create trigger _600_notify after update on app_public.reservations
-  for each row execute function app_private.tg_reservations__notify();
+  for each row when (new.guest_id is not null
+                     and (old.status, old.stay, old.adults, old.children, old.rate_plan_id, old.total_amount)
+                         is distinct from (new.status, new.stay, new.adults, new.children, new.rate_plan_id, new.total_amount))
+  execute function app_private.tg_reservations__notify();
 create trigger _600_notify after update of status on app_public.payment_attempts
   for each row when (new.status is distinct from old.status and new.status in ('captured', 'failed'))
   execute function app_private.tg_payment_attempts__notify();

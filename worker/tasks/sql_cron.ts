@@ -1,0 +1,29 @@
+// The cron jobs whose whole work is one SQL function returning how many
+// things it did: run it as keepr_worker in one transaction, log the count.
+// Each is safe to run twice (the function finds nothing left to do).
+import type { Task } from "graphile-worker";
+import { asWorker } from "../database.ts";
+
+function sqlCron(fn: string, did: (n: number) => string): Task {
+  return async (_payload, helpers) => {
+    const n = await helpers.withPgClient((client) =>
+      asWorker(client, async (c) => (await c.query<{ n: number }>(`select ${fn}() as n`)).rows[0]!.n),
+    );
+    if (n > 0) helpers.logger.info(did(n));
+  };
+}
+
+export const sqlCronTasks = {
+  // Expired holds already count as free everywhere; this keeps the table of
+  // live claims small and the history exact.
+  release_expired_holds: sqlCron("app_private.release_stale_claims", (n) => `released ${n} expired hold(s)`),
+  purge_idempotency_keys: sqlCron("app_private.purge_idempotency_keys", (n) => `purged ${n} idempotency key(s)`),
+  // Charges the card on file of payments that fell due (their own jobs charge).
+  start_due_payments: sqlCron("app_private.start_due_payments", (n) => `started ${n} due payment(s)`),
+  // Queues the sync of every channel feed whose next poll is due.
+  poll_channel_feeds: sqlCron("app_private.schedule_channel_polls", (n) => `queued ${n} channel feed sync(s)`),
+  // Today's stay-over cleaning tasks, per each property's rule.
+  schedule_housekeeping: sqlCron("app_private.schedule_stayover_cleaning", (n) => `created ${n} stay-over cleaning task(s)`),
+  // Night audit: confirmed stays whose arrival day is over become no-shows.
+  mark_no_shows: sqlCron("app_private.mark_overdue_no_shows", (n) => `recorded ${n} no-show(s)`),
+} satisfies Record<string, Task>;
