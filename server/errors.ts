@@ -118,3 +118,8 @@ export function makeMaskError(logger: Logger) {
     });
   };
 }
+
+/** A non-GraphQL endpoint's error, in the same shape as the API's: { errors: [{ message, extensions: { code } }] }. */
+export function sendError(res: { status(code: number): { json(body: unknown): unknown } }, status: number, code: string, message: string): void {
+  res.status(status).json({ errors: [{ message, extensions: { code } }] });
+}

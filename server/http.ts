@@ -9,6 +9,7 @@ import { postgraphile } from "postgraphile";
 import { grafserv } from "postgraphile/grafserv/express/v4";
 import { AuthError, identify, pgSettingsFor } from "./auth.ts";
 import type { Config } from "./config.ts";
+import { sendError } from "./errors.ts";
 import { makePreset } from "./graphql.ts";
 import { requestContext, type Logger } from "./logger.ts";
 import { createDirectoryExportStore } from "../worker/export-store.ts";
@@ -38,9 +39,6 @@ export interface HttpOptions {
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{8,128}$/;
 
-function sendError(res: Response, status: number, code: string, message: string): void {
-  res.status(status).json({ errors: [{ message, extensions: { code } }] });
-}
 
 export async function startHttpServer(options: HttpOptions): Promise<HttpServer> {
   const { config, logger, apiPool, ownerPool, jwtSecret } = options;

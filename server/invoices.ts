@@ -5,6 +5,7 @@
 import express, { type Request, type Response, type Router } from "express";
 import type pg from "pg";
 import { AuthError, identify, pgSettingsFor } from "./auth.ts";
+import { sendError } from "./errors.ts";
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -71,7 +72,7 @@ Booking ${escapeHtml(d.bill_to.confirmation_code)}, ${escapeHtml(d.bill_to.arriv
 export function invoiceRouter(options: { apiPool: pg.Pool; jwtSecret: string }): Router {
   const router = express.Router();
   router.get("/:id", async (req: Request, res: Response) => {
-    const send = (status: number, code: string, message: string) => res.status(status).json({ errors: [{ message, extensions: { code } }] });
+    const send = (status: number, code: string, message: string) => sendError(res, status, code, message);
     let settings: Record<string, string>;
     try {
       settings = pgSettingsFor(identify(req.header("authorization"), options.jwtSecret), req.requestId!);

@@ -7,6 +7,7 @@ import type pg from "pg";
 import { verifyWebhookSignature, webhookSignatureHeader } from "../payments/provider.ts";
 import { createSimulatedProvider, type SimulatedProvider } from "../payments/simulated/service.ts";
 import type { Config } from "./config.ts";
+import { sendError } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 
 /**
@@ -22,9 +23,6 @@ export function paymentSecretsOf(config: Config, jwtSecret: string): { webhookSe
   };
 }
 
-function reject(res: Response, status: number, code: string, message: string): void {
-  res.status(status).json({ errors: [{ message, extensions: { code } }] });
-}
 
 /**
  * POST /webhooks/payments/:provider. Reads the raw body (the signature is
@@ -37,23 +35,23 @@ export function webhookRouter(options: { config: Config; secret: string; ownerPo
   const router = express.Router();
   router.post("/payments/:provider", express.raw({ type: () => true, limit: "1mb" }), async (req: Request, res: Response) => {
     const provider = String(req.params.provider);
-    if (provider !== "simulated") return reject(res, 404, "NOT_FOUND", "No such payment provider.");
+    if (provider !== "simulated") return sendError(res, 404, "NOT_FOUND", "No such payment provider.");
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const verdict = verifyWebhookSignature(body, req.header(webhookSignatureHeader), secret, config.PAYMENT_WEBHOOK_TOLERANCE_SECONDS);
     if (!verdict.ok) {
       req.log.warn({ reason: verdict.reason }, "payment webhook rejected");
       return verdict.reason === "stale_timestamp"
-        ? reject(res, 400, "WEBHOOK_TIMESTAMP_STALE", "The webhook's timestamp is outside the tolerance.")
-        : reject(res, 400, "WEBHOOK_SIGNATURE_INVALID", "The webhook's signature does not verify.");
+        ? sendError(res, 400, "WEBHOOK_TIMESTAMP_STALE", "The webhook's timestamp is outside the tolerance.")
+        : sendError(res, 400, "WEBHOOK_SIGNATURE_INVALID", "The webhook's signature does not verify.");
     }
     let event: { id?: unknown; type?: unknown };
     try {
       event = JSON.parse(body.toString("utf8"));
     } catch {
-      return reject(res, 400, "BAD_REQUEST", "The webhook body is not JSON.");
+      return sendError(res, 400, "BAD_REQUEST", "The webhook body is not JSON.");
     }
     if (typeof event.id !== "string" || typeof event.type !== "string") {
-      return reject(res, 400, "BAD_REQUEST", "The webhook event has no id or type.");
+      return sendError(res, 400, "BAD_REQUEST", "The webhook event has no id or type.");
     }
     const client = await ownerPool.connect();
     try {
@@ -67,7 +65,7 @@ export function webhookRouter(options: { config: Config; secret: string; ownerPo
       await client.query("rollback").catch(() => {});
       // The provider retries a failed delivery; the event was not recorded.
       req.log.error({ err: error, eventId: event.id }, "payment webhook failed");
-      reject(res, 503, "UNAVAILABLE", "The event could not be applied now; deliver it again.");
+      sendError(res, 503, "UNAVAILABLE", "The event could not be applied now; deliver it again.");
     } finally {
       client.release();
     }
