@@ -73,14 +73,16 @@ export async function startWorker(options: { config: Config; ownerUrl: string; j
   const onError = (err: Error) => log.warn({ err }, "worker connection failed");
   pool.on("error", onError);
   pool.on("connect", (client) => client.on("error", onError));
-  // Liveness: every few seconds this process says which of graphile-worker's
-  // workers are its own, and unlocks the jobs of workers nobody has vouched
-  // for in WORKER_DEAD_AFTER_SECONDS (a process that was killed), so their
-  // jobs run again soon rather than after graphile-worker's 4 hours.
+  // Liveness: every few seconds this process says which graphile-worker
+  // pools are its own (a pool's id is what jobs.locked_by holds), and
+  // unlocks the jobs of pools nobody has vouched for in
+  // WORKER_DEAD_AFTER_SECONDS (a process that was killed), so their jobs run
+  // again soon rather than after graphile-worker's 4 hours. A job that runs
+  // long in a live process stays locked.
   const workerIds = new Set<string>();
   const events: WorkerEvents = new EventEmitter();
-  events.on("worker:create", ({ worker }) => workerIds.add(worker.workerId));
-  events.on("worker:release", ({ worker }) => workerIds.delete(worker.workerId));
+  events.on("pool:create", ({ workerPool }) => workerIds.add(workerPool.id));
+  events.on("pool:release", ({ workerPool }) => workerIds.delete(workerPool.id));
   const heartbeat = async () => {
     try {
       const { rows } = await pool.query<{ unlocked: number }>("select app_private.worker_heartbeat($1, make_interval(secs => $2)) as unlocked", [
