@@ -3,9 +3,9 @@
 import type { PoolClient } from "pg";
 
 export async function asWorker<T>(client: PoolClient, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  await client.query("begin");
   try {
-    await client.query("set local role keepr_worker");
+    // One round trip for both (a simple-protocol query may hold several statements).
+    await client.query("begin; set local role keepr_worker");
     const result = await work(client);
     await client.query("commit");
     return result;

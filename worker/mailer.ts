@@ -2,9 +2,8 @@
 // development and tests deliver to a local outbox: one RFC 5322 .eml file
 // per message (plus a .json summary) in OUTBOX_DIR. A message's id is its
 // idempotency key: sending the same id twice writes the same file once.
-import { mkdir, rename, writeFile } from "node:fs/promises";
-import path from "node:path";
 import nodemailer from "nodemailer";
+import { outboxDirectory } from "./outbox.ts";
 
 export interface EmailMessage {
   /** Stable id of this message, e.g. "welcome-<user id>"; also the Message-ID. */
@@ -21,23 +20,18 @@ export interface Mailer {
 }
 
 const messageIdOf = (id: string) => `<${id}@keepr.local>`;
-const safeFileName = (id: string) => id.replace(/[^A-Za-z0-9._-]/g, "_");
 
 export function createOutboxMailer(dir: string, from: string): Mailer {
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
+  const outbox = outboxDirectory(dir);
   return {
     kind: "outbox",
     async send(message) {
       const messageId = messageIdOf(message.id);
       const info = await transport.sendMail({ from, to: message.to, subject: message.subject, text: message.text, html: message.html, messageId });
-      await mkdir(dir, { recursive: true });
-      const base = path.join(dir, safeFileName(message.id));
       const summary = { id: message.id, messageId, from, to: message.to, subject: message.subject, writtenAt: new Date().toISOString() };
-      // Write then rename: a reader never sees half a message.
-      await writeFile(`${base}.eml.tmp`, info.message as Buffer);
-      await rename(`${base}.eml.tmp`, `${base}.eml`);
-      await writeFile(`${base}.json.tmp`, JSON.stringify(summary, null, 2) + "\n");
-      await rename(`${base}.json.tmp`, `${base}.json`);
+      await outbox.write(`${message.id}.eml`, info.message as Buffer);
+      await outbox.write(`${message.id}.json`, JSON.stringify(summary, null, 2) + "\n");
       return { messageId };
     },
   };

@@ -2,8 +2,7 @@
 // message in OUTBOX_DIR/sms, written then renamed, named by the message id,
 // so sending the same message twice leaves one file); a gateway (Twilio,
 // MessageBird, ...) implements the same send().
-import { mkdir, rename, writeFile } from "node:fs/promises";
-import path from "node:path";
+import { outboxDirectory } from "./outbox.ts";
 
 export interface SmsMessage {
   /** Stable id: the idempotency key of the message. */
@@ -28,14 +27,12 @@ export function normalizePhone(phone: string): string {
 }
 
 export function createOutboxSmsSender(dir: string): SmsSender {
+  const outbox = outboxDirectory(dir);
   return {
     kind: "outbox",
     async send(message) {
       const to = normalizePhone(message.to);
-      await mkdir(dir, { recursive: true });
-      const file = path.join(dir, `${message.id.replace(/[^A-Za-z0-9._-]/g, "_")}.json`);
-      await writeFile(`${file}.tmp`, JSON.stringify({ id: message.id, to, text: message.text, writtenAt: new Date().toISOString() }, null, 2) + "\n");
-      await rename(`${file}.tmp`, file);
+      await outbox.write(`${message.id}.json`, JSON.stringify({ id: message.id, to, text: message.text, writtenAt: new Date().toISOString() }, null, 2) + "\n");
       return { messageId: message.id };
     },
   };

@@ -37,15 +37,30 @@ export interface Rendered {
 const hbs = Handlebars.create();
 const locales: Record<string, string> = { en: "en-GB", pt: "pt-PT", de: "de-DE", fr: "fr-FR", es: "es-ES" };
 hbs.registerHelper("eq", (a: unknown, b: unknown) => a === b);
+// Intl formatters are costly to build: one per language (and currency), kept.
+const formats = new Map<string, { format(value: number | Date): string; digits: number }>();
+function formatOf(kind: "money" | "date", language: string, currency: string) {
+  const key = `${kind}:${language}:${currency}`;
+  let format = formats.get(key);
+  if (!format) {
+    const locale = locales[language] ?? "en-GB";
+    const intl = kind === "money"
+      ? new Intl.NumberFormat(locale, { style: "currency", currency })
+      : new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" });
+    const digits = intl instanceof Intl.NumberFormat ? (intl.resolvedOptions().maximumFractionDigits ?? 2) : 0;
+    format = { format: (value) => intl.format(value as number & Date), digits };
+    formats.set(key, format);
+  }
+  return format;
+}
 hbs.registerHelper("money", function (this: NotificationContext, minor: number, options: Handlebars.HelperOptions) {
   const root = options.data.root as NotificationContext;
-  const format = new Intl.NumberFormat(locales[root.language] ?? "en-GB", { style: "currency", currency: root.property.currency });
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return format.format(Number(minor) / 10 ** digits);
+  const format = formatOf("money", root.language, root.property.currency);
+  return format.format(Number(minor) / 10 ** format.digits);
 });
 hbs.registerHelper("date", (isoDate: string, options: Handlebars.HelperOptions) => {
   const root = options.data.root as NotificationContext;
-  return new Intl.DateTimeFormat(locales[root.language] ?? "en-GB", { dateStyle: "medium", timeZone: "UTC" }).format(new Date(`${isoDate}T00:00:00Z`));
+  return formatOf("date", root.language, "").format(new Date(`${isoDate}T00:00:00Z`));
 });
 
 const compiled = new Map<string, Handlebars.TemplateDelegate>();

@@ -69,7 +69,7 @@ const isPermanentMailError = (error: unknown) => {
 export function makeSendNotification(deps: { mailer: Mailer; sms: SmsSender }): Task {
   return async (raw, helpers) => {
     const { id } = payload.parse(raw);
-    const row = await helpers.withPgClient((client) => asWorker(client, async (c) => (await c.query<Row>(load, [id])).rows[0]));
+    const row = await helpers.withPgClient((client) => asWorker(client, async (c) => (await c.query<Row>({ name: "send_notification.load", text: load, values: [id] })).rows[0]));
     if (!row || row.status === "sent" || row.status === "skipped" || row.status === "failed") return;
     const record = (status: string, rendered: { subject: string | null; text: string } | null, messageId: string | null, error: string | null) =>
       recordAsWorker(helpers, "select app_private.record_notification($1, $2, $3, $4, $5, $6)", [
