@@ -2,7 +2,8 @@
 -- SMS too for the essentials (confirmation, pre-arrival, cancellation) when
 -- the guest gave a phone number. One row per (cause, template, channel,
 -- recipient): queuing the same cause again changes nothing. The job that
--- delivers it is added in this transaction, to run at send_after.
+-- delivers it is added in this transaction, to run at send_after (once per
+-- row inserted, so it needs no job key).
 create or replace function app_private.notify(
   reservation app_public.reservations,
   template app_public.notification_kind,
@@ -31,7 +32,7 @@ begin
     returning id
   loop
     perform graphile_worker.add_job('send_notification', pg_catalog.json_build_object('id', v_id),
-                                    run_at := notify.send_after, job_key := 'notification:' || v_id, max_attempts := 10);
+                                    run_at := notify.send_after, max_attempts := 10);
     v_count := v_count + 1;
   end loop;
   return v_count;

@@ -10,6 +10,10 @@
 -- and the guest's folio (receivable) is debited with their sum. What was
 -- posted is read back from the entries caused by the reservation, so a
 -- repeated call posts nothing. Creates the folio on first use.
+-- On a rate plan that posts nightly, a stay that is booked or in house is
+-- due only the nights the night audit has closed (those before the
+-- property's business date): their share of the nights' price, and the same
+-- share of the discount, fees and taxes. Once checked out, all of it.
 create or replace function app_private.post_reservation_charges(
   reservation app_public.reservations,
   idempotency_key text,
@@ -22,6 +26,8 @@ as $$
 declare
   v_folio app_public.folios;
   v_lines jsonb;
+  v_share_num numeric := 1;
+  v_share_den numeric := 1;
 begin
   insert into app_public.folios (property_id, reservation_id)
   values (reservation.property_id, reservation.id)
@@ -30,6 +36,17 @@ begin
    where f.property_id = reservation.property_id and f.reservation_id = reservation.id;
   if v_folio.status = 'closed' then
     raise exception using errcode = 'FOLCL', message = 'This folio is closed: no more charges can be posted to it.';
+  end if;
+
+  if reservation.status in ('confirmed', 'checked_in')
+     and exists (select 1 from app_public.rate_plans rp
+                  where rp.property_id = reservation.property_id and rp.id = reservation.rate_plan_id and rp.charge_posting = 'nightly') then
+    select case when sum(l.amount) > 0 then coalesce(sum(l.amount) filter (where l.date < p.business_date), 0) else count(*) filter (where l.date < p.business_date) end,
+           case when sum(l.amount) > 0 then sum(l.amount) else greatest(count(*), 1) end
+      into v_share_num, v_share_den
+      from pg_catalog.jsonb_to_recordset(reservation.price_lines) as l(kind text, date date, amount bigint)
+      join app_public.properties p on p.id = reservation.property_id
+     where l.kind = 'night';
   end if;
 
   with price as (
@@ -68,6 +85,12 @@ begin
     select 'cancellation_revenue', null, -coalesce(reservation.penalty_amount, 0)
      where reservation.status in ('cancelled', 'no_show')
   ),
+  due_so_far as (
+    select d.purpose, d.tax_id,
+           case when d.purpose = 'cancellation_revenue' then d.amount
+                else round(d.amount * v_share_num / v_share_den)::bigint end as amount
+      from due d
+  ),
   posted as (
     select a.purpose, a.tax_id, sum(po.amount) as amount
       from app_public.journal_entries e
@@ -80,7 +103,7 @@ begin
   difference as (
     select coalesce(d.purpose, p.purpose) as purpose, coalesce(d.tax_id, p.tax_id) as tax_id,
            coalesce(d.amount, 0) - coalesce(p.amount, 0) as amount
-      from due d
+      from due_so_far d
       full join posted p on p.purpose = d.purpose and p.tax_id is not distinct from d.tax_id
   )
   select pg_catalog.jsonb_agg(l) into v_lines
@@ -105,4 +128,4 @@ begin
 end;
 $$;
 comment on function app_private.post_reservation_charges(app_public.reservations, text, text) is
-  E'Posts the difference between what a reservation is due (room, fees, each tax, or the penalty once cancelled) and what its folio was charged; creates the folio.';
+  E'Posts the difference between what a reservation is due (room, fees, each tax, or the penalty once cancelled; on nightly-posting plans only the audited nights until check-out) and what its folio was charged; creates the folio.';

@@ -1,6 +1,7 @@
 -- Checks a guest out. Leaving before the departure date gives the remaining
--- nights back (the claim ends today). The unit becomes dirty and the folio
--- is closed to charges (payments and refunds still post to it).
+-- nights back (the claim ends today). The unit becomes dirty; nights a
+-- nightly-posting plan has not charged yet are charged, and the folio is
+-- closed to charges (payments and refunds still post to it).
 create or replace function app_public.check_out(
   reservation_id uuid,
   idempotency_key text
@@ -32,6 +33,9 @@ begin
   update app_public.reservations r set status = 'checked_out', checked_out_at = pg_catalog.now()
    where r.id = v_res.id
   returning * into v_res;
+  -- A stay on a nightly-posting plan is charged the nights not yet audited.
+  perform app_private.post_reservation_charges(v_res, 'reservation:' || v_res.id || ':check_out',
+                                               'Booking ' || v_res.confirmation_code || ' check-out');
   update app_public.folios f set status = 'closed', closed_at = pg_catalog.now()
    where f.property_id = v_res.property_id and f.reservation_id = v_res.id and f.status = 'open';
   return pg_catalog.jsonb_populate_record(null::app_public.booking,

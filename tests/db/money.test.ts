@@ -5,6 +5,7 @@
 import type pg from "pg";
 import { actAs, createTestDatabase, inRollback, sqlstateOf, type TestDatabase } from "../helpers/db.ts";
 import { addDays, book, createHotel, localDate, newKey, type HotelOptions } from "../helpers/booking.ts";
+import { folioBalance, hotelWithTaxes, ledgerOf, trialBalanceIsZero } from "../helpers/ledger.ts";
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -16,47 +17,6 @@ afterAll(async () => {
 
 const staff = (c: pg.PoolClient, userId: string) => actAs(c, { role: "keepr_staff", userId });
 const owner_ = (c: pg.PoolClient) => c.query("reset role");
-
-/** Net postings per account purpose (and tax) for a reservation's folio and its entries. */
-async function ledgerOf(c: pg.PoolClient, reservationId: string) {
-  const { rows } = await c.query<{ purpose: string; amount: string }>(
-    `select coalesce(a.purpose, a.code) || coalesce(':' || t.name, '') as purpose, sum(p.amount)::text as amount
-       from app_public.postings p
-       join app_public.ledger_accounts a on a.id = p.account_id
-       left join app_public.taxes t on t.id = a.tax_id
-       join app_public.journal_entries e on e.id = p.entry_id
-      where (e.cause_type = 'reservation' and e.cause_id = $1)
-         or p.folio_id = (select id from app_public.folios where reservation_id = $1)
-         or e.id in (select p2.entry_id from app_public.postings p2 where p2.folio_id = (select id from app_public.folios where reservation_id = $1))
-         or (e.cause_type = 'refund' and e.cause_id in (select f.id from app_public.refunds f
-                                                         join app_public.payment_intents i on i.id = f.intent_id where i.reservation_id = $1))
-      group by 1 having sum(p.amount) <> 0 order by 1`,
-    [reservationId],
-  );
-  return Object.fromEntries(rows.map((r) => [r.purpose, Number(r.amount)]));
-}
-
-const folioBalance = async (c: pg.PoolClient, reservationId: string) =>
-  Number(
-    (await c.query(
-      "select coalesce(sum(b.balance), 0) as b from app_public.folio_balances b join app_public.folios f on f.id = b.folio_id where f.reservation_id = $1",
-      [reservationId],
-    )).rows[0].b,
-  );
-
-const trialBalanceIsZero = async (c: pg.PoolClient) =>
-  (await c.query("select count(*)::int as n from app_public.trial_balance where difference <> 0")).rows[0].n === 0;
-
-async function hotelWithTaxes(c: pg.PoolClient, ratePlan: HotelOptions["ratePlan"] = {}) {
-  const h = await createHotel(c, { ratePlan: { base_price: 10000, ...ratePlan } });
-  await c.query("insert into app_public.fees (property_id, name, basis, amount, currency) values ($1, 'Cleaning', 'per_stay', 3000, 'EUR')", [h.propertyId]);
-  await c.query(
-    `insert into app_public.taxes (property_id, name, basis, percent, amount, currency, is_inclusive, applies_to_fees)
-     values ($1, 'VAT', 'percent_of_room', 6, null, 'EUR', true, true), ($1, 'City tax', 'per_person_night', null, 200, 'EUR', false, false)`,
-    [h.propertyId],
-  );
-  return h;
-}
 
 it("confirmation charges the folio: room and fee revenue net of the inclusive tax, each tax payable, receivable = total", () =>
   inRollback(db.ownerPool, async (c) => {
@@ -451,8 +411,10 @@ it("the night audit records a confirmed stay whose arrival day is over as a no-s
     const upcoming = await book(c, h.ratePlanId, addDays(today, 8), addDays(today, 9));
     await owner_(c);
     await c.query("update app_public.reservations set stay = daterange($2::date, $3::date) where id = $1", [late.reservation_id, addDays(today, -1), addDays(today, 1)]);
-    expect((await c.query("select app_private.mark_overdue_no_shows() as n")).rows[0].n).toBe(1);
-    expect((await c.query("select app_private.mark_overdue_no_shows() as n")).rows[0].n).toBe(0);
+    await c.query("update app_public.properties set business_date = $2 where id = $1", [h.propertyId, addDays(today, -1)]);
+    expect((await c.query("select app_private.run_night_audits() as n")).rows[0].n).toBe(1);
+    expect((await c.query("select app_private.run_night_audits() as n")).rows[0].n).toBe(0);
+    expect((await c.query("select no_shows from app_public.night_audits where property_id = $1", [h.propertyId])).rows).toEqual([{ no_shows: 1 }]);
     const statuses = (await c.query("select id, status, penalty_amount::int from app_public.reservations where id = any($1) order by status", [[late.reservation_id, upcoming.reservation_id]])).rows;
     expect(statuses).toEqual([
       { id: upcoming.reservation_id, status: "confirmed", penalty_amount: null },

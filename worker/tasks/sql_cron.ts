@@ -24,6 +24,7 @@ export const sqlCronTasks = {
   poll_channel_feeds: sqlCron("app_private.schedule_channel_polls", (n) => `queued ${n} channel feed sync(s)`),
   // Today's stay-over cleaning tasks, per each property's rule.
   schedule_housekeeping: sqlCron("app_private.schedule_stayover_cleaning", (n) => `created ${n} stay-over cleaning task(s)`),
-  // Night audit: confirmed stays whose arrival day is over become no-shows.
-  mark_no_shows: sqlCron("app_private.mark_overdue_no_shows", (n) => `recorded ${n} no-show(s)`),
+  // Night audit: closes each property's business day once it is over
+  // locally (no-shows, nightly charges, anomalies).
+  night_audit: sqlCron("app_private.run_night_audits", (n) => `closed ${n} business day(s)`),
 } satisfies Record<string, Task>;
