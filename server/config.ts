@@ -52,6 +52,14 @@ const schema = z.object({
 
   CHANNEL_ALLOW_INTERNAL_URLS: booleanish.optional(),
   EXPORT_DIR: z.string().optional(),
+  EXPORT_S3_BUCKET: z.string().min(3).max(63).optional(),
+  EXPORT_S3_ENDPOINT: z.string().url().optional(),
+  EXPORT_S3_REGION: z.string().default("us-east-1"),
+  EXPORT_S3_PREFIX: z.string().regex(/^([A-Za-z0-9._-]+\/)*$/, "must be empty or end with /").default("exports/"),
+  EXPORT_S3_FORCE_PATH_STYLE: booleanish.optional(),
+  EXPORT_S3_ACCESS_KEY_ID: z.string().optional(),
+  EXPORT_S3_SECRET_ACCESS_KEY: z.string().optional(),
+  EXPORT_DOWNLOAD_URL_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
 });
 
 export type Config = z.infer<typeof schema> & {

@@ -12,7 +12,7 @@ import type { Config } from "./config.ts";
 import { sendError } from "./errors.ts";
 import { makePreset } from "./graphql.ts";
 import { requestContext, type Logger } from "./logger.ts";
-import { createDirectoryExportStore } from "../worker/export-store.ts";
+import { createExportStore } from "../storage/export-store.ts";
 import { exportRouter } from "./exports.ts";
 import { icalRouter } from "./ical.ts";
 import { invoiceRouter } from "./invoices.ts";
@@ -93,7 +93,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   app.use("/webhooks", webhookRouter({ config, secret: webhookSecret, ownerPool, logger }));
   app.use("/invoices", invoiceRouter({ apiPool, jwtSecret }));
   app.use("/ical", icalRouter({ apiPool }));
-  app.use("/exports", exportRouter({ ownerPool, store: createDirectoryExportStore(config.exportDir) }));
+  app.use("/exports", exportRouter({ ownerPool, store: createExportStore(config) }));
   // The simulated provider starts once the server's own URL (its webhook
   // target) is known; until then its paths answer 404.
   let simulatedProvider: SimulatedProvider | undefined;

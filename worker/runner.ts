@@ -14,8 +14,8 @@ import { makeProcessRefund } from "./tasks/process_refund.ts";
 import { makeReconcileSettlement } from "./tasks/reconcile_settlement.ts";
 import { makeSendWelcomeEmail } from "./tasks/send_welcome_email.ts";
 import { makeNotifyChannelConflict } from "./tasks/notify_channel_conflict.ts";
-import { createDirectoryExportStore } from "./export-store.ts";
-import { makeRunExport } from "./tasks/run_export.ts";
+import { createExportStore } from "../storage/export-store.ts";
+import { makePurgeExpiredExports, makeRunExport } from "./tasks/run_export.ts";
 import { makeSendNotification } from "./tasks/send_notification.ts";
 import { makeSyncChannelFeed } from "./tasks/sync_channel_feed.ts";
 import { sqlCronTasks } from "./tasks/sql_cron.ts";
@@ -24,13 +24,15 @@ import { createOutboxSmsSender } from "./sms.ts";
 export function makeTaskList(config: Config, jwtSecret: string): TaskList {
   const mailer = createMailer({ smtpUrl: config.SMTP_URL, outboxDir: config.outboxDir, from: config.MAIL_FROM });
   const { apiKey } = paymentSecretsOf(config, jwtSecret);
+  const exportStore = createExportStore(config);
   const provider = createSimulatedProviderClient({ baseUrl: config.paymentProviderUrl, apiKey, timeoutMs: config.PAYMENT_PROVIDER_TIMEOUT_MS });
   return {
     ...sqlCronTasks,
     send_welcome_email: makeSendWelcomeEmail({ mailer, publicUrl: config.publicUrl }),
     send_notification: makeSendNotification({ mailer, sms: createOutboxSmsSender(`${config.outboxDir}/sms`) }),
     sync_channel_feed: makeSyncChannelFeed({ allowInternalUrls: config.channelAllowInternalUrls }),
-    run_export: makeRunExport({ store: createDirectoryExportStore(config.exportDir) }),
+    run_export: makeRunExport({ store: exportStore }),
+    purge_expired_exports: makePurgeExpiredExports({ store: exportStore }),
     notify_channel_conflict: makeNotifyChannelConflict({ mailer, publicUrl: config.publicUrl }),
     process_payment_attempt: makeProcessPaymentAttempt({ provider }),
     process_refund: makeProcessRefund({ provider }),
@@ -53,7 +55,8 @@ export const crontab = [
   "30 2 * * * reconcile_settlement ?id=reconcile_settlement&max=10",
   "* * * * * poll_channel_feeds ?id=poll_channel_feeds&max=3",
   "0 5 * * * schedule_housekeeping ?id=schedule_housekeeping&max=3",
-  "5 * * * * mark_no_shows ?id=mark_no_shows&max=3",
+  "5 * * * * night_audit ?id=night_audit&max=3",
+  "40 * * * * purge_expired_exports ?id=purge_expired_exports&max=3",
 ].join("\n");
 
 export interface Worker {

@@ -9,7 +9,7 @@ import type { Task } from "graphile-worker";
 import QueryStream from "pg-query-stream";
 import { z } from "zod";
 import { asWorker } from "../database.ts";
-import type { ExportStore } from "../export-store.ts";
+import type { ExportStore } from "../../storage/export-store.ts";
 import { recordAsWorker } from "./provider_call.ts";
 
 const payload = z.object({ id: z.uuid() });
@@ -99,6 +99,30 @@ export function makeRunExport(deps: { store: ExportStore }): Task {
         return;
       }
       throw error;
+    }
+  };
+}
+
+/**
+ * Hourly: deletes the files of exports whose download link expired, and
+ * records that they are gone, in batches of 500. A file already gone is
+ * fine, so a run cut short is simply finished by the next one.
+ */
+export function makePurgeExpiredExports(deps: { store: ExportStore }): Task {
+  return async (_payload, helpers) => {
+    for (;;) {
+      const expired = await helpers.withPgClient((client) =>
+        asWorker(client, async (c) =>
+          (await c.query<{ id: string; file_key: string }>(
+            "select id, file_key from app_public.exports where status = 'done' and expires_at <= now() and purged_at is null order by expires_at limit 500",
+          )).rows,
+        ),
+      );
+      if (expired.length === 0) return;
+      for (const { file_key } of expired) await deps.store.remove(file_key);
+      await recordAsWorker(helpers, "select app_private.record_exports_purged($1)", [expired.map((e) => e.id)]);
+      helpers.logger.info(`deleted ${expired.length} expired export file(s)`);
+      if (expired.length < 500) return;
     }
   };
 }
