@@ -59,6 +59,20 @@ export const crontab = [
   "40 * * * * purge_expired_exports ?id=purge_expired_exports&max=3",
 ].join("\n");
 
+/**
+ * Fetch due jobs in batches and record completions in batches: fewer
+ * statements per job when the queue is busy (guest messages after a burst
+ * of bookings). A killed process's batch is unlocked by the heartbeat, and
+ * every task is safe to run twice.
+ */
+export const workerPreset = (concurrency: number) => ({
+  worker: {
+    localQueue: { size: concurrency + 1 },
+    completeJobBatchDelay: 0,
+    failJobBatchDelay: 0,
+  },
+});
+
 export interface Worker {
   stop(): Promise<void>;
 }
@@ -125,17 +139,7 @@ export async function startWorker(options: { config: Config; ownerUrl: string; j
     events,
     pgPool: pool,
     concurrency: config.WORKER_CONCURRENCY,
-    // Fetch due jobs in batches and record completions in batches: fewer
-    // statements per job when the queue is busy (guest messages after a
-    // burst of bookings). A killed process's batch is unlocked by the
-    // heartbeat below, and every task is safe to run twice.
-    preset: {
-      worker: {
-        localQueue: { size: config.WORKER_CONCURRENCY + 1 },
-        completeJobBatchDelay: 0,
-        failJobBatchDelay: 0,
-      },
-    },
+    preset: workerPreset(config.WORKER_CONCURRENCY),
     noHandleSignals: true,
     pollInterval: 2_000,
     logger: workerLogger,

@@ -1,7 +1,7 @@
 // npm run bench -- jobs [--rate 100] [--seconds 10] [--burst 5000] [--concurrency 4]
 //
 // How fast graphile-worker, as Keepr runs it (same settings as worker/runner.ts:
-// LISTEN/NOTIFY, 2 s poll, WORKER_CONCURRENCY), picks up and runs jobs on this
+// LISTEN/NOTIFY, 2 s poll, WORKER_CONCURRENCY, batched fetch and completion), picks up and runs jobs on this
 // machine, against an embedded Postgres of its own (throwaway data directory):
 //   1. pickup latency: jobs added one by one at --rate per second for
 //      --seconds (each in its own transaction, as the API adds them), each
@@ -19,6 +19,7 @@ import pg from "pg";
 import { openDatabase } from "../../db/database.ts";
 import { migrateDatabase } from "../../db/migrate.ts";
 import { loadConfig } from "../../server/config.ts";
+import { workerPreset } from "../../worker/runner.ts";
 import { freePort, makeDataDir } from "../helpers/keepr-process.ts";
 
 const { values: args } = parseArgs({
@@ -72,6 +73,7 @@ try {
   const runner = await run({
     pgPool: pool,
     concurrency,
+    preset: workerPreset(concurrency),
     noHandleSignals: true,
     pollInterval: 2_000,
     logger: new Logger(() => () => {}),
