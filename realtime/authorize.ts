@@ -1,0 +1,112 @@
+// Who may see a replicated row: the same RLS policies and column privileges
+// the API uses, judged on the row's own values at commit, not on whatever
+// the table holds when the change is delivered.
+//
+// For a table and a role, the SELECT policies that apply to the role
+// (permissive ones OR-ed, restrictive ones AND-ed, as Postgres combines
+// them) are read from pg_policy as SQL text, once, and evaluated as that
+// role with its claims over the changed rows themselves:
+//
+//   select i from jsonb_array_elements($1) with ordinality e(r, i),
+//          jsonb_populate_record(null::app_public.reservations, e.r) as reservations
+//    where <the policies' USING expressions>
+//
+// The record is named after the table, so the policies' column references
+// (bare or table-qualified) resolve to the replicated values. A DELETE is
+// judged on the old row (replica identity FULL), so it reaches only those
+// who could see the row. One query per group of subscribers with the same
+// role and claims, for all the changes of a table in a transaction, never
+// one per subscriber per change. Functions the policies call (the caller's
+// property memberships, their session) read the current state, as the API
+// does.
+import pg from "pg";
+
+/** Transaction-local settings of a subscriber: `role` and the `jwt.claims.*` the policies read (server/auth.ts pgSettingsFor). */
+export type ClaimSettings = Record<string, string>;
+
+interface TableRule {
+  /** Columns the role may SELECT, in table order; none: the table is not visible. */
+  columns: string[];
+  /** The row predicate: "true" without RLS, null when no policy lets the role see any row. */
+  predicate: string | null;
+}
+
+const ruleQuery = `
+  select c.relrowsecurity as rls,
+         array(select a.attname::text from pg_catalog.pg_attribute a
+                where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+                  and pg_catalog.has_column_privilege($3, c.oid, a.attnum, 'SELECT')
+                order by a.attnum) as columns,
+         array(select pg_catalog.pg_get_expr(p.polqual, p.polrelid) from pg_catalog.pg_policy p
+                where p.polrelid = c.oid and p.polcmd in ('r', '*') and p.polpermissive and p.polqual is not null
+                  and exists (select 1 from pg_catalog.unnest(p.polroles) r where r = 0 or pg_catalog.pg_has_role($3, r, 'MEMBER'))
+                order by p.polname) as permissive,
+         array(select pg_catalog.pg_get_expr(p.polqual, p.polrelid) from pg_catalog.pg_policy p
+                where p.polrelid = c.oid and p.polcmd in ('r', '*') and not p.polpermissive and p.polqual is not null
+                  and exists (select 1 from pg_catalog.unnest(p.polroles) r where r = 0 or pg_catalog.pg_has_role($3, r, 'MEMBER'))
+                order by p.polname) as restrictive
+    from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+   where n.nspname = $1 and c.relname = $2`;
+
+export interface RowAuthorizer {
+  /** The columns the role may see on the table ([] when none). */
+  visibleColumns(role: string, schema: string, table: string): Promise<string[]>;
+  /** For each record, whether the subscriber (role and claims) may see it. */
+  visibleRows(settings: ClaimSettings, schema: string, table: string, records: Array<Record<string, string | null>>): Promise<boolean[]>;
+}
+
+export function createRowAuthorizer(options: { pool: pg.Pool; cacheSeconds?: number; statementTimeoutMs?: number }): RowAuthorizer {
+  const cacheMs = (options.cacheSeconds ?? 60) * 1000;
+  const rules = new Map<string, { at: number; rule: Promise<TableRule> }>();
+
+  function ruleFor(role: string, schema: string, table: string): Promise<TableRule> {
+    const key = `${role}\u0000${schema}\u0000${table}`;
+    const cached = rules.get(key);
+    if (cached && Date.now() - cached.at < cacheMs) return cached.rule;
+    const rule = (async (): Promise<TableRule> => {
+      const { rows } = await options.pool.query<{ rls: boolean; columns: string[]; permissive: string[]; restrictive: string[] }>(ruleQuery, [schema, table, role]);
+      const found = rows[0];
+      if (!found || found.columns.length === 0) return { columns: [], predicate: null };
+      if (!found.rls) return { columns: found.columns, predicate: "true" };
+      if (found.permissive.length === 0) return { columns: found.columns, predicate: null };
+      const anyPermissive = found.permissive.map((q) => `(${q})`).join(" or ");
+      const predicate = [`(${anyPermissive})`, ...found.restrictive.map((q) => `(${q})`)].join(" and ");
+      return { columns: found.columns, predicate };
+    })();
+    rules.set(key, { at: Date.now(), rule });
+    rule.catch(() => rules.delete(key));
+    return rule;
+  }
+
+  return {
+    async visibleColumns(role, schema, table) {
+      return (await ruleFor(role, schema, table)).columns;
+    },
+    async visibleRows(settings, schema, table, records) {
+      const role = settings.role;
+      if (!role) throw new Error("claim settings without a role");
+      const rule = await ruleFor(role, schema, table);
+      if (rule.predicate === null || records.length === 0) return records.map(() => false);
+      if (rule.predicate === "true") return records.map(() => true);
+      const client = await options.pool.connect();
+      try {
+        const set = Object.entries({ ...settings, statement_timeout: String(options.statementTimeoutMs ?? 2000) })
+          .map(([name, value]) => `pg_catalog.set_config(${client.escapeLiteral(name)}, ${client.escapeLiteral(value)}, true)`)
+          .join(", ");
+        await client.query(`begin read only; select ${set}`);
+        const relation = `${client.escapeIdentifier(schema)}.${client.escapeIdentifier(table)}`;
+        const { rows } = await client.query<{ i: string }>(
+          `select e.i from pg_catalog.jsonb_array_elements($1::jsonb) with ordinality as e(r, i)
+             cross join lateral pg_catalog.jsonb_populate_record(null::${relation}, e.r) as ${client.escapeIdentifier(table)}
+            where ${rule.predicate}`,
+          [JSON.stringify(records)],
+        );
+        const visible = new Set(rows.map((r) => Number(r.i) - 1));
+        return records.map((_, i) => visible.has(i));
+      } finally {
+        await client.query("rollback").catch(() => undefined);
+        client.release();
+      }
+    },
+  };
+}
