@@ -5,26 +5,15 @@ import pg from "pg";
 import { openDatabase } from "../db/database.ts";
 import { migrateDatabase } from "../db/migrate.ts";
 import { demoLogins, demoPassword, seedDemoData } from "../db/seed.ts";
+import { startRealtimeService } from "../realtime/service.ts";
 import { startWorker } from "../worker/runner.ts";
-import { ConfigError, loadConfig } from "./config.ts";
 import { startHttpServer } from "./http.ts";
-import { Lifecycle } from "./lifecycle.ts";
-import { createLogger } from "./logger.ts";
+import { runProcess } from "./process.ts";
 import { makeReadiness } from "./readiness.ts";
 
 const noSeed = process.argv.includes("--no-seed");
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(1);
-}
-const logger = createLogger(config.LOG_LEVEL);
-const lifecycle = new Lifecycle(logger);
-lifecycle.handleSignals();
 
-try {
+await runProcess("Keepr", async ({ config, logger, lifecycle }) => {
   const db = await openDatabase(config, (message) => logger.debug({ component: "postgres" }, message));
   lifecycle.add("postgres", () => db.stop());
   logger.info({ database: db.name, embedded: db.embedded }, "database open");
@@ -68,6 +57,9 @@ try {
     readiness: makeReadiness(apiPool, ownerPool),
   });
   lifecycle.add("http", () => http.close());
+  // Closed before the HTTP server (lifecycle steps run last added, first).
+  const realtime = startRealtimeService({ server: http.server, apiPool, replicationUrl: db.replicationUrl, jwtSecret: db.jwtSecret, logger });
+  lifecycle.add("realtime", () => realtime.stop());
 
   const readyMs = Math.round(performance.now());
   logger.info({ url: http.url, readyMs }, "Keepr is ready");
@@ -77,6 +69,7 @@ try {
       `  Keepr is running (ready in ${readyMs} ms)`,
       `    GraphQL API   ${http.url}/graphql`,
       ...(config.isProduction ? [] : [`    GraphiQL      ${http.url}/graphiql`]),
+      `    Realtime      ${http.url.replace(/^http/, "ws")}/realtime/v1/websocket`,
       `    Health        ${http.url}/healthz  ${http.url}/readyz`,
       `    Postgres      ${db.embedded ? `embedded, data in ${config.DATA_DIR}/pg` : "DATABASE_URL"}`,
       ...(config.SEED && !noSeed
@@ -86,8 +79,4 @@ try {
     ];
     process.stderr.write(lines.join("\n") + "\n");
   }
-} catch (error) {
-  logger.fatal({ err: error }, "Keepr failed to start");
-  await lifecycle.stop("startup failure");
-  process.exit(1);
-}
+});
