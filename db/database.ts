@@ -18,6 +18,8 @@ export interface Database {
   authenticatorUrl: string;
   analystUrl?: string;
   shadowUrl?: string;
+  /** The realtime server's logical-replication login (embedded, or REALTIME_DATABASE_URL); without it no postgres_changes. */
+  replicationUrl?: string;
   jwtSecret: string;
   stop(): Promise<void>;
 }
@@ -54,6 +56,7 @@ export async function openDatabase(config: Config, log: (message: string) => voi
       ownerUrl: config.DATABASE_URL,
       authenticatorUrl: config.AUTH_DATABASE_URL,
       shadowUrl: config.SHADOW_DATABASE_URL,
+      replicationUrl: config.REALTIME_DATABASE_URL,
       jwtSecret,
       stop: async () => {},
     };
@@ -71,6 +74,7 @@ export async function openDatabase(config: Config, log: (message: string) => voi
       owner: secrets.ownerPassword,
       authenticator: secrets.authenticatorPassword,
       analyst: secrets.analystPassword,
+      realtime: secrets.realtimePassword,
     });
     await ensureDatabase(superuserUrl, "keepr");
     await ensureDatabase(superuserUrl, "keepr_shadow");
@@ -81,6 +85,7 @@ export async function openDatabase(config: Config, log: (message: string) => voi
       ownerUrl: roleUrl(superuserUrl, roles.owner, secrets.ownerPassword, "keepr"),
       authenticatorUrl: roleUrl(superuserUrl, roles.authenticator, secrets.authenticatorPassword, "keepr"),
       analystUrl: roleUrl(superuserUrl, roles.analyst, secrets.analystPassword, "keepr"),
+      replicationUrl: roleUrl(superuserUrl, roles.realtime, secrets.realtimePassword, "keepr"),
       shadowUrl: roleUrl(superuserUrl, roles.owner, secrets.ownerPassword, "keepr_shadow"),
       jwtSecret,
       stop: () => cluster.stop(),

@@ -10,6 +10,7 @@ export const roles = {
   staff: "keepr_staff",
   worker: "keepr_worker",
   analyst: "keepr_analyst",
+  realtime: "keepr_realtime",
 } as const;
 
 export interface RolePasswords {
@@ -17,6 +18,8 @@ export interface RolePasswords {
   authenticator: string;
   /** Left as it is when not given (an external database whose admin sets it). */
   analyst?: string;
+  /** Likewise. */
+  realtime?: string;
 }
 
 const ident = (s: string) => pg.escapeIdentifier(s);
@@ -29,7 +32,10 @@ const literal = (s: string) => pg.escapeLiteral(s);
  *   anonymous, guest or staff;
  * - anonymous < guest < staff: the API roles (each a member of the one before);
  * - worker: what jobs act as for domain work;
- * - analyst: read-only login over `reporting`.
+ * - analyst: read-only login over `reporting`;
+ * - realtime: the realtime server's logical-replication login (REPLICATION,
+ *   no table rights: it streams the publication and authorizes each change
+ *   per subscriber through the API's own policies).
  */
 export async function ensureRoles(superuserUrl: string, passwords: RolePasswords): Promise<void> {
   const client = new pg.Client({ connectionString: superuserUrl });
@@ -53,6 +59,10 @@ export async function ensureRoles(superuserUrl: string, passwords: RolePasswords
     await create(
       roles.analyst,
       `login nosuperuser nocreatedb nocreaterole${passwords.analyst ? ` password ${literal(passwords.analyst)}` : ""}`,
+    );
+    await create(
+      roles.realtime,
+      `login replication nosuperuser nocreatedb nocreaterole${passwords.realtime ? ` password ${literal(passwords.realtime)}` : ""}`,
     );
     await client.query(`alter role ${ident(roles.analyst)} set default_transaction_read_only = on`);
     await client.query(`alter role ${ident(roles.analyst)} set statement_timeout = '60s'`);
@@ -86,6 +96,7 @@ export async function ensureDatabase(superuserUrl: string, name: string, templat
     await client.query(
       `grant connect, temporary on database ${ident(name)} to ${ident(roles.authenticator)}, ${ident(roles.analyst)}`,
     );
+    await client.query(`grant connect on database ${ident(name)} to ${ident(roles.realtime)}`);
     return !rowCount;
   } finally {
     await client.end();

@@ -11,6 +11,7 @@ const secretsSchema = z.object({
   ownerPassword: z.string().min(16),
   authenticatorPassword: z.string().min(16),
   analystPassword: z.string().min(16),
+  realtimePassword: z.string().min(16),
   jwtSecret: z.string().min(32),
 });
 export type Secrets = z.infer<typeof secretsSchema>;
@@ -20,13 +21,18 @@ export const generateSecrets = (): Secrets => ({
   ownerPassword: randomBytes(18).toString("base64url"),
   authenticatorPassword: randomBytes(18).toString("base64url"),
   analystPassword: randomBytes(18).toString("base64url"),
+  realtimePassword: randomBytes(18).toString("base64url"),
   jwtSecret: randomBytes(48).toString("base64url"),
 });
 
 export function loadOrCreateSecrets(dataDir: string): Secrets {
   const file = path.join(dataDir, "secrets.json");
   if (existsSync(file)) {
-    return secretsSchema.parse(JSON.parse(readFileSync(file, "utf8")));
+    // A secret added since the file was written is generated and kept.
+    const stored = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    const secrets = secretsSchema.parse({ ...generateSecrets(), ...stored });
+    if (Object.keys(secrets).some((key) => !(key in stored))) writeFileSync(file, JSON.stringify(secrets, null, 2) + "\n", { mode: 0o600 });
+    return secrets;
   }
   const secrets = generateSecrets();
   mkdirSync(dataDir, { recursive: true });

@@ -14,6 +14,8 @@ const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   HOST: z.string().default("127.0.0.1"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** `npm run realtime` alone listens here (default PORT + 1); `npm start` serves realtime on PORT. */
+  REALTIME_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   PUBLIC_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 
@@ -23,6 +25,8 @@ const schema = z.object({
   AUTH_DATABASE_URL: postgresUrl.optional(),
   ROOT_DATABASE_URL: postgresUrl.optional(),
   SHADOW_DATABASE_URL: postgresUrl.optional(),
+  /** A login with REPLICATION for the realtime server (external Postgres); the embedded one makes its own. */
+  REALTIME_DATABASE_URL: postgresUrl.optional(),
 
   JWT_SECRET: z.string().min(32, "JWT_SECRET must be at least 32 characters").optional(),
   SESSION_TOKEN_AUDIENCE: z.string().default("keepr"),

@@ -15,6 +15,8 @@ export interface TestDatabase {
   ownerUrl: string;
   authenticatorUrl: string;
   analystUrl: string;
+  /** The realtime server's replication login (keepr_realtime). */
+  replicationUrl: string;
   jwtSecret: string;
   /** Pool logged in as the owner (who may SET ROLE to every Keepr role). */
   ownerPool: pg.Pool;
@@ -44,6 +46,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     ownerUrl,
     authenticatorUrl: roleUrl(superuserUrl, roles.authenticator, env("KEEPR_TEST_AUTHENTICATOR_PASSWORD"), name),
     analystUrl: roleUrl(superuserUrl, roles.analyst, env("KEEPR_TEST_ANALYST_PASSWORD"), name),
+    replicationUrl: roleUrl(superuserUrl, roles.realtime, env("KEEPR_TEST_REALTIME_PASSWORD"), name),
     jwtSecret: env("KEEPR_TEST_JWT_SECRET"),
     ownerPool,
     drop: async () => {

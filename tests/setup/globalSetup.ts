@@ -50,6 +50,7 @@ export default async function globalSetup(): Promise<void> {
     owner: secrets.ownerPassword,
     authenticator: secrets.authenticatorPassword,
     analyst: secrets.analystPassword,
+    realtime: secrets.realtimePassword,
   });
   const admin = new pg.Client({ connectionString: superuserUrl });
   await admin.connect();
@@ -66,6 +67,7 @@ export default async function globalSetup(): Promise<void> {
     KEEPR_TEST_OWNER_PASSWORD: secrets.ownerPassword,
     KEEPR_TEST_AUTHENTICATOR_PASSWORD: secrets.authenticatorPassword,
     KEEPR_TEST_ANALYST_PASSWORD: secrets.analystPassword,
+    KEEPR_TEST_REALTIME_PASSWORD: secrets.realtimePassword,
     KEEPR_TEST_JWT_SECRET: secrets.jwtSecret,
   });
   console.log(`\n[tests] Postgres ${cluster ? `embedded on port ${cluster.port}` : "from TEST_DATABASE_URL"}, template migrated in ${Date.now() - started} ms`);
