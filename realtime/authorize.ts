@@ -20,6 +20,8 @@
 // property memberships, their session) read the current state, as the API
 // does.
 import pg from "pg";
+import { pgSettingsFor } from "../server/auth.ts";
+import type { AuthorizeChange, AuthorizeChannel, SubscriberIdentity } from "./types.ts";
 
 /** Transaction-local settings of a subscriber: `role` and the `jwt.claims.*` the policies read (server/auth.ts pgSettingsFor). */
 export type ClaimSettings = Record<string, string>;
@@ -88,12 +90,7 @@ export function createRowAuthorizer(options: { pool: pg.Pool; cacheSeconds?: num
       const rule = await ruleFor(role, schema, table);
       if (rule.predicate === null || records.length === 0) return records.map(() => false);
       if (rule.predicate === "true") return records.map(() => true);
-      const client = await options.pool.connect();
-      try {
-        const set = Object.entries({ ...settings, statement_timeout: String(options.statementTimeoutMs ?? 2000) })
-          .map(([name, value]) => `pg_catalog.set_config(${client.escapeLiteral(name)}, ${client.escapeLiteral(value)}, true)`)
-          .join(", ");
-        await client.query(`begin read only; select ${set}`);
+      return asSubscriber(options.pool, settings, options.statementTimeoutMs ?? 2000, async (client) => {
         const relation = `${client.escapeIdentifier(schema)}.${client.escapeIdentifier(table)}`;
         const { rows } = await client.query<{ i: string }>(
           `select e.i from pg_catalog.jsonb_array_elements($1::jsonb) with ordinality as e(r, i)
@@ -103,10 +100,64 @@ export function createRowAuthorizer(options: { pool: pg.Pool; cacheSeconds?: num
         );
         const visible = new Set(rows.map((r) => Number(r.i) - 1));
         return records.map((_, i) => visible.has(i));
-      } finally {
-        await client.query("rollback").catch(() => undefined);
-        client.release();
-      }
+      });
     },
+  };
+}
+
+/** Runs work in a read-only transaction as the subscriber (role and claims), then rolls back. */
+async function asSubscriber<T>(pool: pg.Pool, settings: ClaimSettings, statementTimeoutMs: number, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    const set = Object.entries({ ...settings, statement_timeout: String(statementTimeoutMs) })
+      .map(([name, value]) => `pg_catalog.set_config(${client.escapeLiteral(name)}, ${client.escapeLiteral(value)}, true)`)
+      .join(", ");
+    await client.query(`begin read only; select ${set}`);
+    return await work(client);
+  } finally {
+    await client.query("rollback").catch((error: Error) => (broken = error));
+    client.release(broken);
+  }
+}
+
+/**
+ * The realtime server's AuthorizeChange over the API's policies: a change
+ * is judged on its new row, a DELETE on its old one (so it reaches only
+ * those who could see the row); per distinct identity, the visible columns
+ * or null.
+ */
+export function authorizeChangesWith(rows: RowAuthorizer): AuthorizeChange {
+  return async (change, identities) => {
+    const record = change.type === "DELETE" ? change.oldRecord : change.record;
+    const visible = new Map<string, readonly string[] | null>();
+    if (!record) return visible;
+    await Promise.all(
+      identities.map(async (identity: SubscriberIdentity) => {
+        const [seen] = await rows.visibleRows(pgSettingsFor(identity, "realtime"), change.schema, change.table, [record]);
+        visible.set(identity.key, seen ? await rows.visibleColumns(identity.role, change.schema, change.table) : null);
+      }),
+    );
+    return visible;
+  };
+}
+
+/**
+ * Private broadcast and presence channels, authorized by the same RLS as
+ * the API: `property:<id>[:anything]` is open to whoever may see the
+ * property's staff records (its staff), `reservation:<id>[:anything]` to
+ * whoever may see that reservation (its property's staff, its guest).
+ * Other names are refused.
+ */
+export function authorizeChannelsWith(pool: pg.Pool, statementTimeoutMs = 2000): AuthorizeChannel {
+  const checks = {
+    property: "select $1::uuid in (select app_hidden.current_property_ids()) as ok",
+    reservation: "select exists (select 1 from app_public.reservations r where r.id = $1) as ok",
+  };
+  return async (identity, channel) => {
+    const match = /^(property|reservation):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?::.*)?$/.exec(channel);
+    if (!match) return false;
+    const sql = checks[match[1] as keyof typeof checks];
+    return asSubscriber(pool, pgSettingsFor(identity, "realtime"), statementTimeoutMs, async (client) => (await client.query<{ ok: boolean }>(sql, [match[2]])).rows[0]!.ok);
   };
 }

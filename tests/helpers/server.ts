@@ -22,6 +22,10 @@ export interface GraphQLResponse {
 
 export interface TestServer {
   url: string;
+  /** The node:http server (to attach realtime to it). */
+  server: import("node:http").Server;
+  /** The API's pool (the authenticator). */
+  apiPool: pg.Pool;
   graphql(query: string, variables?: Record<string, unknown>, options?: { token?: string; headers?: Record<string, string> }): Promise<GraphQLResponse>;
   close(): Promise<void>;
 }
@@ -42,6 +46,8 @@ export async function startTestServer(db: TestDatabase, env: Record<string, stri
   });
   return {
     url: http.url,
+    server: http.server,
+    apiPool,
     async graphql(query, variables, options = {}) {
       const response = await fetch(`${http.url}/graphql`, {
         method: "POST",

@@ -1,0 +1,130 @@
+// Realtime end to end, as `npm start` runs it: Keepr's HTTP server with the
+// realtime service (replication reader → websocket server → RLS
+// authorizer) on a real Postgres, and the official @supabase/realtime-js
+// client. Staff of property A receive A's committed changes, in commit
+// order, and never B's — inserts, updates and deletes alike.
+import type { RealtimeClient, RealtimePostgresChangesPayload } from "@supabase/realtime-js";
+import { RealtimeClient as Client } from "@supabase/realtime-js";
+import { createLogger } from "../../server/logger.ts";
+import { startRealtimeService, type RealtimeService } from "../../realtime/service.ts";
+import { anonKey } from "../../realtime/tokens.ts";
+import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
+import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { addDays, book, createHotel, localDate, type Hotel } from "../helpers/booking.ts";
+import { disconnect, eventually, EventQueue, subscribed, userToken } from "./harness.ts";
+
+type Row = Record<string, unknown>;
+let db: TestDatabase;
+let http: TestServer;
+let service: RealtimeService;
+let a: Hotel;
+let b: Hotel;
+const clients: RealtimeClient[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  http = await startTestServer(db);
+  service = startRealtimeService({ server: http.server, apiPool: http.apiPool, replicationUrl: db.replicationUrl, jwtSecret: db.jwtSecret, logger: createLogger("silent") });
+  await eventually(() => service.replicationConnected() === true, 10_000, "replication connected");
+  [a, b] = await inCommit(db.ownerPool, async (c) => [await createHotel(c), await createHotel(c)]);
+});
+afterAll(async () => {
+  await Promise.all(clients.map(disconnect));
+  await service.stop();
+  await http.close();
+  await db.drop();
+});
+
+async function staffClient(userId: string): Promise<RealtimeClient> {
+  const sessionId = (await db.ownerPool.query("insert into app_private.sessions (user_id) values ($1) returning id", [userId])).rows[0].id;
+  const client = new Client(`${http.url}/realtime/v1`, { params: { apikey: anonKey(db.jwtSecret) } });
+  client.setAuth(userToken(db.jwtSecret, "keepr_staff", { sub: userId, sessionId }));
+  clients.push(client);
+  return client;
+}
+
+async function watch(client: RealtimeClient, table: string, filter?: string) {
+  const events = new EventQueue<RealtimePostgresChangesPayload<Row>>();
+  const channel = client.channel(`watch-${table}-${Math.random()}`).on(
+    "postgres_changes",
+    { event: "*", schema: "app_public", table, ...(filter ? { filter } : {}) },
+    (payload: RealtimePostgresChangesPayload<Row>) => events.push(payload),
+  );
+  await subscribed(channel);
+  return events;
+}
+
+const bookAt = (hotel: Hotel, offset: number) =>
+  inCommit(db.ownerPool, async (c) => {
+    await actAs(c, { role: "keepr_staff", userId: hotel.frontDesk });
+    const arrival = localDate(hotel.timeZone, offset);
+    return book(c, hotel.ratePlanId, arrival, addDays(arrival, 2));
+  });
+
+it("staff receive their own property's reservation changes, in commit order, and never another property's", async () => {
+  const deskA = await watch(await staffClient(a.frontDesk), "reservations");
+  const deskB = await watch(await staffClient(b.frontDesk), "reservations");
+  const bookedA = await bookAt(a, 20);
+  const bookedB = await bookAt(b, 20);
+  const bookedA2 = await bookAt(a, 25);
+
+  // A: each booking is a hold (INSERT) then its confirmation (UPDATE).
+  const forA = [];
+  for (let i = 0; i < 4; i++) forA.push(await deskA.next());
+  expect(forA.map((e) => [e.eventType, (e.new as Row).id, (e.new as Row).status])).toEqual([
+    ["INSERT", bookedA.reservation_id, "held"],
+    ["UPDATE", bookedA.reservation_id, "confirmed"],
+    ["INSERT", bookedA2.reservation_id, "held"],
+    ["UPDATE", bookedA2.reservation_id, "confirmed"],
+  ]);
+  // Values arrive converted by the client with the column types.
+  expect(forA[1]).toMatchObject({ schema: "app_public", table: "reservations", new: { adults: 2, property_id: a.propertyId }, old: { status: "held" } });
+  expect(typeof forA[1]!.commit_timestamp).toBe("string");
+  const forB = [await deskB.next(), await deskB.next()];
+  expect(forB.map((e) => (e.new as Row).id)).toEqual([bookedB.reservation_id, bookedB.reservation_id]);
+  // Nothing of the other property, ever.
+  expect(deskA.seen.every((e) => (e.new as Row).property_id === a.propertyId)).toBe(true);
+  expect(deskB.seen.every((e) => (e.new as Row).property_id === b.propertyId)).toBe(true);
+});
+
+it("a filter narrows what a subscriber receives", async () => {
+  const confirmedOnly = await watch(await staffClient(a.manager), "reservations", "status=eq.confirmed");
+  const booked = await bookAt(a, 30);
+  const event = await confirmedOnly.next();
+  expect(event).toMatchObject({ eventType: "UPDATE", new: { id: booked.reservation_id, status: "confirmed" } });
+  expect(confirmedOnly.seen.some((e) => (e.new as Row).status === "held")).toBe(false);
+});
+
+it("a DELETE reaches only those who could see the row, judged on the old row", async () => {
+  const deskA = await watch(await staffClient(a.frontDesk), "night_audit_anomalies");
+  const deskB = await watch(await staffClient(b.frontDesk), "night_audit_anomalies");
+  let day = 0;
+  const anomalyOf = (hotel: Hotel) =>
+    inCommit(db.ownerPool, async (c) => {
+      const audit = (await c.query("insert into app_public.night_audits (property_id, business_date) values ($1, date '2026-01-01' + $2::int) returning id", [hotel.propertyId, day++])).rows[0].id;
+      return (await c.query("insert into app_public.night_audit_anomalies (property_id, audit_id, kind, detail) values ($1, $2, 'overstay', 'test') returning id", [hotel.propertyId, audit])).rows[0].id as string;
+    });
+  const anomalyA = await anomalyOf(a);
+  const anomalyB = await anomalyOf(b);
+  await db.ownerPool.query("delete from app_public.night_audit_anomalies where id = any($1)", [[anomalyB, anomalyA]]);
+
+  expect(await deskA.next()).toMatchObject({ eventType: "INSERT", new: { id: anomalyA } });
+  expect(await deskA.next()).toMatchObject({ eventType: "DELETE", old: { id: anomalyA, property_id: a.propertyId } });
+  expect(await deskB.next()).toMatchObject({ eventType: "INSERT", new: { id: anomalyB } });
+  expect(await deskB.next()).toMatchObject({ eventType: "DELETE", old: { id: anomalyB } });
+  // A marker commit after the deletes, seen by A: nothing of B's came before it.
+  const marker = await anomalyOf(a);
+  expect(await deskA.next()).toMatchObject({ eventType: "INSERT", new: { id: marker } });
+  expect(deskA.seen.map((e) => ((e.new as Row).id ?? (e.old as Row).id))).toEqual([anomalyA, anomalyA, marker]);
+  expect(deskB.seen.map((e) => ((e.new as Row).id ?? (e.old as Row).id))).toEqual([anomalyB, anomalyB]);
+});
+
+it("anonymous subscribers see nothing of staff tables", async () => {
+  const client = new Client(`${http.url}/realtime/v1`, { params: { apikey: anonKey(db.jwtSecret) } });
+  clients.push(client);
+  const anonymous = await watch(client, "reservations");
+  const staff = await watch(await staffClient(a.frontDesk), "reservations");
+  const booked = await bookAt(a, 35);
+  await staff.next((e) => (e.new as Row).id === booked.reservation_id && (e.new as Row).status === "confirmed");
+  expect(anonymous.seen).toEqual([]);
+});
