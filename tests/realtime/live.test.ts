@@ -128,3 +128,20 @@ it("anonymous subscribers see nothing of staff tables", async () => {
   await staff.next((e) => (e.new as Row).id === booked.reservation_id && (e.new as Row).status === "confirmed");
   expect(anonymous.seen).toEqual([]);
 });
+
+it("an update that moves a row out of a subscriber's sight is not sent to them", async () => {
+  const anonymousClient = new Client(`${http.url}/realtime/v1`, { params: { apikey: anonKey(db.jwtSecret) } });
+  clients.push(anonymousClient);
+  const visitor = await watch(anonymousClient, "properties", `id=eq.${a.propertyId}`);
+  const staff = await watch(await staffClient(a.manager), "properties", `id=eq.${a.propertyId}`);
+  await db.ownerPool.query("update app_public.properties set description = 'Renovated' where id = $1", [a.propertyId]);
+  await db.ownerPool.query("update app_public.properties set is_published = false where id = $1", [a.propertyId]);
+  await db.ownerPool.query("update app_public.properties set description = 'Closed for the season' where id = $1", [a.propertyId]);
+  // Staff see all three; the anonymous visitor only the change made while the property was public.
+  expect(await visitor.next()).toMatchObject({ eventType: "UPDATE", new: { description: "Renovated" } });
+  for (const description of ["Renovated", "Renovated", "Closed for the season"]) {
+    expect(await staff.next()).toMatchObject({ eventType: "UPDATE", new: { description } });
+  }
+  expect(visitor.seen.map((e) => [(e.new as Row).description, (e.new as Row).is_published])).toEqual([["Renovated", true]]);
+  await db.ownerPool.query("update app_public.properties set is_published = true where id = $1", [a.propertyId]);
+});
