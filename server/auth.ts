@@ -32,34 +32,65 @@ export type Identity =
 
 export class AuthError extends Error {
   readonly code: "INVALID_TOKEN" | "TOKEN_EXPIRED";
-  constructor(code: AuthError["code"], message: string) {
+  /** For TOKEN_EXPIRED: when it expired, in seconds since the epoch. */
+  readonly expiredAt?: number;
+  constructor(code: AuthError["code"], message: string, expiredAt?: number) {
     super(message);
     this.code = code;
+    this.expiredAt = expiredAt;
   }
 }
 
-export function identify(authorization: string | undefined, secret: string): Identity {
-  if (!authorization) return { kind: "anonymous", role: "keepr_anonymous" };
-  const match = /^Bearer ([A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+)$/.exec(authorization.trim());
-  if (!match) throw new AuthError("INVALID_TOKEN", "The Authorization header must be 'Bearer <token>'.");
+/**
+ * The public anonymous key (role keepr_anonymous, no subject, no expiry)
+ * that web apps embed, e.g. as realtime's `apikey`. Deterministic for a
+ * secret.
+ */
+export function anonKey(secret: string): string {
+  return jwt.sign({ role: "keepr_anonymous" }, secret, { algorithm: "HS256", audience: tokenAudience, issuer: tokenIssuer, noTimestamp: true });
+}
+
+/** The anonymous key's claims: no subject and no reservation (a malformed booking token must not pass as one). */
+const anonymousClaimsSchema = z.object({
+  role: z.literal("keepr_anonymous"),
+  reservation_id: z.undefined().optional(),
+  sub: z.undefined().optional(),
+  exp: z.number().int().optional(),
+});
+
+/**
+ * Verifies a token Keepr signed (a session, a booking token or the
+ * anonymous key): its identity and when it expires (seconds since the
+ * epoch; null for the anonymous key). Throws AuthError when it is forged,
+ * malformed, claims a role it may not, or has expired.
+ */
+export function verifyToken(token: string, secret: string): { identity: Identity; expiresAt: number | null } {
   let payload: unknown;
   try {
-    payload = jwt.verify(match[1]!, secret, {
-      algorithms: ["HS256"],
-      audience: tokenAudience,
-      issuer: tokenIssuer,
-    });
+    payload = jwt.verify(token, secret, { algorithms: ["HS256"], audience: tokenAudience, issuer: tokenIssuer });
   } catch (error) {
     if (error instanceof jwt.TokenExpiredError) {
-      throw new AuthError("TOKEN_EXPIRED", "Your session token has expired; sign in again.");
+      throw new AuthError("TOKEN_EXPIRED", "Your session token has expired; sign in again.", Math.floor(error.expiredAt.getTime() / 1000));
     }
     throw new AuthError("INVALID_TOKEN", "The session token is not valid; sign in again.");
   }
   const claims = claimsSchema.safeParse(payload);
-  if (claims.success) return { kind: "user", role: claims.data.role, claims: claims.data };
+  if (claims.success) return { identity: { kind: "user", role: claims.data.role, claims: claims.data }, expiresAt: claims.data.exp };
   const booking = bookingClaimsSchema.safeParse(payload);
-  if (booking.success) return { kind: "booking", role: "keepr_anonymous", reservationId: booking.data.reservation_id };
+  if (booking.success) {
+    return { identity: { kind: "booking", role: "keepr_anonymous", reservationId: booking.data.reservation_id }, expiresAt: booking.data.exp };
+  }
+  const anonymous = anonymousClaimsSchema.safeParse(payload);
+  if (anonymous.success) return { identity: { kind: "anonymous", role: "keepr_anonymous" }, expiresAt: anonymous.data.exp ?? null };
   throw new AuthError("INVALID_TOKEN", "The session token is not valid; sign in again.");
+}
+
+/** The identity of a request's Authorization header: anonymous without one, else its verified bearer token. */
+export function identify(authorization: string | undefined, secret: string): Identity {
+  if (!authorization) return { kind: "anonymous", role: "keepr_anonymous" };
+  const match = /^Bearer ([A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+)$/.exec(authorization.trim());
+  if (!match) throw new AuthError("INVALID_TOKEN", "The Authorization header must be 'Bearer <token>'.");
+  return verifyToken(match[1]!, secret).identity;
 }
 
 /** Transaction-local settings for a request: the role to SET and the claims policies read. */
