@@ -27,7 +27,7 @@
 // before it becomes a migration; the repository is not touched.
 import "../../server/env.ts";
 import { randomUUID } from "node:crypto";
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import { parseArgs } from "node:util";
 import pg from "pg";
@@ -35,6 +35,7 @@ import { openDatabase } from "../../db/database.ts";
 import { defaultScaleOptions, formatScaleResult, generateScaleData, type ScaleOptions } from "../../db/seed-scale.ts";
 import { loadConfig } from "../../server/config.ts";
 import { classifyDatabaseError } from "../../server/errors.ts";
+import { postgresCpuSeconds, processCpuSeconds } from "../helpers/cpu.ts";
 import { freePort, makeDataDir, postmasterPid, startKeepr, stillRunningAfter, stopKeepr, type KeeprProcess } from "../helpers/keepr-process.ts";
 
 const { values: args } = parseArgs({
@@ -113,29 +114,10 @@ class Stats {
   }
 }
 
-/** CPU seconds used so far by this process, the Keepr process and Postgres (postmaster, its children, and children that exited). */
+/** CPU seconds used so far by this process, the Keepr process and Postgres. */
 function cpuSnapshot(keeprPid: number, postmaster: number): { client: number; keepr: number; postgres: number } {
-  const ticks = 100; // USER_HZ
-  const stat = (pid: number) => {
-    try {
-      const s = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
-      // fields from 3 (state): ppid is f[1], utime f[11], stime f[12], cutime f[13], cstime f[14]
-      return { ppid: Number(f[1]), own: Number(f[11]) + Number(f[12]), children: Number(f[13]) + Number(f[14]) };
-    } catch {
-      return null;
-    }
-  };
-  let postgres = 0;
-  const pm = stat(postmaster);
-  if (pm) postgres += pm.own + pm.children;
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const s = stat(Number(entry));
-    if (s && s.ppid === postmaster) postgres += s.own;
-  }
   const usage = process.cpuUsage();
-  return { client: (usage.user + usage.system) / 1e6, keepr: (stat(keeprPid)?.own ?? 0) / ticks, postgres: postgres / ticks };
+  return { client: (usage.user + usage.system) / 1e6, keepr: processCpuSeconds(keeprPid), postgres: postgresCpuSeconds(postmaster) };
 }
 
 interface PhaseResult {

@@ -7,7 +7,7 @@
 // directory) delivers them. Prints the time to deliver them all, jobs/s,
 // and the CPU spent per job by the worker (this process, after its start)
 // and by Postgres (every process of the cluster, from /proc).
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { openDatabase } from "../../db/database.ts";
@@ -16,6 +16,7 @@ import { loadConfig } from "../../server/config.ts";
 import { createLogger } from "../../server/logger.ts";
 import { startWorker } from "../../worker/runner.ts";
 import { addDays, book, createHotel, localDate } from "../helpers/booking.ts";
+import { postgresCpuSeconds } from "../helpers/cpu.ts";
 import { freePort, makeDataDir, postmasterPid } from "../helpers/keepr-process.ts";
 
 const { values: args } = parseArgs({
@@ -23,28 +24,6 @@ const { values: args } = parseArgs({
 });
 const count = Number(args.count);
 const concurrency = Number(args.concurrency);
-
-const ticksPerSecond = 100;
-function cpuMsOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
-}
-/** CPU of the postmaster and every process it started (backends, writers). */
-function postgresCpuMs(postmaster: number): number {
-  let total = 0;
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (Number(entry) === postmaster || parent === postmaster) total += cpuMsOf(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return total;
-}
 
 const dataDir = makeDataDir();
 const config = loadConfig({
@@ -77,11 +56,11 @@ try {
   const workerCpuBefore = process.cpuUsage();
   const worker = await startWorker({ config, ownerUrl: db.ownerUrl, jwtSecret: db.jwtSecret, logger: createLogger("silent") });
   const started = performance.now();
-  const pgBefore = postgresCpuMs(postmaster);
+  const pgBefore = postgresCpuSeconds(postmaster);
   const cpuAfterStart = process.cpuUsage(workerCpuBefore);
   while ((await pool.query(pending)).rows[0].n > 0) await new Promise((r) => setTimeout(r, 20));
   const seconds = (performance.now() - started) / 1000;
-  const pgMs = postgresCpuMs(postmaster) - pgBefore;
+  const pgMs = (postgresCpuSeconds(postmaster) - pgBefore) * 1000;
   const workerUsage = process.cpuUsage(workerCpuBefore);
   const workerMs = (workerUsage.user + workerUsage.system - cpuAfterStart.user - cpuAfterStart.system) / 1000;
   await worker.stop();
