@@ -16,6 +16,7 @@ import { pipeline } from "node:stream/promises";
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, NotFound, S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import type { Config } from "../server/config.ts";
 
 export interface ExportStore {
   readonly kind: "directory" | "s3";
@@ -136,17 +137,10 @@ export function createS3ExportStore(options: S3StoreOptions): ExportStore {
 }
 
 /** The store the configuration names: S3 when EXPORT_S3_BUCKET is set, else the directory. */
-export function createExportStore(config: {
-  exportDir: string;
-  EXPORT_S3_BUCKET?: string;
-  EXPORT_S3_ENDPOINT?: string;
-  EXPORT_S3_REGION: string;
-  EXPORT_S3_PREFIX: string;
-  EXPORT_S3_FORCE_PATH_STYLE?: boolean;
-  EXPORT_S3_ACCESS_KEY_ID?: string;
-  EXPORT_S3_SECRET_ACCESS_KEY?: string;
-  EXPORT_DOWNLOAD_URL_SECONDS: number;
-}): ExportStore {
+export function createExportStore(
+  config: Pick<Config, "exportDir" | "EXPORT_S3_BUCKET" | "EXPORT_S3_ENDPOINT" | "EXPORT_S3_REGION" | "EXPORT_S3_PREFIX"
+    | "EXPORT_S3_FORCE_PATH_STYLE" | "EXPORT_S3_ACCESS_KEY_ID" | "EXPORT_S3_SECRET_ACCESS_KEY" | "EXPORT_DOWNLOAD_URL_SECONDS">,
+): ExportStore {
   if (!config.EXPORT_S3_BUCKET) return createDirectoryExportStore(config.exportDir);
   return createS3ExportStore({
     bucket: config.EXPORT_S3_BUCKET,
