@@ -7,12 +7,10 @@ import type { AddressInfo } from "node:net";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Logger, runOnce } from "graphile-worker";
 import type pg from "pg";
 import { parseFeed } from "../../channels/ical.ts";
-import { loadConfig } from "../../server/config.ts";
-import { makeTaskList } from "../../worker/runner.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
+import { runDueJobs } from "../helpers/jobs.ts";
 import { addDays, book, createHotel, localDate, newKey, type Hotel } from "../helpers/booking.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { fixtureDate, loadFixture, type IcalFixtureName } from "../fixtures/ical/index.ts";
@@ -26,7 +24,6 @@ let today: string;
 let outbox: string;
 /** What each feed path serves now: a fixture, or an HTTP status. */
 const serving = new Map<string, IcalFixtureName | number>();
-const silent = new Logger(() => () => {});
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -49,11 +46,7 @@ afterAll(async () => {
 });
 
 const runJobs = () =>
-  runOnce({
-    connectionString: db.ownerUrl,
-    logger: silent,
-    taskList: makeTaskList(loadConfig({ NODE_ENV: "test", OUTBOX_DIR: outbox, PUBLIC_URL: "http://keepr.test" }), db.jwtSecret),
-  });
+  runDueJobs(db, { OUTBOX_DIR: outbox });
 
 const committed = <T>(fn: (c: pg.PoolClient) => Promise<T>) => inCommit(db.ownerPool, fn);
 

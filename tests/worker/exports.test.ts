@@ -6,11 +6,9 @@
 import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Logger, runOnce } from "graphile-worker";
 import { parse } from "csv-parse/sync";
-import { loadConfig } from "../../server/config.ts";
-import { makeTaskList } from "../../worker/runner.ts";
 import { actAs, createTestDatabase, inCommit, sqlstateOf, type TestDatabase } from "../helpers/db.ts";
+import { runDueJobs } from "../helpers/jobs.ts";
 import { addDays, book, createHotel, localDate, type Hotel } from "../helpers/booking.ts";
 import { startObjectStore, type TestObjectStore } from "../helpers/object-store.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
@@ -36,11 +34,7 @@ describe.each(["directory", "s3"] as const)("exports to the %s store", (storeKin
   });
 
   const runJobs = () =>
-    runOnce({
-      connectionString: db.ownerUrl,
-      logger: new Logger(() => () => {}),
-      taskList: makeTaskList(loadConfig({ NODE_ENV: "test", OUTBOX_DIR: mkdtempSync(path.join(tmpdir(), "keepr-outbox-")), ...env }), db.jwtSecret),
-    });
+    runDueJobs(db, { OUTBOX_DIR: mkdtempSync(path.join(tmpdir(), "keepr-outbox-")), ...env });
 
   /** GET the download link; an S3 store answers with a redirect to a pre-signed URL, which is followed. */
   async function download(token: string): Promise<Response> {

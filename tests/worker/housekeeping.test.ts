@@ -1,11 +1,12 @@
 // The cron housekeeping jobs, run by graphile-worker against a real
 // database: expired holds are released, old idempotency keys forgotten,
 // and the crontab parses with an id on every line.
-import { Logger, parseCrontab, runOnce } from "graphile-worker";
+import { parseCrontab } from "graphile-worker";
 import { loadConfig } from "../../server/config.ts";
 import { crontab, makeTaskList } from "../../worker/runner.ts";
 import { addDays, createHotel, hold, localDate, quote } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, type TestDatabase } from "../helpers/db.ts";
+import { runDueJobs } from "../helpers/jobs.ts";
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -17,7 +18,7 @@ afterAll(async () => {
 
 const runJob = async (task: string) => {
   await db.ownerPool.query("select graphile_worker.add_job($1, '{}'::json)", [task]);
-  await runOnce({ connectionString: db.ownerUrl, logger: new Logger(() => () => {}), taskList: makeTaskList(loadConfig({ NODE_ENV: "test" }), db.jwtSecret) });
+  await runDueJobs(db);
 };
 
 it("release_expired_holds releases holds expired over a minute ago and leaves live ones", async () => {

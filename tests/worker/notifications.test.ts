@@ -6,16 +6,13 @@
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Logger, runOnce } from "graphile-worker";
 import type pg from "pg";
-import { loadConfig } from "../../server/config.ts";
-import { makeTaskList } from "../../worker/runner.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
+import { runDueJobs } from "../helpers/jobs.ts";
 import { addDays, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 
 let db: TestDatabase;
 let outbox: string;
-const silent = new Logger(() => () => {});
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -30,11 +27,7 @@ beforeEach(() => {
 const runJobs = async () => {
   // Every queued notification is due now (pre-arrival ones wait for their day otherwise).
   await db.ownerPool.query("update graphile_worker._private_jobs set run_at = now() where run_at > now()");
-  await runOnce({
-    connectionString: db.ownerUrl,
-    logger: silent,
-    taskList: makeTaskList(loadConfig({ NODE_ENV: "test", OUTBOX_DIR: outbox, PUBLIC_URL: "http://keepr.test" }), db.jwtSecret),
-  });
+  await runDueJobs(db, { OUTBOX_DIR: outbox });
 };
 
 const committed = <T>(fn: (c: pg.PoolClient) => Promise<T>) => inCommit(db.ownerPool, fn);

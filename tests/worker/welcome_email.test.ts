@@ -3,14 +3,11 @@
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Logger, runOnce } from "graphile-worker";
-import { loadConfig } from "../../server/config.ts";
-import { makeTaskList } from "../../worker/runner.ts";
 import { actAs, createTestDatabase, type TestDatabase } from "../helpers/db.ts";
+import { runDueJobs } from "../helpers/jobs.ts";
 
 let db: TestDatabase;
 let outbox: string;
-const silent = new Logger(() => () => {});
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -23,11 +20,7 @@ beforeEach(() => {
 });
 
 const runJobs = () =>
-  runOnce({
-    connectionString: db.ownerUrl,
-    logger: silent,
-    taskList: makeTaskList(loadConfig({ NODE_ENV: "test", OUTBOX_DIR: outbox, PUBLIC_URL: "http://keepr.test" }), db.jwtSecret),
-  });
+  runDueJobs(db, { OUTBOX_DIR: outbox });
 
 async function register(email: string, commit: boolean): Promise<string | null> {
   const client = await db.ownerPool.connect();

@@ -1,0 +1,18 @@
+// Runs every job that is due, once, with Keepr's own task list, over the
+// test database's owner pool (which the test file ends before it drops the
+// database, so no connection of graphile-worker's is left for the drop to
+// cut). env is the configuration the tasks see (outbox, export store, …).
+import { Logger, runOnce } from "graphile-worker";
+import { loadConfig } from "../../server/config.ts";
+import { makeTaskList } from "../../worker/runner.ts";
+import type { TestDatabase } from "./db.ts";
+
+const silent = new Logger(() => () => {});
+
+export function runDueJobs(db: TestDatabase, env: Record<string, string> = {}): Promise<void> {
+  return runOnce({
+    pgPool: db.ownerPool,
+    logger: silent,
+    taskList: makeTaskList(loadConfig({ NODE_ENV: "test", PUBLIC_URL: "http://keepr.test", ...env }), db.jwtSecret),
+  });
+}
