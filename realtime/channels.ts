@@ -201,9 +201,8 @@ export function handleBroadcastPush(context: ChannelContext, connection: Connect
   fanOutBroadcast(context, channel, push.userEvent, push.body, push.ref);
 }
 
-/** Delivers a bus event to this instance's channels of its topic. */
+/** Delivers a bus event to this instance's channels of its topic (the bus has already applied presence diffs). */
 export function deliverTopicEvent(context: ChannelContext, event: TopicEvent): void {
-  if (event.kind === "presence_diff") context.presence.apply(event.topic, event.diff);
   const members = context.members.get(event.topic);
   if (!members) return;
   const frames = new Map<Vsn, string | Buffer | null>();

@@ -34,7 +34,7 @@ await runProcess("Keepr realtime", async ({ config, logger, lifecycle }) => {
     res.writeHead(healthy ? 200 : 404, { "content-type": "application/json" });
     res.end(JSON.stringify(healthy ? { ok: true, replication: realtime.replicationConnected() } : { code: "NOT_FOUND", message: "No such endpoint." }));
   });
-  const realtime = startRealtimeService({ server, apiPool, replicationUrl: db.replicationUrl, jwtSecret: db.jwtSecret, logger });
+  const realtime = startRealtimeService({ server, apiPool, databaseUrl: db.authenticatorUrl, replicationUrl: db.replicationUrl, jwtSecret: db.jwtSecret, logger });
   const port = config.REALTIME_PORT ?? config.PORT + 1;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -14,7 +14,6 @@ import { createLocalTopicBus, type TopicBus } from "./bus.ts";
 import { ChangeFeed } from "./changes.ts";
 import { deliverTopicEvent, handleBroadcastPush, handleMessage, leaveAll, type ChannelContext } from "./channels.ts";
 import { closeCodes, Connection } from "./connection.ts";
-import { PresenceRegistry } from "./presence.ts";
 import { decodeInbound, encodeReply, FrameError, parseVsn, type Inbound, type Message, type Vsn } from "./protocol.ts";
 import { RealtimeTokenError, verifyRealtimeToken, type VerifiedToken } from "./tokens.ts";
 import type { AuthorizeChange, AuthorizeChannel, RealtimeLogger, Transaction } from "./types.ts";
@@ -73,7 +72,7 @@ export function attachRealtime(server: Server, options: RealtimeOptions): Realti
     authorizeChannel: options.authorizeChannel,
     maxChannelsPerSocket: limits.maxChannelsPerSocket,
     bus,
-    presence: new PresenceRegistry(),
+    presence: bus.presence,
     feed,
     members: new Map(),
   };

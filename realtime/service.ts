@@ -4,10 +4,13 @@
 // and column privileges (realtime/authorize.ts), over the API's pool
 // (the authenticator, which may become any API role).
 // Each committed transaction is acknowledged to Postgres only once it has
-// been handed to every subscriber's socket.
+// been handed to every subscriber's socket. Broadcast and presence travel
+// between instances over the Postgres bus (realtime/bus.ts), on one
+// connection of the API's login.
 import type { Server } from "node:http";
 import type pg from "pg";
 import { authorizeChangesWith, authorizeChannelsWith, createRowAuthorizer } from "./authorize.ts";
+import { createPostgresTopicBus, type PostgresBusOptions } from "./bus.ts";
 import { startReplication, type Replication } from "./replication.ts";
 import { attachRealtime } from "./server.ts";
 import type { RealtimeLogger } from "./types.ts";
@@ -15,19 +18,27 @@ import type { RealtimeLogger } from "./types.ts";
 export interface RealtimeService {
   /** Whether the replication stream is up (postgres_changes flow); null when there is none. */
   replicationConnected(): boolean | null;
+  /** Whether the bus to the other instances is up (broadcast and presence cross instances). */
+  busConnected(): boolean;
   stop(): Promise<void>;
 }
 
 export function startRealtimeService(options: {
   server: Server;
   apiPool: pg.Pool;
+  /** The API's login (the authenticator), for the bus's LISTEN connection. */
+  databaseUrl: string;
   /** A login with REPLICATION; without one, broadcast and presence work but no postgres_changes. */
   replicationUrl: string | undefined;
   jwtSecret: string;
   logger: RealtimeLogger;
+  /** Bus timings (tests shorten them). */
+  bus?: Pick<PostgresBusOptions, "aliveIntervalMs" | "deadAfterMs" | "reconnectDelaysMs">;
 }): RealtimeService {
   const logger = options.logger.child({ component: "realtime" });
+  const bus = createPostgresTopicBus({ connectionString: options.databaseUrl, logger, ...options.bus });
   const realtime = attachRealtime(options.server, {
+    bus,
     jwtSecret: options.jwtSecret,
     logger,
     authorize: authorizeChangesWith(createRowAuthorizer({ pool: options.apiPool })),
@@ -41,9 +52,11 @@ export function startRealtimeService(options: {
   }
   return {
     replicationConnected: () => (replication ? replication.status().connected : null),
+    busConnected: () => bus.connected,
     async stop() {
       await replication?.stop();
       await realtime.close();
+      await bus.close();
     },
   };
 }

@@ -58,7 +58,7 @@ await runProcess("Keepr", async ({ config, logger, lifecycle }) => {
   });
   lifecycle.add("http", () => http.close());
   // Closed before the HTTP server (lifecycle steps run last added, first).
-  const realtime = startRealtimeService({ server: http.server, apiPool, replicationUrl: db.replicationUrl, jwtSecret: db.jwtSecret, logger });
+  const realtime = startRealtimeService({ server: http.server, apiPool, databaseUrl: db.authenticatorUrl, replicationUrl: db.replicationUrl, jwtSecret: db.jwtSecret, logger });
   lifecycle.add("realtime", () => realtime.stop());
 
   const readyMs = Math.round(performance.now());

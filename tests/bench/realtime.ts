@@ -67,7 +67,7 @@ try {
   const apiPool = new pg.Pool({ connectionString: db.authenticatorUrl, max: 10 });
   for (const pool of [ownerPool, apiPool]) pool.on("error", () => undefined);
   const http = await startHttpServer({ config, logger, apiPool, ownerPool, jwtSecret: db.jwtSecret, readiness: makeReadiness(apiPool, ownerPool) });
-  const realtime = startRealtimeService({ server: http.server, apiPool, replicationUrl: db.replicationUrl, jwtSecret: db.jwtSecret, logger });
+  const realtime = startRealtimeService({ server: http.server, apiPool, databaseUrl: db.authenticatorUrl, replicationUrl: db.replicationUrl, jwtSecret: db.jwtSecret, logger });
   while (realtime.replicationConnected() !== true) await sleep(20);
 
   const [a, b] = [await createHotel(ownerPool), await createHotel(ownerPool)];

@@ -24,7 +24,7 @@ const clients: RealtimeClient[] = [];
 beforeAll(async () => {
   db = await createTestDatabase();
   http = await startTestServer(db);
-  service = startRealtimeService({ server: http.server, apiPool: http.apiPool, replicationUrl: db.replicationUrl, jwtSecret: db.jwtSecret, logger: createLogger("silent") });
+  service = startRealtimeService({ server: http.server, apiPool: http.apiPool, databaseUrl: db.authenticatorUrl, replicationUrl: db.replicationUrl, jwtSecret: db.jwtSecret, logger: createLogger("silent") });
   await eventually(() => service.replicationConnected() === true, 10_000, "replication connected");
   [a, b] = await inCommit(db.ownerPool, async (c) => [await createHotel(c), await createHotel(c)]);
 });
