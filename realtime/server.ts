@@ -1,19 +1,21 @@
 // Keepr's realtime server, mounted on an existing HTTP server: it takes the
 // WebSocket upgrades of /realtime/v1/websocket, where @supabase/realtime-js
-// connects (`${url}/realtime/v1` + "/websocket"), and leaves every other
-// upgrade alone. The socket's `apikey` must be a Keepr token (anonKey() for
+// connects (`${url}/realtime/v1` + "/websocket"), and the requests under
+// /realtime/v1/api/ (broadcast over HTTP, realtime/rest.ts); every other
+// upgrade and request stays with the server's own handlers. The socket's `apikey` must be a Keepr token (anonKey() for
 // web apps); a missing or bad one is refused before the upgrade with 401 and
 // a JSON body {code, message} (browsers hide it from realtime-js, which just
 // sees the socket fail and retries with backoff; curl and logs see it).
 // publish() is the replication reader's way in; close() is for shutdown.
 import { Buffer } from "node:buffer";
-import { STATUS_CODES, type IncomingMessage, type Server } from "node:http";
+import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import { createLocalTopicBus, type TopicBus } from "./bus.ts";
 import { ChangeFeed } from "./changes.ts";
 import { deliverTopicEvent, handleBroadcastPush, handleMessage, leaveAll, type ChannelContext } from "./channels.ts";
 import { closeCodes, Connection } from "./connection.ts";
+import { createBroadcastApi, realtimeApiPrefix } from "./rest.ts";
 import { decodeInbound, encodeReply, FrameError, parseVsn, type Inbound, type Message, type Vsn } from "./protocol.ts";
 import { RealtimeTokenError, verifyRealtimeToken, type VerifiedToken } from "./tokens.ts";
 import type { AuthorizeChange, AuthorizeChannel, RealtimeLogger, Transaction } from "./types.ts";
@@ -116,11 +118,23 @@ export function attachRealtime(server: Server, options: RealtimeOptions): Realti
   };
   server.on("upgrade", onUpgrade);
 
+  // Requests under /realtime/v1/api/ are realtime's; the server's own handlers (express) get the rest.
+  const broadcastApi = createBroadcastApi({ jwtSecret: options.jwtSecret, bus, authorizeChannel: options.authorizeChannel, logger, maxBodyBytes: limits.maxPayloadBytes });
+  const otherHandlers = server.listeners("request") as Array<(request: IncomingMessage, response: ServerResponse) => void>;
+  const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
+    if (request.url?.startsWith(realtimeApiPrefix)) return broadcastApi(request, response);
+    for (const handler of otherHandlers) handler.call(server, request, response);
+  };
+  server.removeAllListeners("request");
+  server.on("request", onRequest);
+
   return {
     publish: (transaction) => feed.publish(transaction),
     close() {
       closing ??= (async () => {
         server.off("upgrade", onUpgrade);
+        server.off("request", onRequest);
+        for (const handler of otherHandlers) server.on("request", handler);
         const open = [...connections];
         await Promise.all(open.map((connection) => connection.closeWithin(closeCodes.shutdown, "server shutting down", limits.closeGraceMs)));
         await new Promise<void>((resolve) => sockets.close(() => resolve()));

@@ -93,7 +93,10 @@ describe("two instances on one database", () => {
     const order: number[] = [];
     for (let n = 0; n < 50; n++) order.push(((await heardByBob.next((m) => m.event === "seq")).payload as { n: number }).n);
     expect(order).toEqual([...Array(50).keys()]);
-    expect(heardByAlice.seen.map((m) => m.event)).toEqual(["blob"]);
+    // Broadcast over HTTP to instance one reaches instance two's sockets as well.
+    await expect(one.client().channel("desk-chat").httpSend("by-http", { via: "rest" })).resolves.toEqual({ success: true });
+    expect(await heardByBob.next((m) => m.event === "by-http")).toMatchObject({ payload: { via: "rest" } });
+    expect(heardByAlice.seen.map((m) => m.event)).toEqual(["blob", "by-http"]);
     await Promise.all([alice, bob].map(disconnect));
   });
 
