@@ -14,9 +14,10 @@
 // The record is named after the table, so the policies' column references
 // (bare or table-qualified) resolve to the replicated values. A DELETE is
 // judged on the old row (replica identity FULL), so it reaches only those
-// who could see the row. One query per group of subscribers with the same
-// role and claims, for all the changes of a table in a transaction, never
-// one per subscriber per change. Functions the policies call (the caller's
+// who could see the row. One query per change for each group of subscribers
+// with the same role and claims (however many channels and sockets they
+// have), never one per subscriber; visibleRows takes several rows, ready to
+// judge a whole transaction at once. Functions the policies call (the caller's
 // property memberships, their session) read the current state, as the API
 // does.
 import pg from "pg";
