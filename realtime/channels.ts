@@ -218,6 +218,25 @@ export function deliverTopicEvent(context: ChannelContext, event: TopicEvent): v
   }
 }
 
+/**
+ * Crashes every channel of the socket that subscribes to postgres_changes:
+ * a `system` error saying why, then phx_error, on which realtime-js rejoins
+ * by itself (the app sees CHANNEL_ERROR, then SUBSCRIBED, where it
+ * refetches). Used when the change stream restarts, since what committed
+ * while it was down is not replayed.
+ */
+export function crashChangeChannels(context: ChannelContext, connection: Connection, message: string): number {
+  let crashed = 0;
+  for (const channel of [...connection.channels.values()]) {
+    if (channel.bindings.length === 0) continue;
+    channel.pushSystem("postgres_changes", "error", message);
+    channel.push("phx_error", { reason: message });
+    dispose(context, channel);
+    crashed++;
+  }
+  return crashed;
+}
+
 /** Leaves every channel of a socket that has closed. */
 export function leaveAll(context: ChannelContext, connection: Connection): void {
   for (const channel of [...connection.channels.values()]) dispose(context, channel);

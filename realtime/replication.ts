@@ -56,6 +56,8 @@ export interface ReplicationOptions {
   silenceTimeoutMs?: number;
   /** Waits before reconnecting after consecutive failures; the last one repeats. Default 1, 2, 5, 10 s. */
   reconnectDelaysMs?: readonly number[];
+  /** A session reached START_REPLICATION on a new slot: changes committed from now on will be delivered. */
+  onStreaming?(slot: string): void;
 }
 
 export interface ReplicationStatus {
@@ -142,7 +144,10 @@ class Replicator implements Replication {
       silenceTimeoutMs: options.silenceTimeoutMs ?? 30_000,
       lookup,
       typeNames: typeNameLookup(lookup),
-      onStreaming: () => (this.#consecutiveFailures = 0),
+      onStreaming: () => {
+        this.#consecutiveFailures = 0;
+        options.onStreaming?.(this.#session.slot);
+      },
       onDelivered: (lsn) => (this.#lastLsn = lsn),
     };
     this.#slotPrefix = slotPrefix;

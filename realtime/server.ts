@@ -13,7 +13,7 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import { createLocalTopicBus, type TopicBus } from "./bus.ts";
 import { ChangeFeed } from "./changes.ts";
-import { deliverTopicEvent, handleBroadcastPush, handleMessage, leaveAll, type ChannelContext } from "./channels.ts";
+import { crashChangeChannels, deliverTopicEvent, handleBroadcastPush, handleMessage, leaveAll, type ChannelContext } from "./channels.ts";
 import { closeCodes, Connection } from "./connection.ts";
 import { createBroadcastApi, realtimeApiPrefix } from "./rest.ts";
 import { decodeInbound, encodeReply, FrameError, parseVsn, type Inbound, type Message, type Vsn } from "./protocol.ts";
@@ -59,6 +59,12 @@ export interface RealtimeOptions {
 export interface RealtimeServer {
   /** Sends a committed transaction's changes to their subscribers; resolves once every socket has them. */
   publish(transaction: Transaction): Promise<void>;
+  /**
+   * Tells every channel with postgres_changes bindings that the change
+   * stream restarted (changes may be missing) and makes it rejoin; returns
+   * how many channels were told.
+   */
+  changeStreamRestarted(): number;
   /** Stops taking sockets and closes every open one with 1001; resolves when they are closed. */
   close(): Promise<void>;
 }
@@ -130,6 +136,13 @@ export function attachRealtime(server: Server, options: RealtimeOptions): Realti
 
   return {
     publish: (transaction) => feed.publish(transaction),
+    changeStreamRestarted() {
+      const message = "Keepr's change stream restarted and changes made meanwhile are not replayed; the channel rejoins: refetch once it is subscribed";
+      let told = 0;
+      for (const connection of connections) told += crashChangeChannels(context, connection, message);
+      if (told > 0) logger.warn({ channels: told }, "change stream restarted; channels with postgres_changes told to rejoin");
+      return told;
+    },
     close() {
       closing ??= (async () => {
         server.off("upgrade", onUpgrade);

@@ -11,7 +11,7 @@ import type { Server } from "node:http";
 import type pg from "pg";
 import { authorizeChangesWith, authorizeChannelsWith, createRowAuthorizer } from "./authorize.ts";
 import { createPostgresTopicBus, type PostgresBusOptions } from "./bus.ts";
-import { startReplication, type Replication } from "./replication.ts";
+import { startReplication, type Replication, type ReplicationOptions } from "./replication.ts";
 import { attachRealtime } from "./server.ts";
 import type { RealtimeLogger } from "./types.ts";
 
@@ -34,6 +34,8 @@ export function startRealtimeService(options: {
   logger: RealtimeLogger;
   /** Bus timings (tests shorten them). */
   bus?: Pick<PostgresBusOptions, "aliveIntervalMs" | "deadAfterMs" | "reconnectDelaysMs">;
+  /** Replication timings (tests shorten them). */
+  replication?: Pick<ReplicationOptions, "reconnectDelaysMs" | "statusIntervalMs" | "silenceTimeoutMs">;
 }): RealtimeService {
   const logger = options.logger.child({ component: "realtime" });
   const bus = createPostgresTopicBus({ connectionString: options.databaseUrl, logger, ...options.bus });
@@ -46,7 +48,14 @@ export function startRealtimeService(options: {
   });
   let replication: Replication | undefined;
   if (options.replicationUrl) {
-    replication = startReplication({ connectionString: options.replicationUrl, onTransaction: (tx) => realtime.publish(tx), logger });
+    replication = startReplication({
+      connectionString: options.replicationUrl,
+      onTransaction: (tx) => realtime.publish(tx),
+      // A new slot streams from now on: channels that were listening may have missed changes.
+      onStreaming: () => realtime.changeStreamRestarted(),
+      logger,
+      ...options.replication,
+    });
   } else {
     logger.warn({}, "no replication login (REALTIME_DATABASE_URL): realtime serves broadcast and presence, but no postgres_changes");
   }
