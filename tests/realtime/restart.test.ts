@@ -14,7 +14,6 @@
 //   is stuck: one active temporary slot, one walsender, no leftover slot or
 //   transaction.
 import { chmod, mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -29,6 +28,7 @@ import { anonKey } from "../../realtime/tokens.ts";
 import { createLogger } from "../../server/logger.ts";
 import { addDays, book, createHotel, localDate, newKey, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
+import { freePort } from "../helpers/keepr-process.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { disconnect, eventually, EventQueue, userToken } from "./harness.ts";
 
@@ -528,14 +528,3 @@ describe("Postgres restarting", () => {
     );
   }, 180_000);
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}

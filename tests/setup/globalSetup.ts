@@ -2,7 +2,6 @@
 // superuser connection to any Postgres 15+), Keepr's roles, and a migrated
 // template database that every test database is cloned from.
 import { chmod, mkdtemp } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -11,19 +10,9 @@ import { startEmbeddedCluster, type EmbeddedCluster } from "../../db/embedded.ts
 import { migrateDatabase } from "../../db/migrate.ts";
 import { ensureDatabase, ensureRoles, roles } from "../../db/roles.ts";
 import { generateSecrets } from "../../db/secrets.ts";
+import { freePort } from "../helpers/keepr-process.ts";
 
 export const templateName = "keepr_test_template";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
