@@ -32,6 +32,8 @@ const schema = z.object({
   SESSION_TOKEN_AUDIENCE: z.string().default("keepr"),
 
   SEED: booleanish.default(true),
+  /** Whether `npm start` builds the staff console (admin/dist) when it is missing or out of date. */
+  ADMIN_BUILD: booleanish.default(true),
   WORKER: booleanish.default(true),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
 

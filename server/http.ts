@@ -7,6 +7,8 @@ import { pinoHttp } from "pino-http";
 import type pg from "pg";
 import { postgraphile } from "postgraphile";
 import { grafserv } from "postgraphile/grafserv/express/v4";
+import { adminRouter, type AdminBuildStatus } from "./admin.ts";
+import { adminDistDir } from "./admin-build.ts";
 import { AuthError, identify, pgSettingsFor } from "./auth.ts";
 import type { Config } from "./config.ts";
 import { sendError } from "./errors.ts";
@@ -35,6 +37,8 @@ export interface HttpOptions {
   jwtSecret: string;
   /** Whether the database is reachable and migrated (for /readyz). */
   readiness: () => Promise<{ ok: boolean; checks: Record<string, string> }>;
+  /** The staff console's build (default admin/dist) and what building it is doing (npm start builds it in the background). */
+  admin?: { distDir?: string; status?: () => AdminBuildStatus };
 }
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -89,6 +93,9 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
       next(error);
     }
   });
+
+  // The staff console (admin/dist); it talks to /graphql like any client.
+  app.use("/admin", adminRouter({ distDir: options.admin?.distDir ?? adminDistDir, status: options.admin?.status }));
 
   app.use("/webhooks", webhookRouter({ config, secret: webhookSecret, ownerPool, logger }));
   app.use("/invoices", invoiceRouter({ apiPool, jwtSecret }));

@@ -15,6 +15,11 @@ export class Lifecycle {
     this.deadlineMs = deadlineMs;
   }
 
+  /** Whether a stop has begun (what fails after it is the shutdown, not an error). */
+  get isStopping(): boolean {
+    return this.stopping !== null;
+  }
+
   /** Registers a part to stop; the last added stops first. */
   add(name: string, stop: () => Promise<void>): void {
     this.parts.push({ name, stop });

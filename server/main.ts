@@ -7,6 +7,8 @@ import { migrateDatabase } from "../db/migrate.ts";
 import { demoLogins, demoPassword, seedDemoData } from "../db/seed.ts";
 import { startRealtimeService } from "../realtime/service.ts";
 import { startWorker } from "../worker/runner.ts";
+import type { AdminBuildStatus } from "./admin.ts";
+import { adminBuildState, formatKiB, runAdminBuildProcess } from "./admin-build.ts";
 import { startHttpServer } from "./http.ts";
 import { runProcess } from "./process.ts";
 import { makeReadiness } from "./readiness.ts";
@@ -48,6 +50,7 @@ await runProcess("Keepr", async ({ config, logger, lifecycle }) => {
     lifecycle.add("worker", () => worker.stop());
   }
 
+  let adminStatus: AdminBuildStatus = { state: "idle" };
   const http = await startHttpServer({
     config,
     logger,
@@ -55,6 +58,7 @@ await runProcess("Keepr", async ({ config, logger, lifecycle }) => {
     ownerPool,
     jwtSecret: db.jwtSecret,
     readiness: makeReadiness(apiPool, ownerPool),
+    admin: { status: () => adminStatus },
   });
   lifecycle.add("http", () => http.close());
   // Closed before the HTTP server (lifecycle steps run last added, first).
@@ -63,10 +67,35 @@ await runProcess("Keepr", async ({ config, logger, lifecycle }) => {
 
   const readyMs = Math.round(performance.now());
   logger.info({ url: http.url, readyMs }, "Keepr is ready");
+
+  // The staff console, built when admin/dist is missing or out of date: in
+  // a child process after the API is up, so it never delays it (/admin says
+  // "being built" meanwhile). A shutdown stops the build.
+  const adminState = config.ADMIN_BUILD ? adminBuildState() : { upToDate: true as const };
+  if (!adminState.upToDate) {
+    adminStatus = { state: "building" };
+    logger.info({ reason: adminState.reason }, "building the staff console");
+    const build = runAdminBuildProcess();
+    lifecycle.add("admin build", async () => build.stop());
+    build.report.then(
+      (report) => {
+        adminStatus = { state: "idle" };
+        logger.info(
+          { durationMs: report.durationMs, gzip: formatKiB(report.totals.gzipBytes), files: report.assets.length },
+          `staff console built in ${report.durationMs} ms`,
+        );
+      },
+      (error: unknown) => {
+        adminStatus = { state: "failed", message: error instanceof Error ? error.message : String(error) };
+        if (!lifecycle.isStopping) logger.error({ err: error }, "the staff console failed to build; the API runs without it");
+      },
+    );
+  }
   if (process.stdout.isTTY || !config.isProduction) {
     const lines = [
       "",
       `  Keepr is running (ready in ${readyMs} ms)`,
+      `    Staff console ${http.url}/admin/${adminStatus.state === "building" ? "  (building, ready in a few seconds)" : ""}`,
       `    GraphQL API   ${http.url}/graphql`,
       ...(config.isProduction ? [] : [`    GraphiQL      ${http.url}/graphiql`]),
       `    Realtime      ${http.url.replace(/^http/, "ws")}/realtime/v1/websocket`,

@@ -1,0 +1,67 @@
+// Money, dates and labels as staff read them. Money arrives as integer
+// minor units (a BigInt string) with its ISO currency; it is formatted as an
+// exact decimal string, never through a float.
+
+const locale = typeof navigator !== "undefined" ? navigator.language : "en-GB";
+
+const fractionDigitsCache = new Map<string, number>();
+function fractionDigits(currency: string): number {
+  let digits = fractionDigitsCache.get(currency);
+  if (digits === undefined) {
+    try {
+      digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    } catch {
+      digits = 2;
+    }
+    fractionDigitsCache.set(currency, digits);
+  }
+  return digits;
+}
+
+/** "24800", "EUR" → "€248.00" (in the browser's locale). */
+export function formatMoney(minorUnits: string | number | bigint | null | undefined, currency: string): string {
+  if (minorUnits === null || minorUnits === undefined || minorUnits === "") return "—";
+  let value: bigint;
+  try {
+    value = BigInt(minorUnits);
+  } catch {
+    return String(minorUnits);
+  }
+  const digits = fractionDigits(currency);
+  const negative = value < 0n;
+  const abs = negative ? -value : value;
+  const scale = 10n ** BigInt(digits);
+  const decimal = digits > 0 ? `${abs / scale}.${(abs % scale).toString().padStart(digits, "0")}` : `${abs}`;
+  try {
+    // A decimal string is formatted exactly (Intl.NumberFormat v3).
+    return new Intl.NumberFormat(locale, { style: "currency", currency }).format(`${negative ? "-" : ""}${decimal}` as `${number}`);
+  } catch {
+    return `${negative ? "-" : ""}${decimal} ${currency}`;
+  }
+}
+
+/** Today's date (YYYY-MM-DD) in a time zone: a property's business calendar. */
+export function todayIn(timeZone: string, now = new Date()): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+}
+
+/** "2026-11-25" → "Wed 25 Nov 2026". A stay date is a calendar date: no time zone applies. */
+export function formatDate(date: string | null | undefined): string {
+  if (!date) return "—";
+  const d = new Date(`${date}T12:00:00Z`);
+  if (Number.isNaN(d.getTime())) return date;
+  return new Intl.DateTimeFormat(locale, { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).format(d);
+}
+
+/** A timestamp in the property's time zone (when given), e.g. "25 Nov 2026, 14:03". */
+export function formatTimestamp(timestamp: string | null | undefined, timeZone?: string): string {
+  if (!timestamp) return "—";
+  const d = new Date(timestamp);
+  if (Number.isNaN(d.getTime())) return timestamp;
+  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", ...(timeZone ? { timeZone } : {}) }).format(d);
+}
+
+export function humanize(value: string): string {
+  const words = value.replace(/_/g, " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

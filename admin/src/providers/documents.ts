@@ -1,0 +1,405 @@
+// Every GraphQL operation the staff console sends, with the TypeScript
+// shape of its variables and result, written by hand against
+// server/schema.graphql. tests/api/admin_documents.test.ts validates each
+// document against that schema, so a field renamed in the API fails
+// `npm test`, not a staff member's screen. No DOM or React here: the tests
+// import this file under Node.
+
+/** An operation, its variables and its result type. */
+export interface Document<TData, TVariables> {
+  readonly name: string;
+  readonly source: string;
+  /** Never set: carries the types. */
+  readonly types?: { data: TData; variables: TVariables };
+}
+
+function operation<TData, TVariables = Record<string, never>>(name: string, source: string): Document<TData, TVariables> {
+  return { name, source: source.trim() };
+}
+
+// ---------------------------------------------------------------------------
+// Scalars and enums as the API sends them
+// ---------------------------------------------------------------------------
+
+/** UUID. */
+export type Uuid = string;
+/** YYYY-MM-DD, in the property's calendar. */
+export type IsoDate = string;
+/** ISO 8601 timestamp with offset. */
+export type Timestamp = string;
+/** BigInt: an integer number of minor units, as a string. */
+export type MinorUnits = string;
+
+export const staffRoles = ["owner", "manager", "front_desk", "housekeeping", "accountant"] as const;
+export type StaffRole = (typeof staffRoles)[number];
+
+export const reservationStatuses = ["held", "confirmed", "checked_in", "checked_out", "cancelled", "no_show"] as const;
+export type ReservationStatus = (typeof reservationStatuses)[number];
+
+export type HousekeepingStatus = "dirty" | "clean" | "inspected" | "out_of_order";
+export type PaymentStatus = "requires_payment" | "processing" | "authorized" | "captured" | "partially_refunded" | "refunded" | "failed" | "cancelled";
+export type NotificationStatus = "pending" | "sent" | "failed" | "skipped";
+
+// ---------------------------------------------------------------------------
+// Signing in
+// ---------------------------------------------------------------------------
+
+export const login = operation<{ login: { result: string | null } | null }, { email: string; password: string }>(
+  "Login",
+  `mutation Login($email: String!, $password: String!) { login(input: {email: $email, password: $password}) { result } }`,
+);
+
+export const logout = operation<{ logout: { result: boolean | null } | null }>(
+  "Logout",
+  `mutation Logout { logout(input: {}) { result } }`,
+);
+
+export interface MembershipNode {
+  role: StaffRole;
+  propertyByPropertyId: { rowId: Uuid; name: string; kind: "hotel" | "vacation_rental"; timeZone: string; currency: string } | null;
+}
+
+export interface CurrentStaffData {
+  currentUser: {
+    rowId: Uuid;
+    email: string;
+    displayName: string;
+    propertyMembershipsByUserId: { nodes: Array<MembershipNode | null> };
+  } | null;
+}
+
+/** The signed-in user and the properties they are staff of, with their role at each. */
+export const currentStaff = operation<CurrentStaffData>(
+  "CurrentStaff",
+  `query CurrentStaff {
+    currentUser {
+      rowId email displayName
+      propertyMembershipsByUserId(orderBy: PROPERTY_ID_ASC) {
+        nodes { role propertyByPropertyId { rowId name kind timeZone currency } }
+      }
+    }
+  }`,
+);
+
+// ---------------------------------------------------------------------------
+// Reservations
+// ---------------------------------------------------------------------------
+
+const reservationFields = `
+  fragment ReservationFields on Reservation {
+    rowId propertyId confirmationCode status arrival departure nights adults children
+    currency totalAmount channel createdAt
+    guest { rowId fullName email phone }
+    unit { rowId name housekeepingStatus }
+    roomType { rowId name }
+  }`;
+
+/** A reservation as lists show it. */
+export interface ReservationNode {
+  rowId: Uuid;
+  propertyId: Uuid;
+  confirmationCode: string | null;
+  status: ReservationStatus;
+  arrival: IsoDate;
+  departure: IsoDate;
+  nights: number;
+  adults: number;
+  children: number;
+  currency: string;
+  totalAmount: MinorUnits;
+  channel: string;
+  createdAt: Timestamp;
+  guest: { rowId: Uuid; fullName: string; email: string; phone: string | null } | null;
+  unit: { rowId: Uuid; name: string; housekeepingStatus: HousekeepingStatus } | null;
+  roomType: { rowId: Uuid; name: string } | null;
+}
+
+/** One line of the price locked at booking (reservations.price_lines, snake_case JSON). */
+export interface PriceLine {
+  kind: "night" | "discount" | "fee" | "tax";
+  date: IsoDate | null;
+  description: string;
+  quantity: number;
+  amount: number;
+  is_inclusive: boolean;
+}
+
+export interface CancellationPolicy {
+  terms?: string;
+  is_refundable?: boolean;
+  free_cancellation_until?: Timestamp | null;
+  late_cancellation_penalty?: number;
+}
+
+export interface PaymentIntentNode {
+  rowId: Uuid;
+  kind: "deposit" | "balance";
+  amount: MinorUnits;
+  currency: string;
+  status: PaymentStatus;
+  dueAt: Timestamp;
+  amountCaptured: MinorUnits;
+  amountRefunded: MinorUnits;
+  failureCode: string | null;
+  failureMessage: string | null;
+  attempts: { nodes: Array<{ rowId: Uuid; amount: MinorUnits; currency: string; status: string; capturedAt: Timestamp | null; failureCode: string | null; failureMessage: string | null; createdAt: Timestamp } | null> };
+  refunds: { nodes: Array<{ rowId: Uuid; amount: MinorUnits; currency: string; status: string; reason: string | null; refundedAt: Timestamp | null; failureMessage: string | null; createdAt: Timestamp } | null> };
+}
+
+export interface NotificationNode {
+  rowId: Uuid;
+  template: string;
+  channel: "email" | "sms";
+  recipient: string;
+  status: NotificationStatus;
+  sendAfter: Timestamp;
+  sentAt: Timestamp | null;
+  attempts: number;
+  lastError: string | null;
+  subject: string | null;
+  createdAt: Timestamp;
+}
+
+export interface PostingNode {
+  rowId: string;
+  amount: MinorUnits;
+  currency: string;
+  entry: { occurredAt: Timestamp; description: string; causeType: string } | null;
+}
+
+/** A reservation with everything its page shows. */
+export interface ReservationDetailNode extends ReservationNode {
+  roomAmount: MinorUnits;
+  feesAmount: MinorUnits;
+  taxesAmount: MinorUnits;
+  penaltyAmount: MinorUnits | null;
+  refundAmount: MinorUnits | null;
+  priceLines: PriceLine[];
+  cancellationPolicy: CancellationPolicy;
+  specialRequests: string | null;
+  holdExpiresAt: Timestamp | null;
+  confirmedAt: Timestamp | null;
+  checkedInAt: Timestamp | null;
+  checkedOutAt: Timestamp | null;
+  cancelledAt: Timestamp | null;
+  noShowAt: Timestamp | null;
+  cancellationReason: string | null;
+  updatedAt: Timestamp;
+  ratePlan: { rowId: Uuid; name: string; mealPlan: string } | null;
+  propertyByPropertyId: { rowId: Uuid; name: string; timeZone: string; currency: string; checkInTime: string; checkOutTime: string } | null;
+  folio: {
+    rowId: Uuid;
+    status: "open" | "closed";
+    closedAt: Timestamp | null;
+    balances: { nodes: Array<{ currency: string; balance: MinorUnits } | null> };
+    /** Only with withLedger: the ledger's descriptions are for owners, managers and accountants. */
+    postings?: { nodes: Array<PostingNode | null> };
+    invoices: { nodes: Array<{ rowId: Uuid; kind: "invoice" | "credit_note"; documentNumber: string; totalAmount: MinorUnits; currency: string; issuedAt: Timestamp } | null> };
+  } | null;
+  paymentIntents: { nodes: Array<PaymentIntentNode | null> };
+  notifications?: { nodes: Array<NotificationNode | null> };
+}
+
+/** Conditions the API offers on allReservations (equality only, indexed columns). */
+export interface ReservationCondition {
+  propertyId?: Uuid;
+  confirmationCode?: string;
+  guestId?: Uuid;
+  unitId?: Uuid;
+  roomTypeId?: Uuid;
+  arrival?: IsoDate;
+}
+
+export const reservationOrderBy = [
+  "ARRIVAL_ASC", "ARRIVAL_DESC", "DEPARTURE_ASC", "DEPARTURE_DESC", "CONFIRMATION_CODE_ASC", "CONFIRMATION_CODE_DESC",
+  "PRIMARY_KEY_ASC", "PRIMARY_KEY_DESC",
+] as const;
+export type ReservationOrderBy = (typeof reservationOrderBy)[number];
+
+export const reservations = operation<
+  { allReservations: { totalCount: number; nodes: Array<ReservationNode | null> } | null },
+  { first: number; offset: number; orderBy: ReservationOrderBy[]; condition: ReservationCondition }
+>(
+  "Reservations",
+  `query Reservations($first: Int!, $offset: Int!, $orderBy: [ReservationOrderBy!], $condition: ReservationCondition) {
+    allReservations(first: $first, offset: $offset, orderBy: $orderBy, condition: $condition) {
+      totalCount
+      nodes { ...ReservationFields }
+    }
+  }
+  ${reservationFields}`,
+);
+
+export const reservation = operation<
+  { reservationByRowId: ReservationDetailNode | null },
+  { id: Uuid; withLedger: boolean; withNotifications: boolean }
+>(
+  "Reservation",
+  `query Reservation($id: UUID!, $withLedger: Boolean!, $withNotifications: Boolean!) {
+    reservationByRowId(rowId: $id) {
+      ...ReservationFields
+      roomAmount feesAmount taxesAmount penaltyAmount refundAmount priceLines cancellationPolicy specialRequests
+      holdExpiresAt confirmedAt checkedInAt checkedOutAt cancelledAt noShowAt cancellationReason updatedAt
+      ratePlan { rowId name mealPlan }
+      propertyByPropertyId { rowId name timeZone currency checkInTime checkOutTime }
+      folio {
+        rowId status closedAt
+        balances { nodes { currency balance } }
+        postings(orderBy: ROW_ID_ASC) @include(if: $withLedger) {
+          nodes { rowId amount currency entry { occurredAt description causeType } }
+        }
+        invoices(orderBy: NUMBER_ASC) { nodes { rowId kind documentNumber totalAmount currency issuedAt } }
+      }
+      paymentIntents(orderBy: PRIMARY_KEY_ASC) {
+        nodes {
+          rowId kind amount currency status dueAt amountCaptured amountRefunded failureCode failureMessage
+          attempts { nodes { rowId amount currency status capturedAt failureCode failureMessage createdAt } }
+          refunds { nodes { rowId amount currency status reason refundedAt failureMessage createdAt } }
+        }
+      }
+      notifications @include(if: $withNotifications) {
+        nodes { rowId template channel recipient status sendAfter sentAt attempts lastError subject createdAt }
+      }
+    }
+  }
+  ${reservationFields}`,
+);
+
+/** Several reservations by id in one request (aliases r0, r1, ...; at most `reservationsByIdBatch`). */
+export const reservationsByIdBatch = 10;
+export function reservationsById(count: number): Document<Record<string, ReservationNode | null>, Record<string, Uuid>> {
+  const n = Math.max(1, Math.min(count, reservationsByIdBatch));
+  const variables = Array.from({ length: n }, (_, i) => `$id${i}: UUID!`).join(", ");
+  const fields = Array.from({ length: n }, (_, i) => `r${i}: reservationByRowId(rowId: $id${i}) { ...ReservationFields }`).join("\n    ");
+  return operation(`ReservationsById${n}`, `query ReservationsById${n}(${variables}) {\n    ${fields}\n  }\n  ${reservationFields}`);
+}
+
+/** The one column staff may patch (grant update (special_requests)); returns it with the list fields. */
+export const updateReservation = operation<
+  { updateReservationByRowId: { reservation: (ReservationNode & { specialRequests: string | null; updatedAt: Timestamp }) | null } | null },
+  { id: Uuid; patch: { specialRequests?: string | null } }
+>(
+  "UpdateReservation",
+  `mutation UpdateReservation($id: UUID!, $patch: ReservationPatch!) {
+    updateReservationByRowId(input: {rowId: $id, reservationPatch: $patch}) { reservation { ...ReservationFields specialRequests updatedAt } }
+  }
+  ${reservationFields}`,
+);
+
+/** Arrivals, departures and guests in house of a property on a day (app_public.front_desk_day). */
+export const frontDeskDay = operation<
+  { frontDeskDay: { totalCount: number; nodes: Array<ReservationNode | null> } | null },
+  { propertyId: Uuid; day: IsoDate }
+>(
+  "FrontDeskDay",
+  `query FrontDeskDay($propertyId: UUID!, $day: Date!) {
+    frontDeskDay(propertyId: $propertyId, day: $day) {
+      totalCount
+      nodes { ...ReservationFields }
+    }
+  }
+  ${reservationFields}`,
+);
+
+export interface ReservationEventNode {
+  occurredAt: Timestamp;
+  tableName: string;
+  operation: "INSERT" | "UPDATE" | "DELETE";
+  actorUserId: Uuid | null;
+  actorName: string | null;
+  actorRole: string | null;
+  requestId: string | null;
+  oldValues: Record<string, unknown> | null;
+  newValues: Record<string, unknown> | null;
+}
+
+export const reservationHistory = operation<
+  { reservationHistory: { nodes: Array<ReservationEventNode | null> } | null },
+  { id: Uuid }
+>(
+  "ReservationHistory",
+  `query ReservationHistory($id: UUID!) {
+    reservationHistory(reservationId: $id) {
+      nodes { occurredAt tableName operation actorUserId actorName actorRole requestId oldValues newValues }
+    }
+  }`,
+);
+
+// ---------------------------------------------------------------------------
+// Booking operations (each takes an idempotency key)
+// ---------------------------------------------------------------------------
+
+/** The state of a reservation after a booking operation (type Booking). */
+export interface BookingResult {
+  reservationId: Uuid;
+  propertyId: Uuid;
+  confirmationCode: string | null;
+  status: ReservationStatus;
+  arrival: IsoDate;
+  departure: IsoDate;
+  currency: string;
+  totalAmount: MinorUnits;
+  penaltyAmount: MinorUnits | null;
+  refundAmount: MinorUnits | null;
+}
+
+const bookingFields = `reservationId propertyId confirmationCode status arrival departure currency totalAmount penaltyAmount refundAmount`;
+
+export const checkIn = operation<
+  { checkIn: { result: BookingResult | null } | null },
+  { reservationId: Uuid; idempotencyKey: string; force: boolean }
+>(
+  "CheckIn",
+  `mutation CheckIn($reservationId: UUID!, $idempotencyKey: String!, $force: Boolean!) {
+    checkIn(input: {reservationId: $reservationId, idempotencyKey: $idempotencyKey, force: $force}) { result { ${bookingFields} } }
+  }`,
+);
+
+export const checkOut = operation<
+  { checkOut: { result: BookingResult | null } | null },
+  { reservationId: Uuid; idempotencyKey: string }
+>(
+  "CheckOut",
+  `mutation CheckOut($reservationId: UUID!, $idempotencyKey: String!) {
+    checkOut(input: {reservationId: $reservationId, idempotencyKey: $idempotencyKey}) { result { ${bookingFields} } }
+  }`,
+);
+
+export const cancelReservation = operation<
+  { cancelReservation: { result: BookingResult | null } | null },
+  { reservationId: Uuid; idempotencyKey: string; reason: string | null }
+>(
+  "CancelReservation",
+  `mutation CancelReservation($reservationId: UUID!, $idempotencyKey: String!, $reason: String) {
+    cancelReservation(input: {reservationId: $reservationId, idempotencyKey: $idempotencyKey, reason: $reason}) { result { ${bookingFields} } }
+  }`,
+);
+
+export const markNoShow = operation<
+  { markNoShow: { result: BookingResult | null } | null },
+  { reservationId: Uuid; idempotencyKey: string }
+>(
+  "MarkNoShow",
+  `mutation MarkNoShow($reservationId: UUID!, $idempotencyKey: String!) {
+    markNoShow(input: {reservationId: $reservationId, idempotencyKey: $idempotencyKey}) { result { ${bookingFields} } }
+  }`,
+);
+
+/**
+ * Every mutation of the API that takes an idempotencyKey (the test checks
+ * this list against the schema). The client sends those only through
+ * `runKeyed`, which requires a key made once per user action.
+ */
+export const keyedMutations = [
+  "setRates", "createHold", "checkOut", "markNoShow", "cancelReservation", "checkIn", "moveUnit", "confirmBooking",
+  "modifyReservation", "markPayoutPaid", "runPayouts", "pay", "refundPayment", "releaseBlock", "createBlock",
+  "issueInvoice", "issueCreditNote",
+] as const;
+export type KeyedMutation = (typeof keyedMutations)[number];
+
+/** The documents above, for the schema test. */
+export const allDocuments: ReadonlyArray<Document<unknown, unknown>> = [
+  login, logout, currentStaff, reservations, reservation, reservationsById(1), reservationsById(reservationsByIdBatch),
+  updateReservation, frontDeskDay, reservationHistory, checkIn, checkOut, cancelReservation, markNoShow,
+];
+

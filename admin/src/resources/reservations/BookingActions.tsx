@@ -1,0 +1,261 @@
+// Check in, check out, cancel and no-show: a button per action, each behind
+// a confirm dialog that shows the API's answer. One dialog is one user
+// action with one idempotency key (ActionKey): a double click, a second
+// Enter or a retry after a lost connection sends the same key, so the API
+// does the thing once.
+import { useQueryClient } from "@tanstack/react-query";
+import Alert from "@mui/material/Alert";
+import AlertTitle from "@mui/material/AlertTitle";
+import Button from "@mui/material/Button";
+import Checkbox from "@mui/material/Checkbox";
+import CircularProgress from "@mui/material/CircularProgress";
+import Dialog from "@mui/material/Dialog";
+import DialogActions from "@mui/material/DialogActions";
+import DialogContent from "@mui/material/DialogContent";
+import DialogTitle from "@mui/material/DialogTitle";
+import FormControlLabel from "@mui/material/FormControlLabel";
+import Stack from "@mui/material/Stack";
+import TextField from "@mui/material/TextField";
+import Tooltip from "@mui/material/Tooltip";
+import Typography from "@mui/material/Typography";
+import LoginIcon from "@mui/icons-material/Login";
+import LogoutIcon from "@mui/icons-material/Logout";
+import EventBusyIcon from "@mui/icons-material/EventBusy";
+import PersonOffIcon from "@mui/icons-material/PersonOff";
+import { useRef, useState, type FormEvent, type ReactNode } from "react";
+import { useCanAccess, useDataProvider, useNotify, useRefresh } from "react-admin";
+import { formatDate, formatMoney, todayIn } from "../../format.ts";
+import { useMembershipAt } from "../../hooks/useCurrentProperty.ts";
+import { isReservationDetail, type KeeprDataProvider, type Reservation } from "../../providers/dataProvider.ts";
+import type { BookingResult } from "../../providers/documents.ts";
+import { ApiError } from "../../providers/graphql.ts";
+import { ActionKey } from "../../providers/idempotency.ts";
+
+export type BookingAction = "check_in" | "check_out" | "cancel" | "no_show";
+
+const labels: Record<BookingAction, { button: string; title: string; confirm: string; done: string }> = {
+  check_in: { button: "Check in", title: "Check in", confirm: "Check in", done: "Checked in" },
+  check_out: { button: "Check out", title: "Check out", confirm: "Check out", done: "Checked out" },
+  cancel: { button: "Cancel", title: "Cancel reservation", confirm: "Cancel reservation", done: "Cancelled" },
+  no_show: { button: "No-show", title: "Record a no-show", confirm: "Record no-show", done: "Recorded as a no-show" },
+};
+
+const icons: Record<BookingAction, ReactNode> = {
+  check_in: <LoginIcon />,
+  check_out: <LogoutIcon />,
+  cancel: <EventBusyIcon />,
+  no_show: <PersonOffIcon />,
+};
+
+/** Whether the action applies to the reservation now; `blocked` explains why a shown button is disabled. */
+export function availability(action: BookingAction, record: Reservation, today: string): { shown: boolean; blocked?: string } {
+  switch (action) {
+    case "check_in":
+      if (record.status !== "confirmed") return { shown: false };
+      if (today < record.arrival) return { shown: true, blocked: `Check-in opens on the arrival date, ${formatDate(record.arrival)}.` };
+      if (today >= record.departure) return { shown: true, blocked: "This stay has already ended; record a no-show or cancel it." };
+      return { shown: true };
+    case "check_out":
+      return { shown: record.status === "checked_in" };
+    case "cancel":
+      return { shown: record.status === "held" || record.status === "confirmed" };
+    case "no_show":
+      if (record.status !== "confirmed") return { shown: false };
+      return today < record.arrival ? { shown: true, blocked: `A no-show can be recorded from the arrival date, ${formatDate(record.arrival)}.` } : { shown: true };
+  }
+}
+
+interface DialogInput {
+  force: boolean;
+  reason: string;
+}
+
+export function BookingActionButton({ action, record, size = "small", variant = "outlined" }: {
+  action: BookingAction;
+  record: Reservation;
+  size?: "small" | "medium";
+  variant?: "outlined" | "contained" | "text";
+}) {
+  const membership = useMembershipAt(record.propertyId);
+  const { canAccess } = useCanAccess({ resource: "reservations", action, record });
+  const [open, setOpen] = useState(false);
+  if (!canAccess || !membership) return null;
+  const today = todayIn(membership.timeZone);
+  const { shown, blocked } = availability(action, record, today);
+  if (!shown) return null;
+  const button = (
+    <Button
+      size={size}
+      variant={variant}
+      color={action === "cancel" || action === "no_show" ? "warning" : "primary"}
+      startIcon={icons[action]}
+      disabled={Boolean(blocked)}
+      onClick={(event) => {
+        event.stopPropagation(); // inside a clickable row
+        setOpen(true);
+      }}
+      data-action={action}
+    >
+      {labels[action].button}
+    </Button>
+  );
+  return (
+    <>
+      {blocked ? (
+        <Tooltip title={blocked}>
+          <span>{button}</span>
+        </Tooltip>
+      ) : (
+        button
+      )}
+      {open && <BookingActionDialog action={action} record={record} today={today} onClose={() => setOpen(false)} />}
+    </>
+  );
+}
+
+function BookingActionDialog({ action, record, today, onClose }: { action: BookingAction; record: Reservation; today: string; onClose: () => void }) {
+  const dataProvider = useDataProvider<KeeprDataProvider>();
+  const notify = useNotify();
+  const refresh = useRefresh();
+  const queryClient = useQueryClient();
+  // One key for this dialog: this user action.
+  const actionKey = useRef(new ActionKey());
+  const inFlight = useRef(false);
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<{ message: string; code: string } | null>(null);
+  const [input, setInput] = useState<DialogInput>({ force: false, reason: "" });
+  const guest = record.guest?.fullName ?? "the guest";
+  const code = record.confirmationCode ?? "";
+
+  async function run(): Promise<BookingResult> {
+    const reservationId = record.id;
+    switch (action) {
+      case "check_in": {
+        const idempotencyKey = actionKey.current.keyFor({ action, reservationId, force: input.force });
+        return dataProvider.checkIn({ reservationId, force: input.force, idempotencyKey });
+      }
+      case "check_out":
+        return dataProvider.checkOut({ reservationId, idempotencyKey: actionKey.current.keyFor({ action, reservationId }) });
+      case "cancel": {
+        const reason = input.reason.trim() || null;
+        return dataProvider.cancelReservation({ reservationId, reason, idempotencyKey: actionKey.current.keyFor({ action, reservationId, reason }) });
+      }
+      case "no_show":
+        return dataProvider.markNoShow({ reservationId, idempotencyKey: actionKey.current.keyFor({ action, reservationId }) });
+    }
+  }
+
+  async function submit(event?: FormEvent) {
+    event?.preventDefault();
+    if (inFlight.current) return; // a second click or Enter while the first runs
+    inFlight.current = true;
+    setPending(true);
+    setError(null);
+    try {
+      const result = await run();
+      const extra = result.penaltyAmount && result.penaltyAmount !== "0" ? ` Penalty ${formatMoney(result.penaltyAmount, result.currency)}.` : "";
+      notify(`${labels[action].done}: ${result.confirmationCode ?? code}.${extra}`, { type: "success" });
+      onClose();
+      refresh();
+      void queryClient.invalidateQueries({ queryKey: ["frontDeskDay"] });
+      void queryClient.invalidateQueries({ queryKey: ["reservationHistory", record.id] });
+    } catch (caught) {
+      const apiError = caught instanceof ApiError ? caught : null;
+      // A GraphQL error means the API refused and kept nothing; a lost answer may have committed.
+      actionKey.current.failed(apiError !== null && apiError.code !== "NETWORK" && apiError.code !== "BAD_RESPONSE");
+      setError({ message: caught instanceof Error ? caught.message : String(caught), code: apiError?.code ?? "ERROR" });
+    } finally {
+      inFlight.current = false;
+      setPending(false);
+    }
+  }
+
+  const unit = record.unit;
+  const detail = isReservationDetail(record) ? record : null;
+  const balance = detail?.folio?.balances.nodes.find((b) => b && b.balance !== "0") ?? null;
+  return (
+    <Dialog open onClose={pending ? undefined : onClose} maxWidth="sm" fullWidth onClick={(e) => e.stopPropagation()}>
+      <form onSubmit={submit} noValidate>
+        <DialogTitle>
+          {labels[action].title} · {code}
+        </DialogTitle>
+        <DialogContent>
+          <Stack spacing={2}>
+            <Typography>
+              {action === "check_in" && <>Check in <strong>{guest}</strong>{unit ? <> to unit <strong>{unit.name}</strong></> : null}{record.roomType ? ` (${record.roomType.name})` : ""}, {record.nights} night{record.nights === 1 ? "" : "s"} until {formatDate(record.departure)}.</>}
+              {action === "check_out" && <>Check out <strong>{guest}</strong>{unit ? <> from unit <strong>{unit.name}</strong></> : null}. The unit becomes dirty for housekeeping.</>}
+              {action === "cancel" && <>Cancel the stay of <strong>{guest}</strong>, {formatDate(record.arrival)} to {formatDate(record.departure)}. The cancellation terms locked at booking apply and the unit is released.</>}
+              {action === "no_show" && <>Record that <strong>{guest}</strong> did not arrive on {formatDate(record.arrival)}. The late-cancellation terms apply and the unit is released.</>}
+            </Typography>
+            {action === "check_in" && unit?.housekeepingStatus === "dirty" && (
+              <Alert severity="warning">
+                Unit {unit.name} is not clean yet.
+                <FormControlLabel
+                  sx={{ display: "block" }}
+                  control={<Checkbox checked={input.force} onChange={(e) => setInput({ ...input, force: e.target.checked })} />}
+                  label="Check in anyway"
+                />
+              </Alert>
+            )}
+            {action === "check_in" && unit?.housekeepingStatus === "out_of_order" && (
+              <Alert severity="error">Unit {unit.name} is out of order: move the guest to another unit first.</Alert>
+            )}
+            {action === "check_out" && balance && BigInt(balance.balance) > 0n && (
+              <Alert severity="info">
+                Open balance {formatMoney(balance.balance, balance.currency)}: the folio stays open for payments after check-out.
+              </Alert>
+            )}
+            {action === "check_out" && today < record.departure && (
+              <Alert severity="info">Departure is {formatDate(record.departure)}: checking out early gives the remaining nights back.</Alert>
+            )}
+            {action === "cancel" && detail?.cancellationPolicy.terms && <Alert severity="info">{detail.cancellationPolicy.terms}</Alert>}
+            {action === "cancel" && (
+              <TextField
+                label="Reason (optional)"
+                value={input.reason}
+                onChange={(e) => setInput({ ...input, reason: e.target.value })}
+                slotProps={{ htmlInput: { maxLength: 500 } }}
+                fullWidth
+              />
+            )}
+            {error && (
+              <Alert severity="error" role="alert" data-error-code={error.code}>
+                <AlertTitle>{labels[action].title} failed</AlertTitle>
+                {error.message}
+                <Typography variant="caption" component="div" sx={{ mt: 0.5, opacity: 0.8 }}>
+                  Code {error.code}
+                </Typography>
+              </Alert>
+            )}
+          </Stack>
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={onClose} disabled={pending}>
+            Close
+          </Button>
+          <Button
+            type="submit"
+            variant="contained"
+            color={action === "cancel" || action === "no_show" ? "warning" : "primary"}
+            disabled={pending}
+            startIcon={pending ? <CircularProgress size={16} color="inherit" /> : icons[action]}
+            data-confirm={action}
+          >
+            {labels[action].confirm}
+          </Button>
+        </DialogActions>
+      </form>
+    </Dialog>
+  );
+}
+
+/** The actions that apply to a reservation, as a row of buttons. */
+export function BookingActions({ record, size, variant }: { record: Reservation; size?: "small" | "medium"; variant?: "outlined" | "contained" | "text" }) {
+  return (
+    <Stack sx={{ flexWrap: "wrap" }} direction="row" spacing={1} useFlexGap>
+      {(["check_in", "check_out", "no_show", "cancel"] as const).map((action) => (
+        <BookingActionButton key={action} action={action} record={record} size={size} variant={variant} />
+      ))}
+    </Stack>
+  );
+}

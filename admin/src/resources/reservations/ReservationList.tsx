@@ -1,0 +1,46 @@
+// Reservations of the selected property, newest arrivals first, searchable
+// by exact confirmation code and by arrival date (the API's conditions).
+import { DataTable, List } from "react-admin";
+import { FilterField } from "../../components/FilterField.tsx";
+import { ReservationStatusChip } from "../../components/StatusChip.tsx";
+import { formatDate, formatMoney } from "../../format.ts";
+import { useCurrentProperty } from "../../hooks/useCurrentProperty.ts";
+import type { Reservation } from "../../providers/dataProvider.ts";
+
+const filters = [
+  <FilterField key="code" source="confirmationCode" label="Confirmation code" alwaysOn />,
+  <FilterField key="arrival" source="arrival" label="Arriving on" type="date" alwaysOn />,
+];
+
+const Column = DataTable.Col<Reservation>;
+const NumberColumn = DataTable.NumberCol<Reservation>;
+
+export function ReservationList() {
+  const { membership } = useCurrentProperty();
+  if (!membership) return null;
+  return (
+    <List<Reservation>
+      resource="reservations"
+      title={`Reservations · ${membership.propertyName}`}
+      filter={{ propertyId: membership.propertyId }}
+      filters={filters}
+      sort={{ field: "arrival", order: "DESC" }}
+      perPage={25}
+      exporter={false}
+      empty={false}
+      storeKey={`reservations.${membership.propertyId}`}
+    >
+      <DataTable<Reservation> rowClick="show" bulkActionButtons={false}>
+        <Column source="confirmationCode" label="Code" />
+        <Column source="guest.fullName" label="Guest" disableSort />
+        <Column source="status" label="Status" disableSort render={(r) => <ReservationStatusChip status={r.status} />} />
+        <Column source="arrival" label="Arrival" render={(r) => formatDate(r.arrival)} />
+        <Column source="departure" label="Departure" render={(r) => formatDate(r.departure)} />
+        <NumberColumn source="nights" label="Nights" disableSort />
+        <Column source="unit.name" label="Unit" disableSort />
+        <Column source="roomType.name" label="Room type" disableSort />
+        <Column source="totalAmount" label="Total" align="right" disableSort render={(r) => formatMoney(r.totalAmount, r.currency)} />
+      </DataTable>
+    </List>
+  );
+}

@@ -1,0 +1,82 @@
+// Headless Chromium for browser tests: Debian's `chromium` (CHROMIUM_PATH
+// to use another), driven by playwright-core (which downloads no browser).
+// As root, Chromium's sandbox cannot start, hence --no-sandbox there only.
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from "playwright-core";
+
+export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(`No Chromium at ${chromiumPath}: install Debian's chromium (apt-get install chromium, as .ci/run does) or set CHROMIUM_PATH.`);
+  }
+  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  return chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      ...(isRoot ? ["--no-sandbox"] : []),
+      // Containers often have a small /dev/shm; Chromium then crashes tabs.
+      "--disable-dev-shm-usage",
+      "--disable-gpu",
+    ],
+  });
+}
+
+/**
+ * Collects what a page logs as errors (console.error, uncaught exceptions,
+ * failed requests other than those expected), so a test can assert that a
+ * screen rendered without any.
+ */
+export function collectPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("console", (message: ConsoleMessage) => {
+    if (message.type() === "error") errors.push(`console: ${message.text()}`);
+  });
+  page.on("pageerror", (error: Error) => errors.push(`page: ${error.message}`));
+  return errors;
+}
+
+export async function newContext(browser: Browser, options: { storageState?: Awaited<ReturnType<BrowserContext["storageState"]>> } = {}): Promise<BrowserContext> {
+  return browser.newContext({
+    viewport: { width: 1366, height: 860 },
+    deviceScaleFactor: 1,
+    locale: "en-GB",
+    timezoneId: "UTC",
+    ...(options.storageState ? { storageState: options.storageState } : {}),
+  });
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  nodes: number;
+  target: string;
+  summary: string;
+}
+
+/**
+ * WCAG 2 A and AA violations on the page, per axe-core. axe is evaluated
+ * through the DevTools protocol, so the page's own Content-Security-Policy
+ * stays in force while it runs.
+ */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  const source = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+  await page.evaluate(source);
+  return page.evaluate(async () => {
+    // In the page (the root tsconfig has no DOM types).
+    const page = globalThis as unknown as {
+      document: unknown;
+      axe: { run(context: unknown, options: object): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[]; failureSummary?: string }> }> }> };
+    };
+    const result = await page.axe.run(page.document, { runOnly: ["wcag2a", "wcag2aa"] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      nodes: v.nodes.length,
+      target: v.nodes[0]?.target.join(" ") ?? "",
+      summary: (v.nodes[0]?.failureSummary ?? "").split("\n").slice(0, 2).join(" "),
+    }));
+  });
+}
