@@ -47,6 +47,20 @@ begin
   insert into app_public.units (property_id, room_type_id, name) values (v_annex, v_annex_type, 'A1');
   insert into app_public.units (property_id, room_type_id, name) values (v_chalet, v_whole, 'Chalet Edelweiss');
 
+  -- Photos (illustrations the guest app serves from web/public/photos) and
+  -- amenities (codes the apps translate).
+  update app_public.properties set photo_urls = '{/photos/harbour-view-hotel.svg}',
+         amenities = '{wifi,restaurant,bar,elevator,airport_shuttle}' where id = v_hotel;
+  update app_public.properties set photo_urls = '{/photos/chalet-edelweiss.svg}',
+         amenities = '{wifi,parking,sauna,ski_storage,pets_allowed}' where id = v_chalet;
+  update app_public.room_types set photo_urls = '{/photos/double-room.svg,/photos/double-room-bath.svg}',
+         amenities = '{wifi,air_conditioning,tv,minibar,river_view}' where id = v_double;
+  update app_public.room_types set photo_urls = '{/photos/family-suite.svg,/photos/family-suite-lounge.svg}',
+         amenities = '{wifi,air_conditioning,tv,bathtub,crib,workspace}' where id = v_suite;
+  update app_public.room_types set photo_urls = '{/photos/studio.svg}', amenities = '{wifi,kitchenette,workspace}' where id = v_annex_type;
+  update app_public.room_types set photo_urls = '{/photos/chalet-edelweiss.svg,/photos/chalet-living.svg}',
+         amenities = '{wifi,kitchen,heating,mountain_view,balcony,tv}' where id = v_whole;
+
   insert into app_public.users (email, display_name) values ('owner@harbour.example', 'Olivia Owner') returning id into v_owner;
   insert into app_public.users (email, display_name) values ('desk@harbour.example', 'Diego Desk') returning id into v_desk;
   insert into app_public.users (email, display_name) values ('housekeeping@harbour.example', 'Hana Housekeeping') returning id into v_housekeeping;

@@ -3,8 +3,12 @@
 -- rates and re-claimed in one transaction. The old claim is released only
 -- for the new one to be taken; if no unit is free the whole change is
 -- undone (SOLD_OUT) and the old claim stands. Staff may book past
--- restrictions (min stay, closed dates); occupancy still holds. The folio
--- is charged (or credited) the difference and the open payments follow.
+-- restrictions (min stay, closed dates); occupancy still holds. The guest
+-- (signed in, or with the booking token) may change the dates and guests of
+-- a confirmed booking when guest_change_refusal allows it (the rate plan
+-- allows changes and the stay still cancels for free), within the rate's
+-- restrictions. The folio is charged (or credited) the difference and the
+-- open payments follow.
 create or replace function app_public.modify_reservation(
   reservation_id uuid,
   idempotency_key text,
@@ -29,6 +33,8 @@ declare
   v_children integer;
   v_quote app_public.quote;
   v_claim app_public.inventory_claims;
+  v_staff boolean;
+  v_restriction record;
 begin
   v_replay := app_private.idempotency_begin('modify_reservation', idempotency_key, pg_catalog.jsonb_build_object(
     'reservation_id', reservation_id, 'arrival', arrival, 'departure', departure, 'adults', adults,
@@ -36,9 +42,18 @@ begin
   if v_replay is not null then
     return pg_catalog.jsonb_populate_record(null::app_public.booking, v_replay);
   end if;
-  v_res := app_private.lock_reservation(modify_reservation.reservation_id, '{owner,manager,front_desk}', 'change reservations');
+  v_res := app_private.lock_reservation(modify_reservation.reservation_id, '{owner,manager,front_desk}', 'change reservations', true);
   if v_res.status not in ('confirmed', 'checked_in') then
     perform app_private.invalid_transition(v_res, 'changed');
+  end if;
+  v_staff := v_res.property_id in (select app_hidden.current_property_ids('{owner,manager,front_desk}'));
+  if not v_staff then
+    if app_private.guest_change_refusal(v_res) is not null then
+      perform app_private.refuse_guest_change(v_res, app_private.guest_change_refusal(v_res));
+    end if;
+    if coalesce(modify_reservation.rate_plan_id, v_res.rate_plan_id) <> v_res.rate_plan_id or modify_reservation.unit_id is not null then
+      perform app_private.refuse_guest_change(v_res, 'DATES_ONLY');
+    end if;
   end if;
 
   v_arrival := coalesce(modify_reservation.arrival, pg_catalog.lower(v_res.stay));
@@ -69,6 +84,12 @@ begin
   end if;
   if v_adults + v_children > (select rt.max_occupancy from app_public.room_types rt where rt.id = v_plan.room_type_id) then
     raise exception using errcode = 'RSTRC', message = 'Too many guests for this room type.', hint = 'MAX_OCCUPANCY';
+  end if;
+  if not v_staff then
+    select * into v_restriction from app_private.stay_restrictions(array[v_plan.id], v_arrival, v_departure, v_adults, v_children);
+    if v_restriction.restriction is not null then
+      raise exception using errcode = 'RSTRC', message = v_restriction.message, hint = v_restriction.restriction;
+    end if;
   end if;
 
   v_quote := app_private.quote_for(v_plan.id, v_arrival, v_departure, v_adults, v_children);
@@ -123,4 +144,4 @@ begin
 end;
 $$;
 comment on function app_public.modify_reservation(uuid, text, date, date, integer, integer, uuid, uuid) is
-  E'Changes dates, guests, rate plan/room type or unit of a reservation, re-priced and re-claimed atomically (the old claim stands if the new one fails). Errors: NTFND, DNIED, INVALID_TRANSITION, DATES, GUEST, RESTRICTED, SOLD_OUT, IDEMPOTENCY_KEY_REUSED.';
+  E'Changes dates, guests, rate plan/room type or unit of a reservation, re-priced and re-claimed atomically (the old claim stands if the new one fails). Staff of the property; the guest too for dates and guests when the booking''s changeRefusal is null (within the rate''s restrictions). Errors: NTFND, DNIED (for a guest, reason: the refusal or DATES_ONLY), INVALID_TRANSITION, DATES, GUEST, RESTRICTED, SOLD_OUT, IDEMPOTENCY_KEY_REUSED.';

@@ -1,0 +1,47 @@
+// The front desk's GraphQL documents (admin/src/providers/documents/frontdesk.ts:
+// booking by phone, the tape chart, room moves and changed dates) are
+// written by hand; here they are checked against the reviewed schema and
+// the API's limits, like tests/api/admin_documents.test.ts does for the
+// rest of the console, and every keyed mutation among them passes a
+// required $idempotencyKey.
+import { readFileSync } from "node:fs";
+import { depthLimit } from "@graphile/depth-limit";
+import { buildSchema, Kind, parse, specifiedRules, validate, type OperationDefinitionNode } from "postgraphile/graphql";
+import { keyedMutations } from "../../admin/src/providers/documents.ts";
+import { frontDeskDocuments } from "../../admin/src/providers/documents/frontdesk.ts";
+import { loadConfig } from "../../server/config.ts";
+import { maxFieldsRule } from "../../server/graphql.ts";
+import { schemaFile } from "../../server/schema.ts";
+
+const schema = buildSchema(readFileSync(schemaFile, "utf8"));
+const config = loadConfig({ NODE_ENV: "test" });
+const apiRules = [
+  ...specifiedRules,
+  depthLimit({ maxDepth: config.GRAPHQL_MAX_DEPTH, maxListDepth: config.GRAPHQL_MAX_LIST_DEPTH, maxSelfReferentialDepth: 2 }),
+  maxFieldsRule(300),
+];
+
+it.each(frontDeskDocuments.map((d) => [d.name, d] as const))("%s is valid against server/schema.graphql and within the API's limits", (_name, document) => {
+  const errors = validate(schema, parse(document.source), apiRules);
+  expect(errors.map((e) => e.message)).toEqual([]);
+});
+
+it("each keyed mutation of the front desk passes a required $idempotencyKey", () => {
+  const sent: string[] = [];
+  for (const document of frontDeskDocuments) {
+    for (const definition of parse(document.source).definitions) {
+      if (definition.kind !== Kind.OPERATION_DEFINITION || definition.operation !== "mutation") continue;
+      const op = definition as OperationDefinitionNode;
+      for (const selection of op.selectionSet.selections) {
+        if (selection.kind !== Kind.FIELD) continue;
+        expect((keyedMutations as readonly string[]).includes(selection.name.value)).toBe(true);
+        sent.push(selection.name.value);
+        const input = selection.arguments?.find((a) => a.name.value === "input")?.value;
+        const key = input?.kind === Kind.OBJECT ? input.fields.find((f) => f.name.value === "idempotencyKey")?.value : undefined;
+        expect(key?.kind === Kind.VARIABLE ? key.name.value : null).toBe("idempotencyKey");
+        expect(op.variableDefinitions?.find((v) => v.variable.name.value === "idempotencyKey")?.type.kind).toBe(Kind.NON_NULL_TYPE);
+      }
+    }
+  }
+  expect(sent.sort()).toEqual(["confirmBooking", "createHold", "modifyReservation", "moveUnit"]);
+});
