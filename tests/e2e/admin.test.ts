@@ -10,7 +10,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { formatKiB, runAdminBuildProcess, type AdminBuildReport } from "../../server/admin-build.ts";
+import { formatKiB, runAppBuildProcess, type AppBuildReport } from "../../server/app-build.ts";
 import { axeViolations, collectPageErrors, launchBrowser, newContext } from "../helpers/browser.ts";
 import { addDays, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
@@ -22,7 +22,7 @@ const screenshots = path.resolve(import.meta.dirname, "../../docs/screenshots");
 let db: TestDatabase;
 let server: TestServer;
 let browser: Browser;
-let build: AdminBuildReport;
+let build: AppBuildReport;
 let a: Hotel;
 let b: Hotel;
 const email: Record<string, string> = {};
@@ -85,8 +85,8 @@ async function signIn(context: BrowserContext, userEmail: string, options: { scr
 
 beforeAll(async () => {
   mkdirSync(screenshots, { recursive: true });
-  // The build npm start makes (server/admin-build.ts), if admin/dist is not current.
-  build = await runAdminBuildProcess().report;
+  // The build npm start makes (server/app-build.ts), if admin/dist is not current.
+  build = await runAppBuildProcess("admin").report;
   db = await createTestDatabase();
   server = await startTestServer(db);
   a = await createHotel(db.ownerPool, { units: 4 });

@@ -1,7 +1,8 @@
 // The front desk's day at the selected property: today's arrivals,
 // departures and guests in house, "today" being the date in the property's
-// time zone. One API call (frontDeskDay), refreshed every 30 seconds and
-// after every action taken here.
+// time zone. One API call (frontDeskDay), refreshed live when a
+// reservation or a unit of the property changes (useLiveRefresh), after
+// every action taken here, and every 30 seconds.
 import { useQuery } from "@tanstack/react-query";
 import Alert from "@mui/material/Alert";
 import Box from "@mui/material/Box";
@@ -19,24 +20,16 @@ import Typography from "@mui/material/Typography";
 import FlightLandIcon from "@mui/icons-material/FlightLand";
 import FlightTakeoffIcon from "@mui/icons-material/FlightTakeoff";
 import HotelIcon from "@mui/icons-material/Hotel";
-import { useEffect, useState, type ReactNode } from "react";
+import { useEffect, type ReactNode } from "react";
 import { Title, useCanAccess, useCreatePath, useDataProvider, useNavigate } from "react-admin";
 import { ReservationStatusChip } from "../components/StatusChip.tsx";
-import { formatDate, todayIn } from "../format.ts";
+import { formatDate } from "../format.ts";
 import { useCurrentProperty } from "../hooks/useCurrentProperty.ts";
+import { useToday } from "../hooks/useToday.ts";
+import { useLiveRefresh } from "../live/useLiveRefresh.ts";
 import { roleLabels } from "../providers/access.ts";
 import type { KeeprDataProvider, Reservation } from "../providers/dataProvider.ts";
 import { BookingActionButton, type BookingAction } from "../resources/reservations/BookingActions.tsx";
-
-/** Today in the time zone, re-read every minute so the board turns over at local midnight. */
-function useToday(timeZone: string | undefined): string | undefined {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 60_000);
-    return () => clearInterval(timer);
-  }, []);
-  return timeZone ? todayIn(timeZone, new Date(now)) : undefined;
-}
 
 let readyMarked = false;
 /** performance mark for the first load measurement (tests/e2e/admin.test.ts). */
@@ -57,6 +50,8 @@ export function FrontDeskDashboard() {
     enabled: Boolean(propertyId && day),
     refetchInterval: 30_000,
   });
+  // Guests and units appear on the board (names, unit numbers) besides the stays.
+  useLiveRefresh(["reservations", "guests", "units"], [["frontDeskDay"]], { propertyId });
   useEffect(() => {
     if (query.isSuccess) markReady();
   }, [query.isSuccess]);

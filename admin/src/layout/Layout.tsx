@@ -4,6 +4,9 @@
 import TodayIcon from "@mui/icons-material/Today";
 import type { ReactNode } from "react";
 import { AppBar, Layout, LoadingIndicator, Menu, TitlePortal } from "react-admin";
+import { BackofficeMenuItems } from "../backoffice/routes.tsx";
+import { FrontDeskMenuItems } from "../frontdesk/routes.tsx";
+import { LiveStatus } from "../live/LiveStatus.tsx";
 import { PropertySwitcher } from "./PropertySwitcher.tsx";
 
 function KeeprAppBar() {
@@ -11,6 +14,7 @@ function KeeprAppBar() {
     <AppBar
       toolbar={
         <>
+          <LiveStatus />
           <PropertySwitcher />
           <LoadingIndicator />
         </>
@@ -25,6 +29,8 @@ function KeeprMenu() {
   return (
     <Menu>
       <Menu.DashboardItem primaryText="Today" leftIcon={<TodayIcon />} />
+      <FrontDeskMenuItems />
+      <BackofficeMenuItems />
       <Menu.ResourceItems />
     </Menu>
   );

@@ -24,6 +24,9 @@ export const accessMatrix = {
     check_out: desk,
     cancel: desk,
     no_show: desk,
+    // modify_reservation and move_unit: owner, manager, front desk
+    modify: desk,
+    move: desk,
     // folios, folio balances, payment intents, invoices: owner, manager, accountant, front desk
     folio: money,
     payments: money,
@@ -33,6 +36,68 @@ export const accessMatrix = {
     notifications: desk,
     // reservation_history: any staff of the property
     history: all,
+  },
+  // A booking taken by phone (quote, hold, confirm as staff): owner, manager, front desk.
+  bookings: {
+    create: desk,
+  },
+  // The tape chart reads units, inventory claims and reservations (any staff
+  // who may list reservations); moving a stay on it is the desk's.
+  tape_chart: {
+    show: money,
+    move: desk,
+  },
+  // Housekeeping board: set_unit_status and update_housekeeping_task take
+  // owner, manager, front desk and housekeeping; cancelling a task is the
+  // managers' (update_housekeeping_task with 'cancelled').
+  housekeeping: {
+    list: ["owner", "manager", "front_desk", "housekeeping"],
+    set_status: ["owner", "manager", "front_desk", "housekeeping"],
+    update_task: ["owner", "manager", "front_desk", "housekeeping"],
+    // housekeeping_tasks' insert policy: inspection and maintenance tasks
+    create_task: ["owner", "manager", "front_desk", "housekeeping"],
+    cancel_task: ["owner", "manager"],
+  },
+  // The channel manager, for owners and managers (channel_feeds' manage
+  // policy; sync_channel_feed_now, resolve_channel_conflict and
+  // channel_reconciliation also admit the front desk, who has no menu here).
+  channels: {
+    list: ["owner", "manager"],
+    manage: ["owner", "manager"],
+    sync: ["owner", "manager"],
+    resolve: ["owner", "manager"],
+  },
+  // Accounting (menu "Accounting"; docs/admin.md, "Back office"). Folios,
+  // the journal, accounts, owners, payouts and reconciliation are read by
+  // owner, manager, accountant (RLS); pay: lock_reservation roles of pay;
+  // refund_payment, issue_credit_note, run_payouts, mark_payout_paid and
+  // resolving a difference: owner, manager, accountant; issue_invoice also
+  // the front desk.
+  accounting: {
+    show: books,
+    pay: money,
+    refund: books,
+    invoice: money,
+    credit_note: books,
+    payouts: books,
+    resolve: books,
+  },
+  // Reports (occupancy, pickup, channel revenue: check_report) and exports
+  // (request_export: per kind, below).
+  reports: {
+    show: books,
+    export_reservations: money,
+    export_guests: ["owner", "manager"],
+    export_ledger: books,
+    export_occupancy: books,
+  },
+  // Revenue (menu "Revenue"): room types, units, rate plans, LOS discounts
+  // and the rate calendar are managed by owners and managers (policies
+  // manage_manager, set_rates); fees and taxes also by accountants.
+  revenue: {
+    show: ["owner", "manager"],
+    edit: ["owner", "manager"],
+    fees: ["owner", "manager", "accountant"],
   },
 } as const satisfies Record<string, Record<string, readonly StaffRole[]>>;
 

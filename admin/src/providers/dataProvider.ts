@@ -14,6 +14,9 @@ import {
   type BookingResult, type Document, type IsoDate, type ReservationCondition, type ReservationDetailNode,
   type ReservationEventNode, type ReservationNode, type ReservationOrderBy, type Uuid,
 } from "./documents.ts";
+import { createBackofficeMethods, type BackofficeMethods } from "./backoffice.ts";
+import { createFrontDeskMethods, type FrontDeskMethods } from "./frontdesk.ts";
+import { createOperationsMethods, type OperationsMethods } from "./operations.ts";
 import { ApiError, type GraphQLClient } from "./graphql.ts";
 import type { IdempotencyKey } from "./idempotency.ts";
 
@@ -50,7 +53,7 @@ interface RequestOptions {
   signal?: AbortSignal;
 }
 
-export interface KeeprDataProvider extends DataProvider {
+export interface KeeprDataProvider extends DataProvider, FrontDeskMethods, OperationsMethods, BackofficeMethods {
   frontDeskDay(params: { propertyId: Uuid; day: IsoDate }, options?: RequestOptions): Promise<FrontDeskDay>;
   reservationHistory(params: { id: Uuid }, options?: RequestOptions): Promise<ReservationEvent[]>;
   checkIn(params: { reservationId: Uuid; force: boolean; idempotencyKey: IdempotencyKey }): Promise<BookingResult>;
@@ -214,6 +217,9 @@ export function createDataProvider(client: GraphQLClient, permissions: () => Pro
   }
 
   return {
+    ...createFrontDeskMethods(client),
+    ...createBackofficeMethods(client),
+    ...createOperationsMethods(client),
     supportAbortSignal: true,
     getList: async (resource, params) => adapter(resource).getList(params, params.signal),
     getOne: async (resource, params) => ({ data: (await adapter(resource).getOne(params.id, params.signal)) as never }),

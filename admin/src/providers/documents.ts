@@ -13,7 +13,7 @@ export interface Document<TData, TVariables> {
   readonly types?: { data: TData; variables: TVariables };
 }
 
-function operation<TData, TVariables = Record<string, never>>(name: string, source: string): Document<TData, TVariables> {
+export function operation<TData, TVariables = Record<string, never>>(name: string, source: string): Document<TData, TVariables> {
   return { name, source: source.trim() };
 }
 
@@ -393,7 +393,7 @@ export const markNoShow = operation<
 export const keyedMutations = [
   "setRates", "createHold", "checkOut", "markNoShow", "cancelReservation", "checkIn", "moveUnit", "confirmBooking",
   "modifyReservation", "markPayoutPaid", "runPayouts", "pay", "refundPayment", "releaseBlock", "createBlock",
-  "issueInvoice", "issueCreditNote",
+  "issueInvoice", "issueCreditNote", "attachPaymentMethod",
 ] as const;
 export type KeyedMutation = (typeof keyedMutations)[number];
 

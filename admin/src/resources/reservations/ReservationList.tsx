@@ -1,10 +1,12 @@
 // Reservations of the selected property, newest arrivals first, searchable
 // by exact confirmation code and by arrival date (the API's conditions).
+// Refreshed live when a reservation or a guest of the property changes.
 import { DataTable, List } from "react-admin";
 import { FilterField } from "../../components/FilterField.tsx";
 import { ReservationStatusChip } from "../../components/StatusChip.tsx";
 import { formatDate, formatMoney } from "../../format.ts";
 import { useCurrentProperty } from "../../hooks/useCurrentProperty.ts";
+import { useLiveRefresh } from "../../live/useLiveRefresh.ts";
 import type { Reservation } from "../../providers/dataProvider.ts";
 
 const filters = [
@@ -17,6 +19,8 @@ const NumberColumn = DataTable.NumberCol<Reservation>;
 
 export function ReservationList() {
   const { membership } = useCurrentProperty();
+  // react-admin's reservation queries all start with the resource name.
+  useLiveRefresh(["reservations", "guests"], [["reservations"]]);
   if (!membership) return null;
   return (
     <List<Reservation>

@@ -34,6 +34,9 @@ import { formatDate, formatMoney, formatTimestamp, humanize } from "../../format
 import { isReservationDetail, type KeeprDataProvider, type Reservation, type ReservationDetail, type ReservationEvent } from "../../providers/dataProvider.ts";
 import type { PriceLine } from "../../providers/documents.ts";
 import { BookingActions } from "./BookingActions.tsx";
+import { StayChangeButtons } from "../../frontdesk/StayChangeActions.tsx";
+import { AlsoViewing } from "../../live/AlsoViewing.tsx";
+import { LiveReservation } from "../../live/LiveReservation.tsx";
 
 export function ReservationShow() {
   const notify = useNotify();
@@ -67,6 +70,7 @@ function Detail() {
   if (!isReservationDetail(record)) return <LinearProgress sx={{ m: 2 }} />;
   return (
     <>
+      <LiveReservation record={record} />
       <Summary record={record} />
       <Tabs record={record} />
     </>
@@ -77,6 +81,8 @@ function ShowActions() {
   const record = useRecordContext<ReservationDetail>();
   return (
     <TopToolbar>
+      {record && <AlsoViewing reservationId={record.id} />}
+      {record && <StayChangeButtons record={record} variant="outlined" />}
       {record && <BookingActions record={record} variant="contained" size="medium" />}
       <ListButton label="All reservations" />
     </TopToolbar>

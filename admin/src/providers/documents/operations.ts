@@ -1,0 +1,277 @@
+// Operations' GraphQL documents: the housekeeping board (units, today's
+// tasks, who is in which unit) and its actions, and the channel manager
+// (iCal feeds per unit, their sync state, the units' export links, open
+// conflicts and the reconciliation report). Written by hand against
+// server/schema.graphql like documents.ts, and checked against it by
+// tests/api/admin_operations_documents.test.ts. No DOM or React here.
+import { operation, type HousekeepingStatus, type IsoDate, type ReservationStatus, type Timestamp, type Uuid } from "../documents.ts";
+
+// ---------------------------------------------------------------------------
+// Housekeeping
+// ---------------------------------------------------------------------------
+
+export const housekeepingTaskKinds = ["checkout_clean", "stayover_clean", "inspection", "maintenance"] as const;
+export type HousekeepingTaskKind = (typeof housekeepingTaskKinds)[number];
+export type HousekeepingTaskStatus = "open" | "in_progress" | "done" | "cancelled";
+
+export interface BoardUnitNode {
+  rowId: Uuid;
+  name: string;
+  housekeepingStatus: HousekeepingStatus;
+  isActive: boolean;
+  roomType: { rowId: Uuid; name: string } | null;
+}
+
+export interface HousekeepingTaskNode {
+  rowId: Uuid;
+  unitId: Uuid;
+  kind: HousekeepingTaskKind;
+  dueDate: IsoDate;
+  status: HousekeepingTaskStatus;
+  notes: string | null;
+  reservationId: Uuid | null;
+  assignedTo: Uuid | null;
+  completedAt: Timestamp | null;
+  createdAt: Timestamp;
+  userByAssignedTo: { rowId: Uuid; displayName: string } | null;
+  userByCompletedBy: { rowId: Uuid; displayName: string } | null;
+}
+
+/** A stay as the board needs it: who is in (or comes to, or leaves) which unit. */
+export interface BoardStayNode {
+  rowId: Uuid;
+  confirmationCode: string | null;
+  status: ReservationStatus;
+  arrival: IsoDate;
+  departure: IsoDate;
+  adults: number;
+  children: number;
+  unitId: Uuid | null;
+  guest: { fullName: string } | null;
+}
+
+const taskFields = `
+  rowId unitId kind dueDate status notes reservationId assignedTo completedAt createdAt
+  userByAssignedTo { rowId displayName }
+  userByCompletedBy { rowId displayName }`;
+
+export interface HousekeepingBoardData {
+  allUnits: { nodes: Array<BoardUnitNode | null> } | null;
+  housekeepingBoard: { nodes: Array<HousekeepingTaskNode | null> } | null;
+  frontDeskDay: { nodes: Array<BoardStayNode | null> } | null;
+}
+
+/**
+ * The board in one request: the property's units, the tasks due on the day
+ * (and earlier ones still open: housekeepingBoard), and the day's arrivals,
+ * departures and guests in house (frontDeskDay), which say who occupies or
+ * is coming to each unit.
+ */
+export const housekeepingBoard = operation<HousekeepingBoardData, { propertyId: Uuid; day: IsoDate }>(
+  "HousekeepingBoard",
+  `query HousekeepingBoard($propertyId: UUID!, $day: Date!) {
+    allUnits(condition: {propertyId: $propertyId}, orderBy: [NAME_ASC]) {
+      nodes { rowId name housekeepingStatus isActive roomType { rowId name } }
+    }
+    housekeepingBoard(propertyId: $propertyId, day: $day) {
+      nodes { ${taskFields} }
+    }
+    frontDeskDay(propertyId: $propertyId, day: $day) {
+      nodes { rowId confirmationCode status arrival departure adults children unitId guest { fullName } }
+    }
+  }`,
+);
+
+export const setUnitStatus = operation<
+  { setUnitStatus: { result: { rowId: Uuid; housekeepingStatus: HousekeepingStatus } | null } | null },
+  { unitId: Uuid; status: HousekeepingStatus; note: string | null }
+>(
+  "SetUnitStatus",
+  `mutation SetUnitStatus($unitId: UUID!, $status: HousekeepingStatus!, $note: String) {
+    setUnitStatus(input: {unitId: $unitId, status: $status, note: $note}) { result { rowId housekeepingStatus } }
+  }`,
+);
+
+export const updateHousekeepingTask = operation<
+  { updateHousekeepingTask: { result: HousekeepingTaskNode | null } | null },
+  { taskId: Uuid; status: HousekeepingTaskStatus; notes: string | null }
+>(
+  "UpdateHousekeepingTask",
+  `mutation UpdateHousekeepingTask($taskId: UUID!, $status: HousekeepingTaskStatus!, $notes: String) {
+    updateHousekeepingTask(input: {taskId: $taskId, status: $status, notes: $notes}) { result { ${taskFields} } }
+  }`,
+);
+
+/** Staff may add inspection and maintenance tasks (the insert policy); cleaning tasks come from check-outs and the stay-over rule. */
+export type NewTaskKind = Extract<HousekeepingTaskKind, "inspection" | "maintenance">;
+
+export const createHousekeepingTask = operation<
+  { createHousekeepingTask: { housekeepingTask: HousekeepingTaskNode | null } | null },
+  { task: { propertyId: Uuid; unitId: Uuid; kind: NewTaskKind; dueDate: IsoDate; notes: string | null } }
+>(
+  "CreateHousekeepingTask",
+  `mutation CreateHousekeepingTask($task: HousekeepingTaskInput!) {
+    createHousekeepingTask(input: {housekeepingTask: $task}) { housekeepingTask { ${taskFields} } }
+  }`,
+);
+
+// ---------------------------------------------------------------------------
+// Channels
+// ---------------------------------------------------------------------------
+
+export const channelSources = ["airbnb", "vrbo", "booking_com", "other"] as const;
+export type ChannelSource = (typeof channelSources)[number];
+
+export interface ChannelUnitNode {
+  rowId: Uuid;
+  name: string;
+  isActive: boolean;
+  /** The secret of the unit's export URL, /ical/<token>.ics. */
+  icalToken: string;
+  roomType: { rowId: Uuid; name: string } | null;
+}
+
+export interface ChannelFeedNode {
+  rowId: Uuid;
+  unitId: Uuid;
+  source: ChannelSource;
+  name: string;
+  /** The channel's private export URL: a secret, shown by host only. */
+  url: string;
+  isActive: boolean;
+  pollIntervalMinutes: number;
+  nextPollAt: Timestamp;
+  lastPolledAt: Timestamp | null;
+  lastSuccessAt: Timestamp | null;
+  lastError: string | null;
+  lastErrorAt: Timestamp | null;
+  consecutiveFailures: number;
+  eventsSeen: number | null;
+  createdAt: Timestamp;
+}
+
+export interface ChannelConflictNode {
+  rowId: Uuid;
+  unitId: Uuid;
+  feedId: Uuid;
+  uid: string;
+  startDate: IsoDate;
+  endDate: IsoDate;
+  summary: string | null;
+  detectedAt: Timestamp;
+  feed: { rowId: Uuid; name: string; source: ChannelSource } | null;
+  conflictingClaim: { rowId: Uuid; kind: string; startDate: IsoDate | null; endDate: IsoDate | null; note: string | null } | null;
+  conflictingReservation: { rowId: Uuid; confirmationCode: string | null; status: ReservationStatus; guest: { fullName: string } | null } | null;
+}
+
+export type ReconciliationKind = "conflict" | "not_blocked_on_channel" | "feed_failing" | "feed_stale";
+
+export interface ReconciliationNode {
+  feedId: Uuid | null;
+  feedName: string | null;
+  unitName: string | null;
+  kind: ReconciliationKind | null;
+  startDate: IsoDate | null;
+  endDate: IsoDate | null;
+  detail: string | null;
+}
+
+const feedFields = `
+  rowId unitId source name url isActive pollIntervalMinutes nextPollAt lastPolledAt lastSuccessAt
+  lastError lastErrorAt consecutiveFailures eventsSeen createdAt`;
+
+export interface ChannelsOverviewData {
+  allUnits: { nodes: Array<ChannelUnitNode | null> } | null;
+  allChannelFeeds: { nodes: Array<ChannelFeedNode | null> } | null;
+  openChannelConflicts: { nodes: Array<ChannelConflictNode | null> } | null;
+  channelReconciliation: { nodes: Array<ReconciliationNode | null> } | null;
+}
+
+/** The channel manager in one request: units with their export token, feeds, open conflicts, the reconciliation report. */
+export const channelsOverview = operation<ChannelsOverviewData, { propertyId: Uuid }>(
+  "ChannelsOverview",
+  `query ChannelsOverview($propertyId: UUID!) {
+    allUnits(condition: {propertyId: $propertyId}, orderBy: [NAME_ASC]) {
+      nodes { rowId name isActive icalToken roomType { rowId name } }
+    }
+    allChannelFeeds(condition: {propertyId: $propertyId}, orderBy: [PRIMARY_KEY_ASC]) {
+      nodes { ${feedFields} }
+    }
+    openChannelConflicts(propertyId: $propertyId) {
+      nodes {
+        rowId unitId feedId uid startDate endDate summary detectedAt
+        feed { rowId name source }
+        conflictingClaim { rowId kind startDate endDate note }
+        conflictingReservation { rowId confirmationCode status guest { fullName } }
+      }
+    }
+    channelReconciliation(propertyId: $propertyId) {
+      nodes { feedId feedName unitName kind startDate endDate detail }
+    }
+  }`,
+);
+
+export interface NewChannelFeed {
+  propertyId: Uuid;
+  unitId: Uuid;
+  source: ChannelSource;
+  name: string;
+  url: string;
+  pollIntervalMinutes: number;
+}
+
+export const createChannelFeed = operation<
+  { createChannelFeed: { channelFeed: ChannelFeedNode | null } | null },
+  { feed: NewChannelFeed }
+>(
+  "CreateChannelFeed",
+  `mutation CreateChannelFeed($feed: ChannelFeedInput!) {
+    createChannelFeed(input: {channelFeed: $feed}) { channelFeed { ${feedFields} } }
+  }`,
+);
+
+export const setChannelFeedActive = operation<
+  { updateChannelFeedByRowId: { channelFeed: ChannelFeedNode | null } | null },
+  { feedId: Uuid; isActive: boolean }
+>(
+  "SetChannelFeedActive",
+  `mutation SetChannelFeedActive($feedId: UUID!, $isActive: Boolean!) {
+    updateChannelFeedByRowId(input: {rowId: $feedId, channelFeedPatch: {isActive: $isActive}}) { channelFeed { ${feedFields} } }
+  }`,
+);
+
+export const deleteChannelFeed = operation<
+  { deleteChannelFeedByRowId: { channelFeed: { rowId: Uuid } | null } | null },
+  { feedId: Uuid }
+>(
+  "DeleteChannelFeed",
+  `mutation DeleteChannelFeed($feedId: UUID!) {
+    deleteChannelFeedByRowId(input: {rowId: $feedId}) { channelFeed { rowId } }
+  }`,
+);
+
+export const syncChannelFeedNow = operation<
+  { syncChannelFeedNow: { result: { rowId: Uuid } | null } | null },
+  { feedId: Uuid }
+>(
+  "SyncChannelFeedNow",
+  `mutation SyncChannelFeedNow($feedId: UUID!) {
+    syncChannelFeedNow(input: {feedId: $feedId}) { result { rowId } }
+  }`,
+);
+
+export const resolveChannelConflict = operation<
+  { resolveChannelConflict: { result: { rowId: Uuid; status: "open" | "resolved"; resolvedAt: Timestamp | null; resolution: string | null } | null } | null },
+  { conflictId: Uuid; resolution: string }
+>(
+  "ResolveChannelConflict",
+  `mutation ResolveChannelConflict($conflictId: UUID!, $resolution: String!) {
+    resolveChannelConflict(input: {conflictId: $conflictId, resolution: $resolution}) { result { rowId status resolvedAt resolution } }
+  }`,
+);
+
+/** The documents above, for the schema test. */
+export const operationsDocuments = [
+  housekeepingBoard, setUnitStatus, updateHousekeepingTask, createHousekeepingTask,
+  channelsOverview, createChannelFeed, setChannelFeedActive, deleteChannelFeed, syncChannelFeedNow, resolveChannelConflict,
+] as const;

@@ -1,0 +1,127 @@
+// The front desk's calls beyond react-admin's resources, added to the data
+// provider (dataProvider.ts spreads them in): a booking taken by phone
+// (search, quote, hold, confirm), the units of a property, the tape chart,
+// room moves and changed dates. Mutations that take an idempotency key
+// accept only an IdempotencyKey (idempotency.ts): one per user action.
+import type { BookingResult, Uuid } from "./documents.ts";
+import {
+  confirmBooking, createHold, guestByEmail, heldStay, modifyReservation, moveUnit, propertyUnits, quote, quoteChange, searchAvailability,
+  tapeChart, type AvailabilityNode, type ChartClaimNode, type ChartConflictNode, type GuestDetails, type GuestProfileNode, type HoldResult,
+  type QuoteNode, type QuoteVariables, type RoomTypeNode, type StayChange, type StaySearch, type UnitNode,
+} from "./documents/frontdesk.ts";
+import { ApiError, type GraphQLClient } from "./graphql.ts";
+import type { IdempotencyKey } from "./idempotency.ts";
+
+interface RequestOptions {
+  signal?: AbortSignal;
+}
+
+const present = <T>(nodes: ReadonlyArray<T | null> | null | undefined): T[] => (nodes ?? []).filter((n): n is T => n !== null);
+
+/** What the hold took: its unit, room type and expiry (null when it is no longer held). */
+export interface HeldStay {
+  reservationId: Uuid;
+  holdExpiresAt: string | null;
+  unit: { rowId: Uuid; name: string } | null;
+  roomType: { rowId: Uuid; name: string } | null;
+}
+
+export interface PropertyUnits {
+  roomTypes: RoomTypeNode[];
+  units: UnitNode[];
+}
+
+/** What the tape chart draws over a window of nights [firstDate, endDate). */
+export interface TapeChartData extends PropertyUnits {
+  firstDate: string;
+  endDate: string;
+  claims: ChartClaimNode[];
+  conflicts: ChartConflictNode[];
+}
+
+export type ChangeQuote = Omit<QuoteNode, "quoteToken" | "validUntil">;
+
+export interface FrontDeskMethods {
+  searchAvailability(params: StaySearch, options?: RequestOptions): Promise<AvailabilityNode[]>;
+  quote(params: QuoteVariables, options?: RequestOptions): Promise<QuoteNode>;
+  createHold(params: { quoteToken: string; minutes: number; idempotencyKey: IdempotencyKey }): Promise<HoldResult>;
+  heldStay(params: { reservationId: Uuid }, options?: RequestOptions): Promise<HeldStay | null>;
+  confirmBooking(params: GuestDetails & { reservationId: Uuid; idempotencyKey: IdempotencyKey }): Promise<BookingResult>;
+  guestByEmail(params: { propertyId: Uuid; email: string }, options?: RequestOptions): Promise<GuestProfileNode | null>;
+  propertyUnits(params: { propertyId: Uuid }, options?: RequestOptions): Promise<PropertyUnits>;
+  tapeChart(params: { propertyId: Uuid; firstDate: string; endDate: string }, options?: RequestOptions): Promise<TapeChartData>;
+  quoteChange(params: { reservationId: Uuid; arrival: string; departure: string }, options?: RequestOptions): Promise<ChangeQuote>;
+  moveUnit(params: { reservationId: Uuid; unitId: Uuid; idempotencyKey: IdempotencyKey }): Promise<BookingResult>;
+  modifyReservation(params: StayChange & { idempotencyKey: IdempotencyKey }): Promise<BookingResult>;
+}
+
+const missing = (what: string) => new ApiError(`The API did not return ${what}.`, 502, { code: "BAD_RESPONSE" });
+
+export function createFrontDeskMethods(client: GraphQLClient): FrontDeskMethods {
+  return {
+    async searchAvailability(params, options = {}) {
+      const data = await client.request(searchAvailability, params, options);
+      return present(data.searchAvailability?.nodes);
+    },
+    async quote(params, options = {}) {
+      const data = await client.request(quote, params, options);
+      if (!data.quote) throw missing("a quote");
+      return data.quote;
+    },
+    async createHold({ quoteToken, minutes, idempotencyKey }) {
+      const data = await client.request(createHold, { quoteToken, minutes, idempotencyKey });
+      const result = data.createHold?.result;
+      if (!result) throw missing("the hold");
+      return result;
+    },
+    async heldStay({ reservationId }, options = {}) {
+      const data = await client.request(heldStay, { id: reservationId }, options);
+      const r = data.reservationByRowId;
+      if (!r || r.status !== "held") return null;
+      return { reservationId: r.rowId, holdExpiresAt: r.holdExpiresAt, unit: r.unit, roomType: r.roomType };
+    },
+    async confirmBooking(params) {
+      const data = await client.request(confirmBooking, params);
+      const result = data.confirmBooking?.result;
+      if (!result) throw missing("the booking");
+      return result;
+    },
+    async guestByEmail({ propertyId, email }, options = {}) {
+      const data = await client.request(guestByEmail, { propertyId, email }, options);
+      return present(data.allGuests?.nodes)[0] ?? null;
+    },
+    async propertyUnits({ propertyId }, options = {}) {
+      const data = await client.request(propertyUnits, { propertyId }, options);
+      return { roomTypes: present(data.allRoomTypes?.nodes), units: present(data.allUnits?.nodes) };
+    },
+    async tapeChart({ propertyId, firstDate, endDate }, options = {}) {
+      const data = await client.request(tapeChart, { propertyId, firstDate, endDate }, options);
+      return {
+        firstDate,
+        endDate,
+        roomTypes: present(data.allRoomTypes?.nodes),
+        units: present(data.allUnits?.nodes),
+        claims: present(data.tapeChartClaims?.nodes),
+        // Open conflicts are few; the chart draws those that touch the window.
+        conflicts: present(data.openChannelConflicts?.nodes).filter((c) => c.startDate < endDate && c.endDate > firstDate),
+      };
+    },
+    async quoteChange(params, options = {}) {
+      const data = await client.request(quoteChange, params, options);
+      if (!data.quoteChange) throw missing("a price for the change");
+      return data.quoteChange;
+    },
+    async moveUnit(params) {
+      const data = await client.request(moveUnit, params);
+      const result = data.moveUnit?.result;
+      if (!result) throw missing("the reservation");
+      return result;
+    },
+    async modifyReservation(params) {
+      const data = await client.request(modifyReservation, params);
+      const result = data.modifyReservation?.result;
+      if (!result) throw missing("the reservation");
+      return result;
+    },
+  };
+}

@@ -1,0 +1,142 @@
+// Operations' calls, added to the data provider (dataProvider.ts spreads
+// them in): the housekeeping board and its actions, and the channel
+// manager. None of these mutations takes an idempotency key in the API:
+// each sets a state (a unit's status, a task's status, a feed's activity)
+// or is refused the second time (a resolved conflict: INVALID_TRANSITION),
+// so a repeated click cannot do a thing twice; the screens also ignore a
+// second click while the first request runs.
+import type { HousekeepingStatus, IsoDate, Uuid } from "./documents.ts";
+import {
+  channelsOverview, createChannelFeed, createHousekeepingTask, deleteChannelFeed, housekeepingBoard, resolveChannelConflict, setChannelFeedActive,
+  setUnitStatus, syncChannelFeedNow, updateHousekeepingTask,
+  type BoardStayNode, type BoardUnitNode, type ChannelConflictNode, type ChannelFeedNode, type ChannelUnitNode,
+  type HousekeepingTaskNode, type HousekeepingTaskStatus, type NewChannelFeed, type NewTaskKind, type ReconciliationNode,
+} from "./documents/operations.ts";
+import { ApiError, type GraphQLClient } from "./graphql.ts";
+
+interface RequestOptions {
+  signal?: AbortSignal;
+}
+
+const present = <T>(nodes: ReadonlyArray<T | null> | null | undefined): T[] => (nodes ?? []).filter((n): n is T => n !== null);
+
+/** One unit on the board, with who is in it, who comes and what is to do. */
+export interface BoardUnit extends BoardUnitNode {
+  /** The guest checked in to the unit (still there, even on their departure day). */
+  occupant: BoardStayNode | null;
+  /** The occupant leaves today (checked in, departure = day). */
+  departsToday: boolean;
+  /** A guest due to arrive today and not yet checked in. */
+  arrival: BoardStayNode | null;
+  /** Tasks due on the day (any status) and earlier ones still open, oldest first. */
+  tasks: HousekeepingTaskNode[];
+}
+
+export interface HousekeepingBoard {
+  day: IsoDate;
+  units: BoardUnit[];
+  tasks: HousekeepingTaskNode[];
+}
+
+export interface ChannelsOverview {
+  units: ChannelUnitNode[];
+  feeds: ChannelFeedNode[];
+  conflicts: ChannelConflictNode[];
+  reconciliation: ReconciliationNode[];
+}
+
+export interface OperationsMethods {
+  housekeepingBoard(params: { propertyId: Uuid; day: IsoDate }, options?: RequestOptions): Promise<HousekeepingBoard>;
+  /** Out of order needs a note (why); the API refuses it while a guest is in the unit (UNIT_UNAVAILABLE). */
+  setUnitStatus(params: { unitId: Uuid; status: HousekeepingStatus; note: string | null }): Promise<HousekeepingStatus>;
+  updateHousekeepingTask(params: { taskId: Uuid; status: HousekeepingTaskStatus; notes: string | null }): Promise<HousekeepingTaskNode>;
+  /** An inspection or maintenance task; one of a kind per unit and day (a second is CONFLICT). */
+  createHousekeepingTask(params: { propertyId: Uuid; unitId: Uuid; kind: NewTaskKind; dueDate: IsoDate; notes: string | null }): Promise<HousekeepingTaskNode>;
+  channelsOverview(params: { propertyId: Uuid }, options?: RequestOptions): Promise<ChannelsOverview>;
+  createChannelFeed(params: NewChannelFeed): Promise<ChannelFeedNode>;
+  setChannelFeedActive(params: { feedId: Uuid; isActive: boolean }): Promise<ChannelFeedNode>;
+  deleteChannelFeed(params: { feedId: Uuid }): Promise<void>;
+  syncChannelFeedNow(params: { feedId: Uuid }): Promise<void>;
+  resolveChannelConflict(params: { conflictId: Uuid; resolution: string }): Promise<void>;
+}
+
+/** Puts the day's stays and tasks on their units. */
+export function assembleBoard(day: IsoDate, units: BoardUnitNode[], tasks: HousekeepingTaskNode[], stays: BoardStayNode[]): HousekeepingBoard {
+  const board = units
+    .filter((u) => u.isActive)
+    .map((unit): BoardUnit => {
+      const occupant = stays.find((s) => s.unitId === unit.rowId && s.status === "checked_in") ?? null;
+      const arrival = stays.find((s) => s.unitId === unit.rowId && s.status === "confirmed" && s.arrival === day) ?? null;
+      return {
+        ...unit,
+        occupant,
+        departsToday: occupant?.departure === day,
+        arrival,
+        tasks: tasks.filter((t) => t.unitId === unit.rowId),
+      };
+    });
+  return { day, units: board, tasks };
+}
+
+const notReturned = (what: string) => new ApiError(`The API did not return the ${what}; reload to see where it stands.`, 502, { code: "BAD_RESPONSE" });
+
+export function createOperationsMethods(client: GraphQLClient): OperationsMethods {
+  return {
+    async housekeepingBoard({ propertyId, day }, options = {}) {
+      const data = await client.request(housekeepingBoard, { propertyId, day }, options);
+      return assembleBoard(day, present(data.allUnits?.nodes), present(data.housekeepingBoard?.nodes), present(data.frontDeskDay?.nodes));
+    },
+    async setUnitStatus(params) {
+      const data = await client.request(setUnitStatus, params);
+      const unit = data.setUnitStatus?.result;
+      if (!unit) throw notReturned("unit");
+      return unit.housekeepingStatus;
+    },
+    async updateHousekeepingTask(params) {
+      const data = await client.request(updateHousekeepingTask, params);
+      const task = data.updateHousekeepingTask?.result;
+      if (!task) throw notReturned("task");
+      return task;
+    },
+    async createHousekeepingTask(task) {
+      const data = await client.request(createHousekeepingTask, { task });
+      const created = data.createHousekeepingTask?.housekeepingTask;
+      if (!created) throw notReturned("task");
+      return created;
+    },
+    async channelsOverview({ propertyId }, options = {}) {
+      const data = await client.request(channelsOverview, { propertyId }, options);
+      return {
+        units: present(data.allUnits?.nodes),
+        feeds: present(data.allChannelFeeds?.nodes),
+        conflicts: present(data.openChannelConflicts?.nodes),
+        reconciliation: present(data.channelReconciliation?.nodes),
+      };
+    },
+    async createChannelFeed(feed) {
+      const data = await client.request(createChannelFeed, { feed });
+      const created = data.createChannelFeed?.channelFeed;
+      if (!created) throw notReturned("feed");
+      return created;
+    },
+    async setChannelFeedActive(params) {
+      const data = await client.request(setChannelFeedActive, params);
+      const feed = data.updateChannelFeedByRowId?.channelFeed;
+      // No row: it was removed meanwhile, or the user may not manage feeds here (RLS).
+      if (!feed) throw new ApiError("No such feed, or you may not change it.", 404, { code: "NTFND" });
+      return feed;
+    },
+    async deleteChannelFeed(params) {
+      const data = await client.request(deleteChannelFeed, params);
+      if (!data.deleteChannelFeedByRowId?.channelFeed) throw new ApiError("No such feed, or you may not remove it.", 404, { code: "NTFND" });
+    },
+    async syncChannelFeedNow(params) {
+      const data = await client.request(syncChannelFeedNow, params);
+      if (!data.syncChannelFeedNow?.result) throw notReturned("feed");
+    },
+    async resolveChannelConflict(params) {
+      const data = await client.request(resolveChannelConflict, params);
+      if (!data.resolveChannelConflict?.result) throw notReturned("conflict");
+    },
+  };
+}

@@ -1,0 +1,588 @@
+// The channel manager of the selected property (owners and managers): per
+// unit, the iCal link other channels import (with a copy button) and the
+// feeds Keepr imports from them (Airbnb, Vrbo, Booking.com, other PMSs)
+// with their sync state: healthy, failing with the last error, stale,
+// paused; add, pause, remove a feed, sync it now. Above them, what needs a
+// person: open conflicts (a channel's booking Keepr could not block; resolve
+// with a note once dealt with) and the reconciliation report (nights Keepr
+// has that a channel does not show as taken, failing or stale feeds).
+// One request (channelsOverview); it refreshes by itself when a feed's
+// sync lands or a conflict opens or closes (useLiveRefresh).
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import Alert from "@mui/material/Alert";
+import AlertTitle from "@mui/material/AlertTitle";
+import Box from "@mui/material/Box";
+import Button from "@mui/material/Button";
+import Card from "@mui/material/Card";
+import CardContent from "@mui/material/CardContent";
+import CardHeader from "@mui/material/CardHeader";
+import Chip from "@mui/material/Chip";
+import CircularProgress from "@mui/material/CircularProgress";
+import Dialog from "@mui/material/Dialog";
+import DialogActions from "@mui/material/DialogActions";
+import DialogContent from "@mui/material/DialogContent";
+import DialogTitle from "@mui/material/DialogTitle";
+import Divider from "@mui/material/Divider";
+import IconButton from "@mui/material/IconButton";
+import InputAdornment from "@mui/material/InputAdornment";
+import MenuItem from "@mui/material/MenuItem";
+import Skeleton from "@mui/material/Skeleton";
+import Stack from "@mui/material/Stack";
+import TextField from "@mui/material/TextField";
+import Tooltip from "@mui/material/Tooltip";
+import Typography from "@mui/material/Typography";
+import AddLinkIcon from "@mui/icons-material/AddLink";
+import ContentCopyIcon from "@mui/icons-material/ContentCopy";
+import DeleteOutlinedIcon from "@mui/icons-material/DeleteOutlined";
+import PauseIcon from "@mui/icons-material/Pause";
+import PlayArrowIcon from "@mui/icons-material/PlayArrow";
+import SyncIcon from "@mui/icons-material/Sync";
+import TaskAltIcon from "@mui/icons-material/TaskAlt";
+import { useRef, useState, type FormEvent, type ReactNode } from "react";
+import { Link, Title, useCanAccess, useCreatePath, useDataProvider, useNotify } from "react-admin";
+import { formatDate, formatTimestamp, humanize } from "../../format.ts";
+import { ApiErrorAlert, shownError, type ShownError } from "../../frontdesk/ApiErrorAlert.tsx";
+import { useCurrentProperty } from "../../hooks/useCurrentProperty.ts";
+import { useLiveRefresh } from "../../live/useLiveRefresh.ts";
+import type { KeeprDataProvider } from "../../providers/dataProvider.ts";
+import {
+  channelSources, type ChannelConflictNode, type ChannelFeedNode, type ChannelSource, type ChannelUnitNode, type ReconciliationNode,
+} from "../../providers/documents/operations.ts";
+import type { ChannelsOverview } from "../../providers/operations.ts";
+
+/** The query key of the page; the live hook and the actions invalidate it. */
+export const channelsQueryKey = "channels";
+
+const sourceLabels: Record<ChannelSource, string> = {
+  airbnb: "Airbnb",
+  vrbo: "Vrbo",
+  booking_com: "Booking.com",
+  other: "Other",
+};
+
+const touch = { minHeight: 44 } as const;
+
+export function ChannelsPage() {
+  const { membership } = useCurrentProperty();
+  const dataProvider = useDataProvider<KeeprDataProvider>();
+  const propertyId = membership?.propertyId;
+  const query = useQuery({
+    queryKey: [channelsQueryKey, propertyId],
+    queryFn: ({ signal }) => dataProvider.channelsOverview({ propertyId: propertyId! }, { signal }),
+    enabled: Boolean(propertyId),
+    // A fallback only (and for "stale", which is the passing of time): changes arrive live.
+    refetchInterval: 60_000,
+  });
+  // Claims: the reconciliation report compares the feeds with Keepr's stays and blocks.
+  useLiveRefresh(["channel_feeds", "channel_conflicts", "units", "inventory_claims"], [[channelsQueryKey]], { propertyId });
+
+  if (!membership) return null;
+  const data = query.data;
+  return (
+    <Box sx={{ mt: { xs: 1, sm: 2 } }} data-testid={data ? "channels-ready" : "channels-loading"}>
+      <Title title={`Channels · ${membership.propertyName}`} />
+      <Stack direction="row" sx={{ alignItems: "baseline", flexWrap: "wrap", columnGap: 2, mb: 2 }}>
+        <Typography variant="h5" component="h1">
+          Channels
+        </Typography>
+        <Typography variant="body2" color="text.secondary">
+          iCal sync with Airbnb, Vrbo, Booking.com and other systems · {membership.propertyName}
+        </Typography>
+      </Stack>
+      {query.isError && (
+        <Alert severity="error" sx={{ mb: 2 }}>
+          {query.error.message}
+        </Alert>
+      )}
+      {!data && !query.isError && <Skeleton variant="rounded" height={240} />}
+      {data && (
+        <Stack spacing={3}>
+          <Attention data={data} />
+          <Typography variant="h6" component="h2">
+            Units and their feeds
+          </Typography>
+          {data.units.length === 0 && <Typography color="text.secondary">This property has no units.</Typography>}
+          {data.units.map((unit) => (
+            <UnitChannels key={unit.rowId} unit={unit} feeds={data.feeds.filter((f) => f.unitId === unit.rowId)} propertyId={membership.propertyId} />
+          ))}
+        </Stack>
+      )}
+    </Box>
+  );
+}
+
+function useRefreshChannels() {
+  const queryClient = useQueryClient();
+  return () => void queryClient.invalidateQueries({ queryKey: [channelsQueryKey] });
+}
+
+// ---------------------------------------------------------------------------
+// What needs a person: conflicts and the reconciliation report
+// ---------------------------------------------------------------------------
+
+function Attention({ data }: { data: ChannelsOverview }) {
+  const unitNames = new Map(data.units.map((u) => [u.rowId, u.name]));
+  // Conflicts are listed with their actions below; the report's other findings here.
+  const findings = data.reconciliation.filter((r) => r.kind !== "conflict");
+  if (data.conflicts.length === 0 && findings.length === 0) {
+    return (
+      <Alert severity="success" data-testid="channels-all-clear">
+        No open conflicts, and every active feed agrees with Keepr.
+      </Alert>
+    );
+  }
+  return (
+    <Stack spacing={2}>
+      {data.conflicts.length > 0 && (
+        <Card variant="outlined" data-testid="conflicts" sx={{ borderColor: "warning.main" }}>
+          <CardHeader
+            title={`${data.conflicts.length} open conflict${data.conflicts.length === 1 ? "" : "s"}`}
+            subheader="A channel has a booking on nights Keepr had already given to a stay or a block. Nothing is double-booked in Keepr: cancel or move one side (or have the channel cancel), then resolve."
+            slotProps={{ title: { component: "h2", variant: "h6" } }}
+          />
+          <CardContent sx={{ pt: 0 }}>
+            <Stack divider={<Divider flexItem />} spacing={2}>
+              {data.conflicts.map((conflict) => (
+                <ConflictRow key={conflict.rowId} conflict={conflict} unitName={unitNames.get(conflict.unitId) ?? "?"} />
+              ))}
+            </Stack>
+          </CardContent>
+        </Card>
+      )}
+      {findings.length > 0 && (
+        <Card variant="outlined" data-testid="reconciliation">
+          <CardHeader
+            title="Reconciliation"
+            subheader="Each active feed's last good sync against Keepr, for future nights."
+            slotProps={{ title: { component: "h2", variant: "h6" } }}
+          />
+          <CardContent sx={{ pt: 0 }}>
+            <Stack spacing={1}>
+              {findings.map((finding, i) => (
+                <Finding key={`${finding.feedId}-${finding.kind}-${finding.startDate}-${i}`} finding={finding} />
+              ))}
+            </Stack>
+          </CardContent>
+        </Card>
+      )}
+    </Stack>
+  );
+}
+
+const findingText: Record<Exclude<ReconciliationNode["kind"], null | "conflict">, { severity: "warning" | "error" | "info"; title: string }> = {
+  not_blocked_on_channel: { severity: "warning", title: "Not blocked on the channel" },
+  feed_failing: { severity: "error", title: "Feed failing" },
+  feed_stale: { severity: "info", title: "Feed stale" },
+};
+
+function Finding({ finding }: { finding: ReconciliationNode }) {
+  const text = finding.kind && finding.kind !== "conflict" ? findingText[finding.kind] : { severity: "info" as const, title: humanize(finding.kind ?? "note") };
+  return (
+    <Alert severity={text.severity} data-kind={finding.kind}>
+      <AlertTitle>
+        {text.title} · unit {finding.unitName} · {finding.feedName}
+        {finding.startDate ? ` · ${formatDate(finding.startDate)} → ${formatDate(finding.endDate)}` : ""}
+      </AlertTitle>
+      {finding.detail}
+    </Alert>
+  );
+}
+
+function ConflictRow({ conflict, unitName }: { conflict: ChannelConflictNode; unitName: string }) {
+  const { canAccess } = useCanAccess({ resource: "channels", action: "resolve" });
+  const createPath = useCreatePath();
+  const [resolving, setResolving] = useState(false);
+  const keepr = conflict.conflictingReservation;
+  return (
+    <Stack direction={{ xs: "column", md: "row" }} spacing={2} sx={{ alignItems: { md: "center" } }} data-testid="conflict" data-conflict={conflict.rowId}>
+      <Box sx={{ flex: 1, minWidth: 0 }}>
+        <Typography variant="subtitle1" sx={{ fontWeight: 600 }}>
+          Unit {unitName} · {formatDate(conflict.startDate)} → {formatDate(conflict.endDate)}
+        </Typography>
+        <Typography variant="body2">
+          {conflict.feed ? `${sourceLabels[conflict.feed.source]} (${conflict.feed.name})` : "A channel"} has
+          {conflict.summary ? ` "${conflict.summary}"` : " a booking"}; Keepr has{" "}
+          {keepr ? (
+            <>
+              reservation{" "}
+              <Link to={createPath({ resource: "reservations", id: keepr.rowId, type: "show" })}>{keepr.confirmationCode ?? "on hold"}</Link>
+              {keepr.guest ? ` (${keepr.guest.fullName})` : ""}
+            </>
+          ) : (
+            `a ${humanize(conflict.conflictingClaim?.kind ?? "block").toLowerCase()}${conflict.conflictingClaim?.note ? ` (${conflict.conflictingClaim.note})` : ""}`
+          )}{" "}
+          on those nights.
+        </Typography>
+        <Typography variant="caption" color="text.secondary">
+          Detected {formatTimestamp(conflict.detectedAt)}
+        </Typography>
+      </Box>
+      {canAccess && (
+        <Button variant="contained" color="warning" startIcon={<TaskAltIcon />} onClick={() => setResolving(true)} sx={{ ...touch, flexShrink: 0 }}>
+          Resolve…
+        </Button>
+      )}
+      {resolving && <ResolveDialog conflict={conflict} unitName={unitName} onClose={() => setResolving(false)} />}
+    </Stack>
+  );
+}
+
+function ResolveDialog({ conflict, unitName, onClose }: { conflict: ChannelConflictNode; unitName: string; onClose: () => void }) {
+  const dataProvider = useDataProvider<KeeprDataProvider>();
+  const refresh = useRefreshChannels();
+  const notify = useNotify();
+  const [note, setNote] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ShownError | null>(null);
+  const trimmed = note.trim();
+  const valid = trimmed.length >= 1 && trimmed.length <= 500;
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy || !valid) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await dataProvider.resolveChannelConflict({ conflictId: conflict.rowId, resolution: trimmed });
+      notify(`Conflict on unit ${unitName} resolved; the feed syncs again now.`, { type: "success" });
+      onClose();
+    } catch (caught) {
+      setError(shownError(caught));
+      setBusy(false);
+    } finally {
+      refresh();
+    }
+  };
+  return (
+    <Dialog open onClose={busy ? undefined : onClose} fullWidth maxWidth="sm" data-testid="resolve-dialog">
+      <form onSubmit={(e) => void submit(e)} noValidate>
+        <DialogTitle>Resolve the conflict on unit {unitName}</DialogTitle>
+        <DialogContent>
+          <Stack spacing={2}>
+            <Typography variant="body2">
+              Say what was done (e.g. "Keepr stay moved to unit 104" or "Airbnb guest cancelled"). The feed is then read again: the
+              channel's nights are blocked if they are free now, or a new conflict is recorded if they still are not.
+            </Typography>
+            <TextField
+              label="How it was resolved"
+              value={note}
+              onChange={(e) => setNote(e.target.value)}
+              required
+              multiline
+              minRows={2}
+              autoFocus
+              fullWidth
+              error={trimmed.length > 500}
+              helperText={trimmed.length > 500 ? "At most 500 characters." : "Required, kept with the conflict."}
+            />
+            {error && <ApiErrorAlert title="Could not resolve the conflict" error={error} />}
+          </Stack>
+        </DialogContent>
+        <DialogActions sx={{ px: 3, pb: 2 }}>
+          <Button onClick={onClose} disabled={busy} sx={touch}>
+            Back
+          </Button>
+          <Button type="submit" variant="contained" disabled={busy || !valid} sx={touch} startIcon={busy ? <CircularProgress size={18} color="inherit" /> : undefined}>
+            Resolve
+          </Button>
+        </DialogActions>
+      </form>
+    </Dialog>
+  );
+}
+
+// ---------------------------------------------------------------------------
+// Units: the export link and the imported feeds
+// ---------------------------------------------------------------------------
+
+function exportUrl(token: string): string {
+  return `${location.origin}/ical/${token}.ics`;
+}
+
+function UnitChannels({ unit, feeds, propertyId }: { unit: ChannelUnitNode; feeds: ChannelFeedNode[]; propertyId: string }) {
+  const manage = useCanAccess({ resource: "channels", action: "manage" });
+  const [adding, setAdding] = useState(false);
+  return (
+    <Card variant="outlined" data-testid="unit-channels" data-unit={unit.name}>
+      <CardHeader
+        title={`Unit ${unit.name}`}
+        subheader={`${unit.roomType?.name ?? ""}${unit.isActive ? "" : " · inactive (never sold)"}`}
+        slotProps={{ title: { component: "h3", variant: "h6" } }}
+        action={
+          manage.canAccess ? (
+            <Button startIcon={<AddLinkIcon />} onClick={() => setAdding(true)} sx={{ ...touch, mt: 1, mr: 1 }}>
+              Add feed
+            </Button>
+          ) : undefined
+        }
+      />
+      <CardContent sx={{ pt: 0 }}>
+        <Stack spacing={2}>
+          <ExportLink unit={unit} />
+          {feeds.length === 0 ? (
+            <Typography variant="body2" color="text.secondary">
+              No feed imported: this unit's bookings elsewhere are not blocked in Keepr.
+            </Typography>
+          ) : (
+            <Stack divider={<Divider flexItem />} spacing={1.5}>
+              {feeds.map((feed) => (
+                <FeedRow key={feed.rowId} feed={feed} />
+              ))}
+            </Stack>
+          )}
+        </Stack>
+      </CardContent>
+      {adding && <AddFeedDialog unit={unit} propertyId={propertyId} onClose={() => setAdding(false)} />}
+    </Card>
+  );
+}
+
+function ExportLink({ unit }: { unit: ChannelUnitNode }) {
+  const notify = useNotify();
+  const input = useRef<HTMLInputElement>(null);
+  const url = exportUrl(unit.icalToken);
+  const copy = async () => {
+    try {
+      // The Clipboard API exists in secure contexts only (https, localhost).
+      if (!navigator.clipboard) throw new Error("no clipboard");
+      await navigator.clipboard.writeText(url);
+      notify(`Unit ${unit.name}'s calendar link copied.`, { type: "info" });
+    } catch {
+      input.current?.focus();
+      input.current?.select();
+      notify("Select the link and copy it (Ctrl+C): this browser does not let the page copy here.", { type: "warning" });
+    }
+  };
+  return (
+    <TextField
+      label="Calendar link for channels to import (keep it private)"
+      value={url}
+      fullWidth
+      size="small"
+      inputRef={input}
+      onFocus={(e) => e.target.select()}
+      slotProps={{
+        htmlInput: { readOnly: true, "data-testid": "ical-link", spellCheck: false },
+        input: {
+          endAdornment: (
+            <InputAdornment position="end">
+              <Tooltip title="Copy link">
+                <IconButton aria-label={`Copy unit ${unit.name}'s calendar link`} onClick={() => void copy()} edge="end" sx={{ width: 44, height: 44 }}>
+                  <ContentCopyIcon fontSize="small" />
+                </IconButton>
+              </Tooltip>
+            </InputAdornment>
+          ),
+        },
+      }}
+    />
+  );
+}
+
+type FeedHealth = { label: string; colour: "success" | "error" | "warning" | "default" | "info"; state: "ok" | "failing" | "stale" | "never" | "paused" };
+
+/** A feed's state as staff read it, from its own columns (the report says the same per property). */
+export function feedHealth(feed: ChannelFeedNode, now = Date.now()): FeedHealth {
+  if (!feed.isActive) return { label: "Paused", colour: "default", state: "paused" };
+  if (feed.lastError) {
+    return { label: `Failing${feed.consecutiveFailures > 1 ? ` (${feed.consecutiveFailures}×)` : ""}`, colour: "error", state: "failing" };
+  }
+  if (!feed.lastSuccessAt) return { label: "Not synced yet", colour: "info", state: "never" };
+  if (new Date(feed.lastSuccessAt).getTime() < now - 3 * feed.pollIntervalMinutes * 60_000) return { label: "Stale", colour: "warning", state: "stale" };
+  return { label: "In sync", colour: "success", state: "ok" };
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return "invalid URL";
+  }
+}
+
+function FeedRow({ feed }: { feed: ChannelFeedNode }) {
+  const dataProvider = useDataProvider<KeeprDataProvider>();
+  const refresh = useRefreshChannels();
+  const notify = useNotify();
+  const manage = useCanAccess({ resource: "channels", action: "manage" });
+  const sync = useCanAccess({ resource: "channels", action: "sync" });
+  const [busy, setBusy] = useState(false);
+  const [removing, setRemoving] = useState(false);
+  const health = feedHealth(feed);
+
+  const act = async (run: () => Promise<unknown>, done: string) => {
+    if (busy) return;
+    setBusy(true);
+    try {
+      await run();
+      notify(done, { type: "info" });
+    } catch (error) {
+      const shown = shownError(error);
+      notify(`${shown.message} (${shown.code})`, { type: "error" });
+    } finally {
+      setBusy(false);
+      refresh();
+    }
+  };
+
+  return (
+    <Box data-testid="feed" data-feed={feed.name} data-health={health.state}>
+      <Stack direction={{ xs: "column", sm: "row" }} spacing={1} sx={{ alignItems: { sm: "center" }, justifyContent: "space-between" }}>
+        <Stack direction="row" spacing={1} sx={{ alignItems: "center", flexWrap: "wrap", minWidth: 0 }}>
+          <Chip size="small" label={sourceLabels[feed.source]} variant="outlined" />
+          <Typography variant="subtitle2" component="span">
+            {feed.name}
+          </Typography>
+          <Typography variant="body2" color="text.secondary" component="span" title="The feed's URL is a secret of the channel: only its host is shown.">
+            {hostOf(feed.url)}
+          </Typography>
+          <Chip size="small" label={health.label} color={health.colour} data-testid="feed-health" />
+        </Stack>
+        <Stack direction="row" spacing={0.5} sx={{ flexShrink: 0 }}>
+          {sync.canAccess && feed.isActive && (
+            <Button size="small" startIcon={<SyncIcon />} disabled={busy} sx={touch}
+              onClick={() => void act(() => dataProvider.syncChannelFeedNow({ feedId: feed.rowId }), `${feed.name}: sync queued; the result shows here when it lands.`)}>
+              Sync now
+            </Button>
+          )}
+          {manage.canAccess && (
+            <Tooltip title={feed.isActive ? "Pause: stop polling (its blocks stay)" : "Resume polling"}>
+              <IconButton aria-label={`${feed.isActive ? "Pause" : "Resume"} ${feed.name}`} disabled={busy} sx={{ width: 44, height: 44 }}
+                onClick={() => void act(() => dataProvider.setChannelFeedActive({ feedId: feed.rowId, isActive: !feed.isActive }), feed.isActive ? `${feed.name} paused.` : `${feed.name} resumed.`)}>
+                {feed.isActive ? <PauseIcon /> : <PlayArrowIcon />}
+              </IconButton>
+            </Tooltip>
+          )}
+          {manage.canAccess && (
+            <Tooltip title="Remove feed">
+              <IconButton aria-label={`Remove ${feed.name}`} disabled={busy} onClick={() => setRemoving(true)} sx={{ width: 44, height: 44 }}>
+                <DeleteOutlinedIcon />
+              </IconButton>
+            </Tooltip>
+          )}
+        </Stack>
+      </Stack>
+      <Stack direction="row" sx={{ flexWrap: "wrap", columnGap: 3, rowGap: 0.5, mt: 0.5 }}>
+        <Fact label="Last success">{feed.lastSuccessAt ? formatTimestamp(feed.lastSuccessAt) : "never"}</Fact>
+        <Fact label="Events seen">{feed.eventsSeen ?? "—"}</Fact>
+        <Fact label="Polled every">{feed.pollIntervalMinutes} min</Fact>
+        {feed.isActive && <Fact label="Next poll">{formatTimestamp(feed.nextPollAt)}</Fact>}
+      </Stack>
+      {feed.lastError && (
+        <Alert severity="error" sx={{ mt: 1 }} data-testid="feed-error">
+          <AlertTitle>Last error · {formatTimestamp(feed.lastErrorAt)}</AlertTitle>
+          {feed.lastError}
+          <Typography variant="caption" component="div" sx={{ mt: 0.5 }}>
+            The blocks this feed made are kept while it fails; polling backs off (at most every 6 hours).
+          </Typography>
+        </Alert>
+      )}
+      {removing && (
+        <Dialog open onClose={() => setRemoving(false)} data-testid="remove-feed-dialog">
+          <DialogTitle>Remove {feed.name}?</DialogTitle>
+          <DialogContent>
+            <Typography variant="body2">
+              Keepr stops importing this calendar, and the blocks it made are released: those nights become sellable in Keepr again.
+            </Typography>
+          </DialogContent>
+          <DialogActions>
+            <Button onClick={() => setRemoving(false)} sx={touch}>
+              Back
+            </Button>
+            <Button color="error" variant="contained" sx={touch} disabled={busy}
+              onClick={() => {
+                setRemoving(false);
+                void act(() => dataProvider.deleteChannelFeed({ feedId: feed.rowId }), `${feed.name} removed.`);
+              }}>
+              Remove feed
+            </Button>
+          </DialogActions>
+        </Dialog>
+      )}
+    </Box>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <Typography variant="body2" component="span">
+      <Box component="span" sx={{ color: "text.secondary" }}>
+        {label}:
+      </Box>{" "}
+      {children}
+    </Typography>
+  );
+}
+
+function AddFeedDialog({ unit, propertyId, onClose }: { unit: ChannelUnitNode; propertyId: string; onClose: () => void }) {
+  const dataProvider = useDataProvider<KeeprDataProvider>();
+  const refresh = useRefreshChannels();
+  const notify = useNotify();
+  const [source, setSource] = useState<ChannelSource>("airbnb");
+  const [name, setName] = useState("");
+  const [url, setUrl] = useState("");
+  const [pollEvery, setPollEvery] = useState("15");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ShownError | null>(null);
+  const urlOk = /^https?:\/\/\S+$/.test(url.trim()) && url.trim().length <= 2000;
+  const minutes = Number(pollEvery);
+  const intervalOk = Number.isInteger(minutes) && minutes >= 1 && minutes <= 1440;
+  const finalName = name.trim() || sourceLabels[source];
+  const valid = urlOk && intervalOk && finalName.length <= 100;
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy || !valid) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const feed = await dataProvider.createChannelFeed({ propertyId, unitId: unit.rowId, source, name: finalName, url: url.trim(), pollIntervalMinutes: minutes });
+      // A new feed is due at once; ask for it now so staff see the result without waiting for the poller.
+      await dataProvider.syncChannelFeedNow({ feedId: feed.rowId }).catch(() => undefined);
+      notify(`${finalName} added to unit ${unit.name}; it is being read now.`, { type: "success" });
+      onClose();
+    } catch (caught) {
+      const shown = shownError(caught);
+      setError(shown.code === "CONFLICT" ? { ...shown, message: "This unit already imports a feed with this URL." } : shown);
+      setBusy(false);
+    } finally {
+      refresh();
+    }
+  };
+  return (
+    <Dialog open onClose={busy ? undefined : onClose} fullWidth maxWidth="sm" data-testid="add-feed-dialog">
+      <form onSubmit={(e) => void submit(e)} noValidate>
+        <DialogTitle>Import a calendar into unit {unit.name}</DialogTitle>
+        <DialogContent>
+          <Stack spacing={2} sx={{ pt: 1 }}>
+            <Typography variant="body2">
+              Paste the iCal export link the channel gives for this listing (Airbnb: Availability → Connect calendars; Vrbo and
+              Booking.com: calendar sync / export). Its bookings become blocks on this unit.
+            </Typography>
+            <TextField select label="Channel" value={source} onChange={(e) => setSource(e.target.value as ChannelSource)} fullWidth>
+              {channelSources.map((s) => (
+                <MenuItem key={s} value={s}>
+                  {sourceLabels[s]}
+                </MenuItem>
+              ))}
+            </TextField>
+            <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} placeholder={sourceLabels[source]} fullWidth
+              helperText="How staff see it, e.g. “Airbnb — Sea view loft”." slotProps={{ htmlInput: { maxLength: 100 } }} />
+            <TextField label="Calendar URL" value={url} onChange={(e) => setUrl(e.target.value)} required fullWidth type="url"
+              error={url !== "" && !urlOk} helperText={url !== "" && !urlOk ? "An http(s) link, up to 2000 characters." : "Starts with https://"} />
+            <TextField label="Poll every (minutes)" value={pollEvery} onChange={(e) => setPollEvery(e.target.value)} type="number" fullWidth
+              error={!intervalOk} helperText={intervalOk ? "15 is usual; channels refresh their exports every few minutes to hours." : "1 to 1440 minutes."}
+              slotProps={{ htmlInput: { min: 1, max: 1440 } }} />
+            {error && <ApiErrorAlert title="Could not add the feed" error={error} />}
+          </Stack>
+        </DialogContent>
+        <DialogActions sx={{ px: 3, pb: 2 }}>
+          <Button onClick={onClose} disabled={busy} sx={touch}>
+            Back
+          </Button>
+          <Button type="submit" variant="contained" disabled={busy || !valid} sx={touch} startIcon={busy ? <CircularProgress size={18} color="inherit" /> : undefined}>
+            Add feed
+          </Button>
+        </DialogActions>
+      </form>
+    </Dialog>
+  );
+}
