@@ -32,7 +32,7 @@ const schema = z.object({
   SESSION_TOKEN_AUDIENCE: z.string().default("keepr"),
 
   SEED: booleanish.default(true),
-  /** Whether `npm start` builds the staff console (admin/dist) when it is missing or out of date. */
+  /** Whether `npm start` builds the browser apps (admin/dist, web/dist) when they are missing or out of date. */
   ADMIN_BUILD: booleanish.default(true),
   WORKER: booleanish.default(true),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),

@@ -11,6 +11,7 @@ import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
 import { tokenAudience, tokenIssuer } from "./auth.ts";
 import type { Config } from "./config.ts";
 import { makeMaskError, withFormattedErrorCode } from "./errors.ts";
+import { makePublicQueryCachePlugin } from "./graphql-cache.ts";
 import type { Logger } from "./logger.ts";
 
 /** Caps the number of fields an operation selects, counting each fragment use: a cost limit against alias floods. */
@@ -123,7 +124,7 @@ export function makePreset(options: {
 
   return {
     extends: [PostGraphileAmberPreset],
-    plugins: [PgJWTPlugin, LimitsPlugin],
+    plugins: [PgJWTPlugin, LimitsPlugin, makePublicQueryCachePlugin()],
     pgServices: [makePgService({ pool, schemas: ["app_public"], pubsub: false })],
     gather: { pgJwtTypes: "app_public.jwt_token" },
     schema: {
@@ -135,7 +136,8 @@ export function makePreset(options: {
       graphiql: !config.isProduction,
       graphiqlOnGraphQLGET: false,
       graphiqlPath: "/graphiql",
-      graphqlOverGET: false,
+      // Queries over GET, cacheable when anonymous (graphql-cache.ts); mutations over GET are 405.
+      graphqlOverGET: true,
       websockets: false,
       watch: false,
       maxRequestLength: config.GRAPHQL_MAX_REQUEST_BYTES,

@@ -8,8 +8,8 @@ import type pg from "pg";
 import { postgraphile } from "postgraphile";
 import { grafserv } from "postgraphile/grafserv/express/v4";
 import { adminRouter, type AdminBuildStatus } from "./admin.ts";
-import { adminDistDir } from "./admin-build.ts";
-import { AuthError, identify, pgSettingsFor } from "./auth.ts";
+import { apps, type AppBuildStatus } from "./app-build.ts";
+import { anonKey, AuthError, identify, pgSettingsFor } from "./auth.ts";
 import type { Config } from "./config.ts";
 import { sendError } from "./errors.ts";
 import { makePreset } from "./graphql.ts";
@@ -19,6 +19,7 @@ import { exportRouter } from "./exports.ts";
 import { icalRouter } from "./ical.ts";
 import { invoiceRouter } from "./invoices.ts";
 import { paymentSecretsOf, startSimulatedProvider, webhookRouter } from "./payments.ts";
+import { webRouter } from "./web.ts";
 import type { SimulatedProvider } from "../payments/simulated/service.ts";
 
 export interface HttpServer {
@@ -37,8 +38,13 @@ export interface HttpOptions {
   jwtSecret: string;
   /** Whether the database is reachable and migrated (for /readyz). */
   readiness: () => Promise<{ ok: boolean; checks: Record<string, string> }>;
-  /** The staff console's build (default admin/dist) and what building it is doing (npm start builds it in the background). */
-  admin?: { distDir?: string; status?: () => AdminBuildStatus };
+  /**
+   * The staff console's build (default admin/dist) and what building it is doing (npm start builds it in the background);
+   * `realtime` when the realtime service is attached to this server (the console then goes live through it).
+   */
+  admin?: { distDir?: string; status?: () => AdminBuildStatus; realtime?: boolean };
+  /** The guest app's build (default web/dist) and what building it is doing. */
+  web?: { distDir?: string; status?: () => AppBuildStatus };
 }
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -95,7 +101,11 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   });
 
   // The staff console (admin/dist); it talks to /graphql like any client.
-  app.use("/admin", adminRouter({ distDir: options.admin?.distDir ?? adminDistDir, status: options.admin?.status }));
+  app.use("/admin", adminRouter({
+    distDir: options.admin?.distDir ?? apps.admin.distDir,
+    status: options.admin?.status,
+    ...(options.admin?.realtime ? { anonKey: anonKey(jwtSecret) } : {}),
+  }));
 
   app.use("/webhooks", webhookRouter({ config, secret: webhookSecret, ownerPool, logger }));
   app.use("/invoices", invoiceRouter({ apiPool, jwtSecret }));
@@ -113,6 +123,10 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   const pgl = postgraphile(makePreset({ config, pool: apiPool, jwtSecret, logger }));
   const serv = pgl.createServ(grafserv);
   await serv.addTo(app, server);
+
+  // The guest app (web/dist) at /: its own routes and files only, after
+  // every other endpoint; it talks to /graphql like any client.
+  app.use(webRouter({ distDir: options.web?.distDir ?? apps.web.distDir, status: options.web?.status }));
 
   app.use((_req: Request, res: Response) => sendError(res, 404, "NOT_FOUND", "No such endpoint."));
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {

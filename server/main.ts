@@ -7,8 +7,7 @@ import { migrateDatabase } from "../db/migrate.ts";
 import { demoLogins, demoPassword, seedDemoData } from "../db/seed.ts";
 import { startRealtimeService } from "../realtime/service.ts";
 import { startWorker } from "../worker/runner.ts";
-import type { AdminBuildStatus } from "./admin.ts";
-import { adminBuildState, formatKiB, runAdminBuildProcess } from "./admin-build.ts";
+import { appBuildState, appNames, apps, formatKiB, runAppBuildProcess, type AppBuildStatus, type AppName } from "./app-build.ts";
 import { startHttpServer } from "./http.ts";
 import { runProcess } from "./process.ts";
 import { makeReadiness } from "./readiness.ts";
@@ -50,7 +49,7 @@ await runProcess("Keepr", async ({ config, logger, lifecycle }) => {
     lifecycle.add("worker", () => worker.stop());
   }
 
-  let adminStatus: AdminBuildStatus = { state: "idle" };
+  const buildStatus: Record<AppName, AppBuildStatus> = { admin: { state: "idle" }, web: { state: "idle" } };
   const http = await startHttpServer({
     config,
     logger,
@@ -58,7 +57,8 @@ await runProcess("Keepr", async ({ config, logger, lifecycle }) => {
     ownerPool,
     jwtSecret: db.jwtSecret,
     readiness: makeReadiness(apiPool, ownerPool),
-    admin: { status: () => adminStatus },
+    admin: { status: () => buildStatus.admin, realtime: true },
+    web: { status: () => buildStatus.web },
   });
   lifecycle.add("http", () => http.close());
   // Closed before the HTTP server (lifecycle steps run last added, first).
@@ -68,34 +68,41 @@ await runProcess("Keepr", async ({ config, logger, lifecycle }) => {
   const readyMs = Math.round(performance.now());
   logger.info({ url: http.url, readyMs }, "Keepr is ready");
 
-  // The staff console, built when admin/dist is missing or out of date: in
-  // a child process after the API is up, so it never delays it (/admin says
+  // The browser apps (staff console, guest app), each built when its dist/
+  // is missing or out of date: in a child process after the API is up, one
+  // app after the other, so it never delays the API (the app's pages say
   // "being built" meanwhile). A shutdown stops the build.
-  const adminState = config.ADMIN_BUILD ? adminBuildState() : { upToDate: true as const };
-  if (!adminState.upToDate) {
-    adminStatus = { state: "building" };
-    logger.info({ reason: adminState.reason }, "building the staff console");
-    const build = runAdminBuildProcess();
-    lifecycle.add("admin build", async () => build.stop());
-    build.report.then(
-      (report) => {
-        adminStatus = { state: "idle" };
-        logger.info(
-          { durationMs: report.durationMs, gzip: formatKiB(report.totals.gzipBytes), files: report.assets.length },
-          `staff console built in ${report.durationMs} ms`,
-        );
-      },
-      (error: unknown) => {
-        adminStatus = { state: "failed", message: error instanceof Error ? error.message : String(error) };
-        if (!lifecycle.isStopping) logger.error({ err: error }, "the staff console failed to build; the API runs without it");
-      },
-    );
+  const stale = config.ADMIN_BUILD ? appNames.filter((name) => !appBuildState(name).upToDate) : [];
+  for (const name of stale) buildStatus[name] = { state: "building" };
+  if (stale.length > 0) {
+    let current: ReturnType<typeof runAppBuildProcess> | null = null;
+    lifecycle.add("app builds", async () => current?.stop());
+    void (async () => {
+      for (const name of stale) {
+        if (lifecycle.isStopping) return;
+        const title = apps[name].title;
+        logger.info({ app: name }, `building the ${title}`);
+        current = runAppBuildProcess(name);
+        try {
+          const report = await current.report;
+          buildStatus[name] = { state: "idle" };
+          logger.info(
+            { app: name, durationMs: report.durationMs, gzip: formatKiB(report.totals.gzipBytes), files: report.assets.length },
+            `${title} built in ${report.durationMs} ms`,
+          );
+        } catch (error) {
+          buildStatus[name] = { state: "failed", message: error instanceof Error ? error.message : String(error) };
+          if (!lifecycle.isStopping) logger.error({ err: error, app: name }, `the ${title} failed to build; the API runs without it`);
+        }
+      }
+    })();
   }
   if (process.stdout.isTTY || !config.isProduction) {
     const lines = [
       "",
       `  Keepr is running (ready in ${readyMs} ms)`,
-      `    Staff console ${http.url}/admin/${adminStatus.state === "building" ? "  (building, ready in a few seconds)" : ""}`,
+      `    Guest app     ${http.url}/${buildStatus.web.state === "building" ? "  (building, ready in a few seconds)" : ""}`,
+      `    Staff console ${http.url}/admin/${buildStatus.admin.state === "building" ? "  (building, ready in a few seconds)" : ""}`,
       `    GraphQL API   ${http.url}/graphql`,
       ...(config.isProduction ? [] : [`    GraphiQL      ${http.url}/graphiql`]),
       `    Realtime      ${http.url.replace(/^http/, "ws")}/realtime/v1/websocket`,

@@ -16,6 +16,7 @@ import express, { type NextFunction, type Request, type Response } from "express
 import type pg from "pg";
 import { z } from "zod";
 import { inspectCard, isExpired, type CardBehaviour } from "./cards.ts";
+import { sendCardForm } from "./card-form.ts";
 import { startDeliveryLoop, type DeliveryLoop } from "./deliveries.ts";
 import { failureConfigPatchSchema, noFailures, seededRandom, type FailureConfig } from "./failures.ts";
 import { silentLogger, type ProviderLogger } from "./logger.ts";
@@ -331,6 +332,10 @@ export async function createSimulatedProvider(options: SimulatedProviderOptions)
   }
 
   const router = express.Router();
+
+  // The hosted card form a checkout frames (card-form.ts): the card is typed
+  // into this page and tokenized by it; the merchant only gets the token.
+  router.get("/card-form", sendCardForm);
 
   // The guest's browser posts card details here directly (hosted fields), so
   // this one endpoint is open to every origin.

@@ -3,7 +3,7 @@
 // As root, Chromium's sandbox cannot start, hence --no-sandbox there only.
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Frame, type Page } from "playwright-core";
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -57,20 +57,21 @@ export interface AxeViolation {
 }
 
 /**
- * WCAG 2 A and AA violations on the page, per axe-core. axe is evaluated
- * through the DevTools protocol, so the page's own Content-Security-Policy
- * stays in force while it runs.
+ * WCAG 2 A and AA violations on the page (or a frame of it), per axe-core;
+ * `tags` for other rule sets (e.g. "wcag21aa", "wcag22aa"). axe is
+ * evaluated through the DevTools protocol, so the page's own
+ * Content-Security-Policy stays in force while it runs.
  */
-export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+export async function axeViolations(page: Page | Frame, tags: string[] = ["wcag2a", "wcag2aa"]): Promise<AxeViolation[]> {
   const source = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
   await page.evaluate(source);
-  return page.evaluate(async () => {
+  return page.evaluate(async (tags) => {
     // In the page (the root tsconfig has no DOM types).
     const page = globalThis as unknown as {
       document: unknown;
       axe: { run(context: unknown, options: object): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[]; failureSummary?: string }> }> }> };
     };
-    const result = await page.axe.run(page.document, { runOnly: ["wcag2a", "wcag2aa"] });
+    const result = await page.axe.run(page.document, { runOnly: tags });
     return result.violations.map((v) => ({
       id: v.id,
       impact: v.impact,
@@ -78,5 +79,5 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
       target: v.nodes[0]?.target.join(" ") ?? "",
       summary: (v.nodes[0]?.failureSummary ?? "").split("\n").slice(0, 2).join(" "),
     }));
-  });
+  }, tags);
 }

@@ -9,6 +9,7 @@ import { loadConfig } from "../../server/config.ts";
 import { startHttpServer } from "../../server/http.ts";
 import { createLogger } from "../../server/logger.ts";
 import { makeReadiness } from "../../server/readiness.ts";
+import { startRealtimeService, type RealtimeService } from "../../realtime/service.ts";
 import type { TestDatabase } from "./db.ts";
 
 export interface GraphQLResponse {
@@ -26,11 +27,18 @@ export interface TestServer {
   server: import("node:http").Server;
   /** The API's pool (the authenticator). */
   apiPool: pg.Pool;
+  /** The realtime service on the same server, as npm start runs it (only with `{ realtime: true }`). */
+  realtime?: RealtimeService;
   graphql(query: string, variables?: Record<string, unknown>, options?: { token?: string; headers?: Record<string, string> }): Promise<GraphQLResponse>;
   close(): Promise<void>;
 }
 
-export async function startTestServer(db: TestDatabase, env: Record<string, string> = {}): Promise<TestServer> {
+export interface TestServerOptions {
+  /** Attach the realtime service (replication, websocket, RLS authorizer) as npm start does; the staff console then goes live. */
+  realtime?: boolean;
+}
+
+export async function startTestServer(db: TestDatabase, env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
   const config = loadConfig({
     NODE_ENV: "test",
     HOST: "127.0.0.1",
@@ -43,11 +51,16 @@ export async function startTestServer(db: TestDatabase, env: Record<string, stri
   const apiPool = new pg.Pool({ connectionString: db.authenticatorUrl, max: 5, statement_timeout: config.STATEMENT_TIMEOUT_MS });
   const http = await startHttpServer({
     config, logger, apiPool, ownerPool: db.ownerPool, jwtSecret: db.jwtSecret, readiness: makeReadiness(apiPool, db.ownerPool),
+    ...(options.realtime ? { admin: { realtime: true } } : {}),
   });
+  const realtime = options.realtime
+    ? startRealtimeService({ server: http.server, apiPool, databaseUrl: db.authenticatorUrl, replicationUrl: db.replicationUrl, jwtSecret: db.jwtSecret, logger })
+    : undefined;
   return {
     url: http.url,
     server: http.server,
     apiPool,
+    ...(realtime ? { realtime } : {}),
     async graphql(query, variables, options = {}) {
       const response = await fetch(`${http.url}/graphql`, {
         method: "POST",
@@ -62,6 +75,7 @@ export async function startTestServer(db: TestDatabase, env: Record<string, stri
       return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse["body"] };
     },
     async close() {
+      await realtime?.stop();
       await http.close();
       await apiPool.end();
     },

@@ -1,0 +1,191 @@
+// The simulated provider's hosted card form: the page a merchant's checkout
+// frames (as with a real provider's hosted fields), so the card number,
+// expiry and CVC are typed into the provider's own page and posted by it to
+// POST /v1/tokens; the merchant's page only ever receives the token, brand
+// and last four digits, by postMessage. Keepr's guest app frames it in a
+// sandboxed iframe without allow-same-origin: even on the same host, the
+// app's scripts cannot read the fields.
+//
+//   GET <mount>/card-form?origin=<the merchant page's origin>&lang=en|pt
+//
+// Messages (window.postMessage, every one with `source: "keepr-card-form"`):
+//   merchant → form  { type: "tokenize", requestId }
+//   form → merchant  { type: "ready" }
+//                    { type: "submit" }              Enter pressed in the form
+//                    { type: "token", requestId, token: { id, brand, last4, expMonth, expYear } }
+//                    { type: "error", requestId, code, message }
+// The form answers only messages from `origin` and posts only to it.
+import { createHash } from "node:crypto";
+import type { Request, Response } from "express";
+
+const labels = {
+  en: {
+    title: "Card details",
+    number: "Card number",
+    expiry: "Expiry date (MM/YY)",
+    cvc: "Security code (CVC)",
+    secure: "Your card details go straight to the payment provider, never to the property.",
+    invalid_number: "Enter a valid card number.",
+    invalid_expiry: "Enter the expiry date as MM/YY.",
+    expired: "This card has expired.",
+    invalid_cvc: "Enter the 3-digit security code (4 digits for American Express).",
+    unavailable: "The payment service cannot be reached. Try again in a moment.",
+  },
+  pt: {
+    title: "Dados do cartão",
+    number: "Número do cartão",
+    expiry: "Validade (MM/AA)",
+    cvc: "Código de segurança (CVC)",
+    secure: "Os dados do cartão vão diretamente para o fornecedor de pagamentos, nunca para o alojamento.",
+    invalid_number: "Introduza um número de cartão válido.",
+    invalid_expiry: "Introduza a validade como MM/AA.",
+    expired: "Este cartão expirou.",
+    invalid_cvc: "Introduza o código de segurança de 3 dígitos (4 no American Express).",
+    unavailable: "Não foi possível contactar o serviço de pagamentos. Tente de novo dentro de momentos.",
+  },
+} as const;
+export type CardFormLanguage = keyof typeof labels;
+
+// Colours meet WCAG AA contrast on white (text #1f2328 15:1, muted #57606a 6.4:1, error #b42318 6.5:1).
+const style = `
+*{box-sizing:border-box}
+html,body{margin:0;padding:0;background:#fff;color:#1f2328;font:16px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
+form{display:grid;gap:10px;padding:2px}
+.pair{display:grid;grid-template-columns:1fr 1fr;gap:10px}
+label{display:block;font-weight:600;font-size:14px;margin-bottom:4px}
+input{width:100%;min-height:44px;padding:8px 10px;font:inherit;border:1px solid #6e7781;border-radius:6px;background:#fff;color:inherit}
+input:focus{outline:3px solid #0b5cad;outline-offset:1px;border-color:#0b5cad}
+input[aria-invalid=true]{border-color:#b42318}
+.error{min-height:20px;margin:0;color:#b42318;font-size:14px}
+.note{margin:0;color:#57606a;font-size:13px}
+`;
+
+const script = `
+(function () {
+  var params = new URLSearchParams(location.search);
+  var origin = params.get("origin");
+  var data = document.getElementById("labels").textContent;
+  var text = JSON.parse(data);
+  var tokensUrl = document.body.getAttribute("data-tokens-url");
+  var form = document.getElementById("card");
+  var fields = { number: document.getElementById("number"), expiry: document.getElementById("expiry"), cvc: document.getElementById("cvc") };
+  var errorBox = document.getElementById("error");
+  function post(message) { message.source = "keepr-card-form"; parent.postMessage(message, origin); }
+  function luhn(d) { var s = 0; for (var i = 0; i < d.length; i++) { var n = d.charCodeAt(d.length - 1 - i) - 48; if (i % 2) { n *= 2; if (n > 9) n -= 9; } s += n; } return s % 10 === 0; }
+  function mark(field, message) {
+    for (var k in fields) { fields[k].removeAttribute("aria-invalid"); }
+    if (field) { fields[field].setAttribute("aria-invalid", "true"); fields[field].focus(); }
+    errorBox.textContent = message || "";
+  }
+  fields.expiry.addEventListener("input", function () {
+    var v = fields.expiry.value.replace(/[^0-9]/g, "").slice(0, 4);
+    fields.expiry.value = v.length > 2 ? v.slice(0, 2) + "/" + v.slice(2) : v;
+  });
+  function check() {
+    var digits = fields.number.value.replace(/[\\s-]/g, "");
+    if (!/^[0-9]{12,19}$/.test(digits) || !luhn(digits)) return { field: "number", code: "invalid_number", message: text.invalid_number };
+    var m = /^(0[1-9]|1[0-2])\\/?([0-9]{2})$/.exec(fields.expiry.value.replace(/\\s/g, ""));
+    if (!m) return { field: "expiry", code: "invalid_expiry", message: text.invalid_expiry };
+    var month = Number(m[1]), year = 2000 + Number(m[2]), now = new Date();
+    if (year < now.getUTCFullYear() || (year === now.getUTCFullYear() && month < now.getUTCMonth() + 1)) return { field: "expiry", code: "expired_card", message: text.expired };
+    var amex = /^3[47]/.test(digits);
+    if (!(amex ? /^[0-9]{4}$/ : /^[0-9]{3}$/).test(fields.cvc.value.trim())) return { field: "cvc", code: "invalid_cvc", message: text.invalid_cvc };
+    return { number: digits, exp_month: month, exp_year: year, cvc: fields.cvc.value.trim() };
+  }
+  var busy = false;
+  function tokenize(requestId) {
+    if (busy) return;
+    var card = check();
+    if (card.field) { mark(card.field, card.message); post({ type: "error", requestId: requestId, code: card.code, message: card.message }); return; }
+    mark(null, "");
+    busy = true;
+    fetch(tokensUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(card) })
+      .then(function (res) { return res.json().then(function (body) { return { ok: res.ok, body: body }; }); })
+      .then(function (r) {
+        busy = false;
+        if (r.ok) {
+          post({ type: "token", requestId: requestId, token: { id: r.body.id, brand: r.body.brand, last4: r.body.last4, expMonth: r.body.exp_month, expYear: r.body.exp_year } });
+        } else {
+          var code = r.body && r.body.error ? r.body.error.code : "card_error";
+          var field = code === "invalid_number" ? "number" : code === "invalid_cvc" ? "cvc" : /expiry/.test(code) ? "expiry" : null;
+          var message = field === "number" ? text.invalid_number : field === "cvc" ? text.invalid_cvc : field ? text.invalid_expiry : text.unavailable;
+          mark(field, message);
+          post({ type: "error", requestId: requestId, code: code, message: message });
+        }
+      }, function () {
+        busy = false;
+        mark(null, text.unavailable);
+        post({ type: "error", requestId: requestId, code: "unavailable", message: text.unavailable });
+      });
+  }
+  window.addEventListener("message", function (event) {
+    if (event.origin !== origin || event.source !== parent || !event.data || event.data.type !== "tokenize") return;
+    tokenize(String(event.data.requestId || ""));
+  });
+  form.addEventListener("submit", function (event) { event.preventDefault(); post({ type: "submit" }); });
+  post({ type: "ready" });
+})();
+`;
+
+const sha256 = (text: string) => `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
+const styleHash = sha256(style);
+const scriptHash = sha256(script);
+
+/** The merchant origin the form talks to, or null when the parameter is not an http(s) origin. */
+function merchantOrigin(value: unknown): string | null {
+  if (typeof value !== "string" || value.length > 200) return null;
+  try {
+    const url = new URL(value);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.origin === value ? url.origin : null;
+  } catch {
+    return null;
+  }
+}
+
+const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** GET <mount>/card-form: the hosted card form page. */
+export function sendCardForm(req: Request, res: Response): void {
+  const origin = merchantOrigin(req.query.origin);
+  if (!origin) {
+    res.status(400).type("text").set("cache-control", "no-store").send("origin must be the http(s) origin of the page framing the form");
+    return;
+  }
+  const lang: CardFormLanguage = req.query.lang === "pt" ? "pt" : "en";
+  const text = labels[lang];
+  const self = `${req.protocol}://${req.get("host")}`;
+  const tokensUrl = `${req.baseUrl}/v1/tokens`;
+  // Labels travel as JSON in a data block (not script): the hashed script stays the same for every language.
+  const labelsJson = JSON.stringify(text).replace(/</g, "\\u003c");
+  res
+    .status(200)
+    .set({
+      "cache-control": "no-cache",
+      "content-security-policy": [
+        "default-src 'none'",
+        `script-src ${scriptHash}`,
+        `style-src ${styleHash}`,
+        // The form's document may be sandboxed (an opaque origin): name the provider's origin, not only 'self'.
+        `connect-src 'self' ${self}`,
+        "form-action 'none'",
+        "base-uri 'none'",
+        `frame-ancestors 'self' ${origin}`,
+      ].join("; "),
+      "referrer-policy": "no-referrer",
+      "x-content-type-options": "nosniff",
+    })
+    .type("html")
+    .send(
+      `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
+        `<title>${escapeHtml(text.title)}</title><style>${style}</style></head>` +
+        `<body data-tokens-url="${escapeHtml(tokensUrl)}">` +
+        `<form id="card" novalidate>` +
+        `<div><label for="number">${escapeHtml(text.number)}</label><input id="number" name="cardnumber" inputmode="numeric" autocomplete="cc-number" maxlength="23" required aria-describedby="error"></div>` +
+        `<div class="pair"><div><label for="expiry">${escapeHtml(text.expiry)}</label><input id="expiry" name="exp-date" inputmode="numeric" autocomplete="cc-exp" maxlength="5" placeholder="MM/YY" required aria-describedby="error"></div>` +
+        `<div><label for="cvc">${escapeHtml(text.cvc)}</label><input id="cvc" name="cvc" inputmode="numeric" autocomplete="cc-csc" maxlength="4" required aria-describedby="error"></div></div>` +
+        `<p id="error" class="error" role="alert"></p><p class="note">${escapeHtml(text.secure)}</p>` +
+        `<button type="submit" hidden tabindex="-1"></button></form>` +
+        `<script type="application/json" id="labels">${labelsJson}</script>` +
+        `<script>${script}</script></body></html>`,
+    );
+}

@@ -1,0 +1,67 @@
+// HTTP caching of public GraphQL queries. Queries may be sent as
+// GET /graphql?query=…&variables=… (GraphQL over HTTP; mutations over GET
+// are refused with 405). An anonymous GET (no Authorization header) that
+// answers without errors is the same for every visitor: it is sent with
+// `Cache-Control: public, max-age=30, stale-while-revalidate=60` and a
+// strong ETag of its body, and a request whose If-None-Match matches gets
+// 304 without a body. Anything sent with a token is `private, no-store`,
+// and so is any answer with errors. The guest app sends its searches this
+// way (web/src/api.ts), so browsers and any shared cache in front of Keepr
+// answer repeated searches without reaching Postgres. POST is never cached.
+import { createHash } from "node:crypto";
+
+export interface PublicQueryCacheOptions {
+  /** Seconds a public answer is fresh. */
+  maxAgeSeconds?: number;
+  /** Seconds a stale answer may still be used while it is revalidated. */
+  staleWhileRevalidateSeconds?: number;
+}
+
+/** Whether a GraphQL response body carries errors (then it is not cached). */
+function hasErrors(body: Buffer): boolean {
+  try {
+    const parsed = JSON.parse(body.toString("utf8")) as { errors?: unknown[] };
+    return Array.isArray(parsed.errors) && parsed.errors.length > 0;
+  } catch {
+    return true;
+  }
+}
+
+/** Whether an If-None-Match header names this ETag (or is *). */
+function matches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch.split(",").some((tag) => {
+    const t = tag.trim();
+    return t === "*" || t === etag || t === `W/${etag}`;
+  });
+}
+
+export function makePublicQueryCachePlugin(options: PublicQueryCacheOptions = {}): GraphileConfig.Plugin {
+  const maxAge = options.maxAgeSeconds ?? 30;
+  const swr = options.staleWhileRevalidateSeconds ?? 60;
+  return {
+    name: "KeeprPublicQueryCachePlugin",
+    version: "1.0.0",
+    grafserv: {
+      middleware: {
+        async processRequest(next, event) {
+          const result = await next();
+          const request = event.requestDigest;
+          if (request.method !== "GET" || result?.type !== "buffer") return result;
+          const header = (name: string) => Object.entries(request.headers).find(([key]) => key.toLowerCase() === name)?.[1];
+          const vary = "Authorization, Accept, Accept-Encoding";
+          if (header("authorization") || result.statusCode !== 200 || hasErrors(result.buffer)) {
+            return { ...result, headers: { ...result.headers, "cache-control": "private, no-store", vary } };
+          }
+          const etag = `"${createHash("sha256").update(result.buffer).digest("base64url").slice(0, 32)}"`;
+          const headers: Record<string, string> = { ...result.headers, "cache-control": `public, max-age=${maxAge}, stale-while-revalidate=${swr}`, etag, vary };
+          if (matches(header("if-none-match"), etag)) {
+            const notModified = Object.fromEntries(Object.entries(headers).filter(([key]) => !/^content-(length|type)$/i.test(key)));
+            return { ...result, statusCode: 304, headers: notModified, buffer: Buffer.alloc(0) };
+          }
+          return { ...result, headers };
+        },
+      },
+    },
+  };
+}

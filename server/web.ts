@@ -1,0 +1,51 @@
+// Serves the guest app's build (web/dist) at / through the shared
+// static-app router (server/static-app.ts). Only the app's own routes get
+// index.html; any other path goes on to the typed 404. Its HTML may frame
+// the payment provider's card form (same origin for the simulated
+// provider; a real provider's origin is added with PAYMENT_FORM_ORIGIN)
+// and show https photos; nothing else foreign.
+import type express from "express";
+import type { AppBuildStatus } from "./app-build.ts";
+import { staticAppRouter } from "./static-app.ts";
+
+/** The guest app's routes (web/src/router.ts): everything else is not the app's. */
+export const webRoutes = ["/", "/book", "/confirmation", "/manage"] as const;
+
+export interface WebRouterOptions {
+  distDir: string;
+  /** What npm start's build is doing (server/main.ts); idle when nothing builds here. */
+  status?: () => AppBuildStatus;
+  /** The origin of a real payment provider's hosted card form, allowed in frames. */
+  paymentFormOrigin?: string;
+}
+
+export function webHtmlHeaders(paymentFormOrigin?: string): Record<string, string> {
+  return {
+    "cache-control": "no-cache",
+    "content-security-policy": [
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "img-src 'self' data: https:",
+      "font-src 'self'",
+      "connect-src 'self'",
+      `frame-src 'self'${paymentFormOrigin ? ` ${paymentFormOrigin}` : ""}`,
+      "object-src 'none'",
+      "base-uri 'self'",
+      "form-action 'self'",
+      "frame-ancestors 'none'",
+    ].join("; "),
+    "x-frame-options": "DENY",
+    "referrer-policy": "same-origin",
+  };
+}
+
+export function webRouter(options: WebRouterOptions): express.Router {
+  return staticAppRouter({
+    distDir: options.distDir,
+    title: "guest app",
+    status: options.status,
+    htmlHeaders: webHtmlHeaders(options.paymentFormOrigin),
+    isAppRoute: (p) => (webRoutes as readonly string[]).includes(p.length > 1 ? p.replace(/\/+$/, "") : p),
+  });
+}

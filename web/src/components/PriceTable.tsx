@@ -1,0 +1,44 @@
+// A quote line by line: each night, a length-of-stay discount, fees, taxes
+// (those already inside the prices shown, not added), and the total.
+import type { PriceLine, Quote } from "../documents.ts";
+import { formatDate, formatMoney } from "../format.ts";
+import { useI18n } from "../i18n.tsx";
+
+export function lineLabel(line: Pick<PriceLine, "kind" | "date" | "description" | "isInclusive">, i18n: ReturnType<typeof useI18n>): string {
+  const { t, locale } = i18n;
+  if (line.kind === "night" && line.date) return t("book.nightOf", { date: formatDate(line.date, locale) });
+  if (line.kind === "discount") return t("book.discount");
+  // Taxes already inside the prices are shown muted, not added (their name says so, e.g. "VAT (6%, included)").
+  return line.description;
+}
+
+export function PriceTable({ quote }: { quote: Quote }) {
+  const i18n = useI18n();
+  const { t, locale } = i18n;
+  const money = (amount: string | number) => formatMoney(amount, quote.currency, locale);
+  return (
+    <table className="price-table" data-testid="price-table">
+      <caption className="visually-hidden">{t("book.priceCaption", { nights: quote.nights, currency: quote.currency })}</caption>
+      <thead className="visually-hidden">
+        <tr>
+          <th scope="col">{t("book.item")}</th>
+          <th scope="col">{t("book.amount")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {quote.lines.map((line, i) => (
+          <tr key={i} className={line.isInclusive ? "inclusive" : undefined}>
+            <th scope="row">{lineLabel(line, i18n)}</th>
+            <td className={line.isInclusive ? "num muted" : "num"}>{money(line.amount)}</td>
+          </tr>
+        ))}
+      </tbody>
+      <tfoot>
+        <tr>
+          <th scope="row">{t("book.total")}</th>
+          <td className="num total" data-testid="quote-total">{money(quote.totalAmount)}</td>
+        </tr>
+      </tfoot>
+    </table>
+  );
+}

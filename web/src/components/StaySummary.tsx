@@ -1,0 +1,63 @@
+// The stay in a few lines: dates, nights, guests, room, rate, total.
+import { formatDate, nightsBetween } from "../format.ts";
+import { useI18n } from "../i18n.tsx";
+
+export function guestsText(adults: number, children: number, t: ReturnType<typeof useI18n>["t"]): string {
+  const a = adults === 1 ? t("guests.adult") : t("guests.adults", { count: adults });
+  if (children === 0) return a;
+  return `${a}, ${children === 1 ? t("guests.child") : t("guests.children", { count: children })}`;
+}
+
+export function nightsText(nights: number, t: ReturnType<typeof useI18n>["t"]): string {
+  return nights === 1 ? t("stay.night") : t("stay.nights", { count: nights });
+}
+
+export function StaySummary(props: {
+  arrival: string;
+  departure: string;
+  adults: number;
+  children: number;
+  room?: string;
+  rate?: string;
+  checkInTime?: string;
+  checkOutTime?: string;
+  total?: string;
+}) {
+  const { t, locale } = useI18n();
+  const time = (value?: string) => (value ? value.slice(0, 5) : "");
+  return (
+    <dl className="summary">
+      <div>
+        <dt>{t("book.dates")}</dt>
+        <dd>
+          {formatDate(props.arrival, locale)} → {formatDate(props.departure, locale)} ({nightsText(nightsBetween(props.arrival, props.departure), t)})
+          {props.checkInTime && props.checkOutTime ? (
+            <span className="muted small block">{t("book.checkInOut", { checkIn: time(props.checkInTime), checkOut: time(props.checkOutTime) })}</span>
+          ) : null}
+        </dd>
+      </div>
+      <div>
+        <dt>{t("book.guests")}</dt>
+        <dd>{guestsText(props.adults, props.children, t)}</dd>
+      </div>
+      {props.room ? (
+        <div>
+          <dt>{t("book.room")}</dt>
+          <dd>{props.room}</dd>
+        </div>
+      ) : null}
+      {props.rate ? (
+        <div>
+          <dt>{t("book.rate")}</dt>
+          <dd>{props.rate}</dd>
+        </div>
+      ) : null}
+      {props.total ? (
+        <div className="summary-total">
+          <dt>{t("book.total")}</dt>
+          <dd data-testid="summary-total">{props.total}</dd>
+        </div>
+      ) : null}
+    </dl>
+  );
+}

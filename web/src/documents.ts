@@ -1,0 +1,376 @@
+// Every GraphQL operation the guest app sends, with its types. The API is
+// PostGraphile's (server/schema.graphql): money is BigInt minor units as
+// strings, dates YYYY-MM-DD in the property's calendar.
+import { query } from "./api.ts";
+
+export type Minor = string;
+export type IsoDate = string;
+export type Timestamp = string;
+export type MealPlan = "room_only" | "breakfast" | "half_board" | "full_board" | "all_inclusive";
+
+export interface Destination {
+  rowId: string;
+  name: string;
+  city: string;
+  countryCode: string;
+  slug: string;
+}
+
+export const destinations = query<{ allProperties: { nodes: Array<Destination | null> } | null }, Record<string, never>>(
+  "Destinations",
+  `query Destinations { allProperties(first: 200) { nodes { rowId name city countryCode slug } } }`,
+  { cacheable: true },
+);
+
+export interface Availability {
+  propertyId: string;
+  propertyName: string;
+  city: string;
+  roomTypeId: string;
+  roomTypeName: string;
+  maxOccupancy: number;
+  unitsLeft: number;
+  ratePlanId: string;
+  ratePlanName: string;
+  mealPlan: MealPlan;
+  isRefundable: boolean;
+  currency: string;
+  totalAmount: Minor | null;
+  averageNightlyAmount: Minor | null;
+  isBookable: boolean;
+  restriction: string | null;
+  restrictionMessage: string | null;
+}
+
+export interface SearchVariables {
+  arrival: IsoDate;
+  departure: IsoDate;
+  adults: number;
+  children: number;
+  city: string | null;
+  propertyId: string | null;
+}
+
+export const search = query<{ searchAvailability: { nodes: Array<Availability | null> } | null }, SearchVariables>(
+  "Search",
+  `query Search($arrival: Date!, $departure: Date!, $adults: Int!, $children: Int!, $city: String, $propertyId: UUID) {
+    searchAvailability(arrival: $arrival, departure: $departure, adults: $adults, children: $children, city: $city, propertyId: $propertyId, includeUnavailable: true) {
+      nodes { propertyId propertyName city roomTypeId roomTypeName maxOccupancy unitsLeft ratePlanId ratePlanName mealPlan isRefundable currency totalAmount averageNightlyAmount isBookable restriction restrictionMessage }
+    }
+  }`,
+  { cacheable: true },
+);
+
+export interface StaySuggestion {
+  ratePlanId: string;
+  arrival: IsoDate;
+  departure: IsoDate;
+  nights: number;
+  currency: string;
+  totalAmount: Minor;
+}
+
+export const nearestStays = query<
+  { nearestStays: { nodes: Array<StaySuggestion | null> } | null },
+  { ratePlanIds: string[]; arrival: IsoDate; departure: IsoDate; adults: number; children: number }
+>(
+  "NearestStays",
+  `query NearestStays($ratePlanIds: [UUID]!, $arrival: Date!, $departure: Date!, $adults: Int!, $children: Int!) {
+    nearestStays(ratePlanIds: $ratePlanIds, arrival: $arrival, departure: $departure, adults: $adults, children: $children, perPlan: 2) {
+      nodes { ratePlanId arrival departure nights currency totalAmount }
+    }
+  }`,
+  { cacheable: true },
+);
+
+export interface RoomTypeDetails {
+  rowId: string;
+  name: string;
+  description: string | null;
+  maxOccupancy: number;
+  photoUrls: string[];
+  amenities: string[];
+}
+
+export interface PropertyDetails {
+  rowId: string;
+  name: string;
+  kind: "hotel" | "vacation_rental";
+  city: string;
+  address: string | null;
+  description: string | null;
+  timeZone: string;
+  currency: string;
+  checkInTime: string;
+  checkOutTime: string;
+  photoUrls: string[];
+  amenities: string[];
+  roomTypesByPropertyId: { nodes: Array<RoomTypeDetails | null> };
+}
+
+const propertyFields = `rowId name kind city address description timeZone currency checkInTime checkOutTime photoUrls amenities
+  roomTypesByPropertyId { nodes { rowId name description maxOccupancy photoUrls amenities } }`;
+
+/** Properties (with their room types) by id, in one cacheable request: aliases p0, p1, …, at most 10. */
+export function propertiesById(count: number) {
+  const n = Math.max(1, Math.min(count, 10));
+  const variables = Array.from({ length: n }, (_, i) => `$p${i}: UUID!`).join(", ");
+  const fields = Array.from({ length: n }, (_, i) => `p${i}: propertyByRowId(rowId: $p${i}) { ${propertyFields} }`).join(" ");
+  return query<Record<string, PropertyDetails | null>, Record<string, string>>(`Properties${n}`, `query Properties${n}(${variables}) { ${fields} }`, {
+    cacheable: true,
+  });
+}
+
+export interface RatePlanDetails {
+  rowId: string;
+  name: string;
+  description: string | null;
+  mealPlan: MealPlan;
+  isRefundable: boolean;
+  depositPercent: string;
+  balanceDueDays: number;
+  roomType: (RoomTypeDetails & { propertyByPropertyId: Omit<PropertyDetails, "roomTypesByPropertyId"> | null }) | null;
+}
+
+export const ratePlan = query<{ ratePlanByRowId: RatePlanDetails | null }, { id: string }>(
+  "RatePlan",
+  `query RatePlan($id: UUID!) {
+    ratePlanByRowId(rowId: $id) {
+      rowId name description mealPlan isRefundable depositPercent balanceDueDays
+      roomType { rowId name description maxOccupancy photoUrls amenities
+        propertyByPropertyId { rowId name kind city address description timeZone currency checkInTime checkOutTime photoUrls amenities } }
+    }
+  }`,
+  { cacheable: true },
+);
+
+export interface PriceLine {
+  kind: "night" | "discount" | "fee" | "tax";
+  date: IsoDate | null;
+  description: string;
+  quantity: number;
+  amount: Minor;
+  isInclusive: boolean;
+}
+
+export interface Quote {
+  nights: number;
+  currency: string;
+  roomAmount: Minor;
+  feesAmount: Minor;
+  taxesAmount: Minor;
+  includedTaxesAmount: Minor;
+  totalAmount: Minor;
+  lines: PriceLine[];
+  isRefundable: boolean;
+  freeCancellationUntil: Timestamp | null;
+  lateCancellationPenalty: Minor;
+  cancellationTerms: string;
+  unitsLeft: number;
+  validUntil: Timestamp | null;
+  quoteToken: string | null;
+}
+
+const quoteFields = `nights currency roomAmount feesAmount taxesAmount includedTaxesAmount totalAmount
+  lines { kind date description quantity amount isInclusive }
+  isRefundable freeCancellationUntil lateCancellationPenalty cancellationTerms unitsLeft validUntil quoteToken`;
+
+export interface StayVariables {
+  ratePlanId: string;
+  arrival: IsoDate;
+  departure: IsoDate;
+  adults: number;
+  children: number;
+}
+
+export const quote = query<{ quote: Quote | null }, StayVariables>(
+  "Quote",
+  `query Quote($ratePlanId: UUID!, $arrival: Date!, $departure: Date!, $adults: Int!, $children: Int!) {
+    quote(ratePlanId: $ratePlanId, arrival: $arrival, departure: $departure, adults: $adults, children: $children) { ${quoteFields} }
+  }`,
+);
+
+export interface Hold {
+  reservationId: string;
+  expiresAt: Timestamp;
+  currency: string;
+  totalAmount: Minor;
+}
+
+export const createHold = query<{ createHold: { result: Hold | null } | null }, { quoteToken: string; key: string }>(
+  "CreateHold",
+  `mutation CreateHold($quoteToken: String!, $key: String!) {
+    createHold(input: {quoteToken: $quoteToken, idempotencyKey: $key, minutes: 15}) { result { reservationId expiresAt currency totalAmount } }
+  }`,
+);
+
+export interface Booking {
+  reservationId: string;
+  confirmationCode: string;
+  status: string;
+  arrival: IsoDate;
+  departure: IsoDate;
+  currency: string;
+  totalAmount: Minor;
+  penaltyAmount: Minor | null;
+  refundAmount: Minor | null;
+}
+
+const bookingFields = "reservationId confirmationCode status arrival departure currency totalAmount penaltyAmount refundAmount";
+
+export interface GuestDetails {
+  fullName: string;
+  email: string;
+  phone: string;
+  specialRequests: string;
+}
+
+export const confirmBooking = query<
+  { confirmBooking: { result: Booking | null } | null },
+  { reservationId: string; key: string; fullName: string; email: string; phone: string | null; specialRequests: string | null }
+>(
+  "ConfirmBooking",
+  `mutation ConfirmBooking($reservationId: UUID!, $key: String!, $fullName: String!, $email: String!, $phone: String, $specialRequests: String) {
+    confirmBooking(input: {reservationId: $reservationId, idempotencyKey: $key, fullName: $fullName, email: $email, phone: $phone, specialRequests: $specialRequests}) {
+      result { ${bookingFields} }
+    }
+  }`,
+);
+
+export const lookupBooking = query<{ lookupBooking: { result: string | null } | null }, { code: string; email: string }>(
+  "LookupBooking",
+  `mutation LookupBooking($code: String!, $email: String!) { lookupBooking(input: {confirmationCode: $code, email: $email}) { result } }`,
+);
+
+export type PaymentStatus = "requires_payment" | "processing" | "authorized" | "captured" | "partially_refunded" | "refunded" | "failed" | "cancelled";
+
+export interface PaymentIntent {
+  rowId: string;
+  kind: "deposit" | "balance";
+  amount: Minor;
+  currency: string;
+  status: PaymentStatus;
+  dueAt: Timestamp;
+  amountCaptured: Minor;
+  amountRefunded: Minor;
+  failureCode: string | null;
+  failureMessage: string | null;
+  attempts: { nodes: Array<{ rowId: string; status: "pending" | "authorized" | "captured" | "failed"; amount: Minor; failureCode: string | null; failureMessage: string | null; createdAt: Timestamp } | null> };
+  refunds: { nodes: Array<{ amount: Minor; status: string; refundedAt: Timestamp | null } | null> };
+}
+
+export interface Invoice {
+  rowId: string;
+  kind: "invoice" | "credit_note";
+  documentNumber: string;
+  currency: string;
+  netAmount: Minor;
+  taxAmount: Minor;
+  totalAmount: Minor;
+  lines: Array<{ description: string; kind: "revenue" | "tax"; amount: number }>;
+  issuedAt: Timestamp;
+}
+
+export type ChangeRefusal = "NOT_CONFIRMED" | "RATE_PLAN" | "NOT_REFUNDABLE" | "PAST_DEADLINE";
+
+export interface Reservation {
+  rowId: string;
+  confirmationCode: string;
+  status: "held" | "confirmed" | "checked_in" | "checked_out" | "cancelled" | "no_show";
+  arrival: IsoDate;
+  departure: IsoDate;
+  nights: number;
+  adults: number;
+  children: number;
+  currency: string;
+  roomAmount: Minor;
+  feesAmount: Minor;
+  taxesAmount: Minor;
+  totalAmount: Minor;
+  priceLines: Array<{ kind: PriceLine["kind"]; date: IsoDate | null; description: string; quantity: number; amount: number; is_inclusive: boolean }>;
+  cancellationPolicy: { terms?: string; is_refundable?: boolean; free_cancellation_until?: Timestamp | null; late_cancellation_penalty?: number };
+  cancellationPenaltyNow: Minor | null;
+  changeRefusal: ChangeRefusal | null;
+  penaltyAmount: Minor | null;
+  refundAmount: Minor | null;
+  specialRequests: string | null;
+  confirmedAt: Timestamp | null;
+  cancelledAt: Timestamp | null;
+  guest: { fullName: string; email: string; phone: string | null } | null;
+  ratePlan: { rowId: string; name: string; mealPlan: MealPlan } | null;
+  roomType: { rowId: string; name: string; photoUrls: string[]; amenities: string[] } | null;
+  propertyByPropertyId: { rowId: string; name: string; city: string; address: string | null; timeZone: string; checkInTime: string; checkOutTime: string } | null;
+  folio: {
+    status: "open" | "closed";
+    balances: { nodes: Array<{ currency: string; balance: Minor } | null> };
+    invoices: { nodes: Array<Invoice | null> };
+  } | null;
+  paymentIntents: { nodes: Array<PaymentIntent | null> };
+}
+
+/** The booking a booking token (lookupBooking) may read: the only reservation it sees. */
+export const myBooking = query<{ allReservations: { nodes: Array<Reservation | null> } | null }, Record<string, never>>(
+  "MyBooking",
+  `query MyBooking {
+    allReservations(first: 1) {
+      nodes {
+        rowId confirmationCode status arrival departure nights adults children currency roomAmount feesAmount taxesAmount totalAmount
+        priceLines cancellationPolicy cancellationPenaltyNow changeRefusal penaltyAmount refundAmount specialRequests confirmedAt cancelledAt
+        guest { fullName email phone }
+        ratePlan { rowId name mealPlan }
+        roomType { rowId name photoUrls amenities }
+        propertyByPropertyId { rowId name city address timeZone checkInTime checkOutTime }
+        folio {
+          status
+          balances { nodes { currency balance } }
+          invoices(orderBy: NUMBER_ASC) { nodes { rowId kind documentNumber currency netAmount taxAmount totalAmount lines issuedAt } }
+        }
+        paymentIntents(orderBy: PRIMARY_KEY_ASC) {
+          nodes {
+            rowId kind amount currency status dueAt amountCaptured amountRefunded failureCode failureMessage
+            attempts(orderBy: PRIMARY_KEY_ASC) { nodes { rowId status amount failureCode failureMessage createdAt } }
+            refunds { nodes { amount status refundedAt } }
+          }
+        }
+      }
+    }
+  }`,
+);
+
+export const pay = query<{ pay: { result: { rowId: string; status: string } | null } | null }, { intentId: string; paymentToken: string; key: string }>(
+  "Pay",
+  `mutation Pay($intentId: UUID!, $paymentToken: String!, $key: String!) {
+    pay(input: {intentId: $intentId, paymentToken: $paymentToken, idempotencyKey: $key}) { result { rowId status } }
+  }`,
+);
+
+export const attachPaymentMethod = query<
+  { attachPaymentMethod: { result: Array<{ rowId: string } | null> | null } | null },
+  { reservationId: string; paymentToken: string; key: string }
+>(
+  "AttachPaymentMethod",
+  `mutation AttachPaymentMethod($reservationId: UUID!, $paymentToken: String!, $key: String!) {
+    attachPaymentMethod(input: {reservationId: $reservationId, paymentToken: $paymentToken, idempotencyKey: $key}) { result { rowId } }
+  }`,
+);
+
+export const cancelReservation = query<{ cancelReservation: { result: Booking | null } | null }, { reservationId: string; key: string; reason: string | null }>(
+  "CancelReservation",
+  `mutation CancelReservation($reservationId: UUID!, $key: String!, $reason: String) {
+    cancelReservation(input: {reservationId: $reservationId, idempotencyKey: $key, reason: $reason}) { result { ${bookingFields} } }
+  }`,
+);
+
+export const quoteChange = query<{ quoteChange: Quote | null }, { reservationId: string; arrival: IsoDate; departure: IsoDate }>(
+  "QuoteChange",
+  `query QuoteChange($reservationId: UUID!, $arrival: Date!, $departure: Date!) {
+    quoteChange(reservationId: $reservationId, arrival: $arrival, departure: $departure) { ${quoteFields} }
+  }`,
+);
+
+export const modifyReservation = query<{ modifyReservation: { result: Booking | null } | null }, { reservationId: string; key: string; arrival: IsoDate; departure: IsoDate }>(
+  "ModifyReservation",
+  `mutation ModifyReservation($reservationId: UUID!, $key: String!, $arrival: Date!, $departure: Date!) {
+    modifyReservation(input: {reservationId: $reservationId, idempotencyKey: $key, arrival: $arrival, departure: $departure}) { result { ${bookingFields} } }
+  }`,
+);

@@ -1,0 +1,502 @@
+// Booking one stay: the price (nightly lines, fees, taxes, cancellation
+// terms, what is charged when), then a hold of the room with a visible
+// countdown while the guest gives their details and card (the provider's
+// hosted card form), then confirmation and payment. Every step is safe to
+// retry: its idempotency key is kept with the booking in progress
+// (storage.ts), so a refresh resumes it and a double click or a second
+// Enter never books or charges twice. A room taken by someone else in the
+// meantime ("just taken") or a lost hold says so and offers to try again.
+import { cloneElement, useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type ReactElement } from "react";
+import { ApiError, isTransient, request } from "../api.ts";
+import { CardError, CardForm, type CardFormHandle } from "../components/CardForm.tsx";
+import { Countdown } from "../components/Countdown.tsx";
+import { Alert, errorText } from "../components/Messages.tsx";
+import { Amenities, Photos } from "../components/Photos.tsx";
+import { PriceTable } from "../components/PriceTable.tsx";
+import { StaySummary } from "../components/StaySummary.tsx";
+import {
+  confirmBooking,
+  createHold,
+  lookupBooking,
+  quote as quoteDoc,
+  ratePlan as ratePlanDoc,
+  type GuestDetails,
+  type RatePlanDetails,
+  type StayVariables,
+} from "../documents.ts";
+import { formatMoney, formatMoment, isIsoDate, minor } from "../format.ts";
+import { useI18n } from "../i18n.tsx";
+import { keyFor } from "../keys.ts";
+import { payWithCard, paymentPreview } from "../payments.ts";
+import { href, navigate, onLinkClick, usePageTitle, type Location } from "../router.ts";
+import { loadDraft, saveDraft, saveSession, tokenExpiry, type Draft } from "../storage.ts";
+import { searchHref } from "./Search.tsx";
+
+function stayOf(params: URLSearchParams): StayVariables | null {
+  const ratePlanId = params.get("plan") ?? "";
+  const arrival = params.get("arrival");
+  const departure = params.get("departure");
+  const adults = Number(params.get("adults") ?? 2);
+  const children = Number(params.get("children") ?? 0);
+  if (!/^[0-9a-f-]{36}$/i.test(ratePlanId) || !isIsoDate(arrival) || !isIsoDate(departure)) return null;
+  if (!Number.isInteger(adults) || adults < 1 || !Number.isInteger(children) || children < 0) return null;
+  return { ratePlanId, arrival, departure, adults, children };
+}
+
+type Problem =
+  | { kind: "justTaken" }
+  | { kind: "holdLost" }
+  | { kind: "restricted"; error: ApiError }
+  | { kind: "missing" }
+  | { kind: "error"; error: unknown };
+
+type Busy = null | "quote" | "hold" | "card" | "confirm" | "pay";
+
+const emptyDetails: GuestDetails = { fullName: "", email: "", phone: "", specialRequests: "" };
+
+export function BookPage({ location }: { location: Location }) {
+  const i18n = useI18n();
+  const { t, locale } = i18n;
+  usePageTitle(t("book.title"));
+  const stay = useMemo(() => stayOf(location.params), [location.params]);
+  const [draft, setDraftState] = useState<Draft | null>(() => (stay ? loadDraft(stay) ?? { stay } : null));
+  const [plan, setPlan] = useState<RatePlanDetails | null>(null);
+  const [busy, setBusy] = useState<Busy>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<Partial<Record<keyof GuestDetails | "card", string>>>({});
+  const [details, setDetails] = useState<GuestDetails>(() => draft?.details ?? emptyDetails);
+  const [expired, setExpired] = useState(false);
+  const card = useRef<CardFormHandle>(null);
+  const inFlight = useRef(false);
+  const stepHeading = useRef<HTMLHeadingElement>(null);
+
+  const setDraft = useCallback((next: Draft | null) => {
+    saveDraft(next);
+    setDraftState(next);
+  }, []);
+
+  // The room, rate and property (cacheable).
+  useEffect(() => {
+    if (!stay) return;
+    const abort = new AbortController();
+    request(ratePlanDoc, { id: stay.ratePlanId }, { signal: abort.signal }).then(
+      (data) => (data.ratePlanByRowId ? setPlan(data.ratePlanByRowId) : setProblem({ kind: "missing" })),
+      (error: unknown) => !abort.signal.aborted && setProblem({ kind: "error", error }),
+    );
+    return () => abort.abort();
+  }, [stay]);
+
+  const getQuote = useCallback(
+    async (reason?: "expired") => {
+      if (!stay) return;
+      setBusy("quote");
+      setProblem(null);
+      try {
+        const data = await request(quoteDoc, stay);
+        if (!data.quote) throw new ApiError("NTFND", "No quote.");
+        setDraft({ stay, quote: data.quote });
+        if (reason === "expired") setNotice(t("book.priceChanged"));
+      } catch (error) {
+        if (error instanceof ApiError && error.code === "SOLD_OUT") setProblem({ kind: "justTaken" });
+        else if (error instanceof ApiError && (error.code === "RESTRICTED" || error.code === "INVALID_DATES" || error.code === "INVALID_GUESTS")) setProblem({ kind: "restricted", error });
+        else if (error instanceof ApiError && error.code === "NTFND") setProblem({ kind: "missing" });
+        else setProblem({ kind: "error", error });
+      } finally {
+        setBusy(null);
+      }
+    },
+    [stay, setDraft, t],
+  );
+
+  // A fresh quote unless this tab already holds the room (or booked it).
+  useEffect(() => {
+    if (stay && !draft?.hold && !draft?.quote) void getQuote();
+  }, [stay]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const reserve = async () => {
+    if (!draft?.quote?.quoteToken || inFlight.current) return;
+    inFlight.current = true;
+    setBusy("hold");
+    setProblem(null);
+    setNotice(null);
+    const holdKey = keyFor(draft.holdKey, draft.quote.quoteToken);
+    const withKey: Draft = { ...draft, holdKey };
+    setDraft(withKey);
+    try {
+      let attempt = 0;
+      for (;;) {
+        try {
+          const sentAt = Date.now();
+          const data = await request(createHold, { quoteToken: draft.quote.quoteToken, key: holdKey.key });
+          const hold = data.createHold?.result;
+          if (!hold) throw new ApiError("NTFND", "No hold.");
+          // The server's clock, from the hold itself: it expires 15 minutes after it was made.
+          const clockSkew = (new Date(hold.expiresAt).getTime() - 15 * 60_000 - (sentAt + Date.now()) / 2) / 1000;
+          setDraft({ ...withKey, hold, clockSkew: Math.abs(clockSkew) < 5 ? 0 : clockSkew });
+          setExpired(false);
+          requestAnimationFrame(() => stepHeading.current?.focus());
+          return;
+        } catch (error) {
+          // The same key again: if the first request did arrive, this replays its hold.
+          if (isTransient(error) && attempt++ < 2) continue;
+          throw error;
+        }
+      }
+    } catch (error) {
+      if (error instanceof ApiError && error.code === "SOLD_OUT") setProblem({ kind: "justTaken" });
+      else if (error instanceof ApiError && error.code === "QUOTE_EXPIRED") void getQuote("expired");
+      else if (error instanceof ApiError && error.code === "RESTRICTED") setProblem({ kind: "restricted", error });
+      else setProblem({ kind: "error", error });
+    } finally {
+      inFlight.current = false;
+      setBusy(null);
+    }
+  };
+
+  const finish = useCallback(
+    async (current: Draft) => {
+      // Confirmed: the booking token, then the payment, then the confirmation page.
+      const booking = current.booking!;
+      const email = current.details!.email.trim();
+      setBusy("pay");
+      const data = await request(lookupBooking, { code: booking.confirmationCode, email });
+      const token = data.lookupBooking?.result;
+      if (!token) throw new ApiError("NTFND", "The booking could not be found.");
+      let session = { code: booking.confirmationCode, email, token, expiresAt: tokenExpiry(token), reservationId: booking.reservationId, ...(current.card ? { card: current.card } : {}) };
+      saveSession(session);
+      if (current.card) {
+        try {
+          session = await payWithCard(session, current.card);
+        } catch {
+          // The booking stands; the confirmation page shows the payment's state and offers another card.
+        }
+      }
+      saveDraft(null);
+      navigate("/confirmation", { replace: true });
+    },
+    [],
+  );
+
+  const confirm = async (event?: FormEvent) => {
+    event?.preventDefault();
+    if (!draft?.hold || inFlight.current) return;
+    const trimmed: GuestDetails = { fullName: details.fullName.trim(), email: details.email.trim(), phone: details.phone.trim(), specialRequests: details.specialRequests.trim() };
+    const errors: typeof fieldErrors = {};
+    if (!trimmed.fullName) errors.fullName = t("book.required");
+    if (!trimmed.email) errors.email = t("book.required");
+    else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(trimmed.email)) errors.email = t("error.INVEM");
+    setFieldErrors(errors);
+    if (Object.keys(errors).length > 0) {
+      document.getElementById(errors.fullName ? "fullName" : "email")?.focus();
+      return;
+    }
+    inFlight.current = true;
+    setProblem(null);
+    try {
+      let current: Draft = { ...draft, details: trimmed };
+      if (!current.booking) {
+        setBusy("card");
+        let cardToken;
+        try {
+          cardToken = await card.current!.tokenize();
+        } catch (error) {
+          setFieldErrors({ card: error instanceof Error ? error.message : String(error) });
+          return;
+        }
+        const input = { reservationId: draft.hold.reservationId, ...trimmed };
+        current = { ...current, card: cardToken, confirmKey: keyFor(current.confirmKey, input) };
+        setDraft(current); // the key is stored before the request: a refresh replays it
+        setBusy("confirm");
+        const booking = await confirmWithRetry(current);
+        current = { ...current, booking };
+        setDraft(current);
+      }
+      await finish(current);
+    } catch (error) {
+      handleConfirmError(error);
+    } finally {
+      inFlight.current = false;
+      setBusy(null);
+    }
+  };
+
+  const handleConfirmError = (error: unknown) => {
+    if (error instanceof ApiError && (error.code === "HOLD_EXPIRED" || (error.code === "NTFND" && !draft?.booking))) {
+      setProblem({ kind: "holdLost" });
+    } else if (error instanceof ApiError && ["INVEM", "INVNM", "INVPH"].includes(error.code)) {
+      const field = error.code === "INVEM" ? "email" : error.code === "INVNM" ? "fullName" : "phone";
+      setFieldErrors({ [field]: t(`error.${error.code as "INVEM" | "INVNM" | "INVPH"}`) });
+      document.getElementById(field)?.focus();
+    } else {
+      setProblem({ kind: "error", error });
+    }
+  };
+
+  // A refresh after the confirmation was sent: send it again with the same key (it replays), then pay.
+  const resumed = useRef(false);
+  useEffect(() => {
+    if (resumed.current || !draft?.hold || !draft.confirmKey || !draft.card || !draft.details) return;
+    resumed.current = true;
+    inFlight.current = true;
+    setBusy("confirm");
+    (async () => {
+      let current = draft;
+      if (!current.booking) current = { ...current, booking: await confirmWithRetry(current) };
+      setDraft(current);
+      await finish(current);
+    })()
+      .catch(handleConfirmError)
+      .finally(() => {
+        inFlight.current = false;
+        setBusy(null);
+      });
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const startOver = () => {
+    setDraft(stay ? { stay } : null);
+    setProblem(null);
+    setExpired(false);
+    void getQuote();
+  };
+
+  if (!stay) {
+    return (
+      <>
+        <h1 id="page-heading" tabIndex={-1}>{t("book.missing")}</h1>
+        <p>{t("book.missingText")}</p>
+        <a className="button" href="/" onClick={onLinkClick}>{t("book.searchAgain")}</a>
+      </>
+    );
+  }
+
+  const property = plan?.roomType?.propertyByPropertyId ?? null;
+  const quote = draft?.quote;
+  const step = draft?.hold ? 2 : 1;
+  const total = quote ? minor(quote.totalAmount) : 0n;
+  const preview = plan && quote && property ? paymentPreview(total, plan.depositPercent, plan.balanceDueDays, stay.arrival, property.timeZone) : null;
+  const money = (amount: bigint | string) => formatMoney(amount, quote?.currency ?? property?.currency ?? "EUR", locale);
+  const searchBack = searchHref({ where: property ? `property:${property.rowId}` : "", arrival: stay.arrival, departure: stay.departure, adults: stay.adults, children: stay.children });
+
+  return (
+    <>
+      <h1 id="page-heading" tabIndex={-1}>
+        {property ? property.name : t("book.title")}
+      </h1>
+      <nav aria-label={t("book.steps")}>
+        <ol className="steps">
+          {[t("book.step1"), t("book.step2"), t("book.step3")].map((label, i) => (
+            <li key={label} className={i + 1 === step ? "current" : i + 1 < step ? "done" : undefined} aria-current={i + 1 === step ? "step" : undefined}>
+              <span className="step-number" aria-hidden="true">{i + 1}</span> {label}
+            </li>
+          ))}
+        </ol>
+      </nav>
+
+      {notice ? <Alert tone="info">{notice}</Alert> : null}
+      {problem ? <ProblemView problem={problem} roomName={plan?.roomType?.name ?? ""} searchBack={searchBack} onRetry={startOver} /> : null}
+
+      <div className="book-layout">
+        <div className="book-main">
+          {step === 1 ? (
+            <section aria-labelledby="price-heading" className="panel">
+              <h2 id="price-heading">{t("book.price")}</h2>
+              {quote ? (
+                <>
+                  <PriceTable quote={quote} />
+                  <h3>{t("book.cancellation")}</h3>
+                  <p data-testid="cancellation-terms">
+                    {quote.isRefundable && quote.freeCancellationUntil
+                      ? t("book.freeUntil", { moment: formatMoment(quote.freeCancellationUntil, locale, property?.timeZone), penalty: money(quote.lateCancellationPenalty) })
+                      : t("book.nonRefundable")}
+                  </p>
+                  {plan && property ? (
+                    <>
+                      <h3>{t("book.payment")}</h3>
+                      <p>{paymentText(plan, i18n)}</p>
+                    </>
+                  ) : null}
+                  <p className="muted">{t("book.reserveNote")}</p>
+                  <button type="button" className="button button-primary button-large" onClick={reserve} disabled={busy !== null || (problem !== null && problem.kind !== "error")} aria-describedby="reserve-status">
+                    {busy === "hold" ? t("book.reserving") : t("book.reserve")}
+                  </button>
+                  <p id="reserve-status" className="visually-hidden" role="status">{busy === "hold" ? t("book.reserving") : ""}</p>
+                </>
+              ) : busy === "quote" ? (
+                <p role="status" className="placeholder-block">{t("book.loading")}</p>
+              ) : null}
+            </section>
+          ) : (
+            <form className="panel" onSubmit={confirm} noValidate aria-labelledby="details-heading">
+              {draft?.hold ? (
+                <Countdown expiresAt={draft.hold.expiresAt} clockSkew={draft.clockSkew ?? 0} onExpire={() => setExpired(true)} />
+              ) : null}
+              {expired ? <Alert tone="warning">{t("book.holdExpired")}</Alert> : null}
+              <h2 id="details-heading" ref={stepHeading} tabIndex={-1}>{t("book.details")}</h2>
+              {Object.keys(fieldErrors).length > 0 ? <p className="field-error" role="alert">{t("book.fixErrors")}</p> : null}
+              <Field id="fullName" label={t("book.fullName")} error={fieldErrors.fullName}>
+                <input id="fullName" autoComplete="name" required maxLength={200} value={details.fullName} onChange={(e) => setDetails({ ...details, fullName: e.target.value })} />
+              </Field>
+              <Field id="email" label={t("book.email")} hint={t("book.emailHint")} error={fieldErrors.email}>
+                <input id="email" type="email" autoComplete="email" required maxLength={254} value={details.email} onChange={(e) => setDetails({ ...details, email: e.target.value })} />
+              </Field>
+              <Field id="phone" label={t("book.phone")} hint={t("book.phoneHint")} error={fieldErrors.phone}>
+                <input id="phone" type="tel" autoComplete="tel" maxLength={40} value={details.phone} onChange={(e) => setDetails({ ...details, phone: e.target.value })} />
+              </Field>
+              <Field id="specialRequests" label={t("book.requests")}>
+                <textarea id="specialRequests" rows={3} maxLength={1000} value={details.specialRequests} onChange={(e) => setDetails({ ...details, specialRequests: e.target.value })} />
+              </Field>
+              <h2>{t("book.card")}</h2>
+              <p className="muted small">{t("book.testCards")}</p>
+              {draft?.booking ? null : <CardForm ref={card} onSubmit={() => void confirm()} />}
+              {fieldErrors.card ? <p className="field-error" role="alert">{fieldErrors.card}</p> : null}
+              {preview ? (
+                <p className="due">
+                  <strong>{t("book.dueNow", { amount: money(preview.dueNow) })}</strong>
+                  {preview.later > 0n ? <span className="muted"> · {t("book.dueLater", { amount: money(preview.later) })}</span> : null}
+                </p>
+              ) : null}
+              <button type="submit" className="button button-primary button-large" disabled={busy !== null} data-testid="confirm-booking">
+                {busy === "card"
+                  ? t("book.checkingCard")
+                  : busy === "confirm"
+                    ? t("book.confirming")
+                    : busy === "pay"
+                      ? t("book.paying")
+                      : preview && preview.dueNow > 0n
+                        ? t("book.confirmPay", { amount: money(preview.dueNow) })
+                        : t("book.confirm")}
+              </button>
+              <p className="visually-hidden" role="status">
+                {busy === "card" ? t("book.checkingCard") : busy === "confirm" ? t("book.confirming") : busy === "pay" ? t("book.paying") : ""}
+              </p>
+            </form>
+          )}
+        </div>
+        <aside className="book-side panel" aria-labelledby="summary-heading">
+          <h2 id="summary-heading">{t("book.summary")}</h2>
+          <Photos urls={plan?.roomType?.photoUrls ?? []} name={plan?.roomType?.name ?? ""} eager />
+          <StaySummary
+            arrival={stay.arrival}
+            departure={stay.departure}
+            adults={stay.adults}
+            children={stay.children}
+            room={plan?.roomType?.name}
+            rate={plan ? `${plan.name} · ${t(`meal.${plan.mealPlan}`)}` : undefined}
+            checkInTime={property?.checkInTime}
+            checkOutTime={property?.checkOutTime}
+            total={quote ? money(quote.totalAmount) : undefined}
+          />
+          <Amenities codes={plan?.roomType?.amenities ?? []} label={t("search.amenities")} />
+          <p className="muted small">
+            <a href={searchBack} onClick={onLinkClick}>{t("book.searchAgain")}</a>
+          </p>
+        </aside>
+      </div>
+    </>
+  );
+}
+
+/** confirmBooking with the draft's key, retried as is when the answer was lost (it replays). */
+async function confirmWithRetry(draft: Draft) {
+  const d = draft.details!;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const data = await request(confirmBooking, {
+        reservationId: draft.hold!.reservationId,
+        key: draft.confirmKey!.key,
+        fullName: d.fullName,
+        email: d.email,
+        phone: d.phone || null,
+        specialRequests: d.specialRequests || null,
+      });
+      const booking = data.confirmBooking?.result;
+      if (!booking) throw new ApiError("NTFND", "The booking was not confirmed.");
+      return booking;
+    } catch (error) {
+      if (isTransient(error) && attempt < 2) continue;
+      throw error;
+    }
+  }
+}
+
+function paymentText(plan: RatePlanDetails, i18n: ReturnType<typeof useI18n>): string {
+  const { t } = i18n;
+  const percent = Number(plan.depositPercent);
+  const when = plan.balanceDueDays > 0 ? t("book.whenDays", { days: plan.balanceDueDays }) : t("book.whenArrival");
+  if (percent >= 100) return t("book.payAll");
+  if (percent > 0) return t("book.payDeposit", { percent: Number.isInteger(percent) ? percent : percent.toFixed(1), when });
+  return t("book.payLater", { when });
+}
+
+function Field({ id, label, hint, error, children }: { id: string; label: string; hint?: string; error?: string; children: ReactElement<{ "aria-describedby"?: string; "aria-invalid"?: boolean }> }) {
+  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {hint ? <p id={`${id}-hint`} className="hint">{hint}</p> : null}
+      <FieldControl describedBy={describedBy} invalid={!!error}>{children}</FieldControl>
+      {error ? <p id={`${id}-error`} className="field-error">{error}</p> : null}
+    </div>
+  );
+}
+
+function FieldControl({ describedBy, invalid, children }: { describedBy?: string; invalid: boolean; children: ReactElement<{ "aria-describedby"?: string; "aria-invalid"?: boolean }> }) {
+  return cloneElement(children, { "aria-describedby": describedBy, "aria-invalid": invalid || undefined });
+}
+
+function ProblemView({ problem, roomName, searchBack, onRetry }: { problem: Problem; roomName: string; searchBack: string; onRetry: () => void }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const actions = (retry: boolean) => (
+    <p className="actions">
+      {retry ? (
+        <button type="button" className="button button-primary" onClick={onRetry}>
+          {t("book.tryAgain")}
+        </button>
+      ) : null}
+      <a className="button" href={searchBack} onClick={onLinkClick}>
+        {t("book.searchAgain")}
+      </a>
+    </p>
+  );
+  switch (problem.kind) {
+    case "justTaken":
+      return (
+        <Alert title={t("book.justTaken")}>
+          <p data-testid="just-taken">{t("book.justTakenText", { room: roomName })}</p>
+          {actions(false)}
+        </Alert>
+      );
+    case "holdLost":
+      return (
+        <Alert title={t("book.holdLost")}>
+          <p data-testid="hold-lost">{t("book.holdLostText")}</p>
+          {actions(true)}
+        </Alert>
+      );
+    case "restricted":
+      return (
+        <Alert title={t("book.restricted")}>
+          <p>{errorText(problem.error, i18n)}</p>
+          {actions(false)}
+        </Alert>
+      );
+    case "missing":
+      return (
+        <Alert title={t("book.missing")}>
+          <p>{t("book.missingText")}</p>
+          {actions(false)}
+        </Alert>
+      );
+    default:
+      return (
+        <Alert>
+          <p>{errorText(problem.error, i18n)}</p>
+          {actions(true)}
+        </Alert>
+      );
+  }
+}
+
+export const bookHref = (stay: StayVariables) => href("/book", { plan: stay.ratePlanId, arrival: stay.arrival, departure: stay.departure, adults: stay.adults, children: stay.children || null });

@@ -1,0 +1,108 @@
+// After booking: the confirmation code, where the email went, the stay and
+// the payment as it happens (the worker captures it in a job: the page
+// follows it until it is paid or fails, then offers another card).
+import { useCallback, useEffect, useState } from "react";
+import { Alert, errorText } from "../components/Messages.tsx";
+import { isSettling, PaymentsView } from "../components/Payments.tsx";
+import { StaySummary } from "../components/StaySummary.tsx";
+import type { Reservation } from "../documents.ts";
+import { formatMoney } from "../format.ts";
+import { useI18n } from "../i18n.tsx";
+import { loadBooking } from "../payments.ts";
+import { href, onLinkClick, usePageTitle } from "../router.ts";
+import { loadSession, type Session } from "../storage.ts";
+
+export function ConfirmationPage() {
+  const i18n = useI18n();
+  const { t, locale } = i18n;
+  usePageTitle(t("confirm.title"));
+  const [session, setSession] = useState<Session | null>(() => loadSession());
+  const [booking, setBooking] = useState<Reservation | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  const refresh = useCallback(async () => {
+    if (!session) return;
+    try {
+      setBooking(await loadBooking(session));
+      setError(null);
+    } catch (e) {
+      setError(e);
+    }
+  }, [session]);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  // Follow the payment while the worker captures it (at most two minutes).
+  useEffect(() => {
+    if (!isSettling(booking)) return;
+    const started = Date.now();
+    const timer = setInterval(() => {
+      if (Date.now() - started > 120_000) clearInterval(timer);
+      else void refresh();
+    }, 1000);
+    return () => clearInterval(timer);
+  }, [booking, refresh]);
+
+  if (!session) {
+    return (
+      <>
+        <h1 id="page-heading" tabIndex={-1}>{t("confirm.title")}</h1>
+        <p>{t("confirm.none")}</p>
+        <a className="button" href="/manage" onClick={onLinkClick}>{t("confirm.findIt")}</a>
+      </>
+    );
+  }
+
+  return (
+    <>
+      <h1 id="page-heading" tabIndex={-1}>{t("confirm.title")}</h1>
+      <div className="panel confirmation">
+        <p className="code-label">{t("confirm.code")}</p>
+        <p className="code" data-testid="confirmation-code">{session.code}</p>
+        <p>{t("confirm.emailSent", { email: session.email })}</p>
+      </div>
+      {error ? <Alert><p>{errorText(error, i18n)}</p></Alert> : null}
+      <div className="book-layout">
+        <section className="panel book-main" aria-labelledby="stay-heading">
+          <h2 id="stay-heading">{booking?.propertyByPropertyId?.name ?? t("book.summary")}</h2>
+          {booking ? (
+            <StaySummary
+              arrival={booking.arrival}
+              departure={booking.departure}
+              adults={booking.adults}
+              children={booking.children}
+              room={booking.roomType?.name}
+              rate={booking.ratePlan?.name}
+              checkInTime={booking.propertyByPropertyId?.checkInTime}
+              checkOutTime={booking.propertyByPropertyId?.checkOutTime}
+              total={formatMoney(booking.totalAmount, booking.currency, locale)}
+            />
+          ) : (
+            <p className="placeholder-block" role="status">{t("confirm.loading")}</p>
+          )}
+        </section>
+        <section className="panel book-side" aria-labelledby="payment-heading">
+          <h2 id="payment-heading">{t("pay.title")}</h2>
+          <div aria-live="polite">
+            {booking ? (
+              <PaymentsView
+                booking={booking}
+                session={session}
+                onPaid={(next) => {
+                  setSession(next);
+                  void refresh();
+                }}
+              />
+            ) : null}
+          </div>
+        </section>
+      </div>
+      <p className="actions">
+        <a className="button button-primary" href={href("/manage")} onClick={onLinkClick}>{t("confirm.manage")}</a>
+        <a className="button" href="/" onClick={onLinkClick}>{t("confirm.another")}</a>
+      </p>
+    </>
+  );
+}

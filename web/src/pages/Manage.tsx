@@ -1,0 +1,459 @@
+// Managing a booking without an account: confirmation code + email give a
+// booking token (2 hours, lookupBooking) that reads this booking and lets
+// the guest see the folio and invoices, change the dates when the rate
+// allows (the new price shown before anything changes), and cancel, seeing
+// what it costs first. Every change carries an idempotency key kept until
+// it succeeds: a double click or a retry changes or cancels once.
+import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { ApiError, request } from "../api.ts";
+import { Dialog } from "../components/Dialog.tsx";
+import { Alert, errorText } from "../components/Messages.tsx";
+import { PaymentsView, isSettling } from "../components/Payments.tsx";
+import { lineLabel } from "../components/PriceTable.tsx";
+import { StaySummary } from "../components/StaySummary.tsx";
+import {
+  cancelReservation,
+  lookupBooking,
+  modifyReservation,
+  quoteChange,
+  type Invoice,
+  type PaymentIntent,
+  type Quote,
+  type Reservation,
+} from "../documents.ts";
+import { addDays, formatDate, formatMoment, formatMoney, formatStay, isIsoDate, isoDate, minor, nightsBetween } from "../format.ts";
+import { useI18n } from "../i18n.tsx";
+import { keyFor, type KeyedInput } from "../keys.ts";
+import { loadBooking } from "../payments.ts";
+import { usePageTitle } from "../router.ts";
+import { loadSession, saveSession, tokenExpiry, type Session } from "../storage.ts";
+
+export function ManagePage() {
+  const i18n = useI18n();
+  const { t } = i18n;
+  usePageTitle(t("manage.title"));
+  const [session, setSession] = useState<Session | null>(() => loadSession());
+  const [booking, setBooking] = useState<Reservation | null>(null);
+  const [loadError, setLoadError] = useState<unknown>(null);
+
+  const refresh = useCallback(async () => {
+    if (!session) return;
+    try {
+      setBooking(await loadBooking(session));
+      setLoadError(null);
+    } catch (error) {
+      if (error instanceof ApiError && (error.code === "TOKEN_EXPIRED" || error.code === "INVALID_TOKEN")) {
+        saveSession(null);
+        setSession(null);
+      }
+      setLoadError(error);
+    }
+  }, [session]);
+
+  useEffect(() => {
+    setBooking(null);
+    void refresh();
+  }, [refresh]);
+
+  useEffect(() => {
+    if (!isSettling(booking)) return;
+    const timer = setInterval(() => void refresh(), 1500);
+    return () => clearInterval(timer);
+  }, [booking, refresh]);
+
+  const forget = () => {
+    saveSession(null);
+    setSession(null);
+    setBooking(null);
+    requestAnimationFrame(() => document.getElementById("code")?.focus());
+  };
+
+  return (
+    <>
+      <h1 id="page-heading" tabIndex={-1}>{t("manage.title")}</h1>
+      {!session ? (
+        <>
+          {loadError instanceof ApiError && loadError.code === "TOKEN_EXPIRED" ? <Alert tone="warning">{t("manage.expired")}</Alert> : null}
+          <LookupForm onFound={setSession} />
+        </>
+      ) : !booking ? (
+        loadError ? (
+          <Alert>
+            <p>{errorText(loadError, i18n)}</p>
+            <button type="button" className="button" onClick={forget}>{t("manage.forget")}</button>
+          </Alert>
+        ) : (
+          <p className="placeholder-block" role="status">{t("manage.loading")}</p>
+        )
+      ) : (
+        <BookingView booking={booking} session={session} onChanged={refresh} onSession={setSession} onForget={forget} />
+      )}
+    </>
+  );
+}
+
+function LookupForm({ onFound }: { onFound: (session: Session) => void }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const [code, setCode] = useState("");
+  const [email, setEmail] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    if (!code.trim() || !email.trim()) {
+      setError(t("book.fixErrors"));
+      document.getElementById(code.trim() ? "lookup-email" : "code")?.focus();
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const data = await request(lookupBooking, { code: code.trim().toUpperCase(), email: email.trim() });
+      const token = data.lookupBooking?.result;
+      if (!token) {
+        setError(t("manage.notFound"));
+        return;
+      }
+      const session: Session = { code: code.trim().toUpperCase(), email: email.trim(), token, expiresAt: tokenExpiry(token), reservationId: "" };
+      saveSession(session);
+      onFound(session);
+    } catch (e) {
+      setError(e instanceof ApiError && e.code === "TOO_MANY_ATTEMPTS" ? t("manage.tooMany") : errorText(e, i18n));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="panel narrow" onSubmit={submit} noValidate aria-labelledby="lookup-heading">
+      <h2 id="lookup-heading" className="visually-hidden">{t("manage.find")}</h2>
+      <p>{t("manage.intro")}</p>
+      <div className="field">
+        <label htmlFor="code">{t("manage.code")}</label>
+        <input id="code" autoComplete="off" autoCapitalize="characters" spellCheck={false} required maxLength={20} value={code}
+          aria-invalid={error && !code.trim() ? true : undefined} aria-describedby={error ? "lookup-error" : undefined} onChange={(e) => setCode(e.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor="lookup-email">{t("manage.email")}</label>
+        <input id="lookup-email" type="email" autoComplete="email" required maxLength={254} value={email}
+          aria-invalid={error && !email.trim() ? true : undefined} aria-describedby={error ? "lookup-error" : undefined} onChange={(e) => setEmail(e.target.value)} />
+      </div>
+      <p id="lookup-error" className="field-error" role="alert">{error}</p>
+      <button type="submit" className="button button-primary" disabled={busy}>{busy ? t("manage.finding") : t("manage.find")}</button>
+    </form>
+  );
+}
+
+function BookingView({ booking, session, onChanged, onSession, onForget }: {
+  booking: Reservation;
+  session: Session;
+  onChanged: () => Promise<void>;
+  onSession: (session: Session) => void;
+  onForget: () => void;
+}) {
+  const i18n = useI18n();
+  const { t, locale } = i18n;
+  const property = booking.propertyByPropertyId;
+  const money = (amount: string | number | bigint | null) => formatMoney(amount, booking.currency, locale);
+  const [message, setMessage] = useState<string | null>(null);
+  return (
+    <>
+      <section className="panel" aria-labelledby="booking-heading">
+        <div className="booking-title">
+          <h2 id="booking-heading">{t("manage.booking", { code: booking.confirmationCode })}</h2>
+          <p className={`badge badge-${booking.status}`} data-testid="booking-status">
+            <span className="visually-hidden">{t("manage.status")}: </span>
+            {t(`manage.status.${booking.status}`)}
+          </p>
+        </div>
+        {message ? <Alert tone="success">{message}</Alert> : null}
+        <h3>{property?.name}</h3>
+        {property?.address ? <p className="muted">{property.address}</p> : null}
+        <StaySummary
+          arrival={booking.arrival}
+          departure={booking.departure}
+          adults={booking.adults}
+          children={booking.children}
+          room={booking.roomType?.name}
+          rate={booking.ratePlan ? `${booking.ratePlan.name} · ${t(`meal.${booking.ratePlan.mealPlan}`)}` : undefined}
+          checkInTime={property?.checkInTime}
+          checkOutTime={property?.checkOutTime}
+          total={money(booking.totalAmount)}
+        />
+        <dl className="summary">
+          <div><dt>{t("manage.guest")}</dt><dd>{booking.guest?.fullName} · {booking.guest?.email}{booking.guest?.phone ? ` · ${booking.guest.phone}` : ""}</dd></div>
+          {booking.specialRequests ? <div><dt>{t("manage.requests")}</dt><dd>{booking.specialRequests}</dd></div> : null}
+        </dl>
+        <button type="button" className="button button-link" onClick={onForget}>{t("manage.forget")}</button>
+      </section>
+
+      <section className="panel" aria-labelledby="folio-heading">
+        <h2 id="folio-heading">{t("manage.folio")}</h2>
+        <Folio booking={booking} />
+        <h3>{t("manage.payments")}</h3>
+        <PaymentsView booking={booking} session={session} onPaid={(next) => { onSession(next); void onChanged(); }} />
+        <h3>{t("manage.invoices")}</h3>
+        <Invoices invoices={(booking.folio?.invoices.nodes ?? []).filter((i): i is Invoice => !!i)} />
+      </section>
+
+      {booking.status === "confirmed" ? (
+        <>
+          <ChangeDates booking={booking} onChanged={async (text) => { await onChanged(); setMessage(text); }} />
+          <CancelBooking booking={booking} onCancelled={async (text) => { await onChanged(); setMessage(text); }} />
+        </>
+      ) : null}
+    </>
+  );
+}
+
+function Folio({ booking }: { booking: Reservation }) {
+  const i18n = useI18n();
+  const { t, locale } = i18n;
+  const money = (amount: string | number | bigint | null) => formatMoney(amount, booking.currency, locale);
+  const lines = booking.priceLines.map((l) => ({ kind: l.kind, date: l.date, description: l.description, isInclusive: l.is_inclusive, amount: l.amount }));
+  const balance = booking.folio?.balances.nodes.find((b) => b?.currency === booking.currency)?.balance ?? null;
+  const cancelled = booking.status === "cancelled" || booking.status === "no_show";
+  return (
+    <>
+      <table className="price-table" data-testid="folio">
+        <caption className="visually-hidden">{t("manage.chargesCaption", { currency: booking.currency })}</caption>
+        <thead className="visually-hidden"><tr><th scope="col">{t("book.item")}</th><th scope="col">{t("book.amount")}</th></tr></thead>
+        <tbody>
+          {cancelled ? (
+            <tr><th scope="row">{t("manage.cancellationFee")}</th><td className="num">{money(booking.penaltyAmount ?? 0)}</td></tr>
+          ) : (
+            lines.map((line, i) => (
+              <tr key={i} className={line.isInclusive ? "inclusive" : undefined}>
+                <th scope="row">{lineLabel(line, i18n)}</th>
+                <td className={line.isInclusive ? "num muted" : "num"}>{money(line.amount)}</td>
+              </tr>
+            ))
+          )}
+        </tbody>
+        <tfoot>
+          <tr><th scope="row">{t("book.total")}</th><td className="num total">{money(cancelled ? booking.penaltyAmount ?? 0 : booking.totalAmount)}</td></tr>
+          {balance !== null ? (
+            <tr data-testid="folio-balance">
+              <th scope="row">{minor(balance) < 0n ? t("manage.credit") : t("manage.balance")}</th>
+              <td className="num">{minor(balance) === 0n ? t("manage.settled") : money(minor(balance) < 0n ? -minor(balance) : minor(balance))}</td>
+            </tr>
+          ) : null}
+        </tfoot>
+      </table>
+    </>
+  );
+}
+
+function Invoices({ invoices }: { invoices: Invoice[] }) {
+  const { t, locale } = useI18n();
+  if (invoices.length === 0) return <p className="muted">{t("manage.noInvoices")}</p>;
+  return (
+    <ul className="invoices">
+      {invoices.map((invoice) => {
+        const money = (amount: string | number) => formatMoney(amount, invoice.currency, locale);
+        const title = invoice.kind === "invoice" ? t("manage.invoice", { number: invoice.documentNumber }) : t("manage.creditNote", { number: invoice.documentNumber });
+        return (
+          <li key={invoice.rowId}>
+            <details>
+              <summary>{title} · {formatMoment(invoice.issuedAt, locale)} · {money(invoice.totalAmount)}</summary>
+              <table className="price-table">
+                <caption className="visually-hidden">{t("manage.invoiceCaption", { number: invoice.documentNumber, date: formatMoment(invoice.issuedAt, locale) })}</caption>
+                <tbody>
+                  {invoice.lines.map((line, i) => (
+                    <tr key={i}><th scope="row">{line.description}</th><td className="num">{money(line.amount)}</td></tr>
+                  ))}
+                </tbody>
+                <tfoot>
+                  <tr><th scope="row">{t("manage.net")}</th><td className="num">{money(invoice.netAmount)}</td></tr>
+                  <tr><th scope="row">{t("manage.tax")}</th><td className="num">{money(invoice.taxAmount)}</td></tr>
+                  <tr><th scope="row">{t("book.total")}</th><td className="num total">{money(invoice.totalAmount)}</td></tr>
+                </tfoot>
+              </table>
+            </details>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function ChangeDates({ booking, onChanged }: { booking: Reservation; onChanged: (message: string) => Promise<void> }) {
+  const i18n = useI18n();
+  const { t, locale } = i18n;
+  const [arrival, setArrival] = useState(booking.arrival);
+  const [departure, setDeparture] = useState(booking.departure);
+  const [preview, setPreview] = useState<Quote | null>(null);
+  const [busy, setBusy] = useState<null | "check" | "change">(null);
+  const [error, setError] = useState<string | null>(null);
+  const [key, setKey] = useState<KeyedInput | undefined>(undefined);
+  const money = (amount: string | bigint) => formatMoney(amount, booking.currency, locale);
+
+  if (booking.changeRefusal) {
+    return (
+      <section className="panel" aria-labelledby="change-heading">
+        <h2 id="change-heading">{t("manage.change")}</h2>
+        <p data-testid="change-refusal">{t(`manage.refusal.${booking.changeRefusal}`)}</p>
+      </section>
+    );
+  }
+
+  const check = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setPreview(null);
+    if (!isIsoDate(arrival) || !isIsoDate(departure) || departure <= arrival) {
+      setError(t("search.errorDates"));
+      return;
+    }
+    setBusy("check");
+    setError(null);
+    try {
+      const data = await request(quoteChange, { reservationId: booking.rowId, arrival, departure }, { token: loadSession()?.token });
+      setPreview(data.quoteChange);
+    } catch (e) {
+      setError(errorText(e, i18n));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const change = async () => {
+    if (busy || !preview) return;
+    setBusy("change");
+    setError(null);
+    const keyed = keyFor(key, { reservation: booking.rowId, arrival, departure });
+    setKey(keyed);
+    try {
+      await request(modifyReservation, { reservationId: booking.rowId, key: keyed.key, arrival, departure }, { token: loadSession()?.token });
+      setPreview(null);
+      await onChanged(t("manage.changed", { dates: formatStay(arrival, departure, locale) }));
+    } catch (e) {
+      setError(errorText(e, i18n));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const old = minor(booking.totalAmount);
+  const difference = preview ? minor(preview.totalAmount) - old : 0n;
+  return (
+    <section className="panel" aria-labelledby="change-heading">
+      <h2 id="change-heading">{t("manage.change")}</h2>
+      <p className="muted">{t("manage.changeIntro")}</p>
+      <form className="inline-form" onSubmit={check} noValidate>
+        <div className="field">
+          <label htmlFor="new-arrival">{t("search.arrival")}</label>
+          <input id="new-arrival" type="date" min={isoDate(0)} value={arrival} onChange={(e) => {
+            const next = e.target.value;
+            setArrival(next);
+            if (isIsoDate(next) && departure <= next) setDeparture(addDays(next, Math.max(1, nightsBetween(arrival, departure))));
+            setPreview(null);
+          }} />
+        </div>
+        <div className="field">
+          <label htmlFor="new-departure">{t("search.departure")}</label>
+          <input id="new-departure" type="date" min={isIsoDate(arrival) ? addDays(arrival, 1) : undefined} value={departure} onChange={(e) => { setDeparture(e.target.value); setPreview(null); }} />
+        </div>
+        <button type="submit" className="button" disabled={busy !== null}>{busy === "check" ? t("manage.checking") : t("manage.checkPrice")}</button>
+      </form>
+      <div aria-live="polite">
+        {error ? <p className="field-error" role="alert">{error}</p> : null}
+        {preview ? (
+          <div className="preview" data-testid="change-preview">
+            <p>
+              <strong>{t("manage.newPrice", { amount: money(preview.totalAmount), old: money(old) })}</strong>{" "}
+              {difference === 0n ? t("manage.difference.same") : difference > 0n ? t("manage.difference.more", { amount: money(difference) }) : t("manage.difference.less", { amount: money(-difference) })}
+            </p>
+            <p className="muted">{formatStay(arrival, departure, locale)} · {formatDate(arrival, locale)} → {formatDate(departure, locale)}</p>
+            <p className="muted">
+              {preview.isRefundable && preview.freeCancellationUntil
+                ? t("book.freeUntil", { moment: formatMoment(preview.freeCancellationUntil, locale, booking.propertyByPropertyId?.timeZone), penalty: money(preview.lateCancellationPenalty) })
+                : t("book.nonRefundable")}
+            </p>
+            <button type="button" className="button button-primary" onClick={change} disabled={busy !== null}>
+              {busy === "change" ? t("manage.changing") : t("manage.confirmChange")}
+            </button>
+          </div>
+        ) : null}
+      </div>
+    </section>
+  );
+}
+
+function CancelBooking({ booking, onCancelled }: { booking: Reservation; onCancelled: (message: string) => Promise<void> }) {
+  const i18n = useI18n();
+  const { t, locale } = i18n;
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [key, setKey] = useState<KeyedInput | undefined>(undefined);
+  const money = (amount: string | bigint | null) => formatMoney(amount, booking.currency, locale);
+  const penalty = minor(booking.cancellationPenaltyNow);
+  const paid = booking.paymentIntents.nodes
+    .filter((i): i is PaymentIntent => !!i)
+    .reduce((sum, i) => sum + minor(i.amountCaptured) - minor(i.amountRefunded), 0n);
+  const refund = paid > penalty ? paid - penalty : 0n;
+  const freeUntil = booking.cancellationPolicy.free_cancellation_until;
+  const costText = (
+    <>
+      <p data-testid="cancel-penalty">
+        {penalty === 0n && freeUntil
+          ? t("manage.cancelFree", { moment: formatMoment(freeUntil, locale, booking.propertyByPropertyId?.timeZone) })
+          : t("manage.cancelPenalty", { penalty: money(penalty) })}
+      </p>
+      <p>{paid > 0n ? t("manage.cancelRefund", { paid: money(paid), refund: money(refund) }) : null}</p>
+    </>
+  );
+
+  if (booking.cancellationPenaltyNow === null) {
+    return (
+      <section className="panel" aria-labelledby="cancel-heading">
+        <h2 id="cancel-heading">{t("manage.cancel")}</h2>
+        <p>{t("manage.cannotCancel")}</p>
+      </section>
+    );
+  }
+
+  const cancel = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    const keyed = keyFor(key, { reservation: booking.rowId, reason: reason.trim() || null });
+    setKey(keyed);
+    try {
+      const data = await request(cancelReservation, { reservationId: booking.rowId, key: keyed.key, reason: reason.trim() || null }, { token: loadSession()?.token });
+      setOpen(false);
+      await onCancelled(t("manage.cancelled", { penalty: money(data.cancelReservation?.result?.penaltyAmount ?? penalty) }));
+      requestAnimationFrame(() => document.getElementById("booking-heading")?.focus());
+    } catch (e) {
+      setError(errorText(e, i18n));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="panel" aria-labelledby="cancel-heading">
+      <h2 id="cancel-heading">{t("manage.cancel")}</h2>
+      {costText}
+      <button type="button" className="button button-danger" onClick={() => setOpen(true)}>{t("manage.cancelOpen")}</button>
+      <Dialog open={open} title={t("manage.cancelDialog")} onClose={() => !busy && setOpen(false)}>
+        <form onSubmit={cancel} noValidate>
+          {costText}
+          <div className="field">
+            <label htmlFor="cancel-reason">{t("manage.cancelReason")}</label>
+            <textarea id="cancel-reason" rows={2} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />
+          </div>
+          {error ? <p className="field-error" role="alert">{error}</p> : null}
+          <p className="actions">
+            <button type="button" className="button" onClick={() => setOpen(false)} disabled={busy} data-autofocus>{t("manage.keep")}</button>
+            <button type="submit" className="button button-danger" disabled={busy} data-testid="confirm-cancel">{busy ? t("manage.cancelling") : t("manage.cancelConfirm")}</button>
+          </p>
+        </form>
+      </Dialog>
+    </section>
+  );
+}

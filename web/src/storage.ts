@@ -1,0 +1,93 @@
+// What must survive a page refresh, in sessionStorage (this tab only; gone
+// when it closes): the booking in progress, with the idempotency keys of
+// its steps, so a refresh resumes it instead of booking again; and the
+// booking token of the stay being managed (valid 2 hours).
+import type { KeyedInput } from "./keys.ts";
+import type { Booking, GuestDetails, Hold, Quote, StayVariables } from "./documents.ts";
+
+export interface CardToken {
+  id: string;
+  brand: string;
+  last4: string;
+}
+
+/** A booking in progress, for one stay (rate plan, dates, guests). */
+export interface Draft {
+  stay: StayVariables;
+  quote?: Quote;
+  holdKey?: KeyedInput;
+  hold?: Hold;
+  /** Seconds the server's clock is ahead of the browser's (from the hold's answer). */
+  clockSkew?: number;
+  details?: GuestDetails;
+  confirmKey?: KeyedInput;
+  booking?: Booking;
+  card?: CardToken;
+}
+
+/** A confirmed booking this tab may manage: the confirmation page and the manage page read it. */
+export interface Session {
+  code: string;
+  email: string;
+  token: string;
+  /** When the token stops working (ms since the epoch). */
+  expiresAt: number;
+  reservationId: string;
+  /** Idempotency keys of payment steps, by intent id or "attach". */
+  payKeys?: Record<string, KeyedInput>;
+  card?: CardToken;
+}
+
+const draftKey = "keepr.draft";
+const sessionKey = "keepr.booking";
+
+function read<T>(key: string): T | null {
+  try {
+    const raw = sessionStorage.getItem(key);
+    return raw ? (JSON.parse(raw) as T) : null;
+  } catch {
+    return null;
+  }
+}
+
+function write(key: string, value: unknown): void {
+  try {
+    if (value === null) sessionStorage.removeItem(key);
+    else sessionStorage.setItem(key, JSON.stringify(value));
+  } catch {
+    // Storage full or disabled: the page still works, it just will not survive a refresh.
+  }
+}
+
+const sameStay = (a: StayVariables, b: StayVariables) =>
+  a.ratePlanId === b.ratePlanId && a.arrival === b.arrival && a.departure === b.departure && a.adults === b.adults && a.children === b.children;
+
+/** The draft of this stay, if the tab has one. */
+export function loadDraft(stay: StayVariables): Draft | null {
+  const draft = read<Draft>(draftKey);
+  return draft && sameStay(draft.stay, stay) ? draft : null;
+}
+
+export function saveDraft(draft: Draft | null): void {
+  write(draftKey, draft);
+}
+
+export function loadSession(): Session | null {
+  const session = read<Session>(sessionKey);
+  return session && session.expiresAt > Date.now() ? session : null;
+}
+
+export function saveSession(session: Session | null): void {
+  write(sessionKey, session);
+}
+
+/** The expiry of a JWT (ms), or two hours from now when it cannot be read. */
+export function tokenExpiry(token: string): number {
+  try {
+    const payload = JSON.parse(atob(token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))) as { exp?: number };
+    if (typeof payload.exp === "number") return payload.exp * 1000;
+  } catch {
+    // fall through
+  }
+  return Date.now() + 2 * 60 * 60 * 1000;
+}
