@@ -27,7 +27,7 @@ export function Countdown({ expiresAt, clockSkew, onExpire }: { expiresAt: strin
     }, 1000);
     if (left <= 0) onExpire();
     return () => clearInterval(timer);
-  }, [end]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [end]); // one timer per hold
   const urgent = left < 120;
   return (
     <div className={`countdown${urgent ? " countdown-urgent" : ""}`} data-testid="hold-countdown">

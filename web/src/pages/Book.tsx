@@ -112,7 +112,7 @@ export function BookPage({ location }: { location: Location }) {
   // A fresh quote unless this tab already holds the room (or booked it).
   useEffect(() => {
     if (stay && !draft?.hold && !draft?.quote) void getQuote();
-  }, [stay]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [stay]); // once per stay: not again when the draft changes
 
   const reserve = async () => {
     if (!draft?.quote?.quoteToken || inFlight.current) return;
@@ -251,7 +251,7 @@ export function BookPage({ location }: { location: Location }) {
         inFlight.current = false;
         setBusy(null);
       });
-  }, []); // eslint-disable-line react-hooks/exhaustive-deps
+  }, []); // once, on load
 
   const startOver = () => {
     setDraft(stay ? { stay } : null);

@@ -199,8 +199,8 @@ function BookingView({ booking, session, onChanged, onSession, onForget }: {
 
       {booking.status === "confirmed" ? (
         <>
-          <ChangeDates booking={booking} onChanged={async (text) => { await onChanged(); setMessage(text); }} />
-          <CancelBooking booking={booking} onCancelled={async (text) => { await onChanged(); setMessage(text); }} />
+          <ChangeDates booking={booking} token={session.token} onChanged={async (text) => { await onChanged(); setMessage(text); }} />
+          <CancelBooking booking={booking} token={session.token} onCancelled={async (text) => { await onChanged(); setMessage(text); }} />
         </>
       ) : null}
     </>
@@ -278,7 +278,7 @@ function Invoices({ invoices }: { invoices: Invoice[] }) {
   );
 }
 
-function ChangeDates({ booking, onChanged }: { booking: Reservation; onChanged: (message: string) => Promise<void> }) {
+function ChangeDates({ booking, token, onChanged }: { booking: Reservation; token: string; onChanged: (message: string) => Promise<void> }) {
   const i18n = useI18n();
   const { t, locale } = i18n;
   const [arrival, setArrival] = useState(booking.arrival);
@@ -309,7 +309,7 @@ function ChangeDates({ booking, onChanged }: { booking: Reservation; onChanged: 
     setBusy("check");
     setError(null);
     try {
-      const data = await request(quoteChange, { reservationId: booking.rowId, arrival, departure }, { token: loadSession()?.token });
+      const data = await request(quoteChange, { reservationId: booking.rowId, arrival, departure }, { token });
       setPreview(data.quoteChange);
     } catch (e) {
       setError(errorText(e, i18n));
@@ -325,7 +325,7 @@ function ChangeDates({ booking, onChanged }: { booking: Reservation; onChanged: 
     const keyed = keyFor(key, { reservation: booking.rowId, arrival, departure });
     setKey(keyed);
     try {
-      await request(modifyReservation, { reservationId: booking.rowId, key: keyed.key, arrival, departure }, { token: loadSession()?.token });
+      await request(modifyReservation, { reservationId: booking.rowId, key: keyed.key, arrival, departure }, { token });
       setPreview(null);
       await onChanged(t("manage.changed", { dates: formatStay(arrival, departure, locale) }));
     } catch (e) {
@@ -381,7 +381,7 @@ function ChangeDates({ booking, onChanged }: { booking: Reservation; onChanged: 
   );
 }
 
-function CancelBooking({ booking, onCancelled }: { booking: Reservation; onCancelled: (message: string) => Promise<void> }) {
+function CancelBooking({ booking, token, onCancelled }: { booking: Reservation; token: string; onCancelled: (message: string) => Promise<void> }) {
   const i18n = useI18n();
   const { t, locale } = i18n;
   const [open, setOpen] = useState(false);
@@ -424,7 +424,7 @@ function CancelBooking({ booking, onCancelled }: { booking: Reservation; onCance
     const keyed = keyFor(key, { reservation: booking.rowId, reason: reason.trim() || null });
     setKey(keyed);
     try {
-      const data = await request(cancelReservation, { reservationId: booking.rowId, key: keyed.key, reason: reason.trim() || null }, { token: loadSession()?.token });
+      const data = await request(cancelReservation, { reservationId: booking.rowId, key: keyed.key, reason: reason.trim() || null }, { token });
       setOpen(false);
       await onCancelled(t("manage.cancelled", { penalty: money(data.cancelReservation?.result?.penaltyAmount ?? penalty) }));
       requestAnimationFrame(() => document.getElementById("booking-heading")?.focus());
