@@ -89,9 +89,8 @@ function recordRequests(page: Page): Array<{ operation: string; key: string | un
 }
 
 /**
- * axe-core on the page once it has had nothing loading for a moment (a live
- * refetch shows react-admin's progress indicator in the app bar, which has
- * no accessible name: not what the user reads, and not this area's markup).
+ * axe-core on the page once it has had nothing loading for a moment, so that
+ * what is checked is the settled screen, not a live refetch's spinners.
  */
 async function axe(page: Page) {
   const busy = () => page.locator(".MuiLinearProgress-root, .MuiCircularProgress-root").count();

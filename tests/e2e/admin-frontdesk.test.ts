@@ -407,6 +407,60 @@ describe("a front-desk user", () => {
   });
 });
 
+describe("a walk-in, from the phone to the door and out", () => {
+  it("books tonight by phone, sees the stay on today's tape chart, checks the guest in and out from it", async () => {
+    const context = await newContext(browser);
+    const page = await signIn(context, deskEmail);
+    const errors = collectPageErrors(page);
+    const today = localDate(hotel.timeZone);
+
+    await page.getByRole("menuitem", { name: "New booking" }).click();
+    await page.getByTestId("new-booking").waitFor();
+    await page.getByLabel("Arrival").fill(today);
+    await page.getByLabel("Departure").fill(addDays(today, 1));
+    await page.getByRole("button", { name: "Search" }).click();
+    await page.getByTestId("search-results").locator('[data-rate-plan="Flexible"]').getByRole("button", { name: /Quote/ }).click();
+    await page.getByTestId("quote").getByTestId("quote-total").waitFor();
+    await page.getByTestId("hold-room").click();
+    await page.getByTestId("hold-countdown").waitFor();
+    await page.getByLabel("Email").fill("walk.in@example.com");
+    await page.getByLabel("Full name").fill("Walter Inn");
+    await page.getByLabel("Phone").fill("+351 21 000 1111");
+    await page.getByTestId("confirm-booking").click();
+    await page.getByTestId("confirmation-code").waitFor();
+    const id = (await db.ownerPool.query<{ id: string }>(
+      `select r.id from app_public.reservations r join app_public.guests g on g.id = r.guest_id
+        where r.property_id = $1 and g.email = 'walk.in@example.com' and r.status = 'confirmed'`,
+      [hotel.propertyId],
+    )).rows[0]!.id;
+    // The unit was made ready by housekeeping: the desk is not asked to check in to a dirty room.
+    await db.ownerPool.query(
+      "update app_public.units set housekeeping_status = 'clean' where id = (select unit_id from app_public.reservations where id = $1)",
+      [id],
+    );
+
+    // Today's tape chart (its default window starts today) has the stay; its bar opens the reservation.
+    await page.getByRole("menuitem", { name: "Tape chart" }).click();
+    const bar = page.locator('[data-testid="tape-chart"][data-state="ready"]').locator(`[data-reservation="${id}"]`);
+    await expect(bar.getByTestId("stay-bar").textContent()).resolves.toBe("Walter Inn");
+    await bar.getByTestId("stay-bar").click();
+    await page.waitForURL(`**/admin/reservations/${id}/show`);
+
+    await page.locator('[data-action="check_in"]').first().click();
+    await page.locator('[data-confirm="check_in"]').click();
+    await page.getByRole("dialog").waitFor({ state: "detached" });
+    await page.locator('[data-status="checked_in"]').first().waitFor();
+    await page.locator('[data-action="check_out"]').first().click();
+    await page.locator('[data-confirm="check_out"]').click();
+    await page.getByRole("dialog").waitFor({ state: "detached" });
+    await page.locator('[data-status="checked_out"]').first().waitFor();
+    const { rows } = await db.ownerPool.query<{ status: string }>("select status from app_public.reservations where id = $1", [id]);
+    expect(rows[0]!.status).toBe("checked_out");
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
 describe("a tape chart of 30 units × 14 days", () => {
   it("draws every stay of the window from one request, quickly", async () => {
     const big = await createHotel(db.ownerPool, { units: 30 });

@@ -1,13 +1,29 @@
 // The console's frame: react-admin's layout with the property switcher in
 // the app bar and a menu that follows the user's role at the property
 // (resources the role may not list are left out by canAccess).
+import RefreshIcon from "@mui/icons-material/Refresh";
 import TodayIcon from "@mui/icons-material/Today";
+import { CircularProgress, IconButton, Tooltip } from "@mui/material";
 import type { ReactNode } from "react";
-import { AppBar, Layout, LoadingIndicator, Menu, TitlePortal } from "react-admin";
+import { AppBar, Layout, Menu, TitlePortal, useLoading, useRefresh } from "react-admin";
 import { BackofficeMenuItems } from "../backoffice/routes.tsx";
 import { FrontDeskMenuItems } from "../frontdesk/routes.tsx";
 import { LiveStatus } from "../live/LiveStatus.tsx";
 import { PropertySwitcher } from "./PropertySwitcher.tsx";
+
+/** react-admin's refresh button and spinner, with accessible names (its own spinner has none). */
+function RefreshOrLoading() {
+  const loading = useLoading();
+  const refresh = useRefresh();
+  if (loading) return <CircularProgress color="inherit" size={20} thickness={3} aria-label="Loading" sx={{ mx: 1.5 }} />;
+  return (
+    <Tooltip title="Refresh">
+      <IconButton color="inherit" aria-label="Refresh" onClick={() => refresh()}>
+        <RefreshIcon />
+      </IconButton>
+    </Tooltip>
+  );
+}
 
 function KeeprAppBar() {
   return (
@@ -16,7 +32,7 @@ function KeeprAppBar() {
         <>
           <LiveStatus />
           <PropertySwitcher />
-          <LoadingIndicator />
+          <RefreshOrLoading />
         </>
       }
     >
