@@ -5,26 +5,14 @@
 // of the console, and every keyed mutation among them passes a required
 // $idempotencyKey, while the mutations without one are those the API gives
 // no key (CRUD of the revenue setup, requestExport, resolving a difference).
-import { readFileSync } from "node:fs";
-import { depthLimit } from "@graphile/depth-limit";
-import { buildSchema, Kind, parse, specifiedRules, validate, type OperationDefinitionNode } from "postgraphile/graphql";
+import { Kind, parse, type OperationDefinitionNode } from "postgraphile/graphql";
+import { apiSchema, apiValidationErrors } from "../helpers/graphql-documents.ts";
 import { keyedMutations } from "../../admin/src/providers/documents.ts";
 import { backofficeDocuments, backofficeKeyedMutations } from "../../admin/src/providers/documents/backoffice.ts";
-import { loadConfig } from "../../server/config.ts";
-import { maxFieldsRule } from "../../server/graphql.ts";
-import { schemaFile } from "../../server/schema.ts";
 
-const schema = buildSchema(readFileSync(schemaFile, "utf8"));
-const config = loadConfig({ NODE_ENV: "test" });
-const apiRules = [
-  ...specifiedRules,
-  depthLimit({ maxDepth: config.GRAPHQL_MAX_DEPTH, maxListDepth: config.GRAPHQL_MAX_LIST_DEPTH, maxSelfReferentialDepth: 2 }),
-  maxFieldsRule(300),
-];
 
 it.each(backofficeDocuments.map((d) => [d.name, d] as const))("%s is valid against server/schema.graphql and within the API's limits", (_name, document) => {
-  const errors = validate(schema, parse(document.source), apiRules);
-  expect(errors.map((e) => e.message)).toEqual([]);
+  expect(apiValidationErrors(document.source)).toEqual([]);
 });
 
 it("operation names are unique across the back office", () => {
@@ -34,7 +22,7 @@ it("operation names are unique across the back office", () => {
 
 it("each keyed mutation of the back office passes a required $idempotencyKey; the others take no key in the API", () => {
   const sent: string[] = [];
-  const mutation = schema.getMutationType()!;
+  const mutation = apiSchema.getMutationType()!;
   for (const document of backofficeDocuments) {
     for (const definition of parse(document.source).definitions) {
       if (definition.kind !== Kind.OPERATION_DEFINITION || definition.operation !== "mutation") continue;
@@ -47,7 +35,7 @@ it("each keyed mutation of the back office passes a required $idempotencyKey; th
         if (!(keyedMutations as readonly string[]).includes(name)) {
           // Not keyed: the API's input has no idempotencyKey at all.
           const inputType = mutation.getFields()[name]!.args.find((a) => a.name === "input")!.type.toString().replace(/!$/, "");
-          expect(Object.keys((schema.getType(inputType) as unknown as { getFields(): object }).getFields())).not.toContain("idempotencyKey");
+          expect(Object.keys((apiSchema.getType(inputType) as unknown as { getFields(): object }).getFields())).not.toContain("idempotencyKey");
           continue;
         }
         sent.push(name);

@@ -4,30 +4,17 @@
 // the suite instead of a screen. Also: every mutation that takes an
 // idempotency key is known to the console, and the console never sends one
 // without a key variable.
-import { readFileSync } from "node:fs";
-import { depthLimit } from "@graphile/depth-limit";
-import { buildSchema, isNonNullType, Kind, parse, specifiedRules, validate, type OperationDefinitionNode } from "postgraphile/graphql";
+import { isNonNullType, Kind, parse, type OperationDefinitionNode } from "postgraphile/graphql";
+import { apiSchema, apiValidationErrors } from "../helpers/graphql-documents.ts";
 import { allDocuments, keyedMutations } from "../../admin/src/providers/documents.ts";
-import { loadConfig } from "../../server/config.ts";
-import { maxFieldsRule } from "../../server/graphql.ts";
-import { schemaFile } from "../../server/schema.ts";
 
-const schema = buildSchema(readFileSync(schemaFile, "utf8"));
-const config = loadConfig({ NODE_ENV: "test" });
-// The API's own limits (server/graphql.ts): depth, list depth, 300 fields.
-const apiRules = [
-  ...specifiedRules,
-  depthLimit({ maxDepth: config.GRAPHQL_MAX_DEPTH, maxListDepth: config.GRAPHQL_MAX_LIST_DEPTH, maxSelfReferentialDepth: 2 }),
-  maxFieldsRule(300),
-];
 
 it.each(allDocuments.map((d) => [d.name, d] as const))("%s is valid against server/schema.graphql and within the API's limits", (_name, document) => {
-  const errors = validate(schema, parse(document.source), apiRules);
-  expect(errors.map((e) => e.message)).toEqual([]);
+  expect(apiValidationErrors(document.source)).toEqual([]);
 });
 
 it("the console's list of keyed mutations is every mutation that takes an idempotencyKey", () => {
-  const mutation = schema.getMutationType()!;
+  const mutation = apiSchema.getMutationType()!;
   const keyed = Object.values(mutation.getFields())
     .filter((field) => {
       const input = field.args.find((a) => a.name === "input")?.type;

@@ -4,26 +4,14 @@
 // the API's limits, like tests/api/admin_documents.test.ts does for the
 // rest of the console, and every keyed mutation among them passes a
 // required $idempotencyKey.
-import { readFileSync } from "node:fs";
-import { depthLimit } from "@graphile/depth-limit";
-import { buildSchema, Kind, parse, specifiedRules, validate, type OperationDefinitionNode } from "postgraphile/graphql";
+import { Kind, parse, type OperationDefinitionNode } from "postgraphile/graphql";
+import { apiSchema, apiValidationErrors } from "../helpers/graphql-documents.ts";
 import { keyedMutations } from "../../admin/src/providers/documents.ts";
 import { frontDeskDocuments } from "../../admin/src/providers/documents/frontdesk.ts";
-import { loadConfig } from "../../server/config.ts";
-import { maxFieldsRule } from "../../server/graphql.ts";
-import { schemaFile } from "../../server/schema.ts";
 
-const schema = buildSchema(readFileSync(schemaFile, "utf8"));
-const config = loadConfig({ NODE_ENV: "test" });
-const apiRules = [
-  ...specifiedRules,
-  depthLimit({ maxDepth: config.GRAPHQL_MAX_DEPTH, maxListDepth: config.GRAPHQL_MAX_LIST_DEPTH, maxSelfReferentialDepth: 2 }),
-  maxFieldsRule(300),
-];
 
 it.each(frontDeskDocuments.map((d) => [d.name, d] as const))("%s is valid against server/schema.graphql and within the API's limits", (_name, document) => {
-  const errors = validate(schema, parse(document.source), apiRules);
-  expect(errors.map((e) => e.message)).toEqual([]);
+  expect(apiValidationErrors(document.source)).toEqual([]);
 });
 
 it("each keyed mutation of the front desk passes a required $idempotencyKey", () => {
