@@ -85,7 +85,10 @@ const shot = (page: Page, name: string, options: { fullPage?: boolean } = {}) =>
 /** axe-core: no serious or critical WCAG 2 A/AA violation (the rest printed, and none expected either). */
 async function expectAccessible(page: Page): Promise<void> {
   // Transitions (a dialog and its backdrop fading in) finished first: axe judges what the user sees.
-  await page.waitForFunction("document.getAnimations().every((a) => a.playState !== 'running')");
+  // A function, not a string: the console's CSP (script-src 'self') forbids the eval a string predicate needs.
+  await page.waitForFunction(() =>
+    (globalThis as unknown as { document: { getAnimations(): Array<{ playState: string }> } }).document.getAnimations().every((a) => a.playState !== "running"),
+  );
   const violations = await axeViolations(page);
   expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
   expect(violations).toEqual([]);
