@@ -78,6 +78,8 @@ describe("connecting", () => {
       logger: (kind, message) => kind === "transport" && transportLog.push(message),
     });
     client.connect();
+    // The first answer also waits for the socket to open (slow on a loaded machine); then one every 250 ms.
+    await heartbeats.next((status) => status === "ok", 5_000);
     const started = Date.now();
     while (Date.now() - started < idleTimeoutMs * 1.5) await heartbeats.next((status) => status === "ok", 1_000);
     expect(client.isConnected()).toBe(true);
