@@ -81,7 +81,8 @@ describe("connecting", () => {
     // The first answer also waits for the socket to open (slow on a loaded machine); then one every 250 ms.
     await heartbeats.next((status) => status === "ok", 5_000);
     const started = Date.now();
-    while (Date.now() - started < idleTimeoutMs * 1.5) await heartbeats.next((status) => status === "ok", 1_000);
+    // What is asserted is that the socket stays open; a loaded machine may delay an answer, not fail it.
+    while (Date.now() - started < idleTimeoutMs * 1.5) await heartbeats.next((status) => status === "ok", 3_000);
     expect(client.isConnected()).toBe(true);
     expect(heartbeats.seen.filter((status) => status !== "sent" && status !== "ok")).toEqual([]);
     expect(transportLog.filter((message) => message === "close")).toEqual([]);
