@@ -13,7 +13,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { runAdminBuildProcess } from "../../server/admin-build.ts";
+import { runAppBuildProcess } from "../../server/app-build.ts";
 import { axeViolations, collectPageErrors, launchBrowser, newContext } from "../helpers/browser.ts";
 import { addDays, book, createHotel, hold, localDate, quote, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
@@ -93,7 +93,7 @@ async function signIn(context: BrowserContext, email: string): Promise<Page> {
 
 beforeAll(async () => {
   mkdirSync(screenshots, { recursive: true });
-  await runAdminBuildProcess().report;
+  await runAppBuildProcess("admin").report;
   db = await createTestDatabase();
   server = await startTestServer(db);
   hotel = await createHotel(db.ownerPool, { units: 4 });
