@@ -4,16 +4,18 @@
 
 const locale = typeof navigator !== "undefined" ? navigator.language : "en-GB";
 
-const fractionDigitsCache = new Map<string, number>();
-function fractionDigits(currency: string): number {
-  let digits = fractionDigitsCache.get(currency);
+const digitsCache = new Map<string, number>();
+
+/** Minor-unit digits of a currency: 2 for EUR, 0 for JPY, 3 for BHD. */
+export function currencyDigits(currency: string): number {
+  let digits = digitsCache.get(currency);
   if (digits === undefined) {
     try {
       digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
     } catch {
       digits = 2;
     }
-    fractionDigitsCache.set(currency, digits);
+    digitsCache.set(currency, digits);
   }
   return digits;
 }
@@ -27,7 +29,7 @@ export function formatMoney(minorUnits: string | number | bigint | null | undefi
   } catch {
     return String(minorUnits);
   }
-  const digits = fractionDigits(currency);
+  const digits = currencyDigits(currency);
   const negative = value < 0n;
   const abs = negative ? -value : value;
   const scale = 10n ** BigInt(digits);

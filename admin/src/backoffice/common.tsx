@@ -18,15 +18,16 @@ import TextField from "@mui/material/TextField";
 import Typography from "@mui/material/Typography";
 import { useRef, useState, type FormEvent, type ReactNode } from "react";
 import { ApiErrorAlert, refusedByApi, shownError, type ShownError } from "../frontdesk/ApiErrorAlert.tsx";
-import { formatMoney } from "../format.ts";
+import { currencyDigits, formatMoney } from "../format.ts";
 import { useCurrentProperty } from "../hooks/useCurrentProperty.ts";
 import type { Membership } from "../providers/authProvider.ts";
 import { ActionKey, type IdempotencyKey } from "../providers/idempotency.ts";
 import { isIsoDate } from "../frontdesk/dates.ts";
-import { currencyDigits, parseMoney } from "./money.ts";
+import { parseMoney } from "./money.ts";
 
 export { ApiErrorAlert, shownError, type ShownError };
-export { currencyDigits, moneyInputValue, parseMoney } from "./money.ts";
+export { moneyInputValue, parseMoney } from "./money.ts";
+export { currencyDigits } from "../format.ts";
 
 // ---------------------------------------------------------------------------
 // Money

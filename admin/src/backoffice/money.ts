@@ -2,21 +2,7 @@
 // to and from the API's integer minor units ("12050"), exactly (BigInt, no
 // float). No DOM or React here: tests import it under Node.
 
-const digitsCache = new Map<string, number>();
-
-/** Minor-unit digits of a currency: 2 for EUR, 0 for JPY, 3 for BHD. */
-export function currencyDigits(currency: string): number {
-  let digits = digitsCache.get(currency);
-  if (digits === undefined) {
-    try {
-      digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-    } catch {
-      digits = 2;
-    }
-    digitsCache.set(currency, digits);
-  }
-  return digits;
-}
+import { currencyDigits } from "../format.ts";
 
 /**
  * "120", "120.5", "1,234.56" → minor units as a string ("12000", "12050",
