@@ -1,9 +1,12 @@
 -- Demo data for development: two organizations, three properties (one not
 -- yet published), room types, units, staff and a guest. Runs as the owner
 -- on first start only (when there is no organization yet).
--- Every demo account's password is 'keepr-demo-password'.
+-- Every demo account's password is the setting keepr.demo_password, which
+-- db/seed.ts sets for the transaction (the published 'keepr-demo-password'
+-- outside production, DEMO_PASSWORD in production).
 do $$
 declare
+  v_password text := current_setting('keepr.demo_password', true);
   v_harbour uuid; v_alpine uuid;
   v_hotel uuid; v_annex uuid; v_chalet uuid;
   v_double uuid; v_suite uuid; v_whole uuid; v_annex_type uuid;
@@ -13,6 +16,9 @@ begin
   if exists (select 1 from app_public.organizations) then
     raise notice 'seed: data present, nothing to do';
     return;
+  end if;
+  if coalesce(v_password, '') = '' then
+    raise exception 'seed: set keepr.demo_password first (db/seed.ts does)';
   end if;
 
   insert into app_public.organizations (name, slug) values ('Harbour Hotels', 'harbour-hotels') returning id into v_harbour;
@@ -68,7 +74,7 @@ begin
   insert into app_public.users (email, display_name) values ('host@alpine.example', 'Heidi Host') returning id into v_host;
   insert into app_public.users (email, display_name) values ('guest@example.com', 'Gwen Guest') returning id into v_guest;
   insert into app_private.user_secrets (user_id, password_hash)
-  select id, public.crypt('keepr-demo-password', public.gen_salt('bf', 10))
+  select id, public.crypt(v_password, public.gen_salt('bf', 10))
     from app_public.users where id in (v_owner, v_desk, v_housekeeping, v_accountant, v_host, v_guest);
 
   insert into app_public.property_memberships (property_id, user_id, role) values

@@ -31,7 +31,10 @@ const schema = z.object({
   JWT_SECRET: z.string().min(32, "JWT_SECRET must be at least 32 characters").optional(),
   SESSION_TOKEN_AUDIENCE: z.string().default("keepr"),
 
-  SEED: booleanish.default(true),
+  /** Load the demo data into an empty database (default: outside production only). */
+  SEED: booleanish.optional(),
+  /** The demo accounts' password (default outside production: the published `keepr-demo-password`; required in production with SEED=true). */
+  DEMO_PASSWORD: z.string().min(12, "DEMO_PASSWORD must be at least 12 characters").optional(),
   /** Whether `npm start` builds the browser apps (admin/dist, web/dist) when they are missing or out of date. */
   ADMIN_BUILD: booleanish.default(true),
   WORKER: booleanish.default(true),
@@ -68,11 +71,22 @@ const schema = z.object({
   EXPORT_DOWNLOAD_URL_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
 });
 
-export type Config = z.infer<typeof schema> & {
+/** The demo accounts' password outside production, as README.md and docs/api.md publish it. */
+export const publishedDemoPassword = "keepr-demo-password";
+
+export type Config = Omit<z.infer<typeof schema>, "SEED"> & {
   isProduction: boolean;
+  /** Whether `npm start` loads the demo data into an empty database (default: outside production; in production only SEED=true). */
+  SEED: boolean;
+  /** The demo accounts' password: DEMO_PASSWORD, else outside production the published one; null in production without DEMO_PASSWORD (no demo data then). */
+  demoPassword: string | null;
   outboxDir: string;
   publicUrl: string;
-  /** Whether this server hosts the simulated payment provider (default: unless PAYMENT_PROVIDER_URL names another). */
+  /**
+   * Whether this server hosts the simulated payment provider: outside
+   * production unless PAYMENT_PROVIDER_URL names another; in production
+   * only with SIMULATED_PROVIDER=true.
+   */
   simulatedProvider: boolean;
   /** Where the worker reaches the payment provider. */
   paymentProviderUrl: string;
@@ -80,6 +94,8 @@ export type Config = z.infer<typeof schema> & {
   channelAllowInternalUrls: boolean;
   /** Where export files are stored. */
   exportDir: string;
+  /** Settings that are allowed but unsafe in production (each said once at start). */
+  warnings: string[];
 };
 
 export class ConfigError extends Error {
@@ -89,33 +105,80 @@ export class ConfigError extends Error {
 /** Reads and validates the environment once. Throws ConfigError listing every problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
-    throw new ConfigError(`Invalid environment:\n${problems}`);
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+  // Each setting on its own, so the checks below still run (and report
+  // everything at once) when another setting is invalid.
+  const value = <K extends keyof typeof schema.shape>(key: K): z.infer<(typeof schema.shape)[K]> | undefined => {
+    const field = schema.shape[key].safeParse(env[key]);
+    return field.success ? (field.data as z.infer<(typeof schema.shape)[K]>) : undefined;
+  };
+  const given = (key: keyof typeof schema.shape) => env[key] !== undefined && env[key] !== "";
+
+  if (given("DATABASE_URL") && !given("AUTH_DATABASE_URL")) {
+    problems.push("AUTH_DATABASE_URL: required with DATABASE_URL (the API connects as the authenticator role, never as the owner)");
+  }
+  const isProduction = value("NODE_ENV") === "production";
+  const simulatedProvider = value("SIMULATED_PROVIDER") ?? (isProduction ? false : !given("PAYMENT_PROVIDER_URL"));
+  const seed = value("SEED") ?? !isProduction;
+  const warnings: string[] = [];
+  if (!simulatedProvider && !given("PAYMENT_PROVIDER_URL") && !isProduction) {
+    problems.push("PAYMENT_PROVIDER_URL: required when SIMULATED_PROVIDER is off");
+  }
+  if (isProduction) {
+    // A production start is safe by default: no secret is generated or
+    // derived behind the operator's back, no simulated provider stands in
+    // for a real one unless asked for, and nothing is published.
+    if (!given("JWT_SECRET")) problems.push("JWT_SECRET: required in production (at least 32 characters)");
+    if (!given("PUBLIC_URL")) {
+      problems.push("PUBLIC_URL: required in production (the public base URL links in emails point to, e.g. https://book.example.com)");
+    }
+    if (!simulatedProvider) {
+      const needs = [
+        ["PAYMENT_PROVIDER_URL", "the payment provider's API"],
+        ["PAYMENT_PROVIDER_API_KEY", "the worker's key at the provider, at least 16 characters"],
+        ["PAYMENT_WEBHOOK_SECRET", "the provider's webhook signing secret, at least 32 characters"],
+      ] as const;
+      for (const [key, what] of needs) {
+        if (!given(key)) problems.push(`${key}: required in production (${what}), or SIMULATED_PROVIDER=true to take test cards`);
+      }
+    } else {
+      warnings.push("SIMULATED_PROVIDER=true in production: the simulated payment provider takes test cards at /simulated-provider and no money moves");
+    }
+    if (!given("SMTP_URL") && !given("OUTBOX_DIR")) {
+      problems.push("SMTP_URL: required in production to send email (or OUTBOX_DIR to keep mail as .eml files in a directory instead)");
+    } else if (!given("SMTP_URL")) {
+      warnings.push("OUTBOX_DIR without SMTP_URL in production: email is written to OUTBOX_DIR, not sent");
+    }
+    if (seed) {
+      const password = value("DEMO_PASSWORD");
+      if (!given("DEMO_PASSWORD")) {
+        problems.push("DEMO_PASSWORD: required in production with SEED=true (at least 12 characters; the demo accounts' password, never the published one)");
+      } else if (password === publishedDemoPassword) {
+        problems.push("DEMO_PASSWORD: must not be the published demo password in production");
+      } else {
+        warnings.push("SEED=true in production: demo organizations and accounts are loaded into an empty database");
+      }
+    }
+    if (value("CHANNEL_ALLOW_INTERNAL_URLS")) {
+      warnings.push("CHANNEL_ALLOW_INTERNAL_URLS=true in production: channel feed URLs may reach internal addresses");
+    }
+  }
+  if (problems.length > 0 || !parsed.success) {
+    throw new ConfigError(`Invalid environment:\n${problems.map((p) => `  ${p}`).join("\n")}`);
   }
   const c = parsed.data;
-  if (c.DATABASE_URL && !c.AUTH_DATABASE_URL) {
-    throw new ConfigError(
-      "Invalid environment:\n  AUTH_DATABASE_URL: required with DATABASE_URL (the API connects as the authenticator role, never as the owner)",
-    );
-  }
-  const isProduction = c.NODE_ENV === "production";
-  if (isProduction && !c.JWT_SECRET) {
-    throw new ConfigError("Invalid environment:\n  JWT_SECRET: required in production");
-  }
   const publicUrl = c.PUBLIC_URL ?? `http://${c.HOST === "0.0.0.0" ? "localhost" : c.HOST}:${c.PORT}`;
-  const simulatedProvider = c.SIMULATED_PROVIDER ?? !c.PAYMENT_PROVIDER_URL;
-  if (!simulatedProvider && !c.PAYMENT_PROVIDER_URL) {
-    throw new ConfigError("Invalid environment:\n  PAYMENT_PROVIDER_URL: required when SIMULATED_PROVIDER is off");
-  }
   return {
     ...c,
     isProduction,
+    SEED: seed,
+    demoPassword: c.DEMO_PASSWORD ?? (isProduction ? null : publishedDemoPassword),
     outboxDir: c.OUTBOX_DIR ?? `${c.DATA_DIR}/outbox`,
     publicUrl,
     simulatedProvider,
     paymentProviderUrl: c.PAYMENT_PROVIDER_URL ?? `${publicUrl}/simulated-provider`,
     channelAllowInternalUrls: c.CHANNEL_ALLOW_INTERNAL_URLS ?? !isProduction,
     exportDir: c.EXPORT_DIR ?? `${c.DATA_DIR}/exports`,
+    warnings,
   };
 }

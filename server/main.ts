@@ -4,7 +4,7 @@ import "./env.ts";
 import pg from "pg";
 import { openDatabase } from "../db/database.ts";
 import { migrateDatabase } from "../db/migrate.ts";
-import { demoLogins, demoPassword, seedDemoData } from "../db/seed.ts";
+import { demoLogins, seedDemoData } from "../db/seed.ts";
 import { startRealtimeService } from "../realtime/service.ts";
 import { startWorker } from "../worker/runner.ts";
 import { appBuildState, appNames, apps, formatKiB, runAppBuildProcess, type AppBuildStatus, type AppName } from "./app-build.ts";
@@ -15,12 +15,17 @@ import { makeReadiness } from "./readiness.ts";
 const noSeed = process.argv.includes("--no-seed");
 
 await runProcess("Keepr", async ({ config, logger, lifecycle }) => {
+  for (const warning of config.warnings) logger.warn(warning);
   const db = await openDatabase(config, (message) => logger.debug({ component: "postgres" }, message));
   lifecycle.add("postgres", () => db.stop());
   logger.info({ database: db.name, embedded: db.embedded }, "database open");
 
   await migrateDatabase(db, (level, message) => logger[level === "error" ? "error" : "info"]({ component: "migrate" }, message));
-  if (config.SEED && !noSeed) await seedDemoData(db.ownerUrl);
+  // Demo data: outside production unless SEED=false; in production only
+  // with SEED=true, and then with DEMO_PASSWORD (config.ts refuses
+  // otherwise), never the published password.
+  const seed = config.SEED && !noSeed;
+  if (seed) await seedDemoData(db.ownerUrl, config.demoPassword ?? undefined);
 
   const apiPool = new pg.Pool({
     connectionString: db.authenticatorUrl,
@@ -108,8 +113,12 @@ await runProcess("Keepr", async ({ config, logger, lifecycle }) => {
       `    Realtime      ${http.url.replace(/^http/, "ws")}/realtime/v1/websocket`,
       `    Health        ${http.url}/healthz  ${http.url}/readyz`,
       `    Postgres      ${db.embedded ? `embedded, data in ${config.DATA_DIR}/pg` : "DATABASE_URL"}`,
-      ...(config.SEED && !noSeed
-        ? ["", `  Demo logins (password: ${demoPassword})`, ...demoLogins.map((l) => `    ${l.email.padEnd(30)} ${l.role}`)]
+      ...(seed
+        ? [
+            "",
+            `  Demo logins (password: ${config.isProduction ? "the DEMO_PASSWORD you set" : config.demoPassword})`,
+            ...demoLogins.map((l) => `    ${l.email.padEnd(30)} ${l.role}`),
+          ]
         : []),
       "",
     ];

@@ -3,6 +3,7 @@
 import jwt from "jsonwebtoken";
 import { createTestDatabase, type TestDatabase } from "../helpers/db.ts";
 import { createWorld, fixturePassword, type World } from "../helpers/fixtures.ts";
+import { productionEnv } from "../helpers/production-env.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
 let db: TestDatabase;
@@ -221,7 +222,7 @@ describe("requests", () => {
   });
 
   it("in production, introspection is off and GraphiQL is not served", async () => {
-    const prod = await startTestServer(db, { NODE_ENV: "production", JWT_SECRET: db.jwtSecret });
+    const prod = await startTestServer(db, productionEnv(db.jwtSecret));
     try {
       const res = await prod.graphql("{ __schema { types { name } } }");
       expect(res.status).toBe(400);
