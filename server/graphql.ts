@@ -12,6 +12,7 @@ import { tokenAudience, tokenIssuer } from "./auth.ts";
 import type { Config } from "./config.ts";
 import { makeMaskError, withFormattedErrorCode } from "./errors.ts";
 import { makePublicQueryCachePlugin } from "./graphql-cache.ts";
+import { errorsWithoutSuggestions, mayHaveSuggestions } from "./graphql-hints.ts";
 import type { Logger } from "./logger.ts";
 
 /** Caps the number of fields an operation selects, counting each fragment use: a cost limit against alias floods. */
@@ -96,6 +97,7 @@ export function makePreset(options: {
         // The body is read once by express, so it can be processed again.
         // Parse and validation errors skip maskError and arrive here already
         // serialized (a body of only {"errors": [...]}); give them codes too.
+        // In production, error messages lose graphql-js's suggestions.
         async processRequest(next, event) {
           const result = await next();
           if (result?.type === "buffer" && result.buffer.includes('"code":"RETRY"') && isRetryable(result.buffer)) {
@@ -110,11 +112,32 @@ export function makePreset(options: {
               return instance.processRequest(event.requestDigest);
             }
           }
-          if (result?.type === "buffer" && result.buffer.subarray(0, 10).toString() === '{"errors":') {
-            const body = JSON.parse(result.buffer.toString("utf8")) as { errors: GraphQLFormattedError[] };
-            body.errors = body.errors.map(withFormattedErrorCode);
+          // In production, no "Did you mean …?" in any error, on POST and
+          // GET alike, with or without data (graphql-hints.ts).
+          if (result?.type === "buffer") {
+            const errorsOnly = result.buffer.subarray(0, 10).toString() === '{"errors":';
+            const hints = config.isProduction && mayHaveSuggestions(result.buffer);
+            if (!errorsOnly && !hints) return result;
+            let body: { errors?: readonly GraphQLFormattedError[] };
+            try {
+              body = JSON.parse(result.buffer.toString("utf8")) as typeof body;
+            } catch {
+              return result;
+            }
+            if (!Array.isArray(body.errors)) return result;
+            const before = body.errors;
+            if (errorsOnly) body.errors = body.errors.map(withFormattedErrorCode);
+            if (hints) body.errors = errorsWithoutSuggestions(body.errors);
+            if (body.errors === before) return result;
             const buffer = Buffer.from(JSON.stringify(body), "utf8");
             return { ...result, buffer, headers: { ...result.headers, "content-length": String(buffer.length) } };
+          }
+          if (result?.type === "json" && config.isProduction) {
+            const json = result.json as { errors?: readonly GraphQLFormattedError[] } | null;
+            if (json && Array.isArray(json.errors)) {
+              const errors = errorsWithoutSuggestions(json.errors);
+              if (errors !== json.errors) return { ...result, json: { ...json, errors } as unknown as typeof result.json };
+            }
           }
           return result;
         },
