@@ -1,6 +1,8 @@
-// Payments on the HTTP side: the provider's webhook endpoint and, outside
-// production, the simulated provider itself (mounted at /simulated-provider,
-// so the guest's browser tokenizes cards there and the worker charges them).
+// Payments on the HTTP side: the provider's webhook endpoint and, when
+// config.simulatedProvider, the simulated provider itself (mounted at
+// /simulated-provider, so the guest's browser tokenizes cards there and the
+// worker charges them): by default outside production; in production only
+// with SIMULATED_PROVIDER=true (server/config.ts), since it takes test cards.
 import { createHmac } from "node:crypto";
 import express, { type Request, type Response, type Router } from "express";
 import type pg from "pg";
@@ -13,7 +15,9 @@ import type { Logger } from "./logger.ts";
 /**
  * The provider's webhook signing secret and API key: from the environment,
  * or derived from the JWT secret (one secret to keep, the others follow;
- * HMAC keeps them independent).
+ * HMAC keeps them independent). Deriving only serves the simulated
+ * provider: with a real one, production requires PAYMENT_PROVIDER_API_KEY
+ * and PAYMENT_WEBHOOK_SECRET (with PAYMENT_PROVIDER_URL; server/config.ts).
  */
 export function paymentSecretsOf(config: Config, jwtSecret: string): { webhookSecret: string; apiKey: string } {
   const derive = (purpose: string) => createHmac("sha256", jwtSecret).update(purpose).digest("base64url");
