@@ -4,13 +4,22 @@
 -- took its nights, and otherwise the same unit (or another of the type) is
 -- claimed again. HOLD_EXPIRED when none is free. The folio is charged and
 -- the payment intents are created.
+--
+-- Only whoever made the hold confirms it: the caller gives the hold token
+-- createHold returned, or is the signed-in guest the hold belongs to, or is
+-- front-office staff of the property; anyone else gets NTFND, as if the
+-- hold did not exist. The contact given is kept on the reservation; it
+-- updates the property's shared guest profile only when the caller is that
+-- guest, signed in, or the property's staff: unverified input never changes
+-- or reveals another person's data.
 create or replace function app_public.confirm_booking(
   reservation_id uuid,
   idempotency_key text,
   full_name text,
   email text,
   phone text default null,
-  special_requests text default null
+  special_requests text default null,
+  hold_token text default null
 ) returns app_public.booking
   language plpgsql volatile security definer
   set search_path to pg_catalog, public, pg_temp
@@ -21,6 +30,10 @@ declare
   v_res app_public.reservations;
   v_claim app_public.inventory_claims;
   v_guest_id uuid;
+  v_email public.citext;
+  v_staff boolean;
+  v_verified boolean;
+  v_user_id uuid;
 begin
   v_replay := app_private.idempotency_begin('confirm_booking', idempotency_key, pg_catalog.jsonb_build_object(
     'reservation_id', reservation_id, 'full_name', full_name, 'email', email, 'phone', phone,
@@ -31,6 +44,12 @@ begin
 
   select * into v_res from app_public.reservations r where r.id = confirm_booking.reservation_id for update;
   if not found then
+    raise exception using errcode = 'NTFND', message = 'No such hold.';
+  end if;
+  v_staff := v_res.property_id in (select app_hidden.current_property_ids_for('front_office'));
+  if not (v_staff
+          or (v_res.user_id is not null and v_res.user_id = app_hidden.current_user_id())
+          or (confirm_booking.hold_token is not null and confirm_booking.hold_token = app_private.sign('hold:' || v_res.id))) then
     raise exception using errcode = 'NTFND', message = 'No such hold.';
   end if;
   if v_res.status <> 'held' then
@@ -67,17 +86,27 @@ begin
     end if;
   end if;
 
+  -- The profile is linked to a signed-in guest only when the email given is
+  -- their account's; it is updated only by that guest or the staff.
+  v_email := pg_catalog.btrim(email)::public.citext;
+  select u.id into v_user_id from app_public.users u
+   where u.id = app_private.booking_user_id(v_res.property_id) and u.email = v_email;
   insert into app_public.guests (property_id, email, full_name, phone, user_id)
-  values (v_res.property_id, pg_catalog.btrim(email), pg_catalog.btrim(full_name), phone, app_private.booking_user_id(v_res.property_id))
+  values (v_res.property_id, v_email, pg_catalog.btrim(full_name), phone, v_user_id)
   on conflict (property_id, email) do nothing
   returning id into v_guest_id;
   if v_guest_id is null then
-    update app_public.guests g
-       set full_name = pg_catalog.btrim(confirm_booking.full_name),
-           phone = coalesce(confirm_booking.phone, g.phone),
-           user_id = coalesce(g.user_id, app_private.booking_user_id(v_res.property_id))
-     where g.property_id = v_res.property_id and g.email = pg_catalog.btrim(confirm_booking.email)::public.citext
-    returning g.id into v_guest_id;
+    select g.id, (v_staff or (g.user_id is not null and g.user_id = v_user_id)) into v_guest_id, v_verified
+      from app_public.guests g
+     where g.property_id = v_res.property_id and g.email = v_email;
+    if v_verified then
+      update app_public.guests g
+         set full_name = pg_catalog.btrim(confirm_booking.full_name),
+             phone = coalesce(confirm_booking.phone, g.phone)
+       where g.id = v_guest_id;
+    elsif v_user_id is not null then
+      update app_public.guests g set user_id = v_user_id where g.id = v_guest_id and g.user_id is null;
+    end if;
   end if;
 
   loop
@@ -86,7 +115,9 @@ begin
          set status = 'confirmed', confirmation_code = app_private.new_confirmation_code(), confirmed_at = pg_catalog.now(),
              hold_expires_at = null, guest_id = v_guest_id, unit_id = v_claim.unit_id,
              user_id = coalesce(r.user_id, app_private.booking_user_id(v_res.property_id)),
-             special_requests = confirm_booking.special_requests
+             special_requests = confirm_booking.special_requests,
+             contact_name = pg_catalog.btrim(confirm_booking.full_name), contact_email = v_email,
+             contact_phone = confirm_booking.phone
        where r.id = v_res.id
       returning * into v_res;
       exit;
@@ -105,5 +136,5 @@ begin
            app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(app_private.booking_of(v_res))));
 end;
 $$;
-comment on function app_public.confirm_booking(uuid, text, text, text, text, text) is
-  E'Confirms a hold as a reservation for the guest (name, email, optional phone): returns the confirmation code. Errors: NTFND, INVALID_TRANSITION, HOLD_EXPIRED, INVEM, INVNM, INVPH, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.confirm_booking(uuid, text, text, text, text, text, text) is
+  E'Confirms a hold as a reservation for the guest (name, email, optional phone): returns the confirmation code. Give the hold token createHold returned (not needed by the signed-in guest who made the hold or by the property''s front office). Errors: NTFND (no such hold, or not yours), INVALID_TRANSITION, HOLD_EXPIRED, INVEM, INVNM, INVPH, IDEMPOTENCY_KEY_REUSED.';

@@ -67,7 +67,8 @@ begin
     v_claim.expires_at
   );
 
-  v_hold := (v_id, v_quote.property_id, v_claim.expires_at, v_quote.currency, v_quote.total_amount)::app_public.hold;
+  v_hold := (v_id, v_quote.property_id, v_claim.expires_at, v_quote.currency, v_quote.total_amount,
+             app_private.sign('hold:' || v_id))::app_public.hold;
   perform app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(v_hold));
   return v_hold;
 end;

@@ -13,16 +13,23 @@ declare
   v_email public.citext := pg_catalog.btrim(lookup_booking.email)::public.citext;
   v_id uuid;
 begin
+  -- One lookup at a time per email and per code (in a fixed order), so the
+  -- count of recent failures and the new failure are atomic under
+  -- concurrency: the 11th concurrent guess waits for the 10th and sees it.
+  perform pg_catalog.pg_advisory_xact_lock(k)
+     from pg_catalog.unnest(array[pg_catalog.hashtextextended('lookup_booking:email:' || v_email::text, 0),
+                                  pg_catalog.hashtextextended('lookup_booking:code:' || v_code, 0)]) k
+    order by k;
   if (select count(*) from app_private.lookup_failures f
        where (f.email = v_email or f.confirmation_code = v_code)
          and f.failed_at > pg_catalog.now() - interval '15 minutes') >= 10 then
     raise exception using errcode = 'LIMIT', message = 'Too many failed lookups; try again in 15 minutes.';
   end if;
+  -- The email given for the booking, not the shared guest profile's.
   select r.id into v_id
     from app_public.reservations r
-    join app_public.guests g on g.property_id = r.property_id and g.id = r.guest_id
    where r.confirmation_code = v_code
-     and g.email = v_email;
+     and r.contact_email = v_email;
   if v_id is null then
     delete from app_private.lookup_failures f where f.failed_at < pg_catalog.now() - interval '1 day';
     insert into app_private.lookup_failures (email, confirmation_code) values (v_email, pg_catalog.left(v_code, 50));

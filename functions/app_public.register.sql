@@ -8,12 +8,14 @@ create or replace function app_public.register(
 as $$
 declare
   v_user app_public.users;
+  v_refusal text;
 begin
   if register.email !~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$' or pg_catalog.length(register.email) > 254 then
     raise exception using errcode = 'INVEM', message = 'That email address does not look valid.';
   end if;
-  if pg_catalog.length(register.password) < 10 then
-    raise exception using errcode = 'WEAKP', message = 'Passwords must be at least 10 characters long.';
+  v_refusal := app_private.password_refusal(register.password, register.email);
+  if v_refusal is not null then
+    raise exception using errcode = 'WEAKP', message = v_refusal;
   end if;
   if pg_catalog.length(pg_catalog.btrim(register.display_name)) not between 1 and 100 then
     raise exception using errcode = 'INVNM', message = 'A display name of 1 to 100 characters is required.';
@@ -41,4 +43,4 @@ begin
 end;
 $$;
 comment on function app_public.register(text, text, text) is
-  E'Creates a guest account (email, password of at least 10 characters, display name), signs it in and queues a welcome email. Errors: INVEM, WEAKP, INVNM, EMTKN.';
+  E'Creates a guest account (email, password of 10 to 72 bytes that is not the email or a common password, display name), signs it in and queues a welcome email. Errors: INVEM, WEAKP, INVNM, EMTKN.';

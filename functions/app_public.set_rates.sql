@@ -40,6 +40,10 @@ begin
   if first_date is null or last_date is null or first_date > last_date or last_date - first_date > 730 then
     raise exception using errcode = 'DATES', message = 'Give a first and last date, at most 731 days apart.';
   end if;
+  if first_date < app_private.local_today(v_property_id) then
+    raise exception using errcode = 'DATES',
+      message = pg_catalog.format('Rates can be set from today (%s at the property) on.', app_private.local_today(v_property_id));
+  end if;
   if days_of_week is not null and (pg_catalog.cardinality(days_of_week) = 0 or exists (
        select 1 from pg_catalog.unnest(days_of_week) d where d is null or d not between 1 and 7)) then
     raise exception using errcode = 'INVLD', message = 'Days of the week are 1 (Monday) to 7 (Sunday).';

@@ -50,7 +50,7 @@ describe("holds and confirmation", () => {
       expect(await claims(c, held.reservation_id)).toEqual([expect.objectContaining({ kind: "hold", live: true })]);
 
       await anonymous(c);
-      const booking = await confirm(c, held.reservation_id);
+      const booking = await confirm(c, held);
       expect(booking.status).toBe("confirmed");
       expect(booking.confirmation_code).toMatch(/^[A-Z2-9]{8}$/);
       expect(await claims(c, held.reservation_id)).toEqual([expect.objectContaining({ kind: "reservation", live: true })]);
@@ -131,7 +131,7 @@ describe("holds and confirmation", () => {
 
       // The first guest comes back too late: their nights are gone.
       await anonymous(c);
-      expect(await sqlstateOf(c, "select app_public.confirm_booking($1, $2, 'Ada', 'ada@example.com')", [first.reservation_id, newKey()])).toBe("HLDEX");
+      expect(await sqlstateOf(c, "select app_public.confirm_booking($1, $2, 'Ada', 'ada@example.com', hold_token => $3)", [first.reservation_id, newKey(), first.hold_token])).toBe("HLDEX");
     }));
 
   it("an expired hold still confirms when no one took its unit, even after cleanup", () =>
@@ -148,7 +148,7 @@ describe("holds and confirmation", () => {
       expect((await c.query("select app_private.release_stale_claims() as n")).rows[0].n).toBe(2);
 
       await anonymous(c);
-      expect((await confirm(c, a.reservation_id)).status).toBe("confirmed"); // released by cleanup, claimed again
+      expect((await confirm(c, a)).status).toBe("confirmed"); // released by cleanup, claimed again
       expect((await claims(c, a.reservation_id)).map((x) => [x.kind, x.live])).toEqual([["hold", false], ["reservation", true]]);
     }));
 
@@ -158,7 +158,7 @@ describe("holds and confirmation", () => {
       await anonymous(c);
       const held = await hold(c, (await quote(c, h.ratePlanId, ...stay(h, 10, 2))).quote_token);
       const attempt = (name: string, email: string, phone: string | null) =>
-        sqlstateOf(c, "select app_public.confirm_booking($1, $2, $3, $4, $5)", [held.reservation_id, newKey(), name, email, phone]);
+        sqlstateOf(c, "select app_public.confirm_booking($1, $2, $3, $4, $5, hold_token => $6)", [held.reservation_id, newKey(), name, email, phone, held.hold_token]);
       expect(await attempt("Ada", "not-an-email", null)).toBe("INVEM");
       expect(await attempt("  ", "ada@example.com", null)).toBe("INVNM");
       expect(await attempt("Ada", "ada@example.com", "call me")).toBe("INVPH");
@@ -316,7 +316,9 @@ describe("who may act", () => {
       expect((await c.query("select id from app_public.reservations")).rows).toEqual([]);
       await c.query("select set_config('jwt.claims.reservation_id', $1, true)", [mine.reservation_id]);
       expect((await c.query("select id from app_public.reservations")).rows).toEqual([{ id: mine.reservation_id }]);
-      expect((await c.query("select full_name from app_public.guests")).rows).toEqual([{ full_name: "Ada Lovelace" }]);
+      // The contact given for this booking, never the property's shared guest profile.
+      expect((await c.query("select contact_name, contact_email from app_public.reservations")).rows).toEqual([{ contact_name: "Ada Lovelace", contact_email: "ada@example.com" }]);
+      expect((await c.query("select full_name from app_public.guests")).rows).toEqual([]);
       expect(await sqlstateOf(c, "select app_public.cancel_reservation($1, $2)", [theirs.reservation_id, newKey()])).toBe("NTFND");
       expect(await sqlstateOf(c, "select app_public.check_in($1, $2)", [mine.reservation_id, newKey()])).toBe("42501");
       expect((await c.query("select status from app_public.cancel_reservation($1, $2)", [mine.reservation_id, newKey()])).rows[0].status).toBe("cancelled");

@@ -29,7 +29,7 @@ async function booked(c: pg.PoolClient, h: Hotel, from: number, nights: number):
   const arrival = localDate(h.timeZone, from);
   const q = await quote(c, h.ratePlanId, arrival, addDays(arrival, nights));
   const held = await hold(c, q.quote_token);
-  await confirm(c, held.reservation_id);
+  await confirm(c, held);
   return held.reservation_id;
 }
 

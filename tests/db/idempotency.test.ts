@@ -56,8 +56,8 @@ const scenarios: Record<string, () => Promise<Scenario>> = {
     const h = await hotel();
     const q = await committed(anonymous, (c) => quote(c, h.ratePlanId, localDate(h.timeZone, 10), localDate(h.timeZone, 12)));
     const held = await committed(anonymous, (c) => hold(c, q.quote_token));
-    const sql = "select * from app_public.confirm_booking($2, $1, $3, 'ada@example.com')";
-    return { actor: anonymous, sql, params: [held.reservation_id, "Ada Lovelace"], otherParams: [held.reservation_id, "Ada King"] };
+    const sql = "select * from app_public.confirm_booking($2, $1, $3, 'ada@example.com', hold_token => $4)";
+    return { actor: anonymous, sql, params: [held.reservation_id, "Ada Lovelace", held.hold_token], otherParams: [held.reservation_id, "Ada King", held.hold_token] };
   },
   async modify_reservation() {
     const h = await hotel();

@@ -684,7 +684,7 @@ class Book implements Cmd {
     const outcome = await exec(r, hotel.frontDesk, async () => {
       const q = await quote(r.c, hotel.ratePlanId, arrival, departure, this.adults, this.children);
       const h = await hold(r.c, q.quote_token, newKey());
-      return confirm(r.c, h.reservation_id, newKey());
+      return confirm(r.c, h, newKey());
     });
     if (!outcome.ok) {
       refused(m, "book", outcome, tooMany ? ["RSTRC"] : mustBeFree ? [] : ["SOLDO"]);

@@ -433,7 +433,7 @@ describe("a guest on a desktop browser", () => {
       await actAs(c, { role: "keepr_anonymous" });
       const qt = await quote(c, lisbon.ratePlanId, tomorrow, addDays(tomorrow, 2));
       const h = await hold(c, qt.quote_token);
-      return confirm(c, h.reservation_id, undefined, late.email);
+      return confirm(c, h, undefined, late.email);
     });
     const nightly = Number((await q<{ p: string }>("select (cancellation_policy ->> 'late_cancellation_penalty') as p from app_public.reservations where id = $1", [booking.reservation_id]))[0]!.p);
     const manage = await context();
@@ -571,7 +571,7 @@ it("a lost hold says so and offers to try again", async () => {
   await inCommit(db.ownerPool, async (c) => {
     await actAs(c, { role: "keepr_anonymous" });
     const qt = await quote(c, chalet.ratePlanId, arrival, departure);
-    await confirm(c, (await hold(c, qt.quote_token)).reservation_id, undefined, "other.web@example.com");
+    await confirm(c, await hold(c, qt.quote_token), undefined, "other.web@example.com");
   });
   await page.getByTestId("confirm-booking").click();
   await page.getByTestId("hold-lost").waitFor();

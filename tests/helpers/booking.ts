@@ -106,15 +106,25 @@ export async function quote(client: Queryable, ratePlanId: string, arrival: stri
   return rows[0]!;
 }
 
-export async function hold(client: Queryable, quoteToken: string, key = newKey(), minutes = 10): Promise<{ reservation_id: string; expires_at: Date; total_amount: string }> {
+export interface Hold {
+  reservation_id: string;
+  expires_at: Date;
+  total_amount: string;
+  /** Proof of having made the hold, asked for by confirm_booking. */
+  hold_token: string;
+}
+
+export async function hold(client: Queryable, quoteToken: string, key = newKey(), minutes = 10): Promise<Hold> {
   const { rows } = await client.query("select * from app_public.create_hold($1, $2, $3)", [quoteToken, key, minutes]);
   return rows[0];
 }
 
-export async function confirm(client: Queryable, reservationId: string, key = newKey(), email = "ada@example.com") {
+/** Confirms a hold as the one who made it (its token), or by id alone (staff, or the signed-in guest who made it). */
+export async function confirm(client: Queryable, held: Pick<Hold, "reservation_id" | "hold_token"> | string, key = newKey(), email = "ada@example.com") {
+  const [reservationId, holdToken] = typeof held === "string" ? [held, null] : [held.reservation_id, held.hold_token];
   const { rows } = await client.query<{ reservation_id: string; confirmation_code: string; status: string; total_amount: string }>(
-    "select * from app_public.confirm_booking($1, $2, 'Ada Lovelace', $3, '+44 20 7946 0000')",
-    [reservationId, key, email],
+    "select * from app_public.confirm_booking($1, $2, 'Ada Lovelace', $3, '+44 20 7946 0000', hold_token => $4)",
+    [reservationId, key, email, holdToken],
   );
   return rows[0]!;
 }
@@ -123,5 +133,5 @@ export async function confirm(client: Queryable, reservationId: string, key = ne
 export async function book(client: Queryable, ratePlanId: string, arrival: string, departure: string, adults = 2, children = 0) {
   const q = await quote(client, ratePlanId, arrival, departure, adults, children);
   const h = await hold(client, q.quote_token);
-  return confirm(client, h.reservation_id);
+  return confirm(client, h);
 }
