@@ -48,8 +48,8 @@ begin
   end if;
   v_staff := v_res.property_id in (select app_hidden.current_property_ids_for('front_office'));
   if not (v_staff
-          or (v_res.user_id is not null and v_res.user_id = app_hidden.current_user_id())
-          or (confirm_booking.hold_token is not null and confirm_booking.hold_token = app_private.sign('hold:' || v_res.id))) then
+          or coalesce(v_res.user_id = app_hidden.current_user_id(), false)
+          or coalesce(confirm_booking.hold_token = app_private.sign('hold:' || v_res.id), false)) then
     raise exception using errcode = 'NTFND', message = 'No such hold.';
   end if;
   if v_res.status <> 'held' then
@@ -86,8 +86,10 @@ begin
     end if;
   end if;
 
-  -- The profile is linked to a signed-in guest only when the email given is
-  -- their account's; it is updated only by that guest or the staff.
+  -- A new profile is linked to a signed-in guest only when the email given
+  -- is their account's. An existing profile is updated only by the guest it
+  -- is linked to or by the staff: account emails are not verified, so
+  -- signing up with someone's email never reaches their profile.
   v_email := pg_catalog.btrim(email)::public.citext;
   select u.id into v_user_id from app_public.users u
    where u.id = app_private.booking_user_id(v_res.property_id) and u.email = v_email;
@@ -96,7 +98,7 @@ begin
   on conflict (property_id, email) do nothing
   returning id into v_guest_id;
   if v_guest_id is null then
-    select g.id, (v_staff or (g.user_id is not null and g.user_id = v_user_id)) into v_guest_id, v_verified
+    select g.id, v_staff or coalesce(g.user_id = v_user_id, false) into v_guest_id, v_verified
       from app_public.guests g
      where g.property_id = v_res.property_id and g.email = v_email;
     if v_verified then
@@ -104,8 +106,6 @@ begin
          set full_name = pg_catalog.btrim(confirm_booking.full_name),
              phone = coalesce(confirm_booking.phone, g.phone)
        where g.id = v_guest_id;
-    elsif v_user_id is not null then
-      update app_public.guests g set user_id = v_user_id where g.id = v_guest_id and g.user_id is null;
     end if;
   end if;
 

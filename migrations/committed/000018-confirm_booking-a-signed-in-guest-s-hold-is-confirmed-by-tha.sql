@@ -1,0 +1,150 @@
+--! Previous: sha1:574b22dd94c23adc8fc700c15ae9c5c4d074baee
+--! Hash: sha1:9d63353b921b71fda7aa01fbf92578ce98af7be6
+--! Message: confirm_booking: a signed-in guest's hold is confirmed by that guest only; existing guest profiles are never linked by an unverified account email
+
+-- Safe by default (issue 15), part 2.
+
+-- confirm_booking: a signed-in guest's hold could be confirmed by anyone
+-- (a null comparison); existing profiles are never linked by account email.
+--! Included app_public.confirm_booking.sql
+-- Turns a hold into a confirmed reservation with a confirmation code and a
+-- guest profile (found by email at the property, or created). A hold that
+-- expired still confirms when its unit is free: its claim is kept if no one
+-- took its nights, and otherwise the same unit (or another of the type) is
+-- claimed again. HOLD_EXPIRED when none is free. The folio is charged and
+-- the payment intents are created.
+--
+-- Only whoever made the hold confirms it: the caller gives the hold token
+-- createHold returned, or is the signed-in guest the hold belongs to, or is
+-- front-office staff of the property; anyone else gets NTFND, as if the
+-- hold did not exist. The contact given is kept on the reservation; it
+-- updates the property's shared guest profile only when the caller is that
+-- guest, signed in, or the property's staff: unverified input never changes
+-- or reveals another person's data.
+create or replace function app_public.confirm_booking(
+  reservation_id uuid,
+  idempotency_key text,
+  full_name text,
+  email text,
+  phone text default null,
+  special_requests text default null,
+  hold_token text default null
+) returns app_public.booking
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_replay jsonb;
+  v_res app_public.reservations;
+  v_claim app_public.inventory_claims;
+  v_guest_id uuid;
+  v_email public.citext;
+  v_staff boolean;
+  v_verified boolean;
+  v_user_id uuid;
+begin
+  v_replay := app_private.idempotency_begin('confirm_booking', idempotency_key, pg_catalog.jsonb_build_object(
+    'reservation_id', reservation_id, 'full_name', full_name, 'email', email, 'phone', phone,
+    'special_requests', special_requests));
+  if v_replay is not null then
+    return pg_catalog.jsonb_populate_record(null::app_public.booking, v_replay);
+  end if;
+
+  select * into v_res from app_public.reservations r where r.id = confirm_booking.reservation_id for update;
+  if not found then
+    raise exception using errcode = 'NTFND', message = 'No such hold.';
+  end if;
+  v_staff := v_res.property_id in (select app_hidden.current_property_ids_for('front_office'));
+  if not (v_staff
+          or coalesce(v_res.user_id = app_hidden.current_user_id(), false)
+          or coalesce(confirm_booking.hold_token = app_private.sign('hold:' || v_res.id), false)) then
+    raise exception using errcode = 'NTFND', message = 'No such hold.';
+  end if;
+  if v_res.status <> 'held' then
+    perform app_private.invalid_transition(v_res, 'confirmed');
+  end if;
+  if email is null or email !~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$' or pg_catalog.length(email) > 254 then
+    raise exception using errcode = 'INVEM', message = 'That email address does not look valid.';
+  end if;
+  if full_name is null or pg_catalog.length(pg_catalog.btrim(full_name)) not between 1 and 200 then
+    raise exception using errcode = 'INVNM', message = 'The guest''s full name (1 to 200 characters) is required.';
+  end if;
+  if phone is not null and phone !~ '^\+?[0-9 ()./-]{5,30}$' then
+    raise exception using errcode = 'INVPH', message = 'That phone number does not look valid.';
+  end if;
+  if pg_catalog.length(special_requests) > 2000 then
+    raise exception using errcode = 'INVLD', message = 'Special requests can be at most 2000 characters.';
+  end if;
+
+  -- The hold's claim becomes the reservation's, expired or not, unless
+  -- someone released it to take its nights (then it has no live claim).
+  select * into v_claim from app_public.inventory_claims c
+   where c.property_id = v_res.property_id and c.reservation_id = v_res.id and c.released_at is null
+   for update;
+  if found then
+    update app_public.inventory_claims c set kind = 'reservation', expires_at = null
+     where c.id = v_claim.id
+    returning * into v_claim;
+  else
+    v_claim := app_private.claim_unit(v_res.property_id, v_res.room_type_id, v_res.stay, 'reservation',
+                                      reservation_id => v_res.id, preferred_unit_id => v_res.unit_id);
+    if v_claim.id is null then
+      raise exception using errcode = 'HLDEX',
+        message = 'This hold expired and its room was taken meanwhile; please search again.';
+    end if;
+  end if;
+
+  -- A new profile is linked to a signed-in guest only when the email given
+  -- is their account's. An existing profile is updated only by the guest it
+  -- is linked to or by the staff: account emails are not verified, so
+  -- signing up with someone's email never reaches their profile.
+  v_email := pg_catalog.btrim(email)::public.citext;
+  select u.id into v_user_id from app_public.users u
+   where u.id = app_private.booking_user_id(v_res.property_id) and u.email = v_email;
+  insert into app_public.guests (property_id, email, full_name, phone, user_id)
+  values (v_res.property_id, v_email, pg_catalog.btrim(full_name), phone, v_user_id)
+  on conflict (property_id, email) do nothing
+  returning id into v_guest_id;
+  if v_guest_id is null then
+    select g.id, v_staff or coalesce(g.user_id = v_user_id, false) into v_guest_id, v_verified
+      from app_public.guests g
+     where g.property_id = v_res.property_id and g.email = v_email;
+    if v_verified then
+      update app_public.guests g
+         set full_name = pg_catalog.btrim(confirm_booking.full_name),
+             phone = coalesce(confirm_booking.phone, g.phone)
+       where g.id = v_guest_id;
+    end if;
+  end if;
+
+  loop
+    begin
+      update app_public.reservations r
+         set status = 'confirmed', confirmation_code = app_private.new_confirmation_code(), confirmed_at = pg_catalog.now(),
+             hold_expires_at = null, guest_id = v_guest_id, unit_id = v_claim.unit_id,
+             user_id = coalesce(r.user_id, app_private.booking_user_id(v_res.property_id)),
+             special_requests = confirm_booking.special_requests,
+             contact_name = pg_catalog.btrim(confirm_booking.full_name), contact_email = v_email,
+             contact_phone = confirm_booking.phone
+       where r.id = v_res.id
+      returning * into v_res;
+      exit;
+    exception when unique_violation then
+      -- The code is taken at this property; draw another.
+    end;
+  end loop;
+
+  -- The folio is charged the locked price, and payments are scheduled by
+  -- the rate plan (deposit now, balance before arrival).
+  perform app_private.post_reservation_charges(v_res, 'reservation:' || v_res.id || ':confirm:' || pg_catalog.md5(app_hidden.current_actor_scope() || ':' || idempotency_key),
+                                               'Booking ' || v_res.confirmation_code || ' confirmed');
+  perform app_private.schedule_payments(v_res);
+
+  return pg_catalog.jsonb_populate_record(null::app_public.booking,
+           app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(app_private.booking_of(v_res))));
+end;
+$$;
+comment on function app_public.confirm_booking(uuid, text, text, text, text, text, text) is
+  E'Confirms a hold as a reservation for the guest (name, email, optional phone): returns the confirmation code. Give the hold token createHold returned (not needed by the signed-in guest who made the hold or by the property''s front office). Errors: NTFND (no such hold, or not yours), INVALID_TRANSITION, HOLD_EXPIRED, INVEM, INVNM, INVPH, IDEMPOTENCY_KEY_REUSED.';
+--! EndIncluded app_public.confirm_booking.sql
