@@ -45,6 +45,8 @@ const schema = z.object({
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
   GRAPHQL_MAX_LIST_DEPTH: z.coerce.number().int().min(1).max(20).default(4),
   GRAPHQL_MAX_REQUEST_BYTES: z.coerce.number().int().min(1024).default(100_000),
+  /** Which proxies' X-Forwarded-For to believe for the client address (throttling): unset = none; a hop count, "true", or addresses/subnets/loopback (server/throttle.ts trustProxyOf). */
+  TRUST_PROXY: z.string().optional(),
 
   OUTBOX_DIR: z.string().optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional(),

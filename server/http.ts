@@ -12,6 +12,7 @@ import { apps, type AppBuildStatus } from "./app-build.ts";
 import { anonKey, AuthError, identify, pgSettingsFor } from "./auth.ts";
 import type { Config } from "./config.ts";
 import { sendError } from "./errors.ts";
+import { graphqlThrottle, trustProxyOf } from "./throttle.ts";
 import { makePreset } from "./graphql.ts";
 import { requestContext, type Logger } from "./logger.ts";
 import { createExportStore } from "../storage/export-store.ts";
@@ -55,6 +56,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   const { webhookSecret, apiKey: providerApiKey } = paymentSecretsOf(config, jwtSecret);
   const app = express();
   app.disable("x-powered-by");
+  app.set("trust proxy", trustProxyOf(config.TRUST_PROXY)); // req.ip, for throttling (docs/security.md)
   const server = createServer(app);
 
   app.use((req: Request, res: Response, next: NextFunction) => {
@@ -99,6 +101,8 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
       next(error);
     }
   });
+  // Login, lookupBooking and register: per account and per address, before they run.
+  app.use("/graphql", graphqlThrottle({ pool: ownerPool, logger }));
 
   // The staff console (admin/dist); it talks to /graphql like any client.
   app.use("/admin", adminRouter({
