@@ -2,8 +2,9 @@
 // human message. Postgres DETAIL/HINT, constraint names of other tenants'
 // rows and stack traces never reach a client. The codes are listed in
 // docs/error_codes.md.
+import "postgraphile";
 import { isSafeError } from "postgraphile/grafast";
-import { GraphQLError, type GraphQLFormattedError } from "postgraphile/graphql";
+import { GraphQLError, type GraphQLFormattedError, type ValidationRule } from "postgraphile/graphql";
 import type { Logger } from "./logger.ts";
 
 interface PgLikeError {
@@ -52,6 +53,14 @@ const postgresCodes: Record<string, { code: string; message: string }> = {
   "22003": { code: "INVALID_INPUT", message: "A number is out of range." },
   "22001": { code: "INVALID_INPUT", message: "A value is too long." },
   "22023": { code: "INVALID_INPUT", message: "A parameter has an invalid value." },
+  // A NUL character (\u0000) in a string argument: Postgres text cannot hold it.
+  "22021": { code: "INVALID_INPUT", message: "A text value contains a character that is not allowed (NUL, \\u0000)." },
+  "22P05": { code: "INVALID_INPUT", message: "A text value contains a character that is not allowed (NUL, \\u0000)." },
+  // first/last/offset of a connection below zero reach SQL as LIMIT/OFFSET.
+  "2201W": { code: "INVALID_INPUT", message: "first and last must not be negative." },
+  "2201X": { code: "INVALID_INPUT", message: "offset must not be negative." },
+  // An index row too large to store (e.g. an enormous unique value).
+  "54000": { code: "INVALID_INPUT", message: "A value is too long." },
   "42501": { code: "FORBIDDEN", message: "You are not allowed to do that." },
   "57014": { code: "TIMEOUT", message: "The request took too long and was cancelled." },
   "40001": { code: "RETRY", message: "The request conflicted with another; please retry." },
@@ -72,6 +81,18 @@ export function classifyDatabaseError(error: unknown): { code: string; message: 
   // RLS refusing an INSERT/UPDATE raises 42501 too; both read as FORBIDDEN.
   return postgresCodes[e.code] ?? null;
 }
+
+/**
+ * PostGraphile's delete mutations (deleteXByRowId, deleteXByKeys, deleteX by
+ * node id) fail with this plain Error when the DELETE matched no row: the
+ * row does not exist, RLS hides it, or its DELETE policy refuses this caller.
+ * A null payload is not reachable without rewriting every payload field's
+ * plan, so it is answered as a typed NTFND, like the booking functions'
+ * "no such record, or you may not see it". (Updates of such rows answer a
+ * payload whose record is null, PostGraphile's own behaviour.)
+ */
+const nothingDeleted = /^No values were deleted in collection /;
+const nothingDeletedError = { code: "NTFND", message: "No such record, or you may not delete it." };
 
 /** The code for an error about the request document itself (syntax, validation, variables). */
 function requestErrorCode(message: string): string {
@@ -105,6 +126,11 @@ export function makeMaskError(logger: Logger) {
       const extensions = known.reason ? { code: known.code, reason: known.reason } : { code: known.code };
       return new GraphQLError(known.message, { nodes: error.nodes, positions: error.positions, path: error.path, source: error.source, extensions });
     }
+    if (original instanceof Error && nothingDeleted.test(original.message)) {
+      return new GraphQLError(nothingDeletedError.message, {
+        nodes: error.nodes, positions: error.positions, path: error.path, source: error.source, extensions: { code: nothingDeletedError.code },
+      });
+    }
     if (original instanceof GraphQLError || isSafeError(original)) {
       // Raised on purpose by Grafast/PostGraphile about the client's input
       // (a malformed node id, a value that does not coerce): safe to show.
@@ -118,6 +144,38 @@ export function makeMaskError(logger: Logger) {
     });
   };
 }
+
+/**
+ * The API serves no subscriptions (live updates come from the realtime
+ * service), so a subscription operation is refused while validating, before
+ * planning would fail on the missing Subscription type.
+ */
+export const noSubscriptionsRule: ValidationRule = (context) => ({
+  OperationDefinition(node) {
+    if (node.operation === "subscription" && !context.getSchema().getSubscriptionType()) {
+      context.reportError(
+        new GraphQLError("This API serves no subscriptions; live updates come from the realtime service (/realtime/v1).", {
+          nodes: [node],
+          extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
+        }),
+      );
+    }
+  },
+});
+
+/** The validation rules above, added to grafserv's (registered in server/graphql.ts). */
+export const RequestErrorsPlugin: GraphileConfig.Plugin = {
+  name: "KeeprRequestErrorsPlugin",
+  version: "1.0.0",
+  grafserv: {
+    middleware: {
+      setPreset(next, event) {
+        event.validationRules.push(noSubscriptionsRule);
+        return next();
+      },
+    },
+  },
+};
 
 /** A non-GraphQL endpoint's error, in the same shape as the API's: { errors: [{ message, extensions: { code } }] }. */
 export function sendError(res: { status(code: number): { json(body: unknown): unknown } }, status: number, code: string, message: string): void {

@@ -10,7 +10,7 @@ import { Kind, NoSchemaIntrospectionCustomRule, GraphQLError, type ASTNode, type
 import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
 import { tokenAudience, tokenIssuer } from "./auth.ts";
 import type { Config } from "./config.ts";
-import { makeMaskError, withFormattedErrorCode } from "./errors.ts";
+import { makeMaskError, RequestErrorsPlugin, withFormattedErrorCode } from "./errors.ts";
 import { makePublicQueryCachePlugin } from "./graphql-cache.ts";
 import { errorsWithoutSuggestions, mayHaveSuggestions } from "./graphql-hints.ts";
 import type { Logger } from "./logger.ts";
@@ -147,7 +147,7 @@ export function makePreset(options: {
 
   return {
     extends: [PostGraphileAmberPreset],
-    plugins: [PgJWTPlugin, LimitsPlugin, makePublicQueryCachePlugin()],
+    plugins: [PgJWTPlugin, LimitsPlugin, RequestErrorsPlugin, makePublicQueryCachePlugin()],
     pgServices: [makePgService({ pool, schemas: ["app_public"], pubsub: false })],
     gather: { pgJwtTypes: "app_public.jwt_token" },
     schema: {
