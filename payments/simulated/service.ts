@@ -11,10 +11,10 @@
 // replays the committed answer; exactly one effect, and none without its
 // stored answer.
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { stringify } from "csv-stringify/sync";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type pg from "pg";
 import { z } from "zod";
+import { csvDocument } from "../../worker/csv.ts";
 import { inspectCard, isExpired, type CardBehaviour } from "./cards.ts";
 import { sendCardForm } from "./card-form.ts";
 import { startDeliveryLoop, type DeliveryLoop } from "./deliveries.ts";
@@ -501,9 +501,9 @@ export async function createSimulatedProvider(options: SimulatedProviderOptions)
         order by created, id`,
       [date],
     );
-    const csv = stringify(
+    const csv = csvDocument(
       rows.map((row) => ({ ...row, created: row.created.toISOString(), net: (BigInt(row.amount) - BigInt(row.fee)).toString() })),
-      { header: true, columns: ["id", "type", "created", "currency", "amount", "fee", "net", "charge", "reference"] },
+      { columns: ["id", "type", "created", "currency", "amount", "fee", "net", "charge", "reference"] },
     );
     res.type("text/csv; charset=utf-8").attachment(`settlement-${date}.csv`).send(csv);
   });

@@ -1,13 +1,14 @@
 // Writes one CSV export. Payload { id }. Rows stream from Postgres
-// (pg-query-stream, a cursor) through csv-stringify into the export store:
+// (pg-query-stream, a cursor) through csv-stringify (worker/csv.ts: cells a
+// spreadsheet would run as formulas are neutralised) into the export store:
 // memory stays flat however many rows there are. A retry rewrites the file
 // whole; the export is recorded once (app_private.finish_export), with a
 // download link valid 24 hours. On the last try a failure is recorded.
 import { Transform } from "node:stream";
-import { stringify } from "csv-stringify";
 import type { Task } from "graphile-worker";
 import QueryStream from "pg-query-stream";
 import { z } from "zod";
+import { csvStream } from "../csv.ts";
 import { asWorker } from "../database.ts";
 import type { ExportStore } from "../../storage/export-store.ts";
 import { recordAsWorker } from "./provider_call.ts";
@@ -83,10 +84,7 @@ export function makeRunExport(deps: { store: ExportStore }): Task {
               done(null, row);
             },
           });
-          const csv = stringify({
-            header: true,
-            cast: { date: (value: Date) => value.toISOString(), boolean: (value: boolean) => (value ? "true" : "false") },
-          });
+          const csv = csvStream();
           source.on("error", (error) => csv.destroy(error));
           return deps.store.write(key, source.pipe(count).pipe(csv));
         }),
