@@ -377,6 +377,8 @@ describe("a guest on a desktop browser", () => {
     await page.getByRole("button", { name: "Find my booking" }).click();
     await page.getByTestId("booking-status").waitFor();
     await expect(page.getByTestId("booking-status").textContent()).resolves.toBe("Status: Confirmed");
+    // The contact given for this booking (a booking token cannot read the shared guest profile).
+    await expect(page.locator("dd", { hasText: guest.email }).textContent()).resolves.toBe(`${guest.name} · ${guest.email} · +351 21 000 0000`);
     const flexible = await quotedTotal(lisbon.ratePlanId, arrival(), departure());
     const deposit = Math.round(flexible * 0.3);
     await expect(page.getByTestId("folio").textContent()).resolves.toContain("Night of");
@@ -489,6 +491,8 @@ it("books by keyboard alone: tab to the rate, reserve, type the details and the 
   await tabTo((f) => f.label === "Reserve this room");
   await page.keyboard.press("Enter");
   await page.getByTestId("hold-countdown").waitFor();
+  // The app moves the focus in the next animation frame after the step renders.
+  await page.waitForFunction(`document.activeElement && document.activeElement.id === "details-heading"`, undefined, { timeout: 2000 }).catch(() => {});
   await expect(focused()).resolves.toMatchObject({ id: "details-heading" });
   await page.keyboard.press("Tab");
   await expect(focused()).resolves.toMatchObject({ id: "fullName" });
@@ -599,6 +603,40 @@ describe("retries never book twice", () => {
     const bookings = await reservationsFor("katherine.web@example.com");
     expect(bookings.map((b) => b.status)).toEqual(["confirmed"]);
     expect(await attemptsFor(bookings[0]!.id)).toEqual([{ status: "captured", amount: bookings[0]!.total_amount }]);
+    expect(errors).toEqual([]);
+    await ctx.close();
+  }, 120_000);
+
+  it("a refresh on the details step keeps the hold and its token (in sessionStorage, never in the URL): the booking still confirms, with that token", async () => {
+    const ctx = await context();
+    const arrival = localDate(lisbon.timeZone, 62);
+    const departure = addDays(arrival, 2);
+    const { page, errors } = await open(ctx, bookUrl(nonRefundablePlan, arrival, departure));
+    const urls: string[] = [];
+    page.on("request", (r) => urls.push(r.url()));
+    await reserve(page);
+    const stored = () => page.evaluate<{ hold?: { reservationId: string; holdToken: string | null } } | null>(`JSON.parse(sessionStorage.getItem("keepr.draft"))`);
+    const held = (await stored())!.hold!;
+    expect(held.holdToken).toEqual(expect.stringMatching(/.{20,}/));
+    await page.reload();
+    await page.locator("body[data-app-ready=true]").waitFor();
+    await page.getByTestId("hold-countdown").waitFor(); // still step 2, the same hold
+    expect((await stored())!.hold).toEqual(held);
+    await fillDetails(page, { name: "Annie Easley", email: "annie.web@example.com" });
+    const sent: Array<{ reservationId?: string; holdToken?: string | null }> = [];
+    page.on("request", (r) => {
+      const body = r.method() === "POST" ? (r.postDataJSON() as { operationName?: string; variables?: { reservationId?: string; holdToken?: string | null } } | null) : null;
+      if (body?.operationName === "ConfirmBooking") sent.push(body.variables ?? {});
+    });
+    await page.getByTestId("confirm-booking").click();
+    await page.waitForURL(/\/confirmation$/);
+    expect(sent.map((v) => [v.reservationId, v.holdToken])).toEqual([[held.reservationId, held.holdToken]]);
+    const bookings = await reservationsFor("annie.web@example.com");
+    expect(bookings.map((b) => [b.id, b.status])).toEqual([[held.reservationId, "confirmed"]]);
+    await expect(page.getByTestId("confirmation-code").textContent()).resolves.toBe(bookings[0]!.confirmation_code);
+    // The token went in request bodies only, never in a URL; the draft (and the token with it) is gone once booked.
+    expect([...urls, page.url()].filter((u) => u.includes(encodeURIComponent(held.holdToken!)) || u.includes(held.holdToken!))).toEqual([]);
+    expect(await stored()).toBeNull();
     expect(errors).toEqual([]);
     await ctx.close();
   }, 120_000);

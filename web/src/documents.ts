@@ -195,12 +195,18 @@ export interface Hold {
   expiresAt: Timestamp;
   currency: string;
   totalAmount: Minor;
+  /**
+   * Proof of having made the hold, which confirmBooking asks for: a secret,
+   * kept with the hold in this tab's sessionStorage (storage.ts), never in
+   * the URL. Null only from a server older than the hold token.
+   */
+  holdToken: string | null;
 }
 
 export const createHold = query<{ createHold: { result: Hold | null } | null }, { quoteToken: string; key: string }>(
   "CreateHold",
   `mutation CreateHold($quoteToken: String!, $key: String!) {
-    createHold(input: {quoteToken: $quoteToken, idempotencyKey: $key, minutes: 15}) { result { reservationId expiresAt currency totalAmount } }
+    createHold(input: {quoteToken: $quoteToken, idempotencyKey: $key, minutes: 15}) { result { reservationId expiresAt currency totalAmount holdToken } }
   }`,
 );
 
@@ -227,11 +233,11 @@ export interface GuestDetails {
 
 export const confirmBooking = query<
   { confirmBooking: { result: Booking | null } | null },
-  { reservationId: string; key: string; fullName: string; email: string; phone: string | null; specialRequests: string | null }
+  { reservationId: string; key: string; fullName: string; email: string; phone: string | null; specialRequests: string | null; holdToken: string | null }
 >(
   "ConfirmBooking",
-  `mutation ConfirmBooking($reservationId: UUID!, $key: String!, $fullName: String!, $email: String!, $phone: String, $specialRequests: String) {
-    confirmBooking(input: {reservationId: $reservationId, idempotencyKey: $key, fullName: $fullName, email: $email, phone: $phone, specialRequests: $specialRequests}) {
+  `mutation ConfirmBooking($reservationId: UUID!, $key: String!, $fullName: String!, $email: String!, $phone: String, $specialRequests: String, $holdToken: String) {
+    confirmBooking(input: {reservationId: $reservationId, idempotencyKey: $key, fullName: $fullName, email: $email, phone: $phone, specialRequests: $specialRequests, holdToken: $holdToken}) {
       result { ${bookingFields} }
     }
   }`,
@@ -296,7 +302,10 @@ export interface Reservation {
   specialRequests: string | null;
   confirmedAt: Timestamp | null;
   cancelledAt: Timestamp | null;
-  guest: { fullName: string; email: string; phone: string | null } | null;
+  /** The contact given for this booking (a booking token cannot read the shared guest profile). */
+  contactName: string | null;
+  contactEmail: string | null;
+  contactPhone: string | null;
   ratePlan: { rowId: string; name: string; mealPlan: MealPlan } | null;
   roomType: { rowId: string; name: string; photoUrls: string[]; amenities: string[] } | null;
   propertyByPropertyId: { rowId: string; name: string; city: string; address: string | null; timeZone: string; checkInTime: string; checkOutTime: string } | null;
@@ -316,7 +325,7 @@ export const myBooking = query<{ allReservations: { nodes: Array<Reservation | n
       nodes {
         rowId confirmationCode status arrival departure nights adults children currency roomAmount feesAmount taxesAmount totalAmount
         priceLines cancellationPolicy cancellationPenaltyNow changeRefusal penaltyAmount refundAmount specialRequests confirmedAt cancelledAt
-        guest { fullName email phone }
+        contactName contactEmail contactPhone
         ratePlan { rowId name mealPlan }
         roomType { rowId name photoUrls amenities }
         propertyByPropertyId { rowId name city address timeZone checkInTime checkOutTime }

@@ -1,7 +1,9 @@
 // What must survive a page refresh, in sessionStorage (this tab only; gone
 // when it closes): the booking in progress, with the idempotency keys of
-// its steps, so a refresh resumes it instead of booking again; and the
-// booking token of the stay being managed (valid 2 hours).
+// its steps, so a refresh resumes it instead of booking again, and the
+// hold with its hold token (the secret confirmBooking asks for: kept here,
+// never in the URL); and the booking token of the stay being managed
+// (valid 2 hours).
 import type { KeyedInput } from "./keys.ts";
 import type { Booking, GuestDetails, Hold, Quote, StayVariables } from "./documents.ts";
 
@@ -16,6 +18,7 @@ export interface Draft {
   stay: StayVariables;
   quote?: Quote;
   holdKey?: KeyedInput;
+  /** The hold, with its holdToken: confirmBooking needs it, a refresh keeps it. */
   hold?: Hold;
   /** Seconds the server's clock is ahead of the browser's (from the hold's answer). */
   clockSkew?: number;

@@ -409,6 +409,8 @@ async function confirmWithRetry(draft: Draft) {
         email: d.email,
         phone: d.phone || null,
         specialRequests: d.specialRequests || null,
+        // The proof that this tab made the hold (kept with it in the draft, in sessionStorage).
+        holdToken: draft.hold!.holdToken ?? null,
       });
       const booking = data.confirmBooking?.result;
       if (!booking) throw new ApiError("NTFND", "The booking was not confirmed.");

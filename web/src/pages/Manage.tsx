@@ -182,7 +182,7 @@ function BookingView({ booking, session, onChanged, onSession, onForget }: {
           total={money(booking.totalAmount)}
         />
         <dl className="summary">
-          <div><dt>{t("manage.guest")}</dt><dd>{booking.guest?.fullName} · {booking.guest?.email}{booking.guest?.phone ? ` · ${booking.guest.phone}` : ""}</dd></div>
+          <div><dt>{t("manage.guest")}</dt><dd>{[booking.contactName, booking.contactEmail, booking.contactPhone].filter(Boolean).join(" · ")}</dd></div>
           {booking.specialRequests ? <div><dt>{t("manage.requests")}</dt><dd>{booking.specialRequests}</dd></div> : null}
         </dl>
         <button type="button" className="button button-link" onClick={onForget}>{t("manage.forget")}</button>
