@@ -2,6 +2,12 @@
 // test database's owner pool (which the test file ends before it drops the
 // database, so no connection of graphile-worker's is left for the drop to
 // cut). env is the configuration the tasks see (outbox, export store, …).
+//
+// Resolves once every job it ran is recorded: completed jobs deleted, failed
+// ones with their last_error and new run_at. Unbatched (graphile-worker's
+// default), a worker does not await the statement that records a job's
+// outcome, and runOnce can resolve while it is still in flight; batched (as
+// worker/runner.ts runs jobs), the pool's shutdown waits for the batches.
 import { Logger, runOnce } from "graphile-worker";
 import { loadConfig } from "../../server/config.ts";
 import { makeTaskList } from "../../worker/runner.ts";
@@ -13,6 +19,7 @@ export function runDueJobs(db: TestDatabase, env: Record<string, string> = {}): 
   return runOnce({
     pgPool: db.ownerPool,
     logger: silent,
+    preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
     taskList: makeTaskList(loadConfig({ NODE_ENV: "test", PUBLIC_URL: "http://keepr.test", ...env }), db.jwtSecret),
   });
 }
