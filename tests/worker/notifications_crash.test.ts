@@ -46,16 +46,36 @@ it("1,000 notifications, the worker SIGKILLed repeatedly: each delivered exactly
   expect((await db.ownerPool.query(modifications, [reservationId])).rows[0]).toEqual({ sent: 0, total: count });
 
   const env = { OUTBOX_DIR: outbox, WORKER_CONCURRENCY: "2" };
+  // Each worker is killed once it is at work, never after a fixed time (a
+  // worker that starts slowly, on a loaded machine, would be killed before
+  // it took a job): once it holds jobs and has delivered a few more
+  // notifications (a random number, so that the kills land at different
+  // points of its work). Its jobs are those locked by a pool no earlier
+  // worker had; one worker runs at a time.
+  const progress = `select (select count(*) filter (where status = 'sent') from app_public.notifications where reservation_id = $1 and template = 'modification')::int as sent,
+                            array(select distinct locked_by from graphile_worker.jobs where task_identifier = 'send_notification' and locked_by is not null) as lockers`;
+  const killedPools = new Set<string>();
   let kills = 0;
   let killedMidJob = 0;
   for (let round = 0; round < 12; round++) {
+    const sentBefore = (await db.ownerPool.query(modifications, [reservationId])).rows[0].sent as number;
+    const deliveries = 1 + Math.floor(Math.random() * 20);
     const child = spawnWorker(db, env);
     children.push(child);
-    await new Promise((r) => setTimeout(r, 500 + Math.random() * 700));
-    const locked = await db.ownerPool.query("select count(*)::int as n from graphile_worker.jobs where task_identifier = 'send_notification' and locked_at is not null");
-    if (locked.rows[0].n > 0) killedMidJob++;
+    let pools: string[] = [];
+    for (const started = Date.now(); ; await new Promise((r) => setTimeout(r, 20))) {
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`round ${round}: the worker exited by itself (${child.exitCode ?? child.signalCode})`);
+      const { sent, lockers } = (await db.ownerPool.query<{ sent: number; lockers: string[] }>(progress, [reservationId])).rows[0]!;
+      pools = lockers.filter((pool) => !killedPools.has(pool));
+      if (pools.length > 0 && sent >= sentBefore + deliveries) break;
+      if (Date.now() - started > 60_000) throw new Error(`round ${round}: in 60 s the worker did not deliver ${deliveries} notifications while holding jobs (${sent - sentBefore} delivered)`);
+    }
     await kill(child);
     kills++;
+    // Nothing but a later worker's heartbeat releases what the killed one held.
+    const held = await db.ownerPool.query("select count(*)::int as n from graphile_worker.jobs where locked_by = any($1)", [pools]);
+    if (held.rows[0].n > 0) killedMidJob++;
+    for (const pool of pools) killedPools.add(pool);
   }
   const afterKills = (await db.ownerPool.query(modifications, [reservationId])).rows[0];
   children.push(spawnWorker(db, env));
