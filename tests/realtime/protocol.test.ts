@@ -5,6 +5,7 @@
 // break the protocol. postgres_changes delivery is in changes.test.ts.
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
+import { jest } from "@jest/globals";
 import jwt from "jsonwebtoken";
 import type { RealtimeChannel, RealtimePresenceJoinPayload, RealtimePresenceLeavePayload } from "@supabase/realtime-js";
 import { attachRealtime } from "../../realtime/server.ts";
@@ -24,6 +25,7 @@ import {
 } from "./harness.ts";
 
 const idleTimeoutMs = 1_000;
+const heartbeatIntervalMs = 250;
 const channelAuthorizations: Array<{ identity: SubscriberIdentity; channel: string }> = [];
 
 let db: TestDatabase;
@@ -42,7 +44,7 @@ beforeAll(async () => {
       },
       limits: { idleTimeoutMs },
     },
-    { heartbeatIntervalMs: 250 },
+    { heartbeatIntervalMs },
   );
 });
 
@@ -67,35 +69,86 @@ function systemMessagesOf(channel: RealtimeChannel): EventQueue<SystemPayload> {
   return messages;
 }
 
+/**
+ * Runs fn on jest's clock (setTimeout and setInterval only), which moves
+ * when the test advances it. The idle timeout and the heartbeats are times,
+ * and the server and its clients share this process's event loop: a pause of
+ * it (a loaded machine, the cold first seconds of a test file) longer than a
+ * heartbeat interval or the idle timeout closes a healthy socket on the real
+ * clock. Frames still travel over real sockets; wait for them with within().
+ */
+async function onJestClock<T>(fn: () => Promise<T>): Promise<T> {
+  jest.useFakeTimers({ doNotFake: ["Date", "hrtime", "nextTick", "performance", "queueMicrotask", "setImmediate", "clearImmediate"] });
+  try {
+    return await fn();
+  } finally {
+    jest.useRealTimers();
+  }
+}
+
+const realSetTimeout = globalThis.setTimeout;
+const realClearTimeout = globalThis.clearTimeout;
+/** Never, on jest's clock (EventQueue.next's own timeout would be on it). */
+const forever = 2 ** 31 - 1;
+
+/** The promise, or an error after timeoutMs of real time, whoever's clock the code under test is on. */
+function within<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = realSetTimeout(() => reject(new Error(`${what}: nothing within ${timeoutMs} ms`)), timeoutMs);
+    promise.then(
+      (value) => (realClearTimeout(timer), resolve(value)),
+      (error: unknown) => (realClearTimeout(timer), reject(error)),
+    );
+  });
+}
+
 const websocketUrl = (query: string) => `${h.url.replace(/^http/, "ws")}/realtime/v1/websocket?${query}`;
 
 describe("connecting", () => {
   it("a client with the anon key connects and its heartbeats are answered, keeping the socket alive past the idle timeout", async () => {
     const heartbeats = new EventQueue<string>();
-    const transportLog: string[] = [];
+    const transport = new EventQueue<string>();
     const client = h.client({
       heartbeatCallback: (status) => heartbeats.push(status),
-      logger: (kind, message) => kind === "transport" && transportLog.push(message),
+      logger: (kind, message) => kind === "transport" && transport.push(message),
     });
-    client.connect();
-    // The first answer also waits for the socket to open (slow on a loaded machine); then one every 250 ms.
-    await heartbeats.next((status) => status === "ok", 5_000);
-    const started = Date.now();
-    // What is asserted is that the socket stays open; a loaded machine may delay an answer, not fail it.
-    while (Date.now() - started < idleTimeoutMs * 1.5) await heartbeats.next((status) => status === "ok", 3_000);
+    await onJestClock(async () => {
+      client.connect();
+      // realtime-js starts its heartbeat timer when the socket opens (and logs "connected to <url>").
+      await within(transport.next((message) => message.startsWith("connected to"), forever), 10_000, "the socket to open");
+      // One heartbeat interval at a time, until past the idle timeout: the
+      // client's timer sends a heartbeat, and its answer (or the socket's
+      // close) is awaited before the clock moves on.
+      const answerOrClose = () =>
+        Promise.race([heartbeats.next((status) => status !== "sent", forever), transport.next((message) => message === "close", forever)]);
+      for (let elapsed = 0; elapsed <= idleTimeoutMs * 1.5; elapsed += heartbeatIntervalMs) {
+        const answer = answerOrClose();
+        await jest.advanceTimersByTimeAsync(heartbeatIntervalMs);
+        expect(await within(answer, 10_000, `the answer to the heartbeat at ${elapsed + heartbeatIntervalMs} ms`)).toBe("ok");
+      }
+    });
     expect(client.isConnected()).toBe(true);
     expect(heartbeats.seen.filter((status) => status !== "sent" && status !== "ok")).toEqual([]);
-    expect(transportLog.filter((message) => message === "close")).toEqual([]);
+    expect(transport.seen.filter((message) => message === "close")).toEqual([]);
     await disconnect(client);
   });
 
   it("a socket that sends nothing is closed after the idle timeout", async () => {
-    const raw = await rawClient(h.url, h.anonKey);
-    const started = Date.now();
-    const { code, reason } = await raw.closed;
-    expect(Date.now() - started).toBeGreaterThanOrEqual(idleTimeoutMs - 50);
-    expect(code).toBe(1000);
-    expect(reason).toMatch(/no message for 1 s/);
+    await onJestClock(async () => {
+      const raw = await rawClient(h.url, h.anonKey);
+      // The server's timer started when it accepted the socket, and the clock has not moved since.
+      let elapsed = 0;
+      let closedAfter: number | null = null;
+      void raw.closed.then(() => (closedAfter = elapsed));
+      while (elapsed < idleTimeoutMs && closedAfter === null) {
+        await jest.advanceTimersByTimeAsync(10);
+        elapsed += 10;
+      }
+      const { code, reason } = await within(raw.closed, 10_000, "the server to close the idle socket");
+      expect(closedAfter).toBeGreaterThanOrEqual(idleTimeoutMs);
+      expect(code).toBe(1000);
+      expect(reason).toMatch(/no message for 1 s/);
+    });
   });
 
   it.each([
