@@ -16,8 +16,16 @@
 // - Broadcast is at most once across instances, like the protocol's: one
 //   sent while this instance's connection is down reaches only its own
 //   sockets.
+// - Any login of the database may LISTEN and NOTIFY on the channel (neither
+//   needs a grant), so nothing on it is in clear or taken on trust: every
+//   NOTIFY is sealed with AES-256-GCM under a key derived (HKDF) from the
+//   deployment's secret, which only Keepr's processes hold, and carries its
+//   origin, a per-origin sequence number and the time it was sent. What
+//   does not open, repeats a sequence already seen, or is stamped too far
+//   from this instance's clock is dropped, counted, and warned about at
+//   most once a minute.
 import { Buffer } from "node:buffer";
-import { randomUUID } from "node:crypto";
+import { createCipheriv, createDecipheriv, createSecretKey, hkdfSync, randomUUID, type KeyObject } from "node:crypto";
 import pg from "pg";
 import type { BroadcastBody } from "./protocol.ts";
 import { PresenceRegistry, type PresenceDiff, type PresenceSnapshot } from "./presence.ts";
@@ -71,8 +79,14 @@ class LocalTopicBus implements TopicBus {
 }
 
 export interface PostgresBusOptions {
-  /** Any login of the database (Keepr uses the API's authenticator); LISTEN and NOTIFY need no grant. */
+  /** A login of the database that may call pg_notify() (Keepr uses the API's authenticator); LISTEN needs no grant. */
   connectionString: string;
+  /**
+   * The secret every instance of the deployment holds and no database login can read (Keepr passes its
+   * JWT secret). The bus's keys are derived from it, so instances with another secret (another
+   * deployment on the same database) neither read these nor are read by them.
+   */
+  secret: string;
   logger: RealtimeLogger;
   /** The NOTIFY channel every instance of one deployment shares. */
   channel?: string;
@@ -82,9 +96,25 @@ export interface PostgresBusOptions {
   deadAfterMs?: number;
   /** Waits before reconnecting after consecutive failures; the last one repeats (default 0.5, 1, 2, 5 s). */
   reconnectDelaysMs?: readonly number[];
+  /** A message stamped further than this from this instance's clock, either way, is dropped (default 30 s). */
+  clockToleranceMs?: number;
+  /** The clock messages are stamped and judged with (default Date.now; tests set one wrong on purpose). */
+  now?: () => number;
 }
 
-/** What instances say to each other, as JSON. */
+/** Messages from the channel that were dropped, by reason, since the bus started. */
+export interface BusDrops {
+  /** Not a sealed frame at all: the old plaintext format, arbitrary text. */
+  malformed: number;
+  /** Did not authenticate: forged, garbled, or sealed with another deployment's secret. */
+  forged: number;
+  /** Authentic, but its sequence number is not above the last one received from its origin: a replay. */
+  replayed: number;
+  /** Authentic, but stamped more than clockToleranceMs from this instance's clock: an old capture, or a clock that is off. */
+  stale: number;
+}
+
+/** What instances say to each other, as JSON, sealed. */
 type WireMessage =
   | { k: "broadcast"; topic: BusTopic; sender: string; event: string; json?: string; base64?: string }
   | { k: "presence_diff"; topic: BusTopic; diff: PresenceDiff }
@@ -93,11 +123,111 @@ type WireMessage =
   | { k: "alive" }
   | { k: "bye" };
 
-/** NOTIFY payloads must be shorter than 8000 bytes; the header takes under 100. */
-const maxNotifyData = 7_800;
-const partChars = 7_000;
+// A frame (one NOTIFY) is `k1:` and the base64 of
+//   origin (16 bytes) | sequence (8) | AES-256-GCM( sentAt (8) | part (4) | parts (4) | data ) | tag (16)
+// The origin is the sending instance's id and the sequence counts its frames from 0. Both are in clear, so
+// the receiver can pick the key and judge replays, and both are authenticated: they are the additional
+// data, the key is the origin's (HKDF of the secret, the channel and the origin) and the nonce is the
+// sequence, which never repeats under one key. sentAt (ms since the epoch), and the message's part number
+// and count, are inside the ciphertext. A message longer than one frame's data goes in several frames of
+// consecutive sequence numbers, each sealed on its own.
+const framePrefix = "k1:";
+const originBytes = 16;
+const headerBytes = originBytes + 8;
+const sealedMetaBytes = 16;
+const tagBytes = 16;
+/** NOTIFY payloads must be shorter than 8000 bytes; a frame is at most this many (ASCII) characters. */
+const maxFrameChars = 7_996;
+/** The message bytes one frame carries: what the base64 of a frame of maxFrameChars leaves after the header, meta and tag (5,938). */
+const maxFrameData = Math.floor((maxFrameChars - framePrefix.length) / 4) * 3 - headerBytes - sealedMetaBytes - tagBytes;
 /** Notifications sent in one statement. */
 const maxBatch = 200;
+/** Drops are warned about at most this often (each warning counts those since the last). */
+const dropWarningIntervalMs = 60_000;
+
+type OpenedFrame = { origin: string; sequence: number; sentAt: number; part: number; parts: number; data: Buffer };
+
+function uuidBytes(id: string): Buffer {
+  return Buffer.from(id.replaceAll("-", ""), "hex");
+}
+
+function uuidOf(bytes: Buffer): string {
+  const hex = bytes.toString("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The 96-bit GCM nonce of a frame: its sequence number (unique per origin, and each origin has its own key). */
+function nonceOf(header: Buffer): Buffer {
+  return Buffer.concat([Buffer.alloc(4), header.subarray(originBytes, headerBytes)]);
+}
+
+/** Seals this instance's frames and opens the others', with one AES-256-GCM key per origin derived from the secret. */
+class FrameSealer {
+  private readonly secret: KeyObject;
+  private readonly channel: string;
+  private readonly origin: string;
+  private readonly originHeader: Buffer;
+  private readonly ownKey: KeyObject;
+  /** The keys of origins whose frames have opened (forgotten with them). Key objects: a raw key costs an import per use. */
+  private readonly keys = new Map<string, KeyObject>();
+
+  constructor(secret: string, channel: string, origin: string) {
+    this.secret = createSecretKey(Buffer.from(secret, "utf8"));
+    this.channel = channel;
+    this.origin = origin;
+    this.originHeader = uuidBytes(origin);
+    this.ownKey = this.derive(origin);
+  }
+
+  private derive(origin: string): KeyObject {
+    const info = `keepr realtime bus v1: AES-256-GCM key of instance ${origin} on NOTIFY channel ${this.channel}`;
+    return createSecretKey(Buffer.from(hkdfSync("sha256", this.secret, "keepr-realtime-bus", info, 32)));
+  }
+
+  seal(sequence: number, sentAt: number, part: number, parts: number, data: Buffer): string {
+    const header = Buffer.alloc(headerBytes);
+    this.originHeader.copy(header, 0);
+    header.writeBigUInt64BE(BigInt(sequence), originBytes);
+    const meta = Buffer.alloc(sealedMetaBytes);
+    meta.writeDoubleBE(sentAt, 0);
+    meta.writeUInt32BE(part, 8);
+    meta.writeUInt32BE(parts, 12);
+    const cipher = createCipheriv("aes-256-gcm", this.ownKey, nonceOf(header), { authTagLength: tagBytes });
+    cipher.setAAD(header);
+    const sealed = Buffer.concat([header, cipher.update(meta), cipher.update(data), cipher.final(), cipher.getAuthTag()]);
+    return framePrefix + sealed.toString("base64");
+  }
+
+  /** The frame's content; "own" for this instance's own frames (not opened); or why it is not to be trusted. */
+  open(payload: string): OpenedFrame | "own" | "malformed" | "forged" {
+    if (!payload.startsWith(framePrefix)) return "malformed";
+    const frame = Buffer.from(payload.slice(framePrefix.length), "base64");
+    if (frame.length < headerBytes + sealedMetaBytes + tagBytes) return "malformed";
+    const header = frame.subarray(0, headerBytes);
+    const origin = uuidOf(header.subarray(0, originBytes));
+    if (origin === this.origin) return "own";
+    const key = this.keys.get(origin) ?? this.derive(origin);
+    let plain: Buffer;
+    try {
+      const decipher = createDecipheriv("aes-256-gcm", key, nonceOf(header), { authTagLength: tagBytes });
+      decipher.setAAD(header);
+      decipher.setAuthTag(frame.subarray(frame.length - tagBytes));
+      plain = Buffer.concat([decipher.update(frame.subarray(headerBytes, frame.length - tagBytes)), decipher.final()]);
+    } catch {
+      return "forged";
+    }
+    this.keys.set(origin, key);
+    const sentAt = plain.readDoubleBE(0);
+    const part = plain.readUInt32BE(8);
+    const parts = plain.readUInt32BE(12);
+    if (parts < 1 || part >= parts) return "malformed";
+    return { origin, sequence: Number(header.readBigUInt64BE(originBytes)), sentAt, part, parts, data: plain.subarray(sealedMetaBytes) };
+  }
+
+  forget(origin: string): void {
+    this.keys.delete(origin);
+  }
+}
 
 export function createPostgresTopicBus(options: PostgresBusOptions): PostgresTopicBus {
   return new PostgresTopicBus(options);
@@ -109,14 +239,23 @@ export class PostgresTopicBus extends LocalTopicBus {
   private readonly aliveIntervalMs: number;
   private readonly deadAfterMs: number;
   private readonly reconnectDelaysMs: readonly number[];
+  private readonly clockToleranceMs: number;
+  private readonly now: () => number;
+  private readonly sealer: FrameSealer;
   private client: pg.Client | null = null;
   private readonly outbox: string[] = [];
   private flushing: Promise<void> | null = null;
+  /** The sequence number of this instance's next frame. */
   private sequence = 0;
   /** origin → when it was last heard from */
   private readonly lastSeen = new Map<string, number>();
-  /** `${origin} ${sequence}` → the parts of a message received so far */
-  private readonly partial = new Map<string, string[]>();
+  /** origin → the last sequence number accepted from it, and when (kept 2 × clockToleranceMs past its last frame) */
+  private readonly received = new Map<string, { sequence: number; at: number }>();
+  /** origin → the message it is sending in parts: their count, the chunks so far, the sequence of the next */
+  private readonly assembling = new Map<string, { parts: number; chunks: Buffer[]; next: number }>();
+  private readonly drops: BusDrops = { malformed: 0, forged: 0, replayed: 0, stale: 0 };
+  private dropsUnreported = 0;
+  private lastDropWarning = -Infinity;
   private readonly aliveTimer: NodeJS.Timeout;
   private closed = false;
   private readonly running: Promise<void>;
@@ -126,12 +265,16 @@ export class PostgresTopicBus extends LocalTopicBus {
 
   constructor(options: PostgresBusOptions) {
     super();
+    if (!options.secret) throw new Error("The realtime bus needs the deployment's secret (the JWT secret) to seal its messages.");
     this.options = options;
     this.channel = options.channel ?? "keepr_realtime_bus";
     this.logger = options.logger.child({ component: "realtime-bus", instance: this.instanceId });
     this.aliveIntervalMs = options.aliveIntervalMs ?? 5_000;
     this.deadAfterMs = options.deadAfterMs ?? 15_000;
     this.reconnectDelaysMs = options.reconnectDelaysMs ?? [500, 1_000, 2_000, 5_000];
+    this.clockToleranceMs = options.clockToleranceMs ?? 30_000;
+    this.now = options.now ?? Date.now;
+    this.sealer = new FrameSealer(options.secret, this.channel, this.instanceId);
     this.aliveTimer = setInterval(() => this.tick(), this.aliveIntervalMs);
     this.aliveTimer.unref();
     this.running = this.run();
@@ -140,6 +283,11 @@ export class PostgresTopicBus extends LocalTopicBus {
   /** Whether the LISTEN connection is up. */
   get connected(): boolean {
     return this.client !== null;
+  }
+
+  /** What was dropped from the channel since the start, by reason. */
+  get dropped(): Readonly<BusDrops> {
+    return { ...this.drops };
   }
 
   override publish(event: TopicEvent): void {
@@ -204,7 +352,7 @@ export class PostgresTopicBus extends LocalTopicBus {
       this.logger.debug({}, "realtime bus listening");
       await lost;
       this.client = null;
-      this.partial.clear();
+      this.assembling.clear();
       if (this.closed) return;
       this.logger.warn({}, "realtime bus connection lost; reconnecting");
       await this.pause(this.reconnectDelaysMs[0]!);
@@ -221,19 +369,14 @@ export class PostgresTopicBus extends LocalTopicBus {
     });
   }
 
-  /** Queues a message for the other instances (dropped while the connection is down; hello heals presence). */
+  /** Seals a message for the other instances and queues it (dropped while the connection is down; hello heals presence). */
   private send(message: WireMessage): void {
     if (!this.client) return;
-    const json = JSON.stringify(message);
-    const sequence = this.sequence++;
-    if (Buffer.byteLength(json) <= maxNotifyData) {
-      this.outbox.push(`${this.instanceId} ${sequence} 0 1 ${json}`);
-    } else {
-      const data = Buffer.from(json).toString("base64");
-      const parts = Math.ceil(data.length / partChars);
-      for (let part = 0; part < parts; part++) {
-        this.outbox.push(`${this.instanceId} ${sequence} ${part} ${parts} ${data.slice(part * partChars, (part + 1) * partChars)}`);
-      }
+    const data = Buffer.from(JSON.stringify(message));
+    const parts = Math.max(1, Math.ceil(data.length / maxFrameData));
+    const sentAt = this.now();
+    for (let part = 0; part < parts; part++) {
+      this.outbox.push(this.sealer.seal(this.sequence++, sentAt, part, parts, data.subarray(part * maxFrameData, (part + 1) * maxFrameData)));
     }
     void this.flush();
   }
@@ -257,30 +400,63 @@ export class PostgresTopicBus extends LocalTopicBus {
     return this.flushing;
   }
 
+  /** Opens a frame and, once its message is whole, handles it; anything not to be trusted is dropped. */
   private receive(payload: string): void {
-    const [origin, sequence, part, parts] = payload.split(" ", 4) as [string, string, string, string];
-    if (origin === this.instanceId) return;
-    this.lastSeen.set(origin, Date.now());
-    const data = payload.slice(origin.length + sequence.length + part.length + parts.length + 4);
-    let json: string;
-    if (parts === "1") {
-      json = data;
+    const frame = this.sealer.open(payload);
+    if (frame === "own") return;
+    if (typeof frame === "string") return this.drop(frame);
+    const { origin, sequence } = frame;
+    const last = this.received.get(origin);
+    if (last && sequence <= last.sequence) return this.drop("replayed", origin);
+    if (!(Math.abs(this.now() - frame.sentAt) <= this.clockToleranceMs)) return this.drop("stale", origin);
+    const now = Date.now();
+    this.received.set(origin, { sequence, at: now });
+    this.lastSeen.set(origin, now);
+
+    let data: Buffer;
+    if (frame.parts === 1) {
+      data = frame.data;
     } else {
-      const id = `${origin} ${sequence}`;
-      const received = this.partial.get(id) ?? [];
-      received[Number(part)] = data;
-      if (received.filter((chunk) => chunk !== undefined).length < Number(parts)) {
-        this.partial.set(id, received);
+      // The parts of a message are consecutive frames of its origin, which arrive in order.
+      let pending = this.assembling.get(origin);
+      if (frame.part === 0) {
+        pending = { parts: frame.parts, chunks: [frame.data], next: sequence + 1 };
+        this.assembling.set(origin, pending);
+      } else if (pending && pending.parts === frame.parts && pending.chunks.length === frame.part && pending.next === sequence) {
+        pending.chunks.push(frame.data);
+        pending.next = sequence + 1;
+      } else {
+        this.assembling.delete(origin);
+        this.logger.warn({ origin }, "realtime bus missed part of a message; it is dropped");
         return;
       }
-      this.partial.delete(id);
-      json = Buffer.from(received.join(""), "base64").toString("utf8");
+      if (pending.chunks.length < pending.parts) return;
+      this.assembling.delete(origin);
+      data = Buffer.concat(pending.chunks);
     }
     try {
-      this.handle(origin, JSON.parse(json) as WireMessage);
+      this.handle(origin, JSON.parse(data.toString("utf8")) as WireMessage);
     } catch (error) {
       this.logger.error({ err: error, origin }, "realtime bus message not handled");
     }
+  }
+
+  /** Counts a dropped frame; warns at once, then at most once per interval with the count since. */
+  private drop(reason: keyof BusDrops, origin?: string): void {
+    this.drops[reason]++;
+    this.dropsUnreported++;
+    this.warnOfDrops(reason, origin);
+  }
+
+  private warnOfDrops(reason?: keyof BusDrops, origin?: string): void {
+    const now = Date.now();
+    if (this.dropsUnreported === 0 || now - this.lastDropWarning < dropWarningIntervalMs) return;
+    this.logger.warn(
+      { reason, origin, dropped: this.dropsUnreported, totals: { ...this.drops } },
+      "realtime bus dropped messages it could not trust (another database login notifying on its channel, another deployment's secret, a replay, or a clock that is off)",
+    );
+    this.lastDropWarning = now;
+    this.dropsUnreported = 0;
   }
 
   private handle(origin: string, message: WireMessage): void {
@@ -311,8 +487,9 @@ export class PostgresTopicBus extends LocalTopicBus {
     for (const { topic, diff } of this.presence.replaceOrigin(origin, snapshot)) this.deliver({ kind: "presence_diff", topic, diff });
   }
 
-  /** Says alive, and drops the presence of instances not heard from for deadAfterMs. */
+  /** Says alive, drops the presence of instances not heard from for deadAfterMs, and forgets long-gone origins. */
   private tick(): void {
+    this.warnOfDrops();
     if (!this.client) return;
     this.send({ k: "alive" });
     const now = Date.now();
@@ -323,8 +500,14 @@ export class PostgresTopicBus extends LocalTopicBus {
       if (now - seen < this.deadAfterMs) continue;
       this.logger.warn({ origin, silentMs: now - seen }, "realtime instance silent; dropping its presence");
       this.lastSeen.delete(origin);
-      for (const id of this.partial.keys()) if (id.startsWith(`${origin} `)) this.partial.delete(id);
+      this.assembling.delete(origin);
       this.replace(origin, {});
+    }
+    // An origin's last sequence number is kept until a replay of anything it sent would be stale anyway.
+    for (const [origin, { at }] of this.received) {
+      if (this.lastSeen.has(origin) || now - at <= 2 * this.clockToleranceMs) continue;
+      this.received.delete(origin);
+      this.sealer.forget(origin);
     }
   }
 }

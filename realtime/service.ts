@@ -30,6 +30,7 @@ export function startRealtimeService(options: {
   databaseUrl: string;
   /** A login with REPLICATION; without one, broadcast and presence work but no postgres_changes. */
   replicationUrl: string | undefined;
+  /** Checks the clients' tokens; the bus's keys are derived from it too (realtime/bus.ts). */
   jwtSecret: string;
   logger: RealtimeLogger;
   /** Bus timings (tests shorten them). */
@@ -38,7 +39,7 @@ export function startRealtimeService(options: {
   replication?: Pick<ReplicationOptions, "reconnectDelaysMs" | "statusIntervalMs" | "silenceTimeoutMs">;
 }): RealtimeService {
   const logger = options.logger.child({ component: "realtime" });
-  const bus = createPostgresTopicBus({ connectionString: options.databaseUrl, logger, ...options.bus });
+  const bus = createPostgresTopicBus({ connectionString: options.databaseUrl, secret: options.jwtSecret, logger, ...options.bus });
   const realtime = attachRealtime(options.server, {
     bus,
     jwtSecret: options.jwtSecret,

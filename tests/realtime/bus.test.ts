@@ -29,7 +29,7 @@ const root = path.resolve(import.meta.dirname, "../..");
 
 /** An instance as the service builds one, with a bus that judges others dead after 3 s of silence. */
 async function startInstance(): Promise<RealtimeHarness> {
-  const bus = createPostgresTopicBus({ connectionString: db.authenticatorUrl, logger: createLogger("silent"), aliveIntervalMs: 500, deadAfterMs: 3_000, reconnectDelaysMs: [100] });
+  const bus = createPostgresTopicBus({ connectionString: db.authenticatorUrl, secret: db.jwtSecret, logger: createLogger("silent"), aliveIntervalMs: 500, deadAfterMs: 3_000, reconnectDelaysMs: [100] });
   buses.push(bus);
   await eventually(() => bus.connected, 10_000, "bus connected");
   const instance = await startRealtimeHarness(db, {
