@@ -66,6 +66,8 @@ export async function ensureRoles(superuserUrl: string, passwords: RolePasswords
     );
     await client.query(`alter role ${ident(roles.analyst)} set default_transaction_read_only = on`);
     await client.query(`alter role ${ident(roles.analyst)} set statement_timeout = '60s'`);
+    // An analyst's forgotten open transaction holds no lock for long.
+    await client.query(`alter role ${ident(roles.analyst)} set idle_in_transaction_session_timeout = '60s'`);
     await client.query(`grant ${ident(roles.anonymous)} to ${ident(roles.guest)}`);
     await client.query(`grant ${ident(roles.guest)} to ${ident(roles.staff)}`);
     await client.query(
@@ -87,17 +89,84 @@ export async function ensureRoles(superuserUrl: string, passwords: RolePasswords
 export async function ensureDatabase(superuserUrl: string, name: string, template = "template0"): Promise<boolean> {
   const client = new pg.Client({ connectionString: superuserUrl });
   await client.connect();
+  let created = false;
   try {
     const { rowCount } = await client.query("select 1 from pg_database where datname = $1", [name]);
-    if (!rowCount) {
+    created = !rowCount;
+    if (created) {
       await client.query(`create database ${ident(name)} owner ${ident(roles.owner)} encoding 'UTF8' template ${ident(template)}`);
     }
     await client.query(`revoke all on database ${ident(name)} from public`);
-    await client.query(
-      `grant connect, temporary on database ${ident(name)} to ${ident(roles.authenticator)}, ${ident(roles.analyst)}`,
-    );
-    await client.query(`grant connect on database ${ident(name)} to ${ident(roles.realtime)}`);
-    return !rowCount;
+    await client.query(`grant connect, temporary on database ${ident(name)} to ${ident(roles.authenticator)}`);
+    // The analyst reads and changes nothing: no temporary tables either.
+    await client.query(`revoke temporary on database ${ident(name)} from ${ident(roles.analyst)}`);
+    await client.query(`grant connect on database ${ident(name)} to ${ident(roles.analyst)}, ${ident(roles.realtime)}`);
+  } finally {
+    await client.end();
+  }
+  await revokeSideEffects(superuserUrl, name);
+  return created;
+}
+
+/**
+ * Built-in functions with side effects that every login may call (they are
+ * granted to PUBLIC) are taken back in Keepr's database and granted to the
+ * roles that use them, so the read-only analyst login can change nothing:
+ * large objects, WAL messages, advisory locks and pg_notify
+ * (sideEffectFunctions says who keeps which). Function privileges belong to the
+ * database, so this runs in it, as a superuser (the bootstrap superuser owns
+ * pg_catalog). The NOTIFY statement itself needs no privilege at all: the
+ * realtime bus therefore trusts no NOTIFY it cannot authenticate
+ * (realtime/bus.ts). On a Postgres where Keepr gets no superuser, the same
+ * statements are in docs/security.md for its administrator.
+ */
+const sideEffectFunctions = {
+  /** Large objects: Keepr keeps none. */
+  largeObjects: ["lo_create", "lo_creat", "lo_from_bytea", "lo_import", "lo_export", "lo_open", "lo_close", "loread", "lowrite",
+    "lo_lseek", "lo_lseek64", "lo_tell", "lo_tell64", "lo_truncate", "lo_truncate64", "lo_unlink", "lo_get", "lo_put"],
+  /** Messages written into the WAL for logical decoding. */
+  walMessages: ["pg_logical_emit_message"],
+  /** Advisory locks: graphile-migrate and lookup_booking, as the owner. */
+  advisoryLocks: ["pg_advisory_lock", "pg_advisory_lock_shared", "pg_try_advisory_lock", "pg_try_advisory_lock_shared",
+    "pg_advisory_unlock", "pg_advisory_unlock_shared", "pg_advisory_unlock_all", "pg_advisory_xact_lock",
+    "pg_advisory_xact_lock_shared", "pg_try_advisory_xact_lock", "pg_try_advisory_xact_lock_shared"],
+  /** pg_notify: the realtime bus (the authenticator login) and graphile-worker's job signal. */
+  notify: ["pg_notify"],
+};
+
+/**
+ * The SQL that takes built-in functions with side effects back from PUBLIC
+ * in one database and grants them to the Keepr roles that use them (one
+ * statement, for every signature the server version has).
+ */
+export function sideEffectRevocation(owner: string = roles.owner): string {
+  const list = (names: string[]) => `array[${names.map(literal).join(", ")}]`;
+  const notifiers = [owner, roles.authenticator, roles.anonymous, roles.worker, roles.realtime].map(ident).join(", ");
+  const all = Object.values(sideEffectFunctions).flat();
+  return `do $$
+declare
+  f regprocedure;
+begin
+  for f in select p.oid::regprocedure from pg_catalog.pg_proc p
+            where p.pronamespace = 'pg_catalog'::regnamespace and p.proname = any (${list(all)}) loop
+    execute pg_catalog.format('revoke execute on function %s from public', f);
+    if f::oid in (select p.oid from pg_catalog.pg_proc p where p.proname = any (${list(sideEffectFunctions.advisoryLocks)})) then
+      execute pg_catalog.format('grant execute on function %s to %s', f, ${literal(ident(owner))});
+    elsif f::oid in (select p.oid from pg_catalog.pg_proc p where p.proname = any (${list(sideEffectFunctions.notify)})) then
+      execute pg_catalog.format('grant execute on function %s to %s', f, ${literal(notifiers)});
+    end if;
+  end loop;
+end;
+$$`;
+}
+
+async function revokeSideEffects(superuserUrl: string, database: string): Promise<void> {
+  const url = new URL(superuserUrl);
+  url.pathname = `/${encodeURIComponent(database)}`;
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    await client.query(sideEffectRevocation());
   } finally {
     await client.end();
   }

@@ -21,7 +21,7 @@ begin
   v_replay := app_private.idempotency_begin('attach_payment_method', idempotency_key,
                 pg_catalog.jsonb_build_object('reservation_id', reservation_id, 'payment_token', payment_token));
   if v_replay is null then
-    v_res := app_private.lock_reservation(attach_payment_method.reservation_id, '{owner,manager,front_desk,accountant}', 'take payments', true);
+    v_res := app_private.lock_reservation(attach_payment_method.reservation_id, app_hidden.staff_group_roles('cashiers'), 'take payments', true);
     if v_res.status not in ('confirmed', 'checked_in') then
       raise exception using errcode = 'TRANS', message = pg_catalog.format('This reservation is %s; it takes no card.', v_res.status),
         hint = v_res.status::text;

@@ -23,7 +23,7 @@ begin
   if v_replay is not null then
     return pg_catalog.jsonb_populate_record(null::app_public.booking, v_replay);
   end if;
-  v_res := app_private.lock_reservation(cancel_reservation.reservation_id, '{owner,manager,front_desk}', 'cancel reservations', true);
+  v_res := app_private.lock_reservation(cancel_reservation.reservation_id, app_hidden.staff_group_roles('front_office'), 'cancel reservations', true);
   if v_res.status not in ('held', 'confirmed') then
     perform app_private.invalid_transition(v_res, 'cancelled');
   end if;

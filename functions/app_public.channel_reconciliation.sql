@@ -16,7 +16,7 @@ create or replace function app_public.channel_reconciliation(property_id uuid)
 as $$
 #variable_conflict use_column
 begin
-  perform app_private.require_staff(channel_reconciliation.property_id, '{owner,manager,front_desk}', 'read channel reports');
+  perform app_private.require_staff(channel_reconciliation.property_id, app_hidden.staff_group_roles('front_office'), 'read channel reports');
   return query
     with feeds as (
       select f.*, u.name as unit_name, app_private.local_today(f.property_id) as today

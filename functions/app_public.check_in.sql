@@ -21,7 +21,7 @@ begin
   if v_replay is not null then
     return pg_catalog.jsonb_populate_record(null::app_public.booking, v_replay);
   end if;
-  v_res := app_private.lock_reservation(check_in.reservation_id, '{owner,manager,front_desk}', 'check guests in');
+  v_res := app_private.lock_reservation(check_in.reservation_id, app_hidden.staff_group_roles('front_office'), 'check guests in');
   if v_res.status <> 'confirmed' then
     perform app_private.invalid_transition(v_res, 'checked in');
   end if;

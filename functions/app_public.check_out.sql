@@ -20,7 +20,7 @@ begin
   if v_replay is not null then
     return pg_catalog.jsonb_populate_record(null::app_public.booking, v_replay);
   end if;
-  v_res := app_private.lock_reservation(check_out.reservation_id, '{owner,manager,front_desk}', 'check guests out');
+  v_res := app_private.lock_reservation(check_out.reservation_id, app_hidden.staff_group_roles('front_office'), 'check guests out');
   if v_res.status <> 'checked_in' then
     perform app_private.invalid_transition(v_res, 'checked out');
   end if;

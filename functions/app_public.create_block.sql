@@ -27,7 +27,7 @@ begin
   if not found then
     raise exception using errcode = 'NTFND', message = 'No such record, or you cannot see it.';
   end if;
-  perform app_private.require_staff(v_unit.property_id, '{owner,manager,front_desk}', 'block units');
+  perform app_private.require_staff(v_unit.property_id, app_hidden.staff_group_roles('front_office'), 'block units');
   if kind is null or kind not in ('owner_block', 'maintenance_block') then
     raise exception using errcode = 'INVLD', message = 'A block is an owner_block or a maintenance_block.';
   end if;

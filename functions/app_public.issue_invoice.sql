@@ -25,7 +25,7 @@ begin
   if not found then
     raise exception using errcode = 'NTFND', message = 'No such folio, or you cannot see it.';
   end if;
-  v_res := app_private.lock_reservation(v_folio.reservation_id, '{owner,manager,accountant,front_desk}', 'issue invoices');
+  v_res := app_private.lock_reservation(v_folio.reservation_id, app_hidden.staff_group_roles('cashiers'), 'issue invoices');
 
   with charged as (
     select a.id as account_id, a.name, a.purpose, -sum(p.amount) as amount

@@ -19,7 +19,7 @@ begin
   if v_replay is not null then
     return pg_catalog.jsonb_populate_record(null::app_public.booking, v_replay);
   end if;
-  v_res := app_private.lock_reservation(mark_no_show.reservation_id, '{owner,manager,front_desk}', 'record no-shows');
+  v_res := app_private.lock_reservation(mark_no_show.reservation_id, app_hidden.staff_group_roles('front_office'), 'record no-shows');
   if v_res.status <> 'confirmed' then
     perform app_private.invalid_transition(v_res, 'marked as a no-show');
   end if;

@@ -18,7 +18,7 @@ begin
   if not found then
     raise exception using errcode = 'NTFND', message = 'No such payout, or you cannot see it.';
   end if;
-  perform app_private.require_staff(v_payout.property_id, '{owner,manager,accountant}', 'pay owners');
+  perform app_private.require_staff(v_payout.property_id, app_hidden.staff_group_roles('back_office'), 'pay owners');
   if v_payout.paid_at is not null then
     raise exception using errcode = 'TRANS', message = 'This payout is recorded as paid already.';
   end if;

@@ -42,11 +42,11 @@ begin
   if v_replay is not null then
     return pg_catalog.jsonb_populate_record(null::app_public.booking, v_replay);
   end if;
-  v_res := app_private.lock_reservation(modify_reservation.reservation_id, '{owner,manager,front_desk}', 'change reservations', true);
+  v_res := app_private.lock_reservation(modify_reservation.reservation_id, app_hidden.staff_group_roles('front_office'), 'change reservations', true);
   if v_res.status not in ('confirmed', 'checked_in') then
     perform app_private.invalid_transition(v_res, 'changed');
   end if;
-  v_staff := v_res.property_id in (select app_hidden.current_property_ids('{owner,manager,front_desk}'));
+  v_staff := v_res.property_id in (select app_hidden.current_property_ids_for('front_office'));
   if not v_staff then
     if app_private.guest_change_refusal(v_res) is not null then
       perform app_private.refuse_guest_change(v_res, app_private.guest_change_refusal(v_res));

@@ -22,7 +22,7 @@ begin
   if v_replay is not null then
     return pg_catalog.jsonb_populate_record(null::app_public.booking, v_replay);
   end if;
-  v_res := app_private.lock_reservation(move_unit.reservation_id, '{owner,manager,front_desk}', 'move guests');
+  v_res := app_private.lock_reservation(move_unit.reservation_id, app_hidden.staff_group_roles('front_office'), 'move guests');
   if v_res.status not in ('confirmed', 'checked_in') then
     perform app_private.invalid_transition(v_res, 'moved');
   end if;

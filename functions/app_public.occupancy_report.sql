@@ -7,7 +7,7 @@ create or replace function app_private.check_report(property_id uuid, from_date 
   set search_path to pg_catalog, public, pg_temp
 as $$
 begin
-  perform app_private.require_staff(check_report.property_id, '{owner,manager,accountant}', 'read reports');
+  perform app_private.require_staff(check_report.property_id, app_hidden.staff_group_roles('back_office'), 'read reports');
   if from_date is null or to_date is null or to_date < from_date or to_date - from_date > 400 then
     raise exception using errcode = 'DATES', message = 'A report covers 1 to 400 days (from_date to to_date, inclusive).';
   end if;

@@ -28,7 +28,7 @@ begin
   if not found then
     raise exception using errcode = 'NTFND', message = 'No such payment, or you cannot see it.';
   end if;
-  v_res := app_private.lock_reservation(v_intent.reservation_id, '{owner,manager,front_desk,accountant}', 'take payments', true);
+  v_res := app_private.lock_reservation(v_intent.reservation_id, app_hidden.staff_group_roles('cashiers'), 'take payments', true);
   select * into v_intent from app_public.payment_intents i where i.id = pay.intent_id for update;
   if v_intent.status not in ('requires_payment', 'failed') then
     raise exception using errcode = 'TRANS', message = pg_catalog.format('This payment is %s; it cannot be paid again.', v_intent.status),

@@ -29,7 +29,7 @@ declare
   v_quote app_public.quote;
 begin
   select * into v_res from app_public.reservations r where r.id = quote_change.reservation_id;
-  v_staff := v_res.property_id in (select app_hidden.current_property_ids('{owner,manager,front_desk}'));
+  v_staff := v_res.property_id in (select app_hidden.current_property_ids_for('front_office'));
   if v_res.id is null or not (coalesce(v_staff, false)
                               or coalesce(v_res.id = app_hidden.current_booking_id(), false)
                               or coalesce(v_res.user_id = app_hidden.current_user_id(), false)) then

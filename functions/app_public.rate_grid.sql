@@ -11,7 +11,7 @@ create or replace function app_public.rate_grid(property_id uuid, from_date date
 as $$
 #variable_conflict use_column
 begin
-  perform app_private.require_staff(rate_grid.property_id, '{owner,manager,front_desk,accountant}', 'read the rate calendar');
+  perform app_private.require_staff(rate_grid.property_id, app_hidden.staff_group_roles('cashiers'), 'read the rate calendar');
   if from_date is null or to_date is null or to_date < from_date or to_date - from_date > 365 then
     raise exception using errcode = 'DATES', message = 'The rate calendar shows 1 to 366 days (from_date to to_date, inclusive).';
   end if;

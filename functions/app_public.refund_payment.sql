@@ -25,7 +25,7 @@ begin
   if not found then
     raise exception using errcode = 'NTFND', message = 'No such payment, or you cannot see it.';
   end if;
-  perform app_private.lock_reservation(v_intent.reservation_id, '{owner,manager,accountant}', 'refund payments');
+  perform app_private.lock_reservation(v_intent.reservation_id, app_hidden.staff_group_roles('back_office'), 'refund payments');
   select * into v_intent from app_public.payment_intents i where i.id = refund_payment.intent_id for update;
   if pg_catalog.length(reason) > 500 then
     raise exception using errcode = 'INVLD', message = 'A refund reason can be at most 500 characters.';

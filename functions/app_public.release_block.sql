@@ -19,7 +19,7 @@ begin
   if not found then
     raise exception using errcode = 'NTFND', message = 'No such record, or you cannot see it.';
   end if;
-  perform app_private.require_staff(v_claim.property_id, '{owner,manager,front_desk}', 'release blocks');
+  perform app_private.require_staff(v_claim.property_id, app_hidden.staff_group_roles('front_office'), 'release blocks');
   if v_claim.kind not in ('owner_block', 'maintenance_block') then
     raise exception using errcode = 'INVLD', message = 'Only owner and maintenance blocks are released this way.';
   end if;

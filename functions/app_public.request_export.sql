@@ -14,9 +14,9 @@ declare
 begin
   perform app_private.require_staff(request_export.property_id,
     case kind
-      when 'reservations' then '{owner,manager,front_desk,accountant}'
-      when 'guests' then '{owner,manager}'
-      else '{owner,manager,accountant}'
+      when 'reservations' then app_hidden.staff_group_roles('cashiers')
+      when 'guests' then app_hidden.staff_group_roles('managers')
+      else app_hidden.staff_group_roles('back_office')
     end::app_public.staff_role[], 'export ' || kind::text);
   if from_date is null or to_date is null or to_date < from_date or to_date - from_date > 3660 then
     raise exception using errcode = 'DATES', message = 'An export covers 1 day to 10 years (from_date to to_date, inclusive).';

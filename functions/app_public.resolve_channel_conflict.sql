@@ -14,7 +14,7 @@ begin
   if not found then
     raise exception using errcode = 'NTFND', message = 'No such conflict, or you cannot see it.';
   end if;
-  perform app_private.require_staff(v_conflict.property_id, '{owner,manager,front_desk}', 'resolve channel conflicts');
+  perform app_private.require_staff(v_conflict.property_id, app_hidden.staff_group_roles('front_office'), 'resolve channel conflicts');
   if v_conflict.status <> 'open' then
     raise exception using errcode = 'TRANS', message = 'This conflict is resolved already.';
   end if;

@@ -10,7 +10,7 @@ as $$
 declare
   v_audit app_public.night_audits;
 begin
-  perform app_private.require_staff(run_night_audit.property_id, '{owner,manager}', 'run the night audit');
+  perform app_private.require_staff(run_night_audit.property_id, app_hidden.staff_group_roles('managers'), 'run the night audit');
   loop
     v_audit := app_private.close_business_day(run_night_audit.property_id);
     exit when v_audit.id is null;

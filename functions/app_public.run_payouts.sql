@@ -29,7 +29,7 @@ begin
                   where p.id in (select (x #>> '{}')::uuid from pg_catalog.jsonb_array_elements(v_replay) x);
     return;
   end if;
-  perform app_private.require_staff(run_payouts.property_id, '{owner,manager,accountant}', 'run owner payouts');
+  perform app_private.require_staff(run_payouts.property_id, app_hidden.staff_group_roles('back_office'), 'run owner payouts');
   if period_end is null or period_end > app_private.local_today(run_payouts.property_id) then
     raise exception using errcode = 'DATES', message = 'A payout period must end today or earlier.';
   end if;

@@ -36,7 +36,7 @@ begin
   if not found then
     raise exception using errcode = 'NTFND', message = 'No such record, or you cannot see it.';
   end if;
-  perform app_private.require_staff(v_property_id, '{owner,manager}', 'edit rates');
+  perform app_private.require_staff(v_property_id, app_hidden.staff_group_roles('managers'), 'edit rates');
   if first_date is null or last_date is null or first_date > last_date or last_date - first_date > 730 then
     raise exception using errcode = 'DATES', message = 'Give a first and last date, at most 731 days apart.';
   end if;

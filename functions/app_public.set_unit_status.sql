@@ -15,7 +15,7 @@ begin
   if not found then
     raise exception using errcode = 'NTFND', message = 'No such unit, or you cannot see it.';
   end if;
-  perform app_private.require_staff(v_unit.property_id, '{owner,manager,front_desk,housekeeping}', 'change unit status');
+  perform app_private.require_staff(v_unit.property_id, app_hidden.staff_group_roles('housekeeping_ops'), 'change unit status');
   if status is null then
     raise exception using errcode = 'INVLD', message = 'A status is required.';
   end if;

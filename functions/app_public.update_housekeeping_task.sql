@@ -18,7 +18,7 @@ begin
     raise exception using errcode = 'NTFND', message = 'No such task, or you cannot see it.';
   end if;
   perform app_private.require_staff(v_task.property_id,
-    case when status = 'cancelled' then '{owner,manager}' else '{owner,manager,front_desk,housekeeping}' end::app_public.staff_role[],
+    case when status = 'cancelled' then app_hidden.staff_group_roles('managers') else app_hidden.staff_group_roles('housekeeping_ops') end::app_public.staff_role[],
     'update housekeeping tasks');
   if v_task.status in ('done', 'cancelled') then
     raise exception using errcode = 'TRANS', message = pg_catalog.format('This task is %s already.', v_task.status);
