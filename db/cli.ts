@@ -4,6 +4,9 @@
 //   node db/cli.ts seed               load the demo data if the database is empty
 //   node db/cli.ts schema             write the GraphQL schema to server/schema.graphql
 //   node db/cli.ts sql "<query>"      run one query as the owner and print its rows
+//   node db/cli.ts revoke-sql         print the SQL an administrator runs once in
+//                                     Keepr's database when Keepr has no superuser
+//                                     (takes side-effect functions from PUBLIC)
 //   node db/cli.ts gm <args...>       run graphile-migrate with the connection
 //                                     strings set, e.g. `gm watch`, `gm commit`,
 //                                     `gm uncommit`, `gm reset --erase`, `gm status`
@@ -16,9 +19,15 @@ import { printApiSchema, schemaFile } from "../server/schema.ts";
 import { loadConfig } from "../server/config.ts";
 import { openDatabase } from "./database.ts";
 import { migrateDatabase } from "./migrate.ts";
+import { sideEffectRevocation } from "./roles.ts";
 import { seedDemoData } from "./seed.ts";
 
 const [command, ...rest] = process.argv.slice(2);
+if (command === "revoke-sql") {
+  // Needs no database: printed for the administrator of an external Postgres.
+  console.log(sideEffectRevocation() + ";");
+  process.exit(0);
+}
 const config = loadConfig();
 const quiet = () => {};
 const db = await openDatabase(config, quiet);
@@ -68,7 +77,7 @@ try {
       break;
     }
     default:
-      console.error("usage: node db/cli.ts migrate | seed | schema | sql <query> | gm <graphile-migrate args>");
+      console.error("usage: node db/cli.ts migrate | seed | schema | sql <query> | revoke-sql | gm <graphile-migrate args>");
       exitCode = 2;
   }
 } catch (error) {
