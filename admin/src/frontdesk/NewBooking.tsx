@@ -651,7 +651,7 @@ function HoldAndConfirm({ membership, held, onReleased }: { membership: Membersh
     };
     try {
       const idempotencyKey = confirmKey.current.keyFor({ reservationId, ...details });
-      const booking = await dataProvider.confirmBooking({ reservationId, idempotencyKey, ...details });
+      const booking = await dataProvider.confirmBooking({ reservationId, idempotencyKey, holdToken: held.hold.holdToken, ...details });
       notify(`Booked: ${booking.confirmationCode ?? ""} for ${details.fullName}, ${formatMoney(booking.totalAmount, booking.currency)}.`, { type: "success" });
       void queryClient.invalidateQueries({ queryKey: ["frontDeskDay"] });
       void queryClient.invalidateQueries({ queryKey: ["tapeChart"] });

@@ -46,7 +46,8 @@ export interface FrontDeskMethods {
   quote(params: QuoteVariables, options?: RequestOptions): Promise<QuoteNode>;
   createHold(params: { quoteToken: string; minutes: number; idempotencyKey: IdempotencyKey }): Promise<HoldResult>;
   heldStay(params: { reservationId: Uuid }, options?: RequestOptions): Promise<HeldStay | null>;
-  confirmBooking(params: GuestDetails & { reservationId: Uuid; idempotencyKey: IdempotencyKey }): Promise<BookingResult>;
+  /** holdToken: the hold's, when this console made it (front-office staff may confirm without it). */
+  confirmBooking(params: GuestDetails & { reservationId: Uuid; idempotencyKey: IdempotencyKey; holdToken?: string | null }): Promise<BookingResult>;
   guestByEmail(params: { propertyId: Uuid; email: string }, options?: RequestOptions): Promise<GuestProfileNode | null>;
   propertyUnits(params: { propertyId: Uuid }, options?: RequestOptions): Promise<PropertyUnits>;
   tapeChart(params: { propertyId: Uuid; firstDate: string; endDate: string }, options?: RequestOptions): Promise<TapeChartData>;
@@ -80,8 +81,8 @@ export function createFrontDeskMethods(client: GraphQLClient): FrontDeskMethods 
       if (!r || r.status !== "held") return null;
       return { reservationId: r.rowId, holdExpiresAt: r.holdExpiresAt, unit: r.unit, roomType: r.roomType };
     },
-    async confirmBooking(params) {
-      const data = await client.request(confirmBooking, params);
+    async confirmBooking({ holdToken, ...params }) {
+      const data = await client.request(confirmBooking, { ...params, holdToken: holdToken ?? null });
       const result = data.confirmBooking?.result;
       if (!result) throw missing("the booking");
       return result;

@@ -119,6 +119,8 @@ export interface HoldResult {
   expiresAt: Timestamp;
   currency: string;
   totalAmount: MinorUnits;
+  /** Proof of having made the hold (shown once): front-office staff confirm without it, but pass it when they have it. */
+  holdToken: string | null;
 }
 
 export const createHold = operation<
@@ -128,7 +130,7 @@ export const createHold = operation<
   "CreateHold",
   `mutation CreateHold($quoteToken: String!, $idempotencyKey: String!, $minutes: Int!) {
     createHold(input: {quoteToken: $quoteToken, idempotencyKey: $idempotencyKey, minutes: $minutes}) {
-      result { reservationId propertyId expiresAt currency totalAmount }
+      result { reservationId propertyId expiresAt currency totalAmount holdToken }
     }
   }`,
 );
@@ -155,11 +157,11 @@ const bookingFields = `reservationId propertyId confirmationCode status arrival 
 
 export const confirmBooking = operation<
   { confirmBooking: { result: BookingResult | null } | null },
-  GuestDetails & { reservationId: Uuid; idempotencyKey: string }
+  GuestDetails & { reservationId: Uuid; idempotencyKey: string; holdToken?: string | null }
 >(
   "ConfirmBooking",
-  `mutation ConfirmBooking($reservationId: UUID!, $idempotencyKey: String!, $fullName: String!, $email: String!, $phone: String, $specialRequests: String) {
-    confirmBooking(input: {reservationId: $reservationId, idempotencyKey: $idempotencyKey, fullName: $fullName, email: $email, phone: $phone, specialRequests: $specialRequests}) {
+  `mutation ConfirmBooking($reservationId: UUID!, $idempotencyKey: String!, $fullName: String!, $email: String!, $phone: String, $specialRequests: String, $holdToken: String) {
+    confirmBooking(input: {reservationId: $reservationId, idempotencyKey: $idempotencyKey, fullName: $fullName, email: $email, phone: $phone, specialRequests: $specialRequests, holdToken: $holdToken}) {
       result { ${bookingFields} }
     }
   }`,
