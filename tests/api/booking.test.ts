@@ -30,14 +30,15 @@ async function bookOverApi(arrivalOffset: number, nights: number, email = "grace
     { p: h.ratePlanId, a: arrival, d: addDays(arrival, nights) },
   );
   expect(q.body.errors).toBeUndefined();
-  const held = await server.graphql(`mutation($t: String!, $k: String!) { createHold(input: {quoteToken: $t, idempotencyKey: $k}) { result { reservationId totalAmount } } }`, {
+  const held = await server.graphql(`mutation($t: String!, $k: String!) { createHold(input: {quoteToken: $t, idempotencyKey: $k}) { result { reservationId totalAmount holdToken } } }`, {
     t: q.body.data!.quote.quoteToken,
     k: newKey(),
   });
   expect(held.body.errors).toBeUndefined();
+  const { reservationId, holdToken } = held.body.data!.createHold.result;
   const confirmed = await server.graphql(
-    `mutation($id: UUID!, $k: String!, $e: String!) { confirmBooking(input: {reservationId: $id, idempotencyKey: $k, fullName: "Grace Hopper", email: $e}) { result { reservationId confirmationCode status totalAmount } } }`,
-    { id: held.body.data!.createHold.result.reservationId, k: newKey(), e: email },
+    `mutation($id: UUID!, $k: String!, $e: String!, $h: String) { confirmBooking(input: {reservationId: $id, idempotencyKey: $k, fullName: "Grace Hopper", email: $e, holdToken: $h}) { result { reservationId confirmationCode status totalAmount } } }`,
+    { id: reservationId, k: newKey(), e: email, h: holdToken },
   );
   expect(confirmed.body.errors).toBeUndefined();
   return { quote: q.body.data!.quote, booking: confirmed.body.data!.confirmBooking.result };
@@ -55,6 +56,28 @@ it("search, quote, hold and confirm through GraphQL", async () => {
   expect(quote.cancellationTerms).toMatch(/^Free cancellation until /);
   expect(booking).toMatchObject({ status: "confirmed", totalAmount: "30000" });
   expect(booking.confirmationCode).toMatch(/^[A-Z2-9]{8}$/);
+});
+
+it("a hold is confirmed only with the hold token createHold returned: without it, or with another's, it is NTFND as if it did not exist", async () => {
+  const arrival = localDate(h.timeZone, 44);
+  const q = await server.graphql(`query($p: UUID!, $a: Date!, $d: Date!) { quote(ratePlanId: $p, arrival: $a, departure: $d) { quoteToken } }`, { p: h.ratePlanId, a: arrival, d: addDays(arrival, 2) });
+  const holdKey = newKey();
+  const createHold = () =>
+    server.graphql(`mutation($t: String!, $k: String!) { createHold(input: {quoteToken: $t, idempotencyKey: $k}) { result { reservationId holdToken } } }`, { t: q.body.data!.quote.quoteToken, k: holdKey });
+  const held = (await createHold()).body.data!.createHold.result as { reservationId: string; holdToken: string };
+  expect(held.holdToken).toEqual(expect.any(String));
+  // A retry of createHold (same key) replays the hold with its token.
+  expect((await createHold()).body.data!.createHold.result).toEqual(held);
+  const confirm = (holdToken: string | null) =>
+    server.graphql(
+      `mutation($id: UUID!, $k: String!, $h: String) { confirmBooking(input: {reservationId: $id, idempotencyKey: $k, fullName: "Mallory", email: "mallory@example.com", holdToken: $h}) { result { status } } }`,
+      { id: held.reservationId, k: newKey(), h: holdToken },
+    );
+  expect(codeOf(await confirm(null))).toBe("NTFND");
+  expect(codeOf(await confirm(`${held.holdToken.slice(0, -2)}xx`))).toBe("NTFND");
+  const other = await bookOverApi(48, 2, "other@example.com");
+  expect(other.booking.status).toBe("confirmed");
+  expect((await confirm(held.holdToken)).body.data!.confirmBooking.result).toEqual({ status: "confirmed" });
 });
 
 it("a restricted stay is RESTRICTED with the reason; an unknown rate plan NTFND; bad dates INVALID_DATES", async () => {

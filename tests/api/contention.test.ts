@@ -20,10 +20,10 @@ const QUOTE = `query($ratePlanId: UUID!, $arrival: Date!, $departure: Date!) {
   quote(ratePlanId: $ratePlanId, arrival: $arrival, departure: $departure, adults: 2) { quoteToken totalAmount }
 }`;
 const HOLD = `mutation($token: String!, $key: String!) {
-  createHold(input: {quoteToken: $token, idempotencyKey: $key}) { result { reservationId expiresAt } }
+  createHold(input: {quoteToken: $token, idempotencyKey: $key}) { result { reservationId expiresAt holdToken } }
 }`;
-const CONFIRM = `mutation($id: UUID!, $key: String!, $email: String!) {
-  confirmBooking(input: {reservationId: $id, idempotencyKey: $key, fullName: "Guest", email: $email}) { result { confirmationCode status } }
+const CONFIRM = `mutation($id: UUID!, $key: String!, $email: String!, $holdToken: String!) {
+  confirmBooking(input: {reservationId: $id, idempotencyKey: $key, fullName: "Guest", email: $email, holdToken: $holdToken}) { result { confirmationCode status } }
 }`;
 
 type Outcome = { ok: true; code: string } | { ok: false; status: number; code: string | undefined };
@@ -33,7 +33,7 @@ async function tryToBook(h: Hotel, arrival: string, departure: string, guest: nu
   const steps: Array<[string, (prev: any) => Record<string, unknown>, (data: any) => any]> = [
     [QUOTE, () => ({ ratePlanId: h.ratePlanId, arrival, departure }), (d) => d.quote],
     [HOLD, (q) => ({ token: q.quoteToken, key: newKey() }), (d) => d.createHold.result],
-    [CONFIRM, (held) => ({ id: held.reservationId, key: newKey(), email: `guest${guest}@example.com` }), (d) => d.confirmBooking.result],
+    [CONFIRM, (held) => ({ id: held.reservationId, key: newKey(), email: `guest${guest}@example.com`, holdToken: held.holdToken }), (d) => d.confirmBooking.result],
   ];
   let previous: any = null;
   for (const [query, variables, pick] of steps) {

@@ -34,11 +34,11 @@ async function staffToken(userId: string): Promise<string> {
 it("a guest pays the deposit with a card token; staff invoice the folio; the printable invoice follows RLS", async () => {
   const arrival = localDate(h.timeZone, 20);
   const q = await server.graphql(`query($p: UUID!, $a: Date!, $d: Date!) { quote(ratePlanId: $p, arrival: $a, departure: $d) { quoteToken } }`, { p: h.ratePlanId, a: arrival, d: addDays(arrival, 2) });
-  const held = await server.graphql(`mutation($t: String!, $k: String!) { createHold(input: {quoteToken: $t, idempotencyKey: $k}) { result { reservationId } } }`, { t: q.body.data!.quote.quoteToken, k: newKey() });
-  const reservationId = held.body.data!.createHold.result.reservationId;
+  const held = await server.graphql(`mutation($t: String!, $k: String!) { createHold(input: {quoteToken: $t, idempotencyKey: $k}) { result { reservationId holdToken } } }`, { t: q.body.data!.quote.quoteToken, k: newKey() });
+  const { reservationId, holdToken } = held.body.data!.createHold.result;
   const confirmed = await server.graphql(
-    `mutation($id: UUID!, $k: String!) { confirmBooking(input: {reservationId: $id, idempotencyKey: $k, fullName: "Ada Lovelace", email: "ada@example.com"}) { result { confirmationCode } } }`,
-    { id: reservationId, k: newKey() },
+    `mutation($id: UUID!, $k: String!, $h: String!) { confirmBooking(input: {reservationId: $id, idempotencyKey: $k, fullName: "Ada Lovelace", email: "ada@example.com", holdToken: $h}) { result { confirmationCode } } }`,
+    { id: reservationId, k: newKey(), h: holdToken },
   );
   const code = confirmed.body.data!.confirmBooking.result.confirmationCode;
   const lookup = await server.graphql(`mutation($c: String!) { lookupBooking(input: {confirmationCode: $c, email: "ada@example.com"}) { result } }`, { c: code });

@@ -246,10 +246,11 @@ const gql = {
     }
   }`,
   hold: `mutation Hold($quoteToken: String!, $key: String!) {
-    createHold(input: { quoteToken: $quoteToken, idempotencyKey: $key }) { result { reservationId expiresAt totalAmount } }
+    createHold(input: { quoteToken: $quoteToken, idempotencyKey: $key }) { result { reservationId expiresAt totalAmount holdToken } }
   }`,
-  confirm: `mutation Confirm($id: UUID!, $key: String!, $name: String!, $email: String!, $phone: String) {
-    confirmBooking(input: { reservationId: $id, idempotencyKey: $key, fullName: $name, email: $email, phone: $phone }) {
+  // The guest confirms the hold they made: its hold token is the proof.
+  confirm: `mutation Confirm($id: UUID!, $key: String!, $name: String!, $email: String!, $phone: String, $holdToken: String!) {
+    confirmBooking(input: { reservationId: $id, idempotencyKey: $key, fullName: $name, email: $email, phone: $phone, holdToken: $holdToken }) {
       result { confirmationCode status }
     }
   }`,
@@ -258,8 +259,8 @@ const sql = {
   search: `select property_id, room_type_id, rate_plan_id, units_left, total_amount, is_bookable
              from app_public.search_availability($1::date, $2::date, $3::integer, 0, null, $4::text, null, false)`,
   quote: `select total_amount, units_left, valid_until, quote_token from app_public.quote($1::uuid, $2::date, $3::date, $4::integer, 0)`,
-  hold: `select reservation_id, expires_at, total_amount from app_public.create_hold($1::text, $2::text)`,
-  confirm: `select confirmation_code, status from app_public.confirm_booking($1::uuid, $2::text, $3::text, $4::text, $5::text)`,
+  hold: `select reservation_id, expires_at, total_amount, hold_token from app_public.create_hold($1::text, $2::text)`,
+  confirm: `select confirmation_code, status from app_public.confirm_booking($1::uuid, $2::text, $3::text, $4::text, $5::text, hold_token => $6::text)`,
 };
 
 // ---------------------------------------------------------------------------
@@ -508,8 +509,8 @@ try {
       if (!quoteToken) return false;
       const g = guest();
       const hold = path === "API"
-        ? await api.call(gql.hold, { quoteToken, key: randomUUID() }, (d) => d.createHold.result.reservationId as string)
-        : await sqlClient.call("hold", sql.hold, [quoteToken, randomUUID()], (rows) => rows[0].reservation_id as string);
+        ? await api.call(gql.hold, { quoteToken, key: randomUUID() }, (d) => ({ id: d.createHold.result.reservationId as string, token: d.createHold.result.holdToken as string }))
+        : await sqlClient.call("hold", sql.hold, [quoteToken, randomUUID()], (rows) => ({ id: rows[0].reservation_id as string, token: rows[0].hold_token as string }));
       if (hold.code) {
         parts.createHold!.fail(hold.code);
         stats.fail(hold.code);
@@ -517,8 +518,8 @@ try {
       }
       parts.createHold!.ok(hold.ms);
       const confirm = path === "API"
-        ? await api.call(gql.confirm, { id: hold.data, key: randomUUID(), ...g }, (d) => d.confirmBooking.result.confirmationCode as string)
-        : await sqlClient.call("confirm", sql.confirm, [hold.data, randomUUID(), g.name, g.email, g.phone], (rows) => rows[0].confirmation_code as string);
+        ? await api.call(gql.confirm, { id: hold.data!.id, key: randomUUID(), ...g, holdToken: hold.data!.token }, (d) => d.confirmBooking.result.confirmationCode as string)
+        : await sqlClient.call("confirm", sql.confirm, [hold.data!.id, randomUUID(), g.name, g.email, g.phone, hold.data!.token], (rows) => rows[0].confirmation_code as string);
       if (confirm.code) {
         parts.confirmBooking!.fail(confirm.code);
         stats.fail(confirm.code);

@@ -56,8 +56,8 @@ function books(arrivalOffset: number, nights: number, fullName: string, by: "gue
     const q = await quote(c, h.ratePlanId, arrival, addDays(arrival, nights));
     const held = await hold(c, q.quote_token);
     const { rows } = await c.query<{ confirmation_code: string }>(
-      "select confirmation_code from app_public.confirm_booking($1, $2, $3, $4, '+351 21 000 0000')",
-      [held.reservation_id, newKey(), fullName, `${fullName.split(" ")[0]!.toLowerCase()}@example.com`],
+      "select confirmation_code from app_public.confirm_booking($1, $2, $3, $4, '+351 21 000 0000', hold_token => $5)",
+      [held.reservation_id, newKey(), fullName, `${fullName.split(" ")[0]!.toLowerCase()}@example.com`, held.hold_token],
     );
     return { id: held.reservation_id, code: rows[0]!.confirmation_code };
   });

@@ -60,8 +60,8 @@ async function guestBooks(arrivalOffset: number, nights: number, fullName: strin
     const arrival = localDate(h.timeZone, arrivalOffset);
     const q = await quote(c, h.ratePlanId, arrival, addDays(arrival, nights));
     const held = await hold(c, q.quote_token);
-    await c.query("select app_public.confirm_booking($1, $2, $3, $4, '+351 21 000 0000')", [
-      held.reservation_id, newKey(), fullName, `${fullName.split(" ")[0]!.toLowerCase()}@example.com`,
+    await c.query("select app_public.confirm_booking($1, $2, $3, $4, '+351 21 000 0000', hold_token => $5)", [
+      held.reservation_id, newKey(), fullName, `${fullName.split(" ")[0]!.toLowerCase()}@example.com`, held.hold_token,
     ]);
     return held.reservation_id;
   });

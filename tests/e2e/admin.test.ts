@@ -36,8 +36,8 @@ function bookGuest(hotel: Hotel, arrivalOffset: number, nights: number, fullName
     const q = await quote(c, hotel.ratePlanId, arrival, addDays(arrival, nights));
     const h = await hold(c, q.quote_token);
     const { rows } = await c.query<{ confirmation_code: string }>(
-      "select confirmation_code from app_public.confirm_booking($1, $2, $3, $4, '+351 21 000 0000')",
-      [h.reservation_id, newKey(), fullName, guestEmail],
+      "select confirmation_code from app_public.confirm_booking($1, $2, $3, $4, '+351 21 000 0000', hold_token => $5)",
+      [h.reservation_id, newKey(), fullName, guestEmail, h.hold_token],
     );
     return { id: h.reservation_id, code: rows[0]!.confirmation_code };
   });

@@ -405,13 +405,13 @@ describe("Postgres restarting", () => {
     const quote = await graphql(`query($p: UUID!, $a: Date!, $d: Date!) { quote(ratePlanId: $p, arrival: $a, departure: $d) { quoteToken } }`, {
       p: hotel.ratePlanId, a: arrival, d: addDays(arrival, 2),
     });
-    const held = await graphql(`mutation($t: String!, $k: String!) { createHold(input: {quoteToken: $t, idempotencyKey: $k}) { result { reservationId } } }`, {
+    const held = await graphql(`mutation($t: String!, $k: String!) { createHold(input: {quoteToken: $t, idempotencyKey: $k}) { result { reservationId holdToken } } }`, {
       t: quote.quote.quoteToken, k: newKey(),
     });
     const reservationId = held.createHold.result.reservationId as string;
     await graphql(
-      `mutation($id: UUID!, $k: String!) { confirmBooking(input: {reservationId: $id, idempotencyKey: $k, fullName: "Grace Hopper", email: "grace@example.com"}) { result { status } } }`,
-      { id: reservationId, k: newKey() },
+      `mutation($id: UUID!, $k: String!, $h: String!) { confirmBooking(input: {reservationId: $id, idempotencyKey: $k, fullName: "Grace Hopper", email: "grace@example.com", holdToken: $h}) { result { status } } }`,
+      { id: reservationId, k: newKey(), h: held.createHold.result.holdToken },
     );
     return reservationId;
   }
