@@ -38,6 +38,7 @@ export const keeprCodes: Record<string, string> = {
   LIMIT: "TOO_MANY_ATTEMPTS",
   UNBAL: "LEDGER_UNBALANCED",
   FOLCL: "FOLIO_CLOSED",
+  OWNER: "LAST_OWNER",
 };
 
 /** Standard SQLSTATEs mapped to a stable code and a message that reveals nothing. */
