@@ -14,6 +14,7 @@ import type { RealtimeChannel } from "@supabase/realtime-js";
 import pg from "pg";
 import { createPostgresTopicBus, type PostgresBusOptions, type PostgresTopicBus } from "../../realtime/bus.ts";
 import { authorizeChangesWith, authorizeChannelsWith, createRowAuthorizer } from "../../realtime/authorize.ts";
+import type { RealtimeLogger } from "../../realtime/types.ts";
 import { createLogger } from "../../server/logger.ts";
 import { createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
 import { createHotel, type Hotel } from "../helpers/booking.ts";
@@ -45,8 +46,8 @@ async function startBus(options: Partial<PostgresBusOptions> = {}): Promise<Post
   return bus;
 }
 
-async function startInstance(): Promise<{ instance: RealtimeHarness; bus: PostgresTopicBus }> {
-  const bus = await startBus();
+async function startInstance(options: Partial<PostgresBusOptions> = {}): Promise<{ instance: RealtimeHarness; bus: PostgresTopicBus }> {
+  const bus = await startBus(options);
   const instance = await startRealtimeHarness(db, {
     bus,
     authorize: authorizeChangesWith(createRowAuthorizer({ pool })),
@@ -54,6 +55,14 @@ async function startInstance(): Promise<{ instance: RealtimeHarness; bus: Postgr
   });
   instances.push(instance);
   return { instance, bus };
+}
+
+/** What instance two's bus logs. */
+const logged: Array<{ level: string; details: Record<string, unknown>; message: string }> = [];
+function recordingLogger(): RealtimeLogger {
+  const record = (level: string) => (details: Record<string, unknown>, message: string) => void logged.push({ level, details, message });
+  const logger: RealtimeLogger = { child: () => logger, debug: () => undefined, info: record("info"), warn: record("warn"), error: record("error") };
+  return logger;
 }
 
 /** A connection of the read-only analyst login. */
@@ -114,7 +123,7 @@ beforeAll(async () => {
     (await c.query("insert into app_private.sessions (user_id) values ($1) returning id", [hotel.frontDesk])).rows[0].id as string);
   staffToken = userToken(db.jwtSecret, "keepr_staff", { sub: hotel.frontDesk, sessionId: session });
   ({ instance: one } = await startInstance());
-  ({ instance: two } = await startInstance());
+  ({ instance: two } = await startInstance({ logger: recordingLogger() }));
 });
 afterAll(async () => {
   await Promise.all(sideClients.map((client) => client.end().catch(() => undefined)));
@@ -212,6 +221,11 @@ describe("the bus against another database login", () => {
       // At least: the stale clock's broadcast, presence and bye.
       expect(bus.dropped.stale).toBeGreaterThanOrEqual(3);
     }
+    // Instance two warned of the drops once (at most once a minute), with counts and none of their content.
+    const warnings = logged.filter(({ level, message }) => level === "warn" && message.includes("dropped"));
+    expect(warnings).toEqual([expect.objectContaining({ details: expect.objectContaining({ reason: "malformed", dropped: 1 }) })]);
+    expect(JSON.stringify(logged)).not.toMatch(/forged-plain|mallory|666|other-secret|stale-clock/);
+    expect(logged.filter(({ level }) => level === "error")).toEqual([]);
     await Promise.all(clients.map(disconnect));
   });
 
