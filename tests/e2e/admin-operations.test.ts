@@ -119,7 +119,8 @@ async function signIn(context: BrowserContext, userEmail: string): Promise<Page>
   await page.getByLabel("Email").fill(userEmail);
   await page.getByLabel("Password").fill(fixturePassword);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByTestId("dashboard-ready").waitFor();
+  // The day board, or for housekeeping (who reads no reservations) its own board.
+  await page.locator('[data-testid="dashboard-ready"], [data-testid="housekeeping-ready"]').first().waitFor();
   return page;
 }
 
@@ -195,6 +196,18 @@ it("serves the console's public configuration: the realtime path and the anonymo
   expect(claims).toEqual({ role: "keepr_anonymous", aud: "keepr", iss: "keepr" });
 });
 
+it("the front desk's housekeeping board names who is in each unit and who arrives (the desk reads reservations)", async () => {
+  const context = await desktopContext();
+  const desk = await signIn(context, email.desk!);
+  await desk.goto(`${server.url}/admin/housekeeping`);
+  await desk.getByTestId("housekeeping-ready").waitFor();
+  const cleo = desk.locator(`[data-testid="unit-card"][data-unit="${stays.cleo!.unitName}"]`);
+  await expect(cleo.getByTestId("occupancy").textContent()).resolves.toMatch(/^Occupied · Cleo Clark · until /);
+  const ada = desk.locator(`[data-testid="unit-card"][data-unit="${stays.ada!.unitName}"]`);
+  await expect(ada.getByTestId("arrival").textContent()).resolves.toBe("Arriving today · Ada Lovelace (2 adults)");
+  await context.close();
+});
+
 describe("housekeeping on a phone", () => {
   let page: Page;
   let errors: string[];
@@ -204,9 +217,12 @@ describe("housekeeping on a phone", () => {
     errors = collectPageErrors(page);
   });
 
-  it("shows every unit with its status, who is in it, and today's tasks, without horizontal scroll and with big touch targets", async () => {
-    // The menu (a drawer on a phone) leads to the board; housekeeping has no channels or reservations.
+  it("shows every unit with its status, whether it is taken (never by whom), and today's tasks, without horizontal scroll and with big touch targets", async () => {
+    // Housekeeping lands on its board (it reads no reservations: no day board); the menu (a drawer
+    // on a phone) leads to it; housekeeping has no Today, channels or reservations.
+    await page.getByTestId("housekeeping-ready").waitFor();
     await page.getByRole("button", { name: /open menu/i }).click();
+    await expect(page.getByRole("menuitem", { name: "Today" }).count()).resolves.toBe(0);
     await expect(page.getByRole("menuitem", { name: "Channels" }).count()).resolves.toBe(0);
     await expect(page.getByRole("menuitem", { name: "Reservations" }).count()).resolves.toBe(0);
     await page.getByRole("menuitem", { name: "Housekeeping" }).click();
@@ -215,11 +231,16 @@ describe("housekeeping on a phone", () => {
 
     const ben = page.locator(`[data-testid="unit-card"][data-unit="${stays.ben!.unitName}"]`);
     await expect(ben.getAttribute("data-status")).resolves.toBe("dirty");
-    await expect(ben.getByTestId("occupancy").textContent()).resolves.toContain("Vacant");
-    const cleo = page.locator(`[data-testid="unit-card"][data-unit="${stays.cleo!.unitName}"]`);
-    await expect(cleo.getByTestId("occupancy").textContent()).resolves.toMatch(/Occupied · Cleo Clark/);
-    const ada = page.locator(`[data-testid="unit-card"][data-unit="${stays.ada!.unitName}"]`);
-    await expect(ada.getByTestId("arrival").textContent()).resolves.toContain("Ada Lovelace");
+    await expect(ben.getByTestId("occupancy").textContent()).resolves.toBe("Vacant");
+    await expect(ben.getByTestId("arrival").count()).resolves.toBe(0); // he came and left today
+    // Cleo and Ada arrive today (Cleo is in already): their units are taken from today, by guests housekeeping cannot name.
+    for (const stay of [stays.cleo!, stays.ada!]) {
+      const card = page.locator(`[data-testid="unit-card"][data-unit="${stay.unitName}"]`);
+      await expect(card.getByTestId("occupancy").textContent()).resolves.toBe("Vacant last night");
+      await expect(card.getByTestId("arrival").textContent()).resolves.toBe("Arriving today");
+    }
+    const text = (await page.locator("body").textContent())!;
+    for (const name of ["Ada Lovelace", "Ben Bowen", "Cleo Clark"]) expect(text).not.toContain(name);
     await expect(ben.textContent()).resolves.toContain("Check-out clean · Open");
 
     const widths = await page.evaluate(() => {

@@ -79,7 +79,8 @@ async function signIn(context: BrowserContext, userEmail: string, options: { scr
     expect(await axeViolations(page)).toEqual([]);
   }
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByTestId("dashboard-ready").waitFor();
+  // The day board, or for housekeeping (who reads no reservations) its own board.
+  await page.locator('[data-testid="dashboard-ready"], [data-testid="housekeeping-ready"]').first().waitFor();
   return page;
 }
 
@@ -324,12 +325,30 @@ describe("menus and actions follow the role at the selected property", () => {
     await context.close();
   });
 
-  it("housekeeping sees the day's board without guest pages or actions", async () => {
+  it("housekeeping lands on its board: which units are taken, never by whom; no day board, guest pages or desk actions", async () => {
     const context = await newContext(browser);
     const page = await signIn(context, email.housekeeperA!);
-    await page.getByTestId("in-house").getByText("Grace Hopper").waitFor();
+    const errors = collectPageErrors(page);
+    await page.getByTestId("housekeeping-ready").waitFor();
+    expect(new URL(page.url()).pathname).toBe("/admin/housekeeping");
+    // Grace arrived today and is checked in: her unit is taken today, by a guest housekeeping cannot name.
+    const unitName = (await db.ownerPool.query<{ name: string }>(
+      "select u.name from app_public.units u join app_public.reservations r on r.unit_id = u.id where r.id = $1",
+      [stays.grace!.id],
+    )).rows[0]!.name;
+    const grace = page.locator(`[data-testid="unit-card"][data-unit="${unitName}"]`);
+    await expect(grace.getByTestId("arrival").textContent()).resolves.toBe("Arriving today");
+    await expect(grace.getByTestId("occupancy").textContent()).resolves.toBe("Vacant last night");
+    const text = (await page.locator("body").textContent())!;
+    for (const name of ["Grace Hopper", "Ada Lovelace", "Alan Turing", "Charles Babbage"]) expect(text).not.toContain(name);
     expect(await page.locator("[data-action]").count()).toBe(0);
     await expect(page.getByRole("menuitem", { name: "Reservations" }).count()).resolves.toBe(0);
+    await expect(page.getByRole("menuitem", { name: "Today" }).count()).resolves.toBe(0);
+    // The day board's address takes housekeeping to its board too.
+    await page.goto(`${server.url}/admin/`);
+    await page.getByTestId("housekeeping-ready").waitFor();
+    expect(new URL(page.url()).pathname).toBe("/admin/housekeeping");
+    expect(errors).toEqual([]);
     await context.close();
   });
 });

@@ -2,7 +2,8 @@
 // departures and guests in house, "today" being the date in the property's
 // time zone. One API call (frontDeskDay), refreshed live when a
 // reservation or a unit of the property changes (useLiveRefresh), after
-// every action taken here, and every 30 seconds.
+// every action taken here, and every 30 seconds. It is the cashiers' (who
+// read reservations): housekeeping is taken to its board instead.
 import { useQuery } from "@tanstack/react-query";
 import Alert from "@mui/material/Alert";
 import Box from "@mui/material/Box";
@@ -21,13 +22,14 @@ import FlightLandIcon from "@mui/icons-material/FlightLand";
 import FlightTakeoffIcon from "@mui/icons-material/FlightTakeoff";
 import HotelIcon from "@mui/icons-material/Hotel";
 import { useEffect, type ReactNode } from "react";
+import { Navigate } from "react-router-dom";
 import { Title, useCanAccess, useCreatePath, useDataProvider, useNavigate } from "react-admin";
 import { ReservationStatusChip } from "../components/StatusChip.tsx";
 import { formatDate } from "../format.ts";
 import { useCurrentProperty } from "../hooks/useCurrentProperty.ts";
 import { useToday } from "../hooks/useToday.ts";
 import { useLiveRefresh } from "../live/useLiveRefresh.ts";
-import { roleLabels } from "../providers/access.ts";
+import { roleAllows, roleLabels } from "../providers/access.ts";
 import type { KeeprDataProvider, Reservation } from "../providers/dataProvider.ts";
 import { BookingActionButton, type BookingAction } from "../resources/reservations/BookingActions.tsx";
 
@@ -44,10 +46,12 @@ export function FrontDeskDashboard() {
   const dataProvider = useDataProvider<KeeprDataProvider>();
   const day = useToday(membership?.timeZone);
   const propertyId = membership?.propertyId;
+  const createPath = useCreatePath();
+  const allowed = roleAllows(membership?.role, "dashboard", "show");
   const query = useQuery({
     queryKey: ["frontDeskDay", propertyId, day],
     queryFn: ({ signal }) => dataProvider.frontDeskDay({ propertyId: propertyId!, day: day! }, { signal }),
-    enabled: Boolean(propertyId && day),
+    enabled: Boolean(propertyId && day && allowed),
     refetchInterval: 30_000,
   });
   // Guests and units appear on the board (names, unit numbers) besides the stays.
@@ -58,6 +62,16 @@ export function FrontDeskDashboard() {
 
   if (!membership) {
     return isPending ? null : <Alert severity="warning">You are not staff at any property.</Alert>;
+  }
+  if (!allowed) {
+    // Housekeeping reads no reservations: its day is the housekeeping board.
+    return roleAllows(membership.role, "housekeeping", "list") ? (
+      <Navigate to={createPath({ resource: "housekeeping", type: "list" })} replace />
+    ) : (
+      <Alert severity="info" sx={{ mt: 2 }}>
+        Your role at {membership.propertyName} has no day board.
+      </Alert>
+    );
   }
   const board = query.data;
   return (

@@ -5,7 +5,7 @@ import RefreshIcon from "@mui/icons-material/Refresh";
 import TodayIcon from "@mui/icons-material/Today";
 import { CircularProgress, IconButton, Tooltip } from "@mui/material";
 import type { ReactNode } from "react";
-import { AppBar, Layout, Menu, TitlePortal, useLoading, useRefresh } from "react-admin";
+import { AppBar, Layout, Menu, TitlePortal, useCanAccess, useLoading, useRefresh } from "react-admin";
 import { BackofficeMenuItems } from "../backoffice/routes.tsx";
 import { FrontDeskMenuItems } from "../frontdesk/routes.tsx";
 import { LiveStatus } from "../live/LiveStatus.tsx";
@@ -41,10 +41,16 @@ function KeeprAppBar() {
   );
 }
 
+/** "Today" (the dashboard) for the roles that read reservations; housekeeping works from its board. */
+function TodayItem() {
+  const { canAccess } = useCanAccess({ resource: "dashboard", action: "show" });
+  return canAccess ? <Menu.DashboardItem primaryText="Today" leftIcon={<TodayIcon />} /> : null;
+}
+
 function KeeprMenu() {
   return (
     <Menu>
-      <Menu.DashboardItem primaryText="Today" leftIcon={<TodayIcon />} />
+      <TodayItem />
       <FrontDeskMenuItems />
       <BackofficeMenuItems />
       <Menu.ResourceItems />

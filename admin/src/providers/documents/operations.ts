@@ -55,29 +55,55 @@ const taskFields = `
   userByAssignedTo { rowId displayName }
   userByCompletedBy { rowId displayName }`;
 
+/**
+ * A live claim of a unit around the day (tapeChartClaims): what the board
+ * knows of the stays when the caller may not read reservations
+ * (housekeeping): which unit is taken which nights, without the guest, the
+ * status or the money.
+ */
+export interface BoardClaimNode {
+  unitId: Uuid;
+  kind: "hold" | "reservation" | "owner_block" | "maintenance_block" | "ota_block";
+  startDate: IsoDate;
+  endDate: IsoDate;
+  reservationId: Uuid | null;
+}
+
 export interface HousekeepingBoardData {
   allUnits: { nodes: Array<BoardUnitNode | null> } | null;
   housekeepingBoard: { nodes: Array<HousekeepingTaskNode | null> } | null;
-  frontDeskDay: { nodes: Array<BoardStayNode | null> } | null;
+  /** Only when asked for (withStays): staff who may read reservations. */
+  frontDeskDay?: { nodes: Array<BoardStayNode | null> } | null;
+  /** Only without withStays: the claims of the nights before and of the day. */
+  tapeChartClaims?: { nodes: Array<BoardClaimNode | null> } | null;
 }
 
 /**
  * The board in one request: the property's units, the tasks due on the day
- * (and earlier ones still open: housekeepingBoard), and the day's arrivals,
- * departures and guests in house (frontDeskDay), which say who occupies or
- * is coming to each unit.
+ * (and earlier ones still open: housekeepingBoard), and who occupies or is
+ * coming to each unit. For staff who may read reservations (withStays),
+ * the day's arrivals, departures and guests in house (frontDeskDay); for
+ * housekeeping, who reads no reservations or guest profiles, the units'
+ * live claims over [claimsFrom, claimsTo) (the night before the day and the
+ * day's own), which say which units are taken, not by whom.
  */
-export const housekeepingBoard = operation<HousekeepingBoardData, { propertyId: Uuid; day: IsoDate }>(
+export const housekeepingBoard = operation<
+  HousekeepingBoardData,
+  { propertyId: Uuid; day: IsoDate; withStays: boolean; claimsFrom: IsoDate; claimsTo: IsoDate }
+>(
   "HousekeepingBoard",
-  `query HousekeepingBoard($propertyId: UUID!, $day: Date!) {
+  `query HousekeepingBoard($propertyId: UUID!, $day: Date!, $withStays: Boolean!, $claimsFrom: Date!, $claimsTo: Date!) {
     allUnits(condition: {propertyId: $propertyId}, orderBy: [NAME_ASC]) {
       nodes { rowId name housekeepingStatus isActive roomType { rowId name } }
     }
     housekeepingBoard(propertyId: $propertyId, day: $day) {
       nodes { ${taskFields} }
     }
-    frontDeskDay(propertyId: $propertyId, day: $day) {
+    frontDeskDay(propertyId: $propertyId, day: $day) @include(if: $withStays) {
       nodes { rowId confirmationCode status arrival departure adults children unitId guest { fullName } }
+    }
+    tapeChartClaims(propertyId: $propertyId, firstDate: $claimsFrom, endDate: $claimsTo) @skip(if: $withStays) {
+      nodes { unitId kind startDate endDate reservationId }
     }
   }`,
 );

@@ -6,6 +6,8 @@
 // the day's task list (take a task, finish it; managers may cancel one).
 // One request (housekeepingBoard) feeds both tabs; it refreshes by itself
 // when anything changes (useLiveRefresh) and after every action here.
+// Housekeeping reads no reservations or guest profiles: for them the board
+// says which units are taken (from the units' claims), not by whom.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Alert from "@mui/material/Alert";
 import Box from "@mui/material/Box";
@@ -49,6 +51,7 @@ import { ApiErrorAlert, shownError, type ShownError } from "../../frontdesk/ApiE
 import { useCurrentProperty } from "../../hooks/useCurrentProperty.ts";
 import { useToday } from "../../hooks/useToday.ts";
 import { useLiveRefresh } from "../../live/useLiveRefresh.ts";
+import { roleAllows } from "../../providers/access.ts";
 import type { KeeprDataProvider } from "../../providers/dataProvider.ts";
 import type { HousekeepingStatus } from "../../providers/documents.ts";
 import type { HousekeepingTaskKind, HousekeepingTaskNode, HousekeepingTaskStatus, NewTaskKind } from "../../providers/documents/operations.ts";
@@ -122,14 +125,16 @@ export function HousekeepingBoard() {
   const propertyId = membership?.propertyId;
   const [tab, setTab] = useState<"units" | "tasks">("units");
   const [filter, setFilter] = useState<UnitFilter>("all");
+  // Who may read reservations gets the day's stays with the guests' names; housekeeping, the units' claims.
+  const withStays = roleAllows(membership?.role, "reservations", "list");
   const query = useQuery({
-    queryKey: [housekeepingQueryKey, propertyId, day],
-    queryFn: ({ signal }) => dataProvider.housekeepingBoard({ propertyId: propertyId!, day: day! }, { signal }),
+    queryKey: [housekeepingQueryKey, propertyId, day, withStays],
+    queryFn: ({ signal }) => dataProvider.housekeepingBoard({ propertyId: propertyId!, day: day!, withStays }, { signal }),
     enabled: Boolean(propertyId && day),
     // A fallback only: changes arrive live.
     refetchInterval: 120_000,
   });
-  useLiveRefresh(["units", "housekeeping_tasks", "reservations"], [[housekeepingQueryKey]], { propertyId });
+  useLiveRefresh(["units", "housekeeping_tasks", "reservations", "inventory_claims"], [[housekeepingQueryKey]], { propertyId });
 
   if (!membership) return null;
   const board = query.data;
@@ -209,7 +214,7 @@ function UnitsTab({ board, filter, onFilter }: { board: Board; filter: UnitFilte
       <Grid container spacing={2}>
         {shown.map((unit) => (
           <Grid key={unit.rowId} size={{ xs: 12, sm: 6, lg: 4 }}>
-            <UnitCard unit={unit} day={board.day} />
+            <UnitCard unit={unit} day={board.day} fromClaims={board.fromClaims} />
           </Grid>
         ))}
       </Grid>
@@ -225,7 +230,7 @@ function matches(unit: BoardUnit, filter: UnitFilter): boolean {
 
 type Dialogs = "out_of_order" | "back_in_service" | null;
 
-function UnitCard({ unit, day }: { unit: BoardUnit; day: string }) {
+function UnitCard({ unit, day, fromClaims }: { unit: BoardUnit; day: string; fromClaims: boolean }) {
   const actions = useBoardActions();
   const notify = useNotify();
   const { canAccess } = useCanAccess({ resource: "housekeeping", action: "set_status" });
@@ -301,18 +306,23 @@ function UnitCard({ unit, day }: { unit: BoardUnit; day: string }) {
           <Typography variant="body2" data-testid="occupancy">
             {unit.occupant ? (
               <>
-                <strong>Occupied</strong> · {unit.occupant.guest?.fullName ?? "guest"}
+                <strong>Occupied</strong>
+                {unit.occupant.guestName ? ` · ${unit.occupant.guestName}` : ""}
                 {unit.departsToday ? " · leaves today" : ` · until ${formatDate(unit.occupant.departure)}`}
               </>
             ) : (
               <>
                 <strong>Vacant</strong>
+                {/* From claims, today's arrival may have checked in already: only last night is certain. */}
+                {fromClaims && unit.arrival ? " last night" : ""}
               </>
             )}
           </Typography>
           {unit.arrival && (
             <Typography variant="body2" data-testid="arrival">
-              <strong>Arriving today</strong> · {unit.arrival.guest?.fullName ?? "guest"} ({guests(unit.arrival.adults, unit.arrival.children)})
+              <strong>Arriving today</strong>
+              {unit.arrival.guestName ? ` · ${unit.arrival.guestName}` : ""}
+              {unit.arrival.adults !== null ? ` (${guests(unit.arrival.adults, unit.arrival.children ?? 0)})` : ""}
             </Typography>
           )}
           {pending.map((task) => (
@@ -460,7 +470,7 @@ function OutOfOrderDialog({ unit, onClose }: { unit: BoardUnit; onClose: () => v
       title={`Unit ${unit.name} out of order`}
       intro={
         unit.occupant
-          ? `${unit.occupant.guest?.fullName ?? "A guest"} is in this unit: the desk must move them first.`
+          ? `${unit.occupant.guestName ?? "A guest"} is in this unit: the desk must move them first.`
           : "Nobody can be checked in to it until it is back in service. A maintenance task is opened with the reason."
       }
       label="Why (e.g. leaking tap)"
