@@ -21,6 +21,8 @@ export interface AdminRouterOptions {
    * /admin/config.json so the console can open the realtime socket.
    */
   anonKey?: string;
+  /** The server's public URL (config.publicUrl): its websocket origin is allowed in connect-src. */
+  publicUrl?: string;
 }
 
 /** What the console reads from /admin/config.json (admin/src/live/client.ts). */
@@ -28,31 +30,54 @@ export interface AdminPublicConfig {
   realtime: { path: string; apiKey: string } | null;
 }
 
-/** Headers of the console's HTML: no framing, no foreign scripts; emotion (MUI) injects <style> tags. */
-const htmlHeaders = {
-  "cache-control": "no-cache",
-  "content-security-policy": [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    "font-src 'self' data:",
-    "connect-src 'self' ws: wss:",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join("; "),
-  "x-frame-options": "DENY",
-  "referrer-policy": "same-origin",
-};
+/** The websocket origin (ws: or wss:) of an http(s) origin. */
+function websocketOrigin(origin: string): string {
+  return origin.replace(/^http/, "ws");
+}
+
+/** A Host header that is only a host name or address and a port, nothing that could end a CSP directive. */
+const hostPattern = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
+
+/**
+ * Headers of the console's HTML: no framing, no foreign scripts; emotion
+ * (MUI) injects <style> tags. It connects only to its own origin: /graphql,
+ * and the realtime websocket, named explicitly as ws(s)://<host> because
+ * 'self' matches ws: and wss: only in browsers that follow CSP Level 3
+ * (Safari before 15.4 did not). The host is the one the page was loaded
+ * from (it is always the console's own origin for the browser) when the
+ * Host header is well formed, and the public URL's.
+ */
+export function adminHtmlHeaders(req: Pick<Request, "protocol" | "get">, publicUrl?: string): Record<string, string> {
+  const origins = new Set<string>();
+  const host = req.get("host");
+  if (host && hostPattern.test(host)) origins.add(websocketOrigin(`${req.protocol === "https" ? "https" : "http"}://${host.toLowerCase()}`));
+  // (A public URL of port 0, a test server's default, names no origin.)
+  if (publicUrl && new URL(publicUrl).port !== "0") origins.add(websocketOrigin(new URL(publicUrl).origin));
+  return {
+    "cache-control": "no-cache",
+    "content-security-policy": [
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self' 'unsafe-inline'",
+      "img-src 'self' data:",
+      "font-src 'self' data:",
+      `connect-src 'self'${[...origins].map((o) => ` ${o}`).join("")}`,
+      "object-src 'none'",
+      "base-uri 'self'",
+      "form-action 'self'",
+      "frame-ancestors 'none'",
+    ].join("; "),
+    "x-frame-options": "DENY",
+    "referrer-policy": "same-origin",
+  };
+}
 
 export function adminRouter(options: AdminRouterOptions): express.Router {
   return staticAppRouter({
     distDir: options.distDir,
     title: "staff console",
     status: options.status,
-    htmlHeaders,
+    htmlHeaders: (req) => adminHtmlHeaders(req, options.publicUrl),
     extend: (router) => {
       // The console's public settings: the realtime endpoint and its anonymous
       // key. Revalidated on every load, like index.html, so a rotated secret is

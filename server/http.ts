@@ -1,8 +1,10 @@
 // The HTTP server: request ids and logs, health checks, authentication and
-// the GraphQL API (PostGraphile through grafserv on express).
+// the GraphQL API (PostGraphile through grafserv on express), with the
+// security headers every response carries (commonHeaders below).
 import { randomUUID } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import express, { type NextFunction, type Request, type Response } from "express";
+import { createServer, ServerResponse, type IncomingMessage, type Server } from "node:http";
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
+import helmet from "helmet";
 import { pinoHttp } from "pino-http";
 import type pg from "pg";
 import { postgraphile } from "postgraphile";
@@ -50,6 +52,59 @@ export interface HttpOptions {
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{8,128}$/;
 
+/**
+ * Every response of this server says nosniff, whoever writes it: express's
+ * routes, grafserv, and also the realtime service's HTTP API, which answers
+ * before express does (realtime/server.ts takes over the request listeners).
+ */
+class NosniffResponse<Req extends IncomingMessage = IncomingMessage> extends ServerResponse<Req> {
+  constructor(req: Req) {
+    super(req);
+    this.setHeader("x-content-type-options", "nosniff");
+  }
+}
+
+/**
+ * The headers every express response starts with (helmet): nosniff, no
+ * framing (X-Frame-Options DENY and frame-ancestors 'none'), no referrer, a
+ * Content-Security-Policy that allows nothing (right for JSON, CSV and
+ * errors; each HTML page replaces it with its own: the console and the
+ * guest app in static-app.ts, the invoice, GraphiQL, the card form),
+ * same-origin COOP/CORP, and HSTS when the public URL is https (a year, this
+ * host only: the operator decides about subdomains).
+ */
+export function commonHeaders(config: Pick<Config, "publicUrl">): RequestHandler {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { "default-src": ["'none'"], "frame-ancestors": ["'none'"], "base-uri": ["'none'"], "form-action": ["'none'"] },
+    },
+    strictTransportSecurity: config.publicUrl.startsWith("https:") ? { maxAge: 31_536_000, includeSubDomains: false } : false,
+    xFrameOptions: { action: "deny" },
+    referrerPolicy: { policy: "no-referrer" },
+  });
+}
+
+/**
+ * GraphiQL (Ruru, outside production) and its files: its inline scripts
+ * (its configuration, which changes with grafserv's options, so no hash) and
+ * styles, Monaco's workers from /ruru-static (which get this policy too: a
+ * worker runs under the policy of its own script); no eval, no framing.
+ */
+export const graphiqlCsp = [
+  "default-src 'self'",
+  "script-src 'self' 'unsafe-inline'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "worker-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
+
 
 export async function startHttpServer(options: HttpOptions): Promise<HttpServer> {
   const { config, logger, apiPool, ownerPool, jwtSecret } = options;
@@ -57,8 +112,9 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", trustProxyOf(config.TRUST_PROXY)); // req.ip, for throttling (docs/security.md)
-  const server = createServer(app);
+  const server = createServer({ ServerResponse: NosniffResponse }, app);
 
+  app.use(commonHeaders(config));
   app.use((req: Request, res: Response, next: NextFunction) => {
     const incoming = req.header("x-request-id");
     const requestId = incoming && requestIdPattern.test(incoming) ? incoming : randomUUID();
@@ -108,6 +164,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   app.use("/admin", adminRouter({
     distDir: options.admin?.distDir ?? apps.admin.distDir,
     status: options.admin?.status,
+    publicUrl: config.publicUrl,
     ...(options.admin?.realtime ? { anonKey: anonKey(jwtSecret) } : {}),
   }));
 
@@ -122,6 +179,13 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
     app.use("/simulated-provider", (req: Request, res: Response, next: NextFunction) =>
       simulatedProvider ? simulatedProvider.router(req, res, next) : next(),
     );
+  }
+
+  if (!config.isProduction) {
+    app.use(["/graphiql", "/ruru-static"], (_req: Request, res: Response, next: NextFunction) => {
+      res.setHeader("content-security-policy", graphiqlCsp);
+      next();
+    });
   }
 
   const pgl = postgraphile(makePreset({ config, pool: apiPool, jwtSecret, logger }));

@@ -2,6 +2,7 @@
 // paper). Read with the caller's own rights, exactly as the GraphQL API
 // would: the same bearer token, role and claims, so RLS decides who sees
 // which document (staff of the property, the guest who booked).
+import { createHash } from "node:crypto";
 import express, { type Request, type Response, type Router } from "express";
 import type pg from "pg";
 import { AuthError, identify, pgSettingsFor } from "./auth.ts";
@@ -32,6 +33,33 @@ interface Document {
   time_zone: string;
 }
 
+/** The page's only style; no scripts, images or fonts. */
+const style = `
+body{font:14px/1.5 system-ui,sans-serif;color:#111;max-width:760px;margin:2rem auto;padding:0 1rem}
+h1{font-size:1.6rem;margin:0}table{width:100%;border-collapse:collapse;margin:1.5rem 0}
+td,th{padding:.4rem;border-bottom:1px solid #ddd;text-align:left}.n{text-align:right;font-variant-numeric:tabular-nums}
+tfoot td{font-weight:600;border:0}.meta{display:flex;justify-content:space-between;gap:2rem}
+@media print{body{margin:0}}
+`;
+
+/**
+ * The invoice page's headers: a policy that allows its one style (by hash)
+ * and nothing else, framed by no one (the console shows the HTML it fetched
+ * in a frame of its own, under its own policy), never cached, no referrer.
+ */
+export const invoiceHeaders: Record<string, string> = {
+  "cache-control": "private, no-store",
+  "content-security-policy": [
+    "default-src 'none'",
+    `style-src 'sha256-${createHash("sha256").update(style).digest("base64")}'`,
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join("; "),
+  "referrer-policy": "no-referrer",
+  "x-frame-options": "DENY",
+};
+
 const escapeHtml = (value: unknown) =>
   String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
@@ -49,13 +77,7 @@ export function renderInvoice(d: Document): string {
     .join("");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${title} ${escapeHtml(d.document_number)}</title>
-<style>
-body{font:14px/1.5 system-ui,sans-serif;color:#111;max-width:760px;margin:2rem auto;padding:0 1rem}
-h1{font-size:1.6rem;margin:0}table{width:100%;border-collapse:collapse;margin:1.5rem 0}
-td,th{padding:.4rem;border-bottom:1px solid #ddd;text-align:left}.n{text-align:right;font-variant-numeric:tabular-nums}
-tfoot td{font-weight:600;border:0}.meta{display:flex;justify-content:space-between;gap:2rem}
-@media print{body{margin:0}}
-</style></head><body>
+<style>${style}</style></head><body>
 <header class="meta"><div><h1>${title} ${escapeHtml(d.document_number)}</h1>
 ${d.credited_number ? `<p>Credits invoice ${escapeHtml(d.credited_number)}${d.reason ? `: ${escapeHtml(d.reason)}` : ""}</p>` : ""}
 <p>Issued ${escapeHtml(issued)}</p></div>
@@ -100,7 +122,7 @@ export function invoiceRouter(options: { apiPool: pg.Pool; jwtSecret: string }):
       );
       await client.query("commit");
       if (!rows[0]) return send(404, "NTFND", "No such invoice, or you cannot see it.");
-      res.type("html").set("cache-control", "private, no-store").send(renderInvoice(rows[0]));
+      res.type("html").set(invoiceHeaders).send(renderInvoice(rows[0]));
     } catch (error) {
       await client.query("rollback").catch(() => {});
       throw error;

@@ -99,5 +99,7 @@ export async function startSimulatedProvider(options: {
       error: (fields, message) => log.error(fields, message),
     },
     failureControl: !options.config.isProduction,
+    // The guest app frames the card form from the public URL (and from this server's own origin, always allowed).
+    cardFormFrameAncestors: [options.config.publicUrl],
   });
 }

@@ -19,14 +19,23 @@ export interface StaticAppOptions {
   title: string;
   /** What npm start's build of the app is doing (server/main.ts); idle when nothing builds here. */
   status?: () => AppBuildStatus;
-  /** Headers of index.html: caching, Content-Security-Policy, framing. */
-  htmlHeaders: Record<string, string>;
+  /**
+   * Headers of index.html: caching, Content-Security-Policy, framing; a
+   * function when they depend on the request (the console's connect-src
+   * names the origin the page was loaded from).
+   */
+  htmlHeaders: Record<string, string> | ((req: Request) => Record<string, string>);
   /**
    * Whether an extension-less path is one of the app's routes (answered
    * with index.html); others go on to the next handler (a typed 404). By
    * default every path is: an app mounted at its own prefix owns them all.
    */
   isAppRoute?: (path: string) => boolean;
+  /**
+   * Extra headers of the build's other files (the public/ folder: photos,
+   * icons), e.g. the guest app lets other sites show its photos.
+   */
+  publicFileHeaders?: Record<string, string>;
   /** Routes added before the file handlers (e.g. the console's /config.json). */
   extend?: (router: express.Router) => void;
 }
@@ -85,11 +94,12 @@ function buildFile(distDir: string, requestPath: string): string | null {
   return statSync(file, { throwIfNoEntry: false })?.isFile() ? file : null;
 }
 
-function sendBuildFile(req: Request, res: Response, file: string, cacheControl: string): void {
+function sendBuildFile(req: Request, res: Response, file: string, cacheControl: string, extraHeaders: Record<string, string> = {}): void {
   const headers: Record<string, string> = {
     "cache-control": cacheControl,
     "x-content-type-options": "nosniff",
     vary: "Accept-Encoding",
+    ...extraHeaders,
   };
   const type = contentTypes[path.extname(file)];
   if (type) headers["content-type"] = type;
@@ -127,9 +137,10 @@ export function staticAppRouter(options: StaticAppOptions): express.Router {
     sendBuildFile(req, res, file, `public, max-age=${yearSeconds}, immutable`);
   });
 
-  const sendIndex = (res: Response) => {
+  const sendIndex = (req: Request, res: Response) => {
     if (!existsSync(indexFile)) return notReady(res, title, status());
-    res.sendFile(indexFile, { headers: htmlHeaders, lastModified: true, etag: true });
+    const headers = typeof htmlHeaders === "function" ? htmlHeaders(req) : htmlHeaders;
+    res.sendFile(indexFile, { headers, lastModified: true, etag: true });
   };
 
   // Other files of the build (public/), then the app's routes; a missing file is a 404.
@@ -137,12 +148,12 @@ export function staticAppRouter(options: StaticAppOptions): express.Router {
     if (path.extname(req.path) !== "") {
       const file = path.basename(req.path) === "index.html" ? null : buildFile(distDir, req.path);
       if (!file) return sendError(res, 404, "NOT_FOUND", "No such file.");
-      return sendBuildFile(req, res, file, `public, max-age=${hourSeconds}`);
+      return sendBuildFile(req, res, file, `public, max-age=${hourSeconds}`, options.publicFileHeaders);
     }
     if (!isAppRoute(req.path)) return next();
-    sendIndex(res);
+    sendIndex(req, res);
   });
-  router.get("/", (_req: Request, res: Response) => sendIndex(res));
+  router.get("/", (req: Request, res: Response) => sendIndex(req, res));
 
   return router;
 }

@@ -46,6 +46,9 @@ export function webRouter(options: WebRouterOptions): express.Router {
     title: "guest app",
     status: options.status,
     htmlHeaders: webHtmlHeaders(options.paymentFormOrigin),
+    // Photos are public (the API lists them in photoUrls): other sites and apps may show them,
+    // which the server's default Cross-Origin-Resource-Policy (same-origin) would refuse.
+    publicFileHeaders: { "cross-origin-resource-policy": "cross-origin" },
     isAppRoute: (p) => (webRoutes as readonly string[]).includes(p.length > 1 ? p.replace(/\/+$/, "") : p),
   });
 }

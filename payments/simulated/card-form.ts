@@ -15,6 +15,10 @@
 //                    { type: "token", requestId, token: { id, brand, last4, expMonth, expYear } }
 //                    { type: "error", requestId, code, message }
 // The form answers only messages from `origin` and posts only to it.
+//
+// Who may frame it: the provider's own origin and the origins it is
+// configured with (frameAncestors: Keepr passes its public URL), listed in
+// the page's frame-ancestors; `origin` must be one of them (400 otherwise).
 import { createHash } from "node:crypto";
 import type { Request, Response } from "express";
 
@@ -144,16 +148,34 @@ function merchantOrigin(value: unknown): string | null {
 
 const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** GET <mount>/card-form: the hosted card form page. */
-export function sendCardForm(req: Request, res: Response): void {
+export interface CardFormOptions {
+  /** Origins (besides the provider's own) whose pages may frame the form. */
+  frameAncestors?: readonly string[];
+}
+
+/** GET <mount>/card-form: the hosted card form page, frameable only by the provider's own origin and the configured ones. */
+export function cardFormHandler(options: CardFormOptions = {}): (req: Request, res: Response) => void {
+  // (Port 0, a server's "any port" before it listens, names no origin a browser can load.)
+  const configured = (options.frameAncestors ?? [])
+    .map((o) => new URL(o))
+    .filter((u) => u.port !== "0")
+    .map((u) => merchantOrigin(u.origin))
+    .filter((o): o is string => o !== null);
+  return (req, res) => sendCardForm(req, res, configured);
+}
+
+function sendCardForm(req: Request, res: Response, configured: readonly string[]): void {
+  // The provider's own origin, when the Host header makes a well-formed one (nothing else may reach the policy).
+  const self = merchantOrigin(`${req.protocol}://${req.get("host")}`);
+  const ancestors = [...new Set([...(self ? [self] : []), ...configured])];
   const origin = merchantOrigin(req.query.origin);
-  if (!origin) {
-    res.status(400).type("text").set("cache-control", "no-store").send("origin must be the http(s) origin of the page framing the form");
+  if (!origin || !ancestors.includes(origin)) {
+    res.status(400).type("text").set("cache-control", "no-store")
+      .send("origin must be the http(s) origin of the page framing the form, one this provider is configured to be framed by");
     return;
   }
   const lang: CardFormLanguage = req.query.lang === "pt" ? "pt" : "en";
   const text = labels[lang];
-  const self = `${req.protocol}://${req.get("host")}`;
   const tokensUrl = `${req.baseUrl}/v1/tokens`;
   // Labels travel as JSON in a data block (not script): the hashed script stays the same for every language.
   const labelsJson = JSON.stringify(text).replace(/</g, "\\u003c");
@@ -166,14 +188,18 @@ export function sendCardForm(req: Request, res: Response): void {
         `script-src ${scriptHash}`,
         `style-src ${styleHash}`,
         // The form's document may be sandboxed (an opaque origin): name the provider's origin, not only 'self'.
-        `connect-src 'self' ${self}`,
+        `connect-src 'self'${self ? ` ${self}` : ""}`,
         "form-action 'none'",
         "base-uri 'none'",
-        `frame-ancestors 'self' ${origin}`,
+        `frame-ancestors 'self' ${ancestors.join(" ")}`,
       ].join("; "),
       "referrer-policy": "no-referrer",
       "x-content-type-options": "nosniff",
     })
+    // frame-ancestors decides who frames the form: an X-Frame-Options the
+    // host application sets for every page (Keepr's: DENY) would refuse all.
+    .removeHeader("x-frame-options");
+  res
     .type("html")
     .send(
       `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +

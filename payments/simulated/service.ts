@@ -16,7 +16,7 @@ import type pg from "pg";
 import { z } from "zod";
 import { csvDocument } from "../../worker/csv.ts";
 import { inspectCard, isExpired, type CardBehaviour } from "./cards.ts";
-import { sendCardForm } from "./card-form.ts";
+import { cardFormHandler } from "./card-form.ts";
 import { startDeliveryLoop, type DeliveryLoop } from "./deliveries.ts";
 import { failureConfigPatchSchema, noFailures, seededRandom, type FailureConfig } from "./failures.ts";
 import { silentLogger, type ProviderLogger } from "./logger.ts";
@@ -53,6 +53,8 @@ export interface SimulatedProviderOptions {
   webhookPollIntervalMs?: number;
   /** Whether POST /v1/_failures exists. Default: NODE_ENV is not "production". */
   failureControl?: boolean;
+  /** Origins whose pages may frame the hosted card form, besides the provider's own (card-form.ts). */
+  cardFormFrameAncestors?: readonly string[];
 }
 
 export interface SimulatedProvider {
@@ -335,7 +337,7 @@ export async function createSimulatedProvider(options: SimulatedProviderOptions)
 
   // The hosted card form a checkout frames (card-form.ts): the card is typed
   // into this page and tokenized by it; the merchant only gets the token.
-  router.get("/card-form", sendCardForm);
+  router.get("/card-form", cardFormHandler({ frameAncestors: options.cardFormFrameAncestors }));
 
   // The guest's browser posts card details here directly (hosted fields), so
   // this one endpoint is open to every origin.
