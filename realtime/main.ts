@@ -31,7 +31,7 @@ await runProcess("Keepr realtime", async ({ config, logger, lifecycle }) => {
 
   const server = createServer((req, res) => {
     const healthy = req.url === "/healthz";
-    res.writeHead(healthy ? 200 : 404, { "content-type": "application/json" });
+    res.writeHead(healthy ? 200 : 404, { "content-type": "application/json", "x-content-type-options": "nosniff" });
     res.end(JSON.stringify(healthy ? { ok: true, replication: realtime.replicationConnected() } : { code: "NOT_FOUND", message: "No such endpoint." }));
   });
   const realtime = startRealtimeService({ server, apiPool, databaseUrl: db.authenticatorUrl, replicationUrl: db.replicationUrl, jwtSecret: db.jwtSecret, logger });

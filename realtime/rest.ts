@@ -158,13 +158,14 @@ function parseJson(body: Buffer): unknown {
 function respond(response: ServerResponse, status: number, body: Record<string, string> | null): void {
   if (response.headersSent) return;
   if (body === null) {
-    response.writeHead(status, { "content-length": "0" }).end();
+    response.writeHead(status, { "content-length": "0", "x-content-type-options": "nosniff" }).end();
     return;
   }
   const text = JSON.stringify(body);
   response.writeHead(status, {
     "content-type": "application/json",
     "content-length": Buffer.byteLength(text),
+    "x-content-type-options": "nosniff",
     ...(status === 413 ? { connection: "close" } : {}),
   }).end(text);
 }
