@@ -298,3 +298,54 @@ describe("rates", () => {
       expect(await sqlstateOf(c, "select app_public.set_rates($1, $2, $3, $4, price => 9000)", [h.ratePlanId, today, addDays(today, 3), newKey()])).toBeNull();
     }));
 });
+
+describe("input sizes", () => {
+  it("every text an API role may write has a bounded length", async () => {
+    const { rows: columns } = await db.ownerPool.query<{ table: string; column: string }>(`
+      select c.table_name as table, c.column_name as column
+        from information_schema.columns c
+       where c.table_schema = 'app_public'
+         and (c.data_type in ('text', 'jsonb', 'ARRAY', 'character varying') or c.udt_name = 'citext')
+         and exists (select 1 from unnest(array['keepr_anonymous', 'keepr_guest', 'keepr_staff']) r
+                      where has_column_privilege(r, format('app_public.%I', c.table_name), c.column_name, 'INSERT')
+                         or has_column_privilege(r, format('app_public.%I', c.table_name), c.column_name, 'UPDATE'))`);
+    const { rows: checks } = await db.ownerPool.query<{ table: string; def: string }>(`
+      select c.relname as table, pg_get_constraintdef(k.oid) as def
+        from pg_constraint k join pg_class c on c.oid = k.conrelid
+       where c.relnamespace = 'app_public'::regnamespace and k.contype = 'c'`);
+    // Bounded: a length, a validating function or a fixed list in a check,
+    // or an anchored pattern whose repetitions are all counted ({1,20}); or
+    // a trigger that validates against a closed set (time zones).
+    const validatedByTrigger = ["properties.time_zone"];
+    const bounded = (table: string, column: string) =>
+      checks.some(({ table: t, def }) => {
+        if (t !== table) return false;
+        const c = column.replace(/[^a-z_]/g, "");
+        if (new RegExp(`(length|octet_length|cardinality|jsonb_array_length|pg_column_size|valid_[a-z_]+)\\(+${c}\\b`).test(def)) return true;
+        if (new RegExp(`\\(${c} = ANY `).test(def)) return true;
+        const pattern = new RegExp(`\\(+${c}\\)? ~ '\\^([^']*)\\$'`).exec(def)?.[1];
+        return pattern !== undefined && !/[+*]/.test(pattern.replace(/\\[+*]/g, "")) && /\{\d+(,\d+)?\}$/.test(pattern);
+      });
+    const unbounded = columns.map((r) => `${r.table}.${r.column}`).filter((name) => !validatedByTrigger.includes(name) && !bounded(...(name.split(".") as [string, string])));
+    expect(unbounded).toEqual([]);
+  });
+});
+
+describe("the housekeeping board's stays", () => {
+  it("tell housekeeping which units are taken, arriving and leaving, without names or money; others are refused", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await createHotel(c);
+      const other = await createHotel(c);
+      await anonymous(c);
+      const arriving = await book(c, h.ratePlanId, ...stay(h, 0, 2));
+      await staff(c, h.housekeeper);
+      const { rows } = await c.query("select * from app_public.housekeeping_stays($1)", [h.propertyId]);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ reservation_id: arriving.reservation_id, status: "confirmed", adults: 2, children: 0, checked_in_at: null });
+      expect(Object.keys(rows[0]).sort()).toEqual(["adults", "arrival", "checked_in_at", "checked_out_at", "children", "departure", "reservation_id", "status", "unit_id"]);
+      expect(await sqlstateOf(c, "select * from app_public.housekeeping_stays($1)", [other.propertyId])).toBe("NTFND");
+      // Guests may not even call it.
+      await actAs(c, { role: "keepr_guest", userId: await addUser(c, "guest") });
+      expect(await sqlstateOf(c, "select * from app_public.housekeeping_stays($1)", [h.propertyId])).toBe("42501");
+    }));
+});
