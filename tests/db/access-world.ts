@@ -1,0 +1,329 @@
+// The world tests/db/access_matrix.test.ts checks access against, written once
+// and committed: properties A and B (published, of two organizations), each
+// with staff of every role and a row in every table, made the way the
+// product makes them (the booking, money, channel and housekeeping
+// functions) or, for what only jobs write, as the owner; an unpublished
+// property U in A's organization and an organization Z with only an
+// unpublished property. A signed-in guest booked at A (guest B's twin at B),
+// and an anonymous booking at A has a booking token.
+import { randomBytes } from "node:crypto";
+import type pg from "pg";
+import { addDays, confirm, hold, localDate, newKey, quote } from "../helpers/booking.ts";
+import { fixturePassword } from "../helpers/fixtures.ts";
+import { staffRoles, type StaffRole } from "./access-spec.ts";
+
+type Client = pg.PoolClient;
+
+export interface Place {
+  label: "A" | "B";
+  organizationId: string;
+  propertyId: string;
+  slug: string;
+  timeZone: string;
+  today: string;
+  roomTypeId: string;
+  ratePlanId: string;
+  /** An unpublished rate plan, with a rate calendar date and a length-of-stay discount. */
+  privatePlanId: string;
+  unitIds: string[];
+  staff: Record<StaffRole, string>;
+  /** A user who is no one's colleague yet (for new memberships). */
+  outsiderId: string;
+  ownerId: string;
+  feedId: string;
+  conflictId: string;
+  taskId: string;
+  blockId: string;
+  payoutId: string;
+  /** Bookings: the signed-in guest's, the token's (anonymous), a walk-in arriving today, one checked in. */
+  res: { guest: string; token: string; today: string; inhouse: string };
+  /** Holds: the signed-in guest's, and an anonymous one with its hold token. */
+  holds: { guest: string; anon: string; anonToken: string };
+  folios: { guest: string; today: string };
+  intents: { guestDeposit: string; guestBalance: string; token: string };
+  invoiceId: string;
+  quoteToken: string;
+  token: { code: string; email: string };
+  icalToken: string;
+  /** Rows the delete checks may remove: nothing refers to them. */
+  spare: Record<string, string>;
+}
+
+export interface World {
+  a: Place;
+  b: Place;
+  unpublished: { organizationId: string; propertyId: string };
+  orphanOrganizationId: string;
+  guest: { id: string; email: string };
+  guestB: { id: string; email: string };
+  /** Sessions (app_private.sessions) by user id. */
+  sessions: Map<string, string>;
+  reportId: string;
+  labels: Map<string, string>;
+}
+
+const one = async (c: Client, sql: string, params: unknown[] = []) => (await c.query<{ id: string }>(sql, params)).rows[0]!.id;
+
+async function become(c: Client, role: string, userId?: string): Promise<void> {
+  await c.query("reset role");
+  const session = userId ? await one(c, "insert into app_private.sessions (user_id) values ($1) returning id", [userId]) : "";
+  await c.query("select set_config('jwt.claims.session_id', $1, true), set_config('jwt.claims.reservation_id', '', true)", [session]);
+  await c.query(`set local role ${role}`);
+}
+/** The owner, with no one's claims (a session left set would make the owner's inserts someone's: new properties get their creator as owner). */
+async function asOwner(c: Client): Promise<void> {
+  await c.query("reset role");
+  await c.query("select set_config('jwt.claims.session_id', '', true), set_config('jwt.claims.reservation_id', '', true)");
+}
+
+async function user(c: Client, tag: string, name: string): Promise<{ id: string; email: string }> {
+  const email = `${name}-${tag}@test.example`;
+  const id = await one(c, "insert into app_public.users (email, display_name) values ($1, $2) returning id", [email, name]);
+  await c.query("insert into app_private.user_secrets (user_id, password_hash) values ($1, public.crypt($2, public.gen_salt('bf', 4)))", [id, fixturePassword]);
+  return { id, email };
+}
+
+async function place(c: Client, label: "A" | "B", tag: string, guest: { id: string; email: string }): Promise<Place> {
+  const timeZone = "Europe/Lisbon";
+  const today = localDate(timeZone);
+  const slug = `property-${label.toLowerCase()}-${tag}`;
+  const organizationId = await one(c, "insert into app_public.organizations (name, slug) values ($1, $2) returning id", [`Org ${label}`, `org-${label.toLowerCase()}-${tag}`]);
+  const propertyId = await one(
+    c,
+    `insert into app_public.properties (organization_id, name, slug, kind, time_zone, currency, country_code, city, is_published)
+     values ($1, $2, $3, 'vacation_rental', $4, 'EUR', 'PT', 'Lisbon', true) returning id`,
+    [organizationId, `Property ${label}`, slug, timeZone],
+  );
+  const roomTypeId = await one(c, "insert into app_public.room_types (property_id, name, max_occupancy) values ($1, 'Double', 3) returning id", [propertyId]);
+  const ratePlanId = await one(
+    c,
+    `insert into app_public.rate_plans (property_id, room_type_id, name, currency, base_price, deposit_percent, free_cancellation_days)
+     values ($1, $2, 'Flexible', 'EUR', 10000, 50, 3) returning id`,
+    [propertyId, roomTypeId],
+  );
+  const privatePlanId = await one(
+    c,
+    "insert into app_public.rate_plans (property_id, room_type_id, name, currency, base_price, is_published) values ($1, $2, 'Corporate', 'EUR', 8000, false) returning id",
+    [propertyId, roomTypeId],
+  );
+  await c.query("insert into app_public.rate_calendar (property_id, rate_plan_id, date, price) values ($1, $2, $3, 7500)", [propertyId, privatePlanId, addDays(today, 60)]);
+  await c.query("insert into app_public.rate_plan_los_discounts (property_id, rate_plan_id, min_nights, percent_off) values ($1, $2, 7, 10)", [propertyId, privatePlanId]);
+  const ownerId = await one(c, "insert into app_public.owners (property_id, name, email, commission_percent) values ($1, 'Maria Owner', 'maria@example.com', 20) returning id", [propertyId]);
+  const unitIds: string[] = [];
+  for (let i = 1; i <= 4; i++) {
+    unitIds.push(await one(c, "insert into app_public.units (property_id, room_type_id, name, owner_id) values ($1, $2, $3, $4) returning id", [propertyId, roomTypeId, `${label}${i}`, ownerId]));
+  }
+  await c.query("insert into app_public.fees (property_id, name, basis, amount, currency) values ($1, 'Cleaning', 'per_stay', 3000, 'EUR')", [propertyId]);
+  await c.query("insert into app_public.taxes (property_id, name, basis, amount, currency) values ($1, 'City tax', 'per_person_night', 200, 'EUR')", [propertyId]);
+  await c.query(
+    "insert into app_public.notification_templates (property_id, template, channel, language, subject, body_text) values ($1, 'confirmation', 'email', 'pt', 'Reserva', 'Obrigado')",
+    [propertyId],
+  );
+
+  const staff = {} as Record<StaffRole, string>;
+  for (const role of staffRoles) {
+    staff[role] = (await user(c, tag, `${role}-${label.toLowerCase()}`)).id;
+    await c.query("insert into app_public.property_memberships (property_id, user_id, role) values ($1, $2, $3)", [propertyId, staff[role], role]);
+  }
+  const outsiderId = (await user(c, tag, `outsider-${label.toLowerCase()}`)).id;
+
+  // Spare rows, for deletes.
+  const spareRoomType = await one(c, "insert into app_public.room_types (property_id, name, max_occupancy, is_published) values ($1, 'Attic', 2, false) returning id", [propertyId]);
+  const spare: Record<string, string> = {
+    "app_public.room_types": spareRoomType,
+    "app_public.units": await one(c, "insert into app_public.units (property_id, room_type_id, name, is_active) values ($1, $2, 'spare', false) returning id", [propertyId, roomTypeId]),
+    "app_public.rate_plans": await one(c, "insert into app_public.rate_plans (property_id, room_type_id, name, currency, base_price) values ($1, $2, 'Spare', 'EUR', 9000) returning id", [propertyId, roomTypeId]),
+    "app_public.fees": await one(c, "insert into app_public.fees (property_id, name, basis, amount, currency) values ($1, 'Spare fee', 'per_night', 100, 'EUR') returning id", [propertyId]),
+    "app_public.taxes": await one(c, "insert into app_public.taxes (property_id, name, basis, amount, currency, is_active) values ($1, 'Spare tax', 'per_night', 100, 'EUR', false) returning id", [propertyId]),
+    "app_public.notification_templates": await one(
+      c,
+      "insert into app_public.notification_templates (property_id, template, channel, language, body_text) values ($1, 'checkout_thanks', 'sms', 'en', 'Bye') returning id",
+      [propertyId],
+    ),
+    "app_public.property_memberships": await one(
+      c,
+      "insert into app_public.property_memberships (property_id, user_id, role) values ($1, $2, 'front_desk') returning id",
+      [propertyId, (await user(c, tag, `spare-${label.toLowerCase()}`)).id],
+    ),
+  };
+  spare["app_public.rate_calendar"] = `${privatePlanId}:${addDays(today, 61)}`;
+  await c.query("insert into app_public.rate_calendar (property_id, rate_plan_id, date, price) values ($1, $2, $3, 7000)", [propertyId, privatePlanId, addDays(today, 61)]);
+  spare["app_public.rate_plan_los_discounts"] = await one(
+    c,
+    "insert into app_public.rate_plan_los_discounts (property_id, rate_plan_id, min_nights, percent_off) values ($1, $2, 14, 15) returning id",
+    [propertyId, privatePlanId],
+  );
+
+  // Bookings, as each maker would.
+  const stay = (from: number, nights: number): [string, string] => [addDays(today, from), addDays(today, from + nights)];
+  await become(c, "keepr_guest", guest.id);
+  const guestHold = await hold(c, (await quote(c, ratePlanId, ...stay(10, 2))).quote_token);
+  const guestBooking = await c.query<{ reservation_id: string }>(
+    "select * from app_public.confirm_booking($1, $2, 'Guest Booking', $3, '+351 910 000 001')",
+    [guestHold.reservation_id, newKey(), guest.email],
+  );
+  const guestRes = guestBooking.rows[0]!.reservation_id;
+  const guestHeld = await hold(c, (await quote(c, ratePlanId, ...stay(20, 1))).quote_token);
+
+  await become(c, "keepr_anonymous");
+  const tokenEmail = `token-${label.toLowerCase()}-${tag}@example.com`;
+  const tokenHold = await hold(c, (await quote(c, ratePlanId, ...stay(12, 2))).quote_token);
+  const tokenBooking = await confirm(c, tokenHold, newKey(), tokenEmail);
+  const anonHeld = await hold(c, (await quote(c, ratePlanId, ...stay(22, 1))).quote_token);
+  const lookup = await c.query<{ reservation_id: string }>("select * from app_public.lookup_booking($1, $2)", [tokenBooking.confirmation_code, tokenEmail]);
+  if (lookup.rows[0]?.reservation_id !== tokenBooking.reservation_id) throw new Error("lookup_booking did not find the token's booking");
+  const quoteToken = (await quote(c, ratePlanId, ...stay(5, 1))).quote_token;
+
+  await become(c, "keepr_staff", staff.front_desk);
+  const walkIn = await confirm(c, await hold(c, (await quote(c, ratePlanId, ...stay(0, 1))).quote_token), newKey(), `walkin-${tag}@example.com`);
+  const inhouse = await confirm(c, await hold(c, (await quote(c, ratePlanId, ...stay(0, 2))).quote_token), newKey(), `inhouse-${tag}@example.com`);
+  await c.query("select app_public.check_in($1, $2)", [inhouse.reservation_id, newKey()]);
+  const blockId = (await c.query("select id from app_public.create_block($1, $2, $3, 'owner_block', $4, 'Owner stays')", [unitIds[3], ...stay(30, 2), newKey()])).rows[0].id as string;
+
+  // Money: the guest's deposit paid (captured, partly refunded), invoices.
+  const intents = await c.query<{ id: string; kind: string; reservation_id: string }>(
+    "select id, kind, reservation_id from app_public.payment_intents where reservation_id = any($1) order by kind",
+    [[guestRes, tokenBooking.reservation_id]],
+  );
+  const intentOf = (res: string, kind: string) => intents.rows.find((i) => i.reservation_id === res && i.kind === kind)!.id;
+  const guestDeposit = intentOf(guestRes, "deposit");
+  const attempt = await one(c, "select id from app_public.pay($1, 'tok_fixture_visa', $2)", [guestDeposit, newKey()]);
+  await asOwner(c);
+  const chargeId = `ch_${randomBytes(8).toString("hex")}`;
+  await c.query("select app_private.record_authorization($1, $2)", [attempt, chargeId]);
+  await c.query("select app_private.record_capture($1, $2, now())", [attempt, chargeId]);
+  await become(c, "keepr_staff", staff.accountant);
+  await c.query("select app_public.refund_payment($1, 1000, 'Fixture goodwill', $2)", [guestDeposit, newKey()]);
+  const folios = await c.query<{ id: string; reservation_id: string }>("select id, reservation_id from app_public.folios where reservation_id = any($1)", [
+    [guestRes, tokenBooking.reservation_id, walkIn.reservation_id],
+  ]);
+  const folioOf = (res: string) => folios.rows.find((f) => f.reservation_id === res)!.id;
+  const invoiceId = await one(c, "select id from app_public.issue_invoice($1, $2)", [folioOf(guestRes), newKey()]);
+  await c.query("select app_public.issue_invoice($1, $2)", [folioOf(tokenBooking.reservation_id), newKey()]);
+  await c.query("select app_public.request_export($1, 'ledger', $2, $3)", [propertyId, addDays(today, -30), today]);
+
+  // What jobs and the channel sync write, as the owner.
+  await asOwner(c);
+  const feedId = await one(
+    c,
+    "insert into app_public.channel_feeds (property_id, unit_id, source, name, url, last_success_at) values ($1, $2, 'airbnb', 'Airbnb', 'https://example.com/a.ics', now()) returning id",
+    [propertyId, unitIds[2]],
+  );
+  spare["app_public.channel_feeds"] = await one(
+    c,
+    "insert into app_public.channel_feeds (property_id, unit_id, source, name, url, is_active) values ($1, $2, 'other', 'Spare feed', 'https://example.com/spare.ics', false) returning id",
+    [propertyId, unitIds[3]],
+  );
+  const claim = (await c.query("select id, unit_id, lower(stay) as s, upper(stay) as e from app_public.inventory_claims where reservation_id = $1", [guestRes])).rows[0];
+  const conflictId = await one(
+    c,
+    `insert into app_public.channel_conflicts (property_id, unit_id, feed_id, uid, start_date, end_date, summary, conflicting_claim_id, conflicting_reservation_id)
+     values ($1, $2, $3, 'conflict-1', $4, $5, 'Airbnb guest', $6, $7) returning id`,
+    [propertyId, claim.unit_id, feedId, claim.s, claim.e, claim.id, guestRes],
+  );
+  await c.query(
+    "insert into app_public.channel_feed_events (feed_id, property_id, uid, start_date, end_date, summary, conflict_id) values ($1, $2, 'conflict-1', $3, $4, 'Airbnb guest', $5)",
+    [feedId, propertyId, claim.s, claim.e, conflictId],
+  );
+  const taskId = await one(
+    c,
+    "insert into app_public.housekeeping_tasks (property_id, unit_id, kind, due_date, notes) values ($1, $2, 'inspection', $3, 'Check the balcony') returning id",
+    [propertyId, unitIds[0], today],
+  );
+  const payoutId = await one(
+    c,
+    `insert into app_public.payouts (property_id, owner_id, period_end, currency, room_revenue, cancellation_revenue, commission, owner_share)
+     values ($1, $2, $3, 'EUR', 10000, 0, 2000, 8000) returning id`,
+    [propertyId, ownerId, addDays(today, -1)],
+  );
+  await c.query(
+    `insert into app_public.payout_lines (payout_id, property_id, owner_id, reservation_id, room_revenue, cancellation_revenue, commission, owner_share)
+     values ($1, $2, $3, $4, 10000, 0, 2000, 8000)`,
+    [payoutId, propertyId, ownerId, inhouse.reservation_id],
+  );
+  const audit = await one(c, "insert into app_public.night_audits (property_id, business_date, finished_at) values ($1, $2, now()) returning id", [propertyId, addDays(today, -1)]);
+  await c.query("insert into app_public.night_audit_anomalies (property_id, audit_id, kind, reservation_id, detail) values ($1, $2, 'folio_not_settled', $3, 'Fixture')", [
+    propertyId, audit, inhouse.reservation_id,
+  ]);
+  const notifications = await c.query("select 1 from app_public.notifications where property_id = $1", [propertyId]);
+  if (!notifications.rowCount) {
+    await c.query(
+      "insert into app_public.notifications (property_id, reservation_id, template, channel, recipient, cause) values ($1, $2, 'confirmation', 'email', $3, 'fixture')",
+      [propertyId, guestRes, guest.email],
+    );
+  }
+  const icalToken = (await c.query("select ical_token from app_public.units where id = $1", [unitIds[0]])).rows[0].ical_token as string;
+
+  return {
+    label, organizationId, propertyId, slug, timeZone, today, roomTypeId, ratePlanId, privatePlanId, unitIds, staff, outsiderId, ownerId,
+    feedId, conflictId, taskId, blockId, payoutId,
+    res: { guest: guestRes, token: tokenBooking.reservation_id, today: walkIn.reservation_id, inhouse: inhouse.reservation_id },
+    holds: { guest: guestHeld.reservation_id, anon: anonHeld.reservation_id, anonToken: anonHeld.hold_token },
+    folios: { guest: folioOf(guestRes), today: folioOf(walkIn.reservation_id) },
+    intents: { guestDeposit, guestBalance: intentOf(guestRes, "balance"), token: intentOf(tokenBooking.reservation_id, "deposit") },
+    invoiceId, quoteToken,
+    token: { code: tokenBooking.confirmation_code, email: tokenEmail },
+    icalToken, spare,
+  };
+}
+
+/** Builds and commits the world (through the owner pool). */
+export async function buildWorld(pool: pg.Pool): Promise<World> {
+  const c = await pool.connect();
+  try {
+    await c.query("begin");
+    const tag = randomBytes(4).toString("hex");
+    const guest = await user(c, tag, "guest");
+    const guestB = await user(c, tag, "guest-b");
+    const a = await place(c, "A", tag, guest);
+    const b = await place(c, "B", tag, guestB);
+    await asOwner(c);
+    const unpublishedProperty = await one(
+      c,
+      `insert into app_public.properties (organization_id, name, slug, kind, time_zone, currency, country_code, city, is_published)
+       values ($1, 'Property U', $2, 'hotel', 'Europe/Lisbon', 'EUR', 'PT', 'Porto', false) returning id`,
+      [a.organizationId, `property-u-${tag}`],
+    );
+    const uType = await one(c, "insert into app_public.room_types (property_id, name, max_occupancy) values ($1, 'Loft', 2) returning id", [unpublishedProperty]);
+    await c.query("insert into app_public.units (property_id, room_type_id, name) values ($1, $2, 'U1')", [unpublishedProperty, uType]);
+    const uPlan = await one(c, "insert into app_public.rate_plans (property_id, room_type_id, name, currency, base_price) values ($1, $2, 'Standard', 'EUR', 9000) returning id", [unpublishedProperty, uType]);
+    await c.query("insert into app_public.rate_plan_los_discounts (property_id, rate_plan_id, min_nights, percent_off) values ($1, $2, 5, 5)", [unpublishedProperty, uPlan]);
+    await c.query("insert into app_public.fees (property_id, name, basis, amount, currency) values ($1, 'Linen', 'per_stay', 1500, 'EUR')", [unpublishedProperty]);
+    await c.query("insert into app_public.taxes (property_id, name, basis, amount, currency) values ($1, 'City tax', 'per_night', 100, 'EUR')", [unpublishedProperty]);
+    const orphan = await one(c, "insert into app_public.organizations (name, slug) values ('Org Z', $1) returning id", [`org-z-${tag}`]);
+    await c.query(
+      `insert into app_public.properties (organization_id, name, slug, kind, time_zone, currency, country_code, city)
+       values ($1, 'Property Z', $2, 'hotel', 'Europe/Lisbon', 'EUR', 'PT', 'Faro')`,
+      [orphan, `property-z-${tag}`],
+    );
+    const reportId = await one(c, "insert into app_public.settlement_reports (provider, report_date, line_count) values ('simulated', $1, 1) returning id", [a.today]);
+    await c.query(
+      `insert into app_public.settlement_lines (report_id, line_no, provider_object_id, type, occurred_at, currency, amount, fee, net, reference)
+       values ($1, 1, 'ch_unknown', 'charge', now(), 'EUR', 5000, 165, 4835, 'unknown')`,
+      [reportId],
+    );
+    for (const p of [a, b]) {
+      await c.query(
+        "insert into app_public.reconciliation_differences (report_id, property_id, kind, reference, currency, report_amount) values ($1, $2, 'extra', $3, 'EUR', 5000)",
+        [reportId, p.propertyId, `extra-${p.label}`],
+      );
+    }
+
+    // One live session per user, for every identity the test becomes.
+    const sessions = new Map<string, string>();
+    for (const id of [guest.id, guestB.id, ...Object.values(a.staff), ...Object.values(b.staff)]) {
+      sessions.set(id, await one(c, "insert into app_private.sessions (user_id) values ($1) returning id", [id]));
+    }
+    const labels = new Map<string, string>([
+      [a.propertyId, "A"], [b.propertyId, "B"], [unpublishedProperty, "U"],
+      [a.organizationId, "A"], [b.organizationId, "B"], [orphan, "Z"],
+    ]);
+    await c.query("commit");
+    return { a, b, unpublished: { organizationId: a.organizationId, propertyId: unpublishedProperty }, orphanOrganizationId: orphan, guest, guestB, sessions, reportId, labels };
+  } catch (error) {
+    await c.query("rollback");
+    throw error;
+  } finally {
+    c.release();
+  }
+}
