@@ -271,7 +271,10 @@ it("a transaction of 25,000 changes arrives complete and in order, in chunks of 
 it("an unchanged TOASTed value comes from the old row under FULL and is left out of record without one", async () => {
   const { transactions } = await startReader();
   const big = "select string_agg(md5(i::text || random()::text), '') from generate_series(1, 3000) i";
-  await db.ownerPool.query(`update app_public.properties set description = (${big}) where id = $1`, [hotel.propertyId]);
+  // A description is at most 5,000 characters: random base64 does not
+  // compress, so 4,800 of them are still stored out of line (TOASTed).
+  const incompressible = "select string_agg(translate(encode(public.gen_random_bytes(900), 'base64'), E'\\n', ''), '') from generate_series(1, 4)";
+  await db.ownerPool.query(`update app_public.properties set description = (${incompressible}) where id = $1`, [hotel.propertyId]);
   await db.ownerPool.query("update app_public.properties set city = 'Porto' where id = $1", [hotel.propertyId]);
   const { rows: [exported] } = await db.ownerPool.query<{ id: string }>(
     `insert into app_public.exports (property_id, kind, from_date, to_date, error) values ($1, 'guests', current_date, current_date, (${big})) returning id`,
