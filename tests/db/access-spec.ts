@@ -403,44 +403,7 @@ export interface Deviation {
   fix: string;
 }
 
-export const deviations: readonly Deviation[] = [
-  {
-    object: "app_public.rate_calendar",
-    today: { select: { staff: ["all_staff"] } },
-    why: "housekeeping reads every price and restriction of the rate calendar (policy select_member: any staff), which its job does not need and which rate_grid, showing the same data, refuses it (cashiers).",
-    fix: "drop policy select_member on app_public.rate_calendar; create policy select_cashiers on app_public.rate_calendar for select using (property_id in (select app_hidden.current_property_ids_for('cashiers')));",
-  },
-  {
-    object: "app_public.trial_balance",
-    today: { select: { staff: ["back_office", "cashiers"] } },
-    why: "the view sums the postings the caller reads, so the front desk (cashiers read folio postings) gets a row for its property: the folio side of the ledger only, a trial balance that does not balance, of a ledger it may not read (account_balances, joined to ledger_accounts, shows it nothing).",
-    fix: "create or replace view app_public.trial_balance with (security_invoker = true) as select p.property_id, p.currency, sum(p.amount) filter (where p.amount > 0)::bigint as debits, (-sum(p.amount) filter (where p.amount < 0))::bigint as credits, sum(p.amount)::bigint as difference from app_public.postings p join app_public.ledger_accounts a on a.property_id = p.property_id and a.id = p.account_id group by p.property_id, p.currency;",
-  },
-  {
-    object: "app_public.guests",
-    today: { idleSelect: ["anonymous"] },
-    why: "keepr_anonymous keeps SELECT on guests (every column), though since 000017 no anonymous identity, booking token included, reads a guest profile; only the signed-in guest (own) and staff do.",
-    fix: "revoke select on app_public.guests from keepr_anonymous; grant select on app_public.guests to keepr_guest;",
-  },
-  {
-    object: "app_public.invoices",
-    today: { idleSelect: ["worker"] },
-    why: "keepr_worker holds SELECT on invoices, but no policy lets it read a row and no job reads invoices.",
-    fix: "revoke select on app_public.invoices from keepr_worker;",
-  },
-  {
-    object: 'app_public."current_user"()',
-    today: { fails: { anonymous: "42501", booking: "42501" } },
-    why: "anonymous callers may execute currentUser but it fails (permission denied for table users: a security-invoker read of a table anonymous may not read) instead of answering null.",
-    fix: "alter function app_public.\"current_user\"() security definer; -- it reads only the row of app_hidden.current_user_id()",
-  },
-  {
-    object: "app_public.refund_payment(uuid,bigint,text,text)",
-    today: { execute: api },
-    why: "EXECUTE is granted to keepr_anonymous (so guests and booking tokens too), who can never pass its guard (back_office, no guest path): they get NTFND from a function they should not reach.",
-    fix: "revoke execute on function app_public.refund_payment(uuid, bigint, text, text) from keepr_anonymous; grant execute on function app_public.refund_payment(uuid, bigint, text, text) to keepr_staff;",
-  },
-];
+export const deviations: readonly Deviation[] = [];
 
 // ---------------------------------------------------------------------------
 // The table docs/security.md prints.
