@@ -1,8 +1,9 @@
 // The staff console's operations in headless Chromium against a real Keepr
 // server with its realtime service (as npm start runs it) on a test
-// database: housekeeping on a phone marks a unit clean, puts one out of
-// order (the reason the API requires; refused while a guest is in) and
-// back in service; two staff sessions see each other's changes (a check-in
+// database: housekeeping on a phone sees who is checked in, arriving or
+// gone (never by name), the desk's check-in appearing by itself, marks a
+// unit clean, puts one out of order (the reason the API requires; refused
+// while a guest is in) and back in service; two staff sessions see each other's changes (a check-in
 // in the UI, a check-out through the API, a guest's online booking) appear
 // without reloading, and still do after the change stream restarts; each
 // sees the other on the same reservation page; the channel manager shows a
@@ -152,6 +153,7 @@ beforeAll(async () => {
   stays.ada = await guestBooks(0, 2, "Ada Lovelace"); // arrives today: checked in from the desk's dashboard
   stays.ben = await guestBooks(0, 1, "Ben Bowen"); // stayed, checked out today: his unit is dirty with a cleaning task
   stays.cleo = await guestBooks(0, 3, "Cleo Clark"); // in house: her unit cannot go out of order
+  stays.dora = await guestBooks(0, 2, "Dora Diaz"); // arrives today: checked in by the desk while housekeeping watches its board
   await committed(async (c) => {
     await asDesk(c);
     for (const stay of [stays.ben!, stays.cleo!]) await c.query("select app_public.check_in($1, $2)", [stay.id, newKey()]);
@@ -196,15 +198,22 @@ it("serves the console's public configuration: the realtime path and the anonymo
   expect(claims).toEqual({ role: "keepr_anonymous", aud: "keepr", iss: "keepr" });
 });
 
-it("the front desk's housekeeping board names who is in each unit and who arrives (the desk reads reservations)", async () => {
+/** The text of a unit's line on the board ("occupancy" or "arrival"), "" when it has none. */
+async function unitLine(page: Page, unitName: string, line: "occupancy" | "arrival"): Promise<string> {
+  const found = page.locator(`[data-testid="unit-card"][data-unit="${unitName}"]`).getByTestId(line);
+  return (await found.count()) === 0 ? "" : ((await found.textContent()) ?? "");
+}
+
+it("the front desk's housekeeping board names who is in each unit, who arrives and who left (the desk reads reservations)", async () => {
   const context = await desktopContext();
   const desk = await signIn(context, email.desk!);
   await desk.goto(`${server.url}/admin/housekeeping`);
   await desk.getByTestId("housekeeping-ready").waitFor();
-  const cleo = desk.locator(`[data-testid="unit-card"][data-unit="${stays.cleo!.unitName}"]`);
-  await expect(cleo.getByTestId("occupancy").textContent()).resolves.toMatch(/^Occupied · Cleo Clark · until /);
-  const ada = desk.locator(`[data-testid="unit-card"][data-unit="${stays.ada!.unitName}"]`);
-  await expect(ada.getByTestId("arrival").textContent()).resolves.toBe("Arriving today · Ada Lovelace (2 adults)");
+  await expect(unitLine(desk, stays.cleo!.unitName, "occupancy")).resolves.toMatch(/^Occupied · Cleo Clark · checked in today · until \w{3},? \d+ \w{3} \d{4}$/);
+  await expect(unitLine(desk, stays.ada!.unitName, "occupancy")).resolves.toBe("Vacant");
+  await expect(unitLine(desk, stays.ada!.unitName, "arrival")).resolves.toBe("Arriving today · Ada Lovelace (2 adults)");
+  // Ben left early (his stay is no longer one of the day's): the unit says he left, not who.
+  await expect(unitLine(desk, stays.ben!.unitName, "occupancy")).resolves.toBe("Vacant · left today, needs cleaning");
   await context.close();
 });
 
@@ -231,16 +240,19 @@ describe("housekeeping on a phone", () => {
 
     const ben = page.locator(`[data-testid="unit-card"][data-unit="${stays.ben!.unitName}"]`);
     await expect(ben.getAttribute("data-status")).resolves.toBe("dirty");
-    await expect(ben.getByTestId("occupancy").textContent()).resolves.toBe("Vacant");
-    await expect(ben.getByTestId("arrival").count()).resolves.toBe(0); // he came and left today
-    // Cleo and Ada arrive today (Cleo is in already): their units are taken from today, by guests housekeeping cannot name.
-    for (const stay of [stays.cleo!, stays.ada!]) {
-      const card = page.locator(`[data-testid="unit-card"][data-unit="${stay.unitName}"]`);
-      await expect(card.getByTestId("occupancy").textContent()).resolves.toBe("Vacant last night");
-      await expect(card.getByTestId("arrival").textContent()).resolves.toBe("Arriving today");
+    // Ben came and left today: his unit needs cleaning, nobody arrives.
+    await expect(unitLine(page, stays.ben!.unitName, "occupancy")).resolves.toBe("Vacant · left today, needs cleaning");
+    await expect(unitLine(page, stays.ben!.unitName, "arrival")).resolves.toBe("");
+    // Cleo arrived and is checked in; Ada and Dora arrive today, not in yet: with their party, never their names.
+    await expect(unitLine(page, stays.cleo!.unitName, "occupancy")).resolves.toMatch(/^Occupied · checked in today · until \w{3},? \d+ \w{3} \d{4}$/);
+    await expect(unitLine(page, stays.cleo!.unitName, "arrival")).resolves.toBe("");
+    for (const stay of [stays.ada!, stays.dora!]) {
+      await expect(unitLine(page, stay.unitName, "occupancy")).resolves.toBe("Vacant");
+      await expect(unitLine(page, stay.unitName, "arrival")).resolves.toBe("Arriving today · 2 adults");
     }
+    await page.getByRole("button", { name: "Arriving today 2" }).waitFor();
     const text = (await page.locator("body").textContent())!;
-    for (const name of ["Ada Lovelace", "Ben Bowen", "Cleo Clark"]) expect(text).not.toContain(name);
+    for (const name of ["Ada Lovelace", "Ben Bowen", "Cleo Clark", "Dora Diaz"]) expect(text).not.toContain(name);
     await expect(ben.textContent()).resolves.toContain("Check-out clean · Open");
 
     const widths = await page.evaluate(() => {
@@ -252,8 +264,50 @@ describe("housekeeping on a phone", () => {
       const box = await button.boundingBox();
       expect(Math.min(box!.width, box!.height)).toBeGreaterThanOrEqual(44);
     }
-    await shot(page, "housekeeping-phone");
+    // The menu's item was clicked where the app bar's "Live" chip now is: its tooltip goes once the pointer
+    // leaves (to the page's heading, not the bottom, where a hovered notification would stay).
+    await page.mouse.move(350, 180);
+    await page.getByRole("tooltip").waitFor({ state: "detached" });
+    await shot(page, "housekeeping-phone", { fullPage: true });
     await expectAccessible(page);
+  });
+
+  it("shows the desk's check-in by itself: the arrival becomes a guest checked in today, still without a name", async () => {
+    await markDocument(page);
+    const context = await desktopContext();
+    const desk = await signIn(context, email.desk!);
+    const deskErrors = collectPageErrors(desk);
+    const row = desk.getByTestId("arrivals").locator(`[data-code="${stays.dora!.code}"]`);
+    await row.locator('[data-action="check_in"]').click();
+    await desk.locator('[data-confirm="check_in"]').click();
+    await desk.getByRole("dialog").waitFor({ state: "detached" });
+    const checkedIn = performance.now();
+    // A check-in writes only the reservation, which housekeeping may not read: the desk's console signals the stays.
+    const dora = page.locator(`[data-testid="unit-card"][data-unit="${stays.dora!.unitName}"]`);
+    await dora.locator('[data-testid="occupancy"][data-occupancy="checked_in_today"]').waitFor({ timeout: 10_000 });
+    timings.push(`check-in at the desk → housekeeping's board: ${Math.round(performance.now() - checkedIn)} ms after the desk's dialog closed`);
+    await expect(unitLine(page, stays.dora!.unitName, "occupancy")).resolves.toMatch(/^Occupied · checked in today · until \w{3},? \d+ \w{3} \d{4}$/);
+    await expect(unitLine(page, stays.dora!.unitName, "arrival")).resolves.toBe("");
+    await expect(unitLine(page, stays.ada!.unitName, "arrival")).resolves.toBe("Arriving today · 2 adults");
+    await page.getByRole("button", { name: "Arriving today 1" }).waitFor();
+    expect((await page.locator("body").textContent())!).not.toContain("Dora Diaz");
+    await expectSameDocument(page);
+    expect(
+      await one("select status, checked_in_at is not null as stamped from app_public.reservations where id = $1", [stays.dora!.id]),
+    ).toEqual({ status: "checked_in", stamped: true });
+    expect(deskErrors).toEqual([]);
+    await context.close();
+
+    // The same board on a desktop: three columns, the same words.
+    const wide = await signIn(await desktopContext(), email.housekeeper!);
+    const wideErrors = collectPageErrors(wide);
+    await wide.getByTestId("housekeeping-ready").waitFor();
+    await expect(unitLine(wide, stays.dora!.unitName, "occupancy")).resolves.toMatch(/^Occupied · checked in today · until /);
+    expect((await wide.locator("body").textContent())!).not.toMatch(/Ada Lovelace|Ben Bowen|Cleo Clark|Dora Diaz/);
+    await shot(wide, "housekeeping-desktop");
+    await expectAccessible(wide);
+    expect(wideErrors).toEqual([]);
+    expect(errors).toEqual([]);
   });
 
   it("marks the dirty unit clean with one tap: the status and its cleaning task are done in the database", async () => {
@@ -323,7 +377,7 @@ describe("housekeeping on a phone", () => {
     });
     const cleo = page.locator(`[data-testid="unit-card"][data-unit="${stays.cleo!.unitName}"][data-status="dirty"]`);
     await cleo.waitFor();
-    await expect(cleo.getByTestId("occupancy").textContent()).resolves.toContain("Vacant");
+    await expect(cleo.getByTestId("occupancy").textContent()).resolves.toBe("Vacant · left today, needs cleaning");
     await expect(cleo.textContent()).resolves.toContain("Check-out clean · Open");
     await expectSameDocument(page);
   });

@@ -325,20 +325,30 @@ describe("menus and actions follow the role at the selected property", () => {
     await context.close();
   });
 
-  it("housekeeping lands on its board: which units are taken, never by whom; no day board, guest pages or desk actions", async () => {
+  it("housekeeping lands on its board: who is checked in, arriving or gone, never by whom; no day board, guest pages or desk actions", async () => {
     const context = await newContext(browser);
     const page = await signIn(context, email.housekeeperA!);
     const errors = collectPageErrors(page);
     await page.getByTestId("housekeeping-ready").waitFor();
     expect(new URL(page.url()).pathname).toBe("/admin/housekeeping");
-    // Grace arrived today and is checked in: her unit is taken today, by a guest housekeeping cannot name.
-    const unitName = (await db.ownerPool.query<{ name: string }>(
-      "select u.name from app_public.units u join app_public.reservations r on r.unit_id = u.id where r.id = $1",
-      [stays.grace!.id],
-    )).rows[0]!.name;
-    const grace = page.locator(`[data-testid="unit-card"][data-unit="${unitName}"]`);
-    await expect(grace.getByTestId("arrival").textContent()).resolves.toBe("Arriving today");
-    await expect(grace.getByTestId("occupancy").textContent()).resolves.toBe("Vacant last night");
+    const unitOf = async (stay: { id: string }) =>
+      (await db.ownerPool.query<{ name: string }>(
+        "select u.name from app_public.units u join app_public.reservations r on r.unit_id = u.id where r.id = $1",
+        [stay.id],
+      )).rows[0]!.name;
+    const card = async (stay: { id: string }) => page.locator(`[data-testid="unit-card"][data-unit="${await unitOf(stay)}"]`);
+    // Grace arrived today and the desk checked her in: the board says so (housekeeping stays), without her name.
+    const grace = await card(stays.grace!);
+    await expect(grace.getByTestId("occupancy").textContent()).resolves.toMatch(/^Occupied · checked in today · until \w{3},? \d+ \w{3} \d{4}$/);
+    await expect(grace.getByTestId("arrival").count()).resolves.toBe(0);
+    // Ada was checked in and out today: her unit waits for its cleaning.
+    const ada = await card(stays.ada!);
+    await expect(ada.getByTestId("occupancy").textContent()).resolves.toBe("Vacant · left today, needs cleaning");
+    await expect(ada.getByTestId("arrival").count()).resolves.toBe(0);
+    // Alan never came (a no-show): nobody is in or coming.
+    const alan = await card(stays.alan!);
+    await expect(alan.getByTestId("occupancy").textContent()).resolves.toBe("Vacant");
+    await expect(alan.getByTestId("arrival").count()).resolves.toBe(0);
     const text = (await page.locator("body").textContent())!;
     for (const name of ["Grace Hopper", "Ada Lovelace", "Alan Turing", "Charles Babbage"]) expect(text).not.toContain(name);
     expect(await page.locator("[data-action]").count()).toBe(0);

@@ -5,12 +5,11 @@
 // or is refused the second time (a resolved conflict: INVALID_TRANSITION),
 // so a repeated click cannot do a thing twice; the screens also ignore a
 // second click while the first request runs.
-import { addDays } from "../frontdesk/dates.ts";
-import type { HousekeepingStatus, IsoDate, Uuid } from "./documents.ts";
+import type { HousekeepingStatus, IsoDate, Timestamp, Uuid } from "./documents.ts";
 import {
   channelsOverview, createChannelFeed, createHousekeepingTask, deleteChannelFeed, housekeepingBoard, resolveChannelConflict, setChannelFeedActive,
   setUnitStatus, syncChannelFeedNow, updateHousekeepingTask,
-  type BoardClaimNode, type BoardStayNode, type BoardUnitNode, type ChannelConflictNode, type ChannelFeedNode, type ChannelUnitNode,
+  type BoardStayNode, type BoardUnitNode, type ChannelConflictNode, type ChannelFeedNode, type ChannelUnitNode,
   type HousekeepingTaskNode, type HousekeepingTaskStatus, type NewChannelFeed, type NewTaskKind, type ReconciliationNode,
 } from "./documents/operations.ts";
 import { ApiError, type GraphQLClient } from "./graphql.ts";
@@ -22,33 +21,47 @@ interface RequestOptions {
 const present = <T>(nodes: ReadonlyArray<T | null> | null | undefined): T[] => (nodes ?? []).filter((n): n is T => n !== null);
 
 /**
- * A stay on the board. From the day's reservations for the staff who may
- * read them; from the unit's claims for housekeeping, who may not: then
- * without the guest's name or party (null).
+ * A stay on the board (housekeepingStays): unit, dates, state and party,
+ * the same for every role; the guest's name only for the staff who may
+ * read reservations (null for housekeeping).
  */
 export interface BoardStay {
   reservationId: Uuid;
   arrival: IsoDate;
   departure: IsoDate;
+  adults: number;
+  children: number;
+  checkedInAt: Timestamp | null;
+  checkedOutAt: Timestamp | null;
   guestName: string | null;
-  adults: number | null;
-  children: number | null;
 }
+
+/**
+ * Where a unit stands on the day, from its stays (the first that applies):
+ * - `checked_in_today`: a guest arrived today and is checked in;
+ * - `leaving_today`: the guest in it leaves today, not checked out yet;
+ * - `occupied`: a guest is checked in, staying on after today;
+ * - `left_today`: nobody in it, a guest checked out of it today (it needs
+ *   cleaning, unless done already);
+ * - `vacant`: nobody in it, nobody left it today.
+ * A guest still to arrive today is `arrival`, besides.
+ */
+export type Occupancy = "checked_in_today" | "leaving_today" | "occupied" | "left_today" | "vacant";
 
 /** One unit on the board, with who is in it, who comes and what is to do. */
 export interface BoardUnit extends BoardUnitNode {
-  /**
-   * The guest in the unit (still there, even on their departure day): checked
-   * in; from claims, a stay that began before the day and has no check-out
-   * cleaning task yet.
-   */
+  occupancy: Occupancy;
+  /** The guest checked in to the unit (still there, even on their departure day). */
   occupant: BoardStay | null;
   /** The occupant leaves today (departure = day). */
   departsToday: boolean;
   /**
-   * A guest due to arrive today: not yet checked in; from claims, a stay
-   * that begins on the day (whether or not they have checked in already).
+   * Nobody is in the unit and a guest checked out of it today: their stay
+   * when it ended today as booked, or null for one who left early (then only
+   * the check-out cleaning task due today says so).
    */
+  departed: BoardStay | null;
+  /** A guest due to arrive today and not yet checked in. */
   arrival: BoardStay | null;
   /** Tasks due on the day (any status) and earlier ones still open, oldest first. */
   tasks: HousekeepingTaskNode[];
@@ -58,12 +71,6 @@ export interface HousekeepingBoard {
   day: IsoDate;
   units: BoardUnit[];
   tasks: HousekeepingTaskNode[];
-  /**
-   * The stays came from the units' claims (the caller reads no
-   * reservations): no names, and whether today's arrival has checked in
-   * yet is not known.
-   */
-  fromClaims: boolean;
 }
 
 export interface ChannelsOverview {
@@ -75,11 +82,11 @@ export interface ChannelsOverview {
 
 export interface OperationsMethods {
   /**
-   * withStays: the caller may read reservations (frontDeskDay, with guests'
-   * names); otherwise (housekeeping) who is in which unit comes from its
-   * claims, without names.
+   * The board of a day: the same stays for every role (housekeepingStays);
+   * withNames, for the roles that may read reservations, adds the guests'
+   * names (frontDeskDay).
    */
-  housekeepingBoard(params: { propertyId: Uuid; day: IsoDate; withStays: boolean }, options?: RequestOptions): Promise<HousekeepingBoard>;
+  housekeepingBoard(params: { propertyId: Uuid; day: IsoDate; withNames: boolean }, options?: RequestOptions): Promise<HousekeepingBoard>;
   /** Out of order needs a note (why); the API refuses it while a guest is in the unit (UNIT_UNAVAILABLE). */
   setUnitStatus(params: { unitId: Uuid; status: HousekeepingStatus; note: string | null }): Promise<HousekeepingStatus>;
   updateHousekeepingTask(params: { taskId: Uuid; status: HousekeepingTaskStatus; notes: string | null }): Promise<HousekeepingTaskNode>;
@@ -93,70 +100,67 @@ export interface OperationsMethods {
   resolveChannelConflict(params: { conflictId: Uuid; resolution: string }): Promise<void>;
 }
 
-const fromStay = (s: BoardStayNode): BoardStay => ({
-  reservationId: s.rowId, arrival: s.arrival, departure: s.departure, guestName: s.guest?.fullName ?? null, adults: s.adults, children: s.children,
-});
-
-const fromClaim = (c: BoardClaimNode): BoardStay => ({
-  reservationId: c.reservationId!, arrival: c.startDate, departure: c.endDate, guestName: null, adults: null, children: null,
-});
-
 /**
- * Puts the day's stays and tasks on their units: the stays from the day's
- * reservations (`stays`) or, when the caller may not read those (null),
- * from the units' reservation claims over the night before and the day.
+ * Puts the day's stays and tasks on their units. `names`: the guests'
+ * names by reservation, for the roles that may read them (empty for
+ * housekeeping).
  */
 export function assembleBoard(
   day: IsoDate,
   units: BoardUnitNode[],
   tasks: HousekeepingTaskNode[],
-  stays: BoardStayNode[] | null,
-  claims: BoardClaimNode[] = [],
+  stays: BoardStayNode[],
+  names: ReadonlyMap<Uuid, string> = new Map(),
 ): HousekeepingBoard {
-  // A check-out leaves a cleaning task with its reservation: that guest has left.
-  const checkedOut = new Set(tasks.filter((t) => t.kind === "checkout_clean" && t.reservationId).map((t) => t.reservationId));
-  const booked = claims.filter((c) => c.kind === "reservation" && c.reservationId);
+  const toStay = (s: BoardStayNode): BoardStay => ({
+    reservationId: s.reservationId, arrival: s.arrival, departure: s.departure, adults: s.adults, children: s.children,
+    checkedInAt: s.checkedInAt, checkedOutAt: s.checkedOutAt, guestName: names.get(s.reservationId) ?? null,
+  });
   const board = units
     .filter((u) => u.isActive)
     .map((unit): BoardUnit => {
-      let occupant: BoardStay | null;
-      let arrival: BoardStay | null;
-      if (stays) {
-        const inHouse = stays.find((s) => s.unitId === unit.rowId && s.status === "checked_in");
-        const coming = stays.find((s) => s.unitId === unit.rowId && s.status === "confirmed" && s.arrival === day);
-        occupant = inHouse ? fromStay(inHouse) : null;
-        arrival = coming ? fromStay(coming) : null;
-      } else {
-        const mine = booked.filter((c) => c.unitId === unit.rowId);
-        const inHouse = mine.find((c) => c.startDate < day && c.endDate >= day && !checkedOut.has(c.reservationId));
-        const coming = mine.find((c) => c.startDate === day && !checkedOut.has(c.reservationId));
-        occupant = inHouse ? fromClaim(inHouse) : null;
-        arrival = coming ? fromClaim(coming) : null;
-      }
+      const mine = stays.filter((s) => s.unitId === unit.rowId);
+      const unitTasks = tasks.filter((t) => t.unitId === unit.rowId);
+      const inHouse = mine.find((s) => s.status === "checked_in");
+      const coming = mine.find((s) => s.status === "confirmed" && s.arrival === day);
+      const left = mine.find((s) => s.status === "checked_out" && s.departure === day);
+      const occupant = inHouse ? toStay(inHouse) : null;
+      // A check-out opens the unit's cleaning task that day, with its
+      // reservation: the trace of a guest who left before their departure
+      // date (whose stay is no longer one of the day's).
+      const leftEarly = unitTasks.some((t) => t.kind === "checkout_clean" && t.dueDate === day && t.reservationId !== null);
+      const departsToday = occupant?.departure === day;
+      const occupancy: Occupancy = occupant
+        ? occupant.arrival === day
+          ? "checked_in_today"
+          : departsToday
+            ? "leaving_today"
+            : "occupied"
+        : left || leftEarly
+          ? "left_today"
+          : "vacant";
       return {
         ...unit,
+        occupancy,
         occupant,
-        departsToday: occupant?.departure === day,
-        arrival,
-        tasks: tasks.filter((t) => t.unitId === unit.rowId),
+        departsToday,
+        departed: !occupant && left ? toStay(left) : null,
+        arrival: coming ? toStay(coming) : null,
+        tasks: unitTasks,
       };
     });
-  return { day, units: board, tasks, fromClaims: stays === null };
+  return { day, units: board, tasks };
 }
 
 const notReturned = (what: string) => new ApiError(`The API did not return the ${what}; reload to see where it stands.`, 502, { code: "BAD_RESPONSE" });
 
 export function createOperationsMethods(client: GraphQLClient): OperationsMethods {
   return {
-    async housekeepingBoard({ propertyId, day, withStays }, options = {}) {
-      const data = await client.request(housekeepingBoard, { propertyId, day, withStays, claimsFrom: addDays(day, -1), claimsTo: addDays(day, 1) }, options);
-      return assembleBoard(
-        day,
-        present(data.allUnits?.nodes),
-        present(data.housekeepingBoard?.nodes),
-        withStays ? present(data.frontDeskDay?.nodes) : null,
-        present(data.tapeChartClaims?.nodes),
-      );
+    async housekeepingBoard({ propertyId, day, withNames }, options = {}) {
+      const data = await client.request(housekeepingBoard, { propertyId, day, withNames }, options);
+      const names = new Map<Uuid, string>();
+      for (const stay of present(data.frontDeskDay?.nodes)) if (stay.guest) names.set(stay.rowId, stay.guest.fullName);
+      return assembleBoard(day, present(data.allUnits?.nodes), present(data.housekeepingBoard?.nodes), present(data.housekeepingStays?.nodes), names);
     },
     async setUnitStatus(params) {
       const data = await client.request(setUnitStatus, params);

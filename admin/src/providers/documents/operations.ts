@@ -37,16 +37,28 @@ export interface HousekeepingTaskNode {
   userByCompletedBy: { rowId: Uuid; displayName: string } | null;
 }
 
-/** A stay as the board needs it: who is in (or comes to, or leaves) which unit. */
+/**
+ * A stay of the day as the board needs it (housekeepingStays, migration
+ * 000020): the same arrivals, departures and guests in house as
+ * frontDeskDay, but only the unit, the dates, the state and how many
+ * guests: never who they are or what they pay. Every role of the board
+ * may read it, housekeeping too (who reads no reservations).
+ */
 export interface BoardStayNode {
-  rowId: Uuid;
-  confirmationCode: string | null;
-  status: ReservationStatus;
+  reservationId: Uuid;
+  unitId: Uuid | null;
   arrival: IsoDate;
   departure: IsoDate;
+  status: ReservationStatus;
   adults: number;
   children: number;
-  unitId: Uuid | null;
+  checkedInAt: Timestamp | null;
+  checkedOutAt: Timestamp | null;
+}
+
+/** The guest's name of a stay of the day (frontDeskDay): only for the roles that read reservations. */
+export interface BoardGuestNode {
+  rowId: Uuid;
   guest: { fullName: string } | null;
 }
 
@@ -55,55 +67,37 @@ const taskFields = `
   userByAssignedTo { rowId displayName }
   userByCompletedBy { rowId displayName }`;
 
-/**
- * A live claim of a unit around the day (tapeChartClaims): what the board
- * knows of the stays when the caller may not read reservations
- * (housekeeping): which unit is taken which nights, without the guest, the
- * status or the money.
- */
-export interface BoardClaimNode {
-  unitId: Uuid;
-  kind: "hold" | "reservation" | "owner_block" | "maintenance_block" | "ota_block";
-  startDate: IsoDate;
-  endDate: IsoDate;
-  reservationId: Uuid | null;
-}
-
 export interface HousekeepingBoardData {
   allUnits: { nodes: Array<BoardUnitNode | null> } | null;
   housekeepingBoard: { nodes: Array<HousekeepingTaskNode | null> } | null;
-  /** Only when asked for (withStays): staff who may read reservations. */
-  frontDeskDay?: { nodes: Array<BoardStayNode | null> } | null;
-  /** Only without withStays: the claims of the nights before and of the day. */
-  tapeChartClaims?: { nodes: Array<BoardClaimNode | null> } | null;
+  housekeepingStays: { nodes: Array<BoardStayNode | null> } | null;
+  /** Only when asked for (withNames): staff who may read reservations. */
+  frontDeskDay?: { nodes: Array<BoardGuestNode | null> } | null;
 }
 
 /**
  * The board in one request: the property's units, the tasks due on the day
- * (and earlier ones still open: housekeepingBoard), and who occupies or is
- * coming to each unit. For staff who may read reservations (withStays),
- * the day's arrivals, departures and guests in house (frontDeskDay); for
- * housekeeping, who reads no reservations or guest profiles, the units'
- * live claims over [claimsFrom, claimsTo) (the night before the day and the
- * day's own), which say which units are taken, not by whom.
+ * (and earlier ones still open: housekeepingBoard), and the day's
+ * arrivals, departures and guests in house (housekeepingStays: unit, dates,
+ * state, number of guests), the same for every role. For staff who may
+ * read reservations (withNames) the guests' names too, from frontDeskDay
+ * (the same stays), and nothing else of it; housekeeping, who reads no
+ * reservations or guest profiles, never asks for them.
  */
-export const housekeepingBoard = operation<
-  HousekeepingBoardData,
-  { propertyId: Uuid; day: IsoDate; withStays: boolean; claimsFrom: IsoDate; claimsTo: IsoDate }
->(
+export const housekeepingBoard = operation<HousekeepingBoardData, { propertyId: Uuid; day: IsoDate; withNames: boolean }>(
   "HousekeepingBoard",
-  `query HousekeepingBoard($propertyId: UUID!, $day: Date!, $withStays: Boolean!, $claimsFrom: Date!, $claimsTo: Date!) {
+  `query HousekeepingBoard($propertyId: UUID!, $day: Date!, $withNames: Boolean!) {
     allUnits(condition: {propertyId: $propertyId}, orderBy: [NAME_ASC]) {
       nodes { rowId name housekeepingStatus isActive roomType { rowId name } }
     }
     housekeepingBoard(propertyId: $propertyId, day: $day) {
       nodes { ${taskFields} }
     }
-    frontDeskDay(propertyId: $propertyId, day: $day) @include(if: $withStays) {
-      nodes { rowId confirmationCode status arrival departure adults children unitId guest { fullName } }
+    housekeepingStays(propertyId: $propertyId, day: $day) {
+      nodes { reservationId unitId arrival departure status adults children checkedInAt checkedOutAt }
     }
-    tapeChartClaims(propertyId: $propertyId, firstDate: $claimsFrom, endDate: $claimsTo) @skip(if: $withStays) {
-      nodes { unitId kind startDate endDate reservationId }
+    frontDeskDay(propertyId: $propertyId, day: $day) @include(if: $withNames) {
+      nodes { rowId guest { fullName } }
     }
   }`,
 );

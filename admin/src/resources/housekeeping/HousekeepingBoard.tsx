@@ -6,8 +6,9 @@
 // the day's task list (take a task, finish it; managers may cancel one).
 // One request (housekeepingBoard) feeds both tabs; it refreshes by itself
 // when anything changes (useLiveRefresh) and after every action here.
-// Housekeeping reads no reservations or guest profiles: for them the board
-// says which units are taken (from the units' claims), not by whom.
+// Every role sees the same state of each unit (housekeepingStays: checked
+// in, arriving, leaving, left, with the number of guests); the roles that
+// read reservations see the guests' names too, housekeeping never.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Alert from "@mui/material/Alert";
 import Box from "@mui/material/Box";
@@ -125,16 +126,20 @@ export function HousekeepingBoard() {
   const propertyId = membership?.propertyId;
   const [tab, setTab] = useState<"units" | "tasks">("units");
   const [filter, setFilter] = useState<UnitFilter>("all");
-  // Who may read reservations gets the day's stays with the guests' names; housekeeping, the units' claims.
-  const withStays = roleAllows(membership?.role, "reservations", "list");
+  // The same stays for everyone; who may read reservations gets the guests' names as well.
+  const withNames = roleAllows(membership?.role, "reservations", "list");
   const query = useQuery({
-    queryKey: [housekeepingQueryKey, propertyId, day, withStays],
-    queryFn: ({ signal }) => dataProvider.housekeepingBoard({ propertyId: propertyId!, day: day!, withStays }, { signal }),
+    queryKey: [housekeepingQueryKey, propertyId, day, withNames],
+    queryFn: ({ signal }) => dataProvider.housekeepingBoard({ propertyId: propertyId!, day: day!, withNames }, { signal }),
     enabled: Boolean(propertyId && day),
-    // A fallback only: changes arrive live.
+    // A fallback only: changes arrive live (for a check-in made outside the console, the only way housekeeping learns of it).
     refetchInterval: 120_000,
   });
-  useLiveRefresh(["units", "housekeeping_tasks", "reservations", "inventory_claims"], [[housekeepingQueryKey]], { propertyId });
+  // Housekeeping receives no reservation's changes (it may not read them):
+  // bookings, cancellations, moves and early departures reach it as claims,
+  // check-outs as units and tasks; a check-in changes only the reservation,
+  // so the console that makes one announces the "stays" signal.
+  useLiveRefresh(["units", "housekeeping_tasks", "reservations", "inventory_claims"], [[housekeepingQueryKey]], { propertyId, signals: ["stays"] });
 
   if (!membership) return null;
   const board = query.data;
@@ -214,7 +219,7 @@ function UnitsTab({ board, filter, onFilter }: { board: Board; filter: UnitFilte
       <Grid container spacing={2}>
         {shown.map((unit) => (
           <Grid key={unit.rowId} size={{ xs: 12, sm: 6, lg: 4 }}>
-            <UnitCard unit={unit} day={board.day} fromClaims={board.fromClaims} />
+            <UnitCard unit={unit} day={board.day} />
           </Grid>
         ))}
       </Grid>
@@ -230,7 +235,7 @@ function matches(unit: BoardUnit, filter: UnitFilter): boolean {
 
 type Dialogs = "out_of_order" | "back_in_service" | null;
 
-function UnitCard({ unit, day, fromClaims }: { unit: BoardUnit; day: string; fromClaims: boolean }) {
+function UnitCard({ unit, day }: { unit: BoardUnit; day: string }) {
   const actions = useBoardActions();
   const notify = useNotify();
   const { canAccess } = useCanAccess({ resource: "housekeeping", action: "set_status" });
@@ -303,26 +308,13 @@ function UnitCard({ unit, day, fromClaims }: { unit: BoardUnit; day: string; fro
           <HousekeepingChip status={status} />
         </Stack>
         <Stack spacing={0.5} sx={{ mt: 1 }}>
-          <Typography variant="body2" data-testid="occupancy">
-            {unit.occupant ? (
-              <>
-                <strong>Occupied</strong>
-                {unit.occupant.guestName ? ` · ${unit.occupant.guestName}` : ""}
-                {unit.departsToday ? " · leaves today" : ` · until ${formatDate(unit.occupant.departure)}`}
-              </>
-            ) : (
-              <>
-                <strong>Vacant</strong>
-                {/* From claims, today's arrival may have checked in already: only last night is certain. */}
-                {fromClaims && unit.arrival ? " last night" : ""}
-              </>
-            )}
+          <Typography variant="body2" data-testid="occupancy" data-occupancy={unit.occupancy}>
+            <Occupancy unit={unit} />
           </Typography>
           {unit.arrival && (
             <Typography variant="body2" data-testid="arrival">
               <strong>Arriving today</strong>
-              {unit.arrival.guestName ? ` · ${unit.arrival.guestName}` : ""}
-              {unit.arrival.adults !== null ? ` (${guests(unit.arrival.adults, unit.arrival.children ?? 0)})` : ""}
+              {unit.arrival.guestName ? ` · ${unit.arrival.guestName} (${party(unit.arrival)})` : ` · ${party(unit.arrival)}`}
             </Typography>
           )}
           {pending.map((task) => (
@@ -391,8 +383,39 @@ function statusColour(status: HousekeepingStatus): string {
   }
 }
 
-function guests(adults: number, children: number): string {
+function party({ adults, children }: { adults: number; children: number }): string {
   return `${adults} adult${adults === 1 ? "" : "s"}${children > 0 ? `, ${children} child${children === 1 ? "" : "ren"}` : ""}`;
+}
+
+/**
+ * Who is in the unit: "Occupied · [name ·] checked in today · until …",
+ * "Occupied · [name ·] leaves today", "Occupied · [name ·] until …",
+ * "Vacant · [name] left today[, needs cleaning]" or "Vacant". Names only
+ * for the roles that read reservations (guestName is null for housekeeping).
+ */
+function Occupancy({ unit }: { unit: BoardUnit }) {
+  const { occupant, occupancy } = unit;
+  const name = (stay: { guestName: string | null } | null) => (stay?.guestName ? ` · ${stay.guestName}` : "");
+  if (occupant) {
+    return (
+      <>
+        <strong>Occupied</strong>
+        {name(occupant)}
+        {occupancy === "checked_in_today" ? " · checked in today" : ""}
+        {unit.departsToday ? " · leaves today" : ` · until ${formatDate(occupant.departure)}`}
+      </>
+    );
+  }
+  if (occupancy === "left_today") {
+    return (
+      <>
+        <strong>Vacant</strong>
+        {unit.departed?.guestName ? ` · ${unit.departed.guestName} left today` : " · left today"}
+        {unit.housekeepingStatus === "dirty" ? ", needs cleaning" : ""}
+      </>
+    );
+  }
+  return <strong>Vacant</strong>;
 }
 
 /** A dialog with one text field whose submit calls the API; the API's refusal stays in the dialog. */
