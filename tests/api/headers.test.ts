@@ -14,7 +14,7 @@ import { startHttpServer, type HttpServer } from "../../server/http.ts";
 import { createLogger } from "../../server/logger.ts";
 import { makeReadiness } from "../../server/readiness.ts";
 import { startRealtimeService, type RealtimeService } from "../../realtime/service.ts";
-import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
+import { actAs, createTestDatabase, inCommit, testPool, type TestDatabase } from "../helpers/db.ts";
 import { addDays, book, createHotel, localDate, type Hotel } from "../helpers/booking.ts";
 import { fixturePassword } from "../helpers/fixtures.ts";
 
@@ -54,7 +54,7 @@ async function start(mode: "development" | "production"): Promise<Running> {
     ...(mode === "production" ? { PUBLIC_URL: publicUrl, SIMULATED_PROVIDER: "true", OUTBOX_DIR: mkdtempSync(path.join(tmpdir(), "keepr-outbox-")) } : {}),
   });
   const logger = createLogger(config.LOG_LEVEL);
-  const apiPool = new pg.Pool({ connectionString: db.authenticatorUrl, max: 3 });
+  const apiPool = testPool({ connectionString: db.authenticatorUrl, max: 3 });
   const http = await startHttpServer({
     config, logger, apiPool, ownerPool: db.ownerPool, jwtSecret: db.jwtSecret, readiness: makeReadiness(apiPool, db.ownerPool),
     admin: { distDir: fakeBuild("admin"), realtime: true },

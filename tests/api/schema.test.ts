@@ -1,10 +1,9 @@
 // server/schema.graphql is the reviewed shape of the API: it must match what
 // PostGraphile builds from the migrated database.
 import { readFileSync } from "node:fs";
-import pg from "pg";
 import { loadConfig } from "../../server/config.ts";
 import { printApiSchema, schemaFile } from "../../server/schema.ts";
-import { createTestDatabase, type TestDatabase } from "../helpers/db.ts";
+import { createTestDatabase, testPool, type TestDatabase } from "../helpers/db.ts";
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -15,7 +14,7 @@ afterAll(async () => {
 });
 
 it("the committed GraphQL schema matches the database (update it with `npm run db -- schema`)", async () => {
-  const pool = new pg.Pool({ connectionString: db.authenticatorUrl, max: 2 });
+  const pool = testPool({ connectionString: db.authenticatorUrl, max: 2 });
   try {
     const printed = await printApiSchema(loadConfig({ NODE_ENV: "test" }), pool);
     expect(printed).toBe(readFileSync(schemaFile, "utf8"));

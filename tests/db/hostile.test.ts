@@ -3,7 +3,7 @@
 // strangers, guest profiles overwritten, housekeeping reading money and
 // personal data, weak passwords, racing lookups, past rates, slug probes.
 import pg from "pg";
-import { actAs, createTestDatabase, inCommit, inRollback, sqlstateOf, type TestDatabase } from "../helpers/db.ts";
+import { actAs, createTestDatabase, inCommit, inRollback, sqlstateOf, testPool, type TestDatabase } from "../helpers/db.ts";
 import { addDays, book, confirm, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 
 let db: TestDatabase;
@@ -170,7 +170,7 @@ describe("guest profiles", () => {
       await anonymous(c);
       const token = (await c.query("select * from app_public.lookup_booking($1, 'victor@example.com')", [stranger.confirmation_code])).rows[0];
       await c.query("select set_config('jwt.claims.reservation_id', $1, true)", [token.reservation_id]);
-      expect((await c.query("select full_name, phone from app_public.guests")).rows).toEqual([]);
+      expect(await sqlstateOf(c, "select full_name, phone from app_public.guests")).toBe("42501");
       expect((await c.query("select contact_name, contact_phone from app_public.reservations")).rows).toEqual([{ contact_name: "Mallory", contact_phone: null }]);
     }));
 
@@ -270,7 +270,7 @@ describe("passwords", () => {
 describe("booking lookup", () => {
   it("lets at most 10 wrong guesses through, also when they race", async () => {
     const code = "ZZZZ2345";
-    const pool = new pg.Pool({ connectionString: db.ownerUrl, max: 16 });
+    const pool = testPool({ connectionString: db.ownerUrl, max: 16 });
     try {
       const attempts = await Promise.all(
         Array.from({ length: 40 }, () =>
@@ -344,6 +344,15 @@ describe("the housekeeping board's stays", () => {
       expect(rows[0]).toMatchObject({ reservation_id: arriving.reservation_id, status: "confirmed", adults: 2, children: 0, checked_in_at: null });
       expect(Object.keys(rows[0]).sort()).toEqual(["adults", "arrival", "checked_in_at", "checked_out_at", "children", "departure", "reservation_id", "status", "unit_id"]);
       expect(await sqlstateOf(c, "select * from app_public.housekeeping_stays($1)", [other.propertyId])).toBe("NTFND");
+      // A check-in changes the unit, which housekeeping reads (and realtime delivers to it).
+      await c.query("reset role");
+      await c.query("update app_public.units set housekeeping_status = 'clean' where property_id = $1", [h.propertyId]);
+      await staff(c, h.frontDesk);
+      await c.query("select app_public.check_in($1, $2)", [arriving.reservation_id, newKey()]);
+      await staff(c, h.housekeeper);
+      const occupied = await c.query("select u.is_occupied from app_public.units u join app_public.housekeeping_stays($1) s on s.unit_id = u.id", [h.propertyId]);
+      expect(occupied.rows).toEqual([{ is_occupied: true }]);
+      expect((await c.query("select count(*)::int as n from app_public.units where is_occupied")).rows[0].n).toBe(1);
       // Guests may not even call it.
       await actAs(c, { role: "keepr_guest", userId: await addUser(c, "guest") });
       expect(await sqlstateOf(c, "select * from app_public.housekeeping_stays($1)", [h.propertyId])).toBe("42501");

@@ -5,14 +5,14 @@
 // concurrency is real), so they run in their own database. An effect is
 // counted as the audit rows it wrote: a replay writes none.
 import pg from "pg";
-import { actAs, createTestDatabase, inCommit, type Actor, type TestDatabase } from "../helpers/db.ts";
+import { actAs, createTestDatabase, inCommit, type Actor, testPool, type TestDatabase } from "../helpers/db.ts";
 import { addDays, book, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 
 let db: TestDatabase;
 let pool: pg.Pool;
 beforeAll(async () => {
   db = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: db.ownerUrl, max: 10 });
+  pool = testPool({ connectionString: db.ownerUrl, max: 10 });
 });
 afterAll(async () => {
   await pool.end();

@@ -29,17 +29,27 @@ function env(name: string): string {
   return value;
 }
 
+/**
+ * A pool for tests. An idle connection ended by the server because the
+ * file's database is dropped (57P01) is not a test failure; any other error
+ * is. pg-pool's end() resolves once it has asked its connections to close,
+ * not once they have: under load the drop's terminate can reach one first,
+ * and the pool would emit it as an unhandled error.
+ */
+export function testPool(config: pg.PoolConfig): pg.Pool {
+  const pool = new pg.Pool(config);
+  pool.on("error", (error: Error & { code?: string }) => {
+    if (error.code !== "57P01") throw error;
+  });
+  return pool;
+}
+
 export async function createTestDatabase(): Promise<TestDatabase> {
   const superuserUrl = env("KEEPR_TEST_SUPERUSER_URL");
   const name = `keepr_test_${randomBytes(5).toString("hex")}`;
   await ensureDatabase(superuserUrl, name, templateName);
   const ownerUrl = roleUrl(superuserUrl, roles.owner, env("KEEPR_TEST_OWNER_PASSWORD"), name);
-  const ownerPool = new pg.Pool({ connectionString: ownerUrl, max: 5 });
-  // An idle connection ended by the server (the database dropped at the end
-  // of the file, 57P01) is not a test failure; anything else is.
-  ownerPool.on("error", (error: Error & { code?: string }) => {
-    if (error.code !== "57P01") throw error;
-  });
+  const ownerPool = testPool({ connectionString: ownerUrl, max: 5 });
   return {
     name,
     superuserUrl: roleUrl(superuserUrl, new URL(superuserUrl).username, decodeURIComponent(new URL(superuserUrl).password), name),

@@ -10,7 +10,7 @@ import { startHttpServer } from "../../server/http.ts";
 import { createLogger } from "../../server/logger.ts";
 import { makeReadiness } from "../../server/readiness.ts";
 import { startRealtimeService, type RealtimeService } from "../../realtime/service.ts";
-import type { TestDatabase } from "./db.ts";
+import { testPool, type TestDatabase } from "./db.ts";
 
 export interface GraphQLResponse {
   status: number;
@@ -48,7 +48,7 @@ export async function startTestServer(db: TestDatabase, env: Record<string, stri
     ...env,
   });
   const logger = createLogger(config.LOG_LEVEL);
-  const apiPool = new pg.Pool({ connectionString: db.authenticatorUrl, max: 5, statement_timeout: config.STATEMENT_TIMEOUT_MS });
+  const apiPool = testPool({ connectionString: db.authenticatorUrl, max: 5, statement_timeout: config.STATEMENT_TIMEOUT_MS });
   const http = await startHttpServer({
     config, logger, apiPool, ownerPool: db.ownerPool, jwtSecret: db.jwtSecret, readiness: makeReadiness(apiPool, db.ownerPool),
     ...(options.realtime ? { admin: { realtime: true } } : {}),

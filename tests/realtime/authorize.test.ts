@@ -3,7 +3,7 @@
 // property never see another's rows, whatever the table holds now.
 import pg from "pg";
 import { createRowAuthorizer, type RowAuthorizer } from "../../realtime/authorize.ts";
-import { createTestDatabase, type TestDatabase } from "../helpers/db.ts";
+import { createTestDatabase, testPool, type TestDatabase } from "../helpers/db.ts";
 import { createHotel, type Hotel } from "../helpers/booking.ts";
 
 let db: TestDatabase;
@@ -14,7 +14,7 @@ let b: Hotel;
 const sessions: Record<string, string> = {};
 beforeAll(async () => {
   db = await createTestDatabase();
-  apiPool = new pg.Pool({ connectionString: db.authenticatorUrl, max: 3 });
+  apiPool = testPool({ connectionString: db.authenticatorUrl, max: 3 });
   authorizer = createRowAuthorizer({ pool: apiPool });
   a = await createHotel(db.ownerPool);
   b = await createHotel(db.ownerPool);

@@ -12,7 +12,7 @@ import pg from "pg";
 import { createPostgresTopicBus, type PostgresTopicBus } from "../../realtime/bus.ts";
 import { authorizeChangesWith, authorizeChannelsWith, createRowAuthorizer } from "../../realtime/authorize.ts";
 import { createLogger } from "../../server/logger.ts";
-import { createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
+import { createTestDatabase, inCommit, testPool, type TestDatabase } from "../helpers/db.ts";
 import { createHotel, type Hotel } from "../helpers/booking.ts";
 import { freePort } from "../helpers/keepr-process.ts";
 import { disconnect, eventually, EventQueue, startRealtimeHarness, subscribed, userToken, type RealtimeHarness } from "./harness.ts";
@@ -43,7 +43,7 @@ async function startInstance(): Promise<RealtimeHarness> {
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: db.authenticatorUrl, max: 4 });
+  pool = testPool({ connectionString: db.authenticatorUrl, max: 4 });
   hotel = await inCommit(db.ownerPool, (c) => createHotel(c));
 });
 afterAll(async () => {

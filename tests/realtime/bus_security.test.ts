@@ -16,7 +16,7 @@ import { createPostgresTopicBus, type PostgresBusOptions, type PostgresTopicBus 
 import { authorizeChangesWith, authorizeChannelsWith, createRowAuthorizer } from "../../realtime/authorize.ts";
 import type { RealtimeLogger } from "../../realtime/types.ts";
 import { createLogger } from "../../server/logger.ts";
-import { createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
+import { createTestDatabase, inCommit, testPool, type TestDatabase } from "../helpers/db.ts";
 import { createHotel, type Hotel } from "../helpers/booking.ts";
 import { disconnect, eventually, EventQueue, startRealtimeHarness, subscribed, userToken, type RealtimeHarness } from "./harness.ts";
 
@@ -117,7 +117,7 @@ function listen(channel: RealtimeChannel) {
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: db.authenticatorUrl, max: 4 });
+  pool = testPool({ connectionString: db.authenticatorUrl, max: 4 });
   hotel = await inCommit(db.ownerPool, (c) => createHotel(c));
   const session = await inCommit(db.ownerPool, async (c) =>
     (await c.query("insert into app_private.sessions (user_id) values ($1) returning id", [hotel.frontDesk])).rows[0].id as string);

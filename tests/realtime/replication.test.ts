@@ -7,7 +7,7 @@ import pg from "pg";
 import { startReplication, type Replication, type ReplicationOptions } from "../../realtime/replication.ts";
 import type { Change, RealtimeLogger, Transaction } from "../../realtime/types.ts";
 import { addDays, book, createHotel, localDate, type Hotel } from "../helpers/booking.ts";
-import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
+import { actAs, createTestDatabase, inCommit, testPool, type TestDatabase } from "../helpers/db.ts";
 
 let db: TestDatabase;
 let superuser: pg.Pool;
@@ -16,7 +16,7 @@ const readers: Replication[] = [];
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  superuser = new pg.Pool({ connectionString: db.superuserUrl, max: 3 });
+  superuser = testPool({ connectionString: db.superuserUrl, max: 3 });
   hotel = await inCommit(db.ownerPool, (c) => createHotel(c));
 });
 
