@@ -4,11 +4,13 @@
 // limits, like tests/api/admin_documents.test.ts does for the rest of the
 // console. None of them is a keyed mutation (none takes an idempotency key).
 // The housekeeping board sends one query for every role: the stays without
-// names, and the names only when the role may read reservations.
+// names, and the names only when the role may read reservations; whether a
+// unit is occupied is the unit's own isOccupied (migration 000022).
 import { Kind, parse, print, type FieldNode, type OperationDefinitionNode } from "postgraphile/graphql";
 import { apiSchema, apiValidationErrors } from "../helpers/graphql-documents.ts";
 import { keyedMutations } from "../../admin/src/providers/documents.ts";
-import { operationsDocuments } from "../../admin/src/providers/documents/operations.ts";
+import { operationsDocuments, type BoardStayNode, type BoardUnitNode } from "../../admin/src/providers/documents/operations.ts";
+import { assembleBoard } from "../../admin/src/providers/board.ts";
 
 
 it.each(operationsDocuments.map((d) => [d.name, d] as const))("%s is valid against server/schema.graphql and within the API's limits", (_name, document) => {
@@ -45,9 +47,47 @@ it("the housekeeping board reads the day's stays from housekeepingStays (no name
   for (const name of ["allUnits", "housekeepingBoard", "housekeepingStays"]) expect(directives(name)).toEqual([]);
   const selected = (field: FieldNode): string[] =>
     (field.selectionSet?.selections ?? []).flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value, ...selected(s).map((n) => `${s.name.value}.${n}`)] : []));
+  // Occupied or vacant: the unit's own word, which every role reads (and realtime delivers to every role).
+  expect(selected(fields.get("allUnits")!)).toContain("nodes.isOccupied");
   expect(selected(fields.get("frontDeskDay")!)).toEqual(["nodes", "nodes.rowId", "nodes.guest", "nodes.guest.fullName"]);
   expect(selected(fields.get("housekeepingStays")!)).toEqual([
     "nodes", "nodes.reservationId", "nodes.unitId", "nodes.arrival", "nodes.departure", "nodes.status", "nodes.adults", "nodes.children",
     "nodes.checkedInAt", "nodes.checkedOutAt",
   ]);
+});
+
+it("the board says occupied or vacant as the unit does (isOccupied), and takes only the dates and party from the day's stays", () => {
+  const day = "2026-12-05";
+  const unit = (rowId: string, isOccupied: boolean): BoardUnitNode => ({
+    rowId, name: rowId, housekeepingStatus: "clean", isActive: true, isOccupied, roomType: null,
+  });
+  const stay = (reservationId: string, unitId: string, status: BoardStayNode["status"], arrival: string, departure: string): BoardStayNode => ({
+    reservationId, unitId, arrival, departure, status, adults: 2, children: 0, checkedInAt: null, checkedOutAt: null,
+  });
+  const board = assembleBoard(
+    day,
+    [unit("a", true), unit("b", true), unit("c", true), unit("d", false), unit("e", false), unit("f", true)],
+    [],
+    [
+      stay("ra", "a", "checked_in", day, "2026-12-07"), // checked in today
+      stay("rb", "b", "checked_in", "2026-12-03", day), // leaves today
+      stay("rc", "c", "checked_in", "2026-12-03", "2026-12-08"), // stays on
+      stay("rd", "d", "checked_out", "2026-12-04", day), // left today
+      stay("re", "e", "confirmed", day, "2026-12-06"), // arrives, not in yet
+    ],
+    new Map([["ra", "Ada Lovelace"]]),
+  );
+  const by = new Map(board.units.map((u) => [u.rowId, u]));
+  expect(board.units.map((u) => [u.rowId, u.occupancy])).toEqual([
+    ["a", "checked_in_today"], ["b", "leaving_today"], ["c", "occupied"], ["d", "left_today"], ["e", "vacant"], ["f", "occupied"],
+  ]);
+  expect(by.get("a")!.occupant).toMatchObject({ reservationId: "ra", departure: "2026-12-07", guestName: "Ada Lovelace" });
+  expect(by.get("b")!.departsToday).toBe(true);
+  expect(by.get("d")!.departed).toMatchObject({ reservationId: "rd" });
+  expect(by.get("e")!.arrival).toMatchObject({ reservationId: "re", adults: 2 });
+  // Occupied by the unit's word with no stay of the day to say until when: occupied all the same.
+  expect(by.get("f")!.occupant).toBeNull();
+  // A stay still checked in while its unit says vacant (a snapshot between the two): the unit's word wins.
+  const stale = assembleBoard(day, [unit("g", false)], [], [stay("rg", "g", "checked_in", day, "2026-12-07")]);
+  expect(stale.units[0]).toMatchObject({ occupancy: "vacant", occupant: null });
 });

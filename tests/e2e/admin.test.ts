@@ -337,7 +337,14 @@ describe("menus and actions follow the role at the selected property", () => {
         [stay.id],
       )).rows[0]!.name;
     const card = async (stay: { id: string }) => page.locator(`[data-testid="unit-card"][data-unit="${await unitOf(stay)}"]`);
-    // Grace arrived today and the desk checked her in: the board says so (housekeeping stays), without her name.
+    // Grace arrived today and the desk checked her in: her unit says it is occupied (isOccupied), the day's
+    // stays that she checked in today and until when, without her name.
+    const occupied = async (stay: { id: string }) =>
+      (await db.ownerPool.query<{ is_occupied: boolean }>(
+        "select u.is_occupied from app_public.units u join app_public.reservations r on r.unit_id = u.id where r.id = $1",
+        [stay.id],
+      )).rows[0]!.is_occupied;
+    expect([await occupied(stays.grace!), await occupied(stays.ada!), await occupied(stays.alan!)]).toEqual([true, false, false]);
     const grace = await card(stays.grace!);
     await expect(grace.getByTestId("occupancy").textContent()).resolves.toMatch(/^Occupied · checked in today · until \w{3},? \d+ \w{3} \d{4}$/);
     await expect(grace.getByTestId("arrival").count()).resolves.toBe(0);

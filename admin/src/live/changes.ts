@@ -6,15 +6,7 @@
 // change committed while the channel was not joined is not replayed
 // (docs/realtime.md, "Recovery": CHANNEL_ERROR then SUBSCRIBED after a
 // stream restart), so whoever shows that table refetches it.
-//
-// Besides tables, signals: content-free broadcasts on a private channel of
-// the property, `property:<id>:<signal>`, that say "something you may not
-// read changed: refetch". The console sends one after an action whose
-// change some of the property's staff cannot see (announce), e.g. a
-// check-in, which writes only the reservation that housekeeping may not
-// read; their screens refetch what they may read (housekeepingStays).
 import type { RealtimeChannel, RealtimeClient, RealtimePostgresChangesPayload } from "@supabase/realtime-js";
-import { getToken } from "../providers/session.ts";
 import { liveClient } from "./client.ts";
 
 /** app_public tables of the realtime publication that have a property_id (migration 000007). */
@@ -27,25 +19,10 @@ export type LiveTable = (typeof liveTables)[number];
 
 export type LiveChange = RealtimePostgresChangesPayload<Record<string, unknown>>;
 
-/**
- * Signals (announce, watchSignal):
- * - `stays`: the day's stays at the property changed in a way the
- *   publication may not carry to every role (a check-in: housekeeping
- *   reads no reservations); the housekeeping board refetches its stays.
- */
-export const liveSignals = ["stays"] as const;
-export type LiveSignal = (typeof liveSignals)[number];
-
-/** The private channel of a signal at a property (the server opens `property:<id>:…` to its staff). */
-export const signalTopic = (propertyId: string, signal: LiveSignal) => `property:${propertyId}:${signal}`;
-
 export interface TableListener {
   /** A committed change of a row the user may see. */
   changed(change: LiveChange): void;
-  /**
-   * Refetch: the channel (re)joined after this listener started (changes
-   * may have been missed), or a signal came (it says nothing but that).
-   */
+  /** The channel (re)joined after this listener started: changes may have been missed; refetch. */
   resync(): void;
 }
 
@@ -62,8 +39,7 @@ const reopenAfterCloseMs = 1_000;
 
 interface TableChannel {
   key: string;
-  /** What the channel carries: a table's changes, or a signal's broadcasts. */
-  source: { table: LiveTable } | { signal: LiveSignal };
+  table: LiveTable;
   propertyId: string;
   client: RealtimeClient | null;
   channel: RealtimeChannel | null;
@@ -78,18 +54,6 @@ interface TableChannel {
 
 const channels = new Map<string, TableChannel>();
 let sequence = 0;
-/** Signals' topics are fixed: a new channel waits for the previous one of its topic to leave (realtime-js keys channels by topic). */
-const leaving = new Map<string, Promise<unknown>>();
-
-function removeChannel(client: RealtimeClient | null, channel: RealtimeChannel): void {
-  if (!client) return;
-  const done = client.removeChannel(channel).catch(() => undefined);
-  const topic = channel.subTopic;
-  leaving.set(topic, done);
-  void done.finally(() => {
-    if (leaving.get(topic) === done) leaving.delete(topic);
-  });
-}
 
 // ---------------------------------------------------------------------------
 // The state of all channels, for the app bar's indicator (useSyncExternalStore)
@@ -153,7 +117,7 @@ function onStatus(entry: TableChannel, channel: RealtimeChannel, status: string)
     // Closed by the server (e.g. the session token expired): open a new one.
     setState(entry, "retrying");
     entry.channel = null;
-    removeChannel(entry.client, channel);
+    void entry.client?.removeChannel(channel);
     setTimeout(() => {
       if (!entry.disposed && !entry.channel) void open(entry);
     }, reopenAfterCloseMs);
@@ -168,30 +132,14 @@ async function open(entry: TableChannel): Promise<void> {
   // next heartbeat refreshes it).
   await client.setAuth().catch(() => undefined);
   if (entry.disposed || entry.channel) return;
-  if ("signal" in entry.source) {
-    const topic = signalTopic(entry.propertyId, entry.source.signal);
-    await leaving.get(topic);
-    if (entry.disposed || entry.channel) return;
-    // Private: the server lets only the property's staff join (and send).
-    const channel = client.channel(topic, { config: { private: true } });
-    entry.channel = channel;
-    channel
-      // The payload is ignored: a signal says only "refetch".
-      .on("broadcast", { event: "changed" }, () => {
-        for (const listener of entry.listeners) listener.resync();
-      })
-      .subscribe((status) => onStatus(entry, channel, status));
-    return;
-  }
-  const { table } = entry.source;
   // A topic of its own for every channel instance: realtime-js keys channels
   // by topic, and an old one may still be leaving.
-  const channel = client.channel(`live:${entry.propertyId}:${table}:${++sequence}`);
+  const channel = client.channel(`live:${entry.propertyId}:${entry.table}:${++sequence}`);
   entry.channel = channel;
   channel
     .on(
       "postgres_changes",
-      { event: "*", schema: "app_public", table, filter: `property_id=eq.${entry.propertyId}` },
+      { event: "*", schema: "app_public", table: entry.table, filter: `property_id=eq.${entry.propertyId}` },
       (change: LiveChange) => {
         for (const listener of entry.listeners) listener.changed(change);
       },
@@ -221,7 +169,7 @@ function start(entry: TableChannel): void {
 function dispose(entry: TableChannel): void {
   entry.disposed = true;
   channels.delete(entry.key);
-  if (entry.channel) removeChannel(entry.client, entry.channel);
+  if (entry.channel) void entry.client?.removeChannel(entry.channel);
   entry.channel = null;
   publishState();
 }
@@ -233,23 +181,11 @@ function dispose(entry: TableChannel): void {
  * stops listening.
  */
 export function watchTable(table: LiveTable, propertyId: string, listener: TableListener): () => void {
-  return watch(`${propertyId}:${table}`, { table }, propertyId, listener);
-}
-
-/**
- * Listens to a signal at `propertyId`: each broadcast calls the listener's
- * resync (refetch), as a rejoin does. Returns the function that stops
- * listening.
- */
-export function watchSignal(signal: LiveSignal, propertyId: string, listener: TableListener): () => void {
-  return watch(`${propertyId}:signal:${signal}`, { signal }, propertyId, listener);
-}
-
-function watch(key: string, source: TableChannel["source"], propertyId: string, listener: TableListener): () => void {
+  const key = `${propertyId}:${table}`;
   let entry = channels.get(key);
   if (!entry) {
     entry = {
-      key, source, propertyId, client: null, channel: null, listeners: new Set(), waiting: new Set(),
+      key, table, propertyId, client: null, channel: null, listeners: new Set(), waiting: new Set(),
       state: "connecting", joinedOnce: false, disposed: false, linger: undefined,
     };
     channels.set(key, entry);
@@ -268,27 +204,4 @@ function watch(key: string, source: TableChannel["source"], propertyId: string, 
     }
     publishState();
   };
-}
-
-/**
- * Tells the property's screens that watch `signal` to refetch: a broadcast
- * with no content on the signal's private channel, over HTTP (realtime's
- * broadcast API; no join). Best effort: without a realtime service, or if
- * the server is unreachable, nothing is sent (the screens' polling remains).
- */
-export async function announce(signal: LiveSignal, propertyId: string): Promise<void> {
-  try {
-    const client = await liveClient();
-    const token = getToken();
-    if (!client || !token) return;
-    const topic = encodeURIComponent(signalTopic(propertyId, signal));
-    // httpEndpoint is realtime's broadcast API: <origin>/realtime/v1/api/broadcast.
-    await fetch(`${client.httpEndpoint}/${topic}/events/changed?private=true`, {
-      method: "POST",
-      headers: { apikey: client.apiKey ?? "", authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: "{}",
-    });
-  } catch {
-    // Nothing to undo: the action itself succeeded.
-  }
 }

@@ -9,7 +9,7 @@
 import { useQueryClient, type QueryKey } from "@tanstack/react-query";
 import { useEffect, useRef, useSyncExternalStore } from "react";
 import { useCurrentProperty } from "../hooks/useCurrentProperty.ts";
-import { liveState, subscribeLiveState, watchSignal, watchTable, type ChannelState, type LiveChange, type LiveSignal, type LiveTable } from "./changes.ts";
+import { liveState, subscribeLiveState, watchTable, type ChannelState, type LiveChange, type LiveTable } from "./changes.ts";
 
 export interface LiveRefreshOptions {
   /** The property whose changes count; default the selected one. */
@@ -20,11 +20,6 @@ export interface LiveRefreshOptions {
   relevant?: (change: LiveChange) => boolean;
   /** Called with each relevant change (after the queries are invalidated), e.g. to flash a row. */
   onChange?: (change: LiveChange) => void;
-  /**
-   * Signals that invalidate the queries too (changes.ts, announce): for what
-   * the user's role may not read, so its table's changes do not reach them.
-   */
-  signals?: readonly LiveSignal[];
 }
 
 /**
@@ -63,13 +58,12 @@ export function useLiveRefresh(tables: readonly LiveTable[], queryKeys: readonly
   const propertyId = options.propertyId ?? membership?.propertyId;
   const enabled = options.enabled ?? true;
   const tablesKey = [...new Set(tables)].sort().join(",");
-  const signalsKey = [...new Set(options.signals ?? [])].sort().join(",");
   // The latest keys and callback, without resubscribing when only they change.
   const latest = useRef({ queryKeys, onChange: options.onChange, relevant: options.relevant });
   latest.current = { queryKeys, onChange: options.onChange, relevant: options.relevant };
 
   useEffect(() => {
-    if (!enabled || !propertyId || (tablesKey === "" && signalsKey === "")) return;
+    if (!enabled || !propertyId || tablesKey === "") return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const invalidate = () => {
       if (timer !== undefined) return;
@@ -86,16 +80,13 @@ export function useLiveRefresh(tables: readonly LiveTable[], queryKeys: readonly
       },
       resync: invalidate,
     };
-    const stops = [
-      ...(tablesKey === "" ? [] : (tablesKey.split(",") as LiveTable[])).map((table) => watchTable(table, propertyId, listener)),
-      ...(signalsKey === "" ? [] : (signalsKey.split(",") as LiveSignal[])).map((signal) => watchSignal(signal, propertyId, listener)),
-    ];
+    const stops = (tablesKey.split(",") as LiveTable[]).map((table) => watchTable(table, propertyId, listener));
     return () => {
       clearTimeout(timer);
       for (const stop of stops) stop();
     };
     // New query keys take effect through latest.current, without resubscribing.
-  }, [enabled, propertyId, tablesKey, signalsKey, queryClient]);
+  }, [enabled, propertyId, tablesKey, queryClient]);
 }
 
 /** Whether the screens' changes arrive (the app bar's indicator): `idle` when no screen listens. */

@@ -6,7 +6,6 @@
 // offer are refused with a clear error rather than silently ignored.
 // Booking operations are extra methods that require an idempotency key.
 import type { DataProvider, GetListParams, GetListResult, Identifier, RaRecord, UpdateParams } from "react-admin";
-import { announce } from "../live/changes.ts";
 import { roleAllows } from "./access.ts";
 import type { StaffPermissions } from "./authProvider.ts";
 import {
@@ -214,10 +213,6 @@ export function createDataProvider(client: GraphQLClient, permissions: () => Pro
     const data = await client.request(document, variables);
     const result = data[field]?.result;
     if (!result) throw new ApiError("The API did not return the reservation.", 502, { code: "BAD_RESPONSE" });
-    // The stay's state changed: housekeeping, who reads no reservations, does
-    // not receive that change (a check-in writes nothing else), so its board
-    // is told to refetch the day's stays (a signal without content).
-    void announce("stays", result.propertyId);
     return result;
   }
 

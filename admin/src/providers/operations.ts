@@ -5,11 +5,12 @@
 // or is refused the second time (a resolved conflict: INVALID_TRANSITION),
 // so a repeated click cannot do a thing twice; the screens also ignore a
 // second click while the first request runs.
-import type { HousekeepingStatus, IsoDate, Timestamp, Uuid } from "./documents.ts";
+import { assembleBoard, type HousekeepingBoard } from "./board.ts";
+import type { HousekeepingStatus, IsoDate, Uuid } from "./documents.ts";
 import {
   channelsOverview, createChannelFeed, createHousekeepingTask, deleteChannelFeed, housekeepingBoard, resolveChannelConflict, setChannelFeedActive,
   setUnitStatus, syncChannelFeedNow, updateHousekeepingTask,
-  type BoardStayNode, type BoardUnitNode, type ChannelConflictNode, type ChannelFeedNode, type ChannelUnitNode,
+  type ChannelConflictNode, type ChannelFeedNode, type ChannelUnitNode,
   type HousekeepingTaskNode, type HousekeepingTaskStatus, type NewChannelFeed, type NewTaskKind, type ReconciliationNode,
 } from "./documents/operations.ts";
 import { ApiError, type GraphQLClient } from "./graphql.ts";
@@ -19,59 +20,6 @@ interface RequestOptions {
 }
 
 const present = <T>(nodes: ReadonlyArray<T | null> | null | undefined): T[] => (nodes ?? []).filter((n): n is T => n !== null);
-
-/**
- * A stay on the board (housekeepingStays): unit, dates, state and party,
- * the same for every role; the guest's name only for the staff who may
- * read reservations (null for housekeeping).
- */
-export interface BoardStay {
-  reservationId: Uuid;
-  arrival: IsoDate;
-  departure: IsoDate;
-  adults: number;
-  children: number;
-  checkedInAt: Timestamp | null;
-  checkedOutAt: Timestamp | null;
-  guestName: string | null;
-}
-
-/**
- * Where a unit stands on the day, from its stays (the first that applies):
- * - `checked_in_today`: a guest arrived today and is checked in;
- * - `leaving_today`: the guest in it leaves today, not checked out yet;
- * - `occupied`: a guest is checked in, staying on after today;
- * - `left_today`: nobody in it, a guest checked out of it today (it needs
- *   cleaning, unless done already);
- * - `vacant`: nobody in it, nobody left it today.
- * A guest still to arrive today is `arrival`, besides.
- */
-export type Occupancy = "checked_in_today" | "leaving_today" | "occupied" | "left_today" | "vacant";
-
-/** One unit on the board, with who is in it, who comes and what is to do. */
-export interface BoardUnit extends BoardUnitNode {
-  occupancy: Occupancy;
-  /** The guest checked in to the unit (still there, even on their departure day). */
-  occupant: BoardStay | null;
-  /** The occupant leaves today (departure = day). */
-  departsToday: boolean;
-  /**
-   * Nobody is in the unit and a guest checked out of it today: their stay
-   * when it ended today as booked, or null for one who left early (then only
-   * the check-out cleaning task due today says so).
-   */
-  departed: BoardStay | null;
-  /** A guest due to arrive today and not yet checked in. */
-  arrival: BoardStay | null;
-  /** Tasks due on the day (any status) and earlier ones still open, oldest first. */
-  tasks: HousekeepingTaskNode[];
-}
-
-export interface HousekeepingBoard {
-  day: IsoDate;
-  units: BoardUnit[];
-  tasks: HousekeepingTaskNode[];
-}
 
 export interface ChannelsOverview {
   units: ChannelUnitNode[];
@@ -98,58 +46,6 @@ export interface OperationsMethods {
   deleteChannelFeed(params: { feedId: Uuid }): Promise<void>;
   syncChannelFeedNow(params: { feedId: Uuid }): Promise<void>;
   resolveChannelConflict(params: { conflictId: Uuid; resolution: string }): Promise<void>;
-}
-
-/**
- * Puts the day's stays and tasks on their units. `names`: the guests'
- * names by reservation, for the roles that may read them (empty for
- * housekeeping).
- */
-export function assembleBoard(
-  day: IsoDate,
-  units: BoardUnitNode[],
-  tasks: HousekeepingTaskNode[],
-  stays: BoardStayNode[],
-  names: ReadonlyMap<Uuid, string> = new Map(),
-): HousekeepingBoard {
-  const toStay = (s: BoardStayNode): BoardStay => ({
-    reservationId: s.reservationId, arrival: s.arrival, departure: s.departure, adults: s.adults, children: s.children,
-    checkedInAt: s.checkedInAt, checkedOutAt: s.checkedOutAt, guestName: names.get(s.reservationId) ?? null,
-  });
-  const board = units
-    .filter((u) => u.isActive)
-    .map((unit): BoardUnit => {
-      const mine = stays.filter((s) => s.unitId === unit.rowId);
-      const unitTasks = tasks.filter((t) => t.unitId === unit.rowId);
-      const inHouse = mine.find((s) => s.status === "checked_in");
-      const coming = mine.find((s) => s.status === "confirmed" && s.arrival === day);
-      const left = mine.find((s) => s.status === "checked_out" && s.departure === day);
-      const occupant = inHouse ? toStay(inHouse) : null;
-      // A check-out opens the unit's cleaning task that day, with its
-      // reservation: the trace of a guest who left before their departure
-      // date (whose stay is no longer one of the day's).
-      const leftEarly = unitTasks.some((t) => t.kind === "checkout_clean" && t.dueDate === day && t.reservationId !== null);
-      const departsToday = occupant?.departure === day;
-      const occupancy: Occupancy = occupant
-        ? occupant.arrival === day
-          ? "checked_in_today"
-          : departsToday
-            ? "leaving_today"
-            : "occupied"
-        : left || leftEarly
-          ? "left_today"
-          : "vacant";
-      return {
-        ...unit,
-        occupancy,
-        occupant,
-        departsToday,
-        departed: !occupant && left ? toStay(left) : null,
-        arrival: coming ? toStay(coming) : null,
-        tasks: unitTasks,
-      };
-    });
-  return { day, units: board, tasks };
 }
 
 const notReturned = (what: string) => new ApiError(`The API did not return the ${what}; reload to see where it stands.`, 502, { code: "BAD_RESPONSE" });

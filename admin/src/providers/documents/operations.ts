@@ -19,6 +19,13 @@ export interface BoardUnitNode {
   name: string;
   housekeepingStatus: HousekeepingStatus;
   isActive: boolean;
+  /**
+   * A checked-in guest is in the unit now (migration 000022: kept by a
+   * trigger on check-in, check-out, room moves and undo). The board's
+   * "Occupied"/"Vacant"; and since it is the unit's row, which every staff
+   * member reads, a check-in made anywhere reaches every board live.
+   */
+  isOccupied: boolean;
   roomType: { rowId: Uuid; name: string } | null;
 }
 
@@ -76,7 +83,8 @@ export interface HousekeepingBoardData {
 }
 
 /**
- * The board in one request: the property's units, the tasks due on the day
+ * The board in one request: the property's units (whether a guest is in
+ * each: isOccupied), the tasks due on the day
  * (and earlier ones still open: housekeepingBoard), and the day's
  * arrivals, departures and guests in house (housekeepingStays: unit, dates,
  * state, number of guests), the same for every role. For staff who may
@@ -88,7 +96,7 @@ export const housekeepingBoard = operation<HousekeepingBoardData, { propertyId: 
   "HousekeepingBoard",
   `query HousekeepingBoard($propertyId: UUID!, $day: Date!, $withNames: Boolean!) {
     allUnits(condition: {propertyId: $propertyId}, orderBy: [NAME_ASC]) {
-      nodes { rowId name housekeepingStatus isActive roomType { rowId name } }
+      nodes { rowId name housekeepingStatus isActive isOccupied roomType { rowId name } }
     }
     housekeepingBoard(propertyId: $propertyId, day: $day) {
       nodes { ${taskFields} }

@@ -6,9 +6,11 @@
 // the day's task list (take a task, finish it; managers may cancel one).
 // One request (housekeepingBoard) feeds both tabs; it refreshes by itself
 // when anything changes (useLiveRefresh) and after every action here.
-// Every role sees the same state of each unit (housekeepingStays: checked
-// in, arriving, leaving, left, with the number of guests); the roles that
-// read reservations see the guests' names too, housekeeping never.
+// Every role sees the same state of each unit: occupied or vacant as the
+// unit says (isOccupied), and from the day's stays (housekeepingStays)
+// checked in today, until when, leaving, left, arriving with the number of
+// guests; the roles that read reservations see the guests' names too,
+// housekeeping never.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Alert from "@mui/material/Alert";
 import Box from "@mui/material/Box";
@@ -53,10 +55,10 @@ import { useCurrentProperty } from "../../hooks/useCurrentProperty.ts";
 import { useToday } from "../../hooks/useToday.ts";
 import { useLiveRefresh } from "../../live/useLiveRefresh.ts";
 import { roleAllows } from "../../providers/access.ts";
+import type { BoardUnit, HousekeepingBoard as Board } from "../../providers/board.ts";
 import type { KeeprDataProvider } from "../../providers/dataProvider.ts";
 import type { HousekeepingStatus } from "../../providers/documents.ts";
 import type { HousekeepingTaskKind, HousekeepingTaskNode, HousekeepingTaskStatus, NewTaskKind } from "../../providers/documents/operations.ts";
-import type { BoardUnit, HousekeepingBoard as Board } from "../../providers/operations.ts";
 
 /** The query key of the board; the live hook and the actions invalidate it. */
 export const housekeepingQueryKey = "housekeeping";
@@ -132,14 +134,15 @@ export function HousekeepingBoard() {
     queryKey: [housekeepingQueryKey, propertyId, day, withNames],
     queryFn: ({ signal }) => dataProvider.housekeepingBoard({ propertyId: propertyId!, day: day!, withNames }, { signal }),
     enabled: Boolean(propertyId && day),
-    // A fallback only: changes arrive live (for a check-in made outside the console, the only way housekeeping learns of it).
+    // A fallback only: changes arrive live.
     refetchInterval: 120_000,
   });
   // Housekeeping receives no reservation's changes (it may not read them):
-  // bookings, cancellations, moves and early departures reach it as claims,
-  // check-outs as units and tasks; a check-in changes only the reservation,
-  // so the console that makes one announces the "stays" signal.
-  useLiveRefresh(["units", "housekeeping_tasks", "reservations", "inventory_claims"], [[housekeepingQueryKey]], { propertyId, signals: ["stays"] });
+  // bookings, cancellations, moves and early departures reach it as claims;
+  // check-ins, check-outs and room moves of guests in house as the units'
+  // isOccupied (migration 000022), wherever they were made; check-outs also
+  // as the unit turning dirty and its cleaning task.
+  useLiveRefresh(["units", "housekeeping_tasks", "reservations", "inventory_claims"], [[housekeepingQueryKey]], { propertyId });
 
   if (!membership) return null;
   const board = query.data;
@@ -388,34 +391,38 @@ function party({ adults, children }: { adults: number; children: number }): stri
 }
 
 /**
- * Who is in the unit: "Occupied · [name ·] checked in today · until …",
- * "Occupied · [name ·] leaves today", "Occupied · [name ·] until …",
- * "Vacant · [name] left today[, needs cleaning]" or "Vacant". Names only
- * for the roles that read reservations (guestName is null for housekeeping).
+ * Who is in the unit, as the unit says (isOccupied): "Occupied · [name ·]
+ * checked in today · until …", "Occupied · [name ·] leaves today",
+ * "Occupied · [name ·] until …", "Vacant · [name] left today[, needs
+ * cleaning]" or "Vacant". Names only for the roles that read reservations
+ * (guestName is null for housekeeping).
  */
 function Occupancy({ unit }: { unit: BoardUnit }) {
   const { occupant, occupancy } = unit;
   const name = (stay: { guestName: string | null } | null) => (stay?.guestName ? ` · ${stay.guestName}` : "");
-  if (occupant) {
-    return (
-      <>
-        <strong>Occupied</strong>
-        {name(occupant)}
-        {occupancy === "checked_in_today" ? " · checked in today" : ""}
-        {unit.departsToday ? " · leaves today" : ` · until ${formatDate(occupant.departure)}`}
-      </>
-    );
+  switch (occupancy) {
+    case "checked_in_today":
+    case "leaving_today":
+    case "occupied":
+      return (
+        <>
+          <strong>Occupied</strong>
+          {name(occupant)}
+          {occupancy === "checked_in_today" ? " · checked in today" : ""}
+          {unit.departsToday ? " · leaves today" : occupant ? ` · until ${formatDate(occupant.departure)}` : ""}
+        </>
+      );
+    case "left_today":
+      return (
+        <>
+          <strong>Vacant</strong>
+          {unit.departed?.guestName ? ` · ${unit.departed.guestName} left today` : " · left today"}
+          {unit.housekeepingStatus === "dirty" ? ", needs cleaning" : ""}
+        </>
+      );
+    case "vacant":
+      return <strong>Vacant</strong>;
   }
-  if (occupancy === "left_today") {
-    return (
-      <>
-        <strong>Vacant</strong>
-        {unit.departed?.guestName ? ` · ${unit.departed.guestName} left today` : " · left today"}
-        {unit.housekeepingStatus === "dirty" ? ", needs cleaning" : ""}
-      </>
-    );
-  }
-  return <strong>Vacant</strong>;
 }
 
 /** A dialog with one text field whose submit calls the API; the API's refusal stays in the dialog. */
