@@ -15,6 +15,7 @@
 import { createHash } from "node:crypto";
 import ical, { ICalCalendarMethod } from "ical-generator";
 import ICAL from "ical.js";
+import { findCalendarProblem } from "./ical-validate.ts";
 
 export interface CalendarEvent {
   uid: string;
@@ -36,7 +37,10 @@ export interface CalendarEvent {
 export function renderCalendar(input: { name: string; events: CalendarEvent[]; now?: Date }): string {
   const stamp = input.now ?? new Date();
   const calendar = ical({
-    name: input.name,
+    // ical-generator 11 writes NAME and X-WR-CALNAME as given, unescaped: a
+    // ";" or "," would read as a value separator and a newline would end
+    // the line mid-name. Escape them as RFC 5545 TEXT (§3.3.11) here.
+    name: escapeText(input.name),
     prodId: { company: "Keepr", product: "Keepr", language: "EN" },
     method: ICalCalendarMethod.PUBLISH,
   });
@@ -63,6 +67,11 @@ export function renderCalendar(input: { name: string; events: CalendarEvent[]; n
   return text.endsWith("\r\n") ? text : `${text}\r\n`;
 }
 
+/** An RFC 5545 TEXT value (§3.3.11): backslash, ";" and "," escaped, any line break as "\\n". */
+function escapeText(value: string): string {
+  return value.replace(/[\\;,]/g, (character) => `\\${character}`).replace(/\r\n|\r|\n/g, "\\n");
+}
+
 export interface FeedEvent {
   uid: string;
   /** YYYY-MM-DD, the first night, in the property's calendar. */
@@ -84,10 +93,13 @@ export type FeedErrorCode = "malformed" | "empty" | "too_large";
  */
 export class FeedError extends Error {
   readonly code: FeedErrorCode;
-  constructor(code: FeedErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /** For "malformed" found by the shape check: the 1-based line of the feed that is wrong. */
+  readonly line?: number;
+  constructor(code: FeedErrorCode, message: string, options?: { cause?: unknown; line?: number }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = "FeedError";
     this.code = code;
+    if (options?.line !== undefined) this.line = options.line;
   }
 }
 
@@ -107,8 +119,8 @@ const MAX_OCCURRENCES_PER_SERIES = 10_000;
  * start are skipped; RRULE events are expanded for at most the next 2 years
  * (rare in OTA feeds but legal); duplicate UIDs (RECURRENCE-ID overrides)
  * resolved to the latest; events without UID get a stable synthetic uid
- * (hash of start/end/summary). Text that is not a VCALENDAR, or fails to
- * parse, throws FeedError("malformed"). Bodies above maxBytes (default 5 MB)
+ * (hash of start/end/summary). Text that is not a valid iCalendar, or
+ * fails to parse, throws FeedError("malformed"). Bodies above maxBytes (default 5 MB)
  * throw "too_large".
  *
  * Details the summary leaves open:
@@ -124,7 +136,11 @@ const MAX_OCCURRENCES_PER_SERIES = 10_000;
  * - "Latest" means highest SEQUENCE, then LAST-MODIFIED, then DTSTAMP, then
  *   the later position in the file.
  * - A calendar with METHOD:CANCEL cancels every event in it.
- * - A VEVENT without DTSTART has no nights and is skipped.
+ * - Before anything is read the feed must be an RFC 5545 calendar
+ *   (channels/ical-validate.ts): content lines and folds only, balanced
+ *   and properly nested components, VERSION:2.0 and PRODID on every
+ *   VCALENDAR, DTSTART on every VEVENT. Otherwise FeedError("malformed")
+ *   says which line is wrong and how (and carries it as `line`).
  * - A series with more than 10,000 occurrences before the horizon is refused
  *   as "malformed" rather than expanded in part.
  * - The result is sorted by start, then uid.
@@ -141,15 +157,13 @@ export function parseFeed(text: string, options: { timeZone: string; maxBytes?: 
   }
   const body = text.replace(/^\uFEFF/, "").trim();
   if (body === "") throw new FeedError("empty", "the feed body is empty");
-  if (!/^BEGIN:VCALENDAR\r?\n/i.test(body)) {
-    throw new FeedError("malformed", "the feed is not an iCalendar (it does not begin with BEGIN:VCALENDAR)");
-  }
-  // A cut-off download must never read as "the missing stays were
-  // cancelled". ical.js refuses an unclosed component too; checking here
-  // says what happened, and does not rest on that parser's leniency.
-  if (!/\nEND:VCALENDAR$/i.test(body)) {
-    throw new FeedError("malformed", "the feed is truncated (it does not end with END:VCALENDAR)");
-  }
+  // Nothing is read from a feed that is not an RFC 5545 calendar: junk
+  // between BEGIN:VCALENDAR and END:VCALENDAR would otherwise read as "no
+  // bookings" and release every block, and a cut-off download as "the
+  // missing stays were cancelled". Line numbers count from the text as
+  // served, so the check runs on it rather than on the trimmed body.
+  const problem = findCalendarProblem(text);
+  if (problem) throw new FeedError("malformed", `the feed is not a valid iCalendar: line ${problem.line}: ${problem.reason}`, { line: problem.line });
 
   try {
     return readCalendars(parseCalendars(body), {

@@ -2,7 +2,7 @@
 // OTAs accept, and what they publish comes back as stays of whole nights in
 // the property's calendar, or as a refusal that leaves the last import alone.
 import { FeedError, parseFeed, renderCalendar, type CalendarEvent, type FeedEvent } from "../../channels/ical.ts";
-import { fixtureDate, loadFixture } from "../fixtures/ical/index.ts";
+import { fixtureDate, loadFixture, type IcalFixtureName } from "../fixtures/ical/index.ts";
 
 const LISBON = "Europe/Lisbon";
 const TOKYO = "Asia/Tokyo";
@@ -117,6 +117,17 @@ describe("renderCalendar", () => {
     expect(lines).toContain("LAST-MODIFIED:20260504T101112Z");
     expect(lines.filter((line) => line === "DTSTAMP:20260505T080000Z")).toHaveLength(stayEvents.length);
     expect(lines.some((line) => /^DT(START|END)[:;](?!VALUE=DATE:\d{8}$)/.test(line))).toBe(false);
+  });
+
+  it("escapes the calendar's NAME and X-WR-CALNAME as RFC 5545 TEXT: backslash, semicolon, comma, and a newline as \\n", () => {
+    const text = renderCalendar({ name: "Harbour; View, Suite \\ 1\nSea side", events: stayEvents.slice(0, 1), now });
+    const lines = unfolded(text);
+    expect(lines).toContain("NAME:Harbour\\; View\\, Suite \\\\ 1\\nSea side");
+    expect(lines).toContain("X-WR-CALNAME:Harbour\\; View\\, Suite \\\\ 1\\nSea side");
+    expect(structuralProblems(text)).toEqual([]);
+    expect(parseFeed(text, { timeZone: LISBON })).toHaveLength(1);
+    // ical.js unescapes it back to the name as given.
+    expect(renderCalendar({ name: "Harbour; View, Suite \\ 1", events: [], now })).toContain("X-WR-CALNAME:Harbour\\; View\\, Suite \\\\ 1\r\n");
   });
 
   it("passes the structural validator: CRLF, lines of at most 75 octets, balanced components, UID, DTSTAMP and DTSTART on every VEVENT", () => {
@@ -255,6 +266,19 @@ describe("parseFeed on the OTA fixtures", () => {
     expect(parseFeed(loadFixture("empty-calendar", today), { timeZone: LISBON, now: today })).toEqual([]);
   });
 
+  it("reads valid quirks: BOM, PRODID twice, blank lines, X- properties, a quoted parameter, VALARM in a VEVENT, a TZID stay; an event ending before it starts is skipped", () => {
+    expect(parseFeed(loadFixture("quirks", today), { timeZone: LISBON, now: today })).toEqual([
+      { uid: "q1@example.com", start: fixtureDate(today, 2), end: fixtureDate(today, 5), summary: "Reserved", cancelled: false },
+      { uid: "q2@example.com", start: fixtureDate(today, 7), end: fixtureDate(today, 9), summary: "Timed stay", cancelled: false },
+    ]);
+  });
+
+  it("reads RFC 5545 §4's examples (three calendars in one file; a VTODO with a VALARM, a stay of hours and one of two nights)", () => {
+    expect(parseFeed(loadFixture("rfc5545-examples", today), { timeZone: LISBON, now: today })).toEqual([
+      { uid: "uid1@example.com", start: "1996-09-18", end: "1996-09-20", summary: "Networld+Interop Conference", cancelled: false },
+    ]);
+  });
+
   it("refuses a download cut off mid-event as malformed", () => {
     expect(refusal(() => parseFeed(loadFixture("malformed", today), { timeZone: LISBON, now: today })).code).toBe("malformed");
   });
@@ -319,11 +343,10 @@ describe("events without an end", () => {
 });
 
 describe("events that hold no night", () => {
-  it("are skipped when the end is on or before the start, or there is no start", () => {
+  it("are skipped when the end is on or before the start", () => {
     const text = calendar(
       ...vevent("UID:same@x", "DTSTART;VALUE=DATE:20261010", "DTEND;VALUE=DATE:20261010", "SUMMARY:Zero"),
       ...vevent("UID:backwards@x", "DTSTART;VALUE=DATE:20261012", "DTEND;VALUE=DATE:20261010", "SUMMARY:Backwards"),
-      ...vevent("UID:nostart@x", "SUMMARY:No start"),
       ...vevent("UID:ok@x", "DTSTART;VALUE=DATE:20261020", "DTEND;VALUE=DATE:20261022", "SUMMARY:Fine"),
     );
     expect(parseFeed(text, { timeZone: LISBON }).map((stay) => stay.uid)).toEqual(["ok@x"]);
@@ -467,5 +490,91 @@ describe("feeds that are refused", () => {
 
   it("an unknown property time zone is a programming error, not a bad feed", () => {
     expect(() => parseFeed(valid, { timeZone: "Europe/Atlantis" })).toThrow(RangeError);
+  });
+});
+
+describe("feeds that are not valid iCalendar", () => {
+  // Read as calendars, these would say "no bookings" (or lose some) and
+  // release the unit's blocks. Each is refused, and says where and why, so
+  // the sync records the reason and keeps the last good import.
+  const today = new Date();
+  const refused = (text: string) => {
+    const error = refusal(() => parseFeed(text, { timeZone: LISBON, now: today }));
+    expect(error.code).toBe("malformed");
+    expect(error.message).toMatch(/^the feed is not a valid iCalendar: line \d+: /);
+    return { line: error.line, reason: error.message.replace(/^the feed is not a valid iCalendar: line \d+: /, "") };
+  };
+
+  it.each<[IcalFixtureName, number, string | RegExp]>([
+    ["invalid-junk-between", 2, `VEVENT is a component's name, not a property's (a broken BEGIN:VEVENT?): "VEVENT: Test…"`],
+    ["invalid-bare", 2, "the VCALENDAR begun on line 1 ends without VERSION:2.0"],
+    ["invalid-no-version", 11, "the VCALENDAR begun on line 1 ends without VERSION:2.0"],
+    ["invalid-no-prodid", 12, "the VCALENDAR begun on line 1 ends without PRODID"],
+    ["invalid-unbalanced", 11, "BEGIN:VEVENT inside the VEVENT begun on line 5, not directly in the VCALENDAR"],
+    ["invalid-no-dtstart", 17, "the VEVENT begun on line 12 ends without DTSTART"],
+    ["invalid-truncated", 15, /^the feed is truncated: it ends inside the VEVENT begun on line 12\b.*\(no END:VEVENT\)$/],
+    ["malformed", 17, `the feed is truncated: it stops mid-line inside the VEVENT begun on line 14: "DTEND;VALUE=DA"`],
+    ["invalid-html", 1, `the feed does not begin with BEGIN:VCALENDAR (it looks like an HTML page): "<!DOCTYPE html>"`],
+    ["invalid-json", 1, /^the feed does not begin with BEGIN:VCALENDAR \(it looks like JSON\): "\{\\"error\\"/],
+  ])("%s is refused at line %i", (name, line, reason) => {
+    const found = refused(loadFixture(name, today));
+    expect(found.line).toBe(line);
+    if (typeof reason === "string") expect(found.reason).toBe(reason);
+    else expect(found.reason).toMatch(reason);
+  });
+
+  it("the failed export with VEVENT mended is still refused: it has no VERSION", () => {
+    const mended = loadFixture("invalid-junk-between", today).replace("VEVENT: Test…", "X-NOTE:Test…");
+    expect(refused(mended)).toEqual({ line: 3, reason: "the VCALENDAR begun on line 1 ends without VERSION:2.0" });
+  });
+
+  it.each<[string, string, number, string | RegExp]>([
+    ["END that closes the wrong component", calendar("BEGIN:VEVENT", "UID:a@x", "DTSTART;VALUE=DATE:20261101", "END:VTODO"), 7, "END:VTODO where the VEVENT begun on line 4 should end first"],
+    ["END with nothing open", feed("BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//T//T//EN", "END:VCALENDAR", "END:VCALENDAR"), 5, "END:VCALENDAR with no component open"],
+    ["a property after the calendar's END", feed("BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//T//T//EN", "END:VCALENDAR", "X-TRAILER:1"), 5, "X-TRAILER outside any VCALENDAR (after its END)"],
+    ["a VEVENT at the top level", feed("BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//T//T//EN", "END:VCALENDAR", ...vevent("UID:a@x", "DTSTART;VALUE=DATE:20261101")), 5, "BEGIN:VEVENT outside any VCALENDAR"],
+    ["a VCALENDAR inside a VCALENDAR", calendar("BEGIN:VCALENDAR", "END:VCALENDAR"), 4, "BEGIN:VCALENDAR inside the VCALENDAR begun on line 1"],
+    ["a vCard", feed("BEGIN:VCARD", "VERSION:4.0", "FN:Ana", "END:VCARD"), 1, `the feed does not begin with BEGIN:VCALENDAR (it is a VCARD): "BEGIN:VCARD"`],
+    ["VERSION 1.0 (vCalendar)", feed("BEGIN:VCALENDAR", "VERSION:1.0", "PRODID:-//T//T//EN", "END:VCALENDAR"), 2, "VERSION:1.0: only iCalendar 2.0 is read"],
+    ["a line with no colon", calendar("BEGIN:VEVENT", "UID:a@x", "this is not iCalendar", "END:VEVENT"), 6, /^not an iCalendar content line \(.*\): "this is not iCalendar"$/],
+    ["a line that begins with no name", calendar("=junk", ...vevent("UID:a@x", "DTSTART;VALUE=DATE:20261101")), 4, `not an iCalendar content line (it does not begin with a property name): "=junk"`],
+    ["a parameter without =", calendar(...vevent("UID:a@x", "DTSTART;VALUE:20261101")), 6, `not an iCalendar content line (the parameter VALUE of DTSTART has no "="): "DTSTART;VALUE:20261101"`],
+    ["a quote never closed", calendar(...vevent("UID:a@x", 'DTSTART;TZID="Europe/Lisbon:20261101T150000')), 6, /^not an iCalendar content line \(the parameter TZID of DTSTART opens a quote it never closes\)/],
+    ["a continuation with nothing before it", " VERSION:2.0\r\n" + calendar(), 1, /^a continuation line \(it begins with a space or tab\) with no line before it to continue/],
+    ["a component with no name", calendar("BEGIN:", "END:"), 4, `BEGIN: needs a component name: "BEGIN:"`],
+  ])("%s", (_label, text, line, reason) => {
+    const found = refused(text);
+    expect(found.line).toBe(line);
+    if (typeof reason === "string") expect(found.reason).toBe(reason);
+    else expect(found.reason).toMatch(reason);
+  });
+
+  it("a VEVENT without DTSTART is refused, not skipped: its nights would read as released", () => {
+    const text = calendar(...vevent("UID:ok@x", "DTSTART;VALUE=DATE:20261020", "DTEND;VALUE=DATE:20261022"), ...vevent("UID:nostart@x", "SUMMARY:No start"));
+    expect(refused(text)).toEqual({ line: 12, reason: "the VEVENT begun on line 9 ends without DTSTART" });
+  });
+
+  it("a DTSTART inside a VEVENT's VALARM is not the VEVENT's", () => {
+    const text = calendar("BEGIN:VEVENT", "UID:a@x", "BEGIN:VALARM", "ACTION:DISPLAY", "DTSTART:20261101T000000Z", "TRIGGER:-PT1H", "END:VALARM", "END:VEVENT");
+    expect(refused(text)).toEqual({ line: 11, reason: "the VEVENT begun on line 4 ends without DTSTART" });
+  });
+
+  it("counts lines as served: a BOM is not a line, blank lines are", () => {
+    const text = "\uFEFFBEGIN:VCALENDAR\n\nVERSION:2.0\n\nPRODID:-//T//T//EN\nVEVENT: Test\nEND:VCALENDAR\n";
+    expect(refused(text).line).toBe(6);
+  });
+
+  it("accepts what real channels do within RFC 5545: LF or CRLF, blank lines, folds with a tab, lowercase names, quoted parameters with ; and :, repeated PRODID, several calendars", () => {
+    const event = vevent("UID:a@x", "DTSTART;VALUE=DATE:20261101", "DTEND;VALUE=DATE:20261103", "SUMMARY:Reserved");
+    const variants = [
+      feed("BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//A//A//EN", "PRODID:-//A//A//EN", ...event, "END:VCALENDAR").replaceAll("\r\n", "\n"),
+      `\r\n\r\n${calendar("", ...event, "")}\r\n\r\n`,
+      calendar(...vevent("UID:a@x", "DTSTART;VALUE=DATE:20261", "\t101", "dtend;value=date:20261103", "SUMMARY:Re", " served")),
+      calendar(...vevent("UID:a@x", 'DTSTART;X-NOTE="a; b: c",plain;VALUE=DATE:20261101', "DTEND;VALUE=DATE:20261103", "SUMMARY:Reserved")),
+      calendar(...event) + calendar(),
+    ];
+    for (const text of variants) {
+      expect(parseFeed(text, { timeZone: LISBON }).map((stay) => [stay.uid, stay.start, stay.end])).toEqual([["a@x", "2026-11-01", "2026-11-03"]]);
+    }
   });
 });

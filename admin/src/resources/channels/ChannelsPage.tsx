@@ -60,6 +60,12 @@ const sourceLabels: Record<ChannelSource, string> = {
   other: "Other",
 };
 
+/** "Airbnb (Casa Azul)", or just "Airbnb" when the feed is named after its channel. */
+function feedLabel(feed: { source: ChannelSource; name: string }): string {
+  const label = sourceLabels[feed.source];
+  return feed.name.trim().toLowerCase() === label.toLowerCase() ? label : `${label} (${feed.name})`;
+}
+
 const touch = { minHeight: 44 } as const;
 
 export function ChannelsPage() {
@@ -200,7 +206,7 @@ function ConflictRow({ conflict, unitName }: { conflict: ChannelConflictNode; un
           Unit {unitName} · {formatDate(conflict.startDate)} → {formatDate(conflict.endDate)}
         </Typography>
         <Typography variant="body2">
-          {conflict.feed ? `${sourceLabels[conflict.feed.source]} (${conflict.feed.name})` : "A channel"} has
+          {conflict.feed ? feedLabel(conflict.feed) : "A channel"} has
           {conflict.summary ? ` "${conflict.summary}"` : " a booking"}; Keepr has{" "}
           {keepr ? (
             <>
