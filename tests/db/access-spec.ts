@@ -229,13 +229,13 @@ export const tables = {
     delete: staffWrite("managers"),
   },
   "app_public.rate_plan_los_discounts": {
-    select: publicRows("all_staff"),
+    select: publicRows("cashiers"),
     insert: staffWrite("managers", ["property_id", "rate_plan_id", "min_nights", "percent_off"]),
     update: staffWrite("managers", ["min_nights", "percent_off"]),
     delete: staffWrite("managers"),
   },
   "app_public.rate_plans": {
-    select: { ...publicRows("all_staff"), worker: ["all"] },
+    select: { ...publicRows("cashiers"), worker: ["all"] },
     insert: staffWrite("managers", ["property_id", "room_type_id", "name", "description", "currency", "base_price", "included_guests",
       "extra_adult_fee", "extra_child_fee", "meal_plan", "min_stay", "max_stay", "is_refundable", "free_cancellation_days",
       "cancellation_penalty_kind", "cancellation_penalty_value", "is_published", "charge_posting", "guest_changes_allowed"]),
