@@ -9,6 +9,7 @@
 --     its open conflict resolved as gone;
 --   an event in conflict whose other side has been freed meanwhile: claimed,
 --     and the conflict resolved.
+-- A feed's overlapping or touching events are merged into one block first.
 -- Events that ended before today at the property are ignored. events is a
 -- JSON array of {uid, start, end, summary, cancelled}. Returns counts.
 create or replace function app_private.sync_channel_feed(feed_id uuid, events jsonb, content_hash text) returns jsonb
@@ -33,11 +34,27 @@ begin
 
   create temporary table if not exists pg_temp.feed_now (uid text primary key, start_date date, end_date date, summary text) on commit drop;
   truncate pg_temp.feed_now;
+  -- A feed never conflicts with itself: its overlapping and touching events
+  -- (a feed that merges several listings, a stay split in two) are one block.
+  -- An event alone keeps its uid; a merged one is known by its members', and
+  -- its summary is its first event's.
+  with valid as (
+    select distinct on (e.uid) e.uid, e.start::date as start_date, e."end"::date as end_date,
+           pg_catalog.left(coalesce(e.summary, ''), 200) as summary
+      from pg_catalog.jsonb_to_recordset(events) as e(uid text, start text, "end" text, summary text, cancelled boolean)
+     where not coalesce(e.cancelled, false) and e."end"::date > e.start::date and e."end"::date > v_today
+     order by e.uid
+  ), merged as (
+    select pg_catalog.unnest(pg_catalog.range_agg(pg_catalog.daterange(v.start_date, v.end_date))) as nights from valid v
+  )
   insert into pg_temp.feed_now
-  select distinct on (e.uid) e.uid, e.start::date, e."end"::date, pg_catalog.left(coalesce(e.summary, ''), 200)
-    from pg_catalog.jsonb_to_recordset(events) as e(uid text, start text, "end" text, summary text, cancelled boolean)
-   where not coalesce(e.cancelled, false) and e."end"::date > e.start::date and e."end"::date > v_today
-   order by e.uid;
+  select case when count(*) = 1 then min(v.uid)
+              else 'merged:' || pg_catalog.md5(pg_catalog.string_agg(v.uid, E'\n' order by v.uid)) end,
+         pg_catalog.lower(m.nights), pg_catalog.upper(m.nights),
+         (pg_catalog.array_agg(v.summary order by v.start_date, v.uid))[1]
+    from merged m
+    join valid v on pg_catalog.daterange(v.start_date, v.end_date) <@ m.nights
+   group by m.nights;
 
   -- Gone or cancelled: release, and close what was open about it.
   for v_event in
