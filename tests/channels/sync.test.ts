@@ -133,6 +133,9 @@ it("a Vrbo stay over an existing reservation is a recorded conflict with both si
   const sent = readdirSync(outbox).filter((f) => f.startsWith("channel-conflict-") && f.endsWith(".eml")).map((f) => readFileSync(path.join(outbox, f), "utf8"));
   expect(sent).toHaveLength(1);
   expect(sent[0]).toContain(`To: ${managerEmail}`);
+  // It says what is at stake: the nights are sold twice, and the rest of the booking is not blocked yet.
+  expect(sent[0]).toMatch(/sold twice/);
+  expect(sent[0]).not.toMatch(/Nothing was double-booked/);
 
   // Staff visible; another property's staff see nothing.
   const other = await createHotel(db.ownerPool);

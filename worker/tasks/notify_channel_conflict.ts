@@ -53,7 +53,8 @@ export function makeNotifyChannelConflict(deps: { mailer: Mailer; publicUrl: str
         text:
           `Hello ${person.name},\n\n${conflict.feed_name} has a booking for unit ${conflict.unit_name} from ${conflict.start_date} to ${conflict.end_date}` +
           `${conflict.summary ? ` (${conflict.summary})` : ""}, but Keepr already has ${conflict.other} on some of those nights.\n\n` +
-          `Nothing was double-booked in Keepr: resolve it in the console (cancel or move one side, or ask the channel to), ${deps.publicUrl}/admin.\n`,
+          `Those nights are sold twice, once on ${conflict.feed_name} and once in Keepr, and Keepr has not blocked the rest of this booking's nights: ` +
+          `until it is resolved they can still be sold in Keepr. Resolve it in the console (move or cancel Keepr's side, or ask the channel to cancel), ${deps.publicUrl}/admin.\n`,
       });
     }
   };
