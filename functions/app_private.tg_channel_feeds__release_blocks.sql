@@ -2,17 +2,15 @@
 -- released, as if the channel had said the bookings were gone, so those
 -- nights are sellable in Keepr again. Without this, its ota_block claims
 -- would outlive the feed (nothing else releases them) and keep the unit
--- unavailable for good. Runs before the delete, while the feed's events
--- (which say which claims are its own) still exist.
+-- unavailable for good. Runs before the delete, while the blocks still
+-- name their feed.
 create or replace function app_private.tg_channel_feeds__release_blocks() returns trigger
   language plpgsql volatile security definer
   set search_path to pg_catalog, public, pg_temp
 as $$
 begin
   update app_public.inventory_claims c set released_at = pg_catalog.now()
-    from app_public.channel_feed_events e
-   where e.feed_id = old.id and e.property_id = old.property_id and e.claim_id is not null
-     and c.property_id = e.property_id and c.id = e.claim_id and c.kind = 'ota_block' and c.released_at is null;
+   where c.property_id = old.property_id and c.feed_id = old.id and c.released_at is null;
   return old;
 end;
 $$;

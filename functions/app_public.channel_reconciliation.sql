@@ -1,13 +1,17 @@
 -- A property's channels against Keepr, per feed, from its latest good sync:
---   conflict               the channel has a booking Keepr could not block
---                          (an open conflict);
+--   conflict               nights the channel has sold that Keepr has sold
+--                          too (an open conflict): which nights, and to whom;
 --   not_blocked_on_channel Keepr has a stay or block on the unit (not from
 --                          this feed) on nights the channel's feed does not
 --                          show as taken: the channel has not imported
 --                          Keepr's calendar yet, or at all — it could sell
 --                          those nights;
+--   feed_waiting           the last fetch would open most of the feed's
+--                          blocked nights at once: kept aside until a later
+--                          fetch agrees or staff accept it;
 --   feed_failing           the last poll failed (the error);
---   feed_stale             no good sync for three poll intervals.
+--   feed_stale             no good sync for three poll intervals, and no
+--                          error to say why (a failing feed is listed once).
 -- Future nights only. Staff of the property (owner, manager, front desk).
 create or replace function app_public.channel_reconciliation(property_id uuid)
   returns table (feed_id uuid, feed_name text, unit_name text, kind text, start_date date, end_date date, detail text)
@@ -25,8 +29,9 @@ begin
        where f.property_id = channel_reconciliation.property_id and f.is_active
     )
     select f.id, f.name, f.unit_name, 'conflict', k.start_date, k.end_date,
-           'The channel''s booking "' || coalesce(k.summary, '') || '" overlaps ' ||
-           coalesce('reservation ' || r.confirmation_code, 'a block') || ' in Keepr.'
+           'Sold twice: the channel''s booking "' || coalesce(k.summary, '') || '" (' || k.event_start_date || ' to ' || k.event_end_date ||
+           ') and ' || coalesce('reservation ' || r.confirmation_code, 'a block') || ' in Keepr both hold ' ||
+           case when k.end_date - k.start_date = 1 then 'this night.' else 'these ' || (k.end_date - k.start_date) || ' nights.' end
       from feeds f
       join app_public.channel_conflicts k on k.property_id = f.property_id and k.feed_id = f.id and k.status = 'open'
       left join app_public.reservations r on r.property_id = k.property_id and r.id = k.conflicting_reservation_id
@@ -37,7 +42,7 @@ begin
       join app_public.inventory_claims c
         on c.property_id = f.property_id and c.unit_id = f.unit_id and c.released_at is null and c.kind <> 'hold'
        and pg_catalog.upper(c.stay) > f.today
-       and not exists (select 1 from app_public.channel_feed_events e where e.feed_id = f.id and e.claim_id = c.id)
+       and c.feed_id is distinct from f.id
       left join app_public.reservations r on r.property_id = c.property_id and r.id = c.reservation_id
       cross join lateral pg_catalog.unnest(
         pg_catalog.datemultirange(c.stay * pg_catalog.daterange(f.today, null))
@@ -46,15 +51,21 @@ begin
       ) gap
      where f.last_success_at is not null
     union all
+    select f.id, f.name, f.unit_name, 'feed_waiting', null, null,
+           p.reason || ' Kept aside until a fetch after ' || pg_catalog.to_char(p.confirm_after, 'YYYY-MM-DD HH24:MI TZ') || ' agrees, or staff accept it.'
+      from feeds f join app_private.channel_feed_pending_changes p on p.feed_id = f.id
+    union all
     select f.id, f.name, f.unit_name, 'feed_failing', null, null, f.last_error
       from feeds f where f.last_error is not null
     union all
     select f.id, f.name, f.unit_name, 'feed_stale', null, null,
            coalesce('Last good sync ' || pg_catalog.to_char(f.last_success_at, 'YYYY-MM-DD HH24:MI TZ') || '.', 'Never synced.')
       from feeds f
-     where coalesce(f.last_success_at, '-infinity') < pg_catalog.now() - pg_catalog.make_interval(mins => 3 * f.poll_interval_minutes)
+     where f.last_error is null
+       and coalesce(f.last_success_at, '-infinity') < pg_catalog.now() - pg_catalog.make_interval(mins => 3 * f.poll_interval_minutes)
+       and not exists (select 1 from app_private.channel_feed_pending_changes p where p.feed_id = f.id)
      order by 2, 4, 5;
 end;
 $$;
 comment on function app_public.channel_reconciliation(uuid) is
-  E'Per feed of a property: open conflicts, Keepr stays the channel does not show as taken, failing or stale feeds. Errors: NTFND, DNIED.';
+  E'Per feed of a property: nights sold twice (open conflicts), Keepr stays the channel does not show as taken, fetches waiting to be confirmed, failing or stale feeds. Errors: NTFND, DNIED.';

@@ -1,7 +1,9 @@
--- Staff close a channel conflict once they have dealt with it (cancelled
--- or moved one side, or told the channel), with a note. The feed's next
--- sync claims the nights if they are free, or records a new conflict if
--- they still are not.
+-- Staff close a channel conflict with a note once they have dealt with it
+-- (asked the channel to cancel, or accept both bookings: the guest was
+-- rebooked elsewhere, the owner stays elsewhere). It stays closed while the
+-- same channel booking and the same Keepr side hold the same nights; a new
+-- overlap opens a new conflict. (Moving or cancelling Keepr's side closes
+-- the conflict by itself: the channel's booking gets the nights.)
 create or replace function app_public.resolve_channel_conflict(conflict_id uuid, resolution text) returns app_public.channel_conflicts
   language plpgsql volatile security definer
   set search_path to pg_catalog, public, pg_temp
@@ -22,12 +24,10 @@ begin
     raise exception using errcode = 'INVLD', message = 'Say how the conflict was resolved (1 to 500 characters).';
   end if;
   update app_public.channel_conflicts k
-     set status = 'resolved', resolved_at = pg_catalog.now(), resolved_by = app_hidden.current_user_id(), resolution = pg_catalog.btrim(resolve_channel_conflict.resolution)
+     set status = 'resolved', closed_by = 'staff', resolved_at = pg_catalog.now(), resolved_by = app_hidden.current_user_id(), resolution = pg_catalog.btrim(resolve_channel_conflict.resolution)
    where k.id = v_conflict.id
   returning * into v_conflict;
-  perform graphile_worker.add_job('sync_channel_feed', pg_catalog.json_build_object('feed_id', v_conflict.feed_id),
-                                  job_key := 'channel_feed:' || v_conflict.feed_id, max_attempts := 3);
   return v_conflict;
 end;
 $$;
-comment on function app_public.resolve_channel_conflict(uuid, text) is E'Closes a channel conflict with a note and re-syncs its feed. Errors: NTFND, DNIED, INVALID_TRANSITION, INVALID_INPUT.';
+comment on function app_public.resolve_channel_conflict(uuid, text) is E'Closes a channel conflict with a note; it stays closed while the same booking and Keepr side hold the same nights. Errors: NTFND, DNIED, INVALID_TRANSITION, INVALID_INPUT.';

@@ -99,7 +99,13 @@ it("an Airbnb feed becomes blocks; a later version moves, releases and adds them
   await syncNow(feed);
   expect(await blocksOf(0)).toHaveLength(3);
 
+  // A later version gives back 8 of the 14 blocked nights at once: it is
+  // applied once a fetch after the wait says the same.
   serving.set("/airbnb.ics", "airbnb-changed");
+  await syncNow(feed);
+  expect(await blocksOf(0)).toHaveLength(3);
+  expect(await blocksOf(0)).toContain(`${d(20)}..${d(27)} Airbnb: Reserved`);
+  await db.ownerPool.query("update app_private.channel_feed_pending_changes set confirm_after = now() where feed_id = $1", [feed]);
   await syncNow(feed);
   expect(await blocksOf(0)).toEqual([
     `${d(6)}..${d(10)} Airbnb: Reserved`,
@@ -119,22 +125,35 @@ it("a Vrbo stay over an existing reservation is a recorded conflict with both si
   serving.set("/vrbo.ics", "vrbo");
   const feed = await addFeed(1, "vrbo", "Vrbo", "/vrbo.ics");
   await syncNow(feed);
-  // Melanie's stay and the block after it touch: one block of the feed, named after the first.
-  expect(await blocksOf(1)).toEqual([`${d(3)}..${d(10)} Vrbo: Reserved - Melanie`]);
+  // Melanie's stay and the block after it touch: one block of the feed, named
+  // after the first. Charlotte & Fred's nights around the reservation are
+  // blocked too; only the two nights the reservation holds are sold twice.
+  expect(await blocksOf(1)).toEqual([
+    `${d(3)}..${d(10)} Vrbo: Reserved - Melanie`,
+    `${d(14)}..${d(15)} Vrbo: Reserved - Charlotte & Fred`,
+    `${d(17)}..${d(21)} Vrbo: Reserved - Charlotte & Fred`,
+  ]);
   const conflicts = async () =>
-    (await db.ownerPool.query("select status, start_date::text, end_date::text, summary, conflicting_reservation_id, resolution from app_public.channel_conflicts where feed_id = $1 order by detected_at", [feed])).rows;
+    (await db.ownerPool.query(
+      `select status, start_date::text, end_date::text, event_start_date::text, event_end_date::text, summary, conflicting_reservation_id, resolution
+         from app_public.channel_conflicts where feed_id = $1 order by detected_at`, [feed])).rows;
   expect(await conflicts()).toEqual([
-    { status: "open", start_date: d(14), end_date: d(21), summary: "Reserved - Charlotte & Fred", conflicting_reservation_id: reservation.reservation_id, resolution: null },
+    { status: "open", start_date: d(15), end_date: d(17), event_start_date: d(14), event_end_date: d(21), summary: "Reserved - Charlotte & Fred",
+      conflicting_reservation_id: reservation.reservation_id, resolution: null },
   ]);
   // Re-syncing keeps the one conflict; the reservation keeps its unit; staff got an email.
   await syncNow(feed);
   expect(await conflicts()).toHaveLength(1);
   const managerEmail = (await db.ownerPool.query("select email from app_public.users where id = $1", [h.manager])).rows[0].email;
-  const sent = readdirSync(outbox).filter((f) => f.startsWith("channel-conflict-") && f.endsWith(".eml")).map((f) => readFileSync(path.join(outbox, f), "utf8"));
+  // The message as a mail client shows it (quoted-printable soft line breaks joined).
+  const sent = readdirSync(outbox).filter((f) => f.startsWith("channel-conflict-") && f.endsWith(".eml"))
+    .map((f) => readFileSync(path.join(outbox, f), "utf8").replace(/=\r?\n/g, "").replace(/\r?\n /g, " "));
   expect(sent).toHaveLength(1);
   expect(sent[0]).toContain(`To: ${managerEmail}`);
-  // It says what is at stake: the nights are sold twice, and the rest of the booking is not blocked yet.
-  expect(sent[0]).toMatch(/sold twice/);
+  // It says what is at stake: which nights are sold twice, that the others are blocked, and what staff can do.
+  expect(sent[0]).toContain(`sold twice: ${d(15)} and ${d(16)}`);
+  expect(sent[0]).toMatch(/other nights are blocked in Keepr/);
+  expect(sent[0]).toMatch(/Move reservation \S+ to another unit/);
   expect(sent[0]).not.toMatch(/Nothing was double-booked/);
 
   // Staff visible; another property's staff see nothing.
@@ -144,24 +163,30 @@ it("a Vrbo stay over an existing reservation is a recorded conflict with both si
     expect((await c.query("select count(*)::int as n from app_public.channel_conflicts")).rows[0].n).toBe(0);
   });
 
-  // A cancelled event releases its block.
+  // A cancelled event releases its nights (5 of 14: applied at once); the
+  // conflict of the booking that is still there stays open.
   serving.set("/vrbo.ics", "vrbo-cancelled");
   await syncNow(feed);
-  expect(await blocksOf(1)).toEqual([`${d(8)}..${d(10)} Vrbo: Blocked`]);
+  expect(await blocksOf(1)).toEqual([
+    `${d(8)}..${d(10)} Vrbo: Blocked`,
+    `${d(14)}..${d(15)} Vrbo: Reserved - Charlotte & Fred`,
+    `${d(17)}..${d(21)} Vrbo: Reserved - Charlotte & Fred`,
+  ]);
+  expect((await conflicts()).map((k) => k.status)).toEqual(["open"]);
 
-  // Staff cancel the Keepr side and resolve: the channel's stay is claimed.
+  // Staff cancel the Keepr side: the channel's stay is blocked whole in the
+  // same commit, and the conflict closes itself, saying why.
   await committed(async (c) => {
     await actAs(c, { role: "keepr_staff", userId: h.frontDesk });
     await c.query("select app_public.cancel_reservation($1, $2, 'Double booked with Vrbo')", [reservation.reservation_id, newKey()]);
-    const open = (await c.query("select id from app_public.channel_conflicts where feed_id = $1 and status = 'open'", [feed])).rows[0].id;
-    await c.query("select app_public.resolve_channel_conflict($1, 'Cancelled our booking; guest rebooked elsewhere')", [open]);
   });
-  await runJobs();
   expect(await blocksOf(1)).toEqual([`${d(8)}..${d(10)} Vrbo: Blocked`, `${d(14)}..${d(21)} Vrbo: Reserved - Charlotte & Fred`]);
-  expect((await conflicts()).map((k) => [k.status, k.resolution])).toEqual([["resolved", "Cancelled our booking; guest rebooked elsewhere"]]);
+  expect((await conflicts()).map((k) => [k.status, k.resolution])).toEqual([
+    ["resolved", "Keepr's side was moved, shortened or cancelled: the nights are no longer sold twice, and they are blocked for the channel now."],
+  ]);
 });
 
-it("a malformed or unreachable feed keeps its blocks and records the error; an empty calendar releases them all", async () => {
+it("a malformed or unreachable feed keeps its blocks and records the error; an empty calendar waits for a second fetch to agree", async () => {
   serving.set("/booking.ics", "booking");
   const feed = await addFeed(2, "booking_com", "Booking.com", "/booking.ics");
   await syncNow(feed);
@@ -182,6 +207,10 @@ it("a malformed or unreachable feed keeps its blocks and records the error; an e
   expect(backoff.s).toBe(backoff.poll_interval_minutes * 60 * 2);
 
   serving.set("/booking.ics", "empty-calendar");
+  await syncNow(feed);
+  expect(await blocksOf(2)).toEqual(blocks);
+  expect(await feedState(feed)).toMatchObject({ consecutive_failures: 0, last_error: null, events_seen: 2 });
+  await db.ownerPool.query("update app_private.channel_feed_pending_changes set confirm_after = now() where feed_id = $1", [feed]);
   await syncNow(feed);
   expect(await blocksOf(2)).toEqual([]);
   expect(await feedState(feed)).toMatchObject({ consecutive_failures: 0, last_error: null, events_seen: 0 });

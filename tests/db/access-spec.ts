@@ -374,6 +374,8 @@ export const functions = {
   // Channels.
   "app_public.sync_channel_feed_now(uuid)": { execute: staffOnly, call: { guard: "front_office" } },
   "app_public.resolve_channel_conflict(uuid,text)": { execute: staffOnly, call: { guard: "front_office" } },
+  "app_public.accept_channel_feed_change(uuid)": { execute: staffOnly, call: { guard: "front_office" } },
+  "app_public.channel_feeds_pending_change(app_public.channel_feeds)": { execute: staffOnly, call: { rows: "front_office" } },
   "app_public.channel_reconciliation(uuid)": { execute: staffOnly, call: { guard: "front_office" } },
   "app_public.open_channel_conflicts(uuid)": { execute: staffOnly, call: { rows: "front_office" } },
 

@@ -217,13 +217,20 @@ async function place(c: Client, label: "A" | "B", tag: string, guest: { id: stri
   const claim = (await c.query("select id, unit_id, lower(stay) as s, upper(stay) as e from app_public.inventory_claims where reservation_id = $1", [guestRes])).rows[0];
   const conflictId = await one(
     c,
-    `insert into app_public.channel_conflicts (property_id, unit_id, feed_id, uid, start_date, end_date, summary, conflicting_claim_id, conflicting_reservation_id)
-     values ($1, $2, $3, 'conflict-1', $4, $5, 'Airbnb guest', $6, $7) returning id`,
+    `insert into app_public.channel_conflicts (property_id, unit_id, feed_id, uid, start_date, end_date, event_start_date, event_end_date, summary,
+                                               conflicting_claim_id, conflicting_reservation_id)
+     values ($1, $2, $3, 'conflict-1', $4, $5, $4, $5, 'Airbnb guest', $6, $7) returning id`,
     [propertyId, claim.unit_id, feedId, claim.s, claim.e, claim.id, guestRes],
   );
   await c.query(
-    "insert into app_public.channel_feed_events (feed_id, property_id, uid, start_date, end_date, summary, conflict_id) values ($1, $2, 'conflict-1', $3, $4, 'Airbnb guest', $5)",
-    [feedId, propertyId, claim.s, claim.e, conflictId],
+    "insert into app_public.channel_feed_events (feed_id, property_id, uid, start_date, end_date, summary) values ($1, $2, 'conflict-1', $3, $4, 'Airbnb guest')",
+    [feedId, propertyId, claim.s, claim.e],
+  );
+  // A fetch of the feed waiting to be confirmed (it would open the booking's nights).
+  await c.query(
+    `insert into app_private.channel_feed_pending_changes (feed_id, property_id, events, fingerprint, reason, nights_released, nights_blocked, confirm_after)
+     values ($1, $2, '[]', 'empty', 'The channel''s calendar came back empty.', 1, 1, now() + interval '5 minutes')`,
+    [feedId, propertyId],
   );
   const taskId = await one(
     c,

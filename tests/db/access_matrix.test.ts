@@ -529,6 +529,16 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
   },
   "app_public.sync_channel_feed_now(uuid)": { call: (a) => ({ sql: "select * from app_public.sync_channel_feed_now($1)", params: [a.feedId] }) },
   "app_public.resolve_channel_conflict(uuid,text)": { call: (a) => ({ sql: "select * from app_public.resolve_channel_conflict($1, 'Blocked on Airbnb')", params: [a.conflictId] }) },
+  "app_public.accept_channel_feed_change(uuid)": { call: (a) => ({ sql: "select * from app_public.accept_channel_feed_change($1)", params: [a.feedId] }) },
+  // The feed row built by hand, not read through row-level security: the function's own guard decides.
+  "app_public.channel_feeds_pending_change(app_public.channel_feeds)": {
+    call: (a) => ({
+      sql: `select p.* from app_public.channel_feeds_pending_change(
+              jsonb_populate_record(null::app_public.channel_feeds, jsonb_build_object('id', $1::uuid, 'property_id', $2::uuid))) p
+             where p.reason is not null`,
+      params: [a.feedId, a.propertyId],
+    }),
+  },
   "app_public.channel_reconciliation(uuid)": { call: (a) => ({ sql: "select * from app_public.channel_reconciliation($1)", params: [a.propertyId] }) },
   "app_public.open_channel_conflicts(uuid)": { call: (a) => ({ sql: "select * from app_public.open_channel_conflicts($1)", params: [a.propertyId] }) },
   "app_public.housekeeping_board(uuid,date)": { call: (a) => ({ sql: "select * from app_public.housekeeping_board($1)", params: [a.propertyId] }) },

@@ -153,8 +153,9 @@ beforeAll(async () => {
     [hotel.propertyId, graceClaim.unit_id],
   )).rows[0]!.id;
   fixture.conflictId = (await db.ownerPool.query<{ id: string }>(
-    `insert into app_public.channel_conflicts (property_id, unit_id, feed_id, uid, start_date, end_date, summary, conflicting_claim_id, conflicting_reservation_id)
-     values ($1, $2, $3, 'HMZZ-1@airbnb.com', $4, $5, 'Reserved', $6, $7) returning id`,
+    `insert into app_public.channel_conflicts (property_id, unit_id, feed_id, uid, start_date, end_date, event_start_date, event_end_date, summary,
+                                               conflicting_claim_id, conflicting_reservation_id)
+     values ($1, $2, $3, 'HMZZ-1@airbnb.com', $4, $5, $4, $5, 'Reserved', $6, $7) returning id`,
     [hotel.propertyId, graceClaim.unit_id, feed, addDays(today, 5), addDays(today, 7), graceClaim.id, fixture.grace],
   )).rows[0]!.id;
   browser = await launchBrowser();

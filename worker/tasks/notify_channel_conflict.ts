@@ -1,7 +1,8 @@
 // Tells the property's owners and managers about a new channel conflict,
-// by email: which channel, which nights, and what Keepr has there. One
-// message per conflict and person (the message id), however often the job
-// runs.
+// by email: which channel booking, exactly which nights are sold twice and
+// to whom in Keepr, that its other nights are blocked, and what they can do.
+// One message per conflict and person (the message id), however often the
+// job runs.
 import type { Task } from "graphile-worker";
 import { z } from "zod";
 import { asWorker } from "../database.ts";
@@ -13,10 +14,13 @@ interface Conflict {
   feed_name: string;
   unit_name: string;
   property_name: string;
-  start_date: string;
-  end_date: string;
+  /** The nights sold twice, as YYYY-MM-DD. */
+  nights: string[];
+  event_start_date: string;
+  event_end_date: string;
   summary: string | null;
   other: string;
+  confirmation_code: string | null;
   status: string;
   recipients: Array<{ id: string; email: string; name: string }>;
 }
@@ -27,8 +31,10 @@ export function makeNotifyChannelConflict(deps: { mailer: Mailer; publicUrl: str
     const conflict = await helpers.withPgClient((client) =>
       asWorker(client, async (c) =>
         (await c.query<Conflict>(
-          `select f.name as feed_name, u.name as unit_name, p.name as property_name, to_char(k.start_date, 'YYYY-MM-DD') as start_date,
-                  to_char(k.end_date, 'YYYY-MM-DD') as end_date, k.summary, k.status,
+          `select f.name as feed_name, u.name as unit_name, p.name as property_name,
+                  array(select to_char(n, 'YYYY-MM-DD') from generate_series(k.start_date, k.end_date - 1, interval '1 day') n) as nights,
+                  to_char(k.event_start_date, 'YYYY-MM-DD') as event_start_date, to_char(k.event_end_date, 'YYYY-MM-DD') as event_end_date,
+                  k.summary, k.status, r.confirmation_code,
                   coalesce('reservation ' || r.confirmation_code, cl.kind::text || coalesce(' (' || cl.note || ')', '')) as other,
                   coalesce((select jsonb_agg(jsonb_build_object('id', us.id, 'email', us.email, 'name', us.display_name))
                               from app_public.property_memberships m join app_public.users us on us.id = m.user_id
@@ -45,17 +51,35 @@ export function makeNotifyChannelConflict(deps: { mailer: Mailer; publicUrl: str
       ),
     );
     if (!conflict || conflict.status !== "open") return;
+    const what = conflict.confirmation_code
+      ? `Move reservation ${conflict.confirmation_code} to another unit (Move on its page), or cancel it if the guest agrees`
+      : "Release Keepr's block if it is no longer needed";
     for (const person of conflict.recipients) {
       await deps.mailer.send({
         id: `channel-conflict-${id}-${person.id}`,
         to: person.email,
-        subject: `Channel conflict at ${conflict.property_name}: ${conflict.feed_name}, unit ${conflict.unit_name}`,
+        subject: `Channel conflict at ${conflict.property_name}: ${conflict.feed_name}, unit ${conflict.unit_name}, ${conflict.nights.length === 1 ? "1 night" : `${conflict.nights.length} nights`} sold twice`,
         text:
-          `Hello ${person.name},\n\n${conflict.feed_name} has a booking for unit ${conflict.unit_name} from ${conflict.start_date} to ${conflict.end_date}` +
-          `${conflict.summary ? ` (${conflict.summary})` : ""}, but Keepr already has ${conflict.other} on some of those nights.\n\n` +
-          `Those nights are sold twice, once on ${conflict.feed_name} and once in Keepr, and Keepr has not blocked the rest of this booking's nights: ` +
-          `until it is resolved they can still be sold in Keepr. Resolve it in the console (move or cancel Keepr's side, or ask the channel to cancel), ${deps.publicUrl}/admin.\n`,
+          `Hello ${person.name},\n\n` +
+          `${conflict.feed_name} has a booking for unit ${conflict.unit_name} from ${conflict.event_start_date} to ${conflict.event_end_date}` +
+          `${conflict.summary ? ` (${conflict.summary})` : ""}, and Keepr has ${conflict.other} on the same unit.\n\n` +
+          `${nightCount(conflict.nights)} sold twice: ${listNights(conflict.nights)}. ` +
+          `The booking's other nights are blocked in Keepr, so they cannot be sold again.\n\n` +
+          `What you can do:\n` +
+          `- ${what}: the channel's booking then gets these nights at once and the conflict closes itself.\n` +
+          `- Or ask ${conflict.feed_name} to cancel or move its booking.\n` +
+          `- If you have settled it another way, acknowledge the conflict with a note; it stays closed while these two bookings keep these nights.\n\n` +
+          `Channels in the console: ${deps.publicUrl}/admin/#/channels\n`,
       });
     }
   };
+}
+
+const nightCount = (nights: string[]) => (nights.length === 1 ? "This night is" : `These ${nights.length} nights are`);
+
+/** "2026-07-20", "2026-07-20 and 2026-07-21", or a range when long. */
+function listNights(nights: string[]): string {
+  if (nights.length <= 1) return nights[0] ?? "";
+  if (nights.length <= 6) return `${nights.slice(0, -1).join(", ")} and ${nights.at(-1)}`;
+  return `every night from ${nights[0]} to ${nights.at(-1)}`;
 }

@@ -1,8 +1,11 @@
 // Reads one OTA feed and applies it (app_private.sync_channel_feed). Payload
 // { feed_id }. A feed that cannot be fetched or parsed keeps its blocks and
 // has the error recorded (app_private.record_channel_feed_error); its next
-// poll is the retry, backing off. Safe to run twice: the sync compares with
-// what the feed said last time.
+// poll is the retry, backing off. An empty body is how some channels serve
+// an empty calendar: it is read as one, so the sync's rule for a fetch that
+// would open most of the feed's nights (wait for a second fetch or staff)
+// decides. Safe to run twice: the sync compares with what the feed said
+// last time.
 import { createHash } from "node:crypto";
 import type { Task } from "graphile-worker";
 import { z } from "zod";
@@ -30,7 +33,7 @@ export function makeSyncChannelFeed(deps: { allowInternalUrls: boolean }): Task 
     try {
       const text = await fetchFeed(feed.url, { allowInternal: deps.allowInternalUrls });
       hash = createHash("sha256").update(text).digest("hex");
-      events = parseFeed(text, { timeZone: feed.time_zone });
+      events = text.trim() === "" ? [] : parseFeed(text, { timeZone: feed.time_zone });
     } catch (error) {
       if (error instanceof FeedFetchError || error instanceof FeedError) {
         helpers.logger.warn(`channel feed ${feedId}: ${error.message}`);
