@@ -10,7 +10,8 @@
 // What real channels do and RFC 5545 allows, or is harmless, passes: CRLF
 // or LF line ends, a BOM, blank lines anywhere, folds with a space or a tab,
 // repeated PRODID, X- and unknown properties and components (VTIMEZONE,
-// VALARM, ...), parameters quoted or not, several VCALENDARs in one file.
+// VALARM, ...), parameters quoted or not (an unquoted one with Apple's
+// backslash-escaped ";" or ","), several VCALENDARs in one file.
 // Property values are not checked here: the parser reads the ones it uses
 // and refuses a value it cannot read.
 
@@ -145,7 +146,11 @@ function parseContentLine(content: string): { name: string; value: string } | st
       } else {
         while (at < content.length && !';:,"'.includes(content[at]!)) {
           if (CONTROL.test(content[at]!)) return `the parameter ${parameter} of ${name} holds a control character`;
-          at += 1;
+          // Apple Calendar (iOS, macOS, iCloud) escapes a ";" or "," in an
+          // unquoted parameter value with a backslash, as in TEXT, e.g.
+          // X-APPLE-STRUCTURED-LOCATION;X-TITLE=Hauptstraße 1-5\; 4041 Linz:…
+          // RFC 5545 has no such escape, but the value is still one value.
+          at += content[at] === "\\" && at + 1 < content.length && !CONTROL.test(content[at + 1]!) ? 2 : 1;
         }
       }
     } while (content[at] === ",");
