@@ -146,13 +146,13 @@ begin
    where e.feed_id = v_feed.id
      and pg_catalog.upper(c.stay * pg_catalog.daterange(e.start_date, e.end_date)) > v_today;
 
-  -- Open conflicts that still stand follow their Keepr side (a changed
-  -- reservation has a new claim) and the booking's dates.
+  -- Conflicts that still stand (open, or closed by staff) follow their
+  -- Keepr side (a changed reservation has a new claim) and the booking's dates.
   update app_public.channel_conflicts k
      set conflicting_claim_id = o.claim_id, summary = o.summary,
          event_start_date = pg_catalog.lower(o.event), event_end_date = pg_catalog.upper(o.event)
     from pg_temp.feed_overlap o
-   where k.feed_id = v_feed.id and k.status = 'open' and k.uid = o.uid
+   where k.feed_id = v_feed.id and (k.status = 'open' or k.closed_by = 'staff') and k.uid = o.uid
      and k.start_date = pg_catalog.lower(o.nights) and k.end_date = pg_catalog.upper(o.nights)
      and coalesce(k.conflicting_reservation_id, k.conflicting_claim_id) = coalesce(o.reservation_id, o.claim_id)
      and (k.conflicting_claim_id, k.summary, k.event_start_date, k.event_end_date)

@@ -1,19 +1,43 @@
 -- Releases expired holds on a unit that overlap a stay, so a new claim can
 -- take their nights: this is why an expired hold never blocks anyone, even
 -- before the cleanup job runs. A hold being confirmed at the same moment
--- holds its row lock; this waits, re-reads it, and leaves it alone.
+-- holds its row lock; this waits, re-reads it, and leaves it alone. A
+-- channel's booking on the released nights gets them first (the channel
+-- sold them while the hold had them), before the caller claims anything.
 create or replace function app_private.release_expired_holds(property_id uuid, unit_id uuid, stay daterange) returns void
-  language sql volatile
+  language plpgsql volatile
   set search_path to pg_catalog, public, pg_temp
 as $$
-  update app_public.inventory_claims c
-     set released_at = pg_catalog.now()
-   where c.property_id = release_expired_holds.property_id
-     and c.unit_id = release_expired_holds.unit_id
-     and c.stay && release_expired_holds.stay
-     and c.released_at is null
-     and c.kind = 'hold'
-     and c.expires_at <= pg_catalog.now();
+#variable_conflict use_column
+declare
+  v_freed datemultirange;
+  v_feed_id uuid;
+begin
+  with released as (
+    update app_public.inventory_claims c
+       set released_at = pg_catalog.now()
+     where c.property_id = release_expired_holds.property_id
+       and c.unit_id = release_expired_holds.unit_id
+       and c.stay && release_expired_holds.stay
+       and c.released_at is null
+       and c.kind = 'hold'
+       and c.expires_at <= pg_catalog.now()
+    returning c.stay
+  )
+  select pg_catalog.range_agg(r.stay) into v_freed from released r;
+  if v_freed is null then
+    return;
+  end if;
+  for v_feed_id in
+    select distinct e.feed_id
+      from app_public.channel_feeds f
+      join app_public.channel_feed_events e on e.feed_id = f.id
+     where f.property_id = release_expired_holds.property_id and f.unit_id = release_expired_holds.unit_id
+       and pg_catalog.datemultirange(pg_catalog.daterange(e.start_date, e.end_date)) && v_freed
+  loop
+    perform app_private.apply_channel_feed(v_feed_id);
+  end loop;
+end;
 $$;
 comment on function app_private.release_expired_holds(uuid, uuid, daterange) is
-  E'Releases the expired holds on a unit that overlap a stay.';
+  E'Releases the expired holds on a unit that overlap a stay; a channel booking on their nights gets them first.';

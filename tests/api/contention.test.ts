@@ -4,6 +4,7 @@
 import { createTestDatabase, type TestDatabase } from "../helpers/db.ts";
 import { createHotel, localDate, addDays, newKey, type Hotel } from "../helpers/booking.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { seededRandom, testSeed } from "../helpers/random.ts";
 
 let db: TestDatabase;
 let server: TestServer;
@@ -55,18 +56,6 @@ async function overlappingClaims(propertyId: string): Promise<number> {
   return rows[0].n;
 }
 
-/** A small seeded PRNG (mulberry32), so a failing run can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 it("100 guests at once for overlapping nights on 5 units: exactly 5 bookings, every other guest SOLD_OUT, no 500", async () => {
   const h = await createHotel(db.ownerPool, { units: 5 });
   const night = localDate(h.timeZone, 20);
@@ -84,9 +73,7 @@ it("100 guests at once for overlapping nights on 5 units: exactly 5 bookings, ev
 });
 
 it("100 guests at once with random overlapping stays on 3 units: no unit-night is ever claimed twice", async () => {
-  const seed = Number(process.env.KEEPR_TEST_SEED ?? Date.now() % 1_000_000);
-  console.log(`random stays: seed ${seed} (rerun with KEEPR_TEST_SEED=${seed})`);
-  const next = random(seed);
+  const next = seededRandom(testSeed("random stays"));
   const h = await createHotel(db.ownerPool, { units: 3 });
   const start = localDate(h.timeZone, 30);
   const stays = Array.from({ length: 100 }, () => {
