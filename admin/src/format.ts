@@ -63,6 +63,22 @@ export function formatTimestamp(timestamp: string | null | undefined, timeZone?:
   return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", ...(timeZone ? { timeZone } : {}) }).format(d);
 }
 
+/** "2026-07-20" → "Mon 20 Jul": a night of a stay when the year is said elsewhere. */
+export function formatNight(date: string): string {
+  const d = new Date(`${date}T12:00:00Z`);
+  if (Number.isNaN(d.getTime())) return date;
+  return new Intl.DateTimeFormat(locale, { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" }).format(d);
+}
+
+/** A timestamp's time of day in the property's time zone, e.g. "14:03"; with the date too when it is not today there. */
+export function formatTimeOfDay(timestamp: string | null | undefined, timeZone: string, now = new Date()): string {
+  if (!timestamp) return "—";
+  const d = new Date(timestamp);
+  if (Number.isNaN(d.getTime())) return timestamp;
+  if (todayIn(timeZone, d) !== todayIn(timeZone, now)) return formatTimestamp(timestamp, timeZone);
+  return new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", timeZone }).format(d);
+}
+
 export function humanize(value: string): string {
   const words = value.replace(/_/g, " ");
   return words.charAt(0).toUpperCase() + words.slice(1);

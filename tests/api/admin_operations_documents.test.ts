@@ -29,8 +29,8 @@ it("operations send no mutation that would need an idempotency key", () => {
   }
   expect(sent.filter((name) => (keyedMutations as readonly string[]).includes(name))).toEqual([]);
   expect(sent.sort()).toEqual([
-    "createChannelFeed", "createHousekeepingTask", "deleteChannelFeedByRowId", "resolveChannelConflict", "setUnitStatus", "syncChannelFeedNow",
-    "updateChannelFeedByRowId", "updateHousekeepingTask",
+    "acceptChannelFeedChange", "createChannelFeed", "createHousekeepingTask", "deleteChannelFeedByRowId", "resolveChannelConflict", "setUnitStatus",
+    "syncChannelFeedNow", "updateChannelFeedByRowId", "updateHousekeepingTask",
   ]);
 });
 

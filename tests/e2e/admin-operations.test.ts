@@ -8,8 +8,11 @@
 // in the UI, a check-out through the API, a guest's online booking) appear
 // without reloading, and still do after the change stream restarts; each
 // sees the other on the same reservation page; the channel manager shows a
-// failing feed's error, then a conflict resolved with a note. Screenshots
-// in docs/screenshots/admin-operations-*.png; axe-core on every screen.
+// failing feed's error, then a conflict naming the nights sold twice
+// (against a stay: open the reservation; against a block: the tape chart)
+// acknowledged with a note, and a feed whose fetch waits to be confirmed,
+// accepted (also on a 375 px phone). Screenshots in
+// docs/screenshots/admin-operations-*.png; axe-core on every screen.
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -81,6 +84,10 @@ async function withPassword(userId: string, name: string): Promise<string> {
 
 const one = async <T>(sql: string, params: unknown[]): Promise<T> => (await db.ownerPool.query(sql, params)).rows[0] as T;
 
+/** A night as the console lists it in an en-GB browser: "Mon 20 Jul". */
+const night = (date: string) =>
+  new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" }).format(new Date(`${date}T12:00:00Z`));
+
 const shot = (page: Page, name: string, options: { fullPage?: boolean } = {}) =>
   page.screenshot({ path: path.join(screenshots, `admin-operations-${name}.png`), animations: "disabled", ...options });
 
@@ -96,9 +103,9 @@ async function expectAccessible(page: Page): Promise<void> {
   expect(violations).toEqual([]);
 }
 
-async function phoneContext(): Promise<BrowserContext> {
+async function phoneContext(width = 390): Promise<BrowserContext> {
   const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
+    viewport: { width, height: 844 },
     deviceScaleFactor: 2,
     isMobile: true,
     hasTouch: true,
@@ -630,11 +637,13 @@ describe("channels", () => {
     await card.locator('[data-testid="feed"][data-feed="Vrbo — Loft"][data-health="failing"]').waitFor();
     await expect(feed.getByTestId("feed-error").textContent()).resolves.toContain("500");
     await page.getByTestId("reconciliation").locator('[data-kind="feed_failing"]').waitFor();
+    // Listed once: a failing feed that never synced is not "stale" too.
+    await expect(page.getByTestId("reconciliation").locator('[data-kind="feed_stale"]').count()).resolves.toBe(0);
     await shot(page, "channels-error", { fullPage: true });
     await expectAccessible(page);
   });
 
-  it("syncs now once the channel answers: the conflict with the Keepr stay appears, and is resolved with a note", async () => {
+  it("syncs now once the channel answers: the conflict names the nights sold twice and Keepr's stay, and is acknowledged with a note", async () => {
     serving.set("/vrbo-loft.ics", "vrbo");
     const card = page.locator(`[data-testid="unit-channels"][data-unit="${conflictStay.unitName}"]`);
     await card.getByRole("button", { name: "Sync now" }).click();
@@ -643,21 +652,182 @@ describe("channels", () => {
     await card.locator('[data-testid="feed"][data-feed="Vrbo — Loft"][data-health="ok"]').waitFor();
     const conflict = page.getByTestId("conflict");
     await conflict.waitFor();
-    await expect(conflict.textContent()).resolves.toContain(conflictStay.code);
-    await expect(conflict.textContent()).resolves.toContain("Reserved - Charlotte & Fred");
+    // The channel's "Reserved - Charlotte & Fred" is D+14..D+21; Keepr's stay D+15..D+17: two nights sold twice.
+    const arrival = addDays(today, 15);
+    await expect(conflict.getByTestId("sold-twice").textContent()).resolves.toBe(`Sold twice: ${night(arrival)} and ${night(addDays(arrival, 1))}`);
+    const booking = (await conflict.getByTestId("conflict-channel-booking").textContent()) ?? "";
+    expect(booking).toContain("“Reserved - Charlotte & Fred”");
+    expect(booking).toContain("(7 nights); its other 5 nights are blocked in Keepr");
+    await expect(conflict.getByTestId("conflict-keepr-side").textContent()).resolves.toContain(`reservation ${conflictStay.code}`);
+    // "Open reservation" leads to the reservation's page (Move, Cancel).
+    await expect(conflict.getByRole("link", { name: "Open reservation" }).getAttribute("href")).resolves.toMatch(new RegExp(`/reservations/${conflictStay.id}/show$`));
+    await expect(conflict.textContent()).resolves.toContain("hands these nights to the channel's booking at once and closes this conflict");
+    // And they are: the booking's other nights are the feed's blocks, around the stay.
+    const feedId = (await one<{ id: string }>("select id from app_public.channel_feeds where unit_id = $1", [conflictStay.unitId])).id;
+    const blocks = await db.ownerPool.query<{ first: string; end: string }>(
+      "select lower(stay)::text as first, upper(stay)::text as end from app_public.inventory_claims where feed_id = $1 and released_at is null and lower(stay) >= $2::date order by 1",
+      [feedId, addDays(today, 14)],
+    );
+    expect(blocks.rows).toEqual([{ first: addDays(today, 14), end: arrival }, { first: addDays(today, 17), end: addDays(today, 21) }]);
     await shot(page, "channels-conflict", { fullPage: true });
     await expectAccessible(page);
 
-    await conflict.getByRole("button", { name: "Resolve…" }).click();
+    await conflict.getByRole("button", { name: "Acknowledge…" }).click();
     const dialog = page.getByTestId("resolve-dialog");
-    expect(await dialog.getByRole("button", { name: "Resolve" }).isDisabled()).toBe(true);
-    await dialog.getByLabel(/How it was resolved/).fill("Moved our guest to another unit");
-    await dialog.getByRole("button", { name: "Resolve" }).click();
+    await expect(dialog.textContent()).resolves.toContain("stays closed while the same two bookings keep these nights");
+    expect(await dialog.getByRole("button", { name: "Acknowledge", exact: true }).isDisabled()).toBe(true);
+    await dialog.getByLabel(/What was done/).fill("Guest agreed to move to the sister hotel");
+    await dialog.getByRole("button", { name: "Acknowledge", exact: true }).click();
     await dialog.waitFor({ state: "detached" });
     await page.getByTestId("conflict").waitFor({ state: "detached" });
     expect(
-      (await db.ownerPool.query("select status, resolution, resolved_by from app_public.channel_conflicts where unit_id = $1", [conflictStay.unitId])).rows,
-    ).toEqual([{ status: "resolved", resolution: "Moved our guest to another unit", resolved_by: h.manager }]);
+      (await db.ownerPool.query("select status, closed_by, resolution, resolved_by from app_public.channel_conflicts where unit_id = $1", [conflictStay.unitId])).rows,
+    ).toEqual([{ status: "resolved", closed_by: "staff", resolution: "Guest agreed to move to the sister hotel", resolved_by: h.manager }]);
+    // It stays closed while the same two bookings keep these nights: the feed applied again opens nothing.
+    await db.ownerPool.query("select app_private.apply_channel_feed($1)", [feedId]);
+    expect((await one<{ n: number }>("select count(*)::int as n from app_public.channel_conflicts where feed_id = $1 and status = 'open'", [feedId])).n).toBe(0);
+  });
+
+  it("on a 375 px phone, a conflict with a block lists a longer run of nights as a range, leads to the tape chart, and is acknowledged", async () => {
+    const feedId = (await one<{ id: string }>("select id from app_public.channel_feeds where unit_id = $1", [conflictStay.unitId])).id;
+    const blockId = (await one<{ id: string }>(
+      `insert into app_public.inventory_claims (property_id, unit_id, stay, kind, note)
+       values ($1, $2, daterange($3::date, $4::date), 'owner_block', 'Owner family') returning id`,
+      [h.propertyId, conflictStay.unitId, addDays(today, 30), addDays(today, 38)],
+    )).id;
+    const phone = await signIn(await phoneContext(375), email.manager!);
+    const phoneErrors = collectPageErrors(phone);
+    await phone.goto(`${server.url}/admin/channels`);
+    await phone.getByTestId("channels-ready").waitFor();
+    await settled(phone);
+    // The channel's booking D+28..D+40 over the owner's D+30..D+38: eight nights sold twice.
+    const conflictId = (await one<{ id: string }>(
+      `insert into app_public.channel_conflicts (property_id, unit_id, feed_id, uid, start_date, end_date, event_start_date, event_end_date, summary,
+                                                 conflicting_claim_id)
+       values ($1, $2, $3, 'long-stay@vrbo.example', $4, $5, $6, $7, 'Reserved - Ingrid', $8) returning id`,
+      [h.propertyId, conflictStay.unitId, feedId, addDays(today, 30), addDays(today, 38), addDays(today, 28), addDays(today, 40), blockId],
+    )).id;
+    const conflict = phone.locator(`[data-testid="conflict"][data-conflict="${conflictId}"]`);
+    await conflict.waitFor();
+    await expect(conflict.getByTestId("sold-twice").textContent()).resolves.toBe(
+      `Sold twice: 8 nights, ${night(addDays(today, 30))} to ${night(addDays(today, 37))}`,
+    );
+    await expect(conflict.getByTestId("conflict-channel-booking").textContent()).resolves.toContain("(12 nights); its other 4 nights are blocked in Keepr");
+    await expect(conflict.getByTestId("conflict-keepr-side").textContent()).resolves.toContain("An owner stay “Owner family” · ");
+    await expect(conflict.getByRole("link", { name: "Show on tape chart" }).getAttribute("href")).resolves.toMatch(new RegExp(`/tape-chart\\?from=${addDays(today, 30)}$`));
+    expect(await conflict.getByRole("link", { name: "Open reservation" }).count()).toBe(0);
+    // Nothing wider than the phone.
+    expect(await phone.evaluate(() => {
+      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+      return root.scrollWidth - root.clientWidth;
+    })).toBeLessThanOrEqual(0);
+    await conflict.scrollIntoViewIfNeeded();
+    await shot(phone, "channels-conflict-phone");
+    await expectAccessible(phone);
+
+    await conflict.getByRole("button", { name: "Acknowledge…" }).click();
+    const dialog = phone.getByTestId("resolve-dialog");
+    await dialog.getByLabel(/What was done/).fill("Vrbo is cancelling Ingrid's booking");
+    await dialog.getByRole("button", { name: "Acknowledge", exact: true }).click();
+    await dialog.waitFor({ state: "detached" });
+    await conflict.waitFor({ state: "detached" });
+    expect((await one<{ status: string; closed_by: string }>("select status, closed_by from app_public.channel_conflicts where id = $1", [conflictId]))).toEqual({
+      status: "resolved",
+      closed_by: "staff",
+    });
+    expect(phoneErrors).toEqual([]);
+    await phone.context().close();
+  });
+
+  it("a fetch that would open most of a feed's nights waits to confirm: the feed says why and until when; a refusal is shown; accepted, the nights open", async () => {
+    // Another unit's Airbnb feed blocks five nights; its last fetch came back empty and is kept aside.
+    const unitId = h.unitIds.find((id) => id !== conflictStay.unitId)!;
+    const unitName = (await one<{ name: string }>("select name from app_public.units where id = $1", [unitId])).name;
+    const feedId = (await one<{ id: string }>(
+      `insert into app_public.channel_feeds (property_id, unit_id, source, name, url, last_polled_at, last_success_at, events_seen, next_poll_at)
+       values ($1, $2, 'airbnb', 'Airbnb — Garden', $3, now(), now(), 1, now() + interval '1 hour') returning id`,
+      [h.propertyId, unitId, `${feedsUrl}/airbnb-garden.ics`],
+    )).id;
+    await db.ownerPool.query(
+      "insert into app_public.channel_feed_events (feed_id, property_id, uid, start_date, end_date, summary) values ($1, $2, 'HMGARDEN@airbnb.com', $3, $4, 'Reserved')",
+      [feedId, h.propertyId, addDays(today, 40), addDays(today, 45)],
+    );
+    await db.ownerPool.query("select app_private.apply_channel_feed($1)", [feedId]);
+    const liveBlocks = async () => (await one<{ n: number }>("select count(*)::int as n from app_public.inventory_claims where feed_id = $1 and released_at is null", [feedId])).n;
+    expect(await liveBlocks()).toBe(1);
+    const keepAside = async () => {
+      await db.ownerPool.query(
+        `insert into app_private.channel_feed_pending_changes (feed_id, property_id, events, fingerprint, reason, nights_released, nights_blocked, confirm_after)
+         values ($1, $2, '[]', 'empty', 'The channel''s calendar came back empty: it would open all 5 blocked nights.', 5, 5, now() + interval '5 minutes')`,
+        [feedId, h.propertyId],
+      );
+      // As the sync does when it keeps a fetch aside: the feed's row changes, and every console refreshes.
+      await db.ownerPool.query("update app_public.channel_feeds set last_polled_at = now() where id = $1", [feedId]);
+    };
+    await keepAside();
+    const confirmAfter = (await one<{ at: Date }>("select confirm_after as at from app_private.channel_feed_pending_changes where feed_id = $1", [feedId])).at;
+    const hhmm = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: h.timeZone }).format(confirmAfter);
+
+    const card = page.locator(`[data-testid="unit-channels"][data-unit="${unitName}"]`);
+    const feed = card.locator('[data-testid="feed"][data-feed="Airbnb — Garden"]');
+    await card.locator('[data-testid="feed"][data-feed="Airbnb — Garden"][data-health="waiting"]').waitFor();
+    await expect(feed.getByTestId("feed-health").textContent()).resolves.toBe("Waiting to confirm");
+    const pending = feed.getByTestId("feed-pending");
+    await expect(pending.getByTestId("feed-pending-reason").textContent()).resolves.toBe("The channel's calendar came back empty: it would open all 5 blocked nights.");
+    await expect(pending.getByTestId("feed-pending-when").textContent()).resolves.toContain(`Blocks kept; applied if a fetch after ${hhmm} says the same.`);
+    expect(await pending.evaluate((el) => (el as unknown as { className: string }).className)).toContain("MuiAlert-colorWarning");
+    const finding = page.getByTestId("reconciliation").locator('[data-kind="feed_waiting"]');
+    await expect(finding.textContent()).resolves.toContain(`Waiting to confirm · unit ${unitName} · Airbnb — Garden`);
+    await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
+    await settled(page);
+    await shot(page, "channels-waiting", { fullPage: true });
+    await expectAccessible(page);
+
+    // The same on a phone.
+    const phone = await signIn(await phoneContext(375), email.manager!);
+    await phone.goto(`${server.url}/admin/channels`);
+    const phoneFeed = phone.locator('[data-testid="feed"][data-feed="Airbnb — Garden"][data-health="waiting"]');
+    await phoneFeed.waitFor();
+    expect(await phone.evaluate(() => {
+      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+      return root.scrollWidth - root.clientWidth;
+    })).toBeLessThanOrEqual(0);
+    // Settled first: scrolling down a phone hides the app bar (and its live chip).
+    await settled(phone);
+    await phoneFeed.scrollIntoViewIfNeeded();
+    await shot(phone, "channels-waiting-phone");
+    await phoneFeed.getByRole("button", { name: "Accept change" }).click();
+    await phone.getByTestId("accept-change-dialog").waitFor();
+    await expectAccessible(phone);
+    await shot(phone, "channels-accept-phone");
+    await phone.context().close();
+
+    // A later fetch settled it meanwhile: accepting is refused, in plain words, and the blocks stay.
+    await pending.getByRole("button", { name: "Accept change" }).click();
+    const dialog = page.getByTestId("accept-change-dialog");
+    await expect(dialog.textContent()).resolves.toContain("It opens all 5 nights this feed blocks");
+    await db.ownerPool.query("delete from app_private.channel_feed_pending_changes where feed_id = $1", [feedId]);
+    await dialog.getByRole("button", { name: "Accept: open 5 nights" }).click();
+    const refusal = dialog.getByRole("alert");
+    await expect(refusal.textContent()).resolves.toContain("This feed has no change waiting to be confirmed.");
+    await expect(refusal.getAttribute("data-error-code")).resolves.toBe("INVALID_TRANSITION");
+    await dialog.getByRole("button", { name: "Back" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await card.locator('[data-testid="feed"][data-feed="Airbnb — Garden"][data-health="ok"]').waitFor();
+    expect(await liveBlocks()).toBe(1);
+
+    // Kept aside again, and accepted: the pending fetch is applied, its nights open.
+    await keepAside();
+    await card.locator('[data-testid="feed"][data-feed="Airbnb — Garden"][data-health="waiting"]').waitFor();
+    await pending.getByRole("button", { name: "Accept change" }).click();
+    await dialog.getByRole("button", { name: "Accept: open 5 nights" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await page.getByText("Airbnb — Garden: change applied; 5 nights opened.").waitFor();
+    await card.locator('[data-testid="feed"][data-feed="Airbnb — Garden"][data-health="ok"]').waitFor();
+    await pending.waitFor({ state: "detached" });
+    expect((await one<{ n: number }>("select count(*)::int as n from app_private.channel_feed_pending_changes where feed_id = $1", [feedId])).n).toBe(0);
+    expect(await liveBlocks()).toBe(0);
+    await expect(page.getByTestId("reconciliation").locator('[data-kind="feed_waiting"]').count()).resolves.toBe(0);
   });
 
   it("removes a feed: its blocks are released", async () => {
@@ -667,7 +837,7 @@ describe("channels", () => {
     const card = page.locator(`[data-testid="unit-channels"][data-unit="${conflictStay.unitName}"]`);
     await card.getByRole("button", { name: "Remove Vrbo — Loft" }).click();
     await page.getByTestId("remove-feed-dialog").getByRole("button", { name: "Remove feed" }).click();
-    await card.locator('[data-testid="feed"]').waitFor({ state: "detached" });
+    await card.locator('[data-testid="feed"][data-feed="Vrbo — Loft"]').waitFor({ state: "detached" });
     expect((await db.ownerPool.query("select count(*)::int as n from app_public.channel_feeds where unit_id = $1", [conflictStay.unitId])).rows[0].n).toBe(0);
     expect((await blocks()).rows[0]!.n).toBe(0);
     expect(errors).toEqual([]);

@@ -839,7 +839,7 @@ function Ghost({ claim, dayDelta, taken, win, cell }: { claim: ChartClaimNode; d
   );
 }
 
-/** The open channel conflicts in view, with both sides. */
+/** The open channel conflicts in view, with both sides and the nights sold twice (the Channels page says what to do). */
 function Conflicts({ conflicts, units, claims }: { conflicts: ChartConflictNode[]; units: UnitNode[]; claims: ChartClaimNode[] }) {
   return (
     <Alert severity="error" icon={<WarningAmberIcon />} sx={{ mb: 2 }} data-testid="tape-chart-conflicts">
@@ -850,7 +850,8 @@ function Conflicts({ conflicts, units, claims }: { conflicts: ChartConflictNode[
           const other = claims.find((k) => k.rowId === c.conflictingClaimId);
           return (
             <li key={c.rowId}>
-              Unit {unit}: {c.feed?.name ?? "a channel"} booking{c.summary ? ` “${c.summary}”` : ""}, {formatShortDate(c.startDate)} → {formatShortDate(c.endDate)}, overlaps{" "}
+              {/* startDate..endDate are the nights both hold (migration 000025), not the channel booking's own dates. */}
+              Unit {unit}, {formatShortDate(c.startDate)} → {formatShortDate(c.endDate)} sold twice: {c.feed?.name ?? "a channel"} booking{c.summary ? ` “${c.summary}”` : ""} and{" "}
               {other?.reservation ? (
                 <Link to={`/reservations/${other.reservation.rowId}/show`}>
                   {claimLabel(other)} ({other.reservation.confirmationCode})

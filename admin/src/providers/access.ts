@@ -72,13 +72,15 @@ export const accessMatrix = {
     cancel_task: "managers",
   },
   // The channel manager, for owners and managers (channel_feeds' manage
-  // policy; sync_channel_feed_now, resolve_channel_conflict and
-  // channel_reconciliation also admit the front desk, who has no menu here).
+  // policy; sync_channel_feed_now, resolve_channel_conflict,
+  // accept_channel_feed_change and channel_reconciliation also admit the
+  // front desk, who has no menu here).
   channels: {
     list: "managers",
     manage: "managers",
     sync: "managers",
     resolve: "managers",
+    accept: "managers",
   },
   // Accounting (menu "Accounting"; docs/admin.md, "Back office"). Folios,
   // the journal, accounts, owners, payouts and reconciliation are read by

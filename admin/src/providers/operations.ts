@@ -8,7 +8,7 @@
 import { assembleBoard, type HousekeepingBoard } from "./board.ts";
 import type { HousekeepingStatus, IsoDate, Uuid } from "./documents.ts";
 import {
-  channelsOverview, createChannelFeed, createHousekeepingTask, deleteChannelFeed, housekeepingBoard, resolveChannelConflict, setChannelFeedActive,
+  acceptChannelFeedChange, channelsOverview, createChannelFeed, createHousekeepingTask, deleteChannelFeed, housekeepingBoard, resolveChannelConflict, setChannelFeedActive,
   setUnitStatus, syncChannelFeedNow, updateHousekeepingTask,
   type ChannelConflictNode, type ChannelFeedNode, type ChannelUnitNode,
   type HousekeepingTaskNode, type HousekeepingTaskStatus, type NewChannelFeed, type NewTaskKind, type ReconciliationNode,
@@ -45,7 +45,10 @@ export interface OperationsMethods {
   setChannelFeedActive(params: { feedId: Uuid; isActive: boolean }): Promise<ChannelFeedNode>;
   deleteChannelFeed(params: { feedId: Uuid }): Promise<void>;
   syncChannelFeedNow(params: { feedId: Uuid }): Promise<void>;
+  /** Staff acknowledge a conflict with a note; it stays closed while the same two bookings keep these nights (000025: no re-sync). */
   resolveChannelConflict(params: { conflictId: Uuid; resolution: string }): Promise<void>;
+  /** Applies the fetch a feed keeps waiting to be confirmed (it opens most of its blocked nights). */
+  acceptChannelFeedChange(params: { feedId: Uuid }): Promise<ChannelFeedNode>;
 }
 
 const notReturned = (what: string) => new ApiError(`The API did not return the ${what}; reload to see where it stands.`, 502, { code: "BAD_RESPONSE" });
@@ -109,6 +112,12 @@ export function createOperationsMethods(client: GraphQLClient): OperationsMethod
     async resolveChannelConflict(params) {
       const data = await client.request(resolveChannelConflict, params);
       if (!data.resolveChannelConflict?.result) throw notReturned("conflict");
+    },
+    async acceptChannelFeedChange(params) {
+      const data = await client.request(acceptChannelFeedChange, params);
+      const feed = data.acceptChannelFeedChange?.result;
+      if (!feed) throw notReturned("feed");
+      return feed;
     },
   };
 }

@@ -176,23 +176,69 @@ export interface ChannelFeedNode {
   consecutiveFailures: number;
   eventsSeen: number | null;
   createdAt: Timestamp;
+  /**
+   * A fetch that would open most of the feed's blocked nights at once (an
+   * empty calendar, a sudden drop), kept aside: the feed keeps its blocks
+   * until a fetch after confirmAfter says the same or staff accept it
+   * (acceptChannelFeedChange). Null when none.
+   */
+  pendingChange: ChannelFeedPendingChange | null;
 }
 
+/** ChannelFeed.pendingChange (migration 000025); the columns are never null when the row exists. */
+export interface ChannelFeedPendingChange {
+  firstSeenAt: Timestamp | null;
+  confirmAfter: Timestamp | null;
+  /** Written for people, e.g. "The channel's calendar came back empty: it would open all 5 blocked nights." */
+  reason: string | null;
+  nightsReleased: number | null;
+  nightsBlocked: number | null;
+}
+
+/**
+ * One channel booking against one Keepr stay or block (migration 000025):
+ * startDate..endDate are only the nights both hold (end exclusive); the
+ * booking's own dates are eventStartDate..eventEndDate, and its other
+ * nights are blocked in Keepr already.
+ */
 export interface ChannelConflictNode {
   rowId: Uuid;
   unitId: Uuid;
   feedId: Uuid;
   uid: string;
+  /** The first night sold twice. */
   startDate: IsoDate;
+  /** The day after the last night sold twice. */
   endDate: IsoDate;
+  /** The channel booking's first night. */
+  eventStartDate: IsoDate;
+  /** The channel booking's checkout day. */
+  eventEndDate: IsoDate;
   summary: string | null;
   detectedAt: Timestamp;
+  /** Null while open. */
+  closedBy: "staff" | "sync" | null;
   feed: { rowId: Uuid; name: string; source: ChannelSource } | null;
-  conflictingClaim: { rowId: Uuid; kind: string; startDate: IsoDate | null; endDate: IsoDate | null; note: string | null } | null;
-  conflictingReservation: { rowId: Uuid; confirmationCode: string | null; status: ReservationStatus; guest: { fullName: string } | null } | null;
+  conflictingClaim: {
+    rowId: Uuid;
+    kind: string;
+    startDate: IsoDate | null;
+    endDate: IsoDate | null;
+    note: string | null;
+    /** Another feed's block: two channels hold the same nights. */
+    feed: { rowId: Uuid; name: string; source: ChannelSource } | null;
+  } | null;
+  conflictingReservation: {
+    rowId: Uuid;
+    confirmationCode: string | null;
+    status: ReservationStatus;
+    arrival: IsoDate | null;
+    departure: IsoDate | null;
+    guest: { fullName: string } | null;
+  } | null;
 }
 
-export type ReconciliationKind = "conflict" | "not_blocked_on_channel" | "feed_failing" | "feed_stale";
+export type ReconciliationKind = "conflict" | "not_blocked_on_channel" | "feed_waiting" | "feed_failing" | "feed_stale";
 
 export interface ReconciliationNode {
   feedId: Uuid | null;
@@ -206,7 +252,8 @@ export interface ReconciliationNode {
 
 const feedFields = `
   rowId unitId source name url isActive pollIntervalMinutes nextPollAt lastPolledAt lastSuccessAt
-  lastError lastErrorAt consecutiveFailures eventsSeen createdAt`;
+  lastError lastErrorAt consecutiveFailures eventsSeen createdAt
+  pendingChange { firstSeenAt confirmAfter reason nightsReleased nightsBlocked }`;
 
 export interface ChannelsOverviewData {
   allUnits: { nodes: Array<ChannelUnitNode | null> } | null;
@@ -227,10 +274,10 @@ export const channelsOverview = operation<ChannelsOverviewData, { propertyId: Uu
     }
     openChannelConflicts(propertyId: $propertyId) {
       nodes {
-        rowId unitId feedId uid startDate endDate summary detectedAt
+        rowId unitId feedId uid startDate endDate eventStartDate eventEndDate summary detectedAt closedBy
         feed { rowId name source }
-        conflictingClaim { rowId kind startDate endDate note }
-        conflictingReservation { rowId confirmationCode status guest { fullName } }
+        conflictingClaim { rowId kind startDate endDate note feed { rowId name source } }
+        conflictingReservation { rowId confirmationCode status arrival departure guest { fullName } }
       }
     }
     channelReconciliation(propertyId: $propertyId) {
@@ -298,8 +345,25 @@ export const resolveChannelConflict = operation<
   }`,
 );
 
+/**
+ * Applies the fetch a feed keeps waiting to be confirmed (it opens most of
+ * the feed's blocked nights) now. Errors: NTFND, DNIED, INVALID_TRANSITION
+ * (nothing is waiting any more: a later fetch applied or replaced it, or
+ * someone accepted it first).
+ */
+export const acceptChannelFeedChange = operation<
+  { acceptChannelFeedChange: { result: ChannelFeedNode | null } | null },
+  { feedId: Uuid }
+>(
+  "AcceptChannelFeedChange",
+  `mutation AcceptChannelFeedChange($feedId: UUID!) {
+    acceptChannelFeedChange(input: {feedId: $feedId}) { result { ${feedFields} } }
+  }`,
+);
+
 /** The documents above, for the schema test. */
 export const operationsDocuments = [
   housekeepingBoard, setUnitStatus, updateHousekeepingTask, createHousekeepingTask,
   channelsOverview, createChannelFeed, setChannelFeedActive, deleteChannelFeed, syncChannelFeedNow, resolveChannelConflict,
+  acceptChannelFeedChange,
 ] as const;

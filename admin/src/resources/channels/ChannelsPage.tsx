@@ -2,10 +2,13 @@
 // unit, the iCal link other channels import (with a copy button) and the
 // feeds Keepr imports from them (Airbnb, Vrbo, Booking.com, other PMSs)
 // with their sync state: healthy, failing with the last error, stale,
-// paused; add, pause, remove a feed, sync it now. Above them, what needs a
-// person: open conflicts (a channel's booking Keepr could not block; resolve
-// with a note once dealt with) and the reconciliation report (nights Keepr
-// has that a channel does not show as taken, failing or stale feeds).
+// paused, or waiting to confirm a fetch that would open most of its blocked
+// nights (accept it, or let a later fetch confirm it); add, pause, remove a
+// feed, sync it now. Above them, what needs a person: open conflicts (the
+// nights a channel's booking and Keepr's stay or block both hold: open the
+// reservation to move or cancel it, or acknowledge with a note) and the
+// reconciliation report (nights Keepr has that a channel does not show as
+// taken, fetches waiting to confirm, failing or stale feeds).
 // One request (channelsOverview); it refreshes by itself when a feed's
 // sync lands or a conflict opens or closes (useLiveRefresh).
 import { useQuery, useQueryClient } from "@tanstack/react-query";
@@ -34,21 +37,28 @@ import Typography from "@mui/material/Typography";
 import AddLinkIcon from "@mui/icons-material/AddLink";
 import ContentCopyIcon from "@mui/icons-material/ContentCopy";
 import DeleteOutlinedIcon from "@mui/icons-material/DeleteOutlined";
+import LockOpenIcon from "@mui/icons-material/LockOpen";
+import OpenInNewIcon from "@mui/icons-material/OpenInNew";
 import PauseIcon from "@mui/icons-material/Pause";
 import PlayArrowIcon from "@mui/icons-material/PlayArrow";
 import SyncIcon from "@mui/icons-material/Sync";
 import TaskAltIcon from "@mui/icons-material/TaskAlt";
+import ViewTimelineIcon from "@mui/icons-material/ViewTimeline";
 import { useRef, useState, type FormEvent, type ReactNode } from "react";
 import { Link, Title, useCanAccess, useCreatePath, useDataProvider, useNotify } from "react-admin";
-import { formatDate, formatTimestamp, humanize } from "../../format.ts";
+import { Link as RouterLink } from "react-router-dom";
+import { formatDate, formatTimeOfDay, formatTimestamp, humanize } from "../../format.ts";
+import { tapeChartPath } from "../../frontdesk/paths.ts";
 import { ApiErrorAlert, shownError, type ShownError } from "../../frontdesk/ApiErrorAlert.tsx";
 import { useCurrentProperty } from "../../hooks/useCurrentProperty.ts";
 import { useLiveRefresh } from "../../live/useLiveRefresh.ts";
 import type { KeeprDataProvider } from "../../providers/dataProvider.ts";
 import {
-  channelSources, type ChannelConflictNode, type ChannelFeedNode, type ChannelSource, type ChannelUnitNode, type ReconciliationNode,
+  channelSources, type ChannelConflictNode, type ChannelFeedNode, type ChannelFeedPendingChange, type ChannelSource, type ChannelUnitNode,
+  type ReconciliationNode,
 } from "../../providers/documents/operations.ts";
 import type { ChannelsOverview } from "../../providers/operations.ts";
+import { listNights, nightCount, plural } from "./nights.ts";
 
 /** The query key of the page; the live hook and the actions invalidate it. */
 export const channelsQueryKey = "channels";
@@ -60,10 +70,10 @@ const sourceLabels: Record<ChannelSource, string> = {
   other: "Other",
 };
 
-/** "Airbnb (Casa Azul)", or just "Airbnb" when the feed is named after its channel. */
+/** "Airbnb (Casa Azul)", or just the name when it says the channel already ("Airbnb", "Vrbo — Loft"). */
 function feedLabel(feed: { source: ChannelSource; name: string }): string {
   const label = sourceLabels[feed.source];
-  return feed.name.trim().toLowerCase() === label.toLowerCase() ? label : `${label} (${feed.name})`;
+  return feed.name.toLowerCase().includes(label.toLowerCase()) ? feed.name.trim() : `${label} (${feed.name})`;
 }
 
 const touch = { minHeight: 44 } as const;
@@ -143,7 +153,7 @@ function Attention({ data }: { data: ChannelsOverview }) {
         <Card variant="outlined" data-testid="conflicts" sx={{ borderColor: "warning.main" }}>
           <CardHeader
             title={`${data.conflicts.length} open conflict${data.conflicts.length === 1 ? "" : "s"}`}
-            subheader="A channel has a booking on nights Keepr had already given to a stay or a block. Nothing is double-booked in Keepr: cancel or move one side (or have the channel cancel), then resolve."
+            subheader="A channel has sold nights that Keepr had already given to a stay or a block: those nights are sold twice. The booking's other nights are blocked in Keepr."
             slotProps={{ title: { component: "h2", variant: "h6" } }}
           />
           <CardContent sx={{ pt: 0 }}>
@@ -177,12 +187,15 @@ function Attention({ data }: { data: ChannelsOverview }) {
 
 const findingText: Record<Exclude<ReconciliationNode["kind"], null | "conflict">, { severity: "warning" | "error" | "info"; title: string }> = {
   not_blocked_on_channel: { severity: "warning", title: "Not blocked on the channel" },
+  feed_waiting: { severity: "warning", title: "Waiting to confirm" },
   feed_failing: { severity: "error", title: "Feed failing" },
   feed_stale: { severity: "info", title: "Feed stale" },
 };
 
 function Finding({ finding }: { finding: ReconciliationNode }) {
-  const text = finding.kind && finding.kind !== "conflict" ? findingText[finding.kind] : { severity: "info" as const, title: humanize(finding.kind ?? "note") };
+  // A kind this console does not know yet (a newer API) still shows, as a note.
+  const known = finding.kind && finding.kind !== "conflict" && Object.hasOwn(findingText, finding.kind) ? findingText[finding.kind] : undefined;
+  const text = known ?? { severity: "info" as const, title: humanize(finding.kind ?? "note") };
   return (
     <Alert severity={text.severity} data-kind={finding.kind}>
       <AlertTitle>
@@ -194,46 +207,107 @@ function Finding({ finding }: { finding: ReconciliationNode }) {
   );
 }
 
+/** What Keepr's side of a conflict is when it is not a reservation, as "a …" and "the …". */
+const claimLabels: Record<string, { a: string; the: string }> = {
+  owner_block: { a: "an owner stay", the: "the owner stay" },
+  maintenance_block: { a: "a maintenance block", the: "the maintenance block" },
+  ota_block: { a: "another channel's booking", the: "the other channel's booking" },
+  hold: { a: "a hold (a booking being made)", the: "the hold" },
+};
+const someBlock = { a: "a block", the: "the block" };
+
+/**
+ * One open conflict: the channel's booking (its own dates), the nights sold
+ * twice, Keepr's side, and what staff can do: move or cancel the reservation
+ * (on its page; the channel's booking then gets the nights and the conflict
+ * closes by itself), see a block on the tape chart, or acknowledge.
+ */
 function ConflictRow({ conflict, unitName }: { conflict: ChannelConflictNode; unitName: string }) {
   const { canAccess } = useCanAccess({ resource: "channels", action: "resolve" });
   const createPath = useCreatePath();
-  const [resolving, setResolving] = useState(false);
+  const [acknowledging, setAcknowledging] = useState(false);
   const keepr = conflict.conflictingReservation;
+  const claim = conflict.conflictingClaim;
+  const channel = conflict.feed ? feedLabel(conflict.feed) : "A channel";
+  const eventNights = nightCount(conflict.eventStartDate, conflict.eventEndDate);
+  const sold = nightCount(conflict.startDate, conflict.endDate);
+  const claimLabel = (claim && Object.hasOwn(claimLabels, claim.kind) ? claimLabels[claim.kind] : undefined) ?? someBlock;
+  const keeprSide = keepr ? `reservation ${keepr.confirmationCode ?? "on hold"}` : claimLabel.the;
+  const reservationPath = keepr ? createPath({ resource: "reservations", id: keepr.rowId, type: "show" }) : undefined;
   return (
-    <Stack direction={{ xs: "column", md: "row" }} spacing={2} sx={{ alignItems: { md: "center" } }} data-testid="conflict" data-conflict={conflict.rowId}>
-      <Box sx={{ flex: 1, minWidth: 0 }}>
-        <Typography variant="subtitle1" sx={{ fontWeight: 600 }}>
-          Unit {unitName} · {formatDate(conflict.startDate)} → {formatDate(conflict.endDate)}
-        </Typography>
-        <Typography variant="body2">
-          {conflict.feed ? feedLabel(conflict.feed) : "A channel"} has
-          {conflict.summary ? ` "${conflict.summary}"` : " a booking"}; Keepr has{" "}
+    <Box data-testid="conflict" data-conflict={conflict.rowId}>
+      <Typography variant="subtitle1" component="h3" sx={{ fontWeight: 600 }}>
+        Unit {unitName} · {channel}
+      </Typography>
+      <Typography variant="body1" data-testid="sold-twice" sx={{ fontWeight: 600, color: "warning.dark", mt: 0.5 }}>
+        Sold twice: {listNights(conflict.startDate, conflict.endDate)}
+      </Typography>
+      <Box
+        component="dl"
+        sx={{ display: "grid", gridTemplateColumns: { xs: "1fr", sm: "max-content 1fr" }, columnGap: 2, rowGap: { xs: 0, sm: 0.5 }, my: 1,
+          "& dt": { color: "text.secondary", typography: "body2" }, "& dd": { m: 0, mb: { xs: 1, sm: 0 }, typography: "body2", minWidth: 0, overflowWrap: "anywhere" } }}
+      >
+        <dt>Channel booking</dt>
+        <dd data-testid="conflict-channel-booking">
+          {conflict.summary ? `“${conflict.summary}”` : "A booking"} · {formatDate(conflict.eventStartDate)} → {formatDate(conflict.eventEndDate)} (
+          {plural(eventNights, "night")})
+          {eventNights > sold ? `; its other ${plural(eventNights - sold, "night")} ${eventNights - sold === 1 ? "is" : "are"} blocked in Keepr` : ""}
+        </dd>
+        <dt>In Keepr</dt>
+        <dd data-testid="conflict-keepr-side">
           {keepr ? (
             <>
               reservation{" "}
-              <Link to={createPath({ resource: "reservations", id: keepr.rowId, type: "show" })}>{keepr.confirmationCode ?? "on hold"}</Link>
+              <Link to={reservationPath!}>{keepr.confirmationCode ?? "on hold"}</Link>
               {keepr.guest ? ` (${keepr.guest.fullName})` : ""}
+              {keepr.arrival && keepr.departure ? ` · ${formatDate(keepr.arrival)} → ${formatDate(keepr.departure)}` : ""}
             </>
           ) : (
-            `a ${humanize(conflict.conflictingClaim?.kind ?? "block").toLowerCase()}${conflict.conflictingClaim?.note ? ` (${conflict.conflictingClaim.note})` : ""}`
-          )}{" "}
-          on those nights.
-        </Typography>
-        <Typography variant="caption" color="text.secondary">
+            <>
+              {humanizeFirst(claimLabel.a)}
+              {claim?.feed ? ` from ${feedLabel(claim.feed)}` : ""}
+              {claim?.note ? ` “${claim.note}”` : ""}
+              {claim?.startDate && claim.endDate ? ` · ${formatDate(claim.startDate)} → ${formatDate(claim.endDate)}` : ""}
+            </>
+          )}
+        </dd>
+      </Box>
+      <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>
+        {keepr
+          ? `Move ${keeprSide} to another unit or cancel it (on its page): that hands these nights to the channel's booking at once and closes this conflict. Or have the channel cancel its booking.`
+          : claim?.kind === "ota_block"
+            ? "Two channels have sold these nights: have one of them cancel its booking (the conflict closes with its next sync)."
+            : `If ${claimLabel.the} can go, releasing or shortening it hands these nights to the channel's booking at once and closes this conflict. Or have the channel cancel its booking.`}{" "}
+        If both stay, acknowledge it with a note.
+      </Typography>
+      <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: "wrap", alignItems: "center" }}>
+        {reservationPath && (
+          <Button component={RouterLink} to={reservationPath} variant="outlined" startIcon={<OpenInNewIcon />} sx={touch}>
+            Open reservation
+          </Button>
+        )}
+        {!keepr && (
+          <Button component={RouterLink} to={`${tapeChartPath}?from=${conflict.startDate}`} variant="outlined" startIcon={<ViewTimelineIcon />} sx={touch}>
+            Show on tape chart
+          </Button>
+        )}
+        {canAccess && (
+          <Button variant="contained" color="warning" startIcon={<TaskAltIcon />} onClick={() => setAcknowledging(true)} sx={touch}>
+            Acknowledge…
+          </Button>
+        )}
+        <Typography variant="caption" color="text.secondary" sx={{ ml: { sm: "auto" } }}>
           Detected {formatTimestamp(conflict.detectedAt)}
         </Typography>
-      </Box>
-      {canAccess && (
-        <Button variant="contained" color="warning" startIcon={<TaskAltIcon />} onClick={() => setResolving(true)} sx={{ ...touch, flexShrink: 0 }}>
-          Resolve…
-        </Button>
-      )}
-      {resolving && <ResolveDialog conflict={conflict} unitName={unitName} onClose={() => setResolving(false)} />}
-    </Stack>
+      </Stack>
+      {acknowledging && <AcknowledgeDialog conflict={conflict} unitName={unitName} keeprSide={keeprSide} onClose={() => setAcknowledging(false)} />}
+    </Box>
   );
 }
 
-function ResolveDialog({ conflict, unitName, onClose }: { conflict: ChannelConflictNode; unitName: string; onClose: () => void }) {
+const humanizeFirst = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+function AcknowledgeDialog({ conflict, unitName, keeprSide, onClose }: { conflict: ChannelConflictNode; unitName: string; keeprSide: string; onClose: () => void }) {
   const dataProvider = useDataProvider<KeeprDataProvider>();
   const refresh = useRefreshChannels();
   const notify = useNotify();
@@ -249,7 +323,7 @@ function ResolveDialog({ conflict, unitName, onClose }: { conflict: ChannelConfl
     setError(null);
     try {
       await dataProvider.resolveChannelConflict({ conflictId: conflict.rowId, resolution: trimmed });
-      notify(`Conflict on unit ${unitName} resolved; the feed syncs again now.`, { type: "success" });
+      notify(`Conflict on unit ${unitName} acknowledged.`, { type: "success" });
       onClose();
     } catch (caught) {
       setError(shownError(caught));
@@ -261,15 +335,19 @@ function ResolveDialog({ conflict, unitName, onClose }: { conflict: ChannelConfl
   return (
     <Dialog open onClose={busy ? undefined : onClose} fullWidth maxWidth="sm" data-testid="resolve-dialog">
       <form onSubmit={(e) => void submit(e)} noValidate>
-        <DialogTitle>Resolve the conflict on unit {unitName}</DialogTitle>
+        <DialogTitle>Acknowledge the conflict on unit {unitName}</DialogTitle>
         <DialogContent>
           <Stack spacing={2}>
             <Typography variant="body2">
-              Say what was done (e.g. "Keepr stay moved to unit 104" or "Airbnb guest cancelled"). The feed is then read again: the
-              channel's nights are blocked if they are free now, or a new conflict is recorded if they still are not.
+              Nothing changes in Keepr: the channel's booking and {keeprSide} both keep {listNights(conflict.startDate, conflict.endDate)}. Say
+              what was done (e.g. "Guest rebooked at our sister hotel" or "Airbnb is cancelling their booking").
+            </Typography>
+            <Typography variant="body2">
+              It stays closed while the same two bookings keep these nights; if either changes and nights are sold twice again, a new
+              conflict opens.
             </Typography>
             <TextField
-              label="How it was resolved"
+              label="What was done"
               value={note}
               onChange={(e) => setNote(e.target.value)}
               required
@@ -280,7 +358,7 @@ function ResolveDialog({ conflict, unitName, onClose }: { conflict: ChannelConfl
               error={trimmed.length > 500}
               helperText={trimmed.length > 500 ? "At most 500 characters." : "Required, kept with the conflict."}
             />
-            {error && <ApiErrorAlert title="Could not resolve the conflict" error={error} />}
+            {error && <ApiErrorAlert title="Could not acknowledge the conflict" error={error} />}
           </Stack>
         </DialogContent>
         <DialogActions sx={{ px: 3, pb: 2 }}>
@@ -288,7 +366,7 @@ function ResolveDialog({ conflict, unitName, onClose }: { conflict: ChannelConfl
             Back
           </Button>
           <Button type="submit" variant="contained" disabled={busy || !valid} sx={touch} startIcon={busy ? <CircularProgress size={18} color="inherit" /> : undefined}>
-            Resolve
+            Acknowledge
           </Button>
         </DialogActions>
       </form>
@@ -384,14 +462,24 @@ function ExportLink({ unit }: { unit: ChannelUnitNode }) {
   );
 }
 
-type FeedHealth = { label: string; colour: "success" | "error" | "warning" | "default" | "info"; state: "ok" | "failing" | "stale" | "never" | "paused" };
+type FeedHealth = {
+  label: string;
+  colour: "success" | "error" | "warning" | "default" | "info";
+  state: "ok" | "failing" | "waiting" | "stale" | "never" | "paused";
+};
 
-/** A feed's state as staff read it, from its own columns (the report says the same per property). */
+/**
+ * A feed's state as staff read it, from its own columns (the report says the
+ * same per property). A fetch waiting to confirm is a warning, not an error:
+ * the feed answered, and its blocks are kept; a failure after it still shows
+ * as failing (the waiting change is shown beside it).
+ */
 export function feedHealth(feed: ChannelFeedNode, now = Date.now()): FeedHealth {
   if (!feed.isActive) return { label: "Paused", colour: "default", state: "paused" };
   if (feed.lastError) {
     return { label: `Failing${feed.consecutiveFailures > 1 ? ` (${feed.consecutiveFailures}×)` : ""}`, colour: "error", state: "failing" };
   }
+  if (feed.pendingChange) return { label: "Waiting to confirm", colour: "warning", state: "waiting" };
   if (!feed.lastSuccessAt) return { label: "Not synced yet", colour: "info", state: "never" };
   if (new Date(feed.lastSuccessAt).getTime() < now - 3 * feed.pollIntervalMinutes * 60_000) return { label: "Stale", colour: "warning", state: "stale" };
   return { label: "In sync", colour: "success", state: "ok" };
@@ -411,8 +499,11 @@ function FeedRow({ feed }: { feed: ChannelFeedNode }) {
   const notify = useNotify();
   const manage = useCanAccess({ resource: "channels", action: "manage" });
   const sync = useCanAccess({ resource: "channels", action: "sync" });
+  const accept = useCanAccess({ resource: "channels", action: "accept" });
   const [busy, setBusy] = useState(false);
   const [removing, setRemoving] = useState(false);
+  // What the dialog confirms, kept while it is open: a refresh that finds the change gone (applied by a later fetch) must not hide its answer.
+  const [accepting, setAccepting] = useState<ChannelFeedPendingChange | null>(null);
   const health = feedHealth(feed);
 
   const act = async (run: () => Promise<unknown>, done: string) => {
@@ -473,6 +564,10 @@ function FeedRow({ feed }: { feed: ChannelFeedNode }) {
         <Fact label="Polled every">{feed.pollIntervalMinutes} min</Fact>
         {feed.isActive && <Fact label="Next poll">{formatTimestamp(feed.nextPollAt)}</Fact>}
       </Stack>
+      {feed.pendingChange && (
+        <PendingChange feed={feed} pending={feed.pendingChange} canAccept={accept.canAccess === true} onAccept={() => setAccepting(feed.pendingChange)} />
+      )}
+      {accepting && <AcceptChangeDialog feed={feed} pending={accepting} onClose={() => setAccepting(null)} />}
       {feed.lastError && (
         <Alert severity="error" sx={{ mt: 1 }} data-testid="feed-error">
           <AlertTitle>Last error · {formatTimestamp(feed.lastErrorAt)}</AlertTitle>
@@ -505,6 +600,90 @@ function FeedRow({ feed }: { feed: ChannelFeedNode }) {
         </Dialog>
       )}
     </Box>
+  );
+}
+
+/**
+ * A fetch kept aside because it would open most of the feed's blocked
+ * nights at once: why, that the blocks are kept, when a fetch that agrees
+ * applies it, and the button to accept it now.
+ */
+function PendingChange({ feed, pending, canAccept, onAccept }: { feed: ChannelFeedNode; pending: ChannelFeedPendingChange; canAccept: boolean; onAccept: () => void }) {
+  const { membership } = useCurrentProperty();
+  const timeZone = membership?.timeZone ?? "UTC";
+  return (
+    <Alert severity="warning" sx={{ mt: 1, "& .MuiAlert-message": { minWidth: 0 } }} data-testid="feed-pending">
+      <AlertTitle>Waiting to confirm</AlertTitle>
+      <Typography variant="body2" data-testid="feed-pending-reason">
+        {pending.reason ?? "This fetch would open most of the nights the feed blocks."}
+      </Typography>
+      <Typography variant="body2" sx={{ mt: 0.5 }} data-testid="feed-pending-when">
+        Blocks kept; applied if a fetch after {formatTimeOfDay(pending.confirmAfter, timeZone)} says the same.
+      </Typography>
+      <Typography variant="caption" component="div" sx={{ mt: 0.5 }}>
+        First seen {formatTimestamp(pending.firstSeenAt, timeZone)}. If the channel's calendar is right (its bookings were cancelled), accept it
+        now; if it is a glitch, check the channel's calendar link.
+      </Typography>
+      {canAccept && (
+        <Button variant="outlined" color="inherit" startIcon={<LockOpenIcon />} onClick={onAccept} sx={{ ...touch, mt: 1 }}
+          aria-label={`Accept change of ${feed.name}`}>
+          Accept change
+        </Button>
+      )}
+    </Alert>
+  );
+}
+
+function AcceptChangeDialog({ feed, pending, onClose }: { feed: ChannelFeedNode; pending: ChannelFeedPendingChange; onClose: () => void }) {
+  const dataProvider = useDataProvider<KeeprDataProvider>();
+  const refresh = useRefreshChannels();
+  const notify = useNotify();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ShownError | null>(null);
+  const released = pending.nightsReleased ?? 0;
+  const blocked = pending.nightsBlocked ?? 0;
+  const opens = plural(released, "night");
+  const accept = async () => {
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await dataProvider.acceptChannelFeedChange({ feedId: feed.rowId });
+      notify(`${feed.name}: change applied; ${opens} opened.`, { type: "success" });
+      onClose();
+    } catch (caught) {
+      setError(shownError(caught));
+      setBusy(false);
+    } finally {
+      refresh();
+    }
+  };
+  return (
+    <Dialog open onClose={busy ? undefined : onClose} fullWidth maxWidth="sm" data-testid="accept-change-dialog">
+      <DialogTitle>Accept the change from {feed.name}?</DialogTitle>
+      <DialogContent>
+        <Stack spacing={2}>
+          <Typography variant="body2">
+            It opens {released === blocked ? `all ${opens}` : `${opens} of the ${blocked}`} this feed blocks: they become sellable in Keepr at
+            once, and on every channel that imports Keepr's calendar.
+          </Typography>
+          <Typography variant="body2">
+            Accept only if the channel's calendar is right (check it on the channel). A calendar that came back empty by mistake would let those
+            nights be sold twice.
+          </Typography>
+          {error && <ApiErrorAlert title="Could not accept the change" error={error} />}
+        </Stack>
+      </DialogContent>
+      <DialogActions sx={{ px: 3, pb: 2, flexWrap: "wrap", gap: 1 }}>
+        <Button onClick={onClose} disabled={busy} sx={touch}>
+          Back
+        </Button>
+        <Button variant="contained" color="warning" onClick={() => void accept()} disabled={busy} sx={touch}
+          startIcon={busy ? <CircularProgress size={18} color="inherit" /> : <LockOpenIcon />}>
+          Accept: open {opens}
+        </Button>
+      </DialogActions>
+    </Dialog>
   );
 }
 
