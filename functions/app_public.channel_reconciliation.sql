@@ -12,7 +12,8 @@
 --   feed_failing           the last poll failed (the error);
 --   feed_stale             no good sync for three poll intervals, and no
 --                          error to say why (a failing feed is listed once).
--- Future nights only. Staff of the property (owner, manager, front desk).
+-- Future nights only; times in the property's time zone. Staff of the
+-- property (owner, manager, front desk).
 create or replace function app_public.channel_reconciliation(property_id uuid)
   returns table (feed_id uuid, feed_name text, unit_name text, kind text, start_date date, end_date date, detail text)
   language plpgsql stable security definer
@@ -23,21 +24,31 @@ begin
   perform app_private.require_staff(channel_reconciliation.property_id, app_hidden.staff_group_roles('front_office'), 'read channel reports');
   return query
     with feeds as (
-      select f.*, u.name as unit_name, app_private.local_today(f.property_id) as today
+      select f.*, u.name as unit_name, app_private.local_today(f.property_id) as today, p.time_zone
         from app_public.channel_feeds f
         join app_public.units u on u.property_id = f.property_id and u.id = f.unit_id
+        join app_public.properties p on p.id = f.property_id
        where f.property_id = channel_reconciliation.property_id and f.is_active
     )
     select f.id, f.name, f.unit_name, 'conflict', k.start_date, k.end_date,
            'Sold twice: the channel''s booking "' || coalesce(k.summary, '') || '" (' || k.event_start_date || ' to ' || k.event_end_date ||
-           ') and ' || coalesce('reservation ' || r.confirmation_code, 'a block') || ' in Keepr both hold ' ||
+           ') and ' || coalesce('reservation ' || r.confirmation_code,
+                                case cl.kind when 'owner_block' then 'an owner block'
+                                             when 'maintenance_block' then 'a maintenance block'
+                                             else 'a block from ' || coalesce((select o.name from app_public.channel_feeds o where o.id = cl.feed_id), 'another channel') end)
+           || ' in Keepr both hold ' ||
            case when k.end_date - k.start_date = 1 then 'this night.' else 'these ' || (k.end_date - k.start_date) || ' nights.' end
       from feeds f
       join app_public.channel_conflicts k on k.property_id = f.property_id and k.feed_id = f.id and k.status = 'open'
+      join app_public.inventory_claims cl on cl.property_id = k.property_id and cl.id = k.conflicting_claim_id
       left join app_public.reservations r on r.property_id = k.property_id and r.id = k.conflicting_reservation_id
     union all
     select f.id, f.name, f.unit_name, 'not_blocked_on_channel', pg_catalog.lower(gap), pg_catalog.upper(gap),
-           'Keepr has ' || coalesce('reservation ' || r.confirmation_code, c.kind::text) || ' on these nights; the channel''s feed does not show them taken.'
+           'Keepr has ' || coalesce('reservation ' || r.confirmation_code,
+                                    case c.kind when 'owner_block' then 'an owner block'
+                                                when 'maintenance_block' then 'a maintenance block'
+                                                else 'a block from ' || coalesce((select o.name from app_public.channel_feeds o where o.id = c.feed_id), 'another channel') end)
+             || ' on these nights; the channel''s feed does not show them taken.'
       from feeds f
       join app_public.inventory_claims c
         on c.property_id = f.property_id and c.unit_id = f.unit_id and c.released_at is null and c.kind <> 'hold'
@@ -52,14 +63,14 @@ begin
      where f.last_success_at is not null
     union all
     select f.id, f.name, f.unit_name, 'feed_waiting', null, null,
-           p.reason || ' Kept aside until a fetch after ' || pg_catalog.to_char(p.confirm_after, 'YYYY-MM-DD HH24:MI TZ') || ' agrees, or staff accept it.'
+           p.reason || ' Kept aside until a fetch after ' || pg_catalog.to_char(p.confirm_after at time zone f.time_zone, 'YYYY-MM-DD HH24:MI') || ' (' || f.time_zone || ')' || ' agrees, or staff accept it.'
       from feeds f join app_private.channel_feed_pending_changes p on p.feed_id = f.id
     union all
     select f.id, f.name, f.unit_name, 'feed_failing', null, null, f.last_error
       from feeds f where f.last_error is not null
     union all
     select f.id, f.name, f.unit_name, 'feed_stale', null, null,
-           coalesce('Last good sync ' || pg_catalog.to_char(f.last_success_at, 'YYYY-MM-DD HH24:MI TZ') || '.', 'Never synced.')
+           coalesce('Last good sync ' || pg_catalog.to_char(f.last_success_at at time zone f.time_zone, 'YYYY-MM-DD HH24:MI') || ' (' || f.time_zone || ')' || '.', 'Never synced.')
       from feeds f
      where f.last_error is null
        and coalesce(f.last_success_at, '-infinity') < pg_catalog.now() - pg_catalog.make_interval(mins => 3 * f.poll_interval_minutes)

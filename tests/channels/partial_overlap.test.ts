@@ -117,6 +117,10 @@ it("a channel block around an owner block is blocked on both sides of it", async
     `${w.day(9)}..${w.day(12)} ota_block Airbnb`, `${w.day(12)}..${w.day(14)} owner_block`, `${w.day(14)}..${w.day(23)} ota_block Airbnb`,
   ]);
   expect((await w.conflicts(feed)).map((k) => [k.nights_from, k.nights_to, k.with_reservation])).toEqual([[w.day(12), w.day(14), false]]);
+  expect(await w.staff(async (c) => (await c.query("select kind, detail from app_public.channel_reconciliation($1)", [w.h.propertyId])).rows)).toEqual([{
+    kind: "conflict",
+    detail: `Sold twice: the channel's booking "Airbnb (Not available)" (${w.day(9)} to ${w.day(23)}) and an owner block in Keepr both hold these 2 nights.`,
+  }]);
 
   // The owner releases the block: the channel's booking gets those nights at
   // once, one block again, and the conflict closes itself.
