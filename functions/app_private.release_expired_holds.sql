@@ -3,7 +3,8 @@
 -- before the cleanup job runs. A hold being confirmed at the same moment
 -- holds its row lock; this waits, re-reads it, and leaves it alone. A
 -- channel's booking on the released nights gets them first (the channel
--- sold them while the hold had them), before the caller claims anything.
+-- sold them while the hold had them), before the caller claims anything,
+-- unless that feed is being synced at this moment.
 create or replace function app_private.release_expired_holds(property_id uuid, unit_id uuid, stay daterange) returns void
   language plpgsql volatile
   set search_path to pg_catalog, public, pg_temp
@@ -35,7 +36,13 @@ begin
      where f.property_id = release_expired_holds.property_id and f.unit_id = release_expired_holds.unit_id
        and pg_catalog.datemultirange(pg_catalog.daterange(e.start_date, e.end_date)) && v_freed
   loop
-    perform app_private.apply_channel_feed(v_feed_id);
+    -- A feed being synced right now is left to that sync (it re-reads the
+    -- unit's claims once this transaction ends): waiting for it here could
+    -- deadlock with it over the hold just released.
+    perform 1 from app_public.channel_feeds f where f.id = v_feed_id for update skip locked;
+    if found then
+      perform app_private.apply_channel_feed(v_feed_id);
+    end if;
   end loop;
 end;
 $$;

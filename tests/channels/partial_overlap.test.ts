@@ -7,7 +7,7 @@
 // test commits (the hand-over happens at commit) on its own hotel.
 import type pg from "pg";
 import { actAs, createTestDatabase, inCommit, sqlstateOf, type TestDatabase } from "../helpers/db.ts";
-import { addDays, book, createHotel, localDate, newKey, type Hotel } from "../helpers/booking.ts";
+import { addDays, book, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -205,4 +205,21 @@ it("the booking leaving the feed closes its conflict and releases its blocks", a
   expect(await w.sync(feed, [kept])).toMatchObject({ released: 1, unchanged: 1, conflicts: 0 });
   expect(await w.claims(0)).toEqual([`${w.day(3)}..${w.day(5)} reservation`, `${w.day(50)}..${w.day(60)} ota_block Airbnb`]);
   expect((await w.conflicts(feed)).map((k) => [k.status, k.resolution])).toEqual([["resolved", "The channel's booking left its feed; its nights are no longer sold twice."]]);
+});
+
+it("an expired hold's nights go to the channel's booking before another guest can take them", async () => {
+  const w = await world(1);
+  const held = await w.staff(async (c) => hold(c, (await quote(c, w.h.ratePlanId, w.day(10), w.day(12))).quote_token));
+  const feed = await w.addFeed(0, "Airbnb");
+  await w.sync(feed, [{ uid: "h@airbnb", start: w.day(9), end: w.day(12), summary: "Reserved" }]);
+  expect(await w.claims(0)).toEqual([`${w.day(9)}..${w.day(10)} ota_block Airbnb`, `${w.day(10)}..${w.day(12)} hold`]);
+  // The hold runs out; a guest asks for those nights.
+  await db.ownerPool.query("update app_public.inventory_claims set expires_at = now() - interval '2 minutes' where reservation_id = $1", [held.reservation_id]);
+  const refused = await w.staff((c) =>
+    sqlstateOf(c, "select app_public.create_hold((select quote_token from app_public.quote($1, $2, $3, 2, 0)), $4, 10)", [w.h.ratePlanId, w.day(10), w.day(12), newKey()]));
+  expect(refused).toBe("SOLDO");
+  // The cleanup job releases the expired hold: the channel's booking gets its nights.
+  await db.ownerPool.query("select app_private.release_stale_claims()");
+  expect(await w.claims(0)).toEqual([`${w.day(9)}..${w.day(12)} ota_block Airbnb`]);
+  expect((await w.conflicts(feed)).map((k) => [k.status, k.closed_by])).toEqual([["resolved", "sync"]]);
 });
