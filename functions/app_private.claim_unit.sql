@@ -1,9 +1,13 @@
 -- Claims a unit of a room type for a stay, or returns null when none can be
 -- had. Candidates: the preferred unit first (only it when exact_unit), then
--- the other free units in random order, which spreads concurrent bookers
--- over the units instead of queueing them on one. Each try releases expired
+-- the other free units, the tightest fit first (the unit whose stays before
+-- and after leave the smallest gaps, so that long free runs stay whole for
+-- long stays), ties in random order, which spreads concurrent bookers over
+-- the units instead of queueing them on one. Each try releases expired
 -- holds in the way and inserts the claim; the exclusion constraint is the
--- judge, and a loser (exclusion_violation) moves on to the next unit.
+-- judge, and a loser moves on to the next unit. When no unit is free for
+-- the whole stay, a hotel's stays that may move are moved to make room
+-- (app_private.reallocate_for) if the stay fits by count.
 create or replace function app_private.claim_unit(
   property_id uuid,
   room_type_id uuid,
@@ -29,7 +33,22 @@ begin
   else
     v_candidates := array(
       select f.unit_id from app_private.free_units(array[claim_unit.property_id], claim_unit.stay, claim_unit.room_type_id) f
-       order by f.unit_id is distinct from claim_unit.preferred_unit_id, pg_catalog.random()
+       order by f.unit_id is distinct from claim_unit.preferred_unit_id,
+                -- the gap this stay would leave before and after it on the unit
+                (pg_catalog.lower(claim_unit.stay) - coalesce(
+                   (select max(pg_catalog.upper(c.stay)) from app_public.inventory_claims c
+                     where c.property_id = claim_unit.property_id and c.unit_id = f.unit_id and c.released_at is null
+                       and (c.expires_at is null or c.expires_at > pg_catalog.now())
+                       and pg_catalog.upper(c.stay) <= pg_catalog.lower(claim_unit.stay)
+                       and pg_catalog.upper(c.stay) > pg_catalog.lower(claim_unit.stay) - 60), pg_catalog.lower(claim_unit.stay) - 60))
+                + (coalesce(
+                   (select min(pg_catalog.lower(c.stay)) from app_public.inventory_claims c
+                     where c.property_id = claim_unit.property_id and c.unit_id = f.unit_id and c.released_at is null
+                       and (c.expires_at is null or c.expires_at > pg_catalog.now())
+                       and pg_catalog.lower(c.stay) >= pg_catalog.upper(claim_unit.stay)
+                       and pg_catalog.lower(c.stay) < pg_catalog.upper(claim_unit.stay) + 60), pg_catalog.upper(claim_unit.stay) + 60)
+                   - pg_catalog.upper(claim_unit.stay)),
+                pg_catalog.random()
     );
     if preferred_unit_id is not null and not (preferred_unit_id = any (v_candidates)) then
       v_candidates := preferred_unit_id || v_candidates;
@@ -44,11 +63,16 @@ begin
               claim_unit.expires_at, claim_unit.note, app_hidden.current_user_id())
       returning * into v_claim;
       return v_claim;
-    exception when exclusion_violation then
-      -- Someone else holds these nights on this unit; try the next one.
+    exception when exclusion_violation or deadlock_detected then
+      -- Someone else holds these nights on this unit (or is moving a stay
+      -- onto it right now); try the next one.
     end;
   end loop;
-  return null;
+  if exact_unit then
+    return null;
+  end if;
+  return app_private.reallocate_for(claim_unit.property_id, claim_unit.room_type_id, claim_unit.stay, claim_unit.kind,
+                                    claim_unit.reservation_id, claim_unit.expires_at, claim_unit.note);
 end;
 $$;
 comment on function app_private.claim_unit(uuid, uuid, daterange, app_public.claim_kind, uuid, timestamptz, uuid, boolean, text) is

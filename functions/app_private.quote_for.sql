@@ -62,7 +62,8 @@ begin
                                              case when least(x.cancellation_penalty_value, x.nights) = 1 then '' else 's' end)
                       else x.cancellation_penalty_value || '% of the total' end)
         end,
-        (select count(*) from app_private.free_units(array[x.property_id], pg_catalog.daterange(quote_for.arrival, quote_for.departure), x.room_type_id))::integer,
+        coalesce((select l.units_left from app_private.room_type_units_left(array[x.property_id], pg_catalog.daterange(quote_for.arrival, quote_for.departure),
+                                                                              x.room_type_id) l), 0),
         null, null
       )::app_public.quote
         from terms x cross join totals t

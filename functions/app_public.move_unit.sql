@@ -1,6 +1,7 @@
 -- Moves a reservation to another unit of the property (any room type: an
 -- upgrade keeps the price). A confirmed stay moves whole; a checked-in one
--- from today on, its nights so far staying on the old unit.
+-- from today on, its nights so far staying on the old unit. The stay is
+-- then pinned to its new unit (the allocator does not move it back).
 create or replace function app_public.move_unit(
   reservation_id uuid,
   unit_id uuid,
@@ -49,7 +50,8 @@ begin
   if v_claim.id is null then
     raise exception using errcode = 'UNAVL', message = 'That unit is taken for some of these nights.';
   end if;
-  update app_public.reservations r set unit_id = v_unit.id where r.id = v_res.id returning * into v_res;
+  -- A room move by hand is the hotel's decision: the allocator leaves it there.
+  update app_public.reservations r set unit_id = v_unit.id, unit_pinned = true where r.id = v_res.id returning * into v_res;
   return pg_catalog.jsonb_populate_record(null::app_public.booking,
            app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(app_private.booking_of(v_res))));
 end;

@@ -56,8 +56,9 @@ begin
       continue when exists (select 1 from app_private.stay_restrictions(array[v_plan.id], v_candidate.a, v_candidate.d,
                                                                        nearest_stays.adults, nearest_stays.children) r
                              where r.restriction is not null);
-      continue when not exists (select 1 from app_private.free_units(array[v_plan.property_id], pg_catalog.daterange(v_candidate.a, v_candidate.d),
-                                                                     v_plan.room_type_id));
+      continue when coalesce((select l.units_left from app_private.room_type_units_left(array[v_plan.property_id],
+                                                                                        pg_catalog.daterange(v_candidate.a, v_candidate.d),
+                                                                                        v_plan.room_type_id) l), 0) < 1;
       v_quote := app_private.quote_for(v_plan.id, v_candidate.a, v_candidate.d, nearest_stays.adults, nearest_stays.children);
       v_row := (v_plan.id, v_candidate.a, v_candidate.d, v_candidate.d - v_candidate.a, v_quote.currency, v_quote.total_amount);
       return next v_row;

@@ -34,11 +34,12 @@ begin
        and (search_availability.country_code is null or p.country_code = pg_catalog.upper(search_availability.country_code))
        and search_availability.arrival >= (pg_catalog.now() at time zone p.time_zone)::date
   ),
-  -- Free units of all candidate properties at once, counted per room type.
+  -- Units left per room type of all candidate properties at once: by
+  -- count on the busiest night for a hotel (the allocator moves stays to
+  -- make what fits by count fit), whole free units for a vacation rental.
   free as (
-    select f.room_type_id, count(*)::integer as units_left
-      from app_private.free_units(array(select c.id from candidates c), v_stay) f
-     group by f.room_type_id
+    select f.room_type_id, f.units_left
+      from app_private.room_type_units_left(array(select c.id from candidates c), v_stay) f
   ),
   room_types as materialized (
     select c.id as property_id, c.name as property_name, c.city, rt.id as room_type_id, rt.name as room_type_name,

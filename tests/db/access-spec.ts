@@ -145,6 +145,7 @@ const staffWrite = (group: StaffGroup, columns?: readonly string[], note?: strin
 /** Every table and view of app_public, and every view of reporting. */
 export const tables = {
   "app_public.account_balances": { about: "view (security invoker) of ledger_accounts × postings", select: { staff: ["back_office"] } },
+  "app_public.allocation_moves": { select: staffRows("front_office", false) },
   "app_public.channel_conflicts": { select: staffRows("front_office") },
   "app_public.channel_feed_events": { select: staffRows("front_office") },
   "app_public.channel_feeds": {
@@ -375,6 +376,7 @@ export const functions = {
   "app_public.sync_channel_feed_now(uuid)": { execute: staffOnly, call: { guard: "front_office" } },
   "app_public.resolve_channel_conflict(uuid,text)": { execute: staffOnly, call: { guard: "front_office" } },
   "app_public.accept_channel_feed_change(uuid)": { execute: staffOnly, call: { guard: "front_office" } },
+  "app_public.pin_reservation_unit(uuid,boolean)": { execute: staffOnly, call: { guard: "front_office" } },
   "app_public.channel_feeds_pending_change(app_public.channel_feeds)": { execute: staffOnly, call: { rows: "front_office" } },
   "app_public.channel_reconciliation(uuid)": { execute: staffOnly, call: { guard: "front_office" } },
   "app_public.open_channel_conflicts(uuid)": { execute: staffOnly, call: { rows: "front_office" } },

@@ -226,6 +226,14 @@ async function place(c: Client, label: "A" | "B", tag: string, guest: { id: stri
     "insert into app_public.channel_feed_events (feed_id, property_id, uid, start_date, end_date, summary) values ($1, $2, 'conflict-1', $3, $4, 'Airbnb guest')",
     [feedId, propertyId, claim.s, claim.e],
   );
+  // A stay the allocator moved to make room for another.
+  await c.query(
+    `insert into app_public.allocation_moves (property_id, reservation_id, from_unit_id, to_unit_id, arrival, departure, caused_by_reservation_id)
+     select r.property_id, r.id, (select u.id from app_public.units u where u.property_id = r.property_id and u.id <> r.unit_id order by u.name limit 1),
+            r.unit_id, lower(r.stay), upper(r.stay), $2
+       from app_public.reservations r where r.id = $1`,
+    [guestRes, walkIn.reservation_id],
+  );
   // A fetch of the feed waiting to be confirmed (it would open the booking's nights).
   await c.query(
     `insert into app_private.channel_feed_pending_changes (feed_id, property_id, events, fingerprint, reason, nights_released, nights_blocked, confirm_after)

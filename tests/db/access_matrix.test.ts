@@ -64,6 +64,7 @@ const publishedProperty = "p.is_published";
 /** How to read each app_public table's rows and owners (x is the table, p its property). */
 const catalogs: Record<string, Catalog> = {
   "app_public.account_balances": { key: "x.account_id || ':' || x.currency", label: "x.code" },
+  "app_public.allocation_moves": { key: "x.id::text", label: "'move'" },
   "app_public.channel_conflicts": { key: "x.id::text", label: "x.uid" },
   "app_public.channel_feed_events": { key: "x.feed_id || ':' || x.uid", label: "x.uid" },
   "app_public.channel_feeds": { key: "x.id::text", label: "x.name" },
@@ -529,6 +530,7 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
   },
   "app_public.sync_channel_feed_now(uuid)": { call: (a) => ({ sql: "select * from app_public.sync_channel_feed_now($1)", params: [a.feedId] }) },
   "app_public.resolve_channel_conflict(uuid,text)": { call: (a) => ({ sql: "select * from app_public.resolve_channel_conflict($1, 'Blocked on Airbnb')", params: [a.conflictId] }) },
+  "app_public.pin_reservation_unit(uuid,boolean)": { call: (a) => ({ sql: "select * from app_public.pin_reservation_unit($1, true)", params: [a.res.today] }) },
   "app_public.accept_channel_feed_change(uuid)": { call: (a) => ({ sql: "select * from app_public.accept_channel_feed_change($1)", params: [a.feedId] }) },
   // The feed row built by hand, not read through row-level security: the function's own guard decides.
   "app_public.channel_feeds_pending_change(app_public.channel_feeds)": {
