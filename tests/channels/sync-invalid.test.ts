@@ -90,3 +90,21 @@ it("keeps the unit's blocks and records the line and reason for each invalid fee
   expect(await blocks()).toEqual(kept);
   expect(await feedState(feed)).toEqual({ last_error: null, consecutive_failures: 0 });
 });
+
+it("a new feed whose first fetch is refused is listed once in reconciliation, as failing (not also as never synced)", async () => {
+  serving = "invalid-html";
+  const feed = await committed(async (c) => {
+    await actAs(c, { role: "keepr_staff", userId: h.manager });
+    const { rows } = await c.query(
+      "insert into app_public.channel_feeds (property_id, unit_id, source, name, url) values ($1, $2, 'other', 'Other PMS', $3) returning id",
+      [h.propertyId, h.unitIds[0], `${feedsUrl}/other.ics`],
+    );
+    return rows[0].id as string;
+  });
+  await syncNow(feed);
+  const report = await committed(async (c) => {
+    await actAs(c, { role: "keepr_staff", userId: h.frontDesk });
+    return (await c.query("select kind, detail from app_public.channel_reconciliation($1) where feed_id = $2", [h.propertyId, feed])).rows;
+  });
+  expect(report).toEqual([{ kind: "feed_failing", detail: expect.stringMatching(/^the feed is not a valid iCalendar: line 1: .*HTML page/) }]);
+});
