@@ -22,7 +22,23 @@
 -- app_public.allocation_moves with the reservation that caused it. One
 -- allocator per room type at a time (a transaction advisory lock); a
 -- booking elsewhere on the type that takes a night meanwhile makes a claim
--- fail, and the plan is made again from what is there (three times at most).
+-- fail, and the plan is made again from what is there.
+--
+-- Locks, so that nothing waits in a circle: the reservations of the stays
+-- to move are locked before their claims are touched, as every other
+-- change of a reservation does (confirm, cancel, change, check-in), and
+-- without waiting (skip locked). A stay whose reservation another
+-- transaction has locked is being confirmed, changed or cancelled right
+-- now; it is laid out as if it could not move, and when that leaves no
+-- layout the plan is made again after a short wait (a confirmation ends in
+-- milliseconds). The allocator never waits for such a reservation: its
+-- owner may be a change of dates waiting for this very allocator (the
+-- advisory lock), which would be a deadlock. So a stay is refused, rarely,
+-- when it fits only by moving a stay that is being changed at that moment.
+--
+-- The search is exact up to its bound: units that are alike for what is
+-- left to place (the same fixed claims from the stay's arrival on, and
+-- their last stay ending no later than it) are tried once.
 create or replace function app_private.reallocate_for(
   property_id uuid,
   room_type_id uuid,
@@ -63,6 +79,10 @@ declare
   v_u integer;
   v_p integer;
   v_attempt integer;
+  v_busy uuid[] := '{}';
+  v_waits integer := 0;
+  v_to_move uuid[];
+  v_locked uuid[];
   v_row record;
   v_claim app_public.inventory_claims;
   v_new integer;
@@ -76,7 +96,7 @@ begin
   end if;
   perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('keepr.allocate:' || reallocate_for.room_type_id, 0));
 
-  for v_attempt in 1..3 loop
+  for v_attempt in 1..12 loop
     v_units := array(select u.id from app_public.units u
                       where u.property_id = reallocate_for.property_id and u.room_type_id = reallocate_for.room_type_id and u.is_active
                       order by u.name, u.id);
@@ -101,6 +121,7 @@ begin
          and c.stay && pg_catalog.daterange(v_lo, v_hi) and c.released_at is null
          and (c.kind = 'reservation' or (c.kind = 'hold' and c.expires_at > pg_catalog.now()))
          and r.status in ('held', 'confirmed') and not r.unit_pinned and r.room_type_id = reallocate_for.room_type_id
+         and r.id <> all (v_busy)
          and (pg_catalog.lower(c.stay) > v_today
               or (pg_catalog.lower(c.stay) = v_today and u.housekeeping_status not in ('clean', 'inspected')))
       on conflict do nothing;
@@ -150,13 +171,22 @@ begin
       -- The units this stay fits on now, best first: its own unit; for the
       -- new stay the unit with the fewest stays to move; then the tightest
       -- fit (the unit whose last stay ends latest before it).
+      -- fit (the unit whose last stay ends latest before it). Of units
+      -- alike for the rest of the search, only the best is tried.
       v_cands := array(
-        select i from pg_catalog.generate_subscripts(v_units, 1) i
-         where v_unit_end[i] <= v_item_lo[v_level]
-           and not (v_fixed[i] && pg_catalog.daterange(v_item_lo[v_level], v_item_hi[v_level]))
-         order by i is distinct from v_item_cur[v_level],
-                  case when v_level = v_new then v_overlaps[i] else 0 end,
-                  v_unit_end[i] desc, i);
+        select x.i from (
+          select distinct on (greatest(v_unit_end[i], v_item_lo[v_level]),
+                              v_fixed[i] * pg_catalog.datemultirange(pg_catalog.daterange(v_item_lo[v_level], v_hi)))
+                 i, i is distinct from v_item_cur[v_level] as not_own,
+                 case when v_level = v_new then v_overlaps[i] else 0 end as to_move, v_unit_end[i] as unit_end
+            from pg_catalog.generate_subscripts(v_units, 1) i
+           where v_unit_end[i] <= v_item_lo[v_level]
+             and not (v_fixed[i] && pg_catalog.daterange(v_item_lo[v_level], v_item_hi[v_level]))
+           order by greatest(v_unit_end[i], v_item_lo[v_level]),
+                    v_fixed[i] * pg_catalog.datemultirange(pg_catalog.daterange(v_item_lo[v_level], v_hi)),
+                    i is distinct from v_item_cur[v_level], case when v_level = v_new then v_overlaps[i] else 0 end,
+                    v_unit_end[i] desc, i) x
+         order by x.not_own, x.to_move, x.unit_end desc, x.i);
       v_p := v_pos[v_level] + 1;
       if v_p > coalesce(pg_catalog.array_length(v_cands, 1), 0) then
         v_pos[v_level] := 0;
@@ -174,7 +204,27 @@ begin
       v_level := v_level + 1;
     end loop;
     if v_level <= n then
-      return null;  -- no arrangement (or the search gave up)
+      -- No arrangement (or the search gave up). When stays being changed
+      -- right now were held still, wait a little and plan again with them.
+      if pg_catalog.cardinality(v_busy) > 0 and v_waits < 4 then
+        v_waits := v_waits + 1;
+        perform pg_catalog.pg_sleep(0.005 * (1 << v_waits));
+        v_busy := '{}';
+        continue;
+      end if;
+      return null;
+    end if;
+
+    -- The reservations of the stays to move, locked without waiting; a
+    -- stay whose reservation someone else is changing is held still.
+    v_to_move := array(select v_item_res[i] from pg_catalog.generate_series(1, n) i
+                        where i <> v_new and v_unit_of[i] <> v_item_cur[i]);
+    v_locked := array(select r.id from app_public.reservations r
+                       where r.property_id = reallocate_for.property_id and r.id = any (v_to_move)
+                       order by r.id for update skip locked);
+    if pg_catalog.cardinality(v_locked) < pg_catalog.cardinality(v_to_move) then
+      v_busy := v_busy || array(select x from pg_catalog.unnest(v_to_move) x where x <> all (v_locked));
+      continue;
     end if;
 
     begin

@@ -180,3 +180,47 @@ it("a vacation rental's units are sold as themselves: nothing moves", async () =
   expect(await w.layout()).toEqual([["10..12 reservation"], ["12..14 reservation"]]);
   expect((await db.ownerPool.query("select count(*)::int as n from app_public.allocation_moves where property_id = $1", [w.h.propertyId])).rows[0].n).toBe(0);
 });
+
+it("a change of dates waiting for the allocator never deadlocks with a booking that would move the stay being changed", async () => {
+  // Unit 0: x 10..12, v 15..17 (pinned); unit 1: w 12..14, y 17..19.
+  const w = await world(2);
+  await w.stay(0, 10, 12);
+  await w.stay(1, 12, 14);
+  const v = await w.stay(0, 15, 17);
+  await w.staff((c) => c.query("select app_public.pin_reservation_unit($1, true)", [v.reservation_id]));
+  const y = await w.stay(1, 17, 19);
+  const lockKey = `keepr.allocate:${w.h.roomTypeId}`;
+  const booker = await db.ownerPool.connect();
+  const changer = await db.ownerPool.connect();
+  try {
+    // The booker is the allocator of the type (its advisory lock) ...
+    await booker.query("begin");
+    await booker.query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [lockKey]);
+    await actAs(booker, { role: "keepr_staff", userId: w.h.frontDesk });
+    // ... when a change of y to 10..14 releases y's claim and waits for it (no unit is free for 10..14).
+    await changer.query("begin");
+    await actAs(changer, { role: "keepr_staff", userId: w.h.frontDesk });
+    const change = changer.query("select app_public.modify_reservation($1, $2, $3, $4)", [y.reservation_id, newKey(), w.day(10), w.day(14)])
+      .then(() => null, (error: { code?: string }) => error.code ?? "error");
+    for (let i = 0; i < 100; i++) {
+      const waiting = await db.ownerPool.query("select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted");
+      if (waiting.rows[0].n > 0) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    // 16..19 fits only by moving y to unit 0; y is being changed: it is held still, and the stay is refused, without a deadlock.
+    const booked = await sqlstateOf(booker, "select app_public.create_hold((select quote_token from app_public.quote($1, $2, $3, 2, 0)), $4, 10)",
+      [w.h.ratePlanId, w.day(16), w.day(19), newKey()]);
+    expect(booked).toBe("SOLDO");
+    await booker.query("commit");
+    expect(await change).toBeNull();
+    await changer.query("commit");
+  } finally {
+    booker.release();
+    changer.release();
+  }
+  // The change went through, by moving what could move (v, pinned, kept its unit).
+  const layout = await w.layout();
+  expect(layout.flat().sort()).toEqual(["10..12 reservation", "10..14 reservation", "12..14 reservation", "15..17 reservation"]);
+  expect(layout[0]).toContain("15..17 reservation");
+  expect((await unitOf(v.reservation_id)).unit_id).toBe(w.h.unitIds[0]);
+});
