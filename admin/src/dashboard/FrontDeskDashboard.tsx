@@ -4,6 +4,12 @@
 // reservation or a unit of the property changes (useLiveRefresh), after
 // every action taken here, and every 30 seconds. It is the cashiers' (who
 // read reservations): housekeeping is taken to its board instead.
+//
+// "Room changes" (the front office's): the stays arriving today and
+// tomorrow that the allocator moved to another unit to make room for a
+// booking, from which unit to which, so the desk knows before handing out
+// keys (allocation_moves by property and arrival, one request beside the
+// day's; refreshed with it).
 import { useQuery } from "@tanstack/react-query";
 import Alert from "@mui/material/Alert";
 import Box from "@mui/material/Box";
@@ -21,16 +27,20 @@ import Typography from "@mui/material/Typography";
 import FlightLandIcon from "@mui/icons-material/FlightLand";
 import FlightTakeoffIcon from "@mui/icons-material/FlightTakeoff";
 import HotelIcon from "@mui/icons-material/Hotel";
+import PushPinIcon from "@mui/icons-material/PushPin";
+import SwapHorizIcon from "@mui/icons-material/SwapHoriz";
 import { useEffect, type ReactNode } from "react";
 import { Navigate } from "react-router-dom";
 import { Title, useCanAccess, useCreatePath, useDataProvider, useNavigate } from "react-admin";
 import { ReservationStatusChip } from "../components/StatusChip.tsx";
-import { formatDate } from "../format.ts";
+import { formatDate, formatTimeOfDay } from "../format.ts";
+import { addDays } from "../frontdesk/dates.ts";
 import { useCurrentProperty } from "../hooks/useCurrentProperty.ts";
 import { useToday } from "../hooks/useToday.ts";
 import { useLiveRefresh } from "../live/useLiveRefresh.ts";
 import { roleAllows, roleLabels } from "../providers/access.ts";
 import type { KeeprDataProvider, Reservation } from "../providers/dataProvider.ts";
+import type { RoomChange } from "../providers/frontdesk.ts";
 import { BookingActionButton, type BookingAction } from "../resources/reservations/BookingActions.tsx";
 
 let readyMarked = false;
@@ -54,8 +64,17 @@ export function FrontDeskDashboard() {
     enabled: Boolean(propertyId && day && allowed),
     refetchInterval: 30_000,
   });
-  // Guests and units appear on the board (names, unit numbers) besides the stays.
-  useLiveRefresh(["reservations", "guests", "units"], [["frontDeskDay"]], { propertyId });
+  const seesMoves = roleAllows(membership?.role, "dashboard", "room_changes");
+  const tomorrow = day ? addDays(day, 1) : undefined;
+  const moves = useQuery({
+    queryKey: ["roomChanges", propertyId, day],
+    queryFn: ({ signal }) => dataProvider.roomChanges({ propertyId: propertyId!, today: day!, tomorrow: tomorrow! }, { signal }),
+    enabled: Boolean(propertyId && day && seesMoves),
+    refetchInterval: 30_000,
+  });
+  // Guests and units appear on the board (names, unit numbers) besides the
+  // stays; a move by the allocator changes the stay's unit (reservations).
+  useLiveRefresh(["reservations", "guests", "units"], [["frontDeskDay"], ["roomChanges"]], { propertyId });
   useEffect(() => {
     if (query.isSuccess) markReady();
   }, [query.isSuccess]);
@@ -126,6 +145,11 @@ export function FrontDeskDashboard() {
             detail={(r) => `until ${formatDate(r.departure)}`}
           />
         </Grid>
+        {seesMoves && (
+          <Grid size={12}>
+            <RoomChanges changes={moves.data} error={moves.isError ? moves.error.message : null} timeZone={membership.timeZone} />
+          </Grid>
+        )}
       </Grid>
     </Box>
   );
@@ -179,6 +203,66 @@ function Board({ title, icon, testId, rows, summary, empty, action, detail }: {
                     <Box sx={{ py: 0.5, px: 2, flex: 1 }}>{text}</Box>
                   )}
                   {button && <Box sx={{ flexShrink: 0 }}>{button}</Box>}
+                </ListItem>
+              );
+            })}
+          </List>
+        )}
+      </CardContent>
+    </Card>
+  );
+}
+
+/** The allocator's moves of today's and tomorrow's arrivals: the keys to hand out are another unit's. */
+function RoomChanges({ changes, error, timeZone }: { changes: RoomChange[] | undefined; error: string | null; timeZone: string }) {
+  const navigate = useNavigate();
+  const createPath = useCreatePath();
+  const today = changes?.filter((c) => c.day === "today").length ?? 0;
+  const tomorrow = changes?.filter((c) => c.day === "tomorrow").length ?? 0;
+  return (
+    <Card data-testid="room-changes">
+      <CardHeader
+        avatar={<SwapHorizIcon />}
+        title="Room changes"
+        subheader={
+          changes
+            ? `Stays Keepr moved to another unit to make room for a booking: ${today} arriving today, ${tomorrow} tomorrow`
+            : <Skeleton width={240} />
+        }
+      />
+      <CardContent sx={{ pt: 0 }}>
+        {error && <Alert severity="error">{error}</Alert>}
+        {!changes && !error && [0, 1].map((i) => <Skeleton key={i} height={48} />)}
+        {changes?.length === 0 && (
+          <Typography variant="body2" color="text.secondary">
+            No arrival of today or tomorrow has been moved: every guest keeps the unit shown.
+          </Typography>
+        )}
+        {changes && changes.length > 0 && (
+          <List dense disablePadding>
+            {changes.map((c) => {
+              const r = c.reservation;
+              const last = c.moves[c.moves.length - 1]!;
+              const cause = last.causedBy ? ` for ${last.causedBy.confirmationCode ?? "a booking on hold"}${last.causedBy.guest ? ` (${last.causedBy.guest.fullName})` : ""}` : "";
+              return (
+                <ListItem key={c.reservationId} disablePadding data-code={r.confirmationCode} data-reservation={c.reservationId} data-day={c.day}>
+                  <ListItemButton onClick={() => navigate(createPath({ resource: "reservations", id: c.reservationId, type: "show" }))} sx={{ borderRadius: 1 }}>
+                    <ListItemText
+                      primary={
+                        <Stack direction="row" spacing={1} component="span" sx={{ alignItems: "center", flexWrap: "wrap" }} useFlexGap>
+                          <Box component="span" sx={{ fontWeight: 600, whiteSpace: "nowrap" }} data-testid="room-change-units">
+                            Unit {c.fromUnit} → {c.toUnit}
+                          </Box>
+                          <span>{r.guest?.fullName ?? "—"}</span>
+                          <Box component="span" sx={{ color: "text.secondary" }}>
+                            {r.confirmationCode ?? ""}
+                          </Box>
+                          {r.unitPinned && <PushPinIcon titleAccess="Pinned to this unit now" fontSize="inherit" color="primary" sx={{ transform: "rotate(45deg)" }} />}
+                        </Stack>
+                      }
+                      secondary={`Arrives ${c.day} (${formatDate(r.arrival)})${r.roomType ? ` · ${r.roomType.name}` : ""} · moved ${formatTimeOfDay(last.movedAt, timeZone)}${cause}${c.moves.length > 1 ? ` · ${c.moves.length} moves` : ""}`}
+                    />
+                  </ListItemButton>
                 </ListItem>
               );
             })}

@@ -230,7 +230,8 @@ export function MoveStayDialog({ stay, initial, units, roomTypes, takenBy, onClo
                   Move to unit <strong>{unitName(plan.unitId)}</strong>
                   {units.find((u) => u.rowId === plan.unitId)?.roomTypeId !== stay.roomTypeId ? ` (${typeName(units.find((u) => u.rowId === plan.unitId)?.roomTypeId)})` : ""}
                   {stay.status === "checked_in" ? " from today; the nights so far stay on the old unit" : " for the whole stay"}.{" "}
-                  <strong data-testid="price-difference">Price unchanged</strong>: a room move keeps the price.
+                  <strong data-testid="price-difference">Price unchanged</strong>: a room move keeps the price. The stay is then pinned to
+                  that unit: Keepr will not move it to make room for other bookings.
                 </Alert>
               )}
               {plan.kind === "modify" && (

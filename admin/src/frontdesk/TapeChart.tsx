@@ -12,6 +12,9 @@
 // type; the drop opens a confirm dialog with the price difference. The
 // bar's menu does the same from the keyboard. Clicking a bar opens the
 // reservation; clicking an empty night starts a booking on it.
+//
+// A stay pinned to its unit (by staff, or by a room move by hand) shows a
+// pin: the allocator never moves it to make room for another booking.
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Alert from "@mui/material/Alert";
 import AlertTitle from "@mui/material/AlertTitle";
@@ -31,6 +34,7 @@ import Typography from "@mui/material/Typography";
 import ChevronLeftIcon from "@mui/icons-material/ChevronLeft";
 import ChevronRightIcon from "@mui/icons-material/ChevronRight";
 import MoreVertIcon from "@mui/icons-material/MoreVert";
+import PushPinIcon from "@mui/icons-material/PushPin";
 import WarningAmberIcon from "@mui/icons-material/WarningAmber";
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type MouseEvent as ReactMouseEvent, type PointerEvent as ReactPointerEvent, type ReactNode, type RefObject } from "react";
 import { Link, Title, useCanAccess, useCreatePath, useDataProvider } from "react-admin";
@@ -354,7 +358,7 @@ function Chart({ membership, canMove, canBook }: { membership: Membership; canMo
         <Typography variant="h5" component="h1" sx={{ mr: 1 }}>
           Tape chart
         </Typography>
-        <Stack direction="row" spacing={1} sx={{ alignItems: "center" }}>
+        <Stack direction="row" spacing={1} sx={{ alignItems: "center", flexWrap: "wrap" }} useFlexGap>
           <IconButton aria-label={`Previous ${win.days} days`} onClick={() => setWindow({ from: addDays(win.from, -win.days) })}>
             <ChevronLeftIcon />
           </IconButton>
@@ -398,7 +402,8 @@ function Chart({ membership, canMove, canBook }: { membership: Membership; canMo
         data-testid="tape-chart"
         data-state={ready ? "ready" : "loading"}
         data-from={win.from}
-        sx={{ overflowX: "auto", border: 1, borderColor: "divider", borderRadius: 1, bgcolor: "background.paper", position: "relative" }}
+        // width 0, at least 100%: the chart scrolls inside its frame and never widens the page (a phone).
+        sx={{ overflowX: "auto", border: 1, borderColor: "divider", borderRadius: 1, bgcolor: "background.paper", position: "relative", width: 0, minWidth: "100%" }}
         role="region"
         aria-label={`Tape chart from ${formatShortDate(win.from)}, ${plural(win.days, "day")}`}
       >
@@ -502,6 +507,12 @@ function Legend() {
         item("Owner stay", barStyle({ kind: "owner_block" } as ChartClaimNode)),
         item("OTA booking", barStyle({ kind: "ota_block" } as ChartClaimNode)),
         item("Conflict", { background: "repeating-linear-gradient(45deg, rgba(198,40,40,.25) 0 4px, transparent 4px 8px)", color: "#000", border: "2px solid #c62828" }),
+        <Box component="span" sx={{ display: "inline-flex", alignItems: "center", gap: 0.25, mr: 1.5 }} title="Pinned stays keep their unit: Keepr never moves them to make room for other bookings.">
+          <PushPinIcon aria-hidden sx={{ fontSize: 16, transform: "rotate(45deg)" }} />
+          <Typography variant="caption" component="span">
+            Pinned to its unit
+          </Typography>
+        </Box>,
       ].map((node, i) => (
         <span role="listitem" key={i}>
           {node}
@@ -686,7 +697,7 @@ function Bar({ placed, timeZone, isDragged, movable, handlers, onOpen, onMove }:
   const dates = `${formatShortDate(claim.startDate)} → ${formatShortDate(claim.endDate)}`;
   const description =
     claim.kind === "reservation" && r
-      ? `${label}, ${humanize(r.status).toLowerCase()}, ${r.confirmationCode ?? ""}, ${dates}, ${plural(r.nights, "night")}, ${formatMoney(r.totalAmount, r.currency)}`
+      ? `${label}, ${humanize(r.status).toLowerCase()}${r.unitPinned ? ", pinned to this unit" : ""}, ${r.confirmationCode ?? ""}, ${dates}, ${plural(r.nights, "night")}, ${formatMoney(r.totalAmount, r.currency)}`
       : claim.kind === "hold"
         ? `Hold, ${dates}${claim.expiresAt ? `, until ${formatTimestamp(claim.expiresAt, timeZone)}` : ""}`
         : `${label}, ${dates}`;
@@ -737,6 +748,7 @@ function Bar({ placed, timeZone, isDragged, movable, handlers, onOpen, onMove }:
       data-kind={claim.kind}
       data-reservation={r.rowId}
       data-status={r.status}
+      data-pinned={r.unitPinned ? "true" : "false"}
       onClick={(e) => e.stopPropagation()}
     >
       <Box
@@ -771,6 +783,7 @@ function Bar({ placed, timeZone, isDragged, movable, handlers, onOpen, onMove }:
         }}
         data-testid="stay-bar"
       >
+        {r.unitPinned && <PushPinIcon aria-hidden data-testid="pin" sx={{ fontSize: 14, ml: 0.5, mr: -0.25, flexShrink: 0, transform: "rotate(45deg)" }} />}
         {text}
       </Box>
       <IconButton

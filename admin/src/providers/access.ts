@@ -26,6 +26,8 @@ export const accessMatrix = {
   dashboard: {
     // The front desk's day (front_desk_day reads reservations: cashiers; housekeeping works from its board).
     show: "cashiers",
+    // The allocator's moves of today's and tomorrow's arrivals (allocation_moves' policy: front office).
+    room_changes: "front_office",
   },
   reservations: {
     list: "cashiers",
@@ -40,6 +42,9 @@ export const accessMatrix = {
     // modify_reservation and move_unit: owner, manager, front desk
     modify: "front_office",
     move: "front_office",
+    // pin_reservation_unit (lock_reservation with front_office); allocation_moves' policy: front office
+    pin: "front_office",
+    allocation_moves: "front_office",
     // folios, folio balances, payment intents, invoices: owner, manager, accountant, front desk
     folio: "cashiers",
     payments: "cashiers",

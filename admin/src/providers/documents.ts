@@ -88,7 +88,7 @@ export const currentStaff = operation<CurrentStaffData>(
 const reservationFields = `
   fragment ReservationFields on Reservation {
     rowId propertyId confirmationCode status arrival departure nights adults children
-    currency totalAmount channel createdAt
+    currency totalAmount channel createdAt unitPinned
     guest { rowId fullName email phone }
     unit { rowId name housekeepingStatus }
     roomType { rowId name }
@@ -109,6 +109,8 @@ export interface ReservationNode {
   totalAmount: MinorUnits;
   channel: string;
   createdAt: Timestamp;
+  /** Staff pinned the stay to its unit (or moved it by hand): the allocator never moves it. */
+  unitPinned: boolean;
   guest: { rowId: Uuid; fullName: string; email: string; phone: string | null } | null;
   unit: { rowId: Uuid; name: string; housekeepingStatus: HousekeepingStatus } | null;
   roomType: { rowId: Uuid; name: string } | null;
@@ -167,6 +169,21 @@ export interface PostingNode {
   entry: { occurredAt: Timestamp; description: string; causeType: string } | null;
 }
 
+/**
+ * A move of a stay by the allocator to another unit of its room type, made
+ * to fit another booking (app_public.allocation_moves; front office staff
+ * read them, others get none).
+ */
+export interface ReservationMoveNode {
+  rowId: Uuid;
+  arrival: IsoDate;
+  departure: IsoDate;
+  movedAt: Timestamp;
+  fromUnit: { rowId: Uuid; name: string } | null;
+  toUnit: { rowId: Uuid; name: string } | null;
+  causedBy: { rowId: Uuid; confirmationCode: string | null; status: ReservationStatus; guest: { fullName: string } | null } | null;
+}
+
 /** A reservation with everything its page shows. */
 export interface ReservationDetailNode extends ReservationNode {
   roomAmount: MinorUnits;
@@ -198,6 +215,8 @@ export interface ReservationDetailNode extends ReservationNode {
   } | null;
   paymentIntents: { nodes: Array<PaymentIntentNode | null> };
   notifications?: { nodes: Array<NotificationNode | null> };
+  /** The allocator's moves of this stay, oldest first. */
+  allocationMoves: { nodes: Array<ReservationMoveNode | null> };
 }
 
 /** Conditions the API offers on allReservations (equality only, indexed columns). */
@@ -259,6 +278,14 @@ export const reservation = operation<
       }
       notifications @include(if: $withNotifications) {
         nodes { rowId template channel recipient status sendAfter sentAt attempts lastError subject createdAt }
+      }
+      allocationMoves(orderBy: [MOVED_AT_ASC]) {
+        nodes {
+          rowId arrival departure movedAt
+          fromUnit { rowId name }
+          toUnit { rowId name }
+          causedBy { rowId confirmationCode status guest { fullName } }
+        }
       }
     }
   }

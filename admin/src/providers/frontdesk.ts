@@ -5,8 +5,8 @@
 // accept only an IdempotencyKey (idempotency.ts): one per user action.
 import type { BookingResult, Uuid } from "./documents.ts";
 import {
-  confirmBooking, createHold, guestByEmail, heldStay, modifyReservation, moveUnit, propertyUnits, quote, quoteChange, searchAvailability,
-  tapeChart, type AvailabilityNode, type ChartClaimNode, type ChartConflictNode, type GuestDetails, type GuestProfileNode, type HoldResult,
+  confirmBooking, createHold, guestByEmail, heldStay, modifyReservation, moveUnit, pinReservationUnit, propertyUnits, quote, quoteChange,
+  roomChanges, searchAvailability, tapeChart, type AvailabilityNode, type RoomChangeNode, type ChartClaimNode, type ChartConflictNode, type GuestDetails, type GuestProfileNode, type HoldResult,
   type QuoteNode, type QuoteVariables, type RoomTypeNode, type StayChange, type StaySearch, type UnitNode,
 } from "./documents/frontdesk.ts";
 import { ApiError, type GraphQLClient } from "./graphql.ts";
@@ -41,6 +41,39 @@ export interface TapeChartData extends PropertyUnits {
 
 export type ChangeQuote = Omit<QuoteNode, "quoteToken" | "validUntil">;
 
+/**
+ * A stay arriving today or tomorrow that the allocator moved: every move of
+ * it (oldest first), the unit it had before the first and the one it has now.
+ */
+export interface RoomChange {
+  reservationId: Uuid;
+  day: "today" | "tomorrow";
+  reservation: NonNullable<RoomChangeNode["reservation"]>;
+  moves: RoomChangeNode[];
+  fromUnit: string;
+  toUnit: string;
+}
+
+/**
+ * The desk's list: the moves grouped by stay, of stays still arriving on
+ * that day (the allocation_moves row keeps the dates of the move; a stay
+ * changed or cancelled since is left out), latest move first.
+ */
+export function groupRoomChanges(day: "today" | "tomorrow", date: string, nodes: RoomChangeNode[]): RoomChange[] {
+  const byStay = new Map<Uuid, RoomChangeNode[]>();
+  for (const move of nodes) byStay.set(move.reservationId, [...(byStay.get(move.reservationId) ?? []), move]);
+  const changes: RoomChange[] = [];
+  for (const [reservationId, moves] of byStay) {
+    const reservation = moves[0]!.reservation;
+    if (!reservation || reservation.arrival !== date || (reservation.status !== "confirmed" && reservation.status !== "checked_in")) continue;
+    moves.sort((a, b) => a.movedAt.localeCompare(b.movedAt));
+    const fromUnit = moves[0]!.fromUnit?.name ?? "?";
+    const toUnit = reservation.unit?.name ?? moves[moves.length - 1]!.toUnit?.name ?? "?";
+    changes.push({ reservationId, day, reservation, moves, fromUnit, toUnit });
+  }
+  return changes.sort((a, b) => b.moves[b.moves.length - 1]!.movedAt.localeCompare(a.moves[a.moves.length - 1]!.movedAt));
+}
+
 export interface FrontDeskMethods {
   searchAvailability(params: StaySearch, options?: RequestOptions): Promise<AvailabilityNode[]>;
   quote(params: QuoteVariables, options?: RequestOptions): Promise<QuoteNode>;
@@ -54,6 +87,10 @@ export interface FrontDeskMethods {
   quoteChange(params: { reservationId: Uuid; arrival: string; departure: string }, options?: RequestOptions): Promise<ChangeQuote>;
   moveUnit(params: { reservationId: Uuid; unitId: Uuid; idempotencyKey: IdempotencyKey }): Promise<BookingResult>;
   modifyReservation(params: StayChange & { idempotencyKey: IdempotencyKey }): Promise<BookingResult>;
+  /** Pins the stay to its unit or lets the allocator move it (no key: the flag is set, not toggled). */
+  pinReservationUnit(params: { reservationId: Uuid; pinned: boolean }): Promise<BookingResult>;
+  /** The allocator's moves of stays arriving today and tomorrow (dates in the property's calendar). */
+  roomChanges(params: { propertyId: Uuid; today: string; tomorrow: string }, options?: RequestOptions): Promise<RoomChange[]>;
 }
 
 const missing = (what: string) => new ApiError(`The API did not return ${what}.`, 502, { code: "BAD_RESPONSE" });
@@ -123,6 +160,16 @@ export function createFrontDeskMethods(client: GraphQLClient): FrontDeskMethods 
       const result = data.modifyReservation?.result;
       if (!result) throw missing("the reservation");
       return result;
+    },
+    async pinReservationUnit(params) {
+      const data = await client.request(pinReservationUnit, params);
+      const result = data.pinReservationUnit?.result;
+      if (!result) throw missing("the reservation");
+      return result;
+    },
+    async roomChanges({ propertyId, today, tomorrow }, options = {}) {
+      const data = await client.request(roomChanges, { propertyId, today, tomorrow }, options);
+      return [...groupRoomChanges("today", today, present(data.today?.nodes)), ...groupRoomChanges("tomorrow", tomorrow, present(data.tomorrow?.nodes))];
     },
   };
 }

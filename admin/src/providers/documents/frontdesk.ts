@@ -269,6 +269,86 @@ export const quoteChange = operation<
 );
 
 // ---------------------------------------------------------------------------
+// Allocation: pinning a stay to its unit, the allocator's moves for the desk
+// ---------------------------------------------------------------------------
+
+/**
+ * Pins a stay to its unit (the allocator never moves it to make room for
+ * another booking) or unpins it. Owner, manager, front desk. The API takes
+ * no idempotency key: setting the flag twice is the same as once.
+ */
+export const pinReservationUnit = operation<
+  { pinReservationUnit: { result: BookingResult | null } | null },
+  { reservationId: Uuid; pinned: boolean }
+>(
+  "PinReservationUnit",
+  `mutation PinReservationUnit($reservationId: UUID!, $pinned: Boolean!) {
+    pinReservationUnit(input: {reservationId: $reservationId, pinned: $pinned}) { result { ${bookingFields} } }
+  }`,
+);
+
+/** A move of an arriving stay by the allocator, as the desk's "Room changes" list shows it. */
+export interface RoomChangeNode {
+  rowId: Uuid;
+  reservationId: Uuid;
+  arrival: IsoDate;
+  departure: IsoDate;
+  movedAt: Timestamp;
+  fromUnit: { rowId: Uuid; name: string } | null;
+  toUnit: { rowId: Uuid; name: string } | null;
+  causedBy: { rowId: Uuid; confirmationCode: string | null; guest: { fullName: string } | null } | null;
+  reservation: {
+    rowId: Uuid;
+    confirmationCode: string | null;
+    status: ReservationStatus;
+    arrival: IsoDate;
+    departure: IsoDate;
+    unitPinned: boolean;
+    guest: { fullName: string } | null;
+    unit: { rowId: Uuid; name: string; housekeepingStatus: "dirty" | "clean" | "inspected" | "out_of_order" } | null;
+    roomType: { rowId: Uuid; name: string } | null;
+  } | null;
+}
+
+const roomChangeFields = `
+  fragment RoomChangeFields on AllocationMove {
+    rowId reservationId arrival departure movedAt
+    fromUnit { rowId name }
+    toUnit { rowId name }
+    causedBy { rowId confirmationCode guest { fullName } }
+    reservation {
+      rowId confirmationCode status arrival departure unitPinned
+      guest { fullName }
+      unit { rowId name housekeepingStatus }
+      roomType { rowId name }
+    }
+  }`;
+
+/**
+ * The allocator's moves of stays arriving today and tomorrow at a property
+ * (allocation_moves by its (property, arrival) index), oldest first: the
+ * desk learns of them before handing out keys. Front office staff only.
+ */
+export const roomChanges = operation<
+  {
+    today: { nodes: Array<RoomChangeNode | null> } | null;
+    tomorrow: { nodes: Array<RoomChangeNode | null> } | null;
+  },
+  { propertyId: Uuid; today: IsoDate; tomorrow: IsoDate }
+>(
+  "RoomChanges",
+  `query RoomChanges($propertyId: UUID!, $today: Date!, $tomorrow: Date!) {
+    today: allAllocationMoves(condition: {propertyId: $propertyId, arrival: $today}, orderBy: [MOVED_AT_ASC], first: 200) {
+      nodes { ...RoomChangeFields }
+    }
+    tomorrow: allAllocationMoves(condition: {propertyId: $propertyId, arrival: $tomorrow}, orderBy: [MOVED_AT_ASC], first: 200) {
+      nodes { ...RoomChangeFields }
+    }
+  }
+  ${roomChangeFields}`,
+);
+
+// ---------------------------------------------------------------------------
 // The tape chart
 // ---------------------------------------------------------------------------
 
@@ -290,6 +370,8 @@ export interface ChartReservationNode {
   channel: string;
   unitId: Uuid | null;
   roomTypeId: Uuid;
+  /** Pinned to its unit: the allocator never moves it (nor a checked-in stay). */
+  unitPinned: boolean;
   guest: { fullName: string } | null;
 }
 
@@ -337,7 +419,7 @@ export const tapeChart = operation<
         rowId unitId kind startDate endDate expiresAt note
         reservation {
           rowId propertyId confirmationCode status arrival departure nights adults children currency totalAmount channel unitId roomTypeId
-          guest { fullName }
+          unitPinned guest { fullName }
         }
       }
     }
@@ -350,5 +432,8 @@ export const tapeChart = operation<
 /** The documents above, for the schema test. */
 export const frontDeskDocuments = [
   searchAvailability, quote, createHold, heldStay, confirmBooking, guestByEmail, moveUnit, modifyReservation, propertyUnits,
-  quoteChange, tapeChart,
+  quoteChange, tapeChart, pinReservationUnit, roomChanges,
 ] as const;
+
+/** The front desk's mutations the API gives no idempotency key (the rest pass one). */
+export const frontDeskUnkeyedMutations = ["pinReservationUnit"] as const;

@@ -1,7 +1,10 @@
 // One reservation: who, when, where; its folio (the price locked at booking,
 // the balance, the ledger lines for those who keep the books, invoices);
 // payments; the messages sent to the guest; and the audit trail. The tabs
-// follow the user's role at the reservation's property.
+// follow the user's role at the reservation's property. Whether the stay is
+// pinned to its unit, with the front office's pin/unpin button, is on the
+// Stay tab; the allocator's moves of the stay are beside it (the latest)
+// and in the History tab (all).
 import { useQuery } from "@tanstack/react-query";
 import Alert from "@mui/material/Alert";
 import Box from "@mui/material/Box";
@@ -25,9 +28,10 @@ import TableRow from "@mui/material/TableRow";
 import TextField from "@mui/material/TextField";
 import Typography from "@mui/material/Typography";
 import EditIcon from "@mui/icons-material/Edit";
+import PushPinIcon from "@mui/icons-material/PushPin";
 import { useState, type FormEvent, type ReactNode } from "react";
 import {
-  Show, TabbedShowLayout, TopToolbar, ListButton, useCanAccess, useDataProvider, useNotify, useRecordContext, useRedirect, useUpdate,
+  Show, TabbedShowLayout, TabbedShowLayoutTabs, TopToolbar, ListButton, useCanAccess, useDataProvider, useNotify, useRecordContext, useRedirect, useUpdate,
 } from "react-admin";
 import { HousekeepingChip, ReservationStatusChip, StateChip } from "../../components/StatusChip.tsx";
 import { formatDate, formatMoney, formatTimestamp, humanize } from "../../format.ts";
@@ -35,6 +39,7 @@ import { isReservationDetail, type KeeprDataProvider, type Reservation, type Res
 import type { PriceLine } from "../../providers/documents.ts";
 import { BookingActions } from "./BookingActions.tsx";
 import { StayChangeButtons } from "../../frontdesk/StayChangeActions.tsx";
+import { AllocationMovesTable, allocationMovesOf, UnitPinPanel } from "../../frontdesk/UnitPin.tsx";
 import { AlsoViewing } from "../../live/AlsoViewing.tsx";
 import { LiveReservation } from "../../live/LiveReservation.tsx";
 
@@ -80,7 +85,8 @@ function Detail() {
 function ShowActions() {
   const record = useRecordContext<ReservationDetail>();
   return (
-    <TopToolbar>
+    // Wrapped on a phone: the buttons go on as many rows as they need, never past the screen's edge.
+    <TopToolbar sx={{ flexWrap: "wrap", alignItems: "center", justifyContent: { xs: "flex-start", md: "flex-end" }, p: { xs: 1 } }}>
       {record && <AlsoViewing reservationId={record.id} />}
       {record && <StayChangeButtons record={record} variant="outlined" />}
       {record && <BookingActions record={record} variant="contained" size="medium" />}
@@ -123,6 +129,17 @@ function Summary({ record }: { record: ReservationDetail }) {
           {record.unit ? (
             <Stack sx={{ alignItems: "center" }} direction="row" spacing={1}>
               <span>{record.unit.name}</span>
+              {record.unitPinned && (
+                <PushPinIcon
+                  role="img"
+                  aria-label="Pinned to this unit"
+                  titleAccess="Pinned to this unit"
+                  data-testid="summary-pin"
+                  fontSize="small"
+                  color="primary"
+                  sx={{ transform: "rotate(45deg)" }}
+                />
+              )}
               <HousekeepingChip status={record.unit.housekeepingStatus} />
             </Stack>
           ) : (
@@ -142,7 +159,11 @@ function Tabs({ record }: { record: ReservationDetail }) {
   const notifications = useCanAccess({ resource: "reservations", action: "notifications", record });
   const history = useCanAccess({ resource: "reservations", action: "history", record });
   return (
-    <TabbedShowLayout>
+    // Scrollable, and no wider than the page (width 0, at least 100%: the tabs add nothing to the
+    // page's intrinsic width): on a phone they scroll sideways rather than widen the page.
+    <TabbedShowLayout
+      tabs={<TabbedShowLayoutTabs variant="scrollable" scrollButtons="auto" allowScrollButtonsMobile sx={{ width: 0, minWidth: "100%" }} />}
+    >
       <TabbedShowLayout.Tab label="Stay">
         <StayTab record={record} />
       </TabbedShowLayout.Tab>
@@ -175,6 +196,11 @@ function StayTab({ record }: { record: ReservationDetail }) {
   const policy = record.cancellationPolicy;
   return (
     <Grid container spacing={3}>
+      {record.unit && (
+        <Grid size={12}>
+          <UnitPinPanel record={record} />
+        </Grid>
+      )}
       <Grid size={{ xs: 12, md: 6 }}>
         <Typography variant="overline">Stay</Typography>
         <Stack spacing={1.5}>
@@ -518,12 +544,29 @@ function NotificationsTab({ record }: { record: ReservationDetail }) {
 /** Columns that change on every write, left out of the change summary. */
 const noisyColumns = new Set(["updated_at", "created_at", "id", "property_id"]);
 
-function describeEvent(event: ReservationEvent, timeZone: string | undefined): string {
+/** Unit names by id, as far as the page knows them (the stay's unit, the allocator's moves). */
+function unitNamesOf(record: ReservationDetail): Map<string, string> {
+  const names = new Map<string, string>();
+  if (record.unit) names.set(record.unit.rowId, record.unit.name);
+  for (const move of allocationMovesOf(record)) {
+    if (move.fromUnit) names.set(move.fromUnit.rowId, move.fromUnit.name);
+    if (move.toUnit) names.set(move.toUnit.rowId, move.toUnit.name);
+  }
+  return names;
+}
+
+function describeEvent(event: ReservationEvent, timeZone: string | undefined, unitNames: Map<string, string>): string {
+  const unitName = (v: unknown) => (typeof v === "string" && unitNames.has(v) ? unitNames.get(v)! : null);
+  if (event.tableName === "allocation_moves" && event.operation === "INSERT") {
+    const v = event.newValues ?? {};
+    return `moved by Keepr from unit ${unitName(v.from_unit_id) ?? "?"} to unit ${unitName(v.to_unit_id) ?? "?"} to make room for another booking`;
+  }
   const table = humanize(event.tableName.replace(/s$/, "")).toLowerCase();
   if (event.operation === "INSERT") {
     const values = event.newValues ?? {};
     const detail = ["status", "kind", "stay"].filter((k) => k in values).map((k) => `${k.replace(/_/g, " ")} ${String(values[k])}`);
-    return `${table} created${detail.length ? ` (${detail.join(", ")})` : ""}`;
+    const unit = unitName(values.unit_id);
+    return `${table} created${detail.length || unit ? ` (${[...detail, ...(unit ? [`unit ${unit}`] : [])].join(", ")})` : ""}`;
   }
   if (event.operation === "DELETE") return `${table} deleted`;
   const before = event.oldValues ?? {};
@@ -534,16 +577,45 @@ function describeEvent(event: ReservationEvent, timeZone: string | undefined): s
       const show = (v: unknown) =>
         v === null || v === undefined
           ? "—"
-          : typeof v === "string" && /^\d{4}-\d{2}-\d{2}T/.test(v)
-            ? formatTimestamp(v, timeZone)
-            : typeof v === "object"
-              ? JSON.stringify(v)
-              : String(v);
+          : unitName(v) !== null
+            ? unitName(v)!
+            : typeof v === "string" && /^\d{4}-\d{2}-\d{2}T/.test(v)
+              ? formatTimestamp(v, timeZone)
+              : typeof v === "object"
+                ? JSON.stringify(v)
+                : String(v);
       const from = show(before[k]);
       const to = show(after[k]);
-      return from.length + to.length > 80 ? `${k.replace(/_/g, " ")} changed` : `${k.replace(/_/g, " ")}: ${from} → ${to}`;
+      const name = k === "unit_id" ? "unit" : k.replace(/_/g, " ");
+      return from.length + to.length > 80 ? `${name} changed` : `${name}: ${from} → ${to}`;
     });
   return `${table} ${changes.length ? changes.join("; ") : "updated"}`;
+}
+
+/**
+ * The events the allocator wrote when it moved the stay (the move itself, the
+ * stay's new unit, its claims released and made again): they ran in another
+ * booking's transaction, under that booking's actor, so they are named for
+ * the allocator. Same request as a move (within seconds of it), or (no
+ * request id: a job, SQL) the same actor within a second.
+ */
+function allocatorEvents(events: ReservationEvent[]): Set<number> {
+  const moves = events.filter((e) => e.tableName === "allocation_moves");
+  const ours = new Set<number>();
+  for (const event of events) {
+    if (event.tableName !== "allocation_moves" && event.tableName !== "inventory_claims" && event.tableName !== "reservations") continue;
+    const sameWrite = moves.some((m) => {
+      const apart = Math.abs(new Date(m.occurredAt).getTime() - new Date(event.occurredAt).getTime());
+      return m.requestId !== null && event.requestId !== null
+        ? m.requestId === event.requestId && apart < 10_000
+        : m.actorUserId === event.actorUserId && m.actorRole === event.actorRole && apart < 1000;
+    });
+    const unitOnly =
+      event.tableName !== "reservations" ||
+      Object.keys(event.newValues ?? {}).every((k) => noisyColumns.has(k) || k === "unit_id" || JSON.stringify(event.oldValues?.[k]) === JSON.stringify(event.newValues?.[k]));
+    if (sameWrite && unitOnly) ours.add(event.id);
+  }
+  return ours;
 }
 
 function HistoryTab({ record }: { record: ReservationDetail }) {
@@ -553,32 +625,44 @@ function HistoryTab({ record }: { record: ReservationDetail }) {
     queryKey: ["reservationHistory", record.id],
     queryFn: ({ signal }) => dataProvider.reservationHistory({ id: record.id }, { signal }),
   });
+  const unitNames = unitNamesOf(record);
   if (history.isPending) return <Typography variant="body2">Loading the audit trail…</Typography>;
   if (history.isError) return <Typography color="error">{history.error.message}</Typography>;
+  const byAllocator = allocatorEvents(history.data);
   return (
-    <Table size="small" aria-label="History">
-      <TableHead>
-        <TableRow>
-          <TableCell>When</TableCell>
-          <TableCell>Who</TableCell>
-          <TableCell>What</TableCell>
-          <TableCell>Request</TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {history.data.map((event) => (
-          <TableRow key={event.id}>
-            <TableCell sx={{ whiteSpace: "nowrap" }}>{formatTimestamp(event.occurredAt, timeZone)}</TableCell>
-            <TableCell sx={{ whiteSpace: "nowrap" }}>{event.actorName ?? (event.actorRole === "keepr_anonymous" ? "Guest (online)" : (event.actorRole ?? "system"))}</TableCell>
-            <TableCell>{describeEvent(event, timeZone)}</TableCell>
-            <TableCell>
-              <Typography variant="caption" sx={{ fontFamily: "monospace" }}>
-                {event.requestId ? event.requestId.slice(0, 8) : "—"}
-              </Typography>
-            </TableCell>
+    <>
+      <AllocationMovesTable record={record} />
+      <Typography variant="overline" component="h3">
+        Audit trail
+      </Typography>
+      <Table size="small" aria-label="History">
+        <TableHead>
+          <TableRow>
+            <TableCell>When</TableCell>
+            <TableCell>Who</TableCell>
+            <TableCell>What</TableCell>
+            <TableCell>Request</TableCell>
           </TableRow>
-        ))}
-      </TableBody>
-    </Table>
+        </TableHead>
+        <TableBody>
+          {history.data.map((event) => (
+            <TableRow key={event.id} data-table={event.tableName}>
+              <TableCell sx={{ whiteSpace: "nowrap" }}>{formatTimestamp(event.occurredAt, timeZone)}</TableCell>
+              <TableCell sx={{ whiteSpace: "nowrap" }}>
+                {byAllocator.has(event.id)
+                  ? "Keepr (allocator)"
+                  : (event.actorName ?? (event.actorRole === "keepr_anonymous" ? "Guest (online)" : (event.actorRole ?? "system")))}
+              </TableCell>
+              <TableCell>{describeEvent(event, timeZone, unitNames)}</TableCell>
+              <TableCell>
+                <Typography variant="caption" sx={{ fontFamily: "monospace" }}>
+                  {event.requestId ? event.requestId.slice(0, 8) : "—"}
+                </Typography>
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </>
   );
 }
