@@ -4,6 +4,13 @@
 -- search, quote and holds offer: which unit a guest sleeps in is the
 -- hotel's business, and the allocator moves stays that may move to make a
 -- stay that fits by count fit on one unit (app_private.reallocate_for).
+-- Counting is exact while every claim on the type may move. Claims that may
+-- not move (blocks, pinned and checked-in stays, today's prepared arrivals)
+-- can leave a stay that fits by count with no layout at all (a block on
+-- one unit's first nights and another on the other unit's last nights):
+-- search and quote still offer it, and the hold says SOLD_OUT. Deciding
+-- that exactly is the allocator's search, too costly to run for every room
+-- type of every search; it runs once, for the hold.
 -- A vacation rental's units are sold as themselves: there the units free
 -- for the whole stay count (app_private.free_units).
 create or replace function app_private.room_type_units_left(property_ids uuid[], stay daterange, only_room_type_id uuid default null)

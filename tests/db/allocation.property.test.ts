@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 const HORIZON = 12;
-const HOTELS = 10;
+const HOTELS = 8;
 const STEPS = 60;
 
 /** [from, to) in days from today. */
@@ -118,6 +118,9 @@ interface Snapshot {
 
 class Refused extends Error {}
 
+/** The slowest steps of the run (ms, what), for the summary. */
+const slowest: Array<[number, string]> = [];
+
 async function runHotel(next: Random, round: number, log: string[]): Promise<{ steps: number; moves: number; refused: number; booked: number }> {
   const units = between(next, 1, 8);
   const h: Hotel = await createHotel(db.ownerPool, { units, timeZone: "Europe/Lisbon", ratePlan: { base_price: 10000 + round } });
@@ -126,6 +129,8 @@ async function runHotel(next: Random, round: number, log: string[]): Promise<{ s
   const unitIndex = (id: string) => h.unitIds.indexOf(id);
   const as = <T>(who: "staff" | "guest", fn: (c: pg.PoolClient) => Promise<T>) =>
     inCommit(db.ownerPool, async (c) => {
+      // The database's random() too (free units of the same fit are tried in random order), so that a seed replays the run.
+      await c.query("select setseed($1)", [next() * 2 - 1]);
       await actAs(c, who === "staff" ? { role: "keepr_staff", userId: h.frontDesk } : { role: "keepr_anonymous" });
       return fn(c);
     });
@@ -245,6 +250,7 @@ async function runHotel(next: Random, round: number, log: string[]): Promise<{ s
 
   let snap = await snapshot();
   for (let step = 0; step < STEPS; step++) {
+    const started = Date.now();
     const live = [...stays.values()].filter((s) => s.status !== "cancelled");
     const roll = next();
     let what = "";
@@ -374,7 +380,10 @@ async function runHotel(next: Random, round: number, log: string[]): Promise<{ s
       await db.ownerPool.query("update app_public.units set housekeeping_status = $2 where id = $1", [h.unitIds[unit], status]);
     }
     if (!log.at(-1)?.includes(what)) log.push(`#${round}.${step} ${what}`);
+    const took = Date.now() - started;
     snap = await check(snap, what, subject, mayMove);
+    slowest.push([took, `${what} (${units} units)`]);
+    slowest.sort((a, b) => b[0] - a[0]).splice(3);
   }
   return { steps: STEPS, moves, refused, booked };
 }
@@ -388,7 +397,7 @@ it("random bookings, changes, cancellations, pins, blocks and check-ins on 1 to 
     const r = await runHotel(next, round, log);
     for (const k of Object.keys(totals) as Array<keyof typeof totals>) totals[k] += r[k];
   }
-  console.log(`allocation property: ${JSON.stringify(totals)}`);
+  console.log(`allocation property: ${JSON.stringify(totals)}; slowest steps: ${slowest.map(([ms, what]) => `${ms} ms ${what}`).join("; ")}`);
   expect(totals.booked).toBeGreaterThan(0);
 }, 120_000);
 
