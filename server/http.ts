@@ -113,6 +113,13 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   app.disable("x-powered-by");
   app.set("trust proxy", trustProxyOf(config.TRUST_PROXY)); // req.ip, for throttling (docs/security.md)
   const server = createServer({ ServerResponse: NosniffResponse }, app);
+  // An idle keep-alive connection is closed by the client (undici: 4 s;
+  // browsers and load balancers: about 60 s), not by Keepr: a server that
+  // closes first races a request the client is sending on that socket at
+  // that moment, which then fails with ECONNRESET (seen under load).
+  // Shutting down still closes idle connections at once.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 
   app.use(commonHeaders(config));
   app.use((req: Request, res: Response, next: NextFunction) => {

@@ -173,13 +173,29 @@ describe("a worker killed again and again in the middle of captures, the provide
     const { attemptIds } = await paidBookings(120, 20);
     let kills = 0;
     let killedMidJob = 0;
+    // Each worker is killed once it is at work (it holds capture jobs), then
+    // a random moment later, never after a fixed time: a worker that starts
+    // slowly on a loaded machine would be killed before it took a job.
+    const lockers = `select array(select distinct locked_by from graphile_worker.jobs
+                                   where task_identifier = 'process_payment_attempt' and locked_by is not null) as pools,
+                            (select count(*) from graphile_worker.jobs where task_identifier = 'process_payment_attempt')::int as queued`;
+    const killedPools = new Set<string>();
     for (let round = 0; round < 12; round++) {
       const child = startWorkerProcess();
-      await new Promise((r) => setTimeout(r, 500 + Math.random() * 1000));
-      const locked = await db.ownerPool.query("select count(*)::int as n from graphile_worker.jobs where task_identifier = 'process_payment_attempt' and locked_at is not null");
-      if (locked.rows[0].n > 0) killedMidJob++;
+      let pools: string[] = [];
+      for (const started = Date.now(); ; await new Promise((r) => setTimeout(r, 20))) {
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`round ${round}: the worker exited by itself (${child.exitCode ?? child.signalCode})`);
+        const { rows } = await db.ownerPool.query<{ pools: string[]; queued: number }>(lockers);
+        pools = rows[0]!.pools.filter((pool) => !killedPools.has(pool));
+        if (pools.length > 0 || rows[0]!.queued === 0) break;
+        if (Date.now() - started > 60_000) throw new Error(`round ${round}: in 60 s the worker took no capture job`);
+      }
+      await new Promise((r) => setTimeout(r, Math.random() * 400));
+      const held = await db.ownerPool.query("select count(*)::int as n from graphile_worker.jobs where locked_by = any($1)", [pools]);
+      if (held.rows[0].n > 0) killedMidJob++;
       await kill(child);
       kills++;
+      for (const pool of pools) killedPools.add(pool);
     }
     const inFlight = await db.ownerPool.query("select count(*)::int as n from app_public.payment_attempts where id = any($1) and status in ('pending', 'authorized')", [attemptIds]);
     await setFailures({ timeoutRate: 0.25, timeoutMs: 1500, transientRate: 0.05 });

@@ -25,7 +25,8 @@ beforeAll(async () => {
   db = await createTestDatabase();
   http = await startTestServer(db);
   service = startRealtimeService({ server: http.server, apiPool: http.apiPool, databaseUrl: db.authenticatorUrl, replicationUrl: db.replicationUrl, jwtSecret: db.jwtSecret, logger: createLogger("silent") });
-  await eventually(() => service.replicationConnected() === true, 10_000, "replication connected");
+  // A deadline, not a wait: on a loaded machine the slot and stream take seconds.
+  await eventually(() => service.replicationConnected() === true, 60_000, "replication connected");
   [a, b] = await inCommit(db.ownerPool, async (c) => [await createHotel(c), await createHotel(c)]);
 });
 afterAll(async () => {

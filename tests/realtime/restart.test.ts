@@ -289,11 +289,13 @@ describe("Keepr's server restarting", () => {
     await eventually(() => [...ofA, outsider].every(rejoined), 30_000, "every channel joined again");
     const rejoinedAt = Date.now();
 
-    // Each channel reported its rejoin as a new SUBSCRIBED after the socket error; none was closed or timed out.
+    // Each channel reported its rejoin as a new SUBSCRIBED after the socket error; none was closed. On a
+    // loaded machine a rejoin may time out (realtime-js's 10 s) before the new server answers: the client
+    // then joins again by itself, which is what is asserted, not the timing.
     // (A client back before the new server's stream started is also told to rejoin once more: see the Postgres case.)
     for (const w of watchers) {
-      expect(w.changeStatuses.seen.join()).toMatch(/^SUBSCRIBED(,CHANNEL_ERROR,SUBSCRIBED)+$/);
-      if (w.lobbyStatuses) expect(w.lobbyStatuses.seen).toEqual(["SUBSCRIBED", "CHANNEL_ERROR", "SUBSCRIBED"]);
+      expect(w.changeStatuses.seen.join()).toMatch(/^SUBSCRIBED(,CHANNEL_ERROR(,TIMED_OUT)*,SUBSCRIBED)+$/);
+      if (w.lobbyStatuses) expect(w.lobbyStatuses.seen.join()).toMatch(/^SUBSCRIBED,CHANNEL_ERROR(,TIMED_OUT)*,SUBSCRIBED$/);
       expect(w.sockets.length).toBeGreaterThanOrEqual(2);
       expect(w.sockets.filter((s) => s.readyState === WebSocket.OPEN)).toHaveLength(1);
     }
@@ -504,7 +506,7 @@ describe("Postgres restarting", () => {
       // The same socket throughout; the changes channel rejoined once, the lobby (no postgres_changes) never left.
       expect(w.sockets).toHaveLength(1);
       expect(w.socketCloses).toEqual([]);
-      expect(w.changeStatuses.seen).toEqual(["SUBSCRIBED", "CHANNEL_ERROR", "SUBSCRIBED"]);
+      expect(w.changeStatuses.seen.join()).toMatch(/^SUBSCRIBED,CHANNEL_ERROR(,TIMED_OUT)*,SUBSCRIBED$/);
       expect(w.lobbyStatuses!.seen).toEqual(["SUBSCRIBED"]);
       expect(w.heartbeats.filter((s) => s !== "sent" && s !== "ok")).toEqual([]);
     }
