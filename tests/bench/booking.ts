@@ -1,5 +1,8 @@
 // npm run bench -- booking [--clients 32] [--seconds 20] [--warmup 2] [--pool N] [--sql file] [--worker false]
 //                          [--properties 50] [--units 5000] [--days 365] [--occupancy 0.6] [--seed 42]
+//                          [--phases search,quote,booking,allocation]
+//                          [--alloc-units 10,20,40] [--alloc-season 90] [--alloc-fill 0.95] [--alloc-lead 30]
+//                          [--alloc-blocks 0] [--alloc-pinned 0] [--alloc-paths API,direct]
 //
 // The booking paths under load, over real HTTP and directly in SQL:
 //  1. starts Keepr (`node server/main.ts`, no demo data) on a throwaway
@@ -22,6 +25,29 @@
 //     data directory.
 // The bookings of each booking phase are cancelled (and their nights
 // released) afterwards, so both phases start from the same inventory.
+//
+// allocation (issue 17): a season of random stays replayed, one booking at
+// a time, onto hotel room types of --alloc-units units each (one new hotel
+// per room type, all room types at once, one client each): arrivals on the
+// --alloc-season nights from tomorrow, 1–7 nights, booked in the order of
+// their booking date (arrival less a lead time, exponential with a mean of
+// --alloc-lead days), so that far-ahead and last-minute bookings
+// interleave and the units fragment as in a real hotel. A count model (per
+// night, the stays and blocks of the type) says whether each stay fits by
+// count; those that fit are quoted, held and confirmed, until the season
+// is --alloc-fill full by count (or the stays run out); those that do not
+// are quoted only (the quote must say SOLD_OUT). Optionally a share of the
+// unit-nights is blocked (--alloc-blocks, owner blocks of 2–5 nights) and
+// a share of the bookings pinned to their unit (--alloc-pinned): both may
+// make a stay that fits by count impossible to lay out. It reports moves
+// per booking (app_public.allocation_moves, caused by the booking), how
+// many bookings needed moves, how many stays that fit by count were
+// refused, and createHold's latency (as the API or SQL calls it) with and
+// without moves, with ratios. Through the API, then direct
+// (--alloc-paths), each on hotels of its own and the same stays (seeded),
+// on top of the scale data (generated for this phase too, so that the
+// allocator's queries run on tables of a real size).
+// --phases allocation runs this phase alone (no searches for candidates).
 // --sql <file> runs a SQL file as the owner after the data is generated, to
 // measure a change to the SQL functions (create or replace function …)
 // before it becomes a migration; the repository is not touched.
@@ -35,6 +61,7 @@ import { openDatabase } from "../../db/database.ts";
 import { defaultScaleOptions, formatScaleResult, generateScaleData, type ScaleOptions } from "../../db/seed-scale.ts";
 import { loadConfig } from "../../server/config.ts";
 import { classifyDatabaseError } from "../../server/errors.ts";
+import { addDays, createHotel, localDate } from "../helpers/booking.ts";
 import { postgresCpuSeconds, processCpuSeconds } from "../helpers/cpu.ts";
 import { freePort, makeDataDir, postmasterPid, startKeepr, stillRunningAfter, stopKeepr, type KeeprProcess } from "../helpers/keepr-process.ts";
 
@@ -51,6 +78,14 @@ const { values: args } = parseArgs({
     seed: { type: "string", default: String(defaultScaleOptions.seed) },
     sql: { type: "string" },
     worker: { type: "string", default: "true" },
+    phases: { type: "string", default: "search,quote,booking,allocation" },
+    "alloc-units": { type: "string", default: "10,20,40" },
+    "alloc-season": { type: "string", default: "90" },
+    "alloc-fill": { type: "string", default: "0.95" },
+    "alloc-lead": { type: "string", default: "30" },
+    "alloc-blocks": { type: "string", default: "0" },
+    "alloc-pinned": { type: "string", default: "0" },
+    "alloc-paths": { type: "string", default: "API,direct" },
   },
   strict: true,
 });
@@ -67,6 +102,35 @@ const scale: ScaleOptions = {
   occupancy: Number(args.occupancy),
   seed: Number(args.seed),
 };
+const phases = new Set(args.phases!.split(",").map((p) => p.trim()).filter(Boolean));
+for (const p of phases) {
+  if (!["search", "quote", "booking", "allocation"].includes(p)) {
+    console.error(`--phases: unknown phase ${p} (search, quote, booking, allocation)`);
+    process.exit(2);
+  }
+}
+/**
+ * The search, quote and booking phases need bookable stays found by searches
+ * of the scale data; allocation makes hotels of its own, but on the scale
+ * data too, so that its queries run on tables (and statistics) of a real
+ * size, as the other phases do.
+ */
+const needsCandidates = phases.has("search") || phases.has("quote") || phases.has("booking");
+const alloc = {
+  units: args["alloc-units"]!.split(",").map(Number),
+  season: Number(args["alloc-season"]),
+  fill: Number(args["alloc-fill"]),
+  lead: Number(args["alloc-lead"]),
+  blocks: Number(args["alloc-blocks"]),
+  pinned: Number(args["alloc-pinned"]),
+  paths: args["alloc-paths"]!.split(",").map((p) => p.trim()) as Array<"API" | "direct">,
+};
+if (alloc.units.some((n) => !Number.isInteger(n) || n < 1) || !(alloc.season >= 1 && alloc.season <= 700) || !(alloc.fill > 0 && alloc.fill <= 1) ||
+    !(alloc.lead >= 0) || !(alloc.blocks >= 0 && alloc.blocks < 1) || !(alloc.pinned >= 0 && alloc.pinned <= 1) ||
+    !alloc.paths.length || alloc.paths.some((p) => p !== "API" && p !== "direct")) {
+  console.error("--alloc-units: whole numbers ≥ 1; --alloc-season 1–700; --alloc-fill (0, 1]; --alloc-lead ≥ 0; --alloc-blocks [0, 1); --alloc-pinned [0, 1]; --alloc-paths API,direct in any order");
+  process.exit(2);
+}
 for (const [name, v] of Object.entries({ clients, seconds, warmup, pool: poolSize })) {
   if (!Number.isFinite(v) || v < (name === "warmup" ? 0 : 1)) {
     console.error(`--${name} must be a positive number`);
@@ -313,6 +377,7 @@ process.on("SIGINT", () => {
 });
 
 const results: PhaseResult[] = [];
+const allocResults: AllocResult[] = [];
 let exitCode = 0;
 try {
   const port = await freePort();
@@ -365,7 +430,7 @@ try {
   const candidates: Candidate[] = [];
   const unitsLeft = new Map<string, number>();
   let capacity = 0;
-  await runLoops(Math.min(clients, 8), 120, async () => {
+  if (needsCandidates) await runLoops(Math.min(clients, 8), 120, async () => {
     const s = randomStay(cities);
     const out = await prepClient.call("search", sql.search, [s.arrival, s.departure, s.adults, s.city], (rows) => rows);
     for (const r of (out.data ?? []) as Array<{ is_bookable: boolean; rate_plan_id: string; room_type_id: string; units_left: number }>) {
@@ -379,8 +444,10 @@ try {
     }
     return capacity < 40_000;
   }, false);
-  console.log(`${candidates.length} bookable stays found (room for ${capacity} bookings); cities: ${cities.join(", ")}`);
-  console.log(`measuring: ${clients} clients, ${seconds} s per phase after ${warmup} s warm-up, pools of ${poolSize} connections\n`);
+  if (needsCandidates) {
+    console.log(`${candidates.length} bookable stays found (room for ${capacity} bookings); cities: ${cities.join(", ")}`);
+    console.log(`measuring: ${clients} clients, ${seconds} s per phase after ${warmup} s warm-up, pools of ${poolSize} connections\n`);
+  }
 
   const cpuNow = () => cpuSnapshot(running!.child.pid!, pgPid!);
   async function phase(
@@ -433,17 +500,19 @@ try {
     out.code ? stats.fail(out.code) : stats.ok(out.ms);
     return true;
   };
-  await phase("search", "API", searchApi());
-  await phase("search", "direct", searchDirect());
+  if (phases.has("search")) {
+    await phase("search", "API", searchApi());
+    await phase("search", "direct", searchDirect());
+  }
 
   // (b) quote
-  await phase("quote", "API", async (stats) => {
+  if (phases.has("quote")) await phase("quote", "API", async (stats) => {
     const c = pick(candidates);
     const out = await api.call(gql.quote, { ...c }, (d) => d.quote.quoteToken as string);
     out.code ? stats.fail(out.code) : stats.ok(out.ms);
     return true;
   });
-  await phase("quote", "direct", async (stats) => {
+  if (phases.has("quote")) await phase("quote", "direct", async (stats) => {
     const c = pick(candidates);
     const out = await sqlClient.call("quote", sql.quote, [c.ratePlanId, c.arrival, c.departure, c.adults], (rows) => rows[0].quote_token as string);
     out.code ? stats.fail(out.code) : stats.ok(out.ms);
@@ -499,7 +568,7 @@ try {
   }
   const guest = () => ({ name: "Bench Guest", email: `bench-${randomUUID()}@example.com`, phone: "+351 912 345 678" });
 
-  for (const path of ["API", "direct"] as const) {
+  for (const path of phases.has("booking") ? (["API", "direct"] as const) : []) {
     tokens.length = 0;
     bookable = new Map([...unitsLeft].map(([key, n]) => [key, Math.max(1, Math.floor(n / 2))]));
     await makeTokens(Math.ceil(Math.max(warmup, 1) * clients * 15));
@@ -534,9 +603,22 @@ try {
     });
     await restoreInventory(since);
   }
+
+  // (d) allocation: a season replayed onto hotel room types
+  if (phases.has("allocation")) {
+    console.log(`\nallocation: room types of ${alloc.units.join(", ")} units, a ${alloc.season}-night season filled to ${(alloc.fill * 100).toFixed(0)} % by count, ` +
+      `lead times with a mean of ${alloc.lead} days, blocks ${(alloc.blocks * 100).toFixed(1)} % of unit-nights, ${(alloc.pinned * 100).toFixed(0)} % of bookings pinned (seed ${scale.seed})`);
+    for (const path of alloc.paths) {
+      const t = performance.now();
+      const rooms = await Promise.all(alloc.units.map((units, i) => replaySeason(path, units, scale.seed * 1000 + i, owner, api, sqlClient)));
+      allocResults.push(...rooms);
+      console.log(formatAlloc(path, rooms, (performance.now() - t) / 1000));
+    }
+  }
   api.agent.destroy();
 
-  console.log(`\n${summary()}`);
+  if (needsCandidates) console.log(`\n${summary()}`);
+  if (allocResults.length) console.log(`\n${allocSummary()}`);
 } catch (error) {
   if (stopping) {
     exitCode = 130;
@@ -594,6 +676,264 @@ function summary(): string {
       `  ${name.padEnd(8)} API ${rate(a).toFixed(1)}/s p95 ${p95.toFixed(1)} ms (target ≤ ${targets[name]} ms: ${p95 <= targets[name]! ? "met" : "MISSED"}); ` +
         `direct ${rate(d).toFixed(1)}/s p95 ${d.stats.percentile(95).toFixed(1)} ms; ` +
         `API/direct throughput ${ratio.toFixed(2)} (target ≥ 0.5: ${ratio >= 0.5 ? "met" : "MISSED"})`,
+    );
+  }
+  return lines.join("\n");
+}
+
+// ---------------------------------------------------------------------------
+// Allocation: a season of random stays replayed onto hotel room types
+// ---------------------------------------------------------------------------
+
+/** A small seeded generator (mulberry32): the API and the direct replay see the same stays. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface AllocResult {
+  path: "API" | "direct";
+  units: number;
+  /** Stays that fit by count when their turn came. */
+  fit: number;
+  booked: number;
+  /** Bookings whose hold moved other stays, and how many moves in all. */
+  withMoves: number;
+  moves: number;
+  maxMoves: number;
+  /** Stays that fit by count and were refused anyway: SOLD_OUT from the quote, from the hold. */
+  refusedByQuote: number;
+  refusedByHold: number;
+  /** Stays that did not fit by count (quoted only), and of them the ones the quote offered anyway. */
+  notFit: number;
+  quoteOffered: number;
+  /** Unit-nights of the season taken (stays and blocks) over all of them, at the end. */
+  fill: number;
+  blockedNights: number;
+  pinned: number;
+  holdPlain: Stats;
+  holdMoved: Stats;
+  /** Per hold that moved stays: how many, and its latency. */
+  moved: Array<{ moves: number; ms: number }>;
+  confirm: Stats;
+  errors: Map<string, number>;
+}
+
+/**
+ * Replays a season of random stays onto a new hotel's room type of `units`
+ * units, one booking at a time, until the season is alloc.fill full by
+ * count or the stays run out.
+ */
+async function replaySeason(
+  path: "API" | "direct",
+  units: number,
+  seed: number,
+  owner: pg.Pool,
+  api: ReturnType<typeof makeApi>,
+  direct: ReturnType<typeof makeDirect>,
+): Promise<AllocResult> {
+  const r: AllocResult = {
+    path, units, fit: 0, booked: 0, withMoves: 0, moves: 0, maxMoves: 0, refusedByQuote: 0, refusedByHold: 0, notFit: 0, quoteOffered: 0,
+    fill: 0, blockedNights: 0, pinned: 0, holdPlain: new Stats(), holdMoved: new Stats(), moved: [], confirm: new Stats(), errors: new Map(),
+  };
+  const error = (code: string) => r.errors.set(code, (r.errors.get(code) ?? 0) + 1);
+  const h = await createHotel(owner, { units });
+  const today = localDate(h.timeZone);
+  const season = alloc.season;
+  // Per night (days from today): stays and blocks of the type, the count model.
+  const taken = new Array<number>(season + 10).fill(0);
+  const capacity = units * season;
+  let seasonTaken = 0;
+  const take = (from: number, to: number) => {
+    for (let d = from; d < to; d++) {
+      taken[d]!++;
+      if (d <= season) seasonTaken++;
+    }
+  };
+
+  // Owner blocks of 2–5 nights, never overlapping on a unit.
+  const rb = seeded(seed ^ 0x5bd1e995);
+  const blocked: Array<Array<[number, number]>> = h.unitIds.map(() => []);
+  for (let guard = 0; r.blockedNights < alloc.blocks * capacity && guard < capacity * 50; guard++) {
+    const u = Math.floor(rb() * units);
+    const from = 1 + Math.floor(rb() * season);
+    const to = Math.min(season + 1, from + 2 + Math.floor(rb() * 4));
+    if (blocked[u]!.some(([a, b]) => a < to && from < b)) continue;
+    blocked[u]!.push([from, to]);
+    await owner.query(
+      "insert into app_public.inventory_claims (property_id, unit_id, stay, kind, note) values ($1, $2, daterange($3::date, $4::date), 'owner_block', 'bench')",
+      [h.propertyId, h.unitIds[u], addDays(today, from), addDays(today, to)],
+    );
+    take(from, to);
+    r.blockedNights += to - from;
+  }
+
+  // The season's demand: as many stays as the season has unit-nights, four
+  // times what fits (stays of 4 nights on average), in the order they are
+  // booked (arrival less the lead time).
+  const rs = seeded(seed);
+  const stays = Array.from({ length: Math.ceil(capacity) }, (_, i) => {
+    const arrival = 1 + Math.floor(rs() * season);
+    const nights = 1 + Math.floor(rs() * 7);
+    const lead = Math.floor(-Math.log(1 - rs()) * alloc.lead);
+    return { i, arrival, nights, bookedAt: arrival - lead };
+  }).sort((a, b) => a.bookedAt - b.bookedAt || a.i - b.i);
+  const rp = seeded(seed ^ 0x27d4eb2f);
+
+  for (const s of stays) {
+    if (stopping || seasonTaken >= alloc.fill * capacity) break;
+    let fits = true;
+    for (let d = s.arrival; d < s.arrival + s.nights; d++) if (taken[d]! >= units) fits = false;
+    const arrival = addDays(today, s.arrival);
+    const departure = addDays(today, s.arrival + s.nights);
+    const q = path === "API"
+      ? await api.call(gql.quote, { ratePlanId: h.ratePlanId, arrival, departure, adults: 2 }, (d) => d.quote.quoteToken as string)
+      : await direct.call("quote", sql.quote, [h.ratePlanId, arrival, departure, 2], (rows) => rows[0].quote_token as string);
+    if (!fits) {
+      r.notFit++;
+      if (q.data) r.quoteOffered++;
+      else if (q.code !== "SOLD_OUT") error(`quote ${q.code}`);
+      continue;
+    }
+    r.fit++;
+    if (!q.data) {
+      if (q.code === "SOLD_OUT") r.refusedByQuote++;
+      else error(`quote ${q.code}`);
+      continue;
+    }
+    const hold = path === "API"
+      ? await api.call(gql.hold, { quoteToken: q.data, key: randomUUID() }, (d) => ({ id: d.createHold.result.reservationId as string, token: d.createHold.result.holdToken as string }))
+      : await direct.call("hold", sql.hold, [q.data, randomUUID()], (rows) => ({ id: rows[0].reservation_id as string, token: rows[0].hold_token as string }));
+    if (!hold.data) {
+      if (hold.code === "SOLD_OUT") r.refusedByHold++;
+      else error(`createHold ${hold.code}`);
+      continue;
+    }
+    // Not timed: the moves this hold made.
+    const moves = (await owner.query<{ n: number }>(
+      "select count(*)::int as n from app_public.allocation_moves where property_id = $1 and caused_by_reservation_id = $2",
+      [h.propertyId, hold.data.id],
+    )).rows[0]!.n;
+    (moves > 0 ? r.holdMoved : r.holdPlain).ok(hold.ms);
+    if (moves > 0) r.moved.push({ moves, ms: hold.ms });
+    r.booked++;
+    r.moves += moves;
+    if (moves > 0) r.withMoves++;
+    r.maxMoves = Math.max(r.maxMoves, moves);
+    take(s.arrival, s.arrival + s.nights);
+    const g = { name: "Bench Guest", email: `bench-${randomUUID()}@example.com`, phone: "+351 912 345 678" };
+    const confirm = path === "API"
+      ? await api.call(gql.confirm, { id: hold.data.id, key: randomUUID(), ...g, holdToken: hold.data.token }, (d) => d.confirmBooking.result.confirmationCode as string)
+      : await direct.call("confirm", sql.confirm, [hold.data.id, randomUUID(), g.name, g.email, g.phone, hold.data.token], (rows) => rows[0].confirmation_code as string);
+    if (confirm.data) r.confirm.ok(confirm.ms);
+    else error(`confirmBooking ${confirm.code}`);
+    // A guest's request for this very room: the allocator may not move it.
+    if (rp() < alloc.pinned && confirm.data) {
+      await owner.query("update app_public.reservations set unit_pinned = true where id = $1", [hold.data.id]);
+      r.pinned++;
+    }
+  }
+  r.fill = seasonTaken / capacity;
+  return r;
+}
+
+function mergeStats(list: Stats[]): Stats {
+  const m = new Stats();
+  for (const s of list) for (const ms of s.latencies) m.ok(ms);
+  return m;
+}
+
+/** All room types of one path together. */
+function allocTotal(rooms: AllocResult[]): AllocResult {
+  const sum = (f: (r: AllocResult) => number) => rooms.reduce((n, r) => n + f(r), 0);
+  const capacity = sum((r) => r.units);
+  const errors = new Map<string, number>();
+  for (const r of rooms) for (const [code, n] of r.errors) errors.set(code, (errors.get(code) ?? 0) + n);
+  return {
+    path: rooms[0]!.path, units: capacity, fit: sum((r) => r.fit), booked: sum((r) => r.booked), withMoves: sum((r) => r.withMoves),
+    moves: sum((r) => r.moves), maxMoves: Math.max(...rooms.map((r) => r.maxMoves)), refusedByQuote: sum((r) => r.refusedByQuote),
+    refusedByHold: sum((r) => r.refusedByHold), notFit: sum((r) => r.notFit), quoteOffered: sum((r) => r.quoteOffered),
+    fill: sum((r) => r.fill * r.units) / capacity, blockedNights: sum((r) => r.blockedNights), pinned: sum((r) => r.pinned),
+    holdPlain: mergeStats(rooms.map((r) => r.holdPlain)), holdMoved: mergeStats(rooms.map((r) => r.holdMoved)),
+    moved: rooms.flatMap((r) => r.moved), confirm: mergeStats(rooms.map((r) => r.confirm)), errors,
+  };
+}
+
+// Declarations, not consts: the run above calls these before this point of the module is reached.
+function ms(x: number): string {
+  return Number.isNaN(x) ? "-" : x.toFixed(1);
+}
+function ratio(a: number, b: number): string {
+  return Number.isNaN(a) || Number.isNaN(b) || b === 0 ? "-" : (a / b).toFixed(2);
+}
+
+function formatAlloc(path: "API" | "direct", rooms: AllocResult[], seconds: number): string {
+  const lines = [`allocation ${path} (${seconds.toFixed(1)} s):`];
+  lines.push(
+    "  room type   booked  fill    needed moves   moves  per booking  per booking that moved  max  fit by count but refused (quote/hold)  not fit by count (quote offered)  pinned  blocked nights",
+  );
+  for (const [i, r] of [...rooms, ...(rooms.length > 1 ? [allocTotal(rooms)] : [])].entries()) {
+    const label = i < rooms.length ? `${r.units} units` : `all (${r.units})`;
+    lines.push(
+      `  ${label.padEnd(10)} ${String(r.booked).padStart(7)}  ${(r.fill * 100).toFixed(1).padStart(5)} %  ` +
+        `${String(r.withMoves).padStart(5)} (${((r.withMoves / Math.max(1, r.booked)) * 100).toFixed(1).padStart(4)} %)  ${String(r.moves).padStart(6)}  ` +
+        `${(r.moves / Math.max(1, r.booked)).toFixed(3).padStart(11)}  ${(r.withMoves ? (r.moves / r.withMoves).toFixed(2) : "-").padStart(22)}  ${String(r.maxMoves).padStart(3)}  ` +
+        `${`${r.refusedByQuote + r.refusedByHold} (${r.refusedByQuote}/${r.refusedByHold})`.padStart(38)}  ${`${r.notFit} (${r.quoteOffered})`.padStart(32)}  ` +
+        `${String(r.pinned).padStart(6)}  ${String(r.blockedNights).padStart(14)}` +
+        (r.errors.size ? `  errors ${formatCodes(r.errors)}` : ""),
+    );
+  }
+  const t = allocTotal(rooms);
+  const row = (name: string, s: Stats) =>
+    `  ${name.padEnd(26)} ${String(s.latencies.length).padStart(6)} calls  p50 ${ms(s.percentile(50)).padStart(6)}  p95 ${ms(s.percentile(95)).padStart(6)}  p99 ${ms(s.percentile(99)).padStart(6)} ms`;
+  lines.push(row("createHold without moves", t.holdPlain));
+  lines.push(
+    row("createHold with moves", t.holdMoved) +
+      `  (with/without: p50 ${ratio(t.holdMoved.percentile(50), t.holdPlain.percentile(50))}, p95 ${ratio(t.holdMoved.percentile(95), t.holdPlain.percentile(95))})`,
+  );
+  // How many moves a hold that moved made, and what that cost it.
+  if (t.moved.length) {
+    const counts = new Stats();
+    for (const m of t.moved) counts.ok(m.moves);
+    lines.push(`  moves per hold that moved: p50 ${counts.percentile(50)}, p95 ${counts.percentile(95)}, max ${counts.percentile(100)}`);
+    for (const [lo, hi] of [[1, 2], [3, 10], [11, Infinity]] as const) {
+      const s = new Stats();
+      for (const m of t.moved) if (m.moves >= lo && m.moves <= hi) s.ok(m.ms);
+      if (s.latencies.length) lines.push(row(`  with ${hi === Infinity ? `${lo}+` : `${lo}–${hi}`} moves`, s));
+    }
+  }
+  lines.push(row("confirmBooking", t.confirm));
+  return lines.join("\n");
+}
+
+function allocSummary(): string {
+  const lines = [
+    "allocation summary (createHold latency of successful holds, one client per room type; moves from app_public.allocation_moves, caused by the hold):",
+  ];
+  const totals: Partial<Record<"API" | "direct", AllocResult>> = {};
+  for (const path of ["API", "direct"] as const) {
+    const rooms = allocResults.filter((r) => r.path === path);
+    if (!rooms.length) continue;
+    const t = (totals[path] = allocTotal(rooms));
+    lines.push(
+      `  ${path.padEnd(6)} ${t.booked} booked, fill ${(t.fill * 100).toFixed(1)} %; moves per booking ${(t.moves / Math.max(1, t.booked)).toFixed(3)}; ` +
+        `${t.withMoves} bookings needed moves (${((t.withMoves / Math.max(1, t.booked)) * 100).toFixed(1)} %, ${t.withMoves ? (t.moves / t.withMoves).toFixed(2) : "-"} moves each, at most ${t.maxMoves}); ` +
+        `fit by count but refused ${t.refusedByQuote + t.refusedByHold} of ${t.fit}; ` +
+        `createHold p95 without moves ${ms(t.holdPlain.percentile(95))} ms, with moves ${ms(t.holdMoved.percentile(95))} ms (ratio ${ratio(t.holdMoved.percentile(95), t.holdPlain.percentile(95))})` +
+        (t.errors.size ? `; errors ${formatCodes(t.errors)}` : ""),
+    );
+  }
+  if (totals.API && totals.direct) {
+    const a = totals.API;
+    const d = totals.direct;
+    lines.push(
+      `  API/direct createHold p95: without moves ${ratio(a.holdPlain.percentile(95), d.holdPlain.percentile(95))}, with moves ${ratio(a.holdMoved.percentile(95), d.holdMoved.percentile(95))}`,
     );
   }
   return lines.join("\n");
