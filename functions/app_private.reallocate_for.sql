@@ -80,6 +80,10 @@ declare
   v_p integer;
   v_attempt integer;
   v_busy uuid[] := '{}';
+  v_hops integer := 1;
+  v_hop integer;
+  v_closed boolean;
+  v_current datemultirange[];
   v_waits integer := 0;
   v_to_move uuid[];
   v_locked uuid[];
@@ -96,7 +100,7 @@ begin
   end if;
   perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('keepr.allocate:' || reallocate_for.room_type_id, 0));
 
-  for v_attempt in 1..12 loop
+  for v_attempt in 1..24 loop
     v_units := array(select u.id from app_public.units u
                       where u.property_id = reallocate_for.property_id and u.room_type_id = reallocate_for.room_type_id and u.is_active
                       order by u.name, u.id);
@@ -106,12 +110,21 @@ begin
     end if;
 
     -- The movable stays of the window: those overlapping the stay, and
-    -- those overlapping them, until none is added.
+    -- those overlapping them, v_hops deep (stays further away are held
+    -- still). The window grows (1, 2, 4, 8 hops, then whole) only when a
+    -- smaller one has no layout: most bookings need a move or two nearby,
+    -- and a small window finds them fast and moves little.
     create temporary table if not exists pg_temp.alloc_movable (claim_id uuid primary key, reservation_id uuid, nights daterange, unit_id uuid) on commit drop;
     truncate pg_temp.alloc_movable;
     v_lo := pg_catalog.lower(reallocate_for.stay);
     v_hi := pg_catalog.upper(reallocate_for.stay);
+    v_hop := 0;
+    v_closed := false;
     loop
+      if v_hops is not null and v_hop >= v_hops then
+        exit;
+      end if;
+      v_hop := v_hop + 1;
       insert into pg_temp.alloc_movable
       select c.id, c.reservation_id, c.stay, c.unit_id
         from app_public.inventory_claims c
@@ -127,7 +140,10 @@ begin
       on conflict do nothing;
       select least(v_lo, min(pg_catalog.lower(m.nights))), greatest(v_hi, max(pg_catalog.upper(m.nights)))
         into v_next_lo, v_next_hi from pg_temp.alloc_movable m;
-      exit when v_next_lo >= v_lo and v_next_hi <= v_hi;
+      if v_next_lo >= v_lo and v_next_hi <= v_hi then
+        v_closed := true;
+        exit;
+      end if;
       v_lo := v_next_lo;
       v_hi := v_next_hi;
     end loop;
@@ -156,6 +172,10 @@ begin
             select null, reallocate_for.reservation_id, pg_catalog.lower(reallocate_for.stay), pg_catalog.upper(reallocate_for.stay), 0) x;
     n := pg_catalog.array_length(v_item_lo, 1);
     v_new := pg_catalog.array_position(v_item_claim, null);
+    -- Where the movable stays are now, per unit: a stay is laid out where
+    -- it displaces none of them first, so that moves do not cascade.
+    v_current := array(select coalesce((select pg_catalog.range_agg(m.nights) from pg_temp.alloc_movable m where m.unit_id = u.id), '{}'::datemultirange)
+                         from pg_catalog.unnest(v_units) with ordinality as u(id, i) order by u.i);
     -- For the new stay: how many movable stays each unit would have to give up.
     v_overlaps := array(select (select count(*) from pg_temp.alloc_movable m where m.unit_id = u.id and m.nights && reallocate_for.stay)::integer
                           from pg_catalog.unnest(v_units) with ordinality as u(id, i) order by u.i);
@@ -178,15 +198,18 @@ begin
           select distinct on (greatest(v_unit_end[i], v_item_lo[v_level]),
                               v_fixed[i] * pg_catalog.datemultirange(pg_catalog.daterange(v_item_lo[v_level], v_hi)))
                  i, i is distinct from v_item_cur[v_level] as not_own,
-                 case when v_level = v_new then v_overlaps[i] else 0 end as to_move, v_unit_end[i] as unit_end
+                 case when v_level = v_new then v_overlaps[i] else 0 end as to_move,
+                 (i is distinct from v_item_cur[v_level] and v_current[i] && pg_catalog.daterange(v_item_lo[v_level], v_item_hi[v_level])) as displaces,
+                 v_unit_end[i] as unit_end
             from pg_catalog.generate_subscripts(v_units, 1) i
            where v_unit_end[i] <= v_item_lo[v_level]
              and not (v_fixed[i] && pg_catalog.daterange(v_item_lo[v_level], v_item_hi[v_level]))
            order by greatest(v_unit_end[i], v_item_lo[v_level]),
                     v_fixed[i] * pg_catalog.datemultirange(pg_catalog.daterange(v_item_lo[v_level], v_hi)),
                     i is distinct from v_item_cur[v_level], case when v_level = v_new then v_overlaps[i] else 0 end,
+                    (i is distinct from v_item_cur[v_level] and v_current[i] && pg_catalog.daterange(v_item_lo[v_level], v_item_hi[v_level])),
                     v_unit_end[i] desc, i) x
-         order by x.not_own, x.to_move, x.unit_end desc, x.i);
+         order by x.not_own, x.to_move, x.displaces, x.unit_end desc, x.i);
       v_p := v_pos[v_level] + 1;
       if v_p > coalesce(pg_catalog.array_length(v_cands, 1), 0) then
         v_pos[v_level] := 0;
@@ -204,6 +227,11 @@ begin
       v_level := v_level + 1;
     end loop;
     if v_level <= n then
+      -- No arrangement in this window: a wider one, if there is wider.
+      if not v_closed then
+        v_hops := case when v_hops >= 8 then null else v_hops * 2 end;
+        continue;
+      end if;
       -- No arrangement (or the search gave up). When stays being changed
       -- right now were held still, wait a little and plan again with them.
       if pg_catalog.cardinality(v_busy) > 0 and v_waits < 4 then

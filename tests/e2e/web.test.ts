@@ -492,7 +492,8 @@ it("books by keyboard alone: tab to the rate, reserve, type the details and the 
   await page.keyboard.press("Enter");
   await page.getByTestId("hold-countdown").waitFor();
   // The app moves the focus in the next animation frame after the step renders.
-  await page.waitForFunction(`document.activeElement && document.activeElement.id === "details-heading"`, undefined, { timeout: 2000 }).catch(() => {});
+  // A deadline, not a wait: on a loaded machine the next frame can be seconds away.
+  await page.waitForFunction(`document.activeElement && document.activeElement.id === "details-heading"`, undefined, { timeout: 30_000 }).catch(() => {});
   await expect(focused()).resolves.toMatchObject({ id: "details-heading" });
   await page.keyboard.press("Tab");
   await expect(focused()).resolves.toMatchObject({ id: "fullName" });
