@@ -91,17 +91,28 @@ export function createRowAuthorizer(options: { pool: pg.Pool; cacheSeconds?: num
       const rule = await ruleFor(role, schema, table);
       if (rule.predicate === null || records.length === 0) return records.map(() => false);
       if (rule.predicate === "true") return records.map(() => true);
-      return asSubscriber(options.pool, settings, options.statementTimeoutMs ?? 2000, async (client) => {
-        const relation = `${client.escapeIdentifier(schema)}.${client.escapeIdentifier(table)}`;
-        const { rows } = await client.query<{ i: string }>(
-          `select e.i from pg_catalog.jsonb_array_elements($1::jsonb) with ordinality as e(r, i)
-             cross join lateral pg_catalog.jsonb_populate_record(null::${relation}, e.r) as ${client.escapeIdentifier(table)}
-            where ${rule.predicate}`,
-          [JSON.stringify(records)],
-        );
-        const visible = new Set(rows.map((r) => Number(r.i) - 1));
-        return records.map((_, i) => visible.has(i));
-      });
+      const check = (timeoutMs: number) =>
+        asSubscriber(options.pool, settings, timeoutMs, async (client) => {
+          const relation = `${client.escapeIdentifier(schema)}.${client.escapeIdentifier(table)}`;
+          const { rows } = await client.query<{ i: string }>(
+            `select e.i from pg_catalog.jsonb_array_elements($1::jsonb) with ordinality as e(r, i)
+               cross join lateral pg_catalog.jsonb_populate_record(null::${relation}, e.r) as ${client.escapeIdentifier(table)}
+              where ${rule.predicate}`,
+            [JSON.stringify(records)],
+          );
+          const visible = new Set(rows.map((r) => Number(r.i) - 1));
+          return records.map((_, i) => visible.has(i));
+        });
+      const timeoutMs = options.statementTimeoutMs ?? 2000;
+      try {
+        return await check(timeoutMs);
+      } catch (error) {
+        // A check cut short on a busy database (statement_timeout) is tried
+        // once more with more time before the change is given up on (and
+        // its subscribers told to refetch).
+        if ((error as { code?: string }).code !== "57014") throw error;
+        return check(timeoutMs * 4);
+      }
     },
   };
 }
