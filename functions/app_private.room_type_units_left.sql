@@ -12,7 +12,8 @@
 -- that exactly is the allocator's search, too costly to run for every room
 -- type of every search; it runs once, for the hold.
 -- A vacation rental's units are sold as themselves: there the units free
--- for the whole stay count (app_private.free_units).
+-- for the whole stay count (as app_private.free_units has it), counted in
+-- the same pass over the claims, not unit type by unit type.
 create or replace function app_private.room_type_units_left(property_ids uuid[], stay daterange, only_room_type_id uuid default null)
   returns table (room_type_id uuid, units_left integer)
   language sql stable parallel safe rows 20
@@ -25,25 +26,31 @@ as $$
       join app_public.units u on u.property_id = p.id
      where u.is_active and (room_type_units_left.only_room_type_id is null or u.room_type_id = room_type_units_left.only_room_type_id)
   ), claims as (
-    select u.room_type_id, c.stay * room_type_units_left.stay as nights
+    select u.room_type_id, u.kind, c.unit_id, c.stay * room_type_units_left.stay as nights
       from units u
       join app_public.inventory_claims c on c.property_id = u.property_id and c.unit_id = u.id
-     where u.kind = 'hotel' and c.stay && room_type_units_left.stay and c.released_at is null
+     where c.stay && room_type_units_left.stay and c.released_at is null
        and (c.expires_at is null or c.expires_at > pg_catalog.now())
   ), busiest as (
+    -- A hotel: the units taken on the stay's busiest night.
     select n.room_type_id, max(n.taken) as taken
       from (select c.room_type_id, d.night, count(*) as taken
               from claims c
              cross join lateral pg_catalog.generate_series(pg_catalog.lower(c.nights), pg_catalog.upper(c.nights) - 1, interval '1 day') d(night)
+             where c.kind = 'hotel'
              group by c.room_type_id, d.night) n
      group by n.room_type_id
+  ), claimed as (
+    -- A vacation rental: the units taken on any night of the stay.
+    select c.room_type_id, count(distinct c.unit_id) as taken
+      from claims c
+     where c.kind = 'vacation_rental'
+     group by c.room_type_id
   )
-  select u.room_type_id,
-         case when min(u.kind::text) = 'hotel'
-              then (count(*) - coalesce(max(b.taken), 0))::integer
-              else (select count(*) from app_private.free_units(array[min(u.property_id::text)::uuid], room_type_units_left.stay, u.room_type_id))::integer end
+  select u.room_type_id, (count(*) - coalesce(max(b.taken), max(v.taken), 0))::integer
     from units u
     left join busiest b on b.room_type_id = u.room_type_id
+    left join claimed v on v.room_type_id = u.room_type_id
    group by u.room_type_id;
 $$;
 comment on function app_private.room_type_units_left(uuid[], daterange, uuid) is
