@@ -3,8 +3,8 @@
 -- before the cleanup job runs. A hold being confirmed at the same moment
 -- holds its row lock; this waits, re-reads it, and leaves it alone. A
 -- channel's booking on the released nights gets them first (the channel
--- sold them while the hold had them), before the caller claims anything,
--- unless that feed is being synced at this moment.
+-- sold them while the hold had them), before the caller claims anything
+-- (app_private.hand_nights_to_channels).
 create or replace function app_private.release_expired_holds(property_id uuid, unit_id uuid, stay daterange) returns void
   language plpgsql volatile
   set search_path to pg_catalog, public, pg_temp
@@ -12,7 +12,6 @@ as $$
 #variable_conflict use_column
 declare
   v_freed datemultirange;
-  v_feed_id uuid;
 begin
   with released as (
     update app_public.inventory_claims c
@@ -26,24 +25,9 @@ begin
     returning c.stay
   )
   select pg_catalog.range_agg(r.stay) into v_freed from released r;
-  if v_freed is null then
-    return;
+  if v_freed is not null then
+    perform app_private.hand_nights_to_channels(release_expired_holds.property_id, release_expired_holds.unit_id, v_freed);
   end if;
-  for v_feed_id in
-    select distinct e.feed_id
-      from app_public.channel_feeds f
-      join app_public.channel_feed_events e on e.feed_id = f.id
-     where f.property_id = release_expired_holds.property_id and f.unit_id = release_expired_holds.unit_id
-       and pg_catalog.datemultirange(pg_catalog.daterange(e.start_date, e.end_date)) && v_freed
-  loop
-    -- A feed being synced right now is left to that sync (it re-reads the
-    -- unit's claims once this transaction ends): waiting for it here could
-    -- deadlock with it over the hold just released.
-    perform 1 from app_public.channel_feeds f where f.id = v_feed_id for update skip locked;
-    if found then
-      perform app_private.apply_channel_feed(v_feed_id);
-    end if;
-  end loop;
 end;
 $$;
 comment on function app_private.release_expired_holds(uuid, uuid, daterange) is
