@@ -491,9 +491,10 @@ it("books by keyboard alone: tab to the rate, reserve, type the details and the 
   await tabTo((f) => f.label === "Reserve this room");
   await page.keyboard.press("Enter");
   await page.getByTestId("hold-countdown").waitFor();
-  // The app moves the focus in the next animation frame after the step renders.
-  // A deadline, not a wait: on a loaded machine the next frame can be seconds away.
-  await page.waitForFunction(`document.activeElement && document.activeElement.id === "details-heading"`, undefined, { timeout: 30_000 }).catch(() => {});
+  // The app moves the focus once the details step is in the page: on a loaded
+  // machine that commit can be seconds away, so the focus is polled up to a deadline.
+  const deadline = Date.now() + 30_000;
+  while ((await focused()).id !== "details-heading" && Date.now() < deadline) await page.evaluate("new Promise((r) => requestAnimationFrame(r))");
   await expect(focused()).resolves.toMatchObject({ id: "details-heading" });
   await page.keyboard.press("Tab");
   await expect(focused()).resolves.toMatchObject({ id: "fullName" });

@@ -38,9 +38,12 @@ function env(name: string): string {
  */
 export function testPool(config: pg.PoolConfig): pg.Pool {
   const pool = new pg.Pool(config);
-  pool.on("error", (error: Error & { code?: string }) => {
+  const onError = (error: Error & { code?: string }) => {
     if (error.code !== "57P01") throw error;
-  });
+  };
+  pool.on("error", onError);
+  // The same for a connection while it is checked out (graphile-worker asks for both).
+  pool.on("connect", (client) => client.on("error", onError));
   return pool;
 }
 

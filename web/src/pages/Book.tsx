@@ -70,6 +70,7 @@ export function BookPage({ location }: { location: Location }) {
   const card = useRef<CardFormHandle>(null);
   const inFlight = useRef(false);
   const stepHeading = useRef<HTMLHeadingElement>(null);
+  const focusDetails = useRef(false); // set by reserve: the details step takes the focus once it is in the page
 
   const setDraft = useCallback((next: Draft | null) => {
     saveDraft(next);
@@ -135,7 +136,7 @@ export function BookPage({ location }: { location: Location }) {
           const clockSkew = (new Date(hold.expiresAt).getTime() - 15 * 60_000 - (sentAt + Date.now()) / 2) / 1000;
           setDraft({ ...withKey, hold, clockSkew: Math.abs(clockSkew) < 5 ? 0 : clockSkew });
           setExpired(false);
-          requestAnimationFrame(() => stepHeading.current?.focus());
+          focusDetails.current = true;
           return;
         } catch (error) {
           // The same key again: if the first request did arrive, this replays its hold.
@@ -260,6 +261,14 @@ export function BookPage({ location }: { location: Location }) {
     void getQuote();
   };
 
+  const step = draft?.hold ? 2 : 1;
+  // After the commit that shows the details step (an animation frame can come before it).
+  useEffect(() => {
+    if (step !== 2 || !focusDetails.current) return;
+    focusDetails.current = false;
+    stepHeading.current?.focus();
+  }, [step]);
+
   if (!stay) {
     return (
       <>
@@ -272,7 +281,6 @@ export function BookPage({ location }: { location: Location }) {
 
   const property = plan?.roomType?.propertyByPropertyId ?? null;
   const quote = draft?.quote;
-  const step = draft?.hold ? 2 : 1;
   const total = quote ? minor(quote.totalAmount) : 0n;
   const preview = plan && quote && property ? paymentPreview(total, plan.depositPercent, plan.balanceDueDays, stay.arrival, property.timeZone) : null;
   const money = (amount: bigint | string) => formatMoney(amount, quote?.currency ?? property?.currency ?? "EUR", locale);
