@@ -37,6 +37,18 @@ begin
           'Wiestistrasse 4, 3920 Zermatt', 'A wooden chalet for eight with a view of the Matterhorn.', true)
   returning id into v_chalet;
 
+  -- What their invoices show as the seller (issue 18).
+  insert into app_public.property_legal_details (property_id, legal_name, address_line1, postal_code, city, country_code, vat_id,
+                                                 registration, invoice_footer, email, phone)
+  values (v_hotel, 'Harbour Hotels Lda', 'Rua do Cais 12', '1100-001', 'Lisboa', 'PT', 'PT509999990',
+          'Conservatória do Registo Comercial de Lisboa 509999990',
+          'Payable to Harbour Hotels Lda · IBAN PT50 0002 0123 1234 5678 9015 4 · BIC BPIPPTPL · Thank you for staying with us.',
+          'accounts@harbour.example', '+351 210 000 000'),
+         (v_chalet, 'Alpine Cabins AG', 'Wiestistrasse 4', '3920', 'Zermatt', 'CH', 'CHE-123.456.789 MWST',
+          'Handelsregister des Kantons Wallis CHE-123.456.789',
+          'Payable to Alpine Cabins AG · IBAN CH93 0076 2011 6238 5295 7 · Payment within 30 days.',
+          'host@alpine.example', null);
+
   insert into app_public.room_types (property_id, name, description, max_occupancy)
   values (v_hotel, 'Double Room', 'Queen bed, river view.', 2) returning id into v_double;
   insert into app_public.room_types (property_id, name, description, max_occupancy)

@@ -1,5 +1,6 @@
--- Cancels an issued invoice with a credit note: the same lines, negated,
--- under the next credit-note number. An invoice is credited at most once;
+-- Cancels an issued invoice with a credit note: the same lines (nights,
+-- VAT, postings), negated, addressed to the invoice's bill-to, under the
+-- next credit-note number. An invoice is credited at most once;
 -- the invoice itself never changes.
 create or replace function app_public.issue_credit_note(invoice_id uuid, reason text, idempotency_key text) returns app_public.invoices
   language plpgsql volatile security definer
@@ -34,7 +35,10 @@ begin
     raise exception using errcode = 'INVLD', message = 'A credit note needs a reason (1 to 500 characters).';
   end if;
   v_note := app_private.insert_invoice(v_folio, v_res, 'credit_note',
-              (select pg_catalog.jsonb_agg(l || pg_catalog.jsonb_build_object('amount', -(l ->> 'amount')::bigint) order by o)
+              (select pg_catalog.jsonb_agg(l || pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+                        'amount', -(l ->> 'amount')::bigint, 'net', -(l ->> 'net')::bigint, 'vat', -(l ->> 'vat')::bigint,
+                        'postings', (select pg_catalog.jsonb_agg(pp || pg_catalog.jsonb_build_object('amount', -(pp ->> 'amount')::bigint))
+                                       from pg_catalog.jsonb_array_elements(l -> 'postings') pp))) order by o)
                  from pg_catalog.jsonb_array_elements(v_invoice.lines) with ordinality x(l, o)),
               v_invoice.id, pg_catalog.btrim(reason));
   perform app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(v_note));
@@ -42,4 +46,4 @@ begin
 end;
 $$;
 comment on function app_public.issue_credit_note(uuid, text, text) is
-  E'Credits an issued invoice in full with a credit note (its own gapless numbers). Errors: NTFND, DNIED, INVALID_TRANSITION, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
+  E'Credits an issued invoice in full with a credit note (its own gapless numbers). Errors: NTFND, DNIED, LEGAL_DETAILS_MISSING, INVALID_TRANSITION, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';

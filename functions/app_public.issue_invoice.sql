@@ -1,5 +1,8 @@
--- Issues the invoice of a folio: what its reservation was charged (per
--- revenue and tax account, from the ledger) and not yet invoiced. Numbers
+-- Issues the invoice of a folio: what it was charged (from the ledger) and
+-- not yet invoiced, as lines per night, fee, city tax, extra, allowance
+-- (app_private.invoice_lines) with their VAT, and the seller, bill-to,
+-- payments received and amount due frozen into it (insert_invoice). The
+-- property's legal details must be complete (LEGAL_DETAILS_MISSING). Numbers
 -- come from a counter row per property and document kind, incremented in
 -- this transaction: a rollback gives the number back, so numbers have no
 -- gaps, and concurrent issuers wait on the row. An invoice is immutable
@@ -25,31 +28,14 @@ begin
   if not found then
     raise exception using errcode = 'NTFND', message = 'No such folio, or you cannot see it.';
   end if;
+  if pg_catalog.to_jsonb(v_folio) ->> 'reservation_id' is null then
+    perform app_private.require_staff(v_folio.property_id, app_hidden.staff_group_roles('cashiers'), 'issue invoices');
+    raise exception using errcode = 'INVLD', message = 'Invoices are issued from a reservation''s folio; this folio has no reservation.';
+  end if;
   v_res := app_private.lock_reservation(v_folio.reservation_id, app_hidden.staff_group_roles('cashiers'), 'issue invoices');
+  perform app_private.invoice_seller(v_folio.property_id);
 
-  with charged as (
-    select a.id as account_id, a.name, a.purpose, -sum(p.amount) as amount
-      from app_public.journal_entries e
-      join app_public.postings p on p.property_id = e.property_id and p.entry_id = e.id
-      join app_public.ledger_accounts a on a.property_id = p.property_id and a.id = p.account_id
-     where e.property_id = v_res.property_id and e.cause_type = 'reservation' and e.cause_id = v_res.id
-       and a.purpose is distinct from 'guest_receivable'
-     group by a.id, a.name, a.purpose
-  ),
-  invoiced as (
-    select (l ->> 'account_id')::uuid as account_id, sum((l ->> 'amount')::bigint) as amount
-      from app_public.invoices i cross join pg_catalog.jsonb_array_elements(i.lines) l
-     where i.property_id = v_res.property_id and i.folio_id = v_folio.id
-     group by 1
-  )
-  select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
-           'account_id', c.account_id, 'description', c.name,
-           'kind', case when c.purpose = 'tax_payable' then 'tax' else 'revenue' end,
-           'amount', c.amount - coalesce(i.amount, 0))
-         order by c.purpose = 'tax_payable', c.name)
-    into v_lines
-    from charged c left join invoiced i on i.account_id = c.account_id
-   where c.amount - coalesce(i.amount, 0) <> 0;
+  v_lines := app_private.invoice_lines(v_folio);
   if v_lines is null then
     raise exception using errcode = 'INVLD', message = 'Everything charged on this folio is invoiced already.';
   end if;
@@ -63,4 +49,4 @@ begin
 end;
 $$;
 comment on function app_public.issue_invoice(uuid, text) is
-  E'Issues an invoice (numbered per property without gaps) for what a folio was charged and not yet invoiced. Errors: NTFND, DNIED, INVALID_INPUT (nothing to invoice), INVALID_TRANSITION (credit the last invoice first), IDEMPOTENCY_KEY_REUSED.';
+  E'Issues an invoice (numbered per property without gaps) for what a folio was charged and not yet invoiced: a line per night with its VAT, fees, city tax, extras, allowances; payments received and the amount due. Errors: NTFND, DNIED, LEGAL_DETAILS_MISSING, INVALID_INPUT (nothing to invoice), INVALID_TRANSITION (credit the last invoice first), IDEMPOTENCY_KEY_REUSED.';

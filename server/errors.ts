@@ -39,6 +39,7 @@ export const keeprCodes: Record<string, string> = {
   UNBAL: "LEDGER_UNBALANCED",
   FOLCL: "FOLIO_CLOSED",
   OWNER: "LAST_OWNER",
+  LEGAL: "LEGAL_DETAILS_MISSING",
 };
 
 /** Standard SQLSTATEs mapped to a stable code and a message that reveals nothing. */

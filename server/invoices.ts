@@ -1,44 +1,30 @@
 // GET /invoices/:id — the printable invoice or credit note (HTML, styled for
-// paper). Read with the caller's own rights, exactly as the GraphQL API
-// would: the same bearer token, role and claims, so RLS decides who sees
-// which document (staff of the property, the guest who booked).
+// paper) — and GET /invoices/:id.pdf, the same document as a PDF
+// (server/invoice-pdf.ts). Read with the caller's own rights, exactly as
+// the GraphQL API would: the same bearer token, role and claims, so RLS
+// decides who sees which document (staff of the property, the guest who
+// booked); anyone else gets 404.
 import { createHash } from "node:crypto";
 import express, { type Request, type Response, type Router } from "express";
 import type pg from "pg";
 import { AuthError, identify, pgSettingsFor } from "./auth.ts";
 import { sendError } from "./errors.ts";
+import {
+  addressLines, day, documentQuery, dueText, fileNameOf, invoiceDocument, issuedOn, money, netOf, paidOf, percent, titleOf, vatOf,
+  type InvoiceDocument,
+} from "./invoice-document.ts";
+import { renderInvoicePdf } from "./invoice-pdf.ts";
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-interface Line {
-  description: string;
-  kind: "revenue" | "tax";
-  amount: number;
-}
-
-interface Document {
-  kind: "invoice" | "credit_note";
-  document_number: string;
-  credited_number: string | null;
-  reason: string | null;
-  currency: string;
-  lines: Line[];
-  net_amount: string;
-  tax_amount: string;
-  total_amount: string;
-  bill_to: { name: string; email: string; confirmation_code: string; arrival: string; departure: string };
-  issued_at: Date;
-  property_name: string;
-  property_city: string | null;
-  time_zone: string;
-}
 
 /** The page's only style; no scripts, images or fonts. */
 const style = `
 body{font:14px/1.5 system-ui,sans-serif;color:#111;max-width:760px;margin:2rem auto;padding:0 1rem}
 h1{font-size:1.6rem;margin:0}table{width:100%;border-collapse:collapse;margin:1.5rem 0}
 td,th{padding:.4rem;border-bottom:1px solid #ddd;text-align:left}.n{text-align:right;font-variant-numeric:tabular-nums}
-tfoot td{font-weight:600;border:0}.meta{display:flex;justify-content:space-between;gap:2rem}
+tfoot td{border:0}tfoot tr.total td{font-weight:600;border-top:2px solid #111}.meta{display:flex;justify-content:space-between;gap:2rem}
+.muted{color:#555}.r{text-align:right}h2{font-size:.8rem;letter-spacing:.05em;text-transform:uppercase;color:#555;margin:1.5rem 0 .25rem}
+footer{margin-top:2rem;border-top:1px solid #ddd;padding-top:.5rem;font-size:12px;color:#555;white-space:pre-line}
 @media print{body{margin:0}}
 `;
 
@@ -60,34 +46,78 @@ export const invoiceHeaders: Record<string, string> = {
   "x-frame-options": "DENY",
 };
 
+/** The PDF's headers: never cached, not sniffed, no referrer; a PDF runs no script of ours. */
+export const pdfHeaders: Record<string, string> = {
+  "cache-control": "private, no-store",
+  "content-security-policy": "default-src 'none'; sandbox",
+  "referrer-policy": "no-referrer",
+  "x-content-type-options": "nosniff",
+};
+
 const escapeHtml = (value: unknown) =>
   String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
-function money(minor: number | string, currency: string): string {
-  const format = new Intl.NumberFormat("en", { style: "currency", currency });
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return format.format(Number(minor) / 10 ** digits);
-}
+const lines = (items: string[]) => items.map(escapeHtml).join("<br>");
 
-export function renderInvoice(d: Document): string {
-  const title = d.kind === "invoice" ? "Invoice" : "Credit note";
-  const issued = new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: d.time_zone }).format(d.issued_at);
+export function renderInvoice(d: InvoiceDocument): string {
+  const title = titleOf(d);
+  const cur = (minor: number) => escapeHtml(money(minor, d.currency));
+  const seller = d.seller;
+  const b = d.bill_to;
+  const breakdown = d.lines.some((l) => l.net !== undefined);
+  const head = breakdown
+    ? `<tr><th>Date</th><th>Description</th><th class="n">Qty</th><th class="n">Net</th><th class="n">VAT %</th><th class="n">VAT</th><th class="n">Amount</th></tr>`
+    : `<tr><th>Description</th><th></th><th class="n">Amount</th></tr>`;
+  const cols = breakdown ? 7 : 3;
   const rows = d.lines
-    .map((l) => `<tr><td>${escapeHtml(l.description)}</td><td>${l.kind === "tax" ? "Tax" : ""}</td><td class="n">${escapeHtml(money(l.amount, d.currency))}</td></tr>`)
+    .map((l) =>
+      breakdown
+        ? `<tr><td>${l.date ? escapeHtml(day(l.date)) : ""}</td><td>${escapeHtml(l.description)}</td><td class="n">${l.quantity ?? ""}</td>` +
+          `<td class="n">${l.kind === "tax" ? "" : cur(netOf(l))}</td><td class="n">${l.kind === "tax" ? "—" : escapeHtml(percent(l.vat_rate ?? 0))}</td>` +
+          `<td class="n">${l.kind === "tax" ? "" : cur(vatOf(l))}</td><td class="n">${cur(l.amount)}</td></tr>`
+        : `<tr><td>${escapeHtml(l.description)}</td><td>${l.kind === "tax" ? "Tax" : ""}</td><td class="n">${cur(l.amount)}</td></tr>`,
+    )
     .join("");
+  const total = (label: string, value: string, cls = "") =>
+    `<tr${cls ? ` class="${cls}"` : ""}><td colspan="${cols - 1}" class="r">${escapeHtml(label)}</td><td class="n">${value}</td></tr>`;
+  const taxRows = breakdown
+    ? [
+        ...(d.vat_summary ?? []).filter((v) => v.vat !== 0).map((v) => total(`VAT ${percent(v.rate)}`, cur(v.vat))),
+        ...d.lines.filter((l) => l.kind === "tax").map((l) => total(`${l.description}, no VAT`, cur(l.amount))),
+      ].join("")
+    : total("Taxes", cur(d.tax_amount));
+  const vatSummary = breakdown && (d.vat_summary ?? []).length > 0
+    ? `<h2>VAT summary</h2><table><thead><tr><th>Rate</th><th class="n">Net</th><th class="n">VAT</th><th class="n">Gross</th></tr></thead><tbody>${(d.vat_summary ?? [])
+        .map((v) => `<tr><td>${v.rate === 0 ? "No VAT" : escapeHtml(percent(v.rate))}</td><td class="n">${cur(v.net)}</td><td class="n">${cur(v.vat)}</td><td class="n">${cur(v.gross)}</td></tr>`)
+        .join("")}</tbody></table>`
+    : "";
+  const due = dueText(d);
+  const payments = d.kind === "invoice" && d.payments
+    ? `<h2>Payments received</h2>${d.payments.length === 0 ? "<p>None yet.</p>" : `<table><thead><tr><th>Date</th><th>Method</th><th></th><th class="n">Amount</th></tr></thead><tbody>${d.payments
+        .map((p) => `<tr><td>${escapeHtml(day(p.date))}</td><td>${escapeHtml(p.method)}</td><td>${escapeHtml(p.description)}</td><td class="n">${cur(p.amount)}</td></tr>`)
+        .join("")}</tbody></table>`}${due ? `<table><tfoot><tr><td class="r">Paid</td><td class="n">${cur(paidOf(d))}</td></tr><tr class="total"><td class="r">${escapeHtml(due.label)}</td><td class="n">${cur(due.amount)}</td></tr></tfoot></table>` : ""}`
+    : "";
+  const sellerLines = seller
+    ? [...(seller.legal_name && seller.legal_name !== d.property_name ? [d.property_name] : []), ...addressLines(seller),
+       ...(seller.vat_id ? [`VAT id ${seller.vat_id}`] : []), ...(seller.registration ? [seller.registration] : []),
+       ...[seller.email, seller.phone].filter((x): x is string => !!x)]
+    : [d.property_city ?? ""];
+  const billLines = [...addressLines(b), ...(b.tax_id ? [`Tax id ${b.tax_id}`] : []), ...(b.email ? [b.email] : [])];
+  const stay = b.confirmation_code
+    ? `<p class="muted">Booking ${escapeHtml(b.confirmation_code)}${b.arrival && b.departure ? `, ${escapeHtml(day(b.arrival))} to ${escapeHtml(day(b.departure))}` : ""}${b.guest_name && b.guest_name !== b.name ? ` · Guest ${escapeHtml(b.guest_name)}` : ""}</p>`
+    : "";
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${title} ${escapeHtml(d.document_number)}</title>
 <style>${style}</style></head><body>
-<header class="meta"><div><h1>${title} ${escapeHtml(d.document_number)}</h1>
+<header class="meta"><div><strong>${escapeHtml(seller?.legal_name ?? d.property_name)}</strong><br>${lines(sellerLines)}</div>
+<div class="r"><h1>${title} ${escapeHtml(d.document_number)}</h1>
 ${d.credited_number ? `<p>Credits invoice ${escapeHtml(d.credited_number)}${d.reason ? `: ${escapeHtml(d.reason)}` : ""}</p>` : ""}
-<p>Issued ${escapeHtml(issued)}</p></div>
-<div><strong>${escapeHtml(d.property_name)}</strong><br>${escapeHtml(d.property_city)}</div></header>
-<section><h2>Bill to</h2><p>${escapeHtml(d.bill_to.name)}<br>${escapeHtml(d.bill_to.email)}<br>
-Booking ${escapeHtml(d.bill_to.confirmation_code)}, ${escapeHtml(d.bill_to.arrival)} to ${escapeHtml(d.bill_to.departure)}</p></section>
-<table><thead><tr><th>Description</th><th></th><th class="n">Amount</th></tr></thead><tbody>${rows}</tbody>
-<tfoot><tr><td>Net</td><td></td><td class="n">${escapeHtml(money(d.net_amount, d.currency))}</td></tr>
-<tr><td>Taxes</td><td></td><td class="n">${escapeHtml(money(d.tax_amount, d.currency))}</td></tr>
-<tr><td>Total</td><td></td><td class="n">${escapeHtml(money(d.total_amount, d.currency))}</td></tr></tfoot></table>
+<p>Issued ${escapeHtml(issuedOn(d))}</p></div></header>
+<section><h2>Bill to</h2><p><strong>${escapeHtml(b.name)}</strong>${billLines.length ? `<br>${lines(billLines)}` : ""}</p>${stay}</section>
+<table><thead>${head}</thead><tbody>${rows}</tbody>
+<tfoot>${total("Net", cur(d.net_amount))}${taxRows}${total("Total", cur(d.total_amount), "total")}</tfoot></table>
+${vatSummary}${payments}
+${seller?.invoice_footer ? `<footer>${escapeHtml(seller.invoice_footer)}</footer>` : ""}
 </body></html>`;
 }
 
@@ -102,7 +132,9 @@ export function invoiceRouter(options: { apiPool: pg.Pool; jwtSecret: string }):
       if (error instanceof AuthError) return send(401, error.code, error.message);
       throw error;
     }
-    const id = String(req.params.id);
+    const raw = String(req.params.id);
+    const pdf = raw.endsWith(".pdf");
+    const id = pdf ? raw.slice(0, -4) : raw;
     if (!uuidPattern.test(id)) return send(404, "NTFND", "No such invoice, or you cannot see it.");
     const client = await options.apiPool.connect();
     try {
@@ -110,19 +142,20 @@ export function invoiceRouter(options: { apiPool: pg.Pool; jwtSecret: string }):
       for (const [key, value] of Object.entries(settings)) {
         await client.query(key === "role" ? `set local role ${client.escapeIdentifier(value)}` : "select set_config($1, $2, true)", key === "role" ? [] : [key, value]);
       }
-      const { rows } = await client.query<Document>(
-        `select i.kind, i.document_number, c.document_number as credited_number, i.reason, i.currency, i.lines,
-                i.net_amount, i.tax_amount, i.total_amount, i.bill_to, i.issued_at,
-                p.name as property_name, p.city as property_city, p.time_zone
-           from app_public.invoices i
-           join app_public.properties p on p.id = i.property_id
-           left join app_public.invoices c on c.property_id = i.property_id and c.id = i.credits_invoice_id
-          where i.id = $1`,
-        [id],
-      );
+      const { rows } = await client.query(documentQuery, [id]);
       await client.query("commit");
       if (!rows[0]) return send(404, "NTFND", "No such invoice, or you cannot see it.");
-      res.type("html").set(invoiceHeaders).send(renderInvoice(rows[0]));
+      const document = invoiceDocument.parse(rows[0]);
+      if (!pdf) {
+        res.type("html").set(invoiceHeaders).send(renderInvoice(document));
+        return;
+      }
+      const body = await renderInvoicePdf(document);
+      res
+        .type("application/pdf")
+        .set(pdfHeaders)
+        .set("content-disposition", `${req.query.download !== undefined ? "attachment" : "inline"}; filename="${fileNameOf(document)}"`)
+        .send(body);
     } catch (error) {
       await client.query("rollback").catch(() => {});
       throw error;

@@ -12,6 +12,8 @@ export interface EmailMessage {
   subject: string;
   text: string;
   html?: string;
+  /** Files sent with the message (an invoice's PDF). */
+  attachments?: { filename: string; content: Buffer; contentType: string }[];
 }
 
 export interface Mailer {
@@ -28,8 +30,12 @@ export function createOutboxMailer(dir: string, from: string): Mailer {
     kind: "outbox",
     async send(message) {
       const messageId = messageIdOf(message.id);
-      const info = await transport.sendMail({ from, to: message.to, subject: message.subject, text: message.text, html: message.html, messageId });
-      const summary = { id: message.id, messageId, from, to: message.to, subject: message.subject, writtenAt: new Date().toISOString() };
+      const info = await transport.sendMail({ from, to: message.to, subject: message.subject, text: message.text, html: message.html, messageId, attachments: message.attachments });
+      const summary = {
+        id: message.id, messageId, from, to: message.to, subject: message.subject,
+        ...(message.attachments ? { attachments: message.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.content.length })) } : {}),
+        writtenAt: new Date().toISOString(),
+      };
       await outbox.write(`${message.id}.eml`, info.message as Buffer);
       await outbox.write(`${message.id}.json`, JSON.stringify(summary, null, 2) + "\n");
       return { messageId };
@@ -43,7 +49,7 @@ export function createSmtpMailer(url: string, from: string): Mailer {
     kind: "smtp",
     async send(message) {
       const messageId = messageIdOf(message.id);
-      await transport.sendMail({ from, to: message.to, subject: message.subject, text: message.text, html: message.html, messageId });
+      await transport.sendMail({ from, to: message.to, subject: message.subject, text: message.text, html: message.html, messageId, attachments: message.attachments });
       return { messageId };
     },
   };

@@ -17,6 +17,7 @@ import { makeNotifyChannelConflict } from "./tasks/notify_channel_conflict.ts";
 import { createExportStore } from "../storage/export-store.ts";
 import { makePurgeExpiredExports, makeRunExport } from "./tasks/run_export.ts";
 import { makeSendNotification } from "./tasks/send_notification.ts";
+import { makeSendInvoice } from "./tasks/send_invoice.ts";
 import { makeSyncChannelFeed } from "./tasks/sync_channel_feed.ts";
 import { sqlCronTasks } from "./tasks/sql_cron.ts";
 import { createOutboxSmsSender } from "./sms.ts";
@@ -34,6 +35,7 @@ export function makeTaskList(config: Config, jwtSecret: string): TaskList {
     run_export: makeRunExport({ store: exportStore }),
     purge_expired_exports: makePurgeExpiredExports({ store: exportStore }),
     notify_channel_conflict: makeNotifyChannelConflict({ mailer, publicUrl: config.publicUrl }),
+    send_invoice: makeSendInvoice({ mailer }),
     process_payment_attempt: makeProcessPaymentAttempt({ provider }),
     process_refund: makeProcessRefund({ provider }),
     reconcile_settlement: makeReconcileSettlement({

@@ -94,6 +94,11 @@ async function place(c: Client, label: "A" | "B", tag: string, guest: { id: stri
      values ($1, $2, $3, 'vacation_rental', $4, 'EUR', 'PT', 'Lisbon', true) returning id`,
     [organizationId, `Property ${label}`, slug, timeZone],
   );
+  await c.query(
+    `insert into app_public.property_legal_details (property_id, legal_name, address_line1, postal_code, city, country_code, vat_id)
+     values ($1, $2, 'Rua 1', '1100-001', 'Lisboa', 'PT', 'PT500000000')`,
+    [propertyId, `Property ${label} Lda`],
+  );
   const roomTypeId = await one(c, "insert into app_public.room_types (property_id, name, max_occupancy) values ($1, 'Double', 3) returning id", [propertyId]);
   const ratePlanId = await one(
     c,
@@ -200,6 +205,8 @@ async function place(c: Client, label: "A" | "B", tag: string, guest: { id: stri
   const folioOf = (res: string) => folios.rows.find((f) => f.reservation_id === res)!.id;
   const invoiceId = await one(c, "select id from app_public.issue_invoice($1, $2)", [folioOf(guestRes), newKey()]);
   await c.query("select app_public.issue_invoice($1, $2)", [folioOf(tokenBooking.reservation_id), newKey()]);
+  await c.query("select app_public.set_folio_bill_to($1, 'Fixture GmbH', 'Hauptstraße 1', null, '10115', 'Berlin', 'DE', 'DE123456789', null, $2)", [folioOf(guestRes), newKey()]);
+  await c.query("select app_public.send_invoice($1, null, $2)", [invoiceId, newKey()]);
   await c.query("select app_public.request_export($1, 'ledger', $2, $3)", [propertyId, addDays(today, -30), today]);
 
   // What jobs and the channel sync write, as the owner.

@@ -85,6 +85,9 @@ const catalogs: Record<string, Catalog> = {
   "app_public.night_audits": { key: "x.id::text", label: "'audit'" },
   "app_public.notification_templates": { key: "x.id::text", label: "x.template::text" },
   "app_public.notifications": { key: "x.id::text", label: "x.template::text" },
+  "app_public.property_legal_details": { key: "x.property_id::text", label: "x.legal_name" },
+  "app_public.folio_bill_to": { key: "x.folio_id::text", label: "x.name" },
+  "app_public.invoice_deliveries": { key: "x.id::text", label: "x.recipient" },
   "app_public.organizations": {
     key: "x.id::text", label: "x.name",
     properties: "array(select q.id from app_public.properties q where q.organization_id = x.id)",
@@ -507,6 +510,17 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
   },
   "app_public.issue_invoice(uuid,text)": { call: (a) => ({ sql: "select * from app_public.issue_invoice($1, $2)", params: [a.folios.today, newKey()] }) },
   "app_public.issue_credit_note(uuid,text,text)": { call: (a) => ({ sql: "select * from app_public.issue_credit_note($1, 'Matrix', $2)", params: [a.invoiceId, newKey()] }) },
+  "app_public.set_property_legal_details(uuid,text,text,text,text,text,text,text,text,text,text,text,text)": {
+    call: (a) => ({
+      sql: "select * from app_public.set_property_legal_details($1, 'Matrix Lda', 'Rua 1', null, '1100-001', 'Lisboa', 'PT', 'PT500000000', null, null, null, null, $2)",
+      params: [a.propertyId, newKey()],
+    }),
+  },
+  "app_public.set_folio_bill_to(uuid,text,text,text,text,text,text,text,text,text)": {
+    call: (a) => ({ sql: "select * from app_public.set_folio_bill_to($1, 'Matrix GmbH', null, null, null, null, 'DE', 'DE1', null, $2)", params: [a.folios.today, newKey()] }),
+  },
+  "app_public.folios_bill_to(app_public.folios)": { call: () => ({ sql: "select app_public.folios_bill_to(null::app_public.folios)", params: [] }) },
+  "app_public.send_invoice(uuid,text,text)": { call: (a) => ({ sql: "select * from app_public.send_invoice($1, 'matrix@example.com', $2)", params: [a.invoiceId, newKey()] }) },
   "app_public.folio_list(uuid,app_public.folio_status,boolean)": { call: (a) => ({ sql: "select * from app_public.folio_list($1)", params: [a.propertyId] }) },
   "app_public.journal_entries_between(uuid,date,date,uuid)": { call: (a) => ({ sql: "select * from app_public.journal_entries_between($1)", params: [a.propertyId] }) },
   "app_public.run_payouts(uuid,date,text)": { call: (a) => ({ sql: "select * from app_public.run_payouts($1, $2::date, $3)", params: [a.propertyId, a.today, newKey()] }) },

@@ -24,6 +24,8 @@ export interface HotelOptions {
   currency?: string;
   kind?: "hotel" | "vacation_rental";
   maxOccupancy?: number;
+  /** Whether the property has the legal details invoices need (default true). */
+  legalDetails?: boolean;
   /** Columns of the rate plan, as SQL literals are not needed: plain values. */
   ratePlan?: Partial<{
     base_price: number;
@@ -52,6 +54,13 @@ export async function createHotel(client: Queryable, options: HotelOptions = {})
      values ($1, $2, $3, $4, $5, $6, 'PT', $7, true) returning id`,
     [organizationId, `Hotel ${tag}`, `hotel-${tag}`, options.kind ?? "hotel", timeZone, currency, `City ${tag}`],
   );
+  if (options.legalDetails !== false) {
+    await client.query(
+      `insert into app_public.property_legal_details (property_id, legal_name, address_line1, postal_code, city, country_code, vat_id)
+       values ($1, $2, 'Rua do Cais 12', '1100-001', 'Lisboa', 'PT', 'PT509999990')`,
+      [propertyId, `Hotel ${tag} Lda`],
+    );
+  }
   const roomTypeId = await one(client, "insert into app_public.room_types (property_id, name, max_occupancy) values ($1, 'Double', $2) returning id", [
     propertyId,
     options.maxOccupancy ?? 3,

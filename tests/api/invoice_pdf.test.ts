@@ -1,0 +1,168 @@
+// The invoice as a PDF over real HTTP, and by email: GET /invoices/:id.pdf
+// with the caller's own token is a PDF (parsed back with pdf.js) that holds
+// the seller's legal name and VAT id, the bill-to, each night, the VAT
+// summary, the payments and the totals; staff of another property get 404.
+// sendInvoice's job mails it through the outbox with the PDF attached.
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
+import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
+import { addDays, book, createHotel, localDate, newKey, type Hotel } from "../helpers/booking.ts";
+import { fixturePassword } from "../helpers/fixtures.ts";
+import { runDueJobs } from "../helpers/jobs.ts";
+import { startTestServer, type TestServer } from "../helpers/server.ts";
+
+let db: TestDatabase;
+let server: TestServer;
+let h: Hotel;
+let other: Hotel;
+let invoiceId: string;
+let arrival: string;
+let confirmationCode: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  server = await startTestServer(db);
+  h = await createHotel(db.ownerPool);
+  other = await createHotel(db.ownerPool);
+  arrival = localDate(h.timeZone, 20);
+  invoiceId = await inCommit(db.ownerPool, async (c) => {
+    await c.query("insert into app_public.fees (property_id, name, basis, amount, currency) values ($1, 'Cleaning', 'per_stay', 3000, 'EUR')", [h.propertyId]);
+    await c.query(
+      `insert into app_public.taxes (property_id, name, basis, percent, amount, currency, is_inclusive, applies_to_fees)
+       values ($1, 'VAT', 'percent_of_room', 6, null, 'EUR', true, true), ($1, 'Lisbon city tax', 'per_person_night', null, 200, 'EUR', false, false)`,
+      [h.propertyId],
+    );
+    await actAs(c, { role: "keepr_staff", userId: h.manager });
+    await c.query(
+      `select app_public.set_property_legal_details($1, 'Harbour Hotels Lda', 'Rua do Cais 12', '2.º andar', '1100-001', 'Lisboa', 'PT', 'PT509999990',
+              'CRC Lisboa 509999990', 'IBAN PT50 0002 0123 1234 5678 9015 4 · BIC BPIPPTPL', 'accounts@harbour.example', null, $2)`,
+      [h.propertyId, newKey()],
+    );
+    const b = await book(c, h.ratePlanId, arrival, addDays(arrival, 3));
+    confirmationCode = b.confirmation_code;
+    const folio = (await c.query("select id from app_public.folios where reservation_id = $1", [b.reservation_id])).rows[0].id;
+    await c.query("select app_public.set_folio_bill_to($1, 'Łukasz Żółć GmbH', 'Hauptstraße 1', null, '10115', 'Berlin', 'DE', 'DE123456789', 'billing@acme.example', $2)", [folio, newKey()]);
+    return (await c.query("select id from app_public.issue_invoice($1, $2)", [folio, newKey()])).rows[0].id as string;
+  });
+});
+afterAll(async () => {
+  await server.close();
+  await db.drop();
+});
+
+async function staffToken(userId: string): Promise<string> {
+  const email = (await db.ownerPool.query("select email from app_public.users where id = $1", [userId])).rows[0].email;
+  await db.ownerPool.query("insert into app_private.user_secrets (user_id, password_hash) values ($1, crypt($2, gen_salt('bf', 4))) on conflict do nothing", [userId, fixturePassword]);
+  const login = await server.graphql(`mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) { result } }`, { e: email, p: fixturePassword });
+  return login.body.data!.login.result as string;
+}
+
+/** The text of every page of a PDF, page by page, as pdf.js reads it. */
+async function pdfText(data: Uint8Array): Promise<{ pages: number; text: string; title: unknown }> {
+  const task = getDocument({ data, useSystemFonts: false });
+  const pdf = await task.promise;
+  const texts: string[] = [];
+  for (let i = 1; i <= pdf.numPages; i++) {
+    const content = await (await pdf.getPage(i)).getTextContent();
+    texts.push(content.items.map((item) => ("str" in item ? item.str + (item.hasEOL ? "\n" : " ") : "")).join(""));
+  }
+  const { info } = await pdf.getMetadata();
+  const pages = pdf.numPages;
+  await task.destroy();
+  return { pages, text: texts.join("\n").replace(/[ \t]+/g, " "), title: (info as { Title?: unknown }).Title };
+}
+
+const day = (date: string) => new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" }).format(new Date(`${date}T12:00:00Z`));
+
+it("GET /invoices/:id.pdf is the invoice as a PDF: seller's legal details, bill-to, each night with VAT, the VAT summary, the totals", async () => {
+  const desk = await staffToken(h.frontDesk);
+  const res = await fetch(`${server.url}/invoices/${invoiceId}.pdf`, { headers: { authorization: `Bearer ${desk}` } });
+  expect(res.status).toBe(200);
+  expect(res.headers.get("content-type")).toBe("application/pdf");
+  expect(res.headers.get("content-disposition")).toBe('inline; filename="INV-000001.pdf"');
+  expect(res.headers.get("cache-control")).toBe("private, no-store");
+  const body = new Uint8Array(await res.arrayBuffer());
+  expect(Buffer.from(body.subarray(0, 5)).toString()).toBe("%PDF-");
+
+  const { pages, text, title } = await pdfText(body);
+  if (process.env.KEEPR_PRINT_PDF) console.log(text);
+  expect(pages).toBe(1);
+  expect(title).toBe("Invoice INV-000001");
+  for (const expected of [
+    "Harbour Hotels Lda", "Rua do Cais 12", "1100-001 Lisboa", "Portugal", "VAT id PT509999990", "CRC Lisboa 509999990",
+    "Invoice", "INV-000001", "BILL TO", "Łukasz Żółć GmbH", "Hauptstraße 1", "10115 Berlin", "Germany", "Tax id DE123456789",
+    `Booking ${confirmationCode}`,
+    // 3 nights × €100.00 (VAT 6 % inside), cleaning €30.00, city tax 2 × 3 × €2.00 on top: €342.00.
+    `${day(arrival)} Double · Night of`, `${day(addDays(arrival, 1))} Double · Night of`, `${day(addDays(arrival, 2))} Double · Night of`,
+    "Cleaning", "Lisbon city tax (per person per night)", "6 %", "VAT SUMMARY", "Total €342.00", "Lisbon city tax (per person per night), no VAT €12.00",
+    "PAYMENTS RECEIVED", "Amount due €342.00", "IBAN PT50 0002 0123 1234 5678 9015 4", "page 1 of 1",
+  ]) {
+    expect([expected, text.includes(expected)]).toEqual([expected, true]);
+  }
+  // Net €311.32 + VAT round(33000 × 6 / 106) = €18.68 of the €330.00 inside the prices.
+  expect(text).toMatch(/Net €311\.32/);
+  expect(text).toMatch(/VAT 6 % €18\.68/);
+
+  const download = await fetch(`${server.url}/invoices/${invoiceId}.pdf?download`, { headers: { authorization: `Bearer ${desk}` } });
+  expect(download.headers.get("content-disposition")).toBe('attachment; filename="INV-000001.pdf"');
+  await download.arrayBuffer();
+});
+
+it("is read with the caller's rights: another property's staff and no token get 404, a bad token 401; the HTML shows the same document", async () => {
+  const stranger = await staffToken(other.manager);
+  for (const suffix of [".pdf", ""]) {
+    const denied = await fetch(`${server.url}/invoices/${invoiceId}${suffix}`, { headers: { authorization: `Bearer ${stranger}` } });
+    expect(denied.status).toBe(404);
+    expect(((await denied.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe("NTFND");
+    expect((await fetch(`${server.url}/invoices/${invoiceId}${suffix}`)).status).toBe(404);
+    expect((await fetch(`${server.url}/invoices/${invoiceId}${suffix}`, { headers: { authorization: "Bearer nope" } })).status).toBe(401);
+  }
+  expect((await fetch(`${server.url}/invoices/not-a-uuid.pdf`, { headers: { authorization: `Bearer ${stranger}` } })).status).toBe(404);
+  const desk = await staffToken(h.frontDesk);
+  const html = await (await fetch(`${server.url}/invoices/${invoiceId}`, { headers: { authorization: `Bearer ${desk}` } })).text();
+  for (const expected of ["Harbour Hotels Lda", "VAT id PT509999990", "Łukasz Żółć GmbH", "Tax id DE123456789", "VAT summary", "Amount due", "€342.00"]) {
+    expect([expected, html.includes(expected)]).toEqual([expected, true]);
+  }
+});
+
+it("sendInvoice mails the PDF through the outbox once, and records the delivery as sent", async () => {
+  const outbox = mkdtempSync(path.join(tmpdir(), "keepr-outbox-"));
+  const desk = await staffToken(h.frontDesk);
+  const sent = await server.graphql(
+    `mutation($i: UUID!, $k: String!) { sendInvoice(input: {invoiceId: $i, email: null, idempotencyKey: $k}) { result { rowId recipient status } } }`,
+    { i: invoiceId, k: newKey() }, { token: desk },
+  );
+  expect(sent.body.errors).toBeUndefined();
+  const delivery = sent.body.data!.sendInvoice.result as { rowId: string; recipient: string; status: string };
+  expect(delivery).toMatchObject({ recipient: "billing@acme.example", status: "pending" });
+  const stranger = await staffToken(other.manager);
+  const refused = await server.graphql(
+    `mutation($i: UUID!, $k: String!) { sendInvoice(input: {invoiceId: $i, email: "x@example.com", idempotencyKey: $k}) { result { rowId } } }`,
+    { i: invoiceId, k: newKey() }, { token: stranger },
+  );
+  expect(refused.body.errors?.[0]?.extensions?.code).toBe("NTFND");
+
+  await runDueJobs(db, { OUTBOX_DIR: outbox });
+  // (The booking's own confirmation mail goes to the outbox too.)
+  const files = readdirSync(outbox).filter((f) => f.startsWith("invoice-")).sort();
+  expect(files).toEqual([`invoice-${delivery.rowId}.eml`, `invoice-${delivery.rowId}.json`]);
+  const eml = readFileSync(path.join(outbox, `invoice-${delivery.rowId}.eml`), "utf8");
+  expect(eml).toMatch(/^To: billing@acme\.example$/m);
+  expect(eml).toMatch(/^Subject: (=\?UTF-8\?Q\?)?Invoice[_ ]INV-000001[_ ]/m);
+  expect(eml).toMatch(/Content-Type: application\/pdf; name=INV-000001\.pdf/);
+  expect(eml).toMatch(/Content-Disposition: attachment; filename=INV-000001\.pdf/);
+  // The attachment is the PDF, base64 in the message.
+  const base64 = eml.split(/Content-Disposition: attachment; filename=INV-000001\.pdf\r?\n\r?\n/)[1]!.split(/\r?\n--/)[0]!.replace(/\s+/g, "");
+  const attached = Buffer.from(base64, "base64");
+  expect(attached.subarray(0, 5).toString()).toBe("%PDF-");
+  expect((await pdfText(new Uint8Array(attached))).text).toContain("Harbour Hotels Lda");
+  const summary = JSON.parse(readFileSync(path.join(outbox, `invoice-${delivery.rowId}.json`), "utf8"));
+  expect(summary.attachments).toEqual([{ filename: "INV-000001.pdf", contentType: "application/pdf", size: attached.length }]);
+  const row = (await db.ownerPool.query("select status, attempts, provider_message_id from app_public.invoice_deliveries where id = $1", [delivery.rowId])).rows[0];
+  expect(row).toEqual({ status: "sent", attempts: 1, provider_message_id: `<invoice-${delivery.rowId}@keepr.local>` });
+  // Run again: nothing more is sent.
+  await runDueJobs(db, { OUTBOX_DIR: outbox });
+  expect(readdirSync(outbox).filter((f) => f.startsWith("invoice-")).sort()).toEqual(files);
+});

@@ -1,0 +1,332 @@
+// Invoices a hotel can legally issue (issue 18): the property's legal
+// details are required and frozen into each document, the folio's bill-to
+// is editable before issue and frozen after, lines come one per night with
+// their VAT (fees, discount, city tax, penalty on their own lines), the
+// payments received and the amount due are listed, and every document's
+// lines add up, account by account, to what the ledger charged.
+import type pg from "pg";
+import { actAs, createTestDatabase, inRollback, sqlstateOf, type TestDatabase } from "../helpers/db.ts";
+import { addDays, book, createHotel, localDate, newKey } from "../helpers/booking.ts";
+import { hotelWithTaxes } from "../helpers/ledger.ts";
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db.drop();
+});
+
+const staff = (c: pg.PoolClient, userId: string) => actAs(c, { role: "keepr_staff", userId });
+const asOwner = (c: pg.PoolClient) => c.query("reset role");
+
+interface Line {
+  key: string;
+  type: string;
+  kind: string;
+  date?: string;
+  description: string;
+  quantity?: number;
+  net: number;
+  vat_rate?: number;
+  vat: number;
+  amount: number;
+  postings: { account_id: string; amount: number }[];
+}
+interface Invoice {
+  id: string;
+  document_number: string;
+  kind: string;
+  lines: Line[];
+  net_amount: string;
+  tax_amount: string;
+  total_amount: string;
+  bill_to: Record<string, string>;
+  seller: Record<string, string>;
+  vat_summary: { rate: number; net: number; vat: number; gross: number }[];
+  payments: { date: string; method: string; description: string; amount: number }[] | null;
+  amount_due: string | null;
+}
+
+const folioOf = async (c: pg.PoolClient, reservationId: string) =>
+  (await c.query<{ id: string }>("select id from app_public.folios where reservation_id = $1", [reservationId])).rows[0]!.id;
+const issue = async (c: pg.PoolClient, folioId: string) =>
+  (await c.query<Invoice>("select * from app_public.issue_invoice($1, $2)", [folioId, newKey()])).rows[0]!;
+
+/** What the ledger charged a folio (revenue and tax postings of the entries touching it), per account, credit = +. */
+async function ledgerCharged(c: pg.PoolClient, folioId: string): Promise<Record<string, number>> {
+  const { rows } = await c.query<{ account_id: string; amount: string }>(
+    `select a.id as account_id, -sum(p.amount) as amount
+       from app_public.postings p
+       join app_public.ledger_accounts a on a.id = p.account_id
+      where p.entry_id in (select entry_id from app_public.postings where folio_id = $1)
+        and (a.kind = 'revenue' or a.purpose = 'tax_payable')
+      group by a.id having sum(p.amount) <> 0`,
+    [folioId],
+  );
+  return Object.fromEntries(rows.map((r) => [r.account_id, Number(r.amount)]));
+}
+
+/** What the folio's documents invoiced, per account, from their lines' postings. */
+async function invoicedPerAccount(c: pg.PoolClient, folioId: string): Promise<Record<string, number>> {
+  const { rows } = await c.query<{ lines: Line[] }>("select lines from app_public.invoices where folio_id = $1", [folioId]);
+  const sums: Record<string, number> = {};
+  for (const line of rows.flatMap((r) => r.lines)) for (const p of line.postings) sums[p.account_id] = (sums[p.account_id] ?? 0) + p.amount;
+  return Object.fromEntries(Object.entries(sums).filter(([, v]) => v !== 0));
+}
+
+const accountOf = async (c: pg.PoolClient, propertyId: string, purpose: string, taxName?: string) =>
+  (await c.query<{ id: string }>(
+    `select a.id from app_public.ledger_accounts a left join app_public.taxes t on t.id = a.tax_id
+      where a.property_id = $1 and a.purpose = $2 and ($3::text is null or t.name = $3)`,
+    [propertyId, purpose, taxName ?? null],
+  )).rows[0]!.id;
+
+describe("lines", () => {
+  it("one per night with its VAT rate and amount, the discount and the fee with theirs, city tax on its own line; totals = the ledger", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithTaxes(c);
+      await c.query("insert into app_public.rate_plan_los_discounts (property_id, rate_plan_id, min_nights, percent_off) values ($1, $2, 3, 10)", [h.propertyId, h.ratePlanId]);
+      await c.query(
+        "insert into app_public.rate_calendar (property_id, rate_plan_id, date, price) values ($1, $2, $3, 12000)",
+        [h.propertyId, h.ratePlanId, addDays(localDate(h.timeZone, 30), 1)],
+      );
+      const arrival = localDate(h.timeZone, 30);
+      await staff(c, h.frontDesk);
+      const b = await book(c, h.ratePlanId, arrival, addDays(arrival, 3));
+      const folio = await folioOf(c, b.reservation_id);
+      const invoice = await issue(c, folio);
+
+      // 10000 + 12000 + 10000 = 32000, 10 % off = -3200, cleaning 3000: 31800 with VAT 6 % inside
+      // (round(31800 × 6 / 106) = 1800); city tax 2 guests × 3 nights × 200 = 1200 on top.
+      expect(Number(b.total_amount)).toBe(33000);
+      const nights = invoice.lines.filter((l) => l.type === "night");
+      expect(nights.map((l) => [l.date, l.amount, Number(l.vat_rate)])).toEqual([
+        [arrival, 10000, 6], [addDays(arrival, 1), 12000, 6], [addDays(arrival, 2), 10000, 6],
+      ]);
+      for (const l of nights) {
+        expect(l.description).toMatch(/^Double · Night of /);
+        expect(l.net + l.vat).toBe(l.amount);
+        // VAT inside the price: amount × 6 / 106, to the cent or one off from rounding shared across lines.
+        expect(Math.abs(l.vat - Math.round((l.amount * 6) / 106))).toBeLessThanOrEqual(1);
+      }
+      const discount = invoice.lines.find((l) => l.type === "discount")!;
+      expect(discount).toMatchObject({ amount: -3200, description: "10% off stays of 3 nights or more" });
+      expect(discount.vat).toBeLessThan(0);
+      expect(invoice.lines.find((l) => l.type === "fee")).toMatchObject({ description: "Cleaning", amount: 3000, quantity: 1 });
+      const cityTax = invoice.lines.find((l) => l.type === "city_tax")!;
+      expect(cityTax).toMatchObject({ kind: "tax", amount: 1200, quantity: 6, net: 0, vat: 0, description: "City tax (per person per night)" });
+      expect(cityTax.vat_rate).toBeUndefined();
+      expect(invoice.lines.map((l) => l.type)).toEqual(["night", "night", "night", "discount", "fee", "city_tax"]);
+
+      // Totals: lines = document = what the ledger charged the folio, account by account.
+      const sum = (f: (l: Line) => number) => invoice.lines.reduce((s, l) => s + f(l), 0);
+      expect(Number(invoice.total_amount)).toBe(33000);
+      expect(sum((l) => l.amount)).toBe(33000);
+      expect(Number(invoice.net_amount)).toBe(sum((l) => l.net));
+      expect(Number(invoice.tax_amount)).toBe(1800 + 1200);
+      await asOwner(c);
+      const charged = await ledgerCharged(c, folio);
+      expect(await invoicedPerAccount(c, folio)).toEqual(charged);
+      expect(charged[await accountOf(c, h.propertyId, "tax_payable", "VAT")]).toBe(1800);
+      expect(sum((l) => l.vat)).toBe(1800);
+      expect(invoice.vat_summary).toEqual([{ rate: 6, net: 31800 - 1800, vat: 1800, gross: 31800 }]);
+      // Nothing charged is left out: the folio's receivable was debited with the same total.
+      expect(Number((await c.query("select sum(amount) as s from app_public.postings where folio_id = $1 and amount > 0", [folio])).rows[0].s)).toBe(33000);
+    }));
+
+  it("a later invoice holds only what changed (the night added), and after a cancellation the credit note negates every line and the penalty is invoiced alone", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithTaxes(c, { free_cancellation_days: 60, cancellation_penalty_kind: "nights", cancellation_penalty_value: 1 });
+      const arrival = localDate(h.timeZone, 30);
+      await staff(c, h.frontDesk);
+      const b = await book(c, h.ratePlanId, arrival, addDays(arrival, 2));
+      const folio = await folioOf(c, b.reservation_id);
+      const first = await issue(c, folio);
+      expect(first.lines.filter((l) => l.type === "night")).toHaveLength(2);
+
+      await c.query("select app_public.modify_reservation($1, $2, departure => $3::date)", [b.reservation_id, newKey(), addDays(arrival, 3)]);
+      const second = await issue(c, folio);
+      // The third night and two more person-nights of city tax; the first two nights only by a rounding cent, if at all.
+      const third = second.lines.find((l) => l.type === "night" && l.date === addDays(arrival, 2))!;
+      expect(third.amount).toBe(10000);
+      expect(second.lines.find((l) => l.type === "city_tax")).toMatchObject({ amount: 400 });
+      expect(second.lines.filter((l) => l.type === "night" && l.date !== addDays(arrival, 2)).every((l) => Math.abs(l.amount) <= 1)).toBe(true);
+      expect(Number(second.total_amount)).toBe(10000 + 400);
+      await asOwner(c);
+      expect(await invoicedPerAccount(c, folio)).toEqual(await ledgerCharged(c, folio));
+
+      await staff(c, h.manager);
+      await c.query("select app_public.cancel_reservation($1, $2)", [b.reservation_id, newKey()]);
+      expect(await sqlstateOf(c, "select app_public.issue_invoice($1, $2)", [folio, newKey()])).toBe("TRANS");
+      for (const inv of [first, second]) {
+        const note = (await c.query<Invoice>("select * from app_public.issue_credit_note($1, 'Cancelled', $2)", [inv.id, newKey()])).rows[0]!;
+        expect(note.kind).toBe("credit_note");
+        expect(note.lines.map((l) => [l.key, l.amount, l.net, l.vat])).toEqual(inv.lines.map((l) => [l.key, -l.amount || 0, -l.net || 0, -l.vat || 0]));
+        expect(Number(note.total_amount)).toBe(-Number(inv.total_amount));
+        expect(note.payments).toBeNull();
+      }
+      const penalty = await issue(c, folio);
+      const due = Number((await c.query("select penalty_amount from app_public.reservations where id = $1", [b.reservation_id])).rows[0].penalty_amount);
+      expect(due).toBeGreaterThan(0);
+      expect(penalty.lines).toMatchObject([{ type: "cancellation", description: "Cancellation fee", amount: due, vat: 0, net: due }]);
+      await asOwner(c);
+      expect(await invoicedPerAccount(c, folio)).toEqual(await ledgerCharged(c, folio));
+    }));
+
+  it("lists the payments received (date, method, amount) and the amount still due", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await createHotel(c, { ratePlan: { is_refundable: false } });
+      const arrival = localDate(h.timeZone, 30);
+      await staff(c, h.frontDesk);
+      const b = await book(c, h.ratePlanId, arrival, addDays(arrival, 2));
+      await asOwner(c);
+      const intent = (await c.query("select id, amount from app_public.payment_intents where reservation_id = $1 order by due_at limit 1", [b.reservation_id])).rows[0];
+      await staff(c, h.frontDesk);
+      const attempt = (await c.query("select id from app_public.pay($1, 'tok_fixture_visa', $2)", [intent.id, newKey()])).rows[0].id;
+      await asOwner(c);
+      await c.query("select app_private.record_authorization($1, 'ch_invoice_test')", [attempt]);
+      await c.query("select app_private.record_capture($1, 'ch_invoice_test', now())", [attempt]);
+      await staff(c, h.frontDesk);
+      const invoice = await issue(c, await folioOf(c, b.reservation_id));
+      const paid = Number(intent.amount);
+      expect(paid).toBeGreaterThan(0);
+      expect(invoice.payments).toEqual([{ date: localDate(h.timeZone), method: "Card", description: expect.any(String), amount: paid }]);
+      expect(Number(invoice.amount_due)).toBe(20000 - paid);
+    }));
+});
+
+describe("legal details", () => {
+  it("are required before the first invoice (the error names what is missing), editable by the back office only, and frozen into each document", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await createHotel(c, { legalDetails: false });
+      const accountant = (await c.query("insert into app_public.users (email, display_name) values ($1, 'Acc') returning id", [`acc-${newKey()}@test.example`])).rows[0].id;
+      await c.query("insert into app_public.property_memberships (property_id, user_id, role) values ($1, $2, 'accountant')", [h.propertyId, accountant]);
+      const arrival = localDate(h.timeZone, 30);
+      await staff(c, h.frontDesk);
+      const b = await book(c, h.ratePlanId, arrival, addDays(arrival, 1));
+      const folio = await folioOf(c, b.reservation_id);
+      await c.query("savepoint s");
+      await expect(c.query("select app_public.issue_invoice($1, $2)", [folio, newKey()])).rejects.toMatchObject({
+        code: "LEGAL",
+        message: expect.stringContaining("legal name, street address, postal code, city, country, VAT id"),
+      });
+      await c.query("rollback to savepoint s");
+      const set = (vatId: string | null, who: string) =>
+        sqlstateOf(c, "select app_public.set_property_legal_details($1, ' Hotel Lda ', 'Rua 1', null, '1100', 'Lisboa', 'pt', $2, null, 'IBAN PT50 0000', null, null, $3)", [
+          h.propertyId, vatId, newKey(),
+        ]).then(async (code) => [who, code]);
+      expect(await set("PT509999990", "front desk")).toEqual(["front desk", "DNIED"]);
+      await staff(c, h.housekeeper);
+      expect(await set("PT509999990", "housekeeper")).toEqual(["housekeeper", "DNIED"]);
+      await staff(c, accountant);
+      expect(await set(null, "accountant")).toEqual(["accountant", null]);
+      await staff(c, h.frontDesk);
+      await c.query("savepoint s");
+      await expect(c.query("select app_public.issue_invoice($1, $2)", [folio, newKey()])).rejects.toMatchObject({ code: "LEGAL", message: expect.stringMatching(/Missing: VAT id \(/) });
+      await c.query("rollback to savepoint s");
+      await staff(c, h.manager);
+      expect(await sqlstateOf(c, "select app_public.set_property_legal_details($1, 'X', 'Rua', null, '1', 'L', 'Portugal', 'PT1', null, null, null, null, $2)", [h.propertyId, newKey()])).toBe("INVLD");
+      expect(await set("PT509999990", "manager")).toEqual(["manager", null]);
+      await staff(c, h.frontDesk);
+      const invoice = await issue(c, folio);
+      expect(invoice.seller).toEqual({
+        legal_name: "Hotel Lda", address_line1: "Rua 1", postal_code: "1100", city: "Lisboa", country_code: "PT", vat_id: "PT509999990", invoice_footer: "IBAN PT50 0000",
+      });
+      // A later change does not touch the issued document.
+      await staff(c, h.manager);
+      await c.query("select app_public.set_property_legal_details($1, 'New Name SA', 'Rua 2', null, '1100', 'Lisboa', 'PT', 'PT509999990', null, null, null, null, $2)", [h.propertyId, newKey()]);
+      expect((await c.query("select seller ->> 'legal_name' as n from app_public.invoices where id = $1", [invoice.id])).rows[0].n).toBe("Hotel Lda");
+    }));
+});
+
+describe("bill-to", () => {
+  it("defaults to the guest, is editable by cashiers before issue, is frozen into the invoice and repeated by its credit note", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await createHotel(c);
+      const arrival = localDate(h.timeZone, 30);
+      await staff(c, h.frontDesk);
+      const b = await book(c, h.ratePlanId, arrival, addDays(arrival, 1));
+      const folio = await folioOf(c, b.reservation_id);
+      const billTo = async () => (await c.query("select app_public.folios_bill_to(f) as b from app_public.folios f where f.id = $1", [folio])).rows[0].b;
+      expect(await billTo()).toMatchObject({ source: "guest", name: "Ada Lovelace", email: "ada@example.com", confirmation_code: b.confirmation_code });
+
+      await staff(c, h.housekeeper);
+      expect(await sqlstateOf(c, "select app_public.set_folio_bill_to($1, 'Acme', null, null, null, null, null, null, null, $2)", [folio, newKey()])).toBe("DNIED");
+      await staff(c, h.frontDesk);
+      expect(await sqlstateOf(c, "select app_public.set_folio_bill_to($1, null, 'Street', null, null, null, null, null, null, $2)", [folio, newKey()])).toBe("INVLD");
+      expect(await sqlstateOf(c, "select app_public.set_folio_bill_to($1, 'Acme', null, null, null, null, 'XYZ', null, null, $2)", [folio, newKey()])).toBe("INVLD");
+      expect(await sqlstateOf(c, "select app_public.set_folio_bill_to($1, 'Acme', null, null, null, null, null, null, 'not-an-email', $2)", [folio, newKey()])).toBe("INVEM");
+      const key = newKey();
+      const setAcme = () =>
+        c.query("select app_public.set_folio_bill_to($1, 'Acme GmbH', 'Hauptstraße 1', 'c/o Ada Lovelace', '10115', 'Berlin', 'de', 'DE123456789', 'billing@acme.example', $2)", [folio, key]);
+      await setAcme();
+      await setAcme(); // the same key again: replayed
+      expect(await billTo()).toMatchObject({
+        source: "folio", name: "Acme GmbH", address_line1: "Hauptstraße 1", address_line2: "c/o Ada Lovelace", postal_code: "10115", city: "Berlin",
+        country_code: "DE", tax_id: "DE123456789", email: "billing@acme.example", confirmation_code: b.confirmation_code,
+      });
+      const invoice = await issue(c, folio);
+      expect(invoice.bill_to).toMatchObject({ source: "folio", name: "Acme GmbH", tax_id: "DE123456789", city: "Berlin", arrival, departure: addDays(arrival, 1) });
+
+      // Changed after issue: the invoice keeps its bill-to; the credit note repeats the invoice's.
+      await c.query("select app_public.set_folio_bill_to($1, 'Someone Else', null, null, null, null, null, null, null, $2)", [folio, newKey()]);
+      expect((await c.query("select bill_to ->> 'name' as n from app_public.invoices where id = $1", [invoice.id])).rows[0].n).toBe("Acme GmbH");
+      await staff(c, h.manager);
+      const note = (await c.query<Invoice>("select * from app_public.issue_credit_note($1, 'Wrong company', $2)", [invoice.id, newKey()])).rows[0]!;
+      expect(note.bill_to.name).toBe("Acme GmbH");
+      // A blank name goes back to the guest.
+      await c.query("select app_public.set_folio_bill_to($1, '  ', null, null, null, null, null, null, null, $2)", [folio, newKey()]);
+      expect(await billTo()).toMatchObject({ source: "guest", name: "Ada Lovelace" });
+      const next = await issue(c, folio);
+      expect(next.bill_to).toMatchObject({ source: "guest", name: "Ada Lovelace" });
+    }));
+});
+
+describe("tenants and roles", () => {
+  it("another property's staff get NTFND for its folios, invoices and legal details; housekeeping is refused; guests cannot call them", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await createHotel(c);
+      const other = await createHotel(c);
+      const arrival = localDate(h.timeZone, 30);
+      await staff(c, h.frontDesk);
+      const b = await book(c, h.ratePlanId, arrival, addDays(arrival, 1));
+      const folio = await folioOf(c, b.reservation_id);
+      const invoice = await issue(c, folio);
+      const calls: [string, unknown[]][] = [
+        ["select app_public.issue_invoice($1, $2)", [folio, newKey()]],
+        ["select app_public.set_folio_bill_to($1, 'X', null, null, null, null, null, null, null, $2)", [folio, newKey()]],
+        ["select app_public.send_invoice($1, 'x@example.com', $2)", [invoice.id, newKey()]],
+        ["select app_public.issue_credit_note($1, 'x', $2)", [invoice.id, newKey()]],
+        ["select app_public.set_property_legal_details($1, 'X', 'R', null, '1', 'L', 'PT', 'PT1', null, null, null, null, $2)", [h.propertyId, newKey()]],
+      ];
+      await staff(c, other.manager);
+      for (const [sql, params] of calls) expect([sql, await sqlstateOf(c, sql, params)]).toEqual([sql, "NTFND"]);
+      expect((await c.query("select count(*)::int as n from app_public.property_legal_details where property_id = $1", [h.propertyId])).rows[0].n).toBe(0);
+      expect((await c.query("select app_public.folios_bill_to(f) as b from app_public.folios f where f.id = $1", [folio])).rows).toEqual([]);
+      await staff(c, h.housekeeper);
+      for (const [sql, params] of calls) expect([sql, await sqlstateOf(c, sql, params)]).toEqual([sql, "DNIED"]);
+      for (const role of ["keepr_anonymous", "keepr_guest"]) {
+        await c.query(`set local role ${role}`);
+        for (const [sql, params] of calls.slice(1)) expect([role, sql, await sqlstateOf(c, sql, params)]).toEqual([role, sql, "42501"]);
+        await asOwner(c);
+      }
+    }));
+});
+
+describe("sending", () => {
+  it("records a delivery and adds its job in the same transaction; the address defaults to the bill-to's", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await createHotel(c);
+      const arrival = localDate(h.timeZone, 30);
+      await staff(c, h.frontDesk);
+      const b = await book(c, h.ratePlanId, arrival, addDays(arrival, 1));
+      const invoice = await issue(c, await folioOf(c, b.reservation_id));
+      const d = (await c.query("select * from app_public.send_invoice($1, null, $2)", [invoice.id, newKey()])).rows[0];
+      expect(d).toMatchObject({ recipient: "ada@example.com", status: "pending", invoice_id: invoice.id });
+      expect(await sqlstateOf(c, "select app_public.send_invoice($1, 'nope', $2)", [invoice.id, newKey()])).toBe("INVEM");
+      await asOwner(c);
+      const jobs = await c.query("select key from graphile_worker.jobs where task_identifier = 'send_invoice'");
+      expect(jobs.rows.map((r) => r.key)).toEqual([`invoice_delivery:${d.id}`]);
+    }));
+});
