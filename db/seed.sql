@@ -147,5 +147,18 @@ begin
     (v_hotel, 'Lisbon city tax', 'per_person_night', null, 200, 'EUR', false),
     (v_chalet, 'VAT', 'percent_of_room', 3.8, null, 'CHF', true),
     (v_chalet, 'Tourist tax', 'per_person_night', null, 350, 'CHF', false);
+
+  -- What the desk posts to folios (prices include VAT), and companies the
+  -- hotel bills on account (each gets its city-ledger folio).
+  insert into app_public.folio_extras (property_id, name, unit_price, currency, tax_id, sort_order)
+  select v_hotel, x.name, x.price, 'EUR', (select t.id from app_public.taxes t where t.property_id = v_hotel and t.name = 'VAT'), x.sort_order
+    from (values ('Minibar', 450, 1), ('Parking', 1800, 2), ('Breakfast', 1400, 3), ('Late check-out', 3000, 4)) x(name, price, sort_order);
+  insert into app_public.folio_extras (property_id, name, unit_price, currency, tax_id, sort_order)
+  select v_chalet, x.name, x.price, 'CHF', (select t.id from app_public.taxes t where t.property_id = v_chalet and t.name = 'VAT'), x.sort_order
+    from (values ('Firewood', 2500, 1), ('Late check-out', 8000, 2)) x(name, price, sort_order);
+  insert into app_public.companies (property_id, name, legal_name, address_line1, postal_code, city, country, tax_id, email, payment_terms_days)
+  values
+    (v_hotel, 'Atlantic Travel', 'Atlantic Travel GmbH', 'Hafenstraße 3', '20457', 'Hamburg', 'DE', 'DE123456789', 'billing@atlantic-travel.example', 30),
+    (v_hotel, 'Tejo Consulting', 'Tejo Consulting, Lda.', 'Avenida da Liberdade 110', '1250-146', 'Lisboa', 'PT', 'PT501234567', 'contas@tejo.example', 14);
 end;
 $$;

@@ -15,7 +15,13 @@ as $$
     (create_ledger_accounts.property_id, '4000', 'Room revenue', 'revenue', 'room_revenue', null),
     (create_ledger_accounts.property_id, '4100', 'Fee revenue', 'revenue', 'fee_revenue', null),
     (create_ledger_accounts.property_id, '4200', 'Cancellation revenue', 'revenue', 'cancellation_revenue', null),
-    (create_ledger_accounts.property_id, '4300', 'Commission revenue', 'revenue', 'commission_revenue', null)
+    (create_ledger_accounts.property_id, '4300', 'Commission revenue', 'revenue', 'commission_revenue', null),
+    (create_ledger_accounts.property_id, '1000', 'Cash', 'asset', 'cash_drawer', null),
+    (create_ledger_accounts.property_id, '1010', 'Bank', 'asset', 'bank', null),
+    (create_ledger_accounts.property_id, '1150', 'City ledger', 'asset', 'city_ledger', null),
+    (create_ledger_accounts.property_id, '4400', 'Extras revenue', 'revenue', 'extras_revenue', null),
+    (create_ledger_accounts.property_id, '4900', 'Allowances', 'revenue', 'allowances', null),
+    (create_ledger_accounts.property_id, '6900', 'Cash over/short', 'expense', 'cash_over_short', null)
   on conflict (property_id, code) do nothing;
   insert into app_public.ledger_accounts (property_id, code, name, kind, purpose, tax_id)
   select t.property_id, '2100-' || pg_catalog.left(t.id::text, 8), 'Tax payable: ' || t.name, 'liability', 'tax_payable', t.id

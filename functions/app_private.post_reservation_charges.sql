@@ -9,7 +9,8 @@
 --   cancellation revenue  the penalty, once cancelled or a no-show;
 -- and the guest's folio (receivable) is debited with their sum. What was
 -- posted is read back from the entries caused by the reservation, so a
--- repeated call posts nothing. Creates the folio on first use.
+-- repeated call posts nothing. Creates the folio on first use; the charges
+-- post to the reservation's primary folio (staff route them elsewhere).
 -- On a rate plan that posts nightly, a stay that is booked or in house is
 -- due only the nights the night audit has closed (those before the
 -- property's business date): their share of the nights' price, and the same
@@ -29,11 +30,11 @@ declare
   v_share_num numeric := 1;
   v_share_den numeric := 1;
 begin
-  insert into app_public.folios (property_id, reservation_id)
-  values (reservation.property_id, reservation.id)
-  on conflict (property_id, reservation_id) do nothing;
+  insert into app_public.folios (property_id, reservation_id, is_primary, label, currency)
+  values (reservation.property_id, reservation.id, true, 'Folio 1', reservation.currency)
+  on conflict (property_id, reservation_id) where is_primary do nothing;
   select * into v_folio from app_public.folios f
-   where f.property_id = reservation.property_id and f.reservation_id = reservation.id;
+   where f.property_id = reservation.property_id and f.reservation_id = reservation.id and f.is_primary;
   if v_folio.status = 'closed' then
     raise exception using errcode = 'FOLCL', message = 'This folio is closed: no more charges can be posted to it.';
   end if;

@@ -3,8 +3,10 @@
 -- rest balance_due_days before arrival at the check-in time (0: at
 -- check-in). Money already collected or being collected is never touched;
 -- the open intent of each kind is resized, created or cancelled so that
--- collected + open = due. A cancelled or no-show reservation cancels its
--- open intents (refunds are refund_overpayment's).
+-- collected + open = due, and no more than the folios owe at check-out
+-- (cap_open_intents: paid at the desk, or moved to a company). A cancelled
+-- or no-show reservation cancels its open intents (refunds are
+-- refund_overpayment's).
 create or replace function app_private.schedule_payments(reservation app_public.reservations) returns void
   language plpgsql volatile
   set search_path to pg_catalog, public, pg_temp
@@ -32,7 +34,8 @@ begin
   end if;
 
   select * into v_plan from app_public.rate_plans rp where rp.property_id = reservation.property_id and rp.id = reservation.rate_plan_id;
-  select f.id into v_folio_id from app_public.folios f where f.property_id = reservation.property_id and f.reservation_id = reservation.id;
+  select f.id into v_folio_id from app_public.folios f
+   where f.property_id = reservation.property_id and f.reservation_id = reservation.id and f.is_primary;
   v_deposit := round(reservation.total_amount * v_plan.deposit_percent / 100)::bigint;
   select greatest(pg_catalog.now(), ((pg_catalog.lower(reservation.stay) - v_plan.balance_due_days)::timestamp + p.check_in_time) at time zone p.time_zone)
     into v_balance_due_at
@@ -63,6 +66,9 @@ begin
       update app_public.payment_intents i set status = 'cancelled' where i.id = v_open.id;
     end if;
   end loop;
+  -- What the guest paid at the desk (cash, bank) or a company took over is
+  -- not asked of the card again.
+  perform app_private.cap_open_intents(reservation);
 end;
 $$;
 comment on function app_private.schedule_payments(app_public.reservations) is

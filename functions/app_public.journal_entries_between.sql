@@ -1,7 +1,8 @@
 -- The journal of a property between two dates of its calendar (inclusive;
 -- null leaves that end open), newest first, optionally only the entries with
--- a posting on one account. Security invoker: row-level security decides
--- (owner, manager, accountant). Reads journal_entries_occurred_idx.
+-- a posting on one account. Security invoker, and for the back office only
+-- (owner, manager, accountant): the desk reads the entries of folios (row-level
+-- security lets it) through the folios. Reads journal_entries_occurred_idx.
 create or replace function app_public.journal_entries_between(
   property_id uuid,
   from_date date default null,
@@ -15,6 +16,8 @@ as $$
     from app_public.properties p
     join app_public.journal_entries e on e.property_id = p.id
    where p.id = journal_entries_between.property_id
+     -- The journal is the back office's; the desk reads folios' entries through the folios.
+     and p.id in (select app_hidden.current_property_ids_for('back_office'))
      and (journal_entries_between.from_date is null
           or e.occurred_at >= (journal_entries_between.from_date::timestamp at time zone p.time_zone))
      and (journal_entries_between.to_date is null

@@ -146,6 +146,8 @@ const staffWrite = (group: StaffGroup, columns?: readonly string[], note?: strin
 export const tables = {
   "app_public.account_balances": { about: "view (security invoker) of ledger_accounts × postings", select: { staff: ["back_office"] } },
   "app_public.allocation_moves": { select: staffRows("front_office", false) },
+  "app_public.cash_movements": { about: "cash into and out of shifts' drawers: written by the desk's payment functions only", select: staffRows("cashiers", false) },
+  "app_public.cash_shifts": { about: "opened and closed by openCashShift and closeCashShift only", select: staffRows("cashiers", false) },
   "app_public.channel_conflicts": { select: staffRows("front_office") },
   "app_public.channel_feed_events": { select: staffRows("front_office") },
   "app_public.channel_feeds": {
@@ -153,6 +155,14 @@ export const tables = {
     insert: staffWrite("managers", ["property_id", "unit_id", "source", "name", "url", "is_active", "poll_interval_minutes"]),
     update: staffWrite("managers", ["name", "url", "is_active", "poll_interval_minutes"]),
     delete: staffWrite("managers"),
+  },
+  "app_public.companies": {
+    about: "companies billed on account, each with its city-ledger folio (made with it)",
+    select: staffRows("cashiers"),
+    insert: staffWrite("cashiers", ["property_id", "name", "legal_name", "address_line1", "address_line2", "postal_code", "city", "country", "tax_id", "email",
+      "payment_terms_days", "is_active"]),
+    update: staffWrite("cashiers", ["name", "legal_name", "address_line1", "address_line2", "postal_code", "city", "country", "tax_id", "email",
+      "payment_terms_days", "is_active"]),
   },
   "app_public.exports": { select: { staff: ["own", "managers"], worker: ["all"] } },
   "app_public.fees": {
@@ -162,6 +172,13 @@ export const tables = {
     delete: staffWrite("back_office"),
   },
   "app_public.folio_balances": { select: bookingRows("cashiers") },
+  "app_public.folio_extras": {
+    about: "the extras catalogue the desk charges from",
+    select: staffRows("cashiers", false),
+    insert: staffWrite("managers", ["property_id", "name", "unit_price", "currency", "tax_id", "is_active", "sort_order"]),
+    update: staffWrite("managers", ["name", "unit_price", "tax_id", "is_active", "sort_order"]),
+    delete: staffWrite("managers"),
+  },
   "app_public.folios": { select: bookingRows("cashiers") },
   "app_public.guests": {
     about: "guest profiles: a booking token reads its booking's contact (reservations.contact_*), never the profile",
@@ -174,7 +191,7 @@ export const tables = {
   },
   "app_public.inventory_claims": { select: staffRows("all_staff") },
   "app_public.invoices": { select: { booking: ["own"], guest: ["own"], staff: ["own", "cashiers"] } },
-  "app_public.journal_entries": { select: staffRows("back_office") },
+  "app_public.journal_entries": { about: "the desk reads the entries that post to folios", select: { staff: ["back_office", "cashiers:folio"], worker: ["all"] } },
   "app_public.ledger_accounts": {
     select: staffRows("back_office"),
     insert: staffWrite("back_office", ["property_id", "code", "name", "kind"], "accounts without a purpose only"),
@@ -351,6 +368,10 @@ export const functions = {
   "app_public.reservations_cancellation_penalty_now(app_public.reservations)": { execute: api, call: { anyone: true } },
   "app_public.inventory_claims_start_date(app_public.inventory_claims)": { execute: ["staff", "worker"], call: { anyone: true } },
   "app_public.inventory_claims_end_date(app_public.inventory_claims)": { execute: ["staff", "worker"], call: { anyone: true } },
+  "app_public.reservations_folio(app_public.reservations)": { about: "the primary folio", execute: [...api, "worker"], call: { anyone: true } },
+  "app_public.folios_due_at_check_out(app_public.folios)": { execute: [...api, "worker"], call: { anyone: true } },
+  "app_public.cash_shifts_expected_cash(app_public.cash_shifts)": { execute: staffOnly, call: { anyone: true } },
+  "app_public.companies_folio(app_public.companies)": { about: "the company's city-ledger folio", execute: ["staff", "worker"], call: { anyone: true } },
 
   // Money.
   "app_public.pay(uuid,text,text)": { execute: api, call: { guard: "cashiers", own: true } },
@@ -368,6 +389,23 @@ export const functions = {
   "app_public.mark_payout_paid(uuid,text)": { execute: staffOnly, call: { guard: "back_office" } },
   "app_public.owner_statement(uuid,date,date)": { execute: staffOnly, call: { rows: "back_office" } },
   "app_public.run_night_audit(uuid)": { execute: staffOnly, call: { guard: "managers" } },
+
+  // At the desk (docs/ledger.md, "At the desk").
+  "app_public.post_folio_charge(uuid,uuid,integer,text,text)": { execute: staffOnly, call: { guard: "cashiers" } },
+  "app_public.post_folio_allowance(uuid,bigint,text,text)": { execute: staffOnly, call: { guard: "back_office" } },
+  "app_public.correct_folio_entry(uuid,uuid,text,text)": { execute: staffOnly, call: { guard: "cashiers" } },
+  "app_public.take_folio_payment(uuid,app_public.desk_payment_method,bigint,text,text)": { execute: staffOnly, call: { guard: "cashiers" } },
+  "app_public.refund_folio_payment(uuid,app_public.desk_payment_method,bigint,text,boolean,text)": {
+    execute: staffOnly,
+    call: { guard: "cashiers" },
+    variants: { goodwill: { guard: "back_office" } },
+  },
+  "app_public.open_cash_shift(uuid,bigint,text)": { execute: staffOnly, call: { guard: "cashiers" } },
+  "app_public.close_cash_shift(uuid,bigint,text,text)": { about: "a colleague's shift: the back office (the cashier who opened it closes their own)", execute: staffOnly, call: { guard: "back_office" } },
+  "app_public.create_folio(uuid,text,uuid,text)": { execute: staffOnly, call: { guard: "cashiers" } },
+  "app_public.route_folio_postings(uuid,uuid,uuid[],text)": { execute: staffOnly, call: { guard: "cashiers" } },
+  "app_public.transfer_folio_to_city_ledger(uuid,uuid,text)": { execute: staffOnly, call: { guard: "cashiers" } },
+  "app_public.ar_aging(uuid,date)": { execute: staffOnly, call: { guard: "back_office" } },
 
   // Reports and exports.
   "app_public.occupancy_report(uuid,date,date)": { execute: staffOnly, call: { guard: "back_office" } },

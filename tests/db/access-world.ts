@@ -39,7 +39,10 @@ export interface Place {
   res: { guest: string; token: string; today: string; inhouse: string };
   /** Holds: the signed-in guest's, and an anonymous one with its hold token. */
   holds: { guest: string; anon: string; anonToken: string };
-  folios: { guest: string; today: string };
+  /** Folios: the guest's booking's, the walk-in's (an extra charged and paid in cash), the token booking's (in credit). */
+  folios: { guest: string; today: string; token: string };
+  /** The desk: an extra of the catalogue, a company, another cashier's open cash shift, the walk-in's extra (its entry) and second folio. */
+  desk: { extraId: string; companyId: string; shiftId: string; chargeEntryId: string; extraFolioId: string };
   intents: { guestDeposit: string; guestBalance: string; token: string };
   invoiceId: string;
   quoteToken: string;
@@ -209,6 +212,34 @@ async function place(c: Client, label: "A" | "B", tag: string, guest: { id: stri
   await c.query("select app_public.send_invoice($1, null, $2)", [invoiceId, newKey()]);
   await c.query("select app_public.request_export($1, 'ledger', $2, $3)", [propertyId, addDays(today, -30), today]);
 
+  // The desk: an extra and a company (as the owner); a cashier who is none of the identities opens a shift, charges the
+  // walk-in an extra and takes it in cash, and opens a second folio for it; the in-house stay is settled (check-out
+  // goes through); an allowance leaves the token booking's folio 50.00 in credit.
+  await asOwner(c);
+  const extraId = await one(c, "insert into app_public.folio_extras (property_id, name, unit_price, currency) values ($1, 'Minibar', 450, 'EUR') returning id", [propertyId]);
+  spare["app_public.folio_extras"] = await one(
+    c, "insert into app_public.folio_extras (property_id, name, unit_price, currency, is_active) values ($1, 'Old extra', 100, 'EUR', false) returning id", [propertyId],
+  );
+  const companyId = await one(c, "insert into app_public.companies (property_id, name) values ($1, 'Atlantic Travel') returning id", [propertyId]);
+  const cashier = await user(c, tag, `cashier-${label.toLowerCase()}`);
+  await c.query("insert into app_public.property_memberships (property_id, user_id, role) values ($1, $2, 'front_desk')", [propertyId, cashier.id]);
+  await become(c, "keepr_staff", cashier.id);
+  const walkInFolio = folioOf(walkIn.reservation_id);
+  const shiftId = await one(c, "select id from app_public.open_cash_shift($1, 5000, $2)", [propertyId, newKey()]);
+  await c.query("select app_public.post_folio_charge($1, $2, 1, null, $3)", [walkInFolio, extraId, newKey()]);
+  await c.query("select app_public.take_folio_payment($1, 'cash', 450, null, $2)", [walkInFolio, newKey()]);
+  const chargeEntryId = await one(c, "select id from app_public.journal_entries where cause_type = 'folio_charge' and cause_id = $1", [walkInFolio]);
+  const extraFolioId = await one(c, "select id from app_public.create_folio($1, 'Extras', null, $2)", [walkIn.reservation_id, newKey()]);
+  await c.query(
+    "select app_public.take_folio_payment(f.id, 'bank_transfer', app_public.folios_due_at_check_out(f), null, $2) from app_public.folios f where f.reservation_id = $1 and f.is_primary",
+    [inhouse.reservation_id, newKey()],
+  );
+  await become(c, "keepr_staff", staff.accountant);
+  await c.query(
+    "select app_public.post_folio_allowance(f.id, app_public.folios_due_at_check_out(f) + 5000, 'Fixture credit', $2) from app_public.folios f where f.id = $1",
+    [folioOf(tokenBooking.reservation_id), newKey()],
+  );
+
   // What jobs and the channel sync write, as the owner.
   await asOwner(c);
   const feedId = await one(
@@ -281,7 +312,8 @@ async function place(c: Client, label: "A" | "B", tag: string, guest: { id: stri
     feedId, conflictId, taskId, blockId, payoutId,
     res: { guest: guestRes, token: tokenBooking.reservation_id, today: walkIn.reservation_id, inhouse: inhouse.reservation_id },
     holds: { guest: guestHeld.reservation_id, anon: anonHeld.reservation_id, anonToken: anonHeld.hold_token },
-    folios: { guest: folioOf(guestRes), today: folioOf(walkIn.reservation_id) },
+    folios: { guest: folioOf(guestRes), today: folioOf(walkIn.reservation_id), token: folioOf(tokenBooking.reservation_id) },
+    desk: { extraId, companyId, shiftId, chargeEntryId, extraFolioId },
     intents: { guestDeposit, guestBalance: intentOf(guestRes, "balance"), token: intentOf(tokenBooking.reservation_id, "deposit") },
     invoiceId, quoteToken,
     token: { code: tokenBooking.confirmation_code, email: tokenEmail },

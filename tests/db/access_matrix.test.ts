@@ -65,6 +65,10 @@ const publishedProperty = "p.is_published";
 const catalogs: Record<string, Catalog> = {
   "app_public.account_balances": { key: "x.account_id || ':' || x.currency", label: "x.code" },
   "app_public.allocation_moves": { key: "x.id::text", label: "'move'" },
+  "app_public.cash_movements": { key: "x.id::text", label: "x.kind::text" },
+  "app_public.cash_shifts": { key: "x.id::text", label: "'shift'" },
+  "app_public.companies": { key: "x.id::text", label: "x.name" },
+  "app_public.folio_extras": { key: "x.id::text", label: "x.name" },
   "app_public.channel_conflicts": { key: "x.id::text", label: "x.uid" },
   "app_public.channel_feed_events": { key: "x.feed_id || ':' || x.uid", label: "x.uid" },
   "app_public.channel_feeds": { key: "x.id::text", label: "x.name" },
@@ -79,7 +83,10 @@ const catalogs: Record<string, Catalog> = {
   "app_public.housekeeping_tasks": { key: "x.id::text", label: "x.kind::text" },
   "app_public.inventory_claims": { key: "x.id::text", label: "x.kind::text" },
   "app_public.invoices": { key: "x.id::text", label: "x.document_number", ...byReservation("x.reservation_id") },
-  "app_public.journal_entries": { key: "x.id::text", label: "x.cause_type" },
+  "app_public.journal_entries": {
+    key: "x.id::text", label: "x.cause_type",
+    tags: "case when exists (select 1 from app_public.postings p where p.entry_id = x.id and p.folio_id is not null) then array['folio'] else '{}' end",
+  },
   "app_public.ledger_accounts": { key: "x.id::text", label: "x.code" },
   "app_public.night_audit_anomalies": { key: "x.id::text", label: "x.kind::text" },
   "app_public.night_audits": { key: "x.id::text", label: "'audit'" },
@@ -314,6 +321,8 @@ function insertSample(table: string, p: Place): Record<string, unknown> | null {
   const base = { property_id: p.propertyId };
   switch (table) {
     case "app_public.channel_feeds": return { ...base, unit_id: p.unitIds[0], source: "other", name: "Sample feed", url: "https://example.com/sample.ics" };
+    case "app_public.companies": return { ...base, name: "Sample company" };
+    case "app_public.folio_extras": return { ...base, name: "Sample extra", unit_price: 100, currency: "EUR" };
     case "app_public.fees": return { ...base, name: "Sample fee", basis: "per_stay", amount: 500, currency: "EUR" };
     case "app_public.housekeeping_tasks": return { ...base, unit_id: p.unitIds[1], kind: "inspection", due_date: p.today };
     case "app_public.ledger_accounts": return { ...base, code: "9999", name: "Sample", kind: "expense" };
@@ -493,6 +502,10 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
   "app_public.reservations_cancellation_penalty_now(app_public.reservations)": {
     call: () => ({ sql: "select app_public.reservations_cancellation_penalty_now(null::app_public.reservations)", params: [] }),
   },
+  "app_public.reservations_folio(app_public.reservations)": { call: () => ({ sql: "select app_public.reservations_folio(null::app_public.reservations)", params: [] }) },
+  "app_public.folios_due_at_check_out(app_public.folios)": { call: () => ({ sql: "select app_public.folios_due_at_check_out(null::app_public.folios)", params: [] }) },
+  "app_public.cash_shifts_expected_cash(app_public.cash_shifts)": { call: () => ({ sql: "select app_public.cash_shifts_expected_cash(null::app_public.cash_shifts)", params: [] }) },
+  "app_public.companies_folio(app_public.companies)": { call: () => ({ sql: "select app_public.companies_folio(null::app_public.companies)", params: [] }) },
   "app_public.inventory_claims_start_date(app_public.inventory_claims)": {
     call: () => ({ sql: "select app_public.inventory_claims_start_date(null::app_public.inventory_claims)", params: [] }),
   },
@@ -521,6 +534,38 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
   },
   "app_public.folios_bill_to(app_public.folios)": { call: () => ({ sql: "select app_public.folios_bill_to(null::app_public.folios)", params: [] }) },
   "app_public.send_invoice(uuid,text,text)": { call: (a) => ({ sql: "select * from app_public.send_invoice($1, 'matrix@example.com', $2)", params: [a.invoiceId, newKey()] }) },
+  "app_public.post_folio_charge(uuid,uuid,integer,text,text)": {
+    call: (a) => ({ sql: "select * from app_public.post_folio_charge($1, $2, 2, 'Matrix', $3)", params: [a.folios.today, a.desk.extraId, newKey()] }),
+  },
+  "app_public.post_folio_allowance(uuid,bigint,text,text)": {
+    call: (a) => ({ sql: "select * from app_public.post_folio_allowance($1, 100, 'Matrix', $2)", params: [a.folios.today, newKey()] }),
+  },
+  "app_public.correct_folio_entry(uuid,uuid,text,text)": {
+    call: (a) => ({ sql: "select * from app_public.correct_folio_entry($1, $2, 'Matrix', $3)", params: [a.desk.chargeEntryId, a.folios.today, newKey()] }),
+  },
+  "app_public.take_folio_payment(uuid,app_public.desk_payment_method,bigint,text,text)": {
+    call: (a) => ({ sql: "select * from app_public.take_folio_payment($1, 'bank_transfer', 100, 'Matrix', $2)", params: [a.folios.today, newKey()] }),
+  },
+  "app_public.refund_folio_payment(uuid,app_public.desk_payment_method,bigint,text,boolean,text)": {
+    call: (a) => ({ sql: "select * from app_public.refund_folio_payment($1, 'bank_transfer', 100, 'Matrix', false, $2)", params: [a.folios.token, newKey()] }),
+    variants: {
+      goodwill: (a) => ({ sql: "select * from app_public.refund_folio_payment($1, 'bank_transfer', 100, 'Matrix', true, $2)", params: [a.folios.today, newKey()] }),
+    },
+  },
+  "app_public.open_cash_shift(uuid,bigint,text)": { call: (a) => ({ sql: "select * from app_public.open_cash_shift($1, 0, $2)", params: [a.propertyId, newKey()] }) },
+  "app_public.close_cash_shift(uuid,bigint,text,text)": {
+    call: (a) => ({ sql: "select * from app_public.close_cash_shift($1, 5450, null, $2)", params: [a.desk.shiftId, newKey()] }),
+  },
+  "app_public.create_folio(uuid,text,uuid,text)": {
+    call: (a) => ({ sql: "select * from app_public.create_folio($1, 'Matrix', $2, $3)", params: [a.res.today, a.desk.companyId, newKey()] }),
+  },
+  "app_public.route_folio_postings(uuid,uuid,uuid[],text)": {
+    call: (a) => ({ sql: "select * from app_public.route_folio_postings($1, $2, $3::uuid[], $4)", params: [a.folios.today, a.desk.extraFolioId, [a.desk.chargeEntryId], newKey()] }),
+  },
+  "app_public.transfer_folio_to_city_ledger(uuid,uuid,text)": {
+    call: (a) => ({ sql: "select * from app_public.transfer_folio_to_city_ledger($1, $2, $3)", params: [a.folios.today, a.desk.companyId, newKey()] }),
+  },
+  "app_public.ar_aging(uuid,date)": { call: (a) => ({ sql: "select * from app_public.ar_aging($1, $2::date)", params: [a.propertyId, a.today] }) },
   "app_public.folio_list(uuid,app_public.folio_status,boolean)": { call: (a) => ({ sql: "select * from app_public.folio_list($1)", params: [a.propertyId] }) },
   "app_public.journal_entries_between(uuid,date,date,uuid)": { call: (a) => ({ sql: "select * from app_public.journal_entries_between($1)", params: [a.propertyId] }) },
   "app_public.run_payouts(uuid,date,text)": { call: (a) => ({ sql: "select * from app_public.run_payouts($1, $2::date, $3)", params: [a.propertyId, a.today, newKey()] }) },

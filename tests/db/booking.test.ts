@@ -5,6 +5,7 @@
 import type pg from "pg";
 import { actAs, createTestDatabase, inRollback, sqlstateOf, type TestDatabase } from "../helpers/db.ts";
 import { addDays, book, confirm, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
+import { settleFolios } from "../helpers/ledger.ts";
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -200,7 +201,8 @@ describe("state changes", () => {
       expect(checkedIn.rows[0].status).toBe("checked_in");
       expect(await sqlstateOf(c, "select app_public.cancel_reservation($1, $2)", [today.reservation_id, newKey()])).toBe("TRANS");
 
-      // Leaving on the first day: the stay's nights are given back.
+      // Leaving on the first day (settled first): the stay's nights are given back.
+      await settleFolios(c, today.reservation_id);
       const out = await c.query("select status from app_public.check_out($1, $2)", [today.reservation_id, newKey()]);
       expect(out.rows[0].status).toBe("checked_out");
       expect((await claims(c, today.reservation_id)).every((x) => !x.live)).toBe(true);

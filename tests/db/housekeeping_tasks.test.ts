@@ -5,6 +5,7 @@
 import type pg from "pg";
 import { actAs, createTestDatabase, inRollback, sqlstateOf, type TestDatabase } from "../helpers/db.ts";
 import { addDays, book, createHotel, localDate, newKey } from "../helpers/booking.ts";
+import { settleFolios } from "../helpers/ledger.ts";
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -25,6 +26,7 @@ it("check-out leaves a cleaning task that housekeeping finishes; the unit is cle
     await staff(c, h.frontDesk);
     const b = await book(c, h.ratePlanId, today, addDays(today, 1));
     await c.query("select app_public.check_in($1, $2)", [b.reservation_id, newKey()]);
+    await settleFolios(c, b.reservation_id);
     await c.query("select app_public.check_out($1, $2)", [b.reservation_id, newKey()]);
     expect(await tasksOf(c, h.unitIds[0]!)).toEqual([{ kind: "checkout_clean", status: "open" }]);
     await staff(c, h.housekeeper);

@@ -7,6 +7,7 @@
 import pg from "pg";
 import { actAs, createTestDatabase, inCommit, type Actor, testPool, type TestDatabase } from "../helpers/db.ts";
 import { addDays, book, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
+import { settleFolios } from "../helpers/ledger.ts";
 
 let db: TestDatabase;
 let pool: pg.Pool;
@@ -80,7 +81,10 @@ const scenarios: Record<string, () => Promise<Scenario>> = {
     const h = await hotel();
     const b = await bookCommitted(h, 0, 2);
     const other = await bookCommitted(h, 0, 2);
-    await committed(asStaff(h.frontDesk), (c) => c.query("select app_public.check_in($1, $2)", [b.reservation_id, newKey()]));
+    await committed(asStaff(h.frontDesk), async (c) => {
+      await c.query("select app_public.check_in($1, $2)", [b.reservation_id, newKey()]);
+      await settleFolios(c, b.reservation_id);
+    });
     return { actor: asStaff(h.frontDesk), sql: "select * from app_public.check_out($2, $1)", params: [b.reservation_id], otherParams: [other.reservation_id] };
   },
   async mark_no_show() {

@@ -38,7 +38,23 @@
 //      second run with a new key pays nothing, the same key replays; a
 //      payout marked paid twice is refused (TRANS) the second time;
 //   6. housekeeping: the units made dirty by check-outs are exactly the
-//      dirty ones; a check-in on a dirty unit needs force (UNRDY).
+//      dirty ones; a check-in on a dirty unit needs force (UNRDY);
+//   7. the desk (docs/ledger.md, "At the desk"): extras charged, allowances,
+//      corrections, cash and bank payments and refunds (goodwill ones too),
+//      second folios, charges routed between folios and to a company's city
+//      ledger, transfers of a folio's balance to the city ledger, cash shifts
+//      opened and closed with a counted difference; check-out settles every
+//      guest folio first (bank transfer or refund of a credit), as a desk
+//      would. Every folio (the second ones and the companies' too) has the
+//      balance the model computes on its own (its share of the stay's charges
+//      and card payments, plus what the desk did to it), equal to the sum of
+//      its postings and to folio_balances; the desk's part of its postings is
+//      the model's; a guest folio is closed exactly when its stay is checked
+//      out and it is at zero; per property, cash, bank, city ledger, extras
+//      revenue, allowances and cash over/short hold what the model says; every
+//      closed shift expected float + cash in − cash out and posted the
+//      difference; a booked stay's card schedule never asks for more than the
+//      folios owe (it shrinks by what the desk took).
 //
 // A stay through to its payout (book today, check in, maybe change it, check
 // out, run payouts) is too rare to come up by chance, so sequences now and then
@@ -242,8 +258,21 @@ interface PayoutModel { label: string; id: string; prop: number; ownerId: string
 /** What the payout lines of one stay add up to. */
 interface PaidOut { room: number; cancellation: number; commission: number; share: number }
 
+/** A folio as the model sees it: a reservation's (the primary, or a second one), or a company's city ledger. */
+interface FolioModel { label: string; id: string; prop: number; resId: string | null; primary: boolean; companyId: string | null; desk: number }
+/** An extra or an allowance posted at the desk, and the folio it sits on now. */
+interface DeskChargeModel { label: string; entryId: string; prop: number; folioId: string; amount: number; kind: "extra" | "allowance"; corrected: boolean }
+/** The front desk's cash shift at a property. */
+interface ShiftModel { label: string; id: string; prop: number; float: number; cash: number; closed: boolean; expected: number | null; difference: number | null }
+/** Per property, what the desk's accounts must hold (debit positive). */
+type DeskAccounts = Record<"cash_drawer" | "bank" | "extras_revenue" | "allowances" | "cash_over_short", number>;
+
 interface Model {
   terms: Terms[];
+  folios: FolioModel[];
+  deskCharges: DeskChargeModel[];
+  shifts: ShiftModel[];
+  accounts: DeskAccounts[];
   /** Per property, its date at the sequence's now() (local_today in the SQL). */
   today: string[];
   reservations: ResModel[];
@@ -267,6 +296,8 @@ interface Real {
 }
 
 let hotels: Hotel[] = [];
+/** Per property, the desk's catalogue extra (no tax: its price is all extras revenue) and a company with its city-ledger folio. */
+let desks: Array<{ extraId: string; price: number; companyId: string; companyFolioId: string }> = [];
 /** Per property, its owner (when the spec has one): id, commission in thousandths of a percent, and their units. */
 interface OwnerSetup { id: string; name: string; percent: bigint; unitIds: Set<string> }
 let owners: Array<OwnerSetup | null> = [];
@@ -286,6 +317,16 @@ const refundedOf = (m: Model, pred: (f: RefundModel) => boolean) => m.refunds.fi
 const netPaid = (m: Model, resId: string) => capturedOf(m, (a) => a.resId === resId) - refundedOf(m, (f) => f.resId === resId);
 /** What the reservation costs now: the total while charged, the penalty once cancelled or a no-show. */
 const dueOf = (r: ResModel) => (charged(r) ? r.total : r.penalty ?? 0);
+/** A folio's balance by the model: the primary's share of the stay (due − captured + refunds) and what the desk did to it. */
+const folioBalanceOf = (m: Model, f: FolioModel): number => {
+  const res = f.primary && f.resId ? resById(m, f.resId)! : null;
+  return (res ? dueOf(res) - capturedOf(m, (a) => a.resId === res.id) + refundedOf(m, (x) => x.resId === res.id) : 0) + f.desk;
+};
+/** Closed exactly when its stay is checked out and it is at zero (company folios never close). */
+const folioClosed = (m: Model, f: FolioModel): boolean => !!f.resId && resById(m, f.resId)!.status === "checked_out" && folioBalanceOf(m, f) === 0;
+const companyFolioOf = (m: Model, prop: number) => m.folios.find((f) => f.companyId !== null && f.prop === prop)!;
+const resOfCharge = (m: Model, x: DeskChargeModel) => m.folios.find((f) => f.id === x.folioId)?.resId ?? null;
+const openShiftOf = (m: Model, prop: number) => m.shifts.find((x) => x.prop === prop && !x.closed);
 /**
  * The room and cancellation revenue the model expects a reservation's entries
  * to have posted, at a property where no tax is included in the prices (room
@@ -413,7 +454,7 @@ select r.id, r.status, r.currency, r.total_amount::text as total, r.penalty_amou
        (select coalesce(sum(x.amount), 0)::text from app_public.refunds x join app_public.payment_intents i on i.id = x.intent_id
          where i.folio_id = f.id and x.status in ('pending', 'succeeded')) as refunds
   from app_public.reservations r
-  left join app_public.folios f on f.reservation_id = r.id
+  left join app_public.folios f on f.reservation_id = r.id and f.is_primary
   left join rev on rev.reservation_id = r.id
   left join pl on pl.reservation_id = r.id;
 select id, reservation_id, kind, status, amount::text as amount, amount_captured::text as amount_captured,
@@ -444,9 +485,17 @@ select p.property_id, a.purpose, (e.cause_type = 'payout')::text as by_payout, s
   from app_public.postings p
   join app_public.ledger_accounts a on a.id = p.account_id
   join app_public.journal_entries e on e.id = p.entry_id
- where a.purpose in ('owner_payable', 'payouts', 'commission_revenue', 'room_revenue', 'cancellation_revenue')
+ where a.purpose in ('owner_payable', 'payouts', 'commission_revenue', 'room_revenue', 'cancellation_revenue',
+                     'cash_drawer', 'bank', 'extras_revenue', 'allowances', 'cash_over_short', 'city_ledger')
  group by p.property_id, a.purpose, e.cause_type = 'payout';
 select id, housekeeping_status::text as status from app_public.units where housekeeping_status <> 'clean';
+select f.id, f.property_id, f.reservation_id, f.is_primary::text as is_primary, f.kind, f.status, f.company_id,
+       (select coalesce(sum(b.balance), 0)::text from app_public.folio_balances b where b.folio_id = f.id) as balance,
+       (select coalesce(sum(p.amount), 0)::text from app_public.postings p where p.folio_id = f.id) as posted,
+       (select coalesce(sum(p.amount), 0)::text from app_public.postings p join app_public.journal_entries e on e.id = p.entry_id
+         where p.folio_id = f.id and (e.cause_type like 'folio\_%' or e.cause_type = 'city_ledger_transfer')) as desk
+  from app_public.folios f;
+select id, (closed_at is not null)::text as closed, expected_amount::text as expected, difference::text as difference from app_public.cash_shifts;
 `;
 
 type Row = Record<string, string>;
@@ -462,7 +511,7 @@ async function verify(
   m: Model, r: Real, autoRefunds: Map<string, number> = new Map(), requestedRefund?: string, payoutRun?: { prop: number; periodEnd: string },
 ): Promise<void> {
   const results = (await r.c.query(invariantSql)) as unknown as pg.QueryResult<Row>[];
-  const [trial, unbalanced, thin, postings, folios, intents, attempts, refunds, payouts, badPayouts, badLines, accounts, dirtyUnits] =
+  const [trial, unbalanced, thin, postings, folios, intents, attempts, refunds, payouts, badPayouts, badLines, accounts, dirtyUnits, allFolios, shifts] =
     results.slice(3).map((x) => x.rows) as Row[][];
 
   // (1) The books balance.
@@ -534,7 +583,9 @@ async function verify(
   }
   for (const [resId, net] of netByRes) if (net < 0) fail(m, `${resById(m, resId)?.label}: captured less refunds is ${net}`);
   for (const res of m.reservations.filter(charged)) {
-    // The payment schedule: collected + being collected + still open covers the total.
+    // The payment schedule: collected + being collected + still open covers the total, while the desk has not
+    // touched the stay's folios (what it takes in cash, by bank or moves to a company shrinks the card's share).
+    if (m.folios.some((f) => f.resId === res.id && f.desk !== 0) || m.deskCharges.some((x) => resOfCharge(m, x) === res.id)) continue;
     const mine = intents!.filter((i) => i.reservation_id === res.id && i.status !== "cancelled");
     const coverage = mine.reduce((s, i) => s + (["captured", "partially_refunded", "refunded"].includes(i.status!) ? Number(i.amount_captured) : Number(i.amount)), 0);
     if (coverage < res.total) {
@@ -542,28 +593,51 @@ async function verify(
     }
   }
 
+
   // (2) Folios: balance = charges − captured + refunds not failed; charges as the model says.
   const folioRows = new Map(folios!.map((f) => [f.id!, f]));
   if (folioRows.size !== m.reservations.length) fail(m, `${folioRows.size} reservations in the database, ${m.reservations.length} in the model`);
   for (const res of m.reservations) {
     const f = folioRows.get(res.id);
     if (!f || !f.folio_id) fail(m, `${res.label} has no folio`);
+    if (!m.folios.some((x) => x.id === f.folio_id)) {
+      m.folios.push({ label: `${res.label}/1`, id: f.folio_id!, prop: res.prop, resId: res.id, primary: true, companyId: null, desk: 0 });
+    }
+  }
+  // (7) Every folio: balance = its postings = the model's; the desk's part as the model says; closed exactly when checked out at zero.
+  const dbFolios = new Map(allFolios!.map((f) => [f.id!, f]));
+  for (const f of m.folios) {
+    const row = dbFolios.get(f.id);
+    if (!row) fail(m, `folio ${f.label} is not in the database`);
+    const balance = Number(row.balance), want = folioBalanceOf(m, f);
+    if (balance !== Number(row.posted)) fail(m, `folio ${f.label}: folio_balances ${balance} ≠ the sum of its postings ${row.posted}`);
+    if (balance !== want) fail(m, `folio ${f.label}: balance ${balance}, the model expects ${want} (desk ${f.desk}, of which the database posted ${row.desk})`);
+    if (Number(row.desk) !== f.desk) fail(m, `folio ${f.label}: the desk's postings add up to ${row.desk}, the model did ${f.desk}`);
+    const status = folioClosed(m, f) ? "closed" : "open";
+    if (row.status !== status) fail(m, `folio ${f.label}: ${row.status}, the model expects ${status} (balance ${balance})`);
+  }
+  const foreign = allFolios!.filter((row) => hotels.some((h) => h.propertyId === row.property_id) && !m.folios.some((f) => f.id === row.id));
+  if (foreign.length) fail(m, `folios the model does not know: ${JSON.stringify(foreign)}`);
+  for (const res of m.reservations) {
+    const f = folioRows.get(res.id)!;
     if (f.status !== res.status) fail(m, `${res.label} is ${f.status} in the database, ${res.status} in the model`);
     res.unitId = f.unit_id!;
-    const folioStatus = res.status === "checked_out" ? "closed" : "open";
-    if (f.folio_status !== folioStatus) fail(m, `${res.label} (${res.status}): its folio is ${f.folio_status}, the model expects ${folioStatus}`);
+    const primary = m.folios.find((x) => x.id === f.folio_id)!;
     const balances = f.balances as unknown as Array<{ currency: string; balance: string }>;
     if (balances.some((b) => b.currency !== f.currency)) fail(m, `${res.label}: folio balances in a foreign currency ${JSON.stringify(balances)}`);
     const balance = balances.reduce((s, b) => s + Number(b.balance), 0);
     const charges = Number(f.charges), captured = Number(f.captured), refundsOut = Number(f.refunds);
-    const independent = charges - captured + refundsOut;
-    if (balance !== independent) fail(m, `${res.label}: folio balance ${balance} ≠ charges ${charges} − captured ${captured} + refunds ${refundsOut} = ${independent}`);
+    const desk = Number(dbFolios.get(primary.id)!.desk);
+    const independent = charges - captured + refundsOut + desk;
+    if (balance !== independent) {
+      fail(m, `${res.label}: folio balance ${balance} ≠ charges ${charges} − captured ${captured} + refunds ${refundsOut} + the desk's ${desk} = ${independent}`);
+    }
     if (balance !== Number(f.posted)) fail(m, `${res.label}: folio balance ${balance} ≠ the sum of its postings ${f.posted}`);
     const dbDue = charged(res) ? Number(f.total) : Number(f.penalty);
     if (charges !== dbDue) fail(m, `${res.label} (${res.status}): charges on the folio ${charges} ≠ ${charged(res) ? "total_amount" : "penalty_amount"} ${dbDue}`);
     if (Number(f.total) !== res.total) fail(m, `${res.label}: total_amount ${f.total}, the model priced ${res.total}`);
     if (!charged(res) && Number(f.penalty) !== res.penalty) fail(m, `${res.label}: penalty_amount ${f.penalty}, the model expects ${res.penalty}`);
-    const modelBalance = dueOf(res) - capturedOf(m, (a) => a.resId === res.id) + refundedOf(m, (x) => x.resId === res.id);
+    const modelBalance = folioBalanceOf(m, primary);
     if (balance !== modelBalance) fail(m, `${res.label}: folio balance ${balance}, the model expects ${modelBalance}`);
     // Rental revenue as the model prices it, where no tax is included in the prices.
     if (!hasInclusiveTax(specs[res.prop]!)) {
@@ -635,6 +709,21 @@ async function verify(
       ["cancellation revenue debited by payouts", entriesOn("cancellation_revenue"), sum(mine, "cancellation")],
     ];
     for (const [what, got, want] of checks) if (got !== want) fail(m, `${specs[prop]!.label}: ${what} ${got}, the payouts say ${want}`);
+    // The desk's accounts; the city ledger is what the company's folio holds.
+    const desk = m.accounts[prop]!;
+    const deskChecks: Array<[string, number, number]> = [
+      ...(["cash_drawer", "bank", "extras_revenue", "allowances", "cash_over_short"] as const).map((p): [string, number, number] => [p, balanceOf(p), desk[p]]),
+      ["city_ledger", balanceOf("city_ledger"), folioBalanceOf(m, companyFolioOf(m, prop))],
+    ];
+    for (const [what, got, want] of deskChecks) if (got !== want) fail(m, `${specs[prop]!.label}: ${what} balance ${got}, the model's desk says ${want}`);
+  }
+  // Cash shifts: closed ones expected float + cash in − cash out and recorded the counted difference.
+  const shiftRows = new Map(shifts!.map((x) => [x.id!, x]));
+  for (const x of m.shifts) {
+    const row = shiftRows.get(x.id);
+    const want = `${x.closed} ${x.closed ? x.expected : null} ${x.closed ? x.difference : null}`;
+    const got = row && `${row.closed} ${row.expected === null ? null : Number(row.expected)} ${row.difference === null ? null : Number(row.difference)}`;
+    if (got !== want) fail(m, `cash shift ${x.label}: database (closed expected difference) ${got}, model ${want}`);
   }
 
   // (6) Housekeeping: dirty exactly where a guest checked out.
@@ -1054,14 +1143,26 @@ class CheckOut implements Cmd {
   async run(m: Model, r: Real): Promise<void> {
     const res = pick(this.candidates(m), this.index);
     m.trace.push(`check_out ${res.label} (${res.status}, ${res.arrival}–${res.departure}, total ${res.total}, paid ${netPaid(m, res.id)})`);
-    const outcome = await exec(r, hotels[res.prop]!.frontDesk, async () =>
-      (await r.c.query<{ status: string }>("select * from app_public.check_out($1, $2)", [res.id, newKey()])).rows[0]!);
+    // The desk settles every guest folio first (as check-out asks): what each owes by bank transfer, a credit paid back.
+    const settle = res.status === "checked_in" ? m.folios.filter((f) => f.resId === res.id).map((f) => ({ f, due: folioBalanceOf(m, f) })).filter((x) => x.due !== 0) : [];
+    for (const { f, due } of settle) m.trace.push(`  settles ${f.label}: ${due > 0 ? `takes ${due} by bank` : `refunds ${-due} by bank`}`);
+    const outcome = await exec(r, hotels[res.prop]!.frontDesk, async () => {
+      for (const { f, due } of settle) {
+        if (due > 0) await r.c.query("select app_public.take_folio_payment($1, 'bank_transfer', $2, null, $3)", [f.id, due, newKey()]);
+        else await r.c.query("select app_public.refund_folio_payment($1, 'bank_transfer', $2, 'Credit at check-out', false, $3)", [f.id, -due, newKey()]);
+      }
+      return (await r.c.query<{ status: string }>("select * from app_public.check_out($1, $2)", [res.id, newKey()])).rows[0]!;
+    });
     if (!outcome.ok) {
       refused(m, "check_out", outcome, res.status === "checked_in" ? [] : ["TRANS"]);
       return verify(m, r);
     }
     if (res.status !== "checked_in") fail(m, `a ${res.status} stay was checked out`);
     if (outcome.value.status !== "checked_out") fail(m, `check_out returned ${JSON.stringify(outcome.value)}`);
+    for (const { f, due } of settle) {
+      f.desk -= due;
+      m.accounts[res.prop]!.bank += due;
+    }
     res.status = "checked_out";
     res.checkedOutOn = m.today[res.prop]!;
     m.dirty.add(res.unitId);
@@ -1204,6 +1305,409 @@ class PayoutPaid implements Cmd {
   }
 }
 
+
+// ---------------------------------------------------------------------------
+// At the desk
+// ---------------------------------------------------------------------------
+
+const guestFolios = (m: Readonly<Model>) => m.folios.filter((f) => f.resId !== null);
+const deskAmount = (fraction: number, most: number) => Math.min(most, Math.max(1, Math.floor(fraction * most)));
+
+/** Charges an extra (the property's Minibar) to a guest folio; on a closed one (wrong): FOLCL. */
+class DeskCharge implements Cmd {
+  readonly index: number;
+  readonly quantity: number;
+  readonly wrong: boolean;
+  constructor(v: { index: number; quantity: number; wrong: boolean }) {
+    this.index = v.index; this.quantity = v.quantity; this.wrong = v.wrong;
+  }
+  candidates(m: Readonly<Model>) {
+    return guestFolios(m).filter((f) => folioClosed(m as Model, f) === this.wrong);
+  }
+  check(m: Readonly<Model>): boolean {
+    if (this.candidates(m).length) return true;
+    stat("charge_extra").skipped++;
+    return false;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const f = pick(this.candidates(m), this.index);
+    const extra = desks[f.prop]!;
+    m.trace.push(`charge_extra ${f.label}: Minibar × ${this.quantity}${this.wrong ? " (closed)" : ""}`);
+    const outcome = await exec(r, hotels[f.prop]!.frontDesk, async () => {
+      await r.c.query("select app_public.post_folio_charge($1, $2, $3, null, $4)", [f.id, extra.extraId, this.quantity, newKey()]);
+      return (await r.c.query<{ entry_id: string }>(
+        `select p.entry_id from app_public.postings p join app_public.journal_entries e on e.id = p.entry_id
+          where p.folio_id = $1 and e.cause_type = 'folio_charge' order by p.id desc limit 1`, [f.id])).rows[0]!.entry_id;
+    });
+    if (!outcome.ok) {
+      refused(m, "charge_extra", outcome, this.wrong ? ["FOLCL"] : []);
+      return verify(m, r);
+    }
+    if (this.wrong) fail(m, `a closed folio ${f.label} took a charge`);
+    const amount = extra.price * this.quantity;
+    f.desk += amount;
+    m.accounts[f.prop]!.extras_revenue -= amount;
+    m.deskCharges.push({ label: `X${m.deskCharges.length + 1}`, entryId: outcome.value, prop: f.prop, folioId: f.id, amount, kind: "extra", corrected: false });
+    succeeded("charge_extra");
+    return verify(m, r);
+  }
+  toString() {
+    return `charge_extra(#${this.index}, ×${this.quantity}${this.wrong ? ", closed" : ""})`;
+  }
+}
+
+/** An allowance (manager) on a guest folio, closed or not. */
+class DeskAllowance implements Cmd {
+  readonly index: number;
+  readonly amount: number;
+  constructor(v: { index: number; amount: number }) {
+    this.index = v.index; this.amount = v.amount;
+  }
+  check(m: Readonly<Model>): boolean {
+    if (guestFolios(m).length) return true;
+    stat("allowance").skipped++;
+    return false;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const f = pick(guestFolios(m), this.index);
+    m.trace.push(`allowance ${f.label}: ${this.amount}`);
+    const outcome = await exec(r, hotels[f.prop]!.manager, async () => {
+      await r.c.query("select app_public.post_folio_allowance($1, $2, 'Goodwill', $3)", [f.id, this.amount, newKey()]);
+      return (await r.c.query<{ entry_id: string }>(
+        `select p.entry_id from app_public.postings p join app_public.journal_entries e on e.id = p.entry_id
+          where p.folio_id = $1 and e.cause_type = 'folio_allowance' order by p.id desc limit 1`, [f.id])).rows[0]!.entry_id;
+    });
+    if (!outcome.ok) {
+      refused(m, "allowance", outcome, []);
+      return verify(m, r);
+    }
+    f.desk -= this.amount;
+    m.accounts[f.prop]!.allowances += this.amount;
+    m.deskCharges.push({ label: `X${m.deskCharges.length + 1}`, entryId: outcome.value, prop: f.prop, folioId: f.id, amount: -this.amount, kind: "allowance", corrected: false });
+    succeeded("allowance");
+    return verify(m, r);
+  }
+  toString() {
+    return `allowance(#${this.index}, ${this.amount})`;
+  }
+}
+
+/** Corrects an extra or an allowance on the folio it sits on now; a second time: TRANS. */
+class DeskCorrect implements Cmd {
+  readonly index: number;
+  readonly twice: boolean;
+  constructor(v: { index: number; twice: boolean }) {
+    this.index = v.index; this.twice = v.twice;
+  }
+  candidates(m: Readonly<Model>) {
+    return m.deskCharges.filter((x) => !x.corrected);
+  }
+  check(m: Readonly<Model>): boolean {
+    if (this.candidates(m).length) return true;
+    stat("correction").skipped++;
+    return false;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const x = pick(this.candidates(m), this.index);
+    const f = m.folios.find((y) => y.id === x.folioId)!;
+    m.trace.push(`correction of ${x.label} (${x.kind} ${x.amount}) on ${f.label}${this.twice ? ", twice" : ""}`);
+    const correct = () => r.c.query("select app_public.correct_folio_entry($1, $2, 'Posted by mistake', $3)", [x.entryId, f.id, newKey()]);
+    const outcome = await exec(r, hotels[x.prop]!.frontDesk, correct);
+    if (!outcome.ok) {
+      refused(m, "correction", outcome, []);
+      return verify(m, r);
+    }
+    x.corrected = true;
+    f.desk -= x.amount;
+    if (x.kind === "extra") m.accounts[x.prop]!.extras_revenue += x.amount;
+    else m.accounts[x.prop]!.allowances += x.amount;
+    succeeded("correction");
+    await verify(m, r);
+    if (!this.twice) return;
+    const again = await exec(r, hotels[x.prop]!.frontDesk, correct);
+    if (again.ok) fail(m, `${x.label} was corrected twice`);
+    refused(m, "correction", again, ["TRANS"]);
+    return verify(m, r);
+  }
+  toString() {
+    return `correction(#${this.index}${this.twice ? ", twice" : ""})`;
+  }
+}
+
+/** A cash or bank payment on a folio that owes (a company's too): cash needs the desk's open shift (CSHRQ); more than owed: INVLD. */
+class DeskPay implements Cmd {
+  readonly index: number;
+  readonly cash: boolean;
+  readonly fraction: number;
+  readonly tooMuch: boolean;
+  constructor(v: { index: number; cash: boolean; fraction: number; tooMuch: boolean }) {
+    this.index = v.index; this.cash = v.cash; this.fraction = v.fraction; this.tooMuch = v.tooMuch;
+  }
+  candidates(m: Readonly<Model>) {
+    return m.folios.filter((f) => folioBalanceOf(m as Model, f) > 0);
+  }
+  check(m: Readonly<Model>): boolean {
+    if (this.candidates(m).length) return true;
+    stat("desk_payment").skipped++;
+    return false;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const f = pick(this.candidates(m), this.index);
+    const due = folioBalanceOf(m, f);
+    const amount = this.tooMuch ? due + 1 : deskAmount(this.fraction, due);
+    const shift = openShiftOf(m, f.prop);
+    m.trace.push(`desk_payment ${f.label}: ${amount} of ${due} ${this.cash ? `in cash${shift ? ` (${shift.label})` : " (no shift)"}` : "by bank"}`);
+    const outcome = await exec(r, hotels[f.prop]!.frontDesk, () =>
+      r.c.query("select app_public.take_folio_payment($1, $2, $3, 'Desk', $4)", [f.id, this.cash ? "cash" : "bank_transfer", amount, newKey()]));
+    if (!outcome.ok) {
+      refused(m, "desk_payment", outcome, this.tooMuch ? ["INVLD"] : this.cash && !shift ? ["CSHRQ"] : []);
+      return verify(m, r);
+    }
+    if (this.tooMuch) fail(m, `${f.label} took a payment of ${amount}, more than the ${due} it owes`);
+    if (this.cash && !shift) fail(m, `${f.label} took cash with no open shift`);
+    f.desk -= amount;
+    if (this.cash) {
+      shift!.cash += amount;
+      m.accounts[f.prop]!.cash_drawer += amount;
+    } else {
+      m.accounts[f.prop]!.bank += amount;
+    }
+    succeeded("desk_payment");
+    return verify(m, r);
+  }
+  toString() {
+    return `desk_payment(#${this.index}, ${this.cash ? "cash" : "bank"}, ${this.fraction.toFixed(2)}${this.tooMuch ? ", too much" : ""})`;
+  }
+}
+
+/** Pays back a guest folio's credit (front desk, cash or bank), or a goodwill refund by bank on any guest folio (manager). */
+class DeskRefund implements Cmd {
+  readonly index: number;
+  readonly cash: boolean;
+  readonly fraction: number;
+  readonly goodwill: boolean;
+  constructor(v: { index: number; cash: boolean; fraction: number; goodwill: boolean }) {
+    this.index = v.index; this.cash = v.cash; this.fraction = v.fraction; this.goodwill = v.goodwill;
+  }
+  candidates(m: Readonly<Model>) {
+    return guestFolios(m).filter((f) => this.goodwill || folioBalanceOf(m as Model, f) < 0);
+  }
+  check(m: Readonly<Model>): boolean {
+    if (this.candidates(m).length) return true;
+    stat("desk_refund").skipped++;
+    return false;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const f = pick(this.candidates(m), this.index);
+    const credit = -folioBalanceOf(m, f);
+    const amount = this.goodwill ? deskAmount(this.fraction, 5000) : deskAmount(this.fraction, credit);
+    const cash = this.cash && !this.goodwill;
+    const shift = openShiftOf(m, f.prop);
+    m.trace.push(`desk_refund ${f.label}: ${amount}${this.goodwill ? " goodwill" : ` of a credit of ${credit}`} ${cash ? `in cash${shift ? ` (${shift.label})` : " (no shift)"}` : "by bank"}`);
+    const outcome = await exec(r, this.goodwill ? hotels[f.prop]!.manager : hotels[f.prop]!.frontDesk, () =>
+      r.c.query("select app_public.refund_folio_payment($1, $2, $3, 'Paid back', $4, $5)", [f.id, cash ? "cash" : "bank_transfer", amount, this.goodwill, newKey()]));
+    if (!outcome.ok) {
+      refused(m, "desk_refund", outcome, cash && !shift ? ["CSHRQ"] : []);
+      return verify(m, r);
+    }
+    if (cash && !shift) fail(m, `${f.label} paid out cash with no open shift`);
+    if (this.goodwill) {
+      m.accounts[f.prop]!.allowances += amount;
+    } else {
+      f.desk += amount;
+    }
+    if (cash) {
+      shift!.cash -= amount;
+      m.accounts[f.prop]!.cash_drawer -= amount;
+    } else {
+      m.accounts[f.prop]!.bank -= amount;
+    }
+    succeeded("desk_refund");
+    return verify(m, r);
+  }
+  toString() {
+    return `desk_refund(#${this.index}, ${this.cash ? "cash" : "bank"}, ${this.fraction.toFixed(2)}${this.goodwill ? ", goodwill" : ""})`;
+  }
+}
+
+/** The front desk opens a shift with a float; a second while one is open: TRANS. */
+class OpenShift implements Cmd {
+  readonly prop: number;
+  readonly float: number;
+  constructor(v: { prop: number; float: number }) {
+    this.prop = v.prop; this.float = v.float;
+  }
+  check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const open = openShiftOf(m, this.prop);
+    m.trace.push(`open_shift ${specs[this.prop]!.label}: float ${this.float}${open ? ` (${open.label} open)` : ""}`);
+    const outcome = await exec(r, hotels[this.prop]!.frontDesk, async () =>
+      (await r.c.query<{ id: string }>("select id from app_public.open_cash_shift($1, $2, $3)", [hotels[this.prop]!.propertyId, this.float, newKey()])).rows[0]!.id);
+    if (!outcome.ok) {
+      refused(m, "open_shift", outcome, open ? ["TRANS"] : []);
+      return verify(m, r);
+    }
+    if (open) fail(m, `a second shift opened while ${open.label} is open`);
+    m.shifts.push({ label: `S${m.shifts.length + 1}`, id: outcome.value, prop: this.prop, float: this.float, cash: 0, closed: false, expected: null, difference: null });
+    succeeded("open_shift");
+    return verify(m, r);
+  }
+  toString() {
+    return `open_shift(${specs[this.prop]!.label}, ${this.float})`;
+  }
+}
+
+/** The front desk closes its shift with a count off by delta: the difference goes to cash over/short. */
+class CloseShift implements Cmd {
+  readonly index: number;
+  readonly delta: number;
+  constructor(v: { index: number; delta: number }) {
+    this.index = v.index; this.delta = v.delta;
+  }
+  candidates(m: Readonly<Model>) {
+    return m.shifts.filter((x) => !x.closed);
+  }
+  check(m: Readonly<Model>): boolean {
+    if (this.candidates(m).length) return true;
+    stat("close_shift").skipped++;
+    return false;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const x = pick(this.candidates(m), this.index);
+    const expected = x.float + x.cash;
+    const counted = Math.max(0, expected + this.delta);
+    m.trace.push(`close_shift ${x.label}: expected ${expected}, counted ${counted}`);
+    const outcome = await exec(r, hotels[x.prop]!.frontDesk, () =>
+      r.c.query("select * from app_public.close_cash_shift($1, $2, null, $3)", [x.id, counted, newKey()]));
+    if (!outcome.ok) {
+      refused(m, "close_shift", outcome, []);
+      return verify(m, r);
+    }
+    Object.assign(x, { closed: true, expected, difference: counted - expected });
+    m.accounts[x.prop]!.cash_drawer += counted - expected;
+    m.accounts[x.prop]!.cash_over_short -= counted - expected;
+    succeeded("close_shift");
+    return verify(m, r);
+  }
+  toString() {
+    return `close_shift(#${this.index}, ${this.delta >= 0 ? "+" : ""}${this.delta})`;
+  }
+}
+
+/** A second (or third) guest folio on a booked or in-house stay. */
+class NewFolio implements Cmd {
+  readonly index: number;
+  constructor(v: { index: number }) {
+    this.index = v.index;
+  }
+  candidates(m: Readonly<Model>) {
+    return m.reservations.filter((x) => occupies(x) && m.folios.filter((f) => f.resId === x.id).length < 3);
+  }
+  check(m: Readonly<Model>): boolean {
+    if (this.candidates(m).length) return true;
+    stat("new_folio").skipped++;
+    return false;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const res = pick(this.candidates(m), this.index);
+    const n = m.folios.filter((f) => f.resId === res.id).length + 1;
+    m.trace.push(`new_folio ${res.label}/${n}`);
+    const outcome = await exec(r, hotels[res.prop]!.frontDesk, async () =>
+      (await r.c.query<{ id: string; label: string }>("select id, label from app_public.create_folio($1, null, null, $2)", [res.id, newKey()])).rows[0]!);
+    if (!outcome.ok) {
+      refused(m, "new_folio", outcome, []);
+      return verify(m, r);
+    }
+    if (outcome.value.label !== `Folio ${n}`) fail(m, `the new folio of ${res.label} is called ${outcome.value.label}, not Folio ${n}`);
+    m.folios.push({ label: `${res.label}/${n}`, id: outcome.value.id, prop: res.prop, resId: res.id, primary: false, companyId: null, desk: 0 });
+    succeeded("new_folio");
+    return verify(m, r);
+  }
+  toString() {
+    return `new_folio(#${this.index})`;
+  }
+}
+
+/** Routes an extra from the open guest folio it sits on to another open folio of its stay, or to the company's city ledger. */
+class Route implements Cmd {
+  readonly index: number;
+  readonly toCompany: boolean;
+  constructor(v: { index: number; toCompany: boolean }) {
+    this.index = v.index; this.toCompany = v.toCompany;
+  }
+  targets(m: Readonly<Model>, x: DeskChargeModel): FolioModel[] {
+    const from = m.folios.find((f) => f.id === x.folioId)!;
+    if (!from.resId || folioClosed(m as Model, from)) return [];
+    if (this.toCompany) return [companyFolioOf(m as Model, x.prop)];
+    return m.folios.filter((f) => f.resId === from.resId && f.id !== from.id && !folioClosed(m as Model, f));
+  }
+  candidates(m: Readonly<Model>) {
+    return m.deskCharges.filter((x) => x.kind === "extra" && !x.corrected && this.targets(m, x).length);
+  }
+  check(m: Readonly<Model>): boolean {
+    if (this.candidates(m).length) return true;
+    stat("route").skipped++;
+    return false;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const x = pick(this.candidates(m), this.index);
+    const from = m.folios.find((f) => f.id === x.folioId)!;
+    const to = pick(this.targets(m, x), this.index);
+    m.trace.push(`route ${x.label} (${x.amount}) from ${from.label} to ${to.label}`);
+    const outcome = await exec(r, hotels[x.prop]!.frontDesk, () =>
+      r.c.query("select app_public.route_folio_postings($1, $2, $3::uuid[], $4)", [from.id, to.id, [x.entryId], newKey()]));
+    if (!outcome.ok) {
+      refused(m, "route", outcome, []);
+      return verify(m, r);
+    }
+    from.desk -= x.amount;
+    to.desk += x.amount;
+    x.folioId = to.id;
+    succeeded("route");
+    return verify(m, r);
+  }
+  toString() {
+    return `route(#${this.index}${this.toCompany ? ", to the company" : ""})`;
+  }
+}
+
+/** Moves a guest folio's whole balance to the company's city ledger. */
+class ToCityLedger implements Cmd {
+  readonly index: number;
+  constructor(v: { index: number }) {
+    this.index = v.index;
+  }
+  candidates(m: Readonly<Model>) {
+    return guestFolios(m).filter((f) => folioBalanceOf(m as Model, f) > 0);
+  }
+  check(m: Readonly<Model>): boolean {
+    if (this.candidates(m).length) return true;
+    stat("city_ledger").skipped++;
+    return false;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const f = pick(this.candidates(m), this.index);
+    const due = folioBalanceOf(m, f);
+    const company = companyFolioOf(m, f.prop);
+    m.trace.push(`city_ledger ${f.label}: ${due} to ${company.label}`);
+    const outcome = await exec(r, hotels[f.prop]!.frontDesk, () =>
+      r.c.query("select app_public.transfer_folio_to_city_ledger($1, $2, $3)", [f.id, desks[f.prop]!.companyId, newKey()]));
+    if (!outcome.ok) {
+      refused(m, "city_ledger", outcome, []);
+      return verify(m, r);
+    }
+    f.desk -= due;
+    company.desk += due;
+    succeeded("city_ledger");
+    return verify(m, r);
+  }
+  toString() {
+    return `city_ledger(#${this.index})`;
+  }
+}
+
 const index = fc.nat({ max: 1000 });
 const ownerProps = specs.flatMap((spec, i) => (spec.owner ? [i] : []));
 const commandArbs: Array<fc.WeightedArbitrary<Cmd>> = [
@@ -1289,6 +1793,30 @@ const commandArbs: Array<fc.WeightedArbitrary<Cmd>> = [
       .map((v) => new Payout(v)),
   },
   { weight: 1, arbitrary: fc.record({ index, replay: fc.boolean(), twice: fc.boolean() }).map((v) => new PayoutPaid(v)) },
+  // At the desk.
+  {
+    weight: 3,
+    arbitrary: fc.record({ index, quantity: fc.integer({ min: 1, max: 3 }), wrong: fc.oneof({ weight: 1, arbitrary: fc.constant(true) }, { weight: 6, arbitrary: fc.constant(false) }) })
+      .map((v) => new DeskCharge(v)),
+  },
+  { weight: 1, arbitrary: fc.record({ index, amount: fc.integer({ min: 1, max: 5000 }) }).map((v) => new DeskAllowance(v)) },
+  { weight: 1, arbitrary: fc.record({ index, twice: fc.boolean() }).map((v) => new DeskCorrect(v)) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      index, cash: fc.boolean(), fraction: fc.double({ min: 0, max: 1, noNaN: true }),
+      tooMuch: fc.oneof({ weight: 1, arbitrary: fc.constant(true) }, { weight: 8, arbitrary: fc.constant(false) }),
+    }).map((v) => new DeskPay(v)),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ index, cash: fc.boolean(), fraction: fc.double({ min: 0, max: 1, noNaN: true }), goodwill: fc.boolean() }).map((v) => new DeskRefund(v)),
+  },
+  { weight: 1, arbitrary: fc.record({ prop: fc.integer({ min: 0, max: specs.length - 1 }), float: fc.integer({ min: 0, max: 20000 }) }).map((v) => new OpenShift(v)) },
+  { weight: 1, arbitrary: fc.record({ index, delta: fc.oneof(fc.constant(0), fc.integer({ min: -500, max: 500 })) }).map((v) => new CloseShift(v)) },
+  { weight: 1, arbitrary: index.map((i) => new NewFolio({ index: i })) },
+  { weight: 2, arbitrary: fc.record({ index, toCompany: fc.boolean() }).map((v) => new Route(v)) },
+  { weight: 1, arbitrary: index.map((i) => new ToCityLedger({ index: i })) },
 ];
 
 // A stay through to its payout is four commands in a row (book today, check in, check out, pay out), too rare
@@ -1355,6 +1883,12 @@ beforeAll(async () => {
       }
       owners.push(owner);
       hotels.push(h);
+      const price = 450;
+      const extraId = (await c.query<{ id: string }>(
+        "insert into app_public.folio_extras (property_id, name, unit_price, currency) values ($1, 'Minibar', $2, $3) returning id", [h.propertyId, price, spec.currency])).rows[0]!.id;
+      const companyId = (await c.query<{ id: string }>("insert into app_public.companies (property_id, name) values ($1, 'Atlantic Travel') returning id", [h.propertyId])).rows[0]!.id;
+      const companyFolioId = (await c.query<{ id: string }>("select id from app_public.folios where company_id = $1", [companyId])).rows[0]!.id;
+      desks.push({ extraId, price, companyId, companyFolioId });
     }
     await c.query("commit");
   } finally {
@@ -1385,6 +1919,9 @@ async function runSequence(terms: Terms[], commands: Cmd[]): Promise<void> {
     const real: Real = { c, sessions: new Map(rows.map((s) => [s.user_id, s.id])), today, postings: new Map() };
     const model: Model = {
       terms, today, reservations: [], attempts: [], refunds: [], intents: [], payouts: [], paidOut: new Map(), dirty: new Set(),
+      folios: desks.map((d, i) => ({ label: `${specs[i]!.label}/company`, id: d.companyFolioId, prop: i, resId: null, primary: false, companyId: d.companyId, desk: 0 })),
+      deskCharges: [], shifts: [],
+      accounts: specs.map(() => ({ cash_drawer: 0, bank: 0, extras_revenue: 0, allowances: 0, cash_over_short: 0 })),
       trace: terms.map((t, i) => `${specs[i]!.label}: deposit ${t.depositPercent}%, ${t.isRefundable ? `free cancellation until ${t.freeCancellationDays}d before, then ${t.penaltyValue} ${t.penaltyKind}` : "non-refundable"}`),
     };
     const counted = commands.map((cmd) => ({
@@ -1405,7 +1942,8 @@ function summary(elapsedMs: number): string {
       `${stepsRun} steps, ${(elapsedMs / 1000).toFixed(1)} s (${(elapsedMs / Math.max(sequences, 1)).toFixed(0)} ms per sequence)`,
   ];
   const names = ["book", "modify", "cancel", "no_show", "check_in", "check_out", "pay", "capture", "fail", "late_capture", "refund",
-    "refund_succeeds", "refund_fails", "payout", "payout_paid"];
+    "refund_succeeds", "refund_fails", "payout", "payout_paid", "charge_extra", "allowance", "correction", "desk_payment", "desk_refund",
+    "open_shift", "close_shift", "new_folio", "route", "city_ledger"];
   const refusedTexts = names.map((name) => [...stat(name).refused].map(([code, n]) => `${code}×${n}`).join(" ") || "-");
   const width = Math.max(27, ...refusedTexts.map((t) => t.length));
   lines.push(`  command          done  ${"refused".padEnd(width)} skipped (precondition)`);

@@ -5,7 +5,7 @@
 import type pg from "pg";
 import { actAs, createTestDatabase, inRollback, sqlstateOf, type TestDatabase } from "../helpers/db.ts";
 import { addDays, book, createHotel, localDate, newKey, type HotelOptions } from "../helpers/booking.ts";
-import { folioBalance, hotelWithTaxes, ledgerOf, trialBalanceIsZero } from "../helpers/ledger.ts";
+import { folioBalance, hotelWithTaxes, ledgerOf, settleFolios, trialBalanceIsZero } from "../helpers/ledger.ts";
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -79,6 +79,7 @@ it("cancellation keeps only the penalty on the folio; a no-show too; check-out c
     await c.query("update app_public.units set housekeeping_status = 'clean' where property_id = $1", [h.propertyId]);
     await staff(c, h.frontDesk);
     await c.query("select app_public.check_in($1, $2)", [stay.reservation_id, newKey()]);
+    await settleFolios(c, stay.reservation_id);
     await c.query("select app_public.check_out($1, $2)", [stay.reservation_id, newKey()]);
     await owner_(c);
     // Non-refundable: the penalty is the whole total, all of it cancellation revenue now.
@@ -294,6 +295,7 @@ describe("owner payouts", () => {
       // A stay that ends today (checked in and out), one that ends later.
       const stay = await book(c, h.ratePlanId, today, addDays(today, 1));
       await c.query("select app_public.check_in($1, $2)", [stay.reservation_id, newKey()]);
+      await settleFolios(c, stay.reservation_id);
       await c.query("select app_public.check_out($1, $2)", [stay.reservation_id, newKey()]);
       const later = await book(c, h.ratePlanId, addDays(today, 5), addDays(today, 7));
       await staff(c, h.manager);
@@ -352,7 +354,7 @@ describe("reconciliation", () => {
     }));
 });
 
-it("a payment captured after check-out leaves the rest of the balance open", () =>
+it("a card payment captured after the desk settled and checked out opens the folio again with a credit to refund", () =>
   inRollback(db.ownerPool, async (c) => {
     const h = await createHotel(c);
     await c.query("update app_public.rate_plans set deposit_percent = 50 where id = $1", [h.ratePlanId]);
@@ -363,15 +365,21 @@ it("a payment captured after check-out leaves the rest of the balance open", () 
     const deposit = (await c.query("select id from app_public.payment_intents where reservation_id = $1 and kind = 'deposit'", [b.reservation_id])).rows[0];
     const attempt = (await c.query("select id from app_public.pay($1, 'tok_test_visa', $2)", [deposit.id, newKey()])).rows[0];
     await c.query("select app_public.check_in($1, $2)", [b.reservation_id, newKey()]);
+    // The deposit is still with the provider; the guest pays the whole stay by bank transfer and leaves.
+    await settleFolios(c, b.reservation_id);
     await c.query("select app_public.check_out($1, $2)", [b.reservation_id, newKey()]);
     await owner_(c);
     await c.query("select app_private.record_capture($1, 'ch_late', now())", [attempt.id]);
     const intents = (await c.query("select kind, status, amount::int from app_public.payment_intents where reservation_id = $1 order by kind", [b.reservation_id])).rows;
     expect(intents).toEqual([
       { kind: "deposit", status: "captured", amount: 10000 },
-      { kind: "balance", status: "requires_payment", amount: 10000 },
+      { kind: "balance", status: "cancelled", amount: 10000 },
     ]);
-    expect(await folioBalance(c, b.reservation_id)).toBe(10000);
+    const folio = async () => (await c.query("select status from app_public.folios where reservation_id = $1", [b.reservation_id])).rows[0].status;
+    expect([await folioBalance(c, b.reservation_id), await folio()]).toEqual([-10000, "open"]);
+    await staff(c, h.frontDesk);
+    await settleFolios(c, b.reservation_id);
+    expect([await folioBalance(c, b.reservation_id), await folio()]).toEqual([0, "closed"]);
   }));
 
 it("revenue taken back after it was paid out (a late no-show) is clawed back by the next payout, and repaying it posts", () =>

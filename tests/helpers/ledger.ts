@@ -2,9 +2,9 @@
 // account, its folio balance, the trial balance; and a hotel with a fee and
 // both kinds of tax.
 import type pg from "pg";
-import { createHotel, type HotelOptions } from "./booking.ts";
+import { createHotel, newKey, type HotelOptions } from "./booking.ts";
 
-/** Net postings per account purpose (and tax) for a reservation's folio and its entries. */
+/** Net postings per account purpose (and tax) for a reservation's folios and their entries. */
 export async function ledgerOf(c: pg.PoolClient, reservationId: string) {
   const { rows } = await c.query<{ purpose: string; amount: string }>(
     `select coalesce(a.purpose, a.code) || coalesce(':' || t.name, '') as purpose, sum(p.amount)::text as amount
@@ -13,8 +13,8 @@ export async function ledgerOf(c: pg.PoolClient, reservationId: string) {
        left join app_public.taxes t on t.id = a.tax_id
        join app_public.journal_entries e on e.id = p.entry_id
       where (e.cause_type = 'reservation' and e.cause_id = $1)
-         or p.folio_id = (select id from app_public.folios where reservation_id = $1)
-         or e.id in (select p2.entry_id from app_public.postings p2 where p2.folio_id = (select id from app_public.folios where reservation_id = $1))
+         or p.folio_id in (select id from app_public.folios where reservation_id = $1)
+         or e.id in (select p2.entry_id from app_public.postings p2 where p2.folio_id in (select id from app_public.folios where reservation_id = $1))
          or (e.cause_type = 'refund' and e.cause_id in (select f.id from app_public.refunds f
                                                          join app_public.payment_intents i on i.id = f.intent_id where i.reservation_id = $1))
       group by 1 having sum(p.amount) <> 0 order by 1`,
@@ -23,6 +23,7 @@ export async function ledgerOf(c: pg.PoolClient, reservationId: string) {
   return Object.fromEntries(rows.map((r) => [r.purpose, Number(r.amount)]));
 }
 
+/** The balance of all the reservation's guest folios together. */
 export const folioBalance = async (c: pg.PoolClient, reservationId: string) =>
   Number(
     (await c.query(
@@ -30,6 +31,26 @@ export const folioBalance = async (c: pg.PoolClient, reservationId: string) =>
       [reservationId],
     )).rows[0].b,
   );
+
+/**
+ * Settles a reservation's guest folios as the desk does before check-out,
+ * as the current role (cashiers): what each folio will owe at check-out
+ * (folios_due_at_check_out) is paid by bank transfer, a credit refunded.
+ */
+export async function settleFolios(c: pg.PoolClient, reservationId: string) {
+  const { rows } = await c.query<{ id: string; due: string }>(
+    "select f.id, app_public.folios_due_at_check_out(f)::text as due from app_public.folios f where f.reservation_id = $1 and f.kind = 'guest' order by f.id",
+    [reservationId],
+  );
+  for (const folio of rows) {
+    const due = BigInt(folio.due);
+    if (due > 0n) {
+      await c.query("select app_public.take_folio_payment($1, 'bank_transfer', $2, 'Settled at check-out', $3)", [folio.id, due.toString(), newKey()]);
+    } else if (due < 0n) {
+      await c.query("select app_public.refund_folio_payment($1, 'bank_transfer', $2, 'Credit paid back at check-out', false, $3)", [folio.id, (-due).toString(), newKey()]);
+    }
+  }
+}
 
 export const trialBalanceIsZero = async (c: pg.PoolClient) =>
   (await c.query("select count(*)::int as n from app_public.trial_balance where difference <> 0")).rows[0].n === 0;

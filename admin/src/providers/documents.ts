@@ -421,6 +421,9 @@ export const keyedMutations = [
   "setRates", "createHold", "checkOut", "markNoShow", "cancelReservation", "checkIn", "moveUnit", "confirmBooking",
   "modifyReservation", "markPayoutPaid", "runPayouts", "pay", "refundPayment", "releaseBlock", "createBlock",
   "issueInvoice", "issueCreditNote", "attachPaymentMethod",
+  // The desk's folio work (documents/desk.ts).
+  "postFolioCharge", "postFolioAllowance", "correctFolioEntry", "takeFolioPayment", "refundFolioPayment", "createFolio",
+  "routeFolioPostings", "transferFolioToCityLedger", "openCashShift", "closeCashShift",
 ] as const;
 export type KeyedMutation = (typeof keyedMutations)[number];
 
