@@ -320,7 +320,7 @@ describe("input sizes", () => {
     const bounded = (table: string, column: string) =>
       checks.some(({ table: t, def }) => {
         if (t !== table) return false;
-        const c = column.replace(/[^a-z_]/g, "");
+        const c = column.replace(/[^a-z0-9_]/g, "");
         if (new RegExp(`(length|octet_length|cardinality|jsonb_array_length|pg_column_size|valid_[a-z_]+)\\(+${c}\\b`).test(def)) return true;
         if (new RegExp(`\\(${c} = ANY `).test(def)) return true;
         const pattern = new RegExp(`\\(+${c}\\)? ~ '\\^([^']*)\\$'`).exec(def)?.[1];

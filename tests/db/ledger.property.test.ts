@@ -1813,9 +1813,9 @@ const commandArbs: Array<fc.WeightedArbitrary<Cmd>> = [
     arbitrary: fc.record({ index, cash: fc.boolean(), fraction: fc.double({ min: 0, max: 1, noNaN: true }), goodwill: fc.boolean() }).map((v) => new DeskRefund(v)),
   },
   { weight: 1, arbitrary: fc.record({ prop: fc.integer({ min: 0, max: specs.length - 1 }), float: fc.integer({ min: 0, max: 20000 }) }).map((v) => new OpenShift(v)) },
-  { weight: 1, arbitrary: fc.record({ index, delta: fc.oneof(fc.constant(0), fc.integer({ min: -500, max: 500 })) }).map((v) => new CloseShift(v)) },
+  { weight: 2, arbitrary: fc.record({ index, delta: fc.oneof(fc.constant(0), fc.integer({ min: -500, max: 500 })) }).map((v) => new CloseShift(v)) },
   { weight: 1, arbitrary: index.map((i) => new NewFolio({ index: i })) },
-  { weight: 2, arbitrary: fc.record({ index, toCompany: fc.boolean() }).map((v) => new Route(v)) },
+  { weight: 3, arbitrary: fc.record({ index, toCompany: fc.boolean() }).map((v) => new Route(v)) },
   { weight: 1, arbitrary: index.map((i) => new ToCityLedger({ index: i })) },
 ];
 

@@ -33,8 +33,8 @@ it("a new property gets its system accounts, and each tax its own tax-payable ac
     await c.query("insert into app_public.taxes (property_id, name, basis, percent, currency) values ($1, 'VAT', 'percent_of_room', 6, 'EUR')", [h.propertyId]);
     const { rows } = await c.query("select purpose, kind from app_public.ledger_accounts where property_id = $1 order by code", [h.propertyId]);
     expect(rows.map((r) => r.purpose)).toEqual([
-      "guest_receivable", "payment_clearing", "payouts", "tax_payable", "owner_payable", "refunds",
-      "room_revenue", "fee_revenue", "cancellation_revenue", "commission_revenue",
+      "cash_drawer", "bank", "guest_receivable", "city_ledger", "payment_clearing", "payouts", "tax_payable", "owner_payable", "refunds",
+      "room_revenue", "fee_revenue", "cancellation_revenue", "commission_revenue", "extras_revenue", "allowances", "cash_over_short",
     ]);
   }));
 
