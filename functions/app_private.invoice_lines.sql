@@ -2,7 +2,8 @@
 -- not yet invoiced, broken down as a guest reads a hotel bill.
 --
 -- What is charged comes from the ledger only: the revenue and tax postings
--- of the journal entries that touch the folio. Its breakdown:
+-- of the journal entries whose charge sits on the folio, routes between
+-- folios followed (app_private.folio_charges). Its breakdown:
 --   * the reservation's own charges (cause = the reservation) are laid over
 --     its price lines: one line per night (room revenue and each percent
 --     tax, i.e. VAT, shared out by the nights' prices), the length-of-stay
@@ -15,7 +16,9 @@
 -- round(T × w_1..k / W) − round(T × w_1..k-1 / W)), so the lines of every
 -- account add up to the ledger's amount exactly, whatever the rounding. A
 -- nightly-posting stay still in house shares out only over the nights the
--- night audit has closed, as the ledger was charged.
+-- night audit has closed, as the ledger was charged (the discount and the
+-- fees weigh the same share of theirs, so the VAT covering fees is shared
+-- as the ledger's was).
 --
 -- Every line keeps its postings ({account_id, amount}); what earlier
 -- documents of the folio hold is subtracted per line key and account, so a
@@ -53,19 +56,13 @@ begin
   end if;
 
   with
-  folio_entries as (
-    select distinct p.entry_id from app_public.postings p
-     where p.property_id = folio.property_id and p.folio_id = folio.id
-  ),
   charges as (
-    -- Revenue and tax postings of the folio's entries, as charged (credit = +).
+    -- What the folio was charged (its share of each entry, routes followed), credit = +.
     select e.id as entry_id, e.cause_type, e.cause_id, e.description as entry_description, e.occurred_at,
-           a.id as account_id, a.name as account_name, a.kind as account_kind, a.purpose, a.tax_id, -po.amount as amount
-      from folio_entries fe
-      join app_public.journal_entries e on e.property_id = folio.property_id and e.id = fe.entry_id
-      join app_public.postings po on po.property_id = e.property_id and po.entry_id = e.id
-      join app_public.ledger_accounts a on a.property_id = po.property_id and a.id = po.account_id
-     where a.kind = 'revenue' or a.purpose = 'tax_payable'
+           a.id as account_id, a.name as account_name, a.kind as account_kind, a.purpose, a.tax_id, fc.amount
+      from app_private.folio_charges(folio) fc
+      join app_public.journal_entries e on e.property_id = folio.property_id and e.id = fc.entry_id
+      join app_public.ledger_accounts a on a.property_id = folio.property_id and a.id = fc.account_id
   ),
   res_charged as (
     select c.account_id, c.purpose, c.tax_id, sum(c.amount) as amount
@@ -90,7 +87,7 @@ begin
     select p.ord, 'discount', 'discount', 'room', null, p.description, 1, p.amount * v_share
       from price p where p.kind = 'discount'
     union all
-    select p.ord, 'fee:' || p.description, 'fee', 'fee', null, p.description, p.quantity, p.amount::numeric
+    select p.ord, 'fee:' || p.description, 'fee', 'fee', null, p.description, p.quantity, p.amount * v_share
       from price p where p.kind = 'fee'
   ),
   vat_targets as (
@@ -194,6 +191,7 @@ begin
                 else 'charge' end as type,
            k.ord, k.date as key_date, k.description as key_description, k.quantity as key_quantity,
            e.occurred_at, e.description as entry_description,
+           (select min(po.id) from app_public.postings po where po.property_id = e.property_id and po.entry_id = e.id) as entry_seq,
            tp.description as tax_description, tp.quantity as tax_quantity
       from lines l
       left join keys k on k.key = l.key
@@ -223,7 +221,7 @@ begin
            'postings', d.postings))
          order by case d.type when 'night' then 1 when 'discount' then 2 when 'fee' then 3 when 'city_tax' then 4
                               when 'cancellation' then 5 when 'adjustment' then 7 else 6 end,
-                  d.ord, d.occurred_at, d.key)
+                  d.ord, d.occurred_at, d.entry_seq, d.key)
     into v_lines
     from described d;
   return v_lines;

@@ -110,6 +110,14 @@ export function addressLines(p: Party | null | undefined): string[] {
   return [p.address_line1, p.address_line2, cityLine || undefined, countryName(p.country_code)].filter((x): x is string => !!x);
 }
 
+/**
+ * A line's description beside its Date column: a night's date is said there,
+ * so "Double · Night of Thu 17 Dec 2026 (incl. 1 extra guest)" reads
+ * "Double · Night (incl. 1 extra guest)".
+ */
+export const lineText = (l: InvoiceLine) =>
+  l.type === "night" && l.date ? l.description.replace(/Night of \p{L}+ \d{1,2} \p{L}+ \d{4}/u, "Night") : l.description;
+
 /** A line's net and VAT: documents before the breakdown have neither (revenue = net, tax lines = tax). */
 export const netOf = (l: InvoiceLine) => l.net ?? (l.kind === "revenue" ? l.amount : 0);
 export const vatOf = (l: InvoiceLine) => l.vat ?? 0;

@@ -8,7 +8,7 @@
 import { existsSync } from "node:fs";
 import PDFDocument from "pdfkit";
 import {
-  addressLines, day, dueText, issuedOn, money, netOf, otherTaxesOf, paidOf, percent, titleOf, vatOf, vatTotalOf,
+  addressLines, day, dueText, lineText, issuedOn, money, netOf, otherTaxesOf, paidOf, percent, titleOf, vatOf, vatTotalOf,
   type InvoiceDocument, type InvoiceLine,
 } from "./invoice-document.ts";
 
@@ -121,7 +121,7 @@ export function renderInvoicePdf(d: InvoiceDocument): Promise<Buffer> {
   const columns: Column[] = breakdown
     ? [
         { title: "Date", width: 70, align: "left", text: (l) => (l.date ? day(l.date) : "") },
-        { title: "Description", width: width - 70 - 26 - 62 - 40 - 58 - 66, align: "left", text: (l) => l.description },
+        { title: "Description", width: width - 70 - 26 - 62 - 40 - 58 - 66, align: "left", text: lineText },
         { title: "Qty", width: 26, align: "right", text: (l) => (l.quantity != null ? String(l.quantity) : "") },
         { title: "Net", width: 62, align: "right", text: (l) => (l.kind === "tax" ? "" : cur(netOf(l))) },
         { title: "VAT %", width: 40, align: "right", text: (l) => (l.kind === "tax" ? "—" : percent(l.vat_rate ?? 0)) },
@@ -158,7 +158,7 @@ export function renderInvoicePdf(d: InvoiceDocument): Promise<Buffer> {
     }
     const y = doc.y;
     let x = margin;
-    doc.fillColor(ink);
+    doc.font("regular").fontSize(9).fillColor(ink);
     for (const c of columns) {
       doc.text(c.text(l), x + pad, y + 3, { width: c.width - 2 * pad, align: c.align });
       x += c.width;

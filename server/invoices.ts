@@ -10,7 +10,7 @@ import type pg from "pg";
 import { AuthError, identify, pgSettingsFor } from "./auth.ts";
 import { sendError } from "./errors.ts";
 import {
-  addressLines, day, documentQuery, dueText, fileNameOf, invoiceDocument, issuedOn, money, netOf, paidOf, percent, titleOf, vatOf,
+  addressLines, day, documentQuery, dueText, lineText, fileNameOf, invoiceDocument, issuedOn, money, netOf, paidOf, percent, titleOf, vatOf,
   type InvoiceDocument,
 } from "./invoice-document.ts";
 import { renderInvoicePdf } from "./invoice-pdf.ts";
@@ -25,6 +25,7 @@ td,th{padding:.4rem;border-bottom:1px solid #ddd;text-align:left}.n{text-align:r
 tfoot td{border:0}tfoot tr.total td{font-weight:600;border-top:2px solid #111}.meta{display:flex;justify-content:space-between;gap:2rem}
 .muted{color:#555}.r{text-align:right}h2{font-size:.8rem;letter-spacing:.05em;text-transform:uppercase;color:#555;margin:1.5rem 0 .25rem}
 footer{margin-top:2rem;border-top:1px solid #ddd;padding-top:.5rem;font-size:12px;color:#555;white-space:pre-line}
+@media (max-width:600px){body{margin:1rem auto;font-size:13px}.meta{display:block}.meta .r{text-align:left}h1{font-size:1.3rem}td,th{padding:.3rem .2rem}}
 @media print{body{margin:0}}
 `;
 
@@ -72,7 +73,7 @@ export function renderInvoice(d: InvoiceDocument): string {
   const rows = d.lines
     .map((l) =>
       breakdown
-        ? `<tr><td>${l.date ? escapeHtml(day(l.date)) : ""}</td><td>${escapeHtml(l.description)}</td><td class="n">${l.quantity ?? ""}</td>` +
+        ? `<tr><td>${l.date ? escapeHtml(day(l.date)) : ""}</td><td>${escapeHtml(lineText(l))}</td><td class="n">${l.quantity ?? ""}</td>` +
           `<td class="n">${l.kind === "tax" ? "" : cur(netOf(l))}</td><td class="n">${l.kind === "tax" ? "—" : escapeHtml(percent(l.vat_rate ?? 0))}</td>` +
           `<td class="n">${l.kind === "tax" ? "" : cur(vatOf(l))}</td><td class="n">${cur(l.amount)}</td></tr>`
         : `<tr><td>${escapeHtml(l.description)}</td><td>${l.kind === "tax" ? "Tax" : ""}</td><td class="n">${cur(l.amount)}</td></tr>`,

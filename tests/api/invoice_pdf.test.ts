@@ -95,7 +95,8 @@ it("GET /invoices/:id.pdf is the invoice as a PDF: seller's legal details, bill-
     "Invoice", "INV-000001", "BILL TO", "Łukasz Żółć GmbH", "Hauptstraße 1", "10115 Berlin", "Germany", "Tax id DE123456789",
     `Booking ${confirmationCode}`,
     // 3 nights × €100.00 (VAT 6 % inside), cleaning €30.00, city tax 2 × 3 × €2.00 on top: €342.00.
-    `${day(arrival)} Double · Night of`, `${day(addDays(arrival, 1))} Double · Night of`, `${day(addDays(arrival, 2))} Double · Night of`,
+    // (The date is in its own column: the description does not repeat it.)
+    `${day(arrival)} Double · Night €94.34 6 % €5.66 €100.00`, `${day(addDays(arrival, 1))} Double · Night €94.34`, `${day(addDays(arrival, 2))} Double · Night €94.34`,
     "Cleaning", "Lisbon city tax (per person per night)", "6 %", "VAT SUMMARY", "Total €342.00", "Lisbon city tax (per person per night), no VAT €12.00",
     "PAYMENTS RECEIVED", "Amount due €342.00", "IBAN PT50 0002 0123 1234 5678 9015 4", "page 1 of 1",
   ]) {
@@ -165,4 +166,41 @@ it("sendInvoice mails the PDF through the outbox once, and records the delivery 
   // Run again: nothing more is sent.
   await runDueJobs(db, { OUTBOX_DIR: outbox });
   expect(readdirSync(outbox).filter((f) => f.startsWith("invoice-")).sort()).toEqual(files);
+});
+
+it("a credit note is a PDF of its own (negative, naming the invoice and the reason); hostile text in the bill-to is escaped in HTML and printed as text in the PDF", async () => {
+  const { noteId, longId } = await inCommit(db.ownerPool, async (c) => {
+    await actAs(c, { role: "keepr_staff", userId: h.manager });
+    const note = (await c.query("select id from app_public.issue_credit_note($1, 'Billed to the wrong company', $2)", [invoiceId, newKey()])).rows[0].id as string;
+    // A long stay billed to a name full of markup and symbols.
+    const start = addDays(arrival, 40);
+    const b = await book(c, h.ratePlanId, start, addDays(start, 45));
+    const folio = (await c.query("select id from app_public.folios where reservation_id = $1", [b.reservation_id])).rows[0].id;
+    await c.query("select app_public.set_folio_bill_to($1, $2, '<script>alert(1)</script>', null, null, null, null, null, null, $3)", [
+      folio, `<img src=x onerror=alert(1)> Zoë "Q" & Co 😀`, newKey(),
+    ]);
+    const long = (await c.query("select id from app_public.issue_invoice($1, $2)", [folio, newKey()])).rows[0].id as string;
+    return { noteId: note, longId: long };
+  });
+  const desk = await staffToken(h.frontDesk);
+  const get = (id: string, suffix = ".pdf") => fetch(`${server.url}/invoices/${id}${suffix}`, { headers: { authorization: `Bearer ${desk}` } });
+
+  const note = await pdfText(new Uint8Array(await (await get(noteId)).arrayBuffer()));
+  expect(note.title).toBe("Credit note CN-000001");
+  for (const expected of ["Credit note", "CN-000001", "Credits invoice INV-000001", "Reason: Billed to the wrong company", "Total -€342.00", "Łukasz Żółć GmbH"]) {
+    expect([expected, note.text.includes(expected)]).toEqual([expected, true]);
+  }
+  expect(note.text).not.toContain("PAYMENTS RECEIVED");
+
+  const html = await (await get(longId, "")).text();
+  expect(html).not.toContain("<script>alert(1)</script>");
+  expect(html).not.toContain("<img src=x");
+  expect(html).toContain("&lt;img src=x onerror=alert(1)&gt; Zoë &quot;Q&quot; &amp; Co 😀");
+  const long = await pdfText(new Uint8Array(await (await get(longId)).arrayBuffer()));
+  // 45 nights: the lines go on to a second page, each page with the document's number and page count.
+  expect(long.pages).toBe(2);
+  expect(long.text).toContain("<img src=x onerror=alert(1)> Zoë \"Q\" & Co");
+  expect(long.text).toContain("<script>alert(1)</script>");
+  expect(long.text).toContain("INV-000002 · page 1 of 2");
+  expect(long.text).toContain("INV-000002 · page 2 of 2");
 });

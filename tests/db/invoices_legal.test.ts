@@ -53,18 +53,35 @@ const folioOf = async (c: pg.PoolClient, reservationId: string) =>
 const issue = async (c: pg.PoolClient, folioId: string) =>
   (await c.query<Invoice>("select * from app_public.issue_invoice($1, $2)", [folioId, newKey()])).rows[0]!;
 
-/** What the ledger charged a folio (revenue and tax postings of the entries touching it), per account, credit = +. */
+/**
+ * What the ledger charged a folio, per account, credit = +: the revenue and tax postings of each entry whose
+ * charge sits on the folio (its receivable postings there, plus routes in, less routes out), read here from
+ * the ledger and the routes directly.
+ */
 async function ledgerCharged(c: pg.PoolClient, folioId: string): Promise<Record<string, number>> {
   const { rows } = await c.query<{ account_id: string; amount: string }>(
-    `select a.id as account_id, -sum(p.amount) as amount
-       from app_public.postings p
+    `with here as (
+       select e.id,
+              coalesce((select sum(p.amount) from app_public.postings p where p.entry_id = e.id and p.folio_id = $1), 0)
+              + coalesce((select sum(r.amount) from app_private.folio_routes r where r.entry_id = e.id and r.to_folio_id = $1), 0)
+              - coalesce((select sum(r.amount) from app_private.folio_routes r where r.entry_id = e.id and r.from_folio_id = $1), 0) as on_folio,
+              (select sum(p.amount) from app_public.postings p where p.entry_id = e.id and p.folio_id is not null) as on_folios
+         from app_public.journal_entries e
+        where e.cause_type <> 'folio_route'
+          and (e.id in (select entry_id from app_public.postings where folio_id = $1)
+               or e.id in (select entry_id from app_private.folio_routes where to_folio_id = $1))
+     )
+     select a.id as account_id, round(-sum(p.amount) * case when h.on_folios = 0 then 1 else h.on_folio::numeric / h.on_folios end) as amount
+       from here h
+       join app_public.postings p on p.entry_id = h.id
        join app_public.ledger_accounts a on a.id = p.account_id
-      where p.entry_id in (select entry_id from app_public.postings where folio_id = $1)
-        and (a.kind = 'revenue' or a.purpose = 'tax_payable')
-      group by a.id having sum(p.amount) <> 0`,
+      where a.kind = 'revenue' or a.purpose = 'tax_payable'
+      group by a.id, h.id, h.on_folio, h.on_folios`,
     [folioId],
   );
-  return Object.fromEntries(rows.map((r) => [r.account_id, Number(r.amount)]));
+  const sums: Record<string, number> = {};
+  for (const r of rows) sums[r.account_id] = (sums[r.account_id] ?? 0) + Number(r.amount);
+  return Object.fromEntries(Object.entries(sums).filter(([, v]) => v !== 0));
 }
 
 /** What the folio's documents invoiced, per account, from their lines' postings. */
@@ -172,6 +189,124 @@ describe("lines", () => {
       expect(penalty.lines).toMatchObject([{ type: "cancellation", description: "Cancellation fee", amount: due, vat: 0, net: due }]);
       await asOwner(c);
       expect(await invoicedPerAccount(c, folio)).toEqual(await ledgerCharged(c, folio));
+    }));
+
+  it("every other entry that charged the folio is a line of its own: an extra with its VAT, an allowance as a negative line", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithTaxes(c);
+      const arrival = localDate(h.timeZone, 30);
+      await staff(c, h.frontDesk);
+      const b = await book(c, h.ratePlanId, arrival, addDays(arrival, 1));
+      const folio = await folioOf(c, b.reservation_id);
+      await asOwner(c);
+      // Accounts of the property's own (helper A's extras and allowances post the same way, with purposes).
+      await c.query("insert into app_public.ledger_accounts (property_id, code, name, kind) values ($1, '4410', 'Minibar', 'revenue'), ($1, '4910', 'Goodwill', 'revenue')", [h.propertyId]);
+      const vat = (await c.query("select id from app_public.taxes where property_id = $1 and name = 'VAT'", [h.propertyId])).rows[0].id;
+      await c.query("select app_private.post_entry($1, 'adjustment', $2, $3, 'Minibar × 2', $4)", [h.propertyId, folio, newKey(), JSON.stringify([
+        { purpose: "guest_receivable", folio_id: folio, amount: 1200, currency: "EUR" },
+        { code: "4410", amount: -1132, currency: "EUR" },
+        { purpose: "tax_payable", tax_id: vat, amount: -68, currency: "EUR" },
+      ])]);
+      await c.query("select app_private.post_entry($1, 'adjustment', $2, $3, 'Allowance: noisy room', $4)", [h.propertyId, folio, newKey(), JSON.stringify([
+        { purpose: "guest_receivable", folio_id: folio, amount: -500, currency: "EUR" },
+        { code: "4910", amount: 500, currency: "EUR" },
+      ])]);
+      await staff(c, h.frontDesk);
+      const invoice = await issue(c, folio);
+      const today = localDate(h.timeZone);
+      expect(invoice.lines.filter((l) => l.key.startsWith("entry:")).map((l) => [l.description, l.date, l.net, Number(l.vat_rate), l.vat, l.amount])).toEqual([
+        ["Minibar × 2", today, 1132, 6, 68, 1200],
+        ["Allowance: noisy room", today, -500, 0, 0, -500],
+      ]);
+      expect(Number(invoice.total_amount)).toBe(Number(b.total_amount) + 1200 - 500);
+      // Neither is a payment; the amount due is the folio's balance.
+      expect(invoice.payments).toEqual([]);
+      expect(Number(invoice.amount_due)).toBe(Number(invoice.total_amount));
+      await asOwner(c);
+      expect(await invoicedPerAccount(c, folio)).toEqual(await ledgerCharged(c, folio));
+    }));
+
+  it("a nightly-posting stay in house is invoiced for the nights the audit closed, in full, and the same share of fees and taxes", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithTaxes(c);
+      await c.query("update app_public.rate_plans set charge_posting = 'nightly' where id = $1", [h.ratePlanId]);
+      const today = localDate(h.timeZone, 0);
+      await staff(c, h.frontDesk);
+      const b = await book(c, h.ratePlanId, today, addDays(today, 4));
+      await c.query("select app_public.check_in($1, $2, true)", [b.reservation_id, newKey()]);
+      const folio = await folioOf(c, b.reservation_id);
+      expect(await sqlstateOf(c, "select app_public.issue_invoice($1, $2)", [folio, newKey()])).toBe("INVLD");
+      // The audit has closed two nights (as run_night_audit does, night by night).
+      await asOwner(c);
+      await c.query("update app_public.properties set business_date = $2 where id = $1", [h.propertyId, addDays(today, 2)]);
+      await c.query("select app_private.post_reservation_charges(r, $2, 'Night audit') from app_public.reservations r where r.id = $1", [b.reservation_id, newKey()]);
+      await staff(c, h.frontDesk);
+      const invoice = await issue(c, folio);
+      expect(invoice.lines.filter((l) => l.type === "night").map((l) => [l.date, l.amount])).toEqual([[today, 10000], [addDays(today, 1), 10000]]);
+      expect(invoice.lines.find((l) => l.type === "fee")!.amount).toBe(1500);
+      expect(invoice.lines.find((l) => l.type === "city_tax")!.amount).toBe(800);
+      expect(Number(invoice.total_amount)).toBe(20000 + 1500 + 800);
+      await asOwner(c);
+      expect(await invoicedPerAccount(c, folio)).toEqual(await ledgerCharged(c, folio));
+    }));
+
+  it("follows the desk's folio work: an extra with its VAT; a charge routed to a company's folio is invoiced there, to the company; a bank transfer and a goodwill refund are payments, its allowance a line", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithTaxes(c);
+      const arrival = localDate(h.timeZone, 30);
+      await staff(c, h.frontDesk);
+      const b = await book(c, h.ratePlanId, arrival, addDays(arrival, 2));
+      const guestFolio = await folioOf(c, b.reservation_id);
+      await asOwner(c);
+      const vat = (await c.query("select id from app_public.taxes where property_id = $1 and name = 'VAT'", [h.propertyId])).rows[0].id;
+      const minibar = (await c.query("insert into app_public.folio_extras (property_id, name, unit_price, currency, tax_id) values ($1, 'Minibar', 600, 'EUR', $2) returning id", [h.propertyId, vat])).rows[0].id;
+      const company = (await c.query(
+        `insert into app_public.companies (property_id, name, legal_name, address_line1, postal_code, city, country, tax_id, email)
+         values ($1, 'Acme', 'Acme GmbH', 'Hauptstraße 1', '10115', 'Berlin', 'DE', 'DE123456789', 'billing@acme.example') returning id`,
+        [h.propertyId],
+      )).rows[0].id;
+      const confirmation = (await c.query("select id from app_public.journal_entries where cause_type = 'reservation' and cause_id = $1", [b.reservation_id])).rows[0].id;
+      await staff(c, h.frontDesk);
+      const acmeFolio = (await c.query("select id from app_public.create_folio($1, 'Acme', $2, $3)", [b.reservation_id, company, newKey()])).rows[0].id;
+      await c.query("select app_public.post_folio_charge($1, $2, 2, null, $3)", [guestFolio, minibar, newKey()]);
+      await c.query("select app_public.route_folio_postings($1, $2, $3, $4)", [guestFolio, acmeFolio, [confirmation], newKey()]);
+      await c.query("select app_public.take_folio_payment($1, 'bank_transfer', 1200, 'Transfer ref 42', $2)", [guestFolio, newKey()]);
+      await staff(c, h.manager);
+      await c.query("select app_public.refund_folio_payment($1, 'bank_transfer', 300, 'Noisy room', true, $2)", [guestFolio, newKey()]);
+
+      // The company's folio: the stay, to the company.
+      const acme = await issue(c, acmeFolio);
+      expect(acme.bill_to).toMatchObject({ source: "company", name: "Acme GmbH", tax_id: "DE123456789", country_code: "DE", email: "billing@acme.example" });
+      expect(acme.lines.map((l) => l.type)).toEqual(["night", "night", "fee", "city_tax"]);
+      expect(Number(acme.total_amount)).toBe(Number(b.total_amount));
+      expect(acme.payments).toEqual([]);
+      expect(Number(acme.amount_due)).toBe(Number(b.total_amount));
+      // The guest's folio: the minibar and the goodwill, the transfer and the refund; nothing of the stay.
+      await staff(c, h.frontDesk);
+      const guest = await issue(c, guestFolio);
+      expect(guest.lines.map((l) => [l.type, l.amount, l.vat])).toEqual([["extra", 1200, 68], ["allowance", -300, 0]]);
+      expect(guest.payments!.map((p) => [p.method, p.amount])).toEqual([["Bank transfer", 1200], ["Bank transfer", -300]]);
+      expect(Number(guest.amount_due)).toBe(0);
+      expect(Number(guest.total_amount) - guest.payments!.reduce((s, p) => s + p.amount, 0)).toBe(Number(guest.amount_due));
+      await asOwner(c);
+      for (const folio of [guestFolio, acmeFolio]) expect(await invoicedPerAccount(c, folio)).toEqual(await ledgerCharged(c, folio));
+    }));
+
+  it("a folio whose balance went to a company's city ledger is invoiced to that company, the transfer listed as how it was settled", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithTaxes(c);
+      const arrival = localDate(h.timeZone, 30);
+      await staff(c, h.frontDesk);
+      const b = await book(c, h.ratePlanId, arrival, addDays(arrival, 1));
+      const folio = await folioOf(c, b.reservation_id);
+      const company = (await c.query(
+        "insert into app_public.companies (property_id, name, tax_id) values ($1, 'Globex', 'NL001234567B01') returning id", [h.propertyId],
+      )).rows[0].id;
+      await c.query("select app_public.transfer_folio_to_city_ledger($1, $2, $3)", [folio, company, newKey()]);
+      const invoice = await issue(c, folio);
+      expect(invoice.bill_to).toMatchObject({ source: "company", name: "Globex", tax_id: "NL001234567B01", guest_name: "Ada Lovelace" });
+      expect(invoice.payments!.map((p) => [p.method, p.amount])).toEqual([["City ledger", Number(b.total_amount)]]);
+      expect(Number(invoice.amount_due)).toBe(0);
     }));
 
   it("lists the payments received (date, method, amount) and the amount still due", () =>

@@ -387,6 +387,10 @@ describe("a guest on a desktop browser", () => {
     const invoiceSummary = page.getByText(`Invoice ${invoice.document_number}`);
     await invoiceSummary.click(); // a <details>: its lines, net, tax and total
     await expect(page.locator(".invoices").textContent()).resolves.toContain(`Total${euros(Number(invoice.total_amount))}`);
+    // The invoice as a PDF, with the booking token (GET /invoices/:id.pdf).
+    const [pdf] = await Promise.all([page.waitForEvent("download"), page.locator('[data-action="invoice-pdf"]').first().click()]);
+    expect(pdf.suggestedFilename()).toBe(`${invoice.document_number}.pdf`);
+    expect(readFileSync(await pdf.path()).subarray(0, 5).toString()).toBe("%PDF-");
     await shots(page, "07-manage-booking");
     await expectAccessible(page, "manage booking");
 

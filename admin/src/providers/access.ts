@@ -91,13 +91,17 @@ export const accessMatrix = {
   // the journal, accounts, owners, payouts and reconciliation are read by
   // owner, manager, accountant (RLS); pay: lock_reservation roles of pay;
   // refund_payment, issue_credit_note, run_payouts, mark_payout_paid and
-  // resolving a difference: owner, manager, accountant; issue_invoice also
-  // the front desk.
+  // resolving a difference: owner, manager, accountant; issue_invoice,
+  // set_folio_bill_to and send_invoice also the front desk;
+  // set_property_legal_details: owner, manager, accountant.
   accounting: {
     show: "back_office",
     pay: "cashiers",
     refund: "back_office",
     invoice: "cashiers",
+    bill_to: "cashiers",
+    send_invoice: "cashiers",
+    legal_details: "back_office",
     credit_note: "back_office",
     payouts: "back_office",
     resolve: "back_office",

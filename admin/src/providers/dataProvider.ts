@@ -15,6 +15,7 @@ import {
   type ReservationEventNode, type ReservationNode, type ReservationOrderBy, type Uuid,
 } from "./documents.ts";
 import { createBackofficeMethods, type BackofficeMethods } from "./backoffice.ts";
+import { createInvoicingMethods, type InvoicingMethods } from "./invoicing.ts";
 import { createFrontDeskMethods, type FrontDeskMethods } from "./frontdesk.ts";
 import { createOperationsMethods, type OperationsMethods } from "./operations.ts";
 import { ApiError, type GraphQLClient } from "./graphql.ts";
@@ -53,7 +54,7 @@ interface RequestOptions {
   signal?: AbortSignal;
 }
 
-export interface KeeprDataProvider extends DataProvider, FrontDeskMethods, OperationsMethods, BackofficeMethods {
+export interface KeeprDataProvider extends DataProvider, FrontDeskMethods, OperationsMethods, BackofficeMethods, InvoicingMethods {
   frontDeskDay(params: { propertyId: Uuid; day: IsoDate }, options?: RequestOptions): Promise<FrontDeskDay>;
   reservationHistory(params: { id: Uuid }, options?: RequestOptions): Promise<ReservationEvent[]>;
   checkIn(params: { reservationId: Uuid; force: boolean; idempotencyKey: IdempotencyKey }): Promise<BookingResult>;
@@ -219,6 +220,7 @@ export function createDataProvider(client: GraphQLClient, permissions: () => Pro
   return {
     ...createFrontDeskMethods(client),
     ...createBackofficeMethods(client),
+    ...createInvoicingMethods(client),
     ...createOperationsMethods(client),
     supportAbortSignal: true,
     getList: async (resource, params) => adapter(resource).getList(params, params.signal),

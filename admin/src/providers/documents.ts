@@ -420,7 +420,7 @@ export const markNoShow = operation<
 export const keyedMutations = [
   "setRates", "createHold", "checkOut", "markNoShow", "cancelReservation", "checkIn", "moveUnit", "confirmBooking",
   "modifyReservation", "markPayoutPaid", "runPayouts", "pay", "refundPayment", "releaseBlock", "createBlock",
-  "issueInvoice", "issueCreditNote", "attachPaymentMethod",
+  "issueInvoice", "issueCreditNote", "attachPaymentMethod", "setPropertyLegalDetails", "setFolioBillTo", "sendInvoice",
   // The desk's folio work (documents/desk.ts).
   "postFolioCharge", "postFolioAllowance", "correctFolioEntry", "takeFolioPayment", "refundFolioPayment", "createFolio",
   "routeFolioPostings", "transferFolioToCityLedger", "openCashShift", "closeCashShift",

@@ -27,6 +27,7 @@ import { keyFor, type KeyedInput } from "../keys.ts";
 import { loadBooking } from "../payments.ts";
 import { usePageTitle } from "../router.ts";
 import { loadSession, saveSession, tokenExpiry, type Session } from "../storage.ts";
+import { InvoicePdfLink } from "../components/InvoicePdfLink.tsx";
 
 export function ManagePage() {
   const i18n = useI18n();
@@ -194,7 +195,7 @@ function BookingView({ booking, session, onChanged, onSession, onForget }: {
         <h3>{t("manage.payments")}</h3>
         <PaymentsView booking={booking} session={session} onPaid={(next) => { onSession(next); void onChanged(); }} />
         <h3>{t("manage.invoices")}</h3>
-        <Invoices invoices={(booking.folio?.invoices.nodes ?? []).filter((i): i is Invoice => !!i)} />
+        <Invoices invoices={(booking.folio?.invoices.nodes ?? []).filter((i): i is Invoice => !!i)} token={session.token} />
       </section>
 
       {booking.status === "confirmed" ? (
@@ -245,7 +246,7 @@ function Folio({ booking }: { booking: Reservation }) {
   );
 }
 
-function Invoices({ invoices }: { invoices: Invoice[] }) {
+function Invoices({ invoices, token }: { invoices: Invoice[]; token: string }) {
   const { t, locale } = useI18n();
   if (invoices.length === 0) return <p className="muted">{t("manage.noInvoices")}</p>;
   return (
@@ -271,6 +272,7 @@ function Invoices({ invoices }: { invoices: Invoice[] }) {
                 </tfoot>
               </table>
             </details>
+            <InvoicePdfLink invoiceId={invoice.rowId} documentNumber={invoice.documentNumber} token={token} />
           </li>
         );
       })}

@@ -1,5 +1,6 @@
 // Accounting: one page with a tab per book (folios, journal, trial
-// balance, invoices, payments, owners and payouts, reconciliation), each at
+// balance, invoices, payments, owners and payouts, reconciliation) and the
+// legal details invoices show, each at
 // its own path so a tab can be linked to and survives a reload.
 import Alert from "@mui/material/Alert";
 import Card from "@mui/material/Card";
@@ -12,6 +13,7 @@ import { WithProperty } from "../common.tsx";
 import { FoliosTab } from "./Folios.tsx";
 import { InvoicesTab } from "./Invoices.tsx";
 import { JournalTab } from "./Journal.tsx";
+import { LegalDetailsTab } from "./LegalDetails.tsx";
 import { OwnersTab } from "./Owners.tsx";
 import { accountingPath, accountingTabs, type AccountingTab } from "./paths.ts";
 import { PaymentsTab } from "./Payments.tsx";
@@ -26,6 +28,7 @@ const labels: Record<AccountingTab, string> = {
   payments: "Payments",
   owners: "Owners & payouts",
   reconciliation: "Reconciliation",
+  "legal-details": "Legal details",
 };
 
 export function AccountingPage() {
@@ -36,7 +39,8 @@ export function AccountingPage() {
   return (
     <Card sx={{ mt: 1, minWidth: 0 }}>
       <Title title={`Accounting · ${labels[current]}`} />
-      <Tabs value={current} variant="scrollable" scrollButtons="auto" aria-label="Accounting">
+      {/* width 0 / min-width 100 %: the tabs scroll in the card instead of widening the page on a phone. */}
+      <Tabs value={current} variant="scrollable" scrollButtons="auto" allowScrollButtonsMobile aria-label="Accounting" sx={{ width: 0, minWidth: "100%" }}>
         {accountingTabs.map((t) => (
           <Tab key={t} value={t} label={labels[t]} component={Link} to={accountingPath(t)} />
         ))}
@@ -62,6 +66,8 @@ export function AccountingPage() {
                   return <OwnersTab membership={membership} />;
                 case "reconciliation":
                   return <ReconciliationTab membership={membership} />;
+                case "legal-details":
+                  return <LegalDetailsTab membership={membership} />;
               }
             }}
           </WithProperty>

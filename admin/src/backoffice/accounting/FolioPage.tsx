@@ -34,6 +34,7 @@ import type { KeeprDataProvider } from "../../providers/dataProvider.ts";
 import type { FolioDetailNode, FolioIntentNode, InvoiceRef } from "../../providers/documents/backoffice.ts";
 import { ActionDialog, MoneyCell, MoneyField, parseMoney, moneyInputValue, QueryError, SectionHeading } from "../common.tsx";
 import { folioBalance } from "./Folios.tsx";
+import { BillToPanel } from "./BillTo.tsx";
 import { InvoiceViewer } from "./InvoiceViewer.tsx";
 import { accountingPath } from "./paths.ts";
 
@@ -350,6 +351,7 @@ function InvoicesSection({ folio, timeZone }: { folio: FolioDetailNode; timeZone
           )
         }
       />
+      <BillToPanel folioId={folio.rowId} propertyId={folio.propertyId} />
       {documents.length === 0 ? (
         <Typography variant="body2">Nothing invoiced yet.</Typography>
       ) : (
@@ -402,13 +404,15 @@ function InvoicesSection({ folio, timeZone }: { folio: FolioDetailNode; timeZone
           onClose={() => setIssuing(false)}
         >
           <Typography variant="body2">
-            Invoices what this reservation was charged and not yet invoiced, per revenue and tax account, to {folio.reservation?.guest?.fullName ?? "the guest"}. An issued
-            invoice cannot be changed: a credit note cancels it.
+            Invoices what this folio was charged and not yet invoiced — a line per night with its VAT, fees, city tax, extras — with the payments received and
+            the amount due, to the bill-to above. An issued invoice cannot be changed: a credit note cancels it.
           </Typography>
         </ActionDialog>
       )}
       {crediting && <CreditNoteDialog folioId={folio.rowId} invoice={crediting} onClose={() => setCrediting(null)} />}
-      {viewing && <InvoiceViewer invoiceId={viewing.rowId} documentNumber={viewing.documentNumber} onClose={() => setViewing(null)} />}
+      {viewing && (
+        <InvoiceViewer invoiceId={viewing.rowId} documentNumber={viewing.documentNumber} propertyId={folio.propertyId} timeZone={timeZone} onClose={() => setViewing(null)} />
+      )}
     </>
   );
 }

@@ -122,7 +122,15 @@ export function InvoicesTab({ membership }: { membership: Membership }) {
         </TableBody>
       </Table>
       <Pager total={query.data?.total ?? 0} page={page} onChange={setPage} label="Documents" />
-      {viewing && <InvoiceViewer invoiceId={viewing.rowId} documentNumber={viewing.documentNumber} onClose={() => setViewing(null)} />}
+      {viewing && (
+        <InvoiceViewer
+          invoiceId={viewing.rowId}
+          documentNumber={viewing.documentNumber}
+          propertyId={propertyId}
+          timeZone={membership.timeZone}
+          onClose={() => setViewing(null)}
+        />
+      )}
       {crediting && <CreditNoteDialog folioId={crediting.folioId} invoice={crediting} onClose={() => setCrediting(null)} />}
     </>
   );
