@@ -5,6 +5,7 @@ import { BrowserRouter } from "react-router-dom";
 import { backofficeRoutes } from "./backoffice/routes.tsx";
 import { FrontDeskDashboard } from "./dashboard/FrontDeskDashboard.tsx";
 import { frontDeskRoutes } from "./frontdesk/routes.tsx";
+import { deskMoneyRoutes } from "./folio/routes.tsx";
 import { KeeprLayout } from "./layout/Layout.tsx";
 import { LoginPage } from "./layout/LoginPage.tsx";
 import { createAuthProvider } from "./providers/authProvider.ts";
@@ -41,6 +42,7 @@ export function App() {
         <Resource {...channelsResource} />
         <CustomRoutes>{frontDeskRoutes}</CustomRoutes>
         <CustomRoutes>{backofficeRoutes}</CustomRoutes>
+        <CustomRoutes>{deskMoneyRoutes}</CustomRoutes>
       </Admin>
     </BrowserRouter>
   );

@@ -33,6 +33,7 @@ import Typography from "@mui/material/Typography";
 import SearchIcon from "@mui/icons-material/Search";
 import LockClockIcon from "@mui/icons-material/LockClock";
 import CheckCircleIcon from "@mui/icons-material/CheckCircle";
+import PaymentsIcon from "@mui/icons-material/Payments";
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { Title, useCanAccess, useCreatePath, useDataProvider, useNotify } from "react-admin";
 import { useNavigate, useSearchParams } from "react-router-dom";
@@ -608,6 +609,7 @@ function HoldAndConfirm({ membership, held, onReleased }: { membership: Membersh
   const notify = useNotify();
   const navigate = useNavigate();
   const createPath = useCreatePath();
+  const canPay = useCanAccess({ resource: "folios", action: "pay", record: { propertyId: membership.propertyId } }).canAccess === true;
   const reservationId = held.hold.reservationId;
   const stay = useQuery({
     queryKey: ["heldStay", reservationId],
@@ -637,6 +639,8 @@ function HoldAndConfirm({ membership, held, onReleased }: { membership: Membersh
 
   async function confirm(event: FormEvent) {
     event.preventDefault();
+    const submitter = (event.nativeEvent as SubmitEvent).submitter;
+    const andPay = submitter instanceof HTMLElement && submitter.dataset.pay === "true";
     setTouched(true);
     if (inFlight.current) return; // a second click or Enter while the first runs
     if (Object.keys(validateGuest(guest)).length > 0) return;
@@ -655,7 +659,10 @@ function HoldAndConfirm({ membership, held, onReleased }: { membership: Membersh
       notify(`Booked: ${booking.confirmationCode ?? ""} for ${details.fullName}, ${formatMoney(booking.totalAmount, booking.currency)}.`, { type: "success" });
       void queryClient.invalidateQueries({ queryKey: ["frontDeskDay"] });
       void queryClient.invalidateQueries({ queryKey: ["tapeChart"] });
-      navigate(createPath({ resource: "reservations", id: booking.reservationId, type: "show" }));
+      // "Confirm and take payment": the reservation's folio, with the payment dialog open.
+      const show = createPath({ resource: "reservations", id: booking.reservationId, type: "show" });
+      if (andPay) navigate(`${show}/folio`, { state: { takePayment: true } });
+      else navigate(show);
     } catch (caught) {
       confirmKey.current.failed(refusedByApi(caught));
       setError({ title: "The booking was not confirmed", error: shownError(caught) });
@@ -781,10 +788,10 @@ function HoldAndConfirm({ membership, held, onReleased }: { membership: Membersh
                 />
                 <Typography variant="body2" color="text.secondary">
                   Confirming charges the folio {formatMoney(held.hold.totalAmount, held.hold.currency)} and schedules the payments of the rate plan; the guest
-                  gets the confirmation by email. Payments are taken on the reservation's page.
+                  gets the confirmation by email. “Confirm and take payment” then opens the reservation's folio to take the deposit (card, cash or bank transfer).
                 </Typography>
                 {error && <ApiErrorAlert title={error.title} error={error.error} />}
-                <Box>
+                <Stack direction={{ xs: "column", sm: "row" }} spacing={1.5}>
                   <Button
                     type="submit"
                     variant="contained"
@@ -795,7 +802,20 @@ function HoldAndConfirm({ membership, held, onReleased }: { membership: Membersh
                   >
                     Confirm booking
                   </Button>
-                </Box>
+                  {canPay && (
+                    <Button
+                      type="submit"
+                      variant="outlined"
+                      size="large"
+                      startIcon={<PaymentsIcon />}
+                      disabled={pending !== null}
+                      data-pay="true"
+                      data-testid="confirm-and-pay"
+                    >
+                      Confirm and take payment
+                    </Button>
+                  )}
+                </Stack>
               </Stack>
             </form>
           </CardContent>

@@ -8,6 +8,7 @@ import type { ReactNode } from "react";
 import { AppBar, Layout, Menu, TitlePortal, useCanAccess, useLoading, useRefresh } from "react-admin";
 import { BackofficeMenuItems } from "../backoffice/routes.tsx";
 import { FrontDeskMenuItems } from "../frontdesk/routes.tsx";
+import { DeskMoneyMenuItems } from "../folio/routes.tsx";
 import { LiveStatus } from "../live/LiveStatus.tsx";
 import { PropertySwitcher } from "./PropertySwitcher.tsx";
 
@@ -52,6 +53,7 @@ function KeeprMenu() {
     <Menu>
       <TodayItem />
       <FrontDeskMenuItems />
+      <DeskMoneyMenuItems />
       <BackofficeMenuItems />
       <Menu.ResourceItems />
     </Menu>

@@ -106,6 +106,38 @@ export const accessMatrix = {
     payouts: "back_office",
     resolve: "back_office",
   },
+  // The desk's folio work (issue 18; docs/ledger.md, "At the desk"): the
+  // roles each function passes to lock_reservation / its property check.
+  // post_folio_charge, correct_folio_entry, take_folio_payment,
+  // refund_folio_payment (cash, bank transfer), create_folio,
+  // route_folio_postings, transfer_folio_to_city_ledger: cashiers;
+  // post_folio_allowance (and a goodwill refund, which posts one): back office.
+  folios: {
+    charge: "cashiers",
+    allowance: "back_office",
+    correct: "cashiers",
+    pay: "cashiers",
+    refund: "cashiers",
+    goodwill: "back_office",
+    split: "cashiers",
+    route: "cashiers",
+    city_ledger: "cashiers",
+  },
+  // The cash drawer: open_cash_shift and close_cash_shift (cashiers), each
+  // user their own shift; cash_shifts and cash_movements are read by cashiers.
+  cash_drawer: {
+    show: "cashiers",
+    open: "cashiers",
+    close: "cashiers",
+  },
+  // Companies (the city ledger): read by cashiers (the desk bills a stay to
+  // one), created and edited by the back office and the desk; AR aging is
+  // the back office's.
+  companies: {
+    list: "cashiers",
+    edit: "cashiers",
+    ar_aging: "back_office",
+  },
   // Reports (occupancy, pickup, channel revenue: check_report) and exports
   // (request_export: per kind, below).
   reports: {

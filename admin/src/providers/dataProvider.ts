@@ -15,6 +15,7 @@ import {
   type ReservationEventNode, type ReservationNode, type ReservationOrderBy, type Uuid,
 } from "./documents.ts";
 import { createBackofficeMethods, type BackofficeMethods } from "./backoffice.ts";
+import { createDeskMethods, type DeskMethods } from "./desk.ts";
 import { createInvoicingMethods, type InvoicingMethods } from "./invoicing.ts";
 import { createFrontDeskMethods, type FrontDeskMethods } from "./frontdesk.ts";
 import { createOperationsMethods, type OperationsMethods } from "./operations.ts";
@@ -54,7 +55,7 @@ interface RequestOptions {
   signal?: AbortSignal;
 }
 
-export interface KeeprDataProvider extends DataProvider, FrontDeskMethods, OperationsMethods, BackofficeMethods, InvoicingMethods {
+export interface KeeprDataProvider extends DataProvider, FrontDeskMethods, OperationsMethods, BackofficeMethods, InvoicingMethods, DeskMethods {
   frontDeskDay(params: { propertyId: Uuid; day: IsoDate }, options?: RequestOptions): Promise<FrontDeskDay>;
   reservationHistory(params: { id: Uuid }, options?: RequestOptions): Promise<ReservationEvent[]>;
   checkIn(params: { reservationId: Uuid; force: boolean; idempotencyKey: IdempotencyKey }): Promise<BookingResult>;
@@ -222,6 +223,7 @@ export function createDataProvider(client: GraphQLClient, permissions: () => Pro
     ...createBackofficeMethods(client),
     ...createInvoicingMethods(client),
     ...createOperationsMethods(client),
+    ...createDeskMethods(client),
     supportAbortSignal: true,
     getList: async (resource, params) => adapter(resource).getList(params, params.signal),
     getOne: async (resource, params) => ({ data: (await adapter(resource).getOne(params.id, params.signal)) as never }),

@@ -31,12 +31,13 @@ import { formatDate, formatMoney, formatTimestamp, humanize } from "../../format
 import { useMembershipAt } from "../../hooks/useCurrentProperty.ts";
 import { useLiveRefresh } from "../../live/useLiveRefresh.ts";
 import type { KeeprDataProvider } from "../../providers/dataProvider.ts";
-import type { FolioDetailNode, FolioIntentNode, InvoiceRef } from "../../providers/documents/backoffice.ts";
+import type { FolioDetailNode, FolioIntentNode, FolioPostingNode, InvoiceRef } from "../../providers/documents/backoffice.ts";
+import { CorrectEntryDialog, dueIntentsOf, FolioActions, type CorrectableEntry, type DeskFolio, type DueIntent } from "../../folio/FolioDialogs.tsx";
 import { ActionDialog, MoneyCell, MoneyField, parseMoney, moneyInputValue, QueryError, SectionHeading } from "../common.tsx";
 import { folioBalance } from "./Folios.tsx";
 import { BillToPanel } from "./BillTo.tsx";
 import { InvoiceViewer } from "./InvoiceViewer.tsx";
-import { accountingPath } from "./paths.ts";
+import { accountingPath, folioPath } from "./paths.ts";
 
 const present = <T,>(nodes: ReadonlyArray<T | null>): T[] => nodes.filter((n): n is T => n !== null);
 
@@ -50,17 +51,25 @@ export function FolioPage() {
   });
   useLiveRefresh(
     ["folios", "folio_balances", "payment_intents", "payment_attempts", "refunds", "invoices"],
-    [["backoffice", "folio", id]],
+    [["backoffice", "folio", id], ["desk", "stayFolios"]],
     { propertyId: query.data?.propertyId, enabled: query.isSuccess },
   );
   const refresh = () => void queryClient.invalidateQueries({ queryKey: ["backoffice", "folio", id] });
+  const accounting = useCanAccess({ resource: "accounting", action: "show" }).canAccess === true;
   return (
     <Box sx={{ mt: 1 }}>
-      <Title title={query.data?.reservation ? `Folio ${query.data.reservation.confirmationCode ?? ""}` : "Folio"} />
-      <Stack direction="row" spacing={1} sx={{ mb: 1 }}>
-        <Button component={Link} to={accountingPath("folios")} startIcon={<ArrowBackIcon />}>
-          All folios
-        </Button>
+      <Title title={query.data ? `${query.data.label} · ${query.data.reservation?.confirmationCode ?? query.data.company?.name ?? ""}` : "Folio"} />
+      <Stack direction="row" spacing={1} useFlexGap sx={{ mb: 1, flexWrap: "wrap" }}>
+        {query.data?.reservationId && (
+          <Button component={Link} to={`/reservations/${query.data.reservationId}/show/folio`} startIcon={<ArrowBackIcon />}>
+            Reservation
+          </Button>
+        )}
+        {accounting && (
+          <Button component={Link} to={accountingPath("folios")} startIcon={<ArrowBackIcon />}>
+            All folios
+          </Button>
+        )}
         <Button onClick={refresh} startIcon={<RefreshIcon />}>
           Refresh
         </Button>
@@ -78,19 +87,52 @@ function FolioDetail({ folio }: { folio: FolioDetailNode }) {
   const timeZone = membership?.timeZone;
   const balance = folioBalance(folio, currency);
   const r = folio.reservation;
+  const dataProvider = useDataProvider<KeeprDataProvider>();
+  // The other folios of the stay (a split, one billed to a company).
+  const stayFolios = useQuery({
+    queryKey: ["desk", "stayFolios", folio.reservationId ?? ""],
+    queryFn: ({ signal }) => dataProvider.stayFolios({ reservationId: folio.reservationId! }, { signal }),
+    enabled: folio.reservationId !== null,
+  });
+  const siblings = (stayFolios.data ?? []).map((f) => ({
+    rowId: f.rowId,
+    label: f.label,
+    company: f.company?.name ?? null,
+    status: f.status,
+    currency: f.balances.nodes.find((b) => b !== null)?.currency ?? currency,
+  }));
+  const [card, setCard] = useState<DueIntent | null>(null);
+  const desk: DeskFolio = {
+    rowId: folio.rowId,
+    propertyId: folio.propertyId,
+    reservationId: folio.reservationId,
+    label: folio.label,
+    kind: folio.kind,
+    status: folio.status,
+    companyId: folio.company?.rowId ?? null,
+    currency: balance.currency,
+    balance: balance.amount,
+    title: `${folio.label} · ${r?.confirmationCode ?? folio.company?.name ?? ""}`,
+  };
+  const due = folio.isPrimary ? dueIntentsOf(r?.paymentIntents.nodes ?? []) : [];
+  const takesCards = r !== null && ["confirmed", "checked_in", "checked_out"].includes(r.status);
   return (
     <Stack spacing={2}>
       <Card>
         <CardContent>
           <Stack direction={{ xs: "column", md: "row" }} spacing={3} sx={{ alignItems: { md: "center" } }}>
             <Box sx={{ flex: 1 }}>
-              <Stack direction="row" spacing={1} sx={{ alignItems: "center" }}>
+              <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: "center", flexWrap: "wrap" }}>
                 <Typography variant="h5" component="h2" data-testid="folio-code">
-                  Folio {r?.confirmationCode ?? ""}
+                  {folio.label} {r?.confirmationCode ?? ""}
                 </Typography>
                 <Chip size="small" variant="outlined" label={humanize(folio.status)} color={folio.status === "open" ? "primary" : "default"} />
+                {folio.kind === "company" && <Chip size="small" variant="outlined" label="City ledger" />}
+                {folio.kind === "guest" && folio.company && <Chip size="small" variant="outlined" label={`Billed to ${folio.company.name}`} />}
               </Stack>
-              <Typography variant="subtitle1">{r?.guest?.fullName ?? "—"}</Typography>
+              <Typography variant="subtitle1">
+                {folio.kind === "company" ? `${folio.company?.name ?? "Company"} · payment terms ${folio.company?.paymentTermsDays ?? 30} days` : (r?.guest?.fullName ?? "—")}
+              </Typography>
               {r && (
                 <Typography variant="body2" color="text.secondary">
                   {formatDate(r.arrival)} → {formatDate(r.departure)} · {r.nights} night{r.nights === 1 ? "" : "s"}
@@ -109,12 +151,41 @@ function FolioDetail({ folio }: { folio: FolioDetailNode }) {
               {balance.amount === "0" ? (
                 <Chip size="small" color="success" label="Settled" />
               ) : BigInt(balance.amount) > 0n ? (
-                <Chip size="small" color="warning" label="Guest owes" />
+                <Chip size="small" color="warning" label={folio.kind === "company" || folio.company ? "Company owes" : "Guest owes"} />
               ) : (
-                <Chip size="small" color="info" label="Credit: refund due" />
+                <Chip size="small" color="primary" label="Credit: refund due" />
               )}
             </Box>
           </Stack>
+          {siblings.length > 1 && (
+            <Stack direction="row" spacing={1} useFlexGap sx={{ mt: 1.5, alignItems: "center", flexWrap: "wrap" }} data-testid="stay-folio-links">
+              <Typography variant="body2" color="text.secondary">
+                Folios of the stay:
+              </Typography>
+              {(stayFolios.data ?? []).map((f) => (
+                <Chip
+                  key={f.rowId}
+                  size="small"
+                  component={Link}
+                  to={folioPath(f.rowId)}
+                  clickable
+                  color={f.rowId === folio.rowId ? "primary" : "default"}
+                  label={`${f.label} · ${formatMoney(f.balances.nodes.find((b) => b !== null)?.balance ?? "0", currency)}`}
+                />
+              ))}
+            </Stack>
+          )}
+          <Box sx={{ mt: 2 }}>
+            <FolioActions
+              folio={desk}
+              siblings={siblings}
+              dueIntents={takesCards ? due : []}
+              onCard={takesCards ? setCard : undefined}
+              timeZone={timeZone}
+              size="medium"
+            />
+          </Box>
+          {card && <TakePaymentDialog folio={folio} intent={card} onClose={() => setCard(null)} />}
         </CardContent>
       </Card>
       <Card>
@@ -124,7 +195,7 @@ function FolioDetail({ folio }: { folio: FolioDetailNode }) {
       </Card>
       <Card>
         <CardContent>
-          <LedgerLines folio={folio} timeZone={timeZone} currency={currency} />
+          <LedgerLines folio={folio} desk={desk} timeZone={timeZone} currency={currency} />
         </CardContent>
       </Card>
       <Card>
@@ -225,7 +296,11 @@ const currentYear = new Date().getUTCFullYear();
  * form (never to Keepr), which answers with a token; `pay` starts the
  * payment with it, and the worker has the provider capture it.
  */
-function TakePaymentDialog({ folio, intent, onClose }: { folio: FolioDetailNode; intent: FolioIntentNode; onClose: () => void }) {
+export function TakePaymentDialog({ folio, intent, onClose }: {
+  folio: { rowId: string; reservation: { confirmationCode: string | null; guest: { fullName: string } | null } | null };
+  intent: Pick<FolioIntentNode, "rowId" | "kind" | "amount" | "currency">;
+  onClose: () => void;
+}) {
   const dataProvider = useDataProvider<KeeprDataProvider>();
   const queryClient = useQueryClient();
   const notify = useNotify();
@@ -258,6 +333,7 @@ function TakePaymentDialog({ folio, intent, onClose }: { folio: FolioDetailNode;
         await dataProvider.pay({ intentId: intent.rowId, paymentToken, idempotencyKey });
         notify("Payment started: it is captured in a moment and the folio updates by itself.", { type: "success" });
         await queryClient.invalidateQueries({ queryKey: ["backoffice", "folio", folio.rowId] });
+        await queryClient.invalidateQueries({ queryKey: ["desk"] });
       }}
       onClose={onClose}
     >
@@ -446,8 +522,16 @@ export function CreditNoteDialog({ folioId, invoice, onClose }: { folioId: strin
   );
 }
 
-function LedgerLines({ folio, timeZone, currency }: { folio: FolioDetailNode; timeZone: string | undefined; currency: string }) {
+/** Entries the desk posted that a correction may reverse (extras, allowances), once each. */
+const correctableCauses = new Set(["folio_charge", "folio_allowance"]);
+
+function LedgerLines({ folio, desk, timeZone, currency }: { folio: FolioDetailNode; desk: DeskFolio; timeZone: string | undefined; currency: string }) {
+  const canCorrect = useCanAccess({ resource: "folios", action: "correct", record: { propertyId: folio.propertyId } }).canAccess === true;
+  const [correcting, setCorrecting] = useState<CorrectableEntry | null>(null);
   const postings = present(folio.postings.nodes);
+  const reversed = new Set(postings.map((p) => p.entry?.reversesEntryId).filter((id): id is string => typeof id === "string"));
+  const correctable = (p: FolioPostingNode) =>
+    canCorrect && folio.status === "open" && p.entry !== null && p.entry.reversesEntryId === null && !reversed.has(p.entry.rowId) && correctableCauses.has(p.entry.causeType);
   let running = 0n;
   const rows = postings.map((p) => {
     running += BigInt(p.amount);
@@ -467,6 +551,7 @@ function LedgerLines({ folio, timeZone, currency }: { folio: FolioDetailNode; ti
               <TableCell>Cause</TableCell>
               <TableCell align="right">Charge (+) / credit (−)</TableCell>
               <TableCell align="right">Balance</TableCell>
+              <TableCell />
             </TableRow>
           </TableHead>
           <TableBody>
@@ -477,11 +562,24 @@ function LedgerLines({ folio, timeZone, currency }: { folio: FolioDetailNode; ti
                 <TableCell>{posting.entry ? humanize(posting.entry.causeType) : "—"}</TableCell>
                 <MoneyCell amount={posting.amount} currency={posting.currency} />
                 <MoneyCell amount={balance} currency={posting.currency || currency} muted />
+                <TableCell align="right">
+                  {correctable(posting) && (
+                    <Button
+                      size="small"
+                      color="warning"
+                      data-action="correct"
+                      onClick={() => setCorrecting({ entryId: posting.entry!.rowId, description: posting.entry!.description, amount: posting.amount, currency: posting.currency })}
+                    >
+                      Correct
+                    </Button>
+                  )}
+                </TableCell>
               </TableRow>
             ))}
           </TableBody>
         </Table>
       )}
+      {correcting && <CorrectEntryDialog folio={desk} entry={correcting} onClose={() => setCorrecting(null)} />}
     </>
   );
 }

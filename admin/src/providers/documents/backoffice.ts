@@ -147,10 +147,15 @@ export interface FolioPostingNode {
   amount: MinorUnits;
   currency: string;
   account: AccountRef | null;
-  entry: { rowId: Uuid; occurredAt: Timestamp; description: string; causeType: string } | null;
+  entry: { rowId: Uuid; occurredAt: Timestamp; description: string; causeType: string; reversesEntryId: Uuid | null } | null;
 }
 
 export interface FolioDetailNode extends FolioListNode {
+  reservationId: Uuid | null;
+  kind: "guest" | "company";
+  label: string;
+  isPrimary: boolean;
+  company: { rowId: Uuid; name: string; paymentTermsDays: number } | null;
   reservation: (FolioReservationNode & {
     nights: number;
     guest: { fullName: string; email: string } | null;
@@ -169,7 +174,8 @@ export const folio = operation<{ folioByRowId: FolioDetailNode | null }, { id: U
   "BackofficeFolio",
   `query BackofficeFolio($id: UUID!) {
     folioByRowId(rowId: $id) {
-      rowId propertyId status createdAt closedAt
+      rowId propertyId status createdAt closedAt reservationId kind label isPrimary
+      company { rowId name paymentTermsDays }
       balances { nodes { currency balance } }
       reservation {
         rowId confirmationCode status arrival departure nights currency totalAmount
@@ -184,7 +190,7 @@ export const folio = operation<{ folioByRowId: FolioDetailNode | null }, { id: U
         }
       }
       postings(orderBy: ROW_ID_ASC) {
-        nodes { rowId amount currency account { rowId code name kind } entry { rowId occurredAt description causeType } }
+        nodes { rowId amount currency account { rowId code name kind } entry { rowId occurredAt description causeType reversesEntryId } }
       }
       invoices(orderBy: ISSUED_AT_ASC) { nodes { ${invoiceRefFields} } }
     }

@@ -30,6 +30,7 @@ import { isReservationDetail, type KeeprDataProvider, type Reservation } from ".
 import type { BookingResult } from "../../providers/documents.ts";
 import { ApiError } from "../../providers/graphql.ts";
 import { ActionKey } from "../../providers/idempotency.ts";
+import { CheckOutSettlement } from "../../folio/CheckOutSettlement.tsx";
 
 export type BookingAction = "check_in" | "check_out" | "cancel" | "no_show";
 
@@ -172,7 +173,6 @@ function BookingActionDialog({ action, record, today, onClose }: { action: Booki
 
   const unit = record.unit;
   const detail = isReservationDetail(record) ? record : null;
-  const balance = detail?.folio?.balances.nodes.find((b) => b && b.balance !== "0") ?? null;
   return (
     <Dialog open onClose={pending ? undefined : onClose} maxWidth="sm" fullWidth onClick={(e) => e.stopPropagation()}>
       <form onSubmit={submit} noValidate>
@@ -200,11 +200,7 @@ function BookingActionDialog({ action, record, today, onClose }: { action: Booki
             {action === "check_in" && unit?.housekeepingStatus === "out_of_order" && (
               <Alert severity="error">Unit {unit.name} is out of order: move the guest to another unit first.</Alert>
             )}
-            {action === "check_out" && balance && BigInt(balance.balance) > 0n && (
-              <Alert severity="info">
-                Open balance {formatMoney(balance.balance, balance.currency)}: the folio stays open for payments after check-out.
-              </Alert>
-            )}
+            {action === "check_out" && <CheckOutSettlement record={record} />}
             {action === "check_out" && today < record.departure && (
               <Alert severity="info">Departure is {formatDate(record.departure)}: checking out early gives the remaining nights back.</Alert>
             )}
@@ -220,7 +216,7 @@ function BookingActionDialog({ action, record, today, onClose }: { action: Booki
             )}
             {error && (
               <Alert severity="error" role="alert" data-error-code={error.code}>
-                <AlertTitle>{labels[action].title} failed</AlertTitle>
+                <AlertTitle>{error.code === "FOLIO_UNSETTLED" ? "Settle the folio first" : `${labels[action].title} failed`}</AlertTitle>
                 {error.message}
                 <Typography variant="caption" component="div" sx={{ mt: 0.5, opacity: 0.8 }}>
                   Code {error.code}

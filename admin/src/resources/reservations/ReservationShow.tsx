@@ -42,6 +42,9 @@ import { StayChangeButtons } from "../../frontdesk/StayChangeActions.tsx";
 import { AllocationMovesTable, allocationMovesOf, UnitPinPanel } from "../../frontdesk/UnitPin.tsx";
 import { AlsoViewing } from "../../live/AlsoViewing.tsx";
 import { LiveReservation } from "../../live/LiveReservation.tsx";
+import { StayFolios } from "../../folio/StayFolios.tsx";
+import { balanceState } from "../../folio/FolioDialogs.tsx";
+import { Link as RouterLink, useLocation } from "react-router-dom";
 
 export function ReservationShow() {
   const notify = useNotify();
@@ -147,7 +150,15 @@ function Summary({ record }: { record: ReservationDetail }) {
           )}
         </Field>
         <Field label="Total">{formatMoney(record.totalAmount, record.currency)}</Field>
-        {balance && <Field label="Balance">{formatMoney(balance.balance, balance.currency)}</Field>}
+        {balance && (
+          <Field label="Balance">
+            <Stack direction="row" spacing={1} sx={{ alignItems: "center" }} data-testid="summary-balance" data-balance={balance.balance}>
+              <span>{formatMoney(balance.balance, balance.currency)}</span>
+              <Chip size="small" color={balanceState(balance.balance).color} label={balanceState(balance.balance).label} />
+              <RouterLink to={`/reservations/${record.id}/show/folio`}>Folio</RouterLink>
+            </Stack>
+          </Field>
+        )}
       </Stack>
     </CardContent>
   );
@@ -338,12 +349,20 @@ function MoneyCell({ amount, currency, muted = false }: { amount: string | numbe
 
 function FolioTab({ record }: { record: ReservationDetail }) {
   const ledger = useCanAccess({ resource: "reservations", action: "ledger", record });
+  // After a booking by phone, the desk lands here to take the deposit.
+  const takePayment = (useLocation().state as { takePayment?: boolean } | null)?.takePayment === true;
   const lines: PriceLine[] = Array.isArray(record.priceLines) ? record.priceLines : [];
   const folio = record.folio;
   const timeZone = record.propertyByPropertyId?.timeZone;
   const postings = folio?.postings?.nodes.filter((p) => p !== null) ?? [];
   return (
     <Stack spacing={3}>
+      <Box>
+        <Typography variant="overline" component="h3">
+          Folios
+        </Typography>
+        <StayFolios stay={record} timeZone={timeZone} takePayment={takePayment} />
+      </Box>
       <Box>
         <Typography variant="overline">Price locked at booking</Typography>
         <Table size="small" aria-label="Price lines">
@@ -377,26 +396,9 @@ function FolioTab({ record }: { record: ReservationDetail }) {
           </TableBody>
         </Table>
       </Box>
-      <Box>
-        <Typography variant="overline">Folio</Typography>
-        {folio ? (
-          <Stack sx={{ alignItems: "center" }} direction="row" spacing={3} data-testid="folio-balance">
-            <Field label="Status">{humanize(folio.status)}</Field>
-            {folio.balances.nodes.filter((b) => b !== null).map((b) => (
-              <Field key={b.currency} label={`Balance (${b.currency})`}>
-                <strong>{formatMoney(b.balance, b.currency)}</strong> {b.balance === "0" ? <Chip size="small" color="success" label="Settled" /> : null}
-              </Field>
-            ))}
-          </Stack>
-        ) : (
-          <Typography variant="body2" color="text.secondary">
-            No folio yet: it opens when the booking is confirmed.
-          </Typography>
-        )}
-      </Box>
       {ledger.canAccess && folio && (
         <Box>
-          <Typography variant="overline">Folio lines (ledger)</Typography>
+          <Typography variant="overline">Primary folio's lines (ledger)</Typography>
           <Table size="small" aria-label="Folio lines">
             <TableHead>
               <TableRow>
