@@ -175,7 +175,7 @@ export const folio = operation<{ folioByRowId: FolioDetailNode | null }, { id: U
   `query BackofficeFolio($id: UUID!) {
     folioByRowId(rowId: $id) {
       rowId propertyId status createdAt closedAt reservationId kind label isPrimary
-      company { rowId name paymentTermsDays }
+      company: companyByPropertyIdAndCompanyId { rowId name paymentTermsDays }
       balances { nodes { currency balance } }
       reservation {
         rowId confirmationCode status arrival departure nights currency totalAmount

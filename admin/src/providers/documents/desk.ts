@@ -36,13 +36,15 @@ export interface StayFolioNode {
   balances: Nodes<BalanceNode>;
 }
 
-const stayFolioFields = `rowId propertyId reservationId status kind label isPrimary createdAt company { rowId name } balances { nodes { currency balance } }`;
+const stayFolioFields = `rowId propertyId reservationId status kind label isPrimary createdAt
+  company: companyByPropertyIdAndCompanyId { rowId name }
+  balances { nodes { currency balance } }`;
 
 /** The folios of a reservation (the primary one, the splits, those billed to a company). */
 export const stayFolios = operation<{ reservationByRowId: { folios: Nodes<StayFolioNode> } | null }, { reservationId: Uuid }>(
   "DeskStayFolios",
   `query DeskStayFolios($reservationId: UUID!) {
-    reservationByRowId(rowId: $reservationId) { folios(orderBy: CREATED_AT_ASC) { nodes { ${stayFolioFields} } } }
+    reservationByRowId(rowId: $reservationId) { folios: foliosByPropertyIdAndReservationId(orderBy: CREATED_AT_ASC) { nodes { ${stayFolioFields} } } }
   }`,
 );
 
@@ -259,8 +261,8 @@ export const cashShifts = operation<{ allCashShifts: Nodes<CashShiftNode> | null
     allCashShifts(condition: {propertyId: $propertyId}, first: 100, orderBy: OPENED_AT_DESC) {
       nodes {
         rowId propertyId currency openedBy openedAt openingFloat closedAt closedBy countedAmount expectedAmount difference note
-        opener { displayName }
-        movements { nodes { rowId kind amount folioId createdAt entry { rowId description } } }
+        opener: userByOpenedBy { displayName }
+        movements: cashMovementsByPropertyIdAndShiftId { nodes { rowId kind amount folioId createdAt entry: journalEntryByPropertyIdAndEntryId { rowId description } } }
       }
     }
   }`,
