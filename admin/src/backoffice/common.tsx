@@ -270,7 +270,15 @@ export function ActionDialog<TInput>({ title, confirmLabel, input, invalid = nul
   };
   return (
     <Dialog open onClose={pending ? undefined : onClose} maxWidth={maxWidth} fullWidth data-testid={testId}>
-      <form onSubmit={(e) => void submit(e)} noValidate>
+      {/* A dialog opened from another dialog (e.g. a payment from the check-out dialog) sits in a portal, but React
+          bubbles its submit through the component tree: stopped here, so it never submits the dialog below too. */}
+      <form
+        onSubmit={(e) => {
+          e.stopPropagation();
+          void submit(e);
+        }}
+        noValidate
+      >
         <DialogTitle>{title}</DialogTitle>
         <DialogContent>
           <Stack spacing={2} sx={{ pt: 1 }}>
