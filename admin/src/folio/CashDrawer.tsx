@@ -120,21 +120,69 @@ function NoShift({ membership }: { membership: Membership }) {
   );
 }
 
-function OpenShift({ shift, membership }: { shift: CashShiftNode; membership: Membership }) {
-  const dataProvider = useDataProvider<KeeprDataProvider>();
-  const notify = useNotify();
-  const refresh = useRefresh();
-  const canClose = useCanAccess({ resource: "cash_drawer", action: "close", record: { propertyId: membership.propertyId } }).canAccess === true;
-  const [closing, setClosing] = useState(false);
-  const [counted, setCounted] = useState("");
-  const [note, setNote] = useState("");
-  const currency = shift.currency;
+/** A shift's cash movements (oldest first), cash in and out, and what the drawer should hold. */
+function shiftFigures(shift: CashShiftNode) {
   const rows = present(shift.movements.nodes).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   const cashIn = rows.filter((m) => BigInt(m.amount) > 0n).reduce((sum, m) => sum + BigInt(m.amount), 0n);
   const cashOut = rows.filter((m) => BigInt(m.amount) < 0n).reduce((sum, m) => sum - BigInt(m.amount), 0n);
-  const expected = BigInt(shift.openingFloat) + cashIn - cashOut;
+  return { rows, cashIn, cashOut, expected: BigInt(shift.openingFloat) + cashIn - cashOut };
+}
+
+/** Closing a shift by counting: the difference shows as it is typed; a note is required when there is one. */
+function CloseShiftDialog({ shift, membership, onClose }: { shift: CashShiftNode; membership: Membership; onClose: () => void }) {
+  const dataProvider = useDataProvider<KeeprDataProvider>();
+  const notify = useNotify();
+  const refresh = useRefresh();
+  const [counted, setCounted] = useState("");
+  const [note, setNote] = useState("");
+  const currency = shift.currency;
+  const { cashIn, cashOut, expected } = shiftFigures(shift);
   const countedMinor = parseMoney(counted, currency);
   const difference = countedMinor === null ? null : BigInt(countedMinor) - expected;
+  const { permissions } = usePermissions<StaffPermissions>();
+  const whose = shift.openedBy === permissions?.userId ? "" : ` of ${shift.opener?.displayName ?? "a colleague"}`;
+  return (
+        <ActionDialog
+          title={`Close the cash shift${whose}`}
+          confirmLabel="Close shift"
+          input={{ shiftId: shift.rowId, countedAmount: countedMinor, note: note.trim() || null }}
+          invalid={countedMinor === null ? "Count the cash in the drawer." : difference !== 0n && !note.trim() ? "Say why the count differs (a note)." : null}
+          testId="close-shift"
+          onSubmit={async (input, idempotencyKey) => {
+            const result = await dataProvider.closeCashShift({ shiftId: input.shiftId, countedAmount: input.countedAmount!, note: input.note, idempotencyKey });
+            const diff = result.difference ?? "0";
+            notify(
+              diff === "0"
+                ? `Shift closed: the drawer holds what it should, ${formatMoney(input.countedAmount, currency)}.`
+                : `Shift closed with a difference of ${formatMoney(diff, currency)}, posted to cash over/short.`,
+              { type: diff === "0" ? "success" : "warning" },
+            );
+            refresh();
+          }}
+          onClose={onClose}
+        >
+          <Typography variant="body2">
+            Count the cash in the drawer. Expected: <strong>{formatMoney(expected.toString(), currency)}</strong> (float {formatMoney(shift.openingFloat, currency)}, in{" "}
+            {formatMoney(cashIn.toString(), currency)}, out {formatMoney(cashOut.toString(), currency)}).
+          </Typography>
+          <MoneyField label="Counted" value={counted} onChange={setCounted} currency={currency} required autoFocus />
+          {difference !== null && (
+            <Alert severity={difference === 0n ? "success" : "warning"} data-testid="close-difference" data-difference={difference.toString()}>
+              {difference === 0n
+                ? "The count matches."
+                : `${difference > 0n ? "Over" : "Short"} by ${formatMoney((difference > 0n ? difference : -difference).toString(), currency)}: posted to cash over/short when you close.`}
+            </Alert>
+          )}
+          <TextField label="Note" value={note} onChange={(e) => setNote(e.target.value)} size="small" required={difference !== null && difference !== 0n} slotProps={{ htmlInput: { maxLength: 500 } }} />
+        </ActionDialog>
+  );
+}
+
+function OpenShift({ shift, membership }: { shift: CashShiftNode; membership: Membership }) {
+  const canClose = useCanAccess({ resource: "cash_drawer", action: "close", record: { propertyId: membership.propertyId } }).canAccess === true;
+  const [closing, setClosing] = useState(false);
+  const currency = shift.currency;
+  const { rows, cashIn, cashOut, expected } = shiftFigures(shift);
   return (
     <>
       <SectionHeading
@@ -182,41 +230,7 @@ function OpenShift({ shift, membership }: { shift: CashShiftNode; membership: Me
           </Table>
         </TableContainer>
       )}
-      {closing && (
-        <ActionDialog
-          title="Close the cash shift"
-          confirmLabel="Close shift"
-          input={{ shiftId: shift.rowId, countedAmount: countedMinor, note: note.trim() || null }}
-          invalid={countedMinor === null ? "Count the cash in the drawer." : difference !== 0n && !note.trim() ? "Say why the count differs (a note)." : null}
-          testId="close-shift"
-          onSubmit={async (input, idempotencyKey) => {
-            const result = await dataProvider.closeCashShift({ shiftId: input.shiftId, countedAmount: input.countedAmount!, note: input.note, idempotencyKey });
-            const diff = result.difference ?? "0";
-            notify(
-              diff === "0"
-                ? `Shift closed: the drawer holds what it should, ${formatMoney(input.countedAmount, currency)}.`
-                : `Shift closed with a difference of ${formatMoney(diff, currency)}, posted to cash over/short.`,
-              { type: diff === "0" ? "success" : "warning" },
-            );
-            refresh();
-          }}
-          onClose={() => setClosing(false)}
-        >
-          <Typography variant="body2">
-            Count the cash in the drawer. Expected: <strong>{formatMoney(expected.toString(), currency)}</strong> (float {formatMoney(shift.openingFloat, currency)}, in{" "}
-            {formatMoney(cashIn.toString(), currency)}, out {formatMoney(cashOut.toString(), currency)}).
-          </Typography>
-          <MoneyField label="Counted" value={counted} onChange={setCounted} currency={currency} required autoFocus />
-          {difference !== null && (
-            <Alert severity={difference === 0n ? "success" : "warning"} data-testid="close-difference" data-difference={difference.toString()}>
-              {difference === 0n
-                ? "The count matches."
-                : `${difference > 0n ? "Over" : "Short"} by ${formatMoney((difference > 0n ? difference : -difference).toString(), currency)}: posted to cash over/short when you close.`}
-            </Alert>
-          )}
-          <TextField label="Note" value={note} onChange={(e) => setNote(e.target.value)} size="small" required={difference !== null && difference !== 0n} slotProps={{ htmlInput: { maxLength: 500 } }} />
-        </ActionDialog>
-      )}
+      {closing && <CloseShiftDialog shift={shift} membership={membership} onClose={() => setClosing(false)} />}
     </>
   );
 }
@@ -235,6 +249,10 @@ function Figure({ label, amount, currency, strong = false }: { label: string; am
 }
 
 function ShiftList({ shifts, membership }: { shifts: CashShiftNode[]; membership: Membership }) {
+  // The back office closes a colleague's shift (left open at the end of a day).
+  const canCloseAny = useCanAccess({ resource: "cash_drawer", action: "close_any", record: { propertyId: membership.propertyId } }).canAccess === true;
+  const [closing, setClosing] = useState<CashShiftNode | null>(null);
+  const { permissions } = usePermissions<StaffPermissions>();
   return (
     <>
       <SectionHeading title="Shifts" subtitle="Open and closed shifts at the property, newest first, with their counts." />
@@ -259,7 +277,20 @@ function ShiftList({ shifts, membership }: { shifts: CashShiftNode[]; membership
                 <TableRow key={s.rowId} data-shift={s.rowId} data-closed={String(s.closedAt !== null)} data-difference={s.difference ?? ""}>
                   <TableCell>{s.opener?.displayName ?? "—"}</TableCell>
                   <TableCell sx={{ whiteSpace: "nowrap" }}>{formatTimestamp(s.openedAt, membership.timeZone)}</TableCell>
-                  <TableCell sx={{ whiteSpace: "nowrap" }}>{s.closedAt ? formatTimestamp(s.closedAt, membership.timeZone) : <Chip size="small" color="primary" label="Open" />}</TableCell>
+                  <TableCell sx={{ whiteSpace: "nowrap" }}>
+                    {s.closedAt ? (
+                      formatTimestamp(s.closedAt, membership.timeZone)
+                    ) : (
+                      <>
+                        <Chip size="small" color="primary" label="Open" />
+                        {canCloseAny && s.openedBy !== permissions?.userId && (
+                          <Button size="small" onClick={() => setClosing(s)} data-action="close-colleague-shift" sx={{ ml: 1 }}>
+                            Close
+                          </Button>
+                        )}
+                      </>
+                    )}
+                  </TableCell>
                   <MoneyCell amount={s.openingFloat} currency={s.currency} />
                   <MoneyCell amount={s.expectedAmount} currency={s.currency} />
                   <MoneyCell amount={s.countedAmount} currency={s.currency} />
@@ -277,6 +308,7 @@ function ShiftList({ shifts, membership }: { shifts: CashShiftNode[]; membership
           </Table>
         </TableContainer>
       )}
+      {closing && <CloseShiftDialog shift={closing} membership={membership} onClose={() => setClosing(null)} />}
     </>
   );
 }

@@ -249,6 +249,12 @@ function ArAging({ membership }: { membership: Membership }) {
     queryFn: ({ signal }) => dataProvider.arAging({ propertyId: membership.propertyId, asOf }, { signal }),
     enabled: valid,
   });
+  // Each company's account (its city-ledger folio), to open from its row.
+  const companies = useQuery({
+    queryKey: ["desk", "companies", membership.propertyId],
+    queryFn: ({ signal }) => dataProvider.companies({ propertyId: membership.propertyId }, { signal }),
+  });
+  const accountOf = (companyId: string) => companies.data?.find((c) => c.rowId === companyId)?.folio?.rowId ?? null;
   const rows = aging.data ?? [];
   const currencies = [...new Set(rows.map((r) => r.currency))];
   return (
@@ -289,7 +295,9 @@ function ArAging({ membership }: { membership: Membership }) {
               <TableBody>
                 {rows.map((r) => (
                   <TableRow key={`${r.companyId}-${r.currency}`} data-company={r.companyName} data-total={r.total}>
-                    <TableCell>{r.companyName}</TableCell>
+                    <TableCell>
+                      {accountOf(r.companyId) ? <Link to={folioPath(accountOf(r.companyId)!)}>{r.companyName}</Link> : r.companyName}
+                    </TableCell>
                     {buckets.map(([key]) => (
                       <MoneyCell key={key} amount={r[key]} currency={r.currency} strong={key === "total"} muted={r[key] === "0"} />
                     ))}

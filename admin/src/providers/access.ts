@@ -129,6 +129,8 @@ export const accessMatrix = {
     show: "cashiers",
     open: "cashiers",
     close: "cashiers",
+    // close_cash_shift of a colleague's shift: back office
+    close_any: "back_office",
   },
   // Companies (the city ledger): read by cashiers (the desk bills a stay to
   // one), created and edited by the back office and the desk; AR aging is
