@@ -14,6 +14,7 @@ import TableBody from "@mui/material/TableBody";
 import TableCell from "@mui/material/TableCell";
 import TableHead from "@mui/material/TableHead";
 import TableRow from "@mui/material/TableRow";
+import Typography from "@mui/material/Typography";
 import { useState } from "react";
 import { useDataProvider } from "react-admin";
 import { Link, useNavigate } from "react-router-dom";
@@ -118,16 +119,21 @@ export function FoliosTab({ membership }: { membership: Membership }) {
               >
                 <TableCell>
                   <Link to={folioPath(f.rowId)} onClick={(e) => e.stopPropagation()}>
-                    {f.reservation?.confirmationCode ?? "—"}
+                    {f.kind === "company" ? "City ledger" : (f.reservation?.confirmationCode ?? "—")}
                   </Link>
                 </TableCell>
-                <TableCell>{f.reservation?.guest?.fullName ?? "—"}</TableCell>
+                <TableCell>{f.kind === "company" ? (f.company?.name ?? "—") : (f.reservation?.guest?.fullName ?? "—")}</TableCell>
                 <TableCell sx={{ whiteSpace: "nowrap" }}>
                   {f.reservation ? `${formatDate(f.reservation.arrival)} → ${formatDate(f.reservation.departure)}` : "—"}
                 </TableCell>
                 <TableCell>{f.reservation ? <ReservationStatusChip status={f.reservation.status} /> : "—"}</TableCell>
-                <TableCell>
-                  <Chip size="small" variant="outlined" label={humanize(f.status)} color={f.status === "open" ? "primary" : "default"} />
+                <TableCell sx={{ whiteSpace: "nowrap" }}>
+                  {f.label} <Chip size="small" variant="outlined" label={humanize(f.status)} color={f.status === "open" ? "primary" : "default"} />
+                  {f.kind === "guest" && f.company && (
+                    <Typography variant="caption" component="div" color="text.secondary">
+                      billed to {f.company.name}
+                    </Typography>
+                  )}
                 </TableCell>
                 <MoneyCell amount={balance.amount} currency={balance.currency} strong={balance.amount !== "0"} />
               </TableRow>

@@ -60,6 +60,10 @@ export interface FolioListNode {
   rowId: Uuid;
   propertyId: Uuid;
   status: FolioStatus;
+  /** guest (a stay's) or company (a company's city ledger). */
+  kind: "guest" | "company";
+  label: string;
+  company: { name: string } | null;
   createdAt: Timestamp;
   closedAt: Timestamp | null;
   reservation: FolioReservationNode | null;
@@ -67,7 +71,7 @@ export interface FolioListNode {
 }
 
 const folioListFields = `
-  rowId propertyId status createdAt closedAt
+  rowId propertyId status createdAt closedAt kind label company: companyByPropertyIdAndCompanyId { name }
   reservation { rowId confirmationCode status arrival departure currency totalAmount guest { fullName } }
   balances { nodes { currency balance } }`;
 
@@ -152,8 +156,6 @@ export interface FolioPostingNode {
 
 export interface FolioDetailNode extends FolioListNode {
   reservationId: Uuid | null;
-  kind: "guest" | "company";
-  label: string;
   isPrimary: boolean;
   company: { rowId: Uuid; name: string; paymentTermsDays: number } | null;
   reservation: (FolioReservationNode & {
