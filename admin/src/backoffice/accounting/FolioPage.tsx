@@ -124,7 +124,7 @@ function FolioDetail({ folio }: { folio: FolioDetailNode }) {
             <Box sx={{ flex: 1 }}>
               <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: "center", flexWrap: "wrap" }}>
                 <Typography variant="h5" component="h2" data-testid="folio-code">
-                  {folio.label} {r?.confirmationCode ?? ""}
+                  {folio.label}{r?.confirmationCode ? ` · ${r.confirmationCode}` : ""}
                 </Typography>
                 <Chip size="small" variant="outlined" label={humanize(folio.status)} color={folio.status === "open" ? "primary" : "default"} />
                 {folio.kind === "company" && <Chip size="small" variant="outlined" label="City ledger" />}
