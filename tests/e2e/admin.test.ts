@@ -215,16 +215,25 @@ describe("a front-desk user of property A", () => {
     expect(transitions.rows[0].n).toBe(1);
   });
 
-  it("later checks the guest out, and sees the folio and the audit trail", async () => {
+  it("later settles the folio and checks the guest out, and sees the folio and the audit trail", async () => {
     await page.locator('[data-action="check_out"]').first().click();
     await page.getByRole("dialog").getByText("checking out early gives the remaining nights back").waitFor();
+    // The stay is unpaid: the dialog says so and takes the payment (a bank transfer) before checking out.
+    await page.locator('[data-testid="check-out-settlement"][data-settled="false"]').waitFor();
+    await page.getByTestId("check-out-settlement").locator('[data-folio-action="pay"]').click();
+    const pay = page.getByTestId("folio-pay");
+    await pay.locator('[data-method="bank_transfer"]').click();
+    await pay.getByLabel("Transfer reference").fill("SEPA ADA");
+    await page.locator('[data-confirm="folio-pay"]').click();
+    await pay.waitFor({ state: "detached" });
+    await page.locator('[data-testid="check-out-settlement"][data-settled="true"]').waitFor();
     await page.locator('[data-confirm="check_out"]').click();
     await page.getByRole("dialog").waitFor({ state: "detached" });
     await page.locator('[data-status="checked_out"]').first().waitFor();
     expect(await statusOf(stays.ada!.id)).toBe("checked_out");
 
     await page.getByRole("tab", { name: "Folio" }).click();
-    await page.getByTestId("folio-balance").waitFor();
+    await page.getByTestId("stay-folios").locator('[data-status="closed"][data-balance="0"]').waitFor();
     await expect(page.getByRole("table", { name: "Price lines" }).textContent()).resolves.toContain("Night of");
     await page.getByRole("tab", { name: "History" }).click();
     const history = page.getByRole("table", { name: "History" });
