@@ -452,6 +452,14 @@ describe("a walk-in, from the phone to the door and out", () => {
     await page.getByRole("dialog").waitFor({ state: "detached" });
     await page.locator('[data-status="checked_in"]').first().waitFor();
     await page.locator('[data-action="check_out"]').first().click();
+    // The night is unpaid: settled in the check-out dialog (a bank transfer) before checking out.
+    await page.getByTestId("check-out-settlement").locator('[data-folio-action="pay"]').click();
+    const pay = page.getByTestId("folio-pay");
+    await pay.locator('[data-method="bank_transfer"]').click();
+    await pay.getByLabel("Transfer reference").fill("Walk-in, paid by transfer");
+    await page.locator('[data-confirm="folio-pay"]').click();
+    await pay.waitFor({ state: "detached" });
+    await page.locator('[data-testid="check-out-settlement"][data-settled="true"]').waitFor();
     await page.locator('[data-confirm="check_out"]').click();
     await page.getByRole("dialog").waitFor({ state: "detached" });
     await page.locator('[data-status="checked_out"]').first().waitFor();
