@@ -393,6 +393,49 @@ describe("check-out, split folios and the city ledger", () => {
     }));
 });
 
+describe("the card schedule gives way to the desk", () => {
+  it("cash taken at the desk shrinks the open card balance, a change of dates keeps it shrunk, and a transfer to the city ledger cancels it", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await desk(c);
+      const s = await inHouse(c, h);
+      const open = async () =>
+        (await c.query("select kind, amount::int from app_public.payment_intents where reservation_id = $1 and status in ('requires_payment', 'failed') order by kind", [s.reservationId])).rows;
+      // Paid at check-in (the hotel's default plan): one balance intent for the whole stay.
+      expect(await open()).toEqual([{ kind: "balance", amount: s.total }]);
+      await c.query("select app_public.open_cash_shift($1, 0, $2)", [h.propertyId, newKey()]);
+      await c.query("select app_public.take_folio_payment($1, 'cash', 5000, null, $2)", [s.folioId, newKey()]);
+      expect(await open()).toEqual([{ kind: "balance", amount: s.total - 5000 }]);
+      // An extra on the folio does not grow what the card is asked for.
+      await charge(c, s.folioId, h.minibarId);
+      expect(await open()).toEqual([{ kind: "balance", amount: s.total - 5000 }]);
+      // One more night: re-priced; the card is asked for no more than the folio owes: the new total and the minibar, less the cash.
+      const longer = (await c.query("select total_amount::int as total from app_public.modify_reservation($1, $2, departure => $3::date)",
+        [s.reservationId, newKey(), addDays(localDate(h.timeZone, 0), 3)])).rows[0].total as number;
+      expect(longer).toBeGreaterThan(s.total);
+      expect(await open()).toEqual([{ kind: "balance", amount: longer + 450 - 5000 }]);
+      await c.query("select app_public.transfer_folio_to_city_ledger($1, $2, $3)", [s.folioId, h.companyId, newKey()]);
+      expect(await open()).toEqual([]);
+      expect(await balance(c, s.folioId)).toBe(0);
+      await asOwner(c);
+      expect(await trialBalanceIsZero(c)).toBe(true);
+    }));
+
+  it("a nightly-posting stay settles before the last audit: the desk may take what check-out will post", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await desk(c);
+      await c.query("update app_public.rate_plans set charge_posting = 'nightly' where id = $1", [h.ratePlanId]);
+      const s = await inHouse(c, h);
+      // Nothing is posted yet (no night audited), but the stay is due at check-out.
+      const due = Number((await c.query("select app_public.folios_due_at_check_out(f)::text as due from app_public.folios f where id = $1", [s.folioId])).rows[0].due);
+      expect([await balance(c, s.folioId), due]).toEqual([0, s.total]);
+      expect(await sqlstateOf(c, "select app_public.take_folio_payment($1, 'bank_transfer', $2, null, $3)", [s.folioId, due + 1, newKey()])).toBe("INVLD");
+      await c.query("select app_public.take_folio_payment($1, 'bank_transfer', $2, 'SEPA', $3)", [s.folioId, due, newKey()]);
+      expect(await balance(c, s.folioId)).toBe(-s.total);
+      await c.query("select app_public.check_out($1, $2)", [s.reservationId, newKey()]);
+      expect([await balance(c, s.folioId), await status(c, s.folioId)]).toEqual([0, "closed"]);
+    }));
+});
+
 describe("who may, and hostile input", () => {
   it("another tenant's folio, extra, company and shift are NTFND; housekeeping DNIED; a guest NTFND; the analyst cannot call at all", () =>
     inRollback(db.ownerPool, async (c) => {
