@@ -299,6 +299,36 @@ describe("payments, refunds and cash shifts", () => {
   });
 });
 
+describe("cash racing the count", () => {
+  it("a cash payment and the shift's close at once: the payment is in the count, or refused for want of an open shift", async () => {
+    const h = await inCommit(db.ownerPool, (c) => desk(c));
+    const { shiftId, folioId } = await inCommit(db.ownerPool, async (c) => {
+      const s = await inHouse(c, h);
+      const shift = (await one<{ id: string }>(c, "select id from app_public.open_cash_shift($1, 1000, $2)", [h.propertyId, newKey()])).id;
+      return { shiftId: shift, folioId: s.folioId };
+    });
+    const as = <T>(userId: string, fn: (c: pg.PoolClient) => Promise<T>) =>
+      inCommit(db.ownerPool, async (c) => {
+        await asStaff(c, userId);
+        return fn(c);
+      }).then((value) => ({ ok: true as const, value }), (error: { code?: string }) => ({ ok: false as const, code: error.code }));
+    const [pay, close] = await Promise.all([
+      as(h.frontDesk, (c) => c.query("select app_public.take_folio_payment($1, 'cash', 700, null, $2)", [folioId, newKey()])),
+      as(h.frontDesk, (c) => c.query("select * from app_public.close_cash_shift($1, 1000, null, $2)", [shiftId, newKey()])),
+    ]);
+    expect(close.ok).toBe(true);
+    if (!pay.ok) expect(pay.code).toBe("CSHRQ");
+    const row = await inRollback(db.ownerPool, (c) => one<{ expected: string; moved: string; difference: string }>(c,
+      `select s.expected_amount::text as expected, s.difference::text as difference,
+              (select coalesce(sum(m.amount), 0) from app_public.cash_movements m where m.shift_id = s.id)::text as moved
+         from app_public.cash_shifts s where s.id = $1`, [shiftId]));
+    // Whatever the order: the count expected the float plus exactly the cash the shift took.
+    expect(Number(row.expected)).toBe(1000 + Number(row.moved));
+    expect(Number(row.moved)).toBe(pay.ok ? 700 : 0);
+    expect(Number(row.difference) + Number(row.moved)).toBe(0); // counted 1000: short by what was taken
+  });
+});
+
 describe("check-out, split folios and the city ledger", () => {
   it("check-out refuses while a guest folio is open, naming it and the amount; once paid it checks out and closes every folio", () =>
     inRollback(db.ownerPool, async (c) => {
