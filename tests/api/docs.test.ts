@@ -49,5 +49,8 @@ it("every example in docs/api.md runs against the demo data without an unexpecte
   expect(output).toContain("200 text/html");
   expect(output).toMatch(/"allTrialBalances":\{"nodes":\[\{"currency":"EUR","debits":"\d+","credits":"\d+","difference":"0"\}/);
   expect(output).toContain('"status":"checked_out"');
+  // The desk: an extra, cash in the shift, check-out refused then settled through the city ledger, aged there.
+  expect(output).toMatch(/"closeCashShift":\{"result":\{"expectedAmount":"10900","countedAmount":"10850","difference":"-50"\}/);
+  expect(output).toMatch(/"arAging":\{"nodes":\[\{"companyName":"Atlantic Travel","currency":"EUR","current":"\d+"/);
   expect(output).toContain('"status":"no_show"');
 });
