@@ -1,7 +1,8 @@
 -- Moves charges from one folio to another of the same property and
 -- currency (a split; the room to the company, the extras to the guest): one
--- entry that, per charge, credits the first folio and debits the second
--- with what of it sits on the first now. The charges are journal entries
+-- entry that credits the first folio and debits the second with what of the
+-- charges sits on the first now (two postings, however many charges: the
+-- description names them, app_private.folio_routes keeps each one's amount). The charges are journal entries
 -- (a booking's charges, an extra, …); each must sit on the first folio
 -- and not have been corrected. Cashiers. Neither folio may be closed.
 create or replace function app_public.route_folio_postings(
@@ -57,7 +58,7 @@ begin
   end if;
   select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('entry_id', e.id, 'description', e.description,
                                                             'amount', app_private.charge_on_folio(e.property_id, e.id, v_from.id))
-                              order by e.occurred_at, e.id),
+                              order by e.occurred_at, e.description, e.id),
          pg_catalog.count(*)
     into v_items, v_count
     from app_public.journal_entries e
@@ -76,14 +77,16 @@ begin
     raise exception using errcode = 'INVLD', hint = 'CORRECTED', message = 'A corrected charge cannot be moved.';
   end if;
   v_route_id := app_private.post_entry(v_from.property_id, 'folio_route', v_to.id, app_private.desk_key('route', idempotency_key),
-    pg_catalog.left('Moved from ' || app_private.folio_place(v_from) || ' to ' || app_private.folio_place(v_to) || ': '
+    pg_catalog.left('Moved from '
+                    || case when v_from.reservation_id = v_to.reservation_id then v_from.label || ' to ' || v_to.label
+                            else app_private.folio_place(v_from) || ' to ' || app_private.folio_place(v_to) end || ': '
                     || (select pg_catalog.string_agg(i ->> 'description', '; ') from pg_catalog.jsonb_array_elements(v_items) i), 500),
-    (select pg_catalog.jsonb_agg(l)
-       from pg_catalog.jsonb_array_elements(v_items) i,
-            lateral (values (pg_catalog.jsonb_build_object('purpose', app_private.folio_receivable(v_from), 'folio_id', v_from.id,
-                                                           'amount', -(i ->> 'amount')::bigint, 'currency', v_from.currency)),
-                            (pg_catalog.jsonb_build_object('purpose', app_private.folio_receivable(v_to), 'folio_id', v_to.id,
-                                                           'amount', (i ->> 'amount')::bigint, 'currency', v_to.currency))) as x(l)));
+    (select pg_catalog.jsonb_build_array(
+              pg_catalog.jsonb_build_object('purpose', app_private.folio_receivable(v_from), 'folio_id', v_from.id,
+                                            'amount', -sum((i ->> 'amount')::bigint), 'currency', v_from.currency),
+              pg_catalog.jsonb_build_object('purpose', app_private.folio_receivable(v_to), 'folio_id', v_to.id,
+                                            'amount', sum((i ->> 'amount')::bigint), 'currency', v_to.currency))
+       from pg_catalog.jsonb_array_elements(v_items) i));
   insert into app_private.folio_routes (property_id, route_entry_id, entry_id, from_folio_id, to_folio_id, amount)
   select v_from.property_id, v_route_id, (i ->> 'entry_id')::uuid, v_from.id, v_to.id, (i ->> 'amount')::bigint
     from pg_catalog.jsonb_array_elements(v_items) i;
