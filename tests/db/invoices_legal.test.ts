@@ -392,6 +392,12 @@ describe("bill-to", () => {
       expect(await sqlstateOf(c, "select app_public.set_folio_bill_to($1, null, 'Street', null, null, null, null, null, null, $2)", [folio, newKey()])).toBe("INVLD");
       expect(await sqlstateOf(c, "select app_public.set_folio_bill_to($1, 'Acme', null, null, null, null, 'XYZ', null, null, $2)", [folio, newKey()])).toBe("INVLD");
       expect(await sqlstateOf(c, "select app_public.set_folio_bill_to($1, 'Acme', null, null, null, null, null, null, 'not-an-email', $2)", [folio, newKey()])).toBe("INVEM");
+      expect(await sqlstateOf(c, "select app_public.set_folio_bill_to($1, repeat('x', 201), null, null, null, null, null, null, null, $2)", [folio, newKey()])).toBe("INVLD");
+      expect(await sqlstateOf(c, "select app_public.set_folio_bill_to($1, $2, null, null, null, null, null, null, null, $3)", [folio, "Nul\u0000Byte", newKey()])).toBe("22021");
+      // The same key with other values: refused, not replayed.
+      const reused = newKey();
+      await c.query("select app_public.set_folio_bill_to($1, 'First', null, null, null, null, null, null, null, $2)", [folio, reused]);
+      expect(await sqlstateOf(c, "select app_public.set_folio_bill_to($1, 'Second', null, null, null, null, null, null, null, $2)", [folio, reused])).toBe("IDKEY");
       const key = newKey();
       const setAcme = () =>
         c.query("select app_public.set_folio_bill_to($1, 'Acme GmbH', 'Hauptstraße 1', 'c/o Ada Lovelace', '10115', 'Berlin', 'de', 'DE123456789', 'billing@acme.example', $2)", [folio, key]);

@@ -98,7 +98,7 @@ export function InvoicesTab({ membership }: { membership: Membership }) {
               <TableCell>
                 {d.billTo.name ?? "—"}
                 <Typography variant="caption" component="div" color="text.secondary">
-                  {d.billTo.email ?? ""}
+                  {[d.billTo.tax_id ? `Tax id ${d.billTo.tax_id}` : null, d.billTo.email].filter(Boolean).join(" · ")}
                 </Typography>
               </TableCell>
               <TableCell>

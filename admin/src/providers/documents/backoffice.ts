@@ -290,7 +290,7 @@ export const trialBalance = operation<
 
 export interface InvoiceListNode extends InvoiceRef {
   folioId: Uuid;
-  billTo: { name?: string; email?: string; confirmation_code?: string; arrival?: IsoDate; departure?: IsoDate };
+  billTo: { name?: string; email?: string; tax_id?: string; confirmation_code?: string; arrival?: IsoDate; departure?: IsoDate };
   userByIssuedBy: { displayName: string } | null;
 }
 
