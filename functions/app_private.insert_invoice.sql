@@ -1,6 +1,7 @@
 -- Writes an invoice or credit note with the next number of its kind at the
 -- property (the counter row is locked until commit: no gaps, no doubles),
--- its totals, and the snapshot a legal document needs, frozen at issue:
+-- its totals (in the reservation's currency, or the folio's for a company's
+-- folio), and the snapshot a legal document needs, frozen at issue:
 -- the seller (the property's legal details; LEGAL_DETAILS_MISSING while
 -- incomplete), the bill-to (the folio's; a credit note repeats its
 -- invoice's), the VAT summary per rate and, on an invoice, the payments
@@ -49,9 +50,9 @@ begin
   insert into app_public.invoices (property_id, folio_id, reservation_id, kind, number, document_number, credits_invoice_id, reason,
                                    currency, lines, net_amount, tax_amount, total_amount, bill_to, issued_by,
                                    seller, vat_summary, payments, amount_due)
-  select folio.property_id, folio.id, reservation.id, insert_invoice.kind, v_number,
+  select folio.property_id, folio.id, (reservation).id, insert_invoice.kind, v_number,
          case insert_invoice.kind when 'invoice' then 'INV-' else 'CN-' end || pg_catalog.lpad(v_number::text, 6, '0'),
-         insert_invoice.credits_invoice_id, insert_invoice.reason, reservation.currency, insert_invoice.lines,
+         insert_invoice.credits_invoice_id, insert_invoice.reason, coalesce((reservation).currency, folio.currency), insert_invoice.lines,
          (select coalesce(sum(l.net), 0) from l),
          (select coalesce(sum(l.amount), 0) - coalesce(sum(l.net), 0) from l),
          (select coalesce(sum(l.amount), 0) from l),
@@ -64,7 +65,8 @@ begin
          case when insert_invoice.kind = 'invoice' then app_private.invoice_payments(folio) end,
          case when insert_invoice.kind = 'invoice' then
            coalesce((select b.balance from app_public.folio_balances b
-                      where b.property_id = folio.property_id and b.folio_id = folio.id and b.currency = reservation.currency), 0) end
+                      where b.property_id = folio.property_id and b.folio_id = folio.id
+                        and b.currency = coalesce((reservation).currency, folio.currency)), 0) end
   returning * into v_invoice;
   return v_invoice;
 end;

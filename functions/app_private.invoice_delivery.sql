@@ -8,7 +8,8 @@ as $$
   select pg_catalog.jsonb_build_object(
            'id', d.id, 'recipient', d.recipient, 'status', d.status,
            'document', pg_catalog.to_jsonb(i) || pg_catalog.jsonb_build_object(
-             'credited_number', c.document_number, 'property_name', p.name, 'property_city', p.city, 'time_zone', p.time_zone))
+             'credited_number', c.document_number, 'property_name', p.name, 'property_city', p.city, 'time_zone', p.time_zone,
+             'language', coalesce(i.seller ->> 'language', p.language)))
     from app_public.invoice_deliveries d
     join app_public.invoices i on i.property_id = d.property_id and i.id = d.invoice_id
     join app_public.properties p on p.id = i.property_id

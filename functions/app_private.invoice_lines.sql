@@ -11,7 +11,9 @@
 --     VAT that covers fees), one line per tax charged by amount (city tax:
 --     its own line, not VAT), the cancellation or no-show fee;
 --   * every other entry that charged the folio (an extra, an allowance, a
---     correction, a charge routed here) is one line with its own VAT.
+--     correction, a charge routed here, the stay of another reservation
+--     routed to a company's folio) is one line with its own VAT, and a tax
+--     on it that is not VAT (city tax) a line of its own beside it.
 -- Each account's amount is shared out by cumulative rounding (a key gets
 -- round(T × w_1..k / W) − round(T × w_1..k-1 / W)), so the lines of every
 -- account add up to the ledger's amount exactly, whatever the rounding. A
@@ -140,10 +142,15 @@ begin
            rc.account_id, rc.amount - coalesce((select sum(a.amount) from allocated a where a.account_id = rc.account_id), 0)
       from res_charged rc
     union all
-    select 'entry:' || c.entry_id, c.account_id, sum(c.amount)
+    -- Any other entry: a line of its own; a tax on it that is not VAT (city tax) a line of its own beside it.
+    select 'entry:' || c.entry_id
+             || case when c.purpose = 'tax_payable'
+                      and (select t.basis from app_public.taxes t where t.property_id = folio.property_id and t.id = c.tax_id) <> 'percent_of_room'
+                     then ':tax:' || c.tax_id else '' end,
+           c.account_id, sum(c.amount)
       from charges c
      where not (c.cause_type = 'reservation' and c.cause_id is not distinct from v_res.id)
-     group by c.entry_id, c.account_id
+     group by c.entry_id, c.account_id, c.purpose, c.tax_id
   ),
   invoiced as (
     -- I: what the folio's documents hold, per line key and account.
@@ -163,7 +170,7 @@ begin
   ),
   delta_accounts as (
     select d.key, d.account_id, d.amount, a.kind as account_kind, a.name as account_name, a.purpose,
-           t.id as tax_id, t.basis as tax_basis, t.percent
+           t.id as tax_id, t.basis as tax_basis, t.percent, t.name as tax_name
       from delta d
       join app_public.ledger_accounts a on a.property_id = folio.property_id and a.id = d.account_id
       left join app_public.taxes t on t.property_id = a.property_id and t.id = a.tax_id
@@ -172,8 +179,9 @@ begin
   lines as (
     select d.key,
            sum(d.amount) filter (where d.account_kind = 'revenue') as net,
-           sum(d.amount) filter (where d.purpose = 'tax_payable' and (d.tax_basis = 'percent_of_room' or d.key like 'entry:%')) as vat,
-           sum(d.amount) filter (where d.purpose = 'tax_payable' and d.tax_basis is distinct from 'percent_of_room' and d.key not like 'entry:%') as other_tax,
+           sum(d.amount) filter (where d.purpose = 'tax_payable' and d.tax_basis = 'percent_of_room') as vat,
+           sum(d.amount) filter (where d.purpose = 'tax_payable' and d.tax_basis is distinct from 'percent_of_room') as other_tax,
+           min(d.tax_name) filter (where d.purpose = 'tax_payable' and d.tax_basis is distinct from 'percent_of_room') as tax_name,
            sum(distinct d.percent) filter (where d.purpose = 'tax_payable' and d.tax_basis = 'percent_of_room') as vat_rate,
            sum(d.amount) as amount,
            pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('account_id', d.account_id, 'amount', d.amount) order by d.account_id) as postings,
@@ -186,7 +194,8 @@ begin
   described as (
     select l.*,
            case when l.key like 'night:%' then 'night' when l.key = 'discount' then 'discount' when l.key like 'fee:%' then 'fee'
-                when l.key like 'tax:%' then 'city_tax' when l.key = 'penalty' then 'cancellation' when l.key = 'legacy' then 'adjustment'
+                when l.key like 'tax:%' or l.key like 'entry:%:tax:%' then 'city_tax' when l.key = 'penalty' then 'cancellation'
+                when l.key = 'legacy' then 'adjustment'
                 when l.key like 'entry:%' then case when l.is_allowance then 'allowance' when l.is_extra then 'extra' else 'charge' end
                 else 'charge' end as type,
            k.ord, k.date as key_date, k.description as key_description, k.quantity as key_quantity,
@@ -196,7 +205,7 @@ begin
       from lines l
       left join keys k on k.key = l.key
       left join app_public.journal_entries e
-        on l.key like 'entry:%' and e.property_id = folio.property_id and e.id = pg_catalog.substr(l.key, 7)::uuid
+        on l.key like 'entry:%' and e.property_id = folio.property_id and e.id = pg_catalog.substr(l.key, 7, 36)::uuid
       left join lateral (select p.description, p.quantity from price p
                           where l.key like 'tax:%' and p.kind = 'tax' and p.tax_id::text = pg_catalog.substr(l.key, 5) limit 1) tp on true
   )
@@ -209,7 +218,7 @@ begin
                             when 'night' then coalesce(v_room_type || ' · ', '') || d.key_description
                             when 'discount' then d.key_description
                             when 'fee' then d.key_description
-                            when 'city_tax' then coalesce(d.tax_description, d.account_name)
+                            when 'city_tax' then coalesce(d.tax_description, d.tax_name || coalesce(' · ' || d.entry_description, ''), d.account_name)
                             when 'cancellation' then case when v_res.status = 'no_show' then 'No-show fee' else 'Cancellation fee' end
                             when 'adjustment' then 'Invoiced earlier'
                             else coalesce(d.entry_description, d.account_name) end,

@@ -2,7 +2,8 @@
 -- now (frozen into each document when it is issued). Refuses with
 -- LEGAL_DETAILS_MISSING, naming every missing field, while the property has
 -- not given what a legal invoice must show: legal name, street address,
--- postal code, city, country and VAT id.
+-- postal code, city, country and VAT id. 'language' is the language the
+-- document is written in: the property's (properties.language) at issue.
 create or replace function app_private.invoice_seller(property_id uuid) returns jsonb
   language plpgsql stable
   set search_path to pg_catalog, public, pg_temp
@@ -30,8 +31,9 @@ begin
     'legal_name', v_legal.legal_name, 'address_line1', v_legal.address_line1, 'address_line2', v_legal.address_line2,
     'postal_code', v_legal.postal_code, 'city', v_legal.city, 'country_code', v_legal.country_code,
     'vat_id', v_legal.vat_id, 'registration', v_legal.registration, 'invoice_footer', v_legal.invoice_footer,
-    'email', v_legal.email, 'phone', v_legal.phone));
+    'email', v_legal.email, 'phone', v_legal.phone,
+    'language', (select p.language from app_public.properties p where p.id = invoice_seller.property_id)));
 end;
 $$;
 comment on function app_private.invoice_seller(uuid) is
-  E'The property''s legal details as an invoice''s seller block; LEGAL_DETAILS_MISSING (naming the fields) while incomplete.';
+  E'The property''s legal details (and the language its documents are written in) as an invoice''s seller block; LEGAL_DETAILS_MISSING (naming the fields) while incomplete.';

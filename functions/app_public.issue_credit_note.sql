@@ -24,7 +24,11 @@ begin
     raise exception using errcode = 'NTFND', message = 'No such invoice, or you cannot see it.';
   end if;
   select * into v_folio from app_public.folios f where f.property_id = v_invoice.property_id and f.id = v_invoice.folio_id;
-  v_res := app_private.lock_reservation(v_folio.reservation_id, app_hidden.staff_group_roles('back_office'), 'issue credit notes');
+  if v_folio.reservation_id is not null then
+    v_res := app_private.lock_reservation(v_folio.reservation_id, app_hidden.staff_group_roles('back_office'), 'issue credit notes');
+  else
+    v_folio := app_private.lock_folio(v_folio.id, app_hidden.staff_group_roles('back_office'), 'issue credit notes');
+  end if;
   if v_invoice.kind <> 'invoice' then
     raise exception using errcode = 'TRANS', message = 'Only an invoice can be credited, not a credit note.';
   end if;

@@ -2,7 +2,8 @@
 -- not yet invoiced, as lines per night, fee, city tax, extra, allowance
 -- (app_private.invoice_lines) with their VAT, and the seller, bill-to,
 -- payments received and amount due frozen into it (insert_invoice). The
--- property's legal details must be complete (LEGAL_DETAILS_MISSING). Numbers
+-- property's legal details must be complete (LEGAL_DETAILS_MISSING). A
+-- company's folio (no reservation) is invoiced too: what was routed to it. Numbers
 -- come from a counter row per property and document kind, incremented in
 -- this transaction: a rollback gives the number back, so numbers have no
 -- gaps, and concurrent issuers wait on the row. An invoice is immutable
@@ -28,11 +29,12 @@ begin
   if not found then
     raise exception using errcode = 'NTFND', message = 'No such folio, or you cannot see it.';
   end if;
-  if pg_catalog.to_jsonb(v_folio) ->> 'reservation_id' is null then
-    perform app_private.require_staff(v_folio.property_id, app_hidden.staff_group_roles('cashiers'), 'issue invoices');
-    raise exception using errcode = 'INVLD', message = 'Invoices are issued from a reservation''s folio; this folio has no reservation.';
+  if v_folio.reservation_id is not null then
+    v_res := app_private.lock_reservation(v_folio.reservation_id, app_hidden.staff_group_roles('cashiers'), 'issue invoices');
+  else
+    -- A company's (city-ledger) folio: the charges routed to it, entry by entry.
+    v_folio := app_private.lock_folio(v_folio.id, app_hidden.staff_group_roles('cashiers'), 'issue invoices');
   end if;
-  v_res := app_private.lock_reservation(v_folio.reservation_id, app_hidden.staff_group_roles('cashiers'), 'issue invoices');
   perform app_private.invoice_seller(v_folio.property_id);
 
   v_lines := app_private.invoice_lines(v_folio);

@@ -60,6 +60,8 @@ export const invoiceDocument = z.object({
   property_name: z.string(),
   property_city: z.string().nullish(),
   time_zone: z.string(),
+  /** The language the document is written in: the property's when it was issued (en, pt; others read in English). */
+  language: z.string().nullish(),
 });
 export type InvoiceDocument = z.infer<typeof invoiceDocument>;
 export type InvoiceLine = InvoiceDocument["lines"][number];
@@ -69,54 +71,130 @@ export type Party = z.infer<typeof party>;
 export const documentQuery = `
   select i.kind, i.document_number, c.document_number as credited_number, i.reason, i.currency, i.lines,
          i.net_amount, i.tax_amount, i.total_amount, i.bill_to, i.seller, i.vat_summary, i.payments, i.amount_due, i.issued_at,
-         p.name as property_name, p.city as property_city, p.time_zone
+         p.name as property_name, p.city as property_city, p.time_zone,
+         coalesce(i.seller ->> 'language', p.language) as language
     from app_public.invoices i
     join app_public.properties p on p.id = i.property_id
     left join app_public.invoices c on c.property_id = i.property_id and c.id = i.credits_invoice_id
    where i.id = $1`;
 
-export const titleOf = (d: Pick<InvoiceDocument, "kind">) => (d.kind === "invoice" ? "Invoice" : "Credit note");
+/** The words of a document, per language (the property's: en, pt; the others read English). */
+const words = {
+  en: {
+    invoice: "Invoice", credit_note: "Credit note", issued: "Issued", credits: "Credits invoice", reason: "Reason",
+    billTo: "BILL TO", billToTitle: "Bill to", stay: "STAY", booking: "Booking", guest: "Guest", to: "to",
+    vatId: "VAT id", taxId: "Tax id",
+    date: "Date", description: "Description", qty: "Qty", net: "Net", vatRate: "VAT %", vat: "VAT", amount: "Amount",
+    taxes: "Taxes", tax: "Tax", total: "Total", noVat: "no VAT", noVatRate: "No VAT",
+    vatSummary: "VAT SUMMARY", vatSummaryTitle: "VAT summary", rate: "Rate", gross: "Gross",
+    payments: "PAYMENTS RECEIVED", paymentsTitle: "Payments received", method: "Method", none: "None yet.", paid: "Paid",
+    amountDue: "Amount due", inCredit: "In credit", paidInFull: "Paid in full", page: (i: number, n: number) => `page ${i} of ${n}`,
+    night: "Night", perPersonNight: "per person per night", perNight: "per night", included: "included",
+    cancellation: "Cancellation fee", noShow: "No-show fee", earlier: "Invoiced earlier",
+    discount: (percent: string, nights: string) => `${percent}% off stays of ${nights} nights or more`,
+    methods: {} as Record<string, string>,
+  },
+  pt: {
+    invoice: "Fatura", credit_note: "Nota de crédito", issued: "Emitida em", credits: "Retifica a fatura", reason: "Motivo",
+    billTo: "FATURAR A", billToTitle: "Faturar a", stay: "ESTADIA", booking: "Reserva", guest: "Hóspede", to: "a",
+    vatId: "NIF", taxId: "NIF",
+    date: "Data", description: "Descrição", qty: "Qtd", net: "Líquido", vatRate: "IVA %", vat: "IVA", amount: "Valor",
+    taxes: "Impostos", tax: "Imposto", total: "Total", noVat: "não sujeito a IVA", noVatRate: "Sem IVA",
+    vatSummary: "RESUMO DO IVA", vatSummaryTitle: "Resumo do IVA", rate: "Taxa", gross: "Bruto",
+    payments: "PAGAMENTOS RECEBIDOS", paymentsTitle: "Pagamentos recebidos", method: "Meio", none: "Nenhum ainda.", paid: "Pago",
+    amountDue: "Valor em dívida", inCredit: "A seu favor", paidInFull: "Pago na totalidade", page: (i: number, n: number) => `página ${i} de ${n}`,
+    night: "Noite", perPersonNight: "por pessoa e noite", perNight: "por noite", included: "incluído",
+    cancellation: "Taxa de cancelamento", noShow: "Taxa de não comparência", earlier: "Faturado anteriormente",
+    discount: (percent: string, nights: string) => `${percent}% de desconto em estadias de ${nights} noites ou mais`,
+    methods: { Card: "Cartão", Cash: "Numerário", "Bank transfer": "Transferência bancária", Refund: "Reembolso", "City ledger": "Conta corrente", "Another folio": "Outra conta" } as Record<string, string>,
+  },
+} as const;
+export type Words = (typeof words)["en"];
 
+/** How a document speaks: its words, and numbers, dates and countries in its language. */
+export interface Speech {
+  language: "en" | "pt";
+  w: Words;
+  money(minor: number): string;
+  percent(rate: number): string;
+  day(date: string): string;
+  issued: string;
+  country(code: string | undefined): string | undefined;
+}
+
+export function speechOf(d: InvoiceDocument): Speech {
+  const language = d.language === "pt" ? "pt" : "en";
+  const locale = language === "pt" ? "pt-PT" : "en-GB";
+  const format = new Intl.NumberFormat(language === "pt" ? "pt-PT" : "en", { style: "currency", currency: d.currency });
+  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  const percentFormat = new Intl.NumberFormat(locale, { maximumFractionDigits: 3 });
+  const dayFormat = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" });
+  return {
+    language,
+    w: words[language] as Words,
+    money: (minor) => format.format(minor / 10 ** digits),
+    percent: (rate) => `${percentFormat.format(rate)} %`,
+    day: (date) => {
+      const t = new Date(`${date}T12:00:00Z`);
+      return Number.isNaN(t.getTime()) ? date : dayFormat.format(t);
+    },
+    issued: new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: d.time_zone }).format(d.issued_at),
+    country: (code) => {
+      if (!code) return undefined;
+      try {
+        return new Intl.DisplayNames([locale], { type: "region" }).of(code) ?? code;
+      } catch {
+        return code;
+      }
+    },
+  };
+}
+
+export const titleOf = (d: Pick<InvoiceDocument, "kind" | "language">) => (words[d.language === "pt" ? "pt" : "en"] as Words)[d.kind];
+
+/** English-only helpers kept for callers outside a document (the email's subject uses speechOf). */
 export function money(minor: number, currency: string): string {
   const format = new Intl.NumberFormat("en", { style: "currency", currency });
   const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
   return format.format(minor / 10 ** digits);
 }
 
-export const percent = (rate: number) => `${new Intl.NumberFormat("en", { maximumFractionDigits: 3 }).format(rate)} %`;
-
-/** A calendar date (YYYY-MM-DD) as people read it: 5 Dec 2026. */
-export function day(date: string): string {
-  const d = new Date(`${date}T12:00:00Z`);
-  return Number.isNaN(d.getTime()) ? date : new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" }).format(d);
-}
-
-export const issuedOn = (d: Pick<InvoiceDocument, "issued_at" | "time_zone">) =>
-  new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: d.time_zone }).format(d.issued_at);
-
-const countryName = (code: string | undefined) => {
-  if (!code) return undefined;
-  try {
-    return new Intl.DisplayNames(["en"], { type: "region" }).of(code) ?? code;
-  } catch {
-    return code;
-  }
-};
-
 /** A party's address as printed lines: street, extra line, postal code and city, country. */
-export function addressLines(p: Party | null | undefined): string[] {
+export function addressLines(p: Party | null | undefined, s: Speech): string[] {
   if (!p) return [];
   const cityLine = [p.postal_code, p.city].filter(Boolean).join(" ");
-  return [p.address_line1, p.address_line2, cityLine || undefined, countryName(p.country_code)].filter((x): x is string => !!x);
+  return [p.address_line1, p.address_line2, cityLine || undefined, s.country(p.country_code)].filter((x): x is string => !!x);
 }
 
 /**
- * A line's description beside its Date column: a night's date is said there,
- * so "Double · Night of Thu 17 Dec 2026 (incl. 1 extra guest)" reads
- * "Double · Night (incl. 1 extra guest)".
+ * A line's description as the document prints it. Beside its Date column a
+ * night's date is said there, so "Double · Night of Thu 17 Dec 2026 (incl. 1
+ * extra guest)" reads "Double · Night (incl. 1 extra guest)"; the words
+ * Keepr wrote (night, discount, city tax basis, cancellation) are put in the
+ * document's language; names staff gave (room types, fees, taxes, extras)
+ * print as they are.
  */
-export const lineText = (l: InvoiceLine) =>
-  l.type === "night" && l.date ? l.description.replace(/Night of \p{L}+ \d{1,2} \p{L}+ \d{4}/u, "Night") : l.description;
+export function lineText(l: InvoiceLine, s: Speech): string {
+  const w = s.w;
+  let text = l.description;
+  if (l.type === "night") {
+    text = text.replace(/Night of \p{L}+ \d{1,2} \p{L}+ \d{4}/u, l.date ? w.night : `${w.night} ${l.date ?? ""}`.trim());
+    text = text.replace(/\(incl\. (\d+) extra guests?\)/, (_m, n: string) => (s.language === "pt" ? `(incl. ${n} hóspede${n === "1" ? "" : "s"} extra)` : _m));
+  } else if (l.type === "discount") {
+    text = text.replace(/^([\d.]+)% off stays of (\d+) nights or more$/, (_m, p: string, n: string) => w.discount(p, n));
+  } else if (l.type === "city_tax") {
+    text = text.replace(/\(per person per night(, included)?\)$/, (_m, inc?: string) => `(${w.perPersonNight}${inc ? `, ${w.included}` : ""})`)
+      .replace(/\(per night(, included)?\)$/, (_m, inc?: string) => `(${w.perNight}${inc ? `, ${w.included}` : ""})`);
+  } else if (l.type === "cancellation") {
+    text = text === "No-show fee" ? w.noShow : text === "Cancellation fee" ? w.cancellation : text;
+  } else if (l.type === "adjustment" && text === "Invoiced earlier") {
+    text = w.earlier;
+  }
+  return text;
+}
+
+export const methodText = (method: string | null | undefined, s: Speech) =>
+  (method ?? "").split(", ").map((m) => s.w.methods[m] ?? m).join(", ");
 
 /** A line's net and VAT: documents before the breakdown have neither (revenue = net, tax lines = tax). */
 export const netOf = (l: InvoiceLine) => l.net ?? (l.kind === "revenue" ? l.amount : 0);
@@ -129,11 +207,11 @@ export const vatTotalOf = (d: InvoiceDocument) => d.tax_amount - otherTaxesOf(d)
 export const paidOf = (d: InvoiceDocument) => (d.payments ?? []).reduce((s, p) => s + p.amount, 0);
 
 /** The last line of the totals: what is still due on the folio, or that it is paid or in credit. */
-export function dueText(d: InvoiceDocument): { label: string; amount: number } | null {
+export function dueText(d: InvoiceDocument, s: Speech): { label: string; amount: number } | null {
   if (d.kind !== "invoice" || d.amount_due == null) return null;
-  if (d.amount_due > 0) return { label: "Amount due", amount: d.amount_due };
-  if (d.amount_due < 0) return { label: "In credit", amount: -d.amount_due };
-  return { label: "Paid in full", amount: 0 };
+  if (d.amount_due > 0) return { label: s.w.amountDue, amount: d.amount_due };
+  if (d.amount_due < 0) return { label: s.w.inCredit, amount: -d.amount_due };
+  return { label: s.w.paidInFull, amount: 0 };
 }
 
 export const fileNameOf = (d: Pick<InvoiceDocument, "document_number">) => `${d.document_number.replace(/[^A-Za-z0-9-]/g, "_")}.pdf`;

@@ -8,7 +8,7 @@
 import { existsSync } from "node:fs";
 import PDFDocument from "pdfkit";
 import {
-  addressLines, day, dueText, lineText, issuedOn, money, netOf, otherTaxesOf, paidOf, percent, titleOf, vatOf, vatTotalOf,
+  addressLines, dueText, lineText, methodText, netOf, otherTaxesOf, paidOf, speechOf, titleOf, vatOf, vatTotalOf,
   type InvoiceDocument, type InvoiceLine,
 } from "./invoice-document.ts";
 
@@ -40,6 +40,8 @@ interface Column {
 
 export function renderInvoicePdf(d: InvoiceDocument): Promise<Buffer> {
   const f = fonts();
+  const sp = speechOf(d);
+  const w = sp.w;
   const doc = new PDFDocument({
     size: "A4",
     margins: { top: margin, bottom: margin + footerHeight, left: margin, right: margin },
@@ -53,7 +55,7 @@ export function renderInvoicePdf(d: InvoiceDocument): Promise<Buffer> {
       CreationDate: d.issued_at,
     },
     pdfVersion: "1.7",
-    lang: "en",
+    lang: sp.language,
     displayTitle: true,
   });
   doc.registerFont("regular", f.regular);
@@ -66,7 +68,7 @@ export function renderInvoicePdf(d: InvoiceDocument): Promise<Buffer> {
   });
 
   const width = A4.width - 2 * margin;
-  const cur = (minor: number) => money(minor, d.currency);
+  const cur = (minor: number) => sp.money(minor);
   const bottom = () => A4.height - margin - footerHeight;
   const ensure = (height: number) => {
     if (doc.y + height > bottom()) doc.addPage();
@@ -79,8 +81,8 @@ export function renderInvoicePdf(d: InvoiceDocument): Promise<Buffer> {
   doc.font("regular").fontSize(9).fillColor(muted);
   const sellerLines = [
     ...(seller?.legal_name && seller.legal_name !== d.property_name ? [d.property_name] : []),
-    ...(seller ? addressLines(seller) : d.property_city ? [d.property_city] : []),
-    ...(seller?.vat_id ? [`VAT id ${seller.vat_id}`] : []),
+    ...(seller ? addressLines(seller, sp) : d.property_city ? [d.property_city] : []),
+    ...(seller?.vat_id ? [`${w.vatId} ${seller.vat_id}`] : []),
     ...(seller?.registration ? [seller.registration] : []),
     ...[seller?.email, seller?.phone].filter((x): x is string => !!x),
   ];
@@ -91,28 +93,28 @@ export function renderInvoicePdf(d: InvoiceDocument): Promise<Buffer> {
   const rightWidth = width * 0.42;
   doc.font("bold").fontSize(18).fillColor(ink).text(`${titleOf(d)}`, rightX, top, { width: rightWidth, align: "right" });
   doc.font("bold").fontSize(11).text(d.document_number, { width: rightWidth, align: "right" });
-  doc.font("regular").fontSize(9).fillColor(muted).text(`Issued ${issuedOn(d)}`, { width: rightWidth, align: "right" });
+  doc.font("regular").fontSize(9).fillColor(muted).text(`${w.issued} ${sp.issued}`, { width: rightWidth, align: "right" });
   if (d.credited_number) {
-    doc.text(`Credits invoice ${d.credited_number}`, { width: rightWidth, align: "right" });
-    if (d.reason) doc.text(`Reason: ${d.reason}`, { width: rightWidth, align: "right" });
+    doc.text(`${w.credits} ${d.credited_number}`, { width: rightWidth, align: "right" });
+    if (d.reason) doc.text(`${w.reason}: ${d.reason}`, { width: rightWidth, align: "right" });
   }
   doc.y = Math.max(leftBottom, doc.y) + 18;
 
   // Bill to (left) and the stay (right).
   const blockTop = doc.y;
   const b = d.bill_to;
-  doc.font("bold").fontSize(8).fillColor(muted).text("BILL TO", margin, blockTop, { width: width * 0.55, characterSpacing: 0.5 });
+  doc.font("bold").fontSize(8).fillColor(muted).text(w.billTo, margin, blockTop, { width: width * 0.55, characterSpacing: 0.5 });
   doc.font("bold").fontSize(10).fillColor(ink).text(b.name ?? "", { width: width * 0.55 });
   doc.font("regular").fontSize(9);
-  for (const text of addressLines(b)) doc.text(text, { width: width * 0.55 });
-  if (b.tax_id) doc.text(`Tax id ${b.tax_id}`, { width: width * 0.55 });
+  for (const text of addressLines(b, sp)) doc.text(text, { width: width * 0.55 });
+  if (b.tax_id) doc.text(`${w.taxId} ${b.tax_id}`, { width: width * 0.55 });
   if (b.email) doc.fillColor(muted).text(b.email, { width: width * 0.55 });
   const billBottom = doc.y;
   if (b.confirmation_code) {
-    doc.font("bold").fontSize(8).fillColor(muted).text("STAY", rightX, blockTop, { width: rightWidth, align: "right", characterSpacing: 0.5 });
-    doc.font("regular").fontSize(9).fillColor(ink).text(`Booking ${b.confirmation_code}`, { width: rightWidth, align: "right" });
-    if (b.arrival && b.departure) doc.text(`${day(b.arrival)} – ${day(b.departure)}`, { width: rightWidth, align: "right" });
-    if (b.guest_name && b.guest_name !== b.name) doc.text(`Guest ${b.guest_name}`, { width: rightWidth, align: "right" });
+    doc.font("bold").fontSize(8).fillColor(muted).text(w.stay, rightX, blockTop, { width: rightWidth, align: "right", characterSpacing: 0.5 });
+    doc.font("regular").fontSize(9).fillColor(ink).text(`${w.booking} ${b.confirmation_code}`, { width: rightWidth, align: "right" });
+    if (b.arrival && b.departure) doc.text(`${sp.day(b.arrival)} – ${sp.day(b.departure)}`, { width: rightWidth, align: "right" });
+    if (b.guest_name && b.guest_name !== b.name) doc.text(`${w.guest} ${b.guest_name}`, { width: rightWidth, align: "right" });
   }
   doc.y = Math.max(billBottom, doc.y) + 18;
 
@@ -120,18 +122,18 @@ export function renderInvoicePdf(d: InvoiceDocument): Promise<Buffer> {
   const breakdown = d.lines.some((l) => l.net !== undefined);
   const columns: Column[] = breakdown
     ? [
-        { title: "Date", width: 70, align: "left", text: (l) => (l.date ? day(l.date) : "") },
-        { title: "Description", width: width - 70 - 26 - 62 - 40 - 58 - 66, align: "left", text: lineText },
-        { title: "Qty", width: 26, align: "right", text: (l) => (l.quantity != null ? String(l.quantity) : "") },
-        { title: "Net", width: 62, align: "right", text: (l) => (l.kind === "tax" ? "" : cur(netOf(l))) },
-        { title: "VAT %", width: 40, align: "right", text: (l) => (l.kind === "tax" ? "—" : percent(l.vat_rate ?? 0)) },
-        { title: "VAT", width: 58, align: "right", text: (l) => (l.kind === "tax" ? "" : cur(vatOf(l))) },
-        { title: "Amount", width: 66, align: "right", text: (l) => cur(l.amount) },
+        { title: w.date, width: 70, align: "left", text: (l) => (l.date ? sp.day(l.date) : "") },
+        { title: w.description, width: width - 70 - 26 - 62 - 40 - 58 - 66, align: "left", text: (l) => lineText(l, sp) },
+        { title: w.qty, width: 26, align: "right", text: (l) => (l.quantity != null ? String(l.quantity) : "") },
+        { title: w.net, width: 62, align: "right", text: (l) => (l.kind === "tax" ? "" : cur(netOf(l))) },
+        { title: w.vatRate, width: 40, align: "right", text: (l) => (l.kind === "tax" ? "—" : sp.percent(l.vat_rate ?? 0)) },
+        { title: w.vat, width: 58, align: "right", text: (l) => (l.kind === "tax" ? "" : cur(vatOf(l))) },
+        { title: w.amount, width: 66, align: "right", text: (l) => cur(l.amount) },
       ]
     : [
-        { title: "Description", width: width - 150, align: "left", text: (l) => l.description },
-        { title: "", width: 60, align: "left", text: (l) => (l.kind === "tax" ? "Tax" : "") },
-        { title: "Amount", width: 90, align: "right", text: (l) => cur(l.amount) },
+        { title: w.description, width: width - 150, align: "left", text: (l) => l.description },
+        { title: "", width: 60, align: "left", text: (l) => (l.kind === "tax" ? w.tax : "") },
+        { title: w.amount, width: 90, align: "right", text: (l) => cur(l.amount) },
       ];
   const pad = 4;
   const header = () => {
@@ -171,33 +173,34 @@ export function renderInvoicePdf(d: InvoiceDocument): Promise<Buffer> {
   // Totals.
   const totalsX = margin + width - 320;
   const totalRow = (label: string, value: string, strong = false) => {
-    ensure(16);
+    ensure(28);
     const y = doc.y;
     doc.font(strong ? "bold" : "regular").fontSize(strong ? 10.5 : 9).fillColor(ink);
+    const labelHeight = doc.heightOfString(label, { width: 230 });
     doc.text(label, totalsX, y, { width: 230 });
     doc.text(value, totalsX + 230, y, { width: 90, align: "right" });
-    doc.y = Math.max(doc.y, y + (strong ? 15 : 13));
+    doc.y = y + Math.max(labelHeight + 2, strong ? 15 : 13);
   };
-  totalRow("Net", cur(d.net_amount));
+  totalRow(w.net, cur(d.net_amount));
   if (breakdown) {
-    for (const v of d.vat_summary ?? []) if (v.vat !== 0) totalRow(`VAT ${percent(v.rate)}`, cur(v.vat));
-    for (const l of d.lines.filter((x) => x.kind === "tax")) totalRow(`${l.description}, no VAT`, cur(l.amount));
-    if ((d.vat_summary ?? []).every((v) => v.vat === 0) && vatTotalOf(d) === 0 && otherTaxesOf(d) === 0) totalRow("VAT", cur(0));
+    for (const v of d.vat_summary ?? []) if (v.vat !== 0) totalRow(`${w.vat} ${sp.percent(v.rate)}`, cur(v.vat));
+    for (const l of d.lines.filter((x) => x.kind === "tax")) totalRow(`${lineText(l, sp)}, ${w.noVat}`, cur(l.amount));
+    if ((d.vat_summary ?? []).every((v) => v.vat === 0) && vatTotalOf(d) === 0 && otherTaxesOf(d) === 0) totalRow(w.vat, cur(0));
   } else {
-    totalRow("Taxes", cur(d.tax_amount));
+    totalRow(w.taxes, cur(d.tax_amount));
   }
   doc.moveTo(totalsX, doc.y + 2).lineTo(margin + width, doc.y + 2).lineWidth(0.75).strokeColor(ink).stroke();
   doc.y += 6;
-  totalRow("Total", cur(d.total_amount), true);
+  totalRow(w.total, cur(d.total_amount), true);
 
   // VAT summary per rate.
   if (breakdown && (d.vat_summary ?? []).length > 0) {
     doc.y += 12;
     ensure(30 + 13 * (d.vat_summary ?? []).length);
-    doc.font("bold").fontSize(8).fillColor(muted).text("VAT SUMMARY", margin, doc.y, { characterSpacing: 0.5 });
+    doc.font("bold").fontSize(8).fillColor(muted).text(w.vatSummary, margin, doc.y, { characterSpacing: 0.5 });
     doc.y += 3;
     const vcols = [
-      { t: "Rate", w: 70 }, { t: "Net", w: 90 }, { t: "VAT", w: 90 }, { t: "Gross", w: 90 },
+      { t: w.rate, w: 70 }, { t: w.net, w: 90 }, { t: w.vat, w: 90 }, { t: w.gross, w: 90 },
     ];
     const row = (cells: string[], bold = false) => {
       const y = doc.y;
@@ -210,32 +213,32 @@ export function renderInvoicePdf(d: InvoiceDocument): Promise<Buffer> {
       doc.y = y + 13;
     };
     row(vcols.map((c) => c.t), true);
-    for (const v of d.vat_summary ?? []) row([v.rate === 0 ? "No VAT" : percent(v.rate), cur(v.net), cur(v.vat), cur(v.gross)]);
+    for (const v of d.vat_summary ?? []) row([v.rate === 0 ? w.noVatRate : sp.percent(v.rate), cur(v.net), cur(v.vat), cur(v.gross)]);
   }
 
   // Payments received and the amount due.
   if (d.kind === "invoice" && d.payments) {
     doc.y += 12;
     ensure(30 + 13 * Math.max(d.payments.length, 1));
-    doc.font("bold").fontSize(8).fillColor(muted).text("PAYMENTS RECEIVED", margin, doc.y, { characterSpacing: 0.5 });
+    doc.font("bold").fontSize(8).fillColor(muted).text(w.payments, margin, doc.y, { characterSpacing: 0.5 });
     doc.y += 3;
     if (d.payments.length === 0) {
-      doc.font("regular").fontSize(9).fillColor(ink).text("None yet.", margin + pad, doc.y);
+      doc.font("regular").fontSize(9).fillColor(ink).text(w.none, margin + pad, doc.y);
     }
     for (const p of d.payments) {
       ensure(14);
       const y = doc.y;
       doc.font("regular").fontSize(9).fillColor(ink);
-      doc.text(day(p.date), margin + pad, y, { width: 66, lineBreak: false });
-      doc.text(p.method ?? "", margin + 74, y, { width: 90, lineBreak: false });
+      doc.text(sp.day(p.date), margin + pad, y, { width: 66, lineBreak: false });
+      doc.text(methodText(p.method, sp), margin + 74, y, { width: 90, lineBreak: false });
       doc.text(p.description ?? "", margin + 168, y, { width: width - 168 - 100, lineBreak: false, ellipsis: true });
       doc.text(cur(p.amount), margin + width - 100, y, { width: 100 - pad, align: "right", lineBreak: false });
       doc.y = y + 13;
     }
-    const due = dueText(d);
+    const due = dueText(d, sp);
     if (due) {
       doc.y += 4;
-      totalRow("Paid", cur(paidOf(d)));
+      totalRow(w.paid, cur(paidOf(d)));
       totalRow(due.label, cur(due.amount), true);
     }
   }
@@ -247,14 +250,14 @@ export function renderInvoicePdf(d: InvoiceDocument): Promise<Buffer> {
     const y = A4.height - margin - footerHeight + 14;
     doc.moveTo(margin, y - 6).lineTo(margin + width, y - 6).lineWidth(0.5).strokeColor(rule).stroke();
     doc.font("regular").fontSize(7.5).fillColor(muted);
-    const footer = [seller?.invoice_footer, [seller?.legal_name ?? d.property_name, seller?.vat_id ? `VAT id ${seller.vat_id}` : null].filter(Boolean).join(" · ")]
+    const footer = [seller?.invoice_footer, [seller?.legal_name ?? d.property_name, seller?.vat_id ? `${w.vatId} ${seller.vat_id}` : null].filter(Boolean).join(" · ")]
       .filter((x): x is string => !!x)
       .join("\n");
     // Text set inside the bottom margin must not start a new page.
     const savedBottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
     doc.text(footer, margin, y, { width: width - 80, height: footerHeight - 14 });
-    doc.text(`${d.document_number} · page ${i - range.start + 1} of ${range.count}`, margin + width - 140, y, { width: 140, align: "right", lineBreak: false });
+    doc.text(`${d.document_number} · ${w.page(i - range.start + 1, range.count)}`, margin + width - 140, y, { width: 140, align: "right", lineBreak: false });
     doc.page.margins.bottom = savedBottom;
   }
   doc.end();

@@ -10,7 +10,7 @@ import type pg from "pg";
 import { AuthError, identify, pgSettingsFor } from "./auth.ts";
 import { sendError } from "./errors.ts";
 import {
-  addressLines, day, documentQuery, dueText, lineText, fileNameOf, invoiceDocument, issuedOn, money, netOf, paidOf, percent, titleOf, vatOf,
+  addressLines, documentQuery, dueText, fileNameOf, invoiceDocument, lineText, methodText, netOf, paidOf, speechOf, titleOf, vatOf,
   type InvoiceDocument,
 } from "./invoice-document.ts";
 import { renderInvoicePdf } from "./invoice-pdf.ts";
@@ -61,62 +61,65 @@ const escapeHtml = (value: unknown) =>
 const lines = (items: string[]) => items.map(escapeHtml).join("<br>");
 
 export function renderInvoice(d: InvoiceDocument): string {
-  const title = titleOf(d);
-  const cur = (minor: number) => escapeHtml(money(minor, d.currency));
+  const sp = speechOf(d);
+  const w = sp.w;
+  const title = escapeHtml(titleOf(d));
+  const cur = (minor: number) => escapeHtml(sp.money(minor));
   const seller = d.seller;
   const b = d.bill_to;
   const breakdown = d.lines.some((l) => l.net !== undefined);
+  const th = (text: string, n = false) => `<th${n ? ' class="n"' : ""}>${escapeHtml(text)}</th>`;
   const head = breakdown
-    ? `<tr><th>Date</th><th>Description</th><th class="n">Qty</th><th class="n">Net</th><th class="n">VAT %</th><th class="n">VAT</th><th class="n">Amount</th></tr>`
-    : `<tr><th>Description</th><th></th><th class="n">Amount</th></tr>`;
+    ? `<tr>${th(w.date)}${th(w.description)}${th(w.qty, true)}${th(w.net, true)}${th(w.vatRate, true)}${th(w.vat, true)}${th(w.amount, true)}</tr>`
+    : `<tr>${th(w.description)}<th></th>${th(w.amount, true)}</tr>`;
   const cols = breakdown ? 7 : 3;
   const rows = d.lines
     .map((l) =>
       breakdown
-        ? `<tr><td>${l.date ? escapeHtml(day(l.date)) : ""}</td><td>${escapeHtml(lineText(l))}</td><td class="n">${l.quantity ?? ""}</td>` +
-          `<td class="n">${l.kind === "tax" ? "" : cur(netOf(l))}</td><td class="n">${l.kind === "tax" ? "—" : escapeHtml(percent(l.vat_rate ?? 0))}</td>` +
+        ? `<tr><td>${l.date ? escapeHtml(sp.day(l.date)) : ""}</td><td>${escapeHtml(lineText(l, sp))}</td><td class="n">${l.quantity ?? ""}</td>` +
+          `<td class="n">${l.kind === "tax" ? "" : cur(netOf(l))}</td><td class="n">${l.kind === "tax" ? "—" : escapeHtml(sp.percent(l.vat_rate ?? 0))}</td>` +
           `<td class="n">${l.kind === "tax" ? "" : cur(vatOf(l))}</td><td class="n">${cur(l.amount)}</td></tr>`
-        : `<tr><td>${escapeHtml(l.description)}</td><td>${l.kind === "tax" ? "Tax" : ""}</td><td class="n">${cur(l.amount)}</td></tr>`,
+        : `<tr><td>${escapeHtml(l.description)}</td><td>${l.kind === "tax" ? escapeHtml(w.tax) : ""}</td><td class="n">${cur(l.amount)}</td></tr>`,
     )
     .join("");
   const total = (label: string, value: string, cls = "") =>
     `<tr${cls ? ` class="${cls}"` : ""}><td colspan="${cols - 1}" class="r">${escapeHtml(label)}</td><td class="n">${value}</td></tr>`;
   const taxRows = breakdown
     ? [
-        ...(d.vat_summary ?? []).filter((v) => v.vat !== 0).map((v) => total(`VAT ${percent(v.rate)}`, cur(v.vat))),
-        ...d.lines.filter((l) => l.kind === "tax").map((l) => total(`${l.description}, no VAT`, cur(l.amount))),
+        ...(d.vat_summary ?? []).filter((v) => v.vat !== 0).map((v) => total(`${w.vat} ${sp.percent(v.rate)}`, cur(v.vat))),
+        ...d.lines.filter((l) => l.kind === "tax").map((l) => total(`${lineText(l, sp)}, ${w.noVat}`, cur(l.amount))),
       ].join("")
-    : total("Taxes", cur(d.tax_amount));
+    : total(w.taxes, cur(d.tax_amount));
   const vatSummary = breakdown && (d.vat_summary ?? []).length > 0
-    ? `<h2>VAT summary</h2><table><thead><tr><th>Rate</th><th class="n">Net</th><th class="n">VAT</th><th class="n">Gross</th></tr></thead><tbody>${(d.vat_summary ?? [])
-        .map((v) => `<tr><td>${v.rate === 0 ? "No VAT" : escapeHtml(percent(v.rate))}</td><td class="n">${cur(v.net)}</td><td class="n">${cur(v.vat)}</td><td class="n">${cur(v.gross)}</td></tr>`)
+    ? `<h2>${escapeHtml(w.vatSummaryTitle)}</h2><table><thead><tr>${th(w.rate)}${th(w.net, true)}${th(w.vat, true)}${th(w.gross, true)}</tr></thead><tbody>${(d.vat_summary ?? [])
+        .map((v) => `<tr><td>${escapeHtml(v.rate === 0 ? w.noVatRate : sp.percent(v.rate))}</td><td class="n">${cur(v.net)}</td><td class="n">${cur(v.vat)}</td><td class="n">${cur(v.gross)}</td></tr>`)
         .join("")}</tbody></table>`
     : "";
-  const due = dueText(d);
+  const due = dueText(d, sp);
   const payments = d.kind === "invoice" && d.payments
-    ? `<h2>Payments received</h2>${d.payments.length === 0 ? "<p>None yet.</p>" : `<table><thead><tr><th>Date</th><th>Method</th><th></th><th class="n">Amount</th></tr></thead><tbody>${d.payments
-        .map((p) => `<tr><td>${escapeHtml(day(p.date))}</td><td>${escapeHtml(p.method)}</td><td>${escapeHtml(p.description)}</td><td class="n">${cur(p.amount)}</td></tr>`)
-        .join("")}</tbody></table>`}${due ? `<table><tfoot><tr><td class="r">Paid</td><td class="n">${cur(paidOf(d))}</td></tr><tr class="total"><td class="r">${escapeHtml(due.label)}</td><td class="n">${cur(due.amount)}</td></tr></tfoot></table>` : ""}`
+    ? `<h2>${escapeHtml(w.paymentsTitle)}</h2>${d.payments.length === 0 ? `<p>${escapeHtml(w.none)}</p>` : `<table><thead><tr>${th(w.date)}${th(w.method)}<th></th>${th(w.amount, true)}</tr></thead><tbody>${d.payments
+        .map((p) => `<tr><td>${escapeHtml(sp.day(p.date))}</td><td>${escapeHtml(methodText(p.method, sp))}</td><td>${escapeHtml(p.description)}</td><td class="n">${cur(p.amount)}</td></tr>`)
+        .join("")}</tbody></table>`}${due ? `<table><tfoot><tr><td class="r">${escapeHtml(w.paid)}</td><td class="n">${cur(paidOf(d))}</td></tr><tr class="total"><td class="r">${escapeHtml(due.label)}</td><td class="n">${cur(due.amount)}</td></tr></tfoot></table>` : ""}`
     : "";
   const sellerLines = seller
-    ? [...(seller.legal_name && seller.legal_name !== d.property_name ? [d.property_name] : []), ...addressLines(seller),
-       ...(seller.vat_id ? [`VAT id ${seller.vat_id}`] : []), ...(seller.registration ? [seller.registration] : []),
+    ? [...(seller.legal_name && seller.legal_name !== d.property_name ? [d.property_name] : []), ...addressLines(seller, sp),
+       ...(seller.vat_id ? [`${w.vatId} ${seller.vat_id}`] : []), ...(seller.registration ? [seller.registration] : []),
        ...[seller.email, seller.phone].filter((x): x is string => !!x)]
     : [d.property_city ?? ""];
-  const billLines = [...addressLines(b), ...(b.tax_id ? [`Tax id ${b.tax_id}`] : []), ...(b.email ? [b.email] : [])];
+  const billLines = [...addressLines(b, sp), ...(b.tax_id ? [`${w.taxId} ${b.tax_id}`] : []), ...(b.email ? [b.email] : [])];
   const stay = b.confirmation_code
-    ? `<p class="muted">Booking ${escapeHtml(b.confirmation_code)}${b.arrival && b.departure ? `, ${escapeHtml(day(b.arrival))} to ${escapeHtml(day(b.departure))}` : ""}${b.guest_name && b.guest_name !== b.name ? ` · Guest ${escapeHtml(b.guest_name)}` : ""}</p>`
+    ? `<p class="muted">${escapeHtml(w.booking)} ${escapeHtml(b.confirmation_code)}${b.arrival && b.departure ? `, ${escapeHtml(sp.day(b.arrival))} ${escapeHtml(w.to)} ${escapeHtml(sp.day(b.departure))}` : ""}${b.guest_name && b.guest_name !== b.name ? ` · ${escapeHtml(w.guest)} ${escapeHtml(b.guest_name)}` : ""}</p>`
     : "";
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${title} ${escapeHtml(d.document_number)}</title>
+<html lang="${sp.language}"><head><meta charset="utf-8"><title>${title} ${escapeHtml(d.document_number)}</title>
 <style>${style}</style></head><body>
 <header class="meta"><div><strong>${escapeHtml(seller?.legal_name ?? d.property_name)}</strong><br>${lines(sellerLines)}</div>
 <div class="r"><h1>${title} ${escapeHtml(d.document_number)}</h1>
-${d.credited_number ? `<p>Credits invoice ${escapeHtml(d.credited_number)}${d.reason ? `: ${escapeHtml(d.reason)}` : ""}</p>` : ""}
-<p>Issued ${escapeHtml(issuedOn(d))}</p></div></header>
-<section><h2>Bill to</h2><p><strong>${escapeHtml(b.name)}</strong>${billLines.length ? `<br>${lines(billLines)}` : ""}</p>${stay}</section>
+${d.credited_number ? `<p>${escapeHtml(w.credits)} ${escapeHtml(d.credited_number)}${d.reason ? `: ${escapeHtml(d.reason)}` : ""}</p>` : ""}
+<p>${escapeHtml(w.issued)} ${escapeHtml(sp.issued)}</p></div></header>
+<section><h2>${escapeHtml(w.billToTitle)}</h2><p><strong>${escapeHtml(b.name)}</strong>${billLines.length ? `<br>${lines(billLines)}` : ""}</p>${stay}</section>
 <table><thead>${head}</thead><tbody>${rows}</tbody>
-<tfoot>${total("Net", cur(d.net_amount))}${taxRows}${total("Total", cur(d.total_amount), "total")}</tfoot></table>
+<tfoot>${total(w.net, cur(d.net_amount))}${taxRows}${total(w.total, cur(d.total_amount), "total")}</tfoot></table>
 ${vatSummary}${payments}
 ${seller?.invoice_footer ? `<footer>${escapeHtml(seller.invoice_footer)}</footer>` : ""}
 </body></html>`;

@@ -204,3 +204,28 @@ it("a credit note is a PDF of its own (negative, naming the invoice and the reas
   expect(long.text).toContain("INV-000002 · page 1 of 2");
   expect(long.text).toContain("INV-000002 · page 2 of 2");
 });
+
+it("is written in the property's language: a Portuguese hotel's invoice says Fatura, NIF, IVA and Valor em dívida, in euros as Portugal writes them", async () => {
+  const ptInvoice = await inCommit(db.ownerPool, async (c) => {
+    await c.query("update app_public.properties set language = 'pt' where id = $1", [h.propertyId]);
+    await actAs(c, { role: "keepr_staff", userId: h.frontDesk });
+    const start = addDays(arrival, 100);
+    const b = await book(c, h.ratePlanId, start, addDays(start, 2));
+    const folio = (await c.query("select id from app_public.folios where reservation_id = $1", [b.reservation_id])).rows[0].id;
+    const id = (await c.query("select id from app_public.issue_invoice($1, $2)", [folio, newKey()])).rows[0].id as string;
+    await c.query("reset role");
+    await c.query("update app_public.properties set language = 'en' where id = $1", [h.propertyId]);
+    return id;
+  });
+  const desk = await staffToken(h.frontDesk);
+  // The language is the one it was issued in, though the property has since gone back to English.
+  const { text, title } = await pdfText(new Uint8Array(await (await fetch(`${server.url}/invoices/${ptInvoice}.pdf`, { headers: { authorization: `Bearer ${desk}` } })).arrayBuffer()));
+  expect(title).toMatch(/^Fatura INV-/);
+  for (const expected of ["Fatura", "NIF PT509999990", "FATURAR A", "Reserva", "Double · Noite", "IVA 6 %", "(por pessoa e noite)", "RESUMO DO IVA", "Valor em dívida", "Portugal", "página 1 de 1"]) {
+    expect([expected, text.includes(expected)]).toEqual([expected, true]);
+  }
+  expect(text).toMatch(/Total 2\d{2},00 €/);
+  const html = await (await fetch(`${server.url}/invoices/${ptInvoice}`, { headers: { authorization: `Bearer ${desk}` } })).text();
+  expect(html).toContain('<html lang="pt">');
+  expect(html).toContain("Valor em dívida");
+});

@@ -309,6 +309,40 @@ describe("lines", () => {
       expect(Number(invoice.amount_due)).toBe(0);
     }));
 
+  it("a company's city-ledger folio is invoiced for what was routed to it: the stay as one line with its VAT, city tax beside it, to the company", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithTaxes(c);
+      const arrival = localDate(h.timeZone, 30);
+      await staff(c, h.frontDesk);
+      const b = await book(c, h.ratePlanId, arrival, addDays(arrival, 2));
+      const guestFolio = await folioOf(c, b.reservation_id);
+      const company = (await c.query(
+        "insert into app_public.companies (property_id, name, legal_name, tax_id) values ($1, 'Initech', 'Initech Lda', 'PT501234567') returning id", [h.propertyId],
+      )).rows[0].id;
+      const ledgerFolio = (await c.query("select id from app_public.folios where company_id = $1 and kind = 'company'", [company])).rows[0].id;
+      await asOwner(c);
+      const confirmation = (await c.query("select id from app_public.journal_entries where cause_type = 'reservation' and cause_id = $1", [b.reservation_id])).rows[0].id;
+      await staff(c, h.frontDesk);
+      await c.query("select app_public.route_folio_postings($1, $2, $3, $4)", [guestFolio, ledgerFolio, [confirmation], newKey()]);
+      const invoice = await issue(c, ledgerFolio);
+      expect(invoice).toMatchObject({ reservation_id: null, bill_to: { source: "company", name: "Initech Lda", tax_id: "PT501234567" } });
+      // 2 nights + cleaning = 23000 with VAT 6 % inside (1302); city tax 800 beside it.
+      expect(invoice.lines.map((l) => [l.type, l.description, l.net, Number(l.vat_rate ?? 0), l.vat, l.amount])).toEqual([
+        ["city_tax", `City tax · Booking ${b.confirmation_code} confirmed`, 0, 0, 0, 800],
+        ["charge", `Booking ${b.confirmation_code} confirmed`, 23000 - 1302, 6, 1302, 23000],
+      ]);
+      expect(Number(invoice.total_amount)).toBe(Number(b.total_amount));
+      expect(Number(invoice.amount_due)).toBe(Number(b.total_amount));
+      await asOwner(c);
+      expect(await invoicedPerAccount(c, ledgerFolio)).toEqual(await ledgerCharged(c, ledgerFolio));
+      // Credited by the back office, like any invoice.
+      await staff(c, h.frontDesk);
+      expect(await sqlstateOf(c, "select app_public.issue_credit_note($1, 'x', $2)", [invoice.id, newKey()])).toBe("DNIED");
+      await staff(c, h.manager);
+      const note = (await c.query<Invoice>("select * from app_public.issue_credit_note($1, 'Wrong company', $2)", [invoice.id, newKey()])).rows[0]!;
+      expect(Number(note.total_amount)).toBe(-Number(invoice.total_amount));
+    }));
+
   it("lists the payments received (date, method, amount) and the amount still due", () =>
     inRollback(db.ownerPool, async (c) => {
       const h = await createHotel(c, { ratePlan: { is_refundable: false } });
@@ -367,6 +401,7 @@ describe("legal details", () => {
       const invoice = await issue(c, folio);
       expect(invoice.seller).toEqual({
         legal_name: "Hotel Lda", address_line1: "Rua 1", postal_code: "1100", city: "Lisboa", country_code: "PT", vat_id: "PT509999990", invoice_footer: "IBAN PT50 0000",
+        language: "en", // the property's, at issue: the language the document is written in
       });
       // A later change does not touch the issued document.
       await staff(c, h.manager);

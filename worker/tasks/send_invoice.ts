@@ -7,7 +7,7 @@
 // errors are retried, and recorded as failed on the last try.
 import type { Task } from "graphile-worker";
 import { z } from "zod";
-import { fileNameOf, invoiceDocument, money, titleOf, type InvoiceDocument } from "../../server/invoice-document.ts";
+import { fileNameOf, invoiceDocument, speechOf, titleOf, type InvoiceDocument } from "../../server/invoice-document.ts";
 import { renderInvoicePdf } from "../../server/invoice-pdf.ts";
 import type { Mailer } from "../mailer.ts";
 import { asWorker } from "../database.ts";
@@ -27,20 +27,36 @@ const isPermanentMailError = (error: unknown) => {
   return typeof code === "number" && code >= 500 && code < 600;
 };
 
-/** The message's text: what the document is, its total and what is due, and who sent it. */
+/** The message's text, in the document's language: what it is, its total and what is due, and who sent it. */
 export function invoiceEmail(d: InvoiceDocument): { subject: string; text: string } {
+  const sp = speechOf(d);
   const seller = d.seller?.legal_name ?? d.property_name;
   const title = titleOf(d);
-  const lines = [
-    `Hello ${d.bill_to.name ?? ""},`.replace(/ ,$/, ","),
-    "",
-    `Please find attached ${d.kind === "invoice" ? "invoice" : "credit note"} ${d.document_number} from ${d.property_name}` +
-      (d.bill_to.confirmation_code ? ` for booking ${d.bill_to.confirmation_code}.` : "."),
-    `Total: ${money(d.total_amount, d.currency)}.`,
-  ];
-  if (d.credited_number) lines.push(`It credits invoice ${d.credited_number}.`);
+  const name = d.bill_to.name ?? "";
+  const booking = d.bill_to.confirmation_code;
+  const pt = sp.language === "pt";
+  const lines = pt
+    ? [
+        name ? `Olá ${name},` : "Olá,",
+        "",
+        `Segue em anexo ${d.kind === "invoice" ? "a fatura" : "a nota de crédito"} ${d.document_number} de ${d.property_name}${booking ? `, reserva ${booking}.` : "."}`,
+        `Total: ${sp.money(d.total_amount)}.`,
+      ]
+    : [
+        name ? `Hello ${name},` : "Hello,",
+        "",
+        `Please find attached ${d.kind === "invoice" ? "invoice" : "credit note"} ${d.document_number} from ${d.property_name}${booking ? ` for booking ${booking}.` : "."}`,
+        `Total: ${sp.money(d.total_amount)}.`,
+      ];
+  if (d.credited_number) lines.push(pt ? `Retifica a fatura ${d.credited_number}.` : `It credits invoice ${d.credited_number}.`);
   if (d.kind === "invoice" && d.amount_due != null) {
-    lines.push(d.amount_due > 0 ? `Amount due: ${money(d.amount_due, d.currency)}.` : d.amount_due < 0 ? `Your account is in credit by ${money(-d.amount_due, d.currency)}.` : "Paid in full, thank you.");
+    lines.push(
+      d.amount_due > 0
+        ? `${sp.w.amountDue}: ${sp.money(d.amount_due)}.`
+        : d.amount_due < 0
+          ? pt ? `A seu favor: ${sp.money(-d.amount_due)}.` : `Your account is in credit by ${sp.money(-d.amount_due)}.`
+          : pt ? "Pago na totalidade. Obrigado." : "Paid in full, thank you.",
+    );
   }
   if (d.seller?.invoice_footer) lines.push("", d.seller.invoice_footer);
   lines.push("", seller);
