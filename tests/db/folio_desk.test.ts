@@ -429,6 +429,37 @@ describe("check-out, split folios and the city ledger", () => {
     }));
 });
 
+describe("the city ledger's edges", () => {
+  it("an inactive company takes no transfer; a company that paid too much shows its credit as current; a checked-out stay gets no new folio", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await desk(c);
+      const s = await inHouse(c, h);
+      await asOwner(c);
+      await c.query("update app_public.companies set is_active = false where id = $1", [h.companyId]);
+      await asStaff(c, h.frontDesk);
+      expect(await sqlstateOf(c, "select app_public.transfer_folio_to_city_ledger($1, $2, $3)", [s.folioId, h.companyId, newKey()])).toBe("INVLD");
+      expect(await sqlstateOf(c, "select app_public.create_folio($1, null, $2, $3)", [s.reservationId, h.companyId, newKey()])).toBe("INVLD");
+      await asOwner(c);
+      await c.query("update app_public.companies set is_active = true where id = $1", [h.companyId]);
+      await asStaff(c, h.frontDesk);
+      await c.query("select app_public.transfer_folio_to_city_ledger($1, $2, $3)", [s.folioId, h.companyId, newKey()]);
+      await c.query("select app_public.check_out($1, $2)", [s.reservationId, newKey()]);
+      expect(await sqlstateOf(c, "select app_public.create_folio($1, null, null, $2)", [s.reservationId, newKey()])).toBe("TRANS");
+      // The company pays by bank; paying more than it owes is refused, a goodwill credit note (an allowance) leaves it in credit.
+      expect(await sqlstateOf(c, "select app_public.take_folio_payment($1, 'bank_transfer', $2, null, $3)", [h.companyFolioId, s.total + 1, newKey()])).toBe("INVLD");
+      await c.query("select app_public.take_folio_payment($1, 'bank_transfer', $2, 'Remittance 88', $3)", [h.companyFolioId, s.total, newKey()]);
+      await asStaff(c, h.accountant);
+      await c.query("select app_public.post_folio_allowance($1, 1500, 'Volume rebate', $2)", [h.companyFolioId, newKey()]);
+      const aging = (await c.query("select company_name, current::int, days_1_to_30::int, total::int from app_public.ar_aging($1, $2)", [h.propertyId, localDate(h.timeZone, 60)])).rows;
+      expect(aging).toEqual([{ company_name: "Atlantic Travel", current: -1500, days_1_to_30: 0, total: -1500 }]);
+      // The credit is paid back by bank (an ordinary refund of the credit).
+      await c.query("select app_public.refund_folio_payment($1, 'bank_transfer', 1500, 'Rebate paid', false, $2)", [h.companyFolioId, newKey()]);
+      expect((await c.query("select * from app_public.ar_aging($1, $2)", [h.propertyId, localDate(h.timeZone, 60)])).rows).toEqual([]);
+      await asOwner(c);
+      expect(await trialBalanceIsZero(c)).toBe(true);
+    }));
+});
+
 describe("the card schedule gives way to the desk", () => {
   it("cash taken at the desk shrinks the open card balance, a change of dates keeps it shrunk, and a transfer to the city ledger cancels it", () =>
     inRollback(db.ownerPool, async (c) => {
