@@ -367,6 +367,8 @@ describe("the front desk", () => {
     await page.locator('[data-testid="check-out-settlement"][data-settled="true"]').waitFor();
     // The payment, submitted from a dialog above the check-out dialog, did not check out too.
     expect(checkOuts).toHaveLength(1);
+    // The earlier refusal no longer applies: it is gone.
+    await refused.waitFor({ state: "detached" });
     await shot(page, "check-out-settled-phone");
     await expectAccessible(page);
     await page.locator('[data-confirm="check_out"]').click();

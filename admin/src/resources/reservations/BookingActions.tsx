@@ -22,7 +22,7 @@ import LoginIcon from "@mui/icons-material/Login";
 import LogoutIcon from "@mui/icons-material/Logout";
 import EventBusyIcon from "@mui/icons-material/EventBusy";
 import PersonOffIcon from "@mui/icons-material/PersonOff";
-import { useRef, useState, type FormEvent, type ReactNode } from "react";
+import { useCallback, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { useCanAccess, useDataProvider, useNotify, useRefresh } from "react-admin";
 import { formatDate, formatMoney, todayIn } from "../../format.ts";
 import { useMembershipAt } from "../../hooks/useCurrentProperty.ts";
@@ -171,6 +171,8 @@ function BookingActionDialog({ action, record, today, onClose }: { action: Booki
     }
   }
 
+  // Check-out: once the folio is settled in the dialog, an earlier FOLIO_UNSETTLED refusal no longer applies.
+  const clearUnsettled = useCallback(() => setError((shown) => (shown?.code === "FOLIO_UNSETTLED" ? null : shown)), []);
   const unit = record.unit;
   const detail = isReservationDetail(record) ? record : null;
   return (
@@ -200,7 +202,7 @@ function BookingActionDialog({ action, record, today, onClose }: { action: Booki
             {action === "check_in" && unit?.housekeepingStatus === "out_of_order" && (
               <Alert severity="error">Unit {unit.name} is out of order: move the guest to another unit first.</Alert>
             )}
-            {action === "check_out" && <CheckOutSettlement record={record} />}
+            {action === "check_out" && <CheckOutSettlement record={record} onSettled={clearUnsettled} />}
             {action === "check_out" && today < record.departure && (
               <Alert severity="info">Departure is {formatDate(record.departure)}: checking out early gives the remaining nights back.</Alert>
             )}
