@@ -35,7 +35,7 @@ import type { CashShiftNode } from "../providers/documents/desk.ts";
 
 const present = <T,>(nodes: ReadonlyArray<T | null>): T[] => nodes.filter((n): n is T => n !== null);
 
-export const cashDrawerPath = "/cash-drawer";
+export { cashDrawerPath } from "./paths.ts";
 
 export function CashDrawerPage() {
   const { canAccess, isPending } = useCanAccess({ resource: "cash_drawer", action: "show" });

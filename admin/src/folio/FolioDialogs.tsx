@@ -31,10 +31,13 @@ import DriveFileMoveIcon from "@mui/icons-material/DriveFileMove";
 import PaymentsIcon from "@mui/icons-material/Payments";
 import UndoIcon from "@mui/icons-material/Undo";
 import { useEffect, useRef, useState, type ReactNode } from "react";
-import { useCanAccess, useDataProvider, useNotify, useRefresh } from "react-admin";
+import { useCanAccess, useDataProvider, useNotify, usePermissions, useRefresh } from "react-admin";
+import { Link } from "react-router-dom";
 import { ActionDialog, MoneyCell, MoneyField, moneyInputValue, parseMoney } from "../backoffice/common.tsx";
 import { formatMoney, formatTimestamp, humanize } from "../format.ts";
+import type { StaffPermissions } from "../providers/authProvider.ts";
 import type { KeeprDataProvider } from "../providers/dataProvider.ts";
+import { cashDrawerPath } from "./paths.ts";
 import type { DeskPaymentMethod, StayFolioNode } from "../providers/documents/desk.ts";
 
 /** A payment due by card (a deposit or the balance) that the desk can charge. */
@@ -105,6 +108,27 @@ const positive = (minor: string | null) => minor !== null && BigInt(minor) > 0n;
 // ---------------------------------------------------------------------------
 // Take a payment
 // ---------------------------------------------------------------------------
+/** Whether the user has an open cash shift at the property (null while unknown): cash needs one. */
+function useHasOpenShift(propertyId: string, enabled: boolean): boolean | null {
+  const dataProvider = useDataProvider<KeeprDataProvider>();
+  const { permissions } = usePermissions<StaffPermissions>();
+  const shifts = useQuery({
+    queryKey: ["desk", "cashShifts", propertyId],
+    queryFn: ({ signal }) => dataProvider.cashShifts({ propertyId }, { signal }),
+    enabled,
+  });
+  if (!shifts.isSuccess || !permissions) return null;
+  return shifts.data.some((s) => s.closedAt === null && s.openedBy === permissions.userId);
+}
+
+function NoShiftNotice() {
+  return (
+    <Alert severity="warning" data-testid="no-cash-shift" action={<Button component={Link} to={cashDrawerPath} color="inherit" size="small" sx={{ whiteSpace: "nowrap" }}>Cash drawer</Button>}>
+      You have no open cash shift: open one with its float before taking or paying out cash.
+    </Alert>
+  );
+}
+
 
 type PayMethod = DeskPaymentMethod | "card";
 
@@ -132,6 +156,7 @@ export function TakePaymentDialog({ folio, dueIntents = [], onCard, onClose }: {
   const [intentId, setIntentId] = useState(dueIntents[0]?.rowId ?? "");
   const minor = parseMoney(amount, folio.currency);
   const intent = dueIntents.find((i) => i.rowId === intentId) ?? null;
+  const hasShift = useHasOpenShift(folio.propertyId, method === "cash");
   const invalid =
     method === "card"
       ? intent
@@ -177,6 +202,7 @@ export function TakePaymentDialog({ folio, dueIntents = [], onCard, onClose }: {
         <ToggleButton value="bank_transfer" data-method="bank_transfer">Bank transfer</ToggleButton>
         {onCard && <ToggleButton value="card" data-method="card">Card</ToggleButton>}
       </ToggleButtonGroup>
+      {method === "cash" && hasShift === false && <NoShiftNotice />}
       {method === "card" ? (
         dueIntents.length === 0 ? (
           <Alert severity="info">No card payment is due on this stay.</Alert>
@@ -200,6 +226,12 @@ export function TakePaymentDialog({ folio, dueIntents = [], onCard, onClose }: {
             required={method === "bank_transfer"}
             slotProps={{ htmlInput: { maxLength: 200 } }}
           />
+          {positive(minor) && BigInt(minor!) > BigInt(folio.balance) && (
+            <Alert severity="info">
+              More than the balance: the folio will show a credit of {formatMoney((BigInt(minor!) - BigInt(folio.balance)).toString(), folio.currency)}
+              {method === "cash" ? " (give the change instead, if it is change)" : ""}.
+            </Alert>
+          )}
         </>
       )}
     </ActionDialog>
@@ -348,6 +380,7 @@ export function DeskRefundDialog({ folio, onClose }: { folio: DeskFolio; onClose
   const [reason, setReason] = useState("");
   const [goodwill, setGoodwill] = useState(credit === "0" && canGoodwill);
   const minor = parseMoney(amount, folio.currency);
+  const hasShift = useHasOpenShift(folio.propertyId, method === "cash");
   const invalid = !positive(minor)
     ? "Type the amount to refund."
     : !goodwill && BigInt(minor!) > BigInt(credit)
@@ -380,6 +413,7 @@ export function DeskRefundDialog({ folio, onClose }: { folio: DeskFolio; onClose
         <ToggleButton value="cash">Cash</ToggleButton>
         <ToggleButton value="bank_transfer">Bank transfer</ToggleButton>
       </ToggleButtonGroup>
+      {method === "cash" && hasShift === false && <NoShiftNotice />}
       <MoneyField label="Amount" value={amount} onChange={setAmount} currency={folio.currency} required autoFocus />
       <TextField label="Reason" value={reason} onChange={(e) => setReason(e.target.value)} size="small" required slotProps={{ htmlInput: { maxLength: 500 } }} />
       {canGoodwill && (

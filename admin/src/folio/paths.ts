@@ -1,0 +1,2 @@
+// Where the desk's money screens live (mounted by ./routes.tsx).
+export const cashDrawerPath = "/cash-drawer";
