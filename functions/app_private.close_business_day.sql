@@ -72,9 +72,9 @@ begin
    where r.property_id = v_property.id and r.status = 'checked_in' and pg_catalog.upper(r.stay) <= v_day
   union all
   select v_property.id, v_audit.id, 'folio_not_settled', r.id,
-         pg_catalog.format('%s left on %s with %s %s %s.', r.confirmation_code, pg_catalog.upper(r.stay),
+         pg_catalog.format('%s left on %s with %s %s.', r.confirmation_code, pg_catalog.upper(r.stay),
                            case when b.balance > 0 then 'an unpaid balance of' else 'a credit of' end,
-                           pg_catalog.abs(b.balance), b.currency)
+                           app_hidden.format_money(pg_catalog.abs(b.balance), b.currency))
     from app_public.reservations r
     join app_public.folios f on f.property_id = r.property_id and f.reservation_id = r.id
     join app_public.folio_balances b on b.property_id = f.property_id and b.folio_id = f.id
@@ -82,7 +82,8 @@ begin
      and (r.checked_out_at at time zone v_property.time_zone)::date = v_day
   union all
   select v_property.id, v_audit.id, 'payment_stuck', i.reservation_id,
-         pg_catalog.format('A payment of %s %s has been %s since %s.', a.amount, a.currency, a.status, a.created_at)
+         pg_catalog.format('A payment of %s has been %s since %s.', app_hidden.format_money(a.amount, a.currency), a.status,
+                           pg_catalog.to_char(a.created_at at time zone v_property.time_zone, 'YYYY-MM-DD HH24:MI'))
     from app_public.payment_attempts a
     join app_public.payment_intents i on i.property_id = a.property_id and i.id = a.intent_id
    where a.property_id = v_property.id and a.status in ('pending', 'authorized') and a.created_at < pg_catalog.now() - interval '1 hour'

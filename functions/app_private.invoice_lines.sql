@@ -9,7 +9,9 @@
 --     tax, i.e. VAT, shared out by the nights' prices), the length-of-stay
 --     discount as a negative line, one line per fee (fee revenue and the
 --     VAT that covers fees), one line per tax charged by amount (city tax:
---     its own line, not VAT), the cancellation or no-show fee;
+--     its own line, not VAT), the cancellation or no-show fee (with the VAT
+--     it carries: once cancelled, percent taxes left on the reservation
+--     are the fee's, taxes.applies_to_penalty);
 --   * every other entry that charged the folio (an extra, an allowance, a
 --     correction, a charge routed here, the stay of another reservation
 --     routed to a company's folio) is one line with its own VAT, and a tax
@@ -97,6 +99,7 @@ begin
       from res_charged rc
       join app_public.taxes t on t.property_id = v_res.property_id and t.id = rc.tax_id and t.basis = 'percent_of_room'
       join keys k on k.grp = 'room' or (k.grp = 'fee' and t.applies_to_fees)
+     where v_res.status not in ('cancelled', 'no_show')
   ),
   vat_alloc as (
     select v.account_id, v.key, v.is_inclusive,
@@ -137,6 +140,10 @@ begin
     union all
     -- What the price lines could not take (the penalty, taxes by amount, any other account).
     select case when rc.purpose = 'cancellation_revenue' then 'penalty'
+                -- Once cancelled, the VAT left on the reservation is the fee's.
+                when rc.purpose = 'tax_payable' and v_res.status in ('cancelled', 'no_show')
+                     and exists (select 1 from app_public.taxes t
+                                  where t.property_id = v_res.property_id and t.id = rc.tax_id and t.basis = 'percent_of_room') then 'penalty'
                 when rc.purpose = 'tax_payable' then 'tax:' || rc.tax_id
                 else 'account:' || rc.account_id end,
            rc.account_id, rc.amount - coalesce((select sum(a.amount) from allocated a where a.account_id = rc.account_id), 0)

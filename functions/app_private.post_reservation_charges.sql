@@ -6,7 +6,11 @@
 --   room revenue          nights and discount, less inclusive taxes;
 --   fee revenue           fees, less the share of inclusive taxes on fees;
 --   tax payable (per tax) every tax line, inclusive or not;
---   cancellation revenue  the penalty, once cancelled or a no-show;
+--   cancellation revenue  the penalty, once cancelled or a no-show, less
+--                         the share of the taxes it carries, which stays on
+--                         their tax payable accounts (VAT on a penalty; never
+--                         a city tax, which app_private.penalty_base leaves
+--                         out of the penalty);
 -- and the guest's folio (receivable) is debited with their sum. What was
 -- posted is read back from the entries caused by the reservation, so a
 -- repeated call posts nothing. Creates the folio on first use; the charges
@@ -69,6 +73,20 @@ begin
       from price p join app_public.taxes t on t.id = p.tax_id
      where p.kind = 'tax' and p.is_inclusive and t.basis = 'percent_of_room' and t.applies_to_fees
   ),
+  penalty_taxes as (
+    -- A penalty carries its share of the taxes that apply to penalties
+    -- (taxes.applies_to_penalty, e.g. VAT): round(penalty × tax / base),
+    -- where the base is what the penalty is a share of (penalty_base).
+    -- Taxes a penalty does not carry (a city tax per person-night) are not
+    -- in the base, so nothing of them is kept.
+    select p.tax_id,
+           round(reservation.penalty_amount::numeric * sum(p.amount)
+                 / nullif(app_private.penalty_base(reservation), 0))::bigint as amount
+      from price p join app_public.taxes t on t.property_id = reservation.property_id and t.id = p.tax_id
+     where p.kind = 'tax' and t.applies_to_penalty and reservation.status in ('cancelled', 'no_show')
+       and coalesce(reservation.penalty_amount, 0) > 0
+     group by p.tax_id
+  ),
   due as (
     select 'room_revenue' as purpose, null::uuid as tax_id,
            -(reservation.room_amount - (select coalesce(sum(p.amount), 0) from price p where p.kind = 'tax' and p.is_inclusive)
@@ -83,7 +101,11 @@ begin
      where p.kind = 'tax' and reservation.status not in ('cancelled', 'no_show')
      group by p.tax_id
     union all
-    select 'cancellation_revenue', null, -coalesce(reservation.penalty_amount, 0)
+    select 'tax_payable', s.tax_id, -s.amount
+      from penalty_taxes s
+    union all
+    select 'cancellation_revenue', null,
+           -(coalesce(reservation.penalty_amount, 0) - (select coalesce(sum(s.amount), 0) from penalty_taxes s))
      where reservation.status in ('cancelled', 'no_show')
   ),
   due_so_far as (
@@ -129,4 +151,4 @@ begin
 end;
 $$;
 comment on function app_private.post_reservation_charges(app_public.reservations, text, text) is
-  E'Posts the difference between what a reservation is due (room, fees, each tax, or the penalty once cancelled; on nightly-posting plans only the audited nights until check-out) and what its folio was charged; creates the folio.';
+  E'Posts the difference between what a reservation is due (room, fees, each tax, or the penalty once cancelled, less the share of the taxes it carries; on nightly-posting plans only the audited nights until check-out) and what its folio was charged; creates the folio.';

@@ -2,8 +2,11 @@
 -- units left; no restriction checks, no token (callers add what they need).
 -- Cancellation: free until free_cancellation_days before the arrival date at
 -- the property's check-in time (local); after that the penalty is
--- round(total × nights charged / nights) or round(total × percent / 100);
--- non-refundable rates charge the total.
+-- round(base × nights charged / nights) or round(base × percent / 100);
+-- non-refundable rates charge the base. The base is the total less the
+-- taxes a penalty does not carry (taxes.applies_to_penalty: a city tax per
+-- person-night is owed only for nights stayed), as
+-- app_private.penalty_base says for a reservation.
 create or replace function app_private.quote_for(
   rate_plan_id uuid,
   arrival date,
@@ -18,14 +21,18 @@ as $$
 begin
   return (
       with lines as (
-        select l.* from app_private.price_lines(array[quote_for.rate_plan_id], quote_for.arrival, quote_for.departure,
-                                                quote_for.adults, quote_for.children) l
+        select l.*, tx.name as tax_name, coalesce(tx.applies_to_penalty, true) as carried_by_penalty
+          from app_private.price_lines(array[quote_for.rate_plan_id], quote_for.arrival, quote_for.departure,
+                                       quote_for.adults, quote_for.children) l
+          left join app_public.taxes tx on l.kind = 'tax' and tx.id = l.tax_id
       ),
       totals as (
         select coalesce(sum(l.amount) filter (where l.kind in ('night', 'discount')), 0)::bigint as room_amount,
                coalesce(sum(l.amount) filter (where l.kind = 'fee'), 0)::bigint as fees_amount,
                coalesce(sum(l.amount) filter (where l.kind = 'tax' and not l.is_inclusive), 0)::bigint as taxes_amount,
                coalesce(sum(l.amount) filter (where l.kind = 'tax' and l.is_inclusive), 0)::bigint as included_taxes_amount,
+               coalesce(sum(l.amount) filter (where l.kind = 'tax' and not l.carried_by_penalty), 0)::bigint as penalty_free_amount,
+               pg_catalog.string_agg(l.tax_name, ' and ' order by l.line_no) filter (where l.kind = 'tax' and not l.carried_by_penalty) as penalty_free_taxes,
                pg_catalog.array_agg((l.kind, l.date, l.description, l.quantity, l.amount, l.is_inclusive, l.tax_id)::app_public.price_line
                                     order by l.line_no) as lines
           from lines l
@@ -33,6 +40,7 @@ begin
       terms as (
         select rp.*, p.time_zone, p.check_in_time,
                t.room_amount + t.fees_amount + t.taxes_amount as total_amount,
+               t.room_amount + t.fees_amount + t.taxes_amount - t.penalty_free_amount as penalty_base,
                quote_for.departure - quote_for.arrival as nights,
                case when rp.is_refundable
                     then ((quote_for.arrival - rp.free_cancellation_days)::timestamp + p.check_in_time) at time zone p.time_zone
@@ -48,12 +56,14 @@ begin
         x.currency, t.room_amount, t.fees_amount, t.taxes_amount, t.included_taxes_amount, x.total_amount, t.lines,
         x.is_refundable, x.free_until,
         case
-          when not x.is_refundable then x.total_amount
+          when not x.is_refundable then x.penalty_base
           when x.cancellation_penalty_kind = 'nights'
-            then round(x.total_amount::numeric * least(x.cancellation_penalty_value, x.nights) / x.nights)::bigint
-          else round(x.total_amount::numeric * x.cancellation_penalty_value / 100)::bigint
+            then round(x.penalty_base::numeric * least(x.cancellation_penalty_value, x.nights) / x.nights)::bigint
+          else round(x.penalty_base::numeric * x.cancellation_penalty_value / 100)::bigint
         end,
         case
+          when not x.is_refundable and t.penalty_free_taxes is not null
+            then pg_catalog.format('Non-refundable: cancelling costs the full amount but the %s, which is due only for nights stayed.', t.penalty_free_taxes)
           when not x.is_refundable then 'Non-refundable: cancelling costs the full amount.'
           else pg_catalog.format('Free cancellation until %s (%s). After that, cancelling costs %s.',
                  pg_catalog.to_char(x.free_until at time zone x.time_zone, 'YYYY-MM-DD HH24:MI'), x.time_zone,
@@ -61,6 +71,8 @@ begin
                       then pg_catalog.format('%s night%s', least(x.cancellation_penalty_value, x.nights),
                                              case when least(x.cancellation_penalty_value, x.nights) = 1 then '' else 's' end)
                       else x.cancellation_penalty_value || '% of the total' end)
+               || case when t.penalty_free_taxes is not null
+                       then pg_catalog.format(' The %s is due only for nights stayed.', t.penalty_free_taxes) else '' end
         end,
         coalesce((select l.units_left from app_private.room_type_units_left(array[x.property_id], pg_catalog.daterange(quote_for.arrival, quote_for.departure),
                                                                               x.room_type_id) l), 0),

@@ -17,7 +17,8 @@ begin
      set status = 'no_show', no_show_at = pg_catalog.now(), penalty_amount = v_penalty, refund_amount = r.total_amount - v_penalty
    where r.id = reservation.id
   returning * into v_res;
-  perform app_private.post_reservation_charges(v_res, ledger_key, 'Booking ' || v_res.confirmation_code || ' no-show');
+  perform app_private.post_reservation_charges(v_res, ledger_key, 'Booking ' || v_res.confirmation_code || ' no-show'
+    || case when v_res.penalty_amount > 0 then ', no-show fee ' || app_hidden.format_money(v_res.penalty_amount, v_res.currency) else '' end);
   perform app_private.schedule_payments(v_res);
   perform app_private.refund_overpayment(v_res, 'No-show');
   return v_res;

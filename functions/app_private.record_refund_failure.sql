@@ -20,7 +20,8 @@ begin
   end if;
   select i.folio_id into v_folio_id from app_public.payment_intents i where i.property_id = v_refund.property_id and i.id = v_refund.intent_id;
   perform app_private.post_entry(v_refund.property_id, 'refund', v_refund.id, 'refund:' || v_refund.id || ':failed',
-    pg_catalog.format('Refund failed: %s', v_refund.failure_code),
+    'Refund of ' || app_hidden.format_money(v_refund.amount, v_refund.currency) || ' failed ('
+      || pg_catalog.replace(v_refund.failure_code, '_', ' ') || '): back on the folio',
     pg_catalog.jsonb_build_array(
       pg_catalog.jsonb_build_object('purpose', 'refunds', 'amount', v_refund.amount, 'currency', v_refund.currency),
       pg_catalog.jsonb_build_object('purpose', 'guest_receivable', 'folio_id', v_folio_id, 'amount', -v_refund.amount, 'currency', v_refund.currency)),

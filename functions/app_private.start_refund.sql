@@ -32,7 +32,8 @@ begin
     returning * into v_refund;
     v_left := v_left - v_refund.amount;
     perform app_private.post_entry(intent.property_id, 'refund', v_refund.id, 'refund:' || v_refund.id || ':requested',
-      pg_catalog.format('Refund of %s %s requested', v_refund.amount, intent.currency),
+      'Refund of ' || app_hidden.format_money(v_refund.amount, intent.currency) || ' requested'
+        || coalesce(': ' || nullif(pg_catalog.btrim(start_refund.reason), ''), ''),
       pg_catalog.jsonb_build_array(
         pg_catalog.jsonb_build_object('purpose', 'guest_receivable', 'folio_id', intent.folio_id, 'amount', v_refund.amount, 'currency', intent.currency),
         pg_catalog.jsonb_build_object('purpose', 'refunds', 'amount', -v_refund.amount, 'currency', intent.currency)));

@@ -20,7 +20,8 @@ begin
    limit 1;
   if found then
     raise exception using errcode = 'UNBAL',
-      message = pg_catalog.format('Journal entry %s does not balance in %s (off by %s).', new.entry_id, v_bad.currency, v_bad.total);
+      message = pg_catalog.format('Journal entry %s does not balance in %s (off by %s).', new.entry_id, v_bad.currency,
+                                  app_hidden.format_money(v_bad.total::bigint, v_bad.currency::text));
   end if;
   if (select count(*) from app_public.postings p where p.property_id = new.property_id and p.entry_id = new.entry_id) < 2 then
     raise exception using errcode = 'UNBAL', message = pg_catalog.format('Journal entry %s needs at least two postings.', new.entry_id);

@@ -41,7 +41,10 @@ begin
   returning * into v_res;
   if v_res.confirmed_at is not null then
     perform app_private.post_reservation_charges(v_res, 'reservation:' || v_res.id || ':cancel:' || pg_catalog.md5(app_hidden.current_actor_scope() || ':' || idempotency_key),
-                                                 'Booking ' || v_res.confirmation_code || ' cancelled');
+                                                 'Booking ' || v_res.confirmation_code || ' cancelled'
+                                                   || case when v_res.penalty_amount > 0
+                                                           then ', cancellation fee ' || app_hidden.format_money(v_res.penalty_amount, v_res.currency)
+                                                           else '' end);
     perform app_private.schedule_payments(v_res);
     perform app_private.refund_overpayment(v_res, 'Reservation cancelled');
   end if;

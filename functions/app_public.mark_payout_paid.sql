@@ -26,7 +26,10 @@ begin
   -- the owner returns: the same entry with the signs turned.
   if v_payout.owner_share <> 0 then
     perform app_private.post_entry(v_payout.property_id, 'payout', v_payout.id, 'payout:' || v_payout.id || ':paid',
-      'Payout transferred to the owner',
+      case when v_payout.owner_share > 0
+           then 'Payout of ' || app_hidden.format_money(v_payout.owner_share, v_payout.currency) || ' transferred to '
+           else 'Repayment of ' || app_hidden.format_money(-v_payout.owner_share, v_payout.currency) || ' received from ' end
+        || coalesce((select o.name from app_public.owners o where o.property_id = v_payout.property_id and o.id = v_payout.owner_id), 'the owner'),
       pg_catalog.jsonb_build_array(
         pg_catalog.jsonb_build_object('purpose', 'owner_payable', 'amount', v_payout.owner_share, 'currency', v_payout.currency),
         pg_catalog.jsonb_build_object('purpose', 'payouts', 'amount', -v_payout.owner_share, 'currency', v_payout.currency)));

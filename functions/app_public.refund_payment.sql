@@ -35,7 +35,8 @@ begin
                                where f.property_id = v_intent.property_id and f.intent_id = v_intent.id and f.status = 'pending'), 0);
   if amount is null or amount <= 0 or amount > v_refundable then
     raise exception using errcode = 'INVLD',
-      message = pg_catalog.format('A refund must be more than 0 and at most %s (captured, less refunds made or under way).', v_refundable);
+      message = pg_catalog.format('A refund must be more than %s and at most %s (captured, less refunds made or under way).',
+                                  app_hidden.format_money(0, v_intent.currency), app_hidden.format_money(v_refundable, v_intent.currency));
   end if;
   v_refund := app_private.start_refund(v_intent, amount, reason);
   perform app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(v_refund));

@@ -2,7 +2,9 @@
 -- export what follows their role (reservations: owner, manager, front
 -- desk, accountant; guests, with their contact details: owner and manager;
 -- the ledger: owner, manager, accountant; occupancy: owner, manager,
--- accountant). The job that writes it is queued in the same transaction.
+-- accountant; the city tax: owner, manager, accountant). Amounts leave in
+-- major units beside their currency (run_export.ts). The job that writes it
+-- is queued in the same transaction.
 create or replace function app_public.request_export(property_id uuid, kind app_public.export_kind, from_date date, to_date date)
   returns app_public.exports
   language plpgsql volatile security definer
@@ -30,4 +32,4 @@ begin
 end;
 $$;
 comment on function app_public.request_export(uuid, app_public.export_kind, date, date) is
-  E'Queues a CSV export (reservations, guests, ledger, occupancy) of a property over a date range. Errors: NTFND, DNIED, INVALID_DATES.';
+  E'Queues a CSV export (reservations, guests, ledger, occupancy, city_tax) of a property over a date range. Errors: NTFND, DNIED, INVALID_DATES.';

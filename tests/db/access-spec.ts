@@ -259,10 +259,10 @@ export const tables = {
     select: { ...publicRows("cashiers"), worker: ["all"] },
     insert: staffWrite("managers", ["property_id", "room_type_id", "name", "description", "currency", "base_price", "included_guests",
       "extra_adult_fee", "extra_child_fee", "meal_plan", "min_stay", "max_stay", "is_refundable", "free_cancellation_days",
-      "cancellation_penalty_kind", "cancellation_penalty_value", "is_published", "charge_posting", "guest_changes_allowed"]),
+      "cancellation_penalty_kind", "cancellation_penalty_value", "is_published", "charge_posting", "guest_changes_allowed", "deposit_percent", "balance_due_days"]),
     update: staffWrite("managers", ["name", "description", "base_price", "included_guests", "extra_adult_fee", "extra_child_fee", "meal_plan",
       "min_stay", "max_stay", "is_refundable", "free_cancellation_days", "cancellation_penalty_kind", "cancellation_penalty_value",
-      "is_published", "charge_posting", "guest_changes_allowed"]),
+      "is_published", "charge_posting", "guest_changes_allowed", "deposit_percent", "balance_due_days"]),
     delete: staffWrite("managers"),
   },
   "app_public.reconciliation_differences": {
@@ -285,8 +285,8 @@ export const tables = {
   "app_public.settlement_reports": { select: { worker: ["all"] } },
   "app_public.taxes": {
     select: publicRows("all_staff"),
-    insert: staffWrite("back_office", ["property_id", "name", "basis", "percent", "amount", "currency", "is_inclusive", "applies_to_fees", "is_active"]),
-    update: staffWrite("back_office", ["name", "basis", "percent", "amount", "is_inclusive", "applies_to_fees", "is_active"]),
+    insert: staffWrite("back_office", ["property_id", "name", "basis", "percent", "amount", "currency", "is_inclusive", "applies_to_fees", "applies_to_penalty", "is_active"]),
+    update: staffWrite("back_office", ["name", "basis", "percent", "amount", "is_inclusive", "applies_to_fees", "applies_to_penalty", "is_active"]),
     delete: staffWrite("back_office"),
   },
   "app_public.trial_balance": { about: "view (security invoker) of postings per property and currency", select: { staff: ["back_office"] } },
@@ -410,6 +410,7 @@ export const functions = {
   // Reports and exports.
   "app_public.occupancy_report(uuid,date,date)": { execute: staffOnly, call: { guard: "back_office" } },
   "app_public.pickup_report(uuid,date,date)": { execute: staffOnly, call: { guard: "back_office" } },
+  "app_public.city_tax_report(uuid,date,date)": { execute: staffOnly, call: { guard: "back_office" } },
   "app_public.channel_revenue_report(uuid,date,date)": { execute: staffOnly, call: { guard: "back_office" } },
   "app_public.request_export(uuid,app_public.export_kind,date,date)": {
     execute: staffOnly,

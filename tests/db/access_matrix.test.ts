@@ -580,6 +580,9 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
   "app_public.pickup_report(uuid,date,date)": {
     call: (a) => ({ sql: "select * from app_public.pickup_report($1, $2::date, $3::date)", params: [a.propertyId, a.today, addDays(a.today, 7)] }),
   },
+  "app_public.city_tax_report(uuid,date,date)": {
+    call: (a) => ({ sql: "select * from app_public.city_tax_report($1, $2::date, $3::date)", params: [a.propertyId, a.today, addDays(a.today, 31)] }),
+  },
   "app_public.channel_revenue_report(uuid,date,date)": {
     call: (a) => ({ sql: "select * from app_public.channel_revenue_report($1, $2::date, $3::date)", params: [a.propertyId, a.today, addDays(a.today, 7)] }),
   },

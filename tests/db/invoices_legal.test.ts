@@ -186,7 +186,8 @@ describe("lines", () => {
       const penalty = await issue(c, folio);
       const due = Number((await c.query("select penalty_amount from app_public.reservations where id = $1", [b.reservation_id])).rows[0].penalty_amount);
       expect(due).toBeGreaterThan(0);
-      expect(penalty.lines).toMatchObject([{ type: "cancellation", description: "Cancellation fee", amount: due, vat: 0, net: due }]);
+      // The fee carries its share of the VAT (taxes.applies_to_penalty), none of the city tax: round(11000 × 1868 / 33000) = 623.
+      expect(penalty.lines).toMatchObject([{ type: "cancellation", description: "Cancellation fee", amount: due, vat: 623, vat_rate: 6, net: due - 623 }]);
       await asOwner(c);
       expect(await invoicedPerAccount(c, folio)).toEqual(await ledgerCharged(c, folio));
     }));

@@ -206,10 +206,18 @@ const CHECK_IN_MINUTES = 15 * 60; // properties.check_in_time defaults to 15:00
  * reservation now, by the terms locked at its last pricing: two only when the
  * free-cancellation deadline is within two minutes of now.
  */
+/** The taxes a penalty does not carry (per night, per person-night: owed only for nights stayed). */
+function penaltyFreeTaxesOf(spec: PropertySpec, nights: number, guests: number): number {
+  let amount = 0;
+  for (const t of spec.taxes) if (t.basis !== "percent_of_room") amount += t.amount * (t.basis === "per_night" ? nights : nights * guests);
+  return amount;
+}
+
 function penaltyCandidates(spec: PropertySpec, terms: Terms, res: ResModel, today: string): number[] {
-  const total = res.total;
-  if (!terms.isRefundable) return [total];
   const nights = nightsOf(res.arrival, res.departure);
+  // A penalty is a share of the total without the taxes it does not carry.
+  const total = res.total - penaltyFreeTaxesOf(spec, nights, res.adults + res.children);
+  if (!terms.isRefundable) return [total];
   const late = Math.min(
     Number(terms.penaltyKind === "nights"
       ? roundDiv(BigInt(total) * BigInt(Math.min(terms.penaltyValue, nights)), BigInt(nights))
@@ -335,7 +343,29 @@ const openShiftOf = (m: Model, prop: number) => m.shifts.find((x) => x.prop === 
 const rentalOf = (r: ResModel): { room: number; cancellation: number } =>
   charged(r)
     ? { room: Number(roomOf(specs[r.prop]!, nightsOf(r.arrival, r.departure), r.adults, r.children)), cancellation: 0 }
-    : { room: 0, cancellation: r.penalty ?? 0 };
+    : { room: 0, cancellation: (r.penalty ?? 0) - penaltyTaxesOf(specs[r.prop]!, r) };
+
+/**
+ * The share of a penalty that stays on tax accounts: each percent tax (added;
+ * percent taxes carry penalties) takes round(penalty × tax / base), where the
+ * base is the total less the taxes a penalty does not carry.
+ */
+function penaltyTaxesOf(spec: PropertySpec, r: ResModel): number {
+  const penalty = BigInt(r.penalty ?? 0);
+  const nights = nightsOf(r.arrival, r.departure);
+  const base = BigInt(r.total - penaltyFreeTaxesOf(spec, nights, r.adults + r.children));
+  if (penalty === 0n || base === 0n) return 0;
+  const room = roomOf(spec, nights, r.adults, r.children);
+  const guests = r.adults + r.children;
+  let fees = 0n;
+  for (const f of spec.fees) fees += BigInt(f.amount * (f.basis === "per_stay" ? 1 : f.basis === "per_night" ? nights : nights * guests));
+  let kept = 0n;
+  for (const t of spec.taxes) {
+    if (t.basis !== "percent_of_room" || t.inclusive) continue;
+    kept += roundDiv(penalty * roundDiv((room + (t.appliesToFees ? fees : 0n)) * milli(t.percent), 100_000n), base);
+  }
+  return Number(kept);
+}
 const hasInclusiveTax = (spec: PropertySpec) => spec.taxes.some((t) => t.inclusive);
 /** round(revenue × percent / 100) as Postgres rounds numerics (half away from zero); percent in thousandths. */
 const commissionOf = (revenue: number, percent: bigint): number => {

@@ -82,9 +82,11 @@ it("cancellation keeps only the penalty on the folio; a no-show too; check-out c
     await settleFolios(c, stay.reservation_id);
     await c.query("select app_public.check_out($1, $2)", [stay.reservation_id, newKey()]);
     await owner_(c);
-    // Non-refundable: the penalty is the whole total, all of it cancellation revenue now.
-    expect(await ledgerOf(c, cancelled.reservation_id)).toEqual({ cancellation_revenue: -23800, guest_receivable: 23800 });
-    expect(await ledgerOf(c, noShow.reservation_id)).toEqual({ cancellation_revenue: -13400, guest_receivable: 13400 });
+    // Non-refundable: the penalty is the whole total but the city tax (per person-night, owed only for
+    // nights stayed): 23800 − 800 = 23000, of which the VAT it carries (1302) stays on the tax account.
+    expect(await ledgerOf(c, cancelled.reservation_id)).toEqual({ cancellation_revenue: -(23000 - 1302), guest_receivable: 23000, "tax_payable:VAT": -1302 });
+    // One night: 13000 (10000 + cleaning 3000), VAT round(13000 × 6 / 106) = 736; city tax 400 not kept.
+    expect(await ledgerOf(c, noShow.reservation_id)).toEqual({ cancellation_revenue: -(13000 - 736), guest_receivable: 13000, "tax_payable:VAT": -736 });
     const folio = (await c.query("select status, closed_at from app_public.folios where reservation_id = $1", [stay.reservation_id])).rows[0];
     expect(folio.status).toBe("closed");
     expect(await sqlstateOf(c, "select app_private.post_reservation_charges(r, 'again', 'again') from app_public.reservations r where id = $1", [stay.reservation_id])).toBe("FOLCL");

@@ -157,7 +157,7 @@ it("the audit records a stay that did not arrive as a no-show, and flags an over
     expect((await c.query("select app_private.run_night_audits() as n")).rows[0].n).toBe(1);
     const kinds = (await c.query("select a.kind, a.detail from app_public.night_audit_anomalies a where a.property_id = $1 order by a.kind", [h.propertyId])).rows;
     expect(kinds.map((k) => k.kind)).toEqual(["overstay", "folio_not_settled", "occupied_out_of_order"]);
-    expect(kinds[1].detail).toMatch(/left on .* with an unpaid balance of \d+ EUR/);
+    expect(kinds[1].detail).toMatch(/left on .* with an unpaid balance of €[\d,]+\.\d\d\./); // in euros, not minor units
     // Another property's staff see none of it.
     const other = await hotelWithTaxes(c);
     await staff(c, other.manager);

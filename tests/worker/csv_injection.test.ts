@@ -86,7 +86,7 @@ describe("exports", () => {
 
     const reservations = await exportRows("reservations", arrival, addDays(arrival, 1));
     expect(reservations).toHaveLength(1);
-    expect(reservations[0]).toMatchObject({ guest: `'${hyperlink}`, total_amount: "20000", status: "confirmed" });
+    expect(reservations[0]).toMatchObject({ guest: `'${hyperlink}`, total_amount: "200.00", status: "confirmed" });
     const guests = await exportRows("guests", arrival, addDays(arrival, 1));
     expect(guests[0]).toMatchObject({ full_name: `'${hyperlink}`, stays: "1" });
   });
@@ -101,7 +101,7 @@ describe("exports", () => {
     const today = localDate(h.timeZone, 0);
     const rows = await exportRows("ledger", today, today);
     const mine = rows.filter((r) => r.description === "'-1+1");
-    expect(mine.map((r) => r.amount).sort()).toEqual(["-1250", "1250"]);
+    expect(mine.map((r) => r.amount).sort()).toEqual(["-12.50", "12.50"]); // in euros: a negative amount stays a number
     expect(rows.some((r) => r.description === "-1+1")).toBe(false);
     expect(rows.reduce((sum, r) => sum + Number(r.amount), 0)).toBe(0);
   });

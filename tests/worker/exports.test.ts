@@ -72,7 +72,7 @@ describe.each(["directory", "s3"] as const)("exports to the %s store", (storeKin
     expect(Buffer.byteLength(body)).toBe(done.byte_count);
     const rows = parse(body, { columns: true }) as Array<Record<string, string>>;
     expect(rows.map((r) => r.arrival)).toEqual([arrival, addDays(arrival, 1), addDays(arrival, 2)]);
-    expect(rows[0]).toMatchObject({ status: "confirmed", nights: "2", channel: "front_desk", guest: "Ada Lovelace", currency: "EUR", total_amount: "20000" });
+    expect(rows[0]).toMatchObject({ status: "confirmed", nights: "2", channel: "front_desk", guest: "Ada Lovelace", currency: "EUR", total_amount: "200.00" });
 
     expect((await fetch(`${server.url}/exports/${"0".repeat(48)}`)).status).toBe(404);
     await db.ownerPool.query("update app_public.exports set expires_at = now() - interval '1 second' where id = $1", [requested.id]);
@@ -99,6 +99,8 @@ describe.each(["directory", "s3"] as const)("exports to the %s store", (storeKin
     expect(postings).toBeGreaterThanOrEqual(10_000);
     const rows = parse(await (await download(done.download_token)).text(), { columns: true }) as Array<Record<string, string>>;
     expect(rows).toHaveLength(postings);
-    expect(rows.reduce((sum, r) => sum + Number(r.amount), 0)).toBe(0);
+    // Amounts in euros with their cents ("12.34"), summed exactly.
+    expect(rows.every((r) => /^-?\d+\.\d\d$/.test(r.amount!) && r.currency === "EUR")).toBe(true);
+    expect(rows.reduce((sum, r) => sum + BigInt(r.amount!.replace(".", "")), 0n)).toBe(0n);
   });
 });

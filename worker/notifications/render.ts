@@ -2,6 +2,7 @@
 // property's language, money in the property's currency and dates in its
 // calendar. Compiled templates are cached by their source.
 import Handlebars from "handlebars";
+import { formatMoney } from "../../web/src/format.ts";
 import { builtInTemplates, type Kind } from "./templates.ts";
 
 export interface NotificationContext {
@@ -39,24 +40,22 @@ const locales: Record<string, string> = { en: "en-GB", pt: "pt-PT", de: "de-DE",
 hbs.registerHelper("eq", (a: unknown, b: unknown) => a === b);
 // Intl formatters are costly to build: one per language (and currency), kept.
 const formats = new Map<string, { format(value: number | Date): string; digits: number }>();
-function formatOf(kind: "money" | "date", language: string, currency: string) {
+function formatOf(kind: "date", language: string, currency: string) {
   const key = `${kind}:${language}:${currency}`;
   let format = formats.get(key);
   if (!format) {
     const locale = locales[language] ?? "en-GB";
-    const intl = kind === "money"
-      ? new Intl.NumberFormat(locale, { style: "currency", currency })
-      : new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" });
-    const digits = intl instanceof Intl.NumberFormat ? (intl.resolvedOptions().maximumFractionDigits ?? 2) : 0;
-    format = { format: (value) => intl.format(value as number & Date), digits };
+    const intl = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" });
+    format = { format: (value) => intl.format(value as Date), digits: 0 };
     formats.set(key, format);
   }
   return format;
 }
-hbs.registerHelper("money", function (this: NotificationContext, minor: number, options: Handlebars.HelperOptions) {
+// Money through the guest app's formatter: exact (a decimal string, never a
+// float divided by 100), the currency's own digits (JPY 0, BHD 3).
+hbs.registerHelper("money", function (this: NotificationContext, minor: number | string, options: Handlebars.HelperOptions) {
   const root = options.data.root as NotificationContext;
-  const format = formatOf("money", root.language, root.property.currency);
-  return format.format(Number(minor) / 10 ** format.digits);
+  return formatMoney(minor, root.property.currency, locales[root.language] ?? "en-GB");
 });
 hbs.registerHelper("date", (isoDate: string, options: Handlebars.HelperOptions) => {
   const root = options.data.root as NotificationContext;

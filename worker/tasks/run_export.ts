@@ -16,12 +16,18 @@ import { recordAsWorker } from "./provider_call.ts";
 const payload = z.object({ id: z.uuid() });
 
 // One query per kind: $1 property, $2 from, $3 to (dates in the property's
-// calendar; calendar dates leave as text, instants as ISO 8601 UTC).
+// calendar; calendar dates leave as text, instants as ISO 8601 UTC). Money
+// leaves in major units with the currency's own digits ("144.00", JPY
+// "1200", BHD "1.250": app_hidden.major_units) beside a currency column,
+// never in minor units.
+const major = (column: string, currency: string) => `app_hidden.major_units(${column}, ${currency})`;
 const queries: Record<string, string> = {
   reservations: `
     select r.confirmation_code, r.status, lower(r.stay)::text as arrival, upper(r.stay)::text as departure, upper(r.stay) - lower(r.stay) as nights,
            r.adults, r.children, rt.name as room_type, rp.name as rate_plan, u.name as unit, r.channel, g.full_name as guest,
-           r.currency, r.room_amount, r.fees_amount, r.taxes_amount, r.total_amount, r.penalty_amount, r.refund_amount,
+           r.currency, ${major("r.room_amount", "r.currency")} as room_amount, ${major("r.fees_amount", "r.currency")} as fees_amount,
+           ${major("r.taxes_amount", "r.currency")} as taxes_amount, ${major("r.total_amount", "r.currency")} as total_amount,
+           ${major("r.penalty_amount", "r.currency")} as penalty_amount, ${major("r.refund_amount", "r.currency")} as refund_amount,
            r.confirmed_at, r.cancelled_at, r.checked_in_at, r.checked_out_at
       from app_public.reservations r
       join app_public.room_types rt on rt.property_id = r.property_id and rt.id = r.room_type_id
@@ -39,18 +45,28 @@ const queries: Record<string, string> = {
      order by g.full_name, g.email`,
   ledger: `
     select (e.occurred_at at time zone p.time_zone)::date::text as date, e.id as entry, e.cause_type, e.cause_id, e.description,
-           a.code as account_code, a.name as account, po.folio_id as folio, po.amount, po.currency
+           a.code as account_code, a.name as account, po.folio_id as folio, ${major("po.amount", "po.currency")} as amount, po.currency
       from app_public.journal_entries e
       join app_public.properties p on p.id = e.property_id
       join app_public.postings po on po.property_id = e.property_id and po.entry_id = e.id
       join app_public.ledger_accounts a on a.property_id = po.property_id and a.id = po.account_id
      where e.property_id = $1 and (e.occurred_at at time zone p.time_zone)::date between $2 and $3
      order by e.occurred_at, e.id, po.id`,
+  // Every night of the range; a night with no sales still has its units
+  // available (the active units, as reporting.occupancy counts them).
   occupancy: `
-    select d::date::text as date, o.units_available, coalesce(o.units_sold, 0) as units_sold, coalesce(o.room_revenue, 0) as room_revenue, o.currency
+    select d::date::text as date,
+           coalesce(o.units_available, (select count(*) from app_public.units u where u.property_id = $1 and u.is_active))::integer as units_available,
+           coalesce(o.units_sold, 0) as units_sold, ${major("coalesce(o.room_revenue, 0)", "p.currency")} as room_revenue, p.currency
       from generate_series($2::date, $3::date, interval '1 day') d
-      left join reporting.occupancy o on o.property_id = $1 and o.date = d::date
+      join app_public.properties p on p.id = $1
+      left join reporting.occupancy o on o.property_id = $1 and o.date = d::date and o.currency = p.currency
      order by 1`,
+  city_tax: `
+    select to_char(f.month, 'YYYY-MM') as month, f.tax_name as tax, f.basis, f.stays, f.nights, f.person_nights,
+           ${major("f.tax_charged", "f.currency")} as tax_charged, f.cancelled_stays, ${major("f.tax_on_cancelled", "f.currency")} as tax_on_cancelled, f.currency
+      from app_private.city_tax_figures($1, $2, $3) f
+     order by f.month, f.tax_name`,
 };
 
 interface Export {

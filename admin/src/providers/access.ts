@@ -148,6 +148,7 @@ export const accessMatrix = {
     export_guests: "managers",
     export_ledger: "back_office",
     export_occupancy: "back_office",
+    export_city_tax: "back_office",
   },
   // Revenue (menu "Revenue"): room types, units, rate plans, LOS discounts
   // and the rate calendar are managed by owners and managers (policies

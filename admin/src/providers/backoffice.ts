@@ -8,8 +8,8 @@ import {
   createFee, createLosDiscount, createRatePlan, createRoomType, createTax, createUnit, deleteFee, deleteLosDiscount, deleteRatePlan,
   deleteRoomType, deleteTax, deleteUnit, differences, exportsList, folio, folios, invoices, issueCreditNote, issueInvoice, journal,
   markPayoutPaid, ownerStatement, ownersAndPayouts, pay, payments, rateGrid, refundPayment, requestExport, resolveDifference,
-  revenueSetup, runPayouts, setRates, stayReports, pickupReport, trialBalance, updateFee, updateRatePlan, updateRoomType, updateTax, updateUnit,
-  type AccountBalanceNode, type ChannelRevenueNode, type Decimal, type DifferenceNode, type ExportKind, type ExportNode, type FeeNode,
+  revenueSetup, runPayouts, setRates, stayReports, pickupReport, cityTaxReport, trialBalance, updateFee, updateRatePlan, updateRoomType, updateTax, updateUnit,
+  type AccountBalanceNode, type ChannelRevenueNode, type CityTaxNode, type Decimal, type DifferenceNode, type ExportKind, type ExportNode, type FeeNode,
   type FeeValues, type FolioDetailNode, type FolioListNode, type FolioStatus, type InvoiceKind, type InvoiceListNode,
   type JournalEntryNode, type LedgerAccountNode, type LosDiscountNode, type OccupancyNode, type OwnerNode, type OwnerStatementLine,
   type PaymentListNode, type PayoutNode, type PickupNode, type RateGridDayNode, type RatePlanNode, type RatePlanValues, type RatesChange,
@@ -104,6 +104,8 @@ export interface BackofficeMethods {
   stayReports(params: ReportRange, options?: RequestOptions): Promise<StayReports>;
   /** Bookings made per day of a range and channel. */
   pickupReport(params: ReportRange, options?: RequestOptions): Promise<PickupNode[]>;
+  /** The city tax per month of stay and tax (per night / per person-night), with cancelled stays. */
+  cityTaxReport(params: ReportRange, options?: RequestOptions): Promise<CityTaxNode[]>;
   exports(params: Paging & { propertyId: Uuid }, options?: RequestOptions): Promise<Paged<ExportNode>>;
   requestExport(params: { propertyId: Uuid; kind: ExportKind; fromDate: IsoDate; toDate: IsoDate }): Promise<ExportNode>;
   // Revenue
@@ -274,6 +276,10 @@ export function createBackofficeMethods(client: GraphQLClient): BackofficeMethod
     async pickupReport(params, options = {}) {
       const data = await client.request(pickupReport, params, options);
       return present(data.pickupReport?.nodes);
+    },
+    async cityTaxReport(params, options = {}) {
+      const data = await client.request(cityTaxReport, params, options);
+      return present(data.cityTaxReport?.nodes);
     },
     async exports({ propertyId, ...paging }, options = {}) {
       const data = await client.request(exportsList, { propertyId, ...pageOf(paging) }, options);

@@ -26,6 +26,7 @@ import {
 } from "../documents.ts";
 import { formatMoney, formatMoment, isIsoDate, minor } from "../format.ts";
 import { useI18n } from "../i18n.tsx";
+import { paymentScheduleText } from "../planLabels.ts";
 import { keyFor } from "../keys.ts";
 import { payWithCard, paymentPreview } from "../payments.ts";
 import { href, navigate, onLinkClick, usePageTitle, type Location } from "../router.ts";
@@ -316,7 +317,7 @@ export function BookPage({ location }: { location: Location }) {
                   <p data-testid="cancellation-terms">
                     {quote.isRefundable && quote.freeCancellationUntil
                       ? t("book.freeUntil", { moment: formatMoment(quote.freeCancellationUntil, locale, property?.timeZone), penalty: money(quote.lateCancellationPenalty) })
-                      : t("book.nonRefundable")}
+                      : t("book.nonRefundableCosts", { penalty: money(quote.lateCancellationPenalty) })}
                   </p>
                   {plan && property ? (
                     <>
@@ -431,12 +432,7 @@ async function confirmWithRetry(draft: Draft) {
 }
 
 function paymentText(plan: RatePlanDetails, i18n: ReturnType<typeof useI18n>): string {
-  const { t } = i18n;
-  const percent = Number(plan.depositPercent);
-  const when = plan.balanceDueDays > 0 ? t("book.whenDays", { days: plan.balanceDueDays }) : t("book.whenArrival");
-  if (percent >= 100) return t("book.payAll");
-  if (percent > 0) return t("book.payDeposit", { percent: Number.isInteger(percent) ? percent : percent.toFixed(1), when });
-  return t("book.payLater", { when });
+  return paymentScheduleText(plan, i18n.t);
 }
 
 function Field({ id, label, hint, error, children }: { id: string; label: string; hint?: string; error?: string; children: ReactElement<{ "aria-describedby"?: string; "aria-invalid"?: boolean }> }) {

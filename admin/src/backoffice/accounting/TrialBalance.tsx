@@ -1,6 +1,10 @@
 // The trial balance: every account of the chart with its balance per
 // currency in the debit or credit column, and per currency the totals,
 // which are equal (the difference is zero) because every entry balances.
+// The summary above the table shows the same totals as the table's footer
+// (the sums of the balances); the server's difference says whether the
+// ledger balances. (It used to show the sum of every debit posting ever
+// made, the turnover, which no column of the table adds up to.)
 import { useQuery } from "@tanstack/react-query";
 import Alert from "@mui/material/Alert";
 import AlertTitle from "@mui/material/AlertTitle";
@@ -48,19 +52,22 @@ export function TrialBalanceTab({ membership }: { membership: Membership }) {
       currency,
       debit: own.reduce((sum, r) => (r.balance > 0n ? sum + r.balance : sum), 0n),
       credit: own.reduce((sum, r) => (r.balance < 0n ? sum - r.balance : sum), 0n),
+      difference: totals.find((t) => t.currency === currency)?.difference ?? "0",
     };
   });
+  const posted = columnTotals.filter((t) => totals.some((x) => x.currency === t.currency));
   return (
     <>
       <SectionHeading title="Trial balance" subtitle="Each account's balance from every posting so far: debits equal credits in every currency." />
       <Stack spacing={1} sx={{ mb: 2 }} data-testid="trial-balance-totals">
         {totals.length === 0 && <Alert severity="info">Nothing has been posted yet: the trial balance is empty (and zero).</Alert>}
-        {totals.map((t) => (
+        {posted.map((t) => (
           <Alert key={t.currency} severity={t.difference === "0" ? "success" : "error"} data-currency={t.currency} data-difference={t.difference}>
             <AlertTitle>
               {t.currency}: {t.difference === "0" ? "balanced" : "out of balance"}
             </AlertTitle>
-            Posted so far: debits {formatMoney(t.debits, t.currency)} · credits {formatMoney(t.credits, t.currency)} · difference{" "}
+            Debit balances <strong data-testid={`trial-balance-debit-${t.currency}`}>{formatMoney(t.debit.toString(), t.currency)}</strong> · credit balances{" "}
+            <strong data-testid={`trial-balance-credit-${t.currency}`}>{formatMoney(t.credit.toString(), t.currency)}</strong> · difference{" "}
             <strong data-testid={`trial-balance-difference-${t.currency}`}>{formatMoney(t.difference, t.currency)}</strong>
           </Alert>
         ))}

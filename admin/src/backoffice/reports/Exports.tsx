@@ -1,6 +1,7 @@
-// Exports: ask for a CSV of the property's reservations, guests, ledger or
-// occupancy over a range (a job writes it), then download it from its link
-// (valid 24 hours). The list updates by itself as the job finishes.
+// Exports: ask for a CSV of the property's reservations, guests, ledger,
+// occupancy or city tax over a range (a job writes it), then download it
+// from its link (valid 24 hours). The list updates by itself as the job
+// finishes. Amounts are in major units ("144.00") beside a currency column.
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import Button from "@mui/material/Button";
 import Chip from "@mui/material/Chip";
@@ -32,6 +33,7 @@ const kindHelp: Record<ExportKind, string> = {
   guests: "Guests with a stay arriving in the range, with email and phone",
   ledger: "Every posting of entries dated in the range",
   occupancy: "Each night: units available and sold, room revenue",
+  city_tax: "Each month: nights, person-nights and city tax charged, cancelled stays",
 };
 
 function size(bytes: string | null): string {

@@ -1,6 +1,6 @@
 // Reports: occupancy, ADR and RevPAR per night and revenue by channel over
 // a range of stay dates; pickup (bookings made per day, by channel) over a
-// range of booking dates; and exports. Charts with recharts; every amount
+// range of booking dates; the city tax per month (CityTax.tsx); and exports. Charts with recharts; every amount
 // comes from the API in minor units and is labelled exactly with
 // formatMoney (the charts plot it in major units).
 import { useQuery } from "@tanstack/react-query";
@@ -29,6 +29,7 @@ import type { KeeprDataProvider } from "../../providers/dataProvider.ts";
 import type { OccupancyNode, PickupNode } from "../../providers/documents/backoffice.ts";
 import { majorUnits as major } from "../money.ts";
 import { currencyDigits, DateRangePicker, MoneyCell, QueryError, SectionHeading, WithProperty, type DateRange } from "../common.tsx";
+import { CityTaxSection } from "./CityTax.tsx";
 import { ExportsSection } from "./Exports.tsx";
 
 const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
@@ -58,6 +59,9 @@ function Reports({ membership }: { membership: Membership }) {
       </Grid>
       <Grid size={12}>
         <Pickup membership={membership} range={booked} onRange={setBooked} today={today} />
+      </Grid>
+      <Grid size={12}>
+        <CityTaxSection membership={membership} today={today} />
       </Grid>
       <Grid size={12}>
         <Card>

@@ -14,6 +14,7 @@ import Switch from "@mui/material/Switch";
 import Table from "@mui/material/Table";
 import TableBody from "@mui/material/TableBody";
 import TableCell from "@mui/material/TableCell";
+import TableContainer from "@mui/material/TableContainer";
 import TableHead from "@mui/material/TableHead";
 import TableRow from "@mui/material/TableRow";
 import TextField from "@mui/material/TextField";
@@ -33,6 +34,7 @@ import {
 } from "../../providers/documents/backoffice.ts";
 import type { RevenueSetupData } from "../../providers/backoffice.ts";
 import { ActionDialog, MoneyCell, MoneyField, moneyInputValue, parseMoney, SectionHeading } from "../common.tsx";
+import { paymentScheduleLabel } from "./paymentTerms.ts";
 
 const setupKey = ["backoffice", "revenueSetup"] as const;
 
@@ -270,72 +272,77 @@ export function RatePlans({ membership, setup, canEdit }: { membership: Membersh
           </Button>
         )}
       />
-      <Table size="small" aria-label="Rate plans" data-testid="rate-plans">
-        <TableHead>
-          <TableRow>
-            <TableCell>Plan</TableCell>
-            <TableCell>Room type</TableCell>
-            <TableCell align="right">Base price</TableCell>
-            <TableCell>Guests</TableCell>
-            <TableCell>Stay</TableCell>
-            <TableCell>Cancellation</TableCell>
-            <TableCell>Payment</TableCell>
-            <TableCell>LOS discounts</TableCell>
-            {canEdit && <TableCell />}
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {setup.ratePlans.map((p) => (
-            <TableRow key={p.rowId}>
-              <TableCell>
-                {p.name} {!p.isPublished && <Chip size="small" variant="outlined" label="Hidden" />}
-                <Typography variant="caption" component="div" color="text.secondary">
-                  {humanize(p.mealPlan)}
-                </Typography>
-              </TableCell>
-              <TableCell>{typeName.get(p.roomTypeId) ?? "—"}</TableCell>
-              <MoneyCell amount={p.basePrice} currency={p.currency} strong />
-              <TableCell sx={{ whiteSpace: "nowrap" }}>
-                {p.includedGuests} included
-                <Typography variant="caption" component="div" color="text.secondary">
-                  +{formatMoney(p.extraAdultFee, p.currency)} adult, +{formatMoney(p.extraChildFee, p.currency)} child
-                </Typography>
-              </TableCell>
-              <TableCell sx={{ whiteSpace: "nowrap" }}>
-                {p.minStay}
-                {p.maxStay ? `–${p.maxStay}` : "+"} nights
-              </TableCell>
-              <TableCell>
-                {p.isRefundable
-                  ? `Free until ${p.freeCancellationDays} day${p.freeCancellationDays === 1 ? "" : "s"} before; then ${p.cancellationPenaltyValue}${p.cancellationPenaltyKind === "percent" ? "%" : ` night${p.cancellationPenaltyValue === 1 ? "" : "s"}`}`
-                  : "Non-refundable"}
-              </TableCell>
-              <TableCell sx={{ whiteSpace: "nowrap" }}>
-                {Number(p.depositPercent)}% deposit
-                <Typography variant="caption" component="div" color="text.secondary">
-                  {p.chargePosting === "nightly" ? "charged nightly" : "charged at booking"}
-                </Typography>
-              </TableCell>
-              <TableCell>
-                <Stack direction="row" spacing={0.5} sx={{ flexWrap: "wrap", rowGap: 0.5 }}>
-                  {p.losDiscounts.nodes.filter((d) => d !== null).map((d) => (
-                    <Chip
-                      key={d.rowId}
-                      size="small"
-                      label={`${d.minNights}+ nights −${Number(d.percentOff)}%`}
-                      onDelete={canEdit ? () => void dataProvider.deleteLosDiscount({ id: d.rowId }).then(() => saved("Discount removed.")) : undefined}
-                    />
-                  ))}
-                  {canEdit && (
-                    <Chip size="small" variant="outlined" icon={<AddIcon />} label="Add" onClick={() => setDiscountFor(p)} />
-                  )}
-                </Stack>
-              </TableCell>
-              <RowActions canEdit={canEdit} what={`rate plan ${p.name}`} onEdit={() => setEditing(p)} onDelete={() => setDeleting(p)} />
+      <TableContainer>
+        <Table size="small" aria-label="Rate plans" data-testid="rate-plans">
+          <TableHead>
+            <TableRow>
+              <TableCell>Plan</TableCell>
+              <TableCell>Room type</TableCell>
+              <TableCell align="right">Base price</TableCell>
+              <TableCell>Guests</TableCell>
+              <TableCell>Stay</TableCell>
+              <TableCell>Cancellation</TableCell>
+              <TableCell>Payment</TableCell>
+              <TableCell>LOS discounts</TableCell>
+              {canEdit && <TableCell />}
             </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+          </TableHead>
+          <TableBody>
+            {setup.ratePlans.map((p) => (
+              <TableRow key={p.rowId}>
+                <TableCell>
+                  {p.name} {!p.isPublished && <Chip size="small" variant="outlined" label="Hidden" />}
+                  <Typography variant="caption" component="div" color="text.secondary">
+                    {humanize(p.mealPlan)}
+                  </Typography>
+                </TableCell>
+                <TableCell>{typeName.get(p.roomTypeId) ?? "—"}</TableCell>
+                <MoneyCell amount={p.basePrice} currency={p.currency} strong />
+                <TableCell sx={{ whiteSpace: "nowrap" }}>
+                  {p.includedGuests} included
+                  <Typography variant="caption" component="div" color="text.secondary">
+                    +{formatMoney(p.extraAdultFee, p.currency)} adult, +{formatMoney(p.extraChildFee, p.currency)} child
+                  </Typography>
+                </TableCell>
+                <TableCell sx={{ whiteSpace: "nowrap" }}>
+                  {p.minStay}
+                  {p.maxStay ? `–${p.maxStay}` : "+"} nights
+                </TableCell>
+                <TableCell>
+                  {p.isRefundable
+                    ? `Free until ${p.freeCancellationDays} day${p.freeCancellationDays === 1 ? "" : "s"} before; then ${p.cancellationPenaltyValue}${p.cancellationPenaltyKind === "percent" ? "%" : ` night${p.cancellationPenaltyValue === 1 ? "" : "s"}`}`
+                    : "Non-refundable"}
+                </TableCell>
+                <TableCell sx={{ whiteSpace: "nowrap" }} data-testid={`payment-${p.rowId}`}>
+                  {paymentScheduleLabel(p).label}
+                  <Typography variant="caption" component="div" color="text.secondary">
+                    {paymentScheduleLabel(p).detail}
+                  </Typography>
+                  <Typography variant="caption" component="div" color="text.secondary">
+                    {p.chargePosting === "nightly" ? "Posted to the folio night by night" : "Posted to the folio at booking"}
+                  </Typography>
+                </TableCell>
+                <TableCell>
+                  <Stack direction="row" spacing={0.5} sx={{ flexWrap: "wrap", rowGap: 0.5 }}>
+                    {p.losDiscounts.nodes.filter((d) => d !== null).map((d) => (
+                      <Chip
+                        key={d.rowId}
+                        size="small"
+                        label={`${d.minNights}+ nights −${Number(d.percentOff)}%`}
+                        onDelete={canEdit ? () => void dataProvider.deleteLosDiscount({ id: d.rowId }).then(() => saved("Discount removed.")) : undefined}
+                      />
+                    ))}
+                    {canEdit && (
+                      <Chip size="small" variant="outlined" icon={<AddIcon />} label="Add" onClick={() => setDiscountFor(p)} />
+                    )}
+                  </Stack>
+                </TableCell>
+                <RowActions canEdit={canEdit} what={`rate plan ${p.name}`} onEdit={() => setEditing(p)} onDelete={() => setDeleting(p)} />
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </TableContainer>
       {editing && <RatePlanDialog membership={membership} setup={setup} plan={editing === "new" ? null : editing} onClose={() => setEditing(null)} />}
       {deleting && (
         <DeleteDialog
@@ -370,6 +377,10 @@ function RatePlanDialog({ membership, setup, plan, onClose }: { membership: Memb
   const [penaltyValue, setPenaltyValue] = useState(String(plan?.cancellationPenaltyValue ?? 1));
   const [isPublished, setPublished] = useState(plan?.isPublished ?? true);
   const [chargePosting, setChargePosting] = useState<ChargePosting>(plan?.chargePosting ?? "on_booking");
+  const [depositPercent, setDepositPercent] = useState(plan ? String(Number(plan.depositPercent)) : "0");
+  const [balanceDueDays, setBalanceDueDays] = useState(String(plan?.balanceDueDays ?? 0));
+  const deposit = /^\d{1,3}(\.\d{1,2})?$/.test(depositPercent.trim()) && Number(depositPercent) <= 100 ? depositPercent.trim() : null;
+  const dueDays = int(balanceDueDays);
   const base = parseMoney(basePrice, currency);
   const adult = parseMoney(extraAdultFee, currency);
   const child = parseMoney(extraChildFee, currency);
@@ -378,7 +389,9 @@ function RatePlanDialog({ membership, setup, plan, onClose }: { membership: Memb
     extraAdultFee: adult ?? "0", extraChildFee: child ?? "0", mealPlan, minStay: int(minStay) ?? 0,
     maxStay: maxStay.trim() === "" ? null : int(maxStay), isRefundable, freeCancellationDays: int(freeDays) ?? 0,
     cancellationPenaltyKind: penaltyKind, cancellationPenaltyValue: int(penaltyValue) ?? 0, isPublished, chargePosting,
+    depositPercent: deposit ?? "0", balanceDueDays: dueDays ?? 0,
   };
+  const schedule = paymentScheduleLabel(values);
   const invalid =
     !values.name ? "Give the plan a name."
     : !roomTypeId ? "Choose the room type."
@@ -388,6 +401,8 @@ function RatePlanDialog({ membership, setup, plan, onClose }: { membership: Memb
     : int(minStay) === null || values.minStay < 1 ? "Minimum stay: at least 1 night."
     : maxStay.trim() !== "" && (values.maxStay === null || values.maxStay < values.minStay) ? "Maximum stay: empty, or at least the minimum."
     : int(freeDays) === null || int(penaltyValue) === null ? "Cancellation terms are whole numbers."
+    : deposit === null ? "Deposit: a percent from 0 to 100."
+    : dueDays === null || dueDays > 365 ? "The rest is due 0 to 365 days before arrival (0: at check-in)."
     : null;
   return (
     <ActionDialog
@@ -444,12 +459,49 @@ function RatePlanDialog({ membership, setup, plan, onClose }: { membership: Memb
         </TextField>
         <TextField label={penaltyKind === "percent" ? "Percent" : "Nights"} value={penaltyValue} onChange={(e) => setPenaltyValue(e.target.value)} size="small" disabled={!isRefundable} fullWidth />
       </Stack>
-      <Check label="Published (sold to guests)" checked={isPublished} onChange={setPublished} />
-      {plan && (
-        <Typography variant="caption" color="text.secondary">
-          Deposit: {Number(plan.depositPercent)}% at booking, the rest {plan.balanceDueDays} days before arrival (set by Keepr's setup, not editable here).
-        </Typography>
-      )}
+      <Stack direction={{ xs: "column", sm: "row" }} spacing={2} sx={{ alignItems: { sm: "flex-start" } }} data-testid="deposit-schedule">
+        <TextField
+          select
+          label="Payment"
+          value={Number(values.depositPercent) >= 100 ? "prepaid" : Number(values.depositPercent) <= 0 && values.balanceDueDays === 0 ? "at_check_in" : "deposit"}
+          onChange={(e) => {
+            if (e.target.value === "prepaid") setDepositPercent("100");
+            else if (e.target.value === "at_check_in") {
+              setDepositPercent("0");
+              setBalanceDueDays("0");
+            } else if (Number(depositPercent) <= 0 || Number(depositPercent) >= 100) setDepositPercent("30");
+          }}
+          size="small"
+          fullWidth
+        >
+          <MenuItem value="at_check_in">Pay at check-in</MenuItem>
+          <MenuItem value="deposit">Deposit at booking, the rest later</MenuItem>
+          <MenuItem value="prepaid">Prepaid (all at booking)</MenuItem>
+        </TextField>
+        <TextField
+          label="Deposit at booking (%)"
+          value={depositPercent}
+          onChange={(e) => setDepositPercent(e.target.value)}
+          size="small"
+          slotProps={{ htmlInput: { inputMode: "decimal" } }}
+          error={deposit === null}
+          fullWidth
+        />
+        <TextField
+          label="Rest due (days before arrival)"
+          value={balanceDueDays}
+          onChange={(e) => setBalanceDueDays(e.target.value)}
+          size="small"
+          slotProps={{ htmlInput: { inputMode: "numeric" } }}
+          helperText="0: at check-in"
+          disabled={Number(values.depositPercent) >= 100}
+          error={dueDays === null || dueDays > 365}
+          fullWidth
+        />
+      </Stack>
+      <Typography variant="body2" color="text.secondary" data-testid="deposit-schedule-summary">
+        {schedule.label}: {schedule.detail.toLowerCase()}. New bookings follow it; bookings made keep their schedule.
+      </Typography>
     </ActionDialog>
   );
 }
@@ -550,6 +602,7 @@ export function FeesAndTaxes({ membership, setup, canEdit }: { membership: Membe
             <TableCell align="right">Rate</TableCell>
             <TableCell>Included in prices</TableCell>
             <TableCell>On fees</TableCell>
+            <TableCell>On cancellation fees</TableCell>
             <TableCell>Active</TableCell>
             {canEdit && <TableCell />}
           </TableRow>
@@ -557,7 +610,7 @@ export function FeesAndTaxes({ membership, setup, canEdit }: { membership: Membe
         <TableBody>
           {setup.taxes.length === 0 && (
             <TableRow>
-              <TableCell colSpan={7}>No taxes.</TableCell>
+              <TableCell colSpan={8}>No taxes.</TableCell>
             </TableRow>
           )}
           {setup.taxes.map((t) => (
@@ -567,6 +620,7 @@ export function FeesAndTaxes({ membership, setup, canEdit }: { membership: Membe
               <TableCell align="right">{t.basis === "percent_of_room" ? `${Number(t.percent)}%` : formatMoney(t.amount, t.currency)}</TableCell>
               <TableCell>{t.isInclusive ? "Yes" : "No"}</TableCell>
               <TableCell>{t.appliesToFees ? "Yes" : "No"}</TableCell>
+              <TableCell>{t.appliesToPenalty ? "Yes" : "No"}</TableCell>
               <TableCell>{t.isActive ? "Yes" : "No"}</TableCell>
               <RowActions canEdit={canEdit} what={`tax ${t.name}`} onEdit={() => setEditingTax(t)} onDelete={() => setDeletingTax(t)} />
             </TableRow>
@@ -645,13 +699,15 @@ function TaxDialog({ membership, tax, onClose }: { membership: Membership; tax: 
   const [amount, setAmount] = useState(moneyInputValue(tax?.amount ?? null, currency));
   const [isInclusive, setInclusive] = useState(tax?.isInclusive ?? false);
   const [appliesToFees, setAppliesToFees] = useState(tax?.appliesToFees ?? false);
+  // Left untouched, the basis decides (percent taxes are kept on penalties, per-night ones are not).
+  const [appliesToPenalty, setAppliesToPenalty] = useState<boolean | null>(tax?.appliesToPenalty ?? null);
   const [isActive, setActive] = useState(tax?.isActive ?? true);
   const isPercent = basis === "percent_of_room";
   const percentValue = /^\d{1,3}(\.\d{1,4})?$/.test(percent.trim()) ? percent.trim() : null;
   const minor = parseMoney(amount, currency);
   const values = {
     name: name.trim(), basis, percent: isPercent ? percentValue : null, amount: isPercent ? null : minor,
-    isInclusive, appliesToFees: isPercent && appliesToFees, isActive,
+    isInclusive, appliesToFees: isPercent && appliesToFees, appliesToPenalty: appliesToPenalty ?? isPercent, isActive,
   };
   return (
     <ActionDialog
@@ -680,6 +736,10 @@ function TaxDialog({ membership, tax, onClose }: { membership: Membership; tax: 
       )}
       <Check label="Included in the prices (inclusive)" checked={isInclusive} onChange={setInclusive} />
       {isPercent && <Check label="Also on fees" checked={appliesToFees} onChange={setAppliesToFees} />}
+      <Check label="Kept on cancellation and no-show fees" checked={values.appliesToPenalty} onChange={setAppliesToPenalty} />
+      <Typography variant="caption" color="text.secondary">
+        A city tax per night or per person-night is owed only for nights stayed: leave this off and a cancellation fee leaves it out. VAT is kept on the fee.
+      </Typography>
       <Check label="Active" checked={isActive} onChange={setActive} />
     </ActionDialog>
   );

@@ -15,7 +15,7 @@ export type InvoiceKind = "invoice" | "credit_note";
 export type AttemptStatus = "pending" | "authorized" | "captured" | "failed";
 export type RefundStatus = "pending" | "succeeded" | "failed";
 export type ReconciliationDifferenceKind = "missing" | "extra" | "amount_mismatch";
-export type ExportKind = "reservations" | "guests" | "ledger" | "occupancy";
+export type ExportKind = "reservations" | "guests" | "ledger" | "occupancy" | "city_tax";
 export type ExportStatus = "pending" | "done" | "failed";
 export type MealPlan = "room_only" | "breakfast" | "half_board" | "full_board" | "all_inclusive";
 export type CancellationPenaltyKind = "nights" | "percent";
@@ -23,7 +23,7 @@ export type ChargePosting = "on_booking" | "nightly";
 export type FeeBasis = "per_stay" | "per_night" | "per_guest_night";
 export type TaxBasis = "percent_of_room" | "per_night" | "per_person_night";
 
-export const exportKinds: readonly ExportKind[] = ["reservations", "guests", "ledger", "occupancy"];
+export const exportKinds: readonly ExportKind[] = ["reservations", "guests", "ledger", "occupancy", "city_tax"];
 export const mealPlans: readonly MealPlan[] = ["room_only", "breakfast", "half_board", "full_board", "all_inclusive"];
 export const feeBases: readonly FeeBasis[] = ["per_stay", "per_night", "per_guest_night"];
 export const taxBases: readonly TaxBasis[] = ["percent_of_room", "per_night", "per_person_night"];
@@ -576,6 +576,30 @@ export const stayReports = operation<
   }`,
 );
 
+export interface CityTaxNode {
+  month: IsoDate;
+  taxId: Uuid;
+  taxName: string;
+  basis: TaxBasis;
+  currency: string;
+  stays: number;
+  nights: number;
+  personNights: number;
+  taxCharged: MinorUnits;
+  cancelledStays: number;
+  taxOnCancelled: MinorUnits;
+}
+
+/** The city tax per month of stay and per-night / per-person-night tax (app_public.city_tax_report). */
+export const cityTaxReport = operation<{ cityTaxReport: { nodes: Array<CityTaxNode | null> } | null }, ReportRange>(
+  "BackofficeCityTaxReport",
+  `query BackofficeCityTaxReport($propertyId: UUID!, $fromDate: Date!, $toDate: Date!) {
+    cityTaxReport(propertyId: $propertyId, fromDate: $fromDate, toDate: $toDate) {
+      nodes { month taxId taxName basis currency stays nights personNights taxCharged cancelledStays taxOnCancelled }
+    }
+  }`,
+);
+
 /** Bookings made per day of the range (in the property's calendar) and channel: pickup. */
 export const pickupReport = operation<{ pickupReport: { nodes: Array<PickupNode | null> } | null }, ReportRange>(
   "BackofficePickupReport",
@@ -697,6 +721,8 @@ export interface TaxNode {
   currency: string;
   isInclusive: boolean;
   appliesToFees: boolean;
+  /** Whether a cancellation or no-show penalty carries the tax (VAT yes, a city tax per person-night no). */
+  appliesToPenalty: boolean | null;
   isActive: boolean;
 }
 
@@ -706,7 +732,7 @@ const ratePlanFields = `rowId roomTypeId name description currency basePrice inc
   minStay maxStay isRefundable freeCancellationDays cancellationPenaltyKind cancellationPenaltyValue isPublished
   depositPercent balanceDueDays chargePosting losDiscounts(orderBy: PRIMARY_KEY_ASC) { nodes { rowId minNights percentOff } }`;
 const feeFields = `rowId roomTypeId name basis amount currency isActive`;
-const taxFields = `rowId name basis percent amount currency isInclusive appliesToFees isActive`;
+const taxFields = `rowId name basis percent amount currency isInclusive appliesToFees appliesToPenalty isActive`;
 
 export interface RevenueSetup {
   allRoomTypes: { nodes: Array<RoomTypeNode | null> } | null;
@@ -800,6 +826,9 @@ export interface RatePlanValues {
   cancellationPenaltyValue: number;
   isPublished: boolean;
   chargePosting: ChargePosting;
+  /** The payment schedule: this share of the total at booking, the rest balanceDueDays before arrival (0: at check-in). */
+  depositPercent: Decimal;
+  balanceDueDays: number;
 }
 
 export const createRatePlan = operation<
@@ -870,6 +899,7 @@ export interface TaxValues {
   amount: MinorUnits | null;
   isInclusive: boolean;
   appliesToFees: boolean;
+  appliesToPenalty: boolean;
   isActive: boolean;
 }
 
@@ -945,7 +975,7 @@ export const setRates = operation<{ setRates: { result: number | null } | null }
 export const backofficeDocuments = [
   folios, folio, journal, trialBalance, invoices, payments, pay, refundPayment, issueInvoice, issueCreditNote,
   ownersAndPayouts, ownerStatement, runPayouts, markPayoutPaid, differences, resolveDifference,
-  stayReports, pickupReport, exportsList, requestExport,
+  stayReports, pickupReport, cityTaxReport, exportsList, requestExport,
   revenueSetup, createRoomType, updateRoomType, deleteRoomType, createUnit, updateUnit, deleteUnit,
   createRatePlan, updateRatePlan, deleteRatePlan, createLosDiscount, deleteLosDiscount,
   createFee, updateFee, deleteFee, createTax, updateTax, deleteTax,
