@@ -177,6 +177,8 @@ interface Terms {
   freeCancellationDays: number;
   penaltyKind: "nights" | "percent";
   penaltyValue: number;
+  /** Whether a penalty carries the taxes per night and per person-night too (taxes.applies_to_penalty; by default it does not). */
+  perNightTaxesCarried: boolean;
 }
 
 const termsArb: fc.Arbitrary<Terms> = fc
@@ -189,6 +191,7 @@ const termsArb: fc.Arbitrary<Terms> = fc
       fc.record({ kind: fc.constant("nights" as const), value: fc.integer({ min: 0, max: 3 }) }),
       fc.record({ kind: fc.constant("percent" as const), value: fc.integer({ min: 0, max: 100 }) }),
     ),
+    perNightTaxesCarried: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
   })
   .map(({ penalty, ...t }) => ({ ...t, penaltyKind: penalty.kind, penaltyValue: penalty.value }));
 
@@ -206,17 +209,22 @@ const CHECK_IN_MINUTES = 15 * 60; // properties.check_in_time defaults to 15:00
  * reservation now, by the terms locked at its last pricing: two only when the
  * free-cancellation deadline is within two minutes of now.
  */
-/** The taxes a penalty does not carry (per night, per person-night: owed only for nights stayed). */
-function penaltyFreeTaxesOf(spec: PropertySpec, nights: number, guests: number): number {
+/** A per-night or per-person-night tax's amount for a stay. */
+const perNightTaxOf = (t: TaxSpec & { basis: "per_night" | "per_person_night" }, nights: number, guests: number) =>
+  t.amount * (t.basis === "per_night" ? nights : nights * guests);
+
+/** The taxes a penalty does not carry (per night, per person-night: owed only for nights stayed, unless the terms say they are carried). */
+function penaltyFreeTaxesOf(spec: PropertySpec, terms: Terms, nights: number, guests: number): number {
   let amount = 0;
-  for (const t of spec.taxes) if (t.basis !== "percent_of_room") amount += t.amount * (t.basis === "per_night" ? nights : nights * guests);
+  if (terms.perNightTaxesCarried) return 0;
+  for (const t of spec.taxes) if (t.basis !== "percent_of_room") amount += perNightTaxOf(t, nights, guests);
   return amount;
 }
 
 function penaltyCandidates(spec: PropertySpec, terms: Terms, res: ResModel, today: string): number[] {
   const nights = nightsOf(res.arrival, res.departure);
   // A penalty is a share of the total without the taxes it does not carry.
-  const total = res.total - penaltyFreeTaxesOf(spec, nights, res.adults + res.children);
+  const total = res.total - penaltyFreeTaxesOf(spec, terms, nights, res.adults + res.children);
   if (!terms.isRefundable) return [total];
   const late = Math.min(
     Number(terms.penaltyKind === "nights"
@@ -340,20 +348,20 @@ const openShiftOf = (m: Model, prop: number) => m.shifts.find((x) => x.prop === 
  * to have posted, at a property where no tax is included in the prices (room
  * revenue is then the room part of the price).
  */
-const rentalOf = (r: ResModel): { room: number; cancellation: number } =>
+const rentalOf = (m: Readonly<Model>, r: ResModel): { room: number; cancellation: number } =>
   charged(r)
     ? { room: Number(roomOf(specs[r.prop]!, nightsOf(r.arrival, r.departure), r.adults, r.children)), cancellation: 0 }
-    : { room: 0, cancellation: (r.penalty ?? 0) - penaltyTaxesOf(specs[r.prop]!, r) };
+    : { room: 0, cancellation: (r.penalty ?? 0) - penaltyTaxesOf(specs[r.prop]!, m.terms[r.prop]!, r) };
 
 /**
  * The share of a penalty that stays on tax accounts: each percent tax (added;
  * percent taxes carry penalties) takes round(penalty × tax / base), where the
  * base is the total less the taxes a penalty does not carry.
  */
-function penaltyTaxesOf(spec: PropertySpec, r: ResModel): number {
+function penaltyTaxesOf(spec: PropertySpec, terms: Terms, r: ResModel): number {
   const penalty = BigInt(r.penalty ?? 0);
   const nights = nightsOf(r.arrival, r.departure);
-  const base = BigInt(r.total - penaltyFreeTaxesOf(spec, nights, r.adults + r.children));
+  const base = BigInt(r.total - penaltyFreeTaxesOf(spec, terms, nights, r.adults + r.children));
   if (penalty === 0n || base === 0n) return 0;
   const room = roomOf(spec, nights, r.adults, r.children);
   const guests = r.adults + r.children;
@@ -361,8 +369,9 @@ function penaltyTaxesOf(spec: PropertySpec, r: ResModel): number {
   for (const f of spec.fees) fees += BigInt(f.amount * (f.basis === "per_stay" ? 1 : f.basis === "per_night" ? nights : nights * guests));
   let kept = 0n;
   for (const t of spec.taxes) {
-    if (t.basis !== "percent_of_room" || t.inclusive) continue;
-    kept += roundDiv(penalty * roundDiv((room + (t.appliesToFees ? fees : 0n)) * milli(t.percent), 100_000n), base);
+    if (t.inclusive) continue;
+    if (t.basis === "percent_of_room") kept += roundDiv(penalty * roundDiv((room + (t.appliesToFees ? fees : 0n)) * milli(t.percent), 100_000n), base);
+    else if (terms.perNightTaxesCarried) kept += roundDiv(penalty * BigInt(perNightTaxOf(t, nights, guests)), base);
   }
   return Number(kept);
 }
@@ -671,7 +680,7 @@ async function verify(
     if (balance !== modelBalance) fail(m, `${res.label}: folio balance ${balance}, the model expects ${modelBalance}`);
     // Rental revenue as the model prices it, where no tax is included in the prices.
     if (!hasInclusiveTax(specs[res.prop]!)) {
-      const want = rentalOf(res);
+      const want = rentalOf(m, res);
       if (Number(f.room_revenue) !== want.room || Number(f.cancellation_revenue) !== want.cancellation) {
         fail(m, `${res.label} (${res.status}): room / cancellation revenue posted ${f.room_revenue} / ${f.cancellation_revenue}, the model expects ${want.room} / ${want.cancellation}`);
       }
@@ -1233,7 +1242,7 @@ class Payout implements Cmd {
     const lines = new Map<string, PaidOut>();
     if (owner) {
       for (const res of m.reservations.filter((x) => x.prop === this.prop && ownerOfUnit(x.prop, x.unitId) === owner && endedBy(x, periodEnd))) {
-        const { room, cancellation } = rentalOf(res);
+        const { room, cancellation } = rentalOf(m, res);
         const commission = commissionOf(room + cancellation, owner.percent);
         const before = m.paidOut.get(res.id) ?? { room: 0, cancellation: 0, commission: 0, share: 0 };
         const line = { room: room - before.room, cancellation: cancellation - before.cancellation, commission: commission - before.commission,
@@ -1938,6 +1947,7 @@ async function runSequence(terms: Terms[], commands: Cmd[]): Promise<void> {
                 cancellation_penalty_kind = $6, cancellation_penalty_value = $7 where id = $1`,
         [hotels[i]!.ratePlanId, t.depositPercent, t.balanceDueDays, t.isRefundable, t.freeCancellationDays, t.penaltyKind, t.penaltyValue],
       );
+      await c.query("update app_public.taxes set applies_to_penalty = $2 where property_id = $1 and basis <> 'percent_of_room'", [hotels[i]!.propertyId, t.perNightTaxesCarried]);
     }
     const users = hotels.flatMap((h) => [h.frontDesk, h.manager]);
     const { rows } = await c.query<{ id: string; user_id: string }>(
@@ -1952,7 +1962,7 @@ async function runSequence(terms: Terms[], commands: Cmd[]): Promise<void> {
       folios: desks.map((d, i) => ({ label: `${specs[i]!.label}/company`, id: d.companyFolioId, prop: i, resId: null, primary: false, companyId: d.companyId, desk: 0 })),
       deskCharges: [], shifts: [],
       accounts: specs.map(() => ({ cash_drawer: 0, bank: 0, extras_revenue: 0, allowances: 0, cash_over_short: 0 })),
-      trace: terms.map((t, i) => `${specs[i]!.label}: deposit ${t.depositPercent}%, ${t.isRefundable ? `free cancellation until ${t.freeCancellationDays}d before, then ${t.penaltyValue} ${t.penaltyKind}` : "non-refundable"}`),
+      trace: terms.map((t, i) => `${specs[i]!.label}: deposit ${t.depositPercent}%, ${t.isRefundable ? `free cancellation until ${t.freeCancellationDays}d before, then ${t.penaltyValue} ${t.penaltyKind}` : "non-refundable"}${t.perNightTaxesCarried ? ", per-night taxes kept on penalties" : ""}`),
     };
     const counted = commands.map((cmd) => ({
       check: (m: Readonly<Model>) => cmd.check(m),
