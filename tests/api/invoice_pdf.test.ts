@@ -229,3 +229,19 @@ it("is written in the property's language: a Portuguese hotel's invoice says Fat
   expect(html).toContain('<html lang="pt">');
   expect(html).toContain("Valor em dívida");
 });
+
+it("a mail server that cannot be reached leaves the sending pending with its error, and the job is tried again later", async () => {
+  const desk = await staffToken(h.frontDesk);
+  const sent = await server.graphql(
+    `mutation($i: UUID!, $k: String!) { sendInvoice(input: {invoiceId: $i, email: "ap@acme.example", idempotencyKey: $k}) { result { rowId } } }`,
+    { i: invoiceId, k: newKey() }, { token: desk },
+  );
+  const deliveryId = sent.body.data!.sendInvoice.result.rowId as string;
+  // Port 9 (discard) on this machine: nothing listens, the connection is refused.
+  await runDueJobs(db, { SMTP_URL: "smtp://127.0.0.1:9" });
+  const row = (await db.ownerPool.query("select status, attempts, last_error, sent_at from app_public.invoice_deliveries where id = $1", [deliveryId])).rows[0];
+  expect(row).toMatchObject({ status: "pending", attempts: 1, sent_at: null });
+  expect(row.last_error).toMatch(/ECONNREFUSED|connect/i);
+  const job = (await db.ownerPool.query("select attempts, run_at > now() as later from graphile_worker.jobs where key = $1", [`invoice_delivery:${deliveryId}`])).rows[0];
+  expect(job).toEqual({ attempts: 1, later: true });
+});
