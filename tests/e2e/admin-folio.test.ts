@@ -437,6 +437,23 @@ describe("the accountant", () => {
     expect(await row.getAttribute("data-total")).toBe(owed);
     await shot(page, "ar-aging");
     await expectAccessible(page);
+
+    // The company pays by bank transfer on its account (opened from its row): the aging has nothing left.
+    await row.getByRole("link", { name: "Atlantic Travel" }).click();
+    await page.locator(`[data-testid="folio-balance"][data-balance="${owed}"]`).waitFor();
+    await page.locator('[data-folio-action="pay"]').click();
+    const pay = page.getByTestId("folio-pay");
+    await pay.locator('[data-method="bank_transfer"]').click();
+    await pay.getByLabel("Transfer reference").fill("Atlantic Travel remittance 2026-12");
+    await confirmDialog(page, "folio-pay");
+    await page.locator('[data-testid="folio-balance"][data-balance="0"]').waitFor();
+    await page.getByTestId("folio-lines").getByText(/Atlantic Travel remittance/).waitFor();
+    await shot(page, "company-account-paid");
+    await expectAccessible(page);
+    await page.getByRole("menuitem", { name: "Companies" }).click();
+    await page.getByRole("tab", { name: "AR aging" }).click();
+    await page.getByText("No company owes anything as of this date.").waitFor();
+    await trialBalanceIsZero();
     expect(errors).toEqual([]);
   });
 });

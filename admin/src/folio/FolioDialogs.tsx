@@ -667,10 +667,11 @@ export function FolioActions({ folio, siblings = [], dueIntents = [], onCard, ti
     );
   };
   add("pay", "Take payment", <PaymentsIcon />, allowed.pay && !closed && (balance > 0n || dueIntents.length > 0), balance > 0n);
-  add("refund", "Refund", <UndoIcon />, allowed.refund && (balance < 0n || (!compact && allowed.allowance)), balance < 0n);
+  // A goodwill refund (with its allowance) is for a guest's folio; a company's account refunds only a credit.
+  add("refund", "Refund", <UndoIcon />, allowed.refund && (balance < 0n || (!compact && allowed.allowance && folio.kind === "guest")), balance < 0n);
   add("city_ledger", "Transfer to company", <AccountBalanceIcon />, allowed.city_ledger && !closed && balance > 0n && folio.kind === "guest");
   if (!compact) {
-    add("charge", "Post extra", <AddShoppingCartIcon />, allowed.charge && !closed);
+    add("charge", "Post extra", <AddShoppingCartIcon />, allowed.charge && !closed && folio.kind === "guest");
     add("allowance", "Allowance", <DiscountIcon />, allowed.allowance && folio.kind === "guest");
     add("split", "New folio", <CallSplitIcon />, allowed.split && !closed && folio.reservationId !== null);
     add("route", "Move charges", <DriveFileMoveIcon />, allowed.route && !closed && targets.length > 0);

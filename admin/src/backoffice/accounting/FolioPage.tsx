@@ -58,7 +58,7 @@ export function FolioPage() {
   const accounting = useCanAccess({ resource: "accounting", action: "show" }).canAccess === true;
   return (
     <Box sx={{ mt: 1 }}>
-      <Title title={query.data ? `${query.data.label} · ${query.data.reservation?.confirmationCode ?? query.data.company?.name ?? ""}` : "Folio"} />
+      <Title title={query.data ? (query.data.kind === "company" ? `${query.data.company?.name ?? query.data.label} · city ledger` : `${query.data.label} · ${query.data.reservation?.confirmationCode ?? ""}`) : "Folio"} />
       <Stack direction="row" spacing={1} useFlexGap sx={{ mb: 1, flexWrap: "wrap" }}>
         {query.data?.reservationId && (
           <Button component={Link} to={`/reservations/${query.data.reservationId}/show/folio`} startIcon={<ArrowBackIcon />}>
@@ -131,7 +131,7 @@ function FolioDetail({ folio }: { folio: FolioDetailNode }) {
                 {folio.kind === "guest" && folio.company && <Chip size="small" variant="outlined" label={`Billed to ${folio.company.name}`} />}
               </Stack>
               <Typography variant="subtitle1">
-                {folio.kind === "company" ? `${folio.company?.name ?? "Company"} · payment terms ${folio.company?.paymentTermsDays ?? 30} days` : (r?.guest?.fullName ?? "—")}
+                {folio.kind === "company" ? `Accounts receivable · payment terms ${folio.company?.paymentTermsDays ?? 30} days` : (r?.guest?.fullName ?? "—")}
               </Typography>
               {r && (
                 <Typography variant="body2" color="text.secondary">
@@ -188,11 +188,13 @@ function FolioDetail({ folio }: { folio: FolioDetailNode }) {
           {card && <TakePaymentDialog folio={folio} intent={card} onClose={() => setCard(null)} />}
         </CardContent>
       </Card>
-      <Card>
-        <CardContent>
-          <PaymentsSection folio={folio} timeZone={timeZone} />
-        </CardContent>
-      </Card>
+      {folio.reservation && (
+        <Card>
+          <CardContent>
+            <PaymentsSection folio={folio} timeZone={timeZone} />
+          </CardContent>
+        </Card>
+      )}
       <Card>
         <CardContent>
           <LedgerLines folio={folio} desk={desk} timeZone={timeZone} currency={currency} />
@@ -539,7 +541,10 @@ function LedgerLines({ folio, desk, timeZone, currency }: { folio: FolioDetailNo
   });
   return (
     <>
-      <SectionHeading title="Ledger lines" subtitle="Every posting to this folio (guest receivable): charges are positive, payments negative." />
+      <SectionHeading
+        title="Ledger lines"
+        subtitle={`Every posting to this folio (${folio.kind === "company" ? "the company's city ledger" : "guest receivable"}): charges are positive, payments negative.`}
+      />
       {rows.length === 0 ? (
         <Alert severity="info">Nothing posted yet: charges post when the booking is confirmed.</Alert>
       ) : (
