@@ -71,6 +71,11 @@ const unitId = async (name: string, propertyId = hotel.propertyId) =>
   (await db.ownerPool.query<{ id: string }>("select id from app_public.units where property_id = $1 and name = $2", [propertyId, name])).rows[0]!.id;
 
 /** Presses on a bar and drops it at a point, moving the mouse in steps as a hand does. */
+/** Resolves once the focused element's text starts with the given text (a deadline of 30 s, then the test fails). */
+async function focusOn(page: Page, text: string): Promise<void> {
+  await page.waitForFunction((start) => (document.activeElement?.textContent ?? "").trim().startsWith(start), text, { timeout: 30_000 });
+}
+
 async function drag(page: Page, bar: ReturnType<Page["locator"]>, to: { x: number; y: number }): Promise<void> {
   const box = (await bar.boundingBox())!;
   const from = { x: box.x + Math.min(24, box.width / 3), y: box.y + box.height / 2 };
@@ -353,7 +358,12 @@ describe("a front-desk user", () => {
     await chart.getByRole("button", { name: "Actions for Ada Lovelace" }).focus();
     await page.keyboard.press("Enter");
     await page.getByRole("menuitem", { name: "Move or change dates…" }).waitFor();
+    // The menu focuses its first item once it has opened: a key pressed before
+    // that (a loaded machine) would move from nothing, and Enter would open the
+    // reservation instead. Each key waits for the focus it expects.
+    await focusOn(page, "Open reservation");
     await page.keyboard.press("ArrowDown");
+    await focusOn(page, "Move or change dates…");
     await page.keyboard.press("Enter");
     const dialog = page.getByTestId("move-stay-dialog");
     await dialog.waitFor();
