@@ -3,7 +3,8 @@
 -- Charges and refunds name Keepr's attempt or refund id as their
 -- reference; events about anything else are recorded and 'ignored'. The
 -- record_* functions are idempotent, so an event racing the job that caused
--- it is harmless.
+-- it is harmless. A capture passes on the card's brand and last four
+-- (payment_method) for the card on file.
 create or replace function app_private.apply_payment_event(provider text, event jsonb) returns text
   language plpgsql volatile security definer
   set search_path to pg_catalog, public, pg_temp
@@ -39,7 +40,8 @@ begin
       else return 'ignored'; end if;
     when 'charge.captured' then
       if exists (select 1 from app_public.payment_attempts a where a.id = v_reference) then
-        perform app_private.record_capture(v_reference, v_object ->> 'id', v_at);
+        perform app_private.record_capture(v_reference, v_object ->> 'id', v_at,
+                                           case when pg_catalog.jsonb_typeof(v_object -> 'payment_method') = 'object' then v_object -> 'payment_method' end);
       else return 'ignored'; end if;
     when 'charge.failed' then
       if exists (select 1 from app_public.payment_attempts a where a.id = v_reference) then

@@ -40,6 +40,9 @@ begin
       v_room := v_room - v_intent.amount;
     end if;
   end loop;
+  -- Paid another way (at the desk, or moved to a company): a booking whose
+  -- payment was due no longer is once nothing due is unpaid.
+  perform app_private.clear_payment_due(reservation);
 end;
 $$;
 comment on function app_private.cap_open_intents(app_public.reservations) is

@@ -1,7 +1,9 @@
 -- Gives back what a reservation's guest paid beyond what it now costs (the
 -- penalty once cancelled or a no-show, the total otherwise): refunds on the
 -- captured intents, newest first, for the excess over refunds already made
--- or under way. Returns the amount refunded.
+-- or under way. Returns the amount refunded. Charges on the card on file at
+-- the desk (incidental: extras, damages) pay the folio, not the booking's
+-- price: they are neither counted nor refunded here.
 create or replace function app_private.refund_overpayment(reservation app_public.reservations, reason text) returns bigint
   language plpgsql volatile
   set search_path to pg_catalog, public, pg_temp
@@ -19,11 +21,12 @@ begin
          - coalesce((select sum(f.amount) from app_public.refunds f
                       where f.property_id = reservation.property_id and f.status = 'pending'
                         and f.intent_id in (select i2.id from app_public.payment_intents i2
-                                             where i2.property_id = reservation.property_id and i2.reservation_id = reservation.id)), 0)
+                                             where i2.property_id = reservation.property_id and i2.reservation_id = reservation.id
+                                               and i2.kind <> 'incidental')), 0)
          - v_due
     into v_excess
     from app_public.payment_intents i
-   where i.property_id = reservation.property_id and i.reservation_id = reservation.id;
+   where i.property_id = reservation.property_id and i.reservation_id = reservation.id and i.kind <> 'incidental';
 
   for v_intent in
     select i.*, i.amount_captured - i.amount_refunded
@@ -31,6 +34,7 @@ begin
                              where f.property_id = i.property_id and f.intent_id = i.id and f.status = 'pending'), 0) as refundable
       from app_public.payment_intents i
      where i.property_id = reservation.property_id and i.reservation_id = reservation.id and i.amount_captured > i.amount_refunded
+       and i.kind <> 'incidental'
      order by i.created_at desc
        for update
   loop

@@ -6,12 +6,18 @@
 // Amounts are integers in minor units; currencies ISO 4217, upper case.
 import { createHmac, timingSafeEqual } from "node:crypto";
 
+/** What a provider tells of a card (never its number): the card on file is shown as "Visa •• 4242". */
+export interface CardDetails {
+  brand: string;
+  last4: string;
+}
+
 export interface PaymentProvider {
   readonly name: string;
   /** Authorizes (holds) amount on a card token. Idempotent by idempotencyKey. */
   authorize(input: { token: string; amount: number; currency: string; idempotencyKey: string; reference: string }): Promise<{ chargeId: string; status: "authorized" }>;
   /** Captures an authorized charge (amount <= authorized). Idempotent by key. */
-  capture(input: { chargeId: string; amount: number; idempotencyKey: string }): Promise<{ chargeId: string; status: "captured"; capturedAt: string }>;
+  capture(input: { chargeId: string; amount: number; idempotencyKey: string }): Promise<{ chargeId: string; status: "captured"; capturedAt: string; card?: CardDetails }>;
   /** Refunds part or all of a captured charge. Idempotent by key. */
   refund(input: { chargeId: string; amount: number; idempotencyKey: string; reference: string }): Promise<{ refundId: string; status: "succeeded"; createdAt: string }>;
 }

@@ -42,6 +42,9 @@ export const keeprCodes: Record<string, string> = {
   FOLCL: "FOLIO_CLOSED",
   OWNER: "LAST_OWNER",
   LEGAL: "LEGAL_DETAILS_MISSING",
+  PAYDU: "PAYMENT_DUE",
+  NSHOW: "NO_SHOW_TOO_EARLY",
+  NOCRD: "NO_CARD_ON_FILE",
 };
 
 /** Standard SQLSTATEs mapped to a stable code and a message that reveals nothing. */

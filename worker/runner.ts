@@ -10,6 +10,7 @@ import type { Config } from "../server/config.ts";
 import type { Logger } from "../server/logger.ts";
 import { createMailer } from "./mailer.ts";
 import { makeProcessPaymentAttempt } from "./tasks/process_payment_attempt.ts";
+import { enforcePaymentDeadline } from "./tasks/enforce_payment_deadline.ts";
 import { makeProcessRefund } from "./tasks/process_refund.ts";
 import { makeReconcileSettlement } from "./tasks/reconcile_settlement.ts";
 import { makeSendWelcomeEmail } from "./tasks/send_welcome_email.ts";
@@ -30,13 +31,14 @@ export function makeTaskList(config: Config, jwtSecret: string): TaskList {
   return {
     ...sqlCronTasks,
     send_welcome_email: makeSendWelcomeEmail({ mailer, publicUrl: config.publicUrl }),
-    send_notification: makeSendNotification({ mailer, sms: createOutboxSmsSender(`${config.outboxDir}/sms`) }),
+    send_notification: makeSendNotification({ mailer, sms: createOutboxSmsSender(`${config.outboxDir}/sms`), publicUrl: config.publicUrl }),
     sync_channel_feed: makeSyncChannelFeed({ allowInternalUrls: config.channelAllowInternalUrls }),
     run_export: makeRunExport({ store: exportStore }),
     purge_expired_exports: makePurgeExpiredExports({ store: exportStore }),
     notify_channel_conflict: makeNotifyChannelConflict({ mailer, publicUrl: config.publicUrl }),
     send_invoice: makeSendInvoice({ mailer }),
     process_payment_attempt: makeProcessPaymentAttempt({ provider }),
+    enforce_payment_deadline: enforcePaymentDeadline,
     process_refund: makeProcessRefund({ provider }),
     reconcile_settlement: makeReconcileSettlement({
       provider: provider.name,
@@ -58,6 +60,7 @@ export const crontab = [
   "* * * * * poll_channel_feeds ?id=poll_channel_feeds&max=3",
   "0 5 * * * schedule_housekeeping ?id=schedule_housekeeping&max=3",
   "5 * * * * night_audit ?id=night_audit&max=3",
+  "*/15 * * * * record_due_no_shows ?id=record_due_no_shows&max=3",
   "40 * * * * purge_expired_exports ?id=purge_expired_exports&max=3",
 ].join("\n");
 

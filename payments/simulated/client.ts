@@ -17,7 +17,12 @@ export interface SimulatedProviderClientOptions {
 const errorResponse = z.object({
   error: z.object({ type: z.string(), code: z.string(), message: z.string(), charge: z.string().optional() }),
 });
-const chargeResponse = z.object({ id: z.string(), status: z.string(), captured_at: z.string().nullable() });
+const chargeResponse = z.object({
+  id: z.string(),
+  status: z.string(),
+  captured_at: z.string().nullable(),
+  payment_method: z.object({ brand: z.string(), last4: z.string() }).nullish(),
+});
 const refundResponse = z.object({ id: z.string(), status: z.literal("succeeded"), created: z.string() });
 const tokenResponse = z.object({ id: z.string(), brand: z.string(), last4: z.string() });
 
@@ -102,7 +107,8 @@ export function createSimulatedProviderClient(options: SimulatedProviderClientOp
       if (charge.status !== "captured" || !charge.captured_at) {
         throw new PaymentRequestError("unexpected_status", `charge ${charge.id} is ${charge.status}, not captured`, response.status);
       }
-      return { chargeId: charge.id, status: "captured", capturedAt: charge.captured_at };
+      const card = charge.payment_method ? { brand: charge.payment_method.brand, last4: charge.payment_method.last4 } : undefined;
+      return { chargeId: charge.id, status: "captured", capturedAt: charge.captured_at, ...(card ? { card } : {}) };
     },
     async refund({ chargeId, amount, idempotencyKey, reference }) {
       const response = await send(baseUrl, { method: "POST", path: "/v1/refunds", body: { charge: chargeId, amount, reference }, idempotencyKey, apiKey, timeoutMs });

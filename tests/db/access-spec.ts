@@ -233,7 +233,8 @@ export const tables = {
       note: "the creator becomes its owner",
     },
     update: staffWrite("managers", ["name", "slug", "time_zone", "currency", "country_code", "city", "address", "description",
-      "is_published", "check_in_time", "check_out_time", "language", "pre_arrival_days", "stayover_clean_nights", "photo_urls", "amenities"]),
+      "is_published", "check_in_time", "check_out_time", "language", "pre_arrival_days", "stayover_clean_nights", "photo_urls", "amenities",
+      "no_show_time", "no_show_day_offset"]),
   },
   "app_public.property_memberships": {
     select: staffRows("all_staff"),
@@ -259,10 +260,10 @@ export const tables = {
     select: { ...publicRows("cashiers"), worker: ["all"] },
     insert: staffWrite("managers", ["property_id", "room_type_id", "name", "description", "currency", "base_price", "included_guests",
       "extra_adult_fee", "extra_child_fee", "meal_plan", "min_stay", "max_stay", "is_refundable", "free_cancellation_days",
-      "cancellation_penalty_kind", "cancellation_penalty_value", "is_published", "charge_posting", "guest_changes_allowed", "deposit_percent", "balance_due_days"]),
+      "cancellation_penalty_kind", "cancellation_penalty_value", "is_published", "charge_posting", "guest_changes_allowed", "deposit_percent", "balance_due_days", "payment_deadline_hours"]),
     update: staffWrite("managers", ["name", "description", "base_price", "included_guests", "extra_adult_fee", "extra_child_fee", "meal_plan",
       "min_stay", "max_stay", "is_refundable", "free_cancellation_days", "cancellation_penalty_kind", "cancellation_penalty_value",
-      "is_published", "charge_posting", "guest_changes_allowed", "deposit_percent", "balance_due_days"]),
+      "is_published", "charge_posting", "guest_changes_allowed", "deposit_percent", "balance_due_days", "payment_deadline_hours"]),
     delete: staffWrite("managers"),
   },
   "app_public.reconciliation_differences": {
@@ -348,7 +349,7 @@ export const functions = {
   "app_public.quote_change(uuid,date,date,integer,integer)": { execute: api, call: { guard: "front_office", own: true, refusal: "NTFND" } },
   "app_public.modify_reservation(uuid,text,date,date,integer,integer,uuid,uuid)": { execute: api, call: { guard: "front_office", own: true } },
   "app_public.cancel_reservation(uuid,text,text)": { execute: api, call: { guard: "front_office", own: true } },
-  "app_public.check_in(uuid,text,boolean)": { execute: staffOnly, call: { guard: "front_office" } },
+  "app_public.check_in(uuid,text,boolean,boolean)": { execute: staffOnly, call: { guard: "front_office" } },
   "app_public.check_out(uuid,text)": { execute: staffOnly, call: { guard: "front_office" } },
   "app_public.mark_no_show(uuid,text)": { execute: staffOnly, call: { guard: "front_office" } },
   "app_public.move_unit(uuid,uuid,text)": { execute: staffOnly, call: { guard: "front_office" } },
@@ -359,6 +360,7 @@ export const functions = {
   "app_public.rate_grid(uuid,date,date)": { execute: staffOnly, call: { guard: "cashiers" } },
   "app_public.tape_chart_claims(uuid,date,date)": { execute: staffOnly, call: { rows: "all_staff" } },
   "app_public.front_desk_day(uuid,date)": { execute: staffOnly, call: { rows: "cashiers" } },
+  "app_public.payment_due_reservations(uuid)": { execute: staffOnly, call: { rows: "cashiers" } },
 
   // Computed columns (called with a row the caller already reads).
   "app_public.reservations_arrival(app_public.reservations)": { execute: [...api, "worker"], call: { anyone: true } },
@@ -366,6 +368,9 @@ export const functions = {
   "app_public.reservations_nights(app_public.reservations)": { execute: [...api, "worker"], call: { anyone: true } },
   "app_public.reservations_change_refusal(app_public.reservations)": { execute: api, call: { anyone: true } },
   "app_public.reservations_cancellation_penalty_now(app_public.reservations)": { execute: api, call: { anyone: true } },
+  "app_public.reservations_unpaid_prepayment(app_public.reservations)": { execute: api, call: { anyone: true } },
+  "app_public.reservations_no_show_from(app_public.reservations)": { execute: api, call: { anyone: true } },
+  "app_public.reservations_card_on_file(app_public.reservations)": { execute: api, call: { anyone: true } },
   "app_public.inventory_claims_start_date(app_public.inventory_claims)": { execute: ["staff", "worker"], call: { anyone: true } },
   "app_public.inventory_claims_end_date(app_public.inventory_claims)": { execute: ["staff", "worker"], call: { anyone: true } },
   "app_public.reservations_folio(app_public.reservations)": { about: "the primary folio", execute: [...api, "worker"], call: { anyone: true } },
@@ -375,7 +380,10 @@ export const functions = {
 
   // Money.
   "app_public.pay(uuid,text,text)": { execute: api, call: { guard: "cashiers", own: true } },
-  "app_public.attach_payment_method(uuid,text,text)": { execute: api, call: { guard: "cashiers", own: true } },
+  "app_public.attach_payment_method(uuid,text,text,text,text)": { execute: api, call: { guard: "cashiers", own: true } },
+  "app_public.charge_card_on_file(uuid,bigint,text)": { execute: staffOnly, call: { guard: "cashiers" } },
+  "app_public.extend_payment_deadline(uuid,timestamp with time zone,text,text)": { execute: staffOnly, call: { guard: "front_office" } },
+  "app_public.waive_payment_guarantee(uuid,text,text)": { execute: staffOnly, call: { guard: "managers" } },
   "app_public.refund_payment(uuid,bigint,text,text)": { execute: staffOnly, call: { guard: "back_office" } },
   "app_public.issue_invoice(uuid,text)": { execute: staffOnly, call: { guard: "cashiers" } },
   "app_public.issue_credit_note(uuid,text,text)": { execute: staffOnly, call: { guard: "back_office" } },

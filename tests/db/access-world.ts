@@ -185,7 +185,7 @@ async function place(c: Client, label: "A" | "B", tag: string, guest: { id: stri
   await become(c, "keepr_staff", staff.front_desk);
   const walkIn = await confirm(c, await hold(c, (await quote(c, ratePlanId, ...stay(0, 1))).quote_token), newKey(), `walkin-${tag}@example.com`);
   const inhouse = await confirm(c, await hold(c, (await quote(c, ratePlanId, ...stay(0, 2))).quote_token), newKey(), `inhouse-${tag}@example.com`);
-  await c.query("select app_public.check_in($1, $2)", [inhouse.reservation_id, newKey()]);
+  await c.query("select app_public.check_in($1, $2, acknowledge_unpaid => true)", [inhouse.reservation_id, newKey()]);
   const blockId = (await c.query("select id from app_public.create_block($1, $2, $3, 'owner_block', $4, 'Owner stays')", [unitIds[3], ...stay(30, 2), newKey()])).rows[0].id as string;
 
   // Money: the guest's deposit paid (captured, partly refunded), invoices.
@@ -242,6 +242,10 @@ async function place(c: Client, label: "A" | "B", tag: string, guest: { id: stri
 
   // What jobs and the channel sync write, as the owner.
   await asOwner(c);
+  // The walk-in is due today: the property records no-shows from the arrival day's start, and its payment is due
+  // (a declined deposit), so staff may extend the deadline or waive the guarantee.
+  await c.query("update app_public.properties set no_show_day_offset = 0, no_show_time = '00:00' where id = $1", [propertyId]);
+  await c.query("update app_public.reservations set payment_due_by = now() + interval '1 day' where id = $1", [walkIn.reservation_id]);
   const feedId = await one(
     c,
     "insert into app_public.channel_feeds (property_id, unit_id, source, name, url, last_success_at) values ($1, $2, 'airbnb', 'Airbnb', 'https://example.com/a.ics', now()) returning id",

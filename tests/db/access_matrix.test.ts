@@ -476,7 +476,9 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
   "app_public.cancel_reservation(uuid,text,text)": {
     call: (a, t) => ({ sql: "select * from app_public.cancel_reservation($1, $2, 'Plans changed')", params: [reservationOf(a, t), newKey()], owner: own(t) }),
   },
-  "app_public.check_in(uuid,text,boolean)": { call: (a) => ({ sql: "select * from app_public.check_in($1, $2)", params: [a.res.today, newKey()] }) },
+  "app_public.check_in(uuid,text,boolean,boolean)": {
+    call: (a) => ({ sql: "select * from app_public.check_in($1, $2, acknowledge_unpaid => true)", params: [a.res.today, newKey()] }),
+  },
   "app_public.check_out(uuid,text)": { call: (a) => ({ sql: "select * from app_public.check_out($1, $2)", params: [a.res.inhouse, newKey()] }) },
   "app_public.mark_no_show(uuid,text)": { call: (a) => ({ sql: "select * from app_public.mark_no_show($1, $2)", params: [a.res.today, newKey()] }) },
   "app_public.move_unit(uuid,uuid,text)": { call: (a) => ({ sql: "select * from app_public.move_unit($1, $2, $3)", params: [a.res.today, freeUnit, newKey()] }) },
@@ -493,6 +495,7 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
     call: (a) => ({ sql: "select * from app_public.tape_chart_claims($1, $2::date, $3::date)", params: [a.propertyId, a.today, addDays(a.today, 30)] }),
   },
   "app_public.front_desk_day(uuid,date)": { call: (a) => ({ sql: "select * from app_public.front_desk_day($1)", params: [a.propertyId] }) },
+  "app_public.payment_due_reservations(uuid)": { call: (a) => ({ sql: "select * from app_public.payment_due_reservations($1)", params: [a.propertyId] }) },
   "app_public.reservations_arrival(app_public.reservations)": { call: () => ({ sql: "select app_public.reservations_arrival(null::app_public.reservations)", params: [] }) },
   "app_public.reservations_departure(app_public.reservations)": { call: () => ({ sql: "select app_public.reservations_departure(null::app_public.reservations)", params: [] }) },
   "app_public.reservations_nights(app_public.reservations)": { call: () => ({ sql: "select app_public.reservations_nights(null::app_public.reservations)", params: [] }) },
@@ -506,6 +509,15 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
   "app_public.folios_due_at_check_out(app_public.folios)": { call: () => ({ sql: "select app_public.folios_due_at_check_out(null::app_public.folios)", params: [] }) },
   "app_public.cash_shifts_expected_cash(app_public.cash_shifts)": { call: () => ({ sql: "select app_public.cash_shifts_expected_cash(null::app_public.cash_shifts)", params: [] }) },
   "app_public.companies_folio(app_public.companies)": { call: () => ({ sql: "select app_public.companies_folio(null::app_public.companies)", params: [] }) },
+  "app_public.reservations_unpaid_prepayment(app_public.reservations)": {
+    call: () => ({ sql: "select app_public.reservations_unpaid_prepayment(null::app_public.reservations)", params: [] }),
+  },
+  "app_public.reservations_no_show_from(app_public.reservations)": {
+    call: () => ({ sql: "select app_public.reservations_no_show_from(null::app_public.reservations)", params: [] }),
+  },
+  "app_public.reservations_card_on_file(app_public.reservations)": {
+    call: () => ({ sql: "select app_public.reservations_card_on_file(null::app_public.reservations)", params: [] }),
+  },
   "app_public.inventory_claims_start_date(app_public.inventory_claims)": {
     call: () => ({ sql: "select app_public.inventory_claims_start_date(null::app_public.inventory_claims)", params: [] }),
   },
@@ -515,8 +527,17 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
   "app_public.pay(uuid,text,text)": {
     call: (a, t) => ({ sql: "select * from app_public.pay($1, 'tok_matrix_visa', $2)", params: [t === "guest" ? a.intents.guestBalance : a.intents.token, newKey()], owner: own(t) }),
   },
-  "app_public.attach_payment_method(uuid,text,text)": {
-    call: (a, t) => ({ sql: "select * from app_public.attach_payment_method($1, 'tok_matrix_card', $2)", params: [reservationOf(a, t), newKey()], owner: own(t) }),
+  "app_public.attach_payment_method(uuid,text,text,text,text)": {
+    call: (a, t) => ({ sql: "select * from app_public.attach_payment_method($1, 'tok_matrix_card', $2, 'visa', '4242')", params: [reservationOf(a, t), newKey()], owner: own(t) }),
+  },
+  "app_public.charge_card_on_file(uuid,bigint,text)": {
+    call: (a) => ({ sql: "select * from app_public.charge_card_on_file($1, 1500, $2)", params: [a.res.guest, newKey()] }),
+  },
+  "app_public.extend_payment_deadline(uuid,timestamp with time zone,text,text)": {
+    call: (a) => ({ sql: "select * from app_public.extend_payment_deadline($1, now() + interval '2 days', 'Matrix', $2)", params: [a.res.today, newKey()] }),
+  },
+  "app_public.waive_payment_guarantee(uuid,text,text)": {
+    call: (a) => ({ sql: "select * from app_public.waive_payment_guarantee($1, 'Matrix', $2)", params: [a.res.today, newKey()] }),
   },
   "app_public.refund_payment(uuid,bigint,text,text)": {
     call: (a) => ({ sql: "select * from app_public.refund_payment($1, 100, 'Matrix', $2)", params: [a.intents.guestDeposit, newKey()] }),

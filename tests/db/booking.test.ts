@@ -211,14 +211,15 @@ describe("state changes", () => {
       expect((await quote(c, h.ratePlanId, ...stay(h, 0, 3))).units_left).toBe(1);
     }));
 
-  it("a no-show is recorded from the arrival date, charges the late penalty and frees the unit", () =>
+  it("a no-show is recorded from the property's no-show time (here the arrival day's start), charges the late penalty and frees the unit", () =>
     inRollback(db.ownerPool, async (c) => {
       const h = await createHotel(c, { units: 1, ratePlan: { free_cancellation_days: 2, cancellation_penalty_kind: "nights", cancellation_penalty_value: 1 } });
+      await c.query("update app_public.properties set no_show_day_offset = 0, no_show_time = '00:00' where id = $1", [h.propertyId]);
       await anonymous(c);
       const future = await book(c, h.ratePlanId, ...stay(h, 5, 2));
       const due = await book(c, h.ratePlanId, ...stay(h, 0, 3));
       await staff(c, h.frontDesk);
-      expect(await sqlstateOf(c, "select app_public.mark_no_show($1, $2)", [future.reservation_id, newKey()])).toBe("TRANS");
+      expect(await sqlstateOf(c, "select app_public.mark_no_show($1, $2)", [future.reservation_id, newKey()])).toBe("NSHOW");
       const noShow = await c.query("select status, penalty_amount from app_public.mark_no_show($1, $2)", [due.reservation_id, newKey()]);
       expect(noShow.rows[0]).toEqual({ status: "no_show", penalty_amount: "10000" });
       expect((await claims(c, due.reservation_id))[0]!.live).toBe(false);

@@ -89,6 +89,7 @@ const scenarios: Record<string, () => Promise<Scenario>> = {
   },
   async mark_no_show() {
     const h = await hotel();
+    await committed(null, (c) => c.query("update app_public.properties set no_show_day_offset = 0, no_show_time = '00:00' where id = $1", [h.propertyId]));
     const b = await bookCommitted(h, 0, 2);
     const other = await bookCommitted(h, 0, 2);
     return { actor: asStaff(h.frontDesk), sql: "select * from app_public.mark_no_show($2, $1)", params: [b.reservation_id], otherParams: [other.reservation_id] };

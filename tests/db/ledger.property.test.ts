@@ -1143,7 +1143,8 @@ class CheckIn implements Cmd {
     m.trace.push(`check_in ${res.label} (${res.status}, ${res.arrival}–${res.departure}${dirty ? ", unit dirty" : ""})${this.force ? " with force" : ""}`);
     const expected = res.status !== "confirmed" || res.arrival > today || res.departure <= today ? "TRANS" : dirty && !this.force ? "UNRDY" : null;
     const outcome = await exec(r, hotels[res.prop]!.frontDesk, async () =>
-      (await r.c.query<{ status: string }>("select * from app_public.check_in($1, $2, $3)", [res.id, newKey(), this.force])).rows[0]!);
+      // The model keeps no prepayment rule: the desk acknowledges unpaid prepayments (PAYMENT_DUE is tested in payment_guarantee.test.ts).
+      (await r.c.query<{ status: string }>("select * from app_public.check_in($1, $2, $3, acknowledge_unpaid => true)", [res.id, newKey(), this.force])).rows[0]!);
     if (!outcome.ok) {
       refused(m, "check_in", outcome, expected ? [expected] : []);
       return verify(m, r);
@@ -1899,6 +1900,8 @@ beforeAll(async () => {
         currency: spec.currency, timeZone: spec.timeZone, kind: spec.kind, units: spec.units, maxOccupancy: spec.maxOccupancy,
         ratePlan: { base_price: spec.basePrice, included_guests: spec.includedGuests, extra_adult_fee: spec.extraAdultFee, extra_child_fee: spec.extraChildFee },
       });
+      // No-shows from the arrival day's start (the model's rule; the no-show time itself is tested in payment_guarantee.test.ts).
+      await c.query("update app_public.properties set no_show_day_offset = 0, no_show_time = '00:00' where id = $1", [h.propertyId]);
       for (const f of spec.fees) {
         await c.query("insert into app_public.fees (property_id, name, basis, amount, currency) values ($1, $2, $3, $4, $5)", [h.propertyId, f.name, f.basis, f.amount, spec.currency]);
       }

@@ -68,6 +68,7 @@ it("a modification posts only the difference; an unchanged price posts nothing",
 it("cancellation keeps only the penalty on the folio; a no-show too; check-out closes the folio", () =>
   inRollback(db.ownerPool, async (c) => {
     const h = await hotelWithTaxes(c, { is_refundable: false });
+    await c.query("update app_public.properties set no_show_day_offset = 0, no_show_time = '00:00' where id = $1", [h.propertyId]);
     const today = localDate(h.timeZone, 0);
     await staff(c, h.frontDesk);
     const cancelled = await book(c, h.ratePlanId, addDays(today, 10), addDays(today, 12));

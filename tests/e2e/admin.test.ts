@@ -92,7 +92,9 @@ beforeAll(async () => {
   server = await startTestServer(db);
   a = await createHotel(db.ownerPool, { units: 4 });
   b = await createHotel(db.ownerPool, { units: 2, timeZone: "Europe/Zurich", currency: "CHF" });
-  await db.ownerPool.query("update app_public.properties set name = 'Harbour View Hotel' where id = $1", [a.propertyId]);
+  // Harbour records no-shows from the arrival day's start (the default, the next day at 02:00, is
+  // tested in payment-guarantee.test.ts and tests/db/payment_guarantee.test.ts).
+  await db.ownerPool.query("update app_public.properties set name = 'Harbour View Hotel', no_show_day_offset = 0, no_show_time = '00:00' where id = $1", [a.propertyId]);
   await db.ownerPool.query("update app_public.properties set name = 'Alpine Lodge' where id = $1", [b.propertyId]);
   for (const [id, name] of [[a.frontDesk, "Diego Desk"], [a.manager, "Marta Manager"], [a.housekeeper, "Hugo Housekeeping"], [b.frontDesk, "Berta Desk"]]) {
     await db.ownerPool.query("update app_public.users set display_name = $2 where id = $1", [id, name]);

@@ -292,7 +292,8 @@ describe("capture and refund", () => {
 
     const captureKey = key();
     const captured = await provider.capture({ chargeId, amount: 8_000, idempotencyKey: captureKey });
-    expect(captured).toEqual({ chargeId, status: "captured", capturedAt: expect.any(String) });
+    // The capture tells which card paid (for the card on file), never its number.
+    expect(captured).toEqual({ chargeId, status: "captured", capturedAt: expect.any(String), card: { brand: "visa", last4: "4242" } });
     expect(await provider.capture({ chargeId, amount: 8_000, idempotencyKey: captureKey })).toEqual(captured);
     const twice = await errorOf(provider.capture({ chargeId, amount: 8_000, idempotencyKey: key() }));
     expect(twice).toMatchObject({ name: "PaymentRequestError", code: "charge_already_captured", status: 409 });

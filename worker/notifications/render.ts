@@ -21,6 +21,10 @@ export interface NotificationContext {
   /** What the folio still owes (0 when paid). */
   balance: number;
   payment?: { amount: number; reason: string | null };
+  /** Payment due: the booking is cancelled if still unpaid at this moment (ISO 8601), else absent. */
+  payment_due_by?: string | null;
+  /** The guest's booking page (pay, replace the card), when the worker knows the public URL. */
+  manage_url?: string;
 }
 
 export interface Override {
@@ -56,6 +60,18 @@ function formatOf(kind: "date", language: string, currency: string) {
 hbs.registerHelper("money", function (this: NotificationContext, minor: number | string, options: Handlebars.HelperOptions) {
   const root = options.data.root as NotificationContext;
   return formatMoney(minor, root.property.currency, locales[root.language] ?? "en-GB");
+});
+// A moment (ISO timestamp) in the property's time zone: "6 Dec 2026, 14:30".
+const moments = new Map<string, Intl.DateTimeFormat>();
+hbs.registerHelper("moment", (iso: string, options: Handlebars.HelperOptions) => {
+  const root = options.data.root as NotificationContext;
+  const key = `${root.language}:${root.property.time_zone}`;
+  let format = moments.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locales[root.language] ?? "en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: root.property.time_zone });
+    moments.set(key, format);
+  }
+  return format.format(new Date(iso));
 });
 hbs.registerHelper("date", (isoDate: string, options: Handlebars.HelperOptions) => {
   const root = options.data.root as NotificationContext;

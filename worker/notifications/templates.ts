@@ -49,8 +49,8 @@ const en: LanguageTemplates = {
     },
     payment_failed: {
       subject: "Your payment for booking {{code}} did not go through",
-      text: `Hello {{guest.name}},\n\nyour payment of {{money payment.amount}} for booking {{code}} did not go through: {{payment.reason}}\nPlease pay again with another card from your booking page.\n`,
-      html: htmlFrame(`<p>Hello {{guest.name}},</p><p>your payment of {{money payment.amount}} for booking {{code}} did not go through: {{payment.reason}}</p><p>Please pay again with another card from your booking page.</p>`),
+      text: `Hello {{guest.name}},\n\nyour payment of {{money payment.amount}} for booking {{code}} did not go through: {{payment.reason}}\nPlease pay again with another card from your booking page{{#if manage_url}} ({{manage_url}}, with your code {{code}} and this email address){{/if}}.\n{{#if payment_due_by}}If it is still unpaid on {{moment payment_due_by}} ({{property.name}}'s local time), the booking will be cancelled under its terms.\n{{/if}}`,
+      html: htmlFrame(`<p>Hello {{guest.name}},</p><p>your payment of {{money payment.amount}} for booking {{code}} did not go through: {{payment.reason}}</p><p>Please pay again with another card from {{#if manage_url}}<a href="{{manage_url}}">your booking page</a> (with your code {{code}} and this email address){{else}}your booking page{{/if}}.</p>{{#if payment_due_by}}<p><strong>If it is still unpaid on {{moment payment_due_by}}</strong> ({{property.name}}'s local time), the booking will be cancelled under its terms.</p>{{/if}}`),
     },
     checkout_thanks: {
       subject: "Thank you for staying at {{property.name}}",
@@ -94,8 +94,8 @@ const pt: LanguageTemplates = {
     },
     payment_failed: {
       subject: "O pagamento da reserva {{code}} não foi aceite",
-      text: `Olá {{guest.name}},\n\no pagamento de {{money payment.amount}} da reserva {{code}} não foi aceite: {{payment.reason}}\nPague de novo com outro cartão na página da reserva.\n`,
-      html: htmlFrame(`<p>Olá {{guest.name}},</p><p>o pagamento de {{money payment.amount}} da reserva {{code}} não foi aceite: {{payment.reason}}</p><p>Pague de novo com outro cartão na página da reserva.</p>`),
+      text: `Olá {{guest.name}},\n\no pagamento de {{money payment.amount}} da reserva {{code}} não foi aceite: {{payment.reason}}\nPague de novo com outro cartão na página da reserva{{#if manage_url}} ({{manage_url}}, com o código {{code}} e este email){{/if}}.\n{{#if payment_due_by}}Se continuar por pagar a {{moment payment_due_by}} (hora local de {{property.name}}), a reserva será cancelada segundo as suas condições.\n{{/if}}`,
+      html: htmlFrame(`<p>Olá {{guest.name}},</p><p>o pagamento de {{money payment.amount}} da reserva {{code}} não foi aceite: {{payment.reason}}</p><p>Pague de novo com outro cartão {{#if manage_url}}na <a href="{{manage_url}}">página da reserva</a> (com o código {{code}} e este email){{else}}na página da reserva{{/if}}.</p>{{#if payment_due_by}}<p><strong>Se continuar por pagar a {{moment payment_due_by}}</strong> (hora local de {{property.name}}), a reserva será cancelada segundo as suas condições.</p>{{/if}}`),
     },
     checkout_thanks: {
       subject: "Obrigado pela sua estadia em {{property.name}}",

@@ -51,7 +51,11 @@ export function makeProcessPaymentAttempt(deps: { provider: PaymentProvider }): 
           await recordAsWorker(helpers, "select app_private.record_authorization($1, $2)", [attempt.id, chargeId]);
         }
         const captured = await deps.provider.capture({ chargeId, amount: Number(attempt.amount), idempotencyKey: `${attempt.id}:capture` });
-        await recordAsWorker(helpers, "select app_private.record_capture($1, $2, $3)", [attempt.id, captured.chargeId, captured.capturedAt]);
+        // The card that succeeded becomes the card on file, with the brand
+        // and last four the provider gave.
+        await recordAsWorker(helpers, "select app_private.record_capture($1, $2, $3, $4)", [
+          attempt.id, captured.chargeId, captured.capturedAt, captured.card ? JSON.stringify(captured.card) : null,
+        ]);
       },
       async (code, message) => {
         helpers.logger.info(`payment attempt ${attempt.id} failed: ${code}`);

@@ -46,6 +46,7 @@ const load = `
                                 where i.reservation_id = r.id and f.status <> 'failed'), 0),
            'balance', greatest(coalesce((select sum(b.balance) from app_public.folio_balances b join app_public.folios fo on fo.id = b.folio_id
                                           where fo.reservation_id = r.id), 0), 0),
+           'payment_due_by', r.payment_due_by,
            'payment', (select jsonb_build_object('amount', a.amount, 'reason', a.failure_message)
                          from app_public.payment_attempts a where n.cause like 'payment:%' and a.id::text = split_part(n.cause, ':', 2))
          ) as context,
@@ -66,7 +67,7 @@ const isPermanentMailError = (error: unknown) => {
   return typeof code === "number" && code >= 500 && code < 600;
 };
 
-export function makeSendNotification(deps: { mailer: Mailer; sms: SmsSender }): Task {
+export function makeSendNotification(deps: { mailer: Mailer; sms: SmsSender; publicUrl?: string }): Task {
   return async (raw, helpers) => {
     const { id } = payload.parse(raw);
     const row = await helpers.withPgClient((client) => asWorker(client, async (c) => (await c.query<Row>({ name: "send_notification.load", text: load, values: [id] })).rows[0]));
@@ -81,7 +82,9 @@ export function makeSendNotification(deps: { mailer: Mailer; sms: SmsSender }): 
     }
     let rendered;
     try {
-      rendered = render(row.template, row.channel, { ...row.context, total: Number(row.context.total) }, row.override ?? undefined);
+      // The guest's booking page (pay, replace the card): the code and email find the booking there.
+      const manageUrl = deps.publicUrl ? `${deps.publicUrl.replace(/\/$/, "")}/manage` : undefined;
+      rendered = render(row.template, row.channel, { ...row.context, total: Number(row.context.total), ...(manageUrl ? { manage_url: manageUrl } : {}) }, row.override ?? undefined);
       const sent = row.channel === "email"
         ? await deps.mailer.send({ id: `notification-${id}`, to: row.recipient, subject: rendered.subject ?? "", text: rendered.text, html: rendered.html ?? undefined })
         : await deps.sms.send({ id: `notification-${id}`, to: row.recipient, text: rendered.text });

@@ -27,4 +27,6 @@ export const sqlCronTasks = {
   // Night audit: closes each property's business day once it is over
   // locally (no-shows, nightly charges, anomalies).
   night_audit: sqlCron("app_private.run_night_audits", (n) => `closed ${n} business day(s)`),
+  // No-shows of closed days whose no-show time came after the audit closed the day.
+  record_due_no_shows: sqlCron("app_private.record_due_no_shows", (n) => `recorded ${n} no-show(s)`),
 } satisfies Record<string, Task>;

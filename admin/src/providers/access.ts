@@ -54,6 +54,11 @@ export const accessMatrix = {
     notifications: "front_office",
     // reservation_history: cashiers (it holds money and guests' details)
     history: "cashiers",
+    // The payment guarantee: extend_payment_deadline (front office), waive_payment_guarantee (managers);
+    // charge_card_on_file (cashiers).
+    extend_deadline: "front_office",
+    waive_guarantee: "managers",
+    charge_card: "cashiers",
   },
   // A booking taken by phone (quote, hold, confirm as staff): owner, manager, front desk.
   bookings: {

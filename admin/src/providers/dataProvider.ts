@@ -19,6 +19,7 @@ import { createDeskMethods, type DeskMethods } from "./desk.ts";
 import { createInvoicingMethods, type InvoicingMethods } from "./invoicing.ts";
 import { createFrontDeskMethods, type FrontDeskMethods } from "./frontdesk.ts";
 import { createOperationsMethods, type OperationsMethods } from "./operations.ts";
+import { createGuaranteeMethods, type GuaranteeMethods } from "./guarantee.ts";
 import { ApiError, type GraphQLClient } from "./graphql.ts";
 import type { IdempotencyKey } from "./idempotency.ts";
 
@@ -55,10 +56,11 @@ interface RequestOptions {
   signal?: AbortSignal;
 }
 
-export interface KeeprDataProvider extends DataProvider, FrontDeskMethods, OperationsMethods, BackofficeMethods, InvoicingMethods, DeskMethods {
+export interface KeeprDataProvider extends DataProvider, FrontDeskMethods, OperationsMethods, BackofficeMethods, InvoicingMethods, DeskMethods, GuaranteeMethods {
   frontDeskDay(params: { propertyId: Uuid; day: IsoDate }, options?: RequestOptions): Promise<FrontDeskDay>;
   reservationHistory(params: { id: Uuid }, options?: RequestOptions): Promise<ReservationEvent[]>;
-  checkIn(params: { reservationId: Uuid; force: boolean; idempotencyKey: IdempotencyKey }): Promise<BookingResult>;
+  /** acknowledgeUnpaid: the desk saw the unpaid prepayments (else PAYMENT_DUE). */
+  checkIn(params: { reservationId: Uuid; force: boolean; acknowledgeUnpaid: boolean; idempotencyKey: IdempotencyKey }): Promise<BookingResult>;
   checkOut(params: { reservationId: Uuid; idempotencyKey: IdempotencyKey }): Promise<BookingResult>;
   cancelReservation(params: { reservationId: Uuid; reason: string | null; idempotencyKey: IdempotencyKey }): Promise<BookingResult>;
   markNoShow(params: { reservationId: Uuid; idempotencyKey: IdempotencyKey }): Promise<BookingResult>;
@@ -224,6 +226,7 @@ export function createDataProvider(client: GraphQLClient, permissions: () => Pro
     ...createInvoicingMethods(client),
     ...createOperationsMethods(client),
     ...createDeskMethods(client),
+    ...createGuaranteeMethods(client),
     supportAbortSignal: true,
     getList: async (resource, params) => adapter(resource).getList(params, params.signal),
     getOne: async (resource, params) => ({ data: (await adapter(resource).getOne(params.id, params.signal)) as never }),

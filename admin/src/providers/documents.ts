@@ -89,6 +89,7 @@ const reservationFields = `
   fragment ReservationFields on Reservation {
     rowId propertyId confirmationCode status arrival departure nights adults children
     currency totalAmount channel createdAt unitPinned
+    paymentDueBy unpaidPrepayment noShowFrom
     guest { rowId fullName email phone }
     unit { rowId name housekeepingStatus }
     roomType { rowId name }
@@ -111,6 +112,14 @@ export interface ReservationNode {
   createdAt: Timestamp;
   /** Staff pinned the stay to its unit (or moved it by hand): the allocator never moves it. */
   unitPinned: boolean;
+  /** Payment due: a due payment failed; the booking is cancelled at this moment if still unpaid (null: nothing due). */
+  paymentDueBy: Timestamp | null;
+  /** Prepayments that fell due and are unpaid (what check-in warns of). */
+  unpaidPrepayment: MinorUnits | null;
+  /** The card on file as people name it, "Visa •• 4242" (the reservation page and the payment-due list read it). */
+  cardOnFile?: string | null;
+  /** From when a no-show may be recorded (the property's no-show time after arrival). */
+  noShowFrom: Timestamp | null;
   guest: { rowId: Uuid; fullName: string; email: string; phone: string | null } | null;
   unit: { rowId: Uuid; name: string; housekeepingStatus: HousekeepingStatus } | null;
   roomType: { rowId: Uuid; name: string } | null;
@@ -186,6 +195,9 @@ export interface ReservationMoveNode {
 
 /** A reservation with everything its page shows. */
 export interface ReservationDetailNode extends ReservationNode {
+  /** Staff waived the payment guarantee (the booking is kept whatever it paid), and the reason of the last extension or waiver. */
+  paymentGuaranteeWaivedAt: Timestamp | null;
+  paymentGuaranteeNote: string | null;
   roomAmount: MinorUnits;
   feesAmount: MinorUnits;
   taxesAmount: MinorUnits;
@@ -258,7 +270,8 @@ export const reservation = operation<
     reservationByRowId(rowId: $id) {
       ...ReservationFields
       roomAmount feesAmount taxesAmount penaltyAmount refundAmount priceLines cancellationPolicy specialRequests
-      holdExpiresAt confirmedAt checkedInAt checkedOutAt cancelledAt noShowAt cancellationReason updatedAt
+      holdExpiresAt confirmedAt checkedInAt checkedOutAt cancelledAt noShowAt cancellationReason updatedAt cardOnFile
+      paymentGuaranteeWaivedAt paymentGuaranteeNote
       ratePlan { rowId name mealPlan }
       propertyByPropertyId { rowId name timeZone currency checkInTime checkOutTime }
       folio {
@@ -374,11 +387,11 @@ const bookingFields = `reservationId propertyId confirmationCode status arrival 
 
 export const checkIn = operation<
   { checkIn: { result: BookingResult | null } | null },
-  { reservationId: Uuid; idempotencyKey: string; force: boolean }
+  { reservationId: Uuid; idempotencyKey: string; force: boolean; acknowledgeUnpaid: boolean }
 >(
   "CheckIn",
-  `mutation CheckIn($reservationId: UUID!, $idempotencyKey: String!, $force: Boolean!) {
-    checkIn(input: {reservationId: $reservationId, idempotencyKey: $idempotencyKey, force: $force}) { result { ${bookingFields} } }
+  `mutation CheckIn($reservationId: UUID!, $idempotencyKey: String!, $force: Boolean!, $acknowledgeUnpaid: Boolean!) {
+    checkIn(input: {reservationId: $reservationId, idempotencyKey: $idempotencyKey, force: $force, acknowledgeUnpaid: $acknowledgeUnpaid}) { result { ${bookingFields} } }
   }`,
 );
 
@@ -424,6 +437,8 @@ export const keyedMutations = [
   // The desk's folio work (documents/desk.ts).
   "postFolioCharge", "postFolioAllowance", "correctFolioEntry", "takeFolioPayment", "refundFolioPayment", "createFolio",
   "routeFolioPostings", "transferFolioToCityLedger", "openCashShift", "closeCashShift",
+  // The payment guarantee and the card on file (documents/guarantee.ts).
+  "extendPaymentDeadline", "waivePaymentGuarantee", "chargeCardOnFile",
 ] as const;
 export type KeyedMutation = (typeof keyedMutations)[number];
 

@@ -1,0 +1,31 @@
+-- Cron (every 15 minutes): records as no-shows the confirmed stays whose
+-- arrival day the night audit has closed already (arrival before the
+-- property's business date) and whose no-show time has come since: the
+-- audit closes a day after local midnight, and a guest is a no-show only
+-- from the property's no-show time (by default the next day at 02:00).
+-- Same rule and ledger key as the audit (record_no_show), so the two never
+-- record one stay twice. Returns how many.
+create or replace function app_private.record_due_no_shows() returns integer
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+declare
+  v_res app_public.reservations;
+  v_count integer := 0;
+begin
+  for v_res in
+    select r.* from app_public.reservations r
+      join app_public.properties p on p.id = r.property_id
+     where r.status = 'confirmed' and pg_catalog.lower(r.stay) < p.business_date
+       and app_private.no_show_from(r) <= pg_catalog.now()
+     order by pg_catalog.lower(r.stay), r.id
+       for update of r skip locked
+  loop
+    perform app_private.record_no_show(v_res, 'reservation:' || v_res.id || ':no_show:night_audit');
+    v_count := v_count + 1;
+  end loop;
+  return v_count;
+end;
+$$;
+comment on function app_private.record_due_no_shows() is
+  E'Cron: records the no-shows of closed days whose no-show time has come since the night audit; returns how many.';
