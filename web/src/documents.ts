@@ -252,7 +252,7 @@ export type PaymentStatus = "requires_payment" | "processing" | "authorized" | "
 
 export interface PaymentIntent {
   rowId: string;
-  kind: "deposit" | "balance";
+  kind: "deposit" | "balance" | "incidental";
   amount: Minor;
   currency: string;
   status: PaymentStatus;
@@ -261,7 +261,11 @@ export interface PaymentIntent {
   amountRefunded: Minor;
   failureCode: string | null;
   failureMessage: string | null;
-  attempts: { nodes: Array<{ rowId: string; status: "pending" | "authorized" | "captured" | "failed"; amount: Minor; failureCode: string | null; failureMessage: string | null; createdAt: Timestamp } | null> };
+  attempts: { nodes: Array<{
+    rowId: string; status: "pending" | "authorized" | "captured" | "failed"; amount: Minor; failureCode: string | null; failureMessage: string | null; createdAt: Timestamp;
+    /** The card charged, as the provider said it (once captured). */
+    cardBrand: string | null; cardLast4: string | null;
+  } | null> };
   refunds: { nodes: Array<{ amount: Minor; status: string; refundedAt: Timestamp | null } | null> };
 }
 
@@ -297,6 +301,12 @@ export interface Reservation {
   cancellationPolicy: { terms?: string; is_refundable?: boolean; free_cancellation_until?: Timestamp | null; late_cancellation_penalty?: number };
   cancellationPenaltyNow: Minor | null;
   changeRefusal: ChangeRefusal | null;
+  /** Payment due: a due payment failed, and the booking is cancelled if still unpaid at this moment. */
+  paymentDueBy: Timestamp | null;
+  /** The card on file, as people name it ("Visa •• 4242"), from the server. */
+  cardOnFile: string | null;
+  /** Prepayments that fell due and are unpaid. */
+  unpaidPrepayment: Minor | null;
   penaltyAmount: Minor | null;
   refundAmount: Minor | null;
   specialRequests: string | null;
@@ -325,6 +335,7 @@ export const myBooking = query<{ allReservations: { nodes: Array<Reservation | n
       nodes {
         rowId confirmationCode status arrival departure nights adults children currency roomAmount feesAmount taxesAmount totalAmount
         priceLines cancellationPolicy cancellationPenaltyNow changeRefusal penaltyAmount refundAmount specialRequests confirmedAt cancelledAt
+        paymentDueBy cardOnFile unpaidPrepayment
         contactName contactEmail contactPhone
         ratePlan { rowId name mealPlan }
         roomType { rowId name photoUrls amenities }
@@ -337,7 +348,7 @@ export const myBooking = query<{ allReservations: { nodes: Array<Reservation | n
         paymentIntents(orderBy: PRIMARY_KEY_ASC) {
           nodes {
             rowId kind amount currency status dueAt amountCaptured amountRefunded failureCode failureMessage
-            attempts(orderBy: PRIMARY_KEY_ASC) { nodes { rowId status amount failureCode failureMessage createdAt } }
+            attempts(orderBy: PRIMARY_KEY_ASC) { nodes { rowId status amount failureCode failureMessage createdAt cardBrand cardLast4 } }
             refunds { nodes { amount status refundedAt } }
           }
         }
@@ -355,11 +366,11 @@ export const pay = query<{ pay: { result: { rowId: string; status: string } | nu
 
 export const attachPaymentMethod = query<
   { attachPaymentMethod: { result: Array<{ rowId: string } | null> | null } | null },
-  { reservationId: string; paymentToken: string; key: string }
+  { reservationId: string; paymentToken: string; key: string; cardBrand: string | null; cardLast4: string | null }
 >(
   "AttachPaymentMethod",
-  `mutation AttachPaymentMethod($reservationId: UUID!, $paymentToken: String!, $key: String!) {
-    attachPaymentMethod(input: {reservationId: $reservationId, paymentToken: $paymentToken, idempotencyKey: $key}) { result { rowId } }
+  `mutation AttachPaymentMethod($reservationId: UUID!, $paymentToken: String!, $key: String!, $cardBrand: String, $cardLast4: String) {
+    attachPaymentMethod(input: {reservationId: $reservationId, paymentToken: $paymentToken, idempotencyKey: $key, cardBrand: $cardBrand, cardLast4: $cardLast4}) { result { rowId } }
   }`,
 );
 

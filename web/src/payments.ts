@@ -36,9 +36,22 @@ export async function payWithCard(session: Session, card: CardToken): Promise<Se
     const keyed = keyFor(next.payKeys!.attach, { reservation: booking.rowId, token: card.id });
     next = { ...next, payKeys: { ...next.payKeys, attach: keyed } };
     saveSession(next);
-    await request(attachPaymentMethod, { reservationId: booking.rowId, paymentToken: card.id, key: keyed.key }, { token: session.token });
+    await request(attachPaymentMethod, { reservationId: booking.rowId, paymentToken: card.id, key: keyed.key, cardBrand: card.brand, cardLast4: card.last4 }, { token: session.token });
   }
   saveSession(next);
+  return next;
+}
+
+/**
+ * Replaces the booking's card on file (Manage): the payments to come are
+ * charged to it, and a payment that was due and failed is charged on it at
+ * once. The brand and last four the card form gave are kept by the server.
+ */
+export async function replaceCard(session: Session, reservationId: string, card: CardToken): Promise<Session> {
+  const keyed = keyFor(session.payKeys?.replace, { reservation: reservationId, token: card.id });
+  const next: Session = { ...session, card, payKeys: { ...session.payKeys, replace: keyed } };
+  saveSession(next); // before the request: a refresh replays this key
+  await request(attachPaymentMethod, { reservationId, paymentToken: card.id, key: keyed.key, cardBrand: card.brand, cardLast4: card.last4 }, { token: session.token });
   return next;
 }
 

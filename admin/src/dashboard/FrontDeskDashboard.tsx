@@ -10,6 +10,11 @@
 // booking, from which unit to which, so the desk knows before handing out
 // keys (allocation_moves by property and arrival, one request beside the
 // day's; refreshed with it).
+//
+// "Payment due" (issue 18): the bookings whose due payment failed, soonest
+// deadline first (paymentDueReservations), each with what is unpaid, its
+// deadline in the property's time and the desk's Extend (front office) and
+// Waive (managers); Keepr cancels them at the deadline if still unpaid.
 import { useQuery } from "@tanstack/react-query";
 import Alert from "@mui/material/Alert";
 import Box from "@mui/material/Box";
@@ -27,13 +32,15 @@ import Typography from "@mui/material/Typography";
 import FlightLandIcon from "@mui/icons-material/FlightLand";
 import FlightTakeoffIcon from "@mui/icons-material/FlightTakeoff";
 import HotelIcon from "@mui/icons-material/Hotel";
+import PaymentsIcon from "@mui/icons-material/Payments";
 import PushPinIcon from "@mui/icons-material/PushPin";
 import SwapHorizIcon from "@mui/icons-material/SwapHoriz";
 import { useEffect, type ReactNode } from "react";
 import { Navigate } from "react-router-dom";
 import { Title, useCanAccess, useCreatePath, useDataProvider, useNavigate } from "react-admin";
+import { GuaranteeActions, PaymentDueChip } from "../components/PaymentDue.tsx";
 import { ReservationStatusChip } from "../components/StatusChip.tsx";
-import { formatDate, formatTimeOfDay } from "../format.ts";
+import { formatDate, formatMoney, formatTimeOfDay, formatTimestamp } from "../format.ts";
 import { addDays } from "../frontdesk/dates.ts";
 import { useCurrentProperty } from "../hooks/useCurrentProperty.ts";
 import { useToday } from "../hooks/useToday.ts";
@@ -41,6 +48,7 @@ import { useLiveRefresh } from "../live/useLiveRefresh.ts";
 import { roleAllows, roleLabels } from "../providers/access.ts";
 import type { KeeprDataProvider, Reservation } from "../providers/dataProvider.ts";
 import type { RoomChange } from "../providers/frontdesk.ts";
+import type { PaymentDue } from "../providers/guarantee.ts";
 import { BookingActionButton, type BookingAction } from "../resources/reservations/BookingActions.tsx";
 
 let readyMarked = false;
@@ -72,9 +80,15 @@ export function FrontDeskDashboard() {
     enabled: Boolean(propertyId && day && seesMoves),
     refetchInterval: 30_000,
   });
+  const due = useQuery({
+    queryKey: ["paymentDue", propertyId],
+    queryFn: ({ signal }) => dataProvider.paymentDueReservations({ propertyId: propertyId! }, { signal }),
+    enabled: Boolean(propertyId && allowed),
+    refetchInterval: 30_000,
+  });
   // Guests and units appear on the board (names, unit numbers) besides the
   // stays; a move by the allocator changes the stay's unit (reservations).
-  useLiveRefresh(["reservations", "guests", "units"], [["frontDeskDay"], ["roomChanges"]], { propertyId });
+  useLiveRefresh(["reservations", "guests", "units"], [["frontDeskDay"], ["roomChanges"], ["paymentDue"]], { propertyId });
   useEffect(() => {
     if (query.isSuccess) markReady();
   }, [query.isSuccess]);
@@ -145,6 +159,9 @@ export function FrontDeskDashboard() {
             detail={(r) => `until ${formatDate(r.departure)}`}
           />
         </Grid>
+        <Grid size={12}>
+          <PaymentsDue rows={due.data} error={due.isError ? due.error.message : null} timeZone={membership.timeZone} />
+        </Grid>
         {seesMoves && (
           <Grid size={12}>
             <RoomChanges changes={moves.data} error={moves.isError ? moves.error.message : null} timeZone={membership.timeZone} />
@@ -184,9 +201,10 @@ function Board({ title, icon, testId, rows, summary, empty, action, detail }: {
               const text = (
                 <ListItemText
                   primary={
-                    <Stack sx={{ alignItems: "center" }} direction="row" spacing={1} component="span">
+                    <Stack sx={{ alignItems: "center", flexWrap: "wrap" }} direction="row" spacing={1} useFlexGap component="span">
                       <span>{r.guest?.fullName ?? "—"}</span>
                       <ReservationStatusChip status={r.status} />
+                      <PaymentDueChip record={r} compact />
                     </Stack>
                   }
                   secondary={`${r.confirmationCode ?? ""} · ${r.unit ? `unit ${r.unit.name}` : "no unit"}${r.roomType ? ` (${r.roomType.name})` : ""} · ${detail(r)}`}
@@ -196,7 +214,7 @@ function Board({ title, icon, testId, rows, summary, empty, action, detail }: {
               return (
                 <ListItem key={r.id} disablePadding data-code={r.confirmationCode} sx={{ alignItems: "center", gap: 1 }}>
                   {canOpen ? (
-                    <ListItemButton onClick={() => navigate(createPath({ resource: "reservations", id: r.id, type: "show" }))} sx={{ borderRadius: 1 }}>
+                    <ListItemButton onClick={() => navigate(createPath({ resource: "reservations", id: r.id, type: "show" }))} sx={{ borderRadius: 1, minWidth: 0 }}>
                       {text}
                     </ListItemButton>
                   ) : (
@@ -206,6 +224,56 @@ function Board({ title, icon, testId, rows, summary, empty, action, detail }: {
                 </ListItem>
               );
             })}
+          </List>
+        )}
+      </CardContent>
+    </Card>
+  );
+}
+
+/** Bookings whose due payment failed: what is unpaid, the deadline, Extend and Waive. */
+function PaymentsDue({ rows, error, timeZone }: { rows: PaymentDue[] | undefined; error: string | null; timeZone: string }) {
+  const navigate = useNavigate();
+  const createPath = useCreatePath();
+  return (
+    <Card data-testid="payments-due">
+      <CardHeader
+        avatar={<PaymentsIcon color={rows && rows.length > 0 ? "error" : undefined} />}
+        title="Payment due"
+        subheader={
+          rows
+            ? rows.length === 0
+              ? "No booking is waiting for a payment."
+              : `${rows.length} booking${rows.length === 1 ? "" : "s"} with a failed payment: cancelled at the deadline if still unpaid`
+            : <Skeleton width={240} />
+        }
+      />
+      <CardContent sx={{ pt: 0 }}>
+        {error && <Alert severity="error">{error}</Alert>}
+        {!rows && !error && [0].map((i) => <Skeleton key={i} height={48} />)}
+        {rows && rows.length > 0 && (
+          <List dense disablePadding>
+            {rows.map((r) => (
+              <ListItem key={r.id} disablePadding data-code={r.confirmationCode} sx={{ alignItems: "center", gap: 1, flexWrap: { xs: "wrap", sm: "nowrap" } }}>
+                <ListItemButton onClick={() => navigate(createPath({ resource: "reservations", id: r.id, type: "show" }))} sx={{ borderRadius: 1, minWidth: 0 }}>
+                  <ListItemText
+                    primary={
+                      <Stack direction="row" spacing={1} component="span" sx={{ alignItems: "center", flexWrap: "wrap" }} useFlexGap>
+                        <span>{r.guest?.fullName ?? "—"}</span>
+                        <Box component="span" sx={{ color: "text.secondary" }}>{r.confirmationCode ?? ""}</Box>
+                        {r.unpaidPrepayment && r.unpaidPrepayment !== "0" ? (
+                          <Box component="span" sx={{ fontWeight: 600 }}>{formatMoney(r.unpaidPrepayment, r.currency)} unpaid</Box>
+                        ) : null}
+                      </Stack>
+                    }
+                    secondary={`Deadline ${formatTimestamp(r.paymentDueBy, timeZone)} · arrives ${formatDate(r.arrival)}${r.cardOnFile ? ` · card on file ${r.cardOnFile}` : " · no card on file"}${r.paymentGuaranteeNote ? ` · “${r.paymentGuaranteeNote}”` : ""}`}
+                  />
+                </ListItemButton>
+                <Box sx={{ flexShrink: 0, pl: { xs: 2, sm: 0 }, pb: { xs: 1, sm: 0 } }}>
+                  <GuaranteeActions record={r} />
+                </Box>
+              </ListItem>
+            ))}
           </List>
         )}
       </CardContent>

@@ -1,14 +1,16 @@
-// The payments of a booking as the guest sees them: paid (with the card),
-// processing, failed (with the reason, and another card to pay with),
-// scheduled for later, cancelled, refunded.
+// The payments of a booking as the guest sees them: paid (with the card the
+// provider charged), processing, failed (with the reason, and another card to
+// pay with), scheduled for later, cancelled, refunded; "payment due" with its
+// deadline when a due payment failed; and the card on file (from the server,
+// "Visa •• 4242"), which the guest can replace.
 import { useRef, useState } from "react";
 import type { PaymentIntent, Reservation } from "../documents.ts";
 import { formatMoment, formatMoney, minor } from "../format.ts";
 import { useI18n } from "../i18n.tsx";
-import { payWithCard } from "../payments.ts";
+import { payWithCard, replaceCard } from "../payments.ts";
 import type { Session } from "../storage.ts";
 import { CardForm, type CardFormHandle } from "./CardForm.tsx";
-import { errorText } from "./Messages.tsx";
+import { Alert, errorText } from "./Messages.tsx";
 
 export function failureReason(intent: PaymentIntent, tMaybe: ReturnType<typeof useI18n>["tMaybe"], t: ReturnType<typeof useI18n>["t"]): string {
   const attempts = intent.attempts.nodes.filter((a) => !!a);
@@ -16,10 +18,35 @@ export function failureReason(intent: PaymentIntent, tMaybe: ReturnType<typeof u
   return (code && tMaybe(`pay.declined.${code}`)) ?? t("pay.declined.other");
 }
 
+/** "Payment due": how much, by when (the property's time), and what happens then; with a way to pay. */
+export function PaymentDueAlert({ booking, onPay }: { booking: Reservation; onPay?: () => void }) {
+  const { t, locale } = useI18n();
+  if (booking.status !== "confirmed" || !booking.paymentDueBy) return null;
+  const failed = booking.paymentIntents.nodes.filter((i): i is PaymentIntent => !!i && i.status === "failed");
+  const dueAmount = failed.reduce((sum, i) => sum + minor(i.amount), 0n);
+  const amount = formatMoney(dueAmount > 0n ? dueAmount : minor(booking.unpaidPrepayment ?? 0), booking.currency, locale);
+  return (
+    <div data-testid="payment-due">
+      <Alert tone="warning" title={t("pay.due.title")}>
+        <p>{t("pay.due.text", { amount, moment: formatMoment(booking.paymentDueBy, locale, booking.propertyByPropertyId?.timeZone) })}</p>
+        {onPay ? <button type="button" className="button button-primary" onClick={onPay}>{t("pay.due.payNow")}</button> : null}
+      </Alert>
+    </div>
+  );
+}
+
 export const isSettling = (booking: Reservation | null) =>
   !!booking?.paymentIntents.nodes.some((i) => i && (i.status === "processing" || i.status === "authorized" || i.attempts.nodes.some((a) => a?.status === "pending" || a?.status === "authorized")));
 
-export function PaymentsView({ booking, session, onPaid }: { booking: Reservation; session: Session | null; onPaid: (session: Session) => void }) {
+export function PaymentsView({ booking, session, onPaid, onCardReplaced, dueAlert = true }: {
+  booking: Reservation;
+  session: Session | null;
+  onPaid: (session: Session) => void;
+  /** Whether to say "Payment due" here (Manage says it at the top of the page instead). */
+  dueAlert?: boolean;
+  /** After a new card is on file: reload the booking (by default, as after paying). */
+  onCardReplaced?: (session: Session) => void | Promise<void>;
+}) {
   const i18n = useI18n();
   const { t, tMaybe, locale } = i18n;
   const timeZone = booking.propertyByPropertyId?.timeZone;
@@ -28,11 +55,35 @@ export function PaymentsView({ booking, session, onPaid }: { booking: Reservatio
     .filter((i): i is PaymentIntent => !!i)
     .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || (a.kind === b.kind ? 0 : a.kind === "deposit" ? -1 : 1));
   const failed = intents.filter((i) => i.status === "failed");
-  const [retrying, setRetrying] = useState(false);
+  const due = booking.status === "confirmed" && booking.paymentDueBy ? booking.paymentDueBy : null;
+  // A booking whose payment is due opens the card form at once: paying is what the guest came for.
+  const [retrying, setRetrying] = useState(() => !!due);
+  const [replacing, setReplacing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [replaced, setReplaced] = useState(false);
   const card = useRef<CardFormHandle>(null);
+  const newCard = useRef<CardFormHandle>(null);
   const money = (amount: string | bigint) => formatMoney(amount, booking.currency, locale);
+  const canReplace = !!session && (booking.status === "confirmed" || booking.status === "checked_in");
+
+  const replace = async () => {
+    if (!session || busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const token = await newCard.current!.tokenize();
+      const next = await replaceCard(session, booking.rowId, token);
+      // The booking as the server now has it (its card on file) first, then the word.
+      await (onCardReplaced ?? onPaid)(next);
+      setReplacing(false);
+      setReplaced(true);
+    } catch (e) {
+      setError(e instanceof Error && !("requestId" in e) ? e.message : errorText(e, i18n));
+    } finally {
+      setBusy(false);
+    }
+  };
 
   const payAgain = async () => {
     if (!session || busy) return;
@@ -49,9 +100,11 @@ export function PaymentsView({ booking, session, onPaid }: { booking: Reservatio
     }
   };
 
-  if (intents.length === 0) return <p className="muted">{t("manage.noPayments")}</p>;
+  if (intents.length === 0 && !booking.cardOnFile) return <p className="muted">{t("manage.noPayments")}</p>;
+  const dueAmount = failed.reduce((sum, i) => sum + minor(i.amount), 0n);
   return (
     <>
+      {due && dueAlert ? <PaymentDueAlert booking={booking} /> : null}
       <ul className="payments" data-testid="payments">
         {intents.map((intent) => {
           const amount = money(intent.amount);
@@ -61,12 +114,15 @@ export function PaymentsView({ booking, session, onPaid }: { booking: Reservatio
           switch (intent.status) {
             case "captured":
             case "partially_refunded":
-            case "refunded":
-              text = session?.card
-                ? t("pay.capturedCard", { amount: money(intent.amountCaptured), brand: brandName(session.card.brand), last4: session.card.last4 })
+            case "refunded": {
+              // The card the provider charged, as the server recorded it (not this tab's memory).
+              const paidWith = intent.attempts.nodes.filter((a) => a?.status === "captured" && a.cardLast4).at(-1);
+              text = paidWith?.cardLast4
+                ? t("pay.capturedCard", { amount: money(intent.amountCaptured), brand: brandName(paidWith.cardBrand ?? ""), last4: paidWith.cardLast4 })
                 : t("pay.captured", { amount: money(intent.amountCaptured) });
               tone = "good";
               break;
+            }
             case "processing":
             case "authorized":
               text = t("pay.processing", { amount });
@@ -80,7 +136,7 @@ export function PaymentsView({ booking, session, onPaid }: { booking: Reservatio
               tone = "muted";
               break;
             default:
-              text = session?.card
+              text = booking.cardOnFile
                 ? t("pay.scheduled", { amount, date: formatMoment(intent.dueAt, locale, timeZone) })
                 : t("pay.scheduledNoCard", { amount, date: formatMoment(intent.dueAt, locale, timeZone) });
           }
@@ -98,14 +154,39 @@ export function PaymentsView({ booking, session, onPaid }: { booking: Reservatio
             <CardForm ref={card} onSubmit={() => void payAgain()} />
             {error ? <p className="field-error" role="alert">{error}</p> : null}
             <button type="button" className="button button-primary" onClick={payAgain} disabled={busy}>
-              {busy ? t("book.paying") : t("pay.retrySubmit", { amount: money(failed.reduce((sum, i) => sum + minor(i.amount), 0n)) })}
+              {busy ? t("book.paying") : t("pay.retrySubmit", { amount: money(dueAmount) })}
             </button>
           </div>
         ) : (
-          <button type="button" className="button" onClick={() => setRetrying(true)}>
+          <button type="button" className="button" onClick={() => { setReplacing(false); setRetrying(true); }}>
             {t("pay.retry")}
           </button>
         )
+      ) : null}
+      {booking.cardOnFile || canReplace ? (
+      <div className="card-on-file" data-testid="card-on-file">
+        <p>
+          {booking.cardOnFile ? t("pay.cardOnFile", { card: booking.cardOnFile }) : t("pay.noCardOnFile")}
+          {replaced ? <span className="block small" role="status">{t("pay.cardReplaced")}</span> : null}
+        </p>
+        {canReplace && !retrying ? (
+          replacing ? (
+            <div className="retry-card">
+              <p className="muted">{failed.length > 0 ? t("pay.replaceChargesDue", { amount: money(dueAmount) }) : t("pay.replaceIntro")}</p>
+              <CardForm ref={newCard} onSubmit={() => void replace()} />
+              {error ? <p className="field-error" role="alert">{error}</p> : null}
+              <p className="actions">
+                <button type="button" className="button" onClick={() => { setReplacing(false); setError(null); }} disabled={busy}>{t("pay.replaceCancel")}</button>
+                <button type="button" className="button button-primary" onClick={replace} disabled={busy}>{busy ? t("pay.replacing") : t("pay.replaceSubmit")}</button>
+              </p>
+            </div>
+          ) : (
+            <button type="button" className="button" onClick={() => { setReplaced(false); setReplacing(true); }}>
+              {booking.cardOnFile ? t("pay.replace") : t("pay.addCard")}
+            </button>
+          )
+        ) : null}
+      </div>
       ) : null}
     </>
   );

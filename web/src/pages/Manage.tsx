@@ -3,12 +3,14 @@
 // the guest see the folio and invoices, change the dates when the rate
 // allows (the new price shown before anything changes), and cancel, seeing
 // what it costs first. Every change carries an idempotency key kept until
-// it succeeds: a double click or a retry changes or cancels once.
+// it succeeds: a double click or a retry changes or cancels once. A booking
+// whose due payment failed shows "Payment due" with its deadline and the card
+// form to pay; the card on file (from the server) can be replaced.
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { ApiError, request } from "../api.ts";
 import { Dialog } from "../components/Dialog.tsx";
 import { Alert, errorText } from "../components/Messages.tsx";
-import { PaymentsView, isSettling } from "../components/Payments.tsx";
+import { PaymentDueAlert, PaymentsView, isSettling } from "../components/Payments.tsx";
 import { lineLabel } from "../components/PriceTable.tsx";
 import { StaySummary } from "../components/StaySummary.tsx";
 import {
@@ -167,8 +169,16 @@ function BookingView({ booking, session, onChanged, onSession, onForget }: {
             <span className="visually-hidden">{t("manage.status")}: </span>
             {t(`manage.status.${booking.status}`)}
           </p>
+          {booking.status === "confirmed" && booking.paymentDueBy ? (
+            <p className="badge badge-due" data-testid="payment-due-badge">{t("pay.dueBadge")}</p>
+          ) : null}
         </div>
         {message ? <Alert tone="success">{message}</Alert> : null}
+        <PaymentDueAlert booking={booking} onPay={() => {
+          const form = document.querySelector(".retry-card");
+          form?.scrollIntoView({ block: "center" });
+          (form?.querySelector("iframe") as HTMLIFrameElement | null)?.focus();
+        }} />
         <h3>{property?.name}</h3>
         {property?.address ? <p className="muted">{property.address}</p> : null}
         <StaySummary
@@ -193,7 +203,7 @@ function BookingView({ booking, session, onChanged, onSession, onForget }: {
         <h2 id="folio-heading">{t("manage.folio")}</h2>
         <Folio booking={booking} />
         <h3>{t("manage.payments")}</h3>
-        <PaymentsView booking={booking} session={session} onPaid={(next) => { onSession(next); void onChanged(); }} />
+        <PaymentsView booking={booking} session={session} onPaid={(next) => { onSession(next); void onChanged(); }} onCardReplaced={() => onChanged()} dueAlert={false} />
         <h3>{t("manage.invoices")}</h3>
         <Invoices invoices={(booking.folio?.invoices.nodes ?? []).filter((i): i is Invoice => !!i)} token={session.token} />
       </section>

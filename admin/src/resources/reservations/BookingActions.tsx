@@ -1,5 +1,7 @@
 // Check in, check out, cancel and no-show: a button per action, each behind
-// a confirm dialog that shows the API's answer. One dialog is one user
+// a confirm dialog that shows the API's answer. Check-in shows unpaid
+// prepayments and asks to confirm (acknowledgeUnpaid, else PAYMENT_DUE); a
+// no-show is offered from the property's no-show time (noShowFrom). One dialog is one user
 // action with one idempotency key (ActionKey): a double click, a second
 // Enter or a retry after a lost connection sends the same key, so the API
 // does the thing once.
@@ -24,7 +26,7 @@ import EventBusyIcon from "@mui/icons-material/EventBusy";
 import PersonOffIcon from "@mui/icons-material/PersonOff";
 import { useCallback, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { useCanAccess, useDataProvider, useNotify, useRefresh } from "react-admin";
-import { formatDate, formatMoney, todayIn } from "../../format.ts";
+import { formatDate, formatMoney, formatTimestamp, todayIn } from "../../format.ts";
 import { useMembershipAt } from "../../hooks/useCurrentProperty.ts";
 import { isReservationDetail, type KeeprDataProvider, type Reservation } from "../../providers/dataProvider.ts";
 import type { BookingResult } from "../../providers/documents.ts";
@@ -49,7 +51,7 @@ const icons: Record<BookingAction, ReactNode> = {
 };
 
 /** Whether the action applies to the reservation now; `blocked` explains why a shown button is disabled. */
-export function availability(action: BookingAction, record: Reservation, today: string): { shown: boolean; blocked?: string } {
+export function availability(action: BookingAction, record: Reservation, today: string, timeZone?: string): { shown: boolean; blocked?: string } {
   switch (action) {
     case "check_in":
       if (record.status !== "confirmed") return { shown: false };
@@ -62,12 +64,18 @@ export function availability(action: BookingAction, record: Reservation, today: 
       return { shown: record.status === "held" || record.status === "confirmed" };
     case "no_show":
       if (record.status !== "confirmed") return { shown: false };
+      // From the property's no-show time after arrival (markNoShow refuses NO_SHOW_TOO_EARLY before it).
+      if (record.noShowFrom && Date.now() < new Date(record.noShowFrom).getTime()) {
+        return { shown: true, blocked: `A no-show can be recorded from ${formatTimestamp(record.noShowFrom, timeZone)}, the property's no-show time.` };
+      }
       return today < record.arrival ? { shown: true, blocked: `A no-show can be recorded from the arrival date, ${formatDate(record.arrival)}.` } : { shown: true };
   }
 }
 
 interface DialogInput {
   force: boolean;
+  /** Check-in: the desk saw the unpaid prepayments and checks in all the same. */
+  acknowledgeUnpaid: boolean;
   reason: string;
 }
 
@@ -82,7 +90,7 @@ export function BookingActionButton({ action, record, size = "small", variant = 
   const [open, setOpen] = useState(false);
   if (!canAccess || !membership) return null;
   const today = todayIn(membership.timeZone);
-  const { shown, blocked } = availability(action, record, today);
+  const { shown, blocked } = availability(action, record, today, membership.timeZone);
   if (!shown) return null;
   const button = (
     <Button
@@ -124,7 +132,8 @@ function BookingActionDialog({ action, record, today, onClose }: { action: Booki
   const inFlight = useRef(false);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<{ message: string; code: string } | null>(null);
-  const [input, setInput] = useState<DialogInput>({ force: false, reason: "" });
+  const [input, setInput] = useState<DialogInput>({ force: false, acknowledgeUnpaid: false, reason: "" });
+  const unpaid = record.unpaidPrepayment && record.unpaidPrepayment !== "0" ? record.unpaidPrepayment : null;
   const guest = record.guest?.fullName ?? "the guest";
   const code = record.confirmationCode ?? "";
 
@@ -132,8 +141,9 @@ function BookingActionDialog({ action, record, today, onClose }: { action: Booki
     const reservationId = record.id;
     switch (action) {
       case "check_in": {
-        const idempotencyKey = actionKey.current.keyFor({ action, reservationId, force: input.force });
-        return dataProvider.checkIn({ reservationId, force: input.force, idempotencyKey });
+        const acknowledgeUnpaid = input.acknowledgeUnpaid;
+        const idempotencyKey = actionKey.current.keyFor({ action, reservationId, force: input.force, acknowledgeUnpaid });
+        return dataProvider.checkIn({ reservationId, force: input.force, acknowledgeUnpaid, idempotencyKey });
       }
       case "check_out":
         return dataProvider.checkOut({ reservationId, idempotencyKey: actionKey.current.keyFor({ action, reservationId }) });
@@ -199,6 +209,19 @@ function BookingActionDialog({ action, record, today, onClose }: { action: Booki
                 />
               </Alert>
             )}
+            {action === "check_in" && (unpaid || error?.code === "PAYMENT_DUE") && (
+              <Alert severity="warning" data-testid="check-in-unpaid">
+                <AlertTitle>Prepayment unpaid</AlertTitle>
+                {unpaid ? <><strong>{formatMoney(unpaid, record.currency)}</strong> that was due before arrival is unpaid</> : "A prepayment that was due is unpaid"}
+                {record.paymentDueBy ? <> (payment due: a payment failed)</> : null}. Take the payment first, or check in knowing the folio still owes it.
+                {record.cardOnFile ? ` Card on file: ${record.cardOnFile}.` : ""}
+                <FormControlLabel
+                  sx={{ display: "block" }}
+                  control={<Checkbox checked={input.acknowledgeUnpaid} onChange={(e) => setInput({ ...input, acknowledgeUnpaid: e.target.checked })} />}
+                  label="Check in unpaid"
+                />
+              </Alert>
+            )}
             {action === "check_in" && unit?.housekeepingStatus === "out_of_order" && (
               <Alert severity="error">Unit {unit.name} is out of order: move the guest to another unit first.</Alert>
             )}
@@ -235,7 +258,8 @@ function BookingActionDialog({ action, record, today, onClose }: { action: Booki
             type="submit"
             variant="contained"
             color={action === "cancel" || action === "no_show" ? "warning" : "primary"}
-            disabled={pending}
+            // Unpaid prepayments: the desk confirms it saw them first.
+            disabled={pending || (action === "check_in" && unpaid !== null && !input.acknowledgeUnpaid)}
             startIcon={pending ? <CircularProgress size={16} color="inherit" /> : icons[action]}
             data-confirm={action}
           >

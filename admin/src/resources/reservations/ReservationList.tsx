@@ -4,6 +4,7 @@
 import { DataTable, List } from "react-admin";
 import { FilterField } from "../../components/FilterField.tsx";
 import { ReservationStatusChip } from "../../components/StatusChip.tsx";
+import { PaymentDueChip } from "../../components/PaymentDue.tsx";
 import { formatDate, formatMoney } from "../../format.ts";
 import { useCurrentProperty } from "../../hooks/useCurrentProperty.ts";
 import { useLiveRefresh } from "../../live/useLiveRefresh.ts";
@@ -37,7 +38,7 @@ export function ReservationList() {
       <DataTable<Reservation> rowClick="show" bulkActionButtons={false}>
         <Column source="confirmationCode" label="Code" />
         <Column source="guest.fullName" label="Guest" disableSort />
-        <Column source="status" label="Status" disableSort render={(r) => <ReservationStatusChip status={r.status} />} />
+        <Column source="status" label="Status" disableSort render={(r) => <><ReservationStatusChip status={r.status} /> <PaymentDueChip record={r} /></>} />
         <Column source="arrival" label="Arrival" render={(r) => formatDate(r.arrival)} />
         <Column source="departure" label="Departure" render={(r) => formatDate(r.departure)} />
         <NumberColumn source="nights" label="Nights" disableSort />

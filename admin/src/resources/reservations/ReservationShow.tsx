@@ -38,6 +38,7 @@ import { formatDate, formatMoney, formatTimestamp, humanize } from "../../format
 import { isReservationDetail, type KeeprDataProvider, type Reservation, type ReservationDetail, type ReservationEvent } from "../../providers/dataProvider.ts";
 import type { PriceLine } from "../../providers/documents.ts";
 import { BookingActions } from "./BookingActions.tsx";
+import { PaymentDueBanner } from "../../components/PaymentDue.tsx";
 import { StayChangeButtons } from "../../frontdesk/StayChangeActions.tsx";
 import { AllocationMovesTable, allocationMovesOf, UnitPinPanel } from "../../frontdesk/UnitPin.tsx";
 import { AlsoViewing } from "../../live/AlsoViewing.tsx";
@@ -79,6 +80,7 @@ function Detail() {
   return (
     <>
       <LiveReservation record={record} />
+      <PaymentDueBanner record={record} />
       <Summary record={record} />
       <Tabs record={record} />
     </>
