@@ -70,12 +70,17 @@ async function stayOf(reservationId: string): Promise<{ unit: string; arrival: s
 const unitId = async (name: string, propertyId = hotel.propertyId) =>
   (await db.ownerPool.query<{ id: string }>("select id from app_public.units where property_id = $1 and name = $2", [propertyId, name])).rows[0]!.id;
 
-/** Presses on a bar and drops it at a point, moving the mouse in steps as a hand does. */
 /** Resolves once the focused element's text starts with the given text (a deadline of 30 s, then the test fails). */
 async function focusOn(page: Page, text: string): Promise<void> {
-  await page.waitForFunction((start) => (document.activeElement?.textContent ?? "").trim().startsWith(start), text, { timeout: 30_000 });
+  // In the page (the root tsconfig has no DOM types).
+  await page.waitForFunction(
+    (start) => ((globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent ?? "").trim().startsWith(start),
+    text,
+    { timeout: 30_000 },
+  );
 }
 
+/** Presses on a bar and drops it at a point, moving the mouse in steps as a hand does. */
 async function drag(page: Page, bar: ReturnType<Page["locator"]>, to: { x: number; y: number }): Promise<void> {
   const box = (await bar.boundingBox())!;
   const from = { x: box.x + Math.min(24, box.width / 3), y: box.y + box.height / 2 };
