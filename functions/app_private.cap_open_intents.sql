@@ -1,6 +1,8 @@
 -- Keeps the card schedule from collecting what the guest paid another way:
--- the open card intents of a confirmed or in-house reservation (requires
--- payment, failed) are shrunk, the balance first, then cancelled, so that
+-- the open card intents of a confirmed or in-house reservation's schedule
+-- (deposit and balance, requires payment or failed; a card charge the desk
+-- started for something else is not the schedule's) are shrunk, the
+-- balance first, then cancelled, so that
 -- with the card payments under way they never ask for more than the
 -- guest's folios will owe at check-out. A cash or bank payment at the desk,
 -- or a transfer to a company's city ledger, thus takes the place of the
@@ -28,6 +30,7 @@ begin
   for v_intent in
     select * from app_public.payment_intents i
      where i.property_id = reservation.property_id and i.reservation_id = reservation.id and i.status in ('requires_payment', 'failed')
+       and i.kind in ('deposit', 'balance')
      order by i.kind = 'deposit' desc, i.due_at, i.id
        for update
   loop

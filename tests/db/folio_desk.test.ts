@@ -487,6 +487,21 @@ describe("the card schedule gives way to the desk", () => {
       expect(await trialBalanceIsZero(c)).toBe(true);
     }));
 
+  it("only the schedule's intents give way: a card charge the desk started for something else (incidental) is left as it is", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await desk(c);
+      const s = await inHouse(c, h);
+      await asOwner(c);
+      const incidental = (await one<{ id: string }>(c,
+        `insert into app_public.payment_intents (property_id, reservation_id, folio_id, kind, amount, currency, due_at, status, failure_code)
+         values ($1, $2, $3, 'incidental', 2500, 'EUR', now(), 'failed', 'card_declined') returning id`, [h.propertyId, s.reservationId, s.folioId])).id;
+      await asStaff(c, h.frontDesk);
+      await c.query("select app_public.take_folio_payment($1, 'bank_transfer', $2, null, $3)", [s.folioId, s.total, newKey()]);
+      const intents = (await c.query("select kind, status from app_public.payment_intents where reservation_id = $1 order by kind", [s.reservationId])).rows;
+      expect(intents).toEqual([{ kind: "balance", status: "cancelled" }, { kind: "incidental", status: "failed" }]);
+      expect((await c.query("select id from app_public.payment_intents where id = $1 and amount = 2500", [incidental])).rowCount).toBe(1);
+    }));
+
   it("a nightly-posting stay settles before the last audit: the desk may take what check-out will post", () =>
     inRollback(db.ownerPool, async (c) => {
       const h = await desk(c);
