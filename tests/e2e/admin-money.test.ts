@@ -211,7 +211,7 @@ describe("a manager", () => {
       return dialog;
     };
     let dialog = await edit();
-    await dialog.getByLabel("Payment").click();
+    await dialog.getByLabel("Payment", { exact: true }).click();
     await page.getByRole("option", { name: "Pay at check-in" }).click();
     await expect(dialog.getByTestId("deposit-schedule-summary").textContent()).resolves.toMatch(/^Pay at check-in: nothing is charged before arrival\./);
     await page.locator('[data-confirm="rate-plan"]').click();
@@ -230,12 +230,17 @@ describe("a manager", () => {
     await dialog.getByLabel("Deposit at booking (%)").fill("120");
     await expect(page.locator('[data-confirm="rate-plan"]').isDisabled()).resolves.toBe(true);
     await dialog.getByLabel("Deposit at booking (%)").fill("25");
+    // The payment guarantee: 48 hours to pay after a failed payment (0 is refused before it is sent).
+    await dialog.getByLabel("Time to pay after a failed payment (hours)").fill("0");
+    await expect(page.locator('[data-confirm="rate-plan"]').isDisabled()).resolves.toBe(true);
+    await dialog.getByLabel("Time to pay after a failed payment (hours)").fill("48");
     await page.locator('[data-confirm="rate-plan"]').click();
     await dialog.waitFor({ state: "detached" });
     await waitFor(async () => (await cell.textContent())?.startsWith("25% deposit at booking") === true, "the table to show the deposit");
     expect(await cell.textContent()).toContain("The rest 7 days before arrival");
-    expect((await db.ownerPool.query("select deposit_percent::text, balance_due_days from app_public.rate_plans where id = $1", [h.ratePlanId])).rows)
-      .toEqual([{ deposit_percent: "25.00", balance_due_days: 7 }]);
+    expect((await db.ownerPool.query("select deposit_percent::text, balance_due_days, payment_deadline_hours from app_public.rate_plans where id = $1", [h.ratePlanId])).rows)
+      .toEqual([{ deposit_percent: "25.00", balance_due_days: 7, payment_deadline_hours: 48 }]);
+    expect(await cell.textContent()).toContain("48 h to pay after a failed payment");
     await shots(page, "rate-plans");
     expect(errors).toEqual([]);
   });
@@ -252,6 +257,39 @@ describe("a manager", () => {
     await expect(page.getByLabel("Kept on cancellation and no-show fees").isChecked()).resolves.toBe(false);
     await shots(page, "tax");
     expect(await axe(page)).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it("keeps the extras catalogue: adds one with its VAT, refuses a price of 0, and deactivates it", async () => {
+    await page.goto(`${server.url}/admin/revenue/extras`);
+    await page.getByTestId("extras").waitFor();
+    await page.getByRole("button", { name: "Add extra" }).click();
+    let dialog = page.getByTestId("extra");
+    await dialog.waitFor();
+    await dialog.getByLabel("Name").fill("Minibar water");
+    await dialog.getByLabel(/Price of one, VAT included/).fill("0");
+    await expect(page.locator('[data-confirm="extra"]').isDisabled()).resolves.toBe(true);
+    await dialog.getByLabel(/Price of one, VAT included/).fill("3.50");
+    await dialog.getByLabel("Order in the desk's list").fill("5");
+    await shots(page, "extra");
+    expect(await axe(page)).toEqual([]);
+    await page.locator('[data-confirm="extra"]').click();
+    await dialog.waitFor({ state: "detached" });
+    const row = page.getByTestId("extras").locator('[data-extra="Minibar water"]');
+    await row.waitFor();
+    expect(await row.locator("td").allTextContents()).toEqual(["Minibar water ", "€3.50", "VAT 6%", "Yes", "5", ""]);
+    const extra = async () =>
+      (await db.ownerPool.query("select e.unit_price::int, e.is_active, e.sort_order, t.name as tax from app_public.folio_extras e left join app_public.taxes t on t.id = e.tax_id where e.property_id = $1 and e.name = 'Minibar water'", [h.propertyId])).rows;
+    expect(await extra()).toEqual([{ unit_price: 350, is_active: true, sort_order: 5, tax: "VAT" }]);
+    await shots(page, "extras");
+
+    await page.getByRole("button", { name: "Edit extra Minibar water" }).click();
+    dialog = page.getByTestId("extra");
+    await dialog.getByLabel("Offered at the desk (active)").click();
+    await page.locator('[data-confirm="extra"]').click();
+    await dialog.waitFor({ state: "detached" });
+    await row.getByText("Inactive").waitFor();
+    expect(await extra()).toEqual([{ unit_price: 350, is_active: false, sort_order: 5, tax: "VAT" }]);
     expect(errors).toEqual([]);
   });
 });

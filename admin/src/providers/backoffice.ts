@@ -8,8 +8,8 @@ import {
   createFee, createLosDiscount, createRatePlan, createRoomType, createTax, createUnit, deleteFee, deleteLosDiscount, deleteRatePlan,
   deleteRoomType, deleteTax, deleteUnit, differences, exportsList, folio, folios, invoices, issueCreditNote, issueInvoice, journal,
   markPayoutPaid, ownerStatement, ownersAndPayouts, pay, payments, rateGrid, refundPayment, requestExport, resolveDifference,
-  revenueSetup, runPayouts, setRates, stayReports, pickupReport, cityTaxReport, trialBalance, updateFee, updateRatePlan, updateRoomType, updateTax, updateUnit,
-  type AccountBalanceNode, type ChannelRevenueNode, type CityTaxNode, type Decimal, type DifferenceNode, type ExportKind, type ExportNode, type FeeNode,
+  revenueSetup, runPayouts, setRates, createFolioExtra, updateFolioExtra, stayReports, pickupReport, cityTaxReport, trialBalance, updateFee, updateRatePlan, updateRoomType, updateTax, updateUnit,
+  type AccountBalanceNode, type ChannelRevenueNode, type CityTaxNode, type ExtraNode, type ExtraValues, type Decimal, type DifferenceNode, type ExportKind, type ExportNode, type FeeNode,
   type FeeValues, type FolioDetailNode, type FolioListNode, type FolioStatus, type InvoiceKind, type InvoiceListNode,
   type JournalEntryNode, type LedgerAccountNode, type LosDiscountNode, type OccupancyNode, type OwnerNode, type OwnerStatementLine,
   type PaymentListNode, type PayoutNode, type PickupNode, type RateGridDayNode, type RatePlanNode, type RatePlanValues, type RatesChange,
@@ -64,6 +64,8 @@ export interface RevenueSetupData {
   ratePlans: RatePlanNode[];
   fees: FeeNode[];
   taxes: TaxNode[];
+  /** The extras catalogue, in the desk's order (then name), inactive ones too. */
+  extras: ExtraNode[];
 }
 
 /** A card as the desk types it: it goes to the provider's card form, never to Keepr. */
@@ -121,6 +123,8 @@ export interface BackofficeMethods {
   saveFee(params: { propertyId: Uuid; currency: string; id: Uuid | null; values: FeeValues }): Promise<FeeNode>;
   deleteFee(params: { id: Uuid }): Promise<void>;
   saveTax(params: { propertyId: Uuid; currency: string; id: Uuid | null; values: TaxValues }): Promise<TaxNode>;
+  /** Adds an extra to the catalogue, or changes one (deactivate: isActive false; extras are never deleted, charges name them). */
+  saveExtra(params: { propertyId: Uuid; currency: string; id: Uuid | null; values: ExtraValues }): Promise<ExtraNode>;
   deleteTax(params: { id: Uuid }): Promise<void>;
   rateGrid(params: ReportRange, options?: RequestOptions): Promise<RateGridDayNode[]>;
   setRates(params: RatesChange & { idempotencyKey: IdempotencyKey }): Promise<number>;
@@ -299,6 +303,7 @@ export function createBackofficeMethods(client: GraphQLClient): BackofficeMethod
         ratePlans: present(data.allRatePlans?.nodes),
         fees: present(data.allFees?.nodes),
         taxes: present(data.allTaxes?.nodes),
+        extras: present(data.allFolioExtras?.nodes).sort((a, b) => a.sortOrder - b.sortOrder || a.name.localeCompare(b.name)),
       };
     },
     async saveRoomType({ propertyId, id, values }) {
@@ -354,6 +359,13 @@ export function createBackofficeMethods(client: GraphQLClient): BackofficeMethod
         ? (await client.request(updateTax, { id, patch: values })).updateTaxByRowId?.tax
         : (await client.request(createTax, { input: { ...values, propertyId, currency } })).createTax?.tax;
       if (!saved) throw notFound("tax");
+      return saved;
+    },
+    async saveExtra({ propertyId, currency, id, values }) {
+      const saved = id
+        ? (await client.request(updateFolioExtra, { id, patch: values })).updateFolioExtraByRowId?.folioExtra
+        : (await client.request(createFolioExtra, { input: { ...values, propertyId, currency } })).createFolioExtra?.folioExtra;
+      if (!saved) throw notFound("extra");
       return saved;
     },
     async deleteTax({ id }) {

@@ -14,10 +14,11 @@ import { useLiveRefresh } from "../../live/useLiveRefresh.ts";
 import type { Membership } from "../../providers/authProvider.ts";
 import type { KeeprDataProvider } from "../../providers/dataProvider.ts";
 import { QueryError, WithProperty } from "../common.tsx";
+import { Extras } from "./Extras.tsx";
 import { RateCalendar } from "./RateCalendar.tsx";
 import { FeesAndTaxes, RatePlans, RoomTypesAndUnits } from "./Setup.tsx";
 
-export const revenueTabs = ["calendar", "rate-plans", "room-types", "fees-taxes"] as const;
+export const revenueTabs = ["calendar", "rate-plans", "room-types", "fees-taxes", "extras"] as const;
 export type RevenueTab = (typeof revenueTabs)[number];
 export const revenuePath = (tab: RevenueTab = "calendar") => `/revenue/${tab}`;
 
@@ -26,6 +27,7 @@ const labels: Record<RevenueTab, string> = {
   "rate-plans": "Rate plans",
   "room-types": "Room types & units",
   "fees-taxes": "Fees & taxes",
+  extras: "Extras",
 };
 
 export function RevenuePage() {
@@ -36,7 +38,7 @@ export function RevenuePage() {
   return (
     <Card sx={{ mt: 1, minWidth: 0 }}>
       <Title title={`Revenue · ${labels[current]}`} />
-      <Tabs value={current} variant="scrollable" scrollButtons="auto" aria-label="Revenue">
+      <Tabs value={current} variant="scrollable" scrollButtons="auto" allowScrollButtonsMobile aria-label="Revenue" sx={{ width: 0, minWidth: "100%" }}>
         {revenueTabs.map((t) => (
           <Tab key={t} value={t} label={labels[t]} component={Link} to={revenuePath(t)} />
         ))}
@@ -78,5 +80,7 @@ function Revenue({ membership, tab }: { membership: Membership; tab: RevenueTab 
       );
     case "fees-taxes":
       return <FeesAndTaxes membership={membership} setup={data} canEdit={canEditFees} />;
+    case "extras":
+      return <Extras membership={membership} setup={data} canEdit={canEdit} />;
   }
 }

@@ -319,6 +319,9 @@ export function RatePlans({ membership, setup, canEdit }: { membership: Membersh
                     {paymentScheduleLabel(p).detail}
                   </Typography>
                   <Typography variant="caption" component="div" color="text.secondary">
+                    {`${p.paymentDeadlineHours} h to pay after a failed payment`}
+                  </Typography>
+                  <Typography variant="caption" component="div" color="text.secondary">
                     {p.chargePosting === "nightly" ? "Posted to the folio night by night" : "Posted to the folio at booking"}
                   </Typography>
                 </TableCell>
@@ -381,6 +384,8 @@ function RatePlanDialog({ membership, setup, plan, onClose }: { membership: Memb
   const [balanceDueDays, setBalanceDueDays] = useState(String(plan?.balanceDueDays ?? 0));
   const deposit = /^\d{1,3}(\.\d{1,2})?$/.test(depositPercent.trim()) && Number(depositPercent) <= 100 ? depositPercent.trim() : null;
   const dueDays = int(balanceDueDays);
+  const [deadlineHours, setDeadlineHours] = useState(String(plan?.paymentDeadlineHours ?? 24));
+  const deadline = int(deadlineHours);
   const base = parseMoney(basePrice, currency);
   const adult = parseMoney(extraAdultFee, currency);
   const child = parseMoney(extraChildFee, currency);
@@ -389,7 +394,7 @@ function RatePlanDialog({ membership, setup, plan, onClose }: { membership: Memb
     extraAdultFee: adult ?? "0", extraChildFee: child ?? "0", mealPlan, minStay: int(minStay) ?? 0,
     maxStay: maxStay.trim() === "" ? null : int(maxStay), isRefundable, freeCancellationDays: int(freeDays) ?? 0,
     cancellationPenaltyKind: penaltyKind, cancellationPenaltyValue: int(penaltyValue) ?? 0, isPublished, chargePosting,
-    depositPercent: deposit ?? "0", balanceDueDays: dueDays ?? 0,
+    depositPercent: deposit ?? "0", balanceDueDays: dueDays ?? 0, paymentDeadlineHours: deadline ?? 24,
   };
   const schedule = paymentScheduleLabel(values);
   const invalid =
@@ -403,6 +408,7 @@ function RatePlanDialog({ membership, setup, plan, onClose }: { membership: Memb
     : int(freeDays) === null || int(penaltyValue) === null ? "Cancellation terms are whole numbers."
     : deposit === null ? "Deposit: a percent from 0 to 100."
     : dueDays === null || dueDays > 365 ? "The rest is due 0 to 365 days before arrival (0: at check-in)."
+    : deadline === null || deadline < 1 || deadline > 720 ? "After a failed payment the guest has 1 to 720 hours to pay."
     : null;
   return (
     <ActionDialog
@@ -499,6 +505,16 @@ function RatePlanDialog({ membership, setup, plan, onClose }: { membership: Memb
           fullWidth
         />
       </Stack>
+      <TextField
+        label="Time to pay after a failed payment (hours)"
+        value={deadlineHours}
+        onChange={(e) => setDeadlineHours(e.target.value)}
+        size="small"
+        slotProps={{ htmlInput: { inputMode: "numeric" } }}
+        helperText="Then the booking is cancelled under this plan's terms, unless the desk extends or waives it."
+        error={deadline === null || deadline < 1 || deadline > 720}
+        sx={{ maxWidth: { sm: 360 } }}
+      />
       <Typography variant="body2" color="text.secondary" data-testid="deposit-schedule-summary">
         {schedule.label}: {schedule.detail.toLowerCase()}. New bookings follow it; bookings made keep their schedule.
       </Typography>

@@ -698,6 +698,8 @@ export interface RatePlanNode {
   isPublished: boolean;
   depositPercent: Decimal;
   balanceDueDays: number;
+  /** Hours the guest has to pay after a due payment failed, before the booking is cancelled (the payment guarantee). */
+  paymentDeadlineHours: number;
   chargePosting: ChargePosting;
   losDiscounts: Nodes<LosDiscountNode>;
 }
@@ -730,9 +732,43 @@ const roomTypeFields = `rowId name description maxOccupancy isPublished`;
 const unitFields = `rowId roomTypeId name isActive housekeepingStatus ownerId`;
 const ratePlanFields = `rowId roomTypeId name description currency basePrice includedGuests extraAdultFee extraChildFee mealPlan
   minStay maxStay isRefundable freeCancellationDays cancellationPenaltyKind cancellationPenaltyValue isPublished
-  depositPercent balanceDueDays chargePosting losDiscounts(orderBy: PRIMARY_KEY_ASC) { nodes { rowId minNights percentOff } }`;
+  depositPercent balanceDueDays paymentDeadlineHours chargePosting losDiscounts(orderBy: PRIMARY_KEY_ASC) { nodes { rowId minNights percentOff } }`;
 const feeFields = `rowId roomTypeId name basis amount currency isActive`;
 const taxFields = `rowId name basis percent amount currency isInclusive appliesToFees appliesToPenalty isActive`;
+const extraFields = `rowId name unitPrice currency taxId isActive sortOrder`;
+
+/** An extra of the property's catalogue (minibar, parking, …) the desk posts to folios (app_public.folio_extras). */
+export interface ExtraNode {
+  rowId: Uuid;
+  name: string;
+  /** The price of one, VAT included. */
+  unitPrice: MinorUnits;
+  currency: string;
+  /** The percent tax included in the price, or null. */
+  taxId: Uuid | null;
+  isActive: boolean;
+  sortOrder: number;
+}
+
+export interface ExtraValues {
+  name: string;
+  unitPrice: MinorUnits;
+  taxId: Uuid | null;
+  isActive: boolean;
+  sortOrder: number;
+}
+
+export const createFolioExtra = operation<{ createFolioExtra: { folioExtra: ExtraNode | null } | null }, { input: ExtraValues & { propertyId: Uuid; currency: string } }>(
+  "BackofficeCreateFolioExtra",
+  `mutation BackofficeCreateFolioExtra($input: FolioExtraInput!) { createFolioExtra(input: {folioExtra: $input}) { folioExtra { ${extraFields} } } }`,
+);
+
+export const updateFolioExtra = operation<{ updateFolioExtraByRowId: { folioExtra: ExtraNode | null } | null }, { id: Uuid; patch: Partial<ExtraValues> }>(
+  "BackofficeUpdateFolioExtra",
+  `mutation BackofficeUpdateFolioExtra($id: UUID!, $patch: FolioExtraPatch!) {
+    updateFolioExtraByRowId(input: {rowId: $id, folioExtraPatch: $patch}) { folioExtra { ${extraFields} } }
+  }`,
+);
 
 export interface RevenueSetup {
   allRoomTypes: { nodes: Array<RoomTypeNode | null> } | null;
@@ -740,6 +776,7 @@ export interface RevenueSetup {
   allRatePlans: { nodes: Array<RatePlanNode | null> } | null;
   allFees: { nodes: Array<FeeNode | null> } | null;
   allTaxes: { nodes: Array<TaxNode | null> } | null;
+  allFolioExtras: { nodes: Array<ExtraNode | null> } | null;
 }
 
 /** What the revenue screens edit: a property's room types, units, rate plans (with LOS discounts), fees and taxes. */
@@ -751,6 +788,7 @@ export const revenueSetup = operation<RevenueSetup, { propertyId: Uuid }>(
     allRatePlans(condition: {propertyId: $propertyId}, orderBy: NAME_ASC) { nodes { ${ratePlanFields} } }
     allFees(condition: {propertyId: $propertyId}, orderBy: NAME_ASC) { nodes { ${feeFields} } }
     allTaxes(condition: {propertyId: $propertyId}, orderBy: NAME_ASC) { nodes { ${taxFields} } }
+    allFolioExtras(condition: {propertyId: $propertyId}) { nodes { ${extraFields} } }
   }`,
 );
 
@@ -829,6 +867,8 @@ export interface RatePlanValues {
   /** The payment schedule: this share of the total at booking, the rest balanceDueDays before arrival (0: at check-in). */
   depositPercent: Decimal;
   balanceDueDays: number;
+  /** After a due payment fails, the hours the guest has to pay before the booking is cancelled (1–720). */
+  paymentDeadlineHours: number;
 }
 
 export const createRatePlan = operation<
@@ -978,7 +1018,7 @@ export const backofficeDocuments = [
   stayReports, pickupReport, cityTaxReport, exportsList, requestExport,
   revenueSetup, createRoomType, updateRoomType, deleteRoomType, createUnit, updateUnit, deleteUnit,
   createRatePlan, updateRatePlan, deleteRatePlan, createLosDiscount, deleteLosDiscount,
-  createFee, updateFee, deleteFee, createTax, updateTax, deleteTax,
+  createFee, updateFee, deleteFee, createTax, updateTax, deleteTax, createFolioExtra, updateFolioExtra,
   rateGrid, setRates,
 ] as const;
 
