@@ -245,6 +245,8 @@ describe("the front desk", () => {
     // The full folio page lists the line with its text for people.
     await folioCard(page, "Folio 1").getByRole("link", { name: "Open folio" }).click();
     await page.getByTestId("folio-lines").getByText(/^Minibar × 2/).waitFor();
+    // The page keeps the phone's width: wide tables scroll inside their own box.
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await shot(page, "folio-phone");
     await expectAccessible(page);
     await trialBalanceIsZero();

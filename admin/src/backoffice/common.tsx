@@ -33,11 +33,23 @@ export { currencyDigits } from "../format.ts";
 // Money
 // ---------------------------------------------------------------------------
 
-export function MoneyCell({ amount, currency, strong = false, muted = false }: { amount: string | null | undefined; currency: string; strong?: boolean; muted?: boolean }) {
+/** Hidden on a phone: a column that is a detail there (the table then fits the screen). */
+export const phoneHidden = { display: { xs: "none", sm: "table-cell" } } as const;
+
+export function MoneyCell({ amount, currency, strong = false, muted = false, hideOnPhone = false }: {
+  amount: string | null | undefined;
+  currency: string;
+  strong?: boolean;
+  muted?: boolean;
+  hideOnPhone?: boolean;
+}) {
   // No amount: an empty cell (a debit column on a credit line).
   const text = amount === null || amount === undefined ? "" : formatMoney(amount, currency);
   return (
-    <TableCell align="right" sx={{ whiteSpace: "nowrap", fontVariantNumeric: "tabular-nums", ...(muted ? { color: "text.secondary" } : {}) }}>
+    <TableCell
+      align="right"
+      sx={{ whiteSpace: "nowrap", fontVariantNumeric: "tabular-nums", ...(muted ? { color: "text.secondary" } : {}), ...(hideOnPhone ? phoneHidden : {}) }}
+    >
       {strong ? <strong>{text}</strong> : text}
     </TableCell>
   );

@@ -23,7 +23,7 @@ import CreditCardIcon from "@mui/icons-material/CreditCard";
 import ReceiptLongIcon from "@mui/icons-material/ReceiptLong";
 import RefreshIcon from "@mui/icons-material/Refresh";
 import UndoIcon from "@mui/icons-material/Undo";
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { Title, useCanAccess, useDataProvider, useNotify } from "react-admin";
 import { Link, useParams } from "react-router-dom";
 import { ReservationStatusChip, StateChip } from "../../components/StatusChip.tsx";
@@ -33,13 +33,27 @@ import { useLiveRefresh } from "../../live/useLiveRefresh.ts";
 import type { KeeprDataProvider } from "../../providers/dataProvider.ts";
 import type { FolioDetailNode, FolioIntentNode, FolioPostingNode, InvoiceRef } from "../../providers/documents/backoffice.ts";
 import { CorrectEntryDialog, dueIntentsOf, FolioActions, type CorrectableEntry, type DeskFolio, type DueIntent } from "../../folio/FolioDialogs.tsx";
-import { ActionDialog, MoneyCell, MoneyField, parseMoney, moneyInputValue, QueryError, SectionHeading } from "../common.tsx";
+import { ActionDialog, MoneyCell, MoneyField, parseMoney, moneyInputValue, phoneHidden, QueryError, SectionHeading } from "../common.tsx";
 import { folioBalance } from "./Folios.tsx";
 import { BillToPanel } from "./BillTo.tsx";
 import { InvoiceViewer } from "./InvoiceViewer.tsx";
 import { accountingPath, folioPath } from "./paths.ts";
 
 const present = <T,>(nodes: ReadonlyArray<T | null>): T[] => nodes.filter((n): n is T => n !== null);
+
+/**
+ * A table's own horizontal scroll on a narrow screen (a phone), so the page
+ * keeps the screen's width; focusable, so the keyboard can scroll it too.
+ */
+function ScrollBox({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    // width 0, at least 100%: the table adds nothing to the page's intrinsic width (which would widen the layout on a
+    // phone) and still takes the card's whole width.
+    <Box role="region" aria-label={label} tabIndex={0} sx={{ overflowX: "auto", width: 0, minWidth: "100%" }}>
+      {children}
+    </Box>
+  );
+}
 
 export function FolioPage() {
   const { id = "" } = useParams();
@@ -57,7 +71,8 @@ export function FolioPage() {
   const refresh = () => void queryClient.invalidateQueries({ queryKey: ["backoffice", "folio", id] });
   const accounting = useCanAccess({ resource: "accounting", action: "show" }).canAccess === true;
   return (
-    <Box sx={{ mt: 1 }}>
+    // minWidth 0: the page never grows wider than the screen; wide tables scroll inside their own box.
+    <Box sx={{ mt: 1, minWidth: 0 }}>
       <Title title={query.data ? (query.data.kind === "company" ? `${query.data.company?.name ?? query.data.label} · city ledger` : `${query.data.label} · ${query.data.reservation?.confirmationCode ?? ""}`) : "Folio"} />
       <Stack direction="row" spacing={1} useFlexGap sx={{ mb: 1, flexWrap: "wrap" }}>
         {query.data?.reservationId && (
@@ -229,61 +244,63 @@ function PaymentsSection({ folio, timeZone }: { folio: FolioDetailNode; timeZone
       {intents.length === 0 ? (
         <Typography variant="body2">No payments are scheduled for this reservation.</Typography>
       ) : (
-        <Table size="small" aria-label="Payments of the folio" data-testid="folio-payments">
-          <TableHead>
-            <TableRow>
-              <TableCell>Payment</TableCell>
-              <TableCell>Status</TableCell>
-              <TableCell align="right">Amount</TableCell>
-              <TableCell align="right">Captured</TableCell>
-              <TableCell align="right">Refunded</TableCell>
-              <TableCell />
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {intents.map((intent) => (
-              <TableRow key={intent.rowId} data-intent={intent.rowId} data-status={intent.status}>
-                <TableCell>
-                  {humanize(intent.kind)}
-                  <Typography variant="caption" component="div" color="text.secondary" sx={{ whiteSpace: "nowrap" }}>
-                    due {formatTimestamp(intent.dueAt, timeZone)}
-                  </Typography>
-                  {present(intent.attempts.nodes).map((a) => (
-                    <Typography key={a.rowId} variant="caption" component="div" color={a.status === "failed" ? "error" : "text.secondary"}>
-                      Card payment {formatTimestamp(a.createdAt, timeZone)}: {humanize(a.status)}
-                      {a.failureMessage ? ` — ${a.failureMessage}` : ""}
-                    </Typography>
-                  ))}
-                  {present(intent.refunds.nodes).map((f) => (
-                    <Typography key={f.rowId} variant="caption" component="div" color={f.status === "failed" ? "error" : "text.secondary"}>
-                      Refund {formatMoney(f.amount, f.currency)}: {humanize(f.status)}
-                      {f.reason ? ` (${f.reason})` : ""}
-                      {f.failureMessage ? ` — ${f.failureMessage}` : ""}
-                    </Typography>
-                  ))}
-                </TableCell>
-                <TableCell>
-                  <StateChip status={intent.status} />
-                </TableCell>
-                <MoneyCell amount={intent.amount} currency={intent.currency} />
-                <MoneyCell amount={intent.amountCaptured} currency={intent.currency} />
-                <MoneyCell amount={intent.amountRefunded} currency={intent.currency} />
-                <TableCell align="right" sx={{ whiteSpace: "nowrap" }}>
-                  {canPay && takesPayments && (intent.status === "requires_payment" || intent.status === "failed") && (
-                    <Button size="small" variant="contained" startIcon={<CreditCardIcon />} onClick={() => setPaying(intent)} data-action="take-payment">
-                      Take payment
-                    </Button>
-                  )}
-                  {canRefund && refundable(intent) > 0n && (
-                    <Button size="small" startIcon={<UndoIcon />} onClick={() => setRefunding(intent)} data-action="refund">
-                      Refund
-                    </Button>
-                  )}
-                </TableCell>
+        <ScrollBox label="Payments of the folio">
+          <Table size="small" aria-label="Payments of the folio" data-testid="folio-payments">
+            <TableHead>
+              <TableRow>
+                <TableCell>Payment</TableCell>
+                <TableCell>Status</TableCell>
+                <TableCell align="right">Amount</TableCell>
+                <TableCell align="right" sx={phoneHidden}>Captured</TableCell>
+                <TableCell align="right" sx={phoneHidden}>Refunded</TableCell>
+                <TableCell />
               </TableRow>
-            ))}
-          </TableBody>
-        </Table>
+            </TableHead>
+            <TableBody>
+              {intents.map((intent) => (
+                <TableRow key={intent.rowId} data-intent={intent.rowId} data-status={intent.status}>
+                  <TableCell>
+                    {humanize(intent.kind)}
+                    <Typography variant="caption" component="div" color="text.secondary" sx={{ whiteSpace: "nowrap" }}>
+                      due {formatTimestamp(intent.dueAt, timeZone)}
+                    </Typography>
+                    {present(intent.attempts.nodes).map((a) => (
+                      <Typography key={a.rowId} variant="caption" component="div" color={a.status === "failed" ? "error" : "text.secondary"}>
+                        Card payment {formatTimestamp(a.createdAt, timeZone)}: {humanize(a.status)}
+                        {a.failureMessage ? ` — ${a.failureMessage}` : ""}
+                      </Typography>
+                    ))}
+                    {present(intent.refunds.nodes).map((f) => (
+                      <Typography key={f.rowId} variant="caption" component="div" color={f.status === "failed" ? "error" : "text.secondary"}>
+                        Refund {formatMoney(f.amount, f.currency)}: {humanize(f.status)}
+                        {f.reason ? ` (${f.reason})` : ""}
+                        {f.failureMessage ? ` — ${f.failureMessage}` : ""}
+                      </Typography>
+                    ))}
+                  </TableCell>
+                  <TableCell>
+                    <StateChip status={intent.status} />
+                  </TableCell>
+                  <MoneyCell amount={intent.amount} currency={intent.currency} />
+                  <MoneyCell amount={intent.amountCaptured} currency={intent.currency} hideOnPhone />
+                  <MoneyCell amount={intent.amountRefunded} currency={intent.currency} hideOnPhone />
+                  <TableCell align="right" sx={{ whiteSpace: "nowrap" }}>
+                    {canPay && takesPayments && (intent.status === "requires_payment" || intent.status === "failed") && (
+                      <Button size="small" variant="contained" startIcon={<CreditCardIcon />} onClick={() => setPaying(intent)} data-action="take-payment">
+                        Take payment
+                      </Button>
+                    )}
+                    {canRefund && refundable(intent) > 0n && (
+                      <Button size="small" startIcon={<UndoIcon />} onClick={() => setRefunding(intent)} data-action="refund">
+                        Refund
+                      </Button>
+                    )}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </ScrollBox>
       )}
       {paying && <TakePaymentDialog folio={folio} intent={paying} onClose={() => setPaying(null)} />}
       {refunding && <RefundDialog folio={folio} intent={refunding} onClose={() => setRefunding(null)} />}
@@ -433,40 +450,42 @@ function InvoicesSection({ folio, timeZone }: { folio: FolioDetailNode; timeZone
       {documents.length === 0 ? (
         <Typography variant="body2">Nothing invoiced yet.</Typography>
       ) : (
-        <Table size="small" aria-label="Invoices of the folio">
-          <TableHead>
-            <TableRow>
-              <TableCell>Document</TableCell>
-              <TableCell>Issued</TableCell>
-              <TableCell align="right">Total</TableCell>
-              <TableCell />
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {documents.map((d) => (
-              <TableRow key={d.rowId} data-document={d.documentNumber}>
-                <TableCell>
-                  {d.documentNumber}
-                  <Typography variant="caption" component="div" color="text.secondary">
-                    {d.kind === "credit_note" ? `Credits ${d.creditedInvoice?.documentNumber ?? "an invoice"}${d.reason ? `: ${d.reason}` : ""}` : d.creditNote ? `Credited by ${d.creditNote.documentNumber}` : "Invoice"}
-                  </Typography>
-                </TableCell>
-                <TableCell>{formatTimestamp(d.issuedAt, timeZone)}</TableCell>
-                <MoneyCell amount={d.totalAmount} currency={d.currency} />
-                <TableCell align="right" sx={{ whiteSpace: "nowrap" }}>
-                  <Button size="small" onClick={() => setViewing(d)} data-action="view-invoice">
-                    View
-                  </Button>
-                  {canCredit && d.kind === "invoice" && !d.creditNote && (
-                    <Button size="small" color="warning" onClick={() => setCrediting(d)} data-action="credit-note">
-                      Credit
-                    </Button>
-                  )}
-                </TableCell>
+        <ScrollBox label="Invoices of the folio">
+          <Table size="small" aria-label="Invoices of the folio">
+            <TableHead>
+              <TableRow>
+                <TableCell>Document</TableCell>
+                <TableCell>Issued</TableCell>
+                <TableCell align="right">Total</TableCell>
+                <TableCell />
               </TableRow>
-            ))}
-          </TableBody>
-        </Table>
+            </TableHead>
+            <TableBody>
+              {documents.map((d) => (
+                <TableRow key={d.rowId} data-document={d.documentNumber}>
+                  <TableCell>
+                    {d.documentNumber}
+                    <Typography variant="caption" component="div" color="text.secondary">
+                      {d.kind === "credit_note" ? `Credits ${d.creditedInvoice?.documentNumber ?? "an invoice"}${d.reason ? `: ${d.reason}` : ""}` : d.creditNote ? `Credited by ${d.creditNote.documentNumber}` : "Invoice"}
+                    </Typography>
+                  </TableCell>
+                  <TableCell>{formatTimestamp(d.issuedAt, timeZone)}</TableCell>
+                  <MoneyCell amount={d.totalAmount} currency={d.currency} />
+                  <TableCell align="right" sx={{ whiteSpace: "nowrap" }}>
+                    <Button size="small" onClick={() => setViewing(d)} data-action="view-invoice">
+                      View
+                    </Button>
+                    {canCredit && d.kind === "invoice" && !d.creditNote && (
+                      <Button size="small" color="warning" onClick={() => setCrediting(d)} data-action="credit-note">
+                        Credit
+                      </Button>
+                    )}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </ScrollBox>
       )}
       {issuing && (
         <ActionDialog
@@ -548,41 +567,43 @@ function LedgerLines({ folio, desk, timeZone, currency }: { folio: FolioDetailNo
       {rows.length === 0 ? (
         <Alert severity="info">Nothing posted yet: charges post when the booking is confirmed.</Alert>
       ) : (
-        <Table size="small" aria-label="Ledger lines of the folio" data-testid="folio-lines">
-          <TableHead>
-            <TableRow>
-              <TableCell>When</TableCell>
-              <TableCell>Entry</TableCell>
-              <TableCell>Cause</TableCell>
-              <TableCell align="right">Charge (+) / credit (−)</TableCell>
-              <TableCell align="right">Balance</TableCell>
-              <TableCell />
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {rows.map(({ posting, balance }) => (
-              <TableRow key={posting.rowId}>
-                <TableCell sx={{ whiteSpace: "nowrap" }}>{formatTimestamp(posting.entry?.occurredAt, timeZone)}</TableCell>
-                <TableCell>{posting.entry?.description ?? "—"}</TableCell>
-                <TableCell>{posting.entry ? humanize(posting.entry.causeType) : "—"}</TableCell>
-                <MoneyCell amount={posting.amount} currency={posting.currency} />
-                <MoneyCell amount={balance} currency={posting.currency || currency} muted />
-                <TableCell align="right">
-                  {correctable(posting) && (
-                    <Button
-                      size="small"
-                      color="warning"
-                      data-action="correct"
-                      onClick={() => setCorrecting({ entryId: posting.entry!.rowId, description: posting.entry!.description, amount: posting.amount, currency: posting.currency })}
-                    >
-                      Correct
-                    </Button>
-                  )}
-                </TableCell>
+        <ScrollBox label="Ledger lines of the folio">
+          <Table size="small" aria-label="Ledger lines of the folio" data-testid="folio-lines">
+            <TableHead>
+              <TableRow>
+                <TableCell>When</TableCell>
+                <TableCell>Entry</TableCell>
+                <TableCell sx={phoneHidden}>Cause</TableCell>
+                <TableCell align="right">Charge (+) / credit (−)</TableCell>
+                <TableCell align="right" sx={phoneHidden}>Balance</TableCell>
+                <TableCell />
               </TableRow>
-            ))}
-          </TableBody>
-        </Table>
+            </TableHead>
+            <TableBody>
+              {rows.map(({ posting, balance }) => (
+                <TableRow key={posting.rowId}>
+                  <TableCell sx={{ whiteSpace: "nowrap" }}>{formatTimestamp(posting.entry?.occurredAt, timeZone)}</TableCell>
+                  <TableCell>{posting.entry?.description ?? "—"}</TableCell>
+                  <TableCell sx={phoneHidden}>{posting.entry ? humanize(posting.entry.causeType) : "—"}</TableCell>
+                  <MoneyCell amount={posting.amount} currency={posting.currency} />
+                  <MoneyCell amount={balance} currency={posting.currency || currency} muted hideOnPhone />
+                  <TableCell align="right">
+                    {correctable(posting) && (
+                      <Button
+                        size="small"
+                        color="warning"
+                        data-action="correct"
+                        onClick={() => setCorrecting({ entryId: posting.entry!.rowId, description: posting.entry!.description, amount: posting.amount, currency: posting.currency })}
+                      >
+                        Correct
+                      </Button>
+                    )}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </ScrollBox>
       )}
       {correcting && <CorrectEntryDialog folio={desk} entry={correcting} onClose={() => setCorrecting(null)} />}
     </>
