@@ -55,7 +55,8 @@ function stay(arrivalOffset: number, nights: number, fullName: string, checkIn: 
       "select confirmation_code from app_public.confirm_booking($1, $2, $3, $4, '+351 21 000 0000', hold_token => $5)",
       [held.reservation_id, newKey(), fullName, `${fullName.split(" ")[0]!.toLowerCase()}@example.com`, held.hold_token],
     );
-    if (checkIn) await c.query("select * from app_public.check_in($1, $2, true)", [held.reservation_id, newKey()]);
+    // Checked in as the desk does for a stay paid at departure: acknowledging the unpaid prepayment.
+    if (checkIn) await c.query("select * from app_public.check_in($1, $2, force => true, acknowledge_unpaid => true)", [held.reservation_id, newKey()]);
     return { id: held.reservation_id, code: rows[0]!.confirmation_code };
   });
 }
