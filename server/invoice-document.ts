@@ -5,6 +5,7 @@
 // lines {description, kind, amount} and no seller: every helper here reads
 // both.
 import { z } from "zod";
+import { formatMoney } from "../web/src/format.ts";
 
 const amount = z.union([z.number(), z.string()]).transform(Number);
 
@@ -125,14 +126,12 @@ export interface Speech {
 export function speechOf(d: InvoiceDocument): Speech {
   const language = d.language === "pt" ? "pt" : "en";
   const locale = language === "pt" ? "pt-PT" : "en-GB";
-  const format = new Intl.NumberFormat(language === "pt" ? "pt-PT" : "en", { style: "currency", currency: d.currency });
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
   const percentFormat = new Intl.NumberFormat(locale, { maximumFractionDigits: 3 });
   const dayFormat = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" });
   return {
     language,
     w: words[language] as Words,
-    money: (minor) => format.format(minor / 10 ** digits),
+    money: (minor) => formatMoney(minor, d.currency, language === "pt" ? "pt-PT" : "en"),
     percent: (rate) => `${percentFormat.format(rate)} %`,
     day: (date) => {
       const t = new Date(`${date}T12:00:00Z`);
@@ -154,9 +153,7 @@ export const titleOf = (d: Pick<InvoiceDocument, "kind" | "language">) => (words
 
 /** English-only helpers kept for callers outside a document (the email's subject uses speechOf). */
 export function money(minor: number, currency: string): string {
-  const format = new Intl.NumberFormat("en", { style: "currency", currency });
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return format.format(minor / 10 ** digits);
+  return formatMoney(minor, currency, "en");
 }
 
 /** A party's address as printed lines: street, extra line, postal code and city, country. */
