@@ -213,6 +213,27 @@ describe("the front desk", () => {
     await expectAccessible(page);
     expect((await folios(reservationId)).map((f) => f.balance)).toEqual(["0"]);
     await trialBalanceIsZero();
+
+    // Later, parking: charged to the card now on file (the one that paid the deposit), for the amount owed.
+    await folioCard(page, "Folio 1").locator('[data-folio-action="charge"]').click();
+    const charge = page.getByTestId("folio-charge");
+    await charge.getByRole("combobox", { name: "Extra" }).click();
+    await page.getByRole("option", { name: /Parking/ }).click();
+    await confirmDialog(page, "folio-charge");
+    await folioCard(page, "Folio 1").and(page.locator('[data-balance="1800"]')).waitFor();
+    await page.reload();
+    await folioCard(page, "Folio 1").locator('[data-folio-action="pay"]').click();
+    const onFile = page.getByTestId("folio-pay").locator('[data-method="card_on_file"]');
+    await expect(onFile.textContent()).resolves.toMatch(/^Visa •• 4242$/);
+    await onFile.click();
+    await expect(page.getByTestId("folio-pay").getByLabel("Amount (EUR)").inputValue()).resolves.toBe("18.00");
+    await shot(page, "card-on-file");
+    await expectAccessible(page);
+    await confirmDialog(page, "folio-pay");
+    await runDueJobs(db, { PAYMENT_PROVIDER_URL: `${server.url}/simulated-provider` });
+    await folioCard(page, "Folio 1").and(page.locator('[data-balance="0"]')).waitFor({ timeout: 15_000 });
+    expect((await folios(reservationId)).map((f) => f.balance)).toEqual(["0"]);
+    await trialBalanceIsZero();
     expect(errors).toEqual([]);
   });
 

@@ -130,17 +130,19 @@ function NoShiftNotice() {
 }
 
 
-type PayMethod = DeskPaymentMethod | "card";
+type PayMethod = DeskPaymentMethod | "card" | "card_on_file";
 
-const methodLabels: Record<PayMethod, string> = { cash: "Cash", bank_transfer: "Bank transfer", card: "Card" };
+const methodLabels: Record<PayMethod, string> = { cash: "Cash", bank_transfer: "Bank transfer", card: "Card", card_on_file: "Card on file" };
 
 /**
  * Cash or bank transfer for any amount (cash goes into the user's open
  * shift: the cash drawer); a card for a payment due goes through the
  * provider's card form (onCard opens it).
  */
-export function TakePaymentDialog({ folio, dueIntents = [], onCard, onClose }: {
+export function TakePaymentDialog({ folio, dueIntents = [], onCard, cardOnFile = null, onClose }: {
   folio: DeskFolio;
+  /** The stay's card on file as people name it ("Visa •• 4242"): charged for any amount (the primary folio only). */
+  cardOnFile?: string | null;
   /** Payments due by card (deposit, balance) of the stay: a card pays one of them. */
   dueIntents?: DueIntent[];
   onCard?: (intent: DueIntent) => void;
@@ -158,7 +160,11 @@ export function TakePaymentDialog({ folio, dueIntents = [], onCard, onClose }: {
   const intent = dueIntents.find((i) => i.rowId === intentId) ?? null;
   const hasShift = useHasOpenShift(folio.propertyId, method === "cash");
   const invalid =
-    method === "card"
+    method === "card_on_file"
+      ? !positive(minor)
+        ? "Type the amount to charge."
+        : null
+      : method === "card"
       ? intent
         ? null
         : "No card payment is due on this stay: take cash or a bank transfer."
@@ -170,7 +176,13 @@ export function TakePaymentDialog({ folio, dueIntents = [], onCard, onClose }: {
   return (
     <ActionDialog
       title={`Take a payment · ${folio.title}`}
-      confirmLabel={method === "card" ? "Continue to the card form" : `Take ${positive(minor) ? formatMoney(minor, folio.currency) : "payment"}`}
+      confirmLabel={
+        method === "card"
+          ? "Continue to the card form"
+          : method === "card_on_file"
+            ? `Charge ${positive(minor) ? formatMoney(minor, folio.currency) : "the card"}`
+            : `Take ${positive(minor) ? formatMoney(minor, folio.currency) : "payment"}`
+      }
       input={{ folioId: folio.rowId, method, amount: minor, reference: reference.trim() || null }}
       invalid={invalid}
       testId="folio-pay"
@@ -178,6 +190,12 @@ export function TakePaymentDialog({ folio, dueIntents = [], onCard, onClose }: {
       onSubmit={async (input, idempotencyKey) => {
         if (input.method === "card") {
           if (intent && onCard) onCard(intent);
+          return;
+        }
+        if (input.method === "card_on_file") {
+          await dataProvider.chargeCardOnFile({ reservationId: folio.reservationId!, amount: input.amount!, idempotencyKey });
+          notify(`Charging ${cardOnFile ?? "the card on file"} ${formatMoney(input.amount, folio.currency)}: the provider captures it in a moment and the folio updates by itself.`, { type: "success" });
+          changed();
           return;
         }
         await dataProvider.takeFolioPayment({ folioId: input.folioId, method: input.method, amount: input.amount!, reference: input.reference, idempotencyKey });
@@ -188,7 +206,13 @@ export function TakePaymentDialog({ folio, dueIntents = [], onCard, onClose }: {
     >
       <Typography variant="body2">
         Balance {formatMoney(folio.balance, folio.currency)}.{" "}
-        {method === "cash" ? "Cash goes into your open cash shift (Cash drawer)." : method === "bank_transfer" ? "Record a transfer received in the bank account." : ""}
+        {method === "cash"
+          ? "Cash goes into your open cash shift (Cash drawer)."
+          : method === "bank_transfer"
+            ? "Record a transfer received in the bank account."
+            : method === "card_on_file"
+              ? `Charges ${cardOnFile ?? "the card on file"} through the payment provider.`
+              : ""}
       </Typography>
       <ToggleButtonGroup
         exclusive
@@ -200,10 +224,13 @@ export function TakePaymentDialog({ folio, dueIntents = [], onCard, onClose }: {
       >
         <ToggleButton value="cash" data-method="cash">Cash</ToggleButton>
         <ToggleButton value="bank_transfer" data-method="bank_transfer">Bank transfer</ToggleButton>
-        {onCard && <ToggleButton value="card" data-method="card">Card</ToggleButton>}
+        {cardOnFile && folio.reservationId && <ToggleButton value="card_on_file" data-method="card_on_file">{cardOnFile}</ToggleButton>}
+        {onCard && <ToggleButton value="card" data-method="card">New card</ToggleButton>}
       </ToggleButtonGroup>
       {method === "cash" && hasShift === false && <NoShiftNotice />}
-      {method === "card" ? (
+      {method === "card_on_file" ? (
+        <MoneyField label="Amount" value={amount} onChange={setAmount} currency={folio.currency} required autoFocus />
+      ) : method === "card" ? (
         dueIntents.length === 0 ? (
           <Alert severity="info">No card payment is due on this stay.</Alert>
         ) : (
@@ -622,12 +649,14 @@ export function CityLedgerDialog({ folio, onClose }: { folio: DeskFolio; onClose
 type Open = "pay" | "charge" | "allowance" | "refund" | "split" | "route" | "city_ledger" | null;
 
 /** The desk's buttons for one folio, each shown only to roles that may use it. */
-export function FolioActions({ folio, siblings = [], dueIntents = [], onCard, timeZone, size = "small", compact = false, autoPay = false }: {
+export function FolioActions({ folio, siblings = [], dueIntents = [], onCard, cardOnFile = null, timeZone, size = "small", compact = false, autoPay = false }: {
   folio: DeskFolio;
   /** The other folios of the stay. */
   siblings?: Array<{ rowId: string; label: string; company: string | null; status: "open" | "closed"; currency: string }>;
   dueIntents?: DueIntent[];
   onCard?: (intent: DueIntent) => void;
+  /** The stay's card on file ("Visa •• 4242"), for the primary folio. */
+  cardOnFile?: string | null;
   timeZone: string | undefined;
   size?: "small" | "medium";
   /** Only the settling actions (payment, refund, transfer): the check-out dialog. */
@@ -683,7 +712,7 @@ export function FolioActions({ folio, siblings = [], dueIntents = [], onCard, ti
       <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: "wrap" }} data-testid={`folio-actions-${folio.rowId}`}>
         {buttons}
       </Stack>
-      {open === "pay" && <TakePaymentDialog folio={folio} dueIntents={dueIntents} onCard={onCard} onClose={close} />}
+      {open === "pay" && <TakePaymentDialog folio={folio} dueIntents={dueIntents} onCard={onCard} cardOnFile={cardOnFile} onClose={close} />}
       {open === "charge" && <PostExtraDialog folio={folio} onClose={close} />}
       {open === "allowance" && <AllowanceDialog folio={folio} onClose={close} />}
       {open === "refund" && <DeskRefundDialog folio={folio} onClose={close} />}

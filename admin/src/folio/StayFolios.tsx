@@ -30,6 +30,8 @@ export interface StayRef {
   currency: string;
   guest: { fullName: string } | null;
   paymentIntents?: { nodes: Array<DueIntent | null> };
+  /** The card on file as people name it ("Visa •• 4242"), when the page loaded it. */
+  cardOnFile?: string | null;
 }
 
 export const stayFoliosKey = (reservationId: string) => ["desk", "stayFolios", reservationId] as const;
@@ -111,6 +113,7 @@ export function StayFolios({ stay, timeZone, compact = false, takePayment = fals
                 siblings={siblings}
                 dueIntents={f.isPrimary ? due : []}
                 onCard={f.isPrimary ? setCard : undefined}
+                cardOnFile={f.isPrimary ? (stay.cardOnFile ?? null) : null}
                 timeZone={timeZone}
                 compact={compact}
                 autoPay={takePayment && f.isPrimary}

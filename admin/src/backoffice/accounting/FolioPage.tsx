@@ -196,6 +196,7 @@ function FolioDetail({ folio }: { folio: FolioDetailNode }) {
               siblings={siblings}
               dueIntents={takesCards ? due : []}
               onCard={takesCards ? setCard : undefined}
+              cardOnFile={takesCards && folio.isPrimary ? (r?.cardOnFile ?? null) : null}
               timeZone={timeZone}
               size="medium"
             />

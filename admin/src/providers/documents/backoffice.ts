@@ -160,6 +160,8 @@ export interface FolioDetailNode extends FolioListNode {
   company: { rowId: Uuid; name: string; paymentTermsDays: number } | null;
   reservation: (FolioReservationNode & {
     nights: number;
+    /** The card on file as people name it ("Visa •• 4242"), or null. */
+    cardOnFile: string | null;
     guest: { fullName: string; email: string } | null;
     unit: { name: string } | null;
     paymentIntents: Nodes<FolioIntentNode>;
@@ -180,7 +182,7 @@ export const folio = operation<{ folioByRowId: FolioDetailNode | null }, { id: U
       company: companyByPropertyIdAndCompanyId { rowId name paymentTermsDays }
       balances { nodes { currency balance } }
       reservation {
-        rowId confirmationCode status arrival departure nights currency totalAmount
+        rowId confirmationCode status arrival departure nights currency totalAmount cardOnFile
         guest { fullName email }
         unit { name }
         paymentIntents(orderBy: PRIMARY_KEY_ASC) {

@@ -29,7 +29,7 @@ import TextField from "@mui/material/TextField";
 import Typography from "@mui/material/Typography";
 import EditIcon from "@mui/icons-material/Edit";
 import PushPinIcon from "@mui/icons-material/PushPin";
-import { useState, type FormEvent, type ReactNode } from "react";
+import { useEffect, useState, type FormEvent, type ReactNode } from "react";
 import {
   Show, TabbedShowLayout, TabbedShowLayoutTabs, TopToolbar, ListButton, useCanAccess, useDataProvider, useNotify, useRecordContext, useRedirect, useUpdate,
 } from "react-admin";
@@ -45,7 +45,7 @@ import { AlsoViewing } from "../../live/AlsoViewing.tsx";
 import { LiveReservation } from "../../live/LiveReservation.tsx";
 import { StayFolios } from "../../folio/StayFolios.tsx";
 import { balanceState } from "../../folio/FolioDialogs.tsx";
-import { Link as RouterLink, useLocation } from "react-router-dom";
+import { Link as RouterLink, useLocation, useNavigate } from "react-router-dom";
 
 export function ReservationShow() {
   const notify = useNotify();
@@ -351,8 +351,14 @@ function MoneyCell({ amount, currency, muted = false }: { amount: string | numbe
 
 function FolioTab({ record }: { record: ReservationDetail }) {
   const ledger = useCanAccess({ resource: "reservations", action: "ledger", record });
-  // After a booking by phone, the desk lands here to take the deposit.
-  const takePayment = (useLocation().state as { takePayment?: boolean } | null)?.takePayment === true;
+  // After a booking by phone, the desk lands here to take the deposit: once (the history entry's state is
+  // cleared, so a reload or coming back does not open the payment dialog again).
+  const location = useLocation();
+  const navigate = useNavigate();
+  const [takePayment] = useState(() => (location.state as { takePayment?: boolean } | null)?.takePayment === true);
+  useEffect(() => {
+    if ((location.state as { takePayment?: boolean } | null)?.takePayment) navigate(location.pathname, { replace: true, state: null });
+  }, [location.state, location.pathname, navigate]);
   const lines: PriceLine[] = Array.isArray(record.priceLines) ? record.priceLines : [];
   const folio = record.folio;
   const timeZone = record.propertyByPropertyId?.timeZone;
