@@ -405,8 +405,10 @@ export function scaleSteps(o: ScaleOptions): Array<{ step: string; sql: string }
         select p.id, l.rate_plan_id, l.min_nights, l.percent_off from scale_los l join scale_property p on p.ord = l.property_ord;
         insert into app_public.fees (property_id, name, basis, amount, currency)
         select p.id, f.name, f.basis, f.amount, p.currency from scale_fee f join scale_property p on p.ord = f.property_ord;
-        insert into app_public.taxes (property_id, name, basis, percent, amount, currency, is_inclusive, applies_to_fees)
-        select p.id, t.name, t.basis, t.percent, t.amount, p.currency, t.is_inclusive, t.applies_to_fees
+        -- applies_to_penalty as the trigger would leave it (triggers are off):
+        -- a percent tax is part of a cancellation fee, a per-night one is not.
+        insert into app_public.taxes (property_id, name, basis, percent, amount, currency, is_inclusive, applies_to_fees, applies_to_penalty)
+        select p.id, t.name, t.basis, t.percent, t.amount, p.currency, t.is_inclusive, t.applies_to_fees, t.basis = 'percent_of_room'
           from scale_tax t join scale_property p on p.ord = t.property_ord;`,
     },
     {
