@@ -3,6 +3,7 @@
 //   node db/cli.ts migrate            apply committed migrations (+ worker schema)
 //   node db/cli.ts seed               load the demo data if the database is empty
 //   node db/cli.ts schema             write the GraphQL schema to server/schema.graphql
+//                                     (runs server/print-schema.ts on this database)
 //   node db/cli.ts sql "<query>"      run one query as the owner and print its rows
 //   node db/cli.ts revoke-sql         print the SQL an administrator runs once in
 //                                     Keepr's database when Keepr has no superuser
@@ -10,19 +11,24 @@
 //   node db/cli.ts gm <args...>       run graphile-migrate with the connection
 //                                     strings set, e.g. `gm watch`, `gm commit`,
 //                                     `gm uncommit`, `gm reset --erase`, `gm status`
-import "../server/env.ts";
+import "../core/env.ts";
 import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { printApiSchema, schemaFile } from "../server/schema.ts";
-import { loadConfig } from "../server/config.ts";
-import { openDatabase } from "./database.ts";
-import { migrateDatabase } from "./migrate.ts";
-import { sideEffectRevocation } from "./roles.ts";
+import { loadConfig } from "../core/config.ts";
+import { openDatabase } from "../core/database.ts";
+import { migrateDatabase } from "../core/migrate.ts";
+import { sideEffectRevocation } from "../core/roles.ts";
 import { seedDemoData } from "./seed.ts";
 
 const [command, ...rest] = process.argv.slice(2);
+
+/** Runs a command with this database's connection strings in its environment; resolves to its exit code. */
+function run(file: string, args: string[], env: Record<string, string>): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(file, args, { stdio: "inherit", env: { ...process.env, ...env } });
+    child.on("exit", (code) => resolve(code ?? 1));
+  });
+}
 if (command === "revoke-sql") {
   // Needs no database: printed for the administrator of an external Postgres.
   console.log(sideEffectRevocation() + ";");
@@ -40,16 +46,9 @@ try {
     case "seed":
       await seedDemoData(db.ownerUrl);
       break;
-    case "schema": {
-      const pool = new pg.Pool({ connectionString: db.authenticatorUrl, max: 2 });
-      try {
-        writeFileSync(schemaFile, await printApiSchema(config, pool));
-      } finally {
-        await pool.end();
-      }
-      console.log(`wrote ${fileURLToPath(schemaFile)}`);
+    case "schema":
+      exitCode = await run(process.execPath, ["server/print-schema.ts"], { DATABASE_URL: db.ownerUrl, AUTH_DATABASE_URL: db.authenticatorUrl });
       break;
-    }
     case "sql": {
       const client = new pg.Client({ connectionString: db.ownerUrl });
       await client.connect();
@@ -61,21 +60,13 @@ try {
       }
       break;
     }
-    case "gm": {
-      exitCode = await new Promise<number>((resolve) => {
-        const child = spawn("graphile-migrate", rest, {
-          stdio: "inherit",
-          env: {
-            ...process.env,
-            DATABASE_URL: db.ownerUrl,
-            SHADOW_DATABASE_URL: db.shadowUrl ?? "",
-            ROOT_DATABASE_URL: db.superuserUrl ?? "",
-          },
-        });
-        child.on("exit", (code) => resolve(code ?? 1));
+    case "gm":
+      exitCode = await run("graphile-migrate", rest, {
+        DATABASE_URL: db.ownerUrl,
+        SHADOW_DATABASE_URL: db.shadowUrl ?? "",
+        ROOT_DATABASE_URL: db.superuserUrl ?? "",
       });
       break;
-    }
     default:
       console.error("usage: node db/cli.ts migrate | seed | schema | sql <query> | revoke-sql | gm <graphile-migrate args>");
       exitCode = 2;

@@ -30,12 +30,12 @@
 // starting with `scale-gen-`; the generator refuses to run (exit 2) when
 // such data exists, unless --reset, which deletes it first (and everything
 // booked at those properties since).
-import "../server/env.ts";
+import "../core/env.ts";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { loadConfig } from "../server/config.ts";
-import { openDatabase } from "./database.ts";
-import { latestCommittedHash, migrateDatabase, migrationsAreCurrent } from "./migrate.ts";
+import { loadConfig } from "../core/config.ts";
+import { openDatabase } from "../core/database.ts";
+import { latestCommittedHash, migrateDatabase, migrationsAreCurrent } from "../core/migrate.ts";
 
 export const scaleSlugPrefix = "scale-gen-";
 

@@ -2,7 +2,7 @@
 // organization exists, so every start may call it.
 import { readFileSync } from "node:fs";
 import pg from "pg";
-import { loadConfig, publishedDemoPassword } from "../server/config.ts";
+import { loadConfig, publishedDemoPassword } from "../core/config.ts";
 
 export const demoLogins = [
   { email: "owner@harbour.example", role: "owner of Harbour View Hotel and Harbour Annex" },

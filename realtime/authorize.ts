@@ -21,7 +21,8 @@
 // property memberships, their session) read the current state, as the API
 // does.
 import pg from "pg";
-import { pgSettingsFor } from "../server/auth.ts";
+import { pgSettingsFor } from "../core/auth.ts";
+import { inTransaction } from "../core/sql.ts";
 import type { AuthorizeChange, AuthorizeChannel, SubscriberIdentity } from "./types.ts";
 
 /** Transaction-local settings of a subscriber: `role` and the `jwt.claims.*` the policies read (server/auth.ts pgSettingsFor). */
@@ -118,19 +119,8 @@ export function createRowAuthorizer(options: { pool: pg.Pool; cacheSeconds?: num
 }
 
 /** Runs work in a read-only transaction as the subscriber (role and claims), then rolls back. */
-async function asSubscriber<T>(pool: pg.Pool, settings: ClaimSettings, statementTimeoutMs: number, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    const set = Object.entries({ ...settings, statement_timeout: String(statementTimeoutMs) })
-      .map(([name, value]) => `pg_catalog.set_config(${client.escapeLiteral(name)}, ${client.escapeLiteral(value)}, true)`)
-      .join(", ");
-    await client.query(`begin read only; select ${set}`);
-    return await work(client);
-  } finally {
-    await client.query("rollback").catch((error: Error) => (broken = error));
-    client.release(broken);
-  }
+function asSubscriber<T>(pool: pg.Pool, settings: ClaimSettings, statementTimeoutMs: number, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return inTransaction(pool, { settings: { ...settings, statement_timeout: String(statementTimeoutMs) }, readOnly: true, rollback: true }, work);
 }
 
 /**

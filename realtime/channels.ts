@@ -11,7 +11,7 @@ import { Buffer } from "node:buffer";
 import { randomUUID } from "node:crypto";
 import { busTopic, type BusTopic, type TopicBus, type TopicEvent } from "./bus.ts";
 import { planBindings, type ChangeFeed, type ChangeSubscriber, type PostgresBinding } from "./changes.ts";
-import type { Connection } from "./connection.ts";
+import type { Connection as Socket } from "./connection.ts";
 import {
   accessTokenPayloadSchema,
   broadcastPayloadSchema,
@@ -41,6 +41,9 @@ const topicPrefix = "realtime:";
 const maxTimerDelayMs = 2 ** 31 - 1;
 
 /** What every channel of this server shares. */
+/** A client socket whose channels are JoinedChannels. */
+export type Connection = Socket<JoinedChannel>;
+
 export interface ChannelContext {
   jwtSecret: string;
   logger: RealtimeLogger;

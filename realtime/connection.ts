@@ -6,7 +6,6 @@
 import { randomUUID } from "node:crypto";
 import type { Buffer } from "node:buffer";
 import WebSocket from "ws";
-import type { JoinedChannel } from "./channels.ts";
 import type { Vsn } from "./protocol.ts";
 import type { VerifiedToken } from "./tokens.ts";
 import type { RealtimeLogger } from "./types.ts";
@@ -21,14 +20,15 @@ export interface ConnectionLimits {
 /** Close codes: realtime-js reconnects after any close it did not ask for. */
 export const closeCodes = { idle: 1000, shutdown: 1001, tooSlow: 1008 } as const;
 
-export class Connection {
+/** A client socket; Channel is what it joins (channels.ts's JoinedChannel), kept generic so this module needs nothing of channels.ts. */
+export class Connection<Channel = unknown> {
   readonly id = randomUUID();
   readonly vsn: Vsn;
   /** The identity of the socket's apikey: channels joined without an access_token act as it. */
   readonly apikey: VerifiedToken;
   readonly logger: RealtimeLogger;
   /** Joined channels by topic ("realtime:<name>"). */
-  readonly channels = new Map<string, JoinedChannel>();
+  readonly channels = new Map<string, Channel>();
   private readonly socket: WebSocket;
   private readonly limits: ConnectionLimits;
   private readonly idleTimer: NodeJS.Timeout;

@@ -4,12 +4,12 @@
 // REALTIME_PORT (default PORT + 1), against the database Keepr uses
 // (DATABASE_URL, AUTH_DATABASE_URL, REALTIME_DATABASE_URL, or the embedded
 // one of DATA_DIR). It does not migrate: the database must be current.
-import "../server/env.ts";
+import "../core/env.ts";
 import { createServer } from "node:http";
 import pg from "pg";
-import { openDatabase } from "../db/database.ts";
-import { latestCommittedHash, migrationsAreCurrent } from "../db/migrate.ts";
-import { runProcess } from "../server/process.ts";
+import { openDatabase } from "../core/database.ts";
+import { latestCommittedHash, migrationsAreCurrent } from "../core/migrate.ts";
+import { runProcess } from "../core/process.ts";
 import { startRealtimeService } from "./service.ts";
 
 await runProcess("Keepr realtime", async ({ config, logger, lifecycle }) => {

@@ -13,8 +13,8 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import { createLocalTopicBus, type TopicBus } from "./bus.ts";
 import { ChangeFeed } from "./changes.ts";
-import { crashChangeChannels, deliverTopicEvent, handleBroadcastPush, handleMessage, leaveAll, type ChannelContext } from "./channels.ts";
-import { closeCodes, Connection } from "./connection.ts";
+import { crashChangeChannels, deliverTopicEvent, handleBroadcastPush, handleMessage, leaveAll, type ChannelContext, type Connection, type JoinedChannel } from "./channels.ts";
+import { closeCodes, Connection as Socket } from "./connection.ts";
 import { createBroadcastApi, realtimeApiPrefix } from "./rest.ts";
 import { decodeInbound, encodeReply, FrameError, parseVsn, type Inbound, type Message, type Vsn } from "./protocol.ts";
 import { RealtimeTokenError, verifyRealtimeToken, type VerifiedToken } from "./tokens.ts";
@@ -90,7 +90,7 @@ export function attachRealtime(server: Server, options: RealtimeOptions): Realti
   let closing: Promise<void> | null = null;
 
   const accept = (socket: WebSocket, vsn: Vsn, apikey: VerifiedToken): void => {
-    const connection = new Connection(socket, vsn, apikey, logger, limits);
+    const connection = new Socket<JoinedChannel>(socket, vsn, apikey, logger, limits);
     connections.add(connection);
     connection.onClosed(() => {
       connections.delete(connection);

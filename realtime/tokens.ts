@@ -3,10 +3,10 @@
 // (sessions, booking tokens, and the public anonymous key web apps embed).
 // Every verified token becomes a SubscriberIdentity; refusals carry the
 // reference server's wording, which clients may match on.
-import { AuthError, verifyToken, type Identity } from "../server/auth.ts";
+import { AuthError, verifyToken, type Identity } from "../core/auth.ts";
 import type { SubscriberIdentity } from "./types.ts";
 
-export { anonKey } from "../server/auth.ts";
+export { anonKey } from "../core/auth.ts";
 
 export class RealtimeTokenError extends Error {
   readonly code: "INVALID_TOKEN" | "TOKEN_EXPIRED";

@@ -3,7 +3,7 @@
 // and the authorizer, which decides which subscriber may see which row and
 // which of its columns. Kept apart so each side can be written and tested
 // against these types alone.
-import type { Identity } from "../server/auth.ts";
+import type { Identity } from "../core/auth.ts";
 
 /** A column of a changed row: its name and pg_type.typname (int4, _text, timestamptz, ...). */
 export interface ChangeColumn {

@@ -13,7 +13,7 @@ export type AdminBuildStatus = AppBuildStatus;
 
 export interface AdminRouterOptions {
   distDir: string;
-  /** What npm start's build is doing (server/main.ts); idle when nothing builds here. */
+  /** What npm start's build is doing (main.ts); idle when nothing builds here. */
   status?: () => AdminBuildStatus;
   /**
    * The public anonymous key (server/auth.ts anonKey): realtime's `apikey`,

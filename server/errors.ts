@@ -5,7 +5,7 @@
 import "postgraphile";
 import { isSafeError } from "postgraphile/grafast";
 import { GraphQLError, type GraphQLFormattedError, type ValidationRule } from "postgraphile/graphql";
-import type { Logger } from "./logger.ts";
+import type { Logger } from "../core/logger.ts";
 
 interface PgLikeError {
   code?: unknown;

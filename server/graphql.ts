@@ -8,12 +8,12 @@ import { makePgService } from "postgraphile/adaptors/pg";
 import { PgJWTPlugin } from "postgraphile/graphile-build-pg";
 import { Kind, NoSchemaIntrospectionCustomRule, GraphQLError, type ASTNode, type GraphQLFormattedError, type ValidationRule } from "postgraphile/graphql";
 import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
-import { tokenAudience, tokenIssuer } from "./auth.ts";
-import type { Config } from "./config.ts";
+import { tokenAudience, tokenIssuer } from "../core/auth.ts";
+import type { Config } from "../core/config.ts";
 import { makeMaskError, RequestErrorsPlugin, withFormattedErrorCode } from "./errors.ts";
 import { makePublicQueryCachePlugin } from "./graphql-cache.ts";
 import { errorsWithoutSuggestions, mayHaveSuggestions } from "./graphql-hints.ts";
-import type { Logger } from "./logger.ts";
+import type { Logger } from "../core/logger.ts";
 
 /** Caps the number of fields an operation selects, counting each fragment use: a cost limit against alias floods. */
 export function maxFieldsRule(maxFields: number): ValidationRule {

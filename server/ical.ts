@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import express, { type Request, type Response, type Router } from "express";
 import type pg from "pg";
 import { renderCalendar } from "../channels/ical.ts";
+import { inTransaction } from "../core/sql.ts";
 
 interface Row {
   uid: string | null;
@@ -25,22 +26,11 @@ export function icalRouter(options: { apiPool: pg.Pool }): Router {
     const match = /^([0-9a-f]{32})\.ics$/.exec(String(req.params.file));
     const notFound = () => res.status(404).type("text/plain").send("No such calendar.\n");
     if (!match) return notFound();
-    const client = await options.apiPool.connect();
-    let rows: Row[];
-    try {
-      await client.query("begin read only");
-      await client.query("set local role keepr_anonymous");
-      rows = (await client.query<Row>(
+    const rows = await inTransaction(options.apiPool, { role: "keepr_anonymous", readOnly: true }, async (client) =>
+      (await client.query<Row>(
         "select uid, to_char(start_date, 'YYYY-MM-DD') as start_date, to_char(end_date, 'YYYY-MM-DD') as end_date, summary, updated_at, unit_name, property_name from app_public.unit_calendar($1)",
         [match[1]],
-      )).rows;
-      await client.query("commit");
-    } catch (error) {
-      await client.query("rollback").catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+      )).rows);
     if (rows.length === 0) return notFound();
     const events = rows.filter((r) => r.uid !== null);
     const lastModified = new Date(Math.max(0, ...events.map((r) => r.updated_at!.getTime())));

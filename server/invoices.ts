@@ -7,13 +7,14 @@
 import { createHash } from "node:crypto";
 import express, { type Request, type Response, type Router } from "express";
 import type pg from "pg";
-import { AuthError, identify, pgSettingsFor } from "./auth.ts";
+import { AuthError, identify, pgSettingsFor } from "../core/auth.ts";
+import { inTransaction } from "../core/sql.ts";
 import { sendError } from "./errors.ts";
 import {
   addressLines, documentQuery, dueText, fileNameOf, invoiceDocument, lineText, methodText, netOf, paidOf, speechOf, titleOf, vatOf,
   type InvoiceDocument,
-} from "./invoice-document.ts";
-import { renderInvoicePdf } from "./invoice-pdf.ts";
+} from "../invoices/document.ts";
+import { renderInvoicePdf } from "../invoices/pdf.ts";
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -140,32 +141,19 @@ export function invoiceRouter(options: { apiPool: pg.Pool; jwtSecret: string }):
     const pdf = raw.endsWith(".pdf");
     const id = pdf ? raw.slice(0, -4) : raw;
     if (!uuidPattern.test(id)) return send(404, "NTFND", "No such invoice, or you cannot see it.");
-    const client = await options.apiPool.connect();
-    try {
-      await client.query("begin read only");
-      for (const [key, value] of Object.entries(settings)) {
-        await client.query(key === "role" ? `set local role ${client.escapeIdentifier(value)}` : "select set_config($1, $2, true)", key === "role" ? [] : [key, value]);
-      }
-      const { rows } = await client.query(documentQuery, [id]);
-      await client.query("commit");
-      if (!rows[0]) return send(404, "NTFND", "No such invoice, or you cannot see it.");
-      const document = invoiceDocument.parse(rows[0]);
-      if (!pdf) {
-        res.type("html").set(invoiceHeaders).send(renderInvoice(document));
-        return;
-      }
-      const body = await renderInvoicePdf(document);
-      res
-        .type("application/pdf")
-        .set(pdfHeaders)
-        .set("content-disposition", `${req.query.download !== undefined ? "attachment" : "inline"}; filename="${fileNameOf(document)}"`)
-        .send(body);
-    } catch (error) {
-      await client.query("rollback").catch(() => {});
-      throw error;
-    } finally {
-      client.release();
+    const rows = await inTransaction(options.apiPool, { settings, readOnly: true }, async (client) => (await client.query(documentQuery, [id])).rows);
+    if (!rows[0]) return send(404, "NTFND", "No such invoice, or you cannot see it.");
+    const document = invoiceDocument.parse(rows[0]);
+    if (!pdf) {
+      res.type("html").set(invoiceHeaders).send(renderInvoice(document));
+      return;
     }
+    const body = await renderInvoicePdf(document);
+    res
+      .type("application/pdf")
+      .set(pdfHeaders)
+      .set("content-disposition", `${req.query.download !== undefined ? "attachment" : "inline"}; filename="${fileNameOf(document)}"`)
+      .send(body);
   });
   return router;
 }

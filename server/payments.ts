@@ -2,31 +2,15 @@
 // config.simulatedProvider, the simulated provider itself (mounted at
 // /simulated-provider, so the guest's browser tokenizes cards there and the
 // worker charges them): by default outside production; in production only
-// with SIMULATED_PROVIDER=true (server/config.ts), since it takes test cards.
-import { createHmac } from "node:crypto";
+// with SIMULATED_PROVIDER=true (core/config.ts), since it takes test cards.
 import express, { type Request, type Response, type Router } from "express";
 import type pg from "pg";
 import { verifyWebhookSignature, webhookSignatureHeader } from "../payments/provider.ts";
 import { createSimulatedProvider, type SimulatedProvider } from "../payments/simulated/service.ts";
-import type { Config } from "./config.ts";
+import type { Config } from "../core/config.ts";
+import { inTransaction } from "../core/sql.ts";
 import { sendError } from "./errors.ts";
-import type { Logger } from "./logger.ts";
-
-/**
- * The provider's webhook signing secret and API key: from the environment,
- * or derived from the JWT secret (one secret to keep, the others follow;
- * HMAC keeps them independent). Deriving only serves the simulated
- * provider: with a real one, production requires PAYMENT_PROVIDER_API_KEY
- * and PAYMENT_WEBHOOK_SECRET (with PAYMENT_PROVIDER_URL; server/config.ts).
- */
-export function paymentSecretsOf(config: Config, jwtSecret: string): { webhookSecret: string; apiKey: string } {
-  const derive = (purpose: string) => createHmac("sha256", jwtSecret).update(purpose).digest("base64url");
-  return {
-    webhookSecret: config.PAYMENT_WEBHOOK_SECRET ?? derive("keepr payment webhooks"),
-    apiKey: config.PAYMENT_PROVIDER_API_KEY ?? derive("keepr payment provider api key"),
-  };
-}
-
+import type { Logger } from "../core/logger.ts";
 
 /**
  * POST /webhooks/payments/:provider. Reads the raw body (the signature is
@@ -57,21 +41,15 @@ export function webhookRouter(options: { config: Config; secret: string; ownerPo
     if (typeof event.id !== "string" || typeof event.type !== "string") {
       return sendError(res, 400, "BAD_REQUEST", "The webhook event has no id or type.");
     }
-    const client = await ownerPool.connect();
     try {
-      await client.query("begin");
-      await client.query("set local role keepr_worker");
-      const { rows } = await client.query<{ result: string }>("select app_private.apply_payment_event($1, $2) as result", [provider, event]);
-      await client.query("commit");
-      req.log.info({ eventId: event.id, type: event.type, result: rows[0]!.result }, "payment webhook");
-      res.json({ received: true, result: rows[0]!.result });
+      const result = await inTransaction(ownerPool, { role: "keepr_worker" }, async (client) =>
+        (await client.query<{ result: string }>("select app_private.apply_payment_event($1, $2) as result", [provider, event])).rows[0]!.result);
+      req.log.info({ eventId: event.id, type: event.type, result }, "payment webhook");
+      res.json({ received: true, result });
     } catch (error) {
-      await client.query("rollback").catch(() => {});
       // The provider retries a failed delivery; the event was not recorded.
       req.log.error({ err: error, eventId: event.id }, "payment webhook failed");
       sendError(res, 503, "UNAVAILABLE", "The event could not be applied now; deliver it again.");
-    } finally {
-      client.release();
     }
   });
   return router;

@@ -2,7 +2,7 @@
 // applied (read with the owner's small pool; the API roles cannot see
 // graphile_migrate).
 import type pg from "pg";
-import { latestCommittedHash, migrationsAreCurrent } from "../db/migrate.ts";
+import { latestCommittedHash, migrationsAreCurrent } from "../core/migrate.ts";
 
 export function makeReadiness(apiPool: pg.Pool, ownerPool: pg.Pool) {
   const expectedHash = latestCommittedHash();

@@ -4,9 +4,9 @@
 import type pg from "pg";
 import { postgraphile } from "postgraphile";
 import { printSchema } from "postgraphile/graphql";
-import type { Config } from "./config.ts";
+import type { Config } from "../core/config.ts";
 import { makePreset } from "./graphql.ts";
-import { createLogger } from "./logger.ts";
+import { createLogger } from "../core/logger.ts";
 
 export const schemaFile = new URL("./schema.graphql", import.meta.url);
 

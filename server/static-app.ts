@@ -17,7 +17,7 @@ export interface StaticAppOptions {
   distDir: string;
   /** What the app is called on the "being built" page, e.g. "staff console". */
   title: string;
-  /** What npm start's build of the app is doing (server/main.ts); idle when nothing builds here. */
+  /** What npm start's build of the app is doing (main.ts); idle when nothing builds here. */
   status?: () => AppBuildStatus;
   /**
    * Headers of index.html: caching, Content-Security-Policy, framing; a

@@ -15,7 +15,7 @@ import ipaddr from "ipaddr.js";
 import type pg from "pg";
 import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import { getOperationAST, Kind, parse, valueFromASTUntyped, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from "postgraphile/graphql";
-import type { Logger } from "./logger.ts";
+import type { Logger } from "../core/logger.ts";
 
 const minutes = 60;
 

@@ -13,7 +13,7 @@ export const webRoutes = ["/", "/book", "/confirmation", "/manage"] as const;
 
 export interface WebRouterOptions {
   distDir: string;
-  /** What npm start's build is doing (server/main.ts); idle when nothing builds here. */
+  /** What npm start's build is doing (main.ts); idle when nothing builds here. */
   status?: () => AppBuildStatus;
   /** The origin of a real payment provider's hosted card form, allowed in frames. */
   paymentFormOrigin?: string;

@@ -16,7 +16,7 @@ import { pipeline } from "node:stream/promises";
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, NotFound, S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import type { Config } from "../server/config.ts";
+import type { Config } from "../core/config.ts";
 
 export interface ExportStore {
   readonly kind: "directory" | "s3";

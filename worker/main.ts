@@ -1,8 +1,8 @@
 // `npm run worker`: the job worker alone, against the database `npm start`
 // uses (embedded by default, or DATABASE_URL).
-import "../server/env.ts";
-import { openDatabase } from "../db/database.ts";
-import { runProcess } from "../server/process.ts";
+import "../core/env.ts";
+import { openDatabase } from "../core/database.ts";
+import { runProcess } from "../core/process.ts";
 import { startWorker } from "./runner.ts";
 
 await runProcess("worker", async ({ config, logger, lifecycle }) => {

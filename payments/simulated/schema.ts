@@ -4,7 +4,7 @@
 // an advisory lock so that two processes starting at once do not race on
 // `create ... if not exists` (which is not safe against concurrent creators).
 import type pg from "pg";
-import { inTransaction } from "./transaction.ts";
+import { inTransaction } from "../../core/sql.ts";
 
 // An arbitrary constant: the lock only has to be distinct from Keepr's own.
 const setupLockKey = 7_346_211_905;
@@ -118,7 +118,7 @@ const timestampedTables = ["tokens", "charges", "refunds", "idempotency_keys", "
 
 /** Creates (or completes) the simulated_provider schema. Safe to run from several processes at once. */
 export async function ensureSimulatedProviderSchema(pool: pg.Pool): Promise<void> {
-  await inTransaction(pool, async (client) => {
+  await inTransaction(pool, {}, async (client) => {
     await client.query("select pg_advisory_xact_lock($1)", [setupLockKey]);
     await client.query(setupSql);
     for (const table of timestampedTables) {

@@ -14,14 +14,14 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type pg from "pg";
 import { z } from "zod";
-import { csvDocument } from "../../worker/csv.ts";
+import { csvDocument } from "../../core/csv.ts";
 import { inspectCard, isExpired, type CardBehaviour } from "./cards.ts";
 import { cardFormHandler } from "./card-form.ts";
 import { startDeliveryLoop, type DeliveryLoop } from "./deliveries.ts";
 import { failureConfigPatchSchema, noFailures, seededRandom, type FailureConfig } from "./failures.ts";
 import { silentLogger, type ProviderLogger } from "./logger.ts";
 import { ensureSimulatedProviderSchema } from "./schema.ts";
-import { inTransaction } from "./transaction.ts";
+import { inTransaction } from "../../core/sql.ts";
 
 export type { FailureConfig } from "./failures.ts";
 export type { ProviderLogger } from "./logger.ts";
@@ -51,8 +51,8 @@ export interface SimulatedProviderOptions {
   webhookTimeoutMs?: number;
   /** How often the delivery loop looks for due retries. Default min(1 s, webhookRetryBaseMs). */
   webhookPollIntervalMs?: number;
-  /** Whether POST /v1/_failures exists. Default: NODE_ENV is not "production". */
-  failureControl?: boolean;
+  /** Whether POST /v1/_failures exists (the HTTP process sets it outside production: config.isProduction). */
+  failureControl: boolean;
   /** Origins whose pages may frame the hosted card form, besides the provider's own (card-form.ts). */
   cardFormFrameAncestors?: readonly string[];
 }
@@ -286,7 +286,7 @@ export async function createSimulatedProvider(options: SimulatedProviderOptions)
   ): Promise<void> {
     const key = idempotencyKeyOf(req);
     const hash = requestHash(params);
-    const result = await inTransaction(pool, async (client) => {
+    const result = await inTransaction(pool, {}, async (client) => {
       const claim = await client.query(
         `insert into simulated_provider.idempotency_keys (endpoint, key, request_hash) values ($1, $2, $3)
            on conflict (endpoint, key) do nothing`,
@@ -510,7 +510,7 @@ export async function createSimulatedProvider(options: SimulatedProviderOptions)
     res.type("text/csv; charset=utf-8").attachment(`settlement-${date}.csv`).send(csv);
   });
 
-  if (options.failureControl ?? process.env.NODE_ENV !== "production") {
+  if (options.failureControl) {
     router.post("/v1/_failures", (req, res) => {
       setFailures(parse(failureConfigPatchSchema, req.body ?? {}));
       logger.info({ failures }, "failure injection changed");

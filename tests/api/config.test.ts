@@ -4,7 +4,7 @@
 // DEMO_PASSWORD, never the published password); the simulated payment
 // provider only with SIMULATED_PROVIDER=true. Development keeps its
 // zero-configuration defaults.
-import { ConfigError, loadConfig, publishedDemoPassword } from "../../server/config.ts";
+import { ConfigError, loadConfig, publishedDemoPassword } from "../../core/config.ts";
 import { productionEnv } from "../helpers/production-env.ts";
 
 const jwtSecret = "a-production-jwt-secret-of-at-least-32-chars";

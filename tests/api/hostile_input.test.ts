@@ -14,7 +14,7 @@ import {
   isNonNullType,
   type GraphQLInputType,
 } from "postgraphile/graphql";
-import { loadConfig } from "../../server/config.ts";
+import { loadConfig } from "../../core/config.ts";
 import { printApiSchema } from "../../server/schema.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/db.ts";
 import { createWorld, fixturePassword, type World } from "../helpers/fixtures.ts";

@@ -1,7 +1,7 @@
 // server/schema.graphql is the reviewed shape of the API: it must match what
 // PostGraphile builds from the migrated database.
 import { readFileSync } from "node:fs";
-import { loadConfig } from "../../server/config.ts";
+import { loadConfig } from "../../core/config.ts";
 import { printApiSchema, schemaFile } from "../../server/schema.ts";
 import { createTestDatabase, testPool, type TestDatabase } from "../helpers/db.ts";
 

@@ -11,7 +11,7 @@ import pg from "pg";
 import { createTestDatabase, type TestDatabase } from "../helpers/db.ts";
 import { createWorld, fixturePassword, type World } from "../helpers/fixtures.ts";
 import { startTestServer, type GraphQLResponse, type TestServer } from "../helpers/server.ts";
-import { createLogger } from "../../server/logger.ts";
+import { createLogger } from "../../core/logger.ts";
 import { addressKey, graphqlThrottle, throttledFields, trustProxyOf } from "../../server/throttle.ts";
 
 let db: TestDatabase;

@@ -5,7 +5,7 @@
 //                          [--alloc-blocks 0] [--alloc-pinned 0] [--alloc-paths API,direct]
 //
 // The booking paths under load, over real HTTP and directly in SQL:
-//  1. starts Keepr (`node server/main.ts`, no demo data) on a throwaway
+//  1. starts Keepr (`node main.ts`, no demo data) on a throwaway
 //     data directory and free ports, and generates the scale data set into
 //     its embedded Postgres (db/seed-scale.ts);
 //  2. measures, with --clients concurrent clients for --seconds each (after
@@ -51,15 +51,15 @@
 // --sql <file> runs a SQL file as the owner after the data is generated, to
 // measure a change to the SQL functions (create or replace function …)
 // before it becomes a migration; the repository is not touched.
-import "../../server/env.ts";
+import "../../core/env.ts";
 import { randomUUID } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { openDatabase } from "../../db/database.ts";
+import { openDatabase } from "../../core/database.ts";
 import { defaultScaleOptions, formatScaleResult, generateScaleData, type ScaleOptions } from "../../db/seed-scale.ts";
-import { loadConfig } from "../../server/config.ts";
+import { loadConfig } from "../../core/config.ts";
 import { classifyDatabaseError } from "../../server/errors.ts";
 import { addDays, createHotel, localDate } from "../helpers/booking.ts";
 import { postgresCpuSeconds, processCpuSeconds } from "../helpers/cpu.ts";

@@ -14,10 +14,10 @@
 import { rmSync } from "node:fs";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { openDatabase } from "../../db/database.ts";
-import { migrateDatabase } from "../../db/migrate.ts";
+import { openDatabase } from "../../core/database.ts";
+import { migrateDatabase } from "../../core/migrate.ts";
 import { parseFeed, renderCalendar } from "../../channels/ical.ts";
-import { loadConfig } from "../../server/config.ts";
+import { loadConfig } from "../../core/config.ts";
 import { addDays, createHotel, localDate } from "../helpers/booking.ts";
 import { freePort, makeDataDir } from "../helpers/keepr-process.ts";
 

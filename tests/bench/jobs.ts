@@ -16,9 +16,9 @@ import { rmSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { Logger, run, type Task } from "graphile-worker";
 import pg from "pg";
-import { openDatabase } from "../../db/database.ts";
-import { migrateDatabase } from "../../db/migrate.ts";
-import { loadConfig } from "../../server/config.ts";
+import { openDatabase } from "../../core/database.ts";
+import { migrateDatabase } from "../../core/migrate.ts";
+import { loadConfig } from "../../core/config.ts";
 import { workerPreset } from "../../worker/runner.ts";
 import { freePort, makeDataDir } from "../helpers/keepr-process.ts";
 

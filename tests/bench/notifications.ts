@@ -10,10 +10,10 @@
 import { rmSync } from "node:fs";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { openDatabase } from "../../db/database.ts";
-import { migrateDatabase } from "../../db/migrate.ts";
-import { loadConfig } from "../../server/config.ts";
-import { createLogger } from "../../server/logger.ts";
+import { openDatabase } from "../../core/database.ts";
+import { migrateDatabase } from "../../core/migrate.ts";
+import { loadConfig } from "../../core/config.ts";
+import { createLogger } from "../../core/logger.ts";
 import { startWorker } from "../../worker/runner.ts";
 import { addDays, book, createHotel, localDate } from "../helpers/booking.ts";
 import { postgresCpuSeconds } from "../helpers/cpu.ts";

@@ -16,17 +16,17 @@
 //   4. any B row received by an A subscriber is counted as a leak.
 // Beside them, a bare Postgres LISTEN/NOTIFY round trip measured the same
 // way, so the latency reads as a ratio to what Postgres alone costs.
-import "../../server/env.ts";
+import "../../core/env.ts";
 import { randomUUID } from "node:crypto";
 import { rmSync } from "node:fs";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { RealtimeClient, type RealtimePostgresChangesPayload } from "@supabase/realtime-js";
-import { openDatabase } from "../../db/database.ts";
-import { migrateDatabase } from "../../db/migrate.ts";
-import { loadConfig } from "../../server/config.ts";
+import { openDatabase } from "../../core/database.ts";
+import { migrateDatabase } from "../../core/migrate.ts";
+import { loadConfig } from "../../core/config.ts";
 import { startHttpServer } from "../../server/http.ts";
-import { createLogger } from "../../server/logger.ts";
+import { createLogger } from "../../core/logger.ts";
 import { makeReadiness } from "../../server/readiness.ts";
 import { startRealtimeService } from "../../realtime/service.ts";
 import { anonKey } from "../../realtime/tokens.ts";

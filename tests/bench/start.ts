@@ -1,5 +1,5 @@
 // npm run bench -- start [runs]
-// Time from starting Keepr (node server/main.ts, what `npm start` runs) to
+// Time from starting Keepr (node main.ts, what `npm start` runs) to
 // /readyz answering 200: first start on an empty data directory (initdb,
 // migrations, demo data) and second start on the same data. Prints each run
 // and the medians.

@@ -3,8 +3,8 @@
 // seeds, serves, and on shutdown leaves that Postgres running.
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { roleUrl } from "../../db/database.ts";
-import { roles } from "../../db/roles.ts";
+import { roleUrl } from "../../core/database.ts";
+import { roles } from "../../core/roles.ts";
 import { freePort, makeDataDir, startKeepr, stopKeepr } from "../helpers/keepr-process.ts";
 
 const superuserUrl = process.env.KEEPR_TEST_SUPERUSER_URL!;

@@ -1,4 +1,4 @@
-// A production start (`node server/main.ts` with NODE_ENV=production) is
+// A production start (`node main.ts` with NODE_ENV=production) is
 // safe by default: without the settings production needs it refuses before
 // touching anything and names each of them; with them it loads no demo
 // data, mounts no simulated payment provider and gives no schema hints.
@@ -7,8 +7,8 @@
 import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import path from "node:path";
-import { isRunning } from "../../db/embedded.ts";
-import { publishedDemoPassword } from "../../server/config.ts";
+import { isRunning } from "../../core/embedded-postgres.ts";
+import { publishedDemoPassword } from "../../core/config.ts";
 import { freePort, makeDataDir, postmasterPid, startKeepr, stopKeepr, type KeeprProcess } from "../helpers/keepr-process.ts";
 import { productionEnv } from "../helpers/production-env.ts";
 
@@ -46,11 +46,11 @@ async function startProduction(env: Record<string, string>): Promise<KeeprProces
   return running;
 }
 
-/** Runs `node server/main.ts` with exactly this environment (plus PATH) and resolves once it exits. */
+/** Runs `node main.ts` with exactly this environment (plus PATH) and resolves once it exits. */
 function runToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     let output = "";
-    const child = spawn(process.execPath, ["server/main.ts"], {
+    const child = spawn(process.execPath, ["main.ts"], {
       cwd: root,
       env: { PATH: process.env.PATH ?? "", ...env },
       stdio: ["ignore", "pipe", "pipe"],

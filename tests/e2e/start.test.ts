@@ -1,7 +1,7 @@
 // `npm start` as a user runs it: a fresh data directory, the embedded
 // Postgres, migrations, demo data, the API and the worker in one process;
 // ready, usable, and gone without a trace on SIGINT/SIGTERM.
-import { isRunning } from "../../db/embedded.ts";
+import { isRunning } from "../../core/embedded-postgres.ts";
 import {
   freePort, makeDataDir, postmasterPid, startKeepr, stillRunningAfter, stopKeepr, type KeeprProcess,
 } from "../helpers/keepr-process.ts";

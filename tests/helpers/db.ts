@@ -4,8 +4,9 @@
 // inRollback() and leave nothing behind.
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { roleUrl } from "../../db/database.ts";
-import { ensureDatabase, roles } from "../../db/roles.ts";
+import { roleUrl } from "../../core/database.ts";
+import { ensureDatabase, roles } from "../../core/roles.ts";
+import { inTransaction } from "../../core/sql.ts";
 
 const templateName = "keepr_test_template";
 
@@ -73,32 +74,10 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 }
 
 /** Runs fn in a transaction that is always rolled back. */
-export async function inRollback<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query("begin");
-    return await fn(client);
-  } finally {
-    await client.query("rollback");
-    client.release();
-  }
-}
+export const inRollback = <T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> => inTransaction(pool, { rollback: true }, fn);
 
 /** Runs fn in its own transaction, committed when it returns (rolled back if it throws). */
-export async function inCommit<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query("begin");
-    const result = await fn(client);
-    await client.query("commit");
-    return result;
-  } catch (error) {
-    await client.query("rollback");
-    throw error;
-  } finally {
-    client.release();
-  }
-}
+export const inCommit = <T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> => inTransaction(pool, {}, fn);
 
 export type Actor = { role: "keepr_anonymous" } | { role: "keepr_guest" | "keepr_staff"; userId: string };
 

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { depthLimit } from "@graphile/depth-limit";
 import { buildSchema, parse, specifiedRules, validate } from "postgraphile/graphql";
-import { loadConfig } from "../../server/config.ts";
+import { loadConfig } from "../../core/config.ts";
 import { maxFieldsRule } from "../../server/graphql.ts";
 import { schemaFile } from "../../server/schema.ts";
 

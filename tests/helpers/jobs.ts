@@ -9,7 +9,7 @@
 // outcome, and runOnce can resolve while it is still in flight; batched (as
 // worker/runner.ts runs jobs), the pool's shutdown waits for the batches.
 import { Logger, runOnce } from "graphile-worker";
-import { loadConfig } from "../../server/config.ts";
+import { loadConfig } from "../../core/config.ts";
 import { makeTaskList } from "../../worker/runner.ts";
 import type { TestDatabase } from "./db.ts";
 

@@ -1,4 +1,4 @@
-// Runs Keepr as a user does (`node server/main.ts`, what `npm start` runs)
+// Runs Keepr as a user does (`node main.ts`, what `npm start` runs)
 // in its own process, on a data directory and ports of the caller's choosing.
 // Used by the end-to-end tests and by `npm run bench -- start`.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { isRunning } from "../../db/embedded.ts";
+import { isRunning } from "../../core/embedded-postgres.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -36,7 +36,7 @@ export async function freePort(): Promise<number> {
 export async function startKeepr(options: { dataDir: string; port: number; pgPort: number; env?: Record<string, string> }): Promise<KeeprProcess> {
   const began = performance.now();
   let output = "";
-  const child = spawn(process.execPath, ["server/main.ts"], {
+  const child = spawn(process.execPath, ["main.ts"], {
     cwd: root,
     env: {
       ...process.env,

@@ -1,13 +1,13 @@
 // Starts Keepr's real HTTP server (express + PostGraphile) on a random port
 // against a test database, connected as the authenticator like production.
-import "../../server/env.ts";
+import "../../core/env.ts";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { loadConfig } from "../../server/config.ts";
+import { loadConfig } from "../../core/config.ts";
 import { startHttpServer } from "../../server/http.ts";
-import { createLogger } from "../../server/logger.ts";
+import { createLogger } from "../../core/logger.ts";
 import { makeReadiness } from "../../server/readiness.ts";
 import { startRealtimeService, type RealtimeService } from "../../realtime/service.ts";
 import { testPool, type TestDatabase } from "./db.ts";

@@ -7,9 +7,9 @@
 import type { ChildProcess } from "node:child_process";
 import { PaymentTransientError, signWebhook, webhookSignatureHeader } from "../../payments/provider.ts";
 import { createToken } from "../../payments/simulated/client.ts";
-import { loadConfig } from "../../server/config.ts";
-import { createLogger } from "../../server/logger.ts";
-import { paymentSecretsOf } from "../../server/payments.ts";
+import { loadConfig } from "../../core/config.ts";
+import { createLogger } from "../../core/logger.ts";
+import { paymentSecretsOf } from "../../payments/secrets.ts";
 import { startWorker, type Worker } from "../../worker/runner.ts";
 import { actAs, createTestDatabase, type TestDatabase } from "../helpers/db.ts";
 import { addDays, book, createHotel, localDate, newKey, type Hotel } from "../helpers/booking.ts";

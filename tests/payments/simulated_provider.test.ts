@@ -76,7 +76,7 @@ let baseUrl: string;
 beforeAll(async () => {
   db = await createTestDatabase();
   receiver = await startReceiver();
-  provider = await createSimulatedProvider({ pool: db.ownerPool, webhookUrl: receiver.url, webhookSecret, apiKey, webhookRetryBaseMs: 40 });
+  provider = await createSimulatedProvider({ pool: db.ownerPool, webhookUrl: receiver.url, webhookSecret, apiKey, webhookRetryBaseMs: 40, failureControl: true });
   const app = express();
   app.use("/simulated-provider", provider.router);
   http = await listen(app);
@@ -433,7 +433,7 @@ describe("setup", () => {
   it("two processes starting at once on a fresh database both come up", async () => {
     const fresh = await createTestDatabase();
     try {
-      const both = await Promise.all([1, 2].map(() => createSimulatedProvider({ pool: fresh.ownerPool, webhookSecret })));
+      const both = await Promise.all([1, 2].map(() => createSimulatedProvider({ pool: fresh.ownerPool, webhookSecret, failureControl: true })));
       const { rows } = await fresh.ownerPool.query("select count(*)::int as n from information_schema.tables where table_schema = 'simulated_provider'");
       expect(rows[0].n).toBe(6);
       await Promise.all(both.map((p) => p.stop()));

@@ -11,7 +11,7 @@ import type { RealtimeChannel, RealtimeClient } from "@supabase/realtime-js";
 import pg from "pg";
 import { createPostgresTopicBus, type PostgresTopicBus } from "../../realtime/bus.ts";
 import { authorizeChangesWith, authorizeChannelsWith, createRowAuthorizer } from "../../realtime/authorize.ts";
-import { createLogger } from "../../server/logger.ts";
+import { createLogger } from "../../core/logger.ts";
 import { createTestDatabase, inCommit, testPool, type TestDatabase } from "../helpers/db.ts";
 import { createHotel, type Hotel } from "../helpers/booking.ts";
 import { freePort } from "../helpers/keepr-process.ts";

@@ -15,7 +15,7 @@ import pg from "pg";
 import { createPostgresTopicBus, type PostgresBusOptions, type PostgresTopicBus } from "../../realtime/bus.ts";
 import { authorizeChangesWith, authorizeChannelsWith, createRowAuthorizer } from "../../realtime/authorize.ts";
 import type { RealtimeLogger } from "../../realtime/types.ts";
-import { createLogger } from "../../server/logger.ts";
+import { createLogger } from "../../core/logger.ts";
 import { createTestDatabase, inCommit, testPool, type TestDatabase } from "../helpers/db.ts";
 import { createHotel, type Hotel } from "../helpers/booking.ts";
 import { disconnect, eventually, EventQueue, startRealtimeHarness, subscribed, userToken, type RealtimeHarness } from "./harness.ts";

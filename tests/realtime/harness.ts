@@ -3,12 +3,12 @@
 // keeping the node:http server so realtime can be attached to it), the
 // official @supabase/realtime-js client pointed at it, tokens signed like
 // Keepr signs them, and a queue to wait for events without sleeping.
-import "../../server/env.ts";
+import "../../core/env.ts";
 import { randomUUID } from "node:crypto";
 import jwt from "jsonwebtoken";
 import WebSocket from "ws";
 import { RealtimeClient, type RealtimeChannel, type RealtimeClientOptions } from "@supabase/realtime-js";
-import { createLogger } from "../../server/logger.ts";
+import { createLogger } from "../../core/logger.ts";
 import { attachRealtime, type RealtimeOptions, type RealtimeServer } from "../../realtime/server.ts";
 import { anonKey } from "../../realtime/tokens.ts";
 import type { TestDatabase } from "../helpers/db.ts";

@@ -5,7 +5,7 @@
 // order, and never B's — inserts, updates and deletes alike.
 import type { RealtimeClient, RealtimePostgresChangesPayload } from "@supabase/realtime-js";
 import { RealtimeClient as Client } from "@supabase/realtime-js";
-import { createLogger } from "../../server/logger.ts";
+import { createLogger } from "../../core/logger.ts";
 import { startRealtimeService, type RealtimeService } from "../../realtime/service.ts";
 import { anonKey } from "../../realtime/tokens.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";

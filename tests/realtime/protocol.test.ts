@@ -11,7 +11,7 @@ import type { RealtimeChannel, RealtimePresenceJoinPayload, RealtimePresenceLeav
 import { attachRealtime, defaultRealtimeLimits } from "../../realtime/server.ts";
 import { anonKey } from "../../realtime/tokens.ts";
 import type { SubscriberIdentity } from "../../realtime/types.ts";
-import { createLogger } from "../../server/logger.ts";
+import { createLogger } from "../../core/logger.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/db.ts";
 import {
   disconnect,

@@ -5,11 +5,11 @@ import { chmod, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { roleUrl } from "../../db/database.ts";
-import { startEmbeddedCluster, type EmbeddedCluster } from "../../db/embedded.ts";
-import { migrateDatabase } from "../../db/migrate.ts";
-import { ensureDatabase, ensureRoles, roles } from "../../db/roles.ts";
-import { generateSecrets } from "../../db/secrets.ts";
+import { roleUrl } from "../../core/database.ts";
+import { startEmbeddedCluster, type EmbeddedCluster } from "../../core/embedded-postgres.ts";
+import { migrateDatabase } from "../../core/migrate.ts";
+import { ensureDatabase, ensureRoles, roles } from "../../core/roles.ts";
+import { generateSecrets } from "../../core/secrets.ts";
 import { freePort } from "../helpers/keepr-process.ts";
 
 export const templateName = "keepr_test_template";

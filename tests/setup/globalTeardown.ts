@@ -1,6 +1,6 @@
 // Stops the throwaway cluster and deletes its data: nothing is left running.
 import pg from "pg";
-import type { EmbeddedCluster } from "../../db/embedded.ts";
+import type { EmbeddedCluster } from "../../core/embedded-postgres.ts";
 
 export default async function globalTeardown(): Promise<void> {
   const cluster = (globalThis as { keeprTestCluster?: EmbeddedCluster }).keeprTestCluster;

@@ -14,7 +14,7 @@ import { parse } from "csv-parse/sync";
 import express from "express";
 import { createToken, fetchSettlementCsv } from "../../payments/simulated/client.ts";
 import { createSimulatedProvider, type SimulatedProvider } from "../../payments/simulated/service.ts";
-import { csvDocument, csvStream, neutraliseCell } from "../../worker/csv.ts";
+import { csvDocument, csvStream, neutraliseCell } from "../../core/csv.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
 import { runDueJobs } from "../helpers/jobs.ts";
 import { addDays, book, createHotel, localDate, type Hotel } from "../helpers/booking.ts";
@@ -115,7 +115,7 @@ describe("the simulated provider's settlement report", () => {
   const apiKey = "sk_test_csv_0123456789abcdef";
   beforeAll(async () => {
     db = await createTestDatabase();
-    provider = await createSimulatedProvider({ pool: db.ownerPool, webhookSecret: "whsec_test_csv_0123456789", apiKey });
+    provider = await createSimulatedProvider({ pool: db.ownerPool, webhookSecret: "whsec_test_csv_0123456789", apiKey, failureControl: true });
     const app = express();
     app.use("/simulated-provider", provider.router);
     server = createServer(app);

@@ -2,7 +2,7 @@
 // database: expired holds are released, old idempotency keys forgotten,
 // and the crontab parses with an id on every line.
 import { parseCrontab } from "graphile-worker";
-import { loadConfig } from "../../server/config.ts";
+import { loadConfig } from "../../core/config.ts";
 import { crontab, makeTaskList } from "../../worker/runner.ts";
 import { addDays, createHotel, hold, localDate, quote } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, type TestDatabase } from "../helpers/db.ts";

@@ -5,8 +5,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { loadConfig } from "../../server/config.ts";
-import { createLogger } from "../../server/logger.ts";
+import { loadConfig } from "../../core/config.ts";
+import { createLogger } from "../../core/logger.ts";
 import { startWorker } from "../../worker/runner.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/db.ts";
 

@@ -8,7 +8,7 @@ import { Transform } from "node:stream";
 import type { Task } from "graphile-worker";
 import QueryStream from "pg-query-stream";
 import { z } from "zod";
-import { csvStream } from "../csv.ts";
+import { csvStream } from "../../core/csv.ts";
 import { asWorker } from "../database.ts";
 import type { ExportStore } from "../../storage/export-store.ts";
 import { recordAsWorker } from "./provider_call.ts";

@@ -7,8 +7,8 @@
 // errors are retried, and recorded as failed on the last try.
 import type { Task } from "graphile-worker";
 import { z } from "zod";
-import { fileNameOf, invoiceDocument, speechOf, titleOf, type InvoiceDocument } from "../../server/invoice-document.ts";
-import { renderInvoicePdf } from "../../server/invoice-pdf.ts";
+import { fileNameOf, invoiceDocument, speechOf, titleOf, type InvoiceDocument } from "../../invoices/document.ts";
+import { renderInvoicePdf } from "../../invoices/pdf.ts";
 import type { Mailer } from "../mailer.ts";
 import { asWorker } from "../database.ts";
 import { recordAsWorker } from "./provider_call.ts";

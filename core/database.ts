@@ -4,8 +4,8 @@
 // connection strings of every role Keepr uses.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { Config } from "../server/config.ts";
-import { startEmbeddedCluster, type EmbeddedCluster } from "./embedded.ts";
+import type { Config } from "./config.ts";
+import { startEmbeddedCluster, type EmbeddedCluster } from "./embedded-postgres.ts";
 import { ensureDatabase, ensureRoles, roles } from "./roles.ts";
 import { loadOrCreateSecrets } from "./secrets.ts";
 

@@ -10,7 +10,7 @@ import PDFDocument from "pdfkit";
 import {
   addressLines, dueText, lineText, methodText, netOf, otherTaxesOf, paidOf, speechOf, titleOf, vatOf, vatTotalOf,
   type InvoiceDocument, type InvoiceLine,
-} from "./invoice-document.ts";
+} from "./document.ts";
 
 const fontDirs = ["/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/local/share/fonts/dejavu"];
 

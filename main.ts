@@ -1,16 +1,18 @@
 // `npm start`: Postgres (embedded unless DATABASE_URL), migrations, demo
-// data on first start, the job worker and the HTTP server, in one process.
-import "./env.ts";
+// data on first start, the job worker, the HTTP server and realtime, in one
+// process. The composition root: the one file that imports the processes of
+// server/, worker/ and realtime/ (which import core/, never each other).
+import "./core/env.ts";
 import pg from "pg";
-import { openDatabase } from "../db/database.ts";
-import { migrateDatabase } from "../db/migrate.ts";
-import { demoLogins, seedDemoData } from "../db/seed.ts";
-import { startRealtimeService } from "../realtime/service.ts";
-import { startWorker } from "../worker/runner.ts";
-import { appBuildState, appNames, apps, formatKiB, runAppBuildProcess, type AppBuildStatus, type AppName } from "./app-build.ts";
-import { startHttpServer } from "./http.ts";
-import { runProcess } from "./process.ts";
-import { makeReadiness } from "./readiness.ts";
+import { openDatabase } from "./core/database.ts";
+import { migrateDatabase } from "./core/migrate.ts";
+import { demoLogins, seedDemoData } from "./db/seed.ts";
+import { startRealtimeService } from "./realtime/service.ts";
+import { startWorker } from "./worker/runner.ts";
+import { appBuildState, appNames, apps, formatKiB, runAppBuildProcess, type AppBuildStatus, type AppName } from "./server/app-build.ts";
+import { startHttpServer } from "./server/http.ts";
+import { runProcess } from "./core/process.ts";
+import { makeReadiness } from "./server/readiness.ts";
 
 const noSeed = process.argv.includes("--no-seed");
 
