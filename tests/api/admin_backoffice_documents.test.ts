@@ -1,4 +1,4 @@
-// The back office's GraphQL documents (admin/src/providers/documents/backoffice.ts:
+// The back office's GraphQL documents (admin/src/features/accounting/documents.ts:
 // accounting, reports and exports, revenue and the rate calendar) are
 // written by hand; here they are checked against the reviewed schema and
 // the API's limits, like tests/api/admin_documents.test.ts does for the rest
@@ -7,8 +7,8 @@
 // no key (CRUD of the revenue setup, requestExport, resolving a difference).
 import { Kind, parse, type OperationDefinitionNode } from "postgraphile/graphql";
 import { apiSchema, apiValidationErrors } from "../helpers/graphql-documents.ts";
-import { keyedMutations } from "../../admin/src/providers/documents.ts";
-import { backofficeDocuments, backofficeKeyedMutations } from "../../admin/src/providers/documents/backoffice.ts";
+import { keyedMutations } from "../../admin/src/platform/documents.ts";
+import { backofficeDocuments, backofficeKeyedMutations } from "../../admin/src/features/accounting/documents.ts";
 
 
 it.each(backofficeDocuments.map((d) => [d.name, d] as const))("%s is valid against server/schema.graphql and within the API's limits", (_name, document) => {

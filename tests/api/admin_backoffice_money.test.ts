@@ -1,8 +1,8 @@
-// Money as the back office's forms read and show it (admin/src/backoffice/money.ts):
+// Money as the back office's forms read and show it (admin/src/ui/money.ts):
 // decimals in major units to the API's integer minor units and back,
 // exactly, per currency (EUR 2 decimals, JPY none, BHD three).
-import { majorUnits, moneyInputValue, parseMoney } from "../../admin/src/backoffice/money.ts";
-import { currencyDigits } from "../../admin/src/format.ts";
+import { majorUnits, moneyInputValue, parseMoney } from "../../admin/src/ui/money.ts";
+import { currencyDigits } from "../../admin/src/ui/format.ts";
 
 it("knows each currency's minor-unit digits", () => {
   expect([currencyDigits("EUR"), currencyDigits("JPY"), currencyDigits("BHD"), currencyDigits("CHF")]).toEqual([2, 0, 3, 2]);

@@ -1,4 +1,4 @@
-// The desk's folio documents (admin/src/providers/documents/desk.ts: the
+// The desk's folio documents (admin/src/features/folio/documents.ts: the
 // folios of a stay, extras, charges, allowances, corrections, cash and bank
 // payments and refunds, splitting and routing, the city ledger, AR aging,
 // the cash drawer) are written by hand; here they are checked against the
@@ -6,8 +6,8 @@
 // and every keyed mutation among them passes a required $idempotencyKey.
 import { Kind, parse, type OperationDefinitionNode } from "postgraphile/graphql";
 import { apiValidationErrors } from "../helpers/graphql-documents.ts";
-import { keyedMutations } from "../../admin/src/providers/documents.ts";
-import { deskDocuments, deskKeyedMutations } from "../../admin/src/providers/documents/desk.ts";
+import { keyedMutations } from "../../admin/src/platform/documents.ts";
+import { deskDocuments, deskKeyedMutations } from "../../admin/src/features/folio/documents.ts";
 
 it.each(deskDocuments.map((d) => [d.name, d] as const))("%s is valid against server/schema.graphql and within the API's limits", (_name, document) => {
   expect(apiValidationErrors(document.source)).toEqual([]);

@@ -1,4 +1,4 @@
-// The staff console's GraphQL documents (admin/src/providers/documents.ts)
+// The staff console's GraphQL documents (admin/src/platform/documents.ts)
 // are written by hand; here they are checked against the reviewed schema
 // (server/schema.graphql), so an API change that breaks the console fails
 // the suite instead of a screen. Also: every mutation that takes an
@@ -6,7 +6,7 @@
 // without a key variable.
 import { isNonNullType, Kind, parse, type OperationDefinitionNode } from "postgraphile/graphql";
 import { apiSchema, apiValidationErrors } from "../helpers/graphql-documents.ts";
-import { allDocuments, keyedMutations } from "../../admin/src/providers/documents.ts";
+import { allDocuments, keyedMutations } from "../../admin/src/platform/documents.ts";
 
 
 it.each(allDocuments.map((d) => [d.name, d] as const))("%s is valid against server/schema.graphql and within the API's limits", (_name, document) => {

@@ -1,4 +1,4 @@
-// The front desk's GraphQL documents (admin/src/providers/documents/frontdesk.ts:
+// The front desk's GraphQL documents (admin/src/features/frontdesk/documents.ts:
 // booking by phone, the tape chart, room moves and changed dates) are
 // written by hand; here they are checked against the reviewed schema and
 // the API's limits, like tests/api/admin_documents.test.ts does for the
@@ -7,8 +7,8 @@
 // one the API gives no key.
 import { Kind, parse, type OperationDefinitionNode } from "postgraphile/graphql";
 import { apiSchema, apiValidationErrors } from "../helpers/graphql-documents.ts";
-import { keyedMutations } from "../../admin/src/providers/documents.ts";
-import { frontDeskDocuments, frontDeskUnkeyedMutations } from "../../admin/src/providers/documents/frontdesk.ts";
+import { keyedMutations } from "../../admin/src/platform/documents.ts";
+import { frontDeskDocuments, frontDeskUnkeyedMutations } from "../../admin/src/features/frontdesk/documents.ts";
 
 
 it.each(frontDeskDocuments.map((d) => [d.name, d] as const))("%s is valid against server/schema.graphql and within the API's limits", (_name, document) => {

@@ -1,12 +1,12 @@
 // The console's documents for the payment guarantee and the card on file
-// (admin/src/providers/documents/guarantee.ts) are written by hand; here
+// (admin/src/features/guarantee/documents.ts) are written by hand; here
 // they are checked against the reviewed schema and the API's limits, like
 // tests/api/admin_documents.test.ts does for the rest of the console, and
 // every mutation among them passes a required $idempotencyKey.
 import { Kind, parse, type OperationDefinitionNode } from "postgraphile/graphql";
 import { apiValidationErrors } from "../helpers/graphql-documents.ts";
-import { keyedMutations } from "../../admin/src/providers/documents.ts";
-import { guaranteeDocuments } from "../../admin/src/providers/documents/guarantee.ts";
+import { keyedMutations } from "../../admin/src/platform/documents.ts";
+import { guaranteeDocuments } from "../../admin/src/features/guarantee/documents.ts";
 
 it.each(guaranteeDocuments.map((d) => [d.name, d] as const))("%s is valid against server/schema.graphql and within the API's limits", (_name, document) => {
   expect(apiValidationErrors(document.source)).toEqual([]);

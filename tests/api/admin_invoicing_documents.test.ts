@@ -1,11 +1,11 @@
-// The console's documents for legal invoices (admin/src/providers/documents/invoicing.ts:
+// The console's documents for legal invoices (admin/src/features/invoicing/documents.ts:
 // legal details, bill-to, sending) are written by hand; here they are checked
 // against the reviewed schema and the API's limits, and each keyed mutation
 // passes a required $idempotencyKey.
 import { Kind, parse, type OperationDefinitionNode } from "postgraphile/graphql";
 import { apiSchema, apiValidationErrors } from "../helpers/graphql-documents.ts";
-import { keyedMutations } from "../../admin/src/providers/documents.ts";
-import { invoicingDocuments, invoicingKeyedMutations } from "../../admin/src/providers/documents/invoicing.ts";
+import { keyedMutations } from "../../admin/src/platform/documents.ts";
+import { invoicingDocuments, invoicingKeyedMutations } from "../../admin/src/features/invoicing/documents.ts";
 
 
 it.each(invoicingDocuments.map((d) => [d.name, d] as const))("%s is valid against server/schema.graphql and within the API's limits", (_name, document) => {

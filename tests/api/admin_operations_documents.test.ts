@@ -1,4 +1,4 @@
-// Operations' GraphQL documents (admin/src/providers/documents/operations.ts:
+// Operations' GraphQL documents (admin/src/features/housekeeping/documents.ts:
 // the housekeeping board and its actions, the channel manager) are written
 // by hand; here they are checked against the reviewed schema and the API's
 // limits, like tests/api/admin_documents.test.ts does for the rest of the
@@ -8,9 +8,9 @@
 // unit is occupied is the unit's own isOccupied (migration 000022).
 import { Kind, parse, print, type FieldNode, type OperationDefinitionNode } from "postgraphile/graphql";
 import { apiSchema, apiValidationErrors } from "../helpers/graphql-documents.ts";
-import { keyedMutations } from "../../admin/src/providers/documents.ts";
-import { operationsDocuments, type BoardStayNode, type BoardUnitNode } from "../../admin/src/providers/documents/operations.ts";
-import { assembleBoard } from "../../admin/src/providers/board.ts";
+import { keyedMutations } from "../../admin/src/platform/documents.ts";
+import { operationsDocuments, type BoardStayNode, type BoardUnitNode } from "../../admin/src/features/housekeeping/documents.ts";
+import { assembleBoard } from "../../admin/src/features/housekeeping/board.ts";
 
 
 it.each(operationsDocuments.map((d) => [d.name, d] as const))("%s is valid against server/schema.graphql and within the API's limits", (_name, document) => {

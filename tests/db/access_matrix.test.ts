@@ -9,13 +9,13 @@
 // Also: the declaration covers every app_public table, view and function and
 // every reporting view; no policy or function spells out a set of staff
 // roles instead of naming a group; the console's staff groups
-// (admin/src/providers/access.ts) are the SQL's; docs/security.md holds the
+// (admin/src/platform/access.ts) are the SQL's; docs/security.md holds the
 // rendered table. To rewrite that table:
 //   KEEPR_WRITE_ACCESS_TABLE=1 node --experimental-vm-modules node_modules/jest/bin/jest.js tests/db/access_matrix.test.ts
 import { readFileSync, writeFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import * as consoleAccess from "../../admin/src/providers/access.ts";
+import * as consoleAccess from "../../admin/src/platform/access.ts";
 import { addDays, newKey } from "../helpers/booking.ts";
 import { fixturePassword } from "../helpers/fixtures.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/db.ts";
@@ -896,7 +896,7 @@ describe("staff role groups", () => {
     for (const g of staffGroupNames) expect([g, groups[g].length > 0, groups[g].every((r) => staffRoles.includes(r))]).toEqual([g, true, true]);
   });
 
-  it("the console's staff groups (admin/src/providers/access.ts) are the SQL's, by name and roles", () => {
+  it("the console's staff groups (admin/src/platform/access.ts) are the SQL's, by name and roles", () => {
     const consoleGroups = (consoleAccess as { staffGroups?: Record<string, readonly string[]> }).staffGroups;
     expect(consoleGroups).toBeDefined();
     const asSets = (g: Record<string, readonly string[]>) => Object.fromEntries(Object.entries(g).map(([k, v]) => [k, [...v].sort()]).sort());

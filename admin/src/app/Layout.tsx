@@ -1,0 +1,69 @@
+// The console's frame: react-admin's layout with the property switcher in
+// the app bar and a menu that follows the user's role at the property
+// (resources the role may not list are left out by canAccess).
+import RefreshIcon from "@mui/icons-material/Refresh";
+import TodayIcon from "@mui/icons-material/Today";
+import { CircularProgress, IconButton, Tooltip } from "@mui/material";
+import type { ReactNode } from "react";
+import { AppBar, Layout, Menu, TitlePortal, useCanAccess, useLoading, useRefresh } from "react-admin";
+import { BackofficeMenuItems } from "../features/accounting/routes.tsx";
+import { FrontDeskMenuItems } from "../features/frontdesk/routes.tsx";
+import { DeskMoneyMenuItems } from "../features/folio/routes.tsx";
+import { LiveStatus } from "../platform/live/LiveStatus.tsx";
+import { PropertySwitcher } from "./PropertySwitcher.tsx";
+
+/** react-admin's refresh button and spinner, with accessible names (its own spinner has none). */
+function RefreshOrLoading() {
+  const loading = useLoading();
+  const refresh = useRefresh();
+  if (loading) return <CircularProgress color="inherit" size={20} thickness={3} aria-label="Loading" sx={{ mx: 1.5 }} />;
+  return (
+    <Tooltip title="Refresh">
+      <IconButton color="inherit" aria-label="Refresh" onClick={() => refresh()}>
+        <RefreshIcon />
+      </IconButton>
+    </Tooltip>
+  );
+}
+
+function KeeprAppBar() {
+  return (
+    <AppBar
+      toolbar={
+        <>
+          <LiveStatus />
+          <PropertySwitcher />
+          <RefreshOrLoading />
+        </>
+      }
+    >
+      <TitlePortal />
+    </AppBar>
+  );
+}
+
+/** "Today" (the dashboard) for the roles that read reservations; housekeeping works from its board. */
+function TodayItem() {
+  const { canAccess } = useCanAccess({ resource: "dashboard", action: "show" });
+  return canAccess ? <Menu.DashboardItem primaryText="Today" leftIcon={<TodayIcon />} /> : null;
+}
+
+function KeeprMenu() {
+  return (
+    <Menu>
+      <TodayItem />
+      <FrontDeskMenuItems />
+      <DeskMoneyMenuItems />
+      <BackofficeMenuItems />
+      <Menu.ResourceItems />
+    </Menu>
+  );
+}
+
+export function KeeprLayout({ children }: { children: ReactNode }) {
+  return (
+    <Layout appBar={KeeprAppBar} menu={KeeprMenu}>
+      {children}
+    </Layout>
+  );
+}

@@ -1,0 +1,342 @@
+// The front desk's day at the selected property: today's arrivals,
+// departures and guests in house, "today" being the date in the property's
+// time zone. One API call (frontDeskDay), refreshed live when a
+// reservation or a unit of the property changes (useLiveRefresh), after
+// every action taken here, and every 30 seconds. It is the cashiers' (who
+// read reservations): housekeeping is taken to its board instead.
+//
+// "Room changes" (the front office's): the stays arriving today and
+// tomorrow that the allocator moved to another unit to make room for a
+// booking, from which unit to which, so the desk knows before handing out
+// keys (allocation_moves by property and arrival, one request beside the
+// day's; refreshed with it).
+//
+// "Payment due" (issue 18): the bookings whose due payment failed, soonest
+// deadline first (paymentDueReservations), each with what is unpaid, its
+// deadline in the property's time and the desk's Extend (front office) and
+// Waive (managers); Keepr cancels them at the deadline if still unpaid.
+import { useQuery } from "@tanstack/react-query";
+import Alert from "@mui/material/Alert";
+import Box from "@mui/material/Box";
+import Card from "@mui/material/Card";
+import CardContent from "@mui/material/CardContent";
+import CardHeader from "@mui/material/CardHeader";
+import Grid from "@mui/material/Grid";
+import List from "@mui/material/List";
+import ListItem from "@mui/material/ListItem";
+import ListItemButton from "@mui/material/ListItemButton";
+import ListItemText from "@mui/material/ListItemText";
+import Skeleton from "@mui/material/Skeleton";
+import Stack from "@mui/material/Stack";
+import Typography from "@mui/material/Typography";
+import FlightLandIcon from "@mui/icons-material/FlightLand";
+import FlightTakeoffIcon from "@mui/icons-material/FlightTakeoff";
+import HotelIcon from "@mui/icons-material/Hotel";
+import PaymentsIcon from "@mui/icons-material/Payments";
+import PushPinIcon from "@mui/icons-material/PushPin";
+import SwapHorizIcon from "@mui/icons-material/SwapHoriz";
+import { useEffect, type ReactNode } from "react";
+import { Navigate } from "react-router-dom";
+import { Title, useCanAccess, useCreatePath, useDataProvider, useNavigate } from "react-admin";
+import { GuaranteeActions, PaymentDueChip } from "../guarantee/PaymentDue.tsx";
+import { ReservationStatusChip } from "../../ui/StatusChip.tsx";
+import { formatDate, formatMoney, formatTimeOfDay, formatTimestamp } from "../../ui/format.ts";
+import { addDays } from "../../ui/dates.ts";
+import { useCurrentProperty } from "../../platform/useCurrentProperty.ts";
+import { useToday } from "../../ui/useToday.ts";
+import { useLiveRefresh } from "../../platform/live/useLiveRefresh.ts";
+import { roleAllows, roleLabels } from "../../platform/access.ts";
+import type { KeeprDataProvider, Reservation } from "../../platform/dataProvider.ts";
+import type { RoomChange } from "../frontdesk/data.ts";
+import type { PaymentDue } from "../guarantee/data.ts";
+import { BookingActionButton, type BookingAction } from "../reservations/BookingActions.tsx";
+
+let readyMarked = false;
+/** performance mark for the first load measurement (tests/e2e/admin.test.ts). */
+function markReady() {
+  if (readyMarked) return;
+  readyMarked = true;
+  requestAnimationFrame(() => performance.mark("keepr:dashboard-ready"));
+}
+
+export function FrontDeskDashboard() {
+  const { membership, isPending } = useCurrentProperty();
+  const dataProvider = useDataProvider<KeeprDataProvider>();
+  const day = useToday(membership?.timeZone);
+  const propertyId = membership?.propertyId;
+  const createPath = useCreatePath();
+  const allowed = roleAllows(membership?.role, "dashboard", "show");
+  const query = useQuery({
+    queryKey: ["frontDeskDay", propertyId, day],
+    queryFn: ({ signal }) => dataProvider.frontDeskDay({ propertyId: propertyId!, day: day! }, { signal }),
+    enabled: Boolean(propertyId && day && allowed),
+    refetchInterval: 30_000,
+  });
+  const seesMoves = roleAllows(membership?.role, "dashboard", "room_changes");
+  const tomorrow = day ? addDays(day, 1) : undefined;
+  const moves = useQuery({
+    queryKey: ["roomChanges", propertyId, day],
+    queryFn: ({ signal }) => dataProvider.roomChanges({ propertyId: propertyId!, today: day!, tomorrow: tomorrow! }, { signal }),
+    enabled: Boolean(propertyId && day && seesMoves),
+    refetchInterval: 30_000,
+  });
+  const due = useQuery({
+    queryKey: ["paymentDue", propertyId],
+    queryFn: ({ signal }) => dataProvider.paymentDueReservations({ propertyId: propertyId! }, { signal }),
+    enabled: Boolean(propertyId && allowed),
+    refetchInterval: 30_000,
+  });
+  // Guests and units appear on the board (names, unit numbers) besides the
+  // stays; a move by the allocator changes the stay's unit (reservations).
+  useLiveRefresh(["reservations", "guests", "units"], [["frontDeskDay"], ["roomChanges"], ["paymentDue"]], { propertyId });
+  useEffect(() => {
+    if (query.isSuccess) markReady();
+  }, [query.isSuccess]);
+
+  if (!membership) {
+    return isPending ? null : <Alert severity="warning">You are not staff at any property.</Alert>;
+  }
+  if (!allowed) {
+    // Housekeeping reads no reservations: its day is the housekeeping board.
+    return roleAllows(membership.role, "housekeeping", "list") ? (
+      <Navigate to={createPath({ resource: "housekeeping", type: "list" })} replace />
+    ) : (
+      <Alert severity="info" sx={{ mt: 2 }}>
+        Your role at {membership.propertyName} has no day board.
+      </Alert>
+    );
+  }
+  const board = query.data;
+  return (
+    <Box sx={{ mt: 2 }} data-testid={board ? "dashboard-ready" : "dashboard-loading"}>
+      <Title title={`Today · ${membership.propertyName}`} />
+      <Stack direction="row" spacing={2} sx={{ mb: 2, alignItems: "baseline", flexWrap: "wrap" }}>
+        <Typography variant="h5" component="h1">
+          {formatDate(day)}
+        </Typography>
+        <Typography variant="body2" color="text.secondary">
+          {membership.propertyName} · {membership.timeZone} · {roleLabels[membership.role]}
+        </Typography>
+      </Stack>
+      {query.isError && (
+        <Alert severity="error" sx={{ mb: 2 }}>
+          {query.error.message}
+        </Alert>
+      )}
+      <Grid container spacing={2}>
+        <Grid size={{ xs: 12, md: 4 }}>
+          <Board
+            title="Arrivals"
+            icon={<FlightLandIcon />}
+            testId="arrivals"
+            rows={board?.arrivals}
+            summary={board ? `${board.arrivals.length} arriving, ${board.arrivals.filter((r) => r.status === "checked_in").length} checked in` : undefined}
+            empty="No arrivals today."
+            action="check_in"
+            detail={(r) => `${r.nights} night${r.nights === 1 ? "" : "s"} · until ${formatDate(r.departure)}`}
+          />
+        </Grid>
+        <Grid size={{ xs: 12, md: 4 }}>
+          <Board
+            title="Departures"
+            icon={<FlightTakeoffIcon />}
+            testId="departures"
+            rows={board?.departures}
+            summary={board ? `${board.departures.length} leaving, ${board.departures.filter((r) => r.status === "checked_out").length} checked out` : undefined}
+            empty="No departures today."
+            action="check_out"
+            detail={(r) => `since ${formatDate(r.arrival)}`}
+          />
+        </Grid>
+        <Grid size={{ xs: 12, md: 4 }}>
+          <Board
+            title="In house"
+            icon={<HotelIcon />}
+            testId="in-house"
+            rows={board?.inHouse}
+            summary={board ? `${board.inHouse.length} guest stay${board.inHouse.length === 1 ? "" : "s"}` : undefined}
+            empty="Nobody is checked in."
+            detail={(r) => `until ${formatDate(r.departure)}`}
+          />
+        </Grid>
+        <Grid size={12}>
+          <PaymentsDue rows={due.data} error={due.isError ? due.error.message : null} timeZone={membership.timeZone} />
+        </Grid>
+        {seesMoves && (
+          <Grid size={12}>
+            <RoomChanges changes={moves.data} error={moves.isError ? moves.error.message : null} timeZone={membership.timeZone} />
+          </Grid>
+        )}
+      </Grid>
+    </Box>
+  );
+}
+
+function Board({ title, icon, testId, rows, summary, empty, action, detail }: {
+  title: string;
+  icon: ReactNode;
+  testId: string;
+  rows: Reservation[] | undefined;
+  summary: string | undefined;
+  empty: string;
+  action?: BookingAction;
+  detail: (r: Reservation) => string;
+}) {
+  const navigate = useNavigate();
+  const createPath = useCreatePath();
+  const { canAccess: canOpen } = useCanAccess({ resource: "reservations", action: "show" });
+  return (
+    <Card data-testid={testId} sx={{ height: "100%" }}>
+      <CardHeader avatar={icon} title={title} subheader={summary ?? <Skeleton width={120} />} />
+      <CardContent sx={{ pt: 0 }}>
+        {!rows && [0, 1, 2].map((i) => <Skeleton key={i} height={48} />)}
+        {rows?.length === 0 && (
+          <Typography variant="body2" color="text.secondary">
+            {empty}
+          </Typography>
+        )}
+        {rows && rows.length > 0 && (
+          <List dense disablePadding>
+            {rows.map((r) => {
+              const text = (
+                <ListItemText
+                  primary={
+                    <Stack sx={{ alignItems: "center", flexWrap: "wrap" }} direction="row" spacing={1} useFlexGap component="span">
+                      <span>{r.guest?.fullName ?? "—"}</span>
+                      <ReservationStatusChip status={r.status} />
+                      <PaymentDueChip record={r} compact />
+                    </Stack>
+                  }
+                  secondary={`${r.confirmationCode ?? ""} · ${r.unit ? `unit ${r.unit.name}` : "no unit"}${r.roomType ? ` (${r.roomType.name})` : ""} · ${detail(r)}`}
+                />
+              );
+              const button = action ? <BookingActionButton action={action} record={r} /> : null;
+              return (
+                <ListItem key={r.id} disablePadding data-code={r.confirmationCode} sx={{ alignItems: "center", gap: 1 }}>
+                  {canOpen ? (
+                    <ListItemButton onClick={() => navigate(createPath({ resource: "reservations", id: r.id, type: "show" }))} sx={{ borderRadius: 1, minWidth: 0 }}>
+                      {text}
+                    </ListItemButton>
+                  ) : (
+                    <Box sx={{ py: 0.5, px: 2, flex: 1 }}>{text}</Box>
+                  )}
+                  {button && <Box sx={{ flexShrink: 0 }}>{button}</Box>}
+                </ListItem>
+              );
+            })}
+          </List>
+        )}
+      </CardContent>
+    </Card>
+  );
+}
+
+/** Bookings whose due payment failed: what is unpaid, the deadline, Extend and Waive. */
+function PaymentsDue({ rows, error, timeZone }: { rows: PaymentDue[] | undefined; error: string | null; timeZone: string }) {
+  const navigate = useNavigate();
+  const createPath = useCreatePath();
+  return (
+    <Card data-testid="payments-due">
+      <CardHeader
+        avatar={<PaymentsIcon color={rows && rows.length > 0 ? "error" : undefined} />}
+        title="Payment due"
+        subheader={
+          rows
+            ? rows.length === 0
+              ? "No booking is waiting for a payment."
+              : `${rows.length} booking${rows.length === 1 ? "" : "s"} with a failed payment: cancelled at the deadline if still unpaid`
+            : <Skeleton width={240} />
+        }
+      />
+      <CardContent sx={{ pt: 0 }}>
+        {error && <Alert severity="error">{error}</Alert>}
+        {!rows && !error && [0].map((i) => <Skeleton key={i} height={48} />)}
+        {rows && rows.length > 0 && (
+          <List dense disablePadding>
+            {rows.map((r) => (
+              <ListItem key={r.id} disablePadding data-code={r.confirmationCode} sx={{ alignItems: "center", gap: 1, flexWrap: { xs: "wrap", sm: "nowrap" } }}>
+                <ListItemButton onClick={() => navigate(createPath({ resource: "reservations", id: r.id, type: "show" }))} sx={{ borderRadius: 1, minWidth: 0 }}>
+                  <ListItemText
+                    primary={
+                      <Stack direction="row" spacing={1} component="span" sx={{ alignItems: "center", flexWrap: "wrap" }} useFlexGap>
+                        <span>{r.guest?.fullName ?? "—"}</span>
+                        <Box component="span" sx={{ color: "text.secondary" }}>{r.confirmationCode ?? ""}</Box>
+                        {r.unpaidPrepayment && r.unpaidPrepayment !== "0" ? (
+                          <Box component="span" sx={{ fontWeight: 600 }}>{formatMoney(r.unpaidPrepayment, r.currency)} unpaid</Box>
+                        ) : null}
+                      </Stack>
+                    }
+                    secondary={`Deadline ${formatTimestamp(r.paymentDueBy, timeZone)} · arrives ${formatDate(r.arrival)}${r.cardOnFile ? ` · card on file ${r.cardOnFile}` : " · no card on file"}${r.paymentGuaranteeNote ? ` · “${r.paymentGuaranteeNote}”` : ""}`}
+                  />
+                </ListItemButton>
+                <Box sx={{ flexShrink: 0, pl: { xs: 2, sm: 0 }, pb: { xs: 1, sm: 0 } }}>
+                  <GuaranteeActions record={r} />
+                </Box>
+              </ListItem>
+            ))}
+          </List>
+        )}
+      </CardContent>
+    </Card>
+  );
+}
+
+/** The allocator's moves of today's and tomorrow's arrivals: the keys to hand out are another unit's. */
+function RoomChanges({ changes, error, timeZone }: { changes: RoomChange[] | undefined; error: string | null; timeZone: string }) {
+  const navigate = useNavigate();
+  const createPath = useCreatePath();
+  const today = changes?.filter((c) => c.day === "today").length ?? 0;
+  const tomorrow = changes?.filter((c) => c.day === "tomorrow").length ?? 0;
+  return (
+    <Card data-testid="room-changes">
+      <CardHeader
+        avatar={<SwapHorizIcon />}
+        title="Room changes"
+        subheader={
+          changes
+            ? `Stays Keepr moved to another unit to make room for a booking: ${today} arriving today, ${tomorrow} tomorrow`
+            : <Skeleton width={240} />
+        }
+      />
+      <CardContent sx={{ pt: 0 }}>
+        {error && <Alert severity="error">{error}</Alert>}
+        {!changes && !error && [0, 1].map((i) => <Skeleton key={i} height={48} />)}
+        {changes?.length === 0 && (
+          <Typography variant="body2" color="text.secondary">
+            No arrival of today or tomorrow has been moved: every guest keeps the unit shown.
+          </Typography>
+        )}
+        {changes && changes.length > 0 && (
+          <List dense disablePadding>
+            {changes.map((c) => {
+              const r = c.reservation;
+              const last = c.moves[c.moves.length - 1]!;
+              const cause = last.causedBy ? ` for ${last.causedBy.confirmationCode ?? "a booking on hold"}${last.causedBy.guest ? ` (${last.causedBy.guest.fullName})` : ""}` : "";
+              return (
+                <ListItem key={c.reservationId} disablePadding data-code={r.confirmationCode} data-reservation={c.reservationId} data-day={c.day}>
+                  <ListItemButton onClick={() => navigate(createPath({ resource: "reservations", id: c.reservationId, type: "show" }))} sx={{ borderRadius: 1 }}>
+                    <ListItemText
+                      primary={
+                        <Stack direction="row" spacing={1} component="span" sx={{ alignItems: "center", flexWrap: "wrap" }} useFlexGap>
+                          <Box component="span" sx={{ fontWeight: 600, whiteSpace: "nowrap" }} data-testid="room-change-units">
+                            Unit {c.fromUnit} → {c.toUnit}
+                          </Box>
+                          <span>{r.guest?.fullName ?? "—"}</span>
+                          <Box component="span" sx={{ color: "text.secondary" }}>
+                            {r.confirmationCode ?? ""}
+                          </Box>
+                          {r.unitPinned && <PushPinIcon titleAccess="Pinned to this unit now" fontSize="inherit" color="primary" sx={{ transform: "rotate(45deg)" }} />}
+                        </Stack>
+                      }
+                      secondary={`Arrives ${c.day} (${formatDate(r.arrival)})${r.roomType ? ` · ${r.roomType.name}` : ""} · moved ${formatTimeOfDay(last.movedAt, timeZone)}${cause}${c.moves.length > 1 ? ` · ${c.moves.length} moves` : ""}`}
+                    />
+                  </ListItemButton>
+                </ListItem>
+              );
+            })}
+          </List>
+        )}
+      </CardContent>
+    </Card>
+  );
+}

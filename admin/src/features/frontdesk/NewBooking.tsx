@@ -1,0 +1,826 @@
+// A booking taken by phone at the selected property, in four steps on one
+// screen: search the stay (dates, adults, children) and see every room type
+// and rate plan with its total, or why it cannot be sold; get a quote (each
+// night, discounts, fees, taxes, cancellation terms); hold a unit at that
+// price, with the time left on the hold; enter the guest and confirm. Then
+// the reservation's page. Each mutation is one user action with one
+// idempotency key (ActionKey): a double click, a second Enter or a retry
+// after a lost answer never holds or books twice.
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import Alert from "@mui/material/Alert";
+import Box from "@mui/material/Box";
+import Button from "@mui/material/Button";
+import Card from "@mui/material/Card";
+import CardContent from "@mui/material/CardContent";
+import CardHeader from "@mui/material/CardHeader";
+import Chip from "@mui/material/Chip";
+import CircularProgress from "@mui/material/CircularProgress";
+import Grid from "@mui/material/Grid";
+import LinearProgress from "@mui/material/LinearProgress";
+import MenuItem from "@mui/material/MenuItem";
+import Skeleton from "@mui/material/Skeleton";
+import Stack from "@mui/material/Stack";
+import Step from "@mui/material/Step";
+import StepLabel from "@mui/material/StepLabel";
+import Stepper from "@mui/material/Stepper";
+import Table from "@mui/material/Table";
+import TableBody from "@mui/material/TableBody";
+import TableCell from "@mui/material/TableCell";
+import TableHead from "@mui/material/TableHead";
+import TableRow from "@mui/material/TableRow";
+import TextField from "@mui/material/TextField";
+import Typography from "@mui/material/Typography";
+import SearchIcon from "@mui/icons-material/Search";
+import LockClockIcon from "@mui/icons-material/LockClock";
+import CheckCircleIcon from "@mui/icons-material/CheckCircle";
+import PaymentsIcon from "@mui/icons-material/Payments";
+import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
+import { Title, useCanAccess, useCreatePath, useDataProvider, useNotify } from "react-admin";
+import { useNavigate, useSearchParams } from "react-router-dom";
+import { formatDate, formatMoney, formatTimestamp, humanize, todayIn } from "../../ui/format.ts";
+import { useCurrentProperty } from "../../platform/useCurrentProperty.ts";
+import type { Membership } from "../../platform/authProvider.ts";
+import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
+import type { AvailabilityNode, HoldResult, QuoteNode, StaySearch } from "./documents.ts";
+import { ActionKey } from "../../platform/idempotency.ts";
+import { roleLabels } from "../../platform/access.ts";
+import { ApiErrorAlert, refusedByApi, shownError, type ShownError } from "../../ui/ApiErrorAlert.tsx";
+import { addDays, daysBetween, isIsoDate, plural } from "../../ui/dates.ts";
+
+export function NewBooking() {
+  const { membership, isPending } = useCurrentProperty();
+  const { canAccess, isPending: accessPending } = useCanAccess({ resource: "bookings", action: "create" });
+  if (!membership) return isPending ? null : <Alert severity="warning">You are not staff at any property.</Alert>;
+  if (accessPending) return <LinearProgress sx={{ m: 2 }} />;
+  if (!canAccess) {
+    return (
+      <Alert severity="info" sx={{ mt: 2 }}>
+        As {roleLabels[membership.role].toLowerCase()} at {membership.propertyName} you cannot take bookings; the front desk, managers and owners can.
+      </Alert>
+    );
+  }
+  // A new flow per property: switching property starts over.
+  return <BookingFlow key={membership.propertyId} membership={membership} />;
+}
+
+interface SearchForm {
+  arrival: string;
+  departure: string;
+  adults: string;
+  children: string;
+}
+
+interface Held {
+  hold: HoldResult;
+  quote: QuoteNode;
+  rate: AvailabilityNode;
+  /** When the hold runs out by this browser's clock (received + minutes). */
+  deadline: number;
+  minutes: number;
+}
+
+/** Read by screen readers, not shown. */
+// (sx reads width: 1 as 100%: pixels are written out.)
+const visuallyHidden = { position: "absolute", width: "1px", height: "1px", overflow: "hidden", clip: "rect(0 0 0 0)", whiteSpace: "nowrap" } as const;
+
+const emailPattern = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const phonePattern = /^\+?[0-9 ()./-]{5,30}$/;
+
+function validateSearch(form: SearchForm, today: string): { search: StaySearch | null; errors: Partial<Record<keyof SearchForm, string>> } {
+  const errors: Partial<Record<keyof SearchForm, string>> = {};
+  if (!isIsoDate(form.arrival)) errors.arrival = "Pick the arrival date.";
+  else if (form.arrival < today) errors.arrival = "Arrival cannot be in the past.";
+  if (!isIsoDate(form.departure)) errors.departure = "Pick the departure date.";
+  else if (isIsoDate(form.arrival) && form.departure <= form.arrival) errors.departure = "Departure must be after arrival.";
+  const adults = Number(form.adults);
+  const children = Number(form.children);
+  if (!Number.isInteger(adults) || adults < 1 || adults > 50) errors.adults = "1 to 50 adults.";
+  if (!Number.isInteger(children) || children < 0 || children > 50) errors.children = "0 to 50 children.";
+  if (Object.keys(errors).length > 0) return { search: null, errors };
+  return { search: { propertyId: "", arrival: form.arrival, departure: form.departure, adults, children }, errors };
+}
+
+function BookingFlow({ membership }: { membership: Membership }) {
+  const dataProvider = useDataProvider<KeeprDataProvider>();
+  const [params] = useSearchParams();
+  const today = todayIn(membership.timeZone);
+  const initial = useMemo<SearchForm>(() => {
+    const arrival = params.get("arrival");
+    const start = arrival && isIsoDate(arrival) && arrival >= today ? arrival : today;
+    const departure = params.get("departure");
+    return {
+      arrival: start,
+      departure: departure && isIsoDate(departure) && departure > start ? departure : addDays(start, 1),
+      adults: params.get("adults") ?? "2",
+      children: params.get("children") ?? "0",
+    };
+    // Read once: the form is the user's from then on.
+  }, []);
+  const [form, setForm] = useState<SearchForm>(initial);
+  const [formErrors, setFormErrors] = useState<Partial<Record<keyof SearchForm, string>>>({});
+  const [search, setSearch] = useState<StaySearch | null>(() => {
+    if (!params.get("arrival")) return null;
+    const { search: valid } = validateSearch(initial, today);
+    return valid ? { ...valid, propertyId: membership.propertyId } : null;
+  });
+  const [selected, setSelected] = useState<AvailabilityNode | null>(null);
+  const [held, setHeld] = useState<Held | null>(null);
+
+  const results = useQuery({
+    queryKey: ["searchAvailability", search],
+    queryFn: ({ signal }) => dataProvider.searchAvailability(search!, { signal }),
+    enabled: search !== null,
+    staleTime: 30_000,
+  });
+
+  const submitSearch = (event: FormEvent) => {
+    event.preventDefault();
+    const { search: valid, errors } = validateSearch(form, today);
+    setFormErrors(errors);
+    if (!valid) return;
+    setSelected(null);
+    setSearch({ ...valid, propertyId: membership.propertyId });
+  };
+
+  const step = held ? 2 : selected ? 1 : 0;
+  const nights = isIsoDate(form.arrival) && isIsoDate(form.departure) ? daysBetween(form.arrival, form.departure) : 0;
+
+  return (
+    <Box sx={{ mt: 2, mb: 4 }} data-testid="new-booking">
+      <Title title={`New booking · ${membership.propertyName}`} />
+      <Stack direction="row" spacing={2} sx={{ mb: 2, alignItems: "baseline", flexWrap: "wrap" }}>
+        <Typography variant="h5" component="h1">
+          New booking
+        </Typography>
+        <Typography variant="body2" color="text.secondary">
+          {membership.propertyName} · {membership.currency} · dates in {membership.timeZone}
+        </Typography>
+      </Stack>
+      <Stepper activeStep={held ? 3 : step} sx={{ mb: 3 }} aria-label="Booking steps">
+        {["Search", "Quote", "Hold", "Guest and confirm"].map((label) => (
+          <Step key={label}>
+            <StepLabel>{label}</StepLabel>
+          </Step>
+        ))}
+      </Stepper>
+
+      <Card component="section" aria-labelledby="stay-heading" sx={{ mb: 2 }}>
+        <CardContent>
+          <Typography id="stay-heading" variant="h6" component="h2" sx={{ mb: 2 }}>
+            Stay
+          </Typography>
+          <form onSubmit={submitSearch} noValidate>
+            <Stack direction={{ xs: "column", md: "row" }} spacing={2} sx={{ alignItems: { md: "flex-start" } }}>
+              <TextField
+                label="Arrival"
+                type="date"
+                value={form.arrival}
+                onChange={(e) => {
+                  const arrival = e.target.value;
+                  // Keep the number of nights when the arrival moves.
+                  const keep = nights > 0 && isIsoDate(arrival) ? addDays(arrival, nights) : form.departure;
+                  setForm({ ...form, arrival, departure: keep });
+                }}
+                disabled={held !== null}
+                sx={{ width: { md: 190 }, flexShrink: 0 }}
+                error={Boolean(formErrors.arrival)}
+                helperText={formErrors.arrival ?? " "}
+                slotProps={{ inputLabel: { shrink: true }, htmlInput: { min: today } }}
+              />
+              <TextField
+                label="Departure"
+                type="date"
+                value={form.departure}
+                onChange={(e) => setForm({ ...form, departure: e.target.value })}
+                disabled={held !== null}
+                sx={{ width: { md: 190 }, flexShrink: 0 }}
+                error={Boolean(formErrors.departure)}
+                helperText={formErrors.departure ?? (nights > 0 && held === null ? plural(nights, "night") : " ")}
+                slotProps={{ inputLabel: { shrink: true }, htmlInput: { min: isIsoDate(form.arrival) ? addDays(form.arrival, 1) : today } }}
+              />
+              <TextField
+                label="Adults"
+                type="number"
+                value={form.adults}
+                onChange={(e) => setForm({ ...form, adults: e.target.value })}
+                disabled={held !== null}
+                error={Boolean(formErrors.adults)}
+                helperText={formErrors.adults ?? " "}
+                sx={{ width: { md: 110 }, flexShrink: 0 }}
+                slotProps={{ htmlInput: { min: 1, max: 50 } }}
+              />
+              <TextField
+                label="Children"
+                type="number"
+                value={form.children}
+                onChange={(e) => setForm({ ...form, children: e.target.value })}
+                disabled={held !== null}
+                error={Boolean(formErrors.children)}
+                helperText={formErrors.children ?? " "}
+                sx={{ width: { md: 110 }, flexShrink: 0 }}
+                slotProps={{ htmlInput: { min: 0, max: 50 } }}
+              />
+              <Button type="submit" variant="contained" size="large" startIcon={<SearchIcon />} disabled={held !== null} sx={{ mt: { md: 1 }, flexShrink: 0 }}>
+                Search
+              </Button>
+            </Stack>
+          </form>
+        </CardContent>
+      </Card>
+
+      {held ? (
+        <HoldAndConfirm
+          membership={membership}
+          held={held}
+          onReleased={() => {
+            setHeld(null);
+            setSelected(null);
+            void results.refetch();
+          }}
+        />
+      ) : (
+        <Grid container spacing={2}>
+          <Grid size={{ xs: 12, lg: selected ? 7 : 12 }}>
+            {search && (
+              <Results
+                search={search}
+                isPending={results.isPending}
+                error={results.isError ? shownError(results.error) : null}
+                nodes={results.data}
+                selected={selected}
+                onSelect={setSelected}
+              />
+            )}
+          </Grid>
+          {selected && search && (
+            <Grid size={{ xs: 12, lg: 5 }}>
+              <QuotePanel
+                key={`${selected.ratePlanId}:${search.arrival}:${search.departure}:${search.adults}:${search.children}`}
+                membership={membership}
+                search={search}
+                rate={selected}
+                onHeld={setHeld}
+                onClose={() => setSelected(null)}
+              />
+            </Grid>
+          )}
+        </Grid>
+      )}
+    </Box>
+  );
+}
+
+/** Every room type and rate plan for the stay, grouped by room type. */
+function Results({ search, isPending, error, nodes, selected, onSelect }: {
+  search: StaySearch;
+  isPending: boolean;
+  error: ShownError | null;
+  nodes: AvailabilityNode[] | undefined;
+  selected: AvailabilityNode | null;
+  onSelect(node: AvailabilityNode): void;
+}) {
+  const groups = useMemo(() => {
+    const byType = new Map<string, AvailabilityNode[]>();
+    for (const node of nodes ?? []) byType.set(node.roomTypeId, [...(byType.get(node.roomTypeId) ?? []), node]);
+    return [...byType.values()];
+  }, [nodes]);
+  const nights = daysBetween(search.arrival, search.departure);
+  if (error) return <ApiErrorAlert title="Search failed" error={error} />;
+  if (isPending) return <Skeleton variant="rounded" height={160} />;
+  const bookable = (nodes ?? []).filter((n) => n.isBookable).length;
+  return (
+    <Stack spacing={2} data-testid="search-results" component="section" aria-label="Availability">
+      <Typography variant="body2" color="text.secondary" role="status">
+        {formatDate(search.arrival)} → {formatDate(search.departure)} · {plural(nights, "night")} · {plural(search.adults, "adult")}
+        {search.children > 0 ? `, ${plural(search.children, "child", "children")}` : ""} ·{" "}
+        {bookable > 0 ? `${plural(bookable, "rate")} available` : "nothing can be sold for this stay"}
+      </Typography>
+      {groups.length === 0 && <Alert severity="info">This property has no published room types and rates to sell.</Alert>}
+      {groups.map((rates) => {
+        const first = rates[0]!;
+        const soldOut = rates.every((r) => r.restriction === "SOLD_OUT");
+        return (
+          <Card key={first.roomTypeId} variant="outlined" data-room-type={first.roomTypeName}>
+            <CardHeader
+              title={first.roomTypeName}
+              slotProps={{ title: { variant: "subtitle1", component: "h3" } }}
+              subheader={`Sleeps ${first.maxOccupancy} · ${soldOut ? "sold out" : `${plural(first.unitsLeft, "unit")} free`}`}
+              action={soldOut ? <Chip label="Sold out" color="error" variant="outlined" size="small" /> : undefined}
+            />
+            <Table size="small" aria-label={`Rates for ${first.roomTypeName}`}>
+              <TableHead>
+                <TableRow>
+                  <TableCell>Rate plan</TableCell>
+                  <TableCell>Terms</TableCell>
+                  <TableCell align="right">Per night</TableCell>
+                  <TableCell align="right">Total</TableCell>
+                  <TableCell align="right">
+                    <Box component="span" sx={visuallyHidden}>
+                      Action
+                    </Box>
+                  </TableCell>
+                </TableRow>
+              </TableHead>
+              <TableBody>
+                {rates.map((rate) => {
+                  const isSelected = selected?.ratePlanId === rate.ratePlanId;
+                  return (
+                    <TableRow key={rate.ratePlanId} data-rate-plan={rate.ratePlanName} selected={isSelected}>
+                      <TableCell>
+                        <Typography variant="body2" sx={{ fontWeight: 500 }}>
+                          {rate.ratePlanName}
+                        </Typography>
+                        {!rate.isBookable && rate.restrictionMessage && (
+                          <Typography variant="caption" color="warning.dark" component="div" data-restriction={rate.restriction ?? ""}>
+                            {humanize((rate.restriction ?? "").toLowerCase())}: {rate.restrictionMessage}
+                          </Typography>
+                        )}
+                      </TableCell>
+                      <TableCell>
+                        <Stack direction="row" spacing={0.5} sx={{ flexWrap: "wrap" }} useFlexGap>
+                          <Chip size="small" variant="outlined" label={humanize(rate.mealPlan)} />
+                          <Chip size="small" variant="outlined" color={rate.isRefundable ? "success" : "default"} label={rate.isRefundable ? "Refundable" : "Non-refundable"} />
+                        </Stack>
+                      </TableCell>
+                      <TableCell align="right">{rate.averageNightlyAmount ? formatMoney(rate.averageNightlyAmount, rate.currency) : "—"}</TableCell>
+                      <TableCell align="right">
+                        <strong>{rate.totalAmount ? formatMoney(rate.totalAmount, rate.currency) : "—"}</strong>
+                      </TableCell>
+                      <TableCell align="right">
+                        <Button
+                          size="small"
+                          variant={isSelected ? "contained" : "outlined"}
+                          disabled={!rate.isBookable}
+                          onClick={() => onSelect(rate)}
+                          aria-label={`Quote ${first.roomTypeName}, ${rate.ratePlanName}`}
+                        >
+                          {rate.isBookable ? (isSelected ? "Quoted" : "Quote") : "Not available"}
+                        </Button>
+                      </TableCell>
+                    </TableRow>
+                  );
+                })}
+              </TableBody>
+            </Table>
+          </Card>
+        );
+      })}
+    </Stack>
+  );
+}
+
+/** The priced stay, line by line, and the hold. */
+function QuotePanel({ membership, search, rate, onHeld, onClose }: {
+  membership: Membership;
+  search: StaySearch;
+  rate: AvailabilityNode;
+  onHeld(held: Held): void;
+  onClose(): void;
+}) {
+  const dataProvider = useDataProvider<KeeprDataProvider>();
+  const quote = useQuery({
+    queryKey: ["quote", rate.ratePlanId, search.arrival, search.departure, search.adults, search.children],
+    queryFn: ({ signal }) =>
+      dataProvider.quote({ ratePlanId: rate.ratePlanId, arrival: search.arrival, departure: search.departure, adults: search.adults, children: search.children }, { signal }),
+    // A quote is valid for 30 minutes: a fresh one well before that.
+    staleTime: 20 * 60_000,
+    refetchInterval: 20 * 60_000,
+  });
+  const [minutes, setMinutes] = useState(15);
+  // One key for this hold (this user action); a new rate or stay is a new panel.
+  const holdKey = useRef(new ActionKey());
+  const inFlight = useRef(false);
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<ShownError | null>(null);
+
+  async function placeHold() {
+    const q = quote.data;
+    if (!q || inFlight.current) return;
+    inFlight.current = true;
+    setPending(true);
+    setError(null);
+    try {
+      const idempotencyKey = holdKey.current.keyFor({ quoteToken: q.quoteToken, minutes });
+      const started = Date.now();
+      const hold = await dataProvider.createHold({ quoteToken: q.quoteToken, minutes, idempotencyKey });
+      onHeld({ hold, quote: q, rate, minutes, deadline: Math.min(started + minutes * 60_000, Date.parse(hold.expiresAt) || Infinity) });
+    } catch (caught) {
+      holdKey.current.failed(refusedByApi(caught));
+      setError(shownError(caught));
+      if (refusedByApi(caught)) void quote.refetch();
+    } finally {
+      inFlight.current = false;
+      setPending(false);
+    }
+  }
+
+  return (
+    <Card component="section" aria-labelledby="quote-heading" data-testid="quote" sx={{ position: { lg: "sticky" }, top: { lg: 72 } }}>
+      <CardHeader
+        title={<span id="quote-heading">Quote</span>}
+        slotProps={{ title: { variant: "h6", component: "h2" } }}
+        subheader={`${rate.roomTypeName} · ${rate.ratePlanName}`}
+        action={
+          <Button size="small" onClick={onClose}>
+            Close
+          </Button>
+        }
+      />
+      <CardContent sx={{ pt: 0 }}>
+        {quote.isPending && <Skeleton variant="rounded" height={200} />}
+        {quote.isError && <ApiErrorAlert title="No quote" error={shownError(quote.error)} />}
+        {quote.data && (
+          <Stack spacing={2}>
+            <QuoteLines quote={quote.data} />
+            <CancellationTerms quote={quote.data} timeZone={membership.timeZone} />
+            <Typography variant="caption" color="text.secondary">
+              Price valid until {formatTimestamp(quote.data.validUntil, membership.timeZone)} · {plural(quote.data.unitsLeft, "unit")} of this type free
+            </Typography>
+            {error && <ApiErrorAlert title="The hold failed" error={error} />}
+            <Stack direction="row" spacing={2} sx={{ alignItems: "center" }}>
+              <TextField
+                select
+                label="Hold for"
+                value={minutes}
+                onChange={(e) => setMinutes(Number(e.target.value))}
+                size="small"
+                sx={{ minWidth: 140 }}
+              >
+                {[10, 15, 20, 30].map((m) => (
+                  <MenuItem key={m} value={m}>
+                    {m} minutes
+                  </MenuItem>
+                ))}
+              </TextField>
+              <Button
+                variant="contained"
+                startIcon={pending ? <CircularProgress size={16} color="inherit" /> : <LockClockIcon />}
+                onClick={() => void placeHold()}
+                disabled={pending || quote.isFetching}
+                data-testid="hold-room"
+                sx={{ whiteSpace: "nowrap", flexShrink: 0 }}
+              >
+                Hold room
+              </Button>
+            </Stack>
+          </Stack>
+        )}
+      </CardContent>
+    </Card>
+  );
+}
+
+function QuoteLines({ quote }: { quote: QuoteNode }) {
+  const lines = quote.lines.filter((l) => l !== null);
+  const money = (amount: string) => formatMoney(amount, quote.currency);
+  return (
+    <Table size="small" aria-label="Price lines" data-testid="quote-lines">
+      <TableHead>
+        <TableRow>
+          <TableCell>Line</TableCell>
+          <TableCell align="right">Amount</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {lines.map((line, index) => (
+          <TableRow key={index} data-kind={line.kind}>
+            <TableCell>
+              {line.description}
+              {line.quantity > 1 && line.kind !== "night" ? ` × ${line.quantity}` : ""}
+              {line.isInclusive ? <Chip size="small" label="included" variant="outlined" sx={{ ml: 1 }} /> : null}
+            </TableCell>
+            <TableCell align="right" sx={line.isInclusive ? { color: "text.secondary" } : undefined}>
+              {money(line.amount)}
+            </TableCell>
+          </TableRow>
+        ))}
+        <TableRow>
+          <TableCell>Room</TableCell>
+          <TableCell align="right">{money(quote.roomAmount)}</TableCell>
+        </TableRow>
+        {quote.feesAmount !== "0" && (
+          <TableRow>
+            <TableCell>Fees</TableCell>
+            <TableCell align="right">{money(quote.feesAmount)}</TableCell>
+          </TableRow>
+        )}
+        {quote.taxesAmount !== "0" && (
+          <TableRow>
+            <TableCell>Taxes added</TableCell>
+            <TableCell align="right">{money(quote.taxesAmount)}</TableCell>
+          </TableRow>
+        )}
+        {quote.includedTaxesAmount !== "0" && (
+          <TableRow>
+            <TableCell>Taxes included in the prices</TableCell>
+            <TableCell align="right" sx={{ color: "text.secondary" }}>
+              {money(quote.includedTaxesAmount)}
+            </TableCell>
+          </TableRow>
+        )}
+        <TableRow>
+          <TableCell>
+            <strong>Total</strong> · {plural(quote.nights, "night")}
+          </TableCell>
+          <TableCell align="right" data-testid="quote-total">
+            <strong>{money(quote.totalAmount)}</strong>
+          </TableCell>
+        </TableRow>
+      </TableBody>
+    </Table>
+  );
+}
+
+function CancellationTerms({ quote, timeZone }: { quote: QuoteNode; timeZone: string }) {
+  return (
+    <Alert severity={quote.isRefundable ? "info" : "warning"} icon={false}>
+      <Typography variant="body2" component="div">
+        <strong>Cancellation:</strong> {quote.cancellationTerms}
+      </Typography>
+      {quote.isRefundable && quote.freeCancellationUntil && quote.lateCancellationPenalty !== "0" && (
+        <Typography variant="caption" component="div">
+          Cancelling after {formatTimestamp(quote.freeCancellationUntil, timeZone)} costs {formatMoney(quote.lateCancellationPenalty, quote.currency)}.
+        </Typography>
+      )}
+    </Alert>
+  );
+}
+
+/** Time left on the hold, by the second. */
+function HoldCountdown({ held, timeZone }: { held: Held; timeZone: string }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  const left = Math.max(0, held.deadline - now);
+  const total = held.minutes * 60_000;
+  const mm = Math.floor(left / 60_000);
+  const ss = Math.floor((left % 60_000) / 1000);
+  const expired = left === 0;
+  return (
+    <Box data-testid="hold-countdown" data-expired={expired ? "true" : "false"}>
+      <Stack direction="row" spacing={1} sx={{ alignItems: "baseline" }}>
+        <Typography variant="h4" component="div" role="timer" aria-label="Time left on the hold" color={expired ? "error" : left < 120_000 ? "warning.main" : undefined}>
+          {expired ? "0:00" : `${mm}:${String(ss).padStart(2, "0")}`}
+        </Typography>
+        <Typography variant="body2" color="text.secondary">
+          {expired ? "the hold has run out" : `left · until ${formatTimestamp(held.hold.expiresAt, timeZone)}`}
+        </Typography>
+      </Stack>
+      <LinearProgress
+        variant="determinate"
+        value={total > 0 ? (left / total) * 100 : 0}
+        color={expired ? "error" : left < 120_000 ? "warning" : "primary"}
+        aria-label="Hold time left"
+        sx={{ mt: 1, height: 6, borderRadius: 3 }}
+      />
+      {expired && (
+        <Alert severity="warning" sx={{ mt: 1 }}>
+          The hold expired. Confirming still works while nobody has taken the room; otherwise search again.
+        </Alert>
+      )}
+    </Box>
+  );
+}
+
+interface GuestForm {
+  fullName: string;
+  email: string;
+  phone: string;
+  specialRequests: string;
+}
+
+function validateGuest(guest: GuestForm): Partial<Record<keyof GuestForm, string>> {
+  const errors: Partial<Record<keyof GuestForm, string>> = {};
+  const name = guest.fullName.trim();
+  if (name.length < 1 || name.length > 200) errors.fullName = "The guest's full name is required.";
+  const email = guest.email.trim();
+  if (!emailPattern.test(email) || email.length > 254) errors.email = "An email address for the confirmation, e.g. ada@example.com.";
+  if (guest.phone.trim() && !phonePattern.test(guest.phone.trim())) errors.phone = "Digits, spaces and + ( ) . / - only, e.g. +44 20 7946 0000.";
+  if (guest.specialRequests.length > 2000) errors.specialRequests = "At most 2000 characters.";
+  return errors;
+}
+
+/** The hold with its countdown, the guest's details and the confirmation. */
+function HoldAndConfirm({ membership, held, onReleased }: { membership: Membership; held: Held; onReleased(): void }) {
+  const dataProvider = useDataProvider<KeeprDataProvider>();
+  const queryClient = useQueryClient();
+  const notify = useNotify();
+  const navigate = useNavigate();
+  const createPath = useCreatePath();
+  const canPay = useCanAccess({ resource: "folios", action: "pay", record: { propertyId: membership.propertyId } }).canAccess === true;
+  const reservationId = held.hold.reservationId;
+  const stay = useQuery({
+    queryKey: ["heldStay", reservationId],
+    queryFn: ({ signal }) => dataProvider.heldStay({ reservationId }, { signal }),
+  });
+  const [guest, setGuest] = useState<GuestForm>({ fullName: "", email: "", phone: "", specialRequests: "" });
+  const [touched, setTouched] = useState(false);
+  const errors = validateGuest(guest);
+  const [returning, setReturning] = useState<{ fullName: string; phone: string | null; stays: number; email: string } | null>(null);
+  // One key per action: confirming this hold, releasing it.
+  const confirmKey = useRef(new ActionKey());
+  const releaseKey = useRef(new ActionKey());
+  const inFlight = useRef(false);
+  const [pending, setPending] = useState<"confirm" | "release" | null>(null);
+  const [error, setError] = useState<{ title: string; error: ShownError } | null>(null);
+
+  async function lookUpGuest() {
+    const email = guest.email.trim();
+    if (!emailPattern.test(email)) return setReturning(null);
+    try {
+      const found = await dataProvider.guestByEmail({ propertyId: membership.propertyId, email });
+      setReturning(found ? { fullName: found.fullName, phone: found.phone, stays: found.reservations.totalCount, email } : null);
+    } catch {
+      setReturning(null); // only a convenience: the booking does not depend on it
+    }
+  }
+
+  async function confirm(event: FormEvent) {
+    event.preventDefault();
+    const submitter = (event.nativeEvent as SubmitEvent).submitter;
+    const andPay = submitter instanceof HTMLElement && submitter.dataset.pay === "true";
+    setTouched(true);
+    if (inFlight.current) return; // a second click or Enter while the first runs
+    if (Object.keys(validateGuest(guest)).length > 0) return;
+    inFlight.current = true;
+    setPending("confirm");
+    setError(null);
+    const details = {
+      fullName: guest.fullName.trim(),
+      email: guest.email.trim(),
+      phone: guest.phone.trim() || null,
+      specialRequests: guest.specialRequests.trim() || null,
+    };
+    try {
+      const idempotencyKey = confirmKey.current.keyFor({ reservationId, ...details });
+      const booking = await dataProvider.confirmBooking({ reservationId, idempotencyKey, holdToken: held.hold.holdToken, ...details });
+      notify(`Booked: ${booking.confirmationCode ?? ""} for ${details.fullName}, ${formatMoney(booking.totalAmount, booking.currency)}.`, { type: "success" });
+      void queryClient.invalidateQueries({ queryKey: ["frontDeskDay"] });
+      void queryClient.invalidateQueries({ queryKey: ["tapeChart"] });
+      // "Confirm and take payment": the reservation's folio, with the payment dialog open.
+      const show = createPath({ resource: "reservations", id: booking.reservationId, type: "show" });
+      if (andPay) navigate(`${show}/folio`, { state: { takePayment: true } });
+      else navigate(show);
+    } catch (caught) {
+      confirmKey.current.failed(refusedByApi(caught));
+      setError({ title: "The booking was not confirmed", error: shownError(caught) });
+      inFlight.current = false;
+      setPending(null);
+    }
+  }
+
+  async function release() {
+    if (inFlight.current) return;
+    inFlight.current = true;
+    setPending("release");
+    setError(null);
+    try {
+      await dataProvider.cancelReservation({ reservationId, reason: "Hold released at the desk", idempotencyKey: releaseKey.current.keyFor({ reservationId }) });
+      notify("Hold released: the room is free again.", { type: "info" });
+      onReleased();
+    } catch (caught) {
+      releaseKey.current.failed(refusedByApi(caught));
+      setError({ title: "The hold was not released", error: shownError(caught) });
+    } finally {
+      inFlight.current = false;
+      setPending(null);
+    }
+  }
+
+  const show = (field: keyof GuestForm) => (touched || guest[field] !== "") && errors[field] ? errors[field] : undefined;
+  const { quote, rate } = held;
+  return (
+    <Grid container spacing={2}>
+      <Grid size={{ xs: 12, md: 5 }}>
+        <Card component="section" aria-labelledby="hold-heading" data-testid="hold">
+          <CardHeader
+            title={<span id="hold-heading">Hold</span>}
+            slotProps={{ title: { variant: "h6", component: "h2" } }}
+            subheader={`${rate.roomTypeName} · ${rate.ratePlanName}`}
+          />
+          <CardContent sx={{ pt: 0 }}>
+            <Stack spacing={2}>
+              <HoldCountdown held={held} timeZone={membership.timeZone} />
+              <Typography variant="body2" data-testid="hold-summary">
+                {formatDate(quote.arrival)} → {formatDate(quote.departure)} · {plural(quote.nights, "night")} · {plural(quote.adults, "adult")}
+                {quote.children > 0 ? `, ${plural(quote.children, "child", "children")}` : ""}
+                <br />
+                Unit <strong data-testid="held-unit">{stay.data?.unit?.name ?? "…"}</strong> · total{" "}
+                <strong>{formatMoney(held.hold.totalAmount, held.hold.currency)}</strong> (price locked)
+              </Typography>
+              <QuoteLines quote={quote} />
+              <CancellationTerms quote={quote} timeZone={membership.timeZone} />
+              <Box>
+                <Button color="warning" onClick={() => void release()} disabled={pending !== null}>
+                  Release hold
+                </Button>
+              </Box>
+            </Stack>
+          </CardContent>
+        </Card>
+      </Grid>
+      <Grid size={{ xs: 12, md: 7 }}>
+        <Card component="section" aria-labelledby="guest-heading">
+          <CardHeader title={<span id="guest-heading">Guest</span>} slotProps={{ title: { variant: "h6", component: "h2" } }} />
+          <CardContent sx={{ pt: 0 }}>
+            <form onSubmit={(e) => void confirm(e)} noValidate>
+              <Stack spacing={2}>
+                <TextField
+                  label="Email"
+                  type="email"
+                  required
+                  value={guest.email}
+                  onChange={(e) => setGuest({ ...guest, email: e.target.value })}
+                  onBlur={() => void lookUpGuest()}
+                  error={Boolean(show("email"))}
+                  helperText={show("email") ?? "The confirmation is sent here."}
+                  autoComplete="off"
+                  autoFocus
+                />
+                {returning && returning.email === guest.email.trim() && (
+                  <Alert
+                    severity="info"
+                    action={
+                      <Button
+                        color="inherit"
+                        size="small"
+                        onClick={() => setGuest({ ...guest, fullName: returning.fullName, phone: returning.phone ?? guest.phone })}
+                      >
+                        Use
+                      </Button>
+                    }
+                  >
+                    Returning guest: {returning.fullName}
+                    {returning.phone ? ` · ${returning.phone}` : ""} · {plural(returning.stays, "stay")} here
+                  </Alert>
+                )}
+                <TextField
+                  label="Full name"
+                  required
+                  value={guest.fullName}
+                  onChange={(e) => setGuest({ ...guest, fullName: e.target.value })}
+                  error={Boolean(show("fullName"))}
+                  helperText={show("fullName") ?? " "}
+                  autoComplete="off"
+                  slotProps={{ htmlInput: { maxLength: 200 } }}
+                />
+                <TextField
+                  label="Phone"
+                  type="tel"
+                  value={guest.phone}
+                  onChange={(e) => setGuest({ ...guest, phone: e.target.value })}
+                  error={Boolean(show("phone"))}
+                  helperText={show("phone") ?? "Optional."}
+                  autoComplete="off"
+                  slotProps={{ htmlInput: { maxLength: 30 } }}
+                />
+                <TextField
+                  label="Special requests"
+                  value={guest.specialRequests}
+                  onChange={(e) => setGuest({ ...guest, specialRequests: e.target.value })}
+                  error={Boolean(show("specialRequests"))}
+                  helperText={show("specialRequests") ?? "Optional: late arrival, cot, quiet room…"}
+                  multiline
+                  minRows={2}
+                  slotProps={{ htmlInput: { maxLength: 2000 } }}
+                />
+                <Typography variant="body2" color="text.secondary">
+                  Confirming charges the folio {formatMoney(held.hold.totalAmount, held.hold.currency)} and schedules the payments of the rate plan; the guest
+                  gets the confirmation by email. “Confirm and take payment” then opens the reservation's folio to take the deposit (card, cash or bank transfer).
+                </Typography>
+                {error && <ApiErrorAlert title={error.title} error={error.error} />}
+                <Stack direction={{ xs: "column", sm: "row" }} spacing={1.5}>
+                  <Button
+                    type="submit"
+                    variant="contained"
+                    size="large"
+                    startIcon={pending === "confirm" ? <CircularProgress size={16} color="inherit" /> : <CheckCircleIcon />}
+                    disabled={pending !== null}
+                    data-testid="confirm-booking"
+                  >
+                    Confirm booking
+                  </Button>
+                  {canPay && (
+                    <Button
+                      type="submit"
+                      variant="outlined"
+                      size="large"
+                      startIcon={<PaymentsIcon />}
+                      disabled={pending !== null}
+                      data-pay="true"
+                      data-testid="confirm-and-pay"
+                    >
+                      Confirm and take payment
+                    </Button>
+                  )}
+                </Stack>
+              </Stack>
+            </form>
+          </CardContent>
+        </Card>
+      </Grid>
+    </Grid>
+  );
+}

@@ -1,0 +1,885 @@
+// The tape chart of the selected property: units (grouped by room type) by
+// nights, a window of 7, 14 (default) or 28 days. Every live claim is a bar
+// from the afternoon of its first night to the morning after its last:
+// stays labelled with the guest and coloured by status, holds, owner,
+// maintenance and OTA blocks each drawn their own way, open channel
+// conflicts hatched over what they collide with. One request draws it all
+// (TapeChart: units, claims in the window with their reservations and
+// guests, open conflicts), refreshed every 30 seconds and after each change.
+//
+// A stay is moved by dragging its bar: up or down to another unit (a room
+// move), sideways to other dates (a change of dates), or both within a room
+// type; the drop opens a confirm dialog with the price difference. The
+// bar's menu does the same from the keyboard. Clicking a bar opens the
+// reservation; clicking an empty night starts a booking on it.
+//
+// A stay pinned to its unit (by staff, or by a room move by hand) shows a
+// pin: the allocator never moves it to make room for another booking.
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import Alert from "@mui/material/Alert";
+import AlertTitle from "@mui/material/AlertTitle";
+import Box from "@mui/material/Box";
+import Button from "@mui/material/Button";
+import Chip from "@mui/material/Chip";
+import IconButton from "@mui/material/IconButton";
+import LinearProgress from "@mui/material/LinearProgress";
+import Menu from "@mui/material/Menu";
+import MenuItem from "@mui/material/MenuItem";
+import Stack from "@mui/material/Stack";
+import TextField from "@mui/material/TextField";
+import ToggleButton from "@mui/material/ToggleButton";
+import ToggleButtonGroup from "@mui/material/ToggleButtonGroup";
+import Tooltip from "@mui/material/Tooltip";
+import Typography from "@mui/material/Typography";
+import ChevronLeftIcon from "@mui/icons-material/ChevronLeft";
+import ChevronRightIcon from "@mui/icons-material/ChevronRight";
+import MoreVertIcon from "@mui/icons-material/MoreVert";
+import PushPinIcon from "@mui/icons-material/PushPin";
+import WarningAmberIcon from "@mui/icons-material/WarningAmber";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type MouseEvent as ReactMouseEvent, type PointerEvent as ReactPointerEvent, type ReactNode, type RefObject } from "react";
+import { Link, Title, useCanAccess, useCreatePath, useDataProvider } from "react-admin";
+import { useNavigate, useSearchParams } from "react-router-dom";
+import { formatMoney, formatTimestamp, humanize, todayIn } from "../../ui/format.ts";
+import { useCurrentProperty } from "../../platform/useCurrentProperty.ts";
+import { useLiveRefresh } from "../../platform/live/useLiveRefresh.ts";
+import type { Membership } from "../../platform/authProvider.ts";
+import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
+import type { ReservationStatus } from "../../platform/documents.ts";
+import type { ChartClaimNode, ChartConflictNode, UnitNode } from "./documents.ts";
+import { roleLabels } from "../../platform/access.ts";
+import { shownError } from "../../ui/ApiErrorAlert.tsx";
+import { addDays, dateRange, daysBetween, formatDayHeading, formatShortDate, isIsoDate, isoWeekday, plural } from "../../ui/dates.ts";
+import { MoveStayDialog, type StayProposal, type StayToMove } from "./MoveStayDialog.tsx";
+import { newBookingPath } from "./paths.ts";
+
+const windowSizes = [7, 14, 28] as const;
+const labelWidth = 168;
+const rowHeight = 40;
+const minCellWidth = 40;
+/** Pixels a pointer must travel before a press on a bar becomes a drag. */
+const dragThreshold = 5;
+
+export function TapeChart() {
+  const { membership, isPending } = useCurrentProperty();
+  const show = useCanAccess({ resource: "tape_chart", action: "show" });
+  const move = useCanAccess({ resource: "tape_chart", action: "move" });
+  const book = useCanAccess({ resource: "bookings", action: "create" });
+  if (!membership) return isPending ? null : <Alert severity="warning">You are not staff at any property.</Alert>;
+  if (show.isPending) return <LinearProgress sx={{ m: 2 }} />;
+  if (!show.canAccess) {
+    return (
+      <Alert severity="info" sx={{ mt: 2 }}>
+        As {roleLabels[membership.role].toLowerCase()} at {membership.propertyName} you do not use the tape chart.
+      </Alert>
+    );
+  }
+  return <Chart key={membership.propertyId} membership={membership} canMove={move.canAccess === true} canBook={book.canAccess === true} />;
+}
+
+/** The width of an element, kept up to date. */
+function useWidth(ref: RefObject<HTMLElement | null>): number {
+  const [width, setWidth] = useState(0);
+  useLayoutEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    setWidth(element.clientWidth);
+    const observer = new ResizeObserver(() => setWidth(element.clientWidth));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [ref]);
+  return width;
+}
+
+interface ChartWindow {
+  from: string;
+  days: number;
+  end: string;
+  dates: string[];
+}
+
+/** A stay, hold or block placed on the chart. */
+interface Placed {
+  claim: ChartClaimNode;
+  left: number;
+  width: number;
+  clippedStart: boolean;
+  clippedEnd: boolean;
+}
+
+interface DragView {
+  claimId: string;
+  unitId: string;
+  dayDelta: number;
+  taken: string | null;
+}
+
+interface PendingMove {
+  stay: StayToMove;
+  initial: StayProposal;
+}
+
+/** Where a claim's bar goes: from the middle of its first night's column to the middle of its departure's. */
+function place(claim: Pick<ChartClaimNode, "startDate" | "endDate">, from: string, days: number, cell: number): Omit<Placed, "claim"> | null {
+  const start = daysBetween(from, claim.startDate);
+  const end = daysBetween(from, claim.endDate);
+  if (end <= 0 || start >= days) return null;
+  const left = Math.max(0, (start + 0.5) * cell);
+  const right = Math.min(days * cell, (end + 0.5) * cell);
+  return { left, width: Math.max(right - left, 8), clippedStart: start < 0, clippedEnd: end + 0.5 > days };
+}
+
+function overlaps(a: { startDate: string; endDate: string }, arrival: string, departure: string): boolean {
+  return a.startDate < departure && a.endDate > arrival;
+}
+
+const blockLabels: Record<Exclude<ChartClaimNode["kind"], "reservation">, string> = {
+  hold: "Hold",
+  owner_block: "Owner stay",
+  maintenance_block: "Maintenance",
+  ota_block: "OTA booking",
+};
+
+/** What a bar says: the guest, or what the block is. */
+function claimLabel(claim: ChartClaimNode): string {
+  if (claim.kind === "reservation") return claim.reservation?.guest?.fullName ?? claim.reservation?.confirmationCode ?? "Reservation";
+  if (claim.kind === "hold") return "Hold";
+  return claim.note ? `${blockLabels[claim.kind]}: ${claim.note}` : blockLabels[claim.kind];
+}
+
+const statusStyles: Record<ReservationStatus, { bg: string; fg: string; border?: string }> = {
+  held: { bg: "#fde68a", fg: "#3b2a00", border: "2px dashed #b45309" },
+  confirmed: { bg: "#1d5c87", fg: "#ffffff" },
+  checked_in: { bg: "#2e7d32", fg: "#ffffff" },
+  checked_out: { bg: "#cfd8dc", fg: "#263238" },
+  cancelled: { bg: "#eeeeee", fg: "#424242" },
+  no_show: { bg: "#eeeeee", fg: "#424242" },
+};
+
+function barStyle(claim: ChartClaimNode): { background: string; color: string; border?: string } {
+  switch (claim.kind) {
+    case "reservation": {
+      const s = statusStyles[claim.reservation?.status ?? "confirmed"];
+      return { background: s.bg, color: s.fg, ...(s.border ? { border: s.border } : {}) };
+    }
+    case "hold":
+      return { background: statusStyles.held.bg, color: statusStyles.held.fg, border: statusStyles.held.border! };
+    case "maintenance_block":
+      return { background: "repeating-linear-gradient(135deg, #5f6368 0 6px, #6b7075 6px 12px)", color: "#ffffff" };
+    case "owner_block":
+      return { background: "#6a1b9a", color: "#ffffff" };
+    case "ota_block":
+      return { background: "repeating-linear-gradient(135deg, #a33a0a 0 6px, #b7410e 6px 12px)", color: "#ffffff" };
+  }
+}
+
+function Chart({ membership, canMove, canBook }: { membership: Membership; canMove: boolean; canBook: boolean }) {
+  const dataProvider = useDataProvider<KeeprDataProvider>();
+  const navigate = useNavigate();
+  const createPath = useCreatePath();
+  const [params, setParams] = useSearchParams();
+  const today = todayIn(membership.timeZone);
+  const fromParam = params.get("from");
+  const daysParam = Number(params.get("days"));
+  const days = (windowSizes as readonly number[]).includes(daysParam) ? daysParam : 14;
+  const from = fromParam && isIsoDate(fromParam) ? fromParam : today;
+  const win: ChartWindow = useMemo(() => ({ from, days, end: addDays(from, days), dates: dateRange(from, days) }), [from, days]);
+  const setWindow = (next: { from?: string; days?: number }) => {
+    const search = new URLSearchParams(params);
+    if (next.from !== undefined) search.set("from", next.from);
+    if (next.days !== undefined) search.set("days", String(next.days));
+    setParams(search, { replace: true });
+  };
+
+  const query = useQuery({
+    queryKey: ["tapeChart", membership.propertyId, win.from, win.days],
+    queryFn: ({ signal }) => dataProvider.tapeChart({ propertyId: membership.propertyId, firstDate: win.from, endDate: win.end }, { signal }),
+    placeholderData: keepPreviousData,
+    refetchInterval: 30_000,
+  });
+  // Live: stays, blocks, units and conflicts changed anywhere (another desk, a guest online, a channel import).
+  useLiveRefresh(["inventory_claims", "reservations", "units", "guests", "channel_conflicts"], [["tapeChart"]], { propertyId: membership.propertyId });
+  const data = query.data;
+
+  const scroller = useRef<HTMLDivElement>(null);
+  const width = useWidth(scroller);
+  const cell = Math.max(minCellWidth, Math.floor((width - labelWidth) / win.days) || minCellWidth);
+
+  const [moving, setMoving] = useState<PendingMove | null>(null);
+  const [drag, setDrag] = useState<DragView | null>(null);
+
+  const groups = useMemo(() => {
+    if (!data) return [];
+    return data.roomTypes
+      .map((type) => ({ type, units: data.units.filter((u) => u.roomTypeId === type.rowId) }))
+      .filter((g) => g.units.length > 0);
+  }, [data]);
+
+  const claimsByUnit = useMemo(() => {
+    const map = new Map<string, ChartClaimNode[]>();
+    for (const claim of data?.claims ?? []) map.set(claim.unitId, [...(map.get(claim.unitId) ?? []), claim]);
+    return map;
+  }, [data]);
+
+  const conflictsByUnit = useMemo(() => {
+    const map = new Map<string, ChartConflictNode[]>();
+    for (const conflict of data?.conflicts ?? []) map.set(conflict.unitId, [...(map.get(conflict.unitId) ?? []), conflict]);
+    return map;
+  }, [data]);
+
+  /** Who holds the unit for some of those nights, as far as the chart knows (the moving stay itself aside). */
+  const takenBy = (reservationId: string) => (unitId: string, arrival: string, departure: string): string | null => {
+    const hit = (claimsByUnit.get(unitId) ?? []).find((c) => c.reservation?.rowId !== reservationId && overlaps(c, arrival, departure));
+    return hit ? `${claimLabel(hit)}, ${formatShortDate(hit.startDate)} → ${formatShortDate(hit.endDate)}` : null;
+  };
+
+  const occupancy = useMemo(() => {
+    const active = data?.units.filter((u) => u.isActive).length ?? 0;
+    return win.dates.map((date) => {
+      const taken = new Set((data?.claims ?? []).filter((c) => c.startDate <= date && c.endDate > date).map((c) => c.unitId));
+      return { date, taken: taken.size, active };
+    });
+  }, [data, win.dates]);
+
+  function stayOf(claim: ChartClaimNode): StayToMove | null {
+    const r = claim.reservation;
+    if (!r) return null;
+    return {
+      reservationId: r.rowId,
+      confirmationCode: r.confirmationCode,
+      status: r.status,
+      guestName: r.guest?.fullName ?? r.confirmationCode ?? "the guest",
+      arrival: r.arrival,
+      departure: r.departure,
+      unitId: r.unitId,
+      roomTypeId: r.roomTypeId,
+      totalAmount: r.totalAmount,
+      currency: r.currency,
+    };
+  }
+
+  /** Whether this bar may be dragged: the stay's current claim, confirmed or in house, by the desk. */
+  function movable(claim: ChartClaimNode): { vertical: boolean; horizontal: boolean } {
+    const r = claim.reservation;
+    if (!canMove || claim.kind !== "reservation" || !r || r.unitId !== claim.unitId) return { vertical: false, horizontal: false };
+    if (r.status === "confirmed") return { vertical: true, horizontal: true };
+    if (r.status === "checked_in") return { vertical: true, horizontal: false };
+    return { vertical: false, horizontal: false };
+  }
+
+  const openReservation = (reservationId: string) => navigate(createPath({ resource: "reservations", id: reservationId, type: "show" }));
+
+  const openMove = (claim: ChartClaimNode, proposal?: Partial<StayProposal>) => {
+    const stay = stayOf(claim);
+    if (!stay) return;
+    setMoving({
+      stay,
+      initial: { unitId: proposal?.unitId ?? stay.unitId, arrival: proposal?.arrival ?? stay.arrival, departure: proposal?.departure ?? stay.departure },
+    });
+  };
+
+  // ---- dragging ----------------------------------------------------------
+  const dragRef = useRef<{ claim: ChartClaimNode; x: number; y: number; active: boolean; pointerId: number } | null>(null);
+  const suppressClick = useRef(false);
+
+  const unitAt = (x: number, y: number): string | null => {
+    for (const element of document.elementsFromPoint(x, y)) {
+      const row = element instanceof HTMLElement ? element.closest<HTMLElement>("[data-unit-row]") : null;
+      if (row) return row.dataset.unitRow ?? null;
+    }
+    return null;
+  };
+
+  const dragTarget = (event: ReactPointerEvent, state: NonNullable<typeof dragRef.current>): DragView => {
+    const rules = movable(state.claim);
+    const dayDelta = rules.horizontal ? Math.round((event.clientX - state.x) / cell) : 0;
+    const unitId = (rules.vertical ? unitAt(event.clientX, event.clientY) : null) ?? state.claim.unitId;
+    const r = state.claim.reservation!;
+    return { claimId: state.claim.rowId, unitId, dayDelta, taken: takenBy(r.rowId)(unitId, addDays(r.arrival, dayDelta), addDays(r.departure, dayDelta)) };
+  };
+
+  const dragHandlers = (claim: ChartClaimNode) => {
+    const rules = movable(claim);
+    if (!rules.vertical && !rules.horizontal) return {};
+    return {
+      onPointerDown(event: ReactPointerEvent<HTMLElement>) {
+        if (event.button !== 0) return;
+        dragRef.current = { claim, x: event.clientX, y: event.clientY, active: false, pointerId: event.pointerId };
+        event.currentTarget.setPointerCapture(event.pointerId);
+      },
+      onPointerMove(event: ReactPointerEvent<HTMLElement>) {
+        const state = dragRef.current;
+        if (!state || state.pointerId !== event.pointerId) return;
+        if (!state.active && Math.hypot(event.clientX - state.x, event.clientY - state.y) < dragThreshold) return;
+        state.active = true;
+        setDrag(dragTarget(event, state));
+      },
+      onPointerUp(event: ReactPointerEvent<HTMLElement>) {
+        const state = dragRef.current;
+        dragRef.current = null;
+        if (!state || state.pointerId !== event.pointerId) return;
+        if (event.currentTarget.hasPointerCapture(event.pointerId)) event.currentTarget.releasePointerCapture(event.pointerId);
+        setDrag(null);
+        if (!state.active) return; // a click: opens the reservation
+        suppressClick.current = true;
+        setTimeout(() => (suppressClick.current = false), 0);
+        const target = dragTarget(event, state);
+        const r = state.claim.reservation!;
+        if (target.dayDelta === 0 && target.unitId === state.claim.unitId) return;
+        openMove(state.claim, { unitId: target.unitId, arrival: addDays(r.arrival, target.dayDelta), departure: addDays(r.departure, target.dayDelta) });
+      },
+      onPointerCancel() {
+        dragRef.current = null;
+        setDrag(null);
+      },
+    };
+  };
+
+  useEffect(() => {
+    if (!drag) return;
+    const cancel = (event: KeyboardEvent) => {
+      if (event.key === "Escape") {
+        dragRef.current = null;
+        setDrag(null);
+      }
+    };
+    window.addEventListener("keydown", cancel);
+    return () => window.removeEventListener("keydown", cancel);
+  }, [drag]);
+
+  const dragged = drag ? data?.claims.find((c) => c.rowId === drag.claimId) : undefined;
+  const ready = query.isSuccess && !query.isPlaceholderData;
+  const trackWidth = win.days * cell;
+  const todayIndex = daysBetween(win.from, today);
+
+  return (
+    <Box sx={{ mt: 2, mb: 4 }}>
+      <Title title={`Tape chart · ${membership.propertyName}`} />
+      <Stack direction={{ xs: "column", md: "row" }} spacing={2} sx={{ mb: 2, alignItems: { md: "center" }, flexWrap: "wrap" }} useFlexGap>
+        <Typography variant="h5" component="h1" sx={{ mr: 1 }}>
+          Tape chart
+        </Typography>
+        <Stack direction="row" spacing={1} sx={{ alignItems: "center", flexWrap: "wrap" }} useFlexGap>
+          <IconButton aria-label={`Previous ${win.days} days`} onClick={() => setWindow({ from: addDays(win.from, -win.days) })}>
+            <ChevronLeftIcon />
+          </IconButton>
+          <Button variant="outlined" size="small" onClick={() => setWindow({ from: today })} disabled={win.from === today}>
+            Today
+          </Button>
+          <IconButton aria-label={`Next ${win.days} days`} onClick={() => setWindow({ from: addDays(win.from, win.days) })}>
+            <ChevronRightIcon />
+          </IconButton>
+          <TextField
+            label="From"
+            type="date"
+            size="small"
+            value={win.from}
+            onChange={(e) => isIsoDate(e.target.value) && setWindow({ from: e.target.value })}
+            slotProps={{ inputLabel: { shrink: true } }}
+            sx={{ width: 170 }}
+          />
+          <ToggleButtonGroup
+            size="small"
+            exclusive
+            value={win.days}
+            onChange={(_event, value: number | null) => value && setWindow({ days: value })}
+            aria-label="Days shown"
+          >
+            {windowSizes.map((n) => (
+              <ToggleButton key={n} value={n} aria-label={`${n} days`}>
+                {n}d
+              </ToggleButton>
+            ))}
+          </ToggleButtonGroup>
+        </Stack>
+        <Legend />
+      </Stack>
+
+      {query.isError && <Alert severity="error" sx={{ mb: 2 }}>{shownError(query.error).message}</Alert>}
+      {data && data.conflicts.length > 0 && <Conflicts conflicts={data.conflicts} units={data.units} claims={data.claims} />}
+
+      <Box
+        ref={scroller}
+        data-testid="tape-chart"
+        data-state={ready ? "ready" : "loading"}
+        data-from={win.from}
+        // width 0, at least 100%: the chart scrolls inside its frame and never widens the page (a phone).
+        sx={{ overflowX: "auto", border: 1, borderColor: "divider", borderRadius: 1, bgcolor: "background.paper", position: "relative", width: 0, minWidth: "100%" }}
+        role="region"
+        aria-label={`Tape chart from ${formatShortDate(win.from)}, ${plural(win.days, "day")}`}
+      >
+        {query.isFetching && <LinearProgress sx={{ position: "absolute", top: 0, left: 0, right: 0, height: 2, zIndex: 3 }} aria-label="Loading the tape chart" />}
+        <Box sx={{ width: labelWidth + trackWidth, userSelect: drag ? "none" : undefined }}>
+          <DateHeader win={win} cell={cell} today={today} occupancy={occupancy} />
+          {!data && <Box sx={{ p: 2 }}><LinearProgress /></Box>}
+          {data && data.units.length === 0 && (
+            <Typography sx={{ p: 2 }} color="text.secondary">
+              This property has no units yet.
+            </Typography>
+          )}
+          {groups.map(({ type, units }) => (
+            <Box key={type.rowId} role="group" aria-label={type.name}>
+              <Box sx={{ display: "flex", bgcolor: "#f3f4f6", borderTop: 1, borderColor: "divider" }}>
+                <Box sx={{ width: labelWidth, flexShrink: 0, px: 1.5, py: 0.5, position: "sticky", left: 0, bgcolor: "#f3f4f6", zIndex: 2 }}>
+                  <Typography variant="subtitle2" component="h2">
+                    {type.name}
+                  </Typography>
+                  <Typography variant="caption" color="text.secondary">
+                    {plural(units.length, "unit")} · sleeps {type.maxOccupancy}
+                  </Typography>
+                </Box>
+                <Box sx={{ width: trackWidth }} />
+              </Box>
+              {units.map((unit) => (
+                <UnitRow
+                  key={unit.rowId}
+                  unit={unit}
+                  win={win}
+                  cell={cell}
+                  todayIndex={todayIndex}
+                  claims={claimsByUnit.get(unit.rowId) ?? []}
+                  conflicts={conflictsByUnit.get(unit.rowId) ?? []}
+                  onEmptyNight={canBook ? (date) => navigate(`${newBookingPath}?arrival=${date}&departure=${addDays(date, 1)}`) : undefined}
+                  renderBar={(placed) => (
+                    <Bar
+                      key={placed.claim.rowId}
+                      placed={placed}
+                      timeZone={membership.timeZone}
+                      isDragged={drag?.claimId === placed.claim.rowId}
+                      movable={movable(placed.claim)}
+                      handlers={dragHandlers(placed.claim)}
+                      onOpen={() => {
+                        if (suppressClick.current) return;
+                        if (placed.claim.reservation) openReservation(placed.claim.reservation.rowId);
+                      }}
+                      onMove={() => openMove(placed.claim)}
+                    />
+                  )}
+                  ghost={
+                    drag && dragged && drag.unitId === unit.rowId && (drag.dayDelta !== 0 || drag.unitId !== dragged.unitId) ? (
+                      <Ghost claim={dragged} dayDelta={drag.dayDelta} taken={drag.taken} win={win} cell={cell} />
+                    ) : null
+                  }
+                />
+              ))}
+            </Box>
+          ))}
+        </Box>
+      </Box>
+      {data && (
+        <Typography variant="caption" color="text.secondary" component="p" sx={{ mt: 1 }} data-testid="tape-chart-summary">
+          {plural(data.units.length, "unit")} · {plural(data.claims.filter((c) => c.kind === "reservation").length, "stay")},{" "}
+          {plural(data.claims.filter((c) => c.kind === "hold").length, "hold")} and {plural(data.claims.filter((c) => c.kind !== "reservation" && c.kind !== "hold").length, "block")} in view
+          {canMove ? " · drag a stay to another unit or other dates, or use its menu (⋮)" : ""}
+          {canBook ? " · click a free night to book it" : ""}
+        </Typography>
+      )}
+      {moving && data && (
+        <MoveStayDialog
+          stay={moving.stay}
+          initial={moving.initial}
+          units={data.units}
+          roomTypes={data.roomTypes}
+          takenBy={takenBy(moving.stay.reservationId)}
+          onClose={() => setMoving(null)}
+        />
+      )}
+    </Box>
+  );
+}
+
+function Legend() {
+  const item = (label: string, style: { background: string; color: string; border?: string }) => (
+    <Box component="span" sx={{ display: "inline-flex", alignItems: "center", gap: 0.5, mr: 1.5 }}>
+      <Box component="span" aria-hidden sx={{ width: 18, height: 12, borderRadius: 0.5, ...style, boxSizing: "border-box" }} />
+      <Typography variant="caption" component="span">
+        {label}
+      </Typography>
+    </Box>
+  );
+  return (
+    <Box sx={{ display: "flex", flexWrap: "wrap", alignItems: "center" }} aria-label="Legend" role="list">
+      {[
+        item("Confirmed", { background: statusStyles.confirmed.bg, color: "#fff" }),
+        item("In house", { background: statusStyles.checked_in.bg, color: "#fff" }),
+        item("Checked out", { background: statusStyles.checked_out.bg, color: "#000" }),
+        item("Hold", { background: statusStyles.held.bg, color: "#000", border: "2px dashed #b45309" }),
+        item("Maintenance", barStyle({ kind: "maintenance_block" } as ChartClaimNode)),
+        item("Owner stay", barStyle({ kind: "owner_block" } as ChartClaimNode)),
+        item("OTA booking", barStyle({ kind: "ota_block" } as ChartClaimNode)),
+        item("Conflict", { background: "repeating-linear-gradient(45deg, rgba(198,40,40,.25) 0 4px, transparent 4px 8px)", color: "#000", border: "2px solid #c62828" }),
+        <Box component="span" sx={{ display: "inline-flex", alignItems: "center", gap: 0.25, mr: 1.5 }} title="Pinned stays keep their unit: Keepr never moves them to make room for other bookings.">
+          <PushPinIcon aria-hidden sx={{ fontSize: 16, transform: "rotate(45deg)" }} />
+          <Typography variant="caption" component="span">
+            Pinned to its unit
+          </Typography>
+        </Box>,
+      ].map((node, i) => (
+        <span role="listitem" key={i}>
+          {node}
+        </span>
+      ))}
+    </Box>
+  );
+}
+
+function DateHeader({ win, cell, today, occupancy }: { win: ChartWindow; cell: number; today: string; occupancy: Array<{ date: string; taken: number; active: number }> }) {
+  return (
+    <Box sx={{ display: "flex", borderBottom: 1, borderColor: "divider" }}>
+      <Box sx={{ width: labelWidth, flexShrink: 0, px: 1.5, py: 0.5, position: "sticky", left: 0, bgcolor: "background.paper", zIndex: 2, display: "flex", flexDirection: "column", justifyContent: "flex-end" }}>
+        <Typography variant="caption" color="text.secondary">
+          Unit / occupied
+        </Typography>
+      </Box>
+      {win.dates.map((date, i) => {
+        const heading = formatDayHeading(date);
+        const weekend = isoWeekday(date) >= 6;
+        const isToday = date === today;
+        const occ = occupancy[i]!;
+        return (
+          <Box
+            key={date}
+            data-date={date}
+            sx={{
+              width: cell,
+              flexShrink: 0,
+              textAlign: "center",
+              py: 0.5,
+              borderLeft: 1,
+              borderColor: "divider",
+              bgcolor: isToday ? "#e3f0fa" : weekend ? "#f5f5f5" : undefined,
+            }}
+          >
+            <Typography variant="caption" component="div" sx={{ lineHeight: 1.2, fontWeight: isToday ? 700 : undefined }}>
+              {heading.weekday}
+            </Typography>
+            <Typography variant="body2" component="div" sx={{ lineHeight: 1.2, fontWeight: isToday ? 700 : 500 }}>
+              {heading.day}
+              {(i === 0 || heading.day === "1") && cell >= 44 ? ` ${heading.month}` : ""}
+            </Typography>
+            <Typography variant="caption" component="div" color="text.secondary" sx={{ lineHeight: 1.2 }} aria-label={`${occ.taken} of ${occ.active} units taken`}>
+              {occ.taken}/{occ.active}
+            </Typography>
+          </Box>
+        );
+      })}
+    </Box>
+  );
+}
+
+const housekeepingColours: Record<UnitNode["housekeepingStatus"], string> = {
+  clean: "#2e7d32",
+  inspected: "#2e7d32",
+  dirty: "#b45309",
+  out_of_order: "#c62828",
+};
+
+function UnitRow({ unit, win, cell, todayIndex, claims, conflicts, onEmptyNight, renderBar, ghost }: {
+  unit: UnitNode;
+  win: ChartWindow;
+  cell: number;
+  todayIndex: number;
+  claims: ChartClaimNode[];
+  conflicts: ChartConflictNode[];
+  onEmptyNight?: (date: string) => void;
+  renderBar(placed: Placed): ReactNode;
+  ghost: ReactNode;
+}) {
+  const outOfOrder = unit.housekeepingStatus === "out_of_order" || !unit.isActive;
+  const trackWidth = win.days * cell;
+  const placed = claims.flatMap((claim) => {
+    const p = place(claim, win.from, win.days, cell);
+    return p ? [{ claim, ...p }] : [];
+  });
+  return (
+    <Box
+      data-unit-row={unit.rowId}
+      data-unit-name={unit.name}
+      sx={{ display: "flex", borderTop: 1, borderColor: "divider", height: rowHeight }}
+    >
+      <Box sx={{ width: labelWidth, flexShrink: 0, px: 1.5, position: "sticky", left: 0, bgcolor: "background.paper", zIndex: 2, display: "flex", alignItems: "center", gap: 1, borderRight: 1, borderColor: "divider" }}>
+        <Box component="span" aria-hidden sx={{ width: 8, height: 8, borderRadius: "50%", bgcolor: housekeepingColours[unit.housekeepingStatus], flexShrink: 0 }} />
+        <Typography variant="body2" sx={{ fontWeight: 500 }}>
+          {unit.name}
+        </Typography>
+        {outOfOrder ? (
+          <Chip size="small" color="error" variant="outlined" label={unit.isActive ? "Out of order" : "Not in service"} sx={{ height: 20, fontSize: 11 }} />
+        ) : (
+          <Typography variant="caption" color="text.secondary">
+            {humanize(unit.housekeepingStatus)}
+          </Typography>
+        )}
+      </Box>
+      <Box
+        sx={{
+          position: "relative",
+          width: trackWidth,
+          flexShrink: 0,
+          backgroundImage: `repeating-linear-gradient(to right, transparent 0 ${cell - 1}px, rgba(0,0,0,0.08) ${cell - 1}px ${cell}px)`,
+          cursor: onEmptyNight ? "cell" : undefined,
+        }}
+        onClick={
+          onEmptyNight
+            ? (event) => {
+                const rect = event.currentTarget.getBoundingClientRect();
+                const index = Math.floor((event.clientX - rect.left) / cell);
+                const date = addDays(win.from, index);
+                if (index >= 0 && index < win.days && !claims.some((c) => c.startDate <= date && c.endDate > date)) onEmptyNight(date);
+              }
+            : undefined
+        }
+      >
+        {win.dates.map((date, i) =>
+          isoWeekday(date) >= 6 ? <Box key={date} aria-hidden sx={{ position: "absolute", top: 0, bottom: 0, left: i * cell, width: cell, bgcolor: "rgba(0,0,0,0.025)" }} /> : null,
+        )}
+        {todayIndex >= 0 && todayIndex < win.days && (
+          <Box aria-hidden sx={{ position: "absolute", top: 0, bottom: 0, left: todayIndex * cell, width: cell, bgcolor: "rgba(29,92,135,0.07)" }} />
+        )}
+        {outOfOrder && (
+          <Box
+            aria-hidden
+            sx={{
+              position: "absolute",
+              top: 0,
+              bottom: 0,
+              left: Math.max(0, todayIndex) * cell,
+              right: 0,
+              background: "repeating-linear-gradient(45deg, rgba(198,40,40,0.10) 0 6px, transparent 6px 12px)",
+            }}
+          />
+        )}
+        {placed.map((p) => renderBar(p))}
+        {conflicts.map((conflict) => {
+          const p = place(conflict, win.from, win.days, cell);
+          if (!p) return null;
+          return (
+            <Box
+              key={conflict.rowId}
+              data-conflict={conflict.rowId}
+              title={`Conflict: ${conflict.feed?.name ?? "channel"} booking ${conflict.summary ?? ""} ${conflict.startDate} → ${conflict.endDate}`}
+              sx={{
+                position: "absolute",
+                top: 2,
+                bottom: 2,
+                left: p.left,
+                width: p.width,
+                border: "2px solid #c62828",
+                borderRadius: 1,
+                background: "repeating-linear-gradient(45deg, rgba(198,40,40,0.25) 0 4px, transparent 4px 8px)",
+                pointerEvents: "none",
+                zIndex: 1,
+              }}
+            >
+              <WarningAmberIcon aria-hidden sx={{ position: "absolute", right: 2, top: 2, fontSize: 16, color: "#c62828", bgcolor: "#fff", borderRadius: "50%" }} />
+            </Box>
+          );
+        })}
+        {ghost}
+      </Box>
+    </Box>
+  );
+}
+
+function Bar({ placed, timeZone, isDragged, movable, handlers, onOpen, onMove }: {
+  placed: Placed;
+  timeZone: string;
+  isDragged: boolean;
+  movable: { vertical: boolean; horizontal: boolean };
+  handlers: Partial<Record<"onPointerDown" | "onPointerMove" | "onPointerUp" | "onPointerCancel", (event: ReactPointerEvent<HTMLElement>) => void>>;
+  onOpen(): void;
+  onMove(): void;
+}) {
+  const { claim } = placed;
+  const r = claim.reservation;
+  const [menu, setMenu] = useState<HTMLElement | null>(null);
+  const style = barStyle(claim);
+  const label = claimLabel(claim);
+  const canDrag = movable.vertical || movable.horizontal;
+  const dates = `${formatShortDate(claim.startDate)} → ${formatShortDate(claim.endDate)}`;
+  const description =
+    claim.kind === "reservation" && r
+      ? `${label}, ${humanize(r.status).toLowerCase()}${r.unitPinned ? ", pinned to this unit" : ""}, ${r.confirmationCode ?? ""}, ${dates}, ${plural(r.nights, "night")}, ${formatMoney(r.totalAmount, r.currency)}`
+      : claim.kind === "hold"
+        ? `Hold, ${dates}${claim.expiresAt ? `, until ${formatTimestamp(claim.expiresAt, timeZone)}` : ""}`
+        : `${label}, ${dates}`;
+  const common = {
+    position: "absolute" as const,
+    top: 4,
+    bottom: 4,
+    left: placed.left,
+    width: placed.width,
+    borderRadius: 1,
+    borderTopLeftRadius: placed.clippedStart ? 0 : undefined,
+    borderBottomLeftRadius: placed.clippedStart ? 0 : undefined,
+    borderTopRightRadius: placed.clippedEnd ? 0 : undefined,
+    borderBottomRightRadius: placed.clippedEnd ? 0 : undefined,
+    display: "flex",
+    alignItems: "center",
+    overflow: "hidden",
+    boxSizing: "border-box" as const,
+    opacity: isDragged ? 0.45 : 1,
+    boxShadow: "0 1px 2px rgba(0,0,0,0.25)",
+    zIndex: 1,
+    ...style,
+  };
+  const text = (
+    <Typography variant="caption" component="span" sx={{ fontWeight: 600, whiteSpace: "nowrap", overflow: "hidden", textOverflow: "ellipsis", px: 0.75, color: "inherit" }}>
+      {claim.kind === "hold" && claim.expiresAt ? `Hold · until ${formatTimestamp(claim.expiresAt, timeZone).split(", ").pop()}` : label}
+    </Typography>
+  );
+  if (claim.kind !== "reservation" || !r) {
+    return (
+      <Tooltip title={description}>
+        <Box sx={common} data-claim={claim.rowId} data-kind={claim.kind} tabIndex={0} role="img" aria-label={description} onClick={(e) => e.stopPropagation()}>
+          {text}
+        </Box>
+      </Tooltip>
+    );
+  }
+  return (
+    <Box
+      sx={{
+        ...common,
+        // On a short bar the menu button takes no room until the bar is hovered or focused (Tab still reaches it).
+        ...(placed.width < 120
+          ? { "& .bar-menu": { width: 0, minWidth: 0, p: 0, opacity: 0, overflow: "hidden" }, "&:hover .bar-menu, &:focus-within .bar-menu": { width: 24, opacity: 1 } }
+          : {}),
+      }}
+      data-claim={claim.rowId}
+      data-kind={claim.kind}
+      data-reservation={r.rowId}
+      data-status={r.status}
+      data-pinned={r.unitPinned ? "true" : "false"}
+      onClick={(e) => e.stopPropagation()}
+    >
+      <Box
+        component="button"
+        type="button"
+        aria-label={description}
+        title={description}
+        onClick={onOpen}
+        onContextMenu={(event: ReactMouseEvent<HTMLElement>) => {
+          event.preventDefault();
+          setMenu(event.currentTarget);
+        }}
+        onKeyDown={(event: ReactKeyboardEvent<HTMLElement>) => {
+          // The keyboard's context menu: the Menu key or Shift+F10.
+          if (event.key === "ContextMenu" || (event.shiftKey && event.key === "F10")) {
+            event.preventDefault();
+            setMenu(event.currentTarget);
+          }
+        }}
+        {...handlers}
+        sx={{
+          all: "unset",
+          boxSizing: "border-box",
+          flex: 1,
+          minWidth: 0,
+          height: "100%",
+          display: "flex",
+          alignItems: "center",
+          cursor: canDrag ? "grab" : "pointer",
+          touchAction: canDrag ? "none" : undefined,
+          "&:focus-visible": { outline: "3px solid #ffb300", outlineOffset: -3 },
+        }}
+        data-testid="stay-bar"
+      >
+        {r.unitPinned && <PushPinIcon aria-hidden data-testid="pin" sx={{ fontSize: 14, ml: 0.5, mr: -0.25, flexShrink: 0, transform: "rotate(45deg)" }} />}
+        {text}
+      </Box>
+      <IconButton
+        size="small"
+        aria-label={`Actions for ${label}`}
+        onClick={(event) => setMenu(event.currentTarget)}
+        className="bar-menu"
+        sx={{ color: "inherit", p: 0.25, mr: 0.25, flexShrink: 0 }}
+      >
+        <MoreVertIcon fontSize="small" />
+      </IconButton>
+      <Menu anchorEl={menu} open={menu !== null} onClose={() => setMenu(null)}>
+        <MenuItem
+          onClick={() => {
+            setMenu(null);
+            onOpen();
+          }}
+        >
+          Open reservation {r.confirmationCode ?? ""}
+        </MenuItem>
+        {canDrag && (
+          <MenuItem
+            onClick={() => {
+              setMenu(null);
+              onMove();
+            }}
+          >
+            {movable.horizontal ? "Move or change dates…" : "Move to another unit…"}
+          </MenuItem>
+        )}
+      </Menu>
+    </Box>
+  );
+}
+
+/** Where the dragged stay would go, and whether the chart knows it to be taken there. */
+function Ghost({ claim, dayDelta, taken, win, cell }: { claim: ChartClaimNode; dayDelta: number; taken: string | null; win: ChartWindow; cell: number }) {
+  const r = claim.reservation!;
+  const p = place({ startDate: addDays(r.arrival, dayDelta), endDate: addDays(r.departure, dayDelta) }, win.from, win.days, cell);
+  if (!p) return null;
+  return (
+    <Box
+      data-testid="drag-ghost"
+      data-taken={taken ? "true" : "false"}
+      aria-hidden
+      sx={{
+        position: "absolute",
+        top: 3,
+        bottom: 3,
+        left: p.left,
+        width: p.width,
+        borderRadius: 1,
+        border: taken ? "2px solid #c62828" : "2px dashed #1d5c87",
+        bgcolor: taken ? "rgba(198,40,40,0.15)" : "rgba(29,92,135,0.15)",
+        pointerEvents: "none",
+        zIndex: 2,
+        display: "flex",
+        alignItems: "center",
+        px: 0.75,
+      }}
+    >
+      <Typography variant="caption" sx={{ fontWeight: 600, color: taken ? "#b71c1c" : "#0d3a57", whiteSpace: "nowrap", overflow: "hidden" }}>
+        {taken ? `Taken: ${taken}` : `${formatShortDate(addDays(r.arrival, dayDelta))} → ${formatShortDate(addDays(r.departure, dayDelta))}`}
+      </Typography>
+    </Box>
+  );
+}
+
+/** The open channel conflicts in view, with both sides and the nights sold twice (the Channels page says what to do). */
+function Conflicts({ conflicts, units, claims }: { conflicts: ChartConflictNode[]; units: UnitNode[]; claims: ChartClaimNode[] }) {
+  return (
+    <Alert severity="error" icon={<WarningAmberIcon />} sx={{ mb: 2 }} data-testid="tape-chart-conflicts">
+      <AlertTitle>{plural(conflicts.length, "open channel conflict")}</AlertTitle>
+      <Box component="ul" sx={{ m: 0, pl: 2 }}>
+        {conflicts.map((c) => {
+          const unit = units.find((u) => u.rowId === c.unitId)?.name ?? "?";
+          const other = claims.find((k) => k.rowId === c.conflictingClaimId);
+          return (
+            <li key={c.rowId}>
+              {/* startDate..endDate are the nights both hold (migration 000025), not the channel booking's own dates. */}
+              Unit {unit}, {formatShortDate(c.startDate)} → {formatShortDate(c.endDate)} sold twice: {c.feed?.name ?? "a channel"} booking{c.summary ? ` “${c.summary}”` : ""} and{" "}
+              {other?.reservation ? (
+                <Link to={`/reservations/${other.reservation.rowId}/show`}>
+                  {claimLabel(other)} ({other.reservation.confirmationCode})
+                </Link>
+              ) : other ? (
+                claimLabel(other)
+              ) : (
+                "a stay outside this view"
+              )}
+              .
+            </li>
+          );
+        })}
+      </Box>
+    </Alert>
+  );
+}
+

@@ -1,0 +1,175 @@
+// The front desk's calls beyond react-admin's resources, added to the data
+// provider (dataProvider.ts spreads them in): a booking taken by phone
+// (search, quote, hold, confirm), the units of a property, the tape chart,
+// room moves and changed dates. Mutations that take an idempotency key
+// accept only an IdempotencyKey (idempotency.ts): one per user action.
+import type { BookingResult, Uuid } from "../../platform/documents.ts";
+import {
+  confirmBooking, createHold, guestByEmail, heldStay, modifyReservation, moveUnit, pinReservationUnit, propertyUnits, quote, quoteChange,
+  roomChanges, searchAvailability, tapeChart, type AvailabilityNode, type RoomChangeNode, type ChartClaimNode, type ChartConflictNode, type GuestDetails, type GuestProfileNode, type HoldResult,
+  type QuoteNode, type QuoteVariables, type RoomTypeNode, type StayChange, type StaySearch, type UnitNode,
+} from "./documents.ts";
+import { ApiError, type GraphQLClient } from "../../platform/graphql.ts";
+import type { IdempotencyKey } from "../../platform/idempotency.ts";
+
+interface RequestOptions {
+  signal?: AbortSignal;
+}
+
+const present = <T>(nodes: ReadonlyArray<T | null> | null | undefined): T[] => (nodes ?? []).filter((n): n is T => n !== null);
+
+/** What the hold took: its unit, room type and expiry (null when it is no longer held). */
+export interface HeldStay {
+  reservationId: Uuid;
+  holdExpiresAt: string | null;
+  unit: { rowId: Uuid; name: string } | null;
+  roomType: { rowId: Uuid; name: string } | null;
+}
+
+export interface PropertyUnits {
+  roomTypes: RoomTypeNode[];
+  units: UnitNode[];
+}
+
+/** What the tape chart draws over a window of nights [firstDate, endDate). */
+export interface TapeChartData extends PropertyUnits {
+  firstDate: string;
+  endDate: string;
+  claims: ChartClaimNode[];
+  conflicts: ChartConflictNode[];
+}
+
+export type ChangeQuote = Omit<QuoteNode, "quoteToken" | "validUntil">;
+
+/**
+ * A stay arriving today or tomorrow that the allocator moved: every move of
+ * it (oldest first), the unit it had before the first and the one it has now.
+ */
+export interface RoomChange {
+  reservationId: Uuid;
+  day: "today" | "tomorrow";
+  reservation: NonNullable<RoomChangeNode["reservation"]>;
+  moves: RoomChangeNode[];
+  fromUnit: string;
+  toUnit: string;
+}
+
+/**
+ * The desk's list: the moves grouped by stay, of stays still arriving on
+ * that day (the allocation_moves row keeps the dates of the move; a stay
+ * changed or cancelled since is left out), latest move first.
+ */
+export function groupRoomChanges(day: "today" | "tomorrow", date: string, nodes: RoomChangeNode[]): RoomChange[] {
+  const byStay = new Map<Uuid, RoomChangeNode[]>();
+  for (const move of nodes) byStay.set(move.reservationId, [...(byStay.get(move.reservationId) ?? []), move]);
+  const changes: RoomChange[] = [];
+  for (const [reservationId, moves] of byStay) {
+    const reservation = moves[0]!.reservation;
+    if (!reservation || reservation.arrival !== date || (reservation.status !== "confirmed" && reservation.status !== "checked_in")) continue;
+    moves.sort((a, b) => a.movedAt.localeCompare(b.movedAt));
+    const fromUnit = moves[0]!.fromUnit?.name ?? "?";
+    const toUnit = reservation.unit?.name ?? moves[moves.length - 1]!.toUnit?.name ?? "?";
+    changes.push({ reservationId, day, reservation, moves, fromUnit, toUnit });
+  }
+  return changes.sort((a, b) => b.moves[b.moves.length - 1]!.movedAt.localeCompare(a.moves[a.moves.length - 1]!.movedAt));
+}
+
+export interface FrontDeskMethods {
+  searchAvailability(params: StaySearch, options?: RequestOptions): Promise<AvailabilityNode[]>;
+  quote(params: QuoteVariables, options?: RequestOptions): Promise<QuoteNode>;
+  createHold(params: { quoteToken: string; minutes: number; idempotencyKey: IdempotencyKey }): Promise<HoldResult>;
+  heldStay(params: { reservationId: Uuid }, options?: RequestOptions): Promise<HeldStay | null>;
+  /** holdToken: the hold's, when this console made it (front-office staff may confirm without it). */
+  confirmBooking(params: GuestDetails & { reservationId: Uuid; idempotencyKey: IdempotencyKey; holdToken?: string | null }): Promise<BookingResult>;
+  guestByEmail(params: { propertyId: Uuid; email: string }, options?: RequestOptions): Promise<GuestProfileNode | null>;
+  propertyUnits(params: { propertyId: Uuid }, options?: RequestOptions): Promise<PropertyUnits>;
+  tapeChart(params: { propertyId: Uuid; firstDate: string; endDate: string }, options?: RequestOptions): Promise<TapeChartData>;
+  quoteChange(params: { reservationId: Uuid; arrival: string; departure: string }, options?: RequestOptions): Promise<ChangeQuote>;
+  moveUnit(params: { reservationId: Uuid; unitId: Uuid; idempotencyKey: IdempotencyKey }): Promise<BookingResult>;
+  modifyReservation(params: StayChange & { idempotencyKey: IdempotencyKey }): Promise<BookingResult>;
+  /** Pins the stay to its unit or lets the allocator move it (no key: the flag is set, not toggled). */
+  pinReservationUnit(params: { reservationId: Uuid; pinned: boolean }): Promise<BookingResult>;
+  /** The allocator's moves of stays arriving today and tomorrow (dates in the property's calendar). */
+  roomChanges(params: { propertyId: Uuid; today: string; tomorrow: string }, options?: RequestOptions): Promise<RoomChange[]>;
+}
+
+const missing = (what: string) => new ApiError(`The API did not return ${what}.`, 502, { code: "BAD_RESPONSE" });
+
+export function createFrontDeskMethods(client: GraphQLClient): FrontDeskMethods {
+  return {
+    async searchAvailability(params, options = {}) {
+      const data = await client.request(searchAvailability, params, options);
+      return present(data.searchAvailability?.nodes);
+    },
+    async quote(params, options = {}) {
+      const data = await client.request(quote, params, options);
+      if (!data.quote) throw missing("a quote");
+      return data.quote;
+    },
+    async createHold({ quoteToken, minutes, idempotencyKey }) {
+      const data = await client.request(createHold, { quoteToken, minutes, idempotencyKey });
+      const result = data.createHold?.result;
+      if (!result) throw missing("the hold");
+      return result;
+    },
+    async heldStay({ reservationId }, options = {}) {
+      const data = await client.request(heldStay, { id: reservationId }, options);
+      const r = data.reservationByRowId;
+      if (!r || r.status !== "held") return null;
+      return { reservationId: r.rowId, holdExpiresAt: r.holdExpiresAt, unit: r.unit, roomType: r.roomType };
+    },
+    async confirmBooking({ holdToken, ...params }) {
+      const data = await client.request(confirmBooking, { ...params, holdToken: holdToken ?? null });
+      const result = data.confirmBooking?.result;
+      if (!result) throw missing("the booking");
+      return result;
+    },
+    async guestByEmail({ propertyId, email }, options = {}) {
+      const data = await client.request(guestByEmail, { propertyId, email }, options);
+      return present(data.allGuests?.nodes)[0] ?? null;
+    },
+    async propertyUnits({ propertyId }, options = {}) {
+      const data = await client.request(propertyUnits, { propertyId }, options);
+      return { roomTypes: present(data.allRoomTypes?.nodes), units: present(data.allUnits?.nodes) };
+    },
+    async tapeChart({ propertyId, firstDate, endDate }, options = {}) {
+      const data = await client.request(tapeChart, { propertyId, firstDate, endDate }, options);
+      return {
+        firstDate,
+        endDate,
+        roomTypes: present(data.allRoomTypes?.nodes),
+        units: present(data.allUnits?.nodes),
+        claims: present(data.tapeChartClaims?.nodes),
+        // Open conflicts are few; the chart draws those that touch the window.
+        conflicts: present(data.openChannelConflicts?.nodes).filter((c) => c.startDate < endDate && c.endDate > firstDate),
+      };
+    },
+    async quoteChange(params, options = {}) {
+      const data = await client.request(quoteChange, params, options);
+      if (!data.quoteChange) throw missing("a price for the change");
+      return data.quoteChange;
+    },
+    async moveUnit(params) {
+      const data = await client.request(moveUnit, params);
+      const result = data.moveUnit?.result;
+      if (!result) throw missing("the reservation");
+      return result;
+    },
+    async modifyReservation(params) {
+      const data = await client.request(modifyReservation, params);
+      const result = data.modifyReservation?.result;
+      if (!result) throw missing("the reservation");
+      return result;
+    },
+    async pinReservationUnit(params) {
+      const data = await client.request(pinReservationUnit, params);
+      const result = data.pinReservationUnit?.result;
+      if (!result) throw missing("the reservation");
+      return result;
+    },
+    async roomChanges({ propertyId, today, tomorrow }, options = {}) {
+      const data = await client.request(roomChanges, { propertyId, today, tomorrow }, options);
+      return [...groupRoomChanges("today", today, present(data.today?.nodes)), ...groupRoomChanges("tomorrow", tomorrow, present(data.tomorrow?.nodes))];
+    },
+  };
+}

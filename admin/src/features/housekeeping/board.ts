@@ -1,0 +1,121 @@
+// The housekeeping board's state of each unit, put together from what the
+// board's one request returns (./documents.ts, housekeepingBoard):
+// occupied or vacant as the unit says (isOccupied, migration 000022), and
+// from the day's stays (housekeepingStays) since and until when, who left
+// today and who arrives. Plain data, no DOM or React: tested by
+// tests/api/admin_operations_documents.test.ts.
+import type { IsoDate, Timestamp, Uuid } from "../../platform/documents.ts";
+import type { BoardStayNode, BoardUnitNode, HousekeepingTaskNode } from "./documents.ts";
+
+/**
+ * A stay on the board (housekeepingStays): unit, dates, state and party,
+ * the same for every role; the guest's name only for the staff who may
+ * read reservations (null for housekeeping).
+ */
+export interface BoardStay {
+  reservationId: Uuid;
+  arrival: IsoDate;
+  departure: IsoDate;
+  adults: number;
+  children: number;
+  checkedInAt: Timestamp | null;
+  checkedOutAt: Timestamp | null;
+  guestName: string | null;
+}
+
+/**
+ * Where a unit stands on the day. Whether a guest is in it is the unit's
+ * own word (isOccupied, migration 000022); the day's stays say the rest:
+ * - `checked_in_today`: occupied, by a guest who arrived today;
+ * - `leaving_today`: occupied, by a guest who leaves today (not checked
+ *   out yet);
+ * - `occupied`: occupied, by a guest staying on after today;
+ * - `left_today`: nobody in it, a guest checked out of it today (it needs
+ *   cleaning, unless done already);
+ * - `vacant`: nobody in it, nobody left it today.
+ * A guest still to arrive today is `arrival`, besides.
+ */
+export type Occupancy = "checked_in_today" | "leaving_today" | "occupied" | "left_today" | "vacant";
+
+/** One unit on the board, with who is in it, who comes and what is to do. */
+export interface BoardUnit extends BoardUnitNode {
+  occupancy: Occupancy;
+  /**
+   * The checked-in stay of an occupied unit (its dates and party; still
+   * there on its departure day); null for a vacant one.
+   */
+  occupant: BoardStay | null;
+  /** The occupant leaves today (departure = day). */
+  departsToday: boolean;
+  /**
+   * Nobody is in the unit and a guest checked out of it today: their stay
+   * when it ended today as booked, or null for one who left early (then only
+   * the check-out cleaning task due today says so).
+   */
+  departed: BoardStay | null;
+  /** A guest due to arrive today and not yet checked in. */
+  arrival: BoardStay | null;
+  /** Tasks due on the day (any status) and earlier ones still open, oldest first. */
+  tasks: HousekeepingTaskNode[];
+}
+
+export interface HousekeepingBoard {
+  day: IsoDate;
+  units: BoardUnit[];
+  tasks: HousekeepingTaskNode[];
+}
+
+/**
+ * Puts the day's stays and tasks on their units: occupied or vacant as the
+ * unit says (isOccupied), with the dates and party of its stays. `names`:
+ * the guests' names by reservation, for the roles that may read them
+ * (empty for housekeeping).
+ */
+export function assembleBoard(
+  day: IsoDate,
+  units: BoardUnitNode[],
+  tasks: HousekeepingTaskNode[],
+  stays: BoardStayNode[],
+  names: ReadonlyMap<Uuid, string> = new Map(),
+): HousekeepingBoard {
+  const toStay = (s: BoardStayNode): BoardStay => ({
+    reservationId: s.reservationId, arrival: s.arrival, departure: s.departure, adults: s.adults, children: s.children,
+    checkedInAt: s.checkedInAt, checkedOutAt: s.checkedOutAt, guestName: names.get(s.reservationId) ?? null,
+  });
+  const board = units
+    .filter((u) => u.isActive)
+    .map((unit): BoardUnit => {
+      const mine = stays.filter((s) => s.unitId === unit.rowId);
+      const unitTasks = tasks.filter((t) => t.unitId === unit.rowId);
+      // The unit says whether a guest is in it (isOccupied); the checked-in
+      // stay in it, when occupied, says since and until when.
+      const inHouse = unit.isOccupied ? mine.find((s) => s.status === "checked_in") : undefined;
+      const coming = mine.find((s) => s.status === "confirmed" && s.arrival === day);
+      const left = mine.find((s) => s.status === "checked_out" && s.departure === day);
+      const occupant = inHouse ? toStay(inHouse) : null;
+      // A check-out opens the unit's cleaning task that day, with its
+      // reservation: the trace of a guest who left before their departure
+      // date (whose stay is no longer one of the day's).
+      const leftEarly = unitTasks.some((t) => t.kind === "checkout_clean" && t.dueDate === day && t.reservationId !== null);
+      const departsToday = occupant?.departure === day;
+      const occupancy: Occupancy = unit.isOccupied
+        ? occupant?.arrival === day
+          ? "checked_in_today"
+          : departsToday
+            ? "leaving_today"
+            : "occupied"
+        : left || leftEarly
+          ? "left_today"
+          : "vacant";
+      return {
+        ...unit,
+        occupancy,
+        occupant,
+        departsToday,
+        departed: !unit.isOccupied && left ? toStay(left) : null,
+        arrival: coming ? toStay(coming) : null,
+        tasks: unitTasks,
+      };
+    });
+  return { day, units: board, tasks };
+}

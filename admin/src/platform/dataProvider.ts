@@ -1,0 +1,272 @@
+// react-admin's data provider over Keepr's GraphQL API (PostGraphile v5),
+// written by hand: each resource maps react-admin's calls onto the API's
+// connections (allX with first/offset, totalCount, orderBy enums and
+// equality `condition`s on indexed columns) and row fields (xByRowId). A
+// record's `id` is the row's `rowId`. Filters and sorts the API does not
+// offer are refused with a clear error rather than silently ignored.
+// Booking operations are extra methods that require an idempotency key.
+import type { DataProvider, GetListParams, GetListResult, Identifier, RaRecord, UpdateParams } from "react-admin";
+import { roleAllows } from "./access.ts";
+import type { StaffPermissions } from "./authProvider.ts";
+import {
+  cancelReservation, checkIn, checkOut, frontDeskDay, markNoShow, reservation, reservationHistory, reservations,
+  reservationsById, reservationsByIdBatch, updateReservation,
+  type BookingResult, type Document, type IsoDate, type ReservationCondition, type ReservationDetailNode,
+  type ReservationEventNode, type ReservationNode, type ReservationOrderBy, type Uuid,
+} from "./documents.ts";
+import { createBackofficeMethods, type BackofficeMethods } from "../features/accounting/data.ts";
+import { createDeskMethods, type DeskMethods } from "../features/folio/data.ts";
+import { createInvoicingMethods, type InvoicingMethods } from "../features/invoicing/data.ts";
+import { createFrontDeskMethods, type FrontDeskMethods } from "../features/frontdesk/data.ts";
+import { createOperationsMethods, type OperationsMethods } from "../features/housekeeping/data.ts";
+import { createGuaranteeMethods, type GuaranteeMethods } from "../features/guarantee/data.ts";
+import { ApiError, type GraphQLClient } from "./graphql.ts";
+import type { IdempotencyKey } from "./idempotency.ts";
+
+export type Reservation = ReservationNode & { id: Uuid };
+export type ReservationDetail = ReservationDetailNode & { id: Uuid };
+
+/**
+ * Whether a record is the full reservation (getOne) rather than a list row:
+ * react-admin shows a list's row at once while the page's query runs.
+ */
+export function isReservationDetail(record: Reservation | undefined): record is ReservationDetail {
+  return record !== undefined && "priceLines" in record && "paymentIntents" in record;
+}
+
+const toRecord = <T extends { rowId: Uuid }>(node: T): T & { id: Uuid } => ({ ...node, id: node.rowId });
+const present = <T>(nodes: ReadonlyArray<T | null>): T[] => nodes.filter((n): n is T => n !== null);
+
+/** The front desk's day, split as the dashboard shows it. */
+export interface FrontDeskDay {
+  day: IsoDate;
+  /** Arriving on the day: confirmed, or already checked in. */
+  arrivals: Reservation[];
+  /** Leaving on the day: checked in, or already checked out. */
+  departures: Reservation[];
+  /** Checked in and not yet checked out (includes today's check-ins and departures still here). */
+  inHouse: Reservation[];
+}
+
+export interface ReservationEvent extends ReservationEventNode {
+  id: number;
+}
+
+interface RequestOptions {
+  signal?: AbortSignal;
+}
+
+export interface KeeprDataProvider extends DataProvider, FrontDeskMethods, OperationsMethods, BackofficeMethods, InvoicingMethods, DeskMethods, GuaranteeMethods {
+  frontDeskDay(params: { propertyId: Uuid; day: IsoDate }, options?: RequestOptions): Promise<FrontDeskDay>;
+  reservationHistory(params: { id: Uuid }, options?: RequestOptions): Promise<ReservationEvent[]>;
+  /** acknowledgeUnpaid: the desk saw the unpaid prepayments (else PAYMENT_DUE). */
+  checkIn(params: { reservationId: Uuid; force: boolean; acknowledgeUnpaid: boolean; idempotencyKey: IdempotencyKey }): Promise<BookingResult>;
+  checkOut(params: { reservationId: Uuid; idempotencyKey: IdempotencyKey }): Promise<BookingResult>;
+  cancelReservation(params: { reservationId: Uuid; reason: string | null; idempotencyKey: IdempotencyKey }): Promise<BookingResult>;
+  markNoShow(params: { reservationId: Uuid; idempotencyKey: IdempotencyKey }): Promise<BookingResult>;
+}
+
+/** How one resource maps onto the API. */
+interface ResourceAdapter {
+  getList(params: GetListParams, signal?: AbortSignal): Promise<GetListResult>;
+  getOne(id: Identifier, signal?: AbortSignal): Promise<RaRecord>;
+  getMany(ids: Identifier[], signal?: AbortSignal): Promise<RaRecord[]>;
+  /** Filters usable as getManyReference targets. */
+  references: readonly string[];
+  update?(params: UpdateParams): Promise<RaRecord>;
+}
+
+const unsupported = (resource: string, what: string) =>
+  new ApiError(`${what} is not available for ${resource} in the console.`, 405, { code: "NOT_SUPPORTED" });
+
+// ---------------------------------------------------------------------------
+// reservations
+// ---------------------------------------------------------------------------
+
+/** react-admin filter → ReservationCondition (the API's equality conditions). */
+const reservationFilters: Record<string, (value: string) => ReservationCondition> = {
+  propertyId: (v) => ({ propertyId: v }),
+  guestId: (v) => ({ guestId: v }),
+  unitId: (v) => ({ unitId: v }),
+  roomTypeId: (v) => ({ roomTypeId: v }),
+  arrival: (v) => ({ arrival: v }),
+  confirmationCode: (v) => ({ confirmationCode: v.trim().toUpperCase() }),
+};
+
+/** react-admin sort field → ReservationOrderBy, without the direction. */
+const reservationSorts: Record<string, string> = {
+  arrival: "ARRIVAL",
+  departure: "DEPARTURE",
+  confirmationCode: "CONFIRMATION_CODE",
+  id: "PRIMARY_KEY",
+  rowId: "PRIMARY_KEY",
+};
+
+export function reservationCondition(filter: Record<string, unknown> = {}): ReservationCondition {
+  let condition: ReservationCondition = {};
+  for (const [name, value] of Object.entries(filter)) {
+    if (value === undefined || value === null || value === "") continue;
+    const map = Object.hasOwn(reservationFilters, name) ? reservationFilters[name] : undefined;
+    if (!map || typeof value !== "string") {
+      throw new ApiError(`Reservations cannot be filtered by "${name}".`, 400, { code: "INVALID_FILTER" });
+    }
+    condition = { ...condition, ...map(value) };
+  }
+  return condition;
+}
+
+export function reservationOrder(sort: GetListParams["sort"]): ReservationOrderBy[] {
+  const field = sort?.field ?? "arrival";
+  const base = Object.hasOwn(reservationSorts, field) ? reservationSorts[field] : undefined;
+  if (!base) throw new ApiError(`Reservations cannot be sorted by "${field}".`, 400, { code: "INVALID_SORT" });
+  const order = `${base}_${sort?.order === "ASC" ? "ASC" : "DESC"}` as ReservationOrderBy;
+  // The primary key last, so pages never overlap when dates tie.
+  return base === "PRIMARY_KEY" ? [order] : [order, "PRIMARY_KEY_ASC"];
+}
+
+/** Splits the front desk's day into arrivals, departures and in house. */
+export function splitFrontDeskDay(day: IsoDate, nodes: ReservationNode[]): FrontDeskDay {
+  const records = nodes.map(toRecord);
+  const byGuest = (a: Reservation, b: Reservation) => (a.guest?.fullName ?? "").localeCompare(b.guest?.fullName ?? "");
+  return {
+    day,
+    arrivals: records.filter((r) => r.arrival === day && (r.status === "confirmed" || r.status === "checked_in")).sort(byGuest),
+    departures: records.filter((r) => r.departure === day && (r.status === "checked_in" || r.status === "checked_out")).sort(byGuest),
+    inHouse: records.filter((r) => r.status === "checked_in").sort(byGuest),
+  };
+}
+
+function reservationsAdapter(client: GraphQLClient, permissions: () => Promise<StaffPermissions>): ResourceAdapter {
+  return {
+    references: ["propertyId", "guestId", "unitId", "roomTypeId"],
+    async getList(params, signal) {
+      const perPage = Math.min(Math.max(params.pagination?.perPage ?? 25, 1), 500);
+      const page = Math.max(params.pagination?.page ?? 1, 1);
+      const data = await client.request(
+        reservations,
+        { first: perPage, offset: (page - 1) * perPage, orderBy: reservationOrder(params.sort), condition: reservationCondition(params.filter) },
+        { signal },
+      );
+      const connection = data.allReservations;
+      return { data: present(connection?.nodes ?? []).map(toRecord), total: connection?.totalCount ?? 0 };
+    },
+    async getOne(id, signal) {
+      // Ask for the ledger and the notifications when some membership may
+      // read them; the page shows them per the role at the record's property.
+      const { memberships } = await permissions();
+      const data = await client.request(
+        reservation,
+        {
+          id: String(id),
+          withLedger: memberships.some((m) => roleAllows(m.role, "reservations", "ledger")),
+          withNotifications: memberships.some((m) => roleAllows(m.role, "reservations", "notifications")),
+        },
+        { signal },
+      );
+      // A reservation the user may not see reads as one that does not exist (RLS).
+      if (!data.reservationByRowId) throw new ApiError("No such reservation, or you cannot see it.", 404, { code: "NTFND" });
+      return toRecord(data.reservationByRowId);
+    },
+    async getMany(ids, signal) {
+      const found: Reservation[] = [];
+      for (let i = 0; i < ids.length; i += reservationsByIdBatch) {
+        const chunk = ids.slice(i, i + reservationsByIdBatch).map(String);
+        const variables = Object.fromEntries(chunk.map((id, j) => [`id${j}`, id]));
+        const data = await client.request(reservationsById(chunk.length), variables, { signal });
+        found.push(...present(Object.values(data)).map(toRecord));
+      }
+      return found;
+    },
+    async update({ id, data, previousData }) {
+      const patch: { specialRequests?: string | null } = {};
+      for (const [field, value] of Object.entries(data)) {
+        if (previousData && (previousData as Record<string, unknown>)[field] === value) continue;
+        if (field === "specialRequests" && (typeof value === "string" || value === null)) patch.specialRequests = value === "" ? null : value;
+        else if (field !== "id") throw unsupported("reservations", `Changing "${field}"`);
+      }
+      if (Object.keys(patch).length === 0) return previousData as RaRecord;
+      const result = await client.request(updateReservation, { id: String(id), patch });
+      const updated = result.updateReservationByRowId?.reservation;
+      if (!updated) throw new ApiError("No such reservation, or you may not change it.", 404, { code: "NTFND" });
+      return { ...previousData, ...toRecord(updated) };
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------
+// The provider
+// ---------------------------------------------------------------------------
+
+export function createDataProvider(client: GraphQLClient, permissions: () => Promise<StaffPermissions>): KeeprDataProvider {
+  const resources: Record<string, ResourceAdapter> = {
+    reservations: reservationsAdapter(client, permissions),
+  };
+  const adapter = (resource: string): ResourceAdapter => {
+    const found = Object.hasOwn(resources, resource) ? resources[resource] : undefined;
+    if (!found) throw new ApiError(`The console has no "${resource}" resource.`, 404, { code: "UNKNOWN_RESOURCE" });
+    return found;
+  };
+
+  /** A booking mutation: only with a key made for this user action (see idempotency.ts). */
+  async function runKeyed<TField extends string, TVariables extends { idempotencyKey: string }>(
+    document: Document<Record<TField, { result: BookingResult | null } | null>, TVariables>,
+    field: TField,
+    // The key must be an IdempotencyKey (newIdempotencyKey), not any string.
+    variables: TVariables & { idempotencyKey: IdempotencyKey },
+  ): Promise<BookingResult> {
+    const data = await client.request(document, variables);
+    const result = data[field]?.result;
+    if (!result) throw new ApiError("The API did not return the reservation.", 502, { code: "BAD_RESPONSE" });
+    return result;
+  }
+
+  return {
+    ...createFrontDeskMethods(client),
+    ...createBackofficeMethods(client),
+    ...createInvoicingMethods(client),
+    ...createOperationsMethods(client),
+    ...createDeskMethods(client),
+    ...createGuaranteeMethods(client),
+    supportAbortSignal: true,
+    getList: async (resource, params) => adapter(resource).getList(params, params.signal),
+    getOne: async (resource, params) => ({ data: (await adapter(resource).getOne(params.id, params.signal)) as never }),
+    getMany: async (resource, params) => ({ data: (await adapter(resource).getMany(params.ids, params.signal)) as never[] }),
+    getManyReference: async (resource, params) => {
+      const target = adapter(resource);
+      if (!target.references.includes(params.target)) {
+        throw new ApiError(`${resource} cannot be listed by "${params.target}".`, 400, { code: "INVALID_FILTER" });
+      }
+      return target.getList({ ...params, filter: { ...params.filter, [params.target]: params.id } }, params.signal);
+    },
+    update: async (resource, params) => {
+      const target = adapter(resource);
+      if (!target.update) throw unsupported(resource, "Editing");
+      return { data: (await target.update(params)) as never };
+    },
+    updateMany: async (resource) => {
+      throw unsupported(resource, "Editing several records at once");
+    },
+    create: async (resource) => {
+      throw unsupported(resource, "Creating records from a form");
+    },
+    delete: async (resource) => {
+      throw unsupported(resource, "Deleting");
+    },
+    deleteMany: async (resource) => {
+      throw unsupported(resource, "Deleting");
+    },
+
+    async frontDeskDay({ propertyId, day }, options = {}) {
+      const data = await client.request(frontDeskDay, { propertyId, day }, options);
+      return splitFrontDeskDay(day, present(data.frontDeskDay?.nodes ?? []));
+    },
+    async reservationHistory({ id }, options = {}) {
+      const data = await client.request(reservationHistory, { id }, options);
+      return present(data.reservationHistory?.nodes ?? []).map((event, index) => ({ ...event, id: index }));
+    },
+    checkIn: (params) => runKeyed(checkIn, "checkIn", params),
+    checkOut: (params) => runKeyed(checkOut, "checkOut", params),
+    cancelReservation: (params) => runKeyed(cancelReservation, "cancelReservation", params),
+    markNoShow: (params) => runKeyed(markNoShow, "markNoShow", params),
+  };
+}

@@ -1,0 +1,63 @@
+// How the front desk's screens show an API refusal: a title saying what
+// failed, the API's own message (written for people), a plain explanation
+// for the conflicts a desk meets every day, and the code for support.
+import Alert from "@mui/material/Alert";
+import AlertTitle from "@mui/material/AlertTitle";
+import Typography from "@mui/material/Typography";
+import { ApiError } from "../platform/graphql.ts";
+
+export interface ShownError {
+  message: string;
+  code: string;
+}
+
+/** The error as the screens keep it. */
+export function shownError(caught: unknown): ShownError {
+  if (caught instanceof ApiError) return { message: caught.message, code: caught.code };
+  return { message: caught instanceof Error ? caught.message : String(caught), code: "ERROR" };
+}
+
+/**
+ * Whether the API answered with a refusal (nothing was kept under the
+ * idempotency key), as opposed to a failure whose outcome is unknown (no
+ * answer, an unreadable answer): see ActionKey.failed.
+ */
+export function refusedByApi(caught: unknown): boolean {
+  return caught instanceof ApiError && caught.code !== "NETWORK" && caught.code !== "BAD_RESPONSE";
+}
+
+/** What a conflict means for the stay, beside the API's message. */
+const explanations: Record<string, string> = {
+  UNIT_UNAVAILABLE: "Another stay or a block already holds that unit for some of these nights. Nothing was changed.",
+  SOLD_OUT: "No unit is free for those nights. Nothing was changed.",
+  CONFLICT: "Another stay or a block already holds that unit for some of these nights. Nothing was changed.",
+  HOLD_EXPIRED: "The hold ran out and its room was booked meanwhile: search again.",
+  QUOTE_EXPIRED: "Quotes last 30 minutes: get a new quote.",
+  IDEMPOTENCY_KEY_REUSED: "This action was already sent with different details. Reload to see the current state before trying again.",
+};
+
+const conflictCodes = new Set(["UNIT_UNAVAILABLE", "SOLD_OUT", "CONFLICT"]);
+
+/** Whether the error is an overlap with another stay or block (shown as a conflict). */
+export function isConflict(error: ShownError | null): boolean {
+  return error !== null && conflictCodes.has(error.code);
+}
+
+export function ApiErrorAlert({ title, error }: { title: string; error: ShownError }) {
+  const conflict = conflictCodes.has(error.code);
+  const explanation = Object.hasOwn(explanations, error.code) ? explanations[error.code] : undefined;
+  return (
+    <Alert severity={conflict ? "warning" : "error"} role="alert" data-error-code={error.code}>
+      <AlertTitle>{conflict ? "Conflict: those nights are taken" : title}</AlertTitle>
+      {error.message}
+      {explanation && (
+        <Typography variant="body2" component="div" sx={{ mt: 0.5 }}>
+          {explanation}
+        </Typography>
+      )}
+      <Typography variant="caption" component="div" sx={{ mt: 0.5, opacity: 0.8 }}>
+        Code {error.code}
+      </Typography>
+    </Alert>
+  );
+}
