@@ -1,10 +1,11 @@
 // Every error leaves the API as a typed GraphQL error: extensions.code plus a
 // human message. Postgres DETAIL/HINT, constraint names of other tenants'
-// rows and stack traces never reach a client. The codes are listed in
-// docs/error_codes.md.
+// rows and stack traces never reach a client. The codes, and which SQLSTATE
+// maps to which, are in shared/error-codes.ts (rendered in docs/error_codes.md).
 import "postgraphile";
 import { isSafeError } from "postgraphile/grafast";
 import { GraphQLError, type GraphQLFormattedError, type ValidationRule } from "postgraphile/graphql";
+import { codeOfSqlstate, postgresErrors, type ErrorCode } from "../shared/error-codes.ts";
 import type { Logger } from "../core/logger.ts";
 
 interface PgLikeError {
@@ -13,80 +14,19 @@ interface PgLikeError {
   hint?: unknown;
 }
 
-/**
- * Keepr's own SQLSTATEs (raised by our functions) and the code each has in
- * the API; their messages are written for users. A hint, when our function
- * gives one, is a machine-readable reason (e.g. MIN_STAY) and goes out as
- * extensions.reason.
- */
-export const keeprCodes: Record<string, string> = {
-  CREDS: "CREDS", LOGIN: "LOGIN", EMTKN: "EMTKN", WEAKP: "WEAKP", INVEM: "INVEM", INVNM: "INVNM", INVPH: "INVPH",
-  INVTZ: "INVTZ", NTFND: "NTFND", DNIED: "DNIED", APPND: "APPND",
-  SOLDO: "SOLD_OUT",
-  RSTRC: "RESTRICTED",
-  HLDEX: "HOLD_EXPIRED",
-  TRANS: "INVALID_TRANSITION",
-  IDKEY: "IDEMPOTENCY_KEY_REUSED",
-  IDKRQ: "IDEMPOTENCY_KEY_INVALID",
-  QUOTE: "QUOTE_INVALID",
-  QTEXP: "QUOTE_EXPIRED",
-  DATES: "INVALID_DATES",
-  GUEST: "INVALID_GUESTS",
-  INVLD: "INVALID_INPUT",
-  UNRDY: "UNIT_NOT_READY",
-  UNAVL: "UNIT_UNAVAILABLE",
-  LIMIT: "TOO_MANY_ATTEMPTS",
-  FOLUN: "FOLIO_UNSETTLED",
-  CSHRQ: "CASH_SHIFT_REQUIRED",
-  UNBAL: "LEDGER_UNBALANCED",
-  FOLCL: "FOLIO_CLOSED",
-  OWNER: "LAST_OWNER",
-  LEGAL: "LEGAL_DETAILS_MISSING",
-  PAYDU: "PAYMENT_DUE",
-  NSHOW: "NO_SHOW_TOO_EARLY",
-  NOCRD: "NO_CARD_ON_FILE",
-};
-
-/** Standard SQLSTATEs mapped to a stable code and a message that reveals nothing. */
-const postgresCodes: Record<string, { code: string; message: string }> = {
-  "23505": { code: "CONFLICT", message: "That would duplicate an existing record." },
-  "23503": { code: "REFERENCE", message: "That refers to a record that does not exist or is still in use." },
-  "23502": { code: "INVALID_INPUT", message: "A required value is missing." },
-  "23514": { code: "INVALID_INPUT", message: "A value is out of the allowed range or format." },
-  "23P01": { code: "CONFLICT", message: "That overlaps with an existing record." },
-  "22P02": { code: "INVALID_INPUT", message: "A value has the wrong format." },
-  "22007": { code: "INVALID_INPUT", message: "A date or time has the wrong format." },
-  "22008": { code: "INVALID_INPUT", message: "A date or time is out of range." },
-  "22003": { code: "INVALID_INPUT", message: "A number is out of range." },
-  "22001": { code: "INVALID_INPUT", message: "A value is too long." },
-  "22023": { code: "INVALID_INPUT", message: "A parameter has an invalid value." },
-  // A NUL character (\u0000) in a string argument: Postgres text cannot hold it.
-  "22021": { code: "INVALID_INPUT", message: "A text value contains a character that is not allowed (NUL, \\u0000)." },
-  "22P05": { code: "INVALID_INPUT", message: "A text value contains a character that is not allowed (NUL, \\u0000)." },
-  // first/last/offset of a connection below zero reach SQL as LIMIT/OFFSET.
-  "2201W": { code: "INVALID_INPUT", message: "first and last must not be negative." },
-  "2201X": { code: "INVALID_INPUT", message: "offset must not be negative." },
-  // An index row too large to store (e.g. an enormous unique value).
-  "54000": { code: "INVALID_INPUT", message: "A value is too long." },
-  "42501": { code: "FORBIDDEN", message: "You are not allowed to do that." },
-  "57014": { code: "TIMEOUT", message: "The request took too long and was cancelled." },
-  "40001": { code: "RETRY", message: "The request conflicted with another; please retry." },
-  "40P01": { code: "RETRY", message: "The request conflicted with another; please retry." },
-  "55P03": { code: "RETRY", message: "The record is busy; please retry." },
-  "53300": { code: "UNAVAILABLE", message: "The service is busy; please retry shortly." },
-  "57P01": { code: "UNAVAILABLE", message: "The database is restarting; please retry shortly." },
-};
-
 /** The typed form of a database error, or null when it is not one. */
-export function classifyDatabaseError(error: unknown): { code: string; message: string; reason?: string } | null {
+export function classifyDatabaseError(error: unknown): { code: ErrorCode; message: string; reason?: string } | null {
   const e = error as PgLikeError | null;
   if (!e || typeof e.code !== "string" || typeof e.message !== "string") return null;
-  const keeprCode = Object.hasOwn(keeprCodes, e.code) ? keeprCodes[e.code] : undefined;
+  // Keepr's own SQLSTATEs: their messages are written for users. A hint,
+  // when our function gives one, is a machine-readable reason (e.g. MIN_STAY)
+  // and goes out as extensions.reason.
+  const keeprCode = codeOfSqlstate.get(e.code);
   if (keeprCode) {
     return typeof e.hint === "string" ? { code: keeprCode, message: e.message, reason: e.hint } : { code: keeprCode, message: e.message };
   }
-  // RLS refusing an INSERT/UPDATE raises 42501 too; both read as FORBIDDEN.
-  return postgresCodes[e.code] ?? null;
+  const standard = Object.hasOwn(postgresErrors, e.code) ? postgresErrors[e.code as keyof typeof postgresErrors] : undefined;
+  return standard ? { code: standard.code, message: standard.message } : null;
 }
 
 /**
@@ -99,10 +39,10 @@ export function classifyDatabaseError(error: unknown): { code: string; message: 
  * payload whose record is null, PostGraphile's own behaviour.)
  */
 const nothingDeleted = /^No values were deleted in collection /;
-const nothingDeletedError = { code: "NTFND", message: "No such record, or you may not delete it." };
+const nothingDeletedError: { code: ErrorCode; message: string } = { code: "NTFND", message: "No such record, or you may not delete it." };
 
 /** The code for an error about the request document itself (syntax, validation, variables). */
-function requestErrorCode(message: string): string {
+function requestErrorCode(message: string): ErrorCode {
   if (message.startsWith("Syntax Error")) return "GRAPHQL_PARSE_FAILED";
   if (message.startsWith("Parsing failed")) return "BAD_REQUEST";
   if (message.startsWith('Variable "$')) return "INVALID_INPUT";
@@ -185,6 +125,6 @@ export const RequestErrorsPlugin: GraphileConfig.Plugin = {
 };
 
 /** A non-GraphQL endpoint's error, in the same shape as the API's: { errors: [{ message, extensions: { code } }] }. */
-export function sendError(res: { status(code: number): { json(body: unknown): unknown } }, status: number, code: string, message: string): void {
+export function sendError(res: { status(code: number): { json(body: unknown): unknown } }, status: number, code: ErrorCode, message: string): void {
   res.status(status).json({ errors: [{ message, extensions: { code } }] });
 }

@@ -6,13 +6,14 @@
 import express, { type Request, type Response, type Router } from "express";
 import type pg from "pg";
 import type { ExportStore } from "../storage/export-store.ts";
+import type { ErrorCode } from "../shared/error-codes.ts";
 import { sendError } from "./errors.ts";
 
 export function exportRouter(options: { ownerPool: pg.Pool; store: ExportStore }): Router {
   const router = express.Router();
   router.get("/:token", async (req: Request, res: Response) => {
     const token = String(req.params.token);
-    const fail = (status: number, code: string, message: string) => sendError(res, status, code, message);
+    const fail = (status: number, code: ErrorCode, message: string) => sendError(res, status, code, message);
     if (!/^[0-9a-f]{48}$/.test(token)) return fail(404, "NOT_FOUND", "No such export.");
     const { rows } = await options.ownerPool.query<{ file_key: string; kind: string; slug: string; from_date: string; to_date: string; expired: boolean }>(
       `select e.file_key, e.kind, p.slug, to_char(e.from_date, 'YYYY-MM-DD') as from_date, to_char(e.to_date, 'YYYY-MM-DD') as to_date,

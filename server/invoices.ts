@@ -9,6 +9,7 @@ import express, { type Request, type Response, type Router } from "express";
 import type pg from "pg";
 import { AuthError, identify, pgSettingsFor } from "../core/auth.ts";
 import { inTransaction } from "../core/sql.ts";
+import type { ErrorCode } from "../shared/error-codes.ts";
 import { sendError } from "./errors.ts";
 import {
   addressLines, documentQuery, dueText, fileNameOf, invoiceDocument, lineText, methodText, netOf, paidOf, speechOf, titleOf, vatOf,
@@ -129,7 +130,7 @@ ${seller?.invoice_footer ? `<footer>${escapeHtml(seller.invoice_footer)}</footer
 export function invoiceRouter(options: { apiPool: pg.Pool; jwtSecret: string }): Router {
   const router = express.Router();
   router.get("/:id", async (req: Request, res: Response) => {
-    const send = (status: number, code: string, message: string) => sendError(res, status, code, message);
+    const send = (status: number, code: ErrorCode, message: string) => sendError(res, status, code, message);
     let settings: Record<string, string>;
     try {
       settings = pgSettingsFor(identify(req.header("authorization"), options.jwtSecret), req.requestId!);

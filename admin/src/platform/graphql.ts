@@ -3,6 +3,7 @@
 // carrying the API's code (docs/error_codes.md), the request id and a message
 // a member of staff can act on.
 import { HttpError } from "react-admin";
+import { errorCodeSpec, type ErrorKind } from "../../../shared/error-codes.ts";
 import type { Document } from "./documents.ts";
 
 export const graphqlEndpoint = "/graphql";
@@ -32,28 +33,24 @@ export class ApiError extends HttpError {
 }
 
 /**
- * The status react-admin reacts to for each API code: 401 signs the user
- * out (authProvider.checkError), 403 and 404 keep them in; the rest only
- * colour the message.
+ * The status react-admin reacts to for each kind of error (shared/error-codes.ts):
+ * 401 signs the user out (authProvider.checkError), 403 and 404 keep them in;
+ * the rest only colour the message. null (and a code this build does not
+ * know): the HTTP status as answered, else 400. The console shows the API's message for every code (written for
+ * people), except for the kinds handled below.
  */
-const statusByCode: Record<string, number> = {
-  INVALID_TOKEN: 401, TOKEN_EXPIRED: 401, LOGIN: 401,
-  CREDS: 400,
-  FORBIDDEN: 403, DNIED: 403,
-  NTFND: 404, NOT_FOUND: 404,
-  FOLIO_UNSETTLED: 409, CASH_SHIFT_REQUIRED: 409,
-  CONFLICT: 409, INVALID_TRANSITION: 409, IDEMPOTENCY_KEY_REUSED: 409, SOLD_OUT: 409, UNIT_UNAVAILABLE: 409,
-  UNIT_NOT_READY: 409, HOLD_EXPIRED: 409, QUOTE_EXPIRED: 409, FOLIO_CLOSED: 409, REFERENCE: 409,
-  LEGAL_DETAILS_MISSING: 409,
-  PAYMENT_DUE: 409, NO_SHOW_TOO_EARLY: 409, NO_CARD_ON_FILE: 409,
-  TOO_MANY_ATTEMPTS: 429,
-  RETRY: 503, UNAVAILABLE: 503,
-  TIMEOUT: 504,
-  INTERNAL: 500, LEDGER_UNBALANCED: 500,
+const statusOfKind: Record<ErrorKind, number | null> = {
+  input: 400,
+  request: null,
+  auth: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  throttled: 429,
+  transient: 503,
+  timeout: 504,
+  internal: 500,
 };
-
-/** Codes that mean the console itself sent something the API does not accept: a bug or an outdated page. */
-const clientFaultCodes = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "QUERY_TOO_COMPLEX", "BAD_REQUEST"]);
 
 interface WireError {
   message?: unknown;
@@ -67,13 +64,15 @@ export function apiErrorOf(errors: readonly WireError[], httpStatus: number, req
   const reason = typeof first.extensions?.reason === "string" ? first.extensions.reason : undefined;
   const serverMessage = typeof first.message === "string" && first.message ? first.message : "The request failed.";
   const reference = requestId ? ` Reference: ${requestId}.` : "";
+  const kind = errorCodeSpec(code)?.kind;
   let message = serverMessage;
-  if (clientFaultCodes.has(code)) {
+  if (kind === "request") {
+    // The console itself sent something the API does not accept: a bug or an outdated page.
     message = `This page sent a request the API does not accept (${serverMessage}). Reload the console; if it happens again, report it.${reference}`;
-  } else if (code === "INTERNAL" || code === "LEDGER_UNBALANCED") {
+  } else if (kind === "internal") {
     message = `${serverMessage}${reference}`;
   }
-  const status = statusByCode[code] ?? (httpStatus >= 400 ? httpStatus : 400);
+  const status = (kind && statusOfKind[kind]) ?? (httpStatus >= 400 ? httpStatus : 400);
   return new ApiError(message, status, { code, ...(reason ? { reason } : {}), ...(requestId ? { requestId } : {}) });
 }
 

@@ -1,15 +1,16 @@
 // How API errors read to a guest: Keepr's code translated when the app
-// knows it, else the server's own message; with the request id for
-// unexpected ones (what support looks the log up by).
+// words it itself (error-messages.ts), else the server's own message; with
+// the request id for unexpected ones (what support looks the log up by).
 import { ApiError } from "../api.ts";
+import { wordingOf } from "../error-messages.ts";
 import type { I18n } from "../i18n.tsx";
 
 export function errorText(error: unknown, i18n: I18n): string {
   const { t, tMaybe } = i18n;
   if (error instanceof ApiError) {
-    const known = tMaybe(`error.${error.code}`, { message: error.message });
-    if (known) return known;
-    if (error.code === "RESTRICTED" && error.reason) {
+    const wording = wordingOf(error.code);
+    if (wording !== "server" && wording !== "reason") return t(wording, { message: error.message });
+    if (wording === "reason" && error.reason) {
       const reason = tMaybe(`restriction.${error.reason}`);
       if (reason) return reason;
     }
