@@ -3,7 +3,8 @@
 //   node db/cli.ts migrate            apply committed migrations (+ worker schema)
 //   node db/cli.ts seed               load the demo data if the database is empty
 //   node db/cli.ts schema             write the GraphQL schema to server/schema.graphql
-//                                     (runs server/print-schema.ts on this database)
+//                                     and the database schema to db/schema.sql
+//                                     (the GraphQL one by server/print-schema.ts)
 //   node db/cli.ts sql "<query>"      run one query as the owner and print its rows
 //   node db/cli.ts revoke-sql         print the SQL an administrator runs once in
 //                                     Keepr's database when Keepr has no superuser
@@ -14,10 +15,13 @@
 import "../core/env.ts";
 import { spawn } from "node:child_process";
 import pg from "pg";
+import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { loadConfig } from "../core/config.ts";
 import { openDatabase } from "../core/database.ts";
 import { migrateDatabase } from "../core/migrate.ts";
 import { sideEffectRevocation } from "../core/roles.ts";
+import { printSchemaSql, schemaSqlFile } from "./schema-sql.ts";
 import { seedDemoData } from "./seed.ts";
 
 const [command, ...rest] = process.argv.slice(2);
@@ -46,9 +50,18 @@ try {
     case "seed":
       await seedDemoData(db.ownerUrl);
       break;
-    case "schema":
+    case "schema": {
       exitCode = await run(process.execPath, ["server/print-schema.ts"], { DATABASE_URL: db.ownerUrl, AUTH_DATABASE_URL: db.authenticatorUrl });
+      const owner = new pg.Client({ connectionString: db.ownerUrl });
+      await owner.connect();
+      try {
+        writeFileSync(schemaSqlFile, await printSchemaSql(owner));
+      } finally {
+        await owner.end();
+      }
+      console.log(`wrote ${fileURLToPath(schemaSqlFile)}`);
       break;
+    }
     case "sql": {
       const client = new pg.Client({ connectionString: db.ownerUrl });
       await client.connect();
