@@ -1,6 +1,6 @@
 // The reading half of Keepr's realtime server: streams the changes of the
-// publication keepr_realtime (realtime/publication.sql) out of Postgres by
-// logical replication (pgoutput) and hands them to onTransaction one
+// publication keepr_realtime (its tables: the end of db/schema.sql) out of
+// Postgres by logical replication (pgoutput) and hands them to onTransaction one
 // committed transaction at a time, in commit order, values as Postgres text.
 //
 // Slot. Each instance streams from its own TEMPORARY logical slot
