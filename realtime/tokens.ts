@@ -1,5 +1,5 @@
 // The tokens realtime accepts: the socket's `apikey` and a channel's
-// `access_token`, verified by server/auth.ts as the API verifies them
+// `access_token`, verified by core/auth.ts as the API verifies them
 // (sessions, booking tokens, and the public anonymous key web apps embed).
 // Every verified token becomes a SubscriberIdentity; refusals carry the
 // reference server's wording, which clients may match on.

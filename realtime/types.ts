@@ -35,7 +35,7 @@ export interface Transaction {
 
 /**
  * Who a channel subscriber is: the identity of their verified token, in the
- * shape server/auth.ts uses (so pgSettingsFor() applies to it), plus a key
+ * shape core/auth.ts uses (so pgSettingsFor() applies to it), plus a key
  * that is equal for every subscriber whose token carries the same role, sub,
  * session_id and reservation_id. Authorization is decided once per key.
  */

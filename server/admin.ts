@@ -16,7 +16,7 @@ export interface AdminRouterOptions {
   /** What npm start's build is doing (main.ts); idle when nothing builds here. */
   status?: () => AdminBuildStatus;
   /**
-   * The public anonymous key (server/auth.ts anonKey): realtime's `apikey`,
+   * The public anonymous key (core/auth.ts anonKey): realtime's `apikey`,
    * public by design (it grants what an anonymous visitor may do). Served in
    * /admin/config.json so the console can open the realtime socket.
    */

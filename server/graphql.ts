@@ -1,5 +1,5 @@
 // The GraphQL API: PostGraphile v5 over `app_public`, as one preset.
-// Identity reaches Postgres only through pgSettings (server/auth.ts).
+// Identity reaches Postgres only through pgSettings (core/auth.ts).
 import "postgraphile";
 import { depthLimit } from "@graphile/depth-limit";
 import type { Request } from "express";

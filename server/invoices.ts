@@ -1,6 +1,6 @@
 // GET /invoices/:id — the printable invoice or credit note (HTML, styled for
 // paper) — and GET /invoices/:id.pdf, the same document as a PDF
-// (server/invoice-pdf.ts). Read with the caller's own rights, exactly as
+// (invoices/pdf.ts). Read with the caller's own rights, exactly as
 // the GraphQL API would: the same bearer token, role and claims, so RLS
 // decides who sees which document (staff of the property, the guest who
 // booked); anyone else gets 404.

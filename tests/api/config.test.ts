@@ -1,4 +1,4 @@
-// server/config.ts: a production start is safe by default. With
+// core/config.ts: a production start is safe by default. With
 // NODE_ENV=production and JWT_SECRET only it refuses, naming every setting
 // it still needs at once; no demo data unless SEED=true (and then only with
 // DEMO_PASSWORD, never the published password); the simulated payment

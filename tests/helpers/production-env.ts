@@ -1,4 +1,4 @@
-// The settings a production start needs (server/config.ts refuses to start
+// The settings a production start needs (core/config.ts refuses to start
 // without them; docs/running.md, "Production checklist"): a real payment
 // provider's three settings, SMTP, the public URL and the JWT secret. The
 // provider and SMTP server named here are never reached by the tests that

@@ -1,5 +1,5 @@
 // Writes one CSV export. Payload { id }. Rows stream from Postgres
-// (pg-query-stream, a cursor) through csv-stringify (worker/csv.ts: cells a
+// (pg-query-stream, a cursor) through csv-stringify (core/csv.ts: cells a
 // spreadsheet would run as formulas are neutralised) into the export store:
 // memory stays flat however many rows there are. A retry rewrites the file
 // whole; the export is recorded once (app_private.finish_export), with a
