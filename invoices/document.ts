@@ -5,7 +5,7 @@
 // lines {description, kind, amount} and no seller: every helper here reads
 // both.
 import { z } from "zod";
-import { formatMoney } from "../web/src/format.ts";
+import { formatMoney } from "../shared/money.ts";
 
 const amount = z.union([z.number(), z.string()]).transform(Number);
 

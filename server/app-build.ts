@@ -3,7 +3,7 @@
 // console (admin/, at /admin) and the guest app (web/, at /). `npm start`
 // calls ensureAppBuilt for each: it builds when dist/ is missing or was built
 // from other sources (a hash of the app's index.html, vite.config.ts,
-// tsconfig.json, src/**, public/** and package-lock.json, kept in
+// tsconfig.json, src/**, public/**, shared/** and package-lock.json, kept in
 // dist/.keepr-build.json), so an edit, a checkout or a dependency upgrade
 // rebuilds and nothing else does. `npm run build` runs this file to build
 // every app unconditionally.
@@ -101,6 +101,8 @@ export function appSourceHash(name: AppName): string {
     ...["index.html", "vite.config.ts", "tsconfig.json"].map((f) => path.join(dir, f)),
     ...listFiles(path.join(dir, "src")),
     ...listFiles(path.join(dir, "public")),
+    // The code both apps build from (money, ids, API errors).
+    ...listFiles(path.join(repoRoot, "shared")),
     path.join(repoRoot, "package-lock.json"),
   ].sort();
   const hash = createHash("sha256");

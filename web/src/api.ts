@@ -2,8 +2,11 @@
 // destinations, room details) go as GET /graphql?query=…, which the server
 // answers with Cache-Control and an ETag (server/graphql-cache.ts), so the
 // browser and any cache in front of Keepr reuse them; everything else is a
-// POST. Every failure becomes an ApiError carrying the API's code
-// (docs/error_codes.md), its reason and the request id.
+// POST (shared/graphql-http.ts). Every failure becomes an ApiError
+// (shared/api-error.ts) carrying the API's code (docs/error_codes.md), its
+// reason and the request id.
+import { ApiError, type ApiFailure } from "../../shared/api-error.ts";
+import { callGraphQL } from "../../shared/graphql-http.ts";
 
 export interface Document<TData, TVariables> {
   name: string;
@@ -19,70 +22,29 @@ export function query<TData, TVariables>(name: string, source: string, options: 
   return { name, source: source.replace(/\s+/g, " ").trim(), ...options };
 }
 
-export class ApiError extends Error {
-  readonly code: string;
-  readonly reason?: string;
-  readonly requestId?: string;
-  constructor(code: string, message: string, options: { reason?: string; requestId?: string } = {}) {
-    super(message);
-    this.name = "ApiError";
-    this.code = code;
-    this.reason = options.reason;
-    this.requestId = options.requestId;
+/** The guest app's words for a failure that is not the API's own refusal. */
+function failureError(failure: ApiFailure): ApiError {
+  switch (failure.kind) {
+    case "network":
+      return new ApiError("NETWORK", "Cannot reach the server.");
+    case "unreadable":
+      return new ApiError("BAD_RESPONSE", `The server answered HTTP ${failure.status} without a readable body.`, { requestId: failure.requestId });
+    case "no-data":
+      return new ApiError("BAD_RESPONSE", `The server answered HTTP ${failure.status} without data.`, { requestId: failure.requestId });
+    case "refused":
+      return new ApiError(failure.code, failure.message, { reason: failure.reason, requestId: failure.requestId });
   }
 }
 
-interface WireError {
-  message?: unknown;
-  extensions?: { code?: unknown; reason?: unknown };
-}
-
-export async function request<TData, TVariables>(
+export function request<TData, TVariables>(
   document: Document<TData, TVariables>,
   variables: TVariables,
   options: { token?: string | null; signal?: AbortSignal } = {},
 ): Promise<TData> {
-  const token = options.token ?? null;
-  const asGet = document.cacheable === true && !token;
-  const headers: Record<string, string> = { accept: "application/graphql-response+json, application/json" };
-  if (token) headers.authorization = `Bearer ${token}`;
-  let response: Response;
-  try {
-    if (asGet) {
-      const params = new URLSearchParams({ query: document.source, operationName: document.name, variables: JSON.stringify(variables) });
-      response = await fetch(`/graphql?${params}`, { method: "GET", headers, signal: options.signal });
-    } else {
-      headers["content-type"] = "application/json";
-      response = await fetch("/graphql", {
-        method: "POST",
-        headers,
-        body: JSON.stringify({ query: document.source, operationName: document.name, variables }),
-        signal: options.signal,
-      });
-    }
-  } catch (error) {
-    if (options.signal?.aborted) throw error;
-    throw new ApiError("NETWORK", "Cannot reach the server.");
-  }
-  const requestId = response.headers.get("x-request-id") ?? undefined;
-  let body: { data?: unknown; errors?: unknown };
-  try {
-    body = (await response.json()) as { data?: unknown; errors?: unknown };
-  } catch (error) {
-    if (options.signal?.aborted) throw error;
-    throw new ApiError("BAD_RESPONSE", `The server answered HTTP ${response.status} without a readable body.`, { requestId });
-  }
-  if (Array.isArray(body.errors) && body.errors.length > 0) {
-    const first = (body.errors[0] ?? {}) as WireError;
-    const code = typeof first.extensions?.code === "string" ? first.extensions.code : response.status === 401 ? "INVALID_TOKEN" : "INTERNAL";
-    const reason = typeof first.extensions?.reason === "string" ? first.extensions.reason : undefined;
-    const message = typeof first.message === "string" && first.message ? first.message : "The request failed.";
-    throw new ApiError(code, message, { reason, requestId });
-  }
-  if (!response.ok || body.data === null || typeof body.data !== "object") {
-    throw new ApiError("BAD_RESPONSE", `The server answered HTTP ${response.status} without data.`, { requestId });
-  }
-  return body.data as TData;
+  return callGraphQL<TData, TVariables>(
+    { endpoint: "/graphql", document, variables, token: options.token, asGet: document.cacheable === true, signal: options.signal },
+    failureError,
+  );
 }
 
 /** Whether an error is worth retrying as is (the request may not have arrived, or the server was busy). */

@@ -1,51 +1,6 @@
-// Money, dates and countdowns in the guest's language. Money arrives as
-// integer minor units (a BigInt string) with its ISO currency and is
-// formatted as an exact decimal string, never through a float, in the
-// property's currency.
-
-const digitsCache = new Map<string, number>();
-function fractionDigits(currency: string): number {
-  let digits = digitsCache.get(currency);
-  if (digits === undefined) {
-    try {
-      digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-    } catch {
-      digits = 2;
-    }
-    digitsCache.set(currency, digits);
-  }
-  return digits;
-}
-
-/** "24800", "EUR", "pt-PT" → "248,00 €"; "en-GB" → "€248.00". */
-export function formatMoney(minorUnits: string | number | bigint | null | undefined, currency: string, locale: string): string {
-  if (minorUnits === null || minorUnits === undefined || minorUnits === "") return "—";
-  let value: bigint;
-  try {
-    value = BigInt(minorUnits);
-  } catch {
-    return String(minorUnits);
-  }
-  const digits = fractionDigits(currency);
-  const negative = value < 0n;
-  const abs = negative ? -value : value;
-  const scale = 10n ** BigInt(digits);
-  const decimal = digits > 0 ? `${abs / scale}.${(abs % scale).toString().padStart(digits, "0")}` : `${abs}`;
-  try {
-    // A decimal string is formatted exactly (Intl.NumberFormat v3).
-    return new Intl.NumberFormat(locale, { style: "currency", currency }).format(`${negative ? "-" : ""}${decimal}` as `${number}`);
-  } catch {
-    return `${negative ? "-" : ""}${decimal} ${currency}`;
-  }
-}
-
-export function minor(value: string | number | bigint | null | undefined): bigint {
-  try {
-    return value === null || value === undefined || value === "" ? 0n : BigInt(value);
-  } catch {
-    return 0n;
-  }
-}
+// Dates and countdowns in the guest's language. Money is formatted by
+// shared/money.ts (the same code as the console's, the invoices' and the
+// guest messages').
 
 const asDate = (date: string) => new Date(`${date}T12:00:00Z`);
 

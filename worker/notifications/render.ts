@@ -2,7 +2,7 @@
 // property's language, money in the property's currency and dates in its
 // calendar. Compiled templates are cached by their source.
 import Handlebars from "handlebars";
-import { formatMoney } from "../../web/src/format.ts";
+import { formatMoney } from "../../shared/money.ts";
 import { builtInTemplates, type Kind } from "./templates.ts";
 
 export interface NotificationContext {

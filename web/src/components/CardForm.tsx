@@ -4,7 +4,7 @@
 // card-form.ts); this app only ever receives the token, brand and last four
 // digits, by postMessage. The frame has a fixed height (no layout shift).
 import { forwardRef, useEffect, useImperativeHandle, useRef, useState } from "react";
-import { newKey } from "../keys.ts";
+import { randomUuid } from "../../../shared/ids.ts";
 import { useI18n } from "../i18n.tsx";
 import type { CardToken } from "../storage.ts";
 
@@ -65,7 +65,7 @@ export const CardForm = forwardRef<CardFormHandle, { onSubmit?: () => void }>(fu
       new Promise<CardToken>((resolve, reject) => {
         const target = frame.current?.contentWindow;
         if (!target || !ready) return reject(new CardError("not_ready", t("book.cardLoading")));
-        const requestId = newKey();
+        const requestId = randomUuid();
         pending.current.set(requestId, { resolve, reject });
         // The sandboxed frame has an opaque origin: "*" is the only target it matches; it answers only this window.
         target.postMessage({ type: "tokenize", requestId }, "*");

@@ -1,7 +1,7 @@
 // How API errors read to a guest: Keepr's code translated when the app
 // words it itself (error-messages.ts), else the server's own message; with
 // the request id for unexpected ones (what support looks the log up by).
-import { ApiError } from "../api.ts";
+import { ApiError } from "../../../shared/api-error.ts";
 import { wordingOf } from "../error-messages.ts";
 import type { I18n } from "../i18n.tsx";
 

@@ -5,7 +5,8 @@
 // "Visa •• 4242"), which the guest can replace.
 import { useRef, useState } from "react";
 import type { PaymentIntent, Reservation } from "../documents.ts";
-import { formatMoment, formatMoney, minor } from "../format.ts";
+import { formatMoney, minorUnits } from "../../../shared/money.ts";
+import { formatMoment } from "../format.ts";
 import { useI18n } from "../i18n.tsx";
 import { payWithCard, replaceCard } from "../payments.ts";
 import type { Session } from "../storage.ts";
@@ -23,8 +24,8 @@ export function PaymentDueAlert({ booking, onPay }: { booking: Reservation; onPa
   const { t, locale } = useI18n();
   if (booking.status !== "confirmed" || !booking.paymentDueBy) return null;
   const failed = booking.paymentIntents.nodes.filter((i): i is PaymentIntent => !!i && i.status === "failed");
-  const dueAmount = failed.reduce((sum, i) => sum + minor(i.amount), 0n);
-  const amount = formatMoney(dueAmount > 0n ? dueAmount : minor(booking.unpaidPrepayment ?? 0), booking.currency, locale);
+  const dueAmount = failed.reduce((sum, i) => sum + minorUnits(i.amount), 0n);
+  const amount = formatMoney(dueAmount > 0n ? dueAmount : minorUnits(booking.unpaidPrepayment ?? 0), booking.currency, locale);
   return (
     <div data-testid="payment-due">
       <Alert tone="warning" title={t("pay.due.title")}>
@@ -101,14 +102,14 @@ export function PaymentsView({ booking, session, onPaid, onCardReplaced, dueAler
   };
 
   if (intents.length === 0 && !booking.cardOnFile) return <p className="muted">{t("manage.noPayments")}</p>;
-  const dueAmount = failed.reduce((sum, i) => sum + minor(i.amount), 0n);
+  const dueAmount = failed.reduce((sum, i) => sum + minorUnits(i.amount), 0n);
   return (
     <>
       {due && dueAlert ? <PaymentDueAlert booking={booking} /> : null}
       <ul className="payments" data-testid="payments">
         {intents.map((intent) => {
           const amount = money(intent.amount);
-          const refunded = minor(intent.amountRefunded);
+          const refunded = minorUnits(intent.amountRefunded);
           let text: string;
           let tone = "";
           switch (intent.status) {

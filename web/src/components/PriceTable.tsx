@@ -1,7 +1,8 @@
 // A quote line by line: each night, a length-of-stay discount, fees, taxes
 // (those already inside the prices shown, not added), and the total.
 import type { PriceLine, Quote } from "../documents.ts";
-import { formatDate, formatMoney } from "../format.ts";
+import { formatMoney } from "../../../shared/money.ts";
+import { formatDate } from "../format.ts";
 import { useI18n } from "../i18n.tsx";
 
 export function lineLabel(line: Pick<PriceLine, "kind" | "date" | "description" | "isInclusive">, i18n: ReturnType<typeof useI18n>): string {

@@ -7,7 +7,8 @@
 // Enter never books or charges twice. A room taken by someone else in the
 // meantime ("just taken") or a lost hold says so and offers to try again.
 import { cloneElement, useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type ReactElement } from "react";
-import { ApiError, isTransient, request } from "../api.ts";
+import { ApiError } from "../../../shared/api-error.ts";
+import { isTransient, request } from "../api.ts";
 import { CardError, CardForm, type CardFormHandle } from "../components/CardForm.tsx";
 import { Countdown } from "../components/Countdown.tsx";
 import { Alert, errorText } from "../components/Messages.tsx";
@@ -24,7 +25,8 @@ import {
   type RatePlanDetails,
   type StayVariables,
 } from "../documents.ts";
-import { formatMoney, formatMoment, isIsoDate, minor } from "../format.ts";
+import { formatMoney, minorUnits } from "../../../shared/money.ts";
+import { formatMoment, isIsoDate } from "../format.ts";
 import { useI18n } from "../i18n.tsx";
 import { paymentScheduleText } from "../planLabels.ts";
 import { keyFor } from "../keys.ts";
@@ -282,7 +284,7 @@ export function BookPage({ location }: { location: Location }) {
 
   const property = plan?.roomType?.propertyByPropertyId ?? null;
   const quote = draft?.quote;
-  const total = quote ? minor(quote.totalAmount) : 0n;
+  const total = quote ? minorUnits(quote.totalAmount) : 0n;
   const preview = plan && quote && property ? paymentPreview(total, plan.depositPercent, plan.balanceDueDays, stay.arrival, property.timeZone) : null;
   const money = (amount: bigint | string) => formatMoney(amount, quote?.currency ?? property?.currency ?? "EUR", locale);
   const searchBack = searchHref({ where: property ? `property:${property.rowId}` : "", arrival: stay.arrival, departure: stay.departure, adults: stay.adults, children: stay.children });

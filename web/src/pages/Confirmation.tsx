@@ -6,7 +6,7 @@ import { Alert, errorText } from "../components/Messages.tsx";
 import { isSettling, PaymentsView } from "../components/Payments.tsx";
 import { StaySummary } from "../components/StaySummary.tsx";
 import type { Reservation } from "../documents.ts";
-import { formatMoney } from "../format.ts";
+import { formatMoney } from "../../../shared/money.ts";
 import { useI18n } from "../i18n.tsx";
 import { loadBooking } from "../payments.ts";
 import { href, onLinkClick, usePageTitle } from "../router.ts";

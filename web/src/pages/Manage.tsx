@@ -7,7 +7,8 @@
 // whose due payment failed shows "Payment due" with its deadline and the card
 // form to pay; the card on file (from the server) can be replaced.
 import { useCallback, useEffect, useState, type FormEvent } from "react";
-import { ApiError, request } from "../api.ts";
+import { ApiError } from "../../../shared/api-error.ts";
+import { request } from "../api.ts";
 import { Dialog } from "../components/Dialog.tsx";
 import { Alert, errorText } from "../components/Messages.tsx";
 import { PaymentDueAlert, PaymentsView, isSettling } from "../components/Payments.tsx";
@@ -23,7 +24,8 @@ import {
   type Quote,
   type Reservation,
 } from "../documents.ts";
-import { addDays, formatDate, formatMoment, formatMoney, formatStay, isIsoDate, isoDate, minor, nightsBetween } from "../format.ts";
+import { formatMoney, minorUnits } from "../../../shared/money.ts";
+import { addDays, formatDate, formatMoment, formatStay, isIsoDate, isoDate, nightsBetween } from "../format.ts";
 import { useI18n } from "../i18n.tsx";
 import { keyFor, type KeyedInput } from "../keys.ts";
 import { loadBooking } from "../payments.ts";
@@ -246,8 +248,8 @@ function Folio({ booking }: { booking: Reservation }) {
           <tr><th scope="row">{t("book.total")}</th><td className="num total">{money(cancelled ? booking.penaltyAmount ?? 0 : booking.totalAmount)}</td></tr>
           {balance !== null ? (
             <tr data-testid="folio-balance">
-              <th scope="row">{minor(balance) < 0n ? t("manage.credit") : t("manage.balance")}</th>
-              <td className="num">{minor(balance) === 0n ? t("manage.settled") : money(minor(balance) < 0n ? -minor(balance) : minor(balance))}</td>
+              <th scope="row">{minorUnits(balance) < 0n ? t("manage.credit") : t("manage.balance")}</th>
+              <td className="num">{minorUnits(balance) === 0n ? t("manage.settled") : money(minorUnits(balance) < 0n ? -minorUnits(balance) : minorUnits(balance))}</td>
             </tr>
           ) : null}
         </tfoot>
@@ -347,8 +349,8 @@ function ChangeDates({ booking, token, onChanged }: { booking: Reservation; toke
     }
   };
 
-  const old = minor(booking.totalAmount);
-  const difference = preview ? minor(preview.totalAmount) - old : 0n;
+  const old = minorUnits(booking.totalAmount);
+  const difference = preview ? minorUnits(preview.totalAmount) - old : 0n;
   return (
     <section className="panel" aria-labelledby="change-heading">
       <h2 id="change-heading">{t("manage.change")}</h2>
@@ -402,10 +404,10 @@ function CancelBooking({ booking, token, onCancelled }: { booking: Reservation; 
   const [error, setError] = useState<string | null>(null);
   const [key, setKey] = useState<KeyedInput | undefined>(undefined);
   const money = (amount: string | bigint | null) => formatMoney(amount, booking.currency, locale);
-  const penalty = minor(booking.cancellationPenaltyNow);
+  const penalty = minorUnits(booking.cancellationPenaltyNow);
   const paid = booking.paymentIntents.nodes
     .filter((i): i is PaymentIntent => !!i)
-    .reduce((sum, i) => sum + minor(i.amountCaptured) - minor(i.amountRefunded), 0n);
+    .reduce((sum, i) => sum + minorUnits(i.amountCaptured) - minorUnits(i.amountRefunded), 0n);
   const refund = paid > penalty ? paid - penalty : 0n;
   const freeUntil = booking.cancellationPolicy.free_cancellation_until;
   const costText = (

@@ -18,7 +18,8 @@ import {
   type SearchVariables,
   type StaySuggestion,
 } from "../documents.ts";
-import { addDays, formatDate, formatMoney, formatStay, isIsoDate, isoDate, nightsBetween } from "../format.ts";
+import { formatMoney } from "../../../shared/money.ts";
+import { addDays, formatDate, formatStay, isIsoDate, isoDate, nightsBetween } from "../format.ts";
 import { useI18n } from "../i18n.tsx";
 import { href, navigate, onLinkClick, usePageTitle, type Location } from "../router.ts";
 
