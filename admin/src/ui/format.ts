@@ -1,45 +1,16 @@
 // Money, dates and labels as staff read them. Money arrives as integer
 // minor units (a BigInt string) with its ISO currency; it is formatted as an
-// exact decimal string, never through a float.
+// exact decimal string, never through a float (shared/money.ts).
+import { formatMoney as formatMoneyIn } from "../../../shared/money.ts";
 
 const locale = typeof navigator !== "undefined" ? navigator.language : "en-GB";
 
-const digitsCache = new Map<string, number>();
-
 /** Minor-unit digits of a currency: 2 for EUR, 0 for JPY, 3 for BHD. */
-export function currencyDigits(currency: string): number {
-  let digits = digitsCache.get(currency);
-  if (digits === undefined) {
-    try {
-      digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-    } catch {
-      digits = 2;
-    }
-    digitsCache.set(currency, digits);
-  }
-  return digits;
-}
+export { currencyDigits } from "../../../shared/money.ts";
 
-/** "24800", "EUR" → "€248.00" (in the browser's locale). */
+/** "24800", "EUR" → "€248.00" (in the browser's locale; shared/money.ts). */
 export function formatMoney(minorUnits: string | number | bigint | null | undefined, currency: string): string {
-  if (minorUnits === null || minorUnits === undefined || minorUnits === "") return "—";
-  let value: bigint;
-  try {
-    value = BigInt(minorUnits);
-  } catch {
-    return String(minorUnits);
-  }
-  const digits = currencyDigits(currency);
-  const negative = value < 0n;
-  const abs = negative ? -value : value;
-  const scale = 10n ** BigInt(digits);
-  const decimal = digits > 0 ? `${abs / scale}.${(abs % scale).toString().padStart(digits, "0")}` : `${abs}`;
-  try {
-    // A decimal string is formatted exactly (Intl.NumberFormat v3).
-    return new Intl.NumberFormat(locale, { style: "currency", currency }).format(`${negative ? "-" : ""}${decimal}` as `${number}`);
-  } catch {
-    return `${negative ? "-" : ""}${decimal} ${currency}`;
-  }
+  return formatMoneyIn(minorUnits, currency, locale);
 }
 
 /** Today's date (YYYY-MM-DD) in a time zone: a property's business calendar. */
