@@ -7,14 +7,12 @@
 import type express from "express";
 import type { Request, Response } from "express";
 import type { AppBuildStatus } from "./app-build.ts";
-import { staticAppRouter } from "./static-app.ts";
-
-export type AdminBuildStatus = AppBuildStatus;
+import { appPageHeaders, staticAppRouter } from "./static-app.ts";
 
 export interface AdminRouterOptions {
   distDir: string;
   /** What npm start's build is doing (main.ts); idle when nothing builds here. */
-  status?: () => AdminBuildStatus;
+  status?: () => AppBuildStatus;
   /**
    * The public anonymous key (core/auth.ts anonKey): realtime's `apikey`,
    * public by design (it grants what an anonymous visitor may do). Served in
@@ -53,23 +51,8 @@ export function adminHtmlHeaders(req: Pick<Request, "protocol" | "get">, publicU
   if (host && hostPattern.test(host)) origins.add(websocketOrigin(`${req.protocol === "https" ? "https" : "http"}://${host.toLowerCase()}`));
   // (A public URL of port 0, a test server's default, names no origin.)
   if (publicUrl && new URL(publicUrl).port !== "0") origins.add(websocketOrigin(new URL(publicUrl).origin));
-  return {
-    "cache-control": "no-cache",
-    "content-security-policy": [
-      "default-src 'self'",
-      "script-src 'self'",
-      "style-src 'self' 'unsafe-inline'",
-      "img-src 'self' data:",
-      "font-src 'self' data:",
-      `connect-src 'self'${[...origins].map((o) => ` ${o}`).join("")}`,
-      "object-src 'none'",
-      "base-uri 'self'",
-      "form-action 'self'",
-      "frame-ancestors 'none'",
-    ].join("; "),
-    "x-frame-options": "DENY",
-    "referrer-policy": "same-origin",
-  };
+  // emotion (MUI) injects <style> tags; fonts and icons may be data: URLs.
+  return appPageHeaders({ style: ["'unsafe-inline'"], img: ["data:"], font: ["data:"], connect: [...origins] });
 }
 
 export function adminRouter(options: AdminRouterOptions): express.Router {

@@ -9,7 +9,7 @@ import { pinoHttp } from "pino-http";
 import type pg from "pg";
 import { postgraphile } from "postgraphile";
 import { grafserv } from "postgraphile/grafserv/express/v4";
-import { adminRouter, type AdminBuildStatus } from "./admin.ts";
+import { adminRouter } from "./admin.ts";
 import { apps, type AppBuildStatus } from "./app-build.ts";
 import { anonKey, AuthError, identify, pgSettingsFor } from "../core/auth.ts";
 import type { Config } from "../core/config.ts";
@@ -46,7 +46,7 @@ export interface HttpOptions {
    * The staff console's build (default admin/dist) and what building it is doing (npm start builds it in the background);
    * `realtime` when the realtime service is attached to this server (the console then goes live through it).
    */
-  admin?: { distDir?: string; status?: () => AdminBuildStatus; realtime?: boolean };
+  admin?: { distDir?: string; status?: () => AppBuildStatus; realtime?: boolean };
   /** The guest app's build (default web/dist) and what building it is doing. */
   web?: { distDir?: string; status?: () => AppBuildStatus };
 }

@@ -40,6 +40,44 @@ export interface StaticAppOptions {
   extend?: (router: express.Router) => void;
 }
 
+/** What an app's page may use beyond its own origin ('self'), directive by directive. */
+export interface AppPageSources {
+  style?: string[];
+  img?: string[];
+  font?: string[];
+  connect?: string[];
+  /** Frames the page may show; without it the policy has no frame-src (default-src 'self' applies). */
+  frame?: string[];
+}
+
+/**
+ * Headers of a browser app's index.html (the console's, the guest app's):
+ * revalidated on every load, and a Content-Security-Policy that allows the
+ * app's own origin and what `sources` adds, no foreign scripts, no plugins,
+ * forms to itself only, and no framing of the app by anyone.
+ */
+export function appPageHeaders(sources: AppPageSources): Record<string, string> {
+  const self = (extra: string[] = []) => ["'self'", ...extra].join(" ");
+  return {
+    "cache-control": "no-cache",
+    "content-security-policy": [
+      "default-src 'self'",
+      "script-src 'self'",
+      `style-src ${self(sources.style)}`,
+      `img-src ${self(sources.img)}`,
+      `font-src ${self(sources.font)}`,
+      `connect-src ${self(sources.connect)}`,
+      ...(sources.frame ? [`frame-src ${self(sources.frame)}`] : []),
+      "object-src 'none'",
+      "base-uri 'self'",
+      "form-action 'self'",
+      "frame-ancestors 'none'",
+    ].join("; "),
+    "x-frame-options": "DENY",
+    "referrer-policy": "same-origin",
+  };
+}
+
 const yearSeconds = 365 * 24 * 60 * 60;
 const hourSeconds = 60 * 60;
 

@@ -6,7 +6,7 @@
 // and show https photos; nothing else foreign.
 import type express from "express";
 import type { AppBuildStatus } from "./app-build.ts";
-import { staticAppRouter } from "./static-app.ts";
+import { appPageHeaders, staticAppRouter } from "./static-app.ts";
 
 /** The guest app's routes (web/src/router.ts): everything else is not the app's. */
 export const webRoutes = ["/", "/book", "/confirmation", "/manage"] as const;
@@ -19,25 +19,13 @@ export interface WebRouterOptions {
   paymentFormOrigin?: string;
 }
 
+/**
+ * Headers of the guest app's HTML: https photos (a property's own may live
+ * elsewhere), and frames of its own origin (the simulated provider's card
+ * form) and of a real provider's card form (PAYMENT_FORM_ORIGIN).
+ */
 export function webHtmlHeaders(paymentFormOrigin?: string): Record<string, string> {
-  return {
-    "cache-control": "no-cache",
-    "content-security-policy": [
-      "default-src 'self'",
-      "script-src 'self'",
-      "style-src 'self'",
-      "img-src 'self' data: https:",
-      "font-src 'self'",
-      "connect-src 'self'",
-      `frame-src 'self'${paymentFormOrigin ? ` ${paymentFormOrigin}` : ""}`,
-      "object-src 'none'",
-      "base-uri 'self'",
-      "form-action 'self'",
-      "frame-ancestors 'none'",
-    ].join("; "),
-    "x-frame-options": "DENY",
-    "referrer-policy": "same-origin",
-  };
+  return appPageHeaders({ img: ["data:", "https:"], frame: paymentFormOrigin ? [paymentFormOrigin] : [] });
 }
 
 export function webRouter(options: WebRouterOptions): express.Router {
