@@ -31,7 +31,7 @@ import { useI18n } from "../i18n.tsx";
 import { paymentScheduleText } from "../planLabels.ts";
 import { keyFor } from "../keys.ts";
 import { payWithCard, paymentPreview } from "../payments.ts";
-import { href, navigate, onLinkClick, usePageTitle, type Location } from "../router.ts";
+import { navigate, onLinkClick, usePageTitle, type Location } from "../router.ts";
 import { loadDraft, saveDraft, saveSession, tokenExpiry, type Draft } from "../storage.ts";
 import { searchHref } from "./Search.tsx";
 
@@ -506,5 +506,3 @@ function ProblemView({ problem, roomName, searchBack, onRetry }: { problem: Prob
       );
   }
 }
-
-export const bookHref = (stay: StayVariables) => href("/book", { plan: stay.ratePlanId, arrival: stay.arrival, departure: stay.departure, adults: stay.adults, children: stay.children || null });
