@@ -10,6 +10,27 @@ const postgresUrl = z
   .string()
   .regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection string");
 
+/** Host names that name this machine (http is allowed for them outside production). */
+const localHosts = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/**
+ * The origin a value names, as a browser writes it (https://pay.example.com,
+ * default port dropped), or null when it is not an http(s) origin alone:
+ * nothing that could end or add a CSP directive gets through.
+ */
+function cardFormOrigin(value: string): { origin: string; https: boolean; local: boolean } | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return null;
+  if (url.username || url.password || url.pathname !== "/" || /[?#]/.test(value)) return null;
+  if (!/^(?:[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?|\[[0-9a-f:.]+\])$/.test(url.hostname)) return null;
+  return { origin: url.origin, https: url.protocol === "https:", local: localHosts.has(url.hostname) };
+}
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   HOST: z.string().default("127.0.0.1"),
@@ -60,6 +81,12 @@ const schema = z.object({
   PAYMENT_PROVIDER_API_KEY: z.string().min(16, "PAYMENT_PROVIDER_API_KEY must be at least 16 characters").optional(),
   PAYMENT_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   SIMULATED_PROVIDER: booleanish.optional(),
+  /**
+   * The origin (scheme, host, port) of a real payment provider's hosted card
+   * form, which the guest app frames: added to its page's frame-src. https;
+   * http only for localhost outside production (checked in loadConfig).
+   */
+  PAYMENT_FORM_ORIGIN: z.string().refine((v) => cardFormOrigin(v) !== null, "must be an origin such as https://pay.example.com: a scheme, a host and an optional port, no path").optional(),
 
   CHANNEL_ALLOW_INTERNAL_URLS: booleanish.optional(),
   EXPORT_DIR: z.string().optional(),
@@ -92,6 +119,8 @@ export type Config = Omit<z.infer<typeof schema>, "SEED"> & {
   simulatedProvider: boolean;
   /** Where the worker reaches the payment provider. */
   paymentProviderUrl: string;
+  /** PAYMENT_FORM_ORIGIN as a browser writes an origin (the guest app's frame-src), or null when unset. */
+  paymentFormOrigin: string | null;
   /** Whether channel feed URLs may point at internal addresses (default: outside production). */
   channelAllowInternalUrls: boolean;
   /** Where export files are stored. */
@@ -165,6 +194,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       warnings.push("CHANNEL_ALLOW_INTERNAL_URLS=true in production: channel feed URLs may reach internal addresses");
     }
   }
+  const formOrigin = given("PAYMENT_FORM_ORIGIN") ? cardFormOrigin(env.PAYMENT_FORM_ORIGIN!) : null;
+  if (formOrigin && !formOrigin.https) {
+    if (isProduction) problems.push("PAYMENT_FORM_ORIGIN: must be https in production (the payment provider's card form)");
+    else if (!formOrigin.local) problems.push("PAYMENT_FORM_ORIGIN: must be https (http only for localhost)");
+  }
   if (problems.length > 0 || !parsed.success) {
     throw new ConfigError(`Invalid environment:\n${problems.map((p) => `  ${p}`).join("\n")}`);
   }
@@ -179,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl,
     simulatedProvider,
     paymentProviderUrl: c.PAYMENT_PROVIDER_URL ?? `${publicUrl}/simulated-provider`,
+    paymentFormOrigin: formOrigin?.origin ?? null,
     channelAllowInternalUrls: c.CHANNEL_ALLOW_INTERNAL_URLS ?? !isProduction,
     exportDir: c.EXPORT_DIR ?? `${c.DATA_DIR}/exports`,
     warnings,

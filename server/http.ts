@@ -201,8 +201,13 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   await serv.addTo(app, server);
 
   // The guest app (web/dist) at /: its own routes and files only, after
-  // every other endpoint; it talks to /graphql like any client.
-  app.use(webRouter({ distDir: options.web?.distDir ?? apps.web.distDir, status: options.web?.status }));
+  // every other endpoint; it talks to /graphql like any client, and frames
+  // a real payment provider's card form (PAYMENT_FORM_ORIGIN).
+  app.use(webRouter({
+    distDir: options.web?.distDir ?? apps.web.distDir,
+    status: options.web?.status,
+    ...(config.paymentFormOrigin ? { paymentFormOrigin: config.paymentFormOrigin } : {}),
+  }));
 
   app.use((_req: Request, res: Response) => sendError(res, 404, "NOT_FOUND", "No such endpoint."));
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {

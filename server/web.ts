@@ -15,7 +15,7 @@ export interface WebRouterOptions {
   distDir: string;
   /** What npm start's build is doing (main.ts); idle when nothing builds here. */
   status?: () => AppBuildStatus;
-  /** The origin of a real payment provider's hosted card form, allowed in frames. */
+  /** The origin of a real payment provider's hosted card form, allowed in frames (config PAYMENT_FORM_ORIGIN). */
   paymentFormOrigin?: string;
 }
 

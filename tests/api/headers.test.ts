@@ -41,9 +41,13 @@ let db: TestDatabase;
 let h: Hotel;
 let invoiceId: string;
 const servers: Record<"development" | "production", Running | undefined> = { development: undefined, production: undefined };
+/** A server configured with a real payment provider's card form (PAYMENT_FORM_ORIGIN). */
+let withPaymentForm: Running | undefined;
+const paymentFormOrigin = "https://pay.example.test";
 
-async function start(mode: "development" | "production"): Promise<Running> {
+async function start(mode: "development" | "production", env: Record<string, string> = {}): Promise<Running> {
   const config = loadConfig({
+    ...env,
     NODE_ENV: mode,
     HOST: "127.0.0.1",
     PORT: "0",
@@ -78,9 +82,10 @@ beforeAll(async () => {
   await db.ownerPool.query("insert into app_private.user_secrets (user_id, password_hash) values ($1, crypt($2, gen_salt('bf', 4))) on conflict do nothing", [h.frontDesk, fixturePassword]);
   servers.development = await start("development");
   servers.production = await start("production");
+  withPaymentForm = await start("production", { PAYMENT_FORM_ORIGIN: `${paymentFormOrigin}/` });
 });
 afterAll(async () => {
-  for (const running of Object.values(servers)) {
+  for (const running of [...Object.values(servers), withPaymentForm]) {
     await running?.realtime.stop();
     await running?.http.close();
     await running?.apiPool.end();
@@ -242,5 +247,38 @@ describe.each(["development", "production"] as const)("in %s", (mode) => {
     await foreign.arrayBuffer();
     expect(foreign.status).toBe(400);
     expect(foreign.headers.get("x-content-type-options")).toBe("nosniff");
+  });
+});
+
+describe("a real payment provider's card form (PAYMENT_FORM_ORIGIN)", () => {
+  it("the guest app's page may frame it: frame-src carries its origin, and nothing else changes", async () => {
+    const policy = csp(await fetch(`${withPaymentForm!.http.url}/`));
+    expect(policy.get("frame-src")).toEqual(["'self'", paymentFormOrigin]);
+    const without = csp(await fetch(`${servers.production!.http.url}/`));
+    expect(new Map([...policy].filter(([name]) => name !== "frame-src"))).toEqual(new Map([...without].filter(([name]) => name !== "frame-src")));
+  });
+
+  it("without it, no foreign frame is allowed anywhere", async () => {
+    for (const running of Object.values(servers)) {
+      for (const p of ["/", "/admin/"]) {
+        const header = (await fetch(`${running!.http.url}${p}`)).headers.get("content-security-policy") ?? "";
+        expect({ p, header }).toEqual({ p, header: expect.not.stringContaining(paymentFormOrigin) });
+        expect({ p, frame: csp(await fetch(`${running!.http.url}${p}`)).get("frame-src") ?? ["(default-src)"] }).toEqual({ p, frame: p === "/" ? ["'self'"] : ["(default-src)"] });
+      }
+    }
+  });
+
+  it.each([
+    ["not https", "development", "http://pay.example.test", "PAYMENT_FORM_ORIGIN: must be https (http only for localhost)"],
+    ["http in production, even for localhost", "production", "http://localhost:4242", "PAYMENT_FORM_ORIGIN: must be https in production"],
+    ["a URL with a path", "development", "https://pay.example.test/form", "PAYMENT_FORM_ORIGIN: must be an origin such as https://pay.example.com"],
+    ["something that would add a directive", "development", "https://pay.example.test;script-src", "PAYMENT_FORM_ORIGIN: must be an origin such as https://pay.example.com"],
+  ])("a bad value (%s) stops the start with a config error naming it", (_what, mode, value, message) => {
+    const env = { NODE_ENV: mode, PAYMENT_FORM_ORIGIN: value, ...(mode === "production" ? { JWT_SECRET: db.jwtSecret, PUBLIC_URL: publicUrl, SIMULATED_PROVIDER: "true", OUTBOX_DIR: tmpdir() } : {}) };
+    expect(() => loadConfig(env)).toThrow(expect.objectContaining({ code: "CONFIG", message: expect.stringContaining(message) }));
+  });
+
+  it("http is allowed for a card form on this machine outside production", () => {
+    expect(loadConfig({ NODE_ENV: "development", PAYMENT_FORM_ORIGIN: "http://localhost:4242" }).paymentFormOrigin).toBe("http://localhost:4242");
   });
 });
