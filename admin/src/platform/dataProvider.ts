@@ -21,6 +21,7 @@ import { createFrontDeskMethods, type FrontDeskMethods } from "../features/front
 import { createOperationsMethods, type OperationsMethods } from "../features/housekeeping/data.ts";
 import { createGuaranteeMethods, type GuaranteeMethods } from "../features/guarantee/data.ts";
 import { ApiError, type GraphQLClient } from "./graphql.ts";
+import { missing, notFound, present, type RequestOptions } from "./results.ts";
 import type { IdempotencyKey } from "./idempotency.ts";
 
 export type Reservation = ReservationNode & { id: Uuid };
@@ -35,7 +36,6 @@ export function isReservationDetail(record: Reservation | undefined): record is 
 }
 
 const toRecord = <T extends { rowId: Uuid }>(node: T): T & { id: Uuid } => ({ ...node, id: node.rowId });
-const present = <T>(nodes: ReadonlyArray<T | null>): T[] => nodes.filter((n): n is T => n !== null);
 
 /** The front desk's day, split as the dashboard shows it. */
 export interface FrontDeskDay {
@@ -50,10 +50,6 @@ export interface FrontDeskDay {
 
 export interface ReservationEvent extends ReservationEventNode {
   id: number;
-}
-
-interface RequestOptions {
-  signal?: AbortSignal;
 }
 
 export interface KeeprDataProvider extends DataProvider, FrontDeskMethods, OperationsMethods, BackofficeMethods, InvoicingMethods, DeskMethods, GuaranteeMethods {
@@ -148,7 +144,7 @@ function reservationsAdapter(client: GraphQLClient, permissions: () => Promise<S
         { signal },
       );
       const connection = data.allReservations;
-      return { data: present(connection?.nodes ?? []).map(toRecord), total: connection?.totalCount ?? 0 };
+      return { data: present(connection?.nodes).map(toRecord), total: connection?.totalCount ?? 0 };
     },
     async getOne(id, signal) {
       // Ask for the ledger and the notifications when some membership may
@@ -164,7 +160,7 @@ function reservationsAdapter(client: GraphQLClient, permissions: () => Promise<S
         { signal },
       );
       // A reservation the user may not see reads as one that does not exist (RLS).
-      if (!data.reservationByRowId) throw new ApiError("No such reservation, or you cannot see it.", 404, { code: "NTFND" });
+      if (!data.reservationByRowId) throw notFound("reservation");
       return toRecord(data.reservationByRowId);
     },
     async getMany(ids, signal) {
@@ -216,7 +212,7 @@ export function createDataProvider(client: GraphQLClient, permissions: () => Pro
   ): Promise<BookingResult> {
     const data = await client.request(document, variables);
     const result = data[field]?.result;
-    if (!result) throw new ApiError("The API did not return the reservation.", 502, { code: "BAD_RESPONSE" });
+    if (!result) throw missing("the reservation");
     return result;
   }
 
@@ -258,11 +254,11 @@ export function createDataProvider(client: GraphQLClient, permissions: () => Pro
 
     async frontDeskDay({ propertyId, day }, options = {}) {
       const data = await client.request(frontDeskDay, { propertyId, day }, options);
-      return splitFrontDeskDay(day, present(data.frontDeskDay?.nodes ?? []));
+      return splitFrontDeskDay(day, present(data.frontDeskDay?.nodes));
     },
     async reservationHistory({ id }, options = {}) {
       const data = await client.request(reservationHistory, { id }, options);
-      return present(data.reservationHistory?.nodes ?? []).map((event, index) => ({ ...event, id: index }));
+      return present(data.reservationHistory?.nodes).map((event, index) => ({ ...event, id: index }));
     },
     checkIn: (params) => runKeyed(checkIn, "checkIn", params),
     checkOut: (params) => runKeyed(checkOut, "checkOut", params),

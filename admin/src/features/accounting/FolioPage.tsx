@@ -38,8 +38,7 @@ import { folioBalance } from "./Folios.tsx";
 import { BillToPanel } from "../invoicing/BillTo.tsx";
 import { InvoiceViewer } from "../invoicing/InvoiceViewer.tsx";
 import { accountingPath, folioPath } from "./paths.ts";
-
-const present = <T,>(nodes: ReadonlyArray<T | null>): T[] => nodes.filter((n): n is T => n !== null);
+import { present } from "../../platform/results.ts";
 
 /**
  * A table's own horizontal scroll on a narrow screen (a phone), so the page
@@ -237,7 +236,7 @@ function PaymentsSection({ folio, timeZone }: { folio: FolioDetailNode; timeZone
   const canRefund = useCanAccess({ resource: "accounting", action: "refund", record }).canAccess;
   const [paying, setPaying] = useState<FolioIntentNode | null>(null);
   const [refunding, setRefunding] = useState<FolioIntentNode | null>(null);
-  const intents = present(folio.reservation?.paymentIntents.nodes ?? []);
+  const intents = present(folio.reservation?.paymentIntents.nodes);
   const takesPayments = folio.reservation && ["confirmed", "checked_in", "checked_out"].includes(folio.reservation.status);
   return (
     <>

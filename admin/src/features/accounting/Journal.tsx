@@ -23,8 +23,7 @@ import type { Membership } from "../../platform/authProvider.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import type { JournalEntryNode } from "./documents.ts";
 import { DateRangePicker, MoneyCell, Pager, QueryError, SectionHeading, usePage, type DateRange } from "../../ui/common.tsx";
-
-const present = <T,>(nodes: ReadonlyArray<T | null>): T[] => nodes.filter((n): n is T => n !== null);
+import { present } from "../../platform/results.ts";
 
 /** Debits and credits of an entry per currency (they are equal: entries balance). */
 function totals(entry: JournalEntryNode): Array<{ currency: string; debits: bigint; credits: bigint }> {

@@ -18,34 +18,8 @@ import {
 } from "./documents.ts";
 import { ApiError, type GraphQLClient } from "../../platform/graphql.ts";
 import type { IdempotencyKey } from "../../platform/idempotency.ts";
-import { getToken } from "../../platform/session.ts";
-
-interface RequestOptions {
-  signal?: AbortSignal;
-}
-
-export interface Paged<T> {
-  data: T[];
-  total: number;
-}
-
-/** Page numbers from 1, as react-admin counts them. */
-export interface Paging {
-  page: number;
-  perPage: number;
-}
-
-const present = <T>(nodes: ReadonlyArray<T | null> | null | undefined): T[] => (nodes ?? []).filter((n): n is T => n !== null);
-const pageOf = ({ page, perPage }: Paging) => {
-  const first = Math.min(Math.max(Math.trunc(perPage), 1), 500);
-  return { first, offset: (Math.max(Math.trunc(page), 1) - 1) * first };
-};
-const paged = <T>(connection: { totalCount: number; nodes: Array<T | null> } | null): Paged<T> => ({
-  data: present(connection?.nodes),
-  total: connection?.totalCount ?? 0,
-});
-const missing = (what: string) => new ApiError(`The API did not return ${what}.`, 502, { code: "BAD_RESPONSE" });
-const notFound = (what: string) => new ApiError(`No such ${what}, or you cannot see it.`, 404, { code: "NTFND" });
+import { missing, notFound, paged, pageOf, present, type Paged, type Paging, type RequestOptions } from "../../platform/results.ts";
+import { fetchServerFile } from "../../platform/serverFiles.ts";
 
 export interface TrialBalance {
   accounts: LedgerAccountNode[];
@@ -130,22 +104,6 @@ export interface BackofficeMethods {
   setRates(params: RatesChange & { idempotencyKey: IdempotencyKey }): Promise<number>;
 }
 
-/** The error a non-GraphQL endpoint of Keepr answered with ({errors: [{message, extensions: {code}}]}), as an ApiError. */
-async function httpError(response: Response, fallback: string): Promise<ApiError> {
-  const requestId = response.headers.get("x-request-id") ?? undefined;
-  let message = fallback;
-  let code = response.status === 404 ? "NTFND" : response.status === 401 ? "INVALID_TOKEN" : "BAD_RESPONSE";
-  try {
-    const body = (await response.json()) as { errors?: Array<{ message?: string; extensions?: { code?: string } }> };
-    const first = body.errors?.[0];
-    if (first?.message) message = first.message;
-    if (first?.extensions?.code) code = first.extensions.code;
-  } catch {
-    // not JSON: keep the fallback
-  }
-  return new ApiError(message, response.status || 502, { code, ...(requestId ? { requestId } : {}) });
-}
-
 export function createBackofficeMethods(client: GraphQLClient): BackofficeMethods {
   return {
     async folios({ propertyId, status, unsettled, ...paging }, options = {}) {
@@ -174,18 +132,7 @@ export function createBackofficeMethods(client: GraphQLClient): BackofficeMethod
       return paged(data.allInvoices);
     },
     async invoiceHtml({ id }, options = {}) {
-      const token = getToken();
-      let response: Response;
-      try {
-        response = await fetch(`/invoices/${encodeURIComponent(id)}`, {
-          headers: { accept: "text/html", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-          signal: options.signal,
-        });
-      } catch (error) {
-        if (options.signal?.aborted) throw error;
-        throw new ApiError("Cannot reach the Keepr server. Check the connection, then try again.", 0, { code: "NETWORK" });
-      }
-      if (!response.ok) throw await httpError(response, "The invoice could not be opened.");
+      const response = await fetchServerFile(`/invoices/${encodeURIComponent(id)}`, "text/html", "The invoice could not be opened.", options);
       return response.text();
     },
     async payments({ propertyId, attempts, refunds }, options = {}) {

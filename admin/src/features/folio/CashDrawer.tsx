@@ -32,8 +32,7 @@ import { useLiveRefresh } from "../../platform/live/useLiveRefresh.ts";
 import type { Membership, StaffPermissions } from "../../platform/authProvider.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import type { CashShiftNode } from "./documents.ts";
-
-const present = <T,>(nodes: ReadonlyArray<T | null>): T[] => nodes.filter((n): n is T => n !== null);
+import { present } from "../../platform/results.ts";
 
 export { cashDrawerPath } from "./paths.ts";
 

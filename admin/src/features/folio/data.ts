@@ -9,17 +9,12 @@ import {
   type ArAgingNode, type CashShiftNode, type CompanyNode, type CompanyValues, type DeskPaymentMethod, type FolioExtraNode, type FolioResult,
   type StayFolioNode,
 } from "./documents.ts";
-import { ApiError, type GraphQLClient } from "../../platform/graphql.ts";
+import type { GraphQLClient } from "../../platform/graphql.ts";
+import { missing, notFound, present, type RequestOptions } from "../../platform/results.ts";
 import type { IdempotencyKey } from "../../platform/idempotency.ts";
-
-interface RequestOptions {
-  signal?: AbortSignal;
-}
 
 type Key = { idempotencyKey: IdempotencyKey };
 
-const present = <T>(nodes: ReadonlyArray<T | null> | null | undefined): T[] => (nodes ?? []).filter((n): n is T => n !== null);
-const missing = (what: string) => new ApiError(`The API did not return ${what}.`, 502, { code: "BAD_RESPONSE" });
 const folioOf = (result: FolioResult | null | undefined): FolioResult => {
   if (!result) throw missing("the folio");
   return result;
@@ -76,7 +71,7 @@ export function createDeskMethods(client: GraphQLClient): DeskMethods {
       const saved = id
         ? (await client.request(updateCompany, { id, patch: values })).updateCompanyByRowId?.company
         : (await client.request(createCompany, { input: { ...values, propertyId } })).createCompany?.company;
-      if (!saved) throw new ApiError("No such company, or you cannot see it.", 404, { code: "NTFND" });
+      if (!saved) throw notFound("company");
       return saved;
     },
     async arAging(params, options = {}) {

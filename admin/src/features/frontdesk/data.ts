@@ -10,13 +10,9 @@ import {
   type QuoteNode, type QuoteVariables, type RoomTypeNode, type StayChange, type StaySearch, type UnitNode,
 } from "./documents.ts";
 import { ApiError, type GraphQLClient } from "../../platform/graphql.ts";
+import { missing, present, type RequestOptions } from "../../platform/results.ts";
 import type { IdempotencyKey } from "../../platform/idempotency.ts";
 
-interface RequestOptions {
-  signal?: AbortSignal;
-}
-
-const present = <T>(nodes: ReadonlyArray<T | null> | null | undefined): T[] => (nodes ?? []).filter((n): n is T => n !== null);
 
 /** What the hold took: its unit, room type and expiry (null when it is no longer held). */
 export interface HeldStay {
@@ -93,7 +89,6 @@ export interface FrontDeskMethods {
   roomChanges(params: { propertyId: Uuid; today: string; tomorrow: string }, options?: RequestOptions): Promise<RoomChange[]>;
 }
 
-const missing = (what: string) => new ApiError(`The API did not return ${what}.`, 502, { code: "BAD_RESPONSE" });
 
 export function createFrontDeskMethods(client: GraphQLClient): FrontDeskMethods {
   return {

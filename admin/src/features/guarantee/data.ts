@@ -7,12 +7,9 @@ import {
   chargeCardOnFile, extendPaymentDeadline, paymentDueReservations, waivePaymentGuarantee,
   type ChargeResult, type GuaranteeResult, type PaymentDueNode,
 } from "./documents.ts";
-import { ApiError, type GraphQLClient } from "../../platform/graphql.ts";
+import type { GraphQLClient } from "../../platform/graphql.ts";
+import { missing, present, type RequestOptions } from "../../platform/results.ts";
 import type { IdempotencyKey } from "../../platform/idempotency.ts";
-
-interface RequestOptions {
-  signal?: AbortSignal;
-}
 
 export type PaymentDue = PaymentDueNode & { id: Uuid };
 
@@ -23,27 +20,26 @@ export interface GuaranteeMethods {
   chargeCardOnFile(params: { reservationId: Uuid; amount: string; idempotencyKey: IdempotencyKey }): Promise<ChargeResult>;
 }
 
-const missing = () => new ApiError("The API did not return the reservation.", 502, { code: "BAD_RESPONSE" });
 
 export function createGuaranteeMethods(client: GraphQLClient): GuaranteeMethods {
   return {
     async paymentDueReservations({ propertyId }, options = {}) {
       const data = await client.request(paymentDueReservations, { propertyId }, options);
-      return (data.paymentDueReservations?.nodes ?? []).filter((n): n is PaymentDueNode => n !== null).map((n) => ({ ...n, id: n.rowId }));
+      return present(data.paymentDueReservations?.nodes).map((n) => ({ ...n, id: n.rowId }));
     },
     async extendPaymentDeadline(params) {
       const result = (await client.request(extendPaymentDeadline, params)).extendPaymentDeadline?.result;
-      if (!result) throw missing();
+      if (!result) throw missing("the reservation");
       return result;
     },
     async waivePaymentGuarantee(params) {
       const result = (await client.request(waivePaymentGuarantee, params)).waivePaymentGuarantee?.result;
-      if (!result) throw missing();
+      if (!result) throw missing("the reservation");
       return result;
     },
     async chargeCardOnFile(params) {
       const result = (await client.request(chargeCardOnFile, params)).chargeCardOnFile?.result;
-      if (!result) throw new ApiError("The API did not return the payment.", 502, { code: "BAD_RESPONSE" });
+      if (!result) throw missing("the payment");
       return result;
     },
   };

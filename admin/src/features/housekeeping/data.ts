@@ -14,12 +14,8 @@ import {
   type HousekeepingTaskNode, type HousekeepingTaskStatus, type NewChannelFeed, type NewTaskKind, type ReconciliationNode,
 } from "./documents.ts";
 import { ApiError, type GraphQLClient } from "../../platform/graphql.ts";
+import { present, type RequestOptions } from "../../platform/results.ts";
 
-interface RequestOptions {
-  signal?: AbortSignal;
-}
-
-const present = <T>(nodes: ReadonlyArray<T | null> | null | undefined): T[] => (nodes ?? []).filter((n): n is T => n !== null);
 
 export interface ChannelsOverview {
   units: ChannelUnitNode[];

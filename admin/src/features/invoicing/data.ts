@@ -6,13 +6,10 @@ import {
   folioBillTo, invoiceSending, legalDetails, sendInvoice, setFolioBillTo, setPropertyLegalDetails,
   type BillTo, type BillToValues, type InvoiceDeliveryNode, type InvoiceSendingNode, type LegalDetailsNode, type LegalDetailsValues,
 } from "./documents.ts";
-import { ApiError, type GraphQLClient } from "../../platform/graphql.ts";
+import type { GraphQLClient } from "../../platform/graphql.ts";
 import type { IdempotencyKey } from "../../platform/idempotency.ts";
-import { getToken } from "../../platform/session.ts";
-
-interface RequestOptions {
-  signal?: AbortSignal;
-}
+import { missing, notFound, type RequestOptions } from "../../platform/results.ts";
+import { fetchServerFile } from "../../platform/serverFiles.ts";
 
 export interface InvoicingMethods {
   legalDetails(params: { propertyId: Uuid }, options?: RequestOptions): Promise<LegalDetailsNode | null>;
@@ -23,23 +20,6 @@ export interface InvoicingMethods {
   sendInvoice(params: { invoiceId: Uuid; email: string | null; idempotencyKey: IdempotencyKey }): Promise<InvoiceDeliveryNode>;
   /** The document's PDF (GET /invoices/:id.pdf, read with the user's rights). */
   invoicePdf(params: { id: Uuid }, options?: RequestOptions): Promise<Blob>;
-}
-
-const missing = (what: string) => new ApiError(`The API did not return ${what}.`, 502, { code: "BAD_RESPONSE" });
-
-async function httpError(response: Response, fallback: string): Promise<ApiError> {
-  const requestId = response.headers.get("x-request-id") ?? undefined;
-  let message = fallback;
-  let code = response.status === 404 ? "NTFND" : response.status === 401 ? "INVALID_TOKEN" : "BAD_RESPONSE";
-  try {
-    const body = (await response.json()) as { errors?: Array<{ message?: string; extensions?: { code?: string } }> };
-    const first = body.errors?.[0];
-    if (first?.message) message = first.message;
-    if (first?.extensions?.code) code = first.extensions.code;
-  } catch {
-    // not JSON: keep the fallback
-  }
-  return new ApiError(message, response.status || 502, { code, ...(requestId ? { requestId } : {}) });
 }
 
 export function createInvoicingMethods(client: GraphQLClient): InvoicingMethods {
@@ -64,7 +44,7 @@ export function createInvoicingMethods(client: GraphQLClient): InvoicingMethods 
     },
     async invoiceSending({ invoiceId }, options = {}) {
       const data = await client.request(invoiceSending, { invoiceId }, options);
-      if (!data.invoiceByRowId) throw new ApiError("No such invoice, or you cannot see it.", 404, { code: "NTFND" });
+      if (!data.invoiceByRowId) throw notFound("invoice");
       return data.invoiceByRowId;
     },
     async sendInvoice(params) {
@@ -73,18 +53,7 @@ export function createInvoicingMethods(client: GraphQLClient): InvoicingMethods 
       return data.sendInvoice.result;
     },
     async invoicePdf({ id }, options = {}) {
-      const token = getToken();
-      let response: Response;
-      try {
-        response = await fetch(`/invoices/${encodeURIComponent(id)}.pdf`, {
-          headers: { accept: "application/pdf", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-          signal: options.signal,
-        });
-      } catch (error) {
-        if (options.signal?.aborted) throw error;
-        throw new ApiError("Cannot reach the Keepr server. Check the connection, then try again.", 0, { code: "NETWORK" });
-      }
-      if (!response.ok) throw await httpError(response, "The PDF could not be made.");
+      const response = await fetchServerFile(`/invoices/${encodeURIComponent(id)}.pdf`, "application/pdf", "The PDF could not be made.", options);
       return response.blob();
     },
   };
