@@ -1,4 +1,4 @@
-// The back office's GraphQL documents (admin/src/features/accounting/documents.ts:
+// The back office's GraphQL documents (admin/src/features/{accounting,reports,revenue}/documents.ts:
 // accounting, reports and exports, revenue and the rate calendar) are
 // written by hand; here they are checked against the reviewed schema and
 // the API's limits, like tests/api/admin_documents.test.ts does for the rest
@@ -8,7 +8,12 @@
 import { Kind, parse, type OperationDefinitionNode } from "postgraphile/graphql";
 import { apiSchema, apiValidationErrors } from "../helpers/graphql-documents.ts";
 import { keyedMutations } from "../../admin/src/platform/documents.ts";
-import { backofficeDocuments, backofficeKeyedMutations } from "../../admin/src/features/accounting/documents.ts";
+import { accountingDocuments, accountingKeyedMutations } from "../../admin/src/features/accounting/documents.ts";
+import { reportsDocuments } from "../../admin/src/features/reports/documents.ts";
+import { revenueDocuments, revenueKeyedMutations } from "../../admin/src/features/revenue/documents.ts";
+
+const backofficeDocuments = [...accountingDocuments, ...reportsDocuments, ...revenueDocuments];
+const backofficeKeyedMutations = [...accountingKeyedMutations, ...revenueKeyedMutations];
 
 
 it.each(backofficeDocuments.map((d) => [d.name, d] as const))("%s is valid against server/schema.graphql and within the API's limits", (_name, document) => {

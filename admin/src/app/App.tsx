@@ -2,10 +2,12 @@
 // /admin with real paths (the server falls back to index.html for them).
 import { Admin, CustomRoutes, Resource } from "react-admin";
 import { BrowserRouter } from "react-router-dom";
-import { backofficeRoutes } from "../features/accounting/routes.tsx";
+import { accountingRoutes } from "../features/accounting/routes.tsx";
 import { FrontDeskDashboard } from "../features/dashboard/FrontDeskDashboard.tsx";
 import { frontDeskRoutes } from "../features/frontdesk/routes.tsx";
 import { deskMoneyRoutes } from "../features/folio/routes.tsx";
+import { reportsRoutes } from "../features/reports/routes.tsx";
+import { revenueRoutes } from "../features/revenue/routes.tsx";
 import { KeeprLayout } from "./Layout.tsx";
 import { LoginPage } from "./LoginPage.tsx";
 import { createAuthProvider } from "../platform/authProvider.ts";
@@ -41,7 +43,9 @@ export function App() {
         <Resource {...housekeepingResource} />
         <Resource {...channelsResource} />
         <CustomRoutes>{frontDeskRoutes}</CustomRoutes>
-        <CustomRoutes>{backofficeRoutes}</CustomRoutes>
+        <CustomRoutes>{accountingRoutes}</CustomRoutes>
+        <CustomRoutes>{reportsRoutes}</CustomRoutes>
+        <CustomRoutes>{revenueRoutes}</CustomRoutes>
         <CustomRoutes>{deskMoneyRoutes}</CustomRoutes>
       </Admin>
     </BrowserRouter>

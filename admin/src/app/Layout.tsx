@@ -6,10 +6,13 @@ import TodayIcon from "@mui/icons-material/Today";
 import { CircularProgress, IconButton, Tooltip } from "@mui/material";
 import type { ReactNode } from "react";
 import { AppBar, Layout, Menu, TitlePortal, useCanAccess, useLoading, useRefresh } from "react-admin";
-import { BackofficeMenuItems } from "../features/accounting/routes.tsx";
-import { FrontDeskMenuItems } from "../features/frontdesk/routes.tsx";
-import { DeskMoneyMenuItems } from "../features/folio/routes.tsx";
+import { accountingMenu } from "../features/accounting/routes.tsx";
+import { deskMoneyMenu } from "../features/folio/routes.tsx";
+import { frontDeskMenu } from "../features/frontdesk/routes.tsx";
+import { reportsMenu } from "../features/reports/routes.tsx";
+import { revenueMenu } from "../features/revenue/routes.tsx";
 import { LiveStatus } from "../platform/live/LiveStatus.tsx";
+import { MenuEntries } from "../ui/menu.tsx";
 import { PropertySwitcher } from "./PropertySwitcher.tsx";
 
 /** react-admin's refresh button and spinner, with accessible names (its own spinner has none). */
@@ -48,13 +51,14 @@ function TodayItem() {
   return canAccess ? <Menu.DashboardItem primaryText="Today" leftIcon={<TodayIcon />} /> : null;
 }
 
+/** The features' entries between "Today" and the react-admin resources, in this order. */
+const featureMenu = [...frontDeskMenu, ...deskMoneyMenu, ...accountingMenu, ...reportsMenu, ...revenueMenu];
+
 function KeeprMenu() {
   return (
     <Menu>
       <TodayItem />
-      <FrontDeskMenuItems />
-      <DeskMoneyMenuItems />
-      <BackofficeMenuItems />
+      <MenuEntries entries={featureMenu} />
       <Menu.ResourceItems />
     </Menu>
   );

@@ -14,7 +14,9 @@ import {
   type BookingResult, type Document, type IsoDate, type ReservationCondition, type ReservationDetailNode,
   type ReservationEventNode, type ReservationNode, type ReservationOrderBy, type Uuid,
 } from "./documents.ts";
-import { createBackofficeMethods, type BackofficeMethods } from "../features/accounting/data.ts";
+import { createAccountingMethods, type AccountingMethods } from "../features/accounting/data.ts";
+import { createReportsMethods, type ReportsMethods } from "../features/reports/data.ts";
+import { createRevenueMethods, type RevenueMethods } from "../features/revenue/data.ts";
 import { createDeskMethods, type DeskMethods } from "../features/folio/data.ts";
 import { createInvoicingMethods, type InvoicingMethods } from "../features/invoicing/data.ts";
 import { createFrontDeskMethods, type FrontDeskMethods } from "../features/frontdesk/data.ts";
@@ -52,7 +54,7 @@ export interface ReservationEvent extends ReservationEventNode {
   id: number;
 }
 
-export interface KeeprDataProvider extends DataProvider, FrontDeskMethods, OperationsMethods, BackofficeMethods, InvoicingMethods, DeskMethods, GuaranteeMethods {
+export interface KeeprDataProvider extends DataProvider, FrontDeskMethods, OperationsMethods, AccountingMethods, ReportsMethods, RevenueMethods, InvoicingMethods, DeskMethods, GuaranteeMethods {
   frontDeskDay(params: { propertyId: Uuid; day: IsoDate }, options?: RequestOptions): Promise<FrontDeskDay>;
   reservationHistory(params: { id: Uuid }, options?: RequestOptions): Promise<ReservationEvent[]>;
   /** acknowledgeUnpaid: the desk saw the unpaid prepayments (else PAYMENT_DUE). */
@@ -218,7 +220,9 @@ export function createDataProvider(client: GraphQLClient, permissions: () => Pro
 
   return {
     ...createFrontDeskMethods(client),
-    ...createBackofficeMethods(client),
+    ...createAccountingMethods(client),
+    ...createReportsMethods(client),
+    ...createRevenueMethods(client),
     ...createInvoicingMethods(client),
     ...createOperationsMethods(client),
     ...createDeskMethods(client),

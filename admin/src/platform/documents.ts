@@ -17,6 +17,42 @@ export function operation<TData, TVariables = Record<string, never>>(name: strin
   return { name, source: source.trim() };
 }
 
+// The mutations PostGraphile gives a table the console edits as a form
+// (create, update by rowId, delete by rowId). Each result is aliased
+// (`saved { row }`, `removed { id }`) so one helper saves any of them
+// (rows.ts, saveRow).
+
+export interface Saved<TNode> {
+  saved: { row: TNode | null } | null;
+}
+
+const fieldOf = (type: string) => type.charAt(0).toLowerCase() + type.slice(1);
+
+/** `create<Type>`: the operation is named `<prefix>Create<name>` (name: the type's unless given). */
+export function createRow<TNode, TInput>(prefix: string, type: string, fields: string, name = type): Document<Saved<TNode>, { input: TInput }> {
+  const field = fieldOf(type);
+  return operation(
+    `${prefix}Create${name}`,
+    `mutation ${prefix}Create${name}($input: ${type}Input!) { saved: create${type}(input: {${field}: $input}) { row: ${field} { ${fields} } } }`,
+  );
+}
+
+/** `update<Type>ByRowId` with a patch. */
+export function updateRow<TNode, TPatch>(prefix: string, type: string, fields: string, name = type): Document<Saved<TNode>, { id: Uuid; patch: TPatch }> {
+  const field = fieldOf(type);
+  return operation(
+    `${prefix}Update${name}`,
+    `mutation ${prefix}Update${name}($id: UUID!, $patch: ${type}Patch!) {
+      saved: update${type}ByRowId(input: {rowId: $id, ${field}Patch: $patch}) { row: ${field} { ${fields} } }
+    }`,
+  );
+}
+
+/** `delete<Type>ByRowId`. */
+export function deleteRow(prefix: string, type: string, name = type): Document<{ removed: { id: string | null } | null }, { id: Uuid }> {
+  return operation(`${prefix}Delete${name}`, `mutation ${prefix}Delete${name}($id: UUID!) { removed: delete${type}ByRowId(input: {rowId: $id}) { id: deleted${type}Id } }`);
+}
+
 // ---------------------------------------------------------------------------
 // Scalars and enums as the API sends them
 // ---------------------------------------------------------------------------
@@ -29,6 +65,26 @@ export type IsoDate = string;
 export type Timestamp = string;
 /** BigInt: an integer number of minor units, as a string. */
 export type MinorUnits = string;
+
+/** A decimal the API sends as a string (BigFloat), e.g. a percent "10.00". */
+export type Decimal = string;
+
+/** A list the API pages (totalCount) or returns whole; a null node is a row the user may not see. */
+export type Connection<T> = { totalCount: number; nodes: Array<T | null> } | null;
+export type Nodes<T> = { nodes: Array<T | null> };
+
+/** A page of a list, as the API takes it. */
+export interface Page {
+  first: number;
+  offset: number;
+}
+
+/** A property and a range of its dates, both included (reports, the rate calendar). */
+export interface ReportRange {
+  propertyId: Uuid;
+  fromDate: IsoDate;
+  toDate: IsoDate;
+}
 
 export const staffRoles = ["owner", "manager", "front_desk", "housekeeping", "accountant"] as const;
 export type StaffRole = (typeof staffRoles)[number];

@@ -10,7 +10,8 @@ import {
   type StayFolioNode,
 } from "./documents.ts";
 import type { GraphQLClient } from "../../platform/graphql.ts";
-import { missing, notFound, present, type RequestOptions } from "../../platform/results.ts";
+import { missing, present, type RequestOptions } from "../../platform/results.ts";
+import { saveRow } from "../../platform/rows.ts";
 import type { IdempotencyKey } from "../../platform/idempotency.ts";
 
 type Key = { idempotencyKey: IdempotencyKey };
@@ -67,12 +68,8 @@ export function createDeskMethods(client: GraphQLClient): DeskMethods {
       const data = await client.request(companies, { propertyId }, options);
       return present(data.allCompanies?.nodes).sort((a, b) => a.name.localeCompare(b.name));
     },
-    async saveCompany({ propertyId, id, values }) {
-      const saved = id
-        ? (await client.request(updateCompany, { id, patch: values })).updateCompanyByRowId?.company
-        : (await client.request(createCompany, { input: { ...values, propertyId } })).createCompany?.company;
-      if (!saved) throw notFound("company");
-      return saved;
+    saveCompany({ propertyId, id, values }) {
+      return saveRow(client, { create: createCompany, update: updateCompany }, { id, patch: values, input: { ...values, propertyId } }, "company");
     },
     async arAging(params, options = {}) {
       const data = await client.request(arAging, params, options);

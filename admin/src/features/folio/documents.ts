@@ -5,10 +5,9 @@
 // Written by hand against server/schema.graphql like the other documents,
 // and checked against it by tests/api/admin_desk_documents.test.ts. No DOM
 // or React here.
-import { operation, type IsoDate, type MinorUnits, type Timestamp, type Uuid } from "../../platform/documents.ts";
+import { operation, type IsoDate, type Nodes, type MinorUnits, type Timestamp, type Uuid } from "../../platform/documents.ts";
 import type { BalanceNode } from "../accounting/documents.ts";
-
-type Nodes<T> = { nodes: Array<T | null> };
+import { createRow, updateRow } from "../../platform/documents.ts";
 
 export type FolioKind = "guest" | "company";
 export type DeskPaymentMethod = "cash" | "bank_transfer";
@@ -194,15 +193,9 @@ export const companies = operation<{ allCompanies: Nodes<CompanyNode> | null }, 
   }`,
 );
 
-export const createCompany = operation<{ createCompany: { company: CompanyNode | null } | null }, { input: CompanyValues & { propertyId: Uuid } }>(
-  "DeskCreateCompany",
-  `mutation DeskCreateCompany($input: CompanyInput!) { createCompany(input: {company: $input}) { company { ${companyFields} } } }`,
-);
+export const createCompany = createRow<CompanyNode, CompanyValues & { propertyId: Uuid }>("Desk", "Company", companyFields);
 
-export const updateCompany = operation<{ updateCompanyByRowId: { company: CompanyNode | null } | null }, { id: Uuid; patch: Partial<CompanyValues> }>(
-  "DeskUpdateCompany",
-  `mutation DeskUpdateCompany($id: UUID!, $patch: CompanyPatch!) { updateCompanyByRowId(input: {rowId: $id, companyPatch: $patch}) { company { ${companyFields} } } }`,
-);
+export const updateCompany = updateRow<CompanyNode, Partial<CompanyValues>>("Desk", "Company", companyFields);
 
 export interface ArAgingNode {
   companyId: Uuid;

@@ -1,11 +1,11 @@
 // The desk's money screens beyond a folio: the cash drawer and the
 // companies (city ledger, AR aging). App.tsx mounts the routes inside
-// <CustomRoutes>; the menu shows each entry only to roles that may use it
-// at the selected property (access.ts).
+// <CustomRoutes>; the menu (app/Layout.tsx) shows each entry only to roles
+// that may use it at the selected property (access.ts).
 import BusinessIcon from "@mui/icons-material/Business";
 import PointOfSaleIcon from "@mui/icons-material/PointOfSale";
-import { Menu, useCanAccess } from "react-admin";
 import { Navigate, Route } from "react-router-dom";
+import type { MenuEntry } from "../../ui/menu.tsx";
 import { CashDrawerPage, cashDrawerPath } from "./CashDrawer.tsx";
 import { CompaniesPage, companiesPath } from "./Companies.tsx";
 
@@ -17,13 +17,7 @@ export const deskMoneyRoutes = (
   </>
 );
 
-export function DeskMoneyMenuItems() {
-  const cash = useCanAccess({ resource: "cash_drawer", action: "show" });
-  const companies = useCanAccess({ resource: "companies", action: "list" });
-  return (
-    <>
-      {cash.canAccess && <Menu.Item to={cashDrawerPath} primaryText="Cash drawer" leftIcon={<PointOfSaleIcon />} />}
-      {companies.canAccess && <Menu.Item to={companiesPath("list")} primaryText="Companies" leftIcon={<BusinessIcon />} />}
-    </>
-  );
-}
+export const deskMoneyMenu: MenuEntry[] = [
+  { resource: "cash_drawer", action: "show", to: cashDrawerPath, label: "Cash drawer", icon: <PointOfSaleIcon /> },
+  { resource: "companies", action: "list", to: companiesPath("list"), label: "Companies", icon: <BusinessIcon /> },
+];

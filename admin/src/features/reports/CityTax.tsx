@@ -26,7 +26,7 @@ import { addDays } from "../../ui/dates.ts";
 import { roleAllows } from "../../platform/access.ts";
 import type { Membership } from "../../platform/authProvider.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
-import type { CityTaxNode } from "../accounting/documents.ts";
+import type { CityTaxNode } from "./documents.ts";
 import { ApiErrorAlert, DateRangePicker, MoneyCell, QueryError, SectionHeading, shownError, type DateRange, type ShownError } from "../../ui/common.tsx";
 
 const firstOfMonth = (date: string) => `${date.slice(0, 8)}01`;

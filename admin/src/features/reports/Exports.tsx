@@ -25,7 +25,7 @@ import { useLiveRefresh } from "../../platform/live/useLiveRefresh.ts";
 import { roleAllows } from "../../platform/access.ts";
 import type { Membership } from "../../platform/authProvider.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
-import { exportKinds, type ExportKind, type ExportNode } from "../accounting/documents.ts";
+import { exportKinds, type ExportKind, type ExportNode } from "./documents.ts";
 import { ApiErrorAlert, DateRangePicker, Pager, QueryError, SectionHeading, shownError, usePage, type DateRange, type ShownError } from "../../ui/common.tsx";
 
 const kindHelp: Record<ExportKind, string> = {

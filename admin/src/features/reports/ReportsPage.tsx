@@ -26,7 +26,7 @@ import { formatMoney, humanize, todayIn } from "../../ui/format.ts";
 import { addDays, formatShortDate } from "../../ui/dates.ts";
 import type { Membership } from "../../platform/authProvider.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
-import type { OccupancyNode, PickupNode } from "../accounting/documents.ts";
+import type { OccupancyNode, PickupNode } from "./documents.ts";
 import { majorUnits as major } from "../../ui/money.ts";
 import { currencyDigits, DateRangePicker, MoneyCell, QueryError, SectionHeading, WithProperty, type DateRange } from "../../ui/common.tsx";
 import { CityTaxSection } from "./CityTax.tsx";

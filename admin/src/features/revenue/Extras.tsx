@@ -22,9 +22,9 @@ import TextField from "@mui/material/TextField";
 import { useState } from "react";
 import { useDataProvider, useNotify } from "react-admin";
 import type { Membership } from "../../platform/authProvider.ts";
-import type { RevenueSetupData } from "../accounting/data.ts";
+import type { RevenueSetupData } from "./data.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
-import type { ExtraNode } from "../accounting/documents.ts";
+import type { ExtraNode } from "./documents.ts";
 import { ActionDialog, MoneyCell, MoneyField, moneyInputValue, parseMoney, SectionHeading } from "../../ui/common.tsx";
 
 export function Extras({ membership, setup, canEdit }: { membership: Membership; setup: RevenueSetupData; canEdit: boolean }) {

@@ -31,7 +31,7 @@ import { addDays, dateRange, formatDayHeading, formatShortDate, isIsoDate, isoWe
 import { useLiveRefresh } from "../../platform/live/useLiveRefresh.ts";
 import type { Membership } from "../../platform/authProvider.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
-import type { RateGridDayNode, RatePlanNode, RoomTypeNode } from "../accounting/documents.ts";
+import type { RateGridDayNode, RatePlanNode, RoomTypeNode } from "./documents.ts";
 import { ActionDialog, MoneyField, parseMoney, QueryError, SectionHeading } from "../../ui/common.tsx";
 
 const weekdays = [

@@ -31,8 +31,8 @@ import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import {
   feeBases, mealPlans, taxBases, type CancellationPenaltyKind, type ChargePosting, type FeeBasis, type FeeNode, type MealPlan,
   type RatePlanNode, type RoomTypeNode, type TaxBasis, type TaxNode, type UnitNode,
-} from "../accounting/documents.ts";
-import type { RevenueSetupData } from "../accounting/data.ts";
+} from "./documents.ts";
+import type { RevenueSetupData } from "./data.ts";
 import { ActionDialog, MoneyCell, MoneyField, moneyInputValue, parseMoney, SectionHeading } from "../../ui/common.tsx";
 import { paymentScheduleLabel } from "./paymentTerms.ts";
 

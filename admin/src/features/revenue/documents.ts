@@ -1,0 +1,304 @@
+// The revenue screens' GraphQL operations: room types, units, rate plans and
+// their length-of-stay discounts, fees, taxes, the extras catalogue (the
+// CRUD of the setup, platform/rows.ts), and the rate calendar. Written by
+// hand against server/schema.graphql, and checked against it by
+// tests/api/admin_backoffice_documents.test.ts. No DOM or React here.
+import { operation, type Decimal, type IsoDate, type MinorUnits, type Nodes, type ReportRange, type Uuid } from "../../platform/documents.ts";
+import { createRow, deleteRow, updateRow } from "../../platform/documents.ts";
+
+export type MealPlan = "room_only" | "breakfast" | "half_board" | "full_board" | "all_inclusive";
+export type CancellationPenaltyKind = "nights" | "percent";
+export type ChargePosting = "on_booking" | "nightly";
+export type FeeBasis = "per_stay" | "per_night" | "per_guest_night";
+export type TaxBasis = "percent_of_room" | "per_night" | "per_person_night";
+
+export const mealPlans: readonly MealPlan[] = ["room_only", "breakfast", "half_board", "full_board", "all_inclusive"];
+export const feeBases: readonly FeeBasis[] = ["per_stay", "per_night", "per_guest_night"];
+export const taxBases: readonly TaxBasis[] = ["percent_of_room", "per_night", "per_person_night"];
+
+// ---------------------------------------------------------------------------
+// Revenue: room types, units, rate plans, fees, taxes
+// ---------------------------------------------------------------------------
+
+export interface RoomTypeNode {
+  rowId: Uuid;
+  name: string;
+  description: string | null;
+  maxOccupancy: number;
+  isPublished: boolean;
+}
+
+export interface UnitNode {
+  rowId: Uuid;
+  roomTypeId: Uuid;
+  name: string;
+  isActive: boolean;
+  housekeepingStatus: "dirty" | "clean" | "inspected" | "out_of_order";
+  ownerId: Uuid | null;
+}
+
+export interface LosDiscountNode {
+  rowId: Uuid;
+  minNights: number;
+  percentOff: Decimal;
+}
+
+export interface RatePlanNode {
+  rowId: Uuid;
+  roomTypeId: Uuid;
+  name: string;
+  description: string | null;
+  currency: string;
+  basePrice: MinorUnits;
+  includedGuests: number;
+  extraAdultFee: MinorUnits;
+  extraChildFee: MinorUnits;
+  mealPlan: MealPlan;
+  minStay: number;
+  maxStay: number | null;
+  isRefundable: boolean;
+  freeCancellationDays: number;
+  cancellationPenaltyKind: CancellationPenaltyKind;
+  cancellationPenaltyValue: number;
+  isPublished: boolean;
+  depositPercent: Decimal;
+  balanceDueDays: number;
+  /** Hours the guest has to pay after a due payment failed, before the booking is cancelled (the payment guarantee). */
+  paymentDeadlineHours: number;
+  chargePosting: ChargePosting;
+  losDiscounts: Nodes<LosDiscountNode>;
+}
+
+export interface FeeNode {
+  rowId: Uuid;
+  roomTypeId: Uuid | null;
+  name: string;
+  basis: FeeBasis;
+  amount: MinorUnits;
+  currency: string;
+  isActive: boolean;
+}
+
+export interface TaxNode {
+  rowId: Uuid;
+  name: string;
+  basis: TaxBasis;
+  percent: Decimal | null;
+  amount: MinorUnits | null;
+  currency: string;
+  isInclusive: boolean;
+  appliesToFees: boolean;
+  /** Whether a cancellation or no-show penalty carries the tax (VAT yes, a city tax per person-night no). */
+  appliesToPenalty: boolean | null;
+  isActive: boolean;
+}
+
+const roomTypeFields = `rowId name description maxOccupancy isPublished`;
+const unitFields = `rowId roomTypeId name isActive housekeepingStatus ownerId`;
+const losDiscountFields = `rowId minNights percentOff`;
+const ratePlanFields = `rowId roomTypeId name description currency basePrice includedGuests extraAdultFee extraChildFee mealPlan
+  minStay maxStay isRefundable freeCancellationDays cancellationPenaltyKind cancellationPenaltyValue isPublished
+  depositPercent balanceDueDays paymentDeadlineHours chargePosting losDiscounts(orderBy: PRIMARY_KEY_ASC) { nodes { ${losDiscountFields} } }`;
+const feeFields = `rowId roomTypeId name basis amount currency isActive`;
+const taxFields = `rowId name basis percent amount currency isInclusive appliesToFees appliesToPenalty isActive`;
+const extraFields = `rowId name unitPrice currency taxId isActive sortOrder`;
+
+/** An extra of the property's catalogue (minibar, parking, …) the desk posts to folios (app_public.folio_extras). */
+export interface ExtraNode {
+  rowId: Uuid;
+  name: string;
+  /** The price of one, VAT included. */
+  unitPrice: MinorUnits;
+  currency: string;
+  /** The percent tax included in the price, or null. */
+  taxId: Uuid | null;
+  isActive: boolean;
+  sortOrder: number;
+}
+
+export interface ExtraValues {
+  name: string;
+  unitPrice: MinorUnits;
+  taxId: Uuid | null;
+  isActive: boolean;
+  sortOrder: number;
+}
+
+export const createFolioExtra = createRow<ExtraNode, ExtraValues & { propertyId: Uuid; currency: string }>("Backoffice", "FolioExtra", extraFields);
+
+export const updateFolioExtra = updateRow<ExtraNode, Partial<ExtraValues>>("Backoffice", "FolioExtra", extraFields);
+
+export interface RevenueSetup {
+  allRoomTypes: { nodes: Array<RoomTypeNode | null> } | null;
+  allUnits: { nodes: Array<UnitNode | null> } | null;
+  allRatePlans: { nodes: Array<RatePlanNode | null> } | null;
+  allFees: { nodes: Array<FeeNode | null> } | null;
+  allTaxes: { nodes: Array<TaxNode | null> } | null;
+  allFolioExtras: { nodes: Array<ExtraNode | null> } | null;
+}
+
+/** What the revenue screens edit: a property's room types, units, rate plans (with LOS discounts), fees and taxes. */
+export const revenueSetup = operation<RevenueSetup, { propertyId: Uuid }>(
+  "BackofficeRevenueSetup",
+  `query BackofficeRevenueSetup($propertyId: UUID!) {
+    allRoomTypes(condition: {propertyId: $propertyId}, orderBy: NAME_ASC) { nodes { ${roomTypeFields} } }
+    allUnits(condition: {propertyId: $propertyId}, orderBy: NAME_ASC) { nodes { ${unitFields} } }
+    allRatePlans(condition: {propertyId: $propertyId}, orderBy: NAME_ASC) { nodes { ${ratePlanFields} } }
+    allFees(condition: {propertyId: $propertyId}, orderBy: NAME_ASC) { nodes { ${feeFields} } }
+    allTaxes(condition: {propertyId: $propertyId}, orderBy: NAME_ASC) { nodes { ${taxFields} } }
+    allFolioExtras(condition: {propertyId: $propertyId}) { nodes { ${extraFields} } }
+  }`,
+);
+
+export interface RoomTypeValues {
+  name: string;
+  description: string | null;
+  maxOccupancy: number;
+  isPublished: boolean;
+}
+
+export const createRoomType = createRow<RoomTypeNode, RoomTypeValues & { propertyId: Uuid }>("Backoffice", "RoomType", roomTypeFields);
+
+export const updateRoomType = updateRow<RoomTypeNode, Partial<RoomTypeValues>>("Backoffice", "RoomType", roomTypeFields);
+
+export const deleteRoomType = deleteRow("Backoffice", "RoomType");
+
+export interface UnitValues {
+  roomTypeId: Uuid;
+  name: string;
+  isActive: boolean;
+}
+
+export const createUnit = createRow<UnitNode, UnitValues & { propertyId: Uuid }>("Backoffice", "Unit", unitFields);
+
+export const updateUnit = updateRow<UnitNode, Partial<UnitValues> & { ownerId?: Uuid | null }>("Backoffice", "Unit", unitFields);
+
+export const deleteUnit = deleteRow("Backoffice", "Unit");
+
+export interface RatePlanValues {
+  name: string;
+  description: string | null;
+  basePrice: MinorUnits;
+  includedGuests: number;
+  extraAdultFee: MinorUnits;
+  extraChildFee: MinorUnits;
+  mealPlan: MealPlan;
+  minStay: number;
+  maxStay: number | null;
+  isRefundable: boolean;
+  freeCancellationDays: number;
+  cancellationPenaltyKind: CancellationPenaltyKind;
+  cancellationPenaltyValue: number;
+  isPublished: boolean;
+  chargePosting: ChargePosting;
+  /** The payment schedule: this share of the total at booking, the rest balanceDueDays before arrival (0: at check-in). */
+  depositPercent: Decimal;
+  balanceDueDays: number;
+  /** After a due payment fails, the hours the guest has to pay before the booking is cancelled (1–720). */
+  paymentDeadlineHours: number;
+}
+
+export const createRatePlan = createRow<RatePlanNode, RatePlanValues & { propertyId: Uuid; roomTypeId: Uuid; currency: string }>("Backoffice", "RatePlan", ratePlanFields);
+
+export const updateRatePlan = updateRow<RatePlanNode, Partial<RatePlanValues>>("Backoffice", "RatePlan", ratePlanFields);
+
+export const deleteRatePlan = deleteRow("Backoffice", "RatePlan");
+
+export const createLosDiscount = createRow<LosDiscountNode, { propertyId: Uuid; ratePlanId: Uuid; minNights: number; percentOff: Decimal }>("Backoffice", "RatePlanLosDiscount", losDiscountFields, "LosDiscount");
+
+export const deleteLosDiscount = deleteRow("Backoffice", "RatePlanLosDiscount", "LosDiscount");
+
+export interface FeeValues {
+  roomTypeId: Uuid | null;
+  name: string;
+  basis: FeeBasis;
+  amount: MinorUnits;
+  isActive: boolean;
+}
+
+export const createFee = createRow<FeeNode, FeeValues & { propertyId: Uuid; currency: string }>("Backoffice", "Fee", feeFields);
+
+export const updateFee = updateRow<FeeNode, Partial<FeeValues>>("Backoffice", "Fee", feeFields);
+
+export const deleteFee = deleteRow("Backoffice", "Fee");
+
+export interface TaxValues {
+  name: string;
+  basis: TaxBasis;
+  percent: Decimal | null;
+  amount: MinorUnits | null;
+  isInclusive: boolean;
+  appliesToFees: boolean;
+  appliesToPenalty: boolean;
+  isActive: boolean;
+}
+
+export const createTax = createRow<TaxNode, TaxValues & { propertyId: Uuid; currency: string }>("Backoffice", "Tax", taxFields);
+
+export const updateTax = updateRow<TaxNode, Partial<TaxValues>>("Backoffice", "Tax", taxFields);
+
+export const deleteTax = deleteRow("Backoffice", "Tax");
+
+// ---------------------------------------------------------------------------
+// The rate calendar
+// ---------------------------------------------------------------------------
+
+export interface RateGridDayNode {
+  ratePlanId: Uuid;
+  date: IsoDate;
+  price: MinorUnits;
+  priceIsOverride: boolean;
+  minStay: number;
+  maxStay: number | null;
+  closedToArrival: boolean;
+  closedToDeparture: boolean;
+  stopSell: boolean;
+  isOverride: boolean;
+}
+
+export const rateGrid = operation<{ rateGrid: { nodes: Array<RateGridDayNode | null> } | null }, ReportRange>(
+  "BackofficeRateGrid",
+  `query BackofficeRateGrid($propertyId: UUID!, $fromDate: Date!, $toDate: Date!) {
+    rateGrid(propertyId: $propertyId, fromDate: $fromDate, toDate: $toDate) {
+      nodes { ratePlanId date price priceIsOverride minStay maxStay closedToArrival closedToDeparture stopSell isOverride }
+    }
+  }`,
+);
+
+/** A bulk edit of one plan's calendar: null leaves a field as it is; `reset` first clears the overrides. */
+export interface RatesChange {
+  ratePlanId: Uuid;
+  firstDate: IsoDate;
+  lastDate: IsoDate;
+  price: MinorUnits | null;
+  minStay: number | null;
+  maxStay: number | null;
+  closedToArrival: boolean | null;
+  closedToDeparture: boolean | null;
+  stopSell: boolean | null;
+  /** ISO weekdays, 1 = Monday … 7 = Sunday; null: every day. */
+  daysOfWeek: number[] | null;
+  reset: boolean;
+}
+
+export const setRates = operation<{ setRates: { result: number | null } | null }, RatesChange & { idempotencyKey: string }>(
+  "BackofficeSetRates",
+  `mutation BackofficeSetRates($ratePlanId: UUID!, $firstDate: Date!, $lastDate: Date!, $idempotencyKey: String!, $price: BigInt,
+      $minStay: Int, $maxStay: Int, $closedToArrival: Boolean, $closedToDeparture: Boolean, $stopSell: Boolean, $daysOfWeek: [Int],
+      $reset: Boolean!) {
+    setRates(input: {ratePlanId: $ratePlanId, firstDate: $firstDate, lastDate: $lastDate, idempotencyKey: $idempotencyKey, price: $price,
+      minStay: $minStay, maxStay: $maxStay, closedToArrival: $closedToArrival, closedToDeparture: $closedToDeparture, stopSell: $stopSell,
+      daysOfWeek: $daysOfWeek, reset: $reset}) { result }
+  }`,
+);
+
+/** The documents above, for the schema test. */
+export const revenueDocuments = [
+  revenueSetup, createRoomType, updateRoomType, deleteRoomType, createUnit, updateUnit, deleteUnit,
+  createRatePlan, updateRatePlan, deleteRatePlan, createLosDiscount, deleteLosDiscount,
+  createFee, updateFee, deleteFee, createTax, updateTax, deleteTax, createFolioExtra, updateFolioExtra,
+  rateGrid, setRates,
+] as const;
+
+/** The keyed mutations among them (the schema test checks each passes a required $idempotencyKey). */
+export const revenueKeyedMutations = ["setRates"] as const;
