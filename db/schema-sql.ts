@@ -92,14 +92,17 @@ export async function printSchemaSql(db: Db): Promise<string> {
     "-- own schemas (" + librarySchemas.join(", ") + "), roles (db/roles.ts), the",
     "-- database's settings.",
     "--",
-    "-- Order: schema by schema (the API first); in each, every table with all of its",
-    "-- parts (columns, constraints, indexes, row level security and policies,",
+    "-- Order: contents (every name), extensions, schema public's grants, default",
+    "-- privileges; then schema by schema (the API first): every table with all of",
+    "-- its parts (columns, constraints, indexes, row level security and policies,",
     "-- triggers, replica identity, grants, comments), then views, types, sequences",
     "-- and functions, each by name; publications last. Everything belongs to",
     "-- keepr_owner unless an `owner to` says otherwise; the owner's own privileges",
     "-- are implied. Printed by PostgreSQL " + version + ".",
     "",
   );
+
+  const contentsAt = out.length;
 
   // ----- extensions
   const extensions = await rows<{ name: string; schema: string }>(
@@ -366,6 +369,31 @@ export async function printSchemaSql(db: Db): Promise<string> {
   const typesOf = groupBy(types, (t) => t.schema);
   const sequencesOf = groupBy(sequences, (s) => s.schema);
   const functionsOf = groupBy(functions, (f) => f.schema);
+
+  // ----- contents, at the top: every object's name, to find it with a search
+  const contents: string[] = [rule("contents", "=")];
+  const wrap = (label: string, names: string[]) => {
+    if (!names.length) return;
+    let line = `--   ${label}:`;
+    for (const [i, name] of names.entries()) {
+      const word = ` ${name}${i < names.length - 1 ? "," : ""}`;
+      if (line.length + word.length > 80) {
+        contents.push(line);
+        line = `--     ${word.trimStart()}`;
+      } else line += word;
+    }
+    contents.push(line);
+  };
+  for (const schema of keeprSchemas) {
+    contents.push(`-- ${schema}`);
+    const rels = relationsOf.get(schema) ?? [];
+    wrap("tables", rels.filter((r) => r.kind === "r" || r.kind === "p").map((r) => r.name));
+    wrap("views", rels.filter((r) => r.kind === "v" || r.kind === "m").map((r) => r.name));
+    wrap("types", (typesOf.get(schema) ?? []).map((t) => t.name));
+    wrap("sequences", (sequencesOf.get(schema) ?? []).map((q) => q.name));
+    wrap("functions", [...new Set((functionsOf.get(schema) ?? []).map((f) => f.name))]);
+  }
+  out.splice(contentsAt, 0, ...contents, "");
 
   for (const schema of keeprSchemas) {
     const info = schemaComments.get(schema);

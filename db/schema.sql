@@ -10,12 +10,124 @@
 -- own schemas (graphile_migrate, graphile_worker), roles (db/roles.ts), the
 -- database's settings.
 --
--- Order: schema by schema (the API first); in each, every table with all of its
--- parts (columns, constraints, indexes, row level security and policies,
+-- Order: contents (every name), extensions, schema public's grants, default
+-- privileges; then schema by schema (the API first): every table with all of
+-- its parts (columns, constraints, indexes, row level security and policies,
 -- triggers, replica identity, grants, comments), then views, types, sequences
 -- and functions, each by name; publications last. Everything belongs to
 -- keepr_owner unless an `owner to` says otherwise; the owner's own privileges
 -- are implied. Printed by PostgreSQL 17.
+
+-- ============================================================================
+-- contents
+-- ============================================================================
+-- app_public
+--   tables: allocation_moves, cash_movements, cash_shifts, channel_conflicts,
+--     channel_feed_events, channel_feeds, companies, exports, fees,
+--     folio_balances, folio_bill_to, folio_extras, folios, guests,
+--     housekeeping_tasks, inventory_claims, invoice_deliveries, invoices,
+--     journal_entries, ledger_accounts, night_audit_anomalies, night_audits,
+--     notification_templates, notifications, organizations, owners,
+--     payment_attempts, payment_intents, payout_lines, payouts, postings,
+--     properties, property_legal_details, property_memberships, rate_calendar,
+--     rate_plan_los_discounts, rate_plans, reconciliation_differences, refunds,
+--     reservations, room_types, settlement_lines, settlement_reports, taxes,
+--     units, users
+--   views: account_balances, trial_balance
+--   types: account_kind, availability, booking, cancellation_penalty_kind,
+--     cash_movement_kind, channel_conflict_closer, channel_conflict_status,
+--     channel_feed_pending_change, channel_source, charge_posting, claim_kind,
+--     desk_payment_method, export_kind, export_status, fee_basis, folio_kind,
+--     folio_status, hold, housekeeping_status, housekeeping_stay,
+--     housekeeping_task_kind, housekeeping_task_status,
+--     invoice_delivery_status, invoice_kind, jwt_token, meal_plan,
+--     night_audit_anomaly_kind, notification_channel, notification_kind,
+--     notification_status, payment_attempt_status, payment_kind,
+--     payment_status, price_line, property_kind, quote, rate_grid_day,
+--     reconciliation_difference_kind, refund_status, reservation_event,
+--     reservation_status, staff_role, stay_suggestion, tax_basis
+--   functions: accept_channel_feed_change, ar_aging, attach_payment_method,
+--     cancel_reservation, cash_shifts_expected_cash,
+--     channel_feeds_pending_change, channel_reconciliation,
+--     channel_revenue_report, charge_card_on_file, check_in, check_out,
+--     city_tax_report, close_cash_shift, companies_folio, confirm_booking,
+--     correct_folio_entry, create_block, create_folio, create_hold,
+--     current_user, extend_payment_deadline, folio_list, folios_bill_to,
+--     folios_due_at_check_out, front_desk_day, housekeeping_board,
+--     housekeeping_stays, inventory_claims_end_date,
+--     inventory_claims_start_date, issue_credit_note, issue_invoice,
+--     journal_entries_between, login, logout, lookup_booking, mark_no_show,
+--     mark_payout_paid, modify_reservation, move_unit, nearest_stays,
+--     occupancy_report, open_cash_shift, open_channel_conflicts,
+--     owner_statement, pay, payment_due_reservations, pickup_report,
+--     pin_reservation_unit, post_folio_allowance, post_folio_charge,
+--     property_by_slug, quote, quote_change, rate_grid, refund_folio_payment,
+--     refund_payment, register, release_block, request_export,
+--     reservation_history, reservations_arrival,
+--     reservations_cancellation_penalty_now, reservations_card_on_file,
+--     reservations_change_refusal, reservations_departure, reservations_folio,
+--     reservations_nights, reservations_no_show_from,
+--     reservations_unpaid_prepayment, resolve_channel_conflict,
+--     route_folio_postings, run_night_audit, run_payouts, search_availability,
+--     send_invoice, set_folio_bill_to, set_property_legal_details, set_rates,
+--     set_unit_status, sync_channel_feed_now, take_folio_payment,
+--     tape_chart_claims, transfer_folio_to_city_ledger, unit_calendar,
+--     update_housekeeping_task, waive_payment_guarantee
+-- app_hidden
+--   functions: currency_digits, current_actor_scope, current_booking_id,
+--     current_colleague_ids, current_organization_ids, current_property_ids,
+--     current_property_ids_for, current_session_id, current_user_id,
+--     format_money, major_units, staff_group_roles, valid_amenities,
+--     valid_photo_urls
+-- app_private
+--   tables: cards_on_file, channel_feed_pending_changes, folio_routes,
+--     idempotency_keys, invoice_counters, job_minutes, lookup_failures,
+--     payment_provider_events, rate_limits, sessions, signing_keys,
+--     user_secrets, worker_heartbeats
+--   functions: apply_channel_feed, apply_payment_event, bill_to_of, booking_of,
+--     booking_user_id, caller_cash_shift, cancellation_penalty,
+--     cap_open_intents, card_label, charge_on_folio, check_desk_amount,
+--     check_desk_text, check_report, check_stay, city_tax_figures, claim_unit,
+--     clear_payment_due, close_business_day, create_ledger_accounts,
+--     create_session, desk_key, enforce_payment_deadline, finish_export,
+--     folio_charges, folio_place, folio_receivable, free_units,
+--     guest_change_refusal, hand_nights_to_channels, idempotency_begin,
+--     idempotency_finish, import_settlement, insert_invoice,
+--     invalid_transition, invoice_delivery, invoice_lines, invoice_payments,
+--     invoice_seller, local_today, lock_folio, lock_reservation,
+--     new_confirmation_code, no_show_from, notify, password_refusal,
+--     penalty_base, post_entry, post_reservation_charges, pre_arrival_at,
+--     price_lines, purge_idempotency_keys, quote_for, reallocate_for,
+--     record_authorization, record_capture, record_channel_feed_error,
+--     record_due_no_shows, record_exports_purged, record_invoice_delivery,
+--     record_job_runs, record_no_show, record_notification,
+--     record_payment_failure, record_refund, record_refund_failure,
+--     refund_overpayment, refuse_guest_change, release_claims,
+--     release_expired_holds, release_stale_claims, renumber_tax_accounts,
+--     require_staff, room_type_units_left, run_night_audits,
+--     schedule_channel_polls, schedule_payments, schedule_stayover_cleaning,
+--     set_card_on_file, shift_label, sign, start_attempt, start_due_payments,
+--     start_refund, stay_restrictions, sync_channel_feed,
+--     tg__create_ledger_accounts, tg__timestamps,
+--     tg_channel_feeds__release_blocks, tg_companies__city_ledger_folio,
+--     tg_folio_balances__folio_status,
+--     tg_inventory_claims__reapply_channel_feeds, tg_payment_attempts__notify,
+--     tg_postings__check_balanced, tg_postings__folio_balance,
+--     tg_properties__add_creator, tg_properties__business_date,
+--     tg_properties__check_time_zone, tg_properties__create_ledger_accounts,
+--     tg_property_memberships__keep_an_owner, tg_reservations__channel,
+--     tg_reservations__housekeeping, tg_reservations__notify,
+--     tg_reservations__unit_occupancy, tg_taxes__name_ledger_account,
+--     tg_taxes__penalty_default, unpaid_prepayment, worker_heartbeat
+-- audit
+--   tables: events
+--   functions: tg__append_only, tg__record
+-- reporting
+--   views: folio_balances, inventory_claims, invoices, job_health,
+--     ledger_postings, occupancy, payments, pickup, properties, rate_plans,
+--     reconciliation_differences, reservations, revenue_by_channel,
+--     room_nights, room_types, units, users
+--   functions: job_queue, mask_email
 
 -- ============================================================================
 -- extensions
