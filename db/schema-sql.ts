@@ -258,11 +258,17 @@ export async function printSchemaSql(db: Db): Promise<string> {
   const commandOf: Record<string, string> = { r: "select", a: "insert", w: "update", d: "delete", "*": "all" };
   const enabledOf: Record<string, string> = { D: "disable trigger", R: "enable replica trigger", A: "enable always trigger" };
 
-  /** Everything that belongs to a table or view once it exists: comments, grants, policies, triggers. */
+  /** What every object may have after its definition: an owner other than keepr_owner, grants, a comment. */
+  function tail(word: string, qualified: string, owner: string, grants: Grant[] | undefined, comment: string | null, grantOn = `${word} ${qualified}`, moreGrants: string[] = []): void {
+    if (owner !== "keepr_owner") emit(`alter ${word} ${qualified} owner to ${ident(owner)};`);
+    emit(...grantStatements(grants ?? [], grantOn, owner), ...moreGrants);
+    if (comment !== null) emit(`comment on ${word} ${qualified} is ${pg.escapeLiteral(comment)};`);
+  }
+
+  /** Everything that belongs to a table or view once it exists: indexes, policies, triggers, grants, comments. */
   function relationParts(rel: (typeof relations)[number], qualified: string, kindWord: string): void {
     const cols = columnsOf.get(rel.oid) ?? [];
     const order = cols.map((c) => c.name);
-    if (rel.owner !== "keepr_owner") emit(`alter ${kindWord} ${qualified} owner to ${ident(rel.owner)};`);
     for (const i of indexesOf.get(rel.oid) ?? []) {
       emit(`${i.def};`);
       if (i.comment !== null) emit(`comment on index ${ident(i.schema)}.${ident(i.name)} is ${pg.escapeLiteral(i.comment)};`);
@@ -286,9 +292,8 @@ export async function printSchemaSql(db: Db): Promise<string> {
       if (identity[rel.replident]) emit(`alter table ${qualified} replica identity ${identity[rel.replident]};`);
       if (rel.replident === "i") emit(`alter table ${qualified} replica identity using index ${ident(replicaIndexOf.get(rel.oid)!)};`);
     }
-    emit(...grantStatements(grantsOf.get(rel.oid) ?? [], qualified, rel.owner));
-    emit(...grantStatements(columnGrantsOf.get(rel.oid) ?? [], qualified, rel.owner, order));
-    if (rel.comment !== null) emit(`comment on ${kindWord} ${qualified} is ${pg.escapeLiteral(rel.comment)};`);
+    const columnGrants = grantStatements(columnGrantsOf.get(rel.oid) ?? [], qualified, rel.owner, order);
+    tail(kindWord, qualified, rel.owner, grantsOf.get(rel.oid), rel.comment, qualified, columnGrants);
     for (const c of cols) if (c.comment !== null) emit(`comment on column ${qualified}.${ident(c.name)} is ${pg.escapeLiteral(c.comment)};`);
     for (const k of constraintsOf.get(rel.oid) ?? []) {
       if (k.comment !== null) emit(`comment on constraint ${ident(k.name)} on ${qualified} is ${pg.escapeLiteral(k.comment)};`);
@@ -400,9 +405,7 @@ export async function printSchemaSql(db: Db): Promise<string> {
     if (!info) continue;
     emit(rule(`schema ${schema}`, "="));
     emit(`create schema ${ident(schema)};`);
-    if (info.owner !== "keepr_owner") emit(`alter schema ${ident(schema)} owner to ${ident(info.owner)};`);
-    emit(...grantStatements(grantsBySchema.get(schema) ?? [], `schema ${ident(schema)}`, info.owner));
-    if (info.comment !== null) emit(`comment on schema ${ident(schema)} is ${pg.escapeLiteral(info.comment)};`);
+    tail("schema", ident(schema), info.owner, grantsBySchema.get(schema), info.comment);
     emit("");
 
     for (const rel of (relationsOf.get(schema) ?? []).filter((r) => r.kind === "r" || r.kind === "p")) {
@@ -451,9 +454,7 @@ export async function printSchemaSql(db: Db): Promise<string> {
             if (c.comment !== null) emit(`comment on column ${qualified}.${ident(c.name)} is ${pg.escapeLiteral(c.comment)};`);
           }
         } else emit(`-- range type ${qualified} (printed by name only)`);
-        if (t.owner !== "keepr_owner") emit(`alter type ${qualified} owner to ${ident(t.owner)};`);
-        emit(...grantStatements(typeGrantsOf.get(t.oid) ?? [], `${t.kind === "d" ? "domain" : "type"} ${qualified}`, t.owner));
-        if (t.comment !== null) emit(`comment on ${t.kind === "d" ? "domain" : "type"} ${qualified} is ${pg.escapeLiteral(t.comment)};`);
+        tail(t.kind === "d" ? "domain" : "type", qualified, t.owner, typeGrantsOf.get(t.oid), t.comment);
       }
       emit("");
     }
@@ -465,9 +466,7 @@ export async function printSchemaSql(db: Db): Promise<string> {
         const qualified = `${ident(schema)}.${ident(s.name)}`;
         emit(`create sequence ${qualified} ${s.def};`);
         if (s.owned_by) emit(`alter sequence ${qualified} owned by ${s.owned_by};`);
-        if (s.owner !== "keepr_owner") emit(`alter sequence ${qualified} owner to ${ident(s.owner)};`);
-        emit(...grantStatements(sequenceGrantsOf.get(s.oid) ?? [], `sequence ${qualified}`, s.owner));
-        if (s.comment !== null) emit(`comment on sequence ${qualified} is ${pg.escapeLiteral(s.comment)};`);
+        tail("sequence", qualified, s.owner, sequenceGrantsOf.get(s.oid), s.comment);
       }
       emit("");
     }
@@ -477,9 +476,7 @@ export async function printSchemaSql(db: Db): Promise<string> {
       const word = f.kind === "p" ? "procedure" : f.kind === "a" ? "aggregate" : "function";
       emit(rule(`${word} ${schema}.${f.name}(${f.signature})`));
       emit(f.def !== null ? `${f.def.trimEnd()};` : `-- aggregate ${qualified} (printed by name only)`);
-      if (f.owner !== "keepr_owner") emit(`alter ${word} ${qualified} owner to ${ident(f.owner)};`);
-      emit(...grantStatements(functionGrantsOf.get(f.oid) ?? [], `${word} ${qualified}`, f.owner));
-      if (f.comment !== null) emit(`comment on ${word} ${qualified} is ${pg.escapeLiteral(f.comment)};`);
+      tail(word, qualified, f.owner, functionGrantsOf.get(f.oid), f.comment);
       emit("");
     }
   }
