@@ -6,7 +6,8 @@ create or replace function app_public.reservations_arrival(r app_public.reservat
 as $$
   select pg_catalog.lower(r.stay);
 $$;
-comment on function app_public.reservations_arrival(app_public.reservations) is E'The arrival date (local to the property).';
+comment on function app_public.reservations_arrival(app_public.reservations) is
+  E'@behavior +orderBy +filterBy\nThe arrival date (local to the property).';
 
 create or replace function app_public.reservations_departure(r app_public.reservations) returns date
   language sql immutable parallel safe
@@ -14,7 +15,8 @@ create or replace function app_public.reservations_departure(r app_public.reserv
 as $$
   select pg_catalog.upper(r.stay);
 $$;
-comment on function app_public.reservations_departure(app_public.reservations) is E'The departure date (local to the property); the last night is the day before.';
+comment on function app_public.reservations_departure(app_public.reservations) is
+  E'@behavior +orderBy\nThe departure date (local to the property); the last night is the day before.';
 
 create or replace function app_public.reservations_nights(r app_public.reservations) returns integer
   language sql immutable parallel safe
