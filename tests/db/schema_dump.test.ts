@@ -1,8 +1,10 @@
 // db/schema.sql is the reviewed shape of the database: it must match what
-// the migrations build (as server/schema.graphql must match the API).
-import { readFileSync } from "node:fs";
+// the migrations build (as server/schema.graphql must match the API). And
+// each file in functions/ is its function's current source: running it on
+// the migrated database changes nothing.
+import { readdirSync, readFileSync } from "node:fs";
 import { printSchemaSql, schemaSqlFile } from "../../db/schema-sql.ts";
-import { createTestDatabase, type TestDatabase } from "../helpers/db.ts";
+import { createTestDatabase, inRollback, type TestDatabase } from "../helpers/db.ts";
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -44,4 +46,33 @@ it("prints the same text twice, and nothing of graphile-migrate's or graphile-wo
   expect(second).toBe(first);
   expect(first).not.toMatch(/^(create|alter|grant|comment on) \S+ graphile_(worker|migrate)\./im);
   expect(first).toMatch(/^create table app_public\.reservations \($/m);
+});
+
+/** The named functions as the database has them: definition and comment, per signature. */
+const definitions = `
+  select p.oid::regprocedure::text as fn, pg_get_functiondef(p.oid) as definition, obj_description(p.oid, 'pg_proc') as comment
+  from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname || '.' || p.proname = any($1)`;
+type Definition = { fn: string; definition: string; comment: string | null };
+
+it("every file in functions/ is its functions as the migrated database has them (a changed file goes into a migration with --! include)", async () => {
+  const folder = new URL("../../functions/", import.meta.url);
+  const files = readdirSync(folder, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".sql")).sort();
+  expect(files.length).toBeGreaterThan(150);
+  const differing: string[] = [];
+  for (const file of files) {
+    const sql = readFileSync(new URL(file, folder), "utf8");
+    const names = [...sql.matchAll(/create\s+or\s+replace\s+function\s+([a-z_]+\.[a-z_0-9]+)\s*\(/gi)].map((m) => m[1]!.toLowerCase());
+    if (!names.length) differing.push(`functions/${file}: defines no function`);
+    const problems = await inRollback(db.ownerPool, async (client) => {
+      const before = new Map((await client.query<Definition>(definitions, [names])).rows.map((d) => [d.fn, d]));
+      await client.query(sql);
+      return (await client.query<Definition>(definitions, [names])).rows.flatMap((d) => {
+        const was = before.get(d.fn);
+        if (!was) return [`${d.fn} is not in the database`];
+        return (["definition", "comment"] as const).filter((part) => was[part] !== d[part]).map((part) => `${d.fn}: its ${part} differs from the database's`);
+      });
+    }).catch((error: Error) => [`running it fails: ${error.message}`]);
+    differing.push(...problems.map((problem) => `functions/${file}: ${problem}`));
+  }
+  expect(differing).toEqual([]);
 });
