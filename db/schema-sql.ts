@@ -13,7 +13,7 @@ import pg from "pg";
 export const schemaSqlFile = new URL("./schema.sql", import.meta.url);
 
 /** Schemas Keepr creates, in the order they are printed (the API first): everything in them is printed. */
-const keeprSchemas = ["app_public", "app_hidden", "app_private", "audit", "reporting"];
+export const keeprSchemas = ["app_public", "app_hidden", "app_private", "audit", "reporting"];
 /** Owned by the libraries that create them (graphile-migrate, graphile-worker): left out. */
 const librarySchemas = ["graphile_migrate", "graphile_worker"];
 

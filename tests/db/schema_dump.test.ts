@@ -3,7 +3,7 @@
 // each file in functions/ is its function's current source: running it on
 // the migrated database changes nothing.
 import { readdirSync, readFileSync } from "node:fs";
-import { printSchemaSql, schemaSqlFile } from "../../db/schema-sql.ts";
+import { keeprSchemas, printSchemaSql, schemaSqlFile } from "../../db/schema-sql.ts";
 import { createTestDatabase, inRollback, type TestDatabase } from "../helpers/db.ts";
 
 let db: TestDatabase;
@@ -59,9 +59,11 @@ it("every file in functions/ is its functions as the migrated database has them 
   const files = readdirSync(folder, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".sql")).sort();
   expect(files.length).toBeGreaterThan(150);
   const differing: string[] = [];
+  const inFiles = new Set<string>();
   for (const file of files) {
     const sql = readFileSync(new URL(file, folder), "utf8");
     const names = [...sql.matchAll(/create\s+or\s+replace\s+function\s+([a-z_]+\.[a-z_0-9]+)\s*\(/gi)].map((m) => m[1]!.toLowerCase());
+    for (const name of names) inFiles.add(name);
     if (!names.length) differing.push(`functions/${file}: defines no function`);
     const problems = await inRollback(db.ownerPool, async (client) => {
       const before = new Map((await client.query<Definition>(definitions, [names])).rows.map((d) => [d.fn, d]));
@@ -75,4 +77,11 @@ it("every file in functions/ is its functions as the migrated database has them 
     differing.push(...problems.map((problem) => `functions/${file}: ${problem}`));
   }
   expect(differing).toEqual([]);
+  // ...and every function of Keepr's schemas has its file.
+  const { rows } = await db.ownerPool.query<{ name: string }>(
+    `select distinct n.nspname || '.' || p.proname as name from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+     where n.nspname = any($1) order by 1`,
+    [keeprSchemas],
+  );
+  expect(rows.map((r) => r.name).filter((name) => !inFiles.has(name))).toEqual([]);
 });
