@@ -89,7 +89,7 @@ export async function printSchemaSql(db: Db): Promise<string> {
     "-- Holds what Keepr creates: the schemas " + keeprSchemas.join(", ") + ",",
     "-- the grants on schema public, default privileges, extensions (not what they",
     "-- bring) and publications. Left out: graphile-migrate's and graphile-worker's",
-    "-- own schemas (" + librarySchemas.join(", ") + "), roles (db/roles.ts), the",
+    "-- own schemas (" + librarySchemas.join(", ") + "), roles (core/roles.ts), the",
     "-- database's settings.",
     "--",
     "-- Order: contents (every name), extensions, schema public's grants, default",

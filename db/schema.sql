@@ -7,7 +7,7 @@
 -- Holds what Keepr creates: the schemas app_public, app_hidden, app_private, audit, reporting,
 -- the grants on schema public, default privileges, extensions (not what they
 -- bring) and publications. Left out: graphile-migrate's and graphile-worker's
--- own schemas (graphile_migrate, graphile_worker), roles (db/roles.ts), the
+-- own schemas (graphile_migrate, graphile_worker), roles (core/roles.ts), the
 -- database's settings.
 --
 -- Order: contents (every name), extensions, schema public's grants, default
