@@ -6,16 +6,10 @@
 // transaction. Called as the sync job calls it, with parsed events; each
 // test commits (the hand-over happens at commit) on its own hotel.
 import type pg from "pg";
-import { actAs, createTestDatabase, inCommit, sqlstateOf, type TestDatabase } from "../helpers/db.ts";
+import { actAs, fileDatabase, inCommit, sqlstateOf } from "../helpers/db.ts";
 import { addDays, book, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = fileDatabase();
 
 type Event = { uid: string; start: string; end: string; summary?: string; cancelled?: boolean };
 

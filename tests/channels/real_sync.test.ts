@@ -7,16 +7,10 @@
 import { readFileSync } from "node:fs";
 import type pg from "pg";
 import { parseFeed } from "../../channels/ical.ts";
-import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
+import { actAs, fileDatabase, inCommit } from "../helpers/db.ts";
 import { addDays, book, createHotel, localDate, newKey } from "../helpers/booking.ts";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = fileDatabase();
 
 const real = (name: string) => readFileSync(new URL(`../fixtures/ical/real/${name}.ics`, import.meta.url), "utf8");
 const daysBetween = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);

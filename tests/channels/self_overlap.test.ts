@@ -3,16 +3,10 @@
 // one block of the unit, and only a stay or block of someone else makes a
 // conflict. Called as the sync job calls it, with the parsed events.
 import type pg from "pg";
-import { createTestDatabase, inRollback, type TestDatabase } from "../helpers/db.ts";
+import { fileDatabase, inRollback } from "../helpers/db.ts";
 import { addDays, createHotel, localDate } from "../helpers/booking.ts";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = fileDatabase();
 
 type Event = { uid: string; start: string; end: string; summary?: string; cancelled?: boolean };
 

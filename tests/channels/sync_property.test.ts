@@ -15,18 +15,12 @@
 // The seed is printed; KEEPR_TEST_SEED replays a run.
 import type pg from "pg";
 import { FeedError, parseFeed } from "../../channels/ical.ts";
-import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
+import { actAs, fileDatabase, inCommit } from "../helpers/db.ts";
 import { addDays, book, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 import { between, pick, seededRandom, testSeed, type Random } from "../helpers/random.ts";
 import { loadFixture, type IcalFixtureName } from "../fixtures/ical/index.ts";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = fileDatabase();
 
 const HORIZON = 40;
 const STEPS = 120;

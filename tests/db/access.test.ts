@@ -1,16 +1,10 @@
 // Who may see and change what, enforced by Postgres itself: grants, RLS
 // policies and role settings, exercised as each role with real claims.
 import pg from "pg";
-import { actAs, createTestDatabase, inRollback, sqlstateOf, type TestDatabase } from "../helpers/db.ts";
+import { actAs, fileDatabase, inRollback, sqlstateOf } from "../helpers/db.ts";
 import { createWorld } from "../helpers/fixtures.ts";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = fileDatabase();
 
 const ids = (rows: Array<{ id: string }>) => rows.map((r) => r.id).sort();
 

@@ -20,17 +20,11 @@
 //     caused it, from and to the units it left and took, with its dates.
 // The seed is printed; KEEPR_TEST_SEED replays a run.
 import type pg from "pg";
-import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
+import { actAs, fileDatabase, inCommit } from "../helpers/db.ts";
 import { addDays, confirm, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 import { between, pick, seededRandom, testSeed, type Random } from "../helpers/random.ts";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = fileDatabase();
 
 const HORIZON = 12;
 const HOTELS = 8;

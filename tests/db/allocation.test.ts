@@ -5,16 +5,10 @@
 // the move. Pinned, checked-in and today's prepared arrivals, blocks and
 // vacation rentals never move.
 import type pg from "pg";
-import { actAs, createTestDatabase, inCommit, sqlstateOf, type TestDatabase } from "../helpers/db.ts";
+import { actAs, fileDatabase, inCommit, sqlstateOf } from "../helpers/db.ts";
 import { addDays, book, createHotel, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = fileDatabase();
 
 interface World {
   h: Hotel;

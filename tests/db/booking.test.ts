@@ -3,20 +3,11 @@
 // them. Each test runs in a transaction that is rolled back; time cannot
 // move inside one, so "later" is simulated by moving expiry times back.
 import type pg from "pg";
-import { actAs, createTestDatabase, inRollback, sqlstateOf, type TestDatabase } from "../helpers/db.ts";
+import { actAs, anonymous, fileDatabase, inRollback, sqlstateOf, staff } from "../helpers/db.ts";
 import { addDays, book, confirm, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 import { settleFolios } from "../helpers/ledger.ts";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
-
-const anonymous = (c: pg.PoolClient) => actAs(c, { role: "keepr_anonymous" });
-const staff = (c: pg.PoolClient, userId: string) => actAs(c, { role: "keepr_staff", userId });
+const db = fileDatabase();
 
 async function claims(c: pg.PoolClient, reservationId: string) {
   await c.query("reset role");

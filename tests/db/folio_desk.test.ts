@@ -6,20 +6,13 @@
 // not, replayed and reused keys, amounts out of range and text Postgres
 // cannot hold.
 import type pg from "pg";
-import { actAs, createTestDatabase, inCommit, inRollback, sqlstateOf, type TestDatabase } from "../helpers/db.ts";
+import { actAs, asOwner, fileDatabase, inCommit, inRollback, sqlstateOf } from "../helpers/db.ts";
 import { addDays, book, createHotel, localDate, newKey, type Hotel } from "../helpers/booking.ts";
 import { hotelWithTaxes, trialBalanceIsZero } from "../helpers/ledger.ts";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = fileDatabase();
 
 const asStaff = (c: pg.PoolClient, userId: string) => actAs(c, { role: "keepr_staff", userId });
-const asOwner = (c: pg.PoolClient) => c.query("reset role");
 const one = async <T = Record<string, unknown>>(c: pg.PoolClient, sql: string, params: unknown[] = []) => (await c.query(sql, params)).rows[0] as T;
 
 interface Desk extends Hotel {

@@ -4,19 +4,10 @@
 // transaction that is rolled back; "tomorrow" is asked for explicitly, since
 // time cannot move inside one.
 import type pg from "pg";
-import { actAs, createTestDatabase, inRollback, type TestDatabase } from "../helpers/db.ts";
+import { anonymous, fileDatabase, inRollback, staff } from "../helpers/db.ts";
 import { addDays, book, createHotel, localDate, newKey } from "../helpers/booking.ts";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
-
-const anonymous = (c: pg.PoolClient) => actAs(c, { role: "keepr_anonymous" });
-const staff = (c: pg.PoolClient, userId: string) => actAs(c, { role: "keepr_staff", userId });
+const db = fileDatabase();
 
 async function day(c: pg.PoolClient, propertyId: string, date: string | null): Promise<Array<{ code: string; status: string }>> {
   const { rows } = await c.query<{ code: string; status: string }>(

@@ -5,18 +5,11 @@
 // kept on file without charging it, and photo URLs and amenity codes that
 // are checked. Each test runs in a transaction that is rolled back.
 import type pg from "pg";
-import { actAs, createTestDatabase, inRollback, sqlstateOf, type TestDatabase } from "../helpers/db.ts";
+import { actAs, anonymous, fileDatabase, inRollback, sqlstateOf } from "../helpers/db.ts";
 import { addDays, confirm, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = fileDatabase();
 
-const anonymous = (c: pg.PoolClient) => actAs(c, { role: "keepr_anonymous" });
 /** Acts as the holder of the booking token of a reservation (lookupBooking). */
 async function withBookingToken(c: pg.PoolClient, reservationId: string) {
   await anonymous(c);

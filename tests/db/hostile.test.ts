@@ -3,19 +3,11 @@
 // strangers, guest profiles overwritten, housekeeping reading money and
 // personal data, weak passwords, racing lookups, past rates, slug probes.
 import pg from "pg";
-import { actAs, createTestDatabase, inCommit, inRollback, sqlstateOf, testPool, type TestDatabase } from "../helpers/db.ts";
+import { actAs, anonymous, fileDatabase, inCommit, inRollback, sqlstateOf, staff, testPool } from "../helpers/db.ts";
 import { addDays, book, confirm, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = fileDatabase();
 
-const anonymous = (c: pg.PoolClient) => actAs(c, { role: "keepr_anonymous" });
-const staff = (c: pg.PoolClient, userId: string) => actAs(c, { role: "keepr_staff", userId });
 const stay = (h: Hotel, from: number, nights: number): [string, string] => {
   const arrival = localDate(h.timeZone, from);
   return [arrival, addDays(arrival, nights)];

@@ -3,19 +3,12 @@
 // empty unit, and nobody is checked in to it; stay-overs are cleaned by the
 // property's rule, once a day.
 import type pg from "pg";
-import { actAs, createTestDatabase, inRollback, sqlstateOf, type TestDatabase } from "../helpers/db.ts";
+import { fileDatabase, inRollback, sqlstateOf, staff } from "../helpers/db.ts";
 import { addDays, book, createHotel, localDate, newKey } from "../helpers/booking.ts";
 import { settleFolios } from "../helpers/ledger.ts";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = fileDatabase();
 
-const staff = (c: pg.PoolClient, userId: string) => actAs(c, { role: "keepr_staff", userId });
 const tasksOf = async (c: pg.PoolClient, unitId: string) =>
   (await c.query("select kind, status from app_public.housekeeping_tasks where unit_id = $1 order by created_at", [unitId])).rows;
 

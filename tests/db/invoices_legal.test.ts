@@ -5,20 +5,11 @@
 // payments received and the amount due are listed, and every document's
 // lines add up, account by account, to what the ledger charged.
 import type pg from "pg";
-import { actAs, createTestDatabase, inRollback, sqlstateOf, type TestDatabase } from "../helpers/db.ts";
+import { asOwner, fileDatabase, inRollback, sqlstateOf, staff } from "../helpers/db.ts";
 import { addDays, book, createHotel, localDate, newKey } from "../helpers/booking.ts";
 import { hotelWithTaxes } from "../helpers/ledger.ts";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
-
-const staff = (c: pg.PoolClient, userId: string) => actAs(c, { role: "keepr_staff", userId });
-const asOwner = (c: pg.PoolClient) => c.query("reset role");
+const db = fileDatabase();
 
 interface Line {
   key: string;

@@ -2,16 +2,10 @@
 // entries and postings are append-only for every role, folio balances and
 // the trial balance are derived from postings, and posting is idempotent.
 import type pg from "pg";
-import { actAs, createTestDatabase, inRollback, sqlstateOf, type TestDatabase } from "../helpers/db.ts";
+import { actAs, fileDatabase, inRollback, sqlstateOf } from "../helpers/db.ts";
 import { book, createHotel, localDate, addDays, type Hotel } from "../helpers/booking.ts";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = fileDatabase();
 
 type Line = { purpose: string; amount: number; currency?: string; folio_id?: string; tax_id?: string; provider?: string };
 

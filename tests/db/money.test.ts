@@ -2,21 +2,11 @@
 // closes the folio) and payments move money through intents, attempts and
 // refunds, each step idempotent. The provider's part is played here by the
 // record_* functions the capture job and the webhooks call.
-import type pg from "pg";
-import { actAs, createTestDatabase, inRollback, sqlstateOf, type TestDatabase } from "../helpers/db.ts";
+import { asOwner, fileDatabase, inRollback, sqlstateOf, staff } from "../helpers/db.ts";
 import { addDays, book, createHotel, localDate, newKey, type HotelOptions } from "../helpers/booking.ts";
 import { folioBalance, hotelWithTaxes, ledgerOf, settleFolios, trialBalanceIsZero } from "../helpers/ledger.ts";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
-
-const staff = (c: pg.PoolClient, userId: string) => actAs(c, { role: "keepr_staff", userId });
-const owner_ = (c: pg.PoolClient) => c.query("reset role");
+const db = fileDatabase();
 
 it("confirmation charges the folio: room and fee revenue net of the inclusive tax, each tax payable, receivable = total", () =>
   inRollback(db.ownerPool, async (c) => {
@@ -24,7 +14,7 @@ it("confirmation charges the folio: room and fee revenue net of the inclusive ta
     const arrival = localDate(h.timeZone, 30);
     await staff(c, h.frontDesk);
     const b = await book(c, h.ratePlanId, arrival, addDays(arrival, 2));
-    await owner_(c);
+    await asOwner(c);
     // 2 nights × 10000 + cleaning 3000 = 23000, VAT 6% included: round(23000 × 6 / 106) = 1302,
     // of which on the fee round(1302 × 3000 / 23000) = 170; city tax 2 guests × 2 nights × 200 = 800.
     expect(Number(b.total_amount)).toBe(23800);
@@ -47,7 +37,7 @@ it("a modification posts only the difference; an unchanged price posts nothing",
     const b = await book(c, h.ratePlanId, arrival, addDays(arrival, 2));
     const entries = async () => Number((await c.query("select count(*) from app_public.journal_entries where cause_id = $1", [b.reservation_id])).rows[0].count);
     await c.query("select app_public.modify_reservation($1, $2, departure => $3::date)", [b.reservation_id, newKey(), addDays(arrival, 3)]);
-    await owner_(c);
+    await asOwner(c);
     expect(await entries()).toBe(2);
     const after = await ledgerOf(c, b.reservation_id);
     // 3 nights + cleaning = 33000, VAT round(33000 × 6 / 106) = 1868, on the fee round(1868 × 3000 / 33000) = 170; city tax 1200.
@@ -60,7 +50,7 @@ it("a modification posts only the difference; an unchanged price posts nothing",
     });
     await staff(c, h.frontDesk);
     await c.query("select app_public.modify_reservation($1, $2, unit_id => $3)", [b.reservation_id, newKey(), h.unitIds[2]]);
-    await owner_(c);
+    await asOwner(c);
     expect(await entries()).toBe(2);
     expect(await trialBalanceIsZero(c)).toBe(true);
   }));
@@ -76,13 +66,13 @@ it("cancellation keeps only the penalty on the folio; a no-show too; check-out c
     const noShow = await book(c, h.ratePlanId, today, addDays(today, 1));
     await c.query("select app_public.mark_no_show($1, $2)", [noShow.reservation_id, newKey()]);
     const stay = await book(c, h.ratePlanId, today, addDays(today, 1));
-    await owner_(c);
+    await asOwner(c);
     await c.query("update app_public.units set housekeeping_status = 'clean' where property_id = $1", [h.propertyId]);
     await staff(c, h.frontDesk);
     await c.query("select app_public.check_in($1, $2)", [stay.reservation_id, newKey()]);
     await settleFolios(c, stay.reservation_id);
     await c.query("select app_public.check_out($1, $2)", [stay.reservation_id, newKey()]);
-    await owner_(c);
+    await asOwner(c);
     // Non-refundable: the penalty is the whole total but the city tax (per person-night, owed only for
     // nights stayed): 23800 − 800 = 23000, of which the VAT it carries (1302) stays on the tax account.
     expect(await ledgerOf(c, cancelled.reservation_id)).toEqual({ cancellation_revenue: -(23000 - 1302), guest_receivable: 23000, "tax_payable:VAT": -1302 });
@@ -129,7 +119,7 @@ it("pay → capture moves the money from the folio to clearing once; a cancellat
     expect((await c.query("select * from app_public.pay($1, 'tok_test_visa', $2)", [intent.id, key])).rows[0].id).toBe(attempt.id);
     expect(await sqlstateOf(c, "select app_public.pay($1, 'tok_test_visa', $2)", [intent.id, newKey()])).toBe("TRANS");
     expect(await sqlstateOf(c, "select app_public.pay($1, '4242424242424242', $2)", [intent.id, newKey()])).toBe("TRANS");
-    await owner_(c);
+    await asOwner(c);
     const jobs = await c.query("select key from graphile_worker.jobs where task_identifier = 'process_payment_attempt'");
     expect(jobs.rows.map((j) => j.key)).toContain(`payment_attempt:${attempt.id}`);
     expect(Number((await c.query("select count(*) from app_public.payment_attempts where payment_token ~ '^[0-9]{12,}'")).rows[0].count)).toBe(0);
@@ -145,7 +135,7 @@ it("pay → capture moves the money from the folio to clearing once; a cancellat
     // Today is past the free-cancellation deadline: the penalty is one night.
     await staff(c, h.frontDesk);
     await c.query("select app_public.cancel_reservation($1, $2)", [b.reservation_id, newKey()]);
-    await owner_(c);
+    await asOwner(c);
     const refund = (await c.query("select id, amount::int, status from app_public.refunds where intent_id = $1", [intent.id])).rows;
     expect(refund).toEqual([{ id: expect.any(String), amount: 20000, status: "pending" }]);
     expect(await folioBalance(c, b.reservation_id)).toBe(0);
@@ -166,7 +156,7 @@ it("a failed refund puts the money back on the folio as owed to the guest; refun
     const b = await book(c, h.ratePlanId, arrival, addDays(arrival, 1));
     const intent = (await c.query("select id from app_public.payment_intents where reservation_id = $1", [b.reservation_id])).rows[0];
     const attempt = (await c.query("select id from app_public.pay($1, 'tok_test_visa', $2)", [intent.id, newKey()])).rows[0];
-    await owner_(c);
+    await asOwner(c);
     await c.query("select app_private.record_capture($1, 'ch_2', now())", [attempt.id]);
     await staff(c, h.frontDesk);
     expect(await sqlstateOf(c, "select app_public.refund_payment($1, 100, 'goodwill', $2)", [intent.id, newKey()])).toBe("DNIED");
@@ -174,7 +164,7 @@ it("a failed refund puts the money back on the folio as owed to the guest; refun
     expect(await sqlstateOf(c, "select app_public.refund_payment($1, 10001, 'too much', $2)", [intent.id, newKey()])).toBe("INVLD");
     const refund = (await c.query("select id from app_public.refund_payment($1, 2500, 'goodwill', $2)", [intent.id, newKey()])).rows[0];
     expect(await folioBalance(c, b.reservation_id)).toBe(2500);
-    await owner_(c);
+    await asOwner(c);
     await c.query("select app_private.record_refund_failure($1, 'charge_disputed', 'no')", [refund.id]);
     expect(await folioBalance(c, b.reservation_id)).toBe(0);
     expect((await c.query("select status, failure_code from app_public.refunds where id = $1", [refund.id])).rows[0])
@@ -191,7 +181,7 @@ it("a webhook event is applied once: a replay is a duplicate; unknown references
     const b = await book(c, h.ratePlanId, arrival, addDays(arrival, 1));
     const intent = (await c.query("select id from app_public.payment_intents where reservation_id = $1", [b.reservation_id])).rows[0];
     const attempt = (await c.query("select id from app_public.pay($1, 'tok_test_visa', $2)", [intent.id, newKey()])).rows[0];
-    await owner_(c);
+    await asOwner(c);
     const event = { id: "evt_1", type: "charge.captured", created: 1, data: { object: { id: "ch_3", reference: attempt.id, captured_at: new Date().toISOString() } } };
     const apply = async (e: object) => (await c.query("select app_private.apply_payment_event('simulated', $1) as r", [JSON.stringify(e)])).rows[0].r;
     expect(await apply(event)).toBe("applied");
@@ -211,7 +201,7 @@ it("the guest with the booking token sees their own payments, staff of another p
     await staff(c, other.manager);
     expect((await c.query("select count(*)::int as n from app_public.payment_intents where reservation_id = $1", [b.reservation_id])).rows[0].n).toBe(0);
     expect(await sqlstateOf(c, "select app_public.pay(id, 'tok_test_visa', gen_random_uuid()::text) from app_public.payment_intents limit 0")).toBeNull();
-    await owner_(c);
+    await asOwner(c);
     const intent = (await c.query("select id from app_public.payment_intents where reservation_id = $1", [b.reservation_id])).rows[0];
     await staff(c, other.manager);
     expect(await sqlstateOf(c, "select app_public.pay($1, 'tok_test_visa', $2)", [intent.id, newKey()])).toBe("NTFND");
@@ -310,7 +300,7 @@ describe("owner payouts", () => {
       const payout = (await c.query("select id from app_public.payouts where owner_id = $1", [owner])).rows[0].id;
       await c.query("select app_public.mark_payout_paid($1, $2)", [payout, newKey()]);
       expect(await sqlstateOf(c, "select app_public.mark_payout_paid($1, $2)", [payout, newKey()])).toBe("TRANS");
-      await owner_(c);
+      await asOwner(c);
       const balances = Object.fromEntries((await c.query("select purpose, balance::int from app_public.account_balances where property_id = $1 and purpose in ('room_revenue', 'commission_revenue', 'owner_payable', 'payouts')", [h.propertyId])).rows.map((r) => [r.purpose, r.balance]));
       // The later stay's revenue (2 nights) stays in room revenue until it ends.
       expect(balances).toEqual({ room_revenue: -20000, commission_revenue: -2000, owner_payable: 0, payouts: -8000 });
@@ -331,7 +321,7 @@ describe("reconciliation", () => {
         const b = await book(c, h.ratePlanId, arrival, addDays(arrival, 1));
         const intent = (await c.query("select id from app_public.payment_intents where reservation_id = $1", [b.reservation_id])).rows[0];
         attempts.push((await c.query("select id from app_public.pay($1, 'tok_test_visa', $2)", [intent.id, newKey()])).rows[0].id);
-        await owner_(c);
+        await asOwner(c);
         await c.query("select app_private.record_capture($1, $2, '2026-03-10T12:00:00Z')", [attempts[i], `ch_${i}`]);
       }
       const line = (reference: string, amount: number, id: string) =>
@@ -371,7 +361,7 @@ it("a card payment captured after the desk settled and checked out opens the fol
     // The deposit is still with the provider; the guest pays the whole stay by bank transfer and leaves.
     await settleFolios(c, b.reservation_id);
     await c.query("select app_public.check_out($1, $2)", [b.reservation_id, newKey()]);
-    await owner_(c);
+    await asOwner(c);
     await c.query("select app_private.record_capture($1, 'ch_late', now())", [attempt.id]);
     const intents = (await c.query("select kind, status, amount::int from app_public.payment_intents where reservation_id = $1 order by kind", [b.reservation_id])).rows;
     expect(intents).toEqual([
@@ -394,7 +384,7 @@ it("revenue taken back after it was paid out (a late no-show) is clawed back by 
     await staff(c, h.frontDesk);
     const b = await book(c, h.ratePlanId, addDays(today, 10), addDays(today, 11));
     // The stay's dates as if it had been last week and nobody checked it in.
-    await owner_(c);
+    await asOwner(c);
     await c.query("update app_public.reservations set stay = daterange($2::date, $3::date) where id = $1", [b.reservation_id, addDays(today, -7), addDays(today, -6)]);
     await staff(c, h.manager);
     const run = async () => (await c.query("select id, owner_share::int from app_public.run_payouts($1, $2, $3)", [h.propertyId, today, newKey()])).rows;
@@ -407,7 +397,7 @@ it("revenue taken back after it was paid out (a late no-show) is clawed back by 
     const [clawback] = await run();
     expect(clawback.owner_share).toBe(-8000);
     await c.query("select app_public.mark_payout_paid($1, $2)", [clawback.id, newKey()]);
-    await owner_(c);
+    await asOwner(c);
     const balances = Object.fromEntries((await c.query("select purpose, balance::int from app_public.account_balances where property_id = $1 and purpose in ('owner_payable', 'payouts', 'commission_revenue', 'room_revenue')", [h.propertyId])).rows.map((r) => [r.purpose, r.balance]));
     expect(balances).toEqual({ owner_payable: 0, payouts: 0, commission_revenue: 0, room_revenue: 0 });
     expect(await trialBalanceIsZero(c)).toBe(true);
@@ -420,7 +410,7 @@ it("the night audit records a confirmed stay whose arrival day is over as a no-s
     await staff(c, h.frontDesk);
     const late = await book(c, h.ratePlanId, addDays(today, 5), addDays(today, 7));
     const upcoming = await book(c, h.ratePlanId, addDays(today, 8), addDays(today, 9));
-    await owner_(c);
+    await asOwner(c);
     await c.query("update app_public.reservations set stay = daterange($2::date, $3::date) where id = $1", [late.reservation_id, addDays(today, -1), addDays(today, 1)]);
     await c.query("update app_public.properties set business_date = $2 where id = $1", [h.propertyId, addDays(today, -1)]);
     expect((await c.query("select app_private.run_night_audits() as n")).rows[0].n).toBe(1);

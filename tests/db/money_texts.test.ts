@@ -3,20 +3,12 @@
 // taxes a cancellation or no-show penalty does not carry (a city tax per
 // person-night is owed only for nights stayed).
 import type pg from "pg";
-import { actAs, createTestDatabase, inRollback, sqlstateOf, type TestDatabase } from "../helpers/db.ts";
+import { asOwner, fileDatabase, inRollback, sqlstateOf, staff } from "../helpers/db.ts";
 import { addDays, book, createHotel, localDate, newKey } from "../helpers/booking.ts";
 import { folioBalance, hotelWithTaxes, ledgerOf, trialBalanceIsZero } from "../helpers/ledger.ts";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = fileDatabase();
 
-const staff = (c: pg.PoolClient, userId: string) => actAs(c, { role: "keepr_staff", userId });
-const asOwner = (c: pg.PoolClient) => c.query("reset role");
 /** The descriptions of the entries a cause made (in one transaction they share occurred_at: sorted by text). */
 const descriptions = async (c: pg.PoolClient, causeId: string) =>
   (await c.query<{ description: string }>("select description from app_public.journal_entries where cause_id = $1 order by description", [causeId]))

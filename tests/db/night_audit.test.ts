@@ -3,20 +3,11 @@
 // staff; and moves the business date on by one day. Time is simulated by
 // moving the business date (and a stay) into the past.
 import type pg from "pg";
-import { actAs, createTestDatabase, inRollback, sqlstateOf, type TestDatabase } from "../helpers/db.ts";
+import { asOwner, fileDatabase, inRollback, sqlstateOf, staff } from "../helpers/db.ts";
 import { addDays, book, localDate, newKey } from "../helpers/booking.ts";
 import { folioBalance, hotelWithTaxes, ledgerOf, settleFolios, trialBalanceIsZero } from "../helpers/ledger.ts";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
-
-const staff = (c: pg.PoolClient, userId: string) => actAs(c, { role: "keepr_staff", userId });
-const owner_ = (c: pg.PoolClient) => c.query("reset role");
+const db = fileDatabase();
 
 /** Moves a booked stay (its dates, its price lines' nights and its claim) `days` days earlier. */
 async function moveStayBack(c: pg.PoolClient, reservationId: string, days: number) {
@@ -58,18 +49,18 @@ it("a nightly-posting stay is charged night by night by the audits and the rest 
     await staff(c, nightly.frontDesk);
     const n = await book(c, nightly.ratePlanId, today, addDays(today, 4));
     await checkIn(c, n.reservation_id);
-    await owner_(c);
+    await asOwner(c);
     expect(await folioBalance(c, n.reservation_id)).toBe(0); // nothing charged at booking
     await staff(c, onBooking.frontDesk);
     const b = await book(c, onBooking.ratePlanId, today, addDays(today, 4));
     await checkIn(c, b.reservation_id);
-    await owner_(c);
+    await asOwner(c);
     const full = await ledgerOf(c, b.reservation_id);
     expect(full.guest_receivable).toBe(Number(b.total_amount));
 
     // Two days pass at the nightly property: its books were open for
     // today - 2, and the stay arrived then.
-    await owner_(c);
+    await asOwner(c);
     await moveStayBack(c, n.reservation_id, 2);
     await c.query("update app_public.properties set business_date = $2 where id = $1", [nightly.propertyId, addDays(today, -2)]);
     await staff(c, nightly.manager);
@@ -80,7 +71,7 @@ it("a nightly-posting stay is charged night by night by the audits and the rest 
     ]);
     expect((await c.query("select business_date::text from app_public.properties where id = $1", [nightly.propertyId])).rows[0].business_date).toBe(today);
     // Two of four equal nights: half of every line (room, fee, each tax).
-    await owner_(c);
+    await asOwner(c);
     const half = await ledgerOf(c, n.reservation_id);
     // (Postgres rounds halves away from zero; the folio takes the sum.)
     const halfOf = (amount: number) => Math.sign(amount) * Math.round(Math.abs(amount) / 2);
@@ -91,7 +82,7 @@ it("a nightly-posting stay is charged night by night by the audits and the rest 
     // Running again closes nothing and charges nothing.
     await staff(c, nightly.manager);
     expect((await c.query("select * from app_public.run_night_audit($1)", [nightly.propertyId])).rows).toEqual([]);
-    await owner_(c);
+    await asOwner(c);
     expect(await ledgerOf(c, n.reservation_id)).toEqual(half);
 
     // Check-out charges the nights not audited yet: the same as on booking.
@@ -99,7 +90,7 @@ it("a nightly-posting stay is charged night by night by the audits and the rest 
     await staff(c, nightly.frontDesk);
     await settleFolios(c, n.reservation_id);
     await c.query("select app_public.check_out($1, $2)", [n.reservation_id, newKey()]);
-    await owner_(c);
+    await asOwner(c);
     // Every charge as on booking; the folio was paid (by bank) what it owed.
     expect(await ledgerOf(c, n.reservation_id)).toEqual({ ...lines, bank: full.guest_receivable });
     expect(await folioBalance(c, n.reservation_id)).toBe(0);
@@ -130,7 +121,7 @@ it("the audit records a stay that did not arrive as a no-show, and flags an over
          from app_public.journal_entries e join app_public.folios f on f.id = e.cause_id
         where f.reservation_id = $1 and e.cause_type = 'folio_allowance'`, [leaving.reservation_id, newKey()]);
     await staff(c, h.frontDesk);
-    await owner_(c);
+    await asOwner(c);
     // The books are open for yesterday: the no-show was due to arrive then,
     // the overstaying guest to leave then; the guest who left today counts
     // for today.
@@ -152,7 +143,7 @@ it("the audit records a stay that did not arrive as a no-show, and flags an over
       { kind: "occupied_out_of_order", reservation_id: overstay.reservation_id },
     ]);
     // The departure with an unpaid folio is flagged by the audit of the day it left.
-    await owner_(c);
+    await asOwner(c);
     await c.query("update app_public.reservations set checked_out_at = checked_out_at - interval '1 day' where id = $1", [leaving.reservation_id]);
     await c.query("update app_public.properties set business_date = $2 where id = $1", [h.propertyId, addDays(today, -1)]);
     await c.query("delete from app_public.night_audits where property_id = $1", [h.propertyId]);
@@ -176,7 +167,7 @@ it("a property whose audit fails keeps its business date and the error; the othe
     await staff(c, failing.frontDesk);
     const stay = await book(c, failing.ratePlanId, today, addDays(today, 3));
     await checkIn(c, stay.reservation_id);
-    await owner_(c);
+    await asOwner(c);
     await moveStayBack(c, stay.reservation_id, 1);
     // A folio closed by mistake: the night cannot be charged (FOLCL).
     await c.query("update app_public.folios set status = 'closed', closed_at = now() where reservation_id = $1", [stay.reservation_id]);

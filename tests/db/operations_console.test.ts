@@ -3,19 +3,10 @@
 // day's tasks whatever their status, and earlier ones still to do, never
 // another property's), a property's open channel conflicts, and a removed
 // channel feed releasing the blocks it made.
-import type pg from "pg";
-import { actAs, createTestDatabase, inRollback, type TestDatabase } from "../helpers/db.ts";
+import { fileDatabase, inRollback, staff } from "../helpers/db.ts";
 import { addDays, book, createHotel, localDate } from "../helpers/booking.ts";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
-
-const staff = (c: pg.PoolClient, userId: string) => actAs(c, { role: "keepr_staff", userId });
+const db = fileDatabase();
 
 it("the housekeeping board shows the day's tasks whatever their status and earlier ones still to do, at the caller's properties only", () =>
   inRollback(db.ownerPool, async (c) => {

@@ -5,25 +5,14 @@
 // succeeded is the card on file; check-in warns of unpaid prepayments; a
 // no-show only from the property's no-show time. The provider's part is
 // played by the record_* functions its job and webhooks call.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import type pg from "pg";
-import { actAs, createTestDatabase, inCommit, inRollback, sqlstateOf, type TestDatabase } from "../helpers/db.ts";
+import { actAs, asOwner, fileDatabase, inCommit, inRollback, sqlstateOf, staff } from "../helpers/db.ts";
 import { addDays, book, createHotel, localDate, newKey, quote, type Hotel, type HotelOptions } from "../helpers/booking.ts";
 import { folioBalance, trialBalanceIsZero } from "../helpers/ledger.ts";
-import { runDueJobs } from "../helpers/jobs.ts";
+import { newOutbox, runDueJobs } from "../helpers/jobs.ts";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = fileDatabase();
 
-const staff = (c: pg.PoolClient, userId: string) => actAs(c, { role: "keepr_staff", userId });
-const owner_ = (c: pg.PoolClient) => c.query("reset role");
 /** What the worker's jobs act as. */
 const worker = (c: pg.PoolClient) => c.query("reset role").then(() => c.query("set local role keepr_worker"));
 async function withBookingToken(c: pg.PoolClient, reservationId: string) {
@@ -43,7 +32,7 @@ async function prepaidHotel(c: pg.PoolClient, options: HotelOptions & { depositP
 async function bookAsDesk(c: pg.PoolClient, h: Hotel, ratePlanId: string, arrival: string, departure: string) {
   await staff(c, h.frontDesk);
   const b = await book(c, ratePlanId, arrival, departure);
-  await owner_(c);
+  await asOwner(c);
   return b;
 }
 const intentOf = async (c: pg.PoolClient, reservationId: string, kind = "deposit") =>
@@ -56,11 +45,11 @@ const deadlineJob = async (c: pg.PoolClient, id: string) =>
 
 /** The guest (booking token) pays an intent with a token. Returns the attempt id. */
 async function guestPays(c: pg.PoolClient, intentId: string, token: string): Promise<string> {
-  await owner_(c);
+  await asOwner(c);
   const reservationId = (await c.query("select reservation_id from app_public.payment_intents where id = $1", [intentId])).rows[0].reservation_id;
   await withBookingToken(c, reservationId);
   const attempt = (await c.query("select id from app_public.pay($1, $2, $3)", [intentId, token, newKey()])).rows[0].id as string;
-  await owner_(c);
+  await asOwner(c);
   return attempt;
 }
 /** The guest pays an intent with a token; the provider declines it. Returns the attempt id. */
@@ -68,7 +57,7 @@ async function declined(c: pg.PoolClient, intentId: string, token = "tok_decline
   const attempt = await guestPays(c, intentId, token);
   await worker(c);
   await c.query("select app_private.record_payment_failure($1, 'insufficient_funds', 'Your card has insufficient funds.')", [attempt]);
-  await owner_(c);
+  await asOwner(c);
   return attempt;
 }
 /** The guest pays an intent with a token; the provider captures it (telling the card). Returns the attempt id. */
@@ -76,7 +65,7 @@ async function paid(c: pg.PoolClient, intentId: string, token = "tok_good_4242",
   const attempt = await guestPays(c, intentId, token);
   await worker(c);
   await c.query("select app_private.record_capture($1, $2, now(), $3)", [attempt, `ch_${attempt.slice(0, 8)}`, card ? JSON.stringify(card) : null]);
-  await owner_(c);
+  await asOwner(c);
   return attempt;
 }
 
@@ -100,7 +89,7 @@ describe("a declined payment that was due", () => {
       // The desk's list of bookings with payment due (other tenants' staff: the access matrix).
       await staff(c, h.frontDesk);
       expect((await c.query("select id from app_public.payment_due_reservations($1)", [h.propertyId])).rows).toEqual([{ id: b.reservation_id }]);
-      await owner_(c);
+      await asOwner(c);
       // The guest is told (email; the message says the deadline and links to the booking).
       expect((await c.query("select template::text, channel::text from app_public.notifications where reservation_id = $1 and template = 'payment_failed'",
         [b.reservation_id])).rows).toEqual([{ template: "payment_failed", channel: "email" }]);
@@ -110,7 +99,7 @@ describe("a declined payment that was due", () => {
       // Not yet: the job (run early, or twice) changes nothing.
       await worker(c);
       expect((await c.query("select app_private.enforce_payment_deadline($1) as o", [b.reservation_id])).rows[0].o).toBe("not_yet");
-      await owner_(c);
+      await asOwner(c);
       expect((await reservation(c, b.reservation_id)).status).toBe("confirmed");
 
       // The deadline passes.
@@ -118,7 +107,7 @@ describe("a declined payment that was due", () => {
       await worker(c);
       expect((await c.query("select app_private.enforce_payment_deadline($1) as o", [b.reservation_id])).rows[0].o).toBe("cancelled");
       expect((await c.query("select app_private.enforce_payment_deadline($1) as o", [b.reservation_id])).rows[0].o).toBe("nothing");
-      await owner_(c);
+      await asOwner(c);
       const cancelled = await reservation(c, b.reservation_id);
       expect(cancelled).toMatchObject({ status: "cancelled", payment_due_by: null, penalty_amount: "20000", cancellation_reason: "Payment not received by the deadline" });
       // Its nights are sellable again.
@@ -145,7 +134,7 @@ describe("a declined payment that was due", () => {
       await c.query("update app_public.reservations set payment_due_by = now() - interval '1 minute' where id = $1", [b.reservation_id]);
       await worker(c);
       expect((await c.query("select app_private.enforce_payment_deadline($1) as o", [b.reservation_id])).rows[0].o).toBe("cancelled");
-      await owner_(c);
+      await asOwner(c);
       expect(await reservation(c, b.reservation_id)).toMatchObject({ status: "cancelled", penalty_amount: "10000", refund_amount: "20000" });
       // 15000 paid, 10000 kept: 5000 goes back to the card.
       expect((await c.query("select f.amount::int, f.status::text from app_public.refunds f join app_public.payment_intents i on i.id = f.intent_id where i.reservation_id = $1", [b.reservation_id])).rows)
@@ -168,7 +157,7 @@ describe("a declined payment that was due", () => {
       expect(await deadlineJob(c, b.reservation_id)).toBeUndefined();
       await worker(c);
       expect((await c.query("select app_private.enforce_payment_deadline($1) as o", [b.reservation_id])).rows[0].o).toBe("nothing");
-      await owner_(c);
+      await asOwner(c);
       expect((await reservation(c, b.reservation_id)).status).toBe("confirmed");
       // A later decline of a payment not yet due (the balance, in advance) sets no deadline.
     }));
@@ -183,12 +172,12 @@ describe("a declined payment that was due", () => {
       const folio = (await c.query("select id from app_public.folios where reservation_id = $1 and is_primary", [b.reservation_id])).rows[0].id;
       await staff(c, h.frontDesk);
       await c.query("select app_public.take_folio_payment($1, 'bank_transfer', 10000, 'Transfer 2026-118', $2)", [folio, newKey()]);
-      await owner_(c);
+      await asOwner(c);
       expect((await reservation(c, b.reservation_id)).payment_due_by).toBeNull();
       expect(await deadlineJob(c, b.reservation_id)).toBeUndefined();
       await worker(c);
       expect((await c.query("select app_private.enforce_payment_deadline($1) as o", [b.reservation_id])).rows[0].o).toBe("nothing");
-      await owner_(c);
+      await asOwner(c);
       expect(await trialBalanceIsZero(c)).toBe(true);
     }));
 
@@ -203,7 +192,7 @@ describe("a declined payment that was due", () => {
       await c.query("update app_public.reservations set payment_due_by = now() - interval '1 minute' where id = $1", [b.reservation_id]);
       await worker(c);
       expect((await c.query("select app_private.enforce_payment_deadline($1) as o", [b.reservation_id])).rows[0].o).toBe("waiting");
-      await owner_(c);
+      await asOwner(c);
       expect((await reservation(c, b.reservation_id)).status).toBe("confirmed");
       const job = await deadlineJob(c, b.reservation_id);
       expect(job!.run_at.getTime()).toBeGreaterThan(Date.now() + 9 * 60_000);
@@ -252,7 +241,7 @@ describe("staff and the deadline", () => {
       expect(first.payment_due_by.toISOString()).toBe(until);
       expect((await extend(key)).rows[0]).toEqual(first);
       expect(await sqlstateOf(c, "select app_public.extend_payment_deadline($1, $2, 'other reason', $3)", [id, until, key])).toBe("IDKEY");
-      await owner_(c);
+      await asOwner(c);
       expect((await deadlineJob(c, id))?.run_at.toISOString()).toBe(until);
       expect((await reservation(c, id)).payment_guarantee_note).toBe("Guest calls back tomorrow with a new card");
       // Audited: who moved it, and why.
@@ -275,11 +264,11 @@ describe("staff and the deadline", () => {
       expect((await c.query("select * from app_public.waive_payment_guarantee($1, 'Regular guest, pays at arrival', $2)", [id, key])).rows[0]).toEqual(waived);
       expect(await sqlstateOf(c, "select app_public.waive_payment_guarantee($1, 'again', $2)", [id, newKey()])).toBe("TRANS");
       expect(await sqlstateOf(c, "select app_public.extend_payment_deadline($1, now() + interval '1 day', 'x', $2)", [id, newKey()])).toBe("TRANS");
-      await owner_(c);
+      await asOwner(c);
       expect(await deadlineJob(c, id)).toBeUndefined();
       await worker(c);
       expect((await c.query("select app_private.enforce_payment_deadline($1) as o", [id])).rows[0].o).toBe("nothing");
-      await owner_(c);
+      await asOwner(c);
       await declined(c, (await intentOf(c, id)).id);
       expect(await reservation(c, id)).toMatchObject({ status: "confirmed", payment_due_by: null });
       expect((await reservation(c, id)).payment_guarantee_waived_at).not.toBeNull();
@@ -401,7 +390,7 @@ describe("the race of a capture and the cancellation job", () => {
 
 describe("the guest is told", () => {
   it("the payment-failed email says the deadline in the property's time and links to the booking page (English and Portuguese)", async () => {
-    const outbox = mkdtempSync(path.join(tmpdir(), "keepr-outbox-"));
+    const outbox = newOutbox();
     const ids = await inCommit(db.ownerPool, async (c) => {
       const made: string[] = [];
       for (const language of ["en", "pt"]) {
@@ -466,14 +455,14 @@ describe("the card on file", () => {
       const open = (await c.query("select id, status::text from app_public.attach_payment_method($1, 'tok_new_card_1', $2, 'mastercard', '4444')", [b.reservation_id, key])).rows;
       expect(open).toEqual([{ id: deposit.id, status: "processing" }]);
       expect((await c.query("select id from app_public.attach_payment_method($1, 'tok_new_card_1', $2, 'mastercard', '4444')", [b.reservation_id, key])).rows).toEqual([{ id: deposit.id }]);
-      await owner_(c);
+      await asOwner(c);
       expect(await reservation(c, b.reservation_id)).toMatchObject({ card_on_file: "Mastercard •• 4444" });
       const attempt = (await c.query("select id, payment_token from app_public.payment_attempts where intent_id = $1 and status = 'pending'", [deposit.id])).rows[0];
       expect(attempt.payment_token).toBe("tok_new_card_1");
       // Its capture (the provider's word on the card, none here) clears the payment due and keeps the card.
       await worker(c);
       await c.query("select app_private.record_capture($1, 'ch_new', now(), null)", [attempt.id]);
-      await owner_(c);
+      await asOwner(c);
       expect(await reservation(c, b.reservation_id)).toMatchObject({ card_on_file: "Mastercard •• 4444", payment_due_by: null });
       expect((await c.query("select description from app_public.journal_entries where cause_id = $1", [attempt.id])).rows[0].description).toBe("Card payment, Mastercard •• 4444");
     }));
@@ -488,11 +477,11 @@ describe("the card on file", () => {
       await withBookingToken(c, b.reservation_id);
       await c.query("select * from app_public.attach_payment_method($1, 'tok_newer_card', $2, 'visa', '1111')", [b.reservation_id, newKey()]);
       // (One transaction has one now(): the card was put on file a second after the attempt started.)
-      await owner_(c);
+      await asOwner(c);
       await c.query("update app_private.cards_on_file set set_at = set_at + interval '1 second' where reservation_id = $1", [b.reservation_id]);
       await worker(c);
       await c.query("select app_private.record_capture($1, 'ch_old', now(), '{\"brand\":\"amex\",\"last4\":\"0005\"}')", [old]);
-      await owner_(c);
+      await asOwner(c);
       expect(await reservation(c, b.reservation_id)).toMatchObject({ card_on_file: "Visa •• 1111" });
       expect((await intentOf(c, b.reservation_id, "balance")).payment_token).toBe("tok_newer_card");
     }));
@@ -504,7 +493,7 @@ describe("the card on file", () => {
       const b = await bookAsDesk(c, h, h.ratePlanId, arrival, addDays(arrival, 1));
       await staff(c, h.frontDesk);
       expect(await sqlstateOf(c, "select app_public.charge_card_on_file($1, 2500, $2)", [b.reservation_id, newKey()])).toBe("NOCRD");
-      await owner_(c);
+      await asOwner(c);
       await paid(c, (await intentOf(c, b.reservation_id)).id);
       await staff(c, h.housekeeper);
       expect(await sqlstateOf(c, "select app_public.charge_card_on_file($1, 2500, $2)", [b.reservation_id, newKey()])).toBe("DNIED");
@@ -517,11 +506,11 @@ describe("the card on file", () => {
       expect(attempt).toMatchObject({ amount: "2500", status: "pending" });
       expect((await c.query("select * from app_public.charge_card_on_file($1, 2500, $2)", [b.reservation_id, key])).rows[0].id).toBe(attempt.id);
       expect(await sqlstateOf(c, "select app_public.charge_card_on_file($1, 2600, $2)", [b.reservation_id, key])).toBe("IDKEY");
-      await owner_(c);
+      await asOwner(c);
       expect((await c.query("select payment_token from app_public.payment_attempts where id = $1", [attempt.id])).rows[0].payment_token).toBe("tok_good_4242");
       await worker(c);
       await c.query("select app_private.record_capture($1, 'ch_desk', now(), '{\"brand\":\"visa\",\"last4\":\"4242\"}')", [attempt.id]);
-      await owner_(c);
+      await asOwner(c);
       // The folio is 2500 in credit (the extra it pays for is posted by the desk), and nothing was refunded.
       expect(await folioBalance(c, b.reservation_id)).toBe(-2500);
       expect(Number((await c.query("select count(*) from app_public.refunds f join app_public.payment_intents i on i.id = f.intent_id where i.reservation_id = $1", [b.reservation_id])).rows[0].count)).toBe(0);
@@ -530,7 +519,7 @@ describe("the card on file", () => {
       const second = (await c.query("select id from app_public.charge_card_on_file($1, 1000, $2)", [b.reservation_id, newKey()])).rows[0].id;
       await worker(c);
       await c.query("select app_private.record_payment_failure($1, 'card_declined', 'Declined')", [second]);
-      await owner_(c);
+      await asOwner(c);
       expect((await reservation(c, b.reservation_id)).payment_due_by).toBeNull();
       expect(await trialBalanceIsZero(c)).toBe(true);
     }));
@@ -553,7 +542,7 @@ describe("check-in and unpaid prepayments", () => {
       expect(error.message).toMatch(/€100\.00 of prepayment is unpaid \(payment due\)/);
       const done = (await c.query("select * from app_public.check_in($1, $2, true, acknowledge_unpaid => true)", [b.reservation_id, newKey()])).rows[0];
       expect(done).toMatchObject({ status: "checked_in", payment_due_by: null });
-      await owner_(c);
+      await asOwner(c);
       expect(await deadlineJob(c, b.reservation_id)).toBeUndefined();
     }));
 
@@ -603,7 +592,7 @@ describe("the no-show time", () => {
       expect((await c.query("select app_public.reservations_no_show_from(r) as t from app_public.reservations r where id = $1", [b.reservation_id])).rows[0].t.toISOString())
         .toBe(`${today}T12:00:00.000Z`);
       // The property records no-shows from the arrival day at 00:00: allowed, with the plan's penalty (one night), not the whole stay.
-      await owner_(c);
+      await asOwner(c);
       await c.query("update app_public.properties set no_show_day_offset = 0, no_show_time = '00:00' where id = $1", [h.propertyId]);
       await staff(c, h.frontDesk);
       const noShow = (await c.query("select * from app_public.mark_no_show($1, $2)", [b.reservation_id, newKey()])).rows[0];
@@ -640,18 +629,18 @@ describe("the no-show time", () => {
       expect((await reservation(c, b.reservation_id)).status).toBe("confirmed");
       await worker(c);
       await c.query("select app_private.record_due_no_shows()");
-      await owner_(c);
+      await asOwner(c);
       expect((await reservation(c, b.reservation_id)).status).toBe("confirmed");
       // The no-show time comes (moved, not waited for): the cron records it, with the plan's penalty, once.
       await c.query("update app_public.properties set no_show_time = '00:00' where id = $1", [h.propertyId]);
       await worker(c);
       expect((await c.query("select app_private.record_due_no_shows() as n")).rows[0].n).toBeGreaterThanOrEqual(1);
-      await owner_(c);
+      await asOwner(c);
       const entries = async () => Number((await c.query("select count(*) from app_public.journal_entries where cause_id = $1", [b.reservation_id])).rows[0].count);
       const before = await entries();
       await worker(c);
       await c.query("select app_private.record_due_no_shows()");
-      await owner_(c);
+      await asOwner(c);
       expect(await entries()).toBe(before);
       expect(await reservation(c, b.reservation_id)).toMatchObject({ status: "no_show", penalty_amount: "10000" });
       expect(await trialBalanceIsZero(c)).toBe(true);

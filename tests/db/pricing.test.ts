@@ -4,16 +4,10 @@
 // three units, Europe/Lisbon unless it says otherwise), applies its set-up
 // as the owner and asks for a quote as an anonymous guest.
 import type pg from "pg";
-import { actAs, createTestDatabase, inRollback, sqlstateOf, type TestDatabase } from "../helpers/db.ts";
+import { actAs, fileDatabase, inRollback, sqlstateOf } from "../helpers/db.ts";
 import { addDays, createHotel, localDate, newKey, type Hotel, type HotelOptions } from "../helpers/booking.ts";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = fileDatabase();
 
 type Setup = (c: pg.PoolClient, h: Hotel, arrival: string) => Promise<unknown>;
 

@@ -2,16 +2,10 @@
 // definition (reporting views) read by staff through functions and by
 // analysts directly.
 import pg from "pg";
-import { actAs, createTestDatabase, inRollback, sqlstateOf, type TestDatabase } from "../helpers/db.ts";
+import { actAs, fileDatabase, inRollback, sqlstateOf } from "../helpers/db.ts";
 import { addDays, book, createHotel, localDate } from "../helpers/booking.ts";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = fileDatabase();
 
 it("occupancy, ADR and RevPAR per night, pickup per booking day and channel, revenue by channel", () =>
   inRollback(db.ownerPool, async (c) => {

@@ -1,16 +1,10 @@
 // The scale data generator (npm run seed; the booking bench) on a small
 // set: it writes with triggers off, so every column a trigger would fill
 // must be filled by the generator itself, and the result must be bookable.
-import { createTestDatabase, type TestDatabase } from "../helpers/db.ts";
+import { fileDatabase } from "../helpers/db.ts";
 import { defaultScaleOptions, generateScaleData } from "../../db/seed-scale.ts";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = fileDatabase();
 
 it("generates a small data set with triggers off: counts as planned, business dates set, every stay holding its unit", async () => {
   const result = await generateScaleData(db, { ...defaultScaleOptions, properties: 3, units: 40, days: 30, occupancy: 0.5, seed: 7 });

@@ -2,19 +2,10 @@
 // one property over a window of nights, under row-level security. Each test
 // runs in a transaction that is rolled back.
 import type pg from "pg";
-import { actAs, createTestDatabase, inRollback, sqlstateOf, type TestDatabase } from "../helpers/db.ts";
+import { anonymous, fileDatabase, inRollback, sqlstateOf, staff } from "../helpers/db.ts";
 import { addDays, book, createHotel, hold, localDate, newKey, quote } from "../helpers/booking.ts";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
-
-const anonymous = (c: pg.PoolClient) => actAs(c, { role: "keepr_anonymous" });
-const staff = (c: pg.PoolClient, userId: string) => actAs(c, { role: "keepr_staff", userId });
+const db = fileDatabase();
 
 interface Claim {
   kind: string;

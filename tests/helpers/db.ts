@@ -8,7 +8,8 @@ import { roleUrl } from "../../core/database.ts";
 import { ensureDatabase, roles } from "../../core/roles.ts";
 import { inTransaction } from "../../core/sql.ts";
 
-const templateName = "keepr_test_template";
+/** The migrated database every test database is cloned from (made once by tests/setup/globalSetup.ts). */
+export const templateName = "keepr_test_template";
 
 export interface TestDatabase {
   name: string;
@@ -73,6 +74,29 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
+/**
+ * The database of the calling test file: created before its first test,
+ * dropped after its last. Call it once, at the top of the file, before any
+ * hook that uses the database: the object it returns is filled in by the
+ * time later beforeAll hooks and the tests run. Jest runs afterAll hooks in
+ * the order they are declared, so what must end before the drop (a worker
+ * process, a server holding connections) is ended by beforeDrop.
+ */
+export function fileDatabase(options: { beforeDrop?: () => Promise<unknown> } = {}): TestDatabase {
+  const db = {} as TestDatabase;
+  beforeAll(async () => {
+    Object.assign(db, await createTestDatabase());
+  });
+  afterAll(async () => {
+    try {
+      await options.beforeDrop?.();
+    } finally {
+      await db.drop?.();
+    }
+  });
+  return db;
+}
+
 /** Runs fn in a transaction that is always rolled back. */
 export const inRollback = <T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> => inTransaction(pool, { rollback: true }, fn);
 
@@ -101,6 +125,15 @@ export async function actAs(client: pg.PoolClient, actor: Actor, requestId = "te
   );
   await client.query(`set local role ${pg.escapeIdentifier(actor.role)}`);
 }
+
+/** Becomes an anonymous visitor (inside a transaction opened by the owner). */
+export const anonymous = (client: pg.PoolClient): Promise<void> => actAs(client, { role: "keepr_anonymous" });
+/** Becomes the staff user userId, in a session of their own. */
+export const staff = (client: pg.PoolClient, userId: string): Promise<void> => actAs(client, { role: "keepr_staff", userId });
+/** Back to the owner (the connection's own role), who sees every row. */
+export const asOwner = async (client: pg.PoolClient): Promise<void> => {
+  await client.query("reset role");
+};
 
 /** The SQLSTATE a statement fails with, or null when it succeeds. */
 export async function sqlstateOf(client: pg.PoolClient, sql: string, params: unknown[] = []): Promise<string | null> {

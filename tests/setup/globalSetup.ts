@@ -10,9 +10,8 @@ import { startEmbeddedCluster, type EmbeddedCluster } from "../../core/embedded-
 import { migrateDatabase } from "../../core/migrate.ts";
 import { ensureDatabase, ensureRoles, roles } from "../../core/roles.ts";
 import { generateSecrets } from "../../core/secrets.ts";
+import { templateName } from "../helpers/db.ts";
 import { freePort } from "../helpers/keepr-process.ts";
-
-export const templateName = "keepr_test_template";
 
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();

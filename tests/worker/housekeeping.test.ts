@@ -5,16 +5,10 @@ import { parseCrontab } from "graphile-worker";
 import { loadConfig } from "../../core/config.ts";
 import { crontab, makeTaskList } from "../../worker/runner.ts";
 import { addDays, createHotel, hold, localDate, quote } from "../helpers/booking.ts";
-import { actAs, createTestDatabase, type TestDatabase } from "../helpers/db.ts";
+import { actAs, fileDatabase } from "../helpers/db.ts";
 import { runDueJobs } from "../helpers/jobs.ts";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = fileDatabase();
 
 const runJob = async (task: string) => {
   await db.ownerPool.query("select graphile_worker.add_job($1, '{}'::json)", [task]);
