@@ -3,14 +3,13 @@
 // the seller's legal name and VAT id, the bill-to, each night, the VAT
 // summary, the payments and the totals; staff of another property get 404.
 // sendInvoice's job mails it through the outbox with the PDF attached.
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
 import { addDays, book, createHotel, localDate, newKey, type Hotel } from "../helpers/booking.ts";
 import { fixturePassword } from "../helpers/fixtures.ts";
-import { runDueJobs } from "../helpers/jobs.ts";
+import { newOutbox, runDueJobs } from "../helpers/jobs.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
 let db: TestDatabase;
@@ -129,7 +128,7 @@ it("is read with the caller's rights: another property's staff and no token get 
 });
 
 it("sendInvoice mails the PDF through the outbox once, and records the delivery as sent", async () => {
-  const outbox = mkdtempSync(path.join(tmpdir(), "keepr-outbox-"));
+  const outbox = newOutbox();
   const desk = await staffToken(h.frontDesk);
   const sent = await server.graphql(
     `mutation($i: UUID!, $k: String!) { sendInvoice(input: {invoiceId: $i, email: null, idempotencyKey: $k}) { result { rowId recipient status } } }`,

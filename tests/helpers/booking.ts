@@ -3,6 +3,7 @@
 // (quote → hold → confirm) called as whatever role the client has become.
 import { randomBytes, randomUUID } from "node:crypto";
 import type pg from "pg";
+import { staff } from "./db.ts";
 
 type Queryable = Pick<pg.ClientBase, "query">;
 
@@ -143,4 +144,16 @@ export async function book(client: Queryable, ratePlanId: string, arrival: strin
   const q = await quote(client, ratePlanId, arrival, departure, adults, children);
   const h = await hold(client, q.quote_token);
   return confirm(client, h);
+}
+
+/**
+ * A new hotel, and one night `daysAhead` days ahead booked at its front
+ * desk; the client is left acting as the front desk. Returns the
+ * reservation's id.
+ */
+export async function oneNightBooked(client: pg.PoolClient, daysAhead = 5): Promise<string> {
+  const h = await createHotel(client);
+  await staff(client, h.frontDesk);
+  const arrival = localDate(h.timeZone, daysAhead);
+  return (await book(client, h.ratePlanId, arrival, addDays(arrival, 1))).reservation_id;
 }

@@ -8,6 +8,9 @@
 // default), a worker does not await the statement that records a job's
 // outcome, and runOnce can resolve while it is still in flight; batched (as
 // worker/runner.ts runs jobs), the pool's shutdown waits for the batches.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { Logger, runOnce } from "graphile-worker";
 import { loadConfig } from "../../core/config.ts";
 import { makeTaskList } from "../../worker/runner.ts";
@@ -23,3 +26,6 @@ export function runDueJobs(db: TestDatabase, env: Record<string, string> = {}): 
     taskList: makeTaskList(loadConfig({ NODE_ENV: "test", PUBLIC_URL: "http://keepr.test", ...env }), db.jwtSecret),
   });
 }
+
+/** A new, empty dev outbox (OUTBOX_DIR): the mail the jobs send lands there as files. */
+export const newOutbox = (): string => mkdtempSync(path.join(tmpdir(), "keepr-outbox-"));

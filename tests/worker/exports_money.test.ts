@@ -8,7 +8,7 @@ import path from "node:path";
 import { parse } from "csv-parse/sync";
 import type pg from "pg";
 import { actAs, createTestDatabase, inCommit, inRollback, sqlstateOf, type TestDatabase } from "../helpers/db.ts";
-import { runDueJobs } from "../helpers/jobs.ts";
+import { newOutbox, runDueJobs } from "../helpers/jobs.ts";
 import { addDays, book, createHotel, localDate, newKey, type Hotel } from "../helpers/booking.ts";
 import { hotelWithTaxes } from "../helpers/ledger.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
@@ -33,7 +33,7 @@ async function exportCsv(h: Hotel, userId: string, kind: string, from: string, t
     await staff(c, userId);
     return (await c.query("select id from app_public.request_export($1, $2, $3, $4)", [h.propertyId, kind, from, to])).rows[0];
   });
-  await runDueJobs(db, { EXPORT_DIR: exportDir, OUTBOX_DIR: mkdtempSync(path.join(tmpdir(), "keepr-outbox-")) });
+  await runDueJobs(db, { EXPORT_DIR: exportDir, OUTBOX_DIR: newOutbox() });
   const done = (await db.ownerPool.query("select status, error, download_token from app_public.exports where id = $1", [requested.id])).rows[0];
   expect(done).toMatchObject({ status: "done" });
   const res = await fetch(`${server.url}/exports/${done.download_token}`);

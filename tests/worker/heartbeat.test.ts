@@ -4,8 +4,8 @@
 // connection.
 import net from "node:net";
 import type { ChildProcess } from "node:child_process";
-import { actAs, createTestDatabase, type TestDatabase } from "../helpers/db.ts";
-import { addDays, book, createHotel, localDate } from "../helpers/booking.ts";
+import { fileDatabase, inCommit } from "../helpers/db.ts";
+import { oneNightBooked } from "../helpers/booking.ts";
 import { kill, spawnWorker } from "../helpers/worker-process.ts";
 
 /** A minimal SMTP server that greets only after `greetingDelayMs`, and records each message's Message-ID. */
@@ -53,32 +53,18 @@ function slowSmtpServer(greetingDelayMs: number) {
   };
 }
 
-let db: TestDatabase;
 let child: ChildProcess | undefined;
 const smtp = slowSmtpServer(6_000);
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  if (child) await kill(child);
-  await smtp.close();
-  await db.drop();
+const db = fileDatabase({
+  beforeDrop: async () => {
+    if (child) await kill(child);
+    await smtp.close();
+  },
 });
 
 it("a job running longer than WORKER_DEAD_AFTER_SECONDS in a live worker keeps its lock and delivers once", async () => {
   const port = await smtp.listen();
-  const client = await db.ownerPool.connect();
-  let reservationId: string;
-  try {
-    await client.query("begin");
-    const h = await createHotel(client);
-    await actAs(client, { role: "keepr_staff", userId: h.frontDesk });
-    const arrival = localDate(h.timeZone, 5);
-    reservationId = (await book(client, h.ratePlanId, arrival, addDays(arrival, 1))).reservation_id;
-    await client.query("commit");
-  } finally {
-    client.release();
-  }
+  const reservationId = await inCommit(db.ownerPool, (client) => oneNightBooked(client));
   child = spawnWorker(db, { SMTP_URL: `smtp://127.0.0.1:${port}`, WORKER_DEAD_AFTER_SECONDS: "2", WORKER_CONCURRENCY: "4" });
 
   // Halfway through the slow greeting, well past the 2 s dead-after: still

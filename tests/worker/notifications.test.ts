@@ -3,25 +3,17 @@
 // by graphile-worker to the dev outbox once, in the property's language or
 // its own wording; stale pre-arrival messages skipped; permanent failures
 // visible to staff.
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type pg from "pg";
-import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
-import { runDueJobs } from "../helpers/jobs.ts";
+import { actAs, fileDatabase, inCommit } from "../helpers/db.ts";
+import { newOutbox, runDueJobs } from "../helpers/jobs.ts";
 import { addDays, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 
-let db: TestDatabase;
+const db = fileDatabase();
 let outbox: string;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
 beforeEach(() => {
-  outbox = mkdtempSync(path.join(tmpdir(), "keepr-outbox-"));
+  outbox = newOutbox();
 });
 
 const runJobs = async () => {

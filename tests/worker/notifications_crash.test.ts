@@ -2,45 +2,30 @@
 // the worker process is killed (SIGKILL) again and again. Every
 // notification ends sent, exactly one message per notification is in the
 // outbox, and no job is lost or left behind.
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { ChildProcess } from "node:child_process";
-import { actAs, createTestDatabase, type TestDatabase } from "../helpers/db.ts";
-import { addDays, book, createHotel, localDate } from "../helpers/booking.ts";
+import { fileDatabase, inCommit } from "../helpers/db.ts";
+import { newOutbox } from "../helpers/jobs.ts";
+import { oneNightBooked } from "../helpers/booking.ts";
 import { kill, spawnWorker } from "../helpers/worker-process.ts";
 
-let db: TestDatabase;
 const children: ChildProcess[] = [];
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await Promise.all(children.map(kill));
-  await db.drop();
-});
+const db = fileDatabase({ beforeDrop: () => Promise.all(children.map(kill)) });
 
 it("1,000 notifications, the worker SIGKILLed repeatedly: each delivered exactly once, no job lost", async () => {
-  const outbox = mkdtempSync(path.join(tmpdir(), "keepr-outbox-"));
+  const outbox = newOutbox();
   const count = 1000;
-  const client = await db.ownerPool.connect();
-  let reservationId: string;
-  try {
-    await client.query("begin");
-    const h = await createHotel(client);
-    await actAs(client, { role: "keepr_staff", userId: h.frontDesk });
-    const arrival = localDate(h.timeZone, 5);
-    reservationId = (await book(client, h.ratePlanId, arrival, addDays(arrival, 1))).reservation_id;
+  const reservationId = await inCommit(db.ownerPool, async (client) => {
+    const reservationId = await oneNightBooked(client);
     await client.query("reset role");
     // 1,000 causes (as if the stay changed 1,000 times), email only.
     await client.query(
       "select app_private.notify(r, 'modification', 'crash-test:' || i) from app_public.reservations r, generate_series(1, $2) i where r.id = $1",
       [reservationId, count],
     );
-    await client.query("commit");
-  } finally {
-    client.release();
-  }
+    return reservationId;
+  });
   const modifications = `select count(*) filter (where status = 'sent')::int as sent, count(*)::int as total
                            from app_public.notifications where reservation_id = $1 and template = 'modification'`;
   expect((await db.ownerPool.query(modifications, [reservationId])).rows[0]).toEqual({ sent: 0, total: count });

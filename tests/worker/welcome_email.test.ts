@@ -1,22 +1,14 @@
 // The job path end to end: register adds the job in its own transaction,
 // graphile-worker runs it, the welcome email lands in the dev outbox once.
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { actAs, createTestDatabase, type TestDatabase } from "../helpers/db.ts";
-import { runDueJobs } from "../helpers/jobs.ts";
+import { actAs, fileDatabase } from "../helpers/db.ts";
+import { newOutbox, runDueJobs } from "../helpers/jobs.ts";
 
-let db: TestDatabase;
+const db = fileDatabase();
 let outbox: string;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
 beforeEach(() => {
-  outbox = mkdtempSync(path.join(tmpdir(), "keepr-outbox-"));
+  outbox = newOutbox();
 });
 
 const runJobs = () =>
