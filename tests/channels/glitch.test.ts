@@ -3,20 +3,15 @@
 // sudden drop — is kept aside by the real sync job: the blocks stay and the
 // feed waits to confirm, until a fetch after the wait says the same, or
 // staff accept it. A later fetch that does not drop applies at once.
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import type pg from "pg";
 import { renderCalendar } from "../../channels/ical.ts";
 import { actAs, createTestDatabase, inCommit, sqlstateOf, type TestDatabase } from "../helpers/db.ts";
-import { runDueJobs } from "../helpers/jobs.ts";
+import { startFeedServer, type FeedServer } from "../helpers/feeds.ts";
+import { newOutbox, runDueJobs } from "../helpers/jobs.ts";
 import { addDays, createHotel, localDate, type Hotel } from "../helpers/booking.ts";
 
 let db: TestDatabase;
-let feeds: Server;
-let feedsUrl: string;
+let feeds: FeedServer;
 let h: Hotel;
 let outbox: string;
 /** What each feed path serves now. */
@@ -25,13 +20,11 @@ const serving = new Map<string, string>();
 beforeAll(async () => {
   db = await createTestDatabase();
   h = await createHotel(db.ownerPool, { units: 3, kind: "vacation_rental", timeZone: "Europe/Lisbon" });
-  outbox = mkdtempSync(path.join(tmpdir(), "keepr-outbox-"));
-  feeds = createServer((req, res) => void res.writeHead(200, { "content-type": "text/calendar" }).end(serving.get(req.url ?? "") ?? ""));
-  await new Promise<void>((resolve) => feeds.listen(0, "127.0.0.1", resolve));
-  feedsUrl = `http://127.0.0.1:${(feeds.address() as AddressInfo).port}`;
+  outbox = newOutbox();
+  feeds = await startFeedServer((path) => serving.get(path) ?? "");
 });
 afterAll(async () => {
-  await new Promise((resolve) => feeds.close(resolve));
+  await feeds.close();
   await db.drop();
 });
 
@@ -53,7 +46,7 @@ const calendar = (stays: Array<[number, number]>) =>
 async function addFeed(unit: number, feedPath: string): Promise<string> {
   return as(h.manager, async (c) =>
     (await c.query("insert into app_public.channel_feeds (property_id, unit_id, source, name, url) values ($1, $2, 'airbnb', 'Airbnb', $3) returning id",
-      [h.propertyId, h.unitIds[unit], `${feedsUrl}${feedPath}`])).rows[0].id);
+      [h.propertyId, h.unitIds[unit], `${feeds.url}${feedPath}`])).rows[0].id);
 }
 
 async function syncNow(feedId: string): Promise<void> {

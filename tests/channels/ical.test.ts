@@ -1,7 +1,8 @@
 // The iCal layer of channel sync: what Keepr publishes is a calendar the
 // OTAs accept, and what they publish comes back as stays of whole nights in
 // the property's calendar, or as a refusal that leaves the last import alone.
-import { FeedError, parseFeed, renderCalendar, type CalendarEvent, type FeedEvent } from "../../channels/ical.ts";
+import { parseFeed, renderCalendar, type CalendarEvent, type FeedEvent } from "../../channels/ical.ts";
+import { refusal } from "../helpers/feeds.ts";
 import { fixtureDate, loadFixture, type IcalFixtureName } from "../fixtures/ical/index.ts";
 
 const LISBON = "Europe/Lisbon";
@@ -11,16 +12,6 @@ const TOKYO = "Asia/Tokyo";
 const feed = (...lines: string[]) => [...lines].join("\r\n") + "\r\n";
 const calendar = (...body: string[]) => feed("BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Test//Test//EN", ...body, "END:VCALENDAR");
 const vevent = (...lines: string[]) => ["BEGIN:VEVENT", ...lines, "END:VEVENT"];
-
-function refusal(run: () => unknown): FeedError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof FeedError) return error;
-    throw error;
-  }
-  throw new Error("expected a FeedError, but the feed was accepted");
-}
 
 /**
  * Everything RFC 5545 asks of a calendar's shape that an importer trips

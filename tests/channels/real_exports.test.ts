@@ -2,7 +2,8 @@
 // each file's origin in SOURCES.md): the nights Keepr reads from each, in
 // the property's time zone, and the refusal of real failed downloads.
 import { readFileSync } from "node:fs";
-import { FeedError, parseFeed, type FeedEvent } from "../../channels/ical.ts";
+import { parseFeed, type FeedEvent } from "../../channels/ical.ts";
+import { refusal } from "../helpers/feeds.ts";
 import { findCalendarProblem } from "../../channels/ical-validate.ts";
 
 /** The exporter's bytes, decoded as UTF-8 and nothing else. */
@@ -13,16 +14,6 @@ const real = (name: string) => readFileSync(new URL(`../fixtures/ical/real/${nam
 const NOW = new Date("2026-12-05T12:00:00Z");
 const read = (name: string, timeZone: string, now = NOW) => parseFeed(real(name), { timeZone, now });
 const nights = (stays: FeedEvent[]) => stays.map((stay) => [stay.uid, stay.start, stay.end]);
-
-function refusal(run: () => unknown): FeedError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof FeedError) return error;
-    throw error;
-  }
-  throw new Error("expected a FeedError, but the feed was accepted");
-}
 
 describe("real exports: the files are as the exporters wrote them", () => {
   it.each([

@@ -3,20 +3,15 @@
 // HTML — is refused by the real sync job: the unit's blocks stay, and the
 // feed's last_error says which line is wrong and how. The next valid
 // calendar applies again and clears the error.
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import type pg from "pg";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
-import { runDueJobs } from "../helpers/jobs.ts";
+import { startFeedServer, type FeedServer } from "../helpers/feeds.ts";
+import { newOutbox, runDueJobs } from "../helpers/jobs.ts";
 import { createHotel, localDate, type Hotel } from "../helpers/booking.ts";
 import { fixtureDate, loadFixture, type IcalFixtureName } from "../fixtures/ical/index.ts";
 
 let db: TestDatabase;
-let feeds: Server;
-let feedsUrl: string;
+let feeds: FeedServer;
 let h: Hotel;
 let today: string;
 let outbox: string;
@@ -26,13 +21,11 @@ beforeAll(async () => {
   db = await createTestDatabase();
   h = await createHotel(db.ownerPool, { units: 1, kind: "vacation_rental", timeZone: "Europe/Lisbon" });
   today = localDate(h.timeZone, 0);
-  outbox = mkdtempSync(path.join(tmpdir(), "keepr-outbox-"));
-  feeds = createServer((_req, res) => void res.writeHead(200, { "content-type": "text/calendar" }).end(loadFixture(serving, today)));
-  await new Promise<void>((resolve) => feeds.listen(0, "127.0.0.1", resolve));
-  feedsUrl = `http://127.0.0.1:${(feeds.address() as AddressInfo).port}`;
+  outbox = newOutbox();
+  feeds = await startFeedServer(() => loadFixture(serving, today));
 });
 afterAll(async () => {
-  await new Promise((resolve) => feeds.close(resolve));
+  await feeds.close();
   await db.drop();
 });
 
@@ -62,7 +55,7 @@ it("keeps the unit's blocks and records the line and reason for each invalid fee
     await actAs(c, { role: "keepr_staff", userId: h.manager });
     const { rows } = await c.query(
       "insert into app_public.channel_feeds (property_id, unit_id, source, name, url) values ($1, $2, 'booking_com', 'Booking.com', $3) returning id",
-      [h.propertyId, h.unitIds[0], `${feedsUrl}/booking.ics`],
+      [h.propertyId, h.unitIds[0], `${feeds.url}/booking.ics`],
     );
     return rows[0].id as string;
   });
@@ -97,7 +90,7 @@ it("a new feed whose first fetch is refused is listed once in reconciliation, as
     await actAs(c, { role: "keepr_staff", userId: h.manager });
     const { rows } = await c.query(
       "insert into app_public.channel_feeds (property_id, unit_id, source, name, url) values ($1, $2, 'other', 'Other PMS', $3) returning id",
-      [h.propertyId, h.unitIds[0], `${feedsUrl}/other.ics`],
+      [h.propertyId, h.unitIds[0], `${feeds.url}/other.ics`],
     );
     return rows[0].id as string;
   });

@@ -2,23 +2,20 @@
 // Airbnb, Vrbo and Booking.com exports; graphile-worker runs the real sync
 // job; the database holds the blocks and conflicts. And the export: a unit's
 // secret calendar URL served by Keepr's HTTP server.
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type pg from "pg";
 import { parseFeed } from "../../channels/ical.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
-import { runDueJobs } from "../helpers/jobs.ts";
+import { startFeedServer, type FeedServer } from "../helpers/feeds.ts";
+import { newOutbox, runDueJobs } from "../helpers/jobs.ts";
 import { addDays, book, createHotel, localDate, newKey, type Hotel } from "../helpers/booking.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { fixtureDate, loadFixture, type IcalFixtureName } from "../fixtures/ical/index.ts";
 
 let db: TestDatabase;
 let server: TestServer;
-let feeds: Server;
-let feedsUrl: string;
+let feeds: FeedServer;
 let h: Hotel;
 let today: string;
 let outbox: string;
@@ -30,17 +27,14 @@ beforeAll(async () => {
   server = await startTestServer(db);
   h = await createHotel(db.ownerPool, { units: 3, kind: "vacation_rental", timeZone: "Europe/Lisbon" });
   today = localDate(h.timeZone, 0);
-  outbox = mkdtempSync(path.join(tmpdir(), "keepr-outbox-"));
-  feeds = createServer((req, res) => {
-    const what = serving.get(req.url ?? "");
-    if (typeof what === "string") res.writeHead(200, { "content-type": "text/calendar" }).end(loadFixture(what, today));
-    else res.writeHead(what ?? 404).end();
+  outbox = newOutbox();
+  feeds = await startFeedServer((path) => {
+    const what = serving.get(path);
+    return typeof what === "string" ? loadFixture(what, today) : (what ?? 404);
   });
-  await new Promise<void>((resolve) => feeds.listen(0, "127.0.0.1", resolve));
-  feedsUrl = `http://127.0.0.1:${(feeds.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
-  await new Promise((resolve) => feeds.close(resolve));
+  await feeds.close();
   await server.close();
   await db.drop();
 });
@@ -55,7 +49,7 @@ async function addFeed(unit: number, source: string, name: string, feedPath: str
     await actAs(c, { role: "keepr_staff", userId: h.manager });
     const { rows } = await c.query(
       "insert into app_public.channel_feeds (property_id, unit_id, source, name, url) values ($1, $2, $3, $4, $5) returning id",
-      [h.propertyId, h.unitIds[unit], source, name, `${feedsUrl}${feedPath}`],
+      [h.propertyId, h.unitIds[unit], source, name, `${feeds.url}${feedPath}`],
     );
     return rows[0].id;
   });
