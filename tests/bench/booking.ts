@@ -63,6 +63,7 @@ import { loadConfig } from "../../core/config.ts";
 import { classifyDatabaseError } from "../../server/errors.ts";
 import { addDays, createHotel, localDate } from "../helpers/booking.ts";
 import { postgresCpuSeconds, processCpuSeconds } from "../helpers/cpu.ts";
+import { seededRandom } from "../helpers/random.ts";
 import { freePort, makeDataDir, postmasterPid, startKeepr, stillRunningAfter, stopKeepr, type KeeprProcess } from "../helpers/keepr-process.ts";
 
 const { values: args } = parseArgs({
@@ -685,18 +686,6 @@ function summary(): string {
 // Allocation: a season of random stays replayed onto hotel room types
 // ---------------------------------------------------------------------------
 
-/** A small seeded generator (mulberry32): the API and the direct replay see the same stays. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface AllocResult {
   path: "API" | "direct";
   units: number;
@@ -758,7 +747,7 @@ async function replaySeason(
   };
 
   // Owner blocks of 2–5 nights, never overlapping on a unit.
-  const rb = seeded(seed ^ 0x5bd1e995);
+  const rb = seededRandom(seed ^ 0x5bd1e995);
   const blocked: Array<Array<[number, number]>> = h.unitIds.map(() => []);
   for (let guard = 0; r.blockedNights < alloc.blocks * capacity && guard < capacity * 50; guard++) {
     const u = Math.floor(rb() * units);
@@ -777,14 +766,14 @@ async function replaySeason(
   // The season's demand: as many stays as the season has unit-nights, four
   // times what fits (stays of 4 nights on average), in the order they are
   // booked (arrival less the lead time).
-  const rs = seeded(seed);
+  const rs = seededRandom(seed);
   const stays = Array.from({ length: Math.ceil(capacity) }, (_, i) => {
     const arrival = 1 + Math.floor(rs() * season);
     const nights = 1 + Math.floor(rs() * 7);
     const lead = Math.floor(-Math.log(1 - rs()) * alloc.lead);
     return { i, arrival, nights, bookedAt: arrival - lead };
   }).sort((a, b) => a.bookedAt - b.bookedAt || a.i - b.i);
-  const rp = seeded(seed ^ 0x27d4eb2f);
+  const rp = seededRandom(seed ^ 0x27d4eb2f);
 
   for (const s of stays) {
     if (stopping || seasonTaken >= alloc.fill * capacity) break;

@@ -21,6 +21,7 @@ import { migrateDatabase } from "../../core/migrate.ts";
 import { loadConfig } from "../../core/config.ts";
 import { workerPreset } from "../../worker/runner.ts";
 import { freePort, makeDataDir } from "../helpers/keepr-process.ts";
+import { latencySummary, notifyRoundTrips, percentile } from "./latency.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -35,13 +36,6 @@ const seconds = Number(args.seconds);
 const burst = Number(args.burst);
 const concurrency = Number(args.concurrency);
 
-const percentile = (xs: number[], p: number) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-};
-const summary = (xs: number[]) =>
-  `p50 ${percentile(xs, 50).toFixed(1)}  p95 ${percentile(xs, 95).toFixed(1)}  p99 ${percentile(xs, 99).toFixed(1)}  max ${Math.max(...xs).toFixed(1)} ms`;
-
 const dataDir = makeDataDir();
 const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()) });
 const db = await openDatabase(config, () => {});
@@ -50,19 +44,8 @@ try {
   const pool = new pg.Pool({ connectionString: db.ownerUrl, max: concurrency + 4 });
   pool.on("error", (err) => console.error("idle connection failed:", err.message));
 
-  // Baseline: LISTEN/NOTIFY round trip (notify committed → listener woken).
-  const listener = new pg.Client({ connectionString: db.ownerUrl });
-  await listener.connect();
-  await listener.query("listen bench");
-  const notifyTimes: number[] = [];
-  for (let i = 0; i < 200; i++) {
-    const woken = new Promise<void>((resolve) => listener.once("notification", () => resolve()));
-    const sent = performance.now();
-    await pool.query("select pg_notify('bench', '')");
-    await woken;
-    notifyTimes.push(performance.now() - sent);
-  }
-  await listener.end();
+  // Baseline: LISTEN/NOTIFY round trip.
+  const notifyTimes = await notifyRoundTrips(pool, db.ownerUrl);
 
   const started = new Map<number, number>();
   const ended: number[] = [];
@@ -107,8 +90,8 @@ try {
   await pool.end();
 
   console.log(`jobs bench: concurrency ${concurrency}, 2 cores`);
-  console.log(`  LISTEN/NOTIFY round trip   ${summary(notifyTimes)}`);
-  console.log(`  pickup at ${rate} jobs/s (${total} jobs)   ${summary(pickup)}`);
+  console.log(`  LISTEN/NOTIFY round trip   ${latencySummary(notifyTimes)}`);
+  console.log(`  pickup at ${rate} jobs/s (${total} jobs)   ${latencySummary(pickup)}`);
   console.log(`  pickup p50 / NOTIFY p50    ${(percentile(pickup, 50) / percentile(notifyTimes, 50)).toFixed(1)}x`);
   console.log(`  burst of ${burst}: added in ${((burstCommitted - burstStart) / 1000).toFixed(2)} s, run in ${burstSeconds.toFixed(2)} s → ${(burst / burstSeconds).toFixed(0)} jobs/s`);
 } finally {

@@ -32,6 +32,7 @@ import { startRealtimeService } from "../../realtime/service.ts";
 import { anonKey } from "../../realtime/tokens.ts";
 import { createHotel } from "../helpers/booking.ts";
 import { freePort, makeDataDir } from "../helpers/keepr-process.ts";
+import { latencySummary, notifyRoundTrips, percentile } from "./latency.ts";
 import { disconnect, userToken } from "../realtime/harness.ts";
 
 const { values: args } = parseArgs({
@@ -49,12 +50,6 @@ const rate = Number(args.rate);
 const seconds = Number(args.seconds);
 const burst = Number(args.burst);
 
-const percentile = (xs: number[], p: number) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-};
-const summary = (xs: number[]) =>
-  `p50 ${percentile(xs, 50).toFixed(1)}  p95 ${percentile(xs, 95).toFixed(1)}  p99 ${percentile(xs, 99).toFixed(1)}  max ${Math.max(...xs).toFixed(1)} ms`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const dataDir = makeDataDir();
@@ -89,20 +84,9 @@ try {
   };
 
   // Baseline: LISTEN/NOTIFY round trip.
-  const listener = new pg.Client({ connectionString: db.ownerUrl });
-  await listener.connect();
-  await listener.query("listen bench");
-  const notifyTimes: number[] = [];
-  for (let i = 0; i < 200; i++) {
-    const woken = new Promise<void>((resolve) => listener.once("notification", () => resolve()));
-    const sent = performance.now();
-    await ownerPool.query("select pg_notify('bench', '')");
-    await woken;
-    notifyTimes.push(performance.now() - sent);
-  }
-  await listener.end();
+  const notifyTimes = await notifyRoundTrips(ownerPool, db.ownerUrl);
   console.log(`realtime bench: 2 cores, ${users} distinct staff sessions, changes to housekeeping_tasks alternating between two properties`);
-  console.log(`  LISTEN/NOTIFY round trip            ${summary(notifyTimes)}`);
+  console.log(`  LISTEN/NOTIFY round trip            ${latencySummary(notifyTimes)}`);
 
   let seq = 0;
   for (const n of counts) {
@@ -166,7 +150,7 @@ try {
     const lastArrival = Math.max(...Array.from({ length: burst }, (_, k) => Math.max(...(arrivals.get(first + k) ?? [NaN]))));
     const burstSeconds = (lastArrival - burstStart) / 1000;
 
-    console.log(`  ${String(n).padStart(4)} subscriber(s), ${rate} changes/s (half of them visible): commit → client ${summary(latencies)}; ratio p50 to NOTIFY ${(percentile(latencies, 50) / percentile(notifyTimes, 50)).toFixed(1)}x; missing ${missing}; leaked ${leaks}`);
+    console.log(`  ${String(n).padStart(4)} subscriber(s), ${rate} changes/s (half of them visible): commit → client ${latencySummary(latencies)}; ratio p50 to NOTIFY ${(percentile(latencies, 50) / percentile(notifyTimes, 50)).toFixed(1)}x; missing ${missing}; leaked ${leaks}`);
     console.log(`       burst of ${burst} transactions: committed in ${((burstCommitted - burstStart) / 1000).toFixed(2)} s, all delivered to all in ${burstSeconds.toFixed(2)} s → ${(burst / burstSeconds).toFixed(0)} changes/s, ${((burst * n) / burstSeconds).toFixed(0)} messages/s; delivered ${delivered()} of ${burst * n}`);
     await Promise.all(clients.map(disconnect));
   }
