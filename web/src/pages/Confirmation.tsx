@@ -1,49 +1,23 @@
 // After booking: the confirmation code, where the email went, the stay and
 // the payment as it happens (the worker captures it in a job: the page
 // follows it until it is paid or fails, then offers another card).
-import { useCallback, useEffect, useState } from "react";
+import { useState } from "react";
 import { Alert, errorText } from "../components/Messages.tsx";
-import { isSettling, PaymentsView } from "../components/Payments.tsx";
+import { PaymentsView } from "../components/Payments.tsx";
 import { StaySummary } from "../components/StaySummary.tsx";
-import type { Reservation } from "../documents.ts";
 import { formatMoney } from "../../../shared/money.ts";
 import { useI18n } from "../i18n.tsx";
-import { loadBooking } from "../payments.ts";
 import { href, onLinkClick, usePageTitle } from "../router.ts";
 import { loadSession, type Session } from "../storage.ts";
+import { useBooking } from "../useBooking.ts";
 
 export function ConfirmationPage() {
   const i18n = useI18n();
   const { t, locale } = i18n;
   usePageTitle(t("confirm.title"));
   const [session, setSession] = useState<Session | null>(() => loadSession());
-  const [booking, setBooking] = useState<Reservation | null>(null);
-  const [error, setError] = useState<unknown>(null);
-
-  const refresh = useCallback(async () => {
-    if (!session) return;
-    try {
-      setBooking(await loadBooking(session));
-      setError(null);
-    } catch (e) {
-      setError(e);
-    }
-  }, [session]);
-
-  useEffect(() => {
-    void refresh();
-  }, [refresh]);
-
   // Follow the payment while the worker captures it (at most two minutes).
-  useEffect(() => {
-    if (!isSettling(booking)) return;
-    const started = Date.now();
-    const timer = setInterval(() => {
-      if (Date.now() - started > 120_000) clearInterval(timer);
-      else void refresh();
-    }, 1000);
-    return () => clearInterval(timer);
-  }, [booking, refresh]);
+  const { booking, error, refresh } = useBooking(session, { everyMs: 1000, forMs: 120_000 });
 
   if (!session) {
     return (

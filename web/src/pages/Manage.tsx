@@ -6,12 +6,12 @@
 // it succeeds: a double click or a retry changes or cancels once. A booking
 // whose due payment failed shows "Payment due" with its deadline and the card
 // form to pay; the card on file (from the server) can be replaced.
-import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { ApiError } from "../../../shared/api-error.ts";
 import { request } from "../api.ts";
 import { Dialog } from "../components/Dialog.tsx";
 import { Alert, errorText } from "../components/Messages.tsx";
-import { PaymentDueAlert, PaymentsView, isSettling } from "../components/Payments.tsx";
+import { PaymentDueAlert, PaymentsView } from "../components/Payments.tsx";
 import { lineLabel } from "../components/PriceTable.tsx";
 import { StaySummary } from "../components/StaySummary.tsx";
 import {
@@ -28,9 +28,9 @@ import { formatMoney, minorUnits } from "../../../shared/money.ts";
 import { addDays, formatDate, formatMoment, formatStay, isIsoDate, isoDate, nightsBetween } from "../format.ts";
 import { useI18n } from "../i18n.tsx";
 import { keyFor, type KeyedInput } from "../keys.ts";
-import { loadBooking } from "../payments.ts";
 import { usePageTitle } from "../router.ts";
 import { loadSession, saveSession, tokenExpiry, type Session } from "../storage.ts";
+import { useBooking } from "../useBooking.ts";
 import { InvoicePdfLink } from "../components/InvoicePdfLink.tsx";
 
 export function ManagePage() {
@@ -38,33 +38,20 @@ export function ManagePage() {
   const { t } = i18n;
   usePageTitle(t("manage.title"));
   const [session, setSession] = useState<Session | null>(() => loadSession());
-  const [booking, setBooking] = useState<Reservation | null>(null);
-  const [loadError, setLoadError] = useState<unknown>(null);
-
-  const refresh = useCallback(async () => {
-    if (!session) return;
-    try {
-      setBooking(await loadBooking(session));
-      setLoadError(null);
-    } catch (error) {
+  const { booking, setBooking, error: loadError, refresh } = useBooking(session, {
+    everyMs: 1500,
+    onError: (error) => {
       if (error instanceof ApiError && (error.code === "TOKEN_EXPIRED" || error.code === "INVALID_TOKEN")) {
         saveSession(null);
         setSession(null);
       }
-      setLoadError(error);
-    }
-  }, [session]);
+    },
+  });
 
+  // Another booking (a new lookup, or none): nothing of the last one stays on screen.
   useEffect(() => {
     setBooking(null);
-    void refresh();
-  }, [refresh]);
-
-  useEffect(() => {
-    if (!isSettling(booking)) return;
-    const timer = setInterval(() => void refresh(), 1500);
-    return () => clearInterval(timer);
-  }, [booking, refresh]);
+  }, [session, setBooking]);
 
   const forget = () => {
     saveSession(null);
