@@ -2,6 +2,7 @@
 // the booking token (the same rights as the API: only the guest's own
 // documents), saved under the document's number.
 import { useState } from "react";
+import { saveFile } from "../../../shared/browser/save-file.ts";
 import { useI18n } from "../i18n.tsx";
 
 export function InvoicePdfLink({ invoiceId, documentNumber, token }: { invoiceId: string; documentNumber: string; token: string }) {
@@ -12,14 +13,7 @@ export function InvoicePdfLink({ invoiceId, documentNumber, token }: { invoiceId
     try {
       const response = await fetch(`/invoices/${encodeURIComponent(invoiceId)}.pdf`, { headers: { authorization: `Bearer ${token}` } });
       if (!response.ok) throw new Error(String(response.status));
-      const url = URL.createObjectURL(await response.blob());
-      const a = document.createElement("a");
-      a.href = url;
-      a.download = `${documentNumber}.pdf`;
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      saveFile(await response.blob(), `${documentNumber}.pdf`);
       setState("idle");
     } catch {
       setState("failed");
