@@ -3,10 +3,10 @@
 // console (admin/, at /admin) and the guest app (web/, at /). `npm start`
 // calls ensureAppBuilt for each: it builds when dist/ is missing or was built
 // from other sources (a hash of the app's index.html, vite.config.ts,
-// tsconfig.json, src/**, public/**, shared/** and package-lock.json, kept in
-// dist/.keepr-build.json), so an edit, a checkout or a dependency upgrade
-// rebuilds and nothing else does. `npm run build` runs this file to build
-// every app unconditionally.
+// tsconfig.json, src/**, public/**, shared/**, server/app-vite.ts and
+// package-lock.json, kept in dist/.keepr-build.json), so an edit, a
+// checkout or a dependency upgrade rebuilds and nothing else does.
+// `npm run build` runs this file to build every app unconditionally.
 //
 // A build goes to a temporary directory and replaces dist/ in two renames,
 // so a running server never serves half a build and two processes building
@@ -101,8 +101,9 @@ export function appSourceHash(name: AppName): string {
     ...["index.html", "vite.config.ts", "tsconfig.json"].map((f) => path.join(dir, f)),
     ...listFiles(path.join(dir, "src")),
     ...listFiles(path.join(dir, "public")),
-    // The code both apps build from (money, ids, API errors).
+    // The code both apps build from (money, ids, API errors) and their shared Vite settings.
     ...listFiles(path.join(repoRoot, "shared")),
+    path.join(repoRoot, "server", "app-vite.ts"),
     path.join(repoRoot, "package-lock.json"),
   ].sort();
   const hash = createHash("sha256");
