@@ -3,13 +3,13 @@
 // pay with), scheduled for later, cancelled, refunded; "payment due" with its
 // deadline when a due payment failed; and the card on file (from the server,
 // "Visa •• 4242"), which the guest can replace.
-import { useRef, useState } from "react";
+import { useRef, useState, type RefObject } from "react";
 import type { PaymentIntent, Reservation } from "../documents.ts";
 import { formatMoney, minorUnits } from "../../../shared/money.ts";
 import { formatMoment } from "../format.ts";
 import { useI18n } from "../i18n.tsx";
 import { payWithCard, replaceCard } from "../payments.ts";
-import type { Session } from "../storage.ts";
+import type { CardToken, Session } from "../storage.ts";
 import { CardForm, type CardFormHandle } from "./CardForm.tsx";
 import { Alert, errorText } from "./Messages.tsx";
 
@@ -68,17 +68,13 @@ export function PaymentsView({ booking, session, onPaid, onCardReplaced, dueAler
   const money = (amount: string | bigint) => formatMoney(amount, booking.currency, locale);
   const canReplace = !!session && (booking.status === "confirmed" || booking.status === "checked_in");
 
-  const replace = async () => {
+  /** Tokenizes what was typed in a card form, then does the card action with the token: one at a time, its error shown. */
+  const withCard = async (form: RefObject<CardFormHandle | null>, action: (token: CardToken, session: Session) => Promise<void>) => {
     if (!session || busy) return;
     setBusy(true);
     setError(null);
     try {
-      const token = await newCard.current!.tokenize();
-      const next = await replaceCard(session, booking.rowId, token);
-      // The booking as the server now has it (its card on file) first, then the word.
-      await (onCardReplaced ?? onPaid)(next);
-      setReplacing(false);
-      setReplaced(true);
+      await action(await form.current!.tokenize(), session);
     } catch (e) {
       setError(e instanceof Error && !("requestId" in e) ? e.message : errorText(e, i18n));
     } finally {
@@ -86,20 +82,20 @@ export function PaymentsView({ booking, session, onPaid, onCardReplaced, dueAler
     }
   };
 
-  const payAgain = async () => {
-    if (!session || busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const token = await card.current!.tokenize();
+  const replace = () =>
+    withCard(newCard, async (token, session) => {
+      const next = await replaceCard(session, booking.rowId, token);
+      // The booking as the server now has it (its card on file) first, then the word.
+      await (onCardReplaced ?? onPaid)(next);
+      setReplacing(false);
+      setReplaced(true);
+    });
+
+  const payAgain = () =>
+    withCard(card, async (token, session) => {
       onPaid(await payWithCard(session, token));
       setRetrying(false);
-    } catch (e) {
-      setError(e instanceof Error && !("requestId" in e) ? e.message : errorText(e, i18n));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   if (intents.length === 0 && !booking.cardOnFile) return <p className="muted">{t("manage.noPayments")}</p>;
   const dueAmount = failed.reduce((sum, i) => sum + minorUnits(i.amount), 0n);

@@ -13,6 +13,20 @@ export function lineLabel(line: Pick<PriceLine, "kind" | "date" | "description" 
   return line.description;
 }
 
+/** One line of a price: its label, and its amount (muted when already inside the prices). */
+export function PriceLineRow({ line, money }: {
+  line: Pick<PriceLine, "kind" | "date" | "description" | "isInclusive"> & { amount: string | number };
+  money: (amount: string | number) => string;
+}) {
+  const i18n = useI18n();
+  return (
+    <tr className={line.isInclusive ? "inclusive" : undefined}>
+      <th scope="row">{lineLabel(line, i18n)}</th>
+      <td className={line.isInclusive ? "num muted" : "num"}>{money(line.amount)}</td>
+    </tr>
+  );
+}
+
 export function PriceTable({ quote }: { quote: Quote }) {
   const i18n = useI18n();
   const { t, locale } = i18n;
@@ -27,12 +41,7 @@ export function PriceTable({ quote }: { quote: Quote }) {
         </tr>
       </thead>
       <tbody>
-        {quote.lines.map((line, i) => (
-          <tr key={i} className={line.isInclusive ? "inclusive" : undefined}>
-            <th scope="row">{lineLabel(line, i18n)}</th>
-            <td className={line.isInclusive ? "num muted" : "num"}>{money(line.amount)}</td>
-          </tr>
-        ))}
+        {quote.lines.map((line, i) => <PriceLineRow key={i} line={line} money={money} />)}
       </tbody>
       <tfoot>
         <tr>

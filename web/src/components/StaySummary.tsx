@@ -1,4 +1,6 @@
 // The stay in a few lines: dates, nights, guests, room, rate, total.
+import { formatMoney } from "../../../shared/money.ts";
+import type { Reservation } from "../documents.ts";
 import { formatDate, nightsBetween } from "../format.ts";
 import { useI18n } from "../i18n.tsx";
 
@@ -59,5 +61,24 @@ export function StaySummary(props: {
         </div>
       ) : null}
     </dl>
+  );
+}
+
+/** A booked stay in the same few lines (confirmation, manage), its rate named as the page names it. */
+export function BookedStaySummary({ booking, rate }: { booking: Reservation; rate?: string }) {
+  const { locale } = useI18n();
+  const property = booking.propertyByPropertyId;
+  return (
+    <StaySummary
+      arrival={booking.arrival}
+      departure={booking.departure}
+      adults={booking.adults}
+      children={booking.children}
+      room={booking.roomType?.name}
+      rate={rate}
+      checkInTime={property?.checkInTime}
+      checkOutTime={property?.checkOutTime}
+      total={formatMoney(booking.totalAmount, booking.currency, locale)}
+    />
   );
 }

@@ -4,8 +4,7 @@
 import { useState } from "react";
 import { Alert, errorText } from "../components/Messages.tsx";
 import { PaymentsView } from "../components/Payments.tsx";
-import { StaySummary } from "../components/StaySummary.tsx";
-import { formatMoney } from "../../../shared/money.ts";
+import { BookedStaySummary } from "../components/StaySummary.tsx";
 import { useI18n } from "../i18n.tsx";
 import { href, onLinkClick, usePageTitle } from "../router.ts";
 import { loadSession, type Session } from "../storage.ts";
@@ -13,7 +12,7 @@ import { useBooking } from "../useBooking.ts";
 
 export function ConfirmationPage() {
   const i18n = useI18n();
-  const { t, locale } = i18n;
+  const { t } = i18n;
   usePageTitle(t("confirm.title"));
   const [session, setSession] = useState<Session | null>(() => loadSession());
   // Follow the payment while the worker captures it (at most two minutes).
@@ -42,17 +41,7 @@ export function ConfirmationPage() {
         <section className="panel book-main" aria-labelledby="stay-heading">
           <h2 id="stay-heading">{booking?.propertyByPropertyId?.name ?? t("book.summary")}</h2>
           {booking ? (
-            <StaySummary
-              arrival={booking.arrival}
-              departure={booking.departure}
-              adults={booking.adults}
-              children={booking.children}
-              room={booking.roomType?.name}
-              rate={booking.ratePlan?.name}
-              checkInTime={booking.propertyByPropertyId?.checkInTime}
-              checkOutTime={booking.propertyByPropertyId?.checkOutTime}
-              total={formatMoney(booking.totalAmount, booking.currency, locale)}
-            />
+            <BookedStaySummary booking={booking} rate={booking.ratePlan?.name} />
           ) : (
             <p className="placeholder-block" role="status">{t("confirm.loading")}</p>
           )}

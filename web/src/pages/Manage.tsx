@@ -12,8 +12,8 @@ import { request } from "../api.ts";
 import { Dialog } from "../components/Dialog.tsx";
 import { Alert, errorText } from "../components/Messages.tsx";
 import { PaymentDueAlert, PaymentsView } from "../components/Payments.tsx";
-import { lineLabel } from "../components/PriceTable.tsx";
-import { StaySummary } from "../components/StaySummary.tsx";
+import { PriceLineRow } from "../components/PriceTable.tsx";
+import { BookedStaySummary } from "../components/StaySummary.tsx";
 import {
   cancelReservation,
   lookupBooking,
@@ -170,17 +170,7 @@ function BookingView({ booking, session, onChanged, onSession, onForget }: {
         }} />
         <h3>{property?.name}</h3>
         {property?.address ? <p className="muted">{property.address}</p> : null}
-        <StaySummary
-          arrival={booking.arrival}
-          departure={booking.departure}
-          adults={booking.adults}
-          children={booking.children}
-          room={booking.roomType?.name}
-          rate={booking.ratePlan ? `${booking.ratePlan.name} · ${t(`meal.${booking.ratePlan.mealPlan}`)}` : undefined}
-          checkInTime={property?.checkInTime}
-          checkOutTime={property?.checkOutTime}
-          total={money(booking.totalAmount)}
-        />
+        <BookedStaySummary booking={booking} rate={booking.ratePlan ? `${booking.ratePlan.name} · ${t(`meal.${booking.ratePlan.mealPlan}`)}` : undefined} />
         <dl className="summary">
           <div><dt>{t("manage.guest")}</dt><dd>{[booking.contactName, booking.contactEmail, booking.contactPhone].filter(Boolean).join(" · ")}</dd></div>
           {booking.specialRequests ? <div><dt>{t("manage.requests")}</dt><dd>{booking.specialRequests}</dd></div> : null}
@@ -223,12 +213,7 @@ function Folio({ booking }: { booking: Reservation }) {
           {cancelled ? (
             <tr><th scope="row">{t("manage.cancellationFee")}</th><td className="num">{money(booking.penaltyAmount ?? 0)}</td></tr>
           ) : (
-            lines.map((line, i) => (
-              <tr key={i} className={line.isInclusive ? "inclusive" : undefined}>
-                <th scope="row">{lineLabel(line, i18n)}</th>
-                <td className={line.isInclusive ? "num muted" : "num"}>{money(line.amount)}</td>
-              </tr>
-            ))
+            lines.map((line, i) => <PriceLineRow key={i} line={line} money={money} />)
           )}
         </tbody>
         <tfoot>
