@@ -34,12 +34,12 @@ export function classifyDatabaseError(error: unknown): { code: ErrorCode; messag
  * node id) fail with this plain Error when the DELETE matched no row: the
  * row does not exist, RLS hides it, or its DELETE policy refuses this caller.
  * A null payload is not reachable without rewriting every payload field's
- * plan, so it is answered as a typed NTFND, like the booking functions'
+ * plan, so it is answered as a typed NOT_FOUND, like the booking functions'
  * "no such record, or you may not see it". (Updates of such rows answer a
  * payload whose record is null, PostGraphile's own behaviour.)
  */
 const nothingDeleted = /^No values were deleted in collection /;
-const nothingDeletedError: { code: ErrorCode; message: string } = { code: "NTFND", message: "No such record, or you may not delete it." };
+const nothingDeletedError: { code: ErrorCode; message: string } = { code: "NOT_FOUND", message: "No such record, or you may not delete it." };
 
 /** The code for an error about the request document itself (syntax, validation, variables). */
 function requestErrorCode(message: string): ErrorCode {

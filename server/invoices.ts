@@ -141,9 +141,9 @@ export function invoiceRouter(options: { apiPool: pg.Pool; jwtSecret: string }):
     const raw = String(req.params.id);
     const pdf = raw.endsWith(".pdf");
     const id = pdf ? raw.slice(0, -4) : raw;
-    if (!uuidPattern.test(id)) return send(404, "NTFND", "No such invoice, or you cannot see it.");
+    if (!uuidPattern.test(id)) return send(404, "NOT_FOUND", "No such invoice, or you cannot see it.");
     const rows = await inTransaction(options.apiPool, { settings, readOnly: true }, async (client) => (await client.query(documentQuery, [id])).rows);
-    if (!rows[0]) return send(404, "NTFND", "No such invoice, or you cannot see it.");
+    if (!rows[0]) return send(404, "NOT_FOUND", "No such invoice, or you cannot see it.");
     const document = invoiceDocument.parse(rows[0]);
     if (!pdf) {
       res.type("html").set(invoiceHeaders).send(renderInvoice(document));

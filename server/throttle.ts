@@ -3,7 +3,7 @@
 //
 // It cannot live in SQL: those functions run inside PostGraphile's mutation
 // transaction, so a failure counter written there is rolled back with the
-// CREDS error. The counters are rate-limiter-flexible's Postgres store
+// INVALID_CREDENTIALS error. The counters are rate-limiter-flexible's Postgres store
 // (app_private.rate_limits, created by a migration), and each attempt is
 // counted BEFORE it runs: one atomic upsert per key, so N concurrent
 // requests can never let more than the limit through. A refused request

@@ -68,54 +68,54 @@ const sqlRaised = ["graphql"] as const;
 
 export const errorCodes = {
   // ---- Keepr's own, raised in SQL ----------------------------------------
-  CREDS: {
+  INVALID_CREDENTIALS: {
     kind: "input", surfaces: sqlRaised, sqlstate: "CREDS", raisedBy: "`login`",
     message: "Incorrect email or password.",
     details: "The same answer for an unknown email.",
   },
-  LOGIN: {
-    kind: "auth", surfaces: ["graphql", "app"], sqlstate: "LOGIN", raisedBy: "the console (no session); no SQL function today",
+  LOGIN_REQUIRED: {
+    kind: "auth", surfaces: ["graphql", "app"], sqlstate: "LOGIN", raisedBy: "the console (no session)",
     message: "You must be signed in.",
     reserved: "SQL raises it nowhere today; the console uses it for a missing or ended session, and functions that need a signed-in caller may raise it.",
   },
-  EMTKN: {
+  EMAIL_TAKEN: {
     kind: "input", surfaces: sqlRaised, sqlstate: "EMTKN", raisedBy: "`register`",
     message: "An account with this email already exists.",
   },
-  WEAKP: {
+  WEAK_PASSWORD: {
     kind: "input", surfaces: sqlRaised, sqlstate: "WEAKP", raisedBy: "`register`",
     message: "That password is too weak.",
     details: "Shorter than 10 characters, longer than 72 bytes (what bcrypt reads), containing the email, a repeated pattern, or a commonly used password; the message says which.",
   },
-  INVEM: {
+  INVALID_EMAIL: {
     kind: "input", surfaces: sqlRaised, sqlstate: "INVEM", raisedBy: "`register`, `confirmBooking`, `setPropertyLegalDetails`, `setFolioBillTo`, `sendInvoice`",
     message: "The email address does not look valid.",
     details: "`sendInvoice`: also when no address is given and the document's bill-to has none.",
   },
-  INVNM: {
+  INVALID_NAME: {
     kind: "input", surfaces: sqlRaised, sqlstate: "INVNM", raisedBy: "`register`, `confirmBooking`",
     message: "A name is missing or too long.",
   },
-  INVPH: {
+  INVALID_PHONE: {
     kind: "input", surfaces: sqlRaised, sqlstate: "INVPH", raisedBy: "`confirmBooking`",
     message: "The phone number does not look valid.",
   },
-  INVTZ: {
+  INVALID_TIME_ZONE: {
     kind: "input", surfaces: sqlRaised, sqlstate: "INVTZ", raisedBy: "properties trigger",
     message: "Unknown IANA time zone.",
   },
-  APPND: {
+  APPEND_ONLY: {
     kind: "input", surfaces: sqlRaised, sqlstate: "APPND", raisedBy: "audit trigger; issued invoices, postings and payout lines",
     message: "This record is append-only.",
     details: "UPDATE, DELETE and TRUNCATE are refused, for every role.",
   },
-  NTFND: {
-    kind: "not_found", surfaces: ["graphql", "http"], sqlstate: "NTFND", http: "404 (`/invoices/:id`)",
-    raisedBy: "booking, money and staff functions; every `delete…` mutation; `GET /invoices/:id`",
+  NOT_FOUND: {
+    kind: "not_found", surfaces: ["graphql", "http", "realtime", "app"], sqlstate: "NTFND", http: "404 (other endpoints)",
+    raisedBy: "booking, money and staff functions; every `delete…` mutation; `GET /invoices/:id`, exports, static files, unknown endpoints",
     message: "No such record, or you may not see it.",
-    details: "The same answer for both. `confirmBooking`: no such hold, or not yours (give the `holdToken` `createHold` returned). A delete that matched no row (not there, hidden by RLS, or its DELETE policy refuses you) answers \"No such record, or you may not delete it.\" with a `null` payload.",
+    details: "The same answer for both. `confirmBooking`: no such hold, or not yours (give the `holdToken` `createHold` returned). A delete that matched no row (not there, hidden by RLS, or its DELETE policy refuses you) answers \"No such record, or you may not delete it.\" with a `null` payload. Over HTTP: no such endpoint, export, file or payment provider.",
   },
-  DNIED: {
+  ACCESS_DENIED: {
     kind: "forbidden", surfaces: sqlRaised, sqlstate: "DNIED", raisedBy: "staff functions; `modifyReservation` and `quoteChange` for guests",
     message: "Your role may not do this.",
     details: "You are staff at this property, but your role may not do this; or, for a guest changing their booking online, the booking does not allow it: `extensions.reason` is `NOT_CONFIRMED`, `RATE_PLAN`, `NOT_REFUNDABLE`, `PAST_DEADLINE` (see `Reservation.changeRefusal`) or `DATES_ONLY`.",
@@ -295,10 +295,6 @@ export const errorCodes = {
   TOKEN_EXPIRED: {
     kind: "auth", surfaces: ["graphql", "http", "realtime"], http: "401", raisedBy: "every endpoint taking a bearer token; realtime",
     message: "The token has expired: sign in again.",
-  },
-  NOT_FOUND: {
-    kind: "not_found", surfaces: ["http", "realtime"], http: "404", raisedBy: "unknown endpoints, exports, static files, payment providers",
-    message: "No such endpoint.",
   },
   EXPIRED: {
     kind: "not_found", surfaces: ["http"], http: "410", raisedBy: "`GET /exports/<token>`",

@@ -58,7 +58,7 @@ it("search, quote, hold and confirm through GraphQL", async () => {
   expect(booking.confirmationCode).toMatch(/^[A-Z2-9]{8}$/);
 });
 
-it("a hold is confirmed only with the hold token createHold returned: without it, or with another's, it is NTFND as if it did not exist", async () => {
+it("a hold is confirmed only with the hold token createHold returned: without it, or with another's, it is NOT_FOUND as if it did not exist", async () => {
   const arrival = localDate(h.timeZone, 44);
   const q = await server.graphql(`query($p: UUID!, $a: Date!, $d: Date!) { quote(ratePlanId: $p, arrival: $a, departure: $d) { quoteToken } }`, { p: h.ratePlanId, a: arrival, d: addDays(arrival, 2) });
   const holdKey = newKey();
@@ -73,21 +73,21 @@ it("a hold is confirmed only with the hold token createHold returned: without it
       `mutation($id: UUID!, $k: String!, $h: String) { confirmBooking(input: {reservationId: $id, idempotencyKey: $k, fullName: "Mallory", email: "mallory@example.com", holdToken: $h}) { result { status } } }`,
       { id: held.reservationId, k: newKey(), h: holdToken },
     );
-  expect(codeOf(await confirm(null))).toBe("NTFND");
-  expect(codeOf(await confirm(`${held.holdToken.slice(0, -2)}xx`))).toBe("NTFND");
+  expect(codeOf(await confirm(null))).toBe("NOT_FOUND");
+  expect(codeOf(await confirm(`${held.holdToken.slice(0, -2)}xx`))).toBe("NOT_FOUND");
   const other = await bookOverApi(48, 2, "other@example.com");
   expect(other.booking.status).toBe("confirmed");
   expect((await confirm(held.holdToken)).body.data!.confirmBooking.result).toEqual({ status: "confirmed" });
 });
 
-it("a restricted stay is RESTRICTED with the reason; an unknown rate plan NTFND; bad dates INVALID_DATES", async () => {
+it("a restricted stay is RESTRICTED with the reason; an unknown rate plan NOT_FOUND; bad dates INVALID_DATES", async () => {
   const arrival = localDate(h.timeZone, 40);
   const q = (variables: Record<string, unknown>) =>
     server.graphql(`query($p: UUID!, $a: Date!, $d: Date!) { quote(ratePlanId: $p, arrival: $a, departure: $d) { totalAmount } }`, variables);
   const restricted = await q({ p: h.ratePlanId, a: arrival, d: addDays(arrival, 1) });
   expect(restricted.status).toBe(200);
   expect(restricted.body.errors![0]).toMatchObject({ message: expect.stringContaining("at least 2 nights"), extensions: { code: "RESTRICTED", reason: "MIN_STAY" } });
-  expect(codeOf(await q({ p: "00000000-0000-4000-8000-000000000000", a: arrival, d: addDays(arrival, 2) }))).toBe("NTFND");
+  expect(codeOf(await q({ p: "00000000-0000-4000-8000-000000000000", a: arrival, d: addDays(arrival, 2) }))).toBe("NOT_FOUND");
   expect(codeOf(await q({ p: h.ratePlanId, a: arrival, d: arrival }))).toBe("INVALID_DATES");
   expect(codeOf(await q({ p: h.ratePlanId, a: "2026-02-30", d: arrival }))).toBe("INVALID_INPUT");
 });
@@ -96,7 +96,7 @@ it("bad tokens and keys are typed errors", async () => {
   const hold = (t: string, k: string) => server.graphql(`mutation($t: String!, $k: String!) { createHold(input: {quoteToken: $t, idempotencyKey: $k}) { result { reservationId } } }`, { t, k });
   expect(codeOf(await hold("forged.token", newKey()))).toBe("QUOTE_INVALID");
   const confirm = await server.graphql(`mutation($k: String!) { confirmBooking(input: {reservationId: "00000000-0000-4000-8000-000000000000", idempotencyKey: $k, fullName: "X", email: "x@example.com"}) { result { status } } }`, { k: newKey() });
-  expect(codeOf(confirm)).toBe("NTFND");
+  expect(codeOf(confirm)).toBe("NOT_FOUND");
   const noKey = await server.graphql(`mutation { cancelReservation(input: {reservationId: "00000000-0000-4000-8000-000000000000"}) { result { status } } }`);
   expect(codeOf(noKey)).toBe("IDEMPOTENCY_KEY_INVALID");
 });
@@ -113,7 +113,7 @@ it("a guest without an account finds their booking by code and email and cancels
   const mine = await server.graphql(`{ allReservations { nodes { rowId status totalAmount } } }`, {}, { token });
   expect(mine.body.data!.allReservations.nodes).toEqual([{ rowId: booking.reservationId, status: "confirmed", totalAmount: "20000" }]);
   const cancelOther = await server.graphql(`mutation($id: UUID!, $k: String!) { cancelReservation(input: {reservationId: $id, idempotencyKey: $k}) { result { status } } }`, { id: other.reservationId, k: newKey() }, { token });
-  expect(codeOf(cancelOther)).toBe("NTFND");
+  expect(codeOf(cancelOther)).toBe("NOT_FOUND");
   const cancel = await server.graphql(`mutation($id: UUID!, $k: String!) { cancelReservation(input: {reservationId: $id, idempotencyKey: $k}) { result { status penaltyAmount refundAmount } } }`, { id: booking.reservationId, k: newKey() }, { token });
   expect(cancel.body.data!.cancelReservation.result).toEqual({ status: "cancelled", penaltyAmount: "0", refundAmount: "20000" });
   // The token cannot do staff work.

@@ -80,15 +80,15 @@ describe("accounts", () => {
   it("register refuses a taken email, a weak password and a bad email with their codes", async () => {
     const attempt = (email: string, password: string) =>
       server.graphql("mutation($e: String!, $p: String!) { register(input: {email: $e, password: $p, displayName: \"X\"}) { result } }", { e: email, p: password });
-    expect(codes(await attempt(world.guest.email, "a-long-password"))).toEqual(["EMTKN"]);
-    expect(codes(await attempt("fresh@test.example", "short"))).toEqual(["WEAKP"]);
-    expect(codes(await attempt("not-an-email", "a-long-password"))).toEqual(["INVEM"]);
+    expect(codes(await attempt(world.guest.email, "a-long-password"))).toEqual(["EMAIL_TAKEN"]);
+    expect(codes(await attempt("fresh@test.example", "short"))).toEqual(["WEAK_PASSWORD"]);
+    expect(codes(await attempt("not-an-email", "a-long-password"))).toEqual(["INVALID_EMAIL"]);
   });
 
-  it("login with a wrong password or unknown email is CREDS, the same for both", async () => {
+  it("login with a wrong password or unknown email is INVALID_CREDENTIALS, the same for both", async () => {
     const wrong = await server.graphql(`mutation { login(input: {email: "${world.guest.email}", password: "nope-nope-nope"}) { result } }`);
     const unknown = await server.graphql(`mutation { login(input: {email: "nobody@test.example", password: "nope-nope-nope"}) { result } }`);
-    expect(codes(wrong)).toEqual(["CREDS"]);
+    expect(codes(wrong)).toEqual(["INVALID_CREDENTIALS"]);
     expect(wrong.body.errors).toEqual(unknown.body.errors);
   });
 
@@ -164,7 +164,7 @@ describe("bad input gets a typed error and never a 500", () => {
       { id: world.propertyA },
       { token },
     );
-    expect(codes(tz)).toEqual(["INVTZ"]);
+    expect(codes(tz)).toEqual(["INVALID_TIME_ZONE"]);
   });
 
   it("a query deeper than the limit is refused before it runs", async () => {

@@ -58,7 +58,7 @@ function expectTyped(label: string, res: GraphQLResponse): void {
 }
 
 describe("deleting or updating a row you may not see", () => {
-  it("every delete mutation answers NTFND (not INTERNAL) for a row that is not there or not yours, for every caller", async () => {
+  it("every delete mutation answers NOT_FOUND (not INTERNAL) for a row that is not there or not yours, for every caller", async () => {
     // The schema this database gives (not the committed file, which may lag a migration).
     const schema = buildSchema(await printApiSchema(loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent" }), server.apiPool));
     const sample = (type: GraphQLInputType): unknown => {
@@ -85,7 +85,7 @@ describe("deleting or updating a row you may not see", () => {
         expectTyped(`${name} as ${who}`, res);
         answers.push(`${name} ${who} ${codes(res)?.join(",") ?? "null payload"}`);
         if (who === "staff" && !byNodeId) {
-          expect({ name, codes: codes(res), data: res.body.data }).toEqual({ name, codes: ["NTFND"], data: { [name]: null } });
+          expect({ name, codes: codes(res), data: res.body.data }).toEqual({ name, codes: ["NOT_FOUND"], data: { [name]: null } });
           expect(res.body.errors![0]!.message).toBe("No such record, or you may not delete it.");
         }
       }
@@ -93,11 +93,11 @@ describe("deleting or updating a row you may not see", () => {
     expect(answers.filter((a) => a.includes("INTERNAL"))).toEqual([]);
   });
 
-  it("a unit of another property cannot be deleted by row id or node id: NTFND, and it is still there", async () => {
+  it("a unit of another property cannot be deleted by row id or node id: NOT_FOUND, and it is still there", async () => {
     const byRowId = await server.graphql("mutation($id: UUID!) { deleteUnitByRowId(input: {rowId: $id}) { unit { rowId } } }", { id: world.unitB }, { token: tokens.staff });
-    expect(byRowId.body).toMatchObject({ data: { deleteUnitByRowId: null }, errors: [{ extensions: { code: "NTFND" } }] });
+    expect(byRowId.body).toMatchObject({ data: { deleteUnitByRowId: null }, errors: [{ extensions: { code: "NOT_FOUND" } }] });
     const byNode = await server.graphql("mutation($id: ID!) { deleteUnit(input: {id: $id}) { unit { rowId } } }", { id: nodeId("Unit", world.unitB) }, { token: tokens.staff });
-    expect(byNode.body).toMatchObject({ data: { deleteUnit: null }, errors: [{ extensions: { code: "NTFND" } }] });
+    expect(byNode.body).toMatchObject({ data: { deleteUnit: null }, errors: [{ extensions: { code: "NOT_FOUND" } }] });
     expect((await db.ownerPool.query("select count(*)::int as n from app_public.units where id = $1", [world.unitB])).rows[0].n).toBe(1);
   });
 

@@ -115,7 +115,7 @@ it("is read with the caller's rights: another property's staff and no token get 
   for (const suffix of [".pdf", ""]) {
     const denied = await fetch(`${server.url}/invoices/${invoiceId}${suffix}`, { headers: { authorization: `Bearer ${stranger}` } });
     expect(denied.status).toBe(404);
-    expect(((await denied.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe("NTFND");
+    expect(((await denied.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe("NOT_FOUND");
     expect((await fetch(`${server.url}/invoices/${invoiceId}${suffix}`)).status).toBe(404);
     expect((await fetch(`${server.url}/invoices/${invoiceId}${suffix}`, { headers: { authorization: "Bearer nope" } })).status).toBe(401);
   }
@@ -142,7 +142,7 @@ it("sendInvoice mails the PDF through the outbox once, and records the delivery 
     `mutation($i: UUID!, $k: String!) { sendInvoice(input: {invoiceId: $i, email: "x@example.com", idempotencyKey: $k}) { result { rowId } } }`,
     { i: invoiceId, k: newKey() }, { token: stranger },
   );
-  expect(refused.body.errors?.[0]?.extensions?.code).toBe("NTFND");
+  expect(refused.body.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
 
   await runDueJobs(db, { OUTBOX_DIR: outbox });
   // (The booking's own confirmation mail goes to the outbox too.)

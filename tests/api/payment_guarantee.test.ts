@@ -3,7 +3,7 @@
 // anonymous callers would call it: typed codes with reasons (PAYMENT_DUE,
 // NO_SHOW_TOO_EARLY, NO_CARD_ON_FILE, INVALID_TRANSITION), hostile input
 // (a NUL in a reason, an amount beyond 64 bits, a malformed date, another
-// tenant's ids) answered as INVALID_INPUT / NTFND / FORBIDDEN, never INTERNAL.
+// tenant's ids) answered as INVALID_INPUT / NOT_FOUND / FORBIDDEN, never INTERNAL.
 import { createTestDatabase, type TestDatabase } from "../helpers/db.ts";
 import { addDays, createHotel, localDate, newKey, type Hotel } from "../helpers/booking.ts";
 import { fixturePassword } from "../helpers/fixtures.ts";
@@ -93,7 +93,7 @@ it("extend and waive: reasons required, roles and tenants checked, hostile input
   expect(errorOf(await extend(desk, { r: "Calls\u0000back" }))?.code).toBe("INVALID_INPUT");
   expect(errorOf(await extend(desk, { u: "2026-13-45T25:00:00Z" }))?.code).toBe("INVALID_INPUT");
   expect(errorOf(await extend(desk, { u: "2020-01-01T00:00:00Z" }))).toMatchObject({ code: "INVALID_INPUT", message: "The new deadline must be in the future, at most 30 days from now." });
-  expect(errorOf(await extend(otherOwner, {}))?.code).toBe("NTFND");
+  expect(errorOf(await extend(otherOwner, {}))?.code).toBe("NOT_FOUND");
   expect(errorOf(await extend("", {}))?.code).toBe("FORBIDDEN");
   const ok = await extend(desk, {});
   expect(ok.body.errors).toBeUndefined();
@@ -101,7 +101,7 @@ it("extend and waive: reasons required, roles and tenants checked, hostile input
   const waive = (token: string, reason: string) => server.graphql(
     `mutation($id: UUID!, $r: String!, $k: String!) { waivePaymentGuarantee(input: {reservationId: $id, reason: $r, idempotencyKey: $k}) { result { status paymentDueBy } } }`,
     { id, r: reason, k: newKey() }, { token });
-  expect(errorOf(await waive(desk, "Regular guest"))?.code).toBe("DNIED");
+  expect(errorOf(await waive(desk, "Regular guest"))?.code).toBe("ACCESS_DENIED");
   expect((await waive(manager, "Regular guest")).body.data!.waivePaymentGuarantee.result).toEqual({ status: "confirmed", paymentDueBy: null });
   expect(errorOf(await waive(manager, "Again"))).toMatchObject({ code: "INVALID_TRANSITION", reason: "WAIVED" });
   expect(errorOf(await extend(desk, {}))).toMatchObject({ code: "INVALID_TRANSITION", reason: "NO_PAYMENT_DUE" });
@@ -116,7 +116,7 @@ it("chargeCardOnFile: NO_CARD_ON_FILE without one; amounts beyond range are INVA
   for (const amount of ["0", "-5", "9223372036854775807", "99999999999999999999999", "12.5"]) {
     expect([amount, errorOf(await charge(amount))?.code]).toEqual([amount, "INVALID_INPUT"]);
   }
-  expect(errorOf(await charge("2500", otherOwner))?.code).toBe("NTFND");
+  expect(errorOf(await charge("2500", otherOwner))?.code).toBe("NOT_FOUND");
 });
 
 it("markNoShow before the property's no-show time: NO_SHOW_TOO_EARLY with the moment as the reason", async () => {

@@ -73,9 +73,9 @@ describe("login", () => {
     const address = "198.51.100.1";
     // Twelve at a time: concurrent attempts are counted atomically.
     const answers = await inWaves(120, 12, () => login(world.guest.email, "wrong-password-1", address));
-    expect(count(answers, "CREDS")).toBeLessThanOrEqual(10);
-    expect(count(answers, "CREDS")).toBeGreaterThan(0);
-    expect(count(answers, "CREDS") + count(answers, "TOO_MANY_ATTEMPTS")).toBe(120);
+    expect(count(answers, "INVALID_CREDENTIALS")).toBeLessThanOrEqual(10);
+    expect(count(answers, "INVALID_CREDENTIALS")).toBeGreaterThan(0);
+    expect(count(answers, "INVALID_CREDENTIALS") + count(answers, "TOO_MANY_ATTEMPTS")).toBe(120);
     for (const refused of answers.filter((a) => a.code === "TOO_MANY_ATTEMPTS")) expectRefused(refused);
 
     // The right password: refused too, from this address and from any other,
@@ -111,7 +111,7 @@ describe("login", () => {
   it("one client address is allowed 100 attempts in 15 minutes, whatever the accounts; other addresses are not affected", async () => {
     const address = "198.51.100.20";
     const answers = await inWaves(100, 10, (i) => login(`nobody-${i}@test.example`, "wrong-password-1", address));
-    expect(count(answers, "CREDS")).toBe(100);
+    expect(count(answers, "INVALID_CREDENTIALS")).toBe(100);
 
     // The 101st: refused, even for an account never tried, with its right password.
     expectRefused(await login(world.managerA.email, fixturePassword, address));
@@ -122,13 +122,13 @@ describe("login", () => {
   it("a successful login resets the account's counter", async () => {
     const address = "198.51.100.30";
     const first = await inWaves(9, 1, () => login(world.ownerB.email, "wrong-password-1", address));
-    expect(count(first, "CREDS")).toBe(9);
+    expect(count(first, "INVALID_CREDENTIALS")).toBe(9);
     const right = await login(world.ownerB.email, fixturePassword, address);
     expect(right.body.errors).toBeUndefined();
 
     // Ten more wrong passwords reach the database; the eleventh does not.
     const again = await inWaves(10, 1, () => login(world.ownerB.email, "wrong-password-1", address));
-    expect(count(again, "CREDS")).toBe(10);
+    expect(count(again, "INVALID_CREDENTIALS")).toBe(10);
     expectRefused(await login(world.ownerB.email, "wrong-password-1", address));
   });
 
@@ -139,7 +139,7 @@ describe("login", () => {
     const eleven = await send(`mutation($e: String!) { ${aliases} }`, { e: email }, address);
     expectRefused(eleven);
 
-    // None of the eleven ran or was counted: three in one document are three CREDS, ...
+    // None of the eleven ran or was counted: three in one document are three INVALID_CREDENTIALS, ...
     const three = await send(
       `mutation Three($input: LoginInput!, $e: String = "${email}") {
          first: login(input: $input) { result }
@@ -151,10 +151,10 @@ describe("login", () => {
       address,
     );
     expect(three.status).toBe(200);
-    expect(three.body.errors?.map((e) => e.extensions?.code)).toEqual(["CREDS", "CREDS", "CREDS"]);
+    expect(three.body.errors?.map((e) => e.extensions?.code)).toEqual(["INVALID_CREDENTIALS", "INVALID_CREDENTIALS", "INVALID_CREDENTIALS"]);
     // ... so seven more reach the database, and the eighth is refused.
     const seven = await inWaves(7, 1, () => login(email, "wrong-password-1", address));
-    expect(count(seven, "CREDS")).toBe(7);
+    expect(count(seven, "INVALID_CREDENTIALS")).toBe(7);
     expectRefused(await login(email, "wrong-password-1", address));
   });
 });

@@ -49,7 +49,7 @@ export function createAuthProvider(client: GraphQLClient): KeeprAuthProvider {
   async function fetchStaff(): Promise<StaffPermissions> {
     const data = await client.request(currentStaff, {});
     const user = data.currentUser;
-    if (!user) throw new ApiError("Your session has ended; sign in again.", 401, { code: "LOGIN" });
+    if (!user) throw new ApiError("Your session has ended; sign in again.", 401, { code: "LOGIN_REQUIRED" });
     const memberships = user.propertyMembershipsByUserId.nodes.flatMap((node): Membership[] => {
       const property = node?.propertyByPropertyId;
       return node && property
@@ -62,7 +62,7 @@ export function createAuthProvider(client: GraphQLClient): KeeprAuthProvider {
 
   function staff(): Promise<StaffPermissions> {
     const token = getToken();
-    if (!token) return Promise.reject(new ApiError("Sign in to use the console.", 401, { code: "LOGIN" }));
+    if (!token) return Promise.reject(new ApiError("Sign in to use the console.", 401, { code: "LOGIN_REQUIRED" }));
     if (cache?.token !== token) {
       const promise = fetchStaff();
       cache = { token, staff: promise };

@@ -185,7 +185,7 @@ function reservationsAdapter(client: GraphQLClient, permissions: () => Promise<S
       if (Object.keys(patch).length === 0) return previousData as RaRecord;
       const result = await client.request(updateReservation, { id: String(id), patch });
       const updated = result.updateReservationByRowId?.reservation;
-      if (!updated) throw new ApiError("No such reservation, or you may not change it.", 404, { code: "NTFND" });
+      if (!updated) throw new ApiError("No such reservation, or you may not change it.", 404, { code: "NOT_FOUND" });
       return { ...previousData, ...toRecord(updated) };
     },
   };

@@ -37,4 +37,4 @@ export const paged = <T,>(connection: { totalCount: number; nodes: Array<T | nul
 export const missing = (what: string) => new ApiError(`The API did not return ${what}.`, 502, { code: "BAD_RESPONSE" });
 
 /** A row the user cannot see (or that is gone). */
-export const notFound = (what: string) => new ApiError(`No such ${what}, or you cannot see it.`, 404, { code: "NTFND" });
+export const notFound = (what: string) => new ApiError(`No such ${what}, or you cannot see it.`, 404, { code: "NOT_FOUND" });

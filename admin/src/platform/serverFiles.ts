@@ -8,7 +8,7 @@ import { getToken } from "./session.ts";
 async function httpError(response: Response, fallback: string): Promise<ApiError> {
   const requestId = response.headers.get("x-request-id") ?? undefined;
   let message = fallback;
-  let code = response.status === 404 ? "NTFND" : response.status === 401 ? "INVALID_TOKEN" : "BAD_RESPONSE";
+  let code = response.status === 404 ? "NOT_FOUND" : response.status === 401 ? "INVALID_TOKEN" : "BAD_RESPONSE";
   try {
     const body = (await response.json()) as { errors?: Array<{ message?: string; extensions?: { code?: string } }> };
     const first = body.errors?.[0];

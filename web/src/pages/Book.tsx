@@ -98,13 +98,13 @@ export function BookPage({ location }: { location: Location }) {
       setProblem(null);
       try {
         const data = await request(quoteDoc, stay);
-        if (!data.quote) throw new ApiError("NTFND", "No quote.");
+        if (!data.quote) throw new ApiError("NOT_FOUND", "No quote.");
         setDraft({ stay, quote: data.quote });
         if (reason === "expired") setNotice(t("book.priceChanged"));
       } catch (error) {
         if (error instanceof ApiError && error.code === "SOLD_OUT") setProblem({ kind: "justTaken" });
         else if (error instanceof ApiError && (error.code === "RESTRICTED" || error.code === "INVALID_DATES" || error.code === "INVALID_GUESTS")) setProblem({ kind: "restricted", error });
-        else if (error instanceof ApiError && error.code === "NTFND") setProblem({ kind: "missing" });
+        else if (error instanceof ApiError && error.code === "NOT_FOUND") setProblem({ kind: "missing" });
         else setProblem({ kind: "error", error });
       } finally {
         setBusy(null);
@@ -134,7 +134,7 @@ export function BookPage({ location }: { location: Location }) {
           const sentAt = Date.now();
           const data = await request(createHold, { quoteToken: draft.quote.quoteToken, key: holdKey.key });
           const hold = data.createHold?.result;
-          if (!hold) throw new ApiError("NTFND", "No hold.");
+          if (!hold) throw new ApiError("NOT_FOUND", "No hold.");
           // The server's clock, from the hold itself: it expires 15 minutes after it was made.
           const clockSkew = (new Date(hold.expiresAt).getTime() - 15 * 60_000 - (sentAt + Date.now()) / 2) / 1000;
           setDraft({ ...withKey, hold, clockSkew: Math.abs(clockSkew) < 5 ? 0 : clockSkew });
@@ -166,7 +166,7 @@ export function BookPage({ location }: { location: Location }) {
       setBusy("pay");
       const data = await request(lookupBooking, { code: booking.confirmationCode, email });
       const token = data.lookupBooking?.result;
-      if (!token) throw new ApiError("NTFND", "The booking could not be found.");
+      if (!token) throw new ApiError("NOT_FOUND", "The booking could not be found.");
       let session = { code: booking.confirmationCode, email, token, expiresAt: tokenExpiry(token), reservationId: booking.reservationId, ...(current.card ? { card: current.card } : {}) };
       saveSession(session);
       if (current.card) {
@@ -189,7 +189,7 @@ export function BookPage({ location }: { location: Location }) {
     const errors: typeof fieldErrors = {};
     if (!trimmed.fullName) errors.fullName = t("book.required");
     if (!trimmed.email) errors.email = t("book.required");
-    else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(trimmed.email)) errors.email = t("error.INVEM");
+    else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(trimmed.email)) errors.email = t("error.INVALID_EMAIL");
     setFieldErrors(errors);
     if (Object.keys(errors).length > 0) {
       document.getElementById(errors.fullName ? "fullName" : "email")?.focus();
@@ -226,11 +226,11 @@ export function BookPage({ location }: { location: Location }) {
   };
 
   const handleConfirmError = (error: unknown) => {
-    if (error instanceof ApiError && (error.code === "HOLD_EXPIRED" || (error.code === "NTFND" && !draft?.booking))) {
+    if (error instanceof ApiError && (error.code === "HOLD_EXPIRED" || (error.code === "NOT_FOUND" && !draft?.booking))) {
       setProblem({ kind: "holdLost" });
-    } else if (error instanceof ApiError && ["INVEM", "INVNM", "INVPH"].includes(error.code)) {
-      const field = error.code === "INVEM" ? "email" : error.code === "INVNM" ? "fullName" : "phone";
-      setFieldErrors({ [field]: t(`error.${error.code as "INVEM" | "INVNM" | "INVPH"}`) });
+    } else if (error instanceof ApiError && ["INVALID_EMAIL", "INVALID_NAME", "INVALID_PHONE"].includes(error.code)) {
+      const field = error.code === "INVALID_EMAIL" ? "email" : error.code === "INVALID_NAME" ? "fullName" : "phone";
+      setFieldErrors({ [field]: t(`error.${error.code as "INVALID_EMAIL" | "INVALID_NAME" | "INVALID_PHONE"}`) });
       document.getElementById(field)?.focus();
     } else {
       setProblem({ kind: "error", error });
@@ -424,7 +424,7 @@ async function confirmWithRetry(draft: Draft) {
         holdToken: draft.hold!.holdToken ?? null,
       });
       const booking = data.confirmBooking?.result;
-      if (!booking) throw new ApiError("NTFND", "The booking was not confirmed.");
+      if (!booking) throw new ApiError("NOT_FOUND", "The booking was not confirmed.");
       return booking;
     } catch (error) {
       if (isTransient(error) && attempt < 2) continue;

@@ -94,12 +94,12 @@ export function createOperationsMethods(client: GraphQLClient): OperationsMethod
       const data = await client.request(setChannelFeedActive, params);
       const feed = data.updateChannelFeedByRowId?.channelFeed;
       // No row: it was removed meanwhile, or the user may not manage feeds here (RLS).
-      if (!feed) throw new ApiError("No such feed, or you may not change it.", 404, { code: "NTFND" });
+      if (!feed) throw new ApiError("No such feed, or you may not change it.", 404, { code: "NOT_FOUND" });
       return feed;
     },
     async deleteChannelFeed(params) {
       const data = await client.request(deleteChannelFeed, params);
-      if (!data.deleteChannelFeedByRowId?.channelFeed) throw new ApiError("No such feed, or you may not remove it.", 404, { code: "NTFND" });
+      if (!data.deleteChannelFeedByRowId?.channelFeed) throw new ApiError("No such feed, or you may not remove it.", 404, { code: "NOT_FOUND" });
     },
     async syncChannelFeedNow(params) {
       const data = await client.request(syncChannelFeedNow, params);

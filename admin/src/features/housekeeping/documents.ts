@@ -347,7 +347,7 @@ export const resolveChannelConflict = operation<
 
 /**
  * Applies the fetch a feed keeps waiting to be confirmed (it opens most of
- * the feed's blocked nights) now. Errors: NTFND, DNIED, INVALID_TRANSITION
+ * the feed's blocked nights) now. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION
  * (nothing is waiting any more: a later fetch applied or replaced it, or
  * someone accepted it first).
  */

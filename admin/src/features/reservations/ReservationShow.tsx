@@ -56,7 +56,7 @@ export function ReservationShow() {
       title={<ReservationTitle />}
       actions={<ShowActions />}
       queryOptions={{
-        // The API's own message (e.g. NTFND: "No such reservation, or you cannot see it.").
+        // The API's own message (e.g. NOT_FOUND: "No such reservation, or you cannot see it.").
         onError: (error: Error) => {
           notify(error.message, { type: "error" });
           redirect("list", "reservations");
