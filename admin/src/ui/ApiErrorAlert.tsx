@@ -4,6 +4,7 @@
 import Alert from "@mui/material/Alert";
 import AlertTitle from "@mui/material/AlertTitle";
 import Typography from "@mui/material/Typography";
+import type { ErrorCode } from "../../../shared/error-codes.ts";
 import { ApiError } from "../platform/graphql.ts";
 
 export interface ShownError {
@@ -26,8 +27,8 @@ export function refusedByApi(caught: unknown): boolean {
   return caught instanceof ApiError && caught.code !== "NETWORK" && caught.code !== "BAD_RESPONSE";
 }
 
-/** What a conflict means for the stay, beside the API's message. */
-const explanations: Record<string, string> = {
+/** What a conflict means for the stay, beside the API's message (every other code: the API's message alone). */
+const explanations: Partial<Record<ErrorCode, string>> = {
   UNIT_UNAVAILABLE: "Another stay or a block already holds that unit for some of these nights. Nothing was changed.",
   SOLD_OUT: "No unit is free for those nights. Nothing was changed.",
   CONFLICT: "Another stay or a block already holds that unit for some of these nights. Nothing was changed.",
@@ -36,7 +37,7 @@ const explanations: Record<string, string> = {
   IDEMPOTENCY_KEY_REUSED: "This action was already sent with different details. Reload to see the current state before trying again.",
 };
 
-const conflictCodes = new Set(["UNIT_UNAVAILABLE", "SOLD_OUT", "CONFLICT"]);
+const conflictCodes: ReadonlySet<string> = new Set<ErrorCode>(["UNIT_UNAVAILABLE", "SOLD_OUT", "CONFLICT"]);
 
 /** Whether the error is an overlap with another stay or block (shown as a conflict). */
 export function isConflict(error: ShownError | null): boolean {
@@ -45,7 +46,7 @@ export function isConflict(error: ShownError | null): boolean {
 
 export function ApiErrorAlert({ title, error }: { title: string; error: ShownError }) {
   const conflict = conflictCodes.has(error.code);
-  const explanation = Object.hasOwn(explanations, error.code) ? explanations[error.code] : undefined;
+  const explanation = Object.hasOwn(explanations, error.code) ? explanations[error.code as ErrorCode] : undefined;
   return (
     <Alert severity={conflict ? "warning" : "error"} role="alert" data-error-code={error.code}>
       <AlertTitle>{conflict ? "Conflict: those nights are taken" : title}</AlertTitle>
