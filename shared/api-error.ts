@@ -5,12 +5,14 @@
 // app words a failure for its own users; what the failure is, is decided
 // here once.
 
+import type { ErrorCode } from "./error-codes.ts";
+
 /** A failed API call: its code, its message, and what the server said about it. */
 export class ApiError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly reason?: string;
   readonly requestId?: string;
-  constructor(code: string, message: string, options: { reason?: string; requestId?: string } = {}) {
+  constructor(code: ErrorCode, message: string, options: { reason?: string; requestId?: string } = {}) {
     super(message);
     this.name = "ApiError";
     this.code = code;
@@ -32,8 +34,12 @@ export type ApiFailure =
 
 /** The code, reason and message of an API error as clients read them. */
 export interface RefusalOf {
-  /** extensions.code; when absent, INVALID_TOKEN for HTTP 401, else INTERNAL. */
-  code: string;
+  /**
+   * extensions.code; when absent, INVALID_TOKEN for HTTP 401, else INTERNAL.
+   * Typed by the registry; a code this build does not know (a newer
+   * server's) passes through as is and reads as the API's message.
+   */
+  code: ErrorCode;
   /** extensions.reason, when the API gives one (RESTRICTED, INVALID_TRANSITION). */
   reason?: string;
   /** The server's message ("The request failed." when it gave none). */
@@ -48,7 +54,7 @@ interface WireError {
 /** The first error of an `errors` array (GraphQL's, or one of Keepr's HTTP endpoints') as a refusal. */
 export function refusalOf(errors: readonly unknown[], httpStatus: number): RefusalOf {
   const first = (errors[0] ?? {}) as WireError;
-  const code = typeof first.extensions?.code === "string" ? first.extensions.code : httpStatus === 401 ? "INVALID_TOKEN" : "INTERNAL";
+  const code = typeof first.extensions?.code === "string" ? (first.extensions.code as ErrorCode) : httpStatus === 401 ? "INVALID_TOKEN" : "INTERNAL";
   const reason = typeof first.extensions?.reason === "string" ? first.extensions.reason : undefined;
   const message = typeof first.message === "string" && first.message ? first.message : "The request failed.";
   return { code, ...(reason ? { reason } : {}), message };

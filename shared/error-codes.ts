@@ -1,10 +1,13 @@
 // Every error code a Keepr client can meet, in one list: what it is called on
 // the wire (extensions.code, or `code` in a JSON body), which SQLSTATE raises
 // it when it comes from SQL, what kind of failure it is, and a default English
-// message. server/errors.ts maps database errors with it; the console and the
-// guest app type their handling by it (a new code they do not handle fails
-// typecheck); docs/error_codes.md is rendered from it and
-// tests/api/error_codes.test.ts checks that every errcode raised in SQL is here.
+// message. server/errors.ts maps database errors with it; both apps' ApiError
+// (shared/api-error.ts, the console's) carry an ErrorCode, so a misspelt or
+// renamed code fails typecheck; the guest app words every code
+// (web/src/error-messages.ts: a new code fails typecheck until it is worded);
+// the console shows the API's message for every code, its status following the
+// kind (admin/src/platform/graphql.ts). docs/error_codes.md is rendered from it
+// and tests/api/error_codes.test.ts checks every errcode raised in SQL is here.
 //
 // Naming: what clients see is UPPER_SNAKE English words (NOT_FOUND,
 // ACCESS_DENIED). Keepr's SQLSTATEs are five characters (SQL raises them and
@@ -45,7 +48,9 @@ export type ErrorSurface =
   /** The realtime service (websocket upgrade, broadcast API). */
   | "realtime"
   /** Made by the browser apps themselves (no answer, an unreadable answer). */
-  | "app";
+  | "app"
+  /** Made by the staff console only (a screen asked its data layer for something it does not do). */
+  | "console";
 
 export interface ErrorCodeSpec {
   readonly kind: ErrorKind;
@@ -355,14 +360,41 @@ export const errorCodes = {
     message: "The Keepr server answered without a readable body.",
     details: "An answer that is not JSON, or has neither data nor errors.",
   },
+
+  // ---- Made by the staff console only --------------------------------------
+  NOT_SUPPORTED: {
+    kind: "request", surfaces: ["console"], raisedBy: "the console's react-admin data provider",
+    message: "That is not available for this resource in the console.",
+  },
+  INVALID_FILTER: {
+    kind: "request", surfaces: ["console"], raisedBy: "the console's react-admin data provider",
+    message: "The list cannot be filtered that way.",
+  },
+  INVALID_SORT: {
+    kind: "request", surfaces: ["console"], raisedBy: "the console's react-admin data provider",
+    message: "The list cannot be sorted that way.",
+  },
+  UNKNOWN_RESOURCE: {
+    kind: "request", surfaces: ["console"], raisedBy: "the console's react-admin data provider",
+    message: "The console has no such resource.",
+  },
+  CARD_FORM_UNAVAILABLE: {
+    kind: "not_found", surfaces: ["console"], raisedBy: "the console's card form (Take payment › new card)",
+    message: "This Keepr server does not host the payment provider's card form (an external provider is configured).",
+  },
+  CARD_REFUSED: {
+    kind: "input", surfaces: ["console"], raisedBy: "the console's card form (Take payment › new card)",
+    message: "The card was refused by the payment provider.",
+    details: "When the provider names its reason, the code is `CARD_` and the provider's code in capitals instead (e.g. `CARD_CARD_DECLINED`), with the provider's message.",
+  },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 /** A code a client can see. */
 export type ErrorCode = keyof typeof errorCodes;
 
-/** The codes a GraphQL client (the console, the guest app) can be answered with, or makes itself. */
+/** The codes a GraphQL client (the console, the guest app) can be answered with, or both make themselves. */
 export type ApiErrorCode = {
-  [C in ErrorCode]: (typeof errorCodes)[C]["surfaces"][number] extends "realtime" ? never : C;
+  [C in ErrorCode]: Exclude<(typeof errorCodes)[C]["surfaces"][number], "realtime" | "console"> extends never ? never : C;
 }[ErrorCode];
 
 export const isErrorCode = (code: string): code is ErrorCode => Object.hasOwn(errorCodes, code);

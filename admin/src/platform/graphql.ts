@@ -3,14 +3,17 @@
 // carrying the API's code (docs/error_codes.md), the request id and a message
 // a member of staff can act on.
 import { HttpError } from "react-admin";
-import { errorCodeSpec, type ErrorKind } from "../../../shared/error-codes.ts";
+import { errorCodeSpec, type ErrorCode, type ErrorKind } from "../../../shared/error-codes.ts";
 import type { Document } from "./documents.ts";
 
 export const graphqlEndpoint = "/graphql";
 
+/** A code of the registry, or the card form's `CARD_<provider's code>` (see CARD_REFUSED there). */
+export type ConsoleErrorCode = ErrorCode | `CARD_${string}`;
+
 export interface ApiErrorBody {
-  /** extensions.code from the API, or a client-side code (NETWORK, BAD_RESPONSE). */
-  code: string;
+  /** extensions.code from the API, or a client-side code (NETWORK, BAD_RESPONSE, shared/error-codes.ts). */
+  code: ConsoleErrorCode;
   /** extensions.reason, when the API gives one (RESTRICTED, INVALID_TRANSITION). */
   reason?: string;
   /** The x-request-id of the failed request: what the server logged it under. */
@@ -27,7 +30,7 @@ export class ApiError extends HttpError {
     Object.setPrototypeOf(this, new.target.prototype);
     this.name = "ApiError";
   }
-  get code(): string {
+  get code(): ConsoleErrorCode {
     return this.body.code;
   }
 }
@@ -60,7 +63,8 @@ interface WireError {
 /** The ApiError for the first error of a GraphQL response. */
 export function apiErrorOf(errors: readonly WireError[], httpStatus: number, requestId: string | undefined): ApiError {
   const first = errors[0] ?? {};
-  const code = typeof first.extensions?.code === "string" ? first.extensions.code : httpStatus === 401 ? "INVALID_TOKEN" : "INTERNAL";
+  // Typed by the registry; a code this build does not know (a newer server's) passes through as is.
+  const code = typeof first.extensions?.code === "string" ? (first.extensions.code as ErrorCode) : httpStatus === 401 ? "INVALID_TOKEN" : "INTERNAL";
   const reason = typeof first.extensions?.reason === "string" ? first.extensions.reason : undefined;
   const serverMessage = typeof first.message === "string" && first.message ? first.message : "The request failed.";
   const reference = requestId ? ` Reference: ${requestId}.` : "";

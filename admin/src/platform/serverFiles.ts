@@ -1,6 +1,7 @@
 // Documents Keepr serves outside GraphQL (an invoice's HTML or PDF), fetched
 // with the user's token so the server reads them with the user's rights.
-import { ApiError } from "./graphql.ts";
+import type { ErrorCode } from "../../../shared/error-codes.ts";
+import { ApiError, type ConsoleErrorCode } from "./graphql.ts";
 import type { RequestOptions } from "./results.ts";
 import { getToken } from "./session.ts";
 
@@ -8,12 +9,12 @@ import { getToken } from "./session.ts";
 async function httpError(response: Response, fallback: string): Promise<ApiError> {
   const requestId = response.headers.get("x-request-id") ?? undefined;
   let message = fallback;
-  let code = response.status === 404 ? "NOT_FOUND" : response.status === 401 ? "INVALID_TOKEN" : "BAD_RESPONSE";
+  let code: ConsoleErrorCode = response.status === 404 ? "NOT_FOUND" : response.status === 401 ? "INVALID_TOKEN" : "BAD_RESPONSE";
   try {
     const body = (await response.json()) as { errors?: Array<{ message?: string; extensions?: { code?: string } }> };
     const first = body.errors?.[0];
     if (first?.message) message = first.message;
-    if (first?.extensions?.code) code = first.extensions.code;
+    if (first?.extensions?.code) code = first.extensions.code as ErrorCode; // an unknown one passes through as is
   } catch {
     // not JSON: keep the fallback
   }

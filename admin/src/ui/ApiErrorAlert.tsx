@@ -5,11 +5,12 @@ import Alert from "@mui/material/Alert";
 import AlertTitle from "@mui/material/AlertTitle";
 import Typography from "@mui/material/Typography";
 import type { ErrorCode } from "../../../shared/error-codes.ts";
-import { ApiError } from "../platform/graphql.ts";
+import { ApiError, type ConsoleErrorCode } from "../platform/graphql.ts";
 
 export interface ShownError {
   message: string;
-  code: string;
+  /** The API's (or the console's) code; ERROR for a failure that is not an ApiError. */
+  code: ConsoleErrorCode | "ERROR";
 }
 
 /** The error as the screens keep it. */
