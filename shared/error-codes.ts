@@ -71,6 +71,10 @@ export interface ErrorCodeSpec {
 
 const sqlRaised = ["graphql"] as const;
 
+/** A screen of the console asked its react-admin data provider for something it does not do (a bug in the console). */
+const dataProviderRefusal = (message: string) =>
+  ({ kind: "request", surfaces: ["console"], raisedBy: "the console's react-admin data provider", message }) as const;
+
 export const errorCodes = {
   // ---- Keepr's own, raised in SQL ----------------------------------------
   INVALID_CREDENTIALS: {
@@ -362,22 +366,10 @@ export const errorCodes = {
   },
 
   // ---- Made by the staff console only --------------------------------------
-  NOT_SUPPORTED: {
-    kind: "request", surfaces: ["console"], raisedBy: "the console's react-admin data provider",
-    message: "That is not available for this resource in the console.",
-  },
-  INVALID_FILTER: {
-    kind: "request", surfaces: ["console"], raisedBy: "the console's react-admin data provider",
-    message: "The list cannot be filtered that way.",
-  },
-  INVALID_SORT: {
-    kind: "request", surfaces: ["console"], raisedBy: "the console's react-admin data provider",
-    message: "The list cannot be sorted that way.",
-  },
-  UNKNOWN_RESOURCE: {
-    kind: "request", surfaces: ["console"], raisedBy: "the console's react-admin data provider",
-    message: "The console has no such resource.",
-  },
+  NOT_SUPPORTED: dataProviderRefusal("That is not available for this resource in the console."),
+  INVALID_FILTER: dataProviderRefusal("The list cannot be filtered that way."),
+  INVALID_SORT: dataProviderRefusal("The list cannot be sorted that way."),
+  UNKNOWN_RESOURCE: dataProviderRefusal("The console has no such resource."),
   CARD_FORM_UNAVAILABLE: {
     kind: "not_found", surfaces: ["console"], raisedBy: "the console's card form (Take payment › new card)",
     message: "This Keepr server does not host the payment provider's card form (an external provider is configured).",
