@@ -2477,7 +2477,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.accept_channel_feed_change(feed_id uuid) to keepr_staff;
-comment on function app_public.accept_channel_feed_change(feed_id uuid) is 'Applies the feed''s fetch that is waiting to be confirmed (it opens most of the feed''s blocked nights). Errors: NTFND, DNIED, INVALID_TRANSITION.';
+comment on function app_public.accept_channel_feed_change(feed_id uuid) is 'Applies the feed''s fetch that is waiting to be confirmed (it opens most of the feed''s blocked nights). Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.ar_aging(property_id uuid, as_of date)
@@ -2537,7 +2537,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.ar_aging(property_id uuid, as_of date) to keepr_staff;
-comment on function app_public.ar_aging(property_id uuid, as_of date) is 'Accounts receivable per company on a date, by days overdue (items due payment_terms_days after posting; payments settle the oldest first): current, 1–30, 31–60, 61–90, over 90, total. Owner, manager, accountant. Errors: NTFND, DNIED, INVALID_INPUT.';
+comment on function app_public.ar_aging(property_id uuid, as_of date) is 'Accounts receivable per company on a date, by days overdue (items due payment_terms_days after posting; payments settle the oldest first): current, 1–30, 31–60, 61–90, over 90, total. Owner, manager, accountant. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.attach_payment_method(reservation_id uuid, payment_token text, idempotency_key text, card_brand text, card_last4 text)
@@ -2593,7 +2593,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.attach_payment_method(reservation_id uuid, payment_token text, idempotency_key text, card_brand text, card_last4 text) to keepr_anonymous;
-comment on function app_public.attach_payment_method(reservation_id uuid, payment_token text, idempotency_key text, card_brand text, card_last4 text) is 'Puts a provider card token on file for the reservation (its open payments, charged when each falls due, and the desk); a due payment that failed is charged on it at once. cardBrand/cardLast4: what the card form gave. Returns the open payments. Errors: NTFND, DNIED, INVALID_TRANSITION, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.attach_payment_method(reservation_id uuid, payment_token text, idempotency_key text, card_brand text, card_last4 text) is 'Puts a provider card token on file for the reservation (its open payments, charged when each falls due, and the desk); a due payment that failed is charged on it at once. cardBrand/cardLast4: what the card form gave. Returns the open payments. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.cancel_reservation(reservation_id uuid, idempotency_key text, reason text)
@@ -2646,7 +2646,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.cancel_reservation(reservation_id uuid, idempotency_key text, reason text) to keepr_anonymous;
-comment on function app_public.cancel_reservation(reservation_id uuid, idempotency_key text, reason text) is 'Cancels a held or confirmed reservation, applying its cancellation terms (penalty_amount, refund_amount), and frees its unit. Errors: NTFND, DNIED, INVALID_TRANSITION, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.cancel_reservation(reservation_id uuid, idempotency_key text, reason text) is 'Cancels a held or confirmed reservation, applying its cancellation terms (penalty_amount, refund_amount), and frees its unit. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.cash_shifts_expected_cash(shift app_public.cash_shifts)
@@ -2749,7 +2749,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.channel_reconciliation(property_id uuid) to keepr_staff;
-comment on function app_public.channel_reconciliation(property_id uuid) is 'Per feed of a property: nights sold twice (open conflicts), Keepr stays the channel does not show as taken, fetches waiting to be confirmed, failing or stale feeds. Errors: NTFND, DNIED.';
+comment on function app_public.channel_reconciliation(property_id uuid) is 'Per feed of a property: nights sold twice (open conflicts), Keepr stays the channel does not show as taken, fetches waiting to be confirmed, failing or stale feeds. Errors: NOT_FOUND, ACCESS_DENIED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.channel_revenue_report(property_id uuid, from_date date, to_date date)
@@ -2772,7 +2772,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.channel_revenue_report(property_id uuid, from_date date, to_date date) to keepr_staff;
-comment on function app_public.channel_revenue_report(property_id uuid, from_date date, to_date date) is 'Room nights and revenue per channel for the nights in a range. Errors: NTFND, DNIED, INVALID_DATES.';
+comment on function app_public.channel_revenue_report(property_id uuid, from_date date, to_date date) is 'Room nights and revenue per channel for the nights in a range. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_DATES.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.charge_card_on_file(reservation_id uuid, amount bigint, idempotency_key text)
@@ -2823,7 +2823,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.charge_card_on_file(reservation_id uuid, amount bigint, idempotency_key text) to keepr_staff;
-comment on function app_public.charge_card_on_file(reservation_id uuid, amount bigint, idempotency_key text) is 'Charges an amount on the reservation''s card on file into its folio (the desk: extras, the balance); returns the attempt, captured by a job. Errors: NTFND, DNIED, INVALID_TRANSITION, INVALID_INPUT, NO_CARD_ON_FILE, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.charge_card_on_file(reservation_id uuid, amount bigint, idempotency_key text) is 'Charges an amount on the reservation''s card on file into its folio (the desk: extras, the balance); returns the attempt, captured by a job. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT, NO_CARD_ON_FILE, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.check_in(reservation_id uuid, idempotency_key text, force boolean, acknowledge_unpaid boolean)
@@ -2885,7 +2885,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.check_in(reservation_id uuid, idempotency_key text, force boolean, acknowledge_unpaid boolean) to keepr_staff;
-comment on function app_public.check_in(reservation_id uuid, idempotency_key text, force boolean, acknowledge_unpaid boolean) is 'Checks in a confirmed reservation on or after its arrival date; unpaid prepayments need acknowledgeUnpaid. Errors: NTFND, DNIED, INVALID_TRANSITION, UNIT_NOT_READY, PAYMENT_DUE, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.check_in(reservation_id uuid, idempotency_key text, force boolean, acknowledge_unpaid boolean) is 'Checks in a confirmed reservation on or after its arrival date; unpaid prepayments need acknowledgeUnpaid. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, UNIT_NOT_READY, PAYMENT_DUE, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.check_out(reservation_id uuid, idempotency_key text)
@@ -2949,7 +2949,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.check_out(reservation_id uuid, idempotency_key text) to keepr_staff;
-comment on function app_public.check_out(reservation_id uuid, idempotency_key text) is 'Checks out a checked-in reservation; an early departure frees the remaining nights; the unit becomes dirty. Every guest folio of the stay must be settled (at zero) first: FOLIO_UNSETTLED names the folio and the amount open (extensions.reason OWED or CREDIT). Errors: NTFND, DNIED, INVALID_TRANSITION, FOLIO_UNSETTLED, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.check_out(reservation_id uuid, idempotency_key text) is 'Checks out a checked-in reservation; an early departure frees the remaining nights; the unit becomes dirty. Every guest folio of the stay must be settled (at zero) first: FOLIO_UNSETTLED names the folio and the amount open (extensions.reason OWED or CREDIT). Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, FOLIO_UNSETTLED, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.city_tax_report(property_id uuid, from_date date, to_date date)
@@ -2967,7 +2967,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.city_tax_report(property_id uuid, from_date date, to_date date) to keepr_staff;
-comment on function app_public.city_tax_report(property_id uuid, from_date date, to_date date) is 'City tax per month of stay and per-night / per-person-night tax: stays, nights, person-nights, tax charged (minor units), and cancelled or no-show stays with the tax the ledger still holds for them. Errors: NTFND, DNIED, INVALID_DATES.';
+comment on function app_public.city_tax_report(property_id uuid, from_date date, to_date date) is 'City tax per month of stay and per-night / per-person-night tax: stays, nights, person-nights, tax charged (minor units), and cancelled or no-show stays with the tax the ledger still holds for them. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_DATES.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.close_cash_shift(shift_id uuid, counted_amount bigint, note text, idempotency_key text)
@@ -3036,7 +3036,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.close_cash_shift(shift_id uuid, counted_amount bigint, note text, idempotency_key text) to keepr_staff;
-comment on function app_public.close_cash_shift(shift_id uuid, counted_amount bigint, note text, idempotency_key text) is 'Closes a cash shift with the counted cash: records expected (float + cash in − cash out) and the difference, posted to cash over/short. The opener, or owner, manager or accountant. Errors: NTFND, DNIED, INVALID_INPUT, INVALID_TRANSITION (closed already), IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.close_cash_shift(shift_id uuid, counted_amount bigint, note text, idempotency_key text) is 'Closes a cash shift with the counted cash: records expected (float + cash in − cash out) and the difference, posted to cash over/short. The opener, or owner, manager or accountant. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT, INVALID_TRANSITION (closed already), IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.companies_folio(c app_public.companies)
@@ -3175,7 +3175,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.confirm_booking(reservation_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text) to keepr_anonymous;
-comment on function app_public.confirm_booking(reservation_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text) is 'Confirms a hold as a reservation for the guest (name, email, optional phone): returns the confirmation code. Give the hold token createHold returned (not needed by the signed-in guest who made the hold or by the property''s front office). Errors: NTFND (no such hold, or not yours), INVALID_TRANSITION, HOLD_EXPIRED, INVEM, INVNM, INVPH, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.confirm_booking(reservation_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text) is 'Confirms a hold as a reservation for the guest (name, email, optional phone): returns the confirmation code. Give the hold token createHold returned (not needed by the signed-in guest who made the hold or by the property''s front office). Errors: NOT_FOUND (no such hold, or not yours), INVALID_TRANSITION, HOLD_EXPIRED, INVALID_EMAIL, INVALID_NAME, INVALID_PHONE, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.correct_folio_entry(entry_id uuid, folio_id uuid, reason text, idempotency_key text)
@@ -3241,7 +3241,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.correct_folio_entry(entry_id uuid, folio_id uuid, reason text, idempotency_key text) to keepr_staff;
-comment on function app_public.correct_folio_entry(entry_id uuid, folio_id uuid, reason text, idempotency_key text) is 'Reverses an extra or allowance posted by mistake (at most once), with a reason, on the folio it sits on now. Errors: NTFND, DNIED, INVALID_INPUT, INVALID_TRANSITION (corrected already), IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.correct_folio_entry(entry_id uuid, folio_id uuid, reason text, idempotency_key text) is 'Reverses an extra or allowance posted by mistake (at most once), with a reason, on the folio it sits on now. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT, INVALID_TRANSITION (corrected already), IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.create_block(unit_id uuid, start_date date, end_date date, kind app_public.claim_kind, idempotency_key text, note text)
@@ -3290,7 +3290,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.create_block(unit_id uuid, start_date date, end_date date, kind app_public.claim_kind, idempotency_key text, note text) to keepr_staff;
-comment on function app_public.create_block(unit_id uuid, start_date date, end_date date, kind app_public.claim_kind, idempotency_key text, note text) is 'Blocks a unit (owner_block or maintenance_block) for the nights from start_date up to end_date. Errors: NTFND, DNIED, DATES, UNIT_UNAVAILABLE, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.create_block(unit_id uuid, start_date date, end_date date, kind app_public.claim_kind, idempotency_key text, note text) is 'Blocks a unit (owner_block or maintenance_block) for the nights from start_date up to end_date. Errors: NOT_FOUND, ACCESS_DENIED, DATES, UNIT_UNAVAILABLE, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.create_folio(reservation_id uuid, label text, company_id uuid, idempotency_key text)
@@ -3343,7 +3343,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.create_folio(reservation_id uuid, label text, company_id uuid, idempotency_key text) to keepr_staff;
-comment on function app_public.create_folio(reservation_id uuid, label text, company_id uuid, idempotency_key text) is 'Opens another guest folio on a confirmed or checked-in reservation, optionally billed to a company; route charges to it with routeFolioPostings. Errors: NTFND, DNIED, INVALID_TRANSITION, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.create_folio(reservation_id uuid, label text, company_id uuid, idempotency_key text) is 'Opens another guest folio on a confirmed or checked-in reservation, optionally billed to a company; route charges to it with routeFolioPostings. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.create_hold(quote_token text, idempotency_key text, minutes integer)
@@ -3480,7 +3480,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.extend_payment_deadline(reservation_id uuid, until timestamp with time zone, reason text, idempotency_key text) to keepr_staff;
-comment on function app_public.extend_payment_deadline(reservation_id uuid, until timestamp with time zone, reason text, idempotency_key text) is 'Moves the payment deadline of a booking whose payment is due to a later time (at most 30 days ahead), with a reason. Errors: NTFND, DNIED, INVALID_TRANSITION (no payment due), INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.extend_payment_deadline(reservation_id uuid, until timestamp with time zone, reason text, idempotency_key text) is 'Moves the payment deadline of a booking whose payment is due to a later time (at most 30 days ahead), with a reason. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION (no payment due), INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.folio_list(property_id uuid, status app_public.folio_status, unsettled boolean)
@@ -3642,7 +3642,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.housekeeping_stays(property_id uuid, day date) to keepr_staff;
-comment on function app_public.housekeeping_stays(property_id uuid, day date) is 'The stays that touch the housekeeping board on `day` (default: today at the property): arrivals, departures and guests in house, with unit, dates, state and number of guests, and nothing about who they are. Owners, managers, front desk and housekeeping. Errors: NTFND, DNIED.';
+comment on function app_public.housekeeping_stays(property_id uuid, day date) is 'The stays that touch the housekeeping board on `day` (default: today at the property): arrivals, departures and guests in house, with unit, dates, state and number of guests, and nothing about who they are. Owners, managers, front desk and housekeeping. Errors: NOT_FOUND, ACCESS_DENIED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.inventory_claims_end_date(c app_public.inventory_claims)
@@ -3727,7 +3727,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.issue_credit_note(invoice_id uuid, reason text, idempotency_key text) to keepr_staff;
-comment on function app_public.issue_credit_note(invoice_id uuid, reason text, idempotency_key text) is 'Credits an issued invoice in full with a credit note (its own gapless numbers). Errors: NTFND, DNIED, LEGAL_DETAILS_MISSING, INVALID_TRANSITION, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.issue_credit_note(invoice_id uuid, reason text, idempotency_key text) is 'Credits an issued invoice in full with a credit note (its own gapless numbers). Errors: NOT_FOUND, ACCESS_DENIED, LEGAL_DETAILS_MISSING, INVALID_TRANSITION, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.issue_invoice(folio_id uuid, idempotency_key text)
@@ -3776,7 +3776,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.issue_invoice(folio_id uuid, idempotency_key text) to keepr_staff;
-comment on function app_public.issue_invoice(folio_id uuid, idempotency_key text) is 'Issues an invoice (numbered per property without gaps) for what a folio was charged and not yet invoiced: a line per night with its VAT, fees, city tax, extras, allowances; payments received and the amount due. Errors: NTFND, DNIED, LEGAL_DETAILS_MISSING, INVALID_INPUT (nothing to invoice), INVALID_TRANSITION (credit the last invoice first), IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.issue_invoice(folio_id uuid, idempotency_key text) is 'Issues an invoice (numbered per property without gaps) for what a folio was charged and not yet invoiced: a line per night with its VAT, fees, city tax, extras, allowances; payments received and the amount due. Errors: NOT_FOUND, ACCESS_DENIED, LEGAL_DETAILS_MISSING, INVALID_INPUT (nothing to invoice), INVALID_TRANSITION (credit the last invoice first), IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.journal_entries_between(property_id uuid, from_date date, to_date date, account_id uuid)
@@ -3837,7 +3837,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.login(email text, password text) to keepr_anonymous;
-comment on function app_public.login(email text, password text) is 'Signs in with email and password and returns a signed JWT for a new session. Errors: CREDS.';
+comment on function app_public.login(email text, password text) is 'Signs in with email and password and returns a signed JWT for a new session. Errors: INVALID_CREDENTIALS.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.logout()
@@ -3943,7 +3943,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.mark_no_show(reservation_id uuid, idempotency_key text) to keepr_staff;
-comment on function app_public.mark_no_show(reservation_id uuid, idempotency_key text) is 'Marks a confirmed reservation as a no-show from the property''s no-show time after its arrival date: the penalty its rate plan says applies and the unit is freed. Errors: NTFND, DNIED, INVALID_TRANSITION, NO_SHOW_TOO_EARLY, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.mark_no_show(reservation_id uuid, idempotency_key text) is 'Marks a confirmed reservation as a no-show from the property''s no-show time after its arrival date: the penalty its rate plan says applies and the unit is freed. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, NO_SHOW_TOO_EARLY, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.mark_payout_paid(payout_id uuid, idempotency_key text)
@@ -3989,7 +3989,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.mark_payout_paid(payout_id uuid, idempotency_key text) to keepr_staff;
-comment on function app_public.mark_payout_paid(payout_id uuid, idempotency_key text) is 'Records a payout as transferred: Dr owner payable / Cr payouts. Errors: NTFND, DNIED, INVALID_TRANSITION, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.mark_payout_paid(payout_id uuid, idempotency_key text) is 'Records a payout as transferred: Dr owner payable / Cr payouts. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.modify_reservation(reservation_id uuid, idempotency_key text, arrival date, departure date, adults integer, children integer, rate_plan_id uuid, unit_id uuid)
@@ -4124,7 +4124,7 @@ end;
 $function$;
 grant execute on function app_public.modify_reservation(reservation_id uuid, idempotency_key text, arrival date, departure date, adults integer, children integer, rate_plan_id uuid, unit_id uuid) to keepr_anonymous;
 grant execute on function app_public.modify_reservation(reservation_id uuid, idempotency_key text, arrival date, departure date, adults integer, children integer, rate_plan_id uuid, unit_id uuid) to keepr_staff;
-comment on function app_public.modify_reservation(reservation_id uuid, idempotency_key text, arrival date, departure date, adults integer, children integer, rate_plan_id uuid, unit_id uuid) is 'Changes dates, guests, rate plan/room type or unit of a reservation, re-priced and re-claimed atomically (the old claim stands if the new one fails). Staff of the property; the guest too for dates and guests when the booking''s changeRefusal is null (within the rate''s restrictions). Errors: NTFND, DNIED (for a guest, reason: the refusal or DATES_ONLY), INVALID_TRANSITION, DATES, GUEST, RESTRICTED, SOLD_OUT, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.modify_reservation(reservation_id uuid, idempotency_key text, arrival date, departure date, adults integer, children integer, rate_plan_id uuid, unit_id uuid) is 'Changes dates, guests, rate plan/room type or unit of a reservation, re-priced and re-claimed atomically (the old claim stands if the new one fails). Staff of the property; the guest too for dates and guests when the booking''s changeRefusal is null (within the rate''s restrictions). Errors: NOT_FOUND, ACCESS_DENIED (for a guest, reason: the refusal or DATES_ONLY), INVALID_TRANSITION, DATES, GUEST, RESTRICTED, SOLD_OUT, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.move_unit(reservation_id uuid, unit_id uuid, idempotency_key text)
@@ -4182,7 +4182,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.move_unit(reservation_id uuid, unit_id uuid, idempotency_key text) to keepr_staff;
-comment on function app_public.move_unit(reservation_id uuid, unit_id uuid, idempotency_key text) is 'Moves a confirmed or checked-in reservation to another unit (room move; the price is kept). Errors: NTFND, DNIED, INVALID_TRANSITION, UNIT_UNAVAILABLE, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.move_unit(reservation_id uuid, unit_id uuid, idempotency_key text) is 'Moves a confirmed or checked-in reservation to another unit (room move; the price is kept). Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, UNIT_UNAVAILABLE, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.nearest_stays(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer, per_plan integer)
@@ -4274,7 +4274,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.occupancy_report(property_id uuid, from_date date, to_date date) to keepr_staff;
-comment on function app_public.occupancy_report(property_id uuid, from_date date, to_date date) is 'Occupancy (0–1), ADR and RevPAR (minor units) per night of a property. Errors: NTFND, DNIED, INVALID_DATES.';
+comment on function app_public.occupancy_report(property_id uuid, from_date date, to_date date) is 'Occupancy (0–1), ADR and RevPAR (minor units) per night of a property. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_DATES.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.open_cash_shift(property_id uuid, opening_float bigint, idempotency_key text)
@@ -4323,7 +4323,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.open_cash_shift(property_id uuid, opening_float bigint, idempotency_key text) to keepr_staff;
-comment on function app_public.open_cash_shift(property_id uuid, opening_float bigint, idempotency_key text) is 'Opens the caller''s cash shift with its opening float (minor units). Errors: NTFND, DNIED, INVALID_INPUT, INVALID_TRANSITION (one is open already), IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.open_cash_shift(property_id uuid, opening_float bigint, idempotency_key text) is 'Opens the caller''s cash shift with its opening float (minor units). Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT, INVALID_TRANSITION (one is open already), IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.open_channel_conflicts(property_id uuid)
@@ -4433,7 +4433,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.pay(intent_id uuid, payment_token text, idempotency_key text) to keepr_anonymous;
-comment on function app_public.pay(intent_id uuid, payment_token text, idempotency_key text) is 'Pays a payment intent with a provider card token: starts an attempt captured by a job; the card stays on file for later intents. Errors: NTFND, DNIED, INVALID_TRANSITION, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.pay(intent_id uuid, payment_token text, idempotency_key text) is 'Pays a payment intent with a provider card token: starts an attempt captured by a job; the card stays on file for later intents. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.payment_due_reservations(property_id uuid)
@@ -4474,7 +4474,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.pickup_report(property_id uuid, from_date date, to_date date) to keepr_staff;
-comment on function app_public.pickup_report(property_id uuid, from_date date, to_date date) is 'Bookings made per day and channel. Errors: NTFND, DNIED, INVALID_DATES.';
+comment on function app_public.pickup_report(property_id uuid, from_date date, to_date date) is 'Bookings made per day and channel. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_DATES.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.pin_reservation_unit(reservation_id uuid, pinned boolean)
@@ -4501,7 +4501,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.pin_reservation_unit(reservation_id uuid, pinned boolean) to keepr_staff;
-comment on function app_public.pin_reservation_unit(reservation_id uuid, pinned boolean) is 'Pins a stay to its unit (the allocator never moves it) or unpins it. Errors: NTFND, DNIED, INVALID_TRANSITION, INVALID_INPUT.';
+comment on function app_public.pin_reservation_unit(reservation_id uuid, pinned boolean) is 'Pins a stay to its unit (the allocator never moves it) or unpins it. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.post_folio_allowance(folio_id uuid, amount bigint, reason text, idempotency_key text)
@@ -4537,7 +4537,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.post_folio_allowance(folio_id uuid, amount bigint, reason text, idempotency_key text) to keepr_staff;
-comment on function app_public.post_folio_allowance(folio_id uuid, amount bigint, reason text, idempotency_key text) is 'Posts an allowance with a reason: Dr allowances / Cr the folio (owner, manager, accountant). Errors: NTFND, DNIED, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.post_folio_allowance(folio_id uuid, amount bigint, reason text, idempotency_key text) is 'Posts an allowance with a reason: Dr allowances / Cr the folio (owner, manager, accountant). Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.post_folio_charge(folio_id uuid, extra_id uuid, quantity integer, note text, idempotency_key text)
@@ -4604,7 +4604,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.post_folio_charge(folio_id uuid, extra_id uuid, quantity integer, note text, idempotency_key text) to keepr_staff;
-comment on function app_public.post_folio_charge(folio_id uuid, extra_id uuid, quantity integer, note text, idempotency_key text) is 'Posts an extra of the catalogue (quantity 1 to 999, an optional note) to an open folio: Dr folio / Cr extras revenue and the VAT included in the price. Errors: NTFND, DNIED, FOLIO_CLOSED, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.post_folio_charge(folio_id uuid, extra_id uuid, quantity integer, note text, idempotency_key text) is 'Posts an extra of the catalogue (quantity 1 to 999, an optional note) to an open folio: Dr folio / Cr extras revenue and the VAT included in the price. Errors: NOT_FOUND, ACCESS_DENIED, FOLIO_CLOSED, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.property_by_slug(slug text)
@@ -4670,7 +4670,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer) to keepr_anonymous;
-comment on function app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer) is 'Prices a stay on a rate plan: nightly lines, discount, fees, taxes, total and cancellation terms, with a quote_token valid for 30 minutes. Errors: NTFND, DATES, GUEST, RESTRICTED (reason in extensions.reason), SOLD_OUT.';
+comment on function app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer) is 'Prices a stay on a rate plan: nightly lines, discount, fees, taxes, total and cancellation terms, with a quote_token valid for 30 minutes. Errors: NOT_FOUND, DATES, GUEST, RESTRICTED (reason in extensions.reason), SOLD_OUT.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.quote_change(reservation_id uuid, arrival date, departure date, adults integer, children integer)
@@ -4740,7 +4740,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.quote_change(reservation_id uuid, arrival date, departure date, adults integer, children integer) to keepr_anonymous;
-comment on function app_public.quote_change(reservation_id uuid, arrival date, departure date, adults integer, children integer) is 'Prices a change of a booking''s dates or guests on its rate plan (its own nights count as free), with the new cancellation terms; no token. Guests only when the booking''s changeRefusal is null. Errors: NTFND, DNIED (reason: the refusal), INVALID_TRANSITION, DATES, GUEST, RESTRICTED, SOLD_OUT.';
+comment on function app_public.quote_change(reservation_id uuid, arrival date, departure date, adults integer, children integer) is 'Prices a change of a booking''s dates or guests on its rate plan (its own nights count as free), with the new cancellation terms; no token. Guests only when the booking''s changeRefusal is null. Errors: NOT_FOUND, ACCESS_DENIED (reason: the refusal), INVALID_TRANSITION, DATES, GUEST, RESTRICTED, SOLD_OUT.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.rate_grid(property_id uuid, from_date date, to_date date)
@@ -4777,7 +4777,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.rate_grid(property_id uuid, from_date date, to_date date) to keepr_staff;
-comment on function app_public.rate_grid(property_id uuid, from_date date, to_date date) is 'Every rate plan of a property on every date from `fromDate` to `toDate` (inclusive, at most 366 days): the price and restrictions that apply (the calendar''s override, else the plan''s), and whether the date is overridden. Staff of the property but housekeeping. Errors: NTFND, DNIED, INVALID_DATES.';
+comment on function app_public.rate_grid(property_id uuid, from_date date, to_date date) is 'Every rate plan of a property on every date from `fromDate` to `toDate` (inclusive, at most 366 days): the price and restrictions that apply (the calendar''s override, else the plan''s), and whether the date is overridden. Staff of the property but housekeeping. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_DATES.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.refund_folio_payment(folio_id uuid, method app_public.desk_payment_method, amount bigint, reason text, goodwill boolean, idempotency_key text)
@@ -4851,7 +4851,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.refund_folio_payment(folio_id uuid, method app_public.desk_payment_method, amount bigint, reason text, goodwill boolean, idempotency_key text) to keepr_staff;
-comment on function app_public.refund_folio_payment(folio_id uuid, method app_public.desk_payment_method, amount bigint, reason text, goodwill boolean, idempotency_key text) is 'Refunds in cash (from the caller''s open cash shift) or by bank transfer, at most the folio''s credit; with goodwill (owner, manager, accountant) any amount, posting an allowance of it in the same entry so the folio''s balance does not move. Errors: NTFND, DNIED, INVALID_INPUT, CASH_SHIFT_REQUIRED, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.refund_folio_payment(folio_id uuid, method app_public.desk_payment_method, amount bigint, reason text, goodwill boolean, idempotency_key text) is 'Refunds in cash (from the caller''s open cash shift) or by bank transfer, at most the folio''s credit; with goodwill (owner, manager, accountant) any amount, posting an allowance of it in the same entry so the folio''s balance does not move. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT, CASH_SHIFT_REQUIRED, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.refund_payment(intent_id uuid, amount bigint, reason text, idempotency_key text)
@@ -4897,7 +4897,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.refund_payment(intent_id uuid, amount bigint, reason text, idempotency_key text) to keepr_staff;
-comment on function app_public.refund_payment(intent_id uuid, amount bigint, reason text, idempotency_key text) is 'Refunds part or all of a captured payment: the folio is credited at once, the provider pays by a job. Errors: NTFND, DNIED, INVALID_INPUT, INVALID_TRANSITION, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.refund_payment(intent_id uuid, amount bigint, reason text, idempotency_key text) is 'Refunds part or all of a captured payment: the folio is credited at once, the provider pays by a job. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT, INVALID_TRANSITION, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.register(email text, password text, display_name text)
@@ -4945,7 +4945,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.register(email text, password text, display_name text) to keepr_anonymous;
-comment on function app_public.register(email text, password text, display_name text) is 'Creates a guest account (email, password of 10 to 72 bytes that is not the email or a common password, display name), signs it in and queues a welcome email. Errors: INVEM, WEAKP, INVNM, EMTKN.';
+comment on function app_public.register(email text, password text, display_name text) is 'Creates a guest account (email, password of 10 to 72 bytes that is not the email or a common password, display name), signs it in and queues a welcome email. Errors: INVALID_EMAIL, WEAK_PASSWORD, INVALID_NAME, EMAIL_TAKEN.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.release_block(claim_id uuid, idempotency_key text)
@@ -4982,7 +4982,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.release_block(claim_id uuid, idempotency_key text) to keepr_staff;
-comment on function app_public.release_block(claim_id uuid, idempotency_key text) is 'Releases an owner or maintenance block. Errors: NTFND, DNIED, INVALID_TRANSITION, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.release_block(claim_id uuid, idempotency_key text) is 'Releases an owner or maintenance block. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.request_export(property_id uuid, kind app_public.export_kind, from_date date, to_date date)
@@ -5015,7 +5015,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.request_export(property_id uuid, kind app_public.export_kind, from_date date, to_date date) to keepr_staff;
-comment on function app_public.request_export(property_id uuid, kind app_public.export_kind, from_date date, to_date date) is 'Queues a CSV export (reservations, guests, ledger, occupancy, city_tax) of a property over a date range. Errors: NTFND, DNIED, INVALID_DATES.';
+comment on function app_public.request_export(property_id uuid, kind app_public.export_kind, from_date date, to_date date) is 'Queues a CSV export (reservations, guests, ledger, occupancy, city_tax) of a property over a date range. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_DATES.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.reservation_history(reservation_id uuid)
@@ -5045,7 +5045,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.reservation_history(reservation_id uuid) to keepr_staff;
-comment on function app_public.reservation_history(reservation_id uuid) is 'The audit trail of a reservation and its claims: who changed what, when, from which request. Staff only. Errors: NTFND.';
+comment on function app_public.reservation_history(reservation_id uuid) is 'The audit trail of a reservation and its claims: who changed what, when, from which request. Staff only. Errors: NOT_FOUND.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.reservations_arrival(r app_public.reservations)
@@ -5220,7 +5220,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.resolve_channel_conflict(conflict_id uuid, resolution text) to keepr_staff;
-comment on function app_public.resolve_channel_conflict(conflict_id uuid, resolution text) is 'Closes a channel conflict with a note; it stays closed while the same booking and Keepr side hold the same nights. Errors: NTFND, DNIED, INVALID_TRANSITION, INVALID_INPUT.';
+comment on function app_public.resolve_channel_conflict(conflict_id uuid, resolution text) is 'Closes a channel conflict with a note; it stays closed while the same booking and Keepr side hold the same nights. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.route_folio_postings(from_folio_id uuid, to_folio_id uuid, entry_ids uuid[], idempotency_key text)
@@ -5313,7 +5313,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.route_folio_postings(from_folio_id uuid, to_folio_id uuid, entry_ids uuid[], idempotency_key text) to keepr_staff;
-comment on function app_public.route_folio_postings(from_folio_id uuid, to_folio_id uuid, entry_ids uuid[], idempotency_key text) is 'Moves charges (journal entries that charged the first folio) to another folio of the property in the same currency, in one entry; returns the folio they moved to. Errors: NTFND, DNIED, FOLIO_CLOSED, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.route_folio_postings(from_folio_id uuid, to_folio_id uuid, entry_ids uuid[], idempotency_key text) is 'Moves charges (journal entries that charged the first folio) to another folio of the property in the same currency, in one entry; returns the folio they moved to. Errors: NOT_FOUND, ACCESS_DENIED, FOLIO_CLOSED, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.run_night_audit(property_id uuid)
@@ -5337,7 +5337,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.run_night_audit(property_id uuid) to keepr_staff;
-comment on function app_public.run_night_audit(property_id uuid) is 'Runs the night audit of a property now: closes each business day that is over and returns the audits. Errors: NTFND, DNIED.';
+comment on function app_public.run_night_audit(property_id uuid) is 'Runs the night audit of a property now: closes each business day that is over and returns the audits. Errors: NOT_FOUND, ACCESS_DENIED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.run_payouts(property_id uuid, period_end date, idempotency_key text)
@@ -5442,7 +5442,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.run_payouts(property_id uuid, period_end date, idempotency_key text) to keepr_staff;
-comment on function app_public.run_payouts(property_id uuid, period_end date, idempotency_key text) is 'Computes and posts each owner''s share of rental revenue for stays ended by period_end, never paying a stay''s revenue twice. Errors: NTFND, DNIED, DATES, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.run_payouts(property_id uuid, period_end date, idempotency_key text) is 'Computes and posts each owner''s share of rental revenue for stays ended by period_end, never paying a stay''s revenue twice. Errors: NOT_FOUND, ACCESS_DENIED, DATES, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.search_availability(arrival date, departure date, adults integer, children integer, property_id uuid, city text, country_code text, include_unavailable boolean)
@@ -5561,7 +5561,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.send_invoice(invoice_id uuid, email text, idempotency_key text) to keepr_staff;
-comment on function app_public.send_invoice(invoice_id uuid, email text, idempotency_key text) is 'Emails an issued invoice or credit note with its PDF attached (to the given address, else the bill-to''s email) through a job added in the same transaction. Cashiers. Errors: NTFND, DNIED, INVEM, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.send_invoice(invoice_id uuid, email text, idempotency_key text) is 'Emails an issued invoice or credit note with its PDF attached (to the given address, else the bill-to''s email) through a job added in the same transaction. Cashiers. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_EMAIL, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.set_folio_bill_to(folio_id uuid, name text, address_line1 text, address_line2 text, postal_code text, city text, country_code text, tax_id text, email text, idempotency_key text)
@@ -5622,7 +5622,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.set_folio_bill_to(folio_id uuid, name text, address_line1 text, address_line2 text, postal_code text, city text, country_code text, tax_id text, email text, idempotency_key text) to keepr_staff;
-comment on function app_public.set_folio_bill_to(folio_id uuid, name text, address_line1 text, address_line2 text, postal_code text, city text, country_code text, tax_id text, email text, idempotency_key text) is 'Sets whom the folio''s next invoices are addressed to (name, address, tax id, email); a blank name goes back to the company or guest. Cashiers. Errors: NTFND, DNIED, INVALID_INPUT, INVEM, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.set_folio_bill_to(folio_id uuid, name text, address_line1 text, address_line2 text, postal_code text, city text, country_code text, tax_id text, email text, idempotency_key text) is 'Sets whom the folio''s next invoices are addressed to (name, address, tax id, email); a blank name goes back to the company or guest. Cashiers. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT, INVALID_EMAIL, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.set_property_legal_details(property_id uuid, legal_name text, address_line1 text, address_line2 text, postal_code text, city text, country_code text, vat_id text, registration text, invoice_footer text, email text, phone text, idempotency_key text)
@@ -5677,7 +5677,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.set_property_legal_details(property_id uuid, legal_name text, address_line1 text, address_line2 text, postal_code text, city text, country_code text, vat_id text, registration text, invoice_footer text, email text, phone text, idempotency_key text) to keepr_staff;
-comment on function app_public.set_property_legal_details(property_id uuid, legal_name text, address_line1 text, address_line2 text, postal_code text, city text, country_code text, vat_id text, registration text, invoice_footer text, email text, phone text, idempotency_key text) is 'Saves the legal details the property''s invoices show (legal name, address, VAT id, registration, footer with bank details). Owner, manager, accountant. Errors: NTFND, DNIED, INVALID_INPUT, INVEM, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.set_property_legal_details(property_id uuid, legal_name text, address_line1 text, address_line2 text, postal_code text, city text, country_code text, vat_id text, registration text, invoice_footer text, email text, phone text, idempotency_key text) is 'Saves the legal details the property''s invoices show (legal name, address, VAT id, registration, footer with bank details). Owner, manager, accountant. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT, INVALID_EMAIL, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.set_rates(rate_plan_id uuid, first_date date, last_date date, idempotency_key text, price bigint, min_stay integer, max_stay integer, closed_to_arrival boolean, closed_to_departure boolean, stop_sell boolean, days_of_week integer[], reset boolean)
@@ -5750,7 +5750,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.set_rates(rate_plan_id uuid, first_date date, last_date date, idempotency_key text, price bigint, min_stay integer, max_stay integer, closed_to_arrival boolean, closed_to_departure boolean, stop_sell boolean, days_of_week integer[], reset boolean) to keepr_staff;
-comment on function app_public.set_rates(rate_plan_id uuid, first_date date, last_date date, idempotency_key text, price bigint, min_stay integer, max_stay integer, closed_to_arrival boolean, closed_to_departure boolean, stop_sell boolean, days_of_week integer[], reset boolean) is 'Sets price and restrictions of a rate plan on a range of dates (optionally some weekdays) in one call; null leaves a field unchanged, reset clears overrides first. Returns the number of dates written. Owners and managers. Errors: NTFND, DNIED, DATES, INVLD, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.set_rates(rate_plan_id uuid, first_date date, last_date date, idempotency_key text, price bigint, min_stay integer, max_stay integer, closed_to_arrival boolean, closed_to_departure boolean, stop_sell boolean, days_of_week integer[], reset boolean) is 'Sets price and restrictions of a rate plan on a range of dates (optionally some weekdays) in one call; null leaves a field unchanged, reset clears overrides first. Returns the number of dates written. Owners and managers. Errors: NOT_FOUND, ACCESS_DENIED, DATES, INVLD, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.set_unit_status(unit_id uuid, status app_public.housekeeping_status, note text)
@@ -5798,7 +5798,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.set_unit_status(unit_id uuid, status app_public.housekeeping_status, note text) to keepr_staff;
-comment on function app_public.set_unit_status(unit_id uuid, status app_public.housekeeping_status, note text) is 'Sets a unit''s housekeeping status (out of order needs a note and an empty unit); marking it clean completes its cleaning tasks. Errors: NTFND, DNIED, INVALID_INPUT, UNIT_UNAVAILABLE.';
+comment on function app_public.set_unit_status(unit_id uuid, status app_public.housekeeping_status, note text) is 'Sets a unit''s housekeeping status (out of order needs a note and an empty unit); marking it clean completes its cleaning tasks. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT, UNIT_UNAVAILABLE.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.sync_channel_feed_now(feed_id uuid)
@@ -5824,7 +5824,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.sync_channel_feed_now(feed_id uuid) to keepr_staff;
-comment on function app_public.sync_channel_feed_now(feed_id uuid) is 'Queues a sync of the feed now. Errors: NTFND, DNIED.';
+comment on function app_public.sync_channel_feed_now(feed_id uuid) is 'Queues a sync of the feed now. Errors: NOT_FOUND, ACCESS_DENIED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.take_folio_payment(folio_id uuid, method app_public.desk_payment_method, amount bigint, reference text, idempotency_key text)
@@ -5885,7 +5885,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.take_folio_payment(folio_id uuid, method app_public.desk_payment_method, amount bigint, reference text, idempotency_key text) to keepr_staff;
-comment on function app_public.take_folio_payment(folio_id uuid, method app_public.desk_payment_method, amount bigint, reference text, idempotency_key text) is 'Takes a cash or bank-transfer payment of at most what the folio owes (dueAtCheckOut) (cash: into the caller''s open cash shift). Errors: NTFND, DNIED, INVALID_INPUT, CASH_SHIFT_REQUIRED, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.take_folio_payment(folio_id uuid, method app_public.desk_payment_method, amount bigint, reference text, idempotency_key text) is 'Takes a cash or bank-transfer payment of at most what the folio owes (dueAtCheckOut) (cash: into the caller''s open cash shift). Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT, CASH_SHIFT_REQUIRED, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.tape_chart_claims(property_id uuid, first_date date, end_date date)
@@ -5972,7 +5972,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.transfer_folio_to_city_ledger(folio_id uuid, company_id uuid, idempotency_key text) to keepr_staff;
-comment on function app_public.transfer_folio_to_city_ledger(folio_id uuid, company_id uuid, idempotency_key text) is 'Moves a guest folio''s open balance to a company''s city-ledger folio (accounts receivable), settling the guest folio. Errors: NTFND, DNIED, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.transfer_folio_to_city_ledger(folio_id uuid, company_id uuid, idempotency_key text) is 'Moves a guest folio''s open balance to a company''s city-ledger folio (accounts receivable), settling the guest folio. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.unit_calendar(token text)
@@ -6041,7 +6041,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.update_housekeeping_task(task_id uuid, status app_public.housekeeping_task_status, notes text) to keepr_staff;
-comment on function app_public.update_housekeeping_task(task_id uuid, status app_public.housekeeping_task_status, notes text) is 'Takes (in_progress), finishes (done: the unit becomes clean, or inspected) or cancels (managers) a housekeeping task. Errors: NTFND, DNIED, INVALID_TRANSITION, INVALID_INPUT.';
+comment on function app_public.update_housekeeping_task(task_id uuid, status app_public.housekeeping_task_status, notes text) is 'Takes (in_progress), finishes (done: the unit becomes clean, or inspected) or cancels (managers) a housekeeping task. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.waive_payment_guarantee(reservation_id uuid, reason text, idempotency_key text)
@@ -6084,7 +6084,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.waive_payment_guarantee(reservation_id uuid, reason text, idempotency_key text) to keepr_staff;
-comment on function app_public.waive_payment_guarantee(reservation_id uuid, reason text, idempotency_key text) is 'Waives a booking''s payment guarantee: its payment deadline ends and no later failed payment sets one; with a reason. Errors: NTFND, DNIED, INVALID_TRANSITION, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.waive_payment_guarantee(reservation_id uuid, reason text, idempotency_key text) is 'Waives a booking''s payment guarantee: its payment deadline ends and no later failed payment sets one; with a reason. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
 
 -- ============================================================================
 -- schema app_hidden
@@ -7104,7 +7104,7 @@ begin
   end if;
 end;
 $function$;
-comment on function app_private.check_report(property_id uuid, from_date date, to_date date) is 'Raises NTFND or DNIED unless the caller may read the property''s reports, DATES unless the range is 1 to 400 days.';
+comment on function app_private.check_report(property_id uuid, from_date date, to_date date) is 'Raises NOT_FOUND or ACCESS_DENIED unless the caller may read the property''s reports, DATES unless the range is 1 to 400 days.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.check_stay(property_id uuid, arrival date, departure date, adults integer, children integer)
@@ -8272,7 +8272,7 @@ begin
   return v_folio;
 end;
 $function$;
-comment on function app_private.lock_folio(folio_id uuid, roles app_public.staff_role[], what text) is 'Locks a folio FOR UPDATE (a guest folio''s reservation first) after checking the caller may change it (NTFND, DNIED).';
+comment on function app_private.lock_folio(folio_id uuid, roles app_public.staff_role[], what text) is 'Locks a folio FOR UPDATE (a guest folio''s reservation first) after checking the caller may change it (NOT_FOUND, ACCESS_DENIED).';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.lock_reservation(reservation_id uuid, roles app_public.staff_role[], what text, guest_may boolean)
@@ -8298,7 +8298,7 @@ begin
   return v_res;
 end;
 $function$;
-comment on function app_private.lock_reservation(reservation_id uuid, roles app_public.staff_role[], what text, guest_may boolean) is 'Locks a reservation FOR UPDATE after checking the caller may change it (NTFND, DNIED).';
+comment on function app_private.lock_reservation(reservation_id uuid, roles app_public.staff_role[], what text, guest_may boolean) is 'Locks a reservation FOR UPDATE after checking the caller may change it (NOT_FOUND, ACCESS_DENIED).';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.new_confirmation_code()
@@ -9567,7 +9567,7 @@ begin
   end;
 end;
 $function$;
-comment on function app_private.refuse_guest_change(reservation app_public.reservations, refusal text) is 'Raises DNIED with the guest-change refusal as the reason.';
+comment on function app_private.refuse_guest_change(reservation app_public.reservations, refusal text) is 'Raises ACCESS_DENIED with the guest-change refusal as the reason.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.release_claims(r app_public.reservations, from_date date)
@@ -9694,7 +9694,7 @@ begin
   raise exception using errcode = 'NTFND', message = 'No such record, or you cannot see it.';
 end;
 $function$;
-comment on function app_private.require_staff(property_id uuid, roles app_public.staff_role[], what text) is 'Raises NTFND (not staff of the property) or DNIED (role not allowed) unless the caller has one of the roles there.';
+comment on function app_private.require_staff(property_id uuid, roles app_public.staff_role[], what text) is 'Raises NOT_FOUND (not staff of the property) or ACCESS_DENIED (role not allowed) unless the caller has one of the roles there.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.room_type_units_left(property_ids uuid[], stay daterange, only_room_type_id uuid)
@@ -10475,7 +10475,7 @@ begin
   return new;
 end;
 $function$;
-comment on function app_private.tg_properties__check_time_zone() is 'Trigger: refuses an unknown IANA time zone with INVTZ.';
+comment on function app_private.tg_properties__check_time_zone() is 'Trigger: refuses an unknown IANA time zone with INVALID_TIME_ZONE.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.tg_properties__create_ledger_accounts()
@@ -10741,7 +10741,7 @@ begin
     message = pg_catalog.format('%I.%I is append-only: %s is not allowed', tg_table_schema, tg_table_name, tg_op);
 end;
 $function$;
-comment on function audit.tg__append_only() is 'Trigger: raises APPND on any UPDATE, DELETE or TRUNCATE of an append-only table.';
+comment on function audit.tg__append_only() is 'Trigger: raises APPEND_ONLY on any UPDATE, DELETE or TRUNCATE of an append-only table.';
 
 -- ----------------------------------------------------------------------------
 -- function audit.tg__record()

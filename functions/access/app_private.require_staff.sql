@@ -18,4 +18,4 @@ begin
 end;
 $$;
 comment on function app_private.require_staff(uuid, app_public.staff_role[], text) is
-  E'Raises NTFND (not staff of the property) or DNIED (role not allowed) unless the caller has one of the roles there.';
+  E'Raises NOT_FOUND (not staff of the property) or ACCESS_DENIED (role not allowed) unless the caller has one of the roles there.';

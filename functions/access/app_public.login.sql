@@ -23,4 +23,4 @@ begin
 end;
 $$;
 comment on function app_public.login(text, text) is
-  E'Signs in with email and password and returns a signed JWT for a new session. Errors: CREDS.';
+  E'Signs in with email and password and returns a signed JWT for a new session. Errors: INVALID_CREDENTIALS.';

@@ -43,4 +43,4 @@ begin
 end;
 $$;
 comment on function app_public.register(text, text, text) is
-  E'Creates a guest account (email, password of 10 to 72 bytes that is not the email or a common password, display name), signs it in and queues a welcome email. Errors: INVEM, WEAKP, INVNM, EMTKN.';
+  E'Creates a guest account (email, password of 10 to 72 bytes that is not the email or a common password, display name), signs it in and queues a welcome email. Errors: INVALID_EMAIL, WEAK_PASSWORD, INVALID_NAME, EMAIL_TAKEN.';

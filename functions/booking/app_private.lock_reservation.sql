@@ -24,4 +24,4 @@ begin
 end;
 $$;
 comment on function app_private.lock_reservation(uuid, app_public.staff_role[], text, boolean) is
-  E'Locks a reservation FOR UPDATE after checking the caller may change it (NTFND, DNIED).';
+  E'Locks a reservation FOR UPDATE after checking the caller may change it (NOT_FOUND, ACCESS_DENIED).';

@@ -16,4 +16,4 @@ begin
 end;
 $$;
 comment on function app_private.refuse_guest_change(app_public.reservations, text) is
-  E'Raises DNIED with the guest-change refusal as the reason.';
+  E'Raises ACCESS_DENIED with the guest-change refusal as the reason.';

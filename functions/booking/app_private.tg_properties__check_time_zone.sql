@@ -11,4 +11,4 @@ begin
   return new;
 end;
 $$;
-comment on function app_private.tg_properties__check_time_zone() is E'Trigger: refuses an unknown IANA time zone with INVTZ.';
+comment on function app_private.tg_properties__check_time_zone() is E'Trigger: refuses an unknown IANA time zone with INVALID_TIME_ZONE.';

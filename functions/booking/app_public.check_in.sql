@@ -66,4 +66,4 @@ begin
 end;
 $$;
 comment on function app_public.check_in(uuid, text, boolean, boolean) is
-  E'Checks in a confirmed reservation on or after its arrival date; unpaid prepayments need acknowledgeUnpaid. Errors: NTFND, DNIED, INVALID_TRANSITION, UNIT_NOT_READY, PAYMENT_DUE, IDEMPOTENCY_KEY_REUSED.';
+  E'Checks in a confirmed reservation on or after its arrival date; unpaid prepayments need acknowledgeUnpaid. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, UNIT_NOT_READY, PAYMENT_DUE, IDEMPOTENCY_KEY_REUSED.';

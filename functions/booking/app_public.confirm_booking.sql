@@ -137,4 +137,4 @@ begin
 end;
 $$;
 comment on function app_public.confirm_booking(uuid, text, text, text, text, text, text) is
-  E'Confirms a hold as a reservation for the guest (name, email, optional phone): returns the confirmation code. Give the hold token createHold returned (not needed by the signed-in guest who made the hold or by the property''s front office). Errors: NTFND (no such hold, or not yours), INVALID_TRANSITION, HOLD_EXPIRED, INVEM, INVNM, INVPH, IDEMPOTENCY_KEY_REUSED.';
+  E'Confirms a hold as a reservation for the guest (name, email, optional phone): returns the confirmation code. Give the hold token createHold returned (not needed by the signed-in guest who made the hold or by the property''s front office). Errors: NOT_FOUND (no such hold, or not yours), INVALID_TRANSITION, HOLD_EXPIRED, INVALID_EMAIL, INVALID_NAME, INVALID_PHONE, IDEMPOTENCY_KEY_REUSED.';

@@ -50,4 +50,4 @@ begin
 end;
 $$;
 comment on function app_public.create_block(uuid, date, date, app_public.claim_kind, text, text) is
-  E'Blocks a unit (owner_block or maintenance_block) for the nights from start_date up to end_date. Errors: NTFND, DNIED, DATES, UNIT_UNAVAILABLE, IDEMPOTENCY_KEY_REUSED.';
+  E'Blocks a unit (owner_block or maintenance_block) for the nights from start_date up to end_date. Errors: NOT_FOUND, ACCESS_DENIED, DATES, UNIT_UNAVAILABLE, IDEMPOTENCY_KEY_REUSED.';

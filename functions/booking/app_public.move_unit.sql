@@ -57,4 +57,4 @@ begin
 end;
 $$;
 comment on function app_public.move_unit(uuid, uuid, text) is
-  E'Moves a confirmed or checked-in reservation to another unit (room move; the price is kept). Errors: NTFND, DNIED, INVALID_TRANSITION, UNIT_UNAVAILABLE, IDEMPOTENCY_KEY_REUSED.';
+  E'Moves a confirmed or checked-in reservation to another unit (room move; the price is kept). Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, UNIT_UNAVAILABLE, IDEMPOTENCY_KEY_REUSED.';

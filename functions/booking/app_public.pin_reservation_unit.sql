@@ -23,4 +23,4 @@ begin
 end;
 $$;
 comment on function app_public.pin_reservation_unit(uuid, boolean) is
-  E'Pins a stay to its unit (the allocator never moves it) or unpins it. Errors: NTFND, DNIED, INVALID_TRANSITION, INVALID_INPUT.';
+  E'Pins a stay to its unit (the allocator never moves it) or unpins it. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT.';

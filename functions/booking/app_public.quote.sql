@@ -49,4 +49,4 @@ begin
 end;
 $$;
 comment on function app_public.quote(uuid, date, date, integer, integer) is
-  E'Prices a stay on a rate plan: nightly lines, discount, fees, taxes, total and cancellation terms, with a quote_token valid for 30 minutes. Errors: NTFND, DATES, GUEST, RESTRICTED (reason in extensions.reason), SOLD_OUT.';
+  E'Prices a stay on a rate plan: nightly lines, discount, fees, taxes, total and cancellation terms, with a quote_token valid for 30 minutes. Errors: NOT_FOUND, DATES, GUEST, RESTRICTED (reason in extensions.reason), SOLD_OUT.';

@@ -35,4 +35,4 @@ begin
 end;
 $$;
 comment on function app_public.rate_grid(uuid, date, date) is
-  E'Every rate plan of a property on every date from `fromDate` to `toDate` (inclusive, at most 366 days): the price and restrictions that apply (the calendar''s override, else the plan''s), and whether the date is overridden. Staff of the property but housekeeping. Errors: NTFND, DNIED, INVALID_DATES.';
+  E'Every rate plan of a property on every date from `fromDate` to `toDate` (inclusive, at most 366 days): the price and restrictions that apply (the calendar''s override, else the plan''s), and whether the date is overridden. Staff of the property but housekeeping. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_DATES.';

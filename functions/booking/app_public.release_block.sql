@@ -32,4 +32,4 @@ begin
 end;
 $$;
 comment on function app_public.release_block(uuid, text) is
-  E'Releases an owner or maintenance block. Errors: NTFND, DNIED, INVALID_TRANSITION, IDEMPOTENCY_KEY_REUSED.';
+  E'Releases an owner or maintenance block. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, IDEMPOTENCY_KEY_REUSED.';

@@ -25,4 +25,4 @@ begin
 end;
 $$;
 comment on function app_public.reservation_history(uuid) is
-  E'The audit trail of a reservation and its claims: who changed what, when, from which request. Staff only. Errors: NTFND.';
+  E'The audit trail of a reservation and its claims: who changed what, when, from which request. Staff only. Errors: NOT_FOUND.';

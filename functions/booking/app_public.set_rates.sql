@@ -81,4 +81,4 @@ begin
 end;
 $$;
 comment on function app_public.set_rates(uuid, date, date, text, bigint, integer, integer, boolean, boolean, boolean, integer[], boolean) is
-  E'Sets price and restrictions of a rate plan on a range of dates (optionally some weekdays) in one call; null leaves a field unchanged, reset clears overrides first. Returns the number of dates written. Owners and managers. Errors: NTFND, DNIED, DATES, INVLD, IDEMPOTENCY_KEY_REUSED.';
+  E'Sets price and restrictions of a rate plan on a range of dates (optionally some weekdays) in one call; null leaves a field unchanged, reset clears overrides first. Returns the number of dates written. Owners and managers. Errors: NOT_FOUND, ACCESS_DENIED, DATES, INVLD, IDEMPOTENCY_KEY_REUSED.';

@@ -26,4 +26,4 @@ begin
 end;
 $$;
 comment on function app_public.accept_channel_feed_change(uuid) is
-  E'Applies the feed''s fetch that is waiting to be confirmed (it opens most of the feed''s blocked nights). Errors: NTFND, DNIED, INVALID_TRANSITION.';
+  E'Applies the feed''s fetch that is waiting to be confirmed (it opens most of the feed''s blocked nights). Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION.';

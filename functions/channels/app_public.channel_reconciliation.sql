@@ -79,4 +79,4 @@ begin
 end;
 $$;
 comment on function app_public.channel_reconciliation(uuid) is
-  E'Per feed of a property: nights sold twice (open conflicts), Keepr stays the channel does not show as taken, fetches waiting to be confirmed, failing or stale feeds. Errors: NTFND, DNIED.';
+  E'Per feed of a property: nights sold twice (open conflicts), Keepr stays the channel does not show as taken, fetches waiting to be confirmed, failing or stale feeds. Errors: NOT_FOUND, ACCESS_DENIED.';

@@ -30,4 +30,4 @@ begin
   return v_conflict;
 end;
 $$;
-comment on function app_public.resolve_channel_conflict(uuid, text) is E'Closes a channel conflict with a note; it stays closed while the same booking and Keepr side hold the same nights. Errors: NTFND, DNIED, INVALID_TRANSITION, INVALID_INPUT.';
+comment on function app_public.resolve_channel_conflict(uuid, text) is E'Closes a channel conflict with a note; it stays closed while the same booking and Keepr side hold the same nights. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT.';

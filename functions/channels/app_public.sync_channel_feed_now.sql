@@ -18,4 +18,4 @@ begin
   return v_feed;
 end;
 $$;
-comment on function app_public.sync_channel_feed_now(uuid) is E'Queues a sync of the feed now. Errors: NTFND, DNIED.';
+comment on function app_public.sync_channel_feed_now(uuid) is E'Queues a sync of the feed now. Errors: NOT_FOUND, ACCESS_DENIED.';

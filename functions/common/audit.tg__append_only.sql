@@ -10,4 +10,4 @@ begin
 end;
 $$;
 comment on function audit.tg__append_only() is
-  E'Trigger: raises APPND on any UPDATE, DELETE or TRUNCATE of an append-only table.';
+  E'Trigger: raises APPEND_ONLY on any UPDATE, DELETE or TRUNCATE of an append-only table.';

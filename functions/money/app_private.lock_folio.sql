@@ -25,4 +25,4 @@ begin
 end;
 $$;
 comment on function app_private.lock_folio(uuid, app_public.staff_role[], text) is
-  E'Locks a folio FOR UPDATE (a guest folio''s reservation first) after checking the caller may change it (NTFND, DNIED).';
+  E'Locks a folio FOR UPDATE (a guest folio''s reservation first) after checking the caller may change it (NOT_FOUND, ACCESS_DENIED).';

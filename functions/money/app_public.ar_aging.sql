@@ -69,4 +69,4 @@ begin
 end;
 $$;
 comment on function app_public.ar_aging(uuid, date) is
-  E'Accounts receivable per company on a date, by days overdue (items due payment_terms_days after posting; payments settle the oldest first): current, 1–30, 31–60, 61–90, over 90, total. Owner, manager, accountant. Errors: NTFND, DNIED, INVALID_INPUT.';
+  E'Accounts receivable per company on a date, by days overdue (items due payment_terms_days after posting; payments settle the oldest first): current, 1–30, 31–60, 61–90, over 90, total. Owner, manager, accountant. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT.';

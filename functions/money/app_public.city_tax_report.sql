@@ -18,4 +18,4 @@ begin
 end;
 $$;
 comment on function app_public.city_tax_report(uuid, date, date) is
-  E'City tax per month of stay and per-night / per-person-night tax: stays, nights, person-nights, tax charged (minor units), and cancelled or no-show stays with the tax the ledger still holds for them. Errors: NTFND, DNIED, INVALID_DATES.';
+  E'City tax per month of stay and per-night / per-person-night tax: stays, nights, person-nights, tax charged (minor units), and cancelled or no-show stays with the tax the ledger still holds for them. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_DATES.';

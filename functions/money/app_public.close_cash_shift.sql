@@ -71,4 +71,4 @@ begin
 end;
 $$;
 comment on function app_public.close_cash_shift(uuid, bigint, text, text) is
-  E'Closes a cash shift with the counted cash: records expected (float + cash in − cash out) and the difference, posted to cash over/short. The opener, or owner, manager or accountant. Errors: NTFND, DNIED, INVALID_INPUT, INVALID_TRANSITION (closed already), IDEMPOTENCY_KEY_REUSED.';
+  E'Closes a cash shift with the counted cash: records expected (float + cash in − cash out) and the difference, posted to cash over/short. The opener, or owner, manager or accountant. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT, INVALID_TRANSITION (closed already), IDEMPOTENCY_KEY_REUSED.';

@@ -66,4 +66,4 @@ begin
 end;
 $$;
 comment on function app_public.correct_folio_entry(uuid, uuid, text, text) is
-  E'Reverses an extra or allowance posted by mistake (at most once), with a reason, on the folio it sits on now. Errors: NTFND, DNIED, INVALID_INPUT, INVALID_TRANSITION (corrected already), IDEMPOTENCY_KEY_REUSED.';
+  E'Reverses an extra or allowance posted by mistake (at most once), with a reason, on the folio it sits on now. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT, INVALID_TRANSITION (corrected already), IDEMPOTENCY_KEY_REUSED.';

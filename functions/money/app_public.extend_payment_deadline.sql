@@ -48,4 +48,4 @@ begin
 end;
 $$;
 comment on function app_public.extend_payment_deadline(uuid, timestamptz, text, text) is
-  E'Moves the payment deadline of a booking whose payment is due to a later time (at most 30 days ahead), with a reason. Errors: NTFND, DNIED, INVALID_TRANSITION (no payment due), INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
+  E'Moves the payment deadline of a booking whose payment is due to a later time (at most 30 days ahead), with a reason. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION (no payment due), INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';

@@ -50,4 +50,4 @@ begin
 end;
 $$;
 comment on function app_public.issue_credit_note(uuid, text, text) is
-  E'Credits an issued invoice in full with a credit note (its own gapless numbers). Errors: NTFND, DNIED, LEGAL_DETAILS_MISSING, INVALID_TRANSITION, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
+  E'Credits an issued invoice in full with a credit note (its own gapless numbers). Errors: NOT_FOUND, ACCESS_DENIED, LEGAL_DETAILS_MISSING, INVALID_TRANSITION, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';

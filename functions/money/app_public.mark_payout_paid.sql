@@ -40,4 +40,4 @@ begin
 end;
 $$;
 comment on function app_public.mark_payout_paid(uuid, text) is
-  E'Records a payout as transferred: Dr owner payable / Cr payouts. Errors: NTFND, DNIED, INVALID_TRANSITION, IDEMPOTENCY_KEY_REUSED.';
+  E'Records a payout as transferred: Dr owner payable / Cr payouts. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, IDEMPOTENCY_KEY_REUSED.';

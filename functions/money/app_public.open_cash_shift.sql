@@ -47,4 +47,4 @@ begin
 end;
 $$;
 comment on function app_public.open_cash_shift(uuid, bigint, text) is
-  E'Opens the caller''s cash shift with its opening float (minor units). Errors: NTFND, DNIED, INVALID_INPUT, INVALID_TRANSITION (one is open already), IDEMPOTENCY_KEY_REUSED.';
+  E'Opens the caller''s cash shift with its opening float (minor units). Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT, INVALID_TRANSITION (one is open already), IDEMPOTENCY_KEY_REUSED.';

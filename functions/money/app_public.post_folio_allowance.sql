@@ -36,4 +36,4 @@ begin
 end;
 $$;
 comment on function app_public.post_folio_allowance(uuid, bigint, text, text) is
-  E'Posts an allowance with a reason: Dr allowances / Cr the folio (owner, manager, accountant). Errors: NTFND, DNIED, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
+  E'Posts an allowance with a reason: Dr allowances / Cr the folio (owner, manager, accountant). Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';

@@ -44,4 +44,4 @@ begin
 end;
 $$;
 comment on function app_public.refund_payment(uuid, bigint, text, text) is
-  E'Refunds part or all of a captured payment: the folio is credited at once, the provider pays by a job. Errors: NTFND, DNIED, INVALID_INPUT, INVALID_TRANSITION, IDEMPOTENCY_KEY_REUSED.';
+  E'Refunds part or all of a captured payment: the folio is credited at once, the provider pays by a job. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT, INVALID_TRANSITION, IDEMPOTENCY_KEY_REUSED.';

@@ -107,4 +107,4 @@ begin
 end;
 $$;
 comment on function app_public.run_payouts(uuid, date, text) is
-  E'Computes and posts each owner''s share of rental revenue for stays ended by period_end, never paying a stay''s revenue twice. Errors: NTFND, DNIED, DATES, IDEMPOTENCY_KEY_REUSED.';
+  E'Computes and posts each owner''s share of rental revenue for stays ended by period_end, never paying a stay''s revenue twice. Errors: NOT_FOUND, ACCESS_DENIED, DATES, IDEMPOTENCY_KEY_REUSED.';

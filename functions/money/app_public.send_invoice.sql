@@ -41,4 +41,4 @@ begin
 end;
 $$;
 comment on function app_public.send_invoice(uuid, text, text) is
-  E'Emails an issued invoice or credit note with its PDF attached (to the given address, else the bill-to''s email) through a job added in the same transaction. Cashiers. Errors: NTFND, DNIED, INVEM, IDEMPOTENCY_KEY_REUSED.';
+  E'Emails an issued invoice or credit note with its PDF attached (to the given address, else the bill-to''s email) through a job added in the same transaction. Cashiers. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_EMAIL, IDEMPOTENCY_KEY_REUSED.';

@@ -68,4 +68,4 @@ begin
 end;
 $$;
 comment on function app_public.set_folio_bill_to(uuid, text, text, text, text, text, text, text, text, text) is
-  E'Sets whom the folio''s next invoices are addressed to (name, address, tax id, email); a blank name goes back to the company or guest. Cashiers. Errors: NTFND, DNIED, INVALID_INPUT, INVEM, IDEMPOTENCY_KEY_REUSED.';
+  E'Sets whom the folio''s next invoices are addressed to (name, address, tax id, email); a blank name goes back to the company or guest. Cashiers. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT, INVALID_EMAIL, IDEMPOTENCY_KEY_REUSED.';

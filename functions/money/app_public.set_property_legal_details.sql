@@ -65,4 +65,4 @@ begin
 end;
 $$;
 comment on function app_public.set_property_legal_details(uuid, text, text, text, text, text, text, text, text, text, text, text, text) is
-  E'Saves the legal details the property''s invoices show (legal name, address, VAT id, registration, footer with bank details). Owner, manager, accountant. Errors: NTFND, DNIED, INVALID_INPUT, INVEM, IDEMPOTENCY_KEY_REUSED.';
+  E'Saves the legal details the property''s invoices show (legal name, address, VAT id, registration, footer with bank details). Owner, manager, accountant. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT, INVALID_EMAIL, IDEMPOTENCY_KEY_REUSED.';

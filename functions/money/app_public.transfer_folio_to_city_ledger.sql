@@ -64,4 +64,4 @@ begin
 end;
 $$;
 comment on function app_public.transfer_folio_to_city_ledger(uuid, uuid, text) is
-  E'Moves a guest folio''s open balance to a company''s city-ledger folio (accounts receivable), settling the guest folio. Errors: NTFND, DNIED, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
+  E'Moves a guest folio''s open balance to a company''s city-ledger folio (accounts receivable), settling the guest folio. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';

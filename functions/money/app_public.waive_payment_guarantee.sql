@@ -42,4 +42,4 @@ begin
 end;
 $$;
 comment on function app_public.waive_payment_guarantee(uuid, text, text) is
-  E'Waives a booking''s payment guarantee: its payment deadline ends and no later failed payment sets one; with a reason. Errors: NTFND, DNIED, INVALID_TRANSITION, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
+  E'Waives a booking''s payment guarantee: its payment deadline ends and no later failed payment sets one; with a reason. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';

@@ -29,4 +29,4 @@ begin
 end;
 $$;
 comment on function app_public.housekeeping_stays(uuid, date) is
-  E'The stays that touch the housekeeping board on `day` (default: today at the property): arrivals, departures and guests in house, with unit, dates, state and number of guests, and nothing about who they are. Owners, managers, front desk and housekeeping. Errors: NTFND, DNIED.';
+  E'The stays that touch the housekeeping board on `day` (default: today at the property): arrivals, departures and guests in house, with unit, dates, state and number of guests, and nothing about who they are. Owners, managers, front desk and housekeeping. Errors: NOT_FOUND, ACCESS_DENIED.';

@@ -13,7 +13,7 @@ begin
   end if;
 end;
 $$;
-comment on function app_private.check_report(uuid, date, date) is E'Raises NTFND or DNIED unless the caller may read the property''s reports, DATES unless the range is 1 to 400 days.';
+comment on function app_private.check_report(uuid, date, date) is E'Raises NOT_FOUND or ACCESS_DENIED unless the caller may read the property''s reports, DATES unless the range is 1 to 400 days.';
 
 -- Occupancy, ADR and RevPAR per night, every night of the range (empty
 -- nights included).
@@ -41,7 +41,7 @@ begin
 end;
 $$;
 comment on function app_public.occupancy_report(uuid, date, date) is
-  E'Occupancy (0–1), ADR and RevPAR (minor units) per night of a property. Errors: NTFND, DNIED, INVALID_DATES.';
+  E'Occupancy (0–1), ADR and RevPAR (minor units) per night of a property. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_DATES.';
 
 -- Bookings made per day of the range (pickup), per channel.
 create or replace function app_public.pickup_report(property_id uuid, from_date date, to_date date)
@@ -59,7 +59,7 @@ begin
      order by 1, 2;
 end;
 $$;
-comment on function app_public.pickup_report(uuid, date, date) is E'Bookings made per day and channel. Errors: NTFND, DNIED, INVALID_DATES.';
+comment on function app_public.pickup_report(uuid, date, date) is E'Bookings made per day and channel. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_DATES.';
 
 -- Room nights and revenue per channel for stays in the range.
 create or replace function app_public.channel_revenue_report(property_id uuid, from_date date, to_date date)
@@ -78,4 +78,4 @@ begin
      order by 1;
 end;
 $$;
-comment on function app_public.channel_revenue_report(uuid, date, date) is E'Room nights and revenue per channel for the nights in a range. Errors: NTFND, DNIED, INVALID_DATES.';
+comment on function app_public.channel_revenue_report(uuid, date, date) is E'Room nights and revenue per channel for the nights in a range. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_DATES.';

@@ -32,4 +32,4 @@ begin
 end;
 $$;
 comment on function app_public.request_export(uuid, app_public.export_kind, date, date) is
-  E'Queues a CSV export (reservations, guests, ledger, occupancy, city_tax) of a property over a date range. Errors: NTFND, DNIED, INVALID_DATES.';
+  E'Queues a CSV export (reservations, guests, ledger, occupancy, city_tax) of a property over a date range. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_DATES.';

@@ -19,4 +19,4 @@ begin
 end;
 $$;
 comment on function app_public.run_night_audit(uuid) is
-  E'Runs the night audit of a property now: closes each business day that is over and returns the audits. Errors: NTFND, DNIED.';
+  E'Runs the night audit of a property now: closes each business day that is over and returns the audits. Errors: NOT_FOUND, ACCESS_DENIED.';

@@ -44,4 +44,4 @@ begin
 end;
 $$;
 comment on function app_public.set_unit_status(uuid, app_public.housekeeping_status, text) is
-  E'Sets a unit''s housekeeping status (out of order needs a note and an empty unit); marking it clean completes its cleaning tasks. Errors: NTFND, DNIED, INVALID_INPUT, UNIT_UNAVAILABLE.';
+  E'Sets a unit''s housekeeping status (out of order needs a note and an empty unit); marking it clean completes its cleaning tasks. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT, UNIT_UNAVAILABLE.';

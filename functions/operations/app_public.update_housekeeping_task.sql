@@ -43,4 +43,4 @@ begin
 end;
 $$;
 comment on function app_public.update_housekeeping_task(uuid, app_public.housekeeping_task_status, text) is
-  E'Takes (in_progress), finishes (done: the unit becomes clean, or inspected) or cancels (managers) a housekeeping task. Errors: NTFND, DNIED, INVALID_TRANSITION, INVALID_INPUT.';
+  E'Takes (in_progress), finishes (done: the unit becomes clean, or inspected) or cancels (managers) a housekeeping task. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT.';
