@@ -4,6 +4,7 @@
 import Alert from "@mui/material/Alert";
 import AlertTitle from "@mui/material/AlertTitle";
 import Typography from "@mui/material/Typography";
+import type { ReactNode } from "react";
 import type { ErrorCode } from "../../../shared/error-codes.ts";
 import { ApiError, type ConsoleErrorCode } from "../platform/graphql.ts";
 
@@ -40,26 +41,31 @@ const explanations: Partial<Record<ErrorCode, string>> = {
 
 const conflictCodes: ReadonlySet<string> = new Set<ErrorCode>(["UNIT_UNAVAILABLE", "SOLD_OUT", "CONFLICT"]);
 
-/** Whether the error is an overlap with another stay or block (shown as a conflict). */
-export function isConflict(error: ShownError | null): boolean {
-  return error !== null && conflictCodes.has(error.code);
+/** An API refusal as an alert: the title, the API's message, `children` (an explanation), and the code for support. */
+export function ErrorAlert({ title, error, severity = "error", children }: { title: ReactNode; error: ShownError; severity?: "error" | "warning"; children?: ReactNode }) {
+  return (
+    <Alert severity={severity} role="alert" data-error-code={error.code}>
+      <AlertTitle>{title}</AlertTitle>
+      {error.message}
+      {children}
+      <Typography variant="caption" component="div" sx={{ mt: 0.5, opacity: 0.8 }}>
+        Code {error.code}
+      </Typography>
+    </Alert>
+  );
 }
 
+/** ErrorAlert, with a conflict shown as one and the plain explanation of the desk's everyday refusals. */
 export function ApiErrorAlert({ title, error }: { title: string; error: ShownError }) {
   const conflict = conflictCodes.has(error.code);
   const explanation = Object.hasOwn(explanations, error.code) ? explanations[error.code as ErrorCode] : undefined;
   return (
-    <Alert severity={conflict ? "warning" : "error"} role="alert" data-error-code={error.code}>
-      <AlertTitle>{conflict ? "Conflict: those nights are taken" : title}</AlertTitle>
-      {error.message}
+    <ErrorAlert severity={conflict ? "warning" : "error"} title={conflict ? "Conflict: those nights are taken" : title} error={error}>
       {explanation && (
         <Typography variant="body2" component="div" sx={{ mt: 0.5 }}>
           {explanation}
         </Typography>
       )}
-      <Typography variant="caption" component="div" sx={{ mt: 0.5, opacity: 0.8 }}>
-        Code {error.code}
-      </Typography>
-    </Alert>
+    </ErrorAlert>
   );
 }

@@ -7,7 +7,6 @@ import Alert from "@mui/material/Alert";
 import Box from "@mui/material/Box";
 import Button from "@mui/material/Button";
 import Dialog from "@mui/material/Dialog";
-import DialogActions from "@mui/material/DialogActions";
 import DialogContent from "@mui/material/DialogContent";
 import DialogTitle from "@mui/material/DialogTitle";
 import LinearProgress from "@mui/material/LinearProgress";
@@ -16,12 +15,13 @@ import TableCell from "@mui/material/TableCell";
 import TablePagination from "@mui/material/TablePagination";
 import TextField from "@mui/material/TextField";
 import Typography from "@mui/material/Typography";
-import { useRef, useState, type FormEvent, type ReactNode } from "react";
-import { ApiErrorAlert, refusedByApi, shownError, type ShownError } from "./ApiErrorAlert.tsx";
+import { useState, type FormEvent, type ReactNode } from "react";
+import { ApiErrorAlert, shownError, type ShownError } from "./ApiErrorAlert.tsx";
 import { currencyDigits, formatMoney } from "./format.ts";
 import { useCurrentProperty } from "../platform/useCurrentProperty.ts";
 import type { Membership } from "../platform/authProvider.ts";
-import { ActionKey, type IdempotencyKey } from "../platform/idempotency.ts";
+import type { IdempotencyKey } from "../platform/idempotency.ts";
+import { ConfirmButtons, useKeyedAction } from "./keyedAction.tsx";
 import { isIsoDate } from "./dates.ts";
 import { parseMoney } from "./money.ts";
 
@@ -252,36 +252,15 @@ export interface ActionDialogProps<TInput> {
  * the first runs, and keeps the API's refusal on screen with its code.
  */
 export function ActionDialog<TInput>({ title, confirmLabel, input, invalid = null, onSubmit, onClose, children, maxWidth = "sm", testId, errorTitle, danger = false }: ActionDialogProps<TInput>) {
-  const actionKey = useRef(new ActionKey());
-  const partKeys = useRef(new Map<string, ActionKey>());
-  const inFlight = useRef(false);
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<ShownError | null>(null);
-  const keyFor = (part: string): IdempotencyKey => {
-    let key = partKeys.current.get(part);
-    if (!key) partKeys.current.set(part, (key = new ActionKey()));
-    return key.keyFor(input);
-  };
+  const action = useKeyedAction();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (inFlight.current || invalid) return;
-    inFlight.current = true;
-    setPending(true);
-    setError(null);
-    try {
-      await onSubmit(input, actionKey.current.keyFor(input), keyFor);
-      onClose();
-    } catch (caught) {
-      actionKey.current.failed(refusedByApi(caught));
-      for (const key of partKeys.current.values()) key.failed(refusedByApi(caught));
-      setError(shownError(caught));
-    } finally {
-      inFlight.current = false;
-      setPending(false);
-    }
+    if (action.running() || invalid) return;
+    const done = await action.run((keyFor) => onSubmit(input, keyFor(input), (part) => keyFor(input, part)));
+    if (done) onClose();
   };
   return (
-    <Dialog open onClose={pending ? undefined : onClose} maxWidth={maxWidth} fullWidth data-testid={testId}>
+    <Dialog open onClose={action.pending ? undefined : onClose} maxWidth={maxWidth} fullWidth data-testid={testId}>
       {/* A dialog opened from another dialog (e.g. a payment from the check-out dialog) sits in a portal, but React
           bubbles its submit through the component tree: stopped here, so it never submits the dialog below too. */}
       <form
@@ -295,17 +274,19 @@ export function ActionDialog<TInput>({ title, confirmLabel, input, invalid = nul
         <DialogContent>
           <Stack spacing={2} sx={{ pt: 1 }}>
             {children}
-            {error && <ApiErrorAlert title={errorTitle ?? `${confirmLabel} failed`} error={error} />}
+            {action.error && <ApiErrorAlert title={errorTitle ?? `${confirmLabel} failed`} error={action.error} />}
           </Stack>
         </DialogContent>
-        <DialogActions>
-          <Button onClick={onClose} disabled={pending}>
-            Close
-          </Button>
-          <Button type="submit" variant="contained" color={danger ? "error" : "primary"} disabled={pending || Boolean(invalid)} title={invalid ?? undefined} data-confirm={testId}>
-            {pending ? "Working…" : confirmLabel}
-          </Button>
-        </DialogActions>
+        <ConfirmButtons
+          onClose={onClose}
+          pending={action.pending}
+          disabled={action.pending || Boolean(invalid)}
+          label={action.pending ? "Working…" : confirmLabel}
+          color={danger ? "error" : "primary"}
+          title={invalid ?? undefined}
+          spinner={false}
+          confirm={{ "data-confirm": testId }}
+        />
       </form>
     </Dialog>
   );

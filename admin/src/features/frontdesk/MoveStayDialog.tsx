@@ -8,10 +8,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Alert from "@mui/material/Alert";
 import Box from "@mui/material/Box";
-import Button from "@mui/material/Button";
-import CircularProgress from "@mui/material/CircularProgress";
 import Dialog from "@mui/material/Dialog";
-import DialogActions from "@mui/material/DialogActions";
 import DialogContent from "@mui/material/DialogContent";
 import DialogTitle from "@mui/material/DialogTitle";
 import ListSubheader from "@mui/material/ListSubheader";
@@ -20,14 +17,14 @@ import Skeleton from "@mui/material/Skeleton";
 import Stack from "@mui/material/Stack";
 import TextField from "@mui/material/TextField";
 import Typography from "@mui/material/Typography";
-import { useMemo, useRef, useState, type FormEvent } from "react";
+import { useMemo, useState, type FormEvent } from "react";
 import { useDataProvider, useNotify, useRefresh } from "react-admin";
 import { formatMoney } from "../../ui/format.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import type { ReservationStatus } from "../../platform/documents.ts";
 import type { RoomTypeNode, UnitNode } from "./documents.ts";
-import { ActionKey } from "../../platform/idempotency.ts";
-import { ApiErrorAlert, refusedByApi, shownError, type ShownError } from "../../ui/ApiErrorAlert.tsx";
+import { ApiErrorAlert, shownError, type ShownError } from "../../ui/ApiErrorAlert.tsx";
+import { ConfirmButtons, useKeyedAction } from "../../ui/keyedAction.tsx";
 import { daysBetween, formatShortDate, isIsoDate, plural } from "../../ui/dates.ts";
 
 /** The stay as it is. */
@@ -103,10 +100,7 @@ export function MoveStayDialog({ stay, initial, units, roomTypes, takenBy, onClo
   const notify = useNotify();
   const refresh = useRefresh();
   const [proposal, setProposal] = useState<StayProposal>(initial);
-  const actionKey = useRef(new ActionKey());
-  const inFlight = useRef(false);
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<ShownError | null>(null);
+  const { pending, error, running, run } = useKeyedAction();
   const plan = planChange(stay, proposal, units);
   const unitName = (id: string | null) => units.find((u) => u.rowId === id)?.name ?? "—";
   const typeName = (id: string | undefined) => roomTypes.find((t) => t.rowId === id)?.name ?? "";
@@ -131,19 +125,17 @@ export function MoveStayDialog({ stay, initial, units, roomTypes, takenBy, onClo
 
   async function submit(event?: FormEvent) {
     event?.preventDefault();
-    if (inFlight.current || (plan.kind !== "move" && plan.kind !== "modify")) return;
-    inFlight.current = true;
-    setPending(true);
-    setError(null);
-    try {
+    if (running() || (plan.kind !== "move" && plan.kind !== "modify")) return;
+    const { kind, unitId } = plan;
+    await run(async (keyFor) => {
       const reservationId = stay.reservationId;
-      if (plan.kind === "move") {
-        const idempotencyKey = actionKey.current.keyFor({ op: "moveUnit", reservationId, unitId: plan.unitId });
-        await dataProvider.moveUnit({ reservationId, unitId: plan.unitId, idempotencyKey });
-        notify(`Moved ${stay.guestName} to unit ${unitName(plan.unitId)}.`, { type: "success" });
+      if (kind === "move") {
+        const idempotencyKey = keyFor({ op: "moveUnit", reservationId, unitId });
+        await dataProvider.moveUnit({ reservationId, unitId, idempotencyKey });
+        notify(`Moved ${stay.guestName} to unit ${unitName(unitId)}.`, { type: "success" });
       } else {
-        const change = { reservationId, arrival: proposal.arrival, departure: proposal.departure, unitId: plan.unitId };
-        const idempotencyKey = actionKey.current.keyFor({ op: "modifyReservation", ...change });
+        const change = { reservationId, arrival: proposal.arrival, departure: proposal.departure, unitId };
+        const idempotencyKey = keyFor({ op: "modifyReservation", ...change });
         const result = await dataProvider.modifyReservation({ ...change, idempotencyKey });
         notify(
           `Changed ${stay.confirmationCode ?? "the stay"}: ${formatShortDate(result.arrival)} → ${formatShortDate(result.departure)}, total ${formatMoney(result.totalAmount, result.currency)}.`,
@@ -156,13 +148,7 @@ export function MoveStayDialog({ stay, initial, units, roomTypes, takenBy, onClo
       refresh();
       onDone?.();
       onClose();
-    } catch (caught) {
-      actionKey.current.failed(refusedByApi(caught));
-      setError(shownError(caught));
-    } finally {
-      inFlight.current = false;
-      setPending(false);
-    }
+    });
   }
 
   const unitChanged = proposal.unitId !== null && proposal.unitId !== stay.unitId;
@@ -258,20 +244,13 @@ export function MoveStayDialog({ stay, initial, units, roomTypes, takenBy, onClo
             {error && <ApiErrorAlert title={`${title} failed`} error={error} />}
           </Stack>
         </DialogContent>
-        <DialogActions>
-          <Button onClick={onClose} disabled={pending}>
-            Close
-          </Button>
-          <Button
-            type="submit"
-            variant="contained"
-            disabled={pending || (plan.kind !== "move" && plan.kind !== "modify")}
-            startIcon={pending ? <CircularProgress size={16} color="inherit" /> : undefined}
-            data-testid="confirm-move"
-          >
-            {plan.kind === "move" ? "Move guest" : "Change stay"}
-          </Button>
-        </DialogActions>
+        <ConfirmButtons
+          onClose={onClose}
+          pending={pending}
+          disabled={pending || (plan.kind !== "move" && plan.kind !== "modify")}
+          label={plan.kind === "move" ? "Move guest" : "Change stay"}
+          confirm={{ "data-testid": "confirm-move" }}
+        />
       </form>
     </Dialog>
   );

@@ -11,9 +11,7 @@ import Alert from "@mui/material/Alert";
 import AlertTitle from "@mui/material/AlertTitle";
 import Button from "@mui/material/Button";
 import Chip from "@mui/material/Chip";
-import CircularProgress from "@mui/material/CircularProgress";
 import Dialog from "@mui/material/Dialog";
-import DialogActions from "@mui/material/DialogActions";
 import DialogContent from "@mui/material/DialogContent";
 import DialogTitle from "@mui/material/DialogTitle";
 import MenuItem from "@mui/material/MenuItem";
@@ -22,13 +20,13 @@ import TextField from "@mui/material/TextField";
 import Typography from "@mui/material/Typography";
 import MoreTimeIcon from "@mui/icons-material/MoreTime";
 import VerifiedUserIcon from "@mui/icons-material/VerifiedUser";
-import { useRef, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { useCanAccess, useDataProvider, useNotify, useRefresh } from "react-admin";
 import { formatMoney, formatTimestamp } from "../../ui/format.ts";
 import { useMembershipAt } from "../../platform/useCurrentProperty.ts";
 import type { KeeprDataProvider, Reservation, ReservationDetail } from "../../platform/dataProvider.ts";
-import { ApiError } from "../../platform/graphql.ts";
-import { ActionKey } from "../../platform/idempotency.ts";
+import { ErrorAlert } from "../../ui/ApiErrorAlert.tsx";
+import { ConfirmButtons, useKeyedAction } from "../../ui/keyedAction.tsx";
 
 /** Whether a reservation is "payment due" now (a confirmed booking with a deadline). */
 export const isPaymentDue = (r: Pick<Reservation, "status" | "paymentDueBy">) => r.status === "confirmed" && Boolean(r.paymentDueBy);
@@ -112,12 +110,9 @@ function GuaranteeDialog({ kind, record, onClose }: { kind: "extend" | "waive"; 
   const refresh = useRefresh();
   const queryClient = useQueryClient();
   const membership = useMembershipAt(record.propertyId);
-  const actionKey = useRef(new ActionKey());
-  const inFlight = useRef(false);
+  const { pending, error, running, run } = useKeyedAction();
   const [hours, setHours] = useState<number>(24);
   const [reason, setReason] = useState("");
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<{ message: string; code: string } | null>(null);
   const [reasonMissing, setReasonMissing] = useState(false);
   const current = record.paymentDueBy ? new Date(record.paymentDueBy) : new Date();
   // From the current deadline, or from now when it has passed already.
@@ -128,23 +123,20 @@ function GuaranteeDialog({ kind, record, onClose }: { kind: "extend" | "waive"; 
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (inFlight.current) return;
+    if (running()) return;
     const text = reason.trim();
     if (!text) {
       setReasonMissing(true);
       return;
     }
-    inFlight.current = true;
-    setPending(true);
-    setError(null);
-    try {
+    await run(async (keyFor) => {
       const reservationId = record.id;
       if (kind === "extend") {
-        const idempotencyKey = actionKey.current.keyFor({ kind, reservationId, until, reason: text });
+        const idempotencyKey = keyFor({ kind, reservationId, until, reason: text });
         await dataProvider.extendPaymentDeadline({ reservationId, until, reason: text, idempotencyKey });
         notify(`Payment deadline of ${code} moved to ${formatTimestamp(until, membership?.timeZone)}.`, { type: "success" });
       } else {
-        const idempotencyKey = actionKey.current.keyFor({ kind, reservationId, reason: text });
+        const idempotencyKey = keyFor({ kind, reservationId, reason: text });
         await dataProvider.waivePaymentGuarantee({ reservationId, reason: text, idempotencyKey });
         notify(`Payment guarantee of ${code} waived: the booking is kept.`, { type: "success" });
       }
@@ -153,14 +145,7 @@ function GuaranteeDialog({ kind, record, onClose }: { kind: "extend" | "waive"; 
       void queryClient.invalidateQueries({ queryKey: ["paymentDue"] });
       void queryClient.invalidateQueries({ queryKey: ["frontDeskDay"] });
       void queryClient.invalidateQueries({ queryKey: ["reservationHistory", record.id] });
-    } catch (caught) {
-      const apiError = caught instanceof ApiError ? caught : null;
-      actionKey.current.failed(apiError !== null && apiError.code !== "NETWORK" && apiError.code !== "BAD_RESPONSE");
-      setError({ message: caught instanceof Error ? caught.message : String(caught), code: apiError?.code ?? "ERROR" });
-    } finally {
-      inFlight.current = false;
-      setPending(false);
-    }
+    });
   }
 
   return (
@@ -206,31 +191,16 @@ function GuaranteeDialog({ kind, record, onClose }: { kind: "extend" | "waive"; 
               slotProps={{ htmlInput: { maxLength: 500 } }}
               fullWidth
             />
-            {error && (
-              <Alert severity="error" role="alert" data-error-code={error.code}>
-                <AlertTitle>{kind === "extend" ? "The deadline was not moved" : "The guarantee was not waived"}</AlertTitle>
-                {error.message}
-                <Typography variant="caption" component="div" sx={{ mt: 0.5, opacity: 0.8 }}>
-                  Code {error.code}
-                </Typography>
-              </Alert>
-            )}
+            {error && <ErrorAlert title={kind === "extend" ? "The deadline was not moved" : "The guarantee was not waived"} error={error} />}
           </Stack>
         </DialogContent>
-        <DialogActions>
-          <Button onClick={onClose} disabled={pending}>
-            Close
-          </Button>
-          <Button
-            type="submit"
-            variant="contained"
-            disabled={pending}
-            startIcon={pending ? <CircularProgress size={16} color="inherit" /> : kind === "extend" ? <MoreTimeIcon /> : <VerifiedUserIcon />}
-            data-confirm={kind === "extend" ? "extend_deadline" : "waive_guarantee"}
-          >
-            {kind === "extend" ? "Extend" : "Waive guarantee"}
-          </Button>
-        </DialogActions>
+        <ConfirmButtons
+          onClose={onClose}
+          pending={pending}
+          label={kind === "extend" ? "Extend" : "Waive guarantee"}
+          icon={kind === "extend" ? <MoreTimeIcon /> : <VerifiedUserIcon />}
+          confirm={{ "data-confirm": kind === "extend" ? "extend_deadline" : "waive_guarantee" }}
+        />
       </form>
     </Dialog>
   );

@@ -10,9 +10,7 @@ import Alert from "@mui/material/Alert";
 import AlertTitle from "@mui/material/AlertTitle";
 import Button from "@mui/material/Button";
 import Checkbox from "@mui/material/Checkbox";
-import CircularProgress from "@mui/material/CircularProgress";
 import Dialog from "@mui/material/Dialog";
-import DialogActions from "@mui/material/DialogActions";
 import DialogContent from "@mui/material/DialogContent";
 import DialogTitle from "@mui/material/DialogTitle";
 import FormControlLabel from "@mui/material/FormControlLabel";
@@ -24,14 +22,14 @@ import LoginIcon from "@mui/icons-material/Login";
 import LogoutIcon from "@mui/icons-material/Logout";
 import EventBusyIcon from "@mui/icons-material/EventBusy";
 import PersonOffIcon from "@mui/icons-material/PersonOff";
-import { useCallback, useRef, useState, type FormEvent, type ReactNode } from "react";
+import { useCallback, useState, type FormEvent, type ReactNode } from "react";
 import { useCanAccess, useDataProvider, useNotify, useRefresh } from "react-admin";
 import { formatDate, formatMoney, formatTimestamp, todayIn } from "../../ui/format.ts";
 import { useMembershipAt } from "../../platform/useCurrentProperty.ts";
 import { isReservationDetail, type KeeprDataProvider, type Reservation } from "../../platform/dataProvider.ts";
 import type { BookingResult } from "../../platform/documents.ts";
-import { ApiError } from "../../platform/graphql.ts";
-import { ActionKey } from "../../platform/idempotency.ts";
+import { ErrorAlert } from "../../ui/ApiErrorAlert.tsx";
+import { ConfirmButtons, useKeyedAction, type KeyFor } from "../../ui/keyedAction.tsx";
 import { CheckOutSettlement } from "../folio/CheckOutSettlement.tsx";
 
 export type BookingAction = "check_in" | "check_out" | "cancel" | "no_show";
@@ -128,57 +126,43 @@ function BookingActionDialog({ action, record, today, onClose }: { action: Booki
   const refresh = useRefresh();
   const queryClient = useQueryClient();
   // One key for this dialog: this user action.
-  const actionKey = useRef(new ActionKey());
-  const inFlight = useRef(false);
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<{ message: string; code: string } | null>(null);
+  const { pending, error, setError, run: runKeyed } = useKeyedAction();
   const [input, setInput] = useState<DialogInput>({ force: false, acknowledgeUnpaid: false, reason: "" });
   const unpaid = record.unpaidPrepayment && record.unpaidPrepayment !== "0" ? record.unpaidPrepayment : null;
   const guest = record.guest?.fullName ?? "the guest";
   const code = record.confirmationCode ?? "";
 
-  async function run(): Promise<BookingResult> {
+  async function run(keyFor: KeyFor): Promise<BookingResult> {
     const reservationId = record.id;
     switch (action) {
       case "check_in": {
         const acknowledgeUnpaid = input.acknowledgeUnpaid;
-        const idempotencyKey = actionKey.current.keyFor({ action, reservationId, force: input.force, acknowledgeUnpaid });
+        const idempotencyKey = keyFor({ action, reservationId, force: input.force, acknowledgeUnpaid });
         return dataProvider.checkIn({ reservationId, force: input.force, acknowledgeUnpaid, idempotencyKey });
       }
       case "check_out":
-        return dataProvider.checkOut({ reservationId, idempotencyKey: actionKey.current.keyFor({ action, reservationId }) });
+        return dataProvider.checkOut({ reservationId, idempotencyKey: keyFor({ action, reservationId }) });
       case "cancel": {
         const reason = input.reason.trim() || null;
-        return dataProvider.cancelReservation({ reservationId, reason, idempotencyKey: actionKey.current.keyFor({ action, reservationId, reason }) });
+        return dataProvider.cancelReservation({ reservationId, reason, idempotencyKey: keyFor({ action, reservationId, reason }) });
       }
       case "no_show":
-        return dataProvider.markNoShow({ reservationId, idempotencyKey: actionKey.current.keyFor({ action, reservationId }) });
+        return dataProvider.markNoShow({ reservationId, idempotencyKey: keyFor({ action, reservationId }) });
     }
   }
 
   async function submit(event?: FormEvent) {
     event?.preventDefault();
-    if (inFlight.current) return; // a second click or Enter while the first runs
-    inFlight.current = true;
-    setPending(true);
-    setError(null);
-    try {
-      const result = await run();
+    // a second click or Enter while the first runs is ignored
+    await runKeyed(async (keyFor) => {
+      const result = await run(keyFor);
       const extra = result.penaltyAmount && result.penaltyAmount !== "0" ? ` Penalty ${formatMoney(result.penaltyAmount, result.currency)}.` : "";
       notify(`${labels[action].done}: ${result.confirmationCode ?? code}.${extra}`, { type: "success" });
       onClose();
       refresh();
       void queryClient.invalidateQueries({ queryKey: ["frontDeskDay"] });
       void queryClient.invalidateQueries({ queryKey: ["reservationHistory", record.id] });
-    } catch (caught) {
-      const apiError = caught instanceof ApiError ? caught : null;
-      // A GraphQL error means the API refused and kept nothing; a lost answer may have committed.
-      actionKey.current.failed(apiError !== null && apiError.code !== "NETWORK" && apiError.code !== "BAD_RESPONSE");
-      setError({ message: caught instanceof Error ? caught.message : String(caught), code: apiError?.code ?? "ERROR" });
-    } finally {
-      inFlight.current = false;
-      setPending(false);
-    }
+    });
   }
 
   // Check-out: once the folio is settled in the dialog, an earlier FOLIO_UNSETTLED refusal no longer applies.
@@ -239,33 +223,19 @@ function BookingActionDialog({ action, record, today, onClose }: { action: Booki
                 fullWidth
               />
             )}
-            {error && (
-              <Alert severity="error" role="alert" data-error-code={error.code}>
-                <AlertTitle>{error.code === "FOLIO_UNSETTLED" ? "Settle the folio first" : `${labels[action].title} failed`}</AlertTitle>
-                {error.message}
-                <Typography variant="caption" component="div" sx={{ mt: 0.5, opacity: 0.8 }}>
-                  Code {error.code}
-                </Typography>
-              </Alert>
-            )}
+            {error && <ErrorAlert title={error.code === "FOLIO_UNSETTLED" ? "Settle the folio first" : `${labels[action].title} failed`} error={error} />}
           </Stack>
         </DialogContent>
-        <DialogActions>
-          <Button onClick={onClose} disabled={pending}>
-            Close
-          </Button>
-          <Button
-            type="submit"
-            variant="contained"
-            color={action === "cancel" || action === "no_show" ? "warning" : "primary"}
-            // Unpaid prepayments: the desk confirms it saw them first.
-            disabled={pending || (action === "check_in" && unpaid !== null && !input.acknowledgeUnpaid)}
-            startIcon={pending ? <CircularProgress size={16} color="inherit" /> : icons[action]}
-            data-confirm={action}
-          >
-            {labels[action].confirm}
-          </Button>
-        </DialogActions>
+        <ConfirmButtons
+          onClose={onClose}
+          pending={pending}
+          // Unpaid prepayments: the desk confirms it saw them first.
+          disabled={pending || (action === "check_in" && unpaid !== null && !input.acknowledgeUnpaid)}
+          label={labels[action].confirm}
+          icon={icons[action]}
+          color={action === "cancel" || action === "no_show" ? "warning" : "primary"}
+          confirm={{ "data-confirm": action }}
+        />
       </form>
     </Dialog>
   );
