@@ -11,7 +11,7 @@ import type { StaffPermissions } from "./authProvider.ts";
 import {
   cancelReservation, checkIn, checkOut, frontDeskDay, markNoShow, reservation, reservationHistory, reservations,
   reservationsById, reservationsByIdBatch, updateReservation,
-  type BookingResult, type Document, type IsoDate, type ReservationCondition, type ReservationDetailNode,
+  type BookingAnswer, type BookingResult, type Document, type IsoDate, type ReservationCondition, type ReservationDetailNode,
   type ReservationEventNode, type ReservationNode, type ReservationOrderBy, type Uuid,
 } from "./documents.ts";
 import { createAccountingMethods, type AccountingMethods } from "../features/accounting/data.ts";
@@ -23,7 +23,7 @@ import { createFrontDeskMethods, type FrontDeskMethods } from "../features/front
 import { createOperationsMethods, type OperationsMethods } from "../features/housekeeping/data.ts";
 import { createGuaranteeMethods, type GuaranteeMethods } from "../features/guarantee/data.ts";
 import { ApiError, type GraphQLClient } from "./graphql.ts";
-import { missing, notFound, present, type RequestOptions } from "./results.ts";
+import { bookingOf, notFound, present, type RequestOptions } from "./results.ts";
 import type { IdempotencyKey } from "./idempotency.ts";
 
 export type Reservation = ReservationNode & { id: Uuid };
@@ -206,17 +206,14 @@ export function createDataProvider(client: GraphQLClient, permissions: () => Pro
   };
 
   /** A booking mutation: only with a key made for this user action (see idempotency.ts). */
-  async function runKeyed<TField extends string, TVariables extends { idempotencyKey: string }>(
-    document: Document<Record<TField, { result: BookingResult | null } | null>, TVariables>,
-    field: TField,
+  async function runKeyed<TVariables extends { idempotencyKey: string }>(
+    document: Document<BookingAnswer, TVariables>,
     // The key must be an IdempotencyKey (newIdempotencyKey), not any string.
     variables: TVariables & { idempotencyKey: IdempotencyKey },
   ): Promise<BookingResult> {
-    const data = await client.request(document, variables);
-    const result = data[field]?.result;
-    if (!result) throw missing("the reservation");
-    return result;
+    return bookingOf(await client.request(document, variables));
   }
+
 
   return {
     ...createFrontDeskMethods(client),
@@ -264,9 +261,9 @@ export function createDataProvider(client: GraphQLClient, permissions: () => Pro
       const data = await client.request(reservationHistory, { id }, options);
       return present(data.reservationHistory?.nodes).map((event, index) => ({ ...event, id: index }));
     },
-    checkIn: (params) => runKeyed(checkIn, "checkIn", params),
-    checkOut: (params) => runKeyed(checkOut, "checkOut", params),
-    cancelReservation: (params) => runKeyed(cancelReservation, "cancelReservation", params),
-    markNoShow: (params) => runKeyed(markNoShow, "markNoShow", params),
+    checkIn: (params) => runKeyed(checkIn, params),
+    checkOut: (params) => runKeyed(checkOut, params),
+    cancelReservation: (params) => runKeyed(cancelReservation, params),
+    markNoShow: (params) => runKeyed(markNoShow, params),
   };
 }

@@ -441,45 +441,38 @@ export interface BookingResult {
 
 const bookingFields = `reservationId propertyId confirmationCode status arrival departure currency totalAmount penaltyAmount refundAmount`;
 
-export const checkIn = operation<
-  { checkIn: { result: BookingResult | null } | null },
-  { reservationId: Uuid; idempotencyKey: string; force: boolean; acknowledgeUnpaid: boolean }
->(
-  "CheckIn",
-  `mutation CheckIn($reservationId: UUID!, $idempotencyKey: String!, $force: Boolean!, $acknowledgeUnpaid: Boolean!) {
-    checkIn(input: {reservationId: $reservationId, idempotencyKey: $idempotencyKey, force: $force, acknowledgeUnpaid: $acknowledgeUnpaid}) { result { ${bookingFields} } }
-  }`,
-);
+/** What a booking operation answers: the reservation after it, aliased `booking` whatever the mutation. */
+export interface BookingAnswer {
+  booking: { result: BookingResult | null } | null;
+}
 
-export const checkOut = operation<
-  { checkOut: { result: BookingResult | null } | null },
-  { reservationId: Uuid; idempotencyKey: string }
->(
-  "CheckOut",
-  `mutation CheckOut($reservationId: UUID!, $idempotencyKey: String!) {
-    checkOut(input: {reservationId: $reservationId, idempotencyKey: $idempotencyKey}) { result { ${bookingFields} } }
-  }`,
-);
+/**
+ * A booking operation (the mutation `name` with a lower-case first letter),
+ * answering with the reservation; `args` maps each input field to its
+ * GraphQL type, in the order the document lists them.
+ */
+export function bookingMutation<TVariables>(name: string, args: Record<keyof TVariables & string, string>): Document<BookingAnswer, TVariables> {
+  const fields = Object.keys(args) as Array<keyof TVariables & string>;
+  const field = name.charAt(0).toLowerCase() + name.slice(1);
+  return operation(
+    name,
+    `mutation ${name}(${fields.map((f) => `$${f}: ${args[f]}`).join(", ")}) {
+      booking: ${field}(input: {${fields.map((f) => `${f}: $${f}`).join(", ")}}) { result { ${bookingFields} } }
+    }`,
+  );
+}
 
-export const cancelReservation = operation<
-  { cancelReservation: { result: BookingResult | null } | null },
-  { reservationId: Uuid; idempotencyKey: string; reason: string | null }
->(
-  "CancelReservation",
-  `mutation CancelReservation($reservationId: UUID!, $idempotencyKey: String!, $reason: String) {
-    cancelReservation(input: {reservationId: $reservationId, idempotencyKey: $idempotencyKey, reason: $reason}) { result { ${bookingFields} } }
-  }`,
-);
+export const checkIn = bookingMutation<{ reservationId: Uuid; idempotencyKey: string; force: boolean; acknowledgeUnpaid: boolean }>("CheckIn", {
+  reservationId: "UUID!", idempotencyKey: "String!", force: "Boolean!", acknowledgeUnpaid: "Boolean!",
+});
 
-export const markNoShow = operation<
-  { markNoShow: { result: BookingResult | null } | null },
-  { reservationId: Uuid; idempotencyKey: string }
->(
-  "MarkNoShow",
-  `mutation MarkNoShow($reservationId: UUID!, $idempotencyKey: String!) {
-    markNoShow(input: {reservationId: $reservationId, idempotencyKey: $idempotencyKey}) { result { ${bookingFields} } }
-  }`,
-);
+export const checkOut = bookingMutation<{ reservationId: Uuid; idempotencyKey: string }>("CheckOut", { reservationId: "UUID!", idempotencyKey: "String!" });
+
+export const cancelReservation = bookingMutation<{ reservationId: Uuid; idempotencyKey: string; reason: string | null }>("CancelReservation", {
+  reservationId: "UUID!", idempotencyKey: "String!", reason: "String",
+});
+
+export const markNoShow = bookingMutation<{ reservationId: Uuid; idempotencyKey: string }>("MarkNoShow", { reservationId: "UUID!", idempotencyKey: "String!" });
 
 /**
  * Every mutation of the API that takes an idempotencyKey (the test checks

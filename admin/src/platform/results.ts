@@ -1,6 +1,7 @@
 // What every feature's data.ts does with the API's answers: drop the null
 // nodes of a connection, page with first/offset into react-admin's
 // {data, total}, and turn a missing result into an ApiError.
+import type { BookingAnswer, BookingResult } from "./documents.ts";
 import { ApiError } from "./graphql.ts";
 
 /** Options of a read: aborted when the screen that asked goes away. */
@@ -38,3 +39,10 @@ export const missing = (what: string) => new ApiError(`The API did not return ${
 
 /** A row the user cannot see (or that is gone). */
 export const notFound = (what: string) => new ApiError(`No such ${what}, or you cannot see it.`, 404, { code: "NOT_FOUND" });
+
+/** The reservation a booking operation answered with (bookingMutation). */
+export function bookingOf(answer: BookingAnswer, what = "the reservation"): BookingResult {
+  const result = answer.booking?.result;
+  if (!result) throw missing(what);
+  return result;
+}

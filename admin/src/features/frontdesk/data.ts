@@ -10,7 +10,7 @@ import {
   type QuoteNode, type QuoteVariables, type RoomTypeNode, type StayChange, type StaySearch, type UnitNode,
 } from "./documents.ts";
 import { ApiError, type GraphQLClient } from "../../platform/graphql.ts";
-import { missing, present, type RequestOptions } from "../../platform/results.ts";
+import { bookingOf, missing, present, type RequestOptions } from "../../platform/results.ts";
 import type { IdempotencyKey } from "../../platform/idempotency.ts";
 
 
@@ -114,10 +114,7 @@ export function createFrontDeskMethods(client: GraphQLClient): FrontDeskMethods 
       return { reservationId: r.rowId, holdExpiresAt: r.holdExpiresAt, unit: r.unit, roomType: r.roomType };
     },
     async confirmBooking({ holdToken, ...params }) {
-      const data = await client.request(confirmBooking, { ...params, holdToken: holdToken ?? null });
-      const result = data.confirmBooking?.result;
-      if (!result) throw missing("the booking");
-      return result;
+      return bookingOf(await client.request(confirmBooking, { ...params, holdToken: holdToken ?? null }), "the booking");
     },
     async guestByEmail({ propertyId, email }, options = {}) {
       const data = await client.request(guestByEmail, { propertyId, email }, options);
@@ -145,22 +142,13 @@ export function createFrontDeskMethods(client: GraphQLClient): FrontDeskMethods 
       return data.quoteChange;
     },
     async moveUnit(params) {
-      const data = await client.request(moveUnit, params);
-      const result = data.moveUnit?.result;
-      if (!result) throw missing("the reservation");
-      return result;
+      return bookingOf(await client.request(moveUnit, params));
     },
     async modifyReservation(params) {
-      const data = await client.request(modifyReservation, params);
-      const result = data.modifyReservation?.result;
-      if (!result) throw missing("the reservation");
-      return result;
+      return bookingOf(await client.request(modifyReservation, params));
     },
     async pinReservationUnit(params) {
-      const data = await client.request(pinReservationUnit, params);
-      const result = data.pinReservationUnit?.result;
-      if (!result) throw missing("the reservation");
-      return result;
+      return bookingOf(await client.request(pinReservationUnit, params));
     },
     async roomChanges({ propertyId, today, tomorrow }, options = {}) {
       const data = await client.request(roomChanges, { propertyId, today, tomorrow }, options);

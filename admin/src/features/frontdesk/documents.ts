@@ -3,7 +3,7 @@
 // its moves (room move, changed dates). Written by hand against
 // server/schema.graphql like documents.ts, and checked against it by
 // tests/api/admin_frontdesk_documents.test.ts. No DOM or React here.
-import { operation, type BookingResult, type IsoDate, type MinorUnits, type ReservationStatus, type Timestamp, type Uuid } from "../../platform/documents.ts";
+import { bookingMutation, operation, type BookingResult, type IsoDate, type MinorUnits, type ReservationStatus, type Timestamp, type Uuid } from "../../platform/documents.ts";
 
 export type MealPlan = "room_only" | "breakfast" | "half_board" | "full_board" | "all_inclusive";
 
@@ -100,14 +100,17 @@ export interface QuoteVariables {
   children: number;
 }
 
+/** A quote's price and terms, as quote and quoteChange both answer them. */
+const quoteFields = `propertyId roomTypeId ratePlanId arrival departure nights adults children currency
+  roomAmount feesAmount taxesAmount includedTaxesAmount totalAmount
+  lines { kind date description quantity amount isInclusive }
+  isRefundable freeCancellationUntil lateCancellationPenalty cancellationTerms unitsLeft`;
+
 export const quote = operation<{ quote: QuoteNode | null }, QuoteVariables>(
   "Quote",
   `query Quote($ratePlanId: UUID!, $arrival: Date!, $departure: Date!, $adults: Int!, $children: Int!) {
     quote(ratePlanId: $ratePlanId, arrival: $arrival, departure: $departure, adults: $adults, children: $children) {
-      propertyId roomTypeId ratePlanId arrival departure nights adults children currency
-      roomAmount feesAmount taxesAmount includedTaxesAmount totalAmount
-      lines { kind date description quantity amount isInclusive }
-      isRefundable freeCancellationUntil lateCancellationPenalty cancellationTerms unitsLeft validUntil quoteToken
+      ${quoteFields} validUntil quoteToken
     }
   }`,
 );
@@ -153,19 +156,9 @@ export interface GuestDetails {
   specialRequests: string | null;
 }
 
-const bookingFields = `reservationId propertyId confirmationCode status arrival departure currency totalAmount penaltyAmount refundAmount`;
-
-export const confirmBooking = operation<
-  { confirmBooking: { result: BookingResult | null } | null },
-  GuestDetails & { reservationId: Uuid; idempotencyKey: string; holdToken?: string | null }
->(
-  "ConfirmBooking",
-  `mutation ConfirmBooking($reservationId: UUID!, $idempotencyKey: String!, $fullName: String!, $email: String!, $phone: String, $specialRequests: String, $holdToken: String) {
-    confirmBooking(input: {reservationId: $reservationId, idempotencyKey: $idempotencyKey, fullName: $fullName, email: $email, phone: $phone, specialRequests: $specialRequests, holdToken: $holdToken}) {
-      result { ${bookingFields} }
-    }
-  }`,
-);
+export const confirmBooking = bookingMutation<GuestDetails & { reservationId: Uuid; idempotencyKey: string; holdToken?: string | null }>("ConfirmBooking", {
+  reservationId: "UUID!", idempotencyKey: "String!", fullName: "String!", email: "String!", phone: "String", specialRequests: "String", holdToken: "String",
+});
 
 /** A guest profile of the property by exact email (a returning guest). */
 export interface GuestProfileNode {
@@ -192,15 +185,9 @@ export const guestByEmail = operation<
 // Room moves and changed dates
 // ---------------------------------------------------------------------------
 
-export const moveUnit = operation<
-  { moveUnit: { result: BookingResult | null } | null },
-  { reservationId: Uuid; unitId: Uuid; idempotencyKey: string }
->(
-  "MoveUnit",
-  `mutation MoveUnit($reservationId: UUID!, $unitId: UUID!, $idempotencyKey: String!) {
-    moveUnit(input: {reservationId: $reservationId, unitId: $unitId, idempotencyKey: $idempotencyKey}) { result { ${bookingFields} } }
-  }`,
-);
+export const moveUnit = bookingMutation<{ reservationId: Uuid; unitId: Uuid; idempotencyKey: string }>("MoveUnit", {
+  reservationId: "UUID!", unitId: "UUID!", idempotencyKey: "String!",
+});
 
 export interface StayChange {
   reservationId: Uuid;
@@ -210,17 +197,9 @@ export interface StayChange {
   unitId: Uuid | null;
 }
 
-export const modifyReservation = operation<
-  { modifyReservation: { result: BookingResult | null } | null },
-  StayChange & { idempotencyKey: string }
->(
-  "ModifyReservation",
-  `mutation ModifyReservation($reservationId: UUID!, $idempotencyKey: String!, $arrival: Date!, $departure: Date!, $unitId: UUID) {
-    modifyReservation(input: {reservationId: $reservationId, idempotencyKey: $idempotencyKey, arrival: $arrival, departure: $departure, unitId: $unitId}) {
-      result { ${bookingFields} }
-    }
-  }`,
-);
+export const modifyReservation = bookingMutation<StayChange & { idempotencyKey: string }>("ModifyReservation", {
+  reservationId: "UUID!", idempotencyKey: "String!", arrival: "Date!", departure: "Date!", unitId: "UUID",
+});
 
 /** The property's units with their room types: the rows of the tape chart and the choices of a room move. */
 export interface UnitNode {
@@ -260,10 +239,7 @@ export const quoteChange = operation<
   "QuoteChange",
   `query QuoteChange($reservationId: UUID!, $arrival: Date!, $departure: Date!) {
     quoteChange(reservationId: $reservationId, arrival: $arrival, departure: $departure) {
-      propertyId roomTypeId ratePlanId arrival departure nights adults children currency
-      roomAmount feesAmount taxesAmount includedTaxesAmount totalAmount
-      lines { kind date description quantity amount isInclusive }
-      isRefundable freeCancellationUntil lateCancellationPenalty cancellationTerms unitsLeft
+      ${quoteFields}
     }
   }`,
 );
@@ -277,15 +253,7 @@ export const quoteChange = operation<
  * another booking) or unpins it. Owner, manager, front desk. The API takes
  * no idempotency key: setting the flag twice is the same as once.
  */
-export const pinReservationUnit = operation<
-  { pinReservationUnit: { result: BookingResult | null } | null },
-  { reservationId: Uuid; pinned: boolean }
->(
-  "PinReservationUnit",
-  `mutation PinReservationUnit($reservationId: UUID!, $pinned: Boolean!) {
-    pinReservationUnit(input: {reservationId: $reservationId, pinned: $pinned}) { result { ${bookingFields} } }
-  }`,
-);
+export const pinReservationUnit = bookingMutation<{ reservationId: Uuid; pinned: boolean }>("PinReservationUnit", { reservationId: "UUID!", pinned: "Boolean!" });
 
 /** A move of an arriving stay by the allocator, as the desk's "Room changes" list shows it. */
 export interface RoomChangeNode {
