@@ -7,10 +7,7 @@ import FormControl from "@mui/material/FormControl";
 import InputLabel from "@mui/material/InputLabel";
 import MenuItem from "@mui/material/MenuItem";
 import Select from "@mui/material/Select";
-import Table from "@mui/material/Table";
-import TableBody from "@mui/material/TableBody";
 import TableCell from "@mui/material/TableCell";
-import TableHead from "@mui/material/TableHead";
 import TableRow from "@mui/material/TableRow";
 import Typography from "@mui/material/Typography";
 import { useState } from "react";
@@ -25,6 +22,7 @@ import { MoneyCell, Pager, QueryError, SectionHeading, usePage } from "../../ui/
 import { CreditNoteDialog } from "./FolioPage.tsx";
 import { InvoiceViewer } from "../invoicing/InvoiceViewer.tsx";
 import { folioPath } from "./paths.ts";
+import { ListTable } from "../../ui/ListTable.tsx";
 
 export function InvoicesTab({ membership }: { membership: Membership }) {
   const dataProvider = useDataProvider<KeeprDataProvider>();
@@ -60,67 +58,54 @@ export function InvoicesTab({ membership }: { membership: Membership }) {
         }
       />
       {query.isError && <QueryError error={query.error} title="Could not load the invoices" />}
-      <Table size="small" aria-label="Invoices" data-testid="invoices">
-        <TableHead>
-          <TableRow>
-            <TableCell>Number</TableCell>
-            <TableCell>Issued</TableCell>
-            <TableCell>Bill to</TableCell>
-            <TableCell>Booking</TableCell>
-            <TableCell align="right">Net</TableCell>
-            <TableCell align="right">Tax</TableCell>
-            <TableCell align="right">Total</TableCell>
-            <TableCell />
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {query.data?.data.length === 0 && (
-            <TableRow>
-              <TableCell colSpan={8}>Nothing invoiced yet.</TableCell>
-            </TableRow>
-          )}
-          {query.data?.data.map((d) => (
-            <TableRow key={d.rowId} data-document={d.documentNumber}>
-              <TableCell sx={{ whiteSpace: "nowrap" }}>
-                <strong>{d.documentNumber}</strong>
+      <ListTable
+        label="Invoices"
+        testId="invoices"
+        columns={[{ label: "Number" }, { label: "Issued" }, { label: "Bill to" }, { label: "Booking" }, { label: "Net", align: "right" }, { label: "Tax", align: "right" }, { label: "Total", align: "right" }, {}]}
+        rows={query.data?.data}
+        empty="Nothing invoiced yet."
+      >
+        {(d) => (
+          <TableRow key={d.rowId} data-document={d.documentNumber}>
+            <TableCell sx={{ whiteSpace: "nowrap" }}>
+              <strong>{d.documentNumber}</strong>
+              <Typography variant="caption" component="div" color="text.secondary">
+                {d.kind === "credit_note" ? `Credits ${d.creditedInvoice?.documentNumber ?? ""}` : d.creditNote ? `Credited by ${d.creditNote.documentNumber}` : ""}
+              </Typography>
+            </TableCell>
+            <TableCell sx={{ whiteSpace: "nowrap" }}>
+              {formatTimestamp(d.issuedAt, membership.timeZone)}
+              {d.userByIssuedBy && (
                 <Typography variant="caption" component="div" color="text.secondary">
-                  {d.kind === "credit_note" ? `Credits ${d.creditedInvoice?.documentNumber ?? ""}` : d.creditNote ? `Credited by ${d.creditNote.documentNumber}` : ""}
+                  by {d.userByIssuedBy.displayName}
                 </Typography>
-              </TableCell>
-              <TableCell sx={{ whiteSpace: "nowrap" }}>
-                {formatTimestamp(d.issuedAt, membership.timeZone)}
-                {d.userByIssuedBy && (
-                  <Typography variant="caption" component="div" color="text.secondary">
-                    by {d.userByIssuedBy.displayName}
-                  </Typography>
-                )}
-              </TableCell>
-              <TableCell>
-                {d.billTo.name ?? "—"}
-                <Typography variant="caption" component="div" color="text.secondary">
-                  {[d.billTo.tax_id ? `Tax id ${d.billTo.tax_id}` : null, d.billTo.email].filter(Boolean).join(" · ")}
-                </Typography>
-              </TableCell>
-              <TableCell>
-                <Link to={folioPath(d.folioId)}>{d.billTo.confirmation_code ?? "Folio"}</Link>
-              </TableCell>
-              <MoneyCell amount={d.netAmount} currency={d.currency} />
-              <MoneyCell amount={d.taxAmount} currency={d.currency} />
-              <MoneyCell amount={d.totalAmount} currency={d.currency} strong />
-              <TableCell align="right" sx={{ whiteSpace: "nowrap" }}>
-                <Button size="small" onClick={() => setViewing(d)} data-action="view-invoice">
-                  View
+              )}
+            </TableCell>
+            <TableCell>
+              {d.billTo.name ?? "—"}
+              <Typography variant="caption" component="div" color="text.secondary">
+                {[d.billTo.tax_id ? `Tax id ${d.billTo.tax_id}` : null, d.billTo.email].filter(Boolean).join(" · ")}
+              </Typography>
+            </TableCell>
+            <TableCell>
+              <Link to={folioPath(d.folioId)}>{d.billTo.confirmation_code ?? "Folio"}</Link>
+            </TableCell>
+            <MoneyCell amount={d.netAmount} currency={d.currency} />
+            <MoneyCell amount={d.taxAmount} currency={d.currency} />
+            <MoneyCell amount={d.totalAmount} currency={d.currency} strong />
+            <TableCell align="right" sx={{ whiteSpace: "nowrap" }}>
+              <Button size="small" onClick={() => setViewing(d)} data-action="view-invoice">
+                View
+              </Button>
+              {canCredit && d.kind === "invoice" && !d.creditNote && (
+                <Button size="small" color="warning" onClick={() => setCrediting(d)}>
+                  Credit
                 </Button>
-                {canCredit && d.kind === "invoice" && !d.creditNote && (
-                  <Button size="small" color="warning" onClick={() => setCrediting(d)}>
-                    Credit
-                  </Button>
-                )}
-              </TableCell>
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+              )}
+            </TableCell>
+          </TableRow>
+        )}
+      </ListTable>
       <Pager total={query.data?.total ?? 0} page={page} onChange={setPage} label="Documents" />
       {viewing && (
         <InvoiceViewer

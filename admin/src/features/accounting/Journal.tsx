@@ -8,10 +8,7 @@ import FormControl from "@mui/material/FormControl";
 import InputLabel from "@mui/material/InputLabel";
 import MenuItem from "@mui/material/MenuItem";
 import Select from "@mui/material/Select";
-import Table from "@mui/material/Table";
-import TableBody from "@mui/material/TableBody";
 import TableCell from "@mui/material/TableCell";
-import TableHead from "@mui/material/TableHead";
 import TableRow from "@mui/material/TableRow";
 import Typography from "@mui/material/Typography";
 import { Fragment, useState } from "react";
@@ -24,6 +21,7 @@ import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import type { JournalEntryNode } from "./documents.ts";
 import { DateRangePicker, MoneyCell, Pager, QueryError, SectionHeading, usePage, type DateRange } from "../../ui/common.tsx";
 import { present } from "../../platform/results.ts";
+import { ListTable } from "../../ui/ListTable.tsx";
 
 /** Debits and credits of an entry per currency (they are equal: entries balance). */
 function totals(entry: JournalEntryNode): Array<{ currency: string; debits: bigint; credits: bigint }> {
@@ -96,80 +94,71 @@ export function JournalTab({ membership }: { membership: Membership }) {
         />
       </Box>
       {query.isError && <QueryError error={query.error} title="Could not load the journal" />}
-      <Table size="small" aria-label="Journal entries" data-testid="journal">
-        <TableHead>
-          <TableRow>
-            <TableCell>When</TableCell>
-            <TableCell>Account</TableCell>
-            <TableCell align="right">Debit</TableCell>
-            <TableCell align="right">Credit</TableCell>
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {query.data?.data.length === 0 && (
-            <TableRow>
-              <TableCell colSpan={4}>No entries in this range.</TableCell>
-            </TableRow>
-          )}
-          {query.data?.data.map((entry) => (
-            <Fragment key={entry.rowId}>
-              <TableRow sx={{ "& td": { borderBottom: 0, pt: 1.5 } }} data-entry={entry.rowId}>
-                <TableCell sx={{ whiteSpace: "nowrap", verticalAlign: "top" }}>{formatTimestamp(entry.occurredAt, membership.timeZone)}</TableCell>
-                <TableCell colSpan={3}>
-                  <strong>{entry.description}</strong> <Chip size="small" variant="outlined" label={humanize(entry.causeType)} />
-                  {entry.reversesEntryId && <Chip size="small" color="warning" variant="outlined" label="Reversal" sx={{ ml: 0.5 }} />}
-                  {entry.userByCreatedBy && (
-                    <Typography variant="caption" color="text.secondary" sx={{ ml: 1 }}>
-                      by {entry.userByCreatedBy.displayName}
-                    </Typography>
-                  )}
-                </TableCell>
-              </TableRow>
-              {present(entry.postings.nodes).map((p) => {
-                const amount = BigInt(p.amount);
-                return (
-                  <TableRow key={p.rowId} sx={{ "& td": { borderBottom: 0, py: 0.25 } }}>
-                    <TableCell />
-                    <TableCell sx={{ pl: amount < 0n ? 5 : 2 }}>
-                      {p.account ? `${p.account.code} · ${p.account.name}` : "—"}
-                      {p.folioId && (
-                        <Typography variant="caption" color="text.secondary">
-                          {" "}
-                          (folio)
-                        </Typography>
-                      )}
-                    </TableCell>
-                    <MoneyCell amount={amount > 0n ? p.amount : null} currency={p.currency} />
-                    <MoneyCell amount={amount < 0n ? (-amount).toString() : null} currency={p.currency} />
-                  </TableRow>
-                );
-              })}
-              <TableRow>
-                <TableCell />
-                <TableCell>
-                  <Typography variant="caption" color="text.secondary">
-                    Total
+      <ListTable
+        label="Journal entries"
+        testId="journal"
+        columns={[{ label: "When" }, { label: "Account" }, { label: "Debit", align: "right" }, { label: "Credit", align: "right" }]}
+        rows={query.data?.data}
+        empty="No entries in this range."
+      >
+        {(entry) => (
+          <Fragment key={entry.rowId}>
+            <TableRow sx={{ "& td": { borderBottom: 0, pt: 1.5 } }} data-entry={entry.rowId}>
+              <TableCell sx={{ whiteSpace: "nowrap", verticalAlign: "top" }}>{formatTimestamp(entry.occurredAt, membership.timeZone)}</TableCell>
+              <TableCell colSpan={3}>
+                <strong>{entry.description}</strong> <Chip size="small" variant="outlined" label={humanize(entry.causeType)} />
+                {entry.reversesEntryId && <Chip size="small" color="warning" variant="outlined" label="Reversal" sx={{ ml: 0.5 }} />}
+                {entry.userByCreatedBy && (
+                  <Typography variant="caption" color="text.secondary" sx={{ ml: 1 }}>
+                    by {entry.userByCreatedBy.displayName}
                   </Typography>
-                </TableCell>
-                {totals(entry).map((t) => (
-                  <Fragment key={t.currency}>
-                    <TableCell align="right">
+                )}
+              </TableCell>
+            </TableRow>
+            {present(entry.postings.nodes).map((p) => {
+              const amount = BigInt(p.amount);
+              return (
+                <TableRow key={p.rowId} sx={{ "& td": { borderBottom: 0, py: 0.25 } }}>
+                  <TableCell />
+                  <TableCell sx={{ pl: amount < 0n ? 5 : 2 }}>
+                    {p.account ? `${p.account.code} · ${p.account.name}` : "—"}
+                    {p.folioId && (
                       <Typography variant="caption" color="text.secondary">
-                        {formatMoney(t.debits.toString(), t.currency)}
+                        {" "}
+                        (folio)
                       </Typography>
-                    </TableCell>
-                    <TableCell align="right">
-                      <Typography variant="caption" color="text.secondary">
-                        {formatMoney(t.credits.toString(), t.currency)}
-                      </Typography>
-                    </TableCell>
-                  </Fragment>
-                ))}
-              </TableRow>
-            </Fragment>
-          ))}
-        </TableBody>
-      </Table>
+                    )}
+                  </TableCell>
+                  <MoneyCell amount={amount > 0n ? p.amount : null} currency={p.currency} />
+                  <MoneyCell amount={amount < 0n ? (-amount).toString() : null} currency={p.currency} />
+                </TableRow>
+              );
+            })}
+            <TableRow>
+              <TableCell />
+              <TableCell>
+                <Typography variant="caption" color="text.secondary">
+                  Total
+                </Typography>
+              </TableCell>
+              {totals(entry).map((t) => (
+                <Fragment key={t.currency}>
+                  <TableCell align="right">
+                    <Typography variant="caption" color="text.secondary">
+                      {formatMoney(t.debits.toString(), t.currency)}
+                    </Typography>
+                  </TableCell>
+                  <TableCell align="right">
+                    <Typography variant="caption" color="text.secondary">
+                      {formatMoney(t.credits.toString(), t.currency)}
+                    </Typography>
+                  </TableCell>
+                </Fragment>
+              ))}
+            </TableRow>
+          </Fragment>
+        )}
+      </ListTable>
       <Pager total={query.data?.total ?? 0} page={page} onChange={setPage} label="Entries" />
     </>
   );

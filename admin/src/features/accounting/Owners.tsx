@@ -27,6 +27,7 @@ import type { Membership } from "../../platform/authProvider.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import type { OwnerStatementLine, PayoutNode } from "./documents.ts";
 import { ActionDialog, DateRangePicker, MoneyCell, Pager, QueryError, SectionHeading, usePage, type DateRange } from "../../ui/common.tsx";
+import { ListTable } from "../../ui/ListTable.tsx";
 
 const sum = (lines: OwnerStatementLine[], field: keyof Pick<OwnerStatementLine, "rentalRevenue" | "fees" | "commission" | "ownerShare" | "paidOut">) =>
   lines.reduce((total, line) => total + BigInt(line[field]), 0n).toString();
@@ -71,47 +72,35 @@ export function OwnersTab({ membership }: { membership: Membership }) {
             )
           }
         />
-        <Table size="small" aria-label="Payouts" data-testid="payouts">
-          <TableHead>
-            <TableRow>
-              <TableCell>Owner</TableCell>
-              <TableCell>Period end</TableCell>
-              <TableCell align="right">Room revenue</TableCell>
-              <TableCell align="right">Cancellations</TableCell>
-              <TableCell align="right">Commission</TableCell>
-              <TableCell align="right">Owner share</TableCell>
-              <TableCell>Paid</TableCell>
+        <ListTable
+          label="Payouts"
+          testId="payouts"
+          columns={[{ label: "Owner" }, { label: "Period end" }, { label: "Room revenue", align: "right" }, { label: "Cancellations", align: "right" }, { label: "Commission", align: "right" }, { label: "Owner share", align: "right" }, { label: "Paid" }]}
+          rows={query.data?.payouts.data}
+          empty="No payouts yet."
+        >
+          {(p) => (
+            <TableRow key={p.rowId}>
+              <TableCell>{p.owner?.name ?? "—"}</TableCell>
+              <TableCell>{formatDate(p.periodEnd)}</TableCell>
+              <MoneyCell amount={p.roomRevenue} currency={p.currency} />
+              <MoneyCell amount={p.cancellationRevenue} currency={p.currency} />
+              <MoneyCell amount={p.commission} currency={p.currency} />
+              <MoneyCell amount={p.ownerShare} currency={p.currency} strong />
+              <TableCell sx={{ whiteSpace: "nowrap" }}>
+                {p.paidAt ? (
+                  formatTimestamp(p.paidAt, membership.timeZone)
+                ) : canPayout ? (
+                  <Button size="small" onClick={() => setPaying(p)}>
+                    Mark paid
+                  </Button>
+                ) : (
+                  "Not yet"
+                )}
+              </TableCell>
             </TableRow>
-          </TableHead>
-          <TableBody>
-            {query.data?.payouts.data.length === 0 && (
-              <TableRow>
-                <TableCell colSpan={7}>No payouts yet.</TableCell>
-              </TableRow>
-            )}
-            {query.data?.payouts.data.map((p) => (
-              <TableRow key={p.rowId}>
-                <TableCell>{p.owner?.name ?? "—"}</TableCell>
-                <TableCell>{formatDate(p.periodEnd)}</TableCell>
-                <MoneyCell amount={p.roomRevenue} currency={p.currency} />
-                <MoneyCell amount={p.cancellationRevenue} currency={p.currency} />
-                <MoneyCell amount={p.commission} currency={p.currency} />
-                <MoneyCell amount={p.ownerShare} currency={p.currency} strong />
-                <TableCell sx={{ whiteSpace: "nowrap" }}>
-                  {p.paidAt ? (
-                    formatTimestamp(p.paidAt, membership.timeZone)
-                  ) : canPayout ? (
-                    <Button size="small" onClick={() => setPaying(p)}>
-                      Mark paid
-                    </Button>
-                  ) : (
-                    "Not yet"
-                  )}
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
+          )}
+        </ListTable>
         <Pager total={query.data?.payouts.total ?? 0} page={page} onChange={setPage} label="Payouts" />
       </Box>
       {running && <RunPayoutsDialog membership={membership} onClose={() => setRunning(false)} />}

@@ -3,10 +3,7 @@
 // payment is taken or refunded).
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Box from "@mui/material/Box";
-import Table from "@mui/material/Table";
-import TableBody from "@mui/material/TableBody";
 import TableCell from "@mui/material/TableCell";
-import TableHead from "@mui/material/TableHead";
 import TableRow from "@mui/material/TableRow";
 import Typography from "@mui/material/Typography";
 import { useDataProvider } from "react-admin";
@@ -19,6 +16,7 @@ import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import type { PaymentReservationRef } from "./documents.ts";
 import { MoneyCell, Pager, QueryError, SectionHeading, usePage } from "../../ui/common.tsx";
 import { folioPath } from "./paths.ts";
+import { ListTable } from "../../ui/ListTable.tsx";
 
 function Booking({ folioId, reservation }: { folioId: string | undefined; reservation: PaymentReservationRef | null | undefined }) {
   if (!reservation || !folioId) return <>—</>;
@@ -48,90 +46,68 @@ export function PaymentsTab({ membership }: { membership: Membership }) {
     <>
       <SectionHeading title="Card payments" subtitle="Each attempt to charge a card: authorized and captured by the provider, or failed with its reason." />
       {query.isError && <QueryError error={query.error} title="Could not load the payments" />}
-      <Table size="small" aria-label="Card payments" data-testid="payments">
-        <TableHead>
-          <TableRow>
-            <TableCell>Started</TableCell>
-            <TableCell>Booking</TableCell>
-            <TableCell>For</TableCell>
-            <TableCell>Status</TableCell>
-            <TableCell>Captured</TableCell>
-            <TableCell align="right">Amount</TableCell>
+      <ListTable
+        label="Card payments"
+        testId="payments"
+        columns={[{ label: "Started" }, { label: "Booking" }, { label: "For" }, { label: "Status" }, { label: "Captured" }, { label: "Amount", align: "right" }]}
+        rows={query.data?.attempts.data}
+        empty="No card payments yet."
+      >
+        {(a) => (
+          <TableRow key={a.rowId} data-attempt={a.rowId} data-status={a.status}>
+            <TableCell sx={{ whiteSpace: "nowrap" }}>{formatTimestamp(a.createdAt, tz)}</TableCell>
+            <TableCell>
+              <Booking folioId={a.intent?.folioId} reservation={a.intent?.reservation} />
+            </TableCell>
+            <TableCell>{a.intent ? humanize(a.intent.kind) : "—"}</TableCell>
+            <TableCell>
+              <StateChip status={a.status} />
+              {a.failureMessage && (
+                <Typography variant="caption" component="div" color="error">
+                  {a.failureMessage} ({a.failureCode})
+                </Typography>
+              )}
+            </TableCell>
+            <TableCell sx={{ whiteSpace: "nowrap" }}>{a.capturedAt ? formatTimestamp(a.capturedAt, tz) : "—"}</TableCell>
+            <MoneyCell amount={a.amount} currency={a.currency} />
           </TableRow>
-        </TableHead>
-        <TableBody>
-          {query.data?.attempts.data.length === 0 && (
-            <TableRow>
-              <TableCell colSpan={6}>No card payments yet.</TableCell>
-            </TableRow>
-          )}
-          {query.data?.attempts.data.map((a) => (
-            <TableRow key={a.rowId} data-attempt={a.rowId} data-status={a.status}>
-              <TableCell sx={{ whiteSpace: "nowrap" }}>{formatTimestamp(a.createdAt, tz)}</TableCell>
-              <TableCell>
-                <Booking folioId={a.intent?.folioId} reservation={a.intent?.reservation} />
-              </TableCell>
-              <TableCell>{a.intent ? humanize(a.intent.kind) : "—"}</TableCell>
-              <TableCell>
-                <StateChip status={a.status} />
-                {a.failureMessage && (
-                  <Typography variant="caption" component="div" color="error">
-                    {a.failureMessage} ({a.failureCode})
-                  </Typography>
-                )}
-              </TableCell>
-              <TableCell sx={{ whiteSpace: "nowrap" }}>{a.capturedAt ? formatTimestamp(a.capturedAt, tz) : "—"}</TableCell>
-              <MoneyCell amount={a.amount} currency={a.currency} />
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+        )}
+      </ListTable>
       <Pager total={query.data?.attempts.total ?? 0} page={attemptsPage} onChange={setAttemptsPage} label="Payments" />
       <Box sx={{ mt: 3 }}>
         <SectionHeading title="Refunds" subtitle="Requested by staff, or made by Keepr for a cancellation or an overpayment; paid back by the provider." />
-        <Table size="small" aria-label="Refunds" data-testid="refunds">
-          <TableHead>
-            <TableRow>
-              <TableCell>Requested</TableCell>
-              <TableCell>Booking</TableCell>
-              <TableCell>Reason</TableCell>
-              <TableCell>Status</TableCell>
-              <TableCell>Paid back</TableCell>
-              <TableCell align="right">Amount</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {query.data?.refunds.data.length === 0 && (
-              <TableRow>
-                <TableCell colSpan={6}>No refunds yet.</TableCell>
-              </TableRow>
-            )}
-            {query.data?.refunds.data.map((f) => (
-              <TableRow key={f.rowId} data-refund={f.rowId}>
-                <TableCell sx={{ whiteSpace: "nowrap" }}>
-                  {formatTimestamp(f.createdAt, tz)}
-                  <Typography variant="caption" component="div" color="text.secondary">
-                    {f.userByCreatedBy ? `by ${f.userByCreatedBy.displayName}` : "by Keepr"}
+        <ListTable
+          label="Refunds"
+          testId="refunds"
+          columns={[{ label: "Requested" }, { label: "Booking" }, { label: "Reason" }, { label: "Status" }, { label: "Paid back" }, { label: "Amount", align: "right" }]}
+          rows={query.data?.refunds.data}
+          empty="No refunds yet."
+        >
+          {(f) => (
+            <TableRow key={f.rowId} data-refund={f.rowId}>
+              <TableCell sx={{ whiteSpace: "nowrap" }}>
+                {formatTimestamp(f.createdAt, tz)}
+                <Typography variant="caption" component="div" color="text.secondary">
+                  {f.userByCreatedBy ? `by ${f.userByCreatedBy.displayName}` : "by Keepr"}
+                </Typography>
+              </TableCell>
+              <TableCell>
+                <Booking folioId={f.intent?.folioId} reservation={f.intent?.reservation} />
+              </TableCell>
+              <TableCell>{f.reason ?? "—"}</TableCell>
+              <TableCell>
+                <StateChip status={f.status} />
+                {f.failureMessage && (
+                  <Typography variant="caption" component="div" color="error">
+                    {f.failureMessage}
                   </Typography>
-                </TableCell>
-                <TableCell>
-                  <Booking folioId={f.intent?.folioId} reservation={f.intent?.reservation} />
-                </TableCell>
-                <TableCell>{f.reason ?? "—"}</TableCell>
-                <TableCell>
-                  <StateChip status={f.status} />
-                  {f.failureMessage && (
-                    <Typography variant="caption" component="div" color="error">
-                      {f.failureMessage}
-                    </Typography>
-                  )}
-                </TableCell>
-                <TableCell sx={{ whiteSpace: "nowrap" }}>{f.refundedAt ? formatTimestamp(f.refundedAt, tz) : "—"}</TableCell>
-                <MoneyCell amount={f.amount} currency={f.currency} />
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
+                )}
+              </TableCell>
+              <TableCell sx={{ whiteSpace: "nowrap" }}>{f.refundedAt ? formatTimestamp(f.refundedAt, tz) : "—"}</TableCell>
+              <MoneyCell amount={f.amount} currency={f.currency} />
+            </TableRow>
+          )}
+        </ListTable>
         <Pager total={query.data?.refunds.total ?? 0} page={refundsPage} onChange={setRefundsPage} label="Refunds" />
       </Box>
     </>

@@ -4,10 +4,7 @@
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import Button from "@mui/material/Button";
 import Chip from "@mui/material/Chip";
-import Table from "@mui/material/Table";
-import TableBody from "@mui/material/TableBody";
 import TableCell from "@mui/material/TableCell";
-import TableHead from "@mui/material/TableHead";
 import TableRow from "@mui/material/TableRow";
 import TextField from "@mui/material/TextField";
 import Typography from "@mui/material/Typography";
@@ -18,6 +15,7 @@ import type { Membership } from "../../platform/authProvider.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import type { DifferenceNode, ReconciliationDifferenceKind } from "./documents.ts";
 import { ActionDialog, MoneyCell, Pager, QueryError, SectionHeading, usePage } from "../../ui/common.tsx";
+import { ListTable } from "../../ui/ListTable.tsx";
 
 const kindLabels: Record<ReconciliationDifferenceKind, { label: string; help: string }> = {
   missing: { label: "Missing from the report", help: "Keepr recorded it; the provider's report does not have it." },
@@ -45,62 +43,51 @@ export function ReconciliationTab({ membership }: { membership: Membership }) {
         actions={query.isSuccess && <Chip color={open === 0 ? "success" : "warning"} label={open === 0 ? "Nothing to resolve on this page" : `${open} to resolve on this page`} />}
       />
       {query.isError && <QueryError error={query.error} title="Could not load the differences" />}
-      <Table size="small" aria-label="Reconciliation differences" data-testid="differences">
-        <TableHead>
-          <TableRow>
-            <TableCell>Found</TableCell>
-            <TableCell>Difference</TableCell>
-            <TableCell>Reference</TableCell>
-            <TableCell align="right">Ledger</TableCell>
-            <TableCell align="right">Report</TableCell>
-            <TableCell>Resolution</TableCell>
+      <ListTable
+        label="Reconciliation differences"
+        testId="differences"
+        columns={[{ label: "Found" }, { label: "Difference" }, { label: "Reference" }, { label: "Ledger", align: "right" }, { label: "Report", align: "right" }, { label: "Resolution" }]}
+        rows={query.data?.data}
+        empty="No differences: every settlement matched the ledger."
+      >
+        {(d) => (
+          <TableRow key={d.rowId}>
+            <TableCell sx={{ whiteSpace: "nowrap" }}>{formatTimestamp(d.createdAt, membership.timeZone)}</TableCell>
+            <TableCell>
+              {kindLabels[d.kind].label}
+              <Typography variant="caption" component="div" color="text.secondary">
+                {kindLabels[d.kind].help}
+              </Typography>
+            </TableCell>
+            <TableCell>
+              <Typography variant="body2" sx={{ fontFamily: "monospace" }}>
+                {d.reference ?? "—"}
+              </Typography>
+              <Typography variant="caption" color="text.secondary" sx={{ fontFamily: "monospace" }}>
+                {d.providerObjectId ?? ""}
+              </Typography>
+            </TableCell>
+            <MoneyCell amount={d.ledgerAmount} currency={d.currency ?? membership.currency} />
+            <MoneyCell amount={d.reportAmount} currency={d.currency ?? membership.currency} />
+            <TableCell>
+              {d.resolvedAt ? (
+                <>
+                  <Chip size="small" color="success" variant="outlined" label="Resolved" /> {d.resolutionNote}
+                  <Typography variant="caption" component="div" color="text.secondary">
+                    {formatTimestamp(d.resolvedAt, membership.timeZone)}
+                  </Typography>
+                </>
+              ) : canResolve ? (
+                <Button size="small" onClick={() => setResolving(d)}>
+                  Resolve
+                </Button>
+              ) : (
+                "Open"
+              )}
+            </TableCell>
           </TableRow>
-        </TableHead>
-        <TableBody>
-          {query.data?.data.length === 0 && (
-            <TableRow>
-              <TableCell colSpan={6}>No differences: every settlement matched the ledger.</TableCell>
-            </TableRow>
-          )}
-          {query.data?.data.map((d) => (
-            <TableRow key={d.rowId}>
-              <TableCell sx={{ whiteSpace: "nowrap" }}>{formatTimestamp(d.createdAt, membership.timeZone)}</TableCell>
-              <TableCell>
-                {kindLabels[d.kind].label}
-                <Typography variant="caption" component="div" color="text.secondary">
-                  {kindLabels[d.kind].help}
-                </Typography>
-              </TableCell>
-              <TableCell>
-                <Typography variant="body2" sx={{ fontFamily: "monospace" }}>
-                  {d.reference ?? "—"}
-                </Typography>
-                <Typography variant="caption" color="text.secondary" sx={{ fontFamily: "monospace" }}>
-                  {d.providerObjectId ?? ""}
-                </Typography>
-              </TableCell>
-              <MoneyCell amount={d.ledgerAmount} currency={d.currency ?? membership.currency} />
-              <MoneyCell amount={d.reportAmount} currency={d.currency ?? membership.currency} />
-              <TableCell>
-                {d.resolvedAt ? (
-                  <>
-                    <Chip size="small" color="success" variant="outlined" label="Resolved" /> {d.resolutionNote}
-                    <Typography variant="caption" component="div" color="text.secondary">
-                      {formatTimestamp(d.resolvedAt, membership.timeZone)}
-                    </Typography>
-                  </>
-                ) : canResolve ? (
-                  <Button size="small" onClick={() => setResolving(d)}>
-                    Resolve
-                  </Button>
-                ) : (
-                  "Open"
-                )}
-              </TableCell>
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+        )}
+      </ListTable>
       <Pager total={query.data?.total ?? 0} page={page} onChange={setPage} label="Differences" />
       {resolving && <ResolveDialog difference={resolving} onClose={() => setResolving(null)} />}
     </>

@@ -10,10 +10,7 @@ import InputLabel from "@mui/material/InputLabel";
 import MenuItem from "@mui/material/MenuItem";
 import Select from "@mui/material/Select";
 import Stack from "@mui/material/Stack";
-import Table from "@mui/material/Table";
-import TableBody from "@mui/material/TableBody";
 import TableCell from "@mui/material/TableCell";
-import TableHead from "@mui/material/TableHead";
 import TableRow from "@mui/material/TableRow";
 import Typography from "@mui/material/Typography";
 import DownloadIcon from "@mui/icons-material/Download";
@@ -27,6 +24,7 @@ import type { Membership } from "../../platform/authProvider.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import { exportKinds, type ExportKind, type ExportNode } from "./documents.ts";
 import { ApiErrorAlert, DateRangePicker, Pager, QueryError, SectionHeading, shownError, usePage, type DateRange, type ShownError } from "../../ui/common.tsx";
+import { ListTable } from "../../ui/ListTable.tsx";
 
 const kindHelp: Record<ExportKind, string> = {
   reservations: "Confirmed bookings arriving in the range",
@@ -111,71 +109,59 @@ export function ExportsSection({ membership }: { membership: Membership }) {
       </Typography>
       {error && <ApiErrorAlert title="The export was not requested" error={error} />}
       {query.isError && <QueryError error={query.error} title="Could not load the exports" />}
-      <Table size="small" aria-label="Exports" data-testid="exports">
-        <TableHead>
-          <TableRow>
-            <TableCell>Requested</TableCell>
-            <TableCell>Export</TableCell>
-            <TableCell>Range</TableCell>
-            <TableCell>Status</TableCell>
-            <TableCell align="right">Rows</TableCell>
-            <TableCell align="right">Size</TableCell>
-            <TableCell />
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {query.data?.data.length === 0 && (
-            <TableRow>
-              <TableCell colSpan={7}>No exports yet.</TableCell>
-            </TableRow>
-          )}
-          {query.data?.data.map((e) => (
-            <TableRow key={e.rowId} data-export={e.rowId} data-status={e.status}>
-              <TableCell sx={{ whiteSpace: "nowrap" }}>
-                {formatTimestamp(e.createdAt, membership.timeZone)}
-                <Typography variant="caption" component="div" color="text.secondary">
-                  {e.userByRequestedBy ? `by ${e.userByRequestedBy.displayName}` : ""}
+      <ListTable
+        label="Exports"
+        testId="exports"
+        columns={[{ label: "Requested" }, { label: "Export" }, { label: "Range" }, { label: "Status" }, { label: "Rows", align: "right" }, { label: "Size", align: "right" }, {}]}
+        rows={query.data?.data}
+        empty="No exports yet."
+      >
+        {(e) => (
+          <TableRow key={e.rowId} data-export={e.rowId} data-status={e.status}>
+            <TableCell sx={{ whiteSpace: "nowrap" }}>
+              {formatTimestamp(e.createdAt, membership.timeZone)}
+              <Typography variant="caption" component="div" color="text.secondary">
+                {e.userByRequestedBy ? `by ${e.userByRequestedBy.displayName}` : ""}
+              </Typography>
+            </TableCell>
+            <TableCell>{humanize(e.kind)}</TableCell>
+            <TableCell sx={{ whiteSpace: "nowrap" }}>
+              {formatDate(e.fromDate)} → {formatDate(e.toDate)}
+            </TableCell>
+            <TableCell>
+              <Chip
+                size="small"
+                variant="outlined"
+                label={e.purgedAt ? "Expired" : humanize(e.status)}
+                color={e.status === "done" && !e.purgedAt ? "success" : e.status === "failed" ? "error" : e.status === "pending" ? "info" : "default"}
+              />
+              {e.error && (
+                <Typography variant="caption" component="div" color="error">
+                  {e.error}
                 </Typography>
-              </TableCell>
-              <TableCell>{humanize(e.kind)}</TableCell>
-              <TableCell sx={{ whiteSpace: "nowrap" }}>
-                {formatDate(e.fromDate)} → {formatDate(e.toDate)}
-              </TableCell>
-              <TableCell>
-                <Chip
-                  size="small"
-                  variant="outlined"
-                  label={e.purgedAt ? "Expired" : humanize(e.status)}
-                  color={e.status === "done" && !e.purgedAt ? "success" : e.status === "failed" ? "error" : e.status === "pending" ? "info" : "default"}
-                />
-                {e.error && (
-                  <Typography variant="caption" component="div" color="error">
-                    {e.error}
-                  </Typography>
-                )}
-              </TableCell>
-              <TableCell align="right">{e.rowCount ?? "—"}</TableCell>
-              <TableCell align="right">{size(e.byteCount)}</TableCell>
-              <TableCell align="right">
-                {downloadable(e, now) ? (
-                  <Button size="small" startIcon={<DownloadIcon />} href={`/exports/${encodeURIComponent(e.downloadToken!)}`} data-action="download-export">
-                    Download
-                  </Button>
-                ) : e.status === "done" ? (
-                  <Typography variant="caption" color="text.secondary">
-                    Link expired
-                  </Typography>
-                ) : null}
-                {downloadable(e, now) && e.expiresAt && (
-                  <Typography variant="caption" component="div" color="text.secondary">
-                    until {formatTimestamp(e.expiresAt, membership.timeZone)}
-                  </Typography>
-                )}
-              </TableCell>
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+              )}
+            </TableCell>
+            <TableCell align="right">{e.rowCount ?? "—"}</TableCell>
+            <TableCell align="right">{size(e.byteCount)}</TableCell>
+            <TableCell align="right">
+              {downloadable(e, now) ? (
+                <Button size="small" startIcon={<DownloadIcon />} href={`/exports/${encodeURIComponent(e.downloadToken!)}`} data-action="download-export">
+                  Download
+                </Button>
+              ) : e.status === "done" ? (
+                <Typography variant="caption" color="text.secondary">
+                  Link expired
+                </Typography>
+              ) : null}
+              {downloadable(e, now) && e.expiresAt && (
+                <Typography variant="caption" component="div" color="text.secondary">
+                  until {formatTimestamp(e.expiresAt, membership.timeZone)}
+                </Typography>
+              )}
+            </TableCell>
+          </TableRow>
+        )}
+      </ListTable>
       <Pager total={query.data?.total ?? 0} page={page} onChange={setPage} label="Exports" />
     </>
   );

@@ -46,6 +46,7 @@ import { LiveReservation } from "../../platform/live/LiveReservation.tsx";
 import { StayFolios } from "../folio/StayFolios.tsx";
 import { balanceState } from "../folio/FolioDialogs.tsx";
 import { Link as RouterLink, useLocation, useNavigate } from "react-router-dom";
+import { ListTable } from "../../ui/ListTable.tsx";
 
 export function ReservationShow() {
   const notify = useNotify();
@@ -407,29 +408,20 @@ function FolioTab({ record }: { record: ReservationDetail }) {
       {ledger.canAccess && folio && (
         <Box>
           <Typography variant="overline">Primary folio's lines (ledger)</Typography>
-          <Table size="small" aria-label="Folio lines">
-            <TableHead>
-              <TableRow>
-                <TableCell>When</TableCell>
-                <TableCell>Entry</TableCell>
-                <TableCell align="right">Charge (+) / credit (−)</TableCell>
+          <ListTable
+            label="Folio lines"
+            columns={[{ label: "When" }, { label: "Entry" }, { label: "Charge (+) / credit (−)", align: "right" }]}
+            rows={postings}
+            empty="Nothing posted yet."
+          >
+            {(p) => (
+              <TableRow key={p.rowId}>
+                <TableCell>{formatTimestamp(p.entry?.occurredAt, timeZone)}</TableCell>
+                <TableCell>{p.entry?.description ?? "—"}</TableCell>
+                <MoneyCell amount={p.amount} currency={p.currency} />
               </TableRow>
-            </TableHead>
-            <TableBody>
-              {postings.length === 0 && (
-                <TableRow>
-                  <TableCell colSpan={3}>Nothing posted yet.</TableCell>
-                </TableRow>
-              )}
-              {postings.map((p) => (
-                <TableRow key={p.rowId}>
-                  <TableCell>{formatTimestamp(p.entry?.occurredAt, timeZone)}</TableCell>
-                  <TableCell>{p.entry?.description ?? "—"}</TableCell>
-                  <MoneyCell amount={p.amount} currency={p.currency} />
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
+            )}
+          </ListTable>
         </Box>
       )}
       {folio && folio.invoices.nodes.some((i) => i !== null) && (
