@@ -59,6 +59,7 @@ import {
 } from "../housekeeping/documents.ts";
 import type { ChannelsOverview } from "../housekeeping/data.ts";
 import { listNights, nightCount, plural } from "./nights.ts";
+import { PageHeading } from "../../ui/PageHeading.tsx";
 
 /** The query key of the page; the live hook and the actions invalidate it. */
 export const channelsQueryKey = "channels";
@@ -97,19 +98,7 @@ export function ChannelsPage() {
   return (
     <Box sx={{ mt: { xs: 1, sm: 2 } }} data-testid={data ? "channels-ready" : "channels-loading"}>
       <Title title={`Channels · ${membership.propertyName}`} />
-      <Stack direction="row" sx={{ alignItems: "baseline", flexWrap: "wrap", columnGap: 2, mb: 2 }}>
-        <Typography variant="h5" component="h1">
-          Channels
-        </Typography>
-        <Typography variant="body2" color="text.secondary">
-          iCal sync with Airbnb, Vrbo, Booking.com and other systems · {membership.propertyName}
-        </Typography>
-      </Stack>
-      {query.isError && (
-        <Alert severity="error" sx={{ mb: 2 }}>
-          {query.error.message}
-        </Alert>
-      )}
+      <PageHeading title="Channels" subtitle={<>iCal sync with Airbnb, Vrbo, Booking.com and other systems · {membership.propertyName}</>} error={query.isError ? query.error : null} />
       {!data && !query.isError && <Skeleton variant="rounded" height={240} />}
       {data && (
         <Stack spacing={3}>

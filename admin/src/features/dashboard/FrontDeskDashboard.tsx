@@ -50,6 +50,7 @@ import type { KeeprDataProvider, Reservation } from "../../platform/dataProvider
 import type { RoomChange } from "../frontdesk/data.ts";
 import type { PaymentDue } from "../guarantee/data.ts";
 import { BookingActionButton, type BookingAction } from "../reservations/BookingActions.tsx";
+import { PageHeading } from "../../ui/PageHeading.tsx";
 
 let readyMarked = false;
 /** performance mark for the first load measurement (tests/e2e/admin.test.ts). */
@@ -110,19 +111,7 @@ export function FrontDeskDashboard() {
   return (
     <Box sx={{ mt: 2 }} data-testid={board ? "dashboard-ready" : "dashboard-loading"}>
       <Title title={`Today · ${membership.propertyName}`} />
-      <Stack direction="row" spacing={2} sx={{ mb: 2, alignItems: "baseline", flexWrap: "wrap" }}>
-        <Typography variant="h5" component="h1">
-          {formatDate(day)}
-        </Typography>
-        <Typography variant="body2" color="text.secondary">
-          {membership.propertyName} · {membership.timeZone} · {roleLabels[membership.role]}
-        </Typography>
-      </Stack>
-      {query.isError && (
-        <Alert severity="error" sx={{ mb: 2 }}>
-          {query.error.message}
-        </Alert>
-      )}
+      <PageHeading title={formatDate(day)} subtitle={<>{membership.propertyName} · {membership.timeZone} · {roleLabels[membership.role]}</>} error={query.isError ? query.error : null} />
       <Grid container spacing={2}>
         <Grid size={{ xs: 12, md: 4 }}>
           <Board

@@ -12,7 +12,6 @@
 // guests; the roles that read reservations see the guests' names too,
 // housekeeping never.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import Alert from "@mui/material/Alert";
 import Box from "@mui/material/Box";
 import Button from "@mui/material/Button";
 import Card from "@mui/material/Card";
@@ -59,6 +58,7 @@ import type { BoardUnit, HousekeepingBoard as Board } from "./board.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import type { HousekeepingStatus } from "../../platform/documents.ts";
 import type { HousekeepingTaskKind, HousekeepingTaskNode, HousekeepingTaskStatus, NewTaskKind } from "./documents.ts";
+import { PageHeading } from "../../ui/PageHeading.tsx";
 
 /** The query key of the board; the live hook and the actions invalidate it. */
 export const housekeepingQueryKey = "housekeeping";
@@ -150,19 +150,7 @@ export function HousekeepingBoard() {
   return (
     <Box sx={{ mt: { xs: 1, sm: 2 }, maxWidth: "100%", overflowX: "hidden" }} data-testid={board ? "housekeeping-ready" : "housekeeping-loading"}>
       <Title title={`Housekeeping · ${membership.propertyName}`} />
-      <Stack direction="row" sx={{ alignItems: "baseline", flexWrap: "wrap", columnGap: 2, mb: 1 }}>
-        <Typography variant="h5" component="h1">
-          Housekeeping
-        </Typography>
-        <Typography variant="body2" color="text.secondary">
-          {formatDate(day)} · {membership.propertyName}
-        </Typography>
-      </Stack>
-      {query.isError && (
-        <Alert severity="error" sx={{ mb: 2 }}>
-          {query.error.message}
-        </Alert>
-      )}
+      <PageHeading title="Housekeeping" subtitle={<>{formatDate(day)} · {membership.propertyName}</>} error={query.isError ? query.error : null} mb={1} />
       <Tabs value={tab} onChange={(_e, value: "units" | "tasks") => setTab(value)} variant="fullWidth" sx={{ mb: 2, maxWidth: 480 }}>
         <Tab value="units" label={`Units${board ? ` (${board.units.length})` : ""}`} sx={touch} />
         <Tab value="tasks" label={`Tasks${openTasks !== undefined ? ` (${openTasks} to do)` : ""}`} sx={touch} />
