@@ -32,7 +32,7 @@ import { useMembershipAt } from "../../platform/useCurrentProperty.ts";
 import { useLiveRefresh } from "../../platform/live/useLiveRefresh.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import type { FolioDetailNode, FolioIntentNode, FolioPostingNode, InvoiceRef } from "./documents.ts";
-import { CorrectEntryDialog, dueIntentsOf, FolioActions, type CorrectableEntry, type DeskFolio, type DueIntent } from "../folio/FolioDialogs.tsx";
+import { CorrectEntryDialog, deskFolio, dueIntentsOf, FolioActions, type CorrectableEntry, type DeskFolio, type DueIntent } from "../folio/FolioDialogs.tsx";
 import { ActionDialog, MoneyCell, MoneyField, parseMoney, moneyInputValue, phoneHidden, QueryError, SectionHeading } from "../../ui/common.tsx";
 import { folioBalance } from "./Folios.tsx";
 import { BillToPanel } from "../invoicing/BillTo.tsx";
@@ -116,18 +116,7 @@ function FolioDetail({ folio }: { folio: FolioDetailNode }) {
     currency: f.balances.nodes.find((b) => b !== null)?.currency ?? currency,
   }));
   const [card, setCard] = useState<DueIntent | null>(null);
-  const desk: DeskFolio = {
-    rowId: folio.rowId,
-    propertyId: folio.propertyId,
-    reservationId: folio.reservationId,
-    label: folio.label,
-    kind: folio.kind,
-    status: folio.status,
-    companyId: folio.company?.rowId ?? null,
-    currency: balance.currency,
-    balance: balance.amount,
-    title: `${folio.label} · ${r?.confirmationCode ?? folio.company?.name ?? ""}`,
-  };
+  const desk = deskFolio(folio, balance.currency, balance.amount, `${folio.label} · ${r?.confirmationCode ?? folio.company?.name ?? ""}`);
   const due = folio.isPrimary ? dueIntentsOf(r?.paymentIntents.nodes ?? []) : [];
   const takesCards = r !== null && ["confirmed", "checked_in", "checked_out"].includes(r.status);
   return (

@@ -39,6 +39,7 @@ import type { StaffPermissions } from "../../platform/authProvider.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import { cashDrawerPath } from "./paths.ts";
 import type { DeskPaymentMethod, StayFolioNode } from "./documents.ts";
+import type { MinorUnits, Uuid } from "../../platform/documents.ts";
 
 /** A payment due by card (a deposit or the balance) that the desk can charge. */
 export interface DueIntent {
@@ -71,8 +72,13 @@ export interface DeskFolio {
   title: string;
 }
 
-export function deskFolioOf(folio: StayFolioNode, currency: string, title: string): DeskFolio {
-  const balance = folio.balances.nodes.find((b) => b !== null && b.currency === currency) ?? folio.balances.nodes.find((b) => b !== null) ?? null;
+/** What a folio screen knows of a folio, with its balance in `currency`. */
+export function deskFolio(
+  folio: Pick<StayFolioNode, "rowId" | "propertyId" | "reservationId" | "label" | "kind" | "status"> & { company: { rowId: Uuid } | null },
+  currency: string,
+  balance: MinorUnits,
+  title: string,
+): DeskFolio {
   return {
     rowId: folio.rowId,
     propertyId: folio.propertyId,
@@ -81,10 +87,15 @@ export function deskFolioOf(folio: StayFolioNode, currency: string, title: strin
     kind: folio.kind,
     status: folio.status,
     companyId: folio.company?.rowId ?? null,
-    currency: balance?.currency ?? currency,
-    balance: balance?.balance ?? "0",
+    currency,
+    balance,
     title,
   };
+}
+
+export function deskFolioOf(folio: StayFolioNode, currency: string, title: string): DeskFolio {
+  const balance = folio.balances.nodes.find((b) => b !== null && b.currency === currency) ?? folio.balances.nodes.find((b) => b !== null) ?? null;
+  return deskFolio(folio, balance?.currency ?? currency, balance?.balance ?? "0", title);
 }
 
 /** Settled, the guest owes, or a credit: the chip beside a balance. */
