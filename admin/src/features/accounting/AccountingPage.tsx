@@ -9,7 +9,7 @@ import Tab from "@mui/material/Tab";
 import Tabs from "@mui/material/Tabs";
 import { Title, useCanAccess } from "react-admin";
 import { Link, Navigate, useParams } from "react-router-dom";
-import { WithProperty } from "../../ui/common.tsx";
+import { WithProperty } from "../../ui/Section.tsx";
 import { FoliosTab } from "./Folios.tsx";
 import { InvoicesTab } from "./Invoices.tsx";
 import { JournalTab } from "./Journal.tsx";

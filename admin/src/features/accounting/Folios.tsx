@@ -24,7 +24,9 @@ import { useLiveRefresh } from "../../platform/live/useLiveRefresh.ts";
 import type { Membership } from "../../platform/authProvider.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import type { FolioListNode, FolioStatus } from "./documents.ts";
-import { MoneyCell, Pager, QueryError, SectionHeading, usePage } from "../../ui/common.tsx";
+import { MoneyCell } from "../../ui/MoneyField.tsx";
+import { Pager, usePage } from "../../ui/Pager.tsx";
+import { QueryError, SectionHeading } from "../../ui/Section.tsx";
 import { folioPath } from "./paths.ts";
 
 export function folioBalance(folio: Pick<FolioListNode, "balances" | "reservation">, currency: string): { amount: string; currency: string } {

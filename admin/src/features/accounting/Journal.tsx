@@ -19,7 +19,10 @@ import { useLiveRefresh } from "../../platform/live/useLiveRefresh.ts";
 import type { Membership } from "../../platform/authProvider.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import type { JournalEntryNode } from "./documents.ts";
-import { DateRangePicker, MoneyCell, Pager, QueryError, SectionHeading, usePage, type DateRange } from "../../ui/common.tsx";
+import { DateRangePicker, type DateRange } from "../../ui/DateRangePicker.tsx";
+import { MoneyCell } from "../../ui/MoneyField.tsx";
+import { Pager, usePage } from "../../ui/Pager.tsx";
+import { QueryError, SectionHeading } from "../../ui/Section.tsx";
 import { present } from "../../platform/results.ts";
 import { ListTable } from "../../ui/ListTable.tsx";
 

@@ -26,7 +26,11 @@ import { addDays, isIsoDate } from "../../ui/dates.ts";
 import type { Membership } from "../../platform/authProvider.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import type { OwnerStatementLine, PayoutNode } from "./documents.ts";
-import { ActionDialog, DateRangePicker, MoneyCell, Pager, QueryError, SectionHeading, usePage, type DateRange } from "../../ui/common.tsx";
+import { ActionDialog } from "../../ui/ActionDialog.tsx";
+import { DateRangePicker, type DateRange } from "../../ui/DateRangePicker.tsx";
+import { MoneyCell } from "../../ui/MoneyField.tsx";
+import { Pager, usePage } from "../../ui/Pager.tsx";
+import { QueryError, SectionHeading } from "../../ui/Section.tsx";
 import { ListTable } from "../../ui/ListTable.tsx";
 
 const sum = (lines: OwnerStatementLine[], field: keyof Pick<OwnerStatementLine, "rentalRevenue" | "fees" | "commission" | "ownerShare" | "paidOut">) =>

@@ -14,7 +14,10 @@ import { formatTimestamp } from "../../ui/format.ts";
 import type { Membership } from "../../platform/authProvider.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import type { DifferenceNode, ReconciliationDifferenceKind } from "./documents.ts";
-import { ActionDialog, MoneyCell, Pager, QueryError, SectionHeading, usePage } from "../../ui/common.tsx";
+import { ActionDialog } from "../../ui/ActionDialog.tsx";
+import { MoneyCell } from "../../ui/MoneyField.tsx";
+import { Pager, usePage } from "../../ui/Pager.tsx";
+import { QueryError, SectionHeading } from "../../ui/Section.tsx";
 import { ListTable } from "../../ui/ListTable.tsx";
 
 const kindLabels: Record<ReconciliationDifferenceKind, { label: string; help: string }> = {

@@ -22,7 +22,8 @@ import { useLiveRefresh } from "../../platform/live/useLiveRefresh.ts";
 import type { Membership } from "../../platform/authProvider.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import type { AccountKind } from "./documents.ts";
-import { MoneyCell, QueryError, SectionHeading } from "../../ui/common.tsx";
+import { MoneyCell } from "../../ui/MoneyField.tsx";
+import { QueryError, SectionHeading } from "../../ui/Section.tsx";
 
 const kindOrder: AccountKind[] = ["asset", "liability", "equity", "revenue", "expense"];
 

@@ -16,7 +16,7 @@ import { useDataProvider } from "react-admin";
 import { Link } from "react-router-dom";
 import { folioPath } from "../accounting/paths.ts";
 import { TakePaymentDialog } from "../accounting/FolioPage.tsx";
-import { QueryError } from "../../ui/common.tsx";
+import { QueryError } from "../../ui/Section.tsx";
 import { formatMoney, humanize } from "../../ui/format.ts";
 import { useLiveRefresh } from "../../platform/live/useLiveRefresh.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";

@@ -5,9 +5,8 @@
 // Written by hand against server/schema.graphql like the other documents,
 // and checked against it by tests/api/admin_desk_documents.test.ts. No DOM
 // or React here.
-import { operation, type IsoDate, type Nodes, type MinorUnits, type Timestamp, type Uuid } from "../../platform/documents.ts";
+import { createRow, operation, updateRow, type IsoDate, type MinorUnits, type Nodes, type Timestamp, type Uuid } from "../../platform/documents.ts";
 import type { BalanceNode } from "../accounting/documents.ts";
-import { createRow, updateRow } from "../../platform/documents.ts";
 
 export type FolioKind = "guest" | "company";
 export type DeskPaymentMethod = "cash" | "bank_transfer";

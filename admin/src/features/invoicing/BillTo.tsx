@@ -15,7 +15,8 @@ import { useCanAccess, useDataProvider, useNotify } from "react-admin";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import type { BillTo, BillToValues } from "./documents.ts";
 import { newIdempotencyKey, type IdempotencyKey } from "../../platform/idempotency.ts";
-import { ActionDialog, QueryError } from "../../ui/common.tsx";
+import { ActionDialog } from "../../ui/ActionDialog.tsx";
+import { QueryError } from "../../ui/Section.tsx";
 
 const sourceLabel: Record<BillTo["source"], string> = {
   folio: "Set on this folio",

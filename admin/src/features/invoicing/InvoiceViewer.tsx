@@ -26,7 +26,9 @@ import { useCanAccess, useDataProvider, useNotify } from "react-admin";
 import { formatTimestamp } from "../../ui/format.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import type { InvoiceDeliveryNode } from "./documents.ts";
-import { ActionDialog, ApiErrorAlert, QueryError, shownError, type ShownError } from "../../ui/common.tsx";
+import { ActionDialog } from "../../ui/ActionDialog.tsx";
+import { ApiErrorAlert, shownError, type ShownError } from "../../ui/ApiErrorAlert.tsx";
+import { QueryError } from "../../ui/Section.tsx";
 
 const emailPattern = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 

@@ -19,8 +19,8 @@ import type { Membership } from "../../platform/authProvider.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import type { LegalDetailsValues } from "./documents.ts";
 import { ActionKey } from "../../platform/idempotency.ts";
-import { refusedByApi } from "../../ui/ApiErrorAlert.tsx";
-import { ApiErrorAlert, QueryError, SectionHeading, shownError, type ShownError } from "../../ui/common.tsx";
+import { ApiErrorAlert, refusedByApi, shownError, type ShownError } from "../../ui/ApiErrorAlert.tsx";
+import { QueryError, SectionHeading } from "../../ui/Section.tsx";
 
 const empty: LegalDetailsValues = {
   legalName: null, addressLine1: null, addressLine2: null, postalCode: null, city: null, countryCode: null,

@@ -27,7 +27,10 @@ import { roleAllows } from "../../platform/access.ts";
 import type { Membership } from "../../platform/authProvider.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import type { CityTaxNode } from "./documents.ts";
-import { ApiErrorAlert, DateRangePicker, MoneyCell, QueryError, SectionHeading, shownError, type DateRange, type ShownError } from "../../ui/common.tsx";
+import { ApiErrorAlert, shownError, type ShownError } from "../../ui/ApiErrorAlert.tsx";
+import { DateRangePicker, type DateRange } from "../../ui/DateRangePicker.tsx";
+import { MoneyCell } from "../../ui/MoneyField.tsx";
+import { QueryError, SectionHeading } from "../../ui/Section.tsx";
 
 const firstOfMonth = (date: string) => `${date.slice(0, 8)}01`;
 const lastOfMonth = (date: string) => addDays(firstOfMonth(addDays(firstOfMonth(date), 32)), -1);

@@ -23,7 +23,10 @@ import { roleAllows } from "../../platform/access.ts";
 import type { Membership } from "../../platform/authProvider.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import { exportKinds, type ExportKind, type ExportNode } from "./documents.ts";
-import { ApiErrorAlert, DateRangePicker, Pager, QueryError, SectionHeading, shownError, usePage, type DateRange, type ShownError } from "../../ui/common.tsx";
+import { ApiErrorAlert, shownError, type ShownError } from "../../ui/ApiErrorAlert.tsx";
+import { DateRangePicker, type DateRange } from "../../ui/DateRangePicker.tsx";
+import { Pager, usePage } from "../../ui/Pager.tsx";
+import { QueryError, SectionHeading } from "../../ui/Section.tsx";
 import { ListTable } from "../../ui/ListTable.tsx";
 
 const kindHelp: Record<ExportKind, string> = {

@@ -22,13 +22,15 @@ import { useTheme } from "@mui/material/styles";
 import { useMemo, useState } from "react";
 import { Title, useCanAccess, useDataProvider } from "react-admin";
 import { Area, Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { formatMoney, humanize, todayIn } from "../../ui/format.ts";
+import { currencyDigits, formatMoney, humanize, todayIn } from "../../ui/format.ts";
 import { addDays, formatShortDate } from "../../ui/dates.ts";
 import type { Membership } from "../../platform/authProvider.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import type { OccupancyNode, PickupNode } from "./documents.ts";
 import { majorUnits as major } from "../../ui/money.ts";
-import { currencyDigits, DateRangePicker, MoneyCell, QueryError, SectionHeading, WithProperty, type DateRange } from "../../ui/common.tsx";
+import { DateRangePicker, type DateRange } from "../../ui/DateRangePicker.tsx";
+import { MoneyCell } from "../../ui/MoneyField.tsx";
+import { QueryError, SectionHeading, WithProperty } from "../../ui/Section.tsx";
 import { CityTaxSection } from "./CityTax.tsx";
 import { ExportsSection } from "./Exports.tsx";
 

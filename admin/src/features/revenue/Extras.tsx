@@ -25,7 +25,10 @@ import type { Membership } from "../../platform/authProvider.ts";
 import type { RevenueSetupData } from "./data.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import type { ExtraNode } from "./documents.ts";
-import { ActionDialog, MoneyCell, MoneyField, moneyInputValue, parseMoney, SectionHeading } from "../../ui/common.tsx";
+import { ActionDialog } from "../../ui/ActionDialog.tsx";
+import { MoneyCell, MoneyField } from "../../ui/MoneyField.tsx";
+import { SectionHeading } from "../../ui/Section.tsx";
+import { moneyInputValue, parseMoney } from "../../ui/money.ts";
 
 export function Extras({ membership, setup, canEdit }: { membership: Membership; setup: RevenueSetupData; canEdit: boolean }) {
   const [editing, setEditing] = useState<ExtraNode | "new" | null>(null);

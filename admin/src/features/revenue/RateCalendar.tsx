@@ -32,7 +32,10 @@ import { useLiveRefresh } from "../../platform/live/useLiveRefresh.ts";
 import type { Membership } from "../../platform/authProvider.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import type { RateGridDayNode, RatePlanNode, RoomTypeNode } from "./documents.ts";
-import { ActionDialog, MoneyField, parseMoney, QueryError, SectionHeading } from "../../ui/common.tsx";
+import { ActionDialog } from "../../ui/ActionDialog.tsx";
+import { MoneyField } from "../../ui/MoneyField.tsx";
+import { QueryError, SectionHeading } from "../../ui/Section.tsx";
+import { parseMoney } from "../../ui/money.ts";
 
 const weekdays = [
   { iso: 1, label: "Mon" }, { iso: 2, label: "Tue" }, { iso: 3, label: "Wed" }, { iso: 4, label: "Thu" },

@@ -13,7 +13,7 @@ import { Link, Navigate, useParams } from "react-router-dom";
 import { useLiveRefresh } from "../../platform/live/useLiveRefresh.ts";
 import type { Membership } from "../../platform/authProvider.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
-import { QueryError, WithProperty } from "../../ui/common.tsx";
+import { QueryError, WithProperty } from "../../ui/Section.tsx";
 import { Extras } from "./Extras.tsx";
 import { RateCalendar } from "./RateCalendar.tsx";
 import { FeesAndTaxes, RatePlans, RoomTypesAndUnits } from "./Setup.tsx";

@@ -33,7 +33,10 @@ import {
   type RatePlanNode, type RoomTypeNode, type TaxBasis, type TaxNode, type UnitNode,
 } from "./documents.ts";
 import type { RevenueSetupData } from "./data.ts";
-import { ActionDialog, MoneyCell, MoneyField, moneyInputValue, parseMoney, SectionHeading } from "../../ui/common.tsx";
+import { ActionDialog } from "../../ui/ActionDialog.tsx";
+import { MoneyCell, MoneyField } from "../../ui/MoneyField.tsx";
+import { SectionHeading } from "../../ui/Section.tsx";
+import { moneyInputValue, parseMoney } from "../../ui/money.ts";
 import { paymentScheduleLabel } from "./paymentTerms.ts";
 
 const setupKey = ["backoffice", "revenueSetup"] as const;

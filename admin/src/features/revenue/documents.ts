@@ -3,8 +3,7 @@
 // CRUD of the setup, platform/rows.ts), and the rate calendar. Written by
 // hand against server/schema.graphql, and checked against it by
 // tests/api/admin_backoffice_documents.test.ts. No DOM or React here.
-import { operation, type Decimal, type IsoDate, type MinorUnits, type Nodes, type ReportRange, type Uuid } from "../../platform/documents.ts";
-import { createRow, deleteRow, updateRow } from "../../platform/documents.ts";
+import { createRow, deleteRow, operation, updateRow, type Decimal, type IsoDate, type MinorUnits, type Nodes, type ReportRange, type Uuid } from "../../platform/documents.ts";
 
 export type MealPlan = "room_only" | "breakfast" | "half_board" | "full_board" | "all_inclusive";
 export type CancellationPenaltyKind = "nights" | "percent";
