@@ -1,4 +1,4 @@
-// Operations' GraphQL documents (admin/src/features/housekeeping/documents.ts:
+// Operations' GraphQL documents (admin/src/features/{housekeeping,channels}/documents.ts:
 // the housekeeping board and its actions, the channel manager) are written
 // by hand; here they are checked against the reviewed schema and the API's
 // limits, like tests/api/admin_documents.test.ts does for the rest of the
@@ -9,7 +9,10 @@
 import { Kind, parse, print, type FieldNode, type OperationDefinitionNode } from "postgraphile/graphql";
 import { apiSchema, apiValidationErrors } from "../helpers/graphql-documents.ts";
 import { keyedMutations } from "../../admin/src/platform/documents.ts";
-import { operationsDocuments, type BoardStayNode, type BoardUnitNode } from "../../admin/src/features/housekeeping/documents.ts";
+import { housekeepingDocuments, type BoardStayNode, type BoardUnitNode } from "../../admin/src/features/housekeeping/documents.ts";
+import { channelsDocuments } from "../../admin/src/features/channels/documents.ts";
+
+const operationsDocuments = [...housekeepingDocuments, ...channelsDocuments];
 import { assembleBoard } from "../../admin/src/features/housekeeping/board.ts";
 
 

@@ -20,7 +20,8 @@ import { createRevenueMethods, type RevenueMethods } from "../features/revenue/d
 import { createDeskMethods, type DeskMethods } from "../features/folio/data.ts";
 import { createInvoicingMethods, type InvoicingMethods } from "../features/invoicing/data.ts";
 import { createFrontDeskMethods, type FrontDeskMethods } from "../features/frontdesk/data.ts";
-import { createOperationsMethods, type OperationsMethods } from "../features/housekeeping/data.ts";
+import { createChannelsMethods, type ChannelsMethods } from "../features/channels/data.ts";
+import { createHousekeepingMethods, type HousekeepingMethods } from "../features/housekeeping/data.ts";
 import { createGuaranteeMethods, type GuaranteeMethods } from "../features/guarantee/data.ts";
 import { ApiError, type GraphQLClient } from "./graphql.ts";
 import { bookingOf, notFound, present, type RequestOptions } from "./results.ts";
@@ -54,7 +55,7 @@ export interface ReservationEvent extends ReservationEventNode {
   id: number;
 }
 
-export interface KeeprDataProvider extends DataProvider, FrontDeskMethods, OperationsMethods, AccountingMethods, ReportsMethods, RevenueMethods, InvoicingMethods, DeskMethods, GuaranteeMethods {
+export interface KeeprDataProvider extends DataProvider, FrontDeskMethods, HousekeepingMethods, ChannelsMethods, AccountingMethods, ReportsMethods, RevenueMethods, InvoicingMethods, DeskMethods, GuaranteeMethods {
   frontDeskDay(params: { propertyId: Uuid; day: IsoDate }, options?: RequestOptions): Promise<FrontDeskDay>;
   reservationHistory(params: { id: Uuid }, options?: RequestOptions): Promise<ReservationEvent[]>;
   /** acknowledgeUnpaid: the desk saw the unpaid prepayments (else PAYMENT_DUE). */
@@ -221,7 +222,8 @@ export function createDataProvider(client: GraphQLClient, permissions: () => Pro
     ...createReportsMethods(client),
     ...createRevenueMethods(client),
     ...createInvoicingMethods(client),
-    ...createOperationsMethods(client),
+    ...createHousekeepingMethods(client),
+    ...createChannelsMethods(client),
     ...createDeskMethods(client),
     ...createGuaranteeMethods(client),
     supportAbortSignal: true,

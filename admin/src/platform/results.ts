@@ -37,6 +37,9 @@ export const paged = <T,>(connection: { totalCount: number; nodes: Array<T | nul
 /** A mutation answered without its result. */
 export const missing = (what: string) => new ApiError(`The API did not return ${what}.`, 502, { code: "BAD_RESPONSE" });
 
+/** A mutation answered without the row it changed: its outcome is unknown until a reload. */
+export const notReturned = (what: string) => new ApiError(`The API did not return the ${what}; reload to see where it stands.`, 502, { code: "BAD_RESPONSE" });
+
 /** A row the user cannot see (or that is gone). */
 export const notFound = (what: string) => new ApiError(`No such ${what}, or you cannot see it.`, 404, { code: "NOT_FOUND" });
 

@@ -56,8 +56,8 @@ import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import {
   channelSources, type ChannelConflictNode, type ChannelFeedNode, type ChannelFeedPendingChange, type ChannelSource, type ChannelUnitNode,
   type ReconciliationNode,
-} from "../housekeeping/documents.ts";
-import type { ChannelsOverview } from "../housekeeping/data.ts";
+} from "./documents.ts";
+import type { ChannelsOverview } from "./data.ts";
 import { listNights, nightCount, plural } from "./nights.ts";
 import { PageHeading } from "../../ui/PageHeading.tsx";
 
