@@ -1,9 +1,11 @@
-// The console's only way to the API: POST /graphql over fetch, with the
-// session token. Every failure becomes an ApiError (react-admin's HttpError)
+// The console's only way to the API: POST /graphql with the session token
+// (shared/graphql-http.ts sends it and reads the answer). Every failure becomes an ApiError (react-admin's HttpError)
 // carrying the API's code (docs/error_codes.md), the request id and a message
 // a member of staff can act on.
 import { HttpError } from "react-admin";
+import type { ApiFailure, RefusalOf } from "../../../shared/api-error.ts";
 import { errorCodeSpec, type ErrorCode, type ErrorKind } from "../../../shared/error-codes.ts";
+import { callGraphQL } from "../../../shared/graphql-http.ts";
 import type { Document } from "./documents.ts";
 
 export const graphqlEndpoint = "/graphql";
@@ -55,18 +57,9 @@ const statusOfKind: Record<ErrorKind, number | null> = {
   internal: 500,
 };
 
-interface WireError {
-  message?: unknown;
-  extensions?: { code?: unknown; reason?: unknown };
-}
-
-/** The ApiError for the first error of a GraphQL response. */
-export function apiErrorOf(errors: readonly WireError[], httpStatus: number, requestId: string | undefined): ApiError {
-  const first = errors[0] ?? {};
-  // Typed by the registry; a code this build does not know (a newer server's) passes through as is.
-  const code = typeof first.extensions?.code === "string" ? (first.extensions.code as ErrorCode) : httpStatus === 401 ? "INVALID_TOKEN" : "INTERNAL";
-  const reason = typeof first.extensions?.reason === "string" ? first.extensions.reason : undefined;
-  const serverMessage = typeof first.message === "string" && first.message ? first.message : "The request failed.";
+/** The ApiError for the API's refusal (its first error, as shared/api-error.ts reads it). */
+export function apiErrorOf(refusal: RefusalOf, httpStatus: number, requestId: string | undefined): ApiError {
+  const { code, reason, message: serverMessage } = refusal;
   const reference = requestId ? ` Reference: ${requestId}.` : "";
   const kind = errorCodeSpec(code)?.kind;
   let message = serverMessage;
@@ -91,49 +84,32 @@ export interface GraphQLClient {
   request<TData, TVariables>(document: Document<TData, TVariables>, variables: TVariables, options?: { signal?: AbortSignal }): Promise<TData>;
 }
 
+/** The console's words for a failed exchange (shared/graphql-http.ts reads the answer). */
+function consoleError(failure: ApiFailure): ApiError {
+  switch (failure.kind) {
+    case "network":
+      return new ApiError("Cannot reach the Keepr server. Check the connection, then try again.", 0, { code: "NETWORK" });
+    case "unreadable":
+      return new ApiError(`The Keepr server answered HTTP ${failure.status} without a readable body. Try again in a moment.`, failure.status || 502, {
+        code: "BAD_RESPONSE",
+        ...(failure.requestId ? { requestId: failure.requestId } : {}),
+      });
+    case "no-data":
+      return new ApiError(`The Keepr server answered HTTP ${failure.status} without data.`, failure.status >= 400 ? failure.status : 502, {
+        code: "BAD_RESPONSE",
+        ...(failure.requestId ? { requestId: failure.requestId } : {}),
+      });
+    case "refused":
+      return apiErrorOf(failure, failure.status, failure.requestId);
+  }
+}
+
 export function createGraphQLClient(options: GraphQLClientOptions): GraphQLClient {
   const endpoint = options.endpoint ?? graphqlEndpoint;
-  const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
   return {
-    async request<TData, TVariables>(document: Document<TData, TVariables>, variables: TVariables, requestOptions: { signal?: AbortSignal } = {}): Promise<TData> {
-      const token = options.token();
-      let response: Response;
-      try {
-        response = await doFetch(endpoint, {
-          method: "POST",
-          headers: {
-            "content-type": "application/json",
-            accept: "application/graphql-response+json, application/json",
-            ...(token ? { authorization: `Bearer ${token}` } : {}),
-          },
-          body: JSON.stringify({ query: document.source, operationName: document.name, variables }),
-          signal: requestOptions.signal,
-        });
-      } catch (error) {
-        if (requestOptions.signal?.aborted) throw error; // react-query cancelled it; not a failure
-        throw new ApiError("Cannot reach the Keepr server. Check the connection, then try again.", 0, { code: "NETWORK" });
-      }
-      const requestId = response.headers.get("x-request-id") ?? undefined;
-      let body: { data?: unknown; errors?: unknown };
-      try {
-        body = (await response.json()) as { data?: unknown; errors?: unknown };
-      } catch (error) {
-        if (requestOptions.signal?.aborted) throw error;
-        throw new ApiError(`The Keepr server answered HTTP ${response.status} without a readable body. Try again in a moment.`, response.status || 502, {
-          code: "BAD_RESPONSE",
-          ...(requestId ? { requestId } : {}),
-        });
-      }
-      if (Array.isArray(body.errors) && body.errors.length > 0) {
-        throw apiErrorOf(body.errors as WireError[], response.status, requestId);
-      }
-      if (!response.ok || body.data === null || typeof body.data !== "object") {
-        throw new ApiError(`The Keepr server answered HTTP ${response.status} without data.`, response.status >= 400 ? response.status : 502, {
-          code: "BAD_RESPONSE",
-          ...(requestId ? { requestId } : {}),
-        });
-      }
-      return body.data as TData;
+    request(document, variables, requestOptions = {}) {
+      // react-query cancelling a request (signal) rejects with the abort: not a failure.
+      return callGraphQL({ endpoint, document, variables, token: options.token(), signal: requestOptions.signal, fetch: options.fetch }, consoleError);
     },
   };
 }

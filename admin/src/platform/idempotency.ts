@@ -5,20 +5,14 @@
 // forget: runKeyed (dataProvider.ts) only takes an IdempotencyKey, and only
 // newIdempotencyKey makes one.
 
+import { randomUuid } from "../../../shared/ids.ts";
+
 declare const brand: unique symbol;
 export type IdempotencyKey = string & { readonly [brand]: "IdempotencyKey" };
 
-/**
- * A random UUID (v4). crypto.getRandomValues rather than crypto.randomUUID:
- * the latter exists only in secure contexts, and the console may be opened
- * over plain http on a hotel's LAN.
- */
+/** A fresh key: a random UUID (shared/ids.ts). */
 export function newIdempotencyKey(): IdempotencyKey {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}` as IdempotencyKey;
+  return randomUuid() as IdempotencyKey;
 }
 
 /**
