@@ -2,7 +2,7 @@
 // trial balance, invoices, payments and refunds, owners and payouts,
 // reconciliation. Written by hand against server/schema.graphql, and checked
 // against it by tests/api/admin_backoffice_documents.test.ts. No DOM or React here.
-import { operation, type Connection, type Decimal, type IsoDate, type MinorUnits, type Nodes, type Page, type PaymentStatus, type ReservationStatus, type Timestamp, type Uuid } from "../../platform/documents.ts";
+import { operation, type Connection, type Decimal, type IsoDate, type MinorUnits, type Nodes, type Page, type PaymentIntentNode, type ReservationStatus, type Timestamp, type Uuid } from "../../platform/documents.ts";
 
 export type FolioStatus = "open" | "closed";
 export type AccountKind = "asset" | "liability" | "equity" | "revenue" | "expense";
@@ -93,16 +93,8 @@ export interface RefundNode {
   failureMessage: string | null;
 }
 
-export interface FolioIntentNode {
-  rowId: Uuid;
-  kind: "deposit" | "balance";
-  amount: MinorUnits;
-  currency: string;
-  status: PaymentStatus;
-  dueAt: Timestamp;
-  amountCaptured: MinorUnits;
-  amountRefunded: MinorUnits;
-  failureMessage: string | null;
+export interface FolioIntentNode
+  extends Pick<PaymentIntentNode, "rowId" | "kind" | "amount" | "currency" | "status" | "dueAt" | "amountCaptured" | "amountRefunded" | "failureMessage"> {
   attempts: Nodes<AttemptNode>;
   refunds: Nodes<RefundNode>;
 }

@@ -3,7 +3,7 @@
 // its moves (room move, changed dates). Written by hand against
 // server/schema.graphql like documents.ts, and checked against it by
 // tests/api/admin_frontdesk_documents.test.ts. No DOM or React here.
-import { bookingMutation, operation, type BookingResult, type IsoDate, type MinorUnits, type ReservationStatus, type Timestamp, type Uuid } from "../../platform/documents.ts";
+import { bookingMutation, operation, type BookingResult, type IsoDate, type MinorUnits, type ReservationNode, type ReservationStatus, type Timestamp, type Uuid } from "../../platform/documents.ts";
 
 export type MealPlan = "room_only" | "breakfast" | "half_board" | "full_board" | "all_inclusive";
 
@@ -323,19 +323,11 @@ export const roomChanges = operation<
 export type ClaimKind = "hold" | "reservation" | "owner_block" | "maintenance_block" | "ota_block";
 
 /** A reservation as its bar shows it. */
-export interface ChartReservationNode {
-  rowId: Uuid;
-  propertyId: Uuid;
-  confirmationCode: string | null;
-  status: ReservationStatus;
-  arrival: IsoDate;
-  departure: IsoDate;
-  nights: number;
-  adults: number;
-  children: number;
-  currency: string;
-  totalAmount: MinorUnits;
-  channel: string;
+export interface ChartReservationNode
+  extends Pick<
+    ReservationNode,
+    "rowId" | "propertyId" | "confirmationCode" | "status" | "arrival" | "departure" | "nights" | "adults" | "children" | "currency" | "totalAmount" | "channel"
+  > {
   unitId: Uuid | null;
   roomTypeId: Uuid;
   /** Pinned to its unit: the allocator never moves it (nor a checked-in stay). */
