@@ -23,7 +23,7 @@ export interface AdminRouterOptions {
   publicUrl?: string;
 }
 
-/** What the console reads from /admin/config.json (admin/src/live/client.ts). */
+/** What the console reads from /admin/config.json (admin/src/platform/live/client.ts). */
 export interface AdminPublicConfig {
   realtime: { path: string; apiKey: string } | null;
 }

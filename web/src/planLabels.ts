@@ -2,7 +2,7 @@
 // (app_private.schedule_payments): the deposit at booking, the rest some
 // days before arrival or at check-in. A plan with nothing before arrival is
 // "pay at check-in". (The staff console says the same in
-// admin/src/backoffice/revenue/paymentTerms.ts.)
+// admin/src/features/revenue/paymentTerms.ts.)
 import type { useI18n } from "./i18n.tsx";
 
 export interface PaymentSchedule {
