@@ -396,6 +396,9 @@ export class PostgresTopicBus extends LocalTopicBus {
       if (!this.client) this.outbox.length = 0;
     })().finally(() => {
       this.flushing = null;
+      // A message queued after the loop saw an empty outbox, before this
+      // ran, would wait for the next send: flush it now.
+      if (this.outbox.length > 0 && this.client) void this.flush();
     });
     return this.flushing;
   }

@@ -114,8 +114,12 @@ export class EventQueue<T> {
     this.drain();
   };
 
-  /** The next item not yet taken that satisfies accept (items skipped over stay in `seen`). */
-  next(accept: (item: T) => boolean = () => true, timeoutMs = 5_000): Promise<T> {
+  /**
+   * The next item not yet taken that satisfies accept (items skipped over
+   * stay in `seen`). timeoutMs only bounds a failure: it is generous so a
+   * loaded machine (the suite under `npm run test:loaded`) is not one.
+   */
+  next(accept: (item: T) => boolean = () => true, timeoutMs = 15_000): Promise<T> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no matching event within ${timeoutMs} ms; seen: ${JSON.stringify(this.seen)}`)), timeoutMs);
       this.waiting.push({ accept, resolve: (item) => (clearTimeout(timer), resolve(item)) });
