@@ -4,8 +4,8 @@
 // the cash drawer) are written by hand; here they are checked against the
 // reviewed schema and the API's limits like the console's other documents,
 // and every keyed mutation among them passes a required $idempotencyKey.
-import { Kind, parse, type OperationDefinitionNode } from "postgraphile/graphql";
-import { apiValidationErrors } from "../helpers/graphql-documents.ts";
+import { Kind } from "postgraphile/graphql";
+import { apiValidationErrors, mutationsSent } from "../helpers/graphql-documents.ts";
 import { keyedMutations } from "../../admin/src/platform/documents.ts";
 import { deskDocuments, deskKeyedMutations } from "../../admin/src/features/folio/documents.ts";
 
@@ -20,19 +20,11 @@ it("operation names are unique among the desk's documents", () => {
 
 it("each keyed mutation of the desk passes a required $idempotencyKey, and the console knows it is keyed", () => {
   const sent: string[] = [];
-  for (const document of deskDocuments) {
-    for (const definition of parse(document.source).definitions) {
-      if (definition.kind !== Kind.OPERATION_DEFINITION || definition.operation !== "mutation") continue;
-      const op = definition as OperationDefinitionNode;
-      for (const selection of op.selectionSet.selections) {
-        if (selection.kind !== Kind.FIELD || !(keyedMutations as readonly string[]).includes(selection.name.value)) continue;
-        sent.push(selection.name.value);
-        const input = selection.arguments?.find((a) => a.name.value === "input")?.value;
-        const key = input?.kind === Kind.OBJECT ? input.fields.find((f) => f.name.value === "idempotencyKey")?.value : undefined;
-        expect(key?.kind === Kind.VARIABLE ? key.name.value : null).toBe("idempotencyKey");
-        expect(op.variableDefinitions?.find((v) => v.variable.name.value === "idempotencyKey")?.type.kind).toBe(Kind.NON_NULL_TYPE);
-      }
-    }
+  for (const m of mutationsSent(deskDocuments)) {
+    if (!(keyedMutations as readonly string[]).includes(m.name)) continue;
+    sent.push(m.name);
+    expect(m.keyVariable).toBe("idempotencyKey");
+    expect(m.keyDeclaration).toBe(Kind.NON_NULL_TYPE);
   }
   expect(sent.sort()).toEqual([...deskKeyedMutations].sort());
 });

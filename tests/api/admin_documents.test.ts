@@ -4,8 +4,8 @@
 // the suite instead of a screen. Also: every mutation that takes an
 // idempotency key is known to the console, and the console never sends one
 // without a key variable.
-import { isNonNullType, Kind, parse, type OperationDefinitionNode } from "postgraphile/graphql";
-import { apiSchema, apiValidationErrors } from "../helpers/graphql-documents.ts";
+import { isNonNullType, Kind } from "postgraphile/graphql";
+import { apiSchema, apiValidationErrors, mutationsSent } from "../helpers/graphql-documents.ts";
 import { allDocuments, keyedMutations } from "../../admin/src/platform/documents.ts";
 
 
@@ -28,23 +28,14 @@ it("the console's list of keyed mutations is every mutation that takes an idempo
 
 it("each keyed mutation the console sends passes a required $idempotencyKey", () => {
   const sent: string[] = [];
-  for (const document of allDocuments) {
-    for (const definition of parse(document.source).definitions) {
-      if (definition.kind !== Kind.OPERATION_DEFINITION || definition.operation !== "mutation") continue;
-      const op = definition as OperationDefinitionNode;
-      for (const selection of op.selectionSet.selections) {
-        if (selection.kind !== Kind.FIELD || !(keyedMutations as readonly string[]).includes(selection.name.value)) continue;
-        sent.push(selection.name.value);
-        const input = selection.arguments?.find((a) => a.name.value === "input")?.value;
-        const key = input?.kind === Kind.OBJECT ? input.fields.find((f) => f.name.value === "idempotencyKey")?.value : undefined;
-        expect({ mutation: selection.name.value, key: key?.kind === Kind.VARIABLE ? key.name.value : null }).toEqual({
-          mutation: selection.name.value,
-          key: "idempotencyKey",
-        });
-        const declared = op.variableDefinitions?.find((v) => v.variable.name.value === "idempotencyKey");
-        expect(declared?.type.kind).toBe(Kind.NON_NULL_TYPE);
-      }
-    }
+  for (const m of mutationsSent(allDocuments)) {
+    if (!(keyedMutations as readonly string[]).includes(m.name)) continue;
+    sent.push(m.name);
+    expect({ mutation: m.name, key: m.keyVariable }).toEqual({
+      mutation: m.name,
+      key: "idempotencyKey",
+    });
+    expect(m.keyDeclaration).toBe(Kind.NON_NULL_TYPE);
   }
   expect(sent.sort()).toEqual(["cancelReservation", "checkIn", "checkOut", "markNoShow"]);
 });

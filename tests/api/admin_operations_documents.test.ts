@@ -7,7 +7,7 @@
 // names, and the names only when the role may read reservations; whether a
 // unit is occupied is the unit's own isOccupied (migration 000022).
 import { Kind, parse, print, type FieldNode, type OperationDefinitionNode } from "postgraphile/graphql";
-import { apiSchema, apiValidationErrors } from "../helpers/graphql-documents.ts";
+import { apiValidationErrors, mutationsSent } from "../helpers/graphql-documents.ts";
 import { keyedMutations } from "../../admin/src/platform/documents.ts";
 import { housekeepingDocuments, type BoardStayNode, type BoardUnitNode } from "../../admin/src/features/housekeeping/documents.ts";
 import { channelsDocuments } from "../../admin/src/features/channels/documents.ts";
@@ -21,15 +21,7 @@ it.each(operationsDocuments.map((d) => [d.name, d] as const))("%s is valid again
 });
 
 it("operations send no mutation that would need an idempotency key", () => {
-  const sent: string[] = [];
-  for (const document of operationsDocuments) {
-    for (const definition of parse(document.source).definitions) {
-      if (definition.kind !== Kind.OPERATION_DEFINITION || definition.operation !== "mutation") continue;
-      for (const selection of (definition as OperationDefinitionNode).selectionSet.selections) {
-        if (selection.kind === Kind.FIELD) sent.push(selection.name.value);
-      }
-    }
-  }
+  const sent = mutationsSent(operationsDocuments).map((m) => m.name);
   expect(sent.filter((name) => (keyedMutations as readonly string[]).includes(name))).toEqual([]);
   expect(sent.sort()).toEqual([
     "acceptChannelFeedChange", "createChannelFeed", "createHousekeepingTask", "deleteChannelFeedByRowId", "resolveChannelConflict", "setUnitStatus",
