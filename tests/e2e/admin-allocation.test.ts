@@ -19,7 +19,8 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type pg from "pg";
 import { runAppBuildProcess } from "../../server/app-build.ts";
-import { axeViolations, collectPageErrors, launchBrowser, newContext } from "../helpers/browser.ts";
+import { axeViolations, collectPageErrors, endBrowserTest, launchBrowser, newContext } from "../helpers/browser.ts";
+import { signInToConsole } from "../helpers/console.ts";
 import { addDays, confirm, createHotel, hold, localDate, quote, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
 import { fixturePassword } from "../helpers/fixtures.ts";
@@ -87,13 +88,7 @@ async function place(reservationId: string, unit: string, pinned: boolean): Prom
 }
 
 async function signIn(context: BrowserContext): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${server.url}/admin/`);
-  await page.getByLabel("Email").fill(deskEmail);
-  await page.getByLabel("Password").fill(fixturePassword);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByTestId("dashboard-ready").waitFor();
-  return page;
+  return (await signInToConsole(context, server.url, deskEmail)).page;
 }
 
 async function phoneContext(): Promise<BrowserContext> {
@@ -160,12 +155,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 }, 180_000);
 
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await server?.close();
-  await db?.drop();
-});
+afterAll(() => endBrowserTest({ contexts, browser, server, db }));
 
 describe("a front-desk user on a desktop", () => {
   let page: Page;

@@ -14,10 +14,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
-import { axeViolations, collectPageErrors, launchBrowser, newContext } from "../helpers/browser.ts";
+import { axeWhenQuiet, endBrowserTest, launchBrowser, newContext, waitUntil } from "../helpers/browser.ts";
+import { signInToConsole, withPassword } from "../helpers/console.ts";
 import { addDays, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
-import { fixturePassword } from "../helpers/fixtures.ts";
 import { runDueJobs } from "../helpers/jobs.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
@@ -39,15 +39,6 @@ const shot = (page: Page, name: string) => page.screenshot({ path: path.join(scr
 /** What the jobs see: the provider this server hosts, and the same export store. */
 const jobsEnv = () => ({ PAYMENT_PROVIDER_URL: `${server.url}/simulated-provider`, EXPORT_DIR: exportDir });
 
-async function withPassword(userId: string, name: string): Promise<string> {
-  await db.ownerPool.query("update app_public.users set display_name = $2 where id = $1", [userId, name]);
-  await db.ownerPool.query(
-    "insert into app_private.user_secrets (user_id, password_hash) values ($1, public.crypt($2, public.gen_salt('bf', 4))) on conflict do nothing",
-    [userId, fixturePassword],
-  );
-  return (await db.ownerPool.query<{ email: string }>("select email from app_public.users where id = $1", [userId])).rows[0]!.email;
-}
-
 /** quote → hold → confirm as a guest online (channel web), or as the front desk (channel front_desk), committed. */
 function books(arrivalOffset: number, nights: number, fullName: string, by: "guest" | "desk" = "guest") {
   return inCommit(db.ownerPool, async (c) => {
@@ -66,14 +57,7 @@ function books(arrivalOffset: number, nights: number, fullName: string, by: "gue
 async function signIn(userEmail: string): Promise<{ page: Page; errors: string[] }> {
   const context = await newContext(browser);
   contexts.push(context);
-  const page = await context.newPage();
-  const errors = collectPageErrors(page);
-  await page.goto(`${server.url}/admin/`);
-  await page.getByLabel("Email").fill(userEmail);
-  await page.getByLabel("Password").fill(fixturePassword);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByTestId("dashboard-ready").waitFor();
-  return { page, errors };
+  return signInToConsole(context, server.url, userEmail);
 }
 
 /** The operation names and idempotency keys of the GraphQL requests a page sends. */
@@ -92,23 +76,6 @@ function recordRequests(page: Page): Array<{ operation: string; key: string | un
  * axe-core on the page once it has had nothing loading for a moment, so that
  * what is checked is the settled screen, not a live refetch's spinners.
  */
-async function axe(page: Page) {
-  const busy = () => page.locator(".MuiLinearProgress-root, .MuiCircularProgress-root").count();
-  let quietSince = Date.now();
-  await waitFor(async () => {
-    if ((await busy()) > 0) quietSince = Date.now();
-    return Date.now() - quietSince >= 500;
-  }, "the page to finish loading");
-  return axeViolations(page);
-}
-
-async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 beforeAll(async () => {
   mkdirSync(screenshots, { recursive: true });
@@ -127,9 +94,9 @@ beforeAll(async () => {
     ])
   ).rows[0]!.id;
   await db.ownerPool.query("insert into app_public.property_memberships (property_id, user_id, role) values ($1, $2, 'accountant')", [h.propertyId, accountantId]);
-  email.accountant = await withPassword(accountantId, "Aaron Accounts");
-  email.manager = await withPassword(h.manager, "Marta Manager");
-  email.desk = await withPassword(h.frontDesk, "Diego Desk");
+  email.accountant = await withPassword(db.ownerPool, accountantId, "Aaron Accounts");
+  email.manager = await withPassword(db.ownerPool, h.manager, "Marta Manager");
+  email.desk = await withPassword(db.ownerPool, h.frontDesk, "Diego Desk");
 
   stays.ada = await books(5, 3, "Ada Lovelace"); // unpaid: the accountant takes her payment
   stays.grace = await books(2, 2, "Grace Hopper", "desk");
@@ -138,15 +105,10 @@ beforeAll(async () => {
 
   browser = await launchBrowser();
   // Changes reach the console through logical replication: it must be streaming first.
-  await waitFor(async () => server.realtime?.replicationConnected() === true, "realtime replication");
+  await waitUntil(async () => server.realtime?.replicationConnected() === true, "realtime replication");
 }, 240_000);
 
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await server?.close();
-  await db?.drop();
-});
+afterAll(() => endBrowserTest({ contexts, browser, server, db }));
 
 describe("an accountant", () => {
   let page: Page;
@@ -170,7 +132,7 @@ describe("an accountant", () => {
     // Unsettled only, by default: every booking here is unpaid.
     await expect(page.getByTestId("folios").locator("tbody tr[data-code]").count()).resolves.toBe(4);
     await shot(page, "folios");
-    expect(await axe(page)).toEqual([]);
+    expect(await axeWhenQuiet(page)).toEqual([]);
 
     await row.click();
     const balance = page.getByTestId("folio-balance");
@@ -180,7 +142,7 @@ describe("an accountant", () => {
     expect(total).not.toBe("0");
     await page.getByTestId("folio-lines").getByText(`Booking ${stays.ada!.code} confirmed`).waitFor();
     await shot(page, "folio");
-    expect(await axe(page)).toEqual([]);
+    expect(await axeWhenQuiet(page)).toEqual([]);
 
     await page.locator('[data-action="take-payment"]').click();
     const dialog = page.getByTestId("take-payment");
@@ -189,7 +151,7 @@ describe("an accountant", () => {
     await dialog.getByLabel("Expiry (MM/YY)").fill(`12/${String((new Date().getUTCFullYear() + 2) % 100).padStart(2, "0")}`);
     await dialog.getByLabel("Security code").fill("123");
     await shot(page, "take-payment");
-    expect(await axe(page)).toEqual([]);
+    expect(await axeWhenQuiet(page)).toEqual([]);
     // A double click is one user action: one request key, one payment.
     await page.locator('[data-confirm="take-payment"]').dblclick();
     await dialog.waitFor({ state: "detached" });
@@ -216,7 +178,7 @@ describe("an accountant", () => {
     await page.getByTestId("folio-lines").getByText(/Card payment/).waitFor();
     await page.locator('[data-testid="folio-payments"] [data-status="captured"]').waitFor();
     await shot(page, "folio-settled");
-    expect(await axe(page)).toEqual([]);
+    expect(await axeWhenQuiet(page)).toEqual([]);
 
     await page.getByRole("link", { name: "All folios" }).click();
     await page.getByRole("tab", { name: "Trial balance" }).click();
@@ -229,7 +191,7 @@ describe("an accountant", () => {
     const cells = await page.getByTestId("trial-balance-columns-EUR").locator("td").allTextContents();
     expect(cells[1]).toBe(cells[2]);
     await shot(page, "trial-balance");
-    expect(await axe(page)).toEqual([]);
+    expect(await axeWhenQuiet(page)).toEqual([]);
     // The database agrees: the folio is settled and the ledger balances.
     expect((await db.ownerPool.query("select balance from app_public.folio_balances where folio_id = (select id from app_public.folios where reservation_id = $1)", [stays.ada!.id])).rows).toEqual([{ balance: "0" }]);
     expect((await db.ownerPool.query("select difference from app_public.trial_balance where property_id = $1", [h.propertyId])).rows).toEqual([{ difference: "0" }]);
@@ -240,7 +202,7 @@ describe("an accountant", () => {
     await journal.getByText(/^Card payment/).first().waitFor();
     await journal.getByText("1200 · Payment clearing (simulated provider)").first().waitFor();
     await shot(page, "journal");
-    expect(await axe(page)).toEqual([]);
+    expect(await axeWhenQuiet(page)).toEqual([]);
 
     // The payment in the property's list of payments, captured.
     await page.getByRole("tab", { name: "Payments" }).click();
@@ -269,7 +231,7 @@ describe("an accountant", () => {
     await page.getByRole("tab", { name: "Invoices" }).click();
     await page.getByTestId("invoices").locator(`[data-document="${number}"]`).waitFor();
     await shot(page, "invoices");
-    expect(await axe(page)).toEqual([]);
+    expect(await axeWhenQuiet(page)).toEqual([]);
     expect(errors).toEqual([]);
   });
 });
@@ -289,7 +251,7 @@ describe("a manager", () => {
     const plan = grid.locator(`[data-plan="${h.ratePlanId}"]`);
     await plan.locator(`[data-date="${today}"][data-price="10000"]`).waitFor();
     await shot(page, "rate-calendar");
-    expect(await axe(page)).toEqual([]);
+    expect(await axeWhenQuiet(page)).toEqual([]);
 
     const first = addDays(today, 3);
     const last = addDays(today, 6);
@@ -300,7 +262,7 @@ describe("a manager", () => {
     await dialog.getByLabel("Last date").fill(last);
     await dialog.getByLabel("Price per night (EUR)").fill("155.50");
     await shot(page, "bulk-edit");
-    expect(await axe(page)).toEqual([]);
+    expect(await axeWhenQuiet(page)).toEqual([]);
     await page.locator('[data-confirm="bulk-edit"]').dblclick();
     await dialog.waitFor({ state: "detached" });
     const keys = sent.filter((s) => s.operation === "BackofficeSetRates").map((s) => s.key);
@@ -377,7 +339,7 @@ describe("a manager", () => {
     await dialog.waitFor({ state: "detached" });
     await row.getByText("€95.00").waitFor();
     await shot(page, "rate-plans");
-    expect(await axe(page)).toEqual([]);
+    expect(await axeWhenQuiet(page)).toEqual([]);
     await page.getByRole("tab", { name: "Rate calendar" }).click();
     await page.getByTestId("rate-grid").locator(`[data-plan="${created.rows[0]!.id}"] [data-date="${today}"][data-price="9500"]`).waitFor();
     await page.getByRole("tab", { name: "Room types & units" }).click();
@@ -404,7 +366,7 @@ describe("a manager", () => {
     await page.getByTestId("chart-pickup").locator(".recharts-bar-rectangle").first().waitFor();
     await expect(page.getByTestId("kpi-bookings").textContent()).resolves.toContain("4");
     await shot(page, "reports");
-    expect(await axe(page)).toEqual([]);
+    expect(await axeWhenQuiet(page)).toEqual([]);
 
     await page.getByTestId("export-kind").click();
     await page.getByRole("option", { name: "Occupancy" }).click();

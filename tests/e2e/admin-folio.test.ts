@@ -15,10 +15,10 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
-import { axeViolations, collectPageErrors, launchBrowser, newContext } from "../helpers/browser.ts";
+import { axeViolations, endBrowserTest, launchBrowser, newContext, waitUntil } from "../helpers/browser.ts";
+import { signInToConsole, withPassword } from "../helpers/console.ts";
 import { addDays, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
-import { fixturePassword } from "../helpers/fixtures.ts";
 import { runDueJobs } from "../helpers/jobs.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
@@ -34,15 +34,6 @@ const email: Record<string, string> = {};
 const contexts: BrowserContext[] = [];
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshots, `admin-folio-${name}.png`), animations: "disabled", fullPage: true });
-
-async function withPassword(userId: string, name: string): Promise<string> {
-  await db.ownerPool.query("update app_public.users set display_name = $2 where id = $1", [userId, name]);
-  await db.ownerPool.query(
-    "insert into app_private.user_secrets (user_id, password_hash) values ($1, public.crypt($2, public.gen_salt('bf', 4))) on conflict do nothing",
-    [userId, fixturePassword],
-  );
-  return (await db.ownerPool.query<{ email: string }>("select email from app_public.users where id = $1", [userId])).rows[0]!.email;
-}
 
 /** A stay booked by the desk (quote → hold → confirm), checked in when it arrives today; committed. */
 function stay(arrivalOffset: number, nights: number, fullName: string, checkIn: boolean) {
@@ -87,22 +78,14 @@ async function context(kind: "desktop" | "phone"): Promise<BrowserContext> {
 }
 
 async function signIn(userEmail: string, kind: "desktop" | "phone" = "desktop"): Promise<{ page: Page; errors: string[] }> {
-  const page = await (await context(kind)).newPage();
-  const errors = collectPageErrors(page);
-  await page.goto(`${server.url}/admin/`);
-  await page.getByLabel("Email").fill(userEmail);
-  await page.getByLabel("Password").fill(fixturePassword);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  // The day board, or for housekeeping (who reads no reservations) its own board.
-  await page.locator('[data-testid="dashboard-ready"], [data-testid="housekeeping-ready"]').first().waitFor();
-  return { page, errors };
+  return signInToConsole(await context(kind), server.url, userEmail, { ready: "board" });
 }
 
 /** axe-core once nothing loads and no transition runs: what the user sees. */
 async function expectAccessible(page: Page) {
   const busy = () => page.locator(".MuiLinearProgress-root, .MuiCircularProgress-root").count();
   let quietSince = Date.now();
-  await waitFor(async () => {
+  await waitUntil(async () => {
     if ((await busy()) > 0) quietSince = Date.now();
     return Date.now() - quietSince >= 400;
   }, "the page to finish loading");
@@ -110,14 +93,6 @@ async function expectAccessible(page: Page) {
     (globalThis as unknown as { document: { getAnimations(): Array<{ playState: string }> } }).document.getAnimations().every((a) => a.playState !== "running"),
   );
   expect(await axeViolations(page)).toEqual([]);
-}
-
-async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** The stay's folio card on the reservation page (Folio tab), by label. */
@@ -158,19 +133,14 @@ beforeAll(async () => {
     await db.ownerPool.query<{ id: string }>("insert into app_public.users (email, display_name) values ($1, 'Aaron Accounts') returning id", [`accounts-${newKey()}@test.example`])
   ).rows[0]!.id;
   await db.ownerPool.query("insert into app_public.property_memberships (property_id, user_id, role) values ($1, $2, 'accountant')", [h.propertyId, accountantId]);
-  email.accountant = await withPassword(accountantId, "Aaron Accounts");
-  email.desk = await withPassword(h.frontDesk, "Diego Desk");
-  email.housekeeper = await withPassword(h.housekeeper, "Hana Housekeeping");
+  email.accountant = await withPassword(db.ownerPool, accountantId, "Aaron Accounts");
+  email.desk = await withPassword(db.ownerPool, h.frontDesk, "Diego Desk");
+  email.housekeeper = await withPassword(db.ownerPool, h.housekeeper, "Hana Housekeeping");
   browser = await launchBrowser();
-  await waitFor(async () => server.realtime?.replicationConnected() === true, "realtime replication");
+  await waitUntil(async () => server.realtime?.replicationConnected() === true, "realtime replication");
 }, 240_000);
 
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await server?.close();
-  await db?.drop();
-});
+afterAll(() => endBrowserTest({ contexts, browser, server, db }));
 
 describe("the front desk", () => {
   it("books by phone with “Confirm and take payment” and takes the deposit by card at once: the folio settles by itself", async () => {
@@ -396,8 +366,8 @@ describe("the front desk", () => {
     await shot(page, "check-out-settled-phone");
     await expectAccessible(page);
     await page.locator('[data-confirm="check_out"]').click();
-    await waitFor(async () => checkOuts.length === 2, "the second check-out");
-    await waitFor(async () => (await db.ownerPool.query("select status from app_public.reservations where id = $1", [barbara.id])).rows[0]?.status === "checked_out", "the check-out");
+    await waitUntil(async () => checkOuts.length === 2, "the second check-out");
+    await waitUntil(async () => (await db.ownerPool.query("select status from app_public.reservations where id = $1", [barbara.id])).rows[0]?.status === "checked_out", "the check-out");
     expect((await folios(barbara.id)).map((f) => [f.status, f.balance])).toEqual([["closed", "0"]]);
     await trialBalanceIsZero();
     expect(errors).toEqual([]);

@@ -14,7 +14,8 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
-import { axeViolations, collectPageErrors, launchBrowser, newContext } from "../helpers/browser.ts";
+import { axeViolations, collectPageErrors, endBrowserTest, launchBrowser, newContext } from "../helpers/browser.ts";
+import { signInToConsole, withPassword } from "../helpers/console.ts";
 import { addDays, book, createHotel, hold, localDate, quote, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
 import { fixturePassword } from "../helpers/fixtures.ts";
@@ -43,14 +44,6 @@ function recordRequests(page: Page): Array<{ operation: string; key: string | un
     sent.push({ operation: body.operationName ?? "", key: body.variables?.idempotencyKey });
   });
   return sent;
-}
-
-async function withPassword(userId: string): Promise<string> {
-  await db.ownerPool.query(
-    "insert into app_private.user_secrets (user_id, password_hash) values ($1, public.crypt($2, public.gen_salt('bf', 4))) on conflict do nothing",
-    [userId, fixturePassword],
-  );
-  return (await db.ownerPool.query<{ email: string }>("select email from app_public.users where id = $1", [userId])).rows[0]!.email;
 }
 
 /** The reservation's unit and stay, as the database has them. */
@@ -92,13 +85,7 @@ async function drag(page: Page, bar: ReturnType<Page["locator"]>, to: { x: numbe
 }
 
 async function signIn(context: BrowserContext, email: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${server.url}/admin/`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(fixturePassword);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByTestId("dashboard-ready").waitFor();
-  return page;
+  return (await signInToConsole(context, server.url, email)).page;
 }
 
 beforeAll(async () => {
@@ -171,11 +158,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await db?.drop();
-});
+afterAll(() => endBrowserTest({ browser, server, db }));
 
 describe("a front-desk user", () => {
   let adaId: string;
@@ -488,7 +471,7 @@ describe("a walk-in, from the phone to the door and out", () => {
 describe("a tape chart of 30 units × 14 days", () => {
   it("draws every stay of the window from one request, quickly", async () => {
     const big = await createHotel(db.ownerPool, { units: 30 });
-    const email = await withPassword(big.frontDesk);
+    const email = await withPassword(db.ownerPool, big.frontDesk);
     const today = localDate(big.timeZone);
     // Stays of one to four nights starting on each of the next 14 days: about two thirds full.
     await inCommit(db.ownerPool, async (c) => {

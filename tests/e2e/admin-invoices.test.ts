@@ -12,10 +12,10 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
 import { runAppBuildProcess } from "../../server/app-build.ts";
-import { axeViolations, collectPageErrors, launchBrowser, newContext } from "../helpers/browser.ts";
+import { axeWhenQuiet, endBrowserTest, launchBrowser, newContext } from "../helpers/browser.ts";
+import { signInToConsole, withPassword } from "../helpers/console.ts";
 import { addDays, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
-import { fixturePassword } from "../helpers/fixtures.ts";
 import { runDueJobs } from "../helpers/jobs.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
@@ -32,15 +32,6 @@ const stays: Record<string, { id: string; code: string; folioId: string }> = {};
 const contexts: BrowserContext[] = [];
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshots, `admin-invoices-${name}.png`), animations: "disabled", fullPage: true });
-
-async function withPassword(userId: string, name: string): Promise<string> {
-  await db.ownerPool.query("update app_public.users set display_name = $2 where id = $1", [userId, name]);
-  await db.ownerPool.query(
-    "insert into app_private.user_secrets (user_id, password_hash) values ($1, public.crypt($2, public.gen_salt('bf', 4))) on conflict do nothing",
-    [userId, fixturePassword],
-  );
-  return (await db.ownerPool.query<{ email: string }>("select email from app_public.users where id = $1", [userId])).rows[0]!.email;
-}
 
 function books(arrivalOffset: number, nights: number, fullName: string) {
   return inCommit(db.ownerPool, async (c) => {
@@ -65,33 +56,7 @@ async function signIn(userEmail: string, phone = false): Promise<{ page: Page; e
       await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale: "en-GB", timezoneId: "UTC", acceptDownloads: true })
     : await newContext(browser);
   contexts.push(context);
-  const page = await context.newPage();
-  const errors = collectPageErrors(page);
-  await page.goto(`${server.url}/admin/`);
-  await page.getByLabel("Email").fill(userEmail);
-  await page.getByLabel("Password").fill(fixturePassword);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByTestId("dashboard-ready").waitFor();
-  return { page, errors };
-}
-
-async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** axe-core once nothing has been loading for half a second. */
-async function axe(page: Page) {
-  const busy = () => page.locator(".MuiLinearProgress-root, .MuiCircularProgress-root").count();
-  let quietSince = Date.now();
-  await waitFor(async () => {
-    if ((await busy()) > 0) quietSince = Date.now();
-    return Date.now() - quietSince >= 500;
-  }, "the page to finish loading");
-  return axeViolations(page);
+  return signInToConsole(context, server.url, userEmail);
 }
 
 /** Whether the page scrolls sideways (it must not on a phone). */
@@ -130,19 +95,14 @@ beforeAll(async () => {
     await db.ownerPool.query<{ id: string }>("insert into app_public.users (email, display_name) values ($1, 'Aaron Accounts') returning id", [`accounts-${newKey()}@test.example`])
   ).rows[0]!.id;
   await db.ownerPool.query("insert into app_public.property_memberships (property_id, user_id, role) values ($1, $2, 'accountant')", [h.propertyId, accountantId]);
-  accountantEmail = await withPassword(accountantId, "Aaron Accounts");
-  deskEmail = await withPassword(h.frontDesk, "Diego Desk");
+  accountantEmail = await withPassword(db.ownerPool, accountantId, "Aaron Accounts");
+  deskEmail = await withPassword(db.ownerPool, h.frontDesk, "Diego Desk");
   stays.ada = await books(5, 3, "Ada Lovelace");
   stays.grace = await books(9, 2, "Grace Hopper");
   browser = await launchBrowser();
 }, 240_000);
 
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await server?.close();
-  await db?.drop();
-});
+afterAll(() => endBrowserTest({ contexts, browser, server, db }));
 
 describe("an accountant on a desktop", () => {
   let page: Page;
@@ -176,7 +136,7 @@ describe("an accountant on a desktop", () => {
     await form.getByText("Complete: invoices can be issued.").waitFor();
     expect(await form.getByLabel("Country").inputValue()).toBe("PT");
     await shot(page, "legal-details");
-    expect(await axe(page)).toEqual([]);
+    expect(await axeWhenQuiet(page)).toEqual([]);
     expect((await db.ownerPool.query("select legal_name, country_code, vat_id from app_public.property_legal_details where property_id = $1", [h.propertyId])).rows).toEqual([
       { legal_name: "Harbour Hotels Lda", country_code: "PT", vat_id: "PT509999990" },
     ]);
@@ -198,7 +158,7 @@ describe("an accountant on a desktop", () => {
     await dialog.getByLabel("Tax id").fill("DE123456789");
     await dialog.getByLabel("Email").fill("billing@acme.example");
     await shot(page, "bill-to");
-    expect(await axe(page)).toEqual([]);
+    expect(await axeWhenQuiet(page)).toEqual([]);
     await page.locator('[data-confirm="bill-to-dialog"]').click();
     await dialog.waitFor({ state: "detached" });
     await billTo.getByTestId("bill-to-name").getByText("Acme GmbH").waitFor();
@@ -239,7 +199,7 @@ describe("an accountant on a desktop", () => {
     await runDueJobs(db, { OUTBOX_DIR: outbox });
     await viewer.locator('[data-delivery="sent"]').getByText("Sent to billing@acme.example").waitFor({ timeout: 15_000 });
     await shot(page, "viewer");
-    expect(await axe(page)).toEqual([]);
+    expect(await axeWhenQuiet(page)).toEqual([]);
     const sent = readdirSync(outbox).filter((f) => f.startsWith("invoice-") && f.endsWith(".eml"));
     expect(sent).toHaveLength(1);
     expect(readFileSync(path.join(outbox, sent[0]!), "utf8")).toMatch(/Content-Type: application\/pdf; name=INV-000001\.pdf/);
@@ -256,7 +216,7 @@ describe("on a 390 × 844 phone", () => {
     expect(await form.getByLabel("Legal name").inputValue()).toBe("Harbour Hotels Lda");
     await shot(page, "phone-legal-details");
     expect(await overflowsSideways(page)).toBe(false);
-    expect(await axe(page)).toEqual([]);
+    expect(await axeWhenQuiet(page)).toEqual([]);
     expect(errors).toEqual([]);
   });
 
@@ -274,7 +234,7 @@ describe("on a 390 × 844 phone", () => {
     await dialog.waitFor({ state: "detached" });
     await billTo.getByTestId("bill-to-name").getByText("Hopper Consulting Ltd").waitFor();
     await shot(page, "phone-folio");
-    expect(await axe(page)).toEqual([]);
+    expect(await axeWhenQuiet(page)).toEqual([]);
 
     await page.locator('[data-action="issue-invoice"]').click();
     await page.locator('[data-confirm="issue-invoice"]').click();

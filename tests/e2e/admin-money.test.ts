@@ -12,10 +12,10 @@ import path from "node:path";
 import { parse } from "csv-parse/sync";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
-import { axeViolations, collectPageErrors, launchBrowser, newContext } from "../helpers/browser.ts";
+import { axeWhenQuiet, endBrowserTest, launchBrowser, newContext, waitUntil } from "../helpers/browser.ts";
+import { signInToConsole, withPassword } from "../helpers/console.ts";
 import { addDays, book, localDate, newKey, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
-import { fixturePassword } from "../helpers/fixtures.ts";
 import { runDueJobs } from "../helpers/jobs.ts";
 import { hotelWithTaxes } from "../helpers/ledger.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
@@ -40,45 +40,10 @@ async function shots(page: Page, name: string) {
   if (size) await page.setViewportSize(size);
 }
 
-async function withPassword(userId: string, name: string): Promise<string> {
-  await db.ownerPool.query("update app_public.users set display_name = $2 where id = $1", [userId, name]);
-  await db.ownerPool.query(
-    "insert into app_private.user_secrets (user_id, password_hash) values ($1, public.crypt($2, public.gen_salt('bf', 4))) on conflict do nothing",
-    [userId, fixturePassword],
-  );
-  return (await db.ownerPool.query<{ email: string }>("select email from app_public.users where id = $1", [userId])).rows[0]!.email;
-}
-
 async function signIn(userEmail: string): Promise<{ page: Page; errors: string[] }> {
   const context = await newContext(browser);
   contexts.push(context);
-  const page = await context.newPage();
-  const errors = collectPageErrors(page);
-  await page.goto(`${server.url}/admin/`);
-  await page.getByLabel("Email").fill(userEmail);
-  await page.getByLabel("Password").fill(fixturePassword);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByTestId("dashboard-ready").waitFor();
-  return { page, errors };
-}
-
-async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** axe-core once nothing has been loading for a moment. */
-async function axe(page: Page) {
-  const busy = () => page.locator(".MuiLinearProgress-root, .MuiCircularProgress-root").count();
-  let quietSince = Date.now();
-  await waitFor(async () => {
-    if ((await busy()) > 0) quietSince = Date.now();
-    return Date.now() - quietSince >= 500;
-  }, "the page to finish loading");
-  return axeViolations(page);
+  return signInToConsole(context, server.url, userEmail);
 }
 
 /** "€1,234.50" → 123450 (the console's en-GB formatting). */
@@ -107,17 +72,12 @@ beforeAll(async () => {
     `accounts-${newKey()}@test.example`,
   ])).rows[0]!.id;
   await db.ownerPool.query("insert into app_public.property_memberships (property_id, user_id, role) values ($1, $2, 'accountant')", [h.propertyId, accountant]);
-  email.accountant = await withPassword(accountant, "Aaron Accounts");
-  email.manager = await withPassword(h.manager, "Marta Manager");
+  email.accountant = await withPassword(db.ownerPool, accountant, "Aaron Accounts");
+  email.manager = await withPassword(db.ownerPool, h.manager, "Marta Manager");
   browser = await launchBrowser();
 }, 240_000);
 
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await server?.close();
-  await db?.drop();
-});
+afterAll(() => endBrowserTest({ contexts, browser, server, db }));
 
 describe("an accountant", () => {
   let page: Page;
@@ -150,7 +110,7 @@ describe("an accountant", () => {
     expect(codes).toEqual(["2101 Tax payable: City tax", "2102 Tax payable: VAT"]);
     expect(await page.getByTestId("trial-balance").textContent()).not.toMatch(/2100-[0-9a-f]{8}/);
     await shots(page, "trial-balance");
-    expect(await axe(page)).toEqual([]);
+    expect(await axeWhenQuiet(page)).toEqual([]);
   });
 
   it("reads the city tax per month, with nothing kept on the late cancellation, and gets it as a CSV in euros", async () => {
@@ -177,7 +137,7 @@ describe("an accountant", () => {
         join app_public.taxes t on t.id = a.tax_id where t.property_id = $1 and t.name = 'City tax'`, [h.propertyId])).rows[0]!.held;
     expect(held).toBe("2400");
     await shots(page, "city-tax");
-    expect(await axe(page)).toEqual([]);
+    expect(await axeWhenQuiet(page)).toEqual([]);
 
     await section.getByTestId("city-tax-csv").click();
     await page.getByText("City-tax CSV requested").waitFor();
@@ -216,7 +176,7 @@ describe("a manager", () => {
     await expect(dialog.getByTestId("deposit-schedule-summary").textContent()).resolves.toMatch(/^Pay at check-in: nothing is charged before arrival\./);
     await page.locator('[data-confirm="rate-plan"]').click();
     await dialog.waitFor({ state: "detached" });
-    await waitFor(async () => (await cell.textContent())?.startsWith("Pay at check-in") === true, "the table to say Pay at check-in");
+    await waitUntil(async () => (await cell.textContent())?.startsWith("Pay at check-in") === true, "the table to say Pay at check-in");
     expect((await db.ownerPool.query("select deposit_percent::text, balance_due_days from app_public.rate_plans where id = $1", [h.ratePlanId])).rows)
       .toEqual([{ deposit_percent: "0.00", balance_due_days: 0 }]);
 
@@ -225,7 +185,7 @@ describe("a manager", () => {
     await dialog.getByLabel("Rest due (days before arrival)").fill("7");
     await expect(dialog.getByTestId("deposit-schedule-summary").textContent()).resolves.toMatch(/^25% deposit at booking: the rest 7 days before arrival\./);
     await shots(page, "deposit-schedule");
-    expect(await axe(page)).toEqual([]);
+    expect(await axeWhenQuiet(page)).toEqual([]);
     // Out of range: refused before it is sent.
     await dialog.getByLabel("Deposit at booking (%)").fill("120");
     await expect(page.locator('[data-confirm="rate-plan"]').isDisabled()).resolves.toBe(true);
@@ -236,7 +196,7 @@ describe("a manager", () => {
     await dialog.getByLabel("Time to pay after a failed payment (hours)").fill("48");
     await page.locator('[data-confirm="rate-plan"]').click();
     await dialog.waitFor({ state: "detached" });
-    await waitFor(async () => (await cell.textContent())?.startsWith("25% deposit at booking") === true, "the table to show the deposit");
+    await waitUntil(async () => (await cell.textContent())?.startsWith("25% deposit at booking") === true, "the table to show the deposit");
     expect(await cell.textContent()).toContain("The rest 7 days before arrival");
     expect((await db.ownerPool.query("select deposit_percent::text, balance_due_days, payment_deadline_hours from app_public.rate_plans where id = $1", [h.ratePlanId])).rows)
       .toEqual([{ deposit_percent: "25.00", balance_due_days: 7, payment_deadline_hours: 48 }]);
@@ -256,7 +216,7 @@ describe("a manager", () => {
     await page.getByLabel("Kept on cancellation and no-show fees").waitFor();
     await expect(page.getByLabel("Kept on cancellation and no-show fees").isChecked()).resolves.toBe(false);
     await shots(page, "tax");
-    expect(await axe(page)).toEqual([]);
+    expect(await axeWhenQuiet(page)).toEqual([]);
     expect(errors).toEqual([]);
   });
 
@@ -272,7 +232,7 @@ describe("a manager", () => {
     await dialog.getByLabel(/Price of one, VAT included/).fill("3.50");
     await dialog.getByLabel("Order in the desk's list").fill("5");
     await shots(page, "extra");
-    expect(await axe(page)).toEqual([]);
+    expect(await axeWhenQuiet(page)).toEqual([]);
     await page.locator('[data-confirm="extra"]').click();
     await dialog.waitFor({ state: "detached" });
     const row = page.getByTestId("extras").locator('[data-extra="Minibar water"]');

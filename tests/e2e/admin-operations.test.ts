@@ -22,6 +22,7 @@ import pg from "pg";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
 import { axeViolations, collectPageErrors, launchBrowser, newContext } from "../helpers/browser.ts";
+import { signInToConsole, withPassword } from "../helpers/console.ts";
 import { addDays, book, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
 import { fixturePassword } from "../helpers/fixtures.ts";
@@ -71,15 +72,6 @@ async function guestBooks(arrivalOffset: number, nights: number, fullName: strin
     return held.reservation_id;
   });
   return stayOf(id);
-}
-
-async function withPassword(userId: string, name: string): Promise<string> {
-  await db.ownerPool.query("update app_public.users set display_name = $2 where id = $1", [userId, name]);
-  await db.ownerPool.query(
-    "insert into app_private.user_secrets (user_id, password_hash) values ($1, public.crypt($2, public.gen_salt('bf', 4))) on conflict do nothing",
-    [userId, fixturePassword],
-  );
-  return (await db.ownerPool.query<{ email: string }>("select email from app_public.users where id = $1", [userId])).rows[0]!.email;
 }
 
 const one = async <T>(sql: string, params: unknown[]): Promise<T> => (await db.ownerPool.query(sql, params)).rows[0] as T;
@@ -133,14 +125,7 @@ async function desktopContext(): Promise<BrowserContext> {
 }
 
 async function signIn(context: BrowserContext, userEmail: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${server.url}/admin/`);
-  await page.getByLabel("Email").fill(userEmail);
-  await page.getByLabel("Password").fill(fixturePassword);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  // The day board, or for housekeeping (who reads no reservations) its own board.
-  await page.locator('[data-testid="dashboard-ready"], [data-testid="housekeeping-ready"]').first().waitFor();
-  return page;
+  return (await signInToConsole(context, server.url, userEmail, { ready: "board" })).page;
 }
 
 /** The app bar says the screen's channels are joined: changes committed from now on arrive. */
@@ -186,9 +171,9 @@ beforeAll(async () => {
   h = await createHotel(db.ownerPool, { units: 4 });
   today = localDate(h.timeZone, 0);
   await db.ownerPool.query("update app_public.properties set name = 'Harbour View Hotel' where id = $1", [h.propertyId]);
-  email.desk = await withPassword(h.frontDesk, "Diego Desk");
-  email.manager = await withPassword(h.manager, "Marta Manager");
-  email.housekeeper = await withPassword(h.housekeeper, "Hugo Housekeeping");
+  email.desk = await withPassword(db.ownerPool, h.frontDesk, "Diego Desk");
+  email.manager = await withPassword(db.ownerPool, h.manager, "Marta Manager");
+  email.housekeeper = await withPassword(db.ownerPool, h.housekeeper, "Hugo Housekeeping");
 
   stays.ada = await guestBooks(0, 2, "Ada Lovelace"); // arrives today: checked in from the desk's dashboard
   stays.ben = await guestBooks(0, 1, "Ben Bowen"); // stayed, checked out today: his unit is dirty with a cleaning task

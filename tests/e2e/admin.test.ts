@@ -11,10 +11,10 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { formatKiB, runAppBuildProcess, type AppBuildReport } from "../../server/app-build.ts";
-import { axeViolations, collectPageErrors, launchBrowser, newContext } from "../helpers/browser.ts";
+import { axeViolations, collectPageErrors, endBrowserTest, launchBrowser, newContext } from "../helpers/browser.ts";
+import { signInToConsole, withPassword } from "../helpers/console.ts";
 import { addDays, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
-import { fixturePassword } from "../helpers/fixtures.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
 const screenshots = path.resolve(import.meta.dirname, "../../docs/screenshots");
@@ -43,14 +43,6 @@ function bookGuest(hotel: Hotel, arrivalOffset: number, nights: number, fullName
   });
 }
 
-async function withPassword(userId: string): Promise<string> {
-  await db.ownerPool.query(
-    "insert into app_private.user_secrets (user_id, password_hash) values ($1, public.crypt($2, public.gen_salt('bf', 4))) on conflict do nothing",
-    [userId, fixturePassword],
-  );
-  return (await db.ownerPool.query<{ email: string }>("select email from app_public.users where id = $1", [userId])).rows[0]!.email;
-}
-
 async function statusOf(id: string): Promise<string> {
   return (await db.ownerPool.query<{ status: string }>("select status from app_public.reservations where id = $1", [id])).rows[0]!.status;
 }
@@ -70,18 +62,14 @@ async function rowsWhen(page: Page, ok: (rows: string[]) => boolean): Promise<st
 }
 
 async function signIn(context: BrowserContext, userEmail: string, options: { screenshot?: string } = {}): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${server.url}/admin/`);
-  await page.getByLabel("Email").fill(userEmail);
-  await page.getByLabel("Password").fill(fixturePassword);
-  if (options.screenshot) {
-    await shot(page, options.screenshot);
-    expect(await axeViolations(page)).toEqual([]);
-  }
-  await page.getByRole("button", { name: "Sign in" }).click();
-  // The day board, or for housekeeping (who reads no reservations) its own board.
-  await page.locator('[data-testid="dashboard-ready"], [data-testid="housekeeping-ready"]').first().waitFor();
-  return page;
+  const screenshot = options.screenshot;
+  const beforeSubmit = screenshot
+    ? async (page: Page) => {
+        await shot(page, screenshot);
+        expect(await axeViolations(page)).toEqual([]);
+      }
+    : undefined;
+  return (await signInToConsole(context, server.url, userEmail, { ready: "board", beforeSubmit })).page;
 }
 
 beforeAll(async () => {
@@ -99,10 +87,10 @@ beforeAll(async () => {
   for (const [id, name] of [[a.frontDesk, "Diego Desk"], [a.manager, "Marta Manager"], [a.housekeeper, "Hugo Housekeeping"], [b.frontDesk, "Berta Desk"]]) {
     await db.ownerPool.query("update app_public.users set display_name = $2 where id = $1", [id, name]);
   }
-  email.deskA = await withPassword(a.frontDesk);
-  email.deskB = await withPassword(b.frontDesk);
-  email.managerA = await withPassword(a.manager);
-  email.housekeeperA = await withPassword(a.housekeeper);
+  email.deskA = await withPassword(db.ownerPool, a.frontDesk);
+  email.deskB = await withPassword(db.ownerPool, b.frontDesk);
+  email.managerA = await withPassword(db.ownerPool, a.manager);
+  email.housekeeperA = await withPassword(db.ownerPool, a.housekeeper);
   // The manager of A keeps the books at B too: two properties, two roles.
   await db.ownerPool.query("insert into app_public.property_memberships (property_id, user_id, role) values ($1, $2, 'accountant')", [b.propertyId, a.manager]);
 
@@ -118,11 +106,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await db?.drop();
-});
+afterAll(() => endBrowserTest({ browser, server, db }));
 
 it("serves the build at /admin: hashed assets cached for a year (gzip when accepted), index.html revalidated, client routes fall back to it", async () => {
   const redirect = await fetch(`${server.url}/admin?x=1`, { redirect: "manual" });

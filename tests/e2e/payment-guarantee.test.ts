@@ -20,13 +20,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
-import { loadConfig } from "../../core/config.ts";
-import { createLogger } from "../../core/logger.ts";
-import { startWorker, type Worker } from "../../worker/runner.ts";
+import type { Worker } from "../../worker/runner.ts";
 import { createToken } from "../../payments/simulated/client.ts";
-import { axeViolations, collectPageErrors, launchBrowser, newContext } from "../helpers/browser.ts";
+import { axeViolations, collectPageErrors, endBrowserTest, launchBrowser, newContext, waitForValue } from "../helpers/browser.ts";
 import { addDays, confirm, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
+import { startTestWorker } from "../helpers/jobs.ts";
 import { fixturePassword } from "../helpers/fixtures.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
@@ -49,16 +48,6 @@ let declined: { id: string; code: string; arrival: string };
 
 const q = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await db.ownerPool.query(sql, params)).rows as T[];
 const euros = (minor: number) => new Intl.NumberFormat("en-GB", { style: "currency", currency: "EUR" }).format(minor / 100);
-
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function guestContext(): Promise<BrowserContext> {
   return browser.newContext({ viewport: desktop, deviceScaleFactor: 1, locale: "en-GB", timezoneId: "Europe/Lisbon" });
@@ -128,7 +117,7 @@ async function manage(code: string, email: string): Promise<{ ctx: BrowserContex
 }
 
 function emailTo(address: string, subject: string): Promise<string> {
-  return waitFor(`an email to ${address} about "${subject}"`, async () => {
+  return waitForValue(`an email to ${address} about "${subject}"`, async () => {
     for (const file of readdirSync(outbox).filter((f) => f.endsWith(".eml"))) {
       const text = readFileSync(path.join(outbox, file), "utf8");
       if (text.includes(`To: ${address}`) && text.includes(subject)) return text;
@@ -144,15 +133,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer(db);
   outbox = mkdtempSync(path.join(tmpdir(), "keepr-guarantee-outbox-"));
-  worker = await startWorker({
-    config: loadConfig({
-      NODE_ENV: "test", LOG_LEVEL: "silent", OUTBOX_DIR: outbox, PUBLIC_URL: server.url,
-      PAYMENT_PROVIDER_URL: `${server.url}/simulated-provider`, WORKER_CONCURRENCY: "2", DATA_DIR: mkdtempSync(path.join(tmpdir(), "keepr-guarantee-worker-")),
-    }),
-    ownerUrl: db.ownerUrl,
-    jwtSecret: db.jwtSecret,
-    logger: createLogger("silent"),
-  });
+  worker = await startTestWorker(db, server.url, outbox);
   // One double room in Lisbon: a flexible rate (30 % at booking, the rest before arrival) and a
   // non-refundable one paid in full at booking, whose bookings may stay unpaid 24 hours.
   hotel = await createHotel(db.ownerPool, { units: 1, ratePlan: { base_price: 12000, free_cancellation_days: 2 } });
@@ -173,12 +154,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 }, 300_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await worker?.stop();
-  await server?.close();
-  await db?.drop();
-});
+afterAll(() => endBrowserTest({ browser, worker, server, db }));
 
 describe("a non-refundable booking whose card is declined", () => {
   const guest = { name: "Grace Hopper", email: "grace.guarantee@example.com" };
@@ -189,7 +165,7 @@ describe("a non-refundable booking whose card is declined", () => {
     const arrival = localDate(hotel.timeZone, 14);
     const code = await bookWithCard(page, nonRefundable, arrival, guest, declining, euros(20000));
     // The worker asks the provider, which declines: the booking is payment due, with a deadline 24 hours on.
-    const row = await waitFor("the booking to be payment due", async () =>
+    const row = await waitForValue("the booking to be payment due", async () =>
       (await q<{ id: string; payment_due_by: Date | null }>("select id, payment_due_by from app_public.reservations where confirmation_code = $1", [code]))
         .find((r) => r.payment_due_by));
     declined = { id: row.id, code, arrival };
@@ -256,7 +232,7 @@ describe("a non-refundable booking whose card is declined", () => {
     expect(await axeViolations(page)).toEqual([]);
     await page.locator('[data-confirm="extend_deadline"]').click();
     await page.getByRole("dialog").waitFor({ state: "detached" });
-    const after = await waitFor("the deadline to move", async () =>
+    const after = await waitForValue("the deadline to move", async () =>
       (await q<{ payment_due_by: Date; payment_guarantee_note: string }>("select payment_due_by, payment_guarantee_note from app_public.reservations where id = $1", [declined.id]))
         .find((r) => r.payment_due_by.getTime() > before.getTime()));
     expect(after.payment_due_by.getTime() - before.getTime()).toBe(24 * 3_600_000);
@@ -273,11 +249,11 @@ describe("a non-refundable booking whose card is declined", () => {
     await q("update app_public.reservations set payment_due_by = now() - interval '1 minute' where id = $1", [declined.id]);
     await q("select graphile_worker.add_job('enforce_payment_deadline', json_build_object('reservation_id', $1::uuid), job_key := $2, job_key_mode := 'replace')",
       [declined.id, `payment_deadline:${declined.id}`]);
-    const cancelled = await waitFor("the worker to cancel the booking", async () =>
+    const cancelled = await waitForValue("the worker to cancel the booking", async () =>
       (await q<{ status: string; penalty_amount: string; cancellation_reason: string }>(
         "select status::text, penalty_amount, cancellation_reason from app_public.reservations where id = $1", [declined.id])).find((r) => r.status === "cancelled"));
     expect(cancelled).toEqual({ status: "cancelled", penalty_amount: "20000", cancellation_reason: "Payment not received by the deadline" });
-    await waitFor("the nights to be sellable", async () => typeof (await quoteNights()) === "object");
+    await waitForValue("the nights to be sellable", async () => typeof (await quoteNights()) === "object");
     await emailTo(guest.email, `Subject: Your booking ${declined.code} is cancelled`);
 
     const managed = await manage(declined.code, guest.email);
@@ -348,7 +324,7 @@ describe("check-in with an unpaid prepayment", () => {
       await c.query("select app_public.pay($1, $2, $3)", [intent.id, token.id, newKey()]);
       return { id: held.reservation_id, code: done.confirmation_code };
     });
-    await waitFor("the decline", async () =>
+    await waitForValue("the decline", async () =>
       (await q<{ payment_due_by: Date | null }>("select payment_due_by from app_public.reservations where id = $1", [booked.id]))[0]?.payment_due_by);
 
     const ctx = await newContext(browser);
@@ -372,7 +348,7 @@ describe("check-in with an unpaid prepayment", () => {
     await dialog.getByLabel("Check in unpaid").check();
     await page.locator('[data-confirm="check_in"]').click();
     await dialog.waitFor({ state: "detached" });
-    const row = await waitFor("the check-in", async () =>
+    const row = await waitForValue("the check-in", async () =>
       (await q<{ status: string; payment_due_by: Date | null }>("select status::text, payment_due_by from app_public.reservations where id = $1", [booked.id]))
         .find((r) => r.status === "checked_in"));
     // In house: the deadline no longer applies (and its job is gone).

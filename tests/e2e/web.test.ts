@@ -15,12 +15,11 @@ import path from "node:path";
 import type { Browser, BrowserContext, Frame, Page, Request } from "playwright-core";
 import { formatKiB, runAppBuildProcess, type AppBuildReport } from "../../server/app-build.ts";
 import { anonKey } from "../../core/auth.ts";
-import { loadConfig } from "../../core/config.ts";
-import { createLogger } from "../../core/logger.ts";
-import { startWorker, type Worker } from "../../worker/runner.ts";
-import { axeViolations, collectPageErrors, launchBrowser } from "../helpers/browser.ts";
+import type { Worker } from "../../worker/runner.ts";
+import { axeViolations, collectPageErrors, endBrowserTest, launchBrowser, waitForValue } from "../helpers/browser.ts";
 import { addDays, confirm, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
+import { startTestWorker } from "../helpers/jobs.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
 const screenshots = path.resolve(import.meta.dirname, "../../docs/screenshots");
@@ -105,19 +104,9 @@ async function fillCard(page: Page, number = card.number): Promise<void> {
   await frame.getByLabel("Security code (CVC)").fill(card.cvc);
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** The outbox email (headers and text) to an address whose subject contains `subject`, once the worker wrote it. */
 function emailTo(address: string, subject: string): Promise<string> {
-  return waitFor(`an email to ${address} about "${subject}"`, async () => {
+  return waitForValue(`an email to ${address} about "${subject}"`, async () => {
     for (const file of readdirSync(outbox).filter((f) => f.endsWith(".eml"))) {
       const text = readFileSync(path.join(outbox, file), "utf8");
       if (text.includes(`To: ${address}`) && text.includes(subject)) return text;
@@ -173,15 +162,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer(db);
   outbox = mkdtempSync(path.join(tmpdir(), "keepr-web-outbox-"));
-  worker = await startWorker({
-    config: loadConfig({
-      NODE_ENV: "test", LOG_LEVEL: "silent", OUTBOX_DIR: outbox, PUBLIC_URL: server.url,
-      PAYMENT_PROVIDER_URL: `${server.url}/simulated-provider`, WORKER_CONCURRENCY: "2", DATA_DIR: mkdtempSync(path.join(tmpdir(), "keepr-web-worker-")),
-    }),
-    ownerUrl: db.ownerUrl,
-    jwtSecret: db.jwtSecret,
-    logger: createLogger("silent"),
-  });
+  worker = await startTestWorker(db, server.url, outbox);
 
   // A hotel in Lisbon: a flexible rate with a 30% deposit at booking and free cancellation until 2 days before, a
   // non-refundable rate paid in full, a city tax; three double rooms with photos and amenities.
@@ -222,12 +203,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 }, 240_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await worker?.stop();
-  await server?.close();
-  await db?.drop();
-});
+afterAll(() => endBrowserTest({ browser, worker, server, db }));
 
 it("serves the app at /: its routes get index.html under a strict CSP, files of the build are cached, anything else is a typed 404", async () => {
   const index = await fetch(`${server.url}/`);

@@ -81,3 +81,53 @@ export async function axeViolations(page: Page | Frame, tags: string[] = ["wcag2
     }));
   }, tags);
 }
+
+/** Polls condition every 100 ms until it holds; fails after timeoutMs saying what it waited for. */
+export async function waitUntil(condition: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** axe-core's violations once nothing has been loading (no MUI progress indicator) for half a second. */
+export async function axeWhenQuiet(page: Page): Promise<AxeViolation[]> {
+  const busy = () => page.locator(".MuiLinearProgress-root, .MuiCircularProgress-root").count();
+  let quietSince = Date.now();
+  await waitUntil(async () => {
+    if ((await busy()) > 0) quietSince = Date.now();
+    return Date.now() - quietSince >= 500;
+  }, "the page to finish loading");
+  return axeViolations(page);
+}
+
+/**
+ * Ends what a browser test started, each part that was started, in this
+ * order: its browser contexts (one that is already closed is no error), the
+ * browser, the worker, the server, the database.
+ */
+export async function endBrowserTest(parts: {
+  contexts?: BrowserContext[];
+  browser?: Browser;
+  worker?: { stop(): Promise<unknown> };
+  server?: { close(): Promise<unknown> };
+  db?: { drop(): Promise<unknown> };
+}): Promise<void> {
+  for (const context of parts.contexts ?? []) await context.close().catch(() => undefined);
+  await parts.browser?.close();
+  await parts.worker?.stop();
+  await parts.server?.close();
+  await parts.db?.drop();
+}
+
+/** Polls fn every 100 ms until it gives a value (not null, undefined or false), which it returns; fails after ms. */
+export async function waitForValue<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 30_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

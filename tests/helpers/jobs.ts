@@ -13,7 +13,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Logger, runOnce } from "graphile-worker";
 import { loadConfig } from "../../core/config.ts";
-import { makeTaskList } from "../../worker/runner.ts";
+import { createLogger } from "../../core/logger.ts";
+import { makeTaskList, startWorker, type Worker } from "../../worker/runner.ts";
 import type { TestDatabase } from "./db.ts";
 
 const silent = new Logger(() => () => {});
@@ -29,3 +30,21 @@ export function runDueJobs(db: TestDatabase, env: Record<string, string> = {}): 
 
 /** A new, empty dev outbox (OUTBOX_DIR): the mail the jobs send lands there as files. */
 export const newOutbox = (): string => mkdtempSync(path.join(tmpdir(), "keepr-outbox-"));
+
+/**
+ * Keepr's worker, as npm start runs it, in this process against the test
+ * database: its mail in outbox, payments through the test server's
+ * simulated provider, two jobs at a time. Stop it before the database is
+ * dropped.
+ */
+export function startTestWorker(db: TestDatabase, serverUrl: string, outbox: string): Promise<Worker> {
+  return startWorker({
+    config: loadConfig({
+      NODE_ENV: "test", LOG_LEVEL: "silent", OUTBOX_DIR: outbox, PUBLIC_URL: serverUrl,
+      PAYMENT_PROVIDER_URL: `${serverUrl}/simulated-provider`, WORKER_CONCURRENCY: "2", DATA_DIR: mkdtempSync(path.join(tmpdir(), "keepr-worker-")),
+    }),
+    ownerUrl: db.ownerUrl,
+    jwtSecret: db.jwtSecret,
+    logger: createLogger("silent"),
+  });
+}
