@@ -46,6 +46,20 @@ function recordRequests(page: Page): Array<{ operation: string; key: string | un
   return sent;
 }
 
+/**
+ * The chart's bar of the stay's live claim. A move releases the stay's
+ * claim and makes a new one, whose bar is a new element: until the chart
+ * has drawn it, the bar on the page is the old one, which the next refresh
+ * replaces (closing a menu opened on it).
+ */
+async function liveBarOf(chart: ReturnType<Page["locator"]>, reservationId: string): Promise<ReturnType<Page["locator"]>> {
+  const { rows } = await db.ownerPool.query<{ id: string }>(
+    "select id from app_public.inventory_claims where reservation_id = $1 and released_at is null",
+    [reservationId],
+  );
+  return chart.locator(`[data-claim="${rows[0]!.id}"]`);
+}
+
 /** The reservation's unit and stay, as the database has them. */
 async function stayOf(reservationId: string): Promise<{ unit: string; arrival: string; departure: string; total: string; claims: string[] }> {
   const { rows } = await db.ownerPool.query<{ unit: string; arrival: string; departure: string; total: string; claims: string[] }>(
@@ -343,7 +357,10 @@ describe("a front-desk user", () => {
   it("uses the bar's menu from the keyboard to move it; the API's refusal of an overlap shows as a conflict and changes nothing", async () => {
     const chart = page.locator('[data-testid="tape-chart"][data-state="ready"]');
     const before = await stayOf(adaId);
-    await chart.getByRole("button", { name: "Actions for Ada Lovelace" }).focus();
+    // The chart shows the stay as the last move left it (its menu is opened on that bar, not on one a refresh replaces).
+    const bar = await liveBarOf(chart, adaId);
+    await bar.waitFor();
+    await bar.getByRole("button", { name: "Actions for Ada Lovelace" }).focus();
     await page.keyboard.press("Enter");
     await page.getByRole("menuitem", { name: "Move or change dates…" }).waitFor();
     // The menu focuses its first item once it has opened: a key pressed before
