@@ -10,6 +10,7 @@
 //
 // To regenerate the table in docs/security.md after changing this file:
 //   KEEPR_WRITE_ACCESS_TABLE=1 node --experimental-vm-modules node_modules/jest/bin/jest.js tests/db/access_matrix.test.ts
+import { roles } from "../../core/roles.ts";
 
 /** The staff role groups of app_hidden.staff_group_roles, with the job each is for. */
 export const staffGroups = {
@@ -29,14 +30,8 @@ export const staffRoles = ["owner", "manager", "front_desk", "housekeeping", "ac
 export type StaffRole = (typeof staffRoles)[number];
 
 /** The database roles identities act as. */
-export const sqlRoles = {
-  anonymous: "keepr_anonymous",
-  guest: "keepr_guest",
-  staff: "keepr_staff",
-  worker: "keepr_worker",
-  analyst: "keepr_analyst",
-  realtime: "keepr_realtime",
-} as const;
+const { anonymous, guest, staff, worker, analyst, realtime } = roles;
+export const sqlRoles = { anonymous, guest, staff, worker, analyst, realtime } as const;
 export type SqlRole = keyof typeof sqlRoles;
 
 /**

@@ -4,23 +4,10 @@
 // moving the business date (and a stay) into the past.
 import type pg from "pg";
 import { asOwner, fileDatabase, inRollback, sqlstateOf, staff } from "../helpers/db.ts";
-import { addDays, book, localDate, newKey } from "../helpers/booking.ts";
+import { addDays, book, localDate, moveStayBack, newKey } from "../helpers/booking.ts";
 import { folioBalance, hotelWithTaxes, ledgerOf, settleFolios, trialBalanceIsZero } from "../helpers/ledger.ts";
 
 const db = fileDatabase();
-
-/** Moves a booked stay (its dates, its price lines' nights and its claim) `days` days earlier. */
-async function moveStayBack(c: pg.PoolClient, reservationId: string, days: number) {
-  await c.query(
-    `update app_public.reservations r
-        set stay = daterange(lower(r.stay) - $2::int, upper(r.stay) - $2::int),
-            price_lines = (select jsonb_agg(case when l ->> 'date' is not null then jsonb_set(l, '{date}', to_jsonb(((l ->> 'date')::date - $2::int)::text)) else l end order by o)
-                             from jsonb_array_elements(r.price_lines) with ordinality as x(l, o))
-      where r.id = $1`,
-    [reservationId, days],
-  );
-  await c.query("update app_public.inventory_claims set stay = daterange(lower(stay) - $2::int, upper(stay) - $2::int) where reservation_id = $1", [reservationId, days]);
-}
 
 const checkIn = async (c: pg.PoolClient, reservationId: string) =>
   c.query("select app_public.check_in($1, $2, true)", [reservationId, newKey()]);

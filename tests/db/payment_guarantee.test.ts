@@ -7,7 +7,7 @@
 // played by the record_* functions its job and webhooks call.
 import type pg from "pg";
 import { actAs, asOwner, fileDatabase, inCommit, inRollback, sqlstateOf, staff } from "../helpers/db.ts";
-import { addDays, book, createHotel, localDate, newKey, quote, type Hotel, type HotelOptions } from "../helpers/booking.ts";
+import { addDays, book, createHotel, type Hotel, type HotelOptions, localDate, moveStayBack, newKey, quote } from "../helpers/booking.ts";
 import { folioBalance, trialBalanceIsZero } from "../helpers/ledger.ts";
 import { newOutbox, runDueJobs } from "../helpers/jobs.ts";
 
@@ -646,16 +646,3 @@ describe("the no-show time", () => {
       expect(await trialBalanceIsZero(c)).toBe(true);
     }));
 });
-
-/** Moves a booked stay (its dates, its price lines' nights and its claim) `days` days earlier (as in night_audit.test.ts). */
-async function moveStayBack(c: pg.PoolClient, reservationId: string, days: number) {
-  await c.query(
-    `update app_public.reservations r
-        set stay = daterange(lower(r.stay) - $2::int, upper(r.stay) - $2::int),
-            price_lines = (select jsonb_agg(case when l ->> 'date' is not null then jsonb_set(l, '{date}', to_jsonb(((l ->> 'date')::date - $2::int)::text)) else l end order by o)
-                             from jsonb_array_elements(r.price_lines) with ordinality as x(l, o))
-      where r.id = $1`,
-    [reservationId, days],
-  );
-  await c.query("update app_public.inventory_claims set stay = daterange(lower(stay) - $2::int, upper(stay) - $2::int) where reservation_id = $1", [reservationId, days]);
-}

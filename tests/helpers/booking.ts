@@ -157,3 +157,19 @@ export async function oneNightBooked(client: pg.PoolClient, daysAhead = 5): Prom
   const arrival = localDate(h.timeZone, daysAhead);
   return (await book(client, h.ratePlanId, arrival, addDays(arrival, 1))).reservation_id;
 }
+
+/**
+ * Moves a booked stay `days` days earlier: its dates, its price lines'
+ * nights and its claim (time cannot move inside a test's transaction).
+ */
+export async function moveStayBack(c: Queryable, reservationId: string, days: number) {
+  await c.query(
+    `update app_public.reservations r
+        set stay = daterange(lower(r.stay) - $2::int, upper(r.stay) - $2::int),
+            price_lines = (select jsonb_agg(case when l ->> 'date' is not null then jsonb_set(l, '{date}', to_jsonb(((l ->> 'date')::date - $2::int)::text)) else l end order by o)
+                             from jsonb_array_elements(r.price_lines) with ordinality as x(l, o))
+      where r.id = $1`,
+    [reservationId, days],
+  );
+  await c.query("update app_public.inventory_claims set stay = daterange(lower(stay) - $2::int, upper(stay) - $2::int) where reservation_id = $1", [reservationId, days]);
+}

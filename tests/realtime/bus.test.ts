@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { RealtimeChannel, RealtimeClient } from "@supabase/realtime-js";
+import type { RealtimeClient } from "@supabase/realtime-js";
 import pg from "pg";
 import { createPostgresTopicBus, type PostgresTopicBus } from "../../realtime/bus.ts";
 import { authorizeChangesWith, authorizeChannelsWith, createRowAuthorizer } from "../../realtime/authorize.ts";
@@ -15,9 +15,8 @@ import { createLogger } from "../../core/logger.ts";
 import { createTestDatabase, inCommit, testPool, type TestDatabase } from "../helpers/db.ts";
 import { createHotel, type Hotel } from "../helpers/booking.ts";
 import { freePort } from "../helpers/keepr-process.ts";
-import { disconnect, eventually, EventQueue, startRealtimeHarness, subscribed, userToken, type RealtimeHarness } from "./harness.ts";
+import { disconnect, eventually, listen, type RealtimeHarness, startRealtimeHarness, subscribed, userToken } from "./harness.ts";
 
-type Presences = Record<string, Array<Record<string, unknown>>>;
 type Broadcast = { event: string; payload: unknown };
 
 let db: TestDatabase;
@@ -52,15 +51,6 @@ afterAll(async () => {
   await pool.end();
   await db.drop();
 });
-
-function listen(channel: RealtimeChannel) {
-  const broadcasts = new EventQueue<Broadcast>();
-  const syncs = new EventQueue<Presences>();
-  channel
-    .on("broadcast", { event: "*" }, (message: Broadcast) => broadcasts.push(message))
-    .on("presence", { event: "sync" }, () => syncs.push(channel.presenceState() as Presences));
-  return { broadcasts, syncs };
-}
 
 describe("two instances on one database", () => {
   let one: RealtimeHarness;

@@ -10,7 +10,6 @@
 // forgeries, and Postgres delivers notifications in commit order, so once
 // the marker has arrived, so would have anything sent before it.
 import { randomBytes, randomUUID } from "node:crypto";
-import type { RealtimeChannel } from "@supabase/realtime-js";
 import pg from "pg";
 import { createPostgresTopicBus, type PostgresBusOptions, type PostgresTopicBus } from "../../realtime/bus.ts";
 import { authorizeChangesWith, authorizeChannelsWith, createRowAuthorizer } from "../../realtime/authorize.ts";
@@ -18,10 +17,8 @@ import type { RealtimeLogger } from "../../realtime/types.ts";
 import { createLogger } from "../../core/logger.ts";
 import { createTestDatabase, inCommit, testPool, type TestDatabase } from "../helpers/db.ts";
 import { createHotel, type Hotel } from "../helpers/booking.ts";
-import { disconnect, eventually, EventQueue, startRealtimeHarness, subscribed, userToken, type RealtimeHarness } from "./harness.ts";
+import { disconnect, EventQueue, eventually, listen, type RealtimeHarness, startRealtimeHarness, subscribed, userToken } from "./harness.ts";
 
-type Presences = Record<string, Array<Record<string, unknown>>>;
-type Broadcast = { event: string; payload: unknown };
 
 const busChannel = "keepr_realtime_bus";
 const probeChannel = "keepr_test_probe";
@@ -104,15 +101,6 @@ async function eavesdropper() {
 async function notifyAsAnalyst(client: pg.Client, payloads: string[]): Promise<void> {
   const statements = payloads.map((payload) => `notify ${busChannel}, ${pg.escapeLiteral(payload)};`).join(" ");
   await client.query(`begin read write; ${statements} commit;`);
-}
-
-function listen(channel: RealtimeChannel) {
-  const broadcasts = new EventQueue<Broadcast>();
-  const syncs = new EventQueue<Presences>();
-  channel
-    .on("broadcast", { event: "*" }, (message: Broadcast) => broadcasts.push(message))
-    .on("presence", { event: "sync" }, () => syncs.push(channel.presenceState() as Presences));
-  return { broadcasts, syncs };
 }
 
 beforeAll(async () => {

@@ -188,3 +188,16 @@ export function refusedUpgrade(url: string): Promise<{ status: number; body: unk
     });
   });
 }
+
+export type Presences = Record<string, Array<Record<string, unknown>>>;
+export type BroadcastMessage = { event: string; payload: unknown };
+
+/** What a channel receives, as queues: its broadcasts, and its presence state at each sync. */
+export function listen(channel: RealtimeChannel): { broadcasts: EventQueue<BroadcastMessage>; syncs: EventQueue<Presences> } {
+  const broadcasts = new EventQueue<BroadcastMessage>();
+  const syncs = new EventQueue<Presences>();
+  channel
+    .on("broadcast", { event: "*" }, (message: BroadcastMessage) => broadcasts.push(message))
+    .on("presence", { event: "sync" }, () => syncs.push(channel.presenceState() as Presences));
+  return { broadcasts, syncs };
+}
