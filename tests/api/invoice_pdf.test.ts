@@ -5,8 +5,8 @@
 // sendInvoice's job mails it through the outbox with the PDF attached.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
+import { readPdf } from "../helpers/pdf.ts";
 import { addDays, book, createHotel, localDate, newKey, type Hotel } from "../helpers/booking.ts";
 import { fixturePassword } from "../helpers/fixtures.ts";
 import { newOutbox, runDueJobs } from "../helpers/jobs.ts";
@@ -58,21 +58,6 @@ async function staffToken(userId: string): Promise<string> {
   return login.body.data!.login.result as string;
 }
 
-/** The text of every page of a PDF, page by page, as pdf.js reads it. */
-async function pdfText(data: Uint8Array): Promise<{ pages: number; text: string; title: unknown }> {
-  const task = getDocument({ data, useSystemFonts: false });
-  const pdf = await task.promise;
-  const texts: string[] = [];
-  for (let i = 1; i <= pdf.numPages; i++) {
-    const content = await (await pdf.getPage(i)).getTextContent();
-    texts.push(content.items.map((item) => ("str" in item ? item.str + (item.hasEOL ? "\n" : " ") : "")).join(""));
-  }
-  const { info } = await pdf.getMetadata();
-  const pages = pdf.numPages;
-  await task.destroy();
-  return { pages, text: texts.join("\n").replace(/[ \t]+/g, " "), title: (info as { Title?: unknown }).Title };
-}
-
 const day = (date: string) => new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" }).format(new Date(`${date}T12:00:00Z`));
 
 it("GET /invoices/:id.pdf is the invoice as a PDF: seller's legal details, bill-to, each night with VAT, the VAT summary, the totals", async () => {
@@ -85,7 +70,7 @@ it("GET /invoices/:id.pdf is the invoice as a PDF: seller's legal details, bill-
   const body = new Uint8Array(await res.arrayBuffer());
   expect(Buffer.from(body.subarray(0, 5)).toString()).toBe("%PDF-");
 
-  const { pages, text, title } = await pdfText(body);
+  const { pages, text, title } = await readPdf(body);
   if (process.env.KEEPR_PRINT_PDF) console.log(text);
   expect(pages).toBe(1);
   expect(title).toBe("Invoice INV-000001");
@@ -157,7 +142,7 @@ it("sendInvoice mails the PDF through the outbox once, and records the delivery 
   const base64 = eml.split(/Content-Disposition: attachment; filename=INV-000001\.pdf\r?\n\r?\n/)[1]!.split(/\r?\n--/)[0]!.replace(/\s+/g, "");
   const attached = Buffer.from(base64, "base64");
   expect(attached.subarray(0, 5).toString()).toBe("%PDF-");
-  expect((await pdfText(new Uint8Array(attached))).text).toContain("Harbour Hotels Lda");
+  expect((await readPdf(new Uint8Array(attached))).text).toContain("Harbour Hotels Lda");
   const summary = JSON.parse(readFileSync(path.join(outbox, `invoice-${delivery.rowId}.json`), "utf8"));
   expect(summary.attachments).toEqual([{ filename: "INV-000001.pdf", contentType: "application/pdf", size: attached.length }]);
   const row = (await db.ownerPool.query("select status, attempts, provider_message_id from app_public.invoice_deliveries where id = $1", [delivery.rowId])).rows[0];
@@ -184,7 +169,7 @@ it("a credit note is a PDF of its own (negative, naming the invoice and the reas
   const desk = await staffToken(h.frontDesk);
   const get = (id: string, suffix = ".pdf") => fetch(`${server.url}/invoices/${id}${suffix}`, { headers: { authorization: `Bearer ${desk}` } });
 
-  const note = await pdfText(new Uint8Array(await (await get(noteId)).arrayBuffer()));
+  const note = await readPdf(new Uint8Array(await (await get(noteId)).arrayBuffer()));
   expect(note.title).toBe("Credit note CN-000001");
   for (const expected of ["Credit note", "CN-000001", "Credits invoice INV-000001", "Reason: Billed to the wrong company", "Total -€342.00", "Łukasz Żółć GmbH"]) {
     expect([expected, note.text.includes(expected)]).toEqual([expected, true]);
@@ -195,7 +180,7 @@ it("a credit note is a PDF of its own (negative, naming the invoice and the reas
   expect(html).not.toContain("<script>alert(1)</script>");
   expect(html).not.toContain("<img src=x");
   expect(html).toContain("&lt;img src=x onerror=alert(1)&gt; Zoë &quot;Q&quot; &amp; Co 😀");
-  const long = await pdfText(new Uint8Array(await (await get(longId)).arrayBuffer()));
+  const long = await readPdf(new Uint8Array(await (await get(longId)).arrayBuffer()));
   // 45 nights: the lines go on to a second page, each page with the document's number and page count.
   expect(long.pages).toBe(2);
   expect(long.text).toContain("<img src=x onerror=alert(1)> Zoë \"Q\" & Co");
@@ -218,7 +203,7 @@ it("is written in the property's language: a Portuguese hotel's invoice says Fat
   });
   const desk = await staffToken(h.frontDesk);
   // The language is the one it was issued in, though the property has since gone back to English.
-  const { text, title } = await pdfText(new Uint8Array(await (await fetch(`${server.url}/invoices/${ptInvoice}.pdf`, { headers: { authorization: `Bearer ${desk}` } })).arrayBuffer()));
+  const { text, title } = await readPdf(new Uint8Array(await (await fetch(`${server.url}/invoices/${ptInvoice}.pdf`, { headers: { authorization: `Bearer ${desk}` } })).arrayBuffer()));
   expect(title).toMatch(/^Fatura INV-/);
   for (const expected of ["Fatura", "NIF PT509999990", "FATURAR A", "Reserva", "Double · Noite", "IVA 6 %", "(por pessoa e noite)", "RESUMO DO IVA", "Valor em dívida", "Portugal", "página 1 de 1"]) {
     expect([expected, text.includes(expected)]).toEqual([expected, true]);

@@ -15,7 +15,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
-import { axeViolations, endBrowserTest, launchBrowser, newContext, waitUntil } from "../helpers/browser.ts";
+import { axeViolations, endBrowserTest, launchBrowser, newContext, untilQuiet, waitUntil } from "../helpers/browser.ts";
 import { signInToConsole, withPassword } from "../helpers/console.ts";
 import { addDays, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
@@ -83,12 +83,7 @@ async function signIn(userEmail: string, kind: "desktop" | "phone" = "desktop"):
 
 /** axe-core once nothing loads and no transition runs: what the user sees. */
 async function expectAccessible(page: Page) {
-  const busy = () => page.locator(".MuiLinearProgress-root, .MuiCircularProgress-root").count();
-  let quietSince = Date.now();
-  await waitUntil(async () => {
-    if ((await busy()) > 0) quietSince = Date.now();
-    return Date.now() - quietSince >= 400;
-  }, "the page to finish loading");
+  await untilQuiet(page, 400);
   await page.waitForFunction(() =>
     (globalThis as unknown as { document: { getAnimations(): Array<{ playState: string }> } }).document.getAnimations().every((a) => a.playState !== "running"),
   );

@@ -10,12 +10,12 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
 import { runAppBuildProcess } from "../../server/app-build.ts";
 import { axeWhenQuiet, endBrowserTest, launchBrowser, newContext } from "../helpers/browser.ts";
 import { signInToConsole, withPassword } from "../helpers/console.ts";
 import { addDays, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
+import { readPdf } from "../helpers/pdf.ts";
 import { runDueJobs } from "../helpers/jobs.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
@@ -66,17 +66,7 @@ const overflowsSideways = (page: Page) =>
     return root.scrollWidth > root.clientWidth + 1;
   });
 
-async function pdfText(data: Uint8Array): Promise<string> {
-  const task = getDocument({ data, useSystemFonts: false });
-  const pdf = await task.promise;
-  const texts: string[] = [];
-  for (let i = 1; i <= pdf.numPages; i++) {
-    const content = await (await pdf.getPage(i)).getTextContent();
-    texts.push(content.items.map((item) => ("str" in item ? item.str + (item.hasEOL ? "\n" : " ") : "")).join(""));
-  }
-  await task.destroy();
-  return texts.join("\n").replace(/[ \t]+/g, " ");
-}
+const pdfText = async (data: Uint8Array): Promise<string> => (await readPdf(data)).text;
 
 beforeAll(async () => {
   mkdirSync(screenshots, { recursive: true });

@@ -91,14 +91,19 @@ export async function waitUntil(condition: () => Promise<boolean>, what: string,
   }
 }
 
-/** axe-core's violations once nothing has been loading (no MUI progress indicator) for half a second. */
-export async function axeWhenQuiet(page: Page): Promise<AxeViolation[]> {
+/** Waits until nothing has been loading (no MUI progress indicator on the page) for quietMs. */
+export async function untilQuiet(page: Page, quietMs = 500): Promise<void> {
   const busy = () => page.locator(".MuiLinearProgress-root, .MuiCircularProgress-root").count();
   let quietSince = Date.now();
   await waitUntil(async () => {
     if ((await busy()) > 0) quietSince = Date.now();
-    return Date.now() - quietSince >= 500;
+    return Date.now() - quietSince >= quietMs;
   }, "the page to finish loading");
+}
+
+/** axe-core's violations once nothing has been loading for half a second. */
+export async function axeWhenQuiet(page: Page): Promise<AxeViolation[]> {
+  await untilQuiet(page);
   return axeViolations(page);
 }
 
