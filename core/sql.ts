@@ -15,12 +15,18 @@ export interface As {
   rollback?: boolean;
 }
 
+/** The statement that becomes the role with the settings, transaction-local (null when there is nothing to set). */
+export function becomeStatement(as: Pick<As, "role" | "settings">): string | null {
+  const settings = Object.entries({ ...(as.role ? { role: as.role } : {}), ...as.settings });
+  if (settings.length === 0) return null;
+  return `select ${settings.map(([name, value]) => `pg_catalog.set_config(${pg.escapeLiteral(name)}, ${pg.escapeLiteral(value)}, true)`).join(", ")}`;
+}
+
 /** The statement that opens the transaction: begin, then role and settings in the same round trip. */
 export function beginStatement(as: As): string {
-  const settings = Object.entries({ ...(as.role ? { role: as.role } : {}), ...as.settings });
-  const set = settings.map(([name, value]) => `pg_catalog.set_config(${pg.escapeLiteral(name)}, ${pg.escapeLiteral(value)}, true)`);
+  const become = becomeStatement(as);
   // One simple-protocol query may hold several statements: one round trip.
-  return `begin${as.readOnly ? " read only" : ""}${set.length > 0 ? `; select ${set.join(", ")}` : ""}`;
+  return `begin${as.readOnly ? " read only" : ""}${become ? `; ${become}` : ""}`;
 }
 
 /**

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { roleUrl } from "../../core/database.ts";
 import { ensureDatabase, roles } from "../../core/roles.ts";
-import { inTransaction } from "../../core/sql.ts";
+import { becomeStatement, inTransaction } from "../../core/sql.ts";
 
 /** The migrated database every test database is cloned from (made once by tests/setup/globalSetup.ts). */
 export const templateName = "keepr_test_template";
@@ -119,11 +119,7 @@ export async function actAs(client: pg.PoolClient, actor: Actor, requestId = "te
     );
     sessionId = rows[0]!.id;
   }
-  await client.query(
-    `select set_config('jwt.claims.session_id', $1, true), set_config('keepr.request_id', $2, true)`,
-    [sessionId, requestId],
-  );
-  await client.query(`set local role ${pg.escapeIdentifier(actor.role)}`);
+  await client.query(becomeStatement({ role: actor.role, settings: { "jwt.claims.session_id": sessionId, "keepr.request_id": requestId } })!);
 }
 
 /** Becomes an anonymous visitor (inside a transaction opened by the owner). */
