@@ -6,7 +6,7 @@
 // vacation rentals never move.
 import type pg from "pg";
 import { actAs, fileDatabase, inCommit, sqlstateOf } from "../helpers/db.ts";
-import { addDays, book, createHotel, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
+import { addDays, book, confirm, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 
 const db = fileDatabase();
 
@@ -87,6 +87,26 @@ it("a stay that fits by count but on no one unit is booked by moving another sta
     await actAs(c, { role: "keepr_staff", userId: other.frontDesk });
     return (await c.query("select count(*)::int as n from app_public.allocation_moves")).rows[0].n;
   })).toBe(0);
+});
+
+it("a hold that moved stays, sent again with its idempotency key, answers the same hold and moves nothing more", async () => {
+  const w = await world(2);
+  await w.stay(0, 10, 12);
+  await w.stay(1, 12, 14);
+  const key = newKey();
+  const q = await w.staff((c) => quote(c, w.h.ratePlanId, w.day(10), w.day(14)));
+  const first = await w.staff((c) => hold(c, q.quote_token, key));
+  const after = await w.layout();
+  const moves = async () => (await db.ownerPool.query("select count(*)::int as n from app_public.allocation_moves where property_id = $1", [w.h.propertyId])).rows[0].n;
+  expect(await moves()).toBe(1);
+  // The client did not hear the answer and sends the same request again.
+  const again = await w.staff((c) => hold(c, q.quote_token, key));
+  expect(again.reservation_id).toBe(first.reservation_id);
+  expect(await moves()).toBe(1);
+  expect(await w.layout()).toEqual(after);
+  // Confirming it turns the hold into a reservation where it stands.
+  await w.staff((c) => confirm(c, again));
+  expect(await w.layout()).toEqual(after.map((unit) => unit.map((claim) => claim.replace(" hold", " reservation"))));
 });
 
 it("pinned stays never move: with both pinned the stay is SOLD_OUT; unpinning one makes room", async () => {
