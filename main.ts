@@ -13,6 +13,7 @@ import { appBuildState, appNames, apps, formatKiB, runAppBuildProcess, type AppB
 import { startHttpServer } from "./server/http.ts";
 import { runProcess } from "./core/process.ts";
 import { makeReadiness } from "./server/readiness.ts";
+import { startMetricsServer } from "./core/metrics.ts";
 
 const noSeed = process.argv.includes("--no-seed");
 
@@ -50,6 +51,10 @@ await runProcess("Keepr", async ({ config, logger, lifecycle }) => {
     closingPools = true;
     await Promise.all([apiPool.end(), ownerPool.end()]);
   });
+
+  // METRICS_PORT: /metrics of this whole process (API, worker, realtime) on a port of its own.
+  const metrics = await startMetricsServer(config, logger);
+  if (metrics) lifecycle.add("metrics", () => metrics.close());
 
   if (config.WORKER) {
     const worker = await startWorker({ config, ownerUrl: db.ownerUrl, jwtSecret: db.jwtSecret, logger });

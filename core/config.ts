@@ -98,6 +98,18 @@ const schema = z.object({
   EXPORT_S3_ACCESS_KEY_ID: z.string().optional(),
   EXPORT_S3_SECRET_ACCESS_KEY: z.string().optional(),
   EXPORT_DOWNLOAD_URL_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
+
+  /**
+   * Prometheus metrics (core/metrics.ts), off unless set. METRICS_PORT:
+   * /metrics on a listener of its own, without auth, on METRICS_HOST
+   * (default 127.0.0.1: keep it on the scraper's network); each process
+   * (npm start, npm run worker, npm run realtime) serves its own.
+   * METRICS_TOKEN: /metrics on the main port too, behind
+   * `Authorization: Bearer <token>`. Neither: /metrics is 404.
+   */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().min(1).default("127.0.0.1"),
+  METRICS_TOKEN: z.string().min(24, "METRICS_TOKEN must be at least 24 characters").regex(/^\S+$/, "METRICS_TOKEN must not contain spaces").optional(),
 });
 
 /** The demo accounts' password outside production, as README.md and docs/api.md publish it. */
@@ -193,6 +205,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (value("CHANNEL_ALLOW_INTERNAL_URLS")) {
       warnings.push("CHANNEL_ALLOW_INTERNAL_URLS=true in production: channel feed URLs may reach internal addresses");
     }
+  }
+  const metricsPort = value("METRICS_PORT");
+  if (given("METRICS_PORT") && metricsPort !== undefined && metricsPort !== 0) {
+    if (metricsPort === value("PORT")) problems.push("METRICS_PORT: must differ from PORT (use METRICS_TOKEN to serve /metrics on the main port)");
+    else if (metricsPort === value("REALTIME_PORT")) problems.push("METRICS_PORT: must differ from REALTIME_PORT");
   }
   const formOrigin = given("PAYMENT_FORM_ORIGIN") ? cardFormOrigin(env.PAYMENT_FORM_ORIGIN!) : null;
   if (formOrigin && !formOrigin.https) {

@@ -10,6 +10,7 @@ import pg from "pg";
 import { openDatabase } from "../core/database.ts";
 import { latestCommittedHash, migrationsAreCurrent } from "../core/migrate.ts";
 import { runProcess } from "../core/process.ts";
+import { observePool, startMetricsServer } from "../core/metrics.ts";
 import { startRealtimeService } from "./service.ts";
 
 await runProcess("Keepr realtime", async ({ config, logger, lifecycle }) => {
@@ -24,10 +25,14 @@ await runProcess("Keepr realtime", async ({ config, logger, lifecycle }) => {
   apiPool.on("error", (err) => {
     if (!closing) logger.error({ err }, "idle database connection failed");
   });
+  const forgetPool = observePool("realtime", apiPool);
   lifecycle.add("pool", async () => {
     closing = true;
+    forgetPool();
     await apiPool.end();
   });
+  const metrics = await startMetricsServer(config, logger);
+  if (metrics) lifecycle.add("metrics", () => metrics.close());
 
   const server = createServer((req, res) => {
     const healthy = req.url === "/healthz";

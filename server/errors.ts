@@ -7,6 +7,7 @@ import { isSafeError } from "postgraphile/grafast";
 import { GraphQLError, type GraphQLFormattedError, type ValidationRule } from "postgraphile/graphql";
 import { codeOfSqlstate, postgresErrors, type ErrorCode } from "../shared/error-codes.ts";
 import type { Logger } from "../core/logger.ts";
+import { apiErrors } from "../core/metrics.ts";
 
 interface PgLikeError {
   code?: unknown;
@@ -126,5 +127,6 @@ export const RequestErrorsPlugin: GraphileConfig.Plugin = {
 
 /** A non-GraphQL endpoint's error, in the same shape as the API's: { errors: [{ message, extensions: { code } }] }. */
 export function sendError(res: { status(code: number): { json(body: unknown): unknown } }, status: number, code: ErrorCode, message: string): void {
+  apiErrors.inc({ code });
   res.status(status).json({ errors: [{ message, extensions: { code } }] });
 }

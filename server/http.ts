@@ -17,6 +17,7 @@ import { sendError } from "./errors.ts";
 import { graphqlThrottle, trustProxyOf } from "./throttle.ts";
 import { makePreset } from "./graphql.ts";
 import { requestContext, type Logger } from "../core/logger.ts";
+import { bearerMatches, httpRequestDuration, observePool, sendMetrics } from "../core/metrics.ts";
 import { createExportStore } from "../storage/export-store.ts";
 import { exportRouter } from "./exports.ts";
 import { icalRouter } from "./ical.ts";
@@ -107,6 +108,49 @@ export const graphiqlCsp = [
 ].join("; ");
 
 
+/**
+ * The route label of keepr_http_request_duration_seconds: a fixed name per
+ * endpoint family, never the URL (no ids, tokens or file names); the guest
+ * app's pages and files are "static", what no route answered "not_found".
+ */
+const routeNames: ReadonlyArray<readonly [prefix: string, route: string]> = [
+  ["/graphql", "graphql"],
+  ["/graphiql", "graphiql"],
+  ["/ruru-static", "graphiql"],
+  ["/webhooks", "webhook"],
+  ["/ical", "ical"],
+  ["/invoices", "invoice"],
+  ["/exports", "export"],
+  ["/admin", "admin"],
+  ["/simulated-provider", "simulated_provider"],
+  ["/healthz", "healthz"],
+  ["/readyz", "readyz"],
+  ["/metrics", "metrics"],
+  ["/realtime", "realtime"],
+];
+
+export function routeOf(path: string): string {
+  for (const [prefix, route] of routeNames) {
+    if (path === prefix || path.startsWith(`${prefix}/`)) return route;
+  }
+  return "static";
+}
+
+const methods = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+
+/** Times every request into keepr_http_request_duration_seconds (status 499: the client went away first). */
+function httpMetrics(req: Request, res: Response, next: NextFunction): void {
+  const started = performance.now();
+  const path = req.path;
+  res.once("close", () => {
+    const route = (res.locals.metricsRoute as string | undefined) ?? routeOf(path);
+    const method = methods.has(req.method) ? req.method : "OTHER";
+    const status = res.writableFinished ? String(res.statusCode) : "499";
+    httpRequestDuration.observe({ method, route, status }, (performance.now() - started) / 1000);
+  });
+  next();
+}
+
 export async function startHttpServer(options: HttpOptions): Promise<HttpServer> {
   const { config, logger, apiPool, ownerPool, jwtSecret } = options;
   const { webhookSecret, apiKey: providerApiKey } = paymentSecretsOf(config, jwtSecret);
@@ -122,6 +166,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
 
+  app.use(httpMetrics);
   app.use(commonHeaders(config));
   app.use((req: Request, res: Response, next: NextFunction) => {
     const incoming = req.header("x-request-id");
@@ -141,6 +186,20 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
       },
     }),
   );
+
+  // /metrics on this port only with METRICS_TOKEN, behind its bearer token
+  // (METRICS_PORT serves it on a port of its own); otherwise it is 404.
+  const metricsToken = config.METRICS_TOKEN;
+  if (metricsToken) {
+    app.get("/metrics", (req, res, next) => {
+      if (!bearerMatches(req.header("authorization"), metricsToken)) {
+        res.setHeader("www-authenticate", 'Bearer realm="metrics"');
+        return sendError(res, 401, "INVALID_TOKEN", "The metrics token is missing or wrong.");
+      }
+      sendMetrics(res).catch(next);
+    });
+  }
+  const forgetPools = [observePool("api", apiPool), observePool("owner", ownerPool)];
 
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
@@ -209,7 +268,10 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
     ...(config.paymentFormOrigin ? { paymentFormOrigin: config.paymentFormOrigin } : {}),
   }));
 
-  app.use((_req: Request, res: Response) => sendError(res, 404, "NOT_FOUND", "No such endpoint."));
+  app.use((_req: Request, res: Response) => {
+    res.locals.metricsRoute = "not_found";
+    sendError(res, 404, "NOT_FOUND", "No such endpoint.");
+  });
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const status = (error as { status?: number; statusCode?: number }).status ?? (error as { statusCode?: number }).statusCode;
     if (status && status >= 400 && status < 500) {
@@ -241,6 +303,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
       });
       await serv.release();
       await simulatedProvider?.stop();
+      for (const forget of forgetPools) forget();
     },
   };
 }
