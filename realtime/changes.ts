@@ -7,6 +7,7 @@
 // change is handed to every socket before the next, so no socket sees a
 // later change before an earlier one.
 import { Buffer } from "node:buffer";
+import { realtimeCommitToSend } from "../core/metrics.ts";
 import { FilterError, matchesFilter, parseFilter, type FilterCondition } from "./filters.ts";
 import type { PostgresChangeRequest } from "./payloads.ts";
 import type { AuthorizeChange, Change, ChangeColumn, RealtimeLogger, SubscriberIdentity, Transaction, VisibleColumns } from "./types.ts";
@@ -132,6 +133,7 @@ export class ChangeFeed {
     const visibility = await this.authorize(change, matches);
     if (!visibility) return;
     const payloads = new Map<string, string>();
+    let sent = false;
     for (const [subscriber, bindings] of matches) {
       const allowed = subscriber.isActive ? visibility.get(subscriber.identity.key) : null;
       if (!allowed) continue;
@@ -143,7 +145,10 @@ export class ChangeFeed {
         payloads.set(cacheKey, dataJson);
       }
       subscriber.pushChange(bindings.map((binding) => binding.id), dataJson);
+      sent = true;
     }
+    // From the commit (Postgres's clock) to the change handed to its last socket.
+    if (sent) realtimeCommitToSend.observe(Math.max(0, Date.now() - Date.parse(commitTimestamp)) / 1000);
   }
 
   /** The bindings the change matches, grouped by channel. DELETE filters apply to the old row. */

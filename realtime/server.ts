@@ -11,6 +11,7 @@ import { Buffer } from "node:buffer";
 import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
+import { observeRealtime } from "../core/metrics.ts";
 import { createLocalTopicBus, type TopicBus } from "./bus.ts";
 import { ChangeFeed } from "./changes.ts";
 import { crashChangeChannels, deliverTopicEvent, handleBroadcastPush, handleMessage, leaveAll, type ChannelContext, type Connection, type JoinedChannel } from "./channels.ts";
@@ -88,6 +89,11 @@ export function attachRealtime(server: Server, options: RealtimeOptions): Realti
   const sockets = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayloadBytes, perMessageDeflate: false });
   const connections = new Set<Connection>();
   let closing: Promise<void> | null = null;
+  const forgetMetrics = observeRealtime(() => {
+    let channels = 0;
+    for (const connection of connections) channels += connection.channels.size;
+    return { sockets: connections.size, channels };
+  });
 
   const accept = (socket: WebSocket, vsn: Vsn, apikey: VerifiedToken): void => {
     const connection = new Socket<JoinedChannel>(socket, vsn, apikey, logger, limits);
@@ -151,6 +157,7 @@ export function attachRealtime(server: Server, options: RealtimeOptions): Realti
         const open = [...connections];
         await Promise.all(open.map((connection) => connection.closeWithin(closeCodes.shutdown, "server shutting down", limits.closeGraceMs)));
         await new Promise<void>((resolve) => sockets.close(() => resolve()));
+        forgetMetrics();
       })();
       return closing;
     },

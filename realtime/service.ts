@@ -11,6 +11,7 @@ import type { Server } from "node:http";
 import type pg from "pg";
 import { authorizeChangesWith, authorizeChannelsWith, createRowAuthorizer } from "./authorize.ts";
 import { createPostgresTopicBus, type PostgresBusOptions } from "./bus.ts";
+import { observeReplicationSlots } from "../core/metrics.ts";
 import { startReplication, type Replication, type ReplicationOptions } from "./replication.ts";
 import { attachRealtime } from "./server.ts";
 import type { RealtimeLogger } from "./types.ts";
@@ -48,7 +49,10 @@ export function startRealtimeService(options: {
     authorizeChannel: authorizeChannelsWith(options.apiPool),
   });
   let replication: Replication | undefined;
+  let forgetSlots = () => {};
   if (options.replicationUrl) {
+    // keepr_replication_slot_lag_bytes, read at scrape through the API's pool.
+    forgetSlots = observeReplicationSlots(options.apiPool);
     replication = startReplication({
       connectionString: options.replicationUrl,
       onTransaction: (tx) => realtime.publish(tx),
@@ -64,6 +68,7 @@ export function startRealtimeService(options: {
     replicationConnected: () => (replication ? replication.status().connected : null),
     busConnected: () => bus.connected,
     async stop() {
+      forgetSlots();
       await replication?.stop();
       await realtime.close();
       await bus.close();

@@ -12,6 +12,7 @@ import { tokenAudience, tokenIssuer } from "../core/auth.ts";
 import type { Config } from "../core/config.ts";
 import { makeMaskError, RequestErrorsPlugin, withFormattedErrorCode } from "./errors.ts";
 import { makePublicQueryCachePlugin } from "./graphql-cache.ts";
+import { MetricsPlugin } from "./graphql-metrics.ts";
 import { errorsWithoutSuggestions, mayHaveSuggestions } from "./graphql-hints.ts";
 import type { Logger } from "../core/logger.ts";
 
@@ -147,7 +148,7 @@ export function makePreset(options: {
 
   return {
     extends: [PostGraphileAmberPreset],
-    plugins: [PgJWTPlugin, LimitsPlugin, RequestErrorsPlugin, makePublicQueryCachePlugin()],
+    plugins: [MetricsPlugin, PgJWTPlugin, LimitsPlugin, RequestErrorsPlugin, makePublicQueryCachePlugin()],
     pgServices: [makePgService({ pool, schemas: ["app_public"], pubsub: false })],
     gather: { pgJwtTypes: "app_public.jwt_token" },
     schema: {

@@ -8,6 +8,7 @@ import { createSimulatedProviderClient, fetchSettlementCsv } from "../payments/s
 import { paymentSecretsOf } from "../payments/secrets.ts";
 import type { Config } from "../core/config.ts";
 import type { Logger } from "../core/logger.ts";
+import { jobDuration, jobRuns, metricsEnabled, observeChannelFeeds, observeJobQueue, observePool } from "../core/metrics.ts";
 import { createMailer } from "./mailer.ts";
 import { makeProcessPaymentAttempt } from "./tasks/process_payment_attempt.ts";
 import { enforcePaymentDeadline } from "./tasks/enforce_payment_deadline.ts";
@@ -126,6 +127,8 @@ export async function startWorker(options: { config: Config; ownerUrl: string; j
     const now = Date.now();
     const start = started.get(job.id) ?? now;
     started.delete(job.id);
+    jobRuns.inc({ task: job.task_identifier, outcome: error == null ? "success" : "failure" });
+    jobDuration.observe({ task: job.task_identifier }, (now - start) / 1000);
     outcomes.push({
       task: job.task_identifier,
       at: new Date(now).toISOString(),
@@ -140,6 +143,20 @@ export async function startWorker(options: { config: Config; ownerUrl: string; j
     outcomes = [];
     await pool.query("select app_private.record_job_runs($1)", [JSON.stringify(batch)]).catch((err) => log.warn({ err }, "job health not recorded"));
   };
+  // Metrics: this pool's connections; the queue and the channel feeds read
+  // at scrape through a pool of one connection with a short statement
+  // timeout, only when metrics are served.
+  const taskList = makeTaskList(config, jwtSecret);
+  const forgetMetrics = [observePool("worker", pool)];
+  let metricsPool: pg.Pool | null = null;
+  if (metricsEnabled(config)) {
+    metricsPool = new pg.Pool({
+      connectionString: ownerUrl, max: 1, application_name: "keepr-metrics",
+      statement_timeout: 2_000, connectionTimeoutMillis: 2_000, idleTimeoutMillis: 60_000,
+    });
+    metricsPool.on("error", onError);
+    forgetMetrics.push(observeJobQueue(metricsPool, Object.keys(taskList)), observeChannelFeeds(metricsPool));
+  }
   const runner: Runner = await run({
     events,
     pgPool: pool,
@@ -148,7 +165,7 @@ export async function startWorker(options: { config: Config; ownerUrl: string; j
     noHandleSignals: true,
     pollInterval: 2_000,
     logger: workerLogger,
-    taskList: makeTaskList(config, jwtSecret),
+    taskList,
     parsedCronItems: parseCrontab(crontab),
   });
   await heartbeat();
@@ -160,6 +177,8 @@ export async function startWorker(options: { config: Config; ownerUrl: string; j
       clearInterval(outcomesTimer);
       await runner.stop();
       await flushOutcomes();
+      for (const forget of forgetMetrics) forget();
+      await metricsPool?.end();
       await pool.end();
     },
   };

@@ -1,0 +1,153 @@
+// The API's metrics (core/metrics.ts), as one PostGraphile plugin:
+// - keepr_graphql_operation_duration_seconds: each execution, labelled by
+//   its root fields (validated against the schema, so bounded by it), type
+//   and outcome;
+// - keepr_sold_out_total: SOLD_OUT errors, by the root field that raised it;
+// - keepr_bookings_total: confirmBooking answering a booking, by source
+//   (staff for the property's staff, web for guests);
+// - keepr_api_errors_total: every error code of the response as the client
+//   receives it (parse and validation errors included), counted once.
+import "postgraphile";
+import { isAsyncIterable } from "postgraphile/grafast";
+import { getOperationAST, Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLFormattedError, type SelectionSetNode } from "postgraphile/graphql";
+import { apiErrors, bookingsConfirmed, graphqlOperationDuration, soldOutAnswers } from "../core/metrics.ts";
+import { classifyDatabaseError } from "./errors.ts";
+
+/** The root fields of an operation (fragments at the root followed), in document order. */
+export function rootFieldsOf(document: DocumentNode, operationName: string | null | undefined): { type: string; fields: FieldNode[] } | null {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return null;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  const fields: FieldNode[] = [];
+  const walk = (set: SelectionSetNode, seen: Set<string>) => {
+    for (const s of set.selections) {
+      if (s.kind === Kind.FIELD) fields.push(s);
+      else if (s.kind === Kind.INLINE_FRAGMENT) walk(s.selectionSet, seen);
+      else if (!seen.has(s.name.value)) {
+        const fragment = fragments.get(s.name.value);
+        if (fragment) walk(fragment.selectionSet, new Set([...seen, s.name.value]));
+      }
+    }
+  };
+  walk(operation.selectionSet, new Set());
+  return { type: operation.operation, fields };
+}
+
+/**
+ * How many distinct combinations of several root fields get a label of their
+ * own; past it they count as "multiple" (a client sending random
+ * combinations cannot grow the series without bound). A single root field
+ * is always its own label: the schema bounds them.
+ */
+const maxCombinations = 100;
+const combinations = new Set<string>();
+
+export function operationLabel(fieldNames: readonly string[]): string {
+  const names = [...new Set(fieldNames)].sort();
+  if (names.length === 0) return "none";
+  if (names.length === 1) return names[0]!;
+  const label = names.join("+");
+  if (combinations.has(label)) return label;
+  if (combinations.size >= maxCombinations) return "multiple";
+  combinations.add(label);
+  return label;
+}
+
+interface ExecutionLike {
+  data?: Record<string, unknown> | null;
+  errors?: ReadonlyArray<{ path?: ReadonlyArray<string | number>; originalError?: unknown }>;
+}
+
+/** Records one execution: its duration and outcome, its SOLD_OUT answers and the bookings it confirmed. */
+function record(started: number, type: string, fields: FieldNode[], role: string | undefined, result: ExecutionLike): void {
+  const errors = result.errors ?? [];
+  graphqlOperationDuration.observe(
+    { operation: operationLabel(fields.map((f) => f.name.value)), type, outcome: errors.length > 0 ? "error" : "ok" },
+    (performance.now() - started) / 1000,
+  );
+  const fieldOfKey = new Map(fields.map((f) => [f.alias?.value ?? f.name.value, f.name.value]));
+  for (const error of errors) {
+    if (classifyDatabaseError(error.originalError)?.code !== "SOLD_OUT") continue;
+    const key = error.path?.[0];
+    soldOutAnswers.inc({ operation: (typeof key === "string" && fieldOfKey.get(key)) || "unknown" });
+  }
+  if (type === "mutation" && result.data) {
+    for (const field of fields) {
+      if (field.name.value !== "confirmBooking") continue;
+      const answer = result.data[field.alias?.value ?? field.name.value];
+      if (answer != null) bookingsConfirmed.inc({ source: role === "keepr_staff" ? "staff" : "web" });
+    }
+  }
+}
+
+/** The codes of the errors in a response body, as sent (buffer or JSON). */
+function errorCodesOf(result: unknown): string[] {
+  const r = result as { type?: string; buffer?: Buffer; json?: { errors?: readonly GraphQLFormattedError[] } | null } | null;
+  let errors: readonly GraphQLFormattedError[] | undefined;
+  if (r?.type === "buffer" && r.buffer && r.buffer.includes('"errors"')) {
+    try {
+      errors = (JSON.parse(r.buffer.toString("utf8")) as { errors?: readonly GraphQLFormattedError[] }).errors;
+    } catch {
+      return [];
+    }
+  } else if (r?.type === "json") {
+    errors = r.json?.errors;
+  }
+  if (!Array.isArray(errors)) return [];
+  return errors.map((e) => {
+    const code = e.extensions?.code;
+    // Every code the API sends is registered (shared/error-codes.ts); anything else is counted as one label.
+    return typeof code === "string" && /^[A-Z][A-Z0-9_]{1,40}$/.test(code) ? code : "UNKNOWN";
+  });
+}
+
+const counted = new WeakSet<object>();
+
+export const MetricsPlugin: GraphileConfig.Plugin = {
+  name: "KeeprMetricsPlugin",
+  version: "1.0.0",
+  grafserv: {
+    middleware: {
+      // Outermost: sees the response as sent, after retries and rewrites;
+      // a retried request's result passes here twice and is counted once.
+      async processRequest(next) {
+        const result = await next();
+        if (result && typeof result === "object" && !counted.has(result)) {
+          counted.add(result);
+          for (const code of errorCodesOf(result)) apiErrors.inc({ code });
+        }
+        return result;
+      },
+    },
+  },
+  grafast: {
+    middleware: {
+      execute(next, event) {
+        const started = performance.now();
+        const { document, operationName, contextValue } = event.args;
+        const roots = rootFieldsOf(document, operationName);
+        if (!roots) return next();
+        const role = (contextValue as { pgSettings?: Record<string, string> } | undefined)?.pgSettings?.role;
+        const done = (result: unknown) => {
+          if (!isAsyncIterable(result)) record(started, roots.type, roots.fields, role, result as ExecutionLike);
+          return result;
+        };
+        const failed = (error: unknown) => {
+          graphqlOperationDuration.observe(
+            { operation: operationLabel(roots.fields.map((f) => f.name.value)), type: roots.type, outcome: "error" },
+            (performance.now() - started) / 1000,
+          );
+          throw error;
+        };
+        let result: ReturnType<typeof next>;
+        try {
+          result = next();
+        } catch (error) {
+          return failed(error);
+        }
+        return (result instanceof Promise ? result.then(done, failed) : done(result)) as ReturnType<typeof next>;
+      },
+    },
+  },
+};

@@ -1,0 +1,202 @@
+// Prometheus metrics of the API process (core/metrics.ts): /metrics is
+// nowhere without a setting, behind its bearer token on the main port, open
+// on METRICS_PORT's own listener; what guests and staff do moves the
+// counters; labels carry no ids, URLs or personal data; promtool accepts
+// the output.
+import { fileDatabase } from "../helpers/db.ts";
+import { addDays, createHotel, localDate, newKey, type Hotel } from "../helpers/booking.ts";
+import { fixturePassword } from "../helpers/fixtures.ts";
+import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { startMetricsServer } from "../../core/metrics.ts";
+import { createLogger } from "../../core/logger.ts";
+import { ConfigError, loadConfig } from "../../core/config.ts";
+import { operationLabel } from "../../server/graphql-metrics.ts";
+import { parseMetrics, promtoolCheck, sampleOf } from "../helpers/metrics.ts";
+
+const token = "metrics-token-0123456789-abcdef";
+let server: TestServer;
+let h: Hotel;
+const db = fileDatabase({ beforeDrop: () => server?.close() });
+
+beforeAll(async () => {
+  server = await startTestServer(db, { METRICS_TOKEN: token });
+  h = await createHotel(db.ownerPool, { units: 1 });
+});
+
+async function scrape(): Promise<string> {
+  const res = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+  expect(res.status).toBe(200);
+  return res.text();
+}
+
+const codeOf = (res: { body: { errors?: Array<{ extensions?: { code?: string } }> } }) => res.body.errors?.[0]?.extensions?.code;
+
+const quoteDoc = `query($p: UUID!, $a: Date!, $d: Date!) { quote(ratePlanId: $p, arrival: $a, departure: $d) { quoteToken } }`;
+const holdDoc = `mutation($t: String!, $k: String!) { createHold(input: {quoteToken: $t, idempotencyKey: $k}) { result { reservationId holdToken } } }`;
+const confirmDoc = `mutation($id: UUID!, $k: String!, $e: String!, $h: String) { confirmBooking(input: {reservationId: $id, idempotencyKey: $k, fullName: "Grace Hopper", email: $e, holdToken: $h}) { result { status confirmationCode } } }`;
+
+describe("exposure", () => {
+  it("without METRICS_TOKEN or METRICS_PORT, /metrics is 404 on the main port", async () => {
+    const plain = await startTestServer(db);
+    try {
+      const res = await fetch(`${plain.url}/metrics`);
+      expect(res.status).toBe(404);
+      expect(await res.json()).toEqual({ errors: [{ message: "No such endpoint.", extensions: { code: "NOT_FOUND" } }] });
+      // Not even with a token of some kind.
+      expect((await fetch(`${plain.url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(404);
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it("with METRICS_TOKEN, /metrics needs that bearer token: none, a wrong one or a prefix of it is 401 INVALID_TOKEN", async () => {
+    for (const authorization of [undefined, `Bearer ${token}x`, `Bearer ${token.slice(0, -1)}`, `Basic ${token}`, token, "Bearer ", `Bearer ${token} ${token}`]) {
+      const res = await fetch(`${server.url}/metrics`, { headers: authorization === undefined ? {} : { authorization } });
+      expect({ authorization, status: res.status }).toEqual({ authorization, status: 401 });
+      expect(res.headers.get("www-authenticate")).toMatch(/^Bearer /);
+      expect(((await res.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe("INVALID_TOKEN");
+    }
+    const res = await fetch(`${server.url}/metrics`, { headers: { authorization: `bearer ${token}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    const text = await res.text();
+    expect(text).toContain("# TYPE keepr_http_request_duration_seconds histogram");
+    expect(text).toContain("keepr_process_cpu_seconds_total");
+    expect(text).toMatch(/keepr_db_pool_connections\{pool="api",state="in_use"\} \d+/);
+  });
+
+  it("settings: METRICS_TOKEN of fewer than 24 characters or with spaces, or METRICS_PORT equal to PORT, are refused at start", () => {
+    const load = (env: Record<string, string>) => () => loadConfig({ NODE_ENV: "test", ...env });
+    expect(load({ METRICS_TOKEN: "short-token-123" })).toThrow(ConfigError);
+    expect(load({ METRICS_TOKEN: "a token with spaces inside of it" })).toThrow(/METRICS_TOKEN/);
+    expect(load({ PORT: "4000", METRICS_PORT: "4000" })).toThrow(/METRICS_PORT: must differ from PORT/);
+    expect(loadConfig({ NODE_ENV: "production", JWT_SECRET: "x".repeat(32), PUBLIC_URL: "https://book.example.com", SIMULATED_PROVIDER: "true", SMTP_URL: "smtp://localhost", SEED: "false" }))
+      .toMatchObject({ METRICS_HOST: "127.0.0.1" });
+    expect(loadConfig({ NODE_ENV: "test", METRICS_PORT: "9464", METRICS_TOKEN: token })).toMatchObject({ METRICS_PORT: 9464, METRICS_HOST: "127.0.0.1", METRICS_TOKEN: token });
+  });
+
+  it("METRICS_PORT serves /metrics on its own listener, on 127.0.0.1 by default, without auth; nothing else there", async () => {
+    const metrics = (await startMetricsServer({ METRICS_PORT: 0, METRICS_HOST: "127.0.0.1" }, createLogger("silent")))!;
+    try {
+      expect(metrics.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+      const res = await fetch(metrics.url);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain("keepr_http_request_duration_seconds");
+      expect((await fetch(metrics.url.replace(/\/metrics$/, "/graphql"))).status).toBe(404);
+      expect((await fetch(metrics.url, { method: "POST" })).status).toBe(404);
+    } finally {
+      await metrics.close();
+    }
+    expect(await startMetricsServer({ METRICS_PORT: undefined, METRICS_HOST: "127.0.0.1" }, createLogger("silent"))).toBeNull();
+  });
+});
+
+describe("what guests and staff do moves the counters", () => {
+  it("a search, a booking, a SOLD_OUT and a failed login", async () => {
+    const before = parseMetrics(await scrape());
+    const arrival = localDate(h.timeZone, 30);
+    const departure = addDays(arrival, 2);
+
+    const search = await server.graphql(
+      `query($a: Date!, $d: Date!, $p: UUID!) { searchAvailability(arrival: $a, departure: $d, adults: 2, propertyId: $p) { nodes { unitsLeft } } }`,
+      { a: arrival, d: departure, p: h.propertyId },
+    );
+    expect(search.body.data!.searchAvailability.nodes).toEqual([{ unitsLeft: 1 }]);
+
+    // Two guests quote the last unit; the first books it, the second hears SOLD_OUT.
+    const first = await server.graphql(quoteDoc, { p: h.ratePlanId, a: arrival, d: departure });
+    const second = await server.graphql(quoteDoc, { p: h.ratePlanId, a: arrival, d: departure });
+    const held = await server.graphql(holdDoc, { t: first.body.data!.quote.quoteToken, k: newKey() });
+    const { reservationId, holdToken } = held.body.data!.createHold.result;
+    const confirmed = await server.graphql(confirmDoc, { id: reservationId, k: newKey(), e: "grace.hopper@example.com", h: holdToken });
+    expect(confirmed.body.data!.confirmBooking.result.status).toBe("confirmed");
+    const lost = await server.graphql(holdDoc, { t: second.body.data!.quote.quoteToken, k: newKey() });
+    expect(codeOf(lost)).toBe("SOLD_OUT");
+
+    const login = await server.graphql(`mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) { result } }`, { e: "nobody-at-all@example.com", p: "not-the-password" });
+    expect(codeOf(login)).toBe("INVALID_CREDENTIALS");
+
+    const text = await scrape();
+    const after = parseMetrics(text);
+    const moved = (name: string, labels: Record<string, string>) => sampleOf(after, name, labels) - sampleOf(before, name, labels);
+    expect({
+      search: moved("keepr_graphql_operation_duration_seconds_count", { operation: "searchAvailability", type: "query", outcome: "ok" }),
+      quotes: moved("keepr_graphql_operation_duration_seconds_count", { operation: "quote", type: "query", outcome: "ok" }),
+      holds: moved("keepr_graphql_operation_duration_seconds_count", { operation: "createHold", type: "mutation", outcome: "ok" }),
+      holdsRefused: moved("keepr_graphql_operation_duration_seconds_count", { operation: "createHold", type: "mutation", outcome: "error" }),
+      confirms: moved("keepr_graphql_operation_duration_seconds_count", { operation: "confirmBooking", type: "mutation", outcome: "ok" }),
+      failedLogins: moved("keepr_graphql_operation_duration_seconds_count", { operation: "login", type: "mutation", outcome: "error" }),
+      bookings: moved("keepr_bookings_total", { source: "web" }),
+      staffBookings: moved("keepr_bookings_total", { source: "staff" }),
+      soldOut: moved("keepr_sold_out_total", { operation: "createHold" }),
+      soldOutErrors: moved("keepr_api_errors_total", { code: "SOLD_OUT" }),
+      credentialErrors: moved("keepr_api_errors_total", { code: "INVALID_CREDENTIALS" }),
+      graphqlRequests: moved("keepr_http_request_duration_seconds_count", { method: "POST", route: "graphql", status: "200" }),
+    }).toEqual({
+      search: 1, quotes: 2, holds: 1, holdsRefused: 1, confirms: 1, failedLogins: 1,
+      bookings: 1, staffBookings: 0, soldOut: 1, soldOutErrors: 1, credentialErrors: 1, graphqlRequests: 7,
+    });
+    // The latency of each is in the histogram's buckets, up to +Inf.
+    expect(sampleOf(after, "keepr_graphql_operation_duration_seconds_bucket", { operation: "searchAvailability", type: "query", outcome: "ok", le: "+Inf" }))
+      .toBe(sampleOf(after, "keepr_graphql_operation_duration_seconds_count", { operation: "searchAvailability", type: "query", outcome: "ok" }));
+    // Nothing personal or identifying in any label.
+    for (const secret of ["grace", "Grace", "nobody-at-all", h.propertyId, reservationId, h.ratePlanId, confirmed.body.data!.confirmBooking.result.confirmationCode]) {
+      expect({ secret, found: text.includes(secret) }).toEqual({ secret, found: false });
+    }
+  });
+
+  it("staff confirming a booking count as source staff", async () => {
+    const email = (await db.ownerPool.query("select email from app_public.users where id = $1", [h.frontDesk])).rows[0].email;
+    await db.ownerPool.query("insert into app_private.user_secrets (user_id, password_hash) values ($1, crypt($2, gen_salt('bf', 4))) on conflict do nothing", [h.frontDesk, fixturePassword]);
+    const login = await server.graphql(`mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) { result } }`, { e: email, p: fixturePassword });
+    const staffToken = login.body.data!.login.result as string;
+    const before = parseMetrics(await scrape());
+    const arrival = localDate(h.timeZone, 50);
+    const q = await server.graphql(quoteDoc, { p: h.ratePlanId, a: arrival, d: addDays(arrival, 2) }, { token: staffToken });
+    const held = await server.graphql(holdDoc, { t: q.body.data!.quote.quoteToken, k: newKey() }, { token: staffToken });
+    const confirmed = await server.graphql(confirmDoc, { id: held.body.data!.createHold.result.reservationId, k: newKey(), e: "phone.guest@example.com", h: null }, { token: staffToken });
+    expect(confirmed.body.data!.confirmBooking.result.status).toBe("confirmed");
+    const after = parseMetrics(await scrape());
+    expect(sampleOf(after, "keepr_bookings_total", { source: "staff" }) - sampleOf(before, "keepr_bookings_total", { source: "staff" })).toBe(1);
+    expect(sampleOf(after, "keepr_bookings_total", { source: "web" }) - sampleOf(before, "keepr_bookings_total", { source: "web" })).toBe(0);
+  });
+});
+
+describe("hostile requests cannot grow the labels", () => {
+  it("URLs with ids, tokens and junk are counted under fixed route names, never as themselves", async () => {
+    const junk = [`/ical/${"a".repeat(40)}.ics`, "/wp-admin/setup-config.php?step=1", "/invoices/00000000-0000-4000-8000-000000000000", "/exports/some-download-token-123", "/%2e%2e/etc/passwd", "/graphql/extra/path"];
+    for (const path of junk) await fetch(`${server.url}${path}`);
+    await fetch(`${server.url}/graphql`, { method: "PROPFIND" }).catch(() => undefined);
+    const text = await scrape();
+    for (const fragment of ["a".repeat(40), "wp-admin", "00000000-0000-4000-8000-000000000000", "some-download-token", "passwd", "extra", "PROPFIND"]) {
+      expect({ fragment, found: text.includes(fragment) }).toEqual({ fragment, found: false });
+    }
+    const routes = new Set([...text.matchAll(/keepr_http_request_duration_seconds_count\{[^}]*route="([^"]+)"/g)].map((m) => m[1]));
+    expect([...routes].every((r) => /^[a-z_]+$/.test(r!))).toBe(true);
+    // The guest app's router answers a file-like path itself (static); what no router answers is not_found.
+    expect(routes).toEqual(new Set(["graphql", "metrics", "ical", "not_found", "static", "invoice", "export"]));
+  });
+
+  it("operations are labelled by their root fields; past 100 combinations of several, a new one counts as multiple", async () => {
+    const both = await server.graphql(
+      `query($p: UUID!, $a: Date!, $d: Date!) { x: quote(ratePlanId: $p, arrival: $a, departure: $d) { totalAmount } searchAvailability(arrival: $a, departure: $d, adults: 2, propertyId: $p) { totalCount } }`,
+      { p: h.ratePlanId, a: localDate(h.timeZone, 70), d: localDate(h.timeZone, 72) },
+    );
+    expect(both.body.errors).toBeUndefined();
+    expect(parseMetrics(await scrape()).has('keepr_graphql_operation_duration_seconds_count{operation="quote+searchAvailability",outcome="ok",type="query"}')).toBe(true);
+    // A client sending ever new combinations (root fields are bounded by the schema, their combinations are not).
+    const labels = new Set(Array.from({ length: 300 }, (_, i) => operationLabel([`field${i}`, `other${i}`])));
+    expect(labels.has("multiple")).toBe(true);
+    expect(labels.size).toBeLessThanOrEqual(101);
+    expect(operationLabel(["searchAvailability"])).toBe("searchAvailability");
+    expect(operationLabel(["quote", "searchAvailability"])).toBe("quote+searchAvailability");
+    expect(operationLabel(["b", "a", "b"])).toBe(operationLabel(["a", "b"]));
+  });
+});
+
+it("promtool check metrics accepts the output", async () => {
+  const text = await scrape();
+  expect(parseMetrics(text).size).toBeGreaterThan(50);
+  expect(await promtoolCheck(text)).toEqual({ code: 0, output: "" });
+});
