@@ -83,6 +83,15 @@ export const paymentAttempts = new Counter({
   labelNames: ["kind", "outcome"] as const,
 });
 
+/** The provider's webhook event types Keepr applies; any other type is counted as "other". */
+export const paymentWebhookTypes = ["charge.authorized", "charge.captured", "charge.failed", "refund.succeeded", "refund.failed"] as const;
+
+export const paymentWebhookEvents = new Counter({
+  name: "keepr_payment_webhook_events_total",
+  help: "Payment provider webhook deliveries, by event type and result (applied|duplicate|ignored|rejected|error).",
+  labelNames: ["type", "result"] as const,
+});
+
 // ---- Jobs (worker/) ---------------------------------------------------------
 
 export const jobRuns = new Counter({
@@ -170,6 +179,11 @@ export class ScrapeCollector<T> {
     return () => {
       if (this.#read === read) this.#read = null;
     };
+  }
+
+  /** Forgets the cached reading: the next scrape reads again (tests). */
+  invalidate(): void {
+    this.#readAt = 0;
   }
 
   get active(): boolean {
@@ -352,7 +366,7 @@ export const replicationSlotCollector = new ScrapeCollector<Array<{ slot: string
 
 export const replicationSlotQuery = `
   select slot_name::text as slot,
-         coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), coalesce(confirmed_flush_lsn, restart_lsn)), 0)::float8 as lag
+         greatest(coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), coalesce(confirmed_flush_lsn, restart_lsn)), 0), 0)::float8 as lag
     from pg_replication_slots
    where database = current_database()`;
 

@@ -11,6 +11,9 @@ import type { Config } from "../core/config.ts";
 import { inTransaction } from "../core/sql.ts";
 import { sendError } from "./errors.ts";
 import type { Logger } from "../core/logger.ts";
+import { paymentWebhookEvents, paymentWebhookTypes } from "../core/metrics.ts";
+
+const webhookTypeLabel = (type: unknown) => ((paymentWebhookTypes as readonly unknown[]).includes(type) ? (type as string) : "other");
 
 /**
  * POST /webhooks/payments/:provider. Reads the raw body (the signature is
@@ -27,6 +30,7 @@ export function webhookRouter(options: { config: Config; secret: string; ownerPo
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const verdict = verifyWebhookSignature(body, req.header(webhookSignatureHeader), secret, config.PAYMENT_WEBHOOK_TOLERANCE_SECONDS);
     if (!verdict.ok) {
+      paymentWebhookEvents.inc({ type: "unknown", result: "rejected" });
       req.log.warn({ reason: verdict.reason }, "payment webhook rejected");
       return verdict.reason === "stale_timestamp"
         ? sendError(res, 400, "WEBHOOK_TIMESTAMP_STALE", "The webhook's timestamp is outside the tolerance.")
@@ -36,18 +40,22 @@ export function webhookRouter(options: { config: Config; secret: string; ownerPo
     try {
       event = JSON.parse(body.toString("utf8"));
     } catch {
+      paymentWebhookEvents.inc({ type: "unknown", result: "rejected" });
       return sendError(res, 400, "BAD_REQUEST", "The webhook body is not JSON.");
     }
     if (typeof event.id !== "string" || typeof event.type !== "string") {
+      paymentWebhookEvents.inc({ type: "unknown", result: "rejected" });
       return sendError(res, 400, "BAD_REQUEST", "The webhook event has no id or type.");
     }
     try {
       const result = await inTransaction(ownerPool, { role: "keepr_worker" }, async (client) =>
         (await client.query<{ result: string }>("select app_private.apply_payment_event($1, $2) as result", [provider, event])).rows[0]!.result);
+      paymentWebhookEvents.inc({ type: webhookTypeLabel(event.type), result: ["applied", "duplicate", "ignored"].includes(result) ? result : "other" });
       req.log.info({ eventId: event.id, type: event.type, result }, "payment webhook");
       res.json({ received: true, result });
     } catch (error) {
       // The provider retries a failed delivery; the event was not recorded.
+      paymentWebhookEvents.inc({ type: webhookTypeLabel(event.type), result: "error" });
       req.log.error({ err: error, eventId: event.id }, "payment webhook failed");
       sendError(res, 503, "UNAVAILABLE", "The event could not be applied now; deliver it again.");
     }

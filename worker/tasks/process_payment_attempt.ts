@@ -9,7 +9,7 @@ import type { Task } from "graphile-worker";
 import { z } from "zod";
 import type { PaymentProvider } from "../../payments/provider.ts";
 import { asWorker } from "../database.ts";
-import { callProvider, recordAsWorker } from "./provider_call.ts";
+import { callProvider, countedCall, recordAsWorker } from "./provider_call.ts";
 
 const payload = z.object({ attempt_id: z.uuid() });
 
@@ -40,17 +40,18 @@ export function makeProcessPaymentAttempt(deps: { provider: PaymentProvider }): 
       async () => {
         let chargeId = attempt.provider_charge_id;
         if (!chargeId) {
-          const authorized = await deps.provider.authorize({
+          const authorized = await countedCall("authorize", () => deps.provider.authorize({
             token: attempt.payment_token,
             amount: Number(attempt.amount),
             currency: attempt.currency,
             idempotencyKey: `${attempt.id}:authorize`,
             reference: attempt.id,
-          });
+          }));
           chargeId = authorized.chargeId;
           await recordAsWorker(helpers, "select app_private.record_authorization($1, $2)", [attempt.id, chargeId]);
         }
-        const captured = await deps.provider.capture({ chargeId, amount: Number(attempt.amount), idempotencyKey: `${attempt.id}:capture` });
+        const captured = await countedCall("capture", () =>
+          deps.provider.capture({ chargeId, amount: Number(attempt.amount), idempotencyKey: `${attempt.id}:capture` }));
         // The card that succeeded becomes the card on file, with the brand
         // and last four the provider gave.
         await recordAsWorker(helpers, "select app_private.record_capture($1, $2, $3, $4)", [

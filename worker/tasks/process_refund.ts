@@ -6,7 +6,7 @@ import type { Task } from "graphile-worker";
 import { z } from "zod";
 import type { PaymentProvider } from "../../payments/provider.ts";
 import { asWorker } from "../database.ts";
-import { callProvider, recordAsWorker } from "./provider_call.ts";
+import { callProvider, countedCall, recordAsWorker } from "./provider_call.ts";
 
 const payload = z.object({ refund_id: z.uuid() });
 
@@ -34,12 +34,12 @@ export function makeProcessRefund(deps: { provider: PaymentProvider }): Task {
     await callProvider(
       helpers,
       async () => {
-        const paid = await deps.provider.refund({
+        const paid = await countedCall("refund", () => deps.provider.refund({
           chargeId: refund.provider_charge_id,
           amount: Number(refund.amount),
           idempotencyKey: `${refund.id}:refund`,
           reference: refund.id,
-        });
+        }));
         await recordAsWorker(helpers, "select app_private.record_refund($1, $2, $3)", [refund.id, paid.refundId, paid.createdAt]);
       },
       (code, message) => recordAsWorker(helpers, "select app_private.record_refund_failure($1, $2, $3)", [refund.id, code, message]).then(() => {}),

@@ -5,6 +5,7 @@
 import type { JobHelpers } from "graphile-worker";
 import { PaymentDeclined, PaymentRequestError, PaymentTransientError } from "../../payments/provider.ts";
 import { asWorker } from "../database.ts";
+import { paymentAttempts } from "../../core/metrics.ts";
 
 export async function callProvider(
   helpers: JobHelpers,
@@ -29,3 +30,20 @@ export async function callProvider(
 /** Runs one SQL statement as keepr_worker in its own transaction. */
 export const recordAsWorker = (helpers: JobHelpers, sql: string, params: unknown[]) =>
   helpers.withPgClient((client) => asWorker(client, (c) => c.query(sql, params)));
+
+/**
+ * One call to the payment provider, counted in keepr_payment_attempts_total
+ * by kind and outcome: succeeded, declined (the card or bank said no), or
+ * failed (refused request, timeout, provider down; a transient failure is
+ * counted each time, then retried).
+ */
+export async function countedCall<T>(kind: "authorize" | "capture" | "refund", call: () => Promise<T>): Promise<T> {
+  try {
+    const result = await call();
+    paymentAttempts.inc({ kind, outcome: "succeeded" });
+    return result;
+  } catch (error) {
+    paymentAttempts.inc({ kind, outcome: error instanceof PaymentDeclined ? "declined" : "failed" });
+    throw error;
+  }
+}
