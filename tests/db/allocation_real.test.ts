@@ -172,6 +172,35 @@ class NoMoveAllocator {
   }
 }
 
+/**
+ * For a stay that finds no unit free for all of it, on a type's layout (per unit, its claims): the fewest stays in
+ * its way on any one unit (no layout moves fewer), and the fewest moves when only the stays in the way on one unit
+ * move, each into a gap of another unit (Infinity when no unit allows that: then a chain of moves is needed).
+ */
+export function movesNeeded(layout: Array<Array<[number, number]>>, from: number, to: number): { inTheWay: number; oneHop: number } {
+  const inWay = (u: number) => layout[u]!.filter(([a, b]) => a < to && from < b);
+  const inTheWay = Math.min(...layout.map((_, u) => inWay(u).length));
+  let oneHop = Infinity;
+  for (let u = 0; u < layout.length; u++) {
+    const moving = inWay(u);
+    if (moving.length >= oneHop) continue;
+    const lay = layout.map((claims, v) => (v === u ? [[from, to] as [number, number]] : [...claims]));
+    const place = (i: number): boolean => {
+      if (i === moving.length) return true;
+      const [a, b] = moving[i]!;
+      for (let v = 0; v < lay.length; v++) {
+        if (v === u || !lay[v]!.every(([x, y]) => y <= a || b <= x)) continue;
+        lay[v]!.push([a, b]);
+        if (place(i + 1)) return true;
+        lay[v]!.pop();
+      }
+      return false;
+    };
+    if (place(0)) oneHop = moving.length;
+  }
+  return { inTheWay, oneHop };
+}
+
 it("replays a real booking history: no stay that fits by count is refused, and nothing is claimed twice", async () => {
   const started = Date.now();
   const { rows, zeroNights, total } = readRows();
@@ -233,7 +262,9 @@ it("replays a real booking history: no stay that fits by count is refused, and n
   const tightest = new NoMoveAllocator(units, "tightest");
   const noMoveUnit = new Map<Row, [number | null, number | null]>();
   const booked = new Map<Row, { id: string; total: string }>();
-  /** Milliseconds of each confirmed booking (quote, hold and confirm, each its own call), by reservation. */
+  /** Bookings that found no unit free for all of their stay, and what the fewest moves could have been. */
+  const needed = new Map<string, { inTheWay: number; oneHop: number }>();
+  /** Milliseconds of each confirmed booking (quote, hold and confirm, each its own transaction), by reservation. */
   const took = new Map<string, number>();
   const refusedFitting: string[] = [];
   const bookedNotFitting: string[] = [];
@@ -253,15 +284,31 @@ it("replays a real booking history: no stay that fits by count is refused, and n
       const adults = Math.min(r.adults, occupancy.get(r.type)!);
       let outcome: { id: string; total: string } | "SOLDO";
       let stage = "quote";
+      // The type's layout before a booking that will need moves (no unit free for all of it), to judge the moves made.
+      let before: Array<Array<[number, number]>> | null = null;
+      if (fits) {
+        const free = (await db.ownerPool.query<{ n: number }>(
+          "select count(*)::int as n from app_private.free_units(array[$1]::uuid[], daterange($2::date, $3::date), $4)",
+          [h.propertyId, dateOf(from), dateOf(to), roomType.get(r.type)],
+        )).rows[0]!.n;
+        if (free === 0) {
+          const typeUnits = [...unitType].filter(([, t]) => t === r.type).map(([u]) => u);
+          const live = (await db.ownerPool.query<{ unit_id: string; s: string; e: string }>(
+            "select unit_id, lower(stay)::text as s, upper(stay)::text as e from app_public.inventory_claims where property_id = $1 and released_at is null and unit_id = any ($2)",
+            [h.propertyId, typeUnits],
+          )).rows;
+          before = typeUnits.map((u) => live.filter((c) => c.unit_id === u).map((c): [number, number] => [dayNumber(c.s), dayNumber(c.e)]));
+        }
+      }
       const t0 = performance.now();
       try {
-        outcome = await asDesk(async (c) => {
-          const q = await quote(c, ratePlan.get(r.type)!, dateOf(from), dateOf(to), adults, children);
-          stage = "hold";
-          const held = await hold(c, q.quote_token);
-          const b = await confirm(c, held, newKey(), `guest-${r.line}@example.com`);
-          return { id: b.reservation_id, total: b.total_amount };
-        });
+        // Three requests, each its own transaction, as over the API.
+        const q = await asDesk((c) => quote(c, ratePlan.get(r.type)!, dateOf(from), dateOf(to), adults, children));
+        stage = "hold";
+        const held = await asDesk((c) => hold(c, q.quote_token));
+        stage = "confirm";
+        const b = await asDesk((c) => confirm(c, held, newKey(), `guest-${r.line}@example.com`));
+        outcome = { id: b.reservation_id, total: b.total_amount };
       } catch (error) {
         if ((error as { code?: string }).code !== "SOLDO") throw new Error(`${describe(r)}: ${(error as Error).message}`);
         outcome = "SOLDO";
@@ -274,6 +321,7 @@ it("replays a real booking history: no stay that fits by count is refused, and n
         if (!fits) bookedNotFitting.push(describe(r));
         booked.set(r, outcome);
         took.set(outcome.id, performance.now() - t0);
+        if (before) needed.set(outcome.id, movesNeeded(before, from, to));
         model.add(r.type, from, to, 1);
       }
     } else {
@@ -329,10 +377,22 @@ it("replays a real booking history: no stay that fits by count is refused, and n
     noMoveFirstFit: { refused: firstFit.refused, fittingByCount: firstFit.refusedFittingByCount },
     noMoveTightestFit: { refused: tightest.refused, fittingByCount: tightest.refusedFittingByCount },
     bookingsThatMoved: causes.size,
+    // Of the bookings that found no unit free for all of the stay: the moves made, the fewest stays in the way
+    // on one unit (a lower bound), and moving only those into gaps of other units (where that was possible).
+    movesVersusNeeded: {
+      bookings: needed.size,
+      moved: moves.filter((m) => needed.has(m.caused_by_reservation_id)).length,
+      inTheWay: [...needed.values()].reduce((n, x) => n + x.inTheWay, 0),
+      oneHopPossible: [...needed.values()].filter((x) => x.oneHop < Infinity).length,
+      movedWhereOneHopPossible: moves.filter((m) => needed.get(m.caused_by_reservation_id)?.oneHop !== undefined && needed.get(m.caused_by_reservation_id)!.oneHop < Infinity).length,
+      oneHop: [...needed.values()].filter((x) => x.oneHop < Infinity).reduce((n, x) => n + x.oneHop, 0),
+    },
     bookingMs: {
       withMoves: percentiles([...took].filter(([id]) => causes.has(id)).map(([, ms]) => ms)),
       withoutMoves: percentiles([...took].filter(([id]) => !causes.has(id)).map(([, ms]) => ms)),
     },
+    slowestBookings: [...booked].map(([r, b]) => [took.get(b.id)!, r, moves.filter((m) => m.caused_by_reservation_id === b.id).length] as const)
+      .sort((a, b) => b[0] - a[0]).slice(0, 3).map(([ms, r, n]) => `${Math.round(ms)} ms ${describe(r)} (${n} moves)`),
     elapsedSeconds: Number(((Date.now() - started) / 1000).toFixed(1)),
   };
   console.log(`allocation on a real booking history: ${JSON.stringify(figures)}`);
