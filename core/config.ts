@@ -110,6 +110,19 @@ const schema = z.object({
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   METRICS_HOST: z.string().min(1).default("127.0.0.1"),
   METRICS_TOKEN: z.string().min(24, "METRICS_TOKEN must be at least 24 characters").regex(/^\S+$/, "METRICS_TOKEN must not contain spaces").optional(),
+
+  /**
+   * Traces (core/tracing.ts, docs/operations.md "Tracing"): off unless one of
+   * these is set. The base URL of an OTLP/HTTP collector (traces go to
+   * <base>/v1/traces), or the full URL of its traces endpoint.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().optional(),
+  /** Headers sent with every export (a collector's key): `name=value,name2=value2`, as OpenTelemetry's SDKs read it. */
+  OTEL_EXPORTER_OTLP_HEADERS: z.string().regex(/^\s*[^=,\s]+\s*=[^,]*(,\s*[^=,\s]+\s*=[^,]*)*$/, "must be name=value pairs separated by commas").optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default("keepr"),
+  /** The share of traces recorded (OpenTelemetry's traceidratio sampler, decided by trace id, the same in every process; a caller's sampled flag is not obeyed): 1 records every trace. */
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
 });
 
 /** The demo accounts' password outside production, as README.md and docs/api.md publish it. */
@@ -137,6 +150,8 @@ export type Config = Omit<z.infer<typeof schema>, "SEED"> & {
   channelAllowInternalUrls: boolean;
   /** Where export files are stored. */
   exportDir: string;
+  /** Where traces are exported (OTLP/HTTP, JSON), or null: tracing off. */
+  tracesUrl: string | null;
   /** Settings that are allowed but unsafe in production (each said once at start). */
   warnings: string[];
 };
@@ -233,6 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     paymentFormOrigin: formOrigin?.origin ?? null,
     channelAllowInternalUrls: c.CHANNEL_ALLOW_INTERNAL_URLS ?? !isProduction,
     exportDir: c.EXPORT_DIR ?? `${c.DATA_DIR}/exports`,
+    tracesUrl: c.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (c.OTEL_EXPORTER_OTLP_ENDPOINT ? `${c.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, "")}/v1/traces` : null),
     warnings,
   };
 }

@@ -7,6 +7,7 @@ import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { Lifecycle } from "./lifecycle.ts";
 import type { Logger } from "pino";
 import { createLogger } from "./logger.ts";
+import { startTracing } from "./tracing.ts";
 
 export interface ProcessContext {
   config: Config;
@@ -26,6 +27,13 @@ export async function runProcess(name: string, start: (context: ProcessContext) 
   const lifecycle = new Lifecycle(logger);
   lifecycle.handleSignals();
   try {
+    // Before anything is built: tracing patches http, express and pg
+    // (core/tracing.ts). Stopped last, after what it traces.
+    const tracing = await startTracing(config, { onError: (err) => logger.warn({ err }, "trace export failed") });
+    if (tracing.enabled) {
+      lifecycle.add("tracing", () => tracing.shutdown());
+      logger.info({ collector: config.tracesUrl, service: config.OTEL_SERVICE_NAME }, "tracing on");
+    }
     await start({ config, logger, lifecycle });
   } catch (error) {
     logger.fatal({ err: error }, `${name} failed to start`);

@@ -3,6 +3,7 @@
 // or PgBouncer connection carries no session state), runs the work, and
 // commits, or rolls back when the work throws or only reads.
 import pg from "pg";
+import { traceSettings } from "./tracing.ts";
 
 export interface As {
   /** The role the transaction runs as (keepr_worker, keepr_anonymous, ...); none: the connection's own. */
@@ -24,7 +25,9 @@ export function becomeStatement(as: Pick<As, "role" | "settings">): string | nul
 
 /** The statement that opens the transaction: begin, then role and settings in the same round trip. */
 export function beginStatement(as: As): string {
-  const become = becomeStatement(as);
+  // With tracing on, the trace goes along (jobs it queues continue it).
+  const traced = traceSettings(as.settings);
+  const become = becomeStatement(traced ? { role: as.role, settings: { ...as.settings, ...traced } } : as);
   // One simple-protocol query may hold several statements: one round trip.
   return `begin${as.readOnly ? " read only" : ""}${become ? `; ${become}` : ""}`;
 }
