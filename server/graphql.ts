@@ -13,6 +13,7 @@ import type { Config } from "../core/config.ts";
 import { makeMaskError, RequestErrorsPlugin, withFormattedErrorCode } from "./errors.ts";
 import { makePublicQueryCachePlugin } from "./graphql-cache.ts";
 import { MetricsPlugin } from "./graphql-metrics.ts";
+import { GraphQLTracingPlugin } from "./graphql-tracing.ts";
 import { errorsWithoutSuggestions, mayHaveSuggestions } from "./graphql-hints.ts";
 import type { Logger } from "../core/logger.ts";
 
@@ -148,7 +149,7 @@ export function makePreset(options: {
 
   return {
     extends: [PostGraphileAmberPreset],
-    plugins: [MetricsPlugin, PgJWTPlugin, LimitsPlugin, RequestErrorsPlugin, makePublicQueryCachePlugin()],
+    plugins: [MetricsPlugin, PgJWTPlugin, LimitsPlugin, RequestErrorsPlugin, makePublicQueryCachePlugin(), GraphQLTracingPlugin],
     pgServices: [makePgService({ pool, schemas: ["app_public"], pubsub: false })],
     gather: { pgJwtTypes: "app_public.jwt_token" },
     schema: {

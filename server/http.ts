@@ -18,6 +18,8 @@ import { graphqlThrottle, trustProxyOf } from "./throttle.ts";
 import { makePreset } from "./graphql.ts";
 import { requestContext, type Logger } from "../core/logger.ts";
 import { bearerMatches, httpRequestDuration, observePool, sendMetrics } from "../core/metrics.ts";
+import { traceIdOf } from "../core/tracing.ts";
+import { trace } from "@opentelemetry/api";
 import { createExportStore } from "../storage/export-store.ts";
 import { exportRouter } from "./exports.ts";
 import { icalRouter } from "./ical.ts";
@@ -53,6 +55,34 @@ export interface HttpOptions {
 }
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/**
+ * A request's id, in its logs, its x-request-id response header and the
+ * audit rows it writes: with tracing on, the id of its trace (the caller's
+ * traceparent's, or a new one), so an audit row leads to its trace; a
+ * different x-request-id the caller sent is kept on the request's span
+ * (keepr.client_request_id). With tracing off: the trace id of the caller's
+ * traceparent (the browser apps send one per user action), else a sane
+ * x-request-id, else a new uuid.
+ */
+export function requestIdOf(traceparent: string | undefined, xRequestId: string | undefined, request?: { method: string; path: string }): string {
+  const given = xRequestId && requestIdPattern.test(xRequestId) ? xRequestId : undefined;
+  const span = trace.getActiveSpan();
+  if (span?.isRecording()) {
+    const traceId = span.spanContext().traceId;
+    if (given && given !== traceId) span.setAttribute("keepr.client_request_id", given);
+    // Named by the endpoint (routeOf, as the metrics name it), never the
+    // raw URL; an express route, when one matches, names it more precisely
+    // at the end (GET /invoices/:id).
+    if (request) {
+      const route = routeOf(request.path);
+      span.setAttribute("keepr.route", route);
+      span.updateName(`${request.method} ${route}`);
+    }
+    return traceId;
+  }
+  return traceIdOf(traceparent) ?? given ?? randomUUID();
+}
 
 /**
  * Every response of this server says nosniff, whoever writes it: express's
@@ -169,8 +199,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   app.use(httpMetrics);
   app.use(commonHeaders(config));
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const incoming = req.header("x-request-id");
-    const requestId = incoming && requestIdPattern.test(incoming) ? incoming : randomUUID();
+    const requestId = requestIdOf(req.header("traceparent"), req.header("x-request-id"), req);
     req.requestId = requestId;
     res.setHeader("x-request-id", requestId);
     requestContext.run({ requestId }, next);
