@@ -84,8 +84,8 @@
 --     idempotency_keys, invoice_counters, job_minutes, lookup_failures,
 --     payment_provider_events, rate_limits, sessions, signing_keys,
 --     user_secrets, worker_heartbeats
---   functions: apply_channel_feed, apply_payment_event, bill_to_of, booking_of,
---     booking_user_id, caller_cash_shift, cancellation_penalty,
+--   functions: add_job, apply_channel_feed, apply_payment_event, bill_to_of,
+--     booking_of, booking_user_id, caller_cash_shift, cancellation_penalty,
 --     cap_open_intents, card_label, charge_on_folio, check_desk_amount,
 --     check_desk_text, check_report, check_stay, city_tax_figures, claim_unit,
 --     clear_payment_due, close_business_day, create_ledger_accounts,
@@ -3472,7 +3472,7 @@ begin
   update app_public.reservations r set payment_due_by = extend_payment_deadline.until, payment_guarantee_note = v_reason
    where r.id = v_res.id
   returning * into v_res;
-  perform graphile_worker.add_job('enforce_payment_deadline', pg_catalog.json_build_object('reservation_id', v_res.id),
+  perform app_private.add_job('enforce_payment_deadline', pg_catalog.json_build_object('reservation_id', v_res.id),
                                   run_at := v_res.payment_due_by, max_attempts := 10,
                                   job_key := 'payment_deadline:' || v_res.id, job_key_mode := 'replace');
   return pg_catalog.jsonb_populate_record(null::app_public.booking,
@@ -4934,7 +4934,7 @@ begin
   insert into app_private.user_secrets (user_id, password_hash)
   values (v_user.id, public.crypt(register.password, public.gen_salt('bf', 10)));
 
-  perform graphile_worker.add_job(
+  perform app_private.add_job(
     'send_welcome_email',
     pg_catalog.json_build_object('id', v_user.id),
     job_key := 'send_welcome_email:' || v_user.id,
@@ -5009,7 +5009,7 @@ begin
   insert into app_public.exports (property_id, kind, from_date, to_date, requested_by)
   values (request_export.property_id, request_export.kind, from_date, to_date, app_hidden.current_user_id())
   returning * into v_export;
-  perform graphile_worker.add_job('run_export', pg_catalog.json_build_object('id', v_export.id),
+  perform app_private.add_job('run_export', pg_catalog.json_build_object('id', v_export.id),
                                   job_key := 'export:' || v_export.id, max_attempts := 5);
   return v_export;
 end;
@@ -5554,7 +5554,7 @@ begin
   insert into app_public.invoice_deliveries (property_id, invoice_id, recipient, requested_by)
   values (v_invoice.property_id, v_invoice.id, v_email, app_hidden.current_user_id())
   returning * into v_delivery;
-  perform graphile_worker.add_job('send_invoice', pg_catalog.json_build_object('id', v_delivery.id),
+  perform app_private.add_job('send_invoice', pg_catalog.json_build_object('id', v_delivery.id),
                                   job_key := 'invoice_delivery:' || v_delivery.id, max_attempts := 10);
   perform app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(v_delivery));
   return v_delivery;
@@ -5818,7 +5818,7 @@ begin
     raise exception using errcode = 'NTFND', message = 'No such channel feed, or you cannot see it.';
   end if;
   perform app_private.require_staff(v_feed.property_id, app_hidden.staff_group_roles('front_office'), 'sync channels');
-  perform graphile_worker.add_job('sync_channel_feed', pg_catalog.json_build_object('feed_id', v_feed.id),
+  perform app_private.add_job('sync_channel_feed', pg_catalog.json_build_object('feed_id', v_feed.id),
                                   job_key := 'channel_feed:' || v_feed.id, max_attempts := 3);
   return v_feed;
 end;
@@ -6572,6 +6572,34 @@ create table app_private.worker_heartbeats (
 comment on table app_private.worker_heartbeats is 'graphile-worker worker ids and when their process last said they were alive.';
 
 -- ----------------------------------------------------------------------------
+-- function app_private.add_job(identifier text, payload json, queue_name text, run_at timestamp with time zone, max_attempts integer, job_key text, priority integer, flags text[], job_key_mode text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.add_job(identifier text, payload json DEFAULT NULL::json, queue_name text DEFAULT NULL::text, run_at timestamp with time zone DEFAULT NULL::timestamp with time zone, max_attempts integer DEFAULT NULL::integer, job_key text DEFAULT NULL::text, priority integer DEFAULT NULL::integer, flags text[] DEFAULT NULL::text[], job_key_mode text DEFAULT 'replace'::text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+declare
+  v_trace text := pg_catalog.current_setting('keepr.traceparent', true);
+begin
+  perform graphile_worker.add_job(
+    add_job.identifier,
+    case when v_trace ~ '^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$'
+         then (coalesce(add_job.payload::jsonb, '{}'::jsonb) || pg_catalog.jsonb_build_object('_trace', v_trace))::json
+         else add_job.payload end,
+    queue_name => add_job.queue_name,
+    run_at => add_job.run_at,
+    max_attempts => add_job.max_attempts,
+    job_key => add_job.job_key,
+    priority => add_job.priority,
+    flags => add_job.flags,
+    job_key_mode => add_job.job_key_mode
+  );
+end;
+$function$;
+comment on function app_private.add_job(identifier text, payload json, queue_name text, run_at timestamp with time zone, max_attempts integer, job_key text, priority integer, flags text[], job_key_mode text) is 'Queues a job as graphile_worker.add_job does, with the transaction''s keepr.traceparent (tracing) in its payload as _trace.';
+
+-- ----------------------------------------------------------------------------
 -- function app_private.apply_channel_feed(feed_id uuid)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_private.apply_channel_feed(feed_id uuid)
@@ -6746,7 +6774,7 @@ begin
           and (k.status = 'open' or k.closed_by = 'staff'))
     returning id
   ), told as (
-    select graphile_worker.add_job('notify_channel_conflict', pg_catalog.json_build_object('id', opened.id),
+    select app_private.add_job('notify_channel_conflict', pg_catalog.json_build_object('id', opened.id),
                                    job_key := 'channel_conflict:' || opened.id, max_attempts := 10)
       from opened
   )
@@ -7504,7 +7532,7 @@ begin
     return 'nothing';
   end if;
   if v_res.payment_due_by > pg_catalog.now() then
-    perform graphile_worker.add_job('enforce_payment_deadline', pg_catalog.json_build_object('reservation_id', v_res.id),
+    perform app_private.add_job('enforce_payment_deadline', pg_catalog.json_build_object('reservation_id', v_res.id),
                                     run_at := v_res.payment_due_by, max_attempts := 10,
                                     job_key := 'payment_deadline:' || v_res.id, job_key_mode := 'replace');
     return 'not_yet';
@@ -7513,7 +7541,7 @@ begin
                join app_public.payment_intents i on i.property_id = a.property_id and i.id = a.intent_id
               where i.property_id = v_res.property_id and i.reservation_id = v_res.id
                 and i.kind <> 'incidental' and a.status in ('pending', 'authorized')) then
-    perform graphile_worker.add_job('enforce_payment_deadline', pg_catalog.json_build_object('reservation_id', v_res.id),
+    perform app_private.add_job('enforce_payment_deadline', pg_catalog.json_build_object('reservation_id', v_res.id),
                                     run_at := pg_catalog.now() + interval '10 minutes', max_attempts := 10,
                                     job_key := 'payment_deadline:' || v_res.id, job_key_mode := 'replace');
     return 'waiting';
@@ -7711,7 +7739,7 @@ begin
     if found then
       perform app_private.apply_channel_feed(v_feed_id);
     else
-      perform graphile_worker.add_job('sync_channel_feed', pg_catalog.json_build_object('feed_id', v_feed_id),
+      perform app_private.add_job('sync_channel_feed', pg_catalog.json_build_object('feed_id', v_feed_id),
                                       job_key := 'channel_feed:' || v_feed_id, max_attempts := 3);
     end if;
   end loop;
@@ -8355,7 +8383,7 @@ begin
     on conflict (cause, template, channel, recipient) do nothing
     returning id
   loop
-    perform graphile_worker.add_job('send_notification', pg_catalog.json_build_object('id', v_id),
+    perform app_private.add_job('send_notification', pg_catalog.json_build_object('id', v_id),
                                     run_at := notify.send_after, max_attempts := 10);
     v_count := v_count + 1;
   end loop;
@@ -9413,7 +9441,7 @@ begin
        set payment_due_by = pg_catalog.date_trunc('minute', pg_catalog.now()) + pg_catalog.make_interval(hours => coalesce(v_hours, 24))
      where r.id = v_res.id
     returning * into v_res;
-    perform graphile_worker.add_job('enforce_payment_deadline', pg_catalog.json_build_object('reservation_id', v_res.id),
+    perform app_private.add_job('enforce_payment_deadline', pg_catalog.json_build_object('reservation_id', v_res.id),
                                     run_at := v_res.payment_due_by, max_attempts := 10,
                                     job_key := 'payment_deadline:' || v_res.id, job_key_mode := 'replace');
   end if;
@@ -9798,7 +9826,7 @@ begin
      order by f.next_poll_at
        for update skip locked
   loop
-    perform graphile_worker.add_job('sync_channel_feed', pg_catalog.json_build_object('feed_id', v_feed.id),
+    perform app_private.add_job('sync_channel_feed', pg_catalog.json_build_object('feed_id', v_feed.id),
                                     job_key := 'channel_feed:' || v_feed.id, max_attempts := 3);
     update app_public.channel_feeds f
        set next_poll_at = pg_catalog.now() + pg_catalog.make_interval(secs => v_feed.poll_interval_minutes * 60 * (1 + pg_catalog.random() / 5))
@@ -9996,7 +10024,7 @@ begin
   update app_public.payment_intents i
      set status = 'processing', payment_token = start_attempt.payment_token, failure_code = null, failure_message = null
    where i.id = intent.id;
-  perform graphile_worker.add_job('process_payment_attempt', pg_catalog.json_build_object('attempt_id', v_attempt.id),
+  perform app_private.add_job('process_payment_attempt', pg_catalog.json_build_object('attempt_id', v_attempt.id),
                                   job_key := 'payment_attempt:' || v_attempt.id, max_attempts := 15);
   return v_attempt;
 end;
@@ -10070,7 +10098,7 @@ begin
       pg_catalog.jsonb_build_array(
         pg_catalog.jsonb_build_object('purpose', 'guest_receivable', 'folio_id', intent.folio_id, 'amount', v_refund.amount, 'currency', intent.currency),
         pg_catalog.jsonb_build_object('purpose', 'refunds', 'amount', -v_refund.amount, 'currency', intent.currency)));
-    perform graphile_worker.add_job('process_refund', pg_catalog.json_build_object('refund_id', v_refund.id),
+    perform app_private.add_job('process_refund', pg_catalog.json_build_object('refund_id', v_refund.id),
                                     job_key := 'refund:' || v_refund.id, max_attempts := 15);
   end loop;
   if v_refund.id is null or v_left > 0 then

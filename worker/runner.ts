@@ -2,13 +2,14 @@
 // The queue lives in the same database; jobs are added by the same
 // transaction as the change that causes them.
 import { EventEmitter } from "node:events";
-import { Logger as WorkerLogger, parseCrontab, run, type Runner, type TaskList, type WorkerEvents } from "graphile-worker";
+import { Logger as WorkerLogger, parseCrontab, run, type Runner, type Task, type TaskList, type WorkerEvents } from "graphile-worker";
 import pg from "pg";
 import { createSimulatedProviderClient, fetchSettlementCsv } from "../payments/simulated/client.ts";
 import { paymentSecretsOf } from "../payments/secrets.ts";
 import type { Config } from "../core/config.ts";
 import type { Logger } from "../core/logger.ts";
 import { jobDuration, jobRuns, metricsEnabled, observeChannelFeeds, observeJobQueue, observePool } from "../core/metrics.ts";
+import { inSpan, SpanKind, tracingEnabled } from "../core/tracing.ts";
 import { createMailer } from "./mailer.ts";
 import { makeProcessPaymentAttempt } from "./tasks/process_payment_attempt.ts";
 import { enforcePaymentDeadline } from "./tasks/enforce_payment_deadline.ts";
@@ -24,15 +25,60 @@ import { makeSyncChannelFeed } from "./tasks/sync_channel_feed.ts";
 import { sqlCronTasks } from "./tasks/sql_cron.ts";
 import { createOutboxSmsSender } from "./sms.ts";
 
+/**
+ * With tracing on, each job runs in its span ("job <task>"), a child of the
+ * span that queued it: the traceparent app_private.add_job put in its
+ * payload (`_trace`) from the transaction's keepr.traceparent. A job without
+ * one (a crontab line, a job queued untraced) starts its own trace.
+ */
+export function tracedTasks(tasks: TaskList): TaskList {
+  if (!tracingEnabled()) return tasks;
+  return Object.fromEntries(
+    Object.entries(tasks).flatMap(([name, task]) => !task ? [] : [[
+      name,
+      ((payload, helpers) => {
+        const carried = (payload as { _trace?: unknown } | null)?._trace;
+        return inSpan(
+          `job ${name}`,
+          {
+            kind: SpanKind.CONSUMER,
+            parent: typeof carried === "string" ? carried : undefined,
+            attributes: {
+              "messaging.system": "graphile_worker",
+              "messaging.operation.type": "process",
+              "keepr.job.task": name,
+              "keepr.job.id": String(helpers.job.id),
+              "keepr.job.attempt": helpers.job.attempts,
+            },
+          },
+          async () => task(payload, helpers),
+        );
+      }) satisfies Task,
+    ]]),
+  );
+}
+
 export function makeTaskList(config: Config, jwtSecret: string): TaskList {
-  const mailer = createMailer({ smtpUrl: config.SMTP_URL, outboxDir: config.outboxDir, from: config.MAIL_FROM });
+  return tracedTasks(makeTasks(config, jwtSecret));
+}
+
+/** With tracing on, each send of a mailer or SMS sender is a span of the job that sends it ("send email", "send sms"). */
+function tracedSender<T extends { readonly kind: string; send(message: never): Promise<unknown> }>(channel: "email" | "sms", sender: T): T {
+  if (!tracingEnabled()) return sender;
+  const send = (message: never) =>
+    inSpan(`send ${channel}`, { kind: SpanKind.CLIENT, attributes: { "keepr.notification.channel": channel, "keepr.notification.provider": sender.kind } }, () => sender.send(message));
+  return Object.assign(Object.create(sender) as T, { send });
+}
+
+function makeTasks(config: Config, jwtSecret: string): TaskList {
+  const mailer = tracedSender("email", createMailer({ smtpUrl: config.SMTP_URL, outboxDir: config.outboxDir, from: config.MAIL_FROM }));
   const { apiKey } = paymentSecretsOf(config, jwtSecret);
   const exportStore = createExportStore(config);
   const provider = createSimulatedProviderClient({ baseUrl: config.paymentProviderUrl, apiKey, timeoutMs: config.PAYMENT_PROVIDER_TIMEOUT_MS });
   return {
     ...sqlCronTasks,
     send_welcome_email: makeSendWelcomeEmail({ mailer, publicUrl: config.publicUrl }),
-    send_notification: makeSendNotification({ mailer, sms: createOutboxSmsSender(`${config.outboxDir}/sms`), publicUrl: config.publicUrl }),
+    send_notification: makeSendNotification({ mailer, sms: tracedSender("sms", createOutboxSmsSender(`${config.outboxDir}/sms`)), publicUrl: config.publicUrl }),
     sync_channel_feed: makeSyncChannelFeed({ allowInternalUrls: config.channelAllowInternalUrls }),
     run_export: makeRunExport({ store: exportStore }),
     purge_expired_exports: makePurgeExpiredExports({ store: exportStore }),

@@ -32,7 +32,7 @@ begin
   insert into app_private.user_secrets (user_id, password_hash)
   values (v_user.id, public.crypt(register.password, public.gen_salt('bf', 10)));
 
-  perform graphile_worker.add_job(
+  perform app_private.add_job(
     'send_welcome_email',
     pg_catalog.json_build_object('id', v_user.id),
     job_key := 'send_welcome_email:' || v_user.id,

@@ -186,7 +186,7 @@ begin
           and (k.status = 'open' or k.closed_by = 'staff'))
     returning id
   ), told as (
-    select graphile_worker.add_job('notify_channel_conflict', pg_catalog.json_build_object('id', opened.id),
+    select app_private.add_job('notify_channel_conflict', pg_catalog.json_build_object('id', opened.id),
                                    job_key := 'channel_conflict:' || opened.id, max_attempts := 10)
       from opened
   )

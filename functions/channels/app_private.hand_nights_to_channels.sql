@@ -27,7 +27,7 @@ begin
     if found then
       perform app_private.apply_channel_feed(v_feed_id);
     else
-      perform graphile_worker.add_job('sync_channel_feed', pg_catalog.json_build_object('feed_id', v_feed_id),
+      perform app_private.add_job('sync_channel_feed', pg_catalog.json_build_object('feed_id', v_feed_id),
                                       job_key := 'channel_feed:' || v_feed_id, max_attempts := 3);
     end if;
   end loop;

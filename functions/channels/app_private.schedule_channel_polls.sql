@@ -16,7 +16,7 @@ begin
      order by f.next_poll_at
        for update skip locked
   loop
-    perform graphile_worker.add_job('sync_channel_feed', pg_catalog.json_build_object('feed_id', v_feed.id),
+    perform app_private.add_job('sync_channel_feed', pg_catalog.json_build_object('feed_id', v_feed.id),
                                     job_key := 'channel_feed:' || v_feed.id, max_attempts := 3);
     update app_public.channel_feeds f
        set next_poll_at = pg_catalog.now() + pg_catalog.make_interval(secs => v_feed.poll_interval_minutes * 60 * (1 + pg_catalog.random() / 5))

@@ -13,7 +13,7 @@ begin
     raise exception using errcode = 'NTFND', message = 'No such channel feed, or you cannot see it.';
   end if;
   perform app_private.require_staff(v_feed.property_id, app_hidden.staff_group_roles('front_office'), 'sync channels');
-  perform graphile_worker.add_job('sync_channel_feed', pg_catalog.json_build_object('feed_id', v_feed.id),
+  perform app_private.add_job('sync_channel_feed', pg_catalog.json_build_object('feed_id', v_feed.id),
                                   job_key := 'channel_feed:' || v_feed.id, max_attempts := 3);
   return v_feed;
 end;

@@ -28,7 +28,7 @@ begin
     return 'nothing';
   end if;
   if v_res.payment_due_by > pg_catalog.now() then
-    perform graphile_worker.add_job('enforce_payment_deadline', pg_catalog.json_build_object('reservation_id', v_res.id),
+    perform app_private.add_job('enforce_payment_deadline', pg_catalog.json_build_object('reservation_id', v_res.id),
                                     run_at := v_res.payment_due_by, max_attempts := 10,
                                     job_key := 'payment_deadline:' || v_res.id, job_key_mode := 'replace');
     return 'not_yet';
@@ -37,7 +37,7 @@ begin
                join app_public.payment_intents i on i.property_id = a.property_id and i.id = a.intent_id
               where i.property_id = v_res.property_id and i.reservation_id = v_res.id
                 and i.kind <> 'incidental' and a.status in ('pending', 'authorized')) then
-    perform graphile_worker.add_job('enforce_payment_deadline', pg_catalog.json_build_object('reservation_id', v_res.id),
+    perform app_private.add_job('enforce_payment_deadline', pg_catalog.json_build_object('reservation_id', v_res.id),
                                     run_at := pg_catalog.now() + interval '10 minutes', max_attempts := 10,
                                     job_key := 'payment_deadline:' || v_res.id, job_key_mode := 'replace');
     return 'waiting';

@@ -68,7 +68,7 @@ begin
        set payment_due_by = pg_catalog.date_trunc('minute', pg_catalog.now()) + pg_catalog.make_interval(hours => coalesce(v_hours, 24))
      where r.id = v_res.id
     returning * into v_res;
-    perform graphile_worker.add_job('enforce_payment_deadline', pg_catalog.json_build_object('reservation_id', v_res.id),
+    perform app_private.add_job('enforce_payment_deadline', pg_catalog.json_build_object('reservation_id', v_res.id),
                                     run_at := v_res.payment_due_by, max_attempts := 10,
                                     job_key := 'payment_deadline:' || v_res.id, job_key_mode := 'replace');
   end if;

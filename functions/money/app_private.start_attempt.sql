@@ -16,7 +16,7 @@ begin
   update app_public.payment_intents i
      set status = 'processing', payment_token = start_attempt.payment_token, failure_code = null, failure_message = null
    where i.id = intent.id;
-  perform graphile_worker.add_job('process_payment_attempt', pg_catalog.json_build_object('attempt_id', v_attempt.id),
+  perform app_private.add_job('process_payment_attempt', pg_catalog.json_build_object('attempt_id', v_attempt.id),
                                   job_key := 'payment_attempt:' || v_attempt.id, max_attempts := 15);
   return v_attempt;
 end;

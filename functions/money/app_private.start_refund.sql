@@ -37,7 +37,7 @@ begin
       pg_catalog.jsonb_build_array(
         pg_catalog.jsonb_build_object('purpose', 'guest_receivable', 'folio_id', intent.folio_id, 'amount', v_refund.amount, 'currency', intent.currency),
         pg_catalog.jsonb_build_object('purpose', 'refunds', 'amount', -v_refund.amount, 'currency', intent.currency)));
-    perform graphile_worker.add_job('process_refund', pg_catalog.json_build_object('refund_id', v_refund.id),
+    perform app_private.add_job('process_refund', pg_catalog.json_build_object('refund_id', v_refund.id),
                                     job_key := 'refund:' || v_refund.id, max_attempts := 15);
   end loop;
   if v_refund.id is null or v_left > 0 then

@@ -40,7 +40,7 @@ begin
   update app_public.reservations r set payment_due_by = extend_payment_deadline.until, payment_guarantee_note = v_reason
    where r.id = v_res.id
   returning * into v_res;
-  perform graphile_worker.add_job('enforce_payment_deadline', pg_catalog.json_build_object('reservation_id', v_res.id),
+  perform app_private.add_job('enforce_payment_deadline', pg_catalog.json_build_object('reservation_id', v_res.id),
                                   run_at := v_res.payment_due_by, max_attempts := 10,
                                   job_key := 'payment_deadline:' || v_res.id, job_key_mode := 'replace');
   return pg_catalog.jsonb_populate_record(null::app_public.booking,

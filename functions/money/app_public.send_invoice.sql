@@ -34,7 +34,7 @@ begin
   insert into app_public.invoice_deliveries (property_id, invoice_id, recipient, requested_by)
   values (v_invoice.property_id, v_invoice.id, v_email, app_hidden.current_user_id())
   returning * into v_delivery;
-  perform graphile_worker.add_job('send_invoice', pg_catalog.json_build_object('id', v_delivery.id),
+  perform app_private.add_job('send_invoice', pg_catalog.json_build_object('id', v_delivery.id),
                                   job_key := 'invoice_delivery:' || v_delivery.id, max_attempts := 10);
   perform app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(v_delivery));
   return v_delivery;

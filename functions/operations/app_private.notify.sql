@@ -31,7 +31,7 @@ begin
     on conflict (cause, template, channel, recipient) do nothing
     returning id
   loop
-    perform graphile_worker.add_job('send_notification', pg_catalog.json_build_object('id', v_id),
+    perform app_private.add_job('send_notification', pg_catalog.json_build_object('id', v_id),
                                     run_at := notify.send_after, max_attempts := 10);
     v_count := v_count + 1;
   end loop;

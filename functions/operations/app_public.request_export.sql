@@ -26,7 +26,7 @@ begin
   insert into app_public.exports (property_id, kind, from_date, to_date, requested_by)
   values (request_export.property_id, request_export.kind, from_date, to_date, app_hidden.current_user_id())
   returning * into v_export;
-  perform graphile_worker.add_job('run_export', pg_catalog.json_build_object('id', v_export.id),
+  perform app_private.add_job('run_export', pg_catalog.json_build_object('id', v_export.id),
                                   job_key := 'export:' || v_export.id, max_attempts := 5);
   return v_export;
 end;
