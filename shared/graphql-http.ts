@@ -21,6 +21,16 @@ export interface GraphQLCall<TVariables> {
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
 }
 
+const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+
+/** A W3C traceparent for a new trace: random trace id and span id (never all zeros), sampled. */
+export function newTraceparent(): string {
+  const ids = new Uint8Array(24);
+  do crypto.getRandomValues(ids);
+  while (ids.subarray(0, 16).every((b) => b === 0) || ids.subarray(16).every((b) => b === 0));
+  return `00-${hex(ids.subarray(0, 16))}-${hex(ids.subarray(16))}-01`;
+}
+
 /**
  * Sends one GraphQL operation and returns its data. Every failure is thrown
  * as `fail(failure)`, in the caller's words; a request the caller aborted
@@ -30,7 +40,10 @@ export async function callGraphQL<TData, TVariables>(call: GraphQLCall<TVariable
   const { document, variables, signal } = call;
   const token = call.token ?? null;
   const doFetch = call.fetch ?? ((input: string, init: RequestInit) => fetch(input, init));
-  const headers: Record<string, string> = { accept: "application/graphql-response+json, application/json" };
+  // Each call starts a trace (W3C Trace Context): the server continues it
+  // when tracing is on, and takes its trace id as the request id either way
+  // (logs, audit rows, the id an error shows).
+  const headers: Record<string, string> = { accept: "application/graphql-response+json, application/json", traceparent: newTraceparent() };
   if (token) headers.authorization = `Bearer ${token}`;
   let response: Response;
   try {
