@@ -1,18 +1,1 @@
--- Issue 19, traces: every job queued from SQL carries the trace of the
--- transaction that queued it (app_private.add_job puts keepr.traceparent in
--- its payload as _trace), so the job's span continues the request's trace.
-
---! include common/app_private.add_job.sql
---! include access/app_public.register.sql
---! include channels/app_private.apply_channel_feed.sql
---! include channels/app_private.hand_nights_to_channels.sql
---! include channels/app_private.schedule_channel_polls.sql
---! include channels/app_public.sync_channel_feed_now.sql
---! include money/app_private.enforce_payment_deadline.sql
---! include money/app_private.record_payment_failure.sql
---! include money/app_private.start_attempt.sql
---! include money/app_private.start_refund.sql
---! include money/app_public.extend_payment_deadline.sql
---! include money/app_public.send_invoice.sql
---! include operations/app_private.notify.sql
---! include operations/app_public.request_export.sql
+-- Enter migration here
