@@ -31,6 +31,30 @@ function cardFormOrigin(value: string): { origin: string; https: boolean; local:
   return { origin: url.origin, https: url.protocol === "https:", local: localHosts.has(url.hostname) };
 }
 
+const smtpUrl = z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL");
+
+/** A Sentry DSN: http(s)://<public key>@<host>/<project id>, or null when it is not one. */
+function sentryDsn(value: string): { https: boolean; local: boolean } | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return null;
+  if (!url.username || !/\/[A-Za-z0-9_-]+$/.test(url.pathname) || url.search || url.hash) return null;
+  return { https: url.protocol === "https:", local: localHosts.has(url.hostname) };
+}
+
+/** Whether a provider URL may be used: https, or http to this machine outside production. */
+function providerUrlProblem(value: string, isProduction: boolean): string | null {
+  const url = new URL(value);
+  if (url.protocol === "https:") return null;
+  if (url.protocol !== "http:") return "must be an https:// URL";
+  if (isProduction) return "must be https in production";
+  return localHosts.has(url.hostname) ? null : "must be https (http only for localhost)";
+}
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   HOST: z.string().default("127.0.0.1"),
@@ -70,8 +94,28 @@ const schema = z.object({
   TRUST_PROXY: z.string().optional(),
 
   OUTBOX_DIR: z.string().optional(),
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional(),
+  SMTP_URL: smtpUrl.optional(),
+  /** A second mail provider, used when SMTP_URL fails or its circuit is open (worker/mailer.ts). */
+  SMTP_FALLBACK_URL: smtpUrl.optional(),
+  /** How long a mail server may take to connect, greet, or answer a command (and the message) before the try fails. */
+  SMTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   MAIL_FROM: z.string().default("Keepr <no-reply@keepr.local>"),
+  /** An SMS gateway speaking Keepr's JSON protocol (worker/sms.ts); unset: SMS go to OUTBOX_DIR/sms. https (http only for localhost outside production). */
+  SMS_URL: z.string().url().optional(),
+  /** A second SMS gateway, used when SMS_URL fails or its circuit is open. */
+  SMS_FALLBACK_URL: z.string().url().optional(),
+  SMS_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** A provider's circuit opens after this many failures in a row; the fallback takes its messages meanwhile. */
+  PROVIDER_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  /** How long an open circuit waits before one message probes the provider again (half-open). */
+  PROVIDER_BREAKER_RESET_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+
+  /** Where unexpected errors are reported (Sentry, GlitchTip, or another Sentry-compatible tracker); unset: nowhere. */
+  SENTRY_DSN: z.string().refine((v) => sentryDsn(v) !== null, "must be a Sentry DSN such as https://<public key>@sentry.example.com/<project id>").optional(),
+  /** The environment events are filed under (default: NODE_ENV). */
+  SENTRY_ENVIRONMENT: z.string().min(1).max(64).optional(),
+  /** The release events are filed under (e.g. the deployed commit). */
+  SENTRY_RELEASE: z.string().min(1).max(200).optional(),
 
   WORKER_DEAD_AFTER_SECONDS: z.coerce.number().int().min(2).max(3600).default(30),
 
@@ -225,6 +269,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (given("METRICS_PORT") && metricsPort !== undefined && metricsPort !== 0) {
     if (metricsPort === value("PORT")) problems.push("METRICS_PORT: must differ from PORT (use METRICS_TOKEN to serve /metrics on the main port)");
     else if (metricsPort === value("REALTIME_PORT")) problems.push("METRICS_PORT: must differ from REALTIME_PORT");
+  }
+  // A fallback stands beside a primary, never alone, and is another provider.
+  for (const [fallback, primary] of [["SMTP_FALLBACK_URL", "SMTP_URL"], ["SMS_FALLBACK_URL", "SMS_URL"]] as const) {
+    if (given(fallback) && !given(primary)) problems.push(`${fallback}: needs ${primary} (the fallback is used when ${primary} fails)`);
+    else if (given(fallback) && env[fallback] === env[primary]) problems.push(`${fallback}: must name another provider than ${primary}`);
+  }
+  for (const key of ["SMS_URL", "SMS_FALLBACK_URL"] as const) {
+    const url = value(key);
+    const problem = url ? providerUrlProblem(url, isProduction) : null;
+    if (problem) problems.push(`${key}: ${problem}`);
+  }
+  if (isProduction && !given("SMS_URL")) {
+    warnings.push("SMS_URL unset in production: text messages are written to OUTBOX_DIR/sms, not sent");
+  }
+  const dsn = given("SENTRY_DSN") ? sentryDsn(env.SENTRY_DSN!) : null;
+  if (dsn && !dsn.https && (isProduction || !dsn.local)) {
+    problems.push(`SENTRY_DSN: must be https${isProduction ? " in production" : " (http only for localhost)"} (events carry stack traces)`);
   }
   const formOrigin = given("PAYMENT_FORM_ORIGIN") ? cardFormOrigin(env.PAYMENT_FORM_ORIGIN!) : null;
   if (formOrigin && !formOrigin.https) {

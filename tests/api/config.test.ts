@@ -99,6 +99,31 @@ describe("production", () => {
     expect(config.warnings).toEqual([expect.stringContaining("OUTBOX_DIR")]);
   });
 
+  it("a mail or SMS fallback needs its primary and must be another provider; SMS gateways are https; without SMS_URL texts stay on disk (warned about)", () => {
+    expect(problemsOf({ ...production, SMTP_FALLBACK_URL: "smtps://backup.example.test" })).toBeNull();
+    expect(problemsOf({ ...without(production, "SMTP_URL"), OUTBOX_DIR: "/var/spool/keepr", SMTP_FALLBACK_URL: "smtps://backup.example.test" })).toEqual(["SMTP_FALLBACK_URL"]);
+    expect(problemsOf({ ...production, SMTP_FALLBACK_URL: production.SMTP_URL! })).toEqual(["SMTP_FALLBACK_URL"]);
+    expect(problemsOf({ ...production, SMTP_FALLBACK_URL: "http://backup.example.test" })).toEqual(["SMTP_FALLBACK_URL"]);
+    expect(problemsOf({ ...production, SMS_URL: "http://127.0.0.1:9000/sms" })).toEqual(["SMS_URL"]);
+    expect(problemsOf({ ...production, SMS_FALLBACK_URL: "http://sms.backup.example.test" })).toEqual(["SMS_FALLBACK_URL"]);
+    expect(problemsOf({ ...production, SMS_FALLBACK_URL: "https://sms.backup.example.test" })).toBeNull();
+    expect(problemsOf({ ...without(production, "SMS_URL"), SMS_FALLBACK_URL: "https://sms.backup.example.test" })).toEqual(["SMS_FALLBACK_URL"]);
+    expect(loadConfig(without(production, "SMS_URL")).warnings).toEqual([expect.stringContaining("SMS_URL")]);
+    // Outside production a gateway on this machine may be plain http; another host may not.
+    expect(problemsOf({ NODE_ENV: "development", SMS_URL: "http://127.0.0.1:9000/sms" })).toBeNull();
+    expect(problemsOf({ NODE_ENV: "development", SMS_URL: "http://sms.example.test/sms" })).toEqual(["SMS_URL"]);
+  });
+
+  it("SENTRY_DSN must be a DSN (key, host, project), https in production; unset is fine", () => {
+    expect(problemsOf({ ...production, SENTRY_DSN: "https://public@errors.example.test/42" })).toBeNull();
+    for (const dsn of ["https://errors.example.test/42", "https://public@errors.example.test/", "not a url", "ftp://public@errors.example.test/42"]) {
+      expect(problemsOf({ ...production, SENTRY_DSN: dsn })).toEqual(["SENTRY_DSN"]);
+    }
+    expect(problemsOf({ ...production, SENTRY_DSN: "http://public@127.0.0.1:9000/42" })).toEqual(["SENTRY_DSN"]);
+    expect(problemsOf({ NODE_ENV: "development", SENTRY_DSN: "http://public@127.0.0.1:9000/42" })).toBeNull();
+    expect(problemsOf({ NODE_ENV: "development", SENTRY_DSN: "http://public@errors.example.test/42" })).toEqual(["SENTRY_DSN"]);
+  });
+
   it("PUBLIC_URL is required (links in emails), and CHANNEL_ALLOW_INTERNAL_URLS=true is warned about", () => {
     expect(problemsOf(without(production, "PUBLIC_URL"))).toEqual(["PUBLIC_URL"]);
     const config = loadConfig({ ...production, CHANNEL_ALLOW_INTERNAL_URLS: "true" });
