@@ -9,6 +9,7 @@ import WebSocket from "ws";
 import type { Vsn } from "./protocol.ts";
 import type { VerifiedToken } from "./tokens.ts";
 import type { RealtimeLogger } from "./types.ts";
+import { reportError } from "../core/error-reporting.ts";
 
 export interface ConnectionLimits {
   /** Above this many bytes waiting to be written (or, from the client, to be handled), the socket is closed. */
@@ -71,7 +72,10 @@ export class Connection<Channel = unknown> {
     this.queuedBytes += sizeBytes;
     this.inbox = this.inbox
       .then(() => (this.open ? task() : undefined))
-      .catch((error: unknown) => this.logger.error({ err: error }, "a realtime frame handler failed"))
+      .catch((error: unknown) => {
+        this.logger.error({ err: error }, "a realtime frame handler failed");
+        reportError(error, { where: "realtime", tags: { realtime: "frame" } });
+      })
       .finally(() => {
         this.queuedBytes -= sizeBytes;
       });

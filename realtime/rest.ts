@@ -18,6 +18,7 @@ import { describeIssues } from "./payloads.ts";
 import { maxBinaryFieldBytes, type BroadcastBody } from "./protocol.ts";
 import { RealtimeTokenError, verifyRealtimeToken } from "./tokens.ts";
 import type { AuthorizeChannel, RealtimeLogger, SubscriberIdentity } from "./types.ts";
+import { reportError } from "../core/error-reporting.ts";
 
 export const realtimeApiPrefix = "/realtime/v1/api/";
 
@@ -68,6 +69,7 @@ export function createBroadcastApi(options: BroadcastApiOptions): (request: Inco
       (error: unknown) => {
         if (error instanceof ApiError) return respond(response, error.status, { code: error.code, message: error.message, error: error.message });
         options.logger.error({ err: error }, "realtime broadcast request failed");
+        reportError(error, { where: "realtime", tags: { realtime: "broadcast" } });
         respond(response, 500, { code: "INTERNAL", message: "An unexpected error occurred. It has been logged.", error: "An unexpected error occurred." });
       },
     );

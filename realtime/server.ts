@@ -20,6 +20,7 @@ import { createBroadcastApi, realtimeApiPrefix } from "./rest.ts";
 import { decodeInbound, encodeReply, FrameError, parseVsn, type Inbound, type Message, type Vsn } from "./protocol.ts";
 import { RealtimeTokenError, verifyRealtimeToken, type VerifiedToken } from "./tokens.ts";
 import type { AuthorizeChange, AuthorizeChannel, RealtimeLogger, Transaction } from "./types.ts";
+import { reportError } from "../core/error-reporting.ts";
 
 export const realtimeWebSocketPath = "/realtime/v1/websocket";
 
@@ -124,6 +125,7 @@ export function attachRealtime(server: Server, options: RealtimeOptions): Realti
     } catch (error) {
       if (error instanceof RealtimeTokenError) return refuseUpgrade(socket, 401, error.code, `The apikey was refused: ${error.message}.`);
       logger.error({ err: error }, "realtime apikey check failed");
+      reportError(error, { where: "realtime", tags: { realtime: "apikey" } });
       return refuseUpgrade(socket, 500, "INTERNAL", "An unexpected error occurred. It has been logged.");
     }
     sockets.handleUpgrade(request, socket, head, (webSocket) => accept(webSocket, vsn, token));
@@ -173,6 +175,7 @@ function receive(context: ChannelContext, connection: Connection, data: Buffer, 
   } catch (error) {
     if (error instanceof FrameError) return rejectFrame(connection, error);
     connection.logger.error({ err: error }, "realtime frame decoding failed");
+    reportError(error, { where: "realtime", tags: { realtime: "decode" } });
     return;
   }
   if (inbound.kind === "message" && isHeartbeat(inbound.message)) {

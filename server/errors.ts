@@ -8,6 +8,7 @@ import { GraphQLError, type GraphQLFormattedError, type ValidationRule } from "p
 import { codeOfSqlstate, postgresErrors, type ErrorCode } from "../shared/error-codes.ts";
 import type { Logger } from "../core/logger.ts";
 import { apiErrors } from "../core/metrics.ts";
+import { reportError } from "../core/error-reporting.ts";
 
 interface PgLikeError {
   code?: unknown;
@@ -86,6 +87,7 @@ export function makeMaskError(logger: Logger) {
       return new GraphQLError(error.message, { nodes: error.nodes, positions: error.positions, path: error.path, source: error.source, extensions: { code: "INVALID_INPUT", ...ext } });
     }
     logger.error({ err: original, path: error.path }, "unexpected error in GraphQL request");
+    reportError(original, { where: "graphql", tags: { graphql_path: error.path?.join(".") } });
     return new GraphQLError("An unexpected error occurred. It has been logged.", {
       nodes: error.nodes, positions: error.positions, path: error.path, source: error.source,
       extensions: { code: "INTERNAL" },

@@ -14,6 +14,7 @@ import { apps, type AppBuildStatus } from "./app-build.ts";
 import { anonKey, AuthError, identify, pgSettingsFor } from "../core/auth.ts";
 import type { Config } from "../core/config.ts";
 import { sendError } from "./errors.ts";
+import { reportError } from "../core/error-reporting.ts";
 import { graphqlThrottle, trustProxyOf } from "./throttle.ts";
 import { makePreset } from "./graphql.ts";
 import { requestContext, type Logger } from "../core/logger.ts";
@@ -307,6 +308,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
       return sendError(res, status, "BAD_REQUEST", "The request could not be read.");
     }
     req.log.error({ err: error }, "unhandled error");
+    reportError(error, { where: "http", tags: { route: req.route?.path ?? "unmatched" } });
     sendError(res, 500, "INTERNAL", "An unexpected error occurred. It has been logged.");
   });
 

@@ -1,0 +1,158 @@
+// Unexpected errors reach a Sentry-compatible endpoint (core/error-reporting.ts):
+// a plain HTTP server in the test reads the envelopes @sentry/node posts to
+// /api/<project>/envelope/. The error is provoked through the real API: in
+// this test's own database a trigger makes the guest insert of
+// confirmBooking fail with an error Keepr does not map (XX000), its message
+// carrying the guest's email, phone, and tokens. The event carries the
+// request's trace id and none of the guest's data; a typed error (NOT_FOUND)
+// is never sent; Sentry installs no tracer provider and patches nothing.
+import { createServer, type Server } from "node:http";
+import { gunzipSync } from "node:zlib";
+import type { AddressInfo } from "node:net";
+import { trace } from "@opentelemetry/api";
+import { loadConfig } from "../../core/config.ts";
+import { scrubText, startErrorReporting, type ErrorReporting } from "../../core/error-reporting.ts";
+import { fileDatabase } from "../helpers/db.ts";
+import { addDays, createHotel, localDate, newKey, type Hotel } from "../helpers/booking.ts";
+import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { waitUntil } from "../helpers/browser.ts";
+
+interface Envelope {
+  path: string;
+  raw: string;
+  header: Record<string, any>;
+  items: Array<{ header: Record<string, any>; payload: any }>;
+}
+
+/** A Sentry-compatible ingest endpoint: keeps every envelope, raw and parsed. */
+async function startSink(): Promise<{ url: string; envelopes: Envelope[]; close(): Promise<void> }> {
+  const envelopes: Envelope[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      let body = Buffer.concat(chunks);
+      if (req.headers["content-encoding"] === "gzip") body = gunzipSync(body);
+      const raw = body.toString("utf8");
+      const lines = raw.split("\n").filter((line) => line.length > 0);
+      const items: Envelope["items"] = [];
+      for (let i = 1; i + 1 < lines.length; i += 2) items.push({ header: JSON.parse(lines[i]!), payload: JSON.parse(lines[i + 1]!) });
+      envelopes.push({ path: req.url ?? "", raw, header: JSON.parse(lines[0] ?? "{}"), items });
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end("{}");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    envelopes,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+let sink: Awaited<ReturnType<typeof startSink>>;
+let reporting: ErrorReporting | null;
+let server: TestServer;
+let h: Hotel;
+const db = fileDatabase({ beforeDrop: async () => {
+  await reporting?.stop();
+  await server?.close();
+  await sink?.close();
+} });
+
+beforeAll(async () => {
+  sink = await startSink();
+  reporting = await startErrorReporting(loadConfig({ NODE_ENV: "test", SENTRY_DSN: `${sink.url.replace("://", "://publickey@")}/42`, SENTRY_RELEASE: "keepr@test" }));
+  server = await startTestServer(db);
+  h = await createHotel(db.ownerPool, { units: 2 });
+});
+
+const events = () => sink.envelopes.flatMap((e) => e.items.filter((i) => i.header.type === "event").map((i) => ({ envelope: e, event: i.payload })));
+
+it("an INTERNAL error of a guest booking is reported once, with the request's trace id and none of the guest's data; a NOT_FOUND is not reported", async () => {
+  const guest = { fullName: "Wilhelmina Quartermaine", email: "wilhelmina.q@example.org", phone: "+351 912 345 678" };
+  // A guest row that cannot be stored, for a reason Keepr does not know
+  // (XX000 is not mapped), saying everything it should not.
+  await db.ownerPool.query(`
+    create or replace function app_private.test_refuse_guest() returns trigger language plpgsql as $$
+    begin
+      raise exception 'cannot store guest <%> phone % (hold %, card tok_4242abcd4242abcd, session eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl)',
+        new.email, new.phone, app_private.sign('hold:' || new.id) using errcode = 'XX000';
+    end $$;
+    create trigger test_refuse_guest before insert on app_public.guests for each row execute function app_private.test_refuse_guest();`);
+
+  // A typed answer first: not reported.
+  const notFound = await server.graphql(
+    `mutation($k: String!) { confirmBooking(input: {reservationId: "00000000-0000-4000-8000-000000000000", idempotencyKey: $k, fullName: "X Y", email: "x@example.com"}) { result { status } } }`,
+    { k: newKey() },
+  );
+  expect(notFound.body.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+
+  const arrival = localDate(h.timeZone, 30);
+  const q = await server.graphql(`query($p: UUID!, $a: Date!, $d: Date!) { quote(ratePlanId: $p, arrival: $a, departure: $d) { quoteToken } }`, { p: h.ratePlanId, a: arrival, d: addDays(arrival, 2) });
+  const held = await server.graphql(`mutation($t: String!, $k: String!) { createHold(input: {quoteToken: $t, idempotencyKey: $k}) { result { reservationId holdToken } } }`, {
+    t: q.body.data!.quote.quoteToken, k: newKey(),
+  });
+  const { reservationId, holdToken } = held.body.data!.createHold.result as { reservationId: string; holdToken: string };
+  const confirmed = await server.graphql(
+    `mutation($id: UUID!, $k: String!, $n: String!, $e: String!, $p: String, $h: String) { confirmBooking(input: {reservationId: $id, idempotencyKey: $k, fullName: $n, email: $e, phone: $p, holdToken: $h}) { result { status } } }`,
+    { id: reservationId, k: newKey(), n: guest.fullName, e: guest.email, p: guest.phone, h: holdToken },
+  );
+  expect(confirmed.body.errors?.[0]?.extensions?.code).toBe("INTERNAL");
+  const requestId = confirmed.headers.get("x-request-id")!;
+  expect(requestId).toBeTruthy();
+
+  await waitUntil(async () => events().length > 0, "the INTERNAL error's event at the endpoint");
+  // Whatever else was queued has been sent by now.
+  const Sentry = await import("@sentry/node");
+  await Sentry.flush(5_000);
+  expect(events()).toHaveLength(1);
+  const [{ envelope, event }] = events() as [{ envelope: Envelope; event: any }];
+  expect(new URL(envelope.path, sink.url).pathname).toBe("/api/42/envelope/");
+
+  // The trace: the request id (a trace id: its 32 hex digits) as tag, in contexts.trace and the envelope's trace header.
+  const traceId = requestId.replace(/-/g, "").toLowerCase();
+  expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+  expect(event.tags).toMatchObject({ trace_id: traceId, request_id: requestId, where: "graphql", graphql_path: "confirmBooking" });
+  expect(event.contexts.trace.trace_id).toBe(traceId);
+  expect(envelope.header.trace?.trace_id ?? traceId).toBe(traceId);
+  expect(event).toMatchObject({ level: "error", environment: "test", release: "keepr@test" });
+  expect(event.exception.values.at(-1).value).toContain("cannot store guest <[email]> phone [phone]");
+
+  // Nothing of the guest, nor any token, anywhere in the bytes sent.
+  const digits = guest.phone.replace(/\D/g, "");
+  for (const secret of [guest.email, guest.fullName, "Wilhelmina", "Quartermaine", guest.phone, digits, "912 345 678", holdToken, "tok_4242abcd4242abcd", "eyJhbGciOiJIUzI1NiJ9", "c2lnbmF0dXJl"]) {
+    expect(envelope.raw).not.toContain(secret);
+  }
+  expect(envelope.raw).not.toMatch(/@example\.org/);
+  expect(event.request).toBeUndefined();
+  expect(event.user).toBeUndefined();
+  expect(event.breadcrumbs ?? []).toEqual([]);
+  for (const value of event.exception.values) for (const frame of value.stacktrace?.frames ?? []) expect(frame.vars).toBeUndefined();
+});
+
+it("Sentry runs as a reporter only: no tracer provider of its own, no http/fetch/console/pg patching integrations, no transactions", async () => {
+  const Sentry = await import("@sentry/node");
+  const client = Sentry.getClient()!;
+  expect(client).toBeDefined();
+  for (const name of ["Http", "NodeFetch", "Console", "Postgres", "Express", "Graphql", "LocalVariables", "RequestData"]) {
+    expect(client.getIntegrationByName(name)).toBeUndefined();
+  }
+  expect(client.getOptions().tracesSampleRate).toBeUndefined();
+  // The global OpenTelemetry tracer provider is still the API's no-op proxy with no delegate Sentry set.
+  const tracer = trace.getTracerProvider().getTracer("probe");
+  const span = tracer.startSpan("probe");
+  expect(span.isRecording()).toBe(false);
+  span.end();
+});
+
+it("the scrubber replaces emails, phones, JWTs, bearer and card tokens, long secrets and query strings, and keeps ids", () => {
+  const uuid = "3f2a1b0c-1d2e-4f3a-8b4c-5d6e7f8a9b0c";
+  const trace32 = "4bf92f3577b34da6a3ce929d0e0e4736";
+  expect(scrubText(`guest ana.silva+promo@mail.example.pt at +44 (20) 7946-0958 or 00351912345678 or 912345678`)).toBe("guest [email] at [phone] or [phone] or [phone]");
+  expect(scrubText("Authorization: Bearer abc.def.ghi and eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoia2VlcHJfYW5vbnltb3VzIn0.Zm9vYmFy")).toBe("Authorization: Bearer [token] and [token]");
+  expect(scrubText("card tok_0123456789abcdef01234567 hold Xk3_9aQ-Lm2PzR8vT4wY6uI1oE5nB7cD0fG2hJ4kM8s")).toBe("card [card-token] hold [token]");
+  expect(scrubText("GET https://user:pw@ical.example.com/feed.ics?token=abc&x=1 failed")).toBe("GET https://[credentials]@ical.example.com/feed.ics?[query] failed");
+  expect(scrubText(`reservation ${uuid} trace ${trace32} on 2026-12-05 for 3 nights, 30000 cents`)).toBe(`reservation ${uuid} trace ${trace32} on 2026-12-05 for 3 nights, 30000 cents`);
+});
