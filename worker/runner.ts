@@ -23,7 +23,10 @@ import { makeSendNotification } from "./tasks/send_notification.ts";
 import { makeSendInvoice } from "./tasks/send_invoice.ts";
 import { makeSyncChannelFeed } from "./tasks/sync_channel_feed.ts";
 import { sqlCronTasks } from "./tasks/sql_cron.ts";
-import { createOutboxSmsSender } from "./sms.ts";
+import { createSmsSender } from "./sms.ts";
+import { ProvidersUnavailable } from "./delivery.ts";
+import { PaymentTransientError } from "../payments/provider.ts";
+import { reportError } from "../core/error-reporting.ts";
 
 /**
  * With tracing on, each job runs in its span ("job <task>"), a child of the
@@ -63,22 +66,30 @@ export function makeTaskList(config: Config, jwtSecret: string): TaskList {
 }
 
 /** With tracing on, each send of a mailer or SMS sender is a span of the job that sends it ("send email", "send sms"). */
-function tracedSender<T extends { readonly kind: string; send(message: never): Promise<unknown> }>(channel: "email" | "sms", sender: T): T {
+function tracedSender<T extends { readonly kind: string; send(...args: never[]): Promise<unknown> }>(channel: "email" | "sms", sender: T): T {
   if (!tracingEnabled()) return sender;
-  const send = (message: never) =>
-    inSpan(`send ${channel}`, { kind: SpanKind.CLIENT, attributes: { "keepr.notification.channel": channel, "keepr.notification.provider": sender.kind } }, () => sender.send(message));
+  const send = (...args: never[]) =>
+    inSpan(`send ${channel}`, { kind: SpanKind.CLIENT, attributes: { "keepr.notification.channel": channel, "keepr.notification.provider": sender.kind } }, () => sender.send(...args));
   return Object.assign(Object.create(sender) as T, { send });
 }
 
 function makeTasks(config: Config, jwtSecret: string): TaskList {
-  const mailer = tracedSender("email", createMailer({ smtpUrl: config.SMTP_URL, outboxDir: config.outboxDir, from: config.MAIL_FROM }));
+  const breaker = { failures: config.PROVIDER_BREAKER_FAILURES, resetMs: config.PROVIDER_BREAKER_RESET_MS };
+  const mailer = tracedSender("email", createMailer({
+    smtpUrl: config.SMTP_URL, smtpFallbackUrl: config.SMTP_FALLBACK_URL, timeoutMs: config.SMTP_TIMEOUT_MS,
+    outboxDir: config.outboxDir, from: config.MAIL_FROM, breaker,
+  }));
+  const sms = tracedSender("sms", createSmsSender({
+    smsUrl: config.SMS_URL, smsFallbackUrl: config.SMS_FALLBACK_URL, timeoutMs: config.SMS_TIMEOUT_MS,
+    outboxDir: `${config.outboxDir}/sms`, breaker,
+  }));
   const { apiKey } = paymentSecretsOf(config, jwtSecret);
   const exportStore = createExportStore(config);
   const provider = createSimulatedProviderClient({ baseUrl: config.paymentProviderUrl, apiKey, timeoutMs: config.PAYMENT_PROVIDER_TIMEOUT_MS });
   return {
     ...sqlCronTasks,
     send_welcome_email: makeSendWelcomeEmail({ mailer, publicUrl: config.publicUrl }),
-    send_notification: makeSendNotification({ mailer, sms: tracedSender("sms", createOutboxSmsSender(`${config.outboxDir}/sms`)), publicUrl: config.publicUrl }),
+    send_notification: makeSendNotification({ mailer, sms, publicUrl: config.publicUrl }),
     sync_channel_feed: makeSyncChannelFeed({ allowInternalUrls: config.channelAllowInternalUrls }),
     run_export: makeRunExport({ store: exportStore }),
     purge_expired_exports: makePurgeExpiredExports({ store: exportStore }),
@@ -182,6 +193,13 @@ export async function startWorker(options: { config: Config; ownerUrl: string; j
       pickup_ms: Math.max(0, start - new Date(job.run_at).getTime()),
       run_ms: now - start,
     });
+  });
+  // A job that threw is an incident to report unless it is a provider's
+  // outage, which is retried and counted (keepr_notification_deliveries_total,
+  // the payment attempts), not an error in Keepr.
+  events.on("job:error", ({ job, error }) => {
+    if (error instanceof PaymentTransientError || error instanceof ProvidersUnavailable) return;
+    reportError(error, { where: "job", tags: { job_task: job.task_identifier, job_id: job.id, job_attempt: job.attempts } });
   });
   const flushOutcomes = async () => {
     if (outcomes.length === 0) return;

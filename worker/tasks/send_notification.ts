@@ -1,14 +1,27 @@
 // Delivers one notification. Payload { id }. The message's id is the
 // notification's, and both outboxes write one file per id (the SMTP
-// Message-ID is derived from it too), so a job that runs twice — a retry,
-// a worker killed after sending and before recording — delivers once. A
-// pre-arrival message for a stay that moved or was cancelled is skipped.
+// Message-ID and the SMS gateway's idempotency key are derived from it too),
+// so a job that runs twice — a retry, a worker killed after sending and
+// before recording — delivers once. A pre-arrival message for a stay that
+// moved or was cancelled is skipped.
+//
+// Email and SMS go through a primary provider and a fallback
+// (worker/delivery.ts). The provider that took the message is recorded with
+// its message id, "<provider>:<message id>" in provider_message_id, when the
+// notification is recorded sent. When a provider may have taken the message
+// without saying so (a timeout after the message was sent), the try is
+// recorded pending with that provider in provider_message_id, and every later
+// try goes to that provider only, with the same message id: never a second
+// copy through the other provider.
+//
 // Permanent problems (a bad phone number, a broken template, an address the
-// mail server refuses) are recorded as failed for staff; others are thrown
-// and retried, and recorded as failed on the last try.
+// mail server refuses, every provider refusing for good) are recorded as
+// failed for staff; others are thrown and retried, and recorded as failed on
+// the last try.
 import type { Task } from "graphile-worker";
 import { z } from "zod";
 import type { Mailer } from "../mailer.ts";
+import { MessageRefused, ProvidersUnavailable, type ProviderRole } from "../delivery.ts";
 import { render, TemplateError, type NotificationContext, type Override } from "../notifications/render.ts";
 import type { Kind } from "../notifications/templates.ts";
 import { InvalidPhoneNumber, type SmsSender } from "../sms.ts";
@@ -24,6 +37,7 @@ interface Row {
   recipient: string;
   cause: string;
   status: string;
+  provider_message_id: string | null;
   stale: boolean;
   context: NotificationContext;
   override: Override | null;
@@ -31,7 +45,7 @@ interface Row {
 
 // Everything a message may say, read in one statement.
 const load = `
-  select n.id, n.template, n.channel, n.recipient, n.cause, n.status,
+  select n.id, n.template, n.channel, n.recipient, n.cause, n.status, n.provider_message_id,
          (n.template = 'pre_arrival' and (r.status <> 'confirmed' or n.cause <> 'reservation:' || r.id || ':pre_arrival:' || lower(r.stay))) as stale,
          jsonb_build_object(
            'language', p.language, 'code', r.confirmation_code,
@@ -61,11 +75,17 @@ const load = `
     join app_public.rate_plans rp on rp.property_id = r.property_id and rp.id = r.rate_plan_id
    where n.id = $1`;
 
-/** Mail servers answer 5xx for a refusal that a retry will not change. */
-const isPermanentMailError = (error: unknown) => {
-  const code = (error as { responseCode?: number }).responseCode;
-  return typeof code === "number" && code >= 500 && code < 600;
-};
+/** A refusal that a retry will not change: a bad address or number, or every provider refusing for good. */
+const isPermanent = (error: unknown) =>
+  error instanceof TemplateError || error instanceof InvalidPhoneNumber || error instanceof MessageRefused ||
+  (error instanceof ProvidersUnavailable && error.permanent);
+
+/** The provider a pending notification may already be with ("primary:<id>" recorded by an ambiguous try). */
+function pendingWith(row: Row): ProviderRole | undefined {
+  if (row.status !== "pending" || !row.provider_message_id) return undefined;
+  const role = row.provider_message_id.split(":", 1)[0];
+  return role === "primary" || role === "fallback" ? role : undefined;
+}
 
 export function makeSendNotification(deps: { mailer: Mailer; sms: SmsSender; publicUrl?: string }): Task {
   return async (raw, helpers) => {
@@ -81,25 +101,29 @@ export function makeSendNotification(deps: { mailer: Mailer; sms: SmsSender; pub
       return;
     }
     let rendered;
+    const messageId = `notification-${id}`;
     try {
       // The guest's booking page (pay, replace the card): the code and email find the booking there.
       const manageUrl = deps.publicUrl ? `${deps.publicUrl.replace(/\/$/, "")}/manage` : undefined;
       rendered = render(row.template, row.channel, { ...row.context, total: Number(row.context.total), ...(manageUrl ? { manage_url: manageUrl } : {}) }, row.override ?? undefined);
+      const only = pendingWith(row);
       const sent = row.channel === "email"
-        ? await deps.mailer.send({ id: `notification-${id}`, to: row.recipient, subject: rendered.subject ?? "", text: rendered.text, html: rendered.html ?? undefined })
-        : await deps.sms.send({ id: `notification-${id}`, to: row.recipient, text: rendered.text });
-      await record("sent", rendered, sent.messageId, null);
+        ? await deps.mailer.send({ id: messageId, to: row.recipient, subject: rendered.subject ?? "", text: rendered.text, html: rendered.html ?? undefined }, { only })
+        : await deps.sms.send({ id: messageId, to: row.recipient, text: rendered.text }, { only });
+      await record("sent", rendered, `${sent.provider}:${sent.messageId}`, null);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      if (error instanceof TemplateError || error instanceof InvalidPhoneNumber || isPermanentMailError(error)) {
+      // Which provider may already have it: this try's, or an earlier one's.
+      const heldBy = error instanceof ProvidersUnavailable && error.ambiguous ? `${error.ambiguous}:${messageId}` : null;
+      if (isPermanent(error)) {
         await record("failed", rendered ?? null, null, message);
         return;
       }
       if (helpers.job.attempts >= helpers.job.max_attempts) {
-        await record("failed", rendered ?? null, null, `gave up after ${helpers.job.attempts} tries: ${message}`);
+        await record("failed", rendered ?? null, heldBy, `gave up after ${helpers.job.attempts} tries: ${message}`);
         return;
       }
-      await record("pending", null, null, message);
+      await record("pending", null, heldBy, message);
       throw error;
     }
   };
