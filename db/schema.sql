@@ -8875,6 +8875,7 @@ AS $function$
 #variable_conflict use_column
 declare
   c_step_limit constant integer := 20000;
+  c_window_step_limit constant integer := 1000;
   v_today date := app_private.local_today(reallocate_for.property_id);
   v_lo date;
   v_hi date;
@@ -9007,7 +9008,7 @@ begin
     v_pos := pg_catalog.array_fill(0, array[n]);
     v_level := 1;
     v_steps := 0;
-    while v_level between 1 and n and v_steps < c_step_limit loop
+    while v_level between 1 and n and v_steps < case when v_closed then c_step_limit else c_window_step_limit end loop
       v_steps := v_steps + 1;
       -- The units this stay fits on now, best first: its own unit; for the
       -- new stay the unit with the fewest stays to move; then the tightest

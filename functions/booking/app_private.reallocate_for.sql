@@ -14,8 +14,11 @@
 -- what may not move, in order of arrival, each on its own unit when it
 -- still fits there, else on the unit that fits it most tightly; the new
 -- stay on the unit that needs the fewest moves. A depth-first search with
--- backtracking, bounded (20,000 steps: interval colouring around fixed
--- blocks is NP-complete in general; real windows take a few steps). A
+-- backtracking, bounded: 1,000 steps in a window smaller than the whole
+-- (where the stays outside it are held still, a nearly stuck window can
+-- take its whole bound: widen instead), 20,000 in the whole window
+-- (interval colouring around fixed blocks is NP-complete in general; with
+-- no claim that may not move there, the first path is a layout). A
 -- move is what a room move by hand is, inside the caller's transaction:
 -- the stay's claim released and a new one made on the other unit, under
 -- the exclusion constraint as ever; each is recorded in
@@ -54,6 +57,7 @@ as $$
 #variable_conflict use_column
 declare
   c_step_limit constant integer := 20000;
+  c_window_step_limit constant integer := 1000;
   v_today date := app_private.local_today(reallocate_for.property_id);
   v_lo date;
   v_hi date;
@@ -186,7 +190,7 @@ begin
     v_pos := pg_catalog.array_fill(0, array[n]);
     v_level := 1;
     v_steps := 0;
-    while v_level between 1 and n and v_steps < c_step_limit loop
+    while v_level between 1 and n and v_steps < case when v_closed then c_step_limit else c_window_step_limit end loop
       v_steps := v_steps + 1;
       -- The units this stay fits on now, best first: its own unit; for the
       -- new stay the unit with the fewest stays to move; then the tightest
