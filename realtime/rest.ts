@@ -13,6 +13,7 @@
 import { Buffer } from "node:buffer";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
+import { apiErrors } from "../core/metrics.ts";
 import { busTopic, type TopicBus } from "./bus.ts";
 import { describeIssues } from "./payloads.ts";
 import { maxBinaryFieldBytes, type BroadcastBody } from "./protocol.ts";
@@ -159,6 +160,7 @@ function parseJson(body: Buffer): unknown {
 
 function respond(response: ServerResponse, status: number, body: Record<string, string> | null): void {
   if (response.headersSent) return;
+  if (body?.code) apiErrors.inc({ code: body.code });
   if (body === null) {
     response.writeHead(status, { "content-length": "0", "x-content-type-options": "nosniff" }).end();
     return;

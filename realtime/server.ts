@@ -11,7 +11,7 @@ import { Buffer } from "node:buffer";
 import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
-import { observeRealtime } from "../core/metrics.ts";
+import { apiErrors, observeRealtime } from "../core/metrics.ts";
 import { createLocalTopicBus, type TopicBus } from "./bus.ts";
 import { ChangeFeed } from "./changes.ts";
 import { crashChangeChannels, deliverTopicEvent, handleBroadcastPush, handleMessage, leaveAll, type ChannelContext, type Connection, type JoinedChannel } from "./channels.ts";
@@ -205,6 +205,7 @@ function asBuffer(data: RawData): Buffer {
 }
 
 function refuseUpgrade(socket: Duplex, status: number, code: string, message: string): void {
+  apiErrors.inc({ code });
   const body = JSON.stringify({ code, message });
   socket.on("error", () => socket.destroy());
   socket.end(

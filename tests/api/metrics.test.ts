@@ -7,7 +7,8 @@ import { fileDatabase } from "../helpers/db.ts";
 import { addDays, createHotel, localDate, newKey, type Hotel } from "../helpers/booking.ts";
 import { fixturePassword } from "../helpers/fixtures.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { startMetricsServer } from "../../core/metrics.ts";
+import { collectorErrors, metricsText, observePool, ScrapeCollector, startMetricsServer } from "../../core/metrics.ts";
+import pg from "pg";
 import { createLogger } from "../../core/logger.ts";
 import { ConfigError, loadConfig } from "../../core/config.ts";
 import { operationLabel } from "../../server/graphql-metrics.ts";
@@ -192,6 +193,52 @@ describe("hostile requests cannot grow the labels", () => {
     expect(operationLabel(["searchAvailability"])).toBe("searchAvailability");
     expect(operationLabel(["quote", "searchAvailability"])).toBe("quote+searchAvailability");
     expect(operationLabel(["b", "a", "b"])).toBe(operationLabel(["a", "b"]));
+  });
+});
+
+describe("read at scrape", () => {
+  it("a pool's connections in use, idle and waiting: a request queued for a busy pool shows as waiting", async () => {
+    const pool = new pg.Pool({ connectionString: db.ownerUrl, max: 1 });
+    const forget = observePool("metrics_test", pool);
+    try {
+      const held = await pool.connect();
+      const queued = pool.connect();
+      let m = parseMetrics((await metricsText()).body);
+      expect(["in_use", "idle", "waiting"].map((state) => sampleOf(m, "keepr_db_pool_connections", { pool: "metrics_test", state }))).toEqual([1, 0, 1]);
+      held.release();
+      (await queued).release();
+      m = parseMetrics((await metricsText()).body);
+      expect(["in_use", "idle", "waiting"].map((state) => sampleOf(m, "keepr_db_pool_connections", { pool: "metrics_test", state }))).toEqual([0, 1, 0]);
+    } finally {
+      forget();
+      await pool.end();
+    }
+    expect((await metricsText()).body).not.toContain('pool="metrics_test"');
+  });
+
+  it("a collector that fails or hangs never fails the scrape: its values stay, the failure is counted; readings are cached and shared", async () => {
+    const errors = async () => (await collectorErrors.get()).values.find((v) => v.labels.collector === "metrics_test")?.value ?? 0;
+    let applied: number[] = [];
+    const collector = new ScrapeCollector<number>("metrics_test", (value) => applied.push(value), { ttlMs: 60_000, timeoutMs: 300 });
+    let reads = 0;
+    collector.source(async () => ++reads);
+    await Promise.all([collector.refresh(), collector.refresh(), collector.refresh()]);
+    await collector.refresh();
+    expect({ reads, applied }).toEqual({ reads: 1, applied: [1] });
+
+    // A database that refuses connections.
+    const down = new pg.Pool({ connectionString: "postgres://nobody:x@127.0.0.1:1/none", connectionTimeoutMillis: 1_000 });
+    collector.source(async () => (await down.query<{ n: number }>("select 1 as n")).rows[0]!.n);
+    applied = [];
+    await collector.refresh();
+    expect({ applied, errors: await errors() }).toEqual({ applied: [], errors: 1 });
+    await down.end();
+
+    // A reading that never answers: given up after timeoutMs.
+    collector.source(() => new Promise<number>(() => {}));
+    await collector.refresh();
+    expect({ applied, errors: await errors() }).toEqual({ applied: [], errors: 2 });
+    expect(await promtoolCheck((await metricsText()).body)).toEqual({ code: 0, output: "" });
   });
 });
 

@@ -13,7 +13,7 @@ import { actAs, fileDatabase, inCommit } from "../helpers/db.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { addDays, book, createHotel, localDate, type Hotel } from "../helpers/booking.ts";
 import { parseMetrics, promtoolCheck, sampleOf } from "../helpers/metrics.ts";
-import { disconnect, eventually, EventQueue, subscribed, userToken } from "./harness.ts";
+import { disconnect, eventually, EventQueue, refusedUpgrade, subscribed, userToken } from "./harness.ts";
 
 type Row = Record<string, unknown>;
 let http: TestServer;
@@ -90,6 +90,14 @@ it("sockets and channels are counted while open, and a committed change sent to 
   clients.splice(clients.indexOf(client), 1);
   m = await scrapeUntil((m) => sampleOf(m, "keepr_realtime_sockets") === sampleOf(before, "keepr_realtime_sockets"), "the socket closed");
   expect(channels(m)).toBe(0);
+});
+
+it("refused websocket upgrades count in keepr_api_errors_total by their code", async () => {
+  const before = await scrape();
+  const refused = await refusedUpgrade(`${http.url.replace(/^http/, "ws")}/realtime/v1/websocket?vsn=1.0.0`);
+  expect(refused.status).toBe(401);
+  const after = await scrape();
+  expect(sampleOf(after, "keepr_api_errors_total", { code: "MISSING_API_KEY" }) - sampleOf(before, "keepr_api_errors_total", { code: "MISSING_API_KEY" })).toBe(1);
 });
 
 it("replication slot lag: this reader's temporary slot is reported, and a slot nobody reads falls behind by the WAL written since", async () => {
