@@ -261,6 +261,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         warnings.push("SEED=true in production: demo organizations and accounts are loaded into an empty database");
       }
     }
+    const metricsHost = value("METRICS_HOST") ?? "127.0.0.1";
+    if (given("METRICS_PORT") && !localHosts.has(metricsHost) && metricsHost !== "::1") {
+      warnings.push(`METRICS_PORT on METRICS_HOST=${metricsHost} in production: /metrics answers without authentication to whoever reaches that address; keep it on the scraper's network`);
+    }
     if (value("CHANNEL_ALLOW_INTERNAL_URLS")) {
       warnings.push("CHANNEL_ALLOW_INTERNAL_URLS=true in production: channel feed URLs may reach internal addresses");
     }

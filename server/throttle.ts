@@ -16,6 +16,7 @@ import type pg from "pg";
 import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import { getOperationAST, Kind, parse, valueFromASTUntyped, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from "postgraphile/graphql";
 import type { Logger } from "../core/logger.ts";
+import { apiErrors } from "../core/metrics.ts";
 
 const minutes = 60;
 
@@ -259,6 +260,7 @@ export function graphqlThrottle(options: ThrottleOptions): RequestHandler {
           const retryAfter = Math.max(1, Math.ceil(outcome.msBeforeNext / 1000));
           log.warn({ limiter: demand.limiter, retryAfter }, "throttled");
           res.setHeader("Retry-After", String(retryAfter));
+          apiErrors.inc({ code: "TOO_MANY_ATTEMPTS" });
           res.status(429).json({
             errors: [{
               message: `Too many attempts; try again in ${Math.ceil(retryAfter / 60)} minute${retryAfter > 60 ? "s" : ""}.`,
@@ -267,6 +269,7 @@ export function graphqlThrottle(options: ThrottleOptions): RequestHandler {
           });
         } else {
           log.error({ err: outcome, limiter: demand.limiter }, "throttle: the rate limit store failed; refusing");
+          apiErrors.inc({ code: "UNAVAILABLE" });
           res.status(503).json({ errors: [{ message: "The service is busy; please retry shortly.", extensions: { code: "UNAVAILABLE" } }] });
         }
         return;

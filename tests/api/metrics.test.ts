@@ -75,6 +75,12 @@ describe("exposure", () => {
     expect(loadConfig({ NODE_ENV: "production", JWT_SECRET: "x".repeat(32), PUBLIC_URL: "https://book.example.com", SIMULATED_PROVIDER: "true", SMTP_URL: "smtp://localhost", SEED: "false" }))
       .toMatchObject({ METRICS_HOST: "127.0.0.1" });
     expect(loadConfig({ NODE_ENV: "test", METRICS_PORT: "9464", METRICS_TOKEN: token })).toMatchObject({ METRICS_PORT: 9464, METRICS_HOST: "127.0.0.1", METRICS_TOKEN: token });
+    // Production: an unauthenticated listener on a non-loopback address is allowed, and said at start.
+    const production = { NODE_ENV: "production", JWT_SECRET: "x".repeat(32), PUBLIC_URL: "https://book.example.com", SIMULATED_PROVIDER: "true", SMTP_URL: "smtp://localhost", SEED: "false", METRICS_PORT: "9464" };
+    expect(loadConfig(production).warnings.filter((w) => w.startsWith("METRICS"))).toEqual([]);
+    expect(loadConfig({ ...production, METRICS_HOST: "0.0.0.0" }).warnings.filter((w) => w.startsWith("METRICS"))).toEqual([
+      "METRICS_PORT on METRICS_HOST=0.0.0.0 in production: /metrics answers without authentication to whoever reaches that address; keep it on the scraper's network",
+    ]);
   });
 
   it("METRICS_PORT serves /metrics on its own listener, on 127.0.0.1 by default, without auth; nothing else there", async () => {
@@ -246,4 +252,17 @@ it("promtool check metrics accepts the output", async () => {
   const text = await scrape();
   expect(parseMetrics(text).size).toBeGreaterThan(50);
   expect(await promtoolCheck(text)).toEqual({ code: 0, output: "" });
+});
+
+// Last: it uses up this address's login attempts.
+it("a throttled login counts as TOO_MANY_ATTEMPTS", async () => {
+  const before = parseMetrics(await scrape());
+  const codes: Array<string | undefined> = [];
+  for (let i = 0; i < 15 && !codes.includes("TOO_MANY_ATTEMPTS"); i++) {
+    codes.push(codeOf(await server.graphql(`mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) { result } }`, { e: "target@example.com", p: `guess-${i}` })));
+  }
+  expect(codes).toContain("TOO_MANY_ATTEMPTS");
+  const after = parseMetrics(await scrape());
+  expect(sampleOf(after, "keepr_api_errors_total", { code: "TOO_MANY_ATTEMPTS" }) - sampleOf(before, "keepr_api_errors_total", { code: "TOO_MANY_ATTEMPTS" })).toBe(1);
+  expect(sampleOf(after, "keepr_http_request_duration_seconds_count", { method: "POST", route: "graphql", status: "429" }) - sampleOf(before, "keepr_http_request_duration_seconds_count", { method: "POST", route: "graphql", status: "429" })).toBe(1);
 });
