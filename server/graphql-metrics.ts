@@ -1,12 +1,16 @@
 // The API's metrics (core/metrics.ts), as one PostGraphile plugin:
-// - keepr_graphql_operation_duration_seconds: each execution, labelled by
-//   its root fields (validated against the schema, so bounded by it), type
-//   and outcome;
+// - keepr_graphql_operation_duration_seconds: once per request that ran an
+//   operation, from grafserv taking the request to its response (retries
+//   after a serialization failure included, as the client waits for them),
+//   labelled by the operation's root fields (validated against the schema,
+//   so bounded by it), type, and the outcome of the answer sent;
 // - keepr_sold_out_total: SOLD_OUT errors, by the root field that raised it;
 // - keepr_bookings_total: confirmBooking answering a booking, by source
 //   (staff for the property's staff, web for guests);
 // - keepr_api_errors_total: every error code of the response as the client
 //   receives it (parse and validation errors included), counted once.
+// The execute middleware notes what ran; the outermost processRequest
+// middleware measures and records, once per request.
 import "postgraphile";
 import { isAsyncIterable } from "postgraphile/grafast";
 import { getOperationAST, Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLFormattedError, type SelectionSetNode } from "postgraphile/graphql";
@@ -59,27 +63,57 @@ interface ExecutionLike {
   errors?: ReadonlyArray<{ path?: ReadonlyArray<string | number>; originalError?: unknown }>;
 }
 
-/** Records one execution: its duration and outcome, its SOLD_OUT answers and the bookings it confirmed. */
-function record(started: number, type: string, fields: FieldNode[], role: string | undefined, result: ExecutionLike): void {
-  const errors = result.errors ?? [];
-  graphqlOperationDuration.observe(
-    { operation: operationLabel(fields.map((f) => f.name.value)), type, outcome: errors.length > 0 ? "error" : "ok" },
-    (performance.now() - started) / 1000,
-  );
+/**
+ * What the last execution of a request ran and answered, read when it
+ * answered (grafserv masks the errors afterwards, and the masked ones no
+ * longer carry the database's code).
+ */
+interface Execution {
+  type: string;
+  fields: FieldNode[];
+  /** Whether it answered without errors (false when it threw). */
+  ok: boolean;
+  /** The root field of each SOLD_OUT error. */
+  soldOut: string[];
+  /** Bookings confirmed, by source. */
+  bookings: Array<"web" | "staff">;
+}
+
+function summarize(type: string, fields: FieldNode[], role: string | undefined, result: ExecutionLike | null): Execution {
+  const errors = result?.errors ?? [];
   const fieldOfKey = new Map(fields.map((f) => [f.alias?.value ?? f.name.value, f.name.value]));
+  const soldOut: string[] = [];
   for (const error of errors) {
     if (classifyDatabaseError(error.originalError)?.code !== "SOLD_OUT") continue;
     const key = error.path?.[0];
-    soldOutAnswers.inc({ operation: (typeof key === "string" && fieldOfKey.get(key)) || "unknown" });
+    soldOut.push((typeof key === "string" && fieldOfKey.get(key)) || "unknown");
   }
-  if (type === "mutation" && result.data) {
+  const bookings: Execution["bookings"] = [];
+  if (type === "mutation" && result?.data) {
     for (const field of fields) {
-      if (field.name.value !== "confirmBooking") continue;
-      const answer = result.data[field.alias?.value ?? field.name.value];
-      if (answer != null) bookingsConfirmed.inc({ source: role === "keepr_staff" ? "staff" : "web" });
+      if (field.name.value === "confirmBooking" && result.data[field.alias?.value ?? field.name.value] != null) {
+        bookings.push(role === "keepr_staff" ? "staff" : "web");
+      }
     }
   }
+  return { type, fields, ok: result !== null && errors.length === 0, soldOut, bookings };
 }
+
+/** Records a request's operation: its duration and outcome, its SOLD_OUT answers and the bookings it confirmed. */
+function record(started: number, execution: Execution): void {
+  graphqlOperationDuration.observe(
+    { operation: operationLabel(execution.fields.map((f) => f.name.value)), type: execution.type, outcome: execution.ok ? "ok" : "error" },
+    (performance.now() - started) / 1000,
+  );
+  for (const operation of execution.soldOut) soldOutAnswers.inc({ operation });
+  for (const source of execution.bookings) bookingsConfirmed.inc({ source });
+}
+
+/** Per request (the express request, else grafserv's digest): the execution to record, and whether a measurement is under way. */
+const executions = new WeakMap<object, Execution>();
+const measuring = new WeakSet<object>();
+const requestKey = (requestContext: Partial<Grafast.RequestContext> | undefined): object | undefined =>
+  (requestContext?.expressv4 as { req?: object } | undefined)?.req;
 
 /** The codes of the errors in a response body, as sent (buffer or JSON). */
 function errorCodesOf(result: unknown): string[] {
@@ -102,21 +136,33 @@ function errorCodesOf(result: unknown): string[] {
   });
 }
 
-const counted = new WeakSet<object>();
-
 export const MetricsPlugin: GraphileConfig.Plugin = {
   name: "KeeprMetricsPlugin",
   version: "1.0.0",
   grafserv: {
     middleware: {
-      // Outermost: sees the response as sent, after retries and rewrites;
-      // a retried request's result passes here twice and is counted once.
-      async processRequest(next) {
-        const result = await next();
-        if (result && typeof result === "object" && !counted.has(result)) {
-          counted.add(result);
-          for (const code of errorCodesOf(result)) apiErrors.inc({ code });
+      // Outermost: sees the response as sent, after retries and rewrites. A
+      // retry runs the request again through here: the call already
+      // measuring it lets it pass.
+      async processRequest(next, event) {
+        const key = requestKey(event.requestDigest.requestContext) ?? event.requestDigest;
+        if (measuring.has(key)) return next();
+        measuring.add(key);
+        const started = performance.now();
+        let result: Awaited<ReturnType<typeof next>>;
+        try {
+          result = await next();
+        } catch (error) {
+          const execution = executions.get(key);
+          if (execution) record(started, { ...execution, ok: false, soldOut: [], bookings: [] });
+          throw error;
+        } finally {
+          measuring.delete(key);
         }
+        const execution = executions.get(key);
+        executions.delete(key);
+        if (execution) record(started, execution);
+        for (const code of errorCodesOf(result)) apiErrors.inc({ code });
         return result;
       },
     },
@@ -125,19 +171,23 @@ export const MetricsPlugin: GraphileConfig.Plugin = {
     middleware: {
       execute(next, event) {
         const started = performance.now();
-        const { document, operationName, contextValue } = event.args;
+        const { document, operationName, contextValue, requestContext } = event.args;
         const roots = rootFieldsOf(document, operationName);
         if (!roots) return next();
         const role = (contextValue as { pgSettings?: Record<string, string> } | undefined)?.pgSettings?.role;
+        const key = requestKey(requestContext);
+        // Noted for the request's processRequest to record (the last run wins); outside grafserv, recorded here.
+        const note = (result: ExecutionLike | null) => {
+          const execution = summarize(roots.type, roots.fields, role, result);
+          if (key && measuring.has(key)) executions.set(key, execution);
+          else record(started, execution);
+        };
         const done = (result: unknown) => {
-          if (!isAsyncIterable(result)) record(started, roots.type, roots.fields, role, result as ExecutionLike);
+          note(isAsyncIterable(result) ? {} : (result as ExecutionLike));
           return result;
         };
         const failed = (error: unknown) => {
-          graphqlOperationDuration.observe(
-            { operation: operationLabel(roots.fields.map((f) => f.name.value)), type: roots.type, outcome: "error" },
-            (performance.now() - started) / 1000,
-          );
+          note(null);
           throw error;
         };
         let result: ReturnType<typeof next>;

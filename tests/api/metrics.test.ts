@@ -170,6 +170,46 @@ describe("what guests and staff do moves the counters", () => {
   });
 });
 
+describe("a request retried inside the server", () => {
+  it("an operation retried after a deadlock is one observation, with the outcome the client got", async () => {
+    const email = (await db.ownerPool.query("select email from app_public.users where id = $1", [h.frontDesk])).rows[0].email;
+    await db.ownerPool.query("insert into app_private.user_secrets (user_id, password_hash) values ($1, crypt($2, gen_salt('bf', 4))) on conflict do nothing", [h.frontDesk, fixturePassword]);
+    const staffToken = (await server.graphql(`mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) { result } }`, { e: email, p: fixturePassword })).body.data!.login.result as string;
+    const arrival = localDate(h.timeZone, 90);
+    const q = await server.graphql(quoteDoc, { p: h.ratePlanId, a: arrival, d: addDays(arrival, 2) });
+    const held = (await server.graphql(holdDoc, { t: q.body.data!.quote.quoteToken, k: newKey() })).body.data!.createHold.result;
+    await server.graphql(confirmDoc, { id: held.reservationId, k: newKey(), e: "retry@example.com", h: held.holdToken });
+
+    const before = parseMetrics(await scrape());
+    // A lock cycle the API's transaction loses (this session waits longer before checking for deadlocks): its cancellation runs twice.
+    const blocker = new pg.Client({ connectionString: db.superuserUrl });
+    await blocker.connect();
+    try {
+      await blocker.query("begin");
+      await blocker.query("set local deadlock_timeout = '10s'");
+      await blocker.query("select 1 from app_public.inventory_claims where reservation_id = $1 for update", [held.reservationId]);
+      const cancelling = server.graphql(`mutation($id: UUID!, $k: String!) { cancelReservation(input: {reservationId: $id, idempotencyKey: $k}) { result { status } } }`, { id: held.reservationId, k: newKey() }, { token: staffToken });
+      for (let i = 0; ; i++) {
+        const { rows } = await blocker.query("select count(*)::int as n from pg_stat_activity where datname = current_database() and usename = 'keepr_authenticator' and wait_event_type = 'Lock'");
+        if (rows[0].n > 0) break;
+        if (i > 500) throw new Error("the API never waited for the lock");
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await blocker.query("select 1 from app_public.reservations where id = $1 for update", [held.reservationId]);
+      await blocker.query("commit");
+      expect((await cancelling).body).toEqual({ data: { cancelReservation: { result: { status: "cancelled" } } } });
+    } finally {
+      await blocker.end();
+    }
+    const after = parseMetrics(await scrape());
+    const moved = (labels: Record<string, string>) =>
+      sampleOf(after, "keepr_graphql_operation_duration_seconds_count", labels) - sampleOf(before, "keepr_graphql_operation_duration_seconds_count", labels);
+    expect({ ok: moved({ operation: "cancelReservation", type: "mutation", outcome: "ok" }), error: moved({ operation: "cancelReservation", type: "mutation", outcome: "error" }) })
+      .toEqual({ ok: 1, error: 0 });
+    expect(sampleOf(after, "keepr_api_errors_total", { code: "RETRY" }) - sampleOf(before, "keepr_api_errors_total", { code: "RETRY" })).toBe(0);
+  });
+});
+
 describe("hostile requests cannot grow the labels", () => {
   it("URLs with ids, tokens and junk are counted under fixed route names, never as themselves", async () => {
     const junk = [`/ical/${"a".repeat(40)}.ics`, "/wp-admin/setup-config.php?step=1", "/invoices/00000000-0000-4000-8000-000000000000", "/exports/some-download-token-123", "/%2e%2e/etc/passwd", "/graphql/extra/path"];
