@@ -376,11 +376,6 @@ export function observeReplicationSlots(pool: pg.Pool): () => void {
 
 // ---- Exposure ---------------------------------------------------------------
 
-/** Whether this process serves metrics at all (scrape-time collectors and their pool exist only then). */
-export function metricsEnabled(config: Pick<Config, "METRICS_PORT" | "METRICS_TOKEN">): boolean {
-  return config.METRICS_PORT !== undefined || config.METRICS_TOKEN !== undefined;
-}
-
 /** The registry in Prometheus's text format. */
 export async function metricsText(): Promise<{ contentType: string; body: string }> {
   return { contentType: register.contentType, body: await register.metrics() };

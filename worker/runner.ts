@@ -8,7 +8,7 @@ import { createSimulatedProviderClient, fetchSettlementCsv } from "../payments/s
 import { paymentSecretsOf } from "../payments/secrets.ts";
 import type { Config } from "../core/config.ts";
 import type { Logger } from "../core/logger.ts";
-import { jobDuration, jobRuns, metricsEnabled, observeChannelFeeds, observeJobQueue, observePool } from "../core/metrics.ts";
+import { jobDuration, jobRuns, observeChannelFeeds, observeJobQueue, observePool } from "../core/metrics.ts";
 import { inSpan, SpanKind, tracingEnabled } from "../core/tracing.ts";
 import { createMailer } from "./mailer.ts";
 import { makeProcessPaymentAttempt } from "./tasks/process_payment_attempt.ts";
@@ -208,19 +208,15 @@ export async function startWorker(options: { config: Config; ownerUrl: string; j
     await pool.query("select app_private.record_job_runs($1)", [JSON.stringify(batch)]).catch((err) => log.warn({ err }, "job health not recorded"));
   };
   // Metrics: this pool's connections; the queue and the channel feeds read
-  // at scrape through a pool of one connection with a short statement
-  // timeout, only when metrics are served.
+  // when the registry is read (a scrape), through a pool of one connection
+  // with a short statement timeout, which connects only then.
   const taskList = makeTaskList(config, jwtSecret);
-  const forgetMetrics = [observePool("worker", pool)];
-  let metricsPool: pg.Pool | null = null;
-  if (metricsEnabled(config)) {
-    metricsPool = new pg.Pool({
-      connectionString: ownerUrl, max: 1, application_name: "keepr-metrics",
-      statement_timeout: 2_000, connectionTimeoutMillis: 2_000, idleTimeoutMillis: 60_000,
-    });
-    metricsPool.on("error", onError);
-    forgetMetrics.push(observeJobQueue(metricsPool, Object.keys(taskList)), observeChannelFeeds(metricsPool));
-  }
+  const metricsPool = new pg.Pool({
+    connectionString: ownerUrl, max: 1, application_name: "keepr-metrics",
+    statement_timeout: 2_000, connectionTimeoutMillis: 2_000, idleTimeoutMillis: 60_000,
+  });
+  metricsPool.on("error", onError);
+  const forgetMetrics = [observePool("worker", pool), observeJobQueue(metricsPool, Object.keys(taskList)), observeChannelFeeds(metricsPool)];
   const runner: Runner = await run({
     events,
     pgPool: pool,
@@ -242,7 +238,7 @@ export async function startWorker(options: { config: Config; ownerUrl: string; j
       await runner.stop();
       await flushOutcomes();
       for (const forget of forgetMetrics) forget();
-      await metricsPool?.end();
+      await metricsPool.end();
       await pool.end();
     },
   };

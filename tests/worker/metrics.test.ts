@@ -31,6 +31,7 @@ let providerUrl: string;
 let apiKey: string;
 let hotel: Hotel;
 
+// No METRICS_* setting: the registry is read in process, as a scrape (or the console's System page) reads it.
 beforeAll(async () => {
   server = await startTestServer(db);
   providerUrl = `${server.url}/simulated-provider`;
@@ -41,8 +42,6 @@ beforeAll(async () => {
     config: loadConfig({
       NODE_ENV: "test", LOG_LEVEL: "silent", OUTBOX_DIR: newOutbox(), PUBLIC_URL: server.url, PAYMENT_PROVIDER_URL: providerUrl,
       WORKER_CONCURRENCY: "2", DATA_DIR: mkdtempSync(path.join(tmpdir(), "keepr-worker-")),
-      // Metrics served: the scrape-time collectors (queue, feeds) exist only then.
-      METRICS_TOKEN: "worker-metrics-token-0123456789",
     }),
     ownerUrl: db.ownerUrl,
     jwtSecret: db.jwtSecret,
