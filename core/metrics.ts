@@ -28,11 +28,8 @@ export { register };
 /** Latency buckets (seconds) of every histogram: the SLO thresholds (0.6 s, 0.8 s) are bucket bounds. */
 export const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.6, 0.8, 1, 2.5, 5, 10];
 
-// Once per process (a second call would register the same names twice).
-const defaultsKey = Symbol.for("keepr.metrics.defaults");
-const processGlobal = globalThis as { [defaultsKey]?: boolean };
-if (!processGlobal[defaultsKey] && register.getSingleMetric("keepr_process_cpu_seconds_total") === undefined) {
-  processGlobal[defaultsKey] = true;
+// Once per registry (a second call would register the same names twice).
+if (register.getSingleMetric("keepr_process_cpu_seconds_total") === undefined) {
   collectDefaultMetrics({ prefix: "keepr_" });
   // Gauges named like counters, which `promtool check metrics` refuses; the
   // same figures are the sums of keepr_nodejs_active_{handles,requests,resources} by type.
@@ -52,7 +49,7 @@ export const httpRequestDuration = new Histogram({
 
 export const graphqlOperationDuration = new Histogram({
   name: "keepr_graphql_operation_duration_seconds",
-  help: "GraphQL operations executed, by root field (several joined by +), type (query|mutation) and outcome (ok|error).",
+  help: "GraphQL requests that ran an operation, once each (retries included), by root field (several joined by +), type (query|mutation) and outcome (ok|error).",
   labelNames: ["operation", "type", "outcome"] as const,
   buckets: latencyBuckets,
 });
@@ -159,7 +156,7 @@ export const collectorErrors = new Counter({
 export class ScrapeCollector<T> {
   readonly name: string;
   #read: (() => Promise<T>) | null = null;
-  #apply: (value: T) => void;
+  readonly #apply: (value: T) => void;
   #readAt = 0;
   #running: Promise<void> | null = null;
   readonly #ttlMs: number;
@@ -184,10 +181,6 @@ export class ScrapeCollector<T> {
   /** Forgets the cached reading: the next scrape reads again (tests). */
   invalidate(): void {
     this.#readAt = 0;
-  }
-
-  get active(): boolean {
-    return this.#read !== null;
   }
 
   /** Called by the gauges' collect(): never rejects. */
