@@ -13,7 +13,11 @@ import { trace } from "@opentelemetry/api";
 import { loadConfig } from "../../core/config.ts";
 import { scrubText, startErrorReporting, type ErrorReporting } from "../../core/error-reporting.ts";
 import { fileDatabase } from "../helpers/db.ts";
-import { addDays, createHotel, localDate, newKey, type Hotel } from "../helpers/booking.ts";
+import { addDays, createHotel, localDate, newKey, oneNightBooked, type Hotel } from "../helpers/booking.ts";
+import { spawnWorker, kill } from "../helpers/worker-process.ts";
+import { newOutbox } from "../helpers/jobs.ts";
+import { inCommit } from "../helpers/db.ts";
+import type { ChildProcess } from "node:child_process";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { waitUntil } from "../helpers/browser.ts";
 
@@ -55,7 +59,9 @@ let sink: Awaited<ReturnType<typeof startSink>>;
 let reporting: ErrorReporting | null;
 let server: TestServer;
 let h: Hotel;
+const children: ChildProcess[] = [];
 const db = fileDatabase({ beforeDrop: async () => {
+  await Promise.all(children.map(kill));
   await reporting?.stop();
   await server?.close();
   await sink?.close();
@@ -155,4 +161,57 @@ it("the scrubber replaces emails, phones, JWTs, bearer and card tokens, long sec
   expect(scrubText("card tok_0123456789abcdef01234567 hold Xk3_9aQ-Lm2PzR8vT4wY6uI1oE5nB7cD0fG2hJ4kM8s")).toBe("card [card-token] hold [token]");
   expect(scrubText("GET https://user:pw@ical.example.com/feed.ics?token=abc&x=1 failed")).toBe("GET https://[credentials]@ical.example.com/feed.ics?[query] failed");
   expect(scrubText(`reservation ${uuid} trace ${trace32} on 2026-12-05 for 3 nights, 30000 cents`)).toBe(`reservation ${uuid} trace ${trace32} on 2026-12-05 for 3 nights, 30000 cents`);
+});
+
+it("npm run worker with SENTRY_DSN reports a job's unexpected error with its task, scrubbed; a mail provider's outage is retried, not reported", async () => {
+  await db.ownerPool.query("drop trigger if exists test_refuse_guest on app_public.guests");
+  // Recording a sent text fails for a reason Keepr does not know; the
+  // mail server (a closed port) is simply down.
+  await db.ownerPool.query(`
+    create or replace function app_private.test_refuse_sms() returns trigger language plpgsql as $$
+    begin
+      raise exception 'cannot record the text to % for %', new.recipient, new.id using errcode = 'XX000';
+    end $$;
+    create trigger test_refuse_sms before update on app_public.notifications for each row
+      when (new.channel = 'sms' and new.status = 'sent') execute function app_private.test_refuse_sms();`);
+  const reservationId = await inCommit(db.ownerPool, (c) => oneNightBooked(c));
+  const confirmation = "select channel, status, last_error from app_public.notifications where reservation_id = $1 and template = 'confirmation' order by channel";
+  const closedPort = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+  const before = events().length;
+  const worker = spawnWorker(db, {
+    SENTRY_DSN: `${sink.url.replace("://", "://publickey@")}/43`, SENTRY_ENVIRONMENT: "worker-test",
+    OUTBOX_DIR: newOutbox(), SMTP_URL: `smtp://127.0.0.1:${closedPort}`, SMTP_TIMEOUT_MS: "1000",
+  });
+  children.push(worker);
+  const jobEvents = () => events().slice(before).filter(({ event }) => event.tags?.where === "job");
+  await waitUntil(async () => jobEvents().length > 0, "the job's event at the endpoint", 60_000);
+  // The email's try has failed too (the provider down) by now.
+  await waitUntil(async () => (await db.ownerPool.query(confirmation, [reservationId])).rows[0]?.last_error != null, "the email's failed try", 60_000);
+  // A graceful stop sends what is queued (error reporting stops last).
+  const exited = new Promise((resolve) => worker.once("exit", resolve));
+  worker.kill("SIGTERM");
+  await exited;
+
+  const reported = jobEvents();
+  expect(reported.length).toBeGreaterThan(0);
+  for (const { envelope, event } of reported) {
+    expect(new URL(envelope.path, sink.url).pathname).toBe("/api/43/envelope/");
+    expect(event).toMatchObject({ environment: "worker-test", tags: { where: "job", job_task: "send_notification" } });
+    expect(event.exception.values.at(-1).value).toContain("cannot record the text to [phone] for");
+    expect(envelope.raw).not.toContain("7946");
+    expect(envelope.raw).not.toContain("ada@example.com");
+    expect(envelope.raw).not.toContain("Ada Lovelace");
+  }
+  // The outage is in the metrics and the notification's last_error, not in the tracker.
+  const types = events().slice(before).flatMap(({ event }) => (event.exception?.values ?? []).map((v: { type: string; value: string }) => `${v.type}: ${v.value}`));
+  expect(types.filter((t) => /ProvidersUnavailable|no email provider/.test(t))).toEqual([]);
+  expect((await db.ownerPool.query(confirmation, [reservationId])).rows).toEqual([
+    { channel: "email", status: "pending", last_error: expect.stringContaining("no email provider took the message") },
+    { channel: "sms", status: "pending", last_error: expect.stringContaining("cannot record the text") },
+  ]);
 });
