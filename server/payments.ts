@@ -10,6 +10,7 @@ import { createSimulatedProvider, type SimulatedProvider } from "../payments/sim
 import type { Config } from "../core/config.ts";
 import { inTransaction } from "../core/sql.ts";
 import { sendError } from "./errors.ts";
+import { reportError } from "../core/error-reporting.ts";
 import type { Logger } from "../core/logger.ts";
 import { paymentWebhookEvents, paymentWebhookTypes } from "../core/metrics.ts";
 
@@ -57,6 +58,7 @@ export function webhookRouter(options: { config: Config; secret: string; ownerPo
       // The provider retries a failed delivery; the event was not recorded.
       paymentWebhookEvents.inc({ type: webhookTypeLabel(event.type), result: "error" });
       req.log.error({ err: error, eventId: event.id }, "payment webhook failed");
+      reportError(error, { where: "http", tags: { route: "webhook" } });
       sendError(res, 503, "UNAVAILABLE", "The event could not be applied now; deliver it again.");
     }
   });
