@@ -17,7 +17,7 @@ import { oneNightBooked } from "../helpers/booking.ts";
 import { waitUntil } from "../helpers/browser.ts";
 import { circuitState } from "../../worker/delivery.ts";
 
-type MailMode = "ok" | "refuse" | "hang-greeting" | "hang-after-data";
+type MailMode = "ok" | "refuse" | "hang-greeting" | "hang-after-data" | "no-such-mailbox";
 
 /** A real SMTP server: what it accepted (Message-IDs), how many connections it saw; its behaviour set by mode. */
 class MailServer {
@@ -39,6 +39,10 @@ class MailServer {
         if (this.mode === "refuse") return callback(Object.assign(new Error("Service unavailable, try later"), { responseCode: 554 }));
         // Never greets: the client times out before it has said anything.
         if (this.mode === "hang-greeting") return void this.hanging.push(() => callback());
+        callback();
+      },
+      onRcptTo: (_address, _session, callback) => {
+        if (this.mode === "no-such-mailbox") return callback(Object.assign(new Error("No such mailbox"), { responseCode: 550 }));
         callback();
       },
       onData: (stream, _session, callback) => {
@@ -74,7 +78,7 @@ class MailServer {
   }
 }
 
-type GatewayMode = "ok" | "unavailable" | "hang";
+type GatewayMode = "ok" | "unavailable" | "hang" | "refuse-number";
 
 /** An HTTP SMS gateway speaking Keepr's protocol: keeps each accepted message by its idempotency key. */
 class SmsGateway {
@@ -98,6 +102,7 @@ class SmsGateway {
         }
         if (this.mode === "unavailable") return void res.writeHead(503).end("down for maintenance");
         if (this.mode === "hang") return void this.hanging.push(res);
+        if (this.mode === "refuse-number") return void res.writeHead(422, { "content-type": "application/json" }).end('{"error":"number cannot receive texts"}');
         const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { id: string; to: string; text: string };
         if (!this.accepted.some((m) => m.key === key)) this.accepted.push({ key, to: body.to, text: body.text });
         res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ messageId: `gw-${key}` }));
@@ -252,6 +257,17 @@ it("email: the primary refuses, is unreachable and times out; the fallback deliv
   expect(await metric("keepr_notification_deliveries_total", { channel: "email", provider: "primary", outcome: "delivered" })).toBe(primary.accepted.length);
   // 2 refused, 2 unreachable, 2 silent, 1 ambiguous.
   expect(await metric("keepr_notification_deliveries_total", { channel: "email", provider: "primary", outcome: "failed" })).toBe(7);
+
+  // A mailbox the primary refuses for good (550 to RCPT TO) is the
+  // message's fault: failed at once, not sent elsewhere, and the provider's
+  // circuit stays closed however many such messages come.
+  primary.mode = "no-such-mailbox";
+  const unknown = await queue(reservationId, "modification", 3, "email");
+  await runDueJobs(db, env);
+  expect((await rowsOf(unknown)).map((r) => [r.status, r.provider_message_id])).toEqual(unknown.map(() => ["failed", null]));
+  expect((await rowsOf(unknown))[0]!.last_error).toContain("550 No such mailbox");
+  expect(fallback.accepted.filter((m) => unknown.map(mailId).includes(m))).toEqual([]);
+  expect(state()).toBe("closed");
 });
 
 it("SMS: the gateway answers 503, then hangs; the fallback gateway delivers; the circuit opens and closes; each text arrives once", async () => {
@@ -301,4 +317,13 @@ it("SMS: the gateway answers 503, then hangs; the fallback gateway delivers; the
     const where = [...smsPrimary.accepted.filter((m) => m.key === key).map(() => "primary"), ...smsFallback.accepted.filter((m) => m.key === key).map(() => "fallback")];
     expect({ status: row.status, where }).toEqual({ status: "sent", where: [row.provider_message_id!.split(":")[0]] });
   }
+
+  // A number the gateway refuses for good (422): failed, not sent elsewhere, the circuit closed.
+  smsPrimary.mode = "refuse-number";
+  const refusedNumbers = await queue(reservationId, "cancellation", 3, "sms");
+  await runDueJobs(db, env);
+  expect((await rowsOf(refusedNumbers)).map((r) => r.status)).toEqual(["failed", "failed", "failed"]);
+  expect((await rowsOf(refusedNumbers))[0]!.last_error).toContain("SMS gateway answered 422");
+  expect(smsFallback.requests.filter((key) => refusedNumbers.map(keyOf).includes(key))).toEqual([]);
+  expect(state()).toBe("closed");
 });
