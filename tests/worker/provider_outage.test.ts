@@ -138,11 +138,11 @@ beforeAll(async () => {
   await Promise.all([primary.start(), fallback.start(), smsPrimary.start(), smsFallback.start()]);
 });
 
-// Open after 2 failures in a row; probe after 1.5 s (the messages after the
+// Open after 2 failures in a row; probe after 3 s (the messages after the
 // second failure, in the same run of the jobs, find it open well before).
-const breaker = { PROVIDER_BREAKER_FAILURES: "2", PROVIDER_BREAKER_RESET_MS: "1500" };
-const mailEnv = () => ({ OUTBOX_DIR: newOutbox(), SMTP_URL: primary.url, SMTP_FALLBACK_URL: fallback.url, SMTP_TIMEOUT_MS: "1500", ...breaker });
-const smsEnv = () => ({ OUTBOX_DIR: newOutbox(), SMS_URL: smsPrimary.url, SMS_FALLBACK_URL: smsFallback.url, SMS_TIMEOUT_MS: "1500", ...breaker });
+const breaker = { PROVIDER_BREAKER_FAILURES: "2", PROVIDER_BREAKER_RESET_MS: "3000" };
+const mailEnv = () => ({ OUTBOX_DIR: newOutbox(), SMTP_URL: primary.url, SMTP_FALLBACK_URL: fallback.url, SMTP_TIMEOUT_MS: "2500", ...breaker });
+const smsEnv = () => ({ OUTBOX_DIR: newOutbox(), SMS_URL: smsPrimary.url, SMS_FALLBACK_URL: smsFallback.url, SMS_TIMEOUT_MS: "2500", ...breaker });
 
 /** Queues n notifications of one template for the reservation; returns their ids. */
 async function queue(reservationId: string, template: "modification" | "cancellation", n: number, channel: "email" | "sms"): Promise<string[]> {
