@@ -41,6 +41,8 @@ let sentry: SentryModule | null = null;
 export async function startErrorReporting(config: Pick<Config, "SENTRY_DSN" | "SENTRY_ENVIRONMENT" | "SENTRY_RELEASE" | "NODE_ENV">, logger?: Logger): Promise<ErrorReporting | null> {
   if (!config.SENTRY_DSN) return null;
   const Sentry = await import("@sentry/node");
+  const exceptionHandlers = new Set(process.listeners("uncaughtException"));
+  const rejectionHandlers = new Set(process.listeners("unhandledRejection"));
   Sentry.initWithoutDefaultIntegrations({
     dsn: config.SENTRY_DSN,
     environment: config.SENTRY_ENVIRONMENT ?? config.NODE_ENV,
@@ -66,7 +68,8 @@ export async function startErrorReporting(config: Pick<Config, "SENTRY_DSN" | "S
       Sentry.eventFiltersIntegration(),
       Sentry.functionToStringIntegration(),
       Sentry.linkedErrorsIntegration(),
-      Sentry.dedupeIntegration(),
+      // No dedupe: the same error in two requests is two events (each with
+      // its trace id); Keepr reports each error once.
       Sentry.nodeContextIntegration(),
       Sentry.contextLinesIntegration(),
       // A crash is reported, then the process exits as Node would have.
@@ -84,6 +87,13 @@ export async function startErrorReporting(config: Pick<Config, "SENTRY_DSN" | "S
       const current = sentry;
       sentry = null;
       await current?.close(timeoutMs);
+      // The crash handlers Sentry added go too: the process is as before.
+      for (const listener of process.listeners("uncaughtException")) {
+        if (!exceptionHandlers.has(listener)) process.removeListener("uncaughtException", listener);
+      }
+      for (const listener of process.listeners("unhandledRejection")) {
+        if (!rejectionHandlers.has(listener)) process.removeListener("unhandledRejection", listener);
+      }
     },
   };
 }
