@@ -76,6 +76,10 @@ export class ProvidersUnavailable extends Error {
   }
 }
 
+/** A delivery that retrying will not change: the message refused, or every provider refusing for good. */
+export const isPermanentDeliveryError = (error: unknown): boolean =>
+  error instanceof MessageRefused || (error instanceof ProvidersUnavailable && error.permanent);
+
 export interface BreakerSettings {
   /** Failures in a row that open the circuit. */
   failures: number;

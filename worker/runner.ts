@@ -24,7 +24,7 @@ import { makeSendInvoice } from "./tasks/send_invoice.ts";
 import { makeSyncChannelFeed } from "./tasks/sync_channel_feed.ts";
 import { sqlCronTasks } from "./tasks/sql_cron.ts";
 import { createSmsSender } from "./sms.ts";
-import { ProvidersUnavailable } from "./delivery.ts";
+import { MessageRefused, ProvidersUnavailable } from "./delivery.ts";
 import { PaymentTransientError } from "../payments/provider.ts";
 import { reportError } from "../core/error-reporting.ts";
 
@@ -195,10 +195,11 @@ export async function startWorker(options: { config: Config; ownerUrl: string; j
     });
   });
   // A job that threw is an incident to report unless it is a provider's
-  // outage, which is retried and counted (keepr_notification_deliveries_total,
-  // the payment attempts), not an error in Keepr.
+  // outage or a provider refusing a message (an unknown mailbox), which are
+  // retried or recorded and counted (keepr_notification_deliveries_total,
+  // the payment attempts), not errors in Keepr.
   events.on("job:error", ({ job, error }) => {
-    if (error instanceof PaymentTransientError || error instanceof ProvidersUnavailable) return;
+    if (error instanceof PaymentTransientError || error instanceof ProvidersUnavailable || error instanceof MessageRefused) return;
     reportError(error, { where: "job", tags: { job_task: job.task_identifier, job_id: job.id, job_attempt: job.attempts } });
   });
   const flushOutcomes = async () => {

@@ -3,13 +3,16 @@
 // transaction). The message's id is the delivery's, so a job that runs
 // twice (a retry, a worker stopped after sending and before recording)
 // writes the same outbox file and the same SMTP Message-ID. A mail server
-// that refuses the address (5xx) fails the delivery for staff to see; other
-// errors are retried, and recorded as failed on the last try.
+// that refuses the address (5xx), or every mail provider refusing for good,
+// fails the delivery for staff to see; other errors are retried (through
+// the fallback provider when the primary is down, worker/delivery.ts), and
+// recorded as failed on the last try.
 import type { Task } from "graphile-worker";
 import { z } from "zod";
 import { fileNameOf, invoiceDocument, speechOf, titleOf, type InvoiceDocument } from "../../invoices/document.ts";
 import { renderInvoicePdf } from "../../invoices/pdf.ts";
 import type { Mailer } from "../mailer.ts";
+import { isPermanentDeliveryError } from "../delivery.ts";
 import { asWorker } from "../database.ts";
 import { recordAsWorker } from "./provider_call.ts";
 
@@ -22,10 +25,6 @@ const delivery = z.object({
   document: invoiceDocument,
 });
 
-const isPermanentMailError = (error: unknown) => {
-  const code = (error as { responseCode?: number }).responseCode;
-  return typeof code === "number" && code >= 500 && code < 600;
-};
 
 /** The message's text, in the document's language: what it is, its total and what is due, and who sent it. */
 export function invoiceEmail(d: InvoiceDocument): { subject: string; text: string } {
@@ -87,7 +86,7 @@ export function makeSendInvoice(deps: { mailer: Mailer }): Task {
       await record("sent", sent.messageId, null);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      if (isPermanentMailError(error)) {
+      if (isPermanentDeliveryError(error)) {
         await record("failed", null, message);
         return;
       }

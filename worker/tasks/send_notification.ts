@@ -21,7 +21,7 @@
 import type { Task } from "graphile-worker";
 import { z } from "zod";
 import type { Mailer } from "../mailer.ts";
-import { MessageRefused, ProvidersUnavailable, type ProviderRole } from "../delivery.ts";
+import { isPermanentDeliveryError, ProvidersUnavailable, type ProviderRole } from "../delivery.ts";
 import { render, TemplateError, type NotificationContext, type Override } from "../notifications/render.ts";
 import type { Kind } from "../notifications/templates.ts";
 import { InvalidPhoneNumber, type SmsSender } from "../sms.ts";
@@ -76,9 +76,7 @@ const load = `
    where n.id = $1`;
 
 /** A refusal that a retry will not change: a bad address or number, or every provider refusing for good. */
-const isPermanent = (error: unknown) =>
-  error instanceof TemplateError || error instanceof InvalidPhoneNumber || error instanceof MessageRefused ||
-  (error instanceof ProvidersUnavailable && error.permanent);
+const isPermanent = (error: unknown) => error instanceof TemplateError || error instanceof InvalidPhoneNumber || isPermanentDeliveryError(error);
 
 /** The provider a pending notification may already be with ("primary:<id>" recorded by an ambiguous try). */
 function pendingWith(row: Row): ProviderRole | undefined {
