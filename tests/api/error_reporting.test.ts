@@ -1,13 +1,13 @@
 // Unexpected errors reach a Sentry-compatible endpoint (core/error-reporting.ts):
-// a plain HTTP server in the test reads the envelopes @sentry/node posts to
-// /api/<project>/envelope/. The error is provoked through the real API: in
+// a plain HTTP server in the test (tests/helpers/sentry-sink.ts) reads the
+// envelopes @sentry/node posts to /api/<project>/envelope/. The error is provoked through the real API: in
 // this test's own database a trigger makes the guest insert of
 // confirmBooking fail with an error Keepr does not map (XX000), its message
 // carrying the guest's email, phone, and tokens. The event carries the
 // request's trace id and none of the guest's data; a typed error (NOT_FOUND)
 // is never sent; Sentry installs no tracer provider and patches nothing.
-import { createServer, type Server } from "node:http";
-import { gunzipSync } from "node:zlib";
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { trace } from "@opentelemetry/api";
 import { loadConfig } from "../../core/config.ts";
@@ -20,42 +20,9 @@ import { inCommit } from "../helpers/db.ts";
 import type { ChildProcess } from "node:child_process";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { waitUntil } from "../helpers/browser.ts";
+import { startSink, type Envelope, type Sink } from "../helpers/sentry-sink.ts";
 
-interface Envelope {
-  path: string;
-  raw: string;
-  header: Record<string, any>;
-  items: Array<{ header: Record<string, any>; payload: any }>;
-}
-
-/** A Sentry-compatible ingest endpoint: keeps every envelope, raw and parsed. */
-async function startSink(): Promise<{ url: string; envelopes: Envelope[]; close(): Promise<void> }> {
-  const envelopes: Envelope[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      let body = Buffer.concat(chunks);
-      if (req.headers["content-encoding"] === "gzip") body = gunzipSync(body);
-      const raw = body.toString("utf8");
-      const lines = raw.split("\n").filter((line) => line.length > 0);
-      const items: Envelope["items"] = [];
-      for (let i = 1; i + 1 < lines.length; i += 2) items.push({ header: JSON.parse(lines[i]!), payload: JSON.parse(lines[i + 1]!) });
-      envelopes.push({ path: req.url ?? "", raw, header: JSON.parse(lines[0] ?? "{}"), items });
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end("{}");
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    envelopes,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-let sink: Awaited<ReturnType<typeof startSink>>;
+let sink: Sink;
 let reporting: ErrorReporting | null;
 let server: TestServer;
 let h: Hotel;
@@ -69,12 +36,12 @@ const db = fileDatabase({ beforeDrop: async () => {
 
 beforeAll(async () => {
   sink = await startSink();
-  reporting = await startErrorReporting(loadConfig({ NODE_ENV: "test", SENTRY_DSN: `${sink.url.replace("://", "://publickey@")}/42`, SENTRY_RELEASE: "keepr@test" }));
+  reporting = await startErrorReporting(loadConfig({ NODE_ENV: "test", SENTRY_DSN: sink.dsn(42), SENTRY_RELEASE: "keepr@test" }));
   server = await startTestServer(db);
   h = await createHotel(db.ownerPool, { units: 2 });
 });
 
-const events = () => sink.envelopes.flatMap((e) => e.items.filter((i) => i.header.type === "event").map((i) => ({ envelope: e, event: i.payload })));
+const events = () => sink.events();
 
 it("an INTERNAL error of a guest booking is reported once, with the request's trace id and none of the guest's data; a NOT_FOUND is not reported", async () => {
   const guest = { fullName: "Wilhelmina Quartermaine", email: "wilhelmina.q@example.org", phone: "+351 912 345 678" };
@@ -95,6 +62,7 @@ it("an INTERNAL error of a guest booking is reported once, with the request's tr
   );
   expect(notFound.body.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
 
+  const browserTrace = randomBytes(16).toString("hex");
   const arrival = localDate(h.timeZone, 30);
   const q = await server.graphql(`query($p: UUID!, $a: Date!, $d: Date!) { quote(ratePlanId: $p, arrival: $a, departure: $d) { quoteToken } }`, { p: h.ratePlanId, a: arrival, d: addDays(arrival, 2) });
   const held = await server.graphql(`mutation($t: String!, $k: String!) { createHold(input: {quoteToken: $t, idempotencyKey: $k}) { result { reservationId holdToken } } }`, {
@@ -104,10 +72,12 @@ it("an INTERNAL error of a guest booking is reported once, with the request's tr
   const confirmed = await server.graphql(
     `mutation($id: UUID!, $k: String!, $n: String!, $e: String!, $p: String, $h: String) { confirmBooking(input: {reservationId: $id, idempotencyKey: $k, fullName: $n, email: $e, phone: $p, holdToken: $h}) { result { status } } }`,
     { id: reservationId, k: newKey(), n: guest.fullName, e: guest.email, p: guest.phone, h: holdToken },
+    // As the guest app sends it: the request id is then this trace's id.
+    { headers: { traceparent: `00-${browserTrace}-b7ad6b7169203331-01` } },
   );
   expect(confirmed.body.errors?.[0]?.extensions?.code).toBe("INTERNAL");
   const requestId = confirmed.headers.get("x-request-id")!;
-  expect(requestId).toBeTruthy();
+  expect(requestId).toBe(browserTrace);
 
   await waitUntil(async () => events().length > 0, "the INTERNAL error's event at the endpoint");
   // Whatever else was queued has been sent by now.
@@ -117,8 +87,8 @@ it("an INTERNAL error of a guest booking is reported once, with the request's tr
   const [{ envelope, event }] = events() as [{ envelope: Envelope; event: any }];
   expect(new URL(envelope.path, sink.url).pathname).toBe("/api/42/envelope/");
 
-  // The trace: the request id (a trace id: its 32 hex digits) as tag, in contexts.trace and the envelope's trace header.
-  const traceId = requestId.replace(/-/g, "").toLowerCase();
+  // The trace: the request id is the trace id (32 hex digits); as tag, in contexts.trace and the envelope's trace header.
+  const traceId = requestId;
   expect(traceId).toMatch(/^[0-9a-f]{32}$/);
   expect(event.tags).toMatchObject({ trace_id: traceId, request_id: requestId, where: "graphql", graphql_path: "confirmBooking" });
   expect(event.contexts.trace.trace_id).toBe(traceId);
@@ -184,7 +154,7 @@ it("npm run worker with SENTRY_DSN reports a job's unexpected error with its tas
   });
   const before = events().length;
   const worker = spawnWorker(db, {
-    SENTRY_DSN: `${sink.url.replace("://", "://publickey@")}/43`, SENTRY_ENVIRONMENT: "worker-test",
+    SENTRY_DSN: sink.dsn(43), SENTRY_ENVIRONMENT: "worker-test",
     OUTBOX_DIR: newOutbox(), SMTP_URL: `smtp://127.0.0.1:${closedPort}`, SMTP_TIMEOUT_MS: "1000",
   });
   children.push(worker);
