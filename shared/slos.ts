@@ -250,10 +250,13 @@ function ratioEvents(metrics: Map<string, MetricJson>, id: SloId): { events: num
       return { events: good + bad, bad };
     }
     case "availability": {
-      // Every answer of the HTTP server; bad: a 5xx status, or an INTERNAL
-      // error inside a GraphQL answer (which grafserv sends with status 200).
-      const all = histogramOf(metrics, sloMetrics.httpDuration).count;
-      const serverErrors = histogramOf(metrics, sloMetrics.httpDuration, (l) => String(l.status).startsWith("5")).count;
+      // Every answer of the HTTP server but the simulated payment provider's
+      // (a stand-in for a third party, outside production); bad: a 5xx
+      // status, or an INTERNAL error inside a GraphQL answer (which grafserv
+      // sends with status 200).
+      const keepr = (l: Labels) => l.route !== "simulated_provider";
+      const all = histogramOf(metrics, sloMetrics.httpDuration, keepr).count;
+      const serverErrors = histogramOf(metrics, sloMetrics.httpDuration, (l) => keepr(l) && String(l.status).startsWith("5")).count;
       const internal = sumOf(metrics, sloMetrics.apiErrors, (l) => l.code === "INTERNAL");
       return { events: all, bad: Math.min(all, serverErrors + internal) };
     }
@@ -326,12 +329,36 @@ export function errorRatioPromQL(slo: Slo, range: string, internal = false): str
     case "payment_capture":
       return `sum(rate(${sloMetrics.paymentAttempts}{kind="capture",outcome="failed"}${r})) / sum(rate(${sloMetrics.paymentAttempts}{kind="capture",outcome=~"succeeded|failed"}${r}))`;
     case "availability":
-      // 5xx answers plus INTERNAL errors (grafserv answers those inside a 200);
-      // an INTERNAL error sent with a 5xx counts twice, hence the clamp.
-      return `clamp_max(((sum(rate(${sloMetrics.httpDuration}_count{status=~"5.."}${r})) or vector(0)) + (sum(rate(${sloMetrics.apiErrors}{code="INTERNAL"}${r})) or vector(0))) / sum(rate(${sloMetrics.httpDuration}_count${r})), 1)`;
+      // 5xx answers (but the simulated provider's) plus INTERNAL errors
+      // (grafserv answers those inside a 200); an INTERNAL error sent with a
+      // 5xx counts twice, hence the clamp.
+      return `clamp_max(((sum(rate(${sloMetrics.httpDuration}_count{route!="simulated_provider",status=~"5.."}${r})) or vector(0)) + (sum(rate(${sloMetrics.apiErrors}{code="INTERNAL"}${r})) or vector(0))) / sum(rate(${sloMetrics.httpDuration}_count{route!="simulated_provider"}${r})), 1)`;
     case "job_failures":
       return `sum(rate(${sloMetrics.jobRuns}{outcome="failure"}${r})) / sum(rate(${sloMetrics.jobRuns}${r}))`;
     default:
       throw new Error(`no PromQL for ${slo.id}`);
   }
+}
+
+/**
+ * The counters and histograms of `now` less those of `before` (the same
+ * series, matched by name and labels): what happened between two readings
+ * of a process's metrics. Gauges are left out (a difference of gauges
+ * means nothing); a series absent before counts from zero, one that went
+ * down (a restarted process) counts from zero again.
+ */
+export function metricsBetween(now: readonly MetricJson[], before: readonly MetricJson[]): MetricJson[] {
+  const key = (name: string, v: MetricValue) =>
+    `${v.metricName ?? name}{${Object.entries(v.labels).filter(([, x]) => x !== undefined).map(([k, x]) => `${k}=${String(x)}`).sort().join(",")}}`;
+  const earlier = new Map<string, number>();
+  for (const m of before) for (const v of m.values) earlier.set(key(m.name, v), v.value);
+  return now
+    .filter((m) => m.type === "counter" || m.type === "histogram")
+    .map((m) => ({
+      ...m,
+      values: m.values.map((v) => {
+        const was = earlier.get(key(m.name, v)) ?? 0;
+        return { ...v, value: v.value >= was ? v.value - was : v.value };
+      }),
+    }));
 }

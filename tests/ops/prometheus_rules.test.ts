@@ -182,6 +182,8 @@ function seriesOf(slo: Slo, phases: Phase[]): Array<{ series: string; values: st
       return [
         { series: `${h}{method="POST",route="graphql",status="200"}`, values: c((p) => (perMinute * (1 - p.bad)) / 2) },
         { series: `${h}{method="GET",route="static",status="404"}`, values: c(() => perMinute / 2) },
+        // The simulated payment provider (outside production) failing: not Keepr's availability.
+        { series: `${h}{method="POST",route="simulated_provider",status="503"}`, values: c(() => perMinute) },
         { series: `${h}{method="POST",route="graphql",status="503"}`, values: c((p) => (perMinute * p.bad) / 2) },
         { series: `keepr_api_errors_total{code="INTERNAL"}`, values: c((p) => (perMinute * p.bad) / 2) },
         { series: `keepr_api_errors_total{code="SOLD_OUT"}`, values: c(() => perMinute) },
