@@ -27,6 +27,7 @@ import { icalRouter } from "./ical.ts";
 import { invoiceRouter } from "./invoices.ts";
 import { paymentSecretsOf } from "../payments/secrets.ts";
 import { startSimulatedProvider, webhookRouter } from "./payments.ts";
+import { systemRouter } from "./system.ts";
 import { webRouter } from "./web.ts";
 import type { SimulatedProvider } from "../payments/simulated/service.ts";
 
@@ -257,6 +258,8 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   // Login, lookupBooking and register: per account and per address, before they run.
   app.use("/graphql", graphqlThrottle({ pool: ownerPool, logger }));
 
+  // The console's System page reads the service's status here (owners and managers).
+  app.use("/admin/api/system", systemRouter({ apiPool, ownerPool, jwtSecret, logger }));
   // The staff console (admin/dist); it talks to /graphql like any client.
   app.use("/admin", adminRouter({
     distDir: options.admin?.distDir ?? apps.admin.distDir,

@@ -83,7 +83,8 @@ export const errorCodes = {
     details: "The same answer for an unknown email.",
   },
   LOGIN_REQUIRED: {
-    kind: "auth", surfaces: ["graphql", "app"], sqlstate: "LOGIN", raisedBy: "the console (no session)",
+    kind: "auth", surfaces: ["graphql", "http", "app"], sqlstate: "LOGIN", http: "401 (`GET /admin/api/system`)",
+    raisedBy: "the console (no session); `GET /admin/api/system` without a session",
     message: "You must be signed in.",
     reserved: "SQL raises it nowhere today; the console uses it for a missing or ended session, and functions that need a signed-in caller may raise it.",
   },
@@ -125,7 +126,8 @@ export const errorCodes = {
     details: "The same answer for both. `confirmBooking`: no such hold, or not yours (give the `holdToken` `createHold` returned). A delete that matched no row (not there, hidden by RLS, or its DELETE policy refuses you) answers \"No such record, or you may not delete it.\" with a `null` payload. Over HTTP: no such endpoint, export, file or payment provider.",
   },
   ACCESS_DENIED: {
-    kind: "forbidden", surfaces: sqlRaised, sqlstate: "DNIED", raisedBy: "staff functions; `modifyReservation` and `quoteChange` for guests",
+    kind: "forbidden", surfaces: ["graphql", "http"], sqlstate: "DNIED", http: "403 (`GET /admin/api/system`)",
+    raisedBy: "staff functions; `modifyReservation` and `quoteChange` for guests; `GET /admin/api/system` for a guest or staff who is not owner or manager",
     message: "Your role may not do this.",
     details: "You are staff at this property, but your role may not do this; or, for a guest changing their booking online, the booking does not allow it: `extensions.reason` is `NOT_CONFIRMED`, `RATE_PLAN`, `NOT_REFUNDABLE`, `PAST_DEADLINE` (see `Reservation.changeRefusal`) or `DATES_ONLY`.",
   },
