@@ -8,6 +8,7 @@ import { frontDeskRoutes } from "../features/frontdesk/routes.tsx";
 import { deskMoneyRoutes } from "../features/folio/routes.tsx";
 import { reportsRoutes } from "../features/reports/routes.tsx";
 import { revenueRoutes } from "../features/revenue/routes.tsx";
+import { systemRoutes } from "../features/system/routes.tsx";
 import { KeeprLayout } from "./Layout.tsx";
 import { LoginPage } from "./LoginPage.tsx";
 import { createAuthProvider } from "../platform/authProvider.ts";
@@ -47,6 +48,7 @@ export function App() {
         <CustomRoutes>{reportsRoutes}</CustomRoutes>
         <CustomRoutes>{revenueRoutes}</CustomRoutes>
         <CustomRoutes>{deskMoneyRoutes}</CustomRoutes>
+        <CustomRoutes>{systemRoutes}</CustomRoutes>
       </Admin>
     </BrowserRouter>
   );

@@ -11,6 +11,7 @@ import { deskMoneyMenu } from "../features/folio/routes.tsx";
 import { frontDeskMenu } from "../features/frontdesk/routes.tsx";
 import { reportsMenu } from "../features/reports/routes.tsx";
 import { revenueMenu } from "../features/revenue/routes.tsx";
+import { systemMenu } from "../features/system/routes.tsx";
 import { LiveStatus } from "../platform/live/LiveStatus.tsx";
 import { MenuEntries } from "../ui/menu.tsx";
 import { PropertySwitcher } from "./PropertySwitcher.tsx";
@@ -52,7 +53,7 @@ function TodayItem() {
 }
 
 /** The features' entries between "Today" and the react-admin resources, in this order. */
-const featureMenu = [...frontDeskMenu, ...deskMoneyMenu, ...accountingMenu, ...reportsMenu, ...revenueMenu];
+const featureMenu = [...frontDeskMenu, ...deskMoneyMenu, ...accountingMenu, ...reportsMenu, ...revenueMenu, ...systemMenu];
 
 function KeeprMenu() {
   return (

@@ -163,6 +163,12 @@ export const accessMatrix = {
     edit: "managers",
     fees: "back_office",
   },
+  // System (menu "System"): the service's SLOs, job queue, failing jobs,
+  // feeds and realtime; GET /admin/api/system answers owners and managers
+  // (server/system.ts), listing only their properties' jobs and feeds.
+  system: {
+    show: "managers",
+  },
 } as const satisfies Record<string, Record<string, StaffGroup>>;
 
 export type AccessResource = keyof typeof accessMatrix;
