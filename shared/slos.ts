@@ -243,10 +243,12 @@ export const sloMetrics = {
 function ratioEvents(metrics: Map<string, MetricJson>, id: SloId): { events: number; bad: number } {
   switch (id) {
     case "payment_capture": {
-      // A decline is the card's answer, not the service failing: not counted.
-      const capture = (outcome: string) => (l: Labels) => l.kind === "capture" && l.outcome === outcome;
-      const good = sumOf(metrics, sloMetrics.paymentAttempts, capture("succeeded"));
-      const bad = sumOf(metrics, sloMetrics.paymentAttempts, capture("failed"));
+      // Good: a capture the provider made. Bad: a call to authorize or
+      // capture that failed (the provider down or refusing; each failed try
+      // counts, though the job retries). A decline is the card's answer,
+      // not the service failing: not counted.
+      const good = sumOf(metrics, sloMetrics.paymentAttempts, (l) => l.kind === "capture" && l.outcome === "succeeded");
+      const bad = sumOf(metrics, sloMetrics.paymentAttempts, (l) => (l.kind === "authorize" || l.kind === "capture") && l.outcome === "failed");
       return { events: good + bad, bad };
     }
     case "availability": {
@@ -326,15 +328,18 @@ export function errorRatioPromQL(slo: Slo, range: string, internal = false): str
     return `1 - sum(rate(${sloMetrics.graphqlDuration}_bucket{${ops},le="${le}"}${r})) / sum(rate(${sloMetrics.graphqlDuration}_count{${ops}}${r}))`;
   }
   switch (slo.id) {
-    case "payment_capture":
-      return `sum(rate(${sloMetrics.paymentAttempts}{kind="capture",outcome="failed"}${r})) / sum(rate(${sloMetrics.paymentAttempts}{kind="capture",outcome=~"succeeded|failed"}${r}))`;
+    case "payment_capture": {
+      // A counter that never moved has no series: "or vector(0)" makes a healthy ratio 0, not nothing.
+      const failed = `(sum(rate(${sloMetrics.paymentAttempts}{kind=~"authorize|capture",outcome="failed"}${r})) or vector(0))`;
+      return `${failed} / (sum(rate(${sloMetrics.paymentAttempts}{kind="capture",outcome="succeeded"}${r})) + ${failed})`;
+    }
     case "availability":
       // 5xx answers (but the simulated provider's) plus INTERNAL errors
       // (grafserv answers those inside a 200); an INTERNAL error sent with a
       // 5xx counts twice, hence the clamp.
       return `clamp_max(((sum(rate(${sloMetrics.httpDuration}_count{route!="simulated_provider",status=~"5.."}${r})) or vector(0)) + (sum(rate(${sloMetrics.apiErrors}{code="INTERNAL"}${r})) or vector(0))) / sum(rate(${sloMetrics.httpDuration}_count{route!="simulated_provider"}${r})), 1)`;
     case "job_failures":
-      return `sum(rate(${sloMetrics.jobRuns}{outcome="failure"}${r})) / sum(rate(${sloMetrics.jobRuns}${r}))`;
+      return `(sum(rate(${sloMetrics.jobRuns}{outcome="failure"}${r})) or vector(0)) / sum(rate(${sloMetrics.jobRuns}${r}))`;
     default:
       throw new Error(`no PromQL for ${slo.id}`);
   }

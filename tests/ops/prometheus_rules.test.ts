@@ -168,11 +168,15 @@ function seriesOf(slo: Slo, phases: Phase[]): Array<{ series: string; values: st
     }
     case "payment_capture": {
       const a = "keepr_payment_attempts_total";
-      // As many declines as captures: the card's answer, not the service's failure.
+      // Half the failures at authorize, half at capture; as many declines
+      // as captures (the card's answer, not the service's failure), and
+      // failing refunds, which are no capture.
       return [
+        { series: `${a}{kind="authorize",outcome="succeeded"}`, values: c((p) => perMinute * (1 - p.bad / 2)) },
+        { series: `${a}{kind="authorize",outcome="failed"}`, values: c((p) => (perMinute * p.bad) / 2) },
+        { series: `${a}{kind="authorize",outcome="declined"}`, values: c(() => perMinute) },
         { series: `${a}{kind="capture",outcome="succeeded"}`, values: c((p) => perMinute * (1 - p.bad)) },
-        { series: `${a}{kind="capture",outcome="failed"}`, values: c((p) => perMinute * p.bad) },
-        { series: `${a}{kind="capture",outcome="declined"}`, values: c(() => perMinute) },
+        { series: `${a}{kind="capture",outcome="failed"}`, values: c((p) => (perMinute * p.bad) / 2) },
         { series: `${a}{kind="refund",outcome="failed"}`, values: c(() => perMinute) },
       ];
     }
@@ -228,7 +232,8 @@ function sloTestsYaml(): string {
     "# 2. once it stops, the page resets within its short window while the ticket stays;",
     "# 3. a slow burn (4x the budget) opens a ticket and does not page;",
     "# 4. within the SLO but not the internal target: only KeeprInternalTargetMissed (info);",
-    "# 5. a healthy service (half the internal budget) fires nothing.",
+    "# 5. a healthy service (half the internal budget) fires nothing;",
+    "# 6. a service that never failed (no failure series at all) records an error ratio of 0.",
     "# GENERATED from shared/slos.ts by tests/ops/prometheus_rules.test.ts",
     "# (KEEPR_WRITE_PROMETHEUS_RULES=1); do not edit by hand.",
     "rule_files:",
@@ -274,6 +279,24 @@ function sloTestsYaml(): string {
     scenario("a slow burn opens a ticket, no page", slo, [{ minutes: 80, bad: slow }], "75m", ["ticket"], true);
     scenario("within the SLO, above the internal target: info only", slo, [{ minutes: 80, ...within }], "75m", [], true);
     scenario("healthy: nothing fires", slo, [{ minutes: 80, bad: healthy }], "75m", [], false);
+  }
+  // A counter that never moved has no series: a perfect service's error ratio is 0, not missing.
+  const perfect: Record<string, string[]> = {
+    payment_capture: ['keepr_payment_attempts_total{kind="authorize",outcome="succeeded"}', 'keepr_payment_attempts_total{kind="capture",outcome="succeeded"}'],
+    availability: ['keepr_http_request_duration_seconds_count{method="POST",route="graphql",status="200"}'],
+    job_failures: ['keepr_job_runs_total{task="send_notification",outcome="success"}'],
+  };
+  for (const [slo, series] of Object.entries(perfect)) {
+    lines.push(`  # ${slo}: no failure was ever counted (no failure series at all): the error ratio is 0`, "  - interval: 1m", "    input_series:");
+    for (const name of series) lines.push(`      - series: '${name}'`, `        values: '0+${perMinute}x30'`);
+    lines.push(
+      "    promql_expr_test:",
+      "      - expr: keepr:slo_error_ratio:rate5m",
+      "        eval_time: 20m",
+      "        exp_samples:",
+      "          - labels: 'keepr:slo_error_ratio:rate5m{slo=\"" + slo + "\"}'",
+      "            value: 0",
+    );
   }
   return `${lines.join("\n")}\n`;
 }
