@@ -141,3 +141,13 @@ test("a manager of the other hotel sees its items, and Alpha's only as a count",
   expect(manager.status).toBe(200);
   expect(manager.body.properties.map((p) => p.name)).toEqual(["Hotel Bravo"]);
 });
+
+test("the answer is never cached, and only GET reads it", async () => {
+  const token = await login(a.ownerEmail);
+  const response = await fetch(`${server.url}/admin/api/system`, { headers: { authorization: `Bearer ${token}` } });
+  expect(response.headers.get("cache-control")).toBe("private, no-store");
+  expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+  const posted = await fetch(`${server.url}/admin/api/system`, { method: "POST", headers: { authorization: `Bearer ${token}` } });
+  expect(posted.status).toBe(404);
+});
+
