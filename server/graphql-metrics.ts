@@ -6,14 +6,15 @@
 //   so bounded by it), type, and the outcome of the answer sent;
 // - keepr_sold_out_total: SOLD_OUT errors, by the root field that raised it;
 // - keepr_bookings_total: confirmBooking answering a booking, by source
-//   (staff for the property's staff, web for guests);
+//   (staff for the property's staff, web for guests), once per idempotency
+//   key (a retry replays the answer);
 // - keepr_api_errors_total: every error code of the response as the client
 //   receives it (parse and validation errors included), counted once.
 // The execute middleware notes what ran; the outermost processRequest
 // middleware measures and records, once per request.
 import "postgraphile";
 import { isAsyncIterable } from "postgraphile/grafast";
-import { getOperationAST, Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLFormattedError, type SelectionSetNode } from "postgraphile/graphql";
+import { getOperationAST, Kind, valueFromASTUntyped, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLFormattedError, type SelectionSetNode } from "postgraphile/graphql";
 import { apiErrors, bookingsConfirmed, graphqlOperationDuration, soldOutAnswers } from "../core/metrics.ts";
 import { classifyDatabaseError } from "./errors.ts";
 
@@ -79,7 +80,26 @@ interface Execution {
   bookings: Array<"web" | "staff">;
 }
 
-function summarize(type: string, fields: FieldNode[], role: string | undefined, result: ExecutionLike | null): Execution {
+/**
+ * The idempotency keys of the bookings counted lately (the last 10,000, in
+ * this process): confirmBooking sent again with its key replays its answer,
+ * and is not a second booking.
+ */
+const countedBookingKeys = new Set<string>();
+const maxBookingKeys = 10_000;
+
+function firstTimeBooked(field: FieldNode, variables: Record<string, unknown> | null | undefined): boolean {
+  const input = field.arguments?.find((a) => a.name.value === "input");
+  const value = input ? (valueFromASTUntyped(input.value, variables ?? undefined) as { idempotencyKey?: unknown } | null) : null;
+  const key = value?.idempotencyKey;
+  if (typeof key !== "string") return true;
+  if (countedBookingKeys.has(key)) return false;
+  countedBookingKeys.add(key);
+  if (countedBookingKeys.size > maxBookingKeys) countedBookingKeys.delete(countedBookingKeys.values().next().value!);
+  return true;
+}
+
+function summarize(type: string, fields: FieldNode[], role: string | undefined, result: ExecutionLike | null, variables?: Record<string, unknown> | null): Execution {
   const errors = result?.errors ?? [];
   const fieldOfKey = new Map(fields.map((f) => [f.alias?.value ?? f.name.value, f.name.value]));
   const soldOut: string[] = [];
@@ -91,7 +111,7 @@ function summarize(type: string, fields: FieldNode[], role: string | undefined, 
   const bookings: Execution["bookings"] = [];
   if (type === "mutation" && result?.data) {
     for (const field of fields) {
-      if (field.name.value === "confirmBooking" && result.data[field.alias?.value ?? field.name.value] != null) {
+      if (field.name.value === "confirmBooking" && result.data[field.alias?.value ?? field.name.value] != null && firstTimeBooked(field, variables)) {
         bookings.push(role === "keepr_staff" ? "staff" : "web");
       }
     }
@@ -171,14 +191,14 @@ export const MetricsPlugin: GraphileConfig.Plugin = {
     middleware: {
       execute(next, event) {
         const started = performance.now();
-        const { document, operationName, contextValue, requestContext } = event.args;
+        const { document, operationName, contextValue, requestContext, variableValues } = event.args;
         const roots = rootFieldsOf(document, operationName);
         if (!roots) return next();
         const role = (contextValue as { pgSettings?: Record<string, string> } | undefined)?.pgSettings?.role;
         const key = requestKey(requestContext);
         // Noted for the request's processRequest to record (the last run wins); outside grafserv, recorded here.
         const note = (result: ExecutionLike | null) => {
-          const execution = summarize(roots.type, roots.fields, role, result);
+          const execution = summarize(roots.type, roots.fields, role, result, variableValues);
           if (key && measuring.has(key)) executions.set(key, execution);
           else record(started, execution);
         };

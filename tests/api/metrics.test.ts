@@ -153,7 +153,7 @@ describe("what guests and staff do moves the counters", () => {
     }
   });
 
-  it("staff confirming a booking count as source staff", async () => {
+  it("staff confirming a booking count as source staff, once however often it is sent with its idempotency key", async () => {
     const email = (await db.ownerPool.query("select email from app_public.users where id = $1", [h.frontDesk])).rows[0].email;
     await db.ownerPool.query("insert into app_private.user_secrets (user_id, password_hash) values ($1, crypt($2, gen_salt('bf', 4))) on conflict do nothing", [h.frontDesk, fixturePassword]);
     const login = await server.graphql(`mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) { result } }`, { e: email, p: fixturePassword });
@@ -162,8 +162,11 @@ describe("what guests and staff do moves the counters", () => {
     const arrival = localDate(h.timeZone, 50);
     const q = await server.graphql(quoteDoc, { p: h.ratePlanId, a: arrival, d: addDays(arrival, 2) }, { token: staffToken });
     const held = await server.graphql(holdDoc, { t: q.body.data!.quote.quoteToken, k: newKey() }, { token: staffToken });
-    const confirmed = await server.graphql(confirmDoc, { id: held.body.data!.createHold.result.reservationId, k: newKey(), e: "phone.guest@example.com", h: null }, { token: staffToken });
+    const confirm = { id: held.body.data!.createHold.result.reservationId, k: newKey(), e: "phone.guest@example.com", h: null };
+    const confirmed = await server.graphql(confirmDoc, confirm, { token: staffToken });
     expect(confirmed.body.data!.confirmBooking.result.status).toBe("confirmed");
+    // Sent again with its idempotency key (a lost answer, retried): the same answer, not a second booking.
+    expect((await server.graphql(confirmDoc, confirm, { token: staffToken })).body).toEqual(confirmed.body);
     const after = parseMetrics(await scrape());
     expect(sampleOf(after, "keepr_bookings_total", { source: "staff" }) - sampleOf(before, "keepr_bookings_total", { source: "staff" })).toBe(1);
     expect(sampleOf(after, "keepr_bookings_total", { source: "web" }) - sampleOf(before, "keepr_bookings_total", { source: "web" })).toBe(0);
