@@ -30,6 +30,19 @@ async function scrape(): Promise<string> {
   return res.text();
 }
 
+/**
+ * Scrapes until check() holds, then returns that scrape (or the last one after 15 s, for the assertions to show
+ * the difference): an HTTP request is observed when its response has been sent, a moment after the client has it.
+ */
+async function scrapeWhen(check: (m: Map<string, number>) => boolean): Promise<string> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const text = await scrape();
+    if (check(parseMetrics(text)) || Date.now() > deadline) return text;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 const codeOf = (res: { body: { errors?: Array<{ extensions?: { code?: string } }> } }) => res.body.errors?.[0]?.extensions?.code;
 
 const quoteDoc = `query($p: UUID!, $a: Date!, $d: Date!) { quote(ratePlanId: $p, arrival: $a, departure: $d) { quoteToken } }`;
@@ -124,7 +137,8 @@ describe("what guests and staff do moves the counters", () => {
     const login = await server.graphql(`mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) { result } }`, { e: "nobody-at-all@example.com", p: "not-the-password" });
     expect(codeOf(login)).toBe("INVALID_CREDENTIALS");
 
-    const text = await scrape();
+    const posts = { method: "POST", route: "graphql", status: "200" };
+    const text = await scrapeWhen((m) => sampleOf(m, "keepr_http_request_duration_seconds_count", posts) - sampleOf(before, "keepr_http_request_duration_seconds_count", posts) >= 7);
     const after = parseMetrics(text);
     const moved = (name: string, labels: Record<string, string>) => sampleOf(after, name, labels) - sampleOf(before, name, labels);
     expect({
@@ -216,16 +230,17 @@ describe("a request retried inside the server", () => {
 describe("hostile requests cannot grow the labels", () => {
   it("URLs with ids, tokens and junk are counted under fixed route names, never as themselves", async () => {
     const junk = [`/ical/${"a".repeat(40)}.ics`, "/wp-admin/setup-config.php?step=1", "/invoices/00000000-0000-4000-8000-000000000000", "/exports/some-download-token-123", "/%2e%2e/etc/passwd", "/graphql/extra/path"];
-    for (const path of junk) await fetch(`${server.url}${path}`);
-    await fetch(`${server.url}/graphql`, { method: "PROPFIND" }).catch(() => undefined);
-    const text = await scrape();
+    for (const path of junk) await (await fetch(`${server.url}${path}`)).arrayBuffer();
+    await fetch(`${server.url}/graphql`, { method: "PROPFIND" }).then((r) => r.arrayBuffer(), () => undefined);
+    const expected = ["graphql", "metrics", "ical", "not_found", "static", "invoice", "export"];
+    const text = await scrapeWhen((m) => expected.every((route) => [...m.keys()].some((k) => k.startsWith("keepr_http_request_duration_seconds_count{") && k.includes(`route="${route}"`))));
     for (const fragment of ["a".repeat(40), "wp-admin", "00000000-0000-4000-8000-000000000000", "some-download-token", "passwd", "extra", "PROPFIND"]) {
       expect({ fragment, found: text.includes(fragment) }).toEqual({ fragment, found: false });
     }
     const routes = new Set([...text.matchAll(/keepr_http_request_duration_seconds_count\{[^}]*route="([^"]+)"/g)].map((m) => m[1]));
     expect([...routes].every((r) => /^[a-z_]+$/.test(r!))).toBe(true);
     // The guest app's router answers a file-like path itself (static); what no router answers is not_found.
-    expect(routes).toEqual(new Set(["graphql", "metrics", "ical", "not_found", "static", "invoice", "export"]));
+    expect(routes).toEqual(new Set(expected));
   });
 
   it("operations are labelled by their root fields; past 100 combinations of several, a new one counts as multiple", async () => {
@@ -305,7 +320,8 @@ it("a throttled login counts as TOO_MANY_ATTEMPTS", async () => {
     codes.push(codeOf(await server.graphql(`mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) { result } }`, { e: "target@example.com", p: `guess-${i}` })));
   }
   expect(codes).toContain("TOO_MANY_ATTEMPTS");
-  const after = parseMetrics(await scrape());
+  const refused = { method: "POST", route: "graphql", status: "429" };
+  const after = parseMetrics(await scrapeWhen((m) => sampleOf(m, "keepr_http_request_duration_seconds_count", refused) > sampleOf(before, "keepr_http_request_duration_seconds_count", refused)));
   expect(sampleOf(after, "keepr_api_errors_total", { code: "TOO_MANY_ATTEMPTS" }) - sampleOf(before, "keepr_api_errors_total", { code: "TOO_MANY_ATTEMPTS" })).toBe(1);
   expect(sampleOf(after, "keepr_http_request_duration_seconds_count", { method: "POST", route: "graphql", status: "429" }) - sampleOf(before, "keepr_http_request_duration_seconds_count", { method: "POST", route: "graphql", status: "429" })).toBe(1);
 });

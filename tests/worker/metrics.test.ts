@@ -56,6 +56,15 @@ const scrape = async () => {
   return parseMetrics((await metricsText()).body);
 };
 
+/** Polls until check() holds. */
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not reached in ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** Polls until check() holds on a fresh scrape. */
 async function scrapeUntil(check: (m: Map<string, number>) => boolean, what: string, timeoutMs = 30_000): Promise<Map<string, number>> {
   const deadline = Date.now() + timeoutMs;
@@ -162,19 +171,22 @@ it("payment provider calls count by kind and outcome: two captured cards, one de
   const before = await scrape();
   const moved = (m: Map<string, number>, name: string, labels: Record<string, string>) => sampleOf(m, name, labels) - sampleOf(before, name, labels);
   const attempts = [await paidBooking(20), await paidBooking(21)];
+  // A call is counted when it returns; the attempt may be settled before (the provider's webhook can arrive first), or after (the job records it): wait for both.
   const settled = async (ids: string[]) =>
     (await db.ownerPool.query("select count(*)::int as n from app_public.payment_attempts where id = any($1) and status in ('captured', 'failed')", [ids])).rows[0].n === ids.length;
-  let m = await scrapeUntil((s) => moved(s, "keepr_payment_attempts_total", { kind: "capture", outcome: "succeeded" }) === 2, "two captures");
-  expect(await settled(attempts)).toBe(true);
+  let m = await scrapeUntil((s) => moved(s, "keepr_payment_attempts_total", { kind: "capture", outcome: "succeeded" }) === 2, "two captures counted");
+  await until(() => settled(attempts), "two payments settled");
   expect(moved(m, "keepr_payment_attempts_total", { kind: "authorize", outcome: "succeeded" })).toBe(2);
 
   await setFailures({ declineRate: 1 });
   const declined = await paidBooking(22);
-  m = await scrapeUntil((s) => moved(s, "keepr_payment_attempts_total", { kind: "authorize", outcome: "declined" }) === 1, "a decline");
+  m = await scrapeUntil((s) => moved(s, "keepr_payment_attempts_total", { kind: "authorize", outcome: "declined" }) === 1, "a decline counted");
+  await until(() => settled([declined]), "the declined payment settled");
   expect(moved(m, "keepr_payment_attempts_total", { kind: "capture", outcome: "succeeded" })).toBe(2);
   expect(moved(m, "keepr_payment_attempts_total", { kind: "capture", outcome: "failed" })).toBe(0);
-  expect(moved(m, "keepr_job_runs_total", { task: "process_payment_attempt", outcome: "success" })).toBe(3);
   expect((await db.ownerPool.query("select status from app_public.payment_attempts where id = $1", [declined])).rows[0].status).toBe("failed");
+  // The jobs' own runs end after they recorded the outcome.
+  await scrapeUntil((s) => moved(s, "keepr_job_runs_total", { task: "process_payment_attempt", outcome: "success" }) === 3, "three payment jobs done");
   await setFailures({});
 
   // The provider tells the server what happened, by webhook (applied or duplicate: the worker may have recorded it first).
