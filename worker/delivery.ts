@@ -22,6 +22,7 @@
 //   keepr_notification_deliveries_total{channel,provider,outcome}  outcome=delivered|failed, one per try at a provider
 //   keepr_provider_circuit_open{channel,provider}                  1 while open or half-open, 0 when closed
 // provider is the provider's role, "primary" or "fallback".
+import { EventEmitter } from "node:events";
 import CircuitBreaker from "opossum";
 import { Counter, Gauge } from "prom-client";
 
@@ -99,6 +100,11 @@ const circuitOpen = new Gauge({
   labelNames: ["channel", "provider"] as const,
 });
 
+export type CircuitState = "closed" | "open" | "halfOpen";
+
+/** Each circuit's changes, for the worker's log: "change" with { channel, provider, state }. */
+export const circuitChanges = new EventEmitter<{ change: [{ channel: Channel; provider: ProviderRole; state: CircuitState }] }>();
+
 type AnyProvider = Provider<unknown>;
 type Breaker = CircuitBreaker<[AnyProvider, unknown], { messageId: string }>;
 
@@ -130,11 +136,19 @@ function breakerOf(channel: Channel, provider: AnyProvider, key: string, setting
   breaker.on("success", () => {
     inARow = 0;
   });
-  breaker.on("open", () => circuitOpen.set(labels, 1));
-  breaker.on("halfOpen", () => circuitOpen.set(labels, 1));
+  const changed = (state: CircuitState) => circuitChanges.emit("change", { channel, provider: provider.role, state });
+  breaker.on("open", () => {
+    circuitOpen.set(labels, 1);
+    changed("open");
+  });
+  breaker.on("halfOpen", () => {
+    circuitOpen.set(labels, 1);
+    changed("halfOpen");
+  });
   breaker.on("close", () => {
     inARow = 0;
     circuitOpen.set(labels, 0);
+    changed("closed");
   });
   circuitOpen.set(labels, 0);
   breakers.set(id, breaker);
@@ -142,7 +156,7 @@ function breakerOf(channel: Channel, provider: AnyProvider, key: string, setting
 }
 
 /** The state of a provider's circuit in this process (for tests and the logs): closed, open or halfOpen; null when it has none yet. */
-export function circuitState(channel: Channel, role: ProviderRole, key: string): "closed" | "open" | "halfOpen" | null {
+export function circuitState(channel: Channel, role: ProviderRole, key: string): CircuitState | null {
   const breaker = breakers.get(`${channel} ${role} ${key}`);
   if (!breaker) return null;
   return breaker.halfOpen ? "halfOpen" : breaker.opened ? "open" : "closed";

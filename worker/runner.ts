@@ -24,7 +24,7 @@ import { makeSendInvoice } from "./tasks/send_invoice.ts";
 import { makeSyncChannelFeed } from "./tasks/sync_channel_feed.ts";
 import { sqlCronTasks } from "./tasks/sql_cron.ts";
 import { createSmsSender } from "./sms.ts";
-import { MessageRefused, ProvidersUnavailable } from "./delivery.ts";
+import { circuitChanges, MessageRefused, ProvidersUnavailable } from "./delivery.ts";
 import { PaymentTransientError } from "../payments/provider.ts";
 import { reportError } from "../core/error-reporting.ts";
 
@@ -202,6 +202,13 @@ export async function startWorker(options: { config: Config; ownerUrl: string; j
     if (error instanceof PaymentTransientError || error instanceof ProvidersUnavailable || error instanceof MessageRefused) return;
     reportError(error, { where: "job", tags: { job_task: job.task_identifier, job_id: job.id, job_attempt: job.attempts } });
   });
+  // A provider's circuit opening or closing is said in the log, once per change.
+  const onCircuit = ({ channel, provider, state }: { channel: string; provider: string; state: string }) => {
+    if (state === "open") log.warn({ channel, provider }, `the ${channel} provider ${provider} is failing: its circuit is open, messages go to the next provider`);
+    else if (state === "closed") log.info({ channel, provider }, `the ${channel} provider ${provider} is back: its circuit is closed`);
+    else log.info({ channel, provider }, `the ${channel} provider ${provider} gets the next message as a probe (half-open)`);
+  };
+  circuitChanges.on("change", onCircuit);
   const flushOutcomes = async () => {
     if (outcomes.length === 0) return;
     const batch = outcomes;
@@ -236,6 +243,7 @@ export async function startWorker(options: { config: Config; ownerUrl: string; j
     stop: async () => {
       clearInterval(heartbeatTimer);
       clearInterval(outcomesTimer);
+      circuitChanges.off("change", onCircuit);
       await runner.stop();
       await flushOutcomes();
       for (const forget of forgetMetrics) forget();
