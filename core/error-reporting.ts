@@ -98,9 +98,6 @@ export async function startErrorReporting(config: Pick<Config, "SENTRY_DSN" | "S
   };
 }
 
-/** Whether errors are being reported (SENTRY_DSN set and started). */
-export const errorReportingOn = (): boolean => sentry !== null;
-
 /**
  * Reports one unexpected error, with the trace id of the request or job it
  * happened in. Does nothing when reporting is off. Never throws.
@@ -196,7 +193,14 @@ export function scrubEvent(event: SentryEvent): SentryEvent {
   }
   for (const exception of event.exception?.values ?? []) {
     if (exception.value) exception.value = scrubText(exception.value);
-    for (const frame of exception.stacktrace?.frames ?? []) delete frame.vars;
+    for (const frame of exception.stacktrace?.frames ?? []) {
+      delete frame.vars;
+      // The source lines around each frame (context lines) are code, and
+      // code may hold an address or a token literal: scrubbed like the rest.
+      if (frame.context_line) frame.context_line = scrubText(frame.context_line);
+      if (frame.pre_context) frame.pre_context = frame.pre_context.map(scrubText);
+      if (frame.post_context) frame.post_context = frame.post_context.map(scrubText);
+    }
   }
   if (event.extra) event.extra = scrubValue(event.extra, 0, true) as typeof event.extra;
   if (event.tags) event.tags = scrubValue(event.tags, 0, false) as typeof event.tags;

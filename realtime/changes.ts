@@ -11,6 +11,7 @@ import { realtimeCommitToSend } from "../core/metrics.ts";
 import { FilterError, matchesFilter, parseFilter, type FilterCondition } from "./filters.ts";
 import type { PostgresChangeRequest } from "./payloads.ts";
 import type { AuthorizeChange, Change, ChangeColumn, RealtimeLogger, SubscriberIdentity, Transaction, VisibleColumns } from "./types.ts";
+import { reportError } from "../core/error-reporting.ts";
 
 /** The one schema whose changes Keepr publishes. */
 export const publishedSchema = "app_public";
@@ -174,6 +175,7 @@ export class ChangeFeed {
       return visibility;
     } catch (error) {
       this.options.logger.error({ err: error, schema: change.schema, table: change.table, type: change.type }, "realtime authorization failed; change not delivered");
+      reportError(error, { where: "realtime", tags: { realtime: "authorize_change", table: `${change.schema}.${change.table}` } });
       const message = `Keepr could not check who may see a change to ${change.schema}.${change.table}; it was not delivered`;
       for (const subscriber of matches.keys()) if (subscriber.isActive) subscriber.pushSystem("postgres_changes", "error", message);
       return null;

@@ -35,6 +35,7 @@ import {
 } from "./protocol.ts";
 import { expiredMessage, RealtimeTokenError, verifyRealtimeToken, type VerifiedToken } from "./tokens.ts";
 import type { AuthorizeChannel, RealtimeLogger, SubscriberIdentity } from "./types.ts";
+import { reportError } from "../core/error-reporting.ts";
 
 const topicPrefix = "realtime:";
 /** setTimeout fires at once for delays above 2^31-1 ms; longer waits are re-armed. */
@@ -297,6 +298,7 @@ async function mayJoin(context: ChannelContext, identity: SubscriberIdentity, na
     return (await context.authorizeChannel(identity, name)) === true;
   } catch (error) {
     context.logger.error({ err: error, channel: name }, "realtime channel authorization failed");
+    reportError(error, { where: "realtime", tags: { realtime: "authorize_channel" } });
     return null;
   }
 }

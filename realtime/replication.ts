@@ -37,6 +37,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { LogicalReplicationService, PgoutputPlugin, type Pgoutput } from "pg-logical-replication";
 import type { Change, ChangeColumn, RealtimeLogger, Transaction } from "./types.ts";
+import { reportError } from "../core/error-reporting.ts";
 
 export interface ReplicationOptions {
   /** A role with LOGIN REPLICATION (and CONNECT on the database). */
@@ -385,7 +386,10 @@ class ReplicationSession {
     try {
       await this.#apply(message);
     } catch (error) {
-      if (!this.#ending) this.#logger.error({ err: error, tag: message.tag }, "replication message not handled; reconnecting without acknowledging it");
+      if (!this.#ending) {
+        this.#logger.error({ err: error, tag: message.tag }, "replication message not handled; reconnecting without acknowledging it");
+        reportError(error, { where: "realtime", tags: { realtime: "replication" } });
+      }
       this.#fail(error);
     } finally {
       this.#handled += 1;
