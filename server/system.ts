@@ -127,7 +127,7 @@ export function cleanError(message: string): string {
  * jobs without such a key (notifications, welcome emails, crons) belong to
  * no property here.
  */
-const failingJobsQuery = `
+const failingJobs = `
   with failing as (
     select j.task_identifier::text as task, j.attempts, j.max_attempts, j.last_error, j.run_at, j.updated_at,
            split_part(j.key, ':', 1) as kind,
@@ -147,11 +147,24 @@ const failingJobsQuery = `
              when 'export' then (select e.property_id from app_public.exports e where e.id = f.row_id)
            end as property_id
       from failing f
-  )
-  select t.task, t.attempts, t.max_attempts, t.last_error, t.run_at, t.updated_at, t.property_id, p.name as property_name
+  )`;
+
+/** The caller's failing jobs ($1: their properties), newest first, at most 50. */
+const myFailingJobsQuery = `${failingJobs}
+  select t.task, t.attempts, t.max_attempts, t.last_error, t.run_at, t.updated_at, p.name as property_name
     from tied t
-    left join app_public.properties p on p.id = t.property_id
-   order by t.updated_at desc`;
+    join app_public.properties p on p.id = t.property_id
+   where t.property_id = any($1::uuid[])
+   order by t.updated_at desc
+   limit 50`;
+
+/** The other failing jobs (another property's, or no property's), counted by task. */
+const otherFailingJobsQuery = `${failingJobs}
+  select t.task, count(*)::int as count
+    from tied t
+   where t.property_id is null or not (t.property_id = any($1::uuid[]))
+   group by t.task
+   order by t.task`;
 
 /** The caller's feeds that need attention, in the states the keepr_channel_feeds gauge counts (core/metrics.ts). */
 const feedsQuery = `
@@ -190,11 +203,12 @@ async function report(deps: Deps, properties: Array<{ id: string; name: string }
   const byName = metricsByName(current);
   const propertyIds = properties.map((p) => p.id);
 
-  const { queue, failing, feedCounts, feeds, slots } = await inTransaction(deps.ownerPool, readOnly, async (c) => ({
+  const { queue, mine, elsewhere, feedCounts, feeds, slots } = await inTransaction(deps.ownerPool, readOnly, async (c) => ({
     queue: (await c.query<JobQueueRow>(jobQueueQuery)).rows,
-    failing: (await c.query<{
-      task: string; attempts: number; max_attempts: number; last_error: string; run_at: Date; updated_at: Date; property_id: string | null; property_name: string | null;
-    }>(failingJobsQuery)).rows,
+    mine: (await c.query<{
+      task: string; attempts: number; max_attempts: number; last_error: string; run_at: Date; updated_at: Date; property_name: string;
+    }>(myFailingJobsQuery, [propertyIds])).rows,
+    elsewhere: (await c.query<{ task: string; count: number }>(otherFailingJobsQuery, [propertyIds])).rows,
     feedCounts: (await c.query<{ state: SystemFeedState; feeds: number }>(channelFeedQuery)).rows,
     feeds: (await c.query<{
       property_name: string; unit_name: string; feed_name: string; source: string; consecutive_failures: number;
@@ -214,11 +228,8 @@ async function report(deps: Deps, properties: Array<{ id: string; name: string }
     }))
     .sort((a, b) => a.task.localeCompare(b.task));
 
-  const mine = failing.filter((j) => j.property_id !== null && propertyIds.includes(j.property_id));
-  const elsewhere = new Map<string, number>();
-  for (const j of failing) if (!mine.includes(j)) elsewhere.set(j.task, (elsewhere.get(j.task) ?? 0) + 1);
-  const failingJobs: SystemFailingJob[] = mine.slice(0, 50).map((j) => ({
-    task: j.task, propertyName: j.property_name ?? "", state: j.attempts >= j.max_attempts ? "failed" : "retrying",
+  const failingJobs: SystemFailingJob[] = mine.map((j) => ({
+    task: j.task, propertyName: j.property_name, state: j.attempts >= j.max_attempts ? "failed" : "retrying",
     attempts: j.attempts, maxAttempts: j.max_attempts, errorCode: errorCodeOf(j.last_error), error: cleanError(j.last_error),
     nextRunAt: j.run_at.toISOString(), updatedAt: j.updated_at.toISOString(),
   }));
@@ -248,7 +259,7 @@ async function report(deps: Deps, properties: Array<{ id: string; name: string }
       workerHere,
       tasks,
       failing: failingJobs,
-      failingElsewhere: [...elsewhere].map(([task, count]) => ({ task, count })).sort((a, b) => a.task.localeCompare(b.task)),
+      failingElsewhere: elsewhere,
     },
     feeds: { counts, attention },
     realtime: {
