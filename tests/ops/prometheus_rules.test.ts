@@ -11,7 +11,11 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { register } from "prom-client";
 import { errorBudget, errorRatioPromQL, internalErrorBudget, slos, sloWindowDays, type Slo } from "../../shared/slos.ts";
+// The metrics Keepr defines (the contract): core/metrics.ts, and the notification providers' in worker/delivery.ts.
+import "../../core/metrics.ts";
+import "../../worker/delivery.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const dir = path.join(root, "ops/prometheus");
@@ -357,3 +361,34 @@ test("the unit tests cover every alert the rules define", () => {
   const untested = [...alerts].filter((name) => !new RegExp(`alertname: ${name}\\b`).test(tested));
   expect(untested).toEqual([]);
 });
+
+test("every metric the rules read is one Keepr defines, of the type and with the labels the rules use", () => {
+  const problems: string[] = [];
+  const read = new Set<string>();
+  for (const file of ruleFiles()) {
+    const text = readFileSync(path.join(dir, file), "utf8");
+    for (const m of text.matchAll(/\b(keepr_[a-z_]+?)(_bucket|_count|_sum)?(?:\{([^}]*)\})?(?=[\s)\[]|$)/gm)) {
+      const [, base, suffix, selector] = m;
+      read.add(base!);
+      const metric = register.getSingleMetric(base!) as unknown as { type: string; labelNames: string[] } | undefined;
+      if (!metric) {
+        problems.push(`${file}: ${base} is not defined`);
+        continue;
+      }
+      if (suffix && metric.type !== "histogram") problems.push(`${file}: ${base}${suffix} but ${base} is a ${metric.type}`);
+      if (!suffix && metric.type === "histogram") problems.push(`${file}: ${base} is a histogram, read without _bucket/_count/_sum`);
+      for (const label of (selector ?? "").matchAll(/([a-z_]+)\s*(?:=~|!=|!~|=)/g)) {
+        const allowed = [...metric.labelNames, ...(suffix === "_bucket" ? ["le"] : []), "job", "instance"];
+        if (!allowed.includes(label[1]!)) problems.push(`${file}: ${base} has no label ${label[1]}`);
+      }
+    }
+  }
+  expect(problems).toEqual([]);
+  // The check saw the metrics the rules are about.
+  expect([...read].sort()).toEqual([
+    "keepr_api_errors_total", "keepr_channel_feeds", "keepr_db_pool_connections", "keepr_graphql_operation_duration_seconds",
+    "keepr_http_request_duration_seconds", "keepr_job_queue_oldest_age_seconds", "keepr_job_runs_total", "keepr_jobs_queued",
+    "keepr_payment_attempts_total", "keepr_provider_circuit_open", "keepr_realtime_commit_to_send_seconds", "keepr_replication_slot_lag_bytes",
+  ]);
+});
+
