@@ -325,9 +325,14 @@ test("docs/observability-slos.md gives each SLO's 30-day PromQL as the rules com
   for (const slo of slos) expect({ slo: slo.id, documented: doc.includes(errorRatioPromQL(slo, `${sloWindowDays}d`)) }).toEqual({ slo: slo.id, documented: true });
 });
 
-test("docs/observability-slos.md says what to do for every alert the rules define", () => {
+test("docs/observability-slos.md says what to do for every alert the rules define, and the operations guide has a line for each", () => {
   const doc = readFileSync(path.join(root, "docs/observability-slos.md"), "utf8");
   expect([...alertNames()].filter((name) => !doc.includes(`\n### ${name}\n`))).toEqual([]);
+  // The "Alerts" section of docs/operations.md: a line for each.
+  const operations = readFileSync(path.join(root, "docs/operations.md"), "utf8");
+  const guide = operations.slice(operations.indexOf("\n## Alerts\n"));
+  expect(operations).toContain("\n## Alerts\n");
+  expect([...alertNames()].filter((name) => !guide.includes(`\n| ${name} |`))).toEqual([]);
 });
 
 // ---------------------------------------------------------------------------
