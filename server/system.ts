@@ -65,9 +65,15 @@ function startSampler(): void {
   sampler.unref();
 }
 
-/** The reading about an hour old (the oldest within the hour), or none: then the window starts with the process. */
-function hourAgo(now: number): { at: number; metrics: MetricJson[] } | undefined {
-  return samples.find((s) => s.at >= now - 60 * 60_000 - 30_000);
+/**
+ * The reading the recent window starts from: the oldest of the last hour
+ * (readings are a minute apart, so about an hour old). None while the
+ * process is younger than an hour, or when no reading is that recent: the
+ * window is then the process's whole life.
+ */
+export function hourAgo<T extends { at: number }>(readings: readonly T[], now: number, startedAt: number): T | undefined {
+  if (now - startedAt < 60 * 60_000) return undefined;
+  return readings.find((r) => r.at >= now - 60 * 60_000 - 30_000);
 }
 
 // ---------------------------------------------------------------------------
@@ -194,8 +200,7 @@ const readOnly = { readOnly: true, settings: { statement_timeout: "3000" } } as 
 async function report(deps: Deps, properties: Array<{ id: string; name: string }>): Promise<SystemReport> {
   const now = Date.now();
   const current = await readMetrics(windowed);
-  // A process younger than an hour: its whole life is the recent window.
-  const before = now - processStartedAt >= 60 * 60_000 ? hourAgo(now) : undefined;
+  const before = hourAgo(samples, now, processStartedAt);
   const recent = before
     ? windowOf(metricsBetween(current, before.metrics), "last_hour", (now - before.at) / 1000)
     : windowOf(current, "since_start", (now - processStartedAt) / 1000);

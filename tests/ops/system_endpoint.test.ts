@@ -7,6 +7,7 @@
 // secret URL or a card token in the answer.
 import { createToken } from "../../payments/simulated/client.ts";
 import type { SystemReport } from "../../shared/system.ts";
+import { cleanError, errorCodeOf, hourAgo } from "../../server/system.ts";
 import { withPassword } from "../helpers/console.ts";
 import { fixturePassword } from "../helpers/fixtures.ts";
 import { actAs, createTestDatabase, type TestDatabase } from "../helpers/db.ts";
@@ -149,5 +150,26 @@ test("the answer is never cached, and only GET reads it", async () => {
   expect(response.headers.get("content-type")).toMatch(/^application\/json/);
   const posted = await fetch(`${server.url}/admin/api/system`, { method: "POST", headers: { authorization: `Bearer ${token}` } });
   expect(posted.status).toBe(404);
+});
+
+test("the recent window starts an hour back once the process is that old, else with the process", () => {
+  const minute = 60_000;
+  const start = 0;
+  const readings = Array.from({ length: 150 }, (_, i) => ({ at: start + i * minute + 1_000 }));
+  expect(hourAgo(readings, start + 30 * minute, start)).toBeUndefined();
+  expect(hourAgo(readings, start + 149 * minute, start)?.at).toBe(start + 89 * minute + 1_000);
+  // No reading within the hour (the sampler stopped): the process's whole life.
+  expect(hourAgo(readings.slice(0, 10), start + 149 * minute, start)).toBeUndefined();
+});
+
+test("errors shown to staff lose addresses, numbers, URL paths and tokens, and keep their code", () => {
+  expect(cleanError("SMTP 550 mailbox ada.lovelace@example.com unavailable\n    at send (worker/mailer.ts:1)")).toBe("SMTP 550 mailbox [email] unavailable");
+  expect(cleanError("GET https://user:pw@www.airbnb.example/calendar/ical/123456.ics?s=abc failed")).toBe("GET www.airbnb.example/… failed");
+  expect(cleanError("SMS to +351 912 345 678 refused")).toBe("SMS to [number] refused");
+  expect(cleanError("card tok_4f9a8b7c6d5e4f3a2b1c0d9e8f7a refused")).toBe("card [token] refused");
+  expect(cleanError("too slow ".repeat(50)).length).toBe(300);
+  expect(errorCodeOf("PAYMENT_PROVIDER_DOWN: the provider answered 503")).toBe("PAYMENT_PROVIDER_DOWN");
+  expect(errorCodeOf("TypeError: fetch failed")).toBe("TypeError");
+  expect(errorCodeOf("payment provider answered HTTP 503")).toBeNull();
 });
 
