@@ -62,7 +62,7 @@ async function providerFails(rates: { transientRate: number }) {
 }
 
 /** A guest's booking through the API (quote, hold, confirm), paid by card by the desk; the capture job's attempt id. */
-async function guestBooksAndPays(offset: number, deskToken: string): Promise<string> {
+async function guestBooksAndPays(offset: number, deskToken: string, beforePay?: () => Promise<void>): Promise<string> {
   const arrival = localDate(h.timeZone, offset);
   const q = await gql("query($p: UUID!, $a: Date!, $d: Date!) { quote(ratePlanId: $p, arrival: $a, departure: $d, adults: 2) { quoteToken } }", {
     p: h.ratePlanId, a: arrival, d: addDays(arrival, 1),
@@ -75,6 +75,7 @@ async function guestBooksAndPays(offset: number, deskToken: string): Promise<str
   );
   const intents = await gql("query($r: UUID!) { allPaymentIntents(condition: {reservationId: $r}) { nodes { rowId } } }", { r: reservationId }, deskToken);
   const card = await createToken(`${server.url}/simulated-provider`, { number: "4242424242424242", exp_month: 12, exp_year: new Date().getUTCFullYear() + 2, cvc: "123" });
+  await beforePay?.();
   const paid = await gql(
     "mutation($i: UUID!, $t: String!, $k: String!) { pay(input: {intentId: $i, paymentToken: $t, idempotencyKey: $k}) { result { rowId } } }",
     { i: intents.allPaymentIntents.nodes[0].rowId, t: card.id, k: newKey() },
@@ -120,9 +121,8 @@ beforeAll(async () => {
   for (let i = 0; i < 4; i++) captured.push(await guestBooksAndPays(30 + i, deskToken));
   for (const id of captured) await waitForValue(`capture of ${id}`, async () => (await attemptStatus(id)) === "captured");
 
-  // The provider fails every call from now on: the next capture keeps failing, and retries.
-  const failing = await guestBooksAndPays(40, deskToken);
-  await providerFails({ transientRate: 1 });
+  // The provider fails every call from the next payment on (its card token made first): that capture keeps failing, and retries.
+  const failing = await guestBooksAndPays(40, deskToken, () => providerFails({ transientRate: 1 }));
   await waitForValue("a failing capture job", async () =>
     (await db.ownerPool.query("select 1 from graphile_worker.jobs where key = $1 and last_error is not null", [`payment_attempt:${failing}`])).rowCount === 1,
   );
