@@ -24,6 +24,7 @@ import {
   type MetricJson, type MetricValue, type SloStatus,
 } from "../../shared/slos.ts";
 import { addDays, localDate, newKey } from "../helpers/booking.ts";
+import { waitUntil } from "../helpers/browser.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/db.ts";
 import { newOutbox, startTestWorker } from "../helpers/jobs.ts";
 import { between, pick, seededRandom, testSeed, type Random } from "../helpers/random.ts";
@@ -221,12 +222,11 @@ test("a short load on every path keeps each SLO (the budget is the SLO), read fr
   await Promise.all(Array.from({ length: clients }, async () => {
     for (let id = queue.shift(); id; id = queue.shift()) attempts.push(await payByCard(id, desk!.login.result));
   }));
-  // Every capture settled (captured, or failed for good), however long the worker takes.
-  for (;;) {
+  // Every capture settled (captured, or failed for good); a capture still in flight after a minute fails the run.
+  await waitUntil(async () => {
     const { rows } = await db.ownerPool.query("select count(*)::int as n from app_public.payment_attempts where id = any($1) and status in ('pending', 'authorized')", [attempts]);
-    if (rows[0].n === 0) break;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+    return rows[0].n === 0;
+  }, `the worker to capture ${attempts.length} card payments`, 60_000);
 
   // What the load moved: the same arithmetic on the counters' difference.
   const metrics = metricsBetween(await scrape(), before);
