@@ -124,7 +124,7 @@ const sideEffectFunctions = {
   /** Large objects: Keepr keeps none. */
   largeObjects: ["lo_create", "lo_creat", "lo_from_bytea", "lo_import", "lo_export", "lo_open", "lo_close", "loread", "lowrite",
     "lo_lseek", "lo_lseek64", "lo_tell", "lo_tell64", "lo_truncate", "lo_truncate64", "lo_unlink", "lo_get", "lo_put"],
-  /** Messages written into the WAL for logical decoding. */
+  /** Messages written into the WAL for logical decoding: the owner, whose audit trigger writes a traced transaction's traceparent for realtime (core/tracing.ts). */
   walMessages: ["pg_logical_emit_message"],
   /** Advisory locks: graphile-migrate and lookup_booking, as the owner. */
   advisoryLocks: ["pg_advisory_lock", "pg_advisory_lock_shared", "pg_try_advisory_lock", "pg_try_advisory_lock_shared",
@@ -150,7 +150,7 @@ begin
   for f in select p.oid::regprocedure from pg_catalog.pg_proc p
             where p.pronamespace = 'pg_catalog'::regnamespace and p.proname = any (${list(all)}) loop
     execute pg_catalog.format('revoke execute on function %s from public', f);
-    if f::oid in (select p.oid from pg_catalog.pg_proc p where p.proname = any (${list(sideEffectFunctions.advisoryLocks)})) then
+    if f::oid in (select p.oid from pg_catalog.pg_proc p where p.proname = any (${list([...sideEffectFunctions.advisoryLocks, ...sideEffectFunctions.walMessages])})) then
       execute pg_catalog.format('grant execute on function %s to %s', f, ${literal(ident(owner))});
     elsif f::oid in (select p.oid from pg_catalog.pg_proc p where p.proname = any (${list(sideEffectFunctions.notify)})) then
       execute pg_catalog.format('grant execute on function %s to %s', f, ${literal(notifiers)});

@@ -36,6 +36,7 @@ import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { LogicalReplicationService, PgoutputPlugin, type Pgoutput } from "pg-logical-replication";
+import { inSpan, SpanKind, traceIdOf, tracingEnabled } from "../core/tracing.ts";
 import type { Change, ChangeColumn, RealtimeLogger, Transaction } from "./types.ts";
 import { reportError } from "../core/error-reporting.ts";
 
@@ -225,7 +226,9 @@ class TemporarySlotPgoutput {
   readonly #hooks: PluginHooks;
 
   constructor(publication: string, hooks: PluginHooks) {
-    this.options = { protoVersion: 1, publicationNames: [publication] };
+    // With tracing on, transactional logical messages too: a traced
+    // transaction's traceparent (audit.tg__record writes it).
+    this.options = { protoVersion: 1, publicationNames: [publication], messages: tracingEnabled() };
     this.#pgoutput = new PgoutputPlugin(this.options);
     this.#hooks = hooks;
   }
@@ -300,6 +303,8 @@ interface OpenTransaction {
   lsn: string;
   commitTimestamp: string;
   changes: Change[];
+  /** The trace of the request or job that made it (a keepr.trace message), when traced. */
+  traceparent?: string;
 }
 
 type RowMessage = Pgoutput.MessageInsert | Pgoutput.MessageUpdate | Pgoutput.MessageDelete;
@@ -418,10 +423,17 @@ class ReplicationSession {
       case "truncate":
         this.#logger.warn({ tables: message.relations.map((r) => `${r.schema}.${r.name}`) }, "TRUNCATE replicated; not delivered to subscribers");
         return;
+      case "message":
+        // The transaction's trace (tracing on): its delivery continues it.
+        if (message.transactional && message.prefix === "keepr.trace" && this.#transaction && !this.#transaction.traceparent) {
+          const traceparent = Buffer.from(message.content).toString("utf8");
+          if (traceIdOf(traceparent)) this.#transaction.traceparent = traceparent;
+        }
+        return;
       case "unreadable":
         throw message.error;
       default:
-        return; // origin, type and logical messages mean nothing to subscribers
+        return; // origin and type messages mean nothing to subscribers
     }
   }
 
@@ -448,7 +460,25 @@ class ReplicationSession {
   async #deliver(transaction: OpenTransaction): Promise<void> {
     const changes = transaction.changes;
     transaction.changes = [];
-    await this.#settings.onTransaction({ lsn: transaction.lsn, commitTimestamp: transaction.commitTimestamp, changes });
+    const deliver = () => this.#settings.onTransaction({ lsn: transaction.lsn, commitTimestamp: transaction.commitTimestamp, changes });
+    if (!transaction.traceparent) return deliver();
+    // The realtime delivery of a traced transaction's changes: a span of
+    // the trace that made them (authorization and fan-out to subscribers).
+    await inSpan(
+      "realtime deliver",
+      {
+        kind: SpanKind.CONSUMER,
+        parent: transaction.traceparent,
+        attributes: {
+          "messaging.system": "postgresql_logical_replication",
+          "messaging.operation.type": "process",
+          "keepr.realtime.lsn": transaction.lsn,
+          "keepr.realtime.changes": changes.length,
+          "keepr.realtime.tables": [...new Set(changes.map((c) => `${c.schema}.${c.table}`))],
+        },
+      },
+      deliver,
+    );
   }
 
   #openTransaction(): OpenTransaction {

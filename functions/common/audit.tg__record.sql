@@ -2,7 +2,8 @@
 -- (user id from the session), from which request (keepr.request_id set by the
 -- API per request) and the old and new values. Rows of a reservation (the
 -- reservation itself, its claims) carry its id, so its history is one
--- indexed lookup. Fires as _500_audit.
+-- indexed lookup. A traced transaction also writes its traceparent into the
+-- WAL once (for realtime). Fires as _500_audit.
 create or replace function audit.tg__record() returns trigger
   language plpgsql volatile security definer
   set search_path to pg_catalog, public, pg_temp
@@ -10,9 +11,24 @@ as $$
 declare
   v_old jsonb := case when tg_op in ('UPDATE', 'DELETE') then pg_catalog.to_jsonb(old) end;
   v_new jsonb := case when tg_op in ('INSERT', 'UPDATE') then pg_catalog.to_jsonb(new) end;
+  v_trace text;
 begin
   if tg_op = 'UPDATE' and v_old = v_new then
     return null;
+  end if;
+  -- A traced transaction (keepr.traceparent, core/tracing.ts) writes its
+  -- traceparent into the WAL once, as a transactional logical message that
+  -- realtime receives with the transaction's changes (its delivery span
+  -- continues the trace). Without the privilege (an administrator who has
+  -- not granted it to the owner) the trace just stops there.
+  v_trace := pg_catalog.current_setting('keepr.traceparent', true);
+  if v_trace <> '' and v_trace is distinct from pg_catalog.current_setting('keepr.trace_emitted', true) then
+    begin
+      perform pg_catalog.pg_logical_emit_message(true, 'keepr.trace', v_trace);
+    exception when insufficient_privilege then
+      null;
+    end;
+    perform pg_catalog.set_config('keepr.trace_emitted', v_trace, true);
   end if;
   insert into audit.events (
     table_schema, table_name, operation, row_id, property_id, reservation_id,

@@ -2,8 +2,9 @@
 // guest pays a booking by card through the GraphQL API, with the
 // traceparent the guest app sends; an OTLP/HTTP collector inside the test
 // receives what Keepr exports. The trace has the shape HTTP → GraphQL
-// (named) → SQL → capture job → provider call → notification job, all one
-// trace id, and that id is the request id in audit.events and x-request-id.
+// (named) → SQL → capture job → provider call → notification job, with
+// realtime's deliveries of the changes, all one trace id, and that id is
+// the request id in audit.events and x-request-id.
 import { randomBytes } from "node:crypto";
 import { loadConfig } from "../../core/config.ts";
 import { startTracing, type Tracing } from "../../core/tracing.ts";
@@ -30,7 +31,7 @@ beforeAll(async () => {
     { scheduledDelayMillis: 100 },
   );
   db = await createTestDatabase();
-  server = await startTestServer(db);
+  server = await startTestServer(db, {}, { realtime: true });
   worker = await startTestWorker(db, server.url, newOutbox());
   // The provider's webhooks start traces of their own (a provider sends no
   // traceparent); held back here, the capture is recorded by the job, so the
@@ -119,8 +120,9 @@ it("a guest's card payment is one trace: HTTP → GraphQL → SQL → capture jo
   }, "the payment captured and its receipt sent");
   await until(async () => {
     await tracing.flush();
-    return inTrace(click.traceId).some((s) => s.name === "job send_notification" && s.attributes["keepr.job.task"] === "send_notification");
-  }, "the notification job's span at the collector");
+    const names = inTrace(click.traceId).map((s) => s.name);
+    return names.includes("job send_notification") && names.filter((name) => name === "realtime deliver").length >= 2;
+  }, "the notification job's span and realtime's deliveries at the collector");
 
   const spans = inTrace(click.traceId);
   // HTTP: the server span continues the browser's span.
@@ -146,6 +148,12 @@ it("a guest's card payment is one trace: HTTP → GraphQL → SQL → capture jo
   // The receipt, queued by the capture, in the same trace.
   const receipt = one(spans, (s) => s.name === "job send_notification", "job send_notification");
   expect(ancestry(spans, receipt)).toContain("mutation pay");
+  // Realtime delivered the changes of the payment's transactions (the
+  // attempt the operation inserted, the capture the job recorded), each in a
+  // span of the transaction's own span.
+  const deliveries = spans.filter((s) => s.name === "realtime deliver");
+  expect(deliveries.map((s) => ancestry(spans, s)[1]).sort()).toEqual(expect.arrayContaining(["job process_payment_attempt", "mutation pay"]));
+  for (const delivery of deliveries) expect(String(delivery.attributes["keepr.realtime.tables"])).toMatch(/app_public\./);
   // The export carried the configured header, as JSON.
   expect(collector.requests.some((r) => r.startsWith("POST /v1/traces application/json"))).toBe(true);
   // Printed: the trace, as an operator would read it.
