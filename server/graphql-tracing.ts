@@ -3,7 +3,8 @@
 // a child of the HTTP request's span and the parent of the SQL the
 // operation runs. Its traceparent goes into pgSettings (keepr.traceparent),
 // so the jobs the operation's transaction queues continue the trace.
-import type { DocumentNode, OperationDefinitionNode } from "postgraphile/graphql";
+import { GraphQLError, type DocumentNode, type OperationDefinitionNode } from "postgraphile/graphql";
+import { classifyDatabaseError } from "./errors.ts";
 import { inSpan, SpanKind, SpanStatusCode, currentTraceparent, tracingEnabled } from "../core/tracing.ts";
 
 export interface OperationOf {
@@ -24,6 +25,22 @@ export function operationOf(document: DocumentNode, operationName: string | null
     if (selection.kind === "Field" && selection.name.value !== "__typename" && !fields.includes(selection.name.value)) fields.push(selection.name.value);
   }
   return { type: operation.operation, rootFields: fields.length > 0 ? fields.join("+") : "__typename", name: operation.name?.value };
+}
+
+/**
+ * The code a client will see for an error of the result (maskError gives
+ * them their codes later, when the result is sent): its own, the database
+ * error's (classifyDatabaseError), INVALID_INPUT for what Grafast raised
+ * about the input, else INTERNAL.
+ */
+function codeOf(error: GraphQLError): string {
+  const own = error.extensions?.code;
+  if (typeof own === "string") return own;
+  const original = error.originalError;
+  if (!original) return "GRAPHQL_VALIDATION_FAILED";
+  const known = classifyDatabaseError(original);
+  if (known) return known.code;
+  return original instanceof GraphQLError ? "INVALID_INPUT" : "INTERNAL";
 }
 
 export const GraphQLTracingPlugin: GraphileConfig.Plugin = {
@@ -52,9 +69,9 @@ export const GraphQLTracingPlugin: GraphileConfig.Plugin = {
             const traceparent = currentTraceparent();
             if (contextValue?.pgSettings && traceparent) contextValue.pgSettings = { ...contextValue.pgSettings, "keepr.traceparent": traceparent };
             const result = await next();
-            const errors = (result as { errors?: ReadonlyArray<{ extensions?: { code?: unknown } }> } | null)?.errors;
+            const errors = (result as { errors?: ReadonlyArray<GraphQLError> } | null)?.errors;
             if (errors && errors.length > 0) {
-              const codes = [...new Set(errors.map((e) => String(e.extensions?.code ?? "INTERNAL")))];
+              const codes = [...new Set(errors.map(codeOf))];
               span.setAttribute("keepr.graphql.error_codes", codes);
               span.setStatus({ code: SpanStatusCode.ERROR, message: codes.join(",") });
             }

@@ -159,3 +159,33 @@ it("a guest's card payment is one trace: HTTP → GraphQL → SQL → capture jo
   // Printed: the trace, as an operator would read it.
   console.log(`the trace (SQL left out):\n${treeOf(spans, (s) => !s.name.startsWith("pg."))}`);
 });
+
+it("a caller's sampled flag, a malformed traceparent and its own x-request-id: every request is traced, and its id is its trace id", async () => {
+  // Sampled flag 00: still traced (a caller does not decide what is recorded).
+  const unsampled = browserTraceparent();
+  const quiet = await server.graphql("query Probe { __typename }", {}, { headers: { traceparent: `00-${unsampled.traceId}-${unsampled.spanId}-00` } });
+  expect(quiet.headers.get("x-request-id")).toBe(unsampled.traceId);
+  // Malformed: a new trace; a proxy's x-request-id is kept on the span, the request id is the trace id.
+  const odd = await server.graphql("query Probe { __typename }", {}, { headers: { traceparent: "00-not-a-trace-01", "x-request-id": "proxy-abc-12345" } });
+  const oddId = odd.headers.get("x-request-id")!;
+  expect(oddId).toMatch(/^[0-9a-f]{32}$/);
+  // A failed operation: its span says so, with the error's code.
+  const refused = await server.graphql(
+    `mutation Pay($i: UUID!, $t: String!, $k: String!) { pay(input: {intentId: $i, paymentToken: $t, idempotencyKey: $k}) { result { rowId } } }`,
+    { i: "00000000-0000-4000-8000-000000000000", t: "tok_nothing", k: newKey() },
+  );
+  const refusedCode = refused.body.errors?.[0]?.extensions?.code;
+  expect(refusedCode).toEqual(expect.any(String));
+  const refusedId = refused.headers.get("x-request-id")!;
+  await until(async () => {
+    await tracing.flush();
+    return [unsampled.traceId, oddId, refusedId].every((id) => inTrace(id).some((s) => s.kind === 2));
+  }, "the three requests' spans at the collector");
+  expect(one(inTrace(unsampled.traceId), (s) => s.kind === 2, "server span").parentSpanId).toBe(unsampled.spanId);
+  const oddServer = one(inTrace(oddId), (s) => s.kind === 2, "server span");
+  expect(oddServer.parentSpanId).toBeUndefined();
+  expect(oddServer.attributes["keepr.client_request_id"]).toBe("proxy-abc-12345");
+  const failed = one(inTrace(refusedId), (s) => s.name === "mutation pay", "mutation pay");
+  expect(failed.status).toBe(2);
+  expect(failed.attributes["keepr.graphql.error_codes"]).toEqual([refusedCode]);
+});

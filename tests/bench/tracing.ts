@@ -1,0 +1,116 @@
+// npm run bench -- tracing [--rounds 2] [booking bench args…]
+//
+// What tracing costs (issue 19: booking and search throughput with tracing
+// on at least 0.9 of tracing off). Runs the booking bench's search and
+// booking phases (`npm run bench -- booking --phases search,booking`, the
+// API and direct paths) with tracing off, then on, --rounds times
+// alternating (off, on, off, on, …: a busy machine's drift falls on both),
+// tracing on exporting every span (OTEL_TRACES_SAMPLER_ARG=1) over
+// OTLP/HTTP to a sink in this process that reads and counts what arrives.
+// Prints each run's API throughput and p95, the medians, and the on/off
+// ratios. Other arguments go to the booking bench (default here: 16
+// clients, 10 s per phase after 2 s, a smaller data set: 20 properties,
+// 1,000 units, 120 days).
+import { spawn } from "node:child_process";
+import { createServer } from "node:http";
+import path from "node:path";
+
+const argv = process.argv.slice(2);
+const roundsAt = argv.indexOf("--rounds");
+const rounds = roundsAt >= 0 ? Number(argv[roundsAt + 1]) : 2;
+const passed = roundsAt >= 0 ? [...argv.slice(0, roundsAt), ...argv.slice(roundsAt + 2)] : argv;
+const defaults: Record<string, string> = { "--clients": "16", "--seconds": "10", "--warmup": "2", "--properties": "20", "--units": "1000", "--days": "120" };
+const benchArgs = ["--phases", "search,booking", ...Object.entries(defaults).flatMap(([k, v]) => (passed.includes(k) ? [] : [k, v])), ...passed];
+
+// The collector: reads each export, counts its spans, answers 200.
+let spans = 0;
+let exports = 0;
+const sink = createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on("data", (c: Buffer) => chunks.push(c));
+  req.on("end", () => {
+    exports++;
+    try {
+      const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: unknown[] }> }> };
+      for (const rs of body.resourceSpans ?? []) for (const ss of rs.scopeSpans ?? []) spans += ss.spans?.length ?? 0;
+    } catch {
+      // counted as an export all the same
+    }
+    res.writeHead(200, { "content-type": "application/json" }).end("{}");
+  });
+});
+await new Promise<void>((resolve) => sink.listen(0, "127.0.0.1", resolve));
+const sinkUrl = `http://127.0.0.1:${(sink.address() as { port: number }).port}`;
+
+interface Figures {
+  search: number;
+  searchP95: number;
+  /** CPU time of the Keepr process per search (ms): steadier than throughput on a busy machine. */
+  searchCpu: number;
+  booking: number;
+  bookingP95: number;
+  bookingCpu: number;
+}
+
+function runBench(tracing: boolean): Promise<Figures> {
+  const env = { ...process.env };
+  delete env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  delete env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+  if (tracing) Object.assign(env, { OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl, OTEL_TRACES_SAMPLER_ARG: "1" });
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(import.meta.dirname, "run.ts"), "booking", ...benchArgs], { env, stdio: ["ignore", "pipe", "inherit"] });
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d));
+    child.on("exit", (code) => {
+      const figure = (name: string) => {
+        const match = new RegExp(`^\\s+${name}\\s+API ([\\d.]+)/s p95 ([\\d.]+) ms`, "m").exec(output);
+        if (!match) throw new Error(`no ${name} summary in the booking bench's output (exit ${code}):\n${output}`);
+        return [Number(match[1]), Number(match[2])] as const;
+      };
+      // The phase's row: the Keepr process's CPU (share of one core) over the phase.
+      const cpu = (name: string, rate: number) => {
+        const match = new RegExp(`^${name} API .*cpu: client \\d+%, keepr (\\d+)%`, "m").exec(output);
+        if (!match) throw new Error(`no ${name} API row in the booking bench's output:\n${output}`);
+        return (Number(match[1]) / 100 / rate) * 1000;
+      };
+      try {
+        const [search, searchP95] = figure("search");
+        const [booking, bookingP95] = figure("booking");
+        resolve({ search, searchP95, searchCpu: cpu("search", search), booking, bookingP95, bookingCpu: cpu("booking", booking) });
+      } catch (error) {
+        reject(error);
+      }
+    });
+  });
+}
+
+const runs: Record<"off" | "on", Figures[]> = { off: [], on: [] };
+for (let round = 1; round <= rounds; round++) {
+  for (const mode of ["off", "on"] as const) {
+    const before = spans;
+    const f = await runBench(mode === "on");
+    runs[mode].push(f);
+    console.log(
+      `round ${round}, tracing ${mode.padEnd(3)}: search ${f.search.toFixed(1)}/s p95 ${f.searchP95.toFixed(1)} ms, Keepr CPU ${f.searchCpu.toFixed(2)} ms each; ` +
+        `booking ${f.booking.toFixed(1)}/s p95 ${f.bookingP95.toFixed(1)} ms, Keepr CPU ${f.bookingCpu.toFixed(2)} ms each` +
+        (mode === "on" ? `; ${spans - before} spans exported` : ""),
+    );
+  }
+}
+sink.close();
+if (runs.on.length > 0 && spans === 0) throw new Error("tracing on exported no span: the comparison measured nothing");
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const m = (mode: "off" | "on", key: keyof Figures) => median(runs[mode].map((f) => f[key]));
+console.log(`\ntracing on/off, medians of ${rounds} rounds (${benchArgs.join(" ")}), ${spans} spans in ${exports} exports:`);
+for (const [name, p95, cpu] of [["search", "searchP95", "searchCpu"], ["booking", "bookingP95", "bookingCpu"]] as const) {
+  const ratio = m("on", name) / m("off", name);
+  console.log(
+    `  ${name.padEnd(8)} off ${m("off", name).toFixed(1)}/s p95 ${m("off", p95).toFixed(1)} ms; on ${m("on", name).toFixed(1)}/s p95 ${m("on", p95).toFixed(1)} ms; ` +
+      `throughput on/off ${ratio.toFixed(2)} (target ≥ 0.9: ${ratio >= 0.9 ? "met" : "MISSED"}); ` +
+      `Keepr CPU per ${name} off ${m("off", cpu).toFixed(2)} ms, on ${m("on", cpu).toFixed(2)} ms (on/off ${(m("on", cpu) / m("off", cpu)).toFixed(2)})`,
+  );
+}
