@@ -18,6 +18,7 @@
 // request's span (below), without a span per handler. Call startTracing
 // early (runProcess does, first thing).
 import { context, INVALID_SPAN_CONTEXT, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span } from "@opentelemetry/api";
+import type { ReadableSpan, SpanProcessor } from "@opentelemetry/sdk-trace";
 import type { Config } from "./config.ts";
 
 export const tracerName = "keepr";
@@ -93,12 +94,14 @@ export async function startTracing(
     spanLimits: { attributeValueLengthLimit: 4096 },
     sampler: new ParentBasedSampler({ root: ratio, remoteParentSampled: ratio, remoteParentNotSampled: ratio }),
     spanProcessors: [
-      new BatchSpanProcessor({
-        exporter: new OTLPTraceExporter({ url: config.tracesUrl, headers: parseOtlpHeaders(config.OTEL_EXPORTER_OTLP_HEADERS) }),
-        maxQueueSize: 8192,
-        maxExportBatchSize: 512,
-        ...(options.scheduledDelayMillis !== undefined ? { scheduledDelayMillis: options.scheduledDelayMillis } : {}),
-      }),
+      withoutTransactionControl(
+        new BatchSpanProcessor({
+          exporter: new OTLPTraceExporter({ url: config.tracesUrl, headers: parseOtlpHeaders(config.OTEL_EXPORTER_OTLP_HEADERS) }),
+          maxQueueSize: 8192,
+          maxExportBatchSize: 512,
+          ...(options.scheduledDelayMillis !== undefined ? { scheduledDelayMillis: options.scheduledDelayMillis } : {}),
+        }),
+      ),
     ],
   });
   const contextManager = new AsyncLocalStorageContextManager().enable();
@@ -183,6 +186,24 @@ export async function startTracing(
       context.disable();
       active = false;
     },
+  };
+}
+
+// A transaction's BEGIN and COMMIT (every API request and job runs in one)
+// say nothing its statements and the request's span do not; a search's
+// trace is exported without them, a third fewer spans to serialize and send
+// (the export is most of what tracing costs). One that failed (a COMMIT's
+// serialization failure) is kept.
+const transactionControl = /^pg\.query:(BEGIN|COMMIT)\b/;
+function withoutTransactionControl(inner: SpanProcessor): SpanProcessor {
+  return {
+    onStart: (span, parent) => inner.onStart(span, parent),
+    onEnd: (span: ReadableSpan) => {
+      if (transactionControl.test(span.name) && span.status.code !== SpanStatusCode.ERROR) return;
+      inner.onEnd(span);
+    },
+    forceFlush: () => inner.forceFlush(),
+    shutdown: () => inner.shutdown(),
   };
 }
 
