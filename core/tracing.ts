@@ -89,9 +89,9 @@ export async function startTracing(
   const ratio = new TraceIdRatioBasedSampler(config.OTEL_TRACES_SAMPLER_ARG);
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ "service.name": config.OTEL_SERVICE_NAME }),
-    // An attribute's value (a statement's text) is cut at 4 KiB: what
+    // An attribute's value (a statement's text) is cut at 1 KiB: what
     // identifies it, without exporting PostGraphile's longest SQL whole.
-    spanLimits: { attributeValueLengthLimit: 4096 },
+    spanLimits: { attributeValueLengthLimit: 1024 },
     sampler: new ParentBasedSampler({ root: ratio, remoteParentSampled: ratio, remoteParentNotSampled: ratio }),
     spanProcessors: [
       withoutTransactionControl(
