@@ -160,14 +160,19 @@ export async function oneNightBooked(client: pg.PoolClient, daysAhead = 5): Prom
 
 /**
  * Moves a booked stay `days` days earlier: its dates, its price lines'
- * nights and its claim (time cannot move inside a test's transaction).
+ * nights, its locked free-cancellation deadline and its claim (time cannot
+ * move inside a test's transaction). The deadline moves with the stay, so a
+ * test's outcome does not depend on the hour it runs at.
  */
 export async function moveStayBack(c: Queryable, reservationId: string, days: number) {
   await c.query(
     `update app_public.reservations r
         set stay = daterange(lower(r.stay) - $2::int, upper(r.stay) - $2::int),
             price_lines = (select jsonb_agg(case when l ->> 'date' is not null then jsonb_set(l, '{date}', to_jsonb(((l ->> 'date')::date - $2::int)::text)) else l end order by o)
-                             from jsonb_array_elements(r.price_lines) with ordinality as x(l, o))
+                             from jsonb_array_elements(r.price_lines) with ordinality as x(l, o)),
+            cancellation_policy = case when r.cancellation_policy ->> 'free_cancellation_until' is null then r.cancellation_policy
+              else jsonb_set(r.cancellation_policy, '{free_cancellation_until}',
+                             to_jsonb((r.cancellation_policy ->> 'free_cancellation_until')::timestamptz - make_interval(days => $2::int))) end
       where r.id = $1`,
     [reservationId, days],
   );
