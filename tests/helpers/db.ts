@@ -66,12 +66,41 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     ownerPool,
     drop: async () => {
       await ownerPool.end();
-      const admin = new pg.Client({ connectionString: superuserUrl });
-      await admin.connect();
-      await admin.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`);
-      await admin.end();
+      await dropDatabase(superuserUrl, name);
     },
   };
+}
+
+/**
+ * Drops a test database. DROP DATABASE ... WITH (FORCE) ends the sessions
+ * on it, but refuses while a replication slot of the database exists, and a
+ * realtime reader's temporary slot outlives its client by as long as its
+ * walsender takes to exit (under load, long enough to be seen). So the
+ * walsenders still there are ended and the drop waits for their slots to go.
+ * The admin connection is closed whatever happens: one left open would die
+ * unheard when the cluster stops, and take the test run with it.
+ */
+async function dropDatabase(superuserUrl: string, name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: superuserUrl });
+  admin.on("error", () => {}); // a failure reaches the query that was running
+  await admin.connect();
+  try {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      await admin.query("select pg_terminate_backend(active_pid) from pg_replication_slots where database = $1 and active_pid is not null", [name]);
+      await admin.query("select pg_drop_replication_slot(slot_name) from pg_replication_slots where database = $1 and not active and not temporary", [name]);
+      try {
+        await admin.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`);
+        return;
+      } catch (error) {
+        // 55006 object_in_use: a slot is still there (its walsender is exiting).
+        if ((error as { code?: string }).code !== "55006" || Date.now() > deadline) throw error;
+        await admin.query("select pg_sleep(0.05)");
+      }
+    }
+  } finally {
+    await admin.end();
+  }
 }
 
 /**
