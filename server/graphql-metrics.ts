@@ -14,50 +14,10 @@
 // middleware measures and records, once per request.
 import "postgraphile";
 import { isAsyncIterable } from "postgraphile/grafast";
-import { getOperationAST, Kind, valueFromASTUntyped, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLFormattedError, type SelectionSetNode } from "postgraphile/graphql";
+import { valueFromASTUntyped, type FieldNode, type GraphQLFormattedError } from "postgraphile/graphql";
 import { apiErrors, bookingsConfirmed, graphqlOperationDuration, soldOutAnswers } from "../core/metrics.ts";
 import { classifyDatabaseError } from "./errors.ts";
-
-/** The root fields of an operation (fragments at the root followed), in document order. */
-export function rootFieldsOf(document: DocumentNode, operationName: string | null | undefined): { type: string; fields: FieldNode[] } | null {
-  const operation = getOperationAST(document, operationName);
-  if (!operation) return null;
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  const fields: FieldNode[] = [];
-  const walk = (set: SelectionSetNode, seen: Set<string>) => {
-    for (const s of set.selections) {
-      if (s.kind === Kind.FIELD) fields.push(s);
-      else if (s.kind === Kind.INLINE_FRAGMENT) walk(s.selectionSet, seen);
-      else if (!seen.has(s.name.value)) {
-        const fragment = fragments.get(s.name.value);
-        if (fragment) walk(fragment.selectionSet, new Set([...seen, s.name.value]));
-      }
-    }
-  };
-  walk(operation.selectionSet, new Set());
-  return { type: operation.operation, fields };
-}
-
-/**
- * How many distinct combinations of several root fields get a label of their
- * own; past it they count as "multiple" (a client sending random
- * combinations cannot grow the series without bound). A single root field
- * is always its own label: the schema bounds them.
- */
-const maxCombinations = 100;
-const combinations = new Set<string>();
-
-export function operationLabel(fieldNames: readonly string[]): string {
-  const names = [...new Set(fieldNames)].sort();
-  if (names.length === 0) return "none";
-  if (names.length === 1) return names[0]!;
-  const label = names.join("+");
-  if (combinations.has(label)) return label;
-  if (combinations.size >= maxCombinations) return "multiple";
-  combinations.add(label);
-  return label;
-}
+import { operationLabel, operationOf } from "./graphql-operation.ts";
 
 interface ExecutionLike {
   data?: Record<string, unknown> | null;
@@ -192,7 +152,7 @@ export const MetricsPlugin: GraphileConfig.Plugin = {
       execute(next, event) {
         const started = performance.now();
         const { document, operationName, contextValue, requestContext, variableValues } = event.args;
-        const roots = rootFieldsOf(document, operationName);
+        const roots = operationOf(document, operationName);
         if (!roots) return next();
         const role = (contextValue as { pgSettings?: Record<string, string> } | undefined)?.pgSettings?.role;
         const key = requestKey(requestContext);

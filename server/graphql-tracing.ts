@@ -1,31 +1,13 @@
 // The GraphQL operation's span (tracing on, core/tracing.ts): named by its
-// type and root fields ("mutation confirmBooking", "query searchAvailability+quote"),
+// type and root fields, labelled as the metrics label them (graphql-operation.ts:
+// "mutation confirmBooking", "query quote+searchAvailability"),
 // a child of the HTTP request's span and the parent of the SQL the
 // operation runs. Its traceparent goes into pgSettings (keepr.traceparent),
 // so the jobs the operation's transaction queues continue the trace.
-import { GraphQLError, type DocumentNode, type OperationDefinitionNode } from "postgraphile/graphql";
+import { GraphQLError } from "postgraphile/graphql";
 import { classifyDatabaseError } from "./errors.ts";
+import { operationLabel, operationOf } from "./graphql-operation.ts";
 import { inSpan, SpanKind, SpanStatusCode, currentTraceparent, tracingEnabled } from "../core/tracing.ts";
-
-export interface OperationOf {
-  type: "query" | "mutation" | "subscription";
-  /** The root fields it selects, in order, joined by "+" ("__typename" alone when it selects nothing else). */
-  rootFields: string;
-  /** The name the client gave the operation, if any. */
-  name: string | undefined;
-}
-
-/** The operation a document runs (the named one, or its only one), or undefined when there is none. */
-export function operationOf(document: DocumentNode, operationName: string | null | undefined): OperationOf | undefined {
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === "OperationDefinition");
-  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
-  if (!operation) return undefined;
-  const fields: string[] = [];
-  for (const selection of operation.selectionSet.selections) {
-    if (selection.kind === "Field" && selection.name.value !== "__typename" && !fields.includes(selection.name.value)) fields.push(selection.name.value);
-  }
-  return { type: operation.operation, rootFields: fields.length > 0 ? fields.join("+") : "__typename", name: operation.name?.value };
-}
 
 /**
  * The code a client will see for an error of the result (maskError gives
@@ -51,7 +33,8 @@ export const GraphQLTracingPlugin: GraphileConfig.Plugin = {
       execute(next, event) {
         if (!tracingEnabled()) return next();
         const operation = operationOf(event.args.document, event.args.operationName);
-        const name = operation ? `${operation.type} ${operation.rootFields}` : "graphql";
+        const rootFields = operation ? operationLabel(operation.fields.map((f) => f.name.value)) : "";
+        const name = operation ? `${operation.type} ${rootFields}` : "graphql";
         return inSpan(
           name,
           {
@@ -59,7 +42,7 @@ export const GraphQLTracingPlugin: GraphileConfig.Plugin = {
             attributes: {
               "graphql.operation.type": operation?.type ?? "unknown",
               ...(operation?.name ? { "graphql.operation.name": operation.name } : {}),
-              "keepr.graphql.root_fields": operation?.rootFields ?? "",
+              "keepr.graphql.root_fields": rootFields,
             },
           },
           async (span) => {

@@ -11,7 +11,7 @@ import { collectorErrors, metricsText, observePool, ScrapeCollector, startMetric
 import pg from "pg";
 import { createLogger } from "../../core/logger.ts";
 import { ConfigError, loadConfig } from "../../core/config.ts";
-import { operationLabel } from "../../server/graphql-metrics.ts";
+import { operationLabel } from "../../server/graphql-operation.ts";
 import { parseMetrics, promtoolCheck, sampleOf } from "../helpers/metrics.ts";
 
 const token = "metrics-token-0123456789-abcdef";

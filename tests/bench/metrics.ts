@@ -14,7 +14,7 @@ import "../../core/env.ts";
 import { parseArgs } from "node:util";
 import { parse } from "postgraphile/graphql";
 import { graphqlOperationDuration, httpRequestDuration, jobsQueued, register } from "../../core/metrics.ts";
-import { operationLabel, rootFieldsOf } from "../../server/graphql-metrics.ts";
+import { operationLabel, operationOf } from "../../server/graphql-operation.ts";
 
 const { values: args } = parseArgs({ options: { iterations: { type: "string", default: "200000" } } });
 const iterations = Number(args.iterations);
@@ -42,7 +42,7 @@ const search = parse(`query Search($a: Date!, $d: Date!, $p: UUID!) {
 }
 fragment Extra on AvailabilityResult { currency }`);
 perCall("GraphQL operation: root fields + label + observe", iterations, (i) => {
-  const roots = rootFieldsOf(search, "Search")!;
+  const roots = operationOf(search, "Search")!;
   graphqlOperationDuration.observe({ operation: operationLabel(roots.fields.map((f) => f.name.value)), type: roots.type, outcome: "ok" }, (i % 1000) / 1e4);
 });
 
