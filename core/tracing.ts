@@ -62,7 +62,7 @@ export async function startTracing(
   const [
     { AsyncLocalStorageContextManager },
     { W3CTraceContextPropagator },
-    { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, TracerProvider },
+    { AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, TracerProvider },
     { OTLPTraceExporter },
     { resourceFromAttributes },
     { HttpInstrumentation },
@@ -86,7 +86,9 @@ export async function startTracing(
   }
   // The caller's sampled flag is not obeyed (a browser could otherwise turn
   // tracing of its requests on or off): each trace is kept or not by its id.
-  const ratio = new TraceIdRatioBasedSampler(config.OTEL_TRACES_SAMPLER_ARG);
+  // Every trace (1, the default) or none (0) without hashing each trace id.
+  const arg = config.OTEL_TRACES_SAMPLER_ARG;
+  const ratio = arg >= 1 ? new AlwaysOnSampler() : arg <= 0 ? new AlwaysOffSampler() : new TraceIdRatioBasedSampler(arg);
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ "service.name": config.OTEL_SERVICE_NAME }),
     // An attribute's value (a statement's text) is cut at 1 KiB: what
@@ -189,17 +191,25 @@ export async function startTracing(
   };
 }
 
-// A transaction's BEGIN and COMMIT (every API request and job runs in one)
-// say nothing its statements and the request's span do not; a search's
-// trace is exported without them, a third fewer spans to serialize and send
-// (the export is most of what tracing costs). One that failed (a COMMIT's
-// serialization failure) is kept.
+// A transaction's plumbing says nothing its statements and the request's
+// span do not: its BEGIN and COMMIT (every API request and job runs in one)
+// and the statement that sets its role and claims (PostGraphile's
+// pgSettings, core/sql.ts's becomeStatement). A search's trace is exported
+// without them, three spans of six fewer to serialize and send (the export
+// is most of what tracing costs). One that failed (a COMMIT's serialization
+// failure, a refused role) is kept.
 const transactionControl = /^pg\.query:(BEGIN|COMMIT)\b/;
+const settingsStatement = /^select (pg_catalog\.)?set_config\(/;
+function isPlumbing(span: ReadableSpan): boolean {
+  if (transactionControl.test(span.name)) return true;
+  const text = span.attributes["db.query.text"];
+  return typeof text === "string" && settingsStatement.test(text);
+}
 function withoutTransactionControl(inner: SpanProcessor): SpanProcessor {
   return {
     onStart: (span, parent) => inner.onStart(span, parent),
     onEnd: (span: ReadableSpan) => {
-      if (transactionControl.test(span.name) && span.status.code !== SpanStatusCode.ERROR) return;
+      if (span.status.code !== SpanStatusCode.ERROR && isPlumbing(span)) return;
       inner.onEnd(span);
     },
     forceFlush: () => inner.forceFlush(),

@@ -137,8 +137,9 @@ it("a guest's card payment is one trace: HTTP → GraphQL → SQL → capture jo
   const sql = spans.filter((s) => s.name.startsWith("pg.query") && ancestry(spans, s).includes("mutation pay"));
   expect(sql.length).toBeGreaterThan(0);
   expect(sql.some((s) => String(s.attributes["db.query.text"] ?? s.attributes["db.statement"]).includes("app_public"))).toBe(true);
-  // A transaction's BEGIN and COMMIT that went well are not exported (core/tracing.ts).
+  // A transaction's BEGIN, COMMIT and settings statement that went well are not exported (core/tracing.ts).
   expect(spans.filter((s) => /^pg\.query:(BEGIN|COMMIT)\b/.test(s.name))).toEqual([]);
+  expect(spans.filter((s) => /set_config\(/.test(String(s.attributes["db.query.text"])))).toEqual([]);
   // The capture job, under the operation that queued it.
   const capture = one(spans, (s) => s.name === "job process_payment_attempt", "job process_payment_attempt");
   expect(capture.kind).toBe(5);

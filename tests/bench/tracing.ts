@@ -47,9 +47,14 @@ interface Figures {
   searchP95: number;
   /** CPU time of the Keepr process per search (ms): steadier than throughput on a busy machine. */
   searchCpu: number;
+  /** Postgres's CPU per search (ms), and the bench client's (which holds the span sink). */
+  searchPgCpu: number;
+  searchClientCpu: number;
   booking: number;
   bookingP95: number;
   bookingCpu: number;
+  bookingPgCpu: number;
+  bookingClientCpu: number;
 }
 
 function runBench(tracing: boolean): Promise<Figures> {
@@ -67,16 +72,22 @@ function runBench(tracing: boolean): Promise<Figures> {
         if (!match) throw new Error(`no ${name} summary in the booking bench's output (exit ${code}):\n${output}`);
         return [Number(match[1]), Number(match[2])] as const;
       };
-      // The phase's row: the Keepr process's CPU (share of one core) over the phase.
+      // The phase's row: each process's CPU (share of one core) over the phase, per call (ms).
       const cpu = (name: string, rate: number) => {
-        const match = new RegExp(`^${name} API .*cpu: client \\d+%, keepr (\\d+)%`, "m").exec(output);
+        const match = new RegExp(`^${name} API .*cpu: client (\\d+)%, keepr (\\d+)%, postgres (\\d+)%`, "m").exec(output);
         if (!match) throw new Error(`no ${name} API row in the booking bench's output:\n${output}`);
-        return (Number(match[1]) / 100 / rate) * 1000;
+        const perCall = (share: string) => (Number(share) / 100 / rate) * 1000;
+        return { keepr: perCall(match[2]!), postgres: perCall(match[3]!), client: perCall(match[1]!) };
       };
       try {
         const [search, searchP95] = figure("search");
         const [booking, bookingP95] = figure("booking");
-        resolve({ search, searchP95, searchCpu: cpu("search", search), booking, bookingP95, bookingCpu: cpu("booking", booking) });
+        const s = cpu("search", search);
+        const b = cpu("booking", booking);
+        resolve({
+          search, searchP95, searchCpu: s.keepr, searchPgCpu: s.postgres, searchClientCpu: s.client,
+          booking, bookingP95, bookingCpu: b.keepr, bookingPgCpu: b.postgres, bookingClientCpu: b.client,
+        });
       } catch (error) {
         reject(error);
       }
@@ -91,8 +102,8 @@ for (let round = 1; round <= rounds; round++) {
     const f = await runBench(mode === "on");
     runs[mode].push(f);
     console.log(
-      `round ${round}, tracing ${mode.padEnd(3)}: search ${f.search.toFixed(1)}/s p95 ${f.searchP95.toFixed(1)} ms, Keepr CPU ${f.searchCpu.toFixed(2)} ms each; ` +
-        `booking ${f.booking.toFixed(1)}/s p95 ${f.bookingP95.toFixed(1)} ms, Keepr CPU ${f.bookingCpu.toFixed(2)} ms each` +
+      `round ${round}, tracing ${mode.padEnd(3)}: search ${f.search.toFixed(1)}/s p95 ${f.searchP95.toFixed(1)} ms, CPU each: Keepr ${f.searchCpu.toFixed(2)} ms, Postgres ${f.searchPgCpu.toFixed(2)} ms, client ${f.searchClientCpu.toFixed(2)} ms; ` +
+        `booking ${f.booking.toFixed(1)}/s p95 ${f.bookingP95.toFixed(1)} ms, CPU each: Keepr ${f.bookingCpu.toFixed(2)} ms, Postgres ${f.bookingPgCpu.toFixed(2)} ms, client ${f.bookingClientCpu.toFixed(2)} ms` +
         (mode === "on" ? `; ${spans - before} spans exported` : ""),
     );
   }
@@ -106,11 +117,12 @@ const median = (xs: number[]) => {
 };
 const m = (mode: "off" | "on", key: keyof Figures) => median(runs[mode].map((f) => f[key]));
 console.log(`\ntracing on/off, medians of ${rounds} rounds (${benchArgs.join(" ")}), ${spans} spans in ${exports} exports:`);
-for (const [name, p95, cpu] of [["search", "searchP95", "searchCpu"], ["booking", "bookingP95", "bookingCpu"]] as const) {
+for (const [name, p95, cpu, pgCpu] of [["search", "searchP95", "searchCpu", "searchPgCpu"], ["booking", "bookingP95", "bookingCpu", "bookingPgCpu"]] as const) {
   const ratio = m("on", name) / m("off", name);
   console.log(
     `  ${name.padEnd(8)} off ${m("off", name).toFixed(1)}/s p95 ${m("off", p95).toFixed(1)} ms; on ${m("on", name).toFixed(1)}/s p95 ${m("on", p95).toFixed(1)} ms; ` +
       `throughput on/off ${ratio.toFixed(2)} (target ≥ 0.9: ${ratio >= 0.9 ? "met" : "MISSED"}); ` +
-      `Keepr CPU per ${name} off ${m("off", cpu).toFixed(2)} ms, on ${m("on", cpu).toFixed(2)} ms (on/off ${(m("on", cpu) / m("off", cpu)).toFixed(2)})`,
+      `Keepr CPU per ${name} off ${m("off", cpu).toFixed(2)} ms, on ${m("on", cpu).toFixed(2)} ms (on/off ${(m("on", cpu) / m("off", cpu)).toFixed(2)}); ` +
+      `Postgres CPU per ${name} off ${m("off", pgCpu).toFixed(2)} ms, on ${m("on", pgCpu).toFixed(2)} ms`,
   );
 }
