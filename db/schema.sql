@@ -318,7 +318,7 @@ create table app_public.channel_conflicts (
 CREATE INDEX channel_conflicts_feed_uid_idx ON app_public.channel_conflicts USING btree (feed_id, uid);
 CREATE INDEX channel_conflicts_open_claim_idx ON app_public.channel_conflicts USING btree (conflicting_claim_id) WHERE (status = 'open'::app_public.channel_conflict_status);
 CREATE INDEX channel_conflicts_open_idx ON app_public.channel_conflicts USING btree (property_id, detected_at DESC) WHERE (status = 'open'::app_public.channel_conflict_status);
-CREATE UNIQUE INDEX channel_conflicts_open_key ON app_public.channel_conflicts USING btree (feed_id, uid, start_date, end_date, COALESCE(conflicting_reservation_id, conflicting_claim_id)) WHERE (status = 'open'::app_public.channel_conflict_status);
+CREATE UNIQUE INDEX channel_conflicts_open_key ON app_public.channel_conflicts USING btree (feed_id, uid, start_date, end_date, COALESCE(conflicting_reservation_id, conflicting_claim_id), property_id) WHERE (status = 'open'::app_public.channel_conflict_status);
 alter table app_public.channel_conflicts enable row level security;
 create policy select_staff on app_public.channel_conflicts for select to public
   using ((property_id IN ( SELECT app_hidden.current_property_ids_for('front_office'::text) AS current_property_ids_for)));
@@ -394,7 +394,7 @@ create table app_public.channel_feeds (
   constraint channel_feeds_poll_interval_minutes_check CHECK (poll_interval_minutes >= 1 AND poll_interval_minutes <= 1440),
   constraint channel_feeds_property_id_id_key UNIQUE (property_id, id),
   constraint channel_feeds_property_id_unit_id_fkey FOREIGN KEY (property_id, unit_id) REFERENCES app_public.units(property_id, id) ON DELETE CASCADE,
-  constraint channel_feeds_unit_id_url_key UNIQUE (unit_id, url),
+  constraint channel_feeds_unit_id_url_property_id_key UNIQUE (unit_id, url, property_id),
   constraint channel_feeds_url_check CHECK (url ~ '^https?://'::text AND length(url) <= 2000)
 );
 CREATE INDEX channel_feeds_due_idx ON app_public.channel_feeds USING btree (next_poll_at) WHERE is_active;
@@ -416,7 +416,9 @@ grant insert (property_id, unit_id, source, name, url, is_active, poll_interval_
 comment on table app_public.channel_feeds is 'An iCal feed of a unit''s bookings elsewhere (Airbnb, Vrbo, Booking.com, another PMS), polled on a schedule with jitter.';
 comment on constraint channel_feeds_property_id_id_key on app_public.channel_feeds is '@behavior -*';
 comment on constraint channel_feeds_property_id_unit_id_fkey on app_public.channel_feeds is '@fieldName unit
-@foreignFieldName channelFeeds';
+@foreignFieldName channelFeeds
+@behavior -list -connection';
+comment on constraint channel_feeds_unit_id_url_property_id_key on app_public.channel_feeds is '@behavior -*';
 
 -- ----------------------------------------------------------------------------
 -- table app_public.companies
@@ -498,7 +500,7 @@ create table app_public.exports (
   purged_at timestamp with time zone,
   constraint exports_check CHECK (to_date >= from_date),
   constraint exports_check1 CHECK ((status = 'done'::app_public.export_status) = (file_key IS NOT NULL AND download_token IS NOT NULL AND expires_at IS NOT NULL)),
-  constraint exports_download_token_key UNIQUE (download_token),
+  constraint exports_download_token_property_id_key UNIQUE (download_token, property_id),
   constraint exports_pkey PRIMARY KEY (id),
   constraint exports_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE CASCADE,
   constraint exports_requested_by_fkey FOREIGN KEY (requested_by) REFERENCES app_public.users(id) ON DELETE SET NULL
@@ -516,6 +518,7 @@ grant select on app_public.exports to keepr_worker;
 comment on table app_public.exports is 'A CSV export of a property''s data, made by a job; download it at /exports/<download_token> until expires_at.';
 comment on column app_public.exports.download_token is 'The secret of the download link (/exports/<token>), valid until expires_at.';
 comment on column app_public.exports.purged_at is 'When the file was deleted from the export store, after its link expired.';
+comment on constraint exports_download_token_property_id_key on app_public.exports is '@behavior -*';
 
 -- ----------------------------------------------------------------------------
 -- table app_public.fees
@@ -787,7 +790,7 @@ create table app_public.housekeeping_tasks (
 );
 CREATE INDEX housekeeping_tasks_board_idx ON app_public.housekeeping_tasks USING btree (property_id, due_date) WHERE (status = ANY (ARRAY['open'::app_public.housekeeping_task_status, 'in_progress'::app_public.housekeeping_task_status]));
 CREATE INDEX housekeeping_tasks_day_idx ON app_public.housekeeping_tasks USING btree (property_id, due_date);
-CREATE UNIQUE INDEX housekeeping_tasks_once_idx ON app_public.housekeeping_tasks USING btree (unit_id, kind, due_date) WHERE (status <> 'cancelled'::app_public.housekeeping_task_status);
+CREATE UNIQUE INDEX housekeeping_tasks_once_idx ON app_public.housekeeping_tasks USING btree (unit_id, kind, due_date, property_id) WHERE (status <> 'cancelled'::app_public.housekeeping_task_status);
 alter table app_public.housekeeping_tasks enable row level security;
 create policy insert_staff on app_public.housekeeping_tasks for insert to keepr_staff
   with check ((property_id IN ( SELECT app_hidden.current_property_ids_for('housekeeping_ops'::text) AS current_property_ids_for)) AND (kind = ANY (ARRAY['inspection'::app_public.housekeeping_task_kind, 'maintenance'::app_public.housekeeping_task_kind])));
@@ -1168,7 +1171,7 @@ create table app_public.notifications (
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
   constraint notifications_cause_check CHECK (length(cause) >= 1 AND length(cause) <= 200),
-  constraint notifications_cause_template_channel_recipient_key UNIQUE (cause, template, channel, recipient),
+  constraint notifications_cause_template_channel_recipient_property_id_key UNIQUE (cause, template, channel, recipient, property_id),
   constraint notifications_check CHECK ((status = 'sent'::app_public.notification_status) = (sent_at IS NOT NULL)),
   constraint notifications_pkey PRIMARY KEY (id),
   constraint notifications_property_id_reservation_id_fkey FOREIGN KEY (property_id, reservation_id) REFERENCES app_public.reservations(property_id, id) ON DELETE CASCADE,
@@ -1187,6 +1190,7 @@ grant select on app_public.notifications to keepr_staff;
 grant select on app_public.notifications to keepr_worker;
 comment on table app_public.notifications is 'Every message to a guest: queued with its cause, delivered once by a job, kept with what was sent (the outbox staff browse).';
 comment on column app_public.notifications.cause is 'What caused it (reservation:<id>:confirmed, payment:<attempt id>, ...): one notification per cause, template, channel and recipient.';
+comment on constraint notifications_cause_template_channel_recipient_property_id_key on app_public.notifications is '@behavior -*';
 comment on constraint notifications_property_id_reservation_id_fkey on app_public.notifications is '@fieldName reservation
 @foreignFieldName notifications';
 
@@ -1282,7 +1286,7 @@ create table app_public.payment_attempts (
   constraint payment_attempts_property_id_intent_id_fkey FOREIGN KEY (property_id, intent_id) REFERENCES app_public.payment_intents(property_id, id) ON DELETE RESTRICT
 );
 CREATE INDEX payment_attempts_created_idx ON app_public.payment_attempts USING btree (property_id, created_at DESC);
-CREATE UNIQUE INDEX payment_attempts_in_flight_idx ON app_public.payment_attempts USING btree (intent_id) WHERE (status = ANY (ARRAY['pending'::app_public.payment_attempt_status, 'authorized'::app_public.payment_attempt_status]));
+CREATE UNIQUE INDEX payment_attempts_in_flight_idx ON app_public.payment_attempts USING btree (intent_id, property_id) WHERE (status = ANY (ARRAY['pending'::app_public.payment_attempt_status, 'authorized'::app_public.payment_attempt_status]));
 CREATE INDEX payment_attempts_intent_idx ON app_public.payment_attempts USING btree (property_id, intent_id);
 alter table app_public.payment_attempts enable row level security;
 create policy select_staff_or_guest on app_public.payment_attempts for select to public
@@ -1339,7 +1343,7 @@ create table app_public.payment_intents (
   constraint payment_intents_property_id_reservation_id_fkey FOREIGN KEY (property_id, reservation_id) REFERENCES app_public.reservations(property_id, id) ON DELETE RESTRICT
 );
 CREATE INDEX payment_intents_due_idx ON app_public.payment_intents USING btree (due_at) WHERE (status = 'requires_payment'::app_public.payment_status);
-CREATE UNIQUE INDEX payment_intents_open_idx ON app_public.payment_intents USING btree (reservation_id, kind) WHERE (status = ANY (ARRAY['requires_payment'::app_public.payment_status, 'failed'::app_public.payment_status]));
+CREATE UNIQUE INDEX payment_intents_open_idx ON app_public.payment_intents USING btree (reservation_id, kind, property_id) WHERE (status = ANY (ARRAY['requires_payment'::app_public.payment_status, 'failed'::app_public.payment_status]));
 CREATE INDEX payment_intents_reservation_idx ON app_public.payment_intents USING btree (property_id, reservation_id);
 alter table app_public.payment_intents enable row level security;
 create policy select_staff_or_guest on app_public.payment_intents for select to public
@@ -2154,7 +2158,7 @@ create table app_public.units (
   ical_token text default encode(gen_random_bytes(16), 'hex'::text) not null,
   is_occupied boolean default false not null,
   constraint units_ical_token_check CHECK (ical_token ~ '^[0-9a-f]{32}$'::text),
-  constraint units_ical_token_key UNIQUE (ical_token),
+  constraint units_ical_token_property_id_key UNIQUE (ical_token, property_id),
   constraint units_name_check CHECK (length(name) >= 1 AND length(name) <= 100),
   constraint units_owner_fkey FOREIGN KEY (property_id, owner_id) REFERENCES app_public.owners(property_id, id) ON DELETE RESTRICT,
   constraint units_pkey PRIMARY KEY (id),
@@ -2183,6 +2187,7 @@ comment on column app_public.units.is_active is 'Inactive units are never sold.'
 comment on column app_public.units.owner_id is 'The owner of the unit, when it is not the property''s own.';
 comment on column app_public.units.ical_token is 'The secret of the unit''s iCal export URL (/ical/<token>.ics), what OTAs import. Staff may rotate it.';
 comment on column app_public.units.is_occupied is 'Whether a checked-in guest is in the unit now (kept by Keepr from check-in, check-out and room moves).';
+comment on constraint units_ical_token_property_id_key on app_public.units is '@behavior -*';
 comment on constraint units_owner_fkey on app_public.units is '@fieldName owner
 @foreignFieldName units';
 comment on constraint units_property_id_id_key on app_public.units is '@behavior -*';
@@ -6386,7 +6391,7 @@ create table app_private.cards_on_file (
   constraint cards_on_file_brand_check CHECK (brand ~ '^[a-z_]{1,20}$'::text),
   constraint cards_on_file_last4_check CHECK (last4 ~ '^[0-9]{4}$'::text),
   constraint cards_on_file_payment_token_check CHECK (payment_token ~ '^tok_[A-Za-z0-9_]{6,100}$'::text),
-  constraint cards_on_file_pkey PRIMARY KEY (reservation_id),
+  constraint cards_on_file_pkey PRIMARY KEY (reservation_id, property_id),
   constraint cards_on_file_property_id_reservation_id_fkey FOREIGN KEY (property_id, reservation_id) REFERENCES app_public.reservations(property_id, id) ON DELETE CASCADE
 );
 CREATE INDEX cards_on_file_property_idx ON app_private.cards_on_file USING btree (property_id, reservation_id);
@@ -6410,7 +6415,7 @@ create table app_private.channel_feed_pending_changes (
   confirm_after timestamp with time zone not null,
   constraint channel_feed_pending_changes_check CHECK (nights_blocked >= nights_released),
   constraint channel_feed_pending_changes_nights_released_check CHECK (nights_released > 0),
-  constraint channel_feed_pending_changes_pkey PRIMARY KEY (feed_id),
+  constraint channel_feed_pending_changes_pkey PRIMARY KEY (feed_id, property_id),
   constraint channel_feed_pending_changes_property_id_feed_id_fkey FOREIGN KEY (property_id, feed_id) REFERENCES app_public.channel_feeds(property_id, id) ON DELETE CASCADE
 );
 comment on table app_private.channel_feed_pending_changes is 'A feed''s fetch that would release most of its future blocks at once (an empty calendar, a sudden drop): kept, not applied, until a fetch after confirm_after says the same or staff accept it.';
@@ -8380,7 +8385,7 @@ begin
                 case when notify.template in ('confirmation', 'pre_arrival', 'cancellation') then g.phone end)
       ) x(channel, recipient)
      where g.property_id = reservation.property_id and g.id = reservation.guest_id and x.recipient is not null
-    on conflict (cause, template, channel, recipient) do nothing
+    on conflict (cause, template, channel, recipient, property_id) do nothing
     returning id
   loop
     perform app_private.add_job('send_notification', pg_catalog.json_build_object('id', v_id),
@@ -10231,7 +10236,7 @@ begin
                    then 'The channel''s calendar came back empty: it would open all ' || v_blocked || ' blocked nights.'
                    else 'The channel''s calendar would open ' || v_released || ' of ' || v_blocked || ' blocked nights at once.' end,
               v_released, v_blocked, pg_catalog.now() + c_confirm_wait)
-      on conflict (feed_id) do update
+      on conflict (feed_id, property_id) do update
         set events = excluded.events, content_hash = excluded.content_hash, fingerprint = excluded.fingerprint, reason = excluded.reason,
             nights_released = excluded.nights_released, nights_blocked = excluded.nights_blocked,
             first_seen_at = pg_catalog.now(), last_seen_at = pg_catalog.now(), confirm_after = excluded.confirm_after

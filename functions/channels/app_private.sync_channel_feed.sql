@@ -80,7 +80,7 @@ begin
                    then 'The channel''s calendar came back empty: it would open all ' || v_blocked || ' blocked nights.'
                    else 'The channel''s calendar would open ' || v_released || ' of ' || v_blocked || ' blocked nights at once.' end,
               v_released, v_blocked, pg_catalog.now() + c_confirm_wait)
-      on conflict (feed_id) do update
+      on conflict (feed_id, property_id) do update
         set events = excluded.events, content_hash = excluded.content_hash, fingerprint = excluded.fingerprint, reason = excluded.reason,
             nights_released = excluded.nights_released, nights_blocked = excluded.nights_blocked,
             first_seen_at = pg_catalog.now(), last_seen_at = pg_catalog.now(), confirm_after = excluded.confirm_after

@@ -28,7 +28,7 @@ begin
                 case when notify.template in ('confirmation', 'pre_arrival', 'cancellation') then g.phone end)
       ) x(channel, recipient)
      where g.property_id = reservation.property_id and g.id = reservation.guest_id and x.recipient is not null
-    on conflict (cause, template, channel, recipient) do nothing
+    on conflict (cause, template, channel, recipient, property_id) do nothing
     returning id
   loop
     perform app_private.add_job('send_notification', pg_catalog.json_build_object('id', v_id),
