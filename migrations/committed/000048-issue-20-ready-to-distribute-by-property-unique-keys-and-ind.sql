@@ -1,0 +1,237 @@
+--! Previous: sha1:122f978ea9a975be1ccf8a55abce933ddc142a49
+--! Hash: sha1:33ae88b250abf818fd99801dd4c2f53f2adb405a
+--! Message: Issue 20, ready to distribute by property: unique keys and indexes of tenant tables carry property_id
+
+-- Issue 20, ready to distribute by property (first slice): every unique
+-- constraint and unique index of a tenant table carries property_id, so a
+-- Citus-style distribution by property_id can keep enforcing it shard by
+-- shard (tests/db/distribution.test.ts, docs/scaling-distribution.md).
+-- property_id goes last: the indexes serve the same lookups as before
+-- (a feed by its iCal token, a download by its token, the open intent of a
+-- reservation). The widened constraints are hidden from the API like the
+-- other composite keys (@behavior -*); the apps used none of the fields
+-- the old ones made (unitByIcalToken, exportByDownloadToken,
+-- channelFeedByUnitIdAndUrl, notificationByCauseAndTemplateAndChannelAndRecipient
+-- and their update/delete mutations).
+
+-- A unit's iCal export token.
+alter table app_public.units drop constraint if exists units_ical_token_key;
+alter table app_public.units drop constraint if exists units_ical_token_property_id_key;
+alter table app_public.units add constraint units_ical_token_property_id_key unique (ical_token, property_id);
+comment on constraint units_ical_token_property_id_key on app_public.units is E'@behavior -*';
+
+-- An export's download token.
+alter table app_public.exports drop constraint if exists exports_download_token_key;
+alter table app_public.exports drop constraint if exists exports_download_token_property_id_key;
+alter table app_public.exports add constraint exports_download_token_property_id_key unique (download_token, property_id);
+comment on constraint exports_download_token_property_id_key on app_public.exports is E'@behavior -*';
+
+-- One feed per unit and URL.
+alter table app_public.channel_feeds drop constraint if exists channel_feeds_unit_id_url_key;
+alter table app_public.channel_feeds drop constraint if exists channel_feeds_unit_id_url_property_id_key;
+alter table app_public.channel_feeds add constraint channel_feeds_unit_id_url_property_id_key unique (unit_id, url, property_id);
+comment on constraint channel_feeds_unit_id_url_property_id_key on app_public.channel_feeds is E'@behavior -*';
+-- With an index holding both property_id and unit_id, PostGraphile would
+-- now show the unit's feeds as Unit.channelFeeds (it hides the backward
+-- relation of an unindexed foreign key): the API stays as it was.
+comment on constraint channel_feeds_property_id_unit_id_fkey on app_public.channel_feeds is
+  E'@fieldName unit\n@foreignFieldName channelFeeds\n@behavior -list -connection';
+
+-- One notification per cause, template, channel and recipient (app_private.notify's arbiter).
+alter table app_public.notifications drop constraint if exists notifications_cause_template_channel_recipient_key;
+alter table app_public.notifications drop constraint if exists notifications_cause_template_channel_recipient_property_id_key;
+alter table app_public.notifications add constraint notifications_cause_template_channel_recipient_property_id_key
+  unique (cause, template, channel, recipient, property_id);
+comment on constraint notifications_cause_template_channel_recipient_property_id_key on app_public.notifications is E'@behavior -*';
+--! Included operations/app_private.notify.sql
+-- Queues a message about a reservation to its guest: by email always, by
+-- SMS too for the essentials (confirmation, pre-arrival, cancellation) when
+-- the guest gave a phone number. One row per (cause, template, channel,
+-- recipient): queuing the same cause again changes nothing. The job that
+-- delivers it is added in this transaction, to run at send_after (once per
+-- row inserted, so it needs no job key).
+create or replace function app_private.notify(
+  reservation app_public.reservations,
+  template app_public.notification_kind,
+  cause text,
+  send_after timestamptz default pg_catalog.now()
+) returns integer
+  language plpgsql volatile
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_id uuid;
+  v_count integer := 0;
+begin
+  for v_id in
+    insert into app_public.notifications (property_id, reservation_id, template, channel, recipient, cause, send_after)
+    select reservation.property_id, reservation.id, notify.template, x.channel, x.recipient, notify.cause, notify.send_after
+      from app_public.guests g
+      cross join lateral (
+        values ('email'::app_public.notification_channel, g.email::text),
+               ('sms'::app_public.notification_channel,
+                case when notify.template in ('confirmation', 'pre_arrival', 'cancellation') then g.phone end)
+      ) x(channel, recipient)
+     where g.property_id = reservation.property_id and g.id = reservation.guest_id and x.recipient is not null
+    on conflict (cause, template, channel, recipient, property_id) do nothing
+    returning id
+  loop
+    perform app_private.add_job('send_notification', pg_catalog.json_build_object('id', v_id),
+                                    run_at := notify.send_after, max_attempts := 10);
+    v_count := v_count + 1;
+  end loop;
+  return v_count;
+end;
+$$;
+comment on function app_private.notify(app_public.reservations, app_public.notification_kind, text, timestamptz) is
+  E'Queues a notification (email, and SMS for the essentials) once per cause, with its delivery job; returns how many were queued.';
+--! EndIncluded operations/app_private.notify.sql
+
+-- The partial unique indexes: one open intent per reservation and kind, one
+-- attempt in flight per intent, one open conflict per channel event and
+-- stay, one housekeeping task per unit, kind and day.
+drop index if exists app_public.payment_intents_open_idx;
+create unique index payment_intents_open_idx on app_public.payment_intents (reservation_id, kind, property_id)
+  where status in ('requires_payment', 'failed');
+drop index if exists app_public.payment_attempts_in_flight_idx;
+create unique index payment_attempts_in_flight_idx on app_public.payment_attempts (intent_id, property_id)
+  where status in ('pending', 'authorized');
+drop index if exists app_public.channel_conflicts_open_key;
+create unique index channel_conflicts_open_key on app_public.channel_conflicts
+  (feed_id, uid, start_date, end_date, coalesce(conflicting_reservation_id, conflicting_claim_id), property_id)
+  where status = 'open';
+drop index if exists app_public.housekeeping_tasks_once_idx;
+create unique index housekeeping_tasks_once_idx on app_public.housekeeping_tasks (unit_id, kind, due_date, property_id)
+  where status <> 'cancelled';
+
+-- The primary keys of app_private's tenant tables (not in the API).
+alter table app_private.cards_on_file drop constraint if exists cards_on_file_pkey;
+alter table app_private.cards_on_file add constraint cards_on_file_pkey primary key (reservation_id, property_id);
+alter table app_private.channel_feed_pending_changes drop constraint if exists channel_feed_pending_changes_pkey;
+alter table app_private.channel_feed_pending_changes add constraint channel_feed_pending_changes_pkey primary key (feed_id, property_id);
+--! Included channels/app_private.sync_channel_feed.sql
+-- Applies what an OTA feed says now (events: a JSON array of {uid, start,
+-- end, summary, cancelled}, as channels/ical.ts parses it), in one
+-- transaction with the feed's row locked (one sync of a feed at a time):
+--   1. the bookings: cancelled events and events that end before today at
+--      the property dropped; a feed's overlapping and touching events
+--      merged into one (a feed never conflicts with itself). An event alone
+--      keeps its uid, a merged one is known by its members';
+--   2. a glitch never opens nights: a fetch that would give back more than
+--      half of the nights the feed blocks from today on (an empty calendar,
+--      a sudden drop) is kept aside, not applied, until a fetch at least
+--      five minutes later says the same (the feed is polled again then) or
+--      staff accept it (confirmed => true). The feed keeps its blocks;
+--      the console shows it waiting to confirm;
+--   3. otherwise the bookings are stored as what the feed says and the
+--      unit's blocks and conflicts made to agree (app_private.apply_channel_feed).
+-- Returns the counts, or {"waiting": true, ...} when kept aside.
+create or replace function app_private.sync_channel_feed(feed_id uuid, events jsonb, content_hash text, confirmed boolean default false)
+  returns jsonb
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  c_confirm_wait constant interval := interval '5 minutes';
+  v_feed app_public.channel_feeds;
+  v_today date;
+  v_fingerprint text;
+  v_blocked integer;
+  v_released integer;
+  v_pending app_private.channel_feed_pending_changes;
+  v_counts jsonb;
+begin
+  select * into v_feed from app_public.channel_feeds f where f.id = sync_channel_feed.feed_id for update;
+  if not found then
+    raise exception using errcode = 'NTFND', message = 'No such channel feed.';
+  end if;
+  v_today := app_private.local_today(v_feed.property_id);
+
+  create temporary table if not exists pg_temp.feed_now (uid text primary key, start_date date, end_date date, summary text) on commit drop;
+  truncate pg_temp.feed_now;
+  with valid as (
+    select distinct on (e.uid) e.uid, e.start::date as start_date, e."end"::date as end_date,
+           pg_catalog.left(coalesce(e.summary, ''), 200) as summary
+      from pg_catalog.jsonb_to_recordset(events) as e(uid text, start text, "end" text, summary text, cancelled boolean)
+     where not coalesce(e.cancelled, false) and e."end"::date > e.start::date and e."end"::date > v_today
+     order by e.uid
+  ), merged as (
+    select pg_catalog.unnest(pg_catalog.range_agg(pg_catalog.daterange(v.start_date, v.end_date))) as nights from valid v
+  )
+  insert into pg_temp.feed_now
+  select case when count(*) = 1 then min(v.uid)
+              else 'merged:' || pg_catalog.md5(pg_catalog.string_agg(v.uid, E'\n' order by v.uid)) end,
+         pg_catalog.lower(m.nights), pg_catalog.upper(m.nights),
+         (pg_catalog.array_agg(v.summary order by v.start_date, v.uid))[1]
+    from merged m
+    join valid v on pg_catalog.daterange(v.start_date, v.end_date) <@ m.nights
+   group by m.nights;
+
+  -- The nights from today on that the feed blocks, and those this fetch gives back.
+  select coalesce(pg_catalog.md5(pg_catalog.string_agg(n.uid || ' ' || n.start_date || ' ' || n.end_date, E'\n' order by n.uid)), 'empty')
+    into v_fingerprint from pg_temp.feed_now n;
+  with before as (
+    select coalesce(pg_catalog.range_agg(pg_catalog.daterange(greatest(e.start_date, v_today), e.end_date)), '{}'::datemultirange) as nights
+      from app_public.channel_feed_events e where e.feed_id = v_feed.id and e.end_date > v_today
+  ), after as (
+    select coalesce(pg_catalog.range_agg(pg_catalog.daterange(n.start_date, n.end_date)), '{}'::datemultirange) as nights from pg_temp.feed_now n
+  )
+  select (select coalesce(sum(pg_catalog.upper(r) - pg_catalog.lower(r)), 0) from pg_catalog.unnest(b.nights) r),
+         (select coalesce(sum(pg_catalog.upper(r) - pg_catalog.lower(r)), 0) from pg_catalog.unnest(b.nights - a.nights) r)
+    into v_blocked, v_released
+    from before b, after a;
+
+  if not confirmed and v_released > 0 and v_released * 2 > v_blocked then
+    select * into v_pending from app_private.channel_feed_pending_changes p where p.feed_id = v_feed.id;
+    if not found or v_pending.fingerprint <> v_fingerprint then
+      insert into app_private.channel_feed_pending_changes as p
+             (feed_id, property_id, events, content_hash, fingerprint, reason, nights_released, nights_blocked, confirm_after)
+      values (v_feed.id, v_feed.property_id, events, content_hash, v_fingerprint,
+              case when not exists (select 1 from pg_temp.feed_now)
+                   then 'The channel''s calendar came back empty: it would open all ' || v_blocked || ' blocked nights.'
+                   else 'The channel''s calendar would open ' || v_released || ' of ' || v_blocked || ' blocked nights at once.' end,
+              v_released, v_blocked, pg_catalog.now() + c_confirm_wait)
+      on conflict (feed_id, property_id) do update
+        set events = excluded.events, content_hash = excluded.content_hash, fingerprint = excluded.fingerprint, reason = excluded.reason,
+            nights_released = excluded.nights_released, nights_blocked = excluded.nights_blocked,
+            first_seen_at = pg_catalog.now(), last_seen_at = pg_catalog.now(), confirm_after = excluded.confirm_after
+      returning * into v_pending;
+    elsif v_pending.confirm_after > pg_catalog.now() then
+      update app_private.channel_feed_pending_changes p set last_seen_at = pg_catalog.now()
+       where p.feed_id = v_feed.id returning * into v_pending;
+    else
+      v_pending := null;  -- a later fetch agrees: apply it
+    end if;
+    if v_pending.feed_id is not null then
+      update app_public.channel_feeds f
+         set last_polled_at = pg_catalog.now(), last_error = null, last_error_at = null, consecutive_failures = 0,
+             next_poll_at = least(f.next_poll_at, v_pending.confirm_after + interval '10 seconds')
+       where f.id = v_feed.id;
+      return pg_catalog.jsonb_build_object('waiting', true, 'nights_released', v_released, 'nights_blocked', v_blocked,
+                                           'confirm_after', v_pending.confirm_after);
+    end if;
+  end if;
+  delete from app_private.channel_feed_pending_changes p where p.feed_id = v_feed.id;
+
+  delete from app_public.channel_feed_events e
+   where e.feed_id = v_feed.id and not exists (select 1 from pg_temp.feed_now n where n.uid = e.uid);
+  insert into app_public.channel_feed_events as e (feed_id, property_id, uid, start_date, end_date, summary)
+  select v_feed.id, v_feed.property_id, n.uid, n.start_date, n.end_date, n.summary from pg_temp.feed_now n
+  on conflict (feed_id, uid) do update
+    set start_date = excluded.start_date, end_date = excluded.end_date, summary = excluded.summary, seen_at = pg_catalog.now()
+    where (e.start_date, e.end_date, e.summary) is distinct from (excluded.start_date, excluded.end_date, excluded.summary);
+
+  v_counts := app_private.apply_channel_feed(v_feed.id);
+
+  update app_public.channel_feeds f
+     set last_polled_at = pg_catalog.now(), last_success_at = pg_catalog.now(), last_error = null, last_error_at = null,
+         consecutive_failures = 0, events_seen = (select count(*) from pg_temp.feed_now), content_hash = sync_channel_feed.content_hash
+   where f.id = v_feed.id;
+  return v_counts;
+end;
+$$;
+comment on function app_private.sync_channel_feed(uuid, jsonb, text, boolean) is
+  E'Applies an OTA feed''s events to its unit (blocks for every free night of its bookings, conflicts for nights sold twice), unless the fetch would suddenly open most of its nights: that waits for a second fetch or staff. Returns counts.';
+--! EndIncluded channels/app_private.sync_channel_feed.sql
