@@ -97,6 +97,11 @@ export const jobRuns = new Counter({
   labelNames: ["task", "outcome"] as const,
 });
 
+export const runnerRestarts = new Counter({
+  name: "keepr_worker_runner_restarts_total",
+  help: "Job runners started again after stopping by themselves (graphile-worker's pool stops when it cannot record a job's outcome: Postgres restarting, a failover).",
+});
+
 export const jobDuration = new Histogram({
   name: "keepr_job_duration_seconds",
   help: "How long a job run took, by task.",

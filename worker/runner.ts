@@ -8,7 +8,7 @@ import { createSimulatedProviderClient, fetchSettlementCsv } from "../payments/s
 import { paymentSecretsOf } from "../payments/secrets.ts";
 import type { Config } from "../core/config.ts";
 import type { Logger } from "../core/logger.ts";
-import { jobDuration, jobRuns, observeChannelFeeds, observeJobQueue, observePool } from "../core/metrics.ts";
+import { jobDuration, jobRuns, observeChannelFeeds, observeJobQueue, observePool, runnerRestarts } from "../core/metrics.ts";
 import { inSpan, SpanKind, tracingEnabled } from "../core/tracing.ts";
 import { createMailer } from "./mailer.ts";
 import { makeProcessPaymentAttempt } from "./tasks/process_payment_attempt.ts";
@@ -136,6 +136,10 @@ export const workerPreset = (concurrency: number) => ({
   },
 });
 
+/** Backoff of a job runner that stopped by itself: 0.5 s, 1 s, 2 s, … up to 15 s between starts. */
+const RUNNER_RESTART_FIRST_DELAY_MS = 500;
+const RUNNER_RESTART_MAX_DELAY_MS = 15_000;
+
 export interface Worker {
   stop(): Promise<void>;
 }
@@ -225,7 +229,15 @@ export async function startWorker(options: { config: Config; ownerUrl: string; j
   });
   metricsPool.on("error", onError);
   const forgetMetrics = [observePool("worker", pool), observeJobQueue(metricsPool, Object.keys(taskList)), observeChannelFeeds(metricsPool)];
-  const runner: Runner = await run({
+  // The runner, kept running. graphile-worker's pool shuts itself down when
+  // it cannot record a job's outcome (Postgres restarting, a failover): it
+  // does not retry that ("queue is in an inconsistent state"), and expects
+  // the process to be restarted. Here a new runner is started in the same
+  // process instead, with backoff while Postgres is unreachable, and the
+  // jobs the stopped pool still held are unlocked at once (they are ours:
+  // nothing of that pool runs any more); the heartbeat would unlock them
+  // after WORKER_DEAD_AFTER_SECONDS otherwise. Tasks are safe to run again.
+  const runOptions = {
     events,
     pgPool: pool,
     concurrency: config.WORKER_CONCURRENCY,
@@ -235,7 +247,56 @@ export async function startWorker(options: { config: Config; ownerUrl: string; j
     logger: workerLogger,
     taskList,
     parsedCronItems: parseCrontab(crontab),
-  });
+  };
+  const ownPools = new Set<string>();
+  events.on("pool:create", ({ workerPool }) => ownPools.add(workerPool.id));
+  let stopping = false;
+  let runner: Runner = await run(runOptions);
+  let restarting: Promise<void> | undefined;
+  let wakeRestart: (() => void) | undefined;
+  const restart = async (): Promise<void> => {
+    const abandoned = [...ownPools];
+    for (let attempt = 0; !stopping; attempt++) {
+      const delayMs = Math.min(RUNNER_RESTART_MAX_DELAY_MS, RUNNER_RESTART_FIRST_DELAY_MS * 2 ** attempt);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delayMs);
+        wakeRestart = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      if (stopping) return;
+      try {
+        const next = await run(runOptions);
+        if (stopping) {
+          await next.stop();
+          return;
+        }
+        runner = next;
+        supervise(next);
+        log.info({ attempt: attempt + 1 }, "job runner started again");
+        await pool
+          .query("select graphile_worker.force_unlock_workers($1)", [abandoned])
+          .then(() => abandoned.forEach((id) => ownPools.delete(id)))
+          .catch((err) => log.warn({ err }, "the stopped runner's jobs were not unlocked: the heartbeat will"));
+        return;
+      } catch (err) {
+        log.warn({ err, attempt: attempt + 1, retryInMs: Math.min(RUNNER_RESTART_MAX_DELAY_MS, RUNNER_RESTART_FIRST_DELAY_MS * 2 ** (attempt + 1)) }, "job runner could not start");
+      }
+    }
+  };
+  const supervise = (current: Runner) => {
+    // Settles (resolves, even after a failure) only when the runner stopped.
+    void current.promise
+      .catch(() => undefined)
+      .then(() => {
+        if (stopping || current !== runner) return;
+        runnerRestarts.inc();
+        log.error("job runner stopped by itself (its connection to Postgres failed): starting a new one");
+        restarting = restart().finally(() => (restarting = undefined));
+      });
+  };
+  supervise(runner);
   await heartbeat();
   const heartbeatTimer = setInterval(heartbeat, Math.max(1_000, (config.WORKER_DEAD_AFTER_SECONDS * 1_000) / 3));
   const outcomesTimer = setInterval(flushOutcomes, 2_000);
@@ -244,7 +305,10 @@ export async function startWorker(options: { config: Config; ownerUrl: string; j
       clearInterval(heartbeatTimer);
       clearInterval(outcomesTimer);
       circuitChanges.off("change", onCircuit);
-      await runner.stop();
+      stopping = true;
+      wakeRestart?.();
+      await restarting;
+      await runner.stop().catch((err) => log.debug({ err }, "job runner was already stopped"));
       await flushOutcomes();
       for (const forget of forgetMetrics) forget();
       await metricsPool.end();

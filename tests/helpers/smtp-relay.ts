@@ -1,46 +1,55 @@
 // A real SMTP server (smtp-server) standing for a mail relay: it takes every
-// message after `latencyMs` (what a relay that answers after queueing to
-// disk costs), and keeps the Message-ID of each one it took, in order, so a
-// test can count deliveries (a duplicate shows as the same Message-ID
-// twice).
+// message `latencyMs` after its data arrived (what a relay that answers
+// after queueing to disk costs; changeable while it runs), and keeps the
+// Message-ID of each one it took, in order, so a test can count deliveries
+// (a duplicate shows as the same Message-ID twice).
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 
-export interface SmtpRelay {
-  readonly url: string;
+export class SmtpRelay {
+  latencyMs: number;
   /** Message-IDs of the messages taken, in order (duplicates kept). */
-  readonly accepted: string[];
-  close(): Promise<void>;
+  readonly accepted: string[] = [];
+  /** Messages whose data arrived and that are not answered yet. */
+  inFlight = 0;
+  url = "";
+  private readonly server: SMTPServer;
+
+  constructor(latencyMs: number) {
+    this.latencyMs = latencyMs;
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ["AUTH", "STARTTLS"],
+      logger: false,
+      closeTimeout: 100,
+      onData: (stream, _session, callback) => {
+        const chunks: Buffer[] = [];
+        stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+        stream.on("end", () => {
+          const messageId = /^Message-ID:\s*(\S+)/im.exec(Buffer.concat(chunks).toString("utf8"))?.[1] ?? "?";
+          this.inFlight++;
+          setTimeout(() => {
+            this.inFlight--;
+            this.accepted.push(messageId);
+            callback();
+          }, this.latencyMs);
+        });
+      },
+    });
+  }
+
+  async listen(): Promise<this> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(0, "127.0.0.1", () => resolve());
+    });
+    this.url = `smtp://127.0.0.1:${(this.server.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  close(): Promise<void> {
+    return new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
 }
 
-export async function startSmtpRelay(options: { latencyMs?: number } = {}): Promise<SmtpRelay> {
-  const latencyMs = options.latencyMs ?? 0;
-  const accepted: string[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["AUTH", "STARTTLS"],
-    logger: false,
-    closeTimeout: 100,
-    onData: (stream, _session, callback) => {
-      const chunks: Buffer[] = [];
-      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("end", () => {
-        const messageId = /^Message-ID:\s*(\S+)/im.exec(Buffer.concat(chunks).toString("utf8"))?.[1] ?? "?";
-        setTimeout(() => {
-          accepted.push(messageId);
-          callback();
-        }, latencyMs);
-      });
-    },
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const port = (server.server.address() as AddressInfo).port;
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    accepted,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
+export const startSmtpRelay = (options: { latencyMs?: number } = {}): Promise<SmtpRelay> => new SmtpRelay(options.latencyMs ?? 0).listen();
