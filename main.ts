@@ -14,6 +14,8 @@ import { startHttpServer } from "./server/http.ts";
 import { runProcess } from "./core/process.ts";
 import { makeReadiness } from "./server/readiness.ts";
 import { startMetricsServer } from "./core/metrics.ts";
+import { apiPoolConfig } from "./core/pool-mode.ts";
+import { ReplicaSet } from "./core/replicas.ts";
 
 const noSeed = process.argv.includes("--no-seed");
 
@@ -30,13 +32,7 @@ await runProcess("Keepr", async ({ config, logger, lifecycle }) => {
   const seed = config.SEED && !noSeed;
   if (seed) await seedDemoData(db.ownerUrl, config.demoPassword ?? undefined);
 
-  const apiPool = new pg.Pool({
-    connectionString: db.authenticatorUrl,
-    max: config.API_POOL_SIZE,
-    application_name: "keepr-api",
-    statement_timeout: config.STATEMENT_TIMEOUT_MS,
-    idle_in_transaction_session_timeout: config.STATEMENT_TIMEOUT_MS * 2,
-  });
+  const apiPool = new pg.Pool(apiPoolConfig(config, { connectionString: db.authenticatorUrl, max: config.API_POOL_SIZE, applicationName: "keepr-api" }));
   // Health checks, payment webhooks and the simulated provider.
   const ownerPool = new pg.Pool({ connectionString: db.ownerUrl, max: 8, application_name: "keepr-owner" });
   // A connection that fails while we close the pools (Postgres stops right
@@ -51,6 +47,14 @@ await runProcess("Keepr", async ({ config, logger, lifecycle }) => {
     closingPools = true;
     await Promise.all([apiPool.end(), ownerPool.end()]);
   });
+
+  // Read replicas (REPLICA_DATABASE_URLS): searches, quotes and reports read
+  // them while they keep up (core/replicas.ts monitors them).
+  const replicas = config.REPLICA_DATABASE_URLS.length > 0 ? new ReplicaSet({ config, primaryPool: apiPool, logger }) : undefined;
+  if (replicas) {
+    await replicas.start();
+    lifecycle.add("replicas", () => replicas.stop());
+  }
 
   // METRICS_PORT: /metrics of this whole process (API, worker, realtime) on a port of its own.
   const metrics = await startMetricsServer(config, logger);
@@ -67,6 +71,7 @@ await runProcess("Keepr", async ({ config, logger, lifecycle }) => {
     logger,
     apiPool,
     ownerPool,
+    ...(replicas ? { replicas } : {}),
     jwtSecret: db.jwtSecret,
     readiness: makeReadiness(apiPool, ownerPool),
     admin: { status: () => buildStatus.admin, realtime: true },
@@ -74,7 +79,7 @@ await runProcess("Keepr", async ({ config, logger, lifecycle }) => {
   });
   lifecycle.add("http", () => http.close());
   // Closed before the HTTP server (lifecycle steps run last added, first).
-  const realtime = startRealtimeService({ server: http.server, apiPool, databaseUrl: db.authenticatorUrl, replicationUrl: db.replicationUrl, jwtSecret: db.jwtSecret, logger });
+  const realtime = startRealtimeService({ server: http.server, apiPool, databaseUrl: db.listenUrl, replicationUrl: db.replicationUrl, jwtSecret: db.jwtSecret, logger });
   lifecycle.add("realtime", () => realtime.stop());
 
   const readyMs = Math.round(performance.now());

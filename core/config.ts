@@ -72,6 +72,33 @@ const schema = z.object({
   SHADOW_DATABASE_URL: postgresUrl.optional(),
   /** A login with REPLICATION for the realtime server (external Postgres); the embedded one makes its own. */
   REALTIME_DATABASE_URL: postgresUrl.optional(),
+  /**
+   * What AUTH_DATABASE_URL (and REPLICA_DATABASE_URLS) connect to: `session`,
+   * Postgres itself or a pooler in session mode; `transaction`, a pooler in
+   * transaction mode (PgBouncer pool_mode=transaction). Then the API's pools
+   * never send a named prepared statement (PgBouncer 1.18 cannot route them)
+   * and nothing of a session goes through them; realtime's LISTEN uses
+   * DATABASE_URL, which must reach Postgres directly (core/pool-mode.ts).
+   */
+  DATABASE_POOL_MODE: z.enum(["session", "transaction"]).default("session"),
+  /**
+   * Hot standbys the API may read searches, quotes and reports from
+   * (comma-separated postgres:// URLs, the authenticator's login on each);
+   * unset: every read goes to the primary (core/replicas.ts).
+   */
+  REPLICA_DATABASE_URLS: z
+    .string()
+    .transform((v) => v.split(",").map((u) => u.trim()).filter((u) => u !== ""))
+    .pipe(z.array(postgresUrl).max(16))
+    .default([]),
+  /**
+   * A replica further behind the primary than this leaves the rotation (by
+   * itself, until it is back within half of it). 5 s: healthy streaming
+   * replay is well under a second, so only a stalled or overloaded standby
+   * crosses it, while what a guest or a report reads stays seconds fresh
+   * (a client's own writes are read-your-writes whatever the lag).
+   */
+  REPLICA_MAX_LAG_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
 
   JWT_SECRET: z.string().min(32, "JWT_SECRET must be at least 32 characters").optional(),
   SESSION_TOKEN_AUDIENCE: z.string().default("keepr"),
@@ -218,6 +245,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   if (given("DATABASE_URL") && !given("AUTH_DATABASE_URL")) {
     problems.push("AUTH_DATABASE_URL: required with DATABASE_URL (the API connects as the authenticator role, never as the owner)");
+  }
+  if (value("DATABASE_POOL_MODE") === "transaction" && !given("AUTH_DATABASE_URL")) {
+    problems.push("DATABASE_POOL_MODE: transaction needs AUTH_DATABASE_URL (the transaction pooler the API connects through; the embedded Postgres has none)");
   }
   const isProduction = value("NODE_ENV") === "production";
   const simulatedProvider = value("SIMULATED_PROVIDER") ?? (isProduction ? false : !given("PAYMENT_PROVIDER_URL"));

@@ -16,6 +16,12 @@ export interface Database {
   superuserUrl?: string;
   ownerUrl: string;
   authenticatorUrl: string;
+  /**
+   * A session login for LISTEN/NOTIFY (realtime's bus): the authenticator's,
+   * or the owner's when AUTH_DATABASE_URL goes through a transaction pooler
+   * (DATABASE_POOL_MODE=transaction; DATABASE_URL reaches Postgres directly).
+   */
+  listenUrl: string;
   analystUrl?: string;
   shadowUrl?: string;
   /** The realtime server's logical-replication login (embedded, or REALTIME_DATABASE_URL); without it no postgres_changes. */
@@ -55,6 +61,7 @@ export async function openDatabase(config: Config, log: (message: string) => voi
       superuserUrl,
       ownerUrl: config.DATABASE_URL,
       authenticatorUrl: config.AUTH_DATABASE_URL,
+      listenUrl: config.DATABASE_POOL_MODE === "transaction" ? config.DATABASE_URL : config.AUTH_DATABASE_URL,
       shadowUrl: config.SHADOW_DATABASE_URL,
       replicationUrl: config.REALTIME_DATABASE_URL,
       jwtSecret,
@@ -78,12 +85,14 @@ export async function openDatabase(config: Config, log: (message: string) => voi
     });
     await ensureDatabase(superuserUrl, "keepr");
     await ensureDatabase(superuserUrl, "keepr_shadow");
+    const authenticatorUrl = roleUrl(superuserUrl, roles.authenticator, secrets.authenticatorPassword, "keepr");
     return {
       name: "keepr",
       embedded: true,
       superuserUrl,
       ownerUrl: roleUrl(superuserUrl, roles.owner, secrets.ownerPassword, "keepr"),
-      authenticatorUrl: roleUrl(superuserUrl, roles.authenticator, secrets.authenticatorPassword, "keepr"),
+      authenticatorUrl,
+      listenUrl: authenticatorUrl,
       analystUrl: roleUrl(superuserUrl, roles.analyst, secrets.analystPassword, "keepr"),
       replicationUrl: roleUrl(superuserUrl, roles.realtime, secrets.realtimePassword, "keepr"),
       shadowUrl: roleUrl(superuserUrl, roles.owner, secrets.ownerPassword, "keepr_shadow"),

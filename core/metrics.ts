@@ -372,6 +372,26 @@ export function observeReplicationSlots(pool: pg.Pool): () => void {
   return replicationSlotCollector.source(async () => (await pool.query<{ slot: string; lag: number }>(replicationSlotQuery)).rows);
 }
 
+// ---- Read replicas (core/replicas.ts) ----------------------------------------
+
+export const replicaLagSeconds = new Gauge({
+  name: "keepr_replica_lag_seconds",
+  help: "How far each read replica (host:port of REPLICA_DATABASE_URLS) is behind the primary, in seconds, as the API's replica monitor measures it (0 when it has replayed all the primary wrote; absent while unreachable).",
+  labelNames: ["replica"] as const,
+});
+
+export const replicaLagBytes = new Gauge({
+  name: "keepr_replica_lag_bytes",
+  help: "WAL the primary has written that each read replica has not replayed (pg_current_wal_lsn() on the primary - pg_last_wal_replay_lsn() on the replica); absent while unreachable.",
+  labelNames: ["replica"] as const,
+});
+
+export const replicaInRotation = new Gauge({
+  name: "keepr_replica_in_rotation",
+  help: "1 while the API reads from a replica, 0 while it is out of the rotation (lagging beyond REPLICA_MAX_LAG_SECONDS, unreachable, or not a standby).",
+  labelNames: ["replica"] as const,
+});
+
 // ---- Exposure ---------------------------------------------------------------
 
 /** The registry in Prometheus's text format. */

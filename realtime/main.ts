@@ -11,6 +11,7 @@ import { openDatabase } from "../core/database.ts";
 import { latestCommittedHash, migrationsAreCurrent } from "../core/migrate.ts";
 import { runProcess } from "../core/process.ts";
 import { observePool, startMetricsServer } from "../core/metrics.ts";
+import { apiPoolConfig } from "../core/pool-mode.ts";
 import { startRealtimeService } from "./service.ts";
 
 await runProcess("Keepr realtime", async ({ config, logger, lifecycle }) => {
@@ -20,7 +21,7 @@ await runProcess("Keepr realtime", async ({ config, logger, lifecycle }) => {
   const current = await migrationsAreCurrent(ownerPool, latestCommittedHash()).finally(() => ownerPool.end());
   if (!current) throw new Error("The database is not migrated to this version; start Keepr (npm start) or run `npm run db -- migrate` first.");
 
-  const apiPool = new pg.Pool({ connectionString: db.authenticatorUrl, max: config.API_POOL_SIZE, application_name: "keepr-realtime" });
+  const apiPool = new pg.Pool(apiPoolConfig(config, { connectionString: db.authenticatorUrl, max: config.API_POOL_SIZE, applicationName: "keepr-realtime" }));
   let closing = false;
   apiPool.on("error", (err) => {
     if (!closing) logger.error({ err }, "idle database connection failed");
@@ -39,7 +40,7 @@ await runProcess("Keepr realtime", async ({ config, logger, lifecycle }) => {
     res.writeHead(healthy ? 200 : 404, { "content-type": "application/json", "x-content-type-options": "nosniff" });
     res.end(JSON.stringify(healthy ? { ok: true, replication: realtime.replicationConnected() } : { code: "NOT_FOUND", message: "No such endpoint." }));
   });
-  const realtime = startRealtimeService({ server, apiPool, databaseUrl: db.authenticatorUrl, replicationUrl: db.replicationUrl, jwtSecret: db.jwtSecret, logger });
+  const realtime = startRealtimeService({ server, apiPool, databaseUrl: db.listenUrl, replicationUrl: db.replicationUrl, jwtSecret: db.jwtSecret, logger });
   const port = config.REALTIME_PORT ?? config.PORT + 1;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -4,7 +4,6 @@ import "postgraphile";
 import { depthLimit } from "@graphile/depth-limit";
 import type { Request } from "express";
 import type pg from "pg";
-import { makePgService } from "postgraphile/adaptors/pg";
 import { PgJWTPlugin } from "postgraphile/graphile-build-pg";
 import { Kind, NoSchemaIntrospectionCustomRule, GraphQLError, type ASTNode, type GraphQLFormattedError, type ValidationRule } from "postgraphile/graphql";
 import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
@@ -16,6 +15,8 @@ import { MetricsPlugin } from "./graphql-metrics.ts";
 import { GraphQLTracingPlugin } from "./graphql-tracing.ts";
 import { errorsWithoutSuggestions, mayHaveSuggestions } from "./graphql-hints.ts";
 import type { Logger } from "../core/logger.ts";
+import { transactionTimeouts } from "../core/pool-mode.ts";
+import { keeprPgService, type ReadRouter } from "./read-routing.ts";
 
 /** Caps the number of fields an operation selects, counting each fragment use: a cost limit against alias floods. */
 export function maxFieldsRule(maxFields: number): ValidationRule {
@@ -71,8 +72,15 @@ export function makePreset(options: {
   pool: pg.Pool;
   jwtSecret: string;
   logger: Logger;
+  /** Reads of searches, quotes and reports on replicas (REPLICA_DATABASE_URLS); none: all on pool. */
+  readRouter?: ReadRouter;
 }): GraphileConfig.Preset {
-  const { config, pool, jwtSecret, logger } = options;
+  const { config, pool, jwtSecret, logger, readRouter } = options;
+  // Every transaction of an operation carries these, transaction-local (a
+  // transaction pooler cannot take them at connect: core/pool-mode.ts);
+  // and JIT's optimisation stays off, as @dataplan/pg would set it per
+  // connection (its cost estimates make short queries slow).
+  const transactionSettings = { ...transactionTimeouts(config), jit_optimize_above_cost: "-1" };
   const validationRules: ValidationRule[] = [
     depthLimit({
       maxDepth: config.GRAPHQL_MAX_DEPTH,
@@ -149,8 +157,11 @@ export function makePreset(options: {
 
   return {
     extends: [PostGraphileAmberPreset],
-    plugins: [MetricsPlugin, PgJWTPlugin, LimitsPlugin, RequestErrorsPlugin, makePublicQueryCachePlugin(), GraphQLTracingPlugin],
-    pgServices: [makePgService({ pool, schemas: ["app_public"], pubsub: false })],
+    plugins: [
+      MetricsPlugin, PgJWTPlugin, LimitsPlugin, RequestErrorsPlugin, makePublicQueryCachePlugin(), GraphQLTracingPlugin,
+      ...(readRouter ? [readRouter.plugin] : []),
+    ],
+    pgServices: [keeprPgService({ pool, schemas: ["app_public"] })],
     gather: { pgJwtTypes: "app_public.jwt_token" },
     schema: {
       pgJwtSecret: jwtSecret,
@@ -170,9 +181,16 @@ export function makePreset(options: {
     },
     grafast: {
       explain: false,
-      context(requestContext) {
+      // Runs after PostGraphile put the primary's withPgClient in the
+      // context (grafast's hookArgs: middleware first, then this), so a
+      // read that may use a replica replaces it (read-routing.ts).
+      context(requestContext, args) {
         const req = requestContext.expressv4?.req as Request | undefined;
-        return { pgSettings: req?.pgSettings ?? { role: "keepr_anonymous" } };
+        const pgSettings = { ...transactionSettings, ...(req?.pgSettings ?? { role: "keepr_anonymous" }) };
+        if (!readRouter) return { pgSettings };
+        const primary = (args.contextValue as Partial<Grafast.Context>).withPgClient;
+        if (!primary) return { pgSettings };
+        return { pgSettings, withPgClient: readRouter.withPgClientFor(req, args.document, args.operationName, primary) };
       },
     },
   };

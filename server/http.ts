@@ -17,6 +17,8 @@ import { sendError } from "./errors.ts";
 import { reportError } from "../core/error-reporting.ts";
 import { graphqlThrottle, trustProxyOf } from "./throttle.ts";
 import { makePreset } from "./graphql.ts";
+import { makeReadRouter } from "./read-routing.ts";
+import type { ReplicaSet } from "../core/replicas.ts";
 import { requestContext, type Logger } from "../core/logger.ts";
 import { bearerMatches, httpRequestDuration, observePool, sendMetrics } from "../core/metrics.ts";
 import { traceIdOf } from "../core/tracing.ts";
@@ -42,6 +44,8 @@ export interface HttpOptions {
   logger: Logger;
   /** The API's pool: logs in as the authenticator, never as the owner. */
   apiPool: pg.Pool;
+  /** Read replicas for searches, quotes and reports (REPLICA_DATABASE_URLS), monitored; none: every read on apiPool. */
+  replicas?: ReplicaSet;
   /** The owner's pool, for payment webhooks (applied as keepr_worker) and the simulated provider's own schema. */
   ownerPool: pg.Pool;
   jwtSecret: string;
@@ -288,7 +292,8 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
     });
   }
 
-  const pgl = postgraphile(makePreset({ config, pool: apiPool, jwtSecret, logger }));
+  const readRouter = options.replicas && options.replicas.size > 0 ? makeReadRouter({ replicas: options.replicas, primaryPool: apiPool, logger }) : undefined;
+  const pgl = postgraphile(makePreset({ config, pool: apiPool, jwtSecret, logger, readRouter }));
   const serv = pgl.createServ(grafserv);
   await serv.addTo(app, server);
 

@@ -21,6 +21,35 @@ export interface GraphQLCall<TVariables> {
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
 }
 
+/**
+ * Read-your-writes with read replicas (docs/scaling.md): the answer to a
+ * mutation carries the commit's WAL position (X-Keepr-Commit-Lsn); this
+ * client sends the highest it has seen with every later request
+ * (X-Keepr-Min-Lsn), and the server reads those requests only from a
+ * replica that has replayed it. Kept per page (module state): each tab, and
+ * each Node process, is one client.
+ */
+let readAfter: { text: string; value: bigint } | null = null;
+
+/** A WAL position ("16/B374D848") as a number, or null. */
+function lsnValue(text: string | null): bigint | null {
+  const match = text === null ? null : /^([0-9A-Fa-f]{1,8})\/([0-9A-Fa-f]{1,8})$/.exec(text.trim());
+  return match ? (BigInt(`0x${match[1]}`) << 32n) | BigInt(`0x${match[2]}`) : null;
+}
+
+/** Remembers the commit position an answer carries, if it is past the last one. */
+function noteCommit(response: Response): void {
+  const text = response.headers.get("x-keepr-commit-lsn");
+  const value = lsnValue(text);
+  if (value !== null && (readAfter === null || value > readAfter.value)) readAfter = { text: text!.trim(), value };
+}
+
+/** The position this client's reads must see (tests reset it with null). */
+export function readAfterLsn(reset?: null): string | null {
+  if (reset === null) readAfter = null;
+  return readAfter?.text ?? null;
+}
+
 const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 
 /** A W3C traceparent for a new trace: random trace id and span id (never all zeros), sampled. */
@@ -45,6 +74,7 @@ export async function callGraphQL<TData, TVariables>(call: GraphQLCall<TVariable
   // (logs, audit rows, the id an error shows).
   const headers: Record<string, string> = { accept: "application/graphql-response+json, application/json", traceparent: newTraceparent() };
   if (token) headers.authorization = `Bearer ${token}`;
+  if (readAfter) headers["x-keepr-min-lsn"] = readAfter.text;
   let response: Response;
   try {
     if (call.asGet === true && !token) {
@@ -63,6 +93,7 @@ export async function callGraphQL<TData, TVariables>(call: GraphQLCall<TVariable
     if (signal?.aborted) throw error;
     throw fail({ kind: "network" });
   }
+  noteCommit(response);
   const requestId = response.headers.get("x-request-id") ?? undefined;
   const about = { status: response.status, ...(requestId ? { requestId } : {}) };
   let body: { data?: unknown; errors?: unknown };

@@ -10,6 +10,8 @@ import { startHttpServer } from "../../server/http.ts";
 import { createLogger } from "../../core/logger.ts";
 import { makeReadiness } from "../../server/readiness.ts";
 import { startRealtimeService, type RealtimeService } from "../../realtime/service.ts";
+import { apiPoolConfig } from "../../core/pool-mode.ts";
+import { ReplicaSet } from "../../core/replicas.ts";
 import { testPool, type TestDatabase } from "./db.ts";
 
 export interface GraphQLResponse {
@@ -27,6 +29,8 @@ export interface TestServer {
   server: import("node:http").Server;
   /** The API's pool (the authenticator). */
   apiPool: pg.Pool;
+  /** The read replicas' monitor (only with REPLICA_DATABASE_URLS in env). */
+  replicas?: ReplicaSet;
   /** The realtime service on the same server, as npm start runs it (only with `{ realtime: true }`). */
   realtime?: RealtimeService;
   graphql(query: string, variables?: Record<string, unknown>, options?: { token?: string; headers?: Record<string, string> }): Promise<GraphQLResponse>;
@@ -48,9 +52,15 @@ export async function startTestServer(db: TestDatabase, env: Record<string, stri
     ...env,
   });
   const logger = createLogger(config.LOG_LEVEL);
-  const apiPool = testPool({ connectionString: db.authenticatorUrl, max: 5, statement_timeout: config.STATEMENT_TIMEOUT_MS });
+  // The authenticator on the test database, or AUTH_DATABASE_URL of env (a
+  // pooler in front of it), in env's DATABASE_POOL_MODE; REPLICA_DATABASE_URLS
+  // of env are monitored as npm start does.
+  const apiPool = testPool(apiPoolConfig(config, { connectionString: config.AUTH_DATABASE_URL ?? db.authenticatorUrl, max: 5, applicationName: "keepr-test-api" }));
+  const replicas = config.REPLICA_DATABASE_URLS.length > 0 ? new ReplicaSet({ config, primaryPool: apiPool, logger }) : undefined;
+  await replicas?.start();
   const http = await startHttpServer({
     config, logger, apiPool, ownerPool: db.ownerPool, jwtSecret: db.jwtSecret, readiness: makeReadiness(apiPool, db.ownerPool),
+    ...(replicas ? { replicas } : {}),
     ...(options.realtime ? { admin: { realtime: true } } : {}),
   });
   const realtime = options.realtime
@@ -60,6 +70,7 @@ export async function startTestServer(db: TestDatabase, env: Record<string, stri
     url: http.url,
     server: http.server,
     apiPool,
+    ...(replicas ? { replicas } : {}),
     ...(realtime ? { realtime } : {}),
     async graphql(query, variables, options = {}) {
       const response = await fetch(`${http.url}/graphql`, {
@@ -77,6 +88,7 @@ export async function startTestServer(db: TestDatabase, env: Record<string, stri
     async close() {
       await realtime?.stop();
       await http.close();
+      await replicas?.stop();
       await apiPool.end();
     },
   };

@@ -1,0 +1,193 @@
+// Where a GraphQL operation reads: the primary, or a read replica
+// (REPLICA_DATABASE_URLS, core/replicas.ts), and how PostGraphile gets its
+// connections (one adaptor, fit for a transaction pooler).
+//
+// - A query whose root fields are all on replicaRootFields (searches,
+//   quotes, reports) reads a replica in the rotation; everything else, and
+//   every mutation, the primary. A client's read whose answer must include
+//   what the client just wrote goes to a replica only once that replica has
+//   replayed the client's last commit:
+// - Read-your-writes by LSN. The answer to a mutation carries
+//   `X-Keepr-Commit-Lsn`: the primary's WAL insert position read after the
+//   mutation committed, so at or past its commit record. The client sends
+//   the highest one it has seen back as `X-Keepr-Min-Lsn` on its next
+//   requests (shared/graphql-http.ts does it for both apps), and a read goes
+//   to a replica whose replay position (as the monitor last saw it) is at
+//   least that, else to the primary. The LSN is not trusted for anything
+//   else: a forged one, too high or malformed, only sends that client's
+//   reads to the primary; too low, it only lets the client see data as
+//   stale as any other visitor may (within REPLICA_MAX_LAG_SECONDS).
+// - A replica that fails the read (unreachable, shutting down, a query
+//   cancelled by a recovery conflict) is never an error for the client: the
+//   read runs again on the primary, and an unreachable replica leaves the
+//   rotation at once.
+// - Answers say which database read them (`X-Keepr-Read-From: primary` or
+//   `replica`) when replicas are configured.
+import type { Request } from "express";
+import type pg from "pg";
+import type { DocumentNode } from "postgraphile/graphql";
+import { makePgService, makeWithPgClientViaPgClientAlreadyInTransaction, type NodePostgresPgClient } from "postgraphile/adaptors/pg";
+import type { WithPgClient as AnyWithPgClient } from "postgraphile/@dataplan/pg";
+import type { Logger } from "../core/logger.ts";
+import { formatLsn, isRecoveryConflict, isUnavailable, parseLsn, type Replica, type ReplicaSet } from "../core/replicas.ts";
+import { operationOf } from "./graphql-operation.ts";
+
+type WithPgClient = AnyWithPgClient<NodePostgresPgClient>;
+
+/** Root query fields that may read a replica: searches, quotes, reports (stable functions, nothing a client writes and reads back at once). */
+export const replicaRootFields: ReadonlySet<string> = new Set([
+  "__typename",
+  // searches (the guest app and the console)
+  "searchAvailability", "nearestStays", "allProperties", "propertyBySlug", "rateGrid",
+  // quotes
+  "quote", "quoteChange",
+  // reports
+  "channelRevenueReport", "channelReconciliation", "pickupReport", "occupancyReport", "arAging", "cityTaxReport",
+  "ownerStatement", "journalEntriesBetween", "allTrialBalances", "allAccountBalances",
+]);
+
+export const commitLsnHeader = "x-keepr-commit-lsn";
+export const minLsnHeader = "x-keepr-min-lsn";
+export const readFromHeader = "x-keepr-read-from";
+
+const readable = new WeakMap<DocumentNode, Map<string, boolean>>();
+
+/** Whether the operation is a query whose root fields are all on replicaRootFields. */
+export function readsFromReplica(document: DocumentNode, operationName: string | null | undefined): boolean {
+  const key = operationName ?? "";
+  let byName = readable.get(document);
+  const known = byName?.get(key);
+  if (known !== undefined) return known;
+  const roots = operationOf(document, operationName);
+  const answer = roots !== null && roots.type === "query" && roots.fields.length > 0 && roots.fields.every((f) => replicaRootFields.has(f.name.value));
+  if (!byName) readable.set(document, (byName = new Map()));
+  byName.set(key, answer);
+  return answer;
+}
+
+/**
+ * PostGraphile's connections from a pool: each call takes a connection,
+ * runs the operation's transaction on it with its pgSettings
+ * (transaction-local set_config, from @dataplan/pg) and gives it back.
+ * Unlike @dataplan/pg's own, it sends nothing else on the connection (no
+ * session SET at first use), so it suits a transaction pooler; a
+ * connection that failed is destroyed, not given back.
+ */
+export function withPgClientOf(pool: pg.Pool): WithPgClient {
+  return async (pgSettings, callback) => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      return await makeWithPgClientViaPgClientAlreadyInTransaction(client, false)(pgSettings, callback);
+    } catch (error) {
+      if (isUnavailable(error)) broken = error as Error;
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  };
+}
+
+/** PostGraphile's service over `pool`, its connections taken with withPgClientOf (introspection included). */
+export function keeprPgService(options: { pool: pg.Pool; schemas: string[] }): GraphileConfig.PgServiceConfiguration {
+  const service = makePgService({ pool: options.pool, schemas: options.schemas, pubsub: false });
+  const withPgClient = withPgClientOf(options.pool);
+  return { ...service, adaptor: { ...service.adaptor, createWithPgClient: () => withPgClient } };
+}
+
+/** What the router decided for a request (kept on it for the answer's headers). */
+interface Routing {
+  target: "primary" | "replica";
+  mutation: boolean;
+}
+
+const routings = new WeakMap<object, Routing>();
+
+export interface ReadRouter {
+  /** The withPgClient an operation of this request uses (the primary's unless it may read a replica). */
+  withPgClientFor(req: Request | undefined, document: DocumentNode | undefined, operationName: string | null | undefined, primary: WithPgClient): WithPgClient;
+  /** The grafserv plugin that adds X-Keepr-Commit-Lsn and X-Keepr-Read-From to answers. */
+  plugin: GraphileConfig.Plugin;
+}
+
+export function makeReadRouter(options: { replicas: ReplicaSet; primaryPool: pg.Pool; logger: Logger }): ReadRouter {
+  const { replicas, primaryPool, logger } = options;
+  const replicaClients = new Map<Replica, WithPgClient>();
+  const clientOf = (replica: Replica) => {
+    let client = replicaClients.get(replica);
+    if (!client) replicaClients.set(replica, (client = withPgClientOf(replica.pool)));
+    return client;
+  };
+
+  /** The first replica that can take the read, else the primary; a replica failing the read hands it to the next. */
+  const onReplica = (minLsn: bigint | null, primary: WithPgClient, routing: Routing): WithPgClient =>
+    async (pgSettings, callback) => {
+      for (let tries = 0; tries < replicas.size; tries++) {
+        const replica = replicas.pick(minLsn);
+        if (!replica) break;
+        try {
+          return await clientOf(replica)(pgSettings, callback);
+        } catch (error) {
+          if (isUnavailable(error)) {
+            replicas.markDown(replica, error);
+          } else if (isRecoveryConflict(error)) {
+            logger.info({ replica: replica.name }, "a read cancelled by a recovery conflict on a replica runs on the primary");
+          } else if ((error as { code?: unknown }).code === "25006") {
+            // A write on a standby: the allow-list has a field that writes. Answered by the primary, and said loudly.
+            logger.error({ replica: replica.name, err: error }, "an operation routed to a replica tried to write; check replicaRootFields");
+          } else {
+            throw error;
+          }
+          break;
+        }
+      }
+      routing.target = "primary";
+      return primary(pgSettings, callback);
+    };
+
+  return {
+    withPgClientFor(req, document, operationName, primary) {
+      if (!req || !document) return primary;
+      const roots = operationOf(document, operationName);
+      const routing: Routing = { target: "primary", mutation: roots?.type === "mutation" };
+      routings.set(req, routing);
+      if (!readsFromReplica(document, operationName)) return primary;
+      const header = req.header(minLsnHeader);
+      let minLsn: bigint | null = null;
+      if (header !== undefined && header !== "") {
+        minLsn = parseLsn(header.trim());
+        // Not an LSN: read the primary (never a reason to read something staler).
+        if (minLsn === null) return primary;
+      }
+      routing.target = "replica";
+      return onReplica(minLsn, primary, routing);
+    },
+    plugin: {
+      name: "KeeprReadRoutingPlugin",
+      version: "1.0.0",
+      grafserv: {
+        middleware: {
+          async processRequest(next, event) {
+            const result = await next();
+            const req = event.requestDigest.requestContext.expressv4?.req as Request | undefined;
+            const routing = req ? routings.get(req) : undefined;
+            if (!routing || !result || !("headers" in result)) return result;
+            const headers: Record<string, string> = { ...result.headers, [readFromHeader]: routing.target };
+            if (routing.mutation) {
+              // After the commit: the insert position is at or past the commit record.
+              const lsn = await primaryPool.query<{ lsn: string }>("select pg_catalog.pg_current_wal_insert_lsn()::text as lsn").then(
+                (r) => parseLsn(r.rows[0]?.lsn),
+                (error: unknown) => {
+                  logger.warn({ err: error }, "the commit LSN of a mutation could not be read; the client's next reads may miss it on a replica");
+                  return null;
+                },
+              );
+              if (lsn !== null) headers[commitLsnHeader] = formatLsn(lsn);
+            }
+            return { ...result, headers };
+          },
+        },
+      },
+    },
+  };
+}
