@@ -3,7 +3,12 @@
 // primary named by mistake) and one that does not answer stay out of the
 // rotation, and every read is answered by the primary without an error.
 // tests/api/read_replicas.test.ts runs the same against a real standby.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { parse } from "postgraphile/graphql";
+import { ConfigError, loadConfig } from "../../core/config.ts";
+import { openDatabase } from "../../core/database.ts";
 import { register } from "prom-client";
 import { formatLsn, isRecoveryConflict, isUnavailable, parseLsn } from "../../core/replicas.ts";
 import { commitLsnHeader, minLsnHeader, readFromHeader, readsFromReplica } from "../../server/read-routing.ts";
@@ -40,6 +45,26 @@ it("LSNs are read strictly; only connection failures and recovery conflicts hand
   expect(isUnavailable(Object.assign(new Error("permission denied"), { code: "42501" }))).toBe(false);
   expect(isRecoveryConflict(Object.assign(new Error("canceling statement due to conflict with recovery"), { code: "40001" }))).toBe(true);
   expect(isRecoveryConflict(Object.assign(new Error("could not serialize access"), { code: "40001" }))).toBe(false);
+});
+
+it("the settings: replica URLs are checked one by one, transaction mode needs a pooler URL, and realtime's LISTEN then goes to DATABASE_URL", async () => {
+  const base = { NODE_ENV: "test", DATA_DIR: mkdtempSync(path.join(tmpdir(), "keepr-test-config-")) };
+  try {
+    const urls = "postgres://a:b@r1:5432/keepr, postgres://a:b@r2:5433/keepr";
+    expect(loadConfig({ ...base, REPLICA_DATABASE_URLS: urls }).REPLICA_DATABASE_URLS).toEqual(["postgres://a:b@r1:5432/keepr", "postgres://a:b@r2:5433/keepr"]);
+    expect(loadConfig(base)).toMatchObject({ REPLICA_DATABASE_URLS: [], REPLICA_MAX_LAG_SECONDS: 5, DATABASE_POOL_MODE: "session" });
+    expect(() => loadConfig({ ...base, REPLICA_DATABASE_URLS: "postgres://a@r1/keepr,http://r2/" })).toThrow(/REPLICA_DATABASE_URLS/);
+    expect(() => loadConfig({ ...base, REPLICA_MAX_LAG_SECONDS: "0" })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...base, DATABASE_POOL_MODE: "statement" })).toThrow(/DATABASE_POOL_MODE/);
+    expect(() => loadConfig({ ...base, DATABASE_POOL_MODE: "transaction" })).toThrow(/DATABASE_POOL_MODE: transaction needs AUTH_DATABASE_URL/);
+    const urlsOf = { DATABASE_URL: "postgres://owner:o@db:5432/keepr", AUTH_DATABASE_URL: "postgres://auth:a@bouncer:6432/keepr" };
+    const pooled = await openDatabase(loadConfig({ ...base, ...urlsOf, DATABASE_POOL_MODE: "transaction" }), () => {});
+    expect(pooled.listenUrl).toBe(urlsOf.DATABASE_URL);
+    const direct = await openDatabase(loadConfig({ ...base, ...urlsOf }), () => {});
+    expect(direct.listenUrl).toBe(urlsOf.AUTH_DATABASE_URL);
+  } finally {
+    rmSync(base.DATA_DIR, { recursive: true, force: true });
+  }
 });
 
 describe("replicas that cannot serve", () => {
