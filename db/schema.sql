@@ -170,7 +170,7 @@ create table app_public.allocation_moves (
   caused_by_reservation_id uuid,
   moved_at timestamp with time zone default now() not null,
   constraint allocation_moves_check CHECK (from_unit_id <> to_unit_id AND arrival < departure),
-  constraint allocation_moves_pkey PRIMARY KEY (id),
+  constraint allocation_moves_pkey PRIMARY KEY (id, property_id),
   constraint allocation_moves_property_id_caused_by_reservation_id_fkey FOREIGN KEY (property_id, caused_by_reservation_id) REFERENCES app_public.reservations(property_id, id) ON DELETE SET NULL (caused_by_reservation_id) DEFERRABLE INITIALLY DEFERRED,
   constraint allocation_moves_property_id_from_unit_id_fkey FOREIGN KEY (property_id, from_unit_id) REFERENCES app_public.units(property_id, id) ON DELETE CASCADE,
   constraint allocation_moves_property_id_id_key UNIQUE (property_id, id),
@@ -185,6 +185,7 @@ create policy select_staff on app_public.allocation_moves for select to public
 CREATE TRIGGER _500_audit AFTER INSERT ON app_public.allocation_moves FOR EACH ROW EXECUTE FUNCTION audit.tg__record();
 grant select on app_public.allocation_moves to keepr_staff;
 comment on table app_public.allocation_moves is 'Every stay the allocator moved to another unit of its room type to make room for a booking: which, from where to where, and which booking caused it. The desk sees the moves of arrivals of today and tomorrow.';
+comment on constraint allocation_moves_pkey on app_public.allocation_moves is '@rowIdentity id';
 comment on constraint allocation_moves_property_id_caused_by_reservation_id_fkey on app_public.allocation_moves is '@fieldName causedBy
 @foreignFieldName allocationMovesCaused';
 comment on constraint allocation_moves_property_id_from_unit_id_fkey on app_public.allocation_moves is '@fieldName fromUnit
@@ -213,7 +214,7 @@ create table app_public.cash_movements (
   constraint cash_movements_check CHECK ((kind = 'payment'::app_public.cash_movement_kind) = (amount > 0)),
   constraint cash_movements_created_by_fkey FOREIGN KEY (created_by) REFERENCES app_public.users(id) ON DELETE SET NULL,
   constraint cash_movements_currency_check CHECK (currency ~ '^[A-Z]{3}$'::text),
-  constraint cash_movements_pkey PRIMARY KEY (id),
+  constraint cash_movements_pkey PRIMARY KEY (id, property_id),
   constraint cash_movements_property_id_entry_id_fkey FOREIGN KEY (property_id, entry_id) REFERENCES app_public.journal_entries(property_id, id) ON DELETE RESTRICT,
   constraint cash_movements_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE CASCADE,
   constraint cash_movements_property_id_folio_id_fkey FOREIGN KEY (property_id, folio_id) REFERENCES app_public.folios(property_id, id) ON DELETE RESTRICT,
@@ -230,6 +231,7 @@ CREATE TRIGGER _100_append_only BEFORE DELETE OR UPDATE ON app_public.cash_movem
 CREATE TRIGGER _500_audit AFTER INSERT ON app_public.cash_movements FOR EACH ROW EXECUTE FUNCTION audit.tg__record();
 grant select on app_public.cash_movements to keepr_staff;
 comment on table app_public.cash_movements is 'Cash into (+, a payment) and out of (−, a refund) a shift''s drawer, one per journal entry; written by takeFolioPayment and refundFolioPayment only (append-only).';
+comment on constraint cash_movements_pkey on app_public.cash_movements is '@rowIdentity id';
 
 -- ----------------------------------------------------------------------------
 -- table app_public.cash_shifts
@@ -258,7 +260,7 @@ create table app_public.cash_shifts (
   constraint cash_shifts_note_check CHECK (length(note) <= 500),
   constraint cash_shifts_opened_by_fkey FOREIGN KEY (opened_by) REFERENCES app_public.users(id) ON DELETE RESTRICT,
   constraint cash_shifts_opening_float_check CHECK (opening_float >= 0 AND opening_float <= '100000000000'::bigint),
-  constraint cash_shifts_pkey PRIMARY KEY (id),
+  constraint cash_shifts_pkey PRIMARY KEY (id, property_id),
   constraint cash_shifts_property_id_currency_fkey FOREIGN KEY (property_id, currency) REFERENCES app_public.properties(id, currency) ON DELETE CASCADE,
   constraint cash_shifts_property_id_difference_entry_id_fkey FOREIGN KEY (property_id, difference_entry_id) REFERENCES app_public.journal_entries(property_id, id) ON DELETE RESTRICT,
   constraint cash_shifts_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE CASCADE,
@@ -279,6 +281,7 @@ comment on column app_public.cash_shifts.opening_float is 'Cash in the drawer at
 comment on column app_public.cash_shifts.expected_amount is 'At close: opening float + cash payments − cash refunds of the shift.';
 comment on column app_public.cash_shifts.difference is 'At close: counted − expected (positive: over, negative: short); posted to 6900 cash over/short.';
 comment on column app_public.cash_shifts.difference_entry_id is 'The journal entry that posted the difference (none when the count matched).';
+comment on constraint cash_shifts_pkey on app_public.cash_shifts is '@rowIdentity id';
 comment on constraint cash_shifts_property_id_currency_fkey on app_public.cash_shifts is '@behavior -*';
 comment on constraint cash_shifts_property_id_id_key on app_public.cash_shifts is '@behavior -*';
 
@@ -307,7 +310,7 @@ create table app_public.channel_conflicts (
   constraint channel_conflicts_check CHECK ((status = 'resolved'::app_public.channel_conflict_status) = (resolved_at IS NOT NULL)),
   constraint channel_conflicts_closed_by CHECK ((status = 'resolved'::app_public.channel_conflict_status) = (closed_by IS NOT NULL)),
   constraint channel_conflicts_nights_in_event CHECK (start_date < end_date AND event_start_date <= start_date AND end_date <= event_end_date),
-  constraint channel_conflicts_pkey PRIMARY KEY (id),
+  constraint channel_conflicts_pkey PRIMARY KEY (id, property_id),
   constraint channel_conflicts_property_id_conflicting_claim_id_fkey FOREIGN KEY (property_id, conflicting_claim_id) REFERENCES app_public.inventory_claims(property_id, id) ON DELETE CASCADE,
   constraint channel_conflicts_property_id_conflicting_reservation_id_fkey FOREIGN KEY (property_id, conflicting_reservation_id) REFERENCES app_public.reservations(property_id, id) ON DELETE CASCADE,
   constraint channel_conflicts_property_id_feed_id_fkey FOREIGN KEY (property_id, feed_id) REFERENCES app_public.channel_feeds(property_id, id) ON DELETE CASCADE,
@@ -333,6 +336,7 @@ comment on column app_public.channel_conflicts.start_date is 'The first night so
 comment on column app_public.channel_conflicts.end_date is 'The day after the last night sold twice.';
 comment on column app_public.channel_conflicts.event_start_date is 'The channel booking''s first night. Its nights outside the conflict are blocked in Keepr.';
 comment on column app_public.channel_conflicts.event_end_date is 'The channel booking''s checkout day.';
+comment on constraint channel_conflicts_pkey on app_public.channel_conflicts is '@rowIdentity id';
 comment on constraint channel_conflicts_property_id_conflicting_claim_id_fkey on app_public.channel_conflicts is '@fieldName conflictingClaim
 @foreignFieldName channelConflicts';
 comment on constraint channel_conflicts_property_id_conflicting_reservation_id_fkey on app_public.channel_conflicts is '@fieldName conflictingReservation
@@ -352,7 +356,7 @@ create table app_public.channel_feed_events (
   end_date date not null,
   summary text,
   seen_at timestamp with time zone default now() not null,
-  constraint channel_feed_events_pkey PRIMARY KEY (feed_id, uid),
+  constraint channel_feed_events_pkey PRIMARY KEY (feed_id, uid, property_id),
   constraint channel_feed_events_property_id_feed_id_fkey FOREIGN KEY (property_id, feed_id) REFERENCES app_public.channel_feeds(property_id, id) ON DELETE CASCADE
 );
 alter table app_public.channel_feed_events enable row level security;
@@ -363,9 +367,12 @@ create policy worker_all on app_public.channel_feed_events for select to keepr_w
 grant select on app_public.channel_feed_events to keepr_staff;
 grant select on app_public.channel_feed_events to keepr_worker;
 comment on table app_public.channel_feed_events is 'What each feed said at its last applied sync: its bookings (a feed''s overlapping and touching events merged into one), from today on.';
+comment on column app_public.channel_feed_events.property_id is '@behavior -filterBy -orderBy';
 comment on column app_public.channel_feed_events.seen_at is 'When the sync last stored this booking as new or changed.';
+comment on constraint channel_feed_events_pkey on app_public.channel_feed_events is '@rowIdentity feed_id,uid';
 comment on constraint channel_feed_events_property_id_feed_id_fkey on app_public.channel_feed_events is '@fieldName feed
-@foreignFieldName events';
+@foreignFieldName events
+@behavior -list -connection';
 
 -- ----------------------------------------------------------------------------
 -- table app_public.channel_feeds
@@ -390,7 +397,7 @@ create table app_public.channel_feeds (
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
   constraint channel_feeds_name_check CHECK (length(name) >= 1 AND length(name) <= 100),
-  constraint channel_feeds_pkey PRIMARY KEY (id),
+  constraint channel_feeds_pkey PRIMARY KEY (id, property_id),
   constraint channel_feeds_poll_interval_minutes_check CHECK (poll_interval_minutes >= 1 AND poll_interval_minutes <= 1440),
   constraint channel_feeds_property_id_id_key UNIQUE (property_id, id),
   constraint channel_feeds_property_id_unit_id_fkey FOREIGN KEY (property_id, unit_id) REFERENCES app_public.units(property_id, id) ON DELETE CASCADE,
@@ -414,6 +421,7 @@ grant delete, select on app_public.channel_feeds to keepr_staff;
 grant select on app_public.channel_feeds to keepr_worker;
 grant insert (property_id, unit_id, source, name, url, is_active, poll_interval_minutes), update (name, url, is_active, poll_interval_minutes) on app_public.channel_feeds to keepr_staff;
 comment on table app_public.channel_feeds is 'An iCal feed of a unit''s bookings elsewhere (Airbnb, Vrbo, Booking.com, another PMS), polled on a schedule with jitter.';
+comment on constraint channel_feeds_pkey on app_public.channel_feeds is '@rowIdentity id';
 comment on constraint channel_feeds_property_id_id_key on app_public.channel_feeds is '@behavior -*';
 comment on constraint channel_feeds_property_id_unit_id_fkey on app_public.channel_feeds is '@fieldName unit
 @foreignFieldName channelFeeds
@@ -447,7 +455,7 @@ create table app_public.companies (
   constraint companies_legal_name_check CHECK (length(legal_name) >= 1 AND length(legal_name) <= 200),
   constraint companies_name_check CHECK (length(name) >= 1 AND length(name) <= 200),
   constraint companies_payment_terms_days_check CHECK (payment_terms_days >= 0 AND payment_terms_days <= 365),
-  constraint companies_pkey PRIMARY KEY (id),
+  constraint companies_pkey PRIMARY KEY (id, property_id),
   constraint companies_postal_code_check CHECK (length(postal_code) <= 20),
   constraint companies_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE CASCADE,
   constraint companies_property_id_id_key UNIQUE (property_id, id),
@@ -476,6 +484,7 @@ comment on column app_public.companies.country is 'ISO 3166-1 alpha-2 country co
 comment on column app_public.companies.tax_id is 'The company''s VAT or tax number.';
 comment on column app_public.companies.payment_terms_days is 'Days the company has to pay an item on its city ledger; arAging counts an item overdue after them.';
 comment on column app_public.companies.is_active is 'An inactive company takes no new transfers; what it owes stays on its folio.';
+comment on constraint companies_pkey on app_public.companies is '@rowIdentity id';
 comment on constraint companies_property_id_id_key on app_public.companies is '@behavior -*';
 
 -- ----------------------------------------------------------------------------
@@ -501,7 +510,7 @@ create table app_public.exports (
   constraint exports_check CHECK (to_date >= from_date),
   constraint exports_check1 CHECK ((status = 'done'::app_public.export_status) = (file_key IS NOT NULL AND download_token IS NOT NULL AND expires_at IS NOT NULL)),
   constraint exports_download_token_property_id_key UNIQUE (download_token, property_id),
-  constraint exports_pkey PRIMARY KEY (id),
+  constraint exports_pkey PRIMARY KEY (id, property_id),
   constraint exports_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE CASCADE,
   constraint exports_requested_by_fkey FOREIGN KEY (requested_by) REFERENCES app_public.users(id) ON DELETE SET NULL
 );
@@ -519,6 +528,7 @@ comment on table app_public.exports is 'A CSV export of a property''s data, made
 comment on column app_public.exports.download_token is 'The secret of the download link (/exports/<token>), valid until expires_at.';
 comment on column app_public.exports.purged_at is 'When the file was deleted from the export store, after its link expired.';
 comment on constraint exports_download_token_property_id_key on app_public.exports is '@behavior -*';
+comment on constraint exports_pkey on app_public.exports is '@rowIdentity id';
 
 -- ----------------------------------------------------------------------------
 -- table app_public.fees
@@ -536,7 +546,7 @@ create table app_public.fees (
   updated_at timestamp with time zone default now() not null,
   constraint fees_amount_check CHECK (amount >= 0),
   constraint fees_name_check CHECK (length(name) >= 1 AND length(name) <= 200),
-  constraint fees_pkey PRIMARY KEY (id),
+  constraint fees_pkey PRIMARY KEY (id, property_id),
   constraint fees_property_id_currency_fkey FOREIGN KEY (property_id, currency) REFERENCES app_public.properties(id, currency) ON DELETE CASCADE,
   constraint fees_property_id_id_key UNIQUE (property_id, id),
   constraint fees_property_id_name_key UNIQUE (property_id, name),
@@ -556,6 +566,7 @@ grant select on app_public.fees to keepr_anonymous;
 grant delete on app_public.fees to keepr_staff;
 grant insert (property_id, room_type_id, name, basis, amount, currency, is_active), update (room_type_id, name, basis, amount, is_active) on app_public.fees to keepr_staff;
 comment on table app_public.fees is 'A charge added to stays at a property (all room types, or one): per stay, per night or per guest-night.';
+comment on constraint fees_pkey on app_public.fees is '@rowIdentity id';
 comment on constraint fees_property_id_currency_fkey on app_public.fees is '@behavior -*';
 comment on constraint fees_property_id_id_key on app_public.fees is '@behavior -*';
 comment on constraint fees_property_id_room_type_id_fkey on app_public.fees is '@fieldName roomType
@@ -642,7 +653,7 @@ create table app_public.folio_extras (
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
   constraint folio_extras_name_check CHECK (length(name) >= 1 AND length(name) <= 100),
-  constraint folio_extras_pkey PRIMARY KEY (id),
+  constraint folio_extras_pkey PRIMARY KEY (id, property_id),
   constraint folio_extras_property_id_currency_fkey FOREIGN KEY (property_id, currency) REFERENCES app_public.properties(id, currency) ON DELETE CASCADE,
   constraint folio_extras_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE CASCADE,
   constraint folio_extras_property_id_id_key UNIQUE (property_id, id),
@@ -666,6 +677,7 @@ comment on table app_public.folio_extras is 'The property''s catalogue of extras
 comment on column app_public.folio_extras.unit_price is 'Price of one, in minor units, including the VAT of tax_id.';
 comment on column app_public.folio_extras.tax_id is 'A percentage tax of the property included in the price (its VAT rate for extras), or null: no tax.';
 comment on column app_public.folio_extras.sort_order is 'Order in the desk''s list (then name).';
+comment on constraint folio_extras_pkey on app_public.folio_extras is '@rowIdentity id';
 comment on constraint folio_extras_property_id_currency_fkey on app_public.folio_extras is '@behavior -*';
 comment on constraint folio_extras_property_id_id_key on app_public.folio_extras is '@behavior -*';
 
@@ -690,7 +702,7 @@ create table app_public.folios (
   constraint folios_currency_check CHECK (currency ~ '^[A-Z]{3}$'::text),
   constraint folios_kind_check CHECK ((kind = 'guest'::app_public.folio_kind) = (reservation_id IS NOT NULL) AND (kind <> 'company'::app_public.folio_kind OR company_id IS NOT NULL) AND (NOT is_primary OR kind = 'guest'::app_public.folio_kind)),
   constraint folios_label_check CHECK (length(label) >= 1 AND length(label) <= 100),
-  constraint folios_pkey PRIMARY KEY (id),
+  constraint folios_pkey PRIMARY KEY (id, property_id),
   constraint folios_property_id_id_key UNIQUE (property_id, id),
   constraint folios_property_id_reservation_id_fkey FOREIGN KEY (property_id, reservation_id) REFERENCES app_public.reservations(property_id, id) ON DELETE RESTRICT
 );
@@ -720,6 +732,7 @@ comment on column app_public.folios.label is 'What staff call the folio: "Folio 
 comment on column app_public.folios.is_primary is 'The reservation''s main folio (exactly one per reservation): the stay''s charges and card payments post to it.';
 comment on column app_public.folios.company_id is 'A company folio: the company whose city ledger it is. A guest folio: the company it is billed to (invoices), if any.';
 comment on column app_public.folios.currency is 'The folio''s currency: the reservation''s, or the property''s for a company folio.';
+comment on constraint folios_pkey on app_public.folios is '@rowIdentity id';
 comment on constraint folios_property_id_id_key on app_public.folios is '@behavior -*';
 comment on constraint folios_property_id_reservation_id_fkey on app_public.folios is '@fieldName reservation';
 
@@ -738,7 +751,7 @@ create table app_public.guests (
   constraint guests_email_check CHECK (email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'::citext AND length(email::text) <= 254),
   constraint guests_full_name_check CHECK (length(full_name) >= 1 AND length(full_name) <= 200),
   constraint guests_phone_check CHECK (phone ~ '^\+?[0-9 ()./-]{5,30}$'::text),
-  constraint guests_pkey PRIMARY KEY (id),
+  constraint guests_pkey PRIMARY KEY (id, property_id),
   constraint guests_property_id_email_key UNIQUE (property_id, email),
   constraint guests_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE CASCADE,
   constraint guests_property_id_id_key UNIQUE (property_id, id),
@@ -759,6 +772,7 @@ grant select on app_public.guests to keepr_guest;
 grant select on app_public.guests to keepr_worker;
 grant update (full_name, phone) on app_public.guests to keepr_staff;
 comment on table app_public.guests is 'A guest profile at a property, found or created by email when a booking is confirmed.';
+comment on constraint guests_pkey on app_public.guests is '@rowIdentity id';
 comment on constraint guests_property_id_id_key on app_public.guests is '@behavior -*';
 
 -- ----------------------------------------------------------------------------
@@ -784,7 +798,7 @@ create table app_public.housekeeping_tasks (
   constraint housekeeping_tasks_completed_by_fkey FOREIGN KEY (completed_by) REFERENCES app_public.users(id) ON DELETE SET NULL,
   constraint housekeeping_tasks_created_by_fkey FOREIGN KEY (created_by) REFERENCES app_public.users(id) ON DELETE SET NULL,
   constraint housekeeping_tasks_notes_check CHECK (length(notes) <= 1000),
-  constraint housekeeping_tasks_pkey PRIMARY KEY (id),
+  constraint housekeeping_tasks_pkey PRIMARY KEY (id, property_id),
   constraint housekeeping_tasks_property_id_reservation_id_fkey FOREIGN KEY (property_id, reservation_id) REFERENCES app_public.reservations(property_id, id) ON DELETE CASCADE,
   constraint housekeeping_tasks_property_id_unit_id_fkey FOREIGN KEY (property_id, unit_id) REFERENCES app_public.units(property_id, id) ON DELETE CASCADE
 );
@@ -805,6 +819,7 @@ grant select on app_public.housekeeping_tasks to keepr_staff;
 grant select on app_public.housekeeping_tasks to keepr_worker;
 grant insert (property_id, unit_id, kind, due_date, notes) on app_public.housekeeping_tasks to keepr_staff;
 comment on table app_public.housekeeping_tasks is 'Work on a unit: cleaning after check-out or during a stay, inspection, maintenance.';
+comment on constraint housekeeping_tasks_pkey on app_public.housekeeping_tasks is '@rowIdentity id';
 comment on constraint housekeeping_tasks_property_id_reservation_id_fkey on app_public.housekeeping_tasks is '@fieldName reservation
 @foreignFieldName housekeepingTasks';
 comment on constraint housekeeping_tasks_property_id_unit_id_fkey on app_public.housekeeping_tasks is '@fieldName unit
@@ -833,7 +848,7 @@ create table app_public.inventory_claims (
   constraint inventory_claims_feed_id_kind CHECK (feed_id IS NULL OR kind = 'ota_block'::app_public.claim_kind),
   constraint inventory_claims_no_overlap EXCLUDE USING gist (property_id WITH =, unit_id WITH =, stay WITH &&) WHERE (released_at IS NULL),
   constraint inventory_claims_note_check CHECK (length(note) <= 500),
-  constraint inventory_claims_pkey PRIMARY KEY (id),
+  constraint inventory_claims_pkey PRIMARY KEY (id, property_id),
   constraint inventory_claims_property_id_feed_id_fkey FOREIGN KEY (property_id, feed_id) REFERENCES app_public.channel_feeds(property_id, id) ON DELETE SET NULL (feed_id),
   constraint inventory_claims_property_id_id_key UNIQUE (property_id, id),
   constraint inventory_claims_property_id_reservation_id_fkey FOREIGN KEY (property_id, reservation_id) REFERENCES app_public.reservations(property_id, id) ON DELETE RESTRICT DEFERRABLE INITIALLY DEFERRED,
@@ -859,6 +874,7 @@ comment on table app_public.inventory_claims is 'Every hold, reservation and blo
 comment on column app_public.inventory_claims.expires_at is 'Holds only: after this the claim no longer counts.';
 comment on column app_public.inventory_claims.released_at is 'When the claim stopped counting (cancelled, moved, expired, block released).';
 comment on column app_public.inventory_claims.feed_id is 'For a block made by channel sync: the feed whose booking it mirrors. One booking may need several blocks (around a stay Keepr already had).';
+comment on constraint inventory_claims_pkey on app_public.inventory_claims is '@rowIdentity id';
 comment on constraint inventory_claims_property_id_feed_id_fkey on app_public.inventory_claims is '@fieldName feed
 @foreignFieldName blocks';
 comment on constraint inventory_claims_property_id_id_key on app_public.inventory_claims is '@behavior -*';
@@ -882,7 +898,7 @@ create table app_public.invoice_deliveries (
   requested_by uuid,
   requested_at timestamp with time zone default now() not null,
   sent_at timestamp with time zone,
-  constraint invoice_deliveries_pkey PRIMARY KEY (id),
+  constraint invoice_deliveries_pkey PRIMARY KEY (id, property_id),
   constraint invoice_deliveries_property_id_invoice_id_fkey FOREIGN KEY (property_id, invoice_id) REFERENCES app_public.invoices(property_id, id) ON DELETE RESTRICT,
   constraint invoice_deliveries_recipient_check CHECK (length(recipient) >= 3 AND length(recipient) <= 254),
   constraint invoice_deliveries_requested_by_fkey FOREIGN KEY (requested_by) REFERENCES app_public.users(id) ON DELETE SET NULL
@@ -894,6 +910,7 @@ create policy select_staff on app_public.invoice_deliveries for select to public
   using ((property_id IN ( SELECT app_hidden.current_property_ids_for('cashiers'::text) AS current_property_ids_for)));
 grant select on app_public.invoice_deliveries to keepr_staff;
 comment on table app_public.invoice_deliveries is 'Each sending of an invoice or credit note by email (sendInvoice), with its PDF attached, and how it went.';
+comment on constraint invoice_deliveries_pkey on app_public.invoice_deliveries is '@rowIdentity id';
 comment on constraint invoice_deliveries_property_id_invoice_id_fkey on app_public.invoice_deliveries is '@fieldName invoice
 @foreignFieldName deliveries';
 
@@ -927,7 +944,7 @@ create table app_public.invoices (
   constraint invoices_issued_by_fkey FOREIGN KEY (issued_by) REFERENCES app_public.users(id) ON DELETE SET NULL,
   constraint invoices_lines_check CHECK (jsonb_typeof(lines) = 'array'::text AND jsonb_array_length(lines) > 0),
   constraint invoices_number_check CHECK (number > 0),
-  constraint invoices_pkey PRIMARY KEY (id),
+  constraint invoices_pkey PRIMARY KEY (id, property_id),
   constraint invoices_property_id_credits_invoice_id_fkey FOREIGN KEY (property_id, credits_invoice_id) REFERENCES app_public.invoices(property_id, id) ON DELETE RESTRICT,
   constraint invoices_property_id_credits_invoice_id_key UNIQUE (property_id, credits_invoice_id),
   constraint invoices_property_id_folio_id_fkey FOREIGN KEY (property_id, folio_id) REFERENCES app_public.folios(property_id, id) ON DELETE RESTRICT,
@@ -956,6 +973,7 @@ comment on column app_public.invoices.seller is 'The property''s legal details (
 comment on column app_public.invoices.vat_summary is '[{rate, net, vat, gross}] per VAT rate over the revenue lines (rate 0: no VAT).';
 comment on column app_public.invoices.payments is 'On an invoice: [{date, method, description, amount}] received on the folio up to its issue (+ received, − paid back).';
 comment on column app_public.invoices.amount_due is 'On an invoice: the folio''s balance when it was issued (negative: in credit).';
+comment on constraint invoices_pkey on app_public.invoices is '@rowIdentity id';
 comment on constraint invoices_property_id_credits_invoice_id_fkey on app_public.invoices is '@fieldName creditedInvoice
 @foreignSingleFieldName creditNote';
 comment on constraint invoices_property_id_credits_invoice_id_key on app_public.invoices is '@behavior -*';
@@ -983,7 +1001,7 @@ create table app_public.journal_entries (
   constraint journal_entries_created_by_fkey FOREIGN KEY (created_by) REFERENCES app_public.users(id) ON DELETE SET NULL,
   constraint journal_entries_description_check CHECK (length(description) >= 1 AND length(description) <= 500),
   constraint journal_entries_idempotency_key_check CHECK (length(idempotency_key) >= 1 AND length(idempotency_key) <= 200),
-  constraint journal_entries_pkey PRIMARY KEY (id),
+  constraint journal_entries_pkey PRIMARY KEY (id, property_id),
   constraint journal_entries_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE RESTRICT,
   constraint journal_entries_property_id_id_key UNIQUE (property_id, id),
   constraint journal_entries_property_id_idempotency_key_key UNIQUE (property_id, idempotency_key),
@@ -1008,6 +1026,7 @@ grant select on app_public.journal_entries to keepr_staff;
 grant select on app_public.journal_entries to keepr_worker;
 comment on table app_public.journal_entries is 'A balanced set of postings, linked to its cause. Append-only: corrections are reversing entries.';
 comment on column app_public.journal_entries.cause_type is 'What caused the entry (cause_id names it): reservation, payment (an attempt), refund, payout, adjustment; at the desk (cause_id = the folio): folio_charge (an extra), folio_allowance, folio_correction (reverses_entry_id names the corrected entry), folio_payment and folio_refund (cash or bank transfer), folio_route (charges moved between folios), city_ledger_transfer; cash_count (cause_id = the cash shift: its counted difference).';
+comment on constraint journal_entries_pkey on app_public.journal_entries is '@rowIdentity id';
 comment on constraint journal_entries_property_id_id_key on app_public.journal_entries is '@behavior -*';
 comment on constraint journal_entries_property_id_reverses_entry_id_fkey on app_public.journal_entries is '@fieldName reversedEntry
 @foreignFieldName reversals';
@@ -1030,7 +1049,7 @@ create table app_public.ledger_accounts (
   constraint ledger_accounts_check1 CHECK ((purpose = 'payment_clearing'::text) = (provider IS NOT NULL)),
   constraint ledger_accounts_code_check CHECK (code ~ '^[0-9A-Za-z.-]{1,20}$'::text),
   constraint ledger_accounts_name_check CHECK (length(name) >= 1 AND length(name) <= 200),
-  constraint ledger_accounts_pkey PRIMARY KEY (id),
+  constraint ledger_accounts_pkey PRIMARY KEY (id, property_id),
   constraint ledger_accounts_property_id_code_key UNIQUE (property_id, code),
   constraint ledger_accounts_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE CASCADE,
   constraint ledger_accounts_property_id_id_key UNIQUE (property_id, id),
@@ -1053,6 +1072,7 @@ grant select on app_public.ledger_accounts to keepr_staff;
 grant select on app_public.ledger_accounts to keepr_worker;
 grant insert (property_id, code, name, kind), update (name) on app_public.ledger_accounts to keepr_staff;
 comment on table app_public.ledger_accounts is 'The chart of accounts of a property: system accounts (with a purpose) and accounts staff add.';
+comment on constraint ledger_accounts_pkey on app_public.ledger_accounts is '@rowIdentity id';
 comment on constraint ledger_accounts_property_id_id_key on app_public.ledger_accounts is '@behavior -*';
 comment on constraint ledger_accounts_property_id_tax_id_fkey on app_public.ledger_accounts is '@fieldName tax
 @foreignFieldName ledgerAccounts';
@@ -1067,7 +1087,7 @@ create table app_public.night_audit_anomalies (
   kind app_public.night_audit_anomaly_kind not null,
   reservation_id uuid,
   detail text not null,
-  constraint night_audit_anomalies_pkey PRIMARY KEY (id),
+  constraint night_audit_anomalies_pkey PRIMARY KEY (id, property_id),
   constraint night_audit_anomalies_property_id_audit_id_fkey FOREIGN KEY (property_id, audit_id) REFERENCES app_public.night_audits(property_id, id) ON DELETE CASCADE,
   constraint night_audit_anomalies_property_id_reservation_id_fkey FOREIGN KEY (property_id, reservation_id) REFERENCES app_public.reservations(property_id, id) ON DELETE CASCADE
 );
@@ -1079,6 +1099,7 @@ create policy select_staff on app_public.night_audit_anomalies for select to pub
 alter table app_public.night_audit_anomalies replica identity full;
 grant select on app_public.night_audit_anomalies to keepr_staff;
 comment on table app_public.night_audit_anomalies is 'Something the night audit found for staff to look at.';
+comment on constraint night_audit_anomalies_pkey on app_public.night_audit_anomalies is '@rowIdentity id';
 comment on constraint night_audit_anomalies_property_id_audit_id_fkey on app_public.night_audit_anomalies is '@fieldName audit
 @foreignFieldName anomalies';
 comment on constraint night_audit_anomalies_property_id_reservation_id_fkey on app_public.night_audit_anomalies is '@fieldName reservation
@@ -1097,7 +1118,7 @@ create table app_public.night_audits (
   started_at timestamp with time zone default clock_timestamp() not null,
   finished_at timestamp with time zone,
   error text,
-  constraint night_audits_pkey PRIMARY KEY (id),
+  constraint night_audits_pkey PRIMARY KEY (id, property_id),
   constraint night_audits_property_id_business_date_key UNIQUE (property_id, business_date),
   constraint night_audits_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE CASCADE,
   constraint night_audits_property_id_id_key UNIQUE (property_id, id)
@@ -1111,6 +1132,7 @@ grant select on app_public.night_audits to keepr_staff;
 comment on table app_public.night_audits is 'One closed business day per property: the no-shows recorded, the stays charged a night, the anomalies found.';
 comment on column app_public.night_audits.nights_posted is 'In-house stays on nightly-posting plans charged by this audit.';
 comment on column app_public.night_audits.error is 'Why the last try to close this day failed (the hourly run tries again); null once it is closed.';
+comment on constraint night_audits_pkey on app_public.night_audits is '@rowIdentity id';
 comment on constraint night_audits_property_id_id_key on app_public.night_audits is '@behavior -*';
 
 -- ----------------------------------------------------------------------------
@@ -1131,7 +1153,7 @@ create table app_public.notification_templates (
   constraint notification_templates_body_text_check CHECK (length(body_text) <= 20000),
   constraint notification_templates_check CHECK ((channel = 'email'::app_public.notification_channel) = (subject IS NOT NULL)),
   constraint notification_templates_language_check CHECK (language = ANY (ARRAY['en'::text, 'pt'::text, 'de'::text, 'fr'::text, 'es'::text])),
-  constraint notification_templates_pkey PRIMARY KEY (id),
+  constraint notification_templates_pkey PRIMARY KEY (id, property_id),
   constraint notification_templates_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE CASCADE,
   constraint notification_templates_property_id_template_channel_languag_key UNIQUE (property_id, template, channel, language),
   constraint notification_templates_subject_check CHECK (length(subject) <= 300)
@@ -1148,6 +1170,7 @@ grant delete, select on app_public.notification_templates to keepr_staff;
 grant select on app_public.notification_templates to keepr_worker;
 grant insert (property_id, template, channel, language, subject, body_text, body_html), update (subject, body_text, body_html) on app_public.notification_templates to keepr_staff;
 comment on table app_public.notification_templates is 'A property''s own wording of a message (Handlebars), used instead of Keepr''s built-in template of that language.';
+comment on constraint notification_templates_pkey on app_public.notification_templates is '@rowIdentity id';
 
 -- ----------------------------------------------------------------------------
 -- table app_public.notifications
@@ -1173,7 +1196,7 @@ create table app_public.notifications (
   constraint notifications_cause_check CHECK (length(cause) >= 1 AND length(cause) <= 200),
   constraint notifications_cause_template_channel_recipient_property_id_key UNIQUE (cause, template, channel, recipient, property_id),
   constraint notifications_check CHECK ((status = 'sent'::app_public.notification_status) = (sent_at IS NOT NULL)),
-  constraint notifications_pkey PRIMARY KEY (id),
+  constraint notifications_pkey PRIMARY KEY (id, property_id),
   constraint notifications_property_id_reservation_id_fkey FOREIGN KEY (property_id, reservation_id) REFERENCES app_public.reservations(property_id, id) ON DELETE CASCADE,
   constraint notifications_recipient_check CHECK (length(recipient) >= 3 AND length(recipient) <= 254)
 );
@@ -1191,6 +1214,7 @@ grant select on app_public.notifications to keepr_worker;
 comment on table app_public.notifications is 'Every message to a guest: queued with its cause, delivered once by a job, kept with what was sent (the outbox staff browse).';
 comment on column app_public.notifications.cause is 'What caused it (reservation:<id>:confirmed, payment:<attempt id>, ...): one notification per cause, template, channel and recipient.';
 comment on constraint notifications_cause_template_channel_recipient_property_id_key on app_public.notifications is '@behavior -*';
+comment on constraint notifications_pkey on app_public.notifications is '@rowIdentity id';
 comment on constraint notifications_property_id_reservation_id_fkey on app_public.notifications is '@fieldName reservation
 @foreignFieldName notifications';
 
@@ -1239,7 +1263,7 @@ create table app_public.owners (
   constraint owners_email_check CHECK (email ~ '^[^@[:space:]]+@[^@[:space:]]+$'::citext),
   constraint owners_email_length_check CHECK (length(email::text) <= 254),
   constraint owners_name_check CHECK (length(name) >= 1 AND length(name) <= 200),
-  constraint owners_pkey PRIMARY KEY (id),
+  constraint owners_pkey PRIMARY KEY (id, property_id),
   constraint owners_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE CASCADE,
   constraint owners_property_id_id_key UNIQUE (property_id, id)
 );
@@ -1255,6 +1279,7 @@ CREATE TRIGGER _500_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.owners 
 grant select on app_public.owners to keepr_staff;
 grant insert (property_id, name, email, commission_percent), update (name, email, commission_percent) on app_public.owners to keepr_staff;
 comment on table app_public.owners is 'Who owns units of a property (vacation rentals) and the commission the property manager keeps on their rental revenue.';
+comment on constraint owners_pkey on app_public.owners is '@rowIdentity id';
 comment on constraint owners_property_id_id_key on app_public.owners is '@behavior -*';
 
 -- ----------------------------------------------------------------------------
@@ -1281,7 +1306,7 @@ create table app_public.payment_attempts (
   constraint payment_attempts_check CHECK ((status = 'captured'::app_public.payment_attempt_status) = (captured_at IS NOT NULL)),
   constraint payment_attempts_check1 CHECK ((status = 'failed'::app_public.payment_attempt_status) = (failure_code IS NOT NULL)),
   constraint payment_attempts_payment_token_check CHECK (payment_token ~ '^tok_[A-Za-z0-9_]{6,100}$'::text),
-  constraint payment_attempts_pkey PRIMARY KEY (id),
+  constraint payment_attempts_pkey PRIMARY KEY (id, property_id),
   constraint payment_attempts_property_id_id_key UNIQUE (property_id, id),
   constraint payment_attempts_property_id_intent_id_fkey FOREIGN KEY (property_id, intent_id) REFERENCES app_public.payment_intents(property_id, id) ON DELETE RESTRICT
 );
@@ -1306,6 +1331,7 @@ comment on column app_public.payment_attempts.payment_token is '@behavior -*
 The provider''s card token (never a card number).';
 comment on column app_public.payment_attempts.card_brand is 'The brand of the card charged (visa, mastercard, ...), from the provider once captured.';
 comment on column app_public.payment_attempts.card_last4 is 'The last four digits of the card charged, from the provider once captured.';
+comment on constraint payment_attempts_pkey on app_public.payment_attempts is '@rowIdentity id';
 comment on constraint payment_attempts_property_id_id_key on app_public.payment_attempts is '@behavior -*';
 comment on constraint payment_attempts_property_id_intent_id_fkey on app_public.payment_attempts is '@fieldName intent
 @foreignFieldName attempts';
@@ -1337,7 +1363,7 @@ create table app_public.payment_intents (
   constraint payment_intents_check CHECK (amount_captured <= amount AND amount_refunded <= amount_captured),
   constraint payment_intents_check1 CHECK (status <> 'failed'::app_public.payment_status OR failure_code IS NOT NULL),
   constraint payment_intents_payment_token_check CHECK (payment_token ~ '^tok_[A-Za-z0-9_]{6,100}$'::text),
-  constraint payment_intents_pkey PRIMARY KEY (id),
+  constraint payment_intents_pkey PRIMARY KEY (id, property_id),
   constraint payment_intents_property_id_folio_id_fkey FOREIGN KEY (property_id, folio_id) REFERENCES app_public.folios(property_id, id) ON DELETE RESTRICT,
   constraint payment_intents_property_id_id_key UNIQUE (property_id, id),
   constraint payment_intents_property_id_reservation_id_fkey FOREIGN KEY (property_id, reservation_id) REFERENCES app_public.reservations(property_id, id) ON DELETE RESTRICT
@@ -1360,6 +1386,7 @@ grant select (id, property_id, reservation_id, folio_id, kind, amount, currency,
 comment on table app_public.payment_intents is 'Money a reservation is to collect: the deposit at booking and the balance before arrival, per its rate plan.';
 comment on column app_public.payment_intents.payment_token is '@behavior -*
 The card on file (a provider token), charged when the intent falls due.';
+comment on constraint payment_intents_pkey on app_public.payment_intents is '@rowIdentity id';
 comment on constraint payment_intents_property_id_folio_id_fkey on app_public.payment_intents is '@fieldName folio
 @foreignFieldName paymentIntents';
 comment on constraint payment_intents_property_id_id_key on app_public.payment_intents is '@behavior -*';
@@ -1378,7 +1405,7 @@ create table app_public.payout_lines (
   cancellation_revenue bigint not null,
   commission bigint not null,
   owner_share bigint not null,
-  constraint payout_lines_pkey PRIMARY KEY (payout_id, reservation_id),
+  constraint payout_lines_pkey PRIMARY KEY (payout_id, reservation_id, property_id),
   constraint payout_lines_property_id_payout_id_fkey FOREIGN KEY (property_id, payout_id) REFERENCES app_public.payouts(property_id, id) ON DELETE RESTRICT,
   constraint payout_lines_property_id_reservation_id_fkey FOREIGN KEY (property_id, reservation_id) REFERENCES app_public.reservations(property_id, id) ON DELETE RESTRICT
 );
@@ -1389,8 +1416,10 @@ create policy select_accounting on app_public.payout_lines for select to public
 CREATE TRIGGER _100_append_only BEFORE DELETE OR UPDATE ON app_public.payout_lines FOR EACH ROW EXECUTE FUNCTION audit.tg__append_only();
 grant select on app_public.payout_lines to keepr_staff;
 comment on table app_public.payout_lines is 'What a payout included for each stay (differences against earlier payouts of the same stay).';
+comment on constraint payout_lines_pkey on app_public.payout_lines is '@rowIdentity payout_id,reservation_id';
 comment on constraint payout_lines_property_id_payout_id_fkey on app_public.payout_lines is '@fieldName payout
-@foreignFieldName lines';
+@foreignFieldName lines
+@behavior -list -connection';
 comment on constraint payout_lines_property_id_reservation_id_fkey on app_public.payout_lines is '@fieldName reservation
 @foreignFieldName payoutLines';
 
@@ -1412,7 +1441,7 @@ create table app_public.payouts (
   created_at timestamp with time zone default now() not null,
   constraint payouts_check CHECK (owner_share = (room_revenue + cancellation_revenue - commission)),
   constraint payouts_created_by_fkey FOREIGN KEY (created_by) REFERENCES app_public.users(id) ON DELETE SET NULL,
-  constraint payouts_pkey PRIMARY KEY (id),
+  constraint payouts_pkey PRIMARY KEY (id, property_id),
   constraint payouts_property_id_id_key UNIQUE (property_id, id),
   constraint payouts_property_id_owner_id_fkey FOREIGN KEY (property_id, owner_id) REFERENCES app_public.owners(property_id, id) ON DELETE RESTRICT
 );
@@ -1424,6 +1453,7 @@ create policy select_accounting on app_public.payouts for select to public
 CREATE TRIGGER _500_audit AFTER INSERT OR UPDATE ON app_public.payouts FOR EACH ROW EXECUTE FUNCTION audit.tg__record();
 grant select on app_public.payouts to keepr_staff;
 comment on table app_public.payouts is 'One owner''s share of rental revenue in a payout run, posted to owner payable; paid_at once transferred.';
+comment on constraint payouts_pkey on app_public.payouts is '@rowIdentity id';
 comment on constraint payouts_property_id_id_key on app_public.payouts is '@behavior -*';
 comment on constraint payouts_property_id_owner_id_fkey on app_public.payouts is '@fieldName owner
 @foreignFieldName payouts';
@@ -1441,7 +1471,7 @@ create table app_public.postings (
   currency character(3) not null,
   constraint postings_amount_check CHECK (amount <> 0),
   constraint postings_currency_check CHECK (currency ~ '^[A-Z]{3}$'::text),
-  constraint postings_pkey PRIMARY KEY (id),
+  constraint postings_pkey PRIMARY KEY (id, property_id),
   constraint postings_property_id_account_id_fkey FOREIGN KEY (property_id, account_id) REFERENCES app_public.ledger_accounts(property_id, id) ON DELETE RESTRICT,
   constraint postings_property_id_entry_id_fkey FOREIGN KEY (property_id, entry_id) REFERENCES app_public.journal_entries(property_id, id) ON DELETE RESTRICT,
   constraint postings_property_id_folio_id_fkey FOREIGN KEY (property_id, folio_id) REFERENCES app_public.folios(property_id, id) ON DELETE RESTRICT
@@ -1465,6 +1495,7 @@ grant select on app_public.postings to keepr_anonymous;
 grant select on app_public.postings to keepr_staff;
 grant select on app_public.postings to keepr_worker;
 comment on table app_public.postings is 'One line of a journal entry: a signed amount (debit positive, credit negative) in minor units on an account, and on a folio for guest receivable. Append-only.';
+comment on constraint postings_pkey on app_public.postings is '@rowIdentity id';
 comment on constraint postings_property_id_account_id_fkey on app_public.postings is '@fieldName account
 @foreignFieldName postings';
 comment on constraint postings_property_id_entry_id_fkey on app_public.postings is '@fieldName entry
@@ -1614,7 +1645,7 @@ create table app_public.property_memberships (
   role app_public.staff_role not null,
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
-  constraint property_memberships_pkey PRIMARY KEY (id),
+  constraint property_memberships_pkey PRIMARY KEY (id, property_id),
   constraint property_memberships_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE CASCADE,
   constraint property_memberships_property_id_user_id_key UNIQUE (property_id, user_id),
   constraint property_memberships_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id) ON DELETE CASCADE
@@ -1639,6 +1670,7 @@ grant delete, select on app_public.property_memberships to keepr_staff;
 grant select on app_public.property_memberships to keepr_worker;
 grant insert (property_id, user_id, role), update (role) on app_public.property_memberships to keepr_staff;
 comment on table app_public.property_memberships is 'Staff of a property and their role there.';
+comment on constraint property_memberships_pkey on app_public.property_memberships is '@rowIdentity id';
 
 -- ----------------------------------------------------------------------------
 -- table app_public.rate_calendar
@@ -1689,7 +1721,7 @@ create table app_public.rate_plan_los_discounts (
   updated_at timestamp with time zone default now() not null,
   constraint rate_plan_los_discounts_min_nights_check CHECK (min_nights >= 2 AND min_nights <= 365),
   constraint rate_plan_los_discounts_percent_off_check CHECK (percent_off > 0::numeric AND percent_off <= 100::numeric),
-  constraint rate_plan_los_discounts_pkey PRIMARY KEY (id),
+  constraint rate_plan_los_discounts_pkey PRIMARY KEY (id, property_id),
   constraint rate_plan_los_discounts_property_id_rate_plan_id_fkey FOREIGN KEY (property_id, rate_plan_id) REFERENCES app_public.rate_plans(property_id, id) ON DELETE CASCADE,
   constraint rate_plan_los_discounts_property_id_rate_plan_id_min_nights_key UNIQUE (property_id, rate_plan_id, min_nights)
 );
@@ -1706,6 +1738,7 @@ grant select on app_public.rate_plan_los_discounts to keepr_anonymous;
 grant delete on app_public.rate_plan_los_discounts to keepr_staff;
 grant insert (property_id, rate_plan_id, min_nights, percent_off), update (min_nights, percent_off) on app_public.rate_plan_los_discounts to keepr_staff;
 comment on table app_public.rate_plan_los_discounts is 'Length-of-stay discounts: stays of at least min_nights get percent_off the room total. The largest applicable discount wins.';
+comment on constraint rate_plan_los_discounts_pkey on app_public.rate_plan_los_discounts is '@rowIdentity id';
 comment on constraint rate_plan_los_discounts_property_id_rate_plan_id_fkey on app_public.rate_plan_los_discounts is '@fieldName ratePlan
 @foreignFieldName losDiscounts';
 
@@ -1753,7 +1786,7 @@ create table app_public.rate_plans (
   constraint rate_plans_min_stay_check CHECK (min_stay >= 1 AND min_stay <= 365),
   constraint rate_plans_name_check CHECK (length(name) >= 1 AND length(name) <= 200),
   constraint rate_plans_payment_deadline_hours_check CHECK (payment_deadline_hours >= 1 AND payment_deadline_hours <= 720),
-  constraint rate_plans_pkey PRIMARY KEY (id),
+  constraint rate_plans_pkey PRIMARY KEY (id, property_id),
   constraint rate_plans_property_id_currency_fkey FOREIGN KEY (property_id, currency) REFERENCES app_public.properties(id, currency) ON DELETE CASCADE,
   constraint rate_plans_property_id_id_key UNIQUE (property_id, id),
   constraint rate_plans_property_id_name_key UNIQUE (property_id, name),
@@ -1792,6 +1825,7 @@ comment on column app_public.rate_plans.balance_due_days is 'How many days befor
 comment on column app_public.rate_plans.charge_posting is 'on_booking: the whole stay is charged when it is confirmed. nightly: each night is charged by the night audit that closes it, the rest at check-out. It applies to the plan''s stays from their next posting.';
 comment on column app_public.rate_plans.guest_changes_allowed is 'Whether guests may change the dates and guests of their bookings on this rate online (modifyReservation), which they may only while the stay still cancels for free.';
 comment on column app_public.rate_plans.payment_deadline_hours is 'The payment guarantee: how many hours a booking may stay unpaid after a payment that was due failed (1 to 720, default 24). Then it is cancelled under the plan''s cancellation terms and its nights are released, unless staff extend the deadline or waive the guarantee.';
+comment on constraint rate_plans_pkey on app_public.rate_plans is '@rowIdentity id';
 comment on constraint rate_plans_property_id_currency_fkey on app_public.rate_plans is '@behavior -*';
 comment on constraint rate_plans_property_id_id_key on app_public.rate_plans is '@behavior -*';
 comment on constraint rate_plans_property_id_room_type_id_fkey on app_public.rate_plans is '@fieldName roomType
@@ -1854,7 +1888,7 @@ create table app_public.refunds (
   constraint refunds_check CHECK ((status = 'succeeded'::app_public.refund_status) = (refunded_at IS NOT NULL)),
   constraint refunds_check1 CHECK ((status = 'failed'::app_public.refund_status) = (failure_code IS NOT NULL)),
   constraint refunds_created_by_fkey FOREIGN KEY (created_by) REFERENCES app_public.users(id) ON DELETE SET NULL,
-  constraint refunds_pkey PRIMARY KEY (id),
+  constraint refunds_pkey PRIMARY KEY (id, property_id),
   constraint refunds_property_id_attempt_id_fkey FOREIGN KEY (property_id, attempt_id) REFERENCES app_public.payment_attempts(property_id, id) ON DELETE RESTRICT,
   constraint refunds_property_id_id_key UNIQUE (property_id, id),
   constraint refunds_property_id_intent_id_fkey FOREIGN KEY (property_id, intent_id) REFERENCES app_public.payment_intents(property_id, id) ON DELETE RESTRICT,
@@ -1874,6 +1908,7 @@ alter table app_public.refunds replica identity full;
 grant select on app_public.refunds to keepr_anonymous;
 grant select on app_public.refunds to keepr_worker;
 comment on table app_public.refunds is 'Money given back on a captured payment, by the provider, in a job.';
+comment on constraint refunds_pkey on app_public.refunds is '@rowIdentity id';
 comment on constraint refunds_property_id_attempt_id_fkey on app_public.refunds is '@fieldName attempt
 @foreignFieldName refunds';
 comment on constraint refunds_property_id_id_key on app_public.refunds is '@behavior -*';
@@ -1940,7 +1975,7 @@ create table app_public.reservations (
   constraint reservations_contact_phone_check CHECK (contact_phone ~ '^\+?[0-9 ()./-]{5,30}$'::text),
   constraint reservations_payment_guarantee_note_check CHECK (length(payment_guarantee_note) <= 500),
   constraint reservations_penalty_amount_check CHECK (penalty_amount >= 0),
-  constraint reservations_pkey PRIMARY KEY (id),
+  constraint reservations_pkey PRIMARY KEY (id, property_id),
   constraint reservations_property_id_confirmation_code_key UNIQUE (property_id, confirmation_code),
   constraint reservations_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE RESTRICT,
   constraint reservations_property_id_guest_id_fkey FOREIGN KEY (property_id, guest_id) REFERENCES app_public.guests(property_id, id) ON DELETE RESTRICT,
@@ -1997,6 +2032,7 @@ comment on column app_public.reservations.payment_guarantee_waived_at is 'When s
 comment on column app_public.reservations.payment_guarantee_note is 'The reason staff gave for the last extension or waiver of the payment deadline.';
 comment on column app_public.reservations.card_brand is 'The card on file: its brand (visa, mastercard, amex, ...), from the payment provider. The card that last succeeded, or the one the guest gave last.';
 comment on column app_public.reservations.card_last4 is 'The card on file: its last four digits.';
+comment on constraint reservations_pkey on app_public.reservations is '@rowIdentity id';
 comment on constraint reservations_property_id_guest_id_fkey on app_public.reservations is '@fieldName guest
 @foreignFieldName reservations';
 comment on constraint reservations_property_id_id_key on app_public.reservations is '@behavior -*';
@@ -2026,7 +2062,7 @@ create table app_public.room_types (
   constraint room_types_max_occupancy_check CHECK (max_occupancy >= 1 AND max_occupancy <= 50),
   constraint room_types_name_check CHECK (length(name) >= 1 AND length(name) <= 200),
   constraint room_types_photo_urls_check CHECK (app_hidden.valid_photo_urls(photo_urls)),
-  constraint room_types_pkey PRIMARY KEY (id),
+  constraint room_types_pkey PRIMARY KEY (id, property_id),
   constraint room_types_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE CASCADE,
   constraint room_types_property_id_id_key UNIQUE (property_id, id),
   constraint room_types_property_id_name_key UNIQUE (property_id, name)
@@ -2051,6 +2087,7 @@ comment on table app_public.room_types is 'A kind of room or rental that guests 
 comment on column app_public.room_types.max_occupancy is 'Most guests (adults and children) a unit of this type sleeps.';
 comment on column app_public.room_types.photo_urls is 'Photos of the room type, first the one to show first: paths on this server (/photos/...) or https URLs; at most 20.';
 comment on column app_public.room_types.amenities is 'What the room type has, as codes apps translate (wifi, air_conditioning, heating, tv, minibar, kitchen, kitchenette, balcony, river_view, mountain_view, bathtub, workspace, crib, ...); at most 40.';
+comment on constraint room_types_pkey on app_public.room_types is '@rowIdentity id';
 comment on constraint room_types_property_id_id_key on app_public.room_types is '@behavior -*';
 
 -- ----------------------------------------------------------------------------
@@ -2117,7 +2154,7 @@ create table app_public.taxes (
   constraint taxes_check2 CHECK (NOT applies_to_fees OR basis = 'percent_of_room'::app_public.tax_basis),
   constraint taxes_name_check CHECK (length(name) >= 1 AND length(name) <= 200),
   constraint taxes_percent_check CHECK (percent > 0::numeric AND percent <= 100::numeric),
-  constraint taxes_pkey PRIMARY KEY (id),
+  constraint taxes_pkey PRIMARY KEY (id, property_id),
   constraint taxes_property_id_currency_fkey FOREIGN KEY (property_id, currency) REFERENCES app_public.properties(id, currency) ON DELETE CASCADE,
   constraint taxes_property_id_id_key UNIQUE (property_id, id),
   constraint taxes_property_id_name_key UNIQUE (property_id, name)
@@ -2139,6 +2176,7 @@ grant delete on app_public.taxes to keepr_staff;
 grant insert (property_id, name, basis, percent, amount, currency, is_inclusive, applies_to_fees, is_active, applies_to_penalty), update (name, basis, percent, amount, is_inclusive, applies_to_fees, is_active, applies_to_penalty) on app_public.taxes to keepr_staff;
 comment on table app_public.taxes is 'A tax on stays at a property: a percent of the room total (and of fees when applies_to_fees), or a fixed amount per night or per person-night. Inclusive taxes are already inside the prices and are shown, not added.';
 comment on column app_public.taxes.applies_to_penalty is 'Whether a cancellation or no-show penalty carries this tax: a percent tax such as VAT does (its share of the penalty stays on the tax account), a tax per night or per person-night such as a city tax is owed only for nights stayed and does not (the penalty is a share of the total without it). Left out, the basis decides: percent yes, per night / per person-night no.';
+comment on constraint taxes_pkey on app_public.taxes is '@rowIdentity id';
 comment on constraint taxes_property_id_currency_fkey on app_public.taxes is '@behavior -*';
 comment on constraint taxes_property_id_id_key on app_public.taxes is '@behavior -*';
 
@@ -2161,7 +2199,7 @@ create table app_public.units (
   constraint units_ical_token_property_id_key UNIQUE (ical_token, property_id),
   constraint units_name_check CHECK (length(name) >= 1 AND length(name) <= 100),
   constraint units_owner_fkey FOREIGN KEY (property_id, owner_id) REFERENCES app_public.owners(property_id, id) ON DELETE RESTRICT,
-  constraint units_pkey PRIMARY KEY (id),
+  constraint units_pkey PRIMARY KEY (id, property_id),
   constraint units_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE CASCADE,
   constraint units_property_id_id_key UNIQUE (property_id, id),
   constraint units_property_id_name_key UNIQUE (property_id, name),
@@ -2190,6 +2228,7 @@ comment on column app_public.units.is_occupied is 'Whether a checked-in guest is
 comment on constraint units_ical_token_property_id_key on app_public.units is '@behavior -*';
 comment on constraint units_owner_fkey on app_public.units is '@fieldName owner
 @foreignFieldName units';
+comment on constraint units_pkey on app_public.units is '@rowIdentity id';
 comment on constraint units_property_id_id_key on app_public.units is '@behavior -*';
 comment on constraint units_property_id_room_type_id_fkey on app_public.units is '@fieldName roomType
 @foreignFieldName units';
@@ -10262,7 +10301,7 @@ begin
    where e.feed_id = v_feed.id and not exists (select 1 from pg_temp.feed_now n where n.uid = e.uid);
   insert into app_public.channel_feed_events as e (feed_id, property_id, uid, start_date, end_date, summary)
   select v_feed.id, v_feed.property_id, n.uid, n.start_date, n.end_date, n.summary from pg_temp.feed_now n
-  on conflict (feed_id, uid) do update
+  on conflict (feed_id, uid, property_id) do update
     set start_date = excluded.start_date, end_date = excluded.end_date, summary = excluded.summary, seen_at = pg_catalog.now()
     where (e.start_date, e.end_date, e.summary) is distinct from (excluded.start_date, excluded.end_date, excluded.summary);
 

@@ -13,6 +13,7 @@ import { makeMaskError, RequestErrorsPlugin, withFormattedErrorCode } from "./er
 import { makePublicQueryCachePlugin } from "./graphql-cache.ts";
 import { MetricsPlugin } from "./graphql-metrics.ts";
 import { GraphQLTracingPlugin } from "./graphql-tracing.ts";
+import { RowIdentityPlugin } from "./graphql-row-identity.ts";
 import { errorsWithoutSuggestions, mayHaveSuggestions } from "./graphql-hints.ts";
 import type { Logger } from "../core/logger.ts";
 import { transactionTimeouts } from "../core/pool-mode.ts";
@@ -158,7 +159,7 @@ export function makePreset(options: {
   return {
     extends: [PostGraphileAmberPreset],
     plugins: [
-      MetricsPlugin, PgJWTPlugin, LimitsPlugin, RequestErrorsPlugin, makePublicQueryCachePlugin(), GraphQLTracingPlugin,
+      MetricsPlugin, PgJWTPlugin, LimitsPlugin, RequestErrorsPlugin, makePublicQueryCachePlugin(), GraphQLTracingPlugin, RowIdentityPlugin,
       ...(readRouter ? [readRouter.plugin] : []),
     ],
     pgServices: [keeprPgService({ pool, schemas: ["app_public"] })],

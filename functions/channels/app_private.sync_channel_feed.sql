@@ -106,7 +106,7 @@ begin
    where e.feed_id = v_feed.id and not exists (select 1 from pg_temp.feed_now n where n.uid = e.uid);
   insert into app_public.channel_feed_events as e (feed_id, property_id, uid, start_date, end_date, summary)
   select v_feed.id, v_feed.property_id, n.uid, n.start_date, n.end_date, n.summary from pg_temp.feed_now n
-  on conflict (feed_id, uid) do update
+  on conflict (feed_id, uid, property_id) do update
     set start_date = excluded.start_date, end_date = excluded.end_date, summary = excluded.summary, seen_at = pg_catalog.now()
     where (e.start_date, e.end_date, e.summary) is distinct from (excluded.start_date, excluded.end_date, excluded.summary);
 
