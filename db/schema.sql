@@ -1837,7 +1837,7 @@ comment on constraint rate_plans_property_id_room_type_id_fkey on app_public.rat
 create table app_public.reconciliation_differences (
   id uuid default gen_random_uuid() not null,
   report_id uuid not null,
-  property_id uuid,
+  property_id uuid not null,
   kind app_public.reconciliation_difference_kind not null,
   reference text,
   provider_object_id text,
@@ -1848,7 +1848,7 @@ create table app_public.reconciliation_differences (
   resolved_at timestamp with time zone,
   resolved_by uuid,
   resolution_note text,
-  constraint reconciliation_differences_pkey PRIMARY KEY (id),
+  constraint reconciliation_differences_pkey PRIMARY KEY (id, property_id),
   constraint reconciliation_differences_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE CASCADE,
   constraint reconciliation_differences_report_id_fkey FOREIGN KEY (report_id) REFERENCES app_public.settlement_reports(id) ON DELETE CASCADE,
   constraint reconciliation_differences_resolution_note_check CHECK (length(resolution_note) <= 1000),
@@ -1863,6 +1863,7 @@ create policy select_accounting on app_public.reconciliation_differences for sel
 grant select on app_public.reconciliation_differences to keepr_staff;
 grant update (resolved_at, resolution_note) on app_public.reconciliation_differences to keepr_staff;
 comment on table app_public.reconciliation_differences is 'A difference between the ledger and a settlement report: missing (ledger only), extra (report only), amount_mismatch. Staff resolve them.';
+comment on constraint reconciliation_differences_pkey on app_public.reconciliation_differences is '@rowIdentity id';
 comment on constraint reconciliation_differences_report_id_fkey on app_public.reconciliation_differences is '@behavior -*';
 
 -- ----------------------------------------------------------------------------
@@ -2105,11 +2106,13 @@ create table app_public.settlement_lines (
   net bigint not null,
   charge_id text,
   reference text,
+  unmatched boolean default false not null,
   constraint settlement_lines_pkey PRIMARY KEY (report_id, line_no),
   constraint settlement_lines_report_id_fkey FOREIGN KEY (report_id) REFERENCES app_public.settlement_reports(id) ON DELETE CASCADE
 );
 alter table app_public.settlement_lines enable row level security;
 comment on table app_public.settlement_lines is 'The lines of a settlement report as the provider sent them.';
+comment on column app_public.settlement_lines.unmatched is 'The line''s reference is no payment or refund Keepr knows: a difference of no property (counted in its report''s difference_count; analysts see it in reporting.reconciliation_differences).';
 
 -- ----------------------------------------------------------------------------
 -- table app_public.settlement_reports
@@ -7880,28 +7883,39 @@ begin
        and (f.refunded_at at time zone 'UTC')::date = import_settlement.report_date
   ),
   report as (
-    select s.reference, s.provider_object_id as object_id, s.amount, s.currency
+    select s.line_no, s.reference, s.provider_object_id as object_id, s.amount, s.currency
       from app_public.settlement_lines s where s.report_id = v_report_id
+  ),
+  differences as (
+    select coalesce(l.property_id,
+                    (select a.property_id from app_public.payment_attempts a where a.id::text = r.reference),
+                    (select f.property_id from app_public.refunds f where f.id::text = r.reference)) as property_id,
+           (case when r.reference is null then 'missing' when l.reference is null then 'extra' else 'amount_mismatch' end)::app_public.reconciliation_difference_kind as kind,
+           coalesce(l.reference, r.reference) as reference, coalesce(r.object_id, l.object_id) as object_id,
+           coalesce(l.currency, r.currency) as currency, l.amount as ledger_amount, r.amount as report_amount, r.line_no
+      from ledger l
+      full join report r on r.reference = l.reference
+     where l.reference is null or r.reference is null or l.amount <> r.amount or l.currency <> r.currency
+  ),
+  unmatched as (
+    update app_public.settlement_lines s set unmatched = true
+      from differences d
+     where d.property_id is null and s.report_id = v_report_id and s.line_no = d.line_no
   )
   insert into app_public.reconciliation_differences (report_id, property_id, kind, reference, provider_object_id, currency, ledger_amount, report_amount)
-  select v_report_id,
-         coalesce(l.property_id,
-                  (select a.property_id from app_public.payment_attempts a where a.id::text = r.reference),
-                  (select f.property_id from app_public.refunds f where f.id::text = r.reference)),
-         (case when r.reference is null then 'missing' when l.reference is null then 'extra' else 'amount_mismatch' end)::app_public.reconciliation_difference_kind,
-         coalesce(l.reference, r.reference), coalesce(r.object_id, l.object_id), coalesce(l.currency, r.currency), l.amount, r.amount
-    from ledger l
-    full join report r on r.reference = l.reference
-   where l.reference is null or r.reference is null or l.amount <> r.amount or l.currency <> r.currency;
+  select v_report_id, d.property_id, d.kind, d.reference, d.object_id, d.currency, d.ledger_amount, d.report_amount
+    from differences d
+   where d.property_id is not null;
 
   update app_public.settlement_reports r
      set difference_count = (select count(*) from app_public.reconciliation_differences d where d.report_id = v_report_id)
+                          + (select count(*) from app_public.settlement_lines s where s.report_id = v_report_id and s.unmatched)
    where r.id = v_report_id;
   return v_report_id;
 end;
 $function$;
 grant execute on function app_private.import_settlement(provider text, report_date date, lines jsonb) to keepr_worker;
-comment on function app_private.import_settlement(provider text, report_date date, lines jsonb) is 'Imports a provider settlement report of a UTC day and records every difference with the ledger (missing, extra, amount_mismatch); idempotent per day.';
+comment on function app_private.import_settlement(provider text, report_date date, lines jsonb) is 'Imports a provider settlement report of a UTC day and records every difference with the ledger (missing, extra, amount_mismatch; a line of no known payment is marked unmatched); idempotent per day.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.insert_invoice(folio app_public.folios, reservation app_public.reservations, kind app_public.invoice_kind, lines jsonb, credits_invoice_id uuid, reason text)
@@ -11108,9 +11122,26 @@ create view reporting.reconciliation_differences with (security_barrier=true) as
     d.created_at,
     d.resolved_at
    FROM app_public.reconciliation_differences d
-     JOIN app_public.settlement_reports r ON r.id = d.report_id;
+     JOIN app_public.settlement_reports r ON r.id = d.report_id
+UNION ALL
+ SELECT md5((s.report_id::text || ':'::text) || s.line_no)::uuid AS id,
+    s.report_id,
+    r.provider,
+    r.report_date,
+    NULL::uuid AS property_id,
+    'extra'::app_public.reconciliation_difference_kind AS kind,
+    s.reference,
+    s.provider_object_id,
+    s.currency,
+    NULL::bigint AS ledger_amount,
+    s.amount AS report_amount,
+    r.imported_at AS created_at,
+    NULL::timestamp with time zone AS resolved_at
+   FROM app_public.settlement_lines s
+     JOIN app_public.settlement_reports r ON r.id = s.report_id
+  WHERE s.unmatched;
 grant select on reporting.reconciliation_differences to keepr_analyst;
-comment on view reporting.reconciliation_differences is 'Every difference between the ledger and the provider''s settlement reports.';
+comment on view reporting.reconciliation_differences is 'Every difference between the ledger and the provider''s settlement reports; a line of no known payment (settlement_lines.unmatched) as an extra of no property.';
 
 -- ----------------------------------------------------------------------------
 -- view reporting.reservations

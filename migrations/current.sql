@@ -4,13 +4,38 @@
 -- them shard by shard (tests/db/distribution.test.ts; what is left is its
 -- notYet list). The API does not change (server/schema.graphql).
 
+-- A settlement report's line whose reference is no payment or refund Keepr
+-- knows belongs to no property: it was an "extra" difference with a null
+-- property_id, which no staff member could see. It is now marked on
+-- settlement_lines (kept on the coordinator), and reconciliation_differences
+-- (distributed) holds the differences of a property only.
+alter table app_public.settlement_lines add column if not exists unmatched boolean not null default false;
+comment on column app_public.settlement_lines.unmatched is
+  E'The line''s reference is no payment or refund Keepr knows: a difference of no property (counted in its report''s difference_count; analysts see it in reporting.reconciliation_differences).';
+update app_public.settlement_lines s set unmatched = true
+  from app_public.reconciliation_differences d
+ where d.property_id is null and d.report_id = s.report_id
+   and d.reference is not distinct from s.reference and d.provider_object_id is not distinct from s.provider_object_id;
+delete from app_public.reconciliation_differences where property_id is null;
+alter table app_public.reconciliation_differences alter column property_id set not null;
+--! include money/app_private.import_settlement.sql
+create or replace view reporting.reconciliation_differences with (security_barrier) as
+  select d.id, d.report_id, r.provider, r.report_date, d.property_id, d.kind, d.reference, d.provider_object_id, d.currency,
+         d.ledger_amount, d.report_amount, d.created_at, d.resolved_at
+    from app_public.reconciliation_differences d join app_public.settlement_reports r on r.id = d.report_id
+  union all
+  select pg_catalog.md5(s.report_id::text || ':' || s.line_no)::uuid, s.report_id, r.provider, r.report_date, null, 'extra',
+         s.reference, s.provider_object_id, s.currency, null, s.amount, r.imported_at, null
+    from app_public.settlement_lines s join app_public.settlement_reports r on r.id = s.report_id
+   where s.unmatched;
+comment on view reporting.reconciliation_differences is
+  E'Every difference between the ledger and the provider''s settlement reports; a line of no known payment (settlement_lines.unmatched) as an extra of no property.';
+
 -- The primary keys of the tenant tables the API shows: (id, property_id),
 -- id first so a lookup by id keeps its index (the composite foreign keys use
 -- the tables' separate unique (property_id, id)). The API keeps naming a
 -- row by id (node ids, …ByRowId, mutations by rowId): the key's
 -- @rowIdentity tag, read by server/graphql-row-identity.ts.
--- Not reconciliation_differences: its property_id is null for a report line
--- that matches no payment (a primary key would refuse those rows).
 do $$
 declare
   t record;
@@ -24,7 +49,7 @@ begin
       ('night_audit_anomalies', 'id'), ('night_audits', 'id'), ('notification_templates', 'id'),
       ('notifications', 'id'), ('owners', 'id'), ('payment_attempts', 'id'), ('payment_intents', 'id'),
       ('payouts', 'id'), ('postings', 'id'), ('property_memberships', 'id'), ('rate_plan_los_discounts', 'id'),
-      ('rate_plans', 'id'), ('refunds', 'id'), ('reservations', 'id'),
+      ('rate_plans', 'id'), ('reconciliation_differences', 'id'), ('refunds', 'id'), ('reservations', 'id'),
       ('room_types', 'id'), ('taxes', 'id'), ('units', 'id'),
       ('channel_feed_events', 'feed_id,uid'), ('payout_lines', 'payout_id,reservation_id')
     ) as x(name, identity)

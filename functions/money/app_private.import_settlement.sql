@@ -4,8 +4,11 @@
 -- provider's clearing account, against every line of the report, matched
 -- by reference (Keepr's attempt or refund id). Records each difference:
 -- missing (in the ledger, not in the report), extra (in the report, not in
--- the ledger) and amount_mismatch. Importing the same day again returns the
--- first import and records nothing new.
+-- the ledger) and amount_mismatch. A difference belongs to the property of
+-- its payment or refund; a report line whose reference is no payment or
+-- refund Keepr knows belongs to no property: it is marked unmatched on
+-- settlement_lines instead (the report's difference_count counts both).
+-- Importing the same day again returns the first import and records nothing new.
 create or replace function app_private.import_settlement(provider text, report_date date, lines jsonb) returns uuid
   language plpgsql volatile security definer
   set search_path to pg_catalog, public, pg_temp
@@ -41,25 +44,36 @@ begin
        and (f.refunded_at at time zone 'UTC')::date = import_settlement.report_date
   ),
   report as (
-    select s.reference, s.provider_object_id as object_id, s.amount, s.currency
+    select s.line_no, s.reference, s.provider_object_id as object_id, s.amount, s.currency
       from app_public.settlement_lines s where s.report_id = v_report_id
+  ),
+  differences as (
+    select coalesce(l.property_id,
+                    (select a.property_id from app_public.payment_attempts a where a.id::text = r.reference),
+                    (select f.property_id from app_public.refunds f where f.id::text = r.reference)) as property_id,
+           (case when r.reference is null then 'missing' when l.reference is null then 'extra' else 'amount_mismatch' end)::app_public.reconciliation_difference_kind as kind,
+           coalesce(l.reference, r.reference) as reference, coalesce(r.object_id, l.object_id) as object_id,
+           coalesce(l.currency, r.currency) as currency, l.amount as ledger_amount, r.amount as report_amount, r.line_no
+      from ledger l
+      full join report r on r.reference = l.reference
+     where l.reference is null or r.reference is null or l.amount <> r.amount or l.currency <> r.currency
+  ),
+  unmatched as (
+    update app_public.settlement_lines s set unmatched = true
+      from differences d
+     where d.property_id is null and s.report_id = v_report_id and s.line_no = d.line_no
   )
   insert into app_public.reconciliation_differences (report_id, property_id, kind, reference, provider_object_id, currency, ledger_amount, report_amount)
-  select v_report_id,
-         coalesce(l.property_id,
-                  (select a.property_id from app_public.payment_attempts a where a.id::text = r.reference),
-                  (select f.property_id from app_public.refunds f where f.id::text = r.reference)),
-         (case when r.reference is null then 'missing' when l.reference is null then 'extra' else 'amount_mismatch' end)::app_public.reconciliation_difference_kind,
-         coalesce(l.reference, r.reference), coalesce(r.object_id, l.object_id), coalesce(l.currency, r.currency), l.amount, r.amount
-    from ledger l
-    full join report r on r.reference = l.reference
-   where l.reference is null or r.reference is null or l.amount <> r.amount or l.currency <> r.currency;
+  select v_report_id, d.property_id, d.kind, d.reference, d.object_id, d.currency, d.ledger_amount, d.report_amount
+    from differences d
+   where d.property_id is not null;
 
   update app_public.settlement_reports r
      set difference_count = (select count(*) from app_public.reconciliation_differences d where d.report_id = v_report_id)
+                          + (select count(*) from app_public.settlement_lines s where s.report_id = v_report_id and s.unmatched)
    where r.id = v_report_id;
   return v_report_id;
 end;
 $$;
 comment on function app_private.import_settlement(text, date, jsonb) is
-  E'Imports a provider settlement report of a UTC day and records every difference with the ledger (missing, extra, amount_mismatch); idempotent per day.';
+  E'Imports a provider settlement report of a UTC day and records every difference with the ledger (missing, extra, amount_mismatch; a line of no known payment is marked unmatched); idempotent per day.';

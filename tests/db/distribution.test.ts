@@ -74,11 +74,6 @@ const notDistributed: Record<string, { placement: Placement; why: string }> = {
  * next session empties this list (docs/scaling.md, "Distributing by property").
  */
 const notYet: string[] = [
-  // A difference found only in the provider's report may match no payment,
-  // so no property: those rows belong with settlement_lines (coordinator), the
-  // matched ones here with property_id not null and the key (id, property_id).
-  "app_public.reconciliation_differences: property_id may be null",
-  "app_public.reconciliation_differences: primary key reconciliation_differences_pkey (id) lacks property_id",
   // Events of organisations, users and properties have no property_id: they
   // belong in a coordinator table of their own, the rest here, keyed (id, property_id).
   "audit.events: property_id may be null",

@@ -310,7 +310,7 @@ describe("owner payouts", () => {
 });
 
 describe("reconciliation", () => {
-  it("a settlement report with one missing, one extra and one mismatched line gives exactly those three differences", () =>
+  it("a settlement report with one missing, one extra and one mismatched line gives exactly those three differences (the extra of no known payment on its line, of no property)", () =>
     inRollback(db.ownerPool, async (c) => {
       const h = await createHotel(c, { units: 4 });
       await c.query("update app_public.rate_plans set deposit_percent = 100 where id = $1", [h.ratePlanId]);
@@ -334,14 +334,25 @@ describe("reconciliation", () => {
       ];
       const reportId = (await c.query("select app_private.import_settlement('simulated', '2026-03-10', $1) as id", [JSON.stringify(report)])).rows[0].id;
       const differences = (await c.query("select kind::text, reference, ledger_amount::int, report_amount::int from app_public.reconciliation_differences where report_id = $1 order by kind", [reportId])).rows;
+      // The differences of a property; the extra line of no known payment belongs to no property: marked on its line.
       expect(differences).toEqual([
         { kind: "amount_mismatch", reference: attempts[2], ledger_amount: 10000, report_amount: 9999 },
-        { kind: "extra", reference: "3b1f8a52-0000-4000-8000-000000000000", ledger_amount: null, report_amount: 5000 },
         { kind: "missing", reference: attempts[3], ledger_amount: 10000, report_amount: null },
+      ]);
+      expect((await c.query("select reference, amount::int from app_public.settlement_lines where report_id = $1 and unmatched", [reportId])).rows).toEqual([
+        { reference: "3b1f8a52-0000-4000-8000-000000000000", amount: 5000 },
+      ]);
+      expect((await c.query("select difference_count from app_public.settlement_reports where id = $1", [reportId])).rows[0].difference_count).toBe(3);
+      // Analysts see all three.
+      expect((await c.query("select kind::text, property_id, reference, report_amount::int from reporting.reconciliation_differences where report_id = $1 order by kind", [reportId])).rows).toEqual([
+        { kind: "amount_mismatch", property_id: h.propertyId, reference: attempts[2], report_amount: 9999 },
+        { kind: "extra", property_id: null, reference: "3b1f8a52-0000-4000-8000-000000000000", report_amount: 5000 },
+        { kind: "missing", property_id: h.propertyId, reference: attempts[3], report_amount: null },
       ]);
       // Importing the day again records nothing new.
       expect((await c.query("select app_private.import_settlement('simulated', '2026-03-10', $1) as id", [JSON.stringify(report)])).rows[0].id).toBe(reportId);
-      expect((await c.query("select count(*)::int as n from app_public.reconciliation_differences")).rows[0].n).toBe(3);
+      expect((await c.query("select count(*)::int as n from app_public.reconciliation_differences")).rows[0].n).toBe(2);
+      expect((await c.query("select count(*)::int as n from app_public.settlement_lines where unmatched")).rows[0].n).toBe(1);
       await staff(c, h.manager);
       expect((await c.query("select count(*)::int as n from app_public.reconciliation_differences")).rows[0].n).toBe(2);
     }));
