@@ -16,7 +16,7 @@ import { generateSecrets } from "../../core/secrets.ts";
 import { makeClusterDir, startPrimary, startStandby, type PostgresNode } from "../../ops/cluster/postgres.ts";
 import { commitLsnHeader, minLsnHeader, readFromHeader } from "../../server/read-routing.ts";
 import { addDays, createHotel, localDate, newKey, type Hotel } from "../helpers/booking.ts";
-import type { TestDatabase } from "../helpers/db.ts";
+import { testPool, type TestDatabase } from "../helpers/db.ts";
 import { freePortFrom } from "../helpers/pgbouncer.ts";
 import { startTestServer, type GraphQLResponse, type TestServer } from "../helpers/server.ts";
 
@@ -46,7 +46,7 @@ beforeAll(async () => {
   await ensureDatabase(superuserUrl, "keepr");
   const ownerUrl = roleUrl(superuserUrl, roles.owner, secrets.ownerPassword, "keepr");
   await migrateDatabase({ ownerUrl, superuserUrl }, () => {});
-  ownerPool = new pg.Pool({ connectionString: ownerUrl, max: 3 });
+  ownerPool = testPool({ connectionString: ownerUrl, max: 3 });
   h = await createHotel(ownerPool, { units: 3 });
   const standbyPort = await freePortFrom(55200, 55299);
   standby = await startStandby(primary, { dir, port: standbyPort, applicationName: "replica1" });
