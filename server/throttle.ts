@@ -41,6 +41,7 @@ type LimiterName = keyof typeof throttleLimits;
 /** The mutations that are throttled, by their GraphQL field name. */
 export type ThrottledOperation = "login" | "lookupBooking" | "register";
 const throttledNames = new Set<string>(["login", "lookupBooking", "register"]);
+const mentionsThrottled = /login|lookupBooking|register/;
 
 export interface ThrottledField {
   operation: ThrottledOperation;
@@ -81,6 +82,10 @@ export function throttledFields(contentType: string | undefined, body: Buffer): 
     return [];
   }
   if (typeof query !== "string") return [];
+  // A throttled field is named in the query's text (GraphQL names have no
+  // escapes; JSON's are decoded by now): most requests, searches above all,
+  // are not parsed twice.
+  if (!mentionsThrottled.test(query)) return [];
   let document: DocumentNode;
   try {
     document = parse(query);

@@ -221,6 +221,10 @@ describe("the throttle itself", () => {
     expect(throttledFields("application/graphql", Buffer.from('mutation { login(input: {email: "g@x", password: "p"}) { result } }'))).toEqual([
       { operation: "login", responseKey: "login", email: "g@x" },
     ]);
+    // Spelled with JSON escapes, the field is still found (the query's text is read decoded).
+    expect(throttledFields("application/json", Buffer.from('{"query":"mutation { \\u006cogin(input: {email: \\"u@x\\", password: \\"p\\"}) { result } }"}'))).toEqual([
+      { operation: "login", responseKey: "login", email: "u@x" },
+    ]);
     // A query's field named login, a nested one, an ambiguous document, bad JSON, bad syntax, another media type.
     expect(throttledFields("application/json", json({ query: '{ login(input: {email: "q@x"}) { result } }' }))).toEqual([]);
     expect(throttledFields("application/json", json({ query: "mutation { createHold(input: {}) { login { result } } }" }))).toEqual([]);
