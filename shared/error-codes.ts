@@ -268,7 +268,7 @@ export const errorCodes = {
   },
   UNAVAILABLE: {
     kind: "transient", surfaces: ["graphql", "http"], http: "503",
-    raisedBy: "too many connections, a restarting database; the throttle and the payment webhook when they cannot reach Postgres",
+    raisedBy: "too many connections, a restarting database or one that cannot be reached (a restart, a failover: the API's pools connect again by themselves); the throttle and the payment webhook when they cannot reach Postgres",
     message: "The service is busy or restarting; please retry shortly.",
   },
 
@@ -438,4 +438,7 @@ export const postgresErrors = {
   "55P03": { name: "lock_not_available", code: "RETRY", message: "The record is busy; please retry." },
   "53300": { name: "too_many_connections", code: "UNAVAILABLE", message: "The service is busy; please retry shortly." },
   "57P01": { name: "admin_shutdown", code: "UNAVAILABLE", message: "The database is restarting; please retry shortly." },
+  "57P02": { name: "crash_shutdown", code: "UNAVAILABLE", message: "The database is restarting; please retry shortly." },
+  "57P03": { name: "cannot_connect_now", code: "UNAVAILABLE", message: "The database is starting; please retry shortly." },
+  "08006": { name: "connection_failure", code: "UNAVAILABLE", message: "The database cannot be reached; please retry shortly." },
 } as const satisfies Record<string, PostgresErrorSpec>;

@@ -231,8 +231,10 @@ export async function startWorker(options: { config: Config; ownerUrl: string; j
   const forgetMetrics = [observePool("worker", pool), observeJobQueue(metricsPool, Object.keys(taskList)), observeChannelFeeds(metricsPool)];
   // The runner, kept running. graphile-worker's pool shuts itself down when
   // it cannot record a job's outcome (Postgres restarting, a failover): it
-  // does not retry that ("queue is in an inconsistent state"), and expects
-  // the process to be restarted. Here a new runner is started in the same
+  // does not retry that ("queue is in an inconsistent state"; in 0.18.0 the
+  // batch's retry loop leaves after the first failure,
+  // https://github.com/graphile/worker/issues/636), and expects the process
+  // to be restarted. Here a new runner is started in the same
   // process instead, with backoff while Postgres is unreachable, and the
   // jobs the stopped pool still held are unlocked at once (they are ours:
   // nothing of that pool runs any more); the heartbeat would unlock them
