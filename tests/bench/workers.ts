@@ -64,7 +64,10 @@ const workerDirs: string[] = [];
 const relay = await startSmtpRelay({ latencyMs: smtpMs });
 const gateway = await startSmsGateway(smsMs);
 const pool = new pg.Pool({ connectionString: db.ownerUrl, max: 2 });
-pool.on("error", (err) => console.error("idle connection failed:", err.message));
+let closing = false;
+pool.on("error", (err) => {
+  if (!closing) console.error("idle connection failed:", err.message);
+});
 
 function spawnWorker(): ChildProcess {
   const child = spawn(process.execPath, ["worker/main.ts"], {
@@ -167,6 +170,7 @@ try {
   }
 } finally {
   await Promise.all(children.map(stopWorker));
+  closing = true;
   await pool.end();
   await relay.close();
   gateway.server.closeAllConnections();
