@@ -179,7 +179,6 @@ async function startNode(name: string, dataDir: string, superuserPassword: strin
     closeSync(logFd);
   }
   const pid = child.pid!;
-  child.unref();
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   let gone = false;
   void exited.then(() => (gone = true));

@@ -22,6 +22,8 @@ const allowed: Record<string, readonly string[]> = {
   ...Object.fromEntries(adapters.map((name) => [name, ["core", "shared"]])),
   admin: ["shared"],
   web: ["shared"],
+  // Operations tooling (npm run cluster) starts the processes as programs, never imports them.
+  ops: ["core", "shared"],
 };
 
 /** The one exception: the apps' Vite configs take the build settings of the build the HTTP process runs. */
