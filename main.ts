@@ -42,6 +42,15 @@ await runProcess("Keepr", async ({ config, logger, lifecycle }) => {
     pool.on("error", (err) => {
       if (!closingPools) logger.error({ err }, "idle database connection failed");
     });
+    // A connection in use whose server goes away between two queries (a
+    // failover, a restart) says so on the client; unheard, that 'error'
+    // would end the process. Its holder's next query fails and the pool
+    // drops it on release.
+    pool.on("connect", (client) =>
+      client.on("error", (err) => {
+        if (!closingPools) logger.warn({ err }, "database connection in use lost");
+      }),
+    );
   }
   lifecycle.add("pools", async () => {
     closingPools = true;

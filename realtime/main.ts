@@ -26,6 +26,12 @@ await runProcess("Keepr realtime", async ({ config, logger, lifecycle }) => {
   apiPool.on("error", (err) => {
     if (!closing) logger.error({ err }, "idle database connection failed");
   });
+  // A connection in use whose server goes away (a failover) says so on the client: heard here, not fatal.
+  apiPool.on("connect", (client) =>
+    client.on("error", (err) => {
+      if (!closing) logger.warn({ err }, "database connection in use lost");
+    }),
+  );
   const forgetPool = observePool("realtime", apiPool);
   lifecycle.add("pool", async () => {
     closing = true;

@@ -37,7 +37,7 @@ export interface ClusterOptions {
   apiProcesses?: number;
   /** Load the demo data (default true). */
   seed?: boolean;
-  /** LOG_LEVEL of Keepr's processes (default info). */
+  /** LOG_LEVEL of Keepr's processes (default info; the worker's is info at least). */
   logLevel?: string;
   /** Extra environment for every Keepr process. */
   env?: Record<string, string>;
@@ -171,6 +171,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       AUTH_DATABASE_URL: urls.authenticatorPooled,
       ADMIN_BUILD: "false",
       SEED: "false",
+      // Mail and SMS the worker sends, as files (no SMTP server here).
+      OUTBOX_DIR: path.join(dir, "outbox"),
       // PgBouncer 1.18 has no protocol-level prepared statements: PostGraphile must not name any.
       DATAPLAN_PG_PREPARED_STATEMENT_CACHE_SIZE: "0",
       // The app's pooler and replica settings (helper P's; ignored by a Keepr that does not know them yet).
@@ -208,7 +210,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     // Keepr's processes: the worker and realtime connect directly (sessions), the API through PgBouncer.
     const worker = startChild("worker", process.execPath, ["worker/main.ts"], {
       cwd: root,
-      env: { ...env, DATA_DIR: path.join(dir, "worker") },
+      // At least info: the cluster waits for its "worker running".
+      env: { ...env, DATA_DIR: path.join(dir, "worker"), LOG_LEVEL: ["debug", "trace"].includes(env.LOG_LEVEL) ? env.LOG_LEVEL : "info" },
       logFile: path.join(logs, "worker.log"),
     });
     processes.push(worker);
