@@ -244,7 +244,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       waitFor("worker running", async () => worker.tail(100_000).includes('"msg":"worker running"'), { child: worker }),
     ]);
     const url = `http://127.0.0.1:${httpPort}`;
-    // HAProxy health-checks the API every 500 ms: wait until it sends to every process.
+    // HAProxy health-checks the API every second: wait until it sends to every process.
     await waitFor("HAProxy sees every API process up", async () => {
       const rows = await haproxyStats(socket);
       return apiServers.every((api) => rows.some((r) => r.pxname === "api" && r.svname === api.name && r.status === "UP"));

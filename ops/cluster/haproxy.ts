@@ -71,7 +71,9 @@ backend api
   retries 2
   option redispatch
   http-response set-header x-keepr-backend %s
-  default-server inter 500ms fall 2 rise 1
+  # A /readyz slow on a loaded machine is not a process down: 3 s to answer, 3 failures in a row.
+  timeout check 3s
+  default-server inter 1s fall 3 rise 1
 ${layout.api.map((api) => `  server ${api.name} 127.0.0.1:${api.port} check`).join("\n")}
 
 backend realtime
