@@ -173,10 +173,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       SEED: "false",
       // Mail and SMS the worker sends, as files (no SMTP server here).
       OUTBOX_DIR: path.join(dir, "outbox"),
-      // PgBouncer 1.18 has no protocol-level prepared statements: PostGraphile must not name any.
-      DATAPLAN_PG_PREPARED_STATEMENT_CACHE_SIZE: "0",
-      // The app's pooler and replica settings (helper P's; ignored by a Keepr that does not know them yet).
+      // AUTH_DATABASE_URL is PgBouncer in transaction mode: no named prepared
+      // statement, nothing of a session through it (LISTEN goes to DATABASE_URL).
       DATABASE_POOL_MODE: "transaction",
+      // Searches, quotes and reports read the standby while it keeps up (core/replicas.ts).
       REPLICA_DATABASE_URLS: urls.authenticatorReplica,
       REPLICA_MAX_LAG_SECONDS: "5",
       ...options.env,

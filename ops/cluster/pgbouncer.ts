@@ -13,8 +13,8 @@
 // What transaction mode takes away, and how Keepr copes (docs/scaling.md):
 // no session state between transactions (Keepr's settings are transaction-
 // local set_config), no LISTEN (the worker and realtime connect directly),
-// no protocol-level named prepared statements in 1.18 (PostGraphile's cache
-// is off: DATAPLAN_PG_PREPARED_STATEMENT_CACHE_SIZE=0), and the startup
+// no protocol-level named prepared statements in 1.18 (the API's pools send
+// every statement unnamed with DATABASE_POOL_MODE=transaction), and the startup
 // parameters node-postgres sends (statement_timeout,
 // idle_in_transaction_session_timeout) are ignored rather than refused.
 import pg from "pg";
