@@ -133,7 +133,14 @@ export class ReplicaSet {
         connectionTimeoutMillis: 2_000,
         query_timeout: 2_000,
       });
-      for (const p of [pool, monitor]) p.on("error", () => undefined); // an idle connection lost: the monitor tells
+      // A replica that goes away must never take the process with it: a
+      // connection lost while idle (pool) or while checked out between two
+      // queries (client) is only noted; the read or the monitor that uses it
+      // next fails and handles it.
+      for (const p of [pool, monitor]) {
+        p.on("error", () => undefined);
+        p.on("connect", (client) => client.on("error", () => undefined));
+      }
       const member: Member = { name, pool, monitor, state: { name, status: "unknown", inRotation: false, replayLsn: null, lagSeconds: null, lagBytes: null } };
       replicaInRotation.set({ replica: name }, 0);
       return member;

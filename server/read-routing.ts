@@ -71,18 +71,26 @@ export function readsFromReplica(document: DocumentNode, operationName: string |
  * (transaction-local set_config, from @dataplan/pg) and gives it back.
  * Unlike @dataplan/pg's own, it sends nothing else on the connection (no
  * session SET at first use), so it suits a transaction pooler; a
- * connection that failed is destroyed, not given back.
+ * connection that failed or was lost is destroyed, not given back.
  */
 export function withPgClientOf(pool: pg.Pool): WithPgClient {
   return async (pgSettings, callback) => {
     const client = await pool.connect();
+    // The server going away between two queries of the operation (a
+    // replica stopped, a failover) is an error of the next query, not an
+    // unhandled 'error' event that would end the process.
     let broken: Error | undefined;
+    const lost = (error: Error) => {
+      broken = error;
+    };
+    client.on("error", lost);
     try {
       return await makeWithPgClientViaPgClientAlreadyInTransaction(client, false)(pgSettings, callback);
     } catch (error) {
       if (isUnavailable(error)) broken = error as Error;
       throw error;
     } finally {
+      client.off("error", lost);
       client.release(broken);
     }
   };
