@@ -393,7 +393,8 @@ test("every metric the rules read is one Keepr defines, of the type and with the
   expect([...read].sort()).toEqual([
     "keepr_api_errors_total", "keepr_channel_feeds", "keepr_db_pool_connections", "keepr_graphql_operation_duration_seconds",
     "keepr_http_request_duration_seconds", "keepr_job_queue_oldest_age_seconds", "keepr_job_runs_total", "keepr_jobs_queued",
-    "keepr_payment_attempts_total", "keepr_provider_circuit_open", "keepr_realtime_commit_to_send_seconds", "keepr_replication_slot_lag_bytes",
+    "keepr_payment_attempts_total", "keepr_provider_circuit_open", "keepr_realtime_commit_to_send_seconds", "keepr_replica_in_rotation",
+    "keepr_replication_slot_lag_bytes",
   ]);
 });
 
