@@ -16,6 +16,7 @@ import { addDays, createHotel, localDate, newKey, type Hotel } from "../helpers/
 import { fileDatabase } from "../helpers/db.ts";
 import { freePortFrom } from "../helpers/pgbouncer.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { callGraphQL, readAfterLsn } from "../../shared/graphql-http.ts";
 
 it("only queries whose root fields are all searches, quotes or reports may read a replica", () => {
   const may = (source: string, name?: string) => readsFromReplica(parse(source), name);
@@ -65,6 +66,23 @@ it("the settings: replica URLs are checked one by one, transaction mode needs a 
   } finally {
     rmSync(base.DATA_DIR, { recursive: true, force: true });
   }
+});
+
+it("the apps' client sends back the highest commit LSN it was given, and ignores a malformed or older one", async () => {
+  readAfterLsn(null);
+  const sent: Array<string | null> = [];
+  const answers = ["0/16B3748", "0/1000000", "not/an-lsn", null, "1/0"];
+  let i = 0;
+  const fakeFetch = async (_input: string, init: RequestInit) => {
+    sent.push(new Headers(init.headers).get("x-keepr-min-lsn"));
+    const lsn = answers[i++];
+    return new Response(JSON.stringify({ data: { ok: true } }), { status: 200, headers: lsn ? { "x-keepr-commit-lsn": lsn } : {} });
+  };
+  const call = () => callGraphQL({ endpoint: "/graphql", document: { name: "Q", source: "query Q { __typename }" }, variables: {}, fetch: fakeFetch }, () => new Error("failed"));
+  for (let n = 0; n < answers.length + 1; n++) await call();
+  expect(sent).toEqual([null, "0/16B3748", "0/16B3748", "0/16B3748", "0/16B3748", "1/0"]);
+  expect(readAfterLsn()).toBe("1/0");
+  readAfterLsn(null);
 });
 
 describe("replicas that cannot serve", () => {
