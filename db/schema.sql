@@ -120,7 +120,7 @@
 --     tg_reservations__unit_occupancy, tg_taxes__name_ledger_account,
 --     tg_taxes__penalty_default, unpaid_prepayment, worker_heartbeat
 -- audit
---   tables: events
+--   tables: events, shared_events
 --   functions: tg__append_only, tg__record
 -- reporting
 --   views: folio_balances, inventory_claims, invoices, job_health,
@@ -10797,7 +10797,7 @@ create table audit.events (
   table_name text not null,
   operation text not null,
   row_id text,
-  property_id uuid,
+  property_id uuid not null,
   actor_user_id uuid,
   actor_role text,
   request_id text,
@@ -10805,7 +10805,7 @@ create table audit.events (
   new_values jsonb,
   reservation_id uuid,
   constraint events_operation_check CHECK (operation = ANY (ARRAY['INSERT'::text, 'UPDATE'::text, 'DELETE'::text])),
-  constraint events_pkey PRIMARY KEY (id)
+  constraint events_pkey PRIMARY KEY (id, property_id)
 );
 CREATE INDEX audit_events_property_idx ON audit.events USING btree (property_id, occurred_at) WHERE (property_id IS NOT NULL);
 CREATE INDEX audit_events_request_idx ON audit.events USING btree (request_id) WHERE (request_id IS NOT NULL);
@@ -10813,7 +10813,32 @@ CREATE INDEX audit_events_reservation_idx ON audit.events USING btree (reservati
 CREATE INDEX audit_events_row_idx ON audit.events USING btree (table_name, row_id, occurred_at);
 CREATE TRIGGER _100_append_only BEFORE DELETE OR UPDATE ON audit.events FOR EACH ROW EXECUTE FUNCTION audit.tg__append_only();
 CREATE TRIGGER _100_append_only_truncate BEFORE TRUNCATE ON audit.events FOR EACH STATEMENT EXECUTE FUNCTION audit.tg__append_only();
-comment on table audit.events is 'Every insert, update and delete on domain tables: who, when, from which request, old and new values. Append-only.';
+comment on table audit.events is 'Every insert, update and delete on a property''s rows: who, when, from which request, old and new values. Append-only. Organisations, users and properties: audit.shared_events.';
+
+-- ----------------------------------------------------------------------------
+-- table audit.shared_events
+-- ----------------------------------------------------------------------------
+create table audit.shared_events (
+  id bigint generated always as identity,
+  occurred_at timestamp with time zone default clock_timestamp() not null,
+  transaction_id bigint default txid_current() not null,
+  table_schema text not null,
+  table_name text not null,
+  operation text not null,
+  row_id text,
+  actor_user_id uuid,
+  actor_role text,
+  request_id text,
+  old_values jsonb,
+  new_values jsonb,
+  constraint shared_events_operation_check CHECK (operation = ANY (ARRAY['INSERT'::text, 'UPDATE'::text, 'DELETE'::text])),
+  constraint shared_events_pkey PRIMARY KEY (id)
+);
+CREATE INDEX audit_shared_events_request_idx ON audit.shared_events USING btree (request_id) WHERE (request_id IS NOT NULL);
+CREATE INDEX audit_shared_events_row_idx ON audit.shared_events USING btree (table_name, row_id, occurred_at);
+CREATE TRIGGER _100_append_only BEFORE DELETE OR UPDATE ON audit.shared_events FOR EACH ROW EXECUTE FUNCTION audit.tg__append_only();
+CREATE TRIGGER _100_append_only_truncate BEFORE TRUNCATE ON audit.shared_events FOR EACH STATEMENT EXECUTE FUNCTION audit.tg__append_only();
+comment on table audit.shared_events is 'Every insert, update and delete on the rows shared by every property (organisations, users, properties): who, when, from which request, old and new values. Append-only. A property''s rows: audit.events.';
 
 -- ----------------------------------------------------------------------------
 -- function audit.tg__append_only()
@@ -10843,6 +10868,7 @@ declare
   v_old jsonb := case when tg_op in ('UPDATE', 'DELETE') then pg_catalog.to_jsonb(old) end;
   v_new jsonb := case when tg_op in ('INSERT', 'UPDATE') then pg_catalog.to_jsonb(new) end;
   v_trace text;
+  v_row jsonb;
 begin
   if tg_op = 'UPDATE' and v_old = v_new then
     return null;
@@ -10861,24 +10887,38 @@ begin
     end;
     perform pg_catalog.set_config('keepr.trace_emitted', v_trace, true);
   end if;
-  insert into audit.events (
-    table_schema, table_name, operation, row_id, property_id, reservation_id,
-    actor_user_id, actor_role, request_id, old_values, new_values
-  ) values (
-    tg_table_schema, tg_table_name, tg_op,
-    coalesce(v_new, v_old) ->> 'id',
-    (coalesce(v_new, v_old) ->> 'property_id')::uuid,
-    case when tg_table_name = 'reservations' then (coalesce(v_new, v_old) ->> 'id')::uuid
-         else (coalesce(v_new, v_old) ->> 'reservation_id')::uuid end,
-    app_hidden.current_user_id(),
-    pg_catalog.current_setting('role', true),
-    nullif(pg_catalog.current_setting('keepr.request_id', true), ''),
-    v_old, v_new
-  );
+  v_row := coalesce(v_new, v_old);
+  if v_row ? 'property_id' then
+    insert into audit.events (
+      table_schema, table_name, operation, row_id, property_id, reservation_id,
+      actor_user_id, actor_role, request_id, old_values, new_values
+    ) values (
+      tg_table_schema, tg_table_name, tg_op,
+      v_row ->> 'id',
+      (v_row ->> 'property_id')::uuid,
+      case when tg_table_name = 'reservations' then (v_row ->> 'id')::uuid
+           else (v_row ->> 'reservation_id')::uuid end,
+      app_hidden.current_user_id(),
+      pg_catalog.current_setting('role', true),
+      nullif(pg_catalog.current_setting('keepr.request_id', true), ''),
+      v_old, v_new
+    );
+  else
+    insert into audit.shared_events (
+      table_schema, table_name, operation, row_id, actor_user_id, actor_role, request_id, old_values, new_values
+    ) values (
+      tg_table_schema, tg_table_name, tg_op,
+      v_row ->> 'id',
+      app_hidden.current_user_id(),
+      pg_catalog.current_setting('role', true),
+      nullif(pg_catalog.current_setting('keepr.request_id', true), ''),
+      v_old, v_new
+    );
+  end if;
   return null;
 end;
 $function$;
-comment on function audit.tg__record() is 'Trigger (AFTER, per row): appends the change to audit.events with actor, role, request id and old/new values.';
+comment on function audit.tg__record() is 'Trigger (AFTER, per row): appends the change to audit.events (a row of a property) or audit.shared_events (organisations, users, properties) with actor, role, request id and old/new values.';
 
 -- ============================================================================
 -- schema reporting

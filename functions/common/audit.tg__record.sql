@@ -1,8 +1,11 @@
--- Writes one audit.events row per inserted, updated or deleted row: who
--- (user id from the session), from which request (keepr.request_id set by the
--- API per request) and the old and new values. Rows of a reservation (the
--- reservation itself, its claims) carry its id, so its history is one
--- indexed lookup. A traced transaction also writes its traceparent into the
+-- Writes one audit row per inserted, updated or deleted row: who (user id
+-- from the session), from which request (keepr.request_id set by the API per
+-- request) and the old and new values. A row of a property (one with a
+-- property_id) goes to audit.events, which is distributed by property with
+-- the property's rows; a row shared by every property (organisations,
+-- users, properties themselves) goes to audit.shared_events. Rows of a
+-- reservation (the reservation itself, its claims) carry its id, so its
+-- history is one indexed lookup. A traced transaction also writes its traceparent into the
 -- WAL once (for realtime). Fires as _500_audit.
 create or replace function audit.tg__record() returns trigger
   language plpgsql volatile security definer
@@ -12,6 +15,7 @@ declare
   v_old jsonb := case when tg_op in ('UPDATE', 'DELETE') then pg_catalog.to_jsonb(old) end;
   v_new jsonb := case when tg_op in ('INSERT', 'UPDATE') then pg_catalog.to_jsonb(new) end;
   v_trace text;
+  v_row jsonb;
 begin
   if tg_op = 'UPDATE' and v_old = v_new then
     return null;
@@ -30,22 +34,36 @@ begin
     end;
     perform pg_catalog.set_config('keepr.trace_emitted', v_trace, true);
   end if;
-  insert into audit.events (
-    table_schema, table_name, operation, row_id, property_id, reservation_id,
-    actor_user_id, actor_role, request_id, old_values, new_values
-  ) values (
-    tg_table_schema, tg_table_name, tg_op,
-    coalesce(v_new, v_old) ->> 'id',
-    (coalesce(v_new, v_old) ->> 'property_id')::uuid,
-    case when tg_table_name = 'reservations' then (coalesce(v_new, v_old) ->> 'id')::uuid
-         else (coalesce(v_new, v_old) ->> 'reservation_id')::uuid end,
-    app_hidden.current_user_id(),
-    pg_catalog.current_setting('role', true),
-    nullif(pg_catalog.current_setting('keepr.request_id', true), ''),
-    v_old, v_new
-  );
+  v_row := coalesce(v_new, v_old);
+  if v_row ? 'property_id' then
+    insert into audit.events (
+      table_schema, table_name, operation, row_id, property_id, reservation_id,
+      actor_user_id, actor_role, request_id, old_values, new_values
+    ) values (
+      tg_table_schema, tg_table_name, tg_op,
+      v_row ->> 'id',
+      (v_row ->> 'property_id')::uuid,
+      case when tg_table_name = 'reservations' then (v_row ->> 'id')::uuid
+           else (v_row ->> 'reservation_id')::uuid end,
+      app_hidden.current_user_id(),
+      pg_catalog.current_setting('role', true),
+      nullif(pg_catalog.current_setting('keepr.request_id', true), ''),
+      v_old, v_new
+    );
+  else
+    insert into audit.shared_events (
+      table_schema, table_name, operation, row_id, actor_user_id, actor_role, request_id, old_values, new_values
+    ) values (
+      tg_table_schema, tg_table_name, tg_op,
+      v_row ->> 'id',
+      app_hidden.current_user_id(),
+      pg_catalog.current_setting('role', true),
+      nullif(pg_catalog.current_setting('keepr.request_id', true), ''),
+      v_old, v_new
+    );
+  end if;
   return null;
 end;
 $$;
 comment on function audit.tg__record() is
-  E'Trigger (AFTER, per row): appends the change to audit.events with actor, role, request id and old/new values.';
+  E'Trigger (AFTER, per row): appends the change to audit.events (a row of a property) or audit.shared_events (organisations, users, properties) with actor, role, request id and old/new values.';

@@ -23,7 +23,7 @@ describe("anonymous", () => {
     inRollback(db.ownerPool, async (c) => {
       await createWorld(c);
       await actAs(c, { role: "keepr_anonymous" });
-      for (const table of ["app_public.units", "app_public.property_memberships", "app_public.users", "app_private.sessions", "app_private.user_secrets", "audit.events"]) {
+      for (const table of ["app_public.units", "app_public.property_memberships", "app_public.users", "app_private.sessions", "app_private.user_secrets", "audit.events", "audit.shared_events"]) {
         expect([table, await sqlstateOf(c, `select * from ${table} limit 1`)]).toEqual([table, "42501"]);
       }
     }));
@@ -200,6 +200,12 @@ describe("audit log", () => {
       expect(await sqlstateOf(c, "update audit.events set request_id = 'forged'")).toBe("APPND");
       expect(await sqlstateOf(c, "delete from audit.events")).toBe("APPND");
       expect(await sqlstateOf(c, "truncate audit.events")).toBe("APPND");
+      // The audit of organisations, users and properties too.
+      await c.query("update app_public.users set display_name = 'Audited' where id = (select id from app_public.users limit 1)");
+      expect((await c.query("select count(*)::int as n from audit.shared_events where table_name = 'users' and operation = 'UPDATE' and new_values ->> 'display_name' = 'Audited'")).rows[0].n).toBe(1);
+      expect(await sqlstateOf(c, "update audit.shared_events set request_id = 'forged'")).toBe("APPND");
+      expect(await sqlstateOf(c, "delete from audit.shared_events")).toBe("APPND");
+      expect(await sqlstateOf(c, "truncate audit.shared_events")).toBe("APPND");
     }));
 });
 

@@ -66,19 +66,19 @@ const notDistributed: Record<string, { placement: Placement; why: string }> = {
   "app_private.rate_limits": { placement: "coordinator", why: "rate-limiter counters per account and client address" },
   "app_private.signing_keys": { placement: "coordinator", why: "the cluster's HMAC keys (quote tokens)" },
   "app_private.worker_heartbeats": { placement: "coordinator", why: "graphile-worker processes' heartbeats: machinery" },
+  "audit.shared_events": {
+    placement: "coordinator",
+    why: "the audit of the rows shared by every property (organisations, users, properties: reference tables), which change on the coordinator; a property's rows are audited in audit.events, distributed with them",
+  },
 };
 
 /**
  * Not yet: what the schema still has to change before a distribution by
- * property. Each entry is one violation, named as the check names it; the
- * next session empties this list (docs/scaling.md, "Distributing by property").
+ * property, one entry per violation as the check names it. Empty since
+ * migration 000050; a change that cannot keep the rule at once lists its
+ * violations here, named, and the next change empties it again.
  */
-const notYet: string[] = [
-  // Events of organisations, users and properties have no property_id: they
-  // belong in a coordinator table of their own, the rest here, keyed (id, property_id).
-  "audit.events: property_id may be null",
-  "audit.events: primary key events_pkey (id) lacks property_id",
-];
+const notYet: string[] = [];
 
 /**
  * Every violation of the rule in the database `client` sees, one line each,
@@ -164,7 +164,7 @@ it("every tenant table carries property_id and every key, unique index, exclusio
     fixedButStillListed: [],
     newViolations: [],
   });
-  console.log(`[distribution] ${notYet.length} violations not yet fixed (tests/db/distribution.test.ts notYet)`);
+  if (notYet.length > 0) console.log(`[distribution] ${notYet.length} violations not yet fixed (tests/db/distribution.test.ts notYet)`);
 });
 
 it("every table without property_id is classified with a reason", () => {

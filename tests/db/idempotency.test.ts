@@ -27,7 +27,8 @@ const committed = <T>(actor: Actor | null, fn: (c: pg.PoolClient) => Promise<T>)
     return fn(c);
   });
 
-const auditCount = async () => Number((await pool.query("select count(*) from audit.events")).rows[0].count);
+const auditCount = async () =>
+  Number((await pool.query("select (select count(*) from audit.events) + (select count(*) from audit.shared_events) as count")).rows[0].count);
 
 interface Scenario {
   actor: Actor;
