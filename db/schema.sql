@@ -117,7 +117,8 @@
 --     tg_properties__check_time_zone, tg_properties__create_ledger_accounts,
 --     tg_property_memberships__keep_an_owner, tg_reservations__channel,
 --     tg_reservations__housekeeping, tg_reservations__notify,
---     tg_reservations__unit_occupancy, tg_taxes__name_ledger_account,
+--     tg_reservations__unit_occupancy,
+--     tg_reservations__unlink_allocation_moves, tg_taxes__name_ledger_account,
 --     tg_taxes__penalty_default, unpaid_prepayment, worker_heartbeat
 -- audit
 --   tables: events, shared_events
@@ -171,7 +172,7 @@ create table app_public.allocation_moves (
   moved_at timestamp with time zone default now() not null,
   constraint allocation_moves_check CHECK (from_unit_id <> to_unit_id AND arrival < departure),
   constraint allocation_moves_pkey PRIMARY KEY (id, property_id),
-  constraint allocation_moves_property_id_caused_by_reservation_id_fkey FOREIGN KEY (property_id, caused_by_reservation_id) REFERENCES app_public.reservations(property_id, id) ON DELETE SET NULL (caused_by_reservation_id) DEFERRABLE INITIALLY DEFERRED,
+  constraint allocation_moves_property_id_caused_by_reservation_id_fkey FOREIGN KEY (property_id, caused_by_reservation_id) REFERENCES app_public.reservations(property_id, id) DEFERRABLE INITIALLY DEFERRED,
   constraint allocation_moves_property_id_from_unit_id_fkey FOREIGN KEY (property_id, from_unit_id) REFERENCES app_public.units(property_id, id) ON DELETE CASCADE,
   constraint allocation_moves_property_id_id_key UNIQUE (property_id, id),
   constraint allocation_moves_property_id_reservation_id_fkey FOREIGN KEY (property_id, reservation_id) REFERENCES app_public.reservations(property_id, id) ON DELETE CASCADE,
@@ -849,7 +850,7 @@ create table app_public.inventory_claims (
   constraint inventory_claims_no_overlap EXCLUDE USING gist (property_id WITH =, unit_id WITH =, stay WITH &&) WHERE (released_at IS NULL),
   constraint inventory_claims_note_check CHECK (length(note) <= 500),
   constraint inventory_claims_pkey PRIMARY KEY (id, property_id),
-  constraint inventory_claims_property_id_feed_id_fkey FOREIGN KEY (property_id, feed_id) REFERENCES app_public.channel_feeds(property_id, id) ON DELETE SET NULL (feed_id),
+  constraint inventory_claims_property_id_feed_id_fkey FOREIGN KEY (property_id, feed_id) REFERENCES app_public.channel_feeds(property_id, id),
   constraint inventory_claims_property_id_id_key UNIQUE (property_id, id),
   constraint inventory_claims_property_id_reservation_id_fkey FOREIGN KEY (property_id, reservation_id) REFERENCES app_public.reservations(property_id, id) ON DELETE RESTRICT DEFERRABLE INITIALLY DEFERRED,
   constraint inventory_claims_property_id_unit_id_fkey FOREIGN KEY (property_id, unit_id) REFERENCES app_public.units(property_id, id) ON DELETE RESTRICT,
@@ -2008,6 +2009,7 @@ create policy worker_all on app_public.reservations for select to keepr_worker
   using (true);
 CREATE TRIGGER _050_channel BEFORE INSERT ON app_public.reservations FOR EACH ROW EXECUTE FUNCTION app_private.tg_reservations__channel();
 CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.reservations FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+CREATE TRIGGER _300_unlink_allocation_moves BEFORE DELETE ON app_public.reservations FOR EACH ROW EXECUTE FUNCTION app_private.tg_reservations__unlink_allocation_moves();
 CREATE TRIGGER _500_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.reservations FOR EACH ROW EXECUTE FUNCTION audit.tg__record();
 CREATE TRIGGER _600_notify AFTER UPDATE ON app_public.reservations FOR EACH ROW WHEN (new.guest_id IS NOT NULL AND (old.status IS DISTINCT FROM new.status OR old.stay IS DISTINCT FROM new.stay OR old.adults IS DISTINCT FROM new.adults OR old.children IS DISTINCT FROM new.children OR old.rate_plan_id IS DISTINCT FROM new.rate_plan_id OR old.total_amount IS DISTINCT FROM new.total_amount)) EXECUTE FUNCTION app_private.tg_reservations__notify();
 CREATE TRIGGER _610_housekeeping AFTER UPDATE OF status ON app_public.reservations FOR EACH ROW WHEN (old.status = 'checked_in'::app_public.reservation_status AND new.status = 'checked_out'::app_public.reservation_status AND new.unit_id IS NOT NULL) EXECUTE FUNCTION app_private.tg_reservations__housekeeping();
@@ -10377,10 +10379,12 @@ AS $function$
 begin
   update app_public.inventory_claims c set released_at = pg_catalog.now()
    where c.property_id = old.property_id and c.feed_id = old.id and c.released_at is null;
+  update app_public.inventory_claims c set feed_id = null
+   where c.property_id = old.property_id and c.feed_id = old.id;
   return old;
 end;
 $function$;
-comment on function app_private.tg_channel_feeds__release_blocks() is 'Trigger: a removed channel feed releases the blocks it made.';
+comment on function app_private.tg_channel_feeds__release_blocks() is 'Trigger: a removed channel feed releases the blocks it made, which then name no feed.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.tg_companies__city_ledger_folio()
@@ -10696,6 +10700,23 @@ begin
 end;
 $function$;
 comment on function app_private.tg_reservations__unit_occupancy() is 'Trigger: keeps units.is_occupied true while a checked-in stay is in the unit.';
+
+-- ----------------------------------------------------------------------------
+-- function app_private.tg_reservations__unlink_allocation_moves()
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.tg_reservations__unlink_allocation_moves()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+begin
+  update app_public.allocation_moves m set caused_by_reservation_id = null
+   where m.property_id = old.property_id and m.caused_by_reservation_id = old.id;
+  return old;
+end;
+$function$;
+comment on function app_private.tg_reservations__unlink_allocation_moves() is 'Trigger: a removed reservation is no longer the cause of the allocation moves it caused.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.tg_taxes__name_ledger_account()

@@ -1,6 +1,7 @@
 -- Issue 20, ready to distribute by property (after 000048 and 000049): the
 -- audit log follows the rows it records, so every tenant table's
--- property_id is not null and its primary key carries it
+-- property_id is not null and its primary key carries it; no foreign key
+-- holding property_id sets anything null on delete
 -- (tests/db/distribution.test.ts: its notYet list is empty after this).
 
 -- The audit log by property: audit.events keeps the changes of a
@@ -47,3 +48,22 @@ alter table audit.events drop constraint if exists events_pkey, add constraint e
 comment on table audit.events is
   E'Every insert, update and delete on a property''s rows: who, when, from which request, old and new values. Append-only. Organisations, users and properties: audit.shared_events.';
 --! include common/audit.tg__record.sql
+
+-- A foreign key holding property_id clears nothing on delete (a distribution
+-- by property refuses ON DELETE SET NULL / SET DEFAULT on such a key, even
+-- with a column list): the two that did now do it in a trigger before the
+-- delete, with the same effect.
+alter table app_public.inventory_claims drop constraint if exists inventory_claims_property_id_feed_id_fkey;
+alter table app_public.inventory_claims add constraint inventory_claims_property_id_feed_id_fkey
+  foreign key (property_id, feed_id) references app_public.channel_feeds (property_id, id);
+comment on constraint inventory_claims_property_id_feed_id_fkey on app_public.inventory_claims is E'@fieldName feed\n@foreignFieldName blocks';
+--! include channels/app_private.tg_channel_feeds__release_blocks.sql
+
+alter table app_public.allocation_moves drop constraint if exists allocation_moves_property_id_caused_by_reservation_id_fkey;
+alter table app_public.allocation_moves add constraint allocation_moves_property_id_caused_by_reservation_id_fkey
+  foreign key (property_id, caused_by_reservation_id) references app_public.reservations (property_id, id) deferrable initially deferred;
+comment on constraint allocation_moves_property_id_caused_by_reservation_id_fkey on app_public.allocation_moves is E'@fieldName causedBy\n@foreignFieldName allocationMovesCaused';
+--! include booking/app_private.tg_reservations__unlink_allocation_moves.sql
+drop trigger if exists _300_unlink_allocation_moves on app_public.reservations;
+create trigger _300_unlink_allocation_moves before delete on app_public.reservations
+  for each row execute function app_private.tg_reservations__unlink_allocation_moves();

@@ -7,7 +7,9 @@
 //     exclusion), so a shard can enforce it alone;
 //   - every foreign key of a tenant table either pairs its property_id with
 //     the referenced tenant table's property_id (co-located) or points at a
-//     reference table (replicated to every node);
+//     reference table (replicated to every node), and one that holds
+//     property_id sets nothing null or default on delete (nor cascades an
+//     update);
 //   - reference tables point only at reference tables, and the tables kept
 //     on the coordinator only at reference tables or each other.
 // The test reads the migrated catalogue. Every table of Keepr's schemas
@@ -19,7 +21,8 @@
 // "Distributing by property".
 import type pg from "pg";
 import { keeprSchemas } from "../../db/schema-sql.ts";
-import { fileDatabase, inRollback } from "../helpers/db.ts";
+import { addDays, createHotel, hold, localDate, quote } from "../helpers/booking.ts";
+import { asOwner, fileDatabase, inRollback, staff } from "../helpers/db.ts";
 
 const db = fileDatabase();
 
@@ -143,6 +146,13 @@ async function violations(client: pg.ClientBase, classified: Record<string, { pl
         and not (r.tenant_attnum is not null and t.tenant_attnum = any(k.conkey)
                  and k.confkey[array_position(k.conkey, t.tenant_attnum)] = r.tenant_attnum)
      union all
+     -- A foreign key holding property_id changes no key column on delete or update (Citus refuses
+     -- ON DELETE SET NULL / SET DEFAULT on it, even with a column list, and ON UPDATE SET NULL / SET DEFAULT / CASCADE).
+     select t.name || ': foreign key ' || k.conname || ' holds property_id and sets columns on '
+            || case when k.confdeltype in ('n', 'd') then 'delete' else 'update' end
+       from tenant t join pg_constraint k on k.conrelid = t.oid and k.contype = 'f'
+      where t.tenant_attnum = any(k.conkey) and (k.confdeltype in ('n', 'd') or k.confupdtype in ('n', 'd', 'c'))
+     union all
      -- Reference tables point only at reference tables; coordinator tables at reference or coordinator tables.
      select t.name || ': ' || t.placement || ' table''s foreign key ' || k.conname || ' to '
             || k.confrelid::regclass::text || ' (' || coalesce(r.placement, case when r.oid is null then 'outside Keepr''s schemas' else 'tenant' end) || ')'
@@ -173,7 +183,7 @@ it("every table without property_id is classified with a reason", () => {
   }
 });
 
-it("fails for a new table that forgets property_id, a key or index without it, and a foreign key that does not pair it", async () => {
+it("fails for a new table that forgets property_id, a key or index without it, a foreign key that does not pair it or clears a column on delete", async () => {
   const found = await inRollback(db.ownerPool, async (client) => {
     await client.query(`
       create table app_public.test_forgetful (id uuid primary key default gen_random_uuid(), name text);
@@ -194,6 +204,13 @@ it("fails for a new table that forgets property_id, a key or index without it, a
         primary key (id, property_id),
         foreign key (property_id, unit_id) references app_public.units (property_id, id)
       );
+      create table app_public.test_clearing (
+        id uuid not null default gen_random_uuid(),
+        property_id uuid not null references app_public.properties (id),
+        careful_id uuid,
+        primary key (id, property_id),
+        foreign key (careful_id, property_id) references app_public.test_careful (id, property_id) on delete set null (careful_id)
+      );
       create table app_private.test_machinery (key text primary key, careful_id uuid, careful_property uuid,
         foreign key (careful_id, careful_property) references app_public.test_careful (id, property_id));`);
     return violations(client, { ...notDistributed, "app_private.test_machinery": { placement: "coordinator" } });
@@ -208,7 +225,31 @@ it("fails for a new table that forgets property_id, a key or index without it, a
     "app_public.test_careless: unique index app_public.test_careless_code_idx lacks property_id",
   ]);
   expect(about("app_public.test_careful")).toEqual([]);
+  expect(about("app_public.test_clearing")).toEqual([
+    "app_public.test_clearing: foreign key test_clearing_careful_id_property_id_fkey holds property_id and sets columns on delete",
+  ]);
   expect(about("app_private.test_machinery")).toEqual([
     "app_private.test_machinery: coordinator table's foreign key test_machinery_careful_id_careful_property_fkey to app_public.test_careful (tenant)",
   ]);
 });
+
+it("a removed reservation is no longer the cause of the allocator's moves (a trigger, not ON DELETE SET NULL)", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const h = await createHotel(c, { units: 2 });
+    const arrival = localDate(h.timeZone, 10);
+    await staff(c, h.frontDesk);
+    const moved = await hold(c, (await quote(c, h.ratePlanId, arrival, addDays(arrival, 2))).quote_token);
+    const cause = await hold(c, (await quote(c, h.ratePlanId, addDays(arrival, 5), addDays(arrival, 6))).quote_token);
+    await asOwner(c);
+    await c.query(
+      `insert into app_public.allocation_moves (property_id, reservation_id, from_unit_id, to_unit_id, arrival, departure, caused_by_reservation_id)
+       values ($1, $2, $3, $4, $5, $6, $7)`,
+      [h.propertyId, moved.reservation_id, h.unitIds[0], h.unitIds[1], arrival, addDays(arrival, 2), cause.reservation_id],
+    );
+    await c.query("delete from app_public.inventory_claims where reservation_id = $1", [cause.reservation_id]);
+    await c.query("delete from app_public.reservations where id = $1", [cause.reservation_id]);
+    await c.query("set constraints all immediate");
+    expect((await c.query("select caused_by_reservation_id from app_public.allocation_moves where reservation_id = $1", [moved.reservation_id])).rows).toEqual([
+      { caused_by_reservation_id: null },
+    ]);
+  }));
