@@ -1,7 +1,8 @@
 // Ready to distribute by property (issue 20): a Citus-style cluster would
 // hash-distribute every tenant table by property_id, co-locating a
 // property's rows on one node. That stays possible only while
-//   - every tenant table carries property_id, not null;
+//   - every tenant table carries property_id, not null, a uuid (co-located
+//     tables share the distribution column's type);
 //   - every primary key, unique constraint, unique index and exclusion
 //     constraint of a tenant table includes property_id (with = in an
 //     exclusion), so a shard can enforce it alone;
@@ -118,6 +119,11 @@ async function violations(client: pg.ClientBase, classified: Record<string, { pl
      union all
      select t.name || ': property_id may be null' from tenant t where not t.tenant_not_null
      union all
+     -- Co-located tables share the distribution column's type.
+     select t.name || ': property_id is ' || format_type(a.atttypid, a.atttypmod) || ', not uuid'
+       from tenant t join pg_attribute a on a.attrelid = t.oid and a.attnum = t.tenant_attnum
+      where a.atttypid <> 'uuid'::regtype
+     union all
      -- Primary keys, unique and exclusion constraints (an exclusion compares property_id with =).
      select t.name || ': ' || case k.contype when 'p' then 'primary key' when 'u' then 'unique constraint' else 'exclusion constraint' end
             || ' ' || k.conname || ' ('
@@ -204,6 +210,7 @@ it("fails for a new table that forgets property_id, a key or index without it, a
         primary key (id, property_id),
         foreign key (property_id, unit_id) references app_public.units (property_id, id)
       );
+      create table app_public.test_texty (id uuid not null, property_id text not null, primary key (id, property_id));
       create table app_public.test_clearing (
         id uuid not null default gen_random_uuid(),
         property_id uuid not null references app_public.properties (id),
@@ -225,6 +232,7 @@ it("fails for a new table that forgets property_id, a key or index without it, a
     "app_public.test_careless: unique index app_public.test_careless_code_idx lacks property_id",
   ]);
   expect(about("app_public.test_careful")).toEqual([]);
+  expect(about("app_public.test_texty")).toEqual(["app_public.test_texty: property_id is text, not uuid"]);
   expect(about("app_public.test_clearing")).toEqual([
     "app_public.test_clearing: foreign key test_clearing_careful_id_property_id_fkey holds property_id and sets columns on delete",
   ]);
