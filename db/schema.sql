@@ -8206,7 +8206,8 @@ begin
       from lines l
       left join keys k on k.key = l.key
       left join app_public.journal_entries e
-        on l.key like 'entry:%' and e.property_id = folio.property_id and e.id = pg_catalog.substr(l.key, 7, 36)::uuid
+        on l.key like 'entry:%' and e.property_id = folio.property_id
+       and e.id = case when l.key like 'entry:%' then pg_catalog.substr(l.key, 7, 36)::uuid end
       left join lateral (select p.description, p.quantity from price p
                           where l.key like 'tax:%' and p.kind = 'tax' and p.tax_id::text = pg_catalog.substr(l.key, 5) limit 1) tp on true
   )

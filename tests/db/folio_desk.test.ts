@@ -364,7 +364,7 @@ describe("check-out, split folios and the city ledger", () => {
       await asOwner(c);
       const route = (await c.query(
         `select e.description, count(p.id)::int as postings from app_public.journal_entries e join app_public.postings p on p.entry_id = e.id
-          where e.cause_type = 'folio_route' and e.cause_id = $1 group by e.id`, [guest.id])).rows;
+          where e.cause_type = 'folio_route' and e.cause_id = $1 group by e.id, e.property_id`, [guest.id])).rows;
       expect(route).toEqual([{ description: `Moved from Folio 1 to Folio 2: Minibar × 2 — ${s.room}; Parking — ${s.room}`, postings: 2 }]);
       await asStaff(c, h.frontDesk);
       expect((await c.query("select * from app_public.route_folio_postings($1, $2, $3, $4)", [s.folioId, guest.id, ids, routeKey])).rows[0].id).toBe(guest.id);
