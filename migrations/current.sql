@@ -1,6 +1,1 @@
--- Postgres 15: a folio's invoice lines cast the key of an `entry:<uuid>`
--- line to uuid in a join condition that Postgres may evaluate before the
--- `like 'entry:%'` beside it; on Postgres 15 it did, for `fee:cleaning`
--- (invalid input syntax for type uuid: "eaning"), and no invoice of a folio
--- with a fee could be issued. The cast now happens only for entry keys.
---! include money/app_private.invoice_lines.sql
+-- Enter migration here
