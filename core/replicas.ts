@@ -27,7 +27,7 @@
 import pg from "pg";
 import type { Config } from "./config.ts";
 import type { Logger } from "./logger.ts";
-import { replicaInRotation, replicaLagBytes, replicaLagSeconds } from "./metrics.ts";
+import { observePool, replicaInRotation, replicaLagBytes, replicaLagSeconds } from "./metrics.ts";
 import { apiPoolConfig } from "./pool-mode.ts";
 
 /** A WAL position ("16/B374D848") as a number, or null when the text is not one. */
@@ -65,6 +65,8 @@ export interface ReplicaState {
 interface Member extends Replica {
   monitor: pg.Pool;
   state: ReplicaState;
+  /** Stops reporting its pool in keepr_db_pool_connections. */
+  forgetPool: () => void;
 }
 
 /** Positions of the primary the monitor saw, oldest first. */
@@ -141,7 +143,12 @@ export class ReplicaSet {
         p.on("error", () => undefined);
         p.on("connect", (client) => client.on("error", () => undefined));
       }
-      const member: Member = { name, pool, monitor, state: { name, status: "unknown", inRotation: false, replayLsn: null, lagSeconds: null, lagBytes: null } };
+      const member: Member = {
+        name, pool, monitor,
+        state: { name, status: "unknown", inRotation: false, replayLsn: null, lagSeconds: null, lagBytes: null },
+        // All replicas' read pools together, as pool "replica".
+        forgetPool: observePool("replica", pool),
+      };
       replicaInRotation.set({ replica: name }, 0);
       return member;
     });
@@ -289,6 +296,7 @@ export class ReplicaSet {
     await this.#checking?.catch(() => undefined);
     await Promise.all(this.#members.flatMap((m) => [m.pool.end(), m.monitor.end()]));
     for (const m of this.#members) {
+      m.forgetPool();
       const labels = { replica: m.name };
       replicaInRotation.remove(labels);
       replicaLagSeconds.remove(labels);

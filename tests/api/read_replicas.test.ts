@@ -115,6 +115,9 @@ it("searches read the replica; after a booking, the guest's next search sees it,
     expect(unitsLeft(res)).toBe(2);
     return res.headers.get(readFromHeader) === "replica";
   }, "the replica to answer the read after the booking");
+  // Its connections are counted as the "replica" pool.
+  const pools = (await register.getSingleMetric("keepr_db_pool_connections")!.get()).values;
+  expect(pools.some((v) => v.labels.pool === "replica" && v.labels.state === "idle" && v.value > 0)).toBe(true);
 });
 
 it("a forged or malformed LSN only sends the reads to the primary", async () => {
