@@ -1,10 +1,13 @@
-// npm run bench -- replicas [--clients 16] [--seconds 15] [--warmup 3] [--pool 16]
+// npm run bench -- replicas [--clients 16] [--seconds 15] [--warmup 3] [--pool 16] [--bouncer-pool 8]
 //                           [--properties 20] [--units 2000] [--days 180] [--occupancy 0.6] [--seed 42]
 //
 // What a read replica takes off the primary: guest searches
 // (searchAvailability, random city, arrival 1–60 days ahead, 2–7 nights)
 // through the API, first with every read on the primary, then with
-// REPLICA_DATABASE_URLS naming a streaming hot standby:
+// the API's connections through PgBouncer in transaction mode
+// (DATABASE_POOL_MODE=transaction: no prepared statements, --bouncer-pool
+// server connections), then with REPLICA_DATABASE_URLS naming a streaming
+// hot standby (directly):
 //  1. starts Debian's Postgres 15 as a primary (ops/cluster/postgres.ts),
 //     migrates it, generates the scale data (db/seed-scale.ts), then a hot
 //     standby from it (pg_basebackup), caught up;
@@ -13,7 +16,7 @@
 //     searches for --seconds after --warmup seconds not measured;
 //  3. prints searches per second, p50/p95/p99 latency, which database
 //     answered (X-Keepr-Read-From), and the CPU per search of the primary,
-//     the replica and the Keepr process (/proc), and the primary's ratio;
+//     the replica, the Keepr process and PgBouncer (/proc), and the primary's ratio;
 //     then stops everything and deletes the temp dirs.
 import "../../core/env.ts";
 import { rmSync } from "node:fs";
@@ -29,6 +32,7 @@ import { makeClusterDir, startPrimary, startStandby, type PostgresNode } from ".
 import { addDays } from "../helpers/booking.ts";
 import { postgresCpuSeconds, processCpuSeconds } from "../helpers/cpu.ts";
 import { freePort, makeDataDir, startKeepr, stopKeepr, type KeeprProcess } from "../helpers/keepr-process.ts";
+import { startPgBouncer, type PgBouncer } from "../helpers/pgbouncer.ts";
 import { seededRandom } from "../helpers/random.ts";
 import { percentile } from "./latency.ts";
 
@@ -43,6 +47,7 @@ const { values: args } = parseArgs({
     days: { type: "string", default: "180" },
     occupancy: { type: "string", default: String(defaultScaleOptions.occupancy) },
     seed: { type: "string", default: String(defaultScaleOptions.seed) },
+    "bouncer-pool": { type: "string", default: "8" },
   },
   strict: true,
 });
@@ -61,7 +66,7 @@ interface Run {
   ms: number;
   latencies: number[];
   from: Record<string, number>;
-  cpu: { primary: number; replica: number; keepr: number };
+  cpu: { primary: number; replica: number; keepr: number; bouncer: number };
 }
 
 const secrets = generateSecrets();
@@ -69,6 +74,7 @@ const dir = makeClusterDir();
 let primary: PostgresNode | undefined;
 let standby: PostgresNode | undefined;
 let running: KeeprProcess | undefined;
+let bouncer: PgBouncer | undefined;
 const dataDirs: string[] = [];
 
 async function measure(setup: string, env: Record<string, string>, cities: string[], ownerUrl: string, authUrl: string): Promise<Run> {
@@ -123,14 +129,17 @@ async function measure(setup: string, env: Record<string, string>, cities: strin
   };
   const warmEnd = performance.now() + warmup * 1000;
   await Promise.all(Array.from({ length: clients }, () => loop(warmEnd)));
-  const cpu = () => ({ primary: postgresCpuSeconds(primary!.pid), replica: postgresCpuSeconds(standby!.pid), keepr: processCpuSeconds(running!.child.pid!) });
-  const run: Run = { setup, searches: 0, errors: 0, ms: 0, latencies: [], from: {}, cpu: { primary: 0, replica: 0, keepr: 0 } };
+  const cpu = () => ({
+    primary: postgresCpuSeconds(primary!.pid), replica: postgresCpuSeconds(standby!.pid), keepr: processCpuSeconds(running!.child.pid!),
+    bouncer: bouncer ? processCpuSeconds(bouncer.pid) : 0,
+  });
+  const run: Run = { setup, searches: 0, errors: 0, ms: 0, latencies: [], from: {}, cpu: { primary: 0, replica: 0, keepr: 0, bouncer: 0 } };
   const before = cpu();
   const began = performance.now();
   await Promise.all(Array.from({ length: clients }, () => loop(began + seconds * 1000, run)));
   run.ms = performance.now() - began;
   const after = cpu();
-  run.cpu = { primary: after.primary - before.primary, replica: after.replica - before.replica, keepr: after.keepr - before.keepr };
+  run.cpu = { primary: after.primary - before.primary, replica: after.replica - before.replica, keepr: after.keepr - before.keepr, bouncer: after.bouncer - before.bouncer };
   agent.destroy();
   await stopKeepr(running, "SIGTERM");
   running = undefined;
@@ -158,28 +167,32 @@ try {
   const replicaUrl = roleUrl(standby.superuserUrl("postgres"), roles.authenticator, secrets.authenticatorPassword, "keepr");
   console.log(`hot standby on port ${standby.port}, caught up; ${clients} clients, ${seconds} s per setup after ${warmup} s warm-up, API pool ${poolSize}\n`);
 
-  const runs = [
-    await measure("primary only", {}, cities, ownerUrl, authUrl),
-    await measure("with the replica", { REPLICA_DATABASE_URLS: replicaUrl }, cities, ownerUrl, authUrl),
-  ];
+  const alone = await measure("primary only", {}, cities, ownerUrl, authUrl);
+  bouncer = await startPgBouncer({ databaseUrl: authUrl, logins: [authUrl], poolMode: "transaction", poolSize: Number(args["bouncer-pool"]) });
+  const pooled = await measure("PgBouncer (tx)", { DATABASE_POOL_MODE: "transaction" }, cities, ownerUrl, bouncer.urlFor(authUrl));
+  await bouncer.stop();
+  bouncer = undefined;
+  const replicated = await measure("with the replica", { REPLICA_DATABASE_URLS: replicaUrl }, cities, ownerUrl, authUrl);
+  const runs = [alone, pooled, replicated];
   const ms = (cpu: number, n: number) => (n ? ((cpu * 1000) / n).toFixed(2) : "-");
-  console.log("setup             searches  /s      p50 ms  p95 ms  p99 ms  errors  answered by              CPU ms per search: primary  replica  keepr");
+  console.log("setup             searches  /s      p50 ms  p95 ms  p99 ms  errors  answered by              CPU ms per search: primary  replica  keepr  pgbouncer");
   for (const r of runs) {
     const l = { p50: percentile(r.latencies, 50), p95: percentile(r.latencies, 95), p99: percentile(r.latencies, 99) };
     const from = Object.entries(r.from).map(([k, v]) => `${k} ${v}`).join(", ");
     console.log(
-      `${r.setup.padEnd(17)} ${String(r.searches).padStart(8)}  ${(r.searches / (r.ms / 1000)).toFixed(1).padStart(6)}  ${l.p50.toFixed(1).padStart(6)}  ${l.p95.toFixed(1).padStart(6)}  ${l.p99.toFixed(1).padStart(6)}  ${String(r.errors).padStart(6)}  ${from.padEnd(24)} ${ms(r.cpu.primary, r.searches).padStart(26)}  ${ms(r.cpu.replica, r.searches).padStart(7)}  ${ms(r.cpu.keepr, r.searches).padStart(5)}`,
+      `${r.setup.padEnd(17)} ${String(r.searches).padStart(8)}  ${(r.searches / (r.ms / 1000)).toFixed(1).padStart(6)}  ${l.p50.toFixed(1).padStart(6)}  ${l.p95.toFixed(1).padStart(6)}  ${l.p99.toFixed(1).padStart(6)}  ${String(r.errors).padStart(6)}  ${from.padEnd(24)} ${ms(r.cpu.primary, r.searches).padStart(26)}  ${ms(r.cpu.replica, r.searches).padStart(7)}  ${ms(r.cpu.keepr, r.searches).padStart(5)}  ${ms(r.cpu.bouncer, r.searches).padStart(9)}`,
     );
   }
-  const [alone, replicated] = runs as [Run, Run];
   const perSearch = (r: Run) => r.cpu.primary / Math.max(1, r.searches);
-  console.log(`\nthe primary's CPU per search with the replica: ${((perSearch(replicated) / perSearch(alone)) * 100).toFixed(1)}% of what it is alone`);
+  console.log(`\nthe primary's CPU per search through PgBouncer in transaction mode (no prepared statements): ${((perSearch(pooled) / perSearch(alone)) * 100).toFixed(1)}% of direct`);
+  console.log(`the primary's CPU per search with the replica: ${((perSearch(replicated) / perSearch(alone)) * 100).toFixed(1)}% of what it is alone`);
   if (runs.some((r) => r.errors > 0)) exitCode = 1;
 } catch (error) {
   console.error(error);
   exitCode = 1;
 } finally {
   if (running) await stopKeepr(running, "SIGTERM").catch(() => undefined);
+  await bouncer?.stop().catch(() => undefined);
   await standby?.stop().catch(() => undefined);
   await primary?.stop().catch(() => undefined);
   rmSync(dir, { recursive: true, force: true });

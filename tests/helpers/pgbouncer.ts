@@ -15,6 +15,8 @@ export const pgbouncerBinary = "/usr/sbin/pgbouncer";
 
 export interface PgBouncer {
   port: number;
+  /** Its process id (for CPU readings). */
+  pid: number;
   /** url with its host and port replaced by PgBouncer's (same user, password and database). */
   urlFor(url: string): string;
   /** PgBouncer's log so far. */
@@ -127,6 +129,7 @@ export async function startPgBouncer(options: PgBouncerOptions): Promise<PgBounc
   }
   return {
     port,
+    pid: child.pid!,
     urlFor(url: string) {
       const u = new URL(url);
       u.hostname = "127.0.0.1";
