@@ -113,6 +113,7 @@ export class ReplicaSet {
   #timer: NodeJS.Timeout | null = null;
   #checking: Promise<void> | null = null;
   #stopped = false;
+  #primaryFailing = false;
 
   constructor(options: ReplicaSetOptions) {
     const { config } = options;
@@ -191,7 +192,7 @@ export class ReplicaSet {
     const first = this.check();
     const tick = () => {
       if (this.#stopped) return;
-      this.#timer = setTimeout(() => void this.check().finally(tick), this.#intervalMs);
+      this.#timer = setTimeout(() => void this.check().catch((error: unknown) => this.#logger.error({ err: error }, "replica monitor failed")).finally(tick), this.#intervalMs);
       this.#timer.unref();
     };
     void first.finally(tick);
@@ -211,10 +212,13 @@ export class ReplicaSet {
     const primary = await this.#primaryPool.query<{ lsn: string }>("select pg_catalog.pg_current_wal_lsn()::text as lsn").then(
       (r) => parseLsn(r.rows[0]?.lsn),
       (error: unknown) => {
-        this.#logger.warn({ err: error }, "replica monitor: the primary's WAL position could not be read");
+        // Once per outage, not every interval (a failover takes seconds).
+        if (!this.#primaryFailing) this.#logger.warn({ err: error }, "replica monitor: the primary's WAL position could not be read; judging replicas by their replay time");
+        this.#primaryFailing = true;
         return null;
       },
     );
+    if (primary !== null) this.#primaryFailing = false;
     if (primary !== null) {
       const last = this.#samples.at(-1);
       if (!last || last.lsn !== primary) this.#samples.push({ at, lsn: primary });

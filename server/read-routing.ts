@@ -127,31 +127,46 @@ export function makeReadRouter(options: { replicas: ReplicaSet; primaryPool: pg.
     return client;
   };
 
-  /** The first replica that can take the read, else the primary; a replica failing the read hands it to the next. */
-  const onReplica = (minLsn: bigint | null, primary: WithPgClient, routing: Routing): WithPgClient =>
-    async (pgSettings, callback) => {
-      for (let tries = 0; tries < replicas.size; tries++) {
-        const replica = replicas.pick(minLsn);
+  /**
+   * The reads of one request: all on one replica, chosen at the first
+   * (so one answer never mixes two replicas' states), else on the primary.
+   * A replica that cannot serve (unreachable, a recovery conflict, a write
+   * the allow-list let through) hands the read to another replica if it was
+   * the first read, else to the primary, which also takes the rest.
+   */
+  const onReplica = (minLsn: bigint | null, primary: WithPgClient, routing: Routing): WithPgClient => {
+    let pinned: Replica | null | undefined; // undefined: not chosen yet; null: the primary
+    let served = false;
+    return async (pgSettings, callback) => {
+      for (let tries = 0; pinned !== null && tries <= replicas.size; tries++) {
+        pinned ??= replicas.pick(minLsn);
+        const replica = pinned;
         if (!replica) break;
         try {
-          return await clientOf(replica)(pgSettings, callback);
+          const result = await clientOf(replica)(pgSettings, callback);
+          served = true;
+          return result;
         } catch (error) {
           if (isUnavailable(error)) {
             replicas.markDown(replica, error);
+            pinned = served ? null : undefined;
           } else if (isRecoveryConflict(error)) {
             logger.info({ replica: replica.name }, "a read cancelled by a recovery conflict on a replica runs on the primary");
+            pinned = null;
           } else if ((error as { code?: unknown }).code === "25006") {
             // A write on a standby: the allow-list has a field that writes. Answered by the primary, and said loudly.
             logger.error({ replica: replica.name, err: error }, "an operation routed to a replica tried to write; check replicaRootFields");
+            pinned = null;
           } else {
             throw error;
           }
-          break;
         }
       }
+      pinned = null;
       routing.target = "primary";
       return primary(pgSettings, callback);
     };
+  };
 
   return {
     withPgClientFor(req, document, operationName, primary) {

@@ -54,7 +54,10 @@ beforeAll(async () => {
   const authenticatorUrl = roleUrl(superuserUrl, roles.authenticator, secrets.authenticatorPassword, "keepr");
   const replicaUrl = roleUrl(standby.superuserUrl("postgres"), roles.authenticator, secrets.authenticatorPassword, "keepr");
   const db = { authenticatorUrl, ownerPool, jwtSecret: secrets.jwtSecret } as TestDatabase;
-  server = await startTestServer(db, { REPLICA_DATABASE_URLS: replicaUrl, REPLICA_MAX_LAG_SECONDS: "2" });
+  // A second replica that never answers: skipped, never in the way.
+  const deadUrl = new URL(replicaUrl);
+  deadUrl.port = String(await freePortFrom(55200, 55299));
+  server = await startTestServer(db, { REPLICA_DATABASE_URLS: `${replicaUrl},${deadUrl}`, REPLICA_MAX_LAG_SECONDS: "2" });
 }, 120_000);
 
 afterAll(async () => {
@@ -100,6 +103,7 @@ async function book(): Promise<string> {
 }
 
 it("searches read the replica; after a booking, the guest's next search sees it, from the replica once it has replayed the commit", async () => {
+  expect(server!.replicas!.states()[1]!.status).toBe("down");
   await waitUntil(async () => {
     const first = await searchNow();
     expect(unitsLeft(first)).toBe(3);
