@@ -1,7 +1,8 @@
 // The API process (`npm start` with WORKER=false) and the worker process
 // (`npm run worker`) on a Postgres that goes away and comes back (a Postgres
-// of this file's own, stopped and started again on the same address, as a
-// restart or a failover behind a stable address looks to them): neither
+// of this file's own, stopped — or crashed: every process SIGKILLed — and
+// started again on the same address, as a restart or a failover behind a
+// stable address looks to them): neither
 // exits; while Postgres is down the API answers at once (an error, /readyz
 // 503) and the worker says in its log that it cannot reach it; once it is
 // back both work again by themselves — a guest books through the API, and
@@ -9,7 +10,7 @@
 // before Postgres went away (acknowledged, so not lost).
 //
 // Postgres goes away while the worker is sending that confirmation (the
-// mail relay is slow to answer): the send succeeds, recording it cannot, and
+// mail relay answers only once it is down): the send succeeds, recording it cannot, and
 // graphile-worker's pool stops itself (it cannot record the job's outcome).
 // The worker process starts a new runner (worker/runner.ts) once Postgres
 // is back; the job runs again and the relay sees the message a second time
@@ -17,12 +18,12 @@
 // names (taken by the provider, not recorded). Every other message once.
 import { spawn, type ChildProcess } from "node:child_process";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { roleUrl } from "../../core/database.ts";
-import { startEmbeddedCluster, type EmbeddedCluster, type EmbeddedClusterOptions } from "../../core/embedded-postgres.ts";
+import { isRunning, startEmbeddedCluster, type EmbeddedCluster, type EmbeddedClusterOptions } from "../../core/embedded-postgres.ts";
 import { migrateDatabase } from "../../core/migrate.ts";
 import { ensureDatabase, ensureRoles, roles } from "../../core/roles.ts";
 import { generateSecrets } from "../../core/secrets.ts";
@@ -148,29 +149,57 @@ const confirmationsOf = (ids: string[]) =>
 
 const ready = () => fetch(`${api!.url}/readyz`).then((r) => r.status, () => 0);
 
-it("the API and worker processes survive Postgres stopping and starting again, and work again by themselves", async () => {
-  const first = await bookOverApi(10);
+/** The postmaster of this file's cluster and its children, SIGKILLed (a crash: no shutdown, no goodbye to clients); resolves once all are gone. */
+async function crashPostgres(): Promise<void> {
+  const postmaster = Number(readFileSync(path.join(clusterOptions.dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+  const parentOf = (pid: number) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    } catch {
+      return 0;
+    }
+  };
+  const children = readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => parentOf(pid) === postmaster);
+  for (const pid of [postmaster, ...children]) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  await waitUntil(async () => [postmaster, ...children].every((pid) => !isRunning(pid)), "Postgres's processes to be gone", 30_000);
+}
+
+/**
+ * One round: a booking whose confirmation is sent; another acknowledged just
+ * before Postgres goes away, while its confirmation is at the relay (which
+ * answers once Postgres is down); one tried while it is away; one after it is back.
+ */
+async function roundTrip(name: string, offset: number, takeDown: () => Promise<void>): Promise<void> {
+  const relayBefore = relay.accepted.length;
+  const first = await bookOverApi(offset);
   expect(first.error).toBeUndefined();
   await waitUntil(async () => (await confirmationsOf([first.reservationId!])).every((n) => n.status === "sent"), "the first confirmation sent", 60_000);
 
-  // Acknowledged just before Postgres goes away; Postgres stops while its confirmation is at the (now slow) relay.
-  relay.latencyMs = 3_000;
-  const second = await bookOverApi(11);
+  relay.holding = true;
+  const second = await bookOverApi(offset + 1);
   expect(second.error).toBeUndefined();
   await waitUntil(async () => relay.inFlight > 0, "the second confirmation at the relay", 30_000);
   const apiPid = api!.child.pid;
   const workerPid = worker!.pid;
   const workerLogBefore = workerLog.length;
-  await cluster!.stop();
+  await takeDown();
   cluster = undefined;
   const down = Date.now();
 
   // While it is down: an answer at once (no hang), not ready, both processes alive.
-  const whileDown = await bookOverApi(12);
+  const whileDown = await bookOverApi(offset + 2);
   expect(whileDown.error).toMatch(/^200 UNAVAILABLE: /);
   expect(await ready()).toBe(503);
-  // The worker says it lost Postgres, and that its runner stopped and cannot start yet.
-  relay.latencyMs = 0;
+  // The relay takes the message now: recording it fails. The worker says
+  // it lost Postgres, and that its runner stopped and cannot start yet.
+  relay.release();
   const since = () => workerLog.slice(workerLogBefore);
   await waitUntil(async () => /job runner stopped by itself/.test(since()) && /job runner could not start/.test(since()), "the worker to log its stopped runner", 60_000);
   expect(api!.child.exitCode).toBeNull();
@@ -180,11 +209,11 @@ it("the API and worker processes survive Postgres stopping and starting again, a
   const back = Date.now();
   await waitUntil(async () => (await ready()) === 200, "the API to be ready again", 60_000);
   const apiBackMs = Date.now() - back;
-  const third = await bookOverApi(13);
+  const third = await bookOverApi(offset + 3);
   expect(third.error).toBeUndefined();
   const ids = [first.reservationId!, second.reservationId!, third.reservationId!];
   await waitUntil(async () => (await confirmationsOf(ids)).every((n) => n.status === "sent"), "every confirmation sent after the restart", 90_000).catch((error: Error) => {
-    throw new Error(`${error.message}; the worker's log since Postgres stopped:\n${since().slice(-8_000)}`);
+    throw new Error(`${error.message}; the worker's log since Postgres went away:\n${since().slice(-8_000)}`);
   });
   const workerBackMs = Date.now() - back;
   expect(since()).toMatch(/job runner started again/);
@@ -199,14 +228,23 @@ it("the API and worker processes survive Postgres stopping and starting again, a
   // Each message at the relay once, but the one in flight when Postgres went away: at most twice, same Message-ID.
   const sent = await confirmationsOf(ids);
   expect(sent).toHaveLength(3);
-  const times = (id: string) => relay.accepted.filter((m) => m === `<notification-${id}@keepr.local>`).length;
+  const accepted = relay.accepted.slice(relayBefore);
+  const times = (id: string) => accepted.filter((m) => m === `<notification-${id}@keepr.local>`).length;
   const [firstSent, secondSent, thirdSent] = ids.map((rid) => sent.find((n) => n.reservation_id === rid)!);
   expect(times(firstSent!.id)).toBe(1);
   expect([1, 2]).toContain(times(secondSent!.id));
   expect(times(thirdSent!.id)).toBe(1);
-  expect(relay.accepted).toHaveLength(sent.length + times(secondSent!.id) - 1);
+  expect(accepted).toHaveLength(sent.length + times(secondSent!.id) - 1);
   console.log(
-    `reconnect: Postgres down ${back - down} ms; API ready ${apiBackMs} ms after it was back, every confirmation sent ${workerBackMs} ms after; ` +
+    `reconnect (${name}): Postgres down ${back - down} ms; API ready ${apiBackMs} ms after it was back, every confirmation sent ${workerBackMs} ms after; ` +
       `the confirmation in flight delivered ${times(secondSent!.id)} time(s); API while down: ${whileDown.error}`,
   );
+}
+
+it("the API and worker processes survive Postgres stopping (a fast shutdown) and starting again, and work again by themselves", async () => {
+  await roundTrip("stopped", 10, () => cluster!.stop());
+}, 240_000);
+
+it("and Postgres crashing (every process SIGKILLed) and recovering", async () => {
+  await roundTrip("crashed", 20, crashPostgres);
 }, 240_000);

@@ -1,6 +1,7 @@
 // A real SMTP server (smtp-server) standing for a mail relay: it takes every
 // message `latencyMs` after its data arrived (what a relay that answers
-// after queueing to disk costs; changeable while it runs), and keeps the
+// after queueing to disk costs; changeable while it runs), or, while
+// `holding`, when the test calls release(); it keeps the
 // Message-ID of each one it took, in order, so a test can count deliveries
 // (a duplicate shows as the same Message-ID twice).
 import type { AddressInfo } from "node:net";
@@ -12,6 +13,9 @@ export class SmtpRelay {
   readonly accepted: string[] = [];
   /** Messages whose data arrived and that are not answered yet. */
   inFlight = 0;
+  /** While true, messages are answered only by release(). */
+  holding = false;
+  private held: Array<() => void> = [];
   url = "";
   private readonly server: SMTPServer;
 
@@ -28,11 +32,13 @@ export class SmtpRelay {
         stream.on("end", () => {
           const messageId = /^Message-ID:\s*(\S+)/im.exec(Buffer.concat(chunks).toString("utf8"))?.[1] ?? "?";
           this.inFlight++;
-          setTimeout(() => {
+          const answer = () => {
             this.inFlight--;
             this.accepted.push(messageId);
             callback();
-          }, this.latencyMs);
+          };
+          if (this.holding) this.held.push(answer);
+          else setTimeout(answer, this.latencyMs);
         });
       },
     });
@@ -47,7 +53,14 @@ export class SmtpRelay {
     return this;
   }
 
+  /** Stops holding, and takes the messages held so far. */
+  release(): void {
+    this.holding = false;
+    for (const answer of this.held.splice(0)) answer();
+  }
+
   close(): Promise<void> {
+    this.release();
     return new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
