@@ -8,10 +8,10 @@
 //   sent after one try, the jobs are gone, Keepr's job records count one run
 //   per job, and all three processes took jobs (their pool ids in
 //   graphile_worker.jobs.locked_by, vouched for in app_private.worker_heartbeats).
-// - One of the three SIGKILLed while it holds jobs: the others run its jobs
-//   once its heartbeat is missed (WORKER_DEAD_AFTER_SECONDS), every
-//   notification ends sent, and a message reaches a relay twice only if the
-//   killed process held its job when it died (the ambiguous try
+// - One of the three SIGKILLed in the middle of sends (its relay has the
+//   messages and has not answered): the others run its jobs once its
+//   heartbeat is missed (WORKER_DEAD_AFTER_SECONDS), every notification ends
+//   sent, and exactly those messages reach a relay twice (the ambiguous try
 //   docs/notifications.md allows: same Message-ID, so the receiver drops it).
 import type { ChildProcess } from "node:child_process";
 import { fileDatabase, inCommit } from "../helpers/db.ts";
@@ -132,24 +132,24 @@ it("three worker processes share 300 jobs: each message delivered once, by one o
 }, 240_000);
 
 it("one of three worker processes SIGKILLed while it holds jobs: the others run them, each notification sent once", async () => {
-  // 30 ms per message at the relay, so that jobs are in flight when the kill lands.
   const workers: WorkerProcess[] = [];
-  for (let i = 0; i < 3; i++) workers.push(await startWorkerProcess(30));
+  for (let i = 0; i < 3; i++) workers.push(await startWorkerProcess(5));
   const [victim, ...survivors] = workers as [WorkerProcess, WorkerProcess, WorkerProcess];
   const reservationId = await queueNotifications("kill-one");
 
-  // Kill it once it is at work: it has delivered a few messages and holds jobs.
-  let held: string[] = [];
-  await waitUntil(async () => {
-    const { rows } = await db.ownerPool.query<{ id: string }>("select payload->>'id' as id from graphile_worker._private_jobs where locked_by = $1", [victim.poolId]);
-    held = rows.map((r) => r.id);
-    return victim.relay.accepted.length >= 10 && held.length > 0;
-  }, "the victim delivering and holding jobs", 60_000);
-  const heldAtKill = (await db.ownerPool.query<{ id: string }>("select payload->>'id' as id from graphile_worker._private_jobs where locked_by = $1", [victim.poolId])).rows.map((r) => r.id);
+  // Kill it while it is at work: once it has delivered a few messages, its
+  // relay stops answering, so that it is surely in the middle of sends
+  // (the messages' data sent, no answer yet) and holds their jobs.
+  await waitUntil(async () => victim.relay.accepted.length >= 10, "the victim delivering", 60_000);
+  victim.relay.holding = true;
+  await waitUntil(async () => victim.relay.inFlight > 0, "the victim in the middle of sends", 60_000);
   await kill(victim.child);
   const heldAfterKill = (await db.ownerPool.query<{ id: string }>("select payload->>'id' as id from graphile_worker._private_jobs where locked_by = $1", [victim.poolId])).rows.map((r) => r.id);
-  // What it held just before and just after the kill (it may have finished one in between).
-  const ambiguous = new Set([...held, ...heldAtKill]);
+  // The relay takes what it was sent: the ambiguous tries (taken, never confirmed to the sender).
+  const ambiguousAtRelay = victim.relay.inFlight;
+  victim.relay.release();
+  // What it held when it died (its locks outlive it until the heartbeat of another process releases them).
+  const ambiguous = new Set(heldAfterKill);
   expect(heldAfterKill.length).toBeGreaterThan(0);
 
   await waitUntil(async () => {
@@ -168,7 +168,7 @@ it("one of three worker processes SIGKILLed while it holds jobs: the others run 
   expect(emails).toHaveLength(count + 1);
   const delivered = workers.flatMap((w) => w.relay.accepted);
   expect(new Set(delivered)).toEqual(new Set(emails.map((r) => messageIdOf(r.id))));
-  // A second delivery only for a job the victim held when it died.
+  // A second delivery for each message the victim's relay took unconfirmed, and only for jobs it held.
   const times = new Map<string, number>();
   for (const id of delivered) times.set(id, (times.get(id) ?? 0) + 1);
   const twice = [...times].filter(([, n]) => n > 1);
@@ -176,13 +176,14 @@ it("one of three worker processes SIGKILLed while it holds jobs: the others run 
     expect(n).toBe(2);
     expect([...ambiguous].map(messageIdOf)).toContain(id);
   }
+  expect(twice).toHaveLength(ambiguousAtRelay);
   // The survivors ran every job the victim held, after one more try at most.
   for (const id of heldAfterKill) {
     const row = rows.find((r) => r.id === id);
     expect(row?.status).toBe("sent");
   }
   console.log(
-    `many workers, one killed: it held ${heldAfterKill.length} jobs when killed (after ${victim.relay.accepted.length} deliveries); ` +
+    `many workers, one killed: it held ${heldAfterKill.length} jobs when killed (${ambiguousAtRelay} of them sent, unanswered; ${victim.relay.accepted.length - ambiguousAtRelay} delivered before); ` +
       `${survivors.map((w) => w.relay.accepted.length).join(" + ")} by the survivors; ${twice.length} messages delivered twice (ambiguous tries)`,
   );
 }, 240_000);
