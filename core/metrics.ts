@@ -102,6 +102,11 @@ export const runnerRestarts = new Counter({
   help: "Job runners started again after stopping by themselves (graphile-worker's pool stops when it cannot record a job's outcome: Postgres restarting, a failover).",
 });
 
+export const silentResets = new Counter({
+  name: "keepr_worker_silent_resets_total",
+  help: "Times a worker process closed all its connections because Postgres did not answer its heartbeat within WORKER_DEAD_AFTER_SECONDS (a host gone silent).",
+});
+
 export const jobDuration = new Histogram({
   name: "keepr_job_duration_seconds",
   help: "How long a job run took, by task.",

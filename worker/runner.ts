@@ -8,7 +8,7 @@ import { createSimulatedProviderClient, fetchSettlementCsv } from "../payments/s
 import { paymentSecretsOf } from "../payments/secrets.ts";
 import type { Config } from "../core/config.ts";
 import type { Logger } from "../core/logger.ts";
-import { jobDuration, jobRuns, observeChannelFeeds, observeJobQueue, observePool, runnerRestarts } from "../core/metrics.ts";
+import { jobDuration, jobRuns, observeChannelFeeds, observeJobQueue, observePool, runnerRestarts, silentResets } from "../core/metrics.ts";
 import { inSpan, SpanKind, tracingEnabled } from "../core/tracing.ts";
 import { createMailer } from "./mailer.ts";
 import { makeProcessPaymentAttempt } from "./tasks/process_payment_attempt.ts";
@@ -167,15 +167,49 @@ export async function startWorker(options: { config: Config; ownerUrl: string; j
   const events: WorkerEvents = new EventEmitter();
   events.on("pool:create", ({ workerPool }) => workerIds.add(workerPool.id));
   events.on("pool:release", ({ workerPool }) => workerIds.delete(workerPool.id));
+  // Silent connections: a host that dies without closing its sockets (a
+  // failover, a network partition) leaves every open connection waiting for
+  // an answer that never comes, and graphile-worker waits with them
+  // (node-postgres has no client-side timeout that frees a connection). When
+  // a heartbeat's statement has not answered in WORKER_DEAD_AFTER_SECONDS —
+  // by then the other worker processes treat this one as dead and run its
+  // jobs — every connection of this process is closed: what waited on them
+  // fails, graphile-worker's pool stops and is started again (below) on new
+  // connections, and its LISTEN connects again.
+  const clients = new Set<pg.PoolClient>();
+  pool.on("connect", (client) => clients.add(client));
+  pool.on("remove", (client) => clients.delete(client));
+  const closeSilentConnections = () => {
+    log.error({ seconds: config.WORKER_DEAD_AFTER_SECONDS, connections: clients.size }, "Postgres has not answered the worker's heartbeat: closing its connections and starting over");
+    silentResets.inc();
+    for (const client of clients) (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+  };
+  let beating = false;
   const heartbeat = async () => {
+    if (beating) return;
+    beating = true;
+    let watchdog: NodeJS.Timeout | undefined;
     try {
-      const { rows } = await pool.query<{ unlocked: number }>("select app_private.worker_heartbeat($1, make_interval(secs => $2)) as unlocked", [
-        [...workerIds],
-        config.WORKER_DEAD_AFTER_SECONDS,
-      ]);
-      if (rows[0]!.unlocked > 0) log.warn({ workers: rows[0]!.unlocked }, "unlocked the jobs of workers that stopped without releasing them");
+      const client = await pool.connect();
+      let failure: Error | undefined;
+      try {
+        watchdog = setTimeout(closeSilentConnections, config.WORKER_DEAD_AFTER_SECONDS * 1_000);
+        const { rows } = await client.query<{ unlocked: number }>("select app_private.worker_heartbeat($1, make_interval(secs => $2)) as unlocked", [
+          [...workerIds],
+          config.WORKER_DEAD_AFTER_SECONDS,
+        ]);
+        if (rows[0]!.unlocked > 0) log.warn({ workers: rows[0]!.unlocked }, "unlocked the jobs of workers that stopped without releasing them");
+      } catch (err) {
+        failure = err as Error;
+        throw err;
+      } finally {
+        client.release(failure);
+      }
     } catch (err) {
       log.warn({ err }, "worker heartbeat failed");
+    } finally {
+      clearTimeout(watchdog);
+      beating = false;
     }
   };
   // Job health: each job's outcome, pickup delay (due → started) and run
