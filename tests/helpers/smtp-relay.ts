@@ -53,6 +53,11 @@ export class SmtpRelay {
     return this;
   }
 
+  /** Messages held (while `holding`), not answered yet. */
+  get heldCount(): number {
+    return this.held.length;
+  }
+
   /** Stops holding, and takes the messages held so far. */
   release(): void {
     this.holding = false;

@@ -11,8 +11,9 @@
 // - One of the three SIGKILLed in the middle of sends (its relay has the
 //   messages and has not answered): the others run its jobs once its
 //   heartbeat is missed (WORKER_DEAD_AFTER_SECONDS), every notification ends
-//   sent, and exactly those messages reach a relay twice (the ambiguous try
-//   docs/notifications.md allows: same Message-ID, so the receiver drops it).
+//   sent, those messages reach a relay twice, and no message of a job it did
+//   not hold does (the ambiguous try docs/notifications.md allows: same
+//   Message-ID, so the receiver drops it).
 import type { ChildProcess } from "node:child_process";
 import { fileDatabase, inCommit } from "../helpers/db.ts";
 import { oneNightBooked } from "../helpers/booking.ts";
@@ -142,11 +143,11 @@ it("one of three worker processes SIGKILLed while it holds jobs: the others run 
   // (the messages' data sent, no answer yet) and holds their jobs.
   await waitUntil(async () => victim.relay.accepted.length >= 10, "the victim delivering", 60_000);
   victim.relay.holding = true;
-  await waitUntil(async () => victim.relay.inFlight > 0, "the victim in the middle of sends", 60_000);
+  await waitUntil(async () => victim.relay.heldCount > 0, "the victim in the middle of sends", 60_000);
   await kill(victim.child);
   const heldAfterKill = (await db.ownerPool.query<{ id: string }>("select payload->>'id' as id from graphile_worker._private_jobs where locked_by = $1", [victim.poolId])).rows.map((r) => r.id);
   // The relay takes what it was sent: the ambiguous tries (taken, never confirmed to the sender).
-  const ambiguousAtRelay = victim.relay.inFlight;
+  const ambiguousAtRelay = victim.relay.heldCount;
   victim.relay.release();
   // What it held when it died (its locks outlive it until the heartbeat of another process releases them).
   const ambiguous = new Set(heldAfterKill);
@@ -168,7 +169,7 @@ it("one of three worker processes SIGKILLed while it holds jobs: the others run 
   expect(emails).toHaveLength(count + 1);
   const delivered = workers.flatMap((w) => w.relay.accepted);
   expect(new Set(delivered)).toEqual(new Set(emails.map((r) => messageIdOf(r.id))));
-  // A second delivery for each message the victim's relay took unconfirmed, and only for jobs it held.
+  // A second delivery only for jobs it held when it died (same Message-ID).
   const times = new Map<string, number>();
   for (const id of delivered) times.set(id, (times.get(id) ?? 0) + 1);
   const twice = [...times].filter(([, n]) => n > 1);
@@ -176,7 +177,9 @@ it("one of three worker processes SIGKILLed while it holds jobs: the others run 
     expect(n).toBe(2);
     expect([...ambiguous].map(messageIdOf)).toContain(id);
   }
-  expect(twice).toHaveLength(ambiguousAtRelay);
+  // At least those it held at the relay; one more if a relay's answer reached it just before it died, unrecorded.
+  expect(twice.length).toBeGreaterThanOrEqual(ambiguousAtRelay);
+  expect(ambiguousAtRelay).toBeGreaterThan(0);
   // The survivors ran every job the victim held, after one more try at most.
   for (const id of heldAfterKill) {
     const row = rows.find((r) => r.id === id);
