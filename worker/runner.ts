@@ -171,7 +171,7 @@ export async function startWorker(options: { config: Config; ownerUrl: string; j
   // failover, a network partition) leaves every open connection waiting for
   // an answer that never comes, and graphile-worker waits with them
   // (node-postgres has no client-side timeout that frees a connection). When
-  // a heartbeat's statement has not answered in WORKER_DEAD_AFTER_SECONDS —
+  // a heartbeat has not been answered in WORKER_DEAD_AFTER_SECONDS —
   // by then the other worker processes treat this one as dead and run its
   // jobs — every connection of this process is closed: what waited on them
   // fails, graphile-worker's pool stops and is started again (below) on new
@@ -188,12 +188,13 @@ export async function startWorker(options: { config: Config; ownerUrl: string; j
   const heartbeat = async () => {
     if (beating) return;
     beating = true;
-    let watchdog: NodeJS.Timeout | undefined;
+    // From before a connection is taken: a pool whose every connection
+    // waits on a silent host has none to give.
+    const watchdog = setTimeout(closeSilentConnections, config.WORKER_DEAD_AFTER_SECONDS * 1_000);
     try {
       const client = await pool.connect();
       let failure: Error | undefined;
       try {
-        watchdog = setTimeout(closeSilentConnections, config.WORKER_DEAD_AFTER_SECONDS * 1_000);
         const { rows } = await client.query<{ unlocked: number }>("select app_private.worker_heartbeat($1, make_interval(secs => $2)) as unlocked", [
           [...workerIds],
           config.WORKER_DEAD_AFTER_SECONDS,
