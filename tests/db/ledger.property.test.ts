@@ -509,7 +509,7 @@ select p.id, p.room_revenue::text as room, p.cancellation_revenue::text as cance
        coalesce(sum(l.room_revenue), 0)::text as lines_room, coalesce(sum(l.cancellation_revenue), 0)::text as lines_cancellation,
        coalesce(sum(l.commission), 0)::text as lines_commission, coalesce(sum(l.owner_share), 0)::text as lines_share, count(l.*)::text as lines
   from app_public.payouts p left join app_public.payout_lines l on l.payout_id = p.id
- group by p.id
+ group by p.id, p.property_id
 having count(l.*) = 0 or p.room_revenue <> coalesce(sum(l.room_revenue), 0) or p.cancellation_revenue <> coalesce(sum(l.cancellation_revenue), 0)
     or p.commission <> coalesce(sum(l.commission), 0) or p.owner_share <> coalesce(sum(l.owner_share), 0)
     or p.owner_share <> p.room_revenue + p.cancellation_revenue - p.commission;
