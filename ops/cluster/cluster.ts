@@ -39,6 +39,12 @@ export interface ClusterOptions {
   seed?: boolean;
   /** LOG_LEVEL of Keepr's processes (default info; the worker's is info at least). */
   logLevel?: string;
+  /**
+   * Build the browser apps when out of date (default false): api1 builds them
+   * as `npm start` does, after it is ready; every API process serves them
+   * from admin/dist and web/dist once they are there.
+   */
+  buildApps?: boolean;
   /** Extra environment for every Keepr process. */
   env?: Record<string, string>;
 }
@@ -228,10 +234,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       logFile: path.join(logs, "realtime.log"),
     });
     processes.push(realtime);
-    const apis = apiServers.map((api) => {
+    const apis = apiServers.map((api, i) => {
       const child = startChild(api.name, process.execPath, ["main.ts", "--no-seed"], {
         cwd: root,
-        env: { ...env, DATA_DIR: path.join(dir, api.name), PORT: String(api.port), WORKER: "false" },
+        env: { ...env, DATA_DIR: path.join(dir, api.name), PORT: String(api.port), WORKER: "false", ADMIN_BUILD: String(!!options.buildApps && i === 0) },
         logFile: path.join(logs, `${api.name}.log`),
       });
       processes.push(child);

@@ -41,6 +41,7 @@ try {
     seed: !args["no-seed"],
     synchronous: !args.async,
     apiProcesses: Number(args.apis),
+    buildApps: true,
   });
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
@@ -53,7 +54,7 @@ const pid = (name: string) => c.processes.find((p) => p.name === name)?.pid;
 const lines = [
   "",
   `  Keepr cluster is running (ready in ${Math.round(performance.now() - started)} ms); files and logs in ${c.dir}`,
-  `    Guest app       ${c.url}/`,
+  `    Guest app       ${c.url}/   (built by api1 when out of date: ready in a few seconds then)`,
   `    Staff console   ${c.url}/admin/`,
   `    GraphQL API     ${c.url}/graphql   (HAProxy, round robin: ${Object.entries(c.apiUrls).map(([name, url]) => `${name} ${url}`).join(", ")})`,
   `    Realtime        ${c.url.replace(/^http/, "ws")}/realtime/v1/websocket   (realtime process ${c.realtimeUrl}, pid ${pid("realtime")})`,
