@@ -306,7 +306,7 @@ test("the primary killed under booking load and the standby promoted: no acknowl
       )
     ).rows;
     return unsent.every((n) => n.job_id !== null && n.locked_by !== null);
-  }, 120_000, () => unsent);
+  }, 120_000, () => ({ unsent, worker: cluster.processes.find((p) => p.name === "worker")?.tail(4000) }));
   // Jobs ran on the new primary: the emails of bookings made after the failover were sent (all but stuck ones).
   const { rows: sentAfter } = await owner.query<{ n: number }>(
     `select count(*)::int as n from app_public.notifications
