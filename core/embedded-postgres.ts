@@ -88,8 +88,8 @@ function postgresBinary(): string {
   return path.join(path.dirname(platformPackage), "..", "native", "bin", "postgres");
 }
 
-/** uid/gid of the `postgres` OS user, which runs Postgres when we are root. */
-function postgresUser(): { uid: number; gid: number } | undefined {
+/** uid/gid of the `postgres` OS user when we are root (Postgres, initdb and PgBouncer refuse root); undefined otherwise. */
+export function postgresUser(): { uid: number; gid: number } | undefined {
   if (userInfo().uid !== 0) return undefined;
   return {
     uid: Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim()),

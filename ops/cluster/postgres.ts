@@ -20,9 +20,10 @@
 // included (initdb's pg_hba.conf allows replication from 127.0.0.1).
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir, userInfo } from "node:os";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { postgresUser } from "../../core/embedded-postgres.ts";
 
 /** Where Debian puts Postgres 15's programs. */
 export const defaultBinDir = "/usr/lib/postgresql/15/bin";
@@ -102,14 +103,7 @@ export function makeClusterDir(): string {
   return dir;
 }
 
-/** uid/gid of the `postgres` OS user when we are root (Postgres, initdb and pgbouncer refuse root); undefined otherwise. */
-export function postgresUser(): { uid: number; gid: number } | undefined {
-  if (userInfo().uid !== 0) return undefined;
-  return {
-    uid: Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim()),
-    gid: Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }).trim()),
-  };
-}
+export { postgresUser };
 
 /** Makes path owned by the postgres OS user (when we are root). */
 export function giveToPostgres(file: string): void {

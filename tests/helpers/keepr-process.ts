@@ -3,7 +3,6 @@
 // Used by the end-to-end tests and by `npm run bench -- start`.
 import { spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { isRunning } from "../../core/embedded-postgres.ts";
@@ -23,14 +22,7 @@ export function makeDataDir(): string {
   return dir;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === "object" && a ? a.port : 0));
-    });
-  });
-}
+export { freePort } from "../../ops/cluster/processes.ts";
 
 /** Starts Keepr and resolves once /readyz answers 200 (readyMs: from spawn to ready). */
 export async function startKeepr(options: { dataDir: string; port: number; pgPort: number; env?: Record<string, string> }): Promise<KeeprProcess> {

@@ -5,11 +5,12 @@
 // keepr-test-* temp dir, and listens on the first free port from 55200.
 // Logins: the users given, with their passwords in plain text in its
 // auth_file (so it can log in to Postgres with SCRAM on their behalf).
-import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
-import { tmpdir, userInfo } from "node:os";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import { postgresUser } from "../../core/embedded-postgres.ts";
 
 export const pgbouncerBinary = "/usr/sbin/pgbouncer";
 
@@ -32,14 +33,6 @@ export interface PgBouncerOptions {
   poolMode?: "session" | "transaction";
   /** Server connections per user and database. */
   poolSize?: number;
-}
-
-function postgresUser(): { uid: number; gid: number } | undefined {
-  if (userInfo().uid !== 0) return undefined;
-  return {
-    uid: Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim()),
-    gid: Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }).trim()),
-  };
 }
 
 const portIsFree = (port: number) =>
