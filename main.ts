@@ -4,7 +4,7 @@
 // server/, worker/ and realtime/ (which import core/, never each other).
 import "./core/env.ts";
 import pg from "pg";
-import { openDatabase } from "./core/database.ts";
+import { hearConnectionErrors, openDatabase } from "./core/database.ts";
 import { migrateDatabase } from "./core/migrate.ts";
 import { demoLogins, seedDemoData } from "./db/seed.ts";
 import { startRealtimeService } from "./realtime/service.ts";
@@ -39,18 +39,9 @@ await runProcess("Keepr", async ({ config, logger, lifecycle }) => {
   // after) is the shutdown working, not an error.
   let closingPools = false;
   for (const pool of [apiPool, ownerPool]) {
-    pool.on("error", (err) => {
-      if (!closingPools) logger.error({ err }, "idle database connection failed");
+    hearConnectionErrors(pool, (err, where) => {
+      if (!closingPools) logger.warn({ err }, `database connection lost (${where})`);
     });
-    // A connection in use whose server goes away between two queries (a
-    // failover, a restart) says so on the client; unheard, that 'error'
-    // would end the process. Its holder's next query fails and the pool
-    // drops it on release.
-    pool.on("connect", (client) =>
-      client.on("error", (err) => {
-        if (!closingPools) logger.warn({ err }, "database connection in use lost");
-      }),
-    );
   }
   lifecycle.add("pools", async () => {
     closingPools = true;

@@ -4,6 +4,7 @@
 // connection strings of every role Keepr uses.
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import type pg from "pg";
 import type { Config } from "./config.ts";
 import { startEmbeddedCluster, type EmbeddedCluster } from "./embedded-postgres.ts";
 import { ensureDatabase, ensureRoles, roles } from "./roles.ts";
@@ -114,4 +115,16 @@ export function migrateSettings(db: Pick<Database, "ownerUrl" | "shadowUrl" | "s
     shadowConnectionString: db.shadowUrl,
     rootConnectionString: db.superuserUrl,
   };
+}
+
+/**
+ * Hears every connection error of a pool, so none ends the process: a
+ * connection lost while idle (the pool says so) and one lost while checked
+ * out, between two queries (its client says so; unheard, node-postgres's
+ * 'error' event would be fatal). Its holder's next query fails, and the pool
+ * drops it on release. A failover or a restart of Postgres does both.
+ */
+export function hearConnectionErrors(pool: pg.Pool, onError: (error: Error, where: "idle" | "in use") => void): void {
+  pool.on("error", (error) => onError(error, "idle"));
+  pool.on("connect", (client) => client.on("error", (error) => onError(error, "in use")));
 }

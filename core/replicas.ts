@@ -26,6 +26,7 @@
 // the replica's position now. None: null, and the caller reads the primary.
 import pg from "pg";
 import type { Config } from "./config.ts";
+import { hearConnectionErrors } from "./database.ts";
 import type { Logger } from "./logger.ts";
 import { observePool, replicaInRotation, replicaLagBytes, replicaLagSeconds } from "./metrics.ts";
 import { apiPoolConfig } from "./pool-mode.ts";
@@ -140,10 +141,7 @@ export class ReplicaSet {
       // connection lost while idle (pool) or while checked out between two
       // queries (client) is only noted; the read or the monitor that uses it
       // next fails and handles it.
-      for (const p of [pool, monitor]) {
-        p.on("error", () => undefined);
-        p.on("connect", (client) => client.on("error", () => undefined));
-      }
+      for (const p of [pool, monitor]) hearConnectionErrors(p, () => undefined);
       const member: Member = {
         name, pool, monitor,
         state: { name, status: "unknown", inRotation: false, replayLsn: null, lagSeconds: null, lagBytes: null },

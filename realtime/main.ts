@@ -7,7 +7,7 @@
 import "../core/env.ts";
 import { createServer } from "node:http";
 import pg from "pg";
-import { openDatabase } from "../core/database.ts";
+import { hearConnectionErrors, openDatabase } from "../core/database.ts";
 import { latestCommittedHash, migrationsAreCurrent } from "../core/migrate.ts";
 import { runProcess } from "../core/process.ts";
 import { observePool, startMetricsServer } from "../core/metrics.ts";
@@ -23,15 +23,9 @@ await runProcess("Keepr realtime", async ({ config, logger, lifecycle }) => {
 
   const apiPool = new pg.Pool(apiPoolConfig(config, { connectionString: db.authenticatorUrl, max: config.API_POOL_SIZE, applicationName: "keepr-realtime" }));
   let closing = false;
-  apiPool.on("error", (err) => {
-    if (!closing) logger.error({ err }, "idle database connection failed");
+  hearConnectionErrors(apiPool, (err, where) => {
+    if (!closing) logger.warn({ err }, `database connection lost (${where})`);
   });
-  // A connection in use whose server goes away (a failover) says so on the client: heard here, not fatal.
-  apiPool.on("connect", (client) =>
-    client.on("error", (err) => {
-      if (!closing) logger.warn({ err }, "database connection in use lost");
-    }),
-  );
   const forgetPool = observePool("realtime", apiPool);
   lifecycle.add("pool", async () => {
     closing = true;

@@ -39,6 +39,7 @@ import { LogicalReplicationService, PgoutputPlugin, type Pgoutput } from "pg-log
 import { inSpan, SpanKind, traceIdOf, tracingEnabled } from "../core/tracing.ts";
 import type { Change, ChangeColumn, RealtimeLogger, Transaction } from "./types.ts";
 import { reportError } from "../core/error-reporting.ts";
+import { hearConnectionErrors } from "../core/database.ts";
 
 export interface ReplicationOptions {
   /** A role with LOGIN REPLICATION (and CONNECT on the database). */
@@ -136,7 +137,7 @@ class Replicator implements Replication {
   constructor(options: ReplicationOptions, publication: string, slotPrefix: string) {
     this.#logger = options.logger.child({ component: "replication" });
     const lookup = new pg.Pool({ connectionString: options.connectionString, application_name: applicationName, max: 1 });
-    lookup.on("error", (error) => this.#logger.debug({ err: error }, "an idle lookup connection was lost"));
+    hearConnectionErrors(lookup, (error, where) => this.#logger.debug({ err: error }, `a lookup connection was lost (${where})`));
     this.#settings = {
       connectionString: options.connectionString,
       publication,

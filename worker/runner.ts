@@ -7,6 +7,7 @@ import pg from "pg";
 import { createSimulatedProviderClient, fetchSettlementCsv } from "../payments/simulated/client.ts";
 import { paymentSecretsOf } from "../payments/secrets.ts";
 import type { Config } from "../core/config.ts";
+import { hearConnectionErrors } from "../core/database.ts";
 import type { Logger } from "../core/logger.ts";
 import { jobDuration, jobRuns, observeChannelFeeds, observeJobQueue, observePool, runnerRestarts, silentResets } from "../core/metrics.ts";
 import { inSpan, SpanKind, tracingEnabled } from "../core/tracing.ts";
@@ -155,8 +156,7 @@ export async function startWorker(options: { config: Config; ownerUrl: string; j
   // Postgres stops.
   const pool = new pg.Pool({ connectionString: ownerUrl, max: config.WORKER_CONCURRENCY + 2, application_name: "keepr-worker" });
   const onError = (err: Error) => log.warn({ err }, "worker connection failed");
-  pool.on("error", onError);
-  pool.on("connect", (client) => client.on("error", onError));
+  hearConnectionErrors(pool, onError);
   // Liveness: every few seconds this process says which graphile-worker
   // pools are its own (a pool's id is what jobs.locked_by holds), and
   // unlocks the jobs of pools nobody has vouched for in
@@ -262,7 +262,7 @@ export async function startWorker(options: { config: Config; ownerUrl: string; j
     connectionString: ownerUrl, max: 1, application_name: "keepr-metrics",
     statement_timeout: 2_000, connectionTimeoutMillis: 2_000, idleTimeoutMillis: 60_000,
   });
-  metricsPool.on("error", onError);
+  hearConnectionErrors(metricsPool, onError);
   const forgetMetrics = [observePool("worker", pool), observeJobQueue(metricsPool, Object.keys(taskList)), observeChannelFeeds(metricsPool)];
   // The runner, kept running. graphile-worker's pool shuts itself down when
   // it cannot record a job's outcome (Postgres restarting, a failover): it
