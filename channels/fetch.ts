@@ -15,6 +15,7 @@ import { isIP, type LookupFunction, type Socket } from "node:net";
 import { pipeline, type Duplex, type Readable } from "node:stream";
 import zlib from "node:zlib";
 import ipaddr from "ipaddr.js";
+import { inSpan, SpanKind } from "../core/tracing.ts";
 
 export class FeedFetchError extends Error {}
 
@@ -146,8 +147,22 @@ export async function fetchFeed(url: string, options: FetchFeedOptions): Promise
   }
 }
 
+/**
+ * One GET, traced (inside a traced job or request) as an HTTP client span
+ * with the host but not the path or query, which can carry the channel's
+ * token ("/ical/…?s=…").
+ */
+function get(url: URL, redirected: boolean, ctx: Parameters<typeof getOnce>[2]): Promise<http.IncomingMessage> {
+  const attributes = { "http.request.method": "GET", "url.scheme": url.protocol.slice(0, -1), "server.address": url.hostname, "keepr.channel.feed_redirected": redirected };
+  return inSpan("GET", { kind: SpanKind.CLIENT, attributes, onlyInTrace: true }, async (span) => {
+    const response = await getOnce(url, redirected, ctx);
+    span.setAttribute("http.response.status_code", response.statusCode ?? 0);
+    return response;
+  });
+}
+
 /** One GET, to an address that passed `refuse` (a literal before connecting; a name in the lookup, at connect time). */
-function get(
+function getOnce(
   url: URL,
   redirected: boolean,
   ctx: { resolver: FeedResolver; refuse: (address: string) => string | undefined; agent: http.Agent; signal: AbortSignal },

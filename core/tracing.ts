@@ -10,15 +10,20 @@
 // being loaded: require-in-the-middle, import-in-the-middle with
 // `--import`) depends on loading order and on the loader (jest has its own).
 // So startTracing patches the modules Keepr uses itself, on the objects
-// every importer shares: node:http and node:https (Server.prototype.emit
-// for incoming requests, request/get for outgoing), pg (Client.prototype.query
-// and connect, pg-pool's connect: every pool, PostGraphile's included), with
-// OpenTelemetry's own instrumentations' patch functions. fetch (undici) is
-// traced through Node's diagnostics channels. Express's routes name the
-// request's span (below), without a span per handler. Call startTracing
-// early (runProcess does, first thing).
+// every importer shares: pg (Client.prototype.query and connect, pg-pool's
+// connect: every pool, PostGraphile's included), with OpenTelemetry's own
+// instrumentation's patch functions. fetch (undici) is traced through
+// Node's diagnostics channels. Incoming requests get their span from
+// traceRequests, on each server Keepr starts (below), and the one outgoing
+// call made with node:http (a channel's feed, channels/fetch.ts) from
+// inSpan: OpenTelemetry's http instrumentation, which does both by patching
+// node:http, cost about as much CPU a request as everything else tracing
+// does together (it binds every listener of the request and the response
+// to the context and computes some twenty attributes; docs/benchmarks.md).
+// Call startTracing early (runProcess does, first thing).
 import { context, INVALID_SPAN_CONTEXT, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span } from "@opentelemetry/api";
-import type { ReadableSpan, SpanProcessor } from "@opentelemetry/sdk-trace";
+import type { ReadableSpan, Sampler, SamplingResult, SpanProcessor } from "@opentelemetry/sdk-trace";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Config } from "./config.ts";
 
 export const tracerName = "keepr";
@@ -62,10 +67,9 @@ export async function startTracing(
   const [
     { AsyncLocalStorageContextManager },
     { W3CTraceContextPropagator },
-    { AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, TracerProvider },
+    { AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampler, SamplingDecision, TraceIdRatioBasedSampler, TracerProvider },
     { OTLPTraceExporter },
     { resourceFromAttributes },
-    { HttpInstrumentation },
     { PgInstrumentation },
     { UndiciInstrumentation },
     diag,
@@ -75,7 +79,6 @@ export async function startTracing(
     import("@opentelemetry/sdk-trace"),
     import("@opentelemetry/exporter-trace-otlp-http"),
     import("@opentelemetry/resources"),
-    import("@opentelemetry/instrumentation-http"),
     import("@opentelemetry/instrumentation-pg"),
     import("@opentelemetry/instrumentation-undici"),
     import("@opentelemetry/api").then((api) => api.diag),
@@ -94,7 +97,7 @@ export async function startTracing(
     // An attribute's value (a statement's text) is cut at 1 KiB: what
     // identifies it, without exporting PostGraphile's longest SQL whole.
     spanLimits: { attributeValueLengthLimit: 1024 },
-    sampler: new ParentBasedSampler({ root: ratio, remoteParentSampled: ratio, remoteParentNotSampled: ratio }),
+    sampler: withoutTransactionControlSpans(new ParentBasedSampler({ root: ratio, remoteParentSampled: ratio, remoteParentNotSampled: ratio }), SamplingDecision.NOT_RECORD),
     spanProcessors: [
       withoutTransactionControl(
         new BatchSpanProcessor({
@@ -113,25 +116,6 @@ export async function startTracing(
 
   // Constructed disabled (no load-time hooks registered), then applied to
   // the modules themselves.
-  const http = new HttpInstrumentation({
-    enabled: false,
-    // Health checks and the collector's own traffic are not traced.
-    ignoreIncomingRequestHook: (req) => req.url === "/healthz" || req.url === "/readyz",
-    // Outgoing requests (channel feeds) only inside a traced request or job.
-    requireParentforOutgoingSpans: true,
-    // An express route that answered names the request's span more
-    // precisely than its endpoint (GET /invoices/:id): express sets
-    // req.route and req.baseUrl. (OpenTelemetry's express instrumentation,
-    // a span per route handler and router, cost about 27 µs of CPU a
-    // request for spans that said nothing GraphQL's and SQL's do not.)
-    applyCustomAttributesOnSpan: (span, request) => {
-      const { route, baseUrl, method } = request as { route?: { path?: unknown }; baseUrl?: string; method?: string };
-      if (typeof route?.path === "string") {
-        span.setAttribute("http.route", `${baseUrl ?? ""}${route.path}`);
-        span.updateName(`${method ?? "HTTP"} ${baseUrl ?? ""}${route.path}`);
-      }
-    },
-  });
   const pg = new PgInstrumentation({
     enabled: false,
     // Only SQL that a traced request or job runs: not the worker's polling
@@ -140,39 +124,28 @@ export async function startTracing(
     ignoreConnectSpans: true,
     // Statements that become a role inline their settings as literals
     // (core/sql.ts): the text is kept, the values are not.
-    requestHook: (span, { query }) => {
+    requestHook: (span, { query, connection }) => {
       if (query.text.includes("set_config(")) span.setAttribute("db.query.text", query.text.replace(/'(?:[^']|'')*'/g, "'?'"));
+      // A prepared statement (PostGraphile's) is named by its operation,
+      // not by the statement's name (a hash, kept in db.postgresql.plan).
+      if (query.name) span.updateName(`pg.query:${sqlOperation(query.text)}${connection.database ? ` ${connection.database}` : ""}`);
     },
   });
   // fetch: diagnostics channels, subscribed when constructed (no module patched).
   // Only calls made inside a traced request or job (no trace of their own).
   const undici = new UndiciInstrumentation({ requireParentforSpans: true });
-  const instrumentations = [http, pg, undici];
-  for (const instrumentation of instrumentations) instrumentation.setTracerProvider(provider);
+  for (const instrumentation of [pg, undici]) instrumentation.setTracerProvider(provider);
 
-  const [httpModule, httpsModule, pgModule, nodeModule] = await Promise.all([
-    import("node:http").then((m) => m.default),
-    import("node:https").then((m) => m.default),
-    import("pg").then((m) => m.default),
-    import("node:module"),
-  ]);
+  const pgModule = (await import("pg")).default;
   // pg's Pool is pg-pool's Pool, bound to pg's Client.
   const pgPool = Object.getPrototypeOf(pgModule.Pool) as unknown;
-  const targets: Array<[typeof http | typeof pg, string, unknown]> = [
-    [http, "http", httpModule],
-    [http, "https", httpsModule],
-    [pg, "pg", pgModule],
-    [pg, "pg-pool", pgPool],
-  ];
   const applied: Array<() => void> = [];
-  for (const [instrumentation, name, moduleExports] of targets) {
-    const definition = instrumentation.getModuleDefinitions().find((d) => d.name === name);
-    if (!definition?.patch) throw new Error(`OpenTelemetry's ${instrumentation.instrumentationName} has no patch for ${name}`);
+  for (const [name, moduleExports] of [["pg", pgModule], ["pg-pool", pgPool]] as const) {
+    const definition = pg.getModuleDefinitions().find((d) => d.name === name);
+    if (!definition?.patch) throw new Error(`OpenTelemetry's ${pg.instrumentationName} has no patch for ${name}`);
     definition.patch(moduleExports);
     applied.push(() => definition.unpatch?.(moduleExports));
   }
-  // Named imports of node:http (import { request } from "node:http") see the patched functions too.
-  nodeModule.syncBuiltinESMExports();
   active = true;
 
   return {
@@ -181,7 +154,6 @@ export async function startTracing(
     shutdown: async () => {
       undici.disable();
       for (const unpatch of applied.reverse()) unpatch();
-      nodeModule.syncBuiltinESMExports();
       await provider.shutdown();
       trace.disable();
       propagation.disable();
@@ -195,13 +167,24 @@ export async function startTracing(
 // span do not: its BEGIN and COMMIT (every API request and job runs in one)
 // and the statement that sets its role and claims (PostGraphile's
 // pgSettings, core/sql.ts's becomeStatement). A search's trace is exported
-// without them, three spans of six fewer to serialize and send (the export
-// is most of what tracing costs). One that failed (a COMMIT's serialization
-// failure, a refused role) is kept.
+// without them: three spans of six fewer to record and send.
+// BEGIN and COMMIT are not even recorded (the sampler leaves them out by
+// their names, so they cost no more than the request they are part of); a
+// COMMIT that fails (a serialization failure) fails the operation or job,
+// whose span says so with the error's code. The settings statement is
+// recognised by its text, which a span learns only once started: it is
+// left out when it ends, unless it failed (a refused role).
 const transactionControl = /^pg\.query:(BEGIN|COMMIT)\b/;
+function withoutTransactionControlSpans(inner: Sampler, notRecorded: SamplingResult["decision"]): Sampler {
+  const dropped: SamplingResult = { decision: notRecorded };
+  return {
+    shouldSample: (parent, traceId, name, kind, attributes, links) =>
+      kind === SpanKind.CLIENT && transactionControl.test(name) ? dropped : inner.shouldSample(parent, traceId, name, kind, attributes, links),
+    toString: () => `WithoutTransactionControl{${inner.toString()}}`,
+  };
+}
 const settingsStatement = /^select (pg_catalog\.)?set_config\(/;
-function isPlumbing(span: ReadableSpan): boolean {
-  if (transactionControl.test(span.name)) return true;
+function isSettingsStatement(span: ReadableSpan): boolean {
   const text = span.attributes["db.query.text"];
   return typeof text === "string" && settingsStatement.test(text);
 }
@@ -209,12 +192,60 @@ function withoutTransactionControl(inner: SpanProcessor): SpanProcessor {
   return {
     onStart: (span, parent) => inner.onStart(span, parent),
     onEnd: (span: ReadableSpan) => {
-      if (span.status.code !== SpanStatusCode.ERROR && isPlumbing(span)) return;
+      if (span.status.code !== SpanStatusCode.ERROR && isSettingsStatement(span)) return;
       inner.onEnd(span);
     },
     forceFlush: () => inner.forceFlush(),
     shutdown: () => inner.shutdown(),
   };
+}
+
+/** A statement's operation (SELECT, INSERT, WITH…), as OpenTelemetry's pg instrumentation names unprepared ones. */
+function sqlOperation(text: string): string {
+  return /^\s*([A-Za-z]+)/.exec(text)?.[1]?.toUpperCase() ?? "QUERY";
+}
+
+const httpMethods = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+const untracedPaths = new Set(["/healthz", "/readyz"]);
+
+/**
+ * Runs each request the server receives in a SERVER span (tracing on):
+ * a child of the caller's traceparent when it sent one (W3C trace
+ * context), named by its method until the application names its route
+ * (server/http.ts: "POST graphql"; an express route's path when one
+ * answered, "GET /invoices/:id"), with its status code, failed on a 5xx.
+ * Health checks are not traced. The raw URL is not recorded (a path or a
+ * query string can carry a token): the route names the endpoint.
+ * Without tracing, leaves the server alone.
+ */
+export function traceRequests(server: Server): void {
+  if (!active) return;
+  const emit = server.emit as (this: Server, event: string | symbol, ...args: unknown[]) => boolean;
+  server.emit = function tracedEmit(this: Server, event: string | symbol, ...args: unknown[]): boolean {
+    if (event !== "request" || !active) return emit.call(this, event, ...args);
+    const request = args[0] as IncomingMessage;
+    const response = args[1] as ServerResponse;
+    const url = request.url ?? "/";
+    const query = url.indexOf("?");
+    if (untracedPaths.has(query < 0 ? url : url.slice(0, query))) return emit.call(this, event, ...args);
+    const method = httpMethods.has(request.method ?? "") ? request.method! : "_OTHER";
+    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+    const span = tracer().startSpan(method, { kind: SpanKind.SERVER, attributes: { "http.request.method": method } }, parent);
+    response.once("close", () => {
+      // express leaves the route that answered on the request.
+      const { route, baseUrl } = request as { route?: { path?: unknown }; baseUrl?: string };
+      if (typeof route?.path === "string") {
+        span.setAttribute("http.route", `${baseUrl ?? ""}${route.path}`);
+        span.updateName(`${method} ${baseUrl ?? ""}${route.path}`);
+      }
+      span.setAttribute("http.response.status_code", response.statusCode);
+      // The client went away before the response was sent.
+      if (!response.writableFinished) span.setAttribute("keepr.http.aborted", true);
+      if (response.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    });
+    return context.with(trace.setSpan(parent, span), () => emit.call(this, event, ...args));
+  } as Server["emit"];
 }
 
 export const tracer = () => trace.getTracer(tracerName);
@@ -265,10 +296,17 @@ export function traceSettings(given: Readonly<Record<string, string>> | undefine
  */
 export async function inSpan<T>(
   name: string,
-  options: { kind?: SpanKind; attributes?: Attributes; parent?: string | undefined; links?: string[] },
+  options: {
+    kind?: SpanKind;
+    attributes?: Attributes;
+    parent?: string | undefined;
+    links?: string[];
+    /** Only inside a recorded trace (an outgoing call made by a traced request or job), never a trace of its own. */
+    onlyInTrace?: boolean;
+  },
   work: (span: Span) => Promise<T>,
 ): Promise<T> {
-  if (!active) return work(trace.wrapSpanContext(INVALID_SPAN_CONTEXT));
+  if (!active || (options.onlyInTrace && !trace.getActiveSpan()?.isRecording())) return work(trace.wrapSpanContext(INVALID_SPAN_CONTEXT));
   const parent: Context = options.parent ? contextOf(options.parent) : context.active();
   const links = (options.links ?? []).flatMap((tp) => {
     const span = trace.getSpan(contextOf(tp));

@@ -12,6 +12,7 @@ import { latestCommittedHash, migrationsAreCurrent } from "../core/migrate.ts";
 import { runProcess } from "../core/process.ts";
 import { observePool, startMetricsServer } from "../core/metrics.ts";
 import { apiPoolConfig } from "../core/pool-mode.ts";
+import { traceRequests } from "../core/tracing.ts";
 import { startRealtimeService } from "./service.ts";
 
 await runProcess("Keepr realtime", async ({ config, logger, lifecycle }) => {
@@ -40,6 +41,7 @@ await runProcess("Keepr realtime", async ({ config, logger, lifecycle }) => {
     res.writeHead(healthy ? 200 : 404, { "content-type": "application/json", "x-content-type-options": "nosniff" });
     res.end(JSON.stringify(healthy ? { ok: true, replication: realtime.replicationConnected() } : { code: "NOT_FOUND", message: "No such endpoint." }));
   });
+  traceRequests(server);
   const realtime = startRealtimeService({ server, apiPool, databaseUrl: db.listenUrl, replicationUrl: db.replicationUrl, jwtSecret: db.jwtSecret, logger });
   const port = config.REALTIME_PORT ?? config.PORT + 1;
   await new Promise<void>((resolve, reject) => {

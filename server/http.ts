@@ -21,7 +21,7 @@ import { makeReadRouter } from "./read-routing.ts";
 import type { ReplicaSet } from "../core/replicas.ts";
 import { requestContext, type Logger } from "../core/logger.ts";
 import { bearerMatches, httpRequestDuration, observePool, sendMetrics } from "../core/metrics.ts";
-import { traceIdOf } from "../core/tracing.ts";
+import { traceIdOf, traceRequests } from "../core/tracing.ts";
 import { trace } from "@opentelemetry/api";
 import { createExportStore } from "../storage/export-store.ts";
 import { exportRouter } from "./exports.ts";
@@ -194,6 +194,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   app.disable("x-powered-by");
   app.set("trust proxy", trustProxyOf(config.TRUST_PROXY)); // req.ip, for throttling (docs/security.md)
   const server = createServer({ ServerResponse: NosniffResponse }, app);
+  traceRequests(server);
   // An idle keep-alive connection is closed by the client (undici: 4 s;
   // browsers and load balancers: about 60 s), not by Keepr: a server that
   // closes first races a request the client is sending on that socket at
