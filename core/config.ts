@@ -191,6 +191,11 @@ const schema = z.object({
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().optional(),
   /** Headers sent with every export (a collector's key): `name=value,name2=value2`, as OpenTelemetry's SDKs read it. */
   OTEL_EXPORTER_OTLP_HEADERS: z.string().regex(/^\s*[^=,\s]+\s*=[^,]*(,\s*[^=,\s]+\s*=[^,]*)*$/, "must be name=value pairs separated by commas").optional(),
+  /**
+   * How spans are encoded for the collector: `http/protobuf` (OTLP's default, about half the bytes of JSON and
+   * cheaper to encode) or `http/json`. gRPC is not offered: every OTLP collector also takes HTTP.
+   */
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(["http/protobuf", "http/json"], { message: "OTEL_EXPORTER_OTLP_PROTOCOL must be http/protobuf or http/json (gRPC is not supported)" }).default("http/protobuf"),
   OTEL_SERVICE_NAME: z.string().min(1).default("keepr"),
   /** The share of traces recorded (OpenTelemetry's traceidratio sampler, decided by trace id, the same in every process; a caller's sampled flag is not obeyed): 1 records every trace. */
   OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),

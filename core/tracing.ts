@@ -60,7 +60,7 @@ export function parseOtlpHeaders(value: string | undefined): Record<string, stri
  * returns at once, having loaded and registered nothing.
  */
 export async function startTracing(
-  config: Pick<Config, "tracesUrl" | "OTEL_EXPORTER_OTLP_HEADERS" | "OTEL_SERVICE_NAME" | "OTEL_TRACES_SAMPLER_ARG">,
+  config: Pick<Config, "tracesUrl" | "OTEL_EXPORTER_OTLP_HEADERS" | "OTEL_EXPORTER_OTLP_PROTOCOL" | "OTEL_SERVICE_NAME" | "OTEL_TRACES_SAMPLER_ARG">,
   options: { onError?: (error: unknown) => void; scheduledDelayMillis?: number } = {},
 ): Promise<Tracing> {
   if (!config.tracesUrl || active) return off;
@@ -77,7 +77,7 @@ export async function startTracing(
     import("@opentelemetry/context-async-hooks"),
     import("@opentelemetry/core"),
     import("@opentelemetry/sdk-trace"),
-    import("@opentelemetry/exporter-trace-otlp-http"),
+    config.OTEL_EXPORTER_OTLP_PROTOCOL === "http/json" ? import("@opentelemetry/exporter-trace-otlp-http") : import("@opentelemetry/exporter-trace-otlp-proto"),
     import("@opentelemetry/resources"),
     import("@opentelemetry/instrumentation-pg"),
     import("@opentelemetry/instrumentation-undici"),

@@ -26,7 +26,7 @@ beforeAll(async () => {
   collector = await startCollector();
   reporting = await startErrorReporting(loadConfig({ NODE_ENV: "test", SENTRY_DSN: sink.dsn(7) }));
   // Before the server is built: tracing patches http, express and pg.
-  tracing = await startTracing({ tracesUrl: `${collector.url}/v1/traces`, OTEL_EXPORTER_OTLP_HEADERS: undefined, OTEL_SERVICE_NAME: "keepr-test", OTEL_TRACES_SAMPLER_ARG: 1 }, { scheduledDelayMillis: 100 });
+  tracing = await startTracing({ tracesUrl: `${collector.url}/v1/traces`, OTEL_EXPORTER_OTLP_HEADERS: undefined, OTEL_EXPORTER_OTLP_PROTOCOL: "http/json", OTEL_SERVICE_NAME: "keepr-test", OTEL_TRACES_SAMPLER_ARG: 1 }, { scheduledDelayMillis: 100 });
   db = await createTestDatabase();
   server = await startTestServer(db);
 });

@@ -27,7 +27,7 @@ beforeAll(async () => {
   collector = await startCollector();
   // Before the server is built: tracing patches http, express and pg.
   tracing = await startTracing(
-    { tracesUrl: `${collector.url}/v1/traces`, OTEL_EXPORTER_OTLP_HEADERS: "x-collector-key=test-key", OTEL_SERVICE_NAME: "keepr-test", OTEL_TRACES_SAMPLER_ARG: 1 },
+    { tracesUrl: `${collector.url}/v1/traces`, OTEL_EXPORTER_OTLP_HEADERS: "x-collector-key=test-key", OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf", OTEL_SERVICE_NAME: "keepr-test", OTEL_TRACES_SAMPLER_ARG: 1 },
     { scheduledDelayMillis: 100 },
   );
   db = await createTestDatabase();
@@ -157,8 +157,9 @@ it("a guest's card payment is one trace: HTTP → GraphQL → SQL → capture jo
   const deliveries = spans.filter((s) => s.name === "realtime deliver");
   expect(deliveries.map((s) => ancestry(spans, s)[1]).sort()).toEqual(expect.arrayContaining(["job process_payment_attempt", "mutation pay"]));
   for (const delivery of deliveries) expect(String(delivery.attributes["keepr.realtime.tables"])).toMatch(/app_public\./);
-  // The export carried the configured header, as JSON.
-  expect(collector.requests.some((r) => r.startsWith("POST /v1/traces application/json"))).toBe(true);
+  // The exports were OTLP's protobuf (the default protocol), with the configured header.
+  expect(collector.requests.length).toBeGreaterThan(0);
+  for (const request of collector.requests) expect(request).toBe("POST /v1/traces application/x-protobuf key=test-key");
   // Printed: the trace, as an operator would read it.
   console.log(`the trace (SQL left out):\n${treeOf(spans, (s) => !s.name.startsWith("pg."))}`);
 });

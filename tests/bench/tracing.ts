@@ -14,6 +14,7 @@
 import { spawn } from "node:child_process";
 import { createServer } from "node:http";
 import path from "node:path";
+import { spansIn } from "../helpers/tracing.ts";
 
 const argv = process.argv.slice(2);
 const roundsAt = argv.indexOf("--rounds");
@@ -22,7 +23,8 @@ const passed = roundsAt >= 0 ? [...argv.slice(0, roundsAt), ...argv.slice(rounds
 const defaults: Record<string, string> = { "--clients": "16", "--seconds": "10", "--warmup": "2", "--properties": "20", "--units": "1000", "--days": "120" };
 const benchArgs = ["--phases", "search,booking", ...Object.entries(defaults).flatMap(([k, v]) => (passed.includes(k) ? [] : [k, v])), ...passed];
 
-// The collector: reads each export, counts its spans, answers 200.
+// The collector: reads each export (OTLP protobuf, the default protocol),
+// counts its spans, answers 200.
 let spans = 0;
 let exports = 0;
 const sink = createServer((req, res) => {
@@ -31,8 +33,7 @@ const sink = createServer((req, res) => {
   req.on("end", () => {
     exports++;
     try {
-      const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: unknown[] }> }> };
-      for (const rs of body.resourceSpans ?? []) for (const ss of rs.scopeSpans ?? []) spans += ss.spans?.length ?? 0;
+      spans += spansIn(Buffer.concat(chunks), req.headers["content-type"]);
     } catch {
       // counted as an export all the same
     }

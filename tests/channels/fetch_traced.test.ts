@@ -16,7 +16,7 @@ let base: string;
 
 beforeAll(async () => {
   collector = await startCollector();
-  tracing = await startTracing({ tracesUrl: `${collector.url}/v1/traces`, OTEL_EXPORTER_OTLP_HEADERS: undefined, OTEL_SERVICE_NAME: "keepr-test", OTEL_TRACES_SAMPLER_ARG: 1 }, { scheduledDelayMillis: 50 });
+  tracing = await startTracing({ tracesUrl: `${collector.url}/v1/traces`, OTEL_EXPORTER_OTLP_HEADERS: undefined, OTEL_EXPORTER_OTLP_PROTOCOL: "http/json", OTEL_SERVICE_NAME: "keepr-test", OTEL_TRACES_SAMPLER_ARG: 1 }, { scheduledDelayMillis: 50 });
   // An OTA's export: the old address redirects to the current one; both carry the channel's token.
   feeds = createServer((req, res) => {
     if (req.url?.startsWith("/old/")) return res.writeHead(302, { location: "/calendar/ical/4711.ics?s=secret-channel-token" }).end();
