@@ -112,6 +112,10 @@ const schema = z.object({
   WORKER: booleanish.default(true),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
 
+  /**
+   * The API's statement timeout (and twice it, idle in a transaction); a query of the API's pools that hears nothing
+   * from Postgres for twice it has its connection closed (a silent primary: core/pool-mode.ts).
+   */
   STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   API_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),

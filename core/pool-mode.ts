@@ -54,8 +54,6 @@ export function forTransactionPooler<T>(query: T): T {
   return query;
 }
 
-const baseQuery = pg.Client.prototype.query;
-
 /** A node-postgres client for a transaction pooler: see the top of this file. */
 export class TransactionPoolerClient extends pg.Client {}
 Object.defineProperty(TransactionPoolerClient.prototype, "query", {
@@ -71,11 +69,95 @@ Object.defineProperty(TransactionPoolerClient.prototype, "query", {
       }
       return Promise.reject(error);
     }
-    return Reflect.apply(baseQuery, this, [statement, ...rest]);
+    // pg's query as it is now (tracing patches it after this module loads).
+    return Reflect.apply(pg.Client.prototype.query, this, [statement, ...rest]);
   },
   writable: true,
   configurable: true,
 });
+
+// A Postgres that goes silent: its host died or the network between broke
+// (a failover, a partition) without closing the connections. Nothing tells
+// the client: a query on such a connection waits for an answer forever, and
+// so does the request that sent it, and a pool whose connections all wait
+// has none to give. No statement of the API's legitimately stays silent
+// longer than the statement timeout (Postgres cancels it and answers), so a
+// connection on which a query has heard nothing for twice that is closed,
+// the query fails with ETIMEDOUT (the API answers UNAVAILABLE, retryable),
+// the pool drops the connection, and the next one is opened afresh (after a
+// failover, to the new primary). The wait for a connection is bounded the
+// same way. The worker has its own heartbeat (worker/silence.ts).
+
+type Silenceable = { connection?: { stream?: { setTimeout?: (ms: number) => unknown; once?: unknown; on?: unknown; destroy?: (error: Error) => unknown } } };
+
+/** How long a query may hear nothing from Postgres before its connection is closed (ms): twice the statement timeout. */
+export const answerTimeoutOf = (config: Pick<Config, "STATEMENT_TIMEOUT_MS">): number => config.STATEMENT_TIMEOUT_MS * 2;
+
+/**
+ * A node-postgres client class that closes its connection when a query of
+ * it has heard nothing from the server for timeoutMs (the socket's
+ * inactivity: a long result that keeps arriving is not cut).
+ */
+export function answeringWithin(Base: typeof pg.Client, timeoutMs: number): typeof pg.Client {
+  const inFlight = new WeakMap<object, number>();
+  const watched = new WeakSet<object>();
+  class AnsweringClient extends Base {}
+  // Base.prototype.query is looked up at each call: tracing patches pg's after the pools are made.
+  Object.defineProperty(AnsweringClient.prototype, "query", {
+    value: function query(this: pg.Client & Silenceable, config: unknown, ...rest: unknown[]) {
+      const stream = this.connection?.stream;
+      if (!stream || typeof stream.setTimeout !== "function" || typeof stream.destroy !== "function") return Reflect.apply(Base.prototype.query, this, [config, ...rest]);
+      if (!watched.has(stream)) {
+        watched.add(stream);
+        (stream as unknown as NodeJS.EventEmitter).on("timeout", () => {
+          if ((inFlight.get(stream) ?? 0) === 0) return;
+          const error = Object.assign(new Error(`Postgres did not answer within ${timeoutMs / 1000} s: the connection is closed`), { code: "ETIMEDOUT" });
+          stream.destroy!(error);
+        });
+      }
+      let settled = false;
+      const settle = () => {
+        if (settled) return;
+        settled = true;
+        const left = (inFlight.get(stream) ?? 1) - 1;
+        inFlight.set(stream, left);
+        if (left === 0) stream.setTimeout!(0);
+      };
+      const before = inFlight.get(stream) ?? 0;
+      inFlight.set(stream, before + 1);
+      if (before === 0) stream.setTimeout(timeoutMs);
+      // A callback's, a promise's or a submittable's (Query, a cursor) end settles it.
+      const at = rest.findIndex((arg) => typeof arg === "function");
+      if (at >= 0) {
+        const callback = rest[at] as (...args: unknown[]) => unknown;
+        rest[at] = (...args: unknown[]) => {
+          settle();
+          return callback(...args);
+        };
+      }
+      let result: unknown;
+      try {
+        result = Reflect.apply(Base.prototype.query, this, [config, ...rest]);
+      } catch (error) {
+        settle();
+        throw error;
+      }
+      if (at < 0) {
+        if (result && typeof (result as Promise<unknown>).then === "function") (result as Promise<unknown>).then(settle, settle);
+        else if (config && typeof (config as { once?: unknown }).once === "function") {
+          const emitter = config as NodeJS.EventEmitter;
+          emitter.once("end", settle);
+          emitter.once("error", settle);
+          emitter.once("close", settle);
+        } else settle();
+      }
+      return result;
+    },
+    writable: true,
+    configurable: true,
+  });
+  return AnsweringClient;
+}
 
 /**
  * The config of a pool of the API (the authenticator on the primary or on a
@@ -84,15 +166,23 @@ Object.defineProperty(TransactionPoolerClient.prototype, "query", {
  * ("unsupported startup parameter"), so in transaction mode they are not
  * sent: GraphQL sets both transaction-locally with its pgSettings
  * (server/graphql.ts), and the pooler's own query_timeout and
- * idle_transaction_timeout bound the rest (docs/scaling.md).
+ * idle_transaction_timeout bound the rest (docs/scaling.md). Either way a
+ * connection whose Postgres went silent is closed (answeringWithin), and
+ * waiting for a connection gives up after the same time.
  */
 export function apiPoolConfig(
   config: Pick<Config, "DATABASE_POOL_MODE" | "STATEMENT_TIMEOUT_MS">,
   options: { connectionString: string; max: number; applicationName: string },
 ): pg.PoolConfig {
-  const base = { connectionString: options.connectionString, max: options.max, application_name: options.applicationName };
-  if (config.DATABASE_POOL_MODE === "transaction") return { ...base, Client: TransactionPoolerClient };
-  return { ...base, statement_timeout: config.STATEMENT_TIMEOUT_MS, idle_in_transaction_session_timeout: config.STATEMENT_TIMEOUT_MS * 2 };
+  const answerTimeout = answerTimeoutOf(config);
+  const base = { connectionString: options.connectionString, max: options.max, application_name: options.applicationName, connectionTimeoutMillis: answerTimeout };
+  if (config.DATABASE_POOL_MODE === "transaction") return { ...base, Client: answeringWithin(TransactionPoolerClient, answerTimeout) };
+  return {
+    ...base,
+    Client: answeringWithin(pg.Client, answerTimeout),
+    statement_timeout: config.STATEMENT_TIMEOUT_MS,
+    idle_in_transaction_session_timeout: config.STATEMENT_TIMEOUT_MS * 2,
+  };
 }
 
 /** The transaction-local settings every GraphQL transaction carries (statement and idle timeouts that a transaction pooler cannot take at connect). */

@@ -40,8 +40,11 @@ function env(name: string): string {
  */
 export function testPool(config: pg.PoolConfig): pg.Pool {
   const pool = new pg.Pool(config);
+  // 57P01: the test's own Postgres stopping; ETIMEDOUT: a connection the
+  // API's pools closed because its Postgres went silent (core/pool-mode.ts).
+  // The pool recovers from both; anything else fails the test.
   const onError = (error: Error & { code?: string }) => {
-    if (error.code !== "57P01") throw error;
+    if (error.code !== "57P01" && error.code !== "ETIMEDOUT") throw error;
   };
   pool.on("error", onError);
   // The same for a connection while it is checked out (graphile-worker asks for both).
