@@ -1,1 +1,33 @@
--- Enter migration here
+-- Issue 23: a booking costs less Postgres CPU (docs/benchmarks.md, "Where a
+-- booking's Postgres CPU goes"). The messages' jobs are queued in one call,
+-- graphile_worker's statements keep their generic plans, the gaps around a
+-- stay are read from the 60 nights that matter, and the SQL helpers a
+-- booking calls are PL/pgSQL (planned once per connection, not per call).
+--! include common/app_private.add_jobs.sql
+--! include common/app_private.add_job.sql
+--! include operations/app_private.notify.sql
+--! include common/app_hidden.current_actor_scope.sql
+--! include common/app_private.idempotency_finish.sql
+--! include booking/app_private.booking_user_id.sql
+--! include booking/app_private.tg_reservations__channel.sql
+--! include booking/app_private.claim_unit.sql
+--! include booking/app_private.new_confirmation_code.sql
+--! include operations/app_private.pre_arrival_at.sql
+--! include money/app_public.folios_due_at_check_out.sql
+-- Every booking path waits at most 2 s for a lock (lock_timeout), then fails
+-- with BUSY (docs/booking.md, "Stuck locks fail fast").
+--! include booking/app_public.create_hold.sql
+--! include booking/app_public.confirm_booking.sql
+--! include booking/app_public.modify_reservation.sql
+--! include booking/app_public.cancel_reservation.sql
+--! include booking/app_public.move_unit.sql
+--! include booking/app_public.pin_reservation_unit.sql
+--! include booking/app_public.create_block.sql
+--! include booking/app_public.release_block.sql
+--! include booking/app_public.check_in.sql
+--! include booking/app_public.check_out.sql
+--! include booking/app_public.mark_no_show.sql
+--! include channels/app_private.apply_channel_feed.sql
+--! include channels/app_public.accept_channel_feed_change.sql
+--! include channels/app_public.resolve_channel_conflict.sql
+--! include channels/app_private.sync_channel_feed.sql

@@ -262,9 +262,15 @@ export const errorCodes = {
     message: "The request took too long and was cancelled.",
   },
   RETRY: {
-    kind: "transient", surfaces: ["graphql"], raisedBy: "serialization failures, deadlocks, lock timeouts",
+    kind: "transient", surfaces: ["graphql"], raisedBy: "serialization failures, deadlocks",
     message: "The request conflicted with another; please retry.",
     details: "The server first runs the operation again itself, up to 3 times after a short random pause (every mutation is idempotent, so this is safe); a client sees `RETRY` only if the conflict persists.",
+  },
+  BUSY: {
+    kind: "transient", surfaces: ["graphql"],
+    raisedBy: "`lock_timeout`: a booking path (hold, confirm, modify, cancel, move, pin, blocks, check-in/out, no-show, channel imports) waited 2 s for a lock another transaction holds",
+    message: "Someone else is changing this booking or these nights right now; please try again in a moment.",
+    details: "Every booking function waits at most 2 s for a row or a room type another transaction has locked ([booking.md](booking.md#stuck-locks-fail-fast)), then gives up with nothing changed. The server does not retry it (a lock held that long is likely held longer): the client may send the same request again, with the same idempotency key, after a pause of a second or more.",
   },
   UNAVAILABLE: {
     kind: "transient", surfaces: ["graphql", "http"], http: "503",
@@ -435,7 +441,7 @@ export const postgresErrors = {
   "57014": { name: "query_canceled", code: "TIMEOUT", message: "The request took too long and was cancelled." },
   "40001": { name: "serialization_failure", code: "RETRY", message: "The request conflicted with another; please retry." },
   "40P01": { name: "deadlock_detected", code: "RETRY", message: "The request conflicted with another; please retry." },
-  "55P03": { name: "lock_not_available", code: "RETRY", message: "The record is busy; please retry." },
+  "55P03": { name: "lock_not_available", code: "BUSY", message: "Someone else is changing this booking or these nights right now; please try again in a moment." },
   "53300": { name: "too_many_connections", code: "UNAVAILABLE", message: "The service is busy; please retry shortly." },
   "57P01": { name: "admin_shutdown", code: "UNAVAILABLE", message: "The database is restarting; please retry shortly." },
   "57P02": { name: "crash_shutdown", code: "UNAVAILABLE", message: "The database is restarting; please retry shortly." },

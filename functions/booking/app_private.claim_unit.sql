@@ -39,12 +39,14 @@ begin
                    (select max(pg_catalog.upper(c.stay)) from app_public.inventory_claims c
                      where c.property_id = claim_unit.property_id and c.unit_id = f.unit_id and c.released_at is null
                        and (c.expires_at is null or c.expires_at > pg_catalog.now())
+                       and c.stay && pg_catalog.daterange(pg_catalog.lower(claim_unit.stay) - 60, pg_catalog.lower(claim_unit.stay))
                        and pg_catalog.upper(c.stay) <= pg_catalog.lower(claim_unit.stay)
                        and pg_catalog.upper(c.stay) > pg_catalog.lower(claim_unit.stay) - 60), pg_catalog.lower(claim_unit.stay) - 60))
                 + (coalesce(
                    (select min(pg_catalog.lower(c.stay)) from app_public.inventory_claims c
                      where c.property_id = claim_unit.property_id and c.unit_id = f.unit_id and c.released_at is null
                        and (c.expires_at is null or c.expires_at > pg_catalog.now())
+                       and c.stay && pg_catalog.daterange(pg_catalog.upper(claim_unit.stay), pg_catalog.upper(claim_unit.stay) + 60)
                        and pg_catalog.lower(c.stay) >= pg_catalog.upper(claim_unit.stay)
                        and pg_catalog.lower(c.stay) < pg_catalog.upper(claim_unit.stay) + 60), pg_catalog.upper(claim_unit.stay) + 60)
                    - pg_catalog.upper(claim_unit.stay)),

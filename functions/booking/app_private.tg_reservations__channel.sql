@@ -5,7 +5,9 @@ create or replace function app_private.tg_reservations__channel() returns trigge
   set search_path to pg_catalog, public, pg_temp
 as $$
 begin
-  new.channel := case when new.property_id in (select app_hidden.current_property_ids()) then 'front_desk' else 'web' end;
+  -- An anonymous caller (no user) is staff of no property: no lookup.
+  new.channel := case when app_hidden.current_user_id() is not null and new.property_id in (select app_hidden.current_property_ids())
+                      then 'front_desk' else 'web' end;
   return new;
 end;
 $$;

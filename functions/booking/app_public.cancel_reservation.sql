@@ -11,6 +11,7 @@ create or replace function app_public.cancel_reservation(
 ) returns app_public.booking
   language plpgsql volatile security definer
   set search_path to pg_catalog, public, pg_temp
+  set lock_timeout to '2s'
 as $$
 #variable_conflict use_column
 declare

@@ -6,6 +6,7 @@
 create or replace function app_public.pin_reservation_unit(reservation_id uuid, pinned boolean) returns app_public.booking
   language plpgsql volatile security definer
   set search_path to pg_catalog, public, pg_temp
+  set lock_timeout to '2s'
 as $$
 #variable_conflict use_column
 declare

@@ -18,6 +18,7 @@ create or replace function app_private.sync_channel_feed(feed_id uuid, events js
   returns jsonb
   language plpgsql volatile security definer
   set search_path to pg_catalog, public, pg_temp
+  set lock_timeout to '2s'
 as $$
 #variable_conflict use_column
 declare

@@ -5,6 +5,7 @@
 create or replace function app_public.accept_channel_feed_change(feed_id uuid) returns app_public.channel_feeds
   language plpgsql volatile security definer
   set search_path to pg_catalog, public, pg_temp
+  set lock_timeout to '2s'
 as $$
 #variable_conflict use_column
 declare

@@ -7,6 +7,7 @@
 create or replace function app_public.resolve_channel_conflict(conflict_id uuid, resolution text) returns app_public.channel_conflicts
   language plpgsql volatile security definer
   set search_path to pg_catalog, public, pg_temp
+  set lock_timeout to '2s'
 as $$
 #variable_conflict use_column
 declare

@@ -3,7 +3,8 @@
 -- the guest gave a phone number. One row per (cause, template, channel,
 -- recipient): queuing the same cause again changes nothing. The job that
 -- delivers it is added in this transaction, to run at send_after (once per
--- row inserted, so it needs no job key).
+-- row inserted, so it needs no job key), all of a call's jobs in one
+-- app_private.add_jobs.
 create or replace function app_private.notify(
   reservation app_public.reservations,
   template app_public.notification_kind,
@@ -15,10 +16,9 @@ create or replace function app_private.notify(
 as $$
 #variable_conflict use_column
 declare
-  v_id uuid;
-  v_count integer := 0;
+  v_ids uuid[];
 begin
-  for v_id in
+  with queued as (
     insert into app_public.notifications (property_id, reservation_id, template, channel, recipient, cause, send_after)
     select reservation.property_id, reservation.id, notify.template, x.channel, x.recipient, notify.cause, notify.send_after
       from app_public.guests g
@@ -30,12 +30,14 @@ begin
      where g.property_id = reservation.property_id and g.id = reservation.guest_id and x.recipient is not null
     on conflict (cause, template, channel, recipient, property_id) do nothing
     returning id
-  loop
-    perform app_private.add_job('send_notification', pg_catalog.json_build_object('id', v_id),
-                                    run_at := notify.send_after, max_attempts := 10);
-    v_count := v_count + 1;
-  end loop;
-  return v_count;
+  )
+  select pg_catalog.array_agg(q.id) into v_ids from queued q;
+  if v_ids is null then
+    return 0;
+  end if;
+  perform app_private.add_jobs('send_notification', array(select pg_catalog.json_build_object('id', i) from pg_catalog.unnest(v_ids) i),
+                               run_at := notify.send_after, max_attempts := 10);
+  return pg_catalog.cardinality(v_ids);
 end;
 $$;
 comment on function app_private.notify(app_public.reservations, app_public.notification_kind, text, timestamptz) is

@@ -47,6 +47,6 @@ export function request<TData, TVariables>(
   );
 }
 
-/** Whether an error is worth retrying as is (the request may not have arrived, or the server was busy). */
+/** Whether an error is worth retrying as is (the request may not have arrived, the server was busy, or a booking waited too long for a lock: BUSY). */
 export const isTransient = (error: unknown) =>
-  error instanceof ApiError && ["NETWORK", "BAD_RESPONSE", "RETRY", "UNAVAILABLE", "TIMEOUT"].includes(error.code);
+  error instanceof ApiError && ["NETWORK", "BAD_RESPONSE", "RETRY", "BUSY", "UNAVAILABLE", "TIMEOUT"].includes(error.code);

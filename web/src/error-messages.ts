@@ -50,6 +50,7 @@ export const guestErrorWording = {
   FORBIDDEN: "server",
   TIMEOUT: "server",
   RETRY: "server",
+  BUSY: "server",
   UNAVAILABLE: "server",
   INTERNAL: "server",
   GRAPHQL_PARSE_FAILED: "server",
