@@ -45,7 +45,8 @@
 --     notification_status, payment_attempt_status, payment_kind,
 --     payment_status, price_line, property_kind, quote, rate_grid_day,
 --     reconciliation_difference_kind, refund_status, reservation_event,
---     reservation_status, staff_role, stay_suggestion, tax_basis
+--     reservation_history_line, reservation_status, staff_role,
+--     stay_suggestion, tax_basis
 --   functions: accept_channel_feed_change, ar_aging, attach_payment_method,
 --     cancel_reservation, cash_shifts_expected_cash,
 --     channel_feeds_pending_change, channel_reconciliation,
@@ -63,52 +64,54 @@
 --     pin_reservation_unit, post_folio_allowance, post_folio_charge,
 --     property_by_slug, quote, quote_change, rate_grid, refund_folio_payment,
 --     refund_payment, register, release_block, request_export,
---     reservation_history, reservations_arrival,
+--     reservation_history, reservation_timeline, reservations_arrival,
 --     reservations_cancellation_penalty_now, reservations_card_on_file,
 --     reservations_change_refusal, reservations_departure, reservations_folio,
---     reservations_nights, reservations_no_show_from,
+--     reservations_hold_state, reservations_nights, reservations_no_show_from,
 --     reservations_unpaid_prepayment, resolve_channel_conflict,
 --     route_folio_postings, run_night_audit, run_payouts, search_availability,
---     send_invoice, set_folio_bill_to, set_property_legal_details, set_rates,
---     set_unit_status, sync_channel_feed_now, take_folio_payment,
---     tape_chart_claims, transfer_folio_to_city_ledger, unit_calendar,
---     update_housekeeping_task, waive_payment_guarantee
+--     search_reservations, send_invoice, set_folio_bill_to,
+--     set_property_legal_details, set_rates, set_unit_status,
+--     sync_channel_feed_now, take_folio_payment, tape_chart_claims,
+--     transfer_folio_to_city_ledger, unit_calendar, update_housekeeping_task,
+--     update_reservation_guest, waive_payment_guarantee
 -- app_hidden
 --   functions: currency_digits, current_actor_scope, current_booking_id,
 --     current_colleague_ids, current_organization_ids, current_property_ids,
 --     current_property_ids_for, current_session_id, current_user_id,
---     format_money, major_units, staff_group_roles, valid_amenities,
---     valid_photo_urls
+--     format_money, guest_search_text, major_units, search_pattern,
+--     staff_group_roles, valid_amenities, valid_photo_urls
 -- app_private
 --   tables: cards_on_file, channel_feed_pending_changes, folio_routes,
 --     idempotency_keys, invoice_counters, job_minutes, lookup_failures,
 --     payment_provider_events, rate_limits, sessions, signing_keys,
 --     user_secrets, worker_heartbeats
---   functions: add_job, add_jobs, apply_channel_feed, apply_payment_event,
---     bill_to_of, booking_of, booking_user_id, caller_cash_shift,
---     cancellation_penalty, cap_open_intents, card_label, charge_on_folio,
---     check_desk_amount, check_desk_text, check_report, check_stay,
---     city_tax_figures, claim_unit, clear_payment_due, close_business_day,
---     create_ledger_accounts, create_session, desk_key,
---     enforce_payment_deadline, finish_export, folio_charges, folio_place,
---     folio_receivable, free_units, guest_change_refusal,
---     hand_nights_to_channels, idempotency_begin, idempotency_finish,
---     import_settlement, insert_invoice, invalid_transition, invoice_delivery,
---     invoice_lines, invoice_payments, invoice_seller, local_today, lock_folio,
---     lock_reservation, new_confirmation_code, no_show_from, notify,
---     password_refusal, penalty_base, post_entry, post_reservation_charges,
---     pre_arrival_at, price_lines, purge_idempotency_keys, quote_for,
---     reallocate_for, record_authorization, record_capture,
---     record_channel_feed_error, record_due_no_shows, record_exports_purged,
---     record_invoice_delivery, record_job_runs, record_no_show,
---     record_notification, record_payment_failure, record_refund,
---     record_refund_failure, refund_overpayment, refuse_guest_change,
---     release_claims, release_expired_holds, release_stale_claims,
---     renumber_tax_accounts, require_staff, room_type_units_left,
---     run_night_audits, schedule_channel_polls, schedule_payments,
---     schedule_stayover_cleaning, set_card_on_file, shift_label, sign,
---     start_attempt, start_due_payments, start_refund, stay_restrictions,
---     sync_channel_feed, tg__create_ledger_accounts, tg__timestamps,
+--   functions: add_job, apply_channel_feed, apply_payment_event, bill_to_of,
+--     booking_of, booking_user_id, caller_cash_shift, cancellation_penalty,
+--     cap_open_intents, card_label, charge_on_folio, check_desk_amount,
+--     check_desk_text, check_report, check_stay, city_tax_figures, claim_unit,
+--     clear_payment_due, close_business_day, create_ledger_accounts,
+--     create_session, desk_key, enforce_payment_deadline, finish_export,
+--     folio_charges, folio_place, folio_receivable, free_units,
+--     guest_change_refusal, hand_nights_to_channels, history_party_words,
+--     history_stay_words, history_unit_name, idempotency_begin,
+--     idempotency_finish, import_settlement, insert_invoice,
+--     invalid_transition, invoice_delivery, invoice_lines, invoice_payments,
+--     invoice_seller, local_today, lock_folio, lock_reservation,
+--     new_confirmation_code, no_show_from, notify, password_refusal,
+--     penalty_base, post_entry, post_reservation_charges, pre_arrival_at,
+--     price_lines, purge_idempotency_keys, quote_for, reallocate_for,
+--     record_authorization, record_capture, record_channel_feed_error,
+--     record_due_no_shows, record_exports_purged, record_invoice_delivery,
+--     record_job_runs, record_no_show, record_notification,
+--     record_payment_failure, record_refund, record_refund_failure,
+--     refund_overpayment, refuse_guest_change, release_claims,
+--     release_expired_holds, release_stale_claims, renumber_tax_accounts,
+--     require_staff, room_type_units_left, run_night_audits,
+--     schedule_channel_polls, schedule_payments, schedule_stayover_cleaning,
+--     set_card_on_file, shift_label, sign, start_attempt, start_due_payments,
+--     start_refund, stay_restrictions, sync_channel_feed,
+--     tg__create_ledger_accounts, tg__timestamps,
 --     tg_channel_feeds__release_blocks, tg_companies__city_ledger_folio,
 --     tg_folio_balances__folio_status,
 --     tg_inventory_claims__reapply_channel_feeds, tg_payment_attempts__notify,
@@ -135,6 +138,7 @@
 -- ============================================================================
 create extension btree_gist with schema public;
 create extension citext with schema public;
+create extension pg_trgm with schema public;
 create extension pgcrypto with schema public;
 
 -- ============================================================================
@@ -758,6 +762,7 @@ create table app_public.guests (
   constraint guests_property_id_id_key UNIQUE (property_id, id),
   constraint guests_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id) ON DELETE SET NULL
 );
+CREATE INDEX guests_search_idx ON app_public.guests USING gin (app_hidden.guest_search_text(full_name, (email)::text, phone) gin_trgm_ops);
 CREATE INDEX guests_user_id_idx ON app_public.guests USING btree (user_id) WHERE (user_id IS NOT NULL);
 alter table app_public.guests enable row level security;
 create policy select_member_self_or_booking on app_public.guests for select to public
@@ -1991,13 +1996,19 @@ create table app_public.reservations (
   constraint reservations_total_amount_check CHECK (total_amount >= 0),
   constraint reservations_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id) ON DELETE SET NULL
 );
+CREATE INDEX reservations_arrival_any_idx ON app_public.reservations USING btree (property_id, lower(stay));
 CREATE INDEX reservations_arrival_idx ON app_public.reservations USING btree (property_id, lower(stay)) WHERE (status = ANY (ARRAY['confirmed'::app_public.reservation_status, 'checked_in'::app_public.reservation_status]));
+CREATE INDEX reservations_cancelled_at_idx ON app_public.reservations USING btree (property_id, cancelled_at) WHERE (cancelled_at IS NOT NULL);
+CREATE INDEX reservations_checked_out_at_idx ON app_public.reservations USING btree (property_id, checked_out_at) WHERE (checked_out_at IS NOT NULL);
 CREATE INDEX reservations_confirmation_code_idx ON app_public.reservations USING btree (confirmation_code) WHERE (confirmation_code IS NOT NULL);
+CREATE INDEX reservations_contact_search_idx ON app_public.reservations USING gin (app_hidden.guest_search_text(contact_name, (contact_email)::text, contact_phone) gin_trgm_ops) WHERE ((contact_name IS NOT NULL) OR (contact_email IS NOT NULL) OR (contact_phone IS NOT NULL));
 CREATE INDEX reservations_departure_idx ON app_public.reservations USING btree (property_id, upper(stay)) WHERE (status = ANY (ARRAY['checked_in'::app_public.reservation_status, 'checked_out'::app_public.reservation_status]));
 CREATE INDEX reservations_guest_idx ON app_public.reservations USING btree (property_id, guest_id);
+CREATE INDEX reservations_no_show_at_idx ON app_public.reservations USING btree (property_id, no_show_at) WHERE (no_show_at IS NOT NULL);
 CREATE INDEX reservations_payment_due_idx ON app_public.reservations USING btree (property_id, payment_due_by) WHERE (payment_due_by IS NOT NULL);
 CREATE INDEX reservations_rate_plan_idx ON app_public.reservations USING btree (property_id, rate_plan_id);
 CREATE INDEX reservations_room_type_idx ON app_public.reservations USING btree (property_id, room_type_id);
+CREATE INDEX reservations_stay_idx ON app_public.reservations USING gist (property_id, stay) WHERE (status = ANY (ARRAY['confirmed'::app_public.reservation_status, 'checked_in'::app_public.reservation_status, 'checked_out'::app_public.reservation_status]));
 CREATE INDEX reservations_unit_idx ON app_public.reservations USING btree (property_id, unit_id, lower(stay));
 CREATE INDEX reservations_user_idx ON app_public.reservations USING btree (user_id) WHERE (user_id IS NOT NULL);
 alter table app_public.reservations enable row level security;
@@ -2482,6 +2493,17 @@ create type app_public.reservation_event as (
   new_values jsonb
 );
 comment on type app_public.reservation_event is 'One change to a reservation or its claims, from the audit log.';
+create type app_public.reservation_history_line as (
+  occurred_at timestamp with time zone,
+  summary text,
+  actor_name text,
+  actor_role text,
+  request_id text
+);
+comment on column app_public.reservation_history_line.summary is 'What happened, for people: "Moved from 201 to 204", "Checked in".';
+comment on column app_public.reservation_history_line.actor_name is 'Who: a staff member''s name, "the guest", or Keepr (a job, the allocator).';
+comment on column app_public.reservation_history_line.actor_role is 'The staff member''s role at the property in a word (desk, manager, owner, accounts, housekeeping); null for guests and Keepr.';
+comment on type app_public.reservation_history_line is 'One thing that happened to a reservation, in words: what, when, who (their name and role at the property) and the request.';
 create type app_public.reservation_status as enum ('held', 'confirmed', 'checked_in', 'checked_out', 'cancelled', 'no_show');
 comment on type app_public.reservation_status is 'held → confirmed → checked_in → checked_out, plus cancelled and no_show.';
 create type app_public.staff_role as enum ('owner', 'manager', 'front_desk', 'housekeeping', 'accountant');
@@ -2505,7 +2527,6 @@ CREATE OR REPLACE FUNCTION app_public.accept_channel_feed_change(feed_id uuid)
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
- SET lock_timeout TO '2s'
 AS $function$
 #variable_conflict use_column
 declare
@@ -2653,7 +2674,6 @@ CREATE OR REPLACE FUNCTION app_public.cancel_reservation(reservation_id uuid, id
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
- SET lock_timeout TO '2s'
 AS $function$
 #variable_conflict use_column
 declare
@@ -2884,7 +2904,6 @@ CREATE OR REPLACE FUNCTION app_public.check_in(reservation_id uuid, idempotency_
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
- SET lock_timeout TO '2s'
 AS $function$
 #variable_conflict use_column
 declare
@@ -2947,7 +2966,6 @@ CREATE OR REPLACE FUNCTION app_public.check_out(reservation_id uuid, idempotency
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
- SET lock_timeout TO '2s'
 AS $function$
 #variable_conflict use_column
 declare
@@ -3114,8 +3132,6 @@ CREATE OR REPLACE FUNCTION app_public.confirm_booking(reservation_id uuid, idemp
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
- SET lock_timeout TO '2s'
- SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 #variable_conflict use_column
 declare
@@ -3306,7 +3322,6 @@ CREATE OR REPLACE FUNCTION app_public.create_block(unit_id uuid, start_date date
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
- SET lock_timeout TO '2s'
 AS $function$
 #variable_conflict use_column
 declare
@@ -3409,7 +3424,6 @@ CREATE OR REPLACE FUNCTION app_public.create_hold(quote_token text, idempotency_
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
- SET lock_timeout TO '2s'
 AS $function$
 #variable_conflict use_column
 declare
@@ -3581,12 +3595,11 @@ comment on function app_public.folios_bill_to(folio app_public.folios) is 'Whom 
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.folios_due_at_check_out(folio app_public.folios)
  RETURNS bigint
- LANGUAGE plpgsql
+ LANGUAGE sql
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
-begin
-  return coalesce((select sum(b.balance) from app_public.folio_balances b
+  select coalesce((select sum(b.balance) from app_public.folio_balances b
                     where b.property_id = folio.property_id and b.folio_id = folio.id and b.currency = folio.currency), 0)::bigint
        + coalesce((select r.total_amount
                           - coalesce((select sum(p.amount)
@@ -3597,7 +3610,6 @@ begin
                      from app_public.reservations r
                     where folio.is_primary and r.property_id = folio.property_id and r.id = folio.reservation_id
                       and r.status in ('confirmed', 'checked_in')), 0)::bigint;
-end;
 $function$;
 grant execute on function app_public.folios_due_at_check_out(folio app_public.folios) to keepr_anonymous;
 grant execute on function app_public.folios_due_at_check_out(folio app_public.folios) to keepr_worker;
@@ -3613,33 +3625,69 @@ CREATE OR REPLACE FUNCTION app_public.front_desk_day(property_id uuid, day date 
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
   with d as (
-    select coalesce(front_desk_day.day, (pg_catalog.now() at time zone p.time_zone)::date) as day
-      from app_public.properties p
+    select x.day,
+           (x.day::timestamp at time zone p.time_zone) as starts,
+           ((x.day + 1)::timestamp at time zone p.time_zone) as ends,
+           (pg_catalog.now() at time zone p.time_zone)::date as today
+      from app_public.properties p,
+           lateral (select coalesce(front_desk_day.day, (pg_catalog.now() at time zone p.time_zone)::date) as day) x
      where p.id = front_desk_day.property_id
   )
   select r.*
     from app_public.reservations r
    where r.property_id = front_desk_day.property_id
      and r.id in (
-       -- arrivals of the day, and everyone in house (arrived on or before it)
+       -- arrivals of the day, whatever became of them
        select a.id
          from app_public.reservations a, d
         where a.property_id = front_desk_day.property_id
-          and a.status in ('confirmed', 'checked_in')
-          and pg_catalog.lower(a.stay) <= d.day
-          and (pg_catalog.lower(a.stay) = d.day or a.status = 'checked_in')
-       union all
-       -- departures of the day
-       select b.id
-         from app_public.reservations b, d
-        where b.property_id = front_desk_day.property_id
-          and b.status in ('checked_in', 'checked_out')
-          and pg_catalog.upper(b.stay) = d.day
+          and pg_catalog.lower(a.stay) = d.day
+          and a.status in ('confirmed', 'checked_in', 'checked_out', 'no_show')
+       union
+       -- in house now (today: checked in, overstays too)
+       select h.id
+         from app_public.reservations h, d
+        where h.property_id = front_desk_day.property_id
+          and d.day = d.today
+          and h.status = 'checked_in'
+          and pg_catalog.lower(h.stay) <= d.day
+       union
+       -- staying the night of the day, and departing on it
+       select s.id
+         from app_public.reservations s, d
+        where s.property_id = front_desk_day.property_id
+          and s.status in ('confirmed', 'checked_in', 'checked_out')
+          and s.stay && pg_catalog.daterange(d.day, d.day, '[]')
+       union
+       select e.id
+         from app_public.reservations e, d
+        where e.property_id = front_desk_day.property_id
+          and e.status in ('confirmed', 'checked_in', 'checked_out')
+          and pg_catalog.upper(e.stay) = d.day
+       union
+       -- checked out on the day (early departures included)
+       select o.id
+         from app_public.reservations o, d
+        where o.property_id = front_desk_day.property_id
+          and o.checked_out_at >= d.starts and o.checked_out_at < d.ends
+       union
+       -- no-shows recorded on the day
+       select n.id
+         from app_public.reservations n, d
+        where n.property_id = front_desk_day.property_id
+          and n.no_show_at >= d.starts and n.no_show_at < d.ends
+       union
+       -- bookings cancelled on the day
+       select c.id
+         from app_public.reservations c, d
+        where c.property_id = front_desk_day.property_id
+          and c.cancelled_at >= d.starts and c.cancelled_at < d.ends
+          and c.confirmed_at is not null
      )
    order by pg_catalog.lower(r.stay), r.confirmation_code;
 $function$;
 grant execute on function app_public.front_desk_day(property_id uuid, day date) to keepr_staff;
-comment on function app_public.front_desk_day(property_id uuid, day date) is 'The front desk''s day at a property: arrivals (confirmed or checked in), departures (checked in or out) and guests in house on `day` (default: today in the property''s time zone). Staff see their properties only; any other property gives nothing.';
+comment on function app_public.front_desk_day(property_id uuid, day date) is 'The front desk''s day at a property (`day`, default today in the property''s time zone): arrivals of the day whatever became of them (confirmed, checked in, checked out, no-show), guests in house (today: checked in), stays over the night of the day, departures of the day and early check-outs made on it, no-shows recorded on it and bookings cancelled on it. Staff who read reservations see their properties only; any other property gives nothing.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.housekeeping_board(property_id uuid, day date)
@@ -3970,7 +4018,6 @@ CREATE OR REPLACE FUNCTION app_public.mark_no_show(reservation_id uuid, idempote
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
- SET lock_timeout TO '2s'
 AS $function$
 #variable_conflict use_column
 declare
@@ -4059,7 +4106,6 @@ CREATE OR REPLACE FUNCTION app_public.modify_reservation(reservation_id uuid, id
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
- SET lock_timeout TO '2s'
 AS $function$
 #variable_conflict use_column
 declare
@@ -4195,7 +4241,6 @@ CREATE OR REPLACE FUNCTION app_public.move_unit(reservation_id uuid, unit_id uui
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
- SET lock_timeout TO '2s'
 AS $function$
 #variable_conflict use_column
 declare
@@ -4546,7 +4591,6 @@ CREATE OR REPLACE FUNCTION app_public.pin_reservation_unit(reservation_id uuid, 
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
- SET lock_timeout TO '2s'
 AS $function$
 #variable_conflict use_column
 declare
@@ -5018,7 +5062,6 @@ CREATE OR REPLACE FUNCTION app_public.release_block(claim_id uuid, idempotency_k
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
- SET lock_timeout TO '2s'
 AS $function$
 #variable_conflict use_column
 declare
@@ -5112,6 +5155,150 @@ grant execute on function app_public.reservation_history(reservation_id uuid) to
 comment on function app_public.reservation_history(reservation_id uuid) is 'The audit trail of a reservation and its claims: who changed what, when, from which request. Staff only. Errors: NOT_FOUND.';
 
 -- ----------------------------------------------------------------------------
+-- function app_public.reservation_timeline(reservation_id uuid)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.reservation_timeline(reservation_id uuid)
+ RETURNS SETOF app_public.reservation_history_line
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER ROWS 20
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+declare
+  v_res app_public.reservations;
+  v_event record;
+  v_old jsonb;
+  v_new jsonb;
+  v_actor text;
+  v_role text;
+  v_line app_public.reservation_history_line;
+  v_status_words constant jsonb := '{"confirmed": "Booking confirmed", "checked_in": "Checked in", "checked_out": "Checked out",
+    "cancelled": "Cancelled", "no_show": "Marked as a no-show", "held": "Put on hold"}';
+  v_changes text[];
+begin
+  select * into v_res from app_public.reservations r where r.id = reservation_timeline.reservation_id;
+  if not found then
+    raise exception using errcode = 'NTFND', message = 'No such reservation, or you cannot see it.';
+  end if;
+  perform app_private.require_staff(v_res.property_id, app_hidden.staff_group_roles('cashiers'), 'see reservation history');
+  for v_event in
+    select e.occurred_at, e.operation, e.old_values, e.new_values, e.request_id, e.actor_user_id, e.actor_role as db_role,
+           u.display_name, m.role,
+           -- The role in a word, as the desk says it.
+           case m.role::text when 'front_desk' then 'desk' when 'accountant' then 'accounts' else m.role::text end as role_word,
+           (select coalesce(c.confirmation_code, 'a booking on hold')
+              from audit.events a
+              left join app_public.reservations c
+                on c.property_id = a.property_id and c.id = (a.new_values ->> 'caused_by_reservation_id')::uuid
+             where a.property_id = e.property_id and a.transaction_id = e.transaction_id
+               and a.table_name = 'allocation_moves' and a.operation = 'INSERT' and a.reservation_id = e.reservation_id
+             order by a.id desc limit 1) as allocated_for
+      from audit.events e
+      left join app_public.users u on u.id = e.actor_user_id
+      left join app_public.property_memberships m on m.property_id = e.property_id and m.user_id = e.actor_user_id
+     where e.reservation_id = reservation_timeline.reservation_id
+       and e.property_id = v_res.property_id
+       and e.table_name = 'reservations'
+     order by e.id
+  loop
+    v_old := coalesce(v_event.old_values, '{}');
+    v_new := coalesce(v_event.new_values, '{}');
+    v_actor := case when v_event.role is not null then v_event.display_name
+                    when v_event.actor_user_id is not null or v_event.db_role in ('keepr_anonymous', 'keepr_guest') then 'the guest'
+                    else 'Keepr' end;
+    v_role := v_event.role_word;
+    if v_event.allocated_for is not null then
+      v_actor := 'Keepr';
+      v_role := 'allocator';
+    end if;
+    v_changes := '{}';
+    if v_event.operation = 'INSERT' then
+      v_changes := v_changes || pg_catalog.format('%s for %s',
+        case when v_new ->> 'status' = 'held' then 'Held' else 'Booked' end,
+        app_private.history_stay_words(v_new ->> 'stay'));
+    elsif v_event.operation = 'UPDATE' then
+      if v_old -> 'status' is distinct from v_new -> 'status' then
+        v_changes := v_changes || case
+          when v_old ->> 'status' = 'held' and v_new ->> 'status' = 'cancelled' then 'Hold released'
+          when v_new ->> 'status' = 'confirmed' and v_old ->> 'status' = 'held'
+            then 'Booking confirmed' || coalesce(' (' || (v_new ->> 'confirmation_code') || ')', '')
+          when v_new ->> 'status' = 'cancelled'
+            then 'Cancelled' || coalesce(': “' || (v_new ->> 'cancellation_reason') || '”', '')
+                 || coalesce(pg_catalog.format(' (fee %s)', app_hidden.format_money(nullif((v_new ->> 'penalty_amount')::bigint, 0), v_new ->> 'currency')), '')
+          else coalesce(v_status_words ->> (v_new ->> 'status'), 'Status changed to ' || (v_new ->> 'status')) end;
+      end if;
+      if v_old -> 'unit_id' is distinct from v_new -> 'unit_id' then
+        v_changes := v_changes || case
+          when v_old ->> 'unit_id' is null then 'Unit ' || app_private.history_unit_name(v_res.property_id, v_new ->> 'unit_id') || ' assigned'
+          when v_new ->> 'unit_id' is null then 'Unit ' || app_private.history_unit_name(v_res.property_id, v_old ->> 'unit_id') || ' unassigned'
+          else pg_catalog.format('Moved from %s to %s', app_private.history_unit_name(v_res.property_id, v_old ->> 'unit_id'),
+                                 app_private.history_unit_name(v_res.property_id, v_new ->> 'unit_id'))
+               || coalesce(' to make room for ' || v_event.allocated_for, '') end;
+      end if;
+      if v_old -> 'stay' is distinct from v_new -> 'stay' then
+        v_changes := v_changes || pg_catalog.format('Dates changed from %s to %s',
+          app_private.history_stay_words(v_old ->> 'stay'), app_private.history_stay_words(v_new ->> 'stay'));
+      end if;
+      if v_old -> 'adults' is distinct from v_new -> 'adults' or v_old -> 'children' is distinct from v_new -> 'children' then
+        v_changes := v_changes || pg_catalog.format('Guests changed from %s to %s',
+          app_private.history_party_words((v_old ->> 'adults')::int, (v_old ->> 'children')::int),
+          app_private.history_party_words((v_new ->> 'adults')::int, (v_new ->> 'children')::int));
+      end if;
+      if v_old -> 'rate_plan_id' is distinct from v_new -> 'rate_plan_id' then
+        v_changes := v_changes || pg_catalog.format('Rate plan changed from %s to %s',
+          coalesce((select p.name from app_public.rate_plans p where p.property_id = v_res.property_id and p.id = (v_old ->> 'rate_plan_id')::uuid), 'a removed plan'),
+          coalesce((select p.name from app_public.rate_plans p where p.property_id = v_res.property_id and p.id = (v_new ->> 'rate_plan_id')::uuid), 'a removed plan'));
+      end if;
+      if v_old -> 'total_amount' is distinct from v_new -> 'total_amount' then
+        v_changes := v_changes || pg_catalog.format('Price changed from %s to %s',
+          app_hidden.format_money((v_old ->> 'total_amount')::bigint, v_old ->> 'currency'),
+          app_hidden.format_money((v_new ->> 'total_amount')::bigint, v_new ->> 'currency'));
+      end if;
+      if v_old -> 'contact_name' is distinct from v_new -> 'contact_name' then
+        v_changes := v_changes || case when v_old ->> 'contact_name' is null then 'Guest name given: ' || (v_new ->> 'contact_name')
+          else pg_catalog.format('Guest name changed from %s to %s', v_old ->> 'contact_name', coalesce(v_new ->> 'contact_name', 'none')) end;
+      end if;
+      if v_old -> 'contact_email' is distinct from v_new -> 'contact_email' then
+        v_changes := v_changes || case when v_old ->> 'contact_email' is null then 'Email given: ' || (v_new ->> 'contact_email')
+          else pg_catalog.format('Email changed from %s to %s', v_old ->> 'contact_email', coalesce(v_new ->> 'contact_email', 'none')) end;
+      end if;
+      if v_old -> 'contact_phone' is distinct from v_new -> 'contact_phone' then
+        v_changes := v_changes || case when v_old ->> 'contact_phone' is null then 'Phone given: ' || (v_new ->> 'contact_phone')
+          when v_new ->> 'contact_phone' is null then 'Phone removed (was ' || (v_old ->> 'contact_phone') || ')'
+          else pg_catalog.format('Phone changed from %s to %s', v_old ->> 'contact_phone', v_new ->> 'contact_phone') end;
+      end if;
+      if v_old -> 'special_requests' is distinct from v_new -> 'special_requests' then
+        v_changes := v_changes || case when v_new ->> 'special_requests' is null then 'Special requests removed'
+          else 'Special requests: “' || (v_new ->> 'special_requests') || '”' end;
+      end if;
+      if v_old -> 'unit_pinned' is distinct from v_new -> 'unit_pinned' then
+        v_changes := v_changes || case when (v_new ->> 'unit_pinned')::boolean then 'Pinned to its unit' else 'Unpinned from its unit' end;
+      end if;
+      if v_old -> 'payment_due_by' is distinct from v_new -> 'payment_due_by' and v_new ->> 'payment_due_by' is not null then
+        v_changes := v_changes || ('Payment due by ' || pg_catalog.to_char((v_new ->> 'payment_due_by')::timestamptz at time zone
+          (select p.time_zone from app_public.properties p where p.id = v_res.property_id), 'FMDD Mon YYYY, HH24:MI')
+          || coalesce(': “' || (v_new ->> 'payment_guarantee_note') || '”', ''));
+      end if;
+      if v_old -> 'payment_guarantee_waived_at' is distinct from v_new -> 'payment_guarantee_waived_at' and v_new ->> 'payment_guarantee_waived_at' is not null then
+        v_changes := v_changes || ('Payment guarantee waived' || coalesce(': “' || (v_new ->> 'payment_guarantee_note') || '”', ''));
+      end if;
+    else
+      v_changes := v_changes || 'Deleted'::text;
+    end if;
+    foreach v_line.summary in array v_changes loop
+      v_line.occurred_at := v_event.occurred_at;
+      v_line.actor_name := v_actor;
+      v_line.actor_role := v_role;
+      v_line.request_id := v_event.request_id;
+      return next v_line;
+    end loop;
+  end loop;
+end;
+$function$;
+grant execute on function app_public.reservation_timeline(reservation_id uuid) to keepr_staff;
+comment on function app_public.reservation_timeline(reservation_id uuid) is 'A reservation''s history in words, oldest first: one line per change ("Moved from 201 to 204", "Checked in", "Dates changed from …"), with who made it (their name and role at the property; "the guest"; Keepr for jobs, role allocator for the allocator''s moves) and the request id. Staff who read reservations. Errors: NOT_FOUND, ACCESS_DENIED.';
+
+-- ----------------------------------------------------------------------------
 -- function app_public.reservations_arrival(r app_public.reservations)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.reservations_arrival(r app_public.reservations)
@@ -5201,6 +5388,25 @@ grant execute on function app_public.reservations_folio(r app_public.reservation
 comment on function app_public.reservations_folio(r app_public.reservations) is 'The reservation''s primary folio (the stay''s charges and card payments); `folios` lists every folio of the reservation.';
 
 -- ----------------------------------------------------------------------------
+-- function app_public.reservations_hold_state(r app_public.reservations)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.reservations_hold_state(r app_public.reservations)
+ RETURNS text
+ LANGUAGE sql
+ STABLE PARALLEL SAFE
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+  select case
+           when r.id is null or r.confirmed_at is not null then null
+           when r.status = 'held' and r.hold_expires_at > pg_catalog.now() then 'active'
+           when r.status = 'held' then 'expired'
+           else 'released'
+         end;
+$function$;
+grant execute on function app_public.reservations_hold_state(r app_public.reservations) to keepr_anonymous;
+comment on function app_public.reservations_hold_state(r app_public.reservations) is 'For a reservation never confirmed: `active` (held, not yet expired), `expired` (held past holdExpiresAt: an abandoned checkout, its nights free again) or `released` (a hold let go before it was confirmed). Null for a booking.';
+
+-- ----------------------------------------------------------------------------
 -- function app_public.reservations_nights(r app_public.reservations)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.reservations_nights(r app_public.reservations)
@@ -5260,7 +5466,6 @@ CREATE OR REPLACE FUNCTION app_public.resolve_channel_conflict(conflict_id uuid,
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
- SET lock_timeout TO '2s'
 AS $function$
 #variable_conflict use_column
 declare
@@ -5582,6 +5787,45 @@ end;
 $function$;
 grant execute on function app_public.search_availability(arrival date, departure date, adults integer, children integer, property_id uuid, city text, country_code text, include_unavailable boolean) to keepr_anonymous;
 comment on function app_public.search_availability(arrival date, departure date, adults integer, children integer, property_id uuid, city text, country_code text, include_unavailable boolean) is 'Room types with units left for a stay, priced on each rate plan for the guests. Filter by property, city or country; include_unavailable also lists restricted and sold-out rates with the reason. Errors: DATES, GUEST.';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.search_reservations(property_id uuid, search text, include_holds boolean)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.search_reservations(property_id uuid, search text DEFAULT NULL::text, include_holds boolean DEFAULT false)
+ RETURNS SETOF app_public.reservations
+ LANGUAGE sql
+ STABLE
+AS $function$
+  select r.*
+    from app_public.reservations r
+   where r.property_id = search_reservations.property_id
+     and (coalesce(search_reservations.include_holds, false)
+          or r.confirmed_at is not null
+          or (r.status = 'held' and r.hold_expires_at > pg_catalog.now()))
+     and (app_hidden.search_pattern(search_reservations.search) is null
+          or r.id in (
+            select c.id
+              from app_public.reservations c
+             where c.property_id = search_reservations.property_id
+               and c.confirmation_code = pg_catalog.upper(pg_catalog.btrim(search_reservations.search))
+            union
+            select g.id
+              from app_public.guests s
+              join app_public.reservations g on g.property_id = s.property_id and g.guest_id = s.id
+             where s.property_id = search_reservations.property_id
+               and app_hidden.guest_search_text(s.full_name, s.email::text, s.phone)
+                   operator(pg_catalog.~~) app_hidden.search_pattern(search_reservations.search)
+            union
+            select t.id
+              from app_public.reservations t
+             where t.property_id = search_reservations.property_id
+               and app_hidden.guest_search_text(t.contact_name, t.contact_email::text, t.contact_phone)
+                   operator(pg_catalog.~~) app_hidden.search_pattern(search_reservations.search)
+          ));
+$function$;
+grant execute on function app_public.search_reservations(property_id uuid, search text, include_holds boolean) to keepr_staff;
+comment on function app_public.search_reservations(property_id uuid, search text, include_holds boolean) is '@behavior +order +filter
+A property''s reservations for the staff list: `search` matches the guest''s name, email or phone (any part; a phone by its digits) or the exact confirmation code; bookings and live holds only, unless `includeHolds` (then expired and released holds too, see holdState). Staff who read reservations; another property gives nothing. Errors: INVALID_INPUT (reason SEARCH) for a search over 200 characters.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.send_invoice(invoice_id uuid, email text, idempotency_key text)
@@ -6109,6 +6353,55 @@ grant execute on function app_public.update_housekeeping_task(task_id uuid, stat
 comment on function app_public.update_housekeeping_task(task_id uuid, status app_public.housekeeping_task_status, notes text) is 'Takes (in_progress), finishes (done: the unit becomes clean, or inspected) or cancels (managers) a housekeeping task. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT.';
 
 -- ----------------------------------------------------------------------------
+-- function app_public.update_reservation_guest(reservation_id uuid, full_name text, email text, phone text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.update_reservation_guest(reservation_id uuid, full_name text, email text, phone text DEFAULT NULL::text)
+ RETURNS app_public.reservations
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+declare
+  v_res app_public.reservations;
+  v_name text := pg_catalog.btrim(full_name);
+  v_email text := pg_catalog.lower(pg_catalog.btrim(email));
+  v_phone text := nullif(pg_catalog.btrim(phone), '');
+begin
+  v_res := app_private.lock_reservation(update_reservation_guest.reservation_id, app_hidden.staff_group_roles('front_office'),
+                                        'change guests'' details');
+  if v_res.guest_id is null then
+    perform app_private.invalid_transition(v_res, 'given guest details here (it is a hold: the details come with its confirmation)');
+  end if;
+  if v_name is null or pg_catalog.length(v_name) < 1 or pg_catalog.length(v_name) > 200 then
+    raise exception using errcode = 'INVNM', message = 'The guest''s full name (1 to 200 characters) is required.';
+  end if;
+  if v_email is null or pg_catalog.length(v_email) > 254 or v_email !~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$' then
+    raise exception using errcode = 'INVEM', message = 'That email address does not look valid.';
+  end if;
+  if v_phone is not null and v_phone !~ '^\+?[0-9 ()./-]{5,30}$' then
+    raise exception using errcode = 'INVPH', message = 'That phone number does not look valid: digits, spaces and + ( ) . / - only, 5 to 30 of them.';
+  end if;
+  if exists (select 1 from app_public.guests g
+              where g.property_id = v_res.property_id and g.email = v_email::citext and g.id <> v_res.guest_id) then
+    raise exception using errcode = 'GSTEM',
+      message = 'Another guest profile at this property already has this email. Keep this one''s email, or merge the two profiles.';
+  end if;
+  update app_public.guests g
+     set full_name = v_name, email = v_email, phone = v_phone
+   where g.property_id = v_res.property_id and g.id = v_res.guest_id
+     and (g.full_name, g.email::text, g.phone) is distinct from (v_name, v_email, v_phone);
+  update app_public.reservations r
+     set contact_name = v_name, contact_email = v_email, contact_phone = v_phone
+   where r.property_id = v_res.property_id and r.id = v_res.id
+     and (r.contact_name, r.contact_email::text, r.contact_phone) is distinct from (v_name, v_email, v_phone);
+  return (select r from app_public.reservations r where r.property_id = v_res.property_id and r.id = v_res.id);
+end;
+$function$;
+grant execute on function app_public.update_reservation_guest(reservation_id uuid, full_name text, email text, phone text) to keepr_staff;
+comment on function app_public.update_reservation_guest(reservation_id uuid, full_name text, email text, phone text) is 'Corrects the name, email and phone of a booking''s guest (their profile at the property and the booking''s contact); audited. Front office staff. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION (a hold), INVALID_NAME, INVALID_EMAIL, INVALID_PHONE, GUEST_EMAIL_IN_USE.';
+
+-- ----------------------------------------------------------------------------
 -- function app_public.waive_payment_guarantee(reservation_id uuid, reason text, idempotency_key text)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.waive_payment_guarantee(reservation_id uuid, reason text, idempotency_key text)
@@ -6188,22 +6481,15 @@ comment on function app_hidden.currency_digits(currency text) is 'Minor-unit dig
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_hidden.current_actor_scope()
  RETURNS text
- LANGUAGE plpgsql
+ LANGUAGE sql
  STABLE PARALLEL SAFE
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
-declare
-  v_id uuid := app_hidden.current_user_id();
-begin
-  if v_id is not null then
-    return 'user:' || v_id;
-  end if;
-  v_id := app_hidden.current_booking_id();
-  if v_id is not null then
-    return 'booking:' || v_id;
-  end if;
-  return case when pg_catalog.current_setting('role', true) = 'keepr_worker' then 'worker' else 'anonymous' end;
-end;
+  select coalesce(
+    'user:' || app_hidden.current_user_id(),
+    'booking:' || app_hidden.current_booking_id(),
+    case when pg_catalog.current_setting('role', true) = 'keepr_worker' then 'worker' else 'anonymous' end
+  );
 $function$;
 grant execute on function app_hidden.current_actor_scope() to keepr_anonymous;
 grant execute on function app_hidden.current_actor_scope() to keepr_worker;
@@ -6364,6 +6650,21 @@ grant execute on function app_hidden.format_money(amount bigint, currency text) 
 comment on function app_hidden.format_money(amount bigint, currency text) is 'Money for people: minor units in their currency as text (5000 EUR → €50.00, 1200 JPY → ¥1,200, 1250 BHD → BHD 1.250).';
 
 -- ----------------------------------------------------------------------------
+-- function app_hidden.guest_search_text(full_name text, email text, phone text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_hidden.guest_search_text(full_name text, email text, phone text)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+  select pg_catalog.lower(coalesce(full_name, '') || ' ' || coalesce(email, '') || ' '
+         || coalesce(pg_catalog.regexp_replace(phone, '[^0-9]', '', 'g'), ''));
+$function$;
+grant execute on function app_hidden.guest_search_text(full_name text, email text, phone text) to keepr_staff;
+comment on function app_hidden.guest_search_text(full_name text, email text, phone text) is 'A guest''s name, email and phone digits as one lower-case string: what a staff search matches (trigram-indexed).';
+
+-- ----------------------------------------------------------------------------
 -- function app_hidden.major_units(amount bigint, currency text)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_hidden.major_units(amount bigint, currency text)
@@ -6378,6 +6679,36 @@ $function$;
 grant execute on function app_hidden.major_units(amount bigint, currency text) to keepr_anonymous;
 grant execute on function app_hidden.major_units(amount bigint, currency text) to keepr_worker;
 comment on function app_hidden.major_units(amount bigint, currency text) is 'An amount in minor units as an exact decimal in major units with the currency''s digits (14400 EUR → 144.00, 1200 JPY → 1200).';
+
+-- ----------------------------------------------------------------------------
+-- function app_hidden.search_pattern(search text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_hidden.search_pattern(search text)
+ RETURNS text
+ LANGUAGE plpgsql
+ IMMUTABLE PARALLEL SAFE
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+declare
+  v_search text := pg_catalog.btrim(search);
+  v_digits text;
+begin
+  if v_search is null or v_search = '' then
+    return null;
+  end if;
+  if pg_catalog.length(v_search) > 200 then
+    raise exception using errcode = 'INVLD', hint = 'SEARCH',
+      message = 'A search is at most 200 characters: a name, an email, a phone number or a confirmation code.';
+  end if;
+  v_digits := pg_catalog.regexp_replace(v_search, '[^0-9]', '', 'g');
+  if v_search ~ '^\+?[0-9 ()./-]+$' and pg_catalog.length(v_digits) >= 3 then
+    return '%' || v_digits || '%';
+  end if;
+  return '%' || pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.lower(v_search), '\', '\\'), '%', '\%'), '_', '\_') || '%';
+end;
+$function$;
+grant execute on function app_hidden.search_pattern(search text) to keepr_staff;
+comment on function app_hidden.search_pattern(search text) is 'A staff search as a LIKE pattern over guest_search_text (escaped; phone searches by digits); null when empty; INVALID_INPUT (reason SEARCH) over 200 characters.';
 
 -- ----------------------------------------------------------------------------
 -- function app_hidden.staff_group_roles(staff_group text)
@@ -6650,7 +6981,6 @@ CREATE OR REPLACE FUNCTION app_private.add_job(identifier text, payload json DEF
  RETURNS void
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
- SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 declare
   v_trace text := pg_catalog.current_setting('keepr.traceparent', true);
@@ -6673,31 +7003,6 @@ $function$;
 comment on function app_private.add_job(identifier text, payload json, queue_name text, run_at timestamp with time zone, max_attempts integer, job_key text, priority integer, flags text[], job_key_mode text) is 'Queues a job as graphile_worker.add_job does, with the transaction''s keepr.traceparent (tracing) in its payload as _trace.';
 
 -- ----------------------------------------------------------------------------
--- function app_private.add_jobs(identifier text, payloads json[], run_at timestamp with time zone, max_attempts integer)
--- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_private.add_jobs(identifier text, payloads json[], run_at timestamp with time zone DEFAULT NULL::timestamp with time zone, max_attempts integer DEFAULT NULL::integer)
- RETURNS void
- LANGUAGE plpgsql
- SET search_path TO 'pg_catalog', 'public', 'pg_temp'
- SET plan_cache_mode TO 'force_generic_plan'
-AS $function$
-declare
-  v_trace text := pg_catalog.current_setting('keepr.traceparent', true);
-  v_traced boolean := v_trace ~ '^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$';
-begin
-  if pg_catalog.cardinality(payloads) > 0 then
-    perform graphile_worker.add_jobs(array(
-      select (add_jobs.identifier,
-              case when v_traced then (coalesce(p::jsonb, '{}'::jsonb) || pg_catalog.jsonb_build_object('_trace', v_trace))::json else p end,
-              null, add_jobs.run_at, add_jobs.max_attempts::smallint, null, null, null)::graphile_worker.job_spec
-        from pg_catalog.unnest(payloads) with ordinality x(p, n)
-       order by x.n));
-  end if;
-end;
-$function$;
-comment on function app_private.add_jobs(identifier text, payloads json[], run_at timestamp with time zone, max_attempts integer) is 'Queues one job of a task per payload in one call (graphile_worker.add_jobs), with the transaction''s keepr.traceparent in each payload as _trace.';
-
--- ----------------------------------------------------------------------------
 -- function app_private.apply_channel_feed(feed_id uuid)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_private.apply_channel_feed(feed_id uuid)
@@ -6705,7 +7010,6 @@ CREATE OR REPLACE FUNCTION app_private.apply_channel_feed(feed_id uuid)
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
- SET lock_timeout TO '2s'
 AS $function$
 #variable_conflict use_column
 declare
@@ -7029,20 +7333,12 @@ comment on function app_private.booking_of(r app_public.reservations) is 'A rese
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_private.booking_user_id(property_id uuid)
  RETURNS uuid
- LANGUAGE plpgsql
+ LANGUAGE sql
  STABLE
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
-#variable_conflict use_column
-declare
-  v_user_id uuid := app_hidden.current_user_id();
-begin
-  -- Anonymous callers (most bookings) belong to no property.
-  if v_user_id is null or booking_user_id.property_id in (select app_hidden.current_property_ids()) then
-    return null;
-  end if;
-  return v_user_id;
-end;
+  select case when booking_user_id.property_id in (select app_hidden.current_property_ids()) then null
+              else app_hidden.current_user_id() end;
 $function$;
 comment on function app_private.booking_user_id(property_id uuid) is 'The signed-in guest a booking at the property belongs to, or null for staff of the property and anonymous callers.';
 
@@ -7361,14 +7657,12 @@ begin
                    (select max(pg_catalog.upper(c.stay)) from app_public.inventory_claims c
                      where c.property_id = claim_unit.property_id and c.unit_id = f.unit_id and c.released_at is null
                        and (c.expires_at is null or c.expires_at > pg_catalog.now())
-                       and c.stay && pg_catalog.daterange(pg_catalog.lower(claim_unit.stay) - 60, pg_catalog.lower(claim_unit.stay))
                        and pg_catalog.upper(c.stay) <= pg_catalog.lower(claim_unit.stay)
                        and pg_catalog.upper(c.stay) > pg_catalog.lower(claim_unit.stay) - 60), pg_catalog.lower(claim_unit.stay) - 60))
                 + (coalesce(
                    (select min(pg_catalog.lower(c.stay)) from app_public.inventory_claims c
                      where c.property_id = claim_unit.property_id and c.unit_id = f.unit_id and c.released_at is null
                        and (c.expires_at is null or c.expires_at > pg_catalog.now())
-                       and c.stay && pg_catalog.daterange(pg_catalog.upper(claim_unit.stay), pg_catalog.upper(claim_unit.stay) + 60)
                        and pg_catalog.lower(c.stay) >= pg_catalog.upper(claim_unit.stay)
                        and pg_catalog.lower(c.stay) < pg_catalog.upper(claim_unit.stay) + 60), pg_catalog.upper(claim_unit.stay) + 60)
                    - pg_catalog.upper(claim_unit.stay)),
@@ -7857,6 +8151,49 @@ $function$;
 comment on function app_private.hand_nights_to_channels(property_id uuid, unit_id uuid, nights datemultirange, except_feed_id uuid) is 'Gives nights a unit gave back to its channel feeds with a booking on them, at once (or queues the sync of a feed being synced).';
 
 -- ----------------------------------------------------------------------------
+-- function app_private.history_party_words(adults integer, children integer)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.history_party_words(adults integer, children integer)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+  select adults || case when adults = 1 then ' adult' else ' adults' end
+         || case when coalesce(children, 0) = 0 then '' when children = 1 then ', 1 child' else ', ' || children || ' children' end;
+$function$;
+comment on function app_private.history_party_words(adults integer, children integer) is 'A party in words for the history ("2 adults, 1 child").';
+
+-- ----------------------------------------------------------------------------
+-- function app_private.history_stay_words(stay text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.history_stay_words(stay text)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+  select pg_catalog.to_char(pg_catalog.lower(s), 'FMDD Mon') || '–' || pg_catalog.to_char(pg_catalog.upper(s), 'FMDD Mon YYYY')
+         || ' (' || (pg_catalog.upper(s) - pg_catalog.lower(s)) || case when pg_catalog.upper(s) - pg_catalog.lower(s) = 1 then ' night)' else ' nights)' end
+    from (select history_stay_words.stay::daterange as s) x;
+$function$;
+comment on function app_private.history_stay_words(stay text) is 'A stay''s dates in words for the history ("5 Dec–7 Dec 2026 (2 nights)").';
+
+-- ----------------------------------------------------------------------------
+-- function app_private.history_unit_name(property_id uuid, unit_id text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.history_unit_name(property_id uuid, unit_id text)
+ RETURNS text
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+  select coalesce((select u.name from app_public.units u where u.property_id = history_unit_name.property_id and u.id = history_unit_name.unit_id::uuid),
+                  'a removed unit');
+$function$;
+comment on function app_private.history_unit_name(property_id uuid, unit_id text) is 'A unit''s name for the history in words (audit values hold its id).';
+
+-- ----------------------------------------------------------------------------
 -- function app_private.idempotency_begin(operation text, key text, request jsonb)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_private.idempotency_begin(operation text, key text, request jsonb)
@@ -7895,19 +8232,13 @@ comment on function app_private.idempotency_begin(operation text, key text, requ
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_private.idempotency_finish(key text, response jsonb)
  RETURNS jsonb
- LANGUAGE plpgsql
+ LANGUAGE sql
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
-#variable_conflict use_column
-declare
-  v_response jsonb;
-begin
   update app_private.idempotency_keys k
      set response = idempotency_finish.response
    where k.scope = app_hidden.current_actor_scope() and k.key = idempotency_finish.key
-  returning k.response into v_response;
-  return v_response;
-end;
+  returning k.response;
 $function$;
 comment on function app_private.idempotency_finish(key text, response jsonb) is 'Stores the answer of an idempotent mutation under the caller''s key.';
 
@@ -8460,18 +8791,12 @@ comment on function app_private.lock_reservation(reservation_id uuid, roles app_
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_private.new_confirmation_code()
  RETURNS text
- LANGUAGE plpgsql
+ LANGUAGE sql
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
-declare
-  v_bytes bytea := public.gen_random_bytes(8);
-  v_code text := '';
-begin
-  for i in 0..7 loop
-    v_code := v_code || pg_catalog.substr('ABCDEFGHJKLMNPQRSTUVWXYZ23456789', (pg_catalog.get_byte(v_bytes, i) % 32) + 1, 1);
-  end loop;
-  return v_code;
-end;
+  select pg_catalog.string_agg(pg_catalog.substr('ABCDEFGHJKLMNPQRSTUVWXYZ23456789', (pg_catalog.get_byte(b, i) % 32) + 1, 1), '' order by i)
+    from (select public.gen_random_bytes(8) as b) r
+    cross join pg_catalog.generate_series(0, 7) i;
 $function$;
 comment on function app_private.new_confirmation_code() is 'A random 8-character confirmation code.';
 
@@ -8500,9 +8825,10 @@ CREATE OR REPLACE FUNCTION app_private.notify(reservation app_public.reservation
 AS $function$
 #variable_conflict use_column
 declare
-  v_ids uuid[];
+  v_id uuid;
+  v_count integer := 0;
 begin
-  with queued as (
+  for v_id in
     insert into app_public.notifications (property_id, reservation_id, template, channel, recipient, cause, send_after)
     select reservation.property_id, reservation.id, notify.template, x.channel, x.recipient, notify.cause, notify.send_after
       from app_public.guests g
@@ -8514,14 +8840,12 @@ begin
      where g.property_id = reservation.property_id and g.id = reservation.guest_id and x.recipient is not null
     on conflict (cause, template, channel, recipient, property_id) do nothing
     returning id
-  )
-  select pg_catalog.array_agg(q.id) into v_ids from queued q;
-  if v_ids is null then
-    return 0;
-  end if;
-  perform app_private.add_jobs('send_notification', array(select pg_catalog.json_build_object('id', i) from pg_catalog.unnest(v_ids) i),
-                               run_at := notify.send_after, max_attempts := 10);
-  return pg_catalog.cardinality(v_ids);
+  loop
+    perform app_private.add_job('send_notification', pg_catalog.json_build_object('id', v_id),
+                                    run_at := notify.send_after, max_attempts := 10);
+    v_count := v_count + 1;
+  end loop;
+  return v_count;
 end;
 $function$;
 comment on function app_private.notify(reservation app_public.reservations, template app_public.notification_kind, cause text, send_after timestamp with time zone) is 'Queues a notification (email, and SMS for the essentials) once per cause, with its delivery job; returns how many were queued.';
@@ -8770,14 +9094,12 @@ comment on function app_private.post_reservation_charges(reservation app_public.
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_private.pre_arrival_at(reservation app_public.reservations)
  RETURNS timestamp with time zone
- LANGUAGE plpgsql
+ LANGUAGE sql
  STABLE
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
-begin
-  return (select ((pg_catalog.lower(reservation.stay) - p.pre_arrival_days)::timestamp + time '10:00') at time zone p.time_zone
-            from app_public.properties p where p.id = reservation.property_id);
-end;
+  select ((pg_catalog.lower(reservation.stay) - p.pre_arrival_days)::timestamp + time '10:00') at time zone p.time_zone
+    from app_public.properties p where p.id = reservation.property_id;
 $function$;
 comment on function app_private.pre_arrival_at(reservation app_public.reservations) is 'The moment a stay''s pre-arrival message is due.';
 
@@ -8981,6 +9303,19 @@ begin
           when not x.is_refundable and t.penalty_free_taxes is not null
             then pg_catalog.format('Non-refundable: cancelling costs the full amount but the %s, which is due only for nights stayed.', t.penalty_free_taxes)
           when not x.is_refundable then 'Non-refundable: cancelling costs the full amount.'
+          -- A stay sooner than the plan's free-cancellation window (a same-day or
+          -- last-minute booking): the deadline has passed before the booking is
+          -- made, so it is never shown as a date (issue 21).
+          when x.free_until <= pg_catalog.now()
+            then pg_catalog.format('Non-refundable from booking: free cancellation ends %s before arrival, which has passed. Cancelling costs %s.',
+                   case when x.free_cancellation_days = 0 then 'at check-in time on the arrival day'
+                        else pg_catalog.format('%s day%s', x.free_cancellation_days, case when x.free_cancellation_days = 1 then '' else 's' end) end,
+                   case when x.cancellation_penalty_kind = 'nights'
+                        then pg_catalog.format('%s night%s', least(x.cancellation_penalty_value, x.nights),
+                                               case when least(x.cancellation_penalty_value, x.nights) = 1 then '' else 's' end)
+                        else x.cancellation_penalty_value || '% of the total' end)
+               || case when t.penalty_free_taxes is not null
+                       then pg_catalog.format(' The %s is due only for nights stayed.', t.penalty_free_taxes) else '' end
           else pg_catalog.format('Free cancellation until %s (%s). After that, cancelling costs %s.',
                  pg_catalog.to_char(x.free_until at time zone x.time_zone, 'YYYY-MM-DD HH24:MI'), x.time_zone,
                  case when x.cancellation_penalty_kind = 'nights'
@@ -10305,7 +10640,6 @@ CREATE OR REPLACE FUNCTION app_private.sync_channel_feed(feed_id uuid, events js
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
- SET lock_timeout TO '2s'
 AS $function$
 #variable_conflict use_column
 declare
@@ -10691,9 +11025,7 @@ CREATE OR REPLACE FUNCTION app_private.tg_reservations__channel()
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
 begin
-  -- An anonymous caller (no user) is staff of no property: no lookup.
-  new.channel := case when app_hidden.current_user_id() is not null and new.property_id in (select app_hidden.current_property_ids())
-                      then 'front_desk' else 'web' end;
+  new.channel := case when new.property_id in (select app_hidden.current_property_ids()) then 'front_desk' else 'web' end;
   return new;
 end;
 $function$;

@@ -65,6 +65,19 @@ begin
           when not x.is_refundable and t.penalty_free_taxes is not null
             then pg_catalog.format('Non-refundable: cancelling costs the full amount but the %s, which is due only for nights stayed.', t.penalty_free_taxes)
           when not x.is_refundable then 'Non-refundable: cancelling costs the full amount.'
+          -- A stay sooner than the plan's free-cancellation window (a same-day or
+          -- last-minute booking): the deadline has passed before the booking is
+          -- made, so it is never shown as a date (issue 21).
+          when x.free_until <= pg_catalog.now()
+            then pg_catalog.format('Non-refundable from booking: free cancellation ends %s before arrival, which has passed. Cancelling costs %s.',
+                   case when x.free_cancellation_days = 0 then 'at check-in time on the arrival day'
+                        else pg_catalog.format('%s day%s', x.free_cancellation_days, case when x.free_cancellation_days = 1 then '' else 's' end) end,
+                   case when x.cancellation_penalty_kind = 'nights'
+                        then pg_catalog.format('%s night%s', least(x.cancellation_penalty_value, x.nights),
+                                               case when least(x.cancellation_penalty_value, x.nights) = 1 then '' else 's' end)
+                        else x.cancellation_penalty_value || '% of the total' end)
+               || case when t.penalty_free_taxes is not null
+                       then pg_catalog.format(' The %s is due only for nights stayed.', t.penalty_free_taxes) else '' end
           else pg_catalog.format('Free cancellation until %s (%s). After that, cancelling costs %s.',
                  pg_catalog.to_char(x.free_until at time zone x.time_zone, 'YYYY-MM-DD HH24:MI'), x.time_zone,
                  case when x.cancellation_penalty_kind = 'nights'

@@ -356,12 +356,17 @@ export const functions = {
   "app_public.tape_chart_claims(uuid,date,date)": { execute: staffOnly, call: { rows: "all_staff" } },
   "app_public.front_desk_day(uuid,date)": { execute: staffOnly, call: { rows: "cashiers" } },
   "app_public.payment_due_reservations(uuid)": { execute: staffOnly, call: { rows: "cashiers" } },
+  // The staff console's reservations list, history in words and guest details (issue 21).
+  "app_public.search_reservations(uuid,text,boolean)": { about: "the reservations list, searched by guest name, email, phone or code", execute: staffOnly, call: { rows: "cashiers" } },
+  "app_public.reservation_timeline(uuid)": { about: "a reservation's history in words", execute: staffOnly, call: { guard: "cashiers" } },
+  "app_public.update_reservation_guest(uuid,text,text,text)": { about: "the desk corrects the guest's name, email and phone", execute: staffOnly, call: { guard: "front_office" } },
 
   // Computed columns (called with a row the caller already reads).
   "app_public.reservations_arrival(app_public.reservations)": { execute: [...api, "worker"], call: { anyone: true } },
   "app_public.reservations_departure(app_public.reservations)": { execute: [...api, "worker"], call: { anyone: true } },
   "app_public.reservations_nights(app_public.reservations)": { execute: [...api, "worker"], call: { anyone: true } },
   "app_public.reservations_change_refusal(app_public.reservations)": { execute: api, call: { anyone: true } },
+  "app_public.reservations_hold_state(app_public.reservations)": { execute: api, call: { anyone: true } },
   "app_public.reservations_cancellation_penalty_now(app_public.reservations)": { execute: api, call: { anyone: true } },
   "app_public.reservations_unpaid_prepayment(app_public.reservations)": { execute: api, call: { anyone: true } },
   "app_public.reservations_no_show_from(app_public.reservations)": { execute: api, call: { anyone: true } },

@@ -496,7 +496,13 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
   },
   "app_public.front_desk_day(uuid,date)": { call: (a) => ({ sql: "select * from app_public.front_desk_day($1)", params: [a.propertyId] }) },
   "app_public.payment_due_reservations(uuid)": { call: (a) => ({ sql: "select * from app_public.payment_due_reservations($1)", params: [a.propertyId] }) },
+  "app_public.search_reservations(uuid,text,boolean)": { call: (a) => ({ sql: "select * from app_public.search_reservations($1)", params: [a.propertyId] }) },
+  "app_public.reservation_timeline(uuid)": { call: (a) => ({ sql: "select * from app_public.reservation_timeline($1)", params: [a.res.guest] }) },
+  "app_public.update_reservation_guest(uuid,text,text,text)": {
+    call: (a) => ({ sql: "select * from app_public.update_reservation_guest($1, 'Some One', $2)", params: [a.res.guest, `some.one.${newKey()}@example.com`] }),
+  },
   "app_public.reservations_arrival(app_public.reservations)": { call: () => ({ sql: "select app_public.reservations_arrival(null::app_public.reservations)", params: [] }) },
+  "app_public.reservations_hold_state(app_public.reservations)": { call: () => ({ sql: "select app_public.reservations_hold_state(null::app_public.reservations)", params: [] }) },
   "app_public.reservations_departure(app_public.reservations)": { call: () => ({ sql: "select app_public.reservations_departure(null::app_public.reservations)", params: [] }) },
   "app_public.reservations_nights(app_public.reservations)": { call: () => ({ sql: "select app_public.reservations_nights(null::app_public.reservations)", params: [] }) },
   "app_public.reservations_change_refusal(app_public.reservations)": {
