@@ -37,5 +37,5 @@ it("each keyed mutation the console sends passes a required $idempotencyKey", ()
     });
     expect(m.keyDeclaration).toBe(Kind.NON_NULL_TYPE);
   }
-  expect(sent.sort()).toEqual(["cancelReservation", "checkIn", "checkOut", "markNoShow"]);
+  expect(sent.sort()).toEqual(["cancelReservation", "checkIn", "checkOut", "markNoShow", "modifyReservation"]);
 });

@@ -41,7 +41,18 @@ function KeeprAppBar() {
         </>
       }
     >
-      <TitlePortal />
+      {/* On a phone the title takes two lines of a smaller font rather than being cut to a letter (issue 21). */}
+      <TitlePortal
+        sx={{
+          fontSize: { xs: "0.95rem", sm: undefined },
+          lineHeight: { xs: 1.2, sm: undefined },
+          whiteSpace: { xs: "normal", sm: "nowrap" },
+          display: { xs: "-webkit-box", sm: "block" },
+          WebkitLineClamp: { xs: 2 },
+          WebkitBoxOrient: "vertical",
+          minWidth: 0,
+        }}
+      />
     </AppBar>
   );
 }

@@ -1,5 +1,8 @@
 // The property the console works on, in the app bar: a menu when the user
-// is staff at several properties, the property's name otherwise.
+// is staff at several properties, the property's name otherwise. On a phone
+// only its icon shows (the name is the button's accessible name and is in
+// the page's title), so the app bar's title keeps its width (issue 21).
+import Box from "@mui/material/Box";
 import Button from "@mui/material/Button";
 import ListItemText from "@mui/material/ListItemText";
 import Menu from "@mui/material/Menu";
@@ -19,8 +22,9 @@ export function PropertySwitcher() {
   if (!membership) return null;
   if (memberships.length === 1) {
     return (
-      <Typography variant="body2" sx={{ mx: 1, display: "flex", alignItems: "center", gap: 0.5 }} data-testid="property-name">
-        <ApartmentIcon fontSize="small" /> {membership.propertyName}
+      <Typography variant="body2" sx={{ mx: 1, display: "flex", alignItems: "center", gap: 0.5, flexShrink: 0 }} data-testid="property-name" title={membership.propertyName}>
+        <ApartmentIcon fontSize="small" />
+        <Box component="span" sx={{ display: { xs: "none", sm: "inline" } }}>{membership.propertyName}</Box>
       </Typography>
     );
   }
@@ -34,9 +38,9 @@ export function PropertySwitcher() {
         aria-haspopup="menu"
         aria-label={`Property: ${membership.propertyName}. Switch property`}
         data-testid="property-switcher"
-        sx={{ textTransform: "none" }}
+        sx={{ textTransform: "none", flexShrink: 0, minWidth: 0, "& .MuiButton-startIcon": { mr: { xs: 0, sm: 1 } } }}
       >
-        {membership.propertyName}
+        <Box component="span" sx={{ display: { xs: "none", sm: "inline" } }}>{membership.propertyName}</Box>
       </Button>
       <Menu anchorEl={anchor} open={anchor !== null} onClose={() => setAnchor(null)}>
         {memberships.map((m) => (

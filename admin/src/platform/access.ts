@@ -41,6 +41,8 @@ export const accessMatrix = {
     no_show: "front_office",
     // modify_reservation and move_unit: owner, manager, front desk
     modify: "front_office",
+    // update_reservation_guest (lock_reservation with front_office): the guest's name, email, phone
+    edit_guest: "front_office",
     move: "front_office",
     // pin_reservation_unit (lock_reservation with front_office); allocation_moves' policy: front office
     pin: "front_office",

@@ -15,6 +15,10 @@ export interface Membership {
   timeZone: string;
   currency: string;
   role: StaffRole;
+  /** Open to guests (a property being set up is not). */
+  isPublished: boolean;
+  /** Its units: the main property is the largest. */
+  unitCount: number;
 }
 
 /** What getPermissions returns: who the user is and their role at each of their properties. */
@@ -25,10 +29,20 @@ export interface StaffPermissions {
   memberships: Membership[];
 }
 
-/** The membership the console works on: the one selected, else the first. */
+/**
+ * The property a user starts on (issue 21): their main one, published before
+ * one being set up, then the largest, then by name — an owner of a hotel and
+ * an unpublished one-unit annex starts at the hotel.
+ */
+export function homeMembership(memberships: readonly Membership[]): Membership | undefined {
+  return [...memberships].sort((a, b) =>
+    Number(b.isPublished) - Number(a.isPublished) || b.unitCount - a.unitCount || a.propertyName.localeCompare(b.propertyName))[0];
+}
+
+/** The membership the console works on: the one selected, else the user's home property. */
 export function currentMembership(permissions: StaffPermissions | undefined, selectedId: string | null = getSelectedPropertyId()): Membership | undefined {
   if (!permissions) return undefined;
-  return permissions.memberships.find((m) => m.propertyId === selectedId) ?? permissions.memberships[0];
+  return permissions.memberships.find((m) => m.propertyId === selectedId) ?? homeMembership(permissions.memberships);
 }
 
 export class NotStaffError extends Error {
@@ -53,7 +67,10 @@ export function createAuthProvider(client: GraphQLClient): KeeprAuthProvider {
     const memberships = user.propertyMembershipsByUserId.nodes.flatMap((node): Membership[] => {
       const property = node?.propertyByPropertyId;
       return node && property
-        ? [{ propertyId: property.rowId, propertyName: property.name, kind: property.kind, timeZone: property.timeZone, currency: property.currency, role: node.role }]
+        ? [{
+            propertyId: property.rowId, propertyName: property.name, kind: property.kind, timeZone: property.timeZone, currency: property.currency,
+            role: node.role, isPublished: property.isPublished, unitCount: property.unitsByPropertyId.totalCount,
+          }]
         : [];
     });
     memberships.sort((a, b) => a.propertyName.localeCompare(b.propertyName));
@@ -92,8 +109,10 @@ export function createAuthProvider(client: GraphQLClient): KeeprAuthProvider {
         cache = null;
         throw new NotStaffError();
       }
-      const selected = currentMembership(permissions);
-      if (selected) setSelectedPropertyId(selected.propertyId);
+      // A sign-in starts at the user's home property, whatever the browser
+      // last worked on (another user's choice, on a shared desk computer).
+      const home = homeMembership(permissions.memberships);
+      if (home) setSelectedPropertyId(home.propertyId);
       return { redirectTo: "/" };
     },
 

@@ -9,10 +9,10 @@ import type { DataProvider, GetListParams, GetListResult, Identifier, RaRecord, 
 import { roleAllows } from "./access.ts";
 import type { StaffPermissions } from "./authProvider.ts";
 import {
-  cancelReservation, checkIn, checkOut, frontDeskDay, markNoShow, reservation, reservationHistory, reservations,
-  reservationsById, reservationsByIdBatch, updateReservation,
+  cancelReservation, changePartySize, checkIn, checkOut, frontDeskDay, markNoShow, reservation, reservationHistory, reservations,
+  reservationsById, reservationsByIdBatch, reservationTimeline, searchReservations, updateReservation, updateReservationGuest,
   type BookingAnswer, type BookingResult, type Document, type IsoDate, type ReservationCondition, type ReservationDetailNode,
-  type ReservationEventNode, type ReservationNode, type ReservationOrderBy, type Uuid,
+  type ReservationEventNode, type ReservationHistoryLineNode, type ReservationNode, type ReservationOrderBy, type Uuid,
 } from "./documents.ts";
 import { createAccountingMethods, type AccountingMethods } from "../features/accounting/data.ts";
 import { createReportsMethods, type ReportsMethods } from "../features/reports/data.ts";
@@ -40,29 +40,57 @@ export function isReservationDetail(record: Reservation | undefined): record is 
 
 const toRecord = <T extends { rowId: Uuid }>(node: T): T & { id: Uuid } => ({ ...node, id: node.rowId });
 
-/** The front desk's day, split as the dashboard shows it. */
+/** The front desk's day, split as the Today board shows it; each part's counts add up. */
 export interface FrontDeskDay {
   day: IsoDate;
-  /** Arriving on the day: confirmed, or already checked in. */
+  /** Whether `day` is today at the property (in house means checked in now). */
+  isToday: boolean;
+  /** Arriving on the day, whatever became of them: expected (confirmed), checked in, already checked out, no-show. */
   arrivals: Reservation[];
-  /** Leaving on the day: checked in, or already checked out. */
+  /** Leaving on the day (still here, checked out, or never came) and leaving early: checked out on the day before their departure date. */
   departures: Reservation[];
-  /** Checked in and not yet checked out (includes today's check-ins and departures still here). */
+  /** Today: checked in now (overstays too). Another day: staying the night of the day. */
   inHouse: Reservation[];
+  /** Arriving on the day and marked no-show, or marked no-show on the day. */
+  noShows: Reservation[];
+  /** Bookings cancelled on the day (holds never count). */
+  cancellations: Reservation[];
+}
+
+/** A reservation's timestamp as a date in the property's calendar. */
+function localDate(timestamp: string | null, timeZone: string): IsoDate | null {
+  if (!timestamp) return null;
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(timestamp));
+}
+
+/** The parts of a day's departures and arrivals, for the board's summaries (they add up to the whole). */
+export function departureKind(r: Reservation, day: IsoDate, timeZone: string): "early" | "checked_out" | "still_here" | "not_arrived" {
+  if (r.status === "checked_out") return r.departure !== day && localDate(r.checkedOutAt, timeZone) === day ? "early" : "checked_out";
+  return r.status === "checked_in" ? "still_here" : "not_arrived";
 }
 
 export interface ReservationEvent extends ReservationEventNode {
   id: number;
 }
 
+export interface ReservationHistoryLine extends ReservationHistoryLineNode {
+  id: number;
+}
+
 export interface KeeprDataProvider extends DataProvider, FrontDeskMethods, HousekeepingMethods, ChannelsMethods, AccountingMethods, ReportsMethods, RevenueMethods, InvoicingMethods, DeskMethods, GuaranteeMethods {
-  frontDeskDay(params: { propertyId: Uuid; day: IsoDate }, options?: RequestOptions): Promise<FrontDeskDay>;
+  frontDeskDay(params: { propertyId: Uuid; day: IsoDate; timeZone: string; today: IsoDate }, options?: RequestOptions): Promise<FrontDeskDay>;
   reservationHistory(params: { id: Uuid }, options?: RequestOptions): Promise<ReservationEvent[]>;
+  /** The reservation's history in words (reservation_timeline). */
+  reservationTimeline(params: { id: Uuid }, options?: RequestOptions): Promise<ReservationHistoryLine[]>;
+  /** The desk corrects the guest's name, email and phone (front office; typed errors). */
+  updateReservationGuest(params: { reservationId: Uuid; fullName: string; email: string; phone: string | null }): Promise<Reservation>;
   /** acknowledgeUnpaid: the desk saw the unpaid prepayments (else PAYMENT_DUE). */
   checkIn(params: { reservationId: Uuid; force: boolean; acknowledgeUnpaid: boolean; idempotencyKey: IdempotencyKey }): Promise<BookingResult>;
   checkOut(params: { reservationId: Uuid; idempotencyKey: IdempotencyKey }): Promise<BookingResult>;
   cancelReservation(params: { reservationId: Uuid; reason: string | null; idempotencyKey: IdempotencyKey }): Promise<BookingResult>;
   markNoShow(params: { reservationId: Uuid; idempotencyKey: IdempotencyKey }): Promise<BookingResult>;
+  /** A new party size, re-priced on the stay's plan (modifyReservation). */
+  changePartySize(params: { reservationId: Uuid; adults: number; children: number; idempotencyKey: IdempotencyKey }): Promise<BookingResult>;
 }
 
 /** How one resource maps onto the API. */
@@ -91,6 +119,9 @@ const reservationFilters: Record<string, (value: string) => ReservationCondition
   arrival: (v) => ({ arrival: v }),
   confirmationCode: (v) => ({ confirmationCode: v.trim().toUpperCase() }),
 };
+
+/** Filters the list passes to searchReservations as arguments, not conditions. */
+const searchArguments = new Set(["propertyId", "q", "includeHolds"]);
 
 /** react-admin sort field → ReservationOrderBy, without the direction. */
 const reservationSorts: Record<string, string> = {
@@ -123,15 +154,28 @@ export function reservationOrder(sort: GetListParams["sort"]): ReservationOrderB
   return base === "PRIMARY_KEY" ? [order] : [order, "PRIMARY_KEY_ASC"];
 }
 
-/** Splits the front desk's day into arrivals, departures and in house. */
-export function splitFrontDeskDay(day: IsoDate, nodes: ReservationNode[]): FrontDeskDay {
+/**
+ * Splits the front desk's day (app_public.front_desk_day's stays) into the
+ * board's parts. `today` is the property's today: on it, in house means
+ * checked in now; on another day, the stays over that night.
+ */
+export function splitFrontDeskDay(day: IsoDate, nodes: ReservationNode[], timeZone: string, today: IsoDate): FrontDeskDay {
   const records = nodes.map(toRecord);
   const byGuest = (a: Reservation, b: Reservation) => (a.guest?.fullName ?? "").localeCompare(b.guest?.fullName ?? "");
+  const isToday = day === today;
+  const staysOver = (r: Reservation) =>
+    r.arrival <= day && day < r.departure
+    && (r.status === "checked_in" || r.status === "confirmed" || (r.status === "checked_out" && (localDate(r.checkedOutAt, timeZone) ?? "") > day));
   return {
     day,
-    arrivals: records.filter((r) => r.arrival === day && (r.status === "confirmed" || r.status === "checked_in")).sort(byGuest),
-    departures: records.filter((r) => r.departure === day && (r.status === "checked_in" || r.status === "checked_out")).sort(byGuest),
-    inHouse: records.filter((r) => r.status === "checked_in").sort(byGuest),
+    isToday,
+    arrivals: records.filter((r) => r.arrival === day && ["confirmed", "checked_in", "checked_out", "no_show"].includes(r.status)).sort(byGuest),
+    departures: records.filter((r) =>
+      (r.departure === day && ["confirmed", "checked_in", "checked_out"].includes(r.status))
+      || (r.status === "checked_out" && localDate(r.checkedOutAt, timeZone) === day)).sort(byGuest),
+    inHouse: records.filter((r) => (isToday ? r.status === "checked_in" && r.arrival <= day : staysOver(r))).sort(byGuest),
+    noShows: records.filter((r) => r.status === "no_show" && (r.arrival === day || localDate(r.noShowAt, timeZone) === day)).sort(byGuest),
+    cancellations: records.filter((r) => r.status === "cancelled" && localDate(r.cancelledAt, timeZone) === day).sort(byGuest),
   };
 }
 
@@ -141,6 +185,26 @@ function reservationsAdapter(client: GraphQLClient, permissions: () => Promise<S
     async getList(params, signal) {
       const perPage = Math.min(Math.max(params.pagination?.perPage ?? 25, 1), 500);
       const page = Math.max(params.pagination?.page ?? 1, 1);
+      const filter = (params.filter ?? {}) as Record<string, unknown>;
+      if (typeof filter.propertyId === "string" && filter.propertyId !== "") {
+        // A property's list: searched in the database, bookings (and live
+        // holds) unless expired and released holds are asked for.
+        const rest = Object.fromEntries(Object.entries(filter).filter(([name]) => !searchArguments.has(name)));
+        const search = typeof filter.q === "string" && filter.q.trim() !== "" ? filter.q.trim() : null;
+        const data = await client.request(
+          searchReservations,
+          {
+            propertyId: filter.propertyId, search, includeHolds: filter.includeHolds === true,
+            first: perPage, offset: (page - 1) * perPage, orderBy: reservationOrder(params.sort), condition: reservationCondition(rest),
+          },
+          { signal },
+        );
+        const connection = data.searchReservations;
+        return { data: present(connection?.nodes).map(toRecord), total: connection?.totalCount ?? 0 };
+      }
+      if (filter.q !== undefined || filter.includeHolds !== undefined) {
+        throw new ApiError("Reservations are searched within one property.", 400, { code: "INVALID_FILTER" });
+      }
       const data = await client.request(
         reservations,
         { first: perPage, offset: (page - 1) * perPage, orderBy: reservationOrder(params.sort), condition: reservationCondition(params.filter) },
@@ -255,9 +319,19 @@ export function createDataProvider(client: GraphQLClient, permissions: () => Pro
       throw unsupported(resource, "Deleting");
     },
 
-    async frontDeskDay({ propertyId, day }, options = {}) {
+    async frontDeskDay({ propertyId, day, timeZone, today }, options = {}) {
       const data = await client.request(frontDeskDay, { propertyId, day }, options);
-      return splitFrontDeskDay(day, present(data.frontDeskDay?.nodes));
+      return splitFrontDeskDay(day, present(data.frontDeskDay?.nodes), timeZone, today);
+    },
+    async reservationTimeline({ id }, options = {}) {
+      const data = await client.request(reservationTimeline, { id }, options);
+      return present(data.reservationTimeline?.nodes).map((line, index) => ({ ...line, id: index }));
+    },
+    async updateReservationGuest(params) {
+      const data = await client.request(updateReservationGuest, params);
+      const updated = data.updateReservationGuest?.reservation;
+      if (!updated) throw notFound("reservation");
+      return toRecord(updated);
     },
     async reservationHistory({ id }, options = {}) {
       const data = await client.request(reservationHistory, { id }, options);
@@ -267,5 +341,6 @@ export function createDataProvider(client: GraphQLClient, permissions: () => Pro
     checkOut: (params) => runKeyed(checkOut, params),
     cancelReservation: (params) => runKeyed(cancelReservation, params),
     markNoShow: (params) => runKeyed(markNoShow, params),
+    changePartySize: (params) => runKeyed(changePartySize, params),
   };
 }

@@ -92,6 +92,9 @@ export type StaffRole = (typeof staffRoles)[number];
 export const reservationStatuses = ["held", "confirmed", "checked_in", "checked_out", "cancelled", "no_show"] as const;
 export type ReservationStatus = (typeof reservationStatuses)[number];
 
+/** What a reservation that never became a booking is (Reservation.holdState). */
+export type HoldState = "active" | "expired" | "released";
+
 export type HousekeepingStatus = "dirty" | "clean" | "inspected" | "out_of_order";
 export type PaymentStatus = "requires_payment" | "processing" | "authorized" | "captured" | "partially_refunded" | "refunded" | "failed" | "cancelled";
 export type NotificationStatus = "pending" | "sent" | "failed" | "skipped";
@@ -112,7 +115,10 @@ export const logout = operation<{ logout: { result: boolean | null } | null }>(
 
 export interface MembershipNode {
   role: StaffRole;
-  propertyByPropertyId: { rowId: Uuid; name: string; kind: "hotel" | "vacation_rental"; timeZone: string; currency: string } | null;
+  propertyByPropertyId: {
+    rowId: Uuid; name: string; kind: "hotel" | "vacation_rental"; timeZone: string; currency: string; isPublished: boolean;
+    unitsByPropertyId: { totalCount: number };
+  } | null;
 }
 
 export interface CurrentStaffData {
@@ -131,7 +137,7 @@ export const currentStaff = operation<CurrentStaffData>(
     currentUser {
       rowId email displayName
       propertyMembershipsByUserId(orderBy: PROPERTY_ID_ASC) {
-        nodes { role propertyByPropertyId { rowId name kind timeZone currency } }
+        nodes { role propertyByPropertyId { rowId name kind timeZone currency isPublished unitsByPropertyId { totalCount } } }
       }
     }
   }`,
@@ -146,6 +152,7 @@ const reservationFields = `
     rowId propertyId confirmationCode status arrival departure nights adults children
     currency totalAmount channel createdAt unitPinned
     paymentDueBy unpaidPrepayment noShowFrom
+    holdState holdExpiresAt checkedOutAt cancelledAt noShowAt
     guest { rowId fullName email phone }
     unit { rowId name housekeepingStatus }
     roomType { rowId name }
@@ -176,6 +183,12 @@ export interface ReservationNode {
   cardOnFile?: string | null;
   /** From when a no-show may be recorded (the property's no-show time after arrival). */
   noShowFrom: Timestamp | null;
+  /** A reservation never confirmed: "active" (held), "expired" (an abandoned checkout), "released" (let go); null for a booking. */
+  holdState: HoldState | null;
+  holdExpiresAt: Timestamp | null;
+  checkedOutAt: Timestamp | null;
+  cancelledAt: Timestamp | null;
+  noShowAt: Timestamp | null;
   guest: { rowId: Uuid; fullName: string; email: string; phone: string | null } | null;
   unit: { rowId: Uuid; name: string; housekeepingStatus: HousekeepingStatus } | null;
   roomType: { rowId: Uuid; name: string } | null;
@@ -262,12 +275,8 @@ export interface ReservationDetailNode extends ReservationNode {
   priceLines: PriceLine[];
   cancellationPolicy: CancellationPolicy;
   specialRequests: string | null;
-  holdExpiresAt: Timestamp | null;
   confirmedAt: Timestamp | null;
   checkedInAt: Timestamp | null;
-  checkedOutAt: Timestamp | null;
-  cancelledAt: Timestamp | null;
-  noShowAt: Timestamp | null;
   cancellationReason: string | null;
   updatedAt: Timestamp;
   ratePlan: { rowId: Uuid; name: string; mealPlan: string } | null;
@@ -310,6 +319,25 @@ export const reservations = operation<
   "Reservations",
   `query Reservations($first: Int!, $offset: Int!, $orderBy: [ReservationOrderBy!], $condition: ReservationCondition) {
     allReservations(first: $first, offset: $offset, orderBy: $orderBy, condition: $condition) {
+      totalCount
+      nodes { ...ReservationFields }
+    }
+  }
+  ${reservationFields}`,
+);
+
+/**
+ * The reservations list: a property's bookings (and live holds), searched in
+ * the database by guest name, email, phone or code (searchReservations);
+ * expired and released holds only with includeHolds.
+ */
+export const searchReservations = operation<
+  { searchReservations: { totalCount: number; nodes: Array<ReservationNode | null> } | null },
+  { propertyId: Uuid; search: string | null; includeHolds: boolean; first: number; offset: number; orderBy: ReservationOrderBy[]; condition: ReservationCondition }
+>(
+  "SearchReservations",
+  `query SearchReservations($propertyId: UUID!, $search: String, $includeHolds: Boolean!, $first: Int!, $offset: Int!, $orderBy: [ReservationOrderBy!], $condition: ReservationCondition) {
+    searchReservations(propertyId: $propertyId, search: $search, includeHolds: $includeHolds, first: $first, offset: $offset, orderBy: $orderBy, condition: $condition) {
       totalCount
       nodes { ...ReservationFields }
     }
@@ -362,7 +390,7 @@ export const reservation = operation<
 );
 
 /** Several reservations by id in one request (aliases r0, r1, ...; at most `reservationsByIdBatch`). */
-export const reservationsByIdBatch = 10;
+export const reservationsByIdBatch = 8;
 export function reservationsById(count: number): Document<Record<string, ReservationNode | null>, Record<string, Uuid>> {
   const n = Math.max(1, Math.min(count, reservationsByIdBatch));
   const variables = Array.from({ length: n }, (_, i) => `$id${i}: UUID!`).join(", ");
@@ -382,7 +410,24 @@ export const updateReservation = operation<
   ${reservationFields}`,
 );
 
-/** Arrivals, departures and guests in house of a property on a day (app_public.front_desk_day). */
+/**
+ * The desk's guest details of a booking: name, email, phone
+ * (app_public.update_reservation_guest: front office; typed errors).
+ */
+export const updateReservationGuest = operation<
+  { updateReservationGuest: { reservation: (ReservationNode & { updatedAt: Timestamp }) | null } | null },
+  { reservationId: Uuid; fullName: string; email: string; phone: string | null }
+>(
+  "UpdateReservationGuest",
+  `mutation UpdateReservationGuest($reservationId: UUID!, $fullName: String!, $email: String!, $phone: String) {
+    updateReservationGuest(input: {reservationId: $reservationId, fullName: $fullName, email: $email, phone: $phone}) {
+      reservation: result { ...ReservationFields updatedAt }
+    }
+  }
+  ${reservationFields}`,
+);
+
+/** Every stay the desk accounts for on a day: arrivals, departures, in house, no-shows, cancellations (app_public.front_desk_day). */
 export const frontDeskDay = operation<
   { frontDeskDay: { totalCount: number; nodes: Array<ReservationNode | null> } | null },
   { propertyId: Uuid; day: IsoDate }
@@ -395,6 +440,25 @@ export const frontDeskDay = operation<
     }
   }
   ${reservationFields}`,
+);
+
+/** One line of a reservation's history in words (app_public.reservation_timeline). */
+export interface ReservationHistoryLineNode {
+  occurredAt: Timestamp;
+  summary: string;
+  actorName: string | null;
+  actorRole: string | null;
+  requestId: string | null;
+}
+
+export const reservationTimeline = operation<
+  { reservationTimeline: { nodes: Array<ReservationHistoryLineNode | null> } | null },
+  { id: Uuid }
+>(
+  "ReservationTimeline",
+  `query ReservationTimeline($id: UUID!) {
+    reservationTimeline(reservationId: $id) { nodes { occurredAt summary actorName actorRole requestId } }
+  }`,
 );
 
 export interface ReservationEventNode {
@@ -472,6 +536,16 @@ export const cancelReservation = bookingMutation<{ reservationId: Uuid; idempote
   reservationId: "UUID!", idempotencyKey: "String!", reason: "String",
 });
 
+/** The party size of a stay (modifyReservation with adults and children only: re-priced on its plan). */
+export const changePartySize = operation<BookingAnswer, { reservationId: Uuid; idempotencyKey: string; adults: number; children: number }>(
+  "ChangePartySize",
+  `mutation ChangePartySize($reservationId: UUID!, $idempotencyKey: String!, $adults: Int!, $children: Int!) {
+    booking: modifyReservation(input: {reservationId: $reservationId, idempotencyKey: $idempotencyKey, adults: $adults, children: $children}) {
+      result { ${bookingFields} }
+    }
+  }`,
+);
+
 export const markNoShow = bookingMutation<{ reservationId: Uuid; idempotencyKey: string }>("MarkNoShow", { reservationId: "UUID!", idempotencyKey: "String!" });
 
 /**
@@ -494,6 +568,6 @@ export type KeyedMutation = (typeof keyedMutations)[number];
 /** The documents above, for the schema test. */
 export const allDocuments: ReadonlyArray<Document<unknown, unknown>> = [
   login, logout, currentStaff, reservations, reservation, reservationsById(1), reservationsById(reservationsByIdBatch),
-  updateReservation, frontDeskDay, reservationHistory, checkIn, checkOut, cancelReservation, markNoShow,
+  updateReservation, frontDeskDay, reservationHistory, checkIn, searchReservations, updateReservationGuest, reservationTimeline, changePartySize, checkOut, cancelReservation, markNoShow,
 ];
 

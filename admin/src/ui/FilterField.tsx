@@ -16,7 +16,9 @@ export function FilterField({ source, label, type = "text" }: FilterFieldProps) 
   const { field, id } = useInput<string | undefined>({
     source,
     format: (value) => value ?? "",
-    parse: (value: string) => (value.trim() === "" ? undefined : value),
+    // An emptied field is "" (react-admin's filter form drops empty values): undefined would leave the
+    // last value in the URL, so clearing a search would not clear it.
+    parse: (value: string) => (value.trim() === "" ? "" : value),
   });
   return (
     <TextField

@@ -1,6 +1,6 @@
 // Coloured chips for reservation, housekeeping and payment states.
 import Chip, { type ChipProps } from "@mui/material/Chip";
-import type { HousekeepingStatus, NotificationStatus, PaymentStatus, ReservationStatus } from "../platform/documents.ts";
+import type { HoldState, HousekeepingStatus, NotificationStatus, PaymentStatus, ReservationStatus } from "../platform/documents.ts";
 import { humanize } from "./format.ts";
 
 type Colour = ChipProps["color"];
@@ -14,7 +14,22 @@ const reservationColours: Record<ReservationStatus, Colour> = {
   no_show: "warning",
 };
 
-export function ReservationStatusChip({ status }: { status: ReservationStatus }) {
+/** How a reservation that never became a booking reads (Reservation.holdState). */
+const holdLabels: Record<HoldState, string> = {
+  active: "Held",
+  expired: "Hold expired",
+  released: "Hold released",
+};
+
+/**
+ * A reservation's state; a hold that expired (an abandoned checkout, still
+ * `held` in the database) or was released (`cancelled` without ever being a
+ * booking) says so rather than "Held" or "Cancelled".
+ */
+export function ReservationStatusChip({ status, holdState }: { status: ReservationStatus; holdState?: HoldState | null }) {
+  if (holdState === "expired" || holdState === "released") {
+    return <Chip size="small" label={holdLabels[holdState]} variant="outlined" data-status={status} data-hold-state={holdState} />;
+  }
   return <Chip size="small" label={humanize(status)} color={reservationColours[status]} variant={status === "checked_out" ? "outlined" : "filled"} data-status={status} />;
 }
 

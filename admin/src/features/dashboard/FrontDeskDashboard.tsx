@@ -1,9 +1,15 @@
-// The front desk's day at the selected property: today's arrivals,
-// departures and guests in house, "today" being the date in the property's
-// time zone. One API call (frontDeskDay), refreshed live when a
-// reservation or a unit of the property changes (useLiveRefresh), after
-// every action taken here, and every 30 seconds. It is the cashiers' (who
-// read reservations): housekeeping is taken to its board instead.
+// The front desk's day at the selected property: arrivals, departures
+// (early ones too), guests in house, no-shows and cancellations of the day,
+// "today" being the date in the property's time zone, with date navigation
+// (?day=YYYY-MM-DD; previous, next, a date, back to today). Every stay of
+// the day is on the board whatever became of it, so each card's summary adds
+// up ("4 arriving: 2 checked in, 1 expected, 1 no-show"): a same-day
+// check-out stays among the arrivals and the departures, a no-show among the
+// arrivals and the no-shows (issue 21). One API call (frontDeskDay),
+// refreshed live when a reservation or a unit of the property changes
+// (useLiveRefresh), after every action taken here, and every 30 seconds. It
+// is the cashiers' (who read reservations): housekeeping is taken to its
+// board instead.
 //
 // "Room changes" (the front office's): the stays arriving today and
 // tomorrow that the allocator moved to another unit to make room for a
@@ -31,22 +37,28 @@ import Stack from "@mui/material/Stack";
 import Typography from "@mui/material/Typography";
 import FlightLandIcon from "@mui/icons-material/FlightLand";
 import FlightTakeoffIcon from "@mui/icons-material/FlightTakeoff";
+import ChevronLeftIcon from "@mui/icons-material/ChevronLeft";
+import ChevronRightIcon from "@mui/icons-material/ChevronRight";
+import EventBusyIcon from "@mui/icons-material/EventBusy";
+import PersonOffIcon from "@mui/icons-material/PersonOff";
+import Button from "@mui/material/Button";
+import TextField from "@mui/material/TextField";
 import HotelIcon from "@mui/icons-material/Hotel";
 import PaymentsIcon from "@mui/icons-material/Payments";
 import PushPinIcon from "@mui/icons-material/PushPin";
 import SwapHorizIcon from "@mui/icons-material/SwapHoriz";
 import { useEffect, type ReactNode } from "react";
-import { Navigate } from "react-router-dom";
+import { Navigate, useSearchParams } from "react-router-dom";
 import { Title, useCanAccess, useCreatePath, useDataProvider, useNavigate } from "react-admin";
 import { GuaranteeActions, PaymentDueChip } from "../guarantee/PaymentDue.tsx";
 import { ReservationStatusChip } from "../../ui/StatusChip.tsx";
 import { formatDate, formatMoney, formatTimeOfDay, formatTimestamp } from "../../ui/format.ts";
-import { addDays } from "../../ui/dates.ts";
+import { addDays, isIsoDate } from "../../ui/dates.ts";
 import { useCurrentProperty } from "../../platform/useCurrentProperty.ts";
 import { useToday } from "../../ui/useToday.ts";
 import { useLiveRefresh } from "../../platform/live/useLiveRefresh.ts";
 import { roleAllows, roleLabels } from "../../platform/access.ts";
-import type { KeeprDataProvider, Reservation } from "../../platform/dataProvider.ts";
+import { departureKind, type FrontDeskDay, type KeeprDataProvider, type Reservation } from "../../platform/dataProvider.ts";
 import type { RoomChange } from "../frontdesk/data.ts";
 import type { PaymentDue } from "../guarantee/data.ts";
 import { BookingActionButton, type BookingAction } from "../reservations/BookingActions.tsx";
@@ -63,14 +75,19 @@ function markReady() {
 export function FrontDeskDashboard() {
   const { membership, isPending } = useCurrentProperty();
   const dataProvider = useDataProvider<KeeprDataProvider>();
-  const day = useToday(membership?.timeZone);
+  const today = useToday(membership?.timeZone);
+  const [params, setParams] = useSearchParams();
+  const asked = params.get("day");
+  const day = asked && isIsoDate(asked) ? asked : today;
+  const goTo = (next: string | undefined) => setParams(next && next !== today ? { day: next } : {}, { replace: true });
   const propertyId = membership?.propertyId;
+  const timeZone = membership?.timeZone;
   const createPath = useCreatePath();
   const allowed = roleAllows(membership?.role, "dashboard", "show");
   const query = useQuery({
-    queryKey: ["frontDeskDay", propertyId, day],
-    queryFn: ({ signal }) => dataProvider.frontDeskDay({ propertyId: propertyId!, day: day! }, { signal }),
-    enabled: Boolean(propertyId && day && allowed),
+    queryKey: ["frontDeskDay", propertyId, day, today],
+    queryFn: ({ signal }) => dataProvider.frontDeskDay({ propertyId: propertyId!, day: day!, timeZone: timeZone!, today: today! }, { signal }),
+    enabled: Boolean(propertyId && day && today && timeZone && allowed),
     refetchInterval: 30_000,
   });
   const seesMoves = roleAllows(membership?.role, "dashboard", "room_changes");
@@ -108,10 +125,38 @@ export function FrontDeskDashboard() {
     );
   }
   const board = query.data;
+  const isToday = day === today;
   return (
-    <Box sx={{ mt: 2 }} data-testid={board ? "dashboard-ready" : "dashboard-loading"}>
+    <Box sx={{ mt: 2 }} data-testid={board ? "dashboard-ready" : "dashboard-loading"} data-day={day}>
       <Title title={`Today · ${membership.propertyName}`} />
-      <PageHeading title={formatDate(day)} subtitle={<>{membership.propertyName} · {membership.timeZone} · {roleLabels[membership.role]}</>} error={query.isError ? query.error : null} />
+      <PageHeading
+        title={isToday ? `Today · ${formatDate(day)}` : formatDate(day)}
+        subtitle={<>{membership.propertyName} · {membership.timeZone} · {roleLabels[membership.role]}</>}
+        error={query.isError ? query.error : null}
+        mb={1}
+      />
+      <Stack direction="row" spacing={1} useFlexGap component="nav" aria-label="Choose the day" sx={{ mb: 2, alignItems: "center", flexWrap: "wrap" }}>
+        <Button size="small" variant="outlined" startIcon={<ChevronLeftIcon />} onClick={() => day && goTo(addDays(day, -1))}>
+          Previous day
+        </Button>
+        <TextField
+          size="small"
+          type="date"
+          label="Day"
+          value={day ?? ""}
+          onChange={(e) => isIsoDate(e.target.value) && goTo(e.target.value)}
+          slotProps={{ inputLabel: { shrink: true } }}
+          sx={{ width: 170 }}
+        />
+        <Button size="small" variant="outlined" endIcon={<ChevronRightIcon />} onClick={() => day && goTo(addDays(day, 1))}>
+          Next day
+        </Button>
+        {!isToday && (
+          <Button size="small" onClick={() => goTo(undefined)}>
+            Back to today
+          </Button>
+        )}
+      </Stack>
       <Grid container spacing={2}>
         <Grid size={{ xs: 12, md: 4 }}>
           <Board
@@ -119,9 +164,9 @@ export function FrontDeskDashboard() {
             icon={<FlightLandIcon />}
             testId="arrivals"
             rows={board?.arrivals}
-            summary={board ? `${board.arrivals.length} arriving, ${board.arrivals.filter((r) => r.status === "checked_in").length} checked in` : undefined}
-            empty="No arrivals today."
-            action="check_in"
+            summary={board ? arrivalsSummary(board) : undefined}
+            empty={isToday ? "No arrivals today." : "No arrivals on this day."}
+            actions={isToday ? ["check_in"] : day && today && day < today ? ["check_in", "no_show"] : []}
             detail={(r) => `${r.nights} night${r.nights === 1 ? "" : "s"} · until ${formatDate(r.departure)}`}
           />
         </Grid>
@@ -131,10 +176,12 @@ export function FrontDeskDashboard() {
             icon={<FlightTakeoffIcon />}
             testId="departures"
             rows={board?.departures}
-            summary={board ? `${board.departures.length} leaving, ${board.departures.filter((r) => r.status === "checked_out").length} checked out` : undefined}
-            empty="No departures today."
-            action="check_out"
-            detail={(r) => `since ${formatDate(r.arrival)}`}
+            summary={board && timeZone ? departuresSummary(board, timeZone) : undefined}
+            empty={isToday ? "No departures today." : "No departures on this day."}
+            actions={day && today && day <= today ? ["check_out"] : []}
+            detail={(r) => (timeZone && departureKind(r, board!.day, timeZone) === "early"
+              ? `left early, booked until ${formatDate(r.departure)}`
+              : `since ${formatDate(r.arrival)}`)}
           />
         </Grid>
         <Grid size={{ xs: 12, md: 4 }}>
@@ -143,9 +190,31 @@ export function FrontDeskDashboard() {
             icon={<HotelIcon />}
             testId="in-house"
             rows={board?.inHouse}
-            summary={board ? `${board.inHouse.length} guest stay${board.inHouse.length === 1 ? "" : "s"}` : undefined}
-            empty="Nobody is checked in."
+            summary={board ? `${plural(board.inHouse.length, "guest stay")}${isToday ? " checked in" : " over the night"}` : undefined}
+            empty={isToday ? "Nobody is checked in." : "Nobody stays this night."}
             detail={(r) => `until ${formatDate(r.departure)}`}
+          />
+        </Grid>
+        <Grid size={{ xs: 12, md: 6 }}>
+          <Board
+            title="No-shows"
+            icon={<PersonOffIcon />}
+            testId="no-shows"
+            rows={board?.noShows}
+            summary={board ? plural(board.noShows.length, "no-show") : undefined}
+            empty="No no-shows."
+            detail={(r) => `was due ${formatDate(r.arrival)} · ${r.nights} night${r.nights === 1 ? "" : "s"}`}
+          />
+        </Grid>
+        <Grid size={{ xs: 12, md: 6 }}>
+          <Board
+            title="Cancellations"
+            icon={<EventBusyIcon />}
+            testId="cancellations"
+            rows={board?.cancellations}
+            summary={board ? `${plural(board.cancellations.length, "booking")} cancelled ${isToday ? "today" : "on this day"}` : undefined}
+            empty={isToday ? "No booking was cancelled today." : "No booking was cancelled on this day."}
+            detail={(r) => `was due ${formatDate(r.arrival)} · cancelled ${timeZone ? formatTimeOfDay(r.cancelledAt, timeZone) : ""}`}
           />
         </Grid>
         <Grid size={12}>
@@ -161,14 +230,43 @@ export function FrontDeskDashboard() {
   );
 }
 
-function Board({ title, icon, testId, rows, summary, empty, action, detail }: {
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** "4 arriving: 2 checked in, 1 expected, 1 no-show" — the parts add up to the whole. */
+export function arrivalsSummary(board: FrontDeskDay): string {
+  const count = (status: Reservation["status"]) => board.arrivals.filter((r) => r.status === status).length;
+  const parts = [
+    [count("checked_in"), "checked in"],
+    [count("checked_out"), "checked out"],
+    [count("confirmed"), "expected"],
+    [count("no_show"), "no-show"],
+  ] as const;
+  const shown = parts.filter(([n], i) => n > 0 || i === 0 || i === 2).map(([n, what]) => `${n} ${what}`);
+  return `${board.arrivals.length} arriving: ${shown.join(", ")}`;
+}
+
+/** "3 leaving: 1 checked out, 1 left early, 1 still here" — the parts add up to the whole. */
+export function departuresSummary(board: FrontDeskDay, timeZone: string): string {
+  const kinds = board.departures.map((r) => departureKind(r, board.day, timeZone));
+  const count = (kind: string) => kinds.filter((k) => k === kind).length;
+  const parts = [
+    [count("checked_out"), "checked out"],
+    [count("early"), "left early"],
+    [count("still_here"), "still here"],
+    [count("not_arrived"), "not arrived"],
+  ] as const;
+  const shown = parts.filter(([n], i) => n > 0 || i === 0 || i === 2).map(([n, what]) => `${n} ${what}`);
+  return `${board.departures.length} leaving: ${shown.join(", ")}`;
+}
+
+function Board({ title, icon, testId, rows, summary, empty, actions = [], detail }: {
   title: string;
   icon: ReactNode;
   testId: string;
   rows: Reservation[] | undefined;
   summary: string | undefined;
   empty: string;
-  action?: BookingAction;
+  actions?: BookingAction[];
   detail: (r: Reservation) => string;
 }) {
   const navigate = useNavigate();
@@ -192,14 +290,16 @@ function Board({ title, icon, testId, rows, summary, empty, action, detail }: {
                   primary={
                     <Stack sx={{ alignItems: "center", flexWrap: "wrap" }} direction="row" spacing={1} useFlexGap component="span">
                       <span>{r.guest?.fullName ?? "—"}</span>
-                      <ReservationStatusChip status={r.status} />
+                      <ReservationStatusChip status={r.status} holdState={r.holdState} />
                       <PaymentDueChip record={r} compact />
                     </Stack>
                   }
                   secondary={`${r.confirmationCode ?? ""} · ${r.unit ? `unit ${r.unit.name}` : "no unit"}${r.roomType ? ` (${r.roomType.name})` : ""} · ${detail(r)}`}
                 />
               );
-              const button = action ? <BookingActionButton action={action} record={r} /> : null;
+              const button = actions.length > 0
+                ? <Stack direction="row" spacing={1}>{actions.map((a) => <BookingActionButton key={a} action={a} record={r} />)}</Stack>
+                : null;
               return (
                 <ListItem key={r.id} disablePadding data-code={r.confirmationCode} sx={{ alignItems: "center", gap: 1 }}>
                   {canOpen ? (

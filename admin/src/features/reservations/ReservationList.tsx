@@ -1,8 +1,12 @@
-// Reservations of the selected property, newest arrivals first, searchable
-// by exact confirmation code and by arrival date (the API's conditions).
+// Reservations of the selected property, newest arrivals first. Searched in
+// the database (the API's searchReservations, trigram-indexed): any part of
+// the guest's name, email or phone, or the exact confirmation code; and by
+// arrival date. Bookings and live holds by default; expired holds (abandoned
+// checkouts) and released holds only with the switch, labelled as such.
 // Refreshed live when a reservation or a guest of the property changes.
 import { DataTable, List } from "react-admin";
 import { FilterField } from "../../ui/FilterField.tsx";
+import { FilterSwitch } from "../../ui/FilterSwitch.tsx";
 import { ReservationStatusChip } from "../../ui/StatusChip.tsx";
 import { PaymentDueChip } from "../guarantee/PaymentDue.tsx";
 import { formatDate, formatMoney } from "../../ui/format.ts";
@@ -11,12 +15,22 @@ import { useLiveRefresh } from "../../platform/live/useLiveRefresh.ts";
 import type { Reservation } from "../../platform/dataProvider.ts";
 
 const filters = [
-  <FilterField key="code" source="confirmationCode" label="Confirmation code" alwaysOn />,
+  <FilterField key="q" source="q" label="Guest, email, phone or code" alwaysOn />,
   <FilterField key="arrival" source="arrival" label="Arriving on" type="date" alwaysOn />,
+  <FilterSwitch key="includeHolds" source="includeHolds" label="Show expired and released holds" alwaysOn />,
 ];
 
 const Column = DataTable.Col<Reservation>;
 const NumberColumn = DataTable.NumberCol<Reservation>;
+
+/** The guest's name; a hold has none yet (its details come with the confirmation). */
+function guestName(r: Reservation): string {
+  if (r.guest) return r.guest.fullName;
+  if (r.holdState === "expired") return "Abandoned checkout (no guest)";
+  if (r.holdState === "released") return "Released hold (no guest)";
+  if (r.holdState === "active") return "On hold (no guest yet)";
+  return "—";
+}
 
 export function ReservationList() {
   const { membership } = useCurrentProperty();
@@ -37,8 +51,8 @@ export function ReservationList() {
     >
       <DataTable<Reservation> rowClick="show" bulkActionButtons={false}>
         <Column source="confirmationCode" label="Code" />
-        <Column source="guest.fullName" label="Guest" disableSort />
-        <Column source="status" label="Status" disableSort render={(r) => <><ReservationStatusChip status={r.status} /> <PaymentDueChip record={r} /></>} />
+        <Column source="guest.fullName" label="Guest" disableSort render={guestName} />
+        <Column source="status" label="Status" disableSort render={(r) => <><ReservationStatusChip status={r.status} holdState={r.holdState} /> <PaymentDueChip record={r} /></>} />
         <Column source="arrival" label="Arrival" render={(r) => formatDate(r.arrival)} />
         <Column source="departure" label="Departure" render={(r) => formatDate(r.departure)} />
         <NumberColumn source="nights" label="Nights" disableSort />

@@ -38,6 +38,7 @@ import { formatDate, formatMoney, formatTimestamp, humanize } from "../../ui/for
 import { isReservationDetail, type KeeprDataProvider, type Reservation, type ReservationDetail, type ReservationEvent } from "../../platform/dataProvider.ts";
 import type { PriceLine } from "../../platform/documents.ts";
 import { BookingActions } from "./BookingActions.tsx";
+import { EditGuestButton } from "./EditGuestDialog.tsx";
 import { PaymentDueBanner } from "../guarantee/PaymentDue.tsx";
 import { StayChangeButtons } from "../frontdesk/StayChangeActions.tsx";
 import { AllocationMovesTable, allocationMovesOf, UnitPinPanel } from "../frontdesk/UnitPin.tsx";
@@ -124,9 +125,18 @@ function Summary({ record }: { record: ReservationDetail }) {
             <Typography variant="h5" component="h2" data-testid="confirmation-code">
               {record.confirmationCode ?? "(on hold)"}
             </Typography>
-            <ReservationStatusChip status={record.status} />
+            <ReservationStatusChip status={record.status} holdState={record.holdState} />
           </Stack>
-          <Typography variant="subtitle1">{record.guest?.fullName ?? "No guest yet"}</Typography>
+          <Stack direction="row" spacing={1} sx={{ alignItems: "center", flexWrap: "wrap" }} useFlexGap>
+            <Typography variant="subtitle1" data-testid="guest-name">{record.guest?.fullName ?? "No guest yet"}</Typography>
+            <EditGuestButton record={record} />
+          </Stack>
+          {record.guest && (
+            <Typography variant="body2" color="text.secondary" data-testid="guest-contact">
+              {record.guest.email}{record.guest.phone ? ` · ${record.guest.phone}` : ""} · {record.adults} adult{record.adults === 1 ? "" : "s"}
+              {record.children > 0 ? `, ${record.children} child${record.children === 1 ? "" : "ren"}` : ""}
+            </Typography>
+          )}
         </Box>
         <Field label="Stay">
           {formatDate(record.arrival)} → {formatDate(record.departure)} · {record.nights} night{record.nights === 1 ? "" : "s"}
@@ -623,21 +633,55 @@ function allocatorEvents(events: ReservationEvent[]): Set<number> {
 function HistoryTab({ record }: { record: ReservationDetail }) {
   const dataProvider = useDataProvider<KeeprDataProvider>();
   const timeZone = record.propertyByPropertyId?.timeZone;
+  const [showRaw, setShowRaw] = useState(false);
+  const timeline = useQuery({
+    queryKey: ["reservationTimeline", record.id],
+    queryFn: ({ signal }) => dataProvider.reservationTimeline({ id: record.id }, { signal }),
+  });
   const history = useQuery({
     queryKey: ["reservationHistory", record.id],
     queryFn: ({ signal }) => dataProvider.reservationHistory({ id: record.id }, { signal }),
+    enabled: showRaw,
   });
   const unitNames = unitNamesOf(record);
-  if (history.isPending) return <Typography variant="body2">Loading the audit trail…</Typography>;
-  if (history.isError) return <Typography color="error">{history.error.message}</Typography>;
-  const byAllocator = allocatorEvents(history.data);
+  if (timeline.isPending) return <Typography variant="body2">Loading the history…</Typography>;
+  if (timeline.isError) return <Typography color="error">{timeline.error.message}</Typography>;
+  const byAllocator = history.data ? allocatorEvents(history.data) : new Set<number>();
   return (
     <>
       <AllocationMovesTable record={record} />
       <Typography variant="overline" component="h3">
-        Audit trail
+        What happened
       </Typography>
       <Table size="small" aria-label="History">
+        <TableHead>
+          <TableRow>
+            <TableCell>When</TableCell>
+            <TableCell>What</TableCell>
+            <TableCell>Who</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {timeline.data.map((line) => (
+            <TableRow key={line.id} data-testid="history-line">
+              <TableCell sx={{ whiteSpace: "nowrap" }}>{formatTimestamp(line.occurredAt, timeZone)}</TableCell>
+              <TableCell>{line.summary}</TableCell>
+              <TableCell>{line.actorName ?? "—"}{line.actorRole ? ` (${line.actorRole})` : ""}</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+      <Button size="small" sx={{ mt: 2 }} onClick={() => setShowRaw((shown) => !shown)} aria-expanded={showRaw}>
+        {showRaw ? "Hide the audit trail" : "Show the audit trail (every stored change, with its request)"}
+      </Button>
+      {showRaw && history.isPending && <Typography variant="body2">Loading the audit trail…</Typography>}
+      {showRaw && history.isError && <Typography color="error">{history.error.message}</Typography>}
+      {showRaw && history.data && (
+      <>
+      <Typography variant="overline" component="h3">
+        Audit trail
+      </Typography>
+      <Table size="small" aria-label="Audit trail">
         <TableHead>
           <TableRow>
             <TableCell>When</TableCell>
@@ -665,6 +709,8 @@ function HistoryTab({ record }: { record: ReservationDetail }) {
           ))}
         </TableBody>
       </Table>
+      </>
+      )}
     </>
   );
 }
