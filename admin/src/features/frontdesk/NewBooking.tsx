@@ -531,15 +531,28 @@ function QuoteLines({ quote }: { quote: QuoteNode }) {
   );
 }
 
+/**
+ * The quote's cancellation terms. A stay sooner than the plan's
+ * free-cancellation window (a same-day booking) has its deadline in the past
+ * already: it is non-refundable from booking, and no past date is shown
+ * (issue 21; the API's terms say the same).
+ */
 function CancellationTerms({ quote, timeZone }: { quote: QuoteNode; timeZone: string }) {
+  const deadlinePassed = quote.freeCancellationUntil !== null && new Date(quote.freeCancellationUntil).getTime() <= Date.now();
+  const refundable = quote.isRefundable && !deadlinePassed;
   return (
-    <Alert severity={quote.isRefundable ? "info" : "warning"} icon={false}>
+    <Alert severity={refundable ? "info" : "warning"} icon={false} data-testid="cancellation-terms" data-deadline-passed={deadlinePassed}>
       <Typography variant="body2" component="div">
         <strong>Cancellation:</strong> {quote.cancellationTerms}
       </Typography>
-      {quote.isRefundable && quote.freeCancellationUntil && quote.lateCancellationPenalty !== "0" && (
+      {refundable && quote.freeCancellationUntil && quote.lateCancellationPenalty !== "0" && (
         <Typography variant="caption" component="div">
           Cancelling after {formatTimestamp(quote.freeCancellationUntil, timeZone)} costs {formatMoney(quote.lateCancellationPenalty, quote.currency)}.
+        </Typography>
+      )}
+      {quote.isRefundable && deadlinePassed && quote.lateCancellationPenalty !== "0" && (
+        <Typography variant="caption" component="div">
+          Non-refundable from booking: cancelling costs {formatMoney(quote.lateCancellationPenalty, quote.currency)}.
         </Typography>
       )}
     </Alert>

@@ -1,5 +1,13 @@
 // The tape chart of the selected property: units (grouped by room type) by
-// nights, a window of 7, 14 (default) or 28 days. Every live claim is a bar
+// nights, a window of 7, 14 (default) or 28 days, or a calendar month
+// (?view=month). It fits the page: at 28 days or a month on a 1440 px
+// screen the nights shrink (to 28 px at least) and the unit column narrows,
+// so nothing scrolls sideways; when it must scroll (a phone), it scrolls in
+// its own frame, which also holds the rows: the date header and the unit
+// column stay in view (sticky) however far it scrolls, and a bar scrolled
+// into view lands beside them, not under them (scroll-padding). A stay too
+// short for its name (one night at 28 days) has the name beside the bar,
+// over the free nights that follow it (issue 21). Every live claim is a bar
 // from the afternoon of its first night to the morning after its last:
 // stays labelled with the guest and coloured by status, holds, owner,
 // maintenance and OTA blocks each drawn their own way, open channel
@@ -36,7 +44,7 @@ import ChevronRightIcon from "@mui/icons-material/ChevronRight";
 import MoreVertIcon from "@mui/icons-material/MoreVert";
 import PushPinIcon from "@mui/icons-material/PushPin";
 import WarningAmberIcon from "@mui/icons-material/WarningAmber";
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type MouseEvent as ReactMouseEvent, type PointerEvent as ReactPointerEvent, type ReactNode, type RefObject } from "react";
+import { Fragment, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type MouseEvent as ReactMouseEvent, type PointerEvent as ReactPointerEvent, type ReactNode, type RefObject } from "react";
 import { Link, Title, useCanAccess, useCreatePath, useDataProvider } from "react-admin";
 import { useNavigate, useSearchParams } from "react-router-dom";
 import { formatMoney, formatTimestamp, humanize, todayIn } from "../../ui/format.ts";
@@ -53,9 +61,21 @@ import { MoveStayDialog, type StayProposal, type StayToMove } from "./MoveStayDi
 import { newBookingPath } from "./paths.ts";
 
 const windowSizes = [7, 14, 28] as const;
-const labelWidth = 168;
 const rowHeight = 40;
-const minCellWidth = 40;
+/** The date header's height (weekday, day, occupancy). */
+const headerHeight = 58;
+/** The unit column: narrower when many nights share the width. */
+const labelWidthFor = (days: number) => (days > 14 ? 116 : 168);
+/** The narrowest night: a one-night bar still takes a click and shows a pin. */
+const minCellWidthFor = (days: number) => (days > 14 ? 28 : 40);
+/** A bar narrower than this shows its name beside it, when the nights after it are free. */
+const spillBelow = 84;
+
+/** The number of days in the calendar month of a date. */
+function daysInMonth(date: string): number {
+  const [y, m] = date.split("-").map(Number);
+  return new Date(Date.UTC(y!, m!, 0)).getUTCDate();
+}
 /** Pixels a pointer must travel before a press on a bar becomes a drag. */
 const dragThreshold = 5;
 
@@ -180,15 +200,24 @@ function Chart({ membership, canMove, canBook }: { membership: Membership; canMo
   const today = todayIn(membership.timeZone);
   const fromParam = params.get("from");
   const daysParam = Number(params.get("days"));
-  const days = (windowSizes as readonly number[]).includes(daysParam) ? daysParam : 14;
-  const from = fromParam && isIsoDate(fromParam) ? fromParam : today;
+  const month = params.get("view") === "month";
+  const asked = fromParam && isIsoDate(fromParam) ? fromParam : today;
+  // A month view starts on the 1st and shows the whole month.
+  const from = month ? `${asked.slice(0, 8)}01` : asked;
+  const days = month ? daysInMonth(from) : (windowSizes as readonly number[]).includes(daysParam) ? daysParam : 14;
   const win: ChartWindow = useMemo(() => ({ from, days, end: addDays(from, days), dates: dateRange(from, days) }), [from, days]);
-  const setWindow = (next: { from?: string; days?: number }) => {
+  const setWindow = (next: { from?: string; days?: number; month?: boolean }) => {
     const search = new URLSearchParams(params);
     if (next.from !== undefined) search.set("from", next.from);
     if (next.days !== undefined) search.set("days", String(next.days));
+    if (next.month === true) search.set("view", "month");
+    if (next.month === false || next.days !== undefined) search.delete("view");
     setParams(search, { replace: true });
   };
+  /** The window before or after this one: a month back or on in the month view. */
+  const step = (direction: 1 | -1) =>
+    month ? (direction === 1 ? addDays(from, days) : `${addDays(from, -1).slice(0, 8)}01`) : addDays(win.from, direction * win.days);
+  const labelWidth = labelWidthFor(win.days);
 
   const query = useQuery({
     queryKey: ["tapeChart", membership.propertyId, win.from, win.days],
@@ -202,6 +231,7 @@ function Chart({ membership, canMove, canBook }: { membership: Membership; canMo
 
   const scroller = useRef<HTMLDivElement>(null);
   const width = useWidth(scroller);
+  const minCellWidth = minCellWidthFor(win.days);
   const cell = Math.max(minCellWidth, Math.floor((width - labelWidth) / win.days) || minCellWidth);
 
   const [moving, setMoving] = useState<PendingMove | null>(null);
@@ -359,13 +389,13 @@ function Chart({ membership, canMove, canBook }: { membership: Membership; canMo
           Tape chart
         </Typography>
         <Stack direction="row" spacing={1} sx={{ alignItems: "center", flexWrap: "wrap" }} useFlexGap>
-          <IconButton aria-label={`Previous ${win.days} days`} onClick={() => setWindow({ from: addDays(win.from, -win.days) })}>
+          <IconButton aria-label={month ? "Previous month" : `Previous ${win.days} days`} onClick={() => setWindow({ from: step(-1) })}>
             <ChevronLeftIcon />
           </IconButton>
-          <Button variant="outlined" size="small" onClick={() => setWindow({ from: today })} disabled={win.from === today}>
+          <Button variant="outlined" size="small" onClick={() => setWindow({ from: today })} disabled={month ? today.startsWith(from.slice(0, 8)) : win.from === today}>
             Today
           </Button>
-          <IconButton aria-label={`Next ${win.days} days`} onClick={() => setWindow({ from: addDays(win.from, win.days) })}>
+          <IconButton aria-label={month ? "Next month" : `Next ${win.days} days`} onClick={() => setWindow({ from: step(1) })}>
             <ChevronRightIcon />
           </IconButton>
           <TextField
@@ -380,8 +410,11 @@ function Chart({ membership, canMove, canBook }: { membership: Membership; canMo
           <ToggleButtonGroup
             size="small"
             exclusive
-            value={win.days}
-            onChange={(_event, value: number | null) => value && setWindow({ days: value })}
+            value={month ? "month" : win.days}
+            onChange={(_event, value: number | "month" | null) => {
+              if (value === "month") setWindow({ month: true });
+              else if (value) setWindow({ days: value });
+            }}
             aria-label="Days shown"
           >
             {windowSizes.map((n) => (
@@ -389,6 +422,9 @@ function Chart({ membership, canMove, canBook }: { membership: Membership; canMo
                 {n}d
               </ToggleButton>
             ))}
+            <ToggleButton value="month" aria-label="Month">
+              Month
+            </ToggleButton>
           </ToggleButtonGroup>
         </Stack>
         <Legend />
@@ -402,14 +438,22 @@ function Chart({ membership, canMove, canBook }: { membership: Membership; canMo
         data-testid="tape-chart"
         data-state={ready ? "ready" : "loading"}
         data-from={win.from}
-        // width 0, at least 100%: the chart scrolls inside its frame and never widens the page (a phone).
-        sx={{ overflowX: "auto", border: 1, borderColor: "divider", borderRadius: 1, bgcolor: "background.paper", position: "relative", width: 0, minWidth: "100%" }}
+        data-days={win.days}
+        data-cell={cell}
+        // width 0, at least 100%: the chart scrolls inside its frame and never widens the page (a phone). The frame
+        // scrolls the rows too (at most the window's height), so the sticky date header stays in view.
+        sx={{
+          overflow: "auto", border: 1, borderColor: "divider", borderRadius: 1, bgcolor: "background.paper", position: "relative", width: 0, minWidth: "100%",
+          maxHeight: "max(320px, calc(100vh - 190px))", scrollPaddingLeft: labelWidth, scrollPaddingTop: headerHeight,
+        }}
         role="region"
+        // Focusable, so the keyboard can scroll it even when no stay is in view (axe: scrollable-region-focusable).
+        tabIndex={0}
         aria-label={`Tape chart from ${formatShortDate(win.from)}, ${plural(win.days, "day")}`}
       >
         {query.isFetching && <LinearProgress sx={{ position: "absolute", top: 0, left: 0, right: 0, height: 2, zIndex: 3 }} aria-label="Loading the tape chart" />}
         <Box sx={{ width: labelWidth + trackWidth, userSelect: drag ? "none" : undefined }}>
-          <DateHeader win={win} cell={cell} today={today} occupancy={occupancy} />
+          <DateHeader win={win} cell={cell} today={today} occupancy={occupancy} labelWidth={labelWidth} />
           {!data && <Box sx={{ p: 2 }}><LinearProgress /></Box>}
           {data && data.units.length === 0 && (
             <Typography sx={{ p: 2 }} color="text.secondary">
@@ -432,6 +476,7 @@ function Chart({ membership, canMove, canBook }: { membership: Membership; canMo
               {units.map((unit) => (
                 <UnitRow
                   key={unit.rowId}
+                  labelWidth={labelWidth}
                   unit={unit}
                   win={win}
                   cell={cell}
@@ -439,10 +484,11 @@ function Chart({ membership, canMove, canBook }: { membership: Membership; canMo
                   claims={claimsByUnit.get(unit.rowId) ?? []}
                   conflicts={conflictsByUnit.get(unit.rowId) ?? []}
                   onEmptyNight={canBook ? (date) => navigate(`${newBookingPath}?arrival=${date}&departure=${addDays(date, 1)}`) : undefined}
-                  renderBar={(placed) => (
+                  renderBar={(placed, spill) => (
                     <Bar
                       key={placed.claim.rowId}
                       placed={placed}
+                      spill={spill}
                       timeZone={membership.timeZone}
                       isDragged={drag?.claimId === placed.claim.rowId}
                       movable={movable(placed.claim)}
@@ -522,10 +568,11 @@ function Legend() {
   );
 }
 
-function DateHeader({ win, cell, today, occupancy }: { win: ChartWindow; cell: number; today: string; occupancy: Array<{ date: string; taken: number; active: number }> }) {
+function DateHeader({ win, cell, today, occupancy, labelWidth }: { win: ChartWindow; cell: number; today: string; occupancy: Array<{ date: string; taken: number; active: number }>; labelWidth: number }) {
   return (
-    <Box sx={{ display: "flex", borderBottom: 1, borderColor: "divider" }}>
-      <Box sx={{ width: labelWidth, flexShrink: 0, px: 1.5, py: 0.5, position: "sticky", left: 0, bgcolor: "background.paper", zIndex: 2, display: "flex", flexDirection: "column", justifyContent: "flex-end" }}>
+    // Sticky at the top of the chart's frame: the dates stay in view below any number of rows.
+    <Box sx={{ display: "flex", borderBottom: 1, borderColor: "divider", position: "sticky", top: 0, zIndex: 4, bgcolor: "background.paper", height: headerHeight, boxSizing: "border-box" }} data-testid="tape-chart-header">
+      <Box sx={{ width: labelWidth, flexShrink: 0, px: 1.5, py: 0.5, position: "sticky", left: 0, bgcolor: "background.paper", zIndex: 5, display: "flex", flexDirection: "column", justifyContent: "flex-end" }}>
         <Typography variant="caption" color="text.secondary">
           Unit / occupied
         </Typography>
@@ -546,11 +593,12 @@ function DateHeader({ win, cell, today, occupancy }: { win: ChartWindow; cell: n
               py: 0.5,
               borderLeft: 1,
               borderColor: "divider",
-              bgcolor: isToday ? "#e3f0fa" : weekend ? "#f5f5f5" : undefined,
+              bgcolor: isToday ? "#e3f0fa" : weekend ? "#f5f5f5" : "background.paper",
+              overflow: "hidden",
             }}
           >
             <Typography variant="caption" component="div" sx={{ lineHeight: 1.2, fontWeight: isToday ? 700 : undefined }}>
-              {heading.weekday}
+              {cell < 36 ? heading.weekday.slice(0, 2) : heading.weekday}
             </Typography>
             <Typography variant="body2" component="div" sx={{ lineHeight: 1.2, fontWeight: isToday ? 700 : 500 }}>
               {heading.day}
@@ -573,7 +621,8 @@ const housekeepingColours: Record<UnitNode["housekeepingStatus"], string> = {
   out_of_order: "#c62828",
 };
 
-function UnitRow({ unit, win, cell, todayIndex, claims, conflicts, onEmptyNight, renderBar, ghost }: {
+function UnitRow({ unit, win, cell, todayIndex, claims, conflicts, onEmptyNight, renderBar, ghost, labelWidth }: {
+  labelWidth: number;
   unit: UnitNode;
   win: ChartWindow;
   cell: number;
@@ -581,7 +630,7 @@ function UnitRow({ unit, win, cell, todayIndex, claims, conflicts, onEmptyNight,
   claims: ChartClaimNode[];
   conflicts: ChartConflictNode[];
   onEmptyNight?: (date: string) => void;
-  renderBar(placed: Placed): ReactNode;
+  renderBar(placed: Placed, spill: number): ReactNode;
   ghost: ReactNode;
 }) {
   const outOfOrder = unit.housekeepingStatus === "out_of_order" || !unit.isActive;
@@ -590,13 +639,20 @@ function UnitRow({ unit, win, cell, todayIndex, claims, conflicts, onEmptyNight,
     const p = place(claim, win.from, win.days, cell);
     return p ? [{ claim, ...p }] : [];
   });
+  /** Room beside a short bar for its name: up to the next bar of the unit, or the end of the window. */
+  const spillOf = (p: Placed): number => {
+    if (p.width >= spillBelow) return 0;
+    const end = p.left + p.width;
+    const next = Math.min(trackWidth, ...placed.filter((o) => o !== p && o.left >= end - 1).map((o) => o.left));
+    return Math.max(0, Math.min(160, next - end - 6));
+  };
   return (
     <Box
       data-unit-row={unit.rowId}
       data-unit-name={unit.name}
       sx={{ display: "flex", borderTop: 1, borderColor: "divider", height: rowHeight }}
     >
-      <Box sx={{ width: labelWidth, flexShrink: 0, px: 1.5, position: "sticky", left: 0, bgcolor: "background.paper", zIndex: 2, display: "flex", alignItems: "center", gap: 1, borderRight: 1, borderColor: "divider" }}>
+      <Box sx={{ width: labelWidth, flexShrink: 0, px: labelWidth < 140 ? 1 : 1.5, position: "sticky", left: 0, bgcolor: "background.paper", zIndex: 3, display: "flex", alignItems: "center", gap: 1, borderRight: 1, borderColor: "divider", overflow: "hidden" }}>
         <Box component="span" aria-hidden sx={{ width: 8, height: 8, borderRadius: "50%", bgcolor: housekeepingColours[unit.housekeepingStatus], flexShrink: 0 }} />
         <Typography variant="body2" sx={{ fontWeight: 500 }}>
           {unit.name}
@@ -647,7 +703,7 @@ function UnitRow({ unit, win, cell, todayIndex, claims, conflicts, onEmptyNight,
             }}
           />
         )}
-        {placed.map((p) => renderBar(p))}
+        {placed.map((p) => renderBar(p, spillOf(p)))}
         {conflicts.map((conflict) => {
           const p = place(conflict, win.from, win.days, cell);
           if (!p) return null;
@@ -679,8 +735,10 @@ function UnitRow({ unit, win, cell, todayIndex, claims, conflicts, onEmptyNight,
   );
 }
 
-function Bar({ placed, timeZone, isDragged, movable, handlers, onOpen, onMove }: {
+function Bar({ placed, spill, timeZone, isDragged, movable, handlers, onOpen, onMove }: {
   placed: Placed;
+  /** Room beside the bar for its name (0: the bar is wide enough, or the next night is taken). */
+  spill: number;
   timeZone: string;
   isDragged: boolean;
   movable: { vertical: boolean; horizontal: boolean };
@@ -726,16 +784,37 @@ function Bar({ placed, timeZone, isDragged, movable, handlers, onOpen, onMove }:
       {claim.kind === "hold" && claim.expiresAt ? `Hold · until ${formatTimestamp(claim.expiresAt, timeZone).split(", ").pop()}` : label}
     </Typography>
   );
+  // A short bar (one night at 28 days) shows its name beside it, over the free nights that follow.
+  const spilled = spill >= 40 ? (
+    <Typography
+      variant="caption"
+      component="span"
+      aria-hidden
+      data-testid="bar-spill"
+      sx={{
+        position: "absolute", left: placed.left + placed.width + 3, top: 10, maxWidth: spill, px: 0.5, borderRadius: 0.5,
+        fontWeight: 600, lineHeight: "20px", color: "#1f2937", bgcolor: "rgba(255,255,255,0.92)", whiteSpace: "nowrap", overflow: "hidden",
+        textOverflow: "ellipsis", pointerEvents: "none", zIndex: 1,
+      }}
+    >
+      {label}
+    </Typography>
+  ) : null;
   if (claim.kind !== "reservation" || !r) {
     return (
+      <Fragment key={claim.rowId}>
+      {spilled}
       <Tooltip title={description}>
         <Box sx={common} data-claim={claim.rowId} data-kind={claim.kind} tabIndex={0} role="img" aria-label={description} onClick={(e) => e.stopPropagation()}>
           {text}
         </Box>
       </Tooltip>
+      </Fragment>
     );
   }
   return (
+    <Fragment key={claim.rowId}>
+    {spilled}
     <Box
       sx={{
         ...common,
@@ -816,6 +895,7 @@ function Bar({ placed, timeZone, isDragged, movable, handlers, onOpen, onMove }:
         )}
       </Menu>
     </Box>
+    </Fragment>
   );
 }
 

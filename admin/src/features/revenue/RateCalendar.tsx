@@ -120,8 +120,10 @@ export function RateCalendar({ membership, ratePlans, roomTypes, canEdit }: {
       {plans.length === 0 ? (
         <Alert severity="info">No rate plans yet: add one under Rate plans.</Alert>
       ) : (
-        // width 0 + min-width 100%: the grid scrolls inside the page instead of widening it.
-        <Box sx={{ overflowX: "auto", width: 0, minWidth: "100%", border: 1, borderColor: "divider", borderRadius: 1 }}>
+        // width 0 + min-width 100%: the grid scrolls inside the page instead of widening it. scroll-padding-left:
+        // a cell scrolled into view (focused by a click, or again when its dialog closes) lands beside the
+        // sticky plan column, never under it (issue 21: the column looked clipped after a click).
+        <Box sx={{ overflowX: "auto", width: 0, minWidth: "100%", border: 1, borderColor: "divider", borderRadius: 1, scrollPaddingLeft: 220 }} data-testid="rate-grid-frame">
           <Box
             role="grid"
             aria-label="Rate calendar"
@@ -152,15 +154,18 @@ export function RateCalendar({ membership, ratePlans, roomTypes, canEdit }: {
             {groups.map((type) => (
               <Fragment key={type.rowId}>
                 <Box role="row" sx={{ display: "contents" }}>
-                  <Box role="rowheader" sx={{ gridColumn: `1 / span ${dates.length + 1}`, px: 1, py: 0.5, bgcolor: "action.selected", fontWeight: 600, position: "sticky", left: 0 }}>
-                    {type.name}
+                  <Box role="rowheader" sx={{ gridColumn: `1 / span ${dates.length + 1}`, bgcolor: "action.selected", fontWeight: 600 }}>
+                    {/* The name sticks, not the row: a sticky element as wide as the grid has nowhere to stick. */}
+                    <Box component="span" sx={{ display: "inline-block", px: 1, py: 0.5, position: "sticky", left: 0 }}>
+                      {type.name}
+                    </Box>
                   </Box>
                 </Box>
                 {plans
                   .filter((p) => p.roomTypeId === type.rowId)
                   .map((plan) => (
                     <Box role="row" key={plan.rowId} sx={{ display: "contents" }} data-plan={plan.rowId} data-plan-name={plan.name}>
-                      <Box role="rowheader" sx={{ p: 1, position: "sticky", left: 0, zIndex: 1, bgcolor: "background.paper", borderBottom: 1, borderColor: "divider" }}>
+                      <Box role="rowheader" sx={{ p: 1, position: "sticky", left: 0, zIndex: 2, bgcolor: "background.paper", borderBottom: 1, borderRight: 1, borderColor: "divider" }} data-sticky="plan">
                         <div>{plan.name}</div>
                         <Typography variant="caption" color="text.secondary">
                           base {formatMoney(plan.basePrice, plan.currency)} · min {plan.minStay}
@@ -234,6 +239,9 @@ function RateCell({ cell, currency, planMinStay, planMaxStay, onOpen, label }: {
       tabIndex={onOpen ? 0 : undefined}
       aria-label={`${label}: ${formatMoney(cell.price, currency)}${cell.stopSell ? ", stop sell" : ""}${flags.length ? `, ${flags.join(", ")}` : ""}`}
       onClick={onOpen}
+      // A cell focused half under the sticky plan column (a click on its visible part) scrolls in beside it:
+      // scrollIntoView honours the frame's scroll-padding, focus alone does not.
+      onFocus={(e) => e.currentTarget.scrollIntoView({ block: "nearest", inline: "nearest" })}
       onKeyDown={(e) => {
         if (onOpen && (e.key === "Enter" || e.key === " ")) {
           e.preventDefault();
