@@ -98,16 +98,16 @@ export const errorCodes = {
     details: "Shorter than 10 characters, longer than 72 bytes (what bcrypt reads), containing the email, a repeated pattern, or a commonly used password; the message says which.",
   },
   INVALID_EMAIL: {
-    kind: "input", surfaces: sqlRaised, sqlstate: "INVEM", raisedBy: "`register`, `confirmBooking`, `setPropertyLegalDetails`, `setFolioBillTo`, `sendInvoice`",
+    kind: "input", surfaces: sqlRaised, sqlstate: "INVEM", raisedBy: "`register`, `confirmBooking`, `setPropertyLegalDetails`, `setFolioBillTo`, `sendInvoice`, `updateReservationGuest`",
     message: "The email address does not look valid.",
     details: "`sendInvoice`: also when no address is given and the document's bill-to has none.",
   },
   INVALID_NAME: {
-    kind: "input", surfaces: sqlRaised, sqlstate: "INVNM", raisedBy: "`register`, `confirmBooking`",
+    kind: "input", surfaces: sqlRaised, sqlstate: "INVNM", raisedBy: "`register`, `confirmBooking`, `updateReservationGuest`",
     message: "A name is missing or too long.",
   },
   INVALID_PHONE: {
-    kind: "input", surfaces: sqlRaised, sqlstate: "INVPH", raisedBy: "`confirmBooking`",
+    kind: "input", surfaces: sqlRaised, sqlstate: "INVPH", raisedBy: "`confirmBooking`, `updateReservationGuest`",
     message: "The phone number does not look valid.",
   },
   INVALID_TIME_ZONE: {
@@ -240,6 +240,11 @@ export const errorCodes = {
     kind: "conflict", surfaces: sqlRaised, sqlstate: "NOCRD", raisedBy: "`chargeCardOnFile`",
     message: "The booking has no card on file.",
     details: "Take the payment with a new card (the provider's form).",
+  },
+  GUEST_EMAIL_IN_USE: {
+    kind: "conflict", surfaces: sqlRaised, sqlstate: "GSTEM", raisedBy: "`updateReservationGuest`",
+    message: "Another guest profile at this property already has this email.",
+    details: "Guest profiles are one per email at a property: keep this guest's email, or merge the two profiles.",
   },
 
   // ---- Postgres errors, mapped (postgresErrors below) ----------------------

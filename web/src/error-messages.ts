@@ -45,6 +45,7 @@ export const guestErrorWording = {
   PAYMENT_DUE: "server",
   NO_SHOW_TOO_EARLY: "server",
   NO_CARD_ON_FILE: "server",
+  GUEST_EMAIL_IN_USE: "server",
   CONFLICT: "server",
   REFERENCE: "server",
   FORBIDDEN: "server",

@@ -317,7 +317,7 @@ export function BookPage({ location }: { location: Location }) {
                   <PriceTable quote={quote} />
                   <h3>{t("book.cancellation")}</h3>
                   <p data-testid="cancellation-terms">
-                    {quote.isRefundable && quote.freeCancellationUntil
+                    {quote.isRefundable && quote.freeCancellationUntil && new Date(quote.freeCancellationUntil).getTime() > Date.now() // a same-day stay: the window has passed (issue 21)
                       ? t("book.freeUntil", { moment: formatMoment(quote.freeCancellationUntil, locale, property?.timeZone), penalty: money(quote.lateCancellationPenalty) })
                       : t("book.nonRefundableCosts", { penalty: money(quote.lateCancellationPenalty) })}
                   </p>

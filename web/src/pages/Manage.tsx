@@ -353,7 +353,7 @@ function ChangeDates({ booking, token, onChanged }: { booking: Reservation; toke
             </p>
             <p className="muted">{formatStay(arrival, departure, locale)} · {formatDate(arrival, locale)} → {formatDate(departure, locale)}</p>
             <p className="muted">
-              {preview.isRefundable && preview.freeCancellationUntil
+              {preview.isRefundable && preview.freeCancellationUntil && new Date(preview.freeCancellationUntil).getTime() > Date.now()
                 ? t("book.freeUntil", { moment: formatMoment(preview.freeCancellationUntil, locale, booking.propertyByPropertyId?.timeZone), penalty: money(preview.lateCancellationPenalty) })
                 : t("book.nonRefundable")}
             </p>
