@@ -224,12 +224,19 @@ describe("a front-desk user on a desktop", () => {
     await expect(moves.locator("[data-move]").count()).resolves.toBe(1);
     await expect(moves.getByTestId("move-units").textContent()).resolves.toBe("101 → 102");
     await expect(moves.getByRole("link", { name: `${stay.alan.code} (Alan Turing)` }).count()).resolves.toBe(1);
+    // The history in words (issue 21): the allocator's move, named for it and for the booking it made room for.
     const trail = page.getByRole("table", { name: "History" });
-    const moved = trail.locator('[data-table="allocation_moves"]');
-    await expect(moved.textContent()).resolves.toContain("moved by Keepr from unit 101 to unit 102");
+    const moved = trail.locator('[data-testid="history-line"]').filter({ hasText: "Moved from 101 to 102" });
+    await expect(moved.textContent()).resolves.toContain(`Moved from 101 to 102 to make room for ${stay.alan.code}`);
     await expect(moved.textContent()).resolves.toContain("Keepr (allocator)");
     // The pin and the unpin, by the desk.
-    await expect(trail.textContent()).resolves.toContain("unit pinned: false → true");
+    await expect(trail.textContent()).resolves.toContain("Pinned to its unit");
+    await expect(trail.textContent()).resolves.toContain("Unpinned from its unit");
+    // The stored changes are one click away, with the allocator named there too.
+    await page.getByRole("button", { name: /Show the audit trail/ }).click();
+    const raw = page.getByRole("table", { name: "Audit trail" }).locator('[data-table="allocation_moves"]');
+    await expect(raw.textContent()).resolves.toContain("moved by Keepr from unit 101 to unit 102");
+    await expect(raw.textContent()).resolves.toContain("Keepr (allocator)");
     await shot(page, "reservation-history", true);
     await expectAccessible(page);
     // The causing booking's link opens it.

@@ -158,7 +158,7 @@ describe("a front-desk user of property A", () => {
     const arrivals = page.getByTestId("arrivals");
     for (const stay of [stays.ada!, stays.grace!, stays.alan!]) await expect(arrivals.locator(`[data-code="${stay.code}"]`).count()).resolves.toBe(1);
     await expect(arrivals.textContent()).resolves.toContain("Ada Lovelace");
-    await expect(page.getByTestId("arrivals").textContent()).resolves.toContain("3 arriving, 0 checked in");
+    await expect(page.getByTestId("arrivals").textContent()).resolves.toContain("3 arriving: 0 checked in, 3 expected");
     await expect(page.locator("body").textContent()).resolves.not.toContain(stays.bea!.code);
     await expect(page.getByTestId("property-name").textContent()).resolves.toContain("Harbour View Hotel");
     await shot(page, "dashboard");
@@ -223,8 +223,8 @@ describe("a front-desk user of property A", () => {
     await expect(page.getByRole("table", { name: "Price lines" }).textContent()).resolves.toContain("Night of");
     await page.getByRole("tab", { name: "History" }).click();
     const history = page.getByRole("table", { name: "History" });
-    await history.getByText("status: checked_in → checked_out").waitFor();
-    await expect(history.textContent()).resolves.toContain("status: confirmed → checked_in");
+    await history.getByText("Checked out", { exact: true }).waitFor();
+    await expect(history.textContent()).resolves.toContain("Checked inDiego Desk (desk)");
     await shot(page, "history");
     expect(errors).toEqual([]);
   });
@@ -284,9 +284,9 @@ describe("a front-desk user of property A", () => {
     await shot(page, "reservations");
     expect(await axeViolations(page)).toEqual([]);
     // Searching by confirmation code (exact, any case): A's finds it, B's finds nothing.
-    await page.getByLabel("Confirmation code").fill(stays.grace!.code.toLowerCase());
+    await page.getByLabel("Guest, email, phone or code").fill(stays.grace!.code.toLowerCase());
     expect(await rowsWhen(page, (rows) => rows.length === 1 && rows[0]!.includes(stays.grace!.code))).toEqual([expect.stringContaining("Grace Hopper")]);
-    await page.getByLabel("Confirmation code").fill(stays.bea!.code);
+    await page.getByLabel("Guest, email, phone or code").fill(stays.bea!.code);
     await page.getByText(/found using the current filters/).waitFor();
     expect(await rowsWhen(page, (rows) => rows.length === 0)).toEqual([]);
 
@@ -301,8 +301,12 @@ describe("a front-desk user of property A", () => {
 describe("menus and actions follow the role at the selected property", () => {
   it("an accountant at B who manages A sees B's day without the desk's actions, then switches to A and has them", async () => {
     const context = await newContext(browser);
-    const page = await signIn(context, email.managerA!); // the first property by name: Alpine Lodge (B)
+    // Home is the larger published property, Harbour View Hotel (A, 4 units); the manager switches to Alpine Lodge (B).
+    const page = await signIn(context, email.managerA!);
     const errors = collectPageErrors(page);
+    await expect(page.getByTestId("property-switcher").textContent()).resolves.toContain("Harbour View Hotel");
+    await page.getByTestId("property-switcher").click();
+    await page.getByRole("menuitem").filter({ hasText: "Alpine Lodge" }).click();
     await page.getByTestId("arrivals").locator(`[data-code="${stays.bea!.code}"]`).waitFor();
     expect(await page.getByTestId("arrivals").locator("[data-action]").count()).toBe(0); // accountant at B
     await expect(page.getByRole("menuitem", { name: "Reservations" }).count()).resolves.toBe(1);
