@@ -86,32 +86,32 @@
 --     idempotency_keys, invoice_counters, job_minutes, lookup_failures,
 --     payment_provider_events, rate_limits, sessions, signing_keys,
 --     user_secrets, worker_heartbeats
---   functions: add_job, apply_channel_feed, apply_payment_event, bill_to_of,
---     booking_of, booking_user_id, caller_cash_shift, cancellation_penalty,
---     cap_open_intents, card_label, charge_on_folio, check_desk_amount,
---     check_desk_text, check_report, check_stay, city_tax_figures, claim_unit,
---     clear_payment_due, close_business_day, create_ledger_accounts,
---     create_session, desk_key, enforce_payment_deadline, finish_export,
---     folio_charges, folio_place, folio_receivable, free_units,
---     guest_change_refusal, hand_nights_to_channels, history_party_words,
---     history_stay_words, history_unit_name, idempotency_begin,
---     idempotency_finish, import_settlement, insert_invoice,
---     invalid_transition, invoice_delivery, invoice_lines, invoice_payments,
---     invoice_seller, local_today, lock_folio, lock_reservation,
---     new_confirmation_code, no_show_from, notify, password_refusal,
---     penalty_base, post_entry, post_reservation_charges, pre_arrival_at,
---     price_lines, purge_idempotency_keys, quote_for, reallocate_for,
---     record_authorization, record_capture, record_channel_feed_error,
---     record_due_no_shows, record_exports_purged, record_invoice_delivery,
---     record_job_runs, record_no_show, record_notification,
---     record_payment_failure, record_refund, record_refund_failure,
---     refund_overpayment, refuse_guest_change, release_claims,
---     release_expired_holds, release_stale_claims, renumber_tax_accounts,
---     require_staff, room_type_units_left, run_night_audits,
---     schedule_channel_polls, schedule_payments, schedule_stayover_cleaning,
---     set_card_on_file, shift_label, sign, start_attempt, start_due_payments,
---     start_refund, stay_restrictions, sync_channel_feed,
---     tg__create_ledger_accounts, tg__timestamps,
+--   functions: add_job, add_jobs, apply_channel_feed, apply_payment_event,
+--     bill_to_of, booking_of, booking_user_id, caller_cash_shift,
+--     cancellation_penalty, cap_open_intents, card_label, charge_on_folio,
+--     check_desk_amount, check_desk_text, check_report, check_stay,
+--     city_tax_figures, claim_unit, clear_payment_due, close_business_day,
+--     create_ledger_accounts, create_session, desk_key,
+--     enforce_payment_deadline, finish_export, folio_charges, folio_place,
+--     folio_receivable, free_units, guest_change_refusal,
+--     hand_nights_to_channels, history_party_words, history_stay_words,
+--     history_unit_name, idempotency_begin, idempotency_finish,
+--     import_settlement, insert_invoice, invalid_transition, invoice_delivery,
+--     invoice_lines, invoice_payments, invoice_seller, local_today, lock_folio,
+--     lock_reservation, new_confirmation_code, no_show_from, notify,
+--     password_refusal, penalty_base, post_entry, post_reservation_charges,
+--     pre_arrival_at, price_lines, purge_idempotency_keys, quote_for,
+--     reallocate_for, record_authorization, record_capture,
+--     record_channel_feed_error, record_due_no_shows, record_exports_purged,
+--     record_invoice_delivery, record_job_runs, record_no_show,
+--     record_notification, record_payment_failure, record_refund,
+--     record_refund_failure, refund_overpayment, refuse_guest_change,
+--     release_claims, release_expired_holds, release_stale_claims,
+--     renumber_tax_accounts, require_staff, room_type_units_left,
+--     run_night_audits, schedule_channel_polls, schedule_payments,
+--     schedule_stayover_cleaning, set_card_on_file, shift_label, sign,
+--     start_attempt, start_due_payments, start_refund, stay_restrictions,
+--     sync_channel_feed, tg__create_ledger_accounts, tg__timestamps,
 --     tg_channel_feeds__release_blocks, tg_companies__city_ledger_folio,
 --     tg_folio_balances__folio_status,
 --     tg_inventory_claims__reapply_channel_feeds, tg_payment_attempts__notify,
@@ -2527,6 +2527,7 @@ CREATE OR REPLACE FUNCTION app_public.accept_channel_feed_change(feed_id uuid)
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '2s'
 AS $function$
 #variable_conflict use_column
 declare
@@ -2674,6 +2675,7 @@ CREATE OR REPLACE FUNCTION app_public.cancel_reservation(reservation_id uuid, id
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '2s'
 AS $function$
 #variable_conflict use_column
 declare
@@ -2904,6 +2906,7 @@ CREATE OR REPLACE FUNCTION app_public.check_in(reservation_id uuid, idempotency_
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '2s'
 AS $function$
 #variable_conflict use_column
 declare
@@ -2966,6 +2969,7 @@ CREATE OR REPLACE FUNCTION app_public.check_out(reservation_id uuid, idempotency
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '2s'
 AS $function$
 #variable_conflict use_column
 declare
@@ -3132,6 +3136,8 @@ CREATE OR REPLACE FUNCTION app_public.confirm_booking(reservation_id uuid, idemp
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '2s'
+ SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 #variable_conflict use_column
 declare
@@ -3322,6 +3328,7 @@ CREATE OR REPLACE FUNCTION app_public.create_block(unit_id uuid, start_date date
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '2s'
 AS $function$
 #variable_conflict use_column
 declare
@@ -3424,6 +3431,7 @@ CREATE OR REPLACE FUNCTION app_public.create_hold(quote_token text, idempotency_
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '2s'
 AS $function$
 #variable_conflict use_column
 declare
@@ -3595,11 +3603,12 @@ comment on function app_public.folios_bill_to(folio app_public.folios) is 'Whom 
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.folios_due_at_check_out(folio app_public.folios)
  RETURNS bigint
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
-  select coalesce((select sum(b.balance) from app_public.folio_balances b
+begin
+  return coalesce((select sum(b.balance) from app_public.folio_balances b
                     where b.property_id = folio.property_id and b.folio_id = folio.id and b.currency = folio.currency), 0)::bigint
        + coalesce((select r.total_amount
                           - coalesce((select sum(p.amount)
@@ -3610,6 +3619,7 @@ AS $function$
                      from app_public.reservations r
                     where folio.is_primary and r.property_id = folio.property_id and r.id = folio.reservation_id
                       and r.status in ('confirmed', 'checked_in')), 0)::bigint;
+end;
 $function$;
 grant execute on function app_public.folios_due_at_check_out(folio app_public.folios) to keepr_anonymous;
 grant execute on function app_public.folios_due_at_check_out(folio app_public.folios) to keepr_worker;
@@ -4018,6 +4028,7 @@ CREATE OR REPLACE FUNCTION app_public.mark_no_show(reservation_id uuid, idempote
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '2s'
 AS $function$
 #variable_conflict use_column
 declare
@@ -4106,6 +4117,7 @@ CREATE OR REPLACE FUNCTION app_public.modify_reservation(reservation_id uuid, id
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '2s'
 AS $function$
 #variable_conflict use_column
 declare
@@ -4241,6 +4253,7 @@ CREATE OR REPLACE FUNCTION app_public.move_unit(reservation_id uuid, unit_id uui
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '2s'
 AS $function$
 #variable_conflict use_column
 declare
@@ -4591,6 +4604,7 @@ CREATE OR REPLACE FUNCTION app_public.pin_reservation_unit(reservation_id uuid, 
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '2s'
 AS $function$
 #variable_conflict use_column
 declare
@@ -5062,6 +5076,7 @@ CREATE OR REPLACE FUNCTION app_public.release_block(claim_id uuid, idempotency_k
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '2s'
 AS $function$
 #variable_conflict use_column
 declare
@@ -5466,6 +5481,7 @@ CREATE OR REPLACE FUNCTION app_public.resolve_channel_conflict(conflict_id uuid,
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '2s'
 AS $function$
 #variable_conflict use_column
 declare
@@ -6481,15 +6497,22 @@ comment on function app_hidden.currency_digits(currency text) is 'Minor-unit dig
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_hidden.current_actor_scope()
  RETURNS text
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE PARALLEL SAFE
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
-  select coalesce(
-    'user:' || app_hidden.current_user_id(),
-    'booking:' || app_hidden.current_booking_id(),
-    case when pg_catalog.current_setting('role', true) = 'keepr_worker' then 'worker' else 'anonymous' end
-  );
+declare
+  v_id uuid := app_hidden.current_user_id();
+begin
+  if v_id is not null then
+    return 'user:' || v_id;
+  end if;
+  v_id := app_hidden.current_booking_id();
+  if v_id is not null then
+    return 'booking:' || v_id;
+  end if;
+  return case when pg_catalog.current_setting('role', true) = 'keepr_worker' then 'worker' else 'anonymous' end;
+end;
 $function$;
 grant execute on function app_hidden.current_actor_scope() to keepr_anonymous;
 grant execute on function app_hidden.current_actor_scope() to keepr_worker;
@@ -6981,6 +7004,7 @@ CREATE OR REPLACE FUNCTION app_private.add_job(identifier text, payload json DEF
  RETURNS void
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 declare
   v_trace text := pg_catalog.current_setting('keepr.traceparent', true);
@@ -7003,6 +7027,31 @@ $function$;
 comment on function app_private.add_job(identifier text, payload json, queue_name text, run_at timestamp with time zone, max_attempts integer, job_key text, priority integer, flags text[], job_key_mode text) is 'Queues a job as graphile_worker.add_job does, with the transaction''s keepr.traceparent (tracing) in its payload as _trace.';
 
 -- ----------------------------------------------------------------------------
+-- function app_private.add_jobs(identifier text, payloads json[], run_at timestamp with time zone, max_attempts integer)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.add_jobs(identifier text, payloads json[], run_at timestamp with time zone DEFAULT NULL::timestamp with time zone, max_attempts integer DEFAULT NULL::integer)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET plan_cache_mode TO 'force_generic_plan'
+AS $function$
+declare
+  v_trace text := pg_catalog.current_setting('keepr.traceparent', true);
+  v_traced boolean := v_trace ~ '^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$';
+begin
+  if pg_catalog.cardinality(payloads) > 0 then
+    perform graphile_worker.add_jobs(array(
+      select (add_jobs.identifier,
+              case when v_traced then (coalesce(p::jsonb, '{}'::jsonb) || pg_catalog.jsonb_build_object('_trace', v_trace))::json else p end,
+              null, add_jobs.run_at, add_jobs.max_attempts::smallint, null, null, null)::graphile_worker.job_spec
+        from pg_catalog.unnest(payloads) with ordinality x(p, n)
+       order by x.n));
+  end if;
+end;
+$function$;
+comment on function app_private.add_jobs(identifier text, payloads json[], run_at timestamp with time zone, max_attempts integer) is 'Queues one job of a task per payload in one call (graphile_worker.add_jobs), with the transaction''s keepr.traceparent in each payload as _trace.';
+
+-- ----------------------------------------------------------------------------
 -- function app_private.apply_channel_feed(feed_id uuid)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_private.apply_channel_feed(feed_id uuid)
@@ -7010,6 +7059,7 @@ CREATE OR REPLACE FUNCTION app_private.apply_channel_feed(feed_id uuid)
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '2s'
 AS $function$
 #variable_conflict use_column
 declare
@@ -7333,12 +7383,20 @@ comment on function app_private.booking_of(r app_public.reservations) is 'A rese
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_private.booking_user_id(property_id uuid)
  RETURNS uuid
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
-  select case when booking_user_id.property_id in (select app_hidden.current_property_ids()) then null
-              else app_hidden.current_user_id() end;
+#variable_conflict use_column
+declare
+  v_user_id uuid := app_hidden.current_user_id();
+begin
+  -- Anonymous callers (most bookings) belong to no property.
+  if v_user_id is null or booking_user_id.property_id in (select app_hidden.current_property_ids()) then
+    return null;
+  end if;
+  return v_user_id;
+end;
 $function$;
 comment on function app_private.booking_user_id(property_id uuid) is 'The signed-in guest a booking at the property belongs to, or null for staff of the property and anonymous callers.';
 
@@ -7657,12 +7715,14 @@ begin
                    (select max(pg_catalog.upper(c.stay)) from app_public.inventory_claims c
                      where c.property_id = claim_unit.property_id and c.unit_id = f.unit_id and c.released_at is null
                        and (c.expires_at is null or c.expires_at > pg_catalog.now())
+                       and c.stay && pg_catalog.daterange(pg_catalog.lower(claim_unit.stay) - 60, pg_catalog.lower(claim_unit.stay))
                        and pg_catalog.upper(c.stay) <= pg_catalog.lower(claim_unit.stay)
                        and pg_catalog.upper(c.stay) > pg_catalog.lower(claim_unit.stay) - 60), pg_catalog.lower(claim_unit.stay) - 60))
                 + (coalesce(
                    (select min(pg_catalog.lower(c.stay)) from app_public.inventory_claims c
                      where c.property_id = claim_unit.property_id and c.unit_id = f.unit_id and c.released_at is null
                        and (c.expires_at is null or c.expires_at > pg_catalog.now())
+                       and c.stay && pg_catalog.daterange(pg_catalog.upper(claim_unit.stay), pg_catalog.upper(claim_unit.stay) + 60)
                        and pg_catalog.lower(c.stay) >= pg_catalog.upper(claim_unit.stay)
                        and pg_catalog.lower(c.stay) < pg_catalog.upper(claim_unit.stay) + 60), pg_catalog.upper(claim_unit.stay) + 60)
                    - pg_catalog.upper(claim_unit.stay)),
@@ -8232,13 +8292,19 @@ comment on function app_private.idempotency_begin(operation text, key text, requ
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_private.idempotency_finish(key text, response jsonb)
  RETURNS jsonb
- LANGUAGE sql
+ LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
+#variable_conflict use_column
+declare
+  v_response jsonb;
+begin
   update app_private.idempotency_keys k
      set response = idempotency_finish.response
    where k.scope = app_hidden.current_actor_scope() and k.key = idempotency_finish.key
-  returning k.response;
+  returning k.response into v_response;
+  return v_response;
+end;
 $function$;
 comment on function app_private.idempotency_finish(key text, response jsonb) is 'Stores the answer of an idempotent mutation under the caller''s key.';
 
@@ -8791,12 +8857,18 @@ comment on function app_private.lock_reservation(reservation_id uuid, roles app_
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_private.new_confirmation_code()
  RETURNS text
- LANGUAGE sql
+ LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
-  select pg_catalog.string_agg(pg_catalog.substr('ABCDEFGHJKLMNPQRSTUVWXYZ23456789', (pg_catalog.get_byte(b, i) % 32) + 1, 1), '' order by i)
-    from (select public.gen_random_bytes(8) as b) r
-    cross join pg_catalog.generate_series(0, 7) i;
+declare
+  v_bytes bytea := public.gen_random_bytes(8);
+  v_code text := '';
+begin
+  for i in 0..7 loop
+    v_code := v_code || pg_catalog.substr('ABCDEFGHJKLMNPQRSTUVWXYZ23456789', (pg_catalog.get_byte(v_bytes, i) % 32) + 1, 1);
+  end loop;
+  return v_code;
+end;
 $function$;
 comment on function app_private.new_confirmation_code() is 'A random 8-character confirmation code.';
 
@@ -8825,10 +8897,9 @@ CREATE OR REPLACE FUNCTION app_private.notify(reservation app_public.reservation
 AS $function$
 #variable_conflict use_column
 declare
-  v_id uuid;
-  v_count integer := 0;
+  v_ids uuid[];
 begin
-  for v_id in
+  with queued as (
     insert into app_public.notifications (property_id, reservation_id, template, channel, recipient, cause, send_after)
     select reservation.property_id, reservation.id, notify.template, x.channel, x.recipient, notify.cause, notify.send_after
       from app_public.guests g
@@ -8840,12 +8911,14 @@ begin
      where g.property_id = reservation.property_id and g.id = reservation.guest_id and x.recipient is not null
     on conflict (cause, template, channel, recipient, property_id) do nothing
     returning id
-  loop
-    perform app_private.add_job('send_notification', pg_catalog.json_build_object('id', v_id),
-                                    run_at := notify.send_after, max_attempts := 10);
-    v_count := v_count + 1;
-  end loop;
-  return v_count;
+  )
+  select pg_catalog.array_agg(q.id) into v_ids from queued q;
+  if v_ids is null then
+    return 0;
+  end if;
+  perform app_private.add_jobs('send_notification', array(select pg_catalog.json_build_object('id', i) from pg_catalog.unnest(v_ids) i),
+                               run_at := notify.send_after, max_attempts := 10);
+  return pg_catalog.cardinality(v_ids);
 end;
 $function$;
 comment on function app_private.notify(reservation app_public.reservations, template app_public.notification_kind, cause text, send_after timestamp with time zone) is 'Queues a notification (email, and SMS for the essentials) once per cause, with its delivery job; returns how many were queued.';
@@ -9094,12 +9167,14 @@ comment on function app_private.post_reservation_charges(reservation app_public.
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_private.pre_arrival_at(reservation app_public.reservations)
  RETURNS timestamp with time zone
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
-  select ((pg_catalog.lower(reservation.stay) - p.pre_arrival_days)::timestamp + time '10:00') at time zone p.time_zone
-    from app_public.properties p where p.id = reservation.property_id;
+begin
+  return (select ((pg_catalog.lower(reservation.stay) - p.pre_arrival_days)::timestamp + time '10:00') at time zone p.time_zone
+            from app_public.properties p where p.id = reservation.property_id);
+end;
 $function$;
 comment on function app_private.pre_arrival_at(reservation app_public.reservations) is 'The moment a stay''s pre-arrival message is due.';
 
@@ -10640,6 +10715,7 @@ CREATE OR REPLACE FUNCTION app_private.sync_channel_feed(feed_id uuid, events js
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '2s'
 AS $function$
 #variable_conflict use_column
 declare
@@ -11025,7 +11101,9 @@ CREATE OR REPLACE FUNCTION app_private.tg_reservations__channel()
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
 begin
-  new.channel := case when new.property_id in (select app_hidden.current_property_ids()) then 'front_desk' else 'web' end;
+  -- An anonymous caller (no user) is staff of no property: no lookup.
+  new.channel := case when app_hidden.current_user_id() is not null and new.property_id in (select app_hidden.current_property_ids())
+                      then 'front_desk' else 'web' end;
   return new;
 end;
 $function$;
