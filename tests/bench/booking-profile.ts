@@ -15,11 +15,11 @@
 //     backends, WAL sender, background writer, ...) from /proc, and the
 //     statements (nested ones included: pg_stat_statements.track = all) by
 //     total execution time per booking, with calls per booking.
-// --variants a.sql,b.sql: instead of 3., alternating rounds: each file is
-// applied as the owner (create or replace function …) before its round,
-// and the CPU per booking of each variant is summed over the rounds, with
-// the ratio to the first: a before/after that load coming and going on a
-// shared machine touches alike.
+// --variants a.sql,b.sql: first alternating rounds: each file is applied as
+// the owner (create or replace function …) before its round, and the CPU
+// per booking of each variant is summed over the rounds, with the ratio to
+// the first (a before/after that load coming and going on a shared machine
+// touches alike); then 3. for the last file.
 // Keepr runs without its worker (WORKER=false), so the figures are the
 // booking transaction's own and what it costs the realtime WAL sender; the
 // messages a booking queues are delivered by no one.
@@ -179,7 +179,7 @@ try {
       where p.is_published and rp.is_published order by rp.id`)).rows.map((r) => r.id);
   const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
   const tokens: string[] = [];
-  const wanted = bookings * variants.length * rounds + clients * 10;
+  const wanted = bookings * (variants.length > 1 ? variants.length * rounds + 1 : 1) + clients * 10 * (variants.length > 1 ? variants.length * rounds + 2 : 2);
   const t0 = performance.now();
   await Promise.all(Array.from({ length: clients }, async () => {
     let misses = 0;
@@ -259,12 +259,16 @@ try {
         `${(v.ok / v.wall).toFixed(1)} bookings/s, ${v.ok} bookings, ${v.errors} failed` +
         (i > 0 ? `; ratio to the first ${((sums[0]!.cpu / sums[0]!.ok) / (v.cpu / v.ok)).toFixed(2)}x` : ""));
     }
-  } else {
-    if (variants.length) await applyVariant(variants[0]!);
+  }
+  // The statements of one variant (the only one, or the last of the
+  // alternating rounds): CPU by process kind, then statements by time.
+  {
+    if (variants.length) await applyVariant(variants[variants.length - 1]!);
     await measure(Math.min(clients * 10, Math.floor(tokens.length / 5)));
     await superuser.query("select pg_stat_statements_reset()");
     const m = await measure(bookings);
     const byKind = [...m.byKind].sort((a, b) => b[1] - a[1]);
+    if (variants.length) console.log(`\n${variants[variants.length - 1]}, statement by statement:`);
     console.log(`\n${m.ok} bookings in ${m.wall.toFixed(1)} s (${(m.ok / m.wall).toFixed(1)}/s) on ${clients} connections; errors: ${[...m.errors].map(([k, v]) => `${k} ${v}`).join(", ") || "none"} (load ${loadavg()})`);
     console.log(`Postgres CPU per booking: ${((m.total / m.ok) * 1000).toFixed(2)} ms (${((m.total / m.wall) * 100).toFixed(0)} % of a core)`);
     for (const [kind, sec] of byKind) if (sec > 0) console.log(`  ${kind.padEnd(40)} ${((sec / m.ok) * 1000).toFixed(2)} ms`);
