@@ -13,11 +13,10 @@
 -- guest, signed in, or the property's staff: unverified input never changes
 -- or reveals another person's data.
 --
--- Its statements, and those of everything it calls (the ledger, the payment
--- schedule, the messages), run with generic plans: they look rows up by
--- keys, so a plan made once per connection is as good as one made for each
--- call's values, and planning them on every call was a fifth of a booking's
--- Postgres CPU (docs/benchmarks.md).
+-- Its statements, and those of what it calls (the ledger, the payment
+-- schedule, the messages' rows), run with generic plans: they look rows up
+-- by keys, so a plan made once per connection is as good as one made for
+-- each call's values. (Queuing jobs sets its own: app_private.add_jobs.)
 create or replace function app_public.confirm_booking(
   reservation_id uuid,
   idempotency_key text,

@@ -4,9 +4,8 @@
 -- the payload as `_trace`, from which the job's span continues the trace
 -- (worker/runner.ts). Without it the payload is left as given. Every job
 -- Keepr queues from SQL goes through here (or through app_private.add_jobs,
--- several at once). Its statements run with generic plans: graphile_worker's
--- add_jobs takes the job as an array, and a custom plan for it on every call
--- cost about 0.6 ms a job.
+-- several at once). Its statements are planned for each call's job
+-- (plan_cache_mode auto, whatever the caller set): see app_private.add_jobs.
 create or replace function app_private.add_job(
   identifier text,
   payload json default null,
@@ -20,7 +19,7 @@ create or replace function app_private.add_job(
 ) returns void
   language plpgsql volatile
   set search_path to pg_catalog, public, pg_temp
-  set plan_cache_mode to force_generic_plan
+  set plan_cache_mode to auto
 as $$
 declare
   v_trace text := pg_catalog.current_setting('keepr.traceparent', true);
