@@ -1,9 +1,1 @@
--- Issue 23, second slice: graphile_worker's statements are planned for each
--- call's jobs again (plan_cache_mode auto in add_job/add_jobs, whatever the
--- caller set). 000052 gave them generic plans, and the generic plan of the
--- statement that clears the keys of locked jobs scans the whole queue on
--- every call, slower as jobs wait (docs/benchmarks.md, "Where a booking's
--- Postgres CPU goes").
---! include common/app_private.add_jobs.sql
---! include common/app_private.add_job.sql
---! include booking/app_public.confirm_booking.sql
+-- Enter migration here

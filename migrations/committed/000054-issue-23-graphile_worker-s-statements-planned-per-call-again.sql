@@ -1,0 +1,248 @@
+--! Previous: sha1:bc377d07a44f7dac59ff899f4be88a7797a6d3fd
+--! Hash: sha1:24c2d7c2b80398a5bcddcb4506c7c7d861d368e6
+--! Message: Issue 23: graphile_worker's statements planned per call again (plan_cache_mode auto in add_job/add_jobs)
+
+-- Issue 23, second slice: graphile_worker's statements are planned for each
+-- call's jobs again (plan_cache_mode auto in add_job/add_jobs, whatever the
+-- caller set). 000052 gave them generic plans, and the generic plan of the
+-- statement that clears the keys of locked jobs scans the whole queue on
+-- every call, slower as jobs wait (docs/benchmarks.md, "Where a booking's
+-- Postgres CPU goes").
+--! Included common/app_private.add_jobs.sql
+-- Queues several jobs of one task in one call (graphile_worker.add_jobs, its
+-- public batch API): one job per payload, all to run at run_at (now when
+-- null) with max_attempts. Like app_private.add_job, each payload carries the
+-- transaction's keepr.traceparent as `_trace` when tracing is on. A booking
+-- queues its messages' jobs through here: one call for all of them costs
+-- about what one add_job costs.
+--
+-- plan_cache_mode auto, whatever the caller set (confirm_booking runs with
+-- generic plans): graphile_worker's statements are planned for each call's
+-- jobs. Their generic plans are a trap: the one that clears the keys of
+-- locked jobs does not know the jobs have no key, and scans the whole queue
+-- (4.6 ms a call with 12,000 jobs waiting, growing with the queue), where a
+-- custom plan skips it. Planning costs about 0.6 ms a call, hence one call
+-- for all of a notify's jobs.
+create or replace function app_private.add_jobs(
+  identifier text,
+  payloads json[],
+  run_at timestamptz default null,
+  max_attempts integer default null
+) returns void
+  language plpgsql volatile
+  set search_path to pg_catalog, public, pg_temp
+  set plan_cache_mode to auto
+as $$
+declare
+  v_trace text := pg_catalog.current_setting('keepr.traceparent', true);
+  v_traced boolean := v_trace ~ '^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$';
+begin
+  if pg_catalog.cardinality(payloads) > 0 then
+    perform graphile_worker.add_jobs(array(
+      select (add_jobs.identifier,
+              case when v_traced then (coalesce(p::jsonb, '{}'::jsonb) || pg_catalog.jsonb_build_object('_trace', v_trace))::json else p end,
+              null, add_jobs.run_at, add_jobs.max_attempts::smallint, null, null, null)::graphile_worker.job_spec
+        from pg_catalog.unnest(payloads) with ordinality x(p, n)
+       order by x.n));
+  end if;
+end;
+$$;
+
+comment on function app_private.add_jobs(text, json[], timestamptz, integer) is
+  E'Queues one job of a task per payload in one call (graphile_worker.add_jobs), with the transaction''s keepr.traceparent in each payload as _trace.';
+--! EndIncluded common/app_private.add_jobs.sql
+--! Included common/app_private.add_job.sql
+-- Queues a job, as graphile_worker.add_job does (same arguments), carrying
+-- the trace of the transaction that queues it: the API and the worker set
+-- keepr.traceparent (transaction-local) when tracing is on, and it goes into
+-- the payload as `_trace`, from which the job's span continues the trace
+-- (worker/runner.ts). Without it the payload is left as given. Every job
+-- Keepr queues from SQL goes through here (or through app_private.add_jobs,
+-- several at once). Its statements are planned for each call's job
+-- (plan_cache_mode auto, whatever the caller set): see app_private.add_jobs.
+create or replace function app_private.add_job(
+  identifier text,
+  payload json default null,
+  queue_name text default null,
+  run_at timestamptz default null,
+  max_attempts integer default null,
+  job_key text default null,
+  priority integer default null,
+  flags text[] default null,
+  job_key_mode text default 'replace'
+) returns void
+  language plpgsql volatile
+  set search_path to pg_catalog, public, pg_temp
+  set plan_cache_mode to auto
+as $$
+declare
+  v_trace text := pg_catalog.current_setting('keepr.traceparent', true);
+begin
+  perform graphile_worker.add_job(
+    add_job.identifier,
+    case when v_trace ~ '^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$'
+         then (coalesce(add_job.payload::jsonb, '{}'::jsonb) || pg_catalog.jsonb_build_object('_trace', v_trace))::json
+         else add_job.payload end,
+    queue_name => add_job.queue_name,
+    run_at => add_job.run_at,
+    max_attempts => add_job.max_attempts,
+    job_key => add_job.job_key,
+    priority => add_job.priority,
+    flags => add_job.flags,
+    job_key_mode => add_job.job_key_mode
+  );
+end;
+$$;
+
+comment on function app_private.add_job(text, json, text, timestamptz, integer, text, integer, text[], text) is
+  E'Queues a job as graphile_worker.add_job does, with the transaction''s keepr.traceparent (tracing) in its payload as _trace.';
+--! EndIncluded common/app_private.add_job.sql
+--! Included booking/app_public.confirm_booking.sql
+-- Turns a hold into a confirmed reservation with a confirmation code and a
+-- guest profile (found by email at the property, or created). A hold that
+-- expired still confirms when its unit is free: its claim is kept if no one
+-- took its nights, and otherwise the same unit (or another of the type) is
+-- claimed again. HOLD_EXPIRED when none is free. The folio is charged and
+-- the payment intents are created.
+--
+-- Only whoever made the hold confirms it: the caller gives the hold token
+-- createHold returned, or is the signed-in guest the hold belongs to, or is
+-- front-office staff of the property; anyone else gets NTFND, as if the
+-- hold did not exist. The contact given is kept on the reservation; it
+-- updates the property's shared guest profile only when the caller is that
+-- guest, signed in, or the property's staff: unverified input never changes
+-- or reveals another person's data.
+--
+-- Its statements, and those of what it calls (the ledger, the payment
+-- schedule, the messages' rows), run with generic plans: they look rows up
+-- by keys, so a plan made once per connection is as good as one made for
+-- each call's values. (Queuing jobs sets its own: app_private.add_jobs.)
+create or replace function app_public.confirm_booking(
+  reservation_id uuid,
+  idempotency_key text,
+  full_name text,
+  email text,
+  phone text default null,
+  special_requests text default null,
+  hold_token text default null
+) returns app_public.booking
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+  set lock_timeout to '2s'
+  set plan_cache_mode to force_generic_plan
+as $$
+#variable_conflict use_column
+declare
+  v_replay jsonb;
+  v_res app_public.reservations;
+  v_claim app_public.inventory_claims;
+  v_guest_id uuid;
+  v_email public.citext;
+  v_staff boolean;
+  v_verified boolean;
+  v_user_id uuid;
+begin
+  v_replay := app_private.idempotency_begin('confirm_booking', idempotency_key, pg_catalog.jsonb_build_object(
+    'reservation_id', reservation_id, 'full_name', full_name, 'email', email, 'phone', phone,
+    'special_requests', special_requests));
+  if v_replay is not null then
+    return pg_catalog.jsonb_populate_record(null::app_public.booking, v_replay);
+  end if;
+
+  select * into v_res from app_public.reservations r where r.id = confirm_booking.reservation_id for update;
+  if not found then
+    raise exception using errcode = 'NTFND', message = 'No such hold.';
+  end if;
+  v_staff := v_res.property_id in (select app_hidden.current_property_ids_for('front_office'));
+  if not (v_staff
+          or coalesce(v_res.user_id = app_hidden.current_user_id(), false)
+          or coalesce(confirm_booking.hold_token = app_private.sign('hold:' || v_res.id), false)) then
+    raise exception using errcode = 'NTFND', message = 'No such hold.';
+  end if;
+  if v_res.status <> 'held' then
+    perform app_private.invalid_transition(v_res, 'confirmed');
+  end if;
+  if email is null or email !~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$' or pg_catalog.length(email) > 254 then
+    raise exception using errcode = 'INVEM', message = 'That email address does not look valid.';
+  end if;
+  if full_name is null or pg_catalog.length(pg_catalog.btrim(full_name)) not between 1 and 200 then
+    raise exception using errcode = 'INVNM', message = 'The guest''s full name (1 to 200 characters) is required.';
+  end if;
+  if phone is not null and phone !~ '^\+?[0-9 ()./-]{5,30}$' then
+    raise exception using errcode = 'INVPH', message = 'That phone number does not look valid.';
+  end if;
+  if pg_catalog.length(special_requests) > 2000 then
+    raise exception using errcode = 'INVLD', message = 'Special requests can be at most 2000 characters.';
+  end if;
+
+  -- The hold's claim becomes the reservation's, expired or not, unless
+  -- someone released it to take its nights (then it has no live claim).
+  select * into v_claim from app_public.inventory_claims c
+   where c.property_id = v_res.property_id and c.reservation_id = v_res.id and c.released_at is null
+   for update;
+  if found then
+    update app_public.inventory_claims c set kind = 'reservation', expires_at = null
+     where c.id = v_claim.id
+    returning * into v_claim;
+  else
+    v_claim := app_private.claim_unit(v_res.property_id, v_res.room_type_id, v_res.stay, 'reservation',
+                                      reservation_id => v_res.id, preferred_unit_id => v_res.unit_id);
+    if v_claim.id is null then
+      raise exception using errcode = 'HLDEX',
+        message = 'This hold expired and its room was taken meanwhile; please search again.';
+    end if;
+  end if;
+
+  -- A new profile is linked to a signed-in guest only when the email given
+  -- is their account's. An existing profile is updated only by the guest it
+  -- is linked to or by the staff: account emails are not verified, so
+  -- signing up with someone's email never reaches their profile.
+  v_email := pg_catalog.btrim(email)::public.citext;
+  select u.id into v_user_id from app_public.users u
+   where u.id = app_private.booking_user_id(v_res.property_id) and u.email = v_email;
+  insert into app_public.guests (property_id, email, full_name, phone, user_id)
+  values (v_res.property_id, v_email, pg_catalog.btrim(full_name), phone, v_user_id)
+  on conflict (property_id, email) do nothing
+  returning id into v_guest_id;
+  if v_guest_id is null then
+    select g.id, v_staff or coalesce(g.user_id = v_user_id, false) into v_guest_id, v_verified
+      from app_public.guests g
+     where g.property_id = v_res.property_id and g.email = v_email;
+    if v_verified then
+      update app_public.guests g
+         set full_name = pg_catalog.btrim(confirm_booking.full_name),
+             phone = coalesce(confirm_booking.phone, g.phone)
+       where g.id = v_guest_id;
+    end if;
+  end if;
+
+  loop
+    begin
+      update app_public.reservations r
+         set status = 'confirmed', confirmation_code = app_private.new_confirmation_code(), confirmed_at = pg_catalog.now(),
+             hold_expires_at = null, guest_id = v_guest_id, unit_id = v_claim.unit_id,
+             user_id = coalesce(r.user_id, app_private.booking_user_id(v_res.property_id)),
+             special_requests = confirm_booking.special_requests,
+             contact_name = pg_catalog.btrim(confirm_booking.full_name), contact_email = v_email,
+             contact_phone = confirm_booking.phone
+       where r.id = v_res.id
+      returning * into v_res;
+      exit;
+    exception when unique_violation then
+      -- The code is taken at this property; draw another.
+    end;
+  end loop;
+
+  -- The folio is charged the locked price, and payments are scheduled by
+  -- the rate plan (deposit now, balance before arrival).
+  perform app_private.post_reservation_charges(v_res, 'reservation:' || v_res.id || ':confirm:' || pg_catalog.md5(app_hidden.current_actor_scope() || ':' || idempotency_key),
+                                               'Booking ' || v_res.confirmation_code || ' confirmed');
+  perform app_private.schedule_payments(v_res);
+
+  return pg_catalog.jsonb_populate_record(null::app_public.booking,
+           app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(app_private.booking_of(v_res))));
+end;
+$$;
+comment on function app_public.confirm_booking(uuid, text, text, text, text, text, text) is
+  E'Confirms a hold as a reservation for the guest (name, email, optional phone): returns the confirmation code. Give the hold token createHold returned (not needed by the signed-in guest who made the hold or by the property''s front office). Errors: NOT_FOUND (no such hold, or not yours), INVALID_TRANSITION, HOLD_EXPIRED, INVALID_EMAIL, INVALID_NAME, INVALID_PHONE, IDEMPOTENCY_KEY_REUSED.';
+--! EndIncluded booking/app_public.confirm_booking.sql
