@@ -32,6 +32,7 @@ let a: Hotel;
 let b: Hotel;
 let annex: Hotel;
 let big: Hotel;
+let huge: Hotel;
 const email: Record<string, string> = {};
 const stays: Record<string, { id: string; code: string }> = {};
 const contexts: BrowserContext[] = [];
@@ -162,8 +163,11 @@ beforeAll(async () => {
   email.manager = await withPassword(db.ownerPool, a.manager);
   stays.oneNight = await bookGuest(big, 20, 1, "Margaret Hamilton", "margaret@example.com");
   for (let i = 0; i < 6; i++) await bookGuest(big, 4 + i, 2, `Guest Number${i}`, `guest${i}@example.com`);
+  // A 220-unit hotel: the tape chart draws only the rows in view.
+  huge = await createHotel(db.ownerPool, { units: 220 });
+  email.hugeDesk = await withPassword(db.ownerPool, huge.frontDesk, "Vera Virtual");
   browser = await launchBrowser();
-}, 180_000);
+}, 240_000);
 
 afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);
@@ -500,6 +504,35 @@ describe("the tape chart scales", () => {
     expect(next.endsWith("-01")).toBe(true);
     await shot(page, "tape-month-desktop");
     await expectAccessible(page);
+  });
+
+  it("220 units: only the rows in view are drawn, and scrolling to the last unit draws it under the sticky dates", async () => {
+    const created = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1, locale: "en-GB", timezoneId: "UTC" });
+    contexts.push(created);
+    const { page, errors } = await signInToConsole(created, server.url, email.hugeDesk!);
+    await page.goto(`${server.url}/admin/tape-chart?days=28`);
+    await page.locator('[data-testid="tape-chart"][data-state="ready"][data-virtual="true"]').waitFor();
+    const drawn = () => frameOf(page).locator("[data-unit-row]").count();
+    expect(await drawn()).toBeLessThan(60);
+    await expect(page.locator('[data-unit-name="320"]').count()).resolves.toBe(0);
+    await frameOf(page).evaluate((el) => {
+      const f = el as unknown as { scrollTop: number; scrollHeight: number };
+      f.scrollTop = f.scrollHeight;
+    });
+    await page.locator('[data-unit-name="320"]').waitFor();
+    expect(await drawn()).toBeLessThan(60);
+    const top = async (locator: ReturnType<Page["locator"]>) => (await locator.boundingBox())!.y;
+    expect(Math.abs((await top(page.getByTestId("tape-chart-header"))) - (await top(frameOf(page))))).toBeLessThanOrEqual(2);
+    // The last row sits where 220 rows would put it: the spacers hold the others' exact height.
+    const frameBottom = await frameOf(page).evaluate((el) => {
+      const f = el as unknown as { getBoundingClientRect(): { bottom: number }; clientHeight: number; offsetHeight: number };
+      return f.getBoundingClientRect().bottom - (f.offsetHeight - f.clientHeight);
+    });
+    const last = (await page.locator('[data-unit-name="320"]').boundingBox())!;
+    expect(Math.abs(last.y + last.height - frameBottom)).toBeLessThanOrEqual(3);
+    await shot(page, "tape-220-units-desktop");
+    await expectAccessible(page);
+    expect(errors).toEqual([]);
   });
 
   it("on a phone, the chart scrolls in its frame, never the page", async () => {

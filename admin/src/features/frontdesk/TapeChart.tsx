@@ -7,7 +7,10 @@
 // column stay in view (sticky) however far it scrolls, and a bar scrolled
 // into view lands beside them, not under them (scroll-padding). A stay too
 // short for its name (one night at 28 days) has the name beside the bar,
-// over the free nights that follow it (issue 21). Every live claim is a bar
+// over the free nights that follow it (issue 21). From 100 units on, only
+// the rows in view (and a screen's worth around them) are drawn: the others
+// are spacers of their exact height (every row and room-type heading has a
+// fixed height), so a 200-unit hotel scrolls as lightly as a small one. Every live claim is a bar
 // from the afternoon of its first night to the morning after its last:
 // stays labelled with the guest and coloured by status, holds, owner,
 // maintenance and OTA blocks each drawn their own way, open channel
@@ -70,6 +73,39 @@ const labelWidthFor = (days: number) => (days > 14 ? 116 : 168);
 const minCellWidthFor = (days: number) => (days > 14 ? 28 : 40);
 /** A bar narrower than this shows its name beside it, when the nights after it are free. */
 const spillBelow = 84;
+/** A room type's heading row. */
+const groupHeight = 44;
+/** From this many units, rows out of view are not drawn (virtualised). */
+const virtualFrom = 100;
+/** Pixels drawn beyond the frame's top and bottom when virtualised. */
+const overscan = 600;
+
+/** The frame's vertical scroll position and height, kept up to date (animation-frame throttled). */
+function useScrollView(ref: RefObject<HTMLElement | null>): { top: number; height: number } {
+  const [view, setView] = useState({ top: 0, height: 800 });
+  useLayoutEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    let frame = 0;
+    const read = () => {
+      frame = 0;
+      setView((old) => (old.top === element.scrollTop && old.height === element.clientHeight ? old : { top: element.scrollTop, height: element.clientHeight }));
+    };
+    const schedule = () => {
+      if (!frame) frame = requestAnimationFrame(read);
+    };
+    read();
+    element.addEventListener("scroll", schedule, { passive: true });
+    const observer = new ResizeObserver(schedule);
+    observer.observe(element);
+    return () => {
+      element.removeEventListener("scroll", schedule);
+      observer.disconnect();
+      if (frame) cancelAnimationFrame(frame);
+    };
+  }, [ref]);
+  return view;
+}
 
 /** The number of days in the calendar month of a date. */
 function daysInMonth(date: string): number {
@@ -231,6 +267,7 @@ function Chart({ membership, canMove, canBook }: { membership: Membership; canMo
 
   const scroller = useRef<HTMLDivElement>(null);
   const width = useWidth(scroller);
+  const view = useScrollView(scroller);
   const minCellWidth = minCellWidthFor(win.days);
   const cell = Math.max(minCellWidth, Math.floor((width - labelWidth) / win.days) || minCellWidth);
 
@@ -243,6 +280,35 @@ function Chart({ membership, canMove, canBook }: { membership: Membership; canMo
       .map((type) => ({ type, units: data.units.filter((u) => u.roomTypeId === type.rowId) }))
       .filter((g) => g.units.length > 0);
   }, [data]);
+
+  /** Where each room type's rows start, below the date header (every height is fixed). */
+  const layout = useMemo(() => {
+    let top = 0;
+    return groups.map((g) => {
+      const placed = { ...g, top };
+      top += groupHeight + g.units.length * rowHeight;
+      return placed;
+    });
+  }, [groups]);
+  const virtual = (data?.units.length ?? 0) >= virtualFrom;
+  /** A room type's units as drawn: those in view, and one spacer per run of rows out of view. */
+  const rowsInView = (units: UnitNode[], groupTop: number): Array<{ kind: "unit"; unit: UnitNode } | { kind: "spacer"; key: string; height: number }> => {
+    if (!virtual) return units.map((unit) => ({ kind: "unit" as const, unit }));
+    const from = view.top - headerHeight - overscan;
+    const to = view.top + view.height + overscan;
+    const out: Array<{ kind: "unit"; unit: UnitNode } | { kind: "spacer"; key: string; height: number }> = [];
+    units.forEach((unit, i) => {
+      const top = groupTop + groupHeight + i * rowHeight;
+      if (top + rowHeight >= from && top <= to) {
+        out.push({ kind: "unit", unit });
+        return;
+      }
+      const last = out[out.length - 1];
+      if (last?.kind === "spacer") last.height += rowHeight;
+      else out.push({ kind: "spacer", key: `spacer-${unit.rowId}`, height: rowHeight });
+    });
+    return out;
+  };
 
   const claimsByUnit = useMemo(() => {
     const map = new Map<string, ChartClaimNode[]>();
@@ -377,6 +443,43 @@ function Chart({ membership, canMove, canBook }: { membership: Membership; canMo
   }, [drag]);
 
   const dragged = drag ? data?.claims.find((c) => c.rowId === drag.claimId) : undefined;
+  /** One unit's row, with its bars and the ghost of a stay dragged onto it. */
+  const renderUnit = (unit: UnitNode) => (
+    <UnitRow
+      key={unit.rowId}
+      labelWidth={labelWidth}
+      unit={unit}
+      win={win}
+      cell={cell}
+      todayIndex={todayIndex}
+      claims={claimsByUnit.get(unit.rowId) ?? []}
+      conflicts={conflictsByUnit.get(unit.rowId) ?? []}
+      onEmptyNight={canBook ? (date) => navigate(`${newBookingPath}?arrival=${date}&departure=${addDays(date, 1)}`) : undefined}
+      renderBar={(placed, spill) => (
+        <Bar
+          key={placed.claim.rowId}
+          placed={placed}
+          spill={spill}
+          timeZone={membership.timeZone}
+          isDragged={drag?.claimId === placed.claim.rowId}
+          movable={movable(placed.claim)}
+          handlers={dragHandlers(placed.claim)}
+          onOpen={() => {
+            if (suppressClick.current) return;
+            if (placed.claim.reservation) openReservation(placed.claim.reservation.rowId);
+          }}
+          onMove={() => openMove(placed.claim)}
+        />
+      )}
+      ghost={
+        drag && dragged && drag.unitId === unit.rowId && (drag.dayDelta !== 0 || drag.unitId !== dragged.unitId) ? (
+          <Ghost claim={dragged} dayDelta={drag.dayDelta} taken={drag.taken} win={win} cell={cell} />
+        ) : null
+      }
+    />
+  );
+
+
   const ready = query.isSuccess && !query.isPlaceholderData;
   const trackWidth = win.days * cell;
   const todayIndex = daysBetween(win.from, today);
@@ -439,6 +542,7 @@ function Chart({ membership, canMove, canBook }: { membership: Membership; canMo
         data-state={ready ? "ready" : "loading"}
         data-from={win.from}
         data-days={win.days}
+        data-virtual={virtual ? "true" : "false"}
         data-cell={cell}
         // width 0, at least 100%: the chart scrolls inside its frame and never widens the page (a phone). The frame
         // scrolls the rows too (at most the window's height), so the sticky date header stays in view.
@@ -460,52 +564,23 @@ function Chart({ membership, canMove, canBook }: { membership: Membership; canMo
               This property has no units yet.
             </Typography>
           )}
-          {groups.map(({ type, units }) => (
+          {layout.map(({ type, units, top: groupTop }) => (
             <Box key={type.rowId} role="group" aria-label={type.name}>
-              <Box sx={{ display: "flex", bgcolor: "#f3f4f6", borderTop: 1, borderColor: "divider" }}>
-                <Box sx={{ width: labelWidth, flexShrink: 0, px: 1.5, py: 0.5, position: "sticky", left: 0, bgcolor: "#f3f4f6", zIndex: 2 }}>
-                  <Typography variant="subtitle2" component="h2">
+              <Box sx={{ display: "flex", bgcolor: "#f3f4f6", borderTop: 1, borderColor: "divider", height: groupHeight, boxSizing: "border-box" }}>
+                <Box sx={{ width: labelWidth, flexShrink: 0, px: labelWidth < 140 ? 1 : 1.5, py: 0.25, position: "sticky", left: 0, bgcolor: "#f3f4f6", zIndex: 2, overflow: "hidden" }}>
+                  <Typography variant="subtitle2" component="h2" noWrap title={type.name}>
                     {type.name}
                   </Typography>
-                  <Typography variant="caption" color="text.secondary">
+                  <Typography variant="caption" color="text.secondary" component="div" noWrap>
                     {plural(units.length, "unit")} · sleeps {type.maxOccupancy}
                   </Typography>
                 </Box>
                 <Box sx={{ width: trackWidth }} />
               </Box>
-              {units.map((unit) => (
-                <UnitRow
-                  key={unit.rowId}
-                  labelWidth={labelWidth}
-                  unit={unit}
-                  win={win}
-                  cell={cell}
-                  todayIndex={todayIndex}
-                  claims={claimsByUnit.get(unit.rowId) ?? []}
-                  conflicts={conflictsByUnit.get(unit.rowId) ?? []}
-                  onEmptyNight={canBook ? (date) => navigate(`${newBookingPath}?arrival=${date}&departure=${addDays(date, 1)}`) : undefined}
-                  renderBar={(placed, spill) => (
-                    <Bar
-                      key={placed.claim.rowId}
-                      placed={placed}
-                      spill={spill}
-                      timeZone={membership.timeZone}
-                      isDragged={drag?.claimId === placed.claim.rowId}
-                      movable={movable(placed.claim)}
-                      handlers={dragHandlers(placed.claim)}
-                      onOpen={() => {
-                        if (suppressClick.current) return;
-                        if (placed.claim.reservation) openReservation(placed.claim.reservation.rowId);
-                      }}
-                      onMove={() => openMove(placed.claim)}
-                    />
-                  )}
-                  ghost={
-                    drag && dragged && drag.unitId === unit.rowId && (drag.dayDelta !== 0 || drag.unitId !== dragged.unitId) ? (
-                      <Ghost claim={dragged} dayDelta={drag.dayDelta} taken={drag.taken} win={win} cell={cell} />
-                    ) : null
-                  }
-                />
+              {rowsInView(units, groupTop).map((item) => item.kind === "spacer" ? (
+                <Box key={item.key} aria-hidden data-testid="rows-spacer" sx={{ height: item.height }} />
+              ) : (
+                renderUnit(item.unit)
               ))}
             </Box>
           ))}
@@ -650,7 +725,7 @@ function UnitRow({ unit, win, cell, todayIndex, claims, conflicts, onEmptyNight,
     <Box
       data-unit-row={unit.rowId}
       data-unit-name={unit.name}
-      sx={{ display: "flex", borderTop: 1, borderColor: "divider", height: rowHeight }}
+      sx={{ display: "flex", borderTop: 1, borderColor: "divider", height: rowHeight, boxSizing: "border-box" }}
     >
       <Box sx={{ width: labelWidth, flexShrink: 0, px: labelWidth < 140 ? 1 : 1.5, position: "sticky", left: 0, bgcolor: "background.paper", zIndex: 3, display: "flex", alignItems: "center", gap: 1, borderRight: 1, borderColor: "divider", overflow: "hidden" }}>
         <Box component="span" aria-hidden sx={{ width: 8, height: 8, borderRadius: "50%", bgcolor: housekeepingColours[unit.housekeepingStatus], flexShrink: 0 }} />
