@@ -5818,7 +5818,7 @@ AS $function$
      and (coalesce(search_reservations.include_holds, false)
           or r.confirmed_at is not null
           or (r.status = 'held' and r.hold_expires_at > pg_catalog.now()))
-     and (app_hidden.search_pattern(search_reservations.search) is null
+     and (coalesce(pg_catalog.btrim(search_reservations.search), '') = ''
           or r.id in (
             select c.id
               from app_public.reservations c
@@ -5830,13 +5830,13 @@ AS $function$
               join app_public.reservations g on g.property_id = s.property_id and g.guest_id = s.id
              where s.property_id = search_reservations.property_id
                and app_hidden.guest_search_text(s.full_name, s.email::text, s.phone)
-                   operator(pg_catalog.~~) app_hidden.search_pattern(search_reservations.search)
+                   operator(pg_catalog.~~) (select app_hidden.search_pattern(search_reservations.search))
             union
             select t.id
               from app_public.reservations t
              where t.property_id = search_reservations.property_id
                and app_hidden.guest_search_text(t.contact_name, t.contact_email::text, t.contact_phone)
-                   operator(pg_catalog.~~) app_hidden.search_pattern(search_reservations.search)
+                   operator(pg_catalog.~~) (select app_hidden.search_pattern(search_reservations.search))
           ));
 $function$;
 grant execute on function app_public.search_reservations(property_id uuid, search text, include_holds boolean) to keepr_staff;

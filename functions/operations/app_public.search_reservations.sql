@@ -10,7 +10,10 @@
 -- PostGraphile's query, so the API's order, page and condition reach the
 -- indexes instead of reading every reservation of the property first. Every
 -- name is schema-qualified instead; security invoker, so row-level security
--- decides (another property's id gives nothing).
+-- decides (another property's id gives nothing). The LIKE pattern is a
+-- sub-select, computed once per query (an InitPlan) even when the search
+-- arrives as a parameter of a generic plan, not once per row; the trigram
+-- index takes it as a run-time key.
 create or replace function app_public.search_reservations(property_id uuid, search text default null, include_holds boolean default false)
   returns setof app_public.reservations
   language sql stable
@@ -21,7 +24,7 @@ as $$
      and (coalesce(search_reservations.include_holds, false)
           or r.confirmed_at is not null
           or (r.status = 'held' and r.hold_expires_at > pg_catalog.now()))
-     and (app_hidden.search_pattern(search_reservations.search) is null
+     and (coalesce(pg_catalog.btrim(search_reservations.search), '') = ''
           or r.id in (
             select c.id
               from app_public.reservations c
@@ -33,13 +36,13 @@ as $$
               join app_public.reservations g on g.property_id = s.property_id and g.guest_id = s.id
              where s.property_id = search_reservations.property_id
                and app_hidden.guest_search_text(s.full_name, s.email::text, s.phone)
-                   operator(pg_catalog.~~) app_hidden.search_pattern(search_reservations.search)
+                   operator(pg_catalog.~~) (select app_hidden.search_pattern(search_reservations.search))
             union
             select t.id
               from app_public.reservations t
              where t.property_id = search_reservations.property_id
                and app_hidden.guest_search_text(t.contact_name, t.contact_email::text, t.contact_phone)
-                   operator(pg_catalog.~~) app_hidden.search_pattern(search_reservations.search)
+                   operator(pg_catalog.~~) (select app_hidden.search_pattern(search_reservations.search))
           ));
 $$;
 comment on function app_public.search_reservations(uuid, text, boolean) is

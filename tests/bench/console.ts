@@ -1,0 +1,212 @@
+// npm run bench -- console [--rounds 5] [--per-round 40] [--properties 10] [--units 2000] [--days 180]
+//                          [--occupancy 0.6] [--seed 42]
+//
+// What the staff console's day and search (issue 21) cost on the scale data:
+//  1. starts Keepr (`node main.ts`, no demo data, no worker) on a throwaway
+//     data directory and generates the scale data set into its embedded
+//     Postgres (db/seed-scale.ts); picks the property with the most
+//     reservations and signs in a front-desk user of it;
+//  2. through the GraphQL API (one client, keep-alive HTTP), --rounds rounds
+//     of --per-round calls each of: the list's first page
+//     (searchReservations, newest arrival first), a search by a guest's
+//     surname, a search by phone digits, a search by exact confirmation code,
+//     and the Today board (frontDeskDay); the search terms are drawn from the
+//     property's own guests (seeded);
+//  3. directly in SQL as that user (role keepr_staff with its session, as the
+//     API sets it), the surname search with the planner as it is and with
+//     index scans turned off (what the search costs without its trigram
+//     indexes: every reservation and guest of the property read), in
+//     alternating rounds;
+//  4. prints p50/p95 per call, Postgres CPU per call (from /proc, the whole
+//     cluster's processes: other work on the machine is not counted, other
+//     processes' load is), the ratio without/with the indexes, and the
+//     machine's load before and after; then stops Keepr and deletes its data.
+import "../../core/env.ts";
+import { rmSync } from "node:fs";
+import { loadavg } from "node:os";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { openDatabase } from "../../core/database.ts";
+import { loadConfig } from "../../core/config.ts";
+import { defaultScaleOptions, formatScaleResult, generateScaleData } from "../../db/seed-scale.ts";
+import { postgresCpuSeconds } from "../helpers/cpu.ts";
+import { freePort, makeDataDir, postmasterPid, startKeepr, stillRunningAfter, stopKeepr, type KeeprProcess } from "../helpers/keepr-process.ts";
+import { seededRandom } from "../helpers/random.ts";
+import { percentile } from "./latency.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    rounds: { type: "string", default: "5" },
+    "per-round": { type: "string", default: "40" },
+    properties: { type: "string", default: "10" },
+    units: { type: "string", default: "2000" },
+    days: { type: "string", default: "180" },
+    occupancy: { type: "string", default: String(defaultScaleOptions.occupancy) },
+    seed: { type: "string", default: String(defaultScaleOptions.seed) },
+  },
+  strict: true,
+});
+const rounds = Number(args.rounds);
+const perRound = Number(args["per-round"]);
+const scale = {
+  ...defaultScaleOptions, properties: Number(args.properties), units: Number(args.units), days: Number(args.days),
+  occupancy: Number(args.occupancy), seed: Number(args.seed),
+};
+const password = "bench-console-password-1";
+
+const dataDir = makeDataDir();
+let running: KeeprProcess | null = null;
+let pgPid: number | null = null;
+const pools: pg.Pool[] = [];
+
+async function cleanUp(): Promise<void> {
+  await Promise.all(pools.splice(0).map((p) => p.end().catch(() => {})));
+  if (running) {
+    const code = await stopKeepr(running, "SIGINT");
+    if (code !== 0) console.error(`Keepr exited with ${code}:\n${running.output().slice(-4000)}`);
+    running = null;
+  }
+  if (pgPid !== null && (await stillRunningAfter(pgPid, 20_000))) process.kill(pgPid, "SIGQUIT");
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+interface Sample {
+  ms: number[];
+  cpu: number;
+  calls: number;
+}
+const newSample = (): Sample => ({ ms: [], cpu: 0, calls: 0 });
+const line = (name: string, s: Sample) =>
+  `${name.padEnd(34)} p50 ${percentile(s.ms, 50).toFixed(1).padStart(6)} ms  p95 ${percentile(s.ms, 95).toFixed(1).padStart(6)} ms  ` +
+  `Postgres CPU ${((s.cpu / s.calls) * 1000).toFixed(2).padStart(6)} ms/call  (${s.calls} calls)`;
+
+let exitCode = 0;
+const loadBefore = loadavg().map((x) => x.toFixed(2)).join(" ");
+try {
+  const port = await freePort();
+  const pgPort = await freePort();
+  running = await startKeepr({ dataDir, port, pgPort, env: { SEED: "false", LOG_LEVEL: "warn", WORKER: "false" } });
+  pgPid = postmasterPid(dataDir);
+  const db = await openDatabase(loadConfig({ DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) }), () => {});
+  console.log(`generating scale data (seed ${scale.seed})…`);
+  console.log(formatScaleResult(await generateScaleData(db, scale), scale));
+  const owner = new pg.Pool({ connectionString: db.ownerUrl, max: 2 });
+  const direct = new pg.Pool({ connectionString: db.authenticatorUrl, max: 1 });
+  pools.push(owner, direct);
+  // Keepr stops Postgres at the end: an idle connection hears it; nothing to do then.
+  for (const pool of pools) pool.on("error", () => {});
+  await owner.query("analyze");
+
+  const { rows: [property] } = await owner.query<{ id: string; name: string; n: number; guests: number }>(
+    `select p.id, p.name, count(*)::int as n, (select count(*)::int from app_public.guests g where g.property_id = p.id) as guests
+       from app_public.properties p join app_public.reservations r on r.property_id = p.id
+      group by p.id order by n desc limit 1`,
+  );
+  const { rows: [user] } = await owner.query<{ id: string; email: string }>(
+    "insert into app_public.users (email, display_name) values ('bench-desk@console.example', 'Bench Desk') returning id, email",
+  );
+  await owner.query("insert into app_public.property_memberships (property_id, user_id, role) values ($1, $2, 'front_desk')", [property!.id, user!.id]);
+  await owner.query("insert into app_private.user_secrets (user_id, password_hash) values ($1, public.crypt($2, public.gen_salt('bf', 4)))", [user!.id, password]);
+  console.log(`property "${property!.name}": ${property!.n} reservations, ${property!.guests} guests`);
+
+  // Search terms from the property's own guests and bookings.
+  const { rows: samples } = await owner.query<{ surname: string; digits: string; code: string }>(
+    `select split_part(g.full_name, ' ', 2) as surname, right(regexp_replace(coalesce(g.phone, '000000'), '[^0-9]', '', 'g'), 6) as digits,
+            r.confirmation_code as code
+       from app_public.reservations r join app_public.guests g on g.property_id = r.property_id and g.id = r.guest_id
+      where r.property_id = $1 and r.confirmation_code is not null order by r.id limit 200`,
+    [property!.id],
+  );
+  const random = seededRandom(scale.seed);
+  const pick = () => samples[Math.floor(random() * samples.length)]!;
+
+  const login = await fetch(`${running.url}/graphql`, {
+    method: "POST", headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query: `mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) { result } }`, variables: { e: user!.email, p: password } }),
+  });
+  const token = ((await login.json()) as { data: { login: { result: string } } }).data.login.result;
+  const api = async (query: string, variables: Record<string, unknown>) => {
+    const res = await fetch(`${running!.url}/graphql`, {
+      method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as { errors?: Array<{ message: string }> };
+    if (body.errors) throw new Error(body.errors[0]!.message);
+  };
+  const list = `query($p: UUID!, $s: String) { searchReservations(propertyId: $p, search: $s, first: 25, orderBy: [ARRIVAL_DESC, PRIMARY_KEY_ASC]) {
+    totalCount nodes { rowId confirmationCode status arrival departure holdState guest { fullName email phone } unit { name } } } }`;
+  const day = `query($p: UUID!) { frontDeskDay(propertyId: $p) { nodes { rowId confirmationCode status arrival departure guest { fullName } } } }`;
+
+  const calls: Record<string, () => Promise<void>> = {
+    "list, first page (API)": () => api(list, { p: property!.id, s: null }),
+    "search by surname (API)": () => api(list, { p: property!.id, s: pick().surname }),
+    "search by phone digits (API)": () => api(list, { p: property!.id, s: pick().digits }),
+    "search by code (API)": () => api(list, { p: property!.id, s: pick().code }),
+    "Today board, frontDeskDay (API)": () => api(day, { p: property!.id }),
+  };
+  const results: Record<string, Sample> = {};
+  for (const name of Object.keys(calls)) results[name] = newSample();
+  // Direct SQL as the desk user, with and without index scans.
+  const session = await (async () => {
+    const c = await direct.connect();
+    try {
+      await c.query("begin; set local role keepr_anonymous");
+      const { rows } = await c.query<{ session_id: string }>("select (app_public.login($1, $2)).session_id", [user!.email, password]);
+      await c.query("commit");
+      return rows[0]!.session_id;
+    } finally {
+      c.release();
+    }
+  })();
+  const sqlSearch = async (indexes: boolean) => {
+    const c = await direct.connect();
+    try {
+      await c.query("begin");
+      await c.query(
+        "select set_config('role', 'keepr_staff', true), set_config('jwt.claims.session_id', $1, true), set_config('jwt.claims.sub', $2, true)",
+        [session, user!.id],
+      );
+      if (!indexes) await c.query("set local enable_indexscan = off; set local enable_bitmapscan = off");
+      await c.query("select r.id from app_public.search_reservations($1, $2) r order by lower(r.stay) desc, r.id limit 25", [property!.id, pick().surname]);
+      await c.query("select count(*) from app_public.search_reservations($1, $2)", [property!.id, pick().surname]);
+      await c.query("commit");
+    } finally {
+      c.release();
+    }
+  };
+  const sqlModes = { "surname search, indexes (SQL)": true, "surname search, no index scans (SQL)": false } as const;
+  for (const name of Object.keys(sqlModes)) results[name] = newSample();
+
+  const time = async (name: string, fn: () => Promise<void>) => {
+    const sample = results[name]!;
+    const cpu0 = postgresCpuSeconds(pgPid!);
+    for (let i = 0; i < perRound; i++) {
+      const t0 = performance.now();
+      await fn();
+      sample.ms.push(performance.now() - t0);
+    }
+    sample.cpu += postgresCpuSeconds(pgPid!) - cpu0;
+    sample.calls += perRound;
+  };
+  // Warm-up, not measured.
+  for (const fn of Object.values(calls)) for (let i = 0; i < 5; i++) await fn();
+  for (const indexes of Object.values(sqlModes)) await sqlSearch(indexes);
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, fn] of Object.entries(calls)) await time(name, fn);
+    // Alternating order, so a busy moment of the machine hits both.
+    const modes = Object.entries(sqlModes);
+    for (const [name, indexes] of round % 2 === 0 ? modes : modes.reverse()) await time(name, () => sqlSearch(indexes));
+  }
+  console.log("");
+  for (const [name, sample] of Object.entries(results)) console.log(line(name, sample));
+  const withIdx = results["surname search, indexes (SQL)"]!;
+  const without = results["surname search, no index scans (SQL)"]!;
+  console.log(`\nno index scans / indexes: p50 ${(percentile(without.ms, 50) / percentile(withIdx.ms, 50)).toFixed(1)}×, ` +
+    `Postgres CPU ${((without.cpu / without.calls) / (withIdx.cpu / withIdx.calls)).toFixed(1)}× (the SQL rows run two statements: a page and a count)`);
+} catch (error) {
+  console.error(error);
+  exitCode = 1;
+} finally {
+  await cleanUp();
+  console.log(`load average before ${loadBefore}, after ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+}
+process.exit(exitCode);
