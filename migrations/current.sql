@@ -1,3 +1,1 @@
--- Issue 21 (K), slice 2: the reservations search computes its LIKE pattern
--- once per query (an InitPlan), not once per row under a generic plan.
---! include operations/app_public.search_reservations.sql
+-- Enter migration here
