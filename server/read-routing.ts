@@ -29,6 +29,7 @@ import type { DocumentNode } from "postgraphile/graphql";
 import { makePgService, makeWithPgClientViaPgClientAlreadyInTransaction, type NodePostgresPgClient } from "postgraphile/adaptors/pg";
 import type { WithPgClient as AnyWithPgClient } from "postgraphile/@dataplan/pg";
 import type { Logger } from "../core/logger.ts";
+import { becomeStatement } from "../core/sql.ts";
 import { formatLsn, isRecoveryConflict, isUnavailable, parseLsn, type Replica, type ReplicaSet } from "../core/replicas.ts";
 import { operationOf } from "./graphql-operation.ts";
 
@@ -66,12 +67,29 @@ export function readsFromReplica(document: DocumentNode, operationName: string |
 }
 
 /**
+ * The statement that opens an operation's transaction with its settings, in
+ * one round trip: `begin; select set_config(…, true), …` as one simple
+ * query, the settings as quoted literals (core/sql.ts's becomeStatement,
+ * as every other transaction of Keepr's opens). @dataplan/pg sends `begin`,
+ * then the settings as a JSON parameter: a second round trip. Settings
+ * whose value is null or undefined are left out, as @dataplan/pg leaves
+ * them.
+ */
+export function beginWithSettings(pgSettings: Readonly<Record<string, string | null | undefined>> | null | undefined): string {
+  const settings = Object.fromEntries(Object.entries(pgSettings ?? {}).flatMap(([name, value]) => (value == null ? [] : [[name, String(value)]])));
+  const become = becomeStatement({ settings });
+  return become ? `begin; ${become}` : "begin";
+}
+
+/**
  * PostGraphile's connections from a pool: each call takes a connection,
  * runs the operation's transaction on it with its pgSettings
- * (transaction-local set_config, from @dataplan/pg) and gives it back.
- * Unlike @dataplan/pg's own, it sends nothing else on the connection (no
- * session SET at first use), so it suits a transaction pooler; a
- * connection that failed or was lost is destroyed, not given back.
+ * (transaction-local set_config) and gives it back: `begin` and the
+ * settings in one round trip (beginWithSettings), the operation's queries,
+ * `commit`. Unlike @dataplan/pg's own, it sends nothing else on the
+ * connection (no session SET at first use), so it suits a transaction
+ * pooler; a connection that failed or was lost is destroyed, not given
+ * back.
  */
 export function withPgClientOf(pool: pg.Pool): WithPgClient {
   return async (pgSettings, callback) => {
@@ -85,7 +103,19 @@ export function withPgClientOf(pool: pg.Pool): WithPgClient {
     };
     client.on("error", lost);
     try {
-      return await makeWithPgClientViaPgClientAlreadyInTransaction(client, false)(pgSettings, callback);
+      await client.query(beginWithSettings(pgSettings));
+      let result;
+      try {
+        // Inside the transaction already: a mutation's own transaction is a savepoint.
+        result = await makeWithPgClientViaPgClientAlreadyInTransaction(client, true)(null, callback);
+      } catch (error) {
+        await client.query("rollback").catch((rollbackError: unknown) => {
+          broken ??= rollbackError as Error;
+        });
+        throw error;
+      }
+      await client.query("commit");
+      return result;
     } catch (error) {
       if (isUnavailable(error)) broken = error as Error;
       throw error;
