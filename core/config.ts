@@ -118,6 +118,16 @@ const schema = z.object({
    */
   STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   API_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /**
+   * At most this many anonymous read-only GraphQL operations (guest searches,
+   * quotes, property pages) of this process run in Postgres at once; the
+   * others wait their turn in the process, in order, holding no connection.
+   * Staff requests and every mutation (guests' bookings included) never wait
+   * for them, so staff keep working during a guest spike (server/admission.ts).
+   * Keep it below API_POOL_SIZE; 0 turns the lane off (guest reads take any
+   * free connection, as before).
+   */
+  API_PUBLIC_READ_CONCURRENCY: z.coerce.number().int().min(0).max(200).default(2),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
   GRAPHQL_MAX_LIST_DEPTH: z.coerce.number().int().min(1).max(20).default(4),
   GRAPHQL_MAX_REQUEST_BYTES: z.coerce.number().int().min(1024).default(100_000),

@@ -5,7 +5,7 @@ import { depthLimit } from "@graphile/depth-limit";
 import type { Request } from "express";
 import type pg from "pg";
 import { PgJWTPlugin } from "postgraphile/graphile-build-pg";
-import { Kind, NoSchemaIntrospectionCustomRule, GraphQLError, type ASTNode, type GraphQLFormattedError, type ValidationRule } from "postgraphile/graphql";
+import { getOperationAST, Kind, NoSchemaIntrospectionCustomRule, GraphQLError, type ASTNode, type GraphQLFormattedError, type ValidationRule } from "postgraphile/graphql";
 import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
 import { tokenAudience, tokenIssuer } from "../core/auth.ts";
 import type { Config } from "../core/config.ts";
@@ -18,6 +18,7 @@ import { errorsWithoutSuggestions, mayHaveSuggestions } from "./graphql-hints.ts
 import type { Logger } from "../core/logger.ts";
 import { transactionTimeouts } from "../core/pool-mode.ts";
 import { keeprPgService, type ReadRouter } from "./read-routing.ts";
+import { Lane } from "./admission.ts";
 
 /** Caps the number of fields an operation selects, counting each fragment use: a cost limit against alias floods. */
 export function maxFieldsRule(maxFields: number): ValidationRule {
@@ -77,6 +78,8 @@ export function makePreset(options: {
   readRouter?: ReadRouter;
 }): GraphileConfig.Preset {
   const { config, pool, jwtSecret, logger, readRouter } = options;
+  // Guest reads take turns on the primary (server/admission.ts).
+  const publicReads = config.API_PUBLIC_READ_CONCURRENCY > 0 ? new Lane(config.API_PUBLIC_READ_CONCURRENCY) : null;
   // Every transaction of an operation carries these, transaction-local (a
   // transaction pooler cannot take them at connect: core/pool-mode.ts);
   // and JIT's optimisation stays off, as @dataplan/pg would set it per
@@ -187,10 +190,13 @@ export function makePreset(options: {
       // read that may use a replica replaces it (read-routing.ts).
       context(requestContext, args) {
         const req = requestContext.expressv4?.req as Request | undefined;
-        const pgSettings = { ...transactionSettings, ...(req?.pgSettings ?? { role: "keepr_anonymous" }) };
-        if (!readRouter) return { pgSettings };
-        const primary = (args.contextValue as Partial<Grafast.Context>).withPgClient;
-        if (!primary) return { pgSettings };
+        const pgSettings: Record<string, string> = { ...transactionSettings, ...(req?.pgSettings ?? { role: "keepr_anonymous" }) };
+        const given = (args.contextValue as Partial<Grafast.Context>).withPgClient;
+        if (!given) return { pgSettings };
+        // An anonymous query takes its turn in the guest lane (on the primary; a replica's reads do not).
+        const guestRead = publicReads && pgSettings.role === "keepr_anonymous" && getOperationAST(args.document, args.operationName)?.operation === "query";
+        const primary: typeof given = guestRead ? (settings, callback) => publicReads.run(() => given(settings, callback)) : given;
+        if (!readRouter) return primary === given ? { pgSettings } : { pgSettings, withPgClient: primary };
         return { pgSettings, withPgClient: readRouter.withPgClientFor(req, args.document, args.operationName, primary) };
       },
     },
