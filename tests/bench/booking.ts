@@ -80,6 +80,10 @@ const { values: args } = parseArgs({
     sql: { type: "string" },
     worker: { type: "string", default: "true" },
     phases: { type: "string", default: "search,quote,booking,allocation" },
+    rounds: { type: "string", default: "2" },
+    "staff-clients": { type: "string", default: "2" },
+    flood: { type: "string", default: "32" },
+    lanes: { type: "string" },
     "alloc-units": { type: "string", default: "10,20,40" },
     "alloc-season": { type: "string", default: "90" },
     "alloc-fill": { type: "string", default: "0.95" },
@@ -91,6 +95,8 @@ const { values: args } = parseArgs({
   strict: true,
 });
 const clients = Number(args.clients);
+/** Search and quote: rounds of API and direct, alternating which goes first (ABBA), so neither path always runs on a warmer or quieter machine. */
+const rounds = Number(args.rounds);
 const seconds = Number(args.seconds);
 const warmup = Number(args.warmup);
 /** The API's pool (API_POOL_SIZE) and the direct pool: the same size, by default one connection per client. */
@@ -105,8 +111,8 @@ const scale: ScaleOptions = {
 };
 const phases = new Set(args.phases!.split(",").map((p) => p.trim()).filter(Boolean));
 for (const p of phases) {
-  if (!["search", "quote", "booking", "allocation"].includes(p)) {
-    console.error(`--phases: unknown phase ${p} (search, quote, booking, allocation)`);
+  if (!["search", "quote", "booking", "staff", "allocation"].includes(p)) {
+    console.error(`--phases: unknown phase ${p} (search, quote, booking, staff, allocation)`);
     process.exit(2);
   }
 }
@@ -117,6 +123,20 @@ for (const p of phases) {
  * size, as the other phases do.
  */
 const needsCandidates = phases.has("search") || phases.has("quote") || phases.has("booking");
+/**
+ * staff (issue 23): staff mutations alone and under a flood of guest
+ * searches, in rounds (alone, flood, flood, alone, …), for each value of
+ * API_PUBLIC_READ_CONCURRENCY in --lanes (Keepr restarted with it; the
+ * first value is also the one the other phases run with; none: Keepr's
+ * default).
+ */
+const staffClients = Number(args["staff-clients"]);
+const floodClients = Number(args.flood);
+const lanes = args.lanes === undefined ? [undefined] : args.lanes.split(",").map((v) => Number(v.trim()));
+if (!Number.isInteger(staffClients) || staffClients < 1 || !Number.isInteger(floodClients) || floodClients < 1 || lanes.some((v) => v !== undefined && !(Number.isInteger(v) && v >= 0))) {
+  console.error("--staff-clients and --flood: whole numbers ≥ 1; --lanes: whole numbers ≥ 0, comma-separated");
+  process.exit(2);
+}
 const alloc = {
   units: args["alloc-units"]!.split(",").map(Number),
   season: Number(args["alloc-season"]),
@@ -132,7 +152,7 @@ if (alloc.units.some((n) => !Number.isInteger(n) || n < 1) || !(alloc.season >= 
   console.error("--alloc-units: whole numbers ≥ 1; --alloc-season 1–700; --alloc-fill (0, 1]; --alloc-lead ≥ 0; --alloc-blocks [0, 1); --alloc-pinned [0, 1]; --alloc-paths API,direct in any order");
   process.exit(2);
 }
-for (const [name, v] of Object.entries({ clients, seconds, warmup, pool: poolSize })) {
+for (const [name, v] of Object.entries({ clients, seconds, warmup, pool: poolSize, rounds })) {
   if (!Number.isFinite(v) || v < (name === "warmup" ? 0 : 1)) {
     console.error(`--${name} must be a positive number`);
     process.exit(2);
@@ -185,6 +205,34 @@ function cpuSnapshot(keeprPid: number, postmaster: number): { client: number; ke
   return { client: (usage.user + usage.system) / 1e6, keepr: processCpuSeconds(keeprPid), postgres: postgresCpuSeconds(postmaster) };
 }
 
+/** CPU time a thread has spent on a core, in seconds (/proc/<pid>/schedstat, nanoseconds; 0 once it is gone). */
+function threadCpuSeconds(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ")[0]) / 1e9;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The CPU of the Postgres backends of one path (by application_name: the
+ * API's pool, or the bench's direct pool), apart from the rest of the
+ * cluster: the WAL sender feeding realtime, autovacuum, the checkpointer and
+ * the other paths' backends are not in it. Read from pg_stat_activity and
+ * /proc at the start and the end of a phase: a backend that started during
+ * the phase counts whole; one that ended during it is missed (the pools keep
+ * their connections while they are busy).
+ */
+async function backendsCpu(owner: pg.Pool, applicationName: string): Promise<Map<number, number>> {
+  const { rows } = await owner.query<{ pid: number }>("select pid from pg_catalog.pg_stat_activity where application_name = $1", [applicationName]);
+  return new Map(rows.map((r) => [r.pid, threadCpuSeconds(r.pid)]));
+}
+function backendsCpuSince(before: Map<number, number>, after: Map<number, number>): number {
+  let seconds = 0;
+  for (const [pid, now] of after) seconds += now - (before.get(pid) ?? 0);
+  return seconds;
+}
+
 interface PhaseResult {
   name: string;
   path: "API" | "direct";
@@ -192,6 +240,9 @@ interface PhaseResult {
   /** Per-request stats inside a phase (booking: createHold, confirmBooking). */
   parts?: Record<string, Stats>;
   cpu: { client: number; keepr: number; postgres: number };
+  /** CPU seconds over the measured phase: the path's own Postgres backends, the Keepr process, the bench client. */
+  cpuSeconds: { backends: number; keepr: number; client: number };
+  round?: number;
   note?: string;
 }
 
@@ -228,7 +279,7 @@ interface Outcome<T> {
   code?: string;
 }
 
-function makeApi(url: string, maxSockets: number) {
+function makeApi(url: string, maxSockets: number, token?: string) {
   const { hostname, port } = new URL(url);
   const agent = new http.Agent({ keepAlive: true, maxSockets });
   const post = (body: string) =>
@@ -236,7 +287,10 @@ function makeApi(url: string, maxSockets: number) {
       const req = http.request(
         {
           agent, host: hostname, port, path: "/graphql", method: "POST",
-          headers: { "content-type": "application/json", accept: "application/json", "content-length": Buffer.byteLength(body) },
+          headers: {
+            "content-type": "application/json", accept: "application/json", "content-length": Buffer.byteLength(body),
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -377,7 +431,17 @@ process.on("SIGINT", () => {
   console.error("\ninterrupted: stopping Keepr and Postgres (Ctrl-C again to leave them running)");
 });
 
+/** Keepr's environment: the pool the size of the bench's, and the guest lane's width when given. */
+function keeprEnv(lane: number | undefined): Record<string, string> {
+  return {
+    // No browser app builds in the background while measuring.
+    SEED: "false", ADMIN_BUILD: "false", API_POOL_SIZE: String(poolSize), LOG_LEVEL: "warn", WORKER: args.worker!,
+    ...(lane === undefined ? {} : { API_PUBLIC_READ_CONCURRENCY: String(lane) }),
+  };
+}
+
 const results: PhaseResult[] = [];
+const staffResults: StaffResult[] = [];
 const allocResults: AllocResult[] = [];
 let exitCode = 0;
 try {
@@ -387,7 +451,7 @@ try {
     dataDir, port, pgPort,
     // --worker false: the API alone, without the jobs its bookings cause
     // (confirmation emails) competing for the same cores.
-    env: { SEED: "false", API_POOL_SIZE: String(poolSize), LOG_LEVEL: "warn", WORKER: args.worker! },
+    env: keeprEnv(lanes[0]),
   });
   pgPid = postmasterPid(dataDir);
   console.log(`Keepr ready in ${running.readyMs} ms (${running.url}, Postgres pid ${pgPid} on port ${pgPort}, data ${dataDir})`);
@@ -420,6 +484,7 @@ try {
   pools.push(owner, direct, prep);
   // Idle connections fail when Postgres stops at the end: expected.
   for (const pool of pools) pool.on("error", () => {});
+  await settle(owner);
   const sqlClient = makeDirect(direct);
   const prepClient = makeDirect(prep);
   const api = makeApi(running.url, clients);
@@ -451,6 +516,7 @@ try {
   }
 
   const cpuNow = () => cpuSnapshot(running!.child.pid!, pgPid!);
+  let currentRound: number | undefined;
   async function phase(
     name: string,
     path: PhaseResult["path"],
@@ -467,9 +533,12 @@ try {
     }
     if (stopping) throw new Error("interrupted");
     const measured = fresh();
+    const backendsOf = path === "API" ? "keepr-api" : "keepr-bench-direct";
+    const backends0 = await backendsCpu(owner, backendsOf);
     const cpu0 = cpuNow();
     const { ms, exhausted } = await runLoops(clients, seconds, () => op(measured.stats, measured.parts), true);
     const cpu1 = cpuNow();
+    const backends1 = await backendsCpu(owner, backendsOf);
     measured.stats.ms = ms;
     for (const p of Object.values(measured.parts)) p.ms = ms;
     const wall = ms / 1000;
@@ -480,6 +549,8 @@ try {
         keepr: (cpu1.keepr - cpu0.keepr) / wall,
         postgres: (cpu1.postgres - cpu0.postgres) / wall,
       },
+      cpuSeconds: { backends: backendsCpuSince(backends0, backends1), keepr: cpu1.keepr - cpu0.keepr, client: cpu1.client - cpu0.client },
+      round: currentRound,
       note: exhausted ? `quote tokens ran out after ${wall.toFixed(1)} s` : undefined,
     };
     results.push(result);
@@ -501,24 +572,30 @@ try {
     out.code ? stats.fail(out.code) : stats.ok(out.ms);
     return true;
   };
-  if (phases.has("search")) {
-    await phase("search", "API", searchApi());
-    await phase("search", "direct", searchDirect());
+  /** API and direct in rounds, ABBA: round 1 API first, round 2 direct first, … */
+  async function alternating(name: string, ops: Record<PhaseResult["path"], () => (stats: Stats) => Promise<boolean>>): Promise<void> {
+    for (let round = 1; round <= rounds; round++) {
+      currentRound = rounds > 1 ? round : undefined;
+      for (const path of round % 2 === 1 ? (["API", "direct"] as const) : (["direct", "API"] as const)) await phase(name, path, ops[path]());
+    }
+    currentRound = undefined;
   }
+  if (phases.has("search")) await alternating("search", { API: searchApi, direct: searchDirect });
 
   // (b) quote
-  if (phases.has("quote")) await phase("quote", "API", async (stats) => {
+  const quoteApi = () => async (stats: Stats) => {
     const c = pick(candidates);
     const out = await api.call(gql.quote, { ...c }, (d) => d.quote.quoteToken as string);
     out.code ? stats.fail(out.code) : stats.ok(out.ms);
     return true;
-  });
-  if (phases.has("quote")) await phase("quote", "direct", async (stats) => {
+  };
+  const quoteDirect = () => async (stats: Stats) => {
     const c = pick(candidates);
     const out = await sqlClient.call("quote", sql.quote, [c.ratePlanId, c.arrival, c.departure, c.adults], (rows) => rows[0].quote_token as string);
     out.code ? stats.fail(out.code) : stats.ok(out.ms);
     return true;
-  });
+  };
+  if (phases.has("quote")) await alternating("quote", { API: quoteApi, direct: quoteDirect });
 
   // (c) booking: hold + confirm, on quote tokens made beforehand (not
   // timed): enough for the warm-up, then, from the warm-up's rate, enough
@@ -605,7 +682,39 @@ try {
     await restoreInventory(since);
   }
 
-  // (d) allocation: a season replayed onto hotel room types
+  // (d) staff: a staff mutation loop alone and under a flood of guest searches
+  if (phases.has("staff")) {
+    const staffSetup = await makeStaffUser(owner, staffClients);
+    let currentLane = lanes[0];
+    for (const lane of lanes) {
+      if (lane !== currentLane) {
+        // Keepr again, with the lane's width (the same data and ports).
+        const code = await stopKeepr(running!, "SIGINT");
+        if (code !== 0) throw new Error(`Keepr exited with ${code} while restarting:\n${running!.output().slice(-4000)}`);
+        running = await startKeepr({ dataDir, port, pgPort, env: keeprEnv(lane) });
+        pgPid = postmasterPid(dataDir);
+        currentLane = lane;
+        console.log(`(Keepr restarted with API_PUBLIC_READ_CONCURRENCY=${lane} in ${running.readyMs} ms)`);
+      }
+      const staffApi = makeApi(running!.url, staffClients, await staffLogin(running!.url, staffSetup));
+      const floodApi = makeApi(running!.url, floodClients);
+      const label = lane === undefined ? "default lane" : `lane ${lane}`;
+      console.log(`\nstaff: ${staffClients} staff clients (setUnitStatus, dirty ↔ clean, each on its own unit), alone and under ${floodClients} clients searching; ${label}`);
+      for (let round = 1; round <= rounds; round++) {
+        for (const flood of round % 2 === 1 ? [false, true] : [true, false]) {
+          const r = await staffPhase(staffApi, floodApi, staffSetup.unitIds, flood, cities);
+          r.lane = lane;
+          r.round = round;
+          staffResults.push(r);
+          console.log(formatStaff(r));
+        }
+      }
+      staffApi.agent.destroy();
+      floodApi.agent.destroy();
+    }
+  }
+
+  // (e) allocation: a season replayed onto hotel room types
   if (phases.has("allocation")) {
     console.log(`\nallocation: room types of ${alloc.units.join(", ")} units, a ${alloc.season}-night season filled to ${(alloc.fill * 100).toFixed(0)} % by count, ` +
       `lead times with a mean of ${alloc.lead} days, blocks ${(alloc.blocks * 100).toFixed(1)} % of unit-nights, ${(alloc.pinned * 100).toFixed(0)} % of bookings pinned (seed ${scale.seed})`);
@@ -619,6 +728,7 @@ try {
   api.agent.destroy();
 
   if (needsCandidates) console.log(`\n${summary()}`);
+  if (staffResults.length) console.log(`\n${staffSummary()}`);
   if (allocResults.length) console.log(`\n${allocSummary()}`);
 } catch (error) {
   if (stopping) {
@@ -645,14 +755,19 @@ function formatCodes(m: Map<string, number>): string {
 function formatRow(r: PhaseResult, part = false): string {
   const s = r.stats;
   const f = (x: number) => (Number.isNaN(x) ? "-" : x.toFixed(1));
-  const label = part ? r.name : `${r.name} ${r.path}`;
+  const label = part ? r.name : `${r.name} ${r.path}${r.round ? ` #${r.round}` : ""}`;
   // A booking is a successful createHold + confirmBooking; attempts that
   // ended in SOLD_OUT are counted apart.
   const volume = !part && r.name === "booking"
     ? `${String(s.latencies.length).padStart(6)} booked ${s.okThroughput.toFixed(1).padStart(6)}/s (${s.requests} attempts, ` +
       `${Object.values(r.parts ?? {}).reduce((n, p) => n + p.requests, 0)} requests)`
     : `${String(s.requests).padStart(6)} req    ${s.throughput.toFixed(1).padStart(6)}/s`;
-  const cpu = part ? "" : `  cpu: client ${(r.cpu.client * 100).toFixed(0)}%, keepr ${(r.cpu.keepr * 100).toFixed(0)}%, postgres ${(r.cpu.postgres * 100).toFixed(0)}%`;
+  // Per call (a booking: per booking attempt, its two requests): the path's own backends, the Keepr process, the client.
+  const perCall = (x: number) => ((x * 1000) / Math.max(1, s.requests)).toFixed(2);
+  const cpu = part
+    ? ""
+    : `  cpu: client ${(r.cpu.client * 100).toFixed(0)}%, keepr ${(r.cpu.keepr * 100).toFixed(0)}%, postgres ${(r.cpu.postgres * 100).toFixed(0)}%` +
+      `; per call: backends ${perCall(r.cpuSeconds.backends)}, keepr ${perCall(r.cpuSeconds.keepr)}, client ${perCall(r.cpuSeconds.client)} ms`;
   return (
     `${label.padEnd(17)} ${volume}` +
     `  p50 ${f(s.percentile(50)).padStart(6)}  p95 ${f(s.percentile(95)).padStart(6)}  p99 ${f(s.percentile(99)).padStart(6)} ms` +
@@ -665,21 +780,52 @@ function summary(): string {
   const lines = [
     `summary, ${clients} clients (latency of successful calls; booking = createHold + confirmBooking, its rate in completed bookings/s; quote tokens made beforehand, not timed):`,
   ];
+  const ratioTarget: Record<string, number> = { search: 0.85, quote: 0.85, booking: 0.5 };
   for (const name of ["search", "quote", "booking"]) {
-    const a = results.find((r) => r.name === name && r.path === "API");
-    const d = results.find((r) => r.name === name && r.path === "direct");
+    const a = combined(results.filter((r) => r.name === name && r.path === "API"));
+    const d = combined(results.filter((r) => r.name === name && r.path === "direct"));
     if (!a || !d) continue;
     const p95 = a.stats.percentile(95);
     // Bookings compare completed bookings per second; the others calls per second.
     const rate = (r: PhaseResult) => (name === "booking" ? r.stats.okThroughput : r.stats.throughput);
     const ratio = rate(a) / rate(d);
+    const perCall = (r: PhaseResult, x: number) => ((x * 1000) / Math.max(1, r.stats.requests)).toFixed(2);
+    const byRound = [...new Set(results.filter((r) => r.name === name && r.round).map((r) => r.round!))].map((round) => {
+      const ra = results.find((r) => r.name === name && r.path === "API" && r.round === round)!;
+      const rd = results.find((r) => r.name === name && r.path === "direct" && r.round === round)!;
+      return (rate(ra) / rate(rd)).toFixed(2);
+    });
     lines.push(
       `  ${name.padEnd(8)} API ${rate(a).toFixed(1)}/s p95 ${p95.toFixed(1)} ms (target ≤ ${targets[name]} ms: ${p95 <= targets[name]! ? "met" : "MISSED"}); ` +
         `direct ${rate(d).toFixed(1)}/s p95 ${d.stats.percentile(95).toFixed(1)} ms; ` +
-        `API/direct throughput ${ratio.toFixed(2)} (target ≥ 0.5: ${ratio >= 0.5 ? "met" : "MISSED"})`,
+        `API/direct throughput ${ratio.toFixed(2)}${byRound.length ? ` (rounds ${byRound.join(", ")})` : ""} (target ≥ ${ratioTarget[name]}: ${ratio >= ratioTarget[name]! ? "met" : "MISSED"})`,
+      `           CPU per call, API: backends ${perCall(a, a.cpuSeconds.backends)}, keepr ${perCall(a, a.cpuSeconds.keepr)}, client ${perCall(a, a.cpuSeconds.client)} ms; ` +
+        `direct: backends ${perCall(d, d.cpuSeconds.backends)}, client ${perCall(d, d.cpuSeconds.client)} ms`,
     );
   }
   return lines.join("\n");
+}
+
+/** The rounds of one phase and path as one result: their calls, time and CPU added up. */
+function combined(list: PhaseResult[]): PhaseResult | undefined {
+  if (list.length <= 1) return list[0];
+  const stats = new Stats();
+  const parts: Record<string, Stats> = {};
+  for (const r of list) {
+    for (const ms of r.stats.latencies) stats.ok(ms);
+    stats.requests += r.stats.requests - r.stats.latencies.length;
+    stats.ms += r.stats.ms;
+    for (const [map, into] of [[r.stats.errors, stats.errors], [r.stats.expected, stats.expected]] as const) {
+      for (const [code, n] of map) into.set(code, (into.get(code) ?? 0) + n);
+    }
+  }
+  const sum = (f: (r: PhaseResult) => number) => list.reduce((n, r) => n + f(r), 0);
+  const wall = stats.ms / 1000;
+  return {
+    name: list[0]!.name, path: list[0]!.path, stats, parts,
+    cpu: { client: sum((r) => r.cpu.client * r.stats.ms / 1000) / wall, keepr: sum((r) => r.cpu.keepr * r.stats.ms / 1000) / wall, postgres: sum((r) => r.cpu.postgres * r.stats.ms / 1000) / wall },
+    cpuSeconds: { backends: sum((r) => r.cpuSeconds.backends), keepr: sum((r) => r.cpuSeconds.keepr), client: sum((r) => r.cpuSeconds.client) },
+  };
 }
 
 // ---------------------------------------------------------------------------
@@ -852,6 +998,169 @@ function allocTotal(rooms: AllocResult[]): AllocResult {
     holdPlain: mergeStats(rooms.map((r) => r.holdPlain)), holdMoved: mergeStats(rooms.map((r) => r.holdMoved)),
     moved: rooms.flatMap((r) => r.moved), confirm: mergeStats(rooms.map((r) => r.confirm)), errors,
   };
+}
+
+// ---------------------------------------------------------------------------
+// Staff during a guest spike (issue 23)
+// ---------------------------------------------------------------------------
+
+interface StaffResult {
+  flood: boolean;
+  lane?: number;
+  round?: number;
+  staff: Stats;
+  searches: Stats;
+  /** CPU seconds of the Postgres cluster and of Keepr over the phase. */
+  postgres: number;
+  keepr: number;
+}
+
+const staffPassword = "bench-staff-password-1";
+
+/** A housekeeper at the first published hotel of the scale data, and units of it to mark dirty and clean, one per staff client. */
+async function makeStaffUser(owner: pg.Pool, count: number): Promise<{ email: string; unitIds: string[] }> {
+  const property = (await owner.query<{ id: string }>("select id from app_public.properties where kind = 'hotel' and is_published order by id limit 1")).rows[0]!.id;
+  const email = `bench-housekeeper-${randomUUID()}@example.com`;
+  const userId = (await owner.query<{ id: string }>("insert into app_public.users (email, display_name) values ($1, 'Bench Housekeeper') returning id", [email])).rows[0]!.id;
+  await owner.query("insert into app_private.user_secrets (user_id, password_hash) values ($1, public.crypt($2, public.gen_salt('bf', 4)))", [userId, staffPassword]);
+  await owner.query("insert into app_public.property_memberships (property_id, user_id, role) values ($1, $2, 'housekeeping')", [property, userId]);
+  const units = await owner.query<{ id: string }>("select id from app_public.units where property_id = $1 and is_active order by id limit $2", [property, count]);
+  if (units.rows.length < count) throw new Error(`the hotel has ${units.rows.length} units, fewer than --staff-clients ${count}`);
+  return { email, unitIds: units.rows.map((r) => r.id) };
+}
+
+async function staffLogin(url: string, who: { email: string }): Promise<string> {
+  const api = makeApi(url, 1);
+  const out = await api.call(
+    "mutation Login($email: String!, $password: String!) { login(input: {email: $email, password: $password}) { result } }",
+    { email: who.email, password: staffPassword },
+    (d) => d.login.result as string,
+  );
+  api.agent.destroy();
+  if (!out.data) throw new Error(`the bench housekeeper could not log in: ${out.code}`);
+  return out.data;
+}
+
+const setUnitStatus = `mutation SetUnitStatus($unitId: UUID!, $status: HousekeepingStatus!) {
+  setUnitStatus(input: { unitId: $unitId, status: $status }) { result { housekeepingStatus } }
+}`;
+
+/** Staff clients marking their unit dirty and clean for --seconds (after --warmup), with or without the flood of searches at the same time. */
+async function staffPhase(
+  staffApi: ReturnType<typeof makeApi>,
+  floodApi: ReturnType<typeof makeApi>,
+  unitIds: string[],
+  flood: boolean,
+  cities: string[],
+): Promise<StaffResult> {
+  const keeprPid = running!.child.pid!;
+  const postmaster = pgPid!;
+  const run = async (durationS: number) => {
+    const staff = new Stats();
+    const searches = new Stats();
+    let stop = false;
+    const floodDone = flood
+      ? Promise.all(Array.from({ length: floodClients }, async () => {
+          while (!stop && !stopping) {
+            const out = await floodApi.call(gql.search, randomStay(cities), (d) => d.searchAvailability.nodes.length);
+            if (stop) break; // the flood outlasts the staff loop by one call at most: not counted
+            out.code ? searches.fail(out.code) : searches.ok(out.ms);
+          }
+        }))
+      : Promise.resolve([]);
+    const t = performance.now();
+    const deadline = t + durationS * 1000;
+    await Promise.all(unitIds.map(async (unitId) => {
+      let clean = false;
+      while (performance.now() < deadline && !stopping) {
+        clean = !clean;
+        const out = await staffApi.call(setUnitStatus, { unitId, status: clean ? "clean" : "dirty" }, (d) => d.setUnitStatus.result.housekeepingStatus as string);
+        out.code ? staff.fail(out.code) : staff.ok(out.ms);
+      }
+    }));
+    const ms = performance.now() - t;
+    stop = true;
+    await floodDone;
+    staff.ms = ms;
+    searches.ms = ms;
+    return { staff, searches };
+  };
+  await run(Math.max(warmup, 1)); // warm-up, not counted
+  const k0 = processCpuSeconds(keeprPid);
+  const p0 = postgresCpuSeconds(postmaster);
+  const { staff, searches } = await run(seconds);
+  return { flood, staff, searches, postgres: postgresCpuSeconds(postmaster) - p0, keepr: processCpuSeconds(keeprPid) - k0 };
+}
+
+function formatStaff(r: StaffResult): string {
+  const s = r.staff;
+  const f = (x: number) => (Number.isNaN(x) ? "-" : x.toFixed(1));
+  const wall = s.ms / 1000;
+  return (
+    `  ${(r.flood ? "under flood" : "alone").padEnd(11)}${r.round ? ` #${r.round}` : ""}  staff ${String(s.latencies.length).padStart(5)} ok ${s.throughput.toFixed(1).padStart(6)}/s` +
+    `  p50 ${f(s.percentile(50)).padStart(6)}  p95 ${f(s.percentile(95)).padStart(6)}  p99 ${f(s.percentile(99)).padStart(6)} ms  errors ${formatCodes(s.errors)}` +
+    (r.flood ? `;  searches ${r.searches.latencies.length} ok ${r.searches.okThroughput.toFixed(1)}/s p50 ${f(r.searches.percentile(50))} p95 ${f(r.searches.percentile(95))} ms errors ${formatCodes(r.searches.errors)}` : "") +
+    `;  cpu postgres ${((r.postgres / wall) * 100).toFixed(0)}%, keepr ${((r.keepr / wall) * 100).toFixed(0)}%`
+  );
+}
+
+function staffSummary(): string {
+  const lines = [`staff summary (setUnitStatus p95 alone and under ${floodClients} clients searching; target: under flood ≤ 1.5× alone):`];
+  for (const lane of lanes) {
+    const of = (flood: boolean) => {
+      const m = new Stats();
+      const searches = new Stats();
+      for (const r of staffResults.filter((x) => x.lane === lane && x.flood === flood)) {
+        for (const ms of r.staff.latencies) m.ok(ms);
+        for (const ms of r.searches.latencies) searches.ok(ms);
+        m.ms += r.staff.ms;
+        searches.ms += r.searches.ms;
+      }
+      return { m, searches };
+    };
+    const alone = of(false).m;
+    const { m: flooded, searches } = of(true);
+    const ratio95 = flooded.percentile(95) / alone.percentile(95);
+    const byRound = [...new Set(staffResults.filter((x) => x.lane === lane).map((x) => x.round))].map((round) => {
+      const a = staffResults.find((x) => x.lane === lane && x.round === round && !x.flood)!;
+      const b = staffResults.find((x) => x.lane === lane && x.round === round && x.flood)!;
+      return (b.staff.percentile(95) / a.staff.percentile(95)).toFixed(2);
+    });
+    lines.push(
+      `  ${(lane === undefined ? "default lane" : `lane ${lane}`).padEnd(12)} staff p95 alone ${alone.percentile(95).toFixed(1)} ms, under flood ${flooded.percentile(95).toFixed(1)} ms: ` +
+        `${ratio95.toFixed(2)}× (rounds ${byRound.join(", ")}; target ≤ 1.5: ${ratio95 <= 1.5 ? "met" : "MISSED"}); p50 ${alone.percentile(50).toFixed(1)} → ${flooded.percentile(50).toFixed(1)} ms; ` +
+        `searches meanwhile ${searches.okThroughput.toFixed(1)}/s, p95 ${searches.percentile(95).toFixed(1)} ms`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/**
+ * Waits until the database is as it would be in service, before anything is
+ * measured: the generated rows vacuumed (visibility map and hint bits set,
+ * as autovacuum would leave them) and analysed, and realtime's logical
+ * replication slot past the generator's WAL. Measured at once, the first
+ * phase ran beside autovacuum and the WAL sender decoding a million inserted
+ * rows (and realtime reading them), and was charged for both.
+ */
+async function settle(owner: pg.Pool): Promise<void> {
+  const t = performance.now();
+  await owner.query("vacuum (analyze)");
+  const lsn = (await owner.query<{ lsn: string }>("select pg_catalog.pg_current_wal_lsn()::text as lsn")).rows[0]!.lsn;
+  const deadline = performance.now() + 300_000;
+  for (;;) {
+    const { rows } = await owner.query<{ behind: number }>(
+      "select count(*)::int as behind from pg_catalog.pg_replication_slots where slot_type = 'logical' and (confirmed_flush_lsn is null or confirmed_flush_lsn < $1::pg_lsn)",
+      [lsn],
+    );
+    if (rows[0]!.behind === 0) break;
+    if (performance.now() > deadline) {
+      console.log(`(a logical replication slot is still behind ${lsn} after 300 s; measuring anyway)`);
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  console.log(`(settled in ${((performance.now() - t) / 1000).toFixed(1)} s: vacuum (analyze), realtime's slot past the generated data)`);
 }
 
 // Declarations, not consts: the run above calls these before this point of the module is reached.
