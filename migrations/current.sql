@@ -1,1 +1,1 @@
--- Enter migration here
+--! include booking/app_private.room_type_units_left.sql
