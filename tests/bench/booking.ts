@@ -374,6 +374,12 @@ const gql = {
     }
   }`,
 };
+// The staff phase's housekeeper: a password of its own, and the mutation it makes.
+const staffPassword = "bench-staff-password-1";
+const setUnitStatus = `mutation SetUnitStatus($unitId: UUID!, $status: HousekeepingStatus!) {
+  setUnitStatus(input: { unitId: $unitId, status: $status }) { result { housekeepingStatus } }
+}`;
+
 const sql = {
   search: `select property_id, room_type_id, rate_plan_id, units_left, total_amount, is_bookable
              from app_public.search_availability($1::date, $2::date, $3::integer, 0, null, $4::text, null, false)`,
@@ -1015,7 +1021,6 @@ interface StaffResult {
   keepr: number;
 }
 
-const staffPassword = "bench-staff-password-1";
 
 /** A housekeeper at the first published hotel of the scale data, and units of it to mark dirty and clean, one per staff client. */
 async function makeStaffUser(owner: pg.Pool, count: number): Promise<{ email: string; unitIds: string[] }> {
@@ -1041,9 +1046,6 @@ async function staffLogin(url: string, who: { email: string }): Promise<string> 
   return out.data;
 }
 
-const setUnitStatus = `mutation SetUnitStatus($unitId: UUID!, $status: HousekeepingStatus!) {
-  setUnitStatus(input: { unitId: $unitId, status: $status }) { result { housekeepingStatus } }
-}`;
 
 /** Staff clients marking their unit dirty and clean for --seconds (after --warmup), with or without the flood of searches at the same time. */
 async function staffPhase(
