@@ -225,6 +225,13 @@ export class ScrapeCollector<T> {
 // registered under one name are added together).
 const pools = new Set<{ name: string; pool: pg.Pool }>();
 
+/** The API's guest lane (server/admission.ts): anonymous read-only operations running in Postgres, and waiting their turn. */
+export const guestLaneOperations = new Gauge({
+  name: "keepr_api_guest_reads",
+  help: "Anonymous read-only GraphQL operations of the guest lane (API_PUBLIC_READ_CONCURRENCY): running (on a connection) and waiting (their turn, holding none).",
+  labelNames: ["state"] as const,
+});
+
 export const dbPoolConnections = new Gauge({
   name: "keepr_db_pool_connections",
   help: "Connections of each of Keepr's Postgres pools: in_use, idle, and waiting (requests queued for a connection).",

@@ -19,7 +19,9 @@
 // latency now includes the wait here (docs/running.md,
 // docs/benchmarks.md).
 
-/** A FIFO lane of at most `limit` operations at once. */
+import { guestLaneOperations } from "../core/metrics.ts";
+
+/** A FIFO lane of at most `limit` operations at once (counted in keepr_api_guest_reads). */
 export class Lane {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
@@ -42,11 +44,18 @@ export class Lane {
 
   /** Runs work when the lane has room (at once, or after the ones that came first), and frees its place when work settles. */
   async run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.active++;
+    if (this.active >= this.limit) {
+      guestLaneOperations.inc({ state: "waiting" });
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      guestLaneOperations.dec({ state: "waiting" });
+    } else {
+      this.active++;
+    }
+    guestLaneOperations.inc({ state: "running" });
     try {
       return await work();
     } finally {
+      guestLaneOperations.dec({ state: "running" });
       // Hand the place straight to the next in line (active stays the same), else free it.
       const next = this.waiting.shift();
       if (next) next();

@@ -1,0 +1,117 @@
+// Staff keep working during a guest spike (issue 23, server/admission.ts):
+// anonymous read-only operations take turns in a lane of
+// API_PUBLIC_READ_CONCURRENCY; staff requests and mutations do not wait for
+// them. Guest reads are held in Postgres by a lock another transaction
+// takes on the rate plans they read, so the lane stays full for as long as
+// the test needs, and everything waits for states, not for time.
+import pg from "pg";
+import { register } from "prom-client";
+import { addDays, createHotel, localDate, type Hotel } from "../helpers/booking.ts";
+import { waitUntil } from "../helpers/browser.ts";
+import { fileDatabase, testPool } from "../helpers/db.ts";
+import { fixturePassword } from "../helpers/fixtures.ts";
+import { startTestServer, type TestServer } from "../helpers/server.ts";
+
+const db = fileDatabase();
+let server: TestServer;
+let h: Hotel;
+let token: string;
+/** The superuser sees other roles' wait events in pg_stat_activity. */
+let superuser: pg.Pool;
+
+beforeAll(async () => {
+  superuser = testPool({ connectionString: db.superuserUrl, max: 1 });
+  h = await createHotel(db.ownerPool, { units: 2 });
+  server = await startTestServer(db, { API_PUBLIC_READ_CONCURRENCY: "1" });
+  const email = (await db.ownerPool.query("select email from app_public.users where id = $1", [h.housekeeper])).rows[0].email;
+  await db.ownerPool.query("insert into app_private.user_secrets (user_id, password_hash) values ($1, crypt($2, gen_salt('bf', 4)))", [h.housekeeper, fixturePassword]);
+  const login = await server.graphql(`mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) { result } }`, { e: email, p: fixturePassword });
+  token = login.body.data!.login.result as string;
+});
+afterAll(async () => {
+  await server?.close();
+  await superuser?.end();
+});
+
+const search = `query($a: Date!, $d: Date!, $p: UUID!) { searchAvailability(arrival: $a, departure: $d, propertyId: $p) { nodes { roomTypeId unitsLeft } } }`;
+const setUnitStatus = `mutation($u: UUID!, $s: HousekeepingStatus!) { setUnitStatus(input: { unitId: $u, status: $s }) { result { housekeepingStatus } } }`;
+
+/** The guest lane's gauge, by state. */
+async function lane(): Promise<{ running: number; waiting: number }> {
+  const values = (await register.getSingleMetric("keepr_api_guest_reads")!.get()).values;
+  const of = (state: string) => values.find((v) => v.labels.state === state)?.value ?? 0;
+  return { running: of("running"), waiting: of("waiting") };
+}
+
+/** The API's backends waiting for a lock right now. */
+async function waitingOnLocks(): Promise<number> {
+  const { rows } = await superuser.query<{ n: number }>(
+    "select count(*)::int as n from pg_stat_activity where application_name = 'keepr-test-api' and wait_event_type = 'Lock'",
+  );
+  return rows[0]!.n;
+}
+
+test("with the guest lane full, a second guest search waits its turn outside Postgres, and a housekeeper's change goes through at once", async () => {
+  const today = localDate(h.timeZone);
+  const stay = { a: addDays(today, 5), d: addDays(today, 7), p: h.propertyId };
+  const locker: pg.PoolClient = await db.ownerPool.connect();
+  try {
+    await locker.query("begin");
+    await locker.query("lock table app_public.rate_plans in access exclusive mode");
+    const first = server.graphql(search, stay);
+    await waitUntil(async () => (await waitingOnLocks()) === 1, "the first search waits for the lock in Postgres");
+    const second = server.graphql(search, stay);
+    await waitUntil(async () => (await lane()).waiting === 1, "the second search waits in the lane");
+    expect(await lane()).toEqual({ running: 1, waiting: 1 });
+
+    // Staff do not wait for the lane: the change is made while both searches wait.
+    const changed = await server.graphql(setUnitStatus, { u: h.unitIds[0], s: "dirty" }, { token });
+    expect(changed.body.errors).toBeUndefined();
+    expect(changed.body.data!.setUnitStatus.result.housekeepingStatus).toBe("dirty");
+    // …and the second search never reached Postgres meanwhile.
+    expect(await waitingOnLocks()).toBe(1);
+    expect(await lane()).toEqual({ running: 1, waiting: 1 });
+
+    await locker.query("commit");
+    const answers = await Promise.all([first, second]);
+    for (const answer of answers) {
+      expect(answer.body.errors).toBeUndefined();
+      expect(answer.body.data!.searchAvailability.nodes.length).toBeGreaterThan(0);
+    }
+    expect(await lane()).toEqual({ running: 0, waiting: 0 });
+  } finally {
+    await locker.query("rollback").catch(() => {});
+    locker.release();
+  }
+});
+
+test("a guest's hold is not a guest read: it reaches Postgres while the lane is full", async () => {
+  const today = localDate(h.timeZone);
+  const quoted = await server.graphql(
+    `query($r: UUID!, $a: Date!, $d: Date!) { quote(ratePlanId: $r, arrival: $a, departure: $d, adults: 2) { quoteToken } }`,
+    { r: h.ratePlanId, a: addDays(today, 9), d: addDays(today, 11) },
+  );
+  expect(quoted.body.errors).toBeUndefined();
+  const locker: pg.PoolClient = await db.ownerPool.connect();
+  try {
+    await locker.query("begin");
+    await locker.query("lock table app_public.rate_plans in access exclusive mode");
+    const blocked = server.graphql(search, { a: addDays(today, 5), d: addDays(today, 7), p: h.propertyId });
+    await waitUntil(async () => (await waitingOnLocks()) === 1 && (await lane()).running === 1, "a search holds the lane's one place");
+    // A hold is a mutation: it takes no turn. It reads the rate plans too, so it waits for the lock, in Postgres, not in the lane.
+    const held = server.graphql(
+      `mutation($t: String!, $k: String!) { createHold(input: { quoteToken: $t, idempotencyKey: $k }) { result { reservationId } } }`,
+      { t: quoted.body.data!.quote.quoteToken, k: `admission-${Date.now()}` },
+    );
+    await waitUntil(async () => (await waitingOnLocks()) === 2, "the hold reached Postgres while the lane was full");
+    expect(await lane()).toEqual({ running: 1, waiting: 0 });
+    await locker.query("commit");
+    const [searched, hold] = await Promise.all([blocked, held]);
+    expect(searched.body.errors).toBeUndefined();
+    expect(hold.body.errors).toBeUndefined();
+    expect(hold.body.data!.createHold.result.reservationId).toEqual(expect.any(String));
+  } finally {
+    await locker.query("rollback").catch(() => {});
+    locker.release();
+  }
+});
