@@ -10280,18 +10280,26 @@ CREATE OR REPLACE FUNCTION app_private.room_type_units_left(property_ids uuid[],
  STABLE PARALLEL SAFE ROWS 20
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
-  with units as (
+  with units as materialized (
     select u.property_id, u.room_type_id, u.id, p.kind
       from pg_catalog.unnest(room_type_units_left.property_ids) x(id)
       join app_public.properties p on p.id = x.id
       join app_public.units u on u.property_id = p.id
      where u.is_active and (room_type_units_left.only_room_type_id is null or u.room_type_id = room_type_units_left.only_room_type_id)
-  ), claims as (
-    select u.room_type_id, u.kind, c.unit_id, c.stay * room_type_units_left.stay as nights
-      from units u
-      join app_public.inventory_claims c on c.property_id = u.property_id and c.unit_id = u.id
+  ), live as materialized (
+    -- The live claims overlapping the stay, read once per property from the
+    -- covering index inventory_claims_live_stay_idx (property_id, stay)
+    -- include (unit_id, expires_at) where released_at is null (an index-only
+    -- scan), not unit by unit from the exclusion constraint's index.
+    select c.property_id, c.unit_id, c.stay * room_type_units_left.stay as nights
+      from pg_catalog.unnest(room_type_units_left.property_ids) x(id)
+      join app_public.inventory_claims c on c.property_id = x.id
      where c.stay && room_type_units_left.stay and c.released_at is null
        and (c.expires_at is null or c.expires_at > pg_catalog.now())
+  ), claims as (
+    select u.room_type_id, u.kind, c.unit_id, c.nights
+      from live c
+      join units u on u.property_id = c.property_id and u.id = c.unit_id
   ), busiest as (
     -- A hotel: the units taken on the stay's busiest night.
     select n.room_type_id, max(n.taken) as taken

@@ -1,1 +1,1 @@
---! include booking/app_private.room_type_units_left.sql
+-- Enter migration here
