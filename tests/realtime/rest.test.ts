@@ -18,6 +18,10 @@ beforeAll(async () => {
     // Staff may use private channels named staff:*; nobody else may use any.
     authorizeChannel: async (identity, channel) => identity.kind === "user" && identity.role === "keepr_staff" && channel.startsWith("staff:"),
     limits: { maxPayloadBytes: 64 * 1024 },
+  }, {
+    // No test here waits for a timeout: the client's joins and httpSend calls get 60 s (the harness's 5 s was
+    // exceeded by an httpSend on a machine with both cores loaded, and the test failed on a DOMException abort).
+    timeout: 60_000,
   });
 });
 afterAll(async () => {
