@@ -54,16 +54,18 @@
 import "../../core/env.ts";
 import { randomUUID } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
-import http from "node:http";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { openDatabase } from "../../core/database.ts";
 import { defaultScaleOptions, formatScaleResult, generateScaleData, type ScaleOptions } from "../../db/seed-scale.ts";
 import { loadConfig } from "../../core/config.ts";
-import { classifyDatabaseError } from "../../server/errors.ts";
 import { addDays, createHotel, localDate } from "../helpers/booking.ts";
 import { postgresCpuSeconds, processCpuSeconds } from "../helpers/cpu.ts";
 import { seededRandom } from "../helpers/random.ts";
+import {
+  directOps, findCandidates, formatCodes, gql, interruption, makeApi, makeDirect, ms, pick, QuoteTokens, randomStay, ratio, restoreInventory,
+  runLoops, sql, Stats,
+} from "./load.ts";
 import { freePort, makeDataDir, postmasterPid, startKeepr, stillRunningAfter, stopKeepr, type KeeprProcess } from "../helpers/keepr-process.ts";
 
 const { values: args } = parseArgs({
@@ -166,39 +168,6 @@ for (const name of ["DATABASE_URL", "AUTH_DATABASE_URL", "ROOT_DATABASE_URL", "S
 // Measurements
 // ---------------------------------------------------------------------------
 
-const expectedCodes = new Set(["SOLD_OUT"]);
-
-class Stats {
-  readonly latencies: number[] = [];
-  readonly errors = new Map<string, number>();
-  readonly expected = new Map<string, number>();
-  requests = 0;
-  ms = 0;
-  ok(ms: number) {
-    this.requests++;
-    this.latencies.push(ms);
-  }
-  fail(code: string) {
-    this.requests++;
-    const bucket = expectedCodes.has(code) ? this.expected : this.errors;
-    bucket.set(code, (bucket.get(code) ?? 0) + 1);
-  }
-  percentile(p: number): number {
-    if (!this.latencies.length) return NaN;
-    const sorted = this.sortedCache ?? (this.sortedCache = [...this.latencies].sort((a, b) => a - b));
-    return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-  }
-  private sortedCache: number[] | null = null;
-  /** Calls per second, failed ones included. */
-  get throughput() {
-    return this.requests / (this.ms / 1000);
-  }
-  /** Successful calls per second. */
-  get okThroughput() {
-    return this.latencies.length / (this.ms / 1000);
-  }
-}
-
 /** CPU seconds used so far by this process, the Keepr process and Postgres. */
 function cpuSnapshot(keeprPid: number, postmaster: number): { client: number; keepr: number; postgres: number } {
   const usage = process.cpuUsage();
@@ -246,167 +215,12 @@ interface PhaseResult {
   note?: string;
 }
 
-/**
- * Runs `op` in `clients` concurrent loops for `warmup` seconds (discarded)
- * then `seconds`; op returns false when it has nothing left to do.
- */
-async function runLoops(
-  clientsCount: number,
-  durationS: number,
-  op: (record: boolean) => Promise<boolean>,
-  record: boolean,
-): Promise<{ ms: number; exhausted: boolean }> {
-  const began = performance.now();
-  const deadline = began + durationS * 1000;
-  let exhausted = false;
-  await Promise.all(
-    Array.from({ length: clientsCount }, async () => {
-      while (performance.now() < deadline && !exhausted && !stopping) {
-        if (!(await op(record))) exhausted = true;
-      }
-    }),
-  );
-  return { ms: performance.now() - began, exhausted };
-}
-
-// ---------------------------------------------------------------------------
-// Clients: GraphQL over keep-alive HTTP, and SQL over pg as the API does it
-// ---------------------------------------------------------------------------
-
-interface Outcome<T> {
-  ms: number;
-  data?: T;
-  code?: string;
-}
-
-function makeApi(url: string, maxSockets: number, token?: string) {
-  const { hostname, port } = new URL(url);
-  const agent = new http.Agent({ keepAlive: true, maxSockets });
-  const post = (body: string) =>
-    new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = http.request(
-        {
-          agent, host: hostname, port, path: "/graphql", method: "POST",
-          headers: {
-            "content-type": "application/json", accept: "application/json", "content-length": Buffer.byteLength(body),
-            ...(token ? { authorization: `Bearer ${token}` } : {}),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
-          res.on("error", reject);
-        },
-      );
-      req.on("error", reject);
-      req.end(body);
-    });
-  return {
-    agent,
-    async call<T>(query: string, variables: Record<string, unknown>, pick: (data: any) => T): Promise<Outcome<T>> {
-      const t = performance.now();
-      try {
-        const { status, text } = await post(JSON.stringify({ query, variables }));
-        const ms = performance.now() - t;
-        const body = JSON.parse(text) as { data?: any; errors?: Array<{ extensions?: { code?: string } }> };
-        if (body.errors?.length) return { ms, code: body.errors[0]!.extensions?.code ?? "UNKNOWN" };
-        if (status !== 200) return { ms, code: `HTTP_${status}` };
-        return { ms, data: pick(body.data) };
-      } catch (error) {
-        return { ms: performance.now() - t, code: (error as { code?: string }).code ?? "CLIENT" };
-      }
-    },
-  };
-}
-
-const retryable = new Set(["40001", "40P01", "55P03"]);
-
-function makeDirect(pool: pg.Pool) {
-  return {
-    /** One call in a transaction as keepr_anonymous, retried on serialization failures and deadlocks as the server does. */
-    async call<T>(name: string, text: string, values: unknown[], pick: (rows: any[]) => T): Promise<Outcome<T>> {
-      const t = performance.now();
-      const client = await pool.connect();
-      try {
-        for (let attempt = 0; ; attempt++) {
-          try {
-            await client.query(`begin; set local role keepr_anonymous; set local keepr.request_id = '${randomUUID()}'`);
-            const result = await client.query({ name, text, values });
-            await client.query("commit");
-            return { ms: performance.now() - t, data: pick(result.rows) };
-          } catch (error) {
-            await client.query("rollback").catch(() => {});
-            const sqlstate = (error as { code?: string }).code ?? "";
-            if (retryable.has(sqlstate) && attempt < 3) {
-              await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
-              continue;
-            }
-            return { ms: performance.now() - t, code: classifyDatabaseError(error)?.code ?? (sqlstate || "ERROR") };
-          }
-        }
-      } finally {
-        client.release();
-      }
-    },
-  };
-}
-
-// The operations, in both forms.
-const gql = {
-  search: `query Search($arrival: Date!, $departure: Date!, $adults: Int!, $city: String!) {
-    searchAvailability(arrival: $arrival, departure: $departure, adults: $adults, children: 0, city: $city) {
-      nodes { propertyId roomTypeId ratePlanId unitsLeft totalAmount isBookable }
-    }
-  }`,
-  quote: `query Quote($ratePlanId: UUID!, $arrival: Date!, $departure: Date!, $adults: Int!) {
-    quote(ratePlanId: $ratePlanId, arrival: $arrival, departure: $departure, adults: $adults, children: 0) {
-      totalAmount unitsLeft validUntil quoteToken
-    }
-  }`,
-  hold: `mutation Hold($quoteToken: String!, $key: String!) {
-    createHold(input: { quoteToken: $quoteToken, idempotencyKey: $key }) { result { reservationId expiresAt totalAmount holdToken } }
-  }`,
-  // The guest confirms the hold they made: its hold token is the proof.
-  confirm: `mutation Confirm($id: UUID!, $key: String!, $name: String!, $email: String!, $phone: String, $holdToken: String!) {
-    confirmBooking(input: { reservationId: $id, idempotencyKey: $key, fullName: $name, email: $email, phone: $phone, holdToken: $holdToken }) {
-      result { confirmationCode status }
-    }
-  }`,
-};
 // The staff phase's housekeeper: a password of its own, and the mutation it makes.
 const staffPassword = "bench-staff-password-1";
 const setUnitStatus = `mutation SetUnitStatus($unitId: UUID!, $status: HousekeepingStatus!) {
   setUnitStatus(input: { unitId: $unitId, status: $status }) { result { housekeepingStatus } }
 }`;
 
-const sql = {
-  search: `select property_id, room_type_id, rate_plan_id, units_left, total_amount, is_bookable
-             from app_public.search_availability($1::date, $2::date, $3::integer, 0, null, $4::text, null, false)`,
-  quote: `select total_amount, units_left, valid_until, quote_token from app_public.quote($1::uuid, $2::date, $3::date, $4::integer, 0)`,
-  hold: `select reservation_id, expires_at, total_amount, hold_token from app_public.create_hold($1::text, $2::text)`,
-  confirm: `select confirmation_code, status from app_public.confirm_booking($1::uuid, $2::text, $3::text, $4::text, $5::text, hold_token => $6::text)`,
-};
-
-// ---------------------------------------------------------------------------
-// Random stays
-// ---------------------------------------------------------------------------
-
-const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
-const randomStay = (cities: string[]) => {
-  const ahead = 1 + Math.floor(Math.random() * 60);
-  const nights = 2 + Math.floor(Math.random() * 6);
-  return { city: pick(cities), arrival: day(ahead), departure: day(ahead + nights), adults: 1 + Math.floor(Math.random() * 2) };
-};
-interface Candidate {
-  ratePlanId: string;
-  arrival: string;
-  departure: string;
-  adults: number;
-  /** room type + dates: the rate plans of a room type share its units. */
-  stayKey: string;
-}
 
 // ---------------------------------------------------------------------------
 // Run
@@ -434,6 +248,7 @@ async function cleanUp(): Promise<void> {
 process.on("SIGINT", () => {
   if (stopping) process.exit(130);
   stopping = true;
+  interruption.requested = true;
   console.error("\ninterrupted: stopping Keepr and Postgres (Ctrl-C again to leave them running)");
 });
 
@@ -496,26 +311,10 @@ try {
   const api = makeApi(running.url, clients);
   const cities = (await owner.query<{ city: string }>("select distinct city from app_public.properties where is_published order by 1")).rows.map((r) => r.city);
 
-  // Bookable stays, found by searches (not measured), with the units left
-  // for each room type and dates: bookings take at most half of them, so
-  // SOLD_OUT stays occasional (overlapping dates still compete).
-  const candidates: Candidate[] = [];
-  const unitsLeft = new Map<string, number>();
-  let capacity = 0;
-  if (needsCandidates) await runLoops(Math.min(clients, 8), 120, async () => {
-    const s = randomStay(cities);
-    const out = await prepClient.call("search", sql.search, [s.arrival, s.departure, s.adults, s.city], (rows) => rows);
-    for (const r of (out.data ?? []) as Array<{ is_bookable: boolean; rate_plan_id: string; room_type_id: string; units_left: number }>) {
-      if (!r.is_bookable) continue;
-      const stayKey = `${r.room_type_id}|${s.arrival}|${s.departure}`;
-      candidates.push({ ratePlanId: r.rate_plan_id, arrival: s.arrival, departure: s.departure, adults: s.adults, stayKey });
-      if (!unitsLeft.has(stayKey)) {
-        unitsLeft.set(stayKey, r.units_left);
-        capacity += Math.max(1, Math.floor(r.units_left / 2));
-      }
-    }
-    return capacity < 40_000;
-  }, false);
+  // Bookable stays, found by searches (not measured).
+  const found = needsCandidates ? await findCandidates(directOps(prepClient), cities, Math.min(clients, 8)) : null;
+  const candidates = found?.list ?? [];
+  const capacity = found?.capacity ?? 0;
   if (needsCandidates) {
     console.log(`${candidates.length} bookable stays found (room for ${capacity} bookings); cities: ${cities.join(", ")}`);
     console.log(`measuring: ${clients} clients, ${seconds} s per phase after ${warmup} s warm-up, pools of ${poolSize} connections\n`);
@@ -606,59 +405,15 @@ try {
   // (c) booking: hold + confirm, on quote tokens made beforehand (not
   // timed): enough for the warm-up, then, from the warm-up's rate, enough
   // for the measured seconds.
-  const tokens: string[] = [];
-  let bookable = new Map<string, number>();
-  async function makeTokens(count: number): Promise<void> {
-    const t = performance.now();
-    const before = tokens.length;
-    const open = candidates.filter((c) => (bookable.get(c.stayKey) ?? 0) > 0);
-    if (!open.length) return;
-    await runLoops(clients, 600, async () => {
-      let c = pick(open);
-      while ((bookable.get(c.stayKey) ?? 0) <= 0) {
-        if (!open.some((o) => (bookable.get(o.stayKey) ?? 0) > 0)) return false;
-        c = pick(open);
-      }
-      bookable.set(c.stayKey, bookable.get(c.stayKey)! - 1);
-      const out = await prepClient.call("quote", sql.quote, [c.ratePlanId, c.arrival, c.departure, c.adults], (rows) => rows[0].quote_token as string);
-      if (out.data) tokens.push(out.data);
-      return tokens.length - before < count;
-    }, false);
-    const made = tokens.length - before;
-    console.log(`(${made} quote tokens made in ${((performance.now() - t) / 1000).toFixed(1)} s, not timed${made < count ? `; no room left for more than ${made}` : ""})`);
-  }
-  /** Cancels what a booking phase booked and releases its nights, so the next phase sees the same inventory. */
-  async function restoreInventory(since: Date): Promise<void> {
-    const client = await owner.connect();
-    try {
-      await client.query("begin");
-      const res = await client.query(
-        `update app_public.reservations set status = 'cancelled', cancelled_at = now(), hold_expires_at = null, cancellation_reason = 'bench'
-          where created_at >= $1 and status in ('held', 'confirmed')`,
-        [since],
-      );
-      await client.query(
-        "update app_public.inventory_claims set released_at = now() where created_at >= $1 and released_at is null and kind in ('hold', 'reservation')",
-        [since],
-      );
-      await client.query("commit");
-      console.log(`(${res.rowCount} bench reservations cancelled and their nights released)`);
-    } catch (error) {
-      await client.query("rollback").catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
-  }
+  let tokens: QuoteTokens | undefined;
   const guest = () => ({ name: "Bench Guest", email: `bench-${randomUUID()}@example.com`, phone: "+351 912 345 678" });
 
   for (const path of phases.has("booking") ? (["API", "direct"] as const) : []) {
-    tokens.length = 0;
-    bookable = new Map([...unitsLeft].map(([key, n]) => [key, Math.max(1, Math.floor(n / 2))]));
-    await makeTokens(Math.ceil(Math.max(warmup, 1) * clients * 15));
+    tokens = new QuoteTokens(directOps(prepClient), found!, clients);
+    await tokens.make(Math.ceil(Math.max(warmup, 1) * clients * 15));
     const since = (await owner.query<{ now: Date }>("select now()")).rows[0]!.now;
     await phase("booking", path, async (stats, parts) => {
-      const quoteToken = tokens.pop();
+      const quoteToken = tokens!.take();
       if (!quoteToken) return false;
       const g = guest();
       const hold = path === "API"
@@ -682,10 +437,10 @@ try {
       stats.ok(hold.ms + confirm.ms);
       return true;
     }, ["createHold", "confirmBooking"], async (rate) => {
-      tokens.length = 0;
-      await makeTokens(Math.min(60_000, Math.ceil(rate * seconds * 2) + clients * 4));
+      tokens!.clear();
+      await tokens!.make(Math.min(60_000, Math.ceil(rate * seconds * 2) + clients * 4));
     });
-    await restoreInventory(since);
+    await restoreInventory(owner, since);
   }
 
   // (d) staff: a staff mutation loop alone and under a flood of guest searches
@@ -754,9 +509,6 @@ process.exit(exitCode);
 // Report
 // ---------------------------------------------------------------------------
 
-function formatCodes(m: Map<string, number>): string {
-  return m.size ? [...m].map(([code, n]) => `${code} ${n}`).join(", ") : "0";
-}
 
 function formatRow(r: PhaseResult, part = false): string {
   const s = r.stats;
@@ -1165,13 +917,6 @@ async function settle(owner: pg.Pool): Promise<void> {
   console.log(`(settled in ${((performance.now() - t) / 1000).toFixed(1)} s: vacuum (analyze), realtime's slot past the generated data)`);
 }
 
-// Declarations, not consts: the run above calls these before this point of the module is reached.
-function ms(x: number): string {
-  return Number.isNaN(x) ? "-" : x.toFixed(1);
-}
-function ratio(a: number, b: number): string {
-  return Number.isNaN(a) || Number.isNaN(b) || b === 0 ? "-" : (a / b).toFixed(2);
-}
 
 function formatAlloc(path: "API" | "direct", rooms: AllocResult[], seconds: number): string {
   const lines = [`allocation ${path} (${seconds.toFixed(1)} s):`];
