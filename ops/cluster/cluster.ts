@@ -74,6 +74,14 @@ export interface Cluster {
   stats(): Promise<Array<Record<string, string>>>;
   /** The documented promote: see the top of this file. Resolves once the promoted node takes connections through HAProxy. */
   failover(): Promise<void>;
+  /**
+   * Stops the API processes and starts them again on the same ports, their
+   * environment the cluster's with `env` on top (e.g. REPLICA_DATABASE_URLS:
+   * "" to read the primary only, {} for the cluster's own); resolves once
+   * HAProxy sends to every one again. For benches comparing settings on the
+   * same data.
+   */
+  restartApis(env?: Record<string, string>): Promise<void>;
   /** Stops everything (Keepr's processes first, Postgres last) and removes dir. Idempotent. */
   stop(): Promise<void>;
 }
@@ -234,27 +242,32 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       logFile: path.join(logs, "realtime.log"),
     });
     processes.push(realtime);
-    const apis = apiServers.map((api, i) => {
-      const child = startChild(api.name, process.execPath, ["main.ts", "--no-seed"], {
+    const apiUrls = Object.fromEntries(apiServers.map((api) => [api.name, `http://127.0.0.1:${api.port}`]));
+    const startApi = (i: number, extraEnv: Record<string, string>) => {
+      const api = apiServers[i]!;
+      return startChild(api.name, process.execPath, ["main.ts", "--no-seed"], {
         cwd: root,
-        env: { ...env, DATA_DIR: path.join(dir, api.name), PORT: String(api.port), WORKER: "false", ADMIN_BUILD: String(!!options.buildApps && i === 0) },
+        env: { ...env, DATA_DIR: path.join(dir, api.name), PORT: String(api.port), WORKER: "false", ADMIN_BUILD: String(!!options.buildApps && i === 0), ...extraEnv },
         logFile: path.join(logs, `${api.name}.log`),
       });
-      processes.push(child);
-      return child;
-    });
-    const apiUrls = Object.fromEntries(apiServers.map((api) => [api.name, `http://127.0.0.1:${api.port}`]));
+    };
+    const apisReady = (apis: ChildProcessHandle[]) =>
+      apis.map((child, i) => waitFor(`${child.name} ready`, () => httpOk(`${apiUrls[apiServers[i]!.name]}/readyz`), { child }));
+    // HAProxy health-checks the API every second: wait until it sends to every process.
+    const haproxySeesApis = () =>
+      waitFor("HAProxy sees every API process up", async () => {
+        const rows = await haproxyStats(socket);
+        return apiServers.every((api) => rows.some((r) => r.pxname === "api" && r.svname === api.name && r.status === "UP"));
+      }, { timeoutMs: 15_000 });
+    const apis = apiServers.map((_, i) => startApi(i, {}));
+    processes.push(...apis);
     await Promise.all([
-      ...apis.map((child, i) => waitFor(`${child.name} ready`, () => httpOk(`${apiUrls[apiServers[i]!.name]}/readyz`), { child })),
+      ...apisReady(apis),
       waitFor("realtime streaming", () => realtimeStreaming(`http://127.0.0.1:${realtimePort}`), { child: realtime }),
       waitFor("worker running", async () => worker.tail(100_000).includes('"msg":"worker running"'), { child: worker }),
     ]);
     const url = `http://127.0.0.1:${httpPort}`;
-    // HAProxy health-checks the API every second: wait until it sends to every process.
-    await waitFor("HAProxy sees every API process up", async () => {
-      const rows = await haproxyStats(socket);
-      return apiServers.every((api) => rows.some((r) => r.pxname === "api" && r.svname === api.name && r.status === "UP"));
-    }, { timeoutMs: 15_000 });
+    await haproxySeesApis();
     log(`keepr running: ${apis.map((a) => `${a.name} pid ${a.pid}`).join(", ")}, worker pid ${worker.pid}, realtime pid ${realtime.pid}`);
 
     const cluster: Cluster = {
@@ -281,6 +294,15 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         currentNode = nodes.indexOf(to);
         await waitFor("the promoted node answers through HAProxy", () => canQuery(urls.superuser), { timeoutMs: 30_000 });
         log(`failover: ${to.name} promoted; HAProxy's pg_primary now sends to it`);
+      },
+      async restartApis(extraEnv = {}) {
+        const old = apiServers.map((api) => processes.find((p) => p.name === api.name)!);
+        await Promise.all(old.map((p) => p.stop("SIGTERM")));
+        const fresh = apiServers.map((_, i) => startApi(i, extraEnv));
+        for (const [i, child] of fresh.entries()) processes[processes.indexOf(old[i]!)] = child;
+        await Promise.all(apisReady(fresh));
+        await haproxySeesApis();
+        log(`restarted ${fresh.map((a) => `${a.name} (pid ${a.pid})`).join(", ")}${Object.keys(extraEnv).length ? ` with ${Object.keys(extraEnv).join(", ")} changed` : ""}`);
       },
       stop: () => (stopping ??= stop()),
     };

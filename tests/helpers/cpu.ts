@@ -40,3 +40,35 @@ export function postgresCpuSeconds(postmaster: number): number {
   }
   return ticks / ticksPerSecond;
 }
+
+/**
+ * CPU seconds each named process and all its descendants have used (one
+ * look at /proc for all of them): its own, its children's that exited and
+ * were waited for, and every live descendant's (a postmaster's backends, a
+ * Node process's workers). A process that is gone counts 0.
+ */
+export function processTreesCpuSeconds(pids: Record<string, number>): Record<string, number> {
+  const children = new Map<number, Array<{ pid: number; times: ProcessTimes }>>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const times = timesOf(Number(entry));
+    if (!times) continue;
+    const list = children.get(times.ppid) ?? [];
+    list.push({ pid: Number(entry), times });
+    children.set(times.ppid, list);
+  }
+  const tree = (pid: number) => {
+    const root = timesOf(pid);
+    if (!root) return 0;
+    let ticks = root.own + root.children;
+    const stack = [...(children.get(pid) ?? [])];
+    while (stack.length) {
+      const next = stack.pop()!;
+      // A live descendant's own time, and its own waited-for children's.
+      ticks += next.times.own + next.times.children;
+      stack.push(...(children.get(next.pid) ?? []));
+    }
+    return ticks / ticksPerSecond;
+  };
+  return Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, tree(pid)]));
+}
