@@ -17,7 +17,7 @@
 // 1. starts both (each: migrations, then the scale data, db/seed-scale.ts,
 //    same seed; smaller than its defaults, as `npm run bench -- replicas`:
 //    20 properties, 2,000 units, 180 days) and finds bookable stays by
-//    searches (not measured);
+//    searches (not measured; the standby's caches are warmed by as many);
 // 2. per round (--rounds, the order of the configurations reversed every
 //    other round so a busy machine's drift falls on all of them), per
 //    configuration, per phase: --clients concurrent clients over keep-alive
@@ -35,7 +35,10 @@
 //    code, which database answered (X-Keepr-Read-From), which API process
 //    (x-keepr-backend), and the CPU per operation of the primary, the
 //    replica, each API process, the worker, realtime, PgBouncer, HAProxy
-//    and this client (/proc: each process with its descendants); then the
+//    and this client (/proc: each process with its descendants), and the
+//    Postgres nodes' CPU by kind of process (their titles: the API's
+//    backends, the worker's, the standby's and realtime's WAL senders,
+//    autovacuum, background processes); then the
 //    ratios (topology / single throughput, the primary's CPU per search with
 //    and without the replica) as medians over the rounds.
 // Both configurations stay up for the whole run: the one not measured idles
@@ -54,7 +57,7 @@ import { generateSecrets } from "../../core/secrets.ts";
 import { defaultScaleOptions, formatScaleResult, generateScaleData, type ScaleOptions } from "../../db/seed-scale.ts";
 import { startCluster, type Cluster } from "../../ops/cluster/cluster.ts";
 import { makeClusterDir, startPrimary, type PostgresNode } from "../../ops/cluster/postgres.ts";
-import { processTreesCpuSeconds } from "../helpers/cpu.ts";
+import { postgresCpuByKind, processTreesCpuSeconds } from "../helpers/cpu.ts";
 import { freePort, makeDataDir, startKeepr, stopKeepr, type KeeprProcess } from "../helpers/keepr-process.ts";
 import {
   apiOps, bookOnce, clientCpuSeconds, directOps, findCandidates, formatCodes, interruption, makeApi, makeDirect, measurePhase, median, ms, pick,
@@ -178,7 +181,16 @@ function pids(): Record<string, number> {
   }
   return p;
 }
-const cpuNow = () => ({ ...processTreesCpuSeconds(pids()), client: clientCpuSeconds() });
+/** Postgres's CPU by kind of process too (`<node>/<kind>`: postgresCpuByKind), for where a primary's time goes. */
+function postgresKinds(): Record<string, number> {
+  const nodes: Record<string, number> = {};
+  if (singlePrimary) nodes["single:postgres"] = singlePrimary.pid;
+  if (cluster) Object.assign(nodes, { "topology:primary": cluster.primary.pid, "topology:replica": cluster.standby.pid });
+  return Object.fromEntries(
+    Object.entries(nodes).flatMap(([node, pid]) => Object.entries(postgresCpuByKind(pid)).map(([kind, s]) => [`${node}/${kind}`, s])),
+  );
+}
+const cpuNow = () => ({ ...processTreesCpuSeconds(pids()), ...postgresKinds(), client: clientCpuSeconds() });
 
 async function prepare(url: string, authenticatorUrl: string, superuserUrl: string): Promise<Target> {
   const admin = new pg.Pool({ connectionString: superuserUrl, max: 2 });
@@ -248,7 +260,13 @@ async function startTopology(): Promise<Target> {
     `topology: HAProxy ${c.url} (pid ${pid("haproxy")}) → ${Object.keys(c.apiUrls).map((n) => `${n} pid ${pid(n)}`).join(", ")} → PgBouncer pid ${pid("pgbouncer")} → ` +
       `primary pid ${c.primary.pid}, standby pid ${c.standby.pid} (caught up); worker pid ${pid("worker")}, realtime pid ${pid("realtime")}`,
   );
-  return prepare(c.url, c.urls.authenticatorDirect, c.primary.superuserUrl("keepr"));
+  const target = await prepare(c.url, c.urls.authenticatorDirect, c.primary.superuserUrl("keepr"));
+  // The standby's caches warmed as the primary's were by those searches (else the first phase on it pays for reading the data in).
+  const replicaPool = new pg.Pool({ connectionString: c.urls.authenticatorReplica, max: 4, application_name: "keepr-bench-prep" });
+  pools.push(replicaPool);
+  replicaPool.on("error", () => {});
+  await findCandidates(directOps(makeDirect(replicaPool)), target.cities, 4, target.candidates.capacity);
+  return target;
 }
 
 // ---------------------------------------------------------------------------
@@ -320,10 +338,11 @@ async function checkBookings(admin: pg.Pool, ids: string[], where: string): Prom
 /**
  * Waits until every process measured, of both configurations, is quiet
  * (under 15 % of a core in all over a second: the jobs of the last booking
- * phase sent, the replica caught up), at most 60 s.
+ * phase sent), and the standby has replayed the primary, at most 60 s each.
  */
 async function settle(): Promise<void> {
   const deadline = performance.now() + 60_000;
+  if (cluster) await cluster.standby.waitForReplay(await cluster.primary.currentLsn(), 60_000);
   for (;;) {
     const before = processTreesCpuSeconds(pids());
     const began = performance.now();
@@ -403,6 +422,10 @@ async function measure(round: number, config: ConfigName, phase: PhaseName, targ
       }
     }
     await restoreInventory(target.admin, since!, (line) => console.log(`  ${line}`));
+    // The cancelled rows vacuumed as autovacuum would in service, before the next phase reads them (a
+    // standby does not use the dead-row hints the primary's index scans leave, so without this every
+    // search on it pays for each booking the bench made and cancelled).
+    await target.admin.query("vacuum (analyze)");
   }
   results.push(result);
   console.log(formatResult(result));
@@ -436,7 +459,7 @@ const serverCpu = (r: Result) => processesOf(r.config).filter(([l]) => l !== "cl
 /** The other configuration's processes, idle meanwhile. */
 const idleOther = (r: Result) => {
   const prefix = r.config === "single" ? "topology:" : "single:";
-  return Object.entries(r.cpu).filter(([n]) => n.startsWith(prefix)).reduce((s, [, v]) => s + v, 0) / r.wall;
+  return Object.entries(r.cpu).filter(([n]) => n.startsWith(prefix) && !n.includes("/")).reduce((s, [, v]) => s + v, 0) / r.wall;
 };
 
 function formatResult(r: Result): string {
@@ -452,6 +475,14 @@ function formatResult(r: Result): string {
       processesOf(r.config).map(([label, name]) => `${label} ${cpuPer(r, name).toFixed(2)}`).join(", ") +
       `; all server processes ${serverCpu(r).toFixed(2)}; idle other configuration ${(idleOther(r) * 100).toFixed(0)}% of a core`,
   ];
+  for (const node of r.config === "single" ? ["single:postgres"] : ["topology:primary", "topology:replica"]) {
+    const kinds = Object.keys(r.cpu)
+      .filter((n) => n.startsWith(`${node}/`))
+      .map((n) => [n.slice(node.length + 1), cpuPer(r, n)] as const)
+      .filter(([, v]) => v >= 0.01)
+      .sort((a, b) => b[1] - a[1]);
+    if (kinds.length) lines.push(`    ${node.split(":")[1]} by process: ${kinds.map(([kind, v]) => `${kind} ${v.toFixed(2)}`).join(", ")}`);
+  }
   for (const [part, p] of Object.entries(r.parts)) {
     lines.push(`    ${part.padEnd(15)} p50 ${ms(p.percentile(50))}  p95 ${ms(p.percentile(95))}  p99 ${ms(p.percentile(99))} ms  errors ${formatCodes(p.errors)}; expected ${formatCodes(p.expected)}`);
   }

@@ -72,3 +72,41 @@ export function processTreesCpuSeconds(pids: Record<string, number>): Record<str
   };
   return Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, tree(pid)]));
 }
+
+/**
+ * A Postgres cluster's CPU seconds by the kind of process, from each
+ * process's title (/proc/<pid>/cmdline): `backend <user>` (a session of
+ * that login: the API's authenticator, the worker's owner…), `walsender
+ * <user>` (a replication session: a standby's, realtime's logical
+ * decoding), `autovacuum`, `background` (checkpointer, writers, a standby's
+ * startup and WAL receiver…), and `exited` (the postmaster itself and every
+ * child that has exited).
+ */
+export function postgresCpuByKind(postmaster: number): Record<string, number> {
+  const root = timesOf(postmaster);
+  const ticks: Record<string, number> = { exited: root ? root.own + root.children : 0 };
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const times = timesOf(Number(entry));
+    if (!times || times.ppid !== postmaster) continue;
+    let title = "";
+    try {
+      title = readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " ").trim();
+    } catch {
+      continue; // it ended while we looked
+    }
+    const kind = postgresKind(title);
+    ticks[kind] = (ticks[kind] ?? 0) + times.own;
+  }
+  return Object.fromEntries(Object.entries(ticks).map(([kind, t]) => [kind, t / ticksPerSecond]));
+}
+
+function postgresKind(title: string): string {
+  const rest = title.replace(/^postgres:\s*/, "");
+  const walsender = /^walsender (\S+)/.exec(rest);
+  if (walsender) return `walsender ${walsender[1]}`;
+  if (rest.startsWith("autovacuum")) return "autovacuum";
+  if (/^(checkpointer|background writer|walwriter|logical replication|archiver|stats|startup|walreceiver|wal receiver|parallel worker)/.test(rest)) return "background";
+  const backend = /^(\S+) \S+ /.exec(rest);
+  return backend ? `backend ${backend[1]}` : "background";
+}
