@@ -18,9 +18,14 @@ interface PgLikeError {
 
 /**
  * Postgres out of reach (stopped, restarting, a failover under way): node's
- * socket errors and pg's own messages, which carry no SQLSTATE. The pool
- * drops such a connection and opens a new one for the next request, so
- * the client is told to retry (UNAVAILABLE), and nothing is reported.
+ * socket errors and pg's own messages, which carry no SQLSTATE, and every
+ * connection exception (SQLSTATE class 08), which a pooler answers in
+ * Postgres's stead: PgBouncer says 08P01 "server login has been failing,
+ * try again later" while it cannot log in to the primary during a failover
+ * (and 08P01 too for its query_wait_timeout and a crashed server
+ * connection). The pool drops such a connection and opens a new one for the
+ * next request, so the client is told to retry (UNAVAILABLE), and nothing
+ * is reported.
  */
 const unreachableCodes = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN"]);
 const unreachableMessages = /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect)/;
@@ -29,7 +34,8 @@ const unreachable: { code: ErrorCode; message: string } = { code: "UNAVAILABLE",
 /** The typed form of a database error, or null when it is not one. */
 export function classifyDatabaseError(error: unknown): { code: ErrorCode; message: string; reason?: string } | null {
   const e = error as PgLikeError | null;
-  if (e && ((typeof e.code === "string" && unreachableCodes.has(e.code)) || (typeof e.message === "string" && unreachableMessages.test(e.message)))) return unreachable;
+  if (e && typeof e.code === "string" && (unreachableCodes.has(e.code) || e.code.startsWith("08"))) return unreachable;
+  if (e && typeof e.message === "string" && unreachableMessages.test(e.message)) return unreachable;
   if (!e || typeof e.code !== "string" || typeof e.message !== "string") return null;
   // Keepr's own SQLSTATEs: their messages are written for users. A hint,
   // when our function gives one, is a machine-readable reason (e.g. MIN_STAY)
