@@ -10,7 +10,7 @@
 //     live claim on any night of the stay;
 //   - room types without an active unit are not listed.
 // The function reads the live claims per property from the covering index
-// (migration of issue 23); the count below reads them unit by unit and night
+// (migration 000056); the count below reads them unit by unit and night
 // by night, as the function did before. The seed is printed;
 // KEEPR_TEST_SEED replays a run.
 import { actAs, fileDatabase, inCommit } from "../helpers/db.ts";
