@@ -7004,7 +7004,7 @@ CREATE OR REPLACE FUNCTION app_private.add_job(identifier text, payload json DEF
  RETURNS void
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
- SET plan_cache_mode TO 'auto'
+ SET plan_cache_mode TO 'force_custom_plan'
 AS $function$
 declare
   v_trace text := pg_catalog.current_setting('keepr.traceparent', true);
@@ -7033,7 +7033,7 @@ CREATE OR REPLACE FUNCTION app_private.add_jobs(identifier text, payloads json[]
  RETURNS void
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
- SET plan_cache_mode TO 'auto'
+ SET plan_cache_mode TO 'force_custom_plan'
 AS $function$
 declare
   v_trace text := pg_catalog.current_setting('keepr.traceparent', true);

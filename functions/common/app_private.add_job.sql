@@ -5,7 +5,8 @@
 -- (worker/runner.ts). Without it the payload is left as given. Every job
 -- Keepr queues from SQL goes through here (or through app_private.add_jobs,
 -- several at once). Its statements are planned for each call's job
--- (plan_cache_mode auto, whatever the caller set): see app_private.add_jobs.
+-- (plan_cache_mode force_custom_plan, whatever the caller set): see
+-- app_private.add_jobs.
 create or replace function app_private.add_job(
   identifier text,
   payload json default null,
@@ -19,7 +20,7 @@ create or replace function app_private.add_job(
 ) returns void
   language plpgsql volatile
   set search_path to pg_catalog, public, pg_temp
-  set plan_cache_mode to auto
+  set plan_cache_mode to force_custom_plan
 as $$
 declare
   v_trace text := pg_catalog.current_setting('keepr.traceparent', true);
