@@ -1,9 +1,1 @@
--- Issue 23, third slice: graphile_worker's statements are planned for every
--- call (plan_cache_mode force_custom_plan in add_job/add_jobs, whatever the
--- caller set). 000054 left the choice to Postgres (auto), which takes the
--- generic plan after five calls; the generic plan of the statement that
--- clears the keys of locked jobs, made while the queue was small, scans the
--- whole queue on every later call (25 ms a call with 30,000 jobs waiting,
--- against 0.4 ms planned per call; docs/benchmarks.md).
---! include common/app_private.add_jobs.sql
---! include common/app_private.add_job.sql
+-- Enter migration here
