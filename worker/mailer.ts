@@ -15,6 +15,10 @@ export interface EmailMessage {
   subject: string;
   text: string;
   html?: string;
+  /** The sender's display name (a guest message: the hotel's name); the address stays MAIL_FROM's, which the domain's SPF/DKIM cover. */
+  fromName?: string;
+  /** Where the guest's answer goes (a guest message: the hotel's own email, when it has one). */
+  replyTo?: string;
   /** Files sent with the message (an invoice's PDF). */
   attachments?: { filename: string; content: Buffer; contentType: string }[];
 }
@@ -29,6 +33,17 @@ export interface Mailer {
 
 export const messageIdOf = (id: string) => `<${id}@keepr.local>`;
 
+/** MAIL_FROM's address ("Keepr <no-reply@keepr.local>" → "no-reply@keepr.local"). */
+export function addressOf(from: string): string {
+  return /<([^<>]+)>\s*$/.exec(from)?.[1]?.trim() ?? from.trim();
+}
+
+/** The From header of a message: MAIL_FROM, or its address under the message's display name (nodemailer quotes and encodes it). */
+export function senderOf(from: string, message: Pick<EmailMessage, "fromName">): string | { name: string; address: string } {
+  const name = message.fromName?.replace(/[\r\n]+/g, " ").trim();
+  return name ? { name, address: addressOf(from) } : from;
+}
+
 type MailProvider = Provider<EmailMessage> & { key: string };
 
 function outboxProvider(dir: string, from: string): MailProvider {
@@ -40,9 +55,10 @@ function outboxProvider(dir: string, from: string): MailProvider {
     key: `outbox:${dir}`,
     async send(message) {
       const messageId = messageIdOf(message.id);
-      const info = await transport.sendMail({ from, to: message.to, subject: message.subject, text: message.text, html: message.html, messageId, attachments: message.attachments });
+      const sender = senderOf(from, message);
+      const info = await transport.sendMail({ from: sender, to: message.to, ...(message.replyTo ? { replyTo: message.replyTo } : {}), subject: message.subject, text: message.text, html: message.html, messageId, attachments: message.attachments });
       const summary = {
-        id: message.id, messageId, from, to: message.to, subject: message.subject,
+        id: message.id, messageId, from: sender, ...(message.replyTo ? { replyTo: message.replyTo } : {}), to: message.to, subject: message.subject,
         ...(message.attachments ? { attachments: message.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.content.length })) } : {}),
         writtenAt: new Date().toISOString(),
       };
@@ -92,7 +108,7 @@ function smtpProvider(role: ProviderRole, url: string, from: string, timeoutMs: 
         logger: { debug: watch, trace: quiet, info: quiet, warn: quiet, error: quiet, fatal: quiet, level: quiet },
       } as Parameters<typeof nodemailer.createTransport>[0]);
       try {
-        await transport.sendMail({ from, to: message.to, subject: message.subject, text: message.text, html: message.html, messageId, attachments: message.attachments });
+        await transport.sendMail({ from: senderOf(from, message), to: message.to, ...(message.replyTo ? { replyTo: message.replyTo } : {}), subject: message.subject, text: message.text, html: message.html, messageId, attachments: message.attachments });
       } catch (error) {
         if (error && typeof error === "object") (error as SmtpError).afterData = afterData;
         throw error;

@@ -2,6 +2,7 @@
 // property's language, money in the property's currency and dates in its
 // calendar. Compiled templates are cached by their source.
 import Handlebars from "handlebars";
+import { formatMessage } from "../../shared/message-format.ts";
 import { formatMoney } from "../../shared/money.ts";
 import { builtInTemplates, type Kind } from "./templates.ts";
 
@@ -9,12 +10,17 @@ export interface NotificationContext {
   language: string;
   code: string;
   guest: { name: string; email: string };
-  property: { name: string; city: string; address: string | null; currency: string; time_zone: string };
+  property: { name: string; city: string; address: string | null; currency: string; time_zone: string; check_out_time?: string | null };
   stay: { arrival: string; departure: string; nights: number; adults: number; children: number };
   room_type: string;
   rate_plan: string;
   check_in_time: string;
+  /** The booking's terms in words, as the quote wrote them (English): kept for the properties' own templates; Keepr's say them with `{{terms}}`. */
   cancellation_terms: string;
+  /** Free cancellation until this moment (ISO 8601), or null (non-refundable). */
+  free_cancellation_until?: string | null;
+  /** What cancelling costs after that (minor units). */
+  late_cancellation_penalty?: number | string | null;
   total: number;
   penalty: number;
   refund: number;
@@ -23,7 +29,7 @@ export interface NotificationContext {
   payment?: { amount: number; reason: string | null };
   /** Payment due: the booking is cancelled if still unpaid at this moment (ISO 8601), else absent. */
   payment_due_by?: string | null;
-  /** The guest's booking page (pay, replace the card), when the worker knows the public URL. */
+  /** The guest's booking page (pay, change, cancel; the code filled in), when the worker knows the public URL. */
   manage_url?: string;
 }
 
@@ -49,7 +55,7 @@ function formatOf(kind: "date", language: string, currency: string) {
   let format = formats.get(key);
   if (!format) {
     const locale = locales[language] ?? "en-GB";
-    const intl = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" });
+    const intl = new Intl.DateTimeFormat(locale, { weekday: "short", day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
     format = { format: (value) => intl.format(value as Date), digits: 0 };
     formats.set(key, format);
   }
@@ -76,6 +82,52 @@ hbs.registerHelper("moment", (iso: string, options: Handlebars.HelperOptions) =>
 hbs.registerHelper("date", (isoDate: string, options: Handlebars.HelperOptions) => {
   const root = options.data.root as NotificationContext;
   return formatOf("date", root.language, "").format(new Date(`${isoDate}T00:00:00Z`));
+});
+
+// Words with numbers, by the language's plural rules (shared/message-format.ts, the guest app's too).
+const words: Record<string, Record<"nights" | "adults" | "children" | "free" | "late" | "nonRefundable", string>> = {
+  en: {
+    nights: "{count, plural, one {# night} other {# nights}}",
+    adults: "{count, plural, one {# adult} other {# adults}}",
+    children: "{count, plural, one {# child} other {# children}}",
+    free: "Free cancellation until {moment} ({property}'s local time). After that, cancelling costs {penalty}.",
+    late: "The free-cancellation period is over: cancelling costs {penalty}.",
+    nonRefundable: "Non-refundable: cancelling costs {penalty}.",
+  },
+  pt: {
+    nights: "{count, plural, one {# noite} other {# noites}}",
+    adults: "{count, plural, one {# adulto} other {# adultos}}",
+    children: "{count, plural, one {# criança} other {# crianças}}",
+    free: "Cancelamento gratuito até {moment} (hora local de {property}). Depois, cancelar custa {penalty}.",
+    late: "O período de cancelamento gratuito terminou: cancelar custa {penalty}.",
+    nonRefundable: "Não reembolsável: cancelar custa {penalty}.",
+  },
+};
+const wordsOf = (root: NotificationContext) => words[root.language] ?? words.en!;
+const localeOf = (root: NotificationContext) => locales[root.language] ?? "en-GB";
+hbs.registerHelper("nights", (count: number, options: Handlebars.HelperOptions) => {
+  const root = options.data.root as NotificationContext;
+  return formatMessage(wordsOf(root).nights, { count }, localeOf(root));
+});
+// "2 adults, 1 child".
+hbs.registerHelper("guests", (adults: number, children: number, options: Handlebars.HelperOptions) => {
+  const root = options.data.root as NotificationContext;
+  const w = wordsOf(root);
+  const a = formatMessage(w.adults, { count: adults }, localeOf(root));
+  return children > 0 ? `${a}, ${formatMessage(w.children, { count: children }, localeOf(root))}` : a;
+});
+// The cancellation terms in the guest's language, with amounts and the deadline in the property's time (a deadline
+// already past is not offered).
+hbs.registerHelper("terms", (options: Handlebars.HelperOptions) => {
+  const root = options.data.root as NotificationContext;
+  const w = wordsOf(root);
+  const penalty = formatMoney(root.late_cancellation_penalty ?? 0, root.property.currency, localeOf(root));
+  const until = root.free_cancellation_until ? new Date(root.free_cancellation_until) : null;
+  if (until && until.getTime() > Date.now()) {
+    const moment = new Intl.DateTimeFormat(localeOf(root), { dateStyle: "long", timeStyle: "short", timeZone: root.property.time_zone }).format(until);
+    return formatMessage(w.free, { moment, property: root.property.name, penalty }, localeOf(root));
+  }
+  return formatMessage(until ? w.late : w.nonRefundable, { penalty }, localeOf(root));
 });
 
 const compiled = new Map<string, Handlebars.TemplateDelegate>();

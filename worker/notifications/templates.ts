@@ -16,31 +16,41 @@ export interface LanguageTemplates {
   sms: Partial<Record<Kind, string>>;
 }
 
-const stay = "{{property.name}}, {{date stay.arrival}} – {{date stay.departure}} ({{stay.nights}} {{#if (eq stay.nights 1)}}night{{else}}nights{{/if}})";
-const staySummaryHtml = `<p><strong>{{property.name}}</strong><br>{{room_type}} · {{rate_plan}}<br>{{date stay.arrival}} – {{date stay.departure}} · {{stay.adults}} adult(s){{#if stay.children}}, {{stay.children}} child(ren){{/if}}</p>`;
-const htmlFrame = (body: string) => `<!doctype html><html lang="{{language}}"><body style="font-family:system-ui,sans-serif;color:#111;max-width:560px">${body}<p style="color:#555">{{property.name}} · {{property.city}}</p></body></html>`;
+const stay = "{{property.name}}, {{date stay.arrival}} – {{date stay.departure}} ({{nights stay.nights}})";
+const staySummaryHtml = `<p><strong>{{property.name}}</strong><br>{{room_type}} · {{rate_plan}}<br>{{date stay.arrival}} – {{date stay.departure}} ({{nights stay.nights}}) · {{guests stay.adults stay.children}}</p>`;
+// Every message ends with who sends it and where it is: the hotel's name and address (its phone and email when the
+// data model has them: not yet, see docs/notifications.md).
+const htmlFrame = (body: string) =>
+  `<!doctype html><html lang="{{language}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>{{property.name}}</title></head>` +
+  `<body style="font-family:system-ui,sans-serif;color:#1f2328;max-width:560px">${body}` +
+  `<p style="color:#57606a">{{property.name}}{{#if property.address}}<br>{{property.address}}{{/if}}<br>{{property.city}}</p></body></html>`;
+const footerText = "\n--\n{{property.name}}\n{{#if property.address}}{{property.address}}\n{{/if}}{{property.city}}\n";
+const manageText = (words: string) => `{{#if manage_url}}${words} {{manage_url}}\n{{/if}}`;
+const manageHtml = (words: string) => `{{#if manage_url}}<p><a href="{{manage_url}}">${words}</a></p>{{/if}}`;
+const arrivalText = "Check-in from {{check_in_time}}{{#if property.check_out_time}}, check-out until {{property.check_out_time}}{{/if}}.";
+const arrivalTextPt = "Check-in a partir das {{check_in_time}}{{#if property.check_out_time}}, check-out até às {{property.check_out_time}}{{/if}}.";
 
 const en: LanguageTemplates = {
   email: {
     confirmation: {
       subject: "Your booking {{code}} at {{property.name}} is confirmed",
-      text: `Hello {{guest.name}},\n\nyour booking is confirmed.\n\n${stay}\n{{room_type}} · {{rate_plan}}\nTotal: {{money total}}\nConfirmation code: {{code}}\n\n{{cancellation_terms}}\n\nManage your booking with your code and email address.\n`,
-      html: htmlFrame(`<p>Hello {{guest.name}},</p><p>your booking is confirmed.</p>${staySummaryHtml}<p>Total: <strong>{{money total}}</strong><br>Confirmation code: <strong>{{code}}</strong></p><p>{{cancellation_terms}}</p>`),
+      text: `Hello {{guest.name}},\n\nyour booking is confirmed.\n\n${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\nTotal: {{money total}}\nConfirmation code: {{code}}\n\n${arrivalText}\n{{terms}}\n\n${manageText("View, change or cancel your booking (with your code and this email address):")}${footerText}`,
+      html: htmlFrame(`<p>Hello {{guest.name}},</p><p>your booking is confirmed.</p>${staySummaryHtml}<p>Total: <strong>{{money total}}</strong><br>Confirmation code: <strong>{{code}}</strong></p><p>${arrivalText}</p><p>{{terms}}</p>${manageHtml("View, change or cancel your booking")}`),
     },
     modification: {
       subject: "Your booking {{code}} was changed",
-      text: `Hello {{guest.name}},\n\nyour booking {{code}} now reads:\n\n${stay}\n{{room_type}} · {{rate_plan}}\nTotal: {{money total}}\n`,
-      html: htmlFrame(`<p>Hello {{guest.name}},</p><p>your booking {{code}} now reads:</p>${staySummaryHtml}<p>Total: <strong>{{money total}}</strong></p>`),
+      text: `Hello {{guest.name}},\n\nyour booking {{code}} now reads:\n\n${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\nTotal: {{money total}}\n\n{{terms}}\n\n${manageText("Your booking:")}${footerText}`,
+      html: htmlFrame(`<p>Hello {{guest.name}},</p><p>your booking {{code}} now reads:</p>${staySummaryHtml}<p>Total: <strong>{{money total}}</strong></p><p>{{terms}}</p>${manageHtml("Your booking")}`),
     },
     cancellation: {
       subject: "Your booking {{code}} is cancelled",
-      text: `Hello {{guest.name}},\n\nyour booking {{code}} at {{property.name}} ({{date stay.arrival}} – {{date stay.departure}}) is cancelled.\n{{#if penalty}}Cancellation fee: {{money penalty}}\n{{/if}}{{#if refund}}We refund {{money refund}} to your card.\n{{/if}}`,
-      html: htmlFrame(`<p>Hello {{guest.name}},</p><p>your booking {{code}} at {{property.name}} ({{date stay.arrival}} – {{date stay.departure}}) is cancelled.</p>{{#if penalty}}<p>Cancellation fee: {{money penalty}}</p>{{/if}}{{#if refund}}<p>We refund {{money refund}} to your card.</p>{{/if}}`),
+      text: `Hello {{guest.name}},\n\nyour booking {{code}} at {{property.name}} ({{date stay.arrival}} – {{date stay.departure}}, {{nights stay.nights}}) is cancelled.\n{{#if penalty}}Cancellation fee: {{money penalty}}.{{else}}No cancellation fee.{{/if}}\n{{#if refund}}We are refunding {{money refund}} to your card; it can take 5 to 10 days to appear.{{else}}There is nothing to refund.{{/if}}\n\n${manageText("Your booking:")}${footerText}`,
+      html: htmlFrame(`<p>Hello {{guest.name}},</p><p>your booking {{code}} at {{property.name}} ({{date stay.arrival}} – {{date stay.departure}}, {{nights stay.nights}}) is cancelled.</p><p>{{#if penalty}}Cancellation fee: <strong>{{money penalty}}</strong>.{{else}}No cancellation fee.{{/if}}<br>{{#if refund}}We are refunding <strong>{{money refund}}</strong> to your card; it can take 5 to 10 days to appear.{{else}}There is nothing to refund.{{/if}}</p>${manageHtml("Your booking")}`),
     },
     pre_arrival: {
       subject: "See you soon at {{property.name}}",
-      text: `Hello {{guest.name}},\n\nwe look forward to welcoming you on {{date stay.arrival}} from {{check_in_time}}.\n\n{{property.name}}\n{{property.address}}\n{{property.city}}\n\nBooking {{code}}{{#if balance}} · still to pay: {{money balance}}{{/if}}\n`,
-      html: htmlFrame(`<p>Hello {{guest.name}},</p><p>we look forward to welcoming you on {{date stay.arrival}} from {{check_in_time}}.</p><p>{{property.address}}<br>{{property.city}}</p><p>Booking {{code}}{{#if balance}} · still to pay: {{money balance}}{{/if}}</p>`),
+      text: `Hello {{guest.name}},\n\nwe look forward to welcoming you on {{date stay.arrival}}. ${arrivalText}\n\n{{property.name}}\n{{property.address}}\n{{property.city}}\n\nBooking {{code}}{{#if balance}} · still to pay: {{money balance}}{{/if}}\n\n${manageText("Your booking:")}`,
+      html: htmlFrame(`<p>Hello {{guest.name}},</p><p>we look forward to welcoming you on {{date stay.arrival}}. ${arrivalText}</p><p>Booking {{code}}{{#if balance}} · still to pay: {{money balance}}{{/if}}</p>${manageHtml("Your booking")}`),
     },
     payment_receipt: {
       subject: "Payment received for booking {{code}}",
@@ -69,23 +79,23 @@ const pt: LanguageTemplates = {
   email: {
     confirmation: {
       subject: "A sua reserva {{code}} em {{property.name}} está confirmada",
-      text: `Olá {{guest.name}},\n\na sua reserva está confirmada.\n\n{{property.name}}, {{date stay.arrival}} – {{date stay.departure}} ({{stay.nights}} {{#if (eq stay.nights 1)}}noite{{else}}noites{{/if}})\n{{room_type}} · {{rate_plan}}\nTotal: {{money total}}\nCódigo de confirmação: {{code}}\n\n{{cancellation_terms}}\n`,
-      html: htmlFrame(`<p>Olá {{guest.name}},</p><p>a sua reserva está confirmada.</p><p><strong>{{property.name}}</strong><br>{{room_type}} · {{rate_plan}}<br>{{date stay.arrival}} – {{date stay.departure}}</p><p>Total: <strong>{{money total}}</strong><br>Código de confirmação: <strong>{{code}}</strong></p><p>{{cancellation_terms}}</p>`),
+      text: `Olá {{guest.name}},\n\na sua reserva está confirmada.\n\n${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\nTotal: {{money total}}\nCódigo de confirmação: {{code}}\n\n${arrivalTextPt}\n{{terms}}\n\n${manageText("Ver, alterar ou cancelar a reserva (com o código e este email):")}${footerText}`,
+      html: htmlFrame(`<p>Olá {{guest.name}},</p><p>a sua reserva está confirmada.</p>${staySummaryHtml}<p>Total: <strong>{{money total}}</strong><br>Código de confirmação: <strong>{{code}}</strong></p><p>${arrivalTextPt}</p><p>{{terms}}</p>${manageHtml("Ver, alterar ou cancelar a reserva")}`),
     },
     modification: {
       subject: "A sua reserva {{code}} foi alterada",
-      text: `Olá {{guest.name}},\n\na sua reserva {{code}} é agora:\n\n{{property.name}}, {{date stay.arrival}} – {{date stay.departure}}\nTotal: {{money total}}\n`,
-      html: htmlFrame(`<p>Olá {{guest.name}},</p><p>a sua reserva {{code}} é agora:</p><p>{{date stay.arrival}} – {{date stay.departure}}</p><p>Total: <strong>{{money total}}</strong></p>`),
+      text: `Olá {{guest.name}},\n\na sua reserva {{code}} é agora:\n\n${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\nTotal: {{money total}}\n\n{{terms}}\n\n${manageText("A sua reserva:")}${footerText}`,
+      html: htmlFrame(`<p>Olá {{guest.name}},</p><p>a sua reserva {{code}} é agora:</p>${staySummaryHtml}<p>Total: <strong>{{money total}}</strong></p><p>{{terms}}</p>${manageHtml("A sua reserva")}`),
     },
     cancellation: {
       subject: "A sua reserva {{code}} foi cancelada",
-      text: `Olá {{guest.name}},\n\na sua reserva {{code}} em {{property.name}} foi cancelada.\n{{#if penalty}}Taxa de cancelamento: {{money penalty}}\n{{/if}}{{#if refund}}Reembolsamos {{money refund}} no seu cartão.\n{{/if}}`,
-      html: htmlFrame(`<p>Olá {{guest.name}},</p><p>a sua reserva {{code}} em {{property.name}} foi cancelada.</p>{{#if penalty}}<p>Taxa de cancelamento: {{money penalty}}</p>{{/if}}{{#if refund}}<p>Reembolsamos {{money refund}} no seu cartão.</p>{{/if}}`),
+      text: `Olá {{guest.name}},\n\na sua reserva {{code}} em {{property.name}} ({{date stay.arrival}} – {{date stay.departure}}, {{nights stay.nights}}) foi cancelada.\n{{#if penalty}}Taxa de cancelamento: {{money penalty}}.{{else}}Sem taxa de cancelamento.{{/if}}\n{{#if refund}}Estamos a reembolsar {{money refund}} no seu cartão; pode demorar 5 a 10 dias a aparecer.{{else}}Não há nada a reembolsar.{{/if}}\n\n${manageText("A sua reserva:")}${footerText}`,
+      html: htmlFrame(`<p>Olá {{guest.name}},</p><p>a sua reserva {{code}} em {{property.name}} ({{date stay.arrival}} – {{date stay.departure}}, {{nights stay.nights}}) foi cancelada.</p><p>{{#if penalty}}Taxa de cancelamento: <strong>{{money penalty}}</strong>.{{else}}Sem taxa de cancelamento.{{/if}}<br>{{#if refund}}Estamos a reembolsar <strong>{{money refund}}</strong> no seu cartão; pode demorar 5 a 10 dias a aparecer.{{else}}Não há nada a reembolsar.{{/if}}</p>${manageHtml("A sua reserva")}`),
     },
     pre_arrival: {
       subject: "Até breve em {{property.name}}",
-      text: `Olá {{guest.name}},\n\nesperamos por si a {{date stay.arrival}} a partir das {{check_in_time}}.\n\n{{property.address}}\n{{property.city}}\n\nReserva {{code}}{{#if balance}} · por pagar: {{money balance}}{{/if}}\n`,
-      html: htmlFrame(`<p>Olá {{guest.name}},</p><p>esperamos por si a {{date stay.arrival}} a partir das {{check_in_time}}.</p><p>Reserva {{code}}{{#if balance}} · por pagar: {{money balance}}{{/if}}</p>`),
+      text: `Olá {{guest.name}},\n\nesperamos por si a {{date stay.arrival}}. ${arrivalTextPt}\n\n{{property.name}}\n{{property.address}}\n{{property.city}}\n\nReserva {{code}}{{#if balance}} · por pagar: {{money balance}}{{/if}}\n\n${manageText("A sua reserva:")}`,
+      html: htmlFrame(`<p>Olá {{guest.name}},</p><p>esperamos por si a {{date stay.arrival}}. ${arrivalTextPt}</p><p>Reserva {{code}}{{#if balance}} · por pagar: {{money balance}}{{/if}}</p>${manageHtml("A sua reserva")}`),
     },
     payment_receipt: {
       subject: "Pagamento recebido para a reserva {{code}}",

@@ -50,11 +50,14 @@ const load = `
          jsonb_build_object(
            'language', p.language, 'code', r.confirmation_code,
            'guest', jsonb_build_object('name', g.full_name, 'email', g.email),
-           'property', jsonb_build_object('name', p.name, 'city', p.city, 'address', p.address, 'currency', p.currency, 'time_zone', p.time_zone),
+           'property', jsonb_build_object('name', p.name, 'city', p.city, 'address', p.address, 'currency', p.currency, 'time_zone', p.time_zone,
+                                         'check_out_time', to_char(p.check_out_time, 'HH24:MI')),
            'stay', jsonb_build_object('arrival', lower(r.stay), 'departure', upper(r.stay), 'nights', upper(r.stay) - lower(r.stay),
                                       'adults', r.adults, 'children', r.children),
            'room_type', rt.name, 'rate_plan', rp.name, 'check_in_time', to_char(p.check_in_time, 'HH24:MI'),
            'cancellation_terms', r.cancellation_policy ->> 'terms',
+           'free_cancellation_until', case when (r.cancellation_policy ->> 'is_refundable')::boolean then r.cancellation_policy ->> 'free_cancellation_until' end,
+           'late_cancellation_penalty', r.cancellation_policy ->> 'late_cancellation_penalty',
            'total', r.total_amount, 'penalty', coalesce(r.penalty_amount, 0),
            'refund', coalesce((select sum(f.amount) from app_public.refunds f join app_public.payment_intents i on i.id = f.intent_id
                                 where i.reservation_id = r.id and f.status <> 'failed'), 0),
@@ -101,12 +104,12 @@ export function makeSendNotification(deps: { mailer: Mailer; sms: SmsSender; pub
     let rendered;
     const messageId = `notification-${id}`;
     try {
-      // The guest's booking page (pay, replace the card): the code and email find the booking there.
-      const manageUrl = deps.publicUrl ? `${deps.publicUrl.replace(/\/$/, "")}/manage` : undefined;
+      // The guest's booking page (pay, change, cancel), the code filled in: with the email it finds the booking.
+      const manageUrl = deps.publicUrl ? `${deps.publicUrl.replace(/\/$/, "")}/manage?${new URLSearchParams({ code: row.context.code })}` : undefined;
       rendered = render(row.template, row.channel, { ...row.context, total: Number(row.context.total), ...(manageUrl ? { manage_url: manageUrl } : {}) }, row.override ?? undefined);
       const only = pendingWith(row);
       const sent = row.channel === "email"
-        ? await deps.mailer.send({ id: messageId, to: row.recipient, subject: rendered.subject ?? "", text: rendered.text, html: rendered.html ?? undefined }, { only })
+        ? await deps.mailer.send({ id: messageId, to: row.recipient, fromName: row.context.property.name, subject: rendered.subject ?? "", text: rendered.text, html: rendered.html ?? undefined }, { only })
         : await deps.sms.send({ id: messageId, to: row.recipient, text: rendered.text }, { only });
       await record("sent", rendered, `${sent.provider}:${sent.messageId}`, null);
     } catch (error) {
