@@ -10,10 +10,12 @@
 //
 // Messages (window.postMessage, every one with `source: "keepr-card-form"`):
 //   merchant → form  { type: "tokenize", requestId }
+//                    { type: "check", requestId }    show the fields' errors, do not tokenize
 //   form → merchant  { type: "ready" }
 //                    { type: "submit" }              Enter pressed in the form
 //                    { type: "token", requestId, token: { id, brand, last4, expMonth, expYear } }
 //                    { type: "error", requestId, code, message }
+//                    { type: "checked", requestId, ok }
 // The form answers only messages from `origin` and posts only to it.
 //
 // Who may frame it: the provider's own origin and the origins it is
@@ -26,25 +28,27 @@ const labels = {
   en: {
     title: "Card details",
     number: "Card number",
-    expiry: "Expiry date (MM/YY)",
-    cvc: "Security code (CVC)",
+    expiry: "Expiry (MM/YY)",
+    expiryPlaceholder: "MM/YY",
+    cvc: "CVC",
     secure: "Your card details go straight to the payment provider, never to the property.",
     invalid_number: "Enter a valid card number.",
     invalid_expiry: "Enter the expiry date as MM/YY.",
     expired: "This card has expired.",
-    invalid_cvc: "Enter the 3-digit security code (4 digits for American Express).",
+    invalid_cvc: "Enter the 3-digit CVC (4 digits for American Express).",
     unavailable: "The payment service cannot be reached. Try again in a moment.",
   },
   pt: {
     title: "Dados do cartão",
     number: "Número do cartão",
     expiry: "Validade (MM/AA)",
-    cvc: "Código de segurança (CVC)",
+    expiryPlaceholder: "MM/AA",
+    cvc: "CVC",
     secure: "Os dados do cartão vão diretamente para o fornecedor de pagamentos, nunca para o alojamento.",
     invalid_number: "Introduza um número de cartão válido.",
     invalid_expiry: "Introduza a validade como MM/AA.",
     expired: "Este cartão expirou.",
-    invalid_cvc: "Introduza o código de segurança de 3 dígitos (4 no American Express).",
+    invalid_cvc: "Introduza o CVC de 3 dígitos (4 no American Express).",
     unavailable: "Não foi possível contactar o serviço de pagamentos. Tente de novo dentro de momentos.",
   },
 } as const;
@@ -60,7 +64,11 @@ label{display:block;font-weight:600;font-size:14px;margin-bottom:4px}
 input{width:100%;min-height:44px;padding:8px 10px;font:inherit;border:1px solid #6e7781;border-radius:6px;background:#fff;color:inherit}
 input:focus{outline:3px solid #0b5cad;outline-offset:1px;border-color:#0b5cad}
 input[aria-invalid=true]{border-color:#b42318}
-.error{min-height:20px;margin:0;color:#b42318;font-size:14px}
+.error{margin:4px 0 0;color:#b42318;font-size:14px}
+.errors{margin-top:-10px}
+.errors:has(.error:not(:empty)){margin-top:-6px}
+.error:empty{display:none}
+label{white-space:nowrap}
 .note{margin:0;color:#57606a;font-size:13px}
 `;
 
@@ -74,36 +82,55 @@ const script = `
   var form = document.getElementById("card");
   var fields = { number: document.getElementById("number"), expiry: document.getElementById("expiry"), cvc: document.getElementById("cvc") };
   var errorBox = document.getElementById("error");
+  var fieldErrors = { number: document.getElementById("number-error"), expiry: document.getElementById("expiry-error"), cvc: document.getElementById("cvc-error") };
   function post(message) { message.source = "keepr-card-form"; parent.postMessage(message, origin); }
   function luhn(d) { var s = 0; for (var i = 0; i < d.length; i++) { var n = d.charCodeAt(d.length - 1 - i) - 48; if (i % 2) { n *= 2; if (n > 9) n -= 9; } s += n; } return s % 10 === 0; }
-  function mark(field, message) {
-    for (var k in fields) { fields[k].removeAttribute("aria-invalid"); }
-    if (field) { fields[field].setAttribute("aria-invalid", "true"); fields[field].focus(); }
+  // Every field's problem at once, each under its field; the focus goes to the first. A problem of no field
+  // (the service unreachable) goes in the form's own error line.
+  function mark(problems, message, keepFocus) {
+    var first = null;
+    for (var k in fields) {
+      var p = problems && problems[k];
+      if (p) { fields[k].setAttribute("aria-invalid", "true"); if (!first) first = k; } else { fields[k].removeAttribute("aria-invalid"); }
+      fieldErrors[k].textContent = p ? p.message : "";
+    }
+    if (first && !keepFocus) fields[first].focus();
     errorBox.textContent = message || "";
   }
   fields.expiry.addEventListener("input", function () {
     var v = fields.expiry.value.replace(/[^0-9]/g, "").slice(0, 4);
     fields.expiry.value = v.length > 2 ? v.slice(0, 2) + "/" + v.slice(2) : v;
   });
+  // Checks every field: { problems: {field: {code, message}}, first } or { card }.
   function check() {
+    var problems = {}, first = null;
+    function problem(field, code, message) { problems[field] = { code: code, message: message }; if (!first) first = field; }
     var digits = fields.number.value.replace(/[\\s-]/g, "");
-    if (!/^[0-9]{12,19}$/.test(digits) || !luhn(digits)) return { field: "number", code: "invalid_number", message: text.invalid_number };
+    if (!/^[0-9]{12,19}$/.test(digits) || !luhn(digits)) problem("number", "invalid_number", text.invalid_number);
     var m = /^(0[1-9]|1[0-2])\\/?([0-9]{2})$/.exec(fields.expiry.value.replace(/\\s/g, ""));
-    if (!m) return { field: "expiry", code: "invalid_expiry", message: text.invalid_expiry };
-    var month = Number(m[1]), year = 2000 + Number(m[2]), now = new Date();
-    if (year < now.getUTCFullYear() || (year === now.getUTCFullYear() && month < now.getUTCMonth() + 1)) return { field: "expiry", code: "expired_card", message: text.expired };
+    var month = m ? Number(m[1]) : 0, year = m ? 2000 + Number(m[2]) : 0, now = new Date();
+    if (!m) problem("expiry", "invalid_expiry", text.invalid_expiry);
+    else if (year < now.getUTCFullYear() || (year === now.getUTCFullYear() && month < now.getUTCMonth() + 1)) problem("expiry", "expired_card", text.expired);
     var amex = /^3[47]/.test(digits);
-    if (!(amex ? /^[0-9]{4}$/ : /^[0-9]{3}$/).test(fields.cvc.value.trim())) return { field: "cvc", code: "invalid_cvc", message: text.invalid_cvc };
-    return { number: digits, exp_month: month, exp_year: year, cvc: fields.cvc.value.trim() };
+    if (!(amex ? /^[0-9]{4}$/ : /^[0-9]{3}$/).test(fields.cvc.value.trim())) problem("cvc", "invalid_cvc", text.invalid_cvc);
+    if (first) return { problems: problems, first: first };
+    return { card: { number: digits, exp_month: month, exp_year: year, cvc: fields.cvc.value.trim() } };
   }
   var busy = false;
   function tokenize(requestId) {
     if (busy) return;
-    var card = check();
-    if (card.field) { mark(card.field, card.message); post({ type: "error", requestId: requestId, code: card.code, message: card.message }); return; }
+    var checked = check();
+    if (checked.first) {
+      mark(checked.problems, "");
+      var p = checked.problems[checked.first];
+      var all = [];
+      for (var k in checked.problems) all.push(checked.problems[k].message);
+      post({ type: "error", requestId: requestId, code: p.code, message: all.join(" ") });
+      return;
+    }
     mark(null, "");
     busy = true;
-    fetch(tokensUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(card) })
+    fetch(tokensUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(checked.card) })
       .then(function (res) { return res.json().then(function (body) { return { ok: res.ok, body: body }; }); })
       .then(function (r) {
         busy = false;
@@ -113,7 +140,9 @@ const script = `
           var code = r.body && r.body.error ? r.body.error.code : "card_error";
           var field = code === "invalid_number" ? "number" : code === "invalid_cvc" ? "cvc" : /expiry/.test(code) ? "expiry" : null;
           var message = field === "number" ? text.invalid_number : field === "cvc" ? text.invalid_cvc : field ? text.invalid_expiry : text.unavailable;
-          mark(field, message);
+          var problems = {};
+          if (field) problems[field] = { code: code, message: message };
+          mark(problems, field ? "" : message);
           post({ type: "error", requestId: requestId, code: code, message: message });
         }
       }, function () {
@@ -122,9 +151,17 @@ const script = `
         post({ type: "error", requestId: requestId, code: "unavailable", message: text.unavailable });
       });
   }
+  // Shows what is wrong with the card without tokenizing it (when the page's own fields are wrong too: every
+  // error at once), keeping the focus where it is.
+  function validate(requestId) {
+    var checked = check();
+    mark(checked.first ? checked.problems : null, "", true);
+    post({ type: "checked", requestId: requestId, ok: !checked.first });
+  }
   window.addEventListener("message", function (event) {
-    if (event.origin !== origin || event.source !== parent || !event.data || event.data.type !== "tokenize") return;
-    tokenize(String(event.data.requestId || ""));
+    if (event.origin !== origin || event.source !== parent || !event.data) return;
+    if (event.data.type === "tokenize") tokenize(String(event.data.requestId || ""));
+    else if (event.data.type === "check") validate(String(event.data.requestId || ""));
   });
   form.addEventListener("submit", function (event) { event.preventDefault(); post({ type: "submit" }); });
   post({ type: "ready" });
@@ -206,9 +243,11 @@ function sendCardForm(req: Request, res: Response, configured: readonly string[]
         `<title>${escapeHtml(text.title)}</title><style>${style}</style></head>` +
         `<body data-tokens-url="${escapeHtml(tokensUrl)}">` +
         `<form id="card" novalidate>` +
-        `<div><label for="number">${escapeHtml(text.number)}</label><input id="number" name="cardnumber" inputmode="numeric" autocomplete="cc-number" maxlength="23" required aria-describedby="error"></div>` +
-        `<div class="pair"><div><label for="expiry">${escapeHtml(text.expiry)}</label><input id="expiry" name="exp-date" inputmode="numeric" autocomplete="cc-exp" maxlength="5" placeholder="MM/YY" required aria-describedby="error"></div>` +
-        `<div><label for="cvc">${escapeHtml(text.cvc)}</label><input id="cvc" name="cvc" inputmode="numeric" autocomplete="cc-csc" maxlength="4" required aria-describedby="error"></div></div>` +
+        `<div><label for="number">${escapeHtml(text.number)}</label><input id="number" name="cardnumber" inputmode="numeric" autocomplete="cc-number" maxlength="23" required aria-describedby="number-error error"><p id="number-error" class="error"></p></div>` +
+        `<div class="pair"><div><label for="expiry">${escapeHtml(text.expiry)}</label><input id="expiry" name="exp-date" inputmode="numeric" autocomplete="cc-exp" maxlength="5" placeholder="${escapeHtml(text.expiryPlaceholder)}" required aria-describedby="expiry-error error"></div>` +
+        `<div><label for="cvc">${escapeHtml(text.cvc)}</label><input id="cvc" name="cvc" inputmode="numeric" autocomplete="cc-csc" maxlength="4" required aria-describedby="cvc-error error"></div></div>` +
+        // The pair's errors under it, full width (a narrow column would wrap them in many lines).
+        `<div class="errors"><p id="expiry-error" class="error"></p><p id="cvc-error" class="error"></p></div>` +
         `<p id="error" class="error" role="alert"></p><p class="note">${escapeHtml(text.secure)}</p>` +
         `<button type="submit" hidden tabindex="-1"></button></form>` +
         `<script type="application/json" id="labels">${labelsJson}</script>` +

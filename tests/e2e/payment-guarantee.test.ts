@@ -88,8 +88,8 @@ async function expectAccessible(page: Page, label: string, tags = ["wcag2a", "wc
 async function fillCard(page: Page, number: string): Promise<void> {
   const frame = page.frameLocator('iframe[title^="Card details"]').first();
   await frame.getByLabel("Card number").fill(number);
-  await frame.getByLabel("Expiry date (MM/YY)").fill("12/30");
-  await frame.getByLabel("Security code (CVC)").fill("123");
+  await frame.getByLabel("Expiry (MM/YY)").fill("12/30");
+  await frame.getByLabel("CVC").fill("123");
 }
 
 /** The guest books a plan for two nights from `arrival` with a card, from the booking page; returns the code. */

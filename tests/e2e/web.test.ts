@@ -100,8 +100,8 @@ const cardFrame = (page: Page): Frame => {
 async function fillCard(page: Page, number = card.number): Promise<void> {
   const frame = page.frameLocator('iframe[title^="Card details"], iframe[title^="Dados do cartão"]');
   await frame.getByLabel("Card number").fill(number);
-  await frame.getByLabel("Expiry date (MM/YY)").fill(card.expiry);
-  await frame.getByLabel("Security code (CVC)").fill(card.cvc);
+  await frame.getByLabel("Expiry (MM/YY)").fill(card.expiry);
+  await frame.getByLabel("CVC").fill(card.cvc);
 }
 
 /** The outbox email (headers and text) to an address whose subject contains `subject`, once the worker wrote it. */
@@ -276,7 +276,7 @@ describe("a guest on a desktop browser", () => {
     await page.getByLabel("Departure").fill(departure());
     await page.getByRole("button", { name: "Search" }).click();
     await page.locator(".results[data-state=done]").waitFor();
-    await expect(page.getByTestId("search-status").textContent()).resolves.toBe("1 room available for 3 nights.");
+    await expect(page.getByTestId("search-status").textContent()).resolves.toBe("3 rooms available for 3 nights."); // the units free, not the room types (issue 22)
     const flexible = await quotedTotal(lisbon.ratePlanId, arrival(), departure());
     const room = page.locator('[data-room="Double Room"]');
     await expect(room.locator('[data-rate="Flexible"] .price').textContent()).resolves.toBe(`${euros(flexible)} total`);
@@ -377,7 +377,7 @@ describe("a guest on a desktop browser", () => {
     await page.getByRole("button", { name: "Check the new price" }).click();
     await page.getByTestId("change-preview").waitFor();
     const newTotal = Number((await q<{ total: string }>("select total_amount as total from app_private.quote_for($1, $2, $3, 2, 0)", [lisbon.ratePlanId, arrival(), longer]))[0]!.total);
-    await expect(page.getByTestId("change-preview").textContent()).resolves.toContain(`New total: ${euros(newTotal)} (now ${euros(flexible)}). ${euros(newTotal - flexible)} more`);
+    await expect(page.getByTestId("change-preview").textContent()).resolves.toContain(`New total ${euros(newTotal)} (was ${euros(flexible)}). ${euros(newTotal - flexible)} more`);
     expect((await reservationsFor(guest.email))[0]!.departure).toBe(departure()); // nothing changed yet
     await shots(page, "08-change-dates");
     await expectAccessible(page, "change preview");

@@ -3,6 +3,7 @@
 // (kept in localStorage). The choice sets <html lang>, the words
 // (messages.ts) and the locale that formats money and dates.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { formatMessage } from "../../shared/message-format.ts";
 import { en, pt, type MessageKey } from "./messages.ts";
 
 export type Language = "en" | "pt";
@@ -47,10 +48,6 @@ export interface I18n {
 
 const Context = createContext<I18n | null>(null);
 
-function interpolate(text: string, params?: Params): string {
-  return params ? text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole)) : text;
-}
-
 export function I18nProvider({ children }: { children: ReactNode }) {
   const [language, setLanguageState] = useState<Language>(() => detectLanguage());
   const setLanguage = useCallback((next: Language) => {
@@ -66,9 +63,11 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   }, [language]);
   const value = useMemo<I18n>(() => {
     const catalog = catalogs[language];
-    const t: Translate = (key, params) => interpolate(catalog[key] ?? en[key], params);
-    const tMaybe = (key: string, params?: Params) => (key in catalog ? interpolate(catalog[key as MessageKey], params) : null);
-    return { language, locale: localeFor(language), t, tMaybe, setLanguage };
+    const locale = localeFor(language);
+    // Parameters and ICU plurals ("{count, plural, one {# night} other {# nights}}") by the locale's plural rules.
+    const t: Translate = (key, params) => formatMessage(catalog[key] ?? en[key], params, locale);
+    const tMaybe = (key: string, params?: Params) => (key in catalog ? formatMessage(catalog[key as MessageKey], params, locale) : null);
+    return { language, locale, t, tMaybe, setLanguage };
   }, [language, setLanguage]);
   return <Context.Provider value={value}>{children}</Context.Provider>;
 }

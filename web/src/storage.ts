@@ -22,7 +22,10 @@ export interface Draft {
   hold?: Hold;
   /** Seconds the server's clock is ahead of the browser's (from the hold's answer). */
   clockSkew?: number;
+  /** The details as confirmed (trimmed), with the confirmation's key. */
   details?: GuestDetails;
+  /** The details as typed so far on the details step: a refresh keeps them (never the card, which is typed in the provider's frame). */
+  typed?: GuestDetails;
   confirmKey?: KeyedInput;
   booking?: Booking;
   card?: CardToken;

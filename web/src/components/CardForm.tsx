@@ -19,6 +19,8 @@ export class CardError extends Error {
 export interface CardFormHandle {
   /** Asks the form to tokenize what was typed; rejects with CardError (the form shows the message too). */
   tokenize(): Promise<CardToken>;
+  /** Asks the form to show what is wrong with the card, without tokenizing it: true when nothing is. */
+  check(): Promise<boolean>;
 }
 
 /** Where the provider's card form lives: the simulated provider Keepr mounts. */
@@ -31,6 +33,7 @@ interface FormMessage {
   token?: { id: string; brand: string; last4: string };
   code?: string;
   message?: string;
+  ok?: boolean;
 }
 
 export const CardForm = forwardRef<CardFormHandle, { onSubmit?: () => void }>(function CardForm({ onSubmit }, ref) {
@@ -38,6 +41,7 @@ export const CardForm = forwardRef<CardFormHandle, { onSubmit?: () => void }>(fu
   const frame = useRef<HTMLIFrameElement>(null);
   const [ready, setReady] = useState(false);
   const pending = useRef(new Map<string, { resolve: (token: CardToken) => void; reject: (error: Error) => void }>());
+  const checks = useRef(new Map<string, (ok: boolean) => void>());
   const submit = useRef(onSubmit);
   submit.current = onSubmit;
 
@@ -48,7 +52,10 @@ export const CardForm = forwardRef<CardFormHandle, { onSubmit?: () => void }>(fu
       const data = event.data;
       if (data.type === "ready") setReady(true);
       else if (data.type === "submit") submit.current?.();
-      else if ((data.type === "token" || data.type === "error") && data.requestId) {
+      else if (data.type === "checked" && data.requestId) {
+        checks.current.get(data.requestId)?.(data.ok === true);
+        checks.current.delete(data.requestId);
+      } else if ((data.type === "token" || data.type === "error") && data.requestId) {
         const waiting = pending.current.get(data.requestId);
         if (!waiting) return;
         pending.current.delete(data.requestId);
@@ -72,6 +79,17 @@ export const CardForm = forwardRef<CardFormHandle, { onSubmit?: () => void }>(fu
         setTimeout(() => {
           if (pending.current.delete(requestId)) reject(new CardError("timeout", t("error.NETWORK")));
         }, 20_000);
+      }),
+    check: () =>
+      new Promise<boolean>((resolve) => {
+        const target = frame.current?.contentWindow;
+        if (!target || !ready) return resolve(false);
+        const requestId = randomUuid();
+        checks.current.set(requestId, resolve);
+        target.postMessage({ type: "check", requestId }, "*");
+        setTimeout(() => {
+          if (checks.current.delete(requestId)) resolve(false);
+        }, 5_000);
       }),
   }), [ready, t]);
 

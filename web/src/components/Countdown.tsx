@@ -17,7 +17,7 @@ export function Countdown({ expiresAt, clockSkew, onExpire }: { expiresAt: strin
       setLeft(seconds);
       const minutes = Math.ceil(seconds / 60);
       if (minutes !== announced && (minutes === 5 || minutes === 1)) {
-        setAnnouncement(minutes === 1 ? t("book.heldAnnounceOne") : t("book.heldAnnounce", { minutes }));
+        setAnnouncement(t("book.heldAnnounce", { minutes }));
       }
       announced = minutes;
       if (seconds <= 0) {

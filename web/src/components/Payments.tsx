@@ -137,10 +137,15 @@ export function PaymentsView({ booking, session, onPaid, onCardReplaced, dueAler
                 ? t("pay.scheduled", { amount, date: formatMoment(intent.dueAt, locale, timeZone) })
                 : t("pay.scheduledNoCard", { amount, date: formatMoment(intent.dueAt, locale, timeZone) });
           }
+          // A deposit of the whole price is a prepayment; the refunds the provider has not finished yet are "in progress".
+          const kind = intent.kind === "deposit" && minorUnits(intent.amount) >= minorUnits(booking.totalAmount) ? "prepayment" : intent.kind;
+          const pendingRefund = intent.refunds.nodes.filter((r) => r?.status === "pending").reduce((sum, r) => sum + minorUnits(r!.amount), 0n);
           return (
-            <li key={intent.rowId} data-status={intent.status} className={tone}>
-              <span className="payment-kind">{t(`pay.kind.${intent.kind}`)}</span> {text}
+            <li key={intent.rowId} data-status={intent.status} data-kind={kind} className={tone}>
+              <span className="payment-kind">{t(`pay.kind.${kind}`)}<span className="visually-hidden">: </span></span>
+              <span className="payment-text">{text}</span>
               {refunded > 0n ? <span className="block small">{t("pay.refunded", { amount: money(refunded) })}</span> : null}
+              {pendingRefund > 0n ? <span className="block small" data-testid="refund-pending">{t("pay.refundPending", { amount: money(pendingRefund) })}</span> : null}
             </li>
           );
         })}

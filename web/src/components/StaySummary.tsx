@@ -5,13 +5,12 @@ import { formatDate, nightsBetween } from "../format.ts";
 import { useI18n } from "../i18n.tsx";
 
 export function guestsText(adults: number, children: number, t: ReturnType<typeof useI18n>["t"]): string {
-  const a = adults === 1 ? t("guests.adult") : t("guests.adults", { count: adults });
-  if (children === 0) return a;
-  return `${a}, ${children === 1 ? t("guests.child") : t("guests.children", { count: children })}`;
+  const a = t("guests.adults", { count: adults });
+  return children === 0 ? a : `${a}, ${t("guests.children", { count: children })}`;
 }
 
 export function nightsText(nights: number, t: ReturnType<typeof useI18n>["t"]): string {
-  return nights === 1 ? t("stay.night") : t("stay.nights", { count: nights });
+  return t("stay.nights", { count: nights });
 }
 
 export function StaySummary(props: {

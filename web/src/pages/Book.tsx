@@ -68,7 +68,7 @@ export function BookPage({ location }: { location: Location }) {
   const [problem, setProblem] = useState<Problem | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<keyof GuestDetails | "card", string>>>({});
-  const [details, setDetails] = useState<GuestDetails>(() => draft?.details ?? emptyDetails);
+  const [details, setDetailsState] = useState<GuestDetails>(() => draft?.details ?? draft?.typed ?? emptyDetails);
   const [expired, setExpired] = useState(false);
   const card = useRef<CardFormHandle>(null);
   const inFlight = useRef(false);
@@ -79,6 +79,13 @@ export function BookPage({ location }: { location: Location }) {
     saveDraft(next);
     setDraftState(next);
   }, []);
+
+  // What the guest types on the details step goes into the draft at once: a refresh keeps it (the draft goes when
+  // the booking is confirmed or the hold given up).
+  const setDetails = (next: GuestDetails) => {
+    setDetailsState(next);
+    if (draft?.hold && !draft.booking) setDraft({ ...draft, typed: next });
+  };
 
   // The room, rate and property (cacheable).
   useEffect(() => {
@@ -190,11 +197,14 @@ export function BookPage({ location }: { location: Location }) {
     if (!trimmed.fullName) errors.fullName = t("book.required");
     if (!trimmed.email) errors.email = t("book.required");
     else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(trimmed.email)) errors.email = t("error.INVALID_EMAIL");
-    setFieldErrors(errors);
     if (Object.keys(errors).length > 0) {
+      // Every error at once: the card form shows the card's too (without tokenizing it).
+      if (!draft.booking && card.current && !(await card.current.check())) errors.card = t("book.cardFix");
+      setFieldErrors(errors);
       document.getElementById(errors.fullName ? "fullName" : "email")?.focus();
       return;
     }
+    setFieldErrors({});
     inFlight.current = true;
     setProblem(null);
     try {
@@ -205,7 +215,9 @@ export function BookPage({ location }: { location: Location }) {
         try {
           cardToken = await card.current!.tokenize();
         } catch (error) {
-          setFieldErrors({ card: error instanceof Error ? error.message : String(error) });
+          // The card's fields say what is wrong, each under its field in the provider's form.
+          const fieldProblem = error instanceof CardError && ["invalid_number", "invalid_expiry", "expired_card", "invalid_cvc"].includes(error.code);
+          setFieldErrors({ card: fieldProblem ? t("book.cardFix") : error instanceof Error ? error.message : String(error) });
           return;
         }
         const input = { reservationId: draft.hold.reservationId, ...trimmed };

@@ -13,17 +13,21 @@ import { useBooking } from "../useBooking.ts";
 export function ConfirmationPage() {
   const i18n = useI18n();
   const { t } = i18n;
-  usePageTitle(t("confirm.title"));
   const [session, setSession] = useState<Session | null>(() => loadSession());
+  // One state: a booking made in this tab, or (a new tab, an old link) the way to find one, never both.
+  usePageTitle(session ? t("confirm.title") : t("confirm.noneTitle"));
   // Follow the payment while the worker captures it (at most two minutes).
   const { booking, error, refresh } = useBooking(session, { everyMs: 1000, forMs: 120_000 });
 
   if (!session) {
     return (
       <>
-        <h1 id="page-heading" tabIndex={-1}>{t("confirm.title")}</h1>
-        <p>{t("confirm.none")}</p>
-        <a className="button" href="/manage" onClick={onLinkClick}>{t("confirm.findIt")}</a>
+        <h1 id="page-heading" tabIndex={-1}>{t("confirm.noneTitle")}</h1>
+        <p data-testid="confirmation-none">{t("confirm.none")}</p>
+        <p className="actions">
+          <a className="button button-primary" href="/manage" onClick={onLinkClick}>{t("confirm.findIt")}</a>
+          <a className="button" href="/" onClick={onLinkClick}>{t("confirm.another")}</a>
+        </p>
       </>
     );
   }

@@ -87,7 +87,11 @@ export function ManagePage() {
 function LookupForm({ onFound }: { onFound: (session: Session) => void }) {
   const i18n = useI18n();
   const { t } = i18n;
-  const [code, setCode] = useState("");
+  // A link from an email carries the code (never the email): the guest types the email.
+  const [code, setCode] = useState(() => {
+    const fromLink = new URLSearchParams(window.location.search).get("code") ?? "";
+    return /^[A-Za-z0-9-]{1,20}$/.test(fromLink) ? fromLink.toUpperCase() : "";
+  });
   const [email, setEmail] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -175,7 +179,10 @@ function BookingView({ booking, session, onChanged, onSession, onForget }: {
           <div><dt>{t("manage.guest")}</dt><dd>{[booking.contactName, booking.contactEmail, booking.contactPhone].filter(Boolean).join(" · ")}</dd></div>
           {booking.specialRequests ? <div><dt>{t("manage.requests")}</dt><dd>{booking.specialRequests}</dd></div> : null}
         </dl>
-        <button type="button" className="button button-link" onClick={onForget}>{t("manage.forget")}</button>
+        <p className="forget">
+          <button type="button" className="button" onClick={onForget} aria-describedby="forget-hint" data-testid="manage-done">{t("manage.forget")}</button>
+          <span id="forget-hint" className="muted small">{t("manage.forgetHint")}</span>
+        </p>
       </section>
 
       <section className="panel" aria-labelledby="folio-heading">
@@ -184,7 +191,7 @@ function BookingView({ booking, session, onChanged, onSession, onForget }: {
         <h3>{t("manage.payments")}</h3>
         <PaymentsView booking={booking} session={session} onPaid={(next) => { onSession(next); void onChanged(); }} onCardReplaced={() => onChanged()} dueAlert={false} />
         <h3>{t("manage.invoices")}</h3>
-        <Invoices invoices={(booking.folio?.invoices.nodes ?? []).filter((i): i is Invoice => !!i)} token={session.token} />
+        <Invoices invoices={(booking.folio?.invoices.nodes ?? []).filter((i): i is Invoice => !!i)} token={session.token} booking={booking} />
       </section>
 
       {booking.status === "confirmed" ? (
@@ -230,9 +237,21 @@ function Folio({ booking }: { booking: Reservation }) {
   );
 }
 
-function Invoices({ invoices, token }: { invoices: Invoice[]; token: string }) {
+function Invoices({ invoices, token, booking }: { invoices: Invoice[]; token: string; booking: Reservation }) {
   const { t, locale } = useI18n();
-  if (invoices.length === 0) return <p className="muted">{t("manage.noInvoices")}</p>;
+  if (invoices.length === 0) {
+    const cancelled = booking.status === "cancelled" || booking.status === "no_show";
+    const penalty = minorUnits(booking.penaltyAmount);
+    return (
+      <p className="muted" data-testid="no-invoices">
+        {!cancelled
+          ? t("manage.noInvoices")
+          : penalty === 0n
+            ? t("manage.noInvoicesCancelledFree")
+            : t("manage.noInvoicesCancelledFee", { penalty: formatMoney(penalty, booking.currency, locale) })}
+      </p>
+    );
+  }
   return (
     <ul className="invoices">
       {invoices.map((invoice) => {
@@ -351,7 +370,7 @@ function ChangeDates({ booking, token, onChanged }: { booking: Reservation; toke
               <strong>{t("manage.newPrice", { amount: money(preview.totalAmount), old: money(old) })}</strong>{" "}
               {difference === 0n ? t("manage.difference.same") : difference > 0n ? t("manage.difference.more", { amount: money(difference) }) : t("manage.difference.less", { amount: money(-difference) })}
             </p>
-            <p className="muted">{formatStay(arrival, departure, locale)} · {formatDate(arrival, locale)} → {formatDate(departure, locale)}</p>
+            <p className="muted" data-testid="change-dates">{formatDate(arrival, locale)} → {formatDate(departure, locale)} ({t("stay.nights", { count: nightsBetween(arrival, departure) })})</p>
             <p className="muted">
               {preview.isRefundable && preview.freeCancellationUntil && new Date(preview.freeCancellationUntil).getTime() > Date.now()
                 ? t("book.freeUntil", { moment: formatMoment(preview.freeCancellationUntil, locale, booking.propertyByPropertyId?.timeZone), penalty: money(preview.lateCancellationPenalty) })

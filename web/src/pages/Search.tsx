@@ -18,7 +18,7 @@ import {
   type SearchVariables,
   type StaySuggestion,
 } from "../documents.ts";
-import { formatMoney } from "../../../shared/money.ts";
+import { formatMoney, minorUnits } from "../../../shared/money.ts";
 import { addDays, formatDate, formatStay, isIsoDate, isoDate, nightsBetween } from "../format.ts";
 import { useI18n } from "../i18n.tsx";
 import { href, navigate, onLinkClick, usePageTitle, type Location } from "../router.ts";
@@ -294,6 +294,20 @@ export function restrictionText(rate: Pick<Availability, "restriction" | "restri
   return (rate.restriction && tMaybe(`restriction.${rate.restriction}`)) ?? rate.restrictionMessage ?? "";
 }
 
+/** The rooms free: the units left of every room type with a rate that can be sold (not the number of room types). */
+export function unitsFree(nodes: Availability[]): number {
+  const byRoomType = new Map<string, number>();
+  for (const n of nodes) if (n.isBookable) byRoomType.set(n.roomTypeId, Math.max(byRoomType.get(n.roomTypeId) ?? 0, n.unitsLeft));
+  return [...byRoomType.values()].reduce((sum, n) => sum + n, 0);
+}
+
+/** The total's share of one night, rounded to the minor unit: the per-night figure includes what the total includes (fees, taxes, city tax). */
+export function averageNightly(total: string | number | bigint, nights: number): bigint {
+  const minor = minorUnits(total);
+  const n = BigInt(Math.max(1, nights));
+  return (minor * 2n + n) / (2n * n);
+}
+
 function groupResults(nodes: Availability[]): PropertyGroup[] {
   const properties = new Map<string, PropertyGroup>();
   for (const n of nodes) {
@@ -326,9 +340,8 @@ function ResultsView({
       ? t("search.searching")
       : results.state === "done"
         ? (() => {
-            const bookable = results.nodes.filter((n) => n.isBookable);
-            const rooms = new Set(bookable.map((n) => n.roomTypeId)).size;
-            return rooms === 0 ? t("search.none") : rooms === 1 ? t("search.foundOne", { nights: results.nights }) : t("search.found", { count: rooms, nights: results.nights });
+            const units = unitsFree(results.nodes);
+            return units === 0 ? t("search.none") : t("search.found", { count: units, nights: results.nights });
           })()
         : "";
   const groups = results.state === "done" ? groupResults(results.nodes) : [];
@@ -433,11 +446,11 @@ function RoomCard({
                     <p className="muted">
                       {t(`meal.${rate.mealPlan}`)} · <span className={rate.isRefundable ? "good" : undefined}>{rate.isRefundable ? t("terms.refundable") : t("terms.nonRefundable")}</span>
                     </p>
-                    {rate.unitsLeft <= 3 ? <p className="scarce">{rate.unitsLeft === 1 ? t("search.unitLeft") : t("search.unitsLeft", { count: rate.unitsLeft })}</p> : null}
+                    {rate.unitsLeft <= 3 ? <p className="scarce">{t("search.unitsLeft", { count: rate.unitsLeft })}</p> : null}
                   </div>
                   <div className="rate-price">
                     <p className="price">{t("search.total", { amount: total })}</p>
-                    <p className="muted small">{t("search.perNight", { amount: formatMoney(rate.averageNightlyAmount, rate.currency, locale), nights })}</p>
+                    <p className="muted small">{t("search.perNight", { amount: formatMoney(averageNightly(rate.totalAmount ?? 0, nights), rate.currency, locale), nights })}</p>
                     <p className="muted small">{t("search.includes")}</p>
                   </div>
                   <a
