@@ -528,7 +528,7 @@ it("two browsers race for the last unit: one holds it, the other is told it was 
   await fillDetails(winner, { name: "Lise Meitner", email: "lise.web@example.com" });
   await winner.getByRole("button", { name: "Confirm booking" }).click();
   await winner.waitForURL(/\/confirmation$/);
-  await expect(winner.getByTestId("payments").textContent()).resolves.toMatch(/^Balance CHF\s[\d,.]+ will be charged on .+ to the card on file\.$/);
+  await expect(winner.getByTestId("payments").textContent()).resolves.toMatch(/^Balance: CHF\s[\d,.]+ will be charged on .+ to the card on file\.$/);
   const [won] = await reservationsFor("lise.web@example.com");
   expect(await q("select status::text, payment_token from app_public.payment_intents where reservation_id = $1", [won!.id])).toEqual([
     { status: "requires_payment", payment_token: expect.stringMatching(/^tok_/) },
