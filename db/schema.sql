@@ -69,12 +69,13 @@
 --     reservations_change_refusal, reservations_departure, reservations_folio,
 --     reservations_hold_state, reservations_nights, reservations_no_show_from,
 --     reservations_unpaid_prepayment, resolve_channel_conflict,
---     route_folio_postings, run_night_audit, run_payouts, search_availability,
---     search_reservations, send_invoice, set_folio_bill_to,
---     set_property_legal_details, set_rates, set_unit_status,
---     sync_channel_feed_now, take_folio_payment, tape_chart_claims,
---     transfer_folio_to_city_ledger, unit_calendar, update_housekeeping_task,
---     update_reservation_guest, waive_payment_guarantee
+--     room_type_held_until, route_folio_postings, run_night_audit, run_payouts,
+--     search_availability, search_reservations, send_invoice,
+--     set_folio_bill_to, set_property_legal_details, set_rates,
+--     set_unit_status, sync_channel_feed_now, take_folio_payment,
+--     tape_chart_claims, transfer_folio_to_city_ledger, unit_calendar,
+--     update_housekeeping_task, update_reservation_guest,
+--     waive_payment_guarantee
 -- app_hidden
 --   functions: currency_digits, current_actor_scope, current_booking_id,
 --     current_colleague_ids, current_organization_ids, current_property_ids,
@@ -5507,6 +5508,60 @@ end;
 $function$;
 grant execute on function app_public.resolve_channel_conflict(conflict_id uuid, resolution text) to keepr_staff;
 comment on function app_public.resolve_channel_conflict(conflict_id uuid, resolution text) is 'Closes a channel conflict with a note; it stays closed while the same booking and Keepr side hold the same nights. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT.';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.room_type_held_until(rate_plan_id uuid, arrival date, departure date)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.room_type_held_until(rate_plan_id uuid, arrival date, departure date)
+ RETURNS timestamp with time zone
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+  with plan as (
+    select rp.property_id, rp.room_type_id, p.kind
+      from app_public.rate_plans rp
+      join app_public.properties p on p.id = rp.property_id
+     where rp.id = room_type_held_until.rate_plan_id and p.is_published
+       and room_type_held_until.departure > room_type_held_until.arrival
+       and room_type_held_until.departure - room_type_held_until.arrival <= 60
+  ), units as (
+    select u.id, u.property_id
+      from plan pl
+      join app_public.units u on u.property_id = pl.property_id and u.room_type_id = pl.room_type_id
+     where u.is_active
+  ), claims as (
+    select c.unit_id, c.kind = 'hold' as is_hold, c.expires_at,
+           c.stay * pg_catalog.daterange(room_type_held_until.arrival, room_type_held_until.departure) as nights
+      from units u
+      join app_public.inventory_claims c on c.property_id = u.property_id and c.unit_id = u.id
+     where c.stay && pg_catalog.daterange(room_type_held_until.arrival, room_type_held_until.departure)
+       and c.released_at is null
+       and (c.expires_at is null or c.expires_at > pg_catalog.now())
+  ), per_night as (
+    select n.night,
+           (select count(*) from units) - count(c.unit_id) filter (where not c.is_hold) as free_without_holds,
+           count(c.unit_id) filter (where c.is_hold) as holds,
+           pg_catalog.array_agg(c.expires_at order by c.expires_at) filter (where c.is_hold) as expiries
+      from pg_catalog.generate_series(room_type_held_until.arrival::timestamp, room_type_held_until.departure::timestamp - interval '1 day', interval '1 day') n(night)
+      left join claims c on c.nights @> n.night::date
+     group by n.night
+  )
+  select case (select kind from plan)
+    when 'hotel' then (
+      select case when pg_catalog.bool_and(free_without_holds >= 1) and pg_catalog.bool_or(free_without_holds - holds <= 0)
+                  then pg_catalog.max(case when free_without_holds - holds <= 0 then expiries[holds - free_without_holds + 1] end) end
+        from per_night)
+    else (
+      select pg_catalog.min(h.until)
+        from (select c.unit_id, pg_catalog.max(c.expires_at) as until
+                from claims c
+               group by c.unit_id
+              having pg_catalog.bool_and(c.is_hold)) h)
+  end
+$function$;
+grant execute on function app_public.room_type_held_until(rate_plan_id uuid, arrival date, departure date) to keepr_anonymous;
+comment on function app_public.room_type_held_until(rate_plan_id uuid, arrival date, departure date) is 'For a room type sold out for a stay (after SOLD_OUT): when it comes back if the guests who only hold it do not book (their holds expire), or null when it is booked, blocked or closed. Anonymous, like search; at most 60 nights.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.route_folio_postings(from_folio_id uuid, to_folio_id uuid, entry_ids uuid[], idempotency_key text)

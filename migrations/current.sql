@@ -1,1 +1,1 @@
--- Enter migration here
+--! include booking/app_public.room_type_held_until.sql

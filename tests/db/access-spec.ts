@@ -333,6 +333,7 @@ export const functions = {
   // Booking.
   "app_public.search_availability(date,date,integer,integer,uuid,text,text,boolean)": { execute: api, call: { anyone: true } },
   "app_public.nearest_stays(uuid[],date,date,integer,integer,integer)": { execute: api, call: { anyone: true } },
+  "app_public.room_type_held_until(uuid,date,date)": { execute: api, call: { anyone: true } },
   "app_public.quote(uuid,date,date,integer,integer)": { execute: api, call: { anyone: true } },
   "app_public.create_hold(text,text,integer)": { execute: api, call: { anyone: true } },
   "app_public.confirm_booking(uuid,text,text,text,text,text,text)": {

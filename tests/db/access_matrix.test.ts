@@ -449,6 +449,9 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
   "app_public.nearest_stays(uuid[],date,date,integer,integer,integer)": {
     call: (a) => ({ sql: "select * from app_public.nearest_stays($1::uuid[], $2::date, $3::date)", params: [[a.ratePlanId], addDays(a.today, 5), addDays(a.today, 6)] }),
   },
+  "app_public.room_type_held_until(uuid,date,date)": {
+    call: (a) => ({ sql: "select app_public.room_type_held_until($1, $2::date, $3::date)", params: [a.ratePlanId, addDays(a.today, 5), addDays(a.today, 6)] }),
+  },
   "app_public.quote(uuid,date,date,integer,integer)": {
     call: (a) => ({ sql: "select * from app_public.quote($1, $2::date, $3::date)", params: [a.ratePlanId, addDays(a.today, 5), addDays(a.today, 6)] }),
   },

@@ -8,7 +8,8 @@
 // called "Prepayment"; /confirmation in a new tab is one clear state; Manage
 // says "Done" (not a cancel), "New total … (was …)", the dates once, and after
 // a free cancellation that the refund is in progress and why there is no
-// invoice. Hostile: a forged code, another booking's code with the wrong
+// invoice; a room sold out because other guests hold it says so and when it
+// comes back (item 3). Hostile: a forged code, another booking's code with the wrong
 // email, a forged ?code= link. Desktop and phone screenshots
 // (docs/screenshots/web-guest-*.png) and axe on every state.
 import { mkdirSync, mkdtempSync } from "node:fs";
@@ -317,6 +318,37 @@ describe("booking on a rate paid in full", () => {
     await expectAccessible(m, "manage, cancelled, refund pending");
     expect(errors).toEqual([]);
     await manage.close();
+  }, 90_000);
+});
+
+describe("sold out because others hold it", () => {
+  it("says another guest holds the last room and when it comes back, not that it was booked (English and Portuguese)", async () => {
+    const arrival = localDate(hotel.timeZone, 60);
+    const departure = addDays(arrival, 2);
+    // Eight guests hold the eight doubles while they book (30 minutes each, the first one to end frees a room).
+    const expiries = await inCommit(db.ownerPool, async (c) => {
+      await actAs(c, { role: "keepr_anonymous" });
+      const out: Date[] = [];
+      for (let i = 0; i < 8; i++) out.push((await hold(c, (await quote(c, hotel.ratePlanId, arrival, departure)).quote_token, newKey(), 10 + i)).expires_at);
+      return out;
+    });
+    const first = new Intl.DateTimeFormat("en-GB", { timeStyle: "short", timeZone: hotel.timeZone }).format(new Date(Math.min(...expiries.map((d) => new Date(d).getTime()))));
+    for (const [locale, title, start] of [
+      ["en-GB", "Held by another guest", "Another guest is holding the last Double Room for these dates while they book. If they do not finish, it becomes free again at "],
+      ["pt-PT", "Guardado por outro hóspede", "Outro hóspede está a guardar o último Double Room para estas datas enquanto reserva. Se não concluir, fica de novo livre às "],
+    ] as const) {
+      const ctx = await context({ locale });
+      const { page, errors } = await open(ctx, `/book?plan=${hotel.ratePlanId}&arrival=${arrival}&departure=${departure}&adults=2`);
+      await page.getByTestId("just-held").waitFor();
+      await expect(page.getByRole("alert").first().textContent()).resolves.toContain(title);
+      const text = (await page.getByTestId("just-held").textContent())!;
+      expect(text.startsWith(start)).toBe(true);
+      expect(text).toContain(first);
+      if (locale === "en-GB") await shots(page, "09-just-held");
+      await expectAccessible(page, `just held, ${locale}`);
+      expect(errors).toEqual([]);
+      await ctx.close();
+    }
   }, 90_000);
 });
 

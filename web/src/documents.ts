@@ -183,6 +183,12 @@ export interface StayVariables {
   children: number;
 }
 
+/** After SOLD_OUT: when the room type comes back if the guests who only hold it do not book (null: it is booked). Not cached: holds change by the minute. */
+export const roomTypeHeldUntil = query<{ roomTypeHeldUntil: Timestamp | null }, { ratePlanId: string; arrival: IsoDate; departure: IsoDate }>(
+  "RoomTypeHeldUntil",
+  `query RoomTypeHeldUntil($ratePlanId: UUID!, $arrival: Date!, $departure: Date!) { roomTypeHeldUntil(ratePlanId: $ratePlanId, arrival: $arrival, departure: $departure) }`,
+);
+
 export const quote = query<{ quote: Quote | null }, StayVariables>(
   "Quote",
   `query Quote($ratePlanId: UUID!, $arrival: Date!, $departure: Date!, $adults: Int!, $children: Int!) {

@@ -21,6 +21,7 @@ import {
   lookupBooking,
   quote as quoteDoc,
   ratePlan as ratePlanDoc,
+  roomTypeHeldUntil,
   type GuestDetails,
   type RatePlanDetails,
   type StayVariables,
@@ -48,6 +49,8 @@ function stayOf(params: URLSearchParams): StayVariables | null {
 
 type Problem =
   | { kind: "justTaken" }
+  /** Sold out because other guests hold it while they book: it comes back at `until` if they do not. */
+  | { kind: "justHeld"; until: string }
   | { kind: "holdLost" }
   | { kind: "restricted"; error: ApiError }
   | { kind: "missing" }
@@ -98,6 +101,14 @@ export function BookPage({ location }: { location: Location }) {
     return () => abort.abort();
   }, [stay]);
 
+  // SOLD_OUT does not say whether the last room is booked or only held by another guest who is booking: ask.
+  const soldOut = useCallback(async () => {
+    if (!stay) return;
+    const held = await request(roomTypeHeldUntil, { ratePlanId: stay.ratePlanId, arrival: stay.arrival, departure: stay.departure })
+      .then((data) => data.roomTypeHeldUntil, () => null);
+    setProblem(held ? { kind: "justHeld", until: held } : { kind: "justTaken" });
+  }, [stay]);
+
   const getQuote = useCallback(
     async (reason?: "expired") => {
       if (!stay) return;
@@ -109,7 +120,7 @@ export function BookPage({ location }: { location: Location }) {
         setDraft({ stay, quote: data.quote });
         if (reason === "expired") setNotice(t("book.priceChanged"));
       } catch (error) {
-        if (error instanceof ApiError && error.code === "SOLD_OUT") setProblem({ kind: "justTaken" });
+        if (error instanceof ApiError && error.code === "SOLD_OUT") await soldOut();
         else if (error instanceof ApiError && (error.code === "RESTRICTED" || error.code === "INVALID_DATES" || error.code === "INVALID_GUESTS")) setProblem({ kind: "restricted", error });
         else if (error instanceof ApiError && error.code === "NOT_FOUND") setProblem({ kind: "missing" });
         else setProblem({ kind: "error", error });
@@ -117,7 +128,7 @@ export function BookPage({ location }: { location: Location }) {
         setBusy(null);
       }
     },
-    [stay, setDraft, t],
+    [stay, setDraft, t, soldOut],
   );
 
   // A fresh quote unless this tab already holds the room (or booked it).
@@ -155,7 +166,7 @@ export function BookPage({ location }: { location: Location }) {
         }
       }
     } catch (error) {
-      if (error instanceof ApiError && error.code === "SOLD_OUT") setProblem({ kind: "justTaken" });
+      if (error instanceof ApiError && error.code === "SOLD_OUT") await soldOut();
       else if (error instanceof ApiError && error.code === "QUOTE_EXPIRED") void getQuote("expired");
       else if (error instanceof ApiError && error.code === "RESTRICTED") setProblem({ kind: "restricted", error });
       else setProblem({ kind: "error", error });
@@ -317,7 +328,7 @@ export function BookPage({ location }: { location: Location }) {
       </nav>
 
       {notice ? <Alert tone="info">{notice}</Alert> : null}
-      {problem ? <ProblemView problem={problem} roomName={plan?.roomType?.name ?? ""} searchBack={searchBack} onRetry={startOver} /> : null}
+      {problem ? <ProblemView problem={problem} roomName={plan?.roomType?.name ?? ""} timeZone={property?.timeZone} searchBack={searchBack} onRetry={startOver} /> : null}
 
       <div className="book-layout">
         <div className="book-main">
@@ -465,9 +476,9 @@ function FieldControl({ describedBy, invalid, children }: { describedBy?: string
   return cloneElement(children, { "aria-describedby": describedBy, "aria-invalid": invalid || undefined });
 }
 
-function ProblemView({ problem, roomName, searchBack, onRetry }: { problem: Problem; roomName: string; searchBack: string; onRetry: () => void }) {
+function ProblemView({ problem, roomName, timeZone, searchBack, onRetry }: { problem: Problem; roomName: string; timeZone?: string; searchBack: string; onRetry: () => void }) {
   const i18n = useI18n();
-  const { t } = i18n;
+  const { t, locale } = i18n;
   const actions = (retry: boolean) => (
     <p className="actions">
       {retry ? (
@@ -486,6 +497,13 @@ function ProblemView({ problem, roomName, searchBack, onRetry }: { problem: Prob
         <Alert title={t("book.justTaken")}>
           <p data-testid="just-taken">{t("book.justTakenText", { room: roomName })}</p>
           {actions(false)}
+        </Alert>
+      );
+    case "justHeld":
+      return (
+        <Alert title={t("book.justHeld")}>
+          <p data-testid="just-held">{t("book.justHeldText", { room: roomName, time: formatMoment(problem.until, locale, timeZone) })}</p>
+          {actions(true)}
         </Alert>
       );
     case "holdLost":
