@@ -1539,9 +1539,15 @@ create table app_public.properties (
   amenities text[] default '{}'::text[] not null,
   no_show_time time without time zone default '02:00:00'::time without time zone not null,
   no_show_day_offset integer default 1 not null,
+  contact_email text,
+  contact_phone text,
+  arrival_instructions text,
   constraint properties_address_length_check CHECK (length(address) <= 500),
   constraint properties_amenities_check CHECK (app_hidden.valid_amenities(amenities)),
+  constraint properties_arrival_instructions_check CHECK (length(arrival_instructions) >= 1 AND length(arrival_instructions) <= 2000),
   constraint properties_city_check CHECK (length(city) >= 1 AND length(city) <= 200),
+  constraint properties_contact_email_check CHECK (length(contact_email) <= 254 AND contact_email ~ '^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$'::text),
+  constraint properties_contact_phone_check CHECK (contact_phone ~ '^\+?[0-9][0-9 ()./-]{3,39}$'::text),
   constraint properties_country_code_check CHECK (country_code ~ '^[A-Z]{2}$'::text),
   constraint properties_currency_check CHECK (currency ~ '^[A-Z]{3}$'::text),
   constraint properties_description_length_check CHECK (length(description) <= 5000),
@@ -1579,7 +1585,7 @@ CREATE TRIGGER _500_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.propert
 alter table app_public.properties replica identity full;
 grant select on app_public.properties to keepr_anonymous;
 grant select on app_public.properties to keepr_worker;
-grant insert (organization_id, name, slug, kind, time_zone, currency, country_code, city, address, description, is_published, check_in_time, check_out_time, photo_urls, amenities), update (name, slug, time_zone, currency, country_code, city, address, description, is_published, check_in_time, check_out_time, language, pre_arrival_days, stayover_clean_nights, photo_urls, amenities, no_show_time, no_show_day_offset) on app_public.properties to keepr_staff;
+grant insert (organization_id, name, slug, kind, time_zone, currency, country_code, city, address, description, is_published, check_in_time, check_out_time, photo_urls, amenities), update (name, slug, time_zone, currency, country_code, city, address, description, is_published, check_in_time, check_out_time, language, pre_arrival_days, stayover_clean_nights, photo_urls, amenities, no_show_time, no_show_day_offset, contact_email, contact_phone, arrival_instructions) on app_public.properties to keepr_staff;
 comment on table app_public.properties is 'A hotel or vacation rental. Guests see published properties; staff see the ones they belong to.';
 comment on column app_public.properties.time_zone is 'IANA time zone; stay dates are calendar dates in this zone.';
 comment on column app_public.properties.currency is 'ISO 4217 code; every price of the property is in this currency, in minor units.';
@@ -1594,6 +1600,9 @@ comment on column app_public.properties.photo_urls is 'Photos of the property, f
 comment on column app_public.properties.amenities is 'What the property offers, as codes apps translate (wifi, parking, pool, restaurant, bar, gym, spa, sauna, ski_storage, elevator, pets_allowed, airport_shuttle, ...); at most 40.';
 comment on column app_public.properties.no_show_time is 'The local time from which a guest who did not arrive may be recorded as a no-show, on the day no_show_day_offset days after the arrival date (default: the next day at 02:00).';
 comment on column app_public.properties.no_show_day_offset is 'The day of the no-show time: 0 = the arrival date, 1 = the next day (default), up to 7.';
+comment on column app_public.properties.contact_email is 'The address guests write to (public: the guest app shows it; guest emails are sent with it as Reply-To).';
+comment on column app_public.properties.contact_phone is 'The phone number guests call (public: the guest app and the guest emails show it).';
+comment on column app_public.properties.arrival_instructions is 'How to get in and find the property (keys, door codes given later, parking): in the confirmation and pre-arrival emails. At most 2,000 characters.';
 comment on constraint properties_id_currency_key on app_public.properties is '@behavior -*';
 
 -- ----------------------------------------------------------------------------

@@ -229,7 +229,7 @@ export const tables = {
     },
     update: staffWrite("managers", ["name", "slug", "time_zone", "currency", "country_code", "city", "address", "description",
       "is_published", "check_in_time", "check_out_time", "language", "pre_arrival_days", "stayover_clean_nights", "photo_urls", "amenities",
-      "no_show_time", "no_show_day_offset"]),
+      "no_show_time", "no_show_day_offset", "contact_email", "contact_phone", "arrival_instructions"]),
   },
   "app_public.property_memberships": {
     select: staffRows("all_staff"),

@@ -96,7 +96,11 @@ beforeAll(async () => {
   // Eight doubles (one room type), a city tax per person and night outside the room price, a flexible rate and a
   // flexible rate paid in full at booking.
   hotel = await createHotel(db.ownerPool, { units: 8, ratePlan: { base_price: 10000, free_cancellation_days: 2, cancellation_penalty_kind: "nights", cancellation_penalty_value: 1 } });
-  await q("update app_public.properties set name = 'Harbour View Hotel', city = 'Lisbon', address = 'Rua do Cais 12, Lisboa' where id = $1", [hotel.propertyId]);
+  await q(
+    `update app_public.properties set name = 'Harbour View Hotel', city = 'Lisbon', address = 'Rua do Cais 12, Lisboa',
+            contact_phone = '+351 21 000 0000', contact_email = 'desk@harbour.example' where id = $1`,
+    [hotel.propertyId],
+  );
   await q("update app_public.room_types set name = 'Double Room' where id = $1", [hotel.roomTypeId]);
   await q("insert into app_public.taxes (property_id, name, basis, amount, currency, is_inclusive) values ($1, 'City tax', 'per_person_night', 200, 'EUR', false)", [hotel.propertyId]);
   prepaid = (await q<{ id: string }>(
@@ -279,6 +283,9 @@ describe("booking on a rate paid in full", () => {
     const done = m.getByTestId("manage-done");
     await expect(done.textContent()).resolves.toBe("Done");
     await expect(done.getAttribute("aria-describedby")).resolves.toBe("forget-hint");
+    // The property's contact, as links.
+    await expect(m.getByTestId("property-contact").first().textContent()).resolves.toBe("Contact Harbour View Hotel: +351 21 000 0000 · desk@harbour.example");
+    await expect(m.getByTestId("property-contact").first().getByRole("link", { name: "+351 21 000 0000" }).getAttribute("href")).resolves.toBe("tel:+351210000000");
 
     const newArrival = addDays(arrival(), 1);
     await m.getByLabel("Arrival").fill(newArrival);

@@ -55,23 +55,48 @@ const bodyOf = (eml: string) => eml.slice(eml.indexOf("\n\n"));
 
 it("a confirmation comes from the hotel, with a link to the booking, its address and times, plurals and the terms in words", async () => {
   const h = await createHotel(db.ownerPool, { ratePlan: { free_cancellation_days: 2, cancellation_penalty_kind: "nights", cancellation_penalty_value: 1 } });
-  await db.ownerPool.query(`update app_public.properties set name = 'Harbour "View" Hotel', address = 'Rua do Cais 12, Lisboa', check_in_time = '15:00', check_out_time = '11:00' where id = $1`, [h.propertyId]);
+  await db.ownerPool.query(
+    `update app_public.properties set name = 'Harbour "View" Hotel', address = 'Rua do Cais 12, Lisboa', check_in_time = '15:00', check_out_time = '11:00',
+            contact_email = 'desk@harbour.example', contact_phone = '+351 21 000 0000', arrival_instructions = 'The door code comes by SMS on the day.' where id = $1`,
+    [h.propertyId],
+  );
   const b = await book(h, 20, 1, "ada@example.com");
   await runJobs();
   // (The subject, with quotes in it, is MIME-encoded: the body says which message this is.)
   const eml = email(/your booking is confirmed/);
   // From: the hotel's name, MAIL_FROM's address (the domain that signs the mail); the quotes in the name escaped.
   expect(eml).toMatch(/^From: "Harbour \\"View\\" Hotel" <bookings@keepr\.example>$/m);
+  // Answers go to the hotel.
+  expect(eml).toMatch(/^Reply-To: desk@harbour\.example$/m);
   const body = bodyOf(eml);
   expect(body).toContain("2 adults");
   expect(body).toContain("(1 night)");
   expect(body).toContain(`http://keepr.test/manage?code=${b.code}`);
   expect(body).toContain("Rua do Cais 12, Lisboa");
   expect(body).toContain("Check-in from 15:00, check-out until 11:00.");
+  expect(body).toContain("The door code comes by SMS on the day.");
+  expect(body).toContain("+351 21 000 0000\ndesk@harbour.example");
+  expect(body).toContain('<a href="mailto:desk@harbour.example">desk@harbour.example</a>');
   // Free until two days before arrival at check-in time... in the property's time, then one night's price.
   expect(body).toMatch(/Free cancellation until \d{1,2} [A-Z][a-z]+ \d{4}(,| at) \d{2}:\d{2} \(Harbour "View" Hotel's local time\)\. After that, cancelling costs €\d+\.\d{2}\./);
   expect(body).toMatch(/(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{1,2} [A-Z][a-z]+ \d{4} – /);
   expectReadable(body);
+});
+
+it("a property's contact is checked: a malformed email or phone is refused (INVALID_INPUT's check_violation); a front desk may not change it", async () => {
+  const h = await createHotel(db.ownerPool);
+  for (const [column, value] of [["contact_email", "desk@harbour.example>, evil@x.example"], ["contact_phone", "call me"], ["arrival_instructions", ""]] as const) {
+    const error = await committed(async (c) => {
+      await actAs(c, { role: "keepr_staff", userId: h.manager });
+      await c.query(`update app_public.properties set ${column} = $2 where id = $1`, [h.propertyId, value]);
+    }).catch((e: { code?: string }) => e.code);
+    expect([column, error]).toEqual([column, "23514"]);
+  }
+  const updated = await committed(async (c) => {
+    await actAs(c, { role: "keepr_staff", userId: h.frontDesk });
+    return (await c.query("update app_public.properties set contact_phone = '+351 21 000 0001' where id = $1", [h.propertyId])).rowCount;
+  });
+  expect(updated).toBe(0);
 });
 
 it("a change says the new dates and the new deadline; a cancellation its fee and refund, or that there are none", async () => {

@@ -324,7 +324,11 @@ export interface Reservation {
   contactPhone: string | null;
   ratePlan: { rowId: string; name: string; mealPlan: MealPlan } | null;
   roomType: { rowId: string; name: string; photoUrls: string[]; amenities: string[] } | null;
-  propertyByPropertyId: { rowId: string; name: string; city: string; address: string | null; timeZone: string; checkInTime: string; checkOutTime: string } | null;
+  propertyByPropertyId: {
+    rowId: string; name: string; city: string; address: string | null; timeZone: string; checkInTime: string; checkOutTime: string;
+    /** The property's public contact: "please contact the property" shows it. */
+    contactEmail: string | null; contactPhone: string | null;
+  } | null;
   folio: {
     status: "open" | "closed";
     balances: { nodes: Array<{ currency: string; balance: Minor } | null> };
@@ -345,7 +349,7 @@ export const myBooking = query<{ allReservations: { nodes: Array<Reservation | n
         contactName contactEmail contactPhone
         ratePlan { rowId name mealPlan }
         roomType { rowId name photoUrls amenities }
-        propertyByPropertyId { rowId name city address timeZone checkInTime checkOutTime }
+        propertyByPropertyId { rowId name city address timeZone checkInTime checkOutTime contactEmail contactPhone }
         folio {
           status
           balances { nodes { currency balance } }

@@ -280,6 +280,7 @@ export const en = {
   "manage.cancelling": "Cancelling…",
   "manage.cancelled": "Your booking is cancelled. Cancellation fee: {penalty}. We have sent you an email.",
   "manage.cannotCancel": "This booking can no longer be cancelled online.",
+  "manage.contact": "Contact {name}:",
 
   "error.INVALID_EMAIL": "Enter a valid email address.",
   "error.INVALID_NAME": "Enter your full name (at most 200 characters).",
@@ -572,6 +573,7 @@ export const pt: Record<MessageKey, string> = {
   "manage.cancelling": "A cancelar…",
   "manage.cancelled": "A sua reserva foi cancelada. Taxa de cancelamento: {penalty}. Enviámos-lhe um email.",
   "manage.cannotCancel": "Esta reserva já não pode ser cancelada online.",
+  "manage.contact": "Contactar {name}:",
 
   "error.INVALID_EMAIL": "Introduza um endereço de email válido.",
   "error.INVALID_NAME": "Introduza o seu nome completo (no máximo 200 caracteres).",

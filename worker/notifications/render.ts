@@ -10,7 +10,9 @@ export interface NotificationContext {
   language: string;
   code: string;
   guest: { name: string; email: string };
-  property: { name: string; city: string; address: string | null; currency: string; time_zone: string; check_out_time?: string | null };
+  property: { name: string; city: string; address: string | null; currency: string; time_zone: string; check_out_time?: string | null;
+    /** The property's public contact (Reply-To of its guest emails) and how to get in. */
+    contact_email?: string | null; contact_phone?: string | null; arrival_instructions?: string | null };
   stay: { arrival: string; departure: string; nights: number; adults: number; children: number };
   room_type: string;
   rate_plan: string;

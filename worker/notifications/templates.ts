@@ -18,13 +18,18 @@ export interface LanguageTemplates {
 
 const stay = "{{property.name}}, {{date stay.arrival}} – {{date stay.departure}} ({{nights stay.nights}})";
 const staySummaryHtml = `<p><strong>{{property.name}}</strong><br>{{room_type}} · {{rate_plan}}<br>{{date stay.arrival}} – {{date stay.departure}} ({{nights stay.nights}}) · {{guests stay.adults stay.children}}</p>`;
-// Every message ends with who sends it and where it is: the hotel's name and address (its phone and email when the
-// data model has them: not yet, see docs/notifications.md).
+// Every message ends with who sends it, where it is and how to reach it: the hotel's name, address, phone and email.
 const htmlFrame = (body: string) =>
   `<!doctype html><html lang="{{language}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>{{property.name}}</title></head>` +
   `<body style="font-family:system-ui,sans-serif;color:#1f2328;max-width:560px">${body}` +
-  `<p style="color:#57606a">{{property.name}}{{#if property.address}}<br>{{property.address}}{{/if}}<br>{{property.city}}</p></body></html>`;
-const footerText = "\n--\n{{property.name}}\n{{#if property.address}}{{property.address}}\n{{/if}}{{property.city}}\n";
+  `<p style="color:#57606a">{{property.name}}{{#if property.address}}<br>{{property.address}}{{/if}}<br>{{property.city}}` +
+  `{{#if property.contact_phone}}<br><a href="tel:{{property.contact_phone}}">{{property.contact_phone}}</a>{{/if}}` +
+  `{{#if property.contact_email}}<br><a href="mailto:{{property.contact_email}}">{{property.contact_email}}</a>{{/if}}</p></body></html>`;
+const footerText =
+  "\n--\n{{property.name}}\n{{#if property.address}}{{property.address}}\n{{/if}}{{property.city}}\n" +
+  "{{#if property.contact_phone}}{{property.contact_phone}}\n{{/if}}{{#if property.contact_email}}{{property.contact_email}}\n{{/if}}";
+const instructionsText = "{{#if property.arrival_instructions}}\n{{property.arrival_instructions}}\n{{/if}}";
+const instructionsHtml = `{{#if property.arrival_instructions}}<p style="white-space:pre-line">{{property.arrival_instructions}}</p>{{/if}}`;
 const manageText = (words: string) => `{{#if manage_url}}${words} {{manage_url}}\n{{/if}}`;
 const manageHtml = (words: string) => `{{#if manage_url}}<p><a href="{{manage_url}}">${words}</a></p>{{/if}}`;
 const arrivalText = "Check-in from {{check_in_time}}{{#if property.check_out_time}}, check-out until {{property.check_out_time}}{{/if}}.";
@@ -34,8 +39,8 @@ const en: LanguageTemplates = {
   email: {
     confirmation: {
       subject: "Your booking {{code}} at {{property.name}} is confirmed",
-      text: `Hello {{guest.name}},\n\nyour booking is confirmed.\n\n${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\nTotal: {{money total}}\nConfirmation code: {{code}}\n\n${arrivalText}\n{{terms}}\n\n${manageText("View, change or cancel your booking (with your code and this email address):")}${footerText}`,
-      html: htmlFrame(`<p>Hello {{guest.name}},</p><p>your booking is confirmed.</p>${staySummaryHtml}<p>Total: <strong>{{money total}}</strong><br>Confirmation code: <strong>{{code}}</strong></p><p>${arrivalText}</p><p>{{terms}}</p>${manageHtml("View, change or cancel your booking")}`),
+      text: `Hello {{guest.name}},\n\nyour booking is confirmed.\n\n${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\nTotal: {{money total}}\nConfirmation code: {{code}}\n\n${arrivalText}\n${instructionsText}{{terms}}\n\n${manageText("View, change or cancel your booking (with your code and this email address):")}${footerText}`,
+      html: htmlFrame(`<p>Hello {{guest.name}},</p><p>your booking is confirmed.</p>${staySummaryHtml}<p>Total: <strong>{{money total}}</strong><br>Confirmation code: <strong>{{code}}</strong></p><p>${arrivalText}</p>${instructionsHtml}<p>{{terms}}</p>${manageHtml("View, change or cancel your booking")}`),
     },
     modification: {
       subject: "Your booking {{code}} was changed",
@@ -49,8 +54,8 @@ const en: LanguageTemplates = {
     },
     pre_arrival: {
       subject: "See you soon at {{property.name}}",
-      text: `Hello {{guest.name}},\n\nwe look forward to welcoming you on {{date stay.arrival}}. ${arrivalText}\n\n{{property.name}}\n{{property.address}}\n{{property.city}}\n\nBooking {{code}}{{#if balance}} · still to pay: {{money balance}}{{/if}}\n\n${manageText("Your booking:")}`,
-      html: htmlFrame(`<p>Hello {{guest.name}},</p><p>we look forward to welcoming you on {{date stay.arrival}}. ${arrivalText}</p><p>Booking {{code}}{{#if balance}} · still to pay: {{money balance}}{{/if}}</p>${manageHtml("Your booking")}`),
+      text: `Hello {{guest.name}},\n\nwe look forward to welcoming you on {{date stay.arrival}}. ${arrivalText}\n${instructionsText}\n{{property.name}}\n{{property.address}}\n{{property.city}}\n\nBooking {{code}}{{#if balance}} · still to pay: {{money balance}}{{/if}}\n\n${manageText("Your booking:")}`,
+      html: htmlFrame(`<p>Hello {{guest.name}},</p><p>we look forward to welcoming you on {{date stay.arrival}}. ${arrivalText}</p>${instructionsHtml}<p>Booking {{code}}{{#if balance}} · still to pay: {{money balance}}{{/if}}</p>${manageHtml("Your booking")}`),
     },
     payment_receipt: {
       subject: "Payment received for booking {{code}}",
@@ -79,8 +84,8 @@ const pt: LanguageTemplates = {
   email: {
     confirmation: {
       subject: "A sua reserva {{code}} em {{property.name}} está confirmada",
-      text: `Olá {{guest.name}},\n\na sua reserva está confirmada.\n\n${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\nTotal: {{money total}}\nCódigo de confirmação: {{code}}\n\n${arrivalTextPt}\n{{terms}}\n\n${manageText("Ver, alterar ou cancelar a reserva (com o código e este email):")}${footerText}`,
-      html: htmlFrame(`<p>Olá {{guest.name}},</p><p>a sua reserva está confirmada.</p>${staySummaryHtml}<p>Total: <strong>{{money total}}</strong><br>Código de confirmação: <strong>{{code}}</strong></p><p>${arrivalTextPt}</p><p>{{terms}}</p>${manageHtml("Ver, alterar ou cancelar a reserva")}`),
+      text: `Olá {{guest.name}},\n\na sua reserva está confirmada.\n\n${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\nTotal: {{money total}}\nCódigo de confirmação: {{code}}\n\n${arrivalTextPt}\n${instructionsText}{{terms}}\n\n${manageText("Ver, alterar ou cancelar a reserva (com o código e este email):")}${footerText}`,
+      html: htmlFrame(`<p>Olá {{guest.name}},</p><p>a sua reserva está confirmada.</p>${staySummaryHtml}<p>Total: <strong>{{money total}}</strong><br>Código de confirmação: <strong>{{code}}</strong></p><p>${arrivalTextPt}</p>${instructionsHtml}<p>{{terms}}</p>${manageHtml("Ver, alterar ou cancelar a reserva")}`),
     },
     modification: {
       subject: "A sua reserva {{code}} foi alterada",
@@ -94,8 +99,8 @@ const pt: LanguageTemplates = {
     },
     pre_arrival: {
       subject: "Até breve em {{property.name}}",
-      text: `Olá {{guest.name}},\n\nesperamos por si a {{date stay.arrival}}. ${arrivalTextPt}\n\n{{property.name}}\n{{property.address}}\n{{property.city}}\n\nReserva {{code}}{{#if balance}} · por pagar: {{money balance}}{{/if}}\n\n${manageText("A sua reserva:")}`,
-      html: htmlFrame(`<p>Olá {{guest.name}},</p><p>esperamos por si a {{date stay.arrival}}. ${arrivalTextPt}</p><p>Reserva {{code}}{{#if balance}} · por pagar: {{money balance}}{{/if}}</p>${manageHtml("A sua reserva")}`),
+      text: `Olá {{guest.name}},\n\nesperamos por si a {{date stay.arrival}}. ${arrivalTextPt}\n${instructionsText}\n{{property.name}}\n{{property.address}}\n{{property.city}}\n\nReserva {{code}}{{#if balance}} · por pagar: {{money balance}}{{/if}}\n\n${manageText("A sua reserva:")}`,
+      html: htmlFrame(`<p>Olá {{guest.name}},</p><p>esperamos por si a {{date stay.arrival}}. ${arrivalTextPt}</p>${instructionsHtml}<p>Reserva {{code}}{{#if balance}} · por pagar: {{money balance}}{{/if}}</p>${manageHtml("A sua reserva")}`),
     },
     payment_receipt: {
       subject: "Pagamento recebido para a reserva {{code}}",

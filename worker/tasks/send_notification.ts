@@ -51,7 +51,9 @@ const load = `
            'language', p.language, 'code', r.confirmation_code,
            'guest', jsonb_build_object('name', g.full_name, 'email', g.email),
            'property', jsonb_build_object('name', p.name, 'city', p.city, 'address', p.address, 'currency', p.currency, 'time_zone', p.time_zone,
-                                         'check_out_time', to_char(p.check_out_time, 'HH24:MI')),
+                                         'check_out_time', to_char(p.check_out_time, 'HH24:MI'),
+                                         'contact_email', p.contact_email, 'contact_phone', p.contact_phone,
+                                         'arrival_instructions', p.arrival_instructions),
            'stay', jsonb_build_object('arrival', lower(r.stay), 'departure', upper(r.stay), 'nights', upper(r.stay) - lower(r.stay),
                                       'adults', r.adults, 'children', r.children),
            'room_type', rt.name, 'rate_plan', rp.name, 'check_in_time', to_char(p.check_in_time, 'HH24:MI'),
@@ -109,7 +111,7 @@ export function makeSendNotification(deps: { mailer: Mailer; sms: SmsSender; pub
       rendered = render(row.template, row.channel, { ...row.context, total: Number(row.context.total), ...(manageUrl ? { manage_url: manageUrl } : {}) }, row.override ?? undefined);
       const only = pendingWith(row);
       const sent = row.channel === "email"
-        ? await deps.mailer.send({ id: messageId, to: row.recipient, fromName: row.context.property.name, subject: rendered.subject ?? "", text: rendered.text, html: rendered.html ?? undefined }, { only })
+        ? await deps.mailer.send({ id: messageId, to: row.recipient, fromName: row.context.property.name, ...(row.context.property.contact_email ? { replyTo: row.context.property.contact_email } : {}), subject: rendered.subject ?? "", text: rendered.text, html: rendered.html ?? undefined }, { only })
         : await deps.sms.send({ id: messageId, to: row.recipient, text: rendered.text }, { only });
       await record("sent", rendered, `${sent.provider}:${sent.messageId}`, null);
     } catch (error) {

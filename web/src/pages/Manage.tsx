@@ -174,6 +174,7 @@ function BookingView({ booking, session, onChanged, onSession, onForget }: {
         }} />
         <h3>{property?.name}</h3>
         {property?.address ? <p className="muted">{property.address}</p> : null}
+        <PropertyContact booking={booking} />
         <BookedStaySummary booking={booking} rate={booking.ratePlan ? `${booking.ratePlan.name} · ${t(`meal.${booking.ratePlan.mealPlan}`)}` : undefined} />
         <dl className="summary">
           <div><dt>{t("manage.guest")}</dt><dd>{[booking.contactName, booking.contactEmail, booking.contactPhone].filter(Boolean).join(" · ")}</dd></div>
@@ -201,6 +202,21 @@ function BookingView({ booking, session, onChanged, onSession, onForget }: {
         </>
       ) : null}
     </>
+  );
+}
+
+/** The property's phone and email, as links ("please contact the property"), when it has them. */
+function PropertyContact({ booking }: { booking: Reservation }) {
+  const { t } = useI18n();
+  const property = booking.propertyByPropertyId;
+  if (!property?.contactPhone && !property?.contactEmail) return null;
+  return (
+    <p className="contact" data-testid="property-contact">
+      {t("manage.contact", { name: property.name })}{" "}
+      {property.contactPhone ? <a href={`tel:${property.contactPhone.replace(/[^+0-9]/g, "")}`}>{property.contactPhone}</a> : null}
+      {property.contactPhone && property.contactEmail ? " · " : null}
+      {property.contactEmail ? <a href={`mailto:${property.contactEmail}`}>{property.contactEmail}</a> : null}
+    </p>
   );
 }
 
@@ -299,6 +315,7 @@ function ChangeDates({ booking, token, onChanged }: { booking: Reservation; toke
       <section className="panel" aria-labelledby="change-heading">
         <h2 id="change-heading">{t("manage.change")}</h2>
         <p data-testid="change-refusal">{t(`manage.refusal.${booking.changeRefusal}`)}</p>
+        {booking.changeRefusal !== "NOT_CONFIRMED" ? <PropertyContact booking={booking} /> : null}
       </section>
     );
   }
@@ -417,6 +434,7 @@ function CancelBooking({ booking, token, onCancelled }: { booking: Reservation; 
       <section className="panel" aria-labelledby="cancel-heading">
         <h2 id="cancel-heading">{t("manage.cancel")}</h2>
         <p>{t("manage.cannotCancel")}</p>
+        <PropertyContact booking={booking} />
       </section>
     );
   }
