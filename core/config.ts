@@ -124,10 +124,12 @@ const schema = z.object({
    * others wait their turn in the process, in order, holding no connection.
    * Staff requests and every mutation (guests' bookings included) never wait
    * for them, so staff keep working during a guest spike (server/admission.ts).
-   * Keep it below API_POOL_SIZE; 0 turns the lane off (guest reads take any
-   * free connection, as before).
+   * Keep it below API_POOL_SIZE; 0 (the default) turns the lane off (guest
+   * reads take any free connection): a lane of 2 met the staff target on the
+   * 2-core development machine but cut guest searches served during the
+   * spike from 111/s to 43/s, so it is the operator's choice (docs/running.md).
    */
-  API_PUBLIC_READ_CONCURRENCY: z.coerce.number().int().min(0).max(200).default(2),
+  API_PUBLIC_READ_CONCURRENCY: z.coerce.number().int().min(0).max(200).default(0),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
   GRAPHQL_MAX_LIST_DEPTH: z.coerce.number().int().min(1).max(20).default(4),
   GRAPHQL_MAX_REQUEST_BYTES: z.coerce.number().int().min(1024).default(100_000),
