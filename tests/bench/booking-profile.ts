@@ -150,6 +150,8 @@ try {
   for (const p of pools) p.on("error", () => {});
   const superuser = new pg.Pool({ connectionString: db.superuserUrl ?? db.ownerUrl, max: 1 });
   pools.push(superuser);
+  // Idle connections fail when Postgres stops at the end: expected.
+  superuser.on("error", () => {});
   await superuser.query("create extension if not exists pg_stat_statements");
 
   async function asAnonymous<T extends pg.QueryResultRow>(name: string, text: string, values: unknown[]): Promise<pg.QueryResult<T>> {
