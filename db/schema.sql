@@ -80,8 +80,8 @@
 --   functions: currency_digits, current_actor_scope, current_booking_id,
 --     current_colleague_ids, current_organization_ids, current_property_ids,
 --     current_property_ids_for, current_session_id, current_user_id,
---     format_money, guest_search_text, major_units, search_pattern,
---     staff_group_roles, valid_amenities, valid_photo_urls
+--     format_money, guest_search_text, major_units, reservations_matching,
+--     search_pattern, staff_group_roles, valid_amenities, valid_photo_urls
 -- app_private
 --   tables: cards_on_file, channel_feed_pending_changes, folio_routes,
 --     idempotency_keys, invoice_counters, job_minutes, lookup_failures,
@@ -5883,25 +5883,7 @@ AS $function$
           or r.confirmed_at is not null
           or (r.status = 'held' and r.hold_expires_at > pg_catalog.now()))
      and (coalesce(pg_catalog.btrim(search_reservations.search), '') = ''
-          or r.id in (
-            select c.id
-              from app_public.reservations c
-             where c.property_id = search_reservations.property_id
-               and c.confirmation_code = pg_catalog.upper(pg_catalog.btrim(search_reservations.search))
-            union
-            select g.id
-              from app_public.guests s
-              join app_public.reservations g on g.property_id = s.property_id and g.guest_id = s.id
-             where s.property_id = search_reservations.property_id
-               and app_hidden.guest_search_text(s.full_name, s.email::text, s.phone)
-                   operator(pg_catalog.~~) (select app_hidden.search_pattern(search_reservations.search))
-            union
-            select t.id
-              from app_public.reservations t
-             where t.property_id = search_reservations.property_id
-               and app_hidden.guest_search_text(t.contact_name, t.contact_email::text, t.contact_phone)
-                   operator(pg_catalog.~~) (select app_hidden.search_pattern(search_reservations.search))
-          ));
+          or r.id in (select app_hidden.reservations_matching(search_reservations.property_id, search_reservations.search)));
 $function$;
 grant execute on function app_public.search_reservations(property_id uuid, search text, include_holds boolean) to keepr_staff;
 comment on function app_public.search_reservations(property_id uuid, search text, include_holds boolean) is '@behavior +order +filter
@@ -6766,6 +6748,42 @@ $function$;
 grant execute on function app_hidden.major_units(amount bigint, currency text) to keepr_anonymous;
 grant execute on function app_hidden.major_units(amount bigint, currency text) to keepr_worker;
 comment on function app_hidden.major_units(amount bigint, currency text) is 'An amount in minor units as an exact decimal in major units with the currency''s digits (14400 EUR → 144.00, 1200 JPY → 1200).';
+
+-- ----------------------------------------------------------------------------
+-- function app_hidden.reservations_matching(property_id uuid, search text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_hidden.reservations_matching(property_id uuid, search text)
+ RETURNS SETOF uuid
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+declare
+  v_pattern text := app_hidden.search_pattern(search);
+begin
+  if v_pattern is null then
+    return;
+  end if;
+  return query execute pg_catalog.format($q$
+    select c.id
+      from app_public.reservations c
+     where c.property_id = %1$L and c.confirmation_code = %2$L
+    union
+    select g.id
+      from app_public.guests s
+      join app_public.reservations g on g.property_id = s.property_id and g.guest_id = s.id
+     where s.property_id = %1$L
+       and app_hidden.guest_search_text(s.full_name, s.email::text, s.phone) like %3$L
+    union
+    select t.id
+      from app_public.reservations t
+     where t.property_id = %1$L
+       and app_hidden.guest_search_text(t.contact_name, t.contact_email::text, t.contact_phone) like %3$L
+    $q$, reservations_matching.property_id, pg_catalog.upper(pg_catalog.btrim(search)), v_pattern);
+end;
+$function$;
+grant execute on function app_hidden.reservations_matching(property_id uuid, search text) to keepr_staff;
+comment on function app_hidden.reservations_matching(property_id uuid, search text) is 'Ids of a property''s reservations matching a staff search (guest name, email, phone digits, or the exact code), planned with the pattern as a literal so the trigram indexes are used. Security invoker. INVALID_INPUT (reason SEARCH) over 200 characters.';
 
 -- ----------------------------------------------------------------------------
 -- function app_hidden.search_pattern(search text)

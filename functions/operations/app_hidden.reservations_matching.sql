@@ -1,0 +1,39 @@
+-- The ids of a property's reservations whose guest (profile or the
+-- booking's own contact) matches a staff search, or whose confirmation code
+-- is the search: what app_public.search_reservations filters on. The LIKE
+-- pattern goes into the statement as a literal (EXECUTE … %L), so every call
+-- is planned with it: the trigram indexes (guests_search_idx,
+-- reservations_contact_search_idx) are chosen from their statistics for the
+-- pattern, never a generic plan's guess that reads and lower-cases every row
+-- of the property. Security invoker: the caller's row-level security
+-- applies to both tables.
+create or replace function app_hidden.reservations_matching(property_id uuid, search text) returns setof uuid
+  language plpgsql stable
+  set search_path to pg_catalog, public, pg_temp
+as $$
+declare
+  v_pattern text := app_hidden.search_pattern(search);
+begin
+  if v_pattern is null then
+    return;
+  end if;
+  return query execute pg_catalog.format($q$
+    select c.id
+      from app_public.reservations c
+     where c.property_id = %1$L and c.confirmation_code = %2$L
+    union
+    select g.id
+      from app_public.guests s
+      join app_public.reservations g on g.property_id = s.property_id and g.guest_id = s.id
+     where s.property_id = %1$L
+       and app_hidden.guest_search_text(s.full_name, s.email::text, s.phone) like %3$L
+    union
+    select t.id
+      from app_public.reservations t
+     where t.property_id = %1$L
+       and app_hidden.guest_search_text(t.contact_name, t.contact_email::text, t.contact_phone) like %3$L
+    $q$, reservations_matching.property_id, pg_catalog.upper(pg_catalog.btrim(search)), v_pattern);
+end;
+$$;
+comment on function app_hidden.reservations_matching(uuid, text) is
+  E'Ids of a property''s reservations matching a staff search (guest name, email, phone digits, or the exact code), planned with the pattern as a literal so the trigram indexes are used. Security invoker. INVALID_INPUT (reason SEARCH) over 200 characters.';
