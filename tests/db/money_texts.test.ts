@@ -213,7 +213,10 @@ describe("a penalty and the taxes it carries", () => {
       expect(Number(q.total_amount)).toBe(34200);
       // One night's share of what a penalty is a share of: round(33000 / 3).
       expect(Number(q.late_cancellation_penalty)).toBe(11000);
-      expect(q.cancellation_terms).toMatch(/cancelling costs 1 night\. The City tax is due only for nights stayed\.$/);
+      // Arriving tomorrow, inside the 3-day window: non-refundable from booking, never a past date (issue 21).
+      expect(q.cancellation_terms).toBe(
+        "Non-refundable from booking: free cancellation ends 3 days before arrival, which has passed. Cancelling costs 1 night. The City tax is due only for nights stayed.",
+      );
       const b = await book(c, h.ratePlanId, addDays(today, 1), addDays(today, 4));
       const cancelled = (await c.query("select * from app_public.cancel_reservation($1, $2)", [b.reservation_id, newKey()])).rows[0];
       expect([Number(cancelled.penalty_amount), Number(cancelled.refund_amount)]).toEqual([11000, 34200 - 11000]);
