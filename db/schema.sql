@@ -6778,6 +6778,7 @@ begin
     select t.id
       from app_public.reservations t
      where t.property_id = %1$L
+       and (t.contact_name is not null or t.contact_email is not null or t.contact_phone is not null)
        and app_hidden.guest_search_text(t.contact_name, t.contact_email::text, t.contact_phone) like %3$L
     $q$, reservations_matching.property_id, pg_catalog.upper(pg_catalog.btrim(search)), v_pattern);
 end;

@@ -5,8 +5,9 @@
 -- is planned with it: the trigram indexes (guests_search_idx,
 -- reservations_contact_search_idx) are chosen from their statistics for the
 -- pattern, never a generic plan's guess that reads and lower-cases every row
--- of the property. Security invoker: the caller's row-level security
--- applies to both tables.
+-- of the property. The contact match repeats the partial index's own
+-- predicate (a contact given), or the planner could not use it. Security
+-- invoker: the caller's row-level security applies to both tables.
 create or replace function app_hidden.reservations_matching(property_id uuid, search text) returns setof uuid
   language plpgsql stable
   set search_path to pg_catalog, public, pg_temp
@@ -31,6 +32,7 @@ begin
     select t.id
       from app_public.reservations t
      where t.property_id = %1$L
+       and (t.contact_name is not null or t.contact_email is not null or t.contact_phone is not null)
        and app_hidden.guest_search_text(t.contact_name, t.contact_email::text, t.contact_phone) like %3$L
     $q$, reservations_matching.property_id, pg_catalog.upper(pg_catalog.btrim(search)), v_pattern);
 end;
