@@ -140,6 +140,15 @@ export const workerPreset = (concurrency: number) => ({
 /** Backoff of a job runner that stopped by itself: 0.5 s, 1 s, 2 s, … up to 15 s between starts. */
 const RUNNER_RESTART_FIRST_DELAY_MS = 500;
 const RUNNER_RESTART_MAX_DELAY_MS = 15_000;
+/**
+ * How long a job pool may take to shut down before it is shut down
+ * forcefully (its running jobs failed, to run again): one that shuts itself
+ * down has lost Postgres and its jobs are failing anyway; one we stop gets
+ * the time to finish what it runs, within the process's 20 s stop deadline.
+ * A runner whose pool is not gone twice its grace later is abandoned.
+ */
+const FAILED_POOL_GRACE_MS = 3_000;
+const STOPPED_POOL_GRACE_MS = 10_000;
 
 export interface Worker {
   stop(): Promise<void>;
@@ -274,6 +283,35 @@ export async function startWorker(options: { config: Config; ownerUrl: string; j
   // jobs the stopped pool still held are unlocked at once (they are ours:
   // nothing of that pool runs any more); the heartbeat would unlock them
   // after WORKER_DEAD_AFTER_SECONDS otherwise. Tasks are safe to run again.
+  //
+  // graphile-worker 0.18.0 can also wait forever to shut a pool down: the
+  // batcher of job outcomes counts what is pending wrongly once two batches
+  // have failed (each later batch releases the first failure's backpressure
+  // again, and the count goes below zero), and the pool's last step waits
+  // for that count to be zero. Two batches fail together whenever Postgres
+  // goes away under load (a failover: tests/worker/runner_failover.test.ts).
+  // A pool still shutting down after its grace is shut down forcefully,
+  // which settles it; a runner still not stopped after twice the grace is
+  // treated as stopped.
+  let stopping = false;
+  let runner: Runner | undefined;
+  events.on("pool:gracefulShutdown", ({ workerPool }) => {
+    const graceMs = stopping ? STOPPED_POOL_GRACE_MS : FAILED_POOL_GRACE_MS;
+    const shutdownOf = runner;
+    const forceful = setTimeout(() => {
+      log.warn({ pool: workerPool.id, graceMs }, "job pool still shutting down after its grace: shutting it down forcefully");
+      Promise.resolve(workerPool.forcefulShutdown(`still shutting down after ${graceMs} ms`)).catch((err) => log.warn({ err }, "forceful shutdown of the job pool failed"));
+    }, graceMs);
+    const abandon = setTimeout(() => {
+      if (stopping || !shutdownOf) return;
+      void shutdownOf.stop().catch(() => undefined); // its cron, if still running
+      runnerStopped(shutdownOf, ", and its pool never finished shutting down");
+    }, 2 * graceMs);
+    void workerPool.promise.catch(() => undefined).finally(() => {
+      clearTimeout(forceful);
+      clearTimeout(abandon);
+    });
+  });
   const runOptions = {
     events,
     pgPool: pool,
@@ -287,8 +325,7 @@ export async function startWorker(options: { config: Config; ownerUrl: string; j
   };
   const ownPools = new Set<string>();
   events.on("pool:create", ({ workerPool }) => ownPools.add(workerPool.id));
-  let stopping = false;
-  let runner: Runner = await run(runOptions);
+  runner = await run(runOptions);
   let restarting: Promise<void> | undefined;
   let wakeRestart: (() => void) | undefined;
   const restart = async (): Promise<void> => {
@@ -322,17 +359,14 @@ export async function startWorker(options: { config: Config; ownerUrl: string; j
       }
     }
   };
-  const supervise = (current: Runner) => {
-    // Settles (resolves, even after a failure) only when the runner stopped.
-    void current.promise
-      .catch(() => undefined)
-      .then(() => {
-        if (stopping || current !== runner) return;
-        runnerRestarts.inc();
-        log.error("job runner stopped by itself (its connection to Postgres failed): starting a new one");
-        restarting = restart().finally(() => (restarting = undefined));
-      });
+  const runnerStopped = (current: Runner, how = "") => {
+    if (stopping || current !== runner || restarting) return;
+    runnerRestarts.inc();
+    log.error(`job runner stopped by itself (its connection to Postgres failed)${how}: starting a new one`);
+    restarting = restart().finally(() => (restarting = undefined));
   };
+  // Settles (resolves, even after a failure) only when the runner stopped.
+  const supervise = (current: Runner) => void current.promise.catch(() => undefined).then(() => runnerStopped(current));
   supervise(runner);
   await heartbeat();
   const heartbeatTimer = setInterval(heartbeat, Math.max(1_000, (config.WORKER_DEAD_AFTER_SECONDS * 1_000) / 3));
@@ -345,7 +379,7 @@ export async function startWorker(options: { config: Config; ownerUrl: string; j
       stopping = true;
       wakeRestart?.();
       await restarting;
-      await runner.stop().catch((err) => log.debug({ err }, "job runner was already stopped"));
+      await runner?.stop().catch((err) => log.debug({ err }, "job runner was already stopped"));
       await flushOutcomes();
       for (const forget of forgetMetrics) forget();
       await metricsPool.end();

@@ -58,6 +58,11 @@ export class SmtpRelay {
     return this.held.length;
   }
 
+  /** Takes the oldest message held, and keeps holding the others. */
+  releaseOne(): void {
+    this.held.shift()?.();
+  }
+
   /** Stops holding, and takes the messages held so far. */
   release(): void {
     this.holding = false;

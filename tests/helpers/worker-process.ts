@@ -8,8 +8,9 @@ import type { TestDatabase } from "./db.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
-export function spawnWorker(db: TestDatabase, env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, ["worker/main.ts"], {
+/** The worker, its log silent unless `output` is given (then it receives stdout and stderr). */
+export function spawnWorker(db: TestDatabase, env: Record<string, string> = {}, output?: (text: string) => void): ChildProcess {
+  const child = spawn(process.execPath, ["worker/main.ts"], {
     cwd: root,
     env: {
       ...process.env,
@@ -23,8 +24,13 @@ export function spawnWorker(db: TestDatabase, env: Record<string, string> = {}):
       WORKER_CONCURRENCY: "4",
       ...env,
     },
-    stdio: "ignore",
+    stdio: output ? ["ignore", "pipe", "pipe"] : "ignore",
   });
+  if (output) {
+    child.stdout!.on("data", (data: Buffer) => output(data.toString("utf8")));
+    child.stderr!.on("data", (data: Buffer) => output(data.toString("utf8")));
+  }
+  return child;
 }
 
 /** SIGKILL, and wait until the process is gone. */
