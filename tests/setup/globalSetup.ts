@@ -1,6 +1,8 @@
 // Once per `npm test`: a throwaway embedded Postgres (or TEST_DATABASE_URL, a
 // superuser connection to any Postgres 15+), Keepr's roles, and a migrated
 // template database that every test database is cloned from.
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { chmod, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -31,6 +33,7 @@ export default async function globalSetup(): Promise<void> {
       settings: { fsync: "off", synchronous_commit: "off", full_page_writes: "off" },
     });
     superuserUrl = cluster.superuserUrl();
+    outliveNot(process.pid, Number(readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]), dir);
   }
   (globalThis as { keeprTestCluster?: EmbeddedCluster }).keeprTestCluster = cluster;
 
@@ -59,4 +62,18 @@ export default async function globalSetup(): Promise<void> {
     KEEPR_TEST_JWT_SECRET: secrets.jwtSecret,
   });
   console.log(`\n[tests] Postgres ${cluster ? `embedded on port ${cluster.port}` : "from TEST_DATABASE_URL"}, template migrated in ${Date.now() - started} ms`);
+}
+
+/**
+ * A jest that dies (out of memory, SIGKILL) runs no teardown: a detached
+ * shell waits for it to be gone, then stops its Postgres (fast shutdown)
+ * and removes the cluster's directory, so no test cluster outlives its run.
+ */
+function outliveNot(jestPid: number, postmasterPid: number, dir: string): void {
+  const script = `while kill -0 ${jestPid} 2>/dev/null; do sleep 2; done
+if grep -qaF -- '${dir}' /proc/${postmasterPid}/cmdline 2>/dev/null && kill -INT ${postmasterPid}; then
+  while kill -0 ${postmasterPid} 2>/dev/null; do sleep 0.2; done
+fi
+rm -rf '${dir}'`;
+  spawn("sh", ["-c", script], { detached: true, stdio: "ignore" }).unref();
 }
