@@ -127,8 +127,12 @@ export async function startTracing(
     requestHook: (span, { query, connection }) => {
       if (query.text.includes("set_config(")) span.setAttribute("db.query.text", query.text.replace(/'(?:[^']|'')*'/g, "'?'"));
       // A prepared statement (PostGraphile's) is named by its operation,
-      // not by the statement's name (a hash, kept in db.postgresql.plan).
-      if (query.name) span.updateName(`pg.query:${sqlOperation(query.text)}${connection.database ? ` ${connection.database}` : ""}`);
+      // not by the statement's name (a hash, kept in db.postgresql.plan);
+      // so is one that does not open with a word and a space (the
+      // instrumentation would keep a line break in the name).
+      if (query.name || !/^[A-Za-z]+ /.test(query.text)) {
+        span.updateName(`pg.query:${sqlOperation(query.text)}${connection.database ? ` ${connection.database}` : ""}`);
+      }
     },
   });
   // fetch: diagnostics channels, subscribed when constructed (no module patched).

@@ -139,6 +139,8 @@ it("a guest's card payment is one trace: HTTP → GraphQL → SQL → capture jo
   expect(sql.some((s) => String(s.attributes["db.query.text"] ?? s.attributes["db.statement"]).includes("app_public"))).toBe(true);
   // A transaction's BEGIN, COMMIT and settings statement that went well are not exported (core/tracing.ts).
   expect(spans.filter((s) => /^pg\.query:(BEGIN|COMMIT)\b/.test(s.name))).toEqual([]);
+  // A statement's span is named by its operation and database, on one line.
+  expect(spans.filter((s) => s.name.startsWith("pg.query:") && !/^pg\.query:[A-Z]+ \S+$/.test(s.name)).map((s) => s.name)).toEqual([]);
   expect(spans.filter((s) => /set_config\(/.test(String(s.attributes["db.query.text"])))).toEqual([]);
   // The capture job, under the operation that queued it.
   const capture = one(spans, (s) => s.name === "job process_payment_attempt", "job process_payment_attempt");
