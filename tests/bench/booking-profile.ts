@@ -1,5 +1,5 @@
 // npm run bench -- booking-profile [--data-dir DIR --pg-port PORT] [--clients 4] [--bookings 2000] [--sql file]
-//                                  [--variants before.sql,after.sql --rounds 4]
+//                                  [--variants before.sql,after.sql --rounds 4] [--compare-tracing]
 //                                  [--properties 50] [--units 5000] [--seed 42] [--top 40]
 //
 // Where a booking's Postgres CPU goes, statement by statement.
@@ -20,11 +20,16 @@
 // per booking of each variant is summed over the rounds, with the ratio to
 // the first (a before/after that load coming and going on a shared machine
 // touches alike); then 3. for the last file.
+// --compare-tracing: the same alternating rounds, without and with a trace
+// carried into each transaction (keepr.traceparent, a new one per
+// transaction, as the API sets it with tracing on): what tracing costs
+// Postgres (the traceparent in each job's payload, the audit trigger's WAL
+// message and what the WAL sender does with it); then 3. traced.
 // Keepr runs without its worker (WORKER=false), so the figures are the
 // booking transaction's own and what it costs the realtime WAL sender; the
 // messages a booking queues are delivered by no one.
 import "../../core/env.ts";
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import { parseArgs } from "node:util";
@@ -47,6 +52,7 @@ const { values: args } = parseArgs({
     units: { type: "string", default: String(defaultScaleOptions.units) },
     seed: { type: "string", default: String(defaultScaleOptions.seed) },
     top: { type: "string", default: "40" },
+    "compare-tracing": { type: "boolean", default: false },
   },
   strict: true,
 });
@@ -54,7 +60,14 @@ const clients = Number(args.clients);
 const bookings = Number(args.bookings);
 const rounds = Number(args.rounds);
 /** SQL files applied as the owner before measuring: one (--sql), or several measured in alternating rounds (--variants a.sql,b.sql). */
-const variants = args.variants ? args.variants.split(",") : args.sql ? [args.sql] : [];
+const files = args.variants ? args.variants.split(",") : args.sql ? [args.sql] : [];
+/** What is compared: SQL files applied as the owner, or tracing off and on (--compare-tracing). */
+const variants: Array<{ name: string; file?: string; traced?: boolean }> = args["compare-tracing"]
+  ? [{ name: "tracing off", traced: false }, { name: "tracing on", traced: true }]
+  : files.map((file) => ({ name: file, file }));
+/** Whether the transactions now carry a trace (keepr.traceparent). */
+let traced = false;
+const newTraceparent = () => `00-${randomBytes(16).toString("hex")}-${randomBytes(8).toString("hex")}-01`;
 const loadavg = () => os.loadavg().map((l) => l.toFixed(1)).join(" ");
 
 for (const name of ["DATABASE_URL", "AUTH_DATABASE_URL", "ROOT_DATABASE_URL", "SHADOW_DATABASE_URL"]) delete process.env[name];
@@ -159,7 +172,8 @@ try {
     try {
       for (let attempt = 0; ; attempt++) {
         try {
-          await client.query(`begin; set local role keepr_anonymous; set local keepr.request_id = '${randomUUID()}'`);
+          const trace = traced ? `; set local keepr.traceparent = '${newTraceparent()}'` : "";
+          await client.query(`begin; set local role keepr_anonymous; set local keepr.request_id = '${randomUUID()}'${trace}`);
           const r = await client.query<T>({ name, text, values });
           await client.query("commit");
           return r;
@@ -231,18 +245,21 @@ try {
     const byKind = cpuByKind(before, clusterTicks(pgPid!));
     return { ok, errors, wall, byKind, total: [...byKind.values()].reduce((a, b) => a + b, 0) };
   }
-  const applyVariant = async (file: string) => owner.query(readFileSync(file, "utf8"));
+  const applyVariant = async (variant: (typeof variants)[number]) => {
+    if (variant.file) await owner.query(readFileSync(variant.file, "utf8"));
+    traced = variant.traced ?? false;
+  };
 
   if (variants.length > 1) {
     // Alternating rounds: each variant's SQL applied, a few bookings to
     // warm the connections' plans, then --bookings measured; CPU summed per
     // variant over the rounds, so load that comes and goes falls on all.
     const sums = variants.map(() => ({ ok: 0, cpu: 0, backend: 0, wall: 0, errors: 0 }));
-    console.log(`\n${rounds} rounds of ${variants.join(" / ")}, ${bookings} bookings each on ${clients} connections (load ${loadavg()})`);
+    console.log(`\n${rounds} rounds of ${variants.map((v) => v.name).join(" / ")}, ${bookings} bookings each on ${clients} connections (load ${loadavg()})`);
     for (let round = 1; round <= rounds; round++) {
       const line: string[] = [];
-      for (const [i, file] of variants.entries()) {
-        await applyVariant(file);
+      for (const [i, variant] of variants.entries()) {
+        await applyVariant(variant);
         await measure(clients * 2);
         const m = await measure(bookings);
         const backend = [...m.byKind].filter(([k]) => k.startsWith("backend")).reduce((a, [, v]) => a + v, 0);
@@ -250,14 +267,14 @@ try {
           ok: sums[i]!.ok + m.ok, cpu: sums[i]!.cpu + m.total, backend: sums[i]!.backend + backend,
           wall: sums[i]!.wall + m.wall, errors: sums[i]!.errors + [...m.errors.values()].reduce((a, b) => a + b, 0),
         });
-        line.push(`${file}: ${((m.total / m.ok) * 1000).toFixed(2)} ms (backends ${((backend / m.ok) * 1000).toFixed(2)}), ${(m.ok / m.wall).toFixed(1)}/s`);
+        line.push(`${variant.name}: ${((m.total / m.ok) * 1000).toFixed(2)} ms (backends ${((backend / m.ok) * 1000).toFixed(2)}), ${(m.ok / m.wall).toFixed(1)}/s`);
       }
       console.log(`  round ${round}: ${line.join("; ")}`);
     }
     console.log(`Postgres CPU per booking, all rounds (load ${loadavg()}):`);
-    for (const [i, file] of variants.entries()) {
+    for (const [i, variant] of variants.entries()) {
       const v = sums[i]!;
-      console.log(`  ${file}: ${((v.cpu / v.ok) * 1000).toFixed(2)} ms (client backends ${((v.backend / v.ok) * 1000).toFixed(2)} ms), ` +
+      console.log(`  ${variant.name}: ${((v.cpu / v.ok) * 1000).toFixed(2)} ms (client backends ${((v.backend / v.ok) * 1000).toFixed(2)} ms), ` +
         `${(v.ok / v.wall).toFixed(1)} bookings/s, ${v.ok} bookings, ${v.errors} failed` +
         (i > 0 ? `; ratio to the first ${((sums[0]!.cpu / sums[0]!.ok) / (v.cpu / v.ok)).toFixed(2)}x` : ""));
     }
@@ -270,7 +287,7 @@ try {
     await superuser.query("select pg_stat_statements_reset()");
     const m = await measure(bookings);
     const byKind = [...m.byKind].sort((a, b) => b[1] - a[1]);
-    if (variants.length) console.log(`\n${variants[variants.length - 1]}, statement by statement:`);
+    if (variants.length) console.log(`\n${variants[variants.length - 1]!.name}, statement by statement:`);
     console.log(`\n${m.ok} bookings in ${m.wall.toFixed(1)} s (${(m.ok / m.wall).toFixed(1)}/s) on ${clients} connections; errors: ${[...m.errors].map(([k, v]) => `${k} ${v}`).join(", ") || "none"} (load ${loadavg()})`);
     console.log(`Postgres CPU per booking: ${((m.total / m.ok) * 1000).toFixed(2)} ms (${((m.total / m.wall) * 100).toFixed(0)} % of a core)`);
     for (const [kind, sec] of byKind) if (sec > 0) console.log(`  ${kind.padEnd(40)} ${((sec / m.ok) * 1000).toFixed(2)} ms`);
