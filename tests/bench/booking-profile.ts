@@ -19,7 +19,8 @@
 // the owner (create or replace function …) before its round, and the CPU
 // per booking of each variant is summed over the rounds, with the ratio to
 // the first (a before/after that load coming and going on a shared machine
-// touches alike); then 3. for the last file.
+// touches alike; the order turns every round, as bookings cost more as the
+// inventory fills); then 3. for the last file.
 // --compare-tracing: the same alternating rounds, without and with a trace
 // carried into each transaction (keepr.traceparent, a new one per
 // transaction, as the API sets it with tracing on): what tracing costs
@@ -258,7 +259,11 @@ try {
     console.log(`\n${rounds} rounds of ${variants.map((v) => v.name).join(" / ")}, ${bookings} bookings each on ${clients} connections (load ${loadavg()})`);
     for (let round = 1; round <= rounds; round++) {
       const line: string[] = [];
-      for (const [i, variant] of variants.entries()) {
+      // ABBA: the order turns every round, so what drifts as the rounds
+      // fill the inventory (each booking costs more) falls on both alike.
+      const order = [...variants.entries()];
+      if (round % 2 === 0) order.reverse();
+      for (const [i, variant] of order) {
         await applyVariant(variant);
         await measure(clients * 2);
         const m = await measure(bookings);
