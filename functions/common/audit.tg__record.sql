@@ -24,14 +24,16 @@ begin
   -- traceparent into the WAL once, as a transactional logical message that
   -- realtime receives with the transaction's changes (its delivery span
   -- continues the trace). Without the privilege (an administrator who has
-  -- not granted it to the owner) the trace just stops there.
+  -- not granted it to the owner) the trace just stops there. The privilege
+  -- is looked up, not caught: an exception block would open a
+  -- subtransaction (and give it an xid) in every traced transaction.
   v_trace := pg_catalog.current_setting('keepr.traceparent', true);
   if v_trace <> '' and v_trace is distinct from pg_catalog.current_setting('keepr.trace_emitted', true) then
-    begin
+    if exists (select from pg_catalog.pg_proc p
+                where p.proname = 'pg_logical_emit_message' and p.pronamespace = 'pg_catalog'::regnamespace
+                  and p.proargtypes[2] = 'text'::regtype and pg_catalog.has_function_privilege(p.oid, 'EXECUTE')) then
       perform pg_catalog.pg_logical_emit_message(true, 'keepr.trace', v_trace);
-    exception when insufficient_privilege then
-      null;
-    end;
+    end if;
     perform pg_catalog.set_config('keepr.trace_emitted', v_trace, true);
   end if;
   v_row := coalesce(v_new, v_old);
