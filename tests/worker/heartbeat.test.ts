@@ -54,7 +54,7 @@ function slowSmtpServer(greetingDelayMs: number) {
 }
 
 let child: ChildProcess | undefined;
-const smtp = slowSmtpServer(6_000);
+const smtp = slowSmtpServer(8_000);
 const db = fileDatabase({
   beforeDrop: async () => {
     if (child) await kill(child);
@@ -67,8 +67,8 @@ it("a job running longer than WORKER_DEAD_AFTER_SECONDS in a live worker keeps i
   const reservationId = await inCommit(db.ownerPool, (client) => oneNightBooked(client));
   child = spawnWorker(db, { SMTP_URL: `smtp://127.0.0.1:${port}`, WORKER_DEAD_AFTER_SECONDS: "2", WORKER_CONCURRENCY: "4" });
 
-  // Halfway through the slow greeting, well past the 2 s dead-after: still
-  // locked, by a live pool, on its first attempt.
+  // Past the 2 s dead-after, while the slow greeting is still on its way:
+  // still locked, by a live pool, on its first attempt.
   const started = Date.now();
   for (;;) {
     const locked = await db.ownerPool.query("select locked_by, attempts from graphile_worker.jobs where task_identifier = 'send_notification' and locked_by is not null");
@@ -76,7 +76,17 @@ it("a job running longer than WORKER_DEAD_AFTER_SECONDS in a live worker keeps i
     if (Date.now() - started > 15_000) throw new Error("the worker never picked up the job");
     await new Promise((r) => setTimeout(r, 100));
   }
-  await new Promise((r) => setTimeout(r, 4_500));
+  // A heartbeat ran after the lock was older than dead-after: it looked at
+  // this job as a candidate, and left it, because its pool is vouched for.
+  for (;;) {
+    const { rows } = await db.ownerPool.query(
+      `select 1 from graphile_worker.jobs j join app_private.worker_heartbeats h on h.worker_id = j.locked_by
+        where j.task_identifier = 'send_notification' and h.seen_at > j.locked_at + interval '2 seconds'`,
+    );
+    if (rows.length > 0) break;
+    if (Date.now() - started > 15_000) throw new Error("no heartbeat ran past the dead-after while the job was locked");
+    await new Promise((r) => setTimeout(r, 100));
+  }
   const during = await db.ownerPool.query("select locked_by, attempts from graphile_worker.jobs where task_identifier = 'send_notification' and run_at <= now()");
   expect(during.rows).toEqual([{ locked_by: expect.stringMatching(/^pool-/), attempts: 1 }]);
 
