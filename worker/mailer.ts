@@ -5,6 +5,7 @@
 // message's id is its idempotency key: sending the same id twice writes the
 // same file once, and an SMTP server gets the same Message-ID.
 import nodemailer from "nodemailer";
+import { addressOf } from "../shared/mail-address.ts";
 import { outboxDirectory } from "./outbox.ts";
 import { failover, type BreakerSettings, type Provider, type ProviderRole } from "./delivery.ts";
 
@@ -33,10 +34,7 @@ export interface Mailer {
 
 export const messageIdOf = (id: string) => `<${id}@keepr.local>`;
 
-/** MAIL_FROM's address ("Keepr <no-reply@keepr.local>" → "no-reply@keepr.local"). */
-export function addressOf(from: string): string {
-  return /<([^<>]+)>\s*$/.exec(from)?.[1]?.trim() ?? from.trim();
-}
+export { addressOf };
 
 /** The From header of a message: MAIL_FROM, or its address under the message's display name (nodemailer quotes and encodes it). */
 export function senderOf(from: string, message: Pick<EmailMessage, "fromName">): string | { name: string; address: string } {

@@ -90,7 +90,7 @@ function makeTasks(config: Config, jwtSecret: string): TaskList {
   return {
     ...sqlCronTasks,
     send_welcome_email: makeSendWelcomeEmail({ mailer, publicUrl: config.publicUrl }),
-    send_notification: makeSendNotification({ mailer, sms, publicUrl: config.publicUrl }),
+    send_notification: makeSendNotification({ mailer, sms, publicUrl: config.publicUrl, mailFrom: config.MAIL_FROM }),
     sync_channel_feed: makeSyncChannelFeed({ allowInternalUrls: config.channelAllowInternalUrls }),
     run_export: makeRunExport({ store: exportStore }),
     purge_expired_exports: makePurgeExpiredExports({ store: exportStore }),

@@ -20,18 +20,22 @@
 // the last try.
 import type { Task } from "graphile-worker";
 import { z } from "zod";
-import type { Mailer } from "../mailer.ts";
 import { isPermanentDeliveryError, ProvidersUnavailable, type ProviderRole } from "../delivery.ts";
 import { render, TemplateError, type NotificationContext, type Override } from "../notifications/render.ts";
 import type { Kind } from "../notifications/templates.ts";
 import { InvalidPhoneNumber, type SmsSender } from "../sms.ts";
 import { asWorker } from "../database.ts";
+import { addressOf, type EmailMessage, type Mailer } from "../mailer.ts";
+import {
+  renderStayCalendar, stayCalendarContentType, stayCalendarFileName, stayCalendarQuery, stayLanguageOf, type StayCalendarRow,
+} from "../../channels/stay-calendar.ts";
 import { recordAsWorker } from "./provider_call.ts";
 
 const payload = z.object({ id: z.uuid() });
 
 interface Row {
   id: string;
+  reservation_id: string;
   template: Kind;
   channel: "email" | "sms";
   recipient: string;
@@ -45,7 +49,7 @@ interface Row {
 
 // Everything a message may say, read in one statement.
 const load = `
-  select n.id, n.template, n.channel, n.recipient, n.cause, n.status, n.provider_message_id,
+  select n.id, n.reservation_id, n.template, n.channel, n.recipient, n.cause, n.status, n.provider_message_id,
          (n.template = 'pre_arrival' and (r.status <> 'confirmed' or n.cause <> 'reservation:' || r.id || ':pre_arrival:' || lower(r.stay))) as stale,
          jsonb_build_object(
            'language', p.language, 'code', r.confirmation_code,
@@ -90,7 +94,10 @@ function pendingWith(row: Row): ProviderRole | undefined {
   return role === "primary" || role === "fallback" ? role : undefined;
 }
 
-export function makeSendNotification(deps: { mailer: Mailer; sms: SmsSender; publicUrl?: string }): Task {
+/** The messages that carry the stay as an .ics: the first one, each change, the cancellation. */
+const withCalendar = new Set<Kind>(["confirmation", "modification", "cancellation"]);
+
+export function makeSendNotification(deps: { mailer: Mailer; sms: SmsSender; publicUrl?: string; mailFrom?: string }): Task {
   return async (raw, helpers) => {
     const { id } = payload.parse(raw);
     const row = await helpers.withPgClient((client) => asWorker(client, async (c) => (await c.query<Row>({ name: "send_notification.load", text: load, values: [id] })).rows[0]));
@@ -110,9 +117,23 @@ export function makeSendNotification(deps: { mailer: Mailer; sms: SmsSender; pub
       const manageUrl = deps.publicUrl ? `${deps.publicUrl.replace(/\/$/, "")}/manage?${new URLSearchParams({ code: row.context.code })}` : undefined;
       rendered = render(row.template, row.channel, { ...row.context, total: Number(row.context.total), ...(manageUrl ? { manage_url: manageUrl } : {}) }, row.override ?? undefined);
       const only = pendingWith(row);
-      const sent = row.channel === "email"
-        ? await deps.mailer.send({ id: messageId, to: row.recipient, fromName: row.context.property.name, ...(row.context.property.contact_email ? { replyTo: row.context.property.contact_email } : {}), subject: rendered.subject ?? "", text: rendered.text, html: rendered.html ?? undefined }, { only })
-        : await deps.sms.send({ id: messageId, to: row.recipient, text: rendered.text }, { only });
+      let sent;
+      if (row.channel === "email") {
+        // The stay as it is now, for the guest's calendar (channels/stay-calendar.ts): the same file Manage downloads.
+        const stay = withCalendar.has(row.template)
+          ? await helpers.withPgClient((client) => asWorker(client, async (c) => (await c.query<StayCalendarRow>({ name: "send_notification.stay", text: stayCalendarQuery, values: [row.reservation_id] })).rows[0]))
+          : undefined;
+        const attachments: EmailMessage["attachments"] = stay
+          ? [{
+              filename: stayCalendarFileName(stay),
+              contentType: stayCalendarContentType(stay),
+              content: Buffer.from(renderStayCalendar(stay, { language: stayLanguageOf(row.context.language), manageUrl, organizerEmail: addressOf(deps.mailFrom ?? "no-reply@keepr.local") })),
+            }]
+          : undefined;
+        sent = await deps.mailer.send({ id: messageId, to: row.recipient, fromName: row.context.property.name, ...(row.context.property.contact_email ? { replyTo: row.context.property.contact_email } : {}), subject: rendered.subject ?? "", text: rendered.text, html: rendered.html ?? undefined, ...(attachments ? { attachments } : {}) }, { only });
+      } else {
+        sent = await deps.sms.send({ id: messageId, to: row.recipient, text: rendered.text }, { only });
+      }
       await record("sent", rendered, `${sent.provider}:${sent.messageId}`, null);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
