@@ -27,6 +27,7 @@ import { createExportStore } from "../storage/export-store.ts";
 import { exportRouter } from "./exports.ts";
 import { icalRouter } from "./ical.ts";
 import { invoiceRouter } from "./invoices.ts";
+import { stayCalendarRouter } from "./stay-calendar.ts";
 import { paymentSecretsOf } from "../payments/secrets.ts";
 import { startSimulatedProvider, webhookRouter } from "./payments.ts";
 import { systemRouter } from "./system.ts";
@@ -155,6 +156,7 @@ const routeNames: ReadonlyArray<readonly [prefix: string, route: string]> = [
   ["/ruru-static", "graphiql"],
   ["/webhooks", "webhook"],
   ["/ical", "ical"],
+  ["/calendar", "stay_calendar"],
   ["/invoices", "invoice"],
   ["/exports", "export"],
   ["/admin", "admin"],
@@ -276,6 +278,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   app.use("/webhooks", webhookRouter({ config, secret: webhookSecret, ownerPool, logger }));
   app.use("/invoices", invoiceRouter({ apiPool, jwtSecret }));
   app.use("/ical", icalRouter({ apiPool }));
+  app.use("/calendar", stayCalendarRouter({ apiPool, ownerPool, jwtSecret, publicUrl: config.publicUrl, mailFrom: config.MAIL_FROM }));
   app.use("/exports", exportRouter({ ownerPool, store: createExportStore(config) }));
   // The simulated provider starts once the server's own URL (its webhook
   // target) is known; until then its paths answer 404.
