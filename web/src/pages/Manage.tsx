@@ -32,6 +32,7 @@ import { usePageTitle } from "../router.ts";
 import { loadSession, saveSession, tokenExpiry, type Session } from "../storage.ts";
 import { useBooking } from "../useBooking.ts";
 import { InvoicePdfLink } from "../components/InvoicePdfLink.tsx";
+import { AddToCalendar } from "../components/AddToCalendar.tsx";
 
 export function ManagePage() {
   const i18n = useI18n();
@@ -176,6 +177,9 @@ function BookingView({ booking, session, onChanged, onSession, onForget }: {
         {property?.address ? <p className="muted">{property.address}</p> : null}
         <PropertyContact booking={booking} />
         <BookedStaySummary booking={booking} rate={booking.ratePlan ? `${booking.ratePlan.name} · ${t(`meal.${booking.ratePlan.mealPlan}`)}` : undefined} />
+        {booking.status === "confirmed" || booking.status === "checked_in" ? (
+          <AddToCalendar reservationId={booking.rowId} code={booking.confirmationCode ?? ""} token={session.token} />
+        ) : null}
         <dl className="summary">
           <div><dt>{t("manage.guest")}</dt><dd>{[booking.contactName, booking.contactEmail, booking.contactPhone].filter(Boolean).join(" · ")}</dd></div>
           {booking.specialRequests ? <div><dt>{t("manage.requests")}</dt><dd>{booking.specialRequests}</dd></div> : null}
