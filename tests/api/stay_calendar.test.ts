@@ -2,7 +2,8 @@
 // proof of access is the booking token that the confirmation code and email
 // give (lookupBooking), as the Manage page holds it. With it: the stay's
 // .ics, the same file the last email carried (byte for byte but DTSTAMP), in
-// the language asked for. Without it, with another booking's token, for a
+// the language asked for; after a change SEQUENCE 1 and the new dates,
+// after the guest cancels METHOD:CANCEL with SEQUENCE 2. Without it, with another booking's token, for a
 // hold, for a malformed or unknown id: 404 NOT_FOUND, the same answer
 // whether the booking exists or not; a forged token 401; a bad language 400
 // INVALID_INPUT. Never INTERNAL.
@@ -118,7 +119,8 @@ it("a wrong code or email gives no token; without one, with another booking's, o
 
 it("malformed requests get typed errors, never INTERNAL: a bad id 404, a bad language 400 INVALID_INPUT, a forged token 401", async () => {
   const token = (await bookingToken(mine.code, "ada@example.com"))!;
-  for (const file of ["abc.ics", `${mine.id}.pdf`, `${mine.id}`, `${mine.id}.ics.ics`, "'%20or%201=1--.ics", `${mine.id.toUpperCase()}x.ics`]) {
+  for (const file of ["abc.ics", `${mine.id}.pdf`, `${mine.id}`, `${mine.id}.ics.ics`, "'%20or%201=1--.ics", `${mine.id.toUpperCase()}x.ics`,
+    `..%2F..%2Fetc%2Fpasswd.ics`, `${"a".repeat(4000)}.ics`, `${mine.id}%00.ics`]) {
     const res = await get(file, token);
     expect([file, res.status, ((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code]).toEqual([file, 404, "NOT_FOUND"]);
   }
@@ -129,4 +131,21 @@ it("malformed requests get typed errors, never INTERNAL: a bad id 404, a bad lan
   const forged = await get(`${mine.id}.ics`, `${token.slice(0, -4)}AAAA`);
   expect(forged.status).toBe(401);
   expect(((await forged.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe("INVALID_TOKEN");
+});
+
+it("the download follows the booking: a change is SEQUENCE 1 with the new dates, the cancellation METHOD:CANCEL with SEQUENCE 2", async () => {
+  const b = await book(h, "linus@example.com", 25);
+  const token = (await bookingToken(b.code, "linus@example.com"))!;
+  const arrival = addDays(b.arrival, 2);
+  await inCommit(db.ownerPool, async (c) => {
+    await actAs(c, { role: "keepr_staff", userId: h.frontDesk });
+    await c.query("select app_public.modify_reservation($1, $2, arrival => $3::date, departure => $4::date)", [b.id, newKey(), arrival, addDays(arrival, 4)]);
+  });
+  const changed = parseStay(await (await get(`${b.id}.ics`, token)).text());
+  expect(changed).toMatchObject({ method: "PUBLISH", uid: `${b.id}@keepr`, sequence: 1, startLocal: `${arrival.replace(/-/g, "")}T150000`, endLocal: `${addDays(arrival, 4).replace(/-/g, "")}T110000` });
+  const res = await server.graphql(`mutation($id: UUID!, $k: String!) { cancelReservation(input: {reservationId: $id, idempotencyKey: $k}) { result { status } } }`, { id: b.id, k: newKey() }, { token });
+  expect(res.body.errors).toBeUndefined();
+  const download = await get(`${b.id}.ics`, token);
+  expect(download.headers.get("content-type")).toBe("text/calendar; charset=utf-8; method=CANCEL");
+  expect(parseStay(await download.text())).toMatchObject({ method: "CANCEL", status: "CANCELLED", uid: `${b.id}@keepr`, sequence: 2 });
 });
