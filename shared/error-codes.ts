@@ -121,7 +121,7 @@ export const errorCodes = {
   },
   NOT_FOUND: {
     kind: "not_found", surfaces: ["graphql", "http", "realtime", "app"], sqlstate: "NTFND", http: "404 (other endpoints)",
-    raisedBy: "booking, money and staff functions; every `delete…` mutation; `GET /invoices/:id`, exports, static files, unknown endpoints",
+    raisedBy: "booking, money and staff functions; every `delete…` mutation; `GET /invoices/:id`, `GET /calendar/:id.ics`, exports, static files, unknown endpoints",
     message: "No such record, or you may not see it.",
     details: "The same answer for both. `confirmBooking`: no such hold, or not yours (give the `holdToken` `createHold` returned). A delete that matched no row (not there, hidden by RLS, or its DELETE policy refuses you) answers \"No such record, or you may not delete it.\" with a `null` payload. Over HTTP: no such endpoint, export, file or payment provider.",
   },
@@ -176,8 +176,8 @@ export const errorCodes = {
     message: "Adults must be between 1 and 50, children between 0 and 50.",
   },
   INVALID_INPUT: {
-    kind: "input", surfaces: ["graphql"], sqlstate: "INVLD",
-    raisedBy: "booking and money functions; Postgres data errors (below); variables that do not match their type",
+    kind: "input", surfaces: ["graphql", "http"], sqlstate: "INVLD", http: "400 (`GET /calendar/:id.ics` with a `lang` other than `en` or `pt`)",
+    raisedBy: "booking and money functions; Postgres data errors (below); variables that do not match their type; `GET /calendar/:id.ics`",
     message: "A value is missing, out of range or in the wrong format.",
     details: "Another argument is out of range (hold minutes, weekdays, note length, amounts, ...); `extensions.reason`, when given, names what (see below). Also a variable that does not match its type (HTTP 400) and a malformed node id or cursor.",
   },

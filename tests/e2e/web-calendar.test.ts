@@ -3,7 +3,8 @@
 // button (by mouse on a desktop in English, by keyboard on a 390 px phone in
 // Portuguese): the browser downloads stay-<code>.ics, which ical.js reads as
 // the stay (one event, its UID, check-in at the property's time in its zone,
-// the words in the page's language). A cancelled booking offers no calendar.
+// the words in the page's language). The confirmation page offers the same;
+// a failed download says so. A cancelled booking offers no calendar.
 // Screenshots docs/screenshots/web-guest-calendar-*.png; axe clean.
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -91,6 +92,36 @@ it.each([
   if (name === "phone") expect(await page.evaluate<number>("document.documentElement.scrollWidth - document.documentElement.clientWidth")).toBeLessThanOrEqual(0);
   expect(await axeViolations(page, ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])).toEqual([]);
   expect(errors).toEqual([]);
+  await ctx.close();
+});
+
+it("the confirmation page offers it too, in the tab that booked; a failed download says so, and the page stays accessible", async () => {
+  const b = await book("confirmation@example.com", 14);
+  const lookup = await fetch(`${server.url}/graphql`, {
+    method: "POST", headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query: "mutation($c: String!, $e: String!) { lookupBooking(input: {confirmationCode: $c, email: $e}) { result } }", variables: { c: b.code, e: "confirmation@example.com" } }),
+  });
+  const token = ((await lookup.json()) as { data: { lookupBooking: { result: string } } }).data.lookupBooking.result;
+  const ctx = await browser.newContext({ viewport: phone, locale: "en-GB", acceptDownloads: true });
+  // The tab that made the booking keeps it in sessionStorage (web/src/storage.ts), as the booking flow leaves it.
+  await ctx.addInitScript(`sessionStorage.setItem("keepr.booking", ${JSON.stringify(JSON.stringify({ code: b.code, email: "confirmation@example.com", token, expiresAt: Date.now() + 3_600_000, reservationId: b.id }))})`);
+  const page = await ctx.newPage();
+  const errors = collectPageErrors(page);
+  await page.goto(`${server.url}/confirmation`);
+  await page.locator("body[data-app-ready=true]").waitFor();
+  const button = page.getByRole("button", { name: "Add to calendar" });
+  await button.waitFor();
+  const [download] = await Promise.all([page.waitForEvent("download"), button.click()]);
+  expect(download.suggestedFilename()).toBe(`stay-${b.code}.ics`);
+  expect(parseStay(readFileSync((await download.path())!, "utf8"))).toMatchObject({ uid: `${b.id}@keepr`, method: "PUBLISH" });
+
+  // The server fails: the guest is told, the button works again, nothing else breaks.
+  await page.route("**/calendar/**", (route) => route.fulfill({ status: 503, body: "" }));
+  await button.click();
+  await page.getByRole("alert").filter({ hasText: "The calendar file could not be downloaded; try again." }).waitFor();
+  await expect(button.isEnabled()).resolves.toBe(true);
+  expect(await axeViolations(page, ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])).toEqual([]);
+  expect(errors.filter((e) => !/503/.test(e))).toEqual([]);
   await ctx.close();
 });
 

@@ -1,6 +1,6 @@
-// "Add to calendar" on Manage: GET /calendar/<reservation id>.ics with the
-// booking token (the proof the page already holds: only the guest's own
-// booking), in the page's language, saved as stay-<code>.ics — which a
+// "Add to calendar" on Manage and on the confirmation page: GET
+// /calendar/<reservation id>.ics with the booking token (the proof the page
+// already holds: only the guest's own booking), in the page's language, saved as stay-<code>.ics — which a
 // phone or desktop opens in its calendar. The same file the emails carry.
 import { useState } from "react";
 import { saveFile } from "../../../shared/browser/save-file.ts";

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { Alert, errorText } from "../components/Messages.tsx";
 import { PaymentsView } from "../components/Payments.tsx";
 import { BookedStaySummary } from "../components/StaySummary.tsx";
+import { AddToCalendar } from "../components/AddToCalendar.tsx";
 import { useI18n } from "../i18n.tsx";
 import { href, onLinkClick, usePageTitle } from "../router.ts";
 import { loadSession, type Session } from "../storage.ts";
@@ -45,7 +46,10 @@ export function ConfirmationPage() {
         <section className="panel book-main" aria-labelledby="stay-heading">
           <h2 id="stay-heading">{booking?.propertyByPropertyId?.name ?? t("book.summary")}</h2>
           {booking ? (
-            <BookedStaySummary booking={booking} rate={booking.ratePlan?.name} />
+            <>
+              <BookedStaySummary booking={booking} rate={booking.ratePlan?.name} />
+              {booking.status === "confirmed" ? <AddToCalendar reservationId={booking.rowId} code={session.code} token={session.token} /> : null}
+            </>
           ) : (
             <p className="placeholder-block" role="status">{t("confirm.loading")}</p>
           )}
