@@ -49,6 +49,10 @@ function calendarOf(subject: RegExp): { stay: ParsedStay; contentType: string; d
   return { stay: parseStay(part.text), ...part };
 }
 
+/** What the email of a kind said (as recorded when sent). */
+const bodyOf = async (reservationId: string, template: string) =>
+  (await db.ownerPool.query<{ body_text: string }>("select body_text from app_public.notifications where reservation_id = $1 and template = $2 and channel = 'email' order by created_at desc limit 1", [reservationId, template])).rows[0]!.body_text;
+
 /** The instant Postgres gives the property's local date and time. */
 const instant = async (date: string, time: string, zone: string) =>
   (await db.ownerPool.query<{ t: Date }>("select ($1::date + $2::time) at time zone $3 as t", [date, time, zone])).rows[0]!.t.toISOString();
@@ -83,6 +87,8 @@ it("confirmation, change, change, cancellation: one UID, SEQUENCE 0, 1, 2, 3, th
   expect(first.stay.description).toContain(`Código de confirmação: ${b.code}`);
   expect(first.stay.description).toContain("Instruções de chegada: Chave no cofre, código 1234; portão à esquerda,\nsegunda porta 🚪.");
   expect(first.stay.description).toContain("2 adultos · 2 noites");
+  // The email says what the file is for.
+  expect(await bodyOf(b.id, "confirmation")).toContain(`Adicione a estadia ao seu calendário: abra o ficheiro anexo stay-${b.code}.ics.`);
 
   // Two changes: each a new version, one higher.
   let arrival = b.arrival;
@@ -98,6 +104,7 @@ it("confirmation, change, change, cancellation: one UID, SEQUENCE 0, 1, 2, 3, th
     expect(changed.contentType).toBe(`text/calendar; charset=utf-8; method=PUBLISH; name=stay-${b.code}.ics`);
     expect(changed.stay).toMatchObject({ method: "PUBLISH", uid: `${b.id}@keepr`, sequence: n, status: "CONFIRMED", startLocal: `${arrival.replace(/-/g, "")}T150000` });
     expect(changed.stay.end.toISOString()).toBe(await instant(addDays(arrival, nights), "11:00", "Europe/Lisbon"));
+    expect(await bodyOf(b.id, "modification")).toContain(`Adicione a estadia ao seu calendário: abra o ficheiro anexo stay-${b.code}.ics.`);
   }
 
   await committed(async (c) => {
@@ -110,6 +117,7 @@ it("confirmation, change, change, cancellation: one UID, SEQUENCE 0, 1, 2, 3, th
   expect(cancelled.contentType).toBe(`text/calendar; charset=utf-8; method=CANCEL; name=stay-${b.code}.ics`);
   expect(cancelled.stay).toMatchObject({ method: "CANCEL", uid: `${b.id}@keepr`, sequence: 3, status: "CANCELLED", startLocal: `${arrival.replace(/-/g, "")}T150000` });
   expect(cancelled.stay.description).toMatch(/^Esta reserva está cancelada\./);
+  expect(await bodyOf(b.id, "cancellation")).toContain(`O ficheiro anexo stay-${b.code}.ics retira a estadia do seu calendário.`);
 });
 
 it("an English property's confirmation is in English, organized by MAIL_FROM's address when the hotel has no email", async () => {
@@ -122,4 +130,5 @@ it("an English property's confirmation is in English, organized by MAIL_FROM's a
   expect(stay.description).toContain(`Confirmation code: ${b.code}`);
   expect(stay.description).toContain("Double · 2 adults · 1 night");
   expect(stay.start.toISOString()).toBe(await instant(b.arrival, "15:00", "America/New_York"));
+  expect(await bodyOf(b.id, "confirmation")).toContain(`Add the stay to your calendar: open the attached file stay-${b.code}.ics.`);
 });

@@ -32,6 +32,9 @@ const instructionsText = "{{#if property.arrival_instructions}}\n{{property.arri
 const instructionsHtml = `{{#if property.arrival_instructions}}<p style="white-space:pre-line">{{property.arrival_instructions}}</p>{{/if}}`;
 const manageText = (words: string) => `{{#if manage_url}}${words} {{manage_url}}\n{{/if}}`;
 const manageHtml = (words: string) => `{{#if manage_url}}<p><a href="{{manage_url}}">${words}</a></p>{{/if}}`;
+// The stay's .ics the confirmation, change and cancellation emails carry (channels/stay-calendar.ts), said in words.
+const calendarAdd = { en: "Add the stay to your calendar: open the attached file stay-{{code}}.ics.", pt: "Adicione a estadia ao seu calendário: abra o ficheiro anexo stay-{{code}}.ics." };
+const calendarRemove = { en: "The attached file stay-{{code}}.ics takes the stay off your calendar.", pt: "O ficheiro anexo stay-{{code}}.ics retira a estadia do seu calendário." };
 const arrivalText = "Check-in from {{check_in_time}}{{#if property.check_out_time}}, check-out until {{property.check_out_time}}{{/if}}.";
 const arrivalTextPt = "Check-in a partir das {{check_in_time}}{{#if property.check_out_time}}, check-out até às {{property.check_out_time}}{{/if}}.";
 
@@ -39,18 +42,18 @@ const en: LanguageTemplates = {
   email: {
     confirmation: {
       subject: "Your booking {{code}} at {{property.name}} is confirmed",
-      text: `Hello {{guest.name}},\n\nyour booking is confirmed.\n\n${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\nTotal: {{money total}}\nConfirmation code: {{code}}\n\n${arrivalText}\n${instructionsText}{{terms}}\n\n${manageText("View, change or cancel your booking (with your code and this email address):")}${footerText}`,
-      html: htmlFrame(`<p>Hello {{guest.name}},</p><p>your booking is confirmed.</p>${staySummaryHtml}<p>Total: <strong>{{money total}}</strong><br>Confirmation code: <strong>{{code}}</strong></p><p>${arrivalText}</p>${instructionsHtml}<p>{{terms}}</p>${manageHtml("View, change or cancel your booking")}`),
+      text: `Hello {{guest.name}},\n\nyour booking is confirmed.\n\n${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\nTotal: {{money total}}\nConfirmation code: {{code}}\n\n${arrivalText}\n${instructionsText}{{terms}}\n\n${calendarAdd.en}\n\n${manageText("View, change or cancel your booking (with your code and this email address):")}${footerText}`,
+      html: htmlFrame(`<p>Hello {{guest.name}},</p><p>your booking is confirmed.</p>${staySummaryHtml}<p>Total: <strong>{{money total}}</strong><br>Confirmation code: <strong>{{code}}</strong></p><p>${arrivalText}</p>${instructionsHtml}<p>{{terms}}</p><p>${calendarAdd.en}</p>${manageHtml("View, change or cancel your booking")}`),
     },
     modification: {
       subject: "Your booking {{code}} was changed",
-      text: `Hello {{guest.name}},\n\nyour booking {{code}} now reads:\n\n${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\nTotal: {{money total}}\n\n{{terms}}\n\n${manageText("Your booking:")}${footerText}`,
-      html: htmlFrame(`<p>Hello {{guest.name}},</p><p>your booking {{code}} now reads:</p>${staySummaryHtml}<p>Total: <strong>{{money total}}</strong></p><p>{{terms}}</p>${manageHtml("Your booking")}`),
+      text: `Hello {{guest.name}},\n\nyour booking {{code}} now reads:\n\n${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\nTotal: {{money total}}\n\n{{terms}}\n\n${calendarAdd.en}\n\n${manageText("Your booking:")}${footerText}`,
+      html: htmlFrame(`<p>Hello {{guest.name}},</p><p>your booking {{code}} now reads:</p>${staySummaryHtml}<p>Total: <strong>{{money total}}</strong></p><p>{{terms}}</p><p>${calendarAdd.en}</p>${manageHtml("Your booking")}`),
     },
     cancellation: {
       subject: "Your booking {{code}} is cancelled",
-      text: `Hello {{guest.name}},\n\nyour booking {{code}} at {{property.name}} ({{date stay.arrival}} – {{date stay.departure}}, {{nights stay.nights}}) is cancelled.\n{{#if penalty}}Cancellation fee: {{money penalty}}.{{else}}No cancellation fee.{{/if}}\n{{#if refund}}We are refunding {{money refund}} to your card; it can take 5 to 10 days to appear.{{else}}There is nothing to refund.{{/if}}\n\n${manageText("Your booking:")}${footerText}`,
-      html: htmlFrame(`<p>Hello {{guest.name}},</p><p>your booking {{code}} at {{property.name}} ({{date stay.arrival}} – {{date stay.departure}}, {{nights stay.nights}}) is cancelled.</p><p>{{#if penalty}}Cancellation fee: <strong>{{money penalty}}</strong>.{{else}}No cancellation fee.{{/if}}<br>{{#if refund}}We are refunding <strong>{{money refund}}</strong> to your card; it can take 5 to 10 days to appear.{{else}}There is nothing to refund.{{/if}}</p>${manageHtml("Your booking")}`),
+      text: `Hello {{guest.name}},\n\nyour booking {{code}} at {{property.name}} ({{date stay.arrival}} – {{date stay.departure}}, {{nights stay.nights}}) is cancelled.\n{{#if penalty}}Cancellation fee: {{money penalty}}.{{else}}No cancellation fee.{{/if}}\n{{#if refund}}We are refunding {{money refund}} to your card; it can take 5 to 10 days to appear.{{else}}There is nothing to refund.{{/if}}\n\n${calendarRemove.en}\n\n${manageText("Your booking:")}${footerText}`,
+      html: htmlFrame(`<p>Hello {{guest.name}},</p><p>your booking {{code}} at {{property.name}} ({{date stay.arrival}} – {{date stay.departure}}, {{nights stay.nights}}) is cancelled.</p><p>{{#if penalty}}Cancellation fee: <strong>{{money penalty}}</strong>.{{else}}No cancellation fee.{{/if}}<br>{{#if refund}}We are refunding <strong>{{money refund}}</strong> to your card; it can take 5 to 10 days to appear.{{else}}There is nothing to refund.{{/if}}</p><p>${calendarRemove.en}</p>${manageHtml("Your booking")}`),
     },
     pre_arrival: {
       subject: "See you soon at {{property.name}}",
@@ -84,18 +87,18 @@ const pt: LanguageTemplates = {
   email: {
     confirmation: {
       subject: "A sua reserva {{code}} em {{property.name}} está confirmada",
-      text: `Olá {{guest.name}},\n\na sua reserva está confirmada.\n\n${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\nTotal: {{money total}}\nCódigo de confirmação: {{code}}\n\n${arrivalTextPt}\n${instructionsText}{{terms}}\n\n${manageText("Ver, alterar ou cancelar a reserva (com o código e este email):")}${footerText}`,
-      html: htmlFrame(`<p>Olá {{guest.name}},</p><p>a sua reserva está confirmada.</p>${staySummaryHtml}<p>Total: <strong>{{money total}}</strong><br>Código de confirmação: <strong>{{code}}</strong></p><p>${arrivalTextPt}</p>${instructionsHtml}<p>{{terms}}</p>${manageHtml("Ver, alterar ou cancelar a reserva")}`),
+      text: `Olá {{guest.name}},\n\na sua reserva está confirmada.\n\n${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\nTotal: {{money total}}\nCódigo de confirmação: {{code}}\n\n${arrivalTextPt}\n${instructionsText}{{terms}}\n\n${calendarAdd.pt}\n\n${manageText("Ver, alterar ou cancelar a reserva (com o código e este email):")}${footerText}`,
+      html: htmlFrame(`<p>Olá {{guest.name}},</p><p>a sua reserva está confirmada.</p>${staySummaryHtml}<p>Total: <strong>{{money total}}</strong><br>Código de confirmação: <strong>{{code}}</strong></p><p>${arrivalTextPt}</p>${instructionsHtml}<p>{{terms}}</p><p>${calendarAdd.pt}</p>${manageHtml("Ver, alterar ou cancelar a reserva")}`),
     },
     modification: {
       subject: "A sua reserva {{code}} foi alterada",
-      text: `Olá {{guest.name}},\n\na sua reserva {{code}} é agora:\n\n${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\nTotal: {{money total}}\n\n{{terms}}\n\n${manageText("A sua reserva:")}${footerText}`,
-      html: htmlFrame(`<p>Olá {{guest.name}},</p><p>a sua reserva {{code}} é agora:</p>${staySummaryHtml}<p>Total: <strong>{{money total}}</strong></p><p>{{terms}}</p>${manageHtml("A sua reserva")}`),
+      text: `Olá {{guest.name}},\n\na sua reserva {{code}} é agora:\n\n${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\nTotal: {{money total}}\n\n{{terms}}\n\n${calendarAdd.pt}\n\n${manageText("A sua reserva:")}${footerText}`,
+      html: htmlFrame(`<p>Olá {{guest.name}},</p><p>a sua reserva {{code}} é agora:</p>${staySummaryHtml}<p>Total: <strong>{{money total}}</strong></p><p>{{terms}}</p><p>${calendarAdd.pt}</p>${manageHtml("A sua reserva")}`),
     },
     cancellation: {
       subject: "A sua reserva {{code}} foi cancelada",
-      text: `Olá {{guest.name}},\n\na sua reserva {{code}} em {{property.name}} ({{date stay.arrival}} – {{date stay.departure}}, {{nights stay.nights}}) foi cancelada.\n{{#if penalty}}Taxa de cancelamento: {{money penalty}}.{{else}}Sem taxa de cancelamento.{{/if}}\n{{#if refund}}Estamos a reembolsar {{money refund}} no seu cartão; pode demorar 5 a 10 dias a aparecer.{{else}}Não há nada a reembolsar.{{/if}}\n\n${manageText("A sua reserva:")}${footerText}`,
-      html: htmlFrame(`<p>Olá {{guest.name}},</p><p>a sua reserva {{code}} em {{property.name}} ({{date stay.arrival}} – {{date stay.departure}}, {{nights stay.nights}}) foi cancelada.</p><p>{{#if penalty}}Taxa de cancelamento: <strong>{{money penalty}}</strong>.{{else}}Sem taxa de cancelamento.{{/if}}<br>{{#if refund}}Estamos a reembolsar <strong>{{money refund}}</strong> no seu cartão; pode demorar 5 a 10 dias a aparecer.{{else}}Não há nada a reembolsar.{{/if}}</p>${manageHtml("A sua reserva")}`),
+      text: `Olá {{guest.name}},\n\na sua reserva {{code}} em {{property.name}} ({{date stay.arrival}} – {{date stay.departure}}, {{nights stay.nights}}) foi cancelada.\n{{#if penalty}}Taxa de cancelamento: {{money penalty}}.{{else}}Sem taxa de cancelamento.{{/if}}\n{{#if refund}}Estamos a reembolsar {{money refund}} no seu cartão; pode demorar 5 a 10 dias a aparecer.{{else}}Não há nada a reembolsar.{{/if}}\n\n${calendarRemove.pt}\n\n${manageText("A sua reserva:")}${footerText}`,
+      html: htmlFrame(`<p>Olá {{guest.name}},</p><p>a sua reserva {{code}} em {{property.name}} ({{date stay.arrival}} – {{date stay.departure}}, {{nights stay.nights}}) foi cancelada.</p><p>{{#if penalty}}Taxa de cancelamento: <strong>{{money penalty}}</strong>.{{else}}Sem taxa de cancelamento.{{/if}}<br>{{#if refund}}Estamos a reembolsar <strong>{{money refund}}</strong> no seu cartão; pode demorar 5 a 10 dias a aparecer.{{else}}Não há nada a reembolsar.{{/if}}</p><p>${calendarRemove.pt}</p>${manageHtml("A sua reserva")}`),
     },
     pre_arrival: {
       subject: "Até breve em {{property.name}}",
