@@ -52,7 +52,7 @@ export function stayCalendarRouter(options: { apiPool: pg.Pool; ownerPool: pg.Po
       (await client.query("select 1 from app_public.reservations r where r.id = $1 and r.confirmation_code is not null and r.status <> 'held'", [id])).rowCount === 1);
     if (!visible) return notFound();
     const row = await inTransaction(options.ownerPool, { role: "keepr_worker", readOnly: true }, async (client) =>
-      (await client.query<StayCalendarRow>({ name: "stay_calendar.load", text: stayCalendarQuery, values: [id] })).rows[0]);
+      (await client.query<StayCalendarRow>(stayCalendarQuery, [id])).rows[0]);
     if (!row) return notFound();
     const manageUrl = `${options.publicUrl.replace(/\/$/, "")}/manage?${new URLSearchParams({ code: row.code })}`;
     const body = renderStayCalendar(row, { language: stayLanguageOf(typeof lang === "string" ? lang : row.language), manageUrl, organizerEmail: addressOf(options.mailFrom) });
