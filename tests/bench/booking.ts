@@ -53,7 +53,7 @@
 // before it becomes a migration; the repository is not touched.
 import "../../core/env.ts";
 import { randomUUID } from "node:crypto";
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { openDatabase } from "../../core/database.ts";
@@ -63,10 +63,10 @@ import { addDays, createHotel, localDate } from "../helpers/booking.ts";
 import { postgresCpuSeconds, processCpuSeconds } from "../helpers/cpu.ts";
 import { seededRandom } from "../helpers/random.ts";
 import {
-  directOps, findCandidates, formatCodes, gql, interruption, makeApi, makeDirect, ms, pick, QuoteTokens, randomStay, ratio, restoreInventory,
-  runLoops, sql, Stats,
+  directOps, findCandidates, formatCodes, gql, makeApi, makeDirect, ms, pick, QuoteTokens, randomStay, ratio, restoreInventory,
+  runLoops, settle, sql, Stats, cpuSnapshot, onInterrupt, stopBenchKeepr, backendsCpu, backendsCpuSince,
 } from "./load.ts";
-import { freePort, makeDataDir, postmasterPid, startKeepr, stillRunningAfter, stopKeepr, type KeeprProcess } from "../helpers/keepr-process.ts";
+import { freePort, makeDataDir, postmasterPid, startKeepr, stopKeepr, type KeeprProcess } from "../helpers/keepr-process.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -168,40 +168,6 @@ for (const name of ["DATABASE_URL", "AUTH_DATABASE_URL", "ROOT_DATABASE_URL", "S
 // Measurements
 // ---------------------------------------------------------------------------
 
-/** CPU seconds used so far by this process, the Keepr process and Postgres. */
-function cpuSnapshot(keeprPid: number, postmaster: number): { client: number; keepr: number; postgres: number } {
-  const usage = process.cpuUsage();
-  return { client: (usage.user + usage.system) / 1e6, keepr: processCpuSeconds(keeprPid), postgres: postgresCpuSeconds(postmaster) };
-}
-
-/** CPU time a thread has spent on a core, in seconds (/proc/<pid>/schedstat, nanoseconds; 0 once it is gone). */
-function threadCpuSeconds(pid: number): number {
-  try {
-    return Number(readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ")[0]) / 1e9;
-  } catch {
-    return 0;
-  }
-}
-
-/**
- * The CPU of the Postgres backends of one path (by application_name: the
- * API's pool, or the bench's direct pool), apart from the rest of the
- * cluster: the WAL sender feeding realtime, autovacuum, the checkpointer and
- * the other paths' backends are not in it. Read from pg_stat_activity and
- * /proc at the start and the end of a phase: a backend that started during
- * the phase counts whole; one that ended during it is missed (the pools keep
- * their connections while they are busy).
- */
-async function backendsCpu(owner: pg.Pool, applicationName: string): Promise<Map<number, number>> {
-  const { rows } = await owner.query<{ pid: number }>("select pid from pg_catalog.pg_stat_activity where application_name = $1", [applicationName]);
-  return new Map(rows.map((r) => [r.pid, threadCpuSeconds(r.pid)]));
-}
-function backendsCpuSince(before: Map<number, number>, after: Map<number, number>): number {
-  let seconds = 0;
-  for (const [pid, now] of after) seconds += now - (before.get(pid) ?? 0);
-  return seconds;
-}
-
 interface PhaseResult {
   name: string;
   path: "API" | "direct";
@@ -233,24 +199,10 @@ const pools: pg.Pool[] = [];
 let pgPid: number | null = null;
 
 async function cleanUp(): Promise<void> {
-  await Promise.all(pools.splice(0).map((p) => p.end().catch(() => {})));
-  if (running) {
-    const code = await stopKeepr(running, "SIGINT");
-    if (code !== 0) console.error(`Keepr exited with ${code}:\n${running.output().slice(-4000)}`);
-    running = null;
-  }
-  if (pgPid !== null && (await stillRunningAfter(pgPid, 20_000))) {
-    console.error(`Postgres (pid ${pgPid}) is still running after Keepr stopped; stopping it`);
-    process.kill(pgPid, "SIGQUIT");
-  }
-  rmSync(dataDir, { recursive: true, force: true });
+  await stopBenchKeepr({ running, pgPid, pools, dataDir });
+  running = null;
 }
-process.on("SIGINT", () => {
-  if (stopping) process.exit(130);
-  stopping = true;
-  interruption.requested = true;
-  console.error("\ninterrupted: stopping Keepr and Postgres (Ctrl-C again to leave them running)");
-});
+onInterrupt(() => (stopping = true));
 
 /** Keepr's environment: the pool the size of the bench's, and the guest lane's width when given. */
 function keeprEnv(lane: number | undefined): Record<string, string> {
@@ -888,35 +840,6 @@ function staffSummary(): string {
   }
   return lines.join("\n");
 }
-
-/**
- * Waits until the database is as it would be in service, before anything is
- * measured: the generated rows vacuumed (visibility map and hint bits set,
- * as autovacuum would leave them) and analysed, and realtime's logical
- * replication slot past the generator's WAL. Measured at once, the first
- * phase ran beside autovacuum and the WAL sender decoding a million inserted
- * rows (and realtime reading them), and was charged for both.
- */
-async function settle(owner: pg.Pool): Promise<void> {
-  const t = performance.now();
-  await owner.query("vacuum (analyze)");
-  const lsn = (await owner.query<{ lsn: string }>("select pg_catalog.pg_current_wal_lsn()::text as lsn")).rows[0]!.lsn;
-  const deadline = performance.now() + 300_000;
-  for (;;) {
-    const { rows } = await owner.query<{ behind: number }>(
-      "select count(*)::int as behind from pg_catalog.pg_replication_slots where slot_type = 'logical' and (confirmed_flush_lsn is null or confirmed_flush_lsn < $1::pg_lsn)",
-      [lsn],
-    );
-    if (rows[0]!.behind === 0) break;
-    if (performance.now() > deadline) {
-      console.log(`(a logical replication slot is still behind ${lsn} after 300 s; measuring anyway)`);
-      break;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  console.log(`(settled in ${((performance.now() - t) / 1000).toFixed(1)} s: vacuum (analyze), realtime's slot past the generated data)`);
-}
-
 
 function formatAlloc(path: "API" | "direct", rooms: AllocResult[], seconds: number): string {
   const lines = [`allocation ${path} (${seconds.toFixed(1)} s):`];

@@ -8,6 +8,9 @@ import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type pg from "pg";
 import { classifyDatabaseError } from "../../server/errors.ts";
+import { readFileSync, rmSync } from "node:fs";
+import { postgresCpuSeconds, processCpuSeconds } from "../helpers/cpu.ts";
+import { stillRunningAfter, stopKeepr, type KeeprProcess } from "../helpers/keepr-process.ts";
 
 // ---------------------------------------------------------------------------
 // Statistics
@@ -142,6 +145,40 @@ export async function measurePhase(options: {
   return { ...measured, wall: ms / 1000, cpu, exhausted };
 }
 
+/** CPU seconds used so far by this process, the Keepr process and Postgres. */
+export function cpuSnapshot(keeprPid: number, postmaster: number): { client: number; keepr: number; postgres: number } {
+  const usage = process.cpuUsage();
+  return { client: (usage.user + usage.system) / 1e6, keepr: processCpuSeconds(keeprPid), postgres: postgresCpuSeconds(postmaster) };
+}
+
+/** CPU time a thread has spent on a core, in seconds (/proc/<pid>/schedstat, nanoseconds; 0 once it is gone). */
+function threadCpuSeconds(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ")[0]) / 1e9;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The CPU of the Postgres backends of one path (by application_name: the
+ * API's pool, the bench's direct pool, the worker's), apart from the rest of the
+ * cluster: the WAL sender feeding realtime, autovacuum, the checkpointer and
+ * the other paths' backends are not in it. Read from pg_stat_activity and
+ * /proc at the start and the end of a phase: a backend that started during
+ * the phase counts whole; one that ended during it is missed (the pools keep
+ * their connections while they are busy).
+ */
+export async function backendsCpu(owner: pg.Pool, applicationName: string): Promise<Map<number, number>> {
+  const { rows } = await owner.query<{ pid: number }>("select pid from pg_catalog.pg_stat_activity where application_name = $1", [applicationName]);
+  return new Map(rows.map((r) => [r.pid, threadCpuSeconds(r.pid)]));
+}
+export function backendsCpuSince(before: Map<number, number>, after: Map<number, number>): number {
+  let seconds = 0;
+  for (const [pid, now] of after) seconds += now - (before.get(pid) ?? 0);
+  return seconds;
+}
+
 /** This process's CPU seconds so far (the bench client). */
 export function clientCpuSeconds(): number {
   const usage = process.cpuUsage();
@@ -162,18 +199,32 @@ export interface Outcome<T> {
 
 export type ApiClient = ReturnType<typeof makeApi>;
 
-/** GraphQL over keep-alive HTTP to url/graphql; with a token, as that user (Authorization: Bearer). */
+/** An answer to a GET: its status (304 when the If-None-Match matched) and headers, the data when it had a body. */
+export interface GetOutcome<T> extends Outcome<T> {
+  status: number;
+  /** The body as received (what a cache keeps), when there was one. */
+  text?: string;
+}
+
+/**
+ * GraphQL over keep-alive HTTP to url/graphql; with a token, as that user
+ * (Authorization: Bearer). `call` POSTs; `get` sends a public query as the
+ * guest app does (GET /graphql?query=…&operationName=…&variables=…, no
+ * token; shared/graphql-http.ts), optionally with If-None-Match.
+ */
 export function makeApi(url: string, maxSockets: number, token?: string) {
   const { hostname, port } = new URL(url);
   const agent = new http.Agent({ keepAlive: true, maxSockets });
-  const post = (body: string) =>
+  const send = (method: "GET" | "POST", path: string, body: string | null, extra: Record<string, string>) =>
     new Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
       const req = http.request(
         {
-          agent, host: hostname, port, path: "/graphql", method: "POST",
+          agent, host: hostname, port, path, method,
           headers: {
-            "content-type": "application/json", accept: "application/json", "content-length": Buffer.byteLength(body),
-            ...(token ? { authorization: `Bearer ${token}` } : {}),
+            accept: "application/json",
+            ...(body === null ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(body) }),
+            ...(token && method === "POST" ? { authorization: `Bearer ${token}` } : {}),
+            ...extra,
           },
         },
         (res) => {
@@ -184,26 +235,45 @@ export function makeApi(url: string, maxSockets: number, token?: string) {
         },
       );
       req.on("error", reject);
-      req.end(body);
+      req.end(body ?? undefined);
     });
+  /** The outcome of a GraphQL answer's text: its data (picked) or its first error's code. */
+  const outcome = <T>(status: number, text: string, headers: http.IncomingHttpHeaders, ms: number, pick: (data: any) => T): Outcome<T> => {
+    let body: { data?: any; errors?: Array<{ extensions?: { code?: string } }> };
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return { ms, code: `HTTP_${status}`, headers };
+    }
+    if (body.errors?.length) return { ms, code: body.errors[0]!.extensions?.code ?? "UNKNOWN", headers };
+    if (status !== 200) return { ms, code: `HTTP_${status}`, headers };
+    return { ms, data: pick(body.data), headers };
+  };
   return {
     agent,
-    async call<T>(query: string, variables: Record<string, unknown>, pick: (data: any) => T): Promise<Outcome<T>> {
+    async call<T>(query: string, variables: Record<string, unknown>, pick: (data: any) => T, operationName?: string): Promise<Outcome<T>> {
       const t = performance.now();
       try {
-        const { status, text, headers } = await post(JSON.stringify({ query, variables }));
-        const ms = performance.now() - t;
-        let body: { data?: any; errors?: Array<{ extensions?: { code?: string } }> };
-        try {
-          body = JSON.parse(text);
-        } catch {
-          return { ms, code: `HTTP_${status}`, headers };
-        }
-        if (body.errors?.length) return { ms, code: body.errors[0]!.extensions?.code ?? "UNKNOWN", headers };
-        if (status !== 200) return { ms, code: `HTTP_${status}`, headers };
-        return { ms, data: pick(body.data), headers };
+        const { status, text, headers } = await send("POST", "/graphql", JSON.stringify({ query, variables, ...(operationName ? { operationName } : {}) }), {});
+        return outcome(status, text, headers, performance.now() - t, pick);
       } catch (error) {
         return { ms: performance.now() - t, code: (error as { code?: string }).code ?? "CLIENT" };
+      }
+    },
+    /** The URL path a public query is sent to as GET (the cache key of an HTTP cache). */
+    getPath(query: string, operationName: string, variables: Record<string, unknown>): string {
+      return `/graphql?${new URLSearchParams({ query, operationName, variables: JSON.stringify(variables) })}`;
+    },
+    /** GET of a path from getPath, never with a token; `ifNoneMatch`: the ETag of the copy the client holds. */
+    async get<T>(path: string, pick: (data: any) => T, ifNoneMatch?: string): Promise<GetOutcome<T>> {
+      const t = performance.now();
+      try {
+        const { status, text, headers } = await send("GET", path, null, ifNoneMatch ? { "if-none-match": ifNoneMatch } : {});
+        const ms = performance.now() - t;
+        if (status === 304) return { ms, status, headers };
+        return { ...outcome(status, text, headers, ms, pick), status, text };
+      } catch (error) {
+        return { ms: performance.now() - t, status: 0, code: (error as { code?: string }).code ?? "CLIENT" };
       }
     },
   };
@@ -496,4 +566,107 @@ export async function restoreInventory(owner: pg.Pool, since: Date, log: (line: 
   } finally {
     client.release();
   }
+}
+
+// ---------------------------------------------------------------------------
+// Keepr on the scale data
+// ---------------------------------------------------------------------------
+
+/**
+ * Waits until the database is as it would be in service, before anything is
+ * measured: the generated rows vacuumed (visibility map and hint bits set,
+ * as autovacuum would leave them) and analysed, and realtime's logical
+ * replication slot past the generator's WAL. Measured at once, the first
+ * phase ran beside autovacuum and the WAL sender decoding a million inserted
+ * rows (and realtime reading them), and was charged for both.
+ */
+export async function settle(owner: pg.Pool, log: (line: string) => void = console.log): Promise<void> {
+  const t = performance.now();
+  await owner.query("vacuum (analyze)");
+  const lsn = (await owner.query<{ lsn: string }>("select pg_catalog.pg_current_wal_lsn()::text as lsn")).rows[0]!.lsn;
+  const deadline = performance.now() + 300_000;
+  for (;;) {
+    const { rows } = await owner.query<{ behind: number }>(
+      "select count(*)::int as behind from pg_catalog.pg_replication_slots where slot_type = 'logical' and (confirmed_flush_lsn is null or confirmed_flush_lsn < $1::pg_lsn)",
+      [lsn],
+    );
+    if (rows[0]!.behind === 0) break;
+    if (performance.now() > deadline) {
+      log(`(a logical replication slot is still behind ${lsn} after 300 s; measuring anyway)`);
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  log(`(settled in ${((performance.now() - t) / 1000).toFixed(1)} s: vacuum (analyze), realtime's slot past the generated data)`);
+}
+
+// ---------------------------------------------------------------------------
+// Skewed demand
+// ---------------------------------------------------------------------------
+
+/**
+ * Zipf's law over `n` ranks: rank k (1-based) is drawn with probability
+ * proportional to 1 / k^s. Drawn by inverting the cumulative distribution
+ * (a binary search over n sums), from a seeded random source.
+ */
+export class Zipf {
+  private readonly cumulative: Float64Array;
+  readonly n: number;
+  readonly s: number;
+  private readonly random: () => number;
+  constructor(n: number, s: number, random: () => number) {
+    this.n = n;
+    this.s = s;
+    this.random = random;
+    if (!(Number.isInteger(n) && n >= 1) || !(s >= 0)) throw new Error("Zipf: n a whole number ≥ 1, s ≥ 0");
+    this.cumulative = new Float64Array(n);
+    let sum = 0;
+    for (let k = 1; k <= n; k++) this.cumulative[k - 1] = sum += 1 / k ** s;
+    for (let i = 0; i < n; i++) this.cumulative[i]! /= sum;
+  }
+  /** The probability of rank k (1-based). */
+  share(k: number): number {
+    return this.cumulative[k - 1]! - (k > 1 ? this.cumulative[k - 2]! : 0);
+  }
+  /** A rank, 0-based (0 the most frequent). */
+  next(): number {
+    const u = this.random();
+    let lo = 0;
+    let hi = this.n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.cumulative[mid]! < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+
+/**
+ * The end of a bench that ran Keepr (helpers/keepr-process.ts) on a
+ * throwaway data directory: its pools ended, Keepr stopped (its output shown
+ * if it did not exit cleanly), its Postgres stopped if it outlived Keepr,
+ * the directory deleted.
+ */
+export async function stopBenchKeepr(state: { running: KeeprProcess | null; pgPid: number | null; pools: pg.Pool[]; dataDir: string }): Promise<void> {
+  await Promise.all(state.pools.splice(0).map((p) => p.end().catch(() => {})));
+  if (state.running) {
+    const code = await stopKeepr(state.running, "SIGINT");
+    if (code !== 0) console.error(`Keepr exited with ${code}:\n${state.running.output().slice(-4000)}`);
+  }
+  if (state.pgPid !== null && (await stillRunningAfter(state.pgPid, 20_000))) {
+    console.error(`Postgres (pid ${state.pgPid}) is still running after Keepr stopped; stopping it`);
+    process.kill(state.pgPid, "SIGQUIT");
+  }
+  rmSync(state.dataDir, { recursive: true, force: true });
+}
+
+/** Ctrl-C: the first asks every client loop to end (interruption.requested) and calls `then`; the second exits at once. */
+export function onInterrupt(then: () => void): void {
+  process.on("SIGINT", () => {
+    if (interruption.requested) process.exit(130);
+    interruption.requested = true;
+    then();
+    console.error("\ninterrupted: stopping Keepr and Postgres (Ctrl-C again to leave them running)");
+  });
 }
