@@ -244,6 +244,10 @@ try {
   const config = (await (await fetch(`${url}/admin/config.json`)).json()) as { realtime: { path: string; apiKey: string } | null };
   if (!config.realtime && subscriberCount > 0) throw new Error("this Keepr runs no realtime service (/admin/config.json says realtime: null)");
   const subscribed: Array<Promise<void>> = [];
+  /** The changes each subscriber received, and every change any subscriber of a property received (what each of them should have). */
+  const received = Array.from({ length: subscriberCount }, () => new Set<string>());
+  const seenAt = new Map<string, Set<string>>();
+  const subscriberProperty = (i: number) => properties[i % properties.length]!.id;
   for (let i = 0; i < subscriberCount; i++) {
     const property = properties[i % properties.length]!;
     const client = new RealtimeClient(`${url.replace(/^http/, "ws")}${config.realtime!.path}`, { params: { apikey: config.realtime!.apiKey }, timeout: 30_000 });
@@ -254,8 +258,13 @@ try {
         "postgres_changes",
         { event: "*", schema: "app_public", table, filter: `property_id=eq.${property.id}` },
         (payload: RealtimePostgresChangesPayload<Record<string, unknown>>) => {
+          const row = (payload.eventType === "DELETE" ? payload.old : payload.new) as { property_id?: string; id?: string };
+          const change = `${table}:${payload.eventType}:${row.id}:${payload.commit_timestamp}`;
+          received[i]!.add(change);
+          const all = seenAt.get(property.id) ?? new Set<string>();
+          all.add(change);
+          seenAt.set(property.id, all);
           if (!measuring) return;
-          const row = (payload.eventType === "DELETE" ? payload.old : payload.new) as { property_id?: string };
           if (row.property_id !== property.id) realtimeEvents.leaked++;
           realtimeEvents[table]++;
           realtimeLag.push(Date.now() - Date.parse(payload.commit_timestamp));
@@ -495,7 +504,7 @@ try {
   const named = byBackend.reduce((n, [, v]) => n + v, 0);
   console.log(
     `Postgres CPU by backend (application_name, of one core): ${byBackend.map(([name, v]) => `${name} ${((v / wall) * 100).toFixed(0)} %`).join(", ")}, ` +
-      `the rest (autovacuum, checkpointer, WAL writer, the bench's own queries, backends that ended) ${(((pgTotal - named) / wall) * 100).toFixed(0)} %`,
+      `the rest (autovacuum, checkpointer, WAL writer, the bench's own queries, backends that ended) ${((Math.max(0, pgTotal - named) / wall) * 100).toFixed(0)} %`,
   );
   console.log(
     `bookings made in the window: ${bookedInWindow.n} (${bookedInWindow.cancelled} since cancelled; ${waitingCancels} cancellations scheduled); ` +
@@ -506,6 +515,24 @@ try {
     `realtime: ${subscriberCount} subscribers received ${realtimeEvents.reservations} reservation and ${realtimeEvents.inventory_claims} claim changes in the window ` +
       `(${(realtimeLag.length / Math.max(1, subscriberCount)).toFixed(1)} each); commit to receive p50 ${ms(percentile(realtimeLag, 50))}, p95 ${ms(percentile(realtimeLag, 95))}, ` +
       `max ${ms(realtimeLag.length ? realtimeLag.reduce((a, b) => Math.max(a, b)) : NaN)} ms (from the change's commit timestamp; ms resolution); another property's rows received: ${realtimeEvents.leaked}`,
+  );
+  // A change one subscriber of a property received and another did not (received in the window; a change no one received is not seen here).
+  // Waits (at most 15 s) until every subscriber has every change another subscriber of its property received.
+  const countMissing = () => {
+    let n = 0;
+    for (let i = 0; i < subscriberCount; i++) for (const change of seenAt.get(subscriberProperty(i)) ?? []) if (!received[i]!.has(change)) n++;
+    return n;
+  };
+  const missingSince = performance.now();
+  let missing = countMissing();
+  while (missing > 0 && performance.now() - missingSince < 15_000) {
+    await sleep(100);
+    missing = countMissing();
+  }
+  const distinct = [...seenAt.values()].reduce((n, set) => n + set.size, 0);
+  console.log(
+    `realtime: ${distinct} distinct changes at the watched properties since the subscribers joined; deliveries missing after waiting up to 15 s ` +
+      `(a change another subscriber of the same property received): ${missing}`,
   );
   console.log(`nights sold twice (pairs of live claims overlapping on one unit): ${overlaps} (target 0: ${overlaps === 0 ? "met" : "MISSED"})`);
   console.log(`load average before ${loadBefore}, at the end of the window ${loadAfterWindow}`);
