@@ -45,8 +45,9 @@
 //  3. prints, per path: calls, rate, p50/p95/p99, errors by code (SOLD_OUT
 //     counted apart); the Zipf seed and the top keys' shares (expected and
 //     seen); the CPU of the bench client, Keepr and Postgres; messages
-//     delivered and their queue-to-sent time; realtime events and their
-//     commit-to-receive lag; the load average before and after; and a check
+//     delivered and their queue-to-sent time; realtime events, their
+//     commit-to-receive lag and deliveries missing (a change another
+//     subscriber of the same property received); the load average before and after; and a check
 //     that no night was sold twice (live claims overlapping on a unit).
 import "../../core/env.ts";
 import { randomUUID } from "node:crypto";
