@@ -24,15 +24,15 @@
 -- app_public
 --   tables: allocation_moves, cash_movements, cash_shifts, channel_conflicts,
 --     channel_feed_events, channel_feeds, companies, exports, fees,
---     folio_balances, folio_bill_to, folio_extras, folios, guests,
---     housekeeping_tasks, inventory_claims, invoice_deliveries, invoices,
---     journal_entries, ledger_accounts, night_audit_anomalies, night_audits,
---     notification_templates, notifications, organizations, owners,
---     payment_attempts, payment_intents, payout_lines, payouts, postings,
---     properties, property_legal_details, property_memberships, rate_calendar,
---     rate_plan_los_discounts, rate_plans, reconciliation_differences, refunds,
---     reservations, room_types, settlement_lines, settlement_reports, taxes,
---     units, users
+--     folio_balances, folio_bill_to, folio_extras, folios, guest_merges,
+--     guests, housekeeping_tasks, inventory_claims, invoice_deliveries,
+--     invoices, journal_entries, ledger_accounts, night_audit_anomalies,
+--     night_audits, notification_templates, notifications, organizations,
+--     owners, payment_attempts, payment_intents, payout_lines, payouts,
+--     postings, properties, property_legal_details, property_memberships,
+--     rate_calendar, rate_plan_los_discounts, rate_plans,
+--     reconciliation_differences, refunds, reservations, room_types,
+--     settlement_lines, settlement_reports, taxes, units, users
 --   views: account_balances, trial_balance
 --   types: account_kind, availability, booking, cancellation_penalty_kind,
 --     cash_movement_kind, channel_conflict_closer, channel_conflict_status,
@@ -54,34 +54,37 @@
 --     city_tax_report, close_cash_shift, companies_folio, confirm_booking,
 --     correct_folio_entry, create_block, create_folio, create_hold,
 --     current_user, extend_payment_deadline, folio_list, folios_bill_to,
---     folios_due_at_check_out, front_desk_day, housekeeping_board,
---     housekeeping_stays, inventory_claims_end_date,
---     inventory_claims_start_date, issue_credit_note, issue_invoice,
---     journal_entries_between, login, logout, lookup_booking, mark_no_show,
---     mark_payout_paid, modify_reservation, move_unit, nearest_stays,
---     occupancy_report, open_cash_shift, open_channel_conflicts,
---     owner_statement, pay, payment_due_reservations, pickup_report,
---     pin_reservation_unit, post_folio_allowance, post_folio_charge,
---     property_by_slug, quote, quote_change, rate_grid, refund_folio_payment,
---     refund_payment, register, release_block, request_export,
---     reservation_history, reservation_timeline, reservations_arrival,
---     reservations_cancellation_penalty_now, reservations_card_on_file,
---     reservations_change_refusal, reservations_departure, reservations_folio,
---     reservations_hold_state, reservations_nights, reservations_no_show_from,
+--     folios_due_at_check_out, front_desk_day, guests_duplicates,
+--     guests_merges, guests_nights_count, guests_stays_count,
+--     guests_total_spend, housekeeping_board, housekeeping_stays,
+--     inventory_claims_end_date, inventory_claims_start_date,
+--     issue_credit_note, issue_invoice, journal_entries_between, login, logout,
+--     lookup_booking, mark_no_show, mark_payout_paid, merge_guests,
+--     modify_reservation, move_unit, nearest_stays, occupancy_report,
+--     open_cash_shift, open_channel_conflicts, owner_statement, pay,
+--     payment_due_reservations, pickup_report, pin_reservation_unit,
+--     post_folio_allowance, post_folio_charge, property_by_slug, quote,
+--     quote_change, rate_grid, refund_folio_payment, refund_payment, register,
+--     release_block, request_export, reservation_history, reservation_timeline,
+--     reservations_arrival, reservations_cancellation_penalty_now,
+--     reservations_card_on_file, reservations_change_refusal,
+--     reservations_departure, reservations_folio, reservations_hold_state,
+--     reservations_nights, reservations_no_show_from,
 --     reservations_unpaid_prepayment, resolve_channel_conflict,
 --     room_type_held_until, route_folio_postings, run_night_audit, run_payouts,
---     search_availability, search_reservations, send_invoice,
+--     search_availability, search_guests, search_reservations, send_invoice,
 --     set_folio_bill_to, set_property_legal_details, set_rates,
 --     set_unit_status, sync_channel_feed_now, take_folio_payment,
 --     tape_chart_claims, transfer_folio_to_city_ledger, unit_calendar,
---     update_housekeeping_task, update_reservation_guest,
+--     update_guest, update_housekeeping_task, update_reservation_guest,
 --     waive_payment_guarantee
 -- app_hidden
 --   functions: currency_digits, current_actor_scope, current_booking_id,
 --     current_colleague_ids, current_organization_ids, current_property_ids,
 --     current_property_ids_for, current_session_id, current_user_id,
---     format_money, guest_search_text, major_units, reservations_matching,
---     search_pattern, staff_group_roles, valid_amenities, valid_photo_urls
+--     format_money, guest_search_text, guests_matching, major_units,
+--     reservations_matching, search_pattern, staff_group_roles,
+--     valid_amenities, valid_photo_urls
 -- app_private
 --   tables: cards_on_file, channel_feed_pending_changes, folio_routes,
 --     idempotency_keys, invoice_counters, job_minutes, lookup_failures,
@@ -114,7 +117,7 @@
 --     start_attempt, start_due_payments, start_refund, stay_restrictions,
 --     sync_channel_feed, tg__create_ledger_accounts, tg__timestamps,
 --     tg_channel_feeds__release_blocks, tg_companies__city_ledger_folio,
---     tg_folio_balances__folio_status,
+--     tg_folio_balances__folio_status, tg_guests__updated_by,
 --     tg_inventory_claims__reapply_channel_feeds, tg_payment_attempts__notify,
 --     tg_postings__check_balanced, tg_postings__folio_balance,
 --     tg_properties__add_creator, tg_properties__business_date,
@@ -743,6 +746,48 @@ comment on constraint folios_property_id_id_key on app_public.folios is '@behavi
 comment on constraint folios_property_id_reservation_id_fkey on app_public.folios is '@fieldName reservation';
 
 -- ----------------------------------------------------------------------------
+-- table app_public.guest_merges
+-- ----------------------------------------------------------------------------
+create table app_public.guest_merges (
+  id uuid default gen_random_uuid() not null,
+  property_id uuid not null,
+  kept_guest_id uuid not null,
+  merged_guest_id uuid not null,
+  merged_guest jsonb not null,
+  reservation_ids uuid[] default '{}'::uuid[] not null,
+  merged_by uuid default app_hidden.current_user_id(),
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint guest_merges_check CHECK (kept_guest_id <> merged_guest_id),
+  constraint guest_merges_merged_by_fkey FOREIGN KEY (merged_by) REFERENCES app_public.users(id) ON DELETE SET NULL,
+  constraint guest_merges_pkey PRIMARY KEY (id, property_id),
+  constraint guest_merges_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE CASCADE,
+  constraint guest_merges_property_id_merged_guest_id_key UNIQUE (property_id, merged_guest_id)
+);
+CREATE INDEX guest_merges_kept_guest_idx ON app_public.guest_merges USING btree (property_id, kept_guest_id, created_at);
+CREATE INDEX guest_merges_merged_by_idx ON app_public.guest_merges USING btree (merged_by) WHERE (merged_by IS NOT NULL);
+alter table app_public.guest_merges enable row level security;
+create policy select_cashiers on app_public.guest_merges for select to public
+  using ((property_id IN ( SELECT app_hidden.current_property_ids_for('cashiers'::text) AS current_property_ids_for)));
+create policy worker_all on app_public.guest_merges for select to keepr_worker
+  using (true);
+CREATE TRIGGER _100_append_only BEFORE DELETE OR UPDATE ON app_public.guest_merges FOR EACH ROW EXECUTE FUNCTION audit.tg__append_only();
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.guest_merges FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+CREATE TRIGGER _500_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.guest_merges FOR EACH ROW EXECUTE FUNCTION audit.tg__record();
+grant select on app_public.guest_merges to keepr_staff;
+grant select on app_public.guest_merges to keepr_worker;
+comment on table app_public.guest_merges is 'Guest profiles merged into another (mergeGuests): who merged which profile into which, when, the merged profile''s values and the bookings that moved. Append-only.';
+comment on column app_public.guest_merges.kept_guest_id is 'The profile that was kept (no foreign key: it may itself be merged into another later, and this record stays).';
+comment on column app_public.guest_merges.merged_guest_id is 'The id of the profile merged into it (deleted; its history is in the audit log under this id).';
+comment on column app_public.guest_merges.merged_guest is 'The merged profile as it was (name, email, phone, notes, ...).';
+comment on column app_public.guest_merges.reservation_ids is 'The bookings that moved to the kept profile.';
+comment on column app_public.guest_merges.merged_by is 'Who merged them.';
+comment on constraint guest_merges_merged_by_fkey on app_public.guest_merges is '@fieldName mergedByUser
+@foreignFieldName -';
+comment on constraint guest_merges_pkey on app_public.guest_merges is '@rowIdentity id';
+comment on constraint guest_merges_property_id_merged_guest_id_key on app_public.guest_merges is '@behavior -*';
+
+-- ----------------------------------------------------------------------------
 -- table app_public.guests
 -- ----------------------------------------------------------------------------
 create table app_public.guests (
@@ -754,16 +799,25 @@ create table app_public.guests (
   user_id uuid,
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
+  is_vip boolean default false not null,
+  preferences text,
+  notes text,
+  updated_by uuid,
   constraint guests_email_check CHECK (email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'::citext AND length(email::text) <= 254),
   constraint guests_full_name_check CHECK (length(full_name) >= 1 AND length(full_name) <= 200),
+  constraint guests_notes_check CHECK (length(notes) >= 1 AND length(notes) <= 4000),
   constraint guests_phone_check CHECK (phone ~ '^\+?[0-9 ()./-]{5,30}$'::text),
   constraint guests_pkey PRIMARY KEY (id, property_id),
+  constraint guests_preferences_check CHECK (length(preferences) >= 1 AND length(preferences) <= 1000),
   constraint guests_property_id_email_key UNIQUE (property_id, email),
   constraint guests_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE CASCADE,
   constraint guests_property_id_id_key UNIQUE (property_id, id),
+  constraint guests_updated_by_fkey FOREIGN KEY (updated_by) REFERENCES app_public.users(id) ON DELETE SET NULL,
   constraint guests_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id) ON DELETE SET NULL
 );
+CREATE INDEX guests_property_name_idx ON app_public.guests USING btree (property_id, full_name, id);
 CREATE INDEX guests_search_idx ON app_public.guests USING gin (app_hidden.guest_search_text(full_name, (email)::text, phone) gin_trgm_ops);
+CREATE INDEX guests_updated_by_idx ON app_public.guests USING btree (updated_by) WHERE (updated_by IS NOT NULL);
 CREATE INDEX guests_user_id_idx ON app_public.guests USING btree (user_id) WHERE (user_id IS NOT NULL);
 alter table app_public.guests enable row level security;
 create policy select_member_self_or_booking on app_public.guests for select to public
@@ -773,14 +827,21 @@ create policy update_front_desk on app_public.guests for update to keepr_staff
 create policy worker_all on app_public.guests for select to keepr_worker
   using (true);
 CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.guests FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+CREATE TRIGGER _200_updated_by BEFORE INSERT OR UPDATE ON app_public.guests FOR EACH ROW EXECUTE FUNCTION app_private.tg_guests__updated_by();
 CREATE TRIGGER _500_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.guests FOR EACH ROW EXECUTE FUNCTION audit.tg__record();
 alter table app_public.guests replica identity full;
 grant select on app_public.guests to keepr_guest;
 grant select on app_public.guests to keepr_worker;
 grant update (full_name, phone) on app_public.guests to keepr_staff;
-comment on table app_public.guests is 'A guest profile at a property, found or created by email when a booking is confirmed.';
+comment on table app_public.guests is '@behavior -update
+A guest profile at a property, found or created by email when a booking is confirmed. Staff change it with updateGuest (validated, audited) and mergeGuests, not with a raw patch.';
+comment on column app_public.guests.is_vip is 'A VIP: the desk gives them its attention (shown on the profile and the Guests list).';
+comment on column app_public.guests.preferences is 'What the guest likes (a quiet room, a high floor, no feathers), free text, at most 1000 characters.';
+comment on column app_public.guests.notes is 'The desk''s notes about the guest, free text, at most 4000 characters; staff only.';
+comment on column app_public.guests.updated_by is 'Who last changed the profile (null: the system, e.g. a booking''s confirmation).';
 comment on constraint guests_pkey on app_public.guests is '@rowIdentity id';
 comment on constraint guests_property_id_id_key on app_public.guests is '@behavior -*';
+comment on constraint guests_updated_by_fkey on app_public.guests is '@fieldName updatedByUser';
 
 -- ----------------------------------------------------------------------------
 -- table app_public.housekeeping_tasks
@@ -3710,6 +3771,105 @@ grant execute on function app_public.front_desk_day(property_id uuid, day date) 
 comment on function app_public.front_desk_day(property_id uuid, day date) is 'The front desk''s day at a property (`day`, default today in the property''s time zone): arrivals of the day whatever became of them (confirmed, checked in, checked out, no-show), guests in house (today: checked in), stays over the night of the day, departures of the day and early check-outs made on it, no-shows recorded on it and bookings cancelled on it. Staff who read reservations see their properties only; any other property gives nothing.';
 
 -- ----------------------------------------------------------------------------
+-- function app_public.guests_duplicates(guest app_public.guests)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.guests_duplicates(guest app_public.guests)
+ RETURNS SETOF app_public.guests
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+  select d.*
+    from app_public.guests d
+   where d.property_id = guest.property_id and d.id <> guest.id
+     and (pg_catalog.regexp_replace(pg_catalog.lower(d.email::text), '\+[^@]*@', '@')
+            = pg_catalog.regexp_replace(pg_catalog.lower(guest.email::text), '\+[^@]*@', '@')
+          or (pg_catalog.lower(pg_catalog.regexp_replace(d.full_name, '\s+', ' ', 'g'))
+                = pg_catalog.lower(pg_catalog.regexp_replace(guest.full_name, '\s+', ' ', 'g'))
+              and pg_catalog.length(pg_catalog.regexp_replace(guest.phone, '[^0-9]', '', 'g')) >= 5
+              and pg_catalog.regexp_replace(d.phone, '[^0-9]', '', 'g')
+                    = pg_catalog.regexp_replace(guest.phone, '[^0-9]', '', 'g')))
+   order by d.created_at, d.id
+   limit 20;
+$function$;
+grant execute on function app_public.guests_duplicates(guest app_public.guests) to keepr_staff;
+comment on function app_public.guests_duplicates(guest app_public.guests) is '@behavior -connection +list
+Likely duplicates of this guest at the property (at most 20): the same email ignoring case and a +tag, or the same name and phone digits. Merge one with mergeGuests.';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.guests_merges(guest app_public.guests)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.guests_merges(guest app_public.guests)
+ RETURNS SETOF app_public.guest_merges
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+  select m.*
+    from app_public.guest_merges m
+   where m.property_id = guest.property_id and m.kept_guest_id = guest.id
+   order by m.created_at desc, m.id;
+$function$;
+grant execute on function app_public.guests_merges(guest app_public.guests) to keepr_staff;
+comment on function app_public.guests_merges(guest app_public.guests) is '@behavior -connection +list
+The profiles merged into this guest, newest first.';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.guests_nights_count(guest app_public.guests)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.guests_nights_count(guest app_public.guests)
+ RETURNS integer
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+  select coalesce(pg_catalog.sum(pg_catalog.upper(r.stay) - pg_catalog.lower(r.stay)), 0)::integer
+    from app_public.reservations r
+   where r.property_id = guest.property_id and r.guest_id = guest.id
+     and r.status in ('checked_in', 'checked_out');
+$function$;
+grant execute on function app_public.guests_nights_count(guest app_public.guests) to keepr_staff;
+comment on function app_public.guests_nights_count(guest app_public.guests) is 'Nights of the guest''s stays here (checked in or checked out), as their stays read now.';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.guests_stays_count(guest app_public.guests)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.guests_stays_count(guest app_public.guests)
+ RETURNS integer
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+  select pg_catalog.count(*)::integer
+    from app_public.reservations r
+   where r.property_id = guest.property_id and r.guest_id = guest.id
+     and r.status in ('checked_in', 'checked_out');
+$function$;
+grant execute on function app_public.guests_stays_count(guest app_public.guests) to keepr_staff;
+comment on function app_public.guests_stays_count(guest app_public.guests) is 'Stays the guest has had here: their bookings checked in (in house now or checked out).';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.guests_total_spend(guest app_public.guests)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.guests_total_spend(guest app_public.guests)
+ RETURNS bigint
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+  select coalesce(pg_catalog.sum(c.amount), 0)::bigint
+    from app_public.reservations r
+    join app_public.properties p on p.id = r.property_id
+    join app_public.folios f on f.property_id = r.property_id and f.reservation_id = r.id
+                            and f.kind = 'guest' and f.currency = p.currency
+    cross join lateral app_private.folio_charges(f) c
+   where r.property_id = guest.property_id and r.guest_id = guest.id
+  having guest.property_id in (select app_hidden.current_property_ids_for('cashiers'));
+$function$;
+grant execute on function app_public.guests_total_spend(guest app_public.guests) to keepr_staff;
+comment on function app_public.guests_total_spend(guest app_public.guests) is 'What the guest has been charged here (revenue and tax on the guest folios of all their bookings, routed charges following their folio), in minor units of the property''s currency; payments do not count. Null for anyone but the property''s cashiers.';
+
+-- ----------------------------------------------------------------------------
 -- function app_public.housekeeping_board(property_id uuid, day date)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.housekeeping_board(property_id uuid, day date DEFAULT NULL::date)
@@ -4118,6 +4278,94 @@ end;
 $function$;
 grant execute on function app_public.mark_payout_paid(payout_id uuid, idempotency_key text) to keepr_staff;
 comment on function app_public.mark_payout_paid(payout_id uuid, idempotency_key text) is 'Records a payout as transferred: Dr owner payable / Cr payouts. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, IDEMPOTENCY_KEY_REUSED.';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.merge_guests(keep_guest_id uuid, merge_guest_id uuid)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.merge_guests(keep_guest_id uuid, merge_guest_id uuid)
+ RETURNS app_public.guests
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+declare
+  v_keep app_public.guests;
+  v_merge app_public.guests;
+  v_done app_public.guest_merges;
+  v_moved uuid[];
+  v_notes text;
+  v_preferences text;
+begin
+  select * into v_keep from app_public.guests g where g.id = merge_guests.keep_guest_id;
+  if not found then
+    raise exception using errcode = 'NTFND', message = 'No such guest, or you cannot see them.';
+  end if;
+  perform app_private.require_staff(v_keep.property_id, app_hidden.staff_group_roles('front_office'), 'merge guest profiles');
+  if keep_guest_id = merge_guest_id then
+    raise exception using errcode = 'INVLD', hint = 'SAME_GUEST', message = 'Choose two different guest profiles to merge.';
+  end if;
+  select * into v_merge from app_public.guests g where g.id = merge_guests.merge_guest_id;
+  if not found then
+    select * into v_done from app_public.guest_merges m
+     where m.property_id = v_keep.property_id and m.merged_guest_id = merge_guests.merge_guest_id;
+    if found and v_done.kept_guest_id = v_keep.id then
+      return v_keep; -- a retry of a merge that is done
+    elsif found then
+      raise exception using errcode = 'TRANS', hint = 'MERGED',
+        message = 'That profile was already merged into another guest.';
+    end if;
+    raise exception using errcode = 'NTFND', message = 'No such guest, or you cannot see them.';
+  end if;
+  perform app_private.require_staff(v_merge.property_id, app_hidden.staff_group_roles('front_office'), 'merge guest profiles');
+  if v_merge.property_id <> v_keep.property_id then
+    raise exception using errcode = 'GSTXP',
+      message = 'These two guests are profiles of different properties; only profiles of one property can be merged.';
+  end if;
+  -- Lock both in id order (two desks merging the pair either way round wait, then find it done).
+  perform 1 from app_public.guests g
+   where g.property_id = v_keep.property_id and g.id in (v_keep.id, v_merge.id)
+   order by g.id for update;
+  select * into v_keep from app_public.guests g where g.property_id = v_keep.property_id and g.id = v_keep.id;
+  select * into v_merge from app_public.guests g where g.property_id = v_keep.property_id and g.id = v_merge.id;
+  if v_keep.id is null then
+    raise exception using errcode = 'TRANS', hint = 'MERGED', message = 'The profile to keep was just merged into another guest.';
+  end if;
+  if v_merge.id is null then
+    return app_public.merge_guests(keep_guest_id, merge_guest_id); -- merged meanwhile: answer as a retry
+  end if;
+  v_notes := nullif(pg_catalog.concat_ws(E'\n\n', v_keep.notes, v_merge.notes), '');
+  v_preferences := nullif(pg_catalog.concat_ws(E'\n', v_keep.preferences, v_merge.preferences), '');
+  if pg_catalog.length(v_notes) > 4000 then
+    raise exception using errcode = 'INVLD', hint = 'NOTES',
+      message = 'The two profiles'' notes together are over 4000 characters: shorten one, then merge.';
+  end if;
+  if pg_catalog.length(v_preferences) > 1000 then
+    raise exception using errcode = 'INVLD', hint = 'PREFERENCES',
+      message = 'The two profiles'' preferences together are over 1000 characters: shorten one, then merge.';
+  end if;
+  with moved as (
+    update app_public.reservations r
+       set guest_id = v_keep.id
+     where r.property_id = v_keep.property_id and r.guest_id = v_merge.id
+    returning r.id
+  )
+  select coalesce(pg_catalog.array_agg(moved.id order by moved.id), '{}') into v_moved from moved;
+  insert into app_public.guest_merges (property_id, kept_guest_id, merged_guest_id, merged_guest, reservation_ids)
+  values (v_keep.property_id, v_keep.id, v_merge.id, pg_catalog.to_jsonb(v_merge), v_moved);
+  delete from app_public.guests g where g.property_id = v_merge.property_id and g.id = v_merge.id;
+  update app_public.guests g
+     set notes = v_notes, preferences = v_preferences,
+         is_vip = v_keep.is_vip or v_merge.is_vip,
+         phone = coalesce(v_keep.phone, v_merge.phone),
+         user_id = coalesce(v_keep.user_id, v_merge.user_id)
+   where g.property_id = v_keep.property_id and g.id = v_keep.id
+  returning * into v_keep;
+  return v_keep;
+end;
+$function$;
+grant execute on function app_public.merge_guests(keep_guest_id uuid, merge_guest_id uuid) to keepr_staff;
+comment on function app_public.merge_guests(keep_guest_id uuid, merge_guest_id uuid) is 'Merges a duplicate guest profile (mergeGuestId) into the one to keep: its bookings, notes, preferences, VIP flag (and phone and user when the kept one has none) move, it is deleted, and the merge is recorded in guestMerges; one transaction, idempotent on retry. Front office staff. Errors: NOT_FOUND, ACCESS_DENIED, GUEST_OTHER_PROPERTY, INVALID_INPUT (reason SAME_GUEST, NOTES or PREFERENCES), INVALID_TRANSITION (reason MERGED: merged into another guest already).';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.modify_reservation(reservation_id uuid, idempotency_key text, arrival date, departure date, adults integer, children integer, rate_plan_id uuid, unit_id uuid)
@@ -5869,6 +6117,24 @@ grant execute on function app_public.search_availability(arrival date, departure
 comment on function app_public.search_availability(arrival date, departure date, adults integer, children integer, property_id uuid, city text, country_code text, include_unavailable boolean) is 'Room types with units left for a stay, priced on each rate plan for the guests. Filter by property, city or country; include_unavailable also lists restricted and sold-out rates with the reason. Errors: DATES, GUEST.';
 
 -- ----------------------------------------------------------------------------
+-- function app_public.search_guests(property_id uuid, search text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.search_guests(property_id uuid, search text DEFAULT NULL::text)
+ RETURNS SETOF app_public.guests
+ LANGUAGE sql
+ STABLE
+AS $function$
+  select g.*
+    from app_public.guests g
+   where g.property_id = search_guests.property_id
+     and (coalesce(pg_catalog.btrim(search_guests.search), '') = ''
+          or g.id in (select app_hidden.guests_matching(search_guests.property_id, search_guests.search)));
+$function$;
+grant execute on function app_public.search_guests(property_id uuid, search text) to keepr_staff;
+comment on function app_public.search_guests(property_id uuid, search text) is '@behavior +order +filter
+A property''s guest profiles for the staff Guests list: `search` matches the name, email or phone (any part; a phone by its digits), the contact details of one of their bookings, or the exact confirmation code of one. Staff who read guest profiles; another property gives nothing. Errors: INVALID_INPUT (reason SEARCH) for a search over 200 characters.';
+
+-- ----------------------------------------------------------------------------
 -- function app_public.search_reservations(property_id uuid, search text, include_holds boolean)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.search_reservations(property_id uuid, search text DEFAULT NULL::text, include_holds boolean DEFAULT false)
@@ -6370,6 +6636,65 @@ comment on function app_public.unit_calendar(token text) is '@omit
 The claims of the unit with this iCal token (served as text/calendar at /ical/<token>.ics).';
 
 -- ----------------------------------------------------------------------------
+-- function app_public.update_guest(guest_id uuid, full_name text, email text, phone text, is_vip boolean, preferences text, notes text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.update_guest(guest_id uuid, full_name text, email text, phone text DEFAULT NULL::text, is_vip boolean DEFAULT false, preferences text DEFAULT NULL::text, notes text DEFAULT NULL::text)
+ RETURNS app_public.guests
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+declare
+  v_guest app_public.guests;
+  v_name text := pg_catalog.btrim(full_name);
+  v_email text := pg_catalog.lower(pg_catalog.btrim(email));
+  v_phone text := nullif(pg_catalog.btrim(phone), '');
+  v_vip boolean := coalesce(is_vip, false);
+  v_preferences text := nullif(pg_catalog.btrim(preferences), '');
+  v_notes text := nullif(pg_catalog.btrim(notes), '');
+begin
+  select * into v_guest from app_public.guests g where g.id = update_guest.guest_id for update;
+  if not found then
+    raise exception using errcode = 'NTFND', message = 'No such guest, or you cannot see them.';
+  end if;
+  perform app_private.require_staff(v_guest.property_id, app_hidden.staff_group_roles('front_office'), 'change guest profiles');
+  if v_name is null or pg_catalog.length(v_name) < 1 or pg_catalog.length(v_name) > 200 then
+    raise exception using errcode = 'INVNM', message = 'The guest''s full name (1 to 200 characters) is required.';
+  end if;
+  if v_email is null or pg_catalog.length(v_email) > 254 or v_email !~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$' then
+    raise exception using errcode = 'INVEM', message = 'That email address does not look valid.';
+  end if;
+  if v_phone is not null and v_phone !~ '^\+?[0-9 ()./-]{5,30}$' then
+    raise exception using errcode = 'INVPH', message = 'That phone number does not look valid: digits, spaces and + ( ) . / - only, 5 to 30 of them.';
+  end if;
+  if pg_catalog.length(v_preferences) > 1000 then
+    raise exception using errcode = 'INVLD', hint = 'PREFERENCES', message = 'Preferences are at most 1000 characters.';
+  end if;
+  if pg_catalog.length(v_notes) > 4000 then
+    raise exception using errcode = 'INVLD', hint = 'NOTES', message = 'Notes are at most 4000 characters.';
+  end if;
+  if exists (select 1 from app_public.guests g
+              where g.property_id = v_guest.property_id and g.email = v_email::citext and g.id <> v_guest.id) then
+    raise exception using errcode = 'GSTEM',
+      message = 'Another guest profile at this property already has this email. Keep this one''s email, or merge the two profiles.';
+  end if;
+  update app_public.guests g
+     set full_name = v_name, email = v_email, phone = v_phone, is_vip = v_vip, preferences = v_preferences, notes = v_notes
+   where g.property_id = v_guest.property_id and g.id = v_guest.id
+     and (g.full_name, g.email::text, g.phone, g.is_vip, g.preferences, g.notes)
+         is distinct from (v_name, v_email, v_phone, v_vip, v_preferences, v_notes)
+  returning * into v_guest;
+  if not found then
+    select * into v_guest from app_public.guests g where g.property_id = v_guest.property_id and g.id = v_guest.id;
+  end if;
+  return v_guest;
+end;
+$function$;
+grant execute on function app_public.update_guest(guest_id uuid, full_name text, email text, phone text, is_vip boolean, preferences text, notes text) to keepr_staff;
+comment on function app_public.update_guest(guest_id uuid, full_name text, email text, phone text, is_vip boolean, preferences text, notes text) is 'Edits a guest profile: name, email, phone, VIP, preferences (at most 1000 characters) and notes (at most 4000); audited. Front office staff. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_NAME, INVALID_EMAIL, INVALID_PHONE, INVALID_INPUT (reason PREFERENCES or NOTES), GUEST_EMAIL_IN_USE.';
+
+-- ----------------------------------------------------------------------------
 -- function app_public.update_housekeeping_task(task_id uuid, status app_public.housekeeping_task_status, notes text)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.update_housekeeping_task(task_id uuid, status app_public.housekeeping_task_status, notes text DEFAULT NULL::text)
@@ -6732,6 +7057,43 @@ AS $function$
 $function$;
 grant execute on function app_hidden.guest_search_text(full_name text, email text, phone text) to keepr_staff;
 comment on function app_hidden.guest_search_text(full_name text, email text, phone text) is 'A guest''s name, email and phone digits as one lower-case string: what a staff search matches (trigram-indexed).';
+
+-- ----------------------------------------------------------------------------
+-- function app_hidden.guests_matching(property_id uuid, search text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_hidden.guests_matching(property_id uuid, search text)
+ RETURNS SETOF uuid
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+declare
+  v_pattern text := app_hidden.search_pattern(search);
+begin
+  if v_pattern is null then
+    return;
+  end if;
+  return query execute pg_catalog.format($q$
+    select s.id
+      from app_public.guests s
+     where s.property_id = %1$L
+       and app_hidden.guest_search_text(s.full_name, s.email::text, s.phone) like %3$L
+    union
+    select c.guest_id
+      from app_public.reservations c
+     where c.property_id = %1$L and c.confirmation_code = %2$L and c.guest_id is not null
+    union
+    select t.guest_id
+      from app_public.reservations t
+     where t.property_id = %1$L
+       and (t.contact_name is not null or t.contact_email is not null or t.contact_phone is not null)
+       and app_hidden.guest_search_text(t.contact_name, t.contact_email::text, t.contact_phone) like %3$L
+       and t.guest_id is not null
+    $q$, guests_matching.property_id, pg_catalog.upper(pg_catalog.btrim(search)), v_pattern);
+end;
+$function$;
+grant execute on function app_hidden.guests_matching(property_id uuid, search text) to keepr_staff;
+comment on function app_hidden.guests_matching(property_id uuid, search text) is 'Ids of a property''s guest profiles matching a staff search (name, email, phone digits, a booking''s contact details, or the exact code of one of their bookings), planned with the pattern as a literal so the trigram indexes are used. Security invoker. INVALID_INPUT (reason SEARCH) over 200 characters.';
 
 -- ----------------------------------------------------------------------------
 -- function app_hidden.major_units(amount bigint, currency text)
@@ -11006,6 +11368,21 @@ begin
 end;
 $function$;
 comment on function app_private.tg_folio_balances__folio_status() is 'Trigger (after a folio balance changes): reopens a closed folio that is no longer at zero, closes a checked-out stay''s folio that is.';
+
+-- ----------------------------------------------------------------------------
+-- function app_private.tg_guests__updated_by()
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.tg_guests__updated_by()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+begin
+  new.updated_by := app_hidden.current_user_id();
+  return new;
+end;
+$function$;
+comment on function app_private.tg_guests__updated_by() is 'Trigger: sets guests.updated_by to the user making the change (null for the system).';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.tg_inventory_claims__reapply_channel_feeds()

@@ -98,16 +98,16 @@ export const errorCodes = {
     details: "Shorter than 10 characters, longer than 72 bytes (what bcrypt reads), containing the email, a repeated pattern, or a commonly used password; the message says which.",
   },
   INVALID_EMAIL: {
-    kind: "input", surfaces: sqlRaised, sqlstate: "INVEM", raisedBy: "`register`, `confirmBooking`, `setPropertyLegalDetails`, `setFolioBillTo`, `sendInvoice`, `updateReservationGuest`",
+    kind: "input", surfaces: sqlRaised, sqlstate: "INVEM", raisedBy: "`register`, `confirmBooking`, `setPropertyLegalDetails`, `setFolioBillTo`, `sendInvoice`, `updateReservationGuest`, `updateGuest`",
     message: "The email address does not look valid.",
     details: "`sendInvoice`: also when no address is given and the document's bill-to has none.",
   },
   INVALID_NAME: {
-    kind: "input", surfaces: sqlRaised, sqlstate: "INVNM", raisedBy: "`register`, `confirmBooking`, `updateReservationGuest`",
+    kind: "input", surfaces: sqlRaised, sqlstate: "INVNM", raisedBy: "`register`, `confirmBooking`, `updateReservationGuest`, `updateGuest`",
     message: "A name is missing or too long.",
   },
   INVALID_PHONE: {
-    kind: "input", surfaces: sqlRaised, sqlstate: "INVPH", raisedBy: "`confirmBooking`, `updateReservationGuest`",
+    kind: "input", surfaces: sqlRaised, sqlstate: "INVPH", raisedBy: "`confirmBooking`, `updateReservationGuest`, `updateGuest`",
     message: "The phone number does not look valid.",
   },
   INVALID_TIME_ZONE: {
@@ -242,9 +242,14 @@ export const errorCodes = {
     details: "Take the payment with a new card (the provider's form).",
   },
   GUEST_EMAIL_IN_USE: {
-    kind: "conflict", surfaces: sqlRaised, sqlstate: "GSTEM", raisedBy: "`updateReservationGuest`",
+    kind: "conflict", surfaces: sqlRaised, sqlstate: "GSTEM", raisedBy: "`updateReservationGuest`, `updateGuest`",
     message: "Another guest profile at this property already has this email.",
     details: "Guest profiles are one per email at a property: keep this guest's email, or merge the two profiles.",
+  },
+  GUEST_OTHER_PROPERTY: {
+    kind: "conflict", surfaces: sqlRaised, sqlstate: "GSTXP", raisedBy: "`mergeGuests`",
+    message: "These guest profiles belong to different properties.",
+    details: "Only two profiles of one property can be merged (asked by staff of both properties; anyone else gets NOT_FOUND).",
   },
 
   // ---- Postgres errors, mapped (postgresErrors below) ----------------------

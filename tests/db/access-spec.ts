@@ -180,6 +180,7 @@ export const tables = {
     select: { guest: ["own"], staff: ["own", "cashiers"], worker: ["all"] },
     update: staffWrite("front_office", ["full_name", "phone"]),
   },
+  "app_public.guest_merges": { about: "guest profiles merged into another (mergeGuests writes them)", select: staffRows("cashiers") },
   "app_public.housekeeping_tasks": {
     select: staffRows("housekeeping_ops"),
     insert: staffWrite("housekeeping_ops", ["property_id", "unit_id", "kind", "due_date", "notes"], "inspection and maintenance tasks only"),
@@ -361,6 +362,9 @@ export const functions = {
   "app_public.search_reservations(uuid,text,boolean)": { about: "the reservations list, searched by guest name, email, phone or code", execute: staffOnly, call: { rows: "cashiers" } },
   "app_public.reservation_timeline(uuid)": { about: "a reservation's history in words", execute: staffOnly, call: { guard: "cashiers" } },
   "app_public.update_reservation_guest(uuid,text,text,text)": { about: "the desk corrects the guest's name, email and phone", execute: staffOnly, call: { guard: "front_office" } },
+  "app_public.search_guests(uuid,text)": { about: "the Guests list, searched by name, email, phone or a booking's code", execute: staffOnly, call: { rows: "cashiers" } },
+  "app_public.update_guest(uuid,text,text,text,boolean,text,text)": { about: "the desk edits a guest profile", execute: staffOnly, call: { guard: "front_office" } },
+  "app_public.merge_guests(uuid,uuid)": { about: "the desk merges two profiles of one guest", execute: staffOnly, call: { guard: "front_office" } },
 
   // Computed columns (called with a row the caller already reads).
   "app_public.reservations_arrival(app_public.reservations)": { execute: [...api, "worker"], call: { anyone: true } },
@@ -375,6 +379,11 @@ export const functions = {
   "app_public.inventory_claims_start_date(app_public.inventory_claims)": { execute: ["staff", "worker"], call: { anyone: true } },
   "app_public.inventory_claims_end_date(app_public.inventory_claims)": { execute: ["staff", "worker"], call: { anyone: true } },
   "app_public.reservations_folio(app_public.reservations)": { about: "the primary folio", execute: [...api, "worker"], call: { anyone: true } },
+  "app_public.guests_stays_count(app_public.guests)": { execute: staffOnly, call: { anyone: true } },
+  "app_public.guests_nights_count(app_public.guests)": { execute: staffOnly, call: { anyone: true } },
+  "app_public.guests_total_spend(app_public.guests)": { about: "null unless cashiers of the guest's property", execute: staffOnly, call: { anyone: true } },
+  "app_public.guests_duplicates(app_public.guests)": { execute: staffOnly, call: { anyone: true } },
+  "app_public.guests_merges(app_public.guests)": { execute: staffOnly, call: { anyone: true } },
   "app_public.folios_due_at_check_out(app_public.folios)": { execute: [...api, "worker"], call: { anyone: true } },
   "app_public.cash_shifts_expected_cash(app_public.cash_shifts)": { execute: staffOnly, call: { anyone: true } },
   "app_public.companies_folio(app_public.companies)": { about: "the company's city-ledger folio", execute: ["staff", "worker"], call: { anyone: true } },

@@ -48,6 +48,8 @@ export interface Place {
   quoteToken: string;
   token: { code: string; email: string };
   icalToken: string;
+  /** Two guest profiles of one person (the desk merges dupe into keep), without bookings. */
+  guests: { keep: string; dupe: string };
   /** Rows the delete checks may remove: nothing refers to them. */
   spare: Record<string, string>;
 }
@@ -309,6 +311,15 @@ async function place(c: Client, label: "A" | "B", tag: string, guest: { id: stri
       [propertyId, guestRes, guest.email],
     );
   }
+  // Guests: two profiles of one person (to merge and edit), and a merge done before.
+  await asOwner(c);
+  const guestProfile = (email: string) =>
+    one(c, "insert into app_public.guests (property_id, email, full_name, phone) values ($1, $2, 'Twin Guest', '+351 210 000 000') returning id", [propertyId, email]);
+  const guests = { keep: await guestProfile(`twin-${label.toLowerCase()}-${tag}@example.com`), dupe: await guestProfile(`twin.2-${label.toLowerCase()}-${tag}@example.com`) };
+  await c.query(
+    "insert into app_public.guest_merges (property_id, kept_guest_id, merged_guest_id, merged_guest) values ($1, $2, gen_random_uuid(), '{}')",
+    [propertyId, guests.keep],
+  );
   const icalToken = (await c.query("select ical_token from app_public.units where id = $1", [unitIds[0]])).rows[0].ical_token as string;
 
   return {
@@ -321,7 +332,7 @@ async function place(c: Client, label: "A" | "B", tag: string, guest: { id: stri
     intents: { guestDeposit, guestBalance: intentOf(guestRes, "balance"), token: intentOf(tokenBooking.reservation_id, "deposit") },
     invoiceId, quoteToken,
     token: { code: tokenBooking.confirmation_code, email: tokenEmail },
-    icalToken, spare,
+    icalToken, spare, guests,
   };
 }
 

@@ -7,7 +7,9 @@ import { chmod, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { roleUrl } from "../../core/database.ts";
+import { watch } from "graphile-migrate";
+import { clearAllPools } from "graphile-migrate/dist/pgReal.js";
+import { migrateSettings, roleUrl } from "../../core/database.ts";
 import { startEmbeddedCluster, type EmbeddedCluster } from "../../core/embedded-postgres.ts";
 import { migrateDatabase } from "../../core/migrate.ts";
 import { ensureDatabase, ensureRoles, roles } from "../../core/roles.ts";
@@ -52,6 +54,13 @@ export default async function globalSetup(): Promise<void> {
     { ownerUrl: roleUrl(superuserUrl, roles.owner, secrets.ownerPassword, templateName), superuserUrl },
     () => {},
   );
+  // KEEPR_TEST_CURRENT_SQL=1: the template also runs migrations/current.sql,
+  // so the engineer writing the next migration tests it before the lead
+  // commits it (docs/migrations.md). Without it, committed migrations only.
+  if (process.env.KEEPR_TEST_CURRENT_SQL === "1") {
+    await watch({ ...migrateSettings({ ownerUrl: roleUrl(superuserUrl, roles.owner, secrets.ownerPassword, templateName), superuserUrl }) }, true);
+    clearAllPools();
+  }
 
   Object.assign(process.env, {
     KEEPR_TEST_SUPERUSER_URL: superuserUrl,

@@ -46,6 +46,7 @@ export const guestErrorWording = {
   NO_SHOW_TOO_EARLY: "server",
   NO_CARD_ON_FILE: "server",
   GUEST_EMAIL_IN_USE: "server",
+  GUEST_OTHER_PROPERTY: "server",
   CONFLICT: "server",
   REFERENCE: "server",
   FORBIDDEN: "server",

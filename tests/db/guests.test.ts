@@ -1,0 +1,272 @@
+// Guests (issue 21): the staff search over a property's guest profiles
+// (app_public.search_guests), a profile's figures (stays, nights, spend,
+// likely duplicates), editing it (app_public.update_guest) and merging two
+// profiles of one person (app_public.merge_guests), with the access rules:
+// another property's ids, a housekeeper, an accountant, the analyst login,
+// forged ids and huge strings. Each test runs in a transaction that is
+// rolled back.
+import type pg from "pg";
+import pgLib from "pg";
+import { randomUUID } from "node:crypto";
+import { fileDatabase, inRollback, sqlstateOf, staff, asOwner, anonymous } from "../helpers/db.ts";
+import { addDays, confirm, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
+
+const db = fileDatabase();
+
+/** A booking at the hotel confirmed by the desk for a guest with this email (and the helper's name, Ada Lovelace, and phone). */
+async function bookFor(c: pg.PoolClient, h: Hotel, email: string, daysAhead: number, nights = 1) {
+  const arrival = localDate(h.timeZone, daysAhead);
+  const q = await quote(c, h.ratePlanId, arrival, addDays(arrival, nights));
+  const held = await hold(c, q.quote_token);
+  const booked = await confirm(c, held, newKey(), email);
+  const { rows } = await c.query<{ guest_id: string }>("select guest_id from app_public.reservations where id = $1", [booked.reservation_id]);
+  return { ...booked, guest_id: rows[0]!.guest_id };
+}
+
+async function searchCodes(c: pg.PoolClient, propertyId: string, search: string | null): Promise<string[]> {
+  const { rows } = await c.query<{ email: string }>(
+    "select email from app_public.search_guests($1, $2) order by full_name, email", [propertyId, search]);
+  return rows.map((r) => r.email);
+}
+
+async function addUser(c: pg.PoolClient, propertyId: string, role: string): Promise<string> {
+  await asOwner(c);
+  const { rows } = await c.query<{ id: string }>(
+    "insert into app_public.users (email, display_name) values ($1, $2) returning id", [`${role}-${randomUUID()}@test.example`, role]);
+  await c.query("insert into app_public.property_memberships (property_id, user_id, role) values ($1, $2, $3)", [propertyId, rows[0]!.id, role]);
+  return rows[0]!.id;
+}
+
+it("finds a property's guests by name, email, phone digits, a booking's contact and its code, and nothing of another property", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const h = await createHotel(c, { units: 4 });
+    const other = await createHotel(c);
+    await staff(c, h.frontDesk);
+    const ada = await bookFor(c, h, "ada@example.com", 3);
+    await bookFor(c, h, "grace.hopper@navy.example", 4);
+    await c.query("update app_public.guests set full_name = 'Grace Hopper', phone = '+1 (202) 555-0143' where email = 'grace.hopper@navy.example'");
+    await staff(c, other.frontDesk);
+    await bookFor(c, other, "hopper@elsewhere.example", 3);
+    await c.query("update app_public.guests set full_name = 'Hopper Elsewhere' where email = 'hopper@elsewhere.example'");
+    await staff(c, h.frontDesk);
+
+    expect(await searchCodes(c, h.propertyId, "Hopper")).toEqual(["grace.hopper@navy.example"]);
+    expect(await searchCodes(c, h.propertyId, "hopper")).toEqual(["grace.hopper@navy.example"]);
+    expect(await searchCodes(c, h.propertyId, "NAVY.example")).toEqual(["grace.hopper@navy.example"]);
+    expect(await searchCodes(c, h.propertyId, "202 555 0143")).toEqual(["grace.hopper@navy.example"]);
+    expect(await searchCodes(c, h.propertyId, ada.confirmation_code)).toEqual(["ada@example.com"]);
+    expect(await searchCodes(c, h.propertyId, ada.confirmation_code.toLowerCase())).toEqual(["ada@example.com"]);
+    // The booking's own contact (Ada Lovelace, +44 20 7946 0000) finds the guest whose booking it is.
+    expect(await searchCodes(c, h.propertyId, "7946")).toEqual(["ada@example.com", "grace.hopper@navy.example"]);
+    expect(await searchCodes(c, h.propertyId, null)).toHaveLength(2);
+    expect(await searchCodes(c, h.propertyId, "  ")).toHaveLength(2);
+    // LIKE's own characters are text, not wildcards.
+    expect(await searchCodes(c, h.propertyId, "%")).toEqual([]);
+    expect(await searchCodes(c, h.propertyId, "_")).toEqual([]);
+    // Another property's id gives nothing, even with a search that matches there.
+    expect(await searchCodes(c, other.propertyId, "Hopper")).toEqual([]);
+    expect(await searchCodes(c, other.propertyId, null)).toEqual([]);
+    // A huge search is refused with a typed error.
+    expect(await sqlstateOf(c, "select * from app_public.search_guests($1, $2)", [h.propertyId, "x".repeat(201)])).toBe("INVLD");
+    // A housekeeper reads no profiles; an anonymous visitor cannot call it.
+    await staff(c, h.housekeeper);
+    expect(await searchCodes(c, h.propertyId, null)).toEqual([]);
+    await anonymous(c);
+    expect(await sqlstateOf(c, "select * from app_public.search_guests($1, null)", [h.propertyId])).toBe("42501");
+  }));
+
+it("a profile counts its stays and nights, and its spend from the folios' charges in the property currency", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const h = await createHotel(c, { units: 4 });
+    await staff(c, h.frontDesk);
+    const today = localDate(h.timeZone);
+    const stay = await bookFor(c, h, "ada@example.com", 0, 2);
+    await bookFor(c, h, "ada@example.com", 10, 3); // upcoming: not a stay yet
+    const cancelled = await bookFor(c, h, "ada@example.com", 20, 1);
+    await c.query("select app_public.cancel_reservation($1, $2)", [cancelled.reservation_id, newKey()]);
+    await c.query("select app_public.check_in($1, $2)", [stay.reservation_id, newKey()]);
+    const figures = async () => (await c.query<{ stays: number; nights: number; spend: string }>(
+      `select app_public.guests_stays_count(g) as stays, app_public.guests_nights_count(g) as nights, app_public.guests_total_spend(g) as spend
+         from app_public.guests g where g.id = $1`, [stay.guest_id])).rows[0]!;
+    const before = await figures();
+    expect(before).toMatchObject({ stays: 1, nights: 2 });
+    // A desk extra posted to the stay's folio adds its price to the spend.
+    await asOwner(c);
+    const { rows: [extra] } = await c.query<{ id: string }>(
+      "insert into app_public.folio_extras (property_id, name, unit_price, currency) values ($1, 'Minibar', 450, 'EUR') returning id", [h.propertyId]);
+    const { rows: [folio] } = await c.query<{ id: string }>(
+      "select id from app_public.folios where reservation_id = $1 and is_primary", [stay.reservation_id]);
+    await staff(c, h.frontDesk);
+    await c.query("select app_public.post_folio_charge($1, $2, 2, null, $3)", [folio!.id, extra!.id, newKey()]);
+    const after = await figures();
+    expect(Number(after.spend) - Number(before.spend)).toBe(900);
+    expect(today).toBeTruthy();
+    // A housekeeper cannot read the profile at all.
+    await staff(c, h.housekeeper);
+    const { rows } = await c.query("select 1 from app_public.guests where id = $1", [stay.guest_id]);
+    expect(rows).toEqual([]);
+  }));
+
+it("the desk edits a profile (audited, who and when), with typed errors for bad input; housekeeping, accountants and other properties cannot", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const h = await createHotel(c, { units: 3 });
+    const other = await createHotel(c);
+    const accountant = await addUser(c, h.propertyId, "accountant");
+    await staff(c, h.frontDesk);
+    const ada = await bookFor(c, h, "ada@example.com", 3);
+    const grace = await bookFor(c, h, "grace@example.com", 4);
+    const edit = (id: string, over: Partial<{ name: string; email: string; phone: string | null; vip: boolean; prefs: string | null; notes: string | null }> = {}) =>
+      sqlstateOf(c, "select app_public.update_guest($1, $2, $3, $4, $5, $6, $7)", [
+        id, over.name ?? "Ada King", over.email ?? "ada.king@example.com", over.phone === undefined ? "+44 20 7946 0001" : over.phone,
+        over.vip ?? true, over.prefs === undefined ? "High floor, no feathers" : over.prefs, over.notes === undefined ? "Prefers tea" : over.notes]);
+
+    expect(await edit(ada.guest_id)).toBeNull();
+    const { rows: [g] } = await c.query(
+      "select full_name, email::text, phone, is_vip, preferences, notes, updated_by from app_public.guests where id = $1", [ada.guest_id]);
+    expect(g).toEqual({ full_name: "Ada King", email: "ada.king@example.com", phone: "+44 20 7946 0001", is_vip: true,
+      preferences: "High floor, no feathers", notes: "Prefers tea", updated_by: h.frontDesk });
+    await asOwner(c);
+    const { rows: audit } = await c.query(
+      "select actor_user_id, old_values->>'full_name' as old, new_values->>'full_name' as new from audit.events where table_name = 'guests' and row_id = $1 and operation = 'UPDATE'",
+      [ada.guest_id]);
+    expect(audit).toEqual([{ actor_user_id: h.frontDesk, old: "Ada Lovelace", new: "Ada King" }]);
+    await staff(c, h.frontDesk);
+    // The same values again change nothing (no second audit row).
+    expect(await edit(ada.guest_id)).toBeNull();
+    await asOwner(c);
+    expect((await c.query("select 1 from audit.events where table_name = 'guests' and row_id = $1 and operation = 'UPDATE'", [ada.guest_id])).rowCount).toBe(1);
+    await staff(c, h.frontDesk);
+
+    // Bad input: a typed error each.
+    expect(await edit(ada.guest_id, { name: " " })).toBe("INVNM");
+    expect(await edit(ada.guest_id, { name: "n".repeat(201) })).toBe("INVNM");
+    expect(await edit(ada.guest_id, { email: "not an email" })).toBe("INVEM");
+    expect(await edit(ada.guest_id, { email: `${"e".repeat(250)}@x.example` })).toBe("INVEM");
+    expect(await edit(ada.guest_id, { phone: "call me" })).toBe("INVPH");
+    expect(await edit(ada.guest_id, { prefs: "p".repeat(1001) })).toBe("INVLD");
+    expect(await edit(ada.guest_id, { notes: "n".repeat(4001) })).toBe("INVLD");
+    expect(await edit(ada.guest_id, { notes: "n".repeat(1_000_000) })).toBe("INVLD");
+    expect(await edit(ada.guest_id, { email: "GRACE@example.com" })).toBe("GSTEM");
+    // Blank preferences and notes clear them; 4000 characters of notes are fine.
+    expect(await edit(ada.guest_id, { prefs: "  ", notes: "n".repeat(4000) })).toBeNull();
+    expect((await c.query("select preferences, length(notes) as n from app_public.guests where id = $1", [ada.guest_id])).rows[0]).toEqual({ preferences: null, n: 4000 });
+
+    // Who may not: a housekeeper and an accountant of the property, the desk of another property, forged ids.
+    await staff(c, h.housekeeper);
+    expect(await edit(grace.guest_id)).toBe("DNIED");
+    await staff(c, accountant);
+    expect(await edit(grace.guest_id)).toBe("DNIED");
+    await staff(c, other.frontDesk);
+    expect(await edit(grace.guest_id)).toBe("NTFND");
+    expect(await edit(randomUUID())).toBe("NTFND");
+    await anonymous(c);
+    expect(await edit(grace.guest_id)).toBe("42501");
+    // And none of them changed a thing; the new columns are written through update_guest only.
+    await staff(c, h.frontDesk);
+    expect(await sqlstateOf(c, "update app_public.guests set notes = 'x', is_vip = true where id = $1", [grace.guest_id])).toBe("42501");
+    await asOwner(c);
+    expect((await c.query("select full_name, is_vip, notes from app_public.guests where id = $1", [grace.guest_id])).rows[0])
+      .toEqual({ full_name: "Ada Lovelace", is_vip: false, notes: null });
+  }));
+
+it("suggests likely duplicates, and merges one into the other in one audited step that a retry repeats harmlessly", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const h = await createHotel(c, { units: 4 });
+    await staff(c, h.frontDesk);
+    const keep = await bookFor(c, h, "ada@example.com", 3);
+    const dupe = await bookFor(c, h, "lovelace@example.org", 5); // same name and phone, another email
+    const tagged = await bookFor(c, h, "Ada+Spa@Example.com", 7); // the same mailbox with a +tag
+    const stranger = await bookFor(c, h, "someone@example.net", 9);
+    await c.query("update app_public.guests set full_name = 'Someone Else', phone = null where id = $1", [stranger.guest_id]);
+    await c.query("select app_public.update_guest($1, 'Ada Lovelace', 'lovelace@example.org', '+44 20 7946 0000', true, 'Quiet room', 'Allergic to nuts')", [dupe.guest_id]);
+    await c.query("select app_public.update_guest($1, 'Ada Lovelace', 'ada@example.com', '+44 20 7946 0000', false, 'High floor', 'Late arrival usual')", [keep.guest_id]);
+
+    const { rows: suggested } = await c.query<{ id: string }>(
+      "select d.id from app_public.guests g, app_public.guests_duplicates(g) d where g.id = $1 order by d.id", [keep.guest_id]);
+    expect(suggested.map((r) => r.id).sort()).toEqual([dupe.guest_id, tagged.guest_id].sort());
+
+    const merge = () => c.query("select (app_public.merge_guests($1, $2)).*", [keep.guest_id, dupe.guest_id]);
+    const { rows: [kept] } = await merge();
+    expect(kept).toMatchObject({ id: keep.guest_id, is_vip: true, preferences: "High floor\nQuiet room",
+      notes: "Late arrival usual\n\nAllergic to nuts", updated_by: h.frontDesk });
+    const { rows: stays } = await c.query<{ id: string }>("select id from app_public.reservations where guest_id = $1 order by id", [keep.guest_id]);
+    expect(stays.map((r) => r.id)).toEqual([keep.reservation_id, dupe.reservation_id].sort());
+    expect((await c.query("select 1 from app_public.guests where id = $1", [dupe.guest_id])).rowCount).toBe(0);
+    const { rows: merges } = await c.query(
+      "select m.merged_guest_id, m.reservation_ids, m.merged_by, m.merged_guest->>'email' as email from app_public.guests g, app_public.guests_merges(g) m where g.id = $1",
+      [keep.guest_id]);
+    expect(merges).toEqual([{ merged_guest_id: dupe.guest_id, reservation_ids: [dupe.reservation_id], merged_by: h.frontDesk, email: "lovelace@example.org" }]);
+    await asOwner(c);
+    const { rows: audited } = await c.query(
+      "select table_name, operation, actor_user_id from audit.events where property_id = $1 and row_id = any($2) and operation <> 'INSERT' order by id",
+      [h.propertyId, [dupe.guest_id, dupe.reservation_id]]);
+    expect(audited).toEqual(expect.arrayContaining([
+      { table_name: "reservations", operation: "UPDATE", actor_user_id: h.frontDesk },
+      { table_name: "guests", operation: "DELETE", actor_user_id: h.frontDesk },
+    ]));
+    // The merge record is append-only, even for the owner.
+    expect(await sqlstateOf(c, "update app_public.guest_merges set reservation_ids = '{}'")).not.toBeNull();
+    await staff(c, h.frontDesk);
+
+    // A retry answers the same and changes nothing.
+    const { rows: [again] } = await merge();
+    expect(again).toMatchObject({ id: keep.guest_id, notes: "Late arrival usual\n\nAllergic to nuts" });
+    expect((await c.query("select 1 from app_public.guest_merges where kept_guest_id = $1", [keep.guest_id])).rowCount).toBe(1);
+    // Merged into one guest, it cannot be merged into another.
+    expect(await sqlstateOf(c, "select app_public.merge_guests($1, $2)", [stranger.guest_id, dupe.guest_id])).toBe("TRANS");
+    // A profile with itself, a forged id.
+    expect(await sqlstateOf(c, "select app_public.merge_guests($1, $1)", [keep.guest_id])).toBe("INVLD");
+    expect(await sqlstateOf(c, "select app_public.merge_guests($1, $2)", [keep.guest_id, randomUUID()])).toBe("NTFND");
+    expect(await sqlstateOf(c, "select app_public.merge_guests($1, $2)", [randomUUID(), keep.guest_id])).toBe("NTFND");
+  }));
+
+it("refuses a merge across properties, by roles without the right, and notes that would grow past their limit", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const h = await createHotel(c, { units: 3 });
+    const other = await createHotel(c);
+    const accountant = await addUser(c, h.propertyId, "accountant");
+    await staff(c, h.frontDesk);
+    const a = await bookFor(c, h, "ada@example.com", 3);
+    const b = await bookFor(c, h, "lovelace@example.org", 4);
+    await staff(c, other.frontDesk);
+    const elsewhere = await bookFor(c, other, "ada@example.com", 3);
+    const merge = (keep: string, gone: string) => sqlstateOf(c, "select app_public.merge_guests($1, $2)", [keep, gone]);
+
+    // The desk of the other property sees neither of this property's profiles.
+    expect(await merge(elsewhere.guest_id, a.guest_id)).toBe("NTFND");
+    expect(await merge(a.guest_id, elsewhere.guest_id)).toBe("NTFND");
+    // Staff of both properties (an owner of both) are told the profiles are of different properties.
+    await asOwner(c);
+    await c.query("insert into app_public.property_memberships (property_id, user_id, role) values ($1, $2, 'manager')", [other.propertyId, h.manager]);
+    await staff(c, h.manager);
+    expect(await merge(a.guest_id, elsewhere.guest_id)).toBe("GSTXP");
+    // Housekeeping and accountants may not merge; the analyst login cannot call it at all.
+    await staff(c, h.housekeeper);
+    expect(await merge(a.guest_id, b.guest_id)).toBe("DNIED");
+    await staff(c, accountant);
+    expect(await merge(a.guest_id, b.guest_id)).toBe("DNIED");
+    // Notes that would grow past 4000 characters together: shorten first.
+    await staff(c, h.frontDesk);
+    await c.query("select app_public.update_guest($1, 'Ada Lovelace', 'ada@example.com', null, false, null, $2)", [a.guest_id, "a".repeat(3000)]);
+    await c.query("select app_public.update_guest($1, 'Ada Lovelace', 'lovelace@example.org', null, false, null, $2)", [b.guest_id, "b".repeat(1500)]);
+    expect(await merge(a.guest_id, b.guest_id)).toBe("INVLD");
+    await asOwner(c);
+    expect((await c.query("select 1 from app_public.guests where id = any($1)", [[a.guest_id, b.guest_id]])).rowCount).toBe(2);
+    expect((await c.query("select 1 from app_public.guest_merges where property_id = $1", [h.propertyId])).rowCount).toBe(0);
+  }));
+
+it("the analyst login cannot edit or merge guests", async () => {
+  const analyst = new pgLib.Client({ connectionString: db.analystUrl });
+  await analyst.connect();
+  try {
+    for (const sql of [
+      `select app_public.update_guest('${randomUUID()}', 'x', 'x@example.com')`,
+      `select app_public.merge_guests('${randomUUID()}', '${randomUUID()}')`,
+      `select * from app_public.search_guests('${randomUUID()}', 'x')`,
+    ]) {
+      await expect(analyst.query(sql)).rejects.toMatchObject({ code: "42501" });
+    }
+  } finally {
+    await analyst.end();
+  }
+});
