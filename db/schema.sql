@@ -3864,10 +3864,11 @@ AS $function$
                             and f.kind = 'guest' and f.currency = p.currency
     cross join lateral app_private.folio_charges(f) c
    where r.property_id = guest.property_id and r.guest_id = guest.id
+     and r.status in ('checked_in', 'checked_out', 'cancelled', 'no_show')
   having guest.property_id in (select app_hidden.current_property_ids_for('cashiers'));
 $function$;
 grant execute on function app_public.guests_total_spend(guest app_public.guests) to keepr_staff;
-comment on function app_public.guests_total_spend(guest app_public.guests) is 'What the guest has been charged here (revenue and tax on the guest folios of all their bookings, routed charges following their folio), in minor units of the property''s currency; payments do not count. Null for anyone but the property''s cashiers.';
+comment on function app_public.guests_total_spend(guest app_public.guests) is 'What the guest has been charged here (revenue and tax on the guest folios of their stays in house or checked out, and of cancelled and no-show bookings; upcoming ones are left out; routed charges follow their folio), in minor units of the property''s currency; payments do not count. Null for anyone but the property''s cashiers.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.housekeeping_board(property_id uuid, day date)

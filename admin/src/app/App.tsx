@@ -5,6 +5,7 @@ import { BrowserRouter } from "react-router-dom";
 import { accountingRoutes } from "../features/accounting/routes.tsx";
 import { FrontDeskDashboard } from "../features/dashboard/FrontDeskDashboard.tsx";
 import { frontDeskRoutes } from "../features/frontdesk/routes.tsx";
+import { guestsRoutes } from "../features/guests/routes.tsx";
 import { deskMoneyRoutes } from "../features/folio/routes.tsx";
 import { reportsRoutes } from "../features/reports/routes.tsx";
 import { revenueRoutes } from "../features/revenue/routes.tsx";
@@ -44,6 +45,7 @@ export function App() {
         <Resource {...housekeepingResource} />
         <Resource {...channelsResource} />
         <CustomRoutes>{frontDeskRoutes}</CustomRoutes>
+        <CustomRoutes>{guestsRoutes}</CustomRoutes>
         <CustomRoutes>{accountingRoutes}</CustomRoutes>
         <CustomRoutes>{reportsRoutes}</CustomRoutes>
         <CustomRoutes>{revenueRoutes}</CustomRoutes>

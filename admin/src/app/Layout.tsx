@@ -9,6 +9,7 @@ import { AppBar, Layout, Menu, TitlePortal, useCanAccess, useLoading, useRefresh
 import { accountingMenu } from "../features/accounting/routes.tsx";
 import { deskMoneyMenu } from "../features/folio/routes.tsx";
 import { frontDeskMenu } from "../features/frontdesk/routes.tsx";
+import { guestsMenu } from "../features/guests/routes.tsx";
 import { reportsMenu } from "../features/reports/routes.tsx";
 import { revenueMenu } from "../features/revenue/routes.tsx";
 import { systemMenu } from "../features/system/routes.tsx";
@@ -64,7 +65,7 @@ function TodayItem() {
 }
 
 /** The features' entries between "Today" and the react-admin resources, in this order. */
-const featureMenu = [...frontDeskMenu, ...deskMoneyMenu, ...accountingMenu, ...reportsMenu, ...revenueMenu, ...systemMenu];
+const featureMenu = [...frontDeskMenu, ...guestsMenu, ...deskMoneyMenu, ...accountingMenu, ...reportsMenu, ...revenueMenu, ...systemMenu];
 
 function KeeprMenu() {
   return (

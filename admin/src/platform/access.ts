@@ -62,6 +62,16 @@ export const accessMatrix = {
     waive_guarantee: "managers",
     charge_card: "cashiers",
   },
+  // Guests (issue 21): the Guests list and profiles for the front office
+  // (search_guests reads profiles under the guests policy: cashiers, but
+  // the screens are the desk's); update_guest and merge_guests check
+  // front_office in the database.
+  guests: {
+    list: "front_office",
+    show: "front_office",
+    edit: "front_office",
+    merge: "front_office",
+  },
   // A booking taken by phone (quote, hold, confirm as staff): owner, manager, front desk.
   bookings: {
     create: "front_office",

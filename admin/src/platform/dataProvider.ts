@@ -23,6 +23,7 @@ import { createFrontDeskMethods, type FrontDeskMethods } from "../features/front
 import { createChannelsMethods, type ChannelsMethods } from "../features/channels/data.ts";
 import { createHousekeepingMethods, type HousekeepingMethods } from "../features/housekeeping/data.ts";
 import { createGuaranteeMethods, type GuaranteeMethods } from "../features/guarantee/data.ts";
+import { createGuestsMethods, type GuestsMethods } from "../features/guests/data.ts";
 import { ApiError, type GraphQLClient } from "./graphql.ts";
 import { bookingOf, notFound, present, type RequestOptions } from "./results.ts";
 import type { IdempotencyKey } from "./idempotency.ts";
@@ -77,7 +78,7 @@ export interface ReservationHistoryLine extends ReservationHistoryLineNode {
   id: number;
 }
 
-export interface KeeprDataProvider extends DataProvider, FrontDeskMethods, HousekeepingMethods, ChannelsMethods, AccountingMethods, ReportsMethods, RevenueMethods, InvoicingMethods, DeskMethods, GuaranteeMethods {
+export interface KeeprDataProvider extends DataProvider, FrontDeskMethods, HousekeepingMethods, ChannelsMethods, AccountingMethods, ReportsMethods, RevenueMethods, InvoicingMethods, DeskMethods, GuaranteeMethods, GuestsMethods {
   frontDeskDay(params: { propertyId: Uuid; day: IsoDate; timeZone: string; today: IsoDate }, options?: RequestOptions): Promise<FrontDeskDay>;
   reservationHistory(params: { id: Uuid }, options?: RequestOptions): Promise<ReservationEvent[]>;
   /** The reservation's history in words (reservation_timeline). */
@@ -290,6 +291,7 @@ export function createDataProvider(client: GraphQLClient, permissions: () => Pro
     ...createChannelsMethods(client),
     ...createDeskMethods(client),
     ...createGuaranteeMethods(client),
+    ...createGuestsMethods(client),
     supportAbortSignal: true,
     getList: async (resource, params) => adapter(resource).getList(params, params.signal),
     getOne: async (resource, params) => ({ data: (await adapter(resource).getOne(params.id, params.signal)) as never }),

@@ -34,6 +34,8 @@ import SearchIcon from "@mui/icons-material/Search";
 import LockClockIcon from "@mui/icons-material/LockClock";
 import CheckCircleIcon from "@mui/icons-material/CheckCircle";
 import PaymentsIcon from "@mui/icons-material/Payments";
+import useMediaQuery from "@mui/material/useMediaQuery";
+import { useTheme } from "@mui/material/styles";
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { Title, useCanAccess, useCreatePath, useDataProvider, useNotify } from "react-admin";
 import { useNavigate, useSearchParams } from "react-router-dom";
@@ -144,6 +146,7 @@ function BookingFlow({ membership }: { membership: Membership }) {
 
   const step = held ? 2 : selected ? 1 : 0;
   const nights = isIsoDate(form.arrival) && isIsoDate(form.departure) ? daysBetween(form.arrival, form.departure) : 0;
+  const phone = useMediaQuery(useTheme().breakpoints.down("sm"));
 
   return (
     <Box sx={{ mt: 2, mb: 4 }} data-testid="new-booking">
@@ -156,7 +159,8 @@ function BookingFlow({ membership }: { membership: Membership }) {
           {membership.propertyName} · {membership.currency} · dates in {membership.timeZone}
         </Typography>
       </Stack>
-      <Stepper activeStep={held ? 3 : step} sx={{ mb: 3 }} aria-label="Booking steps">
+      {/* On a phone the labels go under the step numbers: four labels in a row are wider than the screen (issue 21). */}
+      <Stepper activeStep={held ? 3 : step} alternativeLabel={phone} sx={{ mb: 3 }} aria-label="Booking steps">
         {["Search", "Quote", "Hold", "Guest and confirm"].map((label) => (
           <Step key={label}>
             <StepLabel>{label}</StepLabel>
@@ -307,61 +311,68 @@ function Results({ search, isPending, error, nodes, selected, onSelect }: {
               subheader={`Sleeps ${first.maxOccupancy} · ${soldOut ? "sold out" : `${plural(first.unitsLeft, "unit")} free`}`}
               action={soldOut ? <Chip label="Sold out" color="error" variant="outlined" size="small" /> : undefined}
             />
-            <Table size="small" aria-label={`Rates for ${first.roomTypeName}`}>
-              <TableHead>
-                <TableRow>
-                  <TableCell>Rate plan</TableCell>
-                  <TableCell>Terms</TableCell>
-                  <TableCell align="right">Per night</TableCell>
-                  <TableCell align="right">Total</TableCell>
-                  <TableCell align="right">
-                    <Box component="span" sx={visuallyHidden}>
-                      Action
-                    </Box>
-                  </TableCell>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {rates.map((rate) => {
-                  const isSelected = selected?.ratePlanId === rate.ratePlanId;
-                  return (
-                    <TableRow key={rate.ratePlanId} data-rate-plan={rate.ratePlanName} selected={isSelected}>
-                      <TableCell>
-                        <Typography variant="body2" sx={{ fontWeight: 500 }}>
-                          {rate.ratePlanName}
-                        </Typography>
-                        {!rate.isBookable && rate.restrictionMessage && (
-                          <Typography variant="caption" color="warning.dark" component="div" data-restriction={rate.restriction ?? ""}>
-                            {humanize((rate.restriction ?? "").toLowerCase())}: {rate.restrictionMessage}
+            {/* The rates table scrolls in its card on a phone, and the page never sideways (issue 21): position relative
+                so the visually hidden "Action" heading (position absolute) is clipped here instead of sticking out of
+                the page at the table's right edge; contain: inline-size leaves the table's width out of the page's
+                (react-admin's layout is fit-content wide). */}
+            <Box sx={{ overflowX: "auto", position: "relative", contain: "inline-size" }}>
+              <Table size="small" aria-label={`Rates for ${first.roomTypeName}`}>
+                <TableHead>
+                  <TableRow>
+                    <TableCell>Rate plan</TableCell>
+                    <TableCell>Terms</TableCell>
+                    <TableCell align="right">Per night</TableCell>
+                    <TableCell align="right">Total</TableCell>
+                    <TableCell align="right">
+                      <Box component="span" sx={visuallyHidden}>
+                        Action
+                      </Box>
+                    </TableCell>
+                  </TableRow>
+                </TableHead>
+                <TableBody>
+                  {rates.map((rate) => {
+                    const isSelected = selected?.ratePlanId === rate.ratePlanId;
+                    return (
+                      <TableRow key={rate.ratePlanId} data-rate-plan={rate.ratePlanName} selected={isSelected}>
+                        <TableCell>
+                          <Typography variant="body2" sx={{ fontWeight: 500 }}>
+                            {rate.ratePlanName}
                           </Typography>
-                        )}
-                      </TableCell>
-                      <TableCell>
-                        <Stack direction="row" spacing={0.5} sx={{ flexWrap: "wrap" }} useFlexGap>
-                          <Chip size="small" variant="outlined" label={humanize(rate.mealPlan)} />
-                          <Chip size="small" variant="outlined" color={rate.isRefundable ? "success" : "default"} label={rate.isRefundable ? "Refundable" : "Non-refundable"} />
-                        </Stack>
-                      </TableCell>
-                      <TableCell align="right">{rate.averageNightlyAmount ? formatMoney(rate.averageNightlyAmount, rate.currency) : "—"}</TableCell>
-                      <TableCell align="right">
-                        <strong>{rate.totalAmount ? formatMoney(rate.totalAmount, rate.currency) : "—"}</strong>
-                      </TableCell>
-                      <TableCell align="right">
-                        <Button
-                          size="small"
-                          variant={isSelected ? "contained" : "outlined"}
-                          disabled={!rate.isBookable}
-                          onClick={() => onSelect(rate)}
-                          aria-label={`Quote ${first.roomTypeName}, ${rate.ratePlanName}`}
-                        >
-                          {rate.isBookable ? (isSelected ? "Quoted" : "Quote") : "Not available"}
-                        </Button>
-                      </TableCell>
-                    </TableRow>
-                  );
-                })}
-              </TableBody>
-            </Table>
+                          {!rate.isBookable && rate.restrictionMessage && (
+                            <Typography variant="caption" color="warning.dark" component="div" data-restriction={rate.restriction ?? ""}>
+                              {humanize((rate.restriction ?? "").toLowerCase())}: {rate.restrictionMessage}
+                            </Typography>
+                          )}
+                        </TableCell>
+                        <TableCell>
+                          <Stack direction="row" spacing={0.5} sx={{ flexWrap: "wrap" }} useFlexGap>
+                            <Chip size="small" variant="outlined" label={humanize(rate.mealPlan)} />
+                            <Chip size="small" variant="outlined" color={rate.isRefundable ? "success" : "default"} label={rate.isRefundable ? "Refundable" : "Non-refundable"}
+                              sx={{ bgcolor: "background.paper" /* green text stays readable on the selected row's tint */ }} />
+                          </Stack>
+                        </TableCell>
+                        <TableCell align="right">{rate.averageNightlyAmount ? formatMoney(rate.averageNightlyAmount, rate.currency) : "—"}</TableCell>
+                        <TableCell align="right">
+                          <strong>{rate.totalAmount ? formatMoney(rate.totalAmount, rate.currency) : "—"}</strong>
+                        </TableCell>
+                        <TableCell align="right">
+                          <Button
+                            size="small"
+                            variant={isSelected ? "contained" : "outlined"}
+                            disabled={!rate.isBookable}
+                            onClick={() => onSelect(rate)}
+                            aria-label={`Quote ${first.roomTypeName}, ${rate.ratePlanName}`}
+                          >
+                            {rate.isBookable ? (isSelected ? "Quoted" : "Quote") : "Not available"}
+                          </Button>
+                        </TableCell>
+                      </TableRow>
+                    );
+                  })}
+                </TableBody>
+              </Table>
+            </Box>
           </Card>
         );
       })}
