@@ -10,13 +10,15 @@
 //     of --per-round calls each of: the list's first page
 //     (searchReservations, newest arrival first), a search by a guest's
 //     surname, a search by phone digits, a search by exact confirmation code,
-//     and the Today board (frontDeskDay); the search terms are drawn from the
-//     property's own guests (seeded);
+//     and the Today board (frontDeskDay); the Guests list the same way
+//     (searchGuests: first page, surname, phone digits, code) and a guest's
+//     profile (guestByRowId with its stays, figures and duplicates); the
+//     search terms are drawn from the property's own guests (seeded);
 //  3. directly in SQL as that user (role keepr_staff with its session, as the
-//     API sets it), the surname search with the planner as it is and with
-//     index scans turned off (what the search costs without its trigram
-//     indexes: every reservation and guest of the property read), in
-//     alternating rounds;
+//     API sets it), the surname search of reservations and of guests with
+//     the planner as it is and with index scans turned off (what the search
+//     costs without its trigram indexes: every reservation and guest of the
+//     property read), in alternating rounds;
 //  4. prints p50/p95 per call, Postgres CPU per call (from /proc, the whole
 //     cluster's processes: other work on the machine is not counted, other
 //     processes' load is), the ratio without/with the indexes, and the
@@ -33,6 +35,7 @@ import { postgresCpuSeconds } from "../helpers/cpu.ts";
 import { freePort, makeDataDir, postmasterPid, startKeepr, stillRunningAfter, stopKeepr, type KeeprProcess } from "../helpers/keepr-process.ts";
 import { seededRandom } from "../helpers/random.ts";
 import { percentile } from "./latency.ts";
+import { guestProfile, searchGuests } from "../../admin/src/features/guests/documents.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -77,7 +80,7 @@ interface Sample {
 }
 const newSample = (): Sample => ({ ms: [], cpu: 0, calls: 0 });
 const line = (name: string, s: Sample) =>
-  `${name.padEnd(34)} p50 ${percentile(s.ms, 50).toFixed(1).padStart(6)} ms  p95 ${percentile(s.ms, 95).toFixed(1).padStart(6)} ms  ` +
+  `${name.padEnd(40)} p50 ${percentile(s.ms, 50).toFixed(1).padStart(6)} ms  p95 ${percentile(s.ms, 95).toFixed(1).padStart(6)} ms  ` +
   `Postgres CPU ${((s.cpu / s.calls) * 1000).toFixed(2).padStart(6)} ms/call  (${s.calls} calls)`;
 
 let exitCode = 0;
@@ -110,9 +113,9 @@ try {
   console.log(`property "${property!.name}": ${property!.n} reservations, ${property!.guests} guests`);
 
   // Search terms from the property's own guests and bookings.
-  const { rows: samples } = await owner.query<{ surname: string; digits: string; code: string }>(
+  const { rows: samples } = await owner.query<{ surname: string; digits: string; code: string; guest: string }>(
     `select split_part(g.full_name, ' ', 2) as surname, right(regexp_replace(coalesce(g.phone, '000000'), '[^0-9]', '', 'g'), 6) as digits,
-            r.confirmation_code as code
+            r.confirmation_code as code, g.id as guest
        from app_public.reservations r join app_public.guests g on g.property_id = r.property_id and g.id = r.guest_id
       where r.property_id = $1 and r.confirmation_code is not null order by r.id limit 200`,
     [property!.id],
@@ -135,6 +138,10 @@ try {
   const list = `query($p: UUID!, $s: String) { searchReservations(propertyId: $p, search: $s, first: 25, orderBy: [ARRIVAL_DESC, PRIMARY_KEY_ASC]) {
     totalCount nodes { rowId confirmationCode status arrival departure holdState guest { fullName email phone } unit { name } } } }`;
   const day = `query($p: UUID!) { frontDeskDay(propertyId: $p) { nodes { rowId confirmationCode status arrival departure guest { fullName } } } }`;
+  // The console's own Guests documents (admin/src/features/guests/documents.ts), as the screens send them.
+  const guestList = searchGuests.source;
+  const profile = guestProfile.source;
+  const guestPage = (search: string | null) => ({ propertyId: property!.id, search, first: 25, offset: 0 });
 
   const calls: Record<string, () => Promise<void>> = {
     "list, first page (API)": () => api(list, { p: property!.id, s: null }),
@@ -142,6 +149,11 @@ try {
     "search by phone digits (API)": () => api(list, { p: property!.id, s: pick().digits }),
     "search by code (API)": () => api(list, { p: property!.id, s: pick().code }),
     "Today board, frontDeskDay (API)": () => api(day, { p: property!.id }),
+    "guests, first page (API)": () => api(guestList, guestPage(null)),
+    "guests by surname (API)": () => api(guestList, guestPage(pick().surname)),
+    "guests by phone digits (API)": () => api(guestList, guestPage(pick().digits)),
+    "guests by code (API)": () => api(guestList, guestPage(pick().code)),
+    "guest profile (API)": () => api(profile, { id: pick().guest }),
   };
   const results: Record<string, Sample> = {};
   for (const name of Object.keys(calls)) results[name] = newSample();
@@ -157,7 +169,7 @@ try {
       c.release();
     }
   })();
-  const sqlSearch = async (indexes: boolean) => {
+  const sqlSearch = async (indexes: boolean, what: "reservations" | "guests" = "reservations") => {
     const c = await direct.connect();
     try {
       await c.query("begin");
@@ -166,15 +178,21 @@ try {
         [session, user!.id],
       );
       if (!indexes) await c.query("set local enable_indexscan = off; set local enable_bitmapscan = off");
-      await c.query("select r.id from app_public.search_reservations($1, $2) r order by lower(r.stay) desc, r.id limit 25", [property!.id, pick().surname]);
-      await c.query("select count(*) from app_public.search_reservations($1, $2)", [property!.id, pick().surname]);
+      if (what === "reservations") {
+        await c.query("select r.id from app_public.search_reservations($1, $2) r order by lower(r.stay) desc, r.id limit 25", [property!.id, pick().surname]);
+        await c.query("select count(*) from app_public.search_reservations($1, $2)", [property!.id, pick().surname]);
+      } else {
+        await c.query("select g.id from app_public.search_guests($1, $2) g order by g.full_name, g.id limit 25", [property!.id, pick().surname]);
+        await c.query("select count(*) from app_public.search_guests($1, $2)", [property!.id, pick().surname]);
+      }
       await c.query("commit");
     } finally {
       c.release();
     }
   };
   const sqlModes = { "surname search, indexes (SQL)": true, "surname search, no index scans (SQL)": false } as const;
-  for (const name of Object.keys(sqlModes)) results[name] = newSample();
+  const guestModes = { "guests by surname, indexes (SQL)": true, "guests by surname, no index scans (SQL)": false } as const;
+  for (const name of [...Object.keys(sqlModes), ...Object.keys(guestModes)]) results[name] = newSample();
 
   const time = async (name: string, fn: () => Promise<void>) => {
     const sample = results[name]!;
@@ -190,11 +208,14 @@ try {
   // Warm-up, not measured.
   for (const fn of Object.values(calls)) for (let i = 0; i < 5; i++) await fn();
   for (const indexes of Object.values(sqlModes)) await sqlSearch(indexes);
+  for (const indexes of Object.values(guestModes)) await sqlSearch(indexes, "guests");
   for (let round = 0; round < rounds; round++) {
     for (const [name, fn] of Object.entries(calls)) await time(name, fn);
     // Alternating order, so a busy moment of the machine hits both.
     const modes = Object.entries(sqlModes);
     for (const [name, indexes] of round % 2 === 0 ? modes : modes.reverse()) await time(name, () => sqlSearch(indexes));
+    const guests = Object.entries(guestModes);
+    for (const [name, indexes] of round % 2 === 0 ? guests : guests.reverse()) await time(name, () => sqlSearch(indexes, "guests"));
   }
   console.log("");
   for (const [name, sample] of Object.entries(results)) console.log(line(name, sample));
@@ -202,6 +223,10 @@ try {
   const without = results["surname search, no index scans (SQL)"]!;
   console.log(`\nno index scans / indexes: p50 ${(percentile(without.ms, 50) / percentile(withIdx.ms, 50)).toFixed(1)}×, ` +
     `Postgres CPU ${((without.cpu / without.calls) / (withIdx.cpu / withIdx.calls)).toFixed(1)}× (the SQL rows run two statements: a page and a count)`);
+  const gWith = results["guests by surname, indexes (SQL)"]!;
+  const gWithout = results["guests by surname, no index scans (SQL)"]!;
+  console.log(`guests, no index scans / indexes: p50 ${(percentile(gWithout.ms, 50) / percentile(gWith.ms, 50)).toFixed(1)}×, ` +
+    `Postgres CPU ${((gWithout.cpu / gWithout.calls) / (gWith.cpu / gWith.calls)).toFixed(1)}×`);
 } catch (error) {
   console.error(error);
   exitCode = 1;

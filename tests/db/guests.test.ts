@@ -8,7 +8,8 @@
 import type pg from "pg";
 import pgLib from "pg";
 import { randomUUID } from "node:crypto";
-import { fileDatabase, inRollback, sqlstateOf, staff, asOwner, anonymous } from "../helpers/db.ts";
+import { actAs, fileDatabase, inCommit, inRollback, sqlstateOf, staff, asOwner, anonymous } from "../helpers/db.ts";
+import { waitUntil } from "../helpers/browser.ts";
 import { addDays, confirm, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 
 const db = fileDatabase();
@@ -252,6 +253,38 @@ it("refuses a merge across properties, by roles without the right, and notes tha
     expect((await c.query("select 1 from app_public.guests where id = any($1)", [[a.guest_id, b.guest_id]])).rowCount).toBe(2);
     expect((await c.query("select 1 from app_public.guest_merges where property_id = $1", [h.propertyId])).rowCount).toBe(0);
   }));
+
+it("two desks merging the same pair at once, either way round: one merge; the second waits for it, then is told the profile was merged", async () => {
+  const { h, a, b } = await inCommit(db.ownerPool, async (c) => {
+    const hotel = await createHotel(c, { units: 3 });
+    await staff(c, hotel.frontDesk);
+    const first = await bookFor(c, hotel, "ada@example.com", 3);
+    const second = await bookFor(c, hotel, "lovelace@example.org", 4);
+    return { h: hotel, a: first, b: second };
+  });
+  const one = await db.ownerPool.connect();
+  const two = await db.ownerPool.connect();
+  try {
+    await one.query("begin");
+    await actAs(one, { role: "keepr_staff", userId: h.frontDesk });
+    await one.query("select app_public.merge_guests($1, $2)", [a.guest_id, b.guest_id]);
+    await two.query("begin");
+    await actAs(two, { role: "keepr_staff", userId: h.manager });
+    const pid = (await two.query<{ pid: number }>("select pg_backend_pid() as pid")).rows[0]!.pid;
+    const opposite = two.query("select app_public.merge_guests($1, $2)", [b.guest_id, a.guest_id]).then(() => null, (e: { code?: string }) => e.code);
+    await waitUntil(async () => (await db.ownerPool.query("select wait_event_type from pg_stat_activity where pid = $1", [pid])).rows[0]?.wait_event_type === "Lock",
+      "the second merge waits for the first's row locks");
+    await one.query("commit");
+    expect(await opposite).toBe("TRANS");
+    await two.query("rollback");
+  } finally {
+    one.release();
+    two.release();
+  }
+  const { rows } = await db.ownerPool.query<{ guest_id: string }>("select distinct guest_id from app_public.reservations where id = any($1)", [[a.reservation_id, b.reservation_id]]);
+  expect(rows).toEqual([{ guest_id: a.guest_id }]);
+  expect((await db.ownerPool.query("select 1 from app_public.guest_merges where property_id = $1", [h.propertyId])).rowCount).toBe(1);
+});
 
 it("the analyst login cannot edit or merge guests", async () => {
   const analyst = new pgLib.Client({ connectionString: db.analystUrl });
