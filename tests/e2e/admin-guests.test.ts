@@ -196,6 +196,13 @@ describe("the front desk on a desktop", () => {
     expect(again.body.errors).toBeUndefined();
     expect(again.body.data!.mergeGuests.result.rowId).toBe(stays.grace!.guestId);
     await expect(db.ownerPool.query("select 1 from app_public.guest_merges where property_id = $1", [a.propertyId]).then((r) => r.rowCount)).resolves.toBe(1);
+    // A stay links to its reservation page (the moved booking now names her), and that page back to the profile.
+    await page.getByTestId("guest-stay").getByRole("link", { name: stays.graceAgain!.code }).click();
+    await page.waitForURL(`**/admin/reservations/${stays.graceAgain!.id}/show`);
+    await page.getByTestId("guest-contact").filter({ hasText: "grace.hopper@navy.example" }).waitFor();
+    await page.getByTestId("guest-profile-link").click();
+    await page.waitForURL(`**/admin/guests/${stays.grace!.guestId}`);
+    await page.getByTestId("merges").waitFor();
     expect(errors).toEqual([]);
   });
 });

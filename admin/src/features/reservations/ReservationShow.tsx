@@ -47,6 +47,7 @@ import { LiveReservation } from "../../platform/live/LiveReservation.tsx";
 import { StayFolios } from "../folio/StayFolios.tsx";
 import { balanceState } from "../folio/FolioDialogs.tsx";
 import { Link as RouterLink, useLocation, useNavigate } from "react-router-dom";
+import { guestPath } from "../guests/paths.ts";
 import { ListTable } from "../../ui/ListTable.tsx";
 
 export function ReservationShow() {
@@ -130,6 +131,7 @@ function Summary({ record }: { record: ReservationDetail }) {
           <Stack direction="row" spacing={1} sx={{ alignItems: "center", flexWrap: "wrap" }} useFlexGap>
             <Typography variant="subtitle1" data-testid="guest-name">{record.guest?.fullName ?? "No guest yet"}</Typography>
             <EditGuestButton record={record} />
+            <GuestProfileLink guestId={record.guest?.rowId ?? null} />
           </Stack>
           {record.guest && (
             <Typography variant="body2" color="text.secondary" data-testid="guest-contact">
@@ -712,5 +714,16 @@ function HistoryTab({ record }: { record: ReservationDetail }) {
       </>
       )}
     </>
+  );
+}
+
+/** The guest's profile (stays, spend, notes, duplicates), for the roles that have the Guests screens. */
+function GuestProfileLink({ guestId }: { guestId: string | null }) {
+  const { canAccess } = useCanAccess({ resource: "guests", action: "show" });
+  if (!canAccess || !guestId) return null;
+  return (
+    <Button size="small" component={RouterLink} to={guestPath(guestId)} data-testid="guest-profile-link">
+      Guest profile
+    </Button>
   );
 }
