@@ -47,7 +47,10 @@ interface Row {
   override: Override | null;
 }
 
-// Everything a message may say, read in one statement.
+// Everything a message may say, read in one statement. Every lookup names
+// the property, so each is an index scan whatever the size of the tables
+// (the refund and balance sums scanned every payment intent and folio
+// balance: 2.6 ms of Postgres CPU a message on the scale data).
 const load = `
   select n.id, n.reservation_id, n.template, n.channel, n.recipient, n.cause, n.status, n.provider_message_id,
          (n.template = 'pre_arrival' and (r.status <> 'confirmed' or n.cause <> 'reservation:' || r.id || ':pre_arrival:' || lower(r.stay))) as stale,
@@ -65,13 +68,16 @@ const load = `
            'free_cancellation_until', case when (r.cancellation_policy ->> 'is_refundable')::boolean then r.cancellation_policy ->> 'free_cancellation_until' end,
            'late_cancellation_penalty', r.cancellation_policy ->> 'late_cancellation_penalty',
            'total', r.total_amount, 'penalty', coalesce(r.penalty_amount, 0),
-           'refund', coalesce((select sum(f.amount) from app_public.refunds f join app_public.payment_intents i on i.id = f.intent_id
-                                where i.reservation_id = r.id and f.status <> 'failed'), 0),
-           'balance', greatest(coalesce((select sum(b.balance) from app_public.folio_balances b join app_public.folios fo on fo.id = b.folio_id
-                                          where fo.reservation_id = r.id), 0), 0),
+           'refund', coalesce((select sum(f.amount) from app_public.payment_intents i
+                                 join app_public.refunds f on f.property_id = i.property_id and f.intent_id = i.id
+                                where i.property_id = r.property_id and i.reservation_id = r.id and f.status <> 'failed'), 0),
+           'balance', greatest(coalesce((select sum(b.balance) from app_public.folios fo
+                                          join app_public.folio_balances b on b.property_id = fo.property_id and b.folio_id = fo.id
+                                          where fo.property_id = r.property_id and fo.reservation_id = r.id), 0), 0),
            'payment_due_by', r.payment_due_by,
            'payment', (select jsonb_build_object('amount', a.amount, 'reason', a.failure_message)
-                         from app_public.payment_attempts a where n.cause like 'payment:%' and a.id::text = split_part(n.cause, ':', 2))
+                         from app_public.payment_attempts a
+                        where n.cause ~ '^payment:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(:|$)' and a.property_id = n.property_id and a.id = split_part(n.cause, ':', 2)::uuid)
          ) as context,
          (select jsonb_build_object('subject', t.subject, 'body_text', t.body_text, 'body_html', t.body_html)
             from app_public.notification_templates t
