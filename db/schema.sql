@@ -53,23 +53,23 @@
 --     channel_revenue_report, charge_card_on_file, check_in, check_out,
 --     city_tax_report, close_cash_shift, companies_folio, confirm_booking,
 --     correct_folio_entry, create_block, create_folio, create_hold,
---     current_user, extend_payment_deadline, folio_list, folios_bill_to,
---     folios_due_at_check_out, front_desk_day, guests_duplicates,
---     guests_merges, guests_nights_count, guests_stays_count,
---     guests_total_spend, housekeeping_board, housekeeping_stays,
---     inventory_claims_end_date, inventory_claims_start_date,
---     issue_credit_note, issue_invoice, journal_entries_between, login, logout,
---     lookup_booking, mark_no_show, mark_payout_paid, merge_guests,
---     modify_reservation, move_unit, nearest_stays, occupancy_report,
---     open_cash_shift, open_channel_conflicts, owner_statement, pay,
---     payment_due_reservations, pickup_report, pin_reservation_unit,
---     post_folio_allowance, post_folio_charge, property_by_slug, quote,
---     quote_change, rate_grid, refund_folio_payment, refund_payment, register,
---     release_block, request_export, reservation_history, reservation_timeline,
---     reservations_arrival, reservations_cancellation_penalty_now,
---     reservations_card_on_file, reservations_change_refusal,
---     reservations_departure, reservations_folio, reservations_hold_state,
---     reservations_nights, reservations_no_show_from,
+--     current_booking, current_user, extend_payment_deadline, folio_list,
+--     folios_bill_to, folios_due_at_check_out, front_desk_day,
+--     guests_duplicates, guests_merges, guests_nights_count,
+--     guests_stays_count, guests_total_spend, housekeeping_board,
+--     housekeeping_stays, inventory_claims_end_date,
+--     inventory_claims_start_date, issue_credit_note, issue_invoice,
+--     journal_entries_between, login, logout, lookup_booking, mark_no_show,
+--     mark_payout_paid, merge_guests, modify_reservation, move_unit,
+--     nearest_stays, occupancy_report, open_cash_shift, open_channel_conflicts,
+--     owner_statement, pay, payment_due_reservations, pickup_report,
+--     pin_reservation_unit, post_folio_allowance, post_folio_charge,
+--     property_by_slug, quote, quote_change, rate_grid, refund_folio_payment,
+--     refund_payment, register, release_block, request_export,
+--     reservation_history, reservation_timeline, reservations_arrival,
+--     reservations_cancellation_penalty_now, reservations_card_on_file,
+--     reservations_change_refusal, reservations_departure, reservations_folio,
+--     reservations_hold_state, reservations_nights, reservations_no_show_from,
 --     reservations_unpaid_prepayment, resolve_channel_conflict,
 --     room_type_held_until, route_folio_postings, run_night_audit, run_payouts,
 --     search_availability, search_guests, search_reservations, send_invoice,
@@ -597,8 +597,11 @@ alter table app_public.folio_balances enable row level security;
 create policy select_staff on app_public.folio_balances for select to public
   using ((property_id IN ( SELECT app_hidden.current_property_ids_for('cashiers'::text) AS current_property_ids_for)));
 create policy select_visible_folio on app_public.folio_balances for select to public
-  using ((folio_id IN ( SELECT f.id
-   FROM app_public.folios f)));
+  using ((EXISTS ( SELECT 1
+   FROM app_public.folios f
+  WHERE f.property_id = folio_balances.property_id AND f.id = folio_balances.folio_id)));
+create policy worker_all on app_public.folio_balances for select to keepr_worker
+  using (true);
 CREATE TRIGGER _300_folio_status AFTER INSERT OR UPDATE OF balance ON app_public.folio_balances FOR EACH ROW EXECUTE FUNCTION app_private.tg_folio_balances__folio_status();
 grant select on app_public.folio_balances to keepr_anonymous;
 grant select on app_public.folio_balances to keepr_staff;
@@ -1383,8 +1386,9 @@ CREATE UNIQUE INDEX payment_attempts_in_flight_idx ON app_public.payment_attempt
 CREATE INDEX payment_attempts_intent_idx ON app_public.payment_attempts USING btree (property_id, intent_id);
 alter table app_public.payment_attempts enable row level security;
 create policy select_staff_or_guest on app_public.payment_attempts for select to public
-  using ((intent_id IN ( SELECT i.id
-   FROM app_public.payment_intents i)));
+  using ((EXISTS ( SELECT 1
+   FROM app_public.payment_intents i
+  WHERE i.property_id = payment_attempts.property_id AND i.id = payment_attempts.intent_id)));
 create policy worker_all on app_public.payment_attempts for select to keepr_worker
   using (true);
 CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.payment_attempts FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
@@ -1551,8 +1555,9 @@ alter table app_public.postings enable row level security;
 create policy select_accounting_or_front_desk on app_public.postings for select to public
   using ((property_id IN ( SELECT app_hidden.current_property_ids_for('back_office'::text) AS current_property_ids_for)) OR folio_id IS NOT NULL AND (property_id IN ( SELECT app_hidden.current_property_ids_for('cashiers'::text) AS current_property_ids_for)));
 create policy select_visible_folio on app_public.postings for select to public
-  using ((folio_id IN ( SELECT f.id
-   FROM app_public.folios f)));
+  using ((EXISTS ( SELECT 1
+   FROM app_public.folios f
+  WHERE f.property_id = postings.property_id AND f.id = postings.folio_id)));
 create policy worker_all on app_public.postings for select to keepr_worker
   using (true);
 CREATE TRIGGER _100_append_only BEFORE DELETE OR UPDATE ON app_public.postings FOR EACH ROW EXECUTE FUNCTION audit.tg__append_only();
@@ -1976,8 +1981,9 @@ CREATE INDEX refunds_created_idx ON app_public.refunds USING btree (property_id,
 CREATE INDEX refunds_intent_idx ON app_public.refunds USING btree (property_id, intent_id);
 alter table app_public.refunds enable row level security;
 create policy select_staff_or_guest on app_public.refunds for select to public
-  using ((intent_id IN ( SELECT i.id
-   FROM app_public.payment_intents i)));
+  using ((EXISTS ( SELECT 1
+   FROM app_public.payment_intents i
+  WHERE i.property_id = refunds.property_id AND i.id = refunds.intent_id)));
 create policy worker_all on app_public.refunds for select to keepr_worker
   using (true);
 CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.refunds FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
@@ -3569,6 +3575,20 @@ end;
 $function$;
 grant execute on function app_public.create_hold(quote_token text, idempotency_key text, minutes integer) to keepr_anonymous;
 comment on function app_public.create_hold(quote_token text, idempotency_key text, minutes integer) is 'Holds a free unit for a quoted stay at the quoted price for `minutes` (default 10, 1 to 30). Errors: QUOTE_INVALID, QUOTE_EXPIRED, DATES, SOLD_OUT, IDEMPOTENCY_KEY_REUSED.';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.current_booking()
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.current_booking()
+ RETURNS app_public.reservations
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+  select r.* from app_public.reservations r where r.id = app_hidden.current_booking_id();
+$function$;
+grant execute on function app_public.current_booking() to keepr_anonymous;
+comment on function app_public.current_booking() is 'The booking the caller''s booking token is for (lookupBooking, or the token confirmBooking returns); null without one.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.current_user()

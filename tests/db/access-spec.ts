@@ -328,6 +328,7 @@ export const functions = {
   "app_public.logout()": { execute: api, call: { anyone: true } },
   'app_public."current_user"()': { about: "the signed-in user, or null", execute: api, call: { anyone: true } },
   "app_public.lookup_booking(text,text)": { execute: api, call: { anyone: true } },
+  "app_public.current_booking()": { about: "the booking token's reservation (row-level security still applies), or null", execute: api, call: { anyone: true } },
   "app_public.property_by_slug(text)": { execute: api, call: { anyone: true } },
   "app_public.unit_calendar(text)": { about: "a unit's calendar by its iCal token", execute: api, call: { anyone: true } },
 

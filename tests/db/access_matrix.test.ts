@@ -442,6 +442,7 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
   "app_public.logout()": { call: () => ({ sql: "select app_public.logout()", params: [] }) },
   'app_public."current_user"()': { call: () => ({ sql: 'select * from app_public."current_user"()', params: [] }) },
   "app_public.lookup_booking(text,text)": { call: (a) => ({ sql: "select app_public.lookup_booking($1, $2)", params: [a.token.code, a.token.email] }) },
+  "app_public.current_booking()": { call: () => ({ sql: "select * from app_public.current_booking()", params: [] }) },
   "app_public.property_by_slug(text)": { call: (a) => ({ sql: "select * from app_public.property_by_slug($1)", params: [a.slug] }) },
   "app_public.unit_calendar(text)": { call: (a) => ({ sql: "select * from app_public.unit_calendar($1)", params: [a.icalToken] }) },
   "app_public.search_availability(date,date,integer,integer,uuid,text,text,boolean)": {

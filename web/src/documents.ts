@@ -337,30 +337,28 @@ export interface Reservation {
   paymentIntents: { nodes: Array<PaymentIntent | null> };
 }
 
-/** The booking a booking token (lookupBooking) may read: the only reservation it sees. */
-export const myBooking = query<{ allReservations: { nodes: Array<Reservation | null> } | null }, Record<string, never>>(
+/** The booking a booking token (lookupBooking) may read, by the token's reservation id (one index lookup). */
+export const myBooking = query<{ currentBooking: Reservation | null }, Record<string, never>>(
   "MyBooking",
   `query MyBooking {
-    allReservations(first: 1) {
-      nodes {
-        rowId confirmationCode status arrival departure nights adults children currency roomAmount feesAmount taxesAmount totalAmount
-        priceLines cancellationPolicy cancellationPenaltyNow changeRefusal penaltyAmount refundAmount specialRequests confirmedAt cancelledAt
-        paymentDueBy cardOnFile unpaidPrepayment
-        contactName contactEmail contactPhone
-        ratePlan { rowId name mealPlan }
-        roomType { rowId name photoUrls amenities }
-        propertyByPropertyId { rowId name city address timeZone checkInTime checkOutTime contactEmail contactPhone }
-        folio {
-          status
-          balances { nodes { currency balance } }
-          invoices(orderBy: NUMBER_ASC) { nodes { rowId kind documentNumber currency netAmount taxAmount totalAmount lines issuedAt } }
-        }
-        paymentIntents(orderBy: PRIMARY_KEY_ASC) {
-          nodes {
-            rowId kind amount currency status dueAt amountCaptured amountRefunded failureCode failureMessage
-            attempts(orderBy: PRIMARY_KEY_ASC) { nodes { rowId status amount failureCode failureMessage createdAt cardBrand cardLast4 } }
-            refunds { nodes { amount status refundedAt } }
-          }
+    currentBooking {
+      rowId confirmationCode status arrival departure nights adults children currency roomAmount feesAmount taxesAmount totalAmount
+      priceLines cancellationPolicy cancellationPenaltyNow changeRefusal penaltyAmount refundAmount specialRequests confirmedAt cancelledAt
+      paymentDueBy cardOnFile unpaidPrepayment
+      contactName contactEmail contactPhone
+      ratePlan { rowId name mealPlan }
+      roomType { rowId name photoUrls amenities }
+      propertyByPropertyId { rowId name city address timeZone checkInTime checkOutTime contactEmail contactPhone }
+      folio {
+        status
+        balances { nodes { currency balance } }
+        invoices(orderBy: NUMBER_ASC) { nodes { rowId kind documentNumber currency netAmount taxAmount totalAmount lines issuedAt } }
+      }
+      paymentIntents(orderBy: PRIMARY_KEY_ASC) {
+        nodes {
+          rowId kind amount currency status dueAt amountCaptured amountRefunded failureCode failureMessage
+          attempts(orderBy: PRIMARY_KEY_ASC) { nodes { rowId status amount failureCode failureMessage createdAt cardBrand cardLast4 } }
+          refunds { nodes { amount status refundedAt } }
         }
       }
     }

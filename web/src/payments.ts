@@ -15,7 +15,7 @@ export const isDueNow = (intent: PaymentIntent, now = Date.now()) =>
 
 export async function loadBooking(session: Session): Promise<Reservation | null> {
   const data = await request(myBooking, {}, { token: session.token });
-  return data.allReservations?.nodes.find((n): n is Reservation => !!n) ?? null;
+  return data.currentBooking ?? null;
 }
 
 /** Pays what is due now with the card, or keeps it on file; returns the session with its keys. */
