@@ -103,25 +103,26 @@
 --     import_settlement, insert_invoice, invalid_transition, invoice_delivery,
 --     invoice_lines, invoice_payments, invoice_seller, local_today, lock_folio,
 --     lock_reservation, new_confirmation_code, no_show_from, notify,
---     password_refusal, penalty_base, post_entry, post_reservation_charges,
---     pre_arrival_at, price_lines, purge_idempotency_keys, quote_for,
---     reallocate_for, record_authorization, record_capture,
---     record_channel_feed_error, record_due_no_shows, record_exports_purged,
---     record_invoice_delivery, record_job_runs, record_no_show,
---     record_notification, record_payment_failure, record_refund,
---     record_refund_failure, refund_overpayment, refuse_guest_change,
---     release_claims, release_expired_holds, release_stale_claims,
---     renumber_tax_accounts, require_staff, room_type_units_left,
---     run_night_audits, schedule_channel_polls, schedule_payments,
---     schedule_stayover_cleaning, set_card_on_file, shift_label, sign,
---     start_attempt, start_due_payments, start_refund, stay_restrictions,
---     sync_channel_feed, tg__create_ledger_accounts, tg__timestamps,
---     tg_channel_feeds__release_blocks, tg_companies__city_ledger_folio,
---     tg_folio_balances__folio_status, tg_guests__updated_by,
---     tg_inventory_claims__reapply_channel_feeds, tg_payment_attempts__notify,
---     tg_postings__check_balanced, tg_postings__folio_balance,
---     tg_properties__add_creator, tg_properties__business_date,
---     tg_properties__check_time_zone, tg_properties__create_ledger_accounts,
+--     notify_all, password_refusal, penalty_base, post_entry,
+--     post_reservation_charges, pre_arrival_at, price_lines,
+--     purge_idempotency_keys, quote_for, reallocate_for, record_authorization,
+--     record_capture, record_channel_feed_error, record_due_no_shows,
+--     record_exports_purged, record_invoice_delivery, record_job_runs,
+--     record_no_show, record_notification, record_payment_failure,
+--     record_refund, record_refund_failure, refund_overpayment,
+--     refuse_guest_change, release_claims, release_expired_holds,
+--     release_stale_claims, renumber_tax_accounts, require_staff,
+--     room_type_units_left, run_night_audits, schedule_channel_polls,
+--     schedule_payments, schedule_stayover_cleaning, set_card_on_file,
+--     shift_label, sign, start_attempt, start_due_payments, start_refund,
+--     stay_restrictions, sync_channel_feed, tg__create_ledger_accounts,
+--     tg__timestamps, tg_channel_feeds__release_blocks,
+--     tg_companies__city_ledger_folio, tg_folio_balances__folio_status,
+--     tg_guests__updated_by, tg_inventory_claims__reapply_channel_feeds,
+--     tg_payment_attempts__notify, tg_postings__check_balanced,
+--     tg_postings__folio_balance, tg_properties__add_creator,
+--     tg_properties__business_date, tg_properties__check_time_zone,
+--     tg_properties__create_ledger_accounts,
 --     tg_property_memberships__keep_an_owner, tg_reservations__channel,
 --     tg_reservations__housekeeping, tg_reservations__notify,
 --     tg_reservations__unit_occupancy,
@@ -7493,9 +7494,9 @@ $function$;
 comment on function app_private.add_job(identifier text, payload json, queue_name text, run_at timestamp with time zone, max_attempts integer, job_key text, priority integer, flags text[], job_key_mode text) is 'Queues a job as graphile_worker.add_job does, with the transaction''s keepr.traceparent (tracing) in its payload as _trace.';
 
 -- ----------------------------------------------------------------------------
--- function app_private.add_jobs(identifier text, payloads json[], run_at timestamp with time zone, max_attempts integer)
+-- function app_private.add_jobs(identifier text, payloads json[], run_at timestamp with time zone, max_attempts integer, run_ats timestamp with time zone[])
 -- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_private.add_jobs(identifier text, payloads json[], run_at timestamp with time zone DEFAULT NULL::timestamp with time zone, max_attempts integer DEFAULT NULL::integer)
+CREATE OR REPLACE FUNCTION app_private.add_jobs(identifier text, payloads json[], run_at timestamp with time zone DEFAULT NULL::timestamp with time zone, max_attempts integer DEFAULT NULL::integer, run_ats timestamp with time zone[] DEFAULT NULL::timestamp with time zone[])
  RETURNS void
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
@@ -7509,13 +7510,13 @@ begin
     perform graphile_worker.add_jobs(array(
       select (add_jobs.identifier,
               case when v_traced then (coalesce(p::jsonb, '{}'::jsonb) || pg_catalog.jsonb_build_object('_trace', v_trace))::json else p end,
-              null, add_jobs.run_at, add_jobs.max_attempts::smallint, null, null, null)::graphile_worker.job_spec
+              null, coalesce(add_jobs.run_ats[x.n], add_jobs.run_at), add_jobs.max_attempts::smallint, null, null, null)::graphile_worker.job_spec
         from pg_catalog.unnest(payloads) with ordinality x(p, n)
        order by x.n));
   end if;
 end;
 $function$;
-comment on function app_private.add_jobs(identifier text, payloads json[], run_at timestamp with time zone, max_attempts integer) is 'Queues one job of a task per payload in one call (graphile_worker.add_jobs), with the transaction''s keepr.traceparent in each payload as _trace.';
+comment on function app_private.add_jobs(identifier text, payloads json[], run_at timestamp with time zone, max_attempts integer, run_ats timestamp with time zone[]) is 'Queues one job of a task per payload in one call (graphile_worker.add_jobs), each at its run_ats entry or run_at, with the transaction''s keepr.traceparent in each payload as _trace.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.apply_channel_feed(feed_id uuid)
@@ -9361,33 +9362,50 @@ CREATE OR REPLACE FUNCTION app_private.notify(reservation app_public.reservation
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
-#variable_conflict use_column
-declare
-  v_ids uuid[];
 begin
-  with queued as (
-    insert into app_public.notifications (property_id, reservation_id, template, channel, recipient, cause, send_after)
-    select reservation.property_id, reservation.id, notify.template, x.channel, x.recipient, notify.cause, notify.send_after
-      from app_public.guests g
-      cross join lateral (
-        values ('email'::app_public.notification_channel, g.email::text),
-               ('sms'::app_public.notification_channel,
-                case when notify.template in ('confirmation', 'pre_arrival', 'cancellation') then g.phone end)
-      ) x(channel, recipient)
-     where g.property_id = reservation.property_id and g.id = reservation.guest_id and x.recipient is not null
-    on conflict (cause, template, channel, recipient, property_id) do nothing
-    returning id
-  )
-  select pg_catalog.array_agg(q.id) into v_ids from queued q;
-  if v_ids is null then
-    return 0;
-  end if;
-  perform app_private.add_jobs('send_notification', array(select pg_catalog.json_build_object('id', i) from pg_catalog.unnest(v_ids) i),
-                               run_at := notify.send_after, max_attempts := 10);
-  return pg_catalog.cardinality(v_ids);
+  return app_private.notify_all(reservation, array[template], array[cause], array[send_after]);
 end;
 $function$;
 comment on function app_private.notify(reservation app_public.reservations, template app_public.notification_kind, cause text, send_after timestamp with time zone) is 'Queues a notification (email, and SMS for the essentials) once per cause, with its delivery job; returns how many were queued.';
+
+-- ----------------------------------------------------------------------------
+-- function app_private.notify_all(reservation app_public.reservations, templates app_public.notification_kind[], causes text[], send_afters timestamp with time zone[])
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.notify_all(reservation app_public.reservations, templates app_public.notification_kind[], causes text[], send_afters timestamp with time zone[])
+ RETURNS integer
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+declare
+  v_ids uuid[];
+  v_run_ats timestamptz[];
+begin
+  with queued as (
+    insert into app_public.notifications (property_id, reservation_id, template, channel, recipient, cause, send_after)
+    select reservation.property_id, reservation.id, m.template, x.channel, x.recipient, m.cause, coalesce(m.send_after, pg_catalog.now())
+      from rows from (pg_catalog.unnest(notify_all.templates), pg_catalog.unnest(notify_all.causes), pg_catalog.unnest(notify_all.send_afters)) m(template, cause, send_after)
+      join app_public.guests g on g.property_id = reservation.property_id and g.id = reservation.guest_id
+      cross join lateral (
+        values ('email'::app_public.notification_channel, g.email::text),
+               ('sms'::app_public.notification_channel,
+                case when m.template in ('confirmation', 'pre_arrival', 'cancellation') then g.phone end)
+      ) x(channel, recipient)
+     where x.recipient is not null
+    on conflict (cause, template, channel, recipient, property_id) do nothing
+    returning id, send_after
+  )
+  select pg_catalog.array_agg(q.id order by q.send_after, q.id), pg_catalog.array_agg(q.send_after order by q.send_after, q.id)
+    into v_ids, v_run_ats
+    from queued q;
+  if v_ids is null then
+    return 0;
+  end if;
+  perform app_private.add_jobs('send_notification', array(select pg_catalog.json_build_object('id', i) from pg_catalog.unnest(v_ids) with ordinality u(i, n) order by u.n),
+                               max_attempts := 10, run_ats := v_run_ats);
+  return pg_catalog.cardinality(v_ids);
+end;
+$function$;
+comment on function app_private.notify_all(reservation app_public.reservations, templates app_public.notification_kind[], causes text[], send_afters timestamp with time zone[]) is 'Queues notifications (email, and SMS for the essentials) once per cause, several at once, with their delivery jobs in one call; returns how many were queued.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.password_refusal(password text, email text)
@@ -11631,19 +11649,25 @@ begin
   end if;
   if old.status = 'held' and new.status = 'confirmed' then
     v_pre_arrival := app_private.pre_arrival_at(new);
-    perform app_private.notify(new, 'confirmation', 'reservation:' || new.id || ':confirmed');
     if v_pre_arrival > pg_catalog.now() then
-      perform app_private.notify(new, 'pre_arrival', 'reservation:' || new.id || ':pre_arrival:' || pg_catalog.lower(new.stay), v_pre_arrival);
+      perform app_private.notify_all(new, array['confirmation', 'pre_arrival']::app_public.notification_kind[],
+                                     array['reservation:' || new.id || ':confirmed', 'reservation:' || new.id || ':pre_arrival:' || pg_catalog.lower(new.stay)],
+                                     array[pg_catalog.now(), v_pre_arrival]);
+    else
+      perform app_private.notify(new, 'confirmation', 'reservation:' || new.id || ':confirmed');
     end if;
   elsif old.status = new.status and new.status in ('confirmed', 'checked_in')
         and (old.stay, old.adults, old.children, old.rate_plan_id, old.total_amount)
             is distinct from (new.stay, new.adults, new.children, new.rate_plan_id, new.total_amount) then
-    perform app_private.notify(new, 'modification', 'reservation:' || new.id || ':modified:' || pg_catalog.txid_current());
     if new.status = 'confirmed' and pg_catalog.lower(old.stay) <> pg_catalog.lower(new.stay) then
       v_pre_arrival := app_private.pre_arrival_at(new);
     end if;
     if v_pre_arrival > pg_catalog.now() then
-      perform app_private.notify(new, 'pre_arrival', 'reservation:' || new.id || ':pre_arrival:' || pg_catalog.lower(new.stay), v_pre_arrival);
+      perform app_private.notify_all(new, array['modification', 'pre_arrival']::app_public.notification_kind[],
+                                     array['reservation:' || new.id || ':modified:' || pg_catalog.txid_current(), 'reservation:' || new.id || ':pre_arrival:' || pg_catalog.lower(new.stay)],
+                                     array[pg_catalog.now(), v_pre_arrival]);
+    else
+      perform app_private.notify(new, 'modification', 'reservation:' || new.id || ':modified:' || pg_catalog.txid_current());
     end if;
   elsif old.status <> 'cancelled' and new.status = 'cancelled' and old.status <> 'held' then
     perform app_private.notify(new, 'cancellation', 'reservation:' || new.id || ':cancelled');

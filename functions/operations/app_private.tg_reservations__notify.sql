@@ -2,7 +2,8 @@
 -- pre-arrival message, scheduled), a modification of dates, guests or
 -- price (a new pre-arrival message when the arrival moved; the old one is
 -- skipped when its time comes), a cancellation, a thank-you on check-out.
--- Each in the transaction of the change.
+-- Each in the transaction of the change; a change's messages in one
+-- notify_all (one call that queues their jobs).
 create or replace function app_private.tg_reservations__notify() returns trigger
   language plpgsql volatile
   set search_path to pg_catalog, public, pg_temp
@@ -15,19 +16,25 @@ begin
   end if;
   if old.status = 'held' and new.status = 'confirmed' then
     v_pre_arrival := app_private.pre_arrival_at(new);
-    perform app_private.notify(new, 'confirmation', 'reservation:' || new.id || ':confirmed');
     if v_pre_arrival > pg_catalog.now() then
-      perform app_private.notify(new, 'pre_arrival', 'reservation:' || new.id || ':pre_arrival:' || pg_catalog.lower(new.stay), v_pre_arrival);
+      perform app_private.notify_all(new, array['confirmation', 'pre_arrival']::app_public.notification_kind[],
+                                     array['reservation:' || new.id || ':confirmed', 'reservation:' || new.id || ':pre_arrival:' || pg_catalog.lower(new.stay)],
+                                     array[pg_catalog.now(), v_pre_arrival]);
+    else
+      perform app_private.notify(new, 'confirmation', 'reservation:' || new.id || ':confirmed');
     end if;
   elsif old.status = new.status and new.status in ('confirmed', 'checked_in')
         and (old.stay, old.adults, old.children, old.rate_plan_id, old.total_amount)
             is distinct from (new.stay, new.adults, new.children, new.rate_plan_id, new.total_amount) then
-    perform app_private.notify(new, 'modification', 'reservation:' || new.id || ':modified:' || pg_catalog.txid_current());
     if new.status = 'confirmed' and pg_catalog.lower(old.stay) <> pg_catalog.lower(new.stay) then
       v_pre_arrival := app_private.pre_arrival_at(new);
     end if;
     if v_pre_arrival > pg_catalog.now() then
-      perform app_private.notify(new, 'pre_arrival', 'reservation:' || new.id || ':pre_arrival:' || pg_catalog.lower(new.stay), v_pre_arrival);
+      perform app_private.notify_all(new, array['modification', 'pre_arrival']::app_public.notification_kind[],
+                                     array['reservation:' || new.id || ':modified:' || pg_catalog.txid_current(), 'reservation:' || new.id || ':pre_arrival:' || pg_catalog.lower(new.stay)],
+                                     array[pg_catalog.now(), v_pre_arrival]);
+    else
+      perform app_private.notify(new, 'modification', 'reservation:' || new.id || ':modified:' || pg_catalog.txid_current());
     end if;
   elsif old.status <> 'cancelled' and new.status = 'cancelled' and old.status <> 'held' then
     perform app_private.notify(new, 'cancellation', 'reservation:' || new.id || ':cancelled');

@@ -21,6 +21,20 @@ it("add_jobs queues one job per payload, to run when asked, with its attempts; n
   });
 });
 
+it("add_jobs runs each job at its own time when given one (a confirmation's message now, the pre-arrival one days ahead, in one call)", async () => {
+  await inRollback(db.ownerPool, async (c) => {
+    await c.query(
+      `select app_private.add_jobs('send_notification', array['{"id": "now"}'::json, '{"id": "later"}'::json, '{"id": "default"}'::json],
+                                   run_at := now() + interval '1 hour', max_attempts := 10,
+                                   run_ats := array[now(), now() + interval '3 days', null])`,
+    );
+    const { rows } = await c.query(
+      `select payload->>'id' as id, (run_at - now())::text as after from graphile_worker._private_jobs order by run_at`,
+    );
+    expect(rows).toEqual([{ id: "now", after: "00:00:00" }, { id: "default", after: "01:00:00" }, { id: "later", after: "3 days" }]);
+  });
+});
+
 it("add_job and add_jobs plan graphile_worker's statements for every call, whatever their caller set", async () => {
   const { rows } = await db.ownerPool.query(
     `select p.oid::regproc::text as name, p.proconfig as config from pg_proc p
