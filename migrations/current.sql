@@ -1,1 +1,78 @@
--- Enter migration here
+-- Issue 21, front desk: walk-in and phone bookings with a unit chosen by the
+-- desk and a rate override with its reason (role-checked, limited per
+-- property for the front desk, recorded and audited); a guest without email.
+
+-- A walk-in may have no email: the profile has none, no message is sent.
+alter table app_public.guests alter column email drop not null;
+comment on column app_public.guests.email is E'The guest''s email (unique at the property); null for a guest booked at the desk without one (no messages are sent then).';
+
+-- How much the front desk may take off a room price on its own.
+alter table app_public.properties drop column if exists desk_max_discount_percent;
+alter table app_public.properties
+  add column desk_max_discount_percent numeric(5,2) not null default 10
+    constraint properties_desk_max_discount_percent_check check (desk_max_discount_percent between 0 and 100);
+comment on column app_public.properties.desk_max_discount_percent is E'The most the front desk may take off a stay''s room price at the desk (percent, 0 to 100; default 10). Managers and owners have no limit.';
+grant update (desk_max_discount_percent) on app_public.properties to keepr_staff;
+
+drop function if exists app_public.reservations_rate_override(app_public.reservations);
+drop function if exists app_public.create_desk_hold(text, text, integer);
+drop function if exists app_public.desk_quote(uuid, date, date, integer, integer, uuid, bigint, numeric, text);
+drop function if exists app_private.check_desk_override(uuid, bigint, bigint, numeric, text);
+drop table if exists app_public.rate_overrides;
+drop function if exists app_private.quote_for(uuid, date, date, integer, integer);
+drop function if exists app_private.quote_for(uuid, date, date, integer, integer, bigint, numeric, text);
+drop function if exists app_private.price_lines(uuid[], date, date, integer, integer);
+drop function if exists app_private.price_lines(uuid[], date, date, integer, integer, bigint, numeric, text);
+
+create table app_public.rate_overrides (
+  id uuid not null default gen_random_uuid(),
+  property_id uuid not null,
+  reservation_id uuid not null,
+  kind text not null constraint rate_overrides_kind_check check (kind in ('room_amount', 'discount_percent')),
+  quoted_room_amount bigint not null constraint rate_overrides_quoted_room_amount_check check (quoted_room_amount >= 0),
+  room_amount bigint not null constraint rate_overrides_room_amount_check check (room_amount >= 0),
+  discount_percent numeric(7,2) not null,
+  reason text not null constraint rate_overrides_reason_check check (pg_catalog.length(reason) between 3 and 500),
+  created_by uuid,
+  creator_role app_public.staff_role not null,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  constraint rate_overrides_pkey primary key (id, property_id),
+  constraint rate_overrides_property_id_reservation_id_key unique (property_id, reservation_id),
+  constraint rate_overrides_property_id_fkey foreign key (property_id) references app_public.properties (id) on delete cascade,
+  constraint rate_overrides_reservation_fkey foreign key (property_id, reservation_id)
+    references app_public.reservations (property_id, id) on delete cascade,
+  constraint rate_overrides_created_by_fkey foreign key (created_by) references app_public.users (id) on delete set null
+);
+create index rate_overrides_created_by_idx on app_public.rate_overrides (created_by) where created_by is not null;
+comment on table app_public.rate_overrides is E'The price the front desk set for a stay (createDeskHold): the quoted room price, the price given, the effective percent off, why and who. One per reservation; read as Reservation.rateOverride.';
+comment on constraint rate_overrides_pkey on app_public.rate_overrides is E'@rowIdentity id';
+comment on constraint rate_overrides_reservation_fkey on app_public.rate_overrides is E'@behavior -*';
+comment on constraint rate_overrides_property_id_reservation_id_key on app_public.rate_overrides is E'@behavior -*';
+comment on column app_public.rate_overrides.kind is E'room_amount (the desk gave the room price) or discount_percent (the desk gave a percent off).';
+comment on column app_public.rate_overrides.quoted_room_amount is E'The room price (nights less the length-of-stay discount, minor units) before the override.';
+comment on column app_public.rate_overrides.room_amount is E'The room price after the override (minor units); taxes follow it.';
+comment on column app_public.rate_overrides.discount_percent is E'The effective percent off the quoted room price (negative when the desk raised it).';
+comment on column app_public.rate_overrides.reason is E'Why the price was changed, as the desk wrote it.';
+comment on column app_public.rate_overrides.created_by is E'Who set the price.';
+comment on column app_public.rate_overrides.creator_role is E'Their role at the property then (what limit applied).';
+create trigger _100_timestamps before insert or update on app_public.rate_overrides
+  for each row execute function app_private.tg__timestamps();
+create trigger _500_audit after insert or update or delete on app_public.rate_overrides
+  for each row execute function audit.tg__record();
+alter table app_public.rate_overrides enable row level security;
+grant select on app_public.rate_overrides to keepr_staff;
+create policy select_cashiers on app_public.rate_overrides for select to keepr_staff
+  using (property_id in (select app_hidden.current_property_ids_for('cashiers')));
+
+--! include booking/app_private.price_lines.sql
+--! include booking/app_private.quote_for.sql
+--! include booking/app_private.check_desk_override.sql
+--! include booking/app_public.desk_quote.sql
+grant execute on function app_public.desk_quote(uuid, date, date, integer, integer, uuid, bigint, numeric, text) to keepr_staff;
+--! include booking/app_public.create_desk_hold.sql
+grant execute on function app_public.create_desk_hold(text, text, integer) to keepr_staff;
+--! include booking/app_public.confirm_booking.sql
+
+--! include booking/app_public.reservations_rate_override.sql
+grant execute on function app_public.reservations_rate_override(app_public.reservations) to keepr_staff;

@@ -132,11 +132,11 @@ export const errorCodes = {
     details: "You are staff at this property, but your role may not do this; or, for a guest changing their booking online, the booking does not allow it: `extensions.reason` is `NOT_CONFIRMED`, `RATE_PLAN`, `NOT_REFUNDABLE`, `PAST_DEADLINE` (see `Reservation.changeRefusal`) or `DATES_ONLY`.",
   },
   SOLD_OUT: {
-    kind: "conflict", surfaces: sqlRaised, sqlstate: "SOLDO", raisedBy: "`quote`, `createHold`, `modifyReservation`",
+    kind: "conflict", surfaces: sqlRaised, sqlstate: "SOLDO", raisedBy: "`quote`, `createHold`, `deskQuote`, `createDeskHold`, `modifyReservation`",
     message: "No unit of the room type is free for those nights.",
   },
   RESTRICTED: {
-    kind: "input", surfaces: sqlRaised, sqlstate: "RSTRC", raisedBy: "`quote`, `modifyReservation`",
+    kind: "input", surfaces: sqlRaised, sqlstate: "RSTRC", raisedBy: "`quote`, `deskQuote`, `modifyReservation`",
     message: "The rate cannot be sold for this stay.",
     details: "`extensions.reason` is `MAX_OCCUPANCY`, `STOP_SELL`, `CLOSED_TO_ARRIVAL`, `CLOSED_TO_DEPARTURE`, `MIN_STAY` or `MAX_STAY`.",
   },
@@ -159,11 +159,12 @@ export const errorCodes = {
     details: "Missing, shorter than 16 or longer than 200 characters, or with spaces.",
   },
   QUOTE_INVALID: {
-    kind: "input", surfaces: sqlRaised, sqlstate: "QUOTE", raisedBy: "`createHold`",
+    kind: "input", surfaces: sqlRaised, sqlstate: "QUOTE", raisedBy: "`createHold`, `createDeskHold`",
     message: "The quote token is not one Keepr signed.",
+    details: "Also a `deskQuote` token given to `createHold`, or a `quote` token given to `createDeskHold`: each takes its own.",
   },
   QUOTE_EXPIRED: {
-    kind: "conflict", surfaces: sqlRaised, sqlstate: "QTEXP", raisedBy: "`createHold`",
+    kind: "conflict", surfaces: sqlRaised, sqlstate: "QTEXP", raisedBy: "`createHold`, `createDeskHold`",
     message: "The quote is older than its 30 minutes: quote again.",
   },
   INVALID_DATES: {
@@ -187,8 +188,9 @@ export const errorCodes = {
     details: "The unit is dirty (check in with `force`) or out of order (move the guest).",
   },
   UNIT_UNAVAILABLE: {
-    kind: "conflict", surfaces: sqlRaised, sqlstate: "UNAVL", raisedBy: "`moveUnit`, `createBlock`, `setUnitStatus`",
+    kind: "conflict", surfaces: sqlRaised, sqlstate: "UNAVL", raisedBy: "`moveUnit`, `createBlock`, `setUnitStatus`, `deskQuote`, `createDeskHold`",
     message: "That unit is taken for some of those nights.",
+    details: "`deskQuote` and `createDeskHold`: the unit the desk chose is not free for the whole stay (choose another, or any unit of the type).",
   },
   LEDGER_UNBALANCED: {
     kind: "internal", surfaces: sqlRaised, sqlstate: "UNBAL", raisedBy: "postings (at commit)",
@@ -250,6 +252,16 @@ export const errorCodes = {
     kind: "conflict", surfaces: sqlRaised, sqlstate: "GSTXP", raisedBy: "`mergeGuests`",
     message: "These guest profiles belong to different properties.",
     details: "Only two profiles of one property can be merged (asked by staff of both properties; anyone else gets NOT_FOUND).",
+  },
+  OVERRIDE_LIMIT: {
+    kind: "forbidden", surfaces: sqlRaised, sqlstate: "OVLIM", raisedBy: "`deskQuote`, `createDeskHold`",
+    message: "This discount is more than your role may give here.",
+    details: "The front desk may take at most the property's `deskMaxDiscountPercent` off a stay's room price (`extensions.reason` is that limit); managers and owners have no limit. `createDeskHold` checks again: a limit lowered since the quote refuses it.",
+  },
+  OVERRIDE_REASON_REQUIRED: {
+    kind: "input", surfaces: sqlRaised, sqlstate: "OVRSN", raisedBy: "`deskQuote`",
+    message: "Say why the price is changed.",
+    details: "A rate override (a room price or a discount) needs a reason of 3 to 500 characters; it is kept with the reservation and shown in its history.",
   },
 
   // ---- Postgres errors, mapped (postgresErrors below) ----------------------

@@ -4,7 +4,11 @@
 --             plus extra-adult and extra-child fees for guests beyond the
 --             included ones (adults fill the included places first);
 --   discount  the largest length-of-stay discount the stay qualifies for,
---             a percent of the nights' sum;
+--             a percent of the nights' sum; and the front desk's rate
+--             override (desk_room_amount: the room part, nights less the
+--             length-of-stay discount, becomes that amount; or
+--             desk_percent_off: that percent off it), one line described
+--             by desk_note, which may raise the price as well as lower it;
 --   fee       per stay, per night or per guest-night;
 --   tax       (with its tax_id) a percent of the room total (plus fees when the tax says so),
 --             or an amount per night or per person-night. An inclusive tax
@@ -17,7 +21,10 @@ create or replace function app_private.price_lines(
   arrival date,
   departure date,
   adults integer,
-  children integer
+  children integer,
+  desk_room_amount bigint default null,
+  desk_percent_off numeric default null,
+  desk_note text default null
 ) returns table (
   rate_plan_id uuid,
   line_no integer,
@@ -75,9 +82,22 @@ begin
            limit 1
         ) l
     ),
-    room_totals as (
+    los_totals as (
       select r.rate_plan_id, r.subtotal + coalesce(d.amount, 0) as amount
         from room r left join discounts d on d.rate_plan_id = r.rate_plan_id
+    ),
+    desk as (
+      -- The desk's override, on the room part after the length-of-stay
+      -- discount (app_public.desk_quote checks who may give how much).
+      select lt.rate_plan_id,
+             case when price_lines.desk_room_amount is not null then price_lines.desk_room_amount - lt.amount
+                  else -round(lt.amount * price_lines.desk_percent_off / 100) end as amount
+        from los_totals lt
+       where price_lines.desk_room_amount is not null or price_lines.desk_percent_off is not null
+    ),
+    room_totals as (
+      select lt.rate_plan_id, lt.amount + coalesce(k.amount, 0) as amount
+        from los_totals lt left join desk k on k.rate_plan_id = lt.rate_plan_id
     ),
     fee_lines as (
       select p.id as rate_plan_id, f.name, f.basis, f.amount as unit_amount,
@@ -130,6 +150,10 @@ begin
                1, d.amount, false, null
           from discounts d
         union all
+        select k.rate_plan_id, 2, 'discount', null,
+               coalesce(price_lines.desk_note, 'Rate set by the front desk'), 1, k.amount, false, null
+          from desk k
+        union all
         select f.rate_plan_id, 3, 'fee', null,
                f.name || case f.basis when 'per_night' then ' (per night)' when 'per_guest_night' then ' (per guest per night)' else '' end,
                f.quantity, f.quantity * f.unit_amount, false, null
@@ -147,5 +171,5 @@ begin
       ) l;
 end;
 $$;
-comment on function app_private.price_lines(uuid[], date, date, integer, integer) is
-  E'The price of a stay on each given rate plan, as lines (night, discount, fee, tax) in minor units.';
+comment on function app_private.price_lines(uuid[], date, date, integer, integer, bigint, numeric, text) is
+  E'The price of a stay on each given rate plan, as lines (night, discount, fee, tax) in minor units, with the front desk''s override when given.';

@@ -6,13 +6,17 @@
 -- non-refundable rates charge the base. The base is the total less the
 -- taxes a penalty does not carry (taxes.applies_to_penalty: a city tax per
 -- person-night is owed only for nights stayed), as
--- app_private.penalty_base says for a reservation.
+-- app_private.penalty_base says for a reservation. The desk_* arguments are
+-- the front desk's rate override (app_private.price_lines).
 create or replace function app_private.quote_for(
   rate_plan_id uuid,
   arrival date,
   departure date,
   adults integer,
-  children integer
+  children integer,
+  desk_room_amount bigint default null,
+  desk_percent_off numeric default null,
+  desk_note text default null
 ) returns app_public.quote
   language plpgsql stable parallel safe
   set search_path to pg_catalog, public, pg_temp
@@ -23,7 +27,8 @@ begin
       with lines as (
         select l.*, tx.name as tax_name, coalesce(tx.applies_to_penalty, true) as carried_by_penalty
           from app_private.price_lines(array[quote_for.rate_plan_id], quote_for.arrival, quote_for.departure,
-                                       quote_for.adults, quote_for.children) l
+                                       quote_for.adults, quote_for.children,
+                                       quote_for.desk_room_amount, quote_for.desk_percent_off, quote_for.desk_note) l
           left join app_public.taxes tx on l.kind = 'tax' and tx.id = l.tax_id
       ),
       totals as (
@@ -95,5 +100,5 @@ begin
   );
 end;
 $$;
-comment on function app_private.quote_for(uuid, date, date, integer, integer) is
-  E'Prices a stay on one rate plan: lines, totals, cancellation terms and units left (no restriction checks).';
+comment on function app_private.quote_for(uuid, date, date, integer, integer, bigint, numeric, text) is
+  E'Prices a stay on one rate plan: lines, totals, cancellation terms and units left (no restriction checks), with the front desk''s rate override when given (app_private.price_lines).';

@@ -62,7 +62,9 @@ begin
   if v_res.status <> 'held' then
     perform app_private.invalid_transition(v_res, 'confirmed');
   end if;
-  if email is null or email !~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$' or pg_catalog.length(email) > 254 then
+  -- The front office may book a guest without an email (a walk-in who has
+  -- none): the profile has no email and no message is sent to it.
+  if (email is null and not v_staff) or email !~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$' or pg_catalog.length(email) > 254 then
     raise exception using errcode = 'INVEM', message = 'That email address does not look valid.';
   end if;
   if full_name is null or pg_catalog.length(pg_catalog.btrim(full_name)) not between 1 and 200 then
@@ -97,14 +99,14 @@ begin
   -- is their account's. An existing profile is updated only by the guest it
   -- is linked to or by the staff: account emails are not verified, so
   -- signing up with someone's email never reaches their profile.
-  v_email := pg_catalog.btrim(email)::public.citext;
+  v_email := nullif(pg_catalog.btrim(email), '')::public.citext;
   select u.id into v_user_id from app_public.users u
    where u.id = app_private.booking_user_id(v_res.property_id) and u.email = v_email;
   insert into app_public.guests (property_id, email, full_name, phone, user_id)
   values (v_res.property_id, v_email, pg_catalog.btrim(full_name), phone, v_user_id)
   on conflict (property_id, email) do nothing
   returning id into v_guest_id;
-  if v_guest_id is null then
+  if v_guest_id is null and v_email is not null then
     select g.id, v_staff or coalesce(g.user_id = v_user_id, false) into v_guest_id, v_verified
       from app_public.guests g
      where g.property_id = v_res.property_id and g.email = v_email;
@@ -144,4 +146,4 @@ begin
 end;
 $$;
 comment on function app_public.confirm_booking(uuid, text, text, text, text, text, text) is
-  E'Confirms a hold as a reservation for the guest (name, email, optional phone): returns the confirmation code. Give the hold token createHold returned (not needed by the signed-in guest who made the hold or by the property''s front office). Errors: NOT_FOUND (no such hold, or not yours), INVALID_TRANSITION, HOLD_EXPIRED, INVALID_EMAIL, INVALID_NAME, INVALID_PHONE, IDEMPOTENCY_KEY_REUSED.';
+  E'Confirms a hold as a reservation for the guest (name, email, optional phone; the property''s front office may leave the email out for a walk-in, then no message is sent): returns the confirmation code. Give the hold token createHold returned (not needed by the signed-in guest who made the hold or by the property''s front office). Errors: NOT_FOUND (no such hold, or not yours), INVALID_TRANSITION, HOLD_EXPIRED, INVALID_EMAIL, INVALID_NAME, INVALID_PHONE, IDEMPOTENCY_KEY_REUSED.';

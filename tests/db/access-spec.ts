@@ -230,7 +230,7 @@ export const tables = {
     },
     update: staffWrite("managers", ["name", "slug", "time_zone", "currency", "country_code", "city", "address", "description",
       "is_published", "check_in_time", "check_out_time", "language", "pre_arrival_days", "stayover_clean_nights", "photo_urls", "amenities",
-      "no_show_time", "no_show_day_offset", "contact_email", "contact_phone", "arrival_instructions"]),
+      "no_show_time", "no_show_day_offset", "contact_email", "contact_phone", "arrival_instructions", "desk_max_discount_percent"]),
   },
   "app_public.property_memberships": {
     select: staffRows("all_staff"),
@@ -252,6 +252,7 @@ export const tables = {
     update: staffWrite("managers", ["min_nights", "percent_off"]),
     delete: staffWrite("managers"),
   },
+  "app_public.rate_overrides": { about: "the price the desk set for a stay, why and who (createDeskHold writes them)", select: staffRows("cashiers", false) },
   "app_public.rate_plans": {
     select: { ...publicRows("cashiers"), worker: ["all"] },
     insert: staffWrite("managers", ["property_id", "room_type_id", "name", "description", "currency", "base_price", "included_guests",
@@ -338,6 +339,9 @@ export const functions = {
   "app_public.room_type_held_until(uuid,date,date)": { execute: api, call: { anyone: true } },
   "app_public.quote(uuid,date,date,integer,integer)": { execute: api, call: { anyone: true } },
   "app_public.create_hold(text,text,integer)": { execute: api, call: { anyone: true } },
+  "app_public.desk_quote(uuid,date,date,integer,integer,uuid,bigint,numeric,text)": { about: "the desk's quote: a unit it chose, a rate override with its reason", execute: staffOnly, call: { guard: "front_office" } },
+  "app_public.create_desk_hold(text,text,integer)": { about: "holds a desk quote's stay at its price", execute: staffOnly, call: { guard: "front_office" } },
+  "app_public.reservations_rate_override(app_public.reservations)": { execute: staffOnly, call: { anyone: true } },
   "app_public.confirm_booking(uuid,text,text,text,text,text,text)": {
     about: "only whoever made the hold confirms it",
     execute: api,

@@ -46,6 +46,8 @@ export interface Place {
   intents: { guestDeposit: string; guestBalance: string; token: string };
   invoiceId: string;
   quoteToken: string;
+  /** A front-desk quote (deskQuote) with a discount and its reason, for createDeskHold. */
+  deskQuoteToken: string;
   token: { code: string; email: string };
   icalToken: string;
   /** Two guest profiles of one person (the desk merges dupe into keep), without bookings. */
@@ -188,6 +190,7 @@ async function place(c: Client, label: "A" | "B", tag: string, guest: { id: stri
   const walkIn = await confirm(c, await hold(c, (await quote(c, ratePlanId, ...stay(0, 1))).quote_token), newKey(), `walkin-${tag}@example.com`);
   const inhouse = await confirm(c, await hold(c, (await quote(c, ratePlanId, ...stay(0, 2))).quote_token), newKey(), `inhouse-${tag}@example.com`);
   await c.query("select app_public.check_in($1, $2, acknowledge_unpaid => true)", [inhouse.reservation_id, newKey()]);
+  const deskQuoteToken = (await c.query("select quote_token from app_public.desk_quote($1, $2, $3, discount_percent => 5, override_reason => 'Access fixture')", [ratePlanId, ...stay(6, 1)])).rows[0].quote_token as string;
   const blockId = (await c.query("select id from app_public.create_block($1, $2, $3, 'owner_block', $4, 'Owner stays')", [unitIds[3], ...stay(30, 2), newKey()])).rows[0].id as string;
 
   // Money: the guest's deposit paid (captured, partly refunded), invoices.
@@ -320,6 +323,12 @@ async function place(c: Client, label: "A" | "B", tag: string, guest: { id: stri
     "insert into app_public.guest_merges (property_id, kept_guest_id, merged_guest_id, merged_guest) values ($1, $2, gen_random_uuid(), '{}')",
     [propertyId, guests.keep],
   );
+  // The walk-in's price, as if the desk had set it (createDeskHold writes these).
+  await c.query(
+    `insert into app_public.rate_overrides (property_id, reservation_id, kind, quoted_room_amount, room_amount, discount_percent, reason, creator_role)
+     values ($1, $2, 'discount_percent', 10000, 9500, 5, 'Access fixture', 'front_desk')`,
+    [propertyId, walkIn.reservation_id],
+  );
   const icalToken = (await c.query("select ical_token from app_public.units where id = $1", [unitIds[0]])).rows[0].ical_token as string;
 
   return {
@@ -330,7 +339,7 @@ async function place(c: Client, label: "A" | "B", tag: string, guest: { id: stri
     folios: { guest: folioOf(guestRes), today: folioOf(walkIn.reservation_id), token: folioOf(tokenBooking.reservation_id) },
     desk: { extraId, companyId, shiftId, chargeEntryId, extraFolioId },
     intents: { guestDeposit, guestBalance: intentOf(guestRes, "balance"), token: intentOf(tokenBooking.reservation_id, "deposit") },
-    invoiceId, quoteToken,
+    invoiceId, quoteToken, deskQuoteToken,
     token: { code: tokenBooking.confirmation_code, email: tokenEmail },
     icalToken, spare, guests,
   };

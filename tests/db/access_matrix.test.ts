@@ -81,6 +81,7 @@ const catalogs: Record<string, Catalog> = {
   "app_public.folios": { key: "x.id::text", label: "coalesce(r.contact_name, 'folio')", ...byReservation("x.reservation_id") },
   "app_public.guests": { key: "x.id::text", label: "x.full_name", users: "array_remove(array[x.user_id], null)" },
   "app_public.guest_merges": { key: "x.id::text", label: "'merge'" },
+  "app_public.rate_overrides": { key: "x.id::text", label: "x.reason" },
   "app_public.housekeeping_tasks": { key: "x.id::text", label: "x.kind::text" },
   "app_public.inventory_claims": { key: "x.id::text", label: "x.kind::text" },
   "app_public.invoices": { key: "x.id::text", label: "x.document_number", ...byReservation("x.reservation_id") },
@@ -458,6 +459,16 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
     call: (a) => ({ sql: "select * from app_public.quote($1, $2::date, $3::date)", params: [a.ratePlanId, addDays(a.today, 5), addDays(a.today, 6)] }),
   },
   "app_public.create_hold(text,text,integer)": { call: (a) => ({ sql: "select * from app_public.create_hold($1, $2)", params: [a.quoteToken, newKey()] }) },
+  "app_public.desk_quote(uuid,date,date,integer,integer,uuid,bigint,numeric,text)": {
+    call: (a) => ({
+      sql: "select * from app_public.desk_quote($1, $2::date, $3::date, discount_percent => 5, override_reason => 'Access test')",
+      params: [a.ratePlanId, addDays(a.today, 5), addDays(a.today, 6)],
+    }),
+  },
+  "app_public.create_desk_hold(text,text,integer)": { call: (a) => ({ sql: "select * from app_public.create_desk_hold($1, $2)", params: [a.deskQuoteToken, newKey()] }) },
+  "app_public.reservations_rate_override(app_public.reservations)": {
+    call: () => ({ sql: "select app_public.reservations_rate_override(null::app_public.reservations)", params: [] }),
+  },
   "app_public.confirm_booking(uuid,text,text,text,text,text,text)": {
     // The signed-in guest's hold, or an anonymous hold, without a token.
     call: (a, t) => ({

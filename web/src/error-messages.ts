@@ -35,6 +35,8 @@ export const guestErrorWording = {
   INVALID_INPUT: "server",
   UNIT_NOT_READY: "server",
   UNIT_UNAVAILABLE: "server",
+  OVERRIDE_LIMIT: "server",
+  OVERRIDE_REASON_REQUIRED: "server",
   LEDGER_UNBALANCED: "server",
   TOO_MANY_ATTEMPTS: "server",
   LAST_OWNER: "server",

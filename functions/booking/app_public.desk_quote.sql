@@ -1,0 +1,84 @@
+-- The front desk's quote for a walk-in or a phone booking: app_public.quote,
+-- plus a unit of the room type chosen by the desk (free for those nights:
+-- UNIT_UNAVAILABLE otherwise) and a rate override with its reason (a new
+-- room price, or a percent off it; see app_private.check_desk_override for
+-- who may give how much). The price lines show the override as a line of its
+-- own and the taxes follow the new room price. The token is signed for
+-- createDeskHold only (createHold refuses it), carries the unit and the
+-- override, and is valid for 30 minutes. Front office of the property only.
+create or replace function app_public.desk_quote(
+  rate_plan_id uuid,
+  arrival date,
+  departure date,
+  adults integer default 2,
+  children integer default 0,
+  unit_id uuid default null,
+  room_amount bigint default null,
+  discount_percent numeric default null,
+  override_reason text default null
+) returns app_public.quote
+  language plpgsql stable security definer
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_plan app_public.rate_plans;
+  v_restriction record;
+  v_quote app_public.quote;
+  v_plain app_public.quote;
+  v_percent numeric;
+  v_override jsonb;
+  v_payload text;
+begin
+  select rp.* into v_plan from app_public.rate_plans rp
+   where rp.id = desk_quote.rate_plan_id and rp.property_id in (select app_hidden.current_property_ids());
+  if not found then
+    raise exception using errcode = 'NTFND', message = 'No such rate plan.';
+  end if;
+  perform app_private.require_staff(v_plan.property_id, app_hidden.staff_group_roles('front_office'), 'take bookings');
+  perform app_private.check_stay(v_plan.property_id, arrival, departure, adults, children);
+  select * into v_restriction
+    from app_private.stay_restrictions(array[desk_quote.rate_plan_id], arrival, departure, adults, children);
+  if v_restriction.restriction is not null then
+    raise exception using errcode = 'RSTRC', message = v_restriction.message, hint = v_restriction.restriction;
+  end if;
+
+  if unit_id is not null then
+    if not exists (select from app_public.units u
+                    where u.property_id = v_plan.property_id and u.id = desk_quote.unit_id and u.room_type_id = v_plan.room_type_id) then
+      raise exception using errcode = 'NTFND', message = 'No such unit of this room type.';
+    end if;
+    if not exists (select from app_private.free_units(array[v_plan.property_id], pg_catalog.daterange(arrival, departure), v_plan.room_type_id) f
+                    where f.unit_id = desk_quote.unit_id) then
+      raise exception using errcode = 'UNAVL', message = 'That unit is taken for some of those nights; choose another or any free unit.';
+    end if;
+  end if;
+
+  if room_amount is not null or discount_percent is not null or override_reason is not null then
+    v_plain := app_private.quote_for(desk_quote.rate_plan_id, arrival, departure, adults, children);
+    v_percent := app_private.check_desk_override(v_plan.property_id, v_plain.room_amount, room_amount, discount_percent, override_reason);
+    v_quote := app_private.quote_for(desk_quote.rate_plan_id, arrival, departure, adults, children,
+                 room_amount, discount_percent,
+                 case when room_amount is not null then 'Rate set by the front desk: ' else pg_catalog.format('Front desk discount %s%%: ', pg_catalog.trim_scale(discount_percent)) end
+                   || pg_catalog.btrim(override_reason));
+    v_override := pg_catalog.jsonb_build_object(
+      'quoted_room_amount', v_plain.room_amount, 'quoted_total_amount', v_plain.total_amount,
+      'room_amount', v_quote.room_amount, 'discount_percent', v_percent,
+      'kind', case when room_amount is not null then 'room_amount' else 'discount_percent' end,
+      'reason', pg_catalog.btrim(override_reason));
+  else
+    v_quote := app_private.quote_for(desk_quote.rate_plan_id, arrival, departure, adults, children);
+  end if;
+  if v_quote.units_left = 0 then
+    raise exception using errcode = 'SOLDO', message = 'No unit of this room type is free for these dates.';
+  end if;
+  v_quote.valid_until := pg_catalog.now() + interval '30 minutes';
+  v_payload := pg_catalog.translate(pg_catalog.encode(pg_catalog.convert_to(
+                 (pg_catalog.to_jsonb(v_quote) || pg_catalog.jsonb_build_object('unit_id', unit_id, 'override', v_override))::text, 'UTF8'), 'base64'),
+                 E'+/=\n', '-_');
+  v_quote.quote_token := v_payload || '.' || app_private.sign('desk:' || v_payload);
+  return v_quote;
+end;
+$$;
+comment on function app_public.desk_quote(uuid, date, date, integer, integer, uuid, bigint, numeric, text) is
+  E'The front desk''s quote: like quote, with a chosen unit (free for those nights) and a rate override (a new room price, roomAmount, or discountPercent off it) with its reason; the token is for createDeskHold. Front office of the property only; the front desk within the property''s deskMaxDiscountPercent. Errors: NOT_FOUND, ACCESS_DENIED, DATES, GUEST, RESTRICTED, SOLD_OUT, UNIT_UNAVAILABLE, OVERRIDE_LIMIT, OVERRIDE_REASON_REQUIRED, INVALID_INPUT (reason OVERRIDE).';
