@@ -103,7 +103,7 @@ export const errorCodes = {
     details: "`sendInvoice`: also when no address is given and the document's bill-to has none.",
   },
   INVALID_NAME: {
-    kind: "input", surfaces: sqlRaised, sqlstate: "INVNM", raisedBy: "`register`, `confirmBooking`, `updateReservationGuest`, `updateGuest`",
+    kind: "input", surfaces: sqlRaised, sqlstate: "INVNM", raisedBy: "`register`, `confirmBooking`, `updateReservationGuest`, `updateGuest`, `recordRegistrationCard`",
     message: "A name is missing or too long.",
   },
   INVALID_PHONE: {
@@ -252,6 +252,16 @@ export const errorCodes = {
     kind: "conflict", surfaces: sqlRaised, sqlstate: "GSTXP", raisedBy: "`mergeGuests`",
     message: "These guest profiles belong to different properties.",
     details: "Only two profiles of one property can be merged (asked by staff of both properties; anyone else gets NOT_FOUND).",
+  },
+  INVALID_ID_DOCUMENT: {
+    kind: "input", surfaces: sqlRaised, sqlstate: "IDDOC", raisedBy: "`recordRegistrationCard`",
+    message: "A field of the identity document is missing or not valid.",
+    details: "`extensions.reason` names the field: `TYPE`, `NUMBER` (3 to 30 letters, digits, `<` or `-`), `COUNTRY` or `NATIONALITY` (not an ISO 3166-1 alpha-2 code), `BIRTH` (before 1900 or after today), `ISSUED` (before the date of birth or after today), `EXPIRED` (expired before today, or expiring before it was issued), `ADDRESS` (over 500 characters).",
+  },
+  REGISTRATION_CARD_REQUIRED: {
+    kind: "conflict", surfaces: sqlRaised, sqlstate: "IDREQ", raisedBy: "`checkIn`",
+    message: "Fill in the guest's registration card before check-in.",
+    details: "The property requires the guest's identity document at check-in (`registrationCardRequired`): record it with `recordRegistrationCard`, then check in.",
   },
   OVERRIDE_LIMIT: {
     kind: "forbidden", surfaces: sqlRaised, sqlstate: "OVLIM", raisedBy: "`deskQuote`, `createDeskHold`",

@@ -5,7 +5,9 @@
 -- arrival) are refused with PAYMENT_DUE, saying how much, unless the desk
 -- acknowledges them (acknowledge_unpaid => true: checked in all the same,
 -- the folio still shows what is owed). Once in house, the payment deadline
--- no longer cancels the stay.
+-- no longer cancels the stay. A property that requires registration cards
+-- (properties.registration_card_required) refuses a stay without one
+-- (REGISTRATION_CARD_REQUIRED, before the payment check).
 create or replace function app_public.check_in(
   reservation_id uuid,
   idempotency_key text,
@@ -48,6 +50,11 @@ begin
       message = pg_catalog.format('The unit is %s; %s.', pg_catalog.replace(v_housekeeping::text, '_', ' '),
                                   case when v_housekeeping = 'dirty' then 'clean it first or check in with force' else 'move the guest to another unit' end);
   end if;
+  if exists (select from app_public.properties p where p.id = v_res.property_id and p.registration_card_required)
+     and not exists (select from app_public.registration_cards c where c.property_id = v_res.property_id and c.reservation_id = v_res.id) then
+    raise exception using errcode = 'IDREQ',
+      message = 'This property records the guest''s identity document before check-in: fill in the registration card first.';
+  end if;
   v_unpaid := app_private.unpaid_prepayment(v_res);
   if v_unpaid > 0 and not coalesce(acknowledge_unpaid, false) then
     raise exception using errcode = 'PAYDU',
@@ -67,4 +74,4 @@ begin
 end;
 $$;
 comment on function app_public.check_in(uuid, text, boolean, boolean) is
-  E'Checks in a confirmed reservation on or after its arrival date; unpaid prepayments need acknowledgeUnpaid. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, UNIT_NOT_READY, PAYMENT_DUE, IDEMPOTENCY_KEY_REUSED.';
+  E'Checks in a confirmed reservation on or after its arrival date; unpaid prepayments need acknowledgeUnpaid. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, UNIT_NOT_READY, REGISTRATION_CARD_REQUIRED, PAYMENT_DUE, IDEMPOTENCY_KEY_REUSED.';

@@ -230,7 +230,7 @@ export const tables = {
     },
     update: staffWrite("managers", ["name", "slug", "time_zone", "currency", "country_code", "city", "address", "description",
       "is_published", "check_in_time", "check_out_time", "language", "pre_arrival_days", "stayover_clean_nights", "photo_urls", "amenities",
-      "no_show_time", "no_show_day_offset", "contact_email", "contact_phone", "arrival_instructions", "desk_max_discount_percent"]),
+      "no_show_time", "no_show_day_offset", "contact_email", "contact_phone", "arrival_instructions", "desk_max_discount_percent", "registration_card_required"]),
   },
   "app_public.property_memberships": {
     select: staffRows("all_staff"),
@@ -268,6 +268,10 @@ export const tables = {
     update: staffWrite("back_office", ["resolved_at", "resolution_note"]),
   },
   "app_public.refunds": { select: bookingRows("cashiers") },
+  "app_public.registration_cards": {
+    about: "the guest's identity document (recordRegistrationCard writes them); analysts read reporting.registration_cards, masked",
+    select: staffRows("front_office", false),
+  },
   "app_public.reservations": {
     about: "changed only through the booking functions, but for special requests",
     select: bookingRows("cashiers"),
@@ -312,6 +316,7 @@ export const tables = {
   "reporting.properties": { select: { analyst: ["all"] } },
   "reporting.rate_plans": { select: { analyst: ["all"] } },
   "reporting.reconciliation_differences": { select: { analyst: ["all"] } },
+  "reporting.registration_cards": { about: "document number masked, year of birth, no name or address", select: { analyst: ["all"] } },
   "reporting.reservations": { select: { analyst: ["all"] } },
   "reporting.revenue_by_channel": { select: { analyst: ["all"] } },
   "reporting.room_nights": { select: { analyst: ["all"] } },
@@ -352,6 +357,9 @@ export const functions = {
   "app_public.modify_reservation(uuid,text,date,date,integer,integer,uuid,uuid)": { execute: api, call: { guard: "front_office", own: true } },
   "app_public.cancel_reservation(uuid,text,text)": { execute: api, call: { guard: "front_office", own: true } },
   "app_public.check_in(uuid,text,boolean,boolean)": { execute: staffOnly, call: { guard: "front_office" } },
+  "app_public.record_registration_card(uuid,text,app_public.identity_document_type,text,text,text,date,date,date,text)": {
+    about: "the desk records the guest's identity document", execute: staffOnly, call: { guard: "front_office" },
+  },
   "app_public.check_out(uuid,text)": { execute: staffOnly, call: { guard: "front_office" } },
   "app_public.mark_no_show(uuid,text)": { execute: staffOnly, call: { guard: "front_office" } },
   "app_public.move_unit(uuid,uuid,text)": { execute: staffOnly, call: { guard: "front_office" } },

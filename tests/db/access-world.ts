@@ -190,6 +190,7 @@ async function place(c: Client, label: "A" | "B", tag: string, guest: { id: stri
   const walkIn = await confirm(c, await hold(c, (await quote(c, ratePlanId, ...stay(0, 1))).quote_token), newKey(), `walkin-${tag}@example.com`);
   const inhouse = await confirm(c, await hold(c, (await quote(c, ratePlanId, ...stay(0, 2))).quote_token), newKey(), `inhouse-${tag}@example.com`);
   await c.query("select app_public.check_in($1, $2, acknowledge_unpaid => true)", [inhouse.reservation_id, newKey()]);
+  await c.query("select app_public.record_registration_card($1, 'In House', 'passport', 'X1234567', 'PT', 'PT', '1980-01-01', '2020-01-01')", [inhouse.reservation_id]);
   const deskQuoteToken = (await c.query("select quote_token from app_public.desk_quote($1, $2, $3, discount_percent => 5, override_reason => 'Access fixture')", [ratePlanId, ...stay(6, 1)])).rows[0].quote_token as string;
   const blockId = (await c.query("select id from app_public.create_block($1, $2, $3, 'owner_block', $4, 'Owner stays')", [unitIds[3], ...stay(30, 2), newKey()])).rows[0].id as string;
 

@@ -136,6 +136,7 @@ const catalogs: Record<string, Catalog> = {
     key: "x.id::text", label: "x.reason",
     ...byReservation("(select i.reservation_id from app_public.payment_intents i where i.id = x.intent_id)"),
   },
+  "app_public.registration_cards": { key: "x.id::text", label: "x.full_name" },
   "app_public.reservations": {
     key: "x.id::text", label: "coalesce(x.contact_name, x.status::text)",
     users: "array_remove(array[x.user_id], null)", booking: "x.id",
@@ -491,6 +492,12 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
   },
   "app_public.cancel_reservation(uuid,text,text)": {
     call: (a, t) => ({ sql: "select * from app_public.cancel_reservation($1, $2, 'Plans changed')", params: [reservationOf(a, t), newKey()], owner: own(t) }),
+  },
+  "app_public.record_registration_card(uuid,text,app_public.identity_document_type,text,text,text,date,date,date,text)": {
+    call: (a) => ({
+      sql: "select * from app_public.record_registration_card($1, 'In House', 'national_id', 'Y7654321', 'PT', 'PT', '1980-01-01', '2020-01-01')",
+      params: [a.res.inhouse],
+    }),
   },
   "app_public.check_in(uuid,text,boolean,boolean)": {
     call: (a) => ({ sql: "select * from app_public.check_in($1, $2, acknowledge_unpaid => true)", params: [a.res.today, newKey()] }),

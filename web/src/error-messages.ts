@@ -36,6 +36,8 @@ export const guestErrorWording = {
   UNIT_NOT_READY: "server",
   UNIT_UNAVAILABLE: "server",
   OVERRIDE_LIMIT: "server",
+  INVALID_ID_DOCUMENT: "server",
+  REGISTRATION_CARD_REQUIRED: "server",
   OVERRIDE_REASON_REQUIRED: "server",
   LEDGER_UNBALANCED: "server",
   TOO_MANY_ATTEMPTS: "server",
