@@ -554,7 +554,7 @@ export const markNoShow = bookingMutation<{ reservationId: Uuid; idempotencyKey:
  * `runKeyed`, which requires a key made once per user action.
  */
 export const keyedMutations = [
-  "setRates", "createHold", "checkOut", "markNoShow", "cancelReservation", "checkIn", "moveUnit", "confirmBooking",
+  "setRates", "createHold", "createDeskHold", "checkOut", "markNoShow", "cancelReservation", "checkIn", "moveUnit", "confirmBooking",
   "modifyReservation", "markPayoutPaid", "runPayouts", "pay", "refundPayment", "releaseBlock", "createBlock",
   "issueInvoice", "issueCreditNote", "attachPaymentMethod", "setPropertyLegalDetails", "setFolioBillTo", "sendInvoice",
   // The desk's folio work (documents/desk.ts).
