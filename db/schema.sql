@@ -30,16 +30,16 @@
 --     night_audits, notification_templates, notifications, organizations,
 --     owners, payment_attempts, payment_intents, payout_lines, payouts,
 --     postings, properties, property_legal_details, property_memberships,
---     rate_calendar, rate_plan_los_discounts, rate_plans,
---     reconciliation_differences, refunds, reservations, room_types,
---     settlement_lines, settlement_reports, taxes, units, users
+--     rate_calendar, rate_overrides, rate_plan_los_discounts, rate_plans,
+--     reconciliation_differences, refunds, registration_cards, reservations,
+--     room_types, settlement_lines, settlement_reports, taxes, units, users
 --   views: account_balances, trial_balance
 --   types: account_kind, availability, booking, cancellation_penalty_kind,
 --     cash_movement_kind, channel_conflict_closer, channel_conflict_status,
 --     channel_feed_pending_change, channel_source, charge_posting, claim_kind,
 --     desk_payment_method, export_kind, export_status, fee_basis, folio_kind,
 --     folio_status, hold, housekeeping_status, housekeeping_stay,
---     housekeeping_task_kind, housekeeping_task_status,
+--     housekeeping_task_kind, housekeeping_task_status, identity_document_type,
 --     invoice_delivery_status, invoice_kind, jwt_token, meal_plan,
 --     night_audit_anomaly_kind, notification_channel, notification_kind,
 --     notification_status, payment_attempt_status, payment_kind,
@@ -52,38 +52,40 @@
 --     channel_feeds_pending_change, channel_reconciliation,
 --     channel_revenue_report, charge_card_on_file, check_in, check_out,
 --     city_tax_report, close_cash_shift, companies_folio, confirm_booking,
---     correct_folio_entry, create_block, create_folio, create_hold,
---     current_booking, current_user, extend_payment_deadline, folio_list,
---     folios_bill_to, folios_due_at_check_out, front_desk_day,
---     guests_duplicates, guests_merges, guests_nights_count,
---     guests_stays_count, guests_total_spend, housekeeping_board,
---     housekeeping_stays, inventory_claims_end_date,
---     inventory_claims_start_date, issue_credit_note, issue_invoice,
---     journal_entries_between, login, logout, lookup_booking, mark_no_show,
---     mark_payout_paid, merge_guests, modify_reservation, move_unit,
---     nearest_stays, occupancy_report, open_cash_shift, open_channel_conflicts,
---     owner_statement, pay, payment_due_reservations, pickup_report,
---     pin_reservation_unit, post_folio_allowance, post_folio_charge,
---     property_by_slug, quote, quote_change, rate_grid, refund_folio_payment,
+--     correct_folio_entry, create_block, create_desk_hold, create_folio,
+--     create_hold, current_booking, current_user, desk_quote,
+--     extend_payment_deadline, folio_list, folios_bill_to,
+--     folios_due_at_check_out, front_desk_day, guests_duplicates,
+--     guests_merges, guests_nights_count, guests_stays_count,
+--     guests_total_spend, housekeeping_board, housekeeping_stays,
+--     inventory_claims_end_date, inventory_claims_start_date,
+--     issue_credit_note, issue_invoice, journal_entries_between, login, logout,
+--     lookup_booking, mark_no_show, mark_payout_paid, merge_guests,
+--     modify_reservation, move_unit, nearest_stays, occupancy_report,
+--     open_cash_shift, open_channel_conflicts, owner_statement, pay,
+--     payment_due_reservations, pickup_report, pin_reservation_unit,
+--     post_folio_allowance, post_folio_charge, property_by_slug, quote,
+--     quote_change, rate_grid, record_registration_card, refund_folio_payment,
 --     refund_payment, register, release_block, request_export,
 --     reservation_history, reservation_timeline, reservations_arrival,
 --     reservations_cancellation_penalty_now, reservations_card_on_file,
 --     reservations_change_refusal, reservations_departure, reservations_folio,
 --     reservations_hold_state, reservations_nights, reservations_no_show_from,
---     reservations_unpaid_prepayment, resolve_channel_conflict,
---     room_type_held_until, route_folio_postings, run_night_audit, run_payouts,
---     search_availability, search_guests, search_reservations, send_invoice,
---     set_folio_bill_to, set_property_legal_details, set_rates,
---     set_unit_status, sync_channel_feed_now, take_folio_payment,
---     tape_chart_claims, transfer_folio_to_city_ledger, unit_calendar,
---     update_guest, update_housekeeping_task, update_reservation_guest,
+--     reservations_rate_override, reservations_unpaid_prepayment,
+--     resolve_channel_conflict, room_type_held_until, route_folio_postings,
+--     run_night_audit, run_payouts, search_availability, search_guests,
+--     search_reservations, send_invoice, set_folio_bill_to,
+--     set_property_legal_details, set_rates, set_unit_status,
+--     sync_channel_feed_now, take_folio_payment, tape_chart_claims,
+--     transfer_folio_to_city_ledger, unit_calendar, update_guest,
+--     update_housekeeping_task, update_reservation_guest,
 --     waive_payment_guarantee
 -- app_hidden
 --   functions: currency_digits, current_actor_scope, current_booking_id,
 --     current_colleague_ids, current_organization_ids, current_property_ids,
 --     current_property_ids_for, current_session_id, current_user_id,
---     format_money, guest_search_text, guests_matching, major_units,
---     reservations_matching, search_pattern, staff_group_roles,
+--     format_money, guest_search_text, guests_matching, is_country_code,
+--     major_units, reservations_matching, search_pattern, staff_group_roles,
 --     valid_amenities, valid_photo_urls
 -- app_private
 --   tables: cards_on_file, channel_feed_pending_changes, folio_routes,
@@ -93,18 +95,18 @@
 --   functions: add_job, add_jobs, apply_channel_feed, apply_payment_event,
 --     bill_to_of, booking_of, booking_user_id, caller_cash_shift,
 --     cancellation_penalty, cap_open_intents, card_label, charge_on_folio,
---     check_desk_amount, check_desk_text, check_report, check_stay,
---     city_tax_figures, claim_unit, clear_payment_due, close_business_day,
---     create_ledger_accounts, create_session, desk_key,
+--     check_desk_amount, check_desk_override, check_desk_text, check_report,
+--     check_stay, city_tax_figures, claim_unit, clear_payment_due,
+--     close_business_day, create_ledger_accounts, create_session, desk_key,
 --     enforce_payment_deadline, finish_export, folio_charges, folio_place,
 --     folio_receivable, free_units, guest_change_refusal,
 --     hand_nights_to_channels, history_party_words, history_stay_words,
 --     history_unit_name, idempotency_begin, idempotency_finish,
 --     import_settlement, insert_invoice, invalid_transition, invoice_delivery,
 --     invoice_lines, invoice_payments, invoice_seller, local_today, lock_folio,
---     lock_reservation, new_confirmation_code, no_show_from, notify,
---     notify_all, password_refusal, penalty_base, post_entry,
---     post_reservation_charges, pre_arrival_at, price_lines,
+--     lock_reservation, masked_registration_card, new_confirmation_code,
+--     no_show_from, notify, notify_all, password_refusal, penalty_base,
+--     post_entry, post_reservation_charges, pre_arrival_at, price_lines,
 --     purge_idempotency_keys, quote_for, reallocate_for, record_authorization,
 --     record_capture, record_channel_feed_error, record_due_no_shows,
 --     record_exports_purged, record_invoice_delivery, record_job_runs,
@@ -123,9 +125,9 @@
 --     tg_postings__folio_balance, tg_properties__add_creator,
 --     tg_properties__business_date, tg_properties__check_time_zone,
 --     tg_properties__create_ledger_accounts,
---     tg_property_memberships__keep_an_owner, tg_reservations__channel,
---     tg_reservations__housekeeping, tg_reservations__notify,
---     tg_reservations__unit_occupancy,
+--     tg_property_memberships__keep_an_owner, tg_registration_cards__audit,
+--     tg_reservations__channel, tg_reservations__housekeeping,
+--     tg_reservations__notify, tg_reservations__unit_occupancy,
 --     tg_reservations__unlink_allocation_moves, tg_taxes__name_ledger_account,
 --     tg_taxes__penalty_default, unpaid_prepayment, worker_heartbeat
 -- audit
@@ -134,9 +136,9 @@
 -- reporting
 --   views: folio_balances, inventory_claims, invoices, job_health,
 --     ledger_postings, occupancy, payments, pickup, properties, rate_plans,
---     reconciliation_differences, reservations, revenue_by_channel,
---     room_nights, room_types, units, users
---   functions: job_queue, mask_email
+--     reconciliation_differences, registration_cards, reservations,
+--     revenue_by_channel, room_nights, room_types, units, users
+--   functions: job_queue, mask_document_number, mask_email
 
 -- ============================================================================
 -- extensions
@@ -797,7 +799,7 @@ comment on constraint guest_merges_property_id_merged_guest_id_key on app_public
 create table app_public.guests (
   id uuid default gen_random_uuid() not null,
   property_id uuid not null,
-  email citext not null,
+  email citext,
   full_name text not null,
   phone text,
   user_id uuid,
@@ -839,6 +841,7 @@ grant select on app_public.guests to keepr_worker;
 grant update (full_name, phone) on app_public.guests to keepr_staff;
 comment on table app_public.guests is '@behavior -update
 A guest profile at a property, found or created by email when a booking is confirmed. Staff change it with updateGuest (validated, audited) and mergeGuests, not with a raw patch.';
+comment on column app_public.guests.email is 'The guest''s email (unique at the property); null for a guest booked at the desk without one (no messages are sent then).';
 comment on column app_public.guests.is_vip is 'A VIP: the desk gives them its attention (shown on the profile and the Guests list).';
 comment on column app_public.guests.preferences is 'What the guest likes (a quiet room, a high floor, no feathers), free text, at most 1000 characters.';
 comment on column app_public.guests.notes is 'The desk''s notes about the guest, free text, at most 4000 characters; staff only.';
@@ -1609,6 +1612,8 @@ create table app_public.properties (
   contact_email text,
   contact_phone text,
   arrival_instructions text,
+  desk_max_discount_percent numeric(5,2) default 10 not null,
+  registration_card_required boolean default false not null,
   constraint properties_address_length_check CHECK (length(address) <= 500),
   constraint properties_amenities_check CHECK (app_hidden.valid_amenities(amenities)),
   constraint properties_arrival_instructions_check CHECK (length(arrival_instructions) >= 1 AND length(arrival_instructions) <= 2000),
@@ -1618,6 +1623,7 @@ create table app_public.properties (
   constraint properties_country_code_check CHECK (country_code ~ '^[A-Z]{2}$'::text),
   constraint properties_currency_check CHECK (currency ~ '^[A-Z]{3}$'::text),
   constraint properties_description_length_check CHECK (length(description) <= 5000),
+  constraint properties_desk_max_discount_percent_check CHECK (desk_max_discount_percent >= 0::numeric AND desk_max_discount_percent <= 100::numeric),
   constraint properties_id_currency_key UNIQUE (id, currency),
   constraint properties_language_check CHECK (language = ANY (ARRAY['en'::text, 'pt'::text, 'de'::text, 'fr'::text, 'es'::text])),
   constraint properties_name_check CHECK (length(name) >= 1 AND length(name) <= 200),
@@ -1652,7 +1658,7 @@ CREATE TRIGGER _500_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.propert
 alter table app_public.properties replica identity full;
 grant select on app_public.properties to keepr_anonymous;
 grant select on app_public.properties to keepr_worker;
-grant insert (organization_id, name, slug, kind, time_zone, currency, country_code, city, address, description, is_published, check_in_time, check_out_time, photo_urls, amenities), update (name, slug, time_zone, currency, country_code, city, address, description, is_published, check_in_time, check_out_time, language, pre_arrival_days, stayover_clean_nights, photo_urls, amenities, no_show_time, no_show_day_offset, contact_email, contact_phone, arrival_instructions) on app_public.properties to keepr_staff;
+grant insert (organization_id, name, slug, kind, time_zone, currency, country_code, city, address, description, is_published, check_in_time, check_out_time, photo_urls, amenities), update (name, slug, time_zone, currency, country_code, city, address, description, is_published, check_in_time, check_out_time, language, pre_arrival_days, stayover_clean_nights, photo_urls, amenities, no_show_time, no_show_day_offset, contact_email, contact_phone, arrival_instructions, desk_max_discount_percent, registration_card_required) on app_public.properties to keepr_staff;
 comment on table app_public.properties is 'A hotel or vacation rental. Guests see published properties; staff see the ones they belong to.';
 comment on column app_public.properties.time_zone is 'IANA time zone; stay dates are calendar dates in this zone.';
 comment on column app_public.properties.currency is 'ISO 4217 code; every price of the property is in this currency, in minor units.';
@@ -1670,6 +1676,8 @@ comment on column app_public.properties.no_show_day_offset is 'The day of the no
 comment on column app_public.properties.contact_email is 'The address guests write to (public: the guest app shows it; guest emails are sent with it as Reply-To).';
 comment on column app_public.properties.contact_phone is 'The phone number guests call (public: the guest app and the guest emails show it).';
 comment on column app_public.properties.arrival_instructions is 'How to get in and find the property (keys, door codes given later, parking): in the confirmation and pre-arrival emails. At most 2,000 characters.';
+comment on column app_public.properties.desk_max_discount_percent is 'The most the front desk may take off a stay''s room price at the desk (percent, 0 to 100; default 10). Managers and owners have no limit.';
+comment on column app_public.properties.registration_card_required is 'Whether checkIn refuses a stay without a registration card (REGISTRATION_CARD_REQUIRED).';
 comment on constraint properties_id_currency_key on app_public.properties is '@behavior -*';
 
 -- ----------------------------------------------------------------------------
@@ -1790,6 +1798,51 @@ comment on table app_public.rate_calendar is 'Per rate plan and date: a price an
 comment on column app_public.rate_calendar.price is 'Nightly price in minor units for this date; the plan''s base price when null.';
 comment on constraint rate_calendar_property_id_rate_plan_id_fkey on app_public.rate_calendar is '@fieldName ratePlan
 @foreignFieldName calendar';
+
+-- ----------------------------------------------------------------------------
+-- table app_public.rate_overrides
+-- ----------------------------------------------------------------------------
+create table app_public.rate_overrides (
+  id uuid default gen_random_uuid() not null,
+  property_id uuid not null,
+  reservation_id uuid not null,
+  kind text not null,
+  quoted_room_amount bigint not null,
+  room_amount bigint not null,
+  discount_percent numeric(7,2) not null,
+  reason text not null,
+  created_by uuid,
+  creator_role app_public.staff_role not null,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint rate_overrides_created_by_fkey FOREIGN KEY (created_by) REFERENCES app_public.users(id) ON DELETE SET NULL,
+  constraint rate_overrides_kind_check CHECK (kind = ANY (ARRAY['room_amount'::text, 'discount_percent'::text])),
+  constraint rate_overrides_pkey PRIMARY KEY (id, property_id),
+  constraint rate_overrides_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE CASCADE,
+  constraint rate_overrides_property_id_reservation_id_key UNIQUE (property_id, reservation_id),
+  constraint rate_overrides_quoted_room_amount_check CHECK (quoted_room_amount >= 0),
+  constraint rate_overrides_reason_check CHECK (length(reason) >= 3 AND length(reason) <= 500),
+  constraint rate_overrides_reservation_fkey FOREIGN KEY (property_id, reservation_id) REFERENCES app_public.reservations(property_id, id) ON DELETE CASCADE,
+  constraint rate_overrides_room_amount_check CHECK (room_amount >= 0)
+);
+CREATE INDEX rate_overrides_created_by_idx ON app_public.rate_overrides USING btree (created_by) WHERE (created_by IS NOT NULL);
+alter table app_public.rate_overrides enable row level security;
+create policy select_cashiers on app_public.rate_overrides for select to keepr_staff
+  using ((property_id IN ( SELECT app_hidden.current_property_ids_for('cashiers'::text) AS current_property_ids_for)));
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.rate_overrides FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+CREATE TRIGGER _500_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.rate_overrides FOR EACH ROW EXECUTE FUNCTION audit.tg__record();
+grant select on app_public.rate_overrides to keepr_staff;
+comment on table app_public.rate_overrides is 'The price the front desk set for a stay (createDeskHold): the quoted room price, the price given, the effective percent off, why and who. One per reservation; read as Reservation.rateOverride.';
+comment on column app_public.rate_overrides.kind is 'room_amount (the desk gave the room price) or discount_percent (the desk gave a percent off).';
+comment on column app_public.rate_overrides.quoted_room_amount is 'The room price (nights less the length-of-stay discount, minor units) before the override.';
+comment on column app_public.rate_overrides.room_amount is 'The room price after the override (minor units); taxes follow it.';
+comment on column app_public.rate_overrides.discount_percent is 'The effective percent off the quoted room price (negative when the desk raised it).';
+comment on column app_public.rate_overrides.reason is 'Why the price was changed, as the desk wrote it.';
+comment on column app_public.rate_overrides.created_by is 'Who set the price.';
+comment on column app_public.rate_overrides.creator_role is 'Their role at the property then (what limit applied).';
+comment on constraint rate_overrides_pkey on app_public.rate_overrides is '@rowIdentity id';
+comment on constraint rate_overrides_property_id_reservation_id_key on app_public.rate_overrides is '@behavior -*';
+comment on constraint rate_overrides_reservation_fkey on app_public.rate_overrides is '@behavior -*';
 
 -- ----------------------------------------------------------------------------
 -- table app_public.rate_plan_los_discounts
@@ -1999,6 +2052,63 @@ comment on constraint refunds_property_id_attempt_id_fkey on app_public.refunds 
 comment on constraint refunds_property_id_id_key on app_public.refunds is '@behavior -*';
 comment on constraint refunds_property_id_intent_id_fkey on app_public.refunds is '@fieldName intent
 @foreignFieldName refunds';
+
+-- ----------------------------------------------------------------------------
+-- table app_public.registration_cards
+-- ----------------------------------------------------------------------------
+create table app_public.registration_cards (
+  id uuid default gen_random_uuid() not null,
+  property_id uuid not null,
+  reservation_id uuid not null,
+  full_name text not null,
+  document_type app_public.identity_document_type not null,
+  document_number text not null,
+  issuing_country character(2) not null,
+  nationality character(2) not null,
+  date_of_birth date not null,
+  issued_on date not null,
+  expires_on date,
+  address text,
+  recorded_by uuid,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint registration_cards_address_check CHECK (length(address) >= 1 AND length(address) <= 500),
+  constraint registration_cards_date_of_birth_check CHECK (date_of_birth >= '1900-01-01'::date),
+  constraint registration_cards_dates_check CHECK (issued_on >= date_of_birth AND (expires_on IS NULL OR expires_on > issued_on)),
+  constraint registration_cards_document_number_check CHECK (document_number ~ '^[A-Z0-9<-]{3,30}$'::text),
+  constraint registration_cards_full_name_check CHECK (length(full_name) >= 1 AND length(full_name) <= 200),
+  constraint registration_cards_issuing_country_check CHECK (app_hidden.is_country_code(issuing_country::text)),
+  constraint registration_cards_nationality_check CHECK (app_hidden.is_country_code(nationality::text)),
+  constraint registration_cards_pkey PRIMARY KEY (id, property_id),
+  constraint registration_cards_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE CASCADE,
+  constraint registration_cards_property_id_reservation_id_key UNIQUE (property_id, reservation_id),
+  constraint registration_cards_recorded_by_fkey FOREIGN KEY (recorded_by) REFERENCES app_public.users(id) ON DELETE SET NULL,
+  constraint registration_cards_reservation_fkey FOREIGN KEY (property_id, reservation_id) REFERENCES app_public.reservations(property_id, id) ON DELETE CASCADE
+);
+CREATE INDEX registration_cards_recorded_by_idx ON app_public.registration_cards USING btree (recorded_by) WHERE (recorded_by IS NOT NULL);
+alter table app_public.registration_cards enable row level security;
+create policy select_front_office on app_public.registration_cards for select to keepr_staff
+  using ((property_id IN ( SELECT app_hidden.current_property_ids_for('front_office'::text) AS current_property_ids_for)));
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.registration_cards FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+CREATE TRIGGER _500_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.registration_cards FOR EACH ROW EXECUTE FUNCTION app_private.tg_registration_cards__audit();
+grant select on app_public.registration_cards to keepr_staff;
+comment on table app_public.registration_cards is '@behavior -insert -update -delete
+The registration card of a stay: the guest''s identity document as the desk recorded it at check-in (recordRegistrationCard), printable at /registration-cards/<reservation id>.pdf. Read by the property''s front office only (owner, manager, front desk); analysts see reporting.registration_cards, masked; never published to realtime; audited with the number and date of birth masked.';
+comment on column app_public.registration_cards.full_name is 'The guest''s name as on the document.';
+comment on column app_public.registration_cards.document_type is 'Passport, national identity card, driving licence, residence permit or other.';
+comment on column app_public.registration_cards.document_number is 'The document''s number, upper-case, without spaces (3 to 30 letters, digits, < or -).';
+comment on column app_public.registration_cards.issuing_country is 'The country that issued the document (ISO 3166-1 alpha-2).';
+comment on column app_public.registration_cards.nationality is 'The guest''s nationality (ISO 3166-1 alpha-2).';
+comment on column app_public.registration_cards.date_of_birth is 'The guest''s date of birth.';
+comment on column app_public.registration_cards.issued_on is 'When the document was issued.';
+comment on column app_public.registration_cards.expires_on is 'When the document expires (null: it does not); it was valid when recorded.';
+comment on column app_public.registration_cards.address is 'The guest''s home address, when the country asks for it.';
+comment on column app_public.registration_cards.recorded_by is 'Who recorded or last corrected the card.';
+comment on constraint registration_cards_pkey on app_public.registration_cards is '@rowIdentity id';
+comment on constraint registration_cards_property_id_reservation_id_key on app_public.registration_cards is '@behavior -*';
+comment on constraint registration_cards_recorded_by_fkey on app_public.registration_cards is '@fieldName recordedByUser';
+comment on constraint registration_cards_reservation_fkey on app_public.registration_cards is '@fieldName reservation
+@foreignFieldName registrationCard';
 
 -- ----------------------------------------------------------------------------
 -- table app_public.reservations
@@ -2481,6 +2591,8 @@ create type app_public.housekeeping_stay as (
 comment on type app_public.housekeeping_stay is 'A stay as the housekeeping board sees it: unit, dates, state and number of guests, nothing about who they are.';
 create type app_public.housekeeping_task_kind as enum ('checkout_clean', 'stayover_clean', 'inspection', 'maintenance');
 create type app_public.housekeeping_task_status as enum ('open', 'in_progress', 'done', 'cancelled');
+create type app_public.identity_document_type as enum ('passport', 'national_id', 'driving_licence', 'residence_permit', 'other');
+comment on type app_public.identity_document_type is 'The kind of identity document a guest shows at check-in.';
 create type app_public.invoice_delivery_status as enum ('pending', 'sent', 'failed');
 create type app_public.invoice_kind as enum ('invoice', 'credit_note');
 create type app_public.jwt_token as (
@@ -3018,6 +3130,11 @@ begin
       message = pg_catalog.format('The unit is %s; %s.', pg_catalog.replace(v_housekeeping::text, '_', ' '),
                                   case when v_housekeeping = 'dirty' then 'clean it first or check in with force' else 'move the guest to another unit' end);
   end if;
+  if exists (select from app_public.properties p where p.id = v_res.property_id and p.registration_card_required)
+     and not exists (select from app_public.registration_cards c where c.property_id = v_res.property_id and c.reservation_id = v_res.id) then
+    raise exception using errcode = 'IDREQ',
+      message = 'This property records the guest''s identity document before check-in: fill in the registration card first.';
+  end if;
   v_unpaid := app_private.unpaid_prepayment(v_res);
   if v_unpaid > 0 and not coalesce(acknowledge_unpaid, false) then
     raise exception using errcode = 'PAYDU',
@@ -3037,7 +3154,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.check_in(reservation_id uuid, idempotency_key text, force boolean, acknowledge_unpaid boolean) to keepr_staff;
-comment on function app_public.check_in(reservation_id uuid, idempotency_key text, force boolean, acknowledge_unpaid boolean) is 'Checks in a confirmed reservation on or after its arrival date; unpaid prepayments need acknowledgeUnpaid. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, UNIT_NOT_READY, PAYMENT_DUE, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.check_in(reservation_id uuid, idempotency_key text, force boolean, acknowledge_unpaid boolean) is 'Checks in a confirmed reservation on or after its arrival date; unpaid prepayments need acknowledgeUnpaid. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, UNIT_NOT_READY, REGISTRATION_CARD_REQUIRED, PAYMENT_DUE, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.check_out(reservation_id uuid, idempotency_key text)
@@ -3248,7 +3365,9 @@ begin
   if v_res.status <> 'held' then
     perform app_private.invalid_transition(v_res, 'confirmed');
   end if;
-  if email is null or email !~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$' or pg_catalog.length(email) > 254 then
+  -- The front office may book a guest without an email (a walk-in who has
+  -- none): the profile has no email and no message is sent to it.
+  if (email is null and not v_staff) or email !~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$' or pg_catalog.length(email) > 254 then
     raise exception using errcode = 'INVEM', message = 'That email address does not look valid.';
   end if;
   if full_name is null or pg_catalog.length(pg_catalog.btrim(full_name)) not between 1 and 200 then
@@ -3283,14 +3402,14 @@ begin
   -- is their account's. An existing profile is updated only by the guest it
   -- is linked to or by the staff: account emails are not verified, so
   -- signing up with someone's email never reaches their profile.
-  v_email := pg_catalog.btrim(email)::public.citext;
+  v_email := nullif(pg_catalog.btrim(email), '')::public.citext;
   select u.id into v_user_id from app_public.users u
    where u.id = app_private.booking_user_id(v_res.property_id) and u.email = v_email;
   insert into app_public.guests (property_id, email, full_name, phone, user_id)
   values (v_res.property_id, v_email, pg_catalog.btrim(full_name), phone, v_user_id)
   on conflict (property_id, email) do nothing
   returning id into v_guest_id;
-  if v_guest_id is null then
+  if v_guest_id is null and v_email is not null then
     select g.id, v_staff or coalesce(g.user_id = v_user_id, false) into v_guest_id, v_verified
       from app_public.guests g
      where g.property_id = v_res.property_id and g.email = v_email;
@@ -3330,7 +3449,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.confirm_booking(reservation_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text) to keepr_anonymous;
-comment on function app_public.confirm_booking(reservation_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text) is 'Confirms a hold as a reservation for the guest (name, email, optional phone): returns the confirmation code. Give the hold token createHold returned (not needed by the signed-in guest who made the hold or by the property''s front office). Errors: NOT_FOUND (no such hold, or not yours), INVALID_TRANSITION, HOLD_EXPIRED, INVALID_EMAIL, INVALID_NAME, INVALID_PHONE, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.confirm_booking(reservation_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text) is 'Confirms a hold as a reservation for the guest (name, email, optional phone; the property''s front office may leave the email out for a walk-in, then no message is sent): returns the confirmation code. Give the hold token createHold returned (not needed by the signed-in guest who made the hold or by the property''s front office). Errors: NOT_FOUND (no such hold, or not yours), INVALID_TRANSITION, HOLD_EXPIRED, INVALID_EMAIL, INVALID_NAME, INVALID_PHONE, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.correct_folio_entry(entry_id uuid, folio_id uuid, reason text, idempotency_key text)
@@ -3447,6 +3566,105 @@ end;
 $function$;
 grant execute on function app_public.create_block(unit_id uuid, start_date date, end_date date, kind app_public.claim_kind, idempotency_key text, note text) to keepr_staff;
 comment on function app_public.create_block(unit_id uuid, start_date date, end_date date, kind app_public.claim_kind, idempotency_key text, note text) is 'Blocks a unit (owner_block or maintenance_block) for the nights from start_date up to end_date. Errors: NOT_FOUND, ACCESS_DENIED, DATES, UNIT_UNAVAILABLE, IDEMPOTENCY_KEY_REUSED.';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.create_desk_hold(quote_token text, idempotency_key text, minutes integer)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.create_desk_hold(quote_token text, idempotency_key text, minutes integer DEFAULT 10)
+ RETURNS app_public.hold
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '2s'
+AS $function$
+#variable_conflict use_column
+declare
+  v_replay jsonb;
+  v_parts text[] := pg_catalog.string_to_array(quote_token, '.');
+  v_payload jsonb;
+  v_quote app_public.quote;
+  v_unit_id uuid;
+  v_override jsonb;
+  v_percent numeric;
+  v_id uuid := gen_random_uuid();
+  v_claim app_public.inventory_claims;
+  v_hold app_public.hold;
+begin
+  if pg_catalog.array_length(v_parts, 1) is distinct from 2 or app_private.sign('desk:' || v_parts[1]) is distinct from v_parts[2] then
+    raise exception using errcode = 'QUOTE', message = 'This quote token is not valid for a desk hold; get a new quote.';
+  end if;
+  v_replay := app_private.idempotency_begin('create_desk_hold', idempotency_key,
+                pg_catalog.jsonb_build_object('quote_token', quote_token, 'minutes', minutes));
+  if v_replay is not null then
+    return pg_catalog.jsonb_populate_record(null::app_public.hold, v_replay);
+  end if;
+
+  v_payload := pg_catalog.convert_from(pg_catalog.decode(
+      pg_catalog.rpad(pg_catalog.translate(v_parts[1], '-_', '+/'), ((pg_catalog.length(v_parts[1]) + 3) / 4) * 4, '='),
+      'base64'), 'UTF8')::jsonb;
+  v_quote := pg_catalog.jsonb_populate_record(null::app_public.quote, v_payload);
+  v_unit_id := (v_payload ->> 'unit_id')::uuid;
+  v_override := nullif(v_payload -> 'override', 'null'::jsonb);
+  perform app_private.require_staff(v_quote.property_id, app_hidden.staff_group_roles('front_office'), 'take bookings');
+  if minutes is null or minutes not between 1 and 30 then
+    raise exception using errcode = 'INVLD', message = 'A hold lasts 1 to 30 minutes.';
+  end if;
+  if v_quote.valid_until < pg_catalog.now() then
+    raise exception using errcode = 'QTEXP',
+      message = pg_catalog.format('This quote expired at %s; get a new quote.', v_quote.valid_until);
+  end if;
+  perform app_private.check_stay(v_quote.property_id, v_quote.arrival, v_quote.departure, v_quote.adults, v_quote.children);
+  if v_override is not null then
+    v_percent := app_private.check_desk_override(v_quote.property_id, (v_override ->> 'quoted_room_amount')::bigint,
+                   case when v_override ->> 'kind' = 'room_amount' then (v_override ->> 'room_amount')::bigint end,
+                   case when v_override ->> 'kind' = 'discount_percent' then (v_override ->> 'discount_percent')::numeric end,
+                   v_override ->> 'reason');
+  end if;
+
+  v_claim := app_private.claim_unit(v_quote.property_id, v_quote.room_type_id,
+                                    pg_catalog.daterange(v_quote.arrival, v_quote.departure), 'hold',
+                                    reservation_id => v_id,
+                                    expires_at => pg_catalog.now() + pg_catalog.make_interval(mins => minutes),
+                                    preferred_unit_id => v_unit_id, exact_unit => v_unit_id is not null);
+  if v_claim.id is null and v_unit_id is not null then
+    raise exception using errcode = 'UNAVL', message = 'That unit was taken for some of those nights meanwhile; choose another or any free unit.';
+  elsif v_claim.id is null then
+    raise exception using errcode = 'SOLDO', message = 'No unit of this room type is free for these dates any more.';
+  end if;
+
+  insert into app_public.reservations (
+    id, property_id, room_type_id, rate_plan_id, unit_id, user_id, status, stay, adults, children, currency,
+    room_amount, fees_amount, taxes_amount, total_amount, price_lines, cancellation_policy, hold_expires_at, unit_pinned
+  ) values (
+    v_id, v_quote.property_id, v_quote.room_type_id, v_quote.rate_plan_id, v_claim.unit_id, null,
+    'held', pg_catalog.daterange(v_quote.arrival, v_quote.departure), v_quote.adults, v_quote.children, v_quote.currency,
+    v_quote.room_amount, v_quote.fees_amount, v_quote.taxes_amount, v_quote.total_amount,
+    pg_catalog.to_jsonb(v_quote.lines),
+    pg_catalog.jsonb_build_object(
+      'is_refundable', v_quote.is_refundable,
+      'free_cancellation_until', v_quote.free_cancellation_until,
+      'late_cancellation_penalty', v_quote.late_cancellation_penalty,
+      'terms', v_quote.cancellation_terms),
+    v_claim.expires_at,
+    -- The unit the guest was promised stays theirs: the allocator does not move it.
+    v_unit_id is not null
+  );
+  if v_override is not null then
+    insert into app_public.rate_overrides (property_id, reservation_id, kind, quoted_room_amount, room_amount, discount_percent, reason, created_by, creator_role)
+    select v_quote.property_id, v_id, v_override ->> 'kind', (v_override ->> 'quoted_room_amount')::bigint, v_quote.room_amount,
+           v_percent, v_override ->> 'reason', app_hidden.current_user_id(), m.role
+      from app_public.property_memberships m
+     where m.property_id = v_quote.property_id and m.user_id = app_hidden.current_user_id();
+  end if;
+
+  v_hold := (v_id, v_quote.property_id, v_claim.expires_at, v_quote.currency, v_quote.total_amount,
+             app_private.sign('hold:' || v_id))::app_public.hold;
+  perform app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(v_hold));
+  return v_hold;
+end;
+$function$;
+grant execute on function app_public.create_desk_hold(quote_token text, idempotency_key text, minutes integer) to keepr_staff;
+comment on function app_public.create_desk_hold(quote_token text, idempotency_key text, minutes integer) is 'Holds the stay of a deskQuote token (its unit, or any free unit of the type) at its price, overridden or not, for `minutes` (default 10, 1 to 30), recording the override with the reservation. Front office of the property only. Errors: QUOTE_INVALID, QUOTE_EXPIRED, ACCESS_DENIED, DATES, SOLD_OUT, UNIT_UNAVAILABLE, OVERRIDE_LIMIT, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.create_folio(reservation_id uuid, label text, company_id uuid, idempotency_key text)
@@ -3604,6 +3822,78 @@ AS $function$
 $function$;
 grant execute on function app_public.current_user() to keepr_anonymous;
 comment on function app_public.current_user() is 'The signed-in user, or null.';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, unit_id uuid, room_amount bigint, discount_percent numeric, override_reason text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer DEFAULT 2, children integer DEFAULT 0, unit_id uuid DEFAULT NULL::uuid, room_amount bigint DEFAULT NULL::bigint, discount_percent numeric DEFAULT NULL::numeric, override_reason text DEFAULT NULL::text)
+ RETURNS app_public.quote
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+declare
+  v_plan app_public.rate_plans;
+  v_restriction record;
+  v_quote app_public.quote;
+  v_plain app_public.quote;
+  v_percent numeric;
+  v_override jsonb;
+  v_payload text;
+begin
+  select rp.* into v_plan from app_public.rate_plans rp
+   where rp.id = desk_quote.rate_plan_id and rp.property_id in (select app_hidden.current_property_ids());
+  if not found then
+    raise exception using errcode = 'NTFND', message = 'No such rate plan.';
+  end if;
+  perform app_private.require_staff(v_plan.property_id, app_hidden.staff_group_roles('front_office'), 'take bookings');
+  perform app_private.check_stay(v_plan.property_id, arrival, departure, adults, children);
+  select * into v_restriction
+    from app_private.stay_restrictions(array[desk_quote.rate_plan_id], arrival, departure, adults, children);
+  if v_restriction.restriction is not null then
+    raise exception using errcode = 'RSTRC', message = v_restriction.message, hint = v_restriction.restriction;
+  end if;
+
+  if unit_id is not null then
+    if not exists (select from app_public.units u
+                    where u.property_id = v_plan.property_id and u.id = desk_quote.unit_id and u.room_type_id = v_plan.room_type_id) then
+      raise exception using errcode = 'NTFND', message = 'No such unit of this room type.';
+    end if;
+    if not exists (select from app_private.free_units(array[v_plan.property_id], pg_catalog.daterange(arrival, departure), v_plan.room_type_id) f
+                    where f.unit_id = desk_quote.unit_id) then
+      raise exception using errcode = 'UNAVL', message = 'That unit is taken for some of those nights; choose another or any free unit.';
+    end if;
+  end if;
+
+  if room_amount is not null or discount_percent is not null or override_reason is not null then
+    v_plain := app_private.quote_for(desk_quote.rate_plan_id, arrival, departure, adults, children);
+    v_percent := app_private.check_desk_override(v_plan.property_id, v_plain.room_amount, room_amount, discount_percent, override_reason);
+    v_quote := app_private.quote_for(desk_quote.rate_plan_id, arrival, departure, adults, children,
+                 room_amount, discount_percent,
+                 case when room_amount is not null then 'Rate set by the front desk: ' else pg_catalog.format('Front desk discount %s%%: ', pg_catalog.trim_scale(discount_percent)) end
+                   || pg_catalog.btrim(override_reason));
+    v_override := pg_catalog.jsonb_build_object(
+      'quoted_room_amount', v_plain.room_amount, 'quoted_total_amount', v_plain.total_amount,
+      'room_amount', v_quote.room_amount, 'discount_percent', v_percent,
+      'kind', case when room_amount is not null then 'room_amount' else 'discount_percent' end,
+      'reason', pg_catalog.btrim(override_reason));
+  else
+    v_quote := app_private.quote_for(desk_quote.rate_plan_id, arrival, departure, adults, children);
+  end if;
+  if v_quote.units_left = 0 then
+    raise exception using errcode = 'SOLDO', message = 'No unit of this room type is free for these dates.';
+  end if;
+  v_quote.valid_until := pg_catalog.now() + interval '30 minutes';
+  v_payload := pg_catalog.translate(pg_catalog.encode(pg_catalog.convert_to(
+                 (pg_catalog.to_jsonb(v_quote) || pg_catalog.jsonb_build_object('unit_id', unit_id, 'override', v_override))::text, 'UTF8'), 'base64'),
+                 E'+/=\n', '-_');
+  v_quote.quote_token := v_payload || '.' || app_private.sign('desk:' || v_payload);
+  return v_quote;
+end;
+$function$;
+grant execute on function app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, unit_id uuid, room_amount bigint, discount_percent numeric, override_reason text) to keepr_staff;
+comment on function app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, unit_id uuid, room_amount bigint, discount_percent numeric, override_reason text) is 'The front desk''s quote: like quote, with a chosen unit (free for those nights) and a rate override (a new room price, roomAmount, or discountPercent off it) with its reason; the token is for createDeskHold. Front office of the property only; the front desk within the property''s deskMaxDiscountPercent. Errors: NOT_FOUND, ACCESS_DENIED, DATES, GUEST, RESTRICTED, SOLD_OUT, UNIT_UNAVAILABLE, OVERRIDE_LIMIT, OVERRIDE_REASON_REQUIRED, INVALID_INPUT (reason OVERRIDE).';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.extend_payment_deadline(reservation_id uuid, until timestamp with time zone, reason text, idempotency_key text)
@@ -5181,6 +5471,81 @@ grant execute on function app_public.rate_grid(property_id uuid, from_date date,
 comment on function app_public.rate_grid(property_id uuid, from_date date, to_date date) is 'Every rate plan of a property on every date from `fromDate` to `toDate` (inclusive, at most 366 days): the price and restrictions that apply (the calendar''s override, else the plan''s), and whether the date is overridden. Staff of the property but housekeeping. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_DATES.';
 
 -- ----------------------------------------------------------------------------
+-- function app_public.record_registration_card(reservation_id uuid, full_name text, document_type app_public.identity_document_type, document_number text, issuing_country text, nationality text, date_of_birth date, issued_on date, expires_on date, address text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.record_registration_card(reservation_id uuid, full_name text, document_type app_public.identity_document_type, document_number text, issuing_country text, nationality text, date_of_birth date, issued_on date, expires_on date DEFAULT NULL::date, address text DEFAULT NULL::text)
+ RETURNS app_public.registration_cards
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '2s'
+AS $function$
+#variable_conflict use_column
+declare
+  v_res app_public.reservations;
+  v_today date;
+  v_number text := pg_catalog.upper(pg_catalog.regexp_replace(coalesce(document_number, ''), '\s', '', 'g'));
+  v_country text := pg_catalog.upper(pg_catalog.btrim(issuing_country));
+  v_nationality text := pg_catalog.upper(pg_catalog.btrim(nationality));
+  v_card app_public.registration_cards;
+begin
+  v_res := app_private.lock_reservation(record_registration_card.reservation_id, app_hidden.staff_group_roles('front_office'),
+                                        'record registration cards');
+  if v_res.status not in ('confirmed', 'checked_in') then
+    perform app_private.invalid_transition(v_res, 'given a registration card');
+  end if;
+  v_today := app_private.local_today(v_res.property_id);
+  if full_name is null or pg_catalog.length(pg_catalog.btrim(full_name)) not between 1 and 200 then
+    raise exception using errcode = 'INVNM', message = 'The guest''s full name as on the document (1 to 200 characters) is required.';
+  end if;
+  if document_type is null then
+    raise exception using errcode = 'IDDOC', message = 'Choose the type of identity document.', hint = 'TYPE';
+  end if;
+  if v_number !~ '^[A-Z0-9<-]{3,30}$' then
+    raise exception using errcode = 'IDDOC', message = 'The document number is 3 to 30 letters or digits (and < or -).', hint = 'NUMBER';
+  end if;
+  if v_country is null or not app_hidden.is_country_code(v_country) then
+    raise exception using errcode = 'IDDOC', message = 'The issuing country must be a two-letter ISO country code, such as PT or GB.', hint = 'COUNTRY';
+  end if;
+  if v_nationality is null or not app_hidden.is_country_code(v_nationality) then
+    raise exception using errcode = 'IDDOC', message = 'The nationality must be a two-letter ISO country code, such as PT or GB.', hint = 'NATIONALITY';
+  end if;
+  if date_of_birth is null or date_of_birth < date '1900-01-01' or date_of_birth > v_today then
+    raise exception using errcode = 'IDDOC', message = 'The date of birth must be between 1900-01-01 and today.', hint = 'BIRTH';
+  end if;
+  if issued_on is null or issued_on < date_of_birth or issued_on > v_today then
+    raise exception using errcode = 'IDDOC', message = 'The issue date must be between the date of birth and today.', hint = 'ISSUED';
+  end if;
+  if expires_on is not null and (expires_on < v_today or expires_on <= issued_on) then
+    raise exception using errcode = 'IDDOC',
+      message = case when expires_on < v_today then pg_catalog.format('This document expired on %s: ask for a valid one.', expires_on)
+                     else 'The expiry date must be after the issue date.' end,
+      hint = 'EXPIRED';
+  end if;
+  if pg_catalog.length(address) > 500 then
+    raise exception using errcode = 'IDDOC', message = 'The address is at most 500 characters.', hint = 'ADDRESS';
+  end if;
+
+  insert into app_public.registration_cards as c (
+    property_id, reservation_id, full_name, document_type, document_number, issuing_country, nationality,
+    date_of_birth, issued_on, expires_on, address, recorded_by
+  ) values (
+    v_res.property_id, v_res.id, pg_catalog.btrim(full_name), document_type, v_number, v_country, v_nationality,
+    date_of_birth, issued_on, expires_on, nullif(pg_catalog.btrim(address), ''), app_hidden.current_user_id()
+  )
+  on conflict (property_id, reservation_id) do update
+    set full_name = excluded.full_name, document_type = excluded.document_type, document_number = excluded.document_number,
+        issuing_country = excluded.issuing_country, nationality = excluded.nationality, date_of_birth = excluded.date_of_birth,
+        issued_on = excluded.issued_on, expires_on = excluded.expires_on, address = excluded.address,
+        recorded_by = excluded.recorded_by
+  returning * into v_card;
+  return v_card;
+end;
+$function$;
+grant execute on function app_public.record_registration_card(reservation_id uuid, full_name text, document_type app_public.identity_document_type, document_number text, issuing_country text, nationality text, date_of_birth date, issued_on date, expires_on date, address text) to keepr_staff;
+comment on function app_public.record_registration_card(reservation_id uuid, full_name text, document_type app_public.identity_document_type, document_number text, issuing_country text, nationality text, date_of_birth date, issued_on date, expires_on date, address text) is 'Records (or corrects) the registration card of a confirmed or checked-in stay: the guest''s identity document, nationality, date of birth and address. Front office of the property only. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_NAME, INVALID_ID_DOCUMENT (extensions.reason: TYPE, NUMBER, COUNTRY, NATIONALITY, BIRTH, ISSUED, EXPIRED, ADDRESS).';
+
+-- ----------------------------------------------------------------------------
 -- function app_public.refund_folio_payment(folio_id uuid, method app_public.desk_payment_method, amount bigint, reason text, goodwill boolean, idempotency_key text)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.refund_folio_payment(folio_id uuid, method app_public.desk_payment_method, amount bigint, reason text, goodwill boolean, idempotency_key text)
@@ -5731,6 +6096,21 @@ AS $function$
 $function$;
 grant execute on function app_public.reservations_no_show_from(r app_public.reservations) to keepr_anonymous;
 comment on function app_public.reservations_no_show_from(r app_public.reservations) is 'When a guest who did not arrive may be recorded as a no-show: the property''s no-show time after the arrival date.';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.reservations_rate_override(reservation app_public.reservations)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.reservations_rate_override(reservation app_public.reservations)
+ RETURNS app_public.rate_overrides
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+  select o.* from app_public.rate_overrides o
+   where o.property_id = reservation.property_id and o.reservation_id = reservation.id;
+$function$;
+grant execute on function app_public.reservations_rate_override(reservation app_public.reservations) to keepr_staff;
+comment on function app_public.reservations_rate_override(reservation app_public.reservations) is 'The rate override the front desk gave this stay (price before and after, percent off, reason, who), or null.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.reservations_unpaid_prepayment(r app_public.reservations)
@@ -7118,6 +7498,19 @@ grant execute on function app_hidden.guests_matching(property_id uuid, search te
 comment on function app_hidden.guests_matching(property_id uuid, search text) is 'Ids of a property''s guest profiles matching a staff search (name, email, phone digits, a booking''s contact details, or the exact code of one of their bookings), planned with the pattern as a literal so the trigram indexes are used. Security invoker. INVALID_INPUT (reason SEARCH) over 200 characters.';
 
 -- ----------------------------------------------------------------------------
+-- function app_hidden.is_country_code(code text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_hidden.is_country_code(code text)
+ RETURNS boolean
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE STRICT
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+  select code = any ('{AD,AE,AF,AG,AI,AL,AM,AO,AQ,AR,AS,AT,AU,AW,AX,AZ,BA,BB,BD,BE,BF,BG,BH,BI,BJ,BL,BM,BN,BO,BQ,BR,BS,BT,BV,BW,BY,BZ,CA,CC,CD,CF,CG,CH,CI,CK,CL,CM,CN,CO,CR,CU,CV,CW,CX,CY,CZ,DE,DJ,DK,DM,DO,DZ,EC,EE,EG,EH,ER,ES,ET,FI,FJ,FK,FM,FO,FR,GA,GB,GD,GE,GF,GG,GH,GI,GL,GM,GN,GP,GQ,GR,GS,GT,GU,GW,GY,HK,HM,HN,HR,HT,HU,ID,IE,IL,IM,IN,IO,IQ,IR,IS,IT,JE,JM,JO,JP,KE,KG,KH,KI,KM,KN,KP,KR,KW,KY,KZ,LA,LB,LC,LI,LK,LR,LS,LT,LU,LV,LY,MA,MC,MD,ME,MF,MG,MH,MK,ML,MM,MN,MO,MP,MQ,MR,MS,MT,MU,MV,MW,MX,MY,MZ,NA,NC,NE,NF,NG,NI,NL,NO,NP,NR,NU,NZ,OM,PA,PE,PF,PG,PH,PK,PL,PM,PN,PR,PS,PT,PW,PY,QA,RE,RO,RS,RU,RW,SA,SB,SC,SD,SE,SG,SH,SI,SJ,SK,SL,SM,SN,SO,SR,SS,ST,SV,SX,SY,SZ,TC,TD,TF,TG,TH,TJ,TK,TL,TM,TN,TO,TR,TT,TV,TW,TZ,UA,UG,UM,US,UY,UZ,VA,VC,VE,VG,VI,VN,VU,WF,WS,XK,YE,YT,ZA,ZM,ZW}'::text[]);
+$function$;
+comment on function app_hidden.is_country_code(code text) is 'Whether the text is an ISO 3166-1 alpha-2 country code (or XK, Kosovo).';
+
+-- ----------------------------------------------------------------------------
 -- function app_hidden.major_units(amount bigint, currency text)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_hidden.major_units(amount bigint, currency text)
@@ -8017,6 +8410,56 @@ begin
 end;
 $function$;
 comment on function app_private.check_desk_amount(amount bigint, at_most bigint, currency text, what text) is 'Raises INVLD (reason AMOUNT) unless 0 < amount <= at_most.';
+
+-- ----------------------------------------------------------------------------
+-- function app_private.check_desk_override(property_id uuid, quoted_room_amount bigint, room_amount bigint, discount_percent numeric, reason text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.check_desk_override(property_id uuid, quoted_room_amount bigint, room_amount bigint, discount_percent numeric, reason text)
+ RETURNS numeric
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+declare
+  v_role app_public.staff_role;
+  v_limit numeric;
+  v_new bigint;
+  v_percent numeric;
+begin
+  select m.role into v_role from app_public.property_memberships m
+   where m.property_id = check_desk_override.property_id and m.user_id = app_hidden.current_user_id();
+  if v_role is null or not (v_role = any (app_hidden.staff_group_roles('front_office'))) then
+    raise exception using errcode = 'DNIED', message = 'Only the front desk, managers and owners may set a stay''s price.';
+  end if;
+  if room_amount is not null and discount_percent is not null then
+    raise exception using errcode = 'INVLD', message = 'Give either a new room price or a discount, not both.', hint = 'OVERRIDE';
+  end if;
+  if discount_percent is not null and (discount_percent <= 0 or discount_percent > 100 or pg_catalog.scale(discount_percent) > 2) then
+    raise exception using errcode = 'INVLD', message = 'A discount is more than 0 and at most 100 percent, with at most two decimals.', hint = 'OVERRIDE';
+  end if;
+  if room_amount is not null and (room_amount < 0 or room_amount > 100000000000) then
+    raise exception using errcode = 'INVLD', message = 'The room price must be between 0 and 1,000,000,000.00.', hint = 'OVERRIDE';
+  end if;
+  if reason is null or pg_catalog.length(pg_catalog.btrim(reason)) < 3 or pg_catalog.length(reason) > 500 then
+    raise exception using errcode = 'OVRSN', message = 'Say why the price is changed (3 to 500 characters): the manager reads it in the history.';
+  end if;
+  v_new := coalesce(room_amount, quoted_room_amount - round(quoted_room_amount * discount_percent / 100)::bigint);
+  v_percent := case when quoted_room_amount > 0 then round((quoted_room_amount - v_new) * 100.0 / quoted_room_amount, 2)
+                    when v_new > 0 then -100 else 0 end;
+  if v_role = 'front_desk' then
+    select p.desk_max_discount_percent into v_limit from app_public.properties p where p.id = check_desk_override.property_id;
+    if v_percent > v_limit then
+      raise exception using errcode = 'OVLIM',
+        message = pg_catalog.format('The front desk may give at most %s%% off the room price here (this is %s%%); ask a manager.',
+                                    pg_catalog.trim_scale(v_limit), pg_catalog.trim_scale(v_percent)),
+        hint = pg_catalog.trim_scale(v_limit)::text;
+    end if;
+  end if;
+  return v_percent;
+end;
+$function$;
+comment on function app_private.check_desk_override(property_id uuid, quoted_room_amount bigint, room_amount bigint, discount_percent numeric, reason text) is 'Checks the caller may override a stay''s room price by this much (front office; the front desk within the property''s limit) and that a reason is given; returns the effective percent off.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.check_desk_text(value text, required boolean, max_length integer, what text)
@@ -9320,6 +9763,23 @@ $function$;
 comment on function app_private.lock_reservation(reservation_id uuid, roles app_public.staff_role[], what text, guest_may boolean) is 'Locks a reservation FOR UPDATE after checking the caller may change it (NOT_FOUND, ACCESS_DENIED).';
 
 -- ----------------------------------------------------------------------------
+-- function app_private.masked_registration_card(card app_public.registration_cards)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.masked_registration_card(card app_public.registration_cards)
+ RETURNS jsonb
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+  select (pg_catalog.to_jsonb(card) - 'document_number' - 'date_of_birth' - 'address')
+         || pg_catalog.jsonb_build_object(
+              'document_number', reporting.mask_document_number(card.document_number),
+              'birth_year', pg_catalog.date_part('year', card.date_of_birth)::integer,
+              'address', case when card.address is not null then '(recorded)' end);
+$function$;
+comment on function app_private.masked_registration_card(card app_public.registration_cards) is 'A registration card as the audit log keeps it: number masked, year of birth, no address.';
+
+-- ----------------------------------------------------------------------------
 -- function app_private.new_confirmation_code()
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_private.new_confirmation_code()
@@ -9663,9 +10123,9 @@ $function$;
 comment on function app_private.pre_arrival_at(reservation app_public.reservations) is 'The moment a stay''s pre-arrival message is due.';
 
 -- ----------------------------------------------------------------------------
--- function app_private.price_lines(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer)
+-- function app_private.price_lines(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text)
 -- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_private.price_lines(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer)
+CREATE OR REPLACE FUNCTION app_private.price_lines(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer, desk_room_amount bigint DEFAULT NULL::bigint, desk_percent_off numeric DEFAULT NULL::numeric, desk_note text DEFAULT NULL::text)
  RETURNS TABLE(rate_plan_id uuid, line_no integer, kind text, date date, description text, quantity integer, amount bigint, is_inclusive boolean, tax_id uuid)
  LANGUAGE plpgsql
  STABLE PARALLEL SAFE
@@ -9714,9 +10174,22 @@ begin
            limit 1
         ) l
     ),
-    room_totals as (
+    los_totals as (
       select r.rate_plan_id, r.subtotal + coalesce(d.amount, 0) as amount
         from room r left join discounts d on d.rate_plan_id = r.rate_plan_id
+    ),
+    desk as (
+      -- The desk's override, on the room part after the length-of-stay
+      -- discount (app_public.desk_quote checks who may give how much).
+      select lt.rate_plan_id,
+             case when price_lines.desk_room_amount is not null then price_lines.desk_room_amount - lt.amount
+                  else -round(lt.amount * price_lines.desk_percent_off / 100) end as amount
+        from los_totals lt
+       where price_lines.desk_room_amount is not null or price_lines.desk_percent_off is not null
+    ),
+    room_totals as (
+      select lt.rate_plan_id, lt.amount + coalesce(k.amount, 0) as amount
+        from los_totals lt left join desk k on k.rate_plan_id = lt.rate_plan_id
     ),
     fee_lines as (
       select p.id as rate_plan_id, f.name, f.basis, f.amount as unit_amount,
@@ -9769,6 +10242,10 @@ begin
                1, d.amount, false, null
           from discounts d
         union all
+        select k.rate_plan_id, 2, 'discount', null,
+               coalesce(price_lines.desk_note, 'Rate set by the front desk'), 1, k.amount, false, null
+          from desk k
+        union all
         select f.rate_plan_id, 3, 'fee', null,
                f.name || case f.basis when 'per_night' then ' (per night)' when 'per_guest_night' then ' (per guest per night)' else '' end,
                f.quantity, f.quantity * f.unit_amount, false, null
@@ -9786,7 +10263,7 @@ begin
       ) l;
 end;
 $function$;
-comment on function app_private.price_lines(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer) is 'The price of a stay on each given rate plan, as lines (night, discount, fee, tax) in minor units.';
+comment on function app_private.price_lines(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text) is 'The price of a stay on each given rate plan, as lines (night, discount, fee, tax) in minor units, with the front desk''s override when given.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.purge_idempotency_keys()
@@ -9806,9 +10283,9 @@ grant execute on function app_private.purge_idempotency_keys() to keepr_worker;
 comment on function app_private.purge_idempotency_keys() is 'Deletes idempotency records older than 48 hours; returns how many.';
 
 -- ----------------------------------------------------------------------------
--- function app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer)
+-- function app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text)
 -- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer)
+CREATE OR REPLACE FUNCTION app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, desk_room_amount bigint DEFAULT NULL::bigint, desk_percent_off numeric DEFAULT NULL::numeric, desk_note text DEFAULT NULL::text)
  RETURNS app_public.quote
  LANGUAGE plpgsql
  STABLE PARALLEL SAFE
@@ -9820,7 +10297,8 @@ begin
       with lines as (
         select l.*, tx.name as tax_name, coalesce(tx.applies_to_penalty, true) as carried_by_penalty
           from app_private.price_lines(array[quote_for.rate_plan_id], quote_for.arrival, quote_for.departure,
-                                       quote_for.adults, quote_for.children) l
+                                       quote_for.adults, quote_for.children,
+                                       quote_for.desk_room_amount, quote_for.desk_percent_off, quote_for.desk_note) l
           left join app_public.taxes tx on l.kind = 'tax' and tx.id = l.tax_id
       ),
       totals as (
@@ -9892,7 +10370,7 @@ begin
   );
 end;
 $function$;
-comment on function app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer) is 'Prices a stay on one rate plan: lines, totals, cancellation terms and units left (no restriction checks).';
+comment on function app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text) is 'Prices a stay on one rate plan: lines, totals, cancellation terms and units left (no restriction checks), with the front desk''s rate override when given (app_private.price_lines).';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.reallocate_for(property_id uuid, room_type_id uuid, stay daterange, kind app_public.claim_kind, reservation_id uuid, expires_at timestamp with time zone, note text)
@@ -11600,6 +12078,37 @@ $function$;
 comment on function app_private.tg_property_memberships__keep_an_owner() is 'Constraint trigger: refuses (OWNER) a change that leaves a property with no owner.';
 
 -- ----------------------------------------------------------------------------
+-- function app_private.tg_registration_cards__audit()
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.tg_registration_cards__audit()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+declare
+  v_old jsonb := case when tg_op in ('UPDATE', 'DELETE') then app_private.masked_registration_card(old) end;
+  v_new jsonb := case when tg_op in ('INSERT', 'UPDATE') then app_private.masked_registration_card(new) end;
+  v_row app_public.registration_cards := case when tg_op = 'DELETE' then old else new end;
+begin
+  if tg_op = 'UPDATE' and pg_catalog.to_jsonb(old) = pg_catalog.to_jsonb(new) then
+    return null;
+  end if;
+  insert into audit.events (
+    table_schema, table_name, operation, row_id, property_id, reservation_id,
+    actor_user_id, actor_role, request_id, old_values, new_values
+  ) values (
+    tg_table_schema, tg_table_name, tg_op, v_row.id::text, v_row.property_id, v_row.reservation_id,
+    app_hidden.current_user_id(), pg_catalog.current_setting('role', true),
+    nullif(pg_catalog.current_setting('keepr.request_id', true), ''),
+    v_old, v_new
+  );
+  return null;
+end;
+$function$;
+comment on function app_private.tg_registration_cards__audit() is 'Trigger (AFTER, per row): appends a registration card''s change to audit.events with the document number and date of birth masked and no address.';
+
+-- ----------------------------------------------------------------------------
 -- function app_private.tg_reservations__channel()
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_private.tg_reservations__channel()
@@ -12209,6 +12718,25 @@ grant select on reporting.reconciliation_differences to keepr_analyst;
 comment on view reporting.reconciliation_differences is 'Every difference between the ledger and the provider''s settlement reports; a line of no known payment (settlement_lines.unmatched) as an extra of no property.';
 
 -- ----------------------------------------------------------------------------
+-- view reporting.registration_cards
+-- ----------------------------------------------------------------------------
+create view reporting.registration_cards with (security_barrier=true) as
+ SELECT id,
+    property_id,
+    reservation_id,
+    document_type,
+    issuing_country,
+    nationality,
+    reporting.mask_document_number(document_number) AS document_number_masked,
+    date_part('year'::text, date_of_birth)::integer AS birth_year,
+    expires_on,
+    created_at,
+    updated_at
+   FROM app_public.registration_cards c;
+grant select on reporting.registration_cards to keepr_analyst;
+comment on view reporting.registration_cards is 'Registration cards without the guest''s identity: document type, countries, the number masked, the year of birth.';
+
+-- ----------------------------------------------------------------------------
 -- view reporting.reservations
 -- ----------------------------------------------------------------------------
 create view reporting.reservations with (security_barrier=true) as
@@ -12340,6 +12868,20 @@ end;
 $function$;
 grant execute on function reporting.job_queue() to keepr_analyst;
 comment on function reporting.job_queue() is 'The live job queue per task: waiting, running, scheduled, retrying, oldest waiting (ms), given up.';
+
+-- ----------------------------------------------------------------------------
+-- function reporting.mask_document_number(document_number text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION reporting.mask_document_number(document_number text)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE STRICT
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+  select pg_catalog.repeat('*', greatest(pg_catalog.length(document_number) - 2, 3)) || pg_catalog.right(document_number, 2);
+$function$;
+grant execute on function reporting.mask_document_number(document_number text) to keepr_analyst;
+comment on function reporting.mask_document_number(document_number text) is 'Masks an identity document number for analysts: ******78.';
 
 -- ----------------------------------------------------------------------------
 -- function reporting.mask_email(email text)
