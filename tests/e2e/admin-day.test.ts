@@ -455,10 +455,10 @@ describe("the tape chart scales", () => {
       return { scrollWidth: f.scrollWidth, clientWidth: f.clientWidth, scrollHeight: f.scrollHeight, clientHeight: f.clientHeight };
     });
 
-  it("28 days on 1440 px: no sideways scroll, the dates stay in view over 24 units, a one-night stay reads its name", async () => {
+  it("30 days on 1440 px: no sideways scroll, the dates stay in view over 24 units, a one-night stay reads its name", async () => {
     const page = await wideDesk();
-    await page.goto(`${server.url}/admin/tape-chart?days=28`);
-    await page.locator('[data-testid="tape-chart"][data-state="ready"][data-days="28"]').waitFor();
+    await page.goto(`${server.url}/admin/tape-chart?days=30`);
+    await page.locator('[data-testid="tape-chart"][data-state="ready"][data-days="30"]').waitFor();
     expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
     const frame = await frameBox(page);
     expect(frame.scrollWidth).toBeLessThanOrEqual(frame.clientWidth);
@@ -472,7 +472,7 @@ describe("the tape chart scales", () => {
       return { scroll: e.scrollWidth, client: e.clientWidth };
     });
     expect(spillBox.scroll).toBeLessThanOrEqual(spillBox.client + 1); // the whole name, not cut
-    await shot(page, "tape-28-desktop");
+    await shot(page, "tape-30-desktop");
     await expectAccessible(page);
     // Scroll the rows: the date header stays at the top of the frame, the unit column at its left.
     expect(frame.scrollHeight).toBeGreaterThan(frame.clientHeight);
@@ -482,7 +482,7 @@ describe("the tape chart scales", () => {
     const top = async (locator: ReturnType<Page["locator"]>) => (await locator.boundingBox())!.y;
     await waitUntil(async () => Math.abs((await top(page.getByTestId("tape-chart-header"))) - (await top(frameOf(page)))) <= 2, "the date header to stay at the top");
     await expect(page.locator('[data-unit-name="124"]').isVisible()).resolves.toBe(true);
-    await shot(page, "tape-28-scrolled-desktop");
+    await shot(page, "tape-30-scrolled-desktop");
   });
 
   it("a month view shows the whole calendar month, and moves a month at a time", async () => {
@@ -510,7 +510,7 @@ describe("the tape chart scales", () => {
     const created = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1, locale: "en-GB", timezoneId: "UTC" });
     contexts.push(created);
     const { page, errors } = await signInToConsole(created, server.url, email.hugeDesk!);
-    await page.goto(`${server.url}/admin/tape-chart?days=28`);
+    await page.goto(`${server.url}/admin/tape-chart?days=30`);
     await page.locator('[data-testid="tape-chart"][data-state="ready"][data-virtual="true"]').waitFor();
     const drawn = () => frameOf(page).locator("[data-unit-row]").count();
     expect(await drawn()).toBeLessThan(60);
@@ -537,10 +537,10 @@ describe("the tape chart scales", () => {
 
   it("on a phone, the chart scrolls in its frame, never the page", async () => {
     const phone = await signInToConsole(await context("phone"), server.url, email.bigDesk!);
-    await phone.page.goto(`${server.url}/admin/tape-chart?days=28`);
+    await phone.page.goto(`${server.url}/admin/tape-chart?days=30`);
     await phone.page.locator('[data-testid="tape-chart"][data-state="ready"]').waitFor();
     expect(await sidewaysOverflow(phone.page)).toBeLessThanOrEqual(0);
-    await shot(phone.page, "tape-28-phone");
+    await shot(phone.page, "tape-30-phone");
     expect(phone.errors).toEqual([]);
   });
 

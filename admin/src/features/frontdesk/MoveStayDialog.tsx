@@ -256,7 +256,7 @@ export function MoveStayDialog({ stay, initial, units, roomTypes, takenBy, onClo
   );
 }
 
-function PriceChange({ stay, status, newTotal, error, unitText, proposal }: {
+export function PriceChange({ stay, status, newTotal, error, unitText, proposal }: {
   stay: StayToMove;
   status: "pending" | "error" | "done" | "none";
   newTotal: string | undefined;

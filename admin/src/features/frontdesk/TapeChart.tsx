@@ -1,12 +1,12 @@
 // The tape chart of the selected property: units (grouped by room type) by
-// nights, a window of 7, 14 (default) or 28 days, or a calendar month
-// (?view=month). It fits the page: at 28 days or a month on a 1440 px
+// nights, a window of 7, 14 (default) or 30 days, or a calendar month
+// (?view=month). It fits the page: at 30 days or a month on a 1440 px
 // screen the nights shrink (to 28 px at least) and the unit column narrows,
 // so nothing scrolls sideways; when it must scroll (a phone), it scrolls in
 // its own frame, which also holds the rows: the date header and the unit
 // column stay in view (sticky) however far it scrolls, and a bar scrolled
 // into view lands beside them, not under them (scroll-padding). A stay too
-// short for its name (one night at 28 days) has the name beside the bar,
+// short for its name (one night at 30 days) has the name beside the bar,
 // over the free nights that follow it (issue 21). From 100 units on, only
 // the rows in view (and a screen's worth around them) are drawn: the others
 // are spacers of their exact height (every row and room-type heading has a
@@ -21,8 +21,15 @@
 // A stay is moved by dragging its bar: up or down to another unit (a room
 // move), sideways to other dates (a change of dates), or both within a room
 // type; the drop opens a confirm dialog with the price difference. The
-// bar's menu does the same from the keyboard. Clicking a bar opens the
-// reservation; clicking an empty night starts a booking on it.
+// bar's menu does the same from the keyboard. Dragging a bar's end
+// stretches or shortens the stay: its new price is asked first and shown
+// on the bar, and Apply changes it (TapeChartActions.tsx; the menu's
+// "Stretch or shorten the stay…" from the keyboard). Clicking a bar opens
+// the reservation; clicking a free night, or dragging across free nights,
+// starts a booking of that unit and those nights (the unit's name does it
+// from the keyboard). Bookings without a unit wait on their room type's
+// unassigned lane (none arise through the API today: the lane is drawn
+// only when there are some); dragging one onto a unit gives it that unit.
 //
 // A stay pinned to its unit (by staff, or by a room move by hand) shows a
 // pin: the allocator never moves it to make room for another booking.
@@ -56,14 +63,15 @@ import { useLiveRefresh } from "../../platform/live/useLiveRefresh.ts";
 import type { Membership } from "../../platform/authProvider.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import type { ReservationStatus } from "../../platform/documents.ts";
-import type { ChartClaimNode, ChartConflictNode, UnitNode } from "./documents.ts";
+import type { ChartClaimNode, ChartConflictNode, ChartReservationNode, UnitNode } from "./documents.ts";
 import { roleLabels } from "../../platform/access.ts";
 import { shownError } from "../../ui/ApiErrorAlert.tsx";
 import { addDays, dateRange, daysBetween, formatDayHeading, formatShortDate, isIsoDate, isoWeekday, plural } from "../../ui/dates.ts";
 import { MoveStayDialog, type StayProposal, type StayToMove } from "./MoveStayDialog.tsx";
+import { BookUnitDialog, StretchPanel } from "./TapeChartActions.tsx";
 import { newBookingPath } from "./paths.ts";
 
-const windowSizes = [7, 14, 28] as const;
+const windowSizes = [7, 14, 30] as const;
 const rowHeight = 40;
 /** The date header's height (weekday, day, occupancy). */
 const headerHeight = 58;
@@ -174,6 +182,46 @@ interface PendingMove {
   initial: StayProposal;
 }
 
+/** A bar's start or end dragged to other nights (the stay's arrival or departure). */
+interface StretchDrag {
+  claimId: string;
+  edge: "start" | "end";
+  dayDelta: number;
+}
+
+/** A stretched (or shortened) stay waiting for the user's Apply: its price is asked first (quoteChange). */
+interface PendingStretch {
+  claim: ChartClaimNode;
+  arrival: string;
+  departure: string;
+}
+
+/** Free nights of a unit picked by a press and drag across its row (indexes into the window). */
+interface NightSelection {
+  unitId: string;
+  anchor: number;
+  head: number;
+}
+
+/** The lane of a room type's bookings that have no unit: a bar per booking, packed into as few rows as overlap allows. */
+const laneUnitId = "";
+
+/** A booking without a unit, drawn as a claim on the unassigned lane. */
+function laneClaim(r: ChartReservationNode): ChartClaimNode {
+  return { rowId: `unassigned:${r.rowId}`, unitId: laneUnitId, kind: "reservation", startDate: r.arrival, endDate: r.departure, expiresAt: null, note: null, reservation: r };
+}
+
+/** Packs bookings into rows where none overlap (first fit, by arrival). */
+function packLanes(reservations: ChartReservationNode[]): ChartReservationNode[][] {
+  const rows: ChartReservationNode[][] = [];
+  for (const r of [...reservations].sort((a, b) => a.arrival.localeCompare(b.arrival) || a.rowId.localeCompare(b.rowId))) {
+    const row = rows.find((placed) => placed.every((o) => o.departure <= r.arrival || o.arrival >= r.departure));
+    if (row) row.push(r);
+    else rows.push([r]);
+  }
+  return rows;
+}
+
 /** Where a claim's bar goes: from the middle of its first night's column to the middle of its departure's. */
 function place(claim: Pick<ChartClaimNode, "startDate" | "endDate">, from: string, days: number, cell: number): Omit<Placed, "claim"> | null {
   const start = daysBetween(from, claim.startDate);
@@ -277,8 +325,12 @@ function Chart({ membership, canMove, canBook }: { membership: Membership; canMo
   const groups = useMemo(() => {
     if (!data) return [];
     return data.roomTypes
-      .map((type) => ({ type, units: data.units.filter((u) => u.roomTypeId === type.rowId) }))
-      .filter((g) => g.units.length > 0);
+      .map((type) => ({
+        type,
+        units: data.units.filter((u) => u.roomTypeId === type.rowId),
+        lanes: packLanes(data.unassigned.filter((r) => r.roomTypeId === type.rowId)),
+      }))
+      .filter((g) => g.units.length > 0 || g.lanes.length > 0);
   }, [data]);
 
   /** Where each room type's rows start, below the date header (every height is fixed). */
@@ -286,19 +338,19 @@ function Chart({ membership, canMove, canBook }: { membership: Membership; canMo
     let top = 0;
     return groups.map((g) => {
       const placed = { ...g, top };
-      top += groupHeight + g.units.length * rowHeight;
+      top += groupHeight + (g.lanes.length + g.units.length) * rowHeight;
       return placed;
     });
   }, [groups]);
   const virtual = (data?.units.length ?? 0) >= virtualFrom;
   /** A room type's units as drawn: those in view, and one spacer per run of rows out of view. */
-  const rowsInView = (units: UnitNode[], groupTop: number): Array<{ kind: "unit"; unit: UnitNode } | { kind: "spacer"; key: string; height: number }> => {
+  const rowsInView = (units: UnitNode[], unitsTop: number): Array<{ kind: "unit"; unit: UnitNode } | { kind: "spacer"; key: string; height: number }> => {
     if (!virtual) return units.map((unit) => ({ kind: "unit" as const, unit }));
     const from = view.top - headerHeight - overscan;
     const to = view.top + view.height + overscan;
     const out: Array<{ kind: "unit"; unit: UnitNode } | { kind: "spacer"; key: string; height: number }> = [];
     units.forEach((unit, i) => {
-      const top = groupTop + groupHeight + i * rowHeight;
+      const top = unitsTop + i * rowHeight;
       if (top + rowHeight >= from && top <= to) {
         out.push({ kind: "unit", unit });
         return;
@@ -356,6 +408,8 @@ function Chart({ membership, canMove, canBook }: { membership: Membership; canMo
   /** Whether this bar may be dragged: the stay's current claim, confirmed or in house, by the desk. */
   function movable(claim: ChartClaimNode): { vertical: boolean; horizontal: boolean } {
     const r = claim.reservation;
+    // A booking on the unassigned lane is given a unit by dragging it onto one (a room move); its dates change once it has one.
+    if (canMove && claim.unitId === laneUnitId && r && r.unitId === null) return { vertical: r.status === "confirmed" || r.status === "checked_in", horizontal: false };
     if (!canMove || claim.kind !== "reservation" || !r || r.unitId !== claim.unitId) return { vertical: false, horizontal: false };
     if (r.status === "confirmed") return { vertical: true, horizontal: true };
     if (r.status === "checked_in") return { vertical: true, horizontal: false };
@@ -430,6 +484,88 @@ function Chart({ membership, canMove, canBook }: { membership: Membership; canMo
     };
   };
 
+  /** Which ends of the bar may be dragged: a confirmed stay's both, a guest in house only the departure. */
+  function stretchable(claim: ChartClaimNode): { start: boolean; end: boolean } {
+    const r = claim.reservation;
+    if (!canMove || claim.kind !== "reservation" || !r || r.unitId === null || r.unitId !== claim.unitId) return { start: false, end: false };
+    if (r.status === "confirmed") return { start: true, end: true };
+    if (r.status === "checked_in") return { start: false, end: true };
+    return { start: false, end: false };
+  }
+
+  const stretchRef = useRef<{ claim: ChartClaimNode; edge: "start" | "end"; x: number; pointerId: number } | null>(null);
+  const [stretchDrag, setStretchDrag] = useState<StretchDrag | null>(null);
+  const [stretch, setStretch] = useState<PendingStretch | null>(null);
+
+  /** The stay's new dates for an end dragged by dayDelta nights (at least one night stays). */
+  const stretched = (claim: ChartClaimNode, edge: "start" | "end", dayDelta: number): { arrival: string; departure: string } => {
+    const r = claim.reservation!;
+    const nights = daysBetween(r.arrival, r.departure);
+    if (edge === "start") return { arrival: addDays(r.arrival, Math.min(dayDelta, nights - 1)), departure: r.departure };
+    return { arrival: r.arrival, departure: addDays(r.departure, Math.max(dayDelta, 1 - nights)) };
+  };
+
+  const stretchHandlers = (claim: ChartClaimNode, edge: "start" | "end") => ({
+    onPointerDown(event: ReactPointerEvent<HTMLElement>) {
+      if (event.button !== 0) return;
+      event.stopPropagation();
+      stretchRef.current = { claim, edge, x: event.clientX, pointerId: event.pointerId };
+      event.currentTarget.setPointerCapture(event.pointerId);
+      setStretchDrag({ claimId: claim.rowId, edge, dayDelta: 0 });
+    },
+    onPointerMove(event: ReactPointerEvent<HTMLElement>) {
+      const state = stretchRef.current;
+      if (!state || state.pointerId !== event.pointerId) return;
+      event.stopPropagation();
+      const dayDelta = Math.round((event.clientX - state.x) / cell);
+      setStretchDrag((old) => (old && old.dayDelta === dayDelta ? old : { claimId: claim.rowId, edge, dayDelta }));
+    },
+    onPointerUp(event: ReactPointerEvent<HTMLElement>) {
+      const state = stretchRef.current;
+      stretchRef.current = null;
+      if (!state || state.pointerId !== event.pointerId) return;
+      event.stopPropagation();
+      if (event.currentTarget.hasPointerCapture(event.pointerId)) event.currentTarget.releasePointerCapture(event.pointerId);
+      setStretchDrag(null);
+      suppressClick.current = true;
+      setTimeout(() => (suppressClick.current = false), 0);
+      const dayDelta = Math.round((event.clientX - state.x) / cell);
+      if (dayDelta === 0) return;
+      setStretch({ claim, ...stretched(claim, edge, dayDelta) });
+    },
+    onPointerCancel() {
+      stretchRef.current = null;
+      setStretchDrag(null);
+    },
+    onClick(event: ReactMouseEvent<HTMLElement>) {
+      event.stopPropagation();
+    },
+  });
+
+  // ---- free nights picked to book ---------------------------------------
+  const [selection, setSelection] = useState<NightSelection | null>(null);
+  const [bookingUnit, setBookingUnit] = useState<UnitNode | null>(null);
+  /** Whether the unit has a live claim on the night (the chart's view; the API decides). */
+  const nightTaken = (unitId: string, date: string) => (claimsByUnit.get(unitId) ?? []).some((c) => c.startDate <= date && c.endDate > date);
+  /** Starts New booking on that unit and those nights [arrival, departure), prefilled. */
+  const bookNights = (unit: UnitNode, arrival: string, departure: string) => {
+    const search = new URLSearchParams({ arrival, departure, roomTypeId: unit.roomTypeId, unitId: unit.rowId });
+    navigate(`${newBookingPath}?${search.toString()}`);
+  };
+
+  useEffect(() => {
+    if (!drag && !stretchDrag && !selection) return;
+    const cancel = (event: KeyboardEvent) => {
+      if (event.key === "Escape") {
+        stretchRef.current = null;
+        setStretchDrag(null);
+        setSelection(null);
+      }
+    };
+    window.addEventListener("keydown", cancel);
+    return () => window.removeEventListener("keydown", cancel);
+  }, [drag, stretchDrag, selection]);
+
   useEffect(() => {
     if (!drag) return;
     const cancel = (event: KeyboardEvent) => {
@@ -454,7 +590,10 @@ function Chart({ membership, canMove, canBook }: { membership: Membership; canMo
       todayIndex={todayIndex}
       claims={claimsByUnit.get(unit.rowId) ?? []}
       conflicts={conflictsByUnit.get(unit.rowId) ?? []}
-      onEmptyNight={canBook ? (date) => navigate(`${newBookingPath}?arrival=${date}&departure=${addDays(date, 1)}`) : undefined}
+      selection={selection?.unitId === unit.rowId ? selection : null}
+      onSelect={canBook ? setSelection : undefined}
+      onBook={canBook ? (arrival, departure) => bookNights(unit, arrival, departure) : undefined}
+      onBookByKeyboard={canBook ? () => setBookingUnit(unit) : undefined}
       renderBar={(placed, spill) => (
         <Bar
           key={placed.claim.rowId}
@@ -464,21 +603,43 @@ function Chart({ membership, canMove, canBook }: { membership: Membership; canMo
           isDragged={drag?.claimId === placed.claim.rowId}
           movable={movable(placed.claim)}
           handlers={dragHandlers(placed.claim)}
+          stretchable={stretchable(placed.claim)}
+          stretchHandlers={(edge) => stretchHandlers(placed.claim, edge)}
           onOpen={() => {
             if (suppressClick.current) return;
             if (placed.claim.reservation) openReservation(placed.claim.reservation.rowId);
           }}
           onMove={() => openMove(placed.claim)}
+          onStretch={() => setStretch({ claim: placed.claim, arrival: placed.claim.reservation!.arrival, departure: placed.claim.reservation!.departure })}
         />
       )}
-      ghost={
-        drag && dragged && drag.unitId === unit.rowId && (drag.dayDelta !== 0 || drag.unitId !== dragged.unitId) ? (
-          <Ghost claim={dragged} dayDelta={drag.dayDelta} taken={drag.taken} win={win} cell={cell} />
-        ) : null
-      }
+      ghost={ghostFor(unit.rowId)}
     />
   );
 
+  /** What is drawn over a unit's row while a stay is dragged onto it, stretched, or waits for Apply. */
+  const ghostFor = (unitId: string): ReactNode => {
+    if (drag && dragged && drag.unitId === unitId && (drag.dayDelta !== 0 || drag.unitId !== dragged.unitId)) {
+      const r = dragged.reservation!;
+      return <Ghost startDate={addDays(r.arrival, drag.dayDelta)} endDate={addDays(r.departure, drag.dayDelta)} taken={drag.taken} win={win} cell={cell} />;
+    }
+    const stretching = stretchDrag ? data?.claims.find((c) => c.rowId === stretchDrag.claimId) : undefined;
+    if (stretchDrag && stretching && stretching.unitId === unitId && stretchDrag.dayDelta !== 0) {
+      const next = stretched(stretching, stretchDrag.edge, stretchDrag.dayDelta);
+      const taken = takenBy(stretching.reservation!.rowId)(unitId, next.arrival, next.departure);
+      return <Ghost startDate={next.arrival} endDate={next.departure} taken={taken} win={win} cell={cell} testId="stretch-ghost" />;
+    }
+    if (stretch && stretch.claim.unitId === unitId && (stretch.arrival !== stretch.claim.reservation!.arrival || stretch.departure !== stretch.claim.reservation!.departure)) {
+      return <Ghost startDate={stretch.arrival} endDate={stretch.departure} taken={null} win={win} cell={cell} testId="stretch-ghost" text={stretchText} tone={stretchTone} />;
+    }
+    return null;
+  };
+
+
+  // What the pending stretch's price check says, shown on its bar (set by the panel: the price, or the API's code).
+  const [stretchNote, setStretchNote] = useState<{ text: string; tone: "pending" | "ok" | "error" } | null>(null);
+  const stretchText = stretchNote?.text;
+  const stretchTone = stretchNote?.tone;
 
   const ready = query.isSuccess && !query.isPlaceholderData;
   const trackWidth = win.days * cell;
@@ -564,7 +725,7 @@ function Chart({ membership, canMove, canBook }: { membership: Membership; canMo
               This property has no units yet.
             </Typography>
           )}
-          {layout.map(({ type, units, top: groupTop }) => (
+          {layout.map(({ type, units, lanes, top: groupTop }) => (
             <Box key={type.rowId} role="group" aria-label={type.name}>
               <Box sx={{ display: "flex", bgcolor: "#f3f4f6", borderTop: 1, borderColor: "divider", height: groupHeight, boxSizing: "border-box" }}>
                 <Box sx={{ width: labelWidth, flexShrink: 0, px: labelWidth < 140 ? 1 : 1.5, py: 0.25, position: "sticky", left: 0, bgcolor: "#f3f4f6", zIndex: 2, overflow: "hidden" }}>
@@ -577,7 +738,37 @@ function Chart({ membership, canMove, canBook }: { membership: Membership; canMo
                 </Box>
                 <Box sx={{ width: trackWidth }} />
               </Box>
-              {rowsInView(units, groupTop).map((item) => item.kind === "spacer" ? (
+              {lanes.map((lane, i) => (
+                <LaneRow
+                  key={`lane-${i}`}
+                  first={i === 0}
+                  count={lanes.flat().length}
+                  labelWidth={labelWidth}
+                  win={win}
+                  cell={cell}
+                  todayIndex={todayIndex}
+                  claims={lane.map(laneClaim)}
+                  renderBar={(placed, spill) => (
+                    <Bar
+                      key={placed.claim.rowId}
+                      placed={placed}
+                      spill={spill}
+                      timeZone={membership.timeZone}
+                      isDragged={drag?.claimId === placed.claim.rowId}
+                      movable={movable(placed.claim)}
+                      handlers={dragHandlers(placed.claim)}
+                      stretchable={{ start: false, end: false }}
+                      stretchHandlers={(edge) => stretchHandlers(placed.claim, edge)}
+                      onOpen={() => {
+                        if (suppressClick.current) return;
+                        openReservation(placed.claim.reservation!.rowId);
+                      }}
+                      onMove={() => openMove(placed.claim)}
+                    />
+                  )}
+                />
+              ))}
+              {rowsInView(units, groupTop + groupHeight + lanes.length * rowHeight).map((item) => item.kind === "spacer" ? (
                 <Box key={item.key} aria-hidden data-testid="rows-spacer" sx={{ height: item.height }} />
               ) : (
                 renderUnit(item.unit)
@@ -590,9 +781,37 @@ function Chart({ membership, canMove, canBook }: { membership: Membership; canMo
         <Typography variant="caption" color="text.secondary" component="p" sx={{ mt: 1 }} data-testid="tape-chart-summary">
           {plural(data.units.length, "unit")} · {plural(data.claims.filter((c) => c.kind === "reservation").length, "stay")},{" "}
           {plural(data.claims.filter((c) => c.kind === "hold").length, "hold")} and {plural(data.claims.filter((c) => c.kind !== "reservation" && c.kind !== "hold").length, "block")} in view
-          {canMove ? " · drag a stay to another unit or other dates, or use its menu (⋮)" : ""}
-          {canBook ? " · click a free night to book it" : ""}
+          {data.unassigned.length > 0 ? ` · ${plural(data.unassigned.length, "booking")} without a unit` : ""}
+          {canMove ? " · drag a stay to another unit or other dates, its ends to stretch it, or use its menu (⋮)" : ""}
+          {canBook ? " · click a free night, or drag across free nights, to book them" : ""}
         </Typography>
+      )}
+      {stretch && data && (
+        <StretchPanel
+          key={stretch.claim.rowId}
+          stay={stayOf(stretch.claim)!}
+          units={data.units}
+          roomTypes={data.roomTypes}
+          arrival={stretch.arrival}
+          departure={stretch.departure}
+          canMoveArrival={stretchable(stretch.claim).start}
+          onChange={(next) => setStretch({ ...stretch, ...next })}
+          onNote={setStretchNote}
+          onClose={() => {
+            setStretch(null);
+            setStretchNote(null);
+          }}
+        />
+      )}
+      {bookingUnit && data && (
+        <BookUnitDialog
+          unit={bookingUnit}
+          today={today}
+          initialArrival={win.dates.find((d) => d >= today && !nightTaken(bookingUnit.rowId, d)) ?? (today >= win.from ? today : win.from)}
+          takenBy={(arrival, departure) => takenBy("")(bookingUnit.rowId, arrival, departure)}
+          onClose={() => setBookingUnit(null)}
+          onBook={(arrival, departure) => bookNights(bookingUnit, arrival, departure)}
+        />
       )}
       {moving && data && (
         <MoveStayDialog
@@ -696,19 +915,8 @@ const housekeepingColours: Record<UnitNode["housekeepingStatus"], string> = {
   out_of_order: "#c62828",
 };
 
-function UnitRow({ unit, win, cell, todayIndex, claims, conflicts, onEmptyNight, renderBar, ghost, labelWidth }: {
-  labelWidth: number;
-  unit: UnitNode;
-  win: ChartWindow;
-  cell: number;
-  todayIndex: number;
-  claims: ChartClaimNode[];
-  conflicts: ChartConflictNode[];
-  onEmptyNight?: (date: string) => void;
-  renderBar(placed: Placed, spill: number): ReactNode;
-  ghost: ReactNode;
-}) {
-  const outOfOrder = unit.housekeepingStatus === "out_of_order" || !unit.isActive;
+/** The bars of a row placed over the window, and the room beside each short one for its name. */
+function placeBars(claims: ChartClaimNode[], win: ChartWindow, cell: number): { placed: Placed[]; spillOf(p: Placed): number } {
   const trackWidth = win.days * cell;
   const placed = claims.flatMap((claim) => {
     const p = place(claim, win.from, win.days, cell);
@@ -721,6 +929,82 @@ function UnitRow({ unit, win, cell, todayIndex, claims, conflicts, onEmptyNight,
     const next = Math.min(trackWidth, ...placed.filter((o) => o !== p && o.left >= end - 1).map((o) => o.left));
     return Math.max(0, Math.min(160, next - end - 6));
   };
+  return { placed, spillOf };
+}
+
+/** One row of a room type's unassigned lane: bookings waiting for a unit (drag one onto a unit, or use its menu). */
+function LaneRow({ first, count, labelWidth, win, cell, todayIndex, claims, renderBar }: {
+  first: boolean;
+  count: number;
+  labelWidth: number;
+  win: ChartWindow;
+  cell: number;
+  todayIndex: number;
+  claims: ChartClaimNode[];
+  renderBar(placed: Placed, spill: number): ReactNode;
+}) {
+  const { placed, spillOf } = placeBars(claims, win, cell);
+  return (
+    <Box data-lane="unassigned" sx={{ display: "flex", borderTop: 1, borderColor: "divider", height: rowHeight, boxSizing: "border-box", bgcolor: "#fff8e1" }}>
+      <Box sx={{ width: labelWidth, flexShrink: 0, px: labelWidth < 140 ? 1 : 1.5, position: "sticky", left: 0, bgcolor: "#fff8e1", zIndex: 3, display: "flex", alignItems: "center", borderRight: 1, borderColor: "divider", overflow: "hidden" }}>
+        {first && (
+          <Box sx={{ minWidth: 0 }} title={`${plural(count, "booking")} without a unit`}>
+            <Typography variant="body2" component="div" sx={{ fontWeight: 600, color: "#5d4200", lineHeight: 1.2 }} noWrap>
+              Unassigned
+            </Typography>
+            <Typography variant="caption" component="div" sx={{ color: "#5d4200", lineHeight: 1.2 }} noWrap>
+              {plural(count, "booking")}
+            </Typography>
+          </Box>
+        )}
+      </Box>
+      <Box sx={{ position: "relative", width: win.days * cell, flexShrink: 0, backgroundImage: `repeating-linear-gradient(to right, transparent 0 ${cell - 1}px, rgba(0,0,0,0.08) ${cell - 1}px ${cell}px)` }}>
+        {todayIndex >= 0 && todayIndex < win.days && (
+          <Box aria-hidden sx={{ position: "absolute", top: 0, bottom: 0, left: todayIndex * cell, width: cell, bgcolor: "rgba(29,92,135,0.07)" }} />
+        )}
+        {placed.map((p) => renderBar(p, spillOf(p)))}
+      </Box>
+    </Box>
+  );
+}
+
+function UnitRow({ unit, win, cell, todayIndex, claims, conflicts, selection, onSelect, onBook, onBookByKeyboard, renderBar, ghost, labelWidth }: {
+  labelWidth: number;
+  unit: UnitNode;
+  win: ChartWindow;
+  cell: number;
+  todayIndex: number;
+  claims: ChartClaimNode[];
+  conflicts: ChartConflictNode[];
+  /** Free nights being picked on this row by a press and drag. */
+  selection: NightSelection | null;
+  onSelect?: (selection: NightSelection | null) => void;
+  /** Books the unit for [arrival, departure). */
+  onBook?: (arrival: string, departure: string) => void;
+  /** The keyboard's way to the same: a dialog with the dates. */
+  onBookByKeyboard?: () => void;
+  renderBar(placed: Placed, spill: number): ReactNode;
+  ghost: ReactNode;
+}) {
+  const outOfOrder = unit.housekeepingStatus === "out_of_order" || !unit.isActive;
+  const trackWidth = win.days * cell;
+  const { placed, spillOf } = placeBars(claims, win, cell);
+  const takenAt = (index: number) => {
+    const date = addDays(win.from, index);
+    return claims.some((c) => c.startDate <= date && c.endDate > date);
+  };
+  const indexAt = (event: ReactPointerEvent<HTMLElement>) => Math.floor((event.clientX - event.currentTarget.getBoundingClientRect().left) / cell);
+  /** The head of a selection dragged towards `index`, stopped before the first taken night. */
+  const reach = (anchor: number, index: number) => {
+    const step = index >= anchor ? 1 : -1;
+    let head = anchor;
+    for (let i = anchor + step; step > 0 ? i <= Math.min(index, win.days - 1) : i >= Math.max(index, 0); i += step) {
+      if (takenAt(i)) break;
+      head = i;
+    }
+    return head;
+  };
+  const picking = onSelect && onBook && unit.isActive;
   return (
     <Box
       data-unit-row={unit.rowId}
@@ -729,9 +1013,22 @@ function UnitRow({ unit, win, cell, todayIndex, claims, conflicts, onEmptyNight,
     >
       <Box sx={{ width: labelWidth, flexShrink: 0, px: labelWidth < 140 ? 1 : 1.5, position: "sticky", left: 0, bgcolor: "background.paper", zIndex: 3, display: "flex", alignItems: "center", gap: 1, borderRight: 1, borderColor: "divider", overflow: "hidden" }}>
         <Box component="span" aria-hidden sx={{ width: 8, height: 8, borderRadius: "50%", bgcolor: housekeepingColours[unit.housekeepingStatus], flexShrink: 0 }} />
-        <Typography variant="body2" sx={{ fontWeight: 500 }}>
-          {unit.name}
-        </Typography>
+        {onBookByKeyboard && unit.isActive ? (
+          <Box
+            component="button"
+            type="button"
+            onClick={onBookByKeyboard}
+            aria-label={`Book unit ${unit.name}…`}
+            title={`Book unit ${unit.name}…`}
+            sx={{ all: "unset", cursor: "pointer", typography: "body2", fontWeight: 500, borderRadius: 0.5, "&:hover": { textDecoration: "underline" }, "&:focus-visible": { outline: "3px solid #ffb300", outlineOffset: 1 } }}
+          >
+            {unit.name}
+          </Box>
+        ) : (
+          <Typography variant="body2" sx={{ fontWeight: 500 }}>
+            {unit.name}
+          </Typography>
+        )}
         {outOfOrder ? (
           <Chip size="small" color="error" variant="outlined" label={unit.isActive ? "Out of order" : "Not in service"} sx={{ height: 20, fontSize: 11 }} />
         ) : (
@@ -746,18 +1043,41 @@ function UnitRow({ unit, win, cell, todayIndex, claims, conflicts, onEmptyNight,
           width: trackWidth,
           flexShrink: 0,
           backgroundImage: `repeating-linear-gradient(to right, transparent 0 ${cell - 1}px, rgba(0,0,0,0.08) ${cell - 1}px ${cell}px)`,
-          cursor: onEmptyNight ? "cell" : undefined,
+          cursor: picking ? "cell" : undefined,
         }}
-        onClick={
-          onEmptyNight
+        data-testid="unit-track"
+        // A press on a free night starts a booking of it; dragging across the free nights after (or before) it picks them all.
+        onPointerDown={
+          picking
             ? (event) => {
-                const rect = event.currentTarget.getBoundingClientRect();
-                const index = Math.floor((event.clientX - rect.left) / cell);
-                const date = addDays(win.from, index);
-                if (index >= 0 && index < win.days && !claims.some((c) => c.startDate <= date && c.endDate > date)) onEmptyNight(date);
+                if (event.button !== 0 || (event.target as HTMLElement).closest("[data-claim]")) return;
+                const index = indexAt(event);
+                if (index < 0 || index >= win.days || takenAt(index)) return;
+                event.currentTarget.setPointerCapture(event.pointerId);
+                onSelect({ unitId: unit.rowId, anchor: index, head: index });
               }
             : undefined
         }
+        onPointerMove={
+          picking && selection
+            ? (event) => {
+                const head = reach(selection.anchor, indexAt(event));
+                if (head !== selection.head) onSelect({ ...selection, head });
+              }
+            : undefined
+        }
+        onPointerUp={
+          picking && selection
+            ? (event) => {
+                if (event.currentTarget.hasPointerCapture(event.pointerId)) event.currentTarget.releasePointerCapture(event.pointerId);
+                onSelect(null);
+                const first = Math.min(selection.anchor, selection.head);
+                const last = Math.max(selection.anchor, selection.head);
+                onBook(addDays(win.from, first), addDays(win.from, last + 1));
+              }
+            : undefined
+        }
+        onPointerCancel={picking && selection ? () => onSelect(null) : undefined}
       >
         {win.dates.map((date, i) =>
           isoWeekday(date) >= 6 ? <Box key={date} aria-hidden sx={{ position: "absolute", top: 0, bottom: 0, left: i * cell, width: cell, bgcolor: "rgba(0,0,0,0.025)" }} /> : null,
@@ -779,6 +1099,21 @@ function UnitRow({ unit, win, cell, todayIndex, claims, conflicts, onEmptyNight,
           />
         )}
         {placed.map((p) => renderBar(p, spillOf(p)))}
+        {selection && (
+          <Box
+            data-testid="night-selection"
+            aria-hidden
+            sx={{
+              position: "absolute", top: 3, bottom: 3, left: Math.min(selection.anchor, selection.head) * cell,
+              width: (Math.abs(selection.head - selection.anchor) + 1) * cell, border: "2px solid #1d5c87", borderRadius: 1,
+              bgcolor: "rgba(29,92,135,0.18)", pointerEvents: "none", zIndex: 2, display: "flex", alignItems: "center", px: 0.5, overflow: "hidden",
+            }}
+          >
+            <Typography variant="caption" sx={{ fontWeight: 600, color: "#0d3a57", whiteSpace: "nowrap" }}>
+              {plural(Math.abs(selection.head - selection.anchor) + 1, "night")}
+            </Typography>
+          </Box>
+        )}
         {conflicts.map((conflict) => {
           const p = place(conflict, win.from, win.days, cell);
           if (!p) return null;
@@ -810,16 +1145,23 @@ function UnitRow({ unit, win, cell, todayIndex, claims, conflicts, onEmptyNight,
   );
 }
 
-function Bar({ placed, spill, timeZone, isDragged, movable, handlers, onOpen, onMove }: {
+type PointerHandlers = Partial<Record<"onPointerDown" | "onPointerMove" | "onPointerUp" | "onPointerCancel", (event: ReactPointerEvent<HTMLElement>) => void>>;
+
+function Bar({ placed, spill, timeZone, isDragged, movable, handlers, stretchable, stretchHandlers, onOpen, onMove, onStretch }: {
   placed: Placed;
   /** Room beside the bar for its name (0: the bar is wide enough, or the next night is taken). */
   spill: number;
   timeZone: string;
   isDragged: boolean;
   movable: { vertical: boolean; horizontal: boolean };
-  handlers: Partial<Record<"onPointerDown" | "onPointerMove" | "onPointerUp" | "onPointerCancel", (event: ReactPointerEvent<HTMLElement>) => void>>;
+  handlers: PointerHandlers;
+  /** Which ends can be dragged to other nights (the arrival, the departure). */
+  stretchable: { start: boolean; end: boolean };
+  stretchHandlers(edge: "start" | "end"): PointerHandlers & { onClick(event: ReactMouseEvent<HTMLElement>): void };
   onOpen(): void;
   onMove(): void;
+  /** The keyboard's stretch: the panel with a night more or less at either end. */
+  onStretch?(): void;
 }) {
   const { claim } = placed;
   const r = claim.reservation;
@@ -859,7 +1201,7 @@ function Bar({ placed, spill, timeZone, isDragged, movable, handlers, onOpen, on
       {claim.kind === "hold" && claim.expiresAt ? `Hold · until ${formatTimestamp(claim.expiresAt, timeZone).split(", ").pop()}` : label}
     </Typography>
   );
-  // A short bar (one night at 28 days) shows its name beside it, over the free nights that follow.
+  // A short bar (one night at 30 days) shows its name beside it, over the free nights that follow.
   const spilled = spill >= 40 ? (
     <Typography
       variant="caption"
@@ -940,6 +1282,21 @@ function Bar({ placed, spill, timeZone, isDragged, movable, handlers, onOpen, on
         {r.unitPinned && <PushPinIcon aria-hidden data-testid="pin" sx={{ fontSize: 14, ml: 0.5, mr: -0.25, flexShrink: 0, transform: "rotate(45deg)" }} />}
         {text}
       </Box>
+      {(["start", "end"] as const).map((edge) =>
+        stretchable[edge] && !(edge === "start" ? placed.clippedStart : placed.clippedEnd) ? (
+          // A handle on the bar's end: drag it to other nights to stretch or shorten the stay (the menu does it from the keyboard).
+          <Box
+            key={edge}
+            aria-hidden
+            data-testid={`stretch-${edge}`}
+            {...stretchHandlers(edge)}
+            sx={{
+              position: "absolute", top: 0, bottom: 0, [edge === "start" ? "left" : "right"]: 0, width: 9, cursor: "ew-resize", touchAction: "none", zIndex: 2,
+              "&::after": { content: '""', position: "absolute", top: 8, bottom: 8, [edge === "start" ? "left" : "right"]: 2, width: 3, borderRadius: 2, bgcolor: "rgba(255,255,255,0.75)" },
+            }}
+          />
+        ) : null,
+      )}
       <IconButton
         size="small"
         aria-label={`Actions for ${label}`}
@@ -965,7 +1322,17 @@ function Bar({ placed, spill, timeZone, isDragged, movable, handlers, onOpen, on
               onMove();
             }}
           >
-            {movable.horizontal ? "Move or change dates…" : "Move to another unit…"}
+            {claim.unitId === "" ? "Assign a unit…" : movable.horizontal ? "Move or change dates…" : "Move to another unit…"}
+          </MenuItem>
+        )}
+        {onStretch && (stretchable.start || stretchable.end) && (
+          <MenuItem
+            onClick={() => {
+              setMenu(null);
+              onStretch();
+            }}
+          >
+            {stretchable.start ? "Stretch or shorten the stay…" : "Change the departure…"}
           </MenuItem>
         )}
       </Menu>
@@ -974,15 +1341,29 @@ function Bar({ placed, spill, timeZone, isDragged, movable, handlers, onOpen, on
   );
 }
 
-/** Where the dragged stay would go, and whether the chart knows it to be taken there. */
-function Ghost({ claim, dayDelta, taken, win, cell }: { claim: ChartClaimNode; dayDelta: number; taken: string | null; win: ChartWindow; cell: number }) {
-  const r = claim.reservation!;
-  const p = place({ startDate: addDays(r.arrival, dayDelta), endDate: addDays(r.departure, dayDelta) }, win.from, win.days, cell);
+/**
+ * Where a dragged or stretched stay would go, and whether the chart knows it
+ * to be taken there; a stretch waiting for Apply says its price or the API's
+ * refusal (`text`, `tone`).
+ */
+function Ghost({ startDate, endDate, taken, win, cell, testId = "drag-ghost", text, tone }: {
+  startDate: string;
+  endDate: string;
+  taken: string | null;
+  win: ChartWindow;
+  cell: number;
+  testId?: string;
+  text?: string | undefined;
+  tone?: "pending" | "ok" | "error" | undefined;
+}) {
+  const p = place({ startDate, endDate }, win.from, win.days, cell);
   if (!p) return null;
+  const bad = taken !== null || tone === "error";
   return (
     <Box
-      data-testid="drag-ghost"
+      data-testid={testId}
       data-taken={taken ? "true" : "false"}
+      data-tone={tone ?? (taken ? "error" : "ok")}
       aria-hidden
       sx={{
         position: "absolute",
@@ -991,8 +1372,8 @@ function Ghost({ claim, dayDelta, taken, win, cell }: { claim: ChartClaimNode; d
         left: p.left,
         width: p.width,
         borderRadius: 1,
-        border: taken ? "2px solid #c62828" : "2px dashed #1d5c87",
-        bgcolor: taken ? "rgba(198,40,40,0.15)" : "rgba(29,92,135,0.15)",
+        border: bad ? "2px solid #c62828" : "2px dashed #1d5c87",
+        bgcolor: bad ? "rgba(255,235,238,0.92)" : "rgba(227,240,250,0.92)",
         pointerEvents: "none",
         zIndex: 2,
         display: "flex",
@@ -1000,8 +1381,8 @@ function Ghost({ claim, dayDelta, taken, win, cell }: { claim: ChartClaimNode; d
         px: 0.75,
       }}
     >
-      <Typography variant="caption" sx={{ fontWeight: 600, color: taken ? "#b71c1c" : "#0d3a57", whiteSpace: "nowrap", overflow: "hidden" }}>
-        {taken ? `Taken: ${taken}` : `${formatShortDate(addDays(r.arrival, dayDelta))} → ${formatShortDate(addDays(r.departure, dayDelta))}`}
+      <Typography variant="caption" sx={{ fontWeight: 600, color: bad ? "#b71c1c" : "#0d3a57", whiteSpace: "nowrap", overflow: "hidden", textOverflow: "ellipsis" }}>
+        {taken ? `Taken: ${taken}` : text ?? `${formatShortDate(startDate)} → ${formatShortDate(endDate)}`}
       </Typography>
     </Box>
   );

@@ -6,7 +6,7 @@
 import type { BookingResult, Uuid } from "../../platform/documents.ts";
 import {
   confirmBooking, createHold, guestByEmail, heldStay, modifyReservation, moveUnit, pinReservationUnit, propertyUnits, quote, quoteChange,
-  roomChanges, searchAvailability, tapeChart, type AvailabilityNode, type RoomChangeNode, type ChartClaimNode, type ChartConflictNode, type GuestDetails, type GuestProfileNode, type HoldResult,
+  roomChanges, searchAvailability, tapeChart, type AvailabilityNode, type RoomChangeNode, type ChartClaimNode, type ChartConflictNode, type ChartReservationNode, type GuestDetails, type GuestProfileNode, type HoldResult,
   type QuoteNode, type QuoteVariables, type RoomTypeNode, type StayChange, type StaySearch, type UnitNode,
 } from "./documents.ts";
 import { ApiError, type GraphQLClient } from "../../platform/graphql.ts";
@@ -33,6 +33,8 @@ export interface TapeChartData extends PropertyUnits {
   endDate: string;
   claims: ChartClaimNode[];
   conflicts: ChartConflictNode[];
+  /** Live bookings of the window without a unit (the unassigned lane of their room type). */
+  unassigned: ChartReservationNode[];
 }
 
 export type ChangeQuote = Omit<QuoteNode, "quoteToken" | "validUntil">;
@@ -134,6 +136,9 @@ export function createFrontDeskMethods(client: GraphQLClient): FrontDeskMethods 
         claims: present(data.tapeChartClaims?.nodes),
         // Open conflicts are few; the chart draws those that touch the window.
         conflicts: present(data.openChannelConflicts?.nodes).filter((c) => c.startDate < endDate && c.endDate > firstDate),
+        unassigned: present(data.unassigned?.nodes).filter(
+          (r) => (r.status === "held" || r.status === "confirmed" || r.status === "checked_in") && r.arrival < endDate && r.departure > firstDate,
+        ),
       };
     },
     async quoteChange(params, options = {}) {

@@ -367,6 +367,7 @@ export const tapeChart = operation<
     allUnits: { nodes: Array<UnitNode | null> } | null;
     tapeChartClaims: { nodes: Array<ChartClaimNode | null> } | null;
     openChannelConflicts: { nodes: Array<ChartConflictNode | null> } | null;
+    unassigned: { nodes: Array<ChartReservationNode | null> } | null;
   },
   { propertyId: Uuid; firstDate: IsoDate; endDate: IsoDate }
 >(
@@ -385,6 +386,13 @@ export const tapeChart = operation<
     }
     openChannelConflicts(propertyId: $propertyId) {
       nodes { rowId unitId startDate endDate summary conflictingClaimId conflictingReservationId detectedAt feed { name source } }
+    }
+    # Bookings waiting for a unit (the unassigned lane): none arise today (every hold claims a unit), the lane shows any that do.
+    unassigned: allReservations(condition: {propertyId: $propertyId, unitId: null}, orderBy: [PRIMARY_KEY_ASC], first: 500) {
+      nodes {
+        rowId propertyId confirmationCode status arrival departure nights adults children currency totalAmount channel unitId roomTypeId
+        unitPinned guest { fullName }
+      }
     }
   }`,
 );
