@@ -62,15 +62,16 @@
 --     issue_credit_note, issue_invoice, journal_entries_between, login, logout,
 --     lookup_booking, mark_no_show, mark_payout_paid, merge_guests,
 --     modify_reservation, move_unit, nearest_stays, occupancy_report,
---     open_cash_shift, open_channel_conflicts, owner_statement, pay,
---     payment_due_reservations, pickup_report, pin_reservation_unit,
---     post_folio_allowance, post_folio_charge, property_by_slug, quote,
---     quote_change, rate_grid, record_registration_card, refund_folio_payment,
---     refund_payment, register, release_block, request_export,
---     reservation_history, reservation_timeline, reservations_arrival,
---     reservations_cancellation_penalty_now, reservations_card_on_file,
---     reservations_change_refusal, reservations_departure, reservations_folio,
---     reservations_hold_state, reservations_nights, reservations_no_show_from,
+--     on_the_books_report, open_cash_shift, open_channel_conflicts,
+--     owner_statement, pay, payment_due_reservations, pickup_report,
+--     pin_reservation_unit, post_folio_allowance, post_folio_charge,
+--     property_by_slug, quote, quote_change, rate_grid,
+--     record_registration_card, refund_folio_payment, refund_payment, register,
+--     release_block, request_export, reservation_history, reservation_timeline,
+--     reservations_arrival, reservations_cancellation_penalty_now,
+--     reservations_card_on_file, reservations_change_refusal,
+--     reservations_departure, reservations_folio, reservations_hold_state,
+--     reservations_nights, reservations_no_show_from,
 --     reservations_rate_override, reservations_unpaid_prepayment,
 --     resolve_channel_conflict, room_type_held_until, route_folio_postings,
 --     run_night_audit, run_payouts, search_availability, search_guests,
@@ -4965,6 +4966,48 @@ end;
 $function$;
 grant execute on function app_public.occupancy_report(property_id uuid, from_date date, to_date date) to keepr_staff;
 comment on function app_public.occupancy_report(property_id uuid, from_date date, to_date date) is 'Occupancy (0–1), ADR and RevPAR (minor units) per night of a property. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_DATES.';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.on_the_books_report(property_id uuid, from_date date, to_date date, as_of timestamp with time zone)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.on_the_books_report(property_id uuid, from_date date, to_date date, as_of timestamp with time zone)
+ RETURNS TABLE(date date, units_sold integer, room_revenue bigint)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+begin
+  perform app_private.check_report(on_the_books_report.property_id, from_date, to_date);
+  if as_of is null then
+    raise exception using errcode = 'DATES', message = 'Say as of when (as_of).';
+  end if;
+  return query
+    with booked as (
+      select r.stay, r.room_amount, (pg_catalog.upper(r.stay) - pg_catalog.lower(r.stay)) as nights
+        from app_public.reservations r
+       where r.property_id = on_the_books_report.property_id
+         and pg_catalog.lower(r.stay) <= to_date
+         and pg_catalog.upper(r.stay) > from_date
+         and r.confirmed_at <= as_of
+         and (r.cancelled_at is null or r.cancelled_at > as_of)
+         and (r.no_show_at is null or r.no_show_at > as_of)
+    ), nights as (
+      select n.d::date as date, b.room_amount / b.nights
+               + case when (n.d::date - pg_catalog.lower(b.stay)) < b.room_amount % b.nights then 1 else 0 end as amount
+        from booked b
+        cross join lateral pg_catalog.generate_series(greatest(pg_catalog.lower(b.stay), from_date),
+                                                      least(pg_catalog.upper(b.stay) - 1, to_date), interval '1 day') n(d)
+    )
+    select d::date, coalesce(count(n.date), 0)::integer, coalesce(sum(n.amount), 0)::bigint
+      from pg_catalog.generate_series(from_date, to_date, interval '1 day') d
+      left join nights n on n.date = d::date
+     group by d
+     order by 1;
+end;
+$function$;
+grant execute on function app_public.on_the_books_report(property_id uuid, from_date date, to_date date, as_of timestamp with time zone) to keepr_staff;
+comment on function app_public.on_the_books_report(property_id uuid, from_date date, to_date date, as_of timestamp with time zone) is 'Room nights and room revenue per night of a property that were on the books at `as_of` (confirmed by then, not cancelled or marked no-show by then; today''s dates and amounts of those bookings). Owners, managers and accountants. Errors: NOT_FOUND, ACCESS_DENIED, DATES.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.open_cash_shift(property_id uuid, opening_float bigint, idempotency_key text)
@@ -12907,6 +12950,7 @@ create publication keepr_realtime for table
   app_public.channel_feeds (id, property_id, unit_id, source, name, is_active, poll_interval_minutes, next_poll_at, last_polled_at, last_success_at, last_error, last_error_at, consecutive_failures, events_seen, content_hash, created_at, updated_at),
   app_public.companies,
   app_public.exports (id, property_id, kind, from_date, to_date, status, requested_by, file_key, row_count, byte_count, error, expires_at, created_at, finished_at, purged_at),
+  app_public.fees (id, property_id),
   app_public.folio_balances,
   app_public.folio_extras,
   app_public.folios,
@@ -12920,9 +12964,12 @@ create publication keepr_realtime for table
   app_public.payment_attempts (id, property_id, intent_id, amount, currency, status, provider_charge_id, captured_at, failure_code, failure_message, created_at, updated_at),
   app_public.payment_intents (id, property_id, reservation_id, folio_id, kind, amount, currency, status, due_at, provider, amount_captured, amount_refunded, failure_code, failure_message, created_at, updated_at),
   app_public.properties,
+  app_public.rate_calendar (property_id, rate_plan_id, date),
+  app_public.rate_plan_los_discounts (id, property_id),
   app_public.rate_plans,
   app_public.refunds,
   app_public.reservations,
   app_public.room_types,
+  app_public.taxes (id, property_id),
   app_public.units (id, property_id, room_type_id, name, housekeeping_status, is_active, created_at, updated_at, owner_id)
 with (publish = 'insert, update, delete, truncate', publish_via_partition_root = false);

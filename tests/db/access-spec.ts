@@ -440,6 +440,7 @@ export const functions = {
 
   // Reports and exports.
   "app_public.occupancy_report(uuid,date,date)": { execute: staffOnly, call: { guard: "back_office" } },
+  "app_public.on_the_books_report(uuid,date,date,timestamp with time zone)": { execute: staffOnly, call: { guard: "back_office" } },
   "app_public.pickup_report(uuid,date,date)": { execute: staffOnly, call: { guard: "back_office" } },
   "app_public.city_tax_report(uuid,date,date)": { execute: staffOnly, call: { guard: "back_office" } },
   "app_public.channel_revenue_report(uuid,date,date)": { execute: staffOnly, call: { guard: "back_office" } },

@@ -637,6 +637,9 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
   "app_public.occupancy_report(uuid,date,date)": {
     call: (a) => ({ sql: "select * from app_public.occupancy_report($1, $2::date, $3::date)", params: [a.propertyId, a.today, addDays(a.today, 7)] }),
   },
+  "app_public.on_the_books_report(uuid,date,date,timestamp with time zone)": {
+    call: (a) => ({ sql: "select * from app_public.on_the_books_report($1, $2::date, $3::date, now())", params: [a.propertyId, a.today, addDays(a.today, 7)] }),
+  },
   "app_public.pickup_report(uuid,date,date)": {
     call: (a) => ({ sql: "select * from app_public.pickup_report($1, $2::date, $3::date)", params: [a.propertyId, a.today, addDays(a.today, 7)] }),
   },
