@@ -3,4 +3,5 @@
 import type { PoolClient } from "pg";
 import { inTransaction } from "../core/sql.ts";
 
-export const asWorker = <T>(client: PoolClient, work: (client: PoolClient) => Promise<T>): Promise<T> => inTransaction(client, { role: "keepr_worker" }, work);
+export const asWorker = <T>(client: PoolClient, work: (client: PoolClient) => Promise<T>, settings?: Readonly<Record<string, string>>): Promise<T> =>
+  inTransaction(client, { role: "keepr_worker", ...(settings ? { settings } : {}) }, work);

@@ -106,7 +106,10 @@ const withCalendar = new Set<Kind>(["confirmation", "modification", "cancellatio
 export function makeSendNotification(deps: { mailer: Mailer; sms: SmsSender; publicUrl?: string; mailFrom?: string }): Task {
   return async (raw, helpers) => {
     const { id } = payload.parse(raw);
-    const row = await helpers.withPgClient((client) => asWorker(client, async (c) => (await c.query<Row>({ name: "send_notification.load", text: load, values: [id] })).rows[0]));
+    // Planned once per connection (a generic plan: every lookup is by key), not for each message.
+    const row = await helpers.withPgClient((client) =>
+      asWorker(client, async (c) => (await c.query<Row>({ name: "send_notification.load", text: load, values: [id] })).rows[0], { plan_cache_mode: "force_generic_plan" }),
+    );
     if (!row || row.status === "sent" || row.status === "skipped" || row.status === "failed") return;
     const record = (status: string, rendered: { subject: string | null; text: string } | null, messageId: string | null, error: string | null) =>
       recordAsWorker(helpers, "select app_private.record_notification($1, $2, $3, $4, $5, $6)", [
