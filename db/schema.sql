@@ -10804,19 +10804,24 @@ CREATE OR REPLACE FUNCTION app_private.record_due_no_shows()
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
 declare
+  v_property record;
   v_res app_public.reservations;
   v_count integer := 0;
 begin
-  for v_res in
-    select r.* from app_public.reservations r
-      join app_public.properties p on p.id = r.property_id
-     where r.status = 'confirmed' and pg_catalog.lower(r.stay) < p.business_date
-       and app_private.no_show_from(r) <= pg_catalog.now()
-     order by pg_catalog.lower(r.stay), r.id
-       for update of r skip locked
+  for v_property in
+    select p.id, p.business_date from app_public.properties p where p.business_date is not null order by p.id
   loop
-    perform app_private.record_no_show(v_res, 'reservation:' || v_res.id || ':no_show:night_audit');
-    v_count := v_count + 1;
+    for v_res in
+      select r.* from app_public.reservations r
+       where r.property_id = v_property.id and r.status = 'confirmed'
+         and pg_catalog.lower(r.stay) < v_property.business_date
+         and app_private.no_show_from(r) <= pg_catalog.now()
+       order by pg_catalog.lower(r.stay), r.id
+         for update of r skip locked
+    loop
+      perform app_private.record_no_show(v_res, 'reservation:' || v_res.id || ':no_show:night_audit');
+      v_count := v_count + 1;
+    end loop;
   end loop;
   return v_count;
 end;

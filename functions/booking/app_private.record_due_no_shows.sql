@@ -5,24 +5,35 @@
 -- from the property's no-show time (by default the next day at 02:00).
 -- Same rule and ledger key as the audit (record_no_show), so the two never
 -- record one stay twice. Returns how many.
+--
+-- Property by property, so each looks only at the property's confirmed
+-- stays that arrived before its business date (the partial index on
+-- arrivals of confirmed and in-house stays), not at every reservation: one
+-- statement over all properties was planned as a scan of the whole table,
+-- 3.3 s every 15 minutes on the scale data's 424,000 reservations.
 create or replace function app_private.record_due_no_shows() returns integer
   language plpgsql volatile security definer
   set search_path to pg_catalog, public, pg_temp
 as $$
 declare
+  v_property record;
   v_res app_public.reservations;
   v_count integer := 0;
 begin
-  for v_res in
-    select r.* from app_public.reservations r
-      join app_public.properties p on p.id = r.property_id
-     where r.status = 'confirmed' and pg_catalog.lower(r.stay) < p.business_date
-       and app_private.no_show_from(r) <= pg_catalog.now()
-     order by pg_catalog.lower(r.stay), r.id
-       for update of r skip locked
+  for v_property in
+    select p.id, p.business_date from app_public.properties p where p.business_date is not null order by p.id
   loop
-    perform app_private.record_no_show(v_res, 'reservation:' || v_res.id || ':no_show:night_audit');
-    v_count := v_count + 1;
+    for v_res in
+      select r.* from app_public.reservations r
+       where r.property_id = v_property.id and r.status = 'confirmed'
+         and pg_catalog.lower(r.stay) < v_property.business_date
+         and app_private.no_show_from(r) <= pg_catalog.now()
+       order by pg_catalog.lower(r.stay), r.id
+         for update of r skip locked
+    loop
+      perform app_private.record_no_show(v_res, 'reservation:' || v_res.id || ':no_show:night_audit');
+      v_count := v_count + 1;
+    end loop;
   end loop;
   return v_count;
 end;
