@@ -11,6 +11,7 @@ import { startRealtimeService } from "./realtime/service.ts";
 import { startWorker } from "./worker/runner.ts";
 import { appBuildState, appNames, apps, formatKiB, runAppBuildProcess, type AppBuildStatus, type AppName } from "./server/app-build.ts";
 import { startHttpServer } from "./server/http.ts";
+import { startSearchCache } from "./server/search-cache-feed.ts";
 import { runProcess } from "./core/process.ts";
 import { makeReadiness } from "./server/readiness.ts";
 import { startMetricsServer } from "./core/metrics.ts";
@@ -65,6 +66,10 @@ await runProcess("Keepr", async ({ config, logger, lifecycle }) => {
     lifecycle.add("worker", () => worker.stop());
   }
 
+  // The search cache (SEARCH_CACHE), kept fresh by realtime's WAL feed: stopped after the HTTP server.
+  const searchCache = startSearchCache(config, { connectionString: db.listenUrl, secret: db.jwtSecret, logger });
+  if (searchCache) lifecycle.add("search cache", () => searchCache.stop());
+
   const buildStatus: Record<AppName, AppBuildStatus> = { admin: { state: "idle" }, web: { state: "idle" } };
   const http = await startHttpServer({
     config,
@@ -74,12 +79,16 @@ await runProcess("Keepr", async ({ config, logger, lifecycle }) => {
     ...(replicas ? { replicas } : {}),
     jwtSecret: db.jwtSecret,
     readiness: makeReadiness(apiPool, ownerPool),
+    searchCache,
     admin: { status: () => buildStatus.admin, realtime: true },
     web: { status: () => buildStatus.web },
   });
   lifecycle.add("http", () => http.close());
   // Closed before the HTTP server (lifecycle steps run last added, first).
-  const realtime = startRealtimeService({ server: http.server, apiPool, databaseUrl: db.listenUrl, replicationUrl: db.replicationUrl, jwtSecret: db.jwtSecret, logger });
+  const realtime = startRealtimeService({
+    server: http.server, apiPool, databaseUrl: db.listenUrl, replicationUrl: db.replicationUrl, jwtSecret: db.jwtSecret, logger,
+    searchFeedHeartbeatMs: config.SEARCH_CACHE_HEARTBEAT_MS,
+  });
   lifecycle.add("realtime", () => realtime.stop());
 
   const readyMs = Math.round(performance.now());

@@ -130,6 +130,32 @@ const schema = z.object({
    * spike from 111/s to 43/s, so it is the operator's choice (docs/running.md).
    */
   API_PUBLIC_READ_CONCURRENCY: z.coerce.number().int().min(0).max(200).default(0),
+  /**
+   * The search cache (server/search-cache.ts): anonymous searchAvailability
+   * and quote answers kept in the API process and dropped, per property, the
+   * moment the realtime process's WAL feed says a claim, rate, restriction or
+   * anything else they read changed. On by default because it is never
+   * trusted blind: without a heartbeat from the feed within
+   * SEARCH_CACHE_FEED_WINDOW_MS (realtime or replication down, a failover)
+   * every request bypasses it and it is emptied; an answer computed while
+   * an invalidation of what it read arrived is not kept; entries live at
+   * most SEARCH_CACHE_TTL_SECONDS; and a booking still checks the exclusion
+   * constraint, so a stale answer can never sell a night twice.
+   */
+  SEARCH_CACHE: booleanish.default(true),
+  /** Answers the search cache keeps; the least recently used goes first. */
+  SEARCH_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  /**
+   * The longest a cached answer lives even if nothing invalidates it: what
+   * changes with the clock and not the WAL (an arrival date passing at
+   * midnight, a hold expiring before it is released, a quote's 30 minutes)
+   * is at most this stale.
+   */
+  SEARCH_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
+  /** Silence from the feed after which the API bypasses and empties its search cache (a few heartbeats). */
+  SEARCH_CACHE_FEED_WINDOW_MS: z.coerce.number().int().min(100).max(600_000).default(3_000),
+  /** How often the realtime process's feed says it is alive and caught up; 0 turns the feed off (caches then always bypass). */
+  SEARCH_CACHE_HEARTBEAT_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
   GRAPHQL_MAX_LIST_DEPTH: z.coerce.number().int().min(1).max(20).default(4),
   GRAPHQL_MAX_REQUEST_BYTES: z.coerce.number().int().min(1024).default(100_000),

@@ -150,6 +150,47 @@ export const realtimeCommitToSend = new Histogram({
   buckets: latencyBuckets,
 });
 
+// ---- The search cache (server/search-cache.ts) --------------------------------
+
+export const searchCacheRequests = new Counter({
+  name: "keepr_search_cache_requests_total",
+  help: "Anonymous searchAvailability and quote requests the search cache saw, by outcome: hit (answered from it), miss (computed, kept if no invalidation raced it), bypass (computed, the cache not trusted: feed silent, a read-your-writes LSN, a replica's answer).",
+  labelNames: ["outcome"] as const,
+});
+
+export const searchCacheEntries = new Gauge({
+  name: "keepr_search_cache_entries",
+  help: "Answers the search cache holds.",
+});
+
+export const searchCacheInvalidations = new Counter({
+  name: "keepr_search_cache_invalidations_total",
+  help: "Messages of the feed applied, by kind: inv (tags of a transaction), reset (everything dropped: a new replication slot, a TRUNCATE, a feed that went silent or reconnected).",
+  labelNames: ["kind"] as const,
+});
+
+export const searchCacheNotStored = new Counter({
+  name: "keepr_search_cache_not_stored_total",
+  help: "Computed answers the search cache refused to keep because an invalidation of what they read arrived while they were computed (the generation guard).",
+});
+
+export const searchCacheStaleness = new Histogram({
+  name: "keepr_search_cache_staleness_seconds",
+  help: "From a transaction's commit (its commit timestamp in the WAL) to its invalidation applied in this API process's search cache: how long a cached answer may be older than the data.",
+  buckets: [0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5],
+});
+
+export const searchCacheFeedUp = new Gauge({
+  name: "keepr_search_cache_feed_up",
+  help: "1 while the search cache's feed is heard (a heartbeat within SEARCH_CACHE_FEED_WINDOW_MS) and the cache is used; 0 while it is bypassed.",
+});
+
+export const searchCacheFeedDrops = new Counter({
+  name: "keepr_search_cache_feed_dropped_total",
+  help: "Messages on the search cache's NOTIFY channel that were dropped, by reason (malformed, forged, replayed, stale, invalid): another login notifying on it, another deployment, a replay.",
+  labelNames: ["reason"] as const,
+});
+
 // ---- Collectors of state held in Postgres ------------------------------------
 
 export const collectorErrors = new Counter({

@@ -42,7 +42,10 @@ await runProcess("Keepr realtime", async ({ config, logger, lifecycle }) => {
     res.end(JSON.stringify(healthy ? { ok: true, replication: realtime.replicationConnected() } : { code: "NOT_FOUND", message: "No such endpoint." }));
   });
   traceRequests(server);
-  const realtime = startRealtimeService({ server, apiPool, databaseUrl: db.listenUrl, replicationUrl: db.replicationUrl, jwtSecret: db.jwtSecret, logger });
+  const realtime = startRealtimeService({
+    server, apiPool, databaseUrl: db.listenUrl, replicationUrl: db.replicationUrl, jwtSecret: db.jwtSecret, logger,
+    searchFeedHeartbeatMs: config.SEARCH_CACHE_HEARTBEAT_MS,
+  });
   const port = config.REALTIME_PORT ?? config.PORT + 1;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

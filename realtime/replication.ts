@@ -61,6 +61,8 @@ export interface ReplicationOptions {
   reconnectDelaysMs?: readonly number[];
   /** A session reached START_REPLICATION on a new slot: changes committed from now on will be delivered. */
   onStreaming?(slot: string): void;
+  /** A TRUNCATE of these tables (schema.table) was replicated (its rows are not delivered as changes). */
+  onTruncate?(tables: string[]): void;
 }
 
 export interface ReplicationStatus {
@@ -70,6 +72,8 @@ export interface ReplicationStatus {
   lastLsn: string | null;
   /** WAL written since the slot's confirmed position, measured every statusIntervalMs. */
   lagBytes?: number;
+  /** Streaming, and every message received so far has been handled (nothing waits behind a slow delivery). */
+  caughtUp: boolean;
 }
 
 export interface Replication {
@@ -119,6 +123,7 @@ interface Settings {
   onStreaming(): void;
   /** A transaction was delivered and acknowledged. */
   onDelivered(lsn: string): void;
+  onTruncate(tables: string[]): void;
 }
 
 /** One reader: a session at a time, replaced with backoff whenever one fails, until stop(). */
@@ -152,6 +157,7 @@ class Replicator implements Replication {
         options.onStreaming?.(this.#session.slot);
       },
       onDelivered: (lsn) => (this.#lastLsn = lsn),
+      onTruncate: (tables) => options.onTruncate?.(tables),
     };
     this.#slotPrefix = slotPrefix;
     this.#reconnectDelaysMs = options.reconnectDelaysMs ?? [1_000, 2_000, 5_000, 10_000];
@@ -161,7 +167,7 @@ class Replicator implements Replication {
 
   status(): ReplicationStatus {
     const { streaming, slot, lagBytes } = this.#session;
-    return { connected: streaming, slot, lastLsn: this.#lastLsn, ...(lagBytes === undefined ? {} : { lagBytes }) };
+    return { connected: streaming, slot, lastLsn: this.#lastLsn, caughtUp: streaming && this.#session.caughtUp, ...(lagBytes === undefined ? {} : { lagBytes }) };
   }
 
   stop(): Promise<void> {
@@ -368,6 +374,11 @@ class ReplicationSession {
     if (!this.#ending) throw new ReplicationError("STREAM_ENDED", "Postgres ended the replication stream");
   }
 
+  /** Every message received has been handled. */
+  get caughtUp(): boolean {
+    return this.#received === this.#handled;
+  }
+
   /** Closes the connection; a transaction being delivered at that moment stays unacknowledged. */
   async stop(): Promise<void> {
     this.#ending = true;
@@ -422,8 +433,12 @@ class ReplicationSession {
       case "commit":
         return this.#commit(message);
       case "truncate":
-        this.#logger.warn({ tables: message.relations.map((r) => `${r.schema}.${r.name}`) }, "TRUNCATE replicated; not delivered to subscribers");
+      {
+        const tables = message.relations.map((r) => `${r.schema}.${r.name}`);
+        this.#logger.warn({ tables }, "TRUNCATE replicated; not delivered to subscribers");
+        this.#settings.onTruncate(tables);
         return;
+      }
       case "message":
         // The transaction's trace (tracing on): its delivery continues it.
         if (message.transactional && message.prefix === "keepr.trace" && this.#transaction && !this.#transaction.traceparent) {

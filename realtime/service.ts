@@ -13,6 +13,7 @@ import { authorizeChangesWith, authorizeChannelsWith, createRowAuthorizer } from
 import { createPostgresTopicBus, type PostgresBusOptions } from "./bus.ts";
 import { observeReplicationSlots } from "../core/metrics.ts";
 import { startReplication, type Replication, type ReplicationOptions } from "./replication.ts";
+import { startSearchFeed, searchTables, type SearchFeed } from "./search-feed.ts";
 import { attachRealtime } from "./server.ts";
 import type { RealtimeLogger } from "./types.ts";
 
@@ -38,6 +39,8 @@ export function startRealtimeService(options: {
   bus?: Pick<PostgresBusOptions, "aliveIntervalMs" | "deadAfterMs" | "reconnectDelaysMs">;
   /** Replication timings (tests shorten them). */
   replication?: Pick<ReplicationOptions, "reconnectDelaysMs" | "statusIntervalMs" | "silenceTimeoutMs">;
+  /** How often the search cache's feed says it is alive (SEARCH_CACHE_HEARTBEAT_MS); 0: no feed (the API processes then bypass their caches). */
+  searchFeedHeartbeatMs?: number;
 }): RealtimeService {
   const logger = options.logger.child({ component: "realtime" });
   const bus = createPostgresTopicBus({ connectionString: options.databaseUrl, secret: options.jwtSecret, logger, ...options.bus });
@@ -50,14 +53,37 @@ export function startRealtimeService(options: {
   });
   let replication: Replication | undefined;
   let forgetSlots = () => {};
+  let searchFeed: SearchFeed | undefined;
+  if (options.replicationUrl && options.searchFeedHeartbeatMs !== 0) {
+    // The search cache's feed (realtime/search-feed.ts): each transaction's
+    // tags go out before the subscribers' fan-out, so a slow socket never
+    // delays an invalidation.
+    searchFeed = startSearchFeed({
+      connectionString: options.databaseUrl,
+      secret: options.jwtSecret,
+      logger,
+      caughtUp: () => replication?.status().caughtUp ?? false,
+      lastLsn: () => replication?.status().lastLsn ?? null,
+      ...(options.searchFeedHeartbeatMs ? { heartbeatMs: options.searchFeedHeartbeatMs } : {}),
+    });
+  }
   if (options.replicationUrl) {
     // keepr_replication_slot_lag_bytes, read at scrape through the API's pool.
     forgetSlots = observeReplicationSlots(options.apiPool);
     replication = startReplication({
       connectionString: options.replicationUrl,
-      onTransaction: (tx) => realtime.publish(tx),
-      // A new slot streams from now on: channels that were listening may have missed changes.
-      onStreaming: () => realtime.changeStreamRestarted(),
+      onTransaction: (tx) => {
+        searchFeed?.publish(tx);
+        return realtime.publish(tx);
+      },
+      // A new slot streams from now on: channels that were listening may have missed changes, and caches may be stale.
+      onStreaming: () => {
+        searchFeed?.reset("the replication stream started on a new slot");
+        realtime.changeStreamRestarted();
+      },
+      onTruncate: (tables) => {
+        if (tables.some((t) => t.startsWith("app_public.") && searchTables.has(t.slice("app_public.".length)))) searchFeed?.reset(`TRUNCATE ${tables.join(", ")}`);
+      },
       logger,
       ...options.replication,
     });
@@ -70,6 +96,7 @@ export function startRealtimeService(options: {
     async stop() {
       forgetSlots();
       await replication?.stop();
+      await searchFeed?.stop();
       await realtime.close();
       await bus.close();
     },

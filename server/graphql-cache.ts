@@ -3,12 +3,17 @@
 // are refused with 405). An anonymous GET (no Authorization header) that
 // answers without errors is the same for every visitor: it is sent with
 // `Cache-Control: public, max-age=30, stale-while-revalidate=60` and a
-// strong ETag of its body, and a request whose If-None-Match matches gets
+// strong ETag of its body (searches and quotes, which the search cache
+// answers and the WAL makes stale at any moment: `public, no-cache`, so a
+// shared cache revalidates each time: server/graphql-search-cache.ts), and a request whose If-None-Match matches gets
 // 304 without a body. Anything sent with a token is `private, no-store`,
 // and so is any answer with errors. The guest app sends its searches this
 // way (web/src/api.ts), so browsers and any shared cache in front of Keepr
 // answer repeated searches without reaching Postgres. POST is never cached.
 import { createHash } from "node:crypto";
+
+/** Set by the search cache on every search and quote answer (server/graphql-search-cache.ts). */
+export const cacheHeader = "x-keepr-cache";
 
 export interface PublicQueryCacheOptions {
   /** Seconds a public answer is fresh. */
@@ -18,7 +23,7 @@ export interface PublicQueryCacheOptions {
 }
 
 /** Whether a GraphQL response body carries errors (then it is not cached). */
-function hasErrors(body: Buffer): boolean {
+export function hasErrors(body: Buffer): boolean {
   try {
     const parsed = JSON.parse(body.toString("utf8")) as { errors?: unknown[] };
     return Array.isArray(parsed.errors) && parsed.errors.length > 0;
@@ -54,7 +59,11 @@ export function makePublicQueryCachePlugin(options: PublicQueryCacheOptions = {}
             return { ...result, headers: { ...result.headers, "cache-control": "private, no-store", vary } };
           }
           const etag = `"${createHash("sha256").update(result.buffer).digest("base64url").slice(0, 32)}"`;
-          const headers: Record<string, string> = { ...result.headers, "cache-control": `public, max-age=${maxAge}, stale-while-revalidate=${swr}`, etag, vary };
+          // Searches and quotes (the search cache saw them: x-keepr-cache) go stale
+          // with the next commit, not after max-age: a cache in front revalidates
+          // every time, and gets a 304 from the search cache.
+          const cacheControl = result.headers[cacheHeader] ? "public, no-cache" : `public, max-age=${maxAge}, stale-while-revalidate=${swr}`;
+          const headers: Record<string, string> = { ...result.headers, "cache-control": cacheControl, etag, vary };
           if (matches(header("if-none-match"), etag)) {
             const notModified = Object.fromEntries(Object.entries(headers).filter(([key]) => !/^content-(length|type)$/i.test(key)));
             return { ...result, statusCode: 304, headers: notModified, buffer: Buffer.alloc(0) };

@@ -76,8 +76,10 @@ export function makePreset(options: {
   logger: Logger;
   /** Reads of searches, quotes and reports on replicas (REPLICA_DATABASE_URLS); none: all on pool. */
   readRouter?: ReadRouter;
+  /** The search cache (server/graphql-search-cache.ts): inside the HTTP cache's middleware (which sees its x-keepr-cache), outside read routing (whose x-keepr-read-from it reads). */
+  searchCachePlugin?: GraphileConfig.Plugin;
 }): GraphileConfig.Preset {
-  const { config, pool, jwtSecret, logger, readRouter } = options;
+  const { config, pool, jwtSecret, logger, readRouter, searchCachePlugin } = options;
   // Guest reads take turns on the primary (server/admission.ts).
   const publicReads = config.API_PUBLIC_READ_CONCURRENCY > 0 ? new Lane(config.API_PUBLIC_READ_CONCURRENCY) : null;
   // Every transaction of an operation carries these, transaction-local (a
@@ -162,7 +164,9 @@ export function makePreset(options: {
   return {
     extends: [PostGraphileAmberPreset],
     plugins: [
-      MetricsPlugin, PgJWTPlugin, LimitsPlugin, RequestErrorsPlugin, makePublicQueryCachePlugin(), GraphQLTracingPlugin, RowIdentityPlugin,
+      MetricsPlugin, PgJWTPlugin, LimitsPlugin, RequestErrorsPlugin, makePublicQueryCachePlugin(),
+      ...(searchCachePlugin ? [searchCachePlugin] : []),
+      GraphQLTracingPlugin, RowIdentityPlugin,
       ...(readRouter ? [readRouter.plugin] : []),
     ],
     pgServices: [keeprPgService({ pool, schemas: ["app_public"] })],

@@ -18,6 +18,8 @@ import { reportError } from "../core/error-reporting.ts";
 import { graphqlThrottle, trustProxyOf } from "./throttle.ts";
 import { makePreset } from "./graphql.ts";
 import { makeReadRouter } from "./read-routing.ts";
+import { makeSearchCachePlugin } from "./graphql-search-cache.ts";
+import type { RunningSearchCache } from "./search-cache-feed.ts";
 import type { ReplicaSet } from "../core/replicas.ts";
 import { requestContext, type Logger } from "../core/logger.ts";
 import { bearerMatches, httpRequestDuration, observePool, sendMetrics } from "../core/metrics.ts";
@@ -59,6 +61,8 @@ export interface HttpOptions {
   admin?: { distDir?: string; status?: () => AppBuildStatus; realtime?: boolean };
   /** The guest app's build (default web/dist) and what building it is doing. */
   web?: { distDir?: string; status?: () => AppBuildStatus };
+  /** The search cache and its feed (server/search-cache-feed.ts startSearchCache); none: SEARCH_CACHE=false. */
+  searchCache?: Pick<RunningSearchCache, "cache" | "feed"> | null;
 }
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -297,7 +301,8 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   }
 
   const readRouter = options.replicas && options.replicas.size > 0 ? makeReadRouter({ replicas: options.replicas, primaryPool: apiPool, logger }) : undefined;
-  const pgl = postgraphile(makePreset({ config, pool: apiPool, jwtSecret, logger, readRouter }));
+  const searchCachePlugin = makeSearchCachePlugin({ cache: options.searchCache?.cache ?? null, feed: options.searchCache?.feed ?? null, lookupPool: ownerPool, logger });
+  const pgl = postgraphile(makePreset({ config, pool: apiPool, jwtSecret, logger, readRouter, searchCachePlugin }));
   const serv = pgl.createServ(grafserv);
   await serv.addTo(app, server);
 

@@ -12,6 +12,7 @@ import { makeReadiness } from "../../server/readiness.ts";
 import { startRealtimeService, type RealtimeService } from "../../realtime/service.ts";
 import { apiPoolConfig } from "../../core/pool-mode.ts";
 import { ReplicaSet } from "../../core/replicas.ts";
+import { startSearchCache, type RunningSearchCache } from "../../server/search-cache-feed.ts";
 import { testPool, type TestDatabase } from "./db.ts";
 
 export interface GraphQLResponse {
@@ -33,6 +34,8 @@ export interface TestServer {
   replicas?: ReplicaSet;
   /** The realtime service on the same server, as npm start runs it (only with `{ realtime: true }`). */
   realtime?: RealtimeService;
+  /** The search cache and its feed's listener, as npm start runs them (unless SEARCH_CACHE=false in env); used only while realtime's feed is heard. */
+  searchCache: RunningSearchCache | null;
   graphql(query: string, variables?: Record<string, unknown>, options?: { token?: string; headers?: Record<string, string> }): Promise<GraphQLResponse>;
   close(): Promise<void>;
 }
@@ -58,13 +61,18 @@ export async function startTestServer(db: TestDatabase, env: Record<string, stri
   const apiPool = testPool(apiPoolConfig(config, { connectionString: config.AUTH_DATABASE_URL ?? db.authenticatorUrl, max: 5, applicationName: "keepr-test-api" }));
   const replicas = config.REPLICA_DATABASE_URLS.length > 0 ? new ReplicaSet({ config, primaryPool: apiPool, logger }) : undefined;
   await replicas?.start();
+  const searchCache = startSearchCache(config, { connectionString: db.authenticatorUrl, secret: db.jwtSecret, logger });
   const http = await startHttpServer({
     config, logger, apiPool, ownerPool: db.ownerPool, jwtSecret: db.jwtSecret, readiness: makeReadiness(apiPool, db.ownerPool),
     ...(replicas ? { replicas } : {}),
     ...(options.realtime ? { admin: { realtime: true } } : {}),
+    searchCache,
   });
   const realtime = options.realtime
-    ? startRealtimeService({ server: http.server, apiPool, databaseUrl: db.authenticatorUrl, replicationUrl: db.replicationUrl, jwtSecret: db.jwtSecret, logger })
+    ? startRealtimeService({
+        server: http.server, apiPool, databaseUrl: db.authenticatorUrl, replicationUrl: db.replicationUrl, jwtSecret: db.jwtSecret, logger,
+        searchFeedHeartbeatMs: config.SEARCH_CACHE_HEARTBEAT_MS,
+      })
     : undefined;
   return {
     url: http.url,
@@ -72,6 +80,7 @@ export async function startTestServer(db: TestDatabase, env: Record<string, stri
     apiPool,
     ...(replicas ? { replicas } : {}),
     ...(realtime ? { realtime } : {}),
+    searchCache,
     async graphql(query, variables, options = {}) {
       const response = await fetch(`${http.url}/graphql`, {
         method: "POST",
@@ -88,6 +97,7 @@ export async function startTestServer(db: TestDatabase, env: Record<string, stri
     async close() {
       await realtime?.stop();
       await http.close();
+      await searchCache?.stop();
       await replicas?.stop();
       await apiPool.end();
     },

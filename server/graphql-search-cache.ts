@@ -1,0 +1,302 @@
+// The search cache in front of PostGraphile (issue 23): anonymous queries
+// whose root fields are searchAvailability and quote only (GET or POST),
+// answered from server/search-cache.ts when it holds their answer, else
+// computed and kept, tagged by the properties they can depend on, until the
+// WAL feed (server/search-cache-feed.ts) says one changed.
+//
+// - Who: no Authorization header (a token makes the answer personal: staff
+//   see unpublished properties, a guest's booking token its own rights). A
+//   token's request neither reads nor fills the cache.
+// - Key: the operation as graphql-js prints it (whitespace and comments do
+//   not matter), the operation name and the variables (keys sorted).
+// - Tags (core/search-feed.ts): a search of one property, `p:<id>`; by city
+//   or country, the scope's tag (a property entering the scope drops it)
+//   and every property in the scope, published or not, found once per
+//   scope and kept until a property row of that scope changes; with no
+//   filter, "*" (any change drops it). A quote: its rate plan's property.
+// - Time: an answer lives at most SEARCH_CACHE_TTL_SECONDS, and never past
+//   14 hours before its arrival date begins in UTC: a day before any
+//   property's local date (UTC+14 at the earliest) can pass the arrival and
+//   turn the answer into DATES. What else the clock changes without a
+//   commit (a hold expiring before the job releases it: shown taken until
+//   then; a quote's valid_until, 30 minutes from when it was computed) is
+//   at most the TTL stale.
+// - Bypass (computed, nothing served from the cache, the answer kept only
+//   if it qualifies): the feed not heard within its window; an
+//   X-Keepr-Min-Lsn header (the client wants its own writes: read-routing.ts);
+//   an answer read from a replica is never kept (the feed follows the
+//   primary's WAL, a replica may be behind it).
+// - Answers: `x-keepr-cache: hit | miss | bypass` (`off` with
+//   SEARCH_CACHE=false); only 200s without errors
+//   are kept. server/graphql-cache.ts makes them `no-cache` with an ETag,
+//   so a shared cache in front revalidates every time (a cheap 304 here).
+import type pg from "pg";
+import type { RequestDigest } from "postgraphile/grafserv";
+import { parse, print, valueFromASTUntyped, type DocumentNode, type FieldNode, type ValueNode } from "postgraphile/graphql";
+import { cityTag, countryTag, propertyTag } from "../core/search-feed.ts";
+import { searchCacheRequests } from "../core/metrics.ts";
+import type { Logger } from "../core/logger.ts";
+import { cacheHeader, hasErrors } from "./graphql-cache.ts";
+import { operationOf } from "./graphql-operation.ts";
+import { anyProperty, type SearchCache } from "./search-cache.ts";
+import type { SearchCacheFeed } from "./search-cache-feed.ts";
+
+const cacheableFields = new Set(["searchAvailability", "quote", "__typename"]);
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const datePattern = /^\d{4}-\d{2}-\d{2}$/;
+
+/** What an eligible operation is, worked out once per query text. */
+interface Plan {
+  /** The document printed: the key's first part. */
+  printed: string;
+  fields: FieldNode[];
+  defaults: Record<string, unknown>;
+}
+
+/** A bounded memo: cleared when full (query texts are few; a flood of distinct ones only costs parses). */
+class Memo<V> {
+  readonly #map = new Map<string, V>();
+  readonly max: number;
+  constructor(max: number) {
+    this.max = max;
+  }
+  get(key: string): V | undefined {
+    return this.#map.get(key);
+  }
+  has(key: string): boolean {
+    return this.#map.has(key);
+  }
+  set(key: string, value: V): void {
+    if (this.#map.size >= this.max) this.#map.clear();
+    this.#map.set(key, value);
+  }
+  delete(key: string): void {
+    this.#map.delete(key);
+  }
+}
+
+/** JSON with object keys sorted: equal variables, equal text. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+interface GraphQLRequest {
+  query: string;
+  operationName: string | null;
+  variables: Record<string, unknown>;
+}
+
+type Digest = RequestDigest;
+
+function headerOf(digest: Digest, name: string): string | undefined {
+  for (const [key, value] of Object.entries(digest.headers)) if (key.toLowerCase() === name) return value;
+  return undefined;
+}
+
+/** The request's query, operation name and variables; null for anything unusual (it then goes its normal way). */
+async function graphqlRequestOf(digest: Digest): Promise<GraphQLRequest | null> {
+  let fields: Record<string, unknown>;
+  if (digest.method === "GET") {
+    const params = await digest.getQueryParams();
+    let variables: unknown = {};
+    if (typeof params.variables === "string" && params.variables !== "") {
+      try {
+        variables = JSON.parse(params.variables);
+      } catch {
+        return null;
+      }
+    }
+    fields = { query: params.query, operationName: params.operationName, variables };
+  } else if (digest.method === "POST") {
+    const body = await digest.getBody();
+    let json: unknown;
+    try {
+      json = body.type === "json" ? body.json : JSON.parse(body.type === "buffer" ? body.buffer.toString("utf8") : body.text);
+    } catch {
+      return null;
+    }
+    if (!json || typeof json !== "object" || Array.isArray(json)) return null;
+    fields = json as Record<string, unknown>;
+  } else {
+    return null;
+  }
+  const { query, operationName, variables } = fields;
+  if (typeof query !== "string" || (operationName != null && typeof operationName !== "string")) return null;
+  if (variables != null && (typeof variables !== "object" || Array.isArray(variables))) return null;
+  return { query, operationName: (operationName as string | null | undefined) ?? null, variables: (variables ?? {}) as Record<string, unknown> };
+}
+
+/** The plan of a query text, or null when it is not a query of cacheable root fields only. */
+function planOf(query: string, operationName: string | null): Plan | null {
+  let document: DocumentNode;
+  try {
+    document = parse(query, { noLocation: true, maxTokens: 2_000 });
+  } catch {
+    return null;
+  }
+  const operation = operationOf(document, operationName);
+  if (!operation || operation.type !== "query") return null;
+  const fields = operation.fields;
+  if (fields.length === 0 || !fields.every((f) => cacheableFields.has(f.name.value))) return null;
+  if (!fields.some((f) => f.name.value !== "__typename")) return null;
+  const defaults: Record<string, unknown> = {};
+  const definition = document.definitions.find((d) => d.kind === "OperationDefinition" && (operationName === null || d.name?.value === operationName));
+  if (definition && definition.kind === "OperationDefinition") {
+    for (const v of definition.variableDefinitions ?? []) if (v.defaultValue) defaults[v.variable.name.value] = valueFromASTUntyped(v.defaultValue);
+  }
+  return { printed: print(document), fields, defaults };
+}
+
+function argument(field: FieldNode, name: string, variables: Record<string, unknown>): unknown {
+  const node: ValueNode | undefined = field.arguments?.find((a) => a.name.value === name)?.value;
+  return node ? valueFromASTUntyped(node, variables) : undefined;
+}
+
+/** What an answer depends on, and until when it may live; null when it cannot be cached (its own errors say why). */
+interface Scope {
+  tags: string[];
+  expiresAt: number;
+}
+
+export interface SearchCachePluginOptions {
+  /** null: SEARCH_CACHE=false (answers are only marked `x-keepr-cache: off`, for graphql-cache.ts's no-cache). */
+  cache: SearchCache | null;
+  feed: SearchCacheFeed | null;
+  /** Reads which properties a city, country or rate plan belongs to (the owner's pool: every property, published or not). */
+  lookupPool: pg.Pool;
+  logger: Logger;
+}
+
+export function makeSearchCachePlugin(options: SearchCachePluginOptions): GraphileConfig.Plugin {
+  const { cache, feed, lookupPool, logger } = options;
+  const generationOf = () => cache?.generation() ?? 0;
+  const changedSince = (tags: string[], since: number) => cache?.changedSince(tags, since) ?? true;
+  const plans = new Memo<Plan | null>(1_000);
+  /** scope tag → the property ids in it (dropped when the scope's tag is invalidated: checked with the cache's generations) */
+  const scopes = new Memo<{ ids: string[]; generation: number }>(1_000);
+  /** rate plan id → its property id (a rate plan never changes property) */
+  const ratePlans = new Memo<string>(10_000);
+
+  async function propertiesIn(scopeTag: string, column: "city" | "country_code", value: string): Promise<string[]> {
+    const known = scopes.get(scopeTag);
+    if (known && !changedSince([scopeTag], known.generation)) return known.ids;
+    const generation = generationOf();
+    const where = column === "city" ? "pg_catalog.lower(city) = pg_catalog.lower($1)" : "country_code = pg_catalog.upper($1)";
+    const { rows } = await lookupPool.query<{ id: string }>(`select id from app_public.properties where ${where}`, [value]);
+    const ids = rows.map((r) => r.id);
+    if (!changedSince([scopeTag], generation)) scopes.set(scopeTag, { ids, generation });
+    return ids;
+  }
+
+  async function propertyOfRatePlan(id: string): Promise<string | null> {
+    const known = ratePlans.get(id);
+    if (known) return known;
+    const { rows } = await lookupPool.query<{ property_id: string }>("select property_id from app_public.rate_plans where id = $1", [id]);
+    const property = rows[0]?.property_id ?? null;
+    if (property) ratePlans.set(id, property);
+    return property;
+  }
+
+  async function scopeOf(plan: Plan, variables: Record<string, unknown>): Promise<Scope | null> {
+    const tags = new Set<string>();
+    let expiresAt = Infinity;
+    for (const field of plan.fields) {
+      const name = field.name.value;
+      if (name === "__typename") continue;
+      const arrival = argument(field, "arrival", variables);
+      if (typeof arrival !== "string" || !datePattern.test(arrival) || Number.isNaN(Date.parse(`${arrival}T00:00:00Z`))) return null;
+      // See "Time" above.
+      expiresAt = Math.min(expiresAt, Date.parse(`${arrival}T00:00:00Z`) - 14 * 3_600_000);
+      if (name === "quote") {
+        const ratePlanId = argument(field, "ratePlanId", variables);
+        if (typeof ratePlanId !== "string" || !uuidPattern.test(ratePlanId)) return null;
+        const property = await propertyOfRatePlan(ratePlanId);
+        if (!property) return null;
+        tags.add(propertyTag(property));
+        continue;
+      }
+      const propertyId = argument(field, "propertyId", variables);
+      const city = argument(field, "city", variables);
+      const country = argument(field, "countryCode", variables);
+      if (propertyId != null) {
+        if (typeof propertyId !== "string" || !uuidPattern.test(propertyId)) return null;
+        tags.add(propertyTag(propertyId));
+      } else if (city != null) {
+        if (typeof city !== "string" || city.length > 200) return null;
+        const scope = cityTag(city);
+        tags.add(scope);
+        for (const id of await propertiesIn(scope, "city", city)) tags.add(propertyTag(id));
+      } else if (country != null) {
+        if (typeof country !== "string" || country.length > 10) return null;
+        const scope = countryTag(country);
+        tags.add(scope);
+        for (const id of await propertiesIn(scope, "country_code", country)) tags.add(propertyTag(id));
+      } else {
+        tags.add(anyProperty);
+      }
+    }
+    return { tags: [...tags], expiresAt };
+  }
+
+  const marked = <R extends { headers: Record<string, string> }>(result: R, outcome: "hit" | "miss" | "bypass" | "off"): R => {
+    if (outcome !== "off") searchCacheRequests.inc({ outcome });
+    return { ...result, headers: { ...result.headers, [cacheHeader]: outcome } };
+  };
+
+  return {
+    name: "KeeprSearchCachePlugin",
+    version: "1.0.0",
+    grafserv: {
+      middleware: {
+        async processRequest(next, event) {
+          const digest = event.requestDigest;
+          if ((digest.method !== "GET" && digest.method !== "POST") || headerOf(digest, "authorization") !== undefined) return next();
+          const request = await graphqlRequestOf(digest);
+          if (!request) return next();
+          let plan = plans.get(`${request.operationName ?? ""}\n${request.query}`);
+          if (plan === undefined) {
+            plan = planOf(request.query, request.operationName);
+            plans.set(`${request.operationName ?? ""}\n${request.query}`, plan);
+          }
+          if (!plan) return next();
+          const variables = { ...plan.defaults, ...request.variables };
+
+          const bypass = async (outcome: "bypass" | "off" = "bypass") => {
+            const result = await next();
+            return result && "headers" in result ? marked(result, outcome) : result;
+          };
+          if (!cache || !feed) return bypass("off");
+          if (!feed.alive() || headerOf(digest, "x-keepr-min-lsn")) return bypass();
+          const key = `${plan.printed}\n${request.operationName ?? ""}\n${canonical(variables)}`;
+          const hit = cache.get(key);
+          if (hit) return marked({ type: "buffer" as const, statusCode: 200, headers: { ...hit.headers }, buffer: hit.buffer }, "hit");
+
+          const since = cache.generation();
+          let scope: Scope | null;
+          try {
+            scope = await scopeOf(plan, variables);
+          } catch (error) {
+            logger.warn({ err: error }, "the search cache could not tell what an answer depends on; computed without it");
+            scope = null;
+          }
+          if (!scope) return bypass();
+          const result = await next();
+          if (!result || !("headers" in result)) return result;
+          if (
+            result.type === "buffer" && result.statusCode === 200 && !hasErrors(result.buffer) &&
+            result.headers["x-keepr-read-from"] !== "replica" && feed.alive()
+          ) {
+            const headers: Record<string, string> = {};
+            for (const [name, value] of Object.entries(result.headers)) if (name.toLowerCase() === "content-type") headers[name] = value;
+            cache.store(key, scope.tags, { buffer: result.buffer, headers }, since, scope.expiresAt);
+          }
+          return marked(result, "miss");
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,287 @@
+// The search cache (issue 23): anonymous searches and quotes answered from
+// the API process's cache, which realtime's WAL feed invalidates per
+// property. Real Postgres, the real realtime service reading logical
+// replication, the real HTTP API; every wait is for a state (an invalidation
+// applied, a backend waiting on a lock, the feed heard or not), never a time.
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { register } from "prom-client";
+import { anonymous, asOwner, inCommit, sqlstateOf, staff, type TestDatabase } from "../helpers/db.ts";
+import { fileDatabase } from "../helpers/db.ts";
+import { addDays, book, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
+import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { waitUntil } from "../helpers/browser.ts";
+import { userToken } from "../realtime/harness.ts";
+import { searchFeedChannel } from "../../core/search-feed.ts";
+
+let server: TestServer;
+let silent: TestServer | undefined;
+const db: TestDatabase = fileDatabase({ beforeDrop: async () => Promise.all([server?.close(), silent?.close()]) });
+
+const searchDocument = `query Search($arrival: Date!, $departure: Date!, $city: String, $propertyId: UUID) {
+  searchAvailability(arrival: $arrival, departure: $departure, city: $city, propertyId: $propertyId) {
+    nodes { propertyId ratePlanId ratePlanName unitsLeft totalAmount isBookable }
+  }
+}`;
+const quoteDocument = `query Quote($ratePlanId: UUID!, $arrival: Date!, $departure: Date!) {
+  quote(ratePlanId: $ratePlanId, arrival: $arrival, departure: $departure) { totalAmount unitsLeft quoteToken }
+}`;
+
+interface Answer {
+  status: number;
+  cache: string | null;
+  cacheControl: string | null;
+  body: { data?: Record<string, any> | null; errors?: Array<{ extensions?: { code?: string } }> };
+}
+
+/** A search as the guest app sends it: GET, no token (or the given one). */
+async function search(s: TestServer, variables: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Answer & { nodes: any[] }> {
+  const url = `${s.url}/graphql?${new URLSearchParams({ query: searchDocument, variables: JSON.stringify(variables) })}`;
+  const res = await fetch(url, { headers: { accept: "application/graphql-response+json, application/json", ...headers } });
+  const body = (await res.json()) as Answer["body"];
+  return { status: res.status, cache: res.headers.get("x-keepr-cache"), cacheControl: res.headers.get("cache-control"), body, nodes: body.data?.searchAvailability?.nodes ?? [] };
+}
+
+async function quoteOverHttp(s: TestServer, variables: Record<string, unknown>): Promise<Answer> {
+  const res = await s.graphql(quoteDocument, variables);
+  return { status: res.status, cache: res.headers.get("x-keepr-cache"), cacheControl: res.headers.get("cache-control"), body: res.body };
+}
+
+async function counter(name: string, labels: Record<string, string> = {}): Promise<number> {
+  const metric = register.getSingleMetric(name);
+  if (!metric) return 0;
+  const { values } = await metric.get();
+  return values.filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l)).reduce((n, v) => n + v.value, 0);
+}
+
+/** Runs SQL as the owner, committed. */
+const asOwnerCommit = <T>(fn: (c: pg.PoolClient) => Promise<T>) => inCommit(db.ownerPool, async (c) => {
+  await asOwner(c);
+  return fn(c);
+});
+
+/** Waits until the feed has applied an invalidation after `before` (what `server.searchCache.feed.applied` was). */
+const invalidated = (before: number) => waitUntil(async () => server.searchCache!.feed.applied > before, "an invalidation applied");
+
+/**
+ * Waits until every change committed so far has reached the cache: a change
+ * at the marker hotel (which no search here looks at) commits last, and the
+ * feed applies invalidations in commit order.
+ */
+let marker: Hotel;
+async function settled(): Promise<void> {
+  const before = server.searchCache!.feed.applied;
+  await asOwnerCommit((c) => c.query("update app_public.units set name = name where property_id = $1", [marker.propertyId]));
+  await invalidated(before);
+}
+
+let h: Hotel;
+let city: string;
+let arrival: string;
+let departure: string;
+
+beforeAll(async () => {
+  server = await startTestServer(db, { SEARCH_CACHE_HEARTBEAT_MS: "200", SEARCH_CACHE_FEED_WINDOW_MS: "3000" }, { realtime: true });
+  await waitUntil(async () => server.searchCache!.feed.alive(), "the search cache's feed heard");
+  h = await asOwnerCommit((c) => createHotel(c, { units: 1 }));
+  marker = await asOwnerCommit((c) => createHotel(c));
+  city = (await db.ownerPool.query<{ city: string }>("select city from app_public.properties where id = $1", [h.propertyId])).rows[0]!.city;
+  arrival = localDate(h.timeZone, 30);
+  departure = addDays(arrival, 2);
+  await settled();
+});
+
+it("answers a repeated search from the cache until a booking takes the last unit; then the search no longer shows it, and the stale quote cannot book", async () => {
+  const first = await search(server, { arrival, departure, city });
+  expect([first.status, first.cache, first.nodes.length, first.nodes[0]?.unitsLeft]).toEqual([200, "miss", 1, 1]);
+  // Revalidated every time by a shared cache in front: the WAL, not max-age, says when it is stale.
+  expect(first.cacheControl).toBe("public, no-cache");
+  const again = await search(server, { arrival, departure, city: city.toUpperCase() });
+  expect(again.cache).toBe("miss"); // another key (the city as typed), same answer
+  const third = await search(server, { arrival, departure, city });
+  expect([third.cache, third.nodes]).toEqual(["hit", first.nodes]);
+
+  const staleQuote = await inCommit(db.ownerPool, async (c) => {
+    await anonymous(c);
+    return quote(c, h.ratePlanId, arrival, departure);
+  });
+  const before = server.searchCache!.feed.applied;
+  await inCommit(db.ownerPool, async (c) => {
+    await anonymous(c);
+    await book(c, h.ratePlanId, arrival, departure);
+  });
+  await invalidated(before);
+  const after = await search(server, { arrival, departure, city });
+  expect([after.cache, after.nodes]).toEqual(["miss", []]);
+  expect((await search(server, { arrival, departure, city })).cache).toBe("hit");
+
+  // A read older than the booking can never sell the night again: the hold checks the claims.
+  const refused = await inCommit(db.ownerPool, async (c) => {
+    await anonymous(c);
+    return sqlstateOf(c, "select * from app_public.create_hold($1, $2, 10)", [staleQuote.quote_token, newKey()]);
+  });
+  expect(refused).toBe("SOLDO");
+});
+
+it("a rate change and a restriction change drop the property's cached searches", async () => {
+  const stay = { arrival: addDays(arrival, 7), departure: addDays(arrival, 9), city };
+  const priced = await search(server, stay);
+  expect((await search(server, stay)).cache).toBe("hit");
+  const total = Number(priced.nodes[0].totalAmount);
+
+  let before = server.searchCache!.feed.applied;
+  await inCommit(db.ownerPool, async (c) => {
+    await staff(c, h.manager);
+    await c.query("select app_public.set_rates($1, $2, $3, $4, price => 15000)", [h.ratePlanId, stay.arrival, stay.arrival, newKey()]);
+  });
+  await invalidated(before);
+  const repriced = await search(server, stay);
+  expect(repriced.cache).toBe("miss");
+  expect(Number(repriced.nodes[0].totalAmount)).toBe(total + 5000);
+  expect((await search(server, stay)).cache).toBe("hit");
+
+  before = server.searchCache!.feed.applied;
+  await inCommit(db.ownerPool, async (c) => {
+    await staff(c, h.manager);
+    await c.query("select app_public.set_rates($1, $2, $3, $4, stop_sell => true)", [h.ratePlanId, stay.arrival, stay.arrival, newKey()]);
+  });
+  await invalidated(before);
+  const stopped = await search(server, stay);
+  expect([stopped.cache, stopped.nodes]).toEqual(["miss", []]);
+});
+
+it("caches quotes per rate plan and drops them when a unit of the property goes out of service", async () => {
+  const stay = { ratePlanId: h.ratePlanId, arrival: addDays(arrival, 20), departure: addDays(arrival, 21) };
+  const first = await quoteOverHttp(server, stay);
+  expect([first.status, first.cache, first.body.data?.quote?.unitsLeft]).toEqual([200, "miss", 1]);
+  const second = await quoteOverHttp(server, stay);
+  expect([second.cache, second.body.data?.quote?.quoteToken]).toEqual(["hit", first.body.data?.quote?.quoteToken]);
+
+  const before = server.searchCache!.feed.applied;
+  await asOwnerCommit((c) => c.query("update app_public.units set is_active = false where id = $1", [h.unitIds[0]]));
+  await invalidated(before);
+  const soldOut = await quoteOverHttp(server, stay);
+  expect([soldOut.cache, soldOut.body.errors?.[0]?.extensions?.code]).toEqual(["miss", "SOLD_OUT"]);
+  expect((await quoteOverHttp(server, stay)).cache).toBe("miss"); // an error is never kept
+  await asOwnerCommit((c) => c.query("update app_public.units set is_active = true where id = $1", [h.unitIds[0]]));
+  await settled();
+});
+
+it("does not keep an answer computed while an invalidation of its property arrived (the generation guard)", async () => {
+  const stay = { arrival: addDays(arrival, 40), departure: addDays(arrival, 41), propertyId: h.propertyId };
+  const notStored = await counter("keepr_search_cache_not_stored_total");
+  // The search waits on a lock held by a transaction of the owner's…
+  const locker = await db.ownerPool.connect();
+  try {
+    await locker.query("begin");
+    await locker.query("lock table app_public.room_types in access exclusive mode");
+    const pending = search(server, stay);
+    // (Another role's queries are visible to the superuser only.)
+    const superuser = new pg.Client({ connectionString: db.superuserUrl });
+    await superuser.connect();
+    try {
+      await waitUntil(
+        async () => (await superuser.query("select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%search_availability%'")).rowCount! > 0,
+        "the search waiting on the lock",
+      );
+    } finally {
+      await superuser.end();
+    }
+    // …while a change at its property commits and its invalidation arrives.
+    const before = server.searchCache!.feed.applied;
+    await asOwnerCommit((c) => c.query("update app_public.units set name = name || 'x' where id = $1", [h.unitIds[0]]));
+    await invalidated(before);
+    await locker.query("rollback");
+    const raced = await pending;
+    expect([raced.status, raced.cache, raced.nodes.length]).toEqual([200, "miss", 1]);
+  } finally {
+    locker.release();
+  }
+  expect(await counter("keepr_search_cache_not_stored_total")).toBe(notStored + 1);
+  expect((await search(server, stay)).cache).toBe("miss"); // it was not kept…
+  expect((await search(server, stay)).cache).toBe("hit"); // …the next one is
+});
+
+it("never serves or fills the cache for a request with a token, and a read-your-writes request bypasses it", async () => {
+  const tag = randomBytes(3).toString("hex");
+  // A rate plan the public cannot see, which its property's staff can.
+  const hidden = await asOwnerCommit(async (c) => {
+    const id = (await c.query<{ id: string }>(
+      "insert into app_public.rate_plans (property_id, room_type_id, name, currency, base_price, is_published) values ($1, $2, $3, 'EUR', 9000, false) returning id",
+      [h.propertyId, h.roomTypeId, `Staff only ${tag}`],
+    )).rows[0]!.id;
+    return id;
+  });
+  await settled();
+  const stay = { arrival: addDays(arrival, 50), departure: addDays(arrival, 51), city };
+  const sessionId = (await db.ownerPool.query<{ id: string }>("insert into app_private.sessions (user_id) values ($1) returning id", [h.manager])).rows[0]!.id;
+  const token = userToken(db.jwtSecret, "keepr_staff", { sub: h.manager, sessionId });
+  const entries = server.searchCache!.cache.size;
+  const asStaff = await search(server, stay, { authorization: `Bearer ${token}` });
+  expect([asStaff.cache, asStaff.cacheControl, asStaff.nodes.some((n) => n.ratePlanId === hidden)]).toEqual([null, "private, no-store", true]);
+  expect(server.searchCache!.cache.size).toBe(entries);
+  const asGuest = await search(server, stay);
+  expect(asGuest.cache).toBe("miss");
+  expect(asGuest.nodes.some((n) => n.ratePlanId === hidden)).toBe(false);
+  expect((await search(server, stay)).cache).toBe("hit");
+  // A token's request is still not answered from the cache.
+  const staffAgain = await search(server, stay, { authorization: `Bearer ${token}` });
+  expect([staffAgain.cache, staffAgain.nodes.some((n) => n.ratePlanId === hidden)]).toEqual([null, true]);
+  // The client that just wrote wants its write: computed, not served from the cache.
+  expect((await search(server, stay, { "x-keepr-min-lsn": "0/1" })).cache).toBe("bypass");
+});
+
+it("ignores what another login sends on the feed's channel: garbage, plain JSON and a replayed genuine frame", async () => {
+  const stay = { arrival: addDays(arrival, 60), departure: addDays(arrival, 61), propertyId: h.propertyId };
+  await search(server, stay);
+  expect((await search(server, stay)).cache).toBe("hit");
+  const drops = await counter("keepr_search_cache_feed_dropped_total");
+
+  // The read-only analyst login may LISTEN and NOTIFY: capture a genuine frame of an invalidation of this property.
+  const analyst = new pg.Client({ connectionString: db.analystUrl });
+  analyst.on("error", () => undefined);
+  await analyst.connect();
+  try {
+    const heard: string[] = [];
+    analyst.on("notification", (n) => n.channel === searchFeedChannel && n.payload && heard.push(n.payload));
+    await analyst.query(`listen ${searchFeedChannel}`);
+    const before = server.searchCache!.feed.applied;
+    await asOwnerCommit((c) => c.query("update app_public.units set name = name || 'y' where id = $1", [h.unitIds[0]]));
+    await invalidated(before);
+    await waitUntil(async () => heard.some((p) => p.startsWith("k1:")), "the analyst heard a frame");
+    const captured = [...heard];
+    await search(server, stay);
+    expect((await search(server, stay)).cache).toBe("hit");
+
+    const plain = JSON.stringify({ k: "inv", lsn: "0/0", at: Date.now(), tags: [`p:${h.propertyId}`] });
+    const reset = JSON.stringify({ k: "reset", reason: "forged" });
+    const garbage = `k1:${randomBytes(120).toString("base64")}`;
+    // NOTIFY needs no privilege (pg_notify() may be revoked; the statement cannot be).
+    for (const payload of [plain, reset, garbage, ...captured]) await analyst.query(`notify ${searchFeedChannel}, ${pg.escapeLiteral(payload)}`);
+    // A genuine invalidation after them (the marker's): notifications arrive in commit order.
+    await settled();
+    expect((await search(server, stay)).cache).toBe("hit");
+    expect(await counter("keepr_search_cache_feed_dropped_total")).toBeGreaterThanOrEqual(drops + 3 + captured.length);
+    expect(await counter("keepr_search_cache_feed_dropped_total", { reason: "replayed" })).toBeGreaterThanOrEqual(captured.length);
+  } finally {
+    await analyst.end();
+  }
+});
+
+it("bypasses (and empties) the cache while the feed is silent: when realtime stops, and in an API process started without one", async () => {
+  // Realtime stops: once its heartbeats have stopped for the window, the cache is emptied and bypassed.
+  const stay = { arrival: addDays(arrival, 70), departure: addDays(arrival, 71), propertyId: h.propertyId };
+  await search(server, stay);
+  expect((await search(server, stay)).cache).toBe("hit");
+  await server.realtime!.stop();
+  await waitUntil(async () => !server.searchCache!.feed.alive(), "the feed taken for silent");
+  expect(server.searchCache!.cache.size).toBe(0);
+  const bypassed = await search(server, stay);
+  expect([bypassed.cache, bypassed.cacheControl, bypassed.nodes.length]).toEqual(["bypass", "public, no-cache", 1]);
+  expect((await search(server, stay)).cache).toBe("bypass");
+
+  // Another API process on the same database, no realtime process anywhere: never trusted.
+  silent = await startTestServer(db, { SEARCH_CACHE_FEED_WINDOW_MS: "3000" });
+  expect([(await search(silent, stay)).cache, (await search(silent, stay)).cache]).toEqual(["bypass", "bypass"]);
+  expect(silent.searchCache!.cache.size).toBe(0);
+});
