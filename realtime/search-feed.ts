@@ -12,7 +12,8 @@
 // property_id (properties: id), so one change names one property.
 //
 // Heartbeats: every heartbeatMs, while the replication stream is up and has
-// handled everything it received, an `hb`. An API process that hears none
+// handled everything it received (and only if the publication carries every
+// table above), an `hb`. An API process that hears none
 // for its window bypasses (and empties) its cache. After the stream starts
 // on a new slot (a reconnect: what committed meanwhile was never decoded),
 // a TRUNCATE of a table above, or a transaction naming more tags than
@@ -78,6 +79,13 @@ export function startSearchFeed(options: {
   caughtUp(): boolean;
   /** The lsn of the last transaction delivered, or null. */
   lastLsn(): string | null;
+  /**
+   * The tables of searchTables the publication does not carry (its changes
+   * would never reach the feed). While any is missing no heartbeat goes out:
+   * the API processes bypass their caches rather than trust a feed blind to
+   * rate or restriction changes.
+   */
+  unpublished(): Promise<string[]>;
   /** How often a heartbeat goes out (API processes wait SEARCH_CACHE_FEED_WINDOW_MS for one). Default 1 s. */
   heartbeatMs?: number;
   reconnectDelaysMs?: readonly number[];
@@ -96,8 +104,18 @@ export function startSearchFeed(options: {
     onConnected: () => void channel.send({ k: "reset", reason: "feed reconnected" } satisfies SearchFeedMessage),
   });
   const send = (message: SearchFeedMessage) => channel.send(message);
+  let complete = false;
+  options.unpublished().then(
+    (missing) => {
+      complete = missing.length === 0;
+      if (!complete) {
+        logger.error({ missing }, "search feed silent: the publication keepr_realtime lacks tables searches read, so API processes bypass their search caches (a migration adds them)");
+      }
+    },
+    (error: unknown) => logger.error({ err: error }, "search feed silent: the publication's tables could not be read"),
+  );
   const heartbeat = setInterval(() => {
-    if (options.caughtUp()) send({ k: "hb", lsn: options.lastLsn() });
+    if (complete && options.caughtUp()) send({ k: "hb", lsn: options.lastLsn() });
   }, options.heartbeatMs ?? 1_000);
   heartbeat.unref();
   return {

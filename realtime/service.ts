@@ -64,6 +64,15 @@ export function startRealtimeService(options: {
       logger,
       caughtUp: () => replication?.status().caughtUp ?? false,
       lastLsn: () => replication?.status().lastLsn ?? null,
+      unpublished: async () => {
+        const { rows } = await options.apiPool.query<{ table: string }>(
+          `select t.name as table from unnest($1::text[]) as t(name)
+            where not exists (select 1 from pg_catalog.pg_publication_tables p
+                               where p.pubname = 'keepr_realtime' and p.schemaname = 'app_public' and p.tablename = t.name)`,
+          [[...searchTables.keys()]],
+        );
+        return rows.map((r) => r.table);
+      },
       ...(options.searchFeedHeartbeatMs ? { heartbeatMs: options.searchFeedHeartbeatMs } : {}),
     });
   }

@@ -3,8 +3,8 @@
 // invalidation to the cache (server/search-cache.ts) and decides whether the
 // cache may be used at all.
 //
-// Trust. The cache is used only while the feed is heard: a heartbeat (or
-// an invalidation) stamped and received within windowMs, on a LISTEN
+// Trust. The cache is used only while the feed is heard: a heartbeat
+// stamped and received within windowMs, on a LISTEN
 // connection that has been up since. Otherwise (realtime or its replication
 // down, the feed's or this connection lost, a failover) every request
 // bypasses the cache, and the moment that is noticed the cache is emptied:
@@ -85,8 +85,9 @@ export function listenToSearchFeed(options: {
         case "hb":
           break;
       }
-      // Heard, if the sender stamped it within the window (not a replayed old heartbeat).
-      if (received - sentAt <= windowMs) heardAt = received;
+      // Alive: a heartbeat stamped within the window (not a replayed old one). Only
+      // heartbeats count: the feed sends them only while it sees every table searches read.
+      if (message.k === "hb" && received - sentAt <= windowMs) heardAt = received;
     },
   });
 
