@@ -168,9 +168,9 @@ export const errorCodes = {
     message: "The quote is older than its 30 minutes: quote again.",
   },
   INVALID_DATES: {
-    kind: "input", surfaces: sqlRaised, sqlstate: "DATES", raisedBy: "stays, blocks, rates, reports, `runPayouts`",
+    kind: "input", surfaces: ["graphql", "console"], sqlstate: "DATES", raisedBy: "stays, blocks, rates, reports, `runPayouts`; the console's Copy a period (rate calendar)",
     message: "These dates are not possible.",
-    details: "Departure not after arrival, more than 365 nights, arrival in the past at the property or more than two years ahead; a payout period that ends after today.",
+    details: "Departure not after arrival, more than 365 nights, arrival in the past at the property or more than two years ahead; a payout period that ends after today. The rate calendar's Copy a period says it before any call for a source that ends before it starts or spans over 366 days, or a target starting before today at the property (what `rateGrid` and `setRates` would refuse).",
   },
   INVALID_GUESTS: {
     kind: "input", surfaces: sqlRaised, sqlstate: "GUEST", raisedBy: "stays",

@@ -19,6 +19,12 @@
 //     the planner as it is and with index scans turned off (what the search
 //     costs without its trigram indexes: every reservation and guest of the
 //     property read), in alternating rounds;
+//     And the tape chart and the rate calendar (issue 21, T): the tape
+//     chart's one request over 30 days (with its unassigned lane), the lane's
+//     query alone, the rate grid and the rooms left over 90 days (the
+//     console's own documents), and, directly in SQL as the owner, what a
+//     server-side rooms-left would cost: room_type_units_left for each of
+//     the 90 nights;
 //  4. prints p50/p95 per call, Postgres CPU per call (from /proc, the whole
 //     cluster's processes: other work on the machine is not counted, other
 //     processes' load is), the ratio without/with the indexes, and the
@@ -36,6 +42,8 @@ import { freePort, makeDataDir, postmasterPid, startKeepr, stillRunningAfter, st
 import { seededRandom } from "../helpers/random.ts";
 import { percentile } from "./latency.ts";
 import { guestProfile, searchGuests } from "../../admin/src/features/guests/documents.ts";
+import { tapeChart } from "../../admin/src/features/frontdesk/documents.ts";
+import { rateGrid, roomsLeft } from "../../admin/src/features/revenue/documents.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -142,6 +150,21 @@ try {
   const guestList = searchGuests.source;
   const profile = guestProfile.source;
   const guestPage = (search: string | null) => ({ propertyId: property!.id, search, first: 25, offset: 0 });
+  // The tape chart and the rate calendar from the property's today on.
+  const today = (await owner.query<{ today: string }>(
+    "select to_char((now() at time zone time_zone)::date, 'YYYY-MM-DD') as today from app_public.properties where id = $1",
+    [property!.id],
+  )).rows[0]!.today;
+  const plusDays = (n: number) => new Date(Date.parse(`${today}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+  const lane = `query($p: UUID!) { allReservations(condition: {propertyId: $p, unitId: null}, orderBy: [PRIMARY_KEY_ASC], first: 500) { nodes { rowId status } } }`;
+  const unitsLeftSql = async () => {
+    await owner.query(
+      `select d::date, f.room_type_id, f.units_left
+         from generate_series($2::date, $2::date + 89, interval '1 day') d
+        cross join lateral app_private.room_type_units_left(array[$1::uuid], daterange(d::date, d::date + 1)) f`,
+      [property!.id, today],
+    );
+  };
 
   const calls: Record<string, () => Promise<void>> = {
     "list, first page (API)": () => api(list, { p: property!.id, s: null }),
@@ -154,6 +177,11 @@ try {
     "guests by phone digits (API)": () => api(guestList, guestPage(pick().digits)),
     "guests by code (API)": () => api(guestList, guestPage(pick().code)),
     "guest profile (API)": () => api(profile, { id: pick().guest }),
+    "tape chart, 30 days (API)": () => api(tapeChart.source, { propertyId: property!.id, firstDate: today, endDate: plusDays(30) }),
+    "tape chart's unassigned lane alone (API)": () => api(lane, { p: property!.id }),
+    "rate grid, 90 days (API)": () => api(rateGrid.source, { propertyId: property!.id, fromDate: today, toDate: plusDays(89) }),
+    "rooms left, 90 days (API)": () => api(roomsLeft.source, { propertyId: property!.id, firstDate: today, endDate: plusDays(90) }),
+    "rooms left, 90 x room_type_units_left (SQL)": unitsLeftSql,
   };
   const results: Record<string, Sample> = {};
   for (const name of Object.keys(calls)) results[name] = newSample();

@@ -717,7 +717,7 @@ function Chart({ membership, canMove, canBook }: { membership: Membership; canMo
         aria-label={`Tape chart from ${formatShortDate(win.from)}, ${plural(win.days, "day")}`}
       >
         {query.isFetching && <LinearProgress sx={{ position: "absolute", top: 0, left: 0, right: 0, height: 2, zIndex: 3 }} aria-label="Loading the tape chart" />}
-        <Box sx={{ width: labelWidth + trackWidth, userSelect: drag ? "none" : undefined }}>
+        <Box sx={{ width: labelWidth + trackWidth, userSelect: drag || stretchDrag || selection ? "none" : undefined }}>
           <DateHeader win={win} cell={cell} today={today} occupancy={occupancy} labelWidth={labelWidth} />
           {!data && <Box sx={{ p: 2 }}><LinearProgress /></Box>}
           {data && data.units.length === 0 && (

@@ -1,5 +1,6 @@
 // Reports: occupancy, ADR and RevPAR per night and revenue by channel over
-// a range of stay dates; pickup (bookings made per day, by channel) over a
+// a range of stay dates, with the actual and on-the-books split and the same
+// period last year beside them (Comparison.tsx); pickup (bookings made per day, by channel) over a
 // range of booking dates; the city tax per month (CityTax.tsx); and exports. Charts with recharts; every amount
 // comes from the API in minor units and is labelled exactly with
 // formatMoney (the charts plot it in major units).
@@ -33,6 +34,7 @@ import { MoneyCell } from "../../ui/MoneyField.tsx";
 import { QueryError, SectionHeading, WithProperty } from "../../ui/Section.tsx";
 import { CityTaxSection } from "./CityTax.tsx";
 import { ExportsSection } from "./Exports.tsx";
+import { lastYearOffset, PeriodComparison } from "./Comparison.tsx";
 
 const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
 
@@ -112,6 +114,12 @@ function StayReports({ membership, range, onRange, today }: { membership: Member
     queryKey: ["backoffice", "stayReports", propertyId, range],
     queryFn: ({ signal }) => dataProvider.stayReports({ propertyId, fromDate: range.from, toDate: range.to }, { signal }),
   });
+  // The same weekdays 52 weeks earlier, beside this period's figures.
+  const lastYear = useQuery({
+    queryKey: ["backoffice", "stayReports", propertyId, { from: addDays(range.from, lastYearOffset), to: addDays(range.to, lastYearOffset) }],
+    queryFn: ({ signal }) =>
+      dataProvider.stayReports({ propertyId, fromDate: addDays(range.from, lastYearOffset), toDate: addDays(range.to, lastYearOffset) }, { signal }),
+  });
   const points: OccupancyPoint[] = useMemo(
     () =>
       (query.data?.occupancy ?? []).map((row) => ({
@@ -172,6 +180,8 @@ function StayReports({ membership, range, onRange, today }: { membership: Member
                 <Kpi testId="kpi-revenue" label="Room revenue" value={formatMoney(totals.revenue, currency)} />
               </Grid>
             </Grid>
+            <PeriodComparison rows={query.data.occupancy} lastYear={lastYear.data?.occupancy} today={today} from={range.from} to={range.to} currency={currency} />
+            {lastYear.isError && <QueryError error={lastYear.error} title="Could not load last year's figures" />}
             <Box component="figure" sx={{ m: 0 }} data-testid="chart-occupancy" aria-label="Occupancy, ADR and RevPAR per night">
               <ResponsiveContainer width="100%" height={300}>
                 <ComposedChart data={points} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>

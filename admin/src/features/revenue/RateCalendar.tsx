@@ -4,7 +4,11 @@
 // dates stand out. Bulk edit sets price and restrictions of one or more
 // plans over a date range, optionally only some weekdays, through the API's
 // setRates (one call per plan, each with its own idempotency key); a click
-// on a cell opens it for that plan and date.
+// on a cell opens it for that plan and date. Under each room type, the
+// rooms left on each night (its active units less the live claims: stays,
+// holds, blocks), live. 7 to 90 days at a time: the frame scrolls sideways
+// with the plan column and the rooms-left label sticky. "Copy a period"
+// copies one range's rates and restrictions onto another (RateCopy.tsx).
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Alert from "@mui/material/Alert";
 import Box from "@mui/material/Box";
@@ -24,6 +28,7 @@ import { alpha, useTheme } from "@mui/material/styles";
 import ChevronLeftIcon from "@mui/icons-material/ChevronLeft";
 import ChevronRightIcon from "@mui/icons-material/ChevronRight";
 import EditCalendarIcon from "@mui/icons-material/EditCalendar";
+import ContentCopyIcon from "@mui/icons-material/ContentCopy";
 import { Fragment, useMemo, useState } from "react";
 import { useDataProvider, useNotify } from "react-admin";
 import { formatMoney, todayIn } from "../../ui/format.ts";
@@ -36,6 +41,7 @@ import { ActionDialog } from "../../ui/ActionDialog.tsx";
 import { MoneyField } from "../../ui/MoneyField.tsx";
 import { QueryError, SectionHeading } from "../../ui/Section.tsx";
 import { parseMoney } from "../../ui/money.ts";
+import { CopyPeriodDialog } from "./RateCopy.tsx";
 
 const weekdays = [
   { iso: 1, label: "Mon" }, { iso: 2, label: "Tue" }, { iso: 3, label: "Wed" }, { iso: 4, label: "Thu" },
@@ -54,6 +60,7 @@ export function RateCalendar({ membership, ratePlans, roomTypes, canEdit }: {
   const [start, setStart] = useState(today);
   const [days, setDays] = useState(14);
   const [editing, setEditing] = useState<{ planIds: string[]; from: string; to: string } | null>(null);
+  const [copying, setCopying] = useState(false);
   const dates = useMemo(() => dateRange(start, days), [start, days]);
   const propertyId = membership.propertyId;
   const to = dates[dates.length - 1]!;
@@ -62,6 +69,12 @@ export function RateCalendar({ membership, ratePlans, roomTypes, canEdit }: {
     queryFn: ({ signal }) => dataProvider.rateGrid({ propertyId, fromDate: start, toDate: to }, { signal }),
   });
   useLiveRefresh(["rate_plans"], [["backoffice", "rateGrid"]]);
+  const rooms = useQuery({
+    queryKey: ["backoffice", "roomsLeft", propertyId, start, days],
+    queryFn: ({ signal }) => dataProvider.roomsLeft({ propertyId, firstDate: start, endDate: addDays(start, days) }, { signal }),
+  });
+  // Live: a booking, hold or block anywhere (the desk, a guest online, a channel) changes the rooms left.
+  useLiveRefresh(["inventory_claims", "units"], [["backoffice", "roomsLeft"]], { propertyId });
   const cells = useMemo(() => {
     const map = new Map<string, RateGridDayNode>();
     for (const cell of grid.data ?? []) map.set(`${cell.ratePlanId}:${cell.date}`, cell);
@@ -78,9 +91,14 @@ export function RateCalendar({ membership, ratePlans, roomTypes, canEdit }: {
         subtitle="The nightly price and restrictions that apply per rate plan and date. Shaded: the date has an override; the rest follow the plan's own price and stay limits."
         actions={
           canEdit && (
-            <Button variant="contained" startIcon={<EditCalendarIcon />} onClick={() => setEditing({ planIds: plans.map((p) => p.rowId), from: start, to })} data-action="bulk-edit" disabled={plans.length === 0}>
-              Bulk edit
-            </Button>
+            <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: "wrap" }}>
+              <Button variant="outlined" startIcon={<ContentCopyIcon />} onClick={() => setCopying(true)} data-action="copy-period" disabled={plans.length === 0}>
+                Copy a period
+              </Button>
+              <Button variant="contained" startIcon={<EditCalendarIcon />} onClick={() => setEditing({ planIds: plans.map((p) => p.rowId), from: start, to })} data-action="bulk-edit" disabled={plans.length === 0}>
+                Bulk edit
+              </Button>
+            </Stack>
           )
         }
       />
@@ -105,7 +123,7 @@ export function RateCalendar({ membership, ratePlans, roomTypes, canEdit }: {
           slotProps={{ inputLabel: { shrink: true } }}
         />
         <TextField select label="Days" size="small" fullWidth={false} sx={{ width: 110 }} value={days} onChange={(e) => setDays(Number(e.target.value))}>
-          {[7, 14, 21, 31].map((n) => (
+          {[7, 14, 21, 31, 60, 90].map((n) => (
             <MenuItem key={n} value={n}>
               {n} days
             </MenuItem>
@@ -117,6 +135,7 @@ export function RateCalendar({ membership, ratePlans, roomTypes, canEdit }: {
       </Stack>
       {grid.isFetching && <LinearProgress sx={{ mb: 0.5 }} />}
       {grid.isError && <QueryError error={grid.error} title="Could not load the rate calendar" />}
+      {rooms.isError && <QueryError error={rooms.error} title="Could not count the rooms left" />}
       {plans.length === 0 ? (
         <Alert severity="info">No rate plans yet: add one under Rate plans.</Alert>
       ) : (
@@ -161,6 +180,7 @@ export function RateCalendar({ membership, ratePlans, roomTypes, canEdit }: {
                     </Box>
                   </Box>
                 </Box>
+                <RoomsLeftRow roomTypeId={type.rowId} dates={dates} rooms={rooms.data?.get(type.rowId)} />
                 {plans
                   .filter((p) => p.roomTypeId === type.rowId)
                   .map((plan) => (
@@ -199,6 +219,16 @@ export function RateCalendar({ membership, ratePlans, roomTypes, canEdit }: {
           <strong>Stop</strong> stop sell
         </Typography>
       </Stack>
+      {copying && (
+        <CopyPeriodDialog
+          propertyId={propertyId}
+          plans={plans}
+          typeName={typeName}
+          today={today}
+          initial={{ from: start < today ? today : start, to: to < today ? addDays(today, 6) : to }}
+          onClose={() => setCopying(false)}
+        />
+      )}
       {editing && (
         <BulkEditDialog
           plans={plans}
@@ -209,6 +239,36 @@ export function RateCalendar({ membership, ratePlans, roomTypes, canEdit }: {
         />
       )}
     </>
+  );
+}
+
+/** A room type's rooms left on each night: its active units less the live claims on them (0 in red). */
+function RoomsLeftRow({ roomTypeId, dates, rooms }: { roomTypeId: string; dates: string[]; rooms: { active: number; left: Map<string, number> } | undefined }) {
+  const theme = useTheme();
+  return (
+    <Box role="row" sx={{ display: "contents" }} data-testid="rooms-left" data-room-type={roomTypeId}>
+      <Box role="rowheader" sx={{ px: 1, py: 0.5, position: "sticky", left: 0, zIndex: 2, bgcolor: "background.paper", borderBottom: 1, borderRight: 1, borderColor: "divider", color: "text.secondary" }}>
+        Rooms left{rooms ? ` (of ${rooms.active})` : ""}
+      </Box>
+      {dates.map((d) => {
+        const left = rooms?.left.get(d);
+        return (
+          <Box
+            role="gridcell"
+            key={d}
+            data-date={d}
+            data-left={left ?? ""}
+            aria-label={left === undefined ? `${d}: counting` : `${d}: ${left} of ${rooms!.active} rooms left`}
+            sx={{
+              px: 0.5, py: 0.5, textAlign: "center", borderBottom: 1, borderLeft: 1, borderColor: "divider", fontVariantNumeric: "tabular-nums",
+              fontWeight: 600, color: left === 0 ? "error.dark" : "text.primary", bgcolor: left === 0 ? alpha(theme.palette.error.main, 0.08) : undefined,
+            }}
+          >
+            {left ?? "…"}
+          </Box>
+        );
+      })}
+    </Box>
   );
 }
 

@@ -5,15 +5,16 @@
 import type { Decimal, ReportRange, Uuid } from "../../platform/documents.ts";
 import {
   createFee, createFolioExtra, createLosDiscount, createRatePlan, createRoomType, createTax, createUnit, deleteFee, deleteLosDiscount,
-  deleteRatePlan, deleteRoomType, deleteTax, deleteUnit, rateGrid, revenueSetup, setRates, updateFee, updateFolioExtra, updateRatePlan,
+  deleteRatePlan, deleteRoomType, deleteTax, deleteUnit, rateGrid, revenueSetup, roomsLeft, setRates, updateFee, updateFolioExtra, updateRatePlan,
   updateRoomType, updateTax, updateUnit,
   type ExtraNode, type ExtraValues, type FeeNode, type FeeValues, type LosDiscountNode, type RateGridDayNode, type RatePlanNode,
-  type RatePlanValues, type RatesChange, type RoomTypeNode, type RoomTypeValues, type TaxNode, type TaxValues, type UnitNode, type UnitValues,
+  type RatePlanValues, type RatesChange, type RoomsLeftClaimNode, type RoomsLeftUnitNode, type RoomTypeNode, type RoomTypeValues, type TaxNode, type TaxValues, type UnitNode, type UnitValues,
 } from "./documents.ts";
 import type { GraphQLClient } from "../../platform/graphql.ts";
 import type { IdempotencyKey } from "../../platform/idempotency.ts";
 import { missing, present, type RequestOptions } from "../../platform/results.ts";
 import { saveRow } from "../../platform/rows.ts";
+import { addDays } from "../../ui/dates.ts";
 
 export interface RevenueSetupData {
   roomTypes: RoomTypeNode[];
@@ -43,6 +44,31 @@ export interface RevenueMethods {
   deleteTax(params: { id: Uuid }): Promise<void>;
   rateGrid(params: ReportRange, options?: RequestOptions): Promise<RateGridDayNode[]>;
   setRates(params: RatesChange & { idempotencyKey: IdempotencyKey }): Promise<number>;
+  /** Rooms left per room type and night of [firstDate, endDate): active units less the live claims on them. */
+  roomsLeft(params: { propertyId: Uuid; firstDate: string; endDate: string }, options?: RequestOptions): Promise<RoomsLeft>;
+}
+
+/** Per room type: its active units, and the rooms left on each night (date → count). */
+export type RoomsLeft = Map<Uuid, { active: number; left: Map<string, number> }>;
+
+/** Counts rooms left per room type and night from the units and the live claims of the window. */
+export function countRoomsLeft(units: RoomsLeftUnitNode[], claims: RoomsLeftClaimNode[], dates: string[]): RoomsLeft {
+  const typeOf = new Map(units.filter((u) => u.isActive).map((u) => [u.rowId, u.roomTypeId]));
+  const result: RoomsLeft = new Map();
+  for (const roomTypeId of typeOf.values()) {
+    const entry = result.get(roomTypeId) ?? { active: 0, left: new Map<string, number>() };
+    entry.active += 1;
+    result.set(roomTypeId, entry);
+  }
+  for (const entry of result.values()) for (const date of dates) entry.left.set(date, entry.active);
+  // Live claims never overlap on a unit (the exclusion constraint): one claim a night is one room taken.
+  for (const claim of claims) {
+    const roomTypeId = typeOf.get(claim.unitId);
+    if (!roomTypeId) continue;
+    const entry = result.get(roomTypeId)!;
+    for (const date of dates) if (claim.startDate <= date && claim.endDate > date) entry.left.set(date, entry.left.get(date)! - 1);
+  }
+  return result;
 }
 
 export function createRevenueMethods(client: GraphQLClient): RevenueMethods {
@@ -102,6 +128,12 @@ export function createRevenueMethods(client: GraphQLClient): RevenueMethods {
     async rateGrid(params, options = {}) {
       const data = await client.request(rateGrid, params, options);
       return present(data.rateGrid?.nodes);
+    },
+    async roomsLeft({ propertyId, firstDate, endDate }, options = {}) {
+      const data = await client.request(roomsLeft, { propertyId, firstDate, endDate }, options);
+      const dates: string[] = [];
+      for (let d = firstDate; d < endDate; d = addDays(d, 1)) dates.push(d);
+      return countRoomsLeft(present(data.allUnits?.nodes), present(data.tapeChartClaims?.nodes), dates);
     },
     async setRates(params) {
       const data = await client.request(setRates, params);

@@ -291,12 +291,40 @@ export const setRates = operation<{ setRates: { result: number | null } | null }
   }`,
 );
 
+/**
+ * What the rate calendar's "rooms left" rows count (issue 21): the active
+ * units of each room type and the live claims over the window (stays, live
+ * holds, blocks), from the tape chart's function. A room type's rooms left on
+ * a night are its active units less the claims on them that night: what
+ * app_private.room_type_units_left gives a one-night stay (search, quote).
+ */
+export interface RoomsLeftUnitNode {
+  rowId: Uuid;
+  roomTypeId: Uuid;
+  isActive: boolean;
+}
+export interface RoomsLeftClaimNode {
+  unitId: Uuid;
+  startDate: IsoDate;
+  endDate: IsoDate;
+}
+export const roomsLeft = operation<
+  { allUnits: { nodes: Array<RoomsLeftUnitNode | null> } | null; tapeChartClaims: { nodes: Array<RoomsLeftClaimNode | null> } | null },
+  { propertyId: Uuid; firstDate: IsoDate; endDate: IsoDate }
+>(
+  "BackofficeRoomsLeft",
+  `query BackofficeRoomsLeft($propertyId: UUID!, $firstDate: Date!, $endDate: Date!) {
+    allUnits(condition: {propertyId: $propertyId}) { nodes { rowId roomTypeId isActive } }
+    tapeChartClaims(propertyId: $propertyId, firstDate: $firstDate, endDate: $endDate) { nodes { unitId startDate endDate } }
+  }`,
+);
+
 /** The documents above, for the schema test. */
 export const revenueDocuments = [
   revenueSetup, createRoomType, updateRoomType, deleteRoomType, createUnit, updateUnit, deleteUnit,
   createRatePlan, updateRatePlan, deleteRatePlan, createLosDiscount, deleteLosDiscount,
   createFee, updateFee, deleteFee, createTax, updateTax, deleteTax, createFolioExtra, updateFolioExtra,
-  rateGrid, setRates,
+  rateGrid, setRates, roomsLeft,
 ] as const;
 
 /** The keyed mutations among them (the schema test checks each passes a required $idempotencyKey). */
