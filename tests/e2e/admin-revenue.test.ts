@@ -12,7 +12,8 @@
 //   grid and the API's rate grid show the copied rates; bad ranges are
 //   INVALID_DATES before any call.
 // - Reports: this period's actual and on-the-books figures beside the same
-//   weekdays 52 weeks earlier, each as the reporting views sum them.
+//   weekdays 52 weeks earlier, and what those had on the books a year ago
+//   (onTheBooksReport), each as the reporting views sum them.
 // - Through the API: the front desk cannot set rates, a manager cannot set
 //   another property's, a housekeeper cannot read the rate grid.
 // Axe clean on each screen; screenshots docs/screenshots/admin-revenue-*.png.
@@ -128,9 +129,13 @@ beforeAll(async () => {
     [hotel.propertyId, addDays(today, 3), addDays(today, 4), hotel.roomTypeId],
   );
   await bookStay(addDays(today, 1), addDays(today, 3), suitePlanId);
-  // Last year: a two-night Double stay, 52 weeks before +10 (booked now, moved back: the API takes no past arrivals).
-  const lastYear = await bookStay(addDays(today, 10), addDays(today, 12));
-  await moveStayBack(db.ownerPool, lastYear.reservation_id, 364);
+  // Last year: two two-night Double stays, 52 weeks before +10 and +20 (booked now, moved back: the API takes no past
+  // arrivals); the first was confirmed 400 days ago (on the books a year ago), the second 300 days ago (not yet then).
+  for (const [offset, confirmedDaysAgo] of [[10, 400], [20, 300]] as const) {
+    const stayed = await bookStay(addDays(today, offset), addDays(today, offset + 2));
+    await moveStayBack(db.ownerPool, stayed.reservation_id, 364);
+    await db.ownerPool.query("update app_public.reservations set confirmed_at = now() - make_interval(days => $2) where id = $1", [stayed.reservation_id, confirmedDaysAgo]);
+  }
   // The week to copy (+7 → +13): €150 on Friday and Saturday, a stop sell on +9, two nights minimum from +10.
   await inCommit(db.ownerPool, async (c) => {
     await actAs(c, { role: "keepr_staff", userId: hotel.manager }, randomUUID());
@@ -298,14 +303,18 @@ describe("a revenue manager's reports", () => {
       )).rows[0]!;
     const onBooks = await sum(today, to);
     const lastYear = await sum(addDays(from, -364), addDays(to, -364));
-    expect(lastYear).toEqual({ nights: 2, revenue: "20000" });
+    expect(lastYear).toEqual({ nights: 4, revenue: "40000" });
     const cell = (measure: string, column: string) => table.locator(`[data-measure="${measure}"] [data-column="${column}"]`);
-    await waitUntil(async () => (await cell("Room nights sold", "last-year").textContent()) === "2", "last year's room nights");
-    await expect(cell("Room revenue", "last-year").textContent()).resolves.toBe("€200.00");
+    await waitUntil(async () => (await cell("Room nights sold", "last-year").textContent()) === "4", "last year's room nights");
+    await expect(cell("Room revenue", "last-year").textContent()).resolves.toBe("€400.00");
+    // A year ago only the stay confirmed 400 days ago was on the books for those nights.
+    await waitUntil(async () => (await cell("Room nights sold", "same-time-last-year").textContent()) === "2", "last year's nights on the books a year ago");
+    await expect(cell("Room revenue", "same-time-last-year").textContent()).resolves.toBe("€200.00");
+    await expect(cell("Room nights sold", "pace").textContent()).resolves.toBe(`+${(((onBooks.nights - 2) / 2) * 100).toFixed(1)}%`);
     await expect(cell("Room nights sold", "on-the-books").textContent()).resolves.toBe(String(onBooks.nights));
     await expect(cell("Room nights sold", "actual").textContent()).resolves.toBe("0");
     await expect(cell("Room nights sold", "period").textContent()).resolves.toBe(String(onBooks.nights));
-    await expect(cell("Room nights sold", "change").textContent()).resolves.toBe(`+${(((onBooks.nights - 2) / 2) * 100).toFixed(1)}%`);
+    await expect(cell("Room nights sold", "change").textContent()).resolves.toBe(`+${(((onBooks.nights - 4) / 4) * 100).toFixed(1)}%`);
     await table.scrollIntoViewIfNeeded();
     await shot(page, "reports-comparison-desktop");
     await expectAccessible(page);

@@ -3,8 +3,10 @@
 // before today are actual (stayed, or sold and not cancelled), tonight on
 // are on the books (confirmed bookings not yet stayed) — and the same
 // report over the same weekdays 52 weeks earlier (364 days: a Saturday is
-// compared with a Saturday). Every figure is summed from the API's
-// per-night rows (occupancyReport), in minor units, rounded once.
+// compared with a Saturday). Beside it, the pace: what last year's period
+// had on the books 364 days ago (onTheBooksReport as of then, "same time
+// last year"), to read against this period's figures today. Every figure is
+// summed from the API's per-night rows, in minor units, rounded once.
 import Box from "@mui/material/Box";
 import Table from "@mui/material/Table";
 import TableBody from "@mui/material/TableBody";
@@ -14,7 +16,7 @@ import TableRow from "@mui/material/TableRow";
 import Typography from "@mui/material/Typography";
 import { formatMoney } from "../../ui/format.ts";
 import { addDays, formatShortDate } from "../../ui/dates.ts";
-import type { OccupancyNode } from "./documents.ts";
+import type { OccupancyNode, OnTheBooksNode } from "./documents.ts";
 
 /** How far back "the same period last year" is: 52 weeks, so weekdays line up. */
 export const lastYearOffset = -364;
@@ -48,9 +50,11 @@ interface Measure {
 const relative = (now: number | null, before: number | null) =>
   now === null || before === null || before === 0 ? "—" : `${now >= before ? "+" : "−"}${Math.abs(((now - before) / before) * 100).toFixed(1)}%`;
 
-export function PeriodComparison({ rows, lastYear, today, from, to, currency }: {
+export function PeriodComparison({ rows, lastYear, sameTimeLastYear, today, from, to, currency }: {
   rows: OccupancyNode[];
   lastYear: OccupancyNode[] | undefined;
+  /** Last year's nights as they were on the books 364 days ago (their units available from `lastYear`). */
+  sameTimeLastYear: OnTheBooksNode[] | undefined;
   today: string;
   from: string;
   to: string;
@@ -60,6 +64,10 @@ export function PeriodComparison({ rows, lastYear, today, from, to, currency }: 
   const onBooks = sumNights(rows.filter((r) => r.date >= today));
   const period = sumNights(rows);
   const before = lastYear ? sumNights(lastYear) : null;
+  const available = new Map((lastYear ?? []).map((r) => [r.date, r.unitsAvailable]));
+  const stly = sameTimeLastYear && lastYear
+    ? sumNights(sameTimeLastYear.map((r) => ({ ...r, unitsAvailable: available.get(r.date) ?? 0, occupancy: "0", adr: null, revpar: null })))
+    : null;
   const measures: Measure[] = [
     {
       label: "Occupancy",
@@ -97,6 +105,13 @@ export function PeriodComparison({ rows, lastYear, today, from, to, currency }: 
               </Typography>
             </TableCell>
             <TableCell align="right">Change</TableCell>
+            <TableCell align="right">
+              Last year, on the books a year ago
+              <Typography variant="caption" component="div" color="text.secondary">
+                same time last year
+              </Typography>
+            </TableCell>
+            <TableCell align="right">Pace</TableCell>
           </TableRow>
         </TableHead>
         <TableBody>
@@ -112,12 +127,16 @@ export function PeriodComparison({ rows, lastYear, today, from, to, currency }: 
               </TableCell>
               <TableCell align="right" data-column="last-year">{before ? m.value(before) : "…"}</TableCell>
               <TableCell align="right" data-column="change">{before ? m.change(period, before) : "…"}</TableCell>
+              <TableCell align="right" data-column="same-time-last-year">{stly ? m.value(stly) : "…"}</TableCell>
+              <TableCell align="right" data-column="pace">{stly ? m.change(period, stly) : "…"}</TableCell>
             </TableRow>
           ))}
         </TableBody>
       </Table>
       <Typography variant="caption" color="text.secondary" component="p">
-        On the books: confirmed bookings for tonight and later, as they stand now. Last year: the same weekdays 52 weeks earlier, as stayed.
+        On the books: confirmed bookings for tonight and later, as they stand now. Last year: the same weekdays 52 weeks earlier, as stayed. On
+        the books a year ago: what those nights had booked 364 days before today (bookings confirmed by then and not yet cancelled); Pace: this
+        period now against it.
       </Typography>
     </Box>
   );

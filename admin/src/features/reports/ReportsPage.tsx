@@ -114,6 +114,16 @@ function StayReports({ membership, range, onRange, today }: { membership: Member
     queryKey: ["backoffice", "stayReports", propertyId, range],
     queryFn: ({ signal }) => dataProvider.stayReports({ propertyId, fromDate: range.from, toDate: range.to }, { signal }),
   });
+  // The moment a year ago (364 days: the same weekday) at which last year's period is read as it was on the books.
+  const [yearAgo] = useState(() => new Date(Date.now() + lastYearOffset * 86_400_000).toISOString());
+  const sameTimeLastYear = useQuery({
+    queryKey: ["backoffice", "onTheBooks", propertyId, range, yearAgo],
+    queryFn: ({ signal }) =>
+      dataProvider.onTheBooksReport(
+        { propertyId, fromDate: addDays(range.from, lastYearOffset), toDate: addDays(range.to, lastYearOffset), asOf: yearAgo },
+        { signal },
+      ),
+  });
   // The same weekdays 52 weeks earlier, beside this period's figures.
   const lastYear = useQuery({
     queryKey: ["backoffice", "stayReports", propertyId, { from: addDays(range.from, lastYearOffset), to: addDays(range.to, lastYearOffset) }],
@@ -180,8 +190,17 @@ function StayReports({ membership, range, onRange, today }: { membership: Member
                 <Kpi testId="kpi-revenue" label="Room revenue" value={formatMoney(totals.revenue, currency)} />
               </Grid>
             </Grid>
-            <PeriodComparison rows={query.data.occupancy} lastYear={lastYear.data?.occupancy} today={today} from={range.from} to={range.to} currency={currency} />
+            <PeriodComparison
+              rows={query.data.occupancy}
+              lastYear={lastYear.data?.occupancy}
+              sameTimeLastYear={sameTimeLastYear.data}
+              today={today}
+              from={range.from}
+              to={range.to}
+              currency={currency}
+            />
             {lastYear.isError && <QueryError error={lastYear.error} title="Could not load last year's figures" />}
+            {sameTimeLastYear.isError && <QueryError error={sameTimeLastYear.error} title="Could not load what was on the books a year ago" />}
             <Box component="figure" sx={{ m: 0 }} data-testid="chart-occupancy" aria-label="Occupancy, ADR and RevPAR per night">
               <ResponsiveContainer width="100%" height={300}>
                 <ComposedChart data={points} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>

@@ -58,6 +58,26 @@ export const stayReports = operation<
   }`,
 );
 
+/** Room nights and room revenue per night that were on the books at a moment (app_public.on_the_books_report). */
+export interface OnTheBooksNode {
+  date: IsoDate;
+  unitsSold: number;
+  roomRevenue: MinorUnits;
+}
+
+/** What was on the books at `asOf` for the nights of a range: last year's range as of a year ago is the STLY pace. */
+export const onTheBooksReport = operation<
+  { onTheBooksReport: { nodes: Array<OnTheBooksNode | null> } | null },
+  ReportRange & { asOf: string }
+>(
+  "BackofficeOnTheBooksReport",
+  `query BackofficeOnTheBooksReport($propertyId: UUID!, $fromDate: Date!, $toDate: Date!, $asOf: Datetime!) {
+    onTheBooksReport(propertyId: $propertyId, fromDate: $fromDate, toDate: $toDate, asOf: $asOf) {
+      nodes { date unitsSold roomRevenue }
+    }
+  }`,
+);
+
 export interface CityTaxNode {
   month: IsoDate;
   taxId: Uuid;
@@ -134,4 +154,4 @@ export const requestExport = operation<
 );
 
 /** The documents above, for the schema test (none takes an idempotency key). */
-export const reportsDocuments = [stayReports, pickupReport, cityTaxReport, exportsList, requestExport] as const;
+export const reportsDocuments = [stayReports, onTheBooksReport, pickupReport, cityTaxReport, exportsList, requestExport] as const;
