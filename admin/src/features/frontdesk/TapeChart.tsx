@@ -989,9 +989,10 @@ function UnitRow({ unit, win, cell, todayIndex, claims, conflicts, selection, on
   const outOfOrder = unit.housekeepingStatus === "out_of_order" || !unit.isActive;
   const trackWidth = win.days * cell;
   const { placed, spillOf } = placeBars(claims, win, cell);
+  /** A night that cannot be picked: taken on the chart, or already past (a booking starts today at the earliest). */
   const takenAt = (index: number) => {
     const date = addDays(win.from, index);
-    return claims.some((c) => c.startDate <= date && c.endDate > date);
+    return index < todayIndex || claims.some((c) => c.startDate <= date && c.endDate > date);
   };
   const indexAt = (event: ReactPointerEvent<HTMLElement>) => Math.floor((event.clientX - event.currentTarget.getBoundingClientRect().left) / cell);
   /** The head of a selection dragged towards `index`, stopped before the first taken night. */
@@ -1235,9 +1236,14 @@ function Bar({ placed, spill, timeZone, isDragged, movable, handlers, stretchabl
     <Box
       sx={{
         ...common,
-        // On a short bar the menu button takes no room until the bar is hovered or focused (Tab still reaches it).
+        // On a short bar the menu button takes no room until the bar is hovered or focused (Tab still reaches it);
+        // a touch screen has no hover, so there it is always shown (a tap on the bar opens the reservation).
         ...(placed.width < 120
-          ? { "& .bar-menu": { width: 0, minWidth: 0, p: 0, opacity: 0, overflow: "hidden" }, "&:hover .bar-menu, &:focus-within .bar-menu": { width: 24, opacity: 1 } }
+          ? {
+              "& .bar-menu": { width: 0, minWidth: 0, p: 0, opacity: 0, overflow: "hidden" },
+              "&:hover .bar-menu, &:focus-within .bar-menu": { width: 24, opacity: 1 },
+              "@media (hover: none)": { "& .bar-menu": { width: 24, opacity: 1 } },
+            }
           : {}),
       }}
       data-claim={claim.rowId}
