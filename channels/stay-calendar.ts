@@ -19,10 +19,12 @@
 // - Check-in and check-out at the property's times in its time zone
 //   (DTSTART;TZID=…), with a VTIMEZONE made from the platform's time-zone data
 //   (Intl, the same IANA database Postgres uses) covering the stay.
-// - Words in the guest's language (en, pt; other languages fall back to
-//   English).
+// - Words in the guest's language (shared/guest-languages.ts: en, pt, es;
+//   a property language Keepr does not speak, and any word a language lacks,
+//   in English).
 import ical, { ICalCalendarMethod, ICalEventStatus, ICalEventTransparency, type ICalDateTimeValue } from "ical-generator";
 import { formatMessage } from "../shared/message-format.ts";
+import { guestLanguageOf, localeOf, type GuestLanguage } from "../shared/guest-languages.ts";
 
 /** What the event says, as `stayCalendarQuery` reads it. */
 export interface StayCalendarRow {
@@ -57,12 +59,14 @@ export interface StayCalendarRow {
 }
 
 /**
- * The stay of a confirmed (or later cancelled, checked-in...) reservation, by
- * id; no row for a hold. Run as keepr_worker (it counts the reservation's
- * notifications, which only the worker and staff read): the guest's right to
- * the booking is checked before, with the guest's own rights.
+ * The stay of a confirmed (or later cancelled, checked-in...) reservation,
+ * whose id is the SQL expression `reservationId` (a parameter such as `$1`,
+ * or a column of an enclosing query); no row for a hold. Run as keepr_worker
+ * (it counts the reservation's notifications, which only the worker and
+ * staff read): the guest's right to the booking is checked before, with the
+ * guest's own rights.
  */
-export const stayCalendarQuery = `
+export const stayCalendarSelect = (reservationId: string) => `
   select r.id, r.status::text, r.confirmation_code as code,
          to_char(lower(r.stay), 'YYYY-MM-DD') as arrival, to_char(upper(r.stay), 'YYYY-MM-DD') as departure,
          (lower(r.stay) + p.check_in_time) at time zone p.time_zone as starts_at,
@@ -77,12 +81,28 @@ export const stayCalendarQuery = `
     from app_public.reservations r
     join app_public.properties p on p.id = r.property_id
     join app_public.room_types rt on rt.property_id = r.property_id and rt.id = r.room_type_id
-   where r.id = $1 and r.confirmation_code is not null and r.status <> 'held'`;
+   where r.id = ${reservationId} and r.confirmation_code is not null and r.status <> 'held'`;
 
-export type StayLanguage = "en" | "pt";
-export const stayLanguageOf = (language: string | null | undefined): StayLanguage => (language === "pt" ? "pt" : "en");
+/** `stayCalendarSelect` by id: one parameter, the reservation's id. */
+export const stayCalendarQuery = stayCalendarSelect("$1");
 
-const words: Record<StayLanguage, Record<string, string>> = {
+/** The row as `to_jsonb` gives it inside a larger query (timestamps as ISO strings), made a StayCalendarRow again. */
+export function stayCalendarRowOf(json: Omit<StayCalendarRow, "starts_at" | "ends_at" | "confirmed_at" | "updated_at"> & Record<"starts_at" | "ends_at" | "updated_at", string> & { confirmed_at: string | null }): StayCalendarRow {
+  return {
+    ...json,
+    starts_at: new Date(json.starts_at),
+    ends_at: new Date(json.ends_at),
+    confirmed_at: json.confirmed_at === null ? null : new Date(json.confirmed_at),
+    updated_at: new Date(json.updated_at),
+  };
+}
+
+export type StayLanguage = GuestLanguage;
+export const stayLanguageOf = guestLanguageOf;
+
+type Words = Record<"summary" | "cancelledSummary" | "cancelled" | "code" | "nights" | "adults" | "children" | "times" | "instructions" | "phone" | "email" | "manage", string>;
+/** English whole; other languages may lack a word (said in English then; tests/worker/guest_languages.test.ts fails while one does). */
+export const stayCalendarWords: { en: Words } & Record<GuestLanguage, Partial<Words>> = {
   en: {
     summary: "Stay at {name}",
     cancelledSummary: "Cancelled: stay at {name}",
@@ -111,8 +131,21 @@ const words: Record<StayLanguage, Record<string, string>> = {
     email: "Email: {email}",
     manage: "A sua reserva: {url}",
   },
+  es: {
+    summary: "Estancia en {name}",
+    cancelledSummary: "Cancelada: estancia en {name}",
+    cancelled: "Esta reserva está cancelada.",
+    code: "Código de confirmación: {code}",
+    nights: "{count, plural, one {# noche} other {# noches}}",
+    adults: "{count, plural, one {# adulto} other {# adultos}}",
+    children: "{count, plural, one {# niño} other {# niños}}",
+    times: "Entrada a partir de las {in}, salida hasta las {out} (hora local de {name}).",
+    instructions: "Instrucciones de llegada: {text}",
+    phone: "Teléfono: {phone}",
+    email: "Correo electrónico: {email}",
+    manage: "Su reserva: {url}",
+  },
 };
-const locales: Record<StayLanguage, string> = { en: "en-GB", pt: "pt-PT" };
 
 export interface StayCalendarOptions {
   language: StayLanguage;
@@ -134,14 +167,14 @@ export const stayCalendarMethod = (row: Pick<StayCalendarRow, "status">): "PUBLI
 export const stayCalendarContentType = (row: Pick<StayCalendarRow, "status">) => `text/calendar; charset=utf-8; method=${stayCalendarMethod(row)}`;
 
 export function renderStayCalendar(row: StayCalendarRow, options: StayCalendarOptions): string {
-  const w = words[options.language];
-  const locale = locales[options.language];
-  const say = (key: string, params: Record<string, string | number>) => formatMessage(w[key]!, params, locale);
+  const w: Words = { ...stayCalendarWords.en, ...stayCalendarWords[options.language] };
+  const locale = localeOf(options.language);
+  const say = (key: keyof Words, params: Record<string, string | number>) => formatMessage(w[key], params, locale);
   const cancelled = row.status === "cancelled";
   const nights = Math.round((Date.parse(`${row.departure}T00:00:00Z`) - Date.parse(`${row.arrival}T00:00:00Z`)) / 86_400_000);
   const guests = [say("adults", { count: row.adults }), ...(row.children > 0 ? [say("children", { count: row.children })] : [])].join(", ");
   const description = [
-    ...(cancelled ? [w.cancelled!] : []),
+    ...(cancelled ? [w.cancelled] : []),
     say("code", { code: row.code }),
     `${row.room_type} · ${guests} · ${say("nights", { count: nights })}`,
     say("times", { in: row.check_in_time, out: row.check_out_time, name: row.property_name }),

@@ -1,4 +1,4 @@
-// GET /calendar/<reservation id>.ics[?lang=en|pt] — the guest's stay as an
+// GET /calendar/<reservation id>.ics[?lang=en|pt|es] — the guest's stay as an
 // iCalendar file to add to their calendar (channels/stay-calendar.ts), the
 // same one the confirmation, change and cancellation emails carry.
 //
@@ -15,6 +15,7 @@ import type pg from "pg";
 import { AuthError, identify, pgSettingsFor } from "../core/auth.ts";
 import { inTransaction } from "../core/sql.ts";
 import { addressOf } from "../shared/mail-address.ts";
+import { acceptedLanguages, firstSpoken, guestLanguageCodes, isGuestLanguage } from "../shared/guest-languages.ts";
 import {
   renderStayCalendar, stayCalendarContentType, stayCalendarFileName, stayCalendarQuery, stayLanguageOf, type StayCalendarRow,
 } from "../channels/stay-calendar.ts";
@@ -45,8 +46,8 @@ export function stayCalendarRouter(options: { apiPool: pg.Pool; ownerPool: pg.Po
     if (!match) return notFound();
     const id = match[1]!.toLowerCase();
     const lang = req.query.lang;
-    if (lang !== undefined && lang !== "en" && lang !== "pt") {
-      return sendError(res, 400, "INVALID_INPUT", "lang is en or pt.");
+    if (lang !== undefined && !isGuestLanguage(lang)) {
+      return sendError(res, 400, "INVALID_INPUT", `lang is one of ${guestLanguageCodes.join(", ")}.`);
     }
     const visible = await inTransaction(options.apiPool, { settings, readOnly: true }, async (client) =>
       (await client.query("select 1 from app_public.reservations r where r.id = $1 and r.confirmation_code is not null and r.status <> 'held'", [id])).rowCount === 1);
@@ -55,7 +56,7 @@ export function stayCalendarRouter(options: { apiPool: pg.Pool; ownerPool: pg.Po
       (await client.query<StayCalendarRow>(stayCalendarQuery, [id])).rows[0]);
     if (!row) return notFound();
     const manageUrl = `${options.publicUrl.replace(/\/$/, "")}/manage?${new URLSearchParams({ code: row.code })}`;
-    const body = renderStayCalendar(row, { language: stayLanguageOf(typeof lang === "string" ? lang : row.language), manageUrl, organizerEmail: addressOf(options.mailFrom) });
+    const body = renderStayCalendar(row, { language: isGuestLanguage(lang) ? lang : (firstSpoken(acceptedLanguages(req.header("accept-language"))) ?? stayLanguageOf(row.language)), manageUrl, organizerEmail: addressOf(options.mailFrom) });
     res.set(calendarHeaders)
       .set("content-type", stayCalendarContentType(row))
       .set("content-disposition", `attachment; filename="${stayCalendarFileName(row)}"`)

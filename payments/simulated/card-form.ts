@@ -6,7 +6,8 @@
 // sandboxed iframe without allow-same-origin: even on the same host, the
 // app's scripts cannot read the fields.
 //
-//   GET <mount>/card-form?origin=<the merchant page's origin>&lang=en|pt
+//   GET <mount>/card-form?origin=<the merchant page's origin>&lang=en|pt|es
+//   (a language of shared/guest-languages.ts; without lang, the browser's Accept-Language; else English)
 //
 // Messages (window.postMessage, every one with `source: "keepr-card-form"`):
 //   merchant → form  { type: "tokenize", requestId }
@@ -23,8 +24,15 @@
 // the page's frame-ancestors; `origin` must be one of them (400 otherwise).
 import { createHash } from "node:crypto";
 import type { Request, Response } from "express";
+import { acceptedLanguages, fallbackLanguage, firstSpoken, isGuestLanguage, type GuestLanguage } from "../../shared/guest-languages.ts";
 
-const labels = {
+interface Labels {
+  title: string; number: string; expiry: string; expiryPlaceholder: string; cvc: string; secure: string;
+  invalid_number: string; invalid_expiry: string; expired: string; invalid_cvc: string; unavailable: string;
+}
+
+// One set per guest language (typed by the registry: a language added there fails typecheck here until it has its labels).
+const labels: Record<GuestLanguage, Labels> = {
   en: {
     title: "Card details",
     number: "Card number",
@@ -51,8 +59,21 @@ const labels = {
     invalid_cvc: "Introduza o CVC de 3 dígitos (4 no American Express).",
     unavailable: "Não foi possível contactar o serviço de pagamentos. Tente de novo dentro de momentos.",
   },
-} as const;
-export type CardFormLanguage = keyof typeof labels;
+  es: {
+    title: "Datos de la tarjeta",
+    number: "Número de tarjeta",
+    expiry: "Caducidad (MM/AA)",
+    expiryPlaceholder: "MM/AA",
+    cvc: "CVC",
+    secure: "Los datos de su tarjeta van directamente al proveedor de pagos, nunca al alojamiento.",
+    invalid_number: "Introduzca un número de tarjeta válido.",
+    invalid_expiry: "Introduzca la caducidad como MM/AA.",
+    expired: "Esta tarjeta ha caducado.",
+    invalid_cvc: "Introduzca el CVC de 3 dígitos (4 en American Express).",
+    unavailable: "No se puede contactar con el servicio de pagos. Inténtelo de nuevo en un momento.",
+  },
+};
+export type CardFormLanguage = GuestLanguage;
 
 // Colours meet WCAG AA contrast on white (text #1f2328 15:1, muted #57606a 6.4:1, error #b42318 6.5:1).
 const style = `
@@ -211,7 +232,7 @@ function sendCardForm(req: Request, res: Response, configured: readonly string[]
       .send("origin must be the http(s) origin of the page framing the form, one this provider is configured to be framed by");
     return;
   }
-  const lang: CardFormLanguage = req.query.lang === "pt" ? "pt" : "en";
+  const lang: CardFormLanguage = isGuestLanguage(req.query.lang) ? req.query.lang : (firstSpoken(acceptedLanguages(req.get("accept-language"))) ?? fallbackLanguage);
   const text = labels[lang];
   const tokensUrl = `${req.baseUrl}/v1/tokens`;
   // Labels travel as JSON in a data block (not script): the hashed script stays the same for every language.
@@ -220,6 +241,8 @@ function sendCardForm(req: Request, res: Response, configured: readonly string[]
     .status(200)
     .set({
       "cache-control": "no-cache",
+      // Without lang=, the words follow Accept-Language.
+      vary: "Accept-Language",
       "content-security-policy": [
         "default-src 'none'",
         `script-src ${scriptHash}`,

@@ -39,6 +39,7 @@ export interface HotelOptions {
     free_cancellation_days: number;
     cancellation_penalty_kind: "nights" | "percent";
     cancellation_penalty_value: number;
+    meal_plan: "room_only" | "breakfast" | "half_board" | "full_board" | "all_inclusive";
   }>;
 }
 

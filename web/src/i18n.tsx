@@ -1,41 +1,34 @@
-// Languages: English and Portuguese, chosen from the browser's preferences
-// (navigator.languages) unless the guest picked one with the switcher
-// (kept in localStorage). The choice sets <html lang>, the words
-// (messages.ts) and the locale that formats money and dates.
+// Languages: those of shared/guest-languages.ts (English, Portuguese,
+// Spanish), chosen from the browser's preferences (navigator.languages, the
+// list the browser sends as Accept-Language) unless the guest picked one with
+// the picker (kept in localStorage). The choice sets <html lang>, the words
+// (a catalogue per language: messages.ts, messages-es.ts; a key a catalogue
+// lacks is said in English) and the locale that formats money and dates.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
-import { formatMessage } from "../../shared/message-format.ts";
-import { en, pt, type MessageKey } from "./messages.ts";
+import { fallbackLanguage, firstSpoken, guestLanguageCodes, guestLanguages, isGuestLanguage, localeOf, type GuestLanguage } from "../../shared/guest-languages.ts";
+import { catalogs, translator, type Params, type Translate } from "./catalogs.ts";
 
-export type Language = "en" | "pt";
-export const languages: Array<{ code: Language; name: string }> = [
-  { code: "en", name: "English" },
-  { code: "pt", name: "Português" },
-];
-const catalogs: Record<Language, Record<MessageKey, string>> = { en, pt };
+export type Language = GuestLanguage;
+export const languages: Array<{ code: Language; name: string }> = guestLanguageCodes.map((code) => ({ code, name: guestLanguages[code].name }));
 const storageKey = "keepr.language";
 
 export function detectLanguage(preferences: readonly string[] = navigator.languages ?? [navigator.language]): Language {
   try {
     const chosen = localStorage.getItem(storageKey);
-    if (chosen === "en" || chosen === "pt") return chosen;
+    if (isGuestLanguage(chosen)) return chosen;
   } catch {
     // no storage: fall back on the browser
   }
-  for (const tag of preferences) {
-    const base = tag.toLowerCase().split("-")[0];
-    if (base === "pt" || base === "en") return base;
-  }
-  return "en";
+  return firstSpoken(preferences) ?? fallbackLanguage;
 }
 
-/** The locale that formats numbers and dates: the browser's own variant when it speaks the language (en-US, pt-BR), else en-GB / pt-PT. */
+/** The locale that formats numbers and dates: the browser's own variant when it speaks the language (en-US, pt-BR, es-MX), else the language's default (en-GB, pt-PT, es-ES). */
 function localeFor(language: Language): string {
   const own = (navigator.languages ?? [navigator.language]).find((tag) => tag.toLowerCase().split("-")[0] === language && tag.includes("-"));
-  return own ?? (language === "pt" ? "pt-PT" : "en-GB");
+  return own ?? localeOf(language);
 }
 
-export type Params = Record<string, string | number>;
-export type Translate = (key: MessageKey, params?: Params) => string;
+export type { Params, Translate };
 
 export interface I18n {
   language: Language;
@@ -59,14 +52,13 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     setLanguageState(next);
   }, []);
   useEffect(() => {
-    document.documentElement.lang = language === "pt" ? "pt" : "en";
+    document.documentElement.lang = language;
   }, [language]);
   const value = useMemo<I18n>(() => {
-    const catalog = catalogs[language];
     const locale = localeFor(language);
-    // Parameters and ICU plurals ("{count, plural, one {# night} other {# nights}}") by the locale's plural rules.
-    const t: Translate = (key, params) => formatMessage(catalog[key] ?? en[key], params, locale);
-    const tMaybe = (key: string, params?: Params) => (key in catalog ? formatMessage(catalog[key as MessageKey], params, locale) : null);
+    // Parameters and ICU plurals ("{count, plural, one {# night} other {# nights}}") by the locale's plural rules;
+    // a key the language lacks is said in English.
+    const { t, tMaybe } = translator(catalogs[language], locale);
     return { language, locale, t, tMaybe, setLanguage };
   }, [language, setLanguage]);
   return <Context.Provider value={value}>{children}</Context.Provider>;

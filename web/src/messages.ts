@@ -1,6 +1,10 @@
-// The app's words, in English and Portuguese (the languages Keepr's guest
-// emails speak too). English is the reference: Portuguese must have every
-// key (the type says so). {name} is replaced by a parameter.
+// The app's words. English is the reference (its keys are the catalogue's
+// keys); every other language is a Catalog beside it (Portuguese here,
+// Spanish in messages-es.ts), listed in web/src/i18n.tsx by the languages of
+// shared/guest-languages.ts. A catalogue may lack a key (said in English
+// then); tests/api/web_messages.test.ts fails while one does, or while a
+// translation drops or renames a {parameter}. {name} is replaced by a
+// parameter; plurals are ICU plural arguments (shared/message-format.ts).
 export const en = {
   "app.skip": "Skip to content",
   "app.brand": "Keepr",
@@ -297,7 +301,10 @@ export const en = {
 
 export type MessageKey = keyof typeof en;
 
-export const pt: Record<MessageKey, string> = {
+/** A language's words: any key of English's; one left out is said in English. */
+export type Catalog = { readonly [K in MessageKey]?: string };
+
+export const pt: Catalog = {
   "app.skip": "Saltar para o conteúdo",
   "app.brand": "Keepr",
   "app.nav": "Principal",

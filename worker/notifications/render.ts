@@ -4,6 +4,7 @@
 import Handlebars from "handlebars";
 import { formatMessage } from "../../shared/message-format.ts";
 import { formatMoney } from "../../shared/money.ts";
+import { guestLanguageCodes, guestLanguageOf, localeOf as languageLocale, type GuestLanguage } from "../../shared/guest-languages.ts";
 import { builtInTemplates, type Kind } from "./templates.ts";
 
 export interface NotificationContext {
@@ -48,7 +49,9 @@ export interface Rendered {
 }
 
 const hbs = Handlebars.create();
-const locales: Record<string, string> = { en: "en-GB", pt: "pt-PT", de: "de-DE", fr: "fr-FR", es: "es-ES" };
+// The guest languages' locales (shared/guest-languages.ts), and those of the other languages a property may
+// write its own templates in (a property's language: en, pt, de, fr, es).
+const locales: Record<string, string> = { de: "de-DE", fr: "fr-FR", ...Object.fromEntries(guestLanguageCodes.map((l) => [l, languageLocale(l)])) };
 hbs.registerHelper("eq", (a: unknown, b: unknown) => a === b);
 // Intl formatters are costly to build: one per language (and currency), kept.
 const formats = new Map<string, { format(value: number | Date): string; digits: number }>();
@@ -87,7 +90,9 @@ hbs.registerHelper("date", (isoDate: string, options: Handlebars.HelperOptions) 
 });
 
 // Words with numbers, by the language's plural rules (shared/message-format.ts, the guest app's too).
-const words: Record<string, Record<"nights" | "adults" | "children" | "free" | "late" | "nonRefundable", string>> = {
+type Words = Record<"nights" | "adults" | "children" | "free" | "late" | "nonRefundable", string>;
+/** English whole; another language may lack a word (said in English then; tests/worker/guest_languages.test.ts fails while one does). */
+export const messageWords: { en: Words } & Record<GuestLanguage, Partial<Words>> = {
   en: {
     nights: "{count, plural, one {# night} other {# nights}}",
     adults: "{count, plural, one {# adult} other {# adults}}",
@@ -104,8 +109,16 @@ const words: Record<string, Record<"nights" | "adults" | "children" | "free" | "
     late: "O período de cancelamento gratuito terminou: cancelar custa {penalty}.",
     nonRefundable: "Não reembolsável: cancelar custa {penalty}.",
   },
+  es: {
+    nights: "{count, plural, one {# noche} other {# noches}}",
+    adults: "{count, plural, one {# adulto} other {# adultos}}",
+    children: "{count, plural, one {# niño} other {# niños}}",
+    free: "Cancelación gratuita hasta el {moment} (hora local de {property}). Después, cancelar cuesta {penalty}.",
+    late: "El plazo de cancelación gratuita ha terminado: cancelar cuesta {penalty}.",
+    nonRefundable: "No reembolsable: cancelar cuesta {penalty}.",
+  },
 };
-const wordsOf = (root: NotificationContext) => words[root.language] ?? words.en!;
+const wordsOf = (root: NotificationContext): Words => ({ ...messageWords.en, ...messageWords[guestLanguageOf(root.language)] });
 const localeOf = (root: NotificationContext) => locales[root.language] ?? "en-GB";
 hbs.registerHelper("nights", (count: number, options: Handlebars.HelperOptions) => {
   const root = options.data.root as NotificationContext;
@@ -155,14 +168,19 @@ export function render(kind: Kind, channel: "email" | "sms", context: Notificati
         html: override.body_html === null ? null : compile(override.body_html, true)(context),
       };
     }
-    const templates = builtInTemplates[context.language] ?? builtInTemplates.en!;
+    // Keepr's wording: the property's language when Keepr speaks it, else English, and everything (<html lang>,
+    // money, dates, plurals) in that one language. A message the language lacks is said in English.
+    const language = guestLanguageOf(context.language);
+    const own = language === context.language ? context : { ...context, language };
+    const templates = builtInTemplates[language];
     if (channel === "sms") {
-      const source = templates.sms[kind] ?? builtInTemplates.en!.sms[kind];
+      const source = templates.sms[kind] ?? builtInTemplates.en.sms[kind];
       if (!source) throw new TemplateError(`no SMS template for ${kind}`);
-      return { subject: null, text: compile(source, false)(context), html: null };
+      return { subject: null, text: compile(source, false)(own), html: null };
     }
-    const email = templates.email[kind];
-    return { subject: compile(email.subject, false)(context).trim(), text: compile(email.text, false)(context), html: compile(email.html, true)(context) };
+    const email = templates.email[kind] ?? builtInTemplates.en.email[kind];
+    if (!email) throw new TemplateError(`no email template for ${kind}`);
+    return { subject: compile(email.subject, false)(own).trim(), text: compile(email.text, false)(own), html: compile(email.html, true)(own) };
   } catch (error) {
     if (error instanceof TemplateError) throw error;
     throw new TemplateError(`template ${kind}/${channel} failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,7 +1,11 @@
-// Keepr's built-in guest messages (Handlebars), per language. A property
-// can replace any of them with its own wording (notification_templates);
-// a language without a built-in template falls back to English.
+// Keepr's built-in guest messages (Handlebars), per guest language
+// (shared/guest-languages.ts: en, pt, es). A property can replace any of them
+// with its own wording (notification_templates); a language Keepr does not
+// speak, or a message a language lacks, falls back to English
+// (tests/worker/guest_languages.test.ts fails while one is missing).
 // The context is described in render.ts (NotificationContext).
+
+import type { GuestLanguage } from "../../shared/guest-languages.ts";
 
 export type Kind = "confirmation" | "modification" | "cancellation" | "pre_arrival" | "payment_receipt" | "payment_failed" | "checkout_thanks";
 
@@ -12,9 +16,12 @@ export interface EmailTemplate {
 }
 
 export interface LanguageTemplates {
-  email: Record<Kind, EmailTemplate>;
+  email: Partial<Record<Kind, EmailTemplate>>;
   sms: Partial<Record<Kind, string>>;
 }
+
+/** Every kind of message, for the checks that each language has each one. */
+export const kinds: readonly Kind[] = ["confirmation", "modification", "cancellation", "pre_arrival", "payment_receipt", "payment_failed", "checkout_thanks"];
 
 const stay = "{{property.name}}, {{date stay.arrival}} – {{date stay.departure}} ({{nights stay.nights}})";
 const staySummaryHtml = `<p><strong>{{property.name}}</strong><br>{{room_type}} · {{rate_plan}}<br>{{date stay.arrival}} – {{date stay.departure}} ({{nights stay.nights}}) · {{guests stay.adults stay.children}}</p>`;
@@ -33,10 +40,19 @@ const instructionsHtml = `{{#if property.arrival_instructions}}<p style="white-s
 const manageText = (words: string) => `{{#if manage_url}}${words} {{manage_url}}\n{{/if}}`;
 const manageHtml = (words: string) => `{{#if manage_url}}<p><a href="{{manage_url}}">${words}</a></p>{{/if}}`;
 // The stay's .ics the confirmation, change and cancellation emails carry (channels/stay-calendar.ts), said in words.
-const calendarAdd = { en: "Add the stay to your calendar: open the attached file stay-{{code}}.ics.", pt: "Adicione a estadia ao seu calendário: abra o ficheiro anexo stay-{{code}}.ics." };
-const calendarRemove = { en: "The attached file stay-{{code}}.ics takes the stay off your calendar.", pt: "O ficheiro anexo stay-{{code}}.ics retira a estadia do seu calendário." };
+const calendarAdd = {
+  en: "Add the stay to your calendar: open the attached file stay-{{code}}.ics.",
+  pt: "Adicione a estadia ao seu calendário: abra o ficheiro anexo stay-{{code}}.ics.",
+  es: "Añada la estancia a su calendario: abra el archivo adjunto stay-{{code}}.ics.",
+};
+const calendarRemove = {
+  en: "The attached file stay-{{code}}.ics takes the stay off your calendar.",
+  pt: "O ficheiro anexo stay-{{code}}.ics retira a estadia do seu calendário.",
+  es: "El archivo adjunto stay-{{code}}.ics quita la estancia de su calendario.",
+};
 const arrivalText = "Check-in from {{check_in_time}}{{#if property.check_out_time}}, check-out until {{property.check_out_time}}{{/if}}.";
 const arrivalTextPt = "Check-in a partir das {{check_in_time}}{{#if property.check_out_time}}, check-out até às {{property.check_out_time}}{{/if}}.";
+const arrivalTextEs = "Entrada a partir de las {{check_in_time}}{{#if property.check_out_time}}, salida hasta las {{property.check_out_time}}{{/if}}.";
 
 const en: LanguageTemplates = {
   email: {
@@ -107,8 +123,8 @@ const pt: LanguageTemplates = {
     },
     payment_receipt: {
       subject: "Pagamento recebido para a reserva {{code}}",
-      text: `Olá {{guest.name}},\n\nrecebemos {{money payment.amount}} para a sua reserva {{code}}.\n{{#if balance}}Por pagar: {{money balance}}\n{{else}}A sua reserva está paga.\n{{/if}}`,
-      html: htmlFrame(`<p>Olá {{guest.name}},</p><p>recebemos <strong>{{money payment.amount}}</strong> para a sua reserva {{code}}.</p><p>{{#if balance}}Por pagar: {{money balance}}{{else}}A sua reserva está paga.{{/if}}</p>`),
+      text: `Olá {{guest.name}},\n\nrecebemos {{money payment.amount}} para a sua reserva {{code}} em {{property.name}}.\n{{#if balance}}Por pagar: {{money balance}}\n{{else}}A sua reserva está paga.\n{{/if}}`,
+      html: htmlFrame(`<p>Olá {{guest.name}},</p><p>recebemos <strong>{{money payment.amount}}</strong> para a sua reserva {{code}} em {{property.name}}.</p><p>{{#if balance}}Por pagar: {{money balance}}{{else}}A sua reserva está paga.{{/if}}</p>`),
     },
     payment_failed: {
       subject: "O pagamento da reserva {{code}} não foi aceite",
@@ -117,7 +133,7 @@ const pt: LanguageTemplates = {
     },
     checkout_thanks: {
       subject: "Obrigado pela sua estadia em {{property.name}}",
-      text: `Olá {{guest.name}},\n\nobrigado pela sua estadia. Esperamos voltar a vê-lo.\n`,
+      text: `Olá {{guest.name}},\n\nobrigado pela sua estadia. Esperamos voltar a vê-lo.\n\n{{property.name}}\n`,
       html: htmlFrame(`<p>Olá {{guest.name}},</p><p>obrigado pela sua estadia. Esperamos voltar a vê-lo.</p>`),
     },
   },
@@ -128,4 +144,50 @@ const pt: LanguageTemplates = {
   },
 };
 
-export const builtInTemplates: Record<string, LanguageTemplates> = { en, pt };
+const es: LanguageTemplates = {
+  email: {
+    confirmation: {
+      subject: "Su reserva {{code}} en {{property.name}} está confirmada",
+      text: `Hola, {{guest.name}}:\n\nsu reserva está confirmada.\n\n${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\nTotal: {{money total}}\nCódigo de confirmación: {{code}}\n\n${arrivalTextEs}\n${instructionsText}{{terms}}\n\n${calendarAdd.es}\n\n${manageText("Ver, cambiar o cancelar su reserva (con su código y esta dirección de correo):")}${footerText}`,
+      html: htmlFrame(`<p>Hola, {{guest.name}}:</p><p>su reserva está confirmada.</p>${staySummaryHtml}<p>Total: <strong>{{money total}}</strong><br>Código de confirmación: <strong>{{code}}</strong></p><p>${arrivalTextEs}</p>${instructionsHtml}<p>{{terms}}</p><p>${calendarAdd.es}</p>${manageHtml("Ver, cambiar o cancelar su reserva")}`),
+    },
+    modification: {
+      subject: "Su reserva {{code}} ha cambiado",
+      text: `Hola, {{guest.name}}:\n\nsu reserva {{code}} queda así:\n\n${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\nTotal: {{money total}}\n\n{{terms}}\n\n${calendarAdd.es}\n\n${manageText("Su reserva:")}${footerText}`,
+      html: htmlFrame(`<p>Hola, {{guest.name}}:</p><p>su reserva {{code}} queda así:</p>${staySummaryHtml}<p>Total: <strong>{{money total}}</strong></p><p>{{terms}}</p><p>${calendarAdd.es}</p>${manageHtml("Su reserva")}`),
+    },
+    cancellation: {
+      subject: "Su reserva {{code}} está cancelada",
+      text: `Hola, {{guest.name}}:\n\nsu reserva {{code}} en {{property.name}} ({{date stay.arrival}} – {{date stay.departure}}, {{nights stay.nights}}) está cancelada.\n{{#if penalty}}Gastos de cancelación: {{money penalty}}.{{else}}Sin gastos de cancelación.{{/if}}\n{{#if refund}}Le estamos reembolsando {{money refund}} en su tarjeta; puede tardar de 5 a 10 días en aparecer.{{else}}No hay nada que reembolsar.{{/if}}\n\n${calendarRemove.es}\n\n${manageText("Su reserva:")}${footerText}`,
+      html: htmlFrame(`<p>Hola, {{guest.name}}:</p><p>su reserva {{code}} en {{property.name}} ({{date stay.arrival}} – {{date stay.departure}}, {{nights stay.nights}}) está cancelada.</p><p>{{#if penalty}}Gastos de cancelación: <strong>{{money penalty}}</strong>.{{else}}Sin gastos de cancelación.{{/if}}<br>{{#if refund}}Le estamos reembolsando <strong>{{money refund}}</strong> en su tarjeta; puede tardar de 5 a 10 días en aparecer.{{else}}No hay nada que reembolsar.{{/if}}</p><p>${calendarRemove.es}</p>${manageHtml("Su reserva")}`),
+    },
+    pre_arrival: {
+      subject: "Hasta pronto en {{property.name}}",
+      text: `Hola, {{guest.name}}:\n\nle esperamos el {{date stay.arrival}}. ${arrivalTextEs}\n${instructionsText}\n{{property.name}}\n{{property.address}}\n{{property.city}}\n\nReserva {{code}}{{#if balance}} · pendiente de pago: {{money balance}}{{/if}}\n\n${manageText("Su reserva:")}`,
+      html: htmlFrame(`<p>Hola, {{guest.name}}:</p><p>le esperamos el {{date stay.arrival}}. ${arrivalTextEs}</p>${instructionsHtml}<p>Reserva {{code}}{{#if balance}} · pendiente de pago: {{money balance}}{{/if}}</p>${manageHtml("Su reserva")}`),
+    },
+    payment_receipt: {
+      subject: "Pago recibido para la reserva {{code}}",
+      text: `Hola, {{guest.name}}:\n\nhemos recibido {{money payment.amount}} para su reserva {{code}} en {{property.name}}.\n{{#if balance}}Pendiente de pago: {{money balance}}\n{{else}}Su reserva está pagada por completo.\n{{/if}}`,
+      html: htmlFrame(`<p>Hola, {{guest.name}}:</p><p>hemos recibido <strong>{{money payment.amount}}</strong> para su reserva {{code}} en {{property.name}}.</p><p>{{#if balance}}Pendiente de pago: {{money balance}}{{else}}Su reserva está pagada por completo.{{/if}}</p>`),
+    },
+    payment_failed: {
+      subject: "El pago de su reserva {{code}} no se ha completado",
+      text: `Hola, {{guest.name}}:\n\nel pago de {{money payment.amount}} de la reserva {{code}} no se ha completado: {{payment.reason}}\nVuelva a pagar con otra tarjeta en la página de su reserva{{#if manage_url}} ({{manage_url}}, con su código {{code}} y esta dirección de correo){{/if}}.\n{{#if payment_due_by}}Si sigue sin pagar el {{moment payment_due_by}} (hora local de {{property.name}}), la reserva se cancelará según sus condiciones.\n{{/if}}`,
+      html: htmlFrame(`<p>Hola, {{guest.name}}:</p><p>el pago de {{money payment.amount}} de la reserva {{code}} no se ha completado: {{payment.reason}}</p><p>Vuelva a pagar con otra tarjeta en {{#if manage_url}}<a href="{{manage_url}}">la página de su reserva</a> (con su código {{code}} y esta dirección de correo){{else}}la página de su reserva{{/if}}.</p>{{#if payment_due_by}}<p><strong>Si sigue sin pagar el {{moment payment_due_by}}</strong> (hora local de {{property.name}}), la reserva se cancelará según sus condiciones.</p>{{/if}}`),
+    },
+    checkout_thanks: {
+      subject: "Gracias por alojarse en {{property.name}}",
+      text: `Hola, {{guest.name}}:\n\ngracias por alojarse con nosotros. Esperamos volver a verle.\n\n{{property.name}}\n`,
+      html: htmlFrame(`<p>Hola, {{guest.name}}:</p><p>gracias por alojarse con nosotros. Esperamos volver a verle.</p>`),
+    },
+  },
+  sms: {
+    confirmation: "{{property.name}}: reserva {{code}} confirmada, {{date stay.arrival}} – {{date stay.departure}}.",
+    pre_arrival: "{{property.name}}: le esperamos el {{date stay.arrival}} a partir de las {{check_in_time}}. Reserva {{code}}.",
+    cancellation: "{{property.name}}: la reserva {{code}} está cancelada.",
+  },
+};
+
+/** Keepr's own wording in every guest language (typed by the registry: a new language fails typecheck here until it has its templates). */
+export const builtInTemplates: Record<GuestLanguage, LanguageTemplates> = { en, pt, es };

@@ -27,7 +27,7 @@ import { InvalidPhoneNumber, type SmsSender } from "../sms.ts";
 import { asWorker } from "../database.ts";
 import { addressOf, type EmailMessage, type Mailer } from "../mailer.ts";
 import {
-  renderStayCalendar, stayCalendarContentType, stayCalendarFileName, stayCalendarQuery, stayLanguageOf, type StayCalendarRow,
+  renderStayCalendar, stayCalendarContentType, stayCalendarFileName, stayCalendarRowOf, stayCalendarSelect, stayLanguageOf,
 } from "../../channels/stay-calendar.ts";
 import { recordAsWorker } from "./provider_call.ts";
 
@@ -45,12 +45,19 @@ interface Row {
   stale: boolean;
   context: NotificationContext;
   override: Override | null;
+  /** The stay as an .ics row (channels/stay-calendar.ts), for the emails that carry it; else null. */
+  stay: Parameters<typeof stayCalendarRowOf>[0] | null;
 }
 
-// Everything a message may say, read in one statement. Every lookup names
-// the property, so each is an index scan whatever the size of the tables
-// (the refund and balance sums scanned every payment intent and folio
-// balance: 2.6 ms of Postgres CPU a message on the scale data).
+/** The messages that carry the stay as an .ics: the first one, each change, the cancellation. */
+const withCalendar: readonly Kind[] = ["confirmation", "modification", "cancellation"];
+
+// Everything a message may say, read in one statement: the stay for the
+// guest's calendar too (the same row the Manage page downloads), so the
+// message and its .ics come from one snapshot. Every lookup names the
+// property, so each is an index scan whatever the size of the tables (the
+// refund and balance sums scanned every payment intent and folio balance:
+// 2.6 ms of Postgres CPU a message on the scale data).
 const load = `
   select n.id, n.reservation_id, n.template, n.channel, n.recipient, n.cause, n.status, n.provider_message_id,
          (n.template = 'pre_arrival' and (r.status <> 'confirmed' or n.cause <> 'reservation:' || r.id || ':pre_arrival:' || lower(r.stay))) as stale,
@@ -81,7 +88,9 @@ const load = `
          ) as context,
          (select jsonb_build_object('subject', t.subject, 'body_text', t.body_text, 'body_html', t.body_html)
             from app_public.notification_templates t
-           where t.property_id = n.property_id and t.template = n.template and t.channel = n.channel and t.language = p.language) as override
+           where t.property_id = n.property_id and t.template = n.template and t.channel = n.channel and t.language = p.language) as override,
+         case when n.channel = 'email' and n.template in (${withCalendar.map((k) => `'${k}'`).join(", ")})
+              then (select to_jsonb(s) from (${stayCalendarSelect("n.reservation_id")}) s) end as stay
     from app_public.notifications n
     join app_public.reservations r on r.property_id = n.property_id and r.id = n.reservation_id
     join app_public.guests g on g.property_id = r.property_id and g.id = r.guest_id
@@ -100,10 +109,11 @@ function pendingWith(row: Row): ProviderRole | undefined {
   return role === "primary" || role === "fallback" ? role : undefined;
 }
 
-/** The messages that carry the stay as an .ics: the first one, each change, the cancellation. */
-const withCalendar = new Set<Kind>(["confirmation", "modification", "cancellation"]);
-
-export function makeSendNotification(deps: { mailer: Mailer; sms: SmsSender; publicUrl?: string; mailFrom?: string }): Task {
+/**
+ * `mailFrom`: MAIL_FROM (core/config.ts, which gives its default), whose
+ * address is the .ics ORGANIZER when the property has no contact email.
+ */
+export function makeSendNotification(deps: { mailer: Mailer; sms: SmsSender; publicUrl?: string; mailFrom: string }): Task {
   return async (raw, helpers) => {
     const { id } = payload.parse(raw);
     // Planned once per connection (a generic plan: every lookup is by key), not for each message.
@@ -129,14 +139,12 @@ export function makeSendNotification(deps: { mailer: Mailer; sms: SmsSender; pub
       let sent;
       if (row.channel === "email") {
         // The stay as it is now, for the guest's calendar (channels/stay-calendar.ts): the same file Manage downloads.
-        const stay = withCalendar.has(row.template)
-          ? await helpers.withPgClient((client) => asWorker(client, async (c) => (await c.query<StayCalendarRow>({ name: "send_notification.stay", text: stayCalendarQuery, values: [row.reservation_id] })).rows[0]))
-          : undefined;
+        const stay = row.stay ? stayCalendarRowOf(row.stay) : undefined;
         const attachments: EmailMessage["attachments"] = stay
           ? [{
               filename: stayCalendarFileName(stay),
               contentType: stayCalendarContentType(stay),
-              content: Buffer.from(renderStayCalendar(stay, { language: stayLanguageOf(row.context.language), manageUrl, organizerEmail: addressOf(deps.mailFrom ?? "no-reply@keepr.local") })),
+              content: Buffer.from(renderStayCalendar(stay, { language: stayLanguageOf(row.context.language), manageUrl, organizerEmail: addressOf(deps.mailFrom) })),
             }]
           : undefined;
         sent = await deps.mailer.send({ id: messageId, to: row.recipient, fromName: row.context.property.name, ...(row.context.property.contact_email ? { replyTo: row.context.property.contact_email } : {}), subject: rendered.subject ?? "", text: rendered.text, html: rendered.html ?? undefined, ...(attachments ? { attachments } : {}) }, { only });

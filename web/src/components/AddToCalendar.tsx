@@ -12,7 +12,7 @@ export function AddToCalendar({ reservationId, code, token }: { reservationId: s
   const download = async () => {
     setState("busy");
     try {
-      const response = await fetch(`/calendar/${encodeURIComponent(reservationId)}.ics?lang=${language === "pt" ? "pt" : "en"}`, { headers: { authorization: `Bearer ${token}` } });
+      const response = await fetch(`/calendar/${encodeURIComponent(reservationId)}.ics?lang=${language}`, { headers: { authorization: `Bearer ${token}` } });
       if (!response.ok) throw new Error(String(response.status));
       saveFile(await response.blob(), `stay-${code}.ics`);
       setState("idle");

@@ -328,7 +328,11 @@ export function BookPage({ location }: { location: Location }) {
       </nav>
 
       {notice ? <Alert tone="info">{notice}</Alert> : null}
-      {problem ? <ProblemView problem={problem} roomName={plan?.roomType?.name ?? ""} timeZone={property?.timeZone} searchBack={searchBack} onRetry={startOver} /> : null}
+      {/* A room just taken or held names the room and says the time in the property's zone: shown (and announced, once)
+          only when the rate's details have come, never as "the last  for these dates" while they are on their way. */}
+      {problem && (plan || (problem.kind !== "justTaken" && problem.kind !== "justHeld")) ? (
+        <ProblemView problem={problem} roomName={plan?.roomType?.name ?? ""} timeZone={property?.timeZone} searchBack={searchBack} onRetry={startOver} />
+      ) : null}
 
       <div className="book-layout">
         <div className="book-main">
