@@ -89,6 +89,13 @@ hbs.registerHelper("date", (isoDate: string, options: Handlebars.HelperOptions) 
   return formatOf("date", root.language, "").format(new Date(`${isoDate}T00:00:00Z`));
 });
 
+// Text typed with line breaks (arrival instructions), each line escaped, joined with <br>: email clients that
+// ignore CSS white-space still break the lines.
+hbs.registerHelper("lines", (text: unknown) =>
+  new hbs.SafeString(String(text ?? "").split(/\r\n|\r|\n/).map((line) => hbs.escapeExpression(line)).join("<br>")));
+// A phone number as a tel: link wants it: "+351 21 000 0000" → "+351210000000".
+hbs.registerHelper("tel", (phone: unknown) => String(phone ?? "").replace(/[^+0-9]/g, ""));
+
 // Words with numbers, by the language's plural rules (shared/message-format.ts, the guest app's too).
 type Words = Record<"nights" | "adults" | "children" | "free" | "late" | "nonRefundable", string>;
 /** English whole; another language may lack a word (said in English then; tests/worker/guest_languages.test.ts fails while one does). */

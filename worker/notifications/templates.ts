@@ -26,17 +26,22 @@ export const kinds: readonly Kind[] = ["confirmation", "modification", "cancella
 const stay = "{{property.name}}, {{date stay.arrival}} – {{date stay.departure}} ({{nights stay.nights}})";
 const staySummaryHtml = `<p><strong>{{property.name}}</strong><br>{{room_type}} · {{rate_plan}}<br>{{date stay.arrival}} – {{date stay.departure}} ({{nights stay.nights}}) · {{guests stay.adults stay.children}}</p>`;
 // Every message ends with who sends it, where it is and how to reach it: the hotel's name, address, phone and email.
+// Built for email clients as caniemail.com knows them (tests/worker/email_lint.test.ts lints every message with
+// @jsx-email/doiuse-email): nothing on <body> (many clients drop it), the styles on a <div> inside it (a layout
+// <table> would want role="presentation", which Orange, Hey and Windows Mail drop; Outlook for Windows ignores the
+// div's max-width and shows the message full width, which reads as well), inline styles only, line breaks as <br>
+// (not CSS white-space).
 const htmlFrame = (body: string) =>
   `<!doctype html><html lang="{{language}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>{{property.name}}</title></head>` +
-  `<body style="font-family:system-ui,sans-serif;color:#1f2328;max-width:560px">${body}` +
+  `<body><div style="max-width:560px;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;color:#1f2328">${body}` +
   `<p style="color:#57606a">{{property.name}}{{#if property.address}}<br>{{property.address}}{{/if}}<br>{{property.city}}` +
-  `{{#if property.contact_phone}}<br><a href="tel:{{property.contact_phone}}">{{property.contact_phone}}</a>{{/if}}` +
-  `{{#if property.contact_email}}<br><a href="mailto:{{property.contact_email}}">{{property.contact_email}}</a>{{/if}}</p></body></html>`;
+  `{{#if property.contact_phone}}<br><a href="tel:{{tel property.contact_phone}}">{{property.contact_phone}}</a>{{/if}}` +
+  `{{#if property.contact_email}}<br><a href="mailto:{{property.contact_email}}">{{property.contact_email}}</a>{{/if}}</p></div></body></html>`;
 const footerText =
   "\n--\n{{property.name}}\n{{#if property.address}}{{property.address}}\n{{/if}}{{property.city}}\n" +
   "{{#if property.contact_phone}}{{property.contact_phone}}\n{{/if}}{{#if property.contact_email}}{{property.contact_email}}\n{{/if}}";
 const instructionsText = "{{#if property.arrival_instructions}}\n{{property.arrival_instructions}}\n{{/if}}";
-const instructionsHtml = `{{#if property.arrival_instructions}}<p style="white-space:pre-line">{{property.arrival_instructions}}</p>{{/if}}`;
+const instructionsHtml = `{{#if property.arrival_instructions}}<p>{{lines property.arrival_instructions}}</p>{{/if}}`;
 const manageText = (words: string) => `{{#if manage_url}}${words} {{manage_url}}\n{{/if}}`;
 const manageHtml = (words: string) => `{{#if manage_url}}<p><a href="{{manage_url}}">${words}</a></p>{{/if}}`;
 // The stay's .ics the confirmation, change and cancellation emails carry (channels/stay-calendar.ts), said in words.

@@ -1,0 +1,67 @@
+// Every guest email Keepr writes (every kind, every guest language), its HTML
+// linted against the email clients' support data of caniemail.com
+// (@jsx-email/doiuse-email, all 32 clients it knows: Apple Mail, Gmail,
+// Outlook, Yahoo, Samsung, Thunderbird, Proton, Fastmail, …). A feature a
+// client does not support fails the test, but for three, each with its
+// reason: they cost a reader there nothing.
+import { doIUseEmail } from "@jsx-email/doiuse-email";
+import { guestLanguageCodes } from "../../shared/guest-languages.ts";
+import { render, type NotificationContext } from "../../worker/notifications/render.ts";
+import { kinds } from "../../worker/notifications/templates.ts";
+
+/** Unsupported somewhere, and harmless: why each may stay. */
+const accepted: Array<{ feature: RegExp; why: string }> = [
+  // Every HTML document has a <body>; clients that drop it lose nothing: the styles are on the table inside it.
+  { feature: /^`<body> element` is not supported by /, why: "nothing is set on <body>" },
+  // <html lang> tells screen readers the language; a client that drops it reads in its own default language.
+  { feature: /^`lang attribute` is not supported by /, why: "a hint for screen readers" },
+  // Orange's iOS app opens a contact card for mailto: the address is written out as the link's text.
+  { feature: /^`mailto: links` is not supported by `orange\.ios`$/, why: "the address is the link's text" },
+];
+
+/** A context with everything a message can say: every optional part shown. */
+const context = (language: string): NotificationContext => ({
+  language,
+  code: "ABCD2345",
+  guest: { name: "Ada <Lovelace> & Co", email: "ada@example.com" },
+  property: {
+    name: "Harbour \"View\" Hotel", city: "Lisboa", address: "Rua do Cais 12", currency: "EUR", time_zone: "Europe/Lisbon", check_out_time: "11:00",
+    contact_email: "desk@harbour.example", contact_phone: "+351 21 000 0000", arrival_instructions: "Key in the safe, code by SMS.\nSecond door on the left.",
+  },
+  stay: { arrival: "2027-03-10", departure: "2027-03-13", nights: 3, adults: 2, children: 1 },
+  room_type: "Double Room",
+  rate_plan: "Flexible",
+  check_in_time: "15:00",
+  cancellation_terms: "",
+  free_cancellation_until: "2099-03-08T15:00:00+00:00",
+  late_cancellation_penalty: 12000,
+  total: 36000,
+  penalty: 12000,
+  refund: 24000,
+  balance: 5000,
+  payment: { amount: 12000, reason: "The card was declined." },
+  payment_due_by: "2099-03-01T10:00:00Z",
+  manage_url: "https://book.example/manage?code=ABCD2345",
+});
+
+describe.each(guestLanguageCodes)("%s", (language) => {
+  it.each(kinds)("%s: no feature an email client lacks, but the accepted three", (kind) => {
+    const html = render(kind, "email", context(language)).html!;
+    const result = doIUseEmail(html, { emailClients: ["*"] });
+    const errors = result.success ? [] : result.errors;
+    expect(errors.filter((e) => !accepted.some((a) => a.feature.test(e)))).toEqual([]);
+    // What the lint reads is the message: its words are there, escaped.
+    expect(html).toContain("Ada &lt;Lovelace&gt; &amp; Co");
+    expect(html).toContain("+351210000000");
+  });
+});
+
+it("the lint fails what clients lack: a style on <body>, white-space, a <style> with a class", () => {
+  const failing = doIUseEmail(
+    `<!doctype html><html><head><style>.x{white-space:pre-line}</style></head><body style="white-space:pre-line"><p class="x">a</p></body></html>`,
+    { emailClients: ["*"] },
+  );
+  expect(failing.success).toBe(false);
+  const errors = failing.success ? [] : failing.errors;
+  expect(errors.some((e) => e.startsWith("`white-space` is not supported by `outlook.windows`"))).toBe(true);
+});
