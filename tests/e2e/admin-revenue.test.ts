@@ -181,6 +181,18 @@ describe("a revenue manager on a 1440 px desktop", () => {
     expect(errors).toEqual([]);
   });
 
+  it("shows rates another manager sets meanwhile without a reload (the rate calendar's keys are published)", async () => {
+    const day = addDays(today, 5);
+    const cell = page.getByTestId("rate-grid").locator(`[data-plan="${suitePlanId}"] [data-date="${day}"]`);
+    await waitUntil(async () => (await cell.getAttribute("data-price")) === "20000", "the Suite's price on +5");
+    await inCommit(db.ownerPool, async (c) => {
+      await actAs(c, { role: "keepr_staff", userId: hotel.manager }, randomUUID());
+      await c.query("select app_public.set_rates($1, $2, $2, $3, price => 21500)", [suitePlanId, day, randomUUID()]);
+    });
+    await waitUntil(async () => (await cell.getAttribute("data-price")) === "21500", "the new price to reach the grid");
+    expect(errors).toEqual([]);
+  });
+
   it("shows 90 days in a frame that scrolls sideways, the plan column staying in view", async () => {
     await page.getByLabel("Days").click();
     await page.getByRole("option", { name: "90 days" }).click();

@@ -68,7 +68,8 @@ export function RateCalendar({ membership, ratePlans, roomTypes, canEdit }: {
     queryKey: ["backoffice", "rateGrid", propertyId, start, to],
     queryFn: ({ signal }) => dataProvider.rateGrid({ propertyId, fromDate: start, toDate: to }, { signal }),
   });
-  useLiveRefresh(["rate_plans"], [["backoffice", "rateGrid"]]);
+  // Live: a plan's defaults, or rates and restrictions set by another manager (or a copy) anywhere.
+  useLiveRefresh(["rate_plans", "rate_calendar"], [["backoffice", "rateGrid"]]);
   const rooms = useQuery({
     queryKey: ["backoffice", "roomsLeft", propertyId, start, days],
     queryFn: ({ signal }) => dataProvider.roomsLeft({ propertyId, firstDate: start, endDate: addDays(start, days) }, { signal }),
