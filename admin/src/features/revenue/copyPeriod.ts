@@ -63,7 +63,7 @@ export function copiedValues(cell: RateGridDayNode, plan: Pick<RatePlanNode, "mi
   };
 }
 
-export type CopyCall = Omit<RatesChange, "reset"> & { reset: true };
+export type CopyCall = Omit<RatesChange, "reset" | keyof CopiedValues> & CopiedValues & { reset: true };
 
 /** The setRates calls that write `values` (target date → values) of one plan, fewest first. */
 export function copyCalls(ratePlanId: string, values: Map<string, CopiedValues>): CopyCall[] {
