@@ -339,6 +339,9 @@ describe("a revenue manager on a 390 px phone", () => {
     const { page, errors } = await signIn("phone");
     await page.goto(`${server.url}/admin/revenue/calendar`);
     await page.locator(`[data-testid="rooms-left"][data-room-type="${hotel.roomTypeId}"] [data-date="${addDays(today, 3)}"][data-left="0"]`).waitFor();
+    // A narrower plan column on a phone: two whole dates beside it.
+    const second = (await page.locator(`[data-testid="rooms-left"][data-room-type="${hotel.roomTypeId}"] [data-date="${addDays(today, 1)}"]`).boundingBox())!;
+    expect(second.x + second.width).toBeLessThanOrEqual(390);
     await page.locator('[data-action="copy-period"]').click();
     const dialog = page.getByTestId("copy-period");
     await dialog.getByLabel("Copy from").fill(addDays(today, 7));

@@ -283,7 +283,8 @@ function Chart({ membership, canMove, canBook }: { membership: Membership; canMo
   const [params, setParams] = useSearchParams();
   const today = todayIn(membership.timeZone);
   const fromParam = params.get("from");
-  const daysParam = Number(params.get("days"));
+  // 28 days was a window before 30 (issue 21): old links open 30.
+  const daysParam = Number(params.get("days")) === 28 ? 30 : Number(params.get("days"));
   const month = params.get("view") === "month";
   const asked = fromParam && isIsoDate(fromParam) ? fromParam : today;
   // A month view starts on the 1st and shows the whole month.

@@ -25,6 +25,7 @@ import Stack from "@mui/material/Stack";
 import TextField from "@mui/material/TextField";
 import Typography from "@mui/material/Typography";
 import { alpha, useTheme } from "@mui/material/styles";
+import useMediaQuery from "@mui/material/useMediaQuery";
 import ChevronLeftIcon from "@mui/icons-material/ChevronLeft";
 import ChevronRightIcon from "@mui/icons-material/ChevronRight";
 import EditCalendarIcon from "@mui/icons-material/EditCalendar";
@@ -84,7 +85,10 @@ export function RateCalendar({ membership, ratePlans, roomTypes, canEdit }: {
   const typeName = new Map(roomTypes.map((t) => [t.rowId, t.name]));
   const plans = [...ratePlans].sort((a, b) => (typeName.get(a.roomTypeId) ?? "").localeCompare(typeName.get(b.roomTypeId) ?? "") || a.name.localeCompare(b.name));
   const groups = roomTypes.filter((t) => plans.some((p) => p.roomTypeId === t.rowId)).sort((a, b) => a.name.localeCompare(b.name));
-  const cellWidth = 84;
+  // On a phone the plan column and the dates are narrower, so more than one date shows beside the plan.
+  const phone = useMediaQuery(theme.breakpoints.down("sm"));
+  const cellWidth = phone ? 76 : 84;
+  const planWidth = phone ? 132 : 220;
   return (
     <>
       <SectionHeading
@@ -143,12 +147,12 @@ export function RateCalendar({ membership, ratePlans, roomTypes, canEdit }: {
         // width 0 + min-width 100%: the grid scrolls inside the page instead of widening it. scroll-padding-left:
         // a cell scrolled into view (focused by a click, or again when its dialog closes) lands beside the
         // sticky plan column, never under it (issue 21: the column looked clipped after a click).
-        <Box sx={{ overflowX: "auto", width: 0, minWidth: "100%", border: 1, borderColor: "divider", borderRadius: 1, scrollPaddingLeft: 220 }} data-testid="rate-grid-frame">
+        <Box sx={{ overflowX: "auto", width: 0, minWidth: "100%", border: 1, borderColor: "divider", borderRadius: 1, scrollPaddingLeft: planWidth }} data-testid="rate-grid-frame">
           <Box
             role="grid"
             aria-label="Rate calendar"
             data-testid="rate-grid"
-            sx={{ display: "grid", gridTemplateColumns: `220px repeat(${dates.length}, ${cellWidth}px)`, minWidth: 220 + dates.length * cellWidth, fontSize: 13 }}
+            sx={{ display: "grid", gridTemplateColumns: `${planWidth}px repeat(${dates.length}, ${cellWidth}px)`, minWidth: planWidth + dates.length * cellWidth, fontSize: 13 }}
           >
             <Box role="row" sx={{ display: "contents" }}>
               <Box role="columnheader" sx={{ p: 1, position: "sticky", left: 0, zIndex: 2, bgcolor: "background.paper", borderBottom: 1, borderColor: "divider", fontWeight: 600 }}>
