@@ -15,7 +15,7 @@ import {
 const fontDirs = ["/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/local/share/fonts/dejavu"];
 
 /** Regular and bold font files with wide Unicode coverage, or pdfkit's built-in Helvetica. */
-function fonts(): { regular: string; bold: string } {
+export function fonts(): { regular: string; bold: string } {
   for (const dir of fontDirs) {
     const regular = `${dir}/DejaVuSans.ttf`;
     const bold = `${dir}/DejaVuSans-Bold.ttf`;

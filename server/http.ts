@@ -29,6 +29,7 @@ import { createExportStore } from "../storage/export-store.ts";
 import { exportRouter } from "./exports.ts";
 import { icalRouter } from "./ical.ts";
 import { invoiceRouter } from "./invoices.ts";
+import { registrationCardRouter } from "./registration-cards.ts";
 import { stayCalendarRouter } from "./stay-calendar.ts";
 import { paymentSecretsOf } from "../payments/secrets.ts";
 import { startSimulatedProvider, webhookRouter } from "./payments.ts";
@@ -162,6 +163,7 @@ const routeNames: ReadonlyArray<readonly [prefix: string, route: string]> = [
   ["/ical", "ical"],
   ["/calendar", "stay_calendar"],
   ["/invoices", "invoice"],
+  ["/registration-cards", "registration_card"],
   ["/exports", "export"],
   ["/admin", "admin"],
   ["/simulated-provider", "simulated_provider"],
@@ -281,6 +283,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
 
   app.use("/webhooks", webhookRouter({ config, secret: webhookSecret, ownerPool, logger }));
   app.use("/invoices", invoiceRouter({ apiPool, jwtSecret }));
+  app.use("/registration-cards", registrationCardRouter({ apiPool, jwtSecret }));
   app.use("/ical", icalRouter({ apiPool }));
   app.use("/calendar", stayCalendarRouter({ apiPool, ownerPool, jwtSecret, publicUrl: config.publicUrl, mailFrom: config.MAIL_FROM }));
   app.use("/exports", exportRouter({ ownerPool, store: createExportStore(config) }));
