@@ -31,6 +31,6 @@ it("each keyed mutation of the front desk passes a required $idempotencyKey; the
     expect(m.keyVariable).toBe("idempotencyKey");
     expect(m.keyDeclaration).toBe(Kind.NON_NULL_TYPE);
   }
-  expect(sent.sort()).toEqual(["confirmBooking", "createHold", "modifyReservation", "moveUnit"]);
-  expect(unkeyed).toEqual(["pinReservationUnit"]);
+  expect(sent.sort()).toEqual(["confirmBooking", "createDeskHold", "createHold", "modifyReservation", "moveUnit"]);
+  expect(unkeyed).toEqual(["recordRegistrationCard", "pinReservationUnit"]);
 });

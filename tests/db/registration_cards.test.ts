@@ -6,6 +6,7 @@
 import pg from "pg";
 import { anonymous, asOwner, fileDatabase, inCommit, inRollback, sqlstateOf, staff } from "../helpers/db.ts";
 import { addDays, book, createHotel, localDate, newKey, quote, hold } from "../helpers/booking.ts";
+import { countryCodes } from "../../shared/countries.ts";
 
 const db = fileDatabase();
 
@@ -187,3 +188,12 @@ it("analysts read the cards masked, and never the table", async () => {
     await analyst.end();
   }
 });
+
+it("the database and the console know the same country codes: every pair of letters agrees", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    const pairs = [...letters].flatMap((a) => [...letters].map((b) => a + b));
+    const { rows } = await c.query<{ code: string }>("select code from unnest($1::text[]) code where app_hidden.is_country_code(code) order by code", [pairs]);
+    expect(rows.map((r) => r.code)).toEqual([...countryCodes].sort());
+    expect(countryCodes).toHaveLength(250);
+  }));

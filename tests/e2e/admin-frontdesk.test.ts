@@ -248,7 +248,7 @@ describe("a front-desk user", () => {
     );
     expect(booked.rows.map((r) => [r.id, r.status, r.special_requests])).toEqual([[held.rows[0]!.id, "confirmed", "Late arrival, around 23:00"]]);
     // One click of the user is one key: the hold once, the confirmation once.
-    const holds = sent.filter((s) => s.operation === "CreateHold");
+    const holds = sent.filter((s) => s.operation === "CreateDeskHold");
     const confirms = sent.filter((s) => s.operation === "ConfirmBooking");
     expect(holds).toHaveLength(1);
     expect(confirms.length).toBeGreaterThanOrEqual(1);

@@ -36,6 +36,8 @@ export const accessMatrix = {
     edit: "front_office",
     // lock_reservation roles of check_in, check_out, cancel_reservation, mark_no_show
     check_in: "front_office",
+    // registration_cards' policy and record_registration_card: front office (identity documents)
+    registration_card: "front_office",
     check_out: "front_office",
     cancel: "front_office",
     no_show: "front_office",

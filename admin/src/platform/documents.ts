@@ -189,7 +189,7 @@ export interface ReservationNode {
   checkedOutAt: Timestamp | null;
   cancelledAt: Timestamp | null;
   noShowAt: Timestamp | null;
-  guest: { rowId: Uuid; fullName: string; email: string; phone: string | null } | null;
+  guest: { rowId: Uuid; fullName: string; email: string | null; phone: string | null } | null;
   unit: { rowId: Uuid; name: string; housekeepingStatus: HousekeepingStatus } | null;
   roomType: { rowId: Uuid; name: string } | null;
 }
@@ -281,6 +281,17 @@ export interface ReservationDetailNode extends ReservationNode {
   updatedAt: Timestamp;
   ratePlan: { rowId: Uuid; name: string; mealPlan: string } | null;
   propertyByPropertyId: { rowId: Uuid; name: string; timeZone: string; currency: string; checkInTime: string; checkOutTime: string } | null;
+  /** The price the desk set (createDeskHold), or null. */
+  rateOverride: {
+    kind: "room_amount" | "discount_percent";
+    quotedRoomAmount: MinorUnits;
+    roomAmount: MinorUnits;
+    discountPercent: string;
+    reason: string;
+    creatorRole: string;
+    createdAt: Timestamp;
+    userByCreatedBy: { displayName: string } | null;
+  } | null;
   folio: {
     rowId: Uuid;
     status: "open" | "closed";
@@ -358,6 +369,7 @@ export const reservation = operation<
       paymentGuaranteeWaivedAt paymentGuaranteeNote
       ratePlan { rowId name mealPlan }
       propertyByPropertyId { rowId name timeZone currency checkInTime checkOutTime }
+      rateOverride { kind quotedRoomAmount roomAmount discountPercent reason creatorRole createdAt userByCreatedBy { displayName } }
       folio {
         rowId status closedAt
         balances { nodes { currency balance } }

@@ -1,9 +1,13 @@
-// A booking taken by phone at the selected property, in four steps on one
-// screen: search the stay (dates, adults, children) and see every room type
-// and rate plan with its total, or why it cannot be sold; get a quote (each
-// night, discounts, fees, taxes, cancellation terms); hold a unit at that
-// price, with the time left on the hold; enter the guest and confirm. Then
-// the reservation's page. Each mutation is one user action with one
+// A walk-in or a booking taken by phone at the selected property, in four
+// steps on one screen: search the stay (dates, adults, children) and see
+// every room type and rate plan with its total, or why it cannot be sold;
+// get a quote (each night, discounts, fees, taxes, cancellation terms) with
+// the desk's choices (DeskOptions: a unit, or any; the rate's price, a
+// discount or a room price with its reason: deskQuote, role-checked in the
+// database); hold that unit at that price, with the time left on the hold
+// (createDeskHold); enter the guest (the email is optional: a walk-in may
+// have none) and confirm, and for a stay that starts today check in at once.
+// Then the reservation's page. Each mutation is one user action with one
 // idempotency key (ActionKey): a double click, a second Enter or a retry
 // after a lost answer never holds or books twice.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
@@ -34,6 +38,7 @@ import SearchIcon from "@mui/icons-material/Search";
 import LockClockIcon from "@mui/icons-material/LockClock";
 import CheckCircleIcon from "@mui/icons-material/CheckCircle";
 import PaymentsIcon from "@mui/icons-material/Payments";
+import LoginIcon from "@mui/icons-material/Login";
 import useMediaQuery from "@mui/material/useMediaQuery";
 import { useTheme } from "@mui/material/styles";
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
@@ -48,6 +53,7 @@ import { ActionKey } from "../../platform/idempotency.ts";
 import { roleLabels } from "../../platform/access.ts";
 import { ApiErrorAlert, refusedByApi, shownError, type ShownError } from "../../ui/ApiErrorAlert.tsx";
 import { addDays, daysBetween, isIsoDate, plural } from "../../ui/dates.ts";
+import { DeskOptions, noDeskChoice, type DeskChoice } from "./DeskOptions.tsx";
 
 export function NewBooking() {
   const { membership, isPending } = useCurrentProperty();
@@ -389,14 +395,24 @@ function QuotePanel({ membership, search, rate, onHeld, onClose }: {
   onClose(): void;
 }) {
   const dataProvider = useDataProvider<KeeprDataProvider>();
+  // The desk's unit and price (deskQuote): the rate's price on any unit until the desk chooses.
+  const [desk, setDesk] = useState<DeskChoice>(noDeskChoice);
   const quote = useQuery({
-    queryKey: ["quote", rate.ratePlanId, search.arrival, search.departure, search.adults, search.children],
+    queryKey: ["deskQuote", rate.ratePlanId, search.arrival, search.departure, search.adults, search.children, desk],
     queryFn: ({ signal }) =>
-      dataProvider.quote({ ratePlanId: rate.ratePlanId, arrival: search.arrival, departure: search.departure, adults: search.adults, children: search.children }, { signal }),
+      dataProvider.deskQuote(
+        { ratePlanId: rate.ratePlanId, arrival: search.arrival, departure: search.departure, adults: search.adults, children: search.children, ...desk },
+        { signal },
+      ),
     // A quote is valid for 30 minutes: a fresh one well before that.
     staleTime: 20 * 60_000,
     refetchInterval: 20 * 60_000,
+    // The last good quote stays on screen while a changed choice is priced.
+    placeholderData: (previous) => previous,
+    retry: false,
   });
+  const lastGood = useRef<QuoteNode | null>(null);
+  if (quote.data && !quote.isPlaceholderData) lastGood.current = quote.data;
   const [minutes, setMinutes] = useState(15);
   // One key for this hold (this user action); a new rate or stay is a new panel.
   const holdKey = useRef(new ActionKey());
@@ -405,7 +421,7 @@ function QuotePanel({ membership, search, rate, onHeld, onClose }: {
   const [error, setError] = useState<ShownError | null>(null);
 
   async function placeHold() {
-    const q = quote.data;
+    const q = quote.isError || quote.isPlaceholderData ? null : quote.data;
     if (!q || inFlight.current) return;
     inFlight.current = true;
     setPending(true);
@@ -413,7 +429,7 @@ function QuotePanel({ membership, search, rate, onHeld, onClose }: {
     try {
       const idempotencyKey = holdKey.current.keyFor({ quoteToken: q.quoteToken, minutes });
       const started = Date.now();
-      const hold = await dataProvider.createHold({ quoteToken: q.quoteToken, minutes, idempotencyKey });
+      const hold = await dataProvider.createDeskHold({ quoteToken: q.quoteToken, minutes, idempotencyKey });
       onHeld({ hold, quote: q, rate, minutes, deadline: Math.min(started + minutes * 60_000, Date.parse(hold.expiresAt) || Infinity) });
     } catch (caught) {
       holdKey.current.failed(refusedByApi(caught));
@@ -439,9 +455,21 @@ function QuotePanel({ membership, search, rate, onHeld, onClose }: {
       />
       <CardContent sx={{ pt: 0 }}>
         {quote.isPending && <Skeleton variant="rounded" height={200} />}
-        {quote.isError && <ApiErrorAlert title="No quote" error={shownError(quote.error)} />}
-        {quote.data && (
-          <Stack spacing={2}>
+        <DeskOptions
+          membership={membership}
+          search={search}
+          rate={rate}
+          roomAmount={lastGood.current?.roomAmount ?? null}
+          choice={desk}
+          onChange={(choice) => {
+            setError(null);
+            setDesk(choice);
+          }}
+          disabled={pending}
+        />
+        {quote.isError && <Box sx={{ mt: 2 }}><ApiErrorAlert title="No quote for this choice" error={shownError(quote.error)} /></Box>}
+        {quote.data && !quote.isError && (
+          <Stack spacing={2} sx={{ mt: 2, opacity: quote.isPlaceholderData ? 0.5 : 1 }} aria-busy={quote.isPlaceholderData}>
             <QuoteLines quote={quote.data} />
             <CancellationTerms quote={quote.data} timeZone={membership.timeZone} />
             <Typography variant="caption" color="text.secondary">
@@ -467,7 +495,7 @@ function QuotePanel({ membership, search, rate, onHeld, onClose }: {
                 variant="contained"
                 startIcon={pending ? <CircularProgress size={16} color="inherit" /> : <LockClockIcon />}
                 onClick={() => void placeHold()}
-                disabled={pending || quote.isFetching}
+                disabled={pending || quote.isFetching || quote.isError}
                 data-testid="hold-room"
                 sx={{ whiteSpace: "nowrap", flexShrink: 0 }}
               >
@@ -620,7 +648,8 @@ function validateGuest(guest: GuestForm): Partial<Record<keyof GuestForm, string
   const name = guest.fullName.trim();
   if (name.length < 1 || name.length > 200) errors.fullName = "The guest's full name is required.";
   const email = guest.email.trim();
-  if (!emailPattern.test(email) || email.length > 254) errors.email = "An email address for the confirmation, e.g. ada@example.com.";
+  // A walk-in may have no email: then nothing is sent to them.
+  if (email !== "" && (!emailPattern.test(email) || email.length > 254)) errors.email = "An email address for the confirmation, e.g. ada@example.com, or none.";
   if (guest.phone.trim() && !phonePattern.test(guest.phone.trim())) errors.phone = "Digits, spaces and + ( ) . / - only, e.g. +44 20 7946 0000.";
   if (guest.specialRequests.length > 2000) errors.specialRequests = "At most 2000 characters.";
   return errors;
@@ -634,6 +663,7 @@ function HoldAndConfirm({ membership, held, onReleased }: { membership: Membersh
   const navigate = useNavigate();
   const createPath = useCreatePath();
   const canPay = useCanAccess({ resource: "folios", action: "pay", record: { propertyId: membership.propertyId } }).canAccess === true;
+  const canCheckIn = useCanAccess({ resource: "reservations", action: "check_in", record: { propertyId: membership.propertyId } }).canAccess === true;
   const reservationId = held.hold.reservationId;
   const stay = useQuery({
     queryKey: ["heldStay", reservationId],
@@ -665,6 +695,7 @@ function HoldAndConfirm({ membership, held, onReleased }: { membership: Membersh
     event.preventDefault();
     const submitter = (event.nativeEvent as SubmitEvent).submitter;
     const andPay = submitter instanceof HTMLElement && submitter.dataset.pay === "true";
+    const andCheckIn = submitter instanceof HTMLElement && submitter.dataset.checkIn === "true";
     setTouched(true);
     if (inFlight.current) return; // a second click or Enter while the first runs
     if (Object.keys(validateGuest(guest)).length > 0) return;
@@ -673,7 +704,7 @@ function HoldAndConfirm({ membership, held, onReleased }: { membership: Membersh
     setError(null);
     const details = {
       fullName: guest.fullName.trim(),
-      email: guest.email.trim(),
+      email: guest.email.trim() || null,
       phone: guest.phone.trim() || null,
       specialRequests: guest.specialRequests.trim() || null,
     };
@@ -686,6 +717,8 @@ function HoldAndConfirm({ membership, held, onReleased }: { membership: Membersh
       // "Confirm and take payment": the reservation's folio, with the payment dialog open.
       const show = createPath({ resource: "reservations", id: booking.reservationId, type: "show" });
       if (andPay) navigate(`${show}/folio`, { state: { takePayment: true } });
+      // A walk-in: the reservation with its check-in (and registration card) open.
+      else if (andCheckIn) navigate(show, { state: { checkIn: true } });
       else navigate(show);
     } catch (caught) {
       confirmKey.current.failed(refusedByApi(caught));
@@ -715,6 +748,7 @@ function HoldAndConfirm({ membership, held, onReleased }: { membership: Membersh
 
   const show = (field: keyof GuestForm) => (touched || guest[field] !== "") && errors[field] ? errors[field] : undefined;
   const { quote, rate } = held;
+  const arrivesToday = quote.arrival === todayIn(membership.timeZone);
   return (
     <Grid container spacing={2}>
       <Grid size={{ xs: 12, md: 5 }}>
@@ -754,12 +788,11 @@ function HoldAndConfirm({ membership, held, onReleased }: { membership: Membersh
                 <TextField
                   label="Email"
                   type="email"
-                  required
                   value={guest.email}
                   onChange={(e) => setGuest({ ...guest, email: e.target.value })}
                   onBlur={() => void lookUpGuest()}
                   error={Boolean(show("email"))}
-                  helperText={show("email") ?? "The confirmation is sent here."}
+                  helperText={show("email") ?? "The confirmation is sent here. A walk-in may have none: then nothing is sent."}
                   autoComplete="off"
                   autoFocus
                 />
@@ -812,7 +845,8 @@ function HoldAndConfirm({ membership, held, onReleased }: { membership: Membersh
                 />
                 <Typography variant="body2" color="text.secondary">
                   Confirming charges the folio {formatMoney(held.hold.totalAmount, held.hold.currency)} and schedules the payments of the rate plan; the guest
-                  gets the confirmation by email. “Confirm and take payment” then opens the reservation's folio to take the deposit (card, cash or bank transfer).
+                  gets the confirmation by email when they gave one. “Confirm and take payment” then opens the reservation's folio to take the deposit (card, cash or bank transfer)
+                  {arrivesToday ? "; “Confirm and check in” checks a walk-in in at once, with the registration card" : ""}.
                 </Typography>
                 {error && <ApiErrorAlert title={error.title} error={error.error} />}
                 <Stack direction={{ xs: "column", sm: "row" }} spacing={1.5}>
@@ -826,6 +860,19 @@ function HoldAndConfirm({ membership, held, onReleased }: { membership: Membersh
                   >
                     Confirm booking
                   </Button>
+                  {arrivesToday && canCheckIn && (
+                    <Button
+                      type="submit"
+                      variant="outlined"
+                      size="large"
+                      startIcon={<LoginIcon />}
+                      disabled={pending !== null}
+                      data-check-in="true"
+                      data-testid="confirm-and-check-in"
+                    >
+                      Confirm and check in
+                    </Button>
+                  )}
                   {canPay && (
                     <Button
                       type="submit"

@@ -5,6 +5,7 @@
 // accept only an IdempotencyKey (idempotency.ts): one per user action.
 import type { BookingResult, Uuid } from "../../platform/documents.ts";
 import {
+  createDeskHold, deskQuote, freeUnits, recordRegistrationCard, registrationCard, type DeskQuoteVariables, type RegistrationCardInput, type RegistrationCardNode,
   confirmBooking, createHold, guestByEmail, heldStay, modifyReservation, moveUnit, pinReservationUnit, propertyUnits, quote, quoteChange,
   roomChanges, searchAvailability, tapeChart, type AvailabilityNode, type RoomChangeNode, type ChartClaimNode, type ChartConflictNode, type ChartReservationNode, type GuestDetails, type GuestProfileNode, type HoldResult,
   type QuoteNode, type QuoteVariables, type RoomTypeNode, type StayChange, type StaySearch, type UnitNode,
@@ -72,10 +73,33 @@ export function groupRoomChanges(day: "today" | "tomorrow", date: string, nodes:
   return changes.sort((a, b) => b.moves[b.moves.length - 1]!.movedAt.localeCompare(a.moves[a.moves.length - 1]!.movedAt));
 }
 
+/**
+ * The units of a room type free for every night of [arrival, departure), by
+ * the tape chart's live claims (a hold that expired no longer counts) and
+ * leaving out inactive and out-of-order units: the desk's unit choices. The
+ * database judges again when the desk holds one (UNIT_UNAVAILABLE).
+ */
+export function freeUnitsOf(chart: TapeChartData, roomTypeId: Uuid, now = Date.now()): UnitNode[] {
+  const taken = new Set(
+    chart.claims
+      .filter((c) => c.startDate < chart.endDate && c.endDate > chart.firstDate && (c.expiresAt === null || Date.parse(c.expiresAt) > now))
+      .map((c) => c.unitId),
+  );
+  return chart.units.filter((u) => u.roomTypeId === roomTypeId && u.isActive && u.housekeepingStatus !== "out_of_order" && !taken.has(u.rowId));
+}
+
 export interface FrontDeskMethods {
   searchAvailability(params: StaySearch, options?: RequestOptions): Promise<AvailabilityNode[]>;
   quote(params: QuoteVariables, options?: RequestOptions): Promise<QuoteNode>;
   createHold(params: { quoteToken: string; minutes: number; idempotencyKey: IdempotencyKey }): Promise<HoldResult>;
+  /** The desk's quote: a chosen unit and a rate override with its reason (the token is for createDeskHold). */
+  deskQuote(params: DeskQuoteVariables, options?: RequestOptions): Promise<QuoteNode>;
+  createDeskHold(params: { quoteToken: string; minutes: number; idempotencyKey: IdempotencyKey }): Promise<HoldResult>;
+  /** The units of the room type free for the whole stay (freeUnitsOf). */
+  freeUnits(params: { propertyId: Uuid; roomTypeId: Uuid; arrival: string; departure: string }, options?: RequestOptions): Promise<UnitNode[]>;
+  /** The stay's registration card, or null (none yet, or the caller may not read cards). */
+  registrationCard(params: { reservationId: Uuid }, options?: RequestOptions): Promise<RegistrationCardNode | null>;
+  recordRegistrationCard(params: RegistrationCardInput): Promise<RegistrationCardNode>;
   heldStay(params: { reservationId: Uuid }, options?: RequestOptions): Promise<HeldStay | null>;
   /** holdToken: the hold's, when this console made it (front-office staff may confirm without it). */
   confirmBooking(params: GuestDetails & { reservationId: Uuid; idempotencyKey: IdempotencyKey; holdToken?: string | null }): Promise<BookingResult>;
@@ -107,6 +131,34 @@ export function createFrontDeskMethods(client: GraphQLClient): FrontDeskMethods 
       const data = await client.request(createHold, { quoteToken, minutes, idempotencyKey });
       const result = data.createHold?.result;
       if (!result) throw missing("the hold");
+      return result;
+    },
+    async deskQuote(params, options = {}) {
+      const data = await client.request(deskQuote, params, options);
+      if (!data.deskQuote) throw missing("a quote");
+      return data.deskQuote;
+    },
+    async createDeskHold({ quoteToken, minutes, idempotencyKey }) {
+      const data = await client.request(createDeskHold, { quoteToken, minutes, idempotencyKey });
+      const result = data.createDeskHold?.result;
+      if (!result) throw missing("the hold");
+      return result;
+    },
+    async freeUnits({ propertyId, roomTypeId, arrival, departure }, options = {}) {
+      const data = await client.request(freeUnits, { propertyId, roomTypeId, firstDate: arrival, endDate: departure }, options);
+      const chart: TapeChartData = {
+        firstDate: arrival, endDate: departure, roomTypes: [], units: present(data.allUnits?.nodes), claims: present(data.tapeChartClaims?.nodes), conflicts: [],
+      };
+      return freeUnitsOf(chart, roomTypeId);
+    },
+    async registrationCard({ reservationId }, options = {}) {
+      const data = await client.request(registrationCard, { reservationId }, options);
+      return data.reservationByRowId?.registrationCard ?? null;
+    },
+    async recordRegistrationCard(params) {
+      const data = await client.request(recordRegistrationCard, params);
+      const result = data.recordRegistrationCard?.result;
+      if (!result) throw missing("the registration card");
       return result;
     },
     async heldStay({ reservationId }, options = {}) {

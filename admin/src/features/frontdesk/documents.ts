@@ -115,6 +115,31 @@ export const quote = operation<{ quote: QuoteNode | null }, QuoteVariables>(
   }`,
 );
 
+/**
+ * The desk's quote (deskQuote): a quote with a unit the desk chose (null:
+ * any free unit of the type) and a rate override with its reason: a new
+ * room price (minor units) or a percent off it. The database decides who
+ * may give how much (OVERRIDE_LIMIT); its token is for createDeskHold only.
+ */
+export interface DeskQuoteVariables extends QuoteVariables {
+  unitId: Uuid | null;
+  roomAmount: MinorUnits | null;
+  /** A decimal string, e.g. "12.5". */
+  discountPercent: string | null;
+  overrideReason: string | null;
+}
+
+export const deskQuote = operation<{ deskQuote: QuoteNode | null }, DeskQuoteVariables>(
+  "DeskQuote",
+  `query DeskQuote($ratePlanId: UUID!, $arrival: Date!, $departure: Date!, $adults: Int!, $children: Int!, $unitId: UUID, $roomAmount: BigInt,
+                   $discountPercent: BigFloat, $overrideReason: String) {
+    deskQuote(ratePlanId: $ratePlanId, arrival: $arrival, departure: $departure, adults: $adults, children: $children, unitId: $unitId,
+              roomAmount: $roomAmount, discountPercent: $discountPercent, overrideReason: $overrideReason) {
+      ${quoteFields} validUntil quoteToken
+    }
+  }`,
+);
+
 /** A unit held at the quoted price until expiresAt (type Hold). */
 export interface HoldResult {
   reservationId: Uuid;
@@ -138,6 +163,19 @@ export const createHold = operation<
   }`,
 );
 
+/** Holds a desk quote's stay (its unit, or any) at its price, recording the override with the reservation. */
+export const createDeskHold = operation<
+  { createDeskHold: { result: HoldResult | null } | null },
+  { quoteToken: string; idempotencyKey: string; minutes: number }
+>(
+  "CreateDeskHold",
+  `mutation CreateDeskHold($quoteToken: String!, $idempotencyKey: String!, $minutes: Int!) {
+    createDeskHold(input: {quoteToken: $quoteToken, idempotencyKey: $idempotencyKey, minutes: $minutes}) {
+      result { reservationId propertyId expiresAt currency totalAmount holdToken }
+    }
+  }`,
+);
+
 /** The held reservation: which unit the hold took. */
 export const heldStay = operation<
   { reservationByRowId: { rowId: Uuid; status: ReservationStatus; holdExpiresAt: Timestamp | null; unit: { rowId: Uuid; name: string } | null; roomType: { rowId: Uuid; name: string } | null } | null },
@@ -151,13 +189,14 @@ export const heldStay = operation<
 
 export interface GuestDetails {
   fullName: string;
-  email: string;
+  /** Null: a walk-in without email (the front office only; no message is sent). */
+  email: string | null;
   phone: string | null;
   specialRequests: string | null;
 }
 
 export const confirmBooking = bookingMutation<GuestDetails & { reservationId: Uuid; idempotencyKey: string; holdToken?: string | null }>("ConfirmBooking", {
-  reservationId: "UUID!", idempotencyKey: "String!", fullName: "String!", email: "String!", phone: "String", specialRequests: "String", holdToken: "String",
+  reservationId: "UUID!", idempotencyKey: "String!", fullName: "String!", email: "String", phone: "String", specialRequests: "String", holdToken: "String",
 });
 
 /** A guest profile of the property by exact email (a returning guest). */
@@ -397,11 +436,89 @@ export const tapeChart = operation<
   }`,
 );
 
+// ---------------------------------------------------------------------------
+// The registration card (check-in with the guest's identity document)
+// ---------------------------------------------------------------------------
+
+export type IdentityDocumentType = "passport" | "national_id" | "driving_licence" | "residence_permit" | "other";
+
+export interface RegistrationCardNode {
+  rowId: Uuid;
+  fullName: string;
+  documentType: IdentityDocumentType;
+  documentNumber: string;
+  issuingCountry: string;
+  nationality: string;
+  dateOfBirth: IsoDate;
+  issuedOn: IsoDate;
+  expiresOn: IsoDate | null;
+  address: string | null;
+  updatedAt: Timestamp;
+  recordedByUser: { displayName: string } | null;
+}
+
+const registrationCardFields = "rowId fullName documentType documentNumber issuingCountry nationality dateOfBirth issuedOn expiresOn address updatedAt recordedByUser { displayName }";
+
+/** The stay's registration card (null: none yet, or the caller is not front office: row security). */
+export const registrationCard = operation<
+  { reservationByRowId: { rowId: Uuid; registrationCard: RegistrationCardNode | null } | null },
+  { reservationId: Uuid }
+>(
+  "RegistrationCard",
+  `query RegistrationCard($reservationId: UUID!) {
+    reservationByRowId(rowId: $reservationId) { rowId registrationCard { ${registrationCardFields} } }
+  }`,
+);
+
+export interface RegistrationCardInput {
+  reservationId: Uuid;
+  fullName: string;
+  documentType: IdentityDocumentType;
+  documentNumber: string;
+  issuingCountry: string;
+  nationality: string;
+  dateOfBirth: IsoDate;
+  issuedOn: IsoDate;
+  expiresOn: IsoDate | null;
+  address: string | null;
+}
+
+/** Records (or corrects) the card: the same values twice change nothing, so it takes no idempotency key. */
+export const recordRegistrationCard = operation<
+  { recordRegistrationCard: { result: RegistrationCardNode | null } | null },
+  RegistrationCardInput
+>(
+  "RecordRegistrationCard",
+  `mutation RecordRegistrationCard($reservationId: UUID!, $fullName: String!, $documentType: IdentityDocumentType!, $documentNumber: String!,
+                                   $issuingCountry: String!, $nationality: String!, $dateOfBirth: Date!, $issuedOn: Date!, $expiresOn: Date, $address: String) {
+    recordRegistrationCard(input: {reservationId: $reservationId, fullName: $fullName, documentType: $documentType, documentNumber: $documentNumber,
+                                   issuingCountry: $issuingCountry, nationality: $nationality, dateOfBirth: $dateOfBirth, issuedOn: $issuedOn,
+                                   expiresOn: $expiresOn, address: $address}) {
+      result { ${registrationCardFields} }
+    }
+  }`,
+);
+
+/** What the desk's unit choice reads: the property's units and their live claims over the stay's nights. */
+export const freeUnits = operation<
+  { allUnits: { nodes: Array<UnitNode | null> } | null; tapeChartClaims: { nodes: Array<ChartClaimNode | null> } | null },
+  { propertyId: Uuid; roomTypeId: Uuid; firstDate: IsoDate; endDate: IsoDate }
+>(
+  "FreeUnits",
+  `query FreeUnits($propertyId: UUID!, $roomTypeId: UUID!, $firstDate: Date!, $endDate: Date!) {
+    allUnits(condition: {propertyId: $propertyId, roomTypeId: $roomTypeId}, orderBy: [NAME_ASC]) { nodes { rowId name roomTypeId isActive housekeepingStatus } }
+    tapeChartClaims(propertyId: $propertyId, firstDate: $firstDate, endDate: $endDate) {
+      nodes { rowId unitId kind startDate endDate expiresAt note reservation { rowId propertyId confirmationCode status arrival departure nights adults children currency totalAmount channel unitId roomTypeId unitPinned guest { fullName } } }
+    }
+  }`,
+);
+
 /** The documents above, for the schema test. */
 export const frontDeskDocuments = [
+  deskQuote, freeUnits, createDeskHold, registrationCard, recordRegistrationCard,
   searchAvailability, quote, createHold, heldStay, confirmBooking, guestByEmail, moveUnit, modifyReservation, propertyUnits,
   quoteChange, tapeChart, pinReservationUnit, roomChanges,
 ] as const;
 
 /** The front desk's mutations the API gives no idempotency key (the rest pass one). */
-export const frontDeskUnkeyedMutations = ["pinReservationUnit"] as const;
+export const frontDeskUnkeyedMutations = ["pinReservationUnit", "recordRegistrationCard"] as const;

@@ -1,13 +1,16 @@
 // Check in, check out, cancel and no-show: a button per action, each behind
-// a confirm dialog that shows the API's answer. Check-in shows unpaid
+// a confirm dialog that shows the API's answer. Check-in records the
+// registration card first (the guest's identity document, front office
+// only; recorded already: shown, corrected on request). Check-in shows unpaid
 // prepayments and asks to confirm (acknowledgeUnpaid, else PAYMENT_DUE); a
 // no-show is offered from the property's no-show time (noShowFrom). One dialog is one user
 // action with one idempotency key (ActionKey): a double click, a second
 // Enter or a retry after a lost connection sends the same key, so the API
 // does the thing once.
-import { useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Alert from "@mui/material/Alert";
 import AlertTitle from "@mui/material/AlertTitle";
+import Box from "@mui/material/Box";
 import Button from "@mui/material/Button";
 import Checkbox from "@mui/material/Checkbox";
 import Dialog from "@mui/material/Dialog";
@@ -31,6 +34,7 @@ import type { BookingResult } from "../../platform/documents.ts";
 import { ErrorAlert } from "../../ui/ApiErrorAlert.tsx";
 import { ConfirmButtons, useKeyedAction, type KeyFor } from "../../ui/keyedAction.tsx";
 import { CheckOutSettlement } from "../folio/CheckOutSettlement.tsx";
+import { RegistrationCardFields, cardFormOf, checkCard, documentTypeLabels, emptyCard, fieldOfRefusal, type CardForm } from "../frontdesk/RegistrationCard.tsx";
 
 export type BookingAction = "check_in" | "check_out" | "cancel" | "no_show";
 
@@ -77,15 +81,17 @@ interface DialogInput {
   reason: string;
 }
 
-export function BookingActionButton({ action, record, size = "small", variant = "outlined" }: {
+export function BookingActionButton({ action, record, size = "small", variant = "outlined", initiallyOpen = false }: {
   action: BookingAction;
   record: Reservation;
   size?: "small" | "medium";
   variant?: "outlined" | "contained" | "text";
+  /** Open the dialog at once (a walk-in just confirmed with "Confirm and check in"). */
+  initiallyOpen?: boolean;
 }) {
   const membership = useMembershipAt(record.propertyId);
   const { canAccess } = useCanAccess({ resource: "reservations", action, record });
-  const [open, setOpen] = useState(false);
+  const [open, setOpen] = useState(initiallyOpen);
   if (!canAccess || !membership) return null;
   const today = todayIn(membership.timeZone);
   const { shown, blocked } = availability(action, record, today, membership.timeZone);
@@ -122,6 +128,23 @@ export function BookingActionButton({ action, record, size = "small", variant = 
 
 function BookingActionDialog({ action, record, today, onClose }: { action: BookingAction; record: Reservation; today: string; onClose: () => void }) {
   const dataProvider = useDataProvider<KeeprDataProvider>();
+  // Check-in: the registration card (the guest's identity document), recorded first, then the check-in.
+  const canRecordCard = useCanAccess({ resource: "reservations", action: "registration_card", record }).canAccess === true;
+  const existingCard = useQuery({
+    queryKey: ["registrationCard", record.id],
+    queryFn: ({ signal }) => dataProvider.registrationCard({ reservationId: record.id }, { signal }),
+    enabled: action === "check_in" && canRecordCard,
+  });
+  const [card, setCard] = useState<CardForm>(() => emptyCard(record.guest?.fullName ?? ""));
+  const [cardErrors, setCardErrors] = useState<Partial<Record<keyof CardForm, string>>>({});
+  const [recordCard, setRecordCard] = useState(true);
+  const [cardLoaded, setCardLoaded] = useState(false);
+  if (existingCard.data && !cardLoaded) {
+    setCardLoaded(true);
+    setCard(cardFormOf(existingCard.data));
+    setRecordCard(false); // recorded already: correct it only if asked
+  }
+  const withCard = action === "check_in" && canRecordCard && recordCard;
   const notify = useNotify();
   const refresh = useRefresh();
   const queryClient = useQueryClient();
@@ -136,6 +159,19 @@ function BookingActionDialog({ action, record, today, onClose }: { action: Booki
     const reservationId = record.id;
     switch (action) {
       case "check_in": {
+        if (withCard) {
+          const checked = checkCard(card, reservationId, today);
+          if ("input" in checked) {
+            try {
+              await dataProvider.recordRegistrationCard(checked.input);
+            } catch (caught) {
+              const field = fieldOfRefusal(caught);
+              if (field) setCardErrors({ [field]: (caught as Error).message });
+              throw caught;
+            }
+            void queryClient.invalidateQueries({ queryKey: ["registrationCard", reservationId] });
+          }
+        }
         const acknowledgeUnpaid = input.acknowledgeUnpaid;
         const idempotencyKey = keyFor({ action, reservationId, force: input.force, acknowledgeUnpaid });
         return dataProvider.checkIn({ reservationId, force: input.force, acknowledgeUnpaid, idempotencyKey });
@@ -153,6 +189,11 @@ function BookingActionDialog({ action, record, today, onClose }: { action: Booki
 
   async function submit(event?: FormEvent) {
     event?.preventDefault();
+    if (withCard) {
+      const checked = checkCard(card, record.id, today);
+      setCardErrors("errors" in checked ? checked.errors : {});
+      if ("errors" in checked) return;
+    }
     // a second click or Enter while the first runs is ignored
     await runKeyed(async (keyFor) => {
       const result = await run(keyFor);
@@ -170,7 +211,7 @@ function BookingActionDialog({ action, record, today, onClose }: { action: Booki
   const unit = record.unit;
   const detail = isReservationDetail(record) ? record : null;
   return (
-    <Dialog open onClose={pending ? undefined : onClose} maxWidth="sm" fullWidth onClick={(e) => e.stopPropagation()}>
+    <Dialog open onClose={pending ? undefined : onClose} maxWidth={action === "check_in" && canRecordCard ? "md" : "sm"} fullWidth onClick={(e) => e.stopPropagation()}>
       <form onSubmit={submit} noValidate>
         <DialogTitle>
           {labels[action].title} · {code}
@@ -205,6 +246,32 @@ function BookingActionDialog({ action, record, today, onClose }: { action: Booki
                   label="Check in unpaid"
                 />
               </Alert>
+            )}
+            {action === "check_in" && canRecordCard && (
+              <Box component="section" aria-label="Registration card" sx={{ border: 1, borderColor: "divider", borderRadius: 1, p: 1.5 }}>
+                <FormControlLabel
+                  control={<Checkbox checked={recordCard} onChange={(e) => setRecordCard(e.target.checked)} data-testid="record-card" />}
+                  label={existingCard.data ? "Correct the registration card" : "Record the registration card (the guest's identity document)"}
+                />
+                {existingCard.data && !recordCard && (
+                  <Typography variant="body2" color="text.secondary">
+                    Recorded: {documentTypeLabels[existingCard.data.documentType]} {existingCard.data.documentNumber}.
+                  </Typography>
+                )}
+                {recordCard && (
+                  <Box sx={{ mt: 1.5 }}>
+                    <RegistrationCardFields
+                      form={card}
+                      onChange={(next) => {
+                        setCard(next);
+                        setCardErrors({}); // checked again on Check in
+                      }}
+                      errors={cardErrors}
+                      disabled={pending}
+                    />
+                  </Box>
+                )}
+              </Box>
             )}
             {action === "check_in" && unit?.housekeepingStatus === "out_of_order" && (
               <Alert severity="error">Unit {unit.name} is out of order: move the guest to another unit first.</Alert>
@@ -242,11 +309,16 @@ function BookingActionDialog({ action, record, today, onClose }: { action: Booki
 }
 
 /** The actions that apply to a reservation, as a row of buttons. */
-export function BookingActions({ record, size, variant }: { record: Reservation; size?: "small" | "medium"; variant?: "outlined" | "contained" | "text" }) {
+export function BookingActions({ record, size, variant, openCheckIn = false }: {
+  record: Reservation;
+  size?: "small" | "medium";
+  variant?: "outlined" | "contained" | "text";
+  openCheckIn?: boolean;
+}) {
   return (
     <Stack sx={{ flexWrap: "wrap" }} direction="row" spacing={1} useFlexGap>
       {(["check_in", "check_out", "no_show", "cancel"] as const).map((action) => (
-        <BookingActionButton key={action} action={action} record={record} size={size} variant={variant} />
+        <BookingActionButton key={action} action={action} record={record} size={size} variant={variant} initiallyOpen={openCheckIn && action === "check_in"} />
       ))}
     </Stack>
   );

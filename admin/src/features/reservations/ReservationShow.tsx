@@ -34,7 +34,7 @@ import {
   Show, TabbedShowLayout, TabbedShowLayoutTabs, TopToolbar, ListButton, useCanAccess, useDataProvider, useNotify, useRecordContext, useRedirect, useUpdate,
 } from "react-admin";
 import { HousekeepingChip, ReservationStatusChip, StateChip } from "../../ui/StatusChip.tsx";
-import { formatDate, formatMoney, formatTimestamp, humanize } from "../../ui/format.ts";
+import { formatDate, formatMoney, formatTimestamp, humanize, todayIn } from "../../ui/format.ts";
 import { isReservationDetail, type KeeprDataProvider, type Reservation, type ReservationDetail, type ReservationEvent } from "../../platform/dataProvider.ts";
 import type { PriceLine } from "../../platform/documents.ts";
 import { BookingActions } from "./BookingActions.tsx";
@@ -42,6 +42,7 @@ import { EditGuestButton } from "./EditGuestDialog.tsx";
 import { PaymentDueBanner } from "../guarantee/PaymentDue.tsx";
 import { StayChangeButtons } from "../frontdesk/StayChangeActions.tsx";
 import { AllocationMovesTable, allocationMovesOf, UnitPinPanel } from "../frontdesk/UnitPin.tsx";
+import { RegistrationCardPanel } from "../frontdesk/RegistrationCard.tsx";
 import { AlsoViewing } from "../../platform/live/AlsoViewing.tsx";
 import { LiveReservation } from "../../platform/live/LiveReservation.tsx";
 import { StayFolios } from "../folio/StayFolios.tsx";
@@ -92,12 +93,19 @@ function Detail() {
 
 function ShowActions() {
   const record = useRecordContext<ReservationDetail>();
+  // A walk-in confirmed with "Confirm and check in" lands here with its check-in open, once (the state is cleared).
+  const location = useLocation();
+  const navigate = useNavigate();
+  const [openCheckIn] = useState(() => (location.state as { checkIn?: boolean } | null)?.checkIn === true);
+  useEffect(() => {
+    if ((location.state as { checkIn?: boolean } | null)?.checkIn) navigate(location.pathname, { replace: true, state: null });
+  }, [location.state, location.pathname, navigate]);
   return (
     // Wrapped on a phone: the buttons go on as many rows as they need, never past the screen's edge.
     <TopToolbar sx={{ flexWrap: "wrap", alignItems: "center", justifyContent: { xs: "flex-start", md: "flex-end" }, p: { xs: 1 } }}>
       {record && <AlsoViewing reservationId={record.id} />}
       {record && <StayChangeButtons record={record} variant="outlined" />}
-      {record && <BookingActions record={record} variant="contained" size="medium" />}
+      {record && <BookingActions record={record} variant="contained" size="medium" openCheckIn={openCheckIn} />}
       <ListButton label="All reservations" />
     </TopToolbar>
   );
@@ -135,7 +143,7 @@ function Summary({ record }: { record: ReservationDetail }) {
           </Stack>
           {record.guest && (
             <Typography variant="body2" color="text.secondary" data-testid="guest-contact">
-              {record.guest.email}{record.guest.phone ? ` · ${record.guest.phone}` : ""} · {record.adults} adult{record.adults === 1 ? "" : "s"}
+              {record.guest.email ?? "no email"}{record.guest.phone ? ` · ${record.guest.phone}` : ""} · {record.adults} adult{record.adults === 1 ? "" : "s"}
               {record.children > 0 ? `, ${record.children} child${record.children === 1 ? "" : "ren"}` : ""}
             </Typography>
           )}
@@ -227,6 +235,15 @@ function StayTab({ record }: { record: ReservationDetail }) {
           <UnitPinPanel record={record} />
         </Grid>
       )}
+      <Grid size={12}>
+        <RegistrationCardPanel
+          reservationId={record.id}
+          propertyId={record.propertyId}
+          guestName={record.guest?.fullName ?? ""}
+          today={todayIn(timeZone ?? "UTC")}
+          status={record.status}
+        />
+      </Grid>
       <Grid size={{ xs: 12, md: 6 }}>
         <Typography variant="overline">Stay</Typography>
         <Stack spacing={1.5}>
@@ -245,6 +262,15 @@ function StayTab({ record }: { record: ReservationDetail }) {
           </Field>
           <Field label="Room type">{record.roomType?.name}</Field>
           <Field label="Rate plan">{record.ratePlan ? `${record.ratePlan.name} (${humanize(record.ratePlan.mealPlan)})` : null}</Field>
+          {record.rateOverride && (
+            <Field label="Price set by the desk">
+              <span data-testid="rate-override">
+                Room {formatMoney(record.rateOverride.roomAmount, record.currency)} instead of {formatMoney(record.rateOverride.quotedRoomAmount, record.currency)}
+                {Number(record.rateOverride.discountPercent) > 0 ? ` (${Number(record.rateOverride.discountPercent)}% off)` : ""} · “{record.rateOverride.reason}” ·{" "}
+                {record.rateOverride.userByCreatedBy?.displayName ?? "staff"} ({humanize(record.rateOverride.creatorRole)}), {formatTimestamp(record.rateOverride.createdAt, timeZone)}
+              </span>
+            </Field>
+          )}
           <Field label="Booked through">{humanize(record.channel)}</Field>
           <Field label="Special requests">
             <Stack direction="row" spacing={1} sx={{ alignItems: "center" }}>
@@ -258,7 +284,9 @@ function StayTab({ record }: { record: ReservationDetail }) {
         <Typography variant="overline">Guest</Typography>
         <Stack spacing={1.5}>
           <Field label="Name">{record.guest?.fullName}</Field>
-          <Field label="Email">{record.guest ? <a href={`mailto:${record.guest.email}`}>{record.guest.email}</a> : null}</Field>
+          <Field label="Email">
+            {record.guest?.email ? <a href={`mailto:${record.guest.email}`}>{record.guest.email}</a> : record.guest ? "None given (no messages are sent)" : null}
+          </Field>
           <Field label="Phone">{record.guest?.phone}</Field>
         </Stack>
         <Divider sx={{ my: 2 }} />

@@ -1,0 +1,206 @@
+// The desk's choices on a quote (issue 21, walk-in and phone booking): the
+// unit (the free units of the room type for those nights, or any), and the
+// price: the rate's, a discount in percent, or a room price for the stay,
+// each with the reason the manager reads in the history. The database
+// decides who may give how much (deskQuote: OVERRIDE_LIMIT for the front
+// desk past the property's limit; owners and managers have none): this form
+// checks only that the values can be sent.
+import { useQuery } from "@tanstack/react-query";
+import Alert from "@mui/material/Alert";
+import Box from "@mui/material/Box";
+import Button from "@mui/material/Button";
+import Chip from "@mui/material/Chip";
+import MenuItem from "@mui/material/MenuItem";
+import Stack from "@mui/material/Stack";
+import TextField from "@mui/material/TextField";
+import Typography from "@mui/material/Typography";
+import { useState, type FormEvent } from "react";
+import { useDataProvider } from "react-admin";
+import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
+import type { Membership } from "../../platform/authProvider.ts";
+import { formatMoney } from "../../ui/format.ts";
+import { moneyInputValue, parseMoney } from "../../ui/money.ts";
+import type { AvailabilityNode, StaySearch } from "./documents.ts";
+
+/** What the quote is asked with: null everywhere is the rate's price on any free unit. */
+export interface DeskChoice {
+  unitId: string | null;
+  roomAmount: string | null;
+  discountPercent: string | null;
+  overrideReason: string | null;
+}
+
+export const noDeskChoice: DeskChoice = { unitId: null, roomAmount: null, discountPercent: null, overrideReason: null };
+
+type PriceMode = "rate" | "discount" | "price";
+
+const percentPattern = /^\d{1,3}([.,]\d{1,2})?$/;
+
+/** The price part of the form, checked: a choice to send, or why not. */
+export function priceChoice(
+  mode: PriceMode,
+  form: { discount: string; price: string; reason: string },
+  currency: string,
+): { choice: Pick<DeskChoice, "roomAmount" | "discountPercent" | "overrideReason"> } | { errors: Partial<Record<"discount" | "price" | "reason", string>> } {
+  if (mode === "rate") return { choice: { roomAmount: null, discountPercent: null, overrideReason: null } };
+  const errors: Partial<Record<"discount" | "price" | "reason", string>> = {};
+  const reason = form.reason.trim();
+  if (reason.length < 3 || reason.length > 500) errors.reason = "Say why (3 to 500 characters): the manager reads it in the history.";
+  let discountPercent: string | null = null;
+  let roomAmount: string | null = null;
+  if (mode === "discount") {
+    const text = form.discount.trim().replace(",", ".");
+    const value = Number(text);
+    if (!percentPattern.test(form.discount.trim()) || !(value > 0) || value > 100) errors.discount = "More than 0 and at most 100, e.g. 10 or 12.5.";
+    else discountPercent = text;
+  } else {
+    roomAmount = parseMoney(form.price, currency);
+    if (roomAmount === null) errors.price = `The room price for the whole stay, e.g. 180.00 ${currency}.`;
+  }
+  if (Object.keys(errors).length > 0) return { errors };
+  return { choice: { roomAmount, discountPercent, overrideReason: reason } };
+}
+
+export function DeskOptions({ membership, search, rate, roomAmount, choice, onChange, disabled }: {
+  membership: Membership;
+  search: StaySearch;
+  rate: AvailabilityNode;
+  /** The room price of the quote as it is now (minor units), to start a room price from. */
+  roomAmount: string | null;
+  choice: DeskChoice;
+  onChange(choice: DeskChoice): void;
+  disabled: boolean;
+}) {
+  const dataProvider = useDataProvider<KeeprDataProvider>();
+  const units = useQuery({
+    queryKey: ["freeUnits", membership.propertyId, rate.roomTypeId, search.arrival, search.departure],
+    queryFn: ({ signal }) =>
+      dataProvider.freeUnits({ propertyId: membership.propertyId, roomTypeId: rate.roomTypeId, arrival: search.arrival, departure: search.departure }, { signal }),
+    staleTime: 15_000,
+  });
+  const [mode, setMode] = useState<PriceMode>(choice.discountPercent ? "discount" : choice.roomAmount ? "price" : "rate");
+  const [form, setForm] = useState({
+    discount: choice.discountPercent ?? "",
+    price: choice.roomAmount ? moneyInputValue(choice.roomAmount, membership.currency) : "",
+    reason: choice.overrideReason ?? "",
+  });
+  const [errors, setErrors] = useState<Partial<Record<"discount" | "price" | "reason", string>>>({});
+  const overridden = choice.roomAmount !== null || choice.discountPercent !== null;
+
+  function apply(event: FormEvent) {
+    event.preventDefault();
+    const checked = priceChoice(mode, form, membership.currency);
+    if ("errors" in checked) return setErrors(checked.errors);
+    setErrors({});
+    onChange({ ...choice, ...checked.choice });
+  }
+
+  const chosenUnitGone = choice.unitId !== null && units.data !== undefined && !units.data.some((u) => u.rowId === choice.unitId);
+  return (
+    <Box component="section" aria-labelledby="desk-options-heading" data-testid="desk-options" sx={{ border: 1, borderColor: "divider", borderRadius: 1, p: 1.5 }}>
+      <Typography id="desk-options-heading" variant="subtitle2" component="h3" sx={{ mb: 1.5 }}>
+        Unit and price
+      </Typography>
+      <Stack spacing={2}>
+        <TextField
+          select
+          label="Unit"
+          size="small"
+          value={choice.unitId ?? ""}
+          disabled={disabled || units.isPending}
+          onChange={(e) => onChange({ ...choice, unitId: e.target.value === "" ? null : e.target.value })}
+          helperText={
+            units.isError
+              ? "The free units could not be read; any free unit is held."
+              : units.data
+                ? `${units.data.length} of this type free for every night${choice.unitId ? " · the guest keeps this unit (pinned)" : ""}`
+                : " "
+          }
+          slotProps={{ select: { MenuProps: { disablePortal: false } }, htmlInput: { "data-testid": "unit-choice" } }}
+        >
+          <MenuItem value="">Any free unit</MenuItem>
+          {(units.data ?? []).map((u) => (
+            <MenuItem key={u.rowId} value={u.rowId} data-unit={u.name}>
+              {u.name}
+              {u.housekeepingStatus === "dirty" ? " · not clean yet" : ""}
+            </MenuItem>
+          ))}
+          {chosenUnitGone && choice.unitId && <MenuItem value={choice.unitId}>(taken meanwhile)</MenuItem>}
+        </TextField>
+        <form onSubmit={apply} noValidate aria-label="Price">
+          <Stack spacing={1.5}>
+            <TextField
+              select
+              label="Price"
+              size="small"
+              value={mode}
+              disabled={disabled}
+              onChange={(e) => {
+                const next = e.target.value as PriceMode;
+                setMode(next);
+                setErrors({});
+                if (next === "price" && form.price === "" && roomAmount) setForm({ ...form, price: moneyInputValue(roomAmount, membership.currency) });
+                if (next === "rate" && overridden) onChange({ ...choice, roomAmount: null, discountPercent: null, overrideReason: null });
+              }}
+              slotProps={{ htmlInput: { "data-testid": "price-mode" } }}
+            >
+              <MenuItem value="rate">The rate's price</MenuItem>
+              <MenuItem value="discount">A discount (%)</MenuItem>
+              <MenuItem value="price">A room price for the stay</MenuItem>
+            </TextField>
+            {mode === "discount" && (
+              <TextField
+                label="Discount (%)"
+                size="small"
+                value={form.discount}
+                disabled={disabled}
+                onChange={(e) => setForm({ ...form, discount: e.target.value })}
+                error={Boolean(errors.discount)}
+                helperText={errors.discount ?? "Off the room price (nights less any length-of-stay discount); taxes follow."}
+                slotProps={{ htmlInput: { inputMode: "decimal", maxLength: 6 } }}
+              />
+            )}
+            {mode === "price" && (
+              <TextField
+                label={`Room price (${membership.currency})`}
+                size="small"
+                value={form.price}
+                disabled={disabled}
+                onChange={(e) => setForm({ ...form, price: e.target.value })}
+                error={Boolean(errors.price)}
+                helperText={errors.price ?? "For all the nights together; fees and taxes are added as usual."}
+                slotProps={{ htmlInput: { inputMode: "decimal", maxLength: 16 } }}
+              />
+            )}
+            {mode !== "rate" && (
+              <>
+                <TextField
+                  label="Reason"
+                  size="small"
+                  required
+                  value={form.reason}
+                  disabled={disabled}
+                  onChange={(e) => setForm({ ...form, reason: e.target.value })}
+                  error={Boolean(errors.reason)}
+                  helperText={errors.reason ?? "Kept with the booking and shown in its history."}
+                  slotProps={{ htmlInput: { maxLength: 500 } }}
+                />
+                <Box>
+                  <Button type="submit" variant="outlined" size="small" disabled={disabled} data-testid="apply-price">
+                    Apply price
+                  </Button>
+                </Box>
+              </>
+            )}
+            {overridden && (
+              <Alert severity="info" icon={false} data-testid="override-applied">
+                <Chip size="small" color="primary" label={choice.discountPercent ? `${choice.discountPercent}% off` : `Room ${formatMoney(choice.roomAmount!, membership.currency)}`} sx={{ mr: 1 }} />
+                {choice.overrideReason}
+              </Alert>
+            )}
+          </Stack>
+        </form>
+      </Stack>
+    </Box>
+  );
+}
