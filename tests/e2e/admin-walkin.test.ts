@@ -1,5 +1,6 @@
 // Issue 21, the front desk's walk-in and check-in with the registration
-// card, in headless Chromium against a real Keepr server, as the front desk:
+// card, in headless Chromium against a real Keepr server, as the front desk
+// of a property that requires the card at check-in:
 // on a desktop (1440×900), a walk-in tonight on unit 103 at 10 % off with a
 // reason, no email, "Confirm and check in", the registration card filled in
 // the check-in dialog (an expired passport refused on screen first), the
@@ -64,6 +65,8 @@ beforeAll(async () => {
   h = await createHotel(db.ownerPool, { units: 4 });
   await db.ownerPool.query("update app_public.properties set name = 'Harbour View Hotel' where id = $1", [h.propertyId]);
   await db.ownerPool.query("insert into app_public.taxes (property_id, name, basis, percent, currency) values ($1, 'VAT', 'percent_of_room', 6, 'EUR')", [h.propertyId]);
+  // The law here asks for the guest's identity document at check-in.
+  await db.ownerPool.query("update app_public.properties set registration_card_required = true where id = $1", [h.propertyId]);
   // The units are ready for guests.
   await db.ownerPool.query("update app_public.units set housekeeping_status = 'clean' where property_id = $1", [h.propertyId]);
   deskEmail = await withPassword(db.ownerPool, h.frontDesk, "Diego Desk");
@@ -133,6 +136,9 @@ describe("the front desk on a desktop", () => {
     const dialog = page.getByRole("dialog");
     const fields = dialog.getByTestId("registration-card-fields");
     await fields.waitFor();
+    // Required at this property: ticked, and cannot be unticked.
+    await expect(dialog.getByTestId("record-card").locator("input").isChecked()).resolves.toBe(true);
+    await expect(dialog.getByTestId("record-card").locator("input").isDisabled()).resolves.toBe(true);
     await expect(fields.getByLabel("Full name as on the document").inputValue()).resolves.toBe("Walter Walkin");
     await choose(fields, page, "Document", "Passport");
     await fields.getByLabel("Document number").fill("pa 123 4567");

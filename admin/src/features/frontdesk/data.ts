@@ -5,7 +5,7 @@
 // accept only an IdempotencyKey (idempotency.ts): one per user action.
 import type { BookingResult, Uuid } from "../../platform/documents.ts";
 import {
-  createDeskHold, deskQuote, freeUnits, recordRegistrationCard, registrationCard, type DeskQuoteVariables, type RegistrationCardInput, type RegistrationCardNode,
+  createDeskHold, deskQuote, freeUnits, recordRegistrationCard, registrationCard, registrationCardRule, type DeskQuoteVariables, type RegistrationCardInput, type RegistrationCardNode,
   confirmBooking, createHold, guestByEmail, heldStay, modifyReservation, moveUnit, pinReservationUnit, propertyUnits, quote, quoteChange,
   roomChanges, searchAvailability, tapeChart, type AvailabilityNode, type RoomChangeNode, type ChartClaimNode, type ChartConflictNode, type ChartReservationNode, type GuestDetails, type GuestProfileNode, type HoldResult,
   type QuoteNode, type QuoteVariables, type RoomTypeNode, type StayChange, type StaySearch, type UnitNode,
@@ -100,6 +100,8 @@ export interface FrontDeskMethods {
   /** The stay's registration card, or null (none yet, or the caller may not read cards). */
   registrationCard(params: { reservationId: Uuid }, options?: RequestOptions): Promise<RegistrationCardNode | null>;
   recordRegistrationCard(params: RegistrationCardInput): Promise<RegistrationCardNode>;
+  /** Whether the property refuses a check-in without the card. */
+  registrationCardRequired(params: { propertyId: Uuid }, options?: RequestOptions): Promise<boolean>;
   heldStay(params: { reservationId: Uuid }, options?: RequestOptions): Promise<HeldStay | null>;
   /** holdToken: the hold's, when this console made it (front-office staff may confirm without it). */
   confirmBooking(params: GuestDetails & { reservationId: Uuid; idempotencyKey: IdempotencyKey; holdToken?: string | null }): Promise<BookingResult>;
@@ -154,6 +156,10 @@ export function createFrontDeskMethods(client: GraphQLClient): FrontDeskMethods 
     async registrationCard({ reservationId }, options = {}) {
       const data = await client.request(registrationCard, { reservationId }, options);
       return data.reservationByRowId?.registrationCard ?? null;
+    },
+    async registrationCardRequired({ propertyId }, options = {}) {
+      const data = await client.request(registrationCardRule, { propertyId }, options);
+      return data.propertyByRowId?.registrationCardRequired === true;
     },
     async recordRegistrationCard(params) {
       const data = await client.request(recordRegistrationCard, params);

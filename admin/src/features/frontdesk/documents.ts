@@ -470,6 +470,17 @@ export const registrationCard = operation<
   }`,
 );
 
+/** Whether the property refuses a check-in without the card (properties.registration_card_required). */
+export const registrationCardRule = operation<
+  { propertyByRowId: { rowId: Uuid; registrationCardRequired: boolean } | null },
+  { propertyId: Uuid }
+>(
+  "RegistrationCardRule",
+  `query RegistrationCardRule($propertyId: UUID!) {
+    propertyByRowId(rowId: $propertyId) { rowId registrationCardRequired }
+  }`,
+);
+
 export interface RegistrationCardInput {
   reservationId: Uuid;
   fullName: string;
@@ -515,7 +526,7 @@ export const freeUnits = operation<
 
 /** The documents above, for the schema test. */
 export const frontDeskDocuments = [
-  deskQuote, freeUnits, createDeskHold, registrationCard, recordRegistrationCard,
+  deskQuote, freeUnits, createDeskHold, registrationCard, registrationCardRule, recordRegistrationCard,
   searchAvailability, quote, createHold, heldStay, confirmBooking, guestByEmail, moveUnit, modifyReservation, propertyUnits,
   quoteChange, tapeChart, pinReservationUnit, roomChanges,
 ] as const;

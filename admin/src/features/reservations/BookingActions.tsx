@@ -135,15 +135,23 @@ function BookingActionDialog({ action, record, today, onClose }: { action: Booki
     queryFn: ({ signal }) => dataProvider.registrationCard({ reservationId: record.id }, { signal }),
     enabled: action === "check_in" && canRecordCard,
   });
+  const cardRequired = useQuery({
+    queryKey: ["registrationCardRequired", record.propertyId],
+    queryFn: ({ signal }) => dataProvider.registrationCardRequired({ propertyId: record.propertyId }, { signal }),
+    enabled: action === "check_in" && canRecordCard,
+    staleTime: 60_000,
+  });
   const [card, setCard] = useState<CardForm>(() => emptyCard(record.guest?.fullName ?? ""));
   const [cardErrors, setCardErrors] = useState<Partial<Record<keyof CardForm, string>>>({});
-  const [recordCard, setRecordCard] = useState(true);
-  const [cardLoaded, setCardLoaded] = useState(false);
-  if (existingCard.data && !cardLoaded) {
-    setCardLoaded(true);
-    setCard(cardFormOf(existingCard.data));
-    setRecordCard(false); // recorded already: correct it only if asked
+  // Offered always; ticked (and kept so) where the property requires it and none is recorded yet.
+  const [recordCard, setRecordCard] = useState(false);
+  const [cardSettled, setCardSettled] = useState(false);
+  if (!cardSettled && existingCard.isSuccess && cardRequired.isSuccess) {
+    setCardSettled(true);
+    if (existingCard.data) setCard(cardFormOf(existingCard.data)); // recorded already: corrected only if asked
+    else if (cardRequired.data) setRecordCard(true);
   }
+  const mustRecordCard = cardRequired.data === true && !existingCard.data;
   const withCard = action === "check_in" && canRecordCard && recordCard;
   const notify = useNotify();
   const refresh = useRefresh();
@@ -250,8 +258,12 @@ function BookingActionDialog({ action, record, today, onClose }: { action: Booki
             {action === "check_in" && canRecordCard && (
               <Box component="section" aria-label="Registration card" sx={{ border: 1, borderColor: "divider", borderRadius: 1, p: 1.5 }}>
                 <FormControlLabel
-                  control={<Checkbox checked={recordCard} onChange={(e) => setRecordCard(e.target.checked)} data-testid="record-card" />}
-                  label={existingCard.data ? "Correct the registration card" : "Record the registration card (the guest's identity document)"}
+                  control={<Checkbox checked={recordCard} disabled={mustRecordCard} onChange={(e) => setRecordCard(e.target.checked)} data-testid="record-card" />}
+                  label={
+                    existingCard.data
+                      ? "Correct the registration card"
+                      : `Record the registration card (the guest's identity document)${mustRecordCard ? ": required at this property" : ""}`
+                  }
                 />
                 {existingCard.data && !recordCard && (
                   <Typography variant="body2" color="text.secondary">
