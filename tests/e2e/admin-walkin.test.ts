@@ -180,6 +180,23 @@ describe("the front desk on a desktop", () => {
     expect(tab.url()).toMatch(/^blob:/);
     await tab.close();
   });
+  it("opened from a free cell of the tape chart (?roomTypeId=&unitId=), quotes that unit at once and holds exactly it; a taken one is UNIT_UNAVAILABLE", async () => {
+    const arrival = localDate(h.timeZone, 10);
+    const open = (unitId: string) =>
+      page.goto(`${server.url}/admin/bookings/new?arrival=${arrival}&departure=${addDays(arrival, 2)}&roomTypeId=${h.roomTypeId}&unitId=${unitId}`);
+    await open(h.unitIds[3]!);
+    const quote = page.getByTestId("quote");
+    await quote.getByTestId("quote-total").waitFor();
+    await expect(quote.getByRole("combobox", { name: "Unit" }).textContent()).resolves.toBe("104");
+    await page.getByTestId("hold-room").click();
+    await page.getByTestId("held-unit").filter({ hasText: "104" }).waitFor();
+    // The same nights on the same unit from another cell click: taken, said so, any other unit still offered.
+    await open(h.unitIds[3]!);
+    await quote.getByText("UNIT_UNAVAILABLE").or(quote.getByText("That unit is taken")).first().waitFor();
+    await choose(quote.getByTestId("desk-options"), page, "Unit", "Any free unit");
+    await quote.getByTestId("quote-total").waitFor();
+    expect(errors).toEqual([]);
+  });
 });
 
 describe("the front desk on a phone", () => {

@@ -133,6 +133,14 @@ function BookingFlow({ membership }: { membership: Membership }) {
   });
   const [selected, setSelected] = useState<AvailabilityNode | null>(null);
   const [held, setHeld] = useState<Held | null>(null);
+  // A free cell of the tape chart opens this screen with its unit (?roomTypeId=&unitId=): the first
+  // bookable rate of that room type is quoted at once, on that unit (UNIT_UNAVAILABLE when it is not free).
+  const [pinned] = useState(() => {
+    const roomTypeId = params.get("roomTypeId");
+    const unitId = params.get("unitId");
+    return roomTypeId && /^[0-9a-f-]{36}$/i.test(roomTypeId) ? { roomTypeId, unitId: unitId && /^[0-9a-f-]{36}$/i.test(unitId) ? unitId : null } : null;
+  });
+  const [pinnedQuoted, setPinnedQuoted] = useState(false);
 
   const results = useQuery({
     queryKey: ["searchAvailability", search],
@@ -140,6 +148,12 @@ function BookingFlow({ membership }: { membership: Membership }) {
     enabled: search !== null,
     staleTime: 30_000,
   });
+
+  if (pinned && !pinnedQuoted && results.data && !selected) {
+    setPinnedQuoted(true);
+    const first = results.data.find((n) => n.roomTypeId === pinned.roomTypeId && n.isBookable);
+    if (first) setSelected(first);
+  }
 
   const submitSearch = (event: FormEvent) => {
     event.preventDefault();
@@ -265,6 +279,7 @@ function BookingFlow({ membership }: { membership: Membership }) {
           {selected && search && (
             <Grid size={{ xs: 12, lg: 5 }}>
               <QuotePanel
+                unitId={pinned && pinned.roomTypeId === selected.roomTypeId ? pinned.unitId : null}
                 key={`${selected.ratePlanId}:${search.arrival}:${search.departure}:${search.adults}:${search.children}`}
                 membership={membership}
                 search={search}
@@ -387,7 +402,9 @@ function Results({ search, isPending, error, nodes, selected, onSelect }: {
 }
 
 /** The priced stay, line by line, and the hold. */
-function QuotePanel({ membership, search, rate, onHeld, onClose }: {
+function QuotePanel({ membership, search, rate, onHeld, onClose, unitId }: {
+  /** A unit chosen before (a free cell of the tape chart), preselected. */
+  unitId: string | null;
   membership: Membership;
   search: StaySearch;
   rate: AvailabilityNode;
@@ -396,7 +413,7 @@ function QuotePanel({ membership, search, rate, onHeld, onClose }: {
 }) {
   const dataProvider = useDataProvider<KeeprDataProvider>();
   // The desk's unit and price (deskQuote): the rate's price on any unit until the desk chooses.
-  const [desk, setDesk] = useState<DeskChoice>(noDeskChoice);
+  const [desk, setDesk] = useState<DeskChoice>({ ...noDeskChoice, unitId });
   const quote = useQuery({
     queryKey: ["deskQuote", rate.ratePlanId, search.arrival, search.departure, search.adults, search.children, desk],
     queryFn: ({ signal }) =>

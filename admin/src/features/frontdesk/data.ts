@@ -79,7 +79,7 @@ export function groupRoomChanges(day: "today" | "tomorrow", date: string, nodes:
  * leaving out inactive and out-of-order units: the desk's unit choices. The
  * database judges again when the desk holds one (UNIT_UNAVAILABLE).
  */
-export function freeUnitsOf(chart: TapeChartData, roomTypeId: Uuid, now = Date.now()): UnitNode[] {
+export function freeUnitsOf(chart: Pick<TapeChartData, "firstDate" | "endDate" | "units" | "claims">, roomTypeId: Uuid, now = Date.now()): UnitNode[] {
   const taken = new Set(
     chart.claims
       .filter((c) => c.startDate < chart.endDate && c.endDate > chart.firstDate && (c.expiresAt === null || Date.parse(c.expiresAt) > now))
@@ -148,10 +148,7 @@ export function createFrontDeskMethods(client: GraphQLClient): FrontDeskMethods 
     },
     async freeUnits({ propertyId, roomTypeId, arrival, departure }, options = {}) {
       const data = await client.request(freeUnits, { propertyId, roomTypeId, firstDate: arrival, endDate: departure }, options);
-      const chart: TapeChartData = {
-        firstDate: arrival, endDate: departure, roomTypes: [], units: present(data.allUnits?.nodes), claims: present(data.tapeChartClaims?.nodes), conflicts: [],
-      };
-      return freeUnitsOf(chart, roomTypeId);
+      return freeUnitsOf({ firstDate: arrival, endDate: departure, units: present(data.allUnits?.nodes), claims: present(data.tapeChartClaims?.nodes) }, roomTypeId);
     },
     async registrationCard({ reservationId }, options = {}) {
       const data = await client.request(registrationCard, { reservationId }, options);
