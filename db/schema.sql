@@ -5885,7 +5885,7 @@ begin
   end if;
   perform app_private.require_staff(v_res.property_id, app_hidden.staff_group_roles('cashiers'), 'see reservation history');
   for v_event in
-    select e.occurred_at, e.operation, e.old_values, e.new_values, e.request_id, e.actor_user_id, e.actor_role as db_role,
+    select e.occurred_at, e.table_name, e.operation, e.old_values, e.new_values, e.request_id, e.actor_user_id, e.actor_role as db_role,
            u.display_name, m.role,
            -- The role in a word, as the desk says it.
            case m.role::text when 'front_desk' then 'desk' when 'accountant' then 'accounts' else m.role::text end as role_word,
@@ -5901,7 +5901,7 @@ begin
       left join app_public.property_memberships m on m.property_id = e.property_id and m.user_id = e.actor_user_id
      where e.reservation_id = reservation_timeline.reservation_id
        and e.property_id = v_res.property_id
-       and e.table_name = 'reservations'
+       and e.table_name in ('reservations', 'rate_overrides', 'registration_cards')
      order by e.id
   loop
     v_old := coalesce(v_event.old_values, '{}');
@@ -5915,7 +5915,25 @@ begin
       v_role := 'allocator';
     end if;
     v_changes := '{}';
-    if v_event.operation = 'INSERT' then
+    if v_event.table_name = 'rate_overrides' then
+      -- The price the desk set (createDeskHold).
+      if v_event.operation = 'INSERT' then
+        v_changes := v_changes || pg_catalog.format('Price set by the desk: room %s instead of %s%s: “%s”',
+          app_hidden.format_money((v_new ->> 'room_amount')::bigint, v_res.currency::text),
+          app_hidden.format_money((v_new ->> 'quoted_room_amount')::bigint, v_res.currency::text),
+          case when (v_new ->> 'discount_percent')::numeric > 0
+               then pg_catalog.format(' (%s%% off)', pg_catalog.trim_scale((v_new ->> 'discount_percent')::numeric)) else '' end,
+          v_new ->> 'reason');
+      end if;
+    elsif v_event.table_name = 'registration_cards' then
+      -- The audit keeps the card masked (app_private.tg_registration_cards__audit): so does this line.
+      v_changes := v_changes || pg_catalog.format('Registration card %s (%s %s)',
+        case v_event.operation when 'INSERT' then 'recorded' when 'UPDATE' then 'corrected' else 'removed' end,
+        case (case when v_event.operation = 'DELETE' then v_old else v_new end) ->> 'document_type'
+          when 'passport' then 'passport' when 'national_id' then 'national identity card' when 'driving_licence' then 'driving licence'
+          when 'residence_permit' then 'residence permit' else 'document' end,
+        (case when v_event.operation = 'DELETE' then v_old else v_new end) ->> 'document_number');
+    elsif v_event.operation = 'INSERT' then
       v_changes := v_changes || pg_catalog.format('%s for %s',
         case when v_new ->> 'status' = 'held' then 'Held' else 'Booked' end,
         app_private.history_stay_words(v_new ->> 'stay'));

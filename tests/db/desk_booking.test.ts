@@ -81,6 +81,9 @@ it("the front desk books a walk-in at 10 % off with a reason and a unit it chose
     await staff(c, h.manager);
     const history = (await c.query("select table_name, actor_user_id, new_values from app_public.reservation_history($1)", [held.reservation_id])).rows;
     expect(history.find((e) => e.table_name === "rate_overrides")).toMatchObject({ actor_user_id: h.frontDesk, new_values: expect.objectContaining({ reason: "Regular corporate guest" }) });
+    // In words, on the History tab.
+    const words = (await c.query("select summary, actor_name, actor_role from app_public.reservation_timeline($1)", [held.reservation_id])).rows;
+    expect(words).toContainEqual({ summary: "Price set by the desk: room €180.00 instead of €200.00 (10% off): “Regular corporate guest”", actor_name: "desk", actor_role: "desk" });
     // And on the reservation, for the staff who read it.
     expect((await c.query("select (app_public.reservations_rate_override(r)).reason from app_public.reservations r where id = $1", [held.reservation_id])).rows[0].reason).toBe("Regular corporate guest");
     // The walk-in checks in at once.

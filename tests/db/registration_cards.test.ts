@@ -136,7 +136,9 @@ it("the audit log and the reservation's history keep the card masked: number, ye
     expect(events[0].new_values).toMatchObject({ document_number: "*******78", birth_year: 1985, address: "(recorded)", nationality: "GB" });
     expect(events[1].old_values.document_number).toBe("*******78");
     expect(events[1].new_values.document_number).toBe("*******42");
-    const text = JSON.stringify(events);
+    const words = (await c.query("select summary from app_public.reservation_timeline($1) where summary like 'Registration card%'", [id])).rows.map((r) => r.summary);
+    expect(words).toEqual(["Registration card recorded (passport *******78)", "Registration card corrected (passport *******42)"]);
+    const text = JSON.stringify([events, words]);
     for (const secret of ["P12345678", "P00000042", "1985-12-10", "St James"]) expect(text).not.toContain(secret);
     // Nothing of it anywhere in the audit log.
     await asOwner(c);

@@ -171,6 +171,13 @@ describe("the front desk on a desktop", () => {
     await expect(page.getByTestId("rate-override").textContent()).resolves.toContain("Corporate walk-in");
     await shot(page, "reservation-desktop");
     await expectAccessible(page);
+    // The History tab says it in words: the desk's price and the card, its number masked.
+    await page.getByRole("tab", { name: "History" }).click();
+    await page.getByText("Price set by the desk: room €90.00 instead of €100.00 (10% off): “Corporate walk-in”").first().waitFor();
+    await page.getByText("Registration card recorded (passport *******67)").first().waitFor();
+    await shot(page, "history-desktop");
+    await expectAccessible(page);
+    await page.getByRole("tab", { name: "Stay" }).click();
     expect(errors).toEqual([]);
   });
 
