@@ -1,4 +1,1 @@
--- Issue 21: a reservation's history in words says what the desk set the
--- price to and why, and when the registration card was recorded or
--- corrected (its number masked, as the audit log keeps it).
---! include operations/app_public.reservation_timeline.sql
+-- Enter migration here
