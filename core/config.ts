@@ -152,6 +152,13 @@ const schema = z.object({
    * is at most this stale.
    */
   SEARCH_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
+  /**
+   * An invalidation that arrives later than this after its commit (logical
+   * decoding falling behind on a starved machine) empties the search cache,
+   * which is then bypassed until no late invalidation has arrived for
+   * SEARCH_CACHE_FEED_WINDOW_MS: a lagging feed is not trusted.
+   */
+  SEARCH_CACHE_MAX_LAG_MS: z.coerce.number().int().min(10).max(600_000).default(1_000),
   /** Silence from the feed after which the API bypasses and empties its search cache (a few heartbeats). */
   SEARCH_CACHE_FEED_WINDOW_MS: z.coerce.number().int().min(100).max(600_000).default(3_000),
   /** How often the realtime process's feed says it is alive and caught up; 0 turns the feed off (caches then always bypass). */

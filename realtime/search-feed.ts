@@ -104,16 +104,27 @@ export function startSearchFeed(options: {
     onConnected: () => void channel.send({ k: "reset", reason: "feed reconnected" } satisfies SearchFeedMessage),
   });
   const send = (message: SearchFeedMessage) => channel.send(message);
+  // The publication is checked at start and, while it lacks a table, every
+  // 10 s (a migration that adds it turns the feed on without a restart).
   let complete = false;
-  options.unpublished().then(
-    (missing) => {
-      complete = missing.length === 0;
-      if (!complete) {
-        logger.error({ missing }, "search feed silent: the publication keepr_realtime lacks tables searches read, so API processes bypass their search caches (a migration adds them)");
-      }
-    },
-    (error: unknown) => logger.error({ err: error }, "search feed silent: the publication's tables could not be read"),
-  );
+  let warned = false;
+  const checkPublication = () =>
+    options.unpublished().then(
+      (missing) => {
+        complete = missing.length === 0;
+        if (complete) {
+          clearInterval(rechecks);
+          if (warned) logger.info({}, "search feed on: the publication now carries every table searches read");
+        } else if (!warned) {
+          warned = true;
+          logger.error({ missing }, "search feed silent: the publication keepr_realtime lacks tables searches read, so API processes bypass their search caches (a migration adds them)");
+        }
+      },
+      (error: unknown) => logger.warn({ err: error }, "search feed: the publication's tables could not be read; checking again"),
+    );
+  const rechecks = setInterval(() => void checkPublication(), 10_000);
+  rechecks.unref();
+  void checkPublication();
   const heartbeat = setInterval(() => {
     if (complete && options.caughtUp()) send({ k: "hb", lsn: options.lastLsn() });
   }, options.heartbeatMs ?? 1_000);
@@ -143,6 +154,7 @@ export function startSearchFeed(options: {
     },
     async stop() {
       clearInterval(heartbeat);
+      clearInterval(rechecks);
       await channel.close();
     },
   };

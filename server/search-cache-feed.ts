@@ -5,7 +5,9 @@
 //
 // Trust. The cache is used only while the feed is heard: a heartbeat
 // stamped and received within windowMs, on a LISTEN
-// connection that has been up since. Otherwise (realtime or its replication
+// connection that has been up since; and not while it lags: an invalidation
+// that arrives more than maxLagMs after its commit empties the cache, which
+// is bypassed until none has for windowMs. Otherwise (realtime or its replication
 // down, the feed's or this connection lost, a failover) every request
 // bypasses the cache, and the moment that is noticed the cache is emptied:
 // what it holds may have missed an invalidation. A heartbeat stamped longer
@@ -36,6 +38,8 @@ export function listenToSearchFeed(options: {
   cache: SearchCache;
   /** SEARCH_CACHE_FEED_WINDOW_MS */
   windowMs: number;
+  /** SEARCH_CACHE_MAX_LAG_MS */
+  maxLagMs: number;
   logger: ChannelLogger;
   now?: () => number;
 }): SearchCacheFeed {
@@ -43,6 +47,8 @@ export function listenToSearchFeed(options: {
   const now = options.now ?? Date.now;
   /** When the feed was last heard (this process's clock), or null: not since the connection came up. */
   let heardAt: number | null = null;
+  /** When an invalidation last arrived later than maxLagMs after its commit. */
+  let lateAt = -Infinity;
   let wasAlive = false;
   let applied = 0;
 
@@ -76,7 +82,13 @@ export function listenToSearchFeed(options: {
           cache.invalidate(message.tags);
           applied++;
           searchCacheInvalidations.inc({ kind: "inv" });
-          searchCacheStaleness.observe(Math.max(0, received - message.at) / 1000);
+          const lag = Math.max(0, received - message.at);
+          searchCacheStaleness.observe(lag / 1000);
+          if (lag > options.maxLagMs) {
+            // What the cache holds may wait behind this in the same lagging stream.
+            if (received - lateAt > windowMs) forget(`an invalidation arrived ${lag} ms after its commit (SEARCH_CACHE_MAX_LAG_MS ${options.maxLagMs})`, false);
+            lateAt = received;
+          }
           break;
         }
         case "reset":
@@ -92,7 +104,8 @@ export function listenToSearchFeed(options: {
   });
 
   const alive = () => {
-    const up = channel.connected && heardAt !== null && now() - heardAt <= windowMs;
+    const t = now();
+    const up = channel.connected && heardAt !== null && t - heardAt <= windowMs && t - lateAt > windowMs;
     if (!up && wasAlive) forget("no heartbeat from the feed within SEARCH_CACHE_FEED_WINDOW_MS");
     if (up !== wasAlive) searchCacheFeedUp.set(up ? 1 : 0);
     wasAlive = up;
@@ -124,7 +137,7 @@ export interface RunningSearchCache {
 
 /** The search cache and its feed's listener as the settings say (null with SEARCH_CACHE=false). */
 export function startSearchCache(
-  config: Pick<Config, "SEARCH_CACHE" | "SEARCH_CACHE_MAX_ENTRIES" | "SEARCH_CACHE_TTL_SECONDS" | "SEARCH_CACHE_FEED_WINDOW_MS">,
+  config: Pick<Config, "SEARCH_CACHE" | "SEARCH_CACHE_MAX_ENTRIES" | "SEARCH_CACHE_TTL_SECONDS" | "SEARCH_CACHE_FEED_WINDOW_MS" | "SEARCH_CACHE_MAX_LAG_MS">,
   options: { connectionString: string; secret: string; logger: Logger },
 ): RunningSearchCache | null {
   if (!config.SEARCH_CACHE) return null;
@@ -134,6 +147,7 @@ export function startSearchCache(
     secret: options.secret,
     cache,
     windowMs: config.SEARCH_CACHE_FEED_WINDOW_MS,
+    maxLagMs: config.SEARCH_CACHE_MAX_LAG_MS,
     logger: options.logger.child({ component: "search-cache" }),
   });
   return {

@@ -1,6 +1,6 @@
 // npm run bench -- mix [--seconds 60] [--warmup 10] [--clients 32] [--pool N] [--zipf-s 1.1] [--mix-seed 1]
 //                      [--look-to-book 500] [--quote-share 0.2] [--cancel-share 0.2] [--cancel-after 5]
-//                      [--desk-users 2] [--poll-seconds 3] [--subscribers 100] [--honour-cache]
+//                      [--desk-users 2] [--poll-seconds 3] [--subscribers 100] [--honour-cache] [--no-search-cache]
 //                      [--properties 50] [--units 5000] [--days 365] [--occupancy 0.6] [--seed 42]
 //                      [--port P] [--pg-port P]
 //
@@ -42,12 +42,18 @@
 //     worker   Keepr's worker delivering the messages the bookings and
 //              cancellations cause (no SMTP_URL: to the outbox directory,
 //              as the booking bench runs it).
+//     search cache Keepr's WAL-invalidated search cache (server/search-cache.ts)
+//              is on, as npm start runs it; --no-search-cache runs Keepr with
+//              SEARCH_CACHE=false (every search computed: the "before").
 //  3. prints, per path: calls, rate, p50/p95/p99, errors by code (SOLD_OUT
 //     counted apart); the Zipf seed and the top keys' shares (expected and
 //     seen); the CPU of the bench client, Keepr and Postgres; messages
 //     delivered and their queue-to-sent time; realtime events, their
 //     commit-to-receive lag and deliveries missing (a change another
-//     subscriber of the same property received); the load average before and after; and a check
+//     subscriber of the same property received); the search cache's hit rate
+//     (X-Keepr-Cache of each answer) and staleness (commit to invalidation
+//     applied in the API, keepr_search_cache_staleness_seconds scraped from
+//     /metrics before and after the window); the load average before and after; and a check
 //     that no night was sold twice (live claims overlapping on a unit).
 import "../../core/env.ts";
 import { randomUUID } from "node:crypto";
@@ -82,6 +88,7 @@ const { values: args } = parseArgs({
     "poll-seconds": { type: "string", default: "3" },
     subscribers: { type: "string", default: "100" },
     "honour-cache": { type: "boolean", default: false },
+    "no-search-cache": { type: "boolean", default: false },
     properties: { type: "string", default: String(defaultScaleOptions.properties) },
     units: { type: "string", default: String(defaultScaleOptions.units) },
     days: { type: "string", default: String(defaultScaleOptions.days) },
@@ -107,6 +114,8 @@ const deskUsers = num("desk-users");
 const pollSeconds = num("poll-seconds");
 const subscriberCount = num("subscribers");
 const honourCache = args["honour-cache"] === true;
+const searchCacheOn = args["no-search-cache"] !== true;
+const metricsToken = `bench-mix-metrics-${randomUUID()}`;
 const scale: ScaleOptions = {
   ...defaultScaleOptions, properties: num("properties"), units: num("units"), days: num("days"), occupancy: num("occupancy"), seed: num("seed"),
 };
@@ -139,6 +148,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let measuring = false;
 const paths = {
   search: new Stats(),
+  /** The searches above, split by what the search cache said (X-Keepr-Cache). */
+  "search: cache hit": new Stats(),
+  "search: computed": new Stats(),
   quote: new Stats(),
   createHold: new Stats(),
   confirmBooking: new Stats(),
@@ -153,6 +165,14 @@ type PathName = keyof typeof paths;
 const record = (name: PathName, out: { ms: number; code?: string }, recorded: boolean) => {
   if (!recorded) return;
   out.code ? paths[name].fail(out.code) : paths[name].ok(out.ms);
+};
+/** What the search cache said of each search and quote answered in the window (X-Keepr-Cache). */
+const cacheOutcomes = { search: new Map<string, number>(), quote: new Map<string, number>() };
+const noteCache = (path: "search" | "quote", headers: Record<string, unknown> | undefined, recorded: boolean) => {
+  if (!recorded) return;
+  const value = headers?.["x-keepr-cache"];
+  const outcome = typeof value === "string" ? value : "none";
+  cacheOutcomes[path].set(outcome, (cacheOutcomes[path].get(outcome) ?? 0) + 1);
 };
 /** Searches the client answered from its own HTTP cache (--honour-cache): never sent. */
 const httpCache = { fresh: 0, revalidated: 0, sent: 0 };
@@ -196,7 +216,10 @@ try {
   const pgPort = args["pg-port"] ? Number(args["pg-port"]) : await freePort();
   running = await startKeepr({
     dataDir, port, pgPort,
-    env: { SEED: "false", ADMIN_BUILD: "false", API_POOL_SIZE: String(poolSize), LOG_LEVEL: "warn", WORKER: "true" },
+    env: {
+      SEED: "false", ADMIN_BUILD: "false", API_POOL_SIZE: String(poolSize), LOG_LEVEL: "warn", WORKER: "true",
+      SEARCH_CACHE: String(searchCacheOn), METRICS_TOKEN: metricsToken,
+    },
   });
   pgPid = postmasterPid(dataDir);
   const url = running.url;
@@ -296,6 +319,7 @@ try {
     }
     const out = await guestApi.get(path, pickSearch, copy?.etag);
     if (recorded) httpCache.sent++;
+    noteCache("search", out.headers, recorded);
     if (out.status === 304 && copy) {
       if (recorded) httpCache.revalidated++;
       copy.freshUntil = Date.now() + maxAge(out.headers?.["cache-control"]) * 1000;
@@ -303,6 +327,7 @@ try {
       return;
     }
     record("search", out, recorded);
+    record(out.headers?.["x-keepr-cache"] === "hit" ? "search: cache hit" : "search: computed", out, recorded);
     if (out.data) {
       remember(rank, out.data);
       if (honourCache && out.text) {
@@ -322,6 +347,7 @@ try {
     const choice = options[Math.floor(random() * options.length)]!;
     const out = await guestApi.call(web.quote.source, { ratePlanId: choice.ratePlanId, ...stayOf(k), children: 0 }, (d) => d.quote.quoteToken as string, web.quote.name);
     record("quote", out, recorded);
+    noteCache("quote", out.headers, recorded);
     return out.data ? { token: out.data, k } : null;
   }
 
@@ -399,6 +425,7 @@ try {
   console.log(
     `\nmix: ${clients} guest clients (Zipf s=${zipfS} over ${keys.length} keys: ${cities.length} cities × 60 arrivals × 6 lengths × 2 party sizes; mix seed ${mixSeed}), ` +
       `look-to-book ${lookToBook}:1, quotes ${(quoteShare * 100).toFixed(0)} % of looks, ${(cancelShare * 100).toFixed(0)} % of bookings cancelled after ${cancelAfter} s; ` +
+      `search cache ${searchCacheOn ? "on (SEARCH_CACHE=true, as npm start runs it)" : "off (--no-search-cache)"}; ` +
       `HTTP cache headers ${honourCache ? "honoured (--honour-cache: a shared cache in the client, max-age then If-None-Match)" : "ignored (every search reaches Keepr, as a crawler's would)"}; ` +
       `${deskUsers} desk users polling every ${pollSeconds} s at ${pollProperty.name}; ${subscriberCount} realtime subscribers over the ${properties.length} properties of ${topCity}; ` +
       `worker on; API pool ${poolSize}`,
@@ -414,12 +441,14 @@ try {
   /** Postgres CPU by who asked (application_name): the API's pool (guests, staff, the realtime authorizer), the worker, realtime's WAL sender. */
   const backendGroups = ["keepr-api", "keepr-worker", "keepr_realtime"] as const;
   const backends0 = await Promise.all(backendGroups.map((name) => backendsCpu(owner, name)));
+  const metrics0 = await scrapeMetrics(url);
   const cpu0 = cpuSnapshot(keeprPid, pgPid!);
   const windowStart = (await owner.query<{ now: Date }>("select clock_timestamp() as now")).rows[0]!.now;
   measuring = true;
   const { ms: wallMs } = await runLoops(clients, seconds, () => guestTurn(true), true);
   measuring = false;
   const cpu1 = cpuSnapshot(keeprPid, pgPid!);
+  const metrics1 = await scrapeMetrics(url);
   const backends1 = await Promise.all(backendGroups.map((name) => backendsCpu(owner, name)));
   const byBackend = backendGroups.map((name, i) => [name, backendsCpuSince(backends0[i]!, backends1[i]!)] as const);
   const windowEnd = (await owner.query<{ now: Date }>("select clock_timestamp() as now")).rows[0]!.now;
@@ -482,8 +511,26 @@ try {
       ? `HTTP cache in the client (--honour-cache): ${httpCache.fresh} searches answered fresh without a request, ${httpCache.revalidated} of ${httpCache.sent} sent answered 304 Not Modified`
       : "HTTP cache headers: not honoured by this client (every search sent; --honour-cache to compare)",
   );
-  console.log("cache hit rate: no cache yet");
-  console.log("staleness: no cache yet");
+  if (!searchCacheOn) {
+    console.log("search cache: off (--no-search-cache: SEARCH_CACHE=false; every search and quote computed)");
+  } else {
+    const rate = (m: Map<string, number>) => {
+      const total = [...m.values()].reduce((a, b) => a + b, 0);
+      const hits = m.get("hit") ?? 0;
+      return `${((hits / Math.max(1, total)) * 100).toFixed(1)} % (${[...m.entries()].sort().map(([k, v]) => `${k} ${v}`).join(", ")})`;
+    };
+    console.log(`cache hit rate: searches ${rate(cacheOutcomes.search)}; quotes ${rate(cacheOutcomes.quote)}`);
+    const staleness = histogramDelta(metrics0, metrics1, "keepr_search_cache_staleness_seconds");
+    const invalidations = counterDelta(metrics0, metrics1, "keepr_search_cache_invalidations_total");
+    const notStored = counterDelta(metrics0, metrics1, "keepr_search_cache_not_stored_total");
+    const p95 = staleness.quantile(0.95) * 1000;
+    console.log(
+      `staleness (commit to invalidation applied in the API, keepr_search_cache_staleness_seconds over the window): ${staleness.count} invalidations, ` +
+        `p50 ${ms(staleness.quantile(0.5) * 1000)}, p95 ${ms(p95)}, p99 ${ms(staleness.quantile(0.99) * 1000)} ms (histogram_quantile over the buckets), ` +
+        `max ≤ ${ms(staleness.maxBound() * 1000)} ms (the highest bucket with a count) (target p95 ≤ 100 ms: ${staleness.count === 0 ? "no invalidation seen" : p95 <= 100 ? "met" : "MISSED"}); ` +
+        `feed messages applied ${invalidations}; answers not kept by the generation guard ${notStored}`,
+    );
+  }
 
   // The top keys: the share Zipf gives them and the share drawn.
   const drawn = [...keyCounts.values()].reduce((a, b) => a + b, 0);
@@ -552,6 +599,59 @@ try {
   console.log(`stopped Keepr and Postgres${pgPid !== null ? ` (pid ${pgPid} gone)` : ""}; deleted ${dataDir}; load average after ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
 }
 process.exit(exitCode);
+
+/** Keepr's /metrics (METRICS_TOKEN on the main port) as name{labels} → value. */
+async function scrapeMetrics(url: string): Promise<Map<string, number>> {
+  const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } });
+  const values = new Map<string, number>();
+  if (!res.ok) return values;
+  for (const line of (await res.text()).split("\n")) {
+    if (!line.startsWith("keepr_search_cache_")) continue;
+    const at = line.lastIndexOf(" ");
+    values.set(line.slice(0, at), Number(line.slice(at + 1)));
+  }
+  return values;
+}
+
+function counterDelta(before: Map<string, number>, after: Map<string, number>, name: string): number {
+  let total = 0;
+  for (const [key, value] of after) if (key === name || key.startsWith(`${name}{`)) total += value - (before.get(key) ?? 0);
+  return total;
+}
+
+/** A histogram's buckets over the window, and Prometheus's histogram_quantile over them (linear within a bucket). */
+function histogramDelta(before: Map<string, number>, after: Map<string, number>, name: string) {
+  const buckets: Array<{ le: number; count: number }> = [];
+  for (const [key, value] of after) {
+    const match = new RegExp(`^${name}_bucket\\{le="([^"]+)"\\}$`).exec(key);
+    if (match) buckets.push({ le: match[1] === "+Inf" ? Infinity : Number(match[1]), count: value - (before.get(key) ?? 0) });
+  }
+  buckets.sort((a, b) => a.le - b.le);
+  const count = buckets.at(-1)?.count ?? 0;
+  return {
+    count,
+    quantile(q: number): number {
+      if (count === 0) return NaN;
+      const rank = q * count;
+      let lower = 0;
+      let below = 0;
+      for (const b of buckets) {
+        if (b.count >= rank) {
+          if (b.le === Infinity) return lower;
+          return lower + (b.le - lower) * ((rank - below) / Math.max(1, b.count - below));
+        }
+        lower = b.le;
+        below = b.count;
+      }
+      return lower;
+    },
+    /** The upper bound of the lowest bucket holding every observation. */
+    maxBound(): number {
+      for (const b of buckets) if (b.count >= count && count > 0) return b.le;
+      return NaN;
+    },
+  };
+}
 
 /** max-age of a Cache-Control header, in seconds (0 when absent or no-store). */
 function maxAge(header: string | string[] | undefined): number {
