@@ -235,6 +235,29 @@ it("never serves or fills the cache for a request with a token, and a read-your-
   expect((await search(server, stay, { "x-keepr-min-lsn": "0/1" })).cache).toBe("bypass");
 });
 
+it("odd and hostile requests go their normal way: unreadable variables, a bad date, mixed root fields; two aliased searches depend on both properties", async () => {
+  const entries = () => server.searchCache!.cache.size;
+  const before = entries();
+  const unreadable = await fetch(`${server.url}/graphql?${new URLSearchParams({ query: searchDocument, variables: "{not json" })}`, { headers: { accept: "application/json" } });
+  expect([unreadable.status >= 400, unreadable.headers.get("x-keepr-cache")]).toEqual([true, null]);
+  const badDate = await search(server, { arrival: "2026-13-45", departure, city });
+  expect([badDate.cache, badDate.body.errors?.length ?? 0]).toEqual(["bypass", 1]);
+  const mixed = await server.graphql(`query { allProperties(first: 1) { totalCount } searchAvailability(arrival: "${arrival}", departure: "${departure}", city: "${city}") { totalCount } }`);
+  expect([mixed.status, mixed.headers.get("x-keepr-cache"), mixed.body.data?.allProperties?.totalCount > 0]).toEqual([200, null, true]);
+  expect(entries()).toBe(before);
+
+  const two = `query Two($a: Date!, $d: Date!, $p: UUID!, $q: UUID!) {
+    first: searchAvailability(arrival: $a, departure: $d, propertyId: $p) { totalCount }
+    second: searchAvailability(arrival: $a, departure: $d, propertyId: $q) { totalCount }
+  }`;
+  const variables = { a: addDays(arrival, 80), d: addDays(arrival, 81), p: h.propertyId, q: marker.propertyId };
+  const ask = async () => (await server.graphql(two, variables)).headers.get("x-keepr-cache");
+  expect(await ask()).toBe("miss");
+  expect(await ask()).toBe("hit");
+  await settled(); // a change at the second property (the marker's)
+  expect(await ask()).toBe("miss");
+});
+
 it("ignores what another login sends on the feed's channel: garbage, plain JSON and a replayed genuine frame", async () => {
   const stay = { arrival: addDays(arrival, 60), departure: addDays(arrival, 61), propertyId: h.propertyId };
   await search(server, stay);
