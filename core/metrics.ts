@@ -154,7 +154,7 @@ export const realtimeCommitToSend = new Histogram({
 
 export const searchCacheRequests = new Counter({
   name: "keepr_search_cache_requests_total",
-  help: "Anonymous searchAvailability and quote requests the search cache saw, by outcome: hit (answered from it), miss (computed, kept if no invalidation raced it), bypass (computed, the cache not trusted: feed silent, a read-your-writes LSN, a replica's answer).",
+  help: "Anonymous searchAvailability and quote requests the search cache saw, by outcome: hit (answered from it), coalesced (waited for the same answer being computed for another request), miss (computed, kept if no invalidation raced it), bypass (computed, the cache not trusted: feed silent, a read-your-writes LSN, a replica's answer).",
   labelNames: ["outcome"] as const,
 });
 

@@ -26,7 +26,11 @@
 //   X-Keepr-Min-Lsn header (the client wants its own writes: read-routing.ts);
 //   an answer read from a replica is never kept (the feed follows the
 //   primary's WAL, a replica may be behind it).
-// - Answers: `x-keepr-cache: hit | miss | bypass` (`off` with
+// - Coalescing: a request for a key being computed waits for that answer
+//   (`coalesced`), unless an invalidation of its tags arrived since the
+//   computation began; so a popular search dropped by a booking is computed
+//   once, not once per guest asking meanwhile.
+// - Answers: `x-keepr-cache: hit | coalesced | miss | bypass` (`off` with
 //   SEARCH_CACHE=false); only 200s without errors
 //   are kept. server/graphql-cache.ts makes them `no-cache` with an ETag,
 //   so a shared cache in front revalidates every time (a cheap 304 here).
@@ -38,7 +42,7 @@ import { searchCacheRequests } from "../core/metrics.ts";
 import type { Logger } from "../core/logger.ts";
 import { cacheHeader, hasErrors } from "./graphql-cache.ts";
 import { operationOf } from "./graphql-operation.ts";
-import { anyProperty, type SearchCache } from "./search-cache.ts";
+import { anyProperty, type CachedAnswer, type SearchCache } from "./search-cache.ts";
 import type { SearchCacheFeed } from "./search-cache-feed.ts";
 
 const cacheableFields = new Set(["searchAvailability", "quote", "__typename"]);
@@ -242,7 +246,16 @@ export function makeSearchCachePlugin(options: SearchCachePluginOptions): Graphi
     return { tags: [...tags], expiresAt };
   }
 
-  const marked = <R extends { headers: Record<string, string> }>(result: R, outcome: "hit" | "miss" | "bypass" | "off"): R => {
+  /**
+   * Misses being computed, by key: a request for the same key while one is
+   * computed waits for its answer instead of computing it again (a popular
+   * search after an invalidation), if no invalidation of its tags has
+   * arrived since that computation began: then the answer is as fresh as a
+   * cached one would be.
+   */
+  const computing = new Map<string, { since: number; tags: readonly string[]; answer: Promise<CachedAnswer | null> }>();
+
+  const marked = <R extends { headers: Record<string, string> }>(result: R, outcome: "hit" | "coalesced" | "miss" | "bypass" | "off"): R => {
     if (outcome !== "off") searchCacheRequests.inc({ outcome });
     return { ...result, headers: { ...result.headers, [cacheHeader]: outcome } };
   };
@@ -274,6 +287,11 @@ export function makeSearchCachePlugin(options: SearchCachePluginOptions): Graphi
           const key = `${plan.printed}\n${request.operationName ?? ""}\n${canonical(variables)}`;
           const hit = cache.get(key);
           if (hit) return marked({ type: "buffer" as const, statusCode: 200, headers: { ...hit.headers }, buffer: hit.buffer }, "hit");
+          const running = computing.get(key);
+          if (running && !cache.changedSince(running.tags, running.since)) {
+            const answer = await running.answer;
+            if (answer) return marked({ type: "buffer" as const, statusCode: 200, headers: { ...answer.headers }, buffer: answer.buffer }, "coalesced");
+          }
 
           const since = cache.generation();
           let scope: Scope | null;
@@ -284,17 +302,24 @@ export function makeSearchCachePlugin(options: SearchCachePluginOptions): Graphi
             scope = null;
           }
           if (!scope) return bypass();
-          const result = await next();
-          if (!result || !("headers" in result)) return result;
-          if (
-            result.type === "buffer" && result.statusCode === 200 && !hasErrors(result.buffer) &&
-            result.headers["x-keepr-read-from"] !== "replica" && feed.alive()
-          ) {
-            const headers: Record<string, string> = {};
-            for (const [name, value] of Object.entries(result.headers)) if (name.toLowerCase() === "content-type") headers[name] = value;
-            cache.store(key, scope.tags, { buffer: result.buffer, headers }, since, scope.expiresAt);
+          let share: (answer: CachedAnswer | null) => void = () => {};
+          const own = { since, tags: scope.tags, answer: new Promise<CachedAnswer | null>((resolve) => (share = resolve)) };
+          if (!computing.has(key)) computing.set(key, own);
+          let answer: CachedAnswer | null = null;
+          try {
+            const result = await next();
+            if (!result || !("headers" in result)) return result;
+            if (result.type === "buffer" && result.statusCode === 200 && !hasErrors(result.buffer) && result.headers["x-keepr-read-from"] !== "replica") {
+              const headers: Record<string, string> = {};
+              for (const [name, value] of Object.entries(result.headers)) if (name.toLowerCase() === "content-type") headers[name] = value;
+              answer = { buffer: result.buffer, headers };
+              if (feed.alive()) cache.store(key, scope.tags, answer, since, scope.expiresAt);
+            }
+            return marked(result, "miss");
+          } finally {
+            if (computing.get(key) === own) computing.delete(key);
+            share(answer);
           }
-          return marked(result, "miss");
         },
       },
     },

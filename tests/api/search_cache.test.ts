@@ -206,6 +206,37 @@ it("does not keep an answer computed while an invalidation of its property arriv
   expect((await search(server, stay)).cache).toBe("hit"); // …the next one is
 });
 
+it("computes a search once for the guests asking for it while it is computed (coalescing)", async () => {
+  const stay = { arrival: addDays(arrival, 45), departure: addDays(arrival, 46), propertyId: h.propertyId };
+  const locker = await db.ownerPool.connect();
+  let answers: Array<Awaited<ReturnType<typeof search>>>;
+  try {
+    await locker.query("begin");
+    await locker.query("lock table app_public.room_types in access exclusive mode");
+    const first = search(server, stay);
+    const superuser = new pg.Client({ connectionString: db.superuserUrl });
+    await superuser.connect();
+    try {
+      await waitUntil(
+        async () => (await superuser.query("select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%search_availability%'")).rowCount! > 0,
+        "the first search waiting on the lock",
+      );
+    } finally {
+      await superuser.end();
+    }
+    const others = Array.from({ length: 4 }, () => search(server, stay));
+    await locker.query("rollback");
+    answers = await Promise.all([first, ...others]);
+  } finally {
+    locker.release();
+  }
+  // One computed it; the others waited for it (or, arriving after it was kept, found it).
+  expect(answers.map((a) => a.cache)).toEqual(["miss", ...answers.slice(1).map((a) => (a.cache === "hit" ? "hit" : "coalesced"))]);
+  expect(answers.slice(1).every((a) => a.cache === "coalesced" || a.cache === "hit")).toBe(true);
+  expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1);
+  expect(answers[0]!.nodes.length).toBe(1);
+});
+
 it("never serves or fills the cache for a request with a token, and a read-your-writes request bypasses it", async () => {
   const tag = randomBytes(3).toString("hex");
   // A rate plan the public cannot see, which its property's staff can.

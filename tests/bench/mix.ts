@@ -327,7 +327,8 @@ try {
       return;
     }
     record("search", out, recorded);
-    record(out.headers?.["x-keepr-cache"] === "hit" ? "search: cache hit" : "search: computed", out, recorded);
+    const fromCache = out.headers?.["x-keepr-cache"] === "hit" || out.headers?.["x-keepr-cache"] === "coalesced";
+    record(fromCache ? "search: cache hit" : "search: computed", out, recorded);
     if (out.data) {
       remember(rank, out.data);
       if (honourCache && out.text) {
@@ -516,7 +517,7 @@ try {
   } else {
     const rate = (m: Map<string, number>) => {
       const total = [...m.values()].reduce((a, b) => a + b, 0);
-      const hits = m.get("hit") ?? 0;
+      const hits = (m.get("hit") ?? 0) + (m.get("coalesced") ?? 0);
       return `${((hits / Math.max(1, total)) * 100).toFixed(1)} % (${[...m.entries()].sort().map(([k, v]) => `${k} ${v}`).join(", ")})`;
     };
     console.log(`cache hit rate: searches ${rate(cacheOutcomes.search)}; quotes ${rate(cacheOutcomes.quote)}`);
