@@ -385,7 +385,7 @@ describe("a guest on a desktop browser", () => {
     expect((await reservationsFor(guest.email))[0]!.departure).toBe(departure()); // nothing changed yet
     await shots(page, "08-change-dates");
     await expectAccessible(page, "change preview");
-    await page.getByRole("button", { name: "Confirm the new dates" }).click();
+    await page.getByRole("button", { name: "Confirm the change" }).click();
     await page.getByText(/Your booking now runs/).waitFor();
     expect((await reservationsFor(guest.email))[0]).toMatchObject({ id: booking!.id, departure: longer, total_amount: String(newTotal) });
     await emailTo(guest.email, `Subject: Your booking ${code} was changed`);

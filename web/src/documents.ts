@@ -323,7 +323,7 @@ export interface Reservation {
   contactEmail: string | null;
   contactPhone: string | null;
   ratePlan: { rowId: string; name: string; mealPlan: MealPlan } | null;
-  roomType: { rowId: string; name: string; photoUrls: string[]; amenities: string[] } | null;
+  roomType: { rowId: string; name: string; maxOccupancy: number; photoUrls: string[]; amenities: string[] } | null;
   propertyByPropertyId: {
     rowId: string; name: string; city: string; address: string | null; timeZone: string; checkInTime: string; checkOutTime: string;
     /** The property's public contact: "please contact the property" shows it. */
@@ -347,7 +347,7 @@ export const myBooking = query<{ currentBooking: Reservation | null }, Record<st
       paymentDueBy cardOnFile unpaidPrepayment
       contactName contactEmail contactPhone
       ratePlan { rowId name mealPlan }
-      roomType { rowId name photoUrls amenities }
+      roomType { rowId name maxOccupancy photoUrls amenities }
       propertyByPropertyId { rowId name city address timeZone checkInTime checkOutTime contactEmail contactPhone }
       folio {
         status
@@ -389,16 +389,19 @@ export const cancelReservation = query<{ cancelReservation: { result: Booking | 
   }`,
 );
 
-export const quoteChange = query<{ quoteChange: Quote | null }, { reservationId: string; arrival: IsoDate; departure: IsoDate }>(
+/** The stay a guest asks to change to: dates and party (adults, children). */
+export interface StayChange { reservationId: string; arrival: IsoDate; departure: IsoDate; adults: number; children: number }
+
+export const quoteChange = query<{ quoteChange: Quote | null }, StayChange>(
   "QuoteChange",
-  `query QuoteChange($reservationId: UUID!, $arrival: Date!, $departure: Date!) {
-    quoteChange(reservationId: $reservationId, arrival: $arrival, departure: $departure) { ${quoteFields} }
+  `query QuoteChange($reservationId: UUID!, $arrival: Date!, $departure: Date!, $adults: Int!, $children: Int!) {
+    quoteChange(reservationId: $reservationId, arrival: $arrival, departure: $departure, adults: $adults, children: $children) { ${quoteFields} }
   }`,
 );
 
-export const modifyReservation = query<{ modifyReservation: { result: Booking | null } | null }, { reservationId: string; key: string; arrival: IsoDate; departure: IsoDate }>(
+export const modifyReservation = query<{ modifyReservation: { result: Booking | null } | null }, StayChange & { key: string }>(
   "ModifyReservation",
-  `mutation ModifyReservation($reservationId: UUID!, $key: String!, $arrival: Date!, $departure: Date!) {
-    modifyReservation(input: {reservationId: $reservationId, idempotencyKey: $key, arrival: $arrival, departure: $departure}) { result { ${bookingFields} } }
+  `mutation ModifyReservation($reservationId: UUID!, $key: String!, $arrival: Date!, $departure: Date!, $adults: Int!, $children: Int!) {
+    modifyReservation(input: {reservationId: $reservationId, idempotencyKey: $key, arrival: $arrival, departure: $departure, adults: $adults, children: $children}) { result { ${bookingFields} } }
   }`,
 );

@@ -1,7 +1,7 @@
 // Managing a booking without an account: confirmation code + email give a
 // booking token (2 hours, lookupBooking) that reads this booking and lets
-// the guest see the folio and invoices, change the dates when the rate
-// allows (the new price shown before anything changes), and cancel, seeing
+// the guest see the folio and invoices, change the dates or the party size
+// when the rate allows (the new price shown before anything changes), and cancel, seeing
 // what it costs first. Every change carries an idempotency key kept until
 // it succeeds: a double click or a retry changes or cancels once. A booking
 // whose due payment failed shows "Payment due" with its deadline and the card
@@ -12,7 +12,7 @@ import { request } from "../api.ts";
 import { Dialog } from "../components/Dialog.tsx";
 import { Alert, errorText } from "../components/Messages.tsx";
 import { PaymentDueAlert, PaymentsView } from "../components/Payments.tsx";
-import { PriceLineRow } from "../components/PriceTable.tsx";
+import { PriceLineRow, PriceTable } from "../components/PriceTable.tsx";
 import { BookedStaySummary } from "../components/StaySummary.tsx";
 import {
   cancelReservation,
@@ -201,7 +201,7 @@ function BookingView({ booking, session, onChanged, onSession, onForget }: {
 
       {booking.status === "confirmed" ? (
         <>
-          <ChangeDates booking={booking} token={session.token} onChanged={async (text) => { await onChanged(); setMessage(text); }} />
+          <ChangeStay booking={booking} token={session.token} onChanged={async (text) => { await onChanged(); setMessage(text); }} />
           <CancelBooking booking={booking} token={session.token} onCancelled={async (text) => { await onChanged(); setMessage(text); }} />
         </>
       ) : null}
@@ -303,16 +303,27 @@ function Invoices({ invoices, token, booking }: { invoices: Invoice[]; token: st
   );
 }
 
-function ChangeDates({ booking, token, onChanged }: { booking: Reservation; token: string; onChanged: (message: string) => Promise<void> }) {
+/**
+ * Change the dates or the party (adults, children) of a booking: priced on
+ * its rate (quoteChange: the rate's rules, per-person prices, maximum
+ * occupancy) and shown line by line before anything changes; then
+ * modifyReservation with one idempotency key per change asked for.
+ */
+function ChangeStay({ booking, token, onChanged }: { booking: Reservation; token: string; onChanged: (message: string) => Promise<void> }) {
   const i18n = useI18n();
   const { t, locale } = i18n;
-  const [arrival, setArrival] = useState(booking.arrival);
-  const [departure, setDeparture] = useState(booking.departure);
-  const [preview, setPreview] = useState<Quote | null>(null);
+  const [stay, setStay] = useState({ arrival: booking.arrival, departure: booking.departure, adults: booking.adults, children: booking.children });
+  const [preview, setPreview] = useState<{ quote: Quote; stay: typeof stay } | null>(null);
   const [busy, setBusy] = useState<null | "check" | "change">(null);
   const [error, setError] = useState<string | null>(null);
   const [key, setKey] = useState<KeyedInput | undefined>(undefined);
-  const money = (amount: string | bigint) => formatMoney(amount, booking.currency, locale);
+  const money = (amount: string | bigint | number) => formatMoney(amount, booking.currency, locale);
+  const maxOccupancy = booking.roomType?.maxOccupancy ?? null;
+  const edit = (next: Partial<typeof stay>) => {
+    setStay((s) => ({ ...s, ...next }));
+    setPreview(null);
+    setError(null);
+  };
 
   if (booking.changeRefusal) {
     return (
@@ -324,21 +335,32 @@ function ChangeDates({ booking, token, onChanged }: { booking: Reservation; toke
     );
   }
 
+  /** The API's refusal in words; too many guests says how many the room sleeps. */
+  const refusal = (e: unknown) =>
+    e instanceof ApiError && e.code === "RESTRICTED" && e.reason === "MAX_OCCUPANCY" && maxOccupancy !== null
+      ? t("manage.tooManyGuests", { room: booking.roomType?.name ?? "", count: maxOccupancy })
+      : errorText(e, i18n);
+
   const check = async (event: FormEvent) => {
     event.preventDefault();
     if (busy) return;
     setPreview(null);
-    if (!isIsoDate(arrival) || !isIsoDate(departure) || departure <= arrival) {
+    if (!isIsoDate(stay.arrival) || !isIsoDate(stay.departure) || stay.departure <= stay.arrival) {
       setError(t("search.errorDates"));
+      return;
+    }
+    if (stay.arrival === booking.arrival && stay.departure === booking.departure && stay.adults === booking.adults && stay.children === booking.children) {
+      setError(t("manage.nothingChanged"));
       return;
     }
     setBusy("check");
     setError(null);
+    const asked = stay;
     try {
-      const data = await request(quoteChange, { reservationId: booking.rowId, arrival, departure }, { token });
-      setPreview(data.quoteChange);
+      const data = await request(quoteChange, { reservationId: booking.rowId, ...asked }, { token });
+      if (data.quoteChange) setPreview({ quote: data.quoteChange, stay: asked });
     } catch (e) {
-      setError(errorText(e, i18n));
+      setError(refusal(e));
     } finally {
       setBusy(null);
     }
@@ -348,56 +370,82 @@ function ChangeDates({ booking, token, onChanged }: { booking: Reservation; toke
     if (busy || !preview) return;
     setBusy("change");
     setError(null);
-    const keyed = keyFor(key, { reservation: booking.rowId, arrival, departure });
+    const asked = preview.stay;
+    const keyed = keyFor(key, { reservation: booking.rowId, ...asked });
     setKey(keyed);
     try {
-      await request(modifyReservation, { reservationId: booking.rowId, key: keyed.key, arrival, departure }, { token });
+      await request(modifyReservation, { reservationId: booking.rowId, key: keyed.key, ...asked }, { token });
       setPreview(null);
-      await onChanged(t("manage.changed", { dates: formatStay(arrival, departure, locale) }));
+      await onChanged(t("manage.changed", { dates: formatStay(asked.arrival, asked.departure, locale), guests: guestsText(asked.adults, asked.children, t) }));
     } catch (e) {
-      setError(errorText(e, i18n));
+      setError(refusal(e));
     } finally {
       setBusy(null);
     }
   };
 
   const old = minorUnits(booking.totalAmount);
-  const difference = preview ? minorUnits(preview.totalAmount) - old : 0n;
+  const difference = preview ? minorUnits(preview.quote.totalAmount) - old : 0n;
+  const guestsChanged = preview && (preview.stay.adults !== booking.adults || preview.stay.children !== booking.children);
   return (
     <section className="panel" aria-labelledby="change-heading">
       <h2 id="change-heading">{t("manage.change")}</h2>
-      <p className="muted">{t("manage.changeIntro")}</p>
-      <form className="inline-form" onSubmit={check} noValidate>
+      <p className="muted" id="change-intro">{t("manage.changeIntro")}</p>
+      <form className="inline-form change-form" onSubmit={check} noValidate aria-describedby="change-intro">
         <div className="field">
           <label htmlFor="new-arrival">{t("search.arrival")}</label>
-          <input id="new-arrival" type="date" min={isoDate(0)} value={arrival} onChange={(e) => {
+          <input id="new-arrival" type="date" min={isoDate(0)} value={stay.arrival} onChange={(e) => {
             const next = e.target.value;
-            setArrival(next);
-            if (isIsoDate(next) && departure <= next) setDeparture(addDays(next, Math.max(1, nightsBetween(arrival, departure))));
-            setPreview(null);
+            edit({ arrival: next, ...(isIsoDate(next) && stay.departure <= next ? { departure: addDays(next, Math.max(1, nightsBetween(stay.arrival, stay.departure))) } : {}) });
           }} />
         </div>
         <div className="field">
           <label htmlFor="new-departure">{t("search.departure")}</label>
-          <input id="new-departure" type="date" min={isIsoDate(arrival) ? addDays(arrival, 1) : undefined} value={departure} onChange={(e) => { setDeparture(e.target.value); setPreview(null); }} />
+          <input id="new-departure" type="date" min={isIsoDate(stay.arrival) ? addDays(stay.arrival, 1) : undefined} value={stay.departure} onChange={(e) => edit({ departure: e.target.value })} />
+        </div>
+        <div className="field field-small">
+          <label htmlFor="new-adults">{t("search.adults")}</label>
+          <select id="new-adults" value={stay.adults} onChange={(e) => edit({ adults: Number(e.target.value) })}
+            aria-describedby={maxOccupancy !== null ? "change-sleeps" : undefined}>
+            {Array.from({ length: 12 }, (_, i) => i + 1).map((n) => <option key={n} value={n}>{n}</option>)}
+          </select>
+        </div>
+        <div className="field field-small">
+          <label htmlFor="new-children">{t("search.children")}</label>
+          <select id="new-children" value={stay.children} onChange={(e) => edit({ children: Number(e.target.value) })}
+            aria-describedby={maxOccupancy !== null ? "change-sleeps" : undefined}>
+            {Array.from({ length: 11 }, (_, i) => i).map((n) => <option key={n} value={n}>{n}</option>)}
+          </select>
         </div>
         <button type="submit" className="button" disabled={busy !== null}>{busy === "check" ? t("manage.checking") : t("manage.checkPrice")}</button>
       </form>
+      {maxOccupancy !== null ? (
+        <p className="muted small" id="change-sleeps">{t("manage.sleeps", { room: booking.roomType?.name ?? "", count: maxOccupancy })}</p>
+      ) : null}
       <div aria-live="polite">
-        {error ? <p className="field-error" role="alert">{error}</p> : null}
+        {error ? <p className="field-error" role="alert" data-testid="change-error">{error}</p> : null}
         {preview ? (
           <div className="preview" data-testid="change-preview">
             <p>
-              <strong>{t("manage.newPrice", { amount: money(preview.totalAmount), old: money(old) })}</strong>{" "}
+              <strong>{t("manage.newPrice", { amount: money(preview.quote.totalAmount), old: money(old) })}</strong>{" "}
               {difference === 0n ? t("manage.difference.same") : difference > 0n ? t("manage.difference.more", { amount: money(difference) }) : t("manage.difference.less", { amount: money(-difference) })}
             </p>
-            <p className="muted" data-testid="change-dates">{formatDate(arrival, locale)} → {formatDate(departure, locale)} ({t("stay.nights", { count: nightsBetween(arrival, departure) })})</p>
+            <p className="muted" data-testid="change-dates">{formatDate(preview.stay.arrival, locale)} → {formatDate(preview.stay.departure, locale)} ({t("stay.nights", { count: nightsBetween(preview.stay.arrival, preview.stay.departure) })})</p>
+            <p className="muted" data-testid="change-guests">
+              {guestsChanged
+                ? t("manage.guestsChange", { old: guestsText(booking.adults, booking.children, t), guests: guestsText(preview.stay.adults, preview.stay.children, t) })
+                : guestsText(preview.stay.adults, preview.stay.children, t)}
+            </p>
+            <details className="change-lines">
+              <summary>{t("book.price")}</summary>
+              <PriceTable quote={preview.quote} />
+            </details>
             <p className="muted">
-              {preview.isRefundable && preview.freeCancellationUntil && new Date(preview.freeCancellationUntil).getTime() > Date.now()
-                ? t("book.freeUntil", { moment: formatMoment(preview.freeCancellationUntil, locale, booking.propertyByPropertyId?.timeZone), penalty: money(preview.lateCancellationPenalty) })
+              {preview.quote.isRefundable && preview.quote.freeCancellationUntil && new Date(preview.quote.freeCancellationUntil).getTime() > Date.now()
+                ? t("book.freeUntil", { moment: formatMoment(preview.quote.freeCancellationUntil, locale, booking.propertyByPropertyId?.timeZone), penalty: money(preview.quote.lateCancellationPenalty) })
                 : t("book.nonRefundable")}
             </p>
-            <button type="button" className="button button-primary" onClick={change} disabled={busy !== null}>
+            <button type="button" className="button button-primary" onClick={change} disabled={busy !== null} data-testid="confirm-change">
               {busy === "change" ? t("manage.changing") : t("manage.confirmChange")}
             </button>
           </div>
@@ -405,6 +453,12 @@ function ChangeDates({ booking, token, onChanged }: { booking: Reservation; toke
       </div>
     </section>
   );
+}
+
+/** "2 adults, 1 child" in the guest's language. */
+function guestsText(adults: number, children: number, t: ReturnType<typeof useI18n>["t"]): string {
+  const a = t("guests.adults", { count: adults });
+  return children > 0 ? `${a}, ${t("guests.children", { count: children })}` : a;
 }
 
 function CancelBooking({ booking, token, onCancelled }: { booking: Reservation; token: string; onCancelled: (message: string) => Promise<void> }) {
