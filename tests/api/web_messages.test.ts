@@ -14,7 +14,8 @@ const others = guestLanguageCodes.filter((l): l is Exclude<GuestLanguage, "en"> 
 /** The names of a message's arguments, plain or plural, nested ones too: "{count, plural, one {# x} other {# y}} {name}" → count, name. */
 function argumentsOf(message: string): string[] {
   const names = new Set<string>();
-  for (const m of message.matchAll(/\{\s*(\w+)\s*(?:,\s*plural\s*,|\})/g)) names.add(m[1]!);
+  // (Not a plural option's words: "one {is}".)
+  for (const m of message.matchAll(/(?<!(?:zero|one|two|few|many|other|=\d+)\s*)\{\s*(\w+)\s*(?:,\s*plural\s*,|\})/g)) names.add(m[1]!);
   return [...names].sort();
 }
 

@@ -105,10 +105,13 @@ export interface PropertyDetails {
   checkOutTime: string;
   photoUrls: string[];
   amenities: string[];
+  /** The property's public contact. */
+  contactEmail: string | null;
+  contactPhone: string | null;
   roomTypesByPropertyId: { nodes: Array<RoomTypeDetails | null> };
 }
 
-const propertyFields = `rowId name kind city address description timeZone currency checkInTime checkOutTime photoUrls amenities
+const propertyFields = `rowId name kind city address description timeZone currency checkInTime checkOutTime photoUrls amenities contactEmail contactPhone
   roomTypesByPropertyId { nodes { rowId name description maxOccupancy photoUrls amenities } }`;
 
 /** Properties (with their room types) by id, in one cacheable request: aliases p0, p1, …, at most 10. */

@@ -3,6 +3,11 @@
 // on these dates, why (a minimum stay, a date closed to arrival, sold out)
 // with the nearest dates that work. The search lives in the URL (shareable,
 // back button) and is sent as a cacheable GET (server/graphql-cache.ts).
+// Choosing: sort (price, name) and filters (free cancellation, meal plan,
+// room features) apply to the answer in the page, kept in the URL too; a
+// party no room sleeps is told each room type's maximum; each property says
+// its check-in and check-out times, its policies (children, pets, parking)
+// as its data has them, and how to reach it.
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { request } from "../api.ts";
 import { Alert, errorText } from "../components/Messages.tsx";
@@ -31,6 +36,30 @@ export interface SearchParams {
   children: number;
 }
 
+/** How the results are ordered: as the API gives them, by the lowest total, or by name. */
+export type SortOrder = "recommended" | "price" | "name";
+const sortOrders: SortOrder[] = ["recommended", "price", "name"];
+
+/** What the guest narrows the results to (in the URL: refundable=1, meal=breakfast,half_board, feature=balcony). */
+export interface Choice {
+  sort: SortOrder;
+  refundable: boolean;
+  meals: string[];
+  features: string[];
+}
+
+const listParam = (value: string | null) => (value ?? "").split(",").filter((v) => /^[a-z_]{1,40}$/.test(v)).slice(0, 20);
+
+export function choiceOf(params: URLSearchParams): Choice {
+  const sort = params.get("sort");
+  return {
+    sort: sortOrders.includes(sort as SortOrder) ? (sort as SortOrder) : "recommended",
+    refundable: params.get("refundable") === "1",
+    meals: listParam(params.get("meal")),
+    features: listParam(params.get("feature")),
+  };
+}
+
 const clampInt = (value: string | null, min: number, max: number, fallback: number) => {
   const n = Number(value);
   return Number.isInteger(n) && n >= min && n <= max ? n : fallback;
@@ -50,8 +79,14 @@ export function searchParamsOf(params: URLSearchParams): SearchParams & { comple
   };
 }
 
-export function searchHref(p: SearchParams): string {
-  return href("/", { where: p.where || null, arrival: p.arrival, departure: p.departure, adults: p.adults, children: p.children || null });
+export function searchHref(p: SearchParams, choice?: Choice): string {
+  return href("/", {
+    where: p.where || null, arrival: p.arrival, departure: p.departure, adults: p.adults, children: p.children || null,
+    sort: choice && choice.sort !== "recommended" ? choice.sort : null,
+    refundable: choice?.refundable ? 1 : null,
+    meal: choice?.meals.length ? choice.meals.join(",") : null,
+    feature: choice?.features.length ? choice.features.join(",") : null,
+  });
 }
 
 function variablesOf(p: SearchParams): SearchVariables {
@@ -70,13 +105,17 @@ type Results =
   | { state: "idle" }
   | { state: "loading" }
   | { state: "failed"; error: unknown }
-  | { state: "done"; nodes: Availability[]; nights: number };
+  /** nodes: what this party fits in; tooSmall: room types that sleep fewer than the party. */
+  | { state: "done"; nodes: Availability[]; tooSmall: Availability[]; nights: number };
 
 export function SearchPage({ location }: { location: Location }) {
   const i18n = useI18n();
   const { t } = i18n;
   usePageTitle(t("search.title"));
   const current = useMemo(() => searchParamsOf(location.params), [location.params]);
+  const choice = useMemo(() => choiceOf(location.params), [location.params]);
+  // The search itself changes only with where, when and who (not with the sort or the filters).
+  const searchKey = [current.where, current.arrival, current.departure, current.adults, current.children, current.complete].join("|");
   const [form, setForm] = useState<SearchParams>(current);
   const [formError, setFormError] = useState<string | null>(null);
   const [places, setPlaces] = useState<Destination[]>([]);
@@ -109,7 +148,9 @@ export function SearchPage({ location }: { location: Location }) {
     const variables = variablesOf(current);
     (async () => {
       const data = await request(searchDoc, variables, { signal });
-      const nodes = (data.searchAvailability?.nodes ?? []).filter((n): n is Availability => !!n && n.restriction !== "MAX_OCCUPANCY");
+      const all = (data.searchAvailability?.nodes ?? []).filter((n): n is Availability => !!n);
+      const nodes = all.filter((n) => n.restriction !== "MAX_OCCUPANCY");
+      const tooSmall = all.filter((n) => n.restriction === "MAX_OCCUPANCY");
       // Photos and amenities of the properties found, ten per request, in parallel (all cacheable).
       const ids = [...new Set(nodes.map((n) => n.propertyId))];
       const batches: string[][] = [];
@@ -123,7 +164,7 @@ export function SearchPage({ location }: { location: Location }) {
       const byId: Record<string, PropertyDetails> = {};
       for (const batch of details) for (const p of Object.values(batch)) if (p) byId[p.rowId] = p;
       setProperties(byId);
-      setResults({ state: "done", nodes, nights: nightsBetween(current.arrival, current.departure) });
+      setResults({ state: "done", nodes, tooSmall, nights: nightsBetween(current.arrival, current.departure) });
       performance.mark("keepr:results");
       // For what cannot be sold on these dates: the nearest dates that work (at most 20 rates).
       const blocked = [...new Set(nodes.filter((n) => !n.isBookable).map((n) => n.ratePlanId))].slice(0, 20);
@@ -142,7 +183,7 @@ export function SearchPage({ location }: { location: Location }) {
       if (!signal.aborted) setResults({ state: "failed", error });
     });
     return () => abort.abort();
-  }, [current, attempt]);
+  }, [searchKey, attempt]); // current is read through searchKey: a new sort or filter is no new search
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -157,7 +198,7 @@ export function SearchPage({ location }: { location: Location }) {
       return;
     }
     setFormError(null);
-    navigate(searchHref(form));
+    navigate(searchHref(form, choice));
   };
 
   const cities = useMemo(() => [...new Set(places.map((p) => p.city))].sort((a, b) => a.localeCompare(b, i18n.locale)), [places, i18n.locale]);
@@ -260,7 +301,8 @@ export function SearchPage({ location }: { location: Location }) {
         </p>
       </form>
 
-      <ResultsView results={results} properties={properties} nearest={nearest} search={current} onRetry={() => setAttempt((a) => a + 1)} />
+      <ResultsView results={results} properties={properties} nearest={nearest} search={current} choice={choice}
+        onChoice={(next) => navigate(searchHref(current, next), { replace: true })} onRetry={() => setAttempt((a) => a + 1)} />
     </>
   );
 }
@@ -320,31 +362,89 @@ function groupResults(nodes: Availability[]): PropertyGroup[] {
   return [...properties.values()];
 }
 
+/** The results a choice keeps: rates with free cancellation, of the meal plans chosen, in room types with every feature chosen. */
+export function applyChoice(nodes: Availability[], choice: Choice, roomAmenities: (roomTypeId: string) => string[]): Availability[] {
+  return nodes.filter(
+    (n) =>
+      (!choice.refundable || n.isRefundable) &&
+      (choice.meals.length === 0 || choice.meals.includes(n.mealPlan)) &&
+      choice.features.every((f) => roomAmenities(n.roomTypeId).includes(f)),
+  );
+}
+
+/** The lowest total of a group's rates that can be sold (then of any), for sorting by price. */
+function lowest(rates: Availability[]): bigint {
+  const bookable = rates.filter((r) => r.isBookable && r.totalAmount !== null);
+  const pool = bookable.length > 0 ? bookable : rates.filter((r) => r.totalAmount !== null);
+  return pool.reduce((min, r) => (min === -1n || minorUnits(r.totalAmount) < min ? minorUnits(r.totalAmount) : min), -1n);
+}
+
+/** Groups in the order chosen: by lowest total (what can be sold first), or by name in the guest's language. */
+export function sortGroups(groups: PropertyGroup[], sort: SortOrder, locale: string): PropertyGroup[] {
+  if (sort === "recommended") return groups;
+  const byPrice = (a: Availability[], b: Availability[]) => {
+    const [x, y] = [lowest(a), lowest(b)];
+    return x === y ? 0 : x === -1n ? 1 : y === -1n ? -1 : x < y ? -1 : 1;
+  };
+  const rooms = (g: PropertyGroup) => ({
+    ...g,
+    rooms: [...g.rooms]
+      .map((r) => ({ ...r, rates: [...r.rates].sort((a, b) => (sort === "price" ? byPrice([a], [b]) : a.ratePlanName.localeCompare(b.ratePlanName, locale))) }))
+      .sort((a, b) => (sort === "price" ? byPrice(a.rates, b.rates) || a.roomTypeName.localeCompare(b.roomTypeName, locale) : a.roomTypeName.localeCompare(b.roomTypeName, locale))),
+  });
+  return groups
+    .map(rooms)
+    .sort((a, b) =>
+      sort === "price"
+        ? byPrice(a.rooms.flatMap((r) => r.rates), b.rooms.flatMap((r) => r.rates)) || a.propertyName.localeCompare(b.propertyName, locale)
+        : a.propertyName.localeCompare(b.propertyName, locale),
+    );
+}
+
 function ResultsView({
   results,
   properties,
   nearest,
   search,
+  choice,
+  onChoice,
   onRetry,
 }: {
   results: Results;
   properties: Record<string, PropertyDetails>;
   nearest: Record<string, StaySuggestion[]>;
   search: SearchParams;
+  choice: Choice;
+  onChoice: (choice: Choice) => void;
   onRetry: () => void;
 }) {
   const i18n = useI18n();
-  const { t } = i18n;
+  const { t, locale } = i18n;
+  const roomAmenities = (roomTypeId: string) => {
+    for (const p of Object.values(properties)) {
+      const room = p.roomTypesByPropertyId.nodes.find((r) => r?.rowId === roomTypeId);
+      if (room) return room.amenities;
+    }
+    return [];
+  };
+  const done = results.state === "done" ? results : null;
+  const shown = done ? applyChoice(done.nodes, choice, roomAmenities) : [];
+  const filtered = choice.refundable || choice.meals.length > 0 || choice.features.length > 0;
+  const party = search.adults + search.children;
   const status =
     results.state === "loading"
       ? t("search.searching")
-      : results.state === "done"
+      : done
         ? (() => {
-            const units = unitsFree(results.nodes);
-            return units === 0 ? t("search.none") : t("search.found", { count: units, nights: results.nights });
+            const units = unitsFree(shown);
+            if (done.nodes.length === 0 && done.tooSmall.length > 0) {
+              return t("search.tooMany", { guests: party, max: Math.max(...done.tooSmall.map((n) => n.maxOccupancy)) });
+            }
+            if (filtered && unitsFree(done.nodes) > 0) return t("search.foundFiltered", { count: units, total: unitsFree(done.nodes), nights: done.nights });
+            return units === 0 ? t("search.none") : t("search.found", { count: units, nights: done.nights });
           })()
         : "";
-  const groups = results.state === "done" ? groupResults(results.nodes) : [];
+  const groups = done ? sortGroups(groupResults(shown), choice.sort, locale) : [];
   return (
     <section className="results" aria-labelledby="results-heading" aria-busy={results.state === "loading"} data-state={results.state}>
       <h2 id="results-heading" className={results.state === "idle" ? "visually-hidden" : undefined}>
@@ -353,6 +453,8 @@ function ResultsView({
       <p className="results-status" role="status" data-testid="search-status">
         {status}
       </p>
+      {/* Below the status line, in the place of the skeletons: nothing above moves when the results arrive. */}
+      {done && done.nodes.length > 0 ? <ChoiceForm nodes={done.nodes} properties={properties} choice={choice} onChoice={onChoice} /> : null}
       {results.state === "failed" ? (
         <Alert>
           <p>{t("search.failed", { message: errorText(results.error, i18n) })}</p>
@@ -367,10 +469,71 @@ function ResultsView({
           <div className="property-card skeleton" />
         </div>
       ) : null}
+      {done && done.tooSmall.length > 0 ? <TooSmall rooms={done.tooSmall} search={search} alone={done.nodes.length === 0} /> : null}
       {groups.map((group) => (
-        <PropertyCard key={group.propertyId} group={group} details={properties[group.propertyId]} nearest={nearest} search={search} nights={results.state === "done" ? results.nights : 0} />
+        <PropertyCard key={group.propertyId} group={group} details={properties[group.propertyId]} nearest={nearest} search={search} nights={done ? done.nights : 0} />
       ))}
     </section>
+  );
+}
+
+/** Sort and filters, from what the results offer (only meal plans and room features some result has). */
+function ChoiceForm({ nodes, properties, choice, onChoice }: { nodes: Availability[]; properties: Record<string, PropertyDetails>; choice: Choice; onChoice: (choice: Choice) => void }) {
+  const { t, tMaybe } = useI18n();
+  const meals = [...new Set(nodes.map((n) => n.mealPlan))];
+  const roomTypes = new Set(nodes.map((n) => n.roomTypeId));
+  const features = [...new Set(Object.values(properties).flatMap((p) => p.roomTypesByPropertyId.nodes.filter((r) => r && roomTypes.has(r.rowId)).flatMap((r) => r!.amenities)))].sort();
+  const toggle = (list: string[], value: string, on: boolean) => (on ? [...list, value] : list.filter((v) => v !== value));
+  return (
+    <form className="choice" aria-label={t("search.choice")} onSubmit={(e) => e.preventDefault()} data-testid="search-choice">
+      <div className="field">
+        <label htmlFor="sort">{t("search.sort")}</label>
+        <select id="sort" value={choice.sort} onChange={(e) => onChoice({ ...choice, sort: e.target.value as SortOrder })}>
+          {sortOrders.map((o) => <option key={o} value={o}>{t(`search.sort.${o}`)}</option>)}
+        </select>
+      </div>
+      <fieldset>
+        <legend>{t("search.filters")}</legend>
+        <label className="check"><input type="checkbox" checked={choice.refundable} onChange={(e) => onChoice({ ...choice, refundable: e.target.checked })} /> {t("terms.refundable")}</label>
+        {meals.length > 1 || choice.meals.length > 0
+          ? meals.map((m) => (
+              <label key={m} className="check"><input type="checkbox" checked={choice.meals.includes(m)} onChange={(e) => onChoice({ ...choice, meals: toggle(choice.meals, m, e.target.checked) })} /> {t(`meal.${m}`)}</label>
+            ))
+          : null}
+        {features.map((f) => (
+          <label key={f} className="check"><input type="checkbox" checked={choice.features.includes(f)} onChange={(e) => onChoice({ ...choice, features: toggle(choice.features, f, e.target.checked) })} /> {tMaybe(`amenity.${f}`) ?? f.replace(/_/g, " ")}</label>
+        ))}
+      </fieldset>
+    </form>
+  );
+}
+
+/** Room types that sleep fewer than the party: how many each sleeps, and a search for a party one room takes. */
+function TooSmall({ rooms, search, alone }: { rooms: Availability[]; search: SearchParams; alone: boolean }) {
+  const { t } = useI18n();
+  const byType = new Map<string, Availability>();
+  for (const n of rooms) if (!byType.has(n.roomTypeId)) byType.set(n.roomTypeId, n);
+  const types = [...byType.values()].sort((a, b) => b.maxOccupancy - a.maxOccupancy);
+  const max = types[0]!.maxOccupancy;
+  const party = search.adults + search.children;
+  const adults = Math.min(search.adults, max);
+  return (
+    <div className={alone ? "panel too-small" : "too-small muted"} data-testid="too-small">
+      <p>{t(alone ? "search.tooSmallAll" : "search.tooSmallSome", { guests: party, count: types.length })}</p>
+      <ul>
+        {types.map((n) => (
+          <li key={n.roomTypeId}>{t("search.roomSleeps", { room: n.roomTypeName, property: n.propertyName, count: n.maxOccupancy })}</li>
+        ))}
+      </ul>
+      {alone ? (
+        <p>
+          {t("search.splitParty")}{" "}
+          <a href={searchHref({ ...search, adults, children: Math.max(0, Math.min(search.children, max - adults)) })} onClick={onLinkClick} className="button button-small">
+            {t("search.searchFor", { count: max })}
+          </a>
+        </p>
+      ) : null}
+    </div>
   );
 }
 
@@ -398,12 +561,52 @@ function PropertyCard({
         </p>
         {details?.description ? <p>{details.description}</p> : null}
         <Amenities codes={details?.amenities ?? []} label={`${t("search.amenities")}: ${group.propertyName}`} />
+        {details ? <Policies details={details} /> : null}
       </header>
       {group.rooms.map((room) => {
         const roomDetails = details?.roomTypesByPropertyId.nodes.find((r) => r?.rowId === room.roomTypeId) ?? undefined;
         return <RoomCard key={room.roomTypeId} room={room} details={roomDetails ?? undefined} nearest={nearest} search={search} nights={nights} />;
       })}
     </article>
+  );
+}
+
+/** "HH:MM:SS" → "HH:MM". */
+const clock = (time: string) => time.slice(0, 5);
+
+/**
+ * Check-in and check-out times, and the policies as the property's data has
+ * them: children (counted in each room's maximum; a cot where a room offers
+ * one), pets and parking (its amenities say so, else "ask"), and its contact.
+ */
+function Policies({ details }: { details: PropertyDetails }) {
+  const { t } = useI18n();
+  const rooms = details.roomTypesByPropertyId.nodes.filter((r): r is NonNullable<typeof r> => !!r);
+  const has = (code: string) => details.amenities.includes(code);
+  const cots = rooms.some((r) => r.amenities.includes("crib"));
+  const max = rooms.reduce((m, r) => Math.max(m, r.maxOccupancy), 0);
+  return (
+    <>
+      <p className="muted small" data-testid="property-times">{t("search.times", { checkIn: clock(details.checkInTime), checkOut: clock(details.checkOutTime) })}</p>
+      <details className="policies" data-testid="property-policies">
+        <summary>{t("search.policies")}</summary>
+        <dl className="summary">
+          <div><dt>{t("search.policy.children")}</dt><dd>{t("search.policy.childrenText", { max })}{cots ? ` ${t("search.policy.cots")}` : ""}</dd></div>
+          <div><dt>{t("search.policy.pets")}</dt><dd>{has("pets_allowed") ? t("search.policy.petsYes") : t("search.policy.ask")}</dd></div>
+          <div><dt>{t("search.policy.parking")}</dt><dd>{has("parking") ? t("search.policy.parkingYes") : t("search.policy.ask")}</dd></div>
+          {details.contactPhone || details.contactEmail ? (
+            <div>
+              <dt>{t("search.policy.contact")}</dt>
+              <dd>
+                {details.contactPhone ? <a href={`tel:${details.contactPhone.replace(/[^+0-9]/g, "")}`}>{details.contactPhone}</a> : null}
+                {details.contactPhone && details.contactEmail ? " · " : null}
+                {details.contactEmail ? <a href={`mailto:${details.contactEmail}`}>{details.contactEmail}</a> : null}
+              </dd>
+            </div>
+          ) : null}
+        </dl>
+      </details>
+    </>
   );
 }
 
