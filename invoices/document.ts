@@ -6,6 +6,7 @@
 // both.
 import { z } from "zod";
 import { formatMoney } from "../shared/money.ts";
+import { guestLanguageOf, localeOf, type GuestLanguage } from "../shared/guest-languages.ts";
 
 const amount = z.union([z.number(), z.string()]).transform(Number);
 
@@ -61,7 +62,7 @@ export const invoiceDocument = z.object({
   property_name: z.string(),
   property_city: z.string().nullish(),
   time_zone: z.string(),
-  /** The language the document is written in: the property's when it was issued (en, pt; others read in English). */
+  /** The language the document is written in: the property's when it was issued (a guest language: en, pt, es; others read in English). */
   language: z.string().nullish(),
 });
 export type InvoiceDocument = z.infer<typeof invoiceDocument>;
@@ -79,8 +80,25 @@ export const documentQuery = `
     left join app_public.invoices c on c.property_id = i.property_id and c.id = i.credits_invoice_id
    where i.id = $1`;
 
-/** The words of a document, per language (the property's: en, pt; the others read English). */
-const words = {
+/** What a document's words are: a label per part, and the phrases with numbers. */
+export interface Words {
+  invoice: string; credit_note: string; issued: string; credits: string; reason: string;
+  billTo: string; billToTitle: string; stay: string; booking: string; guest: string; to: string;
+  vatId: string; taxId: string;
+  date: string; description: string; qty: string; net: string; vatRate: string; vat: string; amount: string;
+  taxes: string; tax: string; total: string; noVat: string; noVatRate: string;
+  vatSummary: string; vatSummaryTitle: string; rate: string; gross: string;
+  payments: string; paymentsTitle: string; method: string; none: string; paid: string;
+  amountDue: string; inCredit: string; paidInFull: string; page: (i: number, n: number) => string;
+  night: string; perPersonNight: string; perNight: string; included: string;
+  cancellation: string; noShow: string; earlier: string;
+  discount: (percent: string, nights: string) => string;
+  extraGuests: (n: string) => string;
+  methods: Record<string, string>;
+}
+
+/** The words of a document, per guest language (the property's; the others read English). */
+const words: Record<GuestLanguage, Words> & { en: Words } = {
   en: {
     invoice: "Invoice", credit_note: "Credit note", issued: "Issued", credits: "Credits invoice", reason: "Reason",
     billTo: "BILL TO", billToTitle: "Bill to", stay: "STAY", booking: "Booking", guest: "Guest", to: "to",
@@ -93,6 +111,7 @@ const words = {
     night: "Night", perPersonNight: "per person per night", perNight: "per night", included: "included",
     cancellation: "Cancellation fee", noShow: "No-show fee", earlier: "Invoiced earlier",
     discount: (percent: string, nights: string) => `${percent}% off stays of ${nights} nights or more`,
+    extraGuests: (n: string) => `(incl. ${n} extra guest${n === "1" ? "" : "s"})`,
     methods: {} as Record<string, string>,
   },
   pt: {
@@ -107,14 +126,29 @@ const words = {
     night: "Noite", perPersonNight: "por pessoa e noite", perNight: "por noite", included: "incluído",
     cancellation: "Taxa de cancelamento", noShow: "Taxa de não comparência", earlier: "Faturado anteriormente",
     discount: (percent: string, nights: string) => `${percent}% de desconto em estadias de ${nights} noites ou mais`,
+    extraGuests: (n: string) => `(incl. ${n} hóspede${n === "1" ? "" : "s"} extra)`,
     methods: { Card: "Cartão", Cash: "Numerário", "Bank transfer": "Transferência bancária", Refund: "Reembolso", "City ledger": "Conta corrente", "Another folio": "Outra conta" } as Record<string, string>,
   },
-} as const;
-export type Words = (typeof words)["en"];
+  es: {
+    invoice: "Factura", credit_note: "Factura rectificativa", issued: "Emitida el", credits: "Rectifica la factura", reason: "Motivo",
+    billTo: "FACTURAR A", billToTitle: "Facturar a", stay: "ESTANCIA", booking: "Reserva", guest: "Huésped", to: "a",
+    vatId: "NIF-IVA", taxId: "NIF",
+    date: "Fecha", description: "Descripción", qty: "Cant.", net: "Base", vatRate: "IVA %", vat: "IVA", amount: "Importe",
+    taxes: "Impuestos", tax: "Impuesto", total: "Total", noVat: "no sujeto a IVA", noVatRate: "Sin IVA",
+    vatSummary: "RESUMEN DEL IVA", vatSummaryTitle: "Resumen del IVA", rate: "Tipo", gross: "Bruto",
+    payments: "PAGOS RECIBIDOS", paymentsTitle: "Pagos recibidos", method: "Medio", none: "Ninguno todavía.", paid: "Pagado",
+    amountDue: "Importe pendiente", inCredit: "A su favor", paidInFull: "Pagado por completo", page: (i: number, n: number) => `página ${i} de ${n}`,
+    night: "Noche", perPersonNight: "por persona y noche", perNight: "por noche", included: "incluido",
+    cancellation: "Gastos de cancelación", noShow: "Gastos por no presentarse", earlier: "Facturado anteriormente",
+    discount: (percent: string, nights: string) => `${percent}% de descuento en estancias de ${nights} noches o más`,
+    extraGuests: (n: string) => `(incl. ${n} huésped${n === "1" ? "" : "es"} extra)`,
+    methods: { Card: "Tarjeta", Cash: "Efectivo", "Bank transfer": "Transferencia bancaria", Refund: "Reembolso", "City ledger": "Cuenta de crédito", "Another folio": "Otra cuenta" } as Record<string, string>,
+  },
+};
 
 /** How a document speaks: its words, and numbers, dates and countries in its language. */
 export interface Speech {
-  language: "en" | "pt";
+  language: GuestLanguage;
   w: Words;
   money(minor: number): string;
   percent(rate: number): string;
@@ -124,14 +158,14 @@ export interface Speech {
 }
 
 export function speechOf(d: InvoiceDocument): Speech {
-  const language = d.language === "pt" ? "pt" : "en";
-  const locale = language === "pt" ? "pt-PT" : "en-GB";
+  const language = guestLanguageOf(d.language);
+  const locale = localeOf(language);
   const percentFormat = new Intl.NumberFormat(locale, { maximumFractionDigits: 3 });
   const dayFormat = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" });
   return {
     language,
-    w: words[language] as Words,
-    money: (minor) => formatMoney(minor, d.currency, language === "pt" ? "pt-PT" : "en"),
+    w: words[language],
+    money: (minor) => formatMoney(minor, d.currency, language === "en" ? "en" : locale),
     percent: (rate) => `${percentFormat.format(rate)} %`,
     day: (date) => {
       const t = new Date(`${date}T12:00:00Z`);
@@ -149,7 +183,10 @@ export function speechOf(d: InvoiceDocument): Speech {
   };
 }
 
-export const titleOf = (d: Pick<InvoiceDocument, "kind" | "language">) => (words[d.language === "pt" ? "pt" : "en"] as Words)[d.kind];
+export const titleOf = (d: Pick<InvoiceDocument, "kind" | "language">) => words[guestLanguageOf(d.language)][d.kind];
+
+/** Every language's document words (for the check that each has every word). */
+export const invoiceWords = words;
 
 /** English-only helpers kept for callers outside a document (the email's subject uses speechOf). */
 export function money(minor: number, currency: string): string {
@@ -176,7 +213,7 @@ export function lineText(l: InvoiceLine, s: Speech): string {
   let text = l.description;
   if (l.type === "night") {
     text = text.replace(/Night of \p{L}+ \d{1,2} \p{L}+ \d{4}/u, l.date ? w.night : `${w.night} ${l.date ?? ""}`.trim());
-    text = text.replace(/\(incl\. (\d+) extra guests?\)/, (_m, n: string) => (s.language === "pt" ? `(incl. ${n} hóspede${n === "1" ? "" : "s"} extra)` : _m));
+    text = text.replace(/\(incl\. (\d+) extra guests?\)/, (_m, n: string) => w.extraGuests(n));
   } else if (l.type === "discount") {
     text = text.replace(/^([\d.]+)% off stays of (\d+) nights or more$/, (_m, p: string, n: string) => w.discount(p, n));
   } else if (l.type === "city_tax") {

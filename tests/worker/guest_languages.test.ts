@@ -12,6 +12,8 @@ import { guestLanguageCodes } from "../../shared/guest-languages.ts";
 import { messageWords, render, type NotificationContext } from "../../worker/notifications/render.ts";
 import { builtInTemplates, kinds } from "../../worker/notifications/templates.ts";
 import { stayCalendarWords } from "../../channels/stay-calendar.ts";
+import { invoiceDocument, invoiceWords, lineText, speechOf } from "../../invoices/document.ts";
+import { invoiceEmail, invoiceEmailWords } from "../../worker/tasks/send_invoice.ts";
 import { actAs, fileDatabase, inCommit } from "../helpers/db.ts";
 import { newOutbox, runDueJobs } from "../helpers/jobs.ts";
 import { addDays, createHotel, hold, localDate, newKey, quote } from "../helpers/booking.ts";
@@ -39,9 +41,13 @@ describe.each(guestLanguageCodes.filter((l) => l !== "en"))("%s", (language) => 
     expect({ missing, differ }).toEqual({ missing: [], differ: [] });
   });
 
-  it("has every word of the helpers and of the stay's .ics", () => {
+  it("has every word of the helpers, of the stay's .ics, of the invoice and of its email", () => {
     expect(Object.keys(messageWords[language]).sort()).toEqual(Object.keys(messageWords.en).sort());
     expect(Object.keys(stayCalendarWords[language]).sort()).toEqual(Object.keys(stayCalendarWords.en).sort());
+    expect(Object.keys(invoiceWords[language]).sort()).toEqual(Object.keys(invoiceWords.en).sort());
+    expect(Object.keys(invoiceEmailWords[language]).sort()).toEqual(Object.keys(invoiceEmailWords.en).sort());
+    // Every payment method Portuguese names, this language names too.
+    expect(Object.keys(invoiceWords[language].methods).sort()).toEqual(Object.keys(invoiceWords.pt.methods).sort());
   });
 });
 
@@ -84,6 +90,23 @@ it("Spanish: plurals, dates, money, the terms in words and the refund; <html lan
   const late = render("modification", "email", { ...context, free_cancellation_until: "2020-01-01T00:00:00Z" });
   expect(late.text).toContain("El plazo de cancelación gratuita ha terminado: cancelar cuesta 120,00\u00a0€.");
   expect(render("pre_arrival", "sms", context).text).toMatch(/^Hotel del Puerto: le esperamos el mié\.?, 10 de marzo de 2027 a partir de las 15:00\. Reserva ABCD2345\.$/);
+});
+
+it("the invoice email and the invoice's own words in Spanish", () => {
+  const d = invoiceDocument.parse({
+    kind: "invoice", document_number: "FT 2027/12", currency: "EUR", net_amount: 30000, tax_amount: 1800, total_amount: 31800,
+    lines: [{ kind: "revenue", type: "night", date: "2027-03-10", description: "Doble · Night of Wed 10 Mar 2027 (incl. 2 extra guests)", amount: 15000 }],
+    bill_to: { name: "Lucía Pérez", confirmation_code: "ABCD2345" }, amount_due: 0, issued_at: "2027-03-13T10:00:00Z",
+    property_name: "Hotel del Puerto", time_zone: "Europe/Madrid", language: "es",
+  });
+  expect(invoiceEmail(d)).toEqual({
+    subject: "Factura FT 2027/12 — Hotel del Puerto",
+    text: "Hola, Lucía Pérez:\n\nLe enviamos adjunta la factura FT 2027/12 de Hotel del Puerto, reserva ABCD2345.\nTotal: 318,00\u00a0€.\nPagada por completo. Gracias.\n\nHotel del Puerto",
+  });
+  expect(lineText(d.lines[0]!, speechOf(d))).toBe("Doble · Noche (incl. 2 huéspedes extra)");
+  // English and Portuguese read as before.
+  expect(lineText(d.lines[0]!, speechOf({ ...d, language: "en" }))).toBe("Doble · Night (incl. 2 extra guests)");
+  expect(lineText(d.lines[0]!, speechOf({ ...d, language: "pt" }))).toBe("Doble · Noite (incl. 2 hóspedes extra)");
 });
 
 it("a language Keepr does not speak (German) is English throughout: words, money, dates and <html lang>", () => {

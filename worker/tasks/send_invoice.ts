@@ -9,6 +9,7 @@
 // recorded as failed on the last try.
 import type { Task } from "graphile-worker";
 import { z } from "zod";
+import type { GuestLanguage } from "../../shared/guest-languages.ts";
 import { fileNameOf, invoiceDocument, speechOf, titleOf, type InvoiceDocument } from "../../invoices/document.ts";
 import { renderInvoicePdf } from "../../invoices/pdf.ts";
 import type { Mailer } from "../mailer.ts";
@@ -26,35 +27,49 @@ const delivery = z.object({
 });
 
 
+/** The email's words, per guest language (typed by shared/guest-languages.ts: a new language fails typecheck here until it has them). */
+export const invoiceEmailWords: Record<GuestLanguage, {
+  hello: (name: string) => string;
+  attached: (kind: "invoice" | "credit_note", number: string, property: string, booking: string | undefined) => string;
+  credits: (number: string) => string;
+  inCredit: (amount: string) => string;
+  paidInFull: string;
+}> = {
+  en: {
+    hello: (name) => (name ? `Hello ${name},` : "Hello,"),
+    attached: (kind, number, property, booking) => `Please find attached ${kind === "invoice" ? "invoice" : "credit note"} ${number} from ${property}${booking ? ` for booking ${booking}.` : "."}`,
+    credits: (number) => `It credits invoice ${number}.`,
+    inCredit: (amount) => `Your account is in credit by ${amount}.`,
+    paidInFull: "Paid in full, thank you.",
+  },
+  pt: {
+    hello: (name) => (name ? `Olá ${name},` : "Olá,"),
+    attached: (kind, number, property, booking) => `Segue em anexo ${kind === "invoice" ? "a fatura" : "a nota de crédito"} ${number} de ${property}${booking ? `, reserva ${booking}.` : "."}`,
+    credits: (number) => `Retifica a fatura ${number}.`,
+    inCredit: (amount) => `A seu favor: ${amount}.`,
+    paidInFull: "Pago na totalidade. Obrigado.",
+  },
+  es: {
+    hello: (name) => (name ? `Hola, ${name}:` : "Hola:"),
+    attached: (kind, number, property, booking) => `Le enviamos adjunta ${kind === "invoice" ? "la factura" : "la factura rectificativa"} ${number} de ${property}${booking ? `, reserva ${booking}.` : "."}`,
+    credits: (number) => `Rectifica la factura ${number}.`,
+    inCredit: (amount) => `A su favor: ${amount}.`,
+    paidInFull: "Pagada por completo. Gracias.",
+  },
+};
+
 /** The message's text, in the document's language: what it is, its total and what is due, and who sent it. */
 export function invoiceEmail(d: InvoiceDocument): { subject: string; text: string } {
   const sp = speechOf(d);
+  const e = invoiceEmailWords[sp.language];
   const seller = d.seller?.legal_name ?? d.property_name;
   const title = titleOf(d);
-  const name = d.bill_to.name ?? "";
   const booking = d.bill_to.confirmation_code;
-  const pt = sp.language === "pt";
-  const lines = pt
-    ? [
-        name ? `Olá ${name},` : "Olá,",
-        "",
-        `Segue em anexo ${d.kind === "invoice" ? "a fatura" : "a nota de crédito"} ${d.document_number} de ${d.property_name}${booking ? `, reserva ${booking}.` : "."}`,
-        `Total: ${sp.money(d.total_amount)}.`,
-      ]
-    : [
-        name ? `Hello ${name},` : "Hello,",
-        "",
-        `Please find attached ${d.kind === "invoice" ? "invoice" : "credit note"} ${d.document_number} from ${d.property_name}${booking ? ` for booking ${booking}.` : "."}`,
-        `Total: ${sp.money(d.total_amount)}.`,
-      ];
-  if (d.credited_number) lines.push(pt ? `Retifica a fatura ${d.credited_number}.` : `It credits invoice ${d.credited_number}.`);
+  const lines = [e.hello(d.bill_to.name ?? ""), "", e.attached(d.kind, d.document_number, d.property_name, booking), `Total: ${sp.money(d.total_amount)}.`];
+  if (d.credited_number) lines.push(e.credits(d.credited_number));
   if (d.kind === "invoice" && d.amount_due != null) {
     lines.push(
-      d.amount_due > 0
-        ? `${sp.w.amountDue}: ${sp.money(d.amount_due)}.`
-        : d.amount_due < 0
-          ? pt ? `A seu favor: ${sp.money(-d.amount_due)}.` : `Your account is in credit by ${sp.money(-d.amount_due)}.`
-          : pt ? "Pago na totalidade. Obrigado." : "Paid in full, thank you.",
+      d.amount_due > 0 ? `${sp.w.amountDue}: ${sp.money(d.amount_due)}.` : d.amount_due < 0 ? e.inCredit(sp.money(-d.amount_due)) : e.paidInFull,
     );
   }
   if (d.seller?.invoice_footer) lines.push("", d.seller.invoice_footer);
