@@ -8,7 +8,8 @@
 //   see unpublished properties, a guest's booking token its own rights). A
 //   token's request neither reads nor fills the cache.
 // - Key: the operation as graphql-js prints it (whitespace and comments do
-//   not matter), the operation name and the variables (keys sorted).
+//   not matter), the operation name, the variables (keys sorted) and the
+//   Accept header (which picks the answer's content type).
 // - Tags (core/search-feed.ts): a search of one property, `p:<id>`; by city
 //   or country, the scope's tag (a property entering the scope drops it)
 //   and every property in the scope, published or not, found once per
@@ -284,7 +285,8 @@ export function makeSearchCachePlugin(options: SearchCachePluginOptions): Graphi
           };
           if (!cache || !feed) return bypass("off");
           if (!feed.alive() || headerOf(digest, "x-keepr-min-lsn")) return bypass();
-          const key = `${plan.printed}\n${request.operationName ?? ""}\n${canonical(variables)}`;
+          // Accept too: grafserv answers application/json or application/graphql-response+json by it.
+          const key = `${plan.printed}\n${request.operationName ?? ""}\n${canonical(variables)}\n${headerOf(digest, "accept") ?? ""}`;
           const hit = cache.get(key);
           if (hit) return marked({ type: "buffer" as const, statusCode: 200, headers: { ...hit.headers }, buffer: hit.buffer }, "hit");
           const running = computing.get(key);
