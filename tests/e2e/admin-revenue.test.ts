@@ -335,7 +335,7 @@ describe("a revenue manager's reports", () => {
 });
 
 describe("a revenue manager on a 390 px phone", () => {
-  it("reads the rooms left and previews a copy without the page scrolling sideways", async () => {
+  it("reads the rooms left and previews a copy without the page scrolling sideways, and reads the reports' comparison", async () => {
     const { page, errors } = await signIn("phone");
     await page.goto(`${server.url}/admin/revenue/calendar`);
     await page.locator(`[data-testid="rooms-left"][data-room-type="${hotel.roomTypeId}"] [data-date="${addDays(today, 3)}"][data-left="0"]`).waitFor();
@@ -358,6 +358,14 @@ describe("a revenue manager on a 390 px phone", () => {
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "detached" });
     await shot(page, "rooms-left-phone");
+    // The reports' comparison on a phone: its own scrolling box, readable and axe clean. (The Reports page as a whole
+    // is wider than a phone by about 140 px before this issue's work: not fixed here, see docs/admin.md.)
+    await page.goto(`${server.url}/admin/reports`);
+    const table = page.getByTestId("period-comparison");
+    await table.locator('[data-measure="Room nights sold"] [data-column="last-year"]').filter({ hasText: "4" }).waitFor();
+    await table.scrollIntoViewIfNeeded();
+    await shot(page, "reports-comparison-phone");
+    await expectAccessible(page);
     expect(errors).toEqual([]);
   });
 });

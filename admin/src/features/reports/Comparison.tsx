@@ -90,7 +90,8 @@ export function PeriodComparison({ rows, lastYear, sameTimeLastYear, today, from
   const hasPast = rows.some((r) => r.date < today);
   const hasFuture = rows.some((r) => r.date >= today);
   return (
-    <Box sx={{ my: 2, overflowX: "auto", width: 0, minWidth: "100%" }} data-testid="period-comparison">
+    // Scrolls sideways in its own box on a phone (focusable, so the keyboard can scroll it too).
+    <Box sx={{ my: 2, overflowX: "auto", width: 0, minWidth: "100%", contain: "inline-size" }} data-testid="period-comparison" tabIndex={0} role="region" aria-label="This period beside last year">
       <Table size="small" aria-label="This period, on the books and the same period last year">
         <TableHead>
           <TableRow>
