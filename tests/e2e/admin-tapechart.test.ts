@@ -11,7 +11,8 @@
 //   the panel's buttons).
 // - A press on a free night of 103, and a drag across three, open New
 //   booking with that unit and those nights; so does the unit's name from
-//   the keyboard (a dialog with the dates).
+//   the keyboard (a dialog with the dates). The booking from 103's free
+//   night is quoted, held and confirmed on 103 (New booking's unit choice).
 // - No booking waits for a unit through the API (every hold claims one):
 //   the test makes one (Cy's unit taken away in SQL, as an import could)
 //   and the chart shows the room type's unassigned lane; Cy is dragged onto
@@ -310,6 +311,32 @@ describe("the front desk on a 1440 px desktop, 30 days", () => {
     params = await bookingParams(page);
     expect(Object.fromEntries(params)).toMatchObject({ arrival: night, departure: addDays(night, 3), unitId: await unitId("103") });
     await expect(page.getByLabel("Departure").inputValue()).resolves.toBe(addDays(night, 3));
+    expect(errors).toEqual([]);
+  });
+
+  it("the booking started from 103's free night is quoted, held and confirmed on 103 in the database", async () => {
+    const night = addDays(today, 12);
+    await page.goto(`${server.url}/admin/tape-chart?days=30&from=${today}`);
+    await chartOf(page).waitFor();
+    const point = await cellPoint(page, "103", night);
+    await page.mouse.click(point.x, point.y);
+    await bookingParams(page);
+    // New booking quotes the unit's room type at once, on that unit.
+    const quote = page.getByTestId("quote");
+    await quote.getByTestId("quote-total").waitFor();
+    await page.getByTestId("hold-room").click();
+    await page.getByTestId("held-unit").filter({ hasText: "103" }).waitFor();
+    await page.getByLabel("Full name").fill("Dee Clicked");
+    await page.getByLabel("Email").fill("dee@example.com");
+    await page.getByTestId("confirm-booking").click();
+    await page.getByTestId("confirmation-code").waitFor();
+    const { rows } = await db.ownerPool.query<{ unit: string; arrival: string; departure: string; status: string }>(
+      `select u.name as unit, to_char(lower(r.stay), 'YYYY-MM-DD') as arrival, to_char(upper(r.stay), 'YYYY-MM-DD') as departure, r.status
+         from app_public.reservations r join app_public.units u on u.id = r.unit_id join app_public.guests g on g.id = r.guest_id
+        where r.property_id = $1 and g.email = 'dee@example.com'`,
+      [hotel.propertyId],
+    );
+    expect(rows).toEqual([{ unit: "103", arrival: night, departure: addDays(night, 1), status: "confirmed" }]);
     expect(errors).toEqual([]);
   });
 
