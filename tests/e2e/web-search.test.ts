@@ -166,6 +166,16 @@ it("filters to free cancellation, breakfast and a balcony, by keyboard; kept aft
   await expect(page.getByLabel("Free cancellation").isChecked()).resolves.toBe(true);
   await page.getByLabel("Breakfast included").uncheck();
   await expect(shown(page)).resolves.toEqual(["Ribeira Hotel: Double Room [Flexible]"]);
+  // A forged link: an unknown sort, markup as a meal plan, a feature no room has: ignored or matching nothing, never run.
+  await page.goto(`${server.url}${url(2, 0, "&sort=evil&meal=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&feature=no_such_thing")}`);
+  await page.locator(".results[data-state=done]").waitFor();
+  await expect(page.getByLabel("Sort by").inputValue()).resolves.toBe("recommended");
+  await expect(page.getByTestId("search-status").textContent()).resolves.toBe("0 rooms match your choice, of 7 available for 2 nights.");
+  await expect(page.locator("img[src=x]").count()).resolves.toBe(0);
+  // The filter the link chose is on the form, to be unchosen.
+  await expect(page.getByLabel("no such thing").isChecked()).resolves.toBe(true);
+  await page.getByLabel("no such thing").click(); // (once unchosen it is gone: no room has it)
+  await expect(page.getByTestId("search-status").textContent()).resolves.toBe("7 rooms available for 2 nights.");
   expect(errors).toEqual([]);
   await ctx.close();
 }, 90_000);

@@ -480,9 +480,10 @@ function ResultsView({
 /** Sort and filters, from what the results offer (only meal plans and room features some result has). */
 function ChoiceForm({ nodes, properties, choice, onChoice }: { nodes: Availability[]; properties: Record<string, PropertyDetails>; choice: Choice; onChoice: (choice: Choice) => void }) {
   const { t, tMaybe } = useI18n();
-  const meals = [...new Set(nodes.map((n) => n.mealPlan))];
+  // What the results offer, and whatever the URL chose besides (so it can be unchosen).
+  const meals = [...new Set([...nodes.map((n) => n.mealPlan), ...choice.meals])];
   const roomTypes = new Set(nodes.map((n) => n.roomTypeId));
-  const features = [...new Set(Object.values(properties).flatMap((p) => p.roomTypesByPropertyId.nodes.filter((r) => r && roomTypes.has(r.rowId)).flatMap((r) => r!.amenities)))].sort();
+  const features = [...new Set([...Object.values(properties).flatMap((p) => p.roomTypesByPropertyId.nodes.filter((r) => r && roomTypes.has(r.rowId)).flatMap((r) => r!.amenities)), ...choice.features])].sort();
   const toggle = (list: string[], value: string, on: boolean) => (on ? [...list, value] : list.filter((v) => v !== value));
   return (
     <form className="choice" aria-label={t("search.choice")} onSubmit={(e) => e.preventDefault()} data-testid="search-choice">
@@ -497,7 +498,7 @@ function ChoiceForm({ nodes, properties, choice, onChoice }: { nodes: Availabili
         <label className="check"><input type="checkbox" checked={choice.refundable} onChange={(e) => onChoice({ ...choice, refundable: e.target.checked })} /> {t("terms.refundable")}</label>
         {meals.length > 1 || choice.meals.length > 0
           ? meals.map((m) => (
-              <label key={m} className="check"><input type="checkbox" checked={choice.meals.includes(m)} onChange={(e) => onChoice({ ...choice, meals: toggle(choice.meals, m, e.target.checked) })} /> {t(`meal.${m}`)}</label>
+              <label key={m} className="check"><input type="checkbox" checked={choice.meals.includes(m)} onChange={(e) => onChoice({ ...choice, meals: toggle(choice.meals, m, e.target.checked) })} /> {tMaybe(`meal.${m}`) ?? m.replace(/_/g, " ")}</label>
             ))
           : null}
         {features.map((f) => (
