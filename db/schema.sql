@@ -75,7 +75,7 @@
 --     reservations_rate_override, reservations_unpaid_prepayment,
 --     resolve_channel_conflict, room_type_held_until, route_folio_postings,
 --     run_night_audit, run_payouts, search_availability, search_guests,
---     search_reservations, send_invoice, set_folio_bill_to,
+--     search_reservations, send_invoice, set_do_not_disturb, set_folio_bill_to,
 --     set_property_legal_details, set_rates, set_unit_status,
 --     sync_channel_feed_now, take_folio_payment, tape_chart_claims,
 --     transfer_folio_to_city_ledger, unit_calendar, update_guest,
@@ -2156,6 +2156,7 @@ create table app_public.reservations (
   payment_guarantee_note text,
   card_brand text,
   card_last4 text,
+  do_not_disturb_on date,
   constraint reservations_adults_check CHECK (adults >= 1 AND adults <= 50),
   constraint reservations_cancellation_reason_check CHECK (length(cancellation_reason) <= 500),
   constraint reservations_card_check CHECK (card_last4 ~ '^[0-9]{4}$'::text AND card_brand ~ '^[a-z_]{1,20}$'::text),
@@ -2235,6 +2236,7 @@ comment on column app_public.reservations.payment_guarantee_waived_at is 'When s
 comment on column app_public.reservations.payment_guarantee_note is 'The reason staff gave for the last extension or waiver of the payment deadline.';
 comment on column app_public.reservations.card_brand is 'The card on file: its brand (visa, mastercard, amex, ...), from the payment provider. The card that last succeeded, or the one the guest gave last.';
 comment on column app_public.reservations.card_last4 is 'The card on file: its last four digits.';
+comment on column app_public.reservations.do_not_disturb_on is 'The day (property calendar) the guest in house hung do-not-disturb: no stay-over cleaning that day (setDoNotDisturb).';
 comment on constraint reservations_pkey on app_public.reservations is '@rowIdentity id';
 comment on constraint reservations_property_id_guest_id_fkey on app_public.reservations is '@fieldName guest
 @foreignFieldName reservations';
@@ -5992,6 +5994,10 @@ begin
         v_changes := v_changes || case when v_new ->> 'special_requests' is null then 'Special requests removed'
           else 'Special requests: “' || (v_new ->> 'special_requests') || '”' end;
       end if;
+      if v_old -> 'do_not_disturb_on' is distinct from v_new -> 'do_not_disturb_on' then
+        v_changes := v_changes || case when v_new ->> 'do_not_disturb_on' is not null then 'Do not disturb today: no stay-over cleaning'
+          else 'Do-not-disturb removed' end;
+      end if;
       if v_old -> 'unit_pinned' is distinct from v_new -> 'unit_pinned' then
         v_changes := v_changes || case when (v_new ->> 'unit_pinned')::boolean then 'Pinned to its unit' else 'Unpinned from its unit' end;
       end if;
@@ -6662,6 +6668,49 @@ end;
 $function$;
 grant execute on function app_public.send_invoice(invoice_id uuid, email text, idempotency_key text) to keepr_staff;
 comment on function app_public.send_invoice(invoice_id uuid, email text, idempotency_key text) is 'Emails an issued invoice or credit note with its PDF attached (to the given address, else the bill-to''s email) through a job added in the same transaction. Cashiers. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_EMAIL, IDEMPOTENCY_KEY_REUSED.';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.set_do_not_disturb(reservation_id uuid, do_not_disturb boolean)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.set_do_not_disturb(reservation_id uuid, do_not_disturb boolean)
+ RETURNS app_public.reservations
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '2s'
+AS $function$
+#variable_conflict use_column
+declare
+  v_res app_public.reservations;
+  v_today date;
+begin
+  v_res := app_private.lock_reservation(set_do_not_disturb.reservation_id, app_hidden.staff_group_roles('housekeeping_ops'), 'set do-not-disturb');
+  if v_res.status <> 'checked_in' then
+    perform app_private.invalid_transition(v_res, 'marked do-not-disturb');
+  end if;
+  if do_not_disturb is null then
+    raise exception using errcode = 'INVLD', message = 'Say whether the guest does not want to be disturbed (true or false).';
+  end if;
+  v_today := app_private.local_today(v_res.property_id);
+  update app_public.reservations r
+     set do_not_disturb_on = case when set_do_not_disturb.do_not_disturb then v_today end
+   where r.id = v_res.id and r.do_not_disturb_on is distinct from (case when set_do_not_disturb.do_not_disturb then v_today end)
+  returning * into v_res;
+  if not found then
+    select * into v_res from app_public.reservations r where r.id = set_do_not_disturb.reservation_id;
+  end if;
+  if do_not_disturb then
+    update app_public.housekeeping_tasks t
+       set status = 'cancelled', completed_at = pg_catalog.now(),
+           notes = pg_catalog.left(coalesce(t.notes || ' · ', '') || 'Do not disturb', 1000)
+     where t.property_id = v_res.property_id and t.reservation_id = v_res.id and t.kind = 'stayover_clean'
+       and t.due_date = v_today and t.status = 'open';
+  end if;
+  return v_res;
+end;
+$function$;
+grant execute on function app_public.set_do_not_disturb(reservation_id uuid, do_not_disturb boolean) to keepr_staff;
+comment on function app_public.set_do_not_disturb(reservation_id uuid, do_not_disturb boolean) is 'Marks an in-house stay do-not-disturb for today (true) or not (false): today''s unstarted stay-over cleaning is cancelled and none is scheduled today. Housekeeping board staff (owner, manager, front desk, housekeeping). Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.set_folio_bill_to(folio_id uuid, name text, address_line1 text, address_line2 text, postal_code text, city text, country_code text, tax_id text, email text, idempotency_key text)
@@ -11510,6 +11559,8 @@ AS $function$
        and app_private.local_today(r.property_id) > pg_catalog.lower(r.stay)
        and app_private.local_today(r.property_id) < pg_catalog.upper(r.stay)
        and (app_private.local_today(r.property_id) - pg_catalog.lower(r.stay)) % p.stayover_clean_nights = 0
+       -- The guest hung do-not-disturb today (app_public.set_do_not_disturb).
+       and r.do_not_disturb_on is distinct from app_private.local_today(r.property_id)
     on conflict do nothing
     returning 1
   )

@@ -142,6 +142,10 @@ begin
         v_changes := v_changes || case when v_new ->> 'special_requests' is null then 'Special requests removed'
           else 'Special requests: “' || (v_new ->> 'special_requests') || '”' end;
       end if;
+      if v_old -> 'do_not_disturb_on' is distinct from v_new -> 'do_not_disturb_on' then
+        v_changes := v_changes || case when v_new ->> 'do_not_disturb_on' is not null then 'Do not disturb today: no stay-over cleaning'
+          else 'Do-not-disturb removed' end;
+      end if;
       if v_old -> 'unit_pinned' is distinct from v_new -> 'unit_pinned' then
         v_changes := v_changes || case when (v_new ->> 'unit_pinned')::boolean then 'Pinned to its unit' else 'Unpinned from its unit' end;
       end if;

@@ -357,6 +357,7 @@ export const functions = {
   "app_public.modify_reservation(uuid,text,date,date,integer,integer,uuid,uuid)": { execute: api, call: { guard: "front_office", own: true } },
   "app_public.cancel_reservation(uuid,text,text)": { execute: api, call: { guard: "front_office", own: true } },
   "app_public.check_in(uuid,text,boolean,boolean)": { execute: staffOnly, call: { guard: "front_office" } },
+  "app_public.set_do_not_disturb(uuid,boolean)": { about: "the guest in house hung do-not-disturb today", execute: staffOnly, call: { guard: "housekeeping_ops" } },
   "app_public.record_registration_card(uuid,text,app_public.identity_document_type,text,text,text,date,date,date,text)": {
     about: "the desk records the guest's identity document", execute: staffOnly, call: { guard: "front_office" },
   },

@@ -493,6 +493,9 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
   "app_public.cancel_reservation(uuid,text,text)": {
     call: (a, t) => ({ sql: "select * from app_public.cancel_reservation($1, $2, 'Plans changed')", params: [reservationOf(a, t), newKey()], owner: own(t) }),
   },
+  "app_public.set_do_not_disturb(uuid,boolean)": {
+    call: (a) => ({ sql: "select * from app_public.set_do_not_disturb($1, true)", params: [a.res.inhouse] }),
+  },
   "app_public.record_registration_card(uuid,text,app_public.identity_document_type,text,text,text,date,date,date,text)": {
     call: (a) => ({
       sql: "select * from app_public.record_registration_card($1, 'In House', 'national_id', 'Y7654321', 'PT', 'PT', '1980-01-01', '2020-01-01')",

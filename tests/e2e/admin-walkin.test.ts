@@ -5,7 +5,8 @@
 // reason, no email, "Confirm and check in", the registration card filled in
 // the check-in dialog (an expired passport refused on screen first), the
 // guest in house, the card on the reservation and its PDF; a discount over
-// the desk's limit refused with OVERRIDE_LIMIT. On a phone (390×844), a
+// the desk's limit refused with OVERRIDE_LIMIT; the guest then asks not to be
+// disturbed today (do-not-disturb). On a phone (390×844), a
 // phone booking for tomorrow at a room price the desk sets, then its
 // registration card recorded from the reservation page; no sideways scroll.
 // Axe on every screen. Screenshots docs/screenshots/admin-walkin-*.png.
@@ -169,6 +170,11 @@ describe("the front desk on a desktop", () => {
       born: "1980-02-29", discount_percent: "10.00", reason: "Corporate walk-in", messages: 0,
     }]);
     await expect(page.getByTestId("rate-override").textContent()).resolves.toContain("Corporate walk-in");
+    // The guest asks not to be disturbed today: no stay-over cleaning today.
+    await page.getByTestId("do-not-disturb").click();
+    await page.getByTestId("do-not-disturb-on").waitFor();
+    const dnd = await db.ownerPool.query("select do_not_disturb_on::text as day from app_public.reservations where id = $1", [reservationId]);
+    expect(dnd.rows[0].day).toBe(localDate(h.timeZone));
     await shot(page, "reservation-desktop");
     await expectAccessible(page);
     // The History tab says it in words: the desk's price and the card, its number masked.

@@ -38,6 +38,8 @@ export const accessMatrix = {
     check_in: "front_office",
     // registration_cards' policy and record_registration_card: front office (identity documents)
     registration_card: "front_office",
+    // set_do_not_disturb (lock_reservation with housekeeping_ops); the page itself is the cashiers'
+    do_not_disturb: "housekeeping_ops",
     check_out: "front_office",
     cancel: "front_office",
     no_show: "front_office",

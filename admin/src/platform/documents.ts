@@ -281,6 +281,8 @@ export interface ReservationDetailNode extends ReservationNode {
   updatedAt: Timestamp;
   ratePlan: { rowId: Uuid; name: string; mealPlan: string } | null;
   propertyByPropertyId: { rowId: Uuid; name: string; timeZone: string; currency: string; checkInTime: string; checkOutTime: string } | null;
+  /** The day the guest in house hung do-not-disturb (property calendar), or null. */
+  doNotDisturbOn: IsoDate | null;
   /** The price the desk set (createDeskHold), or null. */
   rateOverride: {
     kind: "room_amount" | "discount_percent";
@@ -366,7 +368,7 @@ export const reservation = operation<
       ...ReservationFields
       roomAmount feesAmount taxesAmount penaltyAmount refundAmount priceLines cancellationPolicy specialRequests
       holdExpiresAt confirmedAt checkedInAt checkedOutAt cancelledAt noShowAt cancellationReason updatedAt cardOnFile
-      paymentGuaranteeWaivedAt paymentGuaranteeNote
+      paymentGuaranteeWaivedAt paymentGuaranteeNote doNotDisturbOn
       ratePlan { rowId name mealPlan }
       propertyByPropertyId { rowId name timeZone currency checkInTime checkOutTime }
       rateOverride { kind quotedRoomAmount roomAmount discountPercent reason creatorRole createdAt userByCreatedBy { displayName } }

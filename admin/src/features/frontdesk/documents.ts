@@ -524,12 +524,23 @@ export const freeUnits = operation<
   }`,
 );
 
+/** Do-not-disturb today for a guest in house (no stay-over cleaning today); set, not toggled: no key. */
+export const setDoNotDisturb = operation<
+  { setDoNotDisturb: { result: { rowId: Uuid; doNotDisturbOn: IsoDate | null } | null } | null },
+  { reservationId: Uuid; doNotDisturb: boolean }
+>(
+  "SetDoNotDisturb",
+  `mutation SetDoNotDisturb($reservationId: UUID!, $doNotDisturb: Boolean!) {
+    setDoNotDisturb(input: {reservationId: $reservationId, doNotDisturb: $doNotDisturb}) { result { rowId doNotDisturbOn } }
+  }`,
+);
+
 /** The documents above, for the schema test. */
 export const frontDeskDocuments = [
-  deskQuote, freeUnits, createDeskHold, registrationCard, registrationCardRule, recordRegistrationCard,
+  setDoNotDisturb, deskQuote, freeUnits, createDeskHold, registrationCard, registrationCardRule, recordRegistrationCard,
   searchAvailability, quote, createHold, heldStay, confirmBooking, guestByEmail, moveUnit, modifyReservation, propertyUnits,
   quoteChange, tapeChart, pinReservationUnit, roomChanges,
 ] as const;
 
 /** The front desk's mutations the API gives no idempotency key (the rest pass one). */
-export const frontDeskUnkeyedMutations = ["pinReservationUnit", "recordRegistrationCard"] as const;
+export const frontDeskUnkeyedMutations = ["pinReservationUnit", "recordRegistrationCard", "setDoNotDisturb"] as const;

@@ -43,6 +43,7 @@ import { PaymentDueBanner } from "../guarantee/PaymentDue.tsx";
 import { StayChangeButtons } from "../frontdesk/StayChangeActions.tsx";
 import { AllocationMovesTable, allocationMovesOf, UnitPinPanel } from "../frontdesk/UnitPin.tsx";
 import { RegistrationCardPanel } from "../frontdesk/RegistrationCard.tsx";
+import { DoNotDisturbButton } from "../frontdesk/DoNotDisturb.tsx";
 import { AlsoViewing } from "../../platform/live/AlsoViewing.tsx";
 import { LiveReservation } from "../../platform/live/LiveReservation.tsx";
 import { StayFolios } from "../folio/StayFolios.tsx";
@@ -105,6 +106,7 @@ function ShowActions() {
     <TopToolbar sx={{ flexWrap: "wrap", alignItems: "center", justifyContent: { xs: "flex-start", md: "flex-end" }, p: { xs: 1 } }}>
       {record && <AlsoViewing reservationId={record.id} />}
       {record && <StayChangeButtons record={record} variant="outlined" />}
+      {record && <DoNotDisturbButton record={record} />}
       {record && <BookingActions record={record} variant="contained" size="medium" openCheckIn={openCheckIn} />}
       <ListButton label="All reservations" />
     </TopToolbar>
