@@ -62,8 +62,17 @@ const asOwnerCommit = <T>(fn: (c: pg.PoolClient) => Promise<T>) => inCommit(db.o
   return fn(c);
 });
 
-/** Waits until the feed has applied an invalidation after `before` (what `server.searchCache.feed.applied` was). */
-const invalidated = (before: number) => waitUntil(async () => server.searchCache!.feed.applied > before, "an invalidation applied");
+/**
+ * Invalidations applied so far, per tag, as the cache receives them. A wait
+ * names the tag it waits for: any other invalidation (a cron releasing an
+ * expired hold elsewhere, another test's change) may be applied first.
+ */
+const appliedFor = new Map<string, number>();
+const applied = (tag: string) => appliedFor.get(tag) ?? 0;
+const tagOf = (hotel: Hotel) => `p:${hotel.propertyId}`;
+
+/** Waits until an invalidation of `tag` is applied after `before` (what `applied(tag)` was). */
+const invalidated = (tag: string, before: number) => waitUntil(async () => applied(tag) > before, `an invalidation of ${tag} applied`);
 
 /**
  * Waits until every change committed so far has reached the cache: a change
@@ -72,9 +81,9 @@ const invalidated = (before: number) => waitUntil(async () => server.searchCache
  */
 let marker: Hotel;
 async function settled(): Promise<void> {
-  const before = server.searchCache!.feed.applied;
+  const before = applied(tagOf(marker));
   await asOwnerCommit((c) => c.query("update app_public.units set name = name where property_id = $1", [marker.propertyId]));
-  await invalidated(before);
+  await invalidated(tagOf(marker), before);
 }
 
 let h: Hotel;
@@ -87,6 +96,12 @@ beforeAll(async () => {
   // lag guard has its own test), so the cache is trusted throughout unless a test makes it not.
   server = await startTestServer(db, { SEARCH_CACHE_HEARTBEAT_MS: "200", SEARCH_CACHE_FEED_WINDOW_MS: "6000", SEARCH_CACHE_MAX_LAG_MS: "60000" }, { realtime: true });
   await waitUntil(async () => server.searchCache!.feed.alive(), "the search cache's feed heard");
+  const cache = server.searchCache!.cache;
+  const invalidate = cache.invalidate.bind(cache);
+  cache.invalidate = (tags) => {
+    for (const tag of tags) appliedFor.set(tag, applied(tag) + 1);
+    return invalidate(tags);
+  };
   h = await asOwnerCommit((c) => createHotel(c, { units: 1 }));
   marker = await asOwnerCommit((c) => createHotel(c));
   city = (await db.ownerPool.query<{ city: string }>("select city from app_public.properties where id = $1", [h.propertyId])).rows[0]!.city;
@@ -109,12 +124,12 @@ it("answers a repeated search from the cache until a booking takes the last unit
     await anonymous(c);
     return quote(c, h.ratePlanId, arrival, departure);
   });
-  const before = server.searchCache!.feed.applied;
+  const before = applied(tagOf(h));
   await inCommit(db.ownerPool, async (c) => {
     await anonymous(c);
     await book(c, h.ratePlanId, arrival, departure);
   });
-  await invalidated(before);
+  await invalidated(tagOf(h), before);
   const after = await search(server, { arrival, departure, city });
   expect([after.cache, after.nodes]).toEqual(["miss", []]);
   expect((await search(server, { arrival, departure, city })).cache).toBe("hit");
@@ -133,23 +148,23 @@ it("a rate change and a restriction change drop the property's cached searches",
   expect((await search(server, stay)).cache).toBe("hit");
   const total = Number(priced.nodes[0].totalAmount);
 
-  let before = server.searchCache!.feed.applied;
+  let before = applied(tagOf(h));
   await inCommit(db.ownerPool, async (c) => {
     await staff(c, h.manager);
     await c.query("select app_public.set_rates($1, $2, $3, $4, price => 15000)", [h.ratePlanId, stay.arrival, stay.arrival, newKey()]);
   });
-  await invalidated(before);
+  await invalidated(tagOf(h), before);
   const repriced = await search(server, stay);
   expect(repriced.cache).toBe("miss");
   expect(Number(repriced.nodes[0].totalAmount)).toBe(total + 5000);
   expect((await search(server, stay)).cache).toBe("hit");
 
-  before = server.searchCache!.feed.applied;
+  before = applied(tagOf(h));
   await inCommit(db.ownerPool, async (c) => {
     await staff(c, h.manager);
     await c.query("select app_public.set_rates($1, $2, $3, $4, stop_sell => true)", [h.ratePlanId, stay.arrival, stay.arrival, newKey()]);
   });
-  await invalidated(before);
+  await invalidated(tagOf(h), before);
   const stopped = await search(server, stay);
   expect([stopped.cache, stopped.nodes]).toEqual(["miss", []]);
 });
@@ -161,9 +176,9 @@ it("caches quotes per rate plan and drops them when a unit of the property goes 
   const second = await quoteOverHttp(server, stay);
   expect([second.cache, second.body.data?.quote?.quoteToken]).toEqual(["hit", first.body.data?.quote?.quoteToken]);
 
-  const before = server.searchCache!.feed.applied;
+  const before = applied(tagOf(h));
   await asOwnerCommit((c) => c.query("update app_public.units set is_active = false where id = $1", [h.unitIds[0]]));
-  await invalidated(before);
+  await invalidated(tagOf(h), before);
   const soldOut = await quoteOverHttp(server, stay);
   expect([soldOut.cache, soldOut.body.errors?.[0]?.extensions?.code]).toEqual(["miss", "SOLD_OUT"]);
   expect((await quoteOverHttp(server, stay)).cache).toBe("miss"); // an error is never kept
@@ -192,9 +207,9 @@ it("does not keep an answer computed while an invalidation of its property arriv
       await superuser.end();
     }
     // …while a change at its property commits and its invalidation arrives.
-    const before = server.searchCache!.feed.applied;
+    const before = applied(tagOf(h));
     await asOwnerCommit((c) => c.query("update app_public.units set name = name || 'x' where id = $1", [h.unitIds[0]]));
-    await invalidated(before);
+    await invalidated(tagOf(h), before);
     await locker.query("rollback");
     const raced = await pending;
     expect([raced.status, raced.cache, raced.nodes.length]).toEqual([200, "miss", 1]);
@@ -303,9 +318,9 @@ it("ignores what another login sends on the feed's channel: garbage, plain JSON 
     const heard: string[] = [];
     analyst.on("notification", (n) => n.channel === searchFeedChannel && n.payload && heard.push(n.payload));
     await analyst.query(`listen ${searchFeedChannel}`);
-    const before = server.searchCache!.feed.applied;
+    const before = applied(tagOf(h));
     await asOwnerCommit((c) => c.query("update app_public.units set name = name || 'y' where id = $1", [h.unitIds[0]]));
-    await invalidated(before);
+    await invalidated(tagOf(h), before);
     await waitUntil(async () => heard.some((p) => p.startsWith("k1:")), "the analyst heard a frame");
     const captured = [...heard];
     await search(server, stay);
@@ -335,9 +350,9 @@ it("does not trust a lagging feed: an invalidation that arrives long after its c
   const feed = new SealedChannel({ connectionString: db.authenticatorUrl, secret: db.jwtSecret, channel: searchFeedChannel, applicationName: "test-lagging-feed", logger: createLogger("silent"), listen: false });
   try {
     await waitUntil(async () => feed.connected, "the lagging feed connected");
-    const before = server.searchCache!.feed.applied;
-    feed.send({ k: "inv", lsn: "0/1", at: Date.now() - 120_000, tags: [`p:${marker.propertyId}`] });
-    await invalidated(before);
+    const before = applied(tagOf(marker));
+    feed.send({ k: "inv", lsn: "0/1", at: Date.now() - 120_000, tags: [tagOf(marker)] });
+    await invalidated(tagOf(marker), before);
     expect(server.searchCache!.cache.size).toBe(0);
     expect((await search(server, stay)).cache).toBe("bypass");
     // Heartbeats keep coming (realtime is up); once the window passes with no late invalidation, trusted again.
