@@ -194,7 +194,7 @@ describe("a revenue manager on a 1440 px desktop", () => {
   });
 
   it("shows 90 days in a frame that scrolls sideways, the plan column staying in view", async () => {
-    await page.getByLabel("Days").click();
+    await page.getByRole("combobox", { name: "Days" }).click();
     await page.getByRole("option", { name: "90 days" }).click();
     const grid = page.getByTestId("rate-grid");
     await waitUntil(async () => (await grid.locator('[role="columnheader"]').count()) === 91, "90 date columns");
@@ -213,7 +213,7 @@ describe("a revenue manager on a 1440 px desktop", () => {
     await waitUntil(async () => Math.abs((await sticky.boundingBox())!.x - frameBox.x) <= 2, "the plan column at the frame's left");
     await expect(page.locator(`[data-plan="${hotel.ratePlanId}"] [data-date="${addDays(today, 89)}"]`).isVisible()).resolves.toBe(true);
     await shot(page, "90-days-desktop");
-    await page.getByLabel("Days").click();
+    await page.getByRole("combobox", { name: "Days" }).click();
     await page.getByRole("option", { name: "14 days" }).click();
     expect(errors).toEqual([]);
   });
