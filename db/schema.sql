@@ -7576,13 +7576,17 @@ comment on function app_hidden.guest_search_text(full_name text, email text, pho
 CREATE OR REPLACE FUNCTION app_hidden.guests_matching(property_id uuid, search text)
  RETURNS SETOF uuid
  LANGUAGE plpgsql
- STABLE
+ STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
 declare
   v_pattern text := app_hidden.search_pattern(search);
 begin
-  if v_pattern is null then
+  -- Only the property's staff who read its guests and bookings (the
+  -- policies' 'cashiers' group) get ids; the caller's query then reads the
+  -- rows themselves under its own row-level security.
+  if v_pattern is null
+     or not exists (select 1 from app_hidden.current_property_ids_for('cashiers') p where p = guests_matching.property_id) then
     return;
   end if;
   return query execute pg_catalog.format($q$
@@ -7605,7 +7609,7 @@ begin
 end;
 $function$;
 grant execute on function app_hidden.guests_matching(property_id uuid, search text) to keepr_staff;
-comment on function app_hidden.guests_matching(property_id uuid, search text) is 'Ids of a property''s guest profiles matching a staff search (name, email, phone digits, a booking''s contact details, or the exact code of one of their bookings), planned with the pattern as a literal so the trigram indexes are used. Security invoker. INVALID_INPUT (reason SEARCH) over 200 characters.';
+comment on function app_hidden.guests_matching(property_id uuid, search text) is 'Ids of a property''s guest profiles matching a staff search (name, email, phone digits, a booking''s contact details, or the exact code of one of their bookings), planned with the pattern as a literal so the trigram indexes are used. Security definer, so the pattern is an index condition (below row-level security a LIKE, not leakproof, is not); ids only, and only for the property''s cashiers group; the caller reads the rows under its own row-level security. INVALID_INPUT (reason SEARCH) over 200 characters.';
 
 -- ----------------------------------------------------------------------------
 -- function app_hidden.is_country_code(code text)
@@ -7642,13 +7646,17 @@ comment on function app_hidden.major_units(amount bigint, currency text) is 'An 
 CREATE OR REPLACE FUNCTION app_hidden.reservations_matching(property_id uuid, search text)
  RETURNS SETOF uuid
  LANGUAGE plpgsql
- STABLE
+ STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
 declare
   v_pattern text := app_hidden.search_pattern(search);
 begin
-  if v_pattern is null then
+  -- Only the property's staff who read its guests and bookings (the
+  -- policies' 'cashiers' group) get ids; the caller's query then reads the
+  -- rows themselves under its own row-level security.
+  if v_pattern is null
+     or not exists (select 1 from app_hidden.current_property_ids_for('cashiers') p where p = reservations_matching.property_id) then
     return;
   end if;
   return query execute pg_catalog.format($q$
@@ -7671,7 +7679,7 @@ begin
 end;
 $function$;
 grant execute on function app_hidden.reservations_matching(property_id uuid, search text) to keepr_staff;
-comment on function app_hidden.reservations_matching(property_id uuid, search text) is 'Ids of a property''s reservations matching a staff search (guest name, email, phone digits, or the exact code), planned with the pattern as a literal so the trigram indexes are used. Security invoker. INVALID_INPUT (reason SEARCH) over 200 characters.';
+comment on function app_hidden.reservations_matching(property_id uuid, search text) is 'Ids of a property''s reservations matching a staff search (guest name, email, phone digits, or the exact code), planned with the pattern as a literal so the trigram indexes are used. Security definer, so the pattern is an index condition (below row-level security a LIKE, not leakproof, is not); ids only, and only for the property''s cashiers group; the caller reads the rows under its own row-level security. INVALID_INPUT (reason SEARCH) over 200 characters.';
 
 -- ----------------------------------------------------------------------------
 -- function app_hidden.search_pattern(search text)

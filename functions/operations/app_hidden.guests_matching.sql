@@ -5,15 +5,24 @@
 -- into the statement as a literal (EXECUTE … %L), so each call is planned
 -- with it and the trigram indexes (guests_search_idx,
 -- reservations_contact_search_idx) are chosen from their statistics.
--- Security invoker: the caller's row-level security applies.
+-- Security definer: under row-level security a LIKE (not leakproof) is not
+-- used as an index condition, so every row of the property went through
+-- guest_search_text (a desk user's search cost 4-6x the owner's; see
+-- docs/benchmarks.md). It returns ids only, and only to the property's staff
+-- of the 'cashiers' group, the policies' own; the caller's query reads the
+-- rows under its own row-level security.
 create or replace function app_hidden.guests_matching(property_id uuid, search text) returns setof uuid
-  language plpgsql stable
+  language plpgsql stable security definer
   set search_path to pg_catalog, public, pg_temp
 as $$
 declare
   v_pattern text := app_hidden.search_pattern(search);
 begin
-  if v_pattern is null then
+  -- Only the property's staff who read its guests and bookings (the
+  -- policies' 'cashiers' group) get ids; the caller's query then reads the
+  -- rows themselves under its own row-level security.
+  if v_pattern is null
+     or not exists (select 1 from app_hidden.current_property_ids_for('cashiers') p where p = guests_matching.property_id) then
     return;
   end if;
   return query execute pg_catalog.format($q$
@@ -36,4 +45,4 @@ begin
 end;
 $$;
 comment on function app_hidden.guests_matching(uuid, text) is
-  E'Ids of a property''s guest profiles matching a staff search (name, email, phone digits, a booking''s contact details, or the exact code of one of their bookings), planned with the pattern as a literal so the trigram indexes are used. Security invoker. INVALID_INPUT (reason SEARCH) over 200 characters.';
+  E'Ids of a property''s guest profiles matching a staff search (name, email, phone digits, a booking''s contact details, or the exact code of one of their bookings), planned with the pattern as a literal so the trigram indexes are used. Security definer, so the pattern is an index condition (below row-level security a LIKE, not leakproof, is not); ids only, and only for the property''s cashiers group; the caller reads the rows under its own row-level security. INVALID_INPUT (reason SEARCH) over 200 characters.';

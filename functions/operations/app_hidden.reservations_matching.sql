@@ -6,16 +6,25 @@
 -- reservations_contact_search_idx) are chosen from their statistics for the
 -- pattern, never a generic plan's guess that reads and lower-cases every row
 -- of the property. The contact match repeats the partial index's own
--- predicate (a contact given), or the planner could not use it. Security
--- invoker: the caller's row-level security applies to both tables.
+-- predicate (a contact given), or the planner could not use it.
+-- Security definer: under row-level security a LIKE (not leakproof) is not
+-- used as an index condition, so every row of the property went through
+-- guest_search_text (a desk user's search cost 4-6x the owner's; see
+-- docs/benchmarks.md). It returns ids only, and only to the property's staff
+-- of the 'cashiers' group, the policies' own; the caller's query reads the
+-- rows under its own row-level security.
 create or replace function app_hidden.reservations_matching(property_id uuid, search text) returns setof uuid
-  language plpgsql stable
+  language plpgsql stable security definer
   set search_path to pg_catalog, public, pg_temp
 as $$
 declare
   v_pattern text := app_hidden.search_pattern(search);
 begin
-  if v_pattern is null then
+  -- Only the property's staff who read its guests and bookings (the
+  -- policies' 'cashiers' group) get ids; the caller's query then reads the
+  -- rows themselves under its own row-level security.
+  if v_pattern is null
+     or not exists (select 1 from app_hidden.current_property_ids_for('cashiers') p where p = reservations_matching.property_id) then
     return;
   end if;
   return query execute pg_catalog.format($q$
@@ -38,4 +47,4 @@ begin
 end;
 $$;
 comment on function app_hidden.reservations_matching(uuid, text) is
-  E'Ids of a property''s reservations matching a staff search (guest name, email, phone digits, or the exact code), planned with the pattern as a literal so the trigram indexes are used. Security invoker. INVALID_INPUT (reason SEARCH) over 200 characters.';
+  E'Ids of a property''s reservations matching a staff search (guest name, email, phone digits, or the exact code), planned with the pattern as a literal so the trigram indexes are used. Security definer, so the pattern is an index condition (below row-level security a LIKE, not leakproof, is not); ids only, and only for the property''s cashiers group; the caller reads the rows under its own row-level security. INVALID_INPUT (reason SEARCH) over 200 characters.';

@@ -67,11 +67,21 @@ it("finds a property's guests by name, email, phone digits, a booking's contact 
     // Another property's id gives nothing, even with a search that matches there.
     expect(await searchCodes(c, other.propertyId, "Hopper")).toEqual([]);
     expect(await searchCodes(c, other.propertyId, null)).toEqual([]);
+    // The match functions read as their owner (so the LIKE is an index
+    // condition) but hand ids only to the property's own staff who read guests.
+    const matched = async (fn: string, propertyId: string, search: string) =>
+      (await c.query(`select count(*)::int as n from app_hidden.${fn}($1, $2)`, [propertyId, search])).rows[0].n;
+    expect(await matched("guests_matching", h.propertyId, "Hopper")).toBe(1);
+    expect(await matched("reservations_matching", h.propertyId, "Hopper")).toBe(1);
+    expect(await matched("guests_matching", other.propertyId, "Hopper")).toBe(0);
+    expect(await matched("reservations_matching", other.propertyId, "Hopper")).toBe(0);
     // A huge search is refused with a typed error.
     expect(await sqlstateOf(c, "select * from app_public.search_guests($1, $2)", [h.propertyId, "x".repeat(201)])).toBe("INVLD");
-    // A housekeeper reads no profiles; an anonymous visitor cannot call it.
+    // A housekeeper reads no profiles, and the match functions give them no ids; an anonymous visitor cannot call it.
     await staff(c, h.housekeeper);
     expect(await searchCodes(c, h.propertyId, null)).toEqual([]);
+    expect(await matched("guests_matching", h.propertyId, "Hopper")).toBe(0);
+    expect(await matched("reservations_matching", h.propertyId, "Hopper")).toBe(0);
     await anonymous(c);
     expect(await sqlstateOf(c, "select * from app_public.search_guests($1, null)", [h.propertyId])).toBe("42501");
   }));
