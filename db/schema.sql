@@ -25,14 +25,15 @@
 --   tables: allocation_moves, cash_movements, cash_shifts, channel_conflicts,
 --     channel_feed_events, channel_feeds, companies, exports, fees,
 --     folio_balances, folio_bill_to, folio_extras, folios, guest_merges,
---     guests, housekeeping_tasks, inventory_claims, invoice_deliveries,
---     invoices, journal_entries, ledger_accounts, night_audit_anomalies,
---     night_audits, notification_templates, notifications, organizations,
---     owners, payment_attempts, payment_intents, payout_lines, payouts,
---     postings, properties, property_legal_details, property_memberships,
---     rate_calendar, rate_overrides, rate_plan_los_discounts, rate_plans,
---     reconciliation_differences, refunds, registration_cards, reservations,
---     room_types, settlement_lines, settlement_reports, taxes, units, users
+--     guest_unmerges, guests, housekeeping_tasks, inventory_claims,
+--     invoice_deliveries, invoices, journal_entries, ledger_accounts,
+--     night_audit_anomalies, night_audits, notification_templates,
+--     notifications, organizations, owners, payment_attempts, payment_intents,
+--     payout_lines, payouts, postings, properties, property_legal_details,
+--     property_memberships, rate_calendar, rate_overrides,
+--     rate_plan_los_discounts, rate_plans, reconciliation_differences, refunds,
+--     registration_cards, reservations, room_types, settlement_lines,
+--     settlement_reports, taxes, units, users
 --   views: account_balances, trial_balance
 --   types: account_kind, availability, booking, cancellation_penalty_kind,
 --     cash_movement_kind, channel_conflict_closer, channel_conflict_status,
@@ -78,8 +79,8 @@
 --     search_reservations, send_invoice, set_do_not_disturb, set_folio_bill_to,
 --     set_property_legal_details, set_rates, set_unit_status,
 --     sync_channel_feed_now, take_folio_payment, tape_chart_claims,
---     transfer_folio_to_city_ledger, unit_calendar, update_guest,
---     update_housekeeping_task, update_reservation_guest,
+--     transfer_folio_to_city_ledger, undo_guest_merge, unit_calendar,
+--     update_guest, update_housekeeping_task, update_reservation_guest,
 --     waive_payment_guarantee
 -- app_hidden
 --   functions: currency_digits, current_actor_scope, current_booking_id,
@@ -765,14 +766,16 @@ create table app_public.guest_merges (
   merged_by uuid default app_hidden.current_user_id(),
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
+  kept_guest jsonb,
+  kept_guest_merged jsonb,
   constraint guest_merges_check CHECK (kept_guest_id <> merged_guest_id),
   constraint guest_merges_merged_by_fkey FOREIGN KEY (merged_by) REFERENCES app_public.users(id) ON DELETE SET NULL,
   constraint guest_merges_pkey PRIMARY KEY (id, property_id),
-  constraint guest_merges_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE CASCADE,
-  constraint guest_merges_property_id_merged_guest_id_key UNIQUE (property_id, merged_guest_id)
+  constraint guest_merges_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE CASCADE
 );
 CREATE INDEX guest_merges_kept_guest_idx ON app_public.guest_merges USING btree (property_id, kept_guest_id, created_at);
 CREATE INDEX guest_merges_merged_by_idx ON app_public.guest_merges USING btree (merged_by) WHERE (merged_by IS NOT NULL);
+CREATE INDEX guest_merges_merged_guest_idx ON app_public.guest_merges USING btree (property_id, merged_guest_id, created_at);
 alter table app_public.guest_merges enable row level security;
 create policy select_cashiers on app_public.guest_merges for select to public
   using ((property_id IN ( SELECT app_hidden.current_property_ids_for('cashiers'::text) AS current_property_ids_for)));
@@ -789,10 +792,52 @@ comment on column app_public.guest_merges.merged_guest_id is 'The id of the prof
 comment on column app_public.guest_merges.merged_guest is 'The merged profile as it was (name, email, phone, notes, ...).';
 comment on column app_public.guest_merges.reservation_ids is 'The bookings that moved to the kept profile.';
 comment on column app_public.guest_merges.merged_by is 'Who merged them.';
+comment on column app_public.guest_merges.kept_guest is 'The kept profile as it was before the merge (null for merges before undo existed).';
+comment on column app_public.guest_merges.kept_guest_merged is 'The kept profile as the merge left it: an undo restores only the fields that still hold these values.';
 comment on constraint guest_merges_merged_by_fkey on app_public.guest_merges is '@fieldName mergedByUser
 @foreignFieldName -';
 comment on constraint guest_merges_pkey on app_public.guest_merges is '@rowIdentity id';
-comment on constraint guest_merges_property_id_merged_guest_id_key on app_public.guest_merges is '@behavior -*';
+
+-- ----------------------------------------------------------------------------
+-- table app_public.guest_unmerges
+-- ----------------------------------------------------------------------------
+create table app_public.guest_unmerges (
+  id uuid default gen_random_uuid() not null,
+  property_id uuid not null,
+  merge_id uuid not null,
+  restored_guest_id uuid not null,
+  reservation_ids uuid[] default '{}'::uuid[] not null,
+  undone_by uuid default app_hidden.current_user_id(),
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint guest_unmerges_merge_id_fkey FOREIGN KEY (merge_id, property_id) REFERENCES app_public.guest_merges(id, property_id) ON DELETE CASCADE,
+  constraint guest_unmerges_merge_id_property_id_key UNIQUE (merge_id, property_id),
+  constraint guest_unmerges_pkey PRIMARY KEY (id, property_id),
+  constraint guest_unmerges_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE CASCADE,
+  constraint guest_unmerges_undone_by_fkey FOREIGN KEY (undone_by) REFERENCES app_public.users(id) ON DELETE SET NULL
+);
+CREATE INDEX guest_unmerges_property_id_idx ON app_public.guest_unmerges USING btree (property_id, created_at);
+CREATE INDEX guest_unmerges_undone_by_idx ON app_public.guest_unmerges USING btree (undone_by) WHERE (undone_by IS NOT NULL);
+alter table app_public.guest_unmerges enable row level security;
+create policy select_cashiers on app_public.guest_unmerges for select to public
+  using ((property_id IN ( SELECT app_hidden.current_property_ids_for('cashiers'::text) AS current_property_ids_for)));
+create policy worker_all on app_public.guest_unmerges for select to keepr_worker
+  using (true);
+CREATE TRIGGER _100_append_only BEFORE DELETE OR UPDATE ON app_public.guest_unmerges FOR EACH ROW EXECUTE FUNCTION audit.tg__append_only();
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.guest_unmerges FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+CREATE TRIGGER _500_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.guest_unmerges FOR EACH ROW EXECUTE FUNCTION audit.tg__record();
+grant select on app_public.guest_unmerges to keepr_staff;
+grant select on app_public.guest_unmerges to keepr_worker;
+comment on table app_public.guest_unmerges is 'Merges of guest profiles that were undone (undoGuestMerge): who undid which merge when, and the bookings that moved back. Append-only.';
+comment on column app_public.guest_unmerges.restored_guest_id is 'The profile brought back (the merged profile''s own id).';
+comment on column app_public.guest_unmerges.reservation_ids is 'The bookings that moved back to the restored profile (those of the merge still on the kept profile).';
+comment on column app_public.guest_unmerges.undone_by is 'Who undid the merge.';
+comment on constraint guest_unmerges_merge_id_fkey on app_public.guest_unmerges is '@fieldName merge
+@foreignFieldName undo';
+comment on constraint guest_unmerges_merge_id_property_id_key on app_public.guest_unmerges is '@behavior -*';
+comment on constraint guest_unmerges_pkey on app_public.guest_unmerges is '@rowIdentity id';
+comment on constraint guest_unmerges_property_id_fkey on app_public.guest_unmerges is '@behavior -*';
+comment on constraint guest_unmerges_undone_by_fkey on app_public.guest_unmerges is '@fieldName undoneByUser';
 
 -- ----------------------------------------------------------------------------
 -- table app_public.guests
@@ -4608,6 +4653,7 @@ declare
   v_keep app_public.guests;
   v_merge app_public.guests;
   v_done app_public.guest_merges;
+  v_kept app_public.guests;
   v_moved uuid[];
   v_notes text;
   v_preferences text;
@@ -4622,8 +4668,12 @@ begin
   end if;
   select * into v_merge from app_public.guests g where g.id = merge_guests.merge_guest_id;
   if not found then
+    -- Its latest merge that was not undone (app_public.undo_guest_merge).
     select * into v_done from app_public.guest_merges m
-     where m.property_id = v_keep.property_id and m.merged_guest_id = merge_guests.merge_guest_id;
+     where m.property_id = v_keep.property_id and m.merged_guest_id = merge_guests.merge_guest_id
+       and not exists (select 1 from app_public.guest_unmerges u where u.property_id = m.property_id and u.merge_id = m.id)
+     order by m.created_at desc, m.id
+     limit 1;
     if found and v_done.kept_guest_id = v_keep.id then
       return v_keep; -- a retry of a merge that is done
     elsif found then
@@ -4666,8 +4716,6 @@ begin
     returning r.id
   )
   select coalesce(pg_catalog.array_agg(moved.id order by moved.id), '{}') into v_moved from moved;
-  insert into app_public.guest_merges (property_id, kept_guest_id, merged_guest_id, merged_guest, reservation_ids)
-  values (v_keep.property_id, v_keep.id, v_merge.id, pg_catalog.to_jsonb(v_merge), v_moved);
   delete from app_public.guests g where g.property_id = v_merge.property_id and g.id = v_merge.id;
   update app_public.guests g
      set notes = v_notes, preferences = v_preferences,
@@ -4675,12 +4723,16 @@ begin
          phone = coalesce(v_keep.phone, v_merge.phone),
          user_id = coalesce(v_keep.user_id, v_merge.user_id)
    where g.property_id = v_keep.property_id and g.id = v_keep.id
-  returning * into v_keep;
-  return v_keep;
+  returning * into v_kept;
+  -- Both states of the kept profile, so an undo restores what the merge
+  -- changed and nothing edited since.
+  insert into app_public.guest_merges (property_id, kept_guest_id, merged_guest_id, merged_guest, reservation_ids, kept_guest, kept_guest_merged)
+  values (v_keep.property_id, v_keep.id, v_merge.id, pg_catalog.to_jsonb(v_merge), v_moved, pg_catalog.to_jsonb(v_keep), pg_catalog.to_jsonb(v_kept));
+  return v_kept;
 end;
 $function$;
 grant execute on function app_public.merge_guests(keep_guest_id uuid, merge_guest_id uuid) to keepr_staff;
-comment on function app_public.merge_guests(keep_guest_id uuid, merge_guest_id uuid) is 'Merges a duplicate guest profile (mergeGuestId) into the one to keep: its bookings, notes, preferences, VIP flag (and phone and user when the kept one has none) move, it is deleted, and the merge is recorded in guestMerges; one transaction, idempotent on retry. Front office staff. Errors: NOT_FOUND, ACCESS_DENIED, GUEST_OTHER_PROPERTY, INVALID_INPUT (reason SAME_GUEST, NOTES or PREFERENCES), INVALID_TRANSITION (reason MERGED: merged into another guest already).';
+comment on function app_public.merge_guests(keep_guest_id uuid, merge_guest_id uuid) is 'Merges a duplicate guest profile (mergeGuestId) into the one to keep: its bookings, notes, preferences, VIP flag (and phone and user when the kept one has none) move, it is deleted, and the merge is recorded in guestMerges; one transaction, idempotent on retry. Front office staff. Errors: NOT_FOUND, ACCESS_DENIED, GUEST_OTHER_PROPERTY, INVALID_INPUT (reason SAME_GUEST, NOTES or PREFERENCES), INVALID_TRANSITION (reason MERGED: merged into another guest already). undoGuestMerge undoes it.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.modify_reservation(reservation_id uuid, idempotency_key text, arrival date, departure date, adults integer, children integer, rate_plan_id uuid, unit_id uuid)
@@ -7122,6 +7174,87 @@ end;
 $function$;
 grant execute on function app_public.transfer_folio_to_city_ledger(folio_id uuid, company_id uuid, idempotency_key text) to keepr_staff;
 comment on function app_public.transfer_folio_to_city_ledger(folio_id uuid, company_id uuid, idempotency_key text) is 'Moves a guest folio''s open balance to a company''s city-ledger folio (accounts receivable), settling the guest folio. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.undo_guest_merge(merge_id uuid)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.undo_guest_merge(merge_id uuid)
+ RETURNS app_public.guests
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '2s'
+AS $function$
+#variable_conflict use_column
+declare
+  v_merge app_public.guest_merges;
+  v_kept app_public.guests;
+  v_restored app_public.guests;
+  v_before app_public.guests;
+  v_made app_public.guests;
+  v_back uuid[];
+begin
+  select * into v_merge from app_public.guest_merges m where m.id = undo_guest_merge.merge_id;
+  if not found then
+    raise exception using errcode = 'NTFND', message = 'No such merge, or you cannot see it.';
+  end if;
+  perform app_private.require_staff(v_merge.property_id, app_hidden.staff_group_roles('front_office'), 'undo guest merges');
+  -- The kept profile's lock serialises this with merges into or of it.
+  select * into v_kept from app_public.guests g
+   where g.property_id = v_merge.property_id and g.id = v_merge.kept_guest_id
+   for update;
+  if exists (select 1 from app_public.guest_unmerges u where u.property_id = v_merge.property_id and u.merge_id = v_merge.id) then
+    select * into v_restored from app_public.guests g where g.property_id = v_merge.property_id and g.id = v_merge.merged_guest_id;
+    if found then
+      return v_restored; -- a retry of an undo that is done
+    end if;
+    raise exception using errcode = 'TRANS', hint = 'MERGED',
+      message = 'This merge was undone, and the profile was merged again since.';
+  end if;
+  if v_kept.id is null then
+    raise exception using errcode = 'TRANS', hint = 'MERGED',
+      message = 'The profile this one was merged into was itself merged into another since: undo that merge first.';
+  end if;
+  v_restored := pg_catalog.jsonb_populate_record(null::app_public.guests, v_merge.merged_guest);
+  if v_restored.email is not null and exists (
+    select 1 from app_public.guests g where g.property_id = v_merge.property_id and g.email = v_restored.email) then
+    raise exception using errcode = 'TRANS', hint = 'EMAIL_TAKEN',
+      message = pg_catalog.format('Another profile of the property has the email %s now: merge or change it first, then undo.', v_restored.email);
+  end if;
+  insert into app_public.guests (id, property_id, email, full_name, phone, user_id, created_at, is_vip, preferences, notes)
+  values (v_restored.id, v_merge.property_id, v_restored.email, v_restored.full_name, v_restored.phone, v_restored.user_id,
+          v_restored.created_at, v_restored.is_vip, v_restored.preferences, v_restored.notes)
+  returning * into v_restored;
+  with back as (
+    update app_public.reservations r
+       set guest_id = v_restored.id
+     where r.property_id = v_merge.property_id and r.id = any (v_merge.reservation_ids) and r.guest_id = v_kept.id
+    returning r.id
+  )
+  select coalesce(pg_catalog.array_agg(back.id order by back.id), '{}') into v_back from back;
+  -- The kept profile's fields the merge changed and nobody edited since.
+  -- (Merges recorded before migration 000071 kept no before state: their
+  -- kept profile is left as it is.)
+  if v_merge.kept_guest is not null then
+    v_before := pg_catalog.jsonb_populate_record(null::app_public.guests, v_merge.kept_guest);
+    v_made := pg_catalog.jsonb_populate_record(null::app_public.guests, v_merge.kept_guest_merged);
+    update app_public.guests g
+       set notes = case when g.notes is not distinct from v_made.notes then v_before.notes else g.notes end,
+           preferences = case when g.preferences is not distinct from v_made.preferences then v_before.preferences else g.preferences end,
+           is_vip = case when g.is_vip = v_made.is_vip then v_before.is_vip else g.is_vip end,
+           phone = case when g.phone is not distinct from v_made.phone then v_before.phone else g.phone end,
+           user_id = case when g.user_id is not distinct from v_made.user_id then v_before.user_id else g.user_id end
+     where g.property_id = v_merge.property_id and g.id = v_kept.id
+       and (g.notes, g.preferences, g.is_vip, g.phone, g.user_id)
+           is distinct from (v_before.notes, v_before.preferences, v_before.is_vip, v_before.phone, v_before.user_id);
+  end if;
+  insert into app_public.guest_unmerges (property_id, merge_id, restored_guest_id, reservation_ids)
+  values (v_merge.property_id, v_merge.id, v_restored.id, v_back);
+  return v_restored;
+end;
+$function$;
+grant execute on function app_public.undo_guest_merge(merge_id uuid) to keepr_staff;
+comment on function app_public.undo_guest_merge(merge_id uuid) is 'Undoes a merge of guest profiles (a guestMerges row): the merged profile comes back as it was, the bookings that moved and are still on the kept profile go back, and the kept profile''s notes, preferences, VIP flag, phone and user return to their values before the merge where nobody edited them since. Recorded in guestUnmerges; returns the restored profile; idempotent on retry. Front office staff. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION (reason MERGED: the kept profile was merged into another since; EMAIL_TAKEN: another profile has the email now).';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.unit_calendar(token text)

@@ -8,6 +8,7 @@
 -- desks merging the same pair at once do it once. Idempotent: merging a
 -- profile again into the profile it was merged into returns that profile
 -- and changes nothing; into another is INVALID_TRANSITION (reason MERGED).
+-- A merge can be undone (app_public.undo_guest_merge).
 -- Front office only (ACCESS_DENIED for other staff, NOT_FOUND for anyone
 -- else and for ids that are no profile); two profiles of different
 -- properties are GUEST_OTHER_PROPERTY (staff of both) or NOT_FOUND; a
@@ -24,6 +25,7 @@ declare
   v_keep app_public.guests;
   v_merge app_public.guests;
   v_done app_public.guest_merges;
+  v_kept app_public.guests;
   v_moved uuid[];
   v_notes text;
   v_preferences text;
@@ -38,8 +40,12 @@ begin
   end if;
   select * into v_merge from app_public.guests g where g.id = merge_guests.merge_guest_id;
   if not found then
+    -- Its latest merge that was not undone (app_public.undo_guest_merge).
     select * into v_done from app_public.guest_merges m
-     where m.property_id = v_keep.property_id and m.merged_guest_id = merge_guests.merge_guest_id;
+     where m.property_id = v_keep.property_id and m.merged_guest_id = merge_guests.merge_guest_id
+       and not exists (select 1 from app_public.guest_unmerges u where u.property_id = m.property_id and u.merge_id = m.id)
+     order by m.created_at desc, m.id
+     limit 1;
     if found and v_done.kept_guest_id = v_keep.id then
       return v_keep; -- a retry of a merge that is done
     elsif found then
@@ -82,8 +88,6 @@ begin
     returning r.id
   )
   select coalesce(pg_catalog.array_agg(moved.id order by moved.id), '{}') into v_moved from moved;
-  insert into app_public.guest_merges (property_id, kept_guest_id, merged_guest_id, merged_guest, reservation_ids)
-  values (v_keep.property_id, v_keep.id, v_merge.id, pg_catalog.to_jsonb(v_merge), v_moved);
   delete from app_public.guests g where g.property_id = v_merge.property_id and g.id = v_merge.id;
   update app_public.guests g
      set notes = v_notes, preferences = v_preferences,
@@ -91,9 +95,13 @@ begin
          phone = coalesce(v_keep.phone, v_merge.phone),
          user_id = coalesce(v_keep.user_id, v_merge.user_id)
    where g.property_id = v_keep.property_id and g.id = v_keep.id
-  returning * into v_keep;
-  return v_keep;
+  returning * into v_kept;
+  -- Both states of the kept profile, so an undo restores what the merge
+  -- changed and nothing edited since.
+  insert into app_public.guest_merges (property_id, kept_guest_id, merged_guest_id, merged_guest, reservation_ids, kept_guest, kept_guest_merged)
+  values (v_keep.property_id, v_keep.id, v_merge.id, pg_catalog.to_jsonb(v_merge), v_moved, pg_catalog.to_jsonb(v_keep), pg_catalog.to_jsonb(v_kept));
+  return v_kept;
 end;
 $$;
 comment on function app_public.merge_guests(uuid, uuid) is
-  E'Merges a duplicate guest profile (mergeGuestId) into the one to keep: its bookings, notes, preferences, VIP flag (and phone and user when the kept one has none) move, it is deleted, and the merge is recorded in guestMerges; one transaction, idempotent on retry. Front office staff. Errors: NOT_FOUND, ACCESS_DENIED, GUEST_OTHER_PROPERTY, INVALID_INPUT (reason SAME_GUEST, NOTES or PREFERENCES), INVALID_TRANSITION (reason MERGED: merged into another guest already).';
+  E'Merges a duplicate guest profile (mergeGuestId) into the one to keep: its bookings, notes, preferences, VIP flag (and phone and user when the kept one has none) move, it is deleted, and the merge is recorded in guestMerges; one transaction, idempotent on retry. Front office staff. Errors: NOT_FOUND, ACCESS_DENIED, GUEST_OTHER_PROPERTY, INVALID_INPUT (reason SAME_GUEST, NOTES or PREFERENCES), INVALID_TRANSITION (reason MERGED: merged into another guest already). undoGuestMerge undoes it.';

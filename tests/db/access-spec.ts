@@ -181,6 +181,7 @@ export const tables = {
     update: staffWrite("front_office", ["full_name", "phone"]),
   },
   "app_public.guest_merges": { about: "guest profiles merged into another (mergeGuests writes them)", select: staffRows("cashiers") },
+  "app_public.guest_unmerges": { about: "merges of guest profiles undone (undoGuestMerge writes them)", select: staffRows("cashiers") },
   "app_public.housekeeping_tasks": {
     select: staffRows("housekeeping_ops"),
     insert: staffWrite("housekeeping_ops", ["property_id", "unit_id", "kind", "due_date", "notes"], "inspection and maintenance tasks only"),
@@ -379,6 +380,7 @@ export const functions = {
   "app_public.search_guests(uuid,text)": { about: "the Guests list, searched by name, email, phone or a booking's code", execute: staffOnly, call: { rows: "cashiers" } },
   "app_public.update_guest(uuid,text,text,text,boolean,text,text)": { about: "the desk edits a guest profile", execute: staffOnly, call: { guard: "front_office" } },
   "app_public.merge_guests(uuid,uuid)": { about: "the desk merges two profiles of one guest", execute: staffOnly, call: { guard: "front_office" } },
+  "app_public.undo_guest_merge(uuid)": { about: "the desk undoes a merge of two profiles", execute: staffOnly, call: { guard: "front_office" } },
 
   // Computed columns (called with a row the caller already reads).
   "app_public.reservations_arrival(app_public.reservations)": { execute: [...api, "worker"], call: { anyone: true } },

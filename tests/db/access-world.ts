@@ -51,7 +51,7 @@ export interface Place {
   token: { code: string; email: string };
   icalToken: string;
   /** Two guest profiles of one person (the desk merges dupe into keep), without bookings. */
-  guests: { keep: string; dupe: string };
+  guests: { keep: string; dupe: string; merge: string };
   /** Rows the delete checks may remove: nothing refers to them. */
   spare: Record<string, string>;
 }
@@ -320,9 +320,17 @@ async function place(c: Client, label: "A" | "B", tag: string, guest: { id: stri
   const guestProfile = (email: string) =>
     one(c, "insert into app_public.guests (property_id, email, full_name, phone) values ($1, $2, 'Twin Guest', '+351 210 000 000') returning id", [propertyId, email]);
   const guests = { keep: await guestProfile(`twin-${label.toLowerCase()}-${tag}@example.com`), dupe: await guestProfile(`twin.2-${label.toLowerCase()}-${tag}@example.com`) };
-  await c.query(
-    "insert into app_public.guest_merges (property_id, kept_guest_id, merged_guest_id, merged_guest) values ($1, $2, gen_random_uuid(), '{}')",
+  const undoneMerge = await one(c,
+    "insert into app_public.guest_merges (property_id, kept_guest_id, merged_guest_id, merged_guest) values ($1, $2, gen_random_uuid(), '{}') returning id",
     [propertyId, guests.keep],
+  );
+  await c.query("insert into app_public.guest_unmerges (property_id, merge_id, restored_guest_id) values ($1, $2, gen_random_uuid())", [propertyId, undoneMerge]);
+  // A merge to undo: the merged profile as merge_guests records it.
+  const mergeToUndo = await one(c,
+    `insert into app_public.guest_merges (property_id, kept_guest_id, merged_guest_id, merged_guest)
+     select $1, $2, g.id, jsonb_build_object('id', g.id, 'property_id', $1::uuid, 'full_name', 'Merged Twin', 'email', $3::text, 'is_vip', false, 'created_at', now())
+       from (select gen_random_uuid() as id) g returning id`,
+    [propertyId, guests.keep, `twin.merged-${label.toLowerCase()}-${tag}@example.com`],
   );
   // The walk-in's price, as if the desk had set it (createDeskHold writes these).
   await c.query(
@@ -342,7 +350,7 @@ async function place(c: Client, label: "A" | "B", tag: string, guest: { id: stri
     intents: { guestDeposit, guestBalance: intentOf(guestRes, "balance"), token: intentOf(tokenBooking.reservation_id, "deposit") },
     invoiceId, quoteToken, deskQuoteToken,
     token: { code: tokenBooking.confirmation_code, email: tokenEmail },
-    icalToken, spare, guests,
+    icalToken, spare, guests: { ...guests, merge: mergeToUndo },
   };
 }
 

@@ -264,6 +264,70 @@ it("refuses a merge across properties, by roles without the right, and notes tha
     expect((await c.query("select 1 from app_public.guest_merges where property_id = $1", [h.propertyId])).rowCount).toBe(0);
   }));
 
+it("undoes a merge: the profile and its bookings come back, the kept profile's merged fields return unless edited since; a retry is harmless; others cannot", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const h = await createHotel(c, { units: 4 });
+    const other = await createHotel(c);
+    await staff(c, h.frontDesk);
+    const keep = await bookFor(c, h, "ada@example.com", 3);
+    const dupe = await bookFor(c, h, "lovelace@example.org", 5);
+    await c.query("select app_public.update_guest($1, 'Ada L.', 'lovelace@example.org', '+44 20 7946 0001', true, 'Quiet room', 'Allergic to nuts')", [dupe.guest_id]);
+    await c.query("select app_public.update_guest($1, 'Ada Lovelace', 'ada@example.com', null, false, 'High floor', 'Late arrival usual')", [keep.guest_id]);
+    const before = (await c.query("select * from app_public.guests where id = $1", [dupe.guest_id])).rows[0];
+    await c.query("select app_public.merge_guests($1, $2)", [keep.guest_id, dupe.guest_id]);
+    const mergeId = (await c.query<{ id: string }>("select id from app_public.guest_merges where merged_guest_id = $1", [dupe.guest_id])).rows[0]!.id;
+    // Edited after the merge: the notes stay as the desk wrote them.
+    await c.query("select app_public.update_guest($1, 'Ada Lovelace', 'ada@example.com', '+44 20 7946 0001', true, 'High floor\nQuiet room', 'Rewritten after the merge')", [keep.guest_id]);
+
+    // Other properties' staff, housekeeping, forged ids.
+    await staff(c, other.frontDesk);
+    expect(await sqlstateOf(c, "select app_public.undo_guest_merge($1)", [mergeId])).toBe("NTFND");
+    await staff(c, h.housekeeper);
+    expect(await sqlstateOf(c, "select app_public.undo_guest_merge($1)", [mergeId])).toBe("DNIED");
+    await staff(c, h.frontDesk);
+    expect(await sqlstateOf(c, "select app_public.undo_guest_merge($1)", [randomUUID()])).toBe("NTFND");
+
+    const undo = () => c.query("select (app_public.undo_guest_merge($1)).*", [mergeId]);
+    const { rows: [restored] } = await undo();
+    expect(restored).toMatchObject({ id: dupe.guest_id, full_name: "Ada L.", email: "lovelace@example.org", phone: "+44 20 7946 0001",
+      is_vip: true, preferences: "Quiet room", notes: "Allergic to nuts" });
+    expect(new Date(restored.created_at)).toEqual(before.created_at);
+    const owner = async (id: string) => (await c.query("select guest_id from app_public.reservations where id = $1", [id])).rows[0].guest_id;
+    expect(await owner(dupe.reservation_id)).toBe(dupe.guest_id);
+    expect(await owner(keep.reservation_id)).toBe(keep.guest_id);
+    // The merge made VIP, preferences and phone: back to before; the notes were edited since: kept.
+    expect((await c.query("select is_vip, preferences, phone, notes from app_public.guests where id = $1", [keep.guest_id])).rows[0])
+      .toEqual({ is_vip: false, preferences: "High floor", phone: null, notes: "Rewritten after the merge" });
+    // Recorded; the merge record stays; a retry returns the same and adds nothing.
+    const recorded = async () => (await c.query("select merge_id, restored_guest_id, reservation_ids, undone_by from app_public.guest_unmerges where merge_id = $1", [mergeId])).rows;
+    expect(await recorded()).toEqual([{ merge_id: mergeId, restored_guest_id: dupe.guest_id, reservation_ids: [dupe.reservation_id], undone_by: h.frontDesk }]);
+    const { rows: [again] } = await undo();
+    expect(again.id).toBe(dupe.guest_id);
+    expect(await recorded()).toHaveLength(1);
+    expect((await c.query("select 1 from app_public.guest_merges where id = $1", [mergeId])).rowCount).toBe(1);
+
+    // Merged again after the undo: a second record; the first undo's retry is told so.
+    await c.query("select app_public.merge_guests($1, $2)", [keep.guest_id, dupe.guest_id]);
+    expect((await c.query("select 1 from app_public.guest_merges where merged_guest_id = $1", [dupe.guest_id])).rowCount).toBe(2);
+    expect(await sqlstateOf(c, "select app_public.undo_guest_merge($1)", [mergeId])).toBe("TRANS");
+    // A new profile took the email meanwhile: EMAIL_TAKEN, nothing changes.
+    const second = (await c.query<{ id: string }>("select m.id from app_public.guest_merges m where m.merged_guest_id = $1 and not exists (select 1 from app_public.guest_unmerges u where u.merge_id = m.id)", [dupe.guest_id])).rows[0]!.id;
+    const taker = await bookFor(c, h, "lovelace@example.org", 9);
+    expect(taker.guest_id).not.toBe(dupe.guest_id);
+    expect(await sqlstateOf(c, "select app_public.undo_guest_merge($1)", [second])).toBe("TRANS");
+    expect((await c.query("select 1 from app_public.guests where id = $1", [dupe.guest_id])).rowCount).toBe(0);
+    // The kept profile merged into a third since: undo that first.
+    await c.query("select app_public.update_guest($1, 'Ada Lovelace', 'elsewhere@example.com', null, false, null, null)", [taker.guest_id]);
+    await c.query("select app_public.merge_guests($1, $2)", [taker.guest_id, keep.guest_id]);
+    const third = (await c.query<{ id: string }>("select id from app_public.guest_merges where merged_guest_id = $1", [keep.guest_id])).rows[0]!.id;
+    expect(await sqlstateOf(c, "select app_public.undo_guest_merge($1)", [second])).toBe("TRANS");
+    await c.query("select app_public.undo_guest_merge($1)", [third]);
+    await c.query("select app_public.update_guest($1, 'Ada Lovelace', 'taker@example.com', null, false, null, null)", [taker.guest_id]);
+    const { rows: [back] } = await c.query("select (app_public.undo_guest_merge($1)).*", [second]);
+    expect(back.id).toBe(dupe.guest_id);
+    expect(await owner(dupe.reservation_id)).toBe(dupe.guest_id);
+  }));
+
 it("two desks merging the same pair at once, either way round: one merge; the second waits for it, then is told the profile was merged", async () => {
   const { h, a, b } = await inCommit(db.ownerPool, async (c) => {
     const hotel = await createHotel(c, { units: 3 });

@@ -30,7 +30,11 @@ const email: Record<string, string> = {};
 const stays: Record<string, { id: string; code: string; guestId: string }> = {};
 const contexts: BrowserContext[] = [];
 
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshots, `admin-guests-${name}.png`), animations: "disabled", fullPage: true });
+/** A full-page screenshot from the top (scrolled down, the sticky app bar would cover the page's heading). */
+const shot = async (page: Page, name: string) => {
+  await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
+  await page.screenshot({ path: path.join(screenshots, `admin-guests-${name}.png`), animations: "disabled", fullPage: true });
+};
 
 async function expectAccessible(page: Page) {
   await untilQuiet(page, 400);
@@ -203,6 +207,45 @@ describe("the front desk on a desktop", () => {
     await page.getByTestId("guest-profile-link").click();
     await page.waitForURL(`**/admin/guests/${stays.grace!.guestId}`);
     await page.getByTestId("merges").waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it("undoes the merge: the profile and its booking come back, the undo is listed; another property's desk and a housekeeper cannot; merging again works", async () => {
+    const undoOf = `mutation($m: UUID!) { undoGuestMerge(input: {mergeId: $m}) { result { rowId } } }`;
+    const mergeId = (await db.ownerPool.query<{ id: string }>("select id from app_public.guest_merges where property_id = $1", [a.propertyId])).rows[0]!.id;
+    expect(errorOf(await server.graphql(undoOf, { m: mergeId }, { token: await tokenOf(b.frontDesk) }))?.code).toBe("NOT_FOUND");
+    expect(errorOf(await server.graphql(undoOf, { m: mergeId }, { token: await tokenOf(a.housekeeper) }))?.code).toBe("ACCESS_DENIED");
+
+    await page.getByTestId("undo-merge").click();
+    const dialog = page.getByTestId("undo-merge-dialog");
+    await expect(dialog.textContent()).resolves.toContain("amazing.grace@example.org");
+    await expectAccessible(page);
+    await dialog.getByRole("button", { name: "Undo merge" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await page.getByTestId("duplicate").filter({ hasText: "amazing.grace@example.org" }).waitFor();
+    await expect(page.getByTestId("guest-stay").count()).resolves.toBe(1);
+    await expect(page.getByTestId("merge").textContent()).resolves.toMatch(/1 booking moved · undone on .* by Diego Desk: the profile is back/);
+    await expect(page.getByTestId("undo-merge").count()).resolves.toBe(0);
+    const owner = async () => (await db.ownerPool.query("select guest_id from app_public.reservations where id = $1", [stays.graceAgain!.id])).rows[0].guest_id;
+    await expect(owner()).resolves.toBe(stays.graceAgain!.guestId);
+    // The notice hides by itself; the screenshot shows the list under it.
+    await page.getByText("is a profile of its own again").waitFor({ state: "detached", timeout: 30_000 });
+    await shot(page, "merge-undone-desktop");
+    await expectAccessible(page);
+    // A retry (a lost answer) answers the restored profile and records nothing more.
+    const again = await server.graphql(undoOf, { m: mergeId }, { token: await tokenOf(a.frontDesk) });
+    expect(again.body.errors).toBeUndefined();
+    expect(again.body.data!.undoGuestMerge.result.rowId).toBe(stays.graceAgain!.guestId);
+    await expect(db.ownerPool.query("select 1 from app_public.guest_unmerges where property_id = $1", [a.propertyId]).then((r) => r.rowCount)).resolves.toBe(1);
+
+    // Merged again: a second record, listed above the undone one.
+    await page.getByTestId("merge-duplicate").click();
+    await page.getByTestId("merge-dialog").getByRole("button", { name: "Merge" }).click();
+    await page.getByTestId("no-duplicates").waitFor();
+    await expect(page.getByTestId("guest-stay").count()).resolves.toBe(2);
+    await expect(page.getByTestId("merge").count()).resolves.toBe(2);
+    await expect(page.getByTestId("undo-merge").count()).resolves.toBe(1);
+    await expect(owner()).resolves.toBe(stays.grace!.guestId);
     expect(errors).toEqual([]);
   });
 });

@@ -29,6 +29,7 @@ import TextField from "@mui/material/TextField";
 import Typography from "@mui/material/Typography";
 import EditIcon from "@mui/icons-material/Edit";
 import MergeIcon from "@mui/icons-material/MergeType";
+import UndoIcon from "@mui/icons-material/Undo";
 import { useState, type ReactNode } from "react";
 import { Title, useCanAccess, useDataProvider, useNotify } from "react-admin";
 import { Link as RouterLink, useParams } from "react-router-dom";
@@ -41,7 +42,7 @@ import { useLiveRefresh } from "../../platform/live/useLiveRefresh.ts";
 import type { Membership } from "../../platform/authProvider.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import { present } from "../../platform/results.ts";
-import type { GuestProfileNode, GuestRowNode, GuestStayNode, GuestValues } from "./documents.ts";
+import type { GuestMergeNode, GuestProfileNode, GuestRowNode, GuestStayNode, GuestValues } from "./documents.ts";
 import { guestPath, guestsPath, reservationPath } from "./paths.ts";
 
 export function GuestProfile() {
@@ -304,6 +305,7 @@ function Stays({ guest, membership }: { guest: GuestProfileNode; membership: Mem
 function Duplicates({ guest }: { guest: GuestProfileNode }) {
   const merge = useCanAccess({ resource: "guests", action: "merge" });
   const [merging, setMerging] = useState<GuestRowNode | null>(null);
+  const [undoing, setUndoing] = useState<GuestMergeNode | null>(null);
   const duplicates = present(guest.duplicatesList);
   const merges = present(guest.mergesList);
   return (
@@ -340,14 +342,29 @@ function Duplicates({ guest }: { guest: GuestProfileNode }) {
             Merged into this profile
           </Typography>
           {merges.map((m) => (
-            <Typography key={m.rowId} variant="body2" color="text.secondary" sx={{ wordBreak: "break-word" }}>
-              {m.mergedGuest.full_name ?? "A profile"} ({m.mergedGuest.email ?? "no email"}) on {formatTimestamp(m.createdAt)} by{" "}
-              {m.mergedByUser?.displayName ?? "the system"}: {plural(m.reservationIds.length, "booking")} moved
-            </Typography>
+            <Stack key={m.rowId} direction={{ xs: "column", sm: "row" }} spacing={1} sx={{ alignItems: { sm: "center" }, justifyContent: "space-between" }} data-testid="merge">
+              <Typography variant="body2" color="text.secondary" sx={{ wordBreak: "break-word" }}>
+                {m.mergedGuest.full_name ?? "A profile"} ({m.mergedGuest.email ?? "no email"}) on {formatTimestamp(m.createdAt)} by{" "}
+                {m.mergedByUser?.displayName ?? "the system"}: {plural(m.reservationIds.length, "booking")} moved
+                {m.undo && (
+                  <>
+                    {" "}· undone on {formatTimestamp(m.undo.createdAt)} by {m.undo.undoneByUser?.displayName ?? "the system"}
+                    {": "}
+                    <Link component={RouterLink} to={guestPath(m.mergedGuestId)}>the profile</Link> is back
+                  </>
+                )}
+              </Typography>
+              {merge.canAccess && !m.undo && (
+                <Button size="small" startIcon={<UndoIcon />} onClick={() => setUndoing(m)} data-testid="undo-merge" sx={{ flexShrink: 0, alignSelf: { xs: "flex-start", sm: "auto" } }}>
+                  Undo merge
+                </Button>
+              )}
+            </Stack>
           ))}
         </Box>
       )}
       {merging && <MergeDialog keep={guest} other={merging} onClose={() => setMerging(null)} />}
+      {undoing && <UndoMergeDialog keep={guest} merge={undoing} onClose={() => setUndoing(null)} />}
     </>
   );
 }
@@ -375,7 +392,35 @@ function MergeDialog({ keep, other, onClose }: { keep: GuestProfileNode; other: 
       <Typography>
         Keep <strong>{keep.fullName}</strong> ({keep.email}) and merge <strong>{other.fullName}</strong> ({other.email}) into it:
         its {plural(other.staysCount, "stay")} and every booking, its preferences and notes move here, and its profile is removed.
-        The merge is recorded with your name; it cannot be undone from the console.
+        The merge is recorded with your name, and can be undone here.
+      </Typography>
+    </ActionDialog>
+  );
+}
+
+function UndoMergeDialog({ keep, merge, onClose }: { keep: GuestProfileNode; merge: GuestMergeNode; onClose: () => void }) {
+  const dataProvider = useDataProvider<KeeprDataProvider>();
+  const queryClient = useQueryClient();
+  const notify = useNotify();
+  const name = merge.mergedGuest.full_name ?? "The merged profile";
+  return (
+    <ActionDialog<null>
+      title="Undo the merge"
+      confirmLabel="Undo merge"
+      errorTitle="Not undone"
+      input={null}
+      testId="undo-merge-dialog"
+      onSubmit={async () => {
+        const restored = await dataProvider.undoGuestMerge({ mergeId: merge.rowId });
+        await queryClient.invalidateQueries({ queryKey: ["guests"] });
+        notify(`${restored.fullName} (${restored.email ?? "no email"}) is a profile of its own again`, { type: "success" });
+      }}
+      onClose={onClose}
+    >
+      <Typography>
+        <strong>{name}</strong> ({merge.mergedGuest.email ?? "no email"}) comes back as its own profile, with its{" "}
+        {plural(merge.reservationIds.length, "booking")} that are still on <strong>{keep.fullName}</strong>. What the merge added to
+        this profile (notes, preferences, VIP, phone) is taken off again unless someone changed it since.
       </Typography>
     </ActionDialog>
   );

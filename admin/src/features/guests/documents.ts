@@ -55,6 +55,8 @@ export interface GuestMergeNode {
   reservationIds: Array<Uuid | null>;
   createdAt: Timestamp;
   mergedByUser: { displayName: string } | null;
+  /** Set when the merge was undone (undoGuestMerge). */
+  undo: { createdAt: Timestamp; undoneByUser: { displayName: string } | null; reservationIds: Array<Uuid | null> } | null;
 }
 
 export interface GuestProfileNode extends GuestRowNode {
@@ -75,7 +77,7 @@ const guestProfileFields = `${guestRowFields} propertyId preferences notes creat
   updatedByUser { displayName }
   nightsCount totalSpend
   duplicatesList { ${guestRowFields} }
-  mergesList { rowId mergedGuestId mergedGuest reservationIds createdAt mergedByUser { displayName } }
+  mergesList { rowId mergedGuestId mergedGuest reservationIds createdAt mergedByUser { displayName } undo { createdAt undoneByUser { displayName } reservationIds } }
   reservations(first: 200, orderBy: [ARRIVAL_DESC, PRIMARY_KEY_ASC]) {
     nodes { rowId confirmationCode status arrival departure nights currency totalAmount unit { name } roomType { name } }
   }`;
@@ -114,8 +116,18 @@ export const mergeGuests = operation<{ mergeGuests: { result: GuestProfileNode |
   }`,
 );
 
-/** The documents above, for the schema test. */
-export const guestsDocuments = [searchGuests, guestProfile, updateGuest, mergeGuests] as const;
+/** Undoes a merge: answers with the profile brought back (its id, to open it). */
+export const undoGuestMerge = operation<{ undoGuestMerge: { result: { rowId: Uuid; fullName: string; email: string | null } | null } | null }, { mergeId: Uuid }>(
+  "UndoGuestMerge",
+  `mutation UndoGuestMerge($mergeId: UUID!) {
+    undoGuestMerge(input: {mergeId: $mergeId}) {
+      result { rowId fullName email }
+    }
+  }`,
+);
 
-/** The Guests mutations: the API gives them no idempotency key (writing the same again changes nothing; a merge done is answered again). */
-export const guestsUnkeyedMutations = ["updateGuest", "mergeGuests"] as const;
+/** The documents above, for the schema test. */
+export const guestsDocuments = [searchGuests, guestProfile, updateGuest, mergeGuests, undoGuestMerge] as const;
+
+/** The Guests mutations: the API gives them no idempotency key (writing the same again changes nothing; a merge or an undo done is answered again). */
+export const guestsUnkeyedMutations = ["updateGuest", "mergeGuests", "undoGuestMerge"] as const;
