@@ -13,7 +13,6 @@ import LinearProgress from "@mui/material/LinearProgress";
 import Table from "@mui/material/Table";
 import TableBody from "@mui/material/TableBody";
 import TableCell from "@mui/material/TableCell";
-import TableContainer from "@mui/material/TableContainer";
 import TableFooter from "@mui/material/TableFooter";
 import TableHead from "@mui/material/TableHead";
 import TableRow from "@mui/material/TableRow";
@@ -31,6 +30,7 @@ import { ApiErrorAlert, shownError, type ShownError } from "../../ui/ApiErrorAle
 import { DateRangePicker, type DateRange } from "../../ui/DateRangePicker.tsx";
 import { MoneyCell } from "../../ui/MoneyField.tsx";
 import { QueryError, SectionHeading } from "../../ui/Section.tsx";
+import { ScrollBox } from "../../ui/ScrollBox.tsx";
 
 const firstOfMonth = (date: string) => `${date.slice(0, 8)}01`;
 const lastOfMonth = (date: string) => addDays(firstOfMonth(addDays(firstOfMonth(date), 32)), -1);
@@ -118,7 +118,7 @@ export function CityTaxSection({ membership, today }: { membership: Membership; 
           </Alert>
         )}
         {rows.length > 0 && (
-          <TableContainer sx={{ mt: 2 }}>
+          <ScrollBox sx={{ mt: 2 }} label="City tax per month, scrolls sideways on a narrow screen">
             <Table size="small" aria-label="City tax per month" data-testid="city-tax-table">
               <TableHead>
                 <TableRow>
@@ -169,7 +169,7 @@ export function CityTaxSection({ membership, today }: { membership: Membership; 
                 ))}
               </TableFooter>
             </Table>
-          </TableContainer>
+          </ScrollBox>
         )}
         <Typography variant="caption" color="text.secondary" component="p" sx={{ mt: 1 }}>
           A stay across months counts in each month for its nights there. Whether a tax is kept on cancellation and no-show fees is set per tax (Revenue → Setup → Taxes).

@@ -7,7 +7,6 @@
 // had on the books 364 days ago (onTheBooksReport as of then, "same time
 // last year"), to read against this period's figures today. Every figure is
 // summed from the API's per-night rows, in minor units, rounded once.
-import Box from "@mui/material/Box";
 import Table from "@mui/material/Table";
 import TableBody from "@mui/material/TableBody";
 import TableCell from "@mui/material/TableCell";
@@ -15,6 +14,7 @@ import TableHead from "@mui/material/TableHead";
 import TableRow from "@mui/material/TableRow";
 import Typography from "@mui/material/Typography";
 import { formatMoney } from "../../ui/format.ts";
+import { ScrollBox } from "../../ui/ScrollBox.tsx";
 import { addDays, formatShortDate } from "../../ui/dates.ts";
 import type { OccupancyNode, OnTheBooksNode } from "./documents.ts";
 
@@ -91,9 +91,10 @@ export function PeriodComparison({ rows, lastYear, sameTimeLastYear, today, from
   const hasFuture = rows.some((r) => r.date >= today);
   return (
     // Scrolls sideways in its own box on a phone (focusable, so the keyboard can scroll it too).
-    <Box sx={{ my: 2, overflowX: "auto", width: 0, minWidth: "100%", contain: "inline-size" }} data-testid="period-comparison" tabIndex={0} role="region" aria-label="This period beside last year">
+    <ScrollBox sx={{ my: 2 }} testId="period-comparison" label="This period beside last year">
       <Table size="small" aria-label="This period, on the books and the same period last year">
-        <TableHead>
+        {/* Headings wrap to two or three lines, not one word a line: on a phone the table scrolls in its box instead. */}
+        <TableHead sx={{ "& th": { minWidth: 112 } }}>
           <TableRow>
             <TableCell />
             {hasPast && <TableCell align="right">Actual (to yesterday)</TableCell>}
@@ -139,6 +140,6 @@ export function PeriodComparison({ rows, lastYear, sameTimeLastYear, today, from
         the books a year ago: what those nights had booked 364 days before today (bookings confirmed by then and not yet cancelled); Pace: this
         period now against it.
       </Typography>
-    </Box>
+    </ScrollBox>
   );
 }

@@ -28,6 +28,7 @@ import { DateRangePicker, type DateRange } from "../../ui/DateRangePicker.tsx";
 import { Pager, usePage } from "../../ui/Pager.tsx";
 import { QueryError, SectionHeading } from "../../ui/Section.tsx";
 import { ListTable } from "../../ui/ListTable.tsx";
+import { ScrollBox } from "../../ui/ScrollBox.tsx";
 
 const kindHelp: Record<ExportKind, string> = {
   reservations: "Confirmed bookings arriving in the range",
@@ -112,6 +113,7 @@ export function ExportsSection({ membership }: { membership: Membership }) {
       </Typography>
       {error && <ApiErrorAlert title="The export was not requested" error={error} />}
       {query.isError && <QueryError error={query.error} title="Could not load the exports" />}
+      <ScrollBox label="Exports, scrolls sideways on a narrow screen">
       <ListTable
         label="Exports"
         testId="exports"
@@ -165,6 +167,7 @@ export function ExportsSection({ membership }: { membership: Membership }) {
           </TableRow>
         )}
       </ListTable>
+      </ScrollBox>
       <Pager total={query.data?.total ?? 0} page={page} onChange={setPage} label="Exports" />
     </>
   );

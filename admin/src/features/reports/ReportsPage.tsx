@@ -32,6 +32,7 @@ import { majorUnits as major } from "../../ui/money.ts";
 import { DateRangePicker, type DateRange } from "../../ui/DateRangePicker.tsx";
 import { MoneyCell } from "../../ui/MoneyField.tsx";
 import { QueryError, SectionHeading, WithProperty } from "../../ui/Section.tsx";
+import { ScrollBox } from "../../ui/ScrollBox.tsx";
 import { CityTaxSection } from "./CityTax.tsx";
 import { ExportsSection } from "./Exports.tsx";
 import { lastYearOffset, PeriodComparison } from "./Comparison.tsx";
@@ -247,6 +248,7 @@ function StayReports({ membership, range, onRange, today }: { membership: Member
                 </Box>
               </Grid>
               <Grid size={{ xs: 12, md: 6 }}>
+                <ScrollBox label="Revenue by channel, scrolls sideways on a narrow screen">
                 <Table size="small" aria-label="Revenue by channel" data-testid="channel-table">
                   <TableHead>
                     <TableRow>
@@ -280,6 +282,7 @@ function StayReports({ membership, range, onRange, today }: { membership: Member
                     </TableFooter>
                   )}
                 </Table>
+                </ScrollBox>
               </Grid>
             </Grid>
           </>
