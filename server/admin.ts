@@ -51,8 +51,10 @@ export function adminHtmlHeaders(req: Pick<Request, "protocol" | "get">, publicU
   if (host && hostPattern.test(host)) origins.add(websocketOrigin(`${req.protocol === "https" ? "https" : "http"}://${host.toLowerCase()}`));
   // (A public URL of port 0, a test server's default, names no origin.)
   if (publicUrl && new URL(publicUrl).port !== "0") origins.add(websocketOrigin(new URL(publicUrl).origin));
-  // emotion (MUI) injects <style> tags; fonts and icons may be data: URLs.
-  return appPageHeaders({ style: ["'unsafe-inline'"], img: ["data:"], font: ["data:"], connect: [...origins] });
+  // emotion (MUI) injects <style> tags; fonts and icons may be data: URLs;
+  // the property page previews its photos, which may be https URLs
+  // (app_hidden.valid_photo_urls), as the guest app shows them.
+  return appPageHeaders({ style: ["'unsafe-inline'"], img: ["data:", "https:"], font: ["data:"], connect: [...origins] });
 }
 
 export function adminRouter(options: AdminRouterOptions): express.Router {

@@ -44,7 +44,7 @@ it("the housekeeping board reads the day's stays from housekeepingStays (no name
     (field.selectionSet?.selections ?? []).flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value, ...selected(s).map((n) => `${s.name.value}.${n}`)] : []));
   // Occupied or vacant: the unit's own word, which every role reads (and realtime delivers to every role).
   expect(selected(fields.get("allUnits")!)).toContain("nodes.isOccupied");
-  expect(selected(fields.get("frontDeskDay")!)).toEqual(["nodes", "nodes.rowId", "nodes.guest", "nodes.guest.fullName"]);
+  expect(selected(fields.get("frontDeskDay")!)).toEqual(["nodes", "nodes.rowId", "nodes.doNotDisturbOn", "nodes.guest", "nodes.guest.fullName"]);
   expect(selected(fields.get("housekeepingStays")!)).toEqual([
     "nodes", "nodes.reservationId", "nodes.unitId", "nodes.arrival", "nodes.departure", "nodes.status", "nodes.adults", "nodes.children",
     "nodes.checkedInAt", "nodes.checkedOutAt",
@@ -70,19 +70,42 @@ it("the board says occupied or vacant as the unit does (isOccupied), and takes o
       stay("rd", "d", "checked_out", "2026-12-04", day), // left today
       stay("re", "e", "confirmed", day, "2026-12-06"), // arrives, not in yet
     ],
-    new Map([["ra", "Ada Lovelace"]]),
+    new Map([["ra", { name: "Ada Lovelace", doNotDisturbOn: null }], ["rc", { name: null, doNotDisturbOn: day }]]),
   );
   const by = new Map(board.units.map((u) => [u.rowId, u]));
   expect(board.units.map((u) => [u.rowId, u.occupancy])).toEqual([
     ["a", "checked_in_today"], ["b", "leaving_today"], ["c", "occupied"], ["d", "left_today"], ["e", "vacant"], ["f", "occupied"],
   ]);
-  expect(by.get("a")!.occupant).toMatchObject({ reservationId: "ra", departure: "2026-12-07", guestName: "Ada Lovelace" });
+  expect(by.get("a")!.occupant).toMatchObject({ reservationId: "ra", departure: "2026-12-07", guestName: "Ada Lovelace", doNotDisturb: false });
+  expect(by.get("c")!.occupant).toMatchObject({ reservationId: "rc", doNotDisturb: true });
   expect(by.get("b")!.departsToday).toBe(true);
   expect(by.get("d")!.departed).toMatchObject({ reservationId: "rd" });
   expect(by.get("e")!.arrival).toMatchObject({ reservationId: "re", adults: 2 });
   // Occupied by the unit's word with no stay of the day to say until when: occupied all the same.
   expect(by.get("f")!.occupant).toBeNull();
+  // Nobody arrives in a dirty unit here: no priority, the units' order kept.
+  expect(board.units.some((u) => u.priority)).toBe(false);
+  // Do-not-disturb of another day is not today's.
+  const yesterday = assembleBoard(day, [unit("c", true)], [], [stay("rc", "c", "checked_in", "2026-12-03", "2026-12-08")], new Map([["rc", { name: null, doNotDisturbOn: "2026-12-04" }]]));
+  expect(yesterday.units[0]!.occupant!.doNotDisturb).toBe(false);
   // A stay still checked in while its unit says vacant (a snapshot between the two): the unit's word wins.
   const stale = assembleBoard(day, [unit("g", false)], [], [stay("rg", "g", "checked_in", day, "2026-12-07")]);
   expect(stale.units[0]).toMatchObject({ occupancy: "vacant", occupant: null });
+});
+
+it("a dirty unit a guest arrives in today is a priority and comes first; a clean one or one nobody arrives in is not", () => {
+  const day = "2026-12-05";
+  const unit = (rowId: string, housekeepingStatus: BoardUnitNode["housekeepingStatus"]): BoardUnitNode => ({
+    rowId, name: rowId, housekeepingStatus, isActive: true, isOccupied: false, roomType: null,
+  });
+  const arriving = (reservationId: string, unitId: string): BoardStayNode => ({
+    reservationId, unitId, arrival: day, departure: "2026-12-07", status: "confirmed", adults: 1, children: 0, checkedInAt: null, checkedOutAt: null,
+  });
+  const board = assembleBoard(
+    day,
+    [unit("101", "dirty"), unit("102", "clean"), unit("103", "dirty"), unit("104", "dirty"), unit("105", "inspected")],
+    [],
+    [arriving("r2", "102"), arriving("r3", "103"), arriving("r4", "104")],
+  );
+  expect(board.units.map((u) => [u.rowId, u.priority])).toEqual([["103", true], ["104", true], ["101", false], ["102", false], ["105", false]]);
 });

@@ -7,6 +7,7 @@ import { FrontDeskDashboard } from "../features/dashboard/FrontDeskDashboard.tsx
 import { frontDeskRoutes } from "../features/frontdesk/routes.tsx";
 import { guestsRoutes } from "../features/guests/routes.tsx";
 import { deskMoneyRoutes } from "../features/folio/routes.tsx";
+import { propertyRoutes } from "../features/property/routes.tsx";
 import { reportsRoutes } from "../features/reports/routes.tsx";
 import { revenueRoutes } from "../features/revenue/routes.tsx";
 import { systemRoutes } from "../features/system/routes.tsx";
@@ -50,6 +51,7 @@ export function App() {
         <CustomRoutes>{reportsRoutes}</CustomRoutes>
         <CustomRoutes>{revenueRoutes}</CustomRoutes>
         <CustomRoutes>{deskMoneyRoutes}</CustomRoutes>
+        <CustomRoutes>{propertyRoutes}</CustomRoutes>
         <CustomRoutes>{systemRoutes}</CustomRoutes>
       </Admin>
     </BrowserRouter>

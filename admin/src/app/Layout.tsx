@@ -10,6 +10,7 @@ import { accountingMenu } from "../features/accounting/routes.tsx";
 import { deskMoneyMenu } from "../features/folio/routes.tsx";
 import { frontDeskMenu } from "../features/frontdesk/routes.tsx";
 import { guestsMenu } from "../features/guests/routes.tsx";
+import { propertyMenu } from "../features/property/routes.tsx";
 import { reportsMenu } from "../features/reports/routes.tsx";
 import { revenueMenu } from "../features/revenue/routes.tsx";
 import { systemMenu } from "../features/system/routes.tsx";
@@ -65,7 +66,7 @@ function TodayItem() {
 }
 
 /** The features' entries between "Today" and the react-admin resources, in this order. */
-const featureMenu = [...frontDeskMenu, ...guestsMenu, ...deskMoneyMenu, ...accountingMenu, ...reportsMenu, ...revenueMenu, ...systemMenu];
+const featureMenu = [...frontDeskMenu, ...guestsMenu, ...deskMoneyMenu, ...accountingMenu, ...reportsMenu, ...revenueMenu, ...propertyMenu, ...systemMenu];
 
 function KeeprMenu() {
   return (

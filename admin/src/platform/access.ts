@@ -96,6 +96,8 @@ export const accessMatrix = {
     // housekeeping_tasks' insert policy: inspection and maintenance tasks
     create_task: "housekeeping_ops",
     cancel_task: "managers",
+    // properties.stayover_clean_nights (update_manager policy of properties): owners and managers
+    stayover_policy: "managers",
   },
   // The channel manager, for owners and managers (channel_feeds' manage
   // policy; sync_channel_feed_now, resolve_channel_conflict,
@@ -178,6 +180,16 @@ export const accessMatrix = {
     show: "managers",
     edit: "managers",
     fees: "back_office",
+  },
+  // Property (menu "Property"): its guest-facing content (description,
+  // photos, amenities, times, contact, arrival instructions, language) and
+  // the stay-over cleaning policy. Every member reads the property
+  // (select_published_or_member); the page is the front office's (the desk
+  // answers guests from it), read-only for the front desk; the
+  // update_manager policy lets owners and managers change it.
+  property: {
+    show: "front_office",
+    edit: "managers",
   },
   // System (menu "System"): the service's SLOs, job queue, failing jobs,
   // feeds and realtime; GET /admin/api/system answers owners and managers

@@ -16,6 +16,7 @@ import {
 } from "./documents.ts";
 import { createAccountingMethods, type AccountingMethods } from "../features/accounting/data.ts";
 import { createReportsMethods, type ReportsMethods } from "../features/reports/data.ts";
+import { createPropertyMethods, type PropertyMethods } from "../features/property/data.ts";
 import { createRevenueMethods, type RevenueMethods } from "../features/revenue/data.ts";
 import { createDeskMethods, type DeskMethods } from "../features/folio/data.ts";
 import { createInvoicingMethods, type InvoicingMethods } from "../features/invoicing/data.ts";
@@ -78,7 +79,7 @@ export interface ReservationHistoryLine extends ReservationHistoryLineNode {
   id: number;
 }
 
-export interface KeeprDataProvider extends DataProvider, FrontDeskMethods, HousekeepingMethods, ChannelsMethods, AccountingMethods, ReportsMethods, RevenueMethods, InvoicingMethods, DeskMethods, GuaranteeMethods, GuestsMethods {
+export interface KeeprDataProvider extends DataProvider, FrontDeskMethods, HousekeepingMethods, ChannelsMethods, AccountingMethods, ReportsMethods, RevenueMethods, InvoicingMethods, DeskMethods, GuaranteeMethods, GuestsMethods, PropertyMethods {
   frontDeskDay(params: { propertyId: Uuid; day: IsoDate; timeZone: string; today: IsoDate }, options?: RequestOptions): Promise<FrontDeskDay>;
   reservationHistory(params: { id: Uuid }, options?: RequestOptions): Promise<ReservationEvent[]>;
   /** The reservation's history in words (reservation_timeline). */
@@ -292,6 +293,7 @@ export function createDataProvider(client: GraphQLClient, permissions: () => Pro
     ...createDeskMethods(client),
     ...createGuaranteeMethods(client),
     ...createGuestsMethods(client),
+    ...createPropertyMethods(client),
     supportAbortSignal: true,
     getList: async (resource, params) => adapter(resource).getList(params, params.signal),
     getOne: async (resource, params) => ({ data: (await adapter(resource).getOne(params.id, params.signal)) as never }),

@@ -41,6 +41,9 @@ import CheckCircleIcon from "@mui/icons-material/CheckCircle";
 import CleaningServicesIcon from "@mui/icons-material/CleaningServices";
 import AddTaskIcon from "@mui/icons-material/AddTask";
 import DoneAllIcon from "@mui/icons-material/DoneAll";
+import DoNotDisturbOnIcon from "@mui/icons-material/DoNotDisturbOn";
+import EditIcon from "@mui/icons-material/Edit";
+import PriorityHighIcon from "@mui/icons-material/PriorityHigh";
 import MoreVertIcon from "@mui/icons-material/MoreVert";
 import PlayArrowIcon from "@mui/icons-material/PlayArrow";
 import UndoIcon from "@mui/icons-material/Undo";
@@ -59,6 +62,8 @@ import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import type { HousekeepingStatus } from "../../platform/documents.ts";
 import type { HousekeepingTaskKind, HousekeepingTaskNode, HousekeepingTaskStatus, NewTaskKind } from "./documents.ts";
 import { PageHeading } from "../../ui/PageHeading.tsx";
+import { ActionDialog } from "../../ui/ActionDialog.tsx";
+import { stayoverPolicyLabel } from "../property/content.ts";
 
 /** The query key of the board; the live hook and the actions invalidate it. */
 export const housekeepingQueryKey = "housekeeping";
@@ -155,10 +160,86 @@ export function HousekeepingBoard() {
         <Tab value="units" label={`Units${board ? ` (${board.units.length})` : ""}`} sx={touch} />
         <Tab value="tasks" label={`Tasks${openTasks !== undefined ? ` (${openTasks} to do)` : ""}`} sx={touch} />
       </Tabs>
+      <StayoverPolicy propertyId={membership.propertyId} />
       {!board && !query.isError && <BoardSkeleton />}
       {board && tab === "units" && <UnitsTab board={board} filter={filter} onFilter={setFilter} />}
       {board && tab === "tasks" && <TasksTab board={board} />}
     </Box>
+  );
+}
+
+/**
+ * The property's stay-over cleaning policy (properties.stayover_clean_nights:
+ * every N nights of a stay, 0 = off), which makes the board's stay-over
+ * tasks each morning; shown to everyone on the board, changed by owners and
+ * managers (the update_manager policy of properties).
+ */
+function StayoverPolicy({ propertyId }: { propertyId: string }) {
+  const dataProvider = useDataProvider<KeeprDataProvider>();
+  const queryClient = useQueryClient();
+  const notify = useNotify();
+  const canEdit = useCanAccess({ resource: "housekeeping", action: "stayover_policy", record: { propertyId } }).canAccess ?? false;
+  const query = useQuery({ queryKey: ["property", "content", propertyId], queryFn: ({ signal }) => dataProvider.propertyContent({ propertyId }, { signal }) });
+  const [editing, setEditing] = useState(false);
+  const [nights, setNights] = useState("0");
+  if (!query.data) return null;
+  const current = query.data.stayoverCleanNights;
+  const parsed = /^\d{1,2}$/.test(nights.trim()) ? Number(nights.trim()) : null;
+  const invalid = parsed === null || parsed > 30 ? "A whole number from 0 to 30." : null;
+  return (
+    <>
+      <Stack direction="row" sx={{ alignItems: "center", flexWrap: "wrap", columnGap: 1, mb: 2 }} data-testid="stayover-policy" data-nights={current}>
+        <Typography variant="body2">
+          <strong>Stay-over cleaning:</strong> {stayoverPolicyLabel(current)}
+        </Typography>
+        {canEdit && (
+          <Button
+            size="small"
+            startIcon={<EditIcon />}
+            onClick={() => {
+              setNights(String(current));
+              setEditing(true);
+            }}
+            sx={{ minHeight: 40 }}
+          >
+            Change
+          </Button>
+        )}
+      </Stack>
+      {editing && (
+        <ActionDialog
+          title="Stay-over cleaning"
+          confirmLabel="Save"
+          input={parsed}
+          invalid={invalid}
+          maxWidth="xs"
+          testId="stayover-policy-dialog"
+          errorTitle="The policy was not changed"
+          onSubmit={async (input) => {
+            const saved = await dataProvider.setStayoverPolicy({ propertyId, nights: input ?? 0 });
+            queryClient.setQueryData(["property", "content", propertyId], saved);
+            notify(`Stay-over cleaning: ${stayoverPolicyLabel(saved.stayoverCleanNights).toLowerCase()}. From tomorrow's tasks.`, { type: "success" });
+          }}
+          onClose={() => setEditing(false)}
+        >
+          <Typography variant="body2">
+            Occupied units get a stay-over cleaning task every this many nights of a stay; 0 turns it off (units are cleaned at check-out). A guest's
+            do-not-disturb skips that day.
+          </Typography>
+          <TextField
+            label="Every … nights (0 = off)"
+            value={nights}
+            onChange={(e) => setNights(e.target.value)}
+            size="small"
+            autoFocus
+            fullWidth
+            error={invalid !== null}
+            helperText={invalid ?? stayoverPolicyLabel(parsed ?? 0)}
+            slotProps={{ htmlInput: { inputMode: "numeric", maxLength: 2 } }}
+          />
+        </ActionDialog>
+      )}
+    </>
   );
 }
 
@@ -281,6 +362,7 @@ function UnitCard({ unit, day }: { unit: BoardUnit; day: string }) {
       data-testid="unit-card"
       data-unit={unit.name}
       data-status={status}
+      data-priority={unit.priority ? "true" : undefined}
       aria-labelledby={headingId}
       sx={{ height: "100%", display: "flex", flexDirection: "column", borderLeft: 6, borderLeftColor: statusColour(status) }}
     >
@@ -302,6 +384,14 @@ function UnitCard({ unit, day }: { unit: BoardUnit; day: string }) {
           <Typography variant="body2" data-testid="occupancy" data-occupancy={unit.occupancy}>
             <Occupancy unit={unit} />
           </Typography>
+          {(unit.priority || unit.occupant?.doNotDisturb) && (
+            <Stack direction="row" sx={{ flexWrap: "wrap", gap: 1 }}>
+              {unit.priority && <Chip size="small" color="error" icon={<PriorityHighIcon />} label="Priority: guest arriving today" data-testid="priority" />}
+              {unit.occupant?.doNotDisturb && (
+                <Chip size="small" color="warning" icon={<DoNotDisturbOnIcon />} label="Do not disturb today" data-testid="do-not-disturb" />
+              )}
+            </Stack>
+          )}
           {unit.arrival && (
             <Typography variant="body2" data-testid="arrival">
               <strong>Arriving today</strong>

@@ -21,6 +21,13 @@ export interface BoardStay {
   checkedInAt: Timestamp | null;
   checkedOutAt: Timestamp | null;
   guestName: string | null;
+  /**
+   * The guest hung do-not-disturb for the day (reservations.do_not_disturb_on,
+   * setDoNotDisturb): known only to the staff who may read reservations
+   * (frontDeskDay); false for housekeeping, whose housekeepingStays does not
+   * carry it (docs/admin.md, "Housekeeping").
+   */
+  doNotDisturb: boolean;
 }
 
 /**
@@ -57,6 +64,18 @@ export interface BoardUnit extends BoardUnitNode {
   arrival: BoardStay | null;
   /** Tasks due on the day (any status) and earlier ones still open, oldest first. */
   tasks: HousekeepingTaskNode[];
+  /**
+   * Clean it first: a guest arrives in it today and it is still dirty (the
+   * board has no arrival times: every arrival of the day is a priority).
+   * The board lists priority units first.
+   */
+  priority: boolean;
+}
+
+/** What the roles that read reservations learn of a stay of the day (frontDeskDay). */
+export interface BoardGuest {
+  name: string | null;
+  doNotDisturbOn: IsoDate | null;
 }
 
 export interface HousekeepingBoard {
@@ -67,20 +86,23 @@ export interface HousekeepingBoard {
 
 /**
  * Puts the day's stays and tasks on their units: occupied or vacant as the
- * unit says (isOccupied), with the dates and party of its stays. `names`:
- * the guests' names by reservation, for the roles that may read them
- * (empty for housekeeping).
+ * unit says (isOccupied), with the dates and party of its stays. `guests`:
+ * the guests' names and do-not-disturb by reservation, for the roles that
+ * may read them (empty for housekeeping). Units a guest arrives in today
+ * that are still dirty come first (priority), then the rest, each in the
+ * units' order.
  */
 export function assembleBoard(
   day: IsoDate,
   units: BoardUnitNode[],
   tasks: HousekeepingTaskNode[],
   stays: BoardStayNode[],
-  names: ReadonlyMap<Uuid, string> = new Map(),
+  guests: ReadonlyMap<Uuid, BoardGuest> = new Map(),
 ): HousekeepingBoard {
   const toStay = (s: BoardStayNode): BoardStay => ({
     reservationId: s.reservationId, arrival: s.arrival, departure: s.departure, adults: s.adults, children: s.children,
-    checkedInAt: s.checkedInAt, checkedOutAt: s.checkedOutAt, guestName: names.get(s.reservationId) ?? null,
+    checkedInAt: s.checkedInAt, checkedOutAt: s.checkedOutAt, guestName: guests.get(s.reservationId)?.name ?? null,
+    doNotDisturb: guests.get(s.reservationId)?.doNotDisturbOn === day,
   });
   const board = units
     .filter((u) => u.isActive)
@@ -115,7 +137,8 @@ export function assembleBoard(
         departed: !unit.isOccupied && left ? toStay(left) : null,
         arrival: coming ? toStay(coming) : null,
         tasks: unitTasks,
+        priority: coming !== undefined && unit.housekeepingStatus === "dirty",
       };
     });
-  return { day, units: board, tasks };
+  return { day, units: [...board.filter((u) => u.priority), ...board.filter((u) => !u.priority)], tasks };
 }

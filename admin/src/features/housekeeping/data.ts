@@ -3,7 +3,7 @@
 // an idempotency key in the API: each sets a state (a unit's status, a
 // task's status), so a repeated click cannot do a thing twice; the screens
 // also ignore a second click while the first request runs.
-import { assembleBoard, type HousekeepingBoard } from "./board.ts";
+import { assembleBoard, type BoardGuest, type HousekeepingBoard } from "./board.ts";
 import type { HousekeepingStatus, IsoDate, Uuid } from "../../platform/documents.ts";
 import {
   createHousekeepingTask, housekeepingBoard, setUnitStatus, updateHousekeepingTask,
@@ -16,7 +16,7 @@ export interface HousekeepingMethods {
   /**
    * The board of a day: the same stays for every role (housekeepingStays);
    * withNames, for the roles that may read reservations, adds the guests'
-   * names (frontDeskDay).
+   * names and do-not-disturb (frontDeskDay).
    */
   housekeepingBoard(params: { propertyId: Uuid; day: IsoDate; withNames: boolean }, options?: RequestOptions): Promise<HousekeepingBoard>;
   /** Out of order needs a note (why); the API refuses it while a guest is in the unit (UNIT_UNAVAILABLE). */
@@ -30,9 +30,9 @@ export function createHousekeepingMethods(client: GraphQLClient): HousekeepingMe
   return {
     async housekeepingBoard({ propertyId, day, withNames }, options = {}) {
       const data = await client.request(housekeepingBoard, { propertyId, day, withNames }, options);
-      const names = new Map<Uuid, string>();
-      for (const stay of present(data.frontDeskDay?.nodes)) if (stay.guest) names.set(stay.rowId, stay.guest.fullName);
-      return assembleBoard(day, present(data.allUnits?.nodes), present(data.housekeepingBoard?.nodes), present(data.housekeepingStays?.nodes), names);
+      const guests = new Map<Uuid, BoardGuest>();
+      for (const stay of present(data.frontDeskDay?.nodes)) guests.set(stay.rowId, { name: stay.guest?.fullName ?? null, doNotDisturbOn: stay.doNotDisturbOn });
+      return assembleBoard(day, present(data.allUnits?.nodes), present(data.housekeepingBoard?.nodes), present(data.housekeepingStays?.nodes), guests);
     },
     async setUnitStatus(params) {
       const data = await client.request(setUnitStatus, params);

@@ -61,9 +61,10 @@ export interface BoardStayNode {
   checkedOutAt: Timestamp | null;
 }
 
-/** The guest's name of a stay of the day (frontDeskDay): only for the roles that read reservations. */
+/** The guest's name and do-not-disturb of a stay of the day (frontDeskDay): only for the roles that read reservations. */
 export interface BoardGuestNode {
   rowId: Uuid;
+  doNotDisturbOn: IsoDate | null;
   guest: { fullName: string } | null;
 }
 
@@ -103,7 +104,7 @@ export const housekeepingBoard = operation<HousekeepingBoardData, { propertyId: 
       nodes { reservationId unitId arrival departure status adults children checkedInAt checkedOutAt }
     }
     frontDeskDay(propertyId: $propertyId, day: $day) @include(if: $withNames) {
-      nodes { rowId guest { fullName } }
+      nodes { rowId doNotDisturbOn guest { fullName } }
     }
   }`,
 );

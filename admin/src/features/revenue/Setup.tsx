@@ -4,6 +4,7 @@
 // CRUD mutations; the API's policies decide (owners and managers; fees and
 // taxes also accountants) and its refusals show in the dialog.
 import { useQueryClient } from "@tanstack/react-query";
+import Box from "@mui/material/Box";
 import Button from "@mui/material/Button";
 import Chip from "@mui/material/Chip";
 import FormControlLabel from "@mui/material/FormControlLabel";
@@ -14,7 +15,6 @@ import Switch from "@mui/material/Switch";
 import Table from "@mui/material/Table";
 import TableBody from "@mui/material/TableBody";
 import TableCell from "@mui/material/TableCell";
-import TableContainer from "@mui/material/TableContainer";
 import TableHead from "@mui/material/TableHead";
 import TableRow from "@mui/material/TableRow";
 import TextField from "@mui/material/TextField";
@@ -37,7 +37,8 @@ import { ActionDialog } from "../../ui/ActionDialog.tsx";
 import { MoneyCell, MoneyField } from "../../ui/MoneyField.tsx";
 import { SectionHeading } from "../../ui/Section.tsx";
 import { moneyInputValue, parseMoney } from "../../ui/money.ts";
-import { paymentScheduleLabel } from "./paymentTerms.ts";
+import { guestCancellationText, guestPaymentText, paymentScheduleLabel } from "./paymentTerms.ts";
+import { ScrollBox } from "../../ui/ScrollBox.tsx";
 
 const setupKey = ["backoffice", "revenueSetup"] as const;
 
@@ -275,7 +276,7 @@ export function RatePlans({ membership, setup, canEdit }: { membership: Membersh
           </Button>
         )}
       />
-      <TableContainer>
+      <ScrollBox label="Rate plans, scrolls sideways on a narrow screen">
         <Table size="small" aria-label="Rate plans" data-testid="rate-plans">
           <TableHead>
             <TableRow>
@@ -348,7 +349,7 @@ export function RatePlans({ membership, setup, canEdit }: { membership: Membersh
             ))}
           </TableBody>
         </Table>
-      </TableContainer>
+      </ScrollBox>
       {editing && <RatePlanDialog membership={membership} setup={setup} plan={editing === "new" ? null : editing} onClose={() => setEditing(null)} />}
       {deleting && (
         <DeleteDialog
@@ -521,6 +522,17 @@ function RatePlanDialog({ membership, setup, plan, onClose }: { membership: Memb
       <Typography variant="body2" color="text.secondary" data-testid="deposit-schedule-summary">
         {schedule.label}: {schedule.detail.toLowerCase()}. New bookings follow it; bookings made keep their schedule.
       </Typography>
+      <Box component="section" aria-labelledby="guest-terms-heading" sx={{ p: 1.5, borderRadius: 1, bgcolor: "action.hover" }} data-testid="guest-terms-preview">
+        <Typography id="guest-terms-heading" variant="subtitle2" component="h3">
+          What guests read when they book
+        </Typography>
+        <Typography variant="body2" data-testid="guest-payment-text">
+          <strong>Payment.</strong> {guestPaymentText(values)}
+        </Typography>
+        <Typography variant="body2" data-testid="guest-cancellation-text">
+          <strong>Cancellation.</strong> {guestCancellationText(values)}
+        </Typography>
+      </Box>
     </ActionDialog>
   );
 }

@@ -1,0 +1,466 @@
+// Property › Content: what guests read about the property (description,
+// photos in order, amenities, check-in and check-out times, contact,
+// arrival instructions, the language they are written to in), edited by
+// owners and managers and saved in one mutation (updatePropertyByRowId:
+// all fields or none), beside a live preview of the guest app's property
+// card. The front desk reads it (it answers guests' questions from it);
+// housekeeping has no menu entry (access.ts: property). The database checks
+// every value (properties_*_check); the form names the field first
+// (content.ts) and shows the API's typed error when it refuses anyway.
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import Alert from "@mui/material/Alert";
+import Box from "@mui/material/Box";
+import Button from "@mui/material/Button";
+import Card from "@mui/material/Card";
+import CardContent from "@mui/material/CardContent";
+import Checkbox from "@mui/material/Checkbox";
+import FormControl from "@mui/material/FormControl";
+import FormControlLabel from "@mui/material/FormControlLabel";
+import FormGroup from "@mui/material/FormGroup";
+import FormHelperText from "@mui/material/FormHelperText";
+import FormLabel from "@mui/material/FormLabel";
+import IconButton from "@mui/material/IconButton";
+import LinearProgress from "@mui/material/LinearProgress";
+import MenuItem from "@mui/material/MenuItem";
+import Stack from "@mui/material/Stack";
+import TextField from "@mui/material/TextField";
+import Typography from "@mui/material/Typography";
+import AddPhotoAlternateIcon from "@mui/icons-material/AddPhotoAlternate";
+import ArrowDownwardIcon from "@mui/icons-material/ArrowDownward";
+import ArrowUpwardIcon from "@mui/icons-material/ArrowUpward";
+import DeleteIcon from "@mui/icons-material/Delete";
+import SaveIcon from "@mui/icons-material/Save";
+import { useEffect, useState, type FormEvent } from "react";
+import { Title, useCanAccess, useDataProvider, useNotify } from "react-admin";
+import type { Membership } from "../../platform/authProvider.ts";
+import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
+import { ApiErrorAlert, shownError, type ShownError } from "../../ui/ApiErrorAlert.tsx";
+import { formatTimestamp } from "../../ui/format.ts";
+import { QueryError, SectionHeading, WithProperty } from "../../ui/Section.tsx";
+import { amenityCodes, amenityLabel, contentPatch, contentProblems, languages, limits, movePhoto, validPhotoUrl } from "./content.ts";
+import type { GuestLanguage, PropertyContentNode, PropertyContentValues } from "./documents.ts";
+
+export const propertyPagePath = "/property";
+const contentKey = (propertyId: string) => ["property", "content", propertyId];
+
+export function PropertyPage() {
+  const { canAccess, isPending } = useCanAccess({ resource: "property", action: "show" });
+  return (
+    <Card sx={{ mt: 1, minWidth: 0 }}>
+      <Title title="Property · Content" />
+      <CardContent>
+        {isPending ? null : !canAccess ? (
+          <Alert severity="warning">The property's content is for its owners, managers and front desk.</Alert>
+        ) : (
+          <WithProperty>{(membership) => <PropertyContent membership={membership} />}</WithProperty>
+        )}
+      </CardContent>
+    </Card>
+  );
+}
+
+const valuesOf = (p: PropertyContentNode): PropertyContentValues => ({
+  description: p.description ?? "",
+  photoUrls: [...p.photoUrls],
+  amenities: [...p.amenities],
+  checkInTime: p.checkInTime.slice(0, 5),
+  checkOutTime: p.checkOutTime.slice(0, 5),
+  contactEmail: p.contactEmail ?? "",
+  contactPhone: p.contactPhone ?? "",
+  arrivalInstructions: p.arrivalInstructions ?? "",
+  language: p.language,
+});
+
+function PropertyContent({ membership }: { membership: Membership }) {
+  const dataProvider = useDataProvider<KeeprDataProvider>();
+  const queryClient = useQueryClient();
+  const notify = useNotify();
+  const propertyId = membership.propertyId;
+  const canEdit = useCanAccess({ resource: "property", action: "edit", record: { propertyId } }).canAccess ?? false;
+  const query = useQuery({ queryKey: contentKey(propertyId), queryFn: ({ signal }) => dataProvider.propertyContent({ propertyId }, { signal }) });
+  const [values, setValues] = useState<PropertyContentValues | null>(null);
+  const [newPhoto, setNewPhoto] = useState("");
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<ShownError | null>(null);
+  const [tried, setTried] = useState(false);
+  // The form starts from the saved content, and follows a reload of it until it is edited.
+  const [dirty, setDirty] = useState(false);
+  useEffect(() => {
+    if (query.data && !dirty) setValues(valuesOf(query.data));
+  }, [query.data, dirty]);
+  if (query.isPending || (query.data && !values)) return <LinearProgress />;
+  if (query.isError) return <QueryError error={query.error} title="Could not load the property's content" />;
+  if (!values) return <LinearProgress />;
+  const property = query.data;
+  const problems = contentProblems(values);
+  const hasProblems = Object.keys(problems).length > 0;
+  const photoProblem = newPhoto.trim() && !validPhotoUrl(newPhoto.trim()) ? "A path on this server (/photos/…) or an https:// address, without spaces or quotes." : null;
+  const set = <K extends keyof PropertyContentValues>(field: K, value: PropertyContentValues[K]) => {
+    setDirty(true);
+    setValues((v) => (v ? { ...v, [field]: value } : v));
+  };
+  const addPhoto = () => {
+    const url = newPhoto.trim();
+    if (!url || photoProblem) return;
+    set("photoUrls", [...values.photoUrls, url]);
+    setNewPhoto("");
+  };
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setTried(true);
+    if (saving || hasProblems) return;
+    setSaving(true);
+    setError(null);
+    try {
+      const saved = await dataProvider.savePropertyContent({ propertyId, values: contentPatch(values) });
+      queryClient.setQueryData(contentKey(propertyId), saved);
+      setValues(valuesOf(saved));
+      setDirty(false);
+      setTried(false);
+      notify("Property content saved. Guests see it now.", { type: "success" });
+    } catch (caught) {
+      setError(shownError(caught));
+    } finally {
+      setSaving(false);
+    }
+  };
+  const shown = (field: keyof PropertyContentValues) => (tried || dirty ? problems[field] : undefined);
+  const readOnly = !canEdit || saving;
+  // The read-only view (the front desk) drops the editing hints: grey text on disabled fields is unreadable.
+  const hint = (text: string) => (canEdit ? text : undefined);
+  return (
+    <Box sx={{ display: "grid", gap: 3, gridTemplateColumns: { xs: "minmax(0, 1fr)", lg: "minmax(0, 3fr) minmax(0, 2fr)" }, alignItems: "start" }}>
+      <Box component="form" onSubmit={(e) => void submit(e)} noValidate data-testid="property-content" sx={{ minWidth: 0 }}>
+        <SectionHeading
+          title={`${property.name} · what guests read`}
+          subtitle={`Shown in the guest app and the guest emails. Last changed ${formatTimestamp(property.updatedAt, membership.timeZone)}.`}
+        />
+        {!canEdit && (
+          <Alert severity="info" sx={{ mb: 2 }} data-testid="property-read-only">
+            Owners and managers change the property's content; you can read it.
+          </Alert>
+        )}
+        <Stack spacing={2.5}>
+          <TextField
+            label="Description"
+            name="description"
+            value={values.description ?? ""}
+            onChange={(e) => set("description", e.target.value)}
+            multiline
+            minRows={4}
+            size="small"
+            disabled={readOnly}
+            error={!!shown("description")}
+            helperText={shown("description") ?? hint(`${(values.description ?? "").trim().length.toLocaleString("en")} of ${limits.description.toLocaleString("en")} characters`)}
+          />
+          <FormControl component="fieldset" error={!!shown("photoUrls")}>
+            <FormLabel component="legend">Photos (the first is the one guests see first)</FormLabel>
+            <Stack spacing={1} sx={{ mt: 1 }} data-testid="photos">
+              {values.photoUrls.length === 0 && (
+                <Typography variant="body2" color="text.secondary">
+                  No photos yet.
+                </Typography>
+              )}
+              {values.photoUrls.map((url, i) => (
+                <Stack key={`${i}-${url}`} direction="row" spacing={1} sx={{ alignItems: "center", minWidth: 0 }} data-testid="photo" data-url={url}>
+                  <PhotoThumb url={url} index={i} />
+                  <Typography variant="body2" sx={{ flex: 1, minWidth: 0, overflowWrap: "anywhere" }}>
+                    {url}
+                  </Typography>
+                  {canEdit && (
+                    <>
+                      <IconButton size="small" aria-label={`Move photo ${i + 1} up`} disabled={readOnly || i === 0} onClick={() => set("photoUrls", movePhoto(values.photoUrls, i, i - 1))}>
+                        <ArrowUpwardIcon fontSize="small" />
+                      </IconButton>
+                      <IconButton
+                        size="small"
+                        aria-label={`Move photo ${i + 1} down`}
+                        disabled={readOnly || i === values.photoUrls.length - 1}
+                        onClick={() => set("photoUrls", movePhoto(values.photoUrls, i, i + 1))}
+                      >
+                        <ArrowDownwardIcon fontSize="small" />
+                      </IconButton>
+                      <IconButton size="small" aria-label={`Remove photo ${i + 1}`} disabled={readOnly} onClick={() => set("photoUrls", values.photoUrls.filter((_, j) => j !== i))}>
+                        <DeleteIcon fontSize="small" />
+                      </IconButton>
+                    </>
+                  )}
+                </Stack>
+              ))}
+              {canEdit && (
+                <Stack direction={{ xs: "column", sm: "row" }} spacing={1} sx={{ alignItems: { sm: "flex-start" } }}>
+                  <TextField
+                    label="Photo address"
+                    value={newPhoto}
+                    onChange={(e) => setNewPhoto(e.target.value)}
+                    onKeyDown={(e) => {
+                      if (e.key === "Enter") {
+                        e.preventDefault();
+                        addPhoto();
+                      }
+                    }}
+                    size="small"
+                    fullWidth
+                    disabled={readOnly || values.photoUrls.length >= limits.photos}
+                    error={!!photoProblem}
+                    helperText={photoProblem ?? `https://… or /photos/…; at most ${limits.photos} photos`}
+                    slotProps={{ htmlInput: { maxLength: limits.photoUrl, inputMode: "url" } }}
+                  />
+                  <Button
+                    variant="outlined"
+                    startIcon={<AddPhotoAlternateIcon />}
+                    onClick={addPhoto}
+                    disabled={readOnly || !newPhoto.trim() || !!photoProblem || values.photoUrls.length >= limits.photos}
+                    sx={{ flexShrink: 0 }}
+                  >
+                    Add photo
+                  </Button>
+                </Stack>
+              )}
+            </Stack>
+            {shown("photoUrls") && <FormHelperText>{shown("photoUrls")}</FormHelperText>}
+          </FormControl>
+          <FormControl component="fieldset" error={!!shown("amenities")}>
+            <FormLabel component="legend">Amenities</FormLabel>
+            <FormGroup sx={{ display: "grid", gridTemplateColumns: { xs: "repeat(2, minmax(0, 1fr))", sm: "repeat(3, minmax(0, 1fr))" } }} data-testid="amenities">
+              {[...amenityCodes, ...values.amenities.filter((c) => !amenityCodes.includes(c))].map((code) => (
+                <FormControlLabel
+                  key={code}
+                  disabled={readOnly}
+                  control={
+                    <Checkbox
+                      size="small"
+                      checked={values.amenities.includes(code)}
+                      onChange={(e) => set("amenities", e.target.checked ? [...values.amenities, code] : values.amenities.filter((c) => c !== code))}
+                      name={code}
+                    />
+                  }
+                  label={amenityLabel(code)}
+                />
+              ))}
+            </FormGroup>
+            {shown("amenities") && <FormHelperText>{shown("amenities")}</FormHelperText>}
+          </FormControl>
+          <Stack direction={{ xs: "column", sm: "row" }} spacing={2}>
+            <TextField
+              label="Check-in from"
+              type="time"
+              name="checkInTime"
+              value={values.checkInTime}
+              onChange={(e) => set("checkInTime", e.target.value)}
+              size="small"
+              disabled={readOnly}
+              error={!!shown("checkInTime")}
+              helperText={shown("checkInTime") ?? hint("Local time; cancellation deadlines count back from it")}
+              slotProps={{ inputLabel: { shrink: true } }}
+              fullWidth
+            />
+            <TextField
+              label="Check-out until"
+              type="time"
+              name="checkOutTime"
+              value={values.checkOutTime}
+              onChange={(e) => set("checkOutTime", e.target.value)}
+              size="small"
+              disabled={readOnly}
+              error={!!shown("checkOutTime")}
+              helperText={shown("checkOutTime") ?? hint("Local time")}
+              slotProps={{ inputLabel: { shrink: true } }}
+              fullWidth
+            />
+          </Stack>
+          <Stack direction={{ xs: "column", sm: "row" }} spacing={2}>
+            <TextField
+              label="Contact email"
+              name="contactEmail"
+              type="email"
+              value={values.contactEmail ?? ""}
+              onChange={(e) => set("contactEmail", e.target.value)}
+              size="small"
+              disabled={readOnly}
+              error={!!shown("contactEmail")}
+              helperText={shown("contactEmail") ?? hint("Guests write to it; guest emails reply to it")}
+              slotProps={{ htmlInput: { maxLength: limits.email } }}
+              fullWidth
+            />
+            <TextField
+              label="Contact phone"
+              name="contactPhone"
+              type="tel"
+              value={values.contactPhone ?? ""}
+              onChange={(e) => set("contactPhone", e.target.value)}
+              size="small"
+              disabled={readOnly}
+              error={!!shown("contactPhone")}
+              helperText={shown("contactPhone") ?? hint("With the country code, e.g. +351 21 000 0000")}
+              slotProps={{ htmlInput: { maxLength: 40 } }}
+              fullWidth
+            />
+          </Stack>
+          <TextField
+            label="Arrival instructions"
+            name="arrivalInstructions"
+            value={values.arrivalInstructions ?? ""}
+            onChange={(e) => set("arrivalInstructions", e.target.value)}
+            multiline
+            minRows={3}
+            size="small"
+            disabled={readOnly}
+            error={!!shown("arrivalInstructions")}
+            helperText={
+              shown("arrivalInstructions")
+              ?? hint(`In the confirmation and pre-arrival emails: keys, parking, how to find the door (door codes go later). ${(values.arrivalInstructions ?? "").trim().length.toLocaleString("en")} of ${limits.arrivalInstructions.toLocaleString("en")} characters`)
+            }
+          />
+          <TextField
+            select
+            label="Guests are written to in"
+            name="language"
+            value={values.language}
+            onChange={(e) => set("language", e.target.value as GuestLanguage)}
+            size="small"
+            disabled={readOnly}
+            sx={{ maxWidth: { sm: 420 } }}
+          >
+            {languages.map((l) => (
+              <MenuItem key={l.code} value={l.code}>
+                {l.label}
+              </MenuItem>
+            ))}
+          </TextField>
+          {error && <ApiErrorAlert title="The content was not saved" error={error} />}
+          {tried && hasProblems && (
+            <Alert severity="error" data-testid="content-problems">
+              Nothing was saved: {Object.keys(problems).length === 1 ? "one field needs" : `${Object.keys(problems).length} fields need`} a change (marked in red).
+            </Alert>
+          )}
+          {canEdit && (
+            <Stack direction="row" spacing={1}>
+              <Button type="submit" variant="contained" startIcon={<SaveIcon />} disabled={saving} data-action="save-property-content">
+                Save content
+              </Button>
+              <Button
+                disabled={saving || !dirty}
+                onClick={() => {
+                  setValues(valuesOf(property));
+                  setDirty(false);
+                  setTried(false);
+                  setError(null);
+                }}
+              >
+                Discard changes
+              </Button>
+            </Stack>
+          )}
+        </Stack>
+      </Box>
+      <GuestPreview property={property} values={values} />
+    </Box>
+  );
+}
+
+function PhotoThumb({ url, index }: { url: string; index: number }) {
+  const [failed, setFailed] = useState(false);
+  useEffect(() => setFailed(false), [url]);
+  return failed ? (
+    <Box sx={{ width: 64, height: 48, flexShrink: 0, display: "grid", placeItems: "center", bgcolor: "action.hover", borderRadius: 1 }}>
+      <Typography variant="caption" color="error">
+        No image
+      </Typography>
+    </Box>
+  ) : (
+    <Box
+      component="img"
+      src={url}
+      alt={`Photo ${index + 1}`}
+      onError={() => setFailed(true)}
+      sx={{ width: 64, height: 48, flexShrink: 0, objectFit: "cover", borderRadius: 1, bgcolor: "action.hover" }}
+    />
+  );
+}
+
+/**
+ * The property card as the guest app shows it in its search results
+ * (web/src/pages/Search.tsx: name, address, description, amenities, the
+ * times, the policies' contact line) and what the confirmation email adds
+ * (the arrival instructions), from the form's values as typed.
+ */
+function GuestPreview({ property, values }: { property: PropertyContentNode; values: PropertyContentValues }) {
+  const patch = contentPatch(values);
+  const [photo, setPhoto] = useState(0);
+  const count = patch.photoUrls.length;
+  const current = count > 0 ? patch.photoUrls[photo % count]! : null;
+  return (
+    <Box component="section" aria-labelledby="guest-preview-heading" sx={{ position: { lg: "sticky" }, top: { lg: 72 }, minWidth: 0 }} data-testid="guest-preview">
+      <Typography id="guest-preview-heading" variant="h6" component="h2" sx={{ mb: 1 }}>
+        Guest app preview
+      </Typography>
+      <Card variant="outlined">
+        {current ? (
+          <Box sx={{ position: "relative", aspectRatio: "4 / 3", bgcolor: "action.hover" }}>
+            <Box component="img" src={current} alt={`${property.name}, photo ${(photo % count) + 1} of ${count}`} sx={{ width: "100%", height: "100%", objectFit: "cover", display: "block" }} />
+            {count > 1 && (
+              <Button
+                size="small"
+                variant="contained"
+                color="inherit"
+                onClick={() => setPhoto((p) => p + 1)}
+                sx={{ position: "absolute", right: 8, bottom: 8 }}
+                aria-label={`Next photo of ${property.name}`}
+              >
+                {(photo % count) + 1} / {count} ›
+              </Button>
+            )}
+          </Box>
+        ) : (
+          <Box sx={{ aspectRatio: "4 / 3", bgcolor: "action.hover", display: "grid", placeItems: "center" }}>
+            <Typography variant="body2" color="text.secondary">
+              No photo: guests see an empty frame
+            </Typography>
+          </Box>
+        )}
+        <CardContent>
+          <Typography variant="h6" component="h3">
+            {property.name}
+          </Typography>
+          <Typography variant="body2" color="text.secondary" gutterBottom>
+            {property.address ?? property.city}
+          </Typography>
+          {patch.description && (
+            <Typography variant="body2" sx={{ whiteSpace: "pre-line", mb: 1 }} data-testid="preview-description">
+              {patch.description}
+            </Typography>
+          )}
+          {patch.amenities.length > 0 && (
+            <Box component="ul" aria-label={`Amenities: ${property.name}`} sx={{ display: "flex", flexWrap: "wrap", gap: 0.75, p: 0, m: 0, mb: 1, listStyle: "none" }} data-testid="preview-amenities">
+              {patch.amenities.map((code) => (
+                <Box component="li" key={code} sx={{ px: 1, py: 0.25, borderRadius: 4, border: 1, borderColor: "divider", typography: "body2" }}>
+                  {amenityLabel(code)}
+                </Box>
+              ))}
+            </Box>
+          )}
+          <Typography variant="body2" color="text.secondary" data-testid="preview-times">
+            Check-in from {values.checkInTime.slice(0, 5)} · check-out until {values.checkOutTime.slice(0, 5)}
+          </Typography>
+          <Typography variant="body2" sx={{ mt: 1 }} data-testid="preview-contact">
+            {patch.contactPhone || patch.contactEmail
+              ? `Contact: ${[patch.contactPhone, patch.contactEmail].filter(Boolean).join(" · ")}`
+              : "No contact shown: guests cannot call or write to the property"}
+          </Typography>
+          {!property.isPublished && (
+            <Alert severity="info" sx={{ mt: 1 }}>
+              This property is not published: guests cannot find it yet.
+            </Alert>
+          )}
+        </CardContent>
+      </Card>
+      <Typography variant="subtitle2" component="h3" sx={{ mt: 2 }}>
+        In the confirmation email ({languages.find((l) => l.code === values.language)?.label.split(" ")[0] ?? values.language})
+      </Typography>
+      <Typography variant="body2" sx={{ whiteSpace: "pre-line" }} color={patch.arrivalInstructions ? "text.primary" : "text.secondary"} data-testid="preview-arrival">
+        {patch.arrivalInstructions ?? "No arrival instructions: the email says only when check-in opens."}
+      </Typography>
+    </Box>
+  );
+}

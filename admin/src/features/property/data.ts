@@ -1,0 +1,42 @@
+// The property page's calls, added to the data provider (dataProvider.ts
+// spreads them in): the property's guest-facing content, saved in one
+// update, and the stay-over cleaning policy.
+import type { Uuid } from "../../platform/documents.ts";
+import type { GraphQLClient } from "../../platform/graphql.ts";
+import { ApiError } from "../../platform/graphql.ts";
+import { notFound, type RequestOptions } from "../../platform/results.ts";
+import { propertyContent, updatePropertyContent, updateStayoverPolicy, type PropertyContentNode, type PropertyContentValues } from "./documents.ts";
+
+export interface PropertyMethods {
+  propertyContent(params: { propertyId: Uuid }, options?: RequestOptions): Promise<PropertyContentNode>;
+  /** Saves every content field in one mutation (owners and managers; the database refuses others with FORBIDDEN). */
+  savePropertyContent(params: { propertyId: Uuid; values: PropertyContentValues }): Promise<PropertyContentNode>;
+  /** Clean an occupied unit every `nights` nights of a stay (0: off). */
+  setStayoverPolicy(params: { propertyId: Uuid; nights: number }): Promise<PropertyContentNode>;
+}
+
+/**
+ * An update the update_manager policy filtered out answers a null row
+ * (PostGraphile's behaviour for updates): nothing was changed.
+ */
+const refused = () => new ApiError("Nothing was saved: only the property's owners and managers change it.", 403, { code: "FORBIDDEN" });
+
+export function createPropertyMethods(client: GraphQLClient): PropertyMethods {
+  return {
+    async propertyContent({ propertyId }, options = {}) {
+      const data = await client.request(propertyContent, { propertyId }, options);
+      if (!data.propertyByRowId) throw notFound("property");
+      return data.propertyByRowId;
+    },
+    async savePropertyContent({ propertyId, values }) {
+      const data = await client.request(updatePropertyContent, { id: propertyId, patch: values });
+      if (!data.saved?.row) throw refused();
+      return data.saved.row;
+    },
+    async setStayoverPolicy({ propertyId, nights }) {
+      const data = await client.request(updateStayoverPolicy, { id: propertyId, patch: { stayoverCleanNights: nights } });
+      if (!data.saved?.row) throw refused();
+      return data.saved.row;
+    },
+  };
+}

@@ -1,0 +1,52 @@
+// The property page's GraphQL operations: the guest-facing content of a
+// property (description, photos, amenities, times, contact, arrival
+// instructions, language) and its housekeeping policy, read with
+// propertyByRowId and saved in one updatePropertyByRowId (the column grants
+// and the update_manager policy of app_public.properties: owners and
+// managers). Written by hand against server/schema.graphql and checked
+// against it by tests/api/admin_property_documents.test.ts. No DOM or React.
+import { operation, updateRow, type Timestamp, type Uuid } from "../../platform/documents.ts";
+
+/** The languages guests are written to in (properties_language_check). */
+export type GuestLanguage = "en" | "pt" | "de" | "fr" | "es";
+
+/** What a manager edits on the property page. */
+export interface PropertyContentValues {
+  description: string | null;
+  photoUrls: string[];
+  amenities: string[];
+  /** "HH:MM" or "HH:MM:SS", the property's local time. */
+  checkInTime: string;
+  checkOutTime: string;
+  contactEmail: string | null;
+  contactPhone: string | null;
+  arrivalInstructions: string | null;
+  language: GuestLanguage;
+}
+
+export interface PropertyContentNode extends PropertyContentValues {
+  rowId: Uuid;
+  name: string;
+  city: string;
+  address: string | null;
+  isPublished: boolean;
+  stayoverCleanNights: number;
+  updatedAt: Timestamp;
+}
+
+const contentFields = `rowId name city address isPublished description photoUrls amenities checkInTime checkOutTime contactEmail contactPhone
+  arrivalInstructions language stayoverCleanNights updatedAt`;
+
+export const propertyContent = operation<{ propertyByRowId: PropertyContentNode | null }, { propertyId: Uuid }>(
+  "PropertyContent",
+  `query PropertyContent($propertyId: UUID!) { propertyByRowId(rowId: $propertyId) { ${contentFields} } }`,
+);
+
+/** The content in one mutation: every field at once, so a save is all or nothing. */
+export const updatePropertyContent = updateRow<PropertyContentNode, PropertyContentValues>("Property", "Property", contentFields, "Content");
+
+/** The stay-over cleaning policy (the housekeeping board's manager control). */
+export const updateStayoverPolicy = updateRow<PropertyContentNode, { stayoverCleanNights: number }>("Property", "Property", contentFields, "StayoverPolicy");
+
+/** The documents above, for the schema test. */
+export const propertyDocuments = [propertyContent, updatePropertyContent, updateStayoverPolicy] as const;
