@@ -248,6 +248,20 @@ const schema = z.object({
   OTEL_SERVICE_NAME: z.string().min(1).default("keepr"),
   /** The share of traces recorded (OpenTelemetry's traceidratio sampler, decided by trace id, the same in every process; a caller's sampled flag is not obeyed): 1 records every trace. */
   OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
+  /**
+   * Where a person opens one trace in the trace UI (Jaeger, Grafana Tempo,
+   * Honeycomb, ...): an http(s) URL with `{traceId}` where the 32-hex trace
+   * id goes, e.g. `https://jaeger.example.com/trace/{traceId}`. The staff
+   * console links managers from a reservation's History to the trace of the
+   * request that made each change (docs/operations.md, "Tracing"). Unset: no
+   * link.
+   */
+  TRACE_UI_URL: z
+    .string()
+    .url()
+    .refine((url) => /^https?:\/\//.test(url), "TRACE_UI_URL must be an http(s) URL")
+    .refine((url) => url.includes("{traceId}"), "TRACE_UI_URL must contain {traceId} where the trace id goes")
+    .optional(),
 });
 
 /** The demo accounts' password outside production, as README.md and docs/api.md publish it. */

@@ -21,11 +21,15 @@ export interface AdminRouterOptions {
   anonKey?: string;
   /** The server's public URL (config.publicUrl): its websocket origin is allowed in connect-src. */
   publicUrl?: string;
+  /** The trace UI's page of one trace, `{traceId}` where the id goes (config TRACE_UI_URL), or none. */
+  traceUrl?: string | null;
 }
 
-/** What the console reads from /admin/config.json (admin/src/platform/live/client.ts). */
+/** What the console reads from /admin/config.json (admin/src/platform/publicConfig.ts). */
 export interface AdminPublicConfig {
   realtime: { path: string; apiKey: string } | null;
+  /** TRACE_UI_URL: where a manager opens the trace of a request (`{traceId}` replaced), or null. */
+  traceUrl: string | null;
 }
 
 /** The websocket origin (ws: or wss:) of an http(s) origin. */
@@ -65,10 +69,13 @@ export function adminRouter(options: AdminRouterOptions): express.Router {
     htmlHeaders: (req) => adminHtmlHeaders(req, options.publicUrl),
     extend: (router) => {
       // The console's public settings: the realtime endpoint and its anonymous
-      // key. Revalidated on every load, like index.html, so a rotated secret is
-      // picked up by the next page load.
+      // key, and the trace UI's URL. Revalidated on every load, like
+      // index.html, so a rotated secret is picked up by the next page load.
       router.get("/config.json", (_req: Request, res: Response) => {
-        const body: AdminPublicConfig = { realtime: options.anonKey ? { path: "/realtime/v1", apiKey: options.anonKey } : null };
+        const body: AdminPublicConfig = {
+          realtime: options.anonKey ? { path: "/realtime/v1", apiKey: options.anonKey } : null,
+          traceUrl: options.traceUrl ?? null,
+        };
         res.set({ "cache-control": "no-cache", "x-content-type-options": "nosniff" }).json(body);
       });
     },

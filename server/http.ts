@@ -278,6 +278,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
     distDir: options.admin?.distDir ?? apps.admin.distDir,
     status: options.admin?.status,
     publicUrl: config.publicUrl,
+    traceUrl: config.TRACE_UI_URL ?? null,
     ...(options.admin?.realtime ? { anonKey: anonKey(jwtSecret) } : {}),
   }));
 

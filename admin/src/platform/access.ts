@@ -60,6 +60,9 @@ export const accessMatrix = {
     notifications: "front_office",
     // reservation_history: cashiers (it holds money and guests' details)
     history: "cashiers",
+    // The link from a History line to its request's trace (TRACE_UI_URL): the
+    // trace holds the request's SQL and timings, for owners and managers.
+    trace: "managers",
     // The payment guarantee: extend_payment_deadline (front office), waive_payment_guarantee (managers);
     // charge_card_on_file (cashiers).
     extend_deadline: "front_office",

@@ -28,6 +28,7 @@ import TableRow from "@mui/material/TableRow";
 import TextField from "@mui/material/TextField";
 import Typography from "@mui/material/Typography";
 import EditIcon from "@mui/icons-material/Edit";
+import OpenInNewIcon from "@mui/icons-material/OpenInNew";
 import PushPinIcon from "@mui/icons-material/PushPin";
 import { useEffect, useState, type FormEvent, type ReactNode } from "react";
 import {
@@ -51,6 +52,8 @@ import { balanceState } from "../folio/FolioDialogs.tsx";
 import { Link as RouterLink, useLocation, useNavigate } from "react-router-dom";
 import { guestPath } from "../guests/paths.ts";
 import { ListTable } from "../../ui/ListTable.tsx";
+import { ScrollBox } from "../../ui/ScrollBox.tsx";
+import { publicConfig, traceLink } from "../../platform/publicConfig.ts";
 
 export function ReservationShow() {
   const notify = useNotify();
@@ -675,6 +678,10 @@ function HistoryTab({ record }: { record: ReservationDetail }) {
     queryFn: ({ signal }) => dataProvider.reservationHistory({ id: record.id }, { signal }),
     enabled: showRaw,
   });
+  // The trace of the request behind each line (TRACE_UI_URL), for managers only.
+  const canTrace = useCanAccess({ resource: "reservations", action: "trace", record }).canAccess ?? false;
+  const config = useQuery({ queryKey: ["publicConfig"], queryFn: publicConfig, enabled: canTrace, staleTime: Infinity });
+  const traceTemplate = canTrace ? (config.data?.traceUrl ?? null) : null;
   const unitNames = unitNamesOf(record);
   if (timeline.isPending) return <Typography variant="body2">Loading the history…</Typography>;
   if (timeline.isError) return <Typography color="error">{timeline.error.message}</Typography>;
@@ -685,24 +692,49 @@ function HistoryTab({ record }: { record: ReservationDetail }) {
       <Typography variant="overline" component="h3">
         What happened
       </Typography>
+      <ScrollBox label="History, scrolls sideways on a narrow screen">
       <Table size="small" aria-label="History">
         <TableHead>
           <TableRow>
             <TableCell>When</TableCell>
             <TableCell>What</TableCell>
             <TableCell>Who</TableCell>
+            {traceTemplate && <TableCell>Request</TableCell>}
           </TableRow>
         </TableHead>
         <TableBody>
-          {timeline.data.map((line) => (
-            <TableRow key={line.id} data-testid="history-line">
-              <TableCell sx={{ whiteSpace: "nowrap" }}>{formatTimestamp(line.occurredAt, timeZone)}</TableCell>
-              <TableCell>{line.summary}</TableCell>
-              <TableCell>{line.actorName ?? "—"}{line.actorRole ? ` (${line.actorRole})` : ""}</TableCell>
-            </TableRow>
-          ))}
+          {timeline.data.map((line) => {
+            const trace = traceLink(traceTemplate, line.requestId);
+            return (
+              <TableRow key={line.id} data-testid="history-line">
+                <TableCell sx={{ whiteSpace: "nowrap" }}>{formatTimestamp(line.occurredAt, timeZone)}</TableCell>
+                <TableCell>{line.summary}</TableCell>
+                <TableCell>{line.actorName ?? "—"}{line.actorRole ? ` (${line.actorRole})` : ""}</TableCell>
+                {traceTemplate && (
+                  <TableCell sx={{ whiteSpace: "nowrap" }}>
+                    {trace ? (
+                      <Button
+                        size="small"
+                        href={trace}
+                        target="_blank"
+                        rel="noopener noreferrer"
+                        endIcon={<OpenInNewIcon fontSize="inherit" />}
+                        aria-label={`Trace of the request: ${line.summary}, ${formatTimestamp(line.occurredAt, timeZone)} (opens in a new tab)`}
+                        data-testid="trace-link"
+                      >
+                        Trace
+                      </Button>
+                    ) : (
+                      "—"
+                    )}
+                  </TableCell>
+                )}
+              </TableRow>
+            );
+          })}
         </TableBody>
       </Table>
+      </ScrollBox>
       <Button size="small" sx={{ mt: 2 }} onClick={() => setShowRaw((shown) => !shown)} aria-expanded={showRaw}>
         {showRaw ? "Hide the audit trail" : "Show the audit trail (every stored change, with its request)"}
       </Button>

@@ -1,39 +1,19 @@
 // The console's one realtime client (@supabase/realtime-js) to Keepr's
 // realtime endpoint on the same origin (docs/realtime.md). The socket's
 // `apikey` is the public anonymous key, read from /admin/config.json
-// (server/admin.ts; public by design); the user's session token rides in
+// (platform/publicConfig.ts, server/admin.ts; public by design); the user's session token rides in
 // every join and is re-read before each heartbeat (realtime-js's
 // `accessToken` callback, which calls setAuth with it), so a new sign-in
 // or a refreshed token reaches the server without a reconnect. The socket
 // opens with the first channel and closes shortly after the last one.
 import { RealtimeClient } from "@supabase/realtime-js";
+import { publicConfig } from "../publicConfig.ts";
 import { getToken } from "../session.ts";
-
-/** What /admin/config.json says (server/admin.ts AdminPublicConfig). */
-interface PublicConfig {
-  realtime: { path: string; apiKey: string } | null;
-}
-
-function isPublicConfig(value: unknown): value is PublicConfig {
-  if (!value || typeof value !== "object" || !("realtime" in value)) return false;
-  const realtime = (value as { realtime: unknown }).realtime;
-  if (realtime === null) return true;
-  return (
-    typeof realtime === "object" &&
-    typeof (realtime as { path?: unknown }).path === "string" &&
-    typeof (realtime as { apiKey?: unknown }).apiKey === "string"
-  );
-}
-
-export const configUrl = "/admin/config.json";
 
 let clientPromise: Promise<RealtimeClient | null> | null = null;
 
 async function createClient(): Promise<RealtimeClient | null> {
-  const response = await fetch(configUrl, { headers: { accept: "application/json" } });
-  if (!response.ok) throw new Error(`${configUrl} answered HTTP ${response.status}`);
-  const config: unknown = await response.json();
-  if (!isPublicConfig(config)) throw new Error(`${configUrl} is not the console's configuration`);
+  const config = await publicConfig();
   // This server runs no realtime service (the console then refreshes on its own timers only).
   if (!config.realtime) return null;
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
