@@ -258,9 +258,10 @@ const schema = z.object({
    */
   TRACE_UI_URL: z
     .string()
-    .url()
-    .refine((url) => /^https?:\/\//.test(url), "TRACE_UI_URL must be an http(s) URL")
-    .refine((url) => url.includes("{traceId}"), "TRACE_UI_URL must contain {traceId} where the trace id goes")
+    .refine(
+      (url) => /^https?:\/\/\S+$/.test(url) && URL.canParse(url) && url.includes("{traceId}"),
+      "TRACE_UI_URL must be an http(s) URL with {traceId} where the trace id goes",
+    )
     .optional(),
 });
 

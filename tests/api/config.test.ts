@@ -124,6 +124,14 @@ describe("production", () => {
     expect(problemsOf({ NODE_ENV: "development", SENTRY_DSN: "http://public@errors.example.test/42" })).toEqual(["SENTRY_DSN"]);
   });
 
+  it("TRACE_UI_URL is an http(s) URL with {traceId} where the trace id goes; unset is fine", () => {
+    expect(problemsOf(production)).toBeNull();
+    expect(loadConfig({ ...production, TRACE_UI_URL: "https://jaeger.example.com/trace/{traceId}" }).TRACE_UI_URL).toBe("https://jaeger.example.com/trace/{traceId}");
+    for (const url of ["https://jaeger.example.com/search", "javascript:alert('{traceId}')", "not a url {traceId}"]) {
+      expect({ url, problems: problemsOf({ ...production, TRACE_UI_URL: url }) }).toEqual({ url, problems: ["TRACE_UI_URL"] });
+    }
+  });
+
   it("PUBLIC_URL is required (links in emails), and CHANNEL_ALLOW_INTERNAL_URLS=true is warned about", () => {
     expect(problemsOf(without(production, "PUBLIC_URL"))).toEqual(["PUBLIC_URL"]);
     const config = loadConfig({ ...production, CHANNEL_ALLOW_INTERNAL_URLS: "true" });
