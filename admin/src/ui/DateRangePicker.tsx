@@ -33,7 +33,8 @@ export function DateRangePicker({ value, onChange, presets = [], maxDays, idPref
     if (ok) onChange(next);
   };
   return (
-    <Stack direction="row" spacing={1} sx={{ alignItems: "center", flexWrap: "wrap", rowGap: 1 }} data-testid={`${idPrefix}-range`}>
+    // useFlexGap: a gap, not a left margin, so a field that wraps to the next line (a phone) starts at its edge.
+    <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: "center", flexWrap: "wrap" }} data-testid={`${idPrefix}-range`}>
       <TextField
         id={`${idPrefix}-from`}
         label="From"
