@@ -2634,9 +2634,11 @@ create type app_public.housekeeping_stay as (
   adults integer,
   children integer,
   checked_in_at timestamp with time zone,
-  checked_out_at timestamp with time zone
+  checked_out_at timestamp with time zone,
+  do_not_disturb boolean
 );
-comment on type app_public.housekeeping_stay is 'A stay as the housekeeping board sees it: unit, dates, state and number of guests, nothing about who they are.';
+comment on column app_public.housekeeping_stay.do_not_disturb is 'The guest hung do-not-disturb for the day asked (setDoNotDisturb): no stay-over cleaning that day.';
+comment on type app_public.housekeeping_stay is 'A stay as the housekeeping board sees it: unit, dates, state, number of guests and do-not-disturb, nothing about who they are.';
 create type app_public.housekeeping_task_kind as enum ('checkout_clean', 'stayover_clean', 'inspection', 'maintenance');
 create type app_public.housekeeping_task_status as enum ('open', 'in_progress', 'done', 'cancelled');
 create type app_public.identity_document_type as enum ('passport', 'national_id', 'driving_licence', 'residence_permit', 'other');
@@ -4278,7 +4280,7 @@ begin
   v_day := coalesce(housekeeping_stays.day, app_private.local_today(housekeeping_stays.property_id));
   return query
     select r.id, r.unit_id, pg_catalog.lower(r.stay), pg_catalog.upper(r.stay), r.status, r.adults, r.children,
-           r.checked_in_at, r.checked_out_at
+           r.checked_in_at, r.checked_out_at, r.do_not_disturb_on is not distinct from v_day
       from app_public.reservations r
      where r.property_id = housekeeping_stays.property_id
        and r.unit_id is not null

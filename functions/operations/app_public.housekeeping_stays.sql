@@ -1,7 +1,8 @@
 -- The stays the housekeeping board needs on `day` (default: today in the
 -- property's time zone): the same arrivals, departures and guests in house
 -- as front_desk_day, but only what cleaning needs (the unit, the dates, the
--- state, how many guests), never who they are or what they pay. For the
+-- state, how many guests, whether the guest hung do-not-disturb that day),
+-- never who they are or what they pay. For the
 -- housekeeping_ops group, who may not read reservations themselves
 -- (housekeeping), hence SECURITY DEFINER with its own check: NTFND for a
 -- property the caller is not staff of, DNIED for a role outside the group.
@@ -18,7 +19,7 @@ begin
   v_day := coalesce(housekeeping_stays.day, app_private.local_today(housekeeping_stays.property_id));
   return query
     select r.id, r.unit_id, pg_catalog.lower(r.stay), pg_catalog.upper(r.stay), r.status, r.adults, r.children,
-           r.checked_in_at, r.checked_out_at
+           r.checked_in_at, r.checked_out_at, r.do_not_disturb_on is not distinct from v_day
       from app_public.reservations r
      where r.property_id = housekeeping_stays.property_id
        and r.unit_id is not null

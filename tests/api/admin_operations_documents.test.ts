@@ -44,10 +44,10 @@ it("the housekeeping board reads the day's stays from housekeepingStays (no name
     (field.selectionSet?.selections ?? []).flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value, ...selected(s).map((n) => `${s.name.value}.${n}`)] : []));
   // Occupied or vacant: the unit's own word, which every role reads (and realtime delivers to every role).
   expect(selected(fields.get("allUnits")!)).toContain("nodes.isOccupied");
-  expect(selected(fields.get("frontDeskDay")!)).toEqual(["nodes", "nodes.rowId", "nodes.doNotDisturbOn", "nodes.guest", "nodes.guest.fullName"]);
+  expect(selected(fields.get("frontDeskDay")!)).toEqual(["nodes", "nodes.rowId", "nodes.guest", "nodes.guest.fullName"]);
   expect(selected(fields.get("housekeepingStays")!)).toEqual([
     "nodes", "nodes.reservationId", "nodes.unitId", "nodes.arrival", "nodes.departure", "nodes.status", "nodes.adults", "nodes.children",
-    "nodes.checkedInAt", "nodes.checkedOutAt",
+    "nodes.checkedInAt", "nodes.checkedOutAt", "nodes.doNotDisturb",
   ]);
 });
 
@@ -56,8 +56,8 @@ it("the board says occupied or vacant as the unit does (isOccupied), and takes o
   const unit = (rowId: string, isOccupied: boolean): BoardUnitNode => ({
     rowId, name: rowId, housekeepingStatus: "clean", isActive: true, isOccupied, roomType: null,
   });
-  const stay = (reservationId: string, unitId: string, status: BoardStayNode["status"], arrival: string, departure: string): BoardStayNode => ({
-    reservationId, unitId, arrival, departure, status, adults: 2, children: 0, checkedInAt: null, checkedOutAt: null,
+  const stay = (reservationId: string, unitId: string, status: BoardStayNode["status"], arrival: string, departure: string, doNotDisturb = false): BoardStayNode => ({
+    reservationId, unitId, arrival, departure, status, adults: 2, children: 0, checkedInAt: null, checkedOutAt: null, doNotDisturb,
   });
   const board = assembleBoard(
     day,
@@ -66,11 +66,11 @@ it("the board says occupied or vacant as the unit does (isOccupied), and takes o
     [
       stay("ra", "a", "checked_in", day, "2026-12-07"), // checked in today
       stay("rb", "b", "checked_in", "2026-12-03", day), // leaves today
-      stay("rc", "c", "checked_in", "2026-12-03", "2026-12-08"), // stays on
+      stay("rc", "c", "checked_in", "2026-12-03", "2026-12-08", true), // stays on, do-not-disturb today
       stay("rd", "d", "checked_out", "2026-12-04", day), // left today
       stay("re", "e", "confirmed", day, "2026-12-06"), // arrives, not in yet
     ],
-    new Map([["ra", { name: "Ada Lovelace", doNotDisturbOn: null }], ["rc", { name: null, doNotDisturbOn: day }]]),
+    new Map([["ra", { name: "Ada Lovelace" }], ["rc", { name: null }]]),
   );
   const by = new Map(board.units.map((u) => [u.rowId, u]));
   expect(board.units.map((u) => [u.rowId, u.occupancy])).toEqual([
@@ -85,9 +85,6 @@ it("the board says occupied or vacant as the unit does (isOccupied), and takes o
   expect(by.get("f")!.occupant).toBeNull();
   // Nobody arrives in a dirty unit here: no priority, the units' order kept.
   expect(board.units.some((u) => u.priority)).toBe(false);
-  // Do-not-disturb of another day is not today's.
-  const yesterday = assembleBoard(day, [unit("c", true)], [], [stay("rc", "c", "checked_in", "2026-12-03", "2026-12-08")], new Map([["rc", { name: null, doNotDisturbOn: "2026-12-04" }]]));
-  expect(yesterday.units[0]!.occupant!.doNotDisturb).toBe(false);
   // A stay still checked in while its unit says vacant (a snapshot between the two): the unit's word wins.
   const stale = assembleBoard(day, [unit("g", false)], [], [stay("rg", "g", "checked_in", day, "2026-12-07")]);
   expect(stale.units[0]).toMatchObject({ occupancy: "vacant", occupant: null });
@@ -99,7 +96,7 @@ it("a dirty unit a guest arrives in today is a priority and comes first; a clean
     rowId, name: rowId, housekeepingStatus, isActive: true, isOccupied: false, roomType: null,
   });
   const arriving = (reservationId: string, unitId: string): BoardStayNode => ({
-    reservationId, unitId, arrival: day, departure: "2026-12-07", status: "confirmed", adults: 1, children: 0, checkedInAt: null, checkedOutAt: null,
+    reservationId, unitId, arrival: day, departure: "2026-12-07", status: "confirmed", adults: 1, children: 0, checkedInAt: null, checkedOutAt: null, doNotDisturb: false,
   });
   const board = assembleBoard(
     day,

@@ -33,6 +33,11 @@ it("a housekeeper marks the guest do-not-disturb: today's unstarted cleaning is 
     await staff(c, h.housekeeper);
     const marked = (await c.query("select do_not_disturb_on::text as day from app_public.set_do_not_disturb($1, true)", [id])).rows[0];
     expect(marked.day).toBe(localDate(h.timeZone));
+    // The board's stays say so to housekeeping (who reads no reservations), for today and not tomorrow.
+    const board = async (day: string) =>
+      (await c.query("select do_not_disturb from app_public.housekeeping_stays($1, $2) where reservation_id = $3", [h.propertyId, day, id])).rows[0]?.do_not_disturb;
+    expect(await board(localDate(h.timeZone))).toBe(true);
+    expect(await board(addDays(localDate(h.timeZone), 1))).toBe(false);
     await asOwner(c);
     expect(await tasks(c, id)).toEqual([{ status: "cancelled", notes: "Do not disturb" }]);
     // The scheduler runs again (a retry, or tomorrow's run started early): nothing for this stay today.

@@ -12,8 +12,8 @@
 //   another property changes nothing, and a value the table refuses is
 //   INVALID_INPUT with nothing written.
 // - Housekeeping: the dirty unit a guest arrives in today comes first,
-//   marked Priority; the guest in house shows Do not disturb today (not to
-//   housekeeping, who reads no reservations); a manager sets the stay-over
+//   marked Priority; the guest in house shows Do not disturb today (to
+//   housekeeping too, who reads no reservations); a manager sets the stay-over
 //   policy (31 refused at the field); housekeeping reads it, no Change.
 // - History: each line's Trace link is TRACE_UI_URL with the request's
 //   trace id, for managers only.
@@ -292,7 +292,7 @@ describe("Housekeeping: the stay-over policy, do-not-disturb and priority arriva
     expect(errors).toEqual([]);
   });
 
-  it("housekeeping on a phone: the priority first and the policy to read, no Change (and, without reservations, no do-not-disturb)", async () => {
+  it("housekeeping on a phone: the priority first, the guest's do-not-disturb, and the policy to read, no Change", async () => {
     const { page, errors } = await signIn(hotel.housekeeper, "phone", "board");
     await page.getByTestId("housekeeping-ready").waitFor();
     const cards = page.getByTestId("unit-card");
@@ -300,8 +300,11 @@ describe("Housekeeping: the stay-over policy, do-not-disturb and priority arriva
     await expect(cards.first().getByTestId("priority").isVisible()).resolves.toBe(true);
     await expect(page.getByTestId("stayover-policy").textContent()).resolves.toContain("Every 2 nights of a stay");
     await expect(page.getByTestId("stayover-policy").getByRole("button", { name: "Change" }).count()).resolves.toBe(0);
-    // housekeepingStays carries no do-not-disturb (a database change, docs/admin.md).
-    await expect(page.getByTestId("do-not-disturb").count()).resolves.toBe(0);
+    // Housekeeping reads no reservations: do-not-disturb comes with the board's stays (housekeepingStays).
+    const adaCard = cards.filter({ has: page.getByTestId("do-not-disturb") });
+    await expect(adaCard.count()).resolves.toBe(1);
+    await expect(adaCard.getAttribute("data-unit")).resolves.toBe(stays.inHouse!.unit);
+    await expect(adaCard.getByTestId("do-not-disturb").textContent()).resolves.toBe("Do not disturb today");
     await expectAccessible(page);
     expect(await sidewaysOverflow(page)).toBe(0);
     await shot(page, "housekeeping-phone");

@@ -21,12 +21,7 @@ export interface BoardStay {
   checkedInAt: Timestamp | null;
   checkedOutAt: Timestamp | null;
   guestName: string | null;
-  /**
-   * The guest hung do-not-disturb for the day (reservations.do_not_disturb_on,
-   * setDoNotDisturb): known only to the staff who may read reservations
-   * (frontDeskDay); false for housekeeping, whose housekeepingStays does not
-   * carry it (docs/admin.md, "Housekeeping").
-   */
+  /** The guest hung do-not-disturb for the day (setDoNotDisturb): housekeepingStays says so to every role of the board. */
   doNotDisturb: boolean;
 }
 
@@ -75,7 +70,6 @@ export interface BoardUnit extends BoardUnitNode {
 /** What the roles that read reservations learn of a stay of the day (frontDeskDay). */
 export interface BoardGuest {
   name: string | null;
-  doNotDisturbOn: IsoDate | null;
 }
 
 export interface HousekeepingBoard {
@@ -87,7 +81,7 @@ export interface HousekeepingBoard {
 /**
  * Puts the day's stays and tasks on their units: occupied or vacant as the
  * unit says (isOccupied), with the dates and party of its stays. `guests`:
- * the guests' names and do-not-disturb by reservation, for the roles that
+ * the guests' names by reservation, for the roles that
  * may read them (empty for housekeeping). Units a guest arrives in today
  * that are still dirty come first (priority), then the rest, each in the
  * units' order.
@@ -102,7 +96,7 @@ export function assembleBoard(
   const toStay = (s: BoardStayNode): BoardStay => ({
     reservationId: s.reservationId, arrival: s.arrival, departure: s.departure, adults: s.adults, children: s.children,
     checkedInAt: s.checkedInAt, checkedOutAt: s.checkedOutAt, guestName: guests.get(s.reservationId)?.name ?? null,
-    doNotDisturb: guests.get(s.reservationId)?.doNotDisturbOn === day,
+    doNotDisturb: s.doNotDisturb,
   });
   const board = units
     .filter((u) => u.isActive)

@@ -16,7 +16,7 @@ export interface HousekeepingMethods {
   /**
    * The board of a day: the same stays for every role (housekeepingStays);
    * withNames, for the roles that may read reservations, adds the guests'
-   * names and do-not-disturb (frontDeskDay).
+   * names (frontDeskDay).
    */
   housekeepingBoard(params: { propertyId: Uuid; day: IsoDate; withNames: boolean }, options?: RequestOptions): Promise<HousekeepingBoard>;
   /** Out of order needs a note (why); the API refuses it while a guest is in the unit (UNIT_UNAVAILABLE). */
@@ -31,7 +31,7 @@ export function createHousekeepingMethods(client: GraphQLClient): HousekeepingMe
     async housekeepingBoard({ propertyId, day, withNames }, options = {}) {
       const data = await client.request(housekeepingBoard, { propertyId, day, withNames }, options);
       const guests = new Map<Uuid, BoardGuest>();
-      for (const stay of present(data.frontDeskDay?.nodes)) guests.set(stay.rowId, { name: stay.guest?.fullName ?? null, doNotDisturbOn: stay.doNotDisturbOn });
+      for (const stay of present(data.frontDeskDay?.nodes)) guests.set(stay.rowId, { name: stay.guest?.fullName ?? null });
       return assembleBoard(day, present(data.allUnits?.nodes), present(data.housekeepingBoard?.nodes), present(data.housekeepingStays?.nodes), guests);
     },
     async setUnitStatus(params) {

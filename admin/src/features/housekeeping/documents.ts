@@ -59,12 +59,13 @@ export interface BoardStayNode {
   children: number;
   checkedInAt: Timestamp | null;
   checkedOutAt: Timestamp | null;
+  /** The guest hung do-not-disturb for the day (setDoNotDisturb; migration 000072): every role of the board sees it. */
+  doNotDisturb: boolean;
 }
 
-/** The guest's name and do-not-disturb of a stay of the day (frontDeskDay): only for the roles that read reservations. */
+/** The guest's name of a stay of the day (frontDeskDay): only for the roles that read reservations. */
 export interface BoardGuestNode {
   rowId: Uuid;
-  doNotDisturbOn: IsoDate | null;
   guest: { fullName: string } | null;
 }
 
@@ -101,10 +102,10 @@ export const housekeepingBoard = operation<HousekeepingBoardData, { propertyId: 
       nodes { ${taskFields} }
     }
     housekeepingStays(propertyId: $propertyId, day: $day) {
-      nodes { reservationId unitId arrival departure status adults children checkedInAt checkedOutAt }
+      nodes { reservationId unitId arrival departure status adults children checkedInAt checkedOutAt doNotDisturb }
     }
     frontDeskDay(propertyId: $propertyId, day: $day) @include(if: $withNames) {
-      nodes { rowId doNotDisturbOn guest { fullName } }
+      nodes { rowId guest { fullName } }
     }
   }`,
 );
