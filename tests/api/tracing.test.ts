@@ -13,7 +13,8 @@ import { createTestDatabase, type TestDatabase } from "../helpers/db.ts";
 import { addDays, createHotel, localDate, newKey, type Hotel } from "../helpers/booking.ts";
 import { newOutbox, startTestWorker } from "../helpers/jobs.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { ancestry, startCollector, treeOf, until, type CollectedSpan, type Collector } from "../helpers/tracing.ts";
+import { waitUntil } from "../helpers/browser.ts";
+import { ancestry, startCollector, treeOf, type CollectedSpan, type Collector } from "../helpers/tracing.ts";
 import type { Worker } from "../../worker/runner.ts";
 
 let collector: Collector;
@@ -109,7 +110,7 @@ it("a guest's card payment is one trace: HTTP → GraphQL → SQL → capture jo
   expect(audit.rows).toEqual([{ request_id: click.traceId }]);
 
   // The worker captures it at the provider and sends the receipt.
-  await until(async () => {
+  await waitUntil(async () => {
     const { rows } = await db.ownerPool.query(
       `select 1 from app_public.payment_attempts a
         where a.id = $1 and a.status = 'captured'
@@ -117,12 +118,12 @@ it("a guest's card payment is one trace: HTTP → GraphQL → SQL → capture jo
       [attemptId],
     );
     return rows.length > 0;
-  }, "the payment captured and its receipt sent");
-  await until(async () => {
+  }, "the payment captured and its receipt sent", 30_000);
+  await waitUntil(async () => {
     await tracing.flush();
     const names = inTrace(click.traceId).map((s) => s.name);
     return names.includes("job send_notification") && names.filter((name) => name === "realtime deliver").length >= 2;
-  }, "the notification job's span and realtime's deliveries at the collector");
+  }, "the notification job's span and realtime's deliveries at the collector", 30_000);
 
   const spans = inTrace(click.traceId);
   // HTTP: the server span continues the browser's span.
@@ -183,10 +184,10 @@ it("a caller's sampled flag, a malformed traceparent and its own x-request-id: e
   const refusedCode = refused.body.errors?.[0]?.extensions?.code;
   expect(refusedCode).toEqual(expect.any(String));
   const refusedId = refused.headers.get("x-request-id")!;
-  await until(async () => {
+  await waitUntil(async () => {
     await tracing.flush();
     return [unsampled.traceId, oddId, refusedId].every((id) => inTrace(id).some((s) => s.kind === 2));
-  }, "the three requests' spans at the collector");
+  }, "the three requests' spans at the collector", 30_000);
   expect(one(inTrace(unsampled.traceId), (s) => s.kind === 2, "server span").parentSpanId).toBe(unsampled.spanId);
   const oddServer = one(inTrace(oddId), (s) => s.kind === 2, "server span");
   expect(oddServer.parentSpanId).toBeUndefined();

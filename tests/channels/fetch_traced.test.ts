@@ -6,7 +6,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fetchFeed } from "../../channels/fetch.ts";
 import { inSpan, SpanKind, startTracing, type Tracing } from "../../core/tracing.ts";
-import { startCollector, until, type Collector } from "../helpers/tracing.ts";
+import { waitUntil } from "../helpers/browser.ts";
+import { startCollector, type Collector } from "../helpers/tracing.ts";
 
 const calendar = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nEND:VCALENDAR\r\n";
 let collector: Collector;
@@ -35,11 +36,11 @@ it("a fetch in a traced job: one client span per request, the job's children, no
   const body = await inSpan("job sync_channel", { kind: SpanKind.CONSUMER }, () => fetchFeed(`${base}/old/4711.ics?s=secret-channel-token`, { allowInternal: true }));
   expect(body).toBe(calendar);
   let job: (typeof collector.spans)[number] | undefined;
-  await until(async () => {
+  await waitUntil(async () => {
     await tracing.flush();
     job = collector.spans.find((s) => s.name === "job sync_channel");
     return !!job && collector.spans.filter((s) => s.parentSpanId === job!.spanId).length === 2;
-  }, "the job's span and its two requests");
+  }, "the job's span and its two requests", 30_000);
   const requests = collector.spans.filter((s) => s.parentSpanId === job!.spanId);
   expect(requests.map((s) => [s.name, s.kind, s.attributes["http.response.status_code"], s.attributes["server.address"], s.attributes["keepr.channel.feed_redirected"]])).toEqual([
     ["GET", 3, 302, "127.0.0.1", false],
@@ -53,9 +54,9 @@ it("a fetch outside any trace records nothing", async () => {
   await fetchFeed(`${base}/calendar/ical/4711.ics?s=secret-channel-token`, { allowInternal: true });
   // A traced marker after it: once the marker is exported, the fetch's span would have been too.
   await inSpan("marker", {}, async () => {});
-  await until(async () => {
+  await waitUntil(async () => {
     await tracing.flush();
     return collector.spans.some((s) => s.name === "marker");
-  }, "the marker span");
+  }, "the marker span", 30_000);
   expect(collector.spans.slice(before).map((s) => s.name)).toEqual(["marker"]);
 });

@@ -82,11 +82,16 @@ export async function axeViolations(page: Page | Frame, tags: string[] = ["wcag2
   }, tags);
 }
 
-/** Polls condition every 100 ms until it holds; fails after timeoutMs saying what it waited for. */
-export async function waitUntil(condition: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+/**
+ * Polls condition every 100 ms until it holds; fails after timeoutMs saying
+ * what it waited for, and what state() tells then (a log's tail, say).
+ */
+export async function waitUntil(
+  condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000, state?: () => unknown,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (${timeoutMs} ms)${state ? `\n${String(state())}` : ""}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -218,12 +218,3 @@ export function treeOf(spans: CollectedSpan[], keep: (s: CollectedSpan) => boole
   walk(undefined, 0);
   return lines.join("\n");
 }
-
-/** Polls until condition holds (every 50 ms), failing after timeoutMs with what it waited for. */
-export async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -27,6 +27,7 @@ import { startRealtimeService, type RealtimeService } from "../../realtime/servi
 import { anonKey } from "../../realtime/tokens.ts";
 import { createLogger } from "../../core/logger.ts";
 import { addDays, book, createHotel, localDate, newKey, type Hotel } from "../helpers/booking.ts";
+import { waitUntil } from "../helpers/browser.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
 import { freePort } from "../helpers/keepr-process.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
@@ -75,15 +76,6 @@ async function stopKeepr(keepr: Keepr | undefined): Promise<void> {
   await keepr?.http.close();
 }
 
-/** Waits for an async probe to hold (a query), checking every few milliseconds. */
-async function until(probe: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`${what} did not hold within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 async function asSuperuser<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
   client.on("error", () => undefined);
@@ -112,7 +104,7 @@ const realtimeSlots = (superuserUrl: string, database: string) =>
 /** Nothing stuck: exactly one realtime slot, temporary and in use. */
 async function expectOneLiveSlot(superuserUrl: string, database: string): Promise<void> {
   // The slot of a reader that stopped goes once its walsender has exited: wait for that, not for a fixed time.
-  await until(async () => (await realtimeSlots(superuserUrl, database)).length === 1, 15_000, "a single realtime slot");
+  await waitUntil(async () => (await realtimeSlots(superuserUrl, database)).length === 1, "a single realtime slot", 15_000);
   const [slot] = await realtimeSlots(superuserUrl, database);
   expect(slot).toEqual({ slot_name: expect.stringMatching(/^keepr_realtime_[0-9a-f]{12}$/), temporary: true, active: true });
 }

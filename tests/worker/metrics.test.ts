@@ -13,6 +13,7 @@ import { createLogger } from "../../core/logger.ts";
 import { channelFeedCollector, jobQueueCollector, metricsText } from "../../core/metrics.ts";
 import { paymentSecretsOf } from "../../payments/secrets.ts";
 import { startWorker, type Worker } from "../../worker/runner.ts";
+import { waitUntil } from "../helpers/browser.ts";
 import { actAs, fileDatabase } from "../helpers/db.ts";
 import { addDays, book, createHotel, localDate, newKey, type Hotel } from "../helpers/booking.ts";
 import { newOutbox } from "../helpers/jobs.ts";
@@ -55,15 +56,6 @@ const scrape = async () => {
   channelFeedCollector.invalidate();
   return parseMetrics((await metricsText()).body);
 };
-
-/** Polls until check() holds. */
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not reached in ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Polls until check() holds on a fresh scrape. */
 async function scrapeUntil(check: (m: Map<string, number>) => boolean, what: string, timeoutMs = 30_000): Promise<Map<string, number>> {
@@ -175,13 +167,13 @@ it("payment provider calls count by kind and outcome: two captured cards, one de
   const settled = async (ids: string[]) =>
     (await db.ownerPool.query("select count(*)::int as n from app_public.payment_attempts where id = any($1) and status in ('captured', 'failed')", [ids])).rows[0].n === ids.length;
   let m = await scrapeUntil((s) => moved(s, "keepr_payment_attempts_total", { kind: "capture", outcome: "succeeded" }) === 2, "two captures counted");
-  await until(() => settled(attempts), "two payments settled");
+  await waitUntil(() => settled(attempts), "two payments settled", 30_000);
   expect(moved(m, "keepr_payment_attempts_total", { kind: "authorize", outcome: "succeeded" })).toBe(2);
 
   await setFailures({ declineRate: 1 });
   const declined = await paidBooking(22);
   m = await scrapeUntil((s) => moved(s, "keepr_payment_attempts_total", { kind: "authorize", outcome: "declined" }) === 1, "a decline counted");
-  await until(() => settled([declined]), "the declined payment settled");
+  await waitUntil(() => settled([declined]), "the declined payment settled", 30_000);
   expect(moved(m, "keepr_payment_attempts_total", { kind: "capture", outcome: "succeeded" })).toBe(2);
   expect(moved(m, "keepr_payment_attempts_total", { kind: "capture", outcome: "failed" })).toBe(0);
   expect((await db.ownerPool.query("select status from app_public.payment_attempts where id = $1", [declined])).rows[0].status).toBe("failed");

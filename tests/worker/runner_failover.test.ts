@@ -8,6 +8,7 @@
 // worker process alive, heartbeating, and running no job again.
 import type { ChildProcess } from "node:child_process";
 import pg from "pg";
+import { waitUntil } from "../helpers/browser.ts";
 import { fileDatabase, inCommit } from "../helpers/db.ts";
 import { oneNightBooked } from "../helpers/booking.ts";
 import { startSmtpRelay, type SmtpRelay } from "../helpers/smtp-relay.ts";
@@ -27,14 +28,6 @@ const db = fileDatabase({
   },
 });
 
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs: number, state: () => unknown = () => ""): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms\n${String(state())}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 const count = (text: string, pattern: RegExp) => text.match(new RegExp(pattern, "g"))?.length ?? 0;
 
 it("after Postgres went away under four running jobs, the worker starts a new runner and every message is sent", async () => {
@@ -47,7 +40,7 @@ it("after Postgres went away under four running jobs, the worker starts a new ru
   const tail = () => log.slice(-6000);
 
   // Four confirmations in the relay's hands, unanswered: four jobs running.
-  await until(() => relay!.heldCount === 4, "four messages held by the relay", 60_000, tail);
+  await waitUntil(() => relay!.heldCount === 4, "four messages held by the relay", 60_000, tail);
 
   // Postgres goes away for the worker: its connections end and no new one is let in.
   const maintenance = new URL(db.superuserUrl);
@@ -64,14 +57,14 @@ it("after Postgres went away under four running jobs, the worker starts a new ru
   // Each job's outcome fails to be recorded, one batch at a time.
   for (let i = 1; i <= 4; i++) {
     relay.releaseOne();
-    await until(() => count(log, /Failed to fail jobs/) >= i, `outcome ${i} of 4 failed to be recorded`, 30_000, tail);
+    await waitUntil(() => count(log, /Failed to fail jobs/) >= i, `outcome ${i} of 4 failed to be recorded`, 30_000, tail);
   }
 
   // Postgres is back: a new runner starts, and every confirmation is sent.
   await superuser.query(`alter database "${db.name}" allow_connections true`);
   relay.release();
-  await until(() => /job runner stopped by itself/.test(log), "the worker to say its runner stopped", 60_000, tail);
-  await until(async () => {
+  await waitUntil(() => /job runner stopped by itself/.test(log), "the worker to say its runner stopped", 60_000, tail);
+  await waitUntil(async () => {
     const { rows } = await db.ownerPool.query<{ unsent: number }>(
       "select count(*)::int as unsent from app_public.notifications where reservation_id = any($1::uuid[]) and template = 'confirmation' and channel = 'email' and status <> 'sent'",
       [reservations],

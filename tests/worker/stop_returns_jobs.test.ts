@@ -7,6 +7,7 @@
 // already released", then "Deactivation failed"): docs/operations.md says
 // they are harmless, and this test is what shows it.
 import type { ChildProcess } from "node:child_process";
+import { waitUntil } from "../helpers/browser.ts";
 import { fileDatabase, inCommit } from "../helpers/db.ts";
 import { oneNightBooked } from "../helpers/booking.ts";
 import { startSmtpRelay, type SmtpRelay } from "../helpers/smtp-relay.ts";
@@ -21,14 +22,6 @@ const db = fileDatabase({
   },
 });
 
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs: number, state: () => unknown = () => ""): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms\n${String(state())}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 const locked = async () =>
   (await db.ownerPool.query<{ n: number }>("select count(*)::int as n from graphile_worker.jobs where locked_by is not null")).rows[0]!.n;
 
@@ -42,8 +35,8 @@ it("a clean stop with jobs fetched ahead leaves no job locked", async () => {
   const tail = () => log.slice(-4000);
 
   // One email in the relay's hands (the running job), and more jobs locked: fetched ahead, waiting for the slot.
-  await until(() => relay!.heldCount === 1, "an email held by the relay", 60_000, tail);
-  await until(async () => (await locked()) >= 2, "jobs fetched ahead of the running one", 30_000, tail);
+  await waitUntil(() => relay!.heldCount === 1, "an email held by the relay", 60_000, tail);
+  await waitUntil(async () => (await locked()) >= 2, "jobs fetched ahead of the running one", 30_000, tail);
 
   const stopped = stop(child);
   relay.releaseOne(); // the running job may finish
