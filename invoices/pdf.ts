@@ -15,13 +15,45 @@ import {
 const fontDirs = ["/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/local/share/fonts/dejavu"];
 
 /** Regular and bold font files with wide Unicode coverage, or pdfkit's built-in Helvetica. */
-export function fonts(): { regular: string; bold: string } {
+function fonts(): { regular: string; bold: string } {
   for (const dir of fontDirs) {
     const regular = `${dir}/DejaVuSans.ttf`;
     const bold = `${dir}/DejaVuSans-Bold.ttf`;
     if (existsSync(regular) && existsSync(bold)) return { regular, bold };
   }
   return { regular: "Helvetica", bold: "Helvetica-Bold" };
+}
+
+/**
+ * A new A4 PDF 1.7 of Keepr's (Creator "Keepr", the title shown in the
+ * viewer's title bar) with the fonts "regular" and "bold" registered, and
+ * done: the whole file once the caller has called doc.end().
+ */
+export function startPdf(options: {
+  margins: { top: number; bottom: number; left: number; right: number };
+  info: { Title: string; Author: string; Subject: string; CreationDate: Date };
+  lang: string;
+  bufferPages?: boolean;
+}): { doc: PDFKit.PDFDocument; done: Promise<Buffer> } {
+  const f = fonts();
+  const doc = new PDFDocument({
+    size: "A4",
+    margins: options.margins,
+    bufferPages: options.bufferPages ?? false,
+    info: { ...options.info, Creator: "Keepr", Producer: "Keepr (pdfkit)" },
+    pdfVersion: "1.7",
+    lang: options.lang,
+    displayTitle: true,
+  });
+  doc.registerFont("regular", f.regular);
+  doc.registerFont("bold", f.bold);
+  const chunks: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on("data", (chunk: Buffer) => chunks.push(chunk));
+    doc.on("end", () => resolve(Buffer.concat(chunks)));
+    doc.on("error", reject);
+  });
+  return { doc, done };
 }
 
 const A4 = { width: 595.28, height: 841.89 };
@@ -39,32 +71,18 @@ interface Column {
 }
 
 export function renderInvoicePdf(d: InvoiceDocument): Promise<Buffer> {
-  const f = fonts();
   const sp = speechOf(d);
   const w = sp.w;
-  const doc = new PDFDocument({
-    size: "A4",
+  const { doc, done } = startPdf({
     margins: { top: margin, bottom: margin + footerHeight, left: margin, right: margin },
     bufferPages: true,
     info: {
       Title: `${titleOf(d)} ${d.document_number}`,
       Author: d.seller?.legal_name ?? d.property_name,
       Subject: `${titleOf(d)} ${d.document_number} — ${d.property_name}`,
-      Creator: "Keepr",
-      Producer: "Keepr (pdfkit)",
       CreationDate: d.issued_at,
     },
-    pdfVersion: "1.7",
     lang: sp.language,
-    displayTitle: true,
-  });
-  doc.registerFont("regular", f.regular);
-  doc.registerFont("bold", f.bold);
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on("data", (chunk: Buffer) => chunks.push(chunk));
-    doc.on("end", () => resolve(Buffer.concat(chunks)));
-    doc.on("error", reject);
   });
 
   const width = A4.width - 2 * margin;

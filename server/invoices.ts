@@ -1,23 +1,17 @@
 // GET /invoices/:id — the printable invoice or credit note (HTML, styled for
 // paper) — and GET /invoices/:id.pdf, the same document as a PDF
 // (invoices/pdf.ts). Read with the caller's own rights, exactly as
-// the GraphQL API would: the same bearer token, role and claims, so RLS
-// decides who sees which document (staff of the property, the guest who
-// booked); anyone else gets 404.
+// the GraphQL API would (server/caller-documents.ts), so RLS decides who
+// sees which document (staff of the property, the guest who booked);
+// anyone else gets 404.
 import { createHash } from "node:crypto";
 import express, { type Request, type Response, type Router } from "express";
-import type pg from "pg";
-import { AuthError, identify, pgSettingsFor } from "../core/auth.ts";
-import { inTransaction } from "../core/sql.ts";
-import type { ErrorCode } from "../shared/error-codes.ts";
-import { sendError } from "./errors.ts";
+import { readAsCaller, sendPdf, type CallerDocumentOptions } from "./caller-documents.ts";
 import {
   addressLines, documentQuery, dueText, fileNameOf, invoiceDocument, lineText, methodText, netOf, paidOf, speechOf, titleOf, vatOf,
   type InvoiceDocument,
 } from "../invoices/document.ts";
 import { renderInvoicePdf } from "../invoices/pdf.ts";
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The page's only style; no scripts, images or fonts. */
 const style = `
@@ -47,14 +41,6 @@ export const invoiceHeaders: Record<string, string> = {
   ].join("; "),
   "referrer-policy": "no-referrer",
   "x-frame-options": "DENY",
-};
-
-/** The PDF's headers: never cached, not sniffed, no referrer; a PDF runs no script of ours. */
-export const pdfHeaders: Record<string, string> = {
-  "cache-control": "private, no-store",
-  "content-security-policy": "default-src 'none'; sandbox",
-  "referrer-policy": "no-referrer",
-  "x-content-type-options": "nosniff",
 };
 
 const escapeHtml = (value: unknown) =>
@@ -127,34 +113,17 @@ ${seller?.invoice_footer ? `<footer>${escapeHtml(seller.invoice_footer)}</footer
 </body></html>`;
 }
 
-export function invoiceRouter(options: { apiPool: pg.Pool; jwtSecret: string }): Router {
+export function invoiceRouter(options: CallerDocumentOptions): Router {
   const router = express.Router();
   router.get("/:id", async (req: Request, res: Response) => {
-    const send = (status: number, code: ErrorCode, message: string) => sendError(res, status, code, message);
-    let settings: Record<string, string>;
-    try {
-      settings = pgSettingsFor(identify(req.header("authorization"), options.jwtSecret), req.requestId!);
-    } catch (error) {
-      if (error instanceof AuthError) return send(401, error.code, error.message);
-      throw error;
-    }
     const raw = String(req.params.id);
     const pdf = raw.endsWith(".pdf");
-    const id = pdf ? raw.slice(0, -4) : raw;
-    if (!uuidPattern.test(id)) return send(404, "NOT_FOUND", "No such invoice, or you cannot see it.");
-    const rows = await inTransaction(options.apiPool, { settings, readOnly: true }, async (client) => (await client.query(documentQuery, [id])).rows);
-    if (!rows[0]) return send(404, "NOT_FOUND", "No such invoice, or you cannot see it.");
-    const document = invoiceDocument.parse(rows[0]);
-    if (!pdf) {
-      res.type("html").set(invoiceHeaders).send(renderInvoice(document));
-      return;
-    }
-    const body = await renderInvoicePdf(document);
-    res
-      .type("application/pdf")
-      .set(pdfHeaders)
-      .set("content-disposition", `${req.query.download !== undefined ? "attachment" : "inline"}; filename="${fileNameOf(document)}"`)
-      .send(body);
+    const row = await readAsCaller(req, res, options, pdf ? raw.slice(0, -4) : raw, "No such invoice, or you cannot see it.",
+      async (client, id) => (await client.query(documentQuery, [id])).rows[0] as unknown);
+    if (row === undefined) return;
+    const document = invoiceDocument.parse(row);
+    if (pdf) sendPdf(res, await renderInvoicePdf(document), fileNameOf(document), req.query.download !== undefined ? "attachment" : "inline");
+    else res.type("html").set(invoiceHeaders).send(renderInvoice(document));
   });
   return router;
 }

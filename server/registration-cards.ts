@@ -2,23 +2,15 @@
 // card to print and sign at check-in: the property, the stay, the guest's
 // identity document as the desk recorded it (recordRegistrationCard), a
 // declaration and the signature and date lines. Read with the caller's own
-// rights, as the GraphQL API would (the same bearer token, role and claims):
+// rights, as the GraphQL API would (server/caller-documents.ts):
 // row security lets the property's front office read a card, and anyone else
 // (housekeeping, an accountant, another property, a guest) gets 404, as for
-// a reservation without a card. Made with pdfkit, like invoices
-// (invoices/pdf.ts), in DejaVu Sans when the system has it.
+// a reservation without a card. Made with pdfkit, set up as invoices are
+// (invoices/pdf.ts startPdf: A4, DejaVu Sans when the system has it).
 import express, { type Request, type Response, type Router } from "express";
-import PDFDocument from "pdfkit";
-import type pg from "pg";
 import { z } from "zod";
-import { AuthError, identify, pgSettingsFor } from "../core/auth.ts";
-import { inTransaction } from "../core/sql.ts";
-import type { ErrorCode } from "../shared/error-codes.ts";
-import { fonts } from "../invoices/pdf.ts";
-import { pdfHeaders } from "./invoices.ts";
-import { sendError } from "./errors.ts";
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { startPdf } from "../invoices/pdf.ts";
+import { readAsCaller, sendPdf, type CallerDocumentOptions } from "./caller-documents.ts";
 
 /** The card with its stay and property, read as the caller (RLS decides). */
 const cardQuery = `
@@ -79,30 +71,16 @@ export const countryName = (code: string) => `${regions.of(code) ?? code} (${cod
 const day = (iso: string) => new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${iso}T00:00:00Z`));
 
 export function renderRegistrationCardPdf(card: RegistrationCard): Promise<Buffer> {
-  const f = fonts();
   const margin = 56;
-  const doc = new PDFDocument({
-    size: "A4",
+  const { doc, done } = startPdf({
     margins: { top: margin, bottom: margin, left: margin, right: margin },
     info: {
       Title: `Registration card ${card.confirmation_code ?? ""}`.trim(),
       Author: card.property_name,
       Subject: `Registration card — ${card.property_name}`,
-      Creator: "Keepr",
-      Producer: "Keepr (pdfkit)",
       CreationDate: card.updated_at,
     },
-    pdfVersion: "1.7",
     lang: "en",
-    displayTitle: true,
-  });
-  doc.registerFont("regular", f.regular);
-  doc.registerFont("bold", f.bold);
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on("data", (chunk: Buffer) => chunks.push(chunk));
-    doc.on("end", () => resolve(Buffer.concat(chunks)));
-    doc.on("error", reject);
   });
   const width = doc.page.width - 2 * margin;
   const ink = "#111111";
@@ -168,36 +146,16 @@ export function renderRegistrationCardPdf(card: RegistrationCard): Promise<Buffe
   return done;
 }
 
-export function registrationCardRouter(options: { apiPool: pg.Pool; jwtSecret: string }): Router {
+export function registrationCardRouter(options: CallerDocumentOptions): Router {
   const router = express.Router();
   router.get("/:id", async (req: Request, res: Response) => {
-    const send = (status: number, code: ErrorCode, message: string) => sendError(res, status, code, message);
-    let settings: Record<string, string>;
-    try {
-      settings = pgSettingsFor(identify(req.header("authorization"), options.jwtSecret), req.requestId!);
-    } catch (error) {
-      if (error instanceof AuthError) return send(401, error.code, error.message);
-      throw error;
-    }
     const raw = String(req.params.id);
     const id = raw.endsWith(".pdf") ? raw.slice(0, -4) : "";
-    const missing = "No registration card for this reservation, or you cannot see it.";
-    if (!uuidPattern.test(id)) return send(404, "NOT_FOUND", missing);
-    // Guests and anonymous callers have no right on the table at all (42501): for them too, no such card.
-    const rows = await inTransaction(options.apiPool, { settings, readOnly: true }, async (client) => (await client.query(cardQuery, [id])).rows).catch(
-      (error: { code?: string }) => {
-        if (error.code === "42501") return [];
-        throw error;
-      },
-    );
-    if (!rows[0]) return send(404, "NOT_FOUND", missing);
-    const card = cardRow.parse(rows[0]);
-    const body = await renderRegistrationCardPdf(card);
-    res
-      .type("application/pdf")
-      .set(pdfHeaders)
-      .set("content-disposition", `inline; filename="registration-card-${card.confirmation_code ?? id}.pdf"`)
-      .send(body);
+    const row = await readAsCaller(req, res, options, id, "No registration card for this reservation, or you cannot see it.",
+      async (client, uuid) => (await client.query(cardQuery, [uuid])).rows[0] as unknown);
+    if (row === undefined) return;
+    const card = cardRow.parse(row);
+    sendPdf(res, await renderRegistrationCardPdf(card), `registration-card-${card.confirmation_code ?? id}.pdf`);
   });
   return router;
 }
