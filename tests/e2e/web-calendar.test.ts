@@ -6,19 +6,14 @@
 // the words in the page's language). The confirmation page offers the same;
 // a failed download says so. A cancelled booking offers no calendar.
 // Screenshots docs/screenshots/web-guest-calendar-*.png; axe clean.
-import { mkdirSync, readFileSync } from "node:fs";
-import path from "node:path";
+import { readFileSync } from "node:fs";
 import type { Browser } from "playwright-core";
-import { runAppBuildProcess } from "../../server/app-build.ts";
-import { axeViolations, collectPageErrors, endBrowserTest, launchBrowser } from "../helpers/browser.ts";
+import { endBrowserTest } from "../helpers/browser.ts";
 import { addDays, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
-import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
+import { actAs, inCommit, type TestDatabase } from "../helpers/db.ts";
 import { expectRfc5545Lines, parseStay } from "../helpers/ics.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
-
-const screenshots = path.resolve(import.meta.dirname, "../../docs/screenshots");
-const desktop = { width: 1366, height: 860 };
-const phone = { width: 390, height: 844 };
+import type { TestServer } from "../helpers/server.ts";
+import { desktop, expectAccessible, openGuestApp, phone, screenshot, startGuestAppTest } from "../helpers/web-app.ts";
 
 let db: TestDatabase;
 let server: TestServer;
@@ -37,17 +32,13 @@ async function book(email: string, offset: number) {
 }
 
 beforeAll(async () => {
-  mkdirSync(screenshots, { recursive: true });
-  await runAppBuildProcess("web").report;
-  db = await createTestDatabase();
-  server = await startTestServer(db, { PUBLIC_URL: "http://keepr.test" });
+  ({ db, server, browser } = await startGuestAppTest({ PUBLIC_URL: "http://keepr.test" }));
   hotel = await createHotel(db.ownerPool, { timeZone: "Europe/Lisbon" });
   await db.ownerPool.query(
     `update app_public.properties set name = 'Casa do Mar, Ericeira; Surf 🏄', city = 'Ericeira', address = 'Rua do Ouriço 3, 2.º esq.',
             contact_phone = '+351 261 000 000', arrival_instructions = E'Chave no cofre, código 1234;\nportão à esquerda.' where id = $1`,
     [hotel.propertyId],
   );
-  browser = await launchBrowser();
 }, 240_000);
 
 afterAll(() => endBrowserTest({ browser, server, db }));
@@ -58,10 +49,7 @@ it.each([
 ] as const)("%s: the guest finds the booking and downloads its .ics, which reads back as the stay", async (name, viewport, locale, label, summary, codeWord) => {
   const b = await book(`${name}@example.com`, 12);
   const ctx = await browser.newContext({ viewport, deviceScaleFactor: 1, locale, timezoneId: "America/New_York", acceptDownloads: true });
-  const page = await ctx.newPage();
-  const errors = collectPageErrors(page);
-  await page.goto(`${server.url}/manage?code=${b.code}`);
-  await page.locator("body[data-app-ready=true]").waitFor();
+  const { page, errors } = await openGuestApp(ctx, `${server.url}/manage?code=${b.code}`);
   await page.locator("#lookup-email").fill(`${name}@example.com`);
   await page.locator("#lookup-email").press("Enter");
   await page.getByTestId("booking-status").waitFor();
@@ -88,9 +76,8 @@ it.each([
   expect(stay.start.toISOString()).toBe(lisbon.toISOString());
 
   await expect(page.getByRole("alert").filter({ hasText: /calendar|calendário/ }).count()).resolves.toBe(0);
-  await page.screenshot({ path: path.join(screenshots, `web-guest-calendar-${name}.png`), fullPage: true, animations: "disabled" });
-  if (name === "phone") expect(await page.evaluate<number>("document.documentElement.scrollWidth - document.documentElement.clientWidth")).toBeLessThanOrEqual(0);
-  expect(await axeViolations(page, ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])).toEqual([]);
+  await screenshot(page, `web-guest-calendar-${name}`);
+  await expectAccessible(page, `Manage with the .ics downloaded, ${name}`);
   expect(errors).toEqual([]);
   await ctx.close();
 });
@@ -105,10 +92,7 @@ it("the confirmation page offers it too, in the tab that booked; a failed downlo
   const ctx = await browser.newContext({ viewport: phone, locale: "en-GB", acceptDownloads: true });
   // The tab that made the booking keeps it in sessionStorage (web/src/storage.ts), as the booking flow leaves it.
   await ctx.addInitScript(`sessionStorage.setItem("keepr.booking", ${JSON.stringify(JSON.stringify({ code: b.code, email: "confirmation@example.com", token, expiresAt: Date.now() + 3_600_000, reservationId: b.id }))})`);
-  const page = await ctx.newPage();
-  const errors = collectPageErrors(page);
-  await page.goto(`${server.url}/confirmation`);
-  await page.locator("body[data-app-ready=true]").waitFor();
+  const { page, errors } = await openGuestApp(ctx, `${server.url}/confirmation`);
   const button = page.getByRole("button", { name: "Add to calendar" });
   await button.waitFor();
   const [download] = await Promise.all([page.waitForEvent("download"), button.click()]);
@@ -120,7 +104,7 @@ it("the confirmation page offers it too, in the tab that booked; a failed downlo
   await button.click();
   await page.getByRole("alert").filter({ hasText: "The calendar file could not be downloaded; try again." }).waitFor();
   await expect(button.isEnabled()).resolves.toBe(true);
-  expect(await axeViolations(page, ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])).toEqual([]);
+  await expectAccessible(page, "confirmation after a failed download");
   expect(errors.filter((e) => !/503/.test(e))).toEqual([]);
   await ctx.close();
 });
@@ -132,9 +116,7 @@ it("a cancelled booking offers no calendar to add", async () => {
     await c.query("select app_public.cancel_reservation($1, $2)", [b.id, newKey()]);
   });
   const ctx = await browser.newContext({ viewport: desktop, locale: "en-GB" });
-  const page = await ctx.newPage();
-  await page.goto(`${server.url}/manage?code=${b.code}`);
-  await page.locator("body[data-app-ready=true]").waitFor();
+  const { page } = await openGuestApp(ctx, `${server.url}/manage?code=${b.code}`);
   await page.locator("#lookup-email").fill("cancelled@example.com");
   await page.locator("#lookup-email").press("Enter");
   await page.getByTestId("booking-status").filter({ hasText: "Cancelled" }).waitFor();

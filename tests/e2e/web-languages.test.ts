@@ -8,19 +8,14 @@
 // guest picks Spanish with the keyboard in the header's picker: remembered
 // after a reload. Desktop and a 390 px phone; axe clean on every state;
 // docs/screenshots/web-guest-es-*.png.
-import { mkdirSync, readFileSync } from "node:fs";
-import path from "node:path";
+import { readFileSync } from "node:fs";
 import type { Browser, BrowserContext, Frame, Page } from "playwright-core";
-import { runAppBuildProcess } from "../../server/app-build.ts";
-import { axeViolations, collectPageErrors, endBrowserTest, launchBrowser } from "../helpers/browser.ts";
+import { endBrowserTest } from "../helpers/browser.ts";
 import { addDays, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
-import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
+import { actAs, inCommit, type TestDatabase } from "../helpers/db.ts";
 import { parseStay } from "../helpers/ics.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
-
-const screenshots = path.resolve(import.meta.dirname, "../../docs/screenshots");
-const desktop = { width: 1366, height: 860 };
-const phone = { width: 390, height: 844 };
+import type { TestServer } from "../helpers/server.ts";
+import { desktop, expectAccessible, openGuestApp, phone, screenshot, startGuestAppTest } from "../helpers/web-app.ts";
 
 let db: TestDatabase;
 let server: TestServer;
@@ -30,27 +25,14 @@ let hotel: Hotel;
 const context = (locale: string, viewport = desktop): Promise<BrowserContext> =>
   browser.newContext({ viewport, deviceScaleFactor: 1, locale, timezoneId: "Europe/Madrid", acceptDownloads: true });
 
-async function open(ctx: BrowserContext, url: string): Promise<{ page: Page; errors: string[] }> {
-  const page = await ctx.newPage();
-  const errors = collectPageErrors(page);
-  await page.goto(`${server.url}${url}`);
-  await page.locator("body[data-app-ready=true]").waitFor();
-  return { page, errors };
-}
-
-async function expectAccessible(page: Page | Frame, label: string): Promise<void> {
-  const violations = await axeViolations(page, ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]);
-  expect({ label, violations }).toEqual({ label, violations: [] });
-}
+const open = (ctx: BrowserContext, url: string) => openGuestApp(ctx, `${server.url}${url}`);
 
 /** A screenshot at this size, and none of the page scrolls sideways. */
 async function shot(page: Page, name: string): Promise<void> {
   // A framed card form is painted only in the viewport: show it there.
   const framed = page.frames().length > 1;
   if (framed) await page.evaluate(`document.querySelector("iframe").scrollIntoView({ block: "center" })`);
-  for (const f of page.frames()) await f.evaluate("new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))").catch(() => {});
-  await page.screenshot({ path: path.join(screenshots, `web-guest-es-${name}.png`), fullPage: !framed, animations: "disabled" });
-  expect(await page.evaluate<number>("document.documentElement.scrollWidth - document.documentElement.clientWidth")).toBeLessThanOrEqual(0);
+  await screenshot(page, `web-guest-es-${name}`, { fullPage: !framed });
 }
 
 const cardFrame = (page: Page): Frame => {
@@ -60,17 +42,13 @@ const cardFrame = (page: Page): Frame => {
 };
 
 beforeAll(async () => {
-  mkdirSync(screenshots, { recursive: true });
-  await runAppBuildProcess("web").report;
-  db = await createTestDatabase();
-  server = await startTestServer(db, { PUBLIC_URL: "http://keepr.test" });
+  ({ db, server, browser } = await startGuestAppTest({ PUBLIC_URL: "http://keepr.test" }));
   hotel = await createHotel(db.ownerPool, { units: 8, timeZone: "Europe/Madrid", ratePlan: { base_price: 12000, free_cancellation_days: 2, meal_plan: "breakfast" } });
   await db.ownerPool.query(
     `update app_public.properties set name = 'Hotel del Puerto', city = 'Málaga', address = 'Calle del Muelle 12, Málaga',
             contact_phone = '+34 952 000 000', contact_email = 'recepcion@puerto.example' where id = $1`,
     [hotel.propertyId],
   );
-  browser = await launchBrowser();
 }, 240_000);
 
 afterAll(() => endBrowserTest({ browser, server, db }));

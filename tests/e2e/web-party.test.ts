@@ -7,18 +7,12 @@
 // queued. By keyboard alone on a 390 px phone; by mouse on a desktop in
 // Portuguese, a child added, double-clicked: changed once. Axe on every state;
 // docs/screenshots/web-guest-party-*.png.
-import { mkdirSync } from "node:fs";
-import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { runAppBuildProcess } from "../../server/app-build.ts";
-import { axeViolations, collectPageErrors, endBrowserTest, launchBrowser, waitForValue } from "../helpers/browser.ts";
+import { endBrowserTest, waitForValue } from "../helpers/browser.ts";
 import { addDays, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
-import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
-
-const screenshots = path.resolve(import.meta.dirname, "../../docs/screenshots");
-const desktop = { width: 1366, height: 860 };
-const phone = { width: 390, height: 844 };
+import { actAs, inCommit, type TestDatabase } from "../helpers/db.ts";
+import type { TestServer } from "../helpers/server.ts";
+import { desktop, expectAccessible, openGuestApp, phone, screenshot, startGuestAppTest } from "../helpers/web-app.ts";
 
 let db: TestDatabase;
 let server: TestServer;
@@ -42,16 +36,7 @@ async function book(email: string, offset: number, nights: number) {
 const priceOf = async (arrival: string, departure: string, adults: number, children: number) =>
   (await q<{ total_amount: string }>("select total_amount from app_public.quote($1, $2, $3, $4, $5)", [hotel.ratePlanId, arrival, departure, adults, children]))[0]!.total_amount;
 
-async function expectAccessible(page: Page, label: string): Promise<void> {
-  const violations = await axeViolations(page, ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]);
-  expect({ label, violations }).toEqual({ label, violations: [] });
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.evaluate("new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))");
-  await page.screenshot({ path: path.join(screenshots, `web-guest-party-${name}.png`), fullPage: true, animations: "disabled" });
-  expect(await page.evaluate<number>("document.documentElement.scrollWidth - document.documentElement.clientWidth")).toBeLessThanOrEqual(0);
-}
+const shot = (page: Page, name: string) => screenshot(page, `web-guest-party-${name}`);
 
 /** Tab (forward) until the focus is on the element with this id: the keyboard's way there. */
 async function tabTo(page: Page, id: string): Promise<void> {
@@ -72,10 +57,7 @@ async function tabToText(page: Page, text: string): Promise<void> {
 }
 
 async function findBooking(ctx: BrowserContext, code: string, email: string, byKeyboard: boolean): Promise<{ page: Page; errors: string[] }> {
-  const page = await ctx.newPage();
-  const errors = collectPageErrors(page);
-  await page.goto(`${server.url}/manage?code=${code}`);
-  await page.locator("body[data-app-ready=true]").waitFor();
+  const { page, errors } = await openGuestApp(ctx, `${server.url}/manage?code=${code}`);
   if (byKeyboard) {
     await tabTo(page, "lookup-email");
     await page.keyboard.type(email);
@@ -89,10 +71,7 @@ async function findBooking(ctx: BrowserContext, code: string, email: string, byK
 }
 
 beforeAll(async () => {
-  mkdirSync(screenshots, { recursive: true });
-  await runAppBuildProcess("web").report;
-  db = await createTestDatabase();
-  server = await startTestServer(db);
+  ({ db, server, browser } = await startGuestAppTest());
   // Doubles that sleep three; the rate includes two guests, a third adult pays €25 a night, a child €10.
   hotel = await createHotel(db.ownerPool, {
     units: 4, maxOccupancy: 3,
@@ -100,7 +79,6 @@ beforeAll(async () => {
   });
   await q("update app_public.properties set name = 'Harbour View Hotel', city = 'Lisbon', contact_phone = '+351 21 000 0000' where id = $1", [hotel.propertyId]);
   await q("update app_public.room_types set name = 'Double Room' where id = $1", [hotel.roomTypeId]);
-  browser = await launchBrowser();
 }, 240_000);
 
 afterAll(() => endBrowserTest({ browser, server, db }));

@@ -8,18 +8,12 @@
 // check-out times, children, pets and parking as its data has them, and its
 // contact. Desktop and a 390 px phone, axe on every state;
 // docs/screenshots/web-guest-search-*.png.
-import { mkdirSync } from "node:fs";
-import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { runAppBuildProcess } from "../../server/app-build.ts";
-import { axeViolations, collectPageErrors, endBrowserTest, launchBrowser } from "../helpers/browser.ts";
+import { endBrowserTest } from "../helpers/browser.ts";
 import { addDays, createHotel, localDate, type Hotel } from "../helpers/booking.ts";
-import { createTestDatabase, type TestDatabase } from "../helpers/db.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
-
-const screenshots = path.resolve(import.meta.dirname, "../../docs/screenshots");
-const desktop = { width: 1366, height: 860 };
-const phone = { width: 390, height: 844 };
+import type { TestDatabase } from "../helpers/db.ts";
+import type { TestServer } from "../helpers/server.ts";
+import { desktop, expectAccessible, openGuestApp, phone, screenshot, startGuestAppTest } from "../helpers/web-app.ts";
 
 let db: TestDatabase;
 let server: TestServer;
@@ -30,31 +24,21 @@ let alfama: Hotel;
 const q = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await db.ownerPool.query(sql, params)).rows as T[];
 
 async function open(ctx: BrowserContext, url: string): Promise<{ page: Page; errors: string[]; searches: () => number }> {
-  const page = await ctx.newPage();
-  const errors = collectPageErrors(page);
   let searches = 0;
-  page.on("request", (r) => {
-    if (r.url().includes("/graphql") && /query[+ ]Search\(/.test(decodeURIComponent(r.url()))) searches++;
-  });
-  await page.goto(`${server.url}${url}`);
-  await page.locator("body[data-app-ready=true]").waitFor();
+  const { page, errors } = await openGuestApp(ctx, `${server.url}${url}`, (page) =>
+    page.on("request", (r) => {
+      if (r.url().includes("/graphql") && /query[+ ]Search\(/.test(decodeURIComponent(r.url()))) searches++;
+    }));
   await page.locator(".results[data-state=done]").waitFor();
   return { page, errors, searches: () => searches };
 }
 
-async function expectAccessible(page: Page, label: string): Promise<void> {
-  const violations = await axeViolations(page, ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]);
-  expect({ label, violations }).toEqual({ label, violations: [] });
-}
-
-/** Desktop and phone screenshots; nothing scrolls sideways on the phone. */
+/** Desktop and phone screenshots; nothing scrolls sideways on either. */
 async function shots(page: Page, name: string): Promise<void> {
   const size = page.viewportSize() ?? desktop;
   for (const [viewport, suffix] of [[desktop, "desktop"], [phone, "phone"]] as const) {
     await page.setViewportSize(viewport);
-    await page.evaluate("new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))");
-    await page.screenshot({ path: path.join(screenshots, `web-guest-search-${name}-${suffix}.png`), fullPage: true, animations: "disabled" });
-    if (suffix === "phone") expect(await page.evaluate<number>("document.documentElement.scrollWidth - document.documentElement.clientWidth")).toBeLessThanOrEqual(0);
+    await screenshot(page, `web-guest-search-${name}-${suffix}`);
   }
   await page.setViewportSize(size);
 }
@@ -70,10 +54,7 @@ const url = (adults: number, children = 0, extra = "") => {
 };
 
 beforeAll(async () => {
-  mkdirSync(screenshots, { recursive: true });
-  await runAppBuildProcess("web").report;
-  db = await createTestDatabase();
-  server = await startTestServer(db);
+  ({ db, server, browser } = await startGuestAppTest());
   // Ribeira Hotel: a Double Room (sleeps 2, balcony) on Flexible (refundable, room only, €90) and Saver
   // (non-refundable, breakfast, €80); a Family Suite (sleeps 4, cot) on Family (refundable, breakfast, €150).
   // Parking and pets in its amenities; check-in 14:00, its phone and email.
@@ -103,7 +84,6 @@ beforeAll(async () => {
   alfama = await createHotel(db.ownerPool, { units: 2, maxOccupancy: 2, ratePlan: { base_price: 13000 } });
   await q("update app_public.properties set name = 'Alfama Guesthouse', city = 'Porto' where id = $1", [alfama.propertyId]);
   await q("update app_public.room_types set name = 'Attic Room' where id = $1", [alfama.roomTypeId]);
-  browser = await launchBrowser();
 }, 240_000);
 
 afterAll(() => endBrowserTest({ browser, server, db }));
