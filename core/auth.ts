@@ -93,6 +93,21 @@ export function identify(authorization: string | undefined, secret: string): Ide
   return verifyToken(match[1]!, secret).identity;
 }
 
+/**
+ * Whether a request with these settings (pgSettingsFor's) is nobody in
+ * particular: keepr_anonymous with no claim of its own, which is a request
+ * without a token or with the public anonymous key; not a booking token (it
+ * reads one reservation) nor any signed-in session. What such a request
+ * reads is the same for every visitor, so this one predicate decides the
+ * three things that follow from that: the public HTTP cache
+ * (server/graphql-cache.ts) and the search cache
+ * (server/graphql-search-cache.ts) keep its answers, and its queries take
+ * turns in the guest lane (server/admission.ts).
+ */
+export function isAnonymous(settings: Readonly<Record<string, string>>): boolean {
+  return settings.role === "keepr_anonymous" && !Object.keys(settings).some((key) => key.startsWith("jwt.claims."));
+}
+
 /** Transaction-local settings for a request: the role to SET and the claims policies read. */
 export function pgSettingsFor(identity: Identity, requestId: string): Record<string, string> {
   const settings: Record<string, string> = { role: identity.role, "keepr.request_id": requestId };

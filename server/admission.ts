@@ -5,12 +5,15 @@
 // milliseconds of CPU; a spike of them can fill every core, and then every
 // other transaction (a housekeeper marking a room clean, a desk check-in, a
 // guest's own booking) waits for a share of CPU behind them. So anonymous
-// read-only operations (queries of keepr_anonymous: searches, quotes,
-// property pages, the guest's booking page) form a lane: at most
+// read-only operations (queries of requests core/auth.ts isAnonymous calls
+// anonymous, the predicate the two caches use too: searches, quotes,
+// property pages) form a lane: at most
 // API_PUBLIC_READ_CONCURRENCY of them run in Postgres at once per process,
 // and the others wait their turn here, in order of arrival, holding no
-// connection. Everything else, staff requests and every mutation (a guest's
-// hold and confirmation included), does not wait for the lane. With the
+// connection. Everything else, staff requests, a guest's reads of their own
+// booking (a booking token: personal, never cached either) and every
+// mutation (a guest's hold and confirmation included), does not wait for
+// the lane. With the
 // lane narrower than the pool (API_POOL_SIZE), staff always find a free
 // connection, and Postgres runs at most that many guest reads at once, so a
 // staff transaction competes with a few, not with the whole spike.

@@ -1,16 +1,19 @@
 // HTTP caching of public GraphQL queries. Queries may be sent as
 // GET /graphql?query=…&variables=… (GraphQL over HTTP; mutations over GET
-// are refused with 405). An anonymous GET (no Authorization header) that
+// are refused with 405). An anonymous GET (core/auth.ts isAnonymous: no
+// Authorization header, or the public anonymous key) that
 // answers without errors is the same for every visitor: it is sent with
 // `Cache-Control: public, max-age=30, stale-while-revalidate=60` and a
 // strong ETag of its body (searches and quotes, which the search cache
 // answers and the WAL makes stale at any moment: `public, no-cache`, so a
 // shared cache revalidates each time: server/graphql-search-cache.ts), and a request whose If-None-Match matches gets
-// 304 without a body. Anything sent with a token is `private, no-store`,
+// 304 without a body. Anything sent with a session or booking token is `private, no-store`,
 // and so is any answer with errors. The guest app sends its searches this
 // way (web/src/api.ts), so browsers and any shared cache in front of Keepr
 // answer repeated searches without reaching Postgres. POST is never cached.
 import { createHash } from "node:crypto";
+import { isAnonymous } from "../core/auth.ts";
+import { pgSettingsOf } from "./graphql-identity.ts";
 
 /** Set by the search cache on every search and quote answer (server/graphql-search-cache.ts). */
 export const cacheHeader = "x-keepr-cache";
@@ -55,7 +58,7 @@ export function makePublicQueryCachePlugin(options: PublicQueryCacheOptions = {}
           if (request.method !== "GET" || result?.type !== "buffer") return result;
           const header = (name: string) => Object.entries(request.headers).find(([key]) => key.toLowerCase() === name)?.[1];
           const vary = "Authorization, Accept, Accept-Encoding";
-          if (header("authorization") || result.statusCode !== 200 || hasErrors(result.buffer)) {
+          if (!isAnonymous(pgSettingsOf(request.requestContext)) || result.statusCode !== 200 || hasErrors(result.buffer)) {
             return { ...result, headers: { ...result.headers, "cache-control": "private, no-store", vary } };
           }
           const etag = `"${createHash("sha256").update(result.buffer).digest("base64url").slice(0, 32)}"`;

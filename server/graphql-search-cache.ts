@@ -4,9 +4,10 @@
 // computed and kept, tagged by the properties they can depend on, until the
 // WAL feed (server/search-cache-feed.ts) says one changed.
 //
-// - Who: no Authorization header (a token makes the answer personal: staff
-//   see unpublished properties, a guest's booking token its own rights). A
-//   token's request neither reads nor fills the cache.
+// - Who: anonymous requests (core/auth.ts isAnonymous: no Authorization
+//   header, or the public anonymous key). A session or booking token makes
+//   the answer personal (staff see unpublished properties, a guest's booking
+//   token its own rights): such a request neither reads nor fills the cache.
 // - Key: the operation as graphql-js prints it (whitespace and comments do
 //   not matter), the operation name, the variables (keys sorted) and the
 //   Accept header (which picks the answer's content type).
@@ -36,6 +37,8 @@
 //   are kept. server/graphql-cache.ts makes them `no-cache` with an ETag,
 //   so a shared cache in front revalidates every time (a cheap 304 here).
 import type pg from "pg";
+import { isAnonymous } from "../core/auth.ts";
+import { pgSettingsOf } from "./graphql-identity.ts";
 import type { RequestDigest } from "postgraphile/grafserv";
 import { parse, print, valueFromASTUntyped, type DocumentNode, type FieldNode, type ValueNode } from "postgraphile/graphql";
 import { cityTag, countryTag, propertyTag } from "../core/search-feed.ts";
@@ -268,7 +271,7 @@ export function makeSearchCachePlugin(options: SearchCachePluginOptions): Graphi
       middleware: {
         async processRequest(next, event) {
           const digest = event.requestDigest;
-          if ((digest.method !== "GET" && digest.method !== "POST") || headerOf(digest, "authorization") !== undefined) return next();
+          if ((digest.method !== "GET" && digest.method !== "POST") || !isAnonymous(pgSettingsOf(digest.requestContext))) return next();
           const request = await graphqlRequestOf(digest);
           if (!request) return next();
           let plan = plans.get(`${request.operationName ?? ""}\n${request.query}`);

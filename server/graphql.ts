@@ -7,7 +7,7 @@ import type pg from "pg";
 import { PgJWTPlugin } from "postgraphile/graphile-build-pg";
 import { getOperationAST, Kind, NoSchemaIntrospectionCustomRule, GraphQLError, type ASTNode, type GraphQLFormattedError, type ValidationRule } from "postgraphile/graphql";
 import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
-import { tokenAudience, tokenIssuer } from "../core/auth.ts";
+import { isAnonymous, tokenAudience, tokenIssuer } from "../core/auth.ts";
 import type { Config } from "../core/config.ts";
 import { makeMaskError, RequestErrorsPlugin, withFormattedErrorCode } from "./errors.ts";
 import { makePublicQueryCachePlugin } from "./graphql-cache.ts";
@@ -19,6 +19,7 @@ import type { Logger } from "../core/logger.ts";
 import { transactionTimeouts } from "../core/pool-mode.ts";
 import { keeprPgService, type ReadRouter } from "./read-routing.ts";
 import { Lane } from "./admission.ts";
+import { pgSettingsOf } from "./graphql-identity.ts";
 
 /** Caps the number of fields an operation selects, counting each fragment use: a cost limit against alias floods. */
 export function maxFieldsRule(maxFields: number): ValidationRule {
@@ -194,11 +195,12 @@ export function makePreset(options: {
       // read that may use a replica replaces it (read-routing.ts).
       context(requestContext, args) {
         const req = requestContext.expressv4?.req as Request | undefined;
-        const pgSettings: Record<string, string> = { ...transactionSettings, ...(req?.pgSettings ?? { role: "keepr_anonymous" }) };
+        const identity = pgSettingsOf(requestContext);
+        const pgSettings: Record<string, string> = { ...transactionSettings, ...identity };
         const given = (args.contextValue as Partial<Grafast.Context>).withPgClient;
         if (!given) return { pgSettings };
-        // An anonymous query takes its turn in the guest lane (on the primary; a replica's reads do not).
-        const guestRead = publicReads && pgSettings.role === "keepr_anonymous" && getOperationAST(args.document, args.operationName)?.operation === "query";
+        // An anonymous query (core/auth.ts isAnonymous) takes its turn in the guest lane (on the primary; a replica's reads do not).
+        const guestRead = publicReads && isAnonymous(identity) && getOperationAST(args.document, args.operationName)?.operation === "query";
         const primary: typeof given = guestRead ? (settings, callback) => publicReads.run(() => given(settings, callback)) : given;
         if (!readRouter) return primary === given ? { pgSettings } : { pgSettings, withPgClient: primary };
         return { pgSettings, withPgClient: readRouter.withPgClientFor(req, args.document, args.operationName, primary) };
