@@ -214,7 +214,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     const authFile = path.join(bouncerDir, "userlist.txt");
     writeFileSync(authFile, await pgbouncerAuthFile(superuserUrl, [roles.authenticator, roles.owner, "postgres"]), { mode: 0o600 });
     const bouncerFile = path.join(bouncerDir, "pgbouncer.ini");
-    writeFileSync(bouncerFile, pgbouncerConfig({ port: bouncerPort!, upstreamPort: pgFrontPort!, database, authFile, adminUsers: ["postgres"] }));
+    writeFileSync(bouncerFile, pgbouncerConfig({ port: bouncerPort!, upstream: { host: "127.0.0.1", port: pgFrontPort! }, database, authFile, adminUsers: ["postgres"] }));
     for (const file of [bouncerDir, authFile, bouncerFile]) giveToPostgres(file);
     const bouncer = startChild("pgbouncer", "pgbouncer", [bouncerFile], { env: baseEnv(), logFile: path.join(logs, "pgbouncer.log"), user: postgresUser() });
     processes.push(bouncer);

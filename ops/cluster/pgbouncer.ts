@@ -21,42 +21,60 @@ import pg from "pg";
 
 export interface PgbouncerLayout {
   port: number;
-  /** Where PgBouncer's server connections go (HAProxy's pg_primary frontend). */
-  upstreamPort: number;
+  /** Where PgBouncer's server connections go (in the cluster, HAProxy's pg_primary frontend). */
+  upstream: { host: string; port: number };
   database: string;
   authFile: string;
-  /** Roles allowed on PgBouncer's admin console (SHOW POOLS, SHOW STATS). */
-  adminUsers: string[];
+  /** Roles allowed on PgBouncer's admin console (SHOW POOLS, SHOW STATS); none by default. */
+  adminUsers?: string[];
+  poolMode?: "session" | "transaction";
+  /** Server connections per user and database. */
   poolSize?: number;
+  maxClientConnections?: number;
+  /** Its log file (else it logs to stderr only). */
+  logFile?: string;
+  /** A directory for its Unix socket (else it listens on TCP only). */
+  unixSocketDir?: string;
+  /**
+   * Startup parameters it ignores instead of refusing the client. By default
+   * those node-postgres may send (statement_timeout,
+   * idle_in_transaction_session_timeout); the tests pass only
+   * extra_float_digits, so a Keepr pool that sent others would be refused.
+   */
+  ignoreStartupParameters?: string[];
 }
 
+/** pgbouncer.ini for this layout: the one configuration of npm run cluster and of the tests' PgBouncer (tests/helpers/pgbouncer.ts). */
 export function pgbouncerConfig(layout: PgbouncerLayout): string {
-  return `;; Written by ops/cluster/pgbouncer.ts for npm run cluster.
-[databases]
-${layout.database} = host=127.0.0.1 port=${layout.upstreamPort} dbname=${layout.database}
-
-[pgbouncer]
-listen_addr = 127.0.0.1
-listen_port = ${layout.port}
-unix_socket_dir =
-auth_type = scram-sha-256
-auth_file = ${layout.authFile}
-admin_users = ${layout.adminUsers.join(", ")}
-stats_users = ${layout.adminUsers.join(", ")}
-pool_mode = transaction
-max_client_conn = 2000
-default_pool_size = ${layout.poolSize ?? 40}
-reserve_pool_size = 0
-server_connect_timeout = 3
-server_login_retry = 1
-server_check_delay = 5
-query_wait_timeout = 30
-query_timeout = 30
-idle_transaction_timeout = 30
-ignore_startup_parameters = extra_float_digits, statement_timeout, idle_in_transaction_session_timeout, options
-log_connections = 0
-log_disconnections = 0
-`;
+  const admins = layout.adminUsers ?? [];
+  return [
+    ";; Written by ops/cluster/pgbouncer.ts.",
+    "[databases]",
+    `${layout.database} = host=${layout.upstream.host} port=${layout.upstream.port} dbname=${layout.database}`,
+    "",
+    "[pgbouncer]",
+    "listen_addr = 127.0.0.1",
+    `listen_port = ${layout.port}`,
+    layout.unixSocketDir ? `unix_socket_dir = ${layout.unixSocketDir}` : "unix_socket_dir =",
+    "auth_type = scram-sha-256",
+    `auth_file = ${layout.authFile}`,
+    ...(admins.length ? [`admin_users = ${admins.join(", ")}`, `stats_users = ${admins.join(", ")}`] : []),
+    `pool_mode = ${layout.poolMode ?? "transaction"}`,
+    `max_client_conn = ${layout.maxClientConnections ?? 2000}`,
+    `default_pool_size = ${layout.poolSize ?? 40}`,
+    "reserve_pool_size = 0",
+    "server_connect_timeout = 3",
+    "server_login_retry = 1",
+    "server_check_delay = 5",
+    "query_wait_timeout = 30",
+    "query_timeout = 30",
+    "idle_transaction_timeout = 30",
+    `ignore_startup_parameters = ${(layout.ignoreStartupParameters ?? ["extra_float_digits", "statement_timeout", "idle_in_transaction_session_timeout", "options"]).join(", ")}`,
+    ...(layout.logFile ? [`logfile = ${layout.logFile}`] : []),
+    "log_connections = 0",
+    "log_disconnections = 0",
+    "",
+  ].join("\n");
 }
 
 /** The auth_file lines (`"role" "SCRAM-SHA-256$…"`) of these roles, read from pg_authid. */

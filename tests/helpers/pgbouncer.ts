@@ -1,6 +1,7 @@
 // A real PgBouncer (Debian's, 1.18 here: no protocol-level prepared
 // statements) in front of a test database, in transaction mode by default,
-// for tests of Keepr behind a transaction pooler. It runs as the `postgres`
+// for tests of Keepr behind a transaction pooler, configured as npm run
+// cluster configures its own (ops/cluster/pgbouncer.ts pgbouncerConfig). It runs as the `postgres`
 // OS user when the tests run as root (PgBouncer refuses root), in a
 // keepr-test-* temp dir, and listens on the first free port from 55200.
 // Logins: the users given, with their passwords in plain text in its
@@ -11,6 +12,7 @@ import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { postgresUser } from "../../core/embedded-postgres.ts";
+import { pgbouncerConfig } from "../../ops/cluster/pgbouncer.ts";
 
 export const pgbouncerBinary = "/usr/sbin/pgbouncer";
 
@@ -70,23 +72,19 @@ export async function startPgBouncer(options: PgBouncerOptions): Promise<PgBounc
   writeFileSync(files.users, users.map(([user, password]) => `${quote(user)} ${quote(password)}\n`).join(""), { mode: 0o600 });
   writeFileSync(
     files.ini,
-    [
-      "[databases]",
-      `${database} = host=${target.hostname} port=${target.port || 5432} dbname=${database}`,
-      "[pgbouncer]",
-      "listen_addr = 127.0.0.1",
-      `listen_port = ${port}`,
-      `unix_socket_dir = ${dir}`,
-      "auth_type = scram-sha-256",
-      `auth_file = ${files.users}`,
-      `pool_mode = ${options.poolMode ?? "transaction"}`,
-      `default_pool_size = ${options.poolSize ?? 2}`,
-      "max_client_conn = 500",
-      `logfile = ${files.log}`,
-      // Startup parameters a client may send that PgBouncer 1.18 would refuse (Keepr's pools send none in transaction mode).
-      "ignore_startup_parameters = extra_float_digits",
-      "",
-    ].join("\n"),
+    pgbouncerConfig({
+      port,
+      upstream: { host: target.hostname, port: Number(target.port || 5432) },
+      database,
+      authFile: files.users,
+      poolMode: options.poolMode ?? "transaction",
+      poolSize: options.poolSize ?? 2,
+      maxClientConnections: 500,
+      logFile: files.log,
+      unixSocketDir: dir,
+      // Only what PgBouncer 1.18 would refuse and node-postgres always sends: Keepr's pools send no other startup parameter in transaction mode.
+      ignoreStartupParameters: ["extra_float_digits"],
+    }),
   );
   const owner = postgresUser();
   if (owner) for (const file of [dir, files.ini, files.users]) chownSync(file, owner.uid, owner.gid);
