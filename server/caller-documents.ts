@@ -1,6 +1,7 @@
 // Documents served over HTTP with the caller's own rights: the printable
-// invoice (server/invoices.ts) and the registration card
-// (server/registration-cards.ts). The bearer token is checked as the
+// invoice (server/invoices.ts), the registration card
+// (server/registration-cards.ts) and the guest's stay as a calendar file
+// (server/stay-calendar.ts). The bearer token is checked as the
 // GraphQL API checks it (a bad one is 401), and the row is read in a
 // read-only transaction as the token's role and claims, exactly as the API
 // would, so row security decides who sees which document. An id that is not
@@ -15,8 +16,8 @@ import { sendError } from "./errors.ts";
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A served PDF's headers: never cached, not sniffed, no referrer; a PDF runs no script of ours. */
-export const pdfHeaders: Record<string, string> = {
+/** A served file's headers (a PDF, a calendar): never cached, not sniffed, no referrer; it runs no script of ours. */
+export const documentHeaders: Record<string, string> = {
   "cache-control": "private, no-store",
   "content-security-policy": "default-src 'none'; sandbox",
   "referrer-policy": "no-referrer",
@@ -63,5 +64,5 @@ export async function readAsCaller<T>(
 
 /** Sends a PDF: inline in the browser, or as a download (attachment), saved as fileName. */
 export function sendPdf(res: Response, body: Buffer, fileName: string, disposition: "inline" | "attachment" = "inline"): void {
-  res.type("application/pdf").set(pdfHeaders).set("content-disposition", `${disposition}; filename="${fileName}"`).send(body);
+  res.type("application/pdf").set(documentHeaders).set("content-disposition", `${disposition}; filename="${fileName}"`).send(body);
 }
