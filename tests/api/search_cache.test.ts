@@ -95,7 +95,9 @@ beforeAll(async () => {
   // A window and a lag bound far above what a loaded test machine's heartbeats and decoding take (the
   // lag guard has its own test), so the cache is trusted throughout unless a test makes it not.
   server = await startTestServer(db, { SEARCH_CACHE_HEARTBEAT_MS: "200", SEARCH_CACHE_FEED_WINDOW_MS: "6000", SEARCH_CACHE_MAX_LAG_MS: "60000" }, { realtime: true });
-  await waitUntil(async () => server.searchCache!.feed.alive(), "the search cache's feed heard");
+  // The feed is heard once realtime's replication reader runs and its first heartbeat arrived: on a loaded
+  // machine (both cores busy) that once took longer than waitUntil's default 15 s.
+  await waitUntil(async () => server.searchCache!.feed.alive(), "the search cache's feed heard", 60_000);
   const cache = server.searchCache!.cache;
   const invalidate = cache.invalidate.bind(cache);
   cache.invalidate = (tags) => {

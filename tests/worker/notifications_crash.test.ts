@@ -13,6 +13,9 @@ import { kill, spawnWorker } from "../helpers/worker-process.ts";
 const children: ChildProcess[] = [];
 const db = fileDatabase({ beforeDrop: () => Promise.all(children.map(kill)) });
 
+// Its budget is wide: twelve rounds of up to a minute each, then the
+// delivery, which fails only when it stalls. With both cores kept busy by
+// other processes it took 92-242 s, and once ran out of the 240 s it had.
 it("1,000 notifications, the worker SIGKILLed repeatedly: each delivered exactly once, no job lost", async () => {
   const outbox = newOutbox();
   const count = 1000;
@@ -69,11 +72,17 @@ it("1,000 notifications, the worker SIGKILLed repeatedly: each delivered exactly
   // own confirmation jobs may still be waiting for their killed worker's
   // lock to be released).
   const dueJobs = "select count(*)::int as n from graphile_worker.jobs where task_identifier = 'send_notification' and run_at <= now()";
+  // It fails when the work stalls (nothing sent and no job done for a
+  // minute), not after a fixed total: on a loaded machine the ~850 messages
+  // left took 25-66 s.
+  let lastChange = { at: Date.now(), state: "" };
   for (;;) {
     const { rows } = await db.ownerPool.query(modifications, [reservationId]);
     const due = (await db.ownerPool.query(dueJobs)).rows[0].n;
     if (rows[0].sent === count && due === 0) break;
-    if (Date.now() - started > 120_000) throw new Error(`only ${rows[0].sent} of ${count} sent, ${due} due jobs left`);
+    const state = `${rows[0].sent} of ${count} sent, ${due} due jobs left`;
+    if (state !== lastChange.state) lastChange = { at: Date.now(), state };
+    else if (Date.now() - lastChange.at > 60_000) throw new Error(`stalled for 60 s: ${state}`);
     await new Promise((r) => setTimeout(r, 250));
   }
   console.log(`notifications crash test: ${kills} SIGKILLs (${killedMidJob} with jobs running), ${afterKills.sent}/${count} sent by then, all sent ${Date.now() - started} ms later`);
@@ -91,4 +100,4 @@ it("1,000 notifications, the worker SIGKILLed repeatedly: each delivered exactly
   expect((await db.ownerPool.query(dueJobs)).rows[0].n).toBe(0);
   const confirmation = await db.ownerPool.query("select status from app_public.notifications where reservation_id = $1 and template = 'confirmation'", [reservationId]);
   expect(confirmation.rows.map((r) => r.status)).toEqual(["sent", "sent"]);
-}, 240_000);
+}, 900_000);
