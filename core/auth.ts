@@ -22,12 +22,21 @@ export type Claims = z.infer<typeof claimsSchema>;
 const bookingClaimsSchema = z.object({
   role: z.literal("keepr_anonymous"),
   reservation_id: z.string().uuid(),
+  booking_group_id: z.null().optional(),
+  exp: z.number().int(),
+});
+
+/** A group-scoped token (lookupBooking with a group code): anonymous, but may read and change one booking group's rooms. */
+const groupClaimsSchema = z.object({
+  role: z.literal("keepr_anonymous"),
+  booking_group_id: z.string().uuid(),
   exp: z.number().int(),
 });
 
 export type Identity =
   | { kind: "anonymous"; role: "keepr_anonymous" }
   | { kind: "booking"; role: "keepr_anonymous"; reservationId: string }
+  | { kind: "group"; role: "keepr_anonymous"; bookingGroupId: string }
   | { kind: "user"; role: Claims["role"]; claims: Claims };
 
 export class AuthError extends Error {
@@ -50,10 +59,11 @@ export function anonKey(secret: string): string {
   return jwt.sign({ role: "keepr_anonymous" }, secret, { algorithm: "HS256", audience: tokenAudience, issuer: tokenIssuer, noTimestamp: true });
 }
 
-/** The anonymous key's claims: no subject and no reservation (a malformed booking token must not pass as one). */
+/** The anonymous key's claims: no subject, no reservation and no group (a malformed booking token must not pass as one). */
 const anonymousClaimsSchema = z.object({
   role: z.literal("keepr_anonymous"),
   reservation_id: z.undefined().optional(),
+  booking_group_id: z.undefined().optional(),
   sub: z.undefined().optional(),
   exp: z.number().int().optional(),
 });
@@ -79,6 +89,10 @@ export function verifyToken(token: string, secret: string): { identity: Identity
   const booking = bookingClaimsSchema.safeParse(payload);
   if (booking.success) {
     return { identity: { kind: "booking", role: "keepr_anonymous", reservationId: booking.data.reservation_id }, expiresAt: booking.data.exp };
+  }
+  const group = groupClaimsSchema.safeParse(payload);
+  if (group.success) {
+    return { identity: { kind: "group", role: "keepr_anonymous", bookingGroupId: group.data.booking_group_id }, expiresAt: group.data.exp };
   }
   const anonymous = anonymousClaimsSchema.safeParse(payload);
   if (anonymous.success) return { identity: { kind: "anonymous", role: "keepr_anonymous" }, expiresAt: anonymous.data.exp ?? null };
@@ -117,6 +131,8 @@ export function pgSettingsFor(identity: Identity, requestId: string): Record<str
     settings["jwt.claims.role"] = identity.claims.role;
   } else if (identity.kind === "booking") {
     settings["jwt.claims.reservation_id"] = identity.reservationId;
+  } else if (identity.kind === "group") {
+    settings["jwt.claims.booking_group_id"] = identity.bookingGroupId;
   }
   return settings;
 }

@@ -46,6 +46,8 @@ function identityKey(identity: Identity): string {
       return JSON.stringify([identity.role, identity.claims.sub, identity.claims.session_id]);
     case "booking":
       return JSON.stringify([identity.role, "reservation", identity.reservationId]);
+    case "group":
+      return JSON.stringify([identity.role, "booking_group", identity.bookingGroupId]);
     case "anonymous":
       return JSON.stringify([identity.role]);
   }

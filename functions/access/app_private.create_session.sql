@@ -18,6 +18,7 @@ begin
     v_session.id,
     create_session.user_id,
     extract(epoch from v_session.expires_at)::bigint,
+    null,
     null
   )::app_public.jwt_token;
 end;

@@ -1,5 +1,8 @@
 -- A guest without an account finds their booking by confirmation code and
 -- email, and gets a booking-scoped token (2 hours) to view or cancel it.
+-- With a group code (G-…) and the booker's email, the token is for the
+-- booking group: it reads the group and its rooms and may change or cancel
+-- them.
 -- Guessing is throttled: a miss returns null and is recorded (it commits,
 -- which an error would not), and after 10 misses in 15 minutes for an
 -- email or for a code, lookups for it are refused (TOO_MANY_ATTEMPTS).
@@ -30,14 +33,23 @@ begin
     from app_public.reservations r
    where r.confirmation_code = v_code
      and r.contact_email = v_email;
+  if v_id is not null then
+    return ('keepr_anonymous', null, null,
+            extract(epoch from pg_catalog.now() + interval '2 hours')::bigint, v_id, null)::app_public.jwt_token;
+  end if;
+  -- A group code (G-…) with the booker's email: a token for the whole group.
+  select g.id into v_id
+    from app_public.booking_groups g
+   where g.group_code = v_code
+     and g.contact_email = v_email;
   if v_id is null then
     delete from app_private.lookup_failures f where f.failed_at < pg_catalog.now() - interval '1 day';
     insert into app_private.lookup_failures (email, confirmation_code) values (v_email, pg_catalog.left(v_code, 50));
     return null;
   end if;
   return ('keepr_anonymous', null, null,
-          extract(epoch from pg_catalog.now() + interval '2 hours')::bigint, v_id)::app_public.jwt_token;
+          extract(epoch from pg_catalog.now() + interval '2 hours')::bigint, null, v_id)::app_public.jwt_token;
 end;
 $$;
 comment on function app_public.lookup_booking(text, text) is
-  E'Finds a booking by confirmation code and email and returns a token, valid 2 hours, that can read and cancel that booking only; null when nothing matches. After 10 misses in 15 minutes for an email or a code: TOO_MANY_ATTEMPTS.';
+  E'Finds a booking by confirmation code and email and returns a token, valid 2 hours, that can read and cancel that booking only (with a group code and the booker''s email: the group and its rooms); null when nothing matches. After 10 misses in 15 minutes for an email or a code: TOO_MANY_ATTEMPTS.';

@@ -33,6 +33,10 @@ begin
     pg_catalog.convert_from(pg_catalog.decode(
       pg_catalog.rpad(pg_catalog.translate(v_parts[1], '-_', '+/'), ((pg_catalog.length(v_parts[1]) + 3) / 4) * 4, '='),
       'base64'), 'UTF8')::jsonb);
+  if v_quote.rate_plan_id is null then
+    -- Signed by the database but not a room's quote (a group quote's token).
+    raise exception using errcode = 'QUOTE', message = 'This is not a quote token of one room; get a new quote.';
+  end if;
   if minutes is null or minutes not between 1 and 30 then
     raise exception using errcode = 'INVLD', message = 'A hold lasts 1 to 30 minutes.';
   end if;

@@ -17,8 +17,12 @@ begin
   if v_id is not null then
     return 'booking:' || v_id;
   end if;
+  v_id := app_hidden.current_booking_group_id();
+  if v_id is not null then
+    return 'group:' || v_id;
+  end if;
   return case when pg_catalog.current_setting('role', true) = 'keepr_worker' then 'worker' else 'anonymous' end;
 end;
 $$;
 comment on function app_hidden.current_actor_scope() is
-  E'The caller as an idempotency scope: user:<id>, booking:<id>, worker or anonymous.';
+  E'The caller as an idempotency scope: user:<id>, booking:<id>, group:<id>, worker or anonymous.';

@@ -3,7 +3,8 @@
 -- price (a new pre-arrival message when the arrival moved; the old one is
 -- skipped when its time comes), a cancellation, a thank-you on check-out.
 -- Each in the transaction of the change; a change's messages in one
--- notify_all (one call that queues their jobs).
+-- notify_all (one call that queues their jobs). A booking group's
+-- confirmation (and pre-arrival message) goes once, with its first room.
 create or replace function app_private.tg_reservations__notify() returns trigger
   language plpgsql volatile
   set search_path to pg_catalog, public, pg_temp
@@ -14,7 +15,11 @@ begin
   if new.guest_id is null then
     return null;
   end if;
-  if old.status = 'held' and new.status = 'confirmed' then
+  if old.status = 'held' and new.status = 'confirmed' and new.group_id is not null and new.room_no > 1 then
+    -- A booking group is confirmed in one call and told once: its first
+    -- room carries the group's confirmation and pre-arrival message.
+    null;
+  elsif old.status = 'held' and new.status = 'confirmed' then
     v_pre_arrival := app_private.pre_arrival_at(new);
     if v_pre_arrival > pg_catalog.now() then
       perform app_private.notify_all(new, array['confirmation', 'pre_arrival']::app_public.notification_kind[],

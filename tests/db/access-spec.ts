@@ -273,6 +273,11 @@ export const tables = {
     about: "the guest's identity document (recordRegistrationCard writes them); analysts read reporting.registration_cards, masked",
     select: staffRows("front_office", false),
   },
+  "app_public.booking_groups": {
+    about: "group and multi-room bookings, changed only through the group functions; a group's token (lookupBooking with the group code: keepr_anonymous with the claim booking_group_id) reads its group and its rooms, which tests/db/booking_groups.test.ts checks",
+    select: { guest: ["own"], staff: ["own", "cashiers"], worker: ["all"] },
+    idleSelect: ["anonymous"],
+  },
   "app_public.reservations": {
     about: "changed only through the booking functions, but for special requests",
     select: bookingRows("cashiers"),
@@ -354,6 +359,18 @@ export const functions = {
     call: { guard: "front_office", own: true, refusal: "NTFND" },
     variants: { "with the hold token": { anyone: true } },
   },
+  // Group and multi-room bookings (issues 21 and 22).
+  "app_public.quote_group(app_public.group_room[],date,date)": { execute: api, call: { anyone: true } },
+  "app_public.create_group_hold(text,text,text,integer)": { execute: api, call: { anyone: true } },
+  "app_public.confirm_group(uuid,text,text,text,text,text,text)": {
+    about: "only whoever made the group hold confirms it",
+    execute: api,
+    call: { guard: "front_office", own: true, refusal: "NTFND" },
+    variants: { "with the hold token": { anyone: true } },
+  },
+  "app_public.cancel_group(uuid,text,text)": { about: "and the group's token", execute: api, call: { guard: "front_office", own: true } },
+  "app_public.set_room_guest_name(uuid,text)": { about: "the rooming list", execute: api, call: { guard: "front_office", own: true } },
+  "app_public.room_combinations(uuid,date,date,integer,integer,integer,integer)": { execute: api, call: { anyone: true } },
   "app_public.quote_change(uuid,date,date,integer,integer)": { execute: api, call: { guard: "front_office", own: true, refusal: "NTFND" } },
   "app_public.modify_reservation(uuid,text,date,date,integer,integer,uuid,uuid)": { execute: api, call: { guard: "front_office", own: true } },
   "app_public.cancel_reservation(uuid,text,text)": { execute: api, call: { guard: "front_office", own: true } },
@@ -394,6 +411,7 @@ export const functions = {
   "app_public.reservations_card_on_file(app_public.reservations)": { execute: api, call: { anyone: true } },
   "app_public.inventory_claims_start_date(app_public.inventory_claims)": { execute: ["staff", "worker"], call: { anyone: true } },
   "app_public.inventory_claims_end_date(app_public.inventory_claims)": { execute: ["staff", "worker"], call: { anyone: true } },
+  "app_public.booking_groups_total_amount(app_public.booking_groups)": { execute: api, call: { anyone: true } },
   "app_public.reservations_folio(app_public.reservations)": { about: "the primary folio", execute: [...api, "worker"], call: { anyone: true } },
   "app_public.guests_stays_count(app_public.guests)": { execute: staffOnly, call: { anyone: true } },
   "app_public.guests_nights_count(app_public.guests)": { execute: staffOnly, call: { anyone: true } },

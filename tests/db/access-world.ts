@@ -8,7 +8,7 @@
 // and an anonymous booking at A has a booking token.
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
-import { addDays, confirm, hold, localDate, newKey, quote } from "../helpers/booking.ts";
+import { addDays, confirm, confirmGroup, hold, holdGroup, localDate, newKey, quote, quoteGroup } from "../helpers/booking.ts";
 import { fixturePassword } from "../helpers/fixtures.ts";
 import { staffRoles, type StaffRole } from "./access-spec.ts";
 
@@ -39,6 +39,8 @@ export interface Place {
   res: { guest: string; token: string; today: string; inhouse: string };
   /** Holds: the signed-in guest's, and an anonymous one with its hold token. */
   holds: { guest: string; anon: string; anonToken: string };
+  /** Booking groups of two rooms: the signed-in guest's (confirmed), an anonymous one held (with its hold token), and a group quote's token. */
+  groups: { guest: string; anonHeld: string; anonToken: string; quoteToken: string };
   /** Folios: the guest's booking's, the walk-in's (an extra charged and paid in cash), the token booking's (in credit). */
   folios: { guest: string; today: string; token: string };
   /** The desk: an extra of the catalogue, a company, another cashier's open cash shift, the walk-in's extra (its entry) and second folio. */
@@ -185,6 +187,12 @@ async function place(c: Client, label: "A" | "B", tag: string, guest: { id: stri
   const lookup = await c.query<{ reservation_id: string }>("select * from app_public.lookup_booking($1, $2)", [tokenBooking.confirmation_code, tokenEmail]);
   if (lookup.rows[0]?.reservation_id !== tokenBooking.reservation_id) throw new Error("lookup_booking did not find the token's booking");
   const quoteToken = (await quote(c, ratePlanId, ...stay(5, 1))).quote_token;
+  const twoRooms = [{ ratePlanId }, { ratePlanId, adults: 1 }];
+  const anonGroup = await holdGroup(c, (await quoteGroup(c, twoRooms, ...stay(72, 1))).quote_token);
+  const groupQuoteToken = (await quoteGroup(c, twoRooms, ...stay(74, 1))).quote_token;
+  await become(c, "keepr_guest", guest.id);
+  const guestGroup = await holdGroup(c, (await quoteGroup(c, twoRooms, ...stay(70, 1))).quote_token, "Guest's group");
+  await confirmGroup(c, guestGroup.booking_group_id, newKey(), guest.email);
 
   await become(c, "keepr_staff", staff.front_desk);
   const walkIn = await confirm(c, await hold(c, (await quote(c, ratePlanId, ...stay(0, 1))).quote_token), newKey(), `walkin-${tag}@example.com`);
@@ -345,6 +353,7 @@ async function place(c: Client, label: "A" | "B", tag: string, guest: { id: stri
     feedId, conflictId, taskId, blockId, payoutId,
     res: { guest: guestRes, token: tokenBooking.reservation_id, today: walkIn.reservation_id, inhouse: inhouse.reservation_id },
     holds: { guest: guestHeld.reservation_id, anon: anonHeld.reservation_id, anonToken: anonHeld.hold_token },
+    groups: { guest: guestGroup.booking_group_id, anonHeld: anonGroup.booking_group_id, anonToken: anonGroup.hold_token, quoteToken: groupQuoteToken },
     folios: { guest: folioOf(guestRes), today: folioOf(walkIn.reservation_id), token: folioOf(tokenBooking.reservation_id) },
     desk: { extraId, companyId, shiftId, chargeEntryId, extraFolioId },
     intents: { guestDeposit, guestBalance: intentOf(guestRes, "balance"), token: intentOf(tokenBooking.reservation_id, "deposit") },

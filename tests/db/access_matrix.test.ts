@@ -138,6 +138,7 @@ const catalogs: Record<string, Catalog> = {
     ...byReservation("(select i.reservation_id from app_public.payment_intents i where i.id = x.intent_id)"),
   },
   "app_public.registration_cards": { key: "x.id::text", label: "x.full_name" },
+  "app_public.booking_groups": { key: "x.id::text", label: "coalesce(x.name, x.group_code)", users: "array_remove(array[x.user_id], null)" },
   "app_public.reservations": {
     key: "x.id::text", label: "coalesce(x.contact_name, x.status::text)",
     users: "array_remove(array[x.user_id], null)", booking: "x.id",
@@ -485,6 +486,36 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
       }),
     },
   },
+  "app_public.quote_group(app_public.group_room[],date,date)": {
+    call: (a) => ({
+      sql: "select total_amount from app_public.quote_group(array[row($1, 2, 0, null)::app_public.group_room, row($1, 1, 0, 'Second Guest')::app_public.group_room], $2::date, $3::date)",
+      params: [a.ratePlanId, addDays(a.today, 5), addDays(a.today, 6)],
+    }),
+  },
+  "app_public.create_group_hold(text,text,text,integer)": { call: (a) => ({ sql: "select * from app_public.create_group_hold($1, $2)", params: [a.groups.quoteToken, newKey()] }) },
+  "app_public.confirm_group(uuid,text,text,text,text,text,text)": {
+    // Nobody's group but the front desk's and the token's: the anonymous hold, without its token.
+    call: (a) => ({ sql: "select reservation_id from app_public.confirm_group($1, $2, 'Some One', 'some.one@example.com')", params: [a.groups.anonHeld, newKey()], owner: null }),
+    variants: {
+      "with the hold token": (a) => ({
+        sql: "select reservation_id from app_public.confirm_group($1, $2, 'Some One', 'some.one@example.com', hold_token => $3)",
+        params: [a.groups.anonHeld, newKey(), a.groups.anonToken],
+      }),
+    },
+  },
+  "app_public.cancel_group(uuid,text,text)": {
+    call: (a, t) => ({
+      sql: "select reservation_id from app_public.cancel_group($1, $2)",
+      params: [t === "guest" ? a.groups.guest : a.groups.anonHeld, newKey()],
+      owner: t === "guest" ? "guest" : null,
+    }),
+  },
+  "app_public.set_room_guest_name(uuid,text)": {
+    call: (a, t) => ({ sql: "select id from app_public.set_room_guest_name($1, 'Room Guest')", params: [reservationOf(a, t)], owner: own(t) }),
+  },
+  "app_public.room_combinations(uuid,date,date,integer,integer,integer,integer)": {
+    call: (a) => ({ sql: "select rank from app_public.room_combinations($1, $2::date, $3::date, 5, 1)", params: [a.propertyId, addDays(a.today, 5), addDays(a.today, 6)] }),
+  },
   "app_public.quote_change(uuid,date,date,integer,integer)": {
     call: (a, t) => ({ sql: "select * from app_public.quote_change($1, departure => $2::date)", params: [reservationOf(a, t), stayEnd(a, t, 1)], owner: own(t) }),
   },
@@ -548,6 +579,9 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
   },
   "app_public.reservations_cancellation_penalty_now(app_public.reservations)": {
     call: () => ({ sql: "select app_public.reservations_cancellation_penalty_now(null::app_public.reservations)", params: [] }),
+  },
+  "app_public.booking_groups_total_amount(app_public.booking_groups)": {
+    call: () => ({ sql: "select app_public.booking_groups_total_amount(null::app_public.booking_groups)", params: [] }),
   },
   "app_public.reservations_folio(app_public.reservations)": { call: () => ({ sql: "select app_public.reservations_folio(null::app_public.reservations)", params: [] }) },
   "app_public.folios_due_at_check_out(app_public.folios)": { call: () => ({ sql: "select app_public.folios_due_at_check_out(null::app_public.folios)", params: [] }) },

@@ -179,3 +179,59 @@ export async function moveStayBack(c: Queryable, reservationId: string, days: nu
   );
   await c.query("update app_public.inventory_claims set stay = daterange(lower(stay) - $2::int, upper(stay) - $2::int) where reservation_id = $1", [reservationId, days]);
 }
+
+/** One room of a group: a rate plan, its guests and optionally who sleeps there. */
+export interface GroupRoom {
+  ratePlanId: string;
+  adults?: number;
+  children?: number;
+  guestName?: string | null;
+}
+
+/** The rooms as SQL's app_public.group_room[] literal's parameters (one row each). */
+const groupRooms = (rooms: GroupRoom[]) =>
+  JSON.stringify(rooms.map((r) => ({ rate_plan_id: r.ratePlanId, adults: r.adults ?? 2, children: r.children ?? 0, guest_name: r.guestName ?? null })));
+const groupRoomsSql = "array(select jsonb_populate_record(null::app_public.group_room, x) from jsonb_array_elements($1::jsonb) with ordinality e(x, n) order by n)";
+
+export interface GroupQuote {
+  total_amount: string;
+  quote_token: string;
+  rooms: { room_no: number; guest_name: string | null; quote: { room_type_id: string; total_amount: number; lines: { kind: string; amount: number }[] } }[];
+}
+
+export async function quoteGroup(client: Queryable, rooms: GroupRoom[], arrival: string, departure: string): Promise<GroupQuote> {
+  const { rows } = await client.query<GroupQuote>(
+    `select total_amount, quote_token, to_jsonb(rooms) as rooms from app_public.quote_group(${groupRoomsSql}, $2, $3)`,
+    [groupRooms(rooms), arrival, departure],
+  );
+  return rows[0]!;
+}
+
+/** The SQL of quote_group for sqlstateOf: params [rooms, arrival, departure]. */
+export const quoteGroupSql = (rooms: GroupRoom[], arrival: string, departure: string): [string, unknown[]] => [
+  `select * from app_public.quote_group(${groupRoomsSql}, $2, $3)`,
+  [groupRooms(rooms), arrival, departure],
+];
+
+export interface GroupHold {
+  booking_group_id: string;
+  group_code: string;
+  total_amount: string;
+  reservation_ids: string[];
+  hold_token: string;
+}
+
+export async function holdGroup(client: Queryable, quoteToken: string, name: string | null = null, key = newKey()): Promise<GroupHold> {
+  const { rows } = await client.query<GroupHold>("select * from app_public.create_group_hold($1, $2, $3)", [quoteToken, key, name]);
+  return rows[0]!;
+}
+
+/** Confirms a group hold as the one who made it (its token), or by id alone (staff, or the signed-in guest who made it). */
+export async function confirmGroup(client: Queryable, held: Pick<GroupHold, "booking_group_id" | "hold_token"> | string, key = newKey(), email = "ada@example.com") {
+  const [groupId, holdToken] = typeof held === "string" ? [held, null] : [held.booking_group_id, held.hold_token];
+  const { rows } = await client.query<{ reservation_id: string; confirmation_code: string; status: string; total_amount: string }>(
+    "select * from app_public.confirm_group($1, $2, 'Ada Lovelace', $3, '+44 20 7946 0000', hold_token => $4)",
+    [groupId, key, email, holdToken],
+  );
+  return rows;
+}

@@ -1,0 +1,403 @@
+// Group and multi-room bookings in Postgres (issues 21 and 22): quote
+// several rooms, hold all or none, confirm once, cancel the group or a
+// room, change a room, the rooming list, room combinations for a large
+// party, and who may see a group. Each test runs in a transaction that is
+// rolled back.
+import type pg from "pg";
+import { anonymous, asOwner, fileDatabase, inRollback, sqlstateOf, staff } from "../helpers/db.ts";
+import {
+  addDays, book, confirmGroup, createHotel, holdGroup, localDate, newKey, quoteGroup, quoteGroupSql, type GroupRoom, type Hotel,
+} from "../helpers/booking.ts";
+
+const db = fileDatabase();
+
+interface Hotel2 extends Hotel {
+  suiteTypeId: string;
+  suitePlanId: string;
+}
+
+/** The test hotel (3 doubles for 3 guests at 100.00) plus `suites` suites for 4 at 180.00. */
+async function hotelWithSuites(c: pg.PoolClient, suites = 2, units = 3): Promise<Hotel2> {
+  const h = await createHotel(c, { units });
+  const suiteTypeId = (await c.query("insert into app_public.room_types (property_id, name, max_occupancy) values ($1, 'Suite', 4) returning id", [h.propertyId])).rows[0].id;
+  for (let i = 1; i <= suites; i++) {
+    await c.query("insert into app_public.units (property_id, room_type_id, name) values ($1, $2, $3)", [h.propertyId, suiteTypeId, `S${i}`]);
+  }
+  const suitePlanId = (await c.query(
+    "insert into app_public.rate_plans (property_id, room_type_id, name, currency, base_price, included_guests) values ($1, $2, 'Suite flexible', 'EUR', 18000, 4) returning id",
+    [h.propertyId, suiteTypeId],
+  )).rows[0].id;
+  return { ...h, suiteTypeId, suitePlanId };
+}
+
+const nights = (h: Hotel, from: number, n: number): [string, string] => {
+  const arrival = localDate(h.timeZone, from);
+  return [arrival, addDays(arrival, n)];
+};
+
+async function rooms(c: pg.PoolClient, groupId: string) {
+  await asOwner(c);
+  const { rows } = await c.query(
+    `select r.id, r.room_no, r.status, r.guest_name, r.total_amount, r.penalty_amount, r.confirmation_code, r.room_type_id,
+            (select count(*)::int from app_public.inventory_claims ic where ic.reservation_id = r.id and ic.released_at is null) as live_claims
+       from app_public.reservations r where r.group_id = $1 order by r.room_no`,
+    [groupId],
+  );
+  return rows;
+}
+
+async function errorOf(c: pg.PoolClient, sql: string, params: unknown[]): Promise<{ code: string; message: string }> {
+  await c.query("savepoint probe");
+  try {
+    await c.query(sql, params);
+  } catch (error) {
+    await c.query("rollback to savepoint probe");
+    return { code: (error as { code: string }).code, message: (error as Error).message };
+  }
+  throw new Error("expected the statement to fail");
+}
+
+/** Anonymous with a token's claims (the claims are transaction-local settings, so both are set every time). */
+async function asToken(c: pg.PoolClient, claims: { groupId?: string; reservationId?: string }) {
+  await anonymous(c);
+  await c.query("select set_config('jwt.claims.booking_group_id', $1, true), set_config('jwt.claims.reservation_id', $2, true)", [
+    claims.groupId ?? "",
+    claims.reservationId ?? "",
+  ]);
+}
+const asGroupToken = (c: pg.PoolClient, groupId: string) => asToken(c, { groupId });
+
+async function threeRoomGroup(c: pg.PoolClient, h: Hotel2, from = 10) {
+  const party: GroupRoom[] = [
+    { ratePlanId: h.ratePlanId, adults: 2, guestName: "Ann Smith" },
+    { ratePlanId: h.ratePlanId, adults: 1, children: 1, guestName: "Bob Smith" },
+    { ratePlanId: h.suitePlanId, adults: 2, children: 2 },
+  ];
+  await asToken(c, {});
+  const q = await quoteGroup(c, party, ...nights(h, from, 2));
+  const held = await holdGroup(c, q.quote_token, "Smith wedding");
+  return { q, held };
+}
+
+describe("quote and hold several rooms", () => {
+  it("a group quote prices each room and sums them; the hold makes one group with a held reservation per room", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithSuites(c);
+      const { q, held } = await threeRoomGroup(c, h);
+      // 2 nights: 2 × 100.00 + 2 × 100.00 + 2 × 180.00
+      expect(q.total_amount).toBe("76000");
+      expect(q.rooms.map((r) => [r.room_no, r.guest_name, r.quote.total_amount, r.quote.lines.filter((l) => l.kind === "night").length])).toEqual([
+        [1, "Ann Smith", 20000, 2],
+        [2, "Bob Smith", 20000, 2],
+        [3, null, 36000, 2],
+      ]);
+      expect(held.group_code).toMatch(/^G-[A-Z2-9]{8}$/);
+      expect(held.total_amount).toBe("76000");
+      const rs = await rooms(c, held.booking_group_id);
+      expect(rs.map((r) => [r.room_no, r.status, r.guest_name, r.total_amount, r.live_claims])).toEqual([
+        [1, "held", "Ann Smith", "20000", 1],
+        [2, "held", "Bob Smith", "20000", 1],
+        [3, "held", null, "36000", 1],
+      ]);
+      expect(held.reservation_ids).toEqual(rs.map((r) => r.id));
+      const g = (await c.query("select name, channel, app_public.booking_groups_total_amount(g) as total from app_public.booking_groups g where id = $1", [held.booking_group_id])).rows[0];
+      expect(g).toEqual({ name: "Smith wedding", channel: "web", total: "76000" });
+    }));
+
+  it("rooms of one type are counted together: a third double when two are left is SOLD_OUT at the quote, naming the room", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithSuites(c, 1, 2);
+      await asToken(c, {});
+      const [sql, params] = quoteGroupSql([{ ratePlanId: h.suitePlanId }, { ratePlanId: h.ratePlanId }, { ratePlanId: h.ratePlanId }, { ratePlanId: h.ratePlanId }], ...nights(h, 10, 2));
+      const e = await errorOf(c, sql, params);
+      expect(e.code).toBe("SOLDO");
+      expect(e.message).toBe("Room 4 (Double): only 2 units of this room type are left for these dates.");
+    }));
+
+  it("each room's own rules apply, and the error names the room", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithSuites(c);
+      await asToken(c, {});
+      const e = await errorOf(c, ...quoteGroupSql([{ ratePlanId: h.ratePlanId }, { ratePlanId: h.ratePlanId, adults: 3, children: 1 }], ...nights(h, 10, 2)));
+      expect(e).toEqual({ code: "RSTRC", message: "Room 2: This room sleeps at most 3 guests." });
+      expect(await sqlstateOf(c, ...quoteGroupSql([], ...nights(h, 10, 2)))).toBe("INVLD");
+      expect(await sqlstateOf(c, ...quoteGroupSql([{ ratePlanId: h.ratePlanId, guestName: "x".repeat(201) }], ...nights(h, 10, 2)))).toBe("INVLD");
+      // Rooms of two properties in one group.
+      await asOwner(c);
+      const other = await createHotel(c);
+      await asToken(c, {});
+      const mixed = await errorOf(c, ...quoteGroupSql([{ ratePlanId: h.ratePlanId }, { ratePlanId: other.ratePlanId }], ...nights(h, 10, 2)));
+      expect(mixed).toEqual({ code: "INVLD", message: "Room 2: all the rooms of a group are at one property." });
+    }));
+
+  it("the hold is all or nothing: when a room's last unit is taken after the quote, SOLD_OUT names it and nothing is held", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithSuites(c, 1, 3);
+      const stay = nights(h, 10, 2);
+      await asToken(c, {});
+      const q = await quoteGroup(c, [{ ratePlanId: h.ratePlanId }, { ratePlanId: h.suitePlanId }], ...stay);
+      await book(c, h.suitePlanId, ...stay); // someone else takes the only suite
+      await asOwner(c);
+      const before = (await c.query("select (select count(*) from app_public.reservations) as r, (select count(*) from app_public.booking_groups) as g, (select count(*) from app_public.inventory_claims where released_at is null) as claims")).rows[0];
+      await asToken(c, {});
+      const e = await errorOf(c, "select * from app_public.create_group_hold($1, $2)", [q.quote_token, newKey()]);
+      expect(e).toEqual({ code: "SOLDO", message: "Room 2 (Suite): no unit of this room type is free for these dates any more, so none of the rooms is held." });
+      await asOwner(c);
+      const after = (await c.query("select (select count(*) from app_public.reservations) as r, (select count(*) from app_public.booking_groups) as g, (select count(*) from app_public.inventory_claims where released_at is null) as claims")).rows[0];
+      expect(after).toEqual(before);
+    }));
+
+  it("a group token is refused by createHold, a single quote's by createGroupHold, a forged one by both", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithSuites(c);
+      await asToken(c, {});
+      const q = await quoteGroup(c, [{ ratePlanId: h.ratePlanId }], ...nights(h, 10, 2));
+      expect(await sqlstateOf(c, "select * from app_public.create_hold($1, $2)", [q.quote_token, newKey()])).toBe("QUOTE");
+      const single = (await c.query("select quote_token from app_public.quote($1, $2, $3)", [h.ratePlanId, ...nights(h, 10, 2)])).rows[0].quote_token;
+      expect(await sqlstateOf(c, "select * from app_public.create_group_hold($1, $2)", [single, newKey()])).toBe("QUOTE");
+      expect(await sqlstateOf(c, "select * from app_public.create_group_hold($1, $2)", [q.quote_token.slice(0, -2) + "xx", newKey()])).toBe("QUOTE");
+    }));
+
+  it("a replayed group hold returns the same group; the same key with another quote is refused", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithSuites(c);
+      await asToken(c, {});
+      const q = await quoteGroup(c, [{ ratePlanId: h.ratePlanId }, { ratePlanId: h.ratePlanId }], ...nights(h, 10, 2));
+      const key = newKey();
+      const first = await holdGroup(c, q.quote_token, null, key);
+      const again = await holdGroup(c, q.quote_token, null, key);
+      expect(again).toEqual(first);
+      expect((await rooms(c, first.booking_group_id)).length).toBe(2);
+      await asToken(c, {});
+      const q2 = await quoteGroup(c, [{ ratePlanId: h.ratePlanId }], ...nights(h, 20, 2));
+      expect(await sqlstateOf(c, "select * from app_public.create_group_hold($1, $2)", [q2.quote_token, key])).toBe("IDKEY");
+    }));
+});
+
+describe("confirm a group", () => {
+  it("one call confirms every room (codes, folios, payments by each rate plan) and queues one confirmation", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithSuites(c);
+      const { held } = await threeRoomGroup(c, h);
+      await asToken(c, {});
+      const booked = await confirmGroup(c, held);
+      expect(booked.map((b) => [b.reservation_id, b.status])).toEqual(held.reservation_ids.map((id) => [id, "confirmed"]));
+      expect(booked.reduce((n, b) => n + Number(b.total_amount), 0)).toBe(76000);
+      const rs = await rooms(c, held.booking_group_id);
+      expect(rs.map((r) => r.status)).toEqual(["confirmed", "confirmed", "confirmed"]);
+      expect(new Set(rs.map((r) => r.confirmation_code)).size).toBe(3);
+      const folios = (await c.query(
+        `select f.reservation_id, coalesce(sum(b.balance), 0)::bigint as balance from app_public.folios f
+           left join app_public.folio_balances b on b.property_id = f.property_id and b.folio_id = f.id
+          where f.reservation_id = any($1) group by f.reservation_id`,
+        [held.reservation_ids],
+      )).rows;
+      expect(Object.fromEntries(folios.map((f) => [f.reservation_id, f.balance]))).toEqual(Object.fromEntries(rs.map((r) => [r.id, r.total_amount])));
+      const messages = (await c.query(
+        "select n.reservation_id, n.channel from app_public.notifications n where n.reservation_id = any($1) and n.template = 'confirmation'",
+        [held.reservation_ids],
+      )).rows;
+      expect(messages.map((m) => m.reservation_id)).toEqual(messages.map(() => rs[0].id));
+      expect(messages.filter((m) => m.channel === "email")).toHaveLength(1);
+      const g = (await c.query("select contact_name, contact_email, confirmed_at is not null as confirmed from app_public.booking_groups where id = $1", [held.booking_group_id])).rows[0];
+      expect(g).toEqual({ contact_name: "Ada Lovelace", contact_email: "ada@example.com", confirmed: true });
+    }));
+
+  it("only whoever made the hold confirms it: no token or another group's token is NOT_FOUND", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithSuites(c);
+      const { held } = await threeRoomGroup(c, h);
+      const { held: other } = await threeRoomGroup(c, h, 20);
+      await asToken(c, {});
+      const sql = "select * from app_public.confirm_group($1, $2, 'Eve', 'eve@example.com', hold_token => $3)";
+      expect(await sqlstateOf(c, sql, [held.booking_group_id, newKey(), null])).toBe("NTFND");
+      expect(await sqlstateOf(c, sql, [held.booking_group_id, newKey(), other.hold_token])).toBe("NTFND");
+      expect(await sqlstateOf(c, sql, [held.booking_group_id, newKey(), held.reservation_ids[0]])).toBe("NTFND");
+      // The property's front desk may, without a token.
+      await staff(c, h.frontDesk);
+      expect(await sqlstateOf(c, sql, [held.booking_group_id, newKey(), null])).toBeNull();
+      // A second confirmation of a confirmed group names the room.
+      const e = await errorOf(c, sql, [held.booking_group_id, newKey(), null]);
+      expect(e).toEqual({ code: "TRANS", message: "Room 1: A reservation that is confirmed cannot be confirmed." });
+    }));
+
+  it("a room that cannot be confirmed fails the whole confirmation", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithSuites(c);
+      const { held } = await threeRoomGroup(c, h);
+      await asToken(c, {});
+      const e = await errorOf(c, "select * from app_public.confirm_group($1, $2, 'Ada', 'not-an-email', hold_token => $3)", [held.booking_group_id, newKey(), held.hold_token]);
+      expect(e.code).toBe("INVEM");
+      expect(e.message).toMatch(/^Room 1: /);
+      expect((await rooms(c, held.booking_group_id)).map((r) => r.status)).toEqual(["held", "held", "held"]);
+    }));
+});
+
+describe("who sees a group", () => {
+  it("the group's token reads the group and its rooms, not another group's; a room's own token does not read the group", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithSuites(c);
+      const { held } = await threeRoomGroup(c, h);
+      await asToken(c, {});
+      await confirmGroup(c, held);
+      const { held: other } = await threeRoomGroup(c, h, 20);
+      await asToken(c, {});
+      await confirmGroup(c, other, newKey(), "bob@example.com");
+
+      await asToken(c, {});
+      expect((await c.query("select app_public.lookup_booking($1, 'someone@else.example') as t", [held.group_code])).rows[0].t).toBeNull();
+      const token = (await c.query("select * from app_public.lookup_booking($1, ' ADA@example.com ')", [held.group_code.toLowerCase()])).rows[0];
+      expect(token).toMatchObject({ role: "keepr_anonymous", reservation_id: null, booking_group_id: held.booking_group_id });
+
+      await asGroupToken(c, held.booking_group_id);
+      expect((await c.query("select id from app_public.booking_groups")).rows.map((r) => r.id)).toEqual([held.booking_group_id]);
+      expect((await c.query("select id from app_public.reservations order by room_no")).rows.map((r) => r.id)).toEqual(held.reservation_ids);
+
+      await asToken(c, { reservationId: held.reservation_ids[1] });
+      expect((await c.query("select id from app_public.booking_groups")).rows).toEqual([]);
+      expect((await c.query("select id from app_public.reservations")).rows.map((r) => r.id)).toEqual([held.reservation_ids[1]]);
+
+      await asToken(c, {});
+      expect((await c.query("select id from app_public.booking_groups")).rows).toEqual([]);
+      expect((await c.query("select id from app_public.reservations")).rows).toEqual([]);
+    }));
+
+  it("staff of another property and the housekeeper see no group; the accountant sees it", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithSuites(c);
+      const { held } = await threeRoomGroup(c, h);
+      await asOwner(c);
+      const other = await createHotel(c);
+      const accountant = (await c.query("insert into app_public.users (email, display_name) values ('acc-' || gen_random_uuid() || '@test.example', 'Acc') returning id")).rows[0].id;
+      await c.query("insert into app_public.property_memberships (property_id, user_id, role) values ($1, $2, 'accountant')", [h.propertyId, accountant]);
+      await staff(c, other.manager);
+      expect((await c.query("select id from app_public.booking_groups")).rows).toEqual([]);
+      expect(await sqlstateOf(c, "select * from app_public.cancel_group($1, $2)", [held.booking_group_id, newKey()])).toBe("NTFND");
+      await staff(c, h.housekeeper);
+      expect((await c.query("select id from app_public.booking_groups")).rows).toEqual([]);
+      await staff(c, accountant);
+      expect((await c.query("select id from app_public.booking_groups")).rows.map((r) => r.id)).toEqual([held.booking_group_id]);
+      expect(await sqlstateOf(c, "select * from app_public.cancel_group($1, $2)", [held.booking_group_id, newKey()])).toBe("DNIED");
+      await asGroupToken(c, held.booking_group_id);
+      // Another group's token cannot cancel this one.
+      await asOwner(c);
+      const { held: second } = await threeRoomGroup(c, h, 20);
+      await asGroupToken(c, second.booking_group_id);
+      expect(await sqlstateOf(c, "select * from app_public.cancel_group($1, $2)", [held.booking_group_id, newKey()])).toBe("NTFND");
+      expect(await sqlstateOf(c, "select * from app_public.cancel_reservation($1, $2)", [held.reservation_ids[0], newKey()])).toBe("NTFND");
+    }));
+});
+
+describe("cancel and change", () => {
+  it("cancelling the group cancels each room under its own terms, releases every unit and leaves the penalties as the total", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithSuites(c);
+      await asOwner(c);
+      await c.query("update app_public.rate_plans set is_refundable = false where id = $1", [h.suitePlanId]);
+      const { held } = await threeRoomGroup(c, h);
+      await asToken(c, {});
+      await confirmGroup(c, held);
+      await asGroupToken(c, held.booking_group_id);
+      const result = (await c.query("select status, penalty_amount from app_public.cancel_group($1, $2, 'Wedding moved')", [held.booking_group_id, newKey()])).rows;
+      expect(result.map((b) => [b.status, b.penalty_amount])).toEqual([
+        ["cancelled", "0"],
+        ["cancelled", "0"],
+        ["cancelled", "36000"],
+      ]);
+      const total = (await c.query("select app_public.booking_groups_total_amount(g) as t from app_public.booking_groups g where id = $1", [held.booking_group_id])).rows[0].t;
+      expect(total).toBe("36000");
+      expect((await rooms(c, held.booking_group_id)).map((r) => r.live_claims)).toEqual([0, 0, 0]);
+      // Nothing left to cancel.
+      await asGroupToken(c, held.booking_group_id);
+      expect(await sqlstateOf(c, "select * from app_public.cancel_group($1, $2)", [held.booking_group_id, newKey()])).toBe("TRANS");
+    }));
+
+  it("one room cancelled alone (by the group's token) leaves the others, and the group total follows", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithSuites(c);
+      const { held } = await threeRoomGroup(c, h);
+      await asToken(c, {});
+      await confirmGroup(c, held);
+      await asGroupToken(c, held.booking_group_id);
+      await c.query("select * from app_public.cancel_reservation($1, $2)", [held.reservation_ids[1], newKey()]);
+      expect((await rooms(c, held.booking_group_id)).map((r) => r.status)).toEqual(["confirmed", "cancelled", "confirmed"]);
+      const total = (await c.query("select app_public.booking_groups_total_amount(g) as t from app_public.booking_groups g where id = $1", [held.booking_group_id])).rows[0].t;
+      expect(total).toBe("56000");
+      // The group cancel then cancels the two left.
+      await asGroupToken(c, held.booking_group_id);
+      await c.query("select * from app_public.cancel_group($1, $2)", [held.booking_group_id, newKey()]);
+      expect((await rooms(c, held.booking_group_id)).map((r) => r.status)).toEqual(["cancelled", "cancelled", "cancelled"]);
+    }));
+
+  it("a room in house makes the group cancel fail, naming it, and cancels nothing", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithSuites(c);
+      const { held } = await threeRoomGroup(c, h, 0);
+      await asToken(c, {});
+      await confirmGroup(c, held);
+      await asOwner(c);
+      await c.query("update app_public.units set housekeeping_status = 'clean' where property_id = $1", [h.propertyId]);
+      await staff(c, h.frontDesk);
+      await c.query("select * from app_public.check_in($1, $2)", [held.reservation_ids[1], newKey()]);
+      const e = await errorOf(c, "select * from app_public.cancel_group($1, $2)", [held.booking_group_id, newKey()]);
+      expect(e).toEqual({ code: "TRANS", message: "Room 2: A reservation that is checked in cannot be cancelled." });
+      expect((await rooms(c, held.booking_group_id)).map((r) => r.status)).toEqual(["confirmed", "checked_in", "confirmed"]);
+    }));
+
+  it("a room's dates and guests change with modifyReservation; the group total follows; the rooming list is the front office's", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithSuites(c);
+      const { held } = await threeRoomGroup(c, h);
+      await asToken(c, {});
+      await confirmGroup(c, held);
+      await staff(c, h.frontDesk);
+      const [arrival] = nights(h, 10, 2);
+      await c.query("select * from app_public.modify_reservation($1, $2, departure => $3)", [held.reservation_ids[0], newKey(), addDays(arrival, 3)]);
+      const total = (await c.query("select app_public.booking_groups_total_amount(g) as t from app_public.booking_groups g where id = $1", [held.booking_group_id])).rows[0].t;
+      expect(total).toBe("86000");
+      const renamed = (await c.query("select guest_name from app_public.set_room_guest_name($1, '  Cleo Smith ')", [held.reservation_ids[2]])).rows[0];
+      expect(renamed.guest_name).toBe("Cleo Smith");
+      await staff(c, h.housekeeper);
+      expect(await sqlstateOf(c, "select * from app_public.set_room_guest_name($1, 'X')", [held.reservation_ids[2]])).toBe("DNIED");
+      await asGroupToken(c, held.booking_group_id);
+      expect(await sqlstateOf(c, "select * from app_public.set_room_guest_name($1, null)", [held.reservation_ids[2]])).toBeNull();
+    }));
+});
+
+describe("room combinations", () => {
+  it("a party too big for one room gets the cheapest minimal combinations that fit, each bookable as a group", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithSuites(c, 2, 3);
+      await asToken(c, {});
+      const stay = nights(h, 10, 2);
+      const { rows } = await c.query(
+        "select rank, to_jsonb(rooms) as rooms, room_type_names, capacity, total_amount from app_public.room_combinations($1, $2, $3, 6, 3)",
+        [h.propertyId, ...stay],
+      );
+      expect(rows.length).toBeGreaterThan(1);
+      for (const combo of rows) {
+        const guests = combo.rooms.reduce((n: number, r: { adults: number; children: number }) => n + r.adults + r.children, 0);
+        expect(guests).toBe(9);
+        expect(combo.capacity).toBeGreaterThanOrEqual(9);
+        expect(combo.rooms.every((r: { adults: number }) => r.adults >= 1)).toBe(true);
+      }
+      expect(rows.map((r) => Number(r.total_amount))).toEqual(rows.map((r) => Number(r.total_amount)).sort((a, b) => a - b));
+      // Doubles at 100.00 for 3 guests are cheaper per bed than suites at 180.00 for 4: 3 doubles.
+      expect(rows[0]).toMatchObject({ rank: 1, room_type_names: ["Double", "Double", "Double"], capacity: 9, total_amount: "60000" });
+      // Never more rooms of a type than are left (2 suites).
+      expect(rows.every((r) => r.room_type_names.filter((n: string) => n === "Suite").length <= 2)).toBe(true);
+      const best: GroupRoom[] = rows[0].rooms.map((r: { rate_plan_id: string; adults: number; children: number }) => ({ ratePlanId: r.rate_plan_id, adults: r.adults, children: r.children }));
+      const q = await quoteGroup(c, best, ...stay);
+      expect(q.total_amount).toBe("60000");
+      expect(await sqlstateOf(c, "select * from app_public.room_combinations($1, $2, $3, 6, 3, 0)", [h.propertyId, ...stay])).toBe("INVLD");
+      expect(await sqlstateOf(c, "select * from app_public.room_combinations($1, $2, $3, 60, 3)", [h.propertyId, ...stay])).toBe("GUEST");
+    }));
+
+  it("a party that fits nowhere gets no combination", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithSuites(c, 1, 1);
+      await asToken(c, {});
+      const { rows } = await c.query("select * from app_public.room_combinations($1, $2, $3, 9, 0, 4)", [h.propertyId, ...nights(h, 10, 2)]);
+      expect(rows).toEqual([]);
+    }));
+});
