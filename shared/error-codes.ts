@@ -132,8 +132,9 @@ export const errorCodes = {
     details: "You are staff at this property, but your role may not do this; or, for a guest changing their booking online, the booking does not allow it: `extensions.reason` is `NOT_CONFIRMED`, `RATE_PLAN`, `NOT_REFUNDABLE`, `PAST_DEADLINE` (see `Reservation.changeRefusal`) or `DATES_ONLY`.",
   },
   SOLD_OUT: {
-    kind: "conflict", surfaces: sqlRaised, sqlstate: "SOLDO", raisedBy: "`quote`, `createHold`, `deskQuote`, `createDeskHold`, `modifyReservation`",
+    kind: "conflict", surfaces: sqlRaised, sqlstate: "SOLDO", raisedBy: "`quote`, `createHold`, `deskQuote`, `createDeskHold`, `modifyReservation`, `quoteGroup`, `createGroupHold`",
     message: "No unit of the room type is free for those nights.",
+    details: "`quoteGroup` and `createGroupHold` name the room (\"Room 2 (Suite): …\", `extensions.reason` `room 2`): the rooms of a type are counted together, and a group hold holds every room or none.",
   },
   RESTRICTED: {
     kind: "input", surfaces: sqlRaised, sqlstate: "RSTRC", raisedBy: "`quote`, `deskQuote`, `modifyReservation`",
@@ -159,9 +160,9 @@ export const errorCodes = {
     details: "Missing, shorter than 16 or longer than 200 characters, or with spaces.",
   },
   QUOTE_INVALID: {
-    kind: "input", surfaces: sqlRaised, sqlstate: "QUOTE", raisedBy: "`createHold`, `createDeskHold`",
+    kind: "input", surfaces: sqlRaised, sqlstate: "QUOTE", raisedBy: "`createHold`, `createDeskHold`, `createGroupHold`",
     message: "The quote token is not one Keepr signed.",
-    details: "Also a `deskQuote` token given to `createHold`, or a `quote` token given to `createDeskHold`: each takes its own.",
+    details: "Also a `deskQuote` token given to `createHold`, or a `quote` token given to `createDeskHold`, a `quoteGroup` token given to `createHold` or a `quote` token given to `createGroupHold`: each takes its own.",
   },
   QUOTE_EXPIRED: {
     kind: "conflict", surfaces: sqlRaised, sqlstate: "QTEXP", raisedBy: "`createHold`, `createDeskHold`",
