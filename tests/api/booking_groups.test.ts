@@ -132,7 +132,7 @@ it("a party too big for a room gets room combinations, and the first books as a 
   const res = await server.graphql(HOLD_GROUP, { token: quote.quoteToken, key: newKey() });
   expect(res.body.errors?.[0]?.extensions?.code).toBe("SOLD_OUT");
   expect(res.body.errors?.[0]?.message).toBe("Room 1 (Suite): no unit of this room type is free for these dates any more, so none of the rooms is held.");
-  expect(res.body.errors?.[0]?.extensions?.reason).toBe("room 1");
+  expect((res.body.errors?.[0]?.extensions as { reason?: string } | undefined)?.reason).toBe("room 1");
   const held = await db.ownerPool.query("select count(*)::int as n from app_public.reservations where property_id = $1", [h.propertyId]);
   expect(held.rows[0].n).toBe(1);
 });

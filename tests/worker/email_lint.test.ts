@@ -42,6 +42,13 @@ const context = (language: string): NotificationContext => ({
   payment: { amount: 12000, reason: "The card was declined." },
   payment_due_by: "2099-03-01T10:00:00Z",
   manage_url: "https://book.example/manage?code=ABCD2345",
+  group: {
+    code: "G-ABCD2345", name: "Smith <wedding>", total: 72000,
+    rooms: [
+      { room_no: 1, room_type: "Double Room", guest_name: "Ann & Bob", adults: 2, children: 1, code: "ABCD2345", total: 36000 },
+      { room_no: 2, room_type: "Double Room", guest_name: null, adults: 1, children: 0, code: "EFGH6789", total: 36000 },
+    ],
+  },
 });
 
 describe.each(guestLanguageCodes)("%s", (language) => {

@@ -8,7 +8,7 @@ import path from "node:path";
 import type pg from "pg";
 import { actAs, fileDatabase, inCommit } from "../helpers/db.ts";
 import { newOutbox, runDueJobs } from "../helpers/jobs.ts";
-import { addDays, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
+import { addDays, confirmGroup, createHotel, hold, holdGroup, localDate, newKey, quote, quoteGroup, type Hotel } from "../helpers/booking.ts";
 
 const db = fileDatabase();
 let outbox: string;
@@ -157,4 +157,23 @@ it("payments send a receipt or a payment-failed message", async () => {
     { template: "payment_receipt", status: "sent", subject: expect.stringMatching(/^Payment received/), body_text: expect.stringMatching(/we received \S*\d/) },
   ]);
   expect(attempts).toHaveLength(2);
+});
+
+it("a booking group is confirmed with one email that lists every room, its guests, its own code and price, and the group's total", async () => {
+  const h = await createHotel(db.ownerPool);
+  const arrival = localDate(h.timeZone, 12);
+  const rooms = await committed(async (c) => {
+    await actAs(c, { role: "keepr_anonymous" });
+    const q = await quoteGroup(c, [{ ratePlanId: h.ratePlanId, adults: 2, guestName: "Ann Smith" }, { ratePlanId: h.ratePlanId, adults: 1, children: 1 }], arrival, addDays(arrival, 2));
+    const held = await holdGroup(c, q.quote_token, "Smith wedding");
+    await confirmGroup(c, held, newKey(), "ada.smith@example.com");
+    return { ...held, first: held.reservation_ids[0]!, second: held.reservation_ids[1]! };
+  });
+  // One confirmation and one pre-arrival message, with the first room; none with the second.
+  expect((await notificationsOf(rooms.first)).map((n) => `${n.template} ${n.channel}`)).toEqual(["confirmation email", "confirmation sms", "pre_arrival email", "pre_arrival sms"]);
+  expect(await notificationsOf(rooms.second)).toEqual([]);
+  await runJobs();
+  const body = (await db.ownerPool.query("select body_text from app_public.notifications where reservation_id = $1 and template = 'confirmation' and channel = 'email'", [rooms.first])).rows[0];
+  const codes = (await db.ownerPool.query("select confirmation_code from app_public.reservations where group_id = $1 order by room_no", [rooms.booking_group_id])).rows.map((r) => r.confirmation_code);
+  expect(body.body_text).toContain(`Group booking ${rooms.group_code} · Smith wedding\nRoom 1: Double · 2 adults · Ann Smith · ${codes[0]} · €200.00\nRoom 2: Double · 1 adult, 1 child · ${codes[1]} · €200.00\nGroup total: €400.00\n`);
 });

@@ -32,6 +32,13 @@ export interface NotificationContext {
   payment?: { amount: number; reason: string | null };
   /** Payment due: the booking is cancelled if still unpaid at this moment (ISO 8601), else absent. */
   payment_due_by?: string | null;
+  /** A room of a booking group: the group's code, name, rooms (not cancelled; each with its own code) and total. */
+  group?: {
+    code: string;
+    name: string | null;
+    total: number;
+    rooms: Array<{ room_no: number; room_type: string; guest_name: string | null; adults: number; children: number; code: string | null; total: number }>;
+  } | null;
   /** The guest's booking page (pay, change, cancel; the code filled in), when the worker knows the public URL. */
   manage_url?: string;
 }

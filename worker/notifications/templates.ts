@@ -55,6 +55,20 @@ const calendarRemove = {
   pt: "O ficheiro anexo stay-{{code}}.ics retira a estadia do seu calendário.",
   es: "El archivo adjunto stay-{{code}}.ics quita la estancia de su calendario.",
 };
+// A booking group's one confirmation lists every room (its type, guests, who sleeps there, its own code and price).
+const groupText = (words: { group: string; room: string; total: string }) =>
+  `{{#if group}}${words.group} {{group.code}}{{#if group.name}} · {{group.name}}{{/if}}\n` +
+  `{{#each group.rooms}}${words.room} {{room_no}}: {{room_type}} · {{guests adults children}}{{#if guest_name}} · {{guest_name}}{{/if}} · {{code}} · {{money total}}\n{{/each}}` +
+  `${words.total}: {{money group.total}}\n\n{{/if}}`;
+const groupHtml = (words: { group: string; room: string; total: string }) =>
+  `{{#if group}}<p><strong>${words.group} {{group.code}}</strong>{{#if group.name}} · {{group.name}}{{/if}}` +
+  `{{#each group.rooms}}<br>${words.room} {{room_no}}: {{room_type}} · {{guests adults children}}{{#if guest_name}} · {{guest_name}}{{/if}} · {{code}} · {{money total}}{{/each}}` +
+  `<br>${words.total}: <strong>{{money group.total}}</strong></p>{{/if}}`;
+const groupWords = {
+  en: { group: "Group booking", room: "Room", total: "Group total" },
+  pt: { group: "Reserva de grupo", room: "Quarto", total: "Total do grupo" },
+  es: { group: "Reserva de grupo", room: "Habitación", total: "Total del grupo" },
+};
 const arrivalText = "Check-in from {{check_in_time}}{{#if property.check_out_time}}, check-out until {{property.check_out_time}}{{/if}}.";
 const arrivalTextPt = "Check-in a partir das {{check_in_time}}{{#if property.check_out_time}}, check-out até às {{property.check_out_time}}{{/if}}.";
 const arrivalTextEs = "Entrada a partir de las {{check_in_time}}{{#if property.check_out_time}}, salida hasta las {{property.check_out_time}}{{/if}}.";
@@ -63,8 +77,8 @@ const en: LanguageTemplates = {
   email: {
     confirmation: {
       subject: "Your booking {{code}} at {{property.name}} is confirmed",
-      text: `Hello {{guest.name}},\n\nyour booking is confirmed.\n\n${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\nTotal: {{money total}}\nConfirmation code: {{code}}\n\n${arrivalText}\n${instructionsText}{{terms}}\n\n${calendarAdd.en}\n\n${manageText("View, change or cancel your booking (with your code and this email address):")}${footerText}`,
-      html: htmlFrame(`<p>Hello {{guest.name}},</p><p>your booking is confirmed.</p>${staySummaryHtml}<p>Total: <strong>{{money total}}</strong><br>Confirmation code: <strong>{{code}}</strong></p><p>${arrivalText}</p>${instructionsHtml}<p>{{terms}}</p><p>${calendarAdd.en}</p>${manageHtml("View, change or cancel your booking")}`),
+      text: `Hello {{guest.name}},\n\nyour booking is confirmed.\n\n${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\nTotal: {{money total}}\nConfirmation code: {{code}}\n\n${groupText(groupWords.en)}${arrivalText}\n${instructionsText}{{terms}}\n\n${calendarAdd.en}\n\n${manageText("View, change or cancel your booking (with your code and this email address):")}${footerText}`,
+      html: htmlFrame(`<p>Hello {{guest.name}},</p><p>your booking is confirmed.</p>${staySummaryHtml}<p>Total: <strong>{{money total}}</strong><br>Confirmation code: <strong>{{code}}</strong></p>${groupHtml(groupWords.en)}<p>${arrivalText}</p>${instructionsHtml}<p>{{terms}}</p><p>${calendarAdd.en}</p>${manageHtml("View, change or cancel your booking")}`),
     },
     modification: {
       subject: "Your booking {{code}} was changed",
@@ -108,8 +122,8 @@ const pt: LanguageTemplates = {
   email: {
     confirmation: {
       subject: "A sua reserva {{code}} em {{property.name}} está confirmada",
-      text: `Olá {{guest.name}},\n\na sua reserva está confirmada.\n\n${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\nTotal: {{money total}}\nCódigo de confirmação: {{code}}\n\n${arrivalTextPt}\n${instructionsText}{{terms}}\n\n${calendarAdd.pt}\n\n${manageText("Ver, alterar ou cancelar a reserva (com o código e este email):")}${footerText}`,
-      html: htmlFrame(`<p>Olá {{guest.name}},</p><p>a sua reserva está confirmada.</p>${staySummaryHtml}<p>Total: <strong>{{money total}}</strong><br>Código de confirmação: <strong>{{code}}</strong></p><p>${arrivalTextPt}</p>${instructionsHtml}<p>{{terms}}</p><p>${calendarAdd.pt}</p>${manageHtml("Ver, alterar ou cancelar a reserva")}`),
+      text: `Olá {{guest.name}},\n\na sua reserva está confirmada.\n\n${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\nTotal: {{money total}}\nCódigo de confirmação: {{code}}\n\n${groupText(groupWords.pt)}${arrivalTextPt}\n${instructionsText}{{terms}}\n\n${calendarAdd.pt}\n\n${manageText("Ver, alterar ou cancelar a reserva (com o código e este email):")}${footerText}`,
+      html: htmlFrame(`<p>Olá {{guest.name}},</p><p>a sua reserva está confirmada.</p>${staySummaryHtml}<p>Total: <strong>{{money total}}</strong><br>Código de confirmação: <strong>{{code}}</strong></p>${groupHtml(groupWords.pt)}<p>${arrivalTextPt}</p>${instructionsHtml}<p>{{terms}}</p><p>${calendarAdd.pt}</p>${manageHtml("Ver, alterar ou cancelar a reserva")}`),
     },
     modification: {
       subject: "A sua reserva {{code}} foi alterada",
@@ -153,8 +167,8 @@ const es: LanguageTemplates = {
   email: {
     confirmation: {
       subject: "Su reserva {{code}} en {{property.name}} está confirmada",
-      text: `Hola, {{guest.name}}:\n\nsu reserva está confirmada.\n\n${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\nTotal: {{money total}}\nCódigo de confirmación: {{code}}\n\n${arrivalTextEs}\n${instructionsText}{{terms}}\n\n${calendarAdd.es}\n\n${manageText("Ver, cambiar o cancelar su reserva (con su código y esta dirección de correo):")}${footerText}`,
-      html: htmlFrame(`<p>Hola, {{guest.name}}:</p><p>su reserva está confirmada.</p>${staySummaryHtml}<p>Total: <strong>{{money total}}</strong><br>Código de confirmación: <strong>{{code}}</strong></p><p>${arrivalTextEs}</p>${instructionsHtml}<p>{{terms}}</p><p>${calendarAdd.es}</p>${manageHtml("Ver, cambiar o cancelar su reserva")}`),
+      text: `Hola, {{guest.name}}:\n\nsu reserva está confirmada.\n\n${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\nTotal: {{money total}}\nCódigo de confirmación: {{code}}\n\n${groupText(groupWords.es)}${arrivalTextEs}\n${instructionsText}{{terms}}\n\n${calendarAdd.es}\n\n${manageText("Ver, cambiar o cancelar su reserva (con su código y esta dirección de correo):")}${footerText}`,
+      html: htmlFrame(`<p>Hola, {{guest.name}}:</p><p>su reserva está confirmada.</p>${staySummaryHtml}<p>Total: <strong>{{money total}}</strong><br>Código de confirmación: <strong>{{code}}</strong></p>${groupHtml(groupWords.es)}<p>${arrivalTextEs}</p>${instructionsHtml}<p>{{terms}}</p><p>${calendarAdd.es}</p>${manageHtml("Ver, cambiar o cancelar su reserva")}`),
     },
     modification: {
       subject: "Su reserva {{code}} ha cambiado",

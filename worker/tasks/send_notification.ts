@@ -82,6 +82,19 @@ const load = `
                                           join app_public.folio_balances b on b.property_id = fo.property_id and b.folio_id = fo.id
                                           where fo.property_id = r.property_id and fo.reservation_id = r.id), 0), 0),
            'payment_due_by', r.payment_due_by,
+           -- A room of a booking group: the group and its rooms (not cancelled), which its one confirmation lists.
+           'group', case when r.group_id is not null then (
+             select jsonb_build_object('code', bg.group_code, 'name', bg.name,
+                      'total', coalesce(sum(x.total_amount), 0),
+                      'rooms', coalesce(jsonb_agg(jsonb_build_object('room_no', x.room_no, 'room_type', xt.name, 'guest_name', x.guest_name,
+                                                                     'adults', x.adults, 'children', x.children, 'code', x.confirmation_code,
+                                                                     'total', x.total_amount) order by x.room_no)
+                                        filter (where x.id is not null), '[]'::jsonb))
+               from app_public.booking_groups bg
+               left join app_public.reservations x on x.property_id = bg.property_id and x.group_id = bg.id and x.status <> 'cancelled'
+               left join app_public.room_types xt on xt.property_id = x.property_id and xt.id = x.room_type_id
+              where bg.property_id = r.property_id and bg.id = r.group_id
+              group by bg.id, bg.property_id) end,
            'payment', (select jsonb_build_object('amount', a.amount, 'reason', a.failure_message)
                          from app_public.payment_attempts a
                         where n.cause ~ '^payment:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(:|$)' and a.property_id = n.property_id and a.id = split_part(n.cause, ':', 2)::uuid)
