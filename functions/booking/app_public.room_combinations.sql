@@ -35,6 +35,8 @@ declare
   v_rooms app_public.group_room[];
   v_total bigint;
   v_price record;
+  v_key text;
+  v_prices jsonb := '{}';
   v_results app_public.room_combination[] := '{}';
   v_currency character(3);
   i integer;
@@ -98,21 +100,26 @@ begin
     v_rooms := '{}';
     v_total := 0;
     for i in 1..v_combo.rooms loop
-      select rp.id, (app_private.quote_for(rp.id, arrival, departure, v_adults[i], v_children[i])).total_amount as total
-        into v_price
-        from app_public.rate_plans rp
-       where rp.property_id = room_combinations.property_id and rp.room_type_id = v_combo.type_ids[i]
-         and (rp.is_published or v_member)
-         and not exists (select 1 from app_private.stay_restrictions(array[rp.id], arrival, departure, v_adults[i], v_children[i]) s
-                          where s.restriction is not null)
-       order by 2, rp.id
-       limit 1;
-      if not found then
+      -- The cheapest plan of a room type for an occupancy, priced once per call.
+      v_key := v_combo.type_ids[i] || ':' || v_adults[i] || ':' || v_children[i];
+      if not v_prices ? v_key then
+        select rp.id, (app_private.quote_for(rp.id, arrival, departure, v_adults[i], v_children[i])).total_amount as total
+          into v_price
+          from app_public.rate_plans rp
+         where rp.property_id = room_combinations.property_id and rp.room_type_id = v_combo.type_ids[i]
+           and (rp.is_published or v_member)
+           and not exists (select 1 from app_private.stay_restrictions(array[rp.id], arrival, departure, v_adults[i], v_children[i]) s
+                            where s.restriction is not null)
+         order by 2, rp.id
+         limit 1;
+        v_prices := v_prices || pg_catalog.jsonb_build_object(v_key, case when found then pg_catalog.jsonb_build_object('id', v_price.id, 'total', v_price.total) end);
+      end if;
+      if v_prices -> v_key = 'null'::jsonb then
         v_total := null;
         exit;
       end if;
-      v_rooms := v_rooms || (v_price.id, v_adults[i], v_children[i], null)::app_public.group_room;
-      v_total := v_total + v_price.total;
+      v_rooms := v_rooms || ((v_prices -> v_key ->> 'id')::uuid, v_adults[i], v_children[i], null)::app_public.group_room;
+      v_total := v_total + (v_prices -> v_key ->> 'total')::bigint;
     end loop;
     if v_total is not null then
       v_results := v_results || (null, v_rooms, v_combo.type_names, v_combo.capacity, v_currency, v_total)::app_public.room_combination;

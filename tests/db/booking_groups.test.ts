@@ -121,6 +121,10 @@ describe("quote and hold several rooms", () => {
       const e = await errorOf(c, ...quoteGroupSql([{ ratePlanId: h.ratePlanId }, { ratePlanId: h.ratePlanId, adults: 3, children: 1 }], ...nights(h, 10, 2)));
       expect(e).toEqual({ code: "RSTRC", message: "Room 2: This room sleeps at most 3 guests." });
       expect(await sqlstateOf(c, ...quoteGroupSql([], ...nights(h, 10, 2)))).toBe("INVLD");
+      expect(await sqlstateOf(c, ...quoteGroupSql(Array(21).fill({ ratePlanId: h.ratePlanId, adults: 1 }), ...nights(h, 10, 2)))).toBe("INVLD");
+      expect(await sqlstateOf(c, ...quoteGroupSql([{ ratePlanId: h.ratePlanId, adults: 0 }], ...nights(h, 10, 2)))).toBe("GUEST");
+      expect(await sqlstateOf(c, ...quoteGroupSql([{ ratePlanId: h.ratePlanId, adults: null as unknown as number }], ...nights(h, 10, 2)))).toBe("GUEST");
+      expect(await sqlstateOf(c, ...quoteGroupSql([{ ratePlanId: "00000000-0000-0000-0000-000000000000" }], ...nights(h, 10, 2)))).toBe("NTFND");
       expect(await sqlstateOf(c, ...quoteGroupSql([{ ratePlanId: h.ratePlanId, guestName: "x".repeat(201) }], ...nights(h, 10, 2)))).toBe("INVLD");
       // Rooms of two properties in one group.
       await asOwner(c);
