@@ -368,7 +368,7 @@ export const functions = {
     call: { guard: "front_office", own: true, refusal: "NTFND" },
     variants: { "with the hold token": { anyone: true } },
   },
-  "app_public.cancel_group(uuid,text,text)": { about: "and the group's token", execute: api, call: { guard: "front_office", own: true } },
+  "app_public.cancel_group(uuid,text,text)": { about: "own: the signed-in guest who made the group, or the group's token; a room's booking token is refused (NOT_FOUND)", execute: api, call: { guard: "front_office", own: true } },
   "app_public.set_room_guest_name(uuid,text)": { about: "the rooming list", execute: api, call: { guard: "front_office", own: true } },
   "app_public.room_combinations(uuid,date,date,integer,integer,integer,integer)": { execute: api, call: { anyone: true } },
   "app_public.quote_change(uuid,date,date,integer,integer)": { execute: api, call: { guard: "front_office", own: true, refusal: "NTFND" } },
