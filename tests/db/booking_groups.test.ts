@@ -237,6 +237,32 @@ describe("confirm a group", () => {
     }));
 });
 
+describe("at the desk", () => {
+  it("the front desk books a group with its rooming list by phone: channel front_desk, no hold token, no email needed", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithSuites(c);
+      await staff(c, h.frontDesk);
+      const q = await quoteGroup(c, [
+        { ratePlanId: h.ratePlanId, adults: 2, guestName: "Dr. Ng" },
+        { ratePlanId: h.ratePlanId, adults: 1, guestName: "Ms. Ito" },
+        { ratePlanId: h.suitePlanId, adults: 3, guestName: "The Okafors" },
+      ], ...nights(h, 30, 3));
+      const held = await holdGroup(c, q.quote_token, "Conference speakers");
+      const booked = (await c.query("select status from app_public.confirm_group($1, $2, 'Events Office', null)", [held.booking_group_id, newKey()])).rows;
+      expect(booked.map((b) => b.status)).toEqual(["confirmed", "confirmed", "confirmed"]);
+      const g = (await c.query("select name, channel, user_id, contact_name, contact_email from app_public.booking_groups where id = $1", [held.booking_group_id])).rows[0];
+      expect(g).toEqual({ name: "Conference speakers", channel: "front_desk", user_id: null, contact_name: "Events Office", contact_email: null });
+      expect((await rooms(c, held.booking_group_id)).map((r) => r.guest_name)).toEqual(["Dr. Ng", "Ms. Ito", "The Okafors"]);
+      // No email, so no message for anyone.
+      expect((await c.query("select count(*)::int as n from app_public.notifications where reservation_id = any($1)", [held.reservation_ids])).rows[0].n).toBe(0);
+      // The housekeeper may not book groups' rooms for guests: the hold is the desk's.
+      await staff(c, h.housekeeper);
+      const q2 = await quoteGroup(c, [{ ratePlanId: h.ratePlanId }], ...nights(h, 40, 1));
+      const other = await holdGroup(c, q2.quote_token);
+      expect(await sqlstateOf(c, "select * from app_public.confirm_group($1, $2, 'X', null)", [other.booking_group_id, newKey()])).toBe("NTFND");
+    }));
+});
+
 describe("who sees a group", () => {
   it("the group's token reads the group and its rooms, not another group's; a room's own token does not read the group", () =>
     inRollback(db.ownerPool, async (c) => {
