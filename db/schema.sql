@@ -22,73 +22,74 @@
 -- contents
 -- ============================================================================
 -- app_public
---   tables: allocation_moves, cash_movements, cash_shifts, channel_conflicts,
---     channel_feed_events, channel_feeds, companies, exports, fees,
---     folio_balances, folio_bill_to, folio_extras, folios, guest_merges,
---     guest_unmerges, guests, housekeeping_tasks, inventory_claims,
---     invoice_deliveries, invoices, journal_entries, ledger_accounts,
---     night_audit_anomalies, night_audits, notification_templates,
---     notifications, organizations, owners, payment_attempts, payment_intents,
---     payout_lines, payouts, postings, properties, property_legal_details,
---     property_memberships, rate_calendar, rate_overrides,
---     rate_plan_los_discounts, rate_plans, reconciliation_differences, refunds,
---     registration_cards, reservations, room_types, settlement_lines,
---     settlement_reports, taxes, units, users
+--   tables: allocation_moves, booking_groups, cash_movements, cash_shifts,
+--     channel_conflicts, channel_feed_events, channel_feeds, companies,
+--     exports, fees, folio_balances, folio_bill_to, folio_extras, folios,
+--     guest_merges, guest_unmerges, guests, housekeeping_tasks,
+--     inventory_claims, invoice_deliveries, invoices, journal_entries,
+--     ledger_accounts, night_audit_anomalies, night_audits,
+--     notification_templates, notifications, organizations, owners,
+--     payment_attempts, payment_intents, payout_lines, payouts, postings,
+--     properties, property_legal_details, property_memberships, rate_calendar,
+--     rate_overrides, rate_plan_los_discounts, rate_plans,
+--     reconciliation_differences, refunds, registration_cards, reservations,
+--     room_types, settlement_lines, settlement_reports, taxes, units, users
 --   views: account_balances, trial_balance
 --   types: account_kind, availability, booking, cancellation_penalty_kind,
 --     cash_movement_kind, channel_conflict_closer, channel_conflict_status,
 --     channel_feed_pending_change, channel_source, charge_posting, claim_kind,
 --     desk_payment_method, export_kind, export_status, fee_basis, folio_kind,
---     folio_status, hold, housekeeping_status, housekeeping_stay,
---     housekeeping_task_kind, housekeeping_task_status, identity_document_type,
+--     folio_status, group_hold, group_quote, group_quote_room, group_room,
+--     hold, housekeeping_status, housekeeping_stay, housekeeping_task_kind,
+--     housekeeping_task_status, identity_document_type,
 --     invoice_delivery_status, invoice_kind, jwt_token, meal_plan,
 --     night_audit_anomaly_kind, notification_channel, notification_kind,
 --     notification_status, payment_attempt_status, payment_kind,
 --     payment_status, price_line, property_kind, quote, rate_grid_day,
 --     reconciliation_difference_kind, refund_status, reservation_event,
---     reservation_history_line, reservation_status, staff_role,
---     stay_suggestion, tax_basis
+--     reservation_history_line, reservation_status, room_combination,
+--     staff_role, stay_suggestion, tax_basis
 --   functions: accept_channel_feed_change, ar_aging, attach_payment_method,
---     cancel_reservation, cash_shifts_expected_cash,
---     channel_feeds_pending_change, channel_reconciliation,
---     channel_revenue_report, charge_card_on_file, check_in, check_out,
---     city_tax_report, close_cash_shift, companies_folio, confirm_booking,
---     correct_folio_entry, create_block, create_desk_hold, create_folio,
---     create_hold, current_booking, current_user, desk_quote,
---     extend_payment_deadline, folio_list, folios_bill_to,
---     folios_due_at_check_out, front_desk_day, guests_duplicates,
---     guests_merges, guests_nights_count, guests_stays_count,
---     guests_total_spend, housekeeping_board, housekeeping_stays,
---     inventory_claims_end_date, inventory_claims_start_date,
---     issue_credit_note, issue_invoice, journal_entries_between, login, logout,
---     lookup_booking, mark_no_show, mark_payout_paid, merge_guests,
---     modify_reservation, move_unit, nearest_stays, occupancy_report,
---     on_the_books_report, open_cash_shift, open_channel_conflicts,
---     owner_statement, pay, payment_due_reservations, pickup_report,
---     pin_reservation_unit, post_folio_allowance, post_folio_charge,
---     property_by_slug, quote, quote_change, rate_grid,
---     record_registration_card, refund_folio_payment, refund_payment, register,
---     release_block, request_export, reservation_history, reservation_timeline,
---     reservations_arrival, reservations_cancellation_penalty_now,
---     reservations_card_on_file, reservations_change_refusal,
---     reservations_departure, reservations_folio, reservations_hold_state,
---     reservations_nights, reservations_no_show_from,
+--     booking_groups_total_amount, cancel_group, cancel_reservation,
+--     cash_shifts_expected_cash, channel_feeds_pending_change,
+--     channel_reconciliation, channel_revenue_report, charge_card_on_file,
+--     check_in, check_out, city_tax_report, close_cash_shift, companies_folio,
+--     confirm_booking, confirm_group, correct_folio_entry, create_block,
+--     create_desk_hold, create_folio, create_group_hold, create_hold,
+--     current_booking, current_user, desk_quote, extend_payment_deadline,
+--     folio_list, folios_bill_to, folios_due_at_check_out, front_desk_day,
+--     guests_duplicates, guests_merges, guests_nights_count,
+--     guests_stays_count, guests_total_spend, housekeeping_board,
+--     housekeeping_stays, inventory_claims_end_date,
+--     inventory_claims_start_date, issue_credit_note, issue_invoice,
+--     journal_entries_between, login, logout, lookup_booking, mark_no_show,
+--     mark_payout_paid, merge_guests, modify_reservation, move_unit,
+--     nearest_stays, occupancy_report, on_the_books_report, open_cash_shift,
+--     open_channel_conflicts, owner_statement, pay, payment_due_reservations,
+--     pickup_report, pin_reservation_unit, post_folio_allowance,
+--     post_folio_charge, property_by_slug, quote, quote_change, quote_group,
+--     rate_grid, record_registration_card, refund_folio_payment,
+--     refund_payment, register, release_block, request_export,
+--     reservation_history, reservation_timeline, reservations_arrival,
+--     reservations_cancellation_penalty_now, reservations_card_on_file,
+--     reservations_change_refusal, reservations_departure, reservations_folio,
+--     reservations_hold_state, reservations_nights, reservations_no_show_from,
 --     reservations_rate_override, reservations_unpaid_prepayment,
---     resolve_channel_conflict, room_type_held_until, route_folio_postings,
---     run_night_audit, run_payouts, search_availability, search_guests,
---     search_reservations, send_invoice, set_do_not_disturb, set_folio_bill_to,
---     set_property_legal_details, set_rates, set_unit_status,
---     sync_channel_feed_now, take_folio_payment, tape_chart_claims,
---     transfer_folio_to_city_ledger, undo_guest_merge, unit_calendar,
---     update_guest, update_housekeeping_task, update_reservation_guest,
---     waive_payment_guarantee
+--     resolve_channel_conflict, room_combinations, room_type_held_until,
+--     route_folio_postings, run_night_audit, run_payouts, search_availability,
+--     search_guests, search_reservations, send_invoice, set_do_not_disturb,
+--     set_folio_bill_to, set_property_legal_details, set_rates,
+--     set_room_guest_name, set_unit_status, sync_channel_feed_now,
+--     take_folio_payment, tape_chart_claims, transfer_folio_to_city_ledger,
+--     undo_guest_merge, unit_calendar, update_guest, update_housekeeping_task,
+--     update_reservation_guest, waive_payment_guarantee
 -- app_hidden
---   functions: currency_digits, current_actor_scope, current_booking_id,
---     current_colleague_ids, current_organization_ids, current_property_ids,
---     current_property_ids_for, current_session_id, current_user_id,
---     format_money, guest_search_text, guests_matching, is_country_code,
---     major_units, reservations_matching, search_pattern, staff_group_roles,
---     valid_amenities, valid_photo_urls
+--   functions: currency_digits, current_actor_scope, current_booking_group_id,
+--     current_booking_id, current_colleague_ids, current_organization_ids,
+--     current_property_ids, current_property_ids_for, current_session_id,
+--     current_user_id, format_money, guest_search_text, guests_matching,
+--     is_country_code, major_units, reservations_matching, search_pattern,
+--     staff_group_roles, valid_amenities, valid_photo_urls
 -- app_private
 --   tables: cards_on_file, channel_feed_pending_changes, folio_routes,
 --     idempotency_keys, invoice_counters, job_minutes, lookup_failures,
@@ -105,10 +106,11 @@
 --     hand_nights_to_channels, history_party_words, history_stay_words,
 --     history_unit_name, idempotency_begin, idempotency_finish,
 --     import_settlement, insert_invoice, invalid_transition, invoice_delivery,
---     invoice_lines, invoice_payments, invoice_seller, local_today, lock_folio,
---     lock_reservation, masked_registration_card, new_confirmation_code,
---     no_show_from, notify, notify_all, password_refusal, penalty_base,
---     post_entry, post_reservation_charges, pre_arrival_at, price_lines,
+--     invoice_lines, invoice_payments, invoice_seller, local_today,
+--     lock_booking_group, lock_folio, lock_reservation,
+--     masked_registration_card, new_confirmation_code, no_show_from, notify,
+--     notify_all, password_refusal, penalty_base, post_entry,
+--     post_reservation_charges, pre_arrival_at, price_lines,
 --     purge_idempotency_keys, quote_for, reallocate_for, record_authorization,
 --     record_capture, record_channel_feed_error, record_due_no_shows,
 --     record_exports_purged, record_invoice_delivery, record_job_runs,
@@ -209,6 +211,58 @@ comment on constraint allocation_moves_property_id_reservation_id_fkey on app_pu
 @foreignFieldName allocationMoves';
 comment on constraint allocation_moves_property_id_to_unit_id_fkey on app_public.allocation_moves is '@fieldName toUnit
 @foreignFieldName allocationMovesTo';
+
+-- ----------------------------------------------------------------------------
+-- table app_public.booking_groups
+-- ----------------------------------------------------------------------------
+create table app_public.booking_groups (
+  id uuid default gen_random_uuid() not null,
+  property_id uuid not null,
+  group_code text not null,
+  name text,
+  user_id uuid,
+  channel text default 'web'::text not null,
+  contact_name text,
+  contact_email citext,
+  contact_phone text,
+  confirmed_at timestamp with time zone,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint booking_groups_channel_check CHECK (channel = ANY (ARRAY['web'::text, 'front_desk'::text])),
+  constraint booking_groups_contact_email_check CHECK (contact_email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'::citext AND length(contact_email::text) <= 254),
+  constraint booking_groups_contact_name_check CHECK (length(contact_name) >= 1 AND length(contact_name) <= 200),
+  constraint booking_groups_contact_phone_check CHECK (contact_phone ~ '^\+?[0-9 ()./-]{5,30}$'::text),
+  constraint booking_groups_group_code_check CHECK (group_code ~ '^G-[A-Z2-9]{8}$'::text),
+  constraint booking_groups_name_check CHECK (length(btrim(name)) >= 1 AND length(btrim(name)) <= 200),
+  constraint booking_groups_pkey PRIMARY KEY (id, property_id),
+  constraint booking_groups_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE RESTRICT,
+  constraint booking_groups_property_id_group_code_key UNIQUE (property_id, group_code),
+  constraint booking_groups_property_id_id_key UNIQUE (property_id, id),
+  constraint booking_groups_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id) ON DELETE SET NULL
+);
+CREATE INDEX booking_groups_group_code_idx ON app_public.booking_groups USING btree (group_code);
+CREATE INDEX booking_groups_user_idx ON app_public.booking_groups USING btree (user_id) WHERE (user_id IS NOT NULL);
+alter table app_public.booking_groups enable row level security;
+create policy select_staff_booker_or_token on app_public.booking_groups for select to public
+  using ((property_id IN ( SELECT app_hidden.current_property_ids_for('cashiers'::text) AS current_property_ids_for)) OR user_id = (( SELECT app_hidden.current_user_id() AS current_user_id)) OR id = (( SELECT app_hidden.current_booking_group_id() AS current_booking_group_id)));
+create policy worker_all on app_public.booking_groups for select to keepr_worker
+  using (true);
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.booking_groups FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+CREATE TRIGGER _500_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.booking_groups FOR EACH ROW EXECUTE FUNCTION audit.tg__record();
+alter table app_public.booking_groups replica identity full;
+grant select on app_public.booking_groups to keepr_anonymous;
+grant select on app_public.booking_groups to keepr_worker;
+comment on table app_public.booking_groups is 'A group or multi-room booking: several rooms (reservations with this group_id) of one stay under one group code, held, confirmed and cancelled together (each room may also be changed or cancelled alone).';
+comment on column app_public.booking_groups.group_code is 'The group''s code (G- and 8 characters), shown to the booker; lookupBooking with it and the contact email gives a token for the whole group.';
+comment on column app_public.booking_groups.name is 'What the hotel calls the group, e.g. "Smith wedding"; optional.';
+comment on column app_public.booking_groups.user_id is 'The signed-in guest who made the group, if any.';
+comment on column app_public.booking_groups.channel is 'web (a guest) or front_desk (staff of the property).';
+comment on column app_public.booking_groups.contact_name is 'The booker''s name as given at confirmation.';
+comment on column app_public.booking_groups.contact_email is 'The booker''s email as given at confirmation (the group''s lookup uses it).';
+comment on column app_public.booking_groups.contact_phone is 'The booker''s phone, if given.';
+comment on column app_public.booking_groups.confirmed_at is 'When the group was confirmed (every room at once); null while held.';
+comment on constraint booking_groups_pkey on app_public.booking_groups is '@rowIdentity id';
+comment on constraint booking_groups_property_id_id_key on app_public.booking_groups is '@behavior -*';
 
 -- ----------------------------------------------------------------------------
 -- table app_public.cash_movements
@@ -2202,6 +2256,9 @@ create table app_public.reservations (
   card_brand text,
   card_last4 text,
   do_not_disturb_on date,
+  group_id uuid,
+  room_no smallint,
+  guest_name text,
   constraint reservations_adults_check CHECK (adults >= 1 AND adults <= 50),
   constraint reservations_cancellation_reason_check CHECK (length(cancellation_reason) <= 500),
   constraint reservations_card_check CHECK (card_last4 ~ '^[0-9]{4}$'::text AND card_brand ~ '^[a-z_]{1,20}$'::text),
@@ -2215,6 +2272,9 @@ create table app_public.reservations (
   constraint reservations_contact_email_check CHECK (contact_email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'::citext AND length(contact_email::text) <= 254),
   constraint reservations_contact_name_check CHECK (length(contact_name) >= 1 AND length(contact_name) <= 200),
   constraint reservations_contact_phone_check CHECK (contact_phone ~ '^\+?[0-9 ()./-]{5,30}$'::text),
+  constraint reservations_group_fkey FOREIGN KEY (property_id, group_id) REFERENCES app_public.booking_groups(property_id, id) ON DELETE RESTRICT,
+  constraint reservations_group_room_check CHECK ((group_id IS NULL) = (room_no IS NULL)),
+  constraint reservations_guest_name_check CHECK (length(btrim(guest_name)) >= 1 AND length(btrim(guest_name)) <= 200),
   constraint reservations_payment_guarantee_note_check CHECK (length(payment_guarantee_note) <= 500),
   constraint reservations_penalty_amount_check CHECK (penalty_amount >= 0),
   constraint reservations_pkey PRIMARY KEY (id, property_id),
@@ -2226,6 +2286,7 @@ create table app_public.reservations (
   constraint reservations_property_id_room_type_id_fkey FOREIGN KEY (property_id, room_type_id) REFERENCES app_public.room_types(property_id, id) ON DELETE RESTRICT,
   constraint reservations_property_id_unit_id_fkey FOREIGN KEY (property_id, unit_id) REFERENCES app_public.units(property_id, id) ON DELETE RESTRICT,
   constraint reservations_refund_amount_check CHECK (refund_amount >= 0),
+  constraint reservations_room_no_check CHECK (room_no >= 1 AND room_no <= 20),
   constraint reservations_special_requests_check CHECK (length(special_requests) <= 2000),
   constraint reservations_stay_check CHECK (NOT isempty(stay) AND lower_inc(stay) AND NOT upper_inc(stay) AND NOT lower_inf(stay) AND NOT upper_inf(stay)),
   constraint reservations_total_amount_check CHECK (total_amount >= 0),
@@ -2238,6 +2299,7 @@ CREATE INDEX reservations_checked_out_at_idx ON app_public.reservations USING bt
 CREATE INDEX reservations_confirmation_code_idx ON app_public.reservations USING btree (confirmation_code) WHERE (confirmation_code IS NOT NULL);
 CREATE INDEX reservations_contact_search_idx ON app_public.reservations USING gin (app_hidden.guest_search_text(contact_name, (contact_email)::text, contact_phone) gin_trgm_ops) WHERE ((contact_name IS NOT NULL) OR (contact_email IS NOT NULL) OR (contact_phone IS NOT NULL));
 CREATE INDEX reservations_departure_idx ON app_public.reservations USING btree (property_id, upper(stay)) WHERE (status = ANY (ARRAY['checked_in'::app_public.reservation_status, 'checked_out'::app_public.reservation_status]));
+CREATE UNIQUE INDEX reservations_group_room_idx ON app_public.reservations USING btree (property_id, group_id, room_no);
 CREATE INDEX reservations_guest_idx ON app_public.reservations USING btree (property_id, guest_id);
 CREATE INDEX reservations_no_show_at_idx ON app_public.reservations USING btree (property_id, no_show_at) WHERE (no_show_at IS NOT NULL);
 CREATE INDEX reservations_payment_due_idx ON app_public.reservations USING btree (property_id, payment_due_by) WHERE (payment_due_by IS NOT NULL);
@@ -2248,7 +2310,7 @@ CREATE INDEX reservations_unit_idx ON app_public.reservations USING btree (prope
 CREATE INDEX reservations_user_idx ON app_public.reservations USING btree (user_id) WHERE (user_id IS NOT NULL);
 alter table app_public.reservations enable row level security;
 create policy select_member_self_or_booking on app_public.reservations for select to public
-  using ((property_id IN ( SELECT app_hidden.current_property_ids_for('cashiers'::text) AS current_property_ids_for)) OR user_id = (( SELECT app_hidden.current_user_id() AS current_user_id)) OR id = (( SELECT app_hidden.current_booking_id() AS current_booking_id)));
+  using ((property_id IN ( SELECT app_hidden.current_property_ids_for('cashiers'::text) AS current_property_ids_for)) OR user_id = (( SELECT app_hidden.current_user_id() AS current_user_id)) OR id = (( SELECT app_hidden.current_booking_id() AS current_booking_id)) OR group_id = (( SELECT app_hidden.current_booking_group_id() AS current_booking_group_id)));
 create policy update_front_desk on app_public.reservations for update to keepr_staff
   using ((property_id IN ( SELECT app_hidden.current_property_ids_for('front_office'::text) AS current_property_ids_for)));
 create policy worker_all on app_public.reservations for select to keepr_worker
@@ -2282,6 +2344,11 @@ comment on column app_public.reservations.payment_guarantee_note is 'The reason 
 comment on column app_public.reservations.card_brand is 'The card on file: its brand (visa, mastercard, amex, ...), from the payment provider. The card that last succeeded, or the one the guest gave last.';
 comment on column app_public.reservations.card_last4 is 'The card on file: its last four digits.';
 comment on column app_public.reservations.do_not_disturb_on is 'The day (property calendar) the guest in house hung do-not-disturb: no stay-over cleaning that day (setDoNotDisturb).';
+comment on column app_public.reservations.group_id is 'The booking group this room belongs to; null for a reservation on its own.';
+comment on column app_public.reservations.room_no is 'The room''s place in its group''s rooming list (1, 2, …); null outside a group.';
+comment on column app_public.reservations.guest_name is 'Who sleeps in this room (the rooming list), when it is not the booker.';
+comment on constraint reservations_group_fkey on app_public.reservations is '@fieldName group
+@foreignFieldName rooms';
 comment on constraint reservations_pkey on app_public.reservations is '@rowIdentity id';
 comment on constraint reservations_property_id_guest_id_fkey on app_public.reservations is '@fieldName guest
 @foreignFieldName reservations';
@@ -2613,6 +2680,46 @@ create type app_public.fee_basis as enum ('per_stay', 'per_night', 'per_guest_ni
 create type app_public.folio_kind as enum ('guest', 'company');
 comment on type app_public.folio_kind is 'guest: a folio of a reservation (the primary one, or a second one: extras, a split); company: a company''s city-ledger folio (accounts receivable).';
 create type app_public.folio_status as enum ('open', 'closed');
+create type app_public.group_hold as (
+  booking_group_id uuid,
+  property_id uuid,
+  group_code text,
+  expires_at timestamp with time zone,
+  currency character(3),
+  total_amount bigint,
+  reservation_ids uuid[],
+  hold_token text
+);
+comment on column app_public.group_hold.hold_token is 'Proof of having made this group hold: give it to confirmGroup. Keep it secret; it is shown once.';
+comment on type app_public.group_hold is 'All the rooms of a group quote, held until expires_at; confirm them with confirmGroup.';
+create type app_public.group_quote as (
+  property_id uuid,
+  arrival date,
+  departure date,
+  nights integer,
+  currency character(3),
+  room_amount bigint,
+  fees_amount bigint,
+  taxes_amount bigint,
+  total_amount bigint,
+  rooms app_public.group_quote_room[],
+  valid_until timestamp with time zone,
+  quote_token text
+);
+comment on type app_public.group_quote is 'Several rooms of one stay priced together: each room''s quote and the sums. Hold them all with createGroupHold(quoteToken).';
+create type app_public.group_quote_room as (
+  room_no integer,
+  guest_name text,
+  quote app_public.quote
+);
+comment on type app_public.group_quote_room is 'One room of a group quote: its place, its guest''s name and its priced stay.';
+create type app_public.group_room as (
+  rate_plan_id uuid,
+  adults integer,
+  children integer,
+  guest_name text
+);
+comment on type app_public.group_room is 'One room of a group: its rate plan (so its room type), guests, and optionally who sleeps in it.';
 create type app_public.hold as (
   reservation_id uuid,
   property_id uuid,
@@ -2650,7 +2757,8 @@ create type app_public.jwt_token as (
   session_id uuid,
   sub uuid,
   exp bigint,
-  reservation_id uuid
+  reservation_id uuid,
+  booking_group_id uuid
 );
 comment on type app_public.jwt_token is 'Claims of a Keepr access token; the API returns it signed.';
 create type app_public.meal_plan as enum ('room_only', 'breakfast', 'half_board', 'full_board', 'all_inclusive');
@@ -2746,6 +2854,15 @@ comment on column app_public.reservation_history_line.actor_role is 'The staff m
 comment on type app_public.reservation_history_line is 'One thing that happened to a reservation, in words: what, when, who (their name and role at the property) and the request.';
 create type app_public.reservation_status as enum ('held', 'confirmed', 'checked_in', 'checked_out', 'cancelled', 'no_show');
 comment on type app_public.reservation_status is 'held → confirmed → checked_in → checked_out, plus cancelled and no_show.';
+create type app_public.room_combination as (
+  rank integer,
+  rooms app_public.group_room[],
+  room_type_names text[],
+  capacity integer,
+  currency character(3),
+  total_amount bigint
+);
+comment on type app_public.room_combination is 'A way to sleep a party in several rooms: the rooms (rate plan and guests each, ready for quoteGroup), their room types, the beds they give and the price.';
 create type app_public.staff_role as enum ('owner', 'manager', 'front_desk', 'housekeeping', 'accountant');
 comment on type app_public.staff_role is 'What a staff member may do at a property.';
 create type app_public.stay_suggestion as (
@@ -2906,6 +3023,74 @@ end;
 $function$;
 grant execute on function app_public.attach_payment_method(reservation_id uuid, payment_token text, idempotency_key text, card_brand text, card_last4 text) to keepr_anonymous;
 comment on function app_public.attach_payment_method(reservation_id uuid, payment_token text, idempotency_key text, card_brand text, card_last4 text) is 'Puts a provider card token on file for the reservation (its open payments, charged when each falls due, and the desk); a due payment that failed is charged on it at once. cardBrand/cardLast4: what the card form gave. Returns the open payments. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.booking_groups_total_amount(g app_public.booking_groups)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.booking_groups_total_amount(g app_public.booking_groups)
+ RETURNS bigint
+ LANGUAGE sql
+ STABLE PARALLEL SAFE
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+  select coalesce(sum(case when r.status in ('cancelled', 'no_show') then coalesce(r.penalty_amount, 0) else r.total_amount end), 0)::bigint
+    from app_public.reservations r
+   where r.property_id = g.property_id and r.group_id = g.id;
+$function$;
+grant execute on function app_public.booking_groups_total_amount(g app_public.booking_groups) to keepr_anonymous;
+comment on function app_public.booking_groups_total_amount(g app_public.booking_groups) is 'What the group''s rooms cost now: each room''s total, or its penalty once cancelled or a no-show (minor units of the property''s currency).';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.cancel_group(booking_group_id uuid, idempotency_key text, reason text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.cancel_group(booking_group_id uuid, idempotency_key text, reason text DEFAULT NULL::text)
+ RETURNS SETOF app_public.booking
+ LANGUAGE plpgsql
+ SECURITY DEFINER ROWS 3
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '2s'
+AS $function$
+#variable_conflict use_column
+declare
+  v_replay jsonb;
+  v_group app_public.booking_groups;
+  v_room app_public.reservations;
+  v_state text;
+  v_message text;
+  v_hint text;
+begin
+  v_replay := app_private.idempotency_begin('cancel_group', idempotency_key,
+                pg_catalog.jsonb_build_object('booking_group_id', booking_group_id, 'reason', reason));
+  if v_replay is not null then
+    return query select * from pg_catalog.jsonb_populate_recordset(null::app_public.booking, v_replay);
+    return;
+  end if;
+  v_group := app_private.lock_booking_group(cancel_group.booking_group_id, app_hidden.staff_group_roles('front_office'), 'cancel reservations');
+  if not exists (select 1 from app_public.reservations r
+                  where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status in ('held', 'confirmed')) then
+    raise exception using errcode = 'TRANS', message = 'No room of this group is held or booked: there is nothing to cancel.';
+  end if;
+  for v_room in
+    select * from app_public.reservations r
+     where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status <> 'cancelled'
+     order by r.room_no
+  loop
+    begin
+      perform app_public.cancel_reservation(v_room.id, 'group-cancel:' || pg_catalog.md5(idempotency_key) || ':' || v_room.room_no, reason);
+    exception when others then
+      get stacked diagnostics v_state = returned_sqlstate, v_message = message_text, v_hint = pg_exception_hint;
+      raise exception using errcode = v_state, message = pg_catalog.format('Room %s: %s', v_room.room_no, v_message), hint = v_hint;
+    end;
+  end loop;
+  return query select * from pg_catalog.jsonb_populate_recordset(null::app_public.booking,
+    app_private.idempotency_finish(idempotency_key, (
+      select pg_catalog.jsonb_agg(pg_catalog.to_jsonb(app_private.booking_of(r)) order by r.room_no)
+        from app_public.reservations r
+       where r.property_id = v_group.property_id and r.group_id = v_group.id)));
+end;
+$function$;
+grant execute on function app_public.cancel_group(booking_group_id uuid, idempotency_key text, reason text) to keepr_anonymous;
+comment on function app_public.cancel_group(booking_group_id uuid, idempotency_key text, reason text) is 'Cancels every held or confirmed room of a booking group, each under its own rate plan''s terms (penalty on its folio, refund of the rest); rooms already cancelled are left alone. Returns each room''s booking, in room order. Front office, the guest who made it (signed in) or the group''s token. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION (naming the room; nothing is cancelled), IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.cancel_reservation(reservation_id uuid, idempotency_key text, reason text)
@@ -3502,6 +3687,72 @@ grant execute on function app_public.confirm_booking(reservation_id uuid, idempo
 comment on function app_public.confirm_booking(reservation_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text) is 'Confirms a hold as a reservation for the guest (name, email, optional phone; the property''s front office may leave the email out for a walk-in, then no message is sent): returns the confirmation code. Give the hold token createHold returned (not needed by the signed-in guest who made the hold or by the property''s front office). Errors: NOT_FOUND (no such hold, or not yours), INVALID_TRANSITION, HOLD_EXPIRED, INVALID_EMAIL, INVALID_NAME, INVALID_PHONE, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
+-- function app_public.confirm_group(booking_group_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.confirm_group(booking_group_id uuid, idempotency_key text, full_name text, email text, phone text DEFAULT NULL::text, special_requests text DEFAULT NULL::text, hold_token text DEFAULT NULL::text)
+ RETURNS SETOF app_public.booking
+ LANGUAGE plpgsql
+ SECURITY DEFINER ROWS 3
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '2s'
+AS $function$
+#variable_conflict use_column
+declare
+  v_replay jsonb;
+  v_group app_public.booking_groups;
+  v_room app_public.reservations;
+  v_state text;
+  v_message text;
+  v_hint text;
+begin
+  v_replay := app_private.idempotency_begin('confirm_group', idempotency_key, pg_catalog.jsonb_build_object(
+    'booking_group_id', booking_group_id, 'full_name', full_name, 'email', email, 'phone', phone,
+    'special_requests', special_requests));
+  if v_replay is not null then
+    return query select * from pg_catalog.jsonb_populate_recordset(null::app_public.booking, v_replay);
+    return;
+  end if;
+
+  select * into v_group from app_public.booking_groups g where g.id = confirm_group.booking_group_id for update;
+  if not found
+     or not (v_group.property_id in (select app_hidden.current_property_ids_for('front_office'))
+             or coalesce(v_group.user_id = app_hidden.current_user_id(), false)
+             or coalesce(confirm_group.hold_token = app_private.sign('group:' || v_group.id), false)) then
+    raise exception using errcode = 'NTFND', message = 'No such group hold.';
+  end if;
+
+  for v_room in
+    select * from app_public.reservations r
+     where r.property_id = v_group.property_id and r.group_id = v_group.id
+     order by r.room_no
+  loop
+    begin
+      perform app_public.confirm_booking(v_room.id, 'group-confirm:' || pg_catalog.md5(idempotency_key) || ':' || v_room.room_no,
+                                         full_name, email, phone, special_requests, app_private.sign('hold:' || v_room.id));
+    exception when others then
+      get stacked diagnostics v_state = returned_sqlstate, v_message = message_text, v_hint = pg_exception_hint;
+      raise exception using errcode = v_state, message = pg_catalog.format('Room %s: %s', v_room.room_no, v_message), hint = v_hint;
+    end;
+  end loop;
+
+  update app_public.booking_groups g
+     set contact_name = pg_catalog.btrim(confirm_group.full_name),
+         contact_email = nullif(pg_catalog.btrim(confirm_group.email), '')::public.citext,
+         contact_phone = confirm_group.phone,
+         confirmed_at = pg_catalog.now()
+   where g.id = v_group.id;
+
+  return query select * from pg_catalog.jsonb_populate_recordset(null::app_public.booking,
+    app_private.idempotency_finish(idempotency_key, (
+      select pg_catalog.jsonb_agg(pg_catalog.to_jsonb(app_private.booking_of(r)) order by r.room_no)
+        from app_public.reservations r
+       where r.property_id = v_group.property_id and r.group_id = v_group.id)));
+end;
+$function$;
+grant execute on function app_public.confirm_group(booking_group_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text) to keepr_anonymous;
+comment on function app_public.confirm_group(booking_group_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text) is 'Confirms every room of a group hold for the booker (name, email, optional phone and requests; the property''s front office may leave the email out): each room gets its confirmation code, its folio and its payments by its rate plan; one confirmation message for the group. Returns each room''s booking, in room order. Give the hold token createGroupHold returned (not needed by the signed-in guest who made it or by the front office). Errors (naming the room): NOT_FOUND, INVALID_TRANSITION, HOLD_EXPIRED, INVALID_EMAIL, INVALID_NAME, INVALID_PHONE, IDEMPOTENCY_KEY_REUSED.';
+
+-- ----------------------------------------------------------------------------
 -- function app_public.correct_folio_entry(entry_id uuid, folio_id uuid, reason text, idempotency_key text)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.correct_folio_entry(entry_id uuid, folio_id uuid, reason text, idempotency_key text)
@@ -3770,6 +4021,105 @@ grant execute on function app_public.create_folio(reservation_id uuid, label tex
 comment on function app_public.create_folio(reservation_id uuid, label text, company_id uuid, idempotency_key text) is 'Opens another guest folio on a confirmed or checked-in reservation, optionally billed to a company; route charges to it with routeFolioPostings. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
+-- function app_public.create_group_hold(quote_token text, idempotency_key text, name text, minutes integer)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.create_group_hold(quote_token text, idempotency_key text, name text DEFAULT NULL::text, minutes integer DEFAULT 10)
+ RETURNS app_public.group_hold
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '2s'
+AS $function$
+#variable_conflict use_column
+declare
+  v_replay jsonb;
+  v_parts text[] := pg_catalog.string_to_array(quote_token, '.');
+  v_payload jsonb;
+  v_group app_public.booking_groups;
+  v_room record;
+  v_hold app_public.hold;
+  v_ids uuid[] := '{}';
+  v_expires timestamptz;
+  v_total bigint := 0;
+  v_currency character(3);
+  v_state text;
+  v_message text;
+  v_hint text;
+  v_result app_public.group_hold;
+begin
+  if pg_catalog.array_length(v_parts, 1) is distinct from 2 or app_private.sign(v_parts[1]) is distinct from v_parts[2] then
+    raise exception using errcode = 'QUOTE', message = 'This quote token is not valid; get a new quote.';
+  end if;
+  v_replay := app_private.idempotency_begin('create_group_hold', idempotency_key,
+                pg_catalog.jsonb_build_object('quote_token', quote_token, 'name', name, 'minutes', minutes));
+  if v_replay is not null then
+    return pg_catalog.jsonb_populate_record(null::app_public.group_hold, v_replay);
+  end if;
+  v_payload := pg_catalog.convert_from(pg_catalog.decode(
+      pg_catalog.rpad(pg_catalog.translate(v_parts[1], '-_', '+/'), ((pg_catalog.length(v_parts[1]) + 3) / 4) * 4, '='),
+      'base64'), 'UTF8')::jsonb;
+  if v_payload ->> 'kind' is distinct from 'group' then
+    raise exception using errcode = 'QUOTE', message = 'This is not a group quote token; get a group quote.';
+  end if;
+  if (v_payload ->> 'valid_until')::timestamptz < pg_catalog.now() then
+    raise exception using errcode = 'QTEXP',
+      message = pg_catalog.format('This quote expired at %s; get a new quote.', v_payload ->> 'valid_until');
+  end if;
+  if pg_catalog.length(pg_catalog.btrim(name)) not between 1 and 200 then
+    raise exception using errcode = 'INVLD', message = 'A group''s name has 1 to 200 characters.';
+  end if;
+
+  loop
+    begin
+      insert into app_public.booking_groups (property_id, group_code, name, user_id, channel)
+      values ((v_payload ->> 'property_id')::uuid, 'G-' || app_private.new_confirmation_code(), nullif(pg_catalog.btrim(name), ''),
+              app_private.booking_user_id((v_payload ->> 'property_id')::uuid),
+              case when (v_payload ->> 'property_id')::uuid in (select app_hidden.current_property_ids_for('front_office'))
+                   then 'front_desk' else 'web' end)
+      returning * into v_group;
+      exit;
+    exception when unique_violation then
+      -- The code is taken at this property; draw another.
+    end;
+  end loop;
+
+  -- Room by room, in the quote's order; any failure rolls back them all.
+  for v_room in
+    select x.n::integer as room_no, x.r ->> 'quote_token' as token, x.r ->> 'guest_name' as guest_name,
+           x.r ->> 'room_type' as room_type
+      from pg_catalog.jsonb_array_elements(v_payload -> 'rooms') with ordinality x(r, n)
+     order by x.n
+  loop
+    begin
+      v_hold := app_public.create_hold(v_room.token, 'group-hold:' || pg_catalog.md5(idempotency_key) || ':' || v_room.room_no, minutes);
+    exception
+      when sqlstate 'SOLDO' then
+        raise exception using errcode = 'SOLDO', hint = 'room ' || v_room.room_no,
+          message = pg_catalog.format('Room %s (%s): no unit of this room type is free for these dates any more, so none of the rooms is held.',
+                                      v_room.room_no, v_room.room_type);
+      when others then
+        get stacked diagnostics v_state = returned_sqlstate, v_message = message_text, v_hint = pg_exception_hint;
+        raise exception using errcode = v_state, message = pg_catalog.format('Room %s: %s', v_room.room_no, v_message), hint = v_hint;
+    end;
+    update app_public.reservations r
+       set group_id = v_group.id, room_no = v_room.room_no, guest_name = v_room.guest_name
+     where r.id = v_hold.reservation_id;
+    v_ids := v_ids || v_hold.reservation_id;
+    v_expires := least(v_expires, v_hold.expires_at);
+    v_total := v_total + v_hold.total_amount;
+    v_currency := v_hold.currency;
+  end loop;
+
+  v_result := (v_group.id, v_group.property_id, v_group.group_code, v_expires, v_currency, v_total, v_ids,
+               app_private.sign('group:' || v_group.id))::app_public.group_hold;
+  perform app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(v_result));
+  return v_result;
+end;
+$function$;
+grant execute on function app_public.create_group_hold(quote_token text, idempotency_key text, name text, minutes integer) to keepr_anonymous;
+comment on function app_public.create_group_hold(quote_token text, idempotency_key text, name text, minutes integer) is 'Holds every room of a group quote for `minutes` (default 10, 1 to 30), or none: a booking group with its code and a held reservation per room, at the quoted prices. Optional name (1 to 200 characters). Errors: QUOTE_INVALID, QUOTE_EXPIRED, INVALID_INPUT, DATES, SOLD_OUT (naming the room; nothing is held), IDEMPOTENCY_KEY_REUSED.';
+
+-- ----------------------------------------------------------------------------
 -- function app_public.create_hold(quote_token text, idempotency_key text, minutes integer)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.create_hold(quote_token text, idempotency_key text, minutes integer DEFAULT 10)
@@ -3801,6 +4151,10 @@ begin
     pg_catalog.convert_from(pg_catalog.decode(
       pg_catalog.rpad(pg_catalog.translate(v_parts[1], '-_', '+/'), ((pg_catalog.length(v_parts[1]) + 3) / 4) * 4, '='),
       'base64'), 'UTF8')::jsonb);
+  if v_quote.rate_plan_id is null then
+    -- Signed by the database but not a room's quote (a group quote's token).
+    raise exception using errcode = 'QUOTE', message = 'This is not a quote token of one room; get a new quote.';
+  end if;
   if minutes is null or minutes not between 1 and 30 then
     raise exception using errcode = 'INVLD', message = 'A hold lasts 1 to 30 minutes.';
   end if;
@@ -4540,17 +4894,26 @@ begin
     from app_public.reservations r
    where r.confirmation_code = v_code
      and r.contact_email = v_email;
+  if v_id is not null then
+    return ('keepr_anonymous', null, null,
+            extract(epoch from pg_catalog.now() + interval '2 hours')::bigint, v_id, null)::app_public.jwt_token;
+  end if;
+  -- A group code (G-…) with the booker's email: a token for the whole group.
+  select g.id into v_id
+    from app_public.booking_groups g
+   where g.group_code = v_code
+     and g.contact_email = v_email;
   if v_id is null then
     delete from app_private.lookup_failures f where f.failed_at < pg_catalog.now() - interval '1 day';
     insert into app_private.lookup_failures (email, confirmation_code) values (v_email, pg_catalog.left(v_code, 50));
     return null;
   end if;
   return ('keepr_anonymous', null, null,
-          extract(epoch from pg_catalog.now() + interval '2 hours')::bigint, v_id)::app_public.jwt_token;
+          extract(epoch from pg_catalog.now() + interval '2 hours')::bigint, null, v_id)::app_public.jwt_token;
 end;
 $function$;
 grant execute on function app_public.lookup_booking(confirmation_code text, email text) to keepr_anonymous;
-comment on function app_public.lookup_booking(confirmation_code text, email text) is 'Finds a booking by confirmation code and email and returns a token, valid 2 hours, that can read and cancel that booking only; null when nothing matches. After 10 misses in 15 minutes for an email or a code: TOO_MANY_ATTEMPTS.';
+comment on function app_public.lookup_booking(confirmation_code text, email text) is 'Finds a booking by confirmation code and email and returns a token, valid 2 hours, that can read and cancel that booking only (with a group code and the booker''s email: the group and its rooms); null when nothing matches. After 10 misses in 15 minutes for an email or a code: TOO_MANY_ATTEMPTS.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.mark_no_show(reservation_id uuid, idempotency_key text)
@@ -5533,6 +5896,87 @@ grant execute on function app_public.quote_change(reservation_id uuid, arrival d
 comment on function app_public.quote_change(reservation_id uuid, arrival date, departure date, adults integer, children integer) is 'Prices a change of a booking''s dates or guests on its rate plan (its own nights count as free), with the new cancellation terms; no token. Guests only when the booking''s changeRefusal is null. Errors: NOT_FOUND, ACCESS_DENIED (reason: the refusal), INVALID_TRANSITION, DATES, GUEST, RESTRICTED, SOLD_OUT.';
 
 -- ----------------------------------------------------------------------------
+-- function app_public.quote_group(rooms app_public.group_room[], arrival date, departure date)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.quote_group(rooms app_public.group_room[], arrival date, departure date)
+ RETURNS app_public.group_quote
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+declare
+  v_room app_public.group_room;
+  v_n integer := 0;
+  v_quote app_public.quote;
+  v_rooms app_public.group_quote_room[] := '{}';
+  v_group app_public.group_quote;
+  v_state text;
+  v_message text;
+  v_hint text;
+  v_over record;
+  v_payload text;
+begin
+  if rooms is null or pg_catalog.cardinality(rooms) not between 1 and 20 then
+    raise exception using errcode = 'INVLD', message = 'A group books 1 to 20 rooms.';
+  end if;
+  foreach v_room in array rooms loop
+    v_n := v_n + 1;
+    if v_room.rate_plan_id is null then
+      raise exception using errcode = 'INVLD', message = pg_catalog.format('Room %s: choose a rate plan.', v_n);
+    end if;
+    if pg_catalog.length(pg_catalog.btrim(v_room.guest_name)) not between 1 and 200 then
+      raise exception using errcode = 'INVLD', message = pg_catalog.format('Room %s: a guest''s name has 1 to 200 characters.', v_n);
+    end if;
+    begin
+      v_quote := app_public.quote(v_room.rate_plan_id, arrival, departure, v_room.adults, coalesce(v_room.children, 0));
+    exception when others then
+      get stacked diagnostics v_state = returned_sqlstate, v_message = message_text, v_hint = pg_exception_hint;
+      raise exception using errcode = v_state, message = pg_catalog.format('Room %s: %s', v_n, v_message), hint = v_hint;
+    end;
+    if v_n > 1 and v_quote.property_id <> v_rooms[1].quote.property_id then
+      raise exception using errcode = 'INVLD', message = pg_catalog.format('Room %s: all the rooms of a group are at one property.', v_n);
+    end if;
+    v_rooms := v_rooms || (v_n, nullif(pg_catalog.btrim(v_room.guest_name), ''), v_quote)::app_public.group_quote_room;
+  end loop;
+
+  -- The rooms of one room type together need that many units left.
+  select x.room_no, rt.name, (x.quote).units_left as units_left into v_over
+    from (select r.room_no, r.quote,
+                 pg_catalog.row_number() over (partition by (r.quote).room_type_id order by r.room_no) as nth
+            from pg_catalog.unnest(v_rooms) r) x
+    join app_public.room_types rt on rt.id = (x.quote).room_type_id
+   where x.nth > (x.quote).units_left
+   order by x.room_no
+   limit 1;
+  if found then
+    raise exception using errcode = 'SOLDO', hint = 'room ' || v_over.room_no,
+      message = pg_catalog.format('Room %s (%s): only %s unit%s of this room type %s left for these dates.', v_over.room_no, v_over.name,
+                                  v_over.units_left, case when v_over.units_left = 1 then '' else 's' end,
+                                  case when v_over.units_left = 1 then 'is' else 'are' end);
+  end if;
+
+  select (v_rooms[1].quote).property_id, arrival, departure, departure - arrival, (v_rooms[1].quote).currency,
+         sum((r.quote).room_amount), sum((r.quote).fees_amount), sum((r.quote).taxes_amount), sum((r.quote).total_amount),
+         v_rooms, min((r.quote).valid_until), null
+    into v_group
+    from pg_catalog.unnest(v_rooms) r;
+  v_payload := pg_catalog.translate(pg_catalog.encode(pg_catalog.convert_to(pg_catalog.jsonb_build_object(
+                 'kind', 'group', 'property_id', v_group.property_id, 'valid_until', v_group.valid_until,
+                 'rooms', (select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('quote_token', (r.quote).quote_token, 'guest_name', r.guest_name,
+                                                                                     'room_type', rt.name)
+                                                       order by r.room_no)
+                             from pg_catalog.unnest(v_rooms) r
+                             join app_public.room_types rt on rt.id = (r.quote).room_type_id))::text, 'UTF8'), 'base64'),
+               E'+/=\n', '-_');
+  v_group.quote_token := v_payload || '.' || app_private.sign(v_payload);
+  return v_group;
+end;
+$function$;
+grant execute on function app_public.quote_group(rooms app_public.group_room[], arrival date, departure date) to keepr_anonymous;
+comment on function app_public.quote_group(rooms app_public.group_room[], arrival date, departure date) is 'Prices several rooms of one stay together (1 to 20: a rate plan, adults, children and optionally a guest name each): each room''s quote and the sums, with a quote_token for createGroupHold valid 30 minutes. Errors name the room: INVALID_INPUT, NOT_FOUND, DATES, GUEST, RESTRICTED, SOLD_OUT (the rooms of one type are counted together).';
+
+-- ----------------------------------------------------------------------------
 -- function app_public.rate_grid(property_id uuid, from_date date, to_date date)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.rate_grid(property_id uuid, from_date date, to_date date)
@@ -6290,6 +6734,130 @@ grant execute on function app_public.resolve_channel_conflict(conflict_id uuid, 
 comment on function app_public.resolve_channel_conflict(conflict_id uuid, resolution text) is 'Closes a channel conflict with a note; it stays closed while the same booking and Keepr side hold the same nights. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT.';
 
 -- ----------------------------------------------------------------------------
+-- function app_public.room_combinations(property_id uuid, arrival date, departure date, adults integer, children integer, max_rooms integer, max_results integer)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.room_combinations(property_id uuid, arrival date, departure date, adults integer, children integer DEFAULT 0, max_rooms integer DEFAULT 4, max_results integer DEFAULT 5)
+ RETURNS SETOF app_public.room_combination
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER ROWS 5
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+declare
+  v_member boolean := room_combinations.property_id in (select app_hidden.current_property_ids());
+  v_party integer;
+  v_combo record;
+  v_caps integer[];
+  v_adults integer[];
+  v_children integer[];
+  v_left integer;
+  v_take integer;
+  v_rooms app_public.group_room[];
+  v_total bigint;
+  v_price record;
+  v_key text;
+  v_prices jsonb := '{}';
+  v_results app_public.room_combination[] := '{}';
+  v_currency character(3);
+  i integer;
+begin
+  if max_rooms is null or max_rooms not between 1 and 10 or max_results is null or max_results not between 1 and 20 then
+    raise exception using errcode = 'INVLD', message = 'Ask for combinations of 1 to 10 rooms, and 1 to 20 of them.';
+  end if;
+  children := coalesce(children, 0);
+  if not exists (select 1 from app_public.properties p where p.id = room_combinations.property_id and (p.is_published or v_member)) then
+    raise exception using errcode = 'NTFND', message = 'No such property.';
+  end if;
+  perform app_private.check_stay(room_combinations.property_id, arrival, departure, adults, children);
+  v_party := adults + children;
+  select p.currency into v_currency from app_public.properties p where p.id = room_combinations.property_id;
+
+  for v_combo in
+    with recursive types as (
+      select rt.id, rt.name, rt.max_occupancy, l.units_left,
+             pg_catalog.row_number() over (order by rt.max_occupancy desc, rt.id) as i
+        from app_public.room_types rt
+        join app_private.room_type_units_left(array[room_combinations.property_id],
+                                              pg_catalog.daterange(room_combinations.arrival, room_combinations.departure)) l
+          on l.room_type_id = rt.id
+       where rt.property_id = room_combinations.property_id and (rt.is_published or v_member) and l.units_left > 0
+    ),
+    combos as (
+      select t.i as last_i, array[t.i] as picks, 1 as rooms, t.max_occupancy as capacity from types t
+      union all
+      select t.i, c.picks || t.i, c.rooms + 1, c.capacity + t.max_occupancy
+        from combos c
+        join types t on t.i >= c.last_i
+       where c.rooms < room_combinations.max_rooms and c.capacity < v_party
+         and (select count(*) from pg_catalog.unnest(c.picks) p where p = t.i) < t.units_left
+    )
+    select c.rooms, c.capacity,
+           array(select t.id from pg_catalog.unnest(c.picks) with ordinality p(i, n) join types t on t.i = p.i order by p.n) as type_ids,
+           array(select t.name from pg_catalog.unnest(c.picks) with ordinality p(i, n) join types t on t.i = p.i order by p.n) as type_names,
+           array(select t.max_occupancy from pg_catalog.unnest(c.picks) with ordinality p(i, n) join types t on t.i = p.i order by p.n) as caps
+      from combos c
+     where c.capacity >= v_party and c.rooms <= room_combinations.adults
+     order by c.rooms, c.capacity
+     limit 50
+  loop
+    -- Spread the party: one adult a room, then adults, then children.
+    v_caps := v_combo.caps;
+    v_adults := array_fill(1, array[v_combo.rooms]);
+    v_children := array_fill(0, array[v_combo.rooms]);
+    v_left := adults - v_combo.rooms;
+    for i in 1..v_combo.rooms loop
+      v_take := least(v_left, v_caps[i] - v_adults[i]);
+      v_adults[i] := v_adults[i] + v_take;
+      v_left := v_left - v_take;
+    end loop;
+    v_left := children;
+    for i in 1..v_combo.rooms loop
+      v_take := least(v_left, v_caps[i] - v_adults[i]);
+      v_children[i] := v_take;
+      v_left := v_left - v_take;
+    end loop;
+
+    v_rooms := '{}';
+    v_total := 0;
+    for i in 1..v_combo.rooms loop
+      -- The cheapest plan of a room type for an occupancy, priced once per call.
+      v_key := v_combo.type_ids[i] || ':' || v_adults[i] || ':' || v_children[i];
+      if not v_prices ? v_key then
+        select rp.id, (app_private.quote_for(rp.id, arrival, departure, v_adults[i], v_children[i])).total_amount as total
+          into v_price
+          from app_public.rate_plans rp
+         where rp.property_id = room_combinations.property_id and rp.room_type_id = v_combo.type_ids[i]
+           and (rp.is_published or v_member)
+           and not exists (select 1 from app_private.stay_restrictions(array[rp.id], arrival, departure, v_adults[i], v_children[i]) s
+                            where s.restriction is not null)
+         order by 2, rp.id
+         limit 1;
+        v_prices := v_prices || pg_catalog.jsonb_build_object(v_key, case when found then pg_catalog.jsonb_build_object('id', v_price.id, 'total', v_price.total) end);
+      end if;
+      if v_prices -> v_key = 'null'::jsonb then
+        v_total := null;
+        exit;
+      end if;
+      v_rooms := v_rooms || ((v_prices -> v_key ->> 'id')::uuid, v_adults[i], v_children[i], null)::app_public.group_room;
+      v_total := v_total + (v_prices -> v_key ->> 'total')::bigint;
+    end loop;
+    if v_total is not null then
+      v_results := v_results || (null, v_rooms, v_combo.type_names, v_combo.capacity, v_currency, v_total)::app_public.room_combination;
+    end if;
+  end loop;
+
+  return query
+    select (pg_catalog.row_number() over (order by r.total_amount, pg_catalog.cardinality(r.rooms)))::integer,
+           r.rooms, r.room_type_names, r.capacity, r.currency, r.total_amount
+      from pg_catalog.unnest(v_results) r
+     order by r.total_amount, pg_catalog.cardinality(r.rooms)
+     limit room_combinations.max_results;
+end;
+$function$;
+grant execute on function app_public.room_combinations(property_id uuid, arrival date, departure date, adults integer, children integer, max_rooms integer, max_results integer) to keepr_anonymous;
+comment on function app_public.room_combinations(property_id uuid, arrival date, departure date, adults integer, children integer, max_rooms integer, max_results integer) is 'The cheapest ways (ranked, at most max_results of 1 to 20) to sleep a party in up to max_rooms rooms (1 to 10, default 4) of a property for a stay: minimal combinations of room types with units left, fitting by max occupancy, one adult at least per room, each room on its cheapest plan that sells the stay. Each combination''s rooms go to quoteGroup. Errors: INVALID_INPUT, NOT_FOUND, DATES, GUEST.';
+
+-- ----------------------------------------------------------------------------
 -- function app_public.room_type_held_until(rate_plan_id uuid, arrival date, departure date)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.room_type_held_until(rate_plan_id uuid, arrival date, departure date)
@@ -6956,6 +7524,37 @@ grant execute on function app_public.set_rates(rate_plan_id uuid, first_date dat
 comment on function app_public.set_rates(rate_plan_id uuid, first_date date, last_date date, idempotency_key text, price bigint, min_stay integer, max_stay integer, closed_to_arrival boolean, closed_to_departure boolean, stop_sell boolean, days_of_week integer[], reset boolean) is 'Sets price and restrictions of a rate plan on a range of dates (optionally some weekdays) in one call; null leaves a field unchanged, reset clears overrides first. Returns the number of dates written. Owners and managers. Errors: NOT_FOUND, ACCESS_DENIED, DATES, INVLD, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
+-- function app_public.set_room_guest_name(reservation_id uuid, guest_name text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.set_room_guest_name(reservation_id uuid, guest_name text)
+ RETURNS app_public.reservations
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '2s'
+AS $function$
+#variable_conflict use_column
+declare
+  v_res app_public.reservations;
+begin
+  v_res := app_private.lock_reservation(set_room_guest_name.reservation_id, app_hidden.staff_group_roles('front_office'), 'rename the guests of rooms', true);
+  if v_res.status not in ('held', 'confirmed', 'checked_in') then
+    perform app_private.invalid_transition(v_res, 'given a guest name');
+  end if;
+  if pg_catalog.length(pg_catalog.btrim(guest_name)) > 200 then
+    raise exception using errcode = 'INVLD', message = 'A guest''s name has at most 200 characters.';
+  end if;
+  update app_public.reservations r
+     set guest_name = nullif(pg_catalog.btrim(set_room_guest_name.guest_name), '')
+   where r.id = v_res.id
+  returning * into v_res;
+  return v_res;
+end;
+$function$;
+grant execute on function app_public.set_room_guest_name(reservation_id uuid, guest_name text) to keepr_anonymous;
+comment on function app_public.set_room_guest_name(reservation_id uuid, guest_name text) is 'Sets who sleeps in a room (the rooming list of a group; any held, confirmed or in-house stay), or clears it with null. Front office, or the guest who booked it. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT.';
+
+-- ----------------------------------------------------------------------------
 -- function app_public.set_unit_status(unit_id uuid, status app_public.housekeeping_status, note text)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.set_unit_status(unit_id uuid, status app_public.housekeeping_status, note text DEFAULT NULL::text)
@@ -7529,12 +8128,31 @@ begin
   if v_id is not null then
     return 'booking:' || v_id;
   end if;
+  v_id := app_hidden.current_booking_group_id();
+  if v_id is not null then
+    return 'group:' || v_id;
+  end if;
   return case when pg_catalog.current_setting('role', true) = 'keepr_worker' then 'worker' else 'anonymous' end;
 end;
 $function$;
 grant execute on function app_hidden.current_actor_scope() to keepr_anonymous;
 grant execute on function app_hidden.current_actor_scope() to keepr_worker;
-comment on function app_hidden.current_actor_scope() is 'The caller as an idempotency scope: user:<id>, booking:<id>, worker or anonymous.';
+comment on function app_hidden.current_actor_scope() is 'The caller as an idempotency scope: user:<id>, booking:<id>, group:<id>, worker or anonymous.';
+
+-- ----------------------------------------------------------------------------
+-- function app_hidden.current_booking_group_id()
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_hidden.current_booking_group_id()
+ RETURNS uuid
+ LANGUAGE sql
+ STABLE PARALLEL SAFE
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+  select nullif(pg_catalog.current_setting('jwt.claims.booking_group_id', true), '')::uuid;
+$function$;
+grant execute on function app_hidden.current_booking_group_id() to keepr_anonymous;
+grant execute on function app_hidden.current_booking_group_id() to keepr_worker;
+comment on function app_hidden.current_booking_group_id() is 'The booking group id of the request''s group-scoped token, or null.';
 
 -- ----------------------------------------------------------------------------
 -- function app_hidden.current_booking_id()
@@ -9118,6 +9736,7 @@ begin
     v_session.id,
     create_session.user_id,
     extract(epoch from v_session.expires_at)::bigint,
+    null,
     null
   )::app_public.jwt_token;
 end;
@@ -9963,6 +10582,35 @@ $function$;
 comment on function app_private.local_today(property_id uuid) is 'The current date in the property''s time zone.';
 
 -- ----------------------------------------------------------------------------
+-- function app_private.lock_booking_group(booking_group_id uuid, roles app_public.staff_role[], what text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.lock_booking_group(booking_group_id uuid, roles app_public.staff_role[], what text)
+ RETURNS app_public.booking_groups
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+declare
+  v_group app_public.booking_groups;
+begin
+  select * into v_group from app_public.booking_groups g where g.id = lock_booking_group.booking_group_id for update;
+  if not found then
+    raise exception using errcode = 'NTFND', message = 'No such booking group, or you cannot see it.';
+  end if;
+  if not (v_group.id = app_hidden.current_booking_group_id()
+          or (v_group.user_id is not null and v_group.user_id = app_hidden.current_user_id())) then
+    perform app_private.require_staff(v_group.property_id, roles, what);
+  end if;
+  perform 1 from app_public.reservations r
+   where r.property_id = v_group.property_id and r.group_id = v_group.id
+   order by r.room_no
+     for update;
+  return v_group;
+end;
+$function$;
+comment on function app_private.lock_booking_group(booking_group_id uuid, roles app_public.staff_role[], what text) is 'Locks a booking group and its rooms FOR UPDATE after checking the caller may change it (NOT_FOUND, ACCESS_DENIED).';
+
+-- ----------------------------------------------------------------------------
 -- function app_private.lock_folio(folio_id uuid, roles app_public.staff_role[], what text)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_private.lock_folio(folio_id uuid, roles app_public.staff_role[], what text)
@@ -10006,6 +10654,7 @@ begin
     raise exception using errcode = 'NTFND', message = 'No such reservation, or you cannot see it.';
   end if;
   if guest_may and (v_res.id = app_hidden.current_booking_id()
+                    or v_res.group_id = app_hidden.current_booking_group_id()
                     or (v_res.user_id is not null and v_res.user_id = app_hidden.current_user_id())) then
     return v_res;
   end if;
@@ -12416,7 +13065,11 @@ begin
   if new.guest_id is null then
     return null;
   end if;
-  if old.status = 'held' and new.status = 'confirmed' then
+  if old.status = 'held' and new.status = 'confirmed' and new.group_id is not null and new.room_no > 1 then
+    -- A booking group is confirmed in one call and told once: its first
+    -- room carries the group's confirmation and pre-arrival message.
+    null;
+  elsif old.status = 'held' and new.status = 'confirmed' then
     v_pre_arrival := app_private.pre_arrival_at(new);
     if v_pre_arrival > pg_catalog.now() then
       perform app_private.notify_all(new, array['confirmation', 'pre_arrival']::app_public.notification_kind[],
