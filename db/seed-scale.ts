@@ -36,6 +36,7 @@ import pg from "pg";
 import { loadConfig } from "../core/config.ts";
 import { openDatabase } from "../core/database.ts";
 import { latestCommittedHash, migrateDatabase, migrationsAreCurrent } from "../core/migrate.ts";
+import { scaleMoneySteps, verifyScaleMoney } from "./seed-scale-money.ts";
 
 export const scaleSlugPrefix = "scale-gen-";
 
@@ -115,6 +116,14 @@ export function scaleSteps(o: ScaleOptions): Array<{ step: string; sql: string }
   const seedFraction = (o.seed % 2_147_483_647) / 2_147_483_647;
   const codeOffset = ((BigInt(o.seed) * 2654435761n) % (1n << 40n) + (1n << 40n)) % (1n << 40n);
   const n = (x: number) => x.toFixed(6);
+  // The confirmation code of the stay numbered by a SQL bigint expression.
+  const confirmationCode = (ordinal: string) => `(
+            select substr(a.a, ((x.v >> 35) & 31)::int + 1, 1) || substr(a.a, ((x.v >> 30) & 31)::int + 1, 1)
+                   || substr(a.a, ((x.v >> 25) & 31)::int + 1, 1) || substr(a.a, ((x.v >> 20) & 31)::int + 1, 1)
+                   || substr(a.a, ((x.v >> 15) & 31)::int + 1, 1) || substr(a.a, ((x.v >> 10) & 31)::int + 1, 1)
+                   || substr(a.a, ((x.v >> 5) & 31)::int + 1, 1) || substr(a.a, (x.v & 31)::int + 1, 1)
+              from (select (${ordinal} * 1103515245 + ${codeOffset}) % 1099511627776 as v) x,
+                   (select 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'::text as a) a)`;
 
   return [
     {
@@ -393,12 +402,22 @@ export function scaleSteps(o: ScaleOptions): Array<{ step: string; sql: string }
       sql: `
         insert into app_public.rate_plans (id, property_id, room_type_id, name, description, currency, base_price, included_guests,
                                            extra_adult_fee, extra_child_fee, meal_plan, min_stay, is_refundable, free_cancellation_days,
-                                           cancellation_penalty_kind, cancellation_penalty_value)
+                                           cancellation_penalty_kind, cancellation_penalty_value, deposit_percent, balance_due_days,
+                                           charge_posting)
         select rp.id, p.id, rt.id, rp.name,
                case when not rp.is_refundable then 'Pay less, no changes.'
                     else 'Free cancellation until ' || rp.free_cancellation_days || ' day(s) before arrival.' end,
                p.currency, rp.base_price, rp.included_guests, rp.extra_adult_fee, rp.extra_child_fee, rp.meal_plan, rp.min_stay,
-               rp.is_refundable, rp.free_cancellation_days, rp.penalty_kind, rp.penalty_value
+               rp.is_refundable, rp.free_cancellation_days, rp.penalty_kind, rp.penalty_value,
+               -- Payment terms (no random draw: the bookings stay those of
+               -- the seed): non-refundable paid in full at booking, rentals
+               -- 30% at booking and the rest 14 days before arrival, a third
+               -- of the hotels' flexible plans 20% at booking, the rest at
+               -- check-in; breakfast plans post their nights at the audit.
+               case when not rp.is_refundable then 100 when rp.kind = 'vacation_rental' then 30
+                    when rp.t_name = 'Flexible' and rp.ord % 3 = 0 then 20 else 0 end,
+               case when rp.kind = 'vacation_rental' then 14 else 0 end,
+               (case when rp.t_name = 'Breakfast' then 'nightly' else 'on_booking' end)::app_public.charge_posting
           from scale_rate_plan rp join scale_room_type rt on rt.ord = rp.room_type_ord join scale_property p on p.ord = rp.property_ord
          order by rp.ord;
         insert into app_public.rate_plan_los_discounts (property_id, rate_plan_id, min_nights, percent_off)
@@ -509,14 +528,7 @@ export function scaleSteps(o: ScaleOptions): Array<{ step: string; sql: string }
                           then round((m.room + m.fees + m.taxes)::numeric * least(rp.penalty_value, s.nights) / s.nights)::bigint
                         else round((m.room + m.fees + m.taxes)::numeric * rp.penalty_value / 100)::bigint end as penalty
           ) pen
-          cross join lateral (select (s.ord::bigint * 1103515245 + ${codeOffset}) % 1099511627776 as v) x
-          cross join lateral (
-            select substr(a.a, ((x.v >> 35) & 31)::int + 1, 1) || substr(a.a, ((x.v >> 30) & 31)::int + 1, 1)
-                   || substr(a.a, ((x.v >> 25) & 31)::int + 1, 1) || substr(a.a, ((x.v >> 20) & 31)::int + 1, 1)
-                   || substr(a.a, ((x.v >> 15) & 31)::int + 1, 1) || substr(a.a, ((x.v >> 10) & 31)::int + 1, 1)
-                   || substr(a.a, ((x.v >> 5) & 31)::int + 1, 1) || substr(a.a, (x.v & 31)::int + 1, 1) as code
-              from (select 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'::text as a) a
-          ) code;`,
+          cross join lateral (select ${confirmationCode("s.ord::bigint")} as code) code;`,
     },
     {
       step: "insert inventory claims",
@@ -528,6 +540,13 @@ export function scaleSteps(o: ScaleOptions): Array<{ step: string; sql: string }
           from scale_stay s join scale_unit u on u.ord = s.unit_ord join scale_property p on p.ord = u.property_ord
          order by s.ord;`,
     },
+    {
+      // What the properties' and taxes' triggers would have done: each
+      // property's chart of accounts (its system accounts, one per tax).
+      step: "chart of accounts",
+      sql: `select app_private.create_ledger_accounts(p.id) from scale_property p order by p.ord;`,
+    },
+    ...scaleMoneySteps(confirmationCode),
   ];
 }
 
@@ -544,35 +563,69 @@ const counted = [
   ["guests", "app_public.guests x join app_public.properties p on p.id = x.property_id join app_public.organizations o on o.id = p.organization_id where o.slug like $1"],
   ["reservations", "app_public.reservations x join app_public.properties p on p.id = x.property_id join app_public.organizations o on o.id = p.organization_id where o.slug like $1"],
   ["inventory_claims", "app_public.inventory_claims x join app_public.properties p on p.id = x.property_id join app_public.organizations o on o.id = p.organization_id where o.slug like $1"],
-] as const;
+  ...(
+    [
+      ["cancelled", "app_public.reservations", "x.status = 'cancelled'"],
+      ["folios", "app_public.folios", "x.kind = 'guest' and x.is_primary"],
+      ["second_folios", "app_public.folios", "x.kind = 'guest' and not x.is_primary"],
+      ["companies", "app_public.companies", "true"],
+      ["journal_entries", "app_public.journal_entries", "true"],
+      ["postings", "app_public.postings", "true"],
+      ["payment_intents", "app_public.payment_intents", "true"],
+      ["intents_captured", "app_public.payment_intents", "x.amount_captured > 0"],
+      ["intents_failed", "app_public.payment_intents", "x.status = 'failed'"],
+      ["payment_attempts", "app_public.payment_attempts", "true"],
+      ["attempts_declined", "app_public.payment_attempts", "x.status = 'failed'"],
+      ["refunds", "app_public.refunds", "true"],
+      ["refunds_partial", "app_public.payment_intents", "x.status = 'partially_refunded'"],
+      ["city_ledger_transfers", "app_public.journal_entries", "x.cause_type = 'city_ledger_transfer'"],
+    ] as const
+  ).map(([name, table, where]) => [
+    name,
+    `${table} x join app_public.properties p on p.id = x.property_id join app_public.organizations o on o.id = p.organization_id where o.slug like $1 and ${where}`,
+  ] as const),
+];
 
-/** Tables the generator writes (and --reset deletes from), children first. */
+/** Tables the generator writes, children first (analyzed after it). */
 const scaleTables = [
+  "app_public.refunds", "app_public.payment_attempts", "app_private.cards_on_file", "app_public.payment_intents",
+  "app_public.folio_balances", "app_public.postings", "app_public.journal_entries", "app_public.folios", "app_public.companies",
+  "app_public.folio_extras", "app_public.ledger_accounts",
   "app_public.inventory_claims", "app_public.reservations", "app_public.guests", "app_public.rate_calendar",
   "app_public.rate_plan_los_discounts", "app_public.rate_plans", "app_public.fees", "app_public.taxes", "app_public.units",
   "app_public.room_types", "app_public.property_memberships", "app_public.properties", "app_public.organizations",
 ];
 
-/** Deletes every generated organization and everything at its properties (bookings made there since included). */
+/**
+ * Deletes every generated organization and everything at its properties
+ * (bookings, payments and ledger made there since included): with triggers
+ * off (nothing cascades, and the ledger's append-only triggers do not
+ * fire), every row of every table with a property_id; the foreign keys
+ * are verified before commit.
+ */
 const resetSql = `
   create temp table scale_old_property on commit drop as
   select p.id from app_public.properties p join app_public.organizations o on o.id = p.organization_id
    where o.slug like '${scaleSlugPrefix}%';
-  ${scaleTables
-    .slice(0, -2)
-    .map((t) => `delete from ${t} where property_id in (select id from scale_old_property);`)
-    .join("\n  ")}
+  do $$
+  declare
+    t regclass;
+  begin
+    for t in
+      select c.oid::regclass from pg_catalog.pg_class c
+        join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+        join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attname = 'property_id' and not a.attisdropped
+       where n.nspname in ('app_public', 'app_private') and c.relkind in ('r', 'p') and c.relname <> 'properties'
+    loop
+      execute format('delete from %s where property_id in (select id from scale_old_property)', t);
+    end loop;
+  end;
+  $$;
   delete from app_public.properties where id in (select id from scale_old_property);
   delete from app_public.organizations where slug like '${scaleSlugPrefix}%';
   drop table scale_old_property;`;
 
-/** Foreign keys from tables outside scaleTables to scaleTables: with triggers off, deleting would leave their rows dangling. */
-const outsideReferencesSql = `
-  select c.conrelid::regclass::text as referencing, c.confrelid::regclass::text as referenced
-    from pg_catalog.pg_constraint c
-   where c.contype = 'f' and c.confrelid = any ($1::regclass[]) and not (c.conrelid = any ($1::regclass[]))`;
-
-/** Every foreign key of scaleTables as an anti-join counting the rows that break it. */
+/** Every foreign key of Keepr's tables (app_public, app_private) as an anti-join counting the rows that break it. */
 async function brokenForeignKeys(client: pg.ClientBase): Promise<Array<{ constraint: string; rows: number }>> {
   const { rows: keys } = await client.query<{ name: string; child: string; parent: string; cols: string[]; pcols: string[] }>(
     `select c.conname as name, c.conrelid::regclass::text as child, c.confrelid::regclass::text as parent,
@@ -581,8 +634,8 @@ async function brokenForeignKeys(client: pg.ClientBase): Promise<Array<{ constra
             array(select a.attname::text from unnest(c.confkey) with ordinality k(n, i)
                     join pg_catalog.pg_attribute a on a.attrelid = c.confrelid and a.attnum = k.n order by k.i) as pcols
        from pg_catalog.pg_constraint c
-      where c.contype = 'f' and c.conrelid = any ($1::regclass[])`,
-    [scaleTables],
+       join pg_catalog.pg_namespace n on n.oid = c.connamespace
+      where c.contype = 'f' and n.nspname in ('app_public', 'app_private')`,
   );
   const broken: Array<{ constraint: string; rows: number }> = [];
   for (const k of keys) {
@@ -665,32 +718,16 @@ export async function generateScaleData(
           `Scale data already exists (${existing.rows[0]!.n} organizations with slugs ${scaleSlugPrefix}*); run again with --reset to replace it.`,
         );
       }
-      const before = await client.query<{ n: string }>(`select count(*) as n from ${counted[10][1]}`, [`${scaleSlugPrefix}%`]);
+      const before = await client.query<{ n: string }>(`select count(*) as n from ${counted[10]![1]}`, [`${scaleSlugPrefix}%`]);
       deletedReservations = Number(before.rows[0]!.n);
-      // With triggers off nothing cascades: only when no table outside
-      // ours refers to ours (else the normal, audited, slower delete).
-      const outside = triggers === "off" ? (await client.query(outsideReferencesSql, [scaleTables])).rows : [];
-      // (Switching needs the superuser back for a moment.)
-      const switchTo = (mode: string) => client.query(`reset role; set local session_replication_role = ${mode};${superuserUrl ? " set role keepr_owner;" : ""}`);
-      if (outside.length) {
-        log(`reset with triggers on: ${outside.map((r) => `${r.referencing} refers to ${r.referenced}`).join(", ")}`);
-        await switchTo("origin");
+      if (triggers === "on") {
+        throw new Error("--reset needs a superuser (the embedded cluster's, or ROOT_DATABASE_URL): the ledger of the old scale data is append-only, and only with triggers off may the generator delete it.");
       }
       await timed("reset (delete previous scale data)", () => client.query(resetSql));
-      if (outside.length) await switchTo("replica");
     }
     for (const { step, sql } of scaleSteps(options)) await timed(step, () => client.query(sql));
-    // What the properties' and taxes' triggers would have done: each
-    // property's chart of accounts (its system accounts, one per tax).
-    await timed("chart of accounts", () =>
-      client.query(
-        `select app_private.create_ledger_accounts(p.id)
-           from app_public.properties p join app_public.organizations o on o.id = p.organization_id
-          where o.slug like $1`,
-        [`${scaleSlugPrefix}%`],
-      ),
-    );
-    if (triggers === "off") {
+    await timed("verify money", () => verifyScaleMoney(client, `${scaleSlugPrefix}%`));
+    if (triggers === "off" || deletedReservations !== undefined) {
       await timed("verify foreign keys", async () => {
         const broken = await brokenForeignKeys(client);
         if (broken.length) {
@@ -709,7 +746,7 @@ export async function generateScaleData(
       counts[name] = Number(rows[0]!.n);
     }
     const { rows } = await client.query<{ nights: string | null }>(
-      `select sum(upper(x.stay) - lower(x.stay)) as nights from ${counted[11][1]}`,
+      `select sum(upper(x.stay) - lower(x.stay)) as nights from ${counted[11]![1]} and x.released_at is null`,
       [`${scaleSlugPrefix}%`],
     );
     const occupancy = counts.units ? Number(rows[0]!.nights ?? 0) / (counts.units * options.days) : 0;
