@@ -112,21 +112,31 @@ export function scaleMoneySteps(confirmationCode: (ordinal: string) => string): 
           cross join lateral jsonb_to_recordset(r.price_lines) l(kind text, amount bigint, is_inclusive boolean, tax_id uuid, date date)
           left join app_public.taxes t on t.property_id = r.property_id and t.id = l.tax_id;
 
+        analyze scale_res, scale_price;
+        -- Per reservation, what its price lines add up to (one pass).
+        create temp table scale_price_sums on commit drop as
+        select r.id, r.room_amount, r.fees_amount, r.total_amount, r.penalty_amount, r.status, r.charge_posting,
+               coalesce(sum(p.amount) filter (where p.kind = 'tax' and p.is_inclusive), 0) as inclusive,
+               coalesce(sum(round(p.amount::numeric * r.fees_amount / nullif(r.room_amount + r.fees_amount, 0)))
+                          filter (where p.kind = 'tax' and p.is_inclusive and p.tax_basis = 'percent_of_room' and p.applies_to_fees), 0)::bigint
+                 as inclusive_on_fees,
+               coalesce(sum(p.amount) filter (where p.kind = 'tax' and p.applies_to_penalty is false), 0) as not_on_penalty,
+               sum(p.amount) filter (where p.kind = 'night') as nights_amount,
+               coalesce(sum(p.amount) filter (where p.kind = 'night' and p.date < r.business_date), 0) as nights_amount_before,
+               count(*) filter (where p.kind = 'night') as nights_lines,
+               count(*) filter (where p.kind = 'night' and p.date < r.business_date) as nights_lines_before
+          from scale_res r join scale_price p on p.id = r.id
+         group by r.id, r.room_amount, r.fees_amount, r.total_amount, r.penalty_amount, r.status, r.charge_posting;
+        alter table scale_price_sums add primary key (id);
+
         create temp table scale_booked_due on commit drop as
         with f as (
-          select r.id, r.room_amount, r.fees_amount,
-                 coalesce((select sum(p.amount) from scale_price p where p.id = r.id and p.kind = 'tax' and p.is_inclusive), 0) as inclusive,
-                 coalesce((select sum(round(p.amount::numeric * r.fees_amount / nullif(r.room_amount + r.fees_amount, 0)))
-                             from scale_price p where p.id = r.id and p.kind = 'tax' and p.is_inclusive
-                              and p.tax_basis = 'percent_of_room' and p.applies_to_fees), 0)::bigint as inclusive_on_fees,
-                 case when r.charge_posting = 'nightly' then
-                   (select case when sum(p.amount) > 0 then coalesce(sum(p.amount) filter (where p.date < r.business_date), 0)
-                                else count(*) filter (where p.date < r.business_date) end
-                      from scale_price p where p.id = r.id and p.kind = 'night') else 1 end as share_num,
-                 case when r.charge_posting = 'nightly' then
-                   (select case when sum(p.amount) > 0 then sum(p.amount) else greatest(count(*), 1) end
-                      from scale_price p where p.id = r.id and p.kind = 'night') else 1 end as share_den
-            from scale_res r
+          select x.*,
+                 case when x.charge_posting <> 'nightly' then 1
+                      when x.nights_amount > 0 then x.nights_amount_before else x.nights_lines_before end as share_num,
+                 case when x.charge_posting <> 'nightly' then 1
+                      when x.nights_amount > 0 then x.nights_amount else greatest(x.nights_lines, 1) end as share_den
+            from scale_price_sums x
         ),
         d as (
           select f.id, 'room_revenue'::text as purpose, null::uuid as tax_id, -(f.room_amount - f.inclusive + f.inclusive_on_fees) as amount,
@@ -142,10 +152,8 @@ export function scaleMoneySteps(confirmationCode: (ordinal: string) => string): 
 
         create temp table scale_cancel_due on commit drop as
         with b as (
-          select r.id, r.penalty_amount,
-                 r.total_amount - coalesce((select sum(p.amount) from scale_price p
-                                             where p.id = r.id and p.kind = 'tax' and p.applies_to_penalty is false), 0) as base
-            from scale_res r where r.status = 'cancelled'
+          select x.id, x.penalty_amount, x.total_amount - x.not_on_penalty as base
+            from scale_price_sums x where x.status = 'cancelled'
         ),
         carried as (
           select b.id, p.tax_id, round(b.penalty_amount::numeric * sum(p.amount) / nullif(b.base, 0))::bigint as amount
@@ -155,8 +163,9 @@ export function scaleMoneySteps(confirmationCode: (ordinal: string) => string): 
         )
         select c.id, 'tax_payable'::text as purpose, c.tax_id, -c.amount as amount from carried c
         union all
-        select b.id, 'cancellation_revenue', null, -(coalesce(b.penalty_amount, 0) - coalesce((select sum(c.amount) from carried c where c.id = b.id), 0))
-          from b;
+        select b.id, 'cancellation_revenue', null, -(coalesce(b.penalty_amount, 0) - coalesce(k.amount, 0))
+          from b left join (select c.id, sum(c.amount) as amount from carried c group by c.id) k on k.id = b.id;
+        analyze scale_booked_due, scale_cancel_due;
 
         -- Entries: the confirmation's, then the cancellation's (due after
         -- it less what the confirmation posted, per account).
@@ -238,6 +247,8 @@ export function scaleMoneySteps(confirmationCode: (ordinal: string) => string): 
                i.due_at <= coalesce(i.cancelled_at, now()) and i.r_pay < 0.94 and i.r_retry < 0.06 as retried
           from i;
         alter table scale_intent add primary key (id);
+        create index on scale_intent (reservation_id);
+        analyze scale_intent;
         -- Companies' guests pay their company, not by card (below).
         create temp table scale_transfer on commit drop as
         select r.id as reservation_id, r.property_id, r.folio_id, r.currency, r.confirmed_at, r.confirmation_code,
@@ -255,6 +266,7 @@ export function scaleMoneySteps(confirmationCode: (ordinal: string) => string): 
                i.due_at + case when i.retried then interval '1 hour' else interval '5 seconds' end, i.r_card
           from scale_intent i where i.captured;
         alter table scale_attempt add primary key (id);
+        analyze scale_attempt;
 
         -- A cancelled booking gets back what it paid beyond the penalty,
         -- from its latest payment first; a refund the provider has not
@@ -405,15 +417,18 @@ export function scaleMoneySteps(confirmationCode: (ordinal: string) => string): 
                'desk:payment:' || encode(digest('scale:' || c.id, 'sha256'), 'hex'),
                'Bank transfer PAY-' || c.property_ord || '-' || c.idx || ' — ' || c.name
           from scale_company c
-          join scale_line l on l.folio_id = c.folio_id
-          join scale_entry e on e.id = l.entry_id
+          join scale_transfer t on t.property_id = c.property_id and t.company_idx = c.idx
+          join scale_entry e on e.cause_type = 'city_ledger_transfer' and e.cause_id = t.folio_id
+          join app_public.reservations r on r.id = t.reservation_id
          group by c.id, c.property_id, c.folio_id, c.property_ord, c.idx, c.name
-        having round(sum(l.amount) * 0.6) > 0;
+        having round(sum(r.total_amount) * 0.6) > 0;
         insert into scale_line (entry_id, property_id, purpose, tax_id, folio_id, amount, currency)
         select e.id, e.property_id, x.purpose, null::uuid, x.folio_id, x.amount, c.currency
           from scale_entry e
           join scale_company c on e.cause_type = 'folio_payment' and e.cause_id = c.folio_id
-          cross join lateral (select round(sum(l.amount) * 0.6)::bigint as paid from scale_line l where l.folio_id = c.folio_id) s
+          join (select t.property_id, t.company_idx, round(sum(r.total_amount) * 0.6)::bigint as paid
+                  from scale_transfer t join app_public.reservations r on r.id = t.reservation_id
+                 group by t.property_id, t.company_idx) s on s.property_id = c.property_id and s.company_idx = c.idx
           cross join lateral (values ('bank', null::uuid, s.paid), ('city_ledger', c.folio_id, -s.paid)) x(purpose, folio_id, amount);
 
         -- Extras (as the demo hotel sells them), VAT included when the

@@ -58,7 +58,7 @@ const withCalendar: readonly Kind[] = ["confirmation", "modification", "cancella
 // property, so each is an index scan whatever the size of the tables (the
 // refund and balance sums scanned every payment intent and folio balance:
 // 2.6 ms of Postgres CPU a message on the scale data).
-const load = `
+export const notificationLoadSql = `
   select n.id, n.reservation_id, n.template, n.channel, n.recipient, n.cause, n.status, n.provider_message_id,
          (n.template = 'pre_arrival' and (r.status <> 'confirmed' or n.cause <> 'reservation:' || r.id || ':pre_arrival:' || lower(r.stay))) as stale,
          jsonb_build_object(
@@ -131,7 +131,7 @@ export function makeSendNotification(deps: { mailer: Mailer; sms: SmsSender; pub
     const { id } = payload.parse(raw);
     // Planned once per connection (a generic plan: every lookup is by key), not for each message.
     const row = await helpers.withPgClient((client) =>
-      asWorker(client, async (c) => (await c.query<Row>({ name: "send_notification.load", text: load, values: [id] })).rows[0], { plan_cache_mode: "force_generic_plan" }),
+      asWorker(client, async (c) => (await c.query<Row>({ name: "send_notification.load", text: notificationLoadSql, values: [id] })).rows[0], { plan_cache_mode: "force_generic_plan" }),
     );
     if (!row || row.status === "sent" || row.status === "skipped" || row.status === "failed") return;
     const record = (status: string, rendered: { subject: string | null; text: string } | null, messageId: string | null, error: string | null) =>
