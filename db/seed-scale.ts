@@ -10,7 +10,9 @@
 // discounts, a rate calendar with seasonal and weekend prices and a few
 // restrictions, fees, taxes, guests, and confirmed reservations filling
 // about --occupancy of the unit-nights from today for --days, each with its
-// inventory claim.
+// inventory claim; then their money (db/seed-scale-money.ts: cancellations,
+// folios, charges, payments, refunds, city ledger, extras), checked as the
+// ledger's own triggers would check it.
 //
 // Triggers: the audit trigger alone costs ~100 µs per row (an audit.events
 // row with the whole row as jsonb), i.e. over a minute for the ~420k
@@ -29,7 +31,8 @@
 // except generated ids and timestamps. Generated organizations have slugs
 // starting with `scale-gen-`; the generator refuses to run (exit 2) when
 // such data exists, unless --reset, which deletes it first (and everything
-// booked at those properties since).
+// booked at those properties since: every row with their property_id, with
+// triggers off, so --reset needs the superuser).
 import "../core/env.ts";
 import { parseArgs } from "node:util";
 import pg from "pg";
