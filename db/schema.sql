@@ -927,7 +927,7 @@ CREATE INDEX guests_updated_by_idx ON app_public.guests USING btree (updated_by)
 CREATE INDEX guests_user_id_idx ON app_public.guests USING btree (user_id) WHERE (user_id IS NOT NULL);
 alter table app_public.guests enable row level security;
 create policy select_member_self_or_booking on app_public.guests for select to public
-  using ((property_id IN ( SELECT app_hidden.current_property_ids_for('cashiers'::text) AS current_property_ids_for)) OR user_id = (( SELECT app_hidden.current_user_id() AS current_user_id)));
+  using ((property_id = ANY ((ARRAY( SELECT app_hidden.current_property_ids_for('cashiers'::text) AS current_property_ids_for)))) OR user_id = (( SELECT app_hidden.current_user_id() AS current_user_id)));
 create policy update_front_desk on app_public.guests for update to keepr_staff
   using ((property_id IN ( SELECT app_hidden.current_property_ids_for('front_office'::text) AS current_property_ids_for)));
 create policy worker_all on app_public.guests for select to keepr_worker
@@ -2310,7 +2310,7 @@ CREATE INDEX reservations_unit_idx ON app_public.reservations USING btree (prope
 CREATE INDEX reservations_user_idx ON app_public.reservations USING btree (user_id) WHERE (user_id IS NOT NULL);
 alter table app_public.reservations enable row level security;
 create policy select_member_self_or_booking on app_public.reservations for select to public
-  using ((property_id IN ( SELECT app_hidden.current_property_ids_for('cashiers'::text) AS current_property_ids_for)) OR user_id = (( SELECT app_hidden.current_user_id() AS current_user_id)) OR id = (( SELECT app_hidden.current_booking_id() AS current_booking_id)) OR group_id = (( SELECT app_hidden.current_booking_group_id() AS current_booking_group_id)));
+  using ((property_id = ANY ((ARRAY( SELECT app_hidden.current_property_ids_for('cashiers'::text) AS current_property_ids_for)))) OR user_id = (( SELECT app_hidden.current_user_id() AS current_user_id)) OR id = (( SELECT app_hidden.current_booking_id() AS current_booking_id)) OR group_id = (( SELECT app_hidden.current_booking_group_id() AS current_booking_group_id)));
 create policy update_front_desk on app_public.reservations for update to keepr_staff
   using ((property_id IN ( SELECT app_hidden.current_property_ids_for('front_office'::text) AS current_property_ids_for)));
 create policy worker_all on app_public.reservations for select to keepr_worker
@@ -4787,19 +4787,19 @@ comment on function app_public.issue_invoice(folio_id uuid, idempotency_key text
 CREATE OR REPLACE FUNCTION app_public.journal_entries_between(property_id uuid, from_date date DEFAULT NULL::date, to_date date DEFAULT NULL::date, account_id uuid DEFAULT NULL::uuid)
  RETURNS SETOF app_public.journal_entries
  LANGUAGE sql
- STABLE
+ STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
   select e.*
     from app_public.properties p
-    join app_public.journal_entries e on e.property_id = p.id
+    cross join lateral (
+      select coalesce((journal_entries_between.from_date::timestamp at time zone p.time_zone), '-infinity') as from_at,
+             coalesce(((journal_entries_between.to_date + 1)::timestamp at time zone p.time_zone), 'infinity') as to_at
+    ) b
+    join app_public.journal_entries e on e.property_id = p.id and e.occurred_at >= b.from_at and e.occurred_at < b.to_at
    where p.id = journal_entries_between.property_id
      -- The journal is the back office's; the desk reads folios' entries through the folios.
      and p.id in (select app_hidden.current_property_ids_for('back_office'))
-     and (journal_entries_between.from_date is null
-          or e.occurred_at >= (journal_entries_between.from_date::timestamp at time zone p.time_zone))
-     and (journal_entries_between.to_date is null
-          or e.occurred_at < ((journal_entries_between.to_date + 1)::timestamp at time zone p.time_zone))
      and (journal_entries_between.account_id is null
           or exists (select 1
                        from app_public.postings x
@@ -9433,22 +9433,24 @@ AS $function$
        and l.kind = 'tax' and l.tax_id in (select x.id from taxes x)
      group by r.id, r.status, r.stay, r.adults, r.children, l.tax_id
   ),
-  held as (
-    -- What the ledger holds on each tax's account for a cancelled or no-show stay (a credit, as a positive amount).
-    select s.id, s.tax_id, -coalesce(sum(po.amount), 0) as amount
-      from stays s
-      join app_public.journal_entries e on e.property_id = city_tax_figures.property_id and e.cause_type = 'reservation' and e.cause_id = s.id
-      join app_public.postings po on po.property_id = e.property_id and po.entry_id = e.id
-      join app_public.ledger_accounts a on a.property_id = po.property_id and a.id = po.account_id
-     where s.status in ('cancelled', 'no_show') and a.purpose = 'tax_payable' and a.tax_id = s.tax_id
-     group by s.id, s.tax_id
-  ),
   months as (
     select s.id, s.tax_id, s.status in ('cancelled', 'no_show') as cancelled, s.guests, s.stay_nights,
            s.amount, coalesce(h.amount, 0) as held,
            pg_catalog.date_trunc('month', n.night)::date as month, count(*)::integer as month_nights
       from stays s
-      left join held h on h.id = s.id and h.tax_id = s.tax_id
+      -- What the ledger holds on the tax's account for a cancelled or
+      -- no-show stay (a credit, as a positive amount), looked up per stay:
+      -- as a CTE joined back, a generic plan recomputed it for every stay
+      -- (over 25 s on a property of 20,000 bookings; 0.4 s this way).
+      left join lateral (
+        select -coalesce(sum(po.amount), 0) as amount
+          from app_public.journal_entries e
+          join app_public.postings po on po.property_id = e.property_id and po.entry_id = e.id
+          join app_public.ledger_accounts a on a.property_id = po.property_id and a.id = po.account_id
+         where s.status in ('cancelled', 'no_show')
+           and e.property_id = city_tax_figures.property_id and e.cause_type = 'reservation' and e.cause_id = s.id
+           and a.purpose = 'tax_payable' and a.tax_id = s.tax_id
+      ) h on true
       cross join lateral pg_catalog.generate_series(greatest(pg_catalog.lower(s.stay), city_tax_figures.from_date)::timestamp,
                                                      least(pg_catalog.upper(s.stay) - 1, city_tax_figures.to_date)::timestamp,
                                                      interval '1 day') as n(night)

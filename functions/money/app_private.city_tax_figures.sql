@@ -41,22 +41,24 @@ as $$
        and l.kind = 'tax' and l.tax_id in (select x.id from taxes x)
      group by r.id, r.status, r.stay, r.adults, r.children, l.tax_id
   ),
-  held as (
-    -- What the ledger holds on each tax's account for a cancelled or no-show stay (a credit, as a positive amount).
-    select s.id, s.tax_id, -coalesce(sum(po.amount), 0) as amount
-      from stays s
-      join app_public.journal_entries e on e.property_id = city_tax_figures.property_id and e.cause_type = 'reservation' and e.cause_id = s.id
-      join app_public.postings po on po.property_id = e.property_id and po.entry_id = e.id
-      join app_public.ledger_accounts a on a.property_id = po.property_id and a.id = po.account_id
-     where s.status in ('cancelled', 'no_show') and a.purpose = 'tax_payable' and a.tax_id = s.tax_id
-     group by s.id, s.tax_id
-  ),
   months as (
     select s.id, s.tax_id, s.status in ('cancelled', 'no_show') as cancelled, s.guests, s.stay_nights,
            s.amount, coalesce(h.amount, 0) as held,
            pg_catalog.date_trunc('month', n.night)::date as month, count(*)::integer as month_nights
       from stays s
-      left join held h on h.id = s.id and h.tax_id = s.tax_id
+      -- What the ledger holds on the tax's account for a cancelled or
+      -- no-show stay (a credit, as a positive amount), looked up per stay:
+      -- as a CTE joined back, a generic plan recomputed it for every stay
+      -- (over 25 s on a property of 20,000 bookings; 0.4 s this way).
+      left join lateral (
+        select -coalesce(sum(po.amount), 0) as amount
+          from app_public.journal_entries e
+          join app_public.postings po on po.property_id = e.property_id and po.entry_id = e.id
+          join app_public.ledger_accounts a on a.property_id = po.property_id and a.id = po.account_id
+         where s.status in ('cancelled', 'no_show')
+           and e.property_id = city_tax_figures.property_id and e.cause_type = 'reservation' and e.cause_id = s.id
+           and a.purpose = 'tax_payable' and a.tax_id = s.tax_id
+      ) h on true
       cross join lateral pg_catalog.generate_series(greatest(pg_catalog.lower(s.stay), city_tax_figures.from_date)::timestamp,
                                                      least(pg_catalog.upper(s.stay) - 1, city_tax_figures.to_date)::timestamp,
                                                      interval '1 day') as n(night)
