@@ -525,6 +525,9 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
   "app_public.cancel_reservation(uuid,text,text)": {
     call: (a, t) => ({ sql: "select * from app_public.cancel_reservation($1, $2, 'Plans changed')", params: [reservationOf(a, t), newKey()], owner: own(t) }),
   },
+  "app_public.update_property_content(uuid,timestamp with time zone,text,text[],text[],time without time zone,time without time zone,text,text,text,text)": {
+    call: (a) => ({ sql: "select * from app_public.update_property_content($1, null, 'A description', '{}', '{}', '15:00', '11:00', null, null, null, 'en')", params: [a.propertyId] }),
+  },
   "app_public.set_do_not_disturb(uuid,boolean)": {
     call: (a) => ({ sql: "select * from app_public.set_do_not_disturb($1, true)", params: [a.res.inhouse] }),
   },

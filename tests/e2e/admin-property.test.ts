@@ -255,6 +255,42 @@ describe("Property › Content", () => {
     }
     expect(await contentOf(hotel.propertyId)).toEqual(before);
     expect((await contentOf(other.propertyId)).description).toBeNull();
+
+    // The console's own call (updatePropertyContent): refusals name the field, and roles are checked.
+    const save = `mutation($p: UUID!, $at: Datetime!, $email: String) { updatePropertyContent(input: {propertyId: $p, expectedUpdatedAt: $at,
+      photoUrls: [], amenities: [], checkInTime: "15:00", checkOutTime: "11:00", contactEmail: $email, language: "en"}) { result { rowId } } }`;
+    const at = (await db.ownerPool.query("select updated_at::text as at from app_public.properties where id = $1", [hotel.propertyId])).rows[0].at;
+    const code = (res: { body: { errors?: Array<{ extensions?: Record<string, unknown> }> } }) => res.body.errors?.[0]?.extensions;
+    expect(code(await server.graphql(save, { p: hotel.propertyId, at, email: "not an email" }, { token: manager }))).toMatchObject({ code: "INVALID_INPUT", reason: "CONTACT_EMAIL" });
+    expect(code(await server.graphql(save, { p: hotel.propertyId, at }, { token: await tokenOf(hotel.frontDesk) }))).toMatchObject({ code: "ACCESS_DENIED" });
+    expect(code(await server.graphql(save, { p: other.propertyId, at }, { token: manager }))).toMatchObject({ code: "NOT_FOUND" });
+    expect(await contentOf(hotel.propertyId)).toEqual(before);
+  });
+
+  it("two managers at once: a save made on what someone else changed since is refused (CHANGED), nothing lost; after a reload it saves", async () => {
+    const { page, errors } = await signIn(hotel.manager, "desktop");
+    await page.goto(`${server.url}/admin/property`);
+    const form = page.getByTestId("property-content");
+    await form.getByLabel("Arrival instructions").fill("Mine: ring the bell.");
+    // Meanwhile another manager saves (through the same call, on a fresh read).
+    const at = (await db.ownerPool.query("select updated_at::text as at from app_public.properties where id = $1", [hotel.propertyId])).rows[0].at;
+    const theirs = await server.graphql(
+      `mutation($p: UUID!, $at: Datetime!) { updatePropertyContent(input: {propertyId: $p, expectedUpdatedAt: $at, description: "Theirs.", photoUrls: [],
+        amenities: [], checkInTime: "15:00", checkOutTime: "11:00", language: "en"}) { result { rowId } } }`,
+      { p: hotel.propertyId, at }, { token: await tokenOf(hotel.manager) });
+    expect(theirs.body.errors).toBeUndefined();
+    await form.getByRole("button", { name: "Save content" }).click();
+    await form.getByText("Someone saved this property's content since you opened it").waitFor();
+    expect(await contentOf(hotel.propertyId)).toMatchObject({ description: "Theirs.", arrival_instructions: null });
+    await expectAccessible(page);
+    // Reloaded, the form shows theirs; made again, mine saves.
+    await page.reload();
+    await expect(form.getByLabel("Description").inputValue()).resolves.toBe("Theirs.");
+    await form.getByLabel("Arrival instructions").fill("Mine: ring the bell.");
+    await form.getByRole("button", { name: "Save content" }).click();
+    await page.getByText("Property content saved. Guests see it now.").waitFor();
+    expect(await contentOf(hotel.propertyId)).toMatchObject({ description: "Theirs.", arrival_instructions: "Mine: ring the bell." });
+    expect(errors).toEqual([]);
   });
 });
 

@@ -85,8 +85,14 @@ function PropertyContent({ membership }: { membership: Membership }) {
   const [tried, setTried] = useState(false);
   // The form starts from the saved content, and follows a reload of it until it is edited.
   const [dirty, setDirty] = useState(false);
+  // The version the form was filled from: a save says it, so one made after
+  // someone else's (a live reload while editing) is refused, not a silent overwrite.
+  const [readAt, setReadAt] = useState<string | null>(null);
   useEffect(() => {
-    if (query.data && !dirty) setValues(valuesOf(query.data));
+    if (query.data && !dirty) {
+      setValues(valuesOf(query.data));
+      setReadAt(query.data.updatedAt);
+    }
   }, [query.data, dirty]);
   if (query.isPending || (query.data && !values)) return <LinearProgress />;
   if (query.isError) return <QueryError error={query.error} title="Could not load the property's content" />;
@@ -112,9 +118,10 @@ function PropertyContent({ membership }: { membership: Membership }) {
     setSaving(true);
     setError(null);
     try {
-      const saved = await dataProvider.savePropertyContent({ propertyId, values: contentPatch(values) });
+      const saved = await dataProvider.savePropertyContent({ propertyId, expectedUpdatedAt: readAt ?? property.updatedAt, values: contentPatch(values) });
       queryClient.setQueryData(contentKey(propertyId), saved);
       setValues(valuesOf(saved));
+      setReadAt(saved.updatedAt);
       setDirty(false);
       setTried(false);
       notify("Property content saved. Guests see it now.", { type: "success" });
@@ -343,6 +350,7 @@ function PropertyContent({ membership }: { membership: Membership }) {
                 disabled={saving || !dirty}
                 onClick={() => {
                   setValues(valuesOf(property));
+                  setReadAt(property.updatedAt);
                   setDirty(false);
                   setTried(false);
                   setError(null);

@@ -1,16 +1,20 @@
 // The property page's calls, added to the data provider (dataProvider.ts
 // spreads them in): the property's guest-facing content, saved in one
-// update, and the stay-over cleaning policy.
-import type { Uuid } from "../../platform/documents.ts";
+// call (updatePropertyContent), and the stay-over cleaning policy.
+import type { Timestamp, Uuid } from "../../platform/documents.ts";
 import type { GraphQLClient } from "../../platform/graphql.ts";
 import { ApiError } from "../../platform/graphql.ts";
-import { notFound, type RequestOptions } from "../../platform/results.ts";
+import { notFound, notReturned, type RequestOptions } from "../../platform/results.ts";
 import { propertyContent, updatePropertyContent, updateStayoverPolicy, type PropertyContentNode, type PropertyContentValues } from "./documents.ts";
 
 export interface PropertyMethods {
   propertyContent(params: { propertyId: Uuid }, options?: RequestOptions): Promise<PropertyContentNode>;
-  /** Saves every content field in one mutation (owners and managers; the database refuses others with FORBIDDEN). */
-  savePropertyContent(params: { propertyId: Uuid; values: PropertyContentValues }): Promise<PropertyContentNode>;
+  /**
+   * Saves every content field in one call (owners and managers; others:
+   * ACCESS_DENIED). expectedUpdatedAt: the property's updatedAt as the
+   * editor read it; saved by someone else since: INVALID_TRANSITION (CHANGED).
+   */
+  savePropertyContent(params: { propertyId: Uuid; expectedUpdatedAt: Timestamp; values: PropertyContentValues }): Promise<PropertyContentNode>;
   /** Clean an occupied unit every `nights` nights of a stay (0: off). */
   setStayoverPolicy(params: { propertyId: Uuid; nights: number }): Promise<PropertyContentNode>;
 }
@@ -28,10 +32,10 @@ export function createPropertyMethods(client: GraphQLClient): PropertyMethods {
       if (!data.propertyByRowId) throw notFound("property");
       return data.propertyByRowId;
     },
-    async savePropertyContent({ propertyId, values }) {
-      const data = await client.request(updatePropertyContent, { id: propertyId, patch: values });
-      if (!data.saved?.row) throw refused();
-      return data.saved.row;
+    async savePropertyContent({ propertyId, expectedUpdatedAt, values }) {
+      const data = await client.request(updatePropertyContent, { propertyId, expectedUpdatedAt, ...values });
+      if (!data.updatePropertyContent?.result) throw notReturned("property");
+      return data.updatePropertyContent.result;
     },
     async setStayoverPolicy({ propertyId, nights }) {
       const data = await client.request(updateStayoverPolicy, { id: propertyId, patch: { stayoverCleanNights: nights } });

@@ -42,8 +42,28 @@ export const propertyContent = operation<{ propertyByRowId: PropertyContentNode 
   `query PropertyContent($propertyId: UUID!) { propertyByRowId(rowId: $propertyId) { ${contentFields} } }`,
 );
 
-/** The content in one mutation: every field at once, so a save is all or nothing. */
-export const updatePropertyContent = updateRow<PropertyContentNode, PropertyContentValues>("Property", "Property", contentFields, "Content");
+/**
+ * The content in one call (app_public.update_property_content): every field
+ * at once, so a save is all or nothing; a refused field is INVALID_INPUT
+ * with the field as its reason; expectedUpdatedAt (what the editor read)
+ * makes a save after someone else's INVALID_TRANSITION (CHANGED), never a
+ * silent overwrite.
+ */
+export const updatePropertyContent = operation<
+  { updatePropertyContent: { result: PropertyContentNode | null } | null },
+  PropertyContentValues & { propertyId: Uuid; expectedUpdatedAt: Timestamp }
+>(
+  "PropertyUpdateContent",
+  `mutation PropertyUpdateContent($propertyId: UUID!, $expectedUpdatedAt: Datetime!, $description: String, $photoUrls: [String]!,
+    $amenities: [String]!, $checkInTime: Time!, $checkOutTime: Time!, $contactEmail: String, $contactPhone: String,
+    $arrivalInstructions: String, $language: String!) {
+    updatePropertyContent(input: {propertyId: $propertyId, expectedUpdatedAt: $expectedUpdatedAt, description: $description,
+      photoUrls: $photoUrls, amenities: $amenities, checkInTime: $checkInTime, checkOutTime: $checkOutTime,
+      contactEmail: $contactEmail, contactPhone: $contactPhone, arrivalInstructions: $arrivalInstructions, language: $language}) {
+      result { ${contentFields} }
+    }
+  }`,
+);
 
 /** The stay-over cleaning policy (the housekeeping board's manager control). */
 export const updateStayoverPolicy = updateRow<PropertyContentNode, { stayoverCleanNights: number }>("Property", "Property", contentFields, "StayoverPolicy");
