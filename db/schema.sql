@@ -49,15 +49,16 @@
 --     reconciliation_difference_kind, refund_status, reservation_event,
 --     reservation_history_line, reservation_status, room_combination,
 --     staff_role, stay_suggestion, tax_basis
---   functions: accept_channel_feed_change, ar_aging, attach_payment_method,
---     booking_groups_total_amount, cancel_group, cancel_reservation,
---     cash_shifts_expected_cash, channel_feeds_pending_change,
---     channel_reconciliation, channel_revenue_report, charge_card_on_file,
---     check_in, check_out, city_tax_report, close_cash_shift, companies_folio,
---     confirm_booking, confirm_group, correct_folio_entry, create_block,
---     create_desk_hold, create_folio, create_group_hold, create_hold,
---     current_booking, current_user, desk_quote, extend_payment_deadline,
---     folio_list, folios_bill_to, folios_due_at_check_out, front_desk_day,
+--   functions: accept_channel_feed_change, ar_aging, assign_housekeeping_task,
+--     attach_payment_method, booking_groups_total_amount, cancel_group,
+--     cancel_reservation, cash_shifts_expected_cash,
+--     channel_feeds_pending_change, channel_reconciliation,
+--     channel_revenue_report, charge_card_on_file, check_in, check_out,
+--     city_tax_report, close_cash_shift, companies_folio, confirm_booking,
+--     confirm_group, correct_folio_entry, create_block, create_desk_hold,
+--     create_folio, create_group_hold, create_hold, current_booking,
+--     current_user, desk_quote, extend_payment_deadline, folio_list,
+--     folios_bill_to, folios_due_at_check_out, front_desk_day,
 --     guests_duplicates, guests_merges, guests_nights_count,
 --     guests_stays_count, guests_total_spend, housekeeping_board,
 --     housekeeping_stays, inventory_claims_end_date,
@@ -2968,6 +2969,48 @@ end;
 $function$;
 grant execute on function app_public.ar_aging(property_id uuid, as_of date) to keepr_staff;
 comment on function app_public.ar_aging(property_id uuid, as_of date) is 'Accounts receivable per company on a date, by days overdue (items due payment_terms_days after posting; payments settle the oldest first): current, 1–30, 31–60, 61–90, over 90, total. Owner, manager, accountant. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT.';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.assign_housekeeping_task(task_id uuid, assignee uuid)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.assign_housekeeping_task(task_id uuid, assignee uuid)
+ RETURNS app_public.housekeeping_tasks
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '2s'
+AS $function$
+#variable_conflict use_column
+declare
+  v_task app_public.housekeeping_tasks;
+begin
+  select * into v_task from app_public.housekeeping_tasks t where t.id = assign_housekeeping_task.task_id for update;
+  if not found then
+    raise exception using errcode = 'NTFND', message = 'No such task, or you cannot see it.';
+  end if;
+  perform app_private.require_staff(v_task.property_id, app_hidden.staff_group_roles('managers'), 'assign housekeeping tasks');
+  if v_task.status in ('done', 'cancelled') then
+    raise exception using errcode = 'TRANS', message = pg_catalog.format('This task is %s already.', v_task.status);
+  end if;
+  if assign_housekeeping_task.assignee is not null and not exists (
+    select 1 from app_public.property_memberships m
+     where m.property_id = v_task.property_id and m.user_id = assign_housekeeping_task.assignee
+       and m.role = any (app_hidden.staff_group_roles('housekeeping_ops'))) then
+    raise exception using errcode = 'INVLD', hint = 'ASSIGNEE',
+      message = 'Tasks go to the staff of this property''s housekeeping board (housekeeping, front desk, managers).';
+  end if;
+  if v_task.assigned_to is not distinct from assign_housekeeping_task.assignee then
+    return v_task;
+  end if;
+  update app_public.housekeeping_tasks t
+     set assigned_to = assign_housekeeping_task.assignee
+   where t.property_id = v_task.property_id and t.id = v_task.id
+  returning * into v_task;
+  return v_task;
+end;
+$function$;
+grant execute on function app_public.assign_housekeeping_task(task_id uuid, assignee uuid) to keepr_staff;
+comment on function app_public.assign_housekeeping_task(task_id uuid, assignee uuid) is 'Gives a housekeeping task to one of the board''s staff of the property (null: unassigned). Owners and managers. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION (done or cancelled), INVALID_INPUT (reason ASSIGNEE: not on the property''s housekeeping staff).';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.attach_payment_method(reservation_id uuid, payment_token text, idempotency_key text, card_brand text, card_last4 text)

@@ -24,7 +24,7 @@ it("operations send no mutation that would need an idempotency key", () => {
   const sent = mutationsSent(operationsDocuments).map((m) => m.name);
   expect(sent.filter((name) => (keyedMutations as readonly string[]).includes(name))).toEqual([]);
   expect(sent.sort()).toEqual([
-    "acceptChannelFeedChange", "createChannelFeed", "createHousekeepingTask", "deleteChannelFeedByRowId", "resolveChannelConflict", "setUnitStatus",
+    "acceptChannelFeedChange", "assignHousekeepingTask", "createChannelFeed", "createHousekeepingTask", "deleteChannelFeedByRowId", "resolveChannelConflict", "setUnitStatus",
     "syncChannelFeedNow", "updateChannelFeedByRowId", "updateHousekeepingTask",
   ]);
 });

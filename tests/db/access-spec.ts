@@ -487,6 +487,7 @@ export const functions = {
   "app_public.housekeeping_board(uuid,date)": { execute: staffOnly, call: { rows: "housekeeping_ops" } },
   "app_public.housekeeping_stays(uuid,date)": { about: "the day's stays without names or money", execute: staffOnly, call: { guard: "housekeeping_ops" } },
   "app_public.set_unit_status(uuid,app_public.housekeeping_status,text)": { execute: staffOnly, call: { guard: "housekeeping_ops" } },
+  "app_public.assign_housekeeping_task(uuid,uuid)": { about: "a supervisor gives a task to an attendant", execute: staffOnly, call: { guard: "managers" } },
   "app_public.update_housekeeping_task(uuid,app_public.housekeeping_task_status,text)": {
     execute: staffOnly,
     call: { guard: "housekeeping_ops" },

@@ -328,6 +328,42 @@ describe("Housekeeping: the stay-over policy, do-not-disturb and priority arriva
     expect(errors).toEqual([]);
   });
 
+  it("a supervisor (manager) gives the arrival's inspection to the housekeeper on the Tasks tab; the desk cannot", async () => {
+    await db.ownerPool.query("insert into app_public.housekeeping_tasks (property_id, unit_id, kind, due_date, notes) values ($1, $2, 'inspection', $3, 'Before the arrival')",
+      [hotel.propertyId, (await db.ownerPool.query("select unit_id from app_public.reservations where id = $1", [stays.arriving!.id])).rows[0].unit_id, localDate(hotel.timeZone, 0)]);
+    const housekeeperName = (await db.ownerPool.query("select display_name from app_public.users where id = $1", [hotel.housekeeper])).rows[0].display_name as string;
+    const { page, errors } = await signIn(hotel.manager, "desktop");
+    await page.goto(`${server.url}/admin/housekeeping`);
+    await page.getByTestId("housekeeping-ready").waitFor();
+    await page.getByRole("tab", { name: /^Tasks/ }).click();
+    const card = page.locator(`[data-testid="task-card"][data-unit="${stays.arriving!.unit}"][data-kind="inspection"]`);
+    await expect(card.textContent()).resolves.toContain("unassigned");
+    await card.getByTestId("assign-task").getByRole("combobox").click();
+    await page.getByRole("option", { name: housekeeperName, exact: true }).click();
+    await card.getByText(`given to ${housekeeperName}`).waitFor();
+    const assigned = async () => (await db.ownerPool.query("select assigned_to from app_public.housekeeping_tasks where property_id = $1 and kind = 'inspection'", [hotel.propertyId])).rows[0].assigned_to;
+    await expect(assigned()).resolves.toBe(hotel.housekeeper);
+    await expectAccessible(page);
+    expect(await sidewaysOverflow(page)).toBe(0);
+    // The notice ("… inspection given to …") hides by itself; the screenshot shows the card under it.
+    await page.getByText(`inspection given to ${housekeeperName}.`).waitFor({ state: "detached", timeout: 30_000 });
+    await shot(page, "housekeeping-assign-desktop");
+    // The desk sees who has it, and no choice; through the API it is refused.
+    const desk = await signIn(hotel.frontDesk, "desktop");
+    await desk.page.goto(`${server.url}/admin/housekeeping`);
+    await desk.page.getByTestId("housekeeping-ready").waitFor();
+    await desk.page.getByRole("tab", { name: /^Tasks/ }).click();
+    const deskCard = desk.page.locator(`[data-testid="task-card"][data-unit="${stays.arriving!.unit}"][data-kind="inspection"]`);
+    await deskCard.getByText(`given to ${housekeeperName}`).waitFor();
+    await expect(deskCard.getByTestId("assign-task").count()).resolves.toBe(0);
+    const taskId = (await db.ownerPool.query("select id from app_public.housekeeping_tasks where property_id = $1 and kind = 'inspection'", [hotel.propertyId])).rows[0].id;
+    const refused = await server.graphql(`mutation($t: UUID!) { assignHousekeepingTask(input: {taskId: $t, assignee: null}) { result { rowId } } }`, { t: taskId }, { token: await tokenOf(hotel.frontDesk) });
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe("ACCESS_DENIED");
+    await expect(assigned()).resolves.toBe(hotel.housekeeper);
+    expect(errors).toEqual([]);
+    expect(desk.errors).toEqual([]);
+  });
+
   it("housekeeping on a phone: the priority first, the guest's do-not-disturb, and the policy to read, no Change", async () => {
     const { page, errors } = await signIn(hotel.housekeeper, "phone", "board");
     await page.getByTestId("housekeeping-ready").waitFor();
@@ -344,6 +380,12 @@ describe("Housekeeping: the stay-over policy, do-not-disturb and priority arriva
     await expectAccessible(page);
     expect(await sidewaysOverflow(page)).toBe(0);
     await shot(page, "housekeeping-phone");
+    // The inspection the supervisor gave her: hers, with no choice of who.
+    await page.getByRole("tab", { name: /^Tasks/ }).click();
+    const mine = page.locator(`[data-testid="task-card"][data-unit="${stays.arriving!.unit}"][data-kind="inspection"]`);
+    await mine.getByText("given to you").waitFor();
+    await expect(mine.getByTestId("assign-task").count()).resolves.toBe(0);
+    await expectAccessible(page);
     expect(errors).toEqual([]);
   });
 });

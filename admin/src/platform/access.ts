@@ -99,6 +99,8 @@ export const accessMatrix = {
     // housekeeping_tasks' insert policy: inspection and maintenance tasks
     create_task: "housekeeping_ops",
     cancel_task: "managers",
+    // assign_housekeeping_task: owners and managers give tasks to the board's staff
+    assign_task: "managers",
     // properties.stayover_clean_nights (update_manager policy of properties): owners and managers
     stayover_policy: "managers",
   },

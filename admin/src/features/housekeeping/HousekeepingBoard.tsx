@@ -110,6 +110,13 @@ function useBoardActions() {
         refresh();
       }
     },
+    async assignTask(task: HousekeepingTaskNode, assignee: string | null) {
+      try {
+        await dataProvider.assignHousekeepingTask({ taskId: task.rowId, assignee });
+      } finally {
+        refresh();
+      }
+    },
     /** Back in service: the open maintenance tasks are done (the unit becomes clean), or it is marked clean. */
     async backInService(unit: BoardUnit, note: string | null) {
       try {
@@ -658,12 +665,64 @@ const taskStatusColours: Record<HousekeepingTaskStatus, "default" | "info" | "su
   cancelled: "default",
 };
 
+/** Who a supervisor can give tasks to (one request for every card: the same query key). */
+function useBoardStaff(enabled: boolean) {
+  const dataProvider = useDataProvider<KeeprDataProvider>();
+  const { membership } = useCurrentProperty();
+  const propertyId = membership?.propertyId;
+  return useQuery({
+    queryKey: [housekeepingQueryKey, "staff", propertyId],
+    queryFn: ({ signal }) => dataProvider.boardStaff({ propertyId: propertyId! }, { signal }),
+    enabled: enabled && !!propertyId,
+    staleTime: 60_000,
+  });
+}
+
+/** A supervisor's choice of who does the task (assign_housekeeping_task): one of the board's staff, or nobody. */
+function AssignTask({ task, unitName }: { task: HousekeepingTaskNode; unitName: string }) {
+  const actions = useBoardActions();
+  const notify = useNotify();
+  const staff = useBoardStaff(true);
+  const [busy, setBusy] = useState(false);
+  const options = staff.data ?? [];
+  // Someone the task was given to who is no longer on the list still shows by name.
+  const current = task.assignedTo && !options.some((o) => o.userId === task.assignedTo)
+    ? [{ userId: task.assignedTo, name: task.userByAssignedTo?.displayName ?? "Someone", role: "" }] : [];
+  const change = async (assignee: string | null) => {
+    if (busy) return;
+    setBusy(true);
+    try {
+      await actions.assignTask(task, assignee);
+      const who = [...options, ...current].find((o) => o.userId === assignee)?.name;
+      notify(who ? `Unit ${unitName}'s ${taskLabels[task.kind].toLowerCase()} given to ${who}.` : `Unit ${unitName}'s ${taskLabels[task.kind].toLowerCase()} is unassigned.`, { type: "success" });
+    } catch (error) {
+      const shown = shownError(error);
+      notify(`${shown.message} (${shown.code})`, { type: "error" });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <TextField select size="small" label="Given to" value={task.assignedTo ?? ""} disabled={busy || staff.isPending}
+      onChange={(e) => void change(e.target.value === "" ? null : e.target.value)}
+      sx={{ mt: 1.5, width: { xs: "100%", sm: 280 } }} data-testid="assign-task">
+      <MenuItem value="" sx={touch}><em>Nobody yet</em></MenuItem>
+      {[...options, ...current].map((o) => (
+        <MenuItem key={o.userId} value={o.userId} sx={touch}>
+          {o.name}{o.role && o.role !== "housekeeping" ? ` (${humanize(o.role)})` : ""}
+        </MenuItem>
+      ))}
+    </TextField>
+  );
+}
+
 function TaskCard({ task, unitName, day }: { task: HousekeepingTaskNode; unitName: string; day: string }) {
   const actions = useBoardActions();
   const notify = useNotify();
   const { permissions } = useCurrentProperty();
   const update = useCanAccess({ resource: "housekeeping", action: "update_task" });
   const cancel = useCanAccess({ resource: "housekeeping", action: "cancel_task" });
+  const assign = useCanAccess({ resource: "housekeeping", action: "assign_task" });
   const [busy, setBusy] = useState(false);
   const [confirmCancel, setConfirmCancel] = useState(false);
   const pending = isPending(task);
@@ -694,7 +753,7 @@ function TaskCard({ task, unitName, day }: { task: HousekeepingTaskNode; unitNam
         </Stack>
         <Typography variant="body2" color="text.secondary">
           {task.dueDate < day ? <Box component="span" sx={{ color: "error.main", fontWeight: 600 }}>Due {formatDate(task.dueDate)}</Box> : "Due today"}
-          {pending && ` · ${task.userByAssignedTo ? (mine ? "taken by you" : `taken by ${task.userByAssignedTo.displayName}`) : "unassigned"}`}
+          {pending && ` · ${task.userByAssignedTo ? `${task.status === "in_progress" ? "taken by" : "given to"} ${mine ? "you" : task.userByAssignedTo.displayName}` : "unassigned"}`}
           {!pending && task.userByCompletedBy ? ` · ${task.status === "done" ? "done" : "cancelled"} by ${task.userByCompletedBy.displayName}` : ""}
         </Typography>
         {task.notes && (
@@ -702,6 +761,7 @@ function TaskCard({ task, unitName, day }: { task: HousekeepingTaskNode; unitNam
             {task.notes}
           </Typography>
         )}
+        {pending && assign.canAccess && <AssignTask task={task} unitName={unitName} />}
       </CardContent>
       {pending && update.canAccess && (
         <CardActions sx={{ px: 2, pb: 2, pt: 0, gap: 1, flexWrap: "wrap" }}>

@@ -1,12 +1,12 @@
 // The housekeeping board's calls, added to the data provider
 // (platform/dataProvider.ts spreads them in). None of these mutations takes
 // an idempotency key in the API: each sets a state (a unit's status, a
-// task's status), so a repeated click cannot do a thing twice; the screens
+// task's status, who a task is given to), so a repeated click cannot do a thing twice; the screens
 // also ignore a second click while the first request runs.
 import { assembleBoard, type BoardGuest, type HousekeepingBoard } from "./board.ts";
 import type { HousekeepingStatus, IsoDate, Uuid } from "../../platform/documents.ts";
 import {
-  createHousekeepingTask, housekeepingBoard, setUnitStatus, updateHousekeepingTask,
+  assignHousekeepingTask, boardStaff, createHousekeepingTask, housekeepingBoard, setUnitStatus, updateHousekeepingTask,
   type HousekeepingTaskNode, type HousekeepingTaskStatus, type NewTaskKind,
 } from "./documents.ts";
 import type { GraphQLClient } from "../../platform/graphql.ts";
@@ -22,6 +22,10 @@ export interface HousekeepingMethods {
   /** Out of order needs a note (why); the API refuses it while a guest is in the unit (UNIT_UNAVAILABLE). */
   setUnitStatus(params: { unitId: Uuid; status: HousekeepingStatus; note: string | null }): Promise<HousekeepingStatus>;
   updateHousekeepingTask(params: { taskId: Uuid; status: HousekeepingTaskStatus; notes: string | null }): Promise<HousekeepingTaskNode>;
+  /** A supervisor gives a task to one of the board's staff, or takes it back (null). */
+  assignHousekeepingTask(params: { taskId: Uuid; assignee: Uuid | null }): Promise<HousekeepingTaskNode>;
+  /** The staff a supervisor can give tasks to (the board's roles), by name. */
+  boardStaff(params: { propertyId: Uuid }, options?: RequestOptions): Promise<Array<{ userId: Uuid; name: string; role: string }>>;
   /** An inspection or maintenance task; one of a kind per unit and day (a second is CONFLICT). */
   createHousekeepingTask(params: { propertyId: Uuid; unitId: Uuid; kind: NewTaskKind; dueDate: IsoDate; notes: string | null }): Promise<HousekeepingTaskNode>;
 }
@@ -39,6 +43,19 @@ export function createHousekeepingMethods(client: GraphQLClient): HousekeepingMe
       const unit = data.setUnitStatus?.result;
       if (!unit) throw notReturned("unit");
       return unit.housekeepingStatus;
+    },
+    async assignHousekeepingTask(params) {
+      const data = await client.request(assignHousekeepingTask, params);
+      const task = data.assignHousekeepingTask?.result;
+      if (!task) throw notReturned("task");
+      return task;
+    },
+    async boardStaff({ propertyId }, options = {}) {
+      const data = await client.request(boardStaff, { propertyId }, options);
+      return present(data.allPropertyMemberships?.nodes)
+        .filter((m) => m.role !== "accountant")
+        .map((m) => ({ userId: m.userId, name: m.userByUserId?.displayName ?? "Someone", role: m.role }))
+        .sort((a, b) => (a.role === "housekeeping" ? 0 : 1) - (b.role === "housekeeping" ? 0 : 1) || a.name.localeCompare(b.name));
     },
     async updateHousekeepingTask(params) {
       const data = await client.request(updateHousekeepingTask, params);

@@ -130,6 +130,31 @@ export const updateHousekeepingTask = operation<
   }`,
 );
 
+/** A supervisor (owner or manager) gives a task to one of the board's staff, or takes it back (null). */
+export const assignHousekeepingTask = operation<
+  { assignHousekeepingTask: { result: HousekeepingTaskNode | null } | null },
+  { taskId: Uuid; assignee: Uuid | null }
+>(
+  "AssignHousekeepingTask",
+  `mutation AssignHousekeepingTask($taskId: UUID!, $assignee: UUID) {
+    assignHousekeepingTask(input: {taskId: $taskId, assignee: $assignee}) { result { ${taskFields} } }
+  }`,
+);
+
+/** Who a task can go to: the property's staff of the board (housekeeping, front desk, managers), read by a supervisor. */
+export interface BoardStaffNode {
+  userId: Uuid;
+  role: "owner" | "manager" | "front_desk" | "housekeeping" | "accountant";
+  userByUserId: { displayName: string } | null;
+}
+
+export const boardStaff = operation<{ allPropertyMemberships: { nodes: Array<BoardStaffNode | null> } | null }, { propertyId: Uuid }>(
+  "HousekeepingBoardStaff",
+  `query HousekeepingBoardStaff($propertyId: UUID!) {
+    allPropertyMemberships(condition: {propertyId: $propertyId}) { nodes { userId role userByUserId { displayName } } }
+  }`,
+);
+
 /** Staff may add inspection and maintenance tasks (the insert policy); cleaning tasks come from check-outs and the stay-over rule. */
 export type NewTaskKind = Extract<HousekeepingTaskKind, "inspection" | "maintenance">;
 
@@ -144,4 +169,4 @@ export const createHousekeepingTask = operation<
 );
 
 /** The documents above, for the schema test. */
-export const housekeepingDocuments = [housekeepingBoard, setUnitStatus, updateHousekeepingTask, createHousekeepingTask] as const;
+export const housekeepingDocuments = [housekeepingBoard, setUnitStatus, updateHousekeepingTask, createHousekeepingTask, assignHousekeepingTask, boardStaff] as const;
