@@ -576,6 +576,8 @@ export const keyedMutations = [
   "routeFolioPostings", "transferFolioToCityLedger", "openCashShift", "closeCashShift",
   // The payment guarantee and the card on file (documents/guarantee.ts).
   "extendPaymentDeadline", "waivePaymentGuarantee", "chargeCardOnFile",
+  // Group and multi-room bookings (migration 000073); the console has no group screens yet.
+  "createGroupHold", "confirmGroup", "cancelGroup",
 ] as const;
 export type KeyedMutation = (typeof keyedMutations)[number];
 
