@@ -19,7 +19,7 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type pg from "pg";
 import { runAppBuildProcess } from "../../server/app-build.ts";
-import { axeViolations, collectPageErrors, endBrowserTest, launchBrowser, newContext } from "../helpers/browser.ts";
+import { collectPageErrors, endBrowserTest, expectAccessible, launchBrowser, newContext } from "../helpers/browser.ts";
 import { signInToConsole } from "../helpers/console.ts";
 import { addDays, confirm, createHotel, hold, localDate, quote, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
@@ -40,14 +40,6 @@ const stay: Record<"marie" | "grace" | "alan" | "tim" | "hedy" | "katherine", { 
 
 const shot = (page: Page, name: string, fullPage = false) =>
   page.screenshot({ path: path.join(screenshots, `admin-allocation-${name}.png`), animations: "disabled", fullPage });
-
-async function expectAccessible(page: Page): Promise<void> {
-  // Transitions finished first: axe judges what the user sees. A function, not a string (the console's CSP forbids eval).
-  await page.waitForFunction(() =>
-    (globalThis as unknown as { document: { getAnimations(): Array<{ playState: string }> } }).document.getAnimations().every((a) => a.playState !== "running"),
-  );
-  expect(await axeViolations(page)).toEqual([]);
-}
 
 const unitId = async (name: string) =>
   (await db.ownerPool.query<{ id: string }>("select id from app_public.units where property_id = $1 and name = $2", [hotel.propertyId, name])).rows[0]!.id;

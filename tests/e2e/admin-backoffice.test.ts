@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
-import { axeWhenQuiet, endBrowserTest, launchBrowser, newContext, waitUntil } from "../helpers/browser.ts";
+import { endBrowserTest, expectAccessible, launchBrowser, newContext, waitUntil } from "../helpers/browser.ts";
 import { signInToConsole, withPassword } from "../helpers/console.ts";
 import { addDays, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
@@ -132,7 +132,7 @@ describe("an accountant", () => {
     // Unsettled only, by default: every booking here is unpaid.
     await expect(page.getByTestId("folios").locator("tbody tr[data-code]").count()).resolves.toBe(4);
     await shot(page, "folios");
-    expect(await axeWhenQuiet(page)).toEqual([]);
+    await expectAccessible(page);
 
     await row.click();
     const balance = page.getByTestId("folio-balance");
@@ -142,7 +142,7 @@ describe("an accountant", () => {
     expect(total).not.toBe("0");
     await page.getByTestId("folio-lines").getByText(`Booking ${stays.ada!.code} confirmed`).waitFor();
     await shot(page, "folio");
-    expect(await axeWhenQuiet(page)).toEqual([]);
+    await expectAccessible(page);
 
     await page.locator('[data-action="take-payment"]').click();
     const dialog = page.getByTestId("take-payment");
@@ -151,7 +151,7 @@ describe("an accountant", () => {
     await dialog.getByLabel("Expiry (MM/YY)").fill(`12/${String((new Date().getUTCFullYear() + 2) % 100).padStart(2, "0")}`);
     await dialog.getByLabel("Security code").fill("123");
     await shot(page, "take-payment");
-    expect(await axeWhenQuiet(page)).toEqual([]);
+    await expectAccessible(page);
     // A double click is one user action: one request key, one payment.
     await page.locator('[data-confirm="take-payment"]').dblclick();
     await dialog.waitFor({ state: "detached" });
@@ -178,7 +178,7 @@ describe("an accountant", () => {
     await page.getByTestId("folio-lines").getByText(/Card payment/).waitFor();
     await page.locator('[data-testid="folio-payments"] [data-status="captured"]').waitFor();
     await shot(page, "folio-settled");
-    expect(await axeWhenQuiet(page)).toEqual([]);
+    await expectAccessible(page);
 
     await page.getByRole("link", { name: "All folios" }).click();
     await page.getByRole("tab", { name: "Trial balance" }).click();
@@ -191,7 +191,7 @@ describe("an accountant", () => {
     const cells = await page.getByTestId("trial-balance-columns-EUR").locator("td").allTextContents();
     expect(cells[1]).toBe(cells[2]);
     await shot(page, "trial-balance");
-    expect(await axeWhenQuiet(page)).toEqual([]);
+    await expectAccessible(page);
     // The database agrees: the folio is settled and the ledger balances.
     expect((await db.ownerPool.query("select balance from app_public.folio_balances where folio_id = (select id from app_public.folios where reservation_id = $1)", [stays.ada!.id])).rows).toEqual([{ balance: "0" }]);
     expect((await db.ownerPool.query("select difference from app_public.trial_balance where property_id = $1", [h.propertyId])).rows).toEqual([{ difference: "0" }]);
@@ -202,7 +202,7 @@ describe("an accountant", () => {
     await journal.getByText(/^Card payment/).first().waitFor();
     await journal.getByText("1200 · Payment clearing (simulated provider)").first().waitFor();
     await shot(page, "journal");
-    expect(await axeWhenQuiet(page)).toEqual([]);
+    await expectAccessible(page);
 
     // The payment in the property's list of payments, captured.
     await page.getByRole("tab", { name: "Payments" }).click();
@@ -231,7 +231,7 @@ describe("an accountant", () => {
     await page.getByRole("tab", { name: "Invoices" }).click();
     await page.getByTestId("invoices").locator(`[data-document="${number}"]`).waitFor();
     await shot(page, "invoices");
-    expect(await axeWhenQuiet(page)).toEqual([]);
+    await expectAccessible(page);
     expect(errors).toEqual([]);
   });
 });
@@ -251,7 +251,7 @@ describe("a manager", () => {
     const plan = grid.locator(`[data-plan="${h.ratePlanId}"]`);
     await plan.locator(`[data-date="${today}"][data-price="10000"]`).waitFor();
     await shot(page, "rate-calendar");
-    expect(await axeWhenQuiet(page)).toEqual([]);
+    await expectAccessible(page);
 
     const first = addDays(today, 3);
     const last = addDays(today, 6);
@@ -262,7 +262,7 @@ describe("a manager", () => {
     await dialog.getByLabel("Last date").fill(last);
     await dialog.getByLabel("Price per night (EUR)").fill("155.50");
     await shot(page, "bulk-edit");
-    expect(await axeWhenQuiet(page)).toEqual([]);
+    await expectAccessible(page);
     await page.locator('[data-confirm="bulk-edit"]').dblclick();
     await dialog.waitFor({ state: "detached" });
     const keys = sent.filter((s) => s.operation === "BackofficeSetRates").map((s) => s.key);
@@ -339,7 +339,7 @@ describe("a manager", () => {
     await dialog.waitFor({ state: "detached" });
     await row.getByText("€95.00").waitFor();
     await shot(page, "rate-plans");
-    expect(await axeWhenQuiet(page)).toEqual([]);
+    await expectAccessible(page);
     await page.getByRole("tab", { name: "Rate calendar" }).click();
     await page.getByTestId("rate-grid").locator(`[data-plan="${created.rows[0]!.id}"] [data-date="${today}"][data-price="9500"]`).waitFor();
     await page.getByRole("tab", { name: "Room types & units" }).click();
@@ -366,7 +366,7 @@ describe("a manager", () => {
     await page.getByTestId("chart-pickup").locator(".recharts-bar-rectangle").first().waitFor();
     await expect(page.getByTestId("kpi-bookings").textContent()).resolves.toContain("4");
     await shot(page, "reports");
-    expect(await axeWhenQuiet(page)).toEqual([]);
+    await expectAccessible(page);
 
     await page.getByTestId("export-kind").click();
     await page.getByRole("option", { name: "Occupancy" }).click();

@@ -15,7 +15,7 @@
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
-import { axeViolations, endBrowserTest, launchBrowser, newContext, untilQuiet, waitUntil } from "../helpers/browser.ts";
+import { endBrowserTest, expectAccessible, launchBrowser, newContext, waitUntil } from "../helpers/browser.ts";
 import { signInToConsole, withPassword } from "../helpers/console.ts";
 import { addDays, createHotel, hold, localDate, moveStayBack, newKey, quote, type Hotel } from "../helpers/booking.ts";
 import { settleFolios } from "../helpers/ledger.ts";
@@ -39,14 +39,6 @@ const contexts: BrowserContext[] = [];
 let graceMovedTo = "";
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshots, `admin-day-${name}.png`), animations: "disabled" });
-
-async function expectAccessible(page: Page) {
-  await untilQuiet(page, 400);
-  await page.waitForFunction(() =>
-    (globalThis as unknown as { document: { getAnimations(): Array<{ playState: string }> } }).document.getAnimations().every((x) => x.playState !== "running"),
-  );
-  expect(await axeViolations(page)).toEqual([]);
-}
 
 async function context(kind: "desktop" | "phone"): Promise<BrowserContext> {
   const created = kind === "desktop"
@@ -603,7 +595,7 @@ describe("a same-day quote", () => {
       const { page, errors } = await signInToConsole(await context(kind), server.url, email.desk!);
       await page.goto(`${server.url}/admin/bookings/new?arrival=${today}&departure=${addDays(today, 1)}`);
       // (On a phone the rates table is wider than the screen and scrolls in its card: the button is pressed where it is.)
-      await page.getByRole("button", { name: /^Quote Double, Flexible/ }).dispatchEvent("click");
+      await page.getByRole("button", { name: /^Quote: Double, Flexible/ }).dispatchEvent("click");
       const shown = page.getByTestId("cancellation-terms");
       await shown.waitFor();
       await expect(shown.getAttribute("data-deadline-passed")).resolves.toBe("true");

@@ -15,7 +15,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
-import { axeViolations, endBrowserTest, launchBrowser, newContext, untilQuiet, waitUntil } from "../helpers/browser.ts";
+import { endBrowserTest, expectAccessible, launchBrowser, newContext, waitUntil } from "../helpers/browser.ts";
 import { signInToConsole, withPassword } from "../helpers/console.ts";
 import { addDays, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
@@ -79,15 +79,6 @@ async function context(kind: "desktop" | "phone"): Promise<BrowserContext> {
 
 async function signIn(userEmail: string, kind: "desktop" | "phone" = "desktop"): Promise<{ page: Page; errors: string[] }> {
   return signInToConsole(await context(kind), server.url, userEmail, { ready: "board" });
-}
-
-/** axe-core once nothing loads and no transition runs: what the user sees. */
-async function expectAccessible(page: Page) {
-  await untilQuiet(page, 400);
-  await page.waitForFunction(() =>
-    (globalThis as unknown as { document: { getAnimations(): Array<{ playState: string }> } }).document.getAnimations().every((a) => a.playState !== "running"),
-  );
-  expect(await axeViolations(page)).toEqual([]);
 }
 
 /** The stay's folio card on the reservation page (Folio tab), by label. */

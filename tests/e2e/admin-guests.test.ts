@@ -12,7 +12,7 @@
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
-import { axeViolations, endBrowserTest, launchBrowser, untilQuiet } from "../helpers/browser.ts";
+import { endBrowserTest, expectAccessible, launchBrowser } from "../helpers/browser.ts";
 import { signInToConsole, withPassword } from "../helpers/console.ts";
 import { addDays, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 import { fixturePassword } from "../helpers/fixtures.ts";
@@ -35,14 +35,6 @@ const shot = async (page: Page, name: string) => {
   await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
   await page.screenshot({ path: path.join(screenshots, `admin-guests-${name}.png`), animations: "disabled", fullPage: true });
 };
-
-async function expectAccessible(page: Page) {
-  await untilQuiet(page, 400);
-  await page.waitForFunction(() =>
-    (globalThis as unknown as { document: { getAnimations(): Array<{ playState: string }> } }).document.getAnimations().every((x) => x.playState !== "running"),
-  );
-  expect(await axeViolations(page)).toEqual([]);
-}
 
 /** How far the page scrolls sideways (0: it fits the screen). */
 const sidewaysOverflow = (page: Page) =>
@@ -277,7 +269,7 @@ describe("the front desk on a phone", () => {
     const arrival = localDate(a.timeZone, 8);
     await page.goto(`${server.url}/admin/bookings/new?arrival=${arrival}&departure=${addDays(arrival, 2)}`);
     await page.getByTestId("new-booking").waitFor();
-    const quoteButton = page.getByRole("button", { name: /^Quote Double, Flexible/ });
+    const quoteButton = page.getByRole("button", { name: /^Quote: Double, Flexible/ });
     await quoteButton.waitFor();
     await shot(page, "new-booking-phone");
     expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
-import { axeWhenQuiet, endBrowserTest, launchBrowser, newContext } from "../helpers/browser.ts";
+import { endBrowserTest, expectAccessible, launchBrowser, newContext } from "../helpers/browser.ts";
 import { signInToConsole, withPassword } from "../helpers/console.ts";
 import { addDays, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
@@ -126,7 +126,7 @@ describe("an accountant on a desktop", () => {
     await form.getByText("Complete: invoices can be issued.").waitFor();
     expect(await form.getByLabel("Country").inputValue()).toBe("PT");
     await shot(page, "legal-details");
-    expect(await axeWhenQuiet(page)).toEqual([]);
+    await expectAccessible(page);
     expect((await db.ownerPool.query("select legal_name, country_code, vat_id from app_public.property_legal_details where property_id = $1", [h.propertyId])).rows).toEqual([
       { legal_name: "Harbour Hotels Lda", country_code: "PT", vat_id: "PT509999990" },
     ]);
@@ -148,7 +148,7 @@ describe("an accountant on a desktop", () => {
     await dialog.getByLabel("Tax id").fill("DE123456789");
     await dialog.getByLabel("Email").fill("billing@acme.example");
     await shot(page, "bill-to");
-    expect(await axeWhenQuiet(page)).toEqual([]);
+    await expectAccessible(page);
     await page.locator('[data-confirm="bill-to-dialog"]').click();
     await dialog.waitFor({ state: "detached" });
     await billTo.getByTestId("bill-to-name").getByText("Acme GmbH").waitFor();
@@ -189,7 +189,7 @@ describe("an accountant on a desktop", () => {
     await runDueJobs(db, { OUTBOX_DIR: outbox });
     await viewer.locator('[data-delivery="sent"]').getByText("Sent to billing@acme.example").waitFor({ timeout: 15_000 });
     await shot(page, "viewer");
-    expect(await axeWhenQuiet(page)).toEqual([]);
+    await expectAccessible(page);
     const sent = readdirSync(outbox).filter((f) => f.startsWith("invoice-") && f.endsWith(".eml"));
     expect(sent).toHaveLength(1);
     expect(readFileSync(path.join(outbox, sent[0]!), "utf8")).toMatch(/Content-Type: application\/pdf; name=INV-000001\.pdf/);
@@ -206,7 +206,7 @@ describe("on a 390 × 844 phone", () => {
     expect(await form.getByLabel("Legal name").inputValue()).toBe("Harbour Hotels Lda");
     await shot(page, "phone-legal-details");
     expect(await overflowsSideways(page)).toBe(false);
-    expect(await axeWhenQuiet(page)).toEqual([]);
+    await expectAccessible(page);
     expect(errors).toEqual([]);
   });
 
@@ -224,7 +224,7 @@ describe("on a 390 × 844 phone", () => {
     await dialog.waitFor({ state: "detached" });
     await billTo.getByTestId("bill-to-name").getByText("Hopper Consulting Ltd").waitFor();
     await shot(page, "phone-folio");
-    expect(await axeWhenQuiet(page)).toEqual([]);
+    await expectAccessible(page);
 
     await page.locator('[data-action="issue-invoice"]').click();
     await page.locator('[data-confirm="issue-invoice"]').click();

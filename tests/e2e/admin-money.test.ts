@@ -12,7 +12,7 @@ import path from "node:path";
 import { parse } from "csv-parse/sync";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
-import { axeWhenQuiet, endBrowserTest, launchBrowser, newContext, waitUntil } from "../helpers/browser.ts";
+import { endBrowserTest, expectAccessible, launchBrowser, newContext, waitUntil } from "../helpers/browser.ts";
 import { signInToConsole, withPassword } from "../helpers/console.ts";
 import { addDays, book, localDate, newKey, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
@@ -110,7 +110,7 @@ describe("an accountant", () => {
     expect(codes).toEqual(["2101 Tax payable: City tax", "2102 Tax payable: VAT"]);
     expect(await page.getByTestId("trial-balance").textContent()).not.toMatch(/2100-[0-9a-f]{8}/);
     await shots(page, "trial-balance");
-    expect(await axeWhenQuiet(page)).toEqual([]);
+    await expectAccessible(page);
   });
 
   it("reads the city tax per month, with nothing kept on the late cancellation, and gets it as a CSV in euros", async () => {
@@ -137,7 +137,7 @@ describe("an accountant", () => {
         join app_public.taxes t on t.id = a.tax_id where t.property_id = $1 and t.name = 'City tax'`, [h.propertyId])).rows[0]!.held;
     expect(held).toBe("2400");
     await shots(page, "city-tax");
-    expect(await axeWhenQuiet(page)).toEqual([]);
+    await expectAccessible(page);
 
     await section.getByTestId("city-tax-csv").click();
     await page.getByText("City-tax CSV requested").waitFor();
@@ -185,7 +185,7 @@ describe("a manager", () => {
     await dialog.getByLabel("Rest due (days before arrival)").fill("7");
     await expect(dialog.getByTestId("deposit-schedule-summary").textContent()).resolves.toMatch(/^25% deposit at booking: the rest 7 days before arrival\./);
     await shots(page, "deposit-schedule");
-    expect(await axeWhenQuiet(page)).toEqual([]);
+    await expectAccessible(page);
     // Out of range: refused before it is sent.
     await dialog.getByLabel("Deposit at booking (%)").fill("120");
     await expect(page.locator('[data-confirm="rate-plan"]').isDisabled()).resolves.toBe(true);
@@ -216,7 +216,7 @@ describe("a manager", () => {
     await page.getByLabel("Kept on cancellation and no-show fees").waitFor();
     await expect(page.getByLabel("Kept on cancellation and no-show fees").isChecked()).resolves.toBe(false);
     await shots(page, "tax");
-    expect(await axeWhenQuiet(page)).toEqual([]);
+    await expectAccessible(page);
     expect(errors).toEqual([]);
   });
 
@@ -232,7 +232,7 @@ describe("a manager", () => {
     await dialog.getByLabel(/Price of one, VAT included/).fill("3.50");
     await dialog.getByLabel("Order in the desk's list").fill("5");
     await shots(page, "extra");
-    expect(await axeWhenQuiet(page)).toEqual([]);
+    await expectAccessible(page);
     await page.locator('[data-confirm="extra"]').click();
     await dialog.waitFor({ state: "detached" });
     const row = page.getByTestId("extras").locator('[data-extra="Minibar water"]');

@@ -21,7 +21,7 @@ import path from "node:path";
 import pg from "pg";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
-import { axeViolations, collectPageErrors, launchBrowser, newContext } from "../helpers/browser.ts";
+import { collectPageErrors, expectAccessible, launchBrowser, newContext } from "../helpers/browser.ts";
 import { signInToConsole, withPassword } from "../helpers/console.ts";
 import { addDays, book, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
@@ -82,18 +82,6 @@ const night = (date: string) =>
 
 const shot = (page: Page, name: string, options: { fullPage?: boolean } = {}) =>
   page.screenshot({ path: path.join(screenshots, `admin-operations-${name}.png`), animations: "disabled", ...options });
-
-/** axe-core: no serious or critical WCAG 2 A/AA violation (the rest printed, and none expected either). */
-async function expectAccessible(page: Page): Promise<void> {
-  // Transitions (a dialog and its backdrop fading in) finished first: axe judges what the user sees.
-  // A function, not a string: the console's CSP (script-src 'self') forbids the eval a string predicate needs.
-  await page.waitForFunction(() =>
-    (globalThis as unknown as { document: { getAnimations(): Array<{ playState: string }> } }).document.getAnimations().every((a) => a.playState !== "running"),
-  );
-  const violations = await axeViolations(page);
-  expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
-  expect(violations).toEqual([]);
-}
 
 /** Pays what a stay owes by bank transfer, as the desk does before a check-out (check-out needs every folio at zero). */
 async function settle(c: pg.PoolClient, reservationId: string) {

@@ -26,7 +26,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
-import { axeViolations, endBrowserTest, launchBrowser, untilQuiet, waitUntil } from "../helpers/browser.ts";
+import { endBrowserTest, expectAccessible, launchBrowser, untilQuiet, waitUntil } from "../helpers/browser.ts";
 import { signInToConsole, withPassword } from "../helpers/console.ts";
 import { addDays, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
@@ -51,14 +51,6 @@ async function shot(page: Page, name: string): Promise<void> {
   // No text left selected by a double click.
   await page.evaluate(() => (globalThis as unknown as { getSelection(): { removeAllRanges(): void } | null }).getSelection()?.removeAllRanges());
   await page.screenshot({ path: path.join(screenshots, `admin-property-${name}.png`), animations: "disabled" });
-}
-
-async function expectAccessible(page: Page): Promise<void> {
-  await untilQuiet(page, 400);
-  await page.waitForFunction(() =>
-    (globalThis as unknown as { document: { getAnimations(): Array<{ playState: string }> } }).document.getAnimations().every((a) => a.playState !== "running"),
-  );
-  expect(await axeViolations(page)).toEqual([]);
 }
 
 /** How far the page scrolls sideways (0: it fits the viewport). */

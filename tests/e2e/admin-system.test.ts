@@ -19,7 +19,7 @@ import { paymentSecretsOf } from "../../payments/secrets.ts";
 import { createToken } from "../../payments/simulated/client.ts";
 import { runAppBuildProcess } from "../../server/app-build.ts";
 import type { Worker } from "../../worker/runner.ts";
-import { axeWhenQuiet, endBrowserTest, launchBrowser, newContext, waitForValue } from "../helpers/browser.ts";
+import { endBrowserTest, expectAccessible, launchBrowser, newContext, waitForValue } from "../helpers/browser.ts";
 import { signInToConsole, withPassword } from "../helpers/console.ts";
 import { addDays, createHotel, localDate, newKey, type Hotel } from "../helpers/booking.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/db.ts";
@@ -166,7 +166,7 @@ it("the owner opens System from the menu and reads the SLOs, the queue, the fail
   await page.getByRole("button", { name: "Since start" }).click();
   await expect(page.getByRole("button", { name: "Since start" }).getAttribute("aria-pressed")).resolves.toBe("true");
   await page.getByRole("button", { name: /Last hour|Recent/ }).click();
-  expect(await axeWhenQuiet(page)).toEqual([]);
+  await expectAccessible(page);
   await shot(page, "desktop");
   expect(errors).toEqual([]);
 });
@@ -183,7 +183,7 @@ it("the owner reads it on a phone", async () => {
     return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth };
   });
   expect(overflow.scrollWidth).toBeLessThanOrEqual(overflow.clientWidth);
-  expect(await axeWhenQuiet(page)).toEqual([]);
+  await expectAccessible(page);
   await shot(page, "phone");
   expect(errors).toEqual([]);
 });
@@ -200,5 +200,5 @@ it("the front desk has no System entry, sees the page's notice, and the endpoint
   const refused = await fetch(`${server.url}/admin/api/system`, { headers: { authorization: `Bearer ${token}` } });
   expect(refused.status).toBe(403);
   expect(((await refused.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe("ACCESS_DENIED");
-  expect(await axeWhenQuiet(page)).toEqual([]);
+  await expectAccessible(page);
 });

@@ -27,7 +27,7 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type pg from "pg";
 import { runAppBuildProcess } from "../../server/app-build.ts";
-import { axeViolations, endBrowserTest, launchBrowser, untilQuiet, waitUntil } from "../helpers/browser.ts";
+import { endBrowserTest, expectAccessible, launchBrowser, waitUntil } from "../helpers/browser.ts";
 import { signInToConsole, withPassword } from "../helpers/console.ts";
 import { addDays, confirm, createHotel, hold, localDate, quote, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
@@ -47,14 +47,6 @@ const contexts: BrowserContext[] = [];
 const stay: Record<"ada" | "bob" | "cy", { id: string; code: string }> = {} as never;
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshots, `admin-tapechart-${name}.png`), animations: "disabled" });
-
-async function expectAccessible(page: Page): Promise<void> {
-  await untilQuiet(page, 400);
-  await page.waitForFunction(() =>
-    (globalThis as unknown as { document: { getAnimations(): Array<{ playState: string }> } }).document.getAnimations().every((a) => a.playState !== "running"),
-  );
-  expect(await axeViolations(page)).toEqual([]);
-}
 
 const unitId = async (name: string) =>
   (await db.ownerPool.query<{ id: string }>("select id from app_public.units where property_id = $1 and name = $2", [hotel.propertyId, name])).rows[0]!.id;

@@ -13,7 +13,7 @@
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
-import { axeViolations, endBrowserTest, launchBrowser, untilQuiet } from "../helpers/browser.ts";
+import { endBrowserTest, expectAccessible, launchBrowser } from "../helpers/browser.ts";
 import { signInToConsole, withPassword } from "../helpers/console.ts";
 import { addDays, createHotel, localDate, type Hotel } from "../helpers/booking.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/db.ts";
@@ -29,14 +29,6 @@ let deskEmail: string;
 const contexts: BrowserContext[] = [];
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshots, `admin-walkin-${name}.png`), animations: "disabled", fullPage: true });
-
-async function expectAccessible(page: Page) {
-  await untilQuiet(page, 400);
-  await page.waitForFunction(() =>
-    (globalThis as unknown as { document: { getAnimations(): Array<{ playState: string }> } }).document.getAnimations().every((x) => x.playState !== "running"),
-  );
-  expect(await axeViolations(page)).toEqual([]);
-}
 
 const sidewaysOverflow = (page: Page) =>
   page.evaluate(() => {
@@ -130,7 +122,7 @@ describe("the front desk on a desktop", () => {
     await page.getByLabel("Full name").fill("Walter Walkin");
     await shot(page, "hold-desktop");
     // The hold's countdown is a progress bar that never stops: axe without waiting for quiet.
-    expect(await axeViolations(page)).toEqual([]);
+    await expectAccessible(page);
     await page.getByTestId("confirm-and-check-in").click();
     await page.getByTestId("confirmation-code").waitFor();
     reservationId = page.url().match(/reservations\/([0-9a-f-]{36})\/show/)![1]!;

@@ -18,7 +18,7 @@ import path from "node:path";
 import type { Browser, BrowserContext, Frame, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
 import type { Worker } from "../../worker/runner.ts";
-import { axeViolations, collectPageErrors, endBrowserTest, launchBrowser } from "../helpers/browser.ts";
+import { collectPageErrors, endBrowserTest, expectAccessible, launchBrowser } from "../helpers/browser.ts";
 import { addDays, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
 import { startTestWorker } from "../helpers/jobs.ts";
@@ -67,11 +67,6 @@ async function shots(page: Page, name: string): Promise<void> {
     if (suffix === "phone") expect(await page.evaluate<number>("document.documentElement.scrollWidth - document.documentElement.clientWidth")).toBeLessThanOrEqual(0);
   }
   await page.setViewportSize(size);
-}
-
-async function expectAccessible(page: Page | Frame, label: string): Promise<void> {
-  const violations = await axeViolations(page, ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]);
-  expect({ label, violations }).toEqual({ label, violations: [] });
 }
 
 const cardFrame = (page: Page): Frame => {

@@ -16,7 +16,7 @@ import type { Browser, BrowserContext, Frame, Page, Request } from "playwright-c
 import { formatKiB, runAppBuildProcess, type AppBuildReport } from "../../server/app-build.ts";
 import { anonKey } from "../../core/auth.ts";
 import type { Worker } from "../../worker/runner.ts";
-import { axeViolations, collectPageErrors, endBrowserTest, launchBrowser, waitForValue } from "../helpers/browser.ts";
+import { collectPageErrors, endBrowserTest, expectAccessible, launchBrowser, waitForValue } from "../helpers/browser.ts";
 import { addDays, confirm, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
 import { startTestWorker } from "../helpers/jobs.ts";
@@ -81,14 +81,6 @@ async function shots(page: Page, name: string, options: { fullPage?: boolean } =
     }
   }
   await page.setViewportSize(size);
-}
-
-/** axe-core's WCAG 2.0, 2.1 and 2.2 A and AA rules on the page: no serious or critical violation (and, so far, none at all). */
-async function expectAccessible(page: Page | Frame, label: string): Promise<void> {
-  const violations = await axeViolations(page, ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]);
-  const blocking = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect({ label, blocking }).toEqual({ label, blocking: [] });
-  expect({ label, violations }).toEqual({ label, violations: [] });
 }
 
 const cardFrame = (page: Page): Frame => {

@@ -53,6 +53,8 @@ export interface AxeViolation {
   impact: string | null;
   nodes: number;
   target: string;
+  /** The first node's markup (up to 200 characters), to find it in the source. */
+  html: string;
   summary: string;
 }
 
@@ -69,7 +71,7 @@ export async function axeViolations(page: Page | Frame, tags: string[] = ["wcag2
     // In the page (the root tsconfig has no DOM types).
     const page = globalThis as unknown as {
       document: unknown;
-      axe: { run(context: unknown, options: object): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[]; failureSummary?: string }> }> }> };
+      axe: { run(context: unknown, options: object): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[]; html: string; failureSummary?: string }> }> }> };
     };
     const result = await page.axe.run(page.document, { runOnly: tags });
     return result.violations.map((v) => ({
@@ -77,6 +79,7 @@ export async function axeViolations(page: Page | Frame, tags: string[] = ["wcag2
       impact: v.impact,
       nodes: v.nodes.length,
       target: v.nodes[0]?.target.join(" ") ?? "",
+      html: (v.nodes[0]?.html ?? "").slice(0, 200),
       summary: (v.nodes[0]?.failureSummary ?? "").split("\n").slice(0, 2).join(" "),
     }));
   }, tags);
@@ -96,9 +99,13 @@ export async function waitUntil(
   }
 }
 
-/** Waits until nothing has been loading (no MUI progress indicator on the page) for quietMs. */
-export async function untilQuiet(page: Page, quietMs = 500): Promise<void> {
-  const busy = () => page.locator(".MuiLinearProgress-root, .MuiCircularProgress-root").count();
+/**
+ * Waits until nothing has been loading (no indeterminate MUI progress
+ * indicator on the page) for quietMs. A determinate one (a hold's countdown)
+ * is not loading.
+ */
+export async function untilQuiet(page: Page | Frame, quietMs = 500): Promise<void> {
+  const busy = () => page.locator(".MuiLinearProgress-indeterminate, .MuiLinearProgress-query, .MuiCircularProgress-indeterminate").count();
   let quietSince = Date.now();
   await waitUntil(async () => {
     if ((await busy()) > 0) quietSince = Date.now();
@@ -106,10 +113,24 @@ export async function untilQuiet(page: Page, quietMs = 500): Promise<void> {
   }, "the page to finish loading");
 }
 
-/** axe-core's violations once nothing has been loading for half a second. */
-export async function axeWhenQuiet(page: Page): Promise<AxeViolation[]> {
-  await untilQuiet(page);
-  return axeViolations(page);
+/** WCAG 2.2 A and AA, the level every screen of Keepr (guest app and console) is held to. */
+export const wcagTags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+/**
+ * axe finds nothing at WCAG 2.2 AA on the page (or a frame of it) once it
+ * has settled: nothing loading for 400 ms and no animation running (a
+ * dialog and its backdrop fading in), so axe judges what the user sees.
+ * label names the state in a failure. The animations are read through a
+ * function, not a string: the console's CSP (script-src 'self') forbids the
+ * eval a string predicate needs.
+ */
+export async function expectAccessible(page: Page | Frame, label = "the page"): Promise<void> {
+  await untilQuiet(page, 400);
+  await page.waitForFunction(() =>
+    (globalThis as unknown as { document: { getAnimations(): Array<{ playState: string }> } }).document.getAnimations().every((a) => a.playState !== "running"),
+  );
+  const violations = await axeViolations(page, wcagTags);
+  expect({ label, violations }).toEqual({ label, violations: [] });
 }
 
 /**

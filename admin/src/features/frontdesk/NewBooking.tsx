@@ -383,7 +383,7 @@ function Results({ search, isPending, error, nodes, selected, onSelect }: {
                             variant={isSelected ? "contained" : "outlined"}
                             disabled={!rate.isBookable}
                             onClick={() => onSelect(rate)}
-                            aria-label={`Quote ${first.roomTypeName}, ${rate.ratePlanName}`}
+                            aria-label={`${rate.isBookable ? (isSelected ? "Quoted" : "Quote") : "Not available"}: ${first.roomTypeName}, ${rate.ratePlanName}`}
                           >
                             {rate.isBookable ? (isSelected ? "Quoted" : "Quote") : "Not available"}
                           </Button>

@@ -683,11 +683,11 @@ function Chart({ membership, canMove, canBook }: { membership: Membership; canMo
             aria-label="Days shown"
           >
             {windowSizes.map((n) => (
-              <ToggleButton key={n} value={n} aria-label={`${n} days`}>
+              <ToggleButton key={n} value={n} aria-label={`${n}d, ${n} days`}>
                 {n}d
               </ToggleButton>
             ))}
-            <ToggleButton value="month" aria-label="Month">
+            <ToggleButton value="month">
               Month
             </ToggleButton>
           </ToggleButtonGroup>
@@ -1309,7 +1309,8 @@ function Bar({ placed, spill, timeZone, isDragged, movable, handlers, stretchabl
         aria-label={`Actions for ${label}`}
         onClick={(event) => setMenu(event.currentTarget)}
         className="bar-menu"
-        sx={{ color: "inherit", p: 0.25, mr: 0.25, flexShrink: 0 }}
+        // 24 × 24 px at least, as a target should be (WCAG 2.5.8): the icon's 20 px and 2 px around it.
+        sx={{ color: "inherit", p: 0.25, mr: 0.25, flexShrink: 0, minWidth: 24, minHeight: 24 }}
       >
         <MoreVertIcon fontSize="small" />
       </IconButton>

@@ -414,7 +414,7 @@ function GuestPreview({ property, values }: { property: PropertyContentNode; val
                 color="inherit"
                 onClick={() => setPhoto((p) => p + 1)}
                 sx={{ position: "absolute", right: 8, bottom: 8 }}
-                aria-label={`Next photo of ${property.name}`}
+                aria-label={`${(photo % count) + 1} / ${count}: next photo of ${property.name}`}
               >
                 {(photo % count) + 1} / {count} ›
               </Button>

@@ -33,6 +33,7 @@ import ContentCopyIcon from "@mui/icons-material/ContentCopy";
 import { Fragment, useMemo, useState } from "react";
 import { useDataProvider, useNotify } from "react-admin";
 import { formatMoney, todayIn } from "../../ui/format.ts";
+import { visuallyHidden } from "../../ui/visuallyHidden.ts";
 import { addDays, dateRange, formatDayHeading, formatShortDate, isIsoDate, isoWeekday } from "../../ui/dates.ts";
 import { useLiveRefresh } from "../../platform/live/useLiveRefresh.ts";
 import type { Membership } from "../../platform/authProvider.ts";
@@ -302,7 +303,6 @@ function RateCell({ cell, currency, planMinStay, planMaxStay, onOpen, label }: {
     <Box
       role="gridcell"
       tabIndex={onOpen ? 0 : undefined}
-      aria-label={`${label}: ${formatMoney(cell.price, currency)}${cell.stopSell ? ", stop sell" : ""}${flags.length ? `, ${flags.join(", ")}` : ""}`}
       onClick={onOpen}
       // A cell focused half under the sticky plan column (a click on its visible part) scrolls in beside it:
       // scrollIntoView honours the frame's scroll-padding, focus alone does not.
@@ -318,6 +318,8 @@ function RateCell({ cell, currency, planMinStay, planMaxStay, onOpen, label }: {
       data-stop-sell={cell.stopSell}
       data-override={cell.isOverride}
       sx={{
+        // The containing block of its screen-reader text, which would otherwise widen the page from inside the scrolling frame.
+        position: "relative",
         p: 0.5,
         textAlign: "center",
         borderBottom: 1,
@@ -329,10 +331,15 @@ function RateCell({ cell, currency, planMinStay, planMaxStay, onOpen, label }: {
         "&:focus-visible": { outline: `2px solid ${theme.palette.primary.main}`, outlineOffset: -2 },
       }}
     >
+      {/* Named by what it shows (WCAG 2.5.3, label in name), after the plan and date a screen reader needs. */}
+      <Box component="span" sx={visuallyHidden}>{`${label}: `}</Box>
       <Box sx={{ fontWeight: cell.priceIsOverride ? 700 : 400, fontVariantNumeric: "tabular-nums", textDecoration: cell.stopSell ? "line-through" : undefined }}>
         {formatMoney(cell.price, currency)}
       </Box>
-      <Box sx={{ fontSize: 11, color: cell.stopSell ? "error.dark" : "text.secondary", minHeight: 16 }}>{cell.stopSell ? ["Stop", ...flags].join(" ") : flags.join(" ")}</Box>
+      <Box sx={{ fontSize: 11, color: cell.stopSell ? "error.dark" : "text.secondary", minHeight: 16 }}>
+        {cell.stopSell ? <>{" "}Stop<Box component="span" sx={visuallyHidden}> sell</Box></> : null}
+        {flags.length ? ` ${flags.join(" ")}` : ""}
+      </Box>
     </Box>
   );
   return content;
