@@ -1,4 +1,6 @@
 // npm run bench -- booking [--clients 32] [--seconds 20] [--warmup 2] [--pool N] [--sql file] [--worker false]
+//                          [--data-dir dir] [--search-cache true] [--keepr-node-args="--cpu-prof --cpu-prof-dir=dir"]
+//                          [--api-processes 1] [--autogroup-nice -10]
 //                          [--properties 50] [--units 5000] [--days 365] [--occupancy 0.6] [--seed 42]
 //                          [--phases search,quote,booking,allocation]
 //                          [--alloc-units 10,20,40] [--alloc-season 90] [--alloc-fill 0.95] [--alloc-lead 30]
@@ -51,16 +53,42 @@
 // --sql <file> runs a SQL file as the owner after the data is generated, to
 // measure a change to the SQL functions (create or replace function …)
 // before it becomes a migration; the repository is not touched.
+// --data-dir <dir>: Keepr's data directory is this one, kept afterwards; the
+// scale data is generated into it only when it holds none yet (generating
+// takes minutes; a later run with the same directory reuses it, and settles
+// it again before measuring). Without it: a throwaway directory.
+// --search-cache: SEARCH_CACHE for Keepr, false by default, so every search
+// and quote through the API is computed, as direct SQL computes it (issue
+// 23's ratios are uncached; `npm run bench -- mix` measures the cache).
+// --keepr-node-args: Node options for Keepr's process, split on spaces, e.g.
+// --keepr-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof" (with "=": the value starts with a dash) for a CPU profile of Keepr written
+// when the bench stops it.
+// --api-processes N: N Keepr processes serve the API's search and quote
+// phases (the first as always; the others `node main.ts` on the same data
+// directory, so on the same embedded Postgres, WORKER=false, each
+// with its own pool of --pool connections), the bench's clients sent to them
+// in turn (request by request); the Keepr CPU printed is theirs together.
+// Only with --phases search,quote.
+// --autogroup-nice N: with Linux's autogroup on (kernel.sched_autogroup_enabled),
+// the scheduler first shares the cores between sessions, and Postgres makes
+// every backend a session of its own (setsid), so 32 busy backends weigh 32
+// times the Keepr process, whatever its threads' nice. This writes N to
+// /proc/<pid>/autogroup of every Keepr process and of this bench (the client
+// of both paths, so both are weighed alike); below 0 needs CAP_SYS_NICE.
+// Each search and quote phase also prints how long the Keepr process's
+// JavaScript thread (and the bench's) was on a core and how long it waited
+// in a run queue for one (/proc/<pid>/task/<pid>/schedstat).
 import "../../core/env.ts";
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { openDatabase } from "../../core/database.ts";
-import { defaultScaleOptions, formatScaleResult, generateScaleData, type ScaleOptions } from "../../db/seed-scale.ts";
+import { defaultScaleOptions, formatScaleResult, generateScaleData, scaleSlugPrefix, type ScaleOptions } from "../../db/seed-scale.ts";
 import { loadConfig } from "../../core/config.ts";
 import { addDays, createHotel, localDate } from "../helpers/booking.ts";
-import { postgresCpuSeconds, processCpuSeconds } from "../helpers/cpu.ts";
+import { autogroupEnabled, postgresCpuSeconds, processCpuSeconds, setAutogroupNice, threadSchedSeconds } from "../helpers/cpu.ts";
 import { seededRandom } from "../helpers/random.ts";
 import {
   directOps, findCandidates, formatCodes, gql, makeApi, makeDirect, ms, pick, QuoteTokens, randomStay, ratio, restoreInventory,
@@ -93,6 +121,11 @@ const { values: args } = parseArgs({
     "alloc-blocks": { type: "string", default: "0" },
     "alloc-pinned": { type: "string", default: "0" },
     "alloc-paths": { type: "string", default: "API,direct" },
+    "data-dir": { type: "string" },
+    "search-cache": { type: "string", default: "false" },
+    "keepr-node-args": { type: "string", default: "" },
+    "api-processes": { type: "string", default: "1" },
+    "autogroup-nice": { type: "string" },
   },
   strict: true,
 });
@@ -177,6 +210,8 @@ interface PhaseResult {
   cpu: { client: number; keepr: number; postgres: number };
   /** CPU seconds over the measured phase: the path's own Postgres backends, the Keepr process, the bench client. */
   cpuSeconds: { backends: number; keepr: number; client: number };
+  /** Seconds the JavaScript threads were on a core and waited in a run queue for one, over the measured phase: Keepr's (all its API processes) and this bench's. */
+  threads: { keepr: { onCpu: number; waiting: number }; client: { onCpu: number; waiting: number } };
   round?: number;
   note?: string;
 }
@@ -194,12 +229,40 @@ const setUnitStatus = `mutation SetUnitStatus($unitId: UUID!, $status: Housekeep
 
 let stopping = false;
 let running: KeeprProcess | null = null;
-const dataDir = makeDataDir();
+const keepDataDir = args["data-dir"] !== undefined;
+const dataDir = keepDataDir ? path.resolve(args["data-dir"]!) : makeDataDir();
+if (keepDataDir) {
+  mkdirSync(dataDir, { recursive: true });
+  chmodSync(dataDir, 0o755); // the postgres OS user (when we run as root) must reach it
+}
+const keeprNodeArgs = args["keepr-node-args"]!.split(" ").filter(Boolean);
+const apiProcesses = Number(args["api-processes"]);
+if (!Number.isInteger(apiProcesses) || apiProcesses < 1 || apiProcesses > 8 || (apiProcesses > 1 && [...phases].some((p) => p !== "search" && p !== "quote"))) {
+  console.error("--api-processes: a whole number from 1 to 8; above 1 only with --phases search,quote");
+  process.exit(2);
+}
+const autogroupNice = args["autogroup-nice"] === undefined ? null : Number(args["autogroup-nice"]);
+if (autogroupNice !== null && !(Number.isInteger(autogroupNice) && autogroupNice >= -20 && autogroupNice <= 19)) {
+  console.error("--autogroup-nice: a whole number from -20 to 19");
+  process.exit(2);
+}
+/** Applies --autogroup-nice to a process (Keepr's, or this bench's own). */
+function weigh(pid: number, what: string): void {
+  if (autogroupNice === null) return;
+  console.log(`(${what}, pid ${pid}: ${setAutogroupNice(pid, autogroupNice)})`);
+}
+/** The API processes after the first (--api-processes). */
+const extraApis: KeeprProcess[] = [];
 const pools: pg.Pool[] = [];
 let pgPid: number | null = null;
 
 async function cleanUp(): Promise<void> {
-  await stopBenchKeepr({ running, pgPid, pools, dataDir });
+  // The first process owns the embedded Postgres: the others stop first.
+  for (const extra of extraApis.splice(0)) {
+    const code = await stopKeepr(extra, "SIGINT");
+    if (code !== 0) console.error(`an extra API process exited with ${code}:\n${extra.output().slice(-2000)}`);
+  }
+  await stopBenchKeepr({ running, pgPid, pools, dataDir, keepDataDir });
   running = null;
 }
 onInterrupt(() => (stopping = true));
@@ -209,6 +272,7 @@ function keeprEnv(lane: number | undefined): Record<string, string> {
   return {
     // No browser app builds in the background while measuring.
     SEED: "false", ADMIN_BUILD: "false", API_POOL_SIZE: String(poolSize), LOG_LEVEL: "warn", WORKER: args.worker!,
+    SEARCH_CACHE: args["search-cache"]!,
     ...(lane === undefined ? {} : { API_PUBLIC_READ_CONCURRENCY: String(lane) }),
   };
 }
@@ -225,15 +289,28 @@ try {
     // --worker false: the API alone, without the jobs its bookings cause
     // (confirmation emails) competing for the same cores.
     env: keeprEnv(lanes[0]),
+    nodeArgs: keeprNodeArgs,
   });
   pgPid = postmasterPid(dataDir);
+  weigh(running.child.pid!, "Keepr");
+  weigh(process.pid, "the bench");
   console.log(`Keepr ready in ${running.readyMs} ms (${running.url}, Postgres pid ${pgPid} on port ${pgPort}, data ${dataDir})`);
 
   // The running Keepr's cluster: openDatabase attaches to it.
   const db = await openDatabase(loadConfig({ DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) }), () => {});
-  console.log(`generating scale data (seed ${scale.seed})…`);
-  const generated = await generateScaleData(db, scale);
-  console.log(formatScaleResult(generated, scale));
+  const owned = new pg.Client({ connectionString: db.ownerUrl });
+  await owned.connect();
+  const existing = await owned.query<{ n: number }>("select count(*)::int as n from app_public.organizations where slug like $1", [`${scaleSlugPrefix}%`]).finally(() => owned.end());
+  if (keepDataDir && existing.rows[0]!.n > 0) {
+    console.log(`reusing the scale data in ${dataDir} (${existing.rows[0]!.n} generated organizations; generated with the options it was made with, not necessarily these)`);
+  } else {
+    console.log(`generating scale data (seed ${scale.seed})…`);
+    const generated = await generateScaleData(db, scale);
+    console.log(formatScaleResult(generated, scale));
+  }
+  const autogroup = autogroupEnabled();
+  console.log(`scheduler: autogroup ${autogroup === null ? "unknown" : autogroup ? "on" : "off"}${autogroupNice === null ? "" : `, Keepr's and the bench's autogroups at nice ${autogroupNice}`}; load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);
+  console.log(`search cache: ${args["search-cache"]} (SEARCH_CACHE for Keepr)${keeprNodeArgs.length ? `; Keepr's node options: ${keeprNodeArgs.join(" ")}` : ""}`);
   if (args.sql) {
     const client = new pg.Client({ connectionString: db.ownerUrl });
     await client.connect();
@@ -261,6 +338,16 @@ try {
   const sqlClient = makeDirect(direct);
   const prepClient = makeDirect(prep);
   const api = makeApi(running.url, clients);
+  for (let i = 1; i < apiProcesses; i++) {
+    const extra = await startKeepr({ dataDir, port: await freePort(), pgPort, env: { ...keeprEnv(lanes[0]), WORKER: "false" }, nodeArgs: keeprNodeArgs });
+    extraApis.push(extra);
+    weigh(extra.child.pid!, `API process ${i + 1}`);
+    console.log(`API process ${i + 1} ready in ${extra.readyMs} ms (${extra.url}, pid ${extra.child.pid})`);
+  }
+  /** Search and quote through every API process in turn. */
+  const guestApis = [api, ...extraApis.map((extra) => makeApi(extra.url, clients))];
+  let turn = 0;
+  const guestApi = { call: ((...a: Parameters<typeof api.call>) => guestApis[turn++ % guestApis.length]!.call(...a)) as typeof api.call };
   const cities = (await owner.query<{ city: string }>("select distinct city from app_public.properties where is_published order by 1")).rows.map((r) => r.city);
 
   // Bookable stays, found by searches (not measured).
@@ -272,7 +359,20 @@ try {
     console.log(`measuring: ${clients} clients, ${seconds} s per phase after ${warmup} s warm-up, pools of ${poolSize} connections\n`);
   }
 
-  const cpuNow = () => cpuSnapshot(running!.child.pid!, pgPid!);
+  const cpuNow = () => {
+    const snapshot = cpuSnapshot(running!.child.pid!, pgPid!);
+    for (const extra of extraApis) snapshot.keepr += processCpuSeconds(extra.child.pid!);
+    return snapshot;
+  };
+  const threadsNow = () => {
+    const keepr = threadSchedSeconds(running!.child.pid!);
+    for (const extra of extraApis) {
+      const t = threadSchedSeconds(extra.child.pid!);
+      keepr.onCpu += t.onCpu;
+      keepr.waiting += t.waiting;
+    }
+    return { keepr, client: threadSchedSeconds(process.pid) };
+  };
   let currentRound: number | undefined;
   async function phase(
     name: string,
@@ -292,9 +392,11 @@ try {
     const measured = fresh();
     const backendsOf = path === "API" ? "keepr-api" : "keepr-bench-direct";
     const backends0 = await backendsCpu(owner, backendsOf);
+    const threads0 = threadsNow();
     const cpu0 = cpuNow();
     const { ms, exhausted } = await runLoops(clients, seconds, () => op(measured.stats, measured.parts), true);
     const cpu1 = cpuNow();
+    const threads1 = threadsNow();
     const backends1 = await backendsCpu(owner, backendsOf);
     measured.stats.ms = ms;
     for (const p of Object.values(measured.parts)) p.ms = ms;
@@ -307,6 +409,10 @@ try {
         postgres: (cpu1.postgres - cpu0.postgres) / wall,
       },
       cpuSeconds: { backends: backendsCpuSince(backends0, backends1), keepr: cpu1.keepr - cpu0.keepr, client: cpu1.client - cpu0.client },
+      threads: {
+        keepr: { onCpu: threads1.keepr.onCpu - threads0.keepr.onCpu, waiting: threads1.keepr.waiting - threads0.keepr.waiting },
+        client: { onCpu: threads1.client.onCpu - threads0.client.onCpu, waiting: threads1.client.waiting - threads0.client.waiting },
+      },
       round: currentRound,
       note: exhausted ? `quote tokens ran out after ${wall.toFixed(1)} s` : undefined,
     };
@@ -319,7 +425,7 @@ try {
   // (a) search
   const searchApi = () => async (stats: Stats) => {
     const s = randomStay(cities);
-    const out = await api.call(gql.search, s, (d) => d.searchAvailability.nodes.length);
+    const out = await guestApi.call(gql.search, s, (d) => d.searchAvailability.nodes.length);
     out.code ? stats.fail(out.code) : stats.ok(out.ms);
     return true;
   };
@@ -342,7 +448,7 @@ try {
   // (b) quote
   const quoteApi = () => async (stats: Stats) => {
     const c = pick(candidates);
-    const out = await api.call(gql.quote, { ...c }, (d) => d.quote.quoteToken as string);
+    const out = await guestApi.call(gql.quote, { ...c }, (d) => d.quote.quoteToken as string);
     out.code ? stats.fail(out.code) : stats.ok(out.ms);
     return true;
   };
@@ -404,8 +510,9 @@ try {
         // Keepr again, with the lane's width (the same data and ports).
         const code = await stopKeepr(running!, "SIGINT");
         if (code !== 0) throw new Error(`Keepr exited with ${code} while restarting:\n${running!.output().slice(-4000)}`);
-        running = await startKeepr({ dataDir, port, pgPort, env: keeprEnv(lane) });
+        running = await startKeepr({ dataDir, port, pgPort, env: keeprEnv(lane), nodeArgs: keeprNodeArgs });
         pgPid = postmasterPid(dataDir);
+        weigh(running.child.pid!, "Keepr");
         currentLane = lane;
         console.log(`(Keepr restarted with API_PUBLIC_READ_CONCURRENCY=${lane} in ${running.readyMs} ms)`);
       }
@@ -438,7 +545,7 @@ try {
       console.log(formatAlloc(path, rooms, (performance.now() - t) / 1000));
     }
   }
-  api.agent.destroy();
+  for (const a of guestApis) a.agent.destroy();
 
   if (needsCandidates) console.log(`\n${summary()}`);
   if (staffResults.length) console.log(`\n${staffSummary()}`);
@@ -453,7 +560,7 @@ try {
   }
 } finally {
   await cleanUp();
-  console.log(`stopped Keepr and Postgres${pgPid !== null ? ` (pid ${pgPid} gone)` : ""}; deleted ${dataDir}`);
+  console.log(`stopped Keepr and Postgres${pgPid !== null ? ` (pid ${pgPid} gone)` : ""}; ${keepDataDir ? "kept" : "deleted"} ${dataDir}`);
 }
 process.exit(exitCode);
 
@@ -474,10 +581,13 @@ function formatRow(r: PhaseResult, part = false): string {
     : `${String(s.requests).padStart(6)} req    ${s.throughput.toFixed(1).padStart(6)}/s`;
   // Per call (a booking: per booking attempt, its two requests): the path's own backends, the Keepr process, the client.
   const perCall = (x: number) => ((x * 1000) / Math.max(1, s.requests)).toFixed(2);
+  const share = (seconds: number) => `${((seconds / (s.ms / 1000)) * 100).toFixed(0)}%`;
   const cpu = part
     ? ""
     : `  cpu: client ${(r.cpu.client * 100).toFixed(0)}%, keepr ${(r.cpu.keepr * 100).toFixed(0)}%, postgres ${(r.cpu.postgres * 100).toFixed(0)}%` +
-      `; per call: backends ${perCall(r.cpuSeconds.backends)}, keepr ${perCall(r.cpuSeconds.keepr)}, client ${perCall(r.cpuSeconds.client)} ms`;
+      `; per call: backends ${perCall(r.cpuSeconds.backends)}, keepr ${perCall(r.cpuSeconds.keepr)}, client ${perCall(r.cpuSeconds.client)} ms` +
+      `; JS threads on a core / waiting for one: ${r.path === "API" ? `keepr ${share(r.threads.keepr.onCpu)} / ${share(r.threads.keepr.waiting)}, ` : ""}` +
+      `client ${share(r.threads.client.onCpu)} / ${share(r.threads.client.waiting)}`;
   return (
     `${label.padEnd(17)} ${volume}` +
     `  p50 ${f(s.percentile(50)).padStart(6)}  p95 ${f(s.percentile(95)).padStart(6)}  p99 ${f(s.percentile(99)).padStart(6)} ms` +
@@ -500,6 +610,7 @@ function summary(): string {
     const rate = (r: PhaseResult) => (name === "booking" ? r.stats.okThroughput : r.stats.throughput);
     const ratio = rate(a) / rate(d);
     const perCall = (r: PhaseResult, x: number) => ((x * 1000) / Math.max(1, r.stats.requests)).toFixed(2);
+    const share = (r: PhaseResult, seconds: number) => `${((seconds / (r.stats.ms / 1000)) * 100).toFixed(0)}%`;
     const byRound = [...new Set(results.filter((r) => r.name === name && r.round).map((r) => r.round!))].map((round) => {
       const ra = results.find((r) => r.name === name && r.path === "API" && r.round === round)!;
       const rd = results.find((r) => r.name === name && r.path === "direct" && r.round === round)!;
@@ -511,6 +622,8 @@ function summary(): string {
         `API/direct throughput ${ratio.toFixed(2)}${byRound.length ? ` (rounds ${byRound.join(", ")})` : ""} (target ≥ ${ratioTarget[name]}: ${ratio >= ratioTarget[name]! ? "met" : "MISSED"})`,
       `           CPU per call, API: backends ${perCall(a, a.cpuSeconds.backends)}, keepr ${perCall(a, a.cpuSeconds.keepr)}, client ${perCall(a, a.cpuSeconds.client)} ms; ` +
         `direct: backends ${perCall(d, d.cpuSeconds.backends)}, client ${perCall(d, d.cpuSeconds.client)} ms`,
+      `           JS threads on a core / waiting for one: API: keepr ${share(a, a.threads.keepr.onCpu)} / ${share(a, a.threads.keepr.waiting)}, ` +
+        `client ${share(a, a.threads.client.onCpu)} / ${share(a, a.threads.client.waiting)}; direct: client ${share(d, d.threads.client.onCpu)} / ${share(d, d.threads.client.waiting)}`,
     );
   }
   return lines.join("\n");
@@ -535,6 +648,10 @@ function combined(list: PhaseResult[]): PhaseResult | undefined {
     name: list[0]!.name, path: list[0]!.path, stats, parts,
     cpu: { client: sum((r) => r.cpu.client * r.stats.ms / 1000) / wall, keepr: sum((r) => r.cpu.keepr * r.stats.ms / 1000) / wall, postgres: sum((r) => r.cpu.postgres * r.stats.ms / 1000) / wall },
     cpuSeconds: { backends: sum((r) => r.cpuSeconds.backends), keepr: sum((r) => r.cpuSeconds.keepr), client: sum((r) => r.cpuSeconds.client) },
+    threads: {
+      keepr: { onCpu: sum((r) => r.threads.keepr.onCpu), waiting: sum((r) => r.threads.keepr.waiting) },
+      client: { onCpu: sum((r) => r.threads.client.onCpu), waiting: sum((r) => r.threads.client.waiting) },
+    },
   };
 }
 

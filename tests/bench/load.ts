@@ -646,9 +646,9 @@ export class Zipf {
  * The end of a bench that ran Keepr (helpers/keepr-process.ts) on a
  * throwaway data directory: its pools ended, Keepr stopped (its output shown
  * if it did not exit cleanly), its Postgres stopped if it outlived Keepr,
- * the directory deleted.
+ * the directory deleted (kept with `keepDataDir`: a bench's --data-dir).
  */
-export async function stopBenchKeepr(state: { running: KeeprProcess | null; pgPid: number | null; pools: pg.Pool[]; dataDir: string }): Promise<void> {
+export async function stopBenchKeepr(state: { running: KeeprProcess | null; pgPid: number | null; pools: pg.Pool[]; dataDir: string; keepDataDir?: boolean }): Promise<void> {
   await Promise.all(state.pools.splice(0).map((p) => p.end().catch(() => {})));
   if (state.running) {
     const code = await stopKeepr(state.running, "SIGINT");
@@ -658,7 +658,7 @@ export async function stopBenchKeepr(state: { running: KeeprProcess | null; pgPi
     console.error(`Postgres (pid ${state.pgPid}) is still running after Keepr stopped; stopping it`);
     process.kill(state.pgPid, "SIGQUIT");
   }
-  rmSync(state.dataDir, { recursive: true, force: true });
+  if (!state.keepDataDir) rmSync(state.dataDir, { recursive: true, force: true });
 }
 
 /** Ctrl-C: the first asks every client loop to end (interruption.requested) and calls `then`; the second exits at once. */

@@ -1,7 +1,7 @@
 // CPU time of processes, from /proc (Linux), for the benches: a process's
 // own, and a Postgres cluster's (the postmaster, its live children, and the
 // children that already exited).
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 
 const ticksPerSecond = 100; // USER_HZ
 
@@ -109,4 +109,38 @@ function postgresKind(title: string): string {
   if (/^(checkpointer|background writer|walwriter|logical replication|archiver|stats|startup|walreceiver|wal receiver|parallel worker)/.test(rest)) return "background";
   const backend = /^(\S+) \S+ /.exec(rest);
   return backend ? `backend ${backend[1]}` : "background";
+}
+
+/**
+ * A thread's time on a core and waiting in a run queue for one, in seconds
+ * (/proc/<pid>/task/<tid>/schedstat; zeros once it is gone). For a process's
+ * main thread, tid = pid: Node's JavaScript thread.
+ */
+export function threadSchedSeconds(pid: number, tid = pid): { onCpu: number; waiting: number } {
+  try {
+    const [onCpu, waiting] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ").map(Number);
+    return { onCpu: onCpu! / 1e9, waiting: waiting! / 1e9 };
+  } catch {
+    return { onCpu: 0, waiting: 0 };
+  }
+}
+
+/** kernel.sched_autogroup_enabled: whether the scheduler shares the cores between sessions first (null: not Linux or no such knob). */
+export function autogroupEnabled(): boolean | null {
+  try {
+    return readFileSync("/proc/sys/kernel/sched_autogroup_enabled", "utf8").trim() === "1";
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Sets the nice value of a process's autogroup (/proc/<pid>/autogroup): the
+ * weight its session gets against other sessions when autogroup is on (a
+ * thread's own nice only weighs inside its session). Below 0 needs
+ * CAP_SYS_NICE. Answers what the file says afterwards.
+ */
+export function setAutogroupNice(pid: number, nice: number): string {
+  writeFileSync(`/proc/${pid}/autogroup`, String(nice));
+  return readFileSync(`/proc/${pid}/autogroup`, "utf8").trim();
 }

@@ -25,10 +25,14 @@ export function makeDataDir(): string {
 export { freePort } from "../../ops/cluster/processes.ts";
 
 /** Starts Keepr and resolves once /readyz answers 200 (readyMs: from spawn to ready). */
-export async function startKeepr(options: { dataDir: string; port: number; pgPort: number; env?: Record<string, string> }): Promise<KeeprProcess> {
+export async function startKeepr(options: {
+  dataDir: string; port: number; pgPort: number; env?: Record<string, string>;
+  /** Node's own options before main.ts (a bench's --keepr-node-args, e.g. --cpu-prof). */
+  nodeArgs?: string[];
+}): Promise<KeeprProcess> {
   const began = performance.now();
   let output = "";
-  const child = spawn(process.execPath, ["main.ts"], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "main.ts"], {
     cwd: root,
     env: {
       ...process.env,
