@@ -1,6 +1,6 @@
 // npm run bench -- booking [--clients 32] [--seconds 20] [--warmup 2] [--pool N] [--sql file] [--worker false]
 //                          [--data-dir dir] [--search-cache true] [--keepr-node-args="--cpu-prof --cpu-prof-dir=dir"]
-//                          [--api-processes 1] [--autogroup-nice -10]
+//                          [--api-processes 1] [--autogroup-nice=-10]
 //                          [--properties 50] [--units 5000] [--days 365] [--occupancy 0.6] [--seed 42]
 //                          [--phases search,quote,booking,allocation]
 //                          [--alloc-units 10,20,40] [--alloc-season 90] [--alloc-fill 0.95] [--alloc-lead 30]
@@ -61,8 +61,9 @@
 // and quote through the API is computed, as direct SQL computes it (issue
 // 23's ratios are uncached; `npm run bench -- mix` measures the cache).
 // --keepr-node-args: Node options for Keepr's process, split on spaces, e.g.
-// --keepr-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof" (with "=": the value starts with a dash) for a CPU profile of Keepr written
-// when the bench stops it.
+// --keepr-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof" (with "=": the
+// value starts with a dash) for a CPU profile of Keepr, written when the
+// bench stops it.
 // --api-processes N: N Keepr processes serve the API's search and quote
 // phases (the first as always; the others `node main.ts` on the same data
 // directory, so on the same embedded Postgres, WORKER=false, each
@@ -75,6 +76,9 @@
 // times the Keepr process, whatever its threads' nice. This writes N to
 // /proc/<pid>/autogroup of every Keepr process and of this bench (the client
 // of both paths, so both are weighed alike); below 0 needs CAP_SYS_NICE.
+// The bench's autogroup is its whole session's (the shell it was started
+// from): its nice is put back at the end. Run it with `setsid` to measure
+// in a session of its own.
 // Each search and quote phase also prints how long the Keepr process's
 // JavaScript thread (and the bench's) was on a core and how long it waited
 // in a run queue for one (/proc/<pid>/task/<pid>/schedstat).
@@ -88,7 +92,7 @@ import { openDatabase } from "../../core/database.ts";
 import { defaultScaleOptions, formatScaleResult, generateScaleData, scaleSlugPrefix, type ScaleOptions } from "../../db/seed-scale.ts";
 import { loadConfig } from "../../core/config.ts";
 import { addDays, createHotel, localDate } from "../helpers/booking.ts";
-import { autogroupEnabled, postgresCpuSeconds, processCpuSeconds, setAutogroupNice, threadSchedSeconds } from "../helpers/cpu.ts";
+import { autogroupEnabled, autogroupNice, postgresCpuSeconds, processCpuSeconds, setAutogroupNice, threadSchedSeconds } from "../helpers/cpu.ts";
 import { seededRandom } from "../helpers/random.ts";
 import {
   directOps, findCandidates, formatCodes, gql, makeApi, makeDirect, ms, pick, QuoteTokens, randomStay, ratio, restoreInventory,
@@ -241,15 +245,18 @@ if (!Number.isInteger(apiProcesses) || apiProcesses < 1 || apiProcesses > 8 || (
   console.error("--api-processes: a whole number from 1 to 8; above 1 only with --phases search,quote");
   process.exit(2);
 }
-const autogroupNice = args["autogroup-nice"] === undefined ? null : Number(args["autogroup-nice"]);
-if (autogroupNice !== null && !(Number.isInteger(autogroupNice) && autogroupNice >= -20 && autogroupNice <= 19)) {
+const sessionNice = args["autogroup-nice"] === undefined ? null : Number(args["autogroup-nice"]);
+if (sessionNice !== null && !(Number.isInteger(sessionNice) && sessionNice >= -20 && sessionNice <= 19)) {
   console.error("--autogroup-nice: a whole number from -20 to 19");
   process.exit(2);
 }
+/** This bench's session's autogroup nice before --autogroup-nice changed it, put back at the end. */
+let ownAutogroupNice: number | null = null;
 /** Applies --autogroup-nice to a process (Keepr's, or this bench's own). */
 function weigh(pid: number, what: string): void {
-  if (autogroupNice === null) return;
-  console.log(`(${what}, pid ${pid}: ${setAutogroupNice(pid, autogroupNice)})`);
+  if (sessionNice === null) return;
+  if (pid === process.pid && ownAutogroupNice === null) ownAutogroupNice = autogroupNice(pid);
+  console.log(`(${what}, pid ${pid}: ${setAutogroupNice(pid, sessionNice)})`);
 }
 /** The API processes after the first (--api-processes). */
 const extraApis: KeeprProcess[] = [];
@@ -264,6 +271,7 @@ async function cleanUp(): Promise<void> {
   }
   await stopBenchKeepr({ running, pgPid, pools, dataDir, keepDataDir });
   running = null;
+  if (ownAutogroupNice !== null) setAutogroupNice(process.pid, ownAutogroupNice);
 }
 onInterrupt(() => (stopping = true));
 
@@ -309,7 +317,7 @@ try {
     console.log(formatScaleResult(generated, scale));
   }
   const autogroup = autogroupEnabled();
-  console.log(`scheduler: autogroup ${autogroup === null ? "unknown" : autogroup ? "on" : "off"}${autogroupNice === null ? "" : `, Keepr's and the bench's autogroups at nice ${autogroupNice}`}; load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);
+  console.log(`scheduler: autogroup ${autogroup === null ? "unknown" : autogroup ? "on" : "off"}${sessionNice === null ? "" : `, Keepr's and the bench's autogroups at nice ${sessionNice}`}; the bench's autogroup: nice ${autogroupNice(process.pid) ?? "?"}; load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);
   console.log(`search cache: ${args["search-cache"]} (SEARCH_CACHE for Keepr)${keeprNodeArgs.length ? `; Keepr's node options: ${keeprNodeArgs.join(" ")}` : ""}`);
   if (args.sql) {
     const client = new pg.Client({ connectionString: db.ownerUrl });

@@ -144,3 +144,13 @@ export function setAutogroupNice(pid: number, nice: number): string {
   writeFileSync(`/proc/${pid}/autogroup`, String(nice));
   return readFileSync(`/proc/${pid}/autogroup`, "utf8").trim();
 }
+
+/** The nice value of a process's autogroup ("/autogroup-<id> nice <n>"); null when there is none to read. */
+export function autogroupNice(pid: number): number | null {
+  try {
+    const match = /nice (-?\d+)/.exec(readFileSync(`/proc/${pid}/autogroup`, "utf8"));
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
+}
