@@ -102,17 +102,17 @@
 --     cancellation_penalty, cap_open_intents, card_label, charge_on_folio,
 --     check_desk_amount, check_desk_override, check_desk_text, check_report,
 --     check_stay, city_tax_figures, claim_unit, clear_payment_due,
---     close_business_day, create_ledger_accounts, create_session, desk_key,
---     enforce_payment_deadline, finish_export, folio_charges, folio_place,
---     folio_receivable, free_units, guest_change_refusal,
---     hand_nights_to_channels, history_party_words, history_stay_words,
---     history_unit_name, idempotency_begin, idempotency_finish,
---     import_settlement, insert_invoice, invalid_transition, invoice_delivery,
---     invoice_lines, invoice_payments, invoice_seller, local_today,
---     lock_booking_group, lock_folio, lock_reservation,
---     masked_registration_card, new_confirmation_code, no_show_from, notify,
---     notify_all, password_refusal, penalty_base, post_entry,
---     post_reservation_charges, pre_arrival_at, price_lines,
+--     close_business_day, create_ledger_accounts, create_session,
+--     derived_price, desk_key, enforce_payment_deadline, finish_export,
+--     folio_charges, folio_place, folio_receivable, free_units,
+--     guest_change_refusal, hand_nights_to_channels, history_party_words,
+--     history_stay_words, history_unit_name, idempotency_begin,
+--     idempotency_finish, import_settlement, insert_invoice,
+--     invalid_transition, invoice_delivery, invoice_lines, invoice_payments,
+--     invoice_seller, local_today, lock_booking_group, lock_folio,
+--     lock_reservation, masked_registration_card, new_confirmation_code,
+--     no_show_from, notify, notify_all, password_refusal, penalty_base,
+--     post_entry, post_reservation_charges, pre_arrival_at, price_lines,
 --     purge_idempotency_keys, quote_for, reallocate_for, record_authorization,
 --     record_capture, record_channel_feed_error, record_due_no_shows,
 --     record_exports_purged, record_invoice_delivery, record_job_runs,
@@ -131,7 +131,9 @@
 --     tg_postings__folio_balance, tg_properties__add_creator,
 --     tg_properties__business_date, tg_properties__check_time_zone,
 --     tg_properties__create_ledger_accounts,
---     tg_property_memberships__keep_an_owner, tg_registration_cards__audit,
+--     tg_property_memberships__keep_an_owner, tg_rate_calendar__derived_price,
+--     tg_rate_plans__derived, tg_rate_plans__follow_parent,
+--     tg_rate_plans__keep_parent, tg_registration_cards__audit,
 --     tg_reservations__channel, tg_reservations__housekeeping,
 --     tg_reservations__notify, tg_reservations__unit_occupancy,
 --     tg_reservations__unlink_allocation_moves, tg_taxes__name_ledger_account,
@@ -1893,6 +1895,7 @@ create policy manage_manager on app_public.rate_calendar for all to keepr_staff
 create policy select_cashiers on app_public.rate_calendar for select to public
   using ((property_id IN ( SELECT app_hidden.current_property_ids_for('cashiers'::text) AS current_property_ids_for)));
 CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.rate_calendar FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+CREATE TRIGGER _200_derived_price BEFORE INSERT OR UPDATE ON app_public.rate_calendar FOR EACH ROW EXECUTE FUNCTION app_private.tg_rate_calendar__derived_price();
 CREATE TRIGGER _500_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.rate_calendar FOR EACH ROW EXECUTE FUNCTION audit.tg__record();
 grant delete, select on app_public.rate_calendar to keepr_staff;
 grant insert (property_id, rate_plan_id, date, price, min_stay, max_stay, closed_to_arrival, closed_to_departure, stop_sell), update (price, min_stay, max_stay, closed_to_arrival, closed_to_departure, stop_sell) on app_public.rate_calendar to keepr_staff;
@@ -2009,12 +2012,23 @@ create table app_public.rate_plans (
   charge_posting app_public.charge_posting default 'on_booking'::app_public.charge_posting not null,
   guest_changes_allowed boolean default true not null,
   payment_deadline_hours integer default 24 not null,
+  parent_rate_plan_id uuid,
+  adjustment_percent numeric(5,2),
+  adjustment_amount bigint,
+  rounding_step integer default 1 not null,
+  constraint rate_plans_adjustment_amount_check CHECK (adjustment_amount >= '-1000000'::integer AND adjustment_amount <= 1000000),
+  constraint rate_plans_adjustment_percent_check CHECK (adjustment_percent >= '-90'::integer::numeric AND adjustment_percent <= 100::numeric),
   constraint rate_plans_balance_due_days_check CHECK (balance_due_days >= 0 AND balance_due_days <= 365),
   constraint rate_plans_base_price_check CHECK (base_price >= 0),
   constraint rate_plans_cancellation_penalty_value_check CHECK (cancellation_penalty_value >= 0),
   constraint rate_plans_check CHECK (max_stay IS NULL OR max_stay >= min_stay),
   constraint rate_plans_check1 CHECK (cancellation_penalty_kind <> 'percent'::app_public.cancellation_penalty_kind OR cancellation_penalty_value <= 100),
   constraint rate_plans_deposit_percent_check CHECK (deposit_percent >= 0::numeric AND deposit_percent <= 100::numeric),
+  constraint rate_plans_derived_check CHECK (
+CASE
+    WHEN parent_rate_plan_id IS NULL THEN adjustment_percent IS NULL AND adjustment_amount IS NULL
+    ELSE parent_rate_plan_id <> id AND num_nonnulls(adjustment_percent, adjustment_amount) = 1
+END),
   constraint rate_plans_description_length_check CHECK (length(description) <= 5000),
   constraint rate_plans_extra_adult_fee_check CHECK (extra_adult_fee >= 0),
   constraint rate_plans_extra_child_fee_check CHECK (extra_child_fee >= 0),
@@ -2023,13 +2037,17 @@ create table app_public.rate_plans (
   constraint rate_plans_max_stay_check CHECK (max_stay >= 1 AND max_stay <= 365),
   constraint rate_plans_min_stay_check CHECK (min_stay >= 1 AND min_stay <= 365),
   constraint rate_plans_name_check CHECK (length(name) >= 1 AND length(name) <= 200),
+  constraint rate_plans_parent_fkey FOREIGN KEY (property_id, room_type_id, parent_rate_plan_id) REFERENCES app_public.rate_plans(property_id, room_type_id, id),
   constraint rate_plans_payment_deadline_hours_check CHECK (payment_deadline_hours >= 1 AND payment_deadline_hours <= 720),
   constraint rate_plans_pkey PRIMARY KEY (id, property_id),
   constraint rate_plans_property_id_currency_fkey FOREIGN KEY (property_id, currency) REFERENCES app_public.properties(id, currency) ON DELETE CASCADE,
   constraint rate_plans_property_id_id_key UNIQUE (property_id, id),
   constraint rate_plans_property_id_name_key UNIQUE (property_id, name),
-  constraint rate_plans_property_id_room_type_id_fkey FOREIGN KEY (property_id, room_type_id) REFERENCES app_public.room_types(property_id, id) ON DELETE CASCADE
+  constraint rate_plans_property_id_room_type_id_fkey FOREIGN KEY (property_id, room_type_id) REFERENCES app_public.room_types(property_id, id) ON DELETE CASCADE,
+  constraint rate_plans_property_id_room_type_id_id_key UNIQUE (property_id, room_type_id, id),
+  constraint rate_plans_rounding_step_check CHECK (rounding_step >= 1 AND rounding_step <= 100000)
 );
+CREATE INDEX rate_plans_parent_idx ON app_public.rate_plans USING btree (property_id, room_type_id, parent_rate_plan_id) WHERE (parent_rate_plan_id IS NOT NULL);
 CREATE INDEX rate_plans_room_type_idx ON app_public.rate_plans USING btree (property_id, room_type_id);
 alter table app_public.rate_plans enable row level security;
 create policy manage_manager on app_public.rate_plans for all to keepr_staff
@@ -2042,14 +2060,17 @@ create policy select_published_or_member on app_public.rate_plans for select to 
 create policy worker_all on app_public.rate_plans for select to keepr_worker
   using (true);
 CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.rate_plans FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+CREATE TRIGGER _200_derived BEFORE INSERT OR UPDATE ON app_public.rate_plans FOR EACH ROW EXECUTE FUNCTION app_private.tg_rate_plans__derived();
+CREATE TRIGGER _200_follow_parent AFTER UPDATE OF base_price ON app_public.rate_plans FOR EACH ROW WHEN (old.base_price IS DISTINCT FROM new.base_price) EXECUTE FUNCTION app_private.tg_rate_plans__follow_parent();
+CREATE TRIGGER _200_keep_parent BEFORE DELETE ON app_public.rate_plans FOR EACH ROW EXECUTE FUNCTION app_private.tg_rate_plans__keep_parent();
 CREATE TRIGGER _500_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.rate_plans FOR EACH ROW EXECUTE FUNCTION audit.tg__record();
 alter table app_public.rate_plans replica identity full;
 grant select on app_public.rate_plans to keepr_anonymous;
 grant delete on app_public.rate_plans to keepr_staff;
 grant select on app_public.rate_plans to keepr_worker;
-grant insert (property_id, room_type_id, name, description, currency, base_price, included_guests, extra_adult_fee, extra_child_fee, meal_plan, min_stay, max_stay, is_refundable, free_cancellation_days, cancellation_penalty_kind, cancellation_penalty_value, is_published, deposit_percent, balance_due_days, charge_posting, guest_changes_allowed, payment_deadline_hours), update (name, description, base_price, included_guests, extra_adult_fee, extra_child_fee, meal_plan, min_stay, max_stay, is_refundable, free_cancellation_days, cancellation_penalty_kind, cancellation_penalty_value, is_published, deposit_percent, balance_due_days, charge_posting, guest_changes_allowed, payment_deadline_hours) on app_public.rate_plans to keepr_staff;
+grant insert (property_id, room_type_id, name, description, currency, base_price, included_guests, extra_adult_fee, extra_child_fee, meal_plan, min_stay, max_stay, is_refundable, free_cancellation_days, cancellation_penalty_kind, cancellation_penalty_value, is_published, deposit_percent, balance_due_days, charge_posting, guest_changes_allowed, payment_deadline_hours, parent_rate_plan_id, adjustment_percent, adjustment_amount, rounding_step), update (name, description, base_price, included_guests, extra_adult_fee, extra_child_fee, meal_plan, min_stay, max_stay, is_refundable, free_cancellation_days, cancellation_penalty_kind, cancellation_penalty_value, is_published, deposit_percent, balance_due_days, charge_posting, guest_changes_allowed, payment_deadline_hours, parent_rate_plan_id, adjustment_percent, adjustment_amount, rounding_step) on app_public.rate_plans to keepr_staff;
 comment on table app_public.rate_plans is 'A way to sell a room type: nightly price, included guests, extra-guest fees, meal plan, stay limits and cancellation policy.';
-comment on column app_public.rate_plans.base_price is 'Nightly price in minor units for the included guests, unless the rate calendar overrides it.';
+comment on column app_public.rate_plans.base_price is 'Nightly price in minor units for the included guests, unless the rate calendar overrides it. A derived plan''s is its parent''s adjusted (set by the database).';
 comment on column app_public.rate_plans.included_guests is 'Guests the nightly price covers; adults fill these places before children.';
 comment on column app_public.rate_plans.extra_adult_fee is 'Per night, for each adult beyond the included guests.';
 comment on column app_public.rate_plans.extra_child_fee is 'Per night, for each child beyond the included guests.';
@@ -2063,11 +2084,18 @@ comment on column app_public.rate_plans.balance_due_days is 'How many days befor
 comment on column app_public.rate_plans.charge_posting is 'on_booking: the whole stay is charged when it is confirmed. nightly: each night is charged by the night audit that closes it, the rest at check-out. It applies to the plan''s stays from their next posting.';
 comment on column app_public.rate_plans.guest_changes_allowed is 'Whether guests may change the dates and guests of their bookings on this rate online (modifyReservation), which they may only while the stay still cancels for free.';
 comment on column app_public.rate_plans.payment_deadline_hours is 'The payment guarantee: how many hours a booking may stay unpaid after a payment that was due failed (1 to 720, default 24). Then it is cancelled under the plan''s cancellation terms and its nights are released, unless staff extend the deadline or waive the guarantee.';
+comment on column app_public.rate_plans.parent_rate_plan_id is 'A derived plan follows this plan (same room type, not derived itself): every night''s price is the parent''s adjusted, and the parent''s restrictions apply too. Null: a plan with its own prices.';
+comment on column app_public.rate_plans.adjustment_percent is 'A derived plan''s adjustment as a percent of the parent''s nightly price, -90 to +100 (-15: 15 % less). Exactly one of this and adjustment_amount on a derived plan.';
+comment on column app_public.rate_plans.adjustment_amount is 'A derived plan''s adjustment in minor units per night added to the parent''s price (negative: less), at most 1,000,000 either way.';
+comment on column app_public.rate_plans.rounding_step is 'A derived plan''s nightly price is rounded to a multiple of this many minor units (1: none; 100: whole units of a two-decimal currency), half away from zero.';
+comment on constraint rate_plans_parent_fkey on app_public.rate_plans is '@fieldName parent
+@foreignFieldName derivedPlans';
 comment on constraint rate_plans_pkey on app_public.rate_plans is '@rowIdentity id';
 comment on constraint rate_plans_property_id_currency_fkey on app_public.rate_plans is '@behavior -*';
 comment on constraint rate_plans_property_id_id_key on app_public.rate_plans is '@behavior -*';
 comment on constraint rate_plans_property_id_room_type_id_fkey on app_public.rate_plans is '@fieldName roomType
 @foreignFieldName ratePlans';
+comment on constraint rate_plans_property_id_room_type_id_id_key on app_public.rate_plans is '@behavior -*';
 
 -- ----------------------------------------------------------------------------
 -- table app_public.reconciliation_differences
@@ -6038,24 +6066,29 @@ begin
   return query
     select rp.id,
            d::date,
-           coalesce(c.price, rp.base_price),
+           case when par.id is null then coalesce(c.price, rp.base_price)
+                else app_private.derived_price(coalesce(pc.price, par.base_price), rp.adjustment_percent,
+                                               rp.adjustment_amount, rp.rounding_step) end,
            c.price is not null,
-           coalesce(c.min_stay, rp.min_stay),
-           coalesce(c.max_stay, rp.max_stay),
-           coalesce(c.closed_to_arrival, false),
-           coalesce(c.closed_to_departure, false),
-           coalesce(c.stop_sell, false),
+           greatest(coalesce(c.min_stay, rp.min_stay), coalesce(pc.min_stay, par.min_stay)),
+           least(coalesce(c.max_stay, rp.max_stay), coalesce(pc.max_stay, par.max_stay)),
+           coalesce(c.closed_to_arrival, false) or coalesce(pc.closed_to_arrival, false),
+           coalesce(c.closed_to_departure, false) or coalesce(pc.closed_to_departure, false),
+           coalesce(c.stop_sell, false) or coalesce(pc.stop_sell, false),
            c.date is not null
       from app_public.rate_plans rp
+      left join app_public.rate_plans par on par.property_id = rp.property_id and par.id = rp.parent_rate_plan_id
      cross join pg_catalog.generate_series(from_date::timestamp, to_date::timestamp, interval '1 day') d
       left join app_public.rate_calendar c
         on c.property_id = rp.property_id and c.rate_plan_id = rp.id and c.date = d::date
+      left join app_public.rate_calendar pc
+        on pc.property_id = rp.property_id and pc.rate_plan_id = par.id and pc.date = d::date
      where rp.property_id = rate_grid.property_id
      order by rp.id, d;
 end;
 $function$;
 grant execute on function app_public.rate_grid(property_id uuid, from_date date, to_date date) to keepr_staff;
-comment on function app_public.rate_grid(property_id uuid, from_date date, to_date date) is 'Every rate plan of a property on every date from `fromDate` to `toDate` (inclusive, at most 366 days): the price and restrictions that apply (the calendar''s override, else the plan''s), and whether the date is overridden. Staff of the property but housekeeping. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_DATES.';
+comment on function app_public.rate_grid(property_id uuid, from_date date, to_date date) is 'Every rate plan of a property on every date from `fromDate` to `toDate` (inclusive, at most 366 days): the price and restrictions that apply (the calendar''s override, else the plan''s; a derived plan''s price is its parent''s adjusted, its restrictions its own and its parent''s combined), and whether the date is overridden. Staff of the property but housekeeping. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_DATES.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.record_registration_card(reservation_id uuid, full_name text, document_type app_public.identity_document_type, document_number text, issuing_country text, nationality text, date_of_birth date, issued_on date, expires_on date, address text)
@@ -9859,6 +9892,23 @@ $function$;
 comment on function app_private.create_session(user_id uuid) is 'Creates a session row for the user and returns the JWT claims (role, session_id, sub, exp) for it.';
 
 -- ----------------------------------------------------------------------------
+-- function app_private.derived_price(parent_price bigint, adjustment_percent numeric, adjustment_amount bigint, rounding_step integer)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.derived_price(parent_price bigint, adjustment_percent numeric, adjustment_amount bigint, rounding_step integer)
+ RETURNS bigint
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+  select case
+           when adjustment_percent is null and adjustment_amount is null then parent_price
+           else greatest(0, round((parent_price * (100 + coalesce(adjustment_percent, 0)) / 100.0
+                                   + coalesce(adjustment_amount, 0)) / coalesce(rounding_step, 1)) * coalesce(rounding_step, 1))::bigint
+         end
+$function$;
+comment on function app_private.derived_price(parent_price bigint, adjustment_percent numeric, adjustment_amount bigint, rounding_step integer) is 'A derived rate plan''s nightly price: the parent''s price adjusted by a percent or an amount, rounded to a multiple of the rounding step (half away from zero), at least 0.';
+
+-- ----------------------------------------------------------------------------
 -- function app_private.desk_key(operation text, key text)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_private.desk_key(operation text, key text)
@@ -11152,11 +11202,17 @@ AS $function$
 begin
   return query
     with plans as (
-      select rp.id, rp.property_id, rp.room_type_id, rp.base_price, rp.extra_adult_fee, rp.extra_child_fee,
+      -- price_plan_id: the plan whose calendar and base price make the
+      -- night's price (the parent of a derived plan, else the plan itself).
+      select rp.id, rp.property_id, rp.room_type_id, coalesce(par.id, rp.id) as price_plan_id,
+             coalesce(par.base_price, rp.base_price) as base_price,
+             rp.adjustment_percent, rp.adjustment_amount, rp.rounding_step,
+             rp.extra_adult_fee, rp.extra_child_fee,
              price_lines.departure - price_lines.arrival as nights,
              greatest(price_lines.adults - rp.included_guests, 0) as extra_adults,
              greatest(price_lines.children - greatest(rp.included_guests - price_lines.adults, 0), 0) as extra_children
         from app_public.rate_plans rp
+        left join app_public.rate_plans par on par.property_id = rp.property_id and par.id = rp.parent_rate_plan_id
        where rp.id = any (price_lines.rate_plan_ids)
     ),
     nights as (
@@ -11164,9 +11220,11 @@ begin
       -- each): a join would be planned blind (the function's parameters are
       -- unknown when its plan is made) and can scan the whole calendar.
       select p.id as rate_plan_id, d.date, p.extra_adults, p.extra_children,
-             coalesce((select c.price from app_public.rate_calendar c
-                        where c.property_id = p.property_id and c.rate_plan_id = p.id and c.date = d.date),
-                      p.base_price)
+             app_private.derived_price(
+               coalesce((select c.price from app_public.rate_calendar c
+                          where c.property_id = p.property_id and c.rate_plan_id = p.price_plan_id and c.date = d.date),
+                        p.base_price),
+               p.adjustment_percent, p.adjustment_amount, p.rounding_step)
                + p.extra_adults * p.extra_adult_fee
                + p.extra_children * p.extra_child_fee as amount
         from plans p
@@ -12672,30 +12730,40 @@ begin
              when 'MAX_STAY' then pg_catalog.format('Stays arriving on %s can be at most %s nights.', stay_restrictions.arrival, r.max_stay)
            end
       from (
-        select rp.id, rt.max_occupancy, s.first_stop,
-               coalesce(a.min_stay, rp.min_stay) as min_stay,
-               coalesce(a.max_stay, rp.max_stay) as max_stay,
+        select x.*,
                case
-                 when stay_restrictions.adults + stay_restrictions.children > rt.max_occupancy then 'MAX_OCCUPANCY'
-                 when s.first_stop is not null then 'STOP_SELL'
-                 when a.closed_to_arrival then 'CLOSED_TO_ARRIVAL'
-                 when d.closed_to_departure then 'CLOSED_TO_DEPARTURE'
-                 when stay_restrictions.departure - stay_restrictions.arrival < coalesce(a.min_stay, rp.min_stay) then 'MIN_STAY'
-                 when stay_restrictions.departure - stay_restrictions.arrival > coalesce(a.max_stay, rp.max_stay) then 'MAX_STAY'
+                 when stay_restrictions.adults + stay_restrictions.children > x.max_occupancy then 'MAX_OCCUPANCY'
+                 when x.first_stop is not null then 'STOP_SELL'
+                 when x.closed_to_arrival then 'CLOSED_TO_ARRIVAL'
+                 when x.closed_to_departure then 'CLOSED_TO_DEPARTURE'
+                 when stay_restrictions.departure - stay_restrictions.arrival < x.min_stay then 'MIN_STAY'
+                 when stay_restrictions.departure - stay_restrictions.arrival > x.max_stay then 'MAX_STAY'
                end as restriction
-          from app_public.rate_plans rp
-          join app_public.room_types rt on rt.property_id = rp.property_id and rt.id = rp.room_type_id
-          left join app_public.rate_calendar a
-            on a.property_id = rp.property_id and a.rate_plan_id = rp.id and a.date = stay_restrictions.arrival
-          left join app_public.rate_calendar d
-            on d.property_id = rp.property_id and d.rate_plan_id = rp.id and d.date = stay_restrictions.departure
-          cross join lateral (
-            select min(c.date) as first_stop
-              from app_public.rate_calendar c
-             where c.property_id = rp.property_id and c.rate_plan_id = rp.id and c.stop_sell
-               and c.date >= stay_restrictions.arrival and c.date < stay_restrictions.departure
-          ) s
-         where rp.id = any (stay_restrictions.rate_plan_ids)
+          from (
+            select rp.id, rt.max_occupancy, s.first_stop,
+                   greatest(coalesce(a.min_stay, rp.min_stay), coalesce(pa.min_stay, par.min_stay)) as min_stay,
+                   least(coalesce(a.max_stay, rp.max_stay), coalesce(pa.max_stay, par.max_stay)) as max_stay,
+                   coalesce(a.closed_to_arrival, false) or coalesce(pa.closed_to_arrival, false) as closed_to_arrival,
+                   coalesce(d.closed_to_departure, false) or coalesce(pd.closed_to_departure, false) as closed_to_departure
+              from app_public.rate_plans rp
+              join app_public.room_types rt on rt.property_id = rp.property_id and rt.id = rp.room_type_id
+              left join app_public.rate_plans par on par.property_id = rp.property_id and par.id = rp.parent_rate_plan_id
+              left join app_public.rate_calendar a
+                on a.property_id = rp.property_id and a.rate_plan_id = rp.id and a.date = stay_restrictions.arrival
+              left join app_public.rate_calendar d
+                on d.property_id = rp.property_id and d.rate_plan_id = rp.id and d.date = stay_restrictions.departure
+              left join app_public.rate_calendar pa
+                on pa.property_id = rp.property_id and pa.rate_plan_id = par.id and pa.date = stay_restrictions.arrival
+              left join app_public.rate_calendar pd
+                on pd.property_id = rp.property_id and pd.rate_plan_id = par.id and pd.date = stay_restrictions.departure
+              cross join lateral (
+                select min(c.date) as first_stop
+                  from app_public.rate_calendar c
+                 where c.property_id = rp.property_id and c.rate_plan_id = any (array[rp.id, par.id]) and c.stop_sell
+                   and c.date >= stay_restrictions.arrival and c.date < stay_restrictions.departure
+              ) s
+             where rp.id = any (stay_restrictions.rate_plan_ids)
+          ) x
       ) r;
 end;
 $function$;
@@ -13100,6 +13168,155 @@ begin
 end;
 $function$;
 comment on function app_private.tg_property_memberships__keep_an_owner() is 'Constraint trigger: refuses (OWNER) a change that leaves a property with no owner.';
+
+-- ----------------------------------------------------------------------------
+-- function app_private.tg_rate_calendar__derived_price()
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.tg_rate_calendar__derived_price()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+declare
+  v_parent text;
+begin
+  if new.price is null then
+    return new;
+  end if;
+  select p.name into v_parent
+    from app_public.rate_plans rp
+    join app_public.rate_plans p on p.property_id = rp.property_id and p.id = rp.parent_rate_plan_id
+   where rp.property_id = new.property_id and rp.id = new.rate_plan_id;
+  if v_parent is not null then
+    raise exception using errcode = 'INVLD', hint = 'DERIVED_PRICE',
+      message = pg_catalog.format('This plan''s prices follow %s: change %s''s price, or set restrictions only.', v_parent, v_parent);
+  end if;
+  return new;
+end;
+$function$;
+comment on function app_private.tg_rate_calendar__derived_price() is 'Before a rate calendar row is written: a derived rate plan''s row has no price (INVALID_INPUT, DERIVED_PRICE); its prices follow its parent''s.';
+
+-- ----------------------------------------------------------------------------
+-- function app_private.tg_rate_plans__derived()
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.tg_rate_plans__derived()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+declare
+  v_parent app_public.rate_plans;
+begin
+  if new.parent_rate_plan_id is not null then
+    select * into v_parent from app_public.rate_plans rp
+     where rp.property_id = new.property_id and rp.id = new.parent_rate_plan_id
+       for share;
+    if not found or v_parent.room_type_id <> new.room_type_id then
+      raise exception using errcode = 'INVLD', hint = 'PARENT',
+        message = 'A derived rate plan follows another rate plan of the same room type.';
+    end if;
+    if v_parent.id = new.id then
+      raise exception using errcode = 'INVLD', hint = 'PARENT', message = 'A rate plan cannot follow itself.';
+    end if;
+    if v_parent.parent_rate_plan_id is not null then
+      raise exception using errcode = 'INVLD', hint = 'PARENT',
+        message = pg_catalog.format('%s follows another plan itself: a derived plan follows a plan with its own prices.', v_parent.name);
+    end if;
+    if tg_op = 'UPDATE' and exists (select 1 from app_public.rate_plans c
+                                     where c.property_id = new.property_id and c.room_type_id = new.room_type_id
+                                       and c.parent_rate_plan_id = new.id) then
+      raise exception using errcode = 'INVLD', hint = 'PARENT',
+        message = 'Other rate plans follow this one: it keeps its own prices.';
+    end if;
+    if pg_catalog.num_nonnulls(new.adjustment_percent, new.adjustment_amount) <> 1 then
+      raise exception using errcode = 'INVLD', hint = 'ADJUSTMENT',
+        message = 'A derived rate plan adjusts its parent''s price by a percent or by an amount per night (one of them).';
+    end if;
+    if new.adjustment_percent not between -90 and 100 then
+      raise exception using errcode = 'INVLD', hint = 'ADJUSTMENT',
+        message = 'The adjustment is -90 % to +100 % of the parent''s price.';
+    end if;
+    if new.adjustment_amount not between -1000000 and 1000000 then
+      raise exception using errcode = 'INVLD', hint = 'ADJUSTMENT',
+        message = 'The adjustment is at most 1,000,000 minor units a night either way.';
+    end if;
+    if new.rounding_step is null or new.rounding_step not between 1 and 100000 then
+      raise exception using errcode = 'INVLD', hint = 'ADJUSTMENT',
+        message = 'Round to a step of 1 to 100,000 minor units.';
+    end if;
+    if new.is_published and not v_parent.is_published then
+      raise exception using errcode = 'TRANS', hint = 'DERIVED_PLANS',
+        message = pg_catalog.format('%s is not published: publish it before the plans that follow it.', v_parent.name);
+    end if;
+    if (tg_op = 'INSERT' or old.parent_rate_plan_id is null) and exists (
+         select 1 from app_public.rate_calendar c
+          where c.property_id = new.property_id and c.rate_plan_id = new.id and c.price is not null) then
+      raise exception using errcode = 'INVLD', hint = 'DERIVED_PRICE',
+        message = 'This plan has prices of its own in the rate calendar: clear them before it follows another plan.';
+    end if;
+    new.base_price := app_private.derived_price(v_parent.base_price, new.adjustment_percent, new.adjustment_amount, new.rounding_step);
+  elsif new.adjustment_percent is not null or new.adjustment_amount is not null then
+    raise exception using errcode = 'INVLD', hint = 'ADJUSTMENT',
+      message = 'Only a derived rate plan (one that follows a parent) has an adjustment.';
+  end if;
+  if tg_op = 'UPDATE' and old.is_published and not new.is_published and exists (
+       select 1 from app_public.rate_plans c
+        where c.property_id = new.property_id and c.room_type_id = new.room_type_id
+          and c.parent_rate_plan_id = new.id and c.is_published) then
+    raise exception using errcode = 'TRANS', hint = 'DERIVED_PLANS',
+      message = pg_catalog.format('Rate plans follow %s: unpublish them first.', new.name);
+  end if;
+  return new;
+end;
+$function$;
+comment on function app_private.tg_rate_plans__derived() is 'Before a rate plan is written: a derived plan follows a plan of its own room type that is not derived, with one bounded adjustment, no own price overrides, published only while its parent is; its base price is the parent''s adjusted. A plan with published derived plans stays published.';
+
+-- ----------------------------------------------------------------------------
+-- function app_private.tg_rate_plans__follow_parent()
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.tg_rate_plans__follow_parent()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+begin
+  update app_public.rate_plans c
+     set base_price = app_private.derived_price(new.base_price, c.adjustment_percent, c.adjustment_amount, c.rounding_step)
+   where c.property_id = new.property_id and c.room_type_id = new.room_type_id and c.parent_rate_plan_id = new.id;
+  return null;
+end;
+$function$;
+comment on function app_private.tg_rate_plans__follow_parent() is 'After a rate plan''s base price changes: the plans derived from it take the new price adjusted.';
+
+-- ----------------------------------------------------------------------------
+-- function app_private.tg_rate_plans__keep_parent()
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.tg_rate_plans__keep_parent()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+declare
+  v_names text;
+begin
+  if pg_catalog.pg_trigger_depth() > 1 then
+    return old;
+  end if;
+  select pg_catalog.string_agg(c.name, ', ' order by c.name) into v_names
+    from app_public.rate_plans c
+   where c.property_id = old.property_id and c.room_type_id = old.room_type_id and c.parent_rate_plan_id = old.id;
+  if v_names is not null then
+    raise exception using errcode = 'TRANS', hint = 'DERIVED_PLANS',
+      message = pg_catalog.format('%s follow %s: delete them or let them keep their own prices first.', v_names, old.name);
+  end if;
+  return old;
+end;
+$function$;
+comment on function app_private.tg_rate_plans__keep_parent() is 'Before a rate plan is deleted: refused (INVALID_TRANSITION, DERIVED_PLANS) while other plans follow it, unless its room type or property is being deleted.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.tg_registration_cards__audit()

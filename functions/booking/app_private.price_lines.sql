@@ -2,7 +2,10 @@
 -- quote one), as lines per plan:
 --   night     one per date: the calendar price (or the plan's base price)
 --             plus extra-adult and extra-child fees for guests beyond the
---             included ones (adults fill the included places first);
+--             included ones (adults fill the included places first); for a
+--             derived plan (parent_rate_plan_id) the price is its parent's
+--             for that date (calendar or base price) adjusted
+--             (app_private.derived_price), its extra-guest fees its own;
 --   discount  the largest length-of-stay discount the stay qualifies for,
 --             a percent of the nights' sum; and the front desk's rate
 --             override (desk_room_amount: the room part, nights less the
@@ -43,11 +46,17 @@ as $$
 begin
   return query
     with plans as (
-      select rp.id, rp.property_id, rp.room_type_id, rp.base_price, rp.extra_adult_fee, rp.extra_child_fee,
+      -- price_plan_id: the plan whose calendar and base price make the
+      -- night's price (the parent of a derived plan, else the plan itself).
+      select rp.id, rp.property_id, rp.room_type_id, coalesce(par.id, rp.id) as price_plan_id,
+             coalesce(par.base_price, rp.base_price) as base_price,
+             rp.adjustment_percent, rp.adjustment_amount, rp.rounding_step,
+             rp.extra_adult_fee, rp.extra_child_fee,
              price_lines.departure - price_lines.arrival as nights,
              greatest(price_lines.adults - rp.included_guests, 0) as extra_adults,
              greatest(price_lines.children - greatest(rp.included_guests - price_lines.adults, 0), 0) as extra_children
         from app_public.rate_plans rp
+        left join app_public.rate_plans par on par.property_id = rp.property_id and par.id = rp.parent_rate_plan_id
        where rp.id = any (price_lines.rate_plan_ids)
     ),
     nights as (
@@ -55,9 +64,11 @@ begin
       -- each): a join would be planned blind (the function's parameters are
       -- unknown when its plan is made) and can scan the whole calendar.
       select p.id as rate_plan_id, d.date, p.extra_adults, p.extra_children,
-             coalesce((select c.price from app_public.rate_calendar c
-                        where c.property_id = p.property_id and c.rate_plan_id = p.id and c.date = d.date),
-                      p.base_price)
+             app_private.derived_price(
+               coalesce((select c.price from app_public.rate_calendar c
+                          where c.property_id = p.property_id and c.rate_plan_id = p.price_plan_id and c.date = d.date),
+                        p.base_price),
+               p.adjustment_percent, p.adjustment_amount, p.rounding_step)
                + p.extra_adults * p.extra_adult_fee
                + p.extra_children * p.extra_child_fee as amount
         from plans p

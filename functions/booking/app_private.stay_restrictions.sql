@@ -2,7 +2,10 @@
 -- it can). Checked in this order: too many guests for the room type, stop
 -- sell on any night, closed to arrival (arrival date), closed to departure
 -- (departure date), min stay and max stay (the arrival date's calendar row,
--- else the plan's defaults).
+-- else the plan's defaults). A derived plan (parent_rate_plan_id) follows
+-- its parent's restrictions as well as its own: stop sell, closed to
+-- arrival or departure on either closes it; its min stay is the larger of
+-- the two, its max stay the smaller.
 create or replace function app_private.stay_restrictions(
   rate_plan_ids uuid[],
   arrival date,
@@ -26,30 +29,40 @@ begin
              when 'MAX_STAY' then pg_catalog.format('Stays arriving on %s can be at most %s nights.', stay_restrictions.arrival, r.max_stay)
            end
       from (
-        select rp.id, rt.max_occupancy, s.first_stop,
-               coalesce(a.min_stay, rp.min_stay) as min_stay,
-               coalesce(a.max_stay, rp.max_stay) as max_stay,
+        select x.*,
                case
-                 when stay_restrictions.adults + stay_restrictions.children > rt.max_occupancy then 'MAX_OCCUPANCY'
-                 when s.first_stop is not null then 'STOP_SELL'
-                 when a.closed_to_arrival then 'CLOSED_TO_ARRIVAL'
-                 when d.closed_to_departure then 'CLOSED_TO_DEPARTURE'
-                 when stay_restrictions.departure - stay_restrictions.arrival < coalesce(a.min_stay, rp.min_stay) then 'MIN_STAY'
-                 when stay_restrictions.departure - stay_restrictions.arrival > coalesce(a.max_stay, rp.max_stay) then 'MAX_STAY'
+                 when stay_restrictions.adults + stay_restrictions.children > x.max_occupancy then 'MAX_OCCUPANCY'
+                 when x.first_stop is not null then 'STOP_SELL'
+                 when x.closed_to_arrival then 'CLOSED_TO_ARRIVAL'
+                 when x.closed_to_departure then 'CLOSED_TO_DEPARTURE'
+                 when stay_restrictions.departure - stay_restrictions.arrival < x.min_stay then 'MIN_STAY'
+                 when stay_restrictions.departure - stay_restrictions.arrival > x.max_stay then 'MAX_STAY'
                end as restriction
-          from app_public.rate_plans rp
-          join app_public.room_types rt on rt.property_id = rp.property_id and rt.id = rp.room_type_id
-          left join app_public.rate_calendar a
-            on a.property_id = rp.property_id and a.rate_plan_id = rp.id and a.date = stay_restrictions.arrival
-          left join app_public.rate_calendar d
-            on d.property_id = rp.property_id and d.rate_plan_id = rp.id and d.date = stay_restrictions.departure
-          cross join lateral (
-            select min(c.date) as first_stop
-              from app_public.rate_calendar c
-             where c.property_id = rp.property_id and c.rate_plan_id = rp.id and c.stop_sell
-               and c.date >= stay_restrictions.arrival and c.date < stay_restrictions.departure
-          ) s
-         where rp.id = any (stay_restrictions.rate_plan_ids)
+          from (
+            select rp.id, rt.max_occupancy, s.first_stop,
+                   greatest(coalesce(a.min_stay, rp.min_stay), coalesce(pa.min_stay, par.min_stay)) as min_stay,
+                   least(coalesce(a.max_stay, rp.max_stay), coalesce(pa.max_stay, par.max_stay)) as max_stay,
+                   coalesce(a.closed_to_arrival, false) or coalesce(pa.closed_to_arrival, false) as closed_to_arrival,
+                   coalesce(d.closed_to_departure, false) or coalesce(pd.closed_to_departure, false) as closed_to_departure
+              from app_public.rate_plans rp
+              join app_public.room_types rt on rt.property_id = rp.property_id and rt.id = rp.room_type_id
+              left join app_public.rate_plans par on par.property_id = rp.property_id and par.id = rp.parent_rate_plan_id
+              left join app_public.rate_calendar a
+                on a.property_id = rp.property_id and a.rate_plan_id = rp.id and a.date = stay_restrictions.arrival
+              left join app_public.rate_calendar d
+                on d.property_id = rp.property_id and d.rate_plan_id = rp.id and d.date = stay_restrictions.departure
+              left join app_public.rate_calendar pa
+                on pa.property_id = rp.property_id and pa.rate_plan_id = par.id and pa.date = stay_restrictions.arrival
+              left join app_public.rate_calendar pd
+                on pd.property_id = rp.property_id and pd.rate_plan_id = par.id and pd.date = stay_restrictions.departure
+              cross join lateral (
+                select min(c.date) as first_stop
+                  from app_public.rate_calendar c
+                 where c.property_id = rp.property_id and c.rate_plan_id = any (array[rp.id, par.id]) and c.stop_sell
+                   and c.date >= stay_restrictions.arrival and c.date < stay_restrictions.departure
+              ) s
+             where rp.id = any (stay_restrictions.rate_plan_ids)
+          ) x
       ) r;
 end;
 $$;
