@@ -39,6 +39,7 @@ import { useLiveRefresh } from "../../platform/live/useLiveRefresh.ts";
 import type { Membership } from "../../platform/authProvider.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import type { RateGridDayNode, RatePlanNode, RoomTypeNode } from "./documents.ts";
+import { followsText } from "./derivedRates.ts";
 import { ActionDialog } from "../../ui/ActionDialog.tsx";
 import { MoneyField } from "../../ui/MoneyField.tsx";
 import { QueryError, SectionHeading } from "../../ui/Section.tsx";
@@ -193,10 +194,17 @@ export function RateCalendar({ membership, ratePlans, roomTypes, canEdit }: {
                     <Box role="row" key={plan.rowId} sx={{ display: "contents" }} data-plan={plan.rowId} data-plan-name={plan.name}>
                       <Box role="rowheader" sx={{ p: 1, position: "sticky", left: 0, zIndex: 2, bgcolor: "background.paper", borderBottom: 1, borderRight: 1, borderColor: "divider" }} data-sticky="plan">
                         <div>{plan.name}</div>
-                        <Typography variant="caption" color="text.secondary">
-                          base {formatMoney(plan.basePrice, plan.currency)} · min {plan.minStay}
-                          {plan.maxStay ? ` · max ${plan.maxStay}` : ""}
-                        </Typography>
+                        {plan.parentRatePlanId !== null ? (
+                          // A derived plan (issue 21): its prices are its parent's adjusted, read-only here.
+                          <Typography variant="caption" color="text.secondary" data-testid="follows">
+                            {followsText(plan, ratePlans)} · min {plan.minStay}
+                          </Typography>
+                        ) : (
+                          <Typography variant="caption" color="text.secondary">
+                            base {formatMoney(plan.basePrice, plan.currency)} · min {plan.minStay}
+                            {plan.maxStay ? ` · max ${plan.maxStay}` : ""}
+                          </Typography>
+                        )}
                       </Box>
                       {dates.map((d) => {
                         const cell = cells.get(`${plan.rowId}:${d}`);
@@ -208,7 +216,7 @@ export function RateCalendar({ membership, ratePlans, roomTypes, canEdit }: {
                             planMinStay={plan.minStay}
                             planMaxStay={plan.maxStay}
                             onOpen={canEdit ? () => setEditing({ planIds: [plan.rowId], from: d, to: d }) : undefined}
-                            label={`${plan.name}, ${d}`}
+                            label={`${plan.name}${plan.parentRatePlanId !== null ? ` (${followsText(plan, ratePlans)})` : ""}, ${d}`}
                           />
                         );
                       })}
@@ -426,11 +434,15 @@ function BulkEditDialog({ plans, typeName, initial, currency, onClose }: {
       onSubmit={async (values, _key, keyFor) => {
         let dates = 0;
         for (const ratePlanId of values.planIds) {
+          // A derived plan's prices follow its parent: it takes the restrictions only (the database refuses a price of its own).
+          const follows = plans.find((p) => p.rowId === ratePlanId)?.parentRatePlanId != null;
+          if (follows && values.minStay === null && values.maxStay === null && values.closedToArrival === "keep"
+              && values.closedToDeparture === "keep" && values.stopSell === "keep" && !values.reset) continue;
           dates += await dataProvider.setRates({
             ratePlanId,
             firstDate: values.from,
             lastDate: values.to,
-            price: values.price,
+            price: follows ? null : values.price,
             minStay: values.minStay,
             maxStay: values.maxStay,
             closedToArrival: tri(values.closedToArrival),
@@ -494,6 +506,12 @@ function BulkEditDialog({ plans, typeName, initial, currency, onClose }: {
         control={<Checkbox checked={reset} onChange={(e) => setReset(e.target.checked)} />}
         label="First clear the overrides on these dates (back to each plan's own price and limits), then apply the changes above"
       />
+      {priceMinor !== null && plans.some((p) => planIds.includes(p.rowId) && p.parentRatePlanId !== null) && (
+        <Alert severity="info" data-testid="derived-price-note">
+          {plans.filter((p) => planIds.includes(p.rowId) && p.parentRatePlanId !== null).map((p) => `${p.name} ${followsText(p, plans)}`).join("; ")}
+          : the price is not set on {plans.filter((p) => planIds.includes(p.rowId) && p.parentRatePlanId !== null).length === 1 ? "it" : "them"}, only the restrictions.
+        </Alert>
+      )}
       {planIds.length > 1 && new Set(plans.filter((p) => planIds.includes(p.rowId)).map((p) => p.currency)).size > 1 && (
         <Alert severity="warning">The chosen plans are in different currencies: the price applies as typed to each.</Alert>
       )}

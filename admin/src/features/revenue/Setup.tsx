@@ -25,7 +25,7 @@ import EditIcon from "@mui/icons-material/Edit";
 import { useState, type ReactNode } from "react";
 import { useDataProvider, useNotify } from "react-admin";
 import { HousekeepingChip } from "../../ui/StatusChip.tsx";
-import { formatMoney, humanize } from "../../ui/format.ts";
+import { currencyDigits, formatMoney, humanize } from "../../ui/format.ts";
 import type { Membership } from "../../platform/authProvider.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import {
@@ -38,6 +38,7 @@ import { MoneyCell, MoneyField } from "../../ui/MoneyField.tsx";
 import { SectionHeading } from "../../ui/Section.tsx";
 import { moneyInputValue, parseMoney } from "../../ui/money.ts";
 import { guestCancellationText, guestPaymentText, paymentScheduleLabel } from "./paymentTerms.ts";
+import { followsText } from "./derivedRates.ts";
 import { ScrollBox } from "../../ui/ScrollBox.tsx";
 
 const setupKey = ["backoffice", "revenueSetup"] as const;
@@ -299,6 +300,11 @@ export function RatePlans({ membership, setup, canEdit }: { membership: Membersh
                   <Typography variant="caption" component="div" color="text.secondary">
                     {humanize(p.mealPlan)}
                   </Typography>
+                  {p.parentRatePlanId !== null && (
+                    <Typography variant="caption" component="div" color="text.secondary" data-testid={`follows-${p.rowId}`}>
+                      {followsText(p, setup.ratePlans)}
+                    </Typography>
+                  )}
                 </TableCell>
                 <TableCell>{typeName.get(p.roomTypeId) ?? "—"}</TableCell>
                 <MoneyCell amount={p.basePrice} currency={p.currency} strong />
@@ -390,7 +396,22 @@ function RatePlanDialog({ membership, setup, plan, onClose }: { membership: Memb
   const dueDays = int(balanceDueDays);
   const [deadlineHours, setDeadlineHours] = useState(String(plan?.paymentDeadlineHours ?? 24));
   const deadline = int(deadlineHours);
-  const base = parseMoney(basePrice, currency);
+  // A derived plan (issue 21): its prices follow a parent of the same room type, adjusted (docs/booking.md).
+  const children = plan ? setup.ratePlans.filter((p) => p.parentRatePlanId === plan.rowId) : [];
+  const parents = setup.ratePlans.filter((p) => p.roomTypeId === roomTypeId && p.parentRatePlanId === null && p.rowId !== plan?.rowId);
+  const [pricing, setPricing] = useState<"own" | "derived">(plan?.parentRatePlanId ? "derived" : "own");
+  const [parentId, setParentId] = useState(plan?.parentRatePlanId ?? "");
+  const [adjustBy, setAdjustBy] = useState<"percent" | "amount">(plan?.adjustmentAmount !== null && plan?.adjustmentAmount !== undefined ? "amount" : "percent");
+  const [percentText, setPercentText] = useState(plan?.adjustmentPercent !== null && plan?.adjustmentPercent !== undefined ? String(Number(plan.adjustmentPercent)) : "");
+  const [amountText, setAmountText] = useState(moneyInputValue(plan?.adjustmentAmount ?? null, currency));
+  const wholeUnit = 10 ** currencyDigits(currency);
+  const [roundingStep, setRoundingStep] = useState(plan?.roundingStep ?? 1);
+  const derived = pricing === "derived";
+  const parent = parents.find((p) => p.rowId === parentId) ?? null;
+  const percentClean = percentText.trim().replace("−", "-");
+  const percent = /^[-+]?\d{1,3}(\.\d{1,2})?$/.test(percentClean) && Number(percentClean) >= -90 && Number(percentClean) <= 100 ? String(Number(percentClean)) : null;
+  const amount = parseMoney(amountText, currency, { allowNegative: true });
+  const base = derived ? (parent?.basePrice ?? "0") : parseMoney(basePrice, currency);
   const adult = parseMoney(extraAdultFee, currency);
   const child = parseMoney(extraChildFee, currency);
   const values = {
@@ -399,11 +420,18 @@ function RatePlanDialog({ membership, setup, plan, onClose }: { membership: Memb
     maxStay: maxStay.trim() === "" ? null : int(maxStay), isRefundable, freeCancellationDays: int(freeDays) ?? 0,
     cancellationPenaltyKind: penaltyKind, cancellationPenaltyValue: int(penaltyValue) ?? 0, isPublished, chargePosting,
     depositPercent: deposit ?? "0", balanceDueDays: dueDays ?? 0, paymentDeadlineHours: deadline ?? 24,
+    parentRatePlanId: derived ? parentId || null : null,
+    adjustmentPercent: derived && adjustBy === "percent" ? percent : null,
+    adjustmentAmount: derived && adjustBy === "amount" ? amount : null,
+    roundingStep: derived ? roundingStep : 1,
   };
   const schedule = paymentScheduleLabel(values);
   const invalid =
     !values.name ? "Give the plan a name."
     : !roomTypeId ? "Choose the room type."
+    : derived && !parent ? "Choose the plan whose prices this one follows."
+    : derived && adjustBy === "percent" && percent === null ? "The adjustment is a percent from -90 to 100 (e.g. -15)."
+    : derived && adjustBy === "amount" && amount === null ? "The adjustment is an amount per night (negative: less)."
     : base === null ? "Type the base price."
     : adult === null || child === null ? "Extra-guest fees are amounts (0 for none)."
     : int(includedGuests) === null || values.includedGuests < 1 ? "Included guests: at least 1."
@@ -439,8 +467,75 @@ function RatePlanDialog({ membership, setup, plan, onClose }: { membership: Memb
         </TextField>
       </Stack>
       <TextField label="Description" value={description} onChange={(e) => setDescription(e.target.value)} size="small" multiline />
+      <Stack direction={{ xs: "column", sm: "row" }} spacing={2} data-testid="derived-pricing">
+        <TextField
+          select
+          label="Prices"
+          value={pricing}
+          onChange={(e) => {
+            setPricing(e.target.value as "own" | "derived");
+            if (!parent) setParentId(parents[0]?.rowId ?? "");
+          }}
+          size="small"
+          helperText={children.length > 0 ? `${children.map((c) => c.name).join(", ")} follow${children.length === 1 ? "s" : ""} this plan: it keeps its own prices.` : undefined}
+          name="pricing"
+          fullWidth
+        >
+          <MenuItem value="own">Its own prices</MenuItem>
+          <MenuItem value="derived" disabled={children.length > 0 || parents.length === 0}>
+            Follow another plan
+          </MenuItem>
+        </TextField>
+        {derived && (
+          <>
+            <TextField select label="Follows" value={parentId} onChange={(e) => setParentId(e.target.value)} size="small" name="parent" fullWidth>
+              {parents.map((p) => (
+                <MenuItem key={p.rowId} value={p.rowId}>
+                  {p.name}
+                </MenuItem>
+              ))}
+            </TextField>
+            <TextField select label="Adjusted by" value={adjustBy} onChange={(e) => setAdjustBy(e.target.value as "percent" | "amount")} size="small" name="adjustBy" fullWidth>
+              <MenuItem value="percent">Percent</MenuItem>
+              <MenuItem value="amount">Amount per night</MenuItem>
+            </TextField>
+            {adjustBy === "percent" ? (
+              <TextField
+                label="Adjustment (%)"
+                value={percentText}
+                onChange={(e) => setPercentText(e.target.value)}
+                size="small"
+                placeholder="-15"
+                helperText="-15: 15 % less than the parent"
+                slotProps={{ htmlInput: { inputMode: "decimal" } }}
+                error={percentText.trim() !== "" && percent === null}
+                name="adjustmentPercent"
+                fullWidth
+              />
+            ) : (
+              <MoneyField label="Adjustment per night" value={amountText} onChange={setAmountText} currency={currency} helperText="Negative: less than the parent" allowNegative name="adjustmentAmount" />
+            )}
+            <TextField select label="Rounding" value={roundingStep} onChange={(e) => setRoundingStep(Number(e.target.value))} size="small" name="roundingStep" fullWidth>
+              <MenuItem value={1}>None</MenuItem>
+              {wholeUnit > 1 && <MenuItem value={wholeUnit}>To whole {currency}</MenuItem>}
+              {roundingStep !== 1 && roundingStep !== wholeUnit && <MenuItem value={roundingStep}>{`To ${formatMoney(roundingStep, currency)}`}</MenuItem>}
+            </TextField>
+          </>
+        )}
+      </Stack>
       <Stack direction={{ xs: "column", sm: "row" }} spacing={2}>
-        <MoneyField label="Base price per night" value={basePrice} onChange={setBasePrice} currency={currency} required />
+        {derived ? (
+          <TextField
+            label="Base price per night"
+            value={parent ? `${followsText({ ...values, currency }, setup.ratePlans)}` : "Follows its parent"}
+            size="small"
+            disabled
+            helperText="Every night: the parent's price of that night (calendar included), adjusted."
+            fullWidth
+          />
+        ) : (
+          <MoneyField label="Base price per night" value={basePrice} onChange={setBasePrice} currency={currency} required />
+        )}
         <TextField label="Guests included" value={includedGuests} onChange={(e) => setIncludedGuests(e.target.value)} size="small" fullWidth />
         <MoneyField label="Extra adult per night" value={extraAdultFee} onChange={setExtraAdultFee} currency={currency} />
         <MoneyField label="Extra child per night" value={extraChildFee} onChange={setExtraChildFee} currency={currency} />

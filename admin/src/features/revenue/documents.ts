@@ -65,6 +65,14 @@ export interface RatePlanNode {
   /** Hours the guest has to pay after a due payment failed, before the booking is cancelled (the payment guarantee). */
   paymentDeadlineHours: number;
   chargePosting: ChargePosting;
+  /** A derived plan follows this plan's prices (same room type), adjusted; null: its own prices. */
+  parentRatePlanId: Uuid | null;
+  /** A derived plan's adjustment: a percent of the parent's price (-90 to 100)… */
+  adjustmentPercent: Decimal | null;
+  /** …or an amount per night (minor units, negative: less). Exactly one on a derived plan. */
+  adjustmentAmount: MinorUnits | null;
+  /** A derived plan's nightly price is rounded to a multiple of this many minor units. */
+  roundingStep: number;
   losDiscounts: Nodes<LosDiscountNode>;
 }
 
@@ -97,7 +105,7 @@ const unitFields = `rowId roomTypeId name isActive housekeepingStatus ownerId`;
 const losDiscountFields = `rowId minNights percentOff`;
 const ratePlanFields = `rowId roomTypeId name description currency basePrice includedGuests extraAdultFee extraChildFee mealPlan
   minStay maxStay isRefundable freeCancellationDays cancellationPenaltyKind cancellationPenaltyValue isPublished
-  depositPercent balanceDueDays paymentDeadlineHours chargePosting losDiscounts(orderBy: PRIMARY_KEY_ASC) { nodes { ${losDiscountFields} } }`;
+  depositPercent balanceDueDays paymentDeadlineHours chargePosting parentRatePlanId adjustmentPercent adjustmentAmount roundingStep losDiscounts(orderBy: PRIMARY_KEY_ASC) { nodes { ${losDiscountFields} } }`;
 const feeFields = `rowId roomTypeId name basis amount currency isActive`;
 const taxFields = `rowId name basis percent amount currency isInclusive appliesToFees appliesToPenalty isActive`;
 const extraFields = `rowId name unitPrice currency taxId isActive sortOrder`;
@@ -195,6 +203,11 @@ export interface RatePlanValues {
   balanceDueDays: number;
   /** After a due payment fails, the hours the guest has to pay before the booking is cancelled (1–720). */
   paymentDeadlineHours: number;
+  /** Derived plans (docs/booking.md, "Derived rate plans"): the parent, one adjustment, the rounding step; all null/1 for a plan of its own. */
+  parentRatePlanId: Uuid | null;
+  adjustmentPercent: Decimal | null;
+  adjustmentAmount: MinorUnits | null;
+  roundingStep: number;
 }
 
 export const createRatePlan = createRow<RatePlanNode, RatePlanValues & { propertyId: Uuid; roomTypeId: Uuid; currency: string }>("Backoffice", "RatePlan", ratePlanFields);
