@@ -48,15 +48,18 @@ begin
     with plans as (
       -- price_plan_id: the plan whose calendar and base price make the
       -- night's price (the parent of a derived plan, else the plan itself).
-      select rp.id, rp.property_id, rp.room_type_id, coalesce(par.id, rp.id) as price_plan_id,
-             coalesce(par.base_price, rp.base_price) as base_price,
+      -- The parent's row is read only for a derived plan (a plan of its own
+      -- costs no extra probe).
+      select rp.id, rp.property_id, rp.room_type_id, coalesce(rp.parent_rate_plan_id, rp.id) as price_plan_id,
+             case when rp.parent_rate_plan_id is null then rp.base_price
+                  else (select par.base_price from app_public.rate_plans par
+                         where par.property_id = rp.property_id and par.id = rp.parent_rate_plan_id) end as base_price,
              rp.adjustment_percent, rp.adjustment_amount, rp.rounding_step,
              rp.extra_adult_fee, rp.extra_child_fee,
              price_lines.departure - price_lines.arrival as nights,
              greatest(price_lines.adults - rp.included_guests, 0) as extra_adults,
              greatest(price_lines.children - greatest(rp.included_guests - price_lines.adults, 0), 0) as extra_children
         from app_public.rate_plans rp
-        left join app_public.rate_plans par on par.property_id = rp.property_id and par.id = rp.parent_rate_plan_id
        where rp.id = any (price_lines.rate_plan_ids)
     ),
     nights as (

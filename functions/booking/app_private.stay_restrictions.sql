@@ -39,28 +39,41 @@ begin
                  when stay_restrictions.departure - stay_restrictions.arrival > x.max_stay then 'MAX_STAY'
                end as restriction
           from (
-            select rp.id, rt.max_occupancy, s.first_stop,
-                   greatest(coalesce(a.min_stay, rp.min_stay), coalesce(pa.min_stay, par.min_stay)) as min_stay,
-                   least(coalesce(a.max_stay, rp.max_stay), coalesce(pa.max_stay, par.max_stay)) as max_stay,
-                   coalesce(a.closed_to_arrival, false) or coalesce(pa.closed_to_arrival, false) as closed_to_arrival,
-                   coalesce(d.closed_to_departure, false) or coalesce(pd.closed_to_departure, false) as closed_to_departure
+            select rp.id, rt.max_occupancy, least(s.first_stop, pp.first_stop) as first_stop,
+                   greatest(coalesce(a.min_stay, rp.min_stay), coalesce(pp.arrival_min_stay, pp.plan_min_stay)) as min_stay,
+                   least(coalesce(a.max_stay, rp.max_stay), coalesce(pp.arrival_max_stay, pp.plan_max_stay)) as max_stay,
+                   coalesce(a.closed_to_arrival, false) or coalesce(pp.closed_to_arrival, false) as closed_to_arrival,
+                   coalesce(d.closed_to_departure, false) or coalesce(pp.closed_to_departure, false) as closed_to_departure
               from app_public.rate_plans rp
               join app_public.room_types rt on rt.property_id = rp.property_id and rt.id = rp.room_type_id
-              left join app_public.rate_plans par on par.property_id = rp.property_id and par.id = rp.parent_rate_plan_id
               left join app_public.rate_calendar a
                 on a.property_id = rp.property_id and a.rate_plan_id = rp.id and a.date = stay_restrictions.arrival
               left join app_public.rate_calendar d
                 on d.property_id = rp.property_id and d.rate_plan_id = rp.id and d.date = stay_restrictions.departure
-              left join app_public.rate_calendar pa
-                on pa.property_id = rp.property_id and pa.rate_plan_id = par.id and pa.date = stay_restrictions.arrival
-              left join app_public.rate_calendar pd
-                on pd.property_id = rp.property_id and pd.rate_plan_id = par.id and pd.date = stay_restrictions.departure
               cross join lateral (
                 select min(c.date) as first_stop
                   from app_public.rate_calendar c
-                 where c.property_id = rp.property_id and c.rate_plan_id = any (array[rp.id, par.id]) and c.stop_sell
+                 where c.property_id = rp.property_id and c.rate_plan_id = rp.id and c.stop_sell
                    and c.date >= stay_restrictions.arrival and c.date < stay_restrictions.departure
               ) s
+              -- The parent's restrictions, read only for a derived plan (the
+              -- condition on rp.parent_rate_plan_id gates the whole subquery).
+              left join lateral (
+                select par.min_stay as plan_min_stay, par.max_stay as plan_max_stay,
+                       pa.min_stay as arrival_min_stay, pa.max_stay as arrival_max_stay,
+                       pa.closed_to_arrival, pd.closed_to_departure,
+                       (select min(c.date) from app_public.rate_calendar c
+                         where c.property_id = par.property_id and c.rate_plan_id = par.id and c.stop_sell
+                           and c.date >= stay_restrictions.arrival and c.date < stay_restrictions.departure) as first_stop
+                  from app_public.rate_plans par
+                  left join app_public.rate_calendar pa
+                    on pa.property_id = par.property_id and pa.rate_plan_id = par.id and pa.date = stay_restrictions.arrival
+                  left join app_public.rate_calendar pd
+                    on pd.property_id = par.property_id and pd.rate_plan_id = par.id and pd.date = stay_restrictions.departure
+                 where rp.parent_rate_plan_id is not null
+                   and par.property_id = rp.property_id and par.id = rp.parent_rate_plan_id
+                offset 0 -- kept a subquery (not flattened into the joins above), so the gate holds
+              ) pp on true
              where rp.id = any (stay_restrictions.rate_plan_ids)
           ) x
       ) r;

@@ -95,7 +95,7 @@ export function RateCalendar({ membership, ratePlans, roomTypes, canEdit }: {
     <>
       <SectionHeading
         title="Rate calendar"
-        subtitle="The nightly price and restrictions that apply per rate plan and date. Shaded: the date has an override; the rest follow the plan's own price and stay limits."
+        subtitle="The nightly price and restrictions that apply per rate plan and date. Shaded: the date has an override; the rest follow the plan's own price and stay limits. A derived plan's prices follow its parent's (read-only here); its restrictions add to the parent's."
         actions={
           canEdit && (
             <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: "wrap" }}>

@@ -481,9 +481,9 @@ function RatePlanDialog({ membership, setup, plan, onClose }: { membership: Memb
           name="pricing"
           fullWidth
         >
-          <MenuItem value="own">Its own prices</MenuItem>
+          <MenuItem value="own">Its own</MenuItem>
           <MenuItem value="derived" disabled={children.length > 0 || parents.length === 0}>
-            Follow another plan
+            Follow a plan
           </MenuItem>
         </TextField>
         {derived && (
@@ -529,7 +529,7 @@ function RatePlanDialog({ membership, setup, plan, onClose }: { membership: Memb
             label="Base price per night"
             value={parent ? `${followsText({ ...values, currency }, setup.ratePlans)}` : "Follows its parent"}
             size="small"
-            disabled
+            slotProps={{ htmlInput: { readOnly: true } }}
             helperText="Every night: the parent's price of that night (calendar included), adjusted."
             fullWidth
           />

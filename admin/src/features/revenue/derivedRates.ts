@@ -7,11 +7,11 @@ import type { RatePlanNode } from "./documents.ts";
 
 type Adjusted = Pick<RatePlanNode, "parentRatePlanId" | "adjustmentPercent" | "adjustmentAmount" | "currency">;
 
-/** "−15 %", "+10 %", "+€18.50", "−€5.00". */
+/** "−15 %", "+10 %" (a no-break space before %), "+€18.50", "−€5.00". */
 export function adjustmentText(plan: Adjusted): string {
   if (plan.adjustmentPercent !== null) {
     const percent = Number(plan.adjustmentPercent);
-    return `${percent < 0 ? "−" : "+"}${Math.abs(percent)} %`;
+    return `${percent < 0 ? "−" : "+"}${Math.abs(percent)}\u00a0%`;
   }
   const amount = BigInt(plan.adjustmentAmount ?? "0");
   return `${amount < 0n ? "−" : "+"}${formatMoney((amount < 0n ? -amount : amount).toString(), plan.currency)}`;
