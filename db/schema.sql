@@ -50,15 +50,15 @@
 --     reservation_history_line, reservation_status, room_combination,
 --     staff_role, stay_suggestion, tax_basis
 --   functions: accept_channel_feed_change, ar_aging, assign_housekeeping_task,
---     attach_payment_method, booking_groups_total_amount, cancel_group,
---     cancel_reservation, cash_shifts_expected_cash,
---     channel_feeds_pending_change, channel_reconciliation,
---     channel_revenue_report, charge_card_on_file, check_in, check_out,
---     city_tax_report, close_cash_shift, companies_folio, confirm_booking,
---     confirm_group, correct_folio_entry, create_block, create_desk_hold,
---     create_folio, create_group_hold, create_hold, current_booking,
---     current_user, desk_quote, extend_payment_deadline, folio_list,
---     folios_bill_to, folios_due_at_check_out, front_desk_day,
+--     assign_housekeeping_tasks, attach_payment_method,
+--     booking_groups_total_amount, cancel_group, cancel_reservation,
+--     cash_shifts_expected_cash, channel_feeds_pending_change,
+--     channel_reconciliation, channel_revenue_report, charge_card_on_file,
+--     check_in, check_out, city_tax_report, close_cash_shift, companies_folio,
+--     confirm_booking, confirm_group, correct_folio_entry, create_block,
+--     create_desk_hold, create_folio, create_group_hold, create_hold,
+--     current_booking, current_user, desk_quote, extend_payment_deadline,
+--     folio_list, folios_bill_to, folios_due_at_check_out, front_desk_day,
 --     guests_duplicates, guests_merges, guests_nights_count,
 --     guests_stays_count, guests_total_spend, housekeeping_board,
 --     housekeeping_stays, inventory_claims_end_date,
@@ -2289,6 +2289,7 @@ create table app_public.reservations (
   group_id uuid,
   room_no smallint,
   guest_name text,
+  expected_arrival_time time without time zone,
   constraint reservations_adults_check CHECK (adults >= 1 AND adults <= 50),
   constraint reservations_cancellation_reason_check CHECK (length(cancellation_reason) <= 500),
   constraint reservations_card_check CHECK (card_last4 ~ '^[0-9]{4}$'::text AND card_brand ~ '^[a-z_]{1,20}$'::text),
@@ -2355,7 +2356,7 @@ CREATE TRIGGER _620_unit_occupancy AFTER UPDATE OF status, unit_id ON app_public
 alter table app_public.reservations replica identity full;
 grant select on app_public.reservations to keepr_anonymous;
 grant select on app_public.reservations to keepr_worker;
-grant update (special_requests) on app_public.reservations to keepr_staff;
+grant update (special_requests, expected_arrival_time) on app_public.reservations to keepr_staff;
 comment on table app_public.reservations is 'A stay: a hold until confirmed, then a booking with a confirmation code. Its price is locked when the hold is made and re-priced only by modify_reservation.';
 comment on column app_public.reservations.stay is '[arrival, departure) in the property''s local calendar.';
 comment on column app_public.reservations.taxes_amount is 'Taxes added to the prices (inclusive taxes are inside room_amount and fees_amount).';
@@ -2377,6 +2378,7 @@ comment on column app_public.reservations.do_not_disturb_on is 'The day (propert
 comment on column app_public.reservations.group_id is 'The booking group this room belongs to; null for a reservation on its own.';
 comment on column app_public.reservations.room_no is 'The room''s place in its group''s rooming list (1, 2, …); null outside a group.';
 comment on column app_public.reservations.guest_name is 'Who sleeps in this room (the rooming list), when it is not the booker.';
+comment on column app_public.reservations.expected_arrival_time is 'When the guest expects to arrive on the arrival day (local time at the property), as the guest or the front desk said; null: not known. Before the property''s check-in time: an early check-in for housekeeping.';
 comment on constraint reservations_group_fkey on app_public.reservations is '@fieldName group
 @foreignFieldName rooms';
 comment on constraint reservations_pkey on app_public.reservations is '@rowIdentity id';
@@ -2772,10 +2774,14 @@ create type app_public.housekeeping_stay as (
   children integer,
   checked_in_at timestamp with time zone,
   checked_out_at timestamp with time zone,
-  do_not_disturb boolean
+  do_not_disturb boolean,
+  expected_arrival_time time without time zone,
+  early_check_in boolean
 );
 comment on column app_public.housekeeping_stay.do_not_disturb is 'The guest hung do-not-disturb for the day asked (setDoNotDisturb): no stay-over cleaning that day.';
-comment on type app_public.housekeeping_stay is 'A stay as the housekeeping board sees it: unit, dates, state, number of guests and do-not-disturb, nothing about who they are.';
+comment on column app_public.housekeeping_stay.expected_arrival_time is 'An arrival''s expected time (local), when the guest or the desk gave one.';
+comment on column app_public.housekeeping_stay.early_check_in is 'An arrival on the day asked, expected before the property''s check-in time: its unit is cleaned first.';
+comment on type app_public.housekeeping_stay is 'A stay as the housekeeping board sees it: unit, dates, state, number of guests, do-not-disturb and the arrival''s expected time, nothing about who they are.';
 create type app_public.housekeeping_task_kind as enum ('checkout_clean', 'stayover_clean', 'inspection', 'maintenance');
 create type app_public.housekeeping_task_status as enum ('open', 'in_progress', 'done', 'cancelled');
 create type app_public.identity_document_type as enum ('passport', 'national_id', 'driving_licence', 'residence_permit', 'other');
@@ -3039,6 +3045,32 @@ end;
 $function$;
 grant execute on function app_public.assign_housekeeping_task(task_id uuid, assignee uuid) to keepr_staff;
 comment on function app_public.assign_housekeeping_task(task_id uuid, assignee uuid) is 'Gives a housekeeping task to one of the board''s staff of the property (null: unassigned). Owners and managers. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION (done or cancelled), INVALID_INPUT (reason ASSIGNEE: not on the property''s housekeeping staff).';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.assign_housekeeping_tasks(task_ids uuid[], assignee uuid)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.assign_housekeeping_tasks(task_ids uuid[], assignee uuid)
+ RETURNS SETOF app_public.housekeeping_tasks
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '2s'
+AS $function$
+#variable_conflict use_column
+declare
+  v_id uuid;
+  v_ids uuid[] := array(select distinct t from pg_catalog.unnest(assign_housekeeping_tasks.task_ids) t where t is not null order by t);
+begin
+  if pg_catalog.cardinality(v_ids) not between 1 and 100 then
+    raise exception using errcode = 'INVLD', hint = 'TASKS', message = 'Choose 1 to 100 tasks.';
+  end if;
+  foreach v_id in array v_ids loop
+    return next app_public.assign_housekeeping_task(v_id, assign_housekeeping_tasks.assignee);
+  end loop;
+end;
+$function$;
+grant execute on function app_public.assign_housekeeping_tasks(task_ids uuid[], assignee uuid) to keepr_staff;
+comment on function app_public.assign_housekeeping_tasks(task_ids uuid[], assignee uuid) is 'Gives 1 to 100 housekeeping tasks to one of the board''s staff (null: unassigned), all or none, each as assignHousekeepingTask does. Owners and managers. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION (a task done or cancelled), INVALID_INPUT (reason ASSIGNEE; TASKS: not 1 to 100 tasks).';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.attach_payment_method(reservation_id uuid, payment_token text, idempotency_key text, card_brand text, card_last4 text)
@@ -4706,18 +4738,21 @@ begin
   v_day := coalesce(housekeeping_stays.day, app_private.local_today(housekeeping_stays.property_id));
   return query
     select r.id, r.unit_id, pg_catalog.lower(r.stay), pg_catalog.upper(r.stay), r.status, r.adults, r.children,
-           r.checked_in_at, r.checked_out_at, r.do_not_disturb_on is not distinct from v_day
+           r.checked_in_at, r.checked_out_at, r.do_not_disturb_on is not distinct from v_day,
+           r.expected_arrival_time,
+           coalesce(r.status = 'confirmed' and pg_catalog.lower(r.stay) = v_day
+                    and r.expected_arrival_time < (select p.check_in_time from app_public.properties p where p.id = r.property_id), false)
       from app_public.reservations r
      where r.property_id = housekeeping_stays.property_id
        and r.unit_id is not null
        and ((r.status in ('confirmed', 'checked_in') and pg_catalog.lower(r.stay) <= v_day
              and (pg_catalog.lower(r.stay) = v_day or r.status = 'checked_in'))
             or (r.status in ('checked_in', 'checked_out') and pg_catalog.upper(r.stay) = v_day))
-     order by pg_catalog.lower(r.stay), r.id;
+     order by pg_catalog.lower(r.stay), r.expected_arrival_time nulls last, r.id;
 end;
 $function$;
 grant execute on function app_public.housekeeping_stays(property_id uuid, day date) to keepr_staff;
-comment on function app_public.housekeeping_stays(property_id uuid, day date) is 'The stays that touch the housekeeping board on `day` (default: today at the property): arrivals, departures and guests in house, with unit, dates, state and number of guests, and nothing about who they are. Owners, managers, front desk and housekeeping. Errors: NOT_FOUND, ACCESS_DENIED.';
+comment on function app_public.housekeeping_stays(property_id uuid, day date) is 'The stays that touch the housekeeping board on `day` (default: today at the property): arrivals, departures and guests in house, with unit, dates, state, number of guests, do-not-disturb, the arrival''s expected time and whether it is an early check-in (before the property''s check-in time), and nothing about who they are. Owners, managers, front desk and housekeeping. Errors: NOT_FOUND, ACCESS_DENIED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.inventory_claims_end_date(c app_public.inventory_claims)

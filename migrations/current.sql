@@ -75,3 +75,25 @@ create trigger _200_derived_price before insert or update on app_public.rate_cal
 --! include booking/app_private.price_lines.sql
 --! include booking/app_private.stay_restrictions.sql
 --! include booking/app_public.rate_grid.sql
+
+-- Issue 21, housekeeping: the arrival's expected time (ETA) on reservations,
+-- set by the front office like special requests; the board reads it and
+-- puts early check-ins (before the property's check-in time) first.
+drop function if exists app_public.assign_housekeeping_tasks(uuid[], uuid);
+drop function if exists app_public.housekeeping_stays(uuid, date);
+alter type app_public.housekeeping_stay drop attribute if exists early_check_in;
+alter type app_public.housekeeping_stay drop attribute if exists expected_arrival_time;
+alter table app_public.reservations drop column if exists expected_arrival_time;
+alter table app_public.reservations add column expected_arrival_time time;
+comment on column app_public.reservations.expected_arrival_time is
+  E'When the guest expects to arrive on the arrival day (local time at the property), as the guest or the front desk said; null: not known. Before the property''s check-in time: an early check-in for housekeeping.';
+grant update (special_requests, expected_arrival_time) on app_public.reservations to keepr_staff;
+alter type app_public.housekeeping_stay add attribute expected_arrival_time time;
+alter type app_public.housekeeping_stay add attribute early_check_in boolean;
+comment on column app_public.housekeeping_stay.expected_arrival_time is E'An arrival''s expected time (local), when the guest or the desk gave one.';
+comment on column app_public.housekeeping_stay.early_check_in is E'An arrival on the day asked, expected before the property''s check-in time: its unit is cleaned first.';
+comment on type app_public.housekeeping_stay is E'A stay as the housekeeping board sees it: unit, dates, state, number of guests, do-not-disturb and the arrival''s expected time, nothing about who they are.';
+--! include operations/app_public.housekeeping_stays.sql
+grant execute on function app_public.housekeeping_stays(uuid, date) to keepr_staff;
+--! include operations/app_public.assign_housekeeping_tasks.sql
+grant execute on function app_public.assign_housekeeping_tasks(uuid[], uuid) to keepr_staff;

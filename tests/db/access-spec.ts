@@ -281,9 +281,9 @@ export const tables = {
     idleSelect: ["anonymous"],
   },
   "app_public.reservations": {
-    about: "changed only through the booking functions, but for special requests",
+    about: "changed only through the booking functions, but for special requests and the arrival's expected time",
     select: bookingRows("cashiers"),
-    update: staffWrite("front_office", ["special_requests"]),
+    update: staffWrite("front_office", ["special_requests", "expected_arrival_time"]),
   },
   "app_public.room_types": {
     select: { ...publicRows("all_staff"), worker: ["all"] },
@@ -490,6 +490,7 @@ export const functions = {
   "app_public.housekeeping_stays(uuid,date)": { about: "the day's stays without names or money", execute: staffOnly, call: { guard: "housekeeping_ops" } },
   "app_public.set_unit_status(uuid,app_public.housekeeping_status,text)": { execute: staffOnly, call: { guard: "housekeeping_ops" } },
   "app_public.assign_housekeeping_task(uuid,uuid)": { about: "a supervisor gives a task to an attendant", execute: staffOnly, call: { guard: "managers" } },
+  "app_public.assign_housekeeping_tasks(uuid[],uuid)": { about: "a supervisor gives several tasks to an attendant, all or none", execute: staffOnly, call: { guard: "managers" } },
   "app_public.update_housekeeping_task(uuid,app_public.housekeeping_task_status,text)": {
     execute: staffOnly,
     call: { guard: "housekeeping_ops" },

@@ -716,6 +716,7 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
     call: (a) => ({ sql: "select * from app_public.set_unit_status($1, 'clean')", params: [a.unitIds[3]] }),
   },
   "app_public.assign_housekeeping_task(uuid,uuid)": { call: (a) => ({ sql: "select * from app_public.assign_housekeeping_task($1, null)", params: [a.taskId] }) },
+  "app_public.assign_housekeeping_tasks(uuid[],uuid)": { call: (a) => ({ sql: "select * from app_public.assign_housekeeping_tasks(array[$1::uuid], null)", params: [a.taskId] }) },
   "app_public.update_housekeeping_task(uuid,app_public.housekeeping_task_status,text)": {
     call: (a) => ({ sql: "select * from app_public.update_housekeeping_task($1, 'in_progress')", params: [a.taskId] }),
     variants: { cancelled: (a) => ({ sql: "select * from app_public.update_housekeeping_task($1, 'cancelled')", params: [a.taskId] }) },

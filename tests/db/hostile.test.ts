@@ -334,8 +334,9 @@ describe("the housekeeping board's stays", () => {
       const { rows } = await c.query("select * from app_public.housekeeping_stays($1)", [h.propertyId]);
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({ reservation_id: arriving.reservation_id, status: "confirmed", adults: 2, children: 0, checked_in_at: null });
-      // Do-not-disturb is what cleaning needs (migration 000072); still no name and no money.
-      expect(Object.keys(rows[0]).sort()).toEqual(["adults", "arrival", "checked_in_at", "checked_out_at", "children", "departure", "do_not_disturb", "reservation_id", "status", "unit_id"]);
+      // Do-not-disturb (migration 000072) and the arrival's expected time with the early check-in it makes (issue 21)
+      // are what cleaning needs; still no name and no money.
+      expect(Object.keys(rows[0]).sort()).toEqual(["adults", "arrival", "checked_in_at", "checked_out_at", "children", "departure", "do_not_disturb", "early_check_in", "expected_arrival_time", "reservation_id", "status", "unit_id"]);
       expect(await sqlstateOf(c, "select * from app_public.housekeeping_stays($1)", [other.propertyId])).toBe("NTFND");
       // A check-in changes the unit, which housekeeping reads (and realtime delivers to it).
       await c.query("reset role");
