@@ -24,7 +24,7 @@ it("operations send no mutation that would need an idempotency key", () => {
   const sent = mutationsSent(operationsDocuments).map((m) => m.name);
   expect(sent.filter((name) => (keyedMutations as readonly string[]).includes(name))).toEqual([]);
   expect(sent.sort()).toEqual([
-    "acceptChannelFeedChange", "assignHousekeepingTask", "createChannelFeed", "createHousekeepingTask", "deleteChannelFeedByRowId", "resolveChannelConflict", "setUnitStatus",
+    "acceptChannelFeedChange", "assignHousekeepingTask", "assignHousekeepingTasks", "createChannelFeed", "createHousekeepingTask", "deleteChannelFeedByRowId", "resolveChannelConflict", "setUnitStatus",
     "syncChannelFeedNow", "updateChannelFeedByRowId", "updateHousekeepingTask",
   ]);
 });
@@ -47,7 +47,7 @@ it("the housekeeping board reads the day's stays from housekeepingStays (no name
   expect(selected(fields.get("frontDeskDay")!)).toEqual(["nodes", "nodes.rowId", "nodes.guest", "nodes.guest.fullName"]);
   expect(selected(fields.get("housekeepingStays")!)).toEqual([
     "nodes", "nodes.reservationId", "nodes.unitId", "nodes.arrival", "nodes.departure", "nodes.status", "nodes.adults", "nodes.children",
-    "nodes.checkedInAt", "nodes.checkedOutAt", "nodes.doNotDisturb",
+    "nodes.checkedInAt", "nodes.checkedOutAt", "nodes.doNotDisturb", "nodes.expectedArrivalTime", "nodes.earlyCheckIn",
   ]);
 });
 
@@ -58,6 +58,7 @@ it("the board says occupied or vacant as the unit does (isOccupied), and takes o
   });
   const stay = (reservationId: string, unitId: string, status: BoardStayNode["status"], arrival: string, departure: string, doNotDisturb = false): BoardStayNode => ({
     reservationId, unitId, arrival, departure, status, adults: 2, children: 0, checkedInAt: null, checkedOutAt: null, doNotDisturb,
+    expectedArrivalTime: null, earlyCheckIn: false,
   });
   const board = assembleBoard(
     day,
@@ -95,8 +96,9 @@ it("a dirty unit a guest arrives in today is a priority and comes first; a clean
   const unit = (rowId: string, housekeepingStatus: BoardUnitNode["housekeepingStatus"]): BoardUnitNode => ({
     rowId, name: rowId, housekeepingStatus, isActive: true, isOccupied: false, roomType: null,
   });
-  const arriving = (reservationId: string, unitId: string): BoardStayNode => ({
+  const arriving = (reservationId: string, unitId: string, expectedArrivalTime: string | null = null, earlyCheckIn = false): BoardStayNode => ({
     reservationId, unitId, arrival: day, departure: "2026-12-07", status: "confirmed", adults: 1, children: 0, checkedInAt: null, checkedOutAt: null, doNotDisturb: false,
+    expectedArrivalTime, earlyCheckIn,
   });
   const board = assembleBoard(
     day,
@@ -105,4 +107,24 @@ it("a dirty unit a guest arrives in today is a priority and comes first; a clean
     [arriving("r2", "102"), arriving("r3", "103"), arriving("r4", "104")],
   );
   expect(board.units.map((u) => [u.rowId, u.priority])).toEqual([["103", true], ["104", true], ["101", false], ["102", false], ["105", false]]);
+});
+
+it("early check-ins (issue 21) come before the other priorities, earliest expected first, labelled with the time", () => {
+  const day = "2026-12-05";
+  const unit = (rowId: string, housekeepingStatus: BoardUnitNode["housekeepingStatus"]): BoardUnitNode => ({
+    rowId, name: rowId, housekeepingStatus, isActive: true, isOccupied: false, roomType: null,
+  });
+  const arriving = (reservationId: string, unitId: string, expectedArrivalTime: string | null, earlyCheckIn: boolean): BoardStayNode => ({
+    reservationId, unitId, arrival: day, departure: "2026-12-07", status: "confirmed", adults: 1, children: 0, checkedInAt: null, checkedOutAt: null, doNotDisturb: false,
+    expectedArrivalTime, earlyCheckIn,
+  });
+  const board = assembleBoard(
+    day,
+    [unit("101", "dirty"), unit("102", "dirty"), unit("103", "dirty"), unit("104", "clean"), unit("105", "dirty")],
+    [],
+    [arriving("r1", "101", "18:00:00", false), arriving("r2", "102", "12:30:00", true), arriving("r3", "103", "11:00:00", true), arriving("r4", "104", "09:00:00", true)],
+  );
+  expect(board.units.map((u) => [u.rowId, u.priority, u.earlyCheckIn])).toEqual([
+    ["103", true, "11:00"], ["102", true, "12:30"], ["101", true, null], ["104", false, null], ["105", false, null],
+  ]);
 });

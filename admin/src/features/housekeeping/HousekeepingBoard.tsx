@@ -17,9 +17,12 @@ import Button from "@mui/material/Button";
 import Card from "@mui/material/Card";
 import CardActions from "@mui/material/CardActions";
 import CardContent from "@mui/material/CardContent";
+import Checkbox from "@mui/material/Checkbox";
 import Chip from "@mui/material/Chip";
 import CircularProgress from "@mui/material/CircularProgress";
 import Dialog from "@mui/material/Dialog";
+import FormControlLabel from "@mui/material/FormControlLabel";
+import FormGroup from "@mui/material/FormGroup";
 import DialogActions from "@mui/material/DialogActions";
 import DialogContent from "@mui/material/DialogContent";
 import DialogTitle from "@mui/material/DialogTitle";
@@ -40,6 +43,7 @@ import BuildIcon from "@mui/icons-material/Build";
 import CheckCircleIcon from "@mui/icons-material/CheckCircle";
 import CleaningServicesIcon from "@mui/icons-material/CleaningServices";
 import AddTaskIcon from "@mui/icons-material/AddTask";
+import AssignmentIndIcon from "@mui/icons-material/AssignmentInd";
 import DoneAllIcon from "@mui/icons-material/DoneAll";
 import DoNotDisturbOnIcon from "@mui/icons-material/DoNotDisturbOn";
 import PriorityHighIcon from "@mui/icons-material/PriorityHigh";
@@ -293,6 +297,7 @@ function UnitCard({ unit, day }: { unit: BoardUnit; day: string }) {
       data-unit={unit.name}
       data-status={status}
       data-priority={unit.priority ? "true" : undefined}
+      data-early={unit.earlyCheckIn ?? undefined}
       aria-labelledby={headingId}
       sx={{ height: "100%", display: "flex", flexDirection: "column", borderLeft: 6, borderLeftColor: statusColour(status) }}
     >
@@ -316,7 +321,16 @@ function UnitCard({ unit, day }: { unit: BoardUnit; day: string }) {
           </Typography>
           {(unit.priority || unit.occupant?.doNotDisturb) && (
             <Stack direction="row" sx={{ flexWrap: "wrap", gap: 1 }}>
-              {unit.priority && <Chip size="small" color="error" icon={<PriorityHighIcon />} label="Priority: guest arriving today" data-testid="priority" />}
+              {unit.priority && (
+                <Chip
+                  size="small"
+                  color="error"
+                  icon={<PriorityHighIcon />}
+                  label={unit.earlyCheckIn !== null ? `Early check-in ${unit.earlyCheckIn}` : "Priority: guest arriving today"}
+                  data-testid="priority"
+                  data-early={unit.earlyCheckIn ?? undefined}
+                />
+              )}
               {unit.occupant?.doNotDisturb && (
                 <Chip size="small" color="warning" icon={<DoNotDisturbOnIcon />} label="Do not disturb today" data-testid="do-not-disturb" />
               )}
@@ -557,17 +571,27 @@ function TasksTab({ board }: { board: Board }) {
   const pending = board.tasks.filter(isPending);
   const finished = board.tasks.filter((t) => !isPending(t));
   const create = useCanAccess({ resource: "housekeeping", action: "create_task" });
+  const assign = useCanAccess({ resource: "housekeeping", action: "assign_task" });
   const [adding, setAdding] = useState(false);
+  const [giving, setGiving] = useState(false);
   return (
     <Stack spacing={2}>
-      {create.canAccess && board.units.length > 0 && (
-        <Box>
-          <Button variant="outlined" size="large" startIcon={<AddTaskIcon />} onClick={() => setAdding(true)} sx={touch}>
-            New task
-          </Button>
-        </Box>
+      {((create.canAccess && board.units.length > 0) || (assign.canAccess && pending.length > 1)) && (
+        <Stack direction="row" sx={{ flexWrap: "wrap", gap: 1 }}>
+          {create.canAccess && board.units.length > 0 && (
+            <Button variant="outlined" size="large" startIcon={<AddTaskIcon />} onClick={() => setAdding(true)} sx={touch}>
+              New task
+            </Button>
+          )}
+          {assign.canAccess && pending.length > 1 && (
+            <Button variant="outlined" size="large" startIcon={<AssignmentIndIcon />} onClick={() => setGiving(true)} sx={touch} data-action="assign-several">
+              Give several
+            </Button>
+          )}
+        </Stack>
       )}
       {adding && <NewTaskDialog board={board} onClose={() => setAdding(false)} />}
+      {giving && <AssignSeveralDialog tasks={pending} unitNames={unitNames} onClose={() => setGiving(false)} />}
       {pending.length === 0 && <Typography color="text.secondary">Nothing left to do today.</Typography>}
       {pending.map((task) => (
         <TaskCard key={task.rowId} task={task} unitName={unitNames.get(task.unitId) ?? "?"} day={board.day} />
@@ -583,6 +607,85 @@ function TasksTab({ board }: { board: Board }) {
         </>
       )}
     </Stack>
+  );
+}
+
+/**
+ * A supervisor ticks several open tasks and gives them to one attendant
+ * (assignHousekeepingTasks, issue 21): all or none; a refusal (a task
+ * finished meanwhile, someone no longer on the staff) assigns nothing and
+ * is shown in the dialog.
+ */
+function AssignSeveralDialog({ tasks, unitNames, onClose }: { tasks: HousekeepingTaskNode[]; unitNames: Map<string, string>; onClose: () => void }) {
+  const dataProvider = useDataProvider<KeeprDataProvider>();
+  const queryClient = useQueryClient();
+  const notify = useNotify();
+  const staff = useBoardStaff(true);
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [assignee, setAssignee] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ShownError | null>(null);
+  const options = staff.data ?? [];
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy || chosen.length === 0 || assignee === "") return;
+    setBusy(true);
+    setError(null);
+    try {
+      const given = await dataProvider.assignHousekeepingTasks({ taskIds: chosen, assignee });
+      const who = options.find((o) => o.userId === assignee)?.name ?? "them";
+      notify(`${given.length} task${given.length === 1 ? "" : "s"} given to ${who}.`, { type: "success" });
+      onClose();
+    } catch (caught) {
+      setError(shownError(caught));
+      setBusy(false);
+    } finally {
+      void queryClient.invalidateQueries({ queryKey: [housekeepingQueryKey] });
+    }
+  };
+  return (
+    <Dialog open onClose={busy ? undefined : onClose} fullWidth maxWidth="xs" data-testid="assign-several-dialog" aria-labelledby="assign-several-title">
+      <form onSubmit={(e) => void submit(e)} noValidate>
+        <DialogTitle id="assign-several-title">Give several tasks</DialogTitle>
+        <DialogContent>
+          <Stack spacing={2} sx={{ pt: 1 }}>
+            <FormGroup aria-label="Tasks to give">
+              {tasks.map((task) => (
+                <FormControlLabel
+                  key={task.rowId}
+                  sx={touch}
+                  control={
+                    <Checkbox
+                      checked={chosen.includes(task.rowId)}
+                      onChange={(e) => setChosen(e.target.checked ? [...chosen, task.rowId] : chosen.filter((id) => id !== task.rowId))}
+                    />
+                  }
+                  label={`Unit ${unitNames.get(task.unitId) ?? "?"} · ${taskLabels[task.kind]}${task.userByAssignedTo ? ` (now ${task.userByAssignedTo.displayName})` : ""}`}
+                />
+              ))}
+            </FormGroup>
+            <TextField select label="Give them to" value={assignee} onChange={(e) => setAssignee(e.target.value)} disabled={staff.isPending} fullWidth
+              data-testid="assign-several-to">
+              {options.map((o) => (
+                <MenuItem key={o.userId} value={o.userId} sx={touch}>
+                  {o.name}{o.role !== "housekeeping" ? ` (${humanize(o.role)})` : ""}
+                </MenuItem>
+              ))}
+            </TextField>
+            {error && <ApiErrorAlert title="No task was given" error={error} />}
+          </Stack>
+        </DialogContent>
+        <DialogActions sx={{ px: 3, pb: 2, gap: 1 }}>
+          <Button onClick={onClose} disabled={busy} size="large" sx={touch}>
+            Back
+          </Button>
+          <Button type="submit" variant="contained" size="large" disabled={busy || chosen.length === 0 || assignee === ""} sx={touch}
+            startIcon={busy ? <CircularProgress size={18} color="inherit" /> : undefined} data-confirm="assign-several">
+            {chosen.length > 0 ? `Give ${chosen.length} task${chosen.length === 1 ? "" : "s"}` : "Give tasks"}
+          </Button>
+        </DialogActions>
+      </form>
+    </Dialog>
   );
 }
 

@@ -23,6 +23,10 @@ export interface BoardStay {
   guestName: string | null;
   /** The guest hung do-not-disturb for the day (setDoNotDisturb): housekeepingStays says so to every role of the board. */
   doNotDisturb: boolean;
+  /** When the guest expects to arrive, "HH:MM" (local), or null. */
+  expectedArrivalTime: string | null;
+  /** Arriving on the day before the property's check-in time (housekeepingStays decides). */
+  earlyCheckIn: boolean;
 }
 
 /**
@@ -60,11 +64,13 @@ export interface BoardUnit extends BoardUnitNode {
   /** Tasks due on the day (any status) and earlier ones still open, oldest first. */
   tasks: HousekeepingTaskNode[];
   /**
-   * Clean it first: a guest arrives in it today and it is still dirty (the
-   * board has no arrival times: every arrival of the day is a priority).
-   * The board lists priority units first.
+   * Clean it first: a guest arrives in it today and it is still dirty.
+   * The board lists priority units first, early check-ins (an arrival
+   * expected before the check-in time) before them, earliest first.
    */
   priority: boolean;
+  /** A priority unit whose guest checks in early: the expected time ("11:00"), else null. */
+  earlyCheckIn: string | null;
 }
 
 /** What the roles that read reservations learn of a stay of the day (frontDeskDay). */
@@ -83,8 +89,9 @@ export interface HousekeepingBoard {
  * unit says (isOccupied), with the dates and party of its stays. `guests`:
  * the guests' names by reservation, for the roles that
  * may read them (empty for housekeeping). Units a guest arrives in today
- * that are still dirty come first (priority), then the rest, each in the
- * units' order.
+ * that are still dirty come first (priority): those whose guest checks in
+ * early first, earliest expected first; then the rest, each in the units'
+ * order.
  */
 export function assembleBoard(
   day: IsoDate,
@@ -96,7 +103,7 @@ export function assembleBoard(
   const toStay = (s: BoardStayNode): BoardStay => ({
     reservationId: s.reservationId, arrival: s.arrival, departure: s.departure, adults: s.adults, children: s.children,
     checkedInAt: s.checkedInAt, checkedOutAt: s.checkedOutAt, guestName: guests.get(s.reservationId)?.name ?? null,
-    doNotDisturb: s.doNotDisturb,
+    doNotDisturb: s.doNotDisturb, expectedArrivalTime: s.expectedArrivalTime?.slice(0, 5) ?? null, earlyCheckIn: s.earlyCheckIn,
   });
   const board = units
     .filter((u) => u.isActive)
@@ -132,7 +139,9 @@ export function assembleBoard(
         arrival: coming ? toStay(coming) : null,
         tasks: unitTasks,
         priority: coming !== undefined && unit.housekeepingStatus === "dirty",
+        earlyCheckIn: coming !== undefined && unit.housekeepingStatus === "dirty" && coming.earlyCheckIn ? (coming.expectedArrivalTime?.slice(0, 5) ?? null) : null,
       };
     });
-  return { day, units: [...board.filter((u) => u.priority), ...board.filter((u) => !u.priority)], tasks };
+  const early = board.filter((u) => u.earlyCheckIn !== null).sort((a, b) => a.earlyCheckIn!.localeCompare(b.earlyCheckIn!));
+  return { day, units: [...early, ...board.filter((u) => u.priority && u.earlyCheckIn === null), ...board.filter((u) => !u.priority)], tasks };
 }

@@ -6,7 +6,7 @@
 import { assembleBoard, type BoardGuest, type HousekeepingBoard } from "./board.ts";
 import type { HousekeepingStatus, IsoDate, Uuid } from "../../platform/documents.ts";
 import {
-  assignHousekeepingTask, boardStaff, createHousekeepingTask, housekeepingBoard, setUnitStatus, updateHousekeepingTask,
+  assignHousekeepingTask, assignHousekeepingTasks, boardStaff, createHousekeepingTask, housekeepingBoard, setUnitStatus, updateHousekeepingTask,
   type HousekeepingTaskNode, type HousekeepingTaskStatus, type NewTaskKind,
 } from "./documents.ts";
 import type { GraphQLClient } from "../../platform/graphql.ts";
@@ -24,6 +24,8 @@ export interface HousekeepingMethods {
   updateHousekeepingTask(params: { taskId: Uuid; status: HousekeepingTaskStatus; notes: string | null }): Promise<HousekeepingTaskNode>;
   /** A supervisor gives a task to one of the board's staff, or takes it back (null). */
   assignHousekeepingTask(params: { taskId: Uuid; assignee: Uuid | null }): Promise<HousekeepingTaskNode>;
+  /** A supervisor gives several tasks to one of the board's staff (null: nobody), all or none. */
+  assignHousekeepingTasks(params: { taskIds: Uuid[]; assignee: Uuid | null }): Promise<HousekeepingTaskNode[]>;
   /** The staff a supervisor can give tasks to (the board's roles), by name. */
   boardStaff(params: { propertyId: Uuid }, options?: RequestOptions): Promise<Array<{ userId: Uuid; name: string; role: string }>>;
   /** An inspection or maintenance task; one of a kind per unit and day (a second is CONFLICT). */
@@ -49,6 +51,10 @@ export function createHousekeepingMethods(client: GraphQLClient): HousekeepingMe
       const task = data.assignHousekeepingTask?.result;
       if (!task) throw notReturned("task");
       return task;
+    },
+    async assignHousekeepingTasks(params) {
+      const data = await client.request(assignHousekeepingTasks, params);
+      return present(data.assignHousekeepingTasks?.result ?? undefined);
     },
     async boardStaff({ propertyId }, options = {}) {
       const data = await client.request(boardStaff, { propertyId }, options);

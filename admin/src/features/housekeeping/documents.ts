@@ -61,6 +61,10 @@ export interface BoardStayNode {
   checkedOutAt: Timestamp | null;
   /** The guest hung do-not-disturb for the day (setDoNotDisturb; migration 000072): every role of the board sees it. */
   doNotDisturb: boolean;
+  /** When the guest expects to arrive ("11:00:00", local), or null (issue 21). */
+  expectedArrivalTime: string | null;
+  /** An arrival of the day expected before the property's check-in time: its unit is cleaned first. */
+  earlyCheckIn: boolean;
 }
 
 /** The guest's name of a stay of the day (frontDeskDay): only for the roles that read reservations. */
@@ -102,7 +106,7 @@ export const housekeepingBoard = operation<HousekeepingBoardData, { propertyId: 
       nodes { ${taskFields} }
     }
     housekeepingStays(propertyId: $propertyId, day: $day) {
-      nodes { reservationId unitId arrival departure status adults children checkedInAt checkedOutAt doNotDisturb }
+      nodes { reservationId unitId arrival departure status adults children checkedInAt checkedOutAt doNotDisturb expectedArrivalTime earlyCheckIn }
     }
     frontDeskDay(propertyId: $propertyId, day: $day) @include(if: $withNames) {
       nodes { rowId guest { fullName } }
@@ -141,6 +145,17 @@ export const assignHousekeepingTask = operation<
   }`,
 );
 
+/** A supervisor gives several tasks to one of the board's staff at once (or takes them back: null), all or none (issue 21). */
+export const assignHousekeepingTasks = operation<
+  { assignHousekeepingTasks: { result: Array<HousekeepingTaskNode | null> | null } | null },
+  { taskIds: Uuid[]; assignee: Uuid | null }
+>(
+  "AssignHousekeepingTasks",
+  `mutation AssignHousekeepingTasks($taskIds: [UUID]!, $assignee: UUID) {
+    assignHousekeepingTasks(input: {taskIds: $taskIds, assignee: $assignee}) { result { ${taskFields} } }
+  }`,
+);
+
 /** Who a task can go to: the property's staff of the board (housekeeping, front desk, managers), read by a supervisor. */
 export interface BoardStaffNode {
   userId: Uuid;
@@ -169,4 +184,4 @@ export const createHousekeepingTask = operation<
 );
 
 /** The documents above, for the schema test. */
-export const housekeepingDocuments = [housekeepingBoard, setUnitStatus, updateHousekeepingTask, createHousekeepingTask, assignHousekeepingTask, boardStaff] as const;
+export const housekeepingDocuments = [housekeepingBoard, setUnitStatus, updateHousekeepingTask, createHousekeepingTask, assignHousekeepingTask, assignHousekeepingTasks, boardStaff] as const;
