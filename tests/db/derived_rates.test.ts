@@ -4,7 +4,8 @@
 // a bad parent, a bad adjustment, a price of its own, and deleting or
 // unpublishing a parent others follow, with typed errors.
 import type pg from "pg";
-import { actAs, asOwner, fileDatabase, inRollback, sqlstateOf } from "../helpers/db.ts";
+import { actAs, asOwner, fileDatabase, inCommit, inRollback, sqlstateOf } from "../helpers/db.ts";
+import { waitUntil } from "../helpers/browser.ts";
 import { addDays, book, createHotel, localDate, newKey, type Hotel } from "../helpers/booking.ts";
 
 const db = fileDatabase();
@@ -223,4 +224,50 @@ describe("the database refuses", () => {
       const updated = await c.query("update app_public.rate_plans set adjustment_percent = -50 where id = $1", [derived]);
       expect(updated.rowCount).toBe(0);
     }));
+});
+
+describe("under concurrency", () => {
+  /** Two managers' transactions at once, each on its own connection; `first` takes its locks before `second` starts. */
+  async function race(first: string, second: string, setup: (h: Hotel, derived: string) => unknown[]) {
+    const h = await createHotel(db.ownerPool);
+    const derived = await inCommit(db.ownerPool, async (c) => {
+      await actAs(c, { role: "keepr_staff", userId: h.manager });
+      return derive(c, h, { published: false });
+    });
+    const params = setup(h, derived);
+    const a = await db.ownerPool.connect();
+    const b = await db.ownerPool.connect();
+    try {
+      await a.query("begin");
+      await actAs(a, { role: "keepr_staff", userId: h.manager });
+      await b.query("begin");
+      await actAs(b, { role: "keepr_staff", userId: h.manager });
+      await a.query(first, params);
+      const secondPid = (await b.query<{ pid: number }>("select pg_backend_pid() as pid")).rows[0]!.pid;
+      const waiting = b.query(second, params).then(() => null, (e: { code?: string; hint?: string }) => ({ code: e.code, hint: e.hint }));
+      // The second waits for the first's lock on the parent's row.
+      await waitUntil(async () => (await db.ownerPool.query("select count(*)::int as n from pg_locks where not granted and pid = $1", [secondPid])).rows[0].n > 0, "the second to wait");
+      await a.query("commit");
+      const outcome = await waiting;
+      await b.query(outcome ? "rollback" : "commit");
+      const rows = await db.ownerPool.query("select id, is_published from app_public.rate_plans where property_id = $1", [h.propertyId]);
+      return { outcome, published: Object.fromEntries(rows.rows.map((r) => [r.id === derived ? "derived" : "parent", r.is_published])) };
+    } finally {
+      a.release();
+      b.release();
+    }
+  }
+
+  it("publishing the derived plan while its parent is being unpublished: whichever commits first wins, the other is refused; never a published plan under an unpublished parent", async () => {
+    // Both statements take both ids ($1 the parent, $2 the derived plan).
+    const publishChild = "update app_public.rate_plans set is_published = true where id = $2::uuid and $1::uuid is not null";
+    const unpublishParent = "update app_public.rate_plans set is_published = false where id = $1::uuid and $2::uuid is not null";
+    const ids = (h: Hotel, derived: string) => [h.ratePlanId, derived];
+    expect(await race(publishChild, unpublishParent, ids)).toEqual({
+      outcome: { code: "TRANS", hint: "DERIVED_PLANS" }, published: { parent: true, derived: true },
+    });
+    expect(await race(unpublishParent, publishChild, ids)).toEqual({
+      outcome: { code: "TRANS", hint: "DERIVED_PLANS" }, published: { parent: false, derived: false },
+    });
+  });
 });
