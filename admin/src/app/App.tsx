@@ -6,6 +6,7 @@ import { accountingRoutes } from "../features/accounting/routes.tsx";
 import { FrontDeskDashboard } from "../features/dashboard/FrontDeskDashboard.tsx";
 import { frontDeskRoutes } from "../features/frontdesk/routes.tsx";
 import { guestsRoutes } from "../features/guests/routes.tsx";
+import { groupsRoutes } from "../features/groups/routes.tsx";
 import { deskMoneyRoutes } from "../features/folio/routes.tsx";
 import { propertyRoutes } from "../features/property/routes.tsx";
 import { reportsRoutes } from "../features/reports/routes.tsx";
@@ -46,6 +47,7 @@ export function App() {
         <Resource {...housekeepingResource} />
         <Resource {...channelsResource} />
         <CustomRoutes>{frontDeskRoutes}</CustomRoutes>
+        <CustomRoutes>{groupsRoutes}</CustomRoutes>
         <CustomRoutes>{guestsRoutes}</CustomRoutes>
         <CustomRoutes>{accountingRoutes}</CustomRoutes>
         <CustomRoutes>{reportsRoutes}</CustomRoutes>

@@ -9,6 +9,7 @@ import { AppBar, Layout, Menu, TitlePortal, UserMenu, useCanAccess, useGetIdenti
 import { accountingMenu } from "../features/accounting/routes.tsx";
 import { deskMoneyMenu } from "../features/folio/routes.tsx";
 import { frontDeskMenu } from "../features/frontdesk/routes.tsx";
+import { groupsMenu } from "../features/groups/routes.tsx";
 import { guestsMenu } from "../features/guests/routes.tsx";
 import { propertyMenu } from "../features/property/routes.tsx";
 import { reportsMenu } from "../features/reports/routes.tsx";
@@ -77,7 +78,7 @@ function TodayItem() {
 }
 
 /** The features' entries between "Today" and the react-admin resources, in this order. */
-const featureMenu = [...frontDeskMenu, ...guestsMenu, ...deskMoneyMenu, ...accountingMenu, ...reportsMenu, ...revenueMenu, ...propertyMenu, ...systemMenu];
+const featureMenu = [...frontDeskMenu, ...groupsMenu, ...guestsMenu, ...deskMoneyMenu, ...accountingMenu, ...reportsMenu, ...revenueMenu, ...propertyMenu, ...systemMenu];
 
 function KeeprMenu() {
   return (

@@ -83,6 +83,17 @@ export const accessMatrix = {
   bookings: {
     create: "front_office",
   },
+  // Group bookings (docs/booking.md, "Group and multi-room bookings"):
+  // booking_groups' policy lets the property's cashiers read them; the
+  // front office holds, confirms and cancels them (create_group_hold as
+  // staff, confirm_group, cancel_group) and keeps the rooming list
+  // (set_room_guest_name: lock_reservation with front_office).
+  groups: {
+    show: "cashiers",
+    create: "front_office",
+    rooming_list: "front_office",
+    cancel: "front_office",
+  },
   // The tape chart reads units, inventory claims and reservations (any staff
   // who may list reservations); moving a stay on it is the desk's.
   tape_chart: {

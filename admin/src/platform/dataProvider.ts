@@ -25,6 +25,7 @@ import { createChannelsMethods, type ChannelsMethods } from "../features/channel
 import { createHousekeepingMethods, type HousekeepingMethods } from "../features/housekeeping/data.ts";
 import { createGuaranteeMethods, type GuaranteeMethods } from "../features/guarantee/data.ts";
 import { createGuestsMethods, type GuestsMethods } from "../features/guests/data.ts";
+import { createGroupsMethods, groupCodePattern, type GroupsMethods } from "../features/groups/data.ts";
 import { ApiError, type GraphQLClient } from "./graphql.ts";
 import { bookingOf, notFound, present, type RequestOptions } from "./results.ts";
 import type { IdempotencyKey } from "./idempotency.ts";
@@ -79,7 +80,7 @@ export interface ReservationHistoryLine extends ReservationHistoryLineNode {
   id: number;
 }
 
-export interface KeeprDataProvider extends DataProvider, FrontDeskMethods, HousekeepingMethods, ChannelsMethods, AccountingMethods, ReportsMethods, RevenueMethods, InvoicingMethods, DeskMethods, GuaranteeMethods, GuestsMethods, PropertyMethods {
+export interface KeeprDataProvider extends DataProvider, FrontDeskMethods, HousekeepingMethods, ChannelsMethods, AccountingMethods, ReportsMethods, RevenueMethods, InvoicingMethods, DeskMethods, GuaranteeMethods, GuestsMethods, GroupsMethods, PropertyMethods {
   frontDeskDay(params: { propertyId: Uuid; day: IsoDate; timeZone: string; today: IsoDate }, options?: RequestOptions): Promise<FrontDeskDay>;
   reservationHistory(params: { id: Uuid }, options?: RequestOptions): Promise<ReservationEvent[]>;
   /** The reservation's history in words (reservation_timeline). */
@@ -119,6 +120,7 @@ const reservationFilters: Record<string, (value: string) => ReservationCondition
   unitId: (v) => ({ unitId: v }),
   roomTypeId: (v) => ({ roomTypeId: v }),
   arrival: (v) => ({ arrival: v }),
+  groupId: (v) => ({ groupId: v }),
   confirmationCode: (v) => ({ confirmationCode: v.trim().toUpperCase() }),
 };
 
@@ -182,8 +184,9 @@ export function splitFrontDeskDay(day: IsoDate, nodes: ReservationNode[], timeZo
 }
 
 function reservationsAdapter(client: GraphQLClient, permissions: () => Promise<StaffPermissions>): ResourceAdapter {
+  const groups = createGroupsMethods(client);
   return {
-    references: ["propertyId", "guestId", "unitId", "roomTypeId"],
+    references: ["propertyId", "guestId", "unitId", "roomTypeId", "groupId"],
     async getList(params, signal) {
       const perPage = Math.min(Math.max(params.pagination?.perPage ?? 25, 1), 500);
       const page = Math.max(params.pagination?.page ?? 1, 1);
@@ -192,7 +195,14 @@ function reservationsAdapter(client: GraphQLClient, permissions: () => Promise<S
         // A property's list: searched in the database, bookings (and live
         // holds) unless expired and released holds are asked for.
         const rest = Object.fromEntries(Object.entries(filter).filter(([name]) => !searchArguments.has(name)));
-        const search = typeof filter.q === "string" && filter.q.trim() !== "" ? filter.q.trim() : null;
+        let search = typeof filter.q === "string" && filter.q.trim() !== "" ? filter.q.trim() : null;
+        // A group code (G-XXXXXXXX) finds the group's rooms; a code no group has finds nothing.
+        if (search && groupCodePattern.test(search.toUpperCase())) {
+          const groupId = await groups.bookingGroupIdByCode({ propertyId: filter.propertyId, groupCode: search.toUpperCase() }, { signal });
+          if (!groupId) return { data: [], total: 0 };
+          rest.groupId = groupId;
+          search = null;
+        }
         const data = await client.request(
           searchReservations,
           {
@@ -293,6 +303,7 @@ export function createDataProvider(client: GraphQLClient, permissions: () => Pro
     ...createDeskMethods(client),
     ...createGuaranteeMethods(client),
     ...createGuestsMethods(client),
+    ...createGroupsMethods(client),
     ...createPropertyMethods(client),
     supportAbortSignal: true,
     getList: async (resource, params) => adapter(resource).getList(params, params.signal),

@@ -153,6 +153,7 @@ const reservationFields = `
     currency totalAmount channel createdAt unitPinned
     paymentDueBy unpaidPrepayment noShowFrom
     holdState holdExpiresAt checkedOutAt cancelledAt noShowAt
+    roomNo guestName group { rowId groupCode name }
     guest { rowId fullName email phone }
     unit { rowId name housekeepingStatus }
     roomType { rowId name }
@@ -192,6 +193,10 @@ export interface ReservationNode {
   guest: { rowId: Uuid; fullName: string; email: string | null; phone: string | null } | null;
   unit: { rowId: Uuid; name: string; housekeepingStatus: HousekeepingStatus } | null;
   roomType: { rowId: Uuid; name: string } | null;
+  /** The room's place in its group's rooming list, who sleeps in it, and its group (null outside a group). */
+  roomNo: number | null;
+  guestName: string | null;
+  group: { rowId: Uuid; groupCode: string; name: string | null } | null;
 }
 
 /** One line of the price locked at booking (reservations.price_lines, snake_case JSON). */
@@ -317,6 +322,8 @@ export interface ReservationCondition {
   unitId?: Uuid;
   roomTypeId?: Uuid;
   arrival?: IsoDate;
+  /** The rooms of a booking group. */
+  groupId?: Uuid;
 }
 
 export const reservationOrderBy = [
@@ -576,7 +583,7 @@ export const keyedMutations = [
   "routeFolioPostings", "transferFolioToCityLedger", "openCashShift", "closeCashShift",
   // The payment guarantee and the card on file (documents/guarantee.ts).
   "extendPaymentDeadline", "waivePaymentGuarantee", "chargeCardOnFile",
-  // Group and multi-room bookings (migration 000073); the console has no group screens yet.
+  // Group and multi-room bookings (migration 000073; features/groups/documents.ts).
   "createGroupHold", "confirmGroup", "cancelGroup",
 ] as const;
 export type KeyedMutation = (typeof keyedMutations)[number];

@@ -615,15 +615,15 @@ function CancellationTerms({ quote, timeZone }: { quote: QuoteNode; timeZone: st
   );
 }
 
-/** Time left on the hold, by the second. */
-function HoldCountdown({ held, timeZone }: { held: Held; timeZone: string }) {
+/** Time left on a hold, by the second (a room's hold here, a group's on the group booking screen). */
+export function HoldCountdown({ deadline, minutes, expiresAt, timeZone }: { deadline: number; minutes: number; expiresAt: string; timeZone: string }) {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
   }, []);
-  const left = Math.max(0, held.deadline - now);
-  const total = held.minutes * 60_000;
+  const left = Math.max(0, deadline - now);
+  const total = minutes * 60_000;
   const mm = Math.floor(left / 60_000);
   const ss = Math.floor((left % 60_000) / 1000);
   const expired = left === 0;
@@ -634,7 +634,7 @@ function HoldCountdown({ held, timeZone }: { held: Held; timeZone: string }) {
           {expired ? "0:00" : `${mm}:${String(ss).padStart(2, "0")}`}
         </Typography>
         <Typography variant="body2" color="text.secondary">
-          {expired ? "the hold has run out" : `left · until ${formatTimestamp(held.hold.expiresAt, timeZone)}`}
+          {expired ? "the hold has run out" : `left · until ${formatTimestamp(expiresAt, timeZone)}`}
         </Typography>
       </Stack>
       <LinearProgress
@@ -653,14 +653,15 @@ function HoldCountdown({ held, timeZone }: { held: Held; timeZone: string }) {
   );
 }
 
-interface GuestForm {
+/** The booker's details as the desk types them (a room's guest here, a group's booker on the group screen). */
+export interface GuestForm {
   fullName: string;
   email: string;
   phone: string;
   specialRequests: string;
 }
 
-function validateGuest(guest: GuestForm): Partial<Record<keyof GuestForm, string>> {
+export function validateGuest(guest: GuestForm): Partial<Record<keyof GuestForm, string>> {
   const errors: Partial<Record<keyof GuestForm, string>> = {};
   const name = guest.fullName.trim();
   if (name.length < 1 || name.length > 200) errors.fullName = "The guest's full name is required.";
@@ -777,7 +778,7 @@ function HoldAndConfirm({ membership, held, onReleased }: { membership: Membersh
           />
           <CardContent sx={{ pt: 0 }}>
             <Stack spacing={2}>
-              <HoldCountdown held={held} timeZone={membership.timeZone} />
+              <HoldCountdown deadline={held.deadline} minutes={held.minutes} expiresAt={held.hold.expiresAt} timeZone={membership.timeZone} />
               <Typography variant="body2" data-testid="hold-summary">
                 {formatDate(quote.arrival)} → {formatDate(quote.departure)} · {plural(quote.nights, "night")} · {plural(quote.adults, "adult")}
                 {quote.children > 0 ? `, ${plural(quote.children, "child", "children")}` : ""}

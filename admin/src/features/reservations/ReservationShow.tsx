@@ -50,6 +50,7 @@ import { LiveReservation } from "../../platform/live/LiveReservation.tsx";
 import { StayFolios } from "../folio/StayFolios.tsx";
 import { balanceState } from "../folio/FolioDialogs.tsx";
 import { Link as RouterLink, useLocation, useNavigate } from "react-router-dom";
+import { groupPath } from "../groups/paths.ts";
 import { guestPath } from "../guests/paths.ts";
 import { ListTable } from "../../ui/ListTable.tsx";
 import { ScrollBox } from "../../ui/ScrollBox.tsx";
@@ -153,6 +154,17 @@ function Summary({ record }: { record: ReservationDetail }) {
             </Typography>
           )}
         </Box>
+        {record.group && (
+          <Field label="Group">
+            <RouterLink to={groupPath(record.group.rowId)} data-testid="reservation-group">
+              {record.group.groupCode}
+              {record.group.name ? ` · ${record.group.name}` : ""}
+            </RouterLink>
+            {" · room "}
+            {record.roomNo}
+            {record.guestName ? ` · ${record.guestName}` : ""}
+          </Field>
+        )}
         <Field label="Stay">
           {formatDate(record.arrival)} → {formatDate(record.departure)} · {record.nights} night{record.nights === 1 ? "" : "s"}
         </Field>
