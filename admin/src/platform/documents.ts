@@ -410,8 +410,8 @@ export const reservation = operation<
   ${reservationFields}`,
 );
 
-/** Several reservations by id in one request (aliases r0, r1, ...; at most `reservationsByIdBatch`). */
-export const reservationsByIdBatch = 8;
+/** Several reservations by id in one request (aliases r0, r1, ...; at most `reservationsByIdBatch`: 7 keeps the operation within the API's 300 fields). */
+export const reservationsByIdBatch = 7;
 export function reservationsById(count: number): Document<Record<string, ReservationNode | null>, Record<string, Uuid>> {
   const n = Math.max(1, Math.min(count, reservationsByIdBatch));
   const variables = Array.from({ length: n }, (_, i) => `$id${i}: UUID!`).join(", ");
