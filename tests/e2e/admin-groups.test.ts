@@ -1,12 +1,13 @@
 // Issue 21, group bookings in the staff console, in headless Chromium
 // against a real Keepr server, as the front desk of a hotel with three
 // Doubles and one Suite. On a desktop (1440×900): a party of four Doubles
-// is refused with SOLD_OUT shown beside room 4 (nothing held); with room 4
-// a Suite the three rooms are quoted (each room's price, the total), held
+// is refused with SOLD_OUT shown beside room 4 (nothing held); without it,
+// room 3 a Suite, the three rooms are quoted (each room's price, the total), held
 // under one group code, and confirmed for the booker with a rooming list;
 // the group's page lists each room with its unit, guest, status and folio;
 // a room's guest is changed in place (setRoomGuestName); the reservations
-// list finds the group's rooms by its code, each with the group's link;
+// list finds the group's rooms by its code, each with the group's link, and
+// the Today board of the arrival day lists them with the code;
 // one room is cancelled on its own page (the group's page follows live),
 // then the group (each room's fee shown first). On a phone (390×844): the
 // group screen and page with no sideways scroll. A housekeeper has no menu
@@ -195,6 +196,12 @@ describe("the front desk on a desktop", () => {
     await expect(page.getByTestId("group-link").first().textContent()).resolves.toContain(groupCode);
     await shot(page, "list-desktop");
     await expectAccessible(page);
+    // The Today board of the arrival day lists each room under its guest, with the group's code and room number.
+    await page.goto(`${server.url}/admin/?day=${arrival()}`);
+    const arrivals = page.getByTestId("arrivals");
+    await page.locator(`[data-testid="dashboard-ready"][data-day="${arrival()}"]`).waitFor();
+    await arrivals.locator("li").filter({ hasText: "Cleo Smith" }).filter({ hasText: `group ${groupCode}, room 3` }).waitFor();
+    await expect(arrivals.locator("li").count()).resolves.toBe(3);
   });
 
   it("cancels room 2 on its own page (linked to its group); the group's page open elsewhere follows live", async () => {
@@ -263,12 +270,15 @@ describe("the front desk on a phone", () => {
 });
 
 describe("who may not", () => {
-  it("another property's group id is not found for the desk; a housekeeper has no menu entry and no page", async () => {
+  it("another property's group id, or no id at all, is not found for the desk", async () => {
     const { page } = await signInToConsole(await context("desktop"), server.url, deskEmail);
     await page.goto(`${server.url}/admin/groups/${otherGroupId}`);
     await page.getByText("No such group at Harbour View Hotel").waitFor();
     await page.goto(`${server.url}/admin/groups/not-a-uuid`);
     await page.getByText("No such group at Harbour View Hotel").waitFor();
+  });
+
+  it("a housekeeper has no menu entry and no page", async () => {
     const housekeeperEmail = await withPassword(db.ownerPool, h.housekeeper, "Hugo Housekeeping");
     const hk = await signInToConsole(await context("desktop"), server.url, housekeeperEmail, { ready: "board" });
     await expect(hk.page.getByRole("menuitem", { name: "New group" }).count()).resolves.toBe(0);

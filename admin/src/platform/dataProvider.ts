@@ -165,7 +165,9 @@ export function reservationOrder(sort: GetListParams["sort"]): ReservationOrderB
  */
 export function splitFrontDeskDay(day: IsoDate, nodes: ReservationNode[], timeZone: string, today: IsoDate): FrontDeskDay {
   const records = nodes.map(toRecord);
-  const byGuest = (a: Reservation, b: Reservation) => (a.guest?.fullName ?? "").localeCompare(b.guest?.fullName ?? "");
+  // By who sleeps there: a group's room by its rooming-list name, else the booking's guest.
+  const nameOf = (r: Reservation) => r.guestName ?? r.guest?.fullName ?? "";
+  const byGuest = (a: Reservation, b: Reservation) => nameOf(a).localeCompare(nameOf(b));
   const isToday = day === today;
   const staysOver = (r: Reservation) =>
     r.arrival <= day && day < r.departure

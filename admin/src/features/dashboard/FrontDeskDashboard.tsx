@@ -9,7 +9,8 @@
 // refreshed live when a reservation or a unit of the property changes
 // (useLiveRefresh), after every action taken here, and every 30 seconds. It
 // is the cashiers' (who read reservations): housekeeping is taken to its
-// board instead.
+// board instead. A room of a group booking is listed under who sleeps there
+// (the rooming list) with its group's code and room number.
 //
 // "Room changes" (the front office's): the stays arriving today and
 // tomorrow that the allocator moved to another unit to make room for a
@@ -289,12 +290,12 @@ function Board({ title, icon, testId, rows, summary, empty, actions = [], detail
                 <ListItemText
                   primary={
                     <Stack sx={{ alignItems: "center", flexWrap: "wrap" }} direction="row" spacing={1} useFlexGap component="span">
-                      <span>{r.guest?.fullName ?? "—"}</span>
+                      <span>{r.guestName ?? r.guest?.fullName ?? "—"}</span>
                       <ReservationStatusChip status={r.status} holdState={r.holdState} />
                       <PaymentDueChip record={r} compact />
                     </Stack>
                   }
-                  secondary={`${r.confirmationCode ?? ""} · ${r.unit ? `unit ${r.unit.name}` : "no unit"}${r.roomType ? ` (${r.roomType.name})` : ""} · ${detail(r)}`}
+                  secondary={`${r.confirmationCode ?? ""}${r.group ? ` · group ${r.group.groupCode}${r.roomNo !== null ? `, room ${r.roomNo}` : ""}` : ""} · ${r.unit ? `unit ${r.unit.name}` : "no unit"}${r.roomType ? ` (${r.roomType.name})` : ""} · ${detail(r)}`}
                 />
               );
               const button = actions.length > 0

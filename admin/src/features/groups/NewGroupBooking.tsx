@@ -8,7 +8,8 @@
 // all or nothing) with its group code and the time left; the booker's
 // contact and the confirmation of every room (confirmGroup). Then the
 // group's page. Each mutation is one user action with one idempotency key
-// (ActionKey), as on the single booking screen, whose parts this reuses.
+// (useKeyedAction); the countdown and the booker's checks are the single
+// booking screen's.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Alert from "@mui/material/Alert";
 import Box from "@mui/material/Box";
@@ -35,9 +36,9 @@ import { Title, useCanAccess, useDataProvider, useNotify } from "react-admin";
 import { useNavigate } from "react-router-dom";
 import { formatDate, formatMoney, formatTimestamp, todayIn } from "../../ui/format.ts";
 import { addDays, daysBetween, isIsoDate, plural } from "../../ui/dates.ts";
-import { ApiErrorAlert, ErrorAlert, refusedByApi, shownError, type ShownError } from "../../ui/ApiErrorAlert.tsx";
+import { ApiErrorAlert, ErrorAlert, shownError, type ShownError } from "../../ui/ApiErrorAlert.tsx";
 import { WithProperty } from "../../ui/Section.tsx";
-import { ActionKey } from "../../platform/idempotency.ts";
+import { useKeyedAction } from "../../ui/keyedAction.tsx";
 import { roleLabels } from "../../platform/access.ts";
 import type { Membership } from "../../platform/authProvider.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
@@ -121,9 +122,8 @@ function GroupFlow({ membership }: { membership: Membership }) {
   const [quoting, setQuoting] = useState(false);
   const [refusal, setRefusal] = useState<(ShownError & { roomNo: number | null }) | null>(null);
   const [held, setHeld] = useState<Held | null>(null);
-  const holdKey = useRef(new ActionKey());
-  const holding = useRef(false);
-  const [holdPending, setHoldPending] = useState(false);
+  // Holding is one user action with one idempotency key (keyedAction.tsx).
+  const holdAction = useKeyedAction();
 
   const plans = useQuery({
     queryKey: ["groups", "ratePlans", membership.propertyId],
@@ -137,6 +137,7 @@ function GroupFlow({ membership }: { membership: Membership }) {
   const changed = () => {
     setQuote(null);
     setRefusal(null);
+    holdAction.setError(() => null);
   };
   const updateRoom = (key: number, patch: Partial<RoomDraft>) => {
     setRooms((all) => all.map((r) => (r.key === key ? { ...r, ...patch } : r)));
@@ -185,26 +186,19 @@ function GroupFlow({ membership }: { membership: Membership }) {
   }
 
   async function hold() {
-    if (!quote || holding.current) return;
-    holding.current = true;
-    setHoldPending(true);
+    if (!quote) return;
     setRefusal(null);
     const groupName = name.trim() || null;
-    try {
+    await holdAction.run(async (keyFor) => {
       const started = Date.now();
-      const idempotencyKey = holdKey.current.keyFor({ quoteToken: quote.quoteToken, name: groupName });
+      const idempotencyKey = keyFor({ quoteToken: quote.quoteToken, name: groupName });
       const result = await dataProvider.createGroupHold({ quoteToken: quote.quoteToken, name: groupName, minutes: holdMinutes, idempotencyKey });
       setHeld({ hold: result, quote, minutes: holdMinutes, deadline: Math.min(started + holdMinutes * 60_000, Date.parse(result.expiresAt) || Infinity) });
-    } catch (caught) {
-      holdKey.current.failed(refusedByApi(caught));
-      const shown = shownError(caught);
-      setRefusal({ ...shown, roomNo: roomOfRefusal(shown.message) });
-    } finally {
-      holding.current = false;
-      setHoldPending(false);
-    }
+    });
   }
 
+  // The quote's refusal, or the hold's (SOLD_OUT when a room was taken meanwhile): beside the room it names.
+  const shown = refusal ?? (holdAction.error ? { ...holdAction.error, roomNo: roomOfRefusal(holdAction.error.message) } : null);
   const quoted = new Map((quote?.rooms ?? []).filter((r) => r !== null).map((r) => [r.roomNo, r]));
   const locked = held !== null;
   return (
@@ -295,7 +289,7 @@ function GroupFlow({ membership }: { membership: Membership }) {
                   onChange={(patch) => updateRoom(room.key, patch)}
                   onRemove={() => removeRoom(room.key)}
                   quoted={quoted.get(index + 1) ?? null}
-                  refusal={refusal && refusal.roomNo === index + 1 ? refusal : null}
+                  refusal={shown && shown.roomNo === index + 1 ? shown : null}
                   timeZone={membership.timeZone}
                   planById={planById}
                 />
@@ -312,9 +306,9 @@ function GroupFlow({ membership }: { membership: Membership }) {
                 </Button>
               </Stack>
             )}
-            {refusal && refusal.roomNo === null && (
+            {shown && shown.roomNo === null && (
               <Box sx={{ mt: 2 }}>
-                <ApiErrorAlert title="The group was not priced" error={refusal} />
+                <ApiErrorAlert title={refusal ? "The group was not priced" : "The rooms were not held"} error={shown} />
               </Box>
             )}
           </CardContent>
@@ -322,7 +316,7 @@ function GroupFlow({ membership }: { membership: Membership }) {
       </form>
 
       {quote && (
-        <QuoteSummary quote={quote} held={held} pending={holdPending} onHold={() => void hold()} timeZone={membership.timeZone} />
+        <QuoteSummary quote={quote} held={held} pending={holdAction.pending} onHold={() => void hold()} timeZone={membership.timeZone} />
       )}
       {held && <ConfirmGroup membership={membership} held={held} groupName={name.trim() || null} />}
     </>
@@ -541,58 +535,49 @@ function ConfirmGroup({ membership, held, groupName }: { membership: Membership;
   const [guest, setGuest] = useState<GuestForm>({ fullName: "", email: "", phone: "", specialRequests: "" });
   const [touched, setTouched] = useState(false);
   const errors = validateGuest(guest);
-  const confirmKey = useRef(new ActionKey());
-  const releaseKey = useRef(new ActionKey());
-  const inFlight = useRef(false);
-  const [pending, setPending] = useState<"confirm" | "release" | null>(null);
-  const [error, setError] = useState<{ title: string; error: ShownError } | null>(null);
+  // Confirming and releasing: one user action each, one idempotency key each (keyedAction.tsx).
+  const confirmAction = useKeyedAction();
+  const releaseAction = useKeyedAction();
+  const pending = confirmAction.pending ? "confirm" : releaseAction.pending ? "release" : null;
+  const busy = () => confirmAction.running() || releaseAction.running();
   const bookingGroupId = held.hold.bookingGroupId;
 
   async function confirm(event: FormEvent) {
     event.preventDefault();
     setTouched(true);
-    if (inFlight.current || Object.keys(validateGuest(guest)).length > 0) return;
-    inFlight.current = true;
-    setPending("confirm");
-    setError(null);
+    if (busy() || Object.keys(validateGuest(guest)).length > 0) return;
+    releaseAction.setError(() => null);
     const contact = {
       fullName: guest.fullName.trim(),
       email: guest.email.trim() || null,
       phone: guest.phone.trim() || null,
       specialRequests: guest.specialRequests.trim() || null,
     };
-    try {
-      const idempotencyKey = confirmKey.current.keyFor({ bookingGroupId, ...contact });
+    await confirmAction.run(async (keyFor) => {
+      const idempotencyKey = keyFor({ bookingGroupId, ...contact });
       const rooms = await dataProvider.confirmGroup({ bookingGroupId, holdToken: held.hold.holdToken, idempotencyKey, ...contact });
       notify(`Group ${held.hold.groupCode}${groupName ? ` (${groupName})` : ""} booked: ${plural(rooms.length, "room")} for ${contact.fullName}.`, { type: "success" });
       void queryClient.invalidateQueries({ queryKey: ["frontDeskDay"] });
       void queryClient.invalidateQueries({ queryKey: ["tapeChart"] });
       navigate(groupPath(bookingGroupId));
-    } catch (caught) {
-      confirmKey.current.failed(refusedByApi(caught));
-      setError({ title: "The group was not confirmed", error: shownError(caught) });
-      inFlight.current = false;
-      setPending(null);
-    }
+    });
   }
 
   async function release() {
-    if (inFlight.current) return;
-    inFlight.current = true;
-    setPending("release");
-    setError(null);
-    try {
-      await dataProvider.cancelGroup({ bookingGroupId, reason: "Group hold released at the desk", idempotencyKey: releaseKey.current.keyFor({ bookingGroupId }) });
+    if (busy()) return;
+    confirmAction.setError(() => null);
+    await releaseAction.run(async (keyFor) => {
+      await dataProvider.cancelGroup({ bookingGroupId, reason: "Group hold released at the desk", idempotencyKey: keyFor({ bookingGroupId }) });
       notify("Hold released: the rooms are free again.", { type: "info" });
       navigate(0);
-    } catch (caught) {
-      releaseKey.current.failed(refusedByApi(caught));
-      setError({ title: "The hold was not released", error: shownError(caught) });
-      inFlight.current = false;
-      setPending(null);
-    }
+    });
   }
 
+  const error = confirmAction.error
+    ? { title: "The group was not confirmed", error: confirmAction.error }
+    : releaseAction.error
+      ? { title: "The hold was not released", error: releaseAction.error }
+      : null;
   const show = (field: keyof GuestForm) => ((touched || guest[field] !== "") && errors[field] ? errors[field] : undefined);
   return (
     <Card component="section" aria-labelledby="booker-heading" data-testid="group-booker">
