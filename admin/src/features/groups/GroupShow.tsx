@@ -36,6 +36,7 @@ import { useState, type FormEvent } from "react";
 import { Title, useCanAccess, useDataProvider, useNotify } from "react-admin";
 import { Link as RouterLink, useParams } from "react-router-dom";
 import { ActionDialog } from "../../ui/ActionDialog.tsx";
+import { Figure } from "../../ui/Figure.tsx";
 import { ErrorAlert, shownError, type ShownError } from "../../ui/ApiErrorAlert.tsx";
 import { QueryError, SectionHeading, WithProperty } from "../../ui/Section.tsx";
 import { ScrollBox } from "../../ui/ScrollBox.tsx";
@@ -94,19 +95,6 @@ function Group({ id, membership }: { id: string; membership: Membership }) {
   if (query.isPending) return <><Title title="Group" /><LinearProgress sx={{ m: 2 }} /></>;
   if (query.isError) return <><Title title="Group" /><QueryError error={query.error} title={`No such group at ${membership.propertyName}`} /></>;
   return <GroupDetails group={query.data} membership={membership} />;
-}
-
-function Figure({ label, value, testId }: { label: string; value: string; testId?: string }) {
-  return (
-    <Grid size={{ xs: 6, sm: 3 }}>
-      <Typography variant="caption" color="text.secondary" component="div">
-        {label}
-      </Typography>
-      <Typography variant="h6" component="div" data-testid={testId}>
-        {value}
-      </Typography>
-    </Grid>
-  );
 }
 
 function GroupDetails({ group, membership }: { group: BookingGroupNode; membership: Membership }) {

@@ -34,6 +34,7 @@ import { useState, type ReactNode } from "react";
 import { Title, useCanAccess, useDataProvider, useNotify } from "react-admin";
 import { Link as RouterLink, useParams } from "react-router-dom";
 import { ActionDialog } from "../../ui/ActionDialog.tsx";
+import { Figure } from "../../ui/Figure.tsx";
 import { QueryError, SectionHeading, WithProperty } from "../../ui/Section.tsx";
 import { ReservationStatusChip } from "../../ui/StatusChip.tsx";
 import { formatDate, formatMoney, formatTimestamp, todayIn } from "../../ui/format.ts";
@@ -90,19 +91,6 @@ function Profile({ id, membership }: { id: string; membership: Membership }) {
         </CardContent>
       </Card>
     </Stack>
-  );
-}
-
-function Figure({ label, value, testId }: { label: string; value: string; testId?: string }) {
-  return (
-    <Grid size={{ xs: 6, sm: 3 }}>
-      <Typography variant="caption" color="text.secondary" component="div">
-        {label}
-      </Typography>
-      <Typography variant="h6" component="div" data-testid={testId}>
-        {value}
-      </Typography>
-    </Grid>
   );
 }
 
