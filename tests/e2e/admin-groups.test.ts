@@ -10,8 +10,9 @@
 // the Today board of the arrival day lists them with the code;
 // one room is cancelled on its own page (the group's page follows live),
 // then the group (each room's fee shown first). On a phone (390×844): the
-// group screen and page with no sideways scroll. A housekeeper has no menu
-// entry and no page; another property's group id is "not found". Axe on
+// group screen and page with no sideways scroll. An accountant reads a
+// group's page without its actions; a housekeeper has no menu entry and no
+// page; another property's group id is "not found". Axe on
 // every screen. Screenshots docs/screenshots/admin-groups-*.png.
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -276,6 +277,19 @@ describe("who may not", () => {
     await page.getByText("No such group at Harbour View Hotel").waitFor();
     await page.goto(`${server.url}/admin/groups/not-a-uuid`);
     await page.getByText("No such group at Harbour View Hotel").waitFor();
+  });
+
+  it("an accountant reads a group's page but neither cancels it nor edits its rooming list, and has no New group", async () => {
+    const accountant = await db.ownerPool.query<{ id: string }>("insert into app_public.users (email, display_name) values ('accountant-groups@test.example', 'Ana Accounts') returning id");
+    await db.ownerPool.query("insert into app_public.property_memberships (property_id, user_id, role) values ($1, $2, 'accountant')", [h.propertyId, accountant.rows[0]!.id]);
+    const group = await db.ownerPool.query<{ id: string; group_code: string }>("select id, group_code from app_public.booking_groups where property_id = $1 order by created_at desc limit 1", [h.propertyId]);
+    const { page } = await signInToConsole(await context("desktop"), server.url, await withPassword(db.ownerPool, accountant.rows[0]!.id));
+    await expect(page.getByRole("menuitem", { name: "New group" }).count()).resolves.toBe(0);
+    await page.goto(`${server.url}/admin/groups/${group.rows[0]!.id}`);
+    await page.getByTestId("group-code").filter({ hasText: group.rows[0]!.group_code }).waitFor();
+    await page.getByTestId("group-room-row").first().waitFor();
+    await expect(page.getByTestId("cancel-group").count()).resolves.toBe(0);
+    await expect(page.getByTestId("edit-room-guest").count()).resolves.toBe(0);
   });
 
   it("a housekeeper has no menu entry and no page", async () => {
