@@ -137,7 +137,7 @@ function GroupDetails({ group, membership }: { group: BookingGroupNode; membersh
             <Figure label="Rooms" value={`${live.length} of ${rooms.length}`} testId="group-rooms-count" />
             <Figure label="Total" value={group.totalAmount === null ? "—" : formatMoney(group.totalAmount, currency)} testId="group-total" />
             <Figure label="Balance due" value={formatMoney(balance, currency)} testId="group-balance" />
-            <Figure label="Booked" value={group.confirmedAt ? formatDate(group.confirmedAt.slice(0, 10)) : "on hold"} />
+            <Figure label="Booked" value={group.confirmedAt ? formatTimestamp(group.confirmedAt, membership.timeZone) : "on hold"} />
           </Grid>
           <Typography variant="body2" data-testid="group-contact">
             Booker: {group.contactName ?? "—"}
@@ -183,7 +183,7 @@ function GroupDetails({ group, membership }: { group: BookingGroupNode; membersh
           )}
         </CardContent>
       </Card>
-      {cancelling && <CancelGroupDialog group={group} rooms={rooms} timeZone={membership.timeZone} onClose={() => setCancelling(false)} />}
+      {cancelling && <CancelGroupDialog group={group} rooms={rooms} currency={currency} timeZone={membership.timeZone} onClose={() => setCancelling(false)} />}
     </Stack>
   );
 }
@@ -341,13 +341,12 @@ function GuestNameCell({ room, bookerName, editable }: { room: GroupRoomNode; bo
 }
 
 /** Cancels every held or confirmed room, each by its own terms: what each costs is shown first. */
-function CancelGroupDialog({ group, rooms, timeZone, onClose }: { group: BookingGroupNode; rooms: GroupRoomNode[]; timeZone: string; onClose(): void }) {
+function CancelGroupDialog({ group, rooms, currency, timeZone, onClose }: { group: BookingGroupNode; rooms: GroupRoomNode[]; currency: string; timeZone: string; onClose(): void }) {
   const dataProvider = useDataProvider<KeeprDataProvider>();
   const queryClient = useQueryClient();
   const notify = useNotify();
   const [reason, setReason] = useState("");
   const toCancel = rooms.filter(cancellable);
-  const currency = toCancel[0]?.currency ?? "EUR";
   const fees = toCancel.reduce((sum, r) => sum + BigInt(r.cancellationPenaltyNow ?? "0"), 0n);
   const blocking = rooms.filter((r) => r.status === "checked_in" || r.status === "checked_out" || r.status === "no_show");
   return (
