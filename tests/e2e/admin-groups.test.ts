@@ -17,7 +17,7 @@
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
-import { axeViolations, endBrowserTest, launchBrowser, untilQuiet, waitUntil } from "../helpers/browser.ts";
+import { axeViolations, endBrowserTest, expectAccessible, launchBrowser, waitUntil } from "../helpers/browser.ts";
 import { signInToConsole, withPassword } from "../helpers/console.ts";
 import { addDays, confirmGroup, createHotel, holdGroup, localDate, quoteGroup, type Hotel } from "../helpers/booking.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/db.ts";
@@ -40,14 +40,6 @@ const shot = async (page: Page, name: string) => {
   await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
   await page.screenshot({ path: path.join(screenshots, `admin-groups-${name}.png`), animations: "disabled", fullPage: true });
 };
-
-async function expectAccessible(page: Page) {
-  await untilQuiet(page, 400);
-  await page.waitForFunction(() =>
-    (globalThis as unknown as { document: { getAnimations(): Array<{ playState: string }> } }).document.getAnimations().every((x) => x.playState !== "running"),
-  );
-  expect(await axeViolations(page)).toEqual([]);
-}
 
 const sidewaysOverflow = (page: Page) =>
   page.evaluate(() => {

@@ -45,6 +45,7 @@ import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { Title, useCanAccess, useCreatePath, useDataProvider, useNotify } from "react-admin";
 import { useNavigate, useSearchParams } from "react-router-dom";
 import { formatDate, formatMoney, formatTimestamp, humanize, todayIn } from "../../ui/format.ts";
+import { visuallyHidden } from "../../ui/visuallyHidden.ts";
 import { useCurrentProperty } from "../../platform/useCurrentProperty.ts";
 import type { Membership } from "../../platform/authProvider.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
@@ -89,7 +90,6 @@ interface Held {
 
 /** Read by screen readers, not shown. */
 // (sx reads width: 1 as 100%: pixels are written out.)
-const visuallyHidden = { position: "absolute", width: "1px", height: "1px", overflow: "hidden", clip: "rect(0 0 0 0)", whiteSpace: "nowrap" } as const;
 
 const emailPattern = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const phonePattern = /^\+?[0-9 ()./-]{5,30}$/;
