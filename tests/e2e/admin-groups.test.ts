@@ -203,7 +203,7 @@ describe("the front desk on a desktop", () => {
     await watcher.goto(`${server.url}/admin/groups/${groupId}`);
     await watcher.getByTestId("group-rooms-count").filter({ hasText: "3 of 3" }).waitFor();
     await page.goto(`${server.url}/admin/groups/${groupId}`);
-    await page.getByRole("link", { name: /^Room 2, reservation/ }).click();
+    await page.getByRole("link", { name: /^2\. [A-Z0-9]+: the reservation of room 2$/ }).click();
     await page.getByTestId("reservation-group").filter({ hasText: groupCode }).waitFor();
     await page.getByRole("button", { name: "Cancel" }).first().click();
     await page.getByRole("dialog").locator('[data-confirm="cancel"]').click();
@@ -242,7 +242,7 @@ describe("the front desk on a phone", () => {
     await page.getByLabel("Party: adults").fill("5");
     await page.getByTestId("suggest-rooms").click();
     await page.getByTestId("combinations").waitFor();
-    await page.getByRole("button", { name: /^Use option 1/ }).click();
+    await page.getByRole("button", { name: /^Use these rooms: option 1,/ }).click();
     await page.getByTestId("quote-group").click();
     await page.getByTestId("group-total").waitFor();
     expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);

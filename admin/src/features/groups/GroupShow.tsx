@@ -195,7 +195,7 @@ function useRoomParts(room: GroupRoomNode, bookerName: string | null) {
   const charged = room.status === "cancelled" || room.status === "no_show" ? room.penaltyAmount ?? "0" : room.totalAmount;
   return {
     link: (
-      <Link component={RouterLink} to={reservationPath(room.rowId)} aria-label={`Room ${room.roomNo}, reservation ${room.confirmationCode ?? ""}`}>
+      <Link component={RouterLink} to={reservationPath(room.rowId)} aria-label={`${room.roomNo}. ${room.confirmationCode ?? "held"}: the reservation of room ${room.roomNo}`}>
         {room.roomNo}. {room.confirmationCode ?? "held"}
       </Link>
     ),

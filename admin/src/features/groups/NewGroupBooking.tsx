@@ -474,7 +474,7 @@ function PartySuggestions({ membership, arrival, departure, onUse }: { membershi
                 <Typography variant="body2" sx={{ flex: 1 }}>
                   {plural(c.rooms.length, "room")}: {c.roomTypeNames.filter(Boolean).join(" + ")} · sleeps {c.capacity} · <strong>{formatMoney(c.totalAmount, c.currency)}</strong>
                 </Typography>
-                <Button size="small" variant="outlined" onClick={() => onUse(c)} aria-label={`Use option ${c.rank}: ${c.roomTypeNames.filter(Boolean).join(" + ")}`}>
+                <Button size="small" variant="outlined" onClick={() => onUse(c)} aria-label={`Use these rooms: option ${c.rank}, ${c.roomTypeNames.filter(Boolean).join(" + ")}`}>
                   Use these rooms
                 </Button>
               </Stack>

@@ -48,7 +48,7 @@ function groupCell(r: Reservation) {
       to={groupPath(r.group.rowId)}
       onClick={(e) => e.stopPropagation()}
       data-testid="group-link"
-      aria-label={`Group ${r.group.groupCode}${r.group.name ? ` (${r.group.name})` : ""}, room ${r.roomNo ?? ""}`}
+      aria-label={`${r.group.groupCode}${r.roomNo !== null ? ` · ${r.roomNo}` : ""}: group${r.group.name ? ` ${r.group.name}` : ""}${r.roomNo !== null ? `, room ${r.roomNo}` : ""}`}
     >
       {r.group.groupCode}
       {r.roomNo !== null ? ` · ${r.roomNo}` : ""}
