@@ -163,7 +163,7 @@ it("filters to free cancellation, breakfast and a balcony, by keyboard; kept aft
 it("a party no room sleeps is told what each room sleeps, and searches for a party one room takes; a party of three which rooms are too small", async () => {
   const ctx = await browser.newContext({ viewport: desktop, deviceScaleFactor: 1, locale: "en-GB", timezoneId: "Europe/Lisbon" });
   const { page, errors } = await open(ctx, url(6, 3));
-  await expect(page.getByTestId("search-status").textContent()).resolves.toBe("No room sleeps 9 guests: the largest sleep 4. Book a room at a time for a large party.");
+  await expect(page.getByTestId("search-status").textContent()).resolves.toBe("No single room sleeps 9 guests (the largest sleep 4): book several rooms together, as proposed below.");
   const tooSmall = page.getByTestId("too-small");
   await expect(tooSmall.locator("li").allTextContents()).resolves.toEqual([
     "Family Suite (Ribeira Hotel): at most 4 guests",

@@ -729,7 +729,13 @@ it("loads fast and does not shift: time to interactive, results, layout shift an
     await ctx.close();
   }
   const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
-  const js = build.assets.filter((a) => a.file.endsWith(".js"));
+  // The first page's JavaScript: index.html's script and the chunks it preloads (the multi-room pages are chunks
+  // of their own, loaded only when a page needs them: listed, not counted).
+  const html = await (await fetch(`${server.url}/`)).text();
+  const firstPage = new Set([...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]));
+  const all = build.assets.filter((a) => a.file.endsWith(".js"));
+  const js = all.filter((a) => firstPage.has(a.file));
+  const lazy = all.filter((a) => !firstPage.has(a.file));
   const css = build.assets.filter((a) => a.file.endsWith(".css"));
   const sum = (list: typeof js, key: "bytes" | "gzipBytes") => list.reduce((s, a) => s + a[key], 0);
   console.log(
@@ -741,8 +747,12 @@ it("loads fast and does not shift: time to interactive, results, layout shift an
       `  cumulative layout shift:                        max ${Math.max(...runs.map((r) => r.cls)).toFixed(4)}`,
       `  JavaScript: ${formatKiB(sum(js, "bytes"))} (gzip ${formatKiB(sum(js, "gzipBytes"))}) in ${js.length} files; CSS: ${formatKiB(sum(css, "bytes"))} (gzip ${formatKiB(sum(css, "gzipBytes"))})`,
       ...js.map((a) => `    ${a.file.padEnd(32)} ${formatKiB(a.bytes).padStart(10)}  gzip ${formatKiB(a.gzipBytes).padStart(9)}`),
+      `  loaded when a page needs them: ${formatKiB(sum(lazy, "bytes"))} (gzip ${formatKiB(sum(lazy, "gzipBytes"))})`,
+      ...lazy.map((a) => `    ${a.file.padEnd(32)} ${formatKiB(a.bytes).padStart(10)}  gzip ${formatKiB(a.gzipBytes).padStart(9)}`),
     ].join("\n"),
   );
   expect(Math.max(...runs.map((r) => r.cls))).toBeLessThan(0.1); // "good" by Core Web Vitals
-  expect(sum(js, "gzipBytes")).toBeLessThan(120 * 1024);
+  expect(js.length).toBeGreaterThan(0);
+  // Issue 22's budget: the first page under 90.7 KiB (what it was) + 30 KiB of gzipped JavaScript.
+  expect(sum(js, "gzipBytes")).toBeLessThan((90.7 + 30) * 1024);
 }, 180_000);

@@ -1,12 +1,16 @@
 // The frame of every page: a skip link, the header with the navigation and
 // the language switcher, the page, a footer.
-import { useEffect } from "react";
+import { lazy, Suspense, useEffect } from "react";
 import { languages, useI18n, type Language } from "./i18n.tsx";
 import { BookPage } from "./pages/Book.tsx";
 import { ConfirmationPage } from "./pages/Confirmation.tsx";
 import { ManagePage } from "./pages/Manage.tsx";
 import { SearchPage } from "./pages/Search.tsx";
 import { onLinkClick, useLocation, usePageTitle } from "./router.ts";
+
+// Several rooms in one booking (issue 22): chunks of their own, loaded when a page needs them.
+const GroupBookPage = lazy(() => import("./pages/GroupBook.tsx"));
+const GroupConfirmationPage = lazy(() => import("./pages/Group.tsx").then((m) => ({ default: m.GroupConfirmationPage })));
 
 export function App() {
   const { t, language, setLanguage } = useI18n();
@@ -44,9 +48,17 @@ export function App() {
         {location.path === "/" ? (
           <SearchPage location={location} />
         ) : location.path === "/book" ? (
-          <BookPage location={location} />
+          location.params.has("rooms") ? (
+            <Suspense fallback={<Loading />}><GroupBookPage location={location} /></Suspense>
+          ) : (
+            <BookPage location={location} />
+          )
         ) : location.path === "/confirmation" ? (
-          <ConfirmationPage />
+          location.params.has("group") ? (
+            <Suspense fallback={<Loading />}><GroupConfirmationPage code={location.params.get("group") ?? ""} /></Suspense>
+          ) : (
+            <ConfirmationPage />
+          )
         ) : location.path === "/manage" ? (
           <ManagePage />
         ) : (
@@ -58,6 +70,12 @@ export function App() {
       </footer>
     </>
   );
+}
+
+/** While a page's chunk loads. */
+export function Loading() {
+  const { t } = useI18n();
+  return <p className="placeholder-block" role="status">{t("book.loading")}</p>;
 }
 
 function NotFound() {

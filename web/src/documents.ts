@@ -408,3 +408,157 @@ export const modifyReservation = query<{ modifyReservation: { result: Booking | 
     modifyReservation(input: {reservationId: $reservationId, idempotencyKey: $key, arrival: $arrival, departure: $departure, adults: $adults, children: $children}) { result { ${bookingFields} } }
   }`,
 );
+
+// Several rooms of one stay: a booking group (docs/booking.md, "Group and multi-room bookings").
+
+/** One room of a group as the guest chose it: its rate plan (so its room type) and who sleeps there. */
+export interface GroupRoom {
+  ratePlanId: string;
+  adults: number;
+  children: number;
+  guestName?: string | null;
+}
+
+export interface RoomCombination {
+  rank: number;
+  rooms: GroupRoom[];
+  roomTypeNames: string[];
+  capacity: number;
+  currency: string;
+  totalAmount: Minor;
+}
+
+/** A party too big for one room: the cheapest ways to sleep it in several (cached like a search: it reads only public prices and units left). */
+export const roomCombinations = query<
+  { roomCombinations: { nodes: Array<RoomCombination | null> } | null },
+  { propertyId: string; arrival: IsoDate; departure: IsoDate; adults: number; children: number }
+>(
+  "RoomCombinations",
+  `query RoomCombinations($propertyId: UUID!, $arrival: Date!, $departure: Date!, $adults: Int!, $children: Int!) {
+    roomCombinations(propertyId: $propertyId, arrival: $arrival, departure: $departure, adults: $adults, children: $children, maxResults: 3) {
+      nodes { rank rooms { ratePlanId adults children } roomTypeNames capacity currency totalAmount }
+    }
+  }`,
+  { cacheable: true },
+);
+
+export interface GroupQuote {
+  propertyId: string;
+  nights: number;
+  currency: string;
+  roomAmount: Minor;
+  feesAmount: Minor;
+  taxesAmount: Minor;
+  totalAmount: Minor;
+  rooms: Array<{ roomNo: number; guestName: string | null; quote: Quote & { roomTypeId: string; ratePlanId: string; adults: number; children: number } }>;
+  validUntil: Timestamp | null;
+  quoteToken: string | null;
+}
+
+export const quoteGroup = query<{ quoteGroup: GroupQuote | null }, { rooms: GroupRoom[]; arrival: IsoDate; departure: IsoDate }>(
+  "QuoteGroup",
+  `query QuoteGroup($rooms: [GroupRoomInput]!, $arrival: Date!, $departure: Date!) {
+    quoteGroup(rooms: $rooms, arrival: $arrival, departure: $departure) {
+      propertyId nights currency roomAmount feesAmount taxesAmount totalAmount validUntil quoteToken
+      rooms { roomNo guestName quote { roomTypeId ratePlanId adults children ${quoteFields} } }
+    }
+  }`,
+);
+
+export interface GroupHold {
+  bookingGroupId: string;
+  groupCode: string;
+  expiresAt: Timestamp;
+  currency: string;
+  totalAmount: Minor;
+  reservationIds: string[];
+  /** Proof of having made the group hold, which confirmGroup asks for: kept like a single hold's (storage.ts). */
+  holdToken: string | null;
+}
+
+export const createGroupHold = query<{ createGroupHold: { result: GroupHold | null } | null }, { quoteToken: string; key: string }>(
+  "CreateGroupHold",
+  `mutation CreateGroupHold($quoteToken: String!, $key: String!) {
+    createGroupHold(input: {quoteToken: $quoteToken, idempotencyKey: $key, minutes: 15}) {
+      result { bookingGroupId groupCode expiresAt currency totalAmount reservationIds holdToken }
+    }
+  }`,
+);
+
+export const confirmGroup = query<
+  { confirmGroup: { result: Array<Booking | null> | null } | null },
+  { bookingGroupId: string; key: string; fullName: string; email: string; phone: string | null; specialRequests: string | null; holdToken: string | null }
+>(
+  "ConfirmGroup",
+  `mutation ConfirmGroup($bookingGroupId: UUID!, $key: String!, $fullName: String!, $email: String!, $phone: String, $specialRequests: String, $holdToken: String) {
+    confirmGroup(input: {bookingGroupId: $bookingGroupId, idempotencyKey: $key, fullName: $fullName, email: $email, phone: $phone, specialRequests: $specialRequests, holdToken: $holdToken}) {
+      result { ${bookingFields} }
+    }
+  }`,
+);
+
+export const cancelGroup = query<{ cancelGroup: { result: Array<Booking | null> | null } | null }, { bookingGroupId: string; key: string; reason: string | null }>(
+  "CancelGroup",
+  `mutation CancelGroup($bookingGroupId: UUID!, $key: String!, $reason: String) {
+    cancelGroup(input: {bookingGroupId: $bookingGroupId, idempotencyKey: $key, reason: $reason}) { result { ${bookingFields} } }
+  }`,
+);
+
+export const setRoomGuestName = query<{ setRoomGuestName: { result: { rowId: string; guestName: string | null } | null } | null }, { reservationId: string; guestName: string | null }>(
+  "SetRoomGuestName",
+  `mutation SetRoomGuestName($reservationId: UUID!, $guestName: String) {
+    setRoomGuestName(input: {reservationId: $reservationId, guestName: $guestName}) { result { rowId guestName } }
+  }`,
+);
+
+export interface GroupRoomBooking {
+  rowId: string;
+  roomNo: number;
+  guestName: string | null;
+  confirmationCode: string | null;
+  status: Reservation["status"];
+  arrival: IsoDate;
+  departure: IsoDate;
+  nights: number;
+  adults: number;
+  children: number;
+  currency: string;
+  totalAmount: Minor;
+  cancellationPenaltyNow: Minor | null;
+  penaltyAmount: Minor | null;
+  refundAmount: Minor | null;
+  cancellationPolicy: Reservation["cancellationPolicy"];
+  ratePlan: { name: string; mealPlan: MealPlan } | null;
+  roomType: { name: string; maxOccupancy: number } | null;
+}
+
+export interface BookingGroup {
+  rowId: string;
+  groupCode: string;
+  name: string | null;
+  contactName: string | null;
+  contactEmail: string | null;
+  contactPhone: string | null;
+  confirmedAt: Timestamp | null;
+  totalAmount: Minor | null;
+  propertyByPropertyId: Reservation["propertyByPropertyId"] & { currency: string };
+  rooms: { nodes: Array<GroupRoomBooking | null> };
+}
+
+/** The group a group token (lookupBooking with a group code) may read, with its rooms in rooming-list order. */
+export const myGroup = query<{ bookingGroupByRowId: BookingGroup | null }, { id: string }>(
+  "MyGroup",
+  `query MyGroup($id: UUID!) {
+    bookingGroupByRowId(rowId: $id) {
+      rowId groupCode name contactName contactEmail contactPhone confirmedAt totalAmount
+      propertyByPropertyId { rowId name city address timeZone currency checkInTime checkOutTime contactEmail contactPhone }
+      rooms(orderBy: ROOM_NO_ASC) {
+        nodes {
+          rowId roomNo guestName confirmationCode status arrival departure nights adults children currency totalAmount
+          cancellationPenaltyNow penaltyAmount refundAmount cancellationPolicy
+          ratePlan { name mealPlan } roomType { name maxOccupancy }
+        }
+      }
+    }
+  }`,
+);

@@ -18,8 +18,11 @@ export async function loadBooking(session: Session): Promise<Reservation | null>
   return data.currentBooking ?? null;
 }
 
-/** Pays what is due now with the card, or keeps it on file; returns the session with its keys. */
-export async function payWithCard(session: Session, card: CardToken): Promise<Session> {
+/**
+ * Pays what is due now with the card, or keeps it on file; returns the session with its keys. save keeps the
+ * session (with its keys, before each request) where it lives: the tab's booking, or a room of a group.
+ */
+export async function payWithCard(session: Session, card: CardToken, save: (session: Session) => void = saveSession): Promise<Session> {
   const booking = await loadBooking(session);
   if (!booking) return session;
   const intents = booking.paymentIntents.nodes.filter((i): i is PaymentIntent => !!i);
@@ -29,16 +32,16 @@ export async function payWithCard(session: Session, card: CardToken): Promise<Se
     for (const intent of due) {
       const keyed = keyFor(next.payKeys![intent.rowId], { intent: intent.rowId, token: card.id });
       next = { ...next, payKeys: { ...next.payKeys, [intent.rowId]: keyed } };
-      saveSession(next); // before the request: a refresh replays this key
+      save(next); // before the request: a refresh replays this key
       await request(pay, { intentId: intent.rowId, paymentToken: card.id, key: keyed.key }, { token: session.token });
     }
   } else if (intents.some((i) => i.status === "requires_payment")) {
     const keyed = keyFor(next.payKeys!.attach, { reservation: booking.rowId, token: card.id });
     next = { ...next, payKeys: { ...next.payKeys, attach: keyed } };
-    saveSession(next);
+    save(next);
     await request(attachPaymentMethod, { reservationId: booking.rowId, paymentToken: card.id, key: keyed.key, cardBrand: card.brand, cardLast4: card.last4 }, { token: session.token });
   }
-  saveSession(next);
+  save(next);
   return next;
 }
 

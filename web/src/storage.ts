@@ -5,7 +5,7 @@
 // never in the URL); and the booking token of the stay being managed
 // (valid 2 hours).
 import type { KeyedInput } from "./keys.ts";
-import type { Booking, GuestDetails, Hold, Quote, StayVariables } from "./documents.ts";
+import type { Booking, GroupHold, GroupQuote, GroupRoom, GuestDetails, Hold, Quote, StayVariables } from "./documents.ts";
 
 export interface CardToken {
   id: string;
@@ -46,6 +46,8 @@ export interface Session {
 
 const draftKey = "keepr.draft";
 const sessionKey = "keepr.booking";
+const groupDraftKey = "keepr.groupDraft";
+const groupSessionKey = "keepr.group";
 
 function read<T>(key: string): T | null {
   try {
@@ -96,4 +98,68 @@ export function tokenExpiry(token: string): number {
     // fall through
   }
   return Date.now() + 2 * 60 * 60 * 1000;
+}
+
+/** Several rooms of one stay, as the guest chose them (the URL says the same: /book?property=…&rooms=…). */
+export interface GroupStay {
+  propertyId: string;
+  arrival: string;
+  departure: string;
+  rooms: GroupRoom[];
+}
+
+/** The booker's details and who sleeps in each room (optional; the booker's name stands otherwise). */
+export interface GroupDetails extends GuestDetails {
+  guestNames: string[];
+}
+
+/** A multi-room booking in progress: like Draft, for a group (quoteGroup, createGroupHold, confirmGroup). */
+export interface GroupDraft {
+  stay: GroupStay;
+  quote?: GroupQuote;
+  holdKey?: KeyedInput;
+  hold?: GroupHold;
+  clockSkew?: number;
+  typed?: GroupDetails;
+  details?: GroupDetails;
+  confirmKey?: KeyedInput;
+  bookings?: Booking[];
+  card?: CardToken;
+}
+
+/**
+ * A confirmed group this tab may manage: the group token (lookupBooking with
+ * the group code) reads the group and its rooms and changes or cancels them;
+ * each room's own booking token (its code and the booker's email) reads and
+ * pays that room's payments, which the group token cannot read.
+ */
+export interface GroupSession {
+  groupId: string;
+  groupCode: string;
+  email: string;
+  token: string;
+  expiresAt: number;
+  /** Each room's session, in room order (filled once the rooms are confirmed). */
+  rooms: Session[];
+  card?: CardToken;
+}
+
+const sameGroupStay = (a: GroupStay, b: GroupStay) => JSON.stringify(a) === JSON.stringify(b);
+
+export function loadGroupDraft(stay: GroupStay): GroupDraft | null {
+  const draft = read<GroupDraft>(groupDraftKey);
+  return draft && sameGroupStay(draft.stay, stay) ? draft : null;
+}
+
+export function saveGroupDraft(draft: GroupDraft | null): void {
+  write(groupDraftKey, draft);
+}
+
+export function loadGroupSession(): GroupSession | null {
+  const session = read<GroupSession>(groupSessionKey);
+  return session && session.expiresAt > Date.now() ? session : null;
+}
+
+export function saveGroupSession(session: GroupSession | null): void {
+  write(groupSessionKey, session);
 }

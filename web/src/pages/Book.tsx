@@ -464,7 +464,7 @@ function paymentText(plan: RatePlanDetails, i18n: ReturnType<typeof useI18n>): s
   return paymentScheduleText(plan, i18n.t);
 }
 
-function Field({ id, label, hint, error, children }: { id: string; label: string; hint?: string; error?: string; children: ReactElement<{ "aria-describedby"?: string; "aria-invalid"?: boolean }> }) {
+export function Field({ id, label, hint, error, children }: { id: string; label: string; hint?: string; error?: string; children: ReactElement<{ "aria-describedby"?: string; "aria-invalid"?: boolean }> }) {
   const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
   return (
     <div className="field">

@@ -6,7 +6,7 @@
 // it succeeds: a double click or a retry changes or cancels once. A booking
 // whose due payment failed shows "Payment due" with its deadline and the card
 // form to pay; the card on file (from the server) can be replaced.
-import { useEffect, useState, type FormEvent } from "react";
+import { lazy, Suspense, useEffect, useState, type FormEvent } from "react";
 import { ApiError } from "../../../shared/api-error.ts";
 import { request } from "../api.ts";
 import { Dialog } from "../components/Dialog.tsx";
@@ -29,16 +29,24 @@ import { addDays, formatDate, formatMoment, formatStay, isIsoDate, isoDate, nigh
 import { useI18n } from "../i18n.tsx";
 import { keyFor, type KeyedInput } from "../keys.ts";
 import { usePageTitle } from "../router.ts";
-import { loadSession, saveSession, tokenExpiry, type Session } from "../storage.ts";
+import { loadGroupSession, loadSession, saveGroupSession, saveSession, tokenExpiry, type GroupSession, type Session } from "../storage.ts";
 import { useBooking } from "../useBooking.ts";
 import { InvoicePdfLink } from "../components/InvoicePdfLink.tsx";
 import { AddToCalendar } from "../components/AddToCalendar.tsx";
+
+// A group of rooms (a group code): its own chunk.
+const GroupManage = lazy(() => import("./Group.tsx").then((m) => ({ default: m.GroupManage })));
 
 export function ManagePage() {
   const i18n = useI18n();
   const { t } = i18n;
   usePageTitle(t("manage.title"));
   const [session, setSession] = useState<Session | null>(() => loadSession());
+  // A group opened in this tab: from its confirmation page (?group=), or looked up by its group code.
+  const [group, setGroup] = useState<GroupSession | null>(() => {
+    const stored = loadGroupSession();
+    return stored && stored.groupCode === new URLSearchParams(window.location.search).get("group") ? stored : null;
+  });
   const { booking, setBooking, error: loadError, refresh } = useBooking(session, {
     everyMs: 1500,
     onError: (error) => {
@@ -54,6 +62,23 @@ export function ManagePage() {
     setBooking(null);
   }, [session, setBooking]);
 
+  const forgetGroup = () => {
+    saveGroupSession(null);
+    setGroup(null);
+    requestAnimationFrame(() => document.getElementById("code")?.focus());
+  };
+
+  if (group && !session) {
+    return (
+      <>
+        <h1 id="page-heading" tabIndex={-1}>{t("manage.title")}</h1>
+        <Suspense fallback={<p className="placeholder-block" role="status">{t("manage.loading")}</p>}>
+          <GroupManage session={group} onForget={forgetGroup} onOpenRoom={setSession} />
+        </Suspense>
+      </>
+    );
+  }
+
   const forget = () => {
     saveSession(null);
     setSession(null);
@@ -67,7 +92,7 @@ export function ManagePage() {
       {!session ? (
         <>
           {loadError instanceof ApiError && loadError.code === "TOKEN_EXPIRED" ? <Alert tone="warning">{t("manage.expired")}</Alert> : null}
-          <LookupForm onFound={setSession} />
+          <LookupForm onFound={setSession} onGroup={setGroup} />
         </>
       ) : !booking ? (
         loadError ? (
@@ -85,7 +110,7 @@ export function ManagePage() {
   );
 }
 
-function LookupForm({ onFound }: { onFound: (session: Session) => void }) {
+function LookupForm({ onFound, onGroup }: { onFound: (session: Session) => void; onGroup: (session: GroupSession) => void }) {
   const i18n = useI18n();
   const { t } = i18n;
   // A link from an email carries the code (never the email): the guest types the email.
@@ -111,6 +136,14 @@ function LookupForm({ onFound }: { onFound: (session: Session) => void }) {
       const token = data.lookupBooking?.result;
       if (!token) {
         setError(t("manage.notFound"));
+        return;
+      }
+      const groupId = groupOfToken(token);
+      if (groupId) {
+        // A group code: the token is the group's (every room of it).
+        const group: GroupSession = { groupId, groupCode: code.trim().toUpperCase(), email: email.trim(), token, expiresAt: tokenExpiry(token), rooms: [] };
+        saveGroupSession(group);
+        onGroup(group);
         return;
       }
       const session: Session = { code: code.trim().toUpperCase(), email: email.trim(), token, expiresAt: tokenExpiry(token), reservationId: "" };
@@ -140,6 +173,16 @@ function LookupForm({ onFound }: { onFound: (session: Session) => void }) {
       <button type="submit" className="button button-primary" disabled={busy}>{busy ? t("manage.finding") : t("manage.find")}</button>
     </form>
   );
+}
+
+/** The booking group a token is for (its booking_group_id claim), or null for a single booking's token. */
+function groupOfToken(token: string): string | null {
+  try {
+    const claims = JSON.parse(atob(token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))) as { booking_group_id?: unknown };
+    return typeof claims.booking_group_id === "string" ? claims.booking_group_id : null;
+  } catch {
+    return null;
+  }
 }
 
 function BookingView({ booking, session, onChanged, onSession, onForget }: {

@@ -8,7 +8,7 @@
 // party no room sleeps is told each room type's maximum; each property says
 // its check-in and check-out times, its policies (children, pets, parking)
 // as its data has them, and how to reach it.
-import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
+import { lazy, Suspense, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { request } from "../api.ts";
 import { Alert, errorText } from "../components/Messages.tsx";
 import { Amenities, Photos } from "../components/Photos.tsx";
@@ -27,6 +27,10 @@ import { formatMoney, minorUnits } from "../../../shared/money.ts";
 import { addDays, formatDate, formatStay, isIsoDate, isoDate, nightsBetween } from "../format.ts";
 import { useI18n } from "../i18n.tsx";
 import { href, navigate, onLinkClick, usePageTitle, type Location } from "../router.ts";
+import { groupHref } from "../groupStay.ts";
+
+// Room combinations for a party no room sleeps: a chunk of its own, loaded only then.
+const RoomCombinations = lazy(() => import("../components/RoomCombinations.tsx"));
 
 export interface SearchParams {
   where: string;
@@ -469,6 +473,11 @@ function ResultsView({
           <div className="property-card skeleton" />
         </div>
       ) : null}
+      {done && done.tooSmall.length > 0 && done.nodes.length === 0 ? (
+        <Suspense fallback={<p className="muted" role="status">{t("group.combos.loading")}</p>}>
+          <RoomCombinations properties={[...new Map(done.tooSmall.map((n) => [n.propertyId, { id: n.propertyId, name: n.propertyName }])).values()]} search={search} />
+        </Suspense>
+      ) : null}
       {done && done.tooSmall.length > 0 ? <TooSmall rooms={done.tooSmall} search={search} alone={done.nodes.length === 0} /> : null}
       {groups.map((group) => (
         <PropertyCard key={group.propertyId} group={group} details={properties[group.propertyId]} nearest={nearest} search={search} nights={done ? done.nights : 0} />
@@ -568,6 +577,13 @@ function PropertyCard({
         const roomDetails = details?.roomTypesByPropertyId.nodes.find((r) => r?.rowId === room.roomTypeId) ?? undefined;
         return <RoomCard key={room.roomTypeId} room={room} details={roomDetails ?? undefined} nearest={nearest} search={search} nights={nights} />;
       })}
+      {details?.kind !== "vacation_rental" ? (
+        <p className="several-rooms">
+          <a href={groupHref({ propertyId: group.propertyId, arrival: search.arrival, departure: search.departure, rooms: [] })} onClick={onLinkClick} data-testid="several-rooms">
+            {t("group.several", { property: group.propertyName })}
+          </a>
+        </p>
+      ) : null}
     </article>
   );
 }

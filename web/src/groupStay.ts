@@ -1,0 +1,41 @@
+// Several rooms of one stay in the URL (/book?property=…&arrival=…&departure=…&rooms=…):
+// each room as <rate plan id>.<adults>.<children>, comma-separated, so a
+// proposed combination is a link, the back button works and a refresh keeps
+// the choice. An empty rooms= opens the rooms chooser.
+import { isIsoDate } from "./format.ts";
+import type { GroupRoom } from "./documents.ts";
+import { href } from "./router.ts";
+import type { GroupStay } from "./storage.ts";
+
+/** What quoteGroup takes at most. */
+export const maxRooms = 20;
+
+export function groupHref(stay: GroupStay): string {
+  return href("/book", {
+    property: stay.propertyId,
+    arrival: stay.arrival,
+    departure: stay.departure,
+    rooms: stay.rooms.map((r) => `${r.ratePlanId}.${r.adults}.${r.children}`).join(",") || "-",
+  });
+}
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The stay of a /book URL with rooms=, or null when it is not one (a malformed room is dropped). */
+export function groupStayOf(params: URLSearchParams): GroupStay | null {
+  const propertyId = params.get("property") ?? "";
+  const arrival = params.get("arrival");
+  const departure = params.get("departure");
+  const raw = params.get("rooms");
+  if (raw === null || !uuid.test(propertyId) || !isIsoDate(arrival) || !isIsoDate(departure)) return null;
+  const rooms: GroupRoom[] = [];
+  for (const part of raw.split(",").slice(0, maxRooms)) {
+    const [ratePlanId = "", a = "", c = ""] = part.split(".");
+    const adults = Number(a);
+    const children = Number(c);
+    if (uuid.test(ratePlanId) && Number.isInteger(adults) && adults >= 1 && adults <= 12 && Number.isInteger(children) && children >= 0 && children <= 10) {
+      rooms.push({ ratePlanId, adults, children });
+    }
+  }
+  return { propertyId, arrival, departure, rooms };
+}

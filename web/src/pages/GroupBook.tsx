@@ -1,0 +1,582 @@
+// Booking several rooms of one stay (issue 22), as the single-room flow books
+// one: choose the rooms (room type and rate, adults and children each, at most
+// what each room sleeps), one price (quoteGroup: each room's price and the
+// total), one hold of every room or none (createGroupHold) with its countdown,
+// one details step (the booker, and optionally who sleeps in each room), one
+// card and one confirmation (confirmGroup), then each room's payment by its
+// rate plan with that card. Every step keeps its idempotency key in the tab's
+// group draft (storage.ts), so a refresh resumes it and a second click books
+// nothing twice. A lazy chunk: /book?rooms=… loads it.
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
+import { ApiError } from "../../../shared/api-error.ts";
+import { formatMoney, minorUnits } from "../../../shared/money.ts";
+import { isTransient, request } from "../api.ts";
+import { CardError, CardForm, type CardFormHandle } from "../components/CardForm.tsx";
+import { Countdown } from "../components/Countdown.tsx";
+import { Alert, errorText } from "../components/Messages.tsx";
+import { PriceTable } from "../components/PriceTable.tsx";
+import { guestsText } from "../components/StaySummary.tsx";
+import {
+  confirmGroup,
+  createGroupHold,
+  lookupBooking,
+  quoteGroup,
+  ratePlan as ratePlanDoc,
+  search as searchDoc,
+  setRoomGuestName,
+  type Availability,
+  type Booking,
+  type GroupRoom,
+  type RatePlanDetails,
+} from "../documents.ts";
+import { formatDate, formatMoment, nightsBetween } from "../format.ts";
+import { groupHref, groupStayOf, maxRooms } from "../groupStay.ts";
+import { useI18n } from "../i18n.tsx";
+import { keyFor } from "../keys.ts";
+import { payWithCard, paymentPreview } from "../payments.ts";
+import { navigate, onLinkClick, usePageTitle, type Location } from "../router.ts";
+import {
+  loadGroupDraft,
+  saveGroupDraft,
+  saveGroupSession,
+  tokenExpiry,
+  type GroupDetails,
+  type GroupDraft,
+  type GroupSession,
+  type GroupStay,
+  type Session,
+} from "../storage.ts";
+import { Field } from "./Book.tsx";
+import { searchHref } from "./Search.tsx";
+
+type Busy = null | "quote" | "hold" | "card" | "confirm" | "pay";
+
+const emptyDetails = (rooms: number): GroupDetails => ({ fullName: "", email: "", phone: "", specialRequests: "", guestNames: Array.from({ length: rooms }, () => "") });
+
+/** "Room 2 (Suite): …" → 2: the API names the room its error is about. */
+export const roomOfError = (error: unknown) => (error instanceof ApiError ? Number(/^Room (\d+)/.exec(error.message)?.[1] ?? 0) : 0);
+
+export default function GroupBookPage({ location }: { location: Location }) {
+  const i18n = useI18n();
+  const { t, locale } = i18n;
+  usePageTitle(t("group.title"));
+  const stay = useMemo(() => groupStayOf(location.params), [location.params]);
+  const [draft, setDraftState] = useState<GroupDraft | null>(() => (stay && stay.rooms.length > 0 ? (loadGroupDraft(stay) ?? { stay }) : null));
+  const [options, setOptions] = useState<Availability[] | null>(null);
+  const [plans, setPlans] = useState<Record<string, RatePlanDetails>>({});
+  const [busy, setBusy] = useState<Busy>(null);
+  const [problem, setProblem] = useState<unknown>(null);
+  const [expired, setExpired] = useState(false);
+  const [fieldErrors, setFieldErrors] = useState<Partial<Record<"fullName" | "email" | "phone" | "card", string>>>({});
+  const [details, setDetailsState] = useState<GroupDetails>(() => draft?.details ?? draft?.typed ?? emptyDetails(stay?.rooms.length ?? 0));
+  const card = useRef<CardFormHandle>(null);
+  const inFlight = useRef(false);
+  const stepHeading = useRef<HTMLHeadingElement>(null);
+  const focusDetails = useRef(false);
+
+  // A new choice of rooms is a new booking in progress (the URL changed).
+  useEffect(() => {
+    const next = stay && stay.rooms.length > 0 ? (loadGroupDraft(stay) ?? { stay }) : null;
+    setDraftState(next);
+    setDetailsState(next?.details ?? next?.typed ?? emptyDetails(stay?.rooms.length ?? 0));
+    setProblem(null);
+  }, [stay]);
+
+  const setDraft = useCallback((next: GroupDraft | null) => {
+    saveGroupDraft(next);
+    setDraftState(next);
+  }, []);
+
+  const setDetails = (next: GroupDetails) => {
+    setDetailsState(next);
+    if (draft?.hold && !draft.bookings) setDraft({ ...draft, typed: next });
+  };
+
+  // The property's rooms and rates (cacheable, as the search asks them), to choose from and to name the rooms.
+  useEffect(() => {
+    if (!stay) return;
+    const abort = new AbortController();
+    request(searchDoc, { arrival: stay.arrival, departure: stay.departure, adults: 1, children: 0, city: null, propertyId: stay.propertyId }, { signal: abort.signal }).then(
+      (data) => setOptions((data.searchAvailability?.nodes ?? []).filter((n): n is Availability => !!n)),
+      (error: unknown) => !abort.signal.aborted && setProblem(error),
+    );
+    return () => abort.abort();
+  }, [stay?.propertyId, stay?.arrival, stay?.departure]);
+
+  // Each chosen rate's terms (deposit, balance, meal plan) and the property (its name and time zone), cacheable.
+  const planIds = useMemo(() => [...new Set(stay?.rooms.map((r) => r.ratePlanId) ?? [])].sort().join(","), [stay]);
+  useEffect(() => {
+    const abort = new AbortController();
+    for (const id of planIds ? planIds.split(",") : []) {
+      request(ratePlanDoc, { id }, { signal: abort.signal }).then(
+        (data) => data.ratePlanByRowId && setPlans((p) => ({ ...p, [id]: data.ratePlanByRowId! })),
+        () => {},
+      );
+    }
+    return () => abort.abort();
+  }, [planIds]);
+
+  const getQuote = useCallback(async () => {
+    if (!stay || stay.rooms.length === 0) return;
+    setBusy("quote");
+    setProblem(null);
+    try {
+      const data = await request(quoteGroup, { rooms: stay.rooms.map((r) => ({ ratePlanId: r.ratePlanId, adults: r.adults, children: r.children })), arrival: stay.arrival, departure: stay.departure });
+      if (!data.quoteGroup) throw new ApiError("NOT_FOUND", "No quote.");
+      setDraft({ stay, quote: data.quoteGroup });
+    } catch (error) {
+      setProblem(error);
+    } finally {
+      setBusy(null);
+    }
+  }, [stay, setDraft]);
+
+  useEffect(() => {
+    if (stay && stay.rooms.length > 0 && !draft?.hold && !draft?.quote) void getQuote();
+  }, [stay]); // once per choice of rooms
+
+  const reserve = async () => {
+    if (!draft?.quote?.quoteToken || inFlight.current) return;
+    inFlight.current = true;
+    setBusy("hold");
+    setProblem(null);
+    const holdKey = keyFor(draft.holdKey, draft.quote.quoteToken);
+    const withKey: GroupDraft = { ...draft, holdKey };
+    setDraft(withKey);
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const sentAt = Date.now();
+          const data = await request(createGroupHold, { quoteToken: draft.quote.quoteToken, key: holdKey.key });
+          const hold = data.createGroupHold?.result;
+          if (!hold) throw new ApiError("NOT_FOUND", "No hold.");
+          const clockSkew = (new Date(hold.expiresAt).getTime() - 15 * 60_000 - (sentAt + Date.now()) / 2) / 1000;
+          setDraft({ ...withKey, hold, clockSkew: Math.abs(clockSkew) < 5 ? 0 : clockSkew });
+          setExpired(false);
+          focusDetails.current = true;
+          return;
+        } catch (error) {
+          if (isTransient(error) && attempt < 2) continue; // the same key replays the hold if the first request arrived
+          throw error;
+        }
+      }
+    } catch (error) {
+      if (error instanceof ApiError && error.code === "QUOTE_EXPIRED") void getQuote();
+      else setProblem(error);
+    } finally {
+      inFlight.current = false;
+      setBusy(null);
+    }
+  };
+
+  const finish = useCallback(async (current: GroupDraft) => {
+    // Confirmed: the group's token (its rooms, their names), each room's token (its payments), then the card.
+    const bookings = current.bookings!;
+    const email = current.details!.email;
+    setBusy("pay");
+    const token = (await request(lookupBooking, { code: current.hold!.groupCode, email })).lookupBooking?.result;
+    if (!token) throw new ApiError("NOT_FOUND", "The booking could not be found.");
+    const session: GroupSession = { groupId: current.hold!.bookingGroupId, groupCode: current.hold!.groupCode, email, token, expiresAt: tokenExpiry(token), rooms: [], ...(current.card ? { card: current.card } : {}) };
+    const names = current.details!.guestNames;
+    for (const [i, booking] of bookings.entries()) {
+      if (names[i]) await request(setRoomGuestName, { reservationId: booking.reservationId, guestName: names[i] }, { token });
+      const roomToken = (await request(lookupBooking, { code: booking.confirmationCode, email })).lookupBooking?.result;
+      if (roomToken) session.rooms.push({ code: booking.confirmationCode, email, token: roomToken, expiresAt: tokenExpiry(roomToken), reservationId: booking.reservationId });
+    }
+    saveGroupSession(session);
+    if (current.card) {
+      for (const [i, room] of session.rooms.entries()) {
+        const save = (next: Session) => {
+          session.rooms[i] = next;
+          saveGroupSession(session);
+        };
+        try {
+          save(await payWithCard(room, current.card, save));
+        } catch {
+          // The booking stands; the confirmation page shows each room's payment and offers another card.
+        }
+      }
+    }
+    saveGroupDraft(null);
+    navigate(`/confirmation?group=${encodeURIComponent(session.groupCode)}`, { replace: true });
+  }, []);
+
+  const confirm = async (event?: FormEvent) => {
+    event?.preventDefault();
+    if (!draft?.hold || inFlight.current) return;
+    const trimmed: GroupDetails = {
+      fullName: details.fullName.trim(), email: details.email.trim(), phone: details.phone.trim(), specialRequests: details.specialRequests.trim(),
+      guestNames: draft.stay.rooms.map((_, i) => (details.guestNames[i] ?? "").trim()),
+    };
+    const errors: typeof fieldErrors = {};
+    if (!trimmed.fullName) errors.fullName = t("book.required");
+    if (!trimmed.email) errors.email = t("book.required");
+    else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(trimmed.email)) errors.email = t("error.INVALID_EMAIL");
+    if (Object.keys(errors).length > 0) {
+      if (!draft.bookings && card.current && !(await card.current.check())) errors.card = t("book.cardFix");
+      setFieldErrors(errors);
+      document.getElementById(errors.fullName ? "fullName" : "email")?.focus();
+      return;
+    }
+    setFieldErrors({});
+    inFlight.current = true;
+    setProblem(null);
+    try {
+      let current: GroupDraft = { ...draft, details: trimmed };
+      if (!current.bookings) {
+        setBusy("card");
+        let cardToken;
+        try {
+          cardToken = await card.current!.tokenize();
+        } catch (error) {
+          const fieldProblem = error instanceof CardError && ["invalid_number", "invalid_expiry", "expired_card", "invalid_cvc"].includes(error.code);
+          setFieldErrors({ card: fieldProblem ? t("book.cardFix") : error instanceof Error ? error.message : String(error) });
+          return;
+        }
+        const { guestNames: _names, ...contact } = trimmed;
+        current = { ...current, card: cardToken, confirmKey: keyFor(current.confirmKey, { group: draft.hold.bookingGroupId, ...contact }) };
+        setDraft(current); // the key is kept before the request: a refresh replays it
+        setBusy("confirm");
+        current = { ...current, bookings: await confirmWithRetry(current) };
+        setDraft(current);
+      }
+      await finish(current);
+    } catch (error) {
+      if (error instanceof ApiError && ["INVALID_EMAIL", "INVALID_NAME", "INVALID_PHONE"].includes(error.code)) {
+        const field = error.code === "INVALID_EMAIL" ? "email" : error.code === "INVALID_NAME" ? "fullName" : "phone";
+        setFieldErrors({ [field]: t(`error.${error.code as "INVALID_EMAIL" | "INVALID_NAME" | "INVALID_PHONE"}`) });
+        document.getElementById(field)?.focus();
+      } else setProblem(error);
+    } finally {
+      inFlight.current = false;
+      setBusy(null);
+    }
+  };
+
+  // A refresh after the confirmation was sent: send it again with the same key (it replays), then pay.
+  const resumed = useRef(false);
+  useEffect(() => {
+    if (resumed.current || !draft?.hold || !draft.confirmKey || !draft.card || !draft.details) return;
+    resumed.current = true;
+    inFlight.current = true;
+    setBusy("confirm");
+    (async () => {
+      let current = draft;
+      if (!current.bookings) current = { ...current, bookings: await confirmWithRetry(current) };
+      setDraft(current);
+      await finish(current);
+    })()
+      .catch(setProblem)
+      .finally(() => {
+        inFlight.current = false;
+        setBusy(null);
+      });
+  }, []); // once, on load
+
+  const step = draft?.hold ? 2 : 1;
+  useEffect(() => {
+    if (step !== 2 || !focusDetails.current) return;
+    focusDetails.current = false;
+    stepHeading.current?.focus();
+  }, [step]);
+
+  if (!stay) {
+    return (
+      <>
+        <h1 id="page-heading" tabIndex={-1}>{t("book.missing")}</h1>
+        <p>{t("book.missingText")}</p>
+        <a className="button" href="/" onClick={onLinkClick}>{t("book.searchAgain")}</a>
+      </>
+    );
+  }
+
+  const propertyName = options?.[0]?.propertyName ?? Object.values(plans)[0]?.roomType?.propertyByPropertyId?.name;
+  const property = Object.values(plans)[0]?.roomType?.propertyByPropertyId ?? null;
+  const quote = draft?.quote;
+  const money = (amount: bigint | string) => formatMoney(amount, quote?.currency ?? property?.currency ?? "EUR", locale);
+  const roomName = (room: GroupRoom | undefined) => (room ? (options?.find((o) => o.ratePlanId === room.ratePlanId)?.roomTypeName ?? plans[room.ratePlanId]?.roomType?.name ?? "") : "");
+  const searchBack = searchHref({ where: `property:${stay.propertyId}`, arrival: stay.arrival, departure: stay.departure, adults: Math.max(1, stay.rooms.reduce((s, r) => s + r.adults, 0)), children: stay.rooms.reduce((s, r) => s + r.children, 0) });
+  // What is charged now: each room by its own rate plan's deposit rules.
+  const preview = quote && property && quote.rooms.every((r) => plans[r.quote.ratePlanId])
+    ? quote.rooms.reduce(
+        (sum, r) => {
+          const plan = plans[r.quote.ratePlanId]!;
+          const p = paymentPreview(minorUnits(r.quote.totalAmount), plan.depositPercent, plan.balanceDueDays, stay.arrival, property.timeZone);
+          return { dueNow: sum.dueNow + p.dueNow, later: sum.later + p.later };
+        },
+        { dueNow: 0n, later: 0n },
+      )
+    : null;
+  const soldOutRoom = problem instanceof ApiError && problem.code === "SOLD_OUT" ? roomOfError(problem) : 0;
+  const guests = stay.rooms.reduce((s, r) => s + r.adults + r.children, 0);
+
+  return (
+    <>
+      <h1 id="page-heading" tabIndex={-1}>{propertyName ?? t("group.title")}</h1>
+      <nav aria-label={t("book.steps")}>
+        <ol className="steps">
+          {[t("group.step1"), t("book.step2"), t("book.step3")].map((label, i) => (
+            <li key={label} className={i + 1 === step ? "current" : i + 1 < step ? "done" : undefined} aria-current={i + 1 === step ? "step" : undefined}>
+              <span className="step-number" aria-hidden="true">{i + 1}</span> {label}
+            </li>
+          ))}
+        </ol>
+      </nav>
+
+      {problem ? (
+        <Alert title={soldOutRoom ? t("group.soldOutTitle") : undefined}>
+          <p data-testid="group-problem">
+            {soldOutRoom ? t("group.soldOut", { no: soldOutRoom, room: roomName(stay.rooms[soldOutRoom - 1]) }) : errorText(problem, i18n)}
+          </p>
+          <p className="actions">
+            <a className="button" href={searchBack} onClick={onLinkClick}>{t("book.searchAgain")}</a>
+          </p>
+        </Alert>
+      ) : null}
+
+      <div className="book-layout">
+        <div className="book-main">
+          {step === 1 ? (
+            <>
+              {options ? <RoomsChooser key={groupHref(stay)} stay={stay} options={options} /> : <p className="placeholder-block" role="status">{t("book.loading")}</p>}
+              {stay.rooms.length > 0 ? (
+                <section aria-labelledby="price-heading" className="panel" data-testid="group-quote">
+                  <h2 id="price-heading">{t("book.price")}</h2>
+                  {quote ? (
+                    <>
+                      {quote.rooms.map((room) => (
+                        <details key={room.roomNo} className="group-room-price">
+                          <summary>
+                            <span>{t("group.roomLine", { no: room.roomNo, room: roomName(stay.rooms[room.roomNo - 1]), guests: guestsText(room.quote.adults, room.quote.children, t) })}</span>
+                            <strong className="num">{money(room.quote.totalAmount)}</strong>
+                          </summary>
+                          <p className="muted small">{plans[room.quote.ratePlanId]?.name}</p>
+                          <PriceTable quote={room.quote} />
+                          <p className="small">
+                            {room.quote.isRefundable && room.quote.freeCancellationUntil && new Date(room.quote.freeCancellationUntil).getTime() > Date.now()
+                              ? t("book.freeUntil", { moment: formatMoment(room.quote.freeCancellationUntil, locale, property?.timeZone), penalty: money(room.quote.lateCancellationPenalty) })
+                              : t("book.nonRefundableCosts", { penalty: money(room.quote.lateCancellationPenalty) })}
+                          </p>
+                        </details>
+                      ))}
+                      <p className="group-total" data-testid="group-total">
+                        <span>{t("group.total", { count: quote.rooms.length, nights: quote.nights })}</span> <strong>{money(quote.totalAmount)}</strong>
+                      </p>
+                      <p className="muted">{t("group.reserveNote", { count: quote.rooms.length })}</p>
+                      <button type="button" className="button button-primary button-large" onClick={reserve} disabled={busy !== null} aria-describedby="reserve-status">
+                        {busy === "hold" ? t("book.reserving") : t("group.reserve", { count: quote.rooms.length })}
+                      </button>
+                      <p id="reserve-status" className="visually-hidden" role="status">{busy === "hold" ? t("book.reserving") : ""}</p>
+                    </>
+                  ) : busy === "quote" ? (
+                    <p role="status" className="placeholder-block">{t("book.loading")}</p>
+                  ) : null}
+                </section>
+              ) : null}
+            </>
+          ) : (
+            <form className="panel" onSubmit={confirm} noValidate aria-labelledby="details-heading">
+              {draft?.hold ? <Countdown expiresAt={draft.hold.expiresAt} clockSkew={draft.clockSkew ?? 0} onExpire={() => setExpired(true)} /> : null}
+              {expired ? <Alert tone="warning">{t("group.holdExpired")}</Alert> : null}
+              <h2 id="details-heading" ref={stepHeading} tabIndex={-1}>{t("book.details")}</h2>
+              {Object.keys(fieldErrors).length > 0 ? <p className="field-error" role="alert">{t("book.fixErrors")}</p> : null}
+              <Field id="fullName" label={t("book.fullName")} error={fieldErrors.fullName}>
+                <input id="fullName" autoComplete="name" required maxLength={200} value={details.fullName} onChange={(e) => setDetails({ ...details, fullName: e.target.value })} />
+              </Field>
+              <Field id="email" label={t("book.email")} hint={t("group.emailHint")} error={fieldErrors.email}>
+                <input id="email" type="email" autoComplete="email" required maxLength={254} value={details.email} onChange={(e) => setDetails({ ...details, email: e.target.value })} />
+              </Field>
+              <Field id="phone" label={t("book.phone")} hint={t("book.phoneHint")} error={fieldErrors.phone}>
+                <input id="phone" type="tel" autoComplete="tel" maxLength={40} value={details.phone} onChange={(e) => setDetails({ ...details, phone: e.target.value })} />
+              </Field>
+              <Field id="specialRequests" label={t("book.requests")}>
+                <textarea id="specialRequests" rows={3} maxLength={1000} value={details.specialRequests} onChange={(e) => setDetails({ ...details, specialRequests: e.target.value })} />
+              </Field>
+              <fieldset className="guest-names">
+                <legend>{t("group.whoSleeps")}</legend>
+                <p className="hint">{t("group.whoSleepsHint")}</p>
+                {draft!.stay.rooms.map((room, i) => (
+                  <Field key={i} id={`guest-${i + 1}`} label={t("group.guestName", { no: i + 1, room: roomName(room) })}>
+                    <input id={`guest-${i + 1}`} autoComplete="off" maxLength={200} value={details.guestNames[i] ?? ""}
+                      onChange={(e) => setDetails({ ...details, guestNames: draft!.stay.rooms.map((_, j) => (j === i ? e.target.value : (details.guestNames[j] ?? ""))) })} />
+                  </Field>
+                ))}
+              </fieldset>
+              <h2>{t("book.card")}</h2>
+              <p className="muted small">{t("book.testCards")}</p>
+              {draft?.bookings ? null : <CardForm ref={card} onSubmit={() => void confirm()} />}
+              {fieldErrors.card ? <p className="field-error" role="alert">{fieldErrors.card}</p> : null}
+              {preview ? (
+                <p className="due">
+                  <strong>{t("book.dueNow", { amount: money(preview.dueNow) })}</strong>
+                  {preview.later > 0n ? <span className="muted"> · {t("book.dueLater", { amount: money(preview.later) })}</span> : null}
+                </p>
+              ) : null}
+              <button type="submit" className="button button-primary button-large" disabled={busy !== null} data-testid="confirm-booking">
+                {busy === "card" ? t("book.checkingCard") : busy === "confirm" ? t("book.confirming") : busy === "pay" ? t("book.paying")
+                  : preview && preview.dueNow > 0n ? t("book.confirmPay", { amount: money(preview.dueNow) }) : t("book.confirm")}
+              </button>
+              <p className="visually-hidden" role="status">
+                {busy === "card" ? t("book.checkingCard") : busy === "confirm" ? t("book.confirming") : busy === "pay" ? t("book.paying") : ""}
+              </p>
+            </form>
+          )}
+        </div>
+        <aside className="book-side panel" aria-labelledby="summary-heading">
+          <h2 id="summary-heading">{t("book.summary")}</h2>
+          <dl className="summary">
+            <div>
+              <dt>{t("book.dates")}</dt>
+              <dd>{formatDate(stay.arrival, locale)} → {formatDate(stay.departure, locale)} ({t("stay.nights", { count: nightsBetween(stay.arrival, stay.departure) })})</dd>
+            </div>
+            <div>
+              <dt>{t("group.rooms")}</dt>
+              <dd>
+                {stay.rooms.length === 0 ? "—" : (
+                  <ol className="plain">
+                    {stay.rooms.map((room, i) => <li key={i}>{roomName(room)} · {guestsText(room.adults, room.children, t)}</li>)}
+                  </ol>
+                )}
+              </dd>
+            </div>
+            {stay.rooms.length > 0 ? <div><dt>{t("book.guests")}</dt><dd>{t("group.guests", { count: guests })}</dd></div> : null}
+            {quote ? (
+              <div className="summary-total">
+                <dt>{t("book.total")}</dt>
+                <dd data-testid="summary-total">{money(quote.totalAmount)}</dd>
+              </div>
+            ) : null}
+          </dl>
+          <p className="muted small">
+            <a href={searchBack} onClick={onLinkClick}>{t("book.searchAgain")}</a>
+          </p>
+        </aside>
+      </div>
+    </>
+  );
+}
+
+/** confirmGroup with the draft's key, retried as is when the answer was lost (it replays). */
+async function confirmWithRetry(draft: GroupDraft): Promise<Booking[]> {
+  const d = draft.details!;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const data = await request(confirmGroup, {
+        bookingGroupId: draft.hold!.bookingGroupId,
+        key: draft.confirmKey!.key,
+        fullName: d.fullName,
+        email: d.email,
+        phone: d.phone || null,
+        specialRequests: d.specialRequests || null,
+        holdToken: draft.hold!.holdToken ?? null,
+      });
+      const bookings = (data.confirmGroup?.result ?? []).filter((b): b is Booking => !!b);
+      if (bookings.length === 0) throw new ApiError("NOT_FOUND", "The booking was not confirmed.");
+      return bookings;
+    } catch (error) {
+      if (isTransient(error) && attempt < 2) continue;
+      throw error;
+    }
+  }
+}
+
+interface RoomChoice {
+  ratePlanId: string;
+  adults: number;
+  children: number;
+}
+
+/**
+ * The rooms, chosen one by one: room type and rate, adults and children (at
+ * most what the room sleeps). "Show the price" puts the choice in the URL,
+ * which prices it.
+ */
+function RoomsChooser({ stay, options }: { stay: GroupStay; options: Availability[] }) {
+  const { t, locale } = useI18n();
+  const bookable = options.filter((o) => o.isBookable);
+  const max = (ratePlanId: string) => options.find((o) => o.ratePlanId === ratePlanId)?.maxOccupancy ?? 1;
+  const first = bookable[0];
+  const [rooms, setRooms] = useState<RoomChoice[]>(() =>
+    stay.rooms.length > 0 ? stay.rooms.map((r) => ({ ...r })) : first ? [{ ratePlanId: first.ratePlanId, adults: Math.min(2, first.maxOccupancy), children: 0 }] : [],
+  );
+  const [announce, setAnnounce] = useState("");
+  const change = (i: number, next: Partial<RoomChoice>) =>
+    setRooms((rs) => rs.map((r, j) => {
+      if (j !== i) return r;
+      const merged = { ...r, ...next };
+      const cap = max(merged.ratePlanId);
+      const adults = Math.min(merged.adults, cap);
+      return { ...merged, adults, children: Math.min(merged.children, cap - adults) };
+    }));
+  const add = () => {
+    if (!first || rooms.length >= maxRooms) return;
+    setRooms((rs) => [...rs, { ratePlanId: first.ratePlanId, adults: Math.min(2, first.maxOccupancy), children: 0 }]);
+    setAnnounce(t("group.added", { no: rooms.length + 1 }));
+    requestAnimationFrame(() => document.getElementById(`room-${rooms.length + 1}-plan`)?.focus());
+  };
+  const remove = (i: number) => {
+    setRooms((rs) => rs.filter((_, j) => j !== i));
+    setAnnounce(t("group.removed", { no: i + 1 }));
+    requestAnimationFrame(() => document.getElementById(`room-${Math.max(1, i)}-plan`)?.focus());
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    navigate(groupHref({ ...stay, rooms }));
+  };
+  const byRoomType = new Map<string, Availability[]>();
+  for (const o of bookable) byRoomType.set(o.roomTypeId, [...(byRoomType.get(o.roomTypeId) ?? []), o]);
+  const unchanged = JSON.stringify(rooms) === JSON.stringify(stay.rooms.map((r) => ({ ratePlanId: r.ratePlanId, adults: r.adults, children: r.children })));
+  return (
+    <form className="panel rooms-chooser" onSubmit={submit} aria-labelledby="rooms-heading" noValidate>
+      <h2 id="rooms-heading">{t("group.chooseRooms")}</h2>
+      {bookable.length === 0 ? <p>{t("search.none")}</p> : null}
+      {rooms.map((room, i) => {
+        const cap = max(room.ratePlanId);
+        const option = options.find((o) => o.ratePlanId === room.ratePlanId);
+        return (
+          <fieldset key={i} className="room-choice" data-testid={`room-${i + 1}`}>
+            <legend>{t("group.room", { no: i + 1 })}</legend>
+            <div className="field field-wide">
+              <label htmlFor={`room-${i + 1}-plan`}>{t("group.roomAndRate")}</label>
+              <select id={`room-${i + 1}-plan`} value={room.ratePlanId} aria-describedby={`room-${i + 1}-sleeps`} onChange={(e) => change(i, { ratePlanId: e.target.value })}>
+                {[...byRoomType.values()].map((rates) => (
+                  <optgroup key={rates[0]!.roomTypeId} label={rates[0]!.roomTypeName}>
+                    {rates.map((o) => (
+                      <option key={o.ratePlanId} value={o.ratePlanId}>
+                        {o.roomTypeName} · {o.ratePlanName}{o.totalAmount ? ` · ${t("group.from", { amount: formatMoney(o.totalAmount, o.currency, locale) })}` : ""}
+                      </option>
+                    ))}
+                  </optgroup>
+                ))}
+                {option && !option.isBookable ? <option value={option.ratePlanId}>{option.roomTypeName} · {option.ratePlanName}</option> : null}
+              </select>
+              <p id={`room-${i + 1}-sleeps`} className="hint">
+                {t("group.sleeps", { count: cap })}{option ? ` · ${t("search.unitsLeft", { count: option.unitsLeft })}` : ""}
+              </p>
+            </div>
+            <div className="field field-small">
+              <label htmlFor={`room-${i + 1}-adults`}>{t("search.adults")}</label>
+              <select id={`room-${i + 1}-adults`} value={room.adults} onChange={(e) => change(i, { adults: Number(e.target.value) })}>
+                {Array.from({ length: cap }, (_, n) => n + 1).map((n) => <option key={n} value={n}>{n}</option>)}
+              </select>
+            </div>
+            <div className="field field-small">
+              <label htmlFor={`room-${i + 1}-children`}>{t("search.children")}</label>
+              <select id={`room-${i + 1}-children`} value={room.children} onChange={(e) => change(i, { children: Number(e.target.value) })}>
+                {Array.from({ length: cap - room.adults + 1 }, (_, n) => n).map((n) => <option key={n} value={n}>{n}</option>)}
+              </select>
+            </div>
+            {rooms.length > 1 ? (
+              <button type="button" className="button button-small" onClick={() => remove(i)}>{t("group.remove", { no: i + 1 })}</button>
+            ) : null}
+          </fieldset>
+        );
+      })}
+      <p className="actions">
+        <button type="button" className="button" onClick={add} disabled={!first || rooms.length >= maxRooms}>{t("group.add")}</button>
+        <button type="submit" className={unchanged ? "button" : "button button-primary"} disabled={rooms.length === 0}>{t("group.showPrice")}</button>
+      </p>
+      <p className="visually-hidden" role="status">{announce}</p>
+    </form>
+  );
+}
