@@ -217,9 +217,18 @@ describe("a party of 6 adults and 3 children", () => {
     await page.getByRole("button", { name: "Find my booking" }).click();
     await page.getByTestId("group-room-2").waitFor();
     await expect(page.getByTestId("group-rooms-count").textContent()).resolves.toBe("2 rooms");
-    await expect(page.getByTestId("group-cancel-fee").textContent()).resolves.toBe(`Cancelling all 2 rooms now costs ${euros(0)} in all.`);
+    await expect(page.getByTestId("group-cancel-fee").textContent()).resolves.toBe(`Cancelling both rooms now costs ${euros(0)} in all.`);
     await shots(page, "05-manage");
     await expectAccessible(page, "group manage");
+
+    // One room opened on its own (its payments, invoices and changes), then back to the group.
+    const room1Code = (await page.getByTestId("group-room-1").locator(".code-inline").textContent())!;
+    await page.getByRole("button", { name: "Payments and changes of room 1 (Family Suite)" }).click();
+    await expect(page.locator("#booking-heading").textContent()).resolves.toBe(`Booking ${room1Code}`);
+    await page.getByTestId("booking-status").waitFor();
+    await expectAccessible(page, "a room of the group opened");
+    await page.getByTestId("manage-done").click();
+    await page.getByTestId("group-room-1").waitFor();
 
     // Room 2 alone: the fee first, in a dialog; the other room stays booked.
     await page.getByRole("button", { name: "Cancel room 2…" }).click();
@@ -230,7 +239,7 @@ describe("a party of 6 adults and 3 children", () => {
     await page.getByRole("status").filter({ hasText: "Room 2 is cancelled. Cancellation fee: €0.00. The other rooms stay booked." }).waitFor();
     await waitUntil(async () => (await page.getByTestId("group-room-2").getAttribute("data-status")) === "cancelled", "room 2 cancelled");
     await expect(page.getByTestId("group-room-1").getAttribute("data-status")).resolves.toBe("confirmed");
-    await expect(page.getByTestId("group-cancel-fee").textContent()).resolves.toBe(`Cancelling all 1 room now costs ${euros(0)} in all.`);
+    await expect(page.getByTestId("group-cancel-fee").textContent()).resolves.toBe(`Cancelling the last room now costs ${euros(0)} in all.`);
 
     // Then all that is left.
     await page.getByRole("button", { name: "Cancel all rooms…" }).click();

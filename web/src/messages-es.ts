@@ -108,7 +108,7 @@ export const es: Catalog = {
   "group.cancelRoomConfirm": "Cancelar la habitación",
   "group.cancelledRoom": "La habitación {no} está cancelada. Gastos de cancelación: {penalty}. Las demás habitaciones siguen reservadas.",
   "group.cancelAll": "Cancelar toda la reserva",
-  "group.cancelAllFee": "Cancelar {count, plural, one {# habitación} other {las # habitaciones}} ahora cuesta {penalty} en total.",
+  "group.cancelAllFee": "Cancelar {count, plural, one {la última habitación} other {las # habitaciones}} ahora cuesta {penalty} en total.",
   "group.cancelAllOpen": "Cancelar todas las habitaciones…",
   "group.cancelAllDialog": "¿Cancelar {count, plural, one {la habitación} other {las # habitaciones}}?",
   "group.cancelAllConfirm": "Cancelar {count, plural, one {la habitación} other {las # habitaciones}}",

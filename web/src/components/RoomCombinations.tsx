@@ -55,13 +55,13 @@ function PropertyCombinations({ property, search }: { property: { id: string; na
         <p data-testid="combinations-none">{t("group.combos.none", { guests })}</p>
       ) : null}
       {state.state === "done" && state.nodes.length > 0 ? (
-        <ul className="combos">
+        <ul className="rates combos">
           {state.nodes.map((combo) => {
             const total = formatMoney(combo.totalAmount, combo.currency, locale);
             const names = combo.roomTypeNames.join(" + ");
             const label = t("group.combos.option", { count: combo.rooms.length, names });
             return (
-              <li key={combo.rank} className="combo" data-testid="combination">
+              <li key={combo.rank} className="rate combo" data-testid="combination">
                 <div className="combo-info">
                   <p className="rate-name">{label}</p>
                   <ul className="muted small combo-rooms">
