@@ -347,6 +347,11 @@ it("a room sold out meanwhile is named and nothing is held; a forged rooms= link
   await page.locator("#room-1-plan").waitFor();
   await expect(page.getByTestId("group-quote").count()).resolves.toBe(0);
   await expect(page.locator("img[src=x]").count()).resolves.toBe(0);
+  // Another hotel's rate under this hotel's name: nothing to book.
+  const other = await createHotel(db.ownerPool);
+  await page.goto(`${server.url}/book?property=${hotel.propertyId}&arrival=${arrival}&departure=${addDays(arrival, 2)}&rooms=${other.ratePlanId}.2.0`);
+  await page.locator("h1", { hasText: "This stay is not available" }).waitFor();
+  await expect(page.getByRole("button", { name: /^Reserve/ }).count()).resolves.toBe(0);
   expect(errors).toEqual([]);
   await ctx.close();
 }, 120_000);

@@ -171,6 +171,9 @@ it("a party no room sleeps is told what each room sleeps, and searches for a par
     expect.stringMatching(/^(Double Room \(Ribeira Hotel\)|Attic Room \(Alfama Guesthouse\)): at most 2 guests$/),
   ]);
   expect(await page.locator("main").textContent()).not.toContain("Nothing is free");
+  // Each hotel's room combinations (a chunk loaded now), then the page as the guest sees it.
+  await page.locator("[data-testid=combinations][aria-busy=false]").nth(1).waitFor(); // both hotels answered
+  await expect(page.locator('[data-testid=combinations][data-property="Ribeira Hotel"] [data-testid=combination] .rate-name').first().textContent()).resolves.toMatch(/^\d rooms: /);
   await shots(page, "large-party");
   await expectAccessible(page, "search large party");
   await tooSmall.getByRole("link", { name: "Search rooms for 4" }).click();

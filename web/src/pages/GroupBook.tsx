@@ -280,7 +280,10 @@ export default function GroupBookPage({ location }: { location: Location }) {
     stepHeading.current?.focus();
   }, [step]);
 
-  if (!stay) {
+  // A link whose rates are another property's than the one it names (forged or stale) books nothing.
+  const foreign = !!stay && (Object.values(plans).some((p) => p.roomType?.propertyByPropertyId?.rowId !== stay.propertyId)
+    || (!!draft?.quote && draft.quote.propertyId !== stay.propertyId));
+  if (!stay || foreign) {
     return (
       <>
         <h1 id="page-heading" tabIndex={-1}>{t("book.missing")}</h1>
