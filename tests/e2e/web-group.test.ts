@@ -15,14 +15,14 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { Browser, BrowserContext, Frame, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { Worker } from "../../worker/runner.ts";
 import { endBrowserTest, waitUntil } from "../helpers/browser.ts";
 import { addDays, createHotel, hold, localDate, quote, quoteGroup, type Hotel } from "../helpers/booking.ts";
 import { actAs, inCommit, type TestDatabase } from "../helpers/db.ts";
 import { startTestWorker } from "../helpers/jobs.ts";
 import type { TestServer } from "../helpers/server.ts";
-import { desktop, expectAccessible, openGuestApp, phone, screenshot, startGuestAppTest } from "../helpers/web-app.ts";
+import { cardFrame, desktop, expectAccessible, openGuestApp, phone, screenshot, startGuestAppTest, tabTo, tabToText } from "../helpers/web-app.ts";
 
 let db: TestDatabase;
 let server: TestServer;
@@ -41,12 +41,6 @@ async function context(options: { locale?: string; viewport?: { width: number; h
   return ctx;
 }
 
-const cardFrame = (page: Page): Frame => {
-  const frame = page.frames().find((f) => f.url().includes("/simulated-provider/card-form"));
-  if (!frame) throw new Error("no card form frame");
-  return frame;
-};
-
 /** Desktop and phone screenshots of one state (docs/screenshots/web-group-<name>-desktop|phone.png). */
 async function shots(page: Page, name: string): Promise<void> {
   const size = page.viewportSize() ?? desktop;
@@ -59,24 +53,6 @@ async function shots(page: Page, name: string): Promise<void> {
     await screenshot(page, `web-group-${name}-${suffix}`, { fullPage: !framed });
   }
   await page.setViewportSize(size);
-}
-
-/** Tab (forward) until the focus is on the element with this id. */
-async function tabTo(page: Page, id: string): Promise<void> {
-  for (let i = 0; i < 120; i++) {
-    if ((await page.evaluate<string | undefined>("document.activeElement?.id")) === id) return;
-    await page.keyboard.press("Tab");
-  }
-  throw new Error(`#${id} not reached by Tab`);
-}
-
-/** Tab until the focused element's text is this. */
-async function tabToText(page: Page, text: string): Promise<void> {
-  for (let i = 0; i < 120; i++) {
-    if ((await page.evaluate<string | undefined>("document.activeElement?.textContent?.trim()")) === text) return;
-    await page.keyboard.press("Tab");
-  }
-  throw new Error(`"${text}" not reached by Tab`);
 }
 
 const searchUrl = (arrival: string, nights: number, adults: number, children: number) =>

@@ -12,7 +12,7 @@ import { endBrowserTest, waitForValue } from "../helpers/browser.ts";
 import { addDays, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 import { actAs, inCommit, type TestDatabase } from "../helpers/db.ts";
 import type { TestServer } from "../helpers/server.ts";
-import { desktop, expectAccessible, openGuestApp, phone, screenshot, startGuestAppTest } from "../helpers/web-app.ts";
+import { desktop, expectAccessible, openGuestApp, phone, screenshot, startGuestAppTest, tabTo, tabToText } from "../helpers/web-app.ts";
 
 let db: TestDatabase;
 let server: TestServer;
@@ -37,24 +37,6 @@ const priceOf = async (arrival: string, departure: string, adults: number, child
   (await q<{ total_amount: string }>("select total_amount from app_public.quote($1, $2, $3, $4, $5)", [hotel.ratePlanId, arrival, departure, adults, children]))[0]!.total_amount;
 
 const shot = (page: Page, name: string) => screenshot(page, `web-guest-party-${name}`);
-
-/** Tab (forward) until the focus is on the element with this id: the keyboard's way there. */
-async function tabTo(page: Page, id: string): Promise<void> {
-  for (let i = 0; i < 80; i++) {
-    if ((await page.evaluate<string | undefined>("document.activeElement?.id")) === id) return;
-    await page.keyboard.press("Tab");
-  }
-  throw new Error(`#${id} not reached by Tab`);
-}
-
-/** Tab until the focused element's text is this. */
-async function tabToText(page: Page, text: string): Promise<void> {
-  for (let i = 0; i < 80; i++) {
-    if ((await page.evaluate<string | undefined>("document.activeElement?.textContent?.trim()")) === text) return;
-    await page.keyboard.press("Tab");
-  }
-  throw new Error(`"${text}" not reached by Tab`);
-}
 
 async function findBooking(ctx: BrowserContext, code: string, email: string, byKeyboard: boolean): Promise<{ page: Page; errors: string[] }> {
   const { page, errors } = await openGuestApp(ctx, `${server.url}/manage?code=${code}`);

@@ -56,3 +56,28 @@ export async function screenshot(page: Page, name: string, options: { fullPage?:
   await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: options.fullPage ?? true, animations: "disabled" });
   expect(await page.evaluate<number>("document.documentElement.scrollWidth - document.documentElement.clientWidth")).toBeLessThanOrEqual(0);
 }
+
+/** Tab (forward) until the focus is on the element with this id: the keyboard's way there. */
+export async function tabTo(page: Page, id: string): Promise<void> {
+  for (let i = 0; i < 120; i++) {
+    if ((await page.evaluate<string | undefined>("document.activeElement?.id")) === id) return;
+    await page.keyboard.press("Tab");
+  }
+  throw new Error(`#${id} not reached by Tab`);
+}
+
+/** Tab until the focused element's text is this. */
+export async function tabToText(page: Page, text: string): Promise<void> {
+  for (let i = 0; i < 120; i++) {
+    if ((await page.evaluate<string | undefined>("document.activeElement?.textContent?.trim()")) === text) return;
+    await page.keyboard.press("Tab");
+  }
+  throw new Error(`"${text}" not reached by Tab`);
+}
+
+/** The payment provider's hosted card form, a frame of the page. */
+export function cardFrame(page: Page): Frame {
+  const frame = page.frames().find((f) => f.url().includes("/simulated-provider/card-form"));
+  if (!frame) throw new Error("no card form frame");
+  return frame;
+}

@@ -6,10 +6,11 @@
 // (storage.ts), so a refresh resumes it and a double click or a second
 // Enter never books or charges twice. A room taken by someone else in the
 // meantime ("just taken") or a lost hold says so and offers to try again.
-import { cloneElement, useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type ReactElement } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { ApiError } from "../../../shared/api-error.ts";
 import { isTransient, request } from "../api.ts";
-import { CardError, CardForm, type CardFormHandle } from "../components/CardForm.tsx";
+import { CardForm, type CardFormHandle } from "../components/CardForm.tsx";
+import { cardErrorText, checkDetails, ConfirmButton, ContactFields, type ConfirmBusy, type DetailErrors } from "../components/GuestDetails.tsx";
 import { Countdown } from "../components/Countdown.tsx";
 import { Alert, errorText } from "../components/Messages.tsx";
 import { Amenities, Photos } from "../components/Photos.tsx";
@@ -56,7 +57,7 @@ type Problem =
   | { kind: "missing" }
   | { kind: "error"; error: unknown };
 
-type Busy = null | "quote" | "hold" | "card" | "confirm" | "pay";
+type Busy = ConfirmBusy;
 
 const emptyDetails: GuestDetails = { fullName: "", email: "", phone: "", specialRequests: "" };
 
@@ -70,7 +71,7 @@ export function BookPage({ location }: { location: Location }) {
   const [busy, setBusy] = useState<Busy>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<Partial<Record<keyof GuestDetails | "card", string>>>({});
+  const [fieldErrors, setFieldErrors] = useState<DetailErrors>({});
   const [details, setDetailsState] = useState<GuestDetails>(() => draft?.details ?? draft?.typed ?? emptyDetails);
   const [expired, setExpired] = useState(false);
   const card = useRef<CardFormHandle>(null);
@@ -203,11 +204,7 @@ export function BookPage({ location }: { location: Location }) {
   const confirm = async (event?: FormEvent) => {
     event?.preventDefault();
     if (!draft?.hold || inFlight.current) return;
-    const trimmed: GuestDetails = { fullName: details.fullName.trim(), email: details.email.trim(), phone: details.phone.trim(), specialRequests: details.specialRequests.trim() };
-    const errors: typeof fieldErrors = {};
-    if (!trimmed.fullName) errors.fullName = t("book.required");
-    if (!trimmed.email) errors.email = t("book.required");
-    else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(trimmed.email)) errors.email = t("error.INVALID_EMAIL");
+    const { trimmed, errors } = checkDetails(details, t);
     if (Object.keys(errors).length > 0) {
       // Every error at once: the card form shows the card's too (without tokenizing it).
       if (!draft.booking && card.current && !(await card.current.check())) errors.card = t("book.cardFix");
@@ -227,8 +224,7 @@ export function BookPage({ location }: { location: Location }) {
           cardToken = await card.current!.tokenize();
         } catch (error) {
           // The card's fields say what is wrong, each under its field in the provider's form.
-          const fieldProblem = error instanceof CardError && ["invalid_number", "invalid_expiry", "expired_card", "invalid_cvc"].includes(error.code);
-          setFieldErrors({ card: fieldProblem ? t("book.cardFix") : error instanceof Error ? error.message : String(error) });
+          setFieldErrors({ card: cardErrorText(error, t) });
           return;
         }
         const input = { reservationId: draft.hold.reservationId, ...trimmed };
@@ -372,18 +368,7 @@ export function BookPage({ location }: { location: Location }) {
               {expired ? <Alert tone="warning">{t("book.holdExpired")}</Alert> : null}
               <h2 id="details-heading" ref={stepHeading} tabIndex={-1}>{t("book.details")}</h2>
               {Object.keys(fieldErrors).length > 0 ? <p className="field-error" role="alert">{t("book.fixErrors")}</p> : null}
-              <Field id="fullName" label={t("book.fullName")} error={fieldErrors.fullName}>
-                <input id="fullName" autoComplete="name" required maxLength={200} value={details.fullName} onChange={(e) => setDetails({ ...details, fullName: e.target.value })} />
-              </Field>
-              <Field id="email" label={t("book.email")} hint={t("book.emailHint")} error={fieldErrors.email}>
-                <input id="email" type="email" autoComplete="email" required maxLength={254} value={details.email} onChange={(e) => setDetails({ ...details, email: e.target.value })} />
-              </Field>
-              <Field id="phone" label={t("book.phone")} hint={t("book.phoneHint")} error={fieldErrors.phone}>
-                <input id="phone" type="tel" autoComplete="tel" maxLength={40} value={details.phone} onChange={(e) => setDetails({ ...details, phone: e.target.value })} />
-              </Field>
-              <Field id="specialRequests" label={t("book.requests")}>
-                <textarea id="specialRequests" rows={3} maxLength={1000} value={details.specialRequests} onChange={(e) => setDetails({ ...details, specialRequests: e.target.value })} />
-              </Field>
+              <ContactFields details={details} onChange={setDetails} errors={fieldErrors} emailHint={t("book.emailHint")} />
               <h2>{t("book.card")}</h2>
               <p className="muted small">{t("book.testCards")}</p>
               {draft?.booking ? null : <CardForm ref={card} onSubmit={() => void confirm()} />}
@@ -394,20 +379,7 @@ export function BookPage({ location }: { location: Location }) {
                   {preview.later > 0n ? <span className="muted"> · {t("book.dueLater", { amount: money(preview.later) })}</span> : null}
                 </p>
               ) : null}
-              <button type="submit" className="button button-primary button-large" disabled={busy !== null} data-testid="confirm-booking">
-                {busy === "card"
-                  ? t("book.checkingCard")
-                  : busy === "confirm"
-                    ? t("book.confirming")
-                    : busy === "pay"
-                      ? t("book.paying")
-                      : preview && preview.dueNow > 0n
-                        ? t("book.confirmPay", { amount: money(preview.dueNow) })
-                        : t("book.confirm")}
-              </button>
-              <p className="visually-hidden" role="status">
-                {busy === "card" ? t("book.checkingCard") : busy === "confirm" ? t("book.confirming") : busy === "pay" ? t("book.paying") : ""}
-              </p>
+              <ConfirmButton busy={busy} payNow={preview && preview.dueNow > 0n ? money(preview.dueNow) : null} />
             </form>
           )}
         </div>
@@ -462,22 +434,6 @@ async function confirmWithRetry(draft: Draft) {
 
 function paymentText(plan: RatePlanDetails, i18n: ReturnType<typeof useI18n>): string {
   return paymentScheduleText(plan, i18n.t);
-}
-
-export function Field({ id, label, hint, error, children }: { id: string; label: string; hint?: string; error?: string; children: ReactElement<{ "aria-describedby"?: string; "aria-invalid"?: boolean }> }) {
-  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {hint ? <p id={`${id}-hint`} className="hint">{hint}</p> : null}
-      <FieldControl describedBy={describedBy} invalid={!!error}>{children}</FieldControl>
-      {error ? <p id={`${id}-error`} className="field-error">{error}</p> : null}
-    </div>
-  );
-}
-
-function FieldControl({ describedBy, invalid, children }: { describedBy?: string; invalid: boolean; children: ReactElement<{ "aria-describedby"?: string; "aria-invalid"?: boolean }> }) {
-  return cloneElement(children, { "aria-describedby": describedBy, "aria-invalid": invalid || undefined });
 }
 
 function ProblemView({ problem, roomName, timeZone, searchBack, onRetry }: { problem: Problem; roomName: string; timeZone?: string; searchBack: string; onRetry: () => void }) {

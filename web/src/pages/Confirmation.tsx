@@ -20,18 +20,7 @@ export function ConfirmationPage() {
   // Follow the payment while the worker captures it (at most two minutes).
   const { booking, error, refresh } = useBooking(session, { everyMs: 1000, forMs: 120_000 });
 
-  if (!session) {
-    return (
-      <>
-        <h1 id="page-heading" tabIndex={-1}>{t("confirm.noneTitle")}</h1>
-        <p data-testid="confirmation-none">{t("confirm.none")}</p>
-        <p className="actions">
-          <a className="button button-primary" href="/manage" onClick={onLinkClick}>{t("confirm.findIt")}</a>
-          <a className="button" href="/" onClick={onLinkClick}>{t("confirm.another")}</a>
-        </p>
-      </>
-    );
-  }
+  if (!session) return <NoBookingHere />;
 
   return (
     <>
@@ -72,6 +61,21 @@ export function ConfirmationPage() {
       </div>
       <p className="actions">
         <a className="button button-primary" href={href("/manage")} onClick={onLinkClick}>{t("confirm.manage")}</a>
+        <a className="button" href="/" onClick={onLinkClick}>{t("confirm.another")}</a>
+      </p>
+    </>
+  );
+}
+
+/** A confirmation page opened in a tab that made no booking (a new tab, an old link): how to find one. */
+export function NoBookingHere() {
+  const { t } = useI18n();
+  return (
+    <>
+      <h1 id="page-heading" tabIndex={-1}>{t("confirm.noneTitle")}</h1>
+      <p data-testid="confirmation-none">{t("confirm.none")}</p>
+      <p className="actions">
+        <a className="button button-primary" href="/manage" onClick={onLinkClick}>{t("confirm.findIt")}</a>
         <a className="button" href="/" onClick={onLinkClick}>{t("confirm.another")}</a>
       </p>
     </>

@@ -20,6 +20,7 @@ import { keyFor, type KeyedInput } from "../keys.ts";
 import { href, onLinkClick, usePageTitle } from "../router.ts";
 import { loadGroupSession, saveGroupSession, saveSession, tokenExpiry, type GroupSession, type Session } from "../storage.ts";
 import { useBooking } from "../useBooking.ts";
+import { NoBookingHere } from "./Confirmation.tsx";
 
 /** The group a group token reads, loaded and reloaded on demand. */
 function useGroup(session: GroupSession | null, onError?: (error: unknown) => void) {
@@ -116,18 +117,7 @@ export function GroupConfirmationPage({ code }: { code: string }) {
   });
   usePageTitle(session ? t("confirm.title") : t("confirm.noneTitle"));
   const { group, error } = useGroup(session);
-  if (!session) {
-    return (
-      <>
-        <h1 id="page-heading" tabIndex={-1}>{t("confirm.noneTitle")}</h1>
-        <p data-testid="confirmation-none">{t("confirm.none")}</p>
-        <p className="actions">
-          <a className="button button-primary" href="/manage" onClick={onLinkClick}>{t("confirm.findIt")}</a>
-          <a className="button" href="/" onClick={onLinkClick}>{t("confirm.another")}</a>
-        </p>
-      </>
-    );
-  }
+  if (!session) return <NoBookingHere />;
   const rooms = group ? roomsOf(group) : [];
   return (
     <>

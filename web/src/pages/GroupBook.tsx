@@ -11,7 +11,8 @@ import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } fro
 import { ApiError } from "../../../shared/api-error.ts";
 import { formatMoney, minorUnits } from "../../../shared/money.ts";
 import { isTransient, request } from "../api.ts";
-import { CardError, CardForm, type CardFormHandle } from "../components/CardForm.tsx";
+import { CardForm, type CardFormHandle } from "../components/CardForm.tsx";
+import { cardErrorText, checkDetails, ConfirmButton, ContactFields, Field, type ConfirmBusy, type DetailErrors } from "../components/GuestDetails.tsx";
 import { Countdown } from "../components/Countdown.tsx";
 import { Alert, errorText } from "../components/Messages.tsx";
 import { PriceTable } from "../components/PriceTable.tsx";
@@ -46,10 +47,9 @@ import {
   type GroupStay,
   type Session,
 } from "../storage.ts";
-import { Field } from "./Book.tsx";
 import { searchHref } from "./Search.tsx";
 
-type Busy = null | "quote" | "hold" | "card" | "confirm" | "pay";
+type Busy = ConfirmBusy;
 
 const emptyDetails = (rooms: number): GroupDetails => ({ fullName: "", email: "", phone: "", specialRequests: "", guestNames: Array.from({ length: rooms }, () => "") });
 
@@ -67,7 +67,7 @@ export default function GroupBookPage({ location }: { location: Location }) {
   const [busy, setBusy] = useState<Busy>(null);
   const [problem, setProblem] = useState<unknown>(null);
   const [expired, setExpired] = useState(false);
-  const [fieldErrors, setFieldErrors] = useState<Partial<Record<"fullName" | "email" | "phone" | "card", string>>>({});
+  const [fieldErrors, setFieldErrors] = useState<DetailErrors>({});
   const [details, setDetailsState] = useState<GroupDetails>(() => draft?.details ?? draft?.typed ?? emptyDetails(stay?.rooms.length ?? 0));
   const card = useRef<CardFormHandle>(null);
   const inFlight = useRef(false);
@@ -204,14 +204,9 @@ export default function GroupBookPage({ location }: { location: Location }) {
   const confirm = async (event?: FormEvent) => {
     event?.preventDefault();
     if (!draft?.hold || inFlight.current) return;
-    const trimmed: GroupDetails = {
-      fullName: details.fullName.trim(), email: details.email.trim(), phone: details.phone.trim(), specialRequests: details.specialRequests.trim(),
-      guestNames: draft.stay.rooms.map((_, i) => (details.guestNames[i] ?? "").trim()),
-    };
-    const errors: typeof fieldErrors = {};
-    if (!trimmed.fullName) errors.fullName = t("book.required");
-    if (!trimmed.email) errors.email = t("book.required");
-    else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(trimmed.email)) errors.email = t("error.INVALID_EMAIL");
+    const checked = checkDetails(details, t);
+    const errors = checked.errors;
+    const trimmed: GroupDetails = { ...checked.trimmed, guestNames: draft.stay.rooms.map((_, i) => (details.guestNames[i] ?? "").trim()) };
     if (Object.keys(errors).length > 0) {
       if (!draft.bookings && card.current && !(await card.current.check())) errors.card = t("book.cardFix");
       setFieldErrors(errors);
@@ -229,8 +224,7 @@ export default function GroupBookPage({ location }: { location: Location }) {
         try {
           cardToken = await card.current!.tokenize();
         } catch (error) {
-          const fieldProblem = error instanceof CardError && ["invalid_number", "invalid_expiry", "expired_card", "invalid_cvc"].includes(error.code);
-          setFieldErrors({ card: fieldProblem ? t("book.cardFix") : error instanceof Error ? error.message : String(error) });
+          setFieldErrors({ card: cardErrorText(error, t) });
           return;
         }
         const { guestNames: _names, ...contact } = trimmed;
@@ -383,18 +377,7 @@ export default function GroupBookPage({ location }: { location: Location }) {
               {expired ? <Alert tone="warning">{t("group.holdExpired")}</Alert> : null}
               <h2 id="details-heading" ref={stepHeading} tabIndex={-1}>{t("book.details")}</h2>
               {Object.keys(fieldErrors).length > 0 ? <p className="field-error" role="alert">{t("book.fixErrors")}</p> : null}
-              <Field id="fullName" label={t("book.fullName")} error={fieldErrors.fullName}>
-                <input id="fullName" autoComplete="name" required maxLength={200} value={details.fullName} onChange={(e) => setDetails({ ...details, fullName: e.target.value })} />
-              </Field>
-              <Field id="email" label={t("book.email")} hint={t("group.emailHint")} error={fieldErrors.email}>
-                <input id="email" type="email" autoComplete="email" required maxLength={254} value={details.email} onChange={(e) => setDetails({ ...details, email: e.target.value })} />
-              </Field>
-              <Field id="phone" label={t("book.phone")} hint={t("book.phoneHint")} error={fieldErrors.phone}>
-                <input id="phone" type="tel" autoComplete="tel" maxLength={40} value={details.phone} onChange={(e) => setDetails({ ...details, phone: e.target.value })} />
-              </Field>
-              <Field id="specialRequests" label={t("book.requests")}>
-                <textarea id="specialRequests" rows={3} maxLength={1000} value={details.specialRequests} onChange={(e) => setDetails({ ...details, specialRequests: e.target.value })} />
-              </Field>
+              <ContactFields details={details} onChange={setDetails} errors={fieldErrors} emailHint={t("group.emailHint")} />
               <fieldset className="guest-names">
                 <legend>{t("group.whoSleeps")}</legend>
                 <p className="hint">{t("group.whoSleepsHint")}</p>
@@ -415,13 +398,7 @@ export default function GroupBookPage({ location }: { location: Location }) {
                   {preview.later > 0n ? <span className="muted"> · {t("book.dueLater", { amount: money(preview.later) })}</span> : null}
                 </p>
               ) : null}
-              <button type="submit" className="button button-primary button-large" disabled={busy !== null} data-testid="confirm-booking">
-                {busy === "card" ? t("book.checkingCard") : busy === "confirm" ? t("book.confirming") : busy === "pay" ? t("book.paying")
-                  : preview && preview.dueNow > 0n ? t("book.confirmPay", { amount: money(preview.dueNow) }) : t("book.confirm")}
-              </button>
-              <p className="visually-hidden" role="status">
-                {busy === "card" ? t("book.checkingCard") : busy === "confirm" ? t("book.confirming") : busy === "pay" ? t("book.paying") : ""}
-              </p>
+              <ConfirmButton busy={busy} payNow={preview && preview.dueNow > 0n ? money(preview.dueNow) : null} />
             </form>
           )}
         </div>
