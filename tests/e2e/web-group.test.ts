@@ -315,6 +315,9 @@ it("a room sold out meanwhile is named and nothing is held; a forged rooms= link
     "Room 3 (Family Suite) cannot be booked: not enough rooms of this type are free for these dates. Nothing was held or charged. Choose another room type or fewer rooms.",
   );
   expect(await q("select 1 from app_public.reservations where property_id = $1 and group_id is not null and lower(stay) = $2", [hotel.propertyId, arrival])).toHaveLength(0);
+  // That price no longer holds: no "Reserve" until the rooms are priced again.
+  await expect(page.getByRole("button", { name: /^Reserve/ }).count()).resolves.toBe(0);
+  await expect(page.getByRole("button", { name: "Show the price" }).isVisible()).resolves.toBe(true);
   await shots(page, "08-sold-out");
   await expectAccessible(page, "group sold out");
 

@@ -162,7 +162,11 @@ export default function GroupBookPage({ location }: { location: Location }) {
       }
     } catch (error) {
       if (error instanceof ApiError && error.code === "QUOTE_EXPIRED") void getQuote();
-      else setProblem(error);
+      else {
+        // Sold out meanwhile: that price no longer holds; the guest changes the rooms and asks again.
+        if (error instanceof ApiError && error.code === "SOLD_OUT") setDraft({ stay: draft.stay });
+        setProblem(error);
+      }
     } finally {
       inFlight.current = false;
       setBusy(null);
@@ -336,7 +340,7 @@ export default function GroupBookPage({ location }: { location: Location }) {
           {step === 1 ? (
             <>
               {options ? <RoomsChooser key={groupHref(stay)} stay={stay} options={options} /> : <p className="placeholder-block" role="status">{t("book.loading")}</p>}
-              {stay.rooms.length > 0 ? (
+              {stay.rooms.length > 0 && (quote || busy === "quote") ? (
                 <section aria-labelledby="price-heading" className="panel" data-testid="group-quote">
                   <h2 id="price-heading">{t("book.price")}</h2>
                   {quote ? (
