@@ -50,3 +50,19 @@ export function request<TData, TVariables>(
 /** Whether an error is worth retrying as is (the request may not have arrived, the server was busy, or a booking waited too long for a lock: BUSY). */
 export const isTransient = (error: unknown) =>
   error instanceof ApiError && ["NETWORK", "BAD_RESPONSE", "RETRY", "BUSY", "UNAVAILABLE", "TIMEOUT"].includes(error.code);
+
+/**
+ * Sends a keyed booking request again as it is (at most twice more) when the
+ * answer was lost or the server was busy: with the same idempotency key, a
+ * request that did arrive replays its first answer, so nothing happens twice.
+ */
+export async function withRetries<T>(send: () => Promise<T>, times = 2): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      if (isTransient(error) && attempt < times) continue;
+      throw error;
+    }
+  }
+}

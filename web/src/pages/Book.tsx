@@ -8,7 +8,7 @@
 // meantime ("just taken") or a lost hold says so and offers to try again.
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { ApiError } from "../../../shared/api-error.ts";
-import { isTransient, request } from "../api.ts";
+import { request, withRetries } from "../api.ts";
 import { CardForm, type CardFormHandle } from "../components/CardForm.tsx";
 import { cardErrorText, checkDetails, ConfirmButton, ContactFields, type ConfirmBusy, type DetailErrors } from "../components/GuestDetails.tsx";
 import { Countdown } from "../components/Countdown.tsx";
@@ -147,25 +147,19 @@ export function BookPage({ location }: { location: Location }) {
     const withKey: Draft = { ...draft, holdKey };
     setDraft(withKey);
     try {
-      let attempt = 0;
-      for (;;) {
-        try {
-          const sentAt = Date.now();
-          const data = await request(createHold, { quoteToken: draft.quote.quoteToken, key: holdKey.key });
-          const hold = data.createHold?.result;
-          if (!hold) throw new ApiError("NOT_FOUND", "No hold.");
-          // The server's clock, from the hold itself: it expires 15 minutes after it was made.
-          const clockSkew = (new Date(hold.expiresAt).getTime() - 15 * 60_000 - (sentAt + Date.now()) / 2) / 1000;
-          setDraft({ ...withKey, hold, clockSkew: Math.abs(clockSkew) < 5 ? 0 : clockSkew });
-          setExpired(false);
-          focusDetails.current = true;
-          return;
-        } catch (error) {
-          // The same key again: if the first request did arrive, this replays its hold.
-          if (isTransient(error) && attempt++ < 2) continue;
-          throw error;
-        }
-      }
+      // The same key again after a lost answer: if the first request did arrive, this replays its hold.
+      let sentAt = 0;
+      const data = await withRetries(() => {
+        sentAt = Date.now();
+        return request(createHold, { quoteToken: draft.quote!.quoteToken!, key: holdKey.key });
+      });
+      const hold = data.createHold?.result;
+      if (!hold) throw new ApiError("NOT_FOUND", "No hold.");
+      // The server's clock, from the hold itself: it expires 15 minutes after it was made.
+      const clockSkew = (new Date(hold.expiresAt).getTime() - 15 * 60_000 - (sentAt + Date.now()) / 2) / 1000;
+      setDraft({ ...withKey, hold, clockSkew: Math.abs(clockSkew) < 5 ? 0 : clockSkew });
+      setExpired(false);
+      focusDetails.current = true;
     } catch (error) {
       if (error instanceof ApiError && error.code === "SOLD_OUT") await soldOut();
       else if (error instanceof ApiError && error.code === "QUOTE_EXPIRED") void getQuote("expired");
@@ -410,26 +404,19 @@ export function BookPage({ location }: { location: Location }) {
 /** confirmBooking with the draft's key, retried as is when the answer was lost (it replays). */
 async function confirmWithRetry(draft: Draft) {
   const d = draft.details!;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const data = await request(confirmBooking, {
-        reservationId: draft.hold!.reservationId,
-        key: draft.confirmKey!.key,
-        fullName: d.fullName,
-        email: d.email,
-        phone: d.phone || null,
-        specialRequests: d.specialRequests || null,
-        // The proof that this tab made the hold (kept with it in the draft, in sessionStorage).
-        holdToken: draft.hold!.holdToken ?? null,
-      });
-      const booking = data.confirmBooking?.result;
-      if (!booking) throw new ApiError("NOT_FOUND", "The booking was not confirmed.");
-      return booking;
-    } catch (error) {
-      if (isTransient(error) && attempt < 2) continue;
-      throw error;
-    }
-  }
+  const data = await withRetries(() => request(confirmBooking, {
+    reservationId: draft.hold!.reservationId,
+    key: draft.confirmKey!.key,
+    fullName: d.fullName,
+    email: d.email,
+    phone: d.phone || null,
+    specialRequests: d.specialRequests || null,
+    // The proof that this tab made the hold (kept with it in the draft, in sessionStorage).
+    holdToken: draft.hold!.holdToken ?? null,
+  }));
+  const booking = data.confirmBooking?.result;
+  if (!booking) throw new ApiError("NOT_FOUND", "The booking was not confirmed.");
+  return booking;
 }
 
 function paymentText(plan: RatePlanDetails, i18n: ReturnType<typeof useI18n>): string {

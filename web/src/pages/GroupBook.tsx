@@ -10,7 +10,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { ApiError } from "../../../shared/api-error.ts";
 import { formatMoney, minorUnits } from "../../../shared/money.ts";
-import { isTransient, request } from "../api.ts";
+import { request, withRetries } from "../api.ts";
 import { CardForm, type CardFormHandle } from "../components/CardForm.tsx";
 import { cardErrorText, checkDetails, ConfirmButton, ContactFields, Field, type ConfirmBusy, type DetailErrors } from "../components/GuestDetails.tsx";
 import { Countdown } from "../components/Countdown.tsx";
@@ -144,22 +144,18 @@ export default function GroupBookPage({ location }: { location: Location }) {
     const withKey: GroupDraft = { ...draft, holdKey };
     setDraft(withKey);
     try {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          const sentAt = Date.now();
-          const data = await request(createGroupHold, { quoteToken: draft.quote.quoteToken, key: holdKey.key });
-          const hold = data.createGroupHold?.result;
-          if (!hold) throw new ApiError("NOT_FOUND", "No hold.");
-          const clockSkew = (new Date(hold.expiresAt).getTime() - 15 * 60_000 - (sentAt + Date.now()) / 2) / 1000;
-          setDraft({ ...withKey, hold, clockSkew: Math.abs(clockSkew) < 5 ? 0 : clockSkew });
-          setExpired(false);
-          focusDetails.current = true;
-          return;
-        } catch (error) {
-          if (isTransient(error) && attempt < 2) continue; // the same key replays the hold if the first request arrived
-          throw error;
-        }
-      }
+      // The same key again after a lost answer: if the first request did arrive, this replays its hold.
+      let sentAt = 0;
+      const data = await withRetries(() => {
+        sentAt = Date.now();
+        return request(createGroupHold, { quoteToken: draft.quote!.quoteToken!, key: holdKey.key });
+      });
+      const hold = data.createGroupHold?.result;
+      if (!hold) throw new ApiError("NOT_FOUND", "No hold.");
+      const clockSkew = (new Date(hold.expiresAt).getTime() - 15 * 60_000 - (sentAt + Date.now()) / 2) / 1000;
+      setDraft({ ...withKey, hold, clockSkew: Math.abs(clockSkew) < 5 ? 0 : clockSkew });
+      setExpired(false);
+      focusDetails.current = true;
     } catch (error) {
       if (error instanceof ApiError && error.code === "QUOTE_EXPIRED") void getQuote();
       else {
@@ -443,25 +439,18 @@ export default function GroupBookPage({ location }: { location: Location }) {
 /** confirmGroup with the draft's key, retried as is when the answer was lost (it replays). */
 async function confirmWithRetry(draft: GroupDraft): Promise<Booking[]> {
   const d = draft.details!;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const data = await request(confirmGroup, {
-        bookingGroupId: draft.hold!.bookingGroupId,
-        key: draft.confirmKey!.key,
-        fullName: d.fullName,
-        email: d.email,
-        phone: d.phone || null,
-        specialRequests: d.specialRequests || null,
-        holdToken: draft.hold!.holdToken ?? null,
-      });
-      const bookings = (data.confirmGroup?.result ?? []).filter((b): b is Booking => !!b);
-      if (bookings.length === 0) throw new ApiError("NOT_FOUND", "The booking was not confirmed.");
-      return bookings;
-    } catch (error) {
-      if (isTransient(error) && attempt < 2) continue;
-      throw error;
-    }
-  }
+  const data = await withRetries(() => request(confirmGroup, {
+    bookingGroupId: draft.hold!.bookingGroupId,
+    key: draft.confirmKey!.key,
+    fullName: d.fullName,
+    email: d.email,
+    phone: d.phone || null,
+    specialRequests: d.specialRequests || null,
+    holdToken: draft.hold!.holdToken ?? null,
+  }));
+  const bookings = (data.confirmGroup?.result ?? []).filter((b): b is Booking => !!b);
+  if (bookings.length === 0) throw new ApiError("NOT_FOUND", "The booking was not confirmed.");
+  return bookings;
 }
 
 interface RoomChoice {
