@@ -4,7 +4,7 @@
 // a screenshot in docs/screenshots/ of a page that does not scroll sideways.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Frame, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
 import { collectPageErrors, launchBrowser } from "./browser.ts";
 import { createTestDatabase, type TestDatabase } from "./db.ts";
