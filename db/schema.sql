@@ -113,24 +113,24 @@
 --     lock_reservation, masked_registration_card, new_confirmation_code,
 --     no_show_from, notify, notify_all, password_refusal, penalty_base,
 --     post_entry, post_reservation_charges, pre_arrival_at, price_lines,
---     purge_idempotency_keys, quote_for, reallocate_for, record_authorization,
---     record_capture, record_channel_feed_error, record_due_no_shows,
---     record_exports_purged, record_invoice_delivery, record_job_runs,
---     record_no_show, record_notification, record_payment_failure,
---     record_refund, record_refund_failure, refund_overpayment,
---     refuse_guest_change, release_claims, release_expired_holds,
---     release_stale_claims, renumber_tax_accounts, require_staff,
---     room_type_units_left, run_night_audits, schedule_channel_polls,
---     schedule_payments, schedule_stayover_cleaning, set_card_on_file,
---     shift_label, sign, start_attempt, start_due_payments, start_refund,
---     stay_restrictions, sync_channel_feed, tg__create_ledger_accounts,
---     tg__timestamps, tg_channel_feeds__release_blocks,
---     tg_companies__city_ledger_folio, tg_folio_balances__folio_status,
---     tg_guests__updated_by, tg_inventory_claims__reapply_channel_feeds,
---     tg_payment_attempts__notify, tg_postings__check_balanced,
---     tg_postings__folio_balance, tg_properties__add_creator,
---     tg_properties__business_date, tg_properties__check_time_zone,
---     tg_properties__create_ledger_accounts,
+--     purge_idempotency_keys, quote_for, quote_payload, reallocate_for,
+--     record_authorization, record_capture, record_channel_feed_error,
+--     record_due_no_shows, record_exports_purged, record_invoice_delivery,
+--     record_job_runs, record_no_show, record_notification,
+--     record_payment_failure, record_refund, record_refund_failure,
+--     refund_overpayment, refuse_guest_change, release_claims,
+--     release_expired_holds, release_stale_claims, renumber_tax_accounts,
+--     require_staff, room_type_units_left, run_night_audits,
+--     schedule_channel_polls, schedule_payments, schedule_stayover_cleaning,
+--     set_card_on_file, shift_label, sign, start_attempt, start_due_payments,
+--     start_refund, stay_restrictions, sync_channel_feed,
+--     tg__create_ledger_accounts, tg__timestamps,
+--     tg_channel_feeds__release_blocks, tg_companies__city_ledger_folio,
+--     tg_folio_balances__folio_status, tg_guests__updated_by,
+--     tg_inventory_claims__reapply_channel_feeds, tg_payment_attempts__notify,
+--     tg_postings__check_balanced, tg_postings__folio_balance,
+--     tg_properties__add_creator, tg_properties__business_date,
+--     tg_properties__check_time_zone, tg_properties__create_ledger_accounts,
 --     tg_property_memberships__keep_an_owner, tg_rate_calendar__derived_price,
 --     tg_rate_plans__derived, tg_rate_plans__follow_parent,
 --     tg_rate_plans__keep_parent, tg_registration_cards__audit,
@@ -3985,8 +3985,7 @@ AS $function$
 #variable_conflict use_column
 declare
   v_replay jsonb;
-  v_parts text[] := pg_catalog.string_to_array(quote_token, '.');
-  v_payload jsonb;
+  v_payload jsonb := app_private.quote_payload(quote_token, 'desk:');
   v_quote app_public.quote;
   v_unit_id uuid;
   v_override jsonb;
@@ -3995,18 +3994,12 @@ declare
   v_claim app_public.inventory_claims;
   v_hold app_public.hold;
 begin
-  if pg_catalog.array_length(v_parts, 1) is distinct from 2 or app_private.sign('desk:' || v_parts[1]) is distinct from v_parts[2] then
-    raise exception using errcode = 'QUOTE', message = 'This quote token is not valid for a desk hold; get a new quote.';
-  end if;
   v_replay := app_private.idempotency_begin('create_desk_hold', idempotency_key,
                 pg_catalog.jsonb_build_object('quote_token', quote_token, 'minutes', minutes));
   if v_replay is not null then
     return pg_catalog.jsonb_populate_record(null::app_public.hold, v_replay);
   end if;
 
-  v_payload := pg_catalog.convert_from(pg_catalog.decode(
-      pg_catalog.rpad(pg_catalog.translate(v_parts[1], '-_', '+/'), ((pg_catalog.length(v_parts[1]) + 3) / 4) * 4, '='),
-      'base64'), 'UTF8')::jsonb;
   v_quote := pg_catalog.jsonb_populate_record(null::app_public.quote, v_payload);
   v_unit_id := (v_payload ->> 'unit_id')::uuid;
   v_override := nullif(v_payload -> 'override', 'null'::jsonb);
@@ -4137,8 +4130,7 @@ AS $function$
 #variable_conflict use_column
 declare
   v_replay jsonb;
-  v_parts text[] := pg_catalog.string_to_array(quote_token, '.');
-  v_payload jsonb;
+  v_payload jsonb := app_private.quote_payload(quote_token);
   v_group app_public.booking_groups;
   v_room record;
   v_hold app_public.hold;
@@ -4151,17 +4143,11 @@ declare
   v_hint text;
   v_result app_public.group_hold;
 begin
-  if pg_catalog.array_length(v_parts, 1) is distinct from 2 or app_private.sign(v_parts[1]) is distinct from v_parts[2] then
-    raise exception using errcode = 'QUOTE', message = 'This quote token is not valid; get a new quote.';
-  end if;
   v_replay := app_private.idempotency_begin('create_group_hold', idempotency_key,
                 pg_catalog.jsonb_build_object('quote_token', quote_token, 'name', name, 'minutes', minutes));
   if v_replay is not null then
     return pg_catalog.jsonb_populate_record(null::app_public.group_hold, v_replay);
   end if;
-  v_payload := pg_catalog.convert_from(pg_catalog.decode(
-      pg_catalog.rpad(pg_catalog.translate(v_parts[1], '-_', '+/'), ((pg_catalog.length(v_parts[1]) + 3) / 4) * 4, '='),
-      'base64'), 'UTF8')::jsonb;
   if v_payload ->> 'kind' is distinct from 'group' then
     raise exception using errcode = 'QUOTE', message = 'This is not a group quote token; get a group quote.';
   end if;
@@ -4236,25 +4222,17 @@ AS $function$
 #variable_conflict use_column
 declare
   v_replay jsonb;
-  v_parts text[] := pg_catalog.string_to_array(quote_token, '.');
-  v_quote app_public.quote;
+  v_quote app_public.quote := pg_catalog.jsonb_populate_record(null::app_public.quote, app_private.quote_payload(quote_token));
   v_id uuid := gen_random_uuid();
   v_claim app_public.inventory_claims;
   v_hold app_public.hold;
 begin
-  if pg_catalog.array_length(v_parts, 1) is distinct from 2 or app_private.sign(v_parts[1]) is distinct from v_parts[2] then
-    raise exception using errcode = 'QUOTE', message = 'This quote token is not valid; get a new quote.';
-  end if;
   v_replay := app_private.idempotency_begin('create_hold', idempotency_key,
                 pg_catalog.jsonb_build_object('quote_token', quote_token, 'minutes', minutes));
   if v_replay is not null then
     return pg_catalog.jsonb_populate_record(null::app_public.hold, v_replay);
   end if;
 
-  v_quote := pg_catalog.jsonb_populate_record(null::app_public.quote,
-    pg_catalog.convert_from(pg_catalog.decode(
-      pg_catalog.rpad(pg_catalog.translate(v_parts[1], '-_', '+/'), ((pg_catalog.length(v_parts[1]) + 3) / 4) * 4, '='),
-      'base64'), 'UTF8')::jsonb);
   if v_quote.rate_plan_id is null then
     -- Signed by the database but not a room's quote (a group quote's token).
     raise exception using errcode = 'QUOTE', message = 'This is not a quote token of one room; get a new quote.';
@@ -11484,6 +11462,31 @@ begin
 end;
 $function$;
 comment on function app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text) is 'Prices a stay on one rate plan: lines, totals, cancellation terms and units left (no restriction checks), with the front desk''s rate override when given (app_private.price_lines).';
+
+-- ----------------------------------------------------------------------------
+-- function app_private.quote_payload(token text, signed_as text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.quote_payload(token text, signed_as text DEFAULT ''::text)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+declare
+  v_parts text[] := pg_catalog.string_to_array(token, '.');
+begin
+  if pg_catalog.array_length(v_parts, 1) is distinct from 2
+     or app_private.sign(signed_as || v_parts[1]) is distinct from v_parts[2] then
+    raise exception using errcode = 'QUOTE',
+      message = case when signed_as = 'desk:' then 'This quote token is not valid for a desk hold; get a new quote.'
+                     else 'This quote token is not valid; get a new quote.' end;
+  end if;
+  return pg_catalog.convert_from(pg_catalog.decode(
+      pg_catalog.rpad(pg_catalog.translate(v_parts[1], '-_', '+/'), ((pg_catalog.length(v_parts[1]) + 3) / 4) * 4, '='),
+      'base64'), 'UTF8')::jsonb;
+end;
+$function$;
+comment on function app_private.quote_payload(token text, signed_as text) is 'The JSON payload of a signed quote token, its signature checked (QUOTE when not valid); `signed_as` is the prefix it was signed with (''desk:'' for desk quotes).';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.reallocate_for(property_id uuid, room_type_id uuid, stay daterange, kind app_public.claim_kind, reservation_id uuid, expires_at timestamp with time zone, note text)

@@ -19,8 +19,7 @@ as $$
 #variable_conflict use_column
 declare
   v_replay jsonb;
-  v_parts text[] := pg_catalog.string_to_array(quote_token, '.');
-  v_payload jsonb;
+  v_payload jsonb := app_private.quote_payload(quote_token, 'desk:');
   v_quote app_public.quote;
   v_unit_id uuid;
   v_override jsonb;
@@ -29,18 +28,12 @@ declare
   v_claim app_public.inventory_claims;
   v_hold app_public.hold;
 begin
-  if pg_catalog.array_length(v_parts, 1) is distinct from 2 or app_private.sign('desk:' || v_parts[1]) is distinct from v_parts[2] then
-    raise exception using errcode = 'QUOTE', message = 'This quote token is not valid for a desk hold; get a new quote.';
-  end if;
   v_replay := app_private.idempotency_begin('create_desk_hold', idempotency_key,
                 pg_catalog.jsonb_build_object('quote_token', quote_token, 'minutes', minutes));
   if v_replay is not null then
     return pg_catalog.jsonb_populate_record(null::app_public.hold, v_replay);
   end if;
 
-  v_payload := pg_catalog.convert_from(pg_catalog.decode(
-      pg_catalog.rpad(pg_catalog.translate(v_parts[1], '-_', '+/'), ((pg_catalog.length(v_parts[1]) + 3) / 4) * 4, '='),
-      'base64'), 'UTF8')::jsonb;
   v_quote := pg_catalog.jsonb_populate_record(null::app_public.quote, v_payload);
   v_unit_id := (v_payload ->> 'unit_id')::uuid;
   v_override := nullif(v_payload -> 'override', 'null'::jsonb);

@@ -18,8 +18,7 @@ as $$
 #variable_conflict use_column
 declare
   v_replay jsonb;
-  v_parts text[] := pg_catalog.string_to_array(quote_token, '.');
-  v_payload jsonb;
+  v_payload jsonb := app_private.quote_payload(quote_token);
   v_group app_public.booking_groups;
   v_room record;
   v_hold app_public.hold;
@@ -32,17 +31,11 @@ declare
   v_hint text;
   v_result app_public.group_hold;
 begin
-  if pg_catalog.array_length(v_parts, 1) is distinct from 2 or app_private.sign(v_parts[1]) is distinct from v_parts[2] then
-    raise exception using errcode = 'QUOTE', message = 'This quote token is not valid; get a new quote.';
-  end if;
   v_replay := app_private.idempotency_begin('create_group_hold', idempotency_key,
                 pg_catalog.jsonb_build_object('quote_token', quote_token, 'name', name, 'minutes', minutes));
   if v_replay is not null then
     return pg_catalog.jsonb_populate_record(null::app_public.group_hold, v_replay);
   end if;
-  v_payload := pg_catalog.convert_from(pg_catalog.decode(
-      pg_catalog.rpad(pg_catalog.translate(v_parts[1], '-_', '+/'), ((pg_catalog.length(v_parts[1]) + 3) / 4) * 4, '='),
-      'base64'), 'UTF8')::jsonb;
   if v_payload ->> 'kind' is distinct from 'group' then
     raise exception using errcode = 'QUOTE', message = 'This is not a group quote token; get a group quote.';
   end if;

@@ -14,25 +14,17 @@ as $$
 #variable_conflict use_column
 declare
   v_replay jsonb;
-  v_parts text[] := pg_catalog.string_to_array(quote_token, '.');
-  v_quote app_public.quote;
+  v_quote app_public.quote := pg_catalog.jsonb_populate_record(null::app_public.quote, app_private.quote_payload(quote_token));
   v_id uuid := gen_random_uuid();
   v_claim app_public.inventory_claims;
   v_hold app_public.hold;
 begin
-  if pg_catalog.array_length(v_parts, 1) is distinct from 2 or app_private.sign(v_parts[1]) is distinct from v_parts[2] then
-    raise exception using errcode = 'QUOTE', message = 'This quote token is not valid; get a new quote.';
-  end if;
   v_replay := app_private.idempotency_begin('create_hold', idempotency_key,
                 pg_catalog.jsonb_build_object('quote_token', quote_token, 'minutes', minutes));
   if v_replay is not null then
     return pg_catalog.jsonb_populate_record(null::app_public.hold, v_replay);
   end if;
 
-  v_quote := pg_catalog.jsonb_populate_record(null::app_public.quote,
-    pg_catalog.convert_from(pg_catalog.decode(
-      pg_catalog.rpad(pg_catalog.translate(v_parts[1], '-_', '+/'), ((pg_catalog.length(v_parts[1]) + 3) / 4) * 4, '='),
-      'base64'), 'UTF8')::jsonb);
   if v_quote.rate_plan_id is null then
     -- Signed by the database but not a room's quote (a group quote's token).
     raise exception using errcode = 'QUOTE', message = 'This is not a quote token of one room; get a new quote.';

@@ -160,6 +160,13 @@ describe("quote and hold several rooms", () => {
       const single = (await c.query("select quote_token from app_public.quote($1, $2, $3)", [h.ratePlanId, ...nights(h, 10, 2)])).rows[0].quote_token;
       expect(await sqlstateOf(c, "select * from app_public.create_group_hold($1, $2)", [single, newKey()])).toBe("QUOTE");
       expect(await sqlstateOf(c, "select * from app_public.create_group_hold($1, $2)", [q.quote_token.slice(0, -2) + "xx", newKey()])).toBe("QUOTE");
+      // One decoder (app_private.quote_payload) answers both, the same for a token without its signature, an empty one or none.
+      for (const token of ["no-dot", "", null, `${q.quote_token}.extra`]) {
+        for (const fn of ["create_hold", "create_group_hold"]) {
+          expect(await errorOf(c, `select * from app_public.${fn}($1, $2)`, [token, newKey()]))
+            .toEqual({ code: "QUOTE", message: "This quote token is not valid; get a new quote." });
+        }
+      }
     }));
 
   it("a replayed group hold returns the same group; the same key with another quote is refused", () =>
