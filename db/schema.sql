@@ -113,18 +113,18 @@
 --     lock_reservation, masked_registration_card, new_confirmation_code,
 --     no_show_from, notify, notify_all, password_refusal, penalty_base,
 --     post_entry, post_reservation_charges, pre_arrival_at, price_lines,
---     purge_idempotency_keys, quote_for, quote_payload, reallocate_for,
---     record_authorization, record_capture, record_channel_feed_error,
---     record_due_no_shows, record_exports_purged, record_invoice_delivery,
---     record_job_runs, record_no_show, record_notification,
---     record_payment_failure, record_refund, record_refund_failure,
---     refund_overpayment, refuse_guest_change, release_claims,
---     release_expired_holds, release_stale_claims, renumber_tax_accounts,
---     require_staff, room_type_units_left, run_night_audits,
---     schedule_channel_polls, schedule_payments, schedule_stayover_cleaning,
---     set_card_on_file, shift_label, sign, start_attempt, start_due_payments,
---     start_refund, stay_restrictions, sync_channel_feed,
---     tg__create_ledger_accounts, tg__timestamps,
+--     purge_idempotency_keys, quote_for, quote_payload, raise_room_error,
+--     reallocate_for, record_authorization, record_capture,
+--     record_channel_feed_error, record_due_no_shows, record_exports_purged,
+--     record_invoice_delivery, record_job_runs, record_no_show,
+--     record_notification, record_payment_failure, record_refund,
+--     record_refund_failure, refund_overpayment, refuse_guest_change,
+--     release_claims, release_expired_holds, release_stale_claims,
+--     renumber_tax_accounts, require_staff, room_type_units_left,
+--     run_night_audits, schedule_channel_polls, schedule_payments,
+--     schedule_stayover_cleaning, set_card_on_file, shift_label, sign,
+--     start_attempt, start_due_payments, start_refund, stay_restrictions,
+--     sync_channel_feed, tg__create_ledger_accounts, tg__timestamps,
 --     tg_channel_feeds__release_blocks, tg_companies__city_ledger_folio,
 --     tg_folio_balances__folio_status, tg_guests__updated_by,
 --     tg_inventory_claims__reapply_channel_feeds, tg_payment_attempts__notify,
@@ -3159,8 +3159,7 @@ declare
   v_replay jsonb;
   v_group app_public.booking_groups;
   v_room app_public.reservations;
-  v_state text;
-  v_message text;
+  v_detail text;
   v_hint text;
 begin
   v_replay := app_private.idempotency_begin('cancel_group', idempotency_key,
@@ -3182,8 +3181,8 @@ begin
     begin
       perform app_public.cancel_reservation(v_room.id, 'group-cancel:' || pg_catalog.md5(idempotency_key) || ':' || v_room.room_no, reason);
     exception when others then
-      get stacked diagnostics v_state = returned_sqlstate, v_message = message_text, v_hint = pg_exception_hint;
-      raise exception using errcode = v_state, message = pg_catalog.format('Room %s: %s', v_room.room_no, v_message), hint = v_hint;
+      get stacked diagnostics v_detail = pg_exception_detail, v_hint = pg_exception_hint;
+      perform app_private.raise_room_error(v_room.room_no, sqlstate, sqlerrm, v_detail, v_hint);
     end;
   end loop;
   return query select * from pg_catalog.jsonb_populate_recordset(null::app_public.booking,
@@ -3805,8 +3804,7 @@ declare
   v_replay jsonb;
   v_group app_public.booking_groups;
   v_room app_public.reservations;
-  v_state text;
-  v_message text;
+  v_detail text;
   v_hint text;
 begin
   v_replay := app_private.idempotency_begin('confirm_group', idempotency_key, pg_catalog.jsonb_build_object(
@@ -3834,8 +3832,8 @@ begin
       perform app_public.confirm_booking(v_room.id, 'group-confirm:' || pg_catalog.md5(idempotency_key) || ':' || v_room.room_no,
                                          full_name, email, phone, special_requests, app_private.sign('hold:' || v_room.id));
     exception when others then
-      get stacked diagnostics v_state = returned_sqlstate, v_message = message_text, v_hint = pg_exception_hint;
-      raise exception using errcode = v_state, message = pg_catalog.format('Room %s: %s', v_room.room_no, v_message), hint = v_hint;
+      get stacked diagnostics v_detail = pg_exception_detail, v_hint = pg_exception_hint;
+      perform app_private.raise_room_error(v_room.room_no, sqlstate, sqlerrm, v_detail, v_hint);
     end;
   end loop;
 
@@ -4138,8 +4136,7 @@ declare
   v_expires timestamptz;
   v_total bigint := 0;
   v_currency character(3);
-  v_state text;
-  v_message text;
+  v_detail text;
   v_hint text;
   v_result app_public.group_hold;
 begin
@@ -4188,8 +4185,8 @@ begin
           message = pg_catalog.format('Room %s (%s): no unit of this room type is free for these dates any more, so none of the rooms is held.',
                                       v_room.room_no, v_room.room_type);
       when others then
-        get stacked diagnostics v_state = returned_sqlstate, v_message = message_text, v_hint = pg_exception_hint;
-        raise exception using errcode = v_state, message = pg_catalog.format('Room %s: %s', v_room.room_no, v_message), hint = v_hint;
+        get stacked diagnostics v_detail = pg_exception_detail, v_hint = pg_exception_hint;
+        perform app_private.raise_room_error(v_room.room_no, sqlstate, sqlerrm, v_detail, v_hint);
     end;
     update app_public.reservations r
        set group_id = v_group.id, room_no = v_room.room_no, guest_name = v_room.guest_name
@@ -5996,8 +5993,7 @@ declare
   v_quote app_public.quote;
   v_rooms app_public.group_quote_room[] := '{}';
   v_group app_public.group_quote;
-  v_state text;
-  v_message text;
+  v_detail text;
   v_hint text;
   v_over record;
   v_payload text;
@@ -6016,8 +6012,8 @@ begin
     begin
       v_quote := app_public.quote(v_room.rate_plan_id, arrival, departure, v_room.adults, coalesce(v_room.children, 0));
     exception when others then
-      get stacked diagnostics v_state = returned_sqlstate, v_message = message_text, v_hint = pg_exception_hint;
-      raise exception using errcode = v_state, message = pg_catalog.format('Room %s: %s', v_n, v_message), hint = v_hint;
+      get stacked diagnostics v_detail = pg_exception_detail, v_hint = pg_exception_hint;
+      perform app_private.raise_room_error(v_n, sqlstate, sqlerrm, v_detail, v_hint);
     end;
     if v_n > 1 and v_quote.property_id <> v_rooms[1].quote.property_id then
       raise exception using errcode = 'INVLD', message = pg_catalog.format('Room %s: all the rooms of a group are at one property.', v_n);
@@ -11487,6 +11483,30 @@ begin
 end;
 $function$;
 comment on function app_private.quote_payload(token text, signed_as text) is 'The JSON payload of a signed quote token, its signature checked (QUOTE when not valid); `signed_as` is the prefix it was signed with (''desk:'' for desk quotes).';
+
+-- ----------------------------------------------------------------------------
+-- function app_private.raise_room_error(room_no integer, state text, message text, detail text, hint text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.raise_room_error(room_no integer, state text, message text, detail text, hint text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+declare
+  v_message text := pg_catalog.format('Room %s: %s', room_no, message);
+begin
+  if coalesce(detail, '') = '' and coalesce(hint, '') = '' then
+    raise exception using errcode = state, message = v_message;
+  elsif coalesce(hint, '') = '' then
+    raise exception using errcode = state, message = v_message, detail = detail;
+  elsif coalesce(detail, '') = '' then
+    raise exception using errcode = state, message = v_message, hint = hint;
+  else
+    raise exception using errcode = state, message = v_message, detail = detail, hint = hint;
+  end if;
+end;
+$function$;
+comment on function app_private.raise_room_error(room_no integer, state text, message text, detail text, hint text) is 'Raises an error caught from one room of a group again as "Room n: <message>", keeping its SQLSTATE, detail and hint (the typed reason).';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.reallocate_for(property_id uuid, room_type_id uuid, stay daterange, kind app_public.claim_kind, reservation_id uuid, expires_at timestamp with time zone, note text)

@@ -7,3 +7,11 @@
 --! include booking/app_public.create_hold.sql
 --! include booking/app_public.create_group_hold.sql
 --! include booking/app_public.create_desk_hold.sql
+
+-- The group functions name the room that failed in one place:
+-- app_private.raise_room_error ("Room n: …", keeping the SQLSTATE, detail
+-- and hint; an empty hint is left out, so no empty extensions.reason).
+--! include booking/app_private.raise_room_error.sql
+--! include booking/app_public.quote_group.sql
+--! include booking/app_public.confirm_group.sql
+--! include booking/app_public.cancel_group.sql

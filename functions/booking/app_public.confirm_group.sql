@@ -27,8 +27,7 @@ declare
   v_replay jsonb;
   v_group app_public.booking_groups;
   v_room app_public.reservations;
-  v_state text;
-  v_message text;
+  v_detail text;
   v_hint text;
 begin
   v_replay := app_private.idempotency_begin('confirm_group', idempotency_key, pg_catalog.jsonb_build_object(
@@ -56,8 +55,8 @@ begin
       perform app_public.confirm_booking(v_room.id, 'group-confirm:' || pg_catalog.md5(idempotency_key) || ':' || v_room.room_no,
                                          full_name, email, phone, special_requests, app_private.sign('hold:' || v_room.id));
     exception when others then
-      get stacked diagnostics v_state = returned_sqlstate, v_message = message_text, v_hint = pg_exception_hint;
-      raise exception using errcode = v_state, message = pg_catalog.format('Room %s: %s', v_room.room_no, v_message), hint = v_hint;
+      get stacked diagnostics v_detail = pg_exception_detail, v_hint = pg_exception_hint;
+      perform app_private.raise_room_error(v_room.room_no, sqlstate, sqlerrm, v_detail, v_hint);
     end;
   end loop;
 

@@ -26,8 +26,7 @@ declare
   v_expires timestamptz;
   v_total bigint := 0;
   v_currency character(3);
-  v_state text;
-  v_message text;
+  v_detail text;
   v_hint text;
   v_result app_public.group_hold;
 begin
@@ -76,8 +75,8 @@ begin
           message = pg_catalog.format('Room %s (%s): no unit of this room type is free for these dates any more, so none of the rooms is held.',
                                       v_room.room_no, v_room.room_type);
       when others then
-        get stacked diagnostics v_state = returned_sqlstate, v_message = message_text, v_hint = pg_exception_hint;
-        raise exception using errcode = v_state, message = pg_catalog.format('Room %s: %s', v_room.room_no, v_message), hint = v_hint;
+        get stacked diagnostics v_detail = pg_exception_detail, v_hint = pg_exception_hint;
+        perform app_private.raise_room_error(v_room.room_no, sqlstate, sqlerrm, v_detail, v_hint);
     end;
     update app_public.reservations r
        set group_id = v_group.id, room_no = v_room.room_no, guest_name = v_room.guest_name

@@ -21,8 +21,7 @@ declare
   v_quote app_public.quote;
   v_rooms app_public.group_quote_room[] := '{}';
   v_group app_public.group_quote;
-  v_state text;
-  v_message text;
+  v_detail text;
   v_hint text;
   v_over record;
   v_payload text;
@@ -41,8 +40,8 @@ begin
     begin
       v_quote := app_public.quote(v_room.rate_plan_id, arrival, departure, v_room.adults, coalesce(v_room.children, 0));
     exception when others then
-      get stacked diagnostics v_state = returned_sqlstate, v_message = message_text, v_hint = pg_exception_hint;
-      raise exception using errcode = v_state, message = pg_catalog.format('Room %s: %s', v_n, v_message), hint = v_hint;
+      get stacked diagnostics v_detail = pg_exception_detail, v_hint = pg_exception_hint;
+      perform app_private.raise_room_error(v_n, sqlstate, sqlerrm, v_detail, v_hint);
     end;
     if v_n > 1 and v_quote.property_id <> v_rooms[1].quote.property_id then
       raise exception using errcode = 'INVLD', message = pg_catalog.format('Room %s: all the rooms of a group are at one property.', v_n);

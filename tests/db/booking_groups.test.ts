@@ -57,6 +57,18 @@ async function errorOf(c: pg.PoolClient, sql: string, params: unknown[]): Promis
   throw new Error("expected the statement to fail");
 }
 
+/** The hint (the API's extensions.reason) of a statement's error. */
+async function hintOf(c: pg.PoolClient, sql: string, params: unknown[]): Promise<string | undefined> {
+  await c.query("savepoint probe");
+  try {
+    await c.query(sql, params);
+  } catch (error) {
+    await c.query("rollback to savepoint probe");
+    return (error as { hint?: string }).hint;
+  }
+  throw new Error("expected the statement to fail");
+}
+
 /** Anonymous with a token's claims (the claims are transaction-local settings, so both are set every time). */
 async function asToken(c: pg.PoolClient, claims: { groupId?: string; reservationId?: string }) {
   await anonymous(c);
@@ -120,6 +132,9 @@ describe("quote and hold several rooms", () => {
       await asToken(c, {});
       const e = await errorOf(c, ...quoteGroupSql([{ ratePlanId: h.ratePlanId }, { ratePlanId: h.ratePlanId, adults: 3, children: 1 }], ...nights(h, 10, 2)));
       expect(e).toEqual({ code: "RSTRC", message: "Room 2: This room sleeps at most 3 guests." });
+      // The room's typed reason (the hint) goes with it; an error without one gets none (not an empty one).
+      expect(await hintOf(c, ...quoteGroupSql([{ ratePlanId: h.ratePlanId, adults: 4 }], ...nights(h, 10, 2)))).toBe("MAX_OCCUPANCY");
+      expect(await hintOf(c, ...quoteGroupSql([{ ratePlanId: h.ratePlanId, adults: 0 }], ...nights(h, 10, 2)))).toBeUndefined();
       expect(await sqlstateOf(c, ...quoteGroupSql([], ...nights(h, 10, 2)))).toBe("INVLD");
       expect(await sqlstateOf(c, ...quoteGroupSql(Array(21).fill({ ratePlanId: h.ratePlanId, adults: 1 }), ...nights(h, 10, 2)))).toBe("INVLD");
       expect(await sqlstateOf(c, ...quoteGroupSql([{ ratePlanId: h.ratePlanId, adults: 0 }], ...nights(h, 10, 2)))).toBe("GUEST");
