@@ -3,6 +3,8 @@
 -- One decoder of the signed quote token: app_private.quote_payload checks
 -- the signature and returns the payload; create_hold, create_group_hold and
 -- create_desk_hold call it instead of each decoding the token by hand.
+-- create_group_hold draws another group code only when the unique
+-- violation is the (property_id, group_code) key's; any other goes out.
 --! include booking/app_private.quote_payload.sql
 --! include booking/app_public.create_hold.sql
 --! include booking/app_public.create_group_hold.sql

@@ -28,6 +28,7 @@ declare
   v_currency character(3);
   v_detail text;
   v_hint text;
+  v_constraint text;
   v_result app_public.group_hold;
 begin
   v_replay := app_private.idempotency_begin('create_group_hold', idempotency_key,
@@ -56,7 +57,12 @@ begin
       returning * into v_group;
       exit;
     exception when unique_violation then
-      -- The code is taken at this property; draw another.
+      -- The code is taken at this property: draw another. Any other
+      -- unique violation is not the draw's and goes out as it came.
+      get stacked diagnostics v_constraint = constraint_name;
+      if v_constraint is distinct from 'booking_groups_property_id_group_code_key' then
+        raise;
+      end if;
     end;
   end loop;
 

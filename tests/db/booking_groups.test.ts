@@ -184,6 +184,40 @@ describe("quote and hold several rooms", () => {
       }
     }));
 
+  it("a group code already taken at the property is drawn again; any other unique violation goes out, not retried", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithSuites(c, 2, 6);
+      // This transaction's draws are scripted (rolled back with it): AAAAAAAA twice, then BBBBBBBB, then CCCCCCCC.
+      await c.query("create sequence app_private.test_draws");
+      await c.query(`create or replace function app_private.new_confirmation_code() returns text language sql volatile
+                       set search_path to pg_catalog, public, pg_temp
+                       as $$ select (array['AAAAAAAA', 'AAAAAAAA', 'BBBBBBBB'])[pg_catalog.nextval('app_private.test_draws')] $$`);
+      await asToken(c, {});
+      const quote = async () => (await quoteGroup(c, [{ ratePlanId: h.ratePlanId, adults: 1 }], ...nights(h, 10, 2))).quote_token;
+      const first = await holdGroup(c, await quote());
+      const second = await holdGroup(c, await quote());
+      await asOwner(c);
+      const codes = (await c.query("select id, group_code from app_public.booking_groups where id = any($1)", [[first.booking_group_id, second.booking_group_id]])).rows;
+      expect(Object.fromEntries(codes.map((r) => [r.id, r.group_code]))).toEqual({
+        [first.booking_group_id]: "G-AAAAAAAA",
+        [second.booking_group_id]: "G-BBBBBBBB",
+      });
+      expect((await c.query("select last_value from app_private.test_draws")).rows[0].last_value).toBe("3");
+      // Another unique constraint (one group a property besides G-AAAAAAAA, made up for the test) is not the
+      // draw's: the next draw, CCCCCCCC, is a free code, and the hold fails at once instead of drawing again.
+      await c.query("create unique index test_one_group on app_public.booking_groups (property_id) where group_code <> 'G-AAAAAAAA'");
+      await c.query("select pg_catalog.setval('app_private.test_draws', 3)");
+      await c.query(`create or replace function app_private.new_confirmation_code() returns text language sql volatile
+                       set search_path to pg_catalog, public, pg_temp
+                       as $$ select case when pg_catalog.nextval('app_private.test_draws') = 4 then 'CCCCCCCC' else 'DDDDDDDD' end $$`);
+      await c.query("set local statement_timeout = '10s'");
+      await asToken(c, {});
+      const token = await quote();
+      expect(await errorOf(c, "select * from app_public.create_group_hold($1, $2)", [token, newKey()])).toMatchObject({ code: "23505" });
+      await asOwner(c);
+      expect((await c.query("select last_value from app_private.test_draws")).rows[0].last_value).toBe("4");
+    }));
+
   it("a replayed group hold returns the same group; the same key with another quote is refused", () =>
     inRollback(db.ownerPool, async (c) => {
       const h = await hotelWithSuites(c);
