@@ -2855,13 +2855,23 @@ create type app_public.rate_grid_day as (
   closed_to_arrival boolean,
   closed_to_departure boolean,
   stop_sell boolean,
-  is_override boolean
+  is_override boolean,
+  own_min_stay integer,
+  own_max_stay integer,
+  own_closed_to_arrival boolean,
+  own_closed_to_departure boolean,
+  own_stop_sell boolean
 );
 comment on column app_public.rate_grid_day.price is 'The nightly price on the date (minor units, the plan''s currency): the override, else the plan''s base price.';
 comment on column app_public.rate_grid_day.price_is_override is 'Whether the price comes from the calendar rather than the plan.';
 comment on column app_public.rate_grid_day.min_stay is 'Minimum nights for a stay arriving on the date: the override, else the plan''s.';
 comment on column app_public.rate_grid_day.max_stay is 'Maximum nights for a stay arriving on the date: the override, else the plan''s (null: no limit).';
 comment on column app_public.rate_grid_day.is_override is 'Whether the calendar has a row for the date (any override).';
+comment on column app_public.rate_grid_day.own_min_stay is 'The plan''s own minimum nights on the date (its override, else its default), without a parent plan''s: what a copy of the date writes.';
+comment on column app_public.rate_grid_day.own_max_stay is 'The plan''s own maximum nights on the date (its override, else its default; null: no limit), without a parent plan''s.';
+comment on column app_public.rate_grid_day.own_closed_to_arrival is 'Whether the plan''s own calendar closes the date to arrival (a derived plan''s parent aside).';
+comment on column app_public.rate_grid_day.own_closed_to_departure is 'Whether the plan''s own calendar closes the date to departure (a derived plan''s parent aside).';
+comment on column app_public.rate_grid_day.own_stop_sell is 'Whether the plan''s own calendar stops selling on the date (a derived plan''s parent aside).';
 comment on type app_public.rate_grid_day is 'One rate plan on one date: what applies (the calendar''s override, else the plan''s defaults).';
 create type app_public.reconciliation_difference_kind as enum ('missing', 'extra', 'amount_mismatch');
 create type app_public.refund_status as enum ('pending', 'succeeded', 'failed');
@@ -6090,7 +6100,12 @@ begin
            coalesce(c.closed_to_arrival, false) or coalesce(pc.closed_to_arrival, false),
            coalesce(c.closed_to_departure, false) or coalesce(pc.closed_to_departure, false),
            coalesce(c.stop_sell, false) or coalesce(pc.stop_sell, false),
-           c.date is not null
+           c.date is not null,
+           coalesce(c.min_stay, rp.min_stay),
+           coalesce(c.max_stay, rp.max_stay),
+           coalesce(c.closed_to_arrival, false),
+           coalesce(c.closed_to_departure, false),
+           coalesce(c.stop_sell, false)
       from app_public.rate_plans rp
       left join app_public.rate_plans par on par.property_id = rp.property_id and par.id = rp.parent_rate_plan_id
      cross join pg_catalog.generate_series(from_date::timestamp, to_date::timestamp, interval '1 day') d
@@ -6103,7 +6118,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.rate_grid(property_id uuid, from_date date, to_date date) to keepr_staff;
-comment on function app_public.rate_grid(property_id uuid, from_date date, to_date date) is 'Every rate plan of a property on every date from `fromDate` to `toDate` (inclusive, at most 366 days): the price and restrictions that apply (the calendar''s override, else the plan''s; a derived plan''s price is its parent''s adjusted, its restrictions its own and its parent''s combined), and whether the date is overridden. Staff of the property but housekeeping. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_DATES.';
+comment on function app_public.rate_grid(property_id uuid, from_date date, to_date date) is 'Every rate plan of a property on every date from `fromDate` to `toDate` (inclusive, at most 366 days): the price and restrictions that apply (the calendar''s override, else the plan''s; a derived plan''s price is its parent''s adjusted, its restrictions its own and its parent''s combined, the `own*` fields its own alone), and whether the date is overridden. Staff of the property but housekeeping. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_DATES.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.record_registration_card(reservation_id uuid, full_name text, document_type app_public.identity_document_type, document_number text, issuing_country text, nationality text, date_of_birth date, issued_on date, expires_on date, address text)

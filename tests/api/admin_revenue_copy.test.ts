@@ -77,10 +77,18 @@ it("random periods: the calls write every target date once, with its own values,
 
 it("a source date gives its overridden price and the limits that differ from the plan's, and its flags as they are", () => {
   const plan = { minStay: 1, maxStay: null };
-  const cell = { ratePlanId: "p", date: "2027-01-01", price: "12000", priceIsOverride: true, minStay: 3, maxStay: null, closedToArrival: true, closedToDeparture: false, stopSell: false, isOverride: true };
+  const cell = {
+    ratePlanId: "p", date: "2027-01-01", price: "12000", priceIsOverride: true, minStay: 3, maxStay: null, closedToArrival: true, closedToDeparture: false, stopSell: false, isOverride: true,
+    ownMinStay: 3, ownMaxStay: null, ownClosedToArrival: true, ownClosedToDeparture: false, ownStopSell: false,
+  };
   expect(copiedValues(cell, plan)).toEqual({ price: "12000", minStay: 3, maxStay: null, closedToArrival: true, closedToDeparture: false, stopSell: false });
   // The plan's own price and stay: nothing overridden, the target follows the plan.
-  expect(copiedValues({ ...cell, priceIsOverride: false, minStay: 1, closedToArrival: false, isOverride: false }, plan)).toEqual(plain);
+  const own = { ownMinStay: 1, ownClosedToArrival: false };
+  expect(copiedValues({ ...cell, priceIsOverride: false, minStay: 1, closedToArrival: false, isOverride: false, ...own }, plan)).toEqual(plain);
+  // A derived plan's date shows its parent's restrictions combined with its own (minimum 4, stop sell, closed to
+  // departure from the parent); a copy writes only its own, so the parent's keep applying through the parent.
+  const derived = { ...cell, priceIsOverride: false, minStay: 4, stopSell: true, closedToDeparture: true, ownMinStay: 2, ownClosedToArrival: true, ownStopSell: false, ownClosedToDeparture: false };
+  expect(copiedValues(derived, plan)).toEqual({ price: null, minStay: 2, maxStay: null, closedToArrival: true, closedToDeparture: false, stopSell: false });
 });
 
 it("refuses a source ending before it starts, over 366 days, a target before today or on the source", () => {

@@ -137,6 +137,59 @@ describe("a derived plan's restrictions", () => {
     }));
 });
 
+describe("copying a derived plan's calendar (the console's Copy a period)", () => {
+  it("the rate grid gives the plan's own restrictions beside the combined ones, and a copy made from them is exact: the parent's are not written onto the derived plan", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await createHotel(c);
+      const arrival = localDate(h.timeZone, 20);
+      await actAs(c, { role: "keepr_staff", userId: h.manager });
+      const derived = await derive(c, h);
+      // The parent: a stop sell on day 1, a minimum of 3 nights on day 5. The derived plan: 2 nights on day 1, closed to arrival on day 10.
+      await c.query("select app_public.set_rates($1, $2, $2, $3, stop_sell => true)", [h.ratePlanId, addDays(arrival, 1), newKey()]);
+      await c.query("select app_public.set_rates($1, $2, $2, $3, min_stay => 3)", [h.ratePlanId, addDays(arrival, 5), newKey()]);
+      await c.query("select app_public.set_rates($1, $2, $2, $3, min_stay => 2)", [derived, addDays(arrival, 1), newKey()]);
+      await c.query("select app_public.set_rates($1, $2, $2, $3, closed_to_arrival => true)", [derived, addDays(arrival, 10), newKey()]);
+      const grid = (await c.query(
+        `select to_char(date, 'YYYY-MM-DD') as date, min_stay, stop_sell, closed_to_arrival,
+                own_min_stay, own_max_stay, own_closed_to_arrival, own_closed_to_departure, own_stop_sell
+           from app_public.rate_grid($1, $2, $3) where rate_plan_id = $4 order by date`,
+        [h.propertyId, arrival, addDays(arrival, 10), derived],
+      )).rows;
+      const on = (day: number) => grid.find((r) => r.date === addDays(arrival, day));
+      // What applies (combined) and what is the plan's own.
+      expect(on(1)).toMatchObject({ min_stay: 2, stop_sell: true, own_min_stay: 2, own_stop_sell: false });
+      expect(on(5)).toMatchObject({ min_stay: 3, own_min_stay: 1 });
+      expect(on(10)).toMatchObject({ closed_to_arrival: true, own_closed_to_arrival: true });
+      // The parent's own are its combined (it is not derived).
+      const parentDay1 = (await c.query("select stop_sell, own_stop_sell from app_public.rate_grid($1, $2, $2) where rate_plan_id = $3", [h.propertyId, addDays(arrival, 1), h.ratePlanId])).rows[0];
+      expect(parentDay1).toEqual({ stop_sell: true, own_stop_sell: true });
+
+      // Copy days 0–10 onto days 40–50 as copyPeriod.ts does (reset, then the own limits that differ from the plan's and the own flags).
+      const plan = (await c.query("select min_stay, max_stay from app_public.rate_plans where id = $1", [derived])).rows[0];
+      for (const [i, r] of grid.entries()) {
+        await c.query(
+          `select app_public.set_rates($1, $2, $2, $3, min_stay => $4, max_stay => $5, closed_to_arrival => $6, closed_to_departure => $7, stop_sell => $8, reset => true)`,
+          [derived, addDays(arrival, 40 + i), newKey(), r.own_min_stay !== plan.min_stay ? r.own_min_stay : null, r.own_max_stay !== plan.max_stay ? r.own_max_stay : null,
+           r.own_closed_to_arrival, r.own_closed_to_departure, r.own_stop_sell],
+        );
+      }
+      const calendar = async (from: number) => (await c.query(
+        `select (date - $2::date) - $3 as day, min_stay, max_stay, closed_to_arrival, closed_to_departure, stop_sell
+           from app_public.rate_calendar
+          where rate_plan_id = $1 and date between $2::date + $3 and $2::date + $3 + 10
+            and (min_stay is not null or max_stay is not null or closed_to_arrival or closed_to_departure or stop_sell)
+          order by date`,
+        [derived, arrival, from],
+      )).rows;
+      // The derived plan's calendar on the target is its calendar on the source, exactly: no stop sell, no 3-night minimum from the parent.
+      expect(await calendar(40)).toEqual(await calendar(0));
+      expect(await calendar(0)).toEqual([
+        { day: 1, min_stay: 2, max_stay: null, closed_to_arrival: false, closed_to_departure: false, stop_sell: false },
+        { day: 10, min_stay: null, max_stay: null, closed_to_arrival: true, closed_to_departure: false, stop_sell: false },
+      ]);
+    }));
+});
+
 describe("the database refuses", () => {
   it("a price of its own on a derived plan (set_rates and the calendar), with INVALID_INPUT DERIVED_PRICE; a plan with own prices cannot start following", () =>
     inRollback(db.ownerPool, async (c) => {

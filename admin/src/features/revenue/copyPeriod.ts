@@ -7,6 +7,10 @@
 // read it: the overridden price, or none (the plan's own price, following
 // it); a minimum or maximum stay only where it differs from the plan's; the
 // closed-to-arrival, closed-to-departure and stop-sell flags as they are.
+// The restrictions are the plan's own (rateGrid's own* fields): a derived
+// plan's grid shows its parent's restrictions combined with its own, and a
+// copy writes only its own, so its calendar is copied exactly and the
+// parent's restrictions keep applying through the parent.
 // Every target date is reset first (setRates' `reset`), so an override the
 // target had and the source has not goes; a date copied from one without
 // overrides keeps an override row with nothing in it (shaded in the grid,
@@ -55,11 +59,11 @@ export const targetLast = (range: CopyRange) => addDays(range.targetFirst, daysB
 export function copiedValues(cell: RateGridDayNode, plan: Pick<RatePlanNode, "minStay" | "maxStay">): CopiedValues {
   return {
     price: cell.priceIsOverride ? cell.price : null,
-    minStay: cell.minStay !== plan.minStay ? cell.minStay : null,
-    maxStay: cell.maxStay !== plan.maxStay ? cell.maxStay : null,
-    closedToArrival: cell.closedToArrival,
-    closedToDeparture: cell.closedToDeparture,
-    stopSell: cell.stopSell,
+    minStay: cell.ownMinStay !== plan.minStay ? cell.ownMinStay : null,
+    maxStay: cell.ownMaxStay !== plan.maxStay ? cell.ownMaxStay : null,
+    closedToArrival: cell.ownClosedToArrival,
+    closedToDeparture: cell.ownClosedToDeparture,
+    stopSell: cell.ownStopSell,
   };
 }
 

@@ -266,13 +266,19 @@ export interface RateGridDayNode {
   closedToDeparture: boolean;
   stopSell: boolean;
   isOverride: boolean;
+  /** The plan's own restrictions alone (a derived plan's parent aside): what a copy writes. */
+  ownMinStay: number;
+  ownMaxStay: number | null;
+  ownClosedToArrival: boolean;
+  ownClosedToDeparture: boolean;
+  ownStopSell: boolean;
 }
 
 export const rateGrid = operation<{ rateGrid: { nodes: Array<RateGridDayNode | null> } | null }, ReportRange>(
   "BackofficeRateGrid",
   `query BackofficeRateGrid($propertyId: UUID!, $fromDate: Date!, $toDate: Date!) {
     rateGrid(propertyId: $propertyId, fromDate: $fromDate, toDate: $toDate) {
-      nodes { ratePlanId date price priceIsOverride minStay maxStay closedToArrival closedToDeparture stopSell isOverride }
+      nodes { ratePlanId date price priceIsOverride minStay maxStay closedToArrival closedToDeparture stopSell isOverride ownMinStay ownMaxStay ownClosedToArrival ownClosedToDeparture ownStopSell }
     }
   }`,
 );
