@@ -7351,7 +7351,7 @@ AS $function$
 $function$;
 grant execute on function app_public.search_reservations(property_id uuid, search text, include_holds boolean) to keepr_staff;
 comment on function app_public.search_reservations(property_id uuid, search text, include_holds boolean) is '@behavior +order +filter
-A property''s reservations for the staff list: `search` matches the guest''s name, email or phone (any part; a phone by its digits) or the exact confirmation code; bookings and live holds only, unless `includeHolds` (then expired and released holds too, see holdState). Staff who read reservations; another property gives nothing. Errors: INVALID_INPUT (reason SEARCH) for a search over 200 characters.';
+A property''s reservations for the staff list: `search` matches the guest''s name, email or phone (any part; a phone by its digits) or the exact confirmation code, or the exact group code (G-…: the group''s rooms); bookings and live holds only, unless `includeHolds` (then expired and released holds too, see holdState). Staff who read reservations; another property gives nothing. Errors: INVALID_INPUT (reason SEARCH) for a search over 200 characters.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.send_invoice(invoice_id uuid, email text, idempotency_key text)
@@ -8593,6 +8593,11 @@ begin
       from app_public.reservations c
      where c.property_id = %1$L and c.confirmation_code = %2$L
     union
+    select m.id
+      from app_public.booking_groups bg
+      join app_public.reservations m on m.property_id = bg.property_id and m.group_id = bg.id
+     where bg.property_id = %1$L and bg.group_code = %2$L
+    union
     select g.id
       from app_public.guests s
       join app_public.reservations g on g.property_id = s.property_id and g.guest_id = s.id
@@ -8608,7 +8613,7 @@ begin
 end;
 $function$;
 grant execute on function app_hidden.reservations_matching(property_id uuid, search text) to keepr_staff;
-comment on function app_hidden.reservations_matching(property_id uuid, search text) is 'Ids of a property''s reservations matching a staff search (guest name, email, phone digits, or the exact code), planned with the pattern as a literal so the trigram indexes are used. Security definer, so the pattern is an index condition (below row-level security a LIKE, not leakproof, is not); ids only, and only for the property''s cashiers group; the caller reads the rows under its own row-level security. INVALID_INPUT (reason SEARCH) over 200 characters.';
+comment on function app_hidden.reservations_matching(property_id uuid, search text) is 'Ids of a property''s reservations matching a staff search (guest name, email, phone digits, the exact confirmation code, or the exact group code: the group''s rooms), planned with the pattern as a literal so the trigram indexes are used. Security definer, so the pattern is an index condition (below row-level security a LIKE, not leakproof, is not); ids only, and only for the property''s cashiers group; the caller reads the rows under its own row-level security. INVALID_INPUT (reason SEARCH) over 200 characters.';
 
 -- ----------------------------------------------------------------------------
 -- function app_hidden.search_pattern(search text)
@@ -14080,33 +14085,38 @@ comment on view reporting.registration_cards is 'Registration cards without the 
 -- view reporting.reservations
 -- ----------------------------------------------------------------------------
 create view reporting.reservations with (security_barrier=true) as
- SELECT id,
-    property_id,
-    room_type_id,
-    rate_plan_id,
-    unit_id,
-    status,
-    lower(stay) AS arrival,
-    upper(stay) AS departure,
-    upper(stay) - lower(stay) AS nights,
-    adults,
-    children,
-    currency,
-    room_amount,
-    fees_amount,
-    taxes_amount,
-    total_amount,
-    penalty_amount,
-    refund_amount,
-    created_at,
-    confirmed_at,
-    cancelled_at,
-    checked_in_at,
-    checked_out_at,
-    no_show_at
-   FROM app_public.reservations;
+ SELECT r.id,
+    r.property_id,
+    r.room_type_id,
+    r.rate_plan_id,
+    r.unit_id,
+    r.status,
+    lower(r.stay) AS arrival,
+    upper(r.stay) AS departure,
+    upper(r.stay) - lower(r.stay) AS nights,
+    r.adults,
+    r.children,
+    r.currency,
+    r.room_amount,
+    r.fees_amount,
+    r.taxes_amount,
+    r.total_amount,
+    r.penalty_amount,
+    r.refund_amount,
+    r.created_at,
+    r.confirmed_at,
+    r.cancelled_at,
+    r.checked_in_at,
+    r.checked_out_at,
+    r.no_show_at,
+    g.group_code,
+    r.room_no
+   FROM app_public.reservations r
+     LEFT JOIN app_public.booking_groups g ON g.property_id = r.property_id AND g.id = r.group_id;
 grant select on reporting.reservations to keepr_analyst;
-comment on view reporting.reservations is 'Every reservation without guest identity.';
+comment on view reporting.reservations is 'Every reservation without guest identity; a room of a booking group carries the group''s code and its room number.';
+comment on column reporting.reservations.group_code is 'The booking group''s code (G-XXXXXXXX) when the reservation is a room of a group; null otherwise.';
+comment on column reporting.reservations.room_no is 'The room''s number within its booking group (1, 2, …); null when not in a group.';
 
 -- ----------------------------------------------------------------------------
 -- view reporting.revenue_by_channel

@@ -40,3 +40,21 @@ comment on column app_public.rate_grid_day.own_closed_to_arrival is 'Whether the
 comment on column app_public.rate_grid_day.own_closed_to_departure is 'Whether the plan''s own calendar closes the date to departure (a derived plan''s parent aside).';
 comment on column app_public.rate_grid_day.own_stop_sell is 'Whether the plan''s own calendar stops selling on the date (a derived plan''s parent aside).';
 --! include booking/app_public.rate_grid.sql
+
+-- Groups where staff look for bookings: the reservations search also takes
+-- a booking group's code (G-XXXXXXXX, exactly) and gives the group's rooms;
+-- analysts' reporting.reservations carries the group's code and the room's
+-- number in it (the reservations export does too, worker/tasks/run_export.ts).
+--! include operations/app_hidden.reservations_matching.sql
+--! include operations/app_public.search_reservations.sql
+create or replace view reporting.reservations with (security_barrier) as
+  select r.id, r.property_id, r.room_type_id, r.rate_plan_id, r.unit_id, r.status, lower(r.stay) as arrival, upper(r.stay) as departure,
+         upper(r.stay) - lower(r.stay) as nights, r.adults, r.children, r.currency, r.room_amount, r.fees_amount, r.taxes_amount,
+         r.total_amount, r.penalty_amount, r.refund_amount, r.created_at, r.confirmed_at, r.cancelled_at, r.checked_in_at,
+         r.checked_out_at, r.no_show_at, g.group_code, r.room_no
+    from app_public.reservations r
+    left join app_public.booking_groups g on g.property_id = r.property_id and g.id = r.group_id;
+comment on view reporting.reservations is
+  E'Every reservation without guest identity; a room of a booking group carries the group''s code and its room number.';
+comment on column reporting.reservations.group_code is E'The booking group''s code (G-XXXXXXXX) when the reservation is a room of a group; null otherwise.';
+comment on column reporting.reservations.room_no is E'The room''s number within its booking group (1, 2, …); null when not in a group.';

@@ -1,6 +1,9 @@
 -- The ids of a property's reservations whose guest (profile or the
--- booking's own contact) matches a staff search, or whose confirmation code
--- is the search: what app_public.search_reservations filters on. The LIKE
+-- booking's own contact) matches a staff search, whose confirmation code
+-- is the search, or whose booking group's code is (G-XXXXXXXX: every room of
+-- the group, found by the (property_id, group_code) key and the
+-- reservations' (property_id, group_id, room_no) index): what
+-- app_public.search_reservations filters on. The LIKE
 -- pattern goes into the statement as a literal (EXECUTE … %L), so every call
 -- is planned with it: the trigram indexes (guests_search_idx,
 -- reservations_contact_search_idx) are chosen from their statistics for the
@@ -32,6 +35,11 @@ begin
       from app_public.reservations c
      where c.property_id = %1$L and c.confirmation_code = %2$L
     union
+    select m.id
+      from app_public.booking_groups bg
+      join app_public.reservations m on m.property_id = bg.property_id and m.group_id = bg.id
+     where bg.property_id = %1$L and bg.group_code = %2$L
+    union
     select g.id
       from app_public.guests s
       join app_public.reservations g on g.property_id = s.property_id and g.guest_id = s.id
@@ -47,4 +55,4 @@ begin
 end;
 $$;
 comment on function app_hidden.reservations_matching(uuid, text) is
-  E'Ids of a property''s reservations matching a staff search (guest name, email, phone digits, or the exact code), planned with the pattern as a literal so the trigram indexes are used. Security definer, so the pattern is an index condition (below row-level security a LIKE, not leakproof, is not); ids only, and only for the property''s cashiers group; the caller reads the rows under its own row-level security. INVALID_INPUT (reason SEARCH) over 200 characters.';
+  E'Ids of a property''s reservations matching a staff search (guest name, email, phone digits, the exact confirmation code, or the exact group code: the group''s rooms), planned with the pattern as a literal so the trigram indexes are used. Security definer, so the pattern is an index condition (below row-level security a LIKE, not leakproof, is not); ids only, and only for the property''s cashiers group; the caller reads the rows under its own row-level security. INVALID_INPUT (reason SEARCH) over 200 characters.';

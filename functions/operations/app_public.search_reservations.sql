@@ -1,6 +1,7 @@
 -- The reservations list of the staff console (issue 21): a property's
 -- reservations, optionally searched by guest name, email, phone (its digits)
--- or confirmation code, in the database. Real bookings and live holds by
+-- or confirmation code, or a booking group's code (its rooms), in the
+-- database. Real bookings and live holds by
 -- default; expired and released holds (app_public.reservations_hold_state)
 -- only with include_holds. The matching ids come from
 -- app_hidden.reservations_matching, called once per query (an uncorrelated
@@ -27,4 +28,4 @@ as $$
           or r.id in (select app_hidden.reservations_matching(search_reservations.property_id, search_reservations.search)));
 $$;
 comment on function app_public.search_reservations(uuid, text, boolean) is
-  E'@behavior +order +filter\nA property''s reservations for the staff list: `search` matches the guest''s name, email or phone (any part; a phone by its digits) or the exact confirmation code; bookings and live holds only, unless `includeHolds` (then expired and released holds too, see holdState). Staff who read reservations; another property gives nothing. Errors: INVALID_INPUT (reason SEARCH) for a search over 200 characters.';
+  E'@behavior +order +filter\nA property''s reservations for the staff list: `search` matches the guest''s name, email or phone (any part; a phone by its digits) or the exact confirmation code, or the exact group code (G-…: the group''s rooms); bookings and live holds only, unless `includeHolds` (then expired and released holds too, see holdState). Staff who read reservations; another property gives nothing. Errors: INVALID_INPUT (reason SEARCH) for a search over 200 characters.';

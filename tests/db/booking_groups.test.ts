@@ -450,6 +450,55 @@ describe("cancel and change", () => {
     }));
 });
 
+describe("finding a group where staff look for bookings", () => {
+  it("the reservations search takes a group's code (any case, spaces around) and gives its rooms; not to the housekeeper nor another property's staff", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithSuites(c);
+      const { held } = await threeRoomGroup(c, h);
+      const { held: other } = await threeRoomGroup(c, h, 20);
+      await confirmGroup(c, held);
+      await confirmGroup(c, other);
+      const search = async (text: string, propertyId = h.propertyId) =>
+        (await c.query("select id, room_no from app_public.search_reservations($1, $2) order by room_no", [propertyId, text])).rows;
+      await staff(c, h.frontDesk);
+      const rooms = await search(`  ${held.group_code.toLowerCase()} `);
+      expect(rooms.map((r) => r.id)).toEqual(held.reservation_ids);
+      expect(rooms.map((r) => r.room_no)).toEqual([1, 2, 3]);
+      // Exactly the code: a part of it finds no group.
+      expect(await search(held.group_code.slice(0, 6))).toEqual([]);
+      // A room's own confirmation code still finds that room alone.
+      await asOwner(c);
+      const code = (await c.query("select confirmation_code from app_public.reservations where id = $1", [held.reservation_ids[1]])).rows[0].confirmation_code;
+      await staff(c, h.frontDesk);
+      expect((await search(code)).map((r) => r.id)).toEqual([held.reservation_ids[1]]);
+      // The housekeeper reads no bookings; another property's front desk searching with the code and its own property finds nothing.
+      await staff(c, h.housekeeper);
+      expect(await search(held.group_code)).toEqual([]);
+      await asOwner(c);
+      const elsewhere = await createHotel(c);
+      await staff(c, elsewhere.frontDesk);
+      expect(await search(held.group_code)).toEqual([]);
+      expect(await search(held.group_code, elsewhere.propertyId)).toEqual([]);
+    }));
+
+  it("analysts' reporting.reservations carries each room's group code and room number (null for a booking alone)", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithSuites(c);
+      const { held } = await threeRoomGroup(c, h);
+      await asToken(c, {});
+      const alone = await book(c, h.ratePlanId, ...nights(h, 30, 2));
+      await asOwner(c);
+      const rows = (await c.query(
+        "select id, group_code, room_no from reporting.reservations where property_id = $1 order by room_no nulls last",
+        [h.propertyId],
+      )).rows;
+      expect(rows).toEqual([
+        ...held.reservation_ids.map((id, i) => ({ id, group_code: held.group_code, room_no: i + 1 })),
+        { id: alone.reservation_id, group_code: null, room_no: null },
+      ]);
+    }));
+});
+
 describe("room combinations", () => {
   it("a party too big for one room gets the cheapest minimal combinations that fit, each bookable as a group", () =>
     inRollback(db.ownerPool, async (c) => {

@@ -9,7 +9,7 @@ import path from "node:path";
 import { parse } from "csv-parse/sync";
 import { actAs, createTestDatabase, inCommit, sqlstateOf, type TestDatabase } from "../helpers/db.ts";
 import { newOutbox, runDueJobs } from "../helpers/jobs.ts";
-import { addDays, book, createHotel, localDate, type Hotel } from "../helpers/booking.ts";
+import { addDays, book, confirmGroup, createHotel, holdGroup, localDate, quoteGroup, type Hotel } from "../helpers/booking.ts";
 import { startObjectStore, type TestObjectStore } from "../helpers/object-store.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
@@ -77,6 +77,31 @@ describe.each(["directory", "s3"] as const)("exports to the %s store", (storeKin
     expect((await fetch(`${server.url}/exports/${"0".repeat(48)}`)).status).toBe(404);
     await db.ownerPool.query("update app_public.exports set expires_at = now() - interval '1 second' where id = $1", [requested.id]);
     expect((await fetch(`${server.url}/exports/${done.download_token}`)).status).toBe(410);
+  });
+
+  it("a reservations export carries each room's group code and room number; a booking alone has them empty", async () => {
+    const arrival = localDate(h.timeZone, 60);
+    const group = await inCommit(db.ownerPool, async (c) => {
+      await actAs(c, { role: "keepr_staff", userId: h.frontDesk });
+      const q = await quoteGroup(c, [{ ratePlanId: h.ratePlanId, guestName: "Ann Smith" }, { ratePlanId: h.ratePlanId, guestName: "Bob Smith" }], arrival, addDays(arrival, 2));
+      const held = await holdGroup(c, q.quote_token, "Smith wedding");
+      await confirmGroup(c, held.booking_group_id);
+      await book(c, h.ratePlanId, addDays(arrival, 1), addDays(arrival, 2));
+      return held;
+    });
+    const requested = await inCommit(db.ownerPool, async (c) => {
+      await actAs(c, { role: "keepr_staff", userId: h.frontDesk });
+      return (await c.query("select id from app_public.request_export($1, 'reservations', $2, $3)", [h.propertyId, arrival, addDays(arrival, 1)])).rows[0];
+    });
+    await runJobs();
+    const done = (await db.ownerPool.query("select status, download_token from app_public.exports where id = $1", [requested.id])).rows[0];
+    expect(done.status).toBe("done");
+    const rows = parse(await (await download(done.download_token)).text(), { columns: true }) as Array<Record<string, string>>;
+    expect(rows.map((r) => [r.arrival, r.group_code, r.room_no])).toEqual([
+      [arrival, group.group_code, "1"],
+      [arrival, group.group_code, "2"],
+      [addDays(arrival, 1), "", ""],
+    ]);
   });
 
   it("a large ledger export streams (10,000 postings) and matches the ledger", async () => {

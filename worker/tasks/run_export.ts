@@ -23,7 +23,7 @@ const payload = z.object({ id: z.uuid() });
 const major = (column: string, currency: string) => `app_hidden.major_units(${column}, ${currency})`;
 const queries: Record<string, string> = {
   reservations: `
-    select r.confirmation_code, r.status, lower(r.stay)::text as arrival, upper(r.stay)::text as departure, upper(r.stay) - lower(r.stay) as nights,
+    select r.confirmation_code, bg.group_code, r.room_no, r.status, lower(r.stay)::text as arrival, upper(r.stay)::text as departure, upper(r.stay) - lower(r.stay) as nights,
            r.adults, r.children, rt.name as room_type, rp.name as rate_plan, u.name as unit, r.channel, g.full_name as guest,
            r.currency, ${major("r.room_amount", "r.currency")} as room_amount, ${major("r.fees_amount", "r.currency")} as fees_amount,
            ${major("r.taxes_amount", "r.currency")} as taxes_amount, ${major("r.total_amount", "r.currency")} as total_amount,
@@ -34,8 +34,9 @@ const queries: Record<string, string> = {
       join app_public.rate_plans rp on rp.property_id = r.property_id and rp.id = r.rate_plan_id
       left join app_public.units u on u.property_id = r.property_id and u.id = r.unit_id
       left join app_public.guests g on g.property_id = r.property_id and g.id = r.guest_id
+      left join app_public.booking_groups bg on bg.property_id = r.property_id and bg.id = r.group_id
      where r.property_id = $1 and r.confirmed_at is not null and lower(r.stay) between $2 and $3
-     order by lower(r.stay), r.confirmation_code`,
+     order by lower(r.stay), bg.group_code, r.room_no, r.confirmation_code`,
   guests: `
     select g.full_name, g.email, g.phone, count(r.id) as stays, min(lower(r.stay))::text as first_arrival, max(lower(r.stay))::text as last_arrival
       from app_public.guests g
