@@ -110,16 +110,25 @@ describe("a derived plan's price", () => {
     }));
 });
 
+/**
+ * A hotel and a plan derived from its plan, as its manager (the client is left so): the parent stops selling on
+ * day 1 and wants 3 nights on day 5 (days from `arrival`, 20 days ahead); the derived plan closes day 10 to arrival.
+ */
+async function restrictedPlans(c: pg.PoolClient) {
+  const h = await createHotel(c);
+  const arrival = localDate(h.timeZone, 20);
+  await actAs(c, { role: "keepr_staff", userId: h.manager });
+  const derived = await derive(c, h);
+  await c.query("select app_public.set_rates($1, $2, $2, $3, stop_sell => true)", [h.ratePlanId, addDays(arrival, 1), newKey()]);
+  await c.query("select app_public.set_rates($1, $2, $2, $3, min_stay => 3)", [h.ratePlanId, addDays(arrival, 5), newKey()]);
+  await c.query("select app_public.set_rates($1, $2, $2, $3, closed_to_arrival => true)", [derived, addDays(arrival, 10), newKey()]);
+  return { h, arrival, derived };
+}
+
 describe("a derived plan's restrictions", () => {
   it("are its parent's and its own: the parent's stop sell and min stay close it, its own closed-to-arrival closes only it", () =>
     inRollback(db.ownerPool, async (c) => {
-      const h = await createHotel(c);
-      const arrival = localDate(h.timeZone, 20);
-      await actAs(c, { role: "keepr_staff", userId: h.manager });
-      const derived = await derive(c, h);
-      await c.query("select app_public.set_rates($1, $2, $2, $3, stop_sell => true)", [h.ratePlanId, addDays(arrival, 1), newKey()]);
-      await c.query("select app_public.set_rates($1, $2, $2, $3, min_stay => 3)", [h.ratePlanId, addDays(arrival, 5), newKey()]);
-      await c.query("select app_public.set_rates($1, $2, $2, $3, closed_to_arrival => true)", [derived, addDays(arrival, 10), newKey()]);
+      const { h, arrival, derived } = await restrictedPlans(c);
       await actAs(c, { role: "keepr_anonymous" });
       const restriction = async (planId: string, from: number, count: number) => {
         const r = await refusal(c, "select app_public.quote($1, $2, $3)", [planId, addDays(arrival, from), addDays(arrival, from + count)]);
@@ -140,15 +149,9 @@ describe("a derived plan's restrictions", () => {
 describe("copying a derived plan's calendar (the console's Copy a period)", () => {
   it("the rate grid gives the plan's own restrictions beside the combined ones, and a copy made from them is exact: the parent's are not written onto the derived plan", () =>
     inRollback(db.ownerPool, async (c) => {
-      const h = await createHotel(c);
-      const arrival = localDate(h.timeZone, 20);
-      await actAs(c, { role: "keepr_staff", userId: h.manager });
-      const derived = await derive(c, h);
-      // The parent: a stop sell on day 1, a minimum of 3 nights on day 5. The derived plan: 2 nights on day 1, closed to arrival on day 10.
-      await c.query("select app_public.set_rates($1, $2, $2, $3, stop_sell => true)", [h.ratePlanId, addDays(arrival, 1), newKey()]);
-      await c.query("select app_public.set_rates($1, $2, $2, $3, min_stay => 3)", [h.ratePlanId, addDays(arrival, 5), newKey()]);
+      const { h, arrival, derived } = await restrictedPlans(c);
+      // The derived plan's own minimum on day 1 too.
       await c.query("select app_public.set_rates($1, $2, $2, $3, min_stay => 2)", [derived, addDays(arrival, 1), newKey()]);
-      await c.query("select app_public.set_rates($1, $2, $2, $3, closed_to_arrival => true)", [derived, addDays(arrival, 10), newKey()]);
       const grid = (await c.query(
         `select to_char(date, 'YYYY-MM-DD') as date, min_stay, stop_sell, closed_to_arrival,
                 own_min_stay, own_max_stay, own_closed_to_arrival, own_closed_to_departure, own_stop_sell
