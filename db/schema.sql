@@ -3689,6 +3689,7 @@ declare
   v_claim app_public.inventory_claims;
   v_guest_id uuid;
   v_email public.citext;
+  v_constraint text;
   v_staff boolean;
   v_verified boolean;
   v_user_id uuid;
@@ -3782,7 +3783,12 @@ begin
       returning * into v_res;
       exit;
     exception when unique_violation then
-      -- The code is taken at this property; draw another.
+      -- The code is taken at this property: draw another. Any other
+      -- unique violation is not the draw's and goes out as it came.
+      get stacked diagnostics v_constraint = constraint_name;
+      if v_constraint is distinct from 'reservations_property_id_confirmation_code_key' then
+        raise;
+      end if;
     end;
   end loop;
 

@@ -5,6 +5,8 @@
 -- create_desk_hold call it instead of each decoding the token by hand.
 -- create_group_hold draws another group code only when the unique
 -- violation is the (property_id, group_code) key's; any other goes out.
+-- confirm_booking likewise for the (property_id, confirmation_code) key.
+--! include booking/app_public.confirm_booking.sql
 --! include booking/app_private.quote_payload.sql
 --! include booking/app_public.create_hold.sql
 --! include booking/app_public.create_group_hold.sql

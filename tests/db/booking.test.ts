@@ -55,6 +55,31 @@ describe("holds and confirmation", () => {
       expect(r2.guest_id).toBe(r.guest_id); // the same email finds the same profile
     }));
 
+  it("a confirmation code already taken at the property is drawn again; any other unique violation goes out, not retried", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await createHotel(c, { units: 3 });
+      // This transaction's draws are scripted (rolled back with it): AAAAAAAA twice, BBBBBBBB, then CCCCCCCC.
+      await c.query("create sequence app_private.test_draws");
+      await c.query(`create or replace function app_private.new_confirmation_code() returns text language sql volatile
+                       set search_path to pg_catalog, public, pg_temp
+                       as $$ select (array['AAAAAAAA', 'AAAAAAAA', 'BBBBBBBB', 'CCCCCCCC'])[pg_catalog.nextval('app_private.test_draws')] $$`);
+      const arrival = localDate(h.timeZone, 10);
+      await anonymous(c);
+      const first = await book(c, h.ratePlanId, arrival, addDays(arrival, 1));
+      const second = await book(c, h.ratePlanId, arrival, addDays(arrival, 1));
+      expect([first.confirmation_code, second.confirmation_code]).toEqual(["AAAAAAAA", "BBBBBBBB"]);
+      // Another unique constraint (one booking a property besides AAAAAAAA, made up for the test) is not the draw's:
+      // the next draw, CCCCCCCC, is a free code, and the confirmation fails at once instead of drawing again.
+      await c.query("reset role");
+      await c.query("create unique index test_one_booking on app_public.reservations (property_id) where confirmation_code <> 'AAAAAAAA'");
+      await c.query("set local statement_timeout = '10s'");
+      await anonymous(c);
+      const held = await hold(c, (await quote(c, h.ratePlanId, arrival, addDays(arrival, 1))).quote_token);
+      expect(await sqlstateOf(c, "select app_public.confirm_booking($1, $2, 'Ada Lovelace', 'ada@example.com', hold_token => $3)", [held.reservation_id, newKey(), held.hold_token])).toBe("23505");
+      await c.query("reset role");
+      expect((await c.query("select last_value from app_private.test_draws")).rows[0].last_value).toBe("4");
+    }));
+
   it("the quoted price is honoured when rates change before the hold", () =>
     inRollback(db.ownerPool, async (c) => {
       const h = await createHotel(c);
