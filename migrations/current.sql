@@ -3,14 +3,15 @@
 -- One decoder of the signed quote token: app_private.quote_payload checks
 -- the signature and returns the payload; create_hold, create_group_hold and
 -- create_desk_hold call it instead of each decoding the token by hand.
--- create_group_hold draws another group code only when the unique
--- violation is the (property_id, group_code) key's; any other goes out.
--- confirm_booking likewise for the (property_id, confirmation_code) key.
---! include booking/app_public.confirm_booking.sql
+-- Also: create_group_hold draws another group code only when the unique
+-- violation is the (property_id, group_code) key's, and confirm_booking
+-- another confirmation code only when it is the (property_id,
+-- confirmation_code) key's; any other unique violation goes out as it came.
 --! include booking/app_private.quote_payload.sql
 --! include booking/app_public.create_hold.sql
 --! include booking/app_public.create_group_hold.sql
 --! include booking/app_public.create_desk_hold.sql
+--! include booking/app_public.confirm_booking.sql
 
 -- The group functions name the room that failed in one place:
 -- app_private.raise_room_error ("Room n: …", keeping the SQLSTATE, detail
