@@ -48,8 +48,10 @@ export interface FrontDeskDay {
   day: IsoDate;
   /** Whether `day` is today at the property (in house means checked in now). */
   isToday: boolean;
-  /** Arriving on the day, whatever became of them: expected (confirmed), checked in, already checked out, no-show. */
+  /** Arriving on the day, whatever became of them: expected (confirmed), checked in, already checked out, no-show; by expected arrival time (unknown last), then name. */
   arrivals: Reservation[];
+  /** The property's check-in time, "HH:MM:SS": an arrival expected before it is an early check-in. */
+  checkInTime: string | null;
   /** Leaving on the day (still here, checked out, or never came) and leaving early: checked out on the day before their departure date. */
   departures: Reservation[];
   /** Today: checked in now (overstays too). Another day: staying the night of the day. */
@@ -163,11 +165,15 @@ export function reservationOrder(sort: GetListParams["sort"]): ReservationOrderB
  * board's parts. `today` is the property's today: on it, in house means
  * checked in now; on another day, the stays over that night.
  */
-export function splitFrontDeskDay(day: IsoDate, nodes: ReservationNode[], timeZone: string, today: IsoDate): FrontDeskDay {
+export function splitFrontDeskDay(day: IsoDate, nodes: ReservationNode[], timeZone: string, today: IsoDate, checkInTime: string | null = null): FrontDeskDay {
   const records = nodes.map(toRecord);
   // By who sleeps there: a group's room by its rooming-list name, else the booking's guest.
   const nameOf = (r: Reservation) => r.guestName ?? r.guest?.fullName ?? "";
   const byGuest = (a: Reservation, b: Reservation) => nameOf(a).localeCompare(nameOf(b));
+  // Arrivals by when they are expected ("HH:MM:SS" sorts as text), those without a time last.
+  const byEta = (a: Reservation, b: Reservation) =>
+    a.expectedArrivalTime === b.expectedArrivalTime ? byGuest(a, b)
+      : a.expectedArrivalTime === null ? 1 : b.expectedArrivalTime === null ? -1 : a.expectedArrivalTime.localeCompare(b.expectedArrivalTime);
   const isToday = day === today;
   const staysOver = (r: Reservation) =>
     r.arrival <= day && day < r.departure
@@ -175,7 +181,8 @@ export function splitFrontDeskDay(day: IsoDate, nodes: ReservationNode[], timeZo
   return {
     day,
     isToday,
-    arrivals: records.filter((r) => r.arrival === day && ["confirmed", "checked_in", "checked_out", "no_show"].includes(r.status)).sort(byGuest),
+    arrivals: records.filter((r) => r.arrival === day && ["confirmed", "checked_in", "checked_out", "no_show"].includes(r.status)).sort(byEta),
+    checkInTime,
     departures: records.filter((r) =>
       (r.departure === day && ["confirmed", "checked_in", "checked_out"].includes(r.status))
       || (r.status === "checked_out" && localDate(r.checkedOutAt, timeZone) === day)).sort(byGuest),
@@ -255,10 +262,11 @@ function reservationsAdapter(client: GraphQLClient, permissions: () => Promise<S
       return found;
     },
     async update({ id, data, previousData }) {
-      const patch: { specialRequests?: string | null } = {};
+      const patch: { specialRequests?: string | null; expectedArrivalTime?: string | null } = {};
       for (const [field, value] of Object.entries(data)) {
         if (previousData && (previousData as Record<string, unknown>)[field] === value) continue;
         if (field === "specialRequests" && (typeof value === "string" || value === null)) patch.specialRequests = value === "" ? null : value;
+        else if (field === "expectedArrivalTime" && (typeof value === "string" || value === null)) patch.expectedArrivalTime = value === "" ? null : value;
         else if (field !== "id") throw unsupported("reservations", `Changing "${field}"`);
       }
       if (Object.keys(patch).length === 0) return previousData as RaRecord;
@@ -338,7 +346,7 @@ export function createDataProvider(client: GraphQLClient, permissions: () => Pro
 
     async frontDeskDay({ propertyId, day, timeZone, today }, options = {}) {
       const data = await client.request(frontDeskDay, { propertyId, day }, options);
-      return splitFrontDeskDay(day, present(data.frontDeskDay?.nodes), timeZone, today);
+      return splitFrontDeskDay(day, present(data.frontDeskDay?.nodes), timeZone, today, data.propertyByRowId?.checkInTime ?? null);
     },
     async reservationTimeline({ id }, options = {}) {
       const data = await client.request(reservationTimeline, { id }, options);

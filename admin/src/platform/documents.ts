@@ -151,7 +151,7 @@ const reservationFields = `
   fragment ReservationFields on Reservation {
     rowId propertyId confirmationCode status arrival departure nights adults children
     currency totalAmount channel createdAt unitPinned
-    paymentDueBy unpaidPrepayment noShowFrom
+    paymentDueBy unpaidPrepayment noShowFrom expectedArrivalTime
     holdState holdExpiresAt checkedOutAt cancelledAt noShowAt
     roomNo guestName group { rowId groupCode name }
     guest { rowId fullName email phone }
@@ -184,6 +184,8 @@ export interface ReservationNode {
   cardOnFile?: string | null;
   /** From when a no-show may be recorded (the property's no-show time after arrival). */
   noShowFrom: Timestamp | null;
+  /** When the guest expects to arrive on the arrival day, local "HH:MM:SS" (the desk sets it, like special requests); null: not known. */
+  expectedArrivalTime: string | null;
   /** A reservation never confirmed: "active" (held), "expired" (an abandoned checkout), "released" (let go); null for a booking. */
   holdState: HoldState | null;
   holdExpiresAt: Timestamp | null;
@@ -419,10 +421,10 @@ export function reservationsById(count: number): Document<Record<string, Reserva
   return operation(`ReservationsById${n}`, `query ReservationsById${n}(${variables}) {\n    ${fields}\n  }\n  ${reservationFields}`);
 }
 
-/** The one column staff may patch (grant update (special_requests)); returns it with the list fields. */
+/** The columns the front office patches (grant update (special_requests, expected_arrival_time)); returns them with the list fields. */
 export const updateReservation = operation<
   { updateReservationByRowId: { reservation: (ReservationNode & { specialRequests: string | null; updatedAt: Timestamp }) | null } | null },
-  { id: Uuid; patch: { specialRequests?: string | null } }
+  { id: Uuid; patch: { specialRequests?: string | null; expectedArrivalTime?: string | null } }
 >(
   "UpdateReservation",
   `mutation UpdateReservation($id: UUID!, $patch: ReservationPatch!) {
@@ -448,13 +450,14 @@ export const updateReservationGuest = operation<
   ${reservationFields}`,
 );
 
-/** Every stay the desk accounts for on a day: arrivals, departures, in house, no-shows, cancellations (app_public.front_desk_day). */
+/** Every stay the desk accounts for on a day: arrivals, departures, in house, no-shows, cancellations (app_public.front_desk_day), and the property's check-in time (an arrival expected before it is early). */
 export const frontDeskDay = operation<
-  { frontDeskDay: { totalCount: number; nodes: Array<ReservationNode | null> } | null },
+  { frontDeskDay: { totalCount: number; nodes: Array<ReservationNode | null> } | null; propertyByRowId: { checkInTime: string } | null },
   { propertyId: Uuid; day: IsoDate }
 >(
   "FrontDeskDay",
   `query FrontDeskDay($propertyId: UUID!, $day: Date!) {
+    propertyByRowId(rowId: $propertyId) { checkInTime }
     frontDeskDay(propertyId: $propertyId, day: $day) {
       totalCount
       nodes { ...ReservationFields }

@@ -10,7 +10,11 @@
 // (useLiveRefresh), after every action taken here, and every 30 seconds. It
 // is the cashiers' (who read reservations): housekeeping is taken to its
 // board instead. A room of a group booking is listed under who sleeps there
-// (the rooming list) with its group's code and room number.
+// (the rooming list) with its group's code and room number. Arrivals are
+// in the order they are expected (the ETA the desk set on the reservation,
+// "ETA 14:30"; those without one last), and one expected before the
+// property's check-in time is marked "early" (housekeeping cleans its unit
+// first).
 //
 // "Room changes" (the front office's): the stays arriving today and
 // tomorrow that the allocator moved to another unit to make room for a
@@ -28,6 +32,7 @@ import Box from "@mui/material/Box";
 import Card from "@mui/material/Card";
 import CardContent from "@mui/material/CardContent";
 import CardHeader from "@mui/material/CardHeader";
+import Chip from "@mui/material/Chip";
 import Grid from "@mui/material/Grid";
 import List from "@mui/material/List";
 import ListItem from "@mui/material/ListItem";
@@ -64,6 +69,7 @@ import type { RoomChange } from "../frontdesk/data.ts";
 import type { PaymentDue } from "../guarantee/data.ts";
 import { BookingActionButton, type BookingAction } from "../reservations/BookingActions.tsx";
 import { PageHeading } from "../../ui/PageHeading.tsx";
+import { arrivalTimeLabel, isEarlyArrival } from "../reservations/arrivalTime.ts";
 
 let readyMarked = false;
 /** performance mark for the first load measurement (tests/e2e/admin.test.ts). */
@@ -168,7 +174,10 @@ export function FrontDeskDashboard() {
             summary={board ? arrivalsSummary(board) : undefined}
             empty={isToday ? "No arrivals today." : "No arrivals on this day."}
             actions={isToday ? ["check_in"] : day && today && day < today ? ["check_in", "no_show"] : []}
-            detail={(r) => `${r.nights} night${r.nights === 1 ? "" : "s"} · until ${formatDate(r.departure)}`}
+            detail={(r) => `${r.expectedArrivalTime ? `ETA ${arrivalTimeLabel(r.expectedArrivalTime)} · ` : ""}${r.nights} night${r.nights === 1 ? "" : "s"} · until ${formatDate(r.departure)}`}
+            marker={(r) => r.status === "confirmed" && isEarlyArrival(r.expectedArrivalTime, board?.checkInTime)
+              ? <Chip size="small" color="warning" label="early" title={`Expected before check-in at ${arrivalTimeLabel(board?.checkInTime)}`} data-testid="early-arrival" />
+              : null}
           />
         </Grid>
         <Grid size={{ xs: 12, md: 4 }}>
@@ -260,7 +269,7 @@ export function departuresSummary(board: FrontDeskDay, timeZone: string): string
   return `${board.departures.length} leaving: ${shown.join(", ")}`;
 }
 
-function Board({ title, icon, testId, rows, summary, empty, actions = [], detail }: {
+function Board({ title, icon, testId, rows, summary, empty, actions = [], detail, marker }: {
   title: string;
   icon: ReactNode;
   testId: string;
@@ -269,6 +278,8 @@ function Board({ title, icon, testId, rows, summary, empty, actions = [], detail
   empty: string;
   actions?: BookingAction[];
   detail: (r: Reservation) => string;
+  /** A chip beside the guest's name (an early arrival). */
+  marker?: (r: Reservation) => ReactNode;
 }) {
   const navigate = useNavigate();
   const createPath = useCreatePath();
@@ -293,6 +304,7 @@ function Board({ title, icon, testId, rows, summary, empty, actions = [], detail
                       <span>{r.guestName ?? r.guest?.fullName ?? "—"}</span>
                       <ReservationStatusChip status={r.status} holdState={r.holdState} />
                       <PaymentDueChip record={r} compact />
+                      {marker?.(r)}
                     </Stack>
                   }
                   secondary={`${r.confirmationCode ?? ""}${r.group ? ` · group ${r.group.groupCode}${r.roomNo !== null ? `, room ${r.roomNo}` : ""}` : ""} · ${r.unit ? `unit ${r.unit.name}` : "no unit"}${r.roomType ? ` (${r.roomType.name})` : ""} · ${detail(r)}`}

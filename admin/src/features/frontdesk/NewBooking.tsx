@@ -55,6 +55,7 @@ import { roleLabels } from "../../platform/access.ts";
 import { ApiErrorAlert, refusedByApi, shownError, type ShownError } from "../../ui/ApiErrorAlert.tsx";
 import { addDays, daysBetween, isIsoDate, plural } from "../../ui/dates.ts";
 import { DeskOptions, noDeskChoice, type DeskChoice } from "./DeskOptions.tsx";
+import { arrivalTimeInput, setExpectedArrival } from "../reservations/arrivalTime.ts";
 
 export function NewBooking() {
   const { membership, isPending } = useCurrentProperty();
@@ -659,6 +660,8 @@ export interface GuestForm {
   email: string;
   phone: string;
   specialRequests: string;
+  /** The arrival's expected time as typed ("14:30"), empty when not known. */
+  expectedArrival: string;
 }
 
 export function validateGuest(guest: GuestForm): Partial<Record<keyof GuestForm, string>> {
@@ -670,6 +673,7 @@ export function validateGuest(guest: GuestForm): Partial<Record<keyof GuestForm,
   if (email !== "" && (!emailPattern.test(email) || email.length > 254)) errors.email = "An email address for the confirmation, e.g. ada@example.com, or none.";
   if (guest.phone.trim() && !phonePattern.test(guest.phone.trim())) errors.phone = "Digits, spaces and + ( ) . / - only, e.g. +44 20 7946 0000.";
   if (guest.specialRequests.length > 2000) errors.specialRequests = "At most 2000 characters.";
+  if (arrivalTimeInput(guest.expectedArrival) === undefined) errors.expectedArrival = "A time of day, like 14:30, or none.";
   return errors;
 }
 
@@ -687,7 +691,7 @@ function HoldAndConfirm({ membership, held, onReleased }: { membership: Membersh
     queryKey: ["heldStay", reservationId],
     queryFn: ({ signal }) => dataProvider.heldStay({ reservationId }, { signal }),
   });
-  const [guest, setGuest] = useState<GuestForm>({ fullName: "", email: "", phone: "", specialRequests: "" });
+  const [guest, setGuest] = useState<GuestForm>({ fullName: "", email: "", phone: "", specialRequests: "", expectedArrival: "" });
   const [touched, setTouched] = useState(false);
   const errors = validateGuest(guest);
   const [returning, setReturning] = useState<{ fullName: string; phone: string | null; stays: number; email: string } | null>(null);
@@ -730,6 +734,8 @@ function HoldAndConfirm({ membership, held, onReleased }: { membership: Membersh
       const idempotencyKey = confirmKey.current.keyFor({ reservationId, ...details });
       const booking = await dataProvider.confirmBooking({ reservationId, idempotencyKey, holdToken: held.hold.holdToken, ...details });
       notify(`Booked: ${booking.confirmationCode ?? ""} for ${details.fullName}, ${formatMoney(booking.totalAmount, booking.currency)}.`, { type: "success" });
+      const etaError = await setExpectedArrival(dataProvider, [booking.reservationId], arrivalTimeInput(guest.expectedArrival) ?? null);
+      if (etaError) notify(`Booked, but the expected arrival time was not saved (${etaError}): set it on the reservation page.`, { type: "warning", autoHideDuration: 10_000 });
       void queryClient.invalidateQueries({ queryKey: ["frontDeskDay"] });
       void queryClient.invalidateQueries({ queryKey: ["tapeChart"] });
       // "Confirm and take payment": the reservation's folio, with the payment dialog open.
@@ -850,6 +856,16 @@ function HoldAndConfirm({ membership, held, onReleased }: { membership: Membersh
                   helperText={show("phone") ?? "Optional."}
                   autoComplete="off"
                   slotProps={{ htmlInput: { maxLength: 30 } }}
+                />
+                <TextField
+                  label="Expected arrival"
+                  type="time"
+                  value={guest.expectedArrival}
+                  onChange={(e) => setGuest({ ...guest, expectedArrival: e.target.value })}
+                  error={Boolean(show("expectedArrival"))}
+                  helperText={show("expectedArrival") ?? "Optional: when the guest expects to arrive (local time). Housekeeping cleans first for an early one."}
+                  slotProps={{ inputLabel: { shrink: true }, htmlInput: { step: 300 } }}
+                  sx={{ maxWidth: { sm: 320 } }}
                 />
                 <TextField
                   label="Special requests"

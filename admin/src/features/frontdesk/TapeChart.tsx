@@ -70,6 +70,7 @@ import { addDays, dateRange, daysBetween, formatDayHeading, formatShortDate, isI
 import { MoveStayDialog, type StayProposal, type StayToMove } from "./MoveStayDialog.tsx";
 import { BookUnitDialog, StretchPanel } from "./TapeChartActions.tsx";
 import { newBookingPath } from "./paths.ts";
+import { arrivalTimeLabel } from "../reservations/arrivalTime.ts";
 
 const windowSizes = [7, 14, 30] as const;
 const rowHeight = 40;
@@ -1174,7 +1175,7 @@ function Bar({ placed, spill, timeZone, isDragged, movable, handlers, stretchabl
   const dates = `${formatShortDate(claim.startDate)} → ${formatShortDate(claim.endDate)}`;
   const description =
     claim.kind === "reservation" && r
-      ? `${label}, ${humanize(r.status).toLowerCase()}${r.unitPinned ? ", pinned to this unit" : ""}, ${r.confirmationCode ?? ""}, ${dates}, ${plural(r.nights, "night")}, ${formatMoney(r.totalAmount, r.currency)}`
+      ? `${label}, ${humanize(r.status).toLowerCase()}${r.unitPinned ? ", pinned to this unit" : ""}, ${r.confirmationCode ?? ""}, ${dates}, ${plural(r.nights, "night")}${r.status === "confirmed" && r.expectedArrivalTime ? `, ETA ${arrivalTimeLabel(r.expectedArrivalTime)}` : ""}, ${formatMoney(r.totalAmount, r.currency)}`
       : claim.kind === "hold"
         ? `Hold, ${dates}${claim.expiresAt ? `, until ${formatTimestamp(claim.expiresAt, timeZone)}` : ""}`
         : `${label}, ${dates}`;

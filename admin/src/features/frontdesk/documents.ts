@@ -365,7 +365,7 @@ export type ClaimKind = "hold" | "reservation" | "owner_block" | "maintenance_bl
 export interface ChartReservationNode
   extends Pick<
     ReservationNode,
-    "rowId" | "propertyId" | "confirmationCode" | "status" | "arrival" | "departure" | "nights" | "adults" | "children" | "currency" | "totalAmount" | "channel"
+    "rowId" | "propertyId" | "confirmationCode" | "status" | "arrival" | "departure" | "nights" | "adults" | "children" | "currency" | "totalAmount" | "channel" | "expectedArrivalTime"
   > {
   unitId: Uuid | null;
   roomTypeId: Uuid;
@@ -419,7 +419,7 @@ export const tapeChart = operation<
         rowId unitId kind startDate endDate expiresAt note
         reservation {
           rowId propertyId confirmationCode status arrival departure nights adults children currency totalAmount channel unitId roomTypeId
-          unitPinned guest { fullName }
+          unitPinned expectedArrivalTime guest { fullName }
         }
       }
     }
@@ -430,7 +430,7 @@ export const tapeChart = operation<
     unassigned: allReservations(condition: {propertyId: $propertyId, unitId: null}, orderBy: [PRIMARY_KEY_ASC], first: 500) {
       nodes {
         rowId propertyId confirmationCode status arrival departure nights adults children currency totalAmount channel unitId roomTypeId
-        unitPinned guest { fullName }
+        unitPinned expectedArrivalTime guest { fullName }
       }
     }
   }`,

@@ -46,6 +46,7 @@ import { HoldCountdown, validateGuest, type GuestForm } from "../frontdesk/NewBo
 import type { GroupHoldNode, GroupQuoteNode, GroupRatePlanNode, GroupRoomValue, RoomCombinationNode } from "./documents.ts";
 import { roomOfRefusal } from "./data.ts";
 import { groupPath } from "./paths.ts";
+import { arrivalTimeInput, setExpectedArrival } from "../reservations/arrivalTime.ts";
 
 export function NewGroupBooking() {
   const { canAccess, isPending } = useCanAccess({ resource: "groups", action: "create" });
@@ -532,7 +533,7 @@ function ConfirmGroup({ membership, held, groupName }: { membership: Membership;
   const queryClient = useQueryClient();
   const notify = useNotify();
   const navigate = useNavigate();
-  const [guest, setGuest] = useState<GuestForm>({ fullName: "", email: "", phone: "", specialRequests: "" });
+  const [guest, setGuest] = useState<GuestForm>({ fullName: "", email: "", phone: "", specialRequests: "", expectedArrival: "" });
   const [touched, setTouched] = useState(false);
   const errors = validateGuest(guest);
   // Confirming and releasing: one user action each, one idempotency key each (keyedAction.tsx).
@@ -557,6 +558,8 @@ function ConfirmGroup({ membership, held, groupName }: { membership: Membership;
       const idempotencyKey = keyFor({ bookingGroupId, ...contact });
       const rooms = await dataProvider.confirmGroup({ bookingGroupId, holdToken: held.hold.holdToken, idempotencyKey, ...contact });
       notify(`Group ${held.hold.groupCode}${groupName ? ` (${groupName})` : ""} booked: ${plural(rooms.length, "room")} for ${contact.fullName}.`, { type: "success" });
+      const etaError = await setExpectedArrival(dataProvider, rooms.map((room) => room.reservationId), arrivalTimeInput(guest.expectedArrival) ?? null);
+      if (etaError) notify(`Booked, but the expected arrival time was not saved (${etaError}): set it on each room's reservation page.`, { type: "warning", autoHideDuration: 10_000 });
       void queryClient.invalidateQueries({ queryKey: ["frontDeskDay"] });
       void queryClient.invalidateQueries({ queryKey: ["tapeChart"] });
       navigate(groupPath(bookingGroupId));
@@ -595,6 +598,9 @@ function ConfirmGroup({ membership, held, groupName }: { membership: Membership;
               <TextField label="Phone" type="tel" value={guest.phone} onChange={(e) => setGuest({ ...guest, phone: e.target.value })}
                 error={Boolean(show("phone"))} helperText={show("phone") ?? "Optional."} autoComplete="off" slotProps={{ htmlInput: { maxLength: 30 } }} sx={{ flex: 1 }} />
             </Stack>
+            <TextField label="Expected arrival" type="time" value={guest.expectedArrival} onChange={(e) => setGuest({ ...guest, expectedArrival: e.target.value })}
+              error={Boolean(show("expectedArrival"))} helperText={show("expectedArrival") ?? "Optional: when the group expects to arrive (local time), for every room."}
+              slotProps={{ inputLabel: { shrink: true }, htmlInput: { step: 300 } }} sx={{ maxWidth: { md: 320 } }} />
             <TextField label="Special requests" value={guest.specialRequests} onChange={(e) => setGuest({ ...guest, specialRequests: e.target.value })}
               error={Boolean(show("specialRequests"))} helperText={show("specialRequests") ?? "Optional, for every room."} multiline minRows={2} slotProps={{ htmlInput: { maxLength: 2000 } }} />
             <Typography variant="body2" color="text.secondary">

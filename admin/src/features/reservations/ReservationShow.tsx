@@ -40,6 +40,7 @@ import { isReservationDetail, type KeeprDataProvider, type Reservation, type Res
 import type { PriceLine } from "../../platform/documents.ts";
 import { BookingActions } from "./BookingActions.tsx";
 import { EditGuestButton } from "./EditGuestDialog.tsx";
+import { arrivalTimeInput, arrivalTimeLabel, isEarlyArrival } from "./arrivalTime.ts";
 import { PaymentDueBanner } from "../guarantee/PaymentDue.tsx";
 import { StayChangeButtons } from "../frontdesk/StayChangeActions.tsx";
 import { AllocationMovesTable, allocationMovesOf, UnitPinPanel } from "../frontdesk/UnitPin.tsx";
@@ -289,10 +290,21 @@ function StayTab({ record }: { record: ReservationDetail }) {
             </Field>
           )}
           <Field label="Booked through">{humanize(record.channel)}</Field>
+          <Field label="Expected arrival">
+            <Stack direction="row" spacing={1} sx={{ alignItems: "center" }}>
+              <span data-testid="expected-arrival">
+                {arrivalTimeLabel(record.expectedArrivalTime) ?? "Not known"}
+                {isEarlyArrival(record.expectedArrivalTime, record.propertyByPropertyId?.checkInTime)
+                  ? ` · early (check-in from ${arrivalTimeLabel(record.propertyByPropertyId?.checkInTime)})`
+                  : ""}
+              </span>
+              <EditArrivalDetails record={record} focus="expectedArrivalTime" />
+            </Stack>
+          </Field>
           <Field label="Special requests">
             <Stack direction="row" spacing={1} sx={{ alignItems: "center" }}>
               <span data-testid="special-requests">{record.specialRequests ?? "—"}</span>
-              <EditSpecialRequests record={record} />
+              <EditArrivalDetails record={record} focus="specialRequests" />
             </Stack>
           </Field>
         </Stack>
@@ -325,26 +337,32 @@ function StayTab({ record }: { record: ReservationDetail }) {
   );
 }
 
-/** Special requests are the one field staff edit directly (updateReservationByRowId; no idempotency key in the API). */
-function EditSpecialRequests({ record }: { record: ReservationDetail }) {
+/**
+ * The arrival's details the front office edits directly (updateReservationByRowId; the columns granted to staff,
+ * the front office's by RLS; no idempotency key in the API): the expected arrival time and special requests, in one
+ * dialog opened from either field. The time is a native time input (keyboard and phone pickers); empty clears it.
+ */
+function EditArrivalDetails({ record, focus }: { record: ReservationDetail; focus: "expectedArrivalTime" | "specialRequests" }) {
   const { canAccess } = useCanAccess({ resource: "reservations", action: "edit", record });
   const [update, { isPending }] = useUpdate<ReservationDetail>();
   const notify = useNotify();
   const [open, setOpen] = useState(false);
   const [text, setText] = useState("");
+  const [time, setTime] = useState("");
   const [error, setError] = useState<string | null>(null);
   if (!canAccess) return null;
+  const expectedArrivalTime = arrivalTimeInput(time);
   const save = (event: FormEvent) => {
     event.preventDefault();
-    if (isPending) return;
+    if (isPending || expectedArrivalTime === undefined) return;
     setError(null);
     void update(
       "reservations",
-      { id: record.id, data: { specialRequests: text.trim() || null }, previousData: record },
+      { id: record.id, data: { specialRequests: text.trim() || null, expectedArrivalTime }, previousData: record },
       {
         mutationMode: "pessimistic",
         onSuccess: () => {
-          notify("Special requests saved.", { type: "success" });
+          notify("Arrival details saved.", { type: "success" });
           setOpen(false);
         },
         onError: (caught) => setError(caught instanceof Error ? caught.message : String(caught)),
@@ -355,9 +373,10 @@ function EditSpecialRequests({ record }: { record: ReservationDetail }) {
     <>
       <IconButton
         size="small"
-        aria-label="Edit special requests"
+        aria-label={focus === "specialRequests" ? "Edit special requests" : "Edit expected arrival"}
         onClick={() => {
           setText(record.specialRequests ?? "");
+          setTime(arrivalTimeLabel(record.expectedArrivalTime) ?? "");
           setError(null);
           setOpen(true);
         }}
@@ -365,9 +384,27 @@ function EditSpecialRequests({ record }: { record: ReservationDetail }) {
         <EditIcon fontSize="small" />
       </IconButton>
       <Dialog open={open} onClose={isPending ? undefined : () => setOpen(false)} maxWidth="sm" fullWidth>
-        <form onSubmit={save} noValidate>
-          <DialogTitle>Special requests · {record.confirmationCode}</DialogTitle>
+        <form onSubmit={save} noValidate data-testid="arrival-details-dialog">
+          <DialogTitle>Arrival · {record.confirmationCode}</DialogTitle>
           <DialogContent>
+            <Stack direction="row" spacing={1} sx={{ mt: 1, alignItems: "flex-start" }}>
+              <TextField
+                label="Expected arrival"
+                type="time"
+                value={time}
+                onChange={(e) => setTime(e.target.value)}
+                autoFocus={focus === "expectedArrivalTime"}
+                error={expectedArrivalTime === undefined}
+                helperText={expectedArrivalTime === undefined
+                  ? "A time of day, like 14:30."
+                  : `Local time on ${formatDate(record.arrival)}; check-in from ${arrivalTimeLabel(record.propertyByPropertyId?.checkInTime) ?? "—"}. Empty: not known.`}
+                slotProps={{ inputLabel: { shrink: true }, htmlInput: { step: 300 } }}
+                sx={{ flex: 1 }}
+              />
+              <Button onClick={() => setTime("")} disabled={time === "" || isPending} sx={{ mt: 1 }}>
+                Clear time
+              </Button>
+            </Stack>
             <TextField
               label="Special requests"
               value={text}
@@ -375,8 +412,8 @@ function EditSpecialRequests({ record }: { record: ReservationDetail }) {
               multiline
               minRows={3}
               fullWidth
-              autoFocus
-              sx={{ mt: 1 }}
+              autoFocus={focus === "specialRequests"}
+              sx={{ mt: 2 }}
               slotProps={{ htmlInput: { maxLength: 2000 } }}
             />
             {error && (
@@ -389,7 +426,7 @@ function EditSpecialRequests({ record }: { record: ReservationDetail }) {
             <Button onClick={() => setOpen(false)} disabled={isPending}>
               Close
             </Button>
-            <Button type="submit" variant="contained" disabled={isPending}>
+            <Button type="submit" variant="contained" disabled={isPending || expectedArrivalTime === undefined}>
               Save
             </Button>
           </DialogActions>
