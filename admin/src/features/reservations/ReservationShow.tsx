@@ -387,7 +387,7 @@ function EditArrivalDetails({ record, focus }: { record: ReservationDetail; focu
         <form onSubmit={save} noValidate data-testid="arrival-details-dialog">
           <DialogTitle>Arrival · {record.confirmationCode}</DialogTitle>
           <DialogContent>
-            <Stack direction="row" spacing={1} sx={{ mt: 1, alignItems: "flex-start" }}>
+            <Stack direction={{ xs: "column", sm: "row" }} spacing={1} sx={{ mt: 1, alignItems: "flex-start" }}>
               <TextField
                 label="Expected arrival"
                 type="time"
@@ -399,9 +399,9 @@ function EditArrivalDetails({ record, focus }: { record: ReservationDetail; focu
                   ? "A time of day, like 14:30."
                   : `Local time on ${formatDate(record.arrival)}; check-in from ${arrivalTimeLabel(record.propertyByPropertyId?.checkInTime) ?? "—"}. Empty: not known.`}
                 slotProps={{ inputLabel: { shrink: true }, htmlInput: { step: 300 } }}
-                sx={{ flex: 1 }}
+                sx={{ flex: 1, width: { xs: "100%", sm: "auto" } }}
               />
-              <Button onClick={() => setTime("")} disabled={time === "" || isPending} sx={{ mt: 1 }}>
+              <Button onClick={() => setTime("")} disabled={time === "" || isPending} sx={{ mt: { sm: 1 } }}>
                 Clear time
               </Button>
             </Stack>
