@@ -9,6 +9,8 @@
 //   one without a time) with "ETA 11:00", on a desktop and a 390 px phone;
 // - the housekeeper's board on a phone shows that unit first, "Early check-in
 //   11:00";
+// - a phone booking on New booking with "Expected arrival" 16:45: the
+//   confirmed reservation holds it (set right after confirmBooking);
 // - on a phone the desk clears the 18:30 time (Clear time): "Not known", null
 //   in the database, and the board puts it after the 11:00 one still;
 // - through the API, a housekeeper's token, a cashier's (accountant) and
@@ -173,6 +175,37 @@ describe("the desk sets the expected arrival", () => {
       return codes.length === 3 && codes[0] === stays.target.code;
     }, "the board again");
     await expect(page.getByTestId("arrivals").locator(`li[data-code="${stays.late.code}"]`).textContent()).resolves.not.toContain("ETA");
+    expect(errors).toEqual([]);
+  });
+});
+
+describe("a phone booking with its expected arrival", () => {
+  it("New booking: the desk gives 16:45 with the guest's details; the confirmed reservation holds it (desktop)", async () => {
+    const { page, errors } = await signIn(hotel.frontDesk, "desktop");
+    const arrival = localDate(hotel.timeZone, 3);
+    await page.goto(`${server.url}/admin/bookings/new`);
+    await page.getByTestId("new-booking").waitFor();
+    await page.getByLabel("Arrival").fill(arrival);
+    await page.getByLabel("Departure").fill(addDays(arrival, 1));
+    await page.getByRole("button", { name: "Search" }).click();
+    const results = page.getByTestId("search-results");
+    await results.waitFor();
+    await results.getByRole("button", { name: /Quote/ }).first().click();
+    await page.getByTestId("quote").getByTestId("quote-total").waitFor();
+    await page.getByTestId("hold-room").click();
+    await page.getByTestId("held-unit").filter({ hasText: /\d/ }).waitFor();
+    await page.getByLabel("Full name").fill("Grace Hopper");
+    const time = page.getByLabel("Expected arrival");
+    await time.fill("16:45");
+    await expect(time.inputValue()).resolves.toBe("16:45");
+    // The hold's countdown never stops: axe as the walk-in test does.
+    await expectAccessible(page, "new booking with the expected arrival");
+    await shot(page, "new-booking-desktop");
+    await page.getByTestId("confirm-booking").click();
+    await page.getByTestId("confirmation-code").waitFor();
+    const id = page.url().match(/reservations\/([0-9a-f-]{36})\/show/)![1]!;
+    await waitUntil(async () => (await etaOf(id)) === "16:45:00", "the expected arrival saved");
+    await waitUntil(async () => (await page.getByTestId("expected-arrival").textContent()) === "16:45", "the page shows 16:45 (after check-in time: not early)");
     expect(errors).toEqual([]);
   });
 });
