@@ -10,7 +10,8 @@
 // - the housekeeper's board on a phone shows that unit first, "Early check-in
 //   11:00";
 // - a phone booking on New booking with "Expected arrival" 16:45: the
-//   confirmed reservation holds it (set right after confirmBooking);
+//   confirmed reservation holds it (set right after confirmBooking); on New
+//   group, 12:30 reaches each of the group's two rooms;
 // - on a phone the desk clears the 18:30 time (Clear time): "Not known", null
 //   in the database, and the board puts it after the 11:00 one still;
 // - through the API, a housekeeper's token, a cashier's (accountant) and
@@ -206,6 +207,36 @@ describe("a phone booking with its expected arrival", () => {
     const id = page.url().match(/reservations\/([0-9a-f-]{36})\/show/)![1]!;
     await waitUntil(async () => (await etaOf(id)) === "16:45:00", "the expected arrival saved");
     await waitUntil(async () => (await page.getByTestId("expected-arrival").textContent()) === "16:45", "the page shows 16:45 (after check-in time: not early)");
+    expect(errors).toEqual([]);
+  });
+});
+
+describe("a group with its expected arrival", () => {
+  it("New group: the booker's Expected arrival 12:30 reaches every room's reservation", async () => {
+    const { page, errors } = await signIn(hotel.frontDesk, "desktop");
+    const arrival = localDate(hotel.timeZone, 5);
+    await page.goto(`${server.url}/admin/groups/new`);
+    await page.getByTestId("new-group").waitFor();
+    await page.getByLabel("Arrival").fill(arrival);
+    await page.getByLabel("Departure").fill(addDays(arrival, 1));
+    await page.getByLabel("Group name").fill("Lovelace party");
+    await page.getByRole("combobox", { name: "Room 1: room type and rate" }).click();
+    await page.getByRole("option", { name: /^Double · Flexible/ }).click();
+    await page.getByRole("listbox").waitFor({ state: "detached" });
+    await page.getByTestId("add-room").click();
+    await page.getByTestId("quote-group").click();
+    await page.getByTestId("group-total").waitFor();
+    await page.getByTestId("hold-group").click();
+    await page.getByTestId("group-booker").waitFor();
+    await page.getByLabel("Booker's full name").fill("Ada Lovelace");
+    await page.getByLabel("Expected arrival").fill("12:30");
+    await page.getByTestId("confirm-group").click();
+    await page.getByTestId("group-page").waitFor();
+    const rooms = (await db.ownerPool.query<{ t: string | null }>(
+      "select r.expected_arrival_time::text as t from app_public.reservations r join app_public.booking_groups g on g.id = r.group_id where g.name = 'Lovelace party' and r.status = 'confirmed'",
+    )).rows;
+    expect(rooms.length).toBe(2);
+    expect(rooms.map((r) => r.t)).toEqual(["12:30:00", "12:30:00"]);
     expect(errors).toEqual([]);
   });
 });
