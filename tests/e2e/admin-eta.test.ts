@@ -116,6 +116,15 @@ describe("the desk sets the expected arrival", () => {
     await dialog.waitFor({ state: "detached" });
     await waitUntil(async () => (await page.getByTestId("expected-arrival").textContent()) === "11:00 · early (check-in from 15:00)", "the page shows 11:00, early");
     expect(await etaOf(stays.target.id)).toBe("11:00:00");
+    // Saved again unchanged: nothing is sent (the row, its updated_at and audit stay as they are).
+    const updatedAt = async () => (await db.ownerPool.query("select updated_at::text as u from app_public.reservations where id = $1", [stays.target.id])).rows[0].u as string;
+    const before = await updatedAt();
+    await page.getByRole("button", { name: "Edit expected arrival" }).click();
+    await dialog.waitFor();
+    await expect(time.inputValue()).resolves.toBe("11:00");
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await dialog.waitFor({ state: "detached" });
+    expect(await updatedAt()).toBe(before);
     await expectAccessible(page, "reservation page");
     await shot(page, "reservation-desktop");
     expect(errors).toEqual([]);

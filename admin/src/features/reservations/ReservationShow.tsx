@@ -358,7 +358,15 @@ function EditArrivalDetails({ record, focus }: { record: ReservationDetail; focu
     setError(null);
     void update(
       "reservations",
-      { id: record.id, data: { specialRequests: text.trim() || null, expectedArrivalTime }, previousData: record },
+      {
+        id: record.id,
+        // The API answers "11:00:00.000000": the same minute as before is no change (nothing sent, nothing audited).
+        data: {
+          specialRequests: text.trim() || null,
+          expectedArrivalTime: arrivalTimeLabel(expectedArrivalTime) === arrivalTimeLabel(record.expectedArrivalTime) ? record.expectedArrivalTime : expectedArrivalTime,
+        },
+        previousData: record,
+      },
       {
         mutationMode: "pessimistic",
         onSuccess: () => {
