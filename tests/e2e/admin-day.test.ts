@@ -15,7 +15,7 @@
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
-import { endBrowserTest, expectAccessible, launchBrowser, newContext, waitUntil } from "../helpers/browser.ts";
+import { endBrowserTest, expectAccessible, launchBrowser, newContext, sidewaysOverflow, waitUntil } from "../helpers/browser.ts";
 import { signInToConsole, withPassword } from "../helpers/console.ts";
 import { addDays, createHotel, hold, localDate, moveStayBack, newKey, quote, type Hotel } from "../helpers/booking.ts";
 import { settleFolios } from "../helpers/ledger.ts";
@@ -175,11 +175,6 @@ const codesIn = async (page: Page, id: string) => {
 };
 
 /** How far the page scrolls sideways (0: it fits the screen). */
-const sidewaysOverflow = (page: Page) =>
-  page.evaluate(() => {
-    const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
-    return root.scrollWidth - root.clientWidth;
-  });
 
 describe("the front desk's Today board", () => {
   let page: Page;

@@ -24,7 +24,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
-import { endBrowserTest, expectAccessible, launchBrowser, waitUntil } from "../helpers/browser.ts";
+import { endBrowserTest, expectAccessible, launchBrowser, sidewaysOverflow, waitUntil } from "../helpers/browser.ts";
 import { signInToConsole, withPassword } from "../helpers/console.ts";
 import { addDays, book, createHotel, localDate, newKey, type Hotel } from "../helpers/booking.ts";
 import { fixturePassword } from "../helpers/fixtures.ts";
@@ -43,11 +43,6 @@ const contexts: BrowserContext[] = [];
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshots, `admin-eta-${name}.png`), animations: "disabled" });
 
-const sidewaysOverflow = (page: Page) =>
-  page.evaluate(() => {
-    const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
-    return Math.max(0, root.scrollWidth - root.clientWidth);
-  });
 
 async function signIn(userId: string, kind: "desktop" | "phone", ready: "dashboard" | "board" = "dashboard") {
   const context = kind === "desktop"

@@ -17,7 +17,7 @@
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
-import { axeViolations, endBrowserTest, expectAccessible, launchBrowser, waitUntil } from "../helpers/browser.ts";
+import { axeViolations, endBrowserTest, expectAccessible, launchBrowser, sidewaysOverflow, waitUntil } from "../helpers/browser.ts";
 import { signInToConsole, withPassword } from "../helpers/console.ts";
 import { addDays, confirmGroup, createHotel, holdGroup, localDate, quoteGroup, type Hotel } from "../helpers/booking.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/db.ts";
@@ -41,11 +41,6 @@ const shot = async (page: Page, name: string) => {
   await page.screenshot({ path: path.join(screenshots, `admin-groups-${name}.png`), animations: "disabled", fullPage: true });
 };
 
-const sidewaysOverflow = (page: Page) =>
-  page.evaluate(() => {
-    const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
-    return root.scrollWidth - root.clientWidth;
-  });
 
 async function context(kind: "desktop" | "phone"): Promise<BrowserContext> {
   const created = kind === "desktop"

@@ -12,7 +12,7 @@
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
-import { endBrowserTest, expectAccessible, launchBrowser } from "../helpers/browser.ts";
+import { endBrowserTest, expectAccessible, launchBrowser, sidewaysOverflow } from "../helpers/browser.ts";
 import { signInToConsole, withPassword } from "../helpers/console.ts";
 import { addDays, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 import { fixturePassword } from "../helpers/fixtures.ts";
@@ -37,11 +37,6 @@ const shot = async (page: Page, name: string) => {
 };
 
 /** How far the page scrolls sideways (0: it fits the screen). */
-const sidewaysOverflow = (page: Page) =>
-  page.evaluate(() => {
-    const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
-    return root.scrollWidth - root.clientWidth;
-  });
 
 async function context(kind: "desktop" | "phone"): Promise<BrowserContext> {
   const created = kind === "desktop"

@@ -26,7 +26,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
-import { endBrowserTest, expectAccessible, launchBrowser, untilQuiet, waitUntil } from "../helpers/browser.ts";
+import { endBrowserTest, expectAccessible, launchBrowser, sidewaysOverflow, untilQuiet, waitUntil } from "../helpers/browser.ts";
 import { signInToConsole, withPassword } from "../helpers/console.ts";
 import { addDays, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
@@ -54,11 +54,6 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 /** How far the page scrolls sideways (0: it fits the viewport). */
-const sidewaysOverflow = (page: Page) =>
-  page.evaluate(() => {
-    const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
-    return root.scrollWidth - root.clientWidth;
-  });
 
 async function signIn(userId: string, kind: "desktop" | "phone", ready: "dashboard" | "board" = "dashboard"): Promise<{ page: Page; errors: string[] }> {
   const context = kind === "desktop"

@@ -13,7 +13,7 @@
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
-import { endBrowserTest, expectAccessible, launchBrowser, waitUntil } from "../helpers/browser.ts";
+import { endBrowserTest, expectAccessible, launchBrowser, sidewaysOverflow, waitUntil } from "../helpers/browser.ts";
 import { signInToConsole, withPassword } from "../helpers/console.ts";
 import { addDays, createHotel, localDate, type Hotel } from "../helpers/booking.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/db.ts";
@@ -30,11 +30,6 @@ const contexts: BrowserContext[] = [];
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshots, `admin-walkin-${name}.png`), animations: "disabled", fullPage: true });
 
-const sidewaysOverflow = (page: Page) =>
-  page.evaluate(() => {
-    const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
-    return root.scrollWidth - root.clientWidth;
-  });
 
 async function context(kind: "desktop" | "phone"): Promise<BrowserContext> {
   const created = kind === "desktop"

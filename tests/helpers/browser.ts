@@ -162,3 +162,10 @@ export async function waitForValue<T>(what: string, fn: () => Promise<T | null |
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** How far the page scrolls sideways (0: it fits its viewport), for the phone checks of browser tests. */
+export const sidewaysOverflow = (page: Page) =>
+  page.evaluate(() => {
+    const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+    return Math.max(0, root.scrollWidth - root.clientWidth);
+  });
