@@ -7,6 +7,7 @@
 //   (check-in from 15:00)" and the database holds 11:00;
 // - the Today board lists the arrivals by ETA (11:00 "early", 18:30, then the
 //   one without a time) with "ETA 11:00", on a desktop and a 390 px phone;
+//   the tape chart's stay description ends "ETA 11:00";
 // - the housekeeper's board on a phone shows that unit first, "Early check-in
 //   11:00";
 // - a phone booking on New booking with "Expected arrival" 16:45: the
@@ -138,6 +139,12 @@ describe("the desk sets the expected arrival", () => {
     await expectAccessible(page, "Today board");
     expect(await sidewaysOverflow(page)).toBe(0);
     await shot(page, "today-desktop");
+    // The tape chart's stay says it too (its description: tooltip and screen readers).
+    await page.goto(`${server.url}/admin/tape-chart`);
+    const bar = (id: string) => page.locator(`[data-reservation="${id}"]`).getByTestId("stay-bar");
+    await bar(stays.target.id).waitFor();
+    await expect(bar(stays.target.id).getAttribute("aria-label")).resolves.toContain("2 nights, ETA 11:00,");
+    await expect(bar(stays.unknown.id).getAttribute("aria-label")).resolves.not.toContain("ETA");
     expect(errors).toEqual([]);
   });
 

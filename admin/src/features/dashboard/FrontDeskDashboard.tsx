@@ -11,9 +11,9 @@
 // is the cashiers' (who read reservations): housekeeping is taken to its
 // board instead. A room of a group booking is listed under who sleeps there
 // (the rooming list) with its group's code and room number. Arrivals are
-// in the order they are expected (the ETA the desk set on the reservation,
-// "ETA 14:30"; those without one last), and one expected before the
-// property's check-in time is marked "early" (housekeeping cleans its unit
+// in the order they are expected (the ETA the desk set on the reservation;
+// those without one last); one still expected reads "ETA 14:30", and
+// "early" before the property's check-in time (housekeeping cleans its unit
 // first).
 //
 // "Room changes" (the front office's): the stays arriving today and
@@ -174,7 +174,7 @@ export function FrontDeskDashboard() {
             summary={board ? arrivalsSummary(board) : undefined}
             empty={isToday ? "No arrivals today." : "No arrivals on this day."}
             actions={isToday ? ["check_in"] : day && today && day < today ? ["check_in", "no_show"] : []}
-            detail={(r) => `${r.expectedArrivalTime ? `ETA ${arrivalTimeLabel(r.expectedArrivalTime)} · ` : ""}${r.nights} night${r.nights === 1 ? "" : "s"} · until ${formatDate(r.departure)}`}
+            detail={(r) => `${r.status === "confirmed" && r.expectedArrivalTime ? `ETA ${arrivalTimeLabel(r.expectedArrivalTime)} · ` : ""}${r.nights} night${r.nights === 1 ? "" : "s"} · until ${formatDate(r.departure)}`}
             marker={(r) => r.status === "confirmed" && isEarlyArrival(r.expectedArrivalTime, board?.checkInTime)
               ? <Chip size="small" color="warning" label="early" title={`Expected before check-in at ${arrivalTimeLabel(board?.checkInTime)}`} data-testid="early-arrival" />
               : null}
