@@ -112,6 +112,7 @@ describe("the desk sets the expected arrival", () => {
     await dialog.waitFor({ state: "detached" });
     await waitUntil(async () => (await page.getByTestId("expected-arrival").textContent()) === "11:00 · early (check-in from 15:00)", "the page shows 11:00, early");
     expect(await etaOf(stays.target.id)).toBe("11:00:00");
+    await expect(page.getByTestId("summary-stay").textContent()).resolves.toMatch(/ · 2 nights · ETA 11:00$/);
     // Saved again unchanged: nothing is sent (the row, its updated_at and audit stay as they are).
     const updatedAt = async () => (await db.ownerPool.query("select updated_at::text as u from app_public.reservations where id = $1", [stays.target.id])).rows[0].u as string;
     const before = await updatedAt();

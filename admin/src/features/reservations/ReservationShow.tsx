@@ -167,7 +167,10 @@ function Summary({ record }: { record: ReservationDetail }) {
           </Field>
         )}
         <Field label="Stay">
-          {formatDate(record.arrival)} → {formatDate(record.departure)} · {record.nights} night{record.nights === 1 ? "" : "s"}
+          <span data-testid="summary-stay">
+            {formatDate(record.arrival)} → {formatDate(record.departure)} · {record.nights} night{record.nights === 1 ? "" : "s"}
+            {record.status === "confirmed" && record.expectedArrivalTime ? ` · ETA ${arrivalTimeLabel(record.expectedArrivalTime)}` : ""}
+          </span>
         </Field>
         <Field label="Unit">
           {record.unit ? (
