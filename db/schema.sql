@@ -6605,6 +6605,12 @@ begin
         v_changes := v_changes || case when v_new ->> 'special_requests' is null then 'Special requests removed'
           else 'Special requests: “' || (v_new ->> 'special_requests') || '”' end;
       end if;
+      if v_old -> 'expected_arrival_time' is distinct from v_new -> 'expected_arrival_time' then
+        v_changes := v_changes || case when v_new ->> 'expected_arrival_time' is null then 'Expected arrival time removed'
+          when v_old ->> 'expected_arrival_time' is null then 'Expected at ' || pg_catalog.to_char((v_new ->> 'expected_arrival_time')::time, 'HH24:MI')
+          else pg_catalog.format('Expected arrival changed from %s to %s', pg_catalog.to_char((v_old ->> 'expected_arrival_time')::time, 'HH24:MI'),
+                                 pg_catalog.to_char((v_new ->> 'expected_arrival_time')::time, 'HH24:MI')) end;
+      end if;
       if v_old -> 'do_not_disturb_on' is distinct from v_new -> 'do_not_disturb_on' then
         v_changes := v_changes || case when v_new ->> 'do_not_disturb_on' is not null then 'Do not disturb today: no stay-over cleaning'
           else 'Do-not-disturb removed' end;

@@ -1,7 +1,7 @@
 -- A reservation's history as a person reads it (issue 21): one line per
 -- thing that happened, from the audit log of the reservation row — "Moved
 -- from 201 to 204", "Checked in", "Dates changed from 5 Dec–7 Dec to
--- 6 Dec–8 Dec", "Guest name changed from … to …" — with who did it: the
+-- 6 Dec–8 Dec", "Guest name changed from … to …", "Expected at 11:00" — with who did it: the
 -- user's name and their role at the property ("Dana", "desk"), "the guest"
 -- for a guest's own change, Keepr for jobs, and Keepr (allocator) for a move
 -- the allocator made in another booking's transaction to make room for it
@@ -141,6 +141,12 @@ begin
       if v_old -> 'special_requests' is distinct from v_new -> 'special_requests' then
         v_changes := v_changes || case when v_new ->> 'special_requests' is null then 'Special requests removed'
           else 'Special requests: “' || (v_new ->> 'special_requests') || '”' end;
+      end if;
+      if v_old -> 'expected_arrival_time' is distinct from v_new -> 'expected_arrival_time' then
+        v_changes := v_changes || case when v_new ->> 'expected_arrival_time' is null then 'Expected arrival time removed'
+          when v_old ->> 'expected_arrival_time' is null then 'Expected at ' || pg_catalog.to_char((v_new ->> 'expected_arrival_time')::time, 'HH24:MI')
+          else pg_catalog.format('Expected arrival changed from %s to %s', pg_catalog.to_char((v_old ->> 'expected_arrival_time')::time, 'HH24:MI'),
+                                 pg_catalog.to_char((v_new ->> 'expected_arrival_time')::time, 'HH24:MI')) end;
       end if;
       if v_old -> 'do_not_disturb_on' is distinct from v_new -> 'do_not_disturb_on' then
         v_changes := v_changes || case when v_new ->> 'do_not_disturb_on' is not null then 'Do not disturb today: no stay-over cleaning'

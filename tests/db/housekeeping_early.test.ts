@@ -44,6 +44,25 @@ describe("early check-ins on the housekeeping board", () => {
     }));
 });
 
+describe("the arrival's expected time in the reservation's history", () => {
+  it("says when it is given, changed and removed, and who did it", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await createHotel(c);
+      const today = localDate(h.timeZone, 0);
+      await staff(c, h.frontDesk);
+      const id = (await book(c, h.ratePlanId, addDays(today, 3), addDays(today, 5))).reservation_id;
+      for (const time of ["14:30", "11:00", null]) {
+        await c.query("update app_public.reservations set expected_arrival_time = $2 where id = $1", [id, time]);
+      }
+      const lines = (await c.query("select summary, actor_role from app_public.reservation_timeline($1) where summary like 'Expected%'", [id])).rows;
+      expect(lines).toEqual([
+        { summary: "Expected at 14:30", actor_role: "desk" },
+        { summary: "Expected arrival changed from 14:30 to 11:00", actor_role: "desk" },
+        { summary: "Expected arrival time removed", actor_role: "desk" },
+      ]);
+    }));
+});
+
 describe("assign_housekeeping_tasks", () => {
   async function tasks(c: pg.PoolClient, propertyId: string, unitIds: string[]): Promise<string[]> {
     const ids: string[] = [];
