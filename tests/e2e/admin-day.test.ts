@@ -174,8 +174,6 @@ const codesIn = async (page: Page, id: string) => {
   return codes.sort();
 };
 
-/** How far the page scrolls sideways (0: it fits the screen). */
-
 describe("the front desk's Today board", () => {
   let page: Page;
   let errors: string[];

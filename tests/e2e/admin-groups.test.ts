@@ -41,7 +41,6 @@ const shot = async (page: Page, name: string) => {
   await page.screenshot({ path: path.join(screenshots, `admin-groups-${name}.png`), animations: "disabled", fullPage: true });
 };
 
-
 async function context(kind: "desktop" | "phone"): Promise<BrowserContext> {
   const created = kind === "desktop"
     ? await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: "en-GB", timezoneId: "UTC" })

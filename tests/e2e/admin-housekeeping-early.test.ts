@@ -32,7 +32,6 @@ const contexts: BrowserContext[] = [];
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshots, `admin-housekeeping-early-${name}.png`), animations: "disabled" });
 
-
 async function signIn(userId: string, kind: "desktop" | "phone", ready: "dashboard" | "board" = "dashboard") {
   const context = kind === "desktop"
     ? await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1, locale: "en-GB", timezoneId: "UTC" })

@@ -53,8 +53,6 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(screenshots, `admin-property-${name}.png`), animations: "disabled" });
 }
 
-/** How far the page scrolls sideways (0: it fits the viewport). */
-
 async function signIn(userId: string, kind: "desktop" | "phone", ready: "dashboard" | "board" = "dashboard"): Promise<{ page: Page; errors: string[] }> {
   const context = kind === "desktop"
     ? await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1, locale: "en-GB", timezoneId: "UTC" })

@@ -30,7 +30,6 @@ const contexts: BrowserContext[] = [];
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshots, `admin-walkin-${name}.png`), animations: "disabled", fullPage: true });
 
-
 async function context(kind: "desktop" | "phone"): Promise<BrowserContext> {
   const created = kind === "desktop"
     ? await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: "en-GB", timezoneId: "UTC" })
