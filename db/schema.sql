@@ -30,10 +30,11 @@
 --     ledger_accounts, night_audit_anomalies, night_audits,
 --     notification_templates, notifications, organizations, owners,
 --     payment_attempts, payment_intents, payout_lines, payouts, postings,
---     properties, property_legal_details, property_memberships, rate_calendar,
---     rate_overrides, rate_plan_los_discounts, rate_plans,
---     reconciliation_differences, refunds, registration_cards, reservations,
---     room_types, settlement_lines, settlement_reports, taxes, units, users
+--     properties, property_legal_details, property_memberships,
+--     property_translations, rate_calendar, rate_overrides,
+--     rate_plan_los_discounts, rate_plans, reconciliation_differences, refunds,
+--     registration_cards, reservations, room_types, settlement_lines,
+--     settlement_reports, taxes, units, users
 --   views: account_balances, trial_balance
 --   types: account_kind, availability, booking, cancellation_penalty_kind,
 --     cash_movement_kind, channel_conflict_closer, channel_conflict_status,
@@ -68,8 +69,9 @@
 --     nearest_stays, occupancy_report, on_the_books_report, open_cash_shift,
 --     open_channel_conflicts, owner_statement, pay, payment_due_reservations,
 --     pickup_report, pin_reservation_unit, post_folio_allowance,
---     post_folio_charge, property_by_slug, quote, quote_change, quote_group,
---     rate_grid, record_registration_card, refund_folio_payment,
+--     post_folio_charge, properties_arrival_instructions_in,
+--     properties_description_in, property_by_slug, quote, quote_change,
+--     quote_group, rate_grid, record_registration_card, refund_folio_payment,
 --     refund_payment, register, release_block, request_export,
 --     reservation_history, reservation_timeline, reservations_arrival,
 --     reservations_cancellation_penalty_now, reservations_card_on_file,
@@ -79,8 +81,8 @@
 --     resolve_channel_conflict, room_combinations, room_type_held_until,
 --     route_folio_postings, run_night_audit, run_payouts, search_availability,
 --     search_guests, search_reservations, send_invoice, set_do_not_disturb,
---     set_folio_bill_to, set_property_legal_details, set_rates,
---     set_room_guest_name, set_unit_status, sync_channel_feed_now,
+--     set_folio_bill_to, set_property_legal_details, set_property_translation,
+--     set_rates, set_room_guest_name, set_unit_status, sync_channel_feed_now,
 --     take_folio_payment, tape_chart_claims, transfer_folio_to_city_ledger,
 --     undo_guest_merge, unit_calendar, update_guest, update_housekeeping_task,
 --     update_property_content, update_reservation_guest,
@@ -1866,6 +1868,39 @@ grant select on app_public.property_memberships to keepr_worker;
 grant insert (property_id, user_id, role), update (role) on app_public.property_memberships to keepr_staff;
 comment on table app_public.property_memberships is 'Staff of a property and their role there.';
 comment on constraint property_memberships_pkey on app_public.property_memberships is '@rowIdentity id';
+
+-- ----------------------------------------------------------------------------
+-- table app_public.property_translations
+-- ----------------------------------------------------------------------------
+create table app_public.property_translations (
+  property_id uuid not null,
+  language text not null,
+  description text,
+  arrival_instructions text,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint property_translations_arrival_instructions_check CHECK (length(arrival_instructions) >= 1 AND length(arrival_instructions) <= 2000),
+  constraint property_translations_description_check CHECK (length(description) >= 1 AND length(description) <= 5000),
+  constraint property_translations_language_check CHECK (language = ANY (ARRAY['en'::text, 'pt'::text, 'es'::text])),
+  constraint property_translations_pkey PRIMARY KEY (property_id, language),
+  constraint property_translations_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE CASCADE,
+  constraint property_translations_some_text_check CHECK (description IS NOT NULL OR arrival_instructions IS NOT NULL)
+);
+alter table app_public.property_translations enable row level security;
+create policy select_published_or_member on app_public.property_translations for select to public
+  using ((EXISTS ( SELECT 1
+   FROM app_public.properties p
+  WHERE p.id = property_translations.property_id AND p.is_published)) OR (property_id IN ( SELECT app_hidden.current_property_ids() AS current_property_ids)));
+create policy worker_all on app_public.property_translations for select to keepr_worker
+  using (true);
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.property_translations FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+CREATE TRIGGER _500_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.property_translations FOR EACH ROW EXECUTE FUNCTION audit.tg__record();
+grant select on app_public.property_translations to keepr_anonymous;
+grant select on app_public.property_translations to keepr_worker;
+comment on table app_public.property_translations is 'The property''s description and arrival instructions in another language the guest app speaks; what a translation lacks is the property''s own (properties.description_in, arrival_instructions_in). Written by setPropertyTranslation.';
+comment on column app_public.property_translations.language is 'en, pt or es: a language of the guest app other than the property''s own.';
+comment on column app_public.property_translations.description is 'The description in this language (at most 5,000 characters); none: the property''s own.';
+comment on column app_public.property_translations.arrival_instructions is 'The arrival instructions in this language (at most 2,000 characters); none: the property''s own.';
 
 -- ----------------------------------------------------------------------------
 -- table app_public.rate_calendar
@@ -5864,6 +5899,42 @@ grant execute on function app_public.post_folio_charge(folio_id uuid, extra_id u
 comment on function app_public.post_folio_charge(folio_id uuid, extra_id uuid, quantity integer, note text, idempotency_key text) is 'Posts an extra of the catalogue (quantity 1 to 999, an optional note) to an open folio: Dr folio / Cr extras revenue and the VAT included in the price. Errors: NOT_FOUND, ACCESS_DENIED, FOLIO_CLOSED, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
+-- function app_public.properties_arrival_instructions_in(property app_public.properties, language text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.properties_arrival_instructions_in(property app_public.properties, language text)
+ RETURNS text
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+  select coalesce(
+    (select t.arrival_instructions from app_public.property_translations t
+      where t.property_id = property.id and t.language = properties_arrival_instructions_in.language and t.language <> property.language),
+    property.arrival_instructions);
+$function$;
+grant execute on function app_public.properties_arrival_instructions_in(property app_public.properties, language text) to keepr_anonymous;
+grant execute on function app_public.properties_arrival_instructions_in(property app_public.properties, language text) to keepr_worker;
+comment on function app_public.properties_arrival_instructions_in(property app_public.properties, language text) is 'The arrival instructions in `language` (en, pt, es) when the property has them translated, else the property''s own.';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.properties_description_in(property app_public.properties, language text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.properties_description_in(property app_public.properties, language text)
+ RETURNS text
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+  select coalesce(
+    (select t.description from app_public.property_translations t
+      where t.property_id = property.id and t.language = properties_description_in.language and t.language <> property.language),
+    property.description);
+$function$;
+grant execute on function app_public.properties_description_in(property app_public.properties, language text) to keepr_anonymous;
+grant execute on function app_public.properties_description_in(property app_public.properties, language text) to keepr_worker;
+comment on function app_public.properties_description_in(property app_public.properties, language text) is 'The description in `language` (en, pt, es) when the property has it translated, else the property''s own.';
+
+-- ----------------------------------------------------------------------------
 -- function app_public.property_by_slug(slug text)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.property_by_slug(slug text)
@@ -7568,6 +7639,60 @@ end;
 $function$;
 grant execute on function app_public.set_property_legal_details(property_id uuid, legal_name text, address_line1 text, address_line2 text, postal_code text, city text, country_code text, vat_id text, registration text, invoice_footer text, email text, phone text, idempotency_key text) to keepr_staff;
 comment on function app_public.set_property_legal_details(property_id uuid, legal_name text, address_line1 text, address_line2 text, postal_code text, city text, country_code text, vat_id text, registration text, invoice_footer text, email text, phone text, idempotency_key text) is 'Saves the legal details the property''s invoices show (legal name, address, VAT id, registration, footer with bank details). Owner, manager, accountant. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT, INVALID_EMAIL, IDEMPOTENCY_KEY_REUSED.';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.set_property_translation(property_id uuid, language text, description text, arrival_instructions text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.set_property_translation(property_id uuid, language text, description text, arrival_instructions text)
+ RETURNS app_public.property_translations
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '2s'
+AS $function$
+#variable_conflict use_column
+declare
+  v_row app_public.property_translations;
+  v_own text;
+  v_description text := nullif(pg_catalog.btrim(set_property_translation.description), '');
+  v_instructions text := nullif(pg_catalog.btrim(set_property_translation.arrival_instructions), '');
+begin
+  perform app_private.require_staff(set_property_translation.property_id, app_hidden.staff_group_roles('managers'), 'translate the property''s content');
+  -- The property's row locked: its language cannot change under the check below.
+  select p.language into v_own from app_public.properties p where p.id = set_property_translation.property_id for share;
+  if set_property_translation.language is null or set_property_translation.language not in ('en', 'pt', 'es') then
+    raise exception using errcode = 'INVLD', hint = 'LANGUAGE', message = 'Language: one the guest app speaks (en, pt, es).';
+  end if;
+  if set_property_translation.language = v_own then
+    raise exception using errcode = 'INVLD', hint = 'LANGUAGE',
+      message = 'Language: this is the property''s own language; its description and arrival instructions are edited with the property''s content.';
+  end if;
+  if pg_catalog.length(v_description) > 5000 then
+    raise exception using errcode = 'INVLD', hint = 'DESCRIPTION', message = 'Description: at most 5000 characters.';
+  end if;
+  if pg_catalog.length(v_instructions) > 2000 then
+    raise exception using errcode = 'INVLD', hint = 'ARRIVAL_INSTRUCTIONS', message = 'Arrival instructions: at most 2000 characters.';
+  end if;
+  if v_description is null and v_instructions is null then
+    delete from app_public.property_translations t
+     where t.property_id = set_property_translation.property_id and t.language = set_property_translation.language;
+    return null;
+  end if;
+  insert into app_public.property_translations as t (property_id, language, description, arrival_instructions)
+  values (set_property_translation.property_id, set_property_translation.language, v_description, v_instructions)
+  on conflict on constraint property_translations_pkey do update
+     set description = excluded.description, arrival_instructions = excluded.arrival_instructions
+   where (t.description, t.arrival_instructions) is distinct from (excluded.description, excluded.arrival_instructions)
+  returning * into v_row;
+  if v_row is null then
+    select * into v_row from app_public.property_translations t
+     where t.property_id = set_property_translation.property_id and t.language = set_property_translation.language;
+  end if;
+  return v_row;
+end;
+$function$;
+grant execute on function app_public.set_property_translation(property_id uuid, language text, description text, arrival_instructions text) to keepr_staff;
+comment on function app_public.set_property_translation(property_id uuid, language text, description text, arrival_instructions text) is 'Saves the property''s description and arrival instructions in another language the guest app speaks (en, pt, es); guests reading in it see them instead of the property''s own (`descriptionIn`, `arrivalInstructionsIn`). Blank texts are saved as none, both blank removes the translation (null returned). Owners and managers. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT (reason LANGUAGE: not a guest app language, or the property''s own; DESCRIPTION; ARRIVAL_INSTRUCTIONS).';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.set_rates(rate_plan_id uuid, first_date date, last_date date, idempotency_key text, price bigint, min_stay integer, max_stay integer, closed_to_arrival boolean, closed_to_departure boolean, stop_sell boolean, days_of_week integer[], reset boolean)

@@ -233,6 +233,10 @@ export const tables = {
       "is_published", "check_in_time", "check_out_time", "language", "pre_arrival_days", "stayover_clean_nights", "photo_urls", "amenities",
       "no_show_time", "no_show_day_offset", "contact_email", "contact_phone", "arrival_instructions", "desk_max_discount_percent", "registration_card_required"]),
   },
+  "app_public.property_translations": {
+    about: "the property's description and arrival instructions in another guest language (setPropertyTranslation writes them)",
+    select: { ...publicRows("all_staff"), worker: ["all"] },
+  },
   "app_public.property_memberships": {
     select: staffRows("all_staff"),
     insert: { who: { staff: ["managers:not_owner", "owners"] }, columns: ["property_id", "user_id", "role"] },
@@ -381,6 +385,11 @@ export const functions = {
   "app_public.update_property_content(uuid,timestamp with time zone,text,text[],text[],time without time zone,time without time zone,text,text,text,text)": {
     about: "managers save the property's guest-facing content", execute: staffOnly, call: { guard: "managers" },
   },
+  "app_public.set_property_translation(uuid,text,text,text)": {
+    about: "managers translate the property's description and arrival instructions", execute: staffOnly, call: { guard: "managers" },
+  },
+  "app_public.properties_description_in(app_public.properties,text)": { execute: [...api, "worker"], call: { anyone: true } },
+  "app_public.properties_arrival_instructions_in(app_public.properties,text)": { execute: [...api, "worker"], call: { anyone: true } },
   "app_public.record_registration_card(uuid,text,app_public.identity_document_type,text,text,text,date,date,date,text)": {
     about: "the desk records the guest's identity document", execute: staffOnly, call: { guard: "front_office" },
   },

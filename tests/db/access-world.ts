@@ -108,6 +108,7 @@ async function place(c: Client, label: "A" | "B", tag: string, guest: { id: stri
      values ($1, $2, 'Rua 1', '1100-001', 'Lisboa', 'PT', 'PT500000000')`,
     [propertyId, `Property ${label} Lda`],
   );
+  await c.query("insert into app_public.property_translations (property_id, language, description) values ($1, 'pt', $2)", [propertyId, `Propriedade ${label}`]);
   const roomTypeId = await one(c, "insert into app_public.room_types (property_id, name, max_occupancy) values ($1, 'Double', 3) returning id", [propertyId]);
   const ratePlanId = await one(
     c,

@@ -96,6 +96,7 @@ const catalogs: Record<string, Catalog> = {
   "app_public.notification_templates": { key: "x.id::text", label: "x.template::text" },
   "app_public.notifications": { key: "x.id::text", label: "x.template::text" },
   "app_public.property_legal_details": { key: "x.property_id::text", label: "x.legal_name" },
+  "app_public.property_translations": { key: "x.property_id || ':' || x.language", label: "x.description", published: publishedProperty },
   "app_public.folio_bill_to": { key: "x.folio_id::text", label: "x.name" },
   "app_public.invoice_deliveries": { key: "x.id::text", label: "x.recipient" },
   "app_public.organizations": {
@@ -527,6 +528,15 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
   },
   "app_public.update_property_content(uuid,timestamp with time zone,text,text[],text[],time without time zone,time without time zone,text,text,text,text)": {
     call: (a) => ({ sql: "select * from app_public.update_property_content($1, null, 'A description', '{}', '{}', '15:00', '11:00', null, null, null, 'en')", params: [a.propertyId] }),
+  },
+  "app_public.set_property_translation(uuid,text,text,text)": {
+    call: (a) => ({ sql: "select * from app_public.set_property_translation($1, 'es', 'Una descripción', null)", params: [a.propertyId] }),
+  },
+  "app_public.properties_description_in(app_public.properties,text)": {
+    call: () => ({ sql: "select app_public.properties_description_in(null::app_public.properties, 'pt')", params: [] }),
+  },
+  "app_public.properties_arrival_instructions_in(app_public.properties,text)": {
+    call: () => ({ sql: "select app_public.properties_arrival_instructions_in(null::app_public.properties, 'pt')", params: [] }),
   },
   "app_public.set_do_not_disturb(uuid,boolean)": {
     call: (a) => ({ sql: "select * from app_public.set_do_not_disturb($1, true)", params: [a.res.inhouse] }),

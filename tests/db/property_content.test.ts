@@ -5,7 +5,7 @@
 // owners and managers write. Each test runs in a transaction rolled back.
 import type pg from "pg";
 import { randomUUID } from "node:crypto";
-import { asOwner, fileDatabase, inRollback, sqlstateOf, staff } from "../helpers/db.ts";
+import { asOwner, fileDatabase, inRollback, refusalOf, sqlstateOf, staff } from "../helpers/db.ts";
 import { createHotel } from "../helpers/booking.ts";
 
 const db = fileDatabase();
@@ -16,18 +16,7 @@ const good: Values = ["  A quiet hotel by the river.  ", ["/photos/a.jpg", "http
   " desk@example.com ", "+351 21 000 0000", "Keys at the desk.", "pt"];
 
 /** The SQLSTATE and reason (hint) a save is refused with, or "ok". */
-async function refusal(c: pg.PoolClient, params: unknown[]): Promise<string> {
-  await c.query("savepoint probe");
-  try {
-    await c.query(save, params);
-    await c.query("release savepoint probe");
-    return "ok";
-  } catch (error) {
-    await c.query("rollback to savepoint probe");
-    const e = error as { code?: string; hint?: string };
-    return `${e.code} ${e.hint ?? ""}`.trim();
-  }
-}
+const refusal = (c: pg.PoolClient, params: unknown[]) => refusalOf(c, save, params);
 
 it("a manager saves every field at once; blank texts are none; the row is what was saved", () =>
   inRollback(db.ownerPool, async (c) => {

@@ -163,8 +163,8 @@ export const asOwner = async (client: pg.PoolClient): Promise<void> => {
   await client.query("reset role");
 };
 
-/** The SQLSTATE a statement fails with, or null when it succeeds. */
-export async function sqlstateOf(client: pg.PoolClient, sql: string, params: unknown[] = []): Promise<string | null> {
+/** Runs a statement inside a savepoint: the error it fails with (rolled back to the savepoint), or null when it succeeds. */
+async function probe(client: pg.PoolClient, sql: string, params: unknown[]): Promise<{ code?: string; hint?: string } | null> {
   await client.query("savepoint sqlstate_probe");
   try {
     await client.query(sql, params);
@@ -172,6 +172,18 @@ export async function sqlstateOf(client: pg.PoolClient, sql: string, params: unk
     return null;
   } catch (error) {
     await client.query("rollback to savepoint sqlstate_probe");
-    return (error as { code?: string }).code ?? "unknown";
+    return error as { code?: string; hint?: string };
   }
+}
+
+/** The SQLSTATE a statement fails with, or null when it succeeds. */
+export async function sqlstateOf(client: pg.PoolClient, sql: string, params: unknown[] = []): Promise<string | null> {
+  const error = await probe(client, sql, params);
+  return error ? (error.code ?? "unknown") : null;
+}
+
+/** The SQLSTATE and reason (the hint, extensions.reason in the API) a statement fails with, "INVLD DESCRIPTION", or "ok" when it succeeds. */
+export async function refusalOf(client: pg.PoolClient, sql: string, params: unknown[] = []): Promise<string> {
+  const error = await probe(client, sql, params);
+  return error ? `${error.code ?? "unknown"} ${error.hint ?? ""}`.trim() : "ok";
 }
