@@ -20,6 +20,10 @@
 // - Reports: the page fits a 390 px phone.
 // - Revenue: a rate plan's deposit schedule and terms in the guest's words,
 //   as typed, then saved.
+// - Translations: a manager saves the description in Portuguese and Spanish
+//   arrival instructions, then removes them; guests read each language with
+//   the English fallback; the desk reads; the API refuses the desk, the
+//   property's own language and another property.
 // Axe clean on each screen; nothing scrolls sideways; screenshots
 // docs/screenshots/admin-property-*.png.
 import { mkdirSync } from "node:fs";
@@ -59,6 +63,15 @@ async function signIn(userId: string, kind: "desktop" | "phone", ready: "dashboa
     : await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: "en-GB", timezoneId: "UTC" });
   contexts.push(context);
   return signInToConsole(context, server.url, await withPassword(db.ownerPool, userId), { ready });
+}
+
+/** The names of the GraphQL mutations the page sends from now on. */
+function mutationsOf(page: Page): string[] {
+  const mutations: string[] = [];
+  page.on("request", (request) => {
+    if (request.url().endsWith("/graphql") && /mutation/.test(request.postData() ?? "")) mutations.push(JSON.parse(request.postData()!).operationName as string);
+  });
+  return mutations;
 }
 
 const contentOf = async (propertyId: string) =>
@@ -160,10 +173,7 @@ describe("Property › Content", () => {
     await form.getByLabel("Contact phone").fill("+351 22 000 1234");
     await expect(preview.getByTestId("preview-contact").textContent()).resolves.toBe("Contact: +351 22 000 1234 · desk@harbourview.example");
     // One save (a double click saves once: the button is disabled while saving).
-    const mutations: string[] = [];
-    page.on("request", (request) => {
-      if (request.url().endsWith("/graphql") && /mutation/.test(request.postData() ?? "")) mutations.push(JSON.parse(request.postData()!).operationName as string);
-    });
+    const mutations = mutationsOf(page);
     await form.getByRole("button", { name: "Save content" }).dblclick();
     await page.getByText("Property content saved. Guests see it now.").waitFor();
     expect(mutations).toEqual(["PropertyUpdateContent"]);
@@ -276,6 +286,90 @@ describe("Property › Content", () => {
     await page.getByText("Property content saved. Guests see it now.").waitFor();
     expect(await contentOf(hotel.propertyId)).toMatchObject({ description: "Theirs.", arrival_instructions: "Mine: ring the bell." });
     expect(errors).toEqual([]);
+  });
+});
+
+describe("Property › Content › Translations", () => {
+  const translationsOf = async (propertyId: string) =>
+    (await db.ownerPool.query("select language, description, arrival_instructions from app_public.property_translations where property_id = $1 order by language", [propertyId])).rows;
+
+  it("a manager translates the description into Portuguese, adds and removes Spanish arrival instructions; guests read each language with the English fallback (desktop)", async () => {
+    const { page, errors } = await signIn(hotel.manager, "desktop");
+    await page.goto(`${server.url}/admin/property`);
+    const form = page.getByTestId("property-translations");
+    await form.waitFor();
+    // The property writes in English (the last save above): Portuguese and Spanish are offered, Portuguese first.
+    await expect(form.getByLabel("Language", { exact: true }).textContent()).resolves.toBe("Portuguese");
+    await form.getByText("Not translated yet: Portuguese readers see the English text.").waitFor();
+    // Too long is named at the field, and Save waits.
+    await form.getByLabel("Description in Portuguese").fill("x".repeat(5001));
+    await form.getByText("At most 5,000 characters (5,001 now).").waitFor();
+    await expect(form.getByRole("button", { name: "Save Portuguese" }).isDisabled()).resolves.toBe(true);
+    await form.getByLabel("Description in Portuguese").fill("  Doze quartos sobre o Douro, a cinco minutos a pé da Ribeira.  ");
+    const mutations = mutationsOf(page);
+    await form.getByRole("button", { name: "Save Portuguese" }).click();
+    await page.getByText("Portuguese translation saved.").waitFor();
+    expect(mutations).toEqual(["PropertySetTranslation"]);
+    expect(await translationsOf(hotel.propertyId)).toEqual([{ language: "pt", description: "Doze quartos sobre o Douro, a cinco minutos a pé da Ribeira.", arrival_instructions: null }]);
+    // Spanish: its own (empty) fields; saved, then removed by saving it blank.
+    await form.getByLabel("Language", { exact: true }).click();
+    await page.getByRole("option", { name: "Spanish" }).click();
+    await expect(form.getByLabel("Arrival instructions in Spanish").inputValue()).resolves.toBe("");
+    await form.getByLabel("Arrival instructions in Spanish").fill("Toque el timbre.");
+    await form.getByRole("button", { name: "Save Spanish" }).click();
+    await page.getByText("Spanish translation saved.").waitFor();
+    expect((await translationsOf(hotel.propertyId)).map((t) => t.language)).toEqual(["es", "pt"]);
+    // What guests read (anonymous, through the API): each language's own text, else the property's.
+    const read = `query($p: UUID!) { propertyByRowId(rowId: $p) { pt: descriptionIn(language: "pt") ptArrival: arrivalInstructionsIn(language: "pt")
+      es: descriptionIn(language: "es") esArrival: arrivalInstructionsIn(language: "es") } }`;
+    expect((await server.graphql(read, { p: hotel.propertyId })).body.data!.propertyByRowId).toEqual({
+      pt: "Doze quartos sobre o Douro, a cinco minutos a pé da Ribeira.", ptArrival: "Mine: ring the bell.", es: "Theirs.", esArrival: "Toque el timbre.",
+    });
+    await form.getByLabel("Arrival instructions in Spanish").fill("  ");
+    await form.getByRole("button", { name: "Save Spanish" }).click();
+    await page.getByText("Spanish translation removed: Spanish readers get the English text.").waitFor();
+    expect((await translationsOf(hotel.propertyId)).map((t) => t.language)).toEqual(["pt"]);
+    // Back to Portuguese: the saved text.
+    await form.getByLabel("Language", { exact: true }).click();
+    await page.getByRole("option", { name: "Portuguese" }).click();
+    await expect(form.getByLabel("Description in Portuguese").inputValue()).resolves.toBe("Doze quartos sobre o Douro, a cinco minutos a pé da Ribeira.");
+    await expectAccessible(page, "translations");
+    expect(await sidewaysOverflow(page)).toBe(0);
+    await page.getByText("Spanish translation removed", { exact: false }).waitFor({ state: "detached" });
+    await form.scrollIntoViewIfNeeded();
+    await shot(page, "translations-desktop");
+    expect(errors).toEqual([]);
+  });
+
+  it("on a phone the manager's section fits; the front desk reads it (nothing editable, no Save); the API refuses the desk, the own language and another property", async () => {
+    const manager = await signIn(hotel.manager, "phone");
+    await manager.page.goto(`${server.url}/admin/property`);
+    const form = manager.page.getByTestId("property-translations");
+    await expect(form.getByLabel("Description in Portuguese").inputValue()).resolves.toContain("Doze quartos");
+    await form.scrollIntoViewIfNeeded();
+    await expectAccessible(manager.page, "translations on a phone");
+    expect(await sidewaysOverflow(manager.page)).toBe(0);
+    await shot(manager.page, "translations-phone");
+    expect(manager.errors).toEqual([]);
+
+    const desk = await signIn(hotel.frontDesk, "desktop");
+    await desk.page.goto(`${server.url}/admin/property`);
+    const deskForm = desk.page.getByTestId("property-translations");
+    await deskForm.getByText("Owners and managers write the translations.").waitFor();
+    await expect(deskForm.getByLabel("Description in Portuguese").isDisabled()).resolves.toBe(true);
+    await expect(deskForm.getByRole("button", { name: "Save Portuguese" }).count()).resolves.toBe(0);
+    await expectAccessible(desk.page, "translations read-only");
+    expect(desk.errors).toEqual([]);
+
+    const set = `mutation($p: UUID!, $l: String!) { setPropertyTranslation(input: {propertyId: $p, language: $l, description: "Outro texto."}) { result { language } } }`;
+    const extensions = (res: { body: { errors?: Array<{ extensions?: Record<string, unknown> }> } }) => res.body.errors?.[0]?.extensions;
+    const token = await tokenOf(hotel.manager);
+    expect(extensions(await server.graphql(set, { p: hotel.propertyId, l: "pt" }, { token: await tokenOf(hotel.frontDesk) }))).toMatchObject({ code: "ACCESS_DENIED" });
+    expect(extensions(await server.graphql(set, { p: hotel.propertyId, l: "en" }, { token }))).toMatchObject({ code: "INVALID_INPUT", reason: "LANGUAGE" });
+    expect(extensions(await server.graphql(set, { p: hotel.propertyId, l: "de" }, { token }))).toMatchObject({ code: "INVALID_INPUT", reason: "LANGUAGE" });
+    expect(extensions(await server.graphql(set, { p: other.propertyId, l: "pt" }, { token }))).toMatchObject({ code: "NOT_FOUND" });
+    expect(await translationsOf(hotel.propertyId)).toEqual([{ language: "pt", description: "Doze quartos sobre o Douro, a cinco minutos a pé da Ribeira.", arrival_instructions: null }]);
+    expect(await translationsOf(other.propertyId)).toEqual([]);
   });
 });
 

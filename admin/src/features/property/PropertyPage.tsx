@@ -39,6 +39,7 @@ import { formatTimestamp } from "../../ui/format.ts";
 import { QueryError, SectionHeading, WithProperty } from "../../ui/Section.tsx";
 import { amenityCodes, amenityLabel, contentPatch, contentProblems, languages, limits, movePhoto, validPhotoUrl } from "./content.ts";
 import type { GuestLanguage, PropertyContentNode, PropertyContentValues } from "./documents.ts";
+import { PropertyTranslations, translationsKey } from "./PropertyTranslations.tsx";
 
 export const propertyPagePath = "/property";
 const contentKey = (propertyId: string) => ["property", "content", propertyId];
@@ -52,7 +53,14 @@ export function PropertyPage() {
         {isPending ? null : !canAccess ? (
           <Alert severity="warning">The property's content is for its owners, managers and front desk.</Alert>
         ) : (
-          <WithProperty>{(membership) => <PropertyContent membership={membership} />}</WithProperty>
+          <WithProperty>
+            {(membership) => (
+              <Stack spacing={4}>
+                <PropertyContent membership={membership} />
+                <PropertyTranslations propertyId={membership.propertyId} />
+              </Stack>
+            )}
+          </WithProperty>
         )}
       </CardContent>
     </Card>
@@ -120,6 +128,8 @@ function PropertyContent({ membership }: { membership: Membership }) {
     try {
       const saved = await dataProvider.savePropertyContent({ propertyId, expectedUpdatedAt: readAt ?? property.updatedAt, values: contentPatch(values) });
       queryClient.setQueryData(contentKey(propertyId), saved);
+      // The property's own language may have changed: the translations offer the others.
+      void queryClient.invalidateQueries({ queryKey: translationsKey(propertyId) });
       setValues(valuesOf(saved));
       setReadAt(saved.updatedAt);
       setDirty(false);

@@ -5,7 +5,10 @@ import type { Timestamp, Uuid } from "../../platform/documents.ts";
 import type { GraphQLClient } from "../../platform/graphql.ts";
 import { ApiError } from "../../platform/graphql.ts";
 import { notFound, notReturned, type RequestOptions } from "../../platform/results.ts";
-import { propertyContent, updatePropertyContent, updateStayoverPolicy, type PropertyContentNode, type PropertyContentValues } from "./documents.ts";
+import {
+  propertyContent, propertyTranslations, setPropertyTranslation, updatePropertyContent, updateStayoverPolicy,
+  type GuestLanguage, type PropertyContentNode, type PropertyContentValues, type PropertyTranslationNode,
+} from "./documents.ts";
 
 export interface PropertyMethods {
   propertyContent(params: { propertyId: Uuid }, options?: RequestOptions): Promise<PropertyContentNode>;
@@ -17,6 +20,10 @@ export interface PropertyMethods {
   savePropertyContent(params: { propertyId: Uuid; expectedUpdatedAt: Timestamp; values: PropertyContentValues }): Promise<PropertyContentNode>;
   /** Clean an occupied unit every `nights` nights of a stay (0: off). */
   setStayoverPolicy(params: { propertyId: Uuid; nights: number }): Promise<PropertyContentNode>;
+  /** The property's own language and its translations into the guest app's others. */
+  propertyTranslations(params: { propertyId: Uuid }, options?: RequestOptions): Promise<{ language: GuestLanguage; translations: PropertyTranslationNode[] }>;
+  /** Saves one language's translation (owners and managers); both texts blank removes it (null). */
+  setPropertyTranslation(params: { propertyId: Uuid; language: GuestLanguage; description: string | null; arrivalInstructions: string | null }): Promise<PropertyTranslationNode | null>;
 }
 
 /**
@@ -41,6 +48,16 @@ export function createPropertyMethods(client: GraphQLClient): PropertyMethods {
       const data = await client.request(updateStayoverPolicy, { id: propertyId, patch: { stayoverCleanNights: nights } });
       if (!data.saved?.row) throw refused();
       return data.saved.row;
+    },
+    async propertyTranslations({ propertyId }, options = {}) {
+      const data = await client.request(propertyTranslations, { propertyId }, options);
+      if (!data.propertyByRowId) throw notFound("property");
+      const translations = data.propertyByRowId.propertyTranslationsByPropertyId.nodes.filter((n): n is PropertyTranslationNode => n !== null);
+      return { language: data.propertyByRowId.language, translations };
+    },
+    async setPropertyTranslation(params) {
+      const data = await client.request(setPropertyTranslation, params);
+      return data.setPropertyTranslation?.result ?? null;
     },
   };
 }

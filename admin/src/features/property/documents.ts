@@ -65,8 +65,45 @@ export const updatePropertyContent = operation<
   }`,
 );
 
+/** The property's description and arrival instructions in another language of the guest app (property_translations). */
+export interface PropertyTranslationNode {
+  language: GuestLanguage;
+  description: string | null;
+  arrivalInstructions: string | null;
+  updatedAt: Timestamp;
+}
+
+const translationFields = "language description arrivalInstructions updatedAt";
+
+export const propertyTranslations = operation<
+  { propertyByRowId: { rowId: Uuid; language: GuestLanguage; propertyTranslationsByPropertyId: { nodes: Array<PropertyTranslationNode | null> } } | null },
+  { propertyId: Uuid }
+>(
+  "PropertyTranslations",
+  `query PropertyTranslations($propertyId: UUID!) {
+    propertyByRowId(rowId: $propertyId) { rowId language propertyTranslationsByPropertyId { nodes { ${translationFields} } } }
+  }`,
+);
+
+/**
+ * One language's translation saved (app_public.set_property_translation):
+ * blank texts are none, both blank removes it (result null); the property's
+ * own language is INVALID_INPUT (LANGUAGE).
+ */
+export const setPropertyTranslation = operation<
+  { setPropertyTranslation: { result: PropertyTranslationNode | null } | null },
+  { propertyId: Uuid; language: GuestLanguage; description: string | null; arrivalInstructions: string | null }
+>(
+  "PropertySetTranslation",
+  `mutation PropertySetTranslation($propertyId: UUID!, $language: String!, $description: String, $arrivalInstructions: String) {
+    setPropertyTranslation(input: {propertyId: $propertyId, language: $language, description: $description, arrivalInstructions: $arrivalInstructions}) {
+      result { ${translationFields} }
+    }
+  }`,
+);
+
 /** The stay-over cleaning policy (the housekeeping board's manager control). */
 export const updateStayoverPolicy = updateRow<PropertyContentNode, { stayoverCleanNights: number }>("Property", "Property", contentFields, "StayoverPolicy");
 
 /** The documents above, for the schema test. */
-export const propertyDocuments = [propertyContent, updatePropertyContent, updateStayoverPolicy] as const;
+export const propertyDocuments = [propertyContent, updatePropertyContent, updateStayoverPolicy, propertyTranslations, setPropertyTranslation] as const;
