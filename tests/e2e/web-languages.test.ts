@@ -6,7 +6,9 @@
 // card form's labels and errors (MM/AA), Manage and its .ics in Spanish. A
 // browser in a language Keepr does not speak (French) gets English, and the
 // guest picks Spanish with the keyboard in the header's picker: remembered
-// after a reload. Desktop and a 390 px phone; axe clean on every state;
+// after a reload. The property's description is its Spanish translation
+// (setPropertyTranslation) in Spanish, its own English text in English and in
+// Portuguese (not translated). Desktop and a 390 px phone; axe clean on every state;
 // docs/screenshots/web-guest-es-*.png.
 import { readFileSync } from "node:fs";
 import type { Browser, BrowserContext, Frame, Page } from "playwright-core";
@@ -49,6 +51,12 @@ beforeAll(async () => {
             contact_phone = '+34 952 000 000', contact_email = 'recepcion@puerto.example' where id = $1`,
     [hotel.propertyId],
   );
+  // Written in English; translated into Spanish by its manager (setPropertyTranslation, issue 22).
+  await db.ownerPool.query("update app_public.properties set description = 'Twelve rooms on the harbour, breakfast on the roof.' where id = $1", [hotel.propertyId]);
+  await inCommit(db.ownerPool, async (c) => {
+    await actAs(c, { role: "keepr_staff", userId: hotel.manager });
+    await c.query("select app_public.set_property_translation($1, 'es', 'Doce habitaciones en el puerto, desayuno en la azotea.', null)", [hotel.propertyId]);
+  });
 }, 240_000);
 
 afterAll(() => endBrowserTest({ browser, server, db }));
@@ -63,6 +71,8 @@ it("a browser asking for Spanish gets the app in Spanish: plurals, meal plan, mo
     await expect(page.locator("h1").textContent()).resolves.toBe("Encuentre su estancia");
     await expect(page.getByLabel("Idioma").inputValue()).resolves.toBe("es");
     await expect(page.getByTestId("search-status").textContent()).resolves.toBe("8 habitaciones disponibles para 1 noche.");
+    // The property's description as its manager translated it.
+    await page.getByText("Doce habitaciones en el puerto, desayuno en la azotea.").waitFor();
     const rate = page.locator('[data-rate="Flexible"]');
     await expect(rate.locator(".rate-info").textContent()).resolves.toContain("Desayuno incluido · Cancelación gratuita");
     // es-ES money: "120,00 €"; one night: "1 noche".
@@ -121,6 +131,22 @@ it("Manage in Spanish, and its .ics", async () => {
   expect(errors).toEqual([]);
   await ctx.close();
 }, 90_000);
+
+it("the property's description follows the guest's language: English (its own) for an English browser, the Spanish translation once Spanish is picked", async () => {
+  const arrival = localDate(hotel.timeZone, 21);
+  const ctx = await context("en-GB");
+  const { page, errors } = await open(ctx, `/?where=city:M%C3%A1laga&arrival=${arrival}&departure=${addDays(arrival, 1)}&adults=2`);
+  await page.locator(".results[data-state=done]").waitFor();
+  await page.getByText("Twelve rooms on the harbour, breakfast on the roof.").waitFor();
+  await page.getByLabel("Language").selectOption("es");
+  await page.getByText("Doce habitaciones en el puerto, desayuno en la azotea.").waitFor();
+  await expect(page.getByText("Twelve rooms on the harbour").count()).resolves.toBe(0);
+  // Portuguese has no translation: the property's own (English) text.
+  await page.getByLabel("Idioma").selectOption("pt");
+  await page.getByText("Twelve rooms on the harbour, breakfast on the roof.").waitFor();
+  expect(errors).toEqual([]);
+  await ctx.close();
+}, 60_000);
 
 it("a browser in a language Keepr does not speak gets English; the guest picks Spanish by keyboard, and it is remembered", async () => {
   const ctx = await context("fr-FR");

@@ -111,13 +111,14 @@ export interface PropertyDetails {
   roomTypesByPropertyId: { nodes: Array<RoomTypeDetails | null> };
 }
 
-const propertyFields = `rowId name kind city address description timeZone currency checkInTime checkOutTime photoUrls amenities contactEmail contactPhone
+/** The description in the guest's language ($language: descriptionIn falls back to the property's own). */
+const propertyFields = `rowId name kind city address description: descriptionIn(language: $language) timeZone currency checkInTime checkOutTime photoUrls amenities contactEmail contactPhone
   roomTypesByPropertyId { nodes { rowId name description maxOccupancy photoUrls amenities } }`;
 
-/** Properties (with their room types) by id, in one cacheable request: aliases p0, p1, …, at most 10. */
+/** Properties (with their room types) by id, in one cacheable request: aliases p0, p1, …, at most 10; `language`: the guest's, for the description. */
 export function propertiesById(count: number) {
   const n = Math.max(1, Math.min(count, 10));
-  const variables = Array.from({ length: n }, (_, i) => `$p${i}: UUID!`).join(", ");
+  const variables = ["$language: String!", ...Array.from({ length: n }, (_, i) => `$p${i}: UUID!`)].join(", ");
   const fields = Array.from({ length: n }, (_, i) => `p${i}: propertyByRowId(rowId: $p${i}) { ${propertyFields} }`).join(" ");
   return query<Record<string, PropertyDetails | null>, Record<string, string>>(`Properties${n}`, `query Properties${n}(${variables}) { ${fields} }`, {
     cacheable: true,

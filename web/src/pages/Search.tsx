@@ -161,7 +161,7 @@ export function SearchPage({ location }: { location: Location }) {
       for (let i = 0; i < ids.length; i += 10) batches.push(ids.slice(i, i + 10));
       const details = await Promise.all(
         batches.map((batch) =>
-          request(propertiesById(batch.length), Object.fromEntries(batch.map((id, i) => [`p${i}`, id])), { signal }).catch(() => ({}) as Record<string, PropertyDetails | null>),
+          request(propertiesById(batch.length), { language: i18n.language, ...Object.fromEntries(batch.map((id, i) => [`p${i}`, id])) }, { signal }).catch(() => ({}) as Record<string, PropertyDetails | null>),
         ),
       );
       if (signal.aborted) return;
@@ -187,7 +187,7 @@ export function SearchPage({ location }: { location: Location }) {
       if (!signal.aborted) setResults({ state: "failed", error });
     });
     return () => abort.abort();
-  }, [searchKey, attempt]); // current is read through searchKey: a new sort or filter is no new search
+  }, [searchKey, attempt, i18n.language]); // current is read through searchKey: a new sort or filter is no new search; a new language reads the descriptions in it
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
