@@ -138,7 +138,7 @@ export function PropertyTranslations({ propertyId }: { propertyId: string }) {
         />
         {error && <ApiErrorAlert title="The translation was not saved" error={error} />}
         {canEdit ? (
-          <Stack direction="row" spacing={1}>
+          <Stack direction="row" sx={{ flexWrap: "wrap", gap: 1, "& .MuiButton-root": { whiteSpace: "nowrap" } }}>
             <Button type="submit" variant="contained" startIcon={<SaveIcon />} disabled={saving || !!descriptionProblem || !!instructionsProblem} data-action="save-property-translation">
               Save {name}
             </Button>
