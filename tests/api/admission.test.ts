@@ -7,7 +7,7 @@
 import pg from "pg";
 import { register } from "prom-client";
 import { addDays, createHotel, localDate, type Hotel } from "../helpers/booking.ts";
-import { waitUntil } from "../helpers/browser.ts";
+import { waitUntil } from "../helpers/wait.ts";
 import { fileDatabase, testPool } from "../helpers/db.ts";
 import { fixturePassword } from "../helpers/fixtures.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";

@@ -13,7 +13,7 @@ import pg from "pg";
 import { register } from "prom-client";
 import { anonKey, identify, isAnonymous, pgSettingsFor } from "../../core/auth.ts";
 import { addDays, book, createHotel, localDate, type Hotel } from "../helpers/booking.ts";
-import { waitUntil } from "../helpers/browser.ts";
+import { waitUntil } from "../helpers/wait.ts";
 import { actAs, fileDatabase, inCommit, testPool } from "../helpers/db.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { userToken } from "../realtime/harness.ts";

@@ -19,7 +19,7 @@ import { newOutbox } from "../helpers/jobs.ts";
 import { inCommit } from "../helpers/db.ts";
 import type { ChildProcess } from "node:child_process";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { waitUntil } from "../helpers/browser.ts";
+import { waitUntil } from "../helpers/wait.ts";
 import { startSink, type Envelope, type Sink } from "../helpers/sentry-sink.ts";
 
 let sink: Sink;

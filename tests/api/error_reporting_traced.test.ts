@@ -11,7 +11,7 @@ import { createTestDatabase, type TestDatabase } from "../helpers/db.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { startCollector, type Collector } from "../helpers/tracing.ts";
 import { startSink, type Sink } from "../helpers/sentry-sink.ts";
-import { waitUntil } from "../helpers/browser.ts";
+import { waitUntil } from "../helpers/wait.ts";
 import { addDays, createHotel, localDate, newKey } from "../helpers/booking.ts";
 
 let sink: Sink;

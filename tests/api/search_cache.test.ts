@@ -10,7 +10,7 @@ import { anonymous, asOwner, inCommit, sqlstateOf, staff, type TestDatabase } fr
 import { fileDatabase } from "../helpers/db.ts";
 import { addDays, book, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { waitUntil } from "../helpers/browser.ts";
+import { waitUntil } from "../helpers/wait.ts";
 import { userToken } from "../realtime/harness.ts";
 import { searchFeedChannel } from "../../core/search-feed.ts";
 import { SealedChannel } from "../../core/sealed-channel.ts";

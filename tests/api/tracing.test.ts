@@ -13,7 +13,7 @@ import { createTestDatabase, type TestDatabase } from "../helpers/db.ts";
 import { addDays, createHotel, localDate, newKey, type Hotel } from "../helpers/booking.ts";
 import { newOutbox, startTestWorker } from "../helpers/jobs.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { waitUntil } from "../helpers/browser.ts";
+import { waitUntil } from "../helpers/wait.ts";
 import { ancestry, startCollector, treeOf, type CollectedSpan, type Collector } from "../helpers/tracing.ts";
 import type { Worker } from "../../worker/runner.ts";
 

@@ -6,7 +6,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fetchFeed } from "../../channels/fetch.ts";
 import { inSpan, SpanKind, startTracing, type Tracing } from "../../core/tracing.ts";
-import { waitUntil } from "../helpers/browser.ts";
+import { waitUntil } from "../helpers/wait.ts";
 import { startCollector, type Collector } from "../helpers/tracing.ts";
 
 const calendar = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nEND:VCALENDAR\r\n";

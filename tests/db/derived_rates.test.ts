@@ -5,7 +5,7 @@
 // unpublishing a parent others follow, with typed errors.
 import type pg from "pg";
 import { actAs, asOwner, fileDatabase, inCommit, inRollback, sqlstateOf } from "../helpers/db.ts";
-import { waitUntil } from "../helpers/browser.ts";
+import { waitUntil } from "../helpers/wait.ts";
 import { addDays, book, createHotel, localDate, newKey, type Hotel } from "../helpers/booking.ts";
 
 const db = fileDatabase();

@@ -9,7 +9,7 @@ import type pg from "pg";
 import pgLib from "pg";
 import { randomUUID } from "node:crypto";
 import { actAs, fileDatabase, inCommit, inRollback, sqlstateOf, staff, asOwner, anonymous } from "../helpers/db.ts";
-import { waitUntil } from "../helpers/browser.ts";
+import { waitUntil } from "../helpers/wait.ts";
 import { addDays, confirm, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 
 const db = fileDatabase();

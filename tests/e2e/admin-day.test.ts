@@ -40,14 +40,6 @@ let graceMovedTo = "";
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshots, `admin-day-${name}.png`), animations: "disabled" });
 
-async function context(kind: "desktop" | "phone"): Promise<BrowserContext> {
-  const created = kind === "desktop"
-    ? await newContext(browser)
-    : await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: "en-GB", timezoneId: "UTC" });
-  contexts.push(created);
-  return created;
-}
-
 /** quote → hold → confirm as an anonymous guest, committed. */
 function bookGuest(hotel: Hotel, arrivalOffset: number, nights: number, fullName: string, guestEmail: string, phone = "+351 21 000 0000") {
   return inCommit(db.ownerPool, async (c) => {
@@ -178,7 +170,7 @@ describe("the front desk's Today board", () => {
   let page: Page;
   let errors: string[];
   beforeAll(async () => {
-    ({ page, errors } = await signInToConsole(await context("desktop"), server.url, email.desk!));
+    ({ page, errors } = await signInToConsole(await newContext(browser, { device: "desktop", track: contexts }), server.url, email.desk!));
   });
 
   it("keeps the same-day check-out, the early departure, the no-show and the cancellation, and its counts add up", async () => {
@@ -217,7 +209,7 @@ describe("the front desk's Today board", () => {
   });
 
   it("on a phone, the board is one column, readable, and the app bar title is not cut", async () => {
-    const phone = await signInToConsole(await context("phone"), server.url, email.desk!);
+    const phone = await signInToConsole(await newContext(browser, { device: "phone", track: contexts }), server.url, email.desk!);
     await card(phone.page, "no-shows").locator(`[data-code="${stays.alan!.code}"]`).waitFor();
     expect(await sidewaysOverflow(phone.page)).toBeLessThanOrEqual(0);
     const title = phone.page.locator("#react-admin-title");
@@ -233,7 +225,7 @@ describe("the reservations list", () => {
   let page: Page;
   let errors: string[];
   beforeAll(async () => {
-    ({ page, errors } = await signInToConsole(await context("desktop"), server.url, email.desk!));
+    ({ page, errors } = await signInToConsole(await newContext(browser, { device: "desktop", track: contexts }), server.url, email.desk!));
     await page.goto(`${server.url}/admin/reservations`);
     await page.locator("table").getByText(stays.charles!.code).waitFor();
   });
@@ -281,7 +273,7 @@ describe("the reservations list", () => {
   });
 
   it("on a phone, the search finds Hopper", async () => {
-    const phone = await signInToConsole(await context("phone"), server.url, email.desk!);
+    const phone = await signInToConsole(await newContext(browser, { device: "phone", track: contexts }), server.url, email.desk!);
     await phone.page.goto(`${server.url}/admin/reservations`);
     await phone.page.getByLabel("Guest, email, phone or code").waitFor();
     await search(phone.page, "hopper", [stays.grace!.code]);
@@ -293,14 +285,14 @@ describe("the reservations list", () => {
 
 describe("homes by role", () => {
   it("the owner lands on the published hotel, not the unpublished annex first by name", async () => {
-    const { page, errors } = await signInToConsole(await context("desktop"), server.url, email.owner!);
+    const { page, errors } = await signInToConsole(await newContext(browser, { device: "desktop", track: contexts }), server.url, email.owner!);
     await expect(page.getByTestId("property-switcher").textContent()).resolves.toContain("Harbour View Hotel");
     await card(page, "arrivals").locator(`[data-code="${stays.grace!.code}"]`).waitFor();
     expect(errors).toEqual([]);
   });
 
   it("the housekeeper lands on the housekeeping board with no guest's name, even after the desk used the same browser", async () => {
-    const shared = await context("desktop");
+    const shared = await newContext(browser, { device: "desktop", track: contexts });
     const desk = await signInToConsole(shared, server.url, email.desk!);
     await desk.page.goto(`${server.url}/admin/reservations`);
     await desk.page.locator("table").getByText("Grace Hopper").waitFor();
@@ -315,7 +307,7 @@ describe("homes by role", () => {
   });
 
   it("on a phone, the owner's app bar title is readable", async () => {
-    const { page, errors } = await signInToConsole(await context("phone"), server.url, email.owner!);
+    const { page, errors } = await signInToConsole(await newContext(browser, { device: "phone", track: contexts }), server.url, email.owner!);
     const box = await page.locator("#react-admin-title").boundingBox();
     expect(box!.width).toBeGreaterThan(80);
     const title = await page.locator("#react-admin-title").evaluate((el) => {
@@ -333,7 +325,7 @@ describe("homes by role", () => {
 
 describe("the reservation page", () => {
   it("the desk edits Grace's name, email, phone and party size; the History tab reads in words", async () => {
-    const { page, errors } = await signInToConsole(await context("desktop"), server.url, email.desk!);
+    const { page, errors } = await signInToConsole(await newContext(browser, { device: "desktop", track: contexts }), server.url, email.desk!);
     await page.goto(`${server.url}/admin/reservations/${stays.grace!.id}/show`);
     await page.getByTestId("edit-guest").click();
     const dialog = page.getByTestId("edit-guest-dialog");
@@ -380,7 +372,7 @@ describe("the reservation page", () => {
   });
 
   it("on a phone, the reservation page and its edit dialog fit the screen", async () => {
-    const { page, errors } = await signInToConsole(await context("phone"), server.url, email.desk!);
+    const { page, errors } = await signInToConsole(await newContext(browser, { device: "phone", track: contexts }), server.url, email.desk!);
     await page.goto(`${server.url}/admin/reservations/${stays.linus!.id}/show`);
     await page.getByTestId("edit-guest").click();
     await page.getByTestId("edit-guest-dialog").getByLabel("Full name").waitFor();
@@ -429,8 +421,7 @@ describe("hostile input through the API", () => {
 
 describe("the tape chart scales", () => {
   async function wideDesk(): Promise<Page> {
-    const created = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1, locale: "en-GB", timezoneId: "UTC" });
-    contexts.push(created);
+    const created = await newContext(browser, { viewport: { width: 1440, height: 900 }, track: contexts });
     return (await signInToConsole(created, server.url, email.bigDesk!)).page;
   }
   const frameOf = (page: Page) => page.getByTestId("tape-chart");
@@ -492,8 +483,7 @@ describe("the tape chart scales", () => {
   });
 
   it("220 units: only the rows in view are drawn, and scrolling to the last unit draws it under the sticky dates", async () => {
-    const created = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1, locale: "en-GB", timezoneId: "UTC" });
-    contexts.push(created);
+    const created = await newContext(browser, { viewport: { width: 1440, height: 900 }, track: contexts });
     const { page, errors } = await signInToConsole(created, server.url, email.hugeDesk!);
     await page.goto(`${server.url}/admin/tape-chart?days=30`);
     await page.locator('[data-testid="tape-chart"][data-state="ready"][data-virtual="true"]').waitFor();
@@ -521,7 +511,7 @@ describe("the tape chart scales", () => {
   });
 
   it("on a phone, the chart scrolls in its frame, never the page", async () => {
-    const phone = await signInToConsole(await context("phone"), server.url, email.bigDesk!);
+    const phone = await signInToConsole(await newContext(browser, { device: "phone", track: contexts }), server.url, email.bigDesk!);
     await phone.page.goto(`${server.url}/admin/tape-chart?days=30`);
     await phone.page.locator('[data-testid="tape-chart"][data-state="ready"]').waitFor();
     expect(await sidewaysOverflow(phone.page)).toBeLessThanOrEqual(0);
@@ -530,7 +520,7 @@ describe("the tape chart scales", () => {
   });
 
   it("the rate calendar keeps its plan column after a click on a cell half under it", async () => {
-    const { page, errors } = await signInToConsole(await context("desktop"), server.url, email.manager!);
+    const { page, errors } = await signInToConsole(await newContext(browser, { device: "desktop", track: contexts }), server.url, email.manager!);
     await page.goto(`${server.url}/admin/revenue/calendar`);
     const grid = page.getByTestId("rate-grid");
     await grid.locator(`[data-plan="${a.ratePlanId}"] [data-date]`).first().waitFor();
@@ -585,7 +575,7 @@ describe("a same-day quote", () => {
     expect(later.body.data!.quote.cancellationTerms).toMatch(/^Free cancellation until /);
 
     for (const kind of ["desktop", "phone"] as const) {
-      const { page, errors } = await signInToConsole(await context(kind), server.url, email.desk!);
+      const { page, errors } = await signInToConsole(await newContext(browser, { device: kind, track: contexts }), server.url, email.desk!);
       await page.goto(`${server.url}/admin/bookings/new?arrival=${today}&departure=${addDays(today, 1)}`);
       // (On a phone the rates table is wider than the screen and scrolls in its card: the button is pressed where it is.)
       await page.getByRole("button", { name: /^Quote: Double, Flexible/ }).dispatchEvent("click");

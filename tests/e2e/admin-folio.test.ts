@@ -68,17 +68,8 @@ async function trialBalanceIsZero() {
   expect(rows.every((r) => r.difference === "0")).toBe(true);
 }
 
-async function context(kind: "desktop" | "phone"): Promise<BrowserContext> {
-  const created =
-    kind === "desktop"
-      ? await newContext(browser)
-      : await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: "en-GB", timezoneId: "UTC" });
-  contexts.push(created);
-  return created;
-}
-
 async function signIn(userEmail: string, kind: "desktop" | "phone" = "desktop"): Promise<{ page: Page; errors: string[] }> {
-  return signInToConsole(await context(kind), server.url, userEmail, { ready: "board" });
+  return signInToConsole(await newContext(browser, { device: kind, track: contexts }), server.url, userEmail, { ready: "board" });
 }
 
 /** The stay's folio card on the reservation page (Folio tab), by label. */

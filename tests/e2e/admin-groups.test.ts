@@ -17,8 +17,8 @@
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
-import { axeViolations, endBrowserTest, expectAccessible, launchBrowser, sidewaysOverflow, waitUntil } from "../helpers/browser.ts";
-import { signInToConsole, withPassword } from "../helpers/console.ts";
+import { axeViolations, endBrowserTest, expectAccessible, launchBrowser, newContext, sidewaysOverflow, waitUntil } from "../helpers/browser.ts";
+import { chooseOption, signInToConsole, withPassword } from "../helpers/console.ts";
 import { addDays, confirmGroup, createHotel, holdGroup, localDate, quoteGroup, type Hotel } from "../helpers/booking.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/db.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
@@ -40,21 +40,6 @@ const shot = async (page: Page, name: string) => {
   await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
   await page.screenshot({ path: path.join(screenshots, `admin-groups-${name}.png`), animations: "disabled", fullPage: true });
 };
-
-async function context(kind: "desktop" | "phone"): Promise<BrowserContext> {
-  const created = kind === "desktop"
-    ? await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: "en-GB", timezoneId: "UTC" })
-    : await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: "en-GB", timezoneId: "UTC" });
-  contexts.push(created);
-  return created;
-}
-
-/** Picks an option of a MUI select by its field's label. */
-async function choose(page: Page, label: string | RegExp, option: string | RegExp) {
-  await page.getByRole("combobox", { name: label }).click();
-  await page.getByRole("option", { name: option, exact: typeof option === "string" }).click();
-  await page.getByRole("listbox").waitFor({ state: "detached" });
-}
 
 const roomsOf = async (groupId: string) =>
   (await db.ownerPool.query<{ room_no: number; status: string; guest_name: string | null; unit: string | null }>(
@@ -102,7 +87,7 @@ describe("the front desk on a desktop", () => {
   const arrival = () => localDate(h.timeZone, 7);
 
   beforeAll(async () => {
-    ({ page, errors } = await signInToConsole(await context("desktop"), server.url, deskEmail));
+    ({ page, errors } = await signInToConsole(await newContext(browser, { device: "desktop", track: contexts }), server.url, deskEmail));
   });
 
   it("a fourth Double is refused with SOLD_OUT beside room 4; nothing is held", async () => {
@@ -111,7 +96,7 @@ describe("the front desk on a desktop", () => {
     await page.getByLabel("Arrival").fill(arrival());
     await page.getByLabel("Departure").fill(addDays(arrival(), 2));
     await page.getByLabel("Group name").fill("Smith wedding");
-    await choose(page, "Room 1: room type and rate", "Double · Flexible");
+    await chooseOption(page, "Room 1: room type and rate", "Double · Flexible");
     for (let i = 0; i < 3; i++) await page.getByTestId("add-room").click();
     await page.getByLabel("Room 1: guest name").fill("Ada Smith");
     await page.getByLabel("Room 2: guest name").fill("Bob Smith");
@@ -129,7 +114,7 @@ describe("the front desk on a desktop", () => {
 
   it("quotes three rooms (the fourth removed, the third a Suite), holds them under one code and confirms them for the booker", async () => {
     await page.getByRole("button", { name: "Remove room 4" }).click();
-    await choose(page, "Room 3: room type and rate", "Suite · Suite flexible");
+    await chooseOption(page, "Room 3: room type and rate", "Suite · Suite flexible");
     await page.getByLabel("Room 3: adults").fill("3");
     await page.getByTestId("quote-group").click();
     await page.getByTestId("group-total").waitFor();
@@ -193,7 +178,7 @@ describe("the front desk on a desktop", () => {
 
   it("cancels room 2 on its own page (linked to its group); the group's page open elsewhere follows live", async () => {
     // A colleague's screen on the group's page.
-    const watcher = (await signInToConsole(await context("desktop"), server.url, deskEmail)).page;
+    const watcher = (await signInToConsole(await newContext(browser, { device: "desktop", track: contexts }), server.url, deskEmail)).page;
     await watcher.goto(`${server.url}/admin/groups/${groupId}`);
     await watcher.getByTestId("group-rooms-count").filter({ hasText: "3 of 3" }).waitFor();
     await page.goto(`${server.url}/admin/groups/${groupId}`);
@@ -227,7 +212,7 @@ describe("the front desk on a desktop", () => {
 
 describe("the front desk on a phone", () => {
   it("books a group of two and sees its page, with no sideways scroll", async () => {
-    const { page, errors } = await signInToConsole(await context("phone"), server.url, deskEmail);
+    const { page, errors } = await signInToConsole(await newContext(browser, { device: "phone", track: contexts }), server.url, deskEmail);
     await page.goto(`${server.url}/admin/groups/new`);
     await page.getByTestId("new-group").waitFor();
     const arrival = localDate(h.timeZone, 14);
@@ -258,7 +243,7 @@ describe("the front desk on a phone", () => {
 
 describe("who may not", () => {
   it("another property's group id, or no id at all, is not found for the desk", async () => {
-    const { page } = await signInToConsole(await context("desktop"), server.url, deskEmail);
+    const { page } = await signInToConsole(await newContext(browser, { device: "desktop", track: contexts }), server.url, deskEmail);
     await page.goto(`${server.url}/admin/groups/${otherGroupId}`);
     await page.getByText("No such group at Harbour View Hotel").waitFor();
     await page.goto(`${server.url}/admin/groups/not-a-uuid`);
@@ -269,7 +254,7 @@ describe("who may not", () => {
     const accountant = await db.ownerPool.query<{ id: string }>("insert into app_public.users (email, display_name) values ('accountant-groups@test.example', 'Ana Accounts') returning id");
     await db.ownerPool.query("insert into app_public.property_memberships (property_id, user_id, role) values ($1, $2, 'accountant')", [h.propertyId, accountant.rows[0]!.id]);
     const group = await db.ownerPool.query<{ id: string; group_code: string }>("select id, group_code from app_public.booking_groups where property_id = $1 order by created_at desc limit 1", [h.propertyId]);
-    const { page } = await signInToConsole(await context("desktop"), server.url, await withPassword(db.ownerPool, accountant.rows[0]!.id));
+    const { page } = await signInToConsole(await newContext(browser, { device: "desktop", track: contexts }), server.url, await withPassword(db.ownerPool, accountant.rows[0]!.id));
     await expect(page.getByRole("menuitem", { name: "New group" }).count()).resolves.toBe(0);
     await page.goto(`${server.url}/admin/groups/${group.rows[0]!.id}`);
     await page.getByTestId("group-code").filter({ hasText: group.rows[0]!.group_code }).waitFor();
@@ -280,7 +265,7 @@ describe("who may not", () => {
 
   it("a housekeeper has no menu entry and no page", async () => {
     const housekeeperEmail = await withPassword(db.ownerPool, h.housekeeper, "Hugo Housekeeping");
-    const hk = await signInToConsole(await context("desktop"), server.url, housekeeperEmail, { ready: "board" });
+    const hk = await signInToConsole(await newContext(browser, { device: "desktop", track: contexts }), server.url, housekeeperEmail, { ready: "board" });
     await expect(hk.page.getByRole("menuitem", { name: "New group" }).count()).resolves.toBe(0);
     await hk.page.goto(`${server.url}/admin/groups/new`);
     await hk.page.getByText("you cannot take group bookings").waitFor();

@@ -12,7 +12,7 @@
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
-import { endBrowserTest, expectAccessible, launchBrowser, sidewaysOverflow } from "../helpers/browser.ts";
+import { endBrowserTest, expectAccessible, launchBrowser, newContext, sidewaysOverflow } from "../helpers/browser.ts";
 import { signInToConsole, withPassword } from "../helpers/console.ts";
 import { addDays, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 import { fixturePassword } from "../helpers/fixtures.ts";
@@ -35,14 +35,6 @@ const shot = async (page: Page, name: string) => {
   await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
   await page.screenshot({ path: path.join(screenshots, `admin-guests-${name}.png`), animations: "disabled", fullPage: true });
 };
-
-async function context(kind: "desktop" | "phone"): Promise<BrowserContext> {
-  const created = kind === "desktop"
-    ? await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: "en-GB", timezoneId: "UTC" })
-    : await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: "en-GB", timezoneId: "UTC" });
-  contexts.push(created);
-  return created;
-}
 
 /** quote → hold → confirm as an anonymous guest, committed. */
 async function bookGuest(hotel: Hotel, arrivalOffset: number, nights: number, fullName: string, guestEmail: string, phone: string) {
@@ -99,7 +91,7 @@ describe("the front desk on a desktop", () => {
   let page: Page;
   let errors: string[];
   beforeAll(async () => {
-    ({ page, errors } = await signInToConsole(await context("desktop"), server.url, email.desk!));
+    ({ page, errors } = await signInToConsole(await newContext(browser, { device: "desktop", track: contexts }), server.url, email.desk!));
   });
 
   it("searches Hopper in the Guests list and finds this property's two Grace Hopper profiles only", async () => {
@@ -237,7 +229,7 @@ describe("the front desk on a desktop", () => {
 
 describe("the front desk on a phone", () => {
   it("searches, opens the profile and books by phone without sideways scroll", async () => {
-    const { page, errors } = await signInToConsole(await context("phone"), server.url, email.desk!);
+    const { page, errors } = await signInToConsole(await newContext(browser, { device: "phone", track: contexts }), server.url, email.desk!);
     await page.goto(`${server.url}/admin/guests`);
     await page.getByLabel("Name, email, phone or code").fill("Hopper");
     await page.getByTestId("guest-row").filter({ hasText: "Grace Hopper" }).waitFor();
@@ -298,7 +290,7 @@ describe("hostile calls", () => {
     expect(foreign.body.data!.searchGuests.totalCount).toBe(0);
 
     email.housekeeper = await withPassword(db.ownerPool, a.housekeeper);
-    const { page } = await signInToConsole(await context("desktop"), server.url, email.housekeeper, { ready: "board" });
+    const { page } = await signInToConsole(await newContext(browser, { device: "desktop", track: contexts }), server.url, email.housekeeper, { ready: "board" });
     await expect(page.getByRole("menuitem", { name: "Guests" }).count()).resolves.toBe(0);
     await page.goto(`${server.url}/admin/guests`);
     await page.getByText("Guests are for the front desk, managers and owners of the property.").waitFor();

@@ -14,7 +14,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
-import { endBrowserTest, expectAccessible, launchBrowser, sidewaysOverflow, waitUntil } from "../helpers/browser.ts";
+import { endBrowserTest, expectAccessible, launchBrowser, newContext, sidewaysOverflow, waitUntil } from "../helpers/browser.ts";
 import { signInToConsole, withPassword } from "../helpers/console.ts";
 import { addDays, book, createHotel, localDate, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
@@ -33,10 +33,7 @@ const contexts: BrowserContext[] = [];
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshots, `admin-housekeeping-early-${name}.png`), animations: "disabled" });
 
 async function signIn(userId: string, kind: "desktop" | "phone", ready: "dashboard" | "board" = "dashboard") {
-  const context = kind === "desktop"
-    ? await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1, locale: "en-GB", timezoneId: "UTC" })
-    : await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: "en-GB", timezoneId: "UTC" });
-  contexts.push(context);
+  const context = await newContext(browser, { device: kind, track: contexts });
   return signInToConsole(context, server.url, await withPassword(db.ownerPool, userId), { ready });
 }
 

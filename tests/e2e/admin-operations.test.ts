@@ -21,7 +21,7 @@ import path from "node:path";
 import pg from "pg";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
-import { collectPageErrors, expectAccessible, launchBrowser, newContext } from "../helpers/browser.ts";
+import { collectPageErrors, expectAccessible, launchBrowser, newContext, sidewaysOverflow } from "../helpers/browser.ts";
 import { signInToConsole, withPassword } from "../helpers/console.ts";
 import { addDays, book, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
@@ -707,10 +707,7 @@ describe("channels", () => {
     await expect(conflict.getByRole("link", { name: "Show on tape chart" }).getAttribute("href")).resolves.toMatch(new RegExp(`/tape-chart\\?from=${addDays(today, 30)}$`));
     expect(await conflict.getByRole("link", { name: "Open reservation" }).count()).toBe(0);
     // Nothing wider than the phone.
-    expect(await phone.evaluate(() => {
-      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
-      return root.scrollWidth - root.clientWidth;
-    })).toBeLessThanOrEqual(0);
+    expect(await sidewaysOverflow(phone)).toBeLessThanOrEqual(0);
     await conflict.scrollIntoViewIfNeeded();
     await shot(phone, "channels-conflict-phone");
     await expectAccessible(phone);
@@ -778,10 +775,7 @@ describe("channels", () => {
     await phone.goto(`${server.url}/admin/channels`);
     const phoneFeed = phone.locator('[data-testid="feed"][data-feed="Airbnb — Garden"][data-health="waiting"]');
     await phoneFeed.waitFor();
-    expect(await phone.evaluate(() => {
-      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
-      return root.scrollWidth - root.clientWidth;
-    })).toBeLessThanOrEqual(0);
+    expect(await sidewaysOverflow(phone)).toBeLessThanOrEqual(0);
     // Settled first: scrolling down a phone hides the app bar (and its live chip).
     await settled(phone);
     await phoneFeed.scrollIntoViewIfNeeded();

@@ -22,7 +22,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
-import { endBrowserTest, expectAccessible, launchBrowser, waitUntil } from "../helpers/browser.ts";
+import { endBrowserTest, expectAccessible, launchBrowser, newContext, sidewaysOverflow, waitUntil } from "../helpers/browser.ts";
 import { signInToConsole, withPassword } from "../helpers/console.ts";
 import { addDays, book, createHotel, localDate, moveStayBack, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
@@ -45,10 +45,7 @@ const contexts: BrowserContext[] = [];
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshots, `admin-revenue-${name}.png`), animations: "disabled" });
 
 async function signIn(kind: "desktop" | "phone"): Promise<{ page: Page; errors: string[] }> {
-  const context = kind === "desktop"
-    ? await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1, locale: "en-GB", timezoneId: "UTC" })
-    : await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: "en-GB", timezoneId: "UTC" });
-  contexts.push(context);
+  const context = await newContext(browser, { device: kind, track: contexts });
   return signInToConsole(context, server.url, managerEmail);
 }
 
@@ -192,10 +189,7 @@ describe("a revenue manager on a 1440 px desktop", () => {
     await waitUntil(async () => (await grid.locator('[role="columnheader"]').count()) === 91, "90 date columns");
     await grid.locator(`[data-plan="${hotel.ratePlanId}"] [data-date="${addDays(today, 89)}"]`).waitFor();
     const frame = page.getByTestId("rate-grid-frame");
-    const overflow = await page.evaluate(() => {
-      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
-      return root.scrollWidth - root.clientWidth;
-    });
+    const overflow = await sidewaysOverflow(page);
     expect(overflow).toBeLessThanOrEqual(0);
     await frame.evaluate((el) => {
       (el as unknown as { scrollLeft: number }).scrollLeft = 100_000;
@@ -340,10 +334,7 @@ describe("a revenue manager on a 390 px phone", () => {
     await dialog.getByLabel("Copy to (last date)").fill(addDays(today, 9));
     await dialog.getByLabel("Onto dates from").fill(addDays(today, 40));
     await dialog.getByTestId("copy-preview").waitFor();
-    const overflow = await page.evaluate(() => {
-      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
-      return root.scrollWidth - root.clientWidth;
-    });
+    const overflow = await sidewaysOverflow(page);
     expect(overflow).toBeLessThanOrEqual(0);
     await shot(page, "copy-preview-phone");
     await expectAccessible(page);

@@ -172,8 +172,7 @@ it("the owner opens System from the menu and reads the SLOs, the queue, the fail
 });
 
 it("the owner reads it on a phone", async () => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: "en-GB", timezoneId: "UTC" });
-  contexts.push(context);
+  const context = await newContext(browser, { device: "phone", track: contexts });
   const { page, errors } = await signInToConsole(context, server.url, email.owner!);
   await page.goto(`${server.url}/admin/system`);
   await expectSystemPage(page);

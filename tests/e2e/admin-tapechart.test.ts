@@ -27,7 +27,7 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type pg from "pg";
 import { runAppBuildProcess } from "../../server/app-build.ts";
-import { endBrowserTest, expectAccessible, launchBrowser, waitUntil } from "../helpers/browser.ts";
+import { endBrowserTest, expectAccessible, launchBrowser, newContext, sidewaysOverflow, waitUntil } from "../helpers/browser.ts";
 import { signInToConsole, withPassword } from "../helpers/console.ts";
 import { addDays, confirm, createHotel, hold, localDate, quote, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
@@ -122,14 +122,12 @@ async function dragFromTo(page: Page, from: { x: number; y: number }, to: { x: n
 }
 
 async function desktop(): Promise<{ page: Page; errors: string[] }> {
-  const created = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1, locale: "en-GB", timezoneId: "UTC" });
-  contexts.push(created);
+  const created = await newContext(browser, { viewport: { width: 1440, height: 900 }, track: contexts });
   return signInToConsole(created, server.url, deskEmail);
 }
 
 async function phone(): Promise<{ page: Page; errors: string[] }> {
-  const created = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: "en-GB", timezoneId: "UTC" });
-  contexts.push(created);
+  const created = await newContext(browser, { device: "phone", track: contexts });
   return signInToConsole(created, server.url, deskEmail);
 }
 
@@ -393,10 +391,7 @@ describe("the front desk on a 390 px phone", () => {
     const box = (await panel.boundingBox())!;
     expect(box.x).toBeGreaterThanOrEqual(0);
     expect(box.x + box.width).toBeLessThanOrEqual(390);
-    const overflow = await page.evaluate(() => {
-      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
-      return root.scrollWidth - root.clientWidth;
-    });
+    const overflow = await sidewaysOverflow(page);
     expect(overflow).toBeLessThanOrEqual(0);
     await shot(page, "stretch-phone");
     await expectAccessible(page);

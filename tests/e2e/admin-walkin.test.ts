@@ -13,8 +13,8 @@
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
-import { endBrowserTest, expectAccessible, launchBrowser, sidewaysOverflow, waitUntil } from "../helpers/browser.ts";
-import { signInToConsole, withPassword } from "../helpers/console.ts";
+import { endBrowserTest, expectAccessible, launchBrowser, newContext, sidewaysOverflow, waitUntil } from "../helpers/browser.ts";
+import { chooseOption, signInToConsole, withPassword } from "../helpers/console.ts";
 import { addDays, createHotel, localDate, type Hotel } from "../helpers/booking.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/db.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
@@ -29,21 +29,6 @@ let deskEmail: string;
 const contexts: BrowserContext[] = [];
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshots, `admin-walkin-${name}.png`), animations: "disabled", fullPage: true });
-
-async function context(kind: "desktop" | "phone"): Promise<BrowserContext> {
-  const created = kind === "desktop"
-    ? await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: "en-GB", timezoneId: "UTC" })
-    : await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: "en-GB", timezoneId: "UTC" });
-  contexts.push(created);
-  return created;
-}
-
-/** Picks an option of a MUI select by its field's label. */
-async function choose(scope: Page | ReturnType<Page["getByRole"]>, page: Page, label: string | RegExp, option: string | RegExp) {
-  await scope.getByRole("combobox", { name: label }).click();
-  await page.getByRole("option", { name: option, exact: typeof option === "string" }).click();
-  await page.getByRole("listbox").waitFor({ state: "detached" });
-}
 
 beforeAll(async () => {
   await runAppBuildProcess("admin").report;
@@ -86,7 +71,7 @@ describe("the front desk on a desktop", () => {
   let errors: string[];
   let reservationId: string;
   beforeAll(async () => {
-    ({ page, errors } = await signInToConsole(await context("desktop"), server.url, deskEmail));
+    ({ page, errors } = await signInToConsole(await newContext(browser, { device: "desktop", track: contexts }), server.url, deskEmail));
   });
 
   it("quotes a walk-in tonight on unit 103 at 10 % off with a reason; more than the desk's limit is OVERRIDE_LIMIT", async () => {
@@ -94,8 +79,8 @@ describe("the front desk on a desktop", () => {
     const quote = await searchAndQuote(page, today, addDays(today, 1));
     await expect(quote.getByTestId("quote-total").textContent()).resolves.toBe("€106.00");
     const options = quote.getByTestId("desk-options");
-    await choose(options, page, "Unit", "103");
-    await choose(options, page, "Price", "A discount (%)");
+    await chooseOption(page, "Unit", "103", options);
+    await chooseOption(page, "Price", "A discount (%)", options);
     await options.getByLabel("Discount (%)").fill("30");
     await options.getByLabel("Reason").fill("Corporate walk-in");
     await options.getByTestId("apply-price").click();
@@ -127,10 +112,10 @@ describe("the front desk on a desktop", () => {
     await expect(dialog.getByTestId("record-card").locator("input").isChecked()).resolves.toBe(true);
     await expect(dialog.getByTestId("record-card").locator("input").isDisabled()).resolves.toBe(true);
     await expect(fields.getByLabel("Full name as on the document").inputValue()).resolves.toBe("Walter Walkin");
-    await choose(fields, page, "Document", "Passport");
+    await chooseOption(page, "Document", "Passport", fields);
     await fields.getByLabel("Document number").fill("pa 123 4567");
-    await choose(fields, page, "Issuing country", "Portugal");
-    await choose(fields, page, "Nationality", "Portugal");
+    await chooseOption(page, "Issuing country", "Portugal", fields);
+    await chooseOption(page, "Nationality", "Portugal", fields);
     await fields.getByLabel("Date of birth").fill("1980-02-29");
     await fields.getByLabel("Issued on").fill("2015-06-01");
     await fields.getByLabel("Expires on").fill("2025-06-01"); // expired
@@ -193,7 +178,7 @@ describe("the front desk on a desktop", () => {
     // The same nights on the same unit from another cell click: taken, said so, any other unit still offered.
     await open(h.unitIds[3]!);
     await quote.getByText("UNIT_UNAVAILABLE").or(quote.getByText("That unit is taken")).first().waitFor();
-    await choose(quote.getByTestId("desk-options"), page, "Unit", "Any free unit");
+    await chooseOption(page, "Unit", "Any free unit", quote.getByTestId("desk-options"));
     await quote.getByTestId("quote-total").waitFor();
     expect(errors).toEqual([]);
   });
@@ -203,15 +188,15 @@ describe("the front desk on a phone", () => {
   let page: Page;
   let errors: string[];
   beforeAll(async () => {
-    ({ page, errors } = await signInToConsole(await context("phone"), server.url, deskEmail));
+    ({ page, errors } = await signInToConsole(await newContext(browser, { device: "phone", track: contexts }), server.url, deskEmail));
   });
 
   it("books tomorrow by phone at a room price the desk sets, on a unit it chose, without scrolling sideways", async () => {
     const tomorrow = localDate(h.timeZone, 1);
     const quote = await searchAndQuote(page, tomorrow, addDays(tomorrow, 2), false);
     const options = quote.getByTestId("desk-options");
-    await choose(options, page, "Unit", "101");
-    await choose(options, page, "Price", "A room price for the stay");
+    await chooseOption(page, "Unit", "101", options);
+    await chooseOption(page, "Price", "A room price for the stay", options);
     await options.getByLabel("Room price (EUR)").fill("185.00");
     await options.getByLabel("Reason").fill("Matched the phone offer");
     await options.getByTestId("apply-price").click();
@@ -233,10 +218,10 @@ describe("the front desk on a phone", () => {
     await page.getByTestId("edit-registration-card").click();
     const dialog = page.getByRole("dialog");
     const fields = dialog.getByTestId("registration-card-fields");
-    await choose(fields, page, "Document", "National identity card");
+    await chooseOption(page, "Document", "National identity card", fields);
     await fields.getByLabel("Document number").fill("12345678 9 ZZ1");
-    await choose(fields, page, "Issuing country", "Portugal");
-    await choose(fields, page, "Nationality", "Portugal");
+    await chooseOption(page, "Issuing country", "Portugal", fields);
+    await chooseOption(page, "Nationality", "Portugal", fields);
     await fields.getByLabel("Date of birth").fill("1992-11-03");
     await fields.getByLabel("Issued on").fill("2022-01-10");
     await shot(page, "card-phone");

@@ -12,7 +12,7 @@ import type { Browser, BrowserContext } from "playwright-core";
 import { guestLanguageCodes } from "../../shared/guest-languages.ts";
 import { render, type NotificationContext } from "../../worker/notifications/render.ts";
 import { kinds } from "../../worker/notifications/templates.ts";
-import { expectAccessible, launchBrowser } from "../helpers/browser.ts";
+import { expectAccessible, launchBrowser, sidewaysOverflow } from "../helpers/browser.ts";
 
 const screenshots = path.resolve(import.meta.dirname, "../../docs/screenshots");
 const desktop = { width: 1024, height: 800 };
@@ -68,7 +68,7 @@ describe.each(guestLanguageCodes)("%s", (language) => {
     expect(html).not.toMatch(/<script|<style|<link|\son\w+=/i);
     const page = await contexts[1]!.newPage();
     await page.setContent(html);
-    expect(await page.evaluate<number>("document.documentElement.scrollWidth - document.documentElement.clientWidth")).toBeLessThanOrEqual(0);
+    expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
     const links = await page.evaluate<string[]>(`[...document.querySelectorAll("a")].map((a) => a.getAttribute("href"))`);
     expect(links).toEqual(expect.arrayContaining(["tel:+351210000000", "mailto:desk@harbour.example"]));
     expect(await page.evaluate<string>("document.documentElement.lang")).toBe(language);

@@ -22,7 +22,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
 import type { Worker } from "../../worker/runner.ts";
 import { createToken } from "../../payments/simulated/client.ts";
-import { collectPageErrors, endBrowserTest, expectAccessible, launchBrowser, newContext, waitForValue } from "../helpers/browser.ts";
+import { collectPageErrors, endBrowserTest, expectAccessible, launchBrowser, newContext, sidewaysOverflow, waitForValue } from "../helpers/browser.ts";
 import { addDays, confirm, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
 import { startTestWorker } from "../helpers/jobs.ts";
@@ -74,7 +74,7 @@ async function shots(page: Page, name: string): Promise<void> {
     await settle(page);
     await page.screenshot({ path: path.join(screenshots, `${name}-${suffix}.png`), fullPage: !framed, animations: "disabled" });
     if (suffix === "phone") {
-      expect({ name, overflow: await page.evaluate<number>("document.documentElement.scrollWidth - document.documentElement.clientWidth") })
+      expect({ name, overflow: await sidewaysOverflow(page) })
         .toEqual({ name, overflow: 0 });
     }
   }

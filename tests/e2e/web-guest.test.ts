@@ -18,7 +18,7 @@ import path from "node:path";
 import type { Browser, BrowserContext, Frame, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
 import type { Worker } from "../../worker/runner.ts";
-import { collectPageErrors, endBrowserTest, expectAccessible, launchBrowser } from "../helpers/browser.ts";
+import { collectPageErrors, endBrowserTest, expectAccessible, launchBrowser, sidewaysOverflow } from "../helpers/browser.ts";
 import { addDays, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
 import { startTestWorker } from "../helpers/jobs.ts";
@@ -64,7 +64,7 @@ async function shots(page: Page, name: string): Promise<void> {
     if (framed) await page.evaluate(`document.querySelector("iframe").scrollIntoView({ block: "center" })`);
     await settle(page);
     await page.screenshot({ path: path.join(screenshots, `web-guest-${name}-${suffix}.png`), fullPage: !framed, animations: "disabled" });
-    if (suffix === "phone") expect(await page.evaluate<number>("document.documentElement.scrollWidth - document.documentElement.clientWidth")).toBeLessThanOrEqual(0);
+    if (suffix === "phone") expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
   }
   await page.setViewportSize(size);
 }

@@ -16,7 +16,7 @@ import type { Browser, BrowserContext, Frame, Page, Request } from "playwright-c
 import { formatKiB, runAppBuildProcess, type AppBuildReport } from "../../server/app-build.ts";
 import { anonKey } from "../../core/auth.ts";
 import type { Worker } from "../../worker/runner.ts";
-import { collectPageErrors, endBrowserTest, expectAccessible, launchBrowser, waitForValue } from "../helpers/browser.ts";
+import { collectPageErrors, endBrowserTest, expectAccessible, launchBrowser, sidewaysOverflow, waitForValue } from "../helpers/browser.ts";
 import { addDays, confirm, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
 import { startTestWorker } from "../helpers/jobs.ts";
@@ -77,7 +77,7 @@ async function shots(page: Page, name: string, options: { fullPage?: boolean } =
     await settle(page);
     await page.screenshot({ path: path.join(screenshots, `web-${name}-${suffix}.png`), fullPage, animations: "disabled" });
     if (suffix === "phone") {
-      expect(await page.evaluate<number>("document.documentElement.scrollWidth - document.documentElement.clientWidth")).toBeLessThanOrEqual(0);
+      expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
     }
   }
   await page.setViewportSize(size);

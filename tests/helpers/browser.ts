@@ -3,6 +3,8 @@
 // As root, Chromium's sandbox cannot start, hence --no-sandbox there only.
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { waitUntil } from "./wait.ts";
+export { waitForValue, waitUntil } from "./wait.ts";
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Frame, type Page } from "playwright-core";
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -38,14 +40,37 @@ export function collectPageErrors(page: Page): string[] {
   return errors;
 }
 
-export async function newContext(browser: Browser, options: { storageState?: Awaited<ReturnType<BrowserContext["storageState"]>> } = {}): Promise<BrowserContext> {
-  return browser.newContext({
-    viewport: { width: 1366, height: 860 },
-    deviceScaleFactor: 1,
+export type Device = "desktop" | "phone";
+
+/**
+ * A browser context as staff or a guest would have it: a 1,366 px desktop,
+ * or a 390 px touch phone; en-GB, UTC. Given `track`, the context is added
+ * to it, for endBrowserTest to close.
+ */
+export async function newContext(
+  browser: Browser,
+  options: {
+    device?: Device;
+    /** Only where a test is about a given width; otherwise the device's. */
+    viewport?: { width: number; height: number };
+    storageState?: Awaited<ReturnType<BrowserContext["storageState"]>>;
+    acceptDownloads?: boolean;
+    track?: BrowserContext[];
+  } = {},
+): Promise<BrowserContext> {
+  const device = options.device === "phone"
+    ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }
+    : { viewport: { width: 1366, height: 860 }, deviceScaleFactor: 1 };
+  const context = await browser.newContext({
+    ...device,
+    ...(options.viewport ? { viewport: options.viewport } : {}),
     locale: "en-GB",
     timezoneId: "UTC",
     ...(options.storageState ? { storageState: options.storageState } : {}),
+    ...(options.acceptDownloads ? { acceptDownloads: true } : {}),
   });
+  options.track?.push(context);
+  return context;
 }
 
 export interface AxeViolation {
@@ -85,19 +110,6 @@ export async function axeViolations(page: Page | Frame, tags: string[] = ["wcag2
   }, tags);
 }
 
-/**
- * Polls condition every 100 ms until it holds; fails after timeoutMs saying
- * what it waited for, and what state() tells then (a log's tail, say).
- */
-export async function waitUntil(
-  condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000, state?: () => unknown,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (${timeoutMs} ms)${state ? `\n${String(state())}` : ""}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /**
  * Waits until nothing has been loading (no indeterminate MUI progress
@@ -152,16 +164,6 @@ export async function endBrowserTest(parts: {
   await parts.db?.drop();
 }
 
-/** Polls fn every 100 ms until it gives a value (not null, undefined or false), which it returns; fails after ms. */
-export async function waitForValue<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** How far the page scrolls sideways (0: it fits its viewport), for the phone checks of browser tests. */
 export const sidewaysOverflow = (page: Page) =>

@@ -1,7 +1,7 @@
 // The staff console in a browser test: a user given the fixture password,
 // and signing in to /admin/ as them.
 import type pg from "pg";
-import type { BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Locator, Page } from "playwright-core";
 import { collectPageErrors } from "./browser.ts";
 import { fixturePassword } from "./fixtures.ts";
 
@@ -42,4 +42,14 @@ export async function signInToConsole(context: BrowserContext, serverUrl: string
   if (options.ready === "board") await page.locator('[data-testid="dashboard-ready"], [data-testid="housekeeping-ready"]').first().waitFor();
   else await page.getByTestId("dashboard-ready").waitFor();
   return { page, errors };
+}
+
+/**
+ * Picks an option of a MUI select by its field's label, within scope (a
+ * dialog or a form; the page by default), and waits for its list to close.
+ */
+export async function chooseOption(page: Page, label: string | RegExp, option: string | RegExp, scope: Page | Locator = page): Promise<void> {
+  await scope.getByRole("combobox", { name: label }).click();
+  await page.getByRole("option", { name: option, exact: typeof option === "string" }).click();
+  await page.getByRole("listbox").waitFor({ state: "detached" });
 }

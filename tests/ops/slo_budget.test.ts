@@ -24,7 +24,7 @@ import {
   type MetricJson, type MetricValue, type SloStatus,
 } from "../../shared/slos.ts";
 import { addDays, localDate, newKey } from "../helpers/booking.ts";
-import { waitUntil } from "../helpers/browser.ts";
+import { waitUntil } from "../helpers/wait.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/db.ts";
 import { newOutbox, startTestWorker } from "../helpers/jobs.ts";
 import { between, pick, seededRandom, testSeed, type Random } from "../helpers/random.ts";

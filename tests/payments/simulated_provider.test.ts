@@ -11,6 +11,7 @@ import { PaymentDeclined, PaymentRequestError, PaymentTransientError, signWebhoo
 import { createSimulatedProviderClient, createToken, fetchSettlementCsv, type TestCard } from "../../payments/simulated/client.ts";
 import { createSimulatedProvider, type SimulatedProvider } from "../../payments/simulated/service.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/db.ts";
+import { waitForValue } from "../helpers/wait.ts";
 
 const webhookSecret = "whsec_test_0123456789abcdef";
 const apiKey = "sk_test_0123456789abcdef";
@@ -55,16 +56,6 @@ function close(server: Server): Promise<void> {
     server.close(() => resolve());
     server.closeAllConnections();
   });
-}
-
-async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 let db: TestDatabase;
@@ -358,7 +349,7 @@ describe("webhooks", () => {
     const token = await createToken(baseUrl, card("4242424242424242"));
     const { chargeId } = await client().authorize({ token: token.id, amount: 4_200, currency: "EUR", idempotencyKey: key(), reference: "res-40" });
     await client().capture({ chargeId, amount: 4_200, idempotencyKey: key() });
-    const delivered = await waitFor("two webhooks", () => (eventsFor("res-40").length >= 2 ? eventsFor("res-40") : undefined));
+    const delivered = await waitForValue("two webhooks", () => (eventsFor("res-40").length >= 2 ? eventsFor("res-40") : undefined));
     expect(delivered.map((w) => w.event.type).sort()).toEqual(["charge.authorized", "charge.captured"]);
     for (const webhook of delivered) {
       expect(webhook.event).toMatchObject({ id: expect.stringMatching(/^evt_/), data: { object: { id: chargeId } } });
@@ -371,7 +362,7 @@ describe("webhooks", () => {
     receiver.failuresLeft.set("res-41", 2);
     const token = await createToken(baseUrl, card("4242424242424242"));
     const { chargeId } = await client().authorize({ token: token.id, amount: 4_100, currency: "EUR", idempotencyKey: key(), reference: "res-41" });
-    const delivery = await waitFor("the delivery", async () => {
+    const delivery = await waitForValue("the delivery", async () => {
       const { rows } = await db.ownerPool.query(
         `select d.status, d.attempts, d.last_error, (extract(epoch from d.delivered_at - d.created_at) * 1000)::float8 as took_ms
            from simulated_provider.deliveries d join simulated_provider.events e on e.id = d.event_id
@@ -392,7 +383,7 @@ describe("webhooks", () => {
     provider.setFailures({ webhookFailureRate: 1 });
     const token = await createToken(baseUrl, card("4242424242424242"));
     const { chargeId } = await client().authorize({ token: token.id, amount: 4_300, currency: "EUR", idempotencyKey: key(), reference: "res-42" });
-    await waitFor("two failed attempts", async () => {
+    await waitForValue("two failed attempts", async () => {
       const { rows } = await db.ownerPool.query(
         `select d.attempts from simulated_provider.deliveries d join simulated_provider.events e on e.id = d.event_id
           where e.payload -> 'data' -> 'object' ->> 'id' = $1 and d.last_error = 'simulated delivery failure'`,
@@ -402,7 +393,7 @@ describe("webhooks", () => {
     });
     expect(eventsFor("res-42")).toHaveLength(0);
     provider.setFailures({ webhookFailureRate: 0, webhookDuplicateRate: 1 });
-    const delivered = await waitFor("the duplicated event", () => (eventsFor("res-42").length >= 2 ? eventsFor("res-42") : undefined));
+    const delivered = await waitForValue("the duplicated event", () => (eventsFor("res-42").length >= 2 ? eventsFor("res-42") : undefined));
     expect(delivered[0]!.event.id).toBe(delivered[1]!.event.id);
   });
 });

@@ -15,7 +15,8 @@ import { createLogger } from "../../core/logger.ts";
 import { createTestDatabase, inCommit, testPool, type TestDatabase } from "../helpers/db.ts";
 import { createHotel, type Hotel } from "../helpers/booking.ts";
 import { freePort } from "../helpers/keepr-process.ts";
-import { disconnect, eventually, listen, type RealtimeHarness, startRealtimeHarness, subscribed, userToken } from "./harness.ts";
+import { disconnect, listen, type RealtimeHarness, startRealtimeHarness, subscribed, userToken } from "./harness.ts";
+import { waitUntil } from "../helpers/wait.ts";
 
 type Broadcast = { event: string; payload: unknown };
 
@@ -30,7 +31,7 @@ const root = path.resolve(import.meta.dirname, "../..");
 async function startInstance(): Promise<RealtimeHarness> {
   const bus = createPostgresTopicBus({ connectionString: db.authenticatorUrl, secret: db.jwtSecret, logger: createLogger("silent"), aliveIntervalMs: 500, deadAfterMs: 3_000, reconnectDelaysMs: [100] });
   buses.push(bus);
-  await eventually(() => bus.connected, 10_000, "bus connected");
+  await waitUntil(() => bus.connected, "bus connected", 10_000);
   const instance = await startRealtimeHarness(db, {
     bus,
     authorize: authorizeChangesWith(createRowAuthorizer({ pool })),
@@ -161,7 +162,7 @@ describe("two instances on one database", () => {
     await pool.query("select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'keepr-realtime-bus' and pid <> pg_backend_pid()");
     await aliceChannel.track({ floor: 3 });
     await syncs.next((state) => state.alice?.length === 1 && state.alice[0]?.floor === 3, 10_000);
-    await eventually(() => buses.every((bus) => bus.connected), 5_000, "buses reconnected");
+    await waitUntil(() => buses.every((bus) => bus.connected), "buses reconnected", 5_000);
     await Promise.all([alice, watcher].map(disconnect));
   });
 });

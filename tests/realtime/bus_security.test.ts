@@ -17,7 +17,8 @@ import type { RealtimeLogger } from "../../realtime/types.ts";
 import { createLogger } from "../../core/logger.ts";
 import { createTestDatabase, inCommit, testPool, type TestDatabase } from "../helpers/db.ts";
 import { createHotel, type Hotel } from "../helpers/booking.ts";
-import { disconnect, EventQueue, eventually, listen, type RealtimeHarness, startRealtimeHarness, subscribed, userToken } from "./harness.ts";
+import { disconnect, EventQueue, listen, type RealtimeHarness, startRealtimeHarness, subscribed, userToken } from "./harness.ts";
+import { waitUntil } from "../helpers/wait.ts";
 
 
 const busChannel = "keepr_realtime_bus";
@@ -39,7 +40,7 @@ async function startBus(options: Partial<PostgresBusOptions> = {}): Promise<Post
     aliveIntervalMs: 1_000, deadAfterMs: 10_000, reconnectDelaysMs: [100], ...options,
   });
   buses.push(bus);
-  await eventually(() => bus.connected, 10_000, "bus connected");
+  await waitUntil(() => bus.connected, "bus connected", 10_000);
   return bus;
 }
 

@@ -7,7 +7,8 @@ import { loadConfig } from "../../core/config.ts";
 import { startErrorReporting, type ErrorReporting } from "../../core/error-reporting.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/db.ts";
 import { startSink, type Sink } from "../helpers/sentry-sink.ts";
-import { startRealtimeHarness, userToken, eventually, type RealtimeHarness } from "./harness.ts";
+import { startRealtimeHarness, userToken, type RealtimeHarness } from "./harness.ts";
+import { waitUntil } from "../helpers/wait.ts";
 
 let db: TestDatabase;
 let h: RealtimeHarness;
@@ -42,7 +43,7 @@ it("a channel authorizer that fails is reported (where=realtime), scrubbed, and 
     else resolve("SUBSCRIBED");
   }));
   expect(await answer).not.toBe("SUBSCRIBED");
-  await eventually(() => sink.events().length > 0, 10_000, "the realtime event at the endpoint");
+  await waitUntil(() => sink.events().length > 0, "the realtime event at the endpoint", 10_000);
   const { envelope, event } = sink.events()[0]!;
   expect(event.tags).toMatchObject({ where: "realtime", realtime: "authorize_channel" });
   expect(event.exception.values.at(-1).value).toBe("authorizer lost its database while checking [email]");

@@ -136,15 +136,6 @@ export class EventQueue<T> {
   }
 }
 
-/** Waits until the condition holds, checking every few milliseconds. */
-export async function eventually(condition: () => boolean, timeoutMs = 5_000, what = "condition"): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what} did not hold within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 export type RawFrame = unknown[] | { binary: Buffer };
 
 /** A bare `ws` client speaking the protocol by hand, to check the wire format and misbehave on purpose. */

@@ -11,7 +11,8 @@ import { anonKey } from "../../realtime/tokens.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { addDays, book, createHotel, localDate, type Hotel } from "../helpers/booking.ts";
-import { disconnect, eventually, EventQueue, subscribed, userToken } from "./harness.ts";
+import { disconnect, EventQueue, subscribed, userToken } from "./harness.ts";
+import { waitUntil } from "../helpers/wait.ts";
 
 type Row = Record<string, unknown>;
 let db: TestDatabase;
@@ -26,7 +27,7 @@ beforeAll(async () => {
   http = await startTestServer(db);
   service = startRealtimeService({ server: http.server, apiPool: http.apiPool, databaseUrl: db.authenticatorUrl, replicationUrl: db.replicationUrl, jwtSecret: db.jwtSecret, logger: createLogger("silent") });
   // A deadline, not a wait: on a loaded machine the slot and stream take seconds.
-  await eventually(() => service.replicationConnected() === true, 60_000, "replication connected");
+  await waitUntil(() => service.replicationConnected() === true, "replication connected", 60_000);
   [a, b] = await inCommit(db.ownerPool, async (c) => [await createHotel(c), await createHotel(c)]);
 });
 afterAll(async () => {

@@ -13,7 +13,8 @@ import { actAs, fileDatabase, inCommit } from "../helpers/db.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { addDays, book, createHotel, localDate, type Hotel } from "../helpers/booking.ts";
 import { parseMetrics, promtoolCheck, sampleOf } from "../helpers/metrics.ts";
-import { disconnect, eventually, EventQueue, refusedUpgrade, subscribed, userToken } from "./harness.ts";
+import { disconnect, EventQueue, refusedUpgrade, subscribed, userToken } from "./harness.ts";
+import { waitUntil } from "../helpers/wait.ts";
 
 type Row = Record<string, unknown>;
 let http: TestServer;
@@ -31,7 +32,7 @@ const db = fileDatabase({
 beforeAll(async () => {
   http = await startTestServer(db);
   service = startRealtimeService({ server: http.server, apiPool: http.apiPool, databaseUrl: db.authenticatorUrl, replicationUrl: db.replicationUrl, jwtSecret: db.jwtSecret, logger: createLogger("silent") });
-  await eventually(() => service.replicationConnected() === true, 60_000, "replication connected");
+  await waitUntil(() => service.replicationConnected() === true, "replication connected", 60_000);
   hotel = await inCommit(db.ownerPool, (c) => createHotel(c));
 });
 

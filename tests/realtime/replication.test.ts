@@ -8,6 +8,7 @@ import { startReplication, type Replication, type ReplicationOptions } from "../
 import type { Change, RealtimeLogger, Transaction } from "../../realtime/types.ts";
 import { addDays, book, createHotel, localDate, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, testPool, type TestDatabase } from "../helpers/db.ts";
+import { waitForValue, waitUntil } from "../helpers/wait.ts";
 
 let db: TestDatabase;
 let superuser: pg.Pool;
@@ -59,18 +60,8 @@ async function startReader(options: Partial<ReplicationOptions> = {}) {
     ...options,
   });
   readers.push(reader);
-  await eventually(() => reader.status().connected, "the reader to stream");
+  await waitUntil(() => reader.status().connected, "the reader to stream");
   return { reader, transactions, logs };
-}
-
-async function eventually<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 15_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(20);
-  }
 }
 
 const changesOf = (transactions: Transaction[], table: string): Change[] =>
@@ -154,7 +145,7 @@ it("INSERTs arrive in a committed transaction with pg_type names and values as P
     await actAs(c, { role: "keepr_staff", userId: h.frontDesk });
     return book(c, h.ratePlanId, arrival, addDays(arrival, 2));
   });
-  await eventually(() => changesOf(transactions, "reservations").some((c) => c.record?.status === "confirmed"), "the booking");
+  await waitUntil(() => changesOf(transactions, "reservations").some((c) => c.record?.status === "confirmed"), "the booking");
 
   expect(transactions.length).toBeGreaterThanOrEqual(2);
   for (const t of transactions) {
@@ -195,7 +186,7 @@ it("under REPLICA IDENTITY FULL an UPDATE and a DELETE carry the whole old row",
   await db.ownerPool.query("update app_public.reservations set special_requests = 'late arrival' where id = $1", [booking.reservation_id]);
   await commitGuest("gone");
   await db.ownerPool.query("delete from app_public.guests where property_id = $1 and full_name = 'gone'", [hotel.propertyId]);
-  await eventually(() => changesOf(transactions, "guests").some((c) => c.type === "DELETE"), "the guest's deletion");
+  await waitUntil(() => changesOf(transactions, "guests").some((c) => c.type === "DELETE"), "the guest's deletion");
 
   const requested = changesOf(transactions, "reservations").find((c) => c.type === "UPDATE" && c.record?.special_requests === "late arrival")!;
   const { rows: [now] } = await superuser.query("select stay::text, status::text, total_amount::text from app_public.reservations where id = $1", [booking.reservation_id]);
@@ -214,7 +205,7 @@ it("a table published with a column list streams without its secret, and its key
   await db.ownerPool.query("update app_public.units set housekeeping_status = 'dirty' where id = $1", [unitId]);
   await db.ownerPool.query("update app_public.units set ical_token = encode(gen_random_bytes(16), 'hex') where id = $1", [unitId]);
   await db.ownerPool.query("delete from app_public.units where id = $1", [unitId]);
-  await eventually(() => changesOf(transactions, "units").some((c) => c.type === "DELETE"), "the unit's deletion");
+  await waitUntil(() => changesOf(transactions, "units").some((c) => c.type === "DELETE"), "the unit's deletion");
 
   const changes = changesOf(transactions, "units");
   expect(changes.map((c) => c.type)).toEqual(["INSERT", "UPDATE", "UPDATE", "DELETE"]);
@@ -246,7 +237,7 @@ it("transactions arrive in commit order, and a rolled-back one never arrives", a
   }
   await commitGuest("order-c");
 
-  await eventually(() => transactions.some(guestNamed("order-c")), "the last commit");
+  await waitUntil(() => transactions.some(guestNamed("order-c")), "the last commit");
   const names = changesOf(transactions, "guests").map((c) => c.record!.full_name);
   expect(names).toEqual(["order-b", "order-a", "order-c"]);
   expect(await lsnAtMost(transactions[0]!.lsn, transactions[1]!.lsn)).toBe(true);
@@ -260,7 +251,7 @@ it("a transaction of 25,000 changes arrives complete and in order, in chunks of 
      select $1, 'bulk-' || i || '@test.example', 'bulk-' || lpad(i::text, 5, '0') from generate_series(1, 25000) i`,
     [hotel.propertyId],
   );
-  await eventually(() => changesOf(transactions, "guests").length >= 25_000, "25,000 changes", 60_000);
+  await waitUntil(() => changesOf(transactions, "guests").length >= 25_000, "25,000 changes", 60_000);
   expect(transactions.map((t) => t.changes.length)).toEqual([10_000, 10_000, 5_000]);
   expect(new Set(transactions.map((t) => t.lsn)).size).toBe(1);
   expect(new Set(transactions.map((t) => t.commitTimestamp)).size).toBe(1);
@@ -282,7 +273,7 @@ it("an unchanged TOASTed value comes from the old row under FULL and is left out
   );
   await db.ownerPool.query("update app_public.exports set row_count = 7 where id = $1", [exported!.id]);
 
-  await eventually(() => changesOf(transactions, "exports").some((c) => c.type === "UPDATE"), "the export's update");
+  await waitUntil(() => changesOf(transactions, "exports").some((c) => c.type === "UPDATE"), "the export's update");
   const { rows: [stored] } = await superuser.query<{ description: string }>(
     "select description from app_public.properties where id = $1",
     [hotel.propertyId],
@@ -310,7 +301,7 @@ it("nothing is acknowledged before onTransaction resolves: a slow consumer holds
   });
   const slot = reader.status().slot;
   await commitGuest("slow-x");
-  const x = await eventually(() => seen.find(guestNamed("slow-x")), "the slow transaction to reach onTransaction");
+  const x = await waitForValue("the slow transaction to reach onTransaction", () => seen.find(guestNamed("slow-x")), 15_000);
   await commitGuest("slow-y");
   const { rows: [{ lsn: afterY }] } = await superuser.query("select pg_current_wal_insert_lsn()::text as lsn");
 
@@ -318,25 +309,25 @@ it("nothing is acknowledged before onTransaction resolves: a slow consumer holds
   // reader, the slot must still be at or before X.
   const walsender = `select sent_lsn::text, reply_time::text from pg_stat_replication
                       where pid = (select active_pid from pg_replication_slots where slot_name = $1)`;
-  const sent = await eventually(async () => {
+  const sent = await waitForValue("Postgres to send Y", async () => {
     const { rows: [row] } = await superuser.query(walsender, [slot]);
     return row && (await lsnAtMost(afterY, row.sent_lsn)) ? row : undefined;
-  }, "Postgres to send Y");
+  }, 15_000);
   let replyTime = sent.reply_time;
   for (let update = 0; update < 2; update++) {
-    replyTime = await eventually(async () => {
+    replyTime = await waitForValue("a status update from the reader", async () => {
       const { rows: [row] } = await superuser.query(walsender, [slot]);
       return row.reply_time !== replyTime ? row.reply_time : undefined;
-    }, "a status update from the reader");
+    }, 15_000);
   }
   expect(await lsnAtMost((await slotRow(slot))!.confirmed_flush_lsn, x.lsn)).toBe(true);
   expect(delivered.some(guestNamed("slow-y"))).toBe(false);
   expect(reader.status().lastLsn).toBeNull();
 
   release();
-  const y = await eventually(() => delivered.find(guestNamed("slow-y")), "Y after X resolves");
+  const y = await waitForValue("Y after X resolves", () => delivered.find(guestNamed("slow-y")), 15_000);
   expect(delivered.filter((t) => guestNamed("slow-x")(t) || guestNamed("slow-y")(t))).toEqual([x, y]);
-  await eventually(async () => !(await lsnAtMost((await slotRow(slot))!.confirmed_flush_lsn, y.lsn)), "the slot to pass Y");
+  await waitUntil(async () => !(await lsnAtMost((await slotRow(slot))!.confirmed_flush_lsn, y.lsn)), "the slot to pass Y");
   expect(reader.status().lastLsn).toBe(y.lsn);
 });
 
@@ -354,9 +345,9 @@ it("a rejected onTransaction is never acknowledged: the reader reconnects on a n
   });
   const firstSlot = reader.status().slot;
   await commitGuest("fail-v");
-  const v = await eventually(() => delivered.find(guestNamed("fail-v")), "V");
+  const v = await waitForValue("V", () => delivered.find(guestNamed("fail-v")), 15_000);
   await commitGuest("fail-z");
-  await eventually(() => reader.status().slot !== firstSlot && reader.status().connected, "a new slot");
+  await waitUntil(() => reader.status().slot !== firstSlot && reader.status().connected, "a new slot");
 
   expect(failing).toHaveLength(1);
   expect(reader.status().lastLsn).toBe(v.lsn);
@@ -364,7 +355,7 @@ it("a rejected onTransaction is never acknowledged: the reader reconnects on a n
   expect(logs.find((l) => l.level === "error")?.details.err).toEqual(new Error("consumer failed"));
   expect(await slotRow(firstSlot)).toBeUndefined();
   await commitGuest("fail-w");
-  const w = await eventually(() => delivered.find(guestNamed("fail-w")), "W on the new slot");
+  const w = await waitForValue("W on the new slot", () => delivered.find(guestNamed("fail-w")), 15_000);
   expect(reader.status().lastLsn).toBe(w.lsn);
 });
 
@@ -372,8 +363,8 @@ it("an idle reader confirms what Postgres sent, so the slot keeps no WAL of unpu
   const { reader } = await startReader();
   await db.ownerPool.query("insert into app_public.organizations (name, slug) values ('Unpublished', 'unpublished-' || md5(random()::text))");
   const { rows: [{ lsn: written }] } = await superuser.query("select pg_current_wal_insert_lsn()::text as lsn");
-  await eventually(async () => lsnAtMost(written, (await slotRow(reader.status().slot))!.confirmed_flush_lsn), "the slot to pass the unpublished write");
-  await eventually(() => reader.status().lagBytes !== undefined, "a lag measurement");
+  await waitUntil(async () => lsnAtMost(written, (await slotRow(reader.status().slot))!.confirmed_flush_lsn), "the slot to pass the unpublished write");
+  await waitUntil(() => reader.status().lagBytes !== undefined, "a lag measurement");
   expect(reader.status().lagBytes).toBeGreaterThanOrEqual(0);
   expect(reader.status().lagBytes).toBeLessThan(1024 * 1024);
 });
@@ -384,18 +375,18 @@ it("stop() ends the connection and the temporary slot disappears", async () => {
   expect(await slotRow(slot)).toMatchObject({ temporary: true, active_pid: expect.any(Number) });
   await reader.stop();
   expect(reader.status().connected).toBe(false);
-  await eventually(async () => (await slotRow(slot)) === undefined, "the slot to be dropped", 5_000);
+  await waitUntil(async () => (await slotRow(slot)) === undefined, "the slot to be dropped", 5_000);
 });
 
 it("a terminated walsender is replaced: the reader reconnects on a new slot by itself and later commits arrive", async () => {
   const { reader, transactions, logs } = await startReader();
   const firstSlot = reader.status().slot;
   await superuser.query("select pg_terminate_backend(active_pid) from pg_replication_slots where slot_name = $1", [firstSlot]);
-  await eventually(() => reader.status().slot !== firstSlot && reader.status().connected, "a new slot");
+  await waitUntil(() => reader.status().slot !== firstSlot && reader.status().connected, "a new slot");
   expect(logs.some((l) => l.level === "warn" && l.details.slot === firstSlot)).toBe(true);
   expect(await slotRow(firstSlot)).toBeUndefined();
   await commitGuest("after-terminate");
-  await eventually(() => transactions.some(guestNamed("after-terminate")), "a commit after the reconnection");
+  await waitUntil(() => transactions.some(guestNamed("after-terminate")), "a commit after the reconnection");
 });
 
 it("a silent connection is taken for dead and replaced", async () => {
@@ -404,11 +395,11 @@ it("a silent connection is taken for dead and replaced", async () => {
   const pid = (await slotRow(firstSlot))!.active_pid!;
   process.kill(pid, "SIGSTOP"); // the walsender stops answering, its socket stays open
   try {
-    await eventually(() => reader.status().slot !== firstSlot && reader.status().connected, "a new slot");
+    await waitUntil(() => reader.status().slot !== firstSlot && reader.status().connected, "a new slot");
     await commitGuest("after-silence");
-    await eventually(() => transactions.some(guestNamed("after-silence")), "a commit after the reconnection");
+    await waitUntil(() => transactions.some(guestNamed("after-silence")), "a commit after the reconnection");
   } finally {
     process.kill(pid, "SIGCONT");
   }
-  await eventually(async () => (await slotRow(firstSlot)) === undefined, "the silent walsender's slot to be dropped", 5_000);
+  await waitUntil(async () => (await slotRow(firstSlot)) === undefined, "the silent walsender's slot to be dropped", 5_000);
 });

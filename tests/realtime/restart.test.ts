@@ -27,11 +27,11 @@ import { startRealtimeService, type RealtimeService } from "../../realtime/servi
 import { anonKey } from "../../realtime/tokens.ts";
 import { createLogger } from "../../core/logger.ts";
 import { addDays, book, createHotel, localDate, newKey, type Hotel } from "../helpers/booking.ts";
-import { waitUntil } from "../helpers/browser.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
 import { freePort } from "../helpers/keepr-process.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { disconnect, eventually, EventQueue, userToken } from "./harness.ts";
+import { disconnect, EventQueue, userToken } from "./harness.ts";
+import { waitUntil } from "../helpers/wait.ts";
 
 type Row = Record<string, unknown>;
 type Change = RealtimePostgresChangesPayload<Row>;
@@ -67,7 +67,7 @@ async function startKeepr(db: TestDatabase, port = 0): Promise<Keepr> {
     bus: { reconnectDelaysMs: [200, 500, 1_000] },
     replication: { reconnectDelaysMs: [500, 1_000] },
   });
-  await eventually(() => service.replicationConnected() === true && service.busConnected(), 20_000, "replication and bus connected");
+  await waitUntil(() => service.replicationConnected() === true && service.busConnected(), "replication and bus connected", 20_000);
   return { http, service };
 }
 
@@ -264,7 +264,7 @@ describe("Keepr's server restarting", () => {
     // Staff of another property, watching A's reservations: RLS lets nothing through, before or after.
     const outsider = await watch({ url, jwtSecret: db.jwtSecret, token: await staffToken(db, b.frontDesk), name: "outsider", propertyId: a.propertyId });
     watchers.push(...ofA, outsider);
-    await eventually(() => ofA.every((w) => presenceKeys(w).join() === "desk-1,desk-2,manager"), 15_000, "everyone present");
+    await waitUntil(() => ofA.every((w) => presenceKeys(w).join() === "desk-1,desk-2,manager"), "everyone present", 15_000);
 
     const before = await bookAt(a, 20);
     for (const w of ofA) await w.changes.next(confirmedOf(before), 15_000);
@@ -278,20 +278,20 @@ describe("Keepr's server restarting", () => {
     const down = Date.now();
     keepr = await startKeepr(db, port);
     const up = Date.now();
-    await eventually(() => [...ofA, outsider].every(rejoined), 30_000, "every channel joined again");
+    await waitUntil(() => [...ofA, outsider].every(rejoined), "every channel joined again", 30_000);
     const rejoinedAt = Date.now();
     // The new server streams from a new temporary slot, which starts after its HTTP server: a channel that
     // rejoined before it is told to rejoin once more (changes may be missing), and on a loaded machine a
     // rejoin can also time out and go again. Settled means a change made now reaches every client: a probe
     // booking until one does (a client that was rejoining may miss one; it refetches on SUBSCRIBED).
-    await eventually(() => keepr!.service.replicationConnected() === true, 30_000, "the new server's change stream");
+    await waitUntil(() => keepr!.service.replicationConnected() === true, "the new server's change stream", 30_000);
     const probes: string[] = [];
     for (let settled = false; !settled; ) {
       if (probes.length === 5) throw new Error("the channels did not settle after 5 probe bookings");
-      await eventually(() => [...ofA, outsider].every(rejoined), 30_000, "every channel joined again");
+      await waitUntil(() => [...ofA, outsider].every(rejoined), "every channel joined again", 30_000);
       const probe = await bookAt(a, 40 + 3 * probes.length);
       probes.push(probe);
-      settled = await eventually(() => ofA.every((w) => w.changes.seen.some(confirmedOf(probe))), 10_000, "the probe to reach every client")
+      settled = await waitUntil(() => ofA.every((w) => w.changes.seen.some(confirmedOf(probe))), "the probe to reach every client", 10_000)
         .then(() => true, () => false);
     }
     const notProbe = (e: Change) => !probes.includes(rowId(e));
@@ -308,9 +308,9 @@ describe("Keepr's server restarting", () => {
     }
     // Presence starts empty on the new server and is what clients track again: realtime-js rejoins but does
     // not re-track by itself, so desk-2 (which tracked once) is gone until it tracks again, and no ghost stays.
-    await eventually(() => ofA.every((w) => presenceKeys(w).join() === "desk-1,manager"), 15_000, "presence rebuilt by the re-tracking clients");
+    await waitUntil(() => ofA.every((w) => presenceKeys(w).join() === "desk-1,manager"), "presence rebuilt by the re-tracking clients", 15_000);
     await desk2.lobby!.track({ name: "desk-2" });
-    await eventually(() => ofA.every((w) => presenceKeys(w).join() === "desk-1,desk-2,manager"), 15_000, "desk-2 present again");
+    await waitUntil(() => ofA.every((w) => presenceKeys(w).join() === "desk-1,desk-2,manager"), "desk-2 present again", 15_000);
 
     // After the restart: a change, a broadcast, and a marker of each so that a duplicate would have arrived before it.
     const after = await bookAt(a, 24);
@@ -447,15 +447,12 @@ describe("Postgres restarting", () => {
     const started = Date.now();
     await cluster!.stop();
     const stopped = Date.now();
-    await eventually(() => keepr!.service.replicationConnected() === false && !keepr!.service.busConnected(), 15_000, "the reader and the bus to notice");
+    await waitUntil(() => keepr!.service.replicationConnected() === false && !keepr!.service.busConnected(), "the reader and the bus to notice", 15_000);
 
     // While it is down the realtime server keeps its sockets: heartbeats are answered and broadcast flows.
     const okSoFar = watchers.map((w) => w.heartbeats.filter((s) => s === "ok").length);
-    await eventually(
-      () => watchers.every((w, i) => w.heartbeats.filter((s) => s === "ok").length >= okSoFar[i]! + 2),
-      15_000,
-      "two more heartbeats answered while Postgres is down",
-    );
+    await waitUntil(
+      () => watchers.every((w, i) => w.heartbeats.filter((s) => s === "ok").length >= okSoFar[i]! + 2), "two more heartbeats answered while Postgres is down", 15_000);
     expect(await first.lobby!.send({ type: "broadcast", event: "ping", payload: { n: "while down" } })).toBe("ok");
     for (const w of others) await w.broadcasts!.next((p) => p.n === "while down", 15_000);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
@@ -481,15 +478,15 @@ describe("Postgres restarting", () => {
       const arrival = localDate(hotel.timeZone, 22);
       return (await book(c, hotel.ratePlanId, arrival, addDays(arrival, 2))).reservation_id as string;
     });
-    await eventually(() => keepr!.service.replicationConnected() === true, 30_000, "the reader to stream again");
+    await waitUntil(() => keepr!.service.replicationConnected() === true, "the reader to stream again", 30_000);
     const streaming = Date.now();
-    await eventually(() => keepr!.service.busConnected(), 15_000, "the bus to listen again");
+    await waitUntil(() => keepr!.service.busConnected(), "the bus to listen again", 15_000);
     for (const w of watchers) {
       expect(await w.systems.next((m) => m.status === "error", 15_000)).toMatchObject({
         extension: "postgres_changes", message: expect.stringContaining("change stream restarted"),
       });
     }
-    await eventually(() => watchers.every((w) => joinedAgain(w.changeStatuses, w.changesChannel)), 30_000, "the changes channels to rejoin");
+    await waitUntil(() => watchers.every((w) => joinedAgain(w.changeStatuses, w.changesChannel)), "the changes channels to rejoin", 30_000);
     const rejoinedAt = Date.now();
     // What the app does on SUBSCRIBED: refetch. The booking of the gap is there, whether or not it was streamed.
     const refetched = await inCommit(db.ownerPool, async (c) => {

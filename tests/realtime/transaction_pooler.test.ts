@@ -14,7 +14,8 @@ import { createPostgresTopicBus, type PostgresTopicBus } from "../../realtime/bu
 import { fileDatabase, testPool } from "../helpers/db.ts";
 import { freePort } from "../helpers/keepr-process.ts";
 import { startPgBouncer, type PgBouncer } from "../helpers/pgbouncer.ts";
-import { disconnect, eventually, listen, startRealtimeHarness, subscribed, type RealtimeHarness } from "./harness.ts";
+import { disconnect, listen, startRealtimeHarness, subscribed, type RealtimeHarness } from "./harness.ts";
+import { waitUntil } from "../helpers/wait.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 let bouncer: PgBouncer | undefined;
@@ -61,13 +62,13 @@ it("npm run realtime with DATABASE_POOL_MODE=transaction carries broadcasts to a
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
   const url = `http://127.0.0.1:${port}`;
-  await eventually(() => output.includes("realtime bus listening") || child!.exitCode !== null, 30_000, "the realtime process's bus listening");
+  await waitUntil(() => output.includes("realtime bus listening") || child!.exitCode !== null, "the realtime process's bus listening", 30_000);
   expect(child.exitCode).toBeNull();
 
   // Another instance on the same database, in this process.
   pool = testPool({ connectionString: db.authenticatorUrl, max: 2 });
   bus = createPostgresTopicBus({ connectionString: db.authenticatorUrl, secret: db.jwtSecret, logger: createLogger("silent") });
-  await eventually(() => bus!.connected, 10_000, "bus connected");
+  await waitUntil(() => bus!.connected, "bus connected", 10_000);
   other = await startRealtimeHarness(db, { bus, authorize: authorizeChangesWith(createRowAuthorizer({ pool })), authorizeChannel: authorizeChannelsWith(pool) });
 
   const { RealtimeClient } = await import("@supabase/realtime-js");

@@ -17,7 +17,7 @@
 import type { ChildProcess } from "node:child_process";
 import { fileDatabase, inCommit } from "../helpers/db.ts";
 import { oneNightBooked } from "../helpers/booking.ts";
-import { waitUntil } from "../helpers/browser.ts";
+import { waitUntil } from "../helpers/wait.ts";
 import { startSmtpRelay, type SmtpRelay } from "../helpers/smtp-relay.ts";
 import { kill, spawnWorker, stop } from "../helpers/worker-process.ts";
 

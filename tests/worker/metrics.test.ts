@@ -13,7 +13,7 @@ import { createLogger } from "../../core/logger.ts";
 import { channelFeedCollector, jobQueueCollector, metricsText } from "../../core/metrics.ts";
 import { paymentSecretsOf } from "../../payments/secrets.ts";
 import { startWorker, type Worker } from "../../worker/runner.ts";
-import { waitUntil } from "../helpers/browser.ts";
+import { waitUntil } from "../helpers/wait.ts";
 import { actAs, fileDatabase } from "../helpers/db.ts";
 import { addDays, book, createHotel, localDate, newKey, type Hotel } from "../helpers/booking.ts";
 import { newOutbox } from "../helpers/jobs.ts";

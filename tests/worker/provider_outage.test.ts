@@ -14,7 +14,7 @@ import { register } from "prom-client";
 import { fileDatabase, inCommit } from "../helpers/db.ts";
 import { newOutbox, runDueJobs } from "../helpers/jobs.ts";
 import { oneNightBooked } from "../helpers/booking.ts";
-import { waitUntil } from "../helpers/browser.ts";
+import { waitUntil } from "../helpers/wait.ts";
 import { circuitState } from "../../worker/delivery.ts";
 
 type MailMode = "ok" | "refuse" | "hang-greeting" | "hang-after-data" | "no-such-mailbox";

@@ -8,7 +8,7 @@
 // worker process alive, heartbeating, and running no job again.
 import type { ChildProcess } from "node:child_process";
 import pg from "pg";
-import { waitUntil } from "../helpers/browser.ts";
+import { waitUntil } from "../helpers/wait.ts";
 import { fileDatabase, inCommit } from "../helpers/db.ts";
 import { oneNightBooked } from "../helpers/booking.ts";
 import { startSmtpRelay, type SmtpRelay } from "../helpers/smtp-relay.ts";

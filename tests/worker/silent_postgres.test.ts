@@ -12,7 +12,7 @@ import type { ChildProcess } from "node:child_process";
 import { fileDatabase, inCommit } from "../helpers/db.ts";
 import { newOutbox } from "../helpers/jobs.ts";
 import { oneNightBooked } from "../helpers/booking.ts";
-import { waitUntil } from "../helpers/browser.ts";
+import { waitUntil } from "../helpers/wait.ts";
 import { kill, spawnWorker } from "../helpers/worker-process.ts";
 import { SilencingProxy } from "../helpers/silencing-proxy.ts";
 

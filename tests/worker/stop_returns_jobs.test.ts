@@ -7,7 +7,7 @@
 // already released", then "Deactivation failed"): docs/operations.md says
 // they are harmless, and this test is what shows it.
 import type { ChildProcess } from "node:child_process";
-import { waitUntil } from "../helpers/browser.ts";
+import { waitUntil } from "../helpers/wait.ts";
 import { fileDatabase, inCommit } from "../helpers/db.ts";
 import { oneNightBooked } from "../helpers/booking.ts";
 import { startSmtpRelay, type SmtpRelay } from "../helpers/smtp-relay.ts";
