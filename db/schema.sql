@@ -6562,12 +6562,14 @@ declare
   v_status_words constant jsonb := '{"confirmed": "Booking confirmed", "checked_in": "Checked in", "checked_out": "Checked out",
     "cancelled": "Cancelled", "no_show": "Marked as a no-show", "held": "Put on hold"}';
   v_changes text[];
+  v_state jsonb;
 begin
   select * into v_res from app_public.reservations r where r.id = reservation_timeline.reservation_id;
   if not found then
     raise exception using errcode = 'NTFND', message = 'No such reservation, or you cannot see it.';
   end if;
   perform app_private.require_staff(v_res.property_id, app_hidden.staff_group_roles('cashiers'), 'see reservation history');
+  v_state := pg_catalog.to_jsonb(v_res);
   for v_event in
     select e.occurred_at, e.table_name, e.operation, e.old_values, e.new_values, e.request_id, e.actor_user_id, e.actor_role as db_role,
            u.display_name, m.role,
@@ -6590,6 +6592,16 @@ begin
   loop
     v_old := coalesce(v_event.old_values, '{}');
     v_new := coalesce(v_event.new_values, '{}');
+    if v_event.table_name = 'reservations' then
+      -- The whole row before and after (an update names its changed columns only).
+      if v_event.operation = 'INSERT' then
+        v_state := v_new;
+      elsif v_event.operation = 'UPDATE' then
+        v_old := v_state || v_old;
+        v_new := v_old || v_new;
+        v_state := v_new;
+      end if;
+    end if;
     v_actor := case when v_event.role is not null then v_event.display_name
                     when v_event.actor_user_id is not null or v_event.db_role in ('keepr_anonymous', 'keepr_guest') then 'the guest'
                     else 'Keepr' end;
@@ -13821,8 +13833,6 @@ create table audit.events (
   constraint events_operation_check CHECK (operation = ANY (ARRAY['INSERT'::text, 'UPDATE'::text, 'DELETE'::text])),
   constraint events_pkey PRIMARY KEY (id, property_id)
 );
-CREATE INDEX audit_events_property_idx ON audit.events USING btree (property_id, occurred_at) WHERE (property_id IS NOT NULL);
-CREATE INDEX audit_events_request_idx ON audit.events USING btree (request_id) WHERE (request_id IS NOT NULL);
 CREATE INDEX audit_events_reservation_idx ON audit.events USING btree (reservation_id, occurred_at) WHERE (reservation_id IS NOT NULL);
 CREATE INDEX audit_events_row_idx ON audit.events USING btree (table_name, row_id, occurred_at);
 CREATE TRIGGER _100_append_only BEFORE DELETE OR UPDATE ON audit.events FOR EACH ROW EXECUTE FUNCTION audit.tg__append_only();
@@ -13848,7 +13858,6 @@ create table audit.shared_events (
   constraint shared_events_operation_check CHECK (operation = ANY (ARRAY['INSERT'::text, 'UPDATE'::text, 'DELETE'::text])),
   constraint shared_events_pkey PRIMARY KEY (id)
 );
-CREATE INDEX audit_shared_events_request_idx ON audit.shared_events USING btree (request_id) WHERE (request_id IS NOT NULL);
 CREATE INDEX audit_shared_events_row_idx ON audit.shared_events USING btree (table_name, row_id, occurred_at);
 CREATE TRIGGER _100_append_only BEFORE DELETE OR UPDATE ON audit.shared_events FOR EACH ROW EXECUTE FUNCTION audit.tg__append_only();
 CREATE TRIGGER _100_append_only_truncate BEFORE TRUNCATE ON audit.shared_events FOR EACH STATEMENT EXECUTE FUNCTION audit.tg__append_only();
@@ -13882,10 +13891,17 @@ declare
   v_old jsonb := case when tg_op in ('UPDATE', 'DELETE') then pg_catalog.to_jsonb(old) end;
   v_new jsonb := case when tg_op in ('INSERT', 'UPDATE') then pg_catalog.to_jsonb(new) end;
   v_trace text;
-  v_row jsonb;
+  v_row jsonb := coalesce(v_new, v_old);
 begin
-  if tg_op = 'UPDATE' and v_old = v_new then
-    return null;
+  if tg_op = 'UPDATE' then
+    -- The changed columns only: their old values, then their new ones.
+    select pg_catalog.jsonb_object_agg(o.key, o.value), pg_catalog.jsonb_object_agg(o.key, n.value)
+      into v_old, v_new
+      from pg_catalog.jsonb_each(v_old) o join pg_catalog.jsonb_each(v_row) n on n.key = o.key
+     where n.value is distinct from o.value;
+    if v_new is null then
+      return null;
+    end if;
   end if;
   -- A traced transaction (keepr.traceparent, core/tracing.ts) writes its
   -- traceparent into the WAL once, as a transactional logical message that
@@ -13903,7 +13919,6 @@ begin
     end if;
     perform pg_catalog.set_config('keepr.trace_emitted', v_trace, true);
   end if;
-  v_row := coalesce(v_new, v_old);
   if v_row ? 'property_id' then
     insert into audit.events (
       table_schema, table_name, operation, row_id, property_id, reservation_id,
@@ -13934,7 +13949,7 @@ begin
   return null;
 end;
 $function$;
-comment on function audit.tg__record() is 'Trigger (AFTER, per row): appends the change to audit.events (a row of a property) or audit.shared_events (organisations, users, properties) with actor, role, request id and old/new values.';
+comment on function audit.tg__record() is 'Trigger (AFTER, per row): appends the change to audit.events (a row of a property) or audit.shared_events (organisations, users, properties) with actor, role, request id and the values: the whole row of an insert or a delete, the changed columns only (old and new) of an update.';
 
 -- ============================================================================
 -- schema reporting

@@ -1,6 +1,10 @@
 -- Writes one audit row per inserted, updated or deleted row: who (user id
 -- from the session), from which request (keepr.request_id set by the API per
--- request) and the old and new values. A row of a property (one with a
+-- request) and the values: the whole row of an insert (new_values) or a
+-- delete (old_values); of an update, the changed columns only, their old
+-- values in old_values and their new ones in new_values (an update that
+-- changes nothing writes no row). A row's state at any event is its insert
+-- with the later updates' new_values applied in order. A row of a property (one with a
 -- property_id) goes to audit.events, which is distributed by property with
 -- the property's rows; a row shared by every property (organisations,
 -- users, properties themselves) goes to audit.shared_events. Rows of a
@@ -15,10 +19,17 @@ declare
   v_old jsonb := case when tg_op in ('UPDATE', 'DELETE') then pg_catalog.to_jsonb(old) end;
   v_new jsonb := case when tg_op in ('INSERT', 'UPDATE') then pg_catalog.to_jsonb(new) end;
   v_trace text;
-  v_row jsonb;
+  v_row jsonb := coalesce(v_new, v_old);
 begin
-  if tg_op = 'UPDATE' and v_old = v_new then
-    return null;
+  if tg_op = 'UPDATE' then
+    -- The changed columns only: their old values, then their new ones.
+    select pg_catalog.jsonb_object_agg(o.key, o.value), pg_catalog.jsonb_object_agg(o.key, n.value)
+      into v_old, v_new
+      from pg_catalog.jsonb_each(v_old) o join pg_catalog.jsonb_each(v_row) n on n.key = o.key
+     where n.value is distinct from o.value;
+    if v_new is null then
+      return null;
+    end if;
   end if;
   -- A traced transaction (keepr.traceparent, core/tracing.ts) writes its
   -- traceparent into the WAL once, as a transactional logical message that
@@ -36,7 +47,6 @@ begin
     end if;
     perform pg_catalog.set_config('keepr.trace_emitted', v_trace, true);
   end if;
-  v_row := coalesce(v_new, v_old);
   if v_row ? 'property_id' then
     insert into audit.events (
       table_schema, table_name, operation, row_id, property_id, reservation_id,
@@ -68,4 +78,4 @@ begin
 end;
 $$;
 comment on function audit.tg__record() is
-  E'Trigger (AFTER, per row): appends the change to audit.events (a row of a property) or audit.shared_events (organisations, users, properties) with actor, role, request id and old/new values.';
+  E'Trigger (AFTER, per row): appends the change to audit.events (a row of a property) or audit.shared_events (organisations, users, properties) with actor, role, request id and the values: the whole row of an insert or a delete, the changed columns only (old and new) of an update.';

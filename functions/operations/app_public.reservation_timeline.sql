@@ -10,7 +10,11 @@
 -- masked, as the audit log keeps it) have their lines too. Units, rate
 -- plans and amounts by their names, never ids. The staff who read
 -- reservations (cashiers), as reservation_history (which keeps the raw
--- values, for the trace).
+-- values, for the trace). The audit log keeps a reservation's insert whole
+-- and an update's changed columns only (audit.tg__record): the row before and
+-- after each update is rebuilt by applying the updates in order, starting
+-- from its insert (or, for a row older than its audit, from the row as it is
+-- now, for the columns no update names).
 create or replace function app_public.reservation_timeline(reservation_id uuid)
   returns setof app_public.reservation_history_line
   language plpgsql stable security definer rows 20
@@ -28,12 +32,14 @@ declare
   v_status_words constant jsonb := '{"confirmed": "Booking confirmed", "checked_in": "Checked in", "checked_out": "Checked out",
     "cancelled": "Cancelled", "no_show": "Marked as a no-show", "held": "Put on hold"}';
   v_changes text[];
+  v_state jsonb;
 begin
   select * into v_res from app_public.reservations r where r.id = reservation_timeline.reservation_id;
   if not found then
     raise exception using errcode = 'NTFND', message = 'No such reservation, or you cannot see it.';
   end if;
   perform app_private.require_staff(v_res.property_id, app_hidden.staff_group_roles('cashiers'), 'see reservation history');
+  v_state := pg_catalog.to_jsonb(v_res);
   for v_event in
     select e.occurred_at, e.table_name, e.operation, e.old_values, e.new_values, e.request_id, e.actor_user_id, e.actor_role as db_role,
            u.display_name, m.role,
@@ -56,6 +62,16 @@ begin
   loop
     v_old := coalesce(v_event.old_values, '{}');
     v_new := coalesce(v_event.new_values, '{}');
+    if v_event.table_name = 'reservations' then
+      -- The whole row before and after (an update names its changed columns only).
+      if v_event.operation = 'INSERT' then
+        v_state := v_new;
+      elsif v_event.operation = 'UPDATE' then
+        v_old := v_state || v_old;
+        v_new := v_old || v_new;
+        v_state := v_new;
+      end if;
+    end if;
     v_actor := case when v_event.role is not null then v_event.display_name
                     when v_event.actor_user_id is not null or v_event.db_role in ('keepr_anonymous', 'keepr_guest') then 'the guest'
                     else 'Keepr' end;

@@ -194,6 +194,31 @@ describe("audit log", () => {
       ]);
     }));
 
+  it("keeps an insert and a delete whole, an update's changed columns only", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const w = await createWorld(c);
+      const unit = (await c.query("select * from app_public.units where id = $1", [w.unitA])).rows[0];
+      await c.query("update app_public.units set name = '101A' where id = $1", [w.unitA]);
+      await c.query("update app_public.units set name = name where id = $1", [w.unitA]);
+      const copy = (await c.query(
+        "insert into app_public.units (property_id, room_type_id, name) values ($1, $2, 'Copy') returning id", [w.propertyA, unit.room_type_id])).rows[0].id;
+      await c.query("delete from app_public.units where id = $1", [copy]);
+      const events = async (id: string) => (await c.query(
+        "select operation, old_values, new_values from audit.events where table_name = 'units' and row_id = $1 order by id", [id])).rows;
+      const updates = (await events(w.unitA)).filter((e) => e.operation === "UPDATE");
+      expect(updates).toHaveLength(2);
+      // The changed columns, old and new, nothing else: the name and the row's updated_at, then updated_at alone.
+      expect(Object.keys(updates[0].old_values).sort()).toEqual(["name", "updated_at"]);
+      expect(Object.keys(updates[0].new_values).sort()).toEqual(["name", "updated_at"]);
+      expect([updates[0].old_values.name, updates[0].new_values.name]).toEqual(["101", "101A"]);
+      expect(Object.keys(updates[1].new_values)).toEqual(["updated_at"]);
+      expect(updates[1].old_values.updated_at).toBe(updates[0].new_values.updated_at);
+      const [insert, remove] = await events(copy);
+      expect(insert).toMatchObject({ operation: "INSERT", old_values: null, new_values: { id: copy, property_id: w.propertyA, name: "Copy" } });
+      expect(remove).toMatchObject({ operation: "DELETE", new_values: null, old_values: { id: copy, property_id: w.propertyA, name: "Copy" } });
+      expect(Object.keys(insert.new_values).sort()).toEqual(Object.keys(unit).sort());
+    }));
+
   it("is append-only, even for the owner", () =>
     inRollback(db.ownerPool, async (c) => {
       await createWorld(c);
