@@ -2921,7 +2921,7 @@ create type app_public.reservation_event as (
   old_values jsonb,
   new_values jsonb
 );
-comment on type app_public.reservation_event is 'One change to a reservation or its claims, from the audit log.';
+comment on type app_public.reservation_event is 'One change to a reservation or its claims, from the audit log: old_values and new_values hold an insert''s or a delete''s whole row, an update''s changed columns only (their old and new values).';
 create type app_public.reservation_history_line as (
   occurred_at timestamp with time zone,
   summary text,

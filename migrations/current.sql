@@ -14,3 +14,6 @@
 drop index if exists audit.audit_events_property_idx;
 drop index if exists audit.audit_events_request_idx;
 drop index if exists audit.audit_shared_events_request_idx;
+
+comment on type app_public.reservation_event is
+  E'One change to a reservation or its claims, from the audit log: old_values and new_values hold an insert''s or a delete''s whole row, an update''s changed columns only (their old and new values).';
