@@ -1720,9 +1720,23 @@ create table app_public.properties (
   arrival_instructions text,
   desk_max_discount_percent numeric(5,2) default 10 not null,
   registration_card_required boolean default false not null,
+  latitude double precision,
+  longitude double precision,
+  children_allowed boolean,
+  children_min_age smallint,
+  pets_policy text,
+  pet_fee_amount bigint,
+  pet_fee_per text,
+  parking_policy text,
+  parking_price_amount bigint,
+  parking_price_per text,
+  parking_location text,
+  parking_reservation_required boolean,
+  smoking_policy text,
   constraint properties_address_length_check CHECK (length(address) <= 500),
   constraint properties_amenities_check CHECK (app_hidden.valid_amenities(amenities)),
   constraint properties_arrival_instructions_check CHECK (length(arrival_instructions) >= 1 AND length(arrival_instructions) <= 2000),
+  constraint properties_children_check CHECK (children_min_age IS NULL OR children_allowed IS TRUE AND children_min_age >= 1 AND children_min_age <= 17),
   constraint properties_city_check CHECK (length(city) >= 1 AND length(city) <= 200),
   constraint properties_contact_email_check CHECK (length(contact_email) <= 254 AND contact_email ~ '^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$'::text),
   constraint properties_contact_phone_check CHECK (contact_phone ~ '^\+?[0-9][0-9 ()./-]{3,39}$'::text),
@@ -1732,15 +1746,19 @@ create table app_public.properties (
   constraint properties_desk_max_discount_percent_check CHECK (desk_max_discount_percent >= 0::numeric AND desk_max_discount_percent <= 100::numeric),
   constraint properties_id_currency_key UNIQUE (id, currency),
   constraint properties_language_check CHECK (language = ANY (ARRAY['en'::text, 'pt'::text, 'de'::text, 'fr'::text, 'es'::text])),
+  constraint properties_location_check CHECK ((latitude IS NULL) = (longitude IS NULL) AND latitude >= '-90'::integer::double precision AND latitude <= 90::double precision AND longitude >= '-180'::integer::double precision AND longitude <= 180::double precision),
   constraint properties_name_check CHECK (length(name) >= 1 AND length(name) <= 200),
   constraint properties_no_show_day_offset_check CHECK (no_show_day_offset >= 0 AND no_show_day_offset <= 7),
   constraint properties_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES app_public.organizations(id) ON DELETE RESTRICT,
   constraint properties_organization_id_slug_key UNIQUE (organization_id, slug),
+  constraint properties_parking_check CHECK ((parking_policy = ANY (ARRAY['none'::text, 'free'::text, 'paid'::text])) AND (parking_policy = 'paid'::text) = (parking_price_amount IS NOT NULL) AND (parking_price_amount IS NULL) = (parking_price_per IS NULL) AND (parking_price_amount IS NULL OR parking_price_amount >= 1 AND parking_price_amount <= 100000000 AND (parking_price_per = ANY (ARRAY['night'::text, 'stay'::text]))) AND (parking_policy = 'none'::text) = (parking_location IS NULL) AND (parking_policy = 'none'::text) = (parking_reservation_required IS NULL) AND (parking_location = ANY (ARRAY['on_site'::text, 'nearby'::text])) AND (parking_policy IS NOT NULL OR parking_price_amount IS NULL AND parking_price_per IS NULL AND parking_location IS NULL AND parking_reservation_required IS NULL)),
+  constraint properties_pets_check CHECK ((pets_policy = ANY (ARRAY['no'::text, 'yes'::text, 'on_request'::text])) AND (pet_fee_amount IS NULL) = (pet_fee_per IS NULL) AND (pet_fee_amount IS NULL OR (pets_policy = ANY (ARRAY['yes'::text, 'on_request'::text])) AND pet_fee_amount >= 1 AND pet_fee_amount <= 100000000 AND (pet_fee_per = ANY (ARRAY['night'::text, 'stay'::text])))),
   constraint properties_photo_urls_check CHECK (app_hidden.valid_photo_urls(photo_urls)),
   constraint properties_pkey PRIMARY KEY (id),
   constraint properties_pre_arrival_days_check CHECK (pre_arrival_days >= 0 AND pre_arrival_days <= 30),
   constraint properties_slug_check CHECK (slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'::text),
   constraint properties_slug_length_check CHECK (length(slug) <= 100),
+  constraint properties_smoking_check CHECK (smoking_policy = ANY (ARRAY['no'::text, 'designated_areas'::text])),
   constraint properties_stayover_clean_nights_check CHECK (stayover_clean_nights >= 0 AND stayover_clean_nights <= 30)
 );
 CREATE INDEX properties_organization_id_idx ON app_public.properties USING btree (organization_id);
@@ -1784,6 +1802,19 @@ comment on column app_public.properties.contact_phone is 'The phone number guest
 comment on column app_public.properties.arrival_instructions is 'How to get in and find the property (keys, door codes given later, parking): in the confirmation and pre-arrival emails. At most 2,000 characters.';
 comment on column app_public.properties.desk_max_discount_percent is 'The most the front desk may take off a stay''s room price at the desk (percent, 0 to 100; default 10). Managers and owners have no limit.';
 comment on column app_public.properties.registration_card_required is 'Whether checkIn refuses a stay without a registration card (REGISTRATION_CARD_REQUIRED).';
+comment on column app_public.properties.latitude is 'Where the property is: latitude in degrees (WGS 84, -90 to 90), set together with longitude, or neither (the guest app then shows the address only).';
+comment on column app_public.properties.longitude is 'Where the property is: longitude in degrees (WGS 84, -180 to 180), set together with latitude, or neither.';
+comment on column app_public.properties.children_allowed is 'Whether children may stay (null: not stated, guests are told to ask).';
+comment on column app_public.properties.children_min_age is 'The youngest age (1 to 17) of a child who may stay, when children are allowed from an age only; null: any age.';
+comment on column app_public.properties.pets_policy is 'Pets: no, yes, on_request (null: not stated).';
+comment on column app_public.properties.pet_fee_amount is 'What a pet costs, in minor units of the property''s currency, per pet_fee_per; null: free (or no pets).';
+comment on column app_public.properties.pet_fee_per is 'What the pet fee is counted per: night or stay; set with pet_fee_amount.';
+comment on column app_public.properties.parking_policy is 'Parking: none, free, paid (null: not stated).';
+comment on column app_public.properties.parking_price_amount is 'What paid parking costs, in minor units of the property''s currency, per parking_price_per; set only when parking is paid.';
+comment on column app_public.properties.parking_price_per is 'What the parking price is counted per: night or stay; set with parking_price_amount.';
+comment on column app_public.properties.parking_location is 'Where guests park: on_site or nearby; set when there is parking.';
+comment on column app_public.properties.parking_reservation_required is 'Whether a parking space must be reserved ahead; set when there is parking.';
+comment on column app_public.properties.smoking_policy is 'Smoking: no (nowhere), designated_areas (null: not stated).';
 comment on constraint properties_id_currency_key on app_public.properties is '@behavior -*';
 
 -- ----------------------------------------------------------------------------
@@ -8242,9 +8273,9 @@ grant execute on function app_public.update_housekeeping_task(task_id uuid, stat
 comment on function app_public.update_housekeeping_task(task_id uuid, status app_public.housekeeping_task_status, notes text) is 'Takes (in_progress), finishes (done: the unit becomes clean, or inspected) or cancels (managers) a housekeeping task. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT.';
 
 -- ----------------------------------------------------------------------------
--- function app_public.update_property_content(property_id uuid, expected_updated_at timestamp with time zone, description text, photo_urls text[], amenities text[], check_in_time time without time zone, check_out_time time without time zone, contact_email text, contact_phone text, arrival_instructions text, language text)
+-- function app_public.update_property_content(property_id uuid, expected_updated_at timestamp with time zone, description text, photo_urls text[], amenities text[], check_in_time time without time zone, check_out_time time without time zone, contact_email text, contact_phone text, arrival_instructions text, language text, latitude double precision, longitude double precision, children_allowed boolean, children_min_age smallint, pets_policy text, pet_fee_amount bigint, pet_fee_per text, parking_policy text, parking_price_amount bigint, parking_price_per text, parking_location text, parking_reservation_required boolean, smoking_policy text)
 -- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_public.update_property_content(property_id uuid, expected_updated_at timestamp with time zone, description text, photo_urls text[], amenities text[], check_in_time time without time zone, check_out_time time without time zone, contact_email text, contact_phone text, arrival_instructions text, language text)
+CREATE OR REPLACE FUNCTION app_public.update_property_content(property_id uuid, expected_updated_at timestamp with time zone, description text, photo_urls text[], amenities text[], check_in_time time without time zone, check_out_time time without time zone, contact_email text, contact_phone text, arrival_instructions text, language text, latitude double precision, longitude double precision, children_allowed boolean, children_min_age smallint, pets_policy text, pet_fee_amount bigint, pet_fee_per text, parking_policy text, parking_price_amount bigint, parking_price_per text, parking_location text, parking_reservation_required boolean, smoking_policy text)
  RETURNS app_public.properties
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -8291,6 +8322,59 @@ begin
   if update_property_content.language is null or update_property_content.language not in ('en', 'pt', 'de', 'fr', 'es') then
     raise exception using errcode = 'INVLD', hint = 'LANGUAGE', message = 'Language: one of en, pt, de, fr, es.';
   end if;
+  -- Where it is: both or neither; NaN and ±Infinity fail the ranges.
+  if (update_property_content.latitude is null) <> (update_property_content.longitude is null) then
+    raise exception using errcode = 'INVLD', hint = case when update_property_content.latitude is null then 'LATITUDE' else 'LONGITUDE' end,
+      message = 'Location: give both latitude and longitude, or neither.';
+  end if;
+  if not coalesce(update_property_content.latitude between -90 and 90, true) then
+    raise exception using errcode = 'INVLD', hint = 'LATITUDE', message = 'Latitude: degrees from -90 to 90, such as 38.7223.';
+  end if;
+  if not coalesce(update_property_content.longitude between -180 and 180, true) then
+    raise exception using errcode = 'INVLD', hint = 'LONGITUDE', message = 'Longitude: degrees from -180 to 180, such as -9.1393.';
+  end if;
+  if update_property_content.children_min_age is not null
+     and (update_property_content.children_allowed is not true or update_property_content.children_min_age not between 1 and 17) then
+    raise exception using errcode = 'INVLD', hint = 'CHILDREN_MIN_AGE',
+      message = 'Children''s minimum age: 1 to 17, and only when children are allowed (leave it empty for any age).';
+  end if;
+  if update_property_content.pets_policy not in ('no', 'yes', 'on_request') then
+    raise exception using errcode = 'INVLD', hint = 'PETS', message = 'Pets: no, yes or on request.';
+  end if;
+  if update_property_content.pet_fee_amount is not null
+     and (coalesce(update_property_content.pets_policy, 'no') = 'no' or update_property_content.pet_fee_amount not between 1 and 100000000
+          or update_property_content.pet_fee_per is null or update_property_content.pet_fee_per not in ('night', 'stay'))
+     or update_property_content.pet_fee_amount is null and update_property_content.pet_fee_per is not null then
+    raise exception using errcode = 'INVLD', hint = 'PET_FEE',
+      message = 'Pet fee: an amount above zero per night or per stay, only when pets are allowed (leave it empty when they stay free).';
+  end if;
+  if update_property_content.parking_policy not in ('none', 'free', 'paid')
+     or update_property_content.parking_policy is null
+        and (update_property_content.parking_price_amount is not null or update_property_content.parking_location is not null
+             or update_property_content.parking_reservation_required is not null) then
+    raise exception using errcode = 'INVLD', hint = 'PARKING', message = 'Parking: none, free or paid (say which before its details).';
+  end if;
+  if (update_property_content.parking_policy = 'paid') is distinct from (update_property_content.parking_price_amount is not null)
+       and update_property_content.parking_policy is not null
+     or update_property_content.parking_price_amount is not null
+        and (update_property_content.parking_price_amount not between 1 and 100000000
+             or update_property_content.parking_price_per is null or update_property_content.parking_price_per not in ('night', 'stay'))
+     or update_property_content.parking_price_amount is null and update_property_content.parking_price_per is not null then
+    raise exception using errcode = 'INVLD', hint = 'PARKING_PRICE',
+      message = 'Parking price: an amount above zero per night or per stay when parking is paid, and none otherwise.';
+  end if;
+  if update_property_content.parking_policy in ('free', 'paid') and coalesce(update_property_content.parking_location not in ('on_site', 'nearby'), true)
+     or update_property_content.parking_policy = 'none' and update_property_content.parking_location is not null then
+    raise exception using errcode = 'INVLD', hint = 'PARKING_LOCATION', message = 'Parking place: on site or nearby, when there is parking.';
+  end if;
+  if (update_property_content.parking_policy in ('free', 'paid')) is distinct from (update_property_content.parking_reservation_required is not null)
+     and update_property_content.parking_policy is not null then
+    raise exception using errcode = 'INVLD', hint = 'PARKING_RESERVATION',
+      message = 'Parking reservation: say whether a space must be reserved, when there is parking.';
+  end if;
+  if update_property_content.smoking_policy not in ('no', 'designated_areas') then
+    raise exception using errcode = 'INVLD', hint = 'SMOKING', message = 'Smoking: no, or in designated areas.';
+  end if;
   select * into v_property from app_public.properties p where p.id = update_property_content.property_id for update;
   if update_property_content.expected_updated_at is not null
      and v_property.updated_at is distinct from update_property_content.expected_updated_at then
@@ -8301,14 +8385,22 @@ begin
      set description = v_description, photo_urls = v_photos, amenities = v_amenities,
          check_in_time = update_property_content.check_in_time, check_out_time = update_property_content.check_out_time,
          contact_email = v_email, contact_phone = v_phone, arrival_instructions = v_instructions,
-         language = update_property_content.language
+         language = update_property_content.language,
+         latitude = update_property_content.latitude, longitude = update_property_content.longitude,
+         children_allowed = update_property_content.children_allowed, children_min_age = update_property_content.children_min_age,
+         pets_policy = update_property_content.pets_policy, pet_fee_amount = update_property_content.pet_fee_amount,
+         pet_fee_per = update_property_content.pet_fee_per, parking_policy = update_property_content.parking_policy,
+         parking_price_amount = update_property_content.parking_price_amount, parking_price_per = update_property_content.parking_price_per,
+         parking_location = update_property_content.parking_location,
+         parking_reservation_required = update_property_content.parking_reservation_required,
+         smoking_policy = update_property_content.smoking_policy
    where p.id = update_property_content.property_id
   returning * into v_property;
   return v_property;
 end;
 $function$;
-grant execute on function app_public.update_property_content(property_id uuid, expected_updated_at timestamp with time zone, description text, photo_urls text[], amenities text[], check_in_time time without time zone, check_out_time time without time zone, contact_email text, contact_phone text, arrival_instructions text, language text) to keepr_staff;
-comment on function app_public.update_property_content(property_id uuid, expected_updated_at timestamp with time zone, description text, photo_urls text[], amenities text[], check_in_time time without time zone, check_out_time time without time zone, contact_email text, contact_phone text, arrival_instructions text, language text) is 'Saves the property''s guest-facing content in one step (description, photos, amenities, check-in and check-out times, contact email and phone, arrival instructions, language); blank texts are saved as none. `expectedUpdatedAt`: the property''s updatedAt as the editor read it (null: no check). Owners and managers. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT (reason the field: DESCRIPTION, PHOTO_URLS, AMENITIES, CHECK_IN_TIME, CHECK_OUT_TIME, CONTACT_EMAIL, CONTACT_PHONE, ARRIVAL_INSTRUCTIONS, LANGUAGE), INVALID_TRANSITION (reason CHANGED: saved by someone else since it was read).';
+grant execute on function app_public.update_property_content(property_id uuid, expected_updated_at timestamp with time zone, description text, photo_urls text[], amenities text[], check_in_time time without time zone, check_out_time time without time zone, contact_email text, contact_phone text, arrival_instructions text, language text, latitude double precision, longitude double precision, children_allowed boolean, children_min_age smallint, pets_policy text, pet_fee_amount bigint, pet_fee_per text, parking_policy text, parking_price_amount bigint, parking_price_per text, parking_location text, parking_reservation_required boolean, smoking_policy text) to keepr_staff;
+comment on function app_public.update_property_content(property_id uuid, expected_updated_at timestamp with time zone, description text, photo_urls text[], amenities text[], check_in_time time without time zone, check_out_time time without time zone, contact_email text, contact_phone text, arrival_instructions text, language text, latitude double precision, longitude double precision, children_allowed boolean, children_min_age smallint, pets_policy text, pet_fee_amount bigint, pet_fee_per text, parking_policy text, parking_price_amount bigint, parking_price_per text, parking_location text, parking_reservation_required boolean, smoking_policy text) is 'Saves the property''s guest-facing content in one step (description, photos, amenities, check-in and check-out times, contact email and phone, arrival instructions, language, latitude and longitude (both or neither), and the policies as codes: childrenAllowed and childrenMinAge (1-17), petsPolicy (no, yes, on_request) with petFeeAmount and petFeePer (night, stay), parkingPolicy (none, free, paid) with parkingPriceAmount and parkingPricePer (paid only), parkingLocation (on_site, nearby) and parkingReservationRequired (when there is parking), smokingPolicy (no, designated_areas); a null policy is not stated); blank texts are saved as none. `expectedUpdatedAt`: the property''s updatedAt as the editor read it (null: no check). Owners and managers. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT (reason the field: DESCRIPTION, PHOTO_URLS, AMENITIES, CHECK_IN_TIME, CHECK_OUT_TIME, CONTACT_EMAIL, CONTACT_PHONE, ARRIVAL_INSTRUCTIONS, LANGUAGE, LATITUDE, LONGITUDE, CHILDREN_MIN_AGE, PETS, PET_FEE, PARKING, PARKING_PRICE, PARKING_LOCATION, PARKING_RESERVATION, SMOKING), INVALID_TRANSITION (reason CHANGED: saved by someone else since it was read).';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.update_reservation_guest(reservation_id uuid, full_name text, email text, phone text)

@@ -382,7 +382,7 @@ export const functions = {
   "app_public.cancel_reservation(uuid,text,text)": { execute: api, call: { guard: "front_office", own: true } },
   "app_public.check_in(uuid,text,boolean,boolean)": { execute: staffOnly, call: { guard: "front_office" } },
   "app_public.set_do_not_disturb(uuid,boolean)": { about: "the guest in house hung do-not-disturb today", execute: staffOnly, call: { guard: "housekeeping_ops" } },
-  "app_public.update_property_content(uuid,timestamp with time zone,text,text[],text[],time without time zone,time without time zone,text,text,text,text)": {
+  "app_public.update_property_content(uuid,timestamp with time zone,text,text[],text[],time without time zone,time without time zone,text,text,text,text,double precision,double precision,boolean,smallint,text,bigint,text,text,bigint,text,text,boolean,text)": {
     about: "managers save the property's guest-facing content", execute: staffOnly, call: { guard: "managers" },
   },
   "app_public.set_property_translation(uuid,text,text,text)": {

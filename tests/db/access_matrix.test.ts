@@ -526,8 +526,8 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
   "app_public.cancel_reservation(uuid,text,text)": {
     call: (a, t) => ({ sql: "select * from app_public.cancel_reservation($1, $2, 'Plans changed')", params: [reservationOf(a, t), newKey()], owner: own(t) }),
   },
-  "app_public.update_property_content(uuid,timestamp with time zone,text,text[],text[],time without time zone,time without time zone,text,text,text,text)": {
-    call: (a) => ({ sql: "select * from app_public.update_property_content($1, null, 'A description', '{}', '{}', '15:00', '11:00', null, null, null, 'en')", params: [a.propertyId] }),
+  "app_public.update_property_content(uuid,timestamp with time zone,text,text[],text[],time without time zone,time without time zone,text,text,text,text,double precision,double precision,boolean,smallint,text,bigint,text,text,bigint,text,text,boolean,text)": {
+    call: (a) => ({ sql: "select * from app_public.update_property_content($1, null, 'A description', '{}', '{}', '15:00', '11:00', null, null, null, 'en', 38.7, -9.1, true, null, 'on_request', 1500, 'night', 'paid', 2000, 'night', 'on_site', true, 'no')", params: [a.propertyId] }),
   },
   "app_public.set_property_translation(uuid,text,text,text)": {
     call: (a) => ({ sql: "select * from app_public.set_property_translation($1, 'es', 'Una descripción', null)", params: [a.propertyId] }),
