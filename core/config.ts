@@ -55,6 +55,30 @@ function providerUrlProblem(value: string, isProduction: boolean): string | null
   return localHosts.has(url.hostname) ? null : "must be https (http only for localhost)";
 }
 
+/**
+ * A map tile URL template (MAP_TILES_URL): http(s) with {z}, {x} and {y},
+ * optionally {s} (a subdomain, in the host only) and {r} (retina "@2x");
+ * nothing that could end a CSP directive. The origin is what the apps'
+ * img-src allows: `{s}` in the host becomes `*`. Null when it is not one.
+ */
+export function mapTilesTemplate(value: string): { origin: string; https: boolean; local: boolean } | null {
+  if (!/^https?:\/\/[^\s"'<>\\;,]+$/.test(value) || !["{z}", "{x}", "{y}"].every((p) => value.includes(p))) return null;
+  if (/[{}]/.test(value.replace(/\{[zxysr]\}/g, ""))) return null;
+  const hostEnd = value.indexOf("/", value.indexOf("//") + 2);
+  const host = value.slice(0, hostEnd === -1 ? undefined : hostEnd);
+  // {s} only as the host's first label (a CSP wildcard can stand only there).
+  if (/\{[zxyr]\}/.test(host) || /\{s\}/.test(value.slice(host.length)) || (host.includes("{s}") && !/^https?:\/\/\{s\}\./.test(host))) return null;
+  let url: URL;
+  try {
+    url = new URL(`${host.replace("{s}", "a")}/`);
+  } catch {
+    return null;
+  }
+  if (url.username || url.password) return null;
+  const origin = host.includes("{s}") ? `${url.protocol}//${host.slice(url.protocol.length + 2).replace("{s}", "*").toLowerCase()}` : url.origin;
+  return { origin, https: url.protocol === "https:", local: localHosts.has(url.hostname) };
+}
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   HOST: z.string().default("127.0.0.1"),
@@ -208,6 +232,17 @@ const schema = z.object({
    */
   PAYMENT_FORM_ORIGIN: z.string().refine((v) => cardFormOrigin(v) !== null, "must be an origin such as https://pay.example.com: a scheme, a host and an optional port, no path").optional(),
 
+  /**
+   * The guest app's map of a property (issue 22): the tile server's URL
+   * template, e.g. `https://tile.example.com/{z}/{x}/{y}.png` (`{s}` for a
+   * subdomain, `{r}` for "@2x" on sharp screens), and the attribution its
+   * terms require (plain text, shown on the map). Unset: no map, guests get
+   * the address and an "open in maps" link. https; http only for localhost
+   * outside production (checked in loadConfig).
+   */
+  MAP_TILES_URL: z.string().refine((v) => mapTilesTemplate(v) !== null, "must be an http(s) URL template with {z}, {x} and {y} (and optionally {s} in the host, {r}), no spaces or quotes").optional(),
+  MAP_TILES_ATTRIBUTION: z.string().trim().min(1).max(300).regex(/^[^<>]*$/, "plain text, no < or >").optional(),
+
   CHANNEL_ALLOW_INTERNAL_URLS: booleanish.optional(),
   EXPORT_DIR: z.string().optional(),
   EXPORT_S3_BUCKET: z.string().min(3).max(63).optional(),
@@ -288,6 +323,8 @@ export type Config = Omit<z.infer<typeof schema>, "SEED"> & {
   paymentFormOrigin: string | null;
   /** Whether channel feed URLs may point at internal addresses (default: outside production). */
   channelAllowInternalUrls: boolean;
+  /** The map tiles the apps show (MAP_TILES_URL, MAP_TILES_ATTRIBUTION) and their origin for img-src, or null: no map. */
+  mapTiles: { url: string; attribution: string; origin: string } | null;
   /** Where export files are stored. */
   exportDir: string;
   /** Where traces are exported (OTLP/HTTP, JSON), or null: tracing off. */
@@ -395,6 +432,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (isProduction) problems.push("PAYMENT_FORM_ORIGIN: must be https in production (the payment provider's card form)");
     else if (!formOrigin.local) problems.push("PAYMENT_FORM_ORIGIN: must be https (http only for localhost)");
   }
+  const tiles = given("MAP_TILES_URL") ? mapTilesTemplate(env.MAP_TILES_URL!) : null;
+  if (tiles && !tiles.https) {
+    if (isProduction) problems.push("MAP_TILES_URL: must be https in production");
+    else if (!tiles.local) problems.push("MAP_TILES_URL: must be https (http only for localhost)");
+  }
+  if (tiles && !given("MAP_TILES_ATTRIBUTION")) problems.push("MAP_TILES_ATTRIBUTION: required with MAP_TILES_URL (the tile server's terms ask for it on the map)");
   if (problems.length > 0 || !parsed.success) {
     throw new ConfigError(`Invalid environment:\n${problems.map((p) => `  ${p}`).join("\n")}`);
   }
@@ -411,6 +454,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     paymentProviderUrl: c.PAYMENT_PROVIDER_URL ?? `${publicUrl}/simulated-provider`,
     paymentFormOrigin: formOrigin?.origin ?? null,
     channelAllowInternalUrls: c.CHANNEL_ALLOW_INTERNAL_URLS ?? !isProduction,
+    mapTiles: tiles && c.MAP_TILES_URL && c.MAP_TILES_ATTRIBUTION ? { url: c.MAP_TILES_URL, attribution: c.MAP_TILES_ATTRIBUTION, origin: tiles.origin } : null,
     exportDir: c.EXPORT_DIR ?? `${c.DATA_DIR}/exports`,
     tracesUrl: c.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (c.OTEL_EXPORTER_OTLP_ENDPOINT ? `${c.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, "")}/v1/traces` : null),
     warnings,

@@ -8,6 +8,7 @@ import type express from "express";
 import type { Request, Response } from "express";
 import type { AppBuildStatus } from "./app-build.ts";
 import { appPageHeaders, staticAppRouter } from "./static-app.ts";
+import type { MapTiles } from "./web.ts";
 
 export interface AdminRouterOptions {
   distDir: string;
@@ -23,6 +24,8 @@ export interface AdminRouterOptions {
   publicUrl?: string;
   /** The trace UI's page of one trace, `{traceId}` where the id goes (config TRACE_UI_URL), or none. */
   traceUrl?: string | null;
+  /** The map tiles (config mapTiles) for the property page's preview map, or none. */
+  mapTiles?: MapTiles | null;
 }
 
 /** What the console reads from /admin/config.json (admin/src/platform/publicConfig.ts). */
@@ -30,6 +33,8 @@ export interface AdminPublicConfig {
   realtime: { path: string; apiKey: string } | null;
   /** TRACE_UI_URL: where a manager opens the trace of a request (`{traceId}` replaced), or null. */
   traceUrl: string | null;
+  /** MAP_TILES_URL and MAP_TILES_ATTRIBUTION: the property page's preview map, or null (no map). */
+  mapTiles: { url: string; attribution: string } | null;
 }
 
 /** The websocket origin (ws: or wss:) of an http(s) origin. */
@@ -49,7 +54,7 @@ const hostPattern = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A
  * from (it is always the console's own origin for the browser) when the
  * Host header is well formed, and the public URL's.
  */
-export function adminHtmlHeaders(req: Pick<Request, "protocol" | "get">, publicUrl?: string): Record<string, string> {
+export function adminHtmlHeaders(req: Pick<Request, "protocol" | "get">, publicUrl?: string, tilesOrigin?: string): Record<string, string> {
   const origins = new Set<string>();
   const host = req.get("host");
   if (host && hostPattern.test(host)) origins.add(websocketOrigin(`${req.protocol === "https" ? "https" : "http"}://${host.toLowerCase()}`));
@@ -57,8 +62,9 @@ export function adminHtmlHeaders(req: Pick<Request, "protocol" | "get">, publicU
   if (publicUrl && new URL(publicUrl).port !== "0") origins.add(websocketOrigin(new URL(publicUrl).origin));
   // emotion (MUI) injects <style> tags; fonts and icons may be data: URLs;
   // the property page previews its photos, which may be https URLs
-  // (app_hidden.valid_photo_urls), as the guest app shows them.
-  return appPageHeaders({ style: ["'unsafe-inline'"], img: ["data:", "https:"], font: ["data:"], connect: [...origins] });
+  // (app_hidden.valid_photo_urls), as the guest app shows them, and the
+  // location on a map of the configured tiles.
+  return appPageHeaders({ style: ["'unsafe-inline'"], img: ["data:", "https:", ...(tilesOrigin ? [tilesOrigin] : [])], font: ["data:"], connect: [...origins] });
 }
 
 export function adminRouter(options: AdminRouterOptions): express.Router {
@@ -66,7 +72,7 @@ export function adminRouter(options: AdminRouterOptions): express.Router {
     distDir: options.distDir,
     title: "staff console",
     status: options.status,
-    htmlHeaders: (req) => adminHtmlHeaders(req, options.publicUrl),
+    htmlHeaders: (req) => adminHtmlHeaders(req, options.publicUrl, options.mapTiles?.origin),
     extend: (router) => {
       // The console's public settings: the realtime endpoint and its anonymous
       // key, and the trace UI's URL. Revalidated on every load, like
@@ -75,6 +81,7 @@ export function adminRouter(options: AdminRouterOptions): express.Router {
         const body: AdminPublicConfig = {
           realtime: options.anonKey ? { path: "/realtime/v1", apiKey: options.anonKey } : null,
           traceUrl: options.traceUrl ?? null,
+          mapTiles: options.mapTiles ? { url: options.mapTiles.url, attribution: options.mapTiles.attribution } : null,
         };
         res.set({ "cache-control": "no-cache", "x-content-type-options": "nosniff" }).json(body);
       });

@@ -279,6 +279,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
     status: options.admin?.status,
     publicUrl: config.publicUrl,
     traceUrl: config.TRACE_UI_URL ?? null,
+    mapTiles: config.mapTiles,
     ...(options.admin?.realtime ? { anonKey: anonKey(jwtSecret) } : {}),
   }));
 
@@ -317,6 +318,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
     distDir: options.web?.distDir ?? apps.web.distDir,
     status: options.web?.status,
     ...(config.paymentFormOrigin ? { paymentFormOrigin: config.paymentFormOrigin } : {}),
+    mapTiles: config.mapTiles,
   }));
 
   app.use((_req: Request, res: Response) => {

@@ -10,7 +10,7 @@ export default defineConfig(
     base: "/",
     devPort: 5175,
     // The API and the payment provider's card form of a running Keepr; invoices' PDFs.
-    devProxy: ["/graphql", "/simulated-provider", "/invoices"],
+    devProxy: ["/graphql", "/simulated-provider", "/invoices", "/config.json"],
     extra: {
       build: {
         // No inlined assets: the Content-Security-Policy allows images from 'self' and data:, and one request per icon is not needed (there are none).
@@ -18,8 +18,9 @@ export default defineConfig(
         rolldownOptions: {
           output: {
             // React changes less often than the app: a separate chunk stays cached across app releases.
+            // Leaflet (the map, issue 22) stays out of it: it comes with the map's own lazy chunk.
             codeSplitting: {
-              groups: [{ name: "vendor", test: /node_modules/ }],
+              groups: [{ name: "vendor", test: /node_modules[\\/](?!leaflet[\\/])/ }],
             },
           },
         },

@@ -44,6 +44,9 @@ const servers: Record<"development" | "production", Running | undefined> = { dev
 /** A server configured with a real payment provider's card form (PAYMENT_FORM_ORIGIN). */
 let withPaymentForm: Running | undefined;
 const paymentFormOrigin = "https://pay.example.test";
+/** A server with a map tile server (MAP_TILES_URL), a subdomain in its host. */
+let withMap: Running | undefined;
+const tilesUrl = "https://{s}.tiles.example.test/{z}/{x}/{y}{r}.png";
 
 async function start(mode: "development" | "production", env: Record<string, string> = {}): Promise<Running> {
   const config = loadConfig({
@@ -83,9 +86,10 @@ beforeAll(async () => {
   servers.development = await start("development");
   servers.production = await start("production");
   withPaymentForm = await start("production", { PAYMENT_FORM_ORIGIN: `${paymentFormOrigin}/` });
+  withMap = await start("production", { MAP_TILES_URL: tilesUrl, MAP_TILES_ATTRIBUTION: "© Example Maps & contributors" });
 });
 afterAll(async () => {
-  for (const running of [...Object.values(servers), withPaymentForm]) {
+  for (const running of [...Object.values(servers), withPaymentForm, withMap]) {
     await running?.realtime.stop();
     await running?.http.close();
     await running?.apiPool.end();
@@ -126,6 +130,7 @@ describe.each(["development", "production"] as const)("in %s", (mode) => {
     ["console, a route", "/admin/reservations", {}, 200],
     ["console, an asset", "/admin/assets/app-abc123.js", {}, 200],
     ["console, its settings", "/admin/config.json", {}, 200],
+    ["guest app, its settings", "/config.json", {}, 200],
     ["console, a missing file", "/admin/assets/nope.js", {}, 404],
     ["guest app", "/", {}, 200],
     ["guest app, a route", "/book", {}, 200],
@@ -157,7 +162,7 @@ describe.each(["development", "production"] as const)("in %s", (mode) => {
   });
 
   it("what is not a page allows nothing (default-src 'none')", async () => {
-    for (const p of ["/healthz", "/no-such-endpoint", "/admin/config.json", "/photos/room.svg"]) {
+    for (const p of ["/healthz", "/no-such-endpoint", "/admin/config.json", "/config.json", "/photos/room.svg"]) {
       const res = await fetch(`${url()}${p}`);
       expect({ p, policy: csp(res).get("default-src") }).toEqual({ p, policy: ["'none'"] });
     }
@@ -280,5 +285,51 @@ describe("a real payment provider's card form (PAYMENT_FORM_ORIGIN)", () => {
 
   it("http is allowed for a card form on this machine outside production", () => {
     expect(loadConfig({ NODE_ENV: "development", PAYMENT_FORM_ORIGIN: "http://localhost:4242" }).paymentFormOrigin).toBe("http://localhost:4242");
+  });
+});
+
+describe("the map's tiles (MAP_TILES_URL, issue 22)", () => {
+  it("both apps read the tile server from their settings and may show its images: img-src carries its origin, and nothing else changes", async () => {
+    const url = withMap!.http.url;
+    const tiles = { url: tilesUrl, attribution: "© Example Maps & contributors" };
+    await expect((await fetch(`${url}/config.json`)).json()).resolves.toEqual({ mapTiles: tiles });
+    await expect((await fetch(`${url}/admin/config.json`)).json()).resolves.toMatchObject({ mapTiles: tiles });
+    for (const p of ["/", "/admin/"]) {
+      const policy = csp(await fetch(`${url}${p}`));
+      expect({ p, img: policy.get("img-src") }).toEqual({ p, img: ["'self'", "data:", "https:", "https://*.tiles.example.test"] });
+      const without = csp(await fetch(`${servers.production!.http.url}${p}`));
+      const rest = (m: Map<string, string[]>) => new Map([...m].filter(([name]) => name !== "img-src" && name !== "connect-src"));
+      expect(rest(policy)).toEqual(rest(without));
+    }
+  });
+
+  it("without it (a production start too) the apps are told there is no map", async () => {
+    for (const running of Object.values(servers)) {
+      await expect((await fetch(`${running!.http.url}/config.json`)).json()).resolves.toEqual({ mapTiles: null });
+      await expect((await fetch(`${running!.http.url}/admin/config.json`)).json()).resolves.toMatchObject({ mapTiles: null });
+    }
+  });
+
+  it.each([
+    ["no {z}/{x}/{y}", "development", "https://tiles.example.test/tile.png", "MAP_TILES_URL: must be an http(s) URL template"],
+    ["something that would add a directive", "development", "https://tiles.example.test/{z}/{x}/{y}.png;script-src", "MAP_TILES_URL: must be an http(s) URL template"],
+    ["{s} inside a label", "development", "https://a{s}.tiles.example.test/{z}/{x}/{y}.png", "MAP_TILES_URL: must be an http(s) URL template"],
+    ["not https", "development", "http://tiles.example.test/{z}/{x}/{y}.png", "MAP_TILES_URL: must be https (http only for localhost)"],
+    ["http in production, even for localhost", "production", "http://localhost:4000/{z}/{x}/{y}.png", "MAP_TILES_URL: must be https in production"],
+  ])("a bad value (%s) stops the start with a config error naming it", (_what, mode, value, message) => {
+    const env = { NODE_ENV: mode, MAP_TILES_URL: value, MAP_TILES_ATTRIBUTION: "© Example", ...(mode === "production" ? { JWT_SECRET: db.jwtSecret, PUBLIC_URL: publicUrl, SIMULATED_PROVIDER: "true", OUTBOX_DIR: tmpdir() } : {}) };
+    expect(() => loadConfig(env)).toThrow(expect.objectContaining({ code: "CONFIG", message: expect.stringContaining(message) }));
+  });
+
+  it("the attribution the tile server's terms ask for is required with it, and is plain text", () => {
+    expect(() => loadConfig({ NODE_ENV: "development", MAP_TILES_URL: "https://tiles.example.test/{z}/{x}/{y}.png" })).toThrow(
+      expect.objectContaining({ code: "CONFIG", message: expect.stringContaining("MAP_TILES_ATTRIBUTION: required with MAP_TILES_URL") }),
+    );
+    expect(() => loadConfig({ NODE_ENV: "development", MAP_TILES_URL: "https://tiles.example.test/{z}/{x}/{y}.png", MAP_TILES_ATTRIBUTION: "<script>" })).toThrow(
+      expect.objectContaining({ code: "CONFIG", message: expect.stringContaining("MAP_TILES_ATTRIBUTION") }),
+    );
+    expect(loadConfig({ NODE_ENV: "development", MAP_TILES_URL: "http://127.0.0.1:4000/t/{z}/{x}/{y}.png", MAP_TILES_ATTRIBUTION: "Test tiles" }).mapTiles).toEqual({
+      url: "http://127.0.0.1:4000/t/{z}/{x}/{y}.png", attribution: "Test tiles", origin: "http://127.0.0.1:4000",
+    });
   });
 });

@@ -111,16 +111,41 @@ export interface PropertyDetails {
   roomTypesByPropertyId: { nodes: Array<RoomTypeDetails | null> };
 }
 
+/** Where the property is and its policies (issue 22): codes the app words; null is "not stated". */
+export interface PropertyPlace {
+  latitude: number | null;
+  longitude: number | null;
+  childrenAllowed: boolean | null;
+  childrenMinAge: number | null;
+  petsPolicy: "no" | "yes" | "on_request" | null;
+  petFeeAmount: Minor | null;
+  petFeePer: ChargePer | null;
+  parkingPolicy: "none" | "free" | "paid" | null;
+  parkingPriceAmount: Minor | null;
+  parkingPricePer: ChargePer | null;
+  parkingLocation: "on_site" | "nearby" | null;
+  parkingReservationRequired: boolean | null;
+  smokingPolicy: "no" | "designated_areas" | null;
+}
+
+export type ChargePer = "night" | "stay";
+
+/** A property as the search results show it. */
+export type PropertyCardDetails = PropertyDetails & PropertyPlace;
+
+const placeFields = `latitude longitude childrenAllowed childrenMinAge petsPolicy petFeeAmount petFeePer parkingPolicy parkingPriceAmount
+  parkingPricePer parkingLocation parkingReservationRequired smokingPolicy`;
+
 /** The description in the guest's language ($language: descriptionIn falls back to the property's own). */
 const propertyFields = `rowId name kind city address description: descriptionIn(language: $language) timeZone currency checkInTime checkOutTime photoUrls amenities contactEmail contactPhone
-  roomTypesByPropertyId { nodes { rowId name description maxOccupancy photoUrls amenities } }`;
+  ${placeFields} roomTypesByPropertyId { nodes { rowId name description maxOccupancy photoUrls amenities } }`;
 
 /** Properties (with their room types) by id, in one cacheable request: aliases p0, p1, …, at most 10; `language`: the guest's, for the description. */
 export function propertiesById(count: number) {
   const n = Math.max(1, Math.min(count, 10));
   const variables = ["$language: String!", ...Array.from({ length: n }, (_, i) => `$p${i}: UUID!`)].join(", ");
   const fields = Array.from({ length: n }, (_, i) => `p${i}: propertyByRowId(rowId: $p${i}) { ${propertyFields} }`).join(" ");
-  return query<Record<string, PropertyDetails | null>, Record<string, string>>(`Properties${n}`, `query Properties${n}(${variables}) { ${fields} }`, {
+  return query<Record<string, PropertyCardDetails | null>, Record<string, string>>(`Properties${n}`, `query Properties${n}(${variables}) { ${fields} }`, {
     cacheable: true,
   });
 }

@@ -1,14 +1,18 @@
 // The console's public settings, read once from /admin/config.json
 // (server/admin.ts AdminPublicConfig; revalidated by the server on each page
-// load): the realtime endpoint and its public key (live/client.ts) and the
+// load): the realtime endpoint and its public key (live/client.ts), the
 // trace UI's URL (a reservation's History links managers to the trace of a
-// request). A failure to read it (the server down) is retried on the next call.
+// request) and the map tiles (Property › Content's preview map). A failure to read it (the server down) is retried on the next call.
+
+import { isMapTiles, type MapTiles } from "../../../shared/maps.ts";
 
 /** What /admin/config.json says. */
 export interface PublicConfig {
   realtime: { path: string; apiKey: string } | null;
   /** The trace UI's page of one trace, `{traceId}` where the id goes; null: no trace UI. */
   traceUrl: string | null;
+  /** The tile server (MAP_TILES_URL), or null: no map. */
+  mapTiles: MapTiles | null;
 }
 
 export const configUrl = "/admin/config.json";
@@ -30,7 +34,8 @@ async function fetchConfig(): Promise<PublicConfig> {
   if (!response.ok) throw new Error(`${configUrl} answered HTTP ${response.status}`);
   const config: unknown = await response.json();
   if (!isPublicConfig(config)) throw new Error(`${configUrl} is not the console's configuration`);
-  return { realtime: config.realtime, traceUrl: config.traceUrl ?? null };
+  const tiles = (config as { mapTiles?: unknown }).mapTiles;
+  return { realtime: config.realtime, traceUrl: config.traceUrl ?? null, mapTiles: isMapTiles(tiles) ? tiles : null };
 }
 
 export function publicConfig(): Promise<PublicConfig> {

@@ -29,7 +29,7 @@ export function MoneyCell({ amount, currency, strong = false, muted = false, hid
 }
 
 /** A money field in major units with the currency as its adornment; `value` is what was typed. */
-export function MoneyField({ label, value, onChange, currency, required = false, helperText, allowNegative = false, autoFocus = false, name }: {
+export function MoneyField({ label, value, onChange, currency, required = false, helperText, allowNegative = false, autoFocus = false, name, disabled = false }: {
   label: string;
   value: string;
   onChange: (value: string) => void;
@@ -39,6 +39,7 @@ export function MoneyField({ label, value, onChange, currency, required = false,
   allowNegative?: boolean;
   autoFocus?: boolean;
   name?: string;
+  disabled?: boolean;
 }) {
   const invalid = value.trim() !== "" && parseMoney(value, currency, { allowNegative }) === null;
   return (
@@ -50,6 +51,7 @@ export function MoneyField({ label, value, onChange, currency, required = false,
       required={required}
       error={invalid}
       autoFocus={autoFocus}
+      disabled={disabled}
       helperText={invalid ? `An amount in ${currency} with at most ${currencyDigits(currency)} decimals.` : helperText}
       slotProps={{ htmlInput: { inputMode: "decimal" } }}
       size="small"

@@ -12,6 +12,8 @@ import { lazy, Suspense, useEffect, useMemo, useRef, useState, type FormEvent } 
 import { request } from "../api.ts";
 import { Alert, errorText } from "../components/Messages.tsx";
 import { Amenities, Photos } from "../components/Photos.tsx";
+import { PropertyMap } from "../components/PropertyMap.tsx";
+import type { MessageKey } from "../messages.ts";
 import {
   destinations as destinationsDoc,
   nearestStays as nearestStaysDoc,
@@ -19,7 +21,8 @@ import {
   search as searchDoc,
   type Availability,
   type Destination,
-  type PropertyDetails,
+  type PropertyCardDetails,
+  type PropertyPlace,
   type SearchVariables,
   type StaySuggestion,
 } from "../documents.ts";
@@ -124,7 +127,7 @@ export function SearchPage({ location }: { location: Location }) {
   const [formError, setFormError] = useState<string | null>(null);
   const [places, setPlaces] = useState<Destination[]>([]);
   const [results, setResults] = useState<Results>({ state: "idle" });
-  const [properties, setProperties] = useState<Record<string, PropertyDetails>>({});
+  const [properties, setProperties] = useState<Record<string, PropertyCardDetails>>({});
   const [nearest, setNearest] = useState<Record<string, StaySuggestion[]>>({});
   const [attempt, setAttempt] = useState(0);
   const arrivalRef = useRef<HTMLInputElement>(null);
@@ -161,11 +164,11 @@ export function SearchPage({ location }: { location: Location }) {
       for (let i = 0; i < ids.length; i += 10) batches.push(ids.slice(i, i + 10));
       const details = await Promise.all(
         batches.map((batch) =>
-          request(propertiesById(batch.length), { language: i18n.language, ...Object.fromEntries(batch.map((id, i) => [`p${i}`, id])) }, { signal }).catch(() => ({}) as Record<string, PropertyDetails | null>),
+          request(propertiesById(batch.length), { language: i18n.language, ...Object.fromEntries(batch.map((id, i) => [`p${i}`, id])) }, { signal }).catch(() => ({}) as Record<string, PropertyCardDetails | null>),
         ),
       );
       if (signal.aborted) return;
-      const byId: Record<string, PropertyDetails> = {};
+      const byId: Record<string, PropertyCardDetails> = {};
       for (const batch of details) for (const p of Object.values(batch)) if (p) byId[p.rowId] = p;
       setProperties(byId);
       setResults({ state: "done", nodes, tooSmall, nights: nightsBetween(current.arrival, current.departure) });
@@ -415,7 +418,7 @@ function ResultsView({
   onRetry,
 }: {
   results: Results;
-  properties: Record<string, PropertyDetails>;
+  properties: Record<string, PropertyCardDetails>;
   nearest: Record<string, StaySuggestion[]>;
   search: SearchParams;
   choice: Choice;
@@ -487,7 +490,7 @@ function ResultsView({
 }
 
 /** Sort and filters, from what the results offer (only meal plans and room features some result has). */
-function ChoiceForm({ nodes, properties, choice, onChoice }: { nodes: Availability[]; properties: Record<string, PropertyDetails>; choice: Choice; onChoice: (choice: Choice) => void }) {
+function ChoiceForm({ nodes, properties, choice, onChoice }: { nodes: Availability[]; properties: Record<string, PropertyCardDetails>; choice: Choice; onChoice: (choice: Choice) => void }) {
   const { t, tMaybe } = useI18n();
   // What the results offer, and whatever the URL chose besides (so it can be unchosen).
   const meals = [...new Set([...nodes.map((n) => n.mealPlan), ...choice.meals])];
@@ -555,7 +558,7 @@ function PropertyCard({
   nights,
 }: {
   group: PropertyGroup;
-  details: PropertyDetails | undefined;
+  details: PropertyCardDetails | undefined;
   nearest: Record<string, StaySuggestion[]>;
   search: SearchParams;
   nights: number;
@@ -572,6 +575,7 @@ function PropertyCard({
         {details?.description ? <p>{details.description}</p> : null}
         <Amenities codes={details?.amenities ?? []} label={`${t("search.amenities")}: ${group.propertyName}`} />
         {details ? <Policies details={details} /> : null}
+        {details ? <PropertyMap place={details} /> : null}
       </header>
       {group.rooms.map((room) => {
         const roomDetails = details?.roomTypesByPropertyId.nodes.find((r) => r?.rowId === room.roomTypeId) ?? undefined;
@@ -592,27 +596,40 @@ function PropertyCard({
 const clock = (time: string) => time.slice(0, 5);
 
 /**
- * Check-in and check-out times, and the policies as the property's data has
- * them: children (counted in each room's maximum; a cot where a room offers
- * one), pets and parking (its amenities say so, else "ask"), and its contact.
+ * Check-in and check-out times, and the policies (issue 22) as the staff set
+ * them in Property › Content: children, pets (with their fee), parking
+ * (free or its price, where, whether to reserve) and smoking, each a
+ * sentence in the guest's language. A policy the property has not stated
+ * falls back to what its data shows (children count in each room's
+ * maximum; pets and parking from its amenities), else "ask the property";
+ * smoking unstated is left out. Then its contact.
  */
-function Policies({ details }: { details: PropertyDetails }) {
-  const { t } = useI18n();
+function Policies({ details }: { details: PropertyCardDetails }) {
+  const { t, locale } = useI18n();
   const rooms = details.roomTypesByPropertyId.nodes.filter((r): r is NonNullable<typeof r> => !!r);
   const has = (code: string) => details.amenities.includes(code);
   const cots = rooms.some((r) => r.amenities.includes("crib"));
   const max = rooms.reduce((m, r) => Math.max(m, r.maxOccupancy), 0);
+  const text = policyTexts(details, (key, params) => t(key, params), (amount) => formatMoney(amount, details.currency, locale));
   return (
     <>
       <p className="muted small" data-testid="property-times">{t("search.times", { checkIn: clock(details.checkInTime), checkOut: clock(details.checkOutTime) })}</p>
       <details className="policies" data-testid="property-policies">
         <summary>{t("search.policies")}</summary>
         <dl className="summary">
-          <div><dt>{t("search.policy.children")}</dt><dd>{t("search.policy.childrenText", { max })}{cots ? ` ${t("search.policy.cots")}` : ""}</dd></div>
-          <div><dt>{t("search.policy.pets")}</dt><dd>{has("pets_allowed") ? t("search.policy.petsYes") : t("search.policy.ask")}</dd></div>
-          <div><dt>{t("search.policy.parking")}</dt><dd>{has("parking") ? t("search.policy.parkingYes") : t("search.policy.ask")}</dd></div>
+          <div data-policy="children">
+            <dt>{t("search.policy.children")}</dt>
+            <dd>
+              {text.children ? `${text.children} ` : ""}
+              {details.childrenAllowed === false ? null : t("search.policy.childrenText", { max })}
+              {cots && details.childrenAllowed !== false ? ` ${t("search.policy.cots")}` : ""}
+            </dd>
+          </div>
+          <div data-policy="pets"><dt>{t("search.policy.pets")}</dt><dd>{text.pets ?? (has("pets_allowed") ? t("search.policy.petsYes") : t("search.policy.ask"))}</dd></div>
+          <div data-policy="parking"><dt>{t("search.policy.parking")}</dt><dd>{text.parking ?? (has("parking") ? t("search.policy.parkingYes") : t("search.policy.ask"))}</dd></div>
+          {text.smoking ? <div data-policy="smoking"><dt>{t("policy.smoking")}</dt><dd>{text.smoking}</dd></div> : null}
           {details.contactPhone || details.contactEmail ? (
-            <div>
+            <div data-policy="contact">
               <dt>{t("search.policy.contact")}</dt>
               <dd>
                 {details.contactPhone ? <a href={`tel:${details.contactPhone.replace(/[^+0-9]/g, "")}`}>{details.contactPhone}</a> : null}
@@ -625,6 +642,34 @@ function Policies({ details }: { details: PropertyDetails }) {
       </details>
     </>
   );
+}
+
+/** The stated policies as sentences, or null where the property has not stated one. */
+export function policyTexts(
+  place: PropertyPlace,
+  t: (key: MessageKey, params?: Record<string, string | number>) => string,
+  money: (amount: string) => string,
+): { children: string | null; pets: string | null; parking: string | null; smoking: string | null } {
+  const price = (amount: string | null, per: "night" | "stay" | null) => (amount && per ? t(`policy.per.${per}`, { amount: money(amount) }) : null);
+  const children =
+    place.childrenAllowed === null ? null
+    : !place.childrenAllowed ? t("policy.children.no")
+    : place.childrenMinAge ? t("policy.children.from", { age: place.childrenMinAge })
+    : t("policy.children.yes");
+  const petFee = price(place.petFeeAmount, place.petFeePer);
+  const pets =
+    place.petsPolicy === null ? null
+    : place.petsPolicy === "no" ? t("policy.pets.no")
+    : `${t(`policy.pets.${place.petsPolicy}`)} ${petFee ? t("policy.petFee", { price: petFee }) : t("policy.petsFree")}`;
+  const where = place.parkingLocation ?? "on_site";
+  const reserve = place.parkingReservationRequired ? ` ${t("policy.parkingReserve")}` : place.parkingReservationRequired === false ? ` ${t("policy.parkingNoReserve")}` : "";
+  const parking =
+    place.parkingPolicy === null ? null
+    : place.parkingPolicy === "none" ? t("policy.parking.none")
+    : place.parkingPolicy === "free" ? `${t(`policy.parkingFree.${where}`)}${reserve}`
+    : `${t(`policy.parkingPaid.${where}`, { price: price(place.parkingPriceAmount, place.parkingPricePer) ?? "" })}${reserve}`;
+  const smoking = place.smokingPolicy === null ? null : t(`policy.smoking.${place.smokingPolicy}`);
+  return { children, pets, parking, smoking };
 }
 
 function RoomCard({

@@ -1,6 +1,7 @@
 // Property › Content: what guests read about the property (description,
 // photos in order, amenities, check-in and check-out times, contact,
-// arrival instructions, the language they are written to in), edited by
+// arrival instructions, the language they are written to in; where it is
+// and its policies for children, pets, parking and smoking, issue 22), edited by
 // owners and managers and saved in one mutation (updatePropertyByRowId:
 // all fields or none), beside a live preview of the guest app's property
 // card. The front desk reads it (it answers guests' questions from it);
@@ -35,10 +36,15 @@ import { Title, useCanAccess, useDataProvider, useNotify } from "react-admin";
 import type { Membership } from "../../platform/authProvider.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import { ApiErrorAlert, shownError, type ShownError } from "../../ui/ApiErrorAlert.tsx";
-import { formatTimestamp } from "../../ui/format.ts";
+import { formatMoney, formatTimestamp } from "../../ui/format.ts";
+import { MoneyField } from "../../ui/MoneyField.tsx";
 import { QueryError, SectionHeading, WithProperty } from "../../ui/Section.tsx";
-import { amenityCodes, amenityLabel, contentPatch, contentProblems, languages, limits, movePhoto, validPhotoUrl } from "./content.ts";
-import type { GuestLanguage, PropertyContentNode, PropertyContentValues } from "./documents.ts";
+import {
+  amenityCodes, amenityLabel, chargePerLabels, contentForm, contentPatch, contentProblems, languages, limits, movePhoto, parkingLabels, parkingLocationLabels,
+  petsLabels, policySummary, smokingLabels, validPhotoUrl, type ContentForm,
+} from "./content.ts";
+import type { GuestLanguage, PropertyContentNode } from "./documents.ts";
+import { PreviewMap } from "./PreviewMap.tsx";
 import { PropertyTranslations, translationsKey } from "./PropertyTranslations.tsx";
 
 export const propertyPagePath = "/property";
@@ -67,17 +73,7 @@ export function PropertyPage() {
   );
 }
 
-const valuesOf = (p: PropertyContentNode): PropertyContentValues => ({
-  description: p.description ?? "",
-  photoUrls: [...p.photoUrls],
-  amenities: [...p.amenities],
-  checkInTime: p.checkInTime.slice(0, 5),
-  checkOutTime: p.checkOutTime.slice(0, 5),
-  contactEmail: p.contactEmail ?? "",
-  contactPhone: p.contactPhone ?? "",
-  arrivalInstructions: p.arrivalInstructions ?? "",
-  language: p.language,
-});
+const valuesOf = contentForm;
 
 function PropertyContent({ membership }: { membership: Membership }) {
   const dataProvider = useDataProvider<KeeprDataProvider>();
@@ -86,7 +82,7 @@ function PropertyContent({ membership }: { membership: Membership }) {
   const propertyId = membership.propertyId;
   const canEdit = useCanAccess({ resource: "property", action: "edit", record: { propertyId } }).canAccess ?? false;
   const query = useQuery({ queryKey: contentKey(propertyId), queryFn: ({ signal }) => dataProvider.propertyContent({ propertyId }, { signal }) });
-  const [values, setValues] = useState<PropertyContentValues | null>(null);
+  const [values, setValues] = useState<ContentForm | null>(null);
   const [newPhoto, setNewPhoto] = useState("");
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<ShownError | null>(null);
@@ -106,10 +102,10 @@ function PropertyContent({ membership }: { membership: Membership }) {
   if (query.isError) return <QueryError error={query.error} title="Could not load the property's content" />;
   if (!values) return <LinearProgress />;
   const property = query.data;
-  const problems = contentProblems(values);
+  const problems = contentProblems(values, property.currency);
   const hasProblems = Object.keys(problems).length > 0;
   const photoProblem = newPhoto.trim() && !validPhotoUrl(newPhoto.trim()) ? "A path on this server (/photos/…) or an https:// address, without spaces or quotes." : null;
-  const set = <K extends keyof PropertyContentValues>(field: K, value: PropertyContentValues[K]) => {
+  const set = <K extends keyof ContentForm>(field: K, value: ContentForm[K]) => {
     setDirty(true);
     setValues((v) => (v ? { ...v, [field]: value } : v));
   };
@@ -126,7 +122,7 @@ function PropertyContent({ membership }: { membership: Membership }) {
     setSaving(true);
     setError(null);
     try {
-      const saved = await dataProvider.savePropertyContent({ propertyId, expectedUpdatedAt: readAt ?? property.updatedAt, values: contentPatch(values) });
+      const saved = await dataProvider.savePropertyContent({ propertyId, expectedUpdatedAt: readAt ?? property.updatedAt, values: contentPatch(values, property.currency) });
       queryClient.setQueryData(contentKey(propertyId), saved);
       // The property's own language may have changed: the translations offer the others.
       void queryClient.invalidateQueries({ queryKey: translationsKey(propertyId) });
@@ -141,7 +137,7 @@ function PropertyContent({ membership }: { membership: Membership }) {
       setSaving(false);
     }
   };
-  const shown = (field: keyof PropertyContentValues) => (tried || dirty ? problems[field] : undefined);
+  const shown = (field: keyof ContentForm) => (tried || dirty ? problems[field] : undefined);
   const readOnly = !canEdit || saving;
   // The read-only view (the front desk) drops the editing hints: grey text on disabled fields is unreadable.
   const hint = (text: string) => (canEdit ? text : undefined);
@@ -345,6 +341,7 @@ function PropertyContent({ membership }: { membership: Membership }) {
               </MenuItem>
             ))}
           </TextField>
+          <PlaceFields values={values} set={set} shown={shown} readOnly={readOnly} hint={hint} currency={property.currency} />
           {error && <ApiErrorAlert title="The content was not saved" error={error} />}
           {tried && hasProblems && (
             <Alert severity="error" data-testid="content-problems">
@@ -403,8 +400,9 @@ function PhotoThumb({ url, index }: { url: string; index: number }) {
  * times, the policies' contact line) and what the confirmation email adds
  * (the arrival instructions), from the form's values as typed.
  */
-function GuestPreview({ property, values }: { property: PropertyContentNode; values: PropertyContentValues }) {
-  const patch = contentPatch(values);
+function GuestPreview({ property, values }: { property: PropertyContentNode; values: ContentForm }) {
+  const patch = contentPatch(values, property.currency);
+  const policies = policySummary(patch, (minor) => formatMoney(minor, property.currency));
   const [photo, setPhoto] = useState(0);
   const count = patch.photoUrls.length;
   const current = count > 0 ? patch.photoUrls[photo % count]! : null;
@@ -461,11 +459,28 @@ function GuestPreview({ property, values }: { property: PropertyContentNode; val
           <Typography variant="body2" color="text.secondary" data-testid="preview-times">
             Check-in from {values.checkInTime.slice(0, 5)} · check-out until {values.checkOutTime.slice(0, 5)}
           </Typography>
+          {policies.length > 0 && (
+            <Box component="dl" sx={{ m: 0, mt: 1, display: "grid", gridTemplateColumns: "auto 1fr", columnGap: 1.5, typography: "body2" }} data-testid="preview-policies">
+              {policies.map(([label, text]) => (
+                <Box key={label} sx={{ display: "contents" }}>
+                  <Box component="dt" sx={{ color: "text.secondary" }}>{label}</Box>
+                  <Box component="dd" sx={{ m: 0 }}>{text}</Box>
+                </Box>
+              ))}
+            </Box>
+          )}
           <Typography variant="body2" sx={{ mt: 1 }} data-testid="preview-contact">
             {patch.contactPhone || patch.contactEmail
               ? `Contact: ${[patch.contactPhone, patch.contactEmail].filter(Boolean).join(" · ")}`
               : "No contact shown: guests cannot call or write to the property"}
           </Typography>
+          {patch.latitude !== null && patch.longitude !== null ? (
+            <PreviewMap latitude={patch.latitude} longitude={patch.longitude} name={property.name} />
+          ) : (
+            <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }} data-testid="preview-no-location">
+              No location: guests see the address and a link that searches for it in maps.
+            </Typography>
+          )}
           {!property.isPublished && (
             <Alert severity="info" sx={{ mt: 1 }}>
               This property is not published: guests cannot find it yet.
@@ -480,5 +495,141 @@ function GuestPreview({ property, values }: { property: PropertyContentNode; val
         {patch.arrivalInstructions ?? "No arrival instructions: the email says only when check-in opens."}
       </Typography>
     </Box>
+  );
+}
+
+/**
+ * Where the property is and its policies (issue 22): the location in
+ * degrees (both or neither), then one choice per policy with its details
+ * shown only when they apply; "Not stated" leaves it to guests to ask.
+ */
+function PlaceFields({ values, set, shown, readOnly, hint, currency }: {
+  values: ContentForm;
+  set: <K extends keyof ContentForm>(field: K, value: ContentForm[K]) => void;
+  shown: (field: keyof ContentForm) => string | undefined;
+  readOnly: boolean;
+  hint: (text: string) => string | undefined;
+  currency: string;
+}) {
+  const choice = <T extends string>(label: string, name: keyof ContentForm, value: T | "", options: Record<T, string>, onChange: (v: T | "") => void) => (
+    <TextField select label={label} name={name} value={value} onChange={(e) => onChange(e.target.value as T | "")} size="small" disabled={readOnly} fullWidth>
+      <MenuItem value="">Not stated</MenuItem>
+      {(Object.entries(options) as Array<[T, string]>).map(([code, text]) => (
+        <MenuItem key={code} value={code}>
+          {text}
+        </MenuItem>
+      ))}
+    </TextField>
+  );
+  const per = (name: keyof ContentForm, value: ContentForm["petFeePer"], onChange: (v: ContentForm["petFeePer"]) => void) => (
+    <TextField select label="Counted" name={name} value={value} onChange={(e) => onChange(e.target.value as ContentForm["petFeePer"])} size="small" disabled={readOnly} sx={{ minWidth: 140 }}>
+      {(Object.entries(chargePerLabels) as Array<[ContentForm["petFeePer"], string]>).map(([code, text]) => (
+        <MenuItem key={code} value={code}>
+          {text}
+        </MenuItem>
+      ))}
+    </TextField>
+  );
+  const pets = values.petsPolicy === "yes" || values.petsPolicy === "on_request";
+  const parking = values.parkingPolicy === "free" || values.parkingPolicy === "paid";
+  return (
+    <>
+      <FormControl component="fieldset" data-testid="property-location">
+        <FormLabel component="legend">Location on the map</FormLabel>
+        <Stack direction={{ xs: "column", sm: "row" }} spacing={2} sx={{ mt: 1 }}>
+          <TextField
+            label="Latitude"
+            name="latitude"
+            value={values.latitude}
+            onChange={(e) => set("latitude", e.target.value)}
+            size="small"
+            disabled={readOnly}
+            error={!!shown("latitude")}
+            helperText={shown("latitude") ?? hint("Degrees, north positive: 38.7075")}
+            slotProps={{ htmlInput: { inputMode: "decimal", maxLength: 16 } }}
+            fullWidth
+          />
+          <TextField
+            label="Longitude"
+            name="longitude"
+            value={values.longitude}
+            onChange={(e) => set("longitude", e.target.value)}
+            size="small"
+            disabled={readOnly}
+            error={!!shown("longitude")}
+            helperText={shown("longitude") ?? hint("Degrees, east positive: -9.1364")}
+            slotProps={{ htmlInput: { inputMode: "decimal", maxLength: 16 } }}
+            fullWidth
+          />
+        </Stack>
+      </FormControl>
+      <FormControl component="fieldset" data-testid="property-policies">
+        <FormLabel component="legend">Policies guests read (each in their language)</FormLabel>
+        <Stack spacing={2} sx={{ mt: 1 }}>
+          <Stack direction={{ xs: "column", sm: "row" }} spacing={2}>
+            {choice("Children", "children", values.children, { yes: "Allowed", no: "Not allowed" }, (v) => set("children", v))}
+            {values.children === "yes" && (
+              <TextField
+                label="From age"
+                name="childrenMinAge"
+                value={values.childrenMinAge}
+                onChange={(e) => set("childrenMinAge", e.target.value)}
+                size="small"
+                disabled={readOnly}
+                error={!!shown("childrenMinAge")}
+                helperText={shown("childrenMinAge") ?? hint("Empty: any age")}
+                slotProps={{ htmlInput: { inputMode: "numeric", maxLength: 2 } }}
+                fullWidth
+              />
+            )}
+          </Stack>
+          <Stack direction={{ xs: "column", sm: "row" }} spacing={2}>
+            {choice("Pets", "petsPolicy", values.petsPolicy, petsLabels, (v) => set("petsPolicy", v))}
+            {pets && (
+              <>
+                <MoneyField label="Pet fee" name="petFee" value={values.petFee} onChange={(v) => set("petFee", v)} currency={currency} disabled={readOnly} helperText={shown("petFee") ?? hint("Empty: pets stay free")} />
+                {per("petFeePer", values.petFeePer, (v) => set("petFeePer", v))}
+              </>
+            )}
+          </Stack>
+          <Stack direction={{ xs: "column", sm: "row" }} spacing={2}>
+            {choice("Parking", "parkingPolicy", values.parkingPolicy, parkingLabels, (v) => set("parkingPolicy", v))}
+            {values.parkingPolicy === "paid" && (
+              <>
+                <MoneyField label="Parking price" name="parkingPrice" value={values.parkingPrice} onChange={(v) => set("parkingPrice", v)} currency={currency} disabled={readOnly} required helperText={shown("parkingPrice")} />
+                {per("parkingPricePer", values.parkingPricePer, (v) => set("parkingPricePer", v))}
+              </>
+            )}
+          </Stack>
+          {parking && (
+            <Stack direction={{ xs: "column", sm: "row" }} spacing={2} sx={{ alignItems: { sm: "center" } }}>
+              <TextField
+                select
+                label="Where"
+                name="parkingLocation"
+                value={values.parkingLocation}
+                onChange={(e) => set("parkingLocation", e.target.value as ContentForm["parkingLocation"])}
+                size="small"
+                disabled={readOnly}
+                fullWidth
+              >
+                {(Object.entries(parkingLocationLabels) as Array<[ContentForm["parkingLocation"], string]>).map(([code, text]) => (
+                  <MenuItem key={code} value={code}>
+                    {text}
+                  </MenuItem>
+                ))}
+              </TextField>
+              <FormControlLabel
+                disabled={readOnly}
+                sx={{ flexShrink: 0 }}
+                control={<Checkbox size="small" name="parkingReservationRequired" checked={values.parkingReservationRequired} onChange={(e) => set("parkingReservationRequired", e.target.checked)} />}
+                label="Guests must reserve a space"
+              />
+            </Stack>
+          )}
+          {choice("Smoking", "smokingPolicy", values.smokingPolicy, smokingLabels, (v) => set("smokingPolicy", v))}
+        </Stack>
+      </FormControl>
+    </>
   );
 }

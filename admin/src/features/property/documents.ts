@@ -1,6 +1,6 @@
 // The property page's GraphQL operations: the guest-facing content of a
 // property (description, photos, amenities, times, contact, arrival
-// instructions, language) and its housekeeping policy, read with
+// instructions, language; where it is and its policies, issue 22) and its housekeeping policy, read with
 // propertyByRowId and saved in one updatePropertyByRowId (the column grants
 // and the update_manager policy of app_public.properties: owners and
 // managers). Written by hand against server/schema.graphql and checked
@@ -10,8 +10,36 @@ import { operation, updateRow, type Timestamp, type Uuid } from "../../platform/
 /** The languages guests are written to in (properties_language_check). */
 export type GuestLanguage = "en" | "pt" | "de" | "fr" | "es";
 
-/** What a manager edits on the property page. */
-export interface PropertyContentValues {
+export type ChargePer = "night" | "stay";
+export type PetsPolicy = "no" | "yes" | "on_request";
+export type ParkingPolicy = "none" | "free" | "paid";
+export type ParkingLocation = "on_site" | "nearby";
+export type SmokingPolicy = "no" | "designated_areas";
+
+/**
+ * Where the property is and its policies (issue 22; the checks of
+ * properties_location_check, _children_check, _pets_check, _parking_check,
+ * _smoking_check): codes the guest app words; null is "not stated".
+ * Amounts in minor units of the property's currency.
+ */
+export interface PropertyPlaceValues {
+  latitude: number | null;
+  longitude: number | null;
+  childrenAllowed: boolean | null;
+  childrenMinAge: number | null;
+  petsPolicy: PetsPolicy | null;
+  petFeeAmount: string | null;
+  petFeePer: ChargePer | null;
+  parkingPolicy: ParkingPolicy | null;
+  parkingPriceAmount: string | null;
+  parkingPricePer: ChargePer | null;
+  parkingLocation: ParkingLocation | null;
+  parkingReservationRequired: boolean | null;
+  smokingPolicy: SmokingPolicy | null;
+}
+
+/** What a manager edits on the property page, as the save sends it. */
+export interface PropertyContentValues extends PropertyPlaceValues {
   description: string | null;
   photoUrls: string[];
   amenities: string[];
@@ -26,6 +54,7 @@ export interface PropertyContentValues {
 
 export interface PropertyContentNode extends PropertyContentValues {
   rowId: Uuid;
+  currency: string;
   name: string;
   city: string;
   address: string | null;
@@ -34,8 +63,9 @@ export interface PropertyContentNode extends PropertyContentValues {
   updatedAt: Timestamp;
 }
 
-const contentFields = `rowId name city address isPublished description photoUrls amenities checkInTime checkOutTime contactEmail contactPhone
-  arrivalInstructions language stayoverCleanNights updatedAt`;
+const contentFields = `rowId name city address currency isPublished description photoUrls amenities checkInTime checkOutTime contactEmail contactPhone
+  arrivalInstructions language latitude longitude childrenAllowed childrenMinAge petsPolicy petFeeAmount petFeePer parkingPolicy
+  parkingPriceAmount parkingPricePer parkingLocation parkingReservationRequired smokingPolicy stayoverCleanNights updatedAt`;
 
 export const propertyContent = operation<{ propertyByRowId: PropertyContentNode | null }, { propertyId: Uuid }>(
   "PropertyContent",
@@ -56,10 +86,16 @@ export const updatePropertyContent = operation<
   "PropertyUpdateContent",
   `mutation PropertyUpdateContent($propertyId: UUID!, $expectedUpdatedAt: Datetime!, $description: String, $photoUrls: [String]!,
     $amenities: [String]!, $checkInTime: Time!, $checkOutTime: Time!, $contactEmail: String, $contactPhone: String,
-    $arrivalInstructions: String, $language: String!) {
+    $arrivalInstructions: String, $language: String!, $latitude: Float, $longitude: Float, $childrenAllowed: Boolean, $childrenMinAge: Int,
+    $petsPolicy: String, $petFeeAmount: BigInt, $petFeePer: String, $parkingPolicy: String, $parkingPriceAmount: BigInt,
+    $parkingPricePer: String, $parkingLocation: String, $parkingReservationRequired: Boolean, $smokingPolicy: String) {
     updatePropertyContent(input: {propertyId: $propertyId, expectedUpdatedAt: $expectedUpdatedAt, description: $description,
       photoUrls: $photoUrls, amenities: $amenities, checkInTime: $checkInTime, checkOutTime: $checkOutTime,
-      contactEmail: $contactEmail, contactPhone: $contactPhone, arrivalInstructions: $arrivalInstructions, language: $language}) {
+      contactEmail: $contactEmail, contactPhone: $contactPhone, arrivalInstructions: $arrivalInstructions, language: $language,
+      latitude: $latitude, longitude: $longitude, childrenAllowed: $childrenAllowed, childrenMinAge: $childrenMinAge,
+      petsPolicy: $petsPolicy, petFeeAmount: $petFeeAmount, petFeePer: $petFeePer, parkingPolicy: $parkingPolicy,
+      parkingPriceAmount: $parkingPriceAmount, parkingPricePer: $parkingPricePer, parkingLocation: $parkingLocation,
+      parkingReservationRequired: $parkingReservationRequired, smokingPolicy: $smokingPolicy}) {
       result { ${contentFields} }
     }
   }`,
