@@ -27,5 +27,11 @@ export function openInMapsUrl(place: { latitude: number | null; longitude: numbe
     const lon = place.longitude.toFixed(6);
     return `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lon}#map=17/${lat}/${lon}`;
   }
-  return `https://www.openstreetmap.org/search?query=${encodeURIComponent([place.address, place.city].filter(Boolean).join(", "))}`;
+  return `https://www.openstreetmap.org/search?query=${encodeURIComponent(fullAddress(place))}`;
+}
+
+/** The address with its city, unless the address names it already ("Rua do Cais 12, Porto"). */
+export function fullAddress(place: { address: string | null; city: string }): string {
+  if (!place.address) return place.city;
+  return place.address.toLocaleLowerCase().includes(place.city.toLocaleLowerCase()) ? place.address : `${place.address}, ${place.city}`;
 }

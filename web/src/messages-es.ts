@@ -133,7 +133,7 @@ export const es: Catalog = {
   "place.mapLoading": "Cargando el mapa…",
   "place.mapFailed": "No se ha podido mostrar el mapa.",
   "place.openInMaps": "Abrir en mapas",
-  "place.openInMapsLabel": "Abrir {property} en mapas (pestaña nueva)",
+  "place.openInMapsLabel": "Abrir en mapas: {property} (pestaña nueva)",
   "policy.children.yes": "Los niños de cualquier edad son bienvenidos.",
   "policy.children.from": "{age, plural, one {Niños a partir de # año son bienvenidos.} other {Niños a partir de # años son bienvenidos.}}",
   "policy.children.no": "No se admiten niños.",

@@ -6,7 +6,7 @@
 // page never carries it; without tiles the map is left out and nothing is
 // loaded.
 import { useEffect, useRef, useState } from "react";
-import { isMapTiles, openInMapsUrl, type MapTiles } from "../../../shared/maps.ts";
+import { fullAddress, isMapTiles, openInMapsUrl, type MapTiles } from "../../../shared/maps.ts";
 import { useI18n } from "../i18n.tsx";
 
 let tilesPromise: Promise<MapTiles | null> | null = null;
@@ -44,7 +44,7 @@ export function PropertyMap({ place }: { place: Place }) {
     <details className="place" data-testid="property-place" onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>{t("place.map")}</summary>
       <p className="place-address">
-        <span>{[place.address, place.city].filter(Boolean).join(", ")}</span>{" "}
+        <span>{fullAddress(place)}</span>{" "}
         <a href={openInMapsUrl(place)} target="_blank" rel="noopener noreferrer" aria-label={t("place.openInMapsLabel", { property: place.name })} data-testid="open-in-maps">
           {t("place.openInMaps")}
         </a>

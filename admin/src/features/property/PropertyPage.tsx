@@ -521,8 +521,8 @@ function PlaceFields({ values, set, shown, readOnly, hint, currency }: {
       ))}
     </TextField>
   );
-  const per = (name: keyof ContentForm, value: ContentForm["petFeePer"], onChange: (v: ContentForm["petFeePer"]) => void) => (
-    <TextField select label="Counted" name={name} value={value} onChange={(e) => onChange(e.target.value as ContentForm["petFeePer"])} size="small" disabled={readOnly} sx={{ minWidth: 140 }}>
+  const per = (label: string, name: keyof ContentForm, value: ContentForm["petFeePer"], onChange: (v: ContentForm["petFeePer"]) => void) => (
+    <TextField select label={label} name={name} value={value} onChange={(e) => onChange(e.target.value as ContentForm["petFeePer"])} size="small" disabled={readOnly} sx={{ minWidth: 180 }}>
       {(Object.entries(chargePerLabels) as Array<[ContentForm["petFeePer"], string]>).map(([code, text]) => (
         <MenuItem key={code} value={code}>
           {text}
@@ -588,16 +588,16 @@ function PlaceFields({ values, set, shown, readOnly, hint, currency }: {
             {pets && (
               <>
                 <MoneyField label="Pet fee" name="petFee" value={values.petFee} onChange={(v) => set("petFee", v)} currency={currency} disabled={readOnly} helperText={shown("petFee") ?? hint("Empty: pets stay free")} />
-                {per("petFeePer", values.petFeePer, (v) => set("petFeePer", v))}
+                {per("Pet fee counted", "petFeePer", values.petFeePer, (v) => set("petFeePer", v))}
               </>
             )}
           </Stack>
           <Stack direction={{ xs: "column", sm: "row" }} spacing={2}>
-            {choice("Parking", "parkingPolicy", values.parkingPolicy, parkingLabels, (v) => set("parkingPolicy", v))}
+            {choice("Car parking", "parkingPolicy", values.parkingPolicy, parkingLabels, (v) => set("parkingPolicy", v))}
             {values.parkingPolicy === "paid" && (
               <>
                 <MoneyField label="Parking price" name="parkingPrice" value={values.parkingPrice} onChange={(v) => set("parkingPrice", v)} currency={currency} disabled={readOnly} required helperText={shown("parkingPrice")} />
-                {per("parkingPricePer", values.parkingPricePer, (v) => set("parkingPricePer", v))}
+                {per("Parking price counted", "parkingPricePer", values.parkingPricePer, (v) => set("parkingPricePer", v))}
               </>
             )}
           </Stack>
