@@ -71,6 +71,13 @@ begin
          amenities = '{wifi,restaurant,bar,elevator,airport_shuttle}' where id = v_hotel;
   update app_public.properties set photo_urls = '{/photos/chalet-edelweiss.svg}',
          amenities = '{wifi,parking,sauna,ski_storage,pets_allowed}' where id = v_chalet;
+  -- Where they are and their policies (issue 22): codes the guest app words in each language.
+  update app_public.properties set latitude = 38.7077, longitude = -9.1365, children_allowed = true,
+         pets_policy = 'no', parking_policy = 'paid', parking_price_amount = 1800, parking_price_per = 'night',
+         parking_location = 'nearby', parking_reservation_required = true, smoking_policy = 'no' where id = v_hotel;
+  update app_public.properties set latitude = 46.0207, longitude = 7.7491, children_allowed = true, children_min_age = 6,
+         pets_policy = 'yes', pet_fee_amount = 2500, pet_fee_per = 'stay', parking_policy = 'free',
+         parking_location = 'on_site', parking_reservation_required = false, smoking_policy = 'designated_areas' where id = v_chalet;
   update app_public.room_types set photo_urls = '{/photos/double-room.svg,/photos/double-room-bath.svg}',
          amenities = '{wifi,air_conditioning,tv,minibar,river_view}' where id = v_double;
   update app_public.room_types set photo_urls = '{/photos/family-suite.svg,/photos/family-suite-lounge.svg}',
