@@ -22,6 +22,8 @@ export default defineConfig(
             // Libraries change less often than the console: a separate chunk stays cached across console releases.
             codeSplitting: {
               groups: [
+                // The map (Leaflet, issue 22): its own chunk, fetched only when Property › Content shows a location.
+                { name: "map-vendor", test: /node_modules[\\/]leaflet[\\/]/, priority: 3 },
                 { name: "vendor", test: /node_modules/, tags: ["$initial"], priority: 2 },
                 // Libraries only screens loaded on demand use (the chart library of Reports): their own chunk, fetched when opened.
                 { name: "lazy-vendor", test: /node_modules/, priority: 1 },

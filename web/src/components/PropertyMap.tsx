@@ -2,11 +2,12 @@
 // disclosure with the address, an "open in maps" link and, when the
 // property has a location and Keepr has a tile server (MAP_TILES_URL, read
 // from /config.json), a map. The map library (shared/browser/map.ts,
-// Leaflet) is loaded only when a guest opens the disclosure, so the first
+// Leaflet, through map-mount.ts) is loaded only when a guest opens the disclosure, so the first
 // page never carries it; without tiles the map is left out and nothing is
 // loaded.
 import { useEffect, useRef, useState } from "react";
 import { fullAddress, isMapTiles, openInMapsUrl, type MapTiles } from "../../../shared/maps.ts";
+import { mountMap, type MapState } from "../../../shared/browser/map-mount.ts";
 import { useI18n } from "../i18n.tsx";
 
 let tilesPromise: Promise<MapTiles | null> | null = null;
@@ -54,33 +55,16 @@ export function PropertyMap({ place }: { place: Place }) {
   );
 }
 
-type MapState = "loading" | "shown" | "none" | "failed";
-
 function MapView({ place }: { place: Place }) {
   const { t } = useI18n();
   const ref = useRef<HTMLDivElement>(null);
   const [state, setState] = useState<MapState>("loading");
   const label = t("place.mapLabel", { property: place.name });
   const { latitude, longitude } = place;
-  useEffect(() => {
-    let dispose: (() => void) | null = null;
-    let cancelled = false;
-    mapTiles()
-      .then(async (tiles) => {
-        if (!tiles) return setState("none");
-        const { showMap } = await import("../../../shared/browser/map.ts");
-        if (cancelled || !ref.current) return;
-        dispose = showMap(ref.current, { latitude: latitude!, longitude: longitude!, tiles, label });
-        setState("shown");
-      })
-      .catch(() => {
-        if (!cancelled) setState("failed");
-      });
-    return () => {
-      cancelled = true;
-      dispose?.();
-    };
-  }, [latitude, longitude, label]);
+  useEffect(
+    () => mountMap(() => ref.current, mapTiles(), { latitude: latitude!, longitude: longitude!, label }, setState),
+    [latitude, longitude, label],
+  );
   if (state === "none") return null;
   return (
     <>
