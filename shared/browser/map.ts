@@ -18,6 +18,9 @@ export interface MapOptions {
   tiles: MapTiles;
   /** What the map shows, for people who cannot see it ("Map: Harbour View Hotel"); the container is a labelled region. */
   label: string;
+  /** The zoom buttons' names in the page's language (default English). */
+  zoomInLabel?: string;
+  zoomOutLabel?: string;
   zoom?: number;
 }
 
@@ -30,7 +33,9 @@ export function showMap(element: HTMLElement, options: MapOptions): () => void {
     scrollWheelZoom: false,
     dragging: !L.Browser.mobile,
     attributionControl: true,
+    zoomControl: false,
   });
+  L.control.zoom({ zoomInTitle: options.zoomInLabel ?? "Zoom in", zoomOutTitle: options.zoomOutLabel ?? "Zoom out" }).addTo(map);
   // Leaflet's own "Leaflet" link and flag are left out; the tile server's terms are what must show.
   map.attributionControl.setPrefix(false);
   L.tileLayer(options.tiles.url, { attribution: escapeHtml(options.tiles.attribution), maxZoom: 19 }).addTo(map);

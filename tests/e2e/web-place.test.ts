@@ -127,6 +127,11 @@ it("the policies read as sentences in Portuguese and Spanish (a phone)", async (
     "+351 289 000 000 · desk@marina.example",
   ]);
   await expectAccessible(page, "search policies pt");
+  // The map's controls speak the page's language too.
+  await card(page, "Marina Hotel").getByText("Mapa e direções").click();
+  await card(page, "Marina Hotel").getByTestId("property-map").and(page.locator("[data-state=shown]")).waitFor();
+  await expect(card(page, "Marina Hotel").getByRole("button", { name: "Aproximar" }).count()).resolves.toBe(1);
+  await expect(card(page, "Marina Hotel").getByRole("region", { name: "Mapa de Marina Hotel" }).count()).resolves.toBe(1);
   await page.getByLabel("Idioma").selectOption("es");
   // The properties are read again in Spanish (their descriptions): wait for the card to be back.
   await waitUntil(async () => (await policies(page, "Marina Hotel")).length === 5 && (await policies(page, "Marina Hotel"))[3]!.startsWith("Solo"), "the Spanish policies");
@@ -137,6 +142,12 @@ it("the policies read as sentences in Portuguese and Spanish (a phone)", async (
     "Solo se permite fumar en las zonas habilitadas.",
     "+351 289 000 000 · desk@marina.example",
   ]);
+  // The results were drawn again in Spanish: open the policies and the map for the picture.
+  await card(page, "Marina Hotel").getByText("Condiciones y contacto").click();
+  await card(page, "Marina Hotel").getByText("Mapa y cómo llegar").click();
+  await card(page, "Marina Hotel").getByTestId("property-map").and(page.locator("[data-state=shown]")).waitFor();
+  await expect(card(page, "Marina Hotel").getByRole("button", { name: "Alejar" }).count()).resolves.toBe(1);
+  await waitUntil(async () => (await card(page, "Marina Hotel").locator("img.leaflet-tile-loaded").count()) > 0, "tiles shown");
   await card(page, "Marina Hotel").scrollIntoViewIfNeeded();
   await screenshot(page, "web-guest-place-policies-es-phone");
   await expectAccessible(page, "search policies es");

@@ -130,6 +130,8 @@ export const es: Catalog = {
   "place.map": "Mapa y cómo llegar",
   "place.mapLabel": "Mapa de {property}",
   "place.mapHelp": "Ponga el foco en el mapa para moverlo con las flechas y acercarlo con + y −.",
+  "place.zoomIn": "Acercar",
+  "place.zoomOut": "Alejar",
   "place.mapLoading": "Cargando el mapa…",
   "place.mapFailed": "No se ha podido mostrar el mapa.",
   "place.openInMaps": "Abrir en mapas",

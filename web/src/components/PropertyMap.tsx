@@ -60,10 +60,11 @@ function MapView({ place }: { place: Place }) {
   const ref = useRef<HTMLDivElement>(null);
   const [state, setState] = useState<MapState>("loading");
   const label = t("place.mapLabel", { property: place.name });
+  const [zoomInLabel, zoomOutLabel] = [t("place.zoomIn"), t("place.zoomOut")];
   const { latitude, longitude } = place;
   useEffect(
-    () => mountMap(() => ref.current, mapTiles(), { latitude: latitude!, longitude: longitude!, label }, setState),
-    [latitude, longitude, label],
+    () => mountMap(() => ref.current, mapTiles(), { latitude: latitude!, longitude: longitude!, label, zoomInLabel, zoomOutLabel }, setState),
+    [latitude, longitude, label, zoomInLabel, zoomOutLabel],
   );
   if (state === "none") return null;
   return (
