@@ -13,7 +13,7 @@ import { request } from "../api.ts";
 import { Alert, errorText } from "../components/Messages.tsx";
 import { Amenities, Photos } from "../components/Photos.tsx";
 import { PropertyMap } from "../components/PropertyMap.tsx";
-import type { MessageKey } from "../messages.ts";
+import { policyTexts } from "../policies.ts";
 import {
   destinations as destinationsDoc,
   nearestStays as nearestStaysDoc,
@@ -610,7 +610,7 @@ function Policies({ details }: { details: PropertyCardDetails }) {
   const has = (code: string) => details.amenities.includes(code);
   const cots = rooms.some((r) => r.amenities.includes("crib"));
   const max = rooms.reduce((m, r) => Math.max(m, r.maxOccupancy), 0);
-  const text = policyTexts(details, (key, params) => t(key, params), (amount) => formatMoney(amount, details.currency, locale));
+  const text = policyTexts(details, t, (amount) => formatMoney(amount, details.currency, locale));
   return (
     <>
       <p className="muted small" data-testid="property-times">{t("search.times", { checkIn: clock(details.checkInTime), checkOut: clock(details.checkOutTime) })}</p>
@@ -642,34 +642,6 @@ function Policies({ details }: { details: PropertyCardDetails }) {
       </details>
     </>
   );
-}
-
-/** The stated policies as sentences, or null where the property has not stated one. */
-export function policyTexts(
-  place: PropertyPlace,
-  t: (key: MessageKey, params?: Record<string, string | number>) => string,
-  money: (amount: string) => string,
-): { children: string | null; pets: string | null; parking: string | null; smoking: string | null } {
-  const price = (amount: string | null, per: "night" | "stay" | null) => (amount && per ? t(`policy.per.${per}`, { amount: money(amount) }) : null);
-  const children =
-    place.childrenAllowed === null ? null
-    : !place.childrenAllowed ? t("policy.children.no")
-    : place.childrenMinAge ? t("policy.children.from", { age: place.childrenMinAge })
-    : t("policy.children.yes");
-  const petFee = price(place.petFeeAmount, place.petFeePer);
-  const pets =
-    place.petsPolicy === null ? null
-    : place.petsPolicy === "no" ? t("policy.pets.no")
-    : `${t(`policy.pets.${place.petsPolicy}`)} ${petFee ? t("policy.petFee", { price: petFee }) : t("policy.petsFree")}`;
-  const where = place.parkingLocation ?? "on_site";
-  const reserve = place.parkingReservationRequired ? ` ${t("policy.parkingReserve")}` : place.parkingReservationRequired === false ? ` ${t("policy.parkingNoReserve")}` : "";
-  const parking =
-    place.parkingPolicy === null ? null
-    : place.parkingPolicy === "none" ? t("policy.parking.none")
-    : place.parkingPolicy === "free" ? `${t(`policy.parkingFree.${where}`)}${reserve}`
-    : `${t(`policy.parkingPaid.${where}`, { price: price(place.parkingPriceAmount, place.parkingPricePer) ?? "" })}${reserve}`;
-  const smoking = place.smokingPolicy === null ? null : t(`policy.smoking.${place.smokingPolicy}`);
-  return { children, pets, parking, smoking };
 }
 
 function RoomCard({
