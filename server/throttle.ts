@@ -1,4 +1,5 @@
-// Throttling of the guessable mutations (login, lookupBooking, register),
+// Throttling of the guessable mutations (login, lookupBooking, register, and
+// the guest accounts' requestGuestSignIn, completeGuestSignIn, attachBooking),
 // per account and per client address, in Node before the operation runs.
 //
 // It cannot live in SQL: those functions run inside PostGraphile's mutation
@@ -34,14 +35,23 @@ export const throttleLimits = {
   lookupAddress: { points: 100, duration: 15 * minutes },
   /** Registration: per client address. */
   registerAddress: { points: 20, duration: 60 * minutes },
+  /** Sign-in links: per email (the SQL sends at most 5 links per email in 15 minutes on top) and per client address. */
+  signInEmail: { points: 5, duration: 15 * minutes },
+  signInAddress: { points: 30, duration: 15 * minutes },
+  /** Using a sign-in link: per client address (a link's secret has 256 bits; this keeps a client from hammering). */
+  signInLinkAddress: { points: 30, duration: 15 * minutes },
+  /** Attaching a booking: per email, per confirmation code and per client address, as lookupBooking. */
+  attachEmail: { points: 10, duration: 15 * minutes },
+  attachCode: { points: 10, duration: 15 * minutes },
+  attachAddress: { points: 100, duration: 15 * minutes },
 } as const;
 
 type LimiterName = keyof typeof throttleLimits;
 
 /** The mutations that are throttled, by their GraphQL field name. */
-export type ThrottledOperation = "login" | "lookupBooking" | "register";
-const throttledNames = new Set<string>(["login", "lookupBooking", "register"]);
-const mentionsThrottled = /login|lookupBooking|register/;
+export type ThrottledOperation = "login" | "lookupBooking" | "register" | "requestGuestSignIn" | "completeGuestSignIn" | "attachBooking";
+const throttledNames = new Set<string>(["login", "lookupBooking", "register", "requestGuestSignIn", "completeGuestSignIn", "attachBooking"]);
+const mentionsThrottled = /login|lookupBooking|register|GuestSignIn|attachBooking/;
 
 export interface ThrottledField {
   operation: ThrottledOperation;
@@ -55,7 +65,7 @@ export interface ThrottledField {
 
 /**
  * The throttled mutation fields a GraphQL request would run: each top-level
- * field named login, lookupBooking or register of the operation that runs
+ * field named as a ThrottledOperation of the operation that runs
  * (aliased or not, inside fragments too; each occurrence counts), with its
  * email and confirmation code from literals, variables or variable
  * defaults. A body that is not a GraphQL request (malformed JSON, a syntax
@@ -197,8 +207,17 @@ function demandsOf(fields: ThrottledField[], address: string): Demand[] {
       add(first, "lookupAddress", address);
       if (field.email !== undefined) add(then, "lookupEmail", hashed(normalizedEmail(field.email)));
       if (field.confirmationCode !== undefined) add(then, "lookupCode", hashed(normalizedCode(field.confirmationCode)));
-    } else {
+    } else if (field.operation === "register") {
       add(first, "registerAddress", address);
+    } else if (field.operation === "requestGuestSignIn") {
+      add(first, "signInAddress", address);
+      if (field.email !== undefined) add(then, "signInEmail", hashed(normalizedEmail(field.email)));
+    } else if (field.operation === "completeGuestSignIn") {
+      add(first, "signInLinkAddress", address);
+    } else {
+      add(first, "attachAddress", address);
+      if (field.email !== undefined) add(then, "attachEmail", hashed(normalizedEmail(field.email)));
+      if (field.confirmationCode !== undefined) add(then, "attachCode", hashed(normalizedCode(field.confirmationCode)));
     }
   }
   return [...first.values(), ...then.values()];

@@ -84,9 +84,13 @@ export const errorCodes = {
   },
   LOGIN_REQUIRED: {
     kind: "auth", surfaces: ["graphql", "http", "app"], sqlstate: "LOGIN", http: "401 (`GET /admin/api/system`)",
-    raisedBy: "the console (no session); `GET /admin/api/system` without a session",
+    raisedBy: "the console (no session); `GET /admin/api/system` without a session; the guest account functions (`attachBooking`, `guestBookingToken`, `updateGuestAccount`) without a live guest session",
     message: "You must be signed in.",
-    reserved: "SQL raises it nowhere today; the console uses it for a missing or ended session, and functions that need a signed-in caller may raise it.",
+  },
+  SIGN_IN_LINK_INVALID: {
+    kind: "auth", surfaces: sqlRaised, sqlstate: "LINKX", raisedBy: "`completeGuestSignIn`",
+    message: "This sign-in link is not valid or has expired.",
+    details: "The same answer for a forged, expired (15 minutes) or already used link: ask for a new one with `requestGuestSignIn`.",
   },
   EMAIL_TAKEN: {
     kind: "input", surfaces: sqlRaised, sqlstate: "EMTKN", raisedBy: "`register`",

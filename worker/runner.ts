@@ -17,6 +17,7 @@ import { enforcePaymentDeadline } from "./tasks/enforce_payment_deadline.ts";
 import { makeProcessRefund } from "./tasks/process_refund.ts";
 import { makeReconcileSettlement } from "./tasks/reconcile_settlement.ts";
 import { makeSendWelcomeEmail } from "./tasks/send_welcome_email.ts";
+import { makeSendGuestSignInEmail } from "./tasks/send_guest_sign_in_email.ts";
 import { makeNotifyChannelConflict } from "./tasks/notify_channel_conflict.ts";
 import { createExportStore } from "../storage/export-store.ts";
 import { makePurgeExpiredExports, makeRunExport } from "./tasks/run_export.ts";
@@ -90,6 +91,7 @@ function makeTasks(config: Config, jwtSecret: string): TaskList {
   return {
     ...sqlCronTasks,
     send_welcome_email: makeSendWelcomeEmail({ mailer, publicUrl: config.publicUrl }),
+    send_guest_sign_in_email: makeSendGuestSignInEmail({ mailer, publicUrl: config.publicUrl }),
     send_notification: makeSendNotification({ mailer, sms, publicUrl: config.publicUrl, mailFrom: config.MAIL_FROM }),
     sync_channel_feed: makeSyncChannelFeed({ allowInternalUrls: config.channelAllowInternalUrls }),
     run_export: makeRunExport({ store: exportStore }),

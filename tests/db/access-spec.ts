@@ -105,12 +105,17 @@ export interface TableSpec {
  *   everyone else NTFND (nothing revealed); with `own`, the guest the
  *   booking belongs to (signed in, or with its booking token) passes too;
  * - `rows`: a security-invoker read: rows for staff of the property in the
- *   group, nothing (no error) for anyone else.
+ *   group, nothing (no error) for anyone else;
+ * - `guestAccount`: only a signed-in guest account (a guest session of
+ *   completeGuestSignIn) acts, on its own bookings; no identity of the matrix
+ *   is one, so each gets LOGIN_REQUIRED (`"LOGIN"`) or, for a read, nothing
+ *   (`"none"`). The accounts' own rows: tests/db/guest_accounts.test.ts.
  */
 export type Call =
   | { anyone: true }
   | { guard: StaffGroup; own?: boolean; refusal?: "DNIED" | "NTFND" }
-  | { rows: StaffGroup };
+  | { rows: StaffGroup }
+  | { guestAccount: "LOGIN" | "none" };
 
 export interface FunctionSpec {
   about?: string;
@@ -310,6 +315,11 @@ export const tables = {
     update: staffWrite("managers", ["room_type_id", "name", "housekeeping_status", "is_active", "owner_id", "ical_token"]),
     delete: staffWrite("managers"),
   },
+  "app_public.guest_accounts": {
+    about: "a guest account reads its own row (current_guest_account); no identity of the matrix is a guest account",
+    select: { worker: ["all"] },
+    idleSelect: ["guest", "staff"],
+  },
   "app_public.users": {
     about: "staff read their colleagues; a user renames only themselves",
     select: { guest: ["own"], staff: ["own", "all_staff"], worker: ["all"] },
@@ -345,6 +355,14 @@ export const functions = {
   "app_public.login(text,text)": { execute: api, call: { anyone: true } },
   "app_public.logout()": { execute: api, call: { anyone: true } },
   'app_public."current_user"()': { about: "the signed-in user, or null", execute: api, call: { anyone: true } },
+  // Guest accounts and passwordless sign-in (issue 22): docs/security.md#guest-accounts.
+  "app_public.request_guest_sign_in(text,text)": { about: "the same answer for any email; throttled", execute: api, call: { anyone: true } },
+  "app_public.complete_guest_sign_in(text)": { about: "with an emailed link's secret: a guest account's token", execute: api, call: { anyone: true } },
+  "app_public.current_guest_account()": { about: "the signed-in guest account, or null", execute: ["guest", "staff"], call: { anyone: true } },
+  "app_public.update_guest_account(text,text,text,text)": { about: "the guest account's saved details", execute: ["guest", "staff"], call: { guestAccount: "LOGIN" } },
+  "app_public.attach_booking(text,text)": { about: "a booking made without the account, by its code and email", execute: ["guest", "staff"], call: { guestAccount: "LOGIN" } },
+  "app_public.my_bookings()": { about: "the guest account's bookings", execute: ["guest", "staff"], call: { guestAccount: "none" } },
+  "app_public.guest_booking_token(uuid)": { about: "a booking token for one of the account's bookings (Manage)", execute: ["guest", "staff"], call: { guestAccount: "LOGIN" } },
   "app_public.lookup_booking(text,text)": { execute: api, call: { anyone: true } },
   "app_public.current_booking()": { about: "the booking token's reservation (row-level security still applies), or null", execute: api, call: { anyone: true } },
   "app_public.property_by_slug(text)": { execute: api, call: { anyone: true } },
@@ -600,6 +618,7 @@ function callOutcome(call: Call, fn: FunctionSpec, identity: Identity, groups: R
   const id: { sql: SqlRole; role?: StaffRole } = identities[identity];
   if (!fn.execute.includes(id.sql)) return "";
   if ("anyone" in call) return "X";
+  if ("guestAccount" in call) return call.guestAccount === "LOGIN" ? "(LOGIN)" : "X (no rows)";
   if ("rows" in call) return id.role && groups[call.rows].includes(id.role) ? "X" : "X (no rows)";
   if (id.role && groups[call.guard].includes(id.role)) return "X";
   if (call.own && (identity === "booking" || identity === "guest")) return "X own";
@@ -617,7 +636,7 @@ function functionCells(fn: FunctionSpec, identity: Identity, groups: Roles): str
 
 function functionStaffCell(fn: FunctionSpec): string {
   const describe = (call: Call) =>
-    "anyone" in call ? "anyone" : "rows" in call ? `rows: ${call.rows}` : `${call.guard}${call.own ? " + own" : ""}`;
+    "anyone" in call ? "anyone" : "guestAccount" in call ? "guest account" : "rows" in call ? `rows: ${call.rows}` : `${call.guard}${call.own ? " + own" : ""}`;
   const main = describe(fn.call);
   const variants = Object.entries(fn.variants ?? {}).map(([name, call]) => `${name}: ${describe(call)}`);
   return [main, ...variants].join("; ");

@@ -69,6 +69,9 @@ export interface World {
   sessions: Map<string, string>;
   reportId: string;
   labels: Map<string, string>;
+  /** A guest account (signed in once), and the secret of an unused sign-in link of another email (completeGuestSignIn). */
+  guestAccountId: string;
+  guestSignInToken: string;
 }
 
 const one = async (c: Client, sql: string, params: unknown[] = []) => (await c.query<{ id: string }>(sql, params)).rows[0]!.id;
@@ -406,6 +409,13 @@ export async function buildWorld(pool: pg.Pool): Promise<World> {
       );
     }
 
+    // A guest account (issue 22) that no identity of the matrix is, and a sign-in link not used yet.
+    await c.query("select app_public.request_guest_sign_in($1)", [`account-${tag}@test.example`]);
+    const firstLink = (await c.query("select app_private.guest_sign_in_token(id) as t from app_private.guest_sign_in_requests where email = $1", [`account-${tag}@test.example`])).rows[0].t as string;
+    const guestAccountId = (await c.query("select (app_public.complete_guest_sign_in($1)).sub as id", [firstLink])).rows[0].id as string;
+    await c.query("select app_public.request_guest_sign_in($1)", [`new-account-${tag}@test.example`]);
+    const guestSignInToken = (await c.query("select app_private.guest_sign_in_token(id) as t from app_private.guest_sign_in_requests where email = $1", [`new-account-${tag}@test.example`])).rows[0].t as string;
+
     // One live session per user, for every identity the test becomes.
     const sessions = new Map<string, string>();
     for (const id of [guest.id, guestB.id, ...Object.values(a.staff), ...Object.values(b.staff)]) {
@@ -416,7 +426,7 @@ export async function buildWorld(pool: pg.Pool): Promise<World> {
       [a.organizationId, "A"], [b.organizationId, "B"], [orphan, "Z"],
     ]);
     await c.query("commit");
-    return { a, b, unpublished: { organizationId: a.organizationId, propertyId: unpublishedProperty }, orphanOrganizationId: orphan, guest, guestB, sessions, reportId, labels };
+    return { a, b, unpublished: { organizationId: a.organizationId, propertyId: unpublishedProperty }, orphanOrganizationId: orphan, guest, guestB, sessions, reportId, labels, guestAccountId, guestSignInToken };
   } catch (error) {
     await c.query("rollback");
     throw error;

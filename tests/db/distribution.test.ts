@@ -50,6 +50,10 @@ const notDistributed: Record<string, { placement: Placement; why: string }> = {
     placement: "reference",
     why: "a person signs in once for every property (guest, staff or both): e-mail unique across the cluster, and tenant tables (created_by, user_id, …) point at it. Written at sign-up and profile changes only",
   },
+  "app_public.guest_accounts": {
+    placement: "reference",
+    why: "a guest account signs in once for every property: e-mail unique across the cluster, and reservations (guest_account_id) point at it. Written at first sign-in and when the guest saves their details only",
+  },
   "app_public.settlement_reports": {
     placement: "reference",
     why: "one row per payment provider and UTC day; reconciliation_differences (tenant) point at it",
@@ -59,6 +63,8 @@ const notDistributed: Record<string, { placement: Placement; why: string }> = {
     why: "a provider's lines as sent, before they are matched to a property: read only by the reconciliation job, which writes the per-property reconciliation_differences. Points only at settlement_reports (reference)",
   },
   "app_private.sessions": { placement: "coordinator", why: "sign-in sessions, per user (users is reference); read by the API's authentication only" },
+  "app_private.guest_sessions": { placement: "coordinator", why: "guest accounts' sign-in sessions (guest_accounts is reference); read by the API's authentication only" },
+  "app_private.guest_sign_in_requests": { placement: "coordinator", why: "emailed sign-in links (hashes) per email, before any account or property is known" },
   "app_private.user_secrets": { placement: "coordinator", why: "password hashes, per user (users is reference); read at sign-in only" },
   "app_private.idempotency_keys": {
     placement: "coordinator",

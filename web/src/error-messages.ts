@@ -13,6 +13,7 @@ export type GuestErrorWording = MessageKey | "reason" | "server";
 export const guestErrorWording = {
   INVALID_CREDENTIALS: "server",
   LOGIN_REQUIRED: "server",
+  SIGN_IN_LINK_INVALID: "server",
   EMAIL_TAKEN: "server",
   WEAK_PASSWORD: "server",
   INVALID_EMAIL: "error.INVALID_EMAIL",

@@ -34,6 +34,6 @@ export function makeSendWelcomeEmail(deps: { mailer: Mailer; publicUrl: string }
   };
 }
 
-function escapeHtml(s: string): string {
+export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
