@@ -10,7 +10,7 @@ import type { AppBuildStatus } from "./app-build.ts";
 import { appPageHeaders, staticAppRouter } from "./static-app.ts";
 
 /** The guest app's routes (web/src/router.ts): everything else is not the app's. */
-export const webRoutes = ["/", "/book", "/confirmation", "/manage"] as const;
+export const webRoutes = ["/", "/book", "/confirmation", "/manage", "/account"] as const;
 
 export interface WebRouterOptions {
   distDir: string;

@@ -11,6 +11,8 @@ import { onLinkClick, useLocation, usePageTitle } from "./router.ts";
 // Several rooms in one booking (issue 22): chunks of their own, loaded when a page needs them.
 const GroupBookPage = lazy(() => import("./pages/GroupBook.tsx"));
 const GroupConfirmationPage = lazy(() => import("./pages/Group.tsx").then((m) => ({ default: m.GroupConfirmationPage })));
+// Guest accounts (issue 22): sign in by an emailed link, my bookings, attach a booking; a chunk of its own.
+const AccountPage = lazy(() => import("./pages/Account.tsx"));
 
 export function App() {
   const { t, language, setLanguage } = useI18n();
@@ -32,6 +34,7 @@ export function App() {
             <ul className="nav">
               <li><a href="/" onClick={onLinkClick} aria-current={location.path === "/" ? "page" : undefined}>{t("app.nav.search")}</a></li>
               <li><a href="/manage" onClick={onLinkClick} aria-current={location.path === "/manage" ? "page" : undefined}>{t("app.nav.manage")}</a></li>
+              <li><a href="/account" onClick={onLinkClick} aria-current={location.path === "/account" ? "page" : undefined}>{t("app.nav.account")}</a></li>
             </ul>
           </nav>
           <div className="language">
@@ -61,6 +64,8 @@ export function App() {
           )
         ) : location.path === "/manage" ? (
           <ManagePage />
+        ) : location.path === "/account" ? (
+          <Suspense fallback={<Loading />}><AccountPage /></Suspense>
         ) : (
           <NotFound />
         )}

@@ -588,3 +588,77 @@ export const myGroup = query<{ bookingGroupByRowId: BookingGroup | null }, { id:
     }
   }`,
 );
+
+// Guest accounts (issue 22): passwordless sign-in by an emailed link, the account's bookings and saved details.
+export interface GuestAccount {
+  email: string;
+  fullName: string | null;
+  phone: string | null;
+  country: string | null;
+  language: string;
+}
+
+const accountFields = "email fullName phone country language";
+
+export const requestGuestSignIn = query<{ requestGuestSignIn: { result: boolean | null } | null }, { email: string; language: string }>(
+  "RequestGuestSignIn",
+  `mutation RequestGuestSignIn($email: String!, $language: String!) { requestGuestSignIn(input: {email: $email, language: $language}) { result } }`,
+);
+
+export const completeGuestSignIn = query<{ completeGuestSignIn: { result: string | null } | null }, { token: string }>(
+  "CompleteGuestSignIn",
+  `mutation CompleteGuestSignIn($token: String!) { completeGuestSignIn(input: {token: $token}) { result } }`,
+);
+
+export const signOut = query<{ logout: { result: boolean | null } | null }, Record<string, never>>(
+  "SignOut",
+  `mutation SignOut { logout(input: {}) { result } }`,
+);
+
+export const currentGuestAccount = query<{ currentGuestAccount: GuestAccount | null }, Record<string, never>>(
+  "CurrentGuestAccount",
+  `query CurrentGuestAccount { currentGuestAccount { ${accountFields} } }`,
+);
+
+export const updateGuestAccount = query<
+  { updateGuestAccount: { result: GuestAccount | null } | null },
+  { fullName: string | null; phone: string | null; country: string | null; language: string | null }
+>(
+  "UpdateGuestAccount",
+  `mutation UpdateGuestAccount($fullName: String, $phone: String, $country: String, $language: String) {
+    updateGuestAccount(input: {fullName: $fullName, phone: $phone, country: $country, language: $language}) { result { ${accountFields} } }
+  }`,
+);
+
+export interface AccountBooking {
+  rowId: string;
+  confirmationCode: string;
+  status: string;
+  arrival: IsoDate;
+  departure: IsoDate;
+  nights: number;
+  adults: number;
+  children: number;
+  currency: string;
+  totalAmount: Minor;
+  contactEmail: string | null;
+  roomType: { name: string } | null;
+  propertyByPropertyId: { name: string; city: string; timeZone: string } | null;
+}
+
+const accountBookingFields = "rowId confirmationCode status arrival departure nights adults children currency totalAmount contactEmail roomType { name } propertyByPropertyId { name city timeZone }";
+
+export const myBookings = query<{ myBookings: { nodes: Array<AccountBooking | null> } | null }, Record<string, never>>(
+  "MyBookings",
+  `query MyBookings { myBookings(first: 200) { nodes { ${accountBookingFields} } } }`,
+);
+
+export const attachBooking = query<{ attachBooking: { result: AccountBooking | null } | null }, { code: string; email: string }>(
+  "AttachBooking",
+  `mutation AttachBooking($code: String!, $email: String!) { attachBooking(input: {confirmationCode: $code, email: $email}) { result { ${accountBookingFields} } } }`,
+);
+
+export const guestBookingToken = query<{ guestBookingToken: string | null }, { reservationId: string }>(
+  "GuestBookingToken",
+  `query GuestBookingToken($reservationId: UUID!) { guestBookingToken(reservationId: $reservationId) }`,
+);

@@ -1,12 +1,12 @@
-// A tiny router over the History API: the app has four pages (the server
+// A tiny router over the History API: the app has five pages (the server
 // answers index.html for exactly these paths, server/web.ts). After each
 // navigation the new page's heading takes the focus and the document title
 // changes, so screen readers announce the page and keyboard users start at
 // its top.
 import { useEffect, useSyncExternalStore } from "react";
 
-export type Path = "/" | "/book" | "/confirmation" | "/manage";
-export const paths: readonly Path[] = ["/", "/book", "/confirmation", "/manage"];
+export type Path = "/" | "/book" | "/confirmation" | "/manage" | "/account";
+export const paths: readonly Path[] = ["/", "/book", "/confirmation", "/manage", "/account"];
 
 export interface Location {
   path: Path | null;

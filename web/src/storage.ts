@@ -163,3 +163,36 @@ export function loadGroupSession(): GroupSession | null {
 export function saveGroupSession(session: GroupSession | null): void {
   write(groupSessionKey, session);
 }
+
+/**
+ * The signed-in guest account (completeGuestSignIn): its token, in
+ * localStorage so every tab of this browser is signed in, until the token
+ * expires or the guest signs out (logout revokes the session on the server
+ * too). Nothing else of the account is kept here: pages read it from the API.
+ */
+export interface AccountSession {
+  token: string;
+  /** When the token stops working (ms since the epoch). */
+  expiresAt: number;
+}
+
+const accountKey = "keepr.account";
+
+export function loadAccount(): AccountSession | null {
+  try {
+    const raw = localStorage.getItem(accountKey);
+    const account = raw ? (JSON.parse(raw) as AccountSession) : null;
+    return account && typeof account.token === "string" && account.expiresAt > Date.now() ? account : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveAccount(account: AccountSession | null): void {
+  try {
+    if (account === null) localStorage.removeItem(accountKey);
+    else localStorage.setItem(accountKey, JSON.stringify(account));
+  } catch {
+    // Storage disabled: signed in for this page only.
+  }
+}

@@ -2,8 +2,10 @@
 // booker's fields with their errors, the checks made before anything is sent
 // (every error at once), the card's error, and the confirm button that says
 // what is happening.
-import { cloneElement, type ReactElement } from "react";
-import type { GuestDetails } from "../documents.ts";
+import { cloneElement, useEffect, useRef, useState, type ReactElement } from "react";
+import { request } from "../api.ts";
+import { currentGuestAccount, type GuestDetails } from "../documents.ts";
+import { loadAccount } from "../storage.ts";
 import { useI18n } from "../i18n.tsx";
 import { CardError } from "./CardForm.tsx";
 
@@ -59,6 +61,37 @@ export function ContactFields<T extends GuestDetails>({ details, onChange, error
       </Field>
     </>
   );
+}
+
+/**
+ * A signed-in guest account's saved details (issue 22) fill in the booker's
+ * fields once, unless the guest has typed a name or an email already.
+ * Whether they were filled in (the form says so).
+ */
+export function useAccountPrefill<T extends GuestDetails>(details: T, setDetails: (next: T) => void): boolean {
+  const [prefilled, setPrefilled] = useState(false);
+  const latest = useRef({ details, setDetails });
+  latest.current = { details, setDetails };
+  useEffect(() => {
+    const account = loadAccount();
+    if (!account) return;
+    let live = true;
+    request(currentGuestAccount, {}, { token: account.token }).then(
+      (data) => {
+        const saved = data.currentGuestAccount;
+        const { details: typed, setDetails: set } = latest.current;
+        if (!live || !saved || typed.fullName.trim() || typed.email.trim()) return;
+        set({ ...typed, fullName: saved.fullName ?? "", email: saved.email, phone: saved.phone ?? "" });
+        setPrefilled(true);
+      },
+      // Not signed in after all (expired, signed out elsewhere): the guest types their details.
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  return prefilled;
 }
 
 /** "Confirm and pay €X" (or what it is doing now), and the same announced to screen readers. */

@@ -10,7 +10,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } fro
 import { ApiError } from "../../../shared/api-error.ts";
 import { request, withRetries } from "../api.ts";
 import { CardForm, type CardFormHandle } from "../components/CardForm.tsx";
-import { cardErrorText, checkDetails, ConfirmButton, ContactFields, type ConfirmBusy, type DetailErrors } from "../components/GuestDetails.tsx";
+import { cardErrorText, checkDetails, ConfirmButton, ContactFields, useAccountPrefill, type ConfirmBusy, type DetailErrors } from "../components/GuestDetails.tsx";
 import { Countdown } from "../components/Countdown.tsx";
 import { Alert, errorText } from "../components/Messages.tsx";
 import { Amenities, Photos } from "../components/Photos.tsx";
@@ -34,7 +34,7 @@ import { paymentScheduleText } from "../planLabels.ts";
 import { keyFor } from "../keys.ts";
 import { payWithCard, paymentPreview } from "../payments.ts";
 import { navigate, onLinkClick, usePageTitle, type Location } from "../router.ts";
-import { loadDraft, saveDraft, saveSession, tokenExpiry, type Draft } from "../storage.ts";
+import { loadAccount, loadDraft, saveDraft, saveSession, tokenExpiry, type Draft } from "../storage.ts";
 import { searchHref } from "./Search.tsx";
 
 function stayOf(params: URLSearchParams): StayVariables | null {
@@ -90,6 +90,7 @@ export function BookPage({ location }: { location: Location }) {
     setDetailsState(next);
     if (draft?.hold && !draft.booking) setDraft({ ...draft, typed: next });
   };
+  const prefilled = useAccountPrefill(details, setDetails);
 
   // The room, rate and property (cacheable).
   useEffect(() => {
@@ -151,7 +152,8 @@ export function BookPage({ location }: { location: Location }) {
       let sentAt = 0;
       const data = await withRetries(() => {
         sentAt = Date.now();
-        return request(createHold, { quoteToken: draft.quote!.quoteToken!, key: holdKey.key });
+        // Signed in to a guest account: the hold (and so the booking) is the account's.
+        return request(createHold, { quoteToken: draft.quote!.quoteToken!, key: holdKey.key }, { token: loadAccount()?.token });
       });
       const hold = data.createHold?.result;
       if (!hold) throw new ApiError("NOT_FOUND", "No hold.");
@@ -362,6 +364,7 @@ export function BookPage({ location }: { location: Location }) {
               {expired ? <Alert tone="warning">{t("book.holdExpired")}</Alert> : null}
               <h2 id="details-heading" ref={stepHeading} tabIndex={-1}>{t("book.details")}</h2>
               {Object.keys(fieldErrors).length > 0 ? <p className="field-error" role="alert">{t("book.fixErrors")}</p> : null}
+              {prefilled ? <p className="hint">{t("book.prefilled")}</p> : null}
               <ContactFields details={details} onChange={setDetails} errors={fieldErrors} emailHint={t("book.emailHint")} />
               <h2>{t("book.card")}</h2>
               <p className="muted small">{t("book.testCards")}</p>
