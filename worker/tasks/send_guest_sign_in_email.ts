@@ -28,10 +28,10 @@ const texts = {
     ignore: "Se não o pediu, ignore este email: ninguém consegue entrar sem o link.",
   },
   es: {
-    subject: "Tu enlace de acceso",
-    intro: "Usa este enlace para entrar en tu cuenta de huésped. Funciona una vez, durante 15 minutos.",
+    subject: "Su enlace de acceso",
+    intro: "Use este enlace para entrar en su cuenta de huésped. Funciona una vez, durante 15 minutos.",
     action: "Entrar",
-    ignore: "Si no lo has pedido, ignora este correo: nadie puede entrar sin el enlace.",
+    ignore: "Si no lo ha pedido, ignore este correo: nadie puede entrar sin el enlace.",
   },
 } as const;
 

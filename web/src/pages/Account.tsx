@@ -29,13 +29,16 @@ import type { MessageKey } from "../messages.ts";
 import { navigate, usePageTitle } from "../router.ts";
 import { loadAccount, saveAccount, saveSession, tokenExpiry, type AccountSession } from "../storage.ts";
 
-/** A link's secret is used once: React's development double effects (and a double render) share one attempt. */
+/** A link's secret is used once: React's development double effects share the attempt in flight. */
 const completions = new Map<string, Promise<string | null>>();
 function complete(token: string): Promise<string | null> {
   let attempt = completions.get(token);
   if (!attempt) {
     attempt = request(completeGuestSignIn, { token }).then((data) => data.completeGuestSignIn?.result ?? null);
     completions.set(token, attempt);
+    // Shared only while in flight: the same link opened again later is a new (refused) attempt.
+    const forget = () => completions.delete(token);
+    void attempt.then(forget, forget);
   }
   return attempt;
 }
@@ -54,10 +57,23 @@ export default function AccountPage() {
   const i18n = useI18n();
   const { t } = i18n;
   const [account, setAccount] = useState<AccountSession | null>(() => loadAccount());
-  const [linkToken] = useState(takeLinkToken);
+  const [linkToken, setLinkToken] = useState(takeLinkToken);
   const [linkState, setLinkState] = useState<"none" | "pending" | "invalid">(linkToken === null ? "none" : "pending");
   const [notice, setNotice] = useState<string | null>(null);
   usePageTitle(account ? t("account.title") : t("account.signIn.title"));
+
+  // A link opened in a tab already on this page changes only the fragment.
+  useEffect(() => {
+    const onHashChange = () => {
+      const token = takeLinkToken();
+      if (token === null) return;
+      setNotice(null);
+      setLinkState("pending");
+      setLinkToken(token);
+    };
+    window.addEventListener("hashchange", onHashChange);
+    return () => window.removeEventListener("hashchange", onHashChange);
+  }, []);
 
   useEffect(() => {
     if (linkToken === null) return;
@@ -305,10 +321,11 @@ function AttachForm({ account, onAttached }: { account: AccountSession; onAttach
     try {
       const data = await request(attachBooking, { code: code.trim().toUpperCase(), email: email.trim() }, { token: account.token });
       const attached = data.attachBooking?.result;
+      // The list shows it before the form says so.
+      await onAttached();
       setDone(t("account.attach.done", { code: attached?.confirmationCode ?? code.trim().toUpperCase() }));
       setCode("");
       setEmail("");
-      await onAttached();
     } catch (e) {
       setError(
         e instanceof ApiError && e.code === "NOT_FOUND" ? t("account.attach.notFound")
