@@ -118,8 +118,8 @@
 --     masked_registration_card, new_confirmation_code, no_show_from, notify,
 --     notify_all, password_refusal, penalty_base, post_entry,
 --     post_reservation_charges, pre_arrival_at, price_lines,
---     purge_idempotency_keys, quote_for, quote_payload, raise_room_error,
---     reallocate_for, record_authorization, record_capture,
+--     purge_guest_sign_ins, purge_idempotency_keys, quote_for, quote_payload,
+--     raise_room_error, reallocate_for, record_authorization, record_capture,
 --     record_channel_feed_error, record_due_no_shows, record_exports_purged,
 --     record_invoice_delivery, record_job_runs, record_no_show,
 --     record_notification, record_payment_failure, record_refund,
@@ -9341,6 +9341,7 @@ create table app_private.guest_sessions (
   constraint guest_sessions_guest_account_id_fkey FOREIGN KEY (guest_account_id) REFERENCES app_public.guest_accounts(id) ON DELETE CASCADE,
   constraint guest_sessions_pkey PRIMARY KEY (id)
 );
+CREATE INDEX guest_sessions_ended_idx ON app_private.guest_sessions USING btree (COALESCE(revoked_at, expires_at));
 CREATE INDEX guest_sessions_guest_account_id_idx ON app_private.guest_sessions USING btree (guest_account_id);
 comment on table app_private.guest_sessions is 'Guest accounts'' sign-in sessions; a guest token is valid only while its session is live (logout revokes it).';
 
@@ -9359,6 +9360,7 @@ create table app_private.guest_sign_in_requests (
   constraint guest_sign_in_requests_pkey PRIMARY KEY (id),
   constraint guest_sign_in_requests_token_hash_key UNIQUE (token_hash)
 );
+CREATE INDEX guest_sign_in_requests_created_at_idx ON app_private.guest_sign_in_requests USING btree (created_at);
 CREATE INDEX guest_sign_in_requests_email_idx ON app_private.guest_sign_in_requests USING btree (email, created_at);
 comment on table app_private.guest_sign_in_requests is 'Emailed sign-in links: the SHA-256 of each link''s secret (never the secret), its expiry (15 minutes) and when it was used (once).';
 
@@ -11996,6 +11998,30 @@ begin
 end;
 $function$;
 comment on function app_private.price_lines(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text) is 'The price of a stay on each given rate plan, as lines (night, discount, fee, tax) in minor units, with the front desk''s override when given.';
+
+-- ----------------------------------------------------------------------------
+-- function app_private.purge_guest_sign_ins()
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.purge_guest_sign_ins()
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+declare
+  v_links integer;
+  v_sessions integer;
+begin
+  delete from app_private.guest_sign_in_requests r where r.created_at < pg_catalog.now() - interval '1 day';
+  get diagnostics v_links = row_count;
+  delete from app_private.guest_sessions s
+   where coalesce(s.revoked_at, s.expires_at) < pg_catalog.now() - interval '30 days';
+  get diagnostics v_sessions = row_count;
+  return v_links + v_sessions;
+end;
+$function$;
+grant execute on function app_private.purge_guest_sign_ins() to keepr_worker;
+comment on function app_private.purge_guest_sign_ins() is 'Deletes sign-in links asked for over a day ago and guest sessions ended over 30 days ago; returns how many.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.purge_idempotency_keys()

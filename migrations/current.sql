@@ -59,6 +59,7 @@ create table if not exists app_private.guest_sessions (
   revoked_at timestamptz
 );
 create index if not exists guest_sessions_guest_account_id_idx on app_private.guest_sessions (guest_account_id);
+create index if not exists guest_sessions_ended_idx on app_private.guest_sessions ((coalesce(revoked_at, expires_at)));
 comment on table app_private.guest_sessions is
   E'Guest accounts'' sign-in sessions; a guest token is valid only while its session is live (logout revokes it).';
 
@@ -72,6 +73,7 @@ create table if not exists app_private.guest_sign_in_requests (
   used_at timestamptz
 );
 create index if not exists guest_sign_in_requests_email_idx on app_private.guest_sign_in_requests (email, created_at);
+create index if not exists guest_sign_in_requests_created_at_idx on app_private.guest_sign_in_requests (created_at);
 comment on table app_private.guest_sign_in_requests is
   E'Emailed sign-in links: the SHA-256 of each link''s secret (never the secret), its expiry (15 minutes) and when it was used (once).';
 
@@ -101,6 +103,7 @@ create policy select_guest_account on app_public.booking_groups for select to ke
 --! include access/app_public.guest_booking_token.sql
 --! include access/app_private.tg_reservations__guest_account.sql
 --! include access/app_public.logout.sql
+--! include access/app_private.purge_guest_sign_ins.sql
 
 create trigger _060_guest_account before insert on app_public.reservations
   for each row execute function app_private.tg_reservations__guest_account();
@@ -114,3 +117,4 @@ grant execute on function app_public.attach_booking(text, text) to keepr_guest;
 grant execute on function app_public.my_bookings() to keepr_guest;
 grant execute on function app_public.guest_booking_token(uuid) to keepr_guest;
 grant execute on function app_private.guest_sign_in_email(uuid) to keepr_worker;
+grant execute on function app_private.purge_guest_sign_ins() to keepr_worker;

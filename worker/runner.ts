@@ -116,6 +116,7 @@ function makeTasks(config: Config, jwtSecret: string): TaskList {
 export const crontab = [
   "* * * * * release_expired_holds ?id=release_expired_holds&max=3",
   "17 * * * * purge_idempotency_keys ?id=purge_idempotency_keys&max=3",
+  "23 * * * * purge_guest_sign_ins ?id=purge_guest_sign_ins&max=3",
   "*/5 * * * * start_due_payments ?id=start_due_payments&max=3",
   "30 2 * * * reconcile_settlement ?id=reconcile_settlement&max=10",
   "* * * * * poll_channel_feeds ?id=poll_channel_feeds&max=3",

@@ -276,7 +276,14 @@ describe("guest accounts and staff rights stay apart", () => {
         "select app_hidden.current_user_id() as user_id, (select count(*)::int from app_hidden.current_property_ids()) as properties, app_public.current_user() as u",
       );
       expect(rows).toEqual([{ user_id: null, properties: 0, u: null }]);
-      expect(await sqlstateOf(client, "select app_private.require_staff($1, app_hidden.staff_group_roles('all_staff'), 'look')", [hotel.propertyId])).toBe("NTFND");
+      // The staff guards: another's booking is NOT_FOUND (nothing revealed).
+      await asOwner(client);
+      const arrival = localDate(hotel.timeZone, 18);
+      await staff(client, hotel.frontDesk);
+      const desk = await book(client, hotel.ratePlanId, arrival, addDays(arrival, 1));
+      await signIn(client, "not-staff@test.example");
+      expect(await sqlstateOf(client, "select app_public.cancel_reservation($1, gen_random_uuid()::text, 'mine now')", [desk.reservation_id])).toBe("NTFND");
+      expect(await sqlstateOf(client, "select app_public.quote_change($1, $2::date, $3::date)", [desk.reservation_id, arrival, addDays(arrival, 2)])).toBe("NTFND");
       expect(await sqlstateOf(client, "select * from app_public.search_reservations($1)", [hotel.propertyId])).toBe("42501");
       expect((await client.query("select id from app_public.guests")).rows).toEqual([]);
     });
@@ -317,6 +324,28 @@ describe("saved details", () => {
       // Blank clears; language stays.
       const cleared = await client.query("select full_name, phone, country, language from app_public.update_guest_account('', ' ', null, null)");
       expect(cleared.rows).toEqual([{ full_name: null, phone: null, country: null, language: "pt" }]);
+    });
+  });
+});
+
+describe("cleanup", () => {
+  it("the cron forgets links a day old and sessions ended 30 days ago, and keeps the rest", async () => {
+    await inRollback(db.ownerPool, async (client) => {
+      await signIn(client, "old@test.example");
+      await signIn(client, "live@test.example");
+      await asOwner(client);
+      await client.query("update app_private.guest_sign_in_requests set created_at = now() - interval '25 hours' where email = 'old@test.example'");
+      await client.query(
+        "update app_private.guest_sessions s set revoked_at = now() - interval '31 days' from app_public.guest_accounts a where a.id = s.guest_account_id and a.email = 'old@test.example'",
+      );
+      const before = (await client.query("select count(*)::int as n from app_private.guest_sign_in_requests")).rows[0].n as number;
+      await client.query("set local role keepr_worker");
+      expect((await client.query("select app_private.purge_guest_sign_ins() as n")).rows).toEqual([{ n: 2 }]);
+      await asOwner(client);
+      expect((await client.query("select count(*)::int as n from app_private.guest_sign_in_requests")).rows).toEqual([{ n: before - 1 }]);
+      expect((await client.query("select email from app_private.guest_sign_in_requests where email in ('old@test.example', 'live@test.example')")).rows).toEqual([{ email: "live@test.example" }]);
+      // The account itself stays.
+      expect((await client.query("select count(*)::int as n from app_public.guest_accounts where email = 'old@test.example'")).rows).toEqual([{ n: 1 }]);
     });
   });
 });

@@ -18,6 +18,8 @@ export const sqlCronTasks = {
   // live claims small and the history exact.
   release_expired_holds: sqlCron("app_private.release_stale_claims", (n) => `released ${n} expired hold(s)`),
   purge_idempotency_keys: sqlCron("app_private.purge_idempotency_keys", (n) => `purged ${n} idempotency key(s)`),
+  // Guest accounts: sign-in links a day old, sessions ended 30 days ago.
+  purge_guest_sign_ins: sqlCron("app_private.purge_guest_sign_ins", (n) => `purged ${n} guest sign-in link(s) and session(s)`),
   // Charges the card on file of payments that fell due (their own jobs charge).
   start_due_payments: sqlCron("app_private.start_due_payments", (n) => `started ${n} due payment(s)`),
   // Queues the sync of every channel feed whose next poll is due.
