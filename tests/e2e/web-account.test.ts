@@ -3,7 +3,8 @@
 // (the worker's email job, run as npm start would), opens it: signed in, the
 // link's secret gone from the address. They attach a booking made without
 // an account (code + email), see it under upcoming stays and open it in
-// Manage; save their details; sign out. The same link again, or a forged
+// Manage; save their details, which the booking form then fills in (and
+// the hold made while signed in is the account's); sign out. The same link again, or a forged
 // one, is refused with a way to ask for a new one. On a desktop by mouse and
 // on a 390 px phone by keyboard; axe on every state;
 // docs/screenshots/web-account-*.png.
@@ -110,7 +111,24 @@ it("on a desktop: sign in by the emailed link, attach a booking, open it in Mana
   expect(new URL(page.url()).pathname).toBe("/manage");
   await expectAccessible(page, "account: manage an attached booking");
 
+  // Booking while signed in: the details step is filled in from the account, and the hold is the account's.
+  const arrival = localDate(hotel.timeZone, 25);
+  await page.goto(`${server.url}/book?plan=${hotel.ratePlanId}&arrival=${arrival}&departure=${addDays(arrival, 2)}&adults=2`);
+  await page.getByRole("button", { name: "Reserve this room" }).click();
+  await page.getByTestId("hold-countdown").waitFor();
+  await page.getByText("Filled in from your account.").waitFor();
+  await expect(page.locator("#fullName").inputValue()).resolves.toBe("Ada Lovelace");
+  await expect(page.locator("#email").inputValue()).resolves.toBe("ada.account@example.com");
+  await expectAccessible(page, "account: the booking form filled in");
+  const held = await db.ownerPool.query<{ email: string }>(
+    `select a.email::text from app_public.reservations r join app_public.guest_accounts a on a.id = r.guest_account_id
+      where r.status = 'held' and lower(r.stay) = $1::date`, [arrival],
+  );
+  expect(held.rows).toEqual([{ email: "ada.account@example.com" }]);
+
   // Signed in across pages (and tabs: localStorage) until signing out.
+  await page.goto(`${server.url}/`);
+  await page.locator("body[data-app-ready=true]").waitFor();
   await page.getByRole("link", { name: "Your account" }).click();
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.locator("#signin-email").waitFor();
