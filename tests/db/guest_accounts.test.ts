@@ -190,6 +190,19 @@ describe("using a sign-in link", () => {
   });
 });
 
+describe("an expired guest session", () => {
+  it("reads nothing and may do nothing, like a signed-out one", async () => {
+    await inRollback(db.ownerPool, async (client) => {
+      const signed = await signIn(client, "expired@test.example");
+      await asOwner(client);
+      await client.query("update app_private.guest_sessions set expires_at = now() - interval '1 second' where id = $1", [signed.session_id]);
+      await becomeGuest(client, signed);
+      expect((await client.query("select app_public.current_guest_account() as a")).rows).toEqual([{ a: null }]);
+      expect(await sqlstateOf(client, "select app_public.update_guest_account('Eve')")).toBe("LOGIN");
+    });
+  });
+});
+
 describe("a guest account's bookings", () => {
   it("a booking made while signed in belongs to the account; an anonymous one does not; my bookings lists only its own", async () => {
     await inRollback(db.ownerPool, async (client) => {
