@@ -11,7 +11,7 @@ declare
   v_hotel uuid; v_annex uuid; v_chalet uuid;
   v_double uuid; v_suite uuid; v_whole uuid; v_annex_type uuid;
   v_flex uuid; v_nonref uuid; v_suite_flex uuid; v_studio_flex uuid; v_chalet_week uuid;
-  v_owner uuid; v_desk uuid; v_housekeeping uuid; v_accountant uuid; v_host uuid; v_guest uuid;
+  v_owner uuid; v_desk uuid; v_housekeeping uuid; v_supervisor uuid; v_attendant uuid; v_accountant uuid; v_host uuid; v_guest uuid;
 begin
   if exists (select 1 from app_public.organizations) then
     raise notice 'seed: data present, nothing to do';
@@ -89,17 +89,21 @@ begin
   insert into app_public.users (email, display_name) values ('owner@harbour.example', 'Olivia Owner') returning id into v_owner;
   insert into app_public.users (email, display_name) values ('desk@harbour.example', 'Diego Desk') returning id into v_desk;
   insert into app_public.users (email, display_name) values ('housekeeping@harbour.example', 'Hana Housekeeping') returning id into v_housekeeping;
+  insert into app_public.users (email, display_name) values ('supervisor@harbour.example', 'Sofia Supervisor') returning id into v_supervisor;
+  insert into app_public.users (email, display_name) values ('attendant@harbour.example', 'Ari Attendant') returning id into v_attendant;
   insert into app_public.users (email, display_name) values ('accounts@harbour.example', 'Aaron Accounts') returning id into v_accountant;
   insert into app_public.users (email, display_name) values ('host@alpine.example', 'Heidi Host') returning id into v_host;
   insert into app_public.users (email, display_name) values ('guest@example.com', 'Gwen Guest') returning id into v_guest;
   insert into app_private.user_secrets (user_id, password_hash)
   select id, public.crypt(v_password, public.gen_salt('bf', 10))
-    from app_public.users where id in (v_owner, v_desk, v_housekeeping, v_accountant, v_host, v_guest);
+    from app_public.users where id in (v_owner, v_desk, v_housekeeping, v_supervisor, v_attendant, v_accountant, v_host, v_guest);
 
   insert into app_public.property_memberships (property_id, user_id, role) values
     (v_hotel, v_owner, 'owner'), (v_annex, v_owner, 'owner'),
     (v_hotel, v_desk, 'front_desk'),
     (v_hotel, v_housekeeping, 'housekeeping'),
+    (v_hotel, v_supervisor, 'housekeeping_supervisor'),
+    (v_hotel, v_attendant, 'housekeeping'),
     (v_hotel, v_accountant, 'accountant'),
     (v_chalet, v_host, 'owner');
 

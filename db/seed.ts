@@ -8,6 +8,8 @@ export const demoLogins = [
   { email: "owner@harbour.example", role: "owner of Harbour View Hotel and Harbour Annex" },
   { email: "desk@harbour.example", role: "front desk, Harbour View Hotel" },
   { email: "housekeeping@harbour.example", role: "housekeeping, Harbour View Hotel" },
+  { email: "supervisor@harbour.example", role: "housekeeping supervisor, Harbour View Hotel" },
+  { email: "attendant@harbour.example", role: "housekeeping, Harbour View Hotel" },
   { email: "accounts@harbour.example", role: "accountant, Harbour View Hotel" },
   { email: "host@alpine.example", role: "owner of Chalet Edelweiss" },
   { email: "guest@example.com", role: "guest" },

@@ -1,11 +1,13 @@
 -- A supervisor gives a housekeeping task to an attendant (issue 21,
--- housekeeping): the board's staff of the property (owner, manager, front
--- desk, housekeeping) can be given a task; null takes it back
--- (unassigned). The property's owners and managers assign (the
--- housekeeping supervisors of Keepr's roles; ACCESS_DENIED for other
--- staff, NOT_FOUND for anyone else or a task that does not exist). A task
--- done or cancelled is INVALID_TRANSITION; someone who is not on the
--- board's staff of the task's property is INVALID_INPUT (reason ASSIGNEE).
+-- housekeeping): the property's housekeepers (staff role group
+-- housekeepers: housekeeping attendants and housekeeping supervisors) can
+-- be given a task; null takes it back (unassigned). The property's
+-- housekeeping supervisors, owners and managers assign (group
+-- housekeeping_supervisors; ACCESS_DENIED for other staff, NOT_FOUND for
+-- anyone else or a task that does not exist). A task done or cancelled is
+-- INVALID_TRANSITION; anyone who is not a housekeeper of the task's
+-- property (the front desk, a manager, another property's attendant, an
+-- unknown id) is INVALID_INPUT (reason ASSIGNEE).
 -- A task in progress can be given to another (they take over). Assigning
 -- it to whom it is assigned already changes nothing (a retry).
 create or replace function app_public.assign_housekeeping_task(task_id uuid, assignee uuid)
@@ -18,20 +20,14 @@ as $$
 declare
   v_task app_public.housekeeping_tasks;
 begin
-  select * into v_task from app_public.housekeeping_tasks t where t.id = assign_housekeeping_task.task_id for update;
-  if not found then
-    raise exception using errcode = 'NTFND', message = 'No such task, or you cannot see it.';
-  end if;
-  perform app_private.require_staff(v_task.property_id, app_hidden.staff_group_roles('managers'), 'assign housekeeping tasks');
-  if v_task.status in ('done', 'cancelled') then
-    raise exception using errcode = 'TRANS', message = pg_catalog.format('This task is %s already.', v_task.status);
-  end if;
+  v_task := app_private.lock_housekeeping_task(assign_housekeeping_task.task_id,
+    app_hidden.staff_group_roles('housekeeping_supervisors'), 'assign housekeeping tasks');
   if assign_housekeeping_task.assignee is not null and not exists (
     select 1 from app_public.property_memberships m
      where m.property_id = v_task.property_id and m.user_id = assign_housekeeping_task.assignee
-       and m.role = any (app_hidden.staff_group_roles('housekeeping_ops'))) then
+       and m.role = any (app_hidden.staff_group_roles('housekeepers'))) then
     raise exception using errcode = 'INVLD', hint = 'ASSIGNEE',
-      message = 'Tasks go to the staff of this property''s housekeeping board (housekeeping, front desk, managers).';
+      message = 'Tasks go to this property''s housekeepers (attendants and housekeeping supervisors).';
   end if;
   if v_task.assigned_to is not distinct from assign_housekeeping_task.assignee then
     return v_task;
@@ -44,4 +40,4 @@ begin
 end;
 $$;
 comment on function app_public.assign_housekeeping_task(uuid, uuid) is
-  E'Gives a housekeeping task to one of the board''s staff of the property (null: unassigned). Owners and managers. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION (done or cancelled), INVALID_INPUT (reason ASSIGNEE: not on the property''s housekeeping staff).';
+  E'Gives a housekeeping task to one of the property''s housekeepers, an attendant or a housekeeping supervisor (null: unassigned). Housekeeping supervisors, owners and managers. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION (done or cancelled), INVALID_INPUT (reason ASSIGNEE: not a housekeeper of the property).';

@@ -26,4 +26,4 @@ begin
 end;
 $$;
 comment on function app_public.assign_housekeeping_tasks(uuid[], uuid) is
-  E'Gives 1 to 100 housekeeping tasks to one of the board''s staff (null: unassigned), all or none, each as assignHousekeepingTask does. Owners and managers. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION (a task done or cancelled), INVALID_INPUT (reason ASSIGNEE; TASKS: not 1 to 100 tasks).';
+  E'Gives 1 to 100 housekeeping tasks to one of the property''s housekeepers (null: unassigned), all or none, each as assignHousekeepingTask does. Housekeeping supervisors, owners and managers. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION (a task done or cancelled), INVALID_INPUT (reason ASSIGNEE; TASKS: not 1 to 100 tasks).';

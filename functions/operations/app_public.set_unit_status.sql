@@ -2,6 +2,11 @@
 -- inspected or out of order. Out of order needs a note (why); a unit with a
 -- guest in it cannot be put out of order (move the guest first). Open
 -- cleaning tasks of the unit are done when it is marked clean or inspected.
+-- Issue 21: inspected follows clean (dirty -> clean -> inspected): only a
+-- clean unit is inspected (INVALID_TRANSITION, reason the unit's status,
+-- otherwise), and only by the housekeeping supervisors (group
+-- housekeeping_supervisors: owner, manager, housekeeping supervisor;
+-- ACCESS_DENIED, reason INSPECTION, for the front desk and attendants).
 create or replace function app_public.set_unit_status(unit_id uuid, status app_public.housekeeping_status, note text default null)
   returns app_public.units
   language plpgsql volatile security definer
@@ -18,6 +23,16 @@ begin
   perform app_private.require_staff(v_unit.property_id, app_hidden.staff_group_roles('housekeeping_ops'), 'change unit status');
   if status is null then
     raise exception using errcode = 'INVLD', message = 'A status is required.';
+  end if;
+  if status = 'inspected' and v_unit.housekeeping_status <> 'inspected' then
+    if v_unit.property_id not in (select app_hidden.current_property_ids_for('housekeeping_supervisors')) then
+      raise exception using errcode = 'DNIED', hint = 'INSPECTION',
+        message = 'Only a housekeeping supervisor or a manager marks a unit inspected.';
+    end if;
+    if v_unit.housekeeping_status <> 'clean' then
+      raise exception using errcode = 'TRANS', hint = v_unit.housekeeping_status::text,
+        message = pg_catalog.format('Only a clean unit can be inspected; this one is %s.', pg_catalog.replace(v_unit.housekeeping_status::text, '_', ' '));
+    end if;
   end if;
   if status = 'out_of_order' then
     if note is null or pg_catalog.length(pg_catalog.btrim(note)) not between 1 and 500 then
@@ -44,4 +59,4 @@ begin
 end;
 $$;
 comment on function app_public.set_unit_status(uuid, app_public.housekeeping_status, text) is
-  E'Sets a unit''s housekeeping status (out of order needs a note and an empty unit); marking it clean completes its cleaning tasks. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT, UNIT_UNAVAILABLE.';
+  E'Sets a unit''s housekeeping status (out of order needs a note and an empty unit); marking it clean completes its cleaning tasks. Inspected only after clean, by housekeeping supervisors, owners and managers. Errors: NOT_FOUND, ACCESS_DENIED (reason INSPECTION), INVALID_INPUT, INVALID_TRANSITION (inspecting a unit that is not clean), UNIT_UNAVAILABLE.';

@@ -1,6 +1,12 @@
 -- Housekeeping staff take a task, finish it or note something on it;
 -- managers may cancel it. Finishing a cleaning task makes the unit clean
 -- (an inspection: inspected; maintenance: clean, back in order).
+-- Issue 21: a task assigned to someone else is theirs: only the
+-- housekeeping supervisors (group housekeeping_supervisors: owner,
+-- manager, housekeeping supervisor) may take it over, finish it or note on
+-- it (ACCESS_DENIED, reason ASSIGNED, for an attendant or the front desk);
+-- and finishing an inspection (which makes the unit inspected) is theirs
+-- too (ACCESS_DENIED, reason INSPECTION).
 create or replace function app_public.update_housekeeping_task(
   task_id uuid,
   status app_public.housekeeping_task_status,
@@ -13,15 +19,18 @@ as $$
 declare
   v_task app_public.housekeeping_tasks;
 begin
-  select * into v_task from app_public.housekeeping_tasks t where t.id = update_housekeeping_task.task_id for update;
-  if not found then
-    raise exception using errcode = 'NTFND', message = 'No such task, or you cannot see it.';
-  end if;
-  perform app_private.require_staff(v_task.property_id,
+  v_task := app_private.lock_housekeeping_task(update_housekeeping_task.task_id,
     case when status = 'cancelled' then app_hidden.staff_group_roles('managers') else app_hidden.staff_group_roles('housekeeping_ops') end::app_public.staff_role[],
     'update housekeeping tasks');
-  if v_task.status in ('done', 'cancelled') then
-    raise exception using errcode = 'TRANS', message = pg_catalog.format('This task is %s already.', v_task.status);
+  if (v_task.assigned_to is distinct from app_hidden.current_user_id() and v_task.assigned_to is not null
+      or v_task.kind = 'inspection' and status = 'done')
+     and v_task.property_id not in (select app_hidden.current_property_ids_for('housekeeping_supervisors')) then
+    if v_task.kind = 'inspection' and status = 'done' then
+      raise exception using errcode = 'DNIED', hint = 'INSPECTION',
+        message = 'Only a housekeeping supervisor or a manager signs off an inspection.';
+    end if;
+    raise exception using errcode = 'DNIED', hint = 'ASSIGNED',
+      message = 'This task is assigned to someone else: ask a housekeeping supervisor to give it to you.';
   end if;
   if pg_catalog.length(notes) > 1000 then
     raise exception using errcode = 'INVLD', message = 'Notes can be at most 1000 characters.';
@@ -43,4 +52,4 @@ begin
 end;
 $$;
 comment on function app_public.update_housekeeping_task(uuid, app_public.housekeeping_task_status, text) is
-  E'Takes (in_progress), finishes (done: the unit becomes clean, or inspected) or cancels (managers) a housekeeping task. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT.';
+  E'Takes (in_progress), finishes (done: the unit becomes clean, or inspected) or cancels (managers) a housekeeping task. A task assigned to someone else, and finishing an inspection, are for housekeeping supervisors, owners and managers. Errors: NOT_FOUND, ACCESS_DENIED (reason ASSIGNED, INSPECTION), INVALID_TRANSITION, INVALID_INPUT.';

@@ -21,12 +21,14 @@ export const staffGroups = {
   cashiers: "reservations, guest profiles, folios, payments, night audit",
   back_office: "the ledger, payouts, refunds, fees and taxes",
   housekeeping_ops: "the housekeeping board, tasks, unit statuses",
+  housekeeping_supervisors: "assigning housekeeping tasks, their priority, inspecting clean units",
+  housekeepers: "who can be given housekeeping tasks (attendants and their supervisors)",
 } as const;
 export type StaffGroup = keyof typeof staffGroups;
 export const staffGroupNames = Object.keys(staffGroups) as StaffGroup[];
 
 /** The staff roles of app_public.staff_role: each is an identity of its own. */
-export const staffRoles = ["owner", "manager", "front_desk", "housekeeping", "accountant"] as const;
+export const staffRoles = ["owner", "manager", "front_desk", "housekeeping", "housekeeping_supervisor", "accountant"] as const;
 export type StaffRole = (typeof staffRoles)[number];
 
 /** The database roles identities act as. */
@@ -47,6 +49,7 @@ export const identities = {
   manager: { label: "manager", sql: "staff", who: "staff", role: "manager", about: "keepr_staff, in this role at the property" },
   front_desk: { label: "front desk", sql: "staff", who: "staff", role: "front_desk", about: "keepr_staff, in this role at the property" },
   housekeeping: { label: "housekeeping", sql: "staff", who: "staff", role: "housekeeping", about: "keepr_staff, in this role at the property" },
+  housekeeping_supervisor: { label: "housekeeping supervisor", sql: "staff", who: "staff", role: "housekeeping_supervisor", about: "keepr_staff, in this role at the property" },
   accountant: { label: "accountant", sql: "staff", who: "staff", role: "accountant", about: "keepr_staff, in this role at the property" },
   other_staff: { label: "other property's owner", sql: "staff", who: "staff", role: "owner", about: "keepr_staff, owner of another property of another organization only (checked, not a column: none of the property's rows but published ones)" },
   worker: { label: "worker", sql: "worker", who: "worker", about: "what jobs act as (keepr_worker)" },
@@ -516,8 +519,9 @@ export const functions = {
   "app_public.housekeeping_board(uuid,date)": { execute: staffOnly, call: { rows: "housekeeping_ops" } },
   "app_public.housekeeping_stays(uuid,date)": { about: "the day's stays without names or money", execute: staffOnly, call: { guard: "housekeeping_ops" } },
   "app_public.set_unit_status(uuid,app_public.housekeeping_status,text)": { execute: staffOnly, call: { guard: "housekeeping_ops" } },
-  "app_public.assign_housekeeping_task(uuid,uuid)": { about: "a supervisor gives a task to an attendant", execute: staffOnly, call: { guard: "managers" } },
-  "app_public.assign_housekeeping_tasks(uuid[],uuid)": { about: "a supervisor gives several tasks to an attendant, all or none", execute: staffOnly, call: { guard: "managers" } },
+  "app_public.assign_housekeeping_task(uuid,uuid)": { about: "a supervisor gives a task to an attendant", execute: staffOnly, call: { guard: "housekeeping_supervisors" } },
+  "app_public.assign_housekeeping_tasks(uuid[],uuid)": { about: "a supervisor gives several tasks to an attendant, all or none", execute: staffOnly, call: { guard: "housekeeping_supervisors" } },
+  "app_public.set_housekeeping_task_priority(uuid,app_public.housekeeping_priority)": { about: "normal, high or urgent", execute: staffOnly, call: { guard: "housekeeping_supervisors" } },
   "app_public.update_housekeeping_task(uuid,app_public.housekeeping_task_status,text)": {
     execute: staffOnly,
     call: { guard: "housekeeping_ops" },
@@ -551,7 +555,7 @@ export const accessTableEnd = "<!-- access-table:end -->";
 
 type Roles = Record<StaffGroup, readonly StaffRole[]>;
 
-const columnIdentities = ["anonymous", "booking", "guest", "owner", "manager", "front_desk", "housekeeping", "accountant", "worker", "analyst", "realtime"] as const satisfies readonly Identity[];
+const columnIdentities = ["anonymous", "booking", "guest", "owner", "manager", "front_desk", "housekeeping", "housekeeping_supervisor", "accountant", "worker", "analyst", "realtime"] as const satisfies readonly Identity[];
 
 /** The scopes a rule gives an identity of property A (groups resolved to whether its role is in them). */
 function scopesFor(rule: Rule | undefined, identity: Identity, groups: Roles): string[] {

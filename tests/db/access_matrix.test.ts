@@ -735,6 +735,9 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
   },
   "app_public.assign_housekeeping_task(uuid,uuid)": { call: (a) => ({ sql: "select * from app_public.assign_housekeeping_task($1, null)", params: [a.taskId] }) },
   "app_public.assign_housekeeping_tasks(uuid[],uuid)": { call: (a) => ({ sql: "select * from app_public.assign_housekeeping_tasks(array[$1::uuid], null)", params: [a.taskId] }) },
+  "app_public.set_housekeeping_task_priority(uuid,app_public.housekeeping_priority)": {
+    call: (a) => ({ sql: "select * from app_public.set_housekeeping_task_priority($1, 'high')", params: [a.taskId] }),
+  },
   "app_public.update_housekeeping_task(uuid,app_public.housekeeping_task_status,text)": {
     call: (a) => ({ sql: "select * from app_public.update_housekeeping_task($1, 'in_progress')", params: [a.taskId] }),
     variants: { cancelled: (a) => ({ sql: "select * from app_public.update_housekeeping_task($1, 'cancelled')", params: [a.taskId] }) },
@@ -855,6 +858,7 @@ beforeAll(async () => {
     manager: staffActor("manager", a, "manager"),
     front_desk: staffActor("front_desk", a, "front_desk"),
     housekeeping: staffActor("housekeeping", a, "housekeeping"),
+    housekeeping_supervisor: staffActor("housekeeping_supervisor", a, "housekeeping_supervisor"),
     accountant: staffActor("accountant", a, "accountant"),
     other_staff: staffActor("other_staff", b, "owner"),
     worker: plain("worker"),
@@ -963,7 +967,7 @@ describe("grants", () => {
 
 describe("staff role groups", () => {
   it("every policy, function and view names a group: no set of staff roles is spelled out but in app_hidden.staff_group_roles", async () => {
-    const role = "(owner|manager|front_desk|housekeeping|accountant)";
+    const role = "(owner|manager|front_desk|housekeeping|housekeeping_supervisor|accountant)";
     const patterns = [
       `'\\{[^}']*\\m${role}\\M[^}']*\\}'`, // '{owner,manager}'
       `array\\s*\\[\\s*'${role}'`, // array['owner', ...]

@@ -74,23 +74,24 @@ it("stay-overs are cleaned every N nights by the property's rule, once a day", (
     expect((await c.query("select app_private.schedule_stayover_cleaning() as n")).rows[0].n).toBe(0);
   }));
 
-it("a manager gives a task to an attendant, takes it back or gives it to another; not to outsiders; only managers; not a closed task", () =>
+it("a manager gives a task to an attendant, takes it back or gives it to another; not to outsiders or the desk; only supervisors and managers; not a closed task", () =>
   inRollback(db.ownerPool, async (c) => {
     const h = await createHotel(c, { units: 1 });
     const other = await createHotel(c);
-    await c.query("insert into app_public.housekeeping_tasks (property_id, unit_id, kind, due_date) values ($1, $2, 'inspection', $3)",
+    await c.query("insert into app_public.housekeeping_tasks (property_id, unit_id, kind, due_date) values ($1, $2, 'maintenance', $3)",
       [h.propertyId, h.unitIds[0], localDate(h.timeZone, 0)]);
     const task = (await c.query("select id from app_public.housekeeping_tasks where unit_id = $1", [h.unitIds[0]])).rows[0].id as string;
     const assign = (who: string | null) => c.query("select assigned_to from app_public.assign_housekeeping_task($1, $2)", [task, who]);
     await staff(c, h.manager);
     expect((await assign(h.housekeeper)).rows[0].assigned_to).toBe(h.housekeeper);
     expect((await assign(h.housekeeper)).rows[0].assigned_to).toBe(h.housekeeper); // a retry
-    expect((await assign(h.frontDesk)).rows[0].assigned_to).toBe(h.frontDesk);
     expect((await assign(null)).rows[0].assigned_to).toBeNull();
-    // Not on this property's board: another property's housekeeper, a made-up user.
+    // Not a housekeeper of this property: the front desk, a manager, another property's housekeeper, a made-up user.
+    expect(await sqlstateOf(c, "select app_public.assign_housekeeping_task($1, $2)", [task, h.frontDesk])).toBe("INVLD");
+    expect(await sqlstateOf(c, "select app_public.assign_housekeeping_task($1, $2)", [task, h.manager])).toBe("INVLD");
     expect(await sqlstateOf(c, "select app_public.assign_housekeeping_task($1, $2)", [task, other.housekeeper])).toBe("INVLD");
     expect(await sqlstateOf(c, "select app_public.assign_housekeeping_task($1, gen_random_uuid())", [task])).toBe("INVLD");
-    // Only managers assign; another property's manager finds nothing.
+    // Only supervisors and managers assign; another property's manager finds nothing.
     await staff(c, h.housekeeper);
     expect(await sqlstateOf(c, "select app_public.assign_housekeeping_task($1, $2)", [task, h.housekeeper])).toBe("DNIED");
     await staff(c, h.frontDesk);
@@ -103,7 +104,7 @@ it("a manager gives a task to an attendant, takes it back or gives it to another
     await staff(c, h.housekeeper);
     await c.query("select app_public.update_housekeeping_task($1, 'done')", [task]);
     await staff(c, h.manager);
-    expect(await sqlstateOf(c, "select app_public.assign_housekeeping_task($1, $2)", [task, h.frontDesk])).toBe("TRANS");
+    expect(await sqlstateOf(c, "select app_public.assign_housekeeping_task($1, $2)", [task, null])).toBe("TRANS");
     expect((await c.query("select assigned_to, completed_by from app_public.housekeeping_tasks where id = $1", [task])).rows[0])
       .toEqual({ assigned_to: h.housekeeper, completed_by: h.housekeeper });
   }));

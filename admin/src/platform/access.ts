@@ -11,13 +11,15 @@ import type { StaffRole } from "./documents.ts";
  * checks they agree. Every entry below names a group, never a list of roles.
  */
 export const staffGroups = {
-  all_staff: ["owner", "manager", "front_desk", "housekeeping", "accountant"],
+  all_staff: ["owner", "manager", "front_desk", "housekeeping", "housekeeping_supervisor", "accountant"],
   owners: ["owner"],
   managers: ["owner", "manager"],
   front_office: ["owner", "manager", "front_desk"],
   cashiers: ["owner", "manager", "front_desk", "accountant"],
   back_office: ["owner", "manager", "accountant"],
-  housekeeping_ops: ["owner", "manager", "front_desk", "housekeeping"],
+  housekeeping_ops: ["owner", "manager", "front_desk", "housekeeping", "housekeeping_supervisor"],
+  housekeeping_supervisors: ["owner", "manager", "housekeeping_supervisor"],
+  housekeepers: ["housekeeping", "housekeeping_supervisor"],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type StaffGroup = keyof typeof staffGroups;
@@ -110,8 +112,12 @@ export const accessMatrix = {
     // housekeeping_tasks' insert policy: inspection and maintenance tasks
     create_task: "housekeeping_ops",
     cancel_task: "managers",
-    // assign_housekeeping_task: owners and managers give tasks to the board's staff
-    assign_task: "managers",
+    // assign_housekeeping_task(s): housekeeping supervisors, owners and managers give tasks to housekeepers
+    assign_task: "housekeeping_supervisors",
+    // set_housekeeping_task_priority: the same
+    set_priority: "housekeeping_supervisors",
+    // set_unit_status(…, 'inspected') and finishing an inspection task: the same, clean units only
+    inspect: "housekeeping_supervisors",
     // properties.stayover_clean_nights (update_manager policy of properties): owners and managers
     stayover_policy: "managers",
   },
@@ -231,5 +237,6 @@ export const roleLabels: Record<StaffRole, string> = {
   manager: "Manager",
   front_desk: "Front desk",
   housekeeping: "Housekeeping",
+  housekeeping_supervisor: "Housekeeping supervisor",
   accountant: "Accountant",
 };

@@ -86,7 +86,7 @@ export interface ReportRange {
   toDate: IsoDate;
 }
 
-export const staffRoles = ["owner", "manager", "front_desk", "housekeeping", "accountant"] as const;
+export const staffRoles = ["owner", "manager", "front_desk", "housekeeping", "housekeeping_supervisor", "accountant"] as const;
 export type StaffRole = (typeof staffRoles)[number];
 
 export const reservationStatuses = ["held", "confirmed", "checked_in", "checked_out", "cancelled", "no_show"] as const;

@@ -1,0 +1,157 @@
+// Issue 21: a housekeeping supervisor of its own. The supervisor reads the
+// whole board (no guest names, no money), gives tasks to the property's
+// housekeepers only, sets a task's priority, and marks clean units
+// inspected (dirty -> clean -> inspected, inspected only by a supervisor or
+// a manager); attendants keep to their own tasks.
+import type pg from "pg";
+import { fileDatabase, inRollback, refusalOf, staff } from "../helpers/db.ts";
+import { addDays, book, createHotel, localDate, newKey, type Hotel } from "../helpers/booking.ts";
+
+const db = fileDatabase();
+
+/** A user with a staff role at the hotel (as the owner, before acting as anyone). */
+async function member(c: pg.PoolClient, h: Pick<Hotel, "propertyId">, name: string, role: string): Promise<string> {
+  const id = (await c.query<{ id: string }>("insert into app_public.users (email, display_name) values ($1, $2) returning id",
+    [`${name}-${crypto.randomUUID()}@test.example`, name])).rows[0]!.id;
+  await c.query("insert into app_public.property_memberships (property_id, user_id, role) values ($1, $2, $3)", [h.propertyId, id, role]);
+  return id;
+}
+
+async function task(c: pg.PoolClient, h: Hotel, unit: number, kind = "checkout_clean"): Promise<string> {
+  return (await c.query<{ id: string }>(
+    "insert into app_public.housekeeping_tasks (property_id, unit_id, kind, due_date) values ($1, $2, $3, $4) returning id",
+    [h.propertyId, h.unitIds[unit], kind, localDate(h.timeZone, 0)],
+  )).rows[0]!.id;
+}
+
+const unitStatus = async (c: pg.PoolClient, unitId: string) =>
+  (await c.query("select housekeeping_status from app_public.units where id = $1", [unitId])).rows[0]?.housekeeping_status;
+
+it("a manager invites a supervisor, who reads the whole board and the day's stays but no guest's name or money", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const h = await createHotel(c, { units: 3 });
+    const supervisorId = (await c.query<{ id: string }>("insert into app_public.users (email, display_name) values ('sam-sup@test.example', 'Sam') returning id")).rows[0]!.id;
+    await task(c, h, 0);
+    await task(c, h, 1, "inspection");
+    await staff(c, h.frontDesk);
+    await book(c, h.ratePlanId, localDate(h.timeZone, 0), addDays(localDate(h.timeZone, 0), 2));
+    // The invitation: a membership in the new role, by a manager (the desk may not).
+    expect(await refusalOf(c, "insert into app_public.property_memberships (property_id, user_id, role) values ($1, $2, 'housekeeping_supervisor')",
+      [h.propertyId, supervisorId])).toBe("42501");
+    await staff(c, h.manager);
+    await c.query("insert into app_public.property_memberships (property_id, user_id, role) values ($1, $2, 'housekeeping_supervisor')", [h.propertyId, supervisorId]);
+    await staff(c, supervisorId);
+    expect((await c.query("select kind from app_public.housekeeping_board($1) order by kind", [h.propertyId])).rows.map((r) => r.kind))
+      .toEqual(["checkout_clean", "inspection"]);
+    expect((await c.query("select * from app_public.housekeeping_stays($1)", [h.propertyId])).rowCount).toBe(1);
+    expect((await c.query("select id from app_public.units")).rowCount).toBe(3);
+    expect((await c.query("select total_amount from app_public.reservations")).rows).toEqual([]);
+    expect((await c.query("select full_name, email from app_public.guests")).rows).toEqual([]);
+    expect((await c.query("select * from app_public.front_desk_day($1)", [h.propertyId])).rows).toEqual([]);
+    expect((await c.query("select id from app_public.journal_entries")).rows).toEqual([]);
+  }));
+
+it("a supervisor gives tasks to the property's housekeepers only, sets their priority; attendants and the desk may not", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const h = await createHotel(c, { units: 3 });
+    const other = await createHotel(c, { units: 1 });
+    const supervisor = await member(c, h, "sup", "housekeeping_supervisor");
+    const secondSupervisor = await member(c, h, "sup2", "housekeeping_supervisor");
+    const theirSupervisor = await member(c, other, "their-sup", "housekeeping_supervisor");
+    const ids = [await task(c, h, 0), await task(c, h, 1), await task(c, h, 2)];
+    await staff(c, supervisor);
+    const given = await c.query("select assigned_to from app_public.assign_housekeeping_tasks($1, $2)", [ids.slice(0, 2), h.housekeeper]);
+    expect(given.rows.map((r) => r.assigned_to)).toEqual([h.housekeeper, h.housekeeper]);
+    expect((await c.query("select assigned_to from app_public.assign_housekeeping_task($1, $2)", [ids[2], secondSupervisor])).rows[0].assigned_to)
+      .toBe(secondSupervisor);
+    // Not a housekeeper of this property: the desk, a manager, another property's attendant or supervisor, nobody.
+    for (const outsider of [h.frontDesk, h.manager, other.housekeeper, theirSupervisor, crypto.randomUUID()]) {
+      expect(await refusalOf(c, "select app_public.assign_housekeeping_task($1, $2)", [ids[0], outsider])).toBe("INVLD ASSIGNEE");
+    }
+    // Another property's supervisor finds nothing; attendants and the desk are refused.
+    await staff(c, theirSupervisor);
+    expect(await refusalOf(c, "select app_public.assign_housekeeping_task($1, $2)", [ids[0], theirSupervisor])).toBe("NTFND");
+    expect(await refusalOf(c, "select app_public.set_housekeeping_task_priority($1, 'urgent')", [ids[0]])).toBe("NTFND");
+    for (const weaker of [h.housekeeper, h.frontDesk]) {
+      await staff(c, weaker);
+      expect(await refusalOf(c, "select app_public.assign_housekeeping_tasks($1, $2)", [ids, weaker])).toBe("DNIED");
+      expect(await refusalOf(c, "select app_public.set_housekeeping_task_priority($1, 'urgent')", [ids[0]])).toBe("DNIED");
+    }
+    // Priority: normal by default; set, retried, refused on a closed task or without a value.
+    await staff(c, supervisor);
+    expect((await c.query("select priority from app_public.housekeeping_tasks where id = $1", [ids[0]])).rows[0].priority).toBe("normal");
+    expect((await c.query("select priority from app_public.set_housekeeping_task_priority($1, 'urgent')", [ids[0]])).rows[0].priority).toBe("urgent");
+    expect((await c.query("select priority from app_public.set_housekeeping_task_priority($1, 'urgent')", [ids[0]])).rows[0].priority).toBe("urgent");
+    expect(await refusalOf(c, "select app_public.set_housekeeping_task_priority($1, null)", [ids[0]])).toBe("INVLD PRIORITY");
+    expect(await refusalOf(c, "select app_public.set_housekeeping_task_priority($1, 'soon')", [ids[0]])).toBe("22P02");
+    await staff(c, h.housekeeper);
+    await c.query("select app_public.update_housekeeping_task($1, 'done')", [ids[0]]);
+    await staff(c, supervisor);
+    expect(await refusalOf(c, "select app_public.set_housekeeping_task_priority($1, 'normal')", [ids[0]])).toBe("TRANS done");
+    // Managers keep what they had.
+    await staff(c, h.manager);
+    expect(await refusalOf(c, "select app_public.set_housekeeping_task_priority($1, 'high')", [ids[1]])).toBe("ok");
+    expect(await refusalOf(c, "select app_public.assign_housekeeping_task($1, $2)", [ids[1], supervisor])).toBe("ok");
+  }));
+
+it("an attendant works their own and unassigned tasks, not another's; a supervisor takes any over", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const h = await createHotel(c, { units: 3 });
+    const supervisor = await member(c, h, "sup", "housekeeping_supervisor");
+    const second = await member(c, h, "ana", "housekeeping");
+    const [mine, theirs, free] = [await task(c, h, 0), await task(c, h, 1), await task(c, h, 2)];
+    await staff(c, supervisor);
+    await c.query("select app_public.assign_housekeeping_task($1, $2)", [mine, h.housekeeper]);
+    await c.query("select app_public.assign_housekeeping_task($1, $2)", [theirs, second]);
+    await staff(c, h.housekeeper);
+    expect(await refusalOf(c, "select app_public.update_housekeeping_task($1, 'in_progress')", [theirs])).toBe("DNIED ASSIGNED");
+    expect(await refusalOf(c, "select app_public.update_housekeeping_task($1, 'done')", [theirs])).toBe("DNIED ASSIGNED");
+    expect(await refusalOf(c, "select app_public.update_housekeeping_task($1, 'in_progress')", [mine])).toBe("ok");
+    expect(await refusalOf(c, "select app_public.update_housekeeping_task($1, 'in_progress')", [free])).toBe("ok");
+    // The desk cannot take an attendant's task either.
+    await staff(c, h.frontDesk);
+    expect(await refusalOf(c, "select app_public.update_housekeeping_task($1, 'in_progress')", [theirs])).toBe("DNIED ASSIGNED");
+    await staff(c, supervisor);
+    const taken = await c.query("select status, assigned_to from app_public.update_housekeeping_task($1, 'in_progress')", [theirs]);
+    expect(taken.rows[0]).toEqual({ status: "in_progress", assigned_to: supervisor });
+  }));
+
+it("inspected follows clean, and only a supervisor or a manager inspects; a supervisor sets out of order and do-not-disturb", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const h = await createHotel(c, { units: 3 });
+    const supervisor = await member(c, h, "sup", "housekeeping_supervisor");
+    await c.query("update app_public.units set housekeeping_status = 'dirty' where property_id = $1", [h.propertyId]);
+    const [u0, u1, u2] = h.unitIds as [string, string, string];
+    await staff(c, supervisor);
+    expect(await refusalOf(c, "select app_public.set_unit_status($1, 'inspected')", [u0])).toBe("TRANS dirty");
+    await staff(c, h.housekeeper);
+    await c.query("select app_public.set_unit_status($1, 'clean')", [u0]);
+    for (const weaker of [h.housekeeper, h.frontDesk]) {
+      await staff(c, weaker);
+      expect(await refusalOf(c, "select app_public.set_unit_status($1, 'inspected')", [u0])).toBe("DNIED INSPECTION");
+    }
+    expect(await unitStatus(c, u0)).toBe("clean");
+    await staff(c, supervisor);
+    expect(await refusalOf(c, "select app_public.set_unit_status($1, 'inspected')", [u0])).toBe("ok");
+    expect(await refusalOf(c, "select app_public.set_unit_status($1, 'inspected')", [u0])).toBe("ok"); // a retry
+    expect(await unitStatus(c, u0)).toBe("inspected");
+    // An inspection task: the attendant it is given to may not sign it off; the supervisor does.
+    await c.query("reset role");
+    const inspection = await task(c, h, 1, "inspection");
+    await c.query("update app_public.units set housekeeping_status = 'clean' where id = $1", [u1]);
+    await staff(c, supervisor);
+    await c.query("select app_public.assign_housekeeping_task($1, $2)", [inspection, h.housekeeper]);
+    await staff(c, h.housekeeper);
+    expect(await refusalOf(c, "select app_public.update_housekeeping_task($1, 'done')", [inspection])).toBe("DNIED INSPECTION");
+    await staff(c, supervisor);
+    await c.query("select app_public.update_housekeeping_task($1, 'done')", [inspection]);
+    expect(await unitStatus(c, u1)).toBe("inspected");
+    // Out of order (with a reason) and do-not-disturb, as housekeeping may.
+    expect(await refusalOf(c, "select app_public.set_unit_status($1, 'out_of_order', 'Broken heater')", [u2])).toBe("ok");
+    await staff(c, h.frontDesk);
+    const today = localDate(h.timeZone, 0);
+    const b = await book(c, h.ratePlanId, today, addDays(today, 2));
+    await c.query("select app_public.check_in($1, $2, true)", [b.reservation_id, newKey()]);
+    await staff(c, supervisor);
+    expect(await refusalOf(c, "select app_public.set_do_not_disturb($1, true)", [b.reservation_id])).toBe("ok");
+  }));
