@@ -7,6 +7,10 @@
 -- otherwise), and only by the housekeeping supervisors (group
 -- housekeeping_supervisors: owner, manager, housekeeping supervisor;
 -- ACCESS_DENIED, reason INSPECTION, for the front desk and attendants).
+-- Marking a unit clean or inspected finishes its open cleaning tasks: when
+-- one of them is assigned to someone else, that is theirs, as in
+-- update_housekeeping_task (ACCESS_DENIED, reason ASSIGNED, but for the
+-- housekeeping supervisors).
 create or replace function app_public.set_unit_status(unit_id uuid, status app_public.housekeeping_status, note text default null)
   returns app_public.units
   language plpgsql volatile security definer
@@ -34,6 +38,15 @@ begin
         message = pg_catalog.format('Only a clean unit can be inspected; this one is %s.', pg_catalog.replace(v_unit.housekeeping_status::text, '_', ' '));
     end if;
   end if;
+  if status in ('clean', 'inspected')
+     and v_unit.property_id not in (select app_hidden.current_property_ids_for('housekeeping_supervisors'))
+     and exists (select 1 from app_public.housekeeping_tasks t
+                  where t.property_id = v_unit.property_id and t.unit_id = v_unit.id and t.status in ('open', 'in_progress')
+                    and t.kind in ('checkout_clean', 'stayover_clean')
+                    and t.assigned_to is not null and t.assigned_to <> app_hidden.current_user_id()) then
+    raise exception using errcode = 'DNIED', hint = 'ASSIGNED',
+      message = 'This unit''s cleaning is assigned to someone else: ask a housekeeping supervisor to give it to you.';
+  end if;
   if status = 'out_of_order' then
     if note is null or pg_catalog.length(pg_catalog.btrim(note)) not between 1 and 500 then
       raise exception using errcode = 'INVLD', message = 'Say why the unit is out of order (1 to 500 characters).';
@@ -59,4 +72,4 @@ begin
 end;
 $$;
 comment on function app_public.set_unit_status(uuid, app_public.housekeeping_status, text) is
-  E'Sets a unit''s housekeeping status (out of order needs a note and an empty unit); marking it clean completes its cleaning tasks. Inspected only after clean, by housekeeping supervisors, owners and managers. Errors: NOT_FOUND, ACCESS_DENIED (reason INSPECTION), INVALID_INPUT, INVALID_TRANSITION (inspecting a unit that is not clean), UNIT_UNAVAILABLE.';
+  E'Sets a unit''s housekeeping status (out of order needs a note and an empty unit); marking it clean completes its cleaning tasks. Inspected only after clean, by housekeeping supervisors, owners and managers. A unit whose cleaning is assigned to someone else is theirs (or a supervisor''s) to mark clean. Errors: NOT_FOUND, ACCESS_DENIED (reason INSPECTION, ASSIGNED), INVALID_INPUT, INVALID_TRANSITION (inspecting a unit that is not clean), UNIT_UNAVAILABLE.';

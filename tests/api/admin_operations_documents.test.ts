@@ -9,7 +9,7 @@
 import { Kind, parse, print, type FieldNode, type OperationDefinitionNode } from "postgraphile/graphql";
 import { apiValidationErrors, mutationsSent } from "../helpers/graphql-documents.ts";
 import { keyedMutations } from "../../admin/src/platform/documents.ts";
-import { housekeepingDocuments, type BoardStayNode, type BoardUnitNode } from "../../admin/src/features/housekeeping/documents.ts";
+import { housekeepingDocuments, type BoardStayNode, type BoardUnitNode, type HousekeepingTaskNode } from "../../admin/src/features/housekeeping/documents.ts";
 import { channelsDocuments } from "../../admin/src/features/channels/documents.ts";
 
 const operationsDocuments = [...housekeepingDocuments, ...channelsDocuments];
@@ -24,8 +24,8 @@ it("operations send no mutation that would need an idempotency key", () => {
   const sent = mutationsSent(operationsDocuments).map((m) => m.name);
   expect(sent.filter((name) => (keyedMutations as readonly string[]).includes(name))).toEqual([]);
   expect(sent.sort()).toEqual([
-    "acceptChannelFeedChange", "assignHousekeepingTask", "assignHousekeepingTasks", "createChannelFeed", "createHousekeepingTask", "deleteChannelFeedByRowId", "resolveChannelConflict", "setUnitStatus",
-    "syncChannelFeedNow", "updateChannelFeedByRowId", "updateHousekeepingTask",
+    "acceptChannelFeedChange", "assignHousekeepingTask", "assignHousekeepingTasks", "createChannelFeed", "createHousekeepingTask", "deleteChannelFeedByRowId", "resolveChannelConflict", "setHousekeepingTaskPriority",
+    "setUnitStatus", "syncChannelFeedNow", "updateChannelFeedByRowId", "updateHousekeepingTask",
   ]);
 });
 
@@ -127,4 +127,24 @@ it("early check-ins (issue 21) come before the other priorities, earliest expect
   expect(board.units.map((u) => [u.rowId, u.priority, u.earlyCheckIn])).toEqual([
     ["103", true, "11:00"], ["102", true, "12:30"], ["101", true, null], ["104", false, null], ["105", false, null],
   ]);
+});
+
+it("after the arrivals, units with an urgent task, then a high one, come first (a supervisor's priority, issue 21); finished tasks do not count", () => {
+  const day = "2026-12-05";
+  const unit = (rowId: string): BoardUnitNode => ({ rowId, name: rowId, housekeepingStatus: "dirty", isActive: true, isOccupied: false, roomType: null });
+  const task = (unitId: string, priority: HousekeepingTaskNode["priority"], status: HousekeepingTaskNode["status"] = "open"): HousekeepingTaskNode => ({
+    rowId: `t-${unitId}-${priority}`, unitId, kind: "checkout_clean", dueDate: day, status, priority, notes: null, reservationId: null, assignedTo: null,
+    completedAt: null, createdAt: "2026-12-05T08:00:00Z", userByAssignedTo: null, userByCompletedBy: null,
+  });
+  const arriving: BoardStayNode = {
+    reservationId: "r1", unitId: "105", arrival: day, departure: "2026-12-07", status: "confirmed", adults: 1, children: 0, checkedInAt: null, checkedOutAt: null,
+    doNotDisturb: false, expectedArrivalTime: null, earlyCheckIn: false,
+  };
+  const board = assembleBoard(
+    day,
+    [unit("101"), unit("102"), unit("103"), unit("104"), unit("105")],
+    [task("101", "normal"), task("102", "high"), task("103", "urgent", "done"), task("104", "urgent"), task("104", "normal")],
+    [arriving],
+  );
+  expect(board.units.map((u) => [u.rowId, u.taskPriority])).toEqual([["105", null], ["104", "urgent"], ["102", "high"], ["101", "normal"], ["103", null]]);
 });

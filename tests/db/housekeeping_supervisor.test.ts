@@ -106,6 +106,9 @@ it("an attendant works their own and unassigned tasks, not another's; a supervis
     await staff(c, h.housekeeper);
     expect(await refusalOf(c, "select app_public.update_housekeeping_task($1, 'in_progress')", [theirs])).toBe("DNIED ASSIGNED");
     expect(await refusalOf(c, "select app_public.update_housekeeping_task($1, 'done')", [theirs])).toBe("DNIED ASSIGNED");
+    // Nor finish it by marking its unit clean; her own unit she may.
+    expect(await refusalOf(c, "select app_public.set_unit_status($1, 'clean')", [h.unitIds[1]])).toBe("DNIED ASSIGNED");
+    expect((await c.query("select status from app_public.housekeeping_tasks where id = $1", [theirs])).rows[0].status).toBe("open");
     expect(await refusalOf(c, "select app_public.update_housekeeping_task($1, 'in_progress')", [mine])).toBe("ok");
     expect(await refusalOf(c, "select app_public.update_housekeeping_task($1, 'in_progress')", [free])).toBe("ok");
     // The desk cannot take an attendant's task either.
@@ -114,14 +117,17 @@ it("an attendant works their own and unassigned tasks, not another's; a supervis
     await staff(c, supervisor);
     const taken = await c.query("select status, assigned_to from app_public.update_housekeeping_task($1, 'in_progress')", [theirs]);
     expect(taken.rows[0]).toEqual({ status: "in_progress", assigned_to: supervisor });
+    await staff(c, h.housekeeper);
+    expect(await refusalOf(c, "select app_public.set_unit_status($1, 'clean')", [h.unitIds[0]])).toBe("ok");
+    expect((await c.query("select status from app_public.housekeeping_tasks where id = $1", [mine])).rows[0].status).toBe("done");
   }));
 
 it("inspected follows clean, and only a supervisor or a manager inspects; a supervisor sets out of order and do-not-disturb", () =>
   inRollback(db.ownerPool, async (c) => {
-    const h = await createHotel(c, { units: 3 });
+    const h = await createHotel(c, { units: 4 });
     const supervisor = await member(c, h, "sup", "housekeeping_supervisor");
     await c.query("update app_public.units set housekeeping_status = 'dirty' where property_id = $1", [h.propertyId]);
-    const [u0, u1, u2] = h.unitIds as [string, string, string];
+    const [u0, u1, u2, u3] = h.unitIds as [string, string, string, string];
     await staff(c, supervisor);
     expect(await refusalOf(c, "select app_public.set_unit_status($1, 'inspected')", [u0])).toBe("TRANS dirty");
     await staff(c, h.housekeeper);
@@ -146,12 +152,14 @@ it("inspected follows clean, and only a supervisor or a manager inspects; a supe
     await staff(c, supervisor);
     await c.query("select app_public.update_housekeeping_task($1, 'done')", [inspection]);
     expect(await unitStatus(c, u1)).toBe("inspected");
-    // Out of order (with a reason) and do-not-disturb, as housekeeping may.
-    expect(await refusalOf(c, "select app_public.set_unit_status($1, 'out_of_order', 'Broken heater')", [u2])).toBe("ok");
+    // Do-not-disturb and out of order (with a reason; not the guest's unit), as housekeeping may.
     await staff(c, h.frontDesk);
     const today = localDate(h.timeZone, 0);
     const b = await book(c, h.ratePlanId, today, addDays(today, 2));
     await c.query("select app_public.check_in($1, $2, true)", [b.reservation_id, newKey()]);
+    const taken = (await c.query("select unit_id from app_public.reservations where id = $1", [b.reservation_id])).rows[0].unit_id as string;
     await staff(c, supervisor);
     expect(await refusalOf(c, "select app_public.set_do_not_disturb($1, true)", [b.reservation_id])).toBe("ok");
+    expect(await refusalOf(c, "select app_public.set_unit_status($1, 'out_of_order', 'Broken heater')", [[u2, u3].find((u) => u !== taken)])).toBe("ok");
+    expect(await refusalOf(c, "select app_public.set_unit_status($1, 'out_of_order', 'Broken heater')", [taken])).toBe("UNAVL");
   }));

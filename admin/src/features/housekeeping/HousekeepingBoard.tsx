@@ -11,6 +11,11 @@
 // checked in today, until when, leaving, left, arriving with the number of
 // guests; the roles that read reservations see the guests' names too,
 // housekeeping never.
+// Issue 21: housekeeping supervisors, owners and managers assign rooms (a
+// unit's open tasks) to the property's housekeepers, one room ("Assign") or
+// a selection (the cards' checkboxes, "Assign N rooms"), filter the board
+// by attendant, set a task's priority and inspect clean units; whoever has
+// rooms assigned sees "My rooms" first.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Box from "@mui/material/Box";
 import Button from "@mui/material/Button";
@@ -60,10 +65,12 @@ import { useCurrentProperty } from "../../platform/useCurrentProperty.ts";
 import { useToday } from "../../ui/useToday.ts";
 import { useLiveRefresh } from "../../platform/live/useLiveRefresh.ts";
 import { roleAllows } from "../../platform/access.ts";
-import type { BoardUnit, HousekeepingBoard as Board } from "./board.ts";
+import { byPriority, type BoardUnit, type HousekeepingBoard as Board } from "./board.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import type { HousekeepingStatus } from "../../platform/documents.ts";
-import type { HousekeepingTaskKind, HousekeepingTaskNode, HousekeepingTaskStatus, NewTaskKind } from "./documents.ts";
+import {
+  housekeepingPriorities, type HousekeepingPriority, type HousekeepingTaskKind, type HousekeepingTaskNode, type HousekeepingTaskStatus, type NewTaskKind,
+} from "./documents.ts";
 import { PageHeading } from "../../ui/PageHeading.tsx";
 import { StayoverPolicy } from "../property/StayoverPolicy.tsx";
 
@@ -85,6 +92,8 @@ const statusLabels: Record<HousekeepingStatus, string> = {
 };
 
 type UnitFilter = "all" | HousekeepingStatus | "arrivals";
+
+const priorityLabels: Record<HousekeepingPriority, string> = { urgent: "Urgent", high: "High priority", normal: "Normal" };
 
 /** Touch targets: 48 px at least (WCAG 2.5.5's 44, Material's 48); sentence case keeps two buttons on one phone row. */
 const touch = { minHeight: 48, textTransform: "none", fontSize: 16, whiteSpace: "nowrap" } as const;
@@ -136,9 +145,10 @@ function useBoardActions() {
 }
 
 export function HousekeepingBoard() {
-  const { membership } = useCurrentProperty();
+  const { membership, permissions } = useCurrentProperty();
   const dataProvider = useDataProvider<KeeprDataProvider>();
   const day = useToday(membership?.timeZone);
+  const me = permissions?.userId ?? null;
   const propertyId = membership?.propertyId;
   const [tab, setTab] = useState<"units" | "tasks">("units");
   const [filter, setFilter] = useState<UnitFilter>("all");
@@ -171,8 +181,8 @@ export function HousekeepingBoard() {
       </Tabs>
       <StayoverPolicy propertyId={membership.propertyId} />
       {!board && !query.isError && <BoardSkeleton />}
-      {board && tab === "units" && <UnitsTab board={board} filter={filter} onFilter={setFilter} />}
-      {board && tab === "tasks" && <TasksTab board={board} />}
+      {board && tab === "units" && <UnitsTab board={board} filter={filter} onFilter={setFilter} me={me} />}
+      {board && tab === "tasks" && <TasksTab board={board} me={me} />}
     </Box>
   );
 }
@@ -193,7 +203,12 @@ function BoardSkeleton() {
 // Units
 // ---------------------------------------------------------------------------
 
-function UnitsTab({ board, filter, onFilter }: { board: Board; filter: UnitFilter; onFilter: (f: UnitFilter) => void }) {
+function UnitsTab({ board, filter, onFilter, me }: { board: Board; filter: UnitFilter; onFilter: (f: UnitFilter) => void; me: string | null }) {
+  const canAssign = useCanAccess({ resource: "housekeeping", action: "assign_task" }).canAccess ?? false;
+  const staff = useBoardStaff(canAssign);
+  const [attendant, setAttendant] = useState<AttendantFilter>("all");
+  const [selected, setSelected] = useState<string[]>([]);
+  const [assigning, setAssigning] = useState<BoardUnit[] | null>(null);
   const count = (f: UnitFilter) => board.units.filter((u) => matches(u, f)).length;
   const filters: Array<{ value: UnitFilter; label: string }> = [
     { value: "all", label: "All" },
@@ -203,7 +218,26 @@ function UnitsTab({ board, filter, onFilter }: { board: Board; filter: UnitFilte
     { value: "out_of_order", label: "Out of order" },
     { value: "arrivals", label: "Arriving today" },
   ];
-  const shown = board.units.filter((u) => matches(u, filter));
+  const shown = board.units.filter((u) => matches(u, filter) && assignedMatches(u, attendant));
+  // "My rooms": the units with an open task given to the signed-in user, first.
+  const mine = me ? shown.filter((u) => u.tasks.some((t) => isPending(t) && t.assignedTo === me)) : [];
+  const others = shown.filter((u) => !mine.includes(u));
+  const chosen = board.units.filter((u) => selected.includes(u.rowId) && u.tasks.some(isPending));
+  const toggle = (unit: BoardUnit, on: boolean) => setSelected(on ? [...selected, unit.rowId] : selected.filter((id) => id !== unit.rowId));
+  const grid = (units: BoardUnit[]) => (
+    <Grid container spacing={2}>
+      {units.map((unit) => (
+        <Grid key={unit.rowId} size={{ xs: 12, sm: 6, lg: 4 }}>
+          <UnitCard
+            unit={unit}
+            day={board.day}
+            selection={canAssign && unit.tasks.some(isPending) ? { selected: selected.includes(unit.rowId), onChange: (on) => toggle(unit, on) } : null}
+            onAssign={canAssign ? () => setAssigning([unit]) : null}
+          />
+        </Grid>
+      ))}
+    </Grid>
+  );
   return (
     <>
       <Stack direction="row" sx={{ flexWrap: "wrap", gap: 1, mb: 2 }} role="group" aria-label="Show units">
@@ -219,19 +253,78 @@ function UnitsTab({ board, filter, onFilter }: { board: Board; filter: UnitFilte
           />
         ))}
       </Stack>
+      {canAssign && (
+        <Stack direction="row" sx={{ flexWrap: "wrap", gap: 1, mb: 2, alignItems: "center" }}>
+          <TextField select label="Attendant" value={attendant} onChange={(e) => setAttendant(e.target.value)} sx={{ width: { xs: "100%", sm: 260 } }}
+            data-testid="attendant-filter">
+            <MenuItem value="all" sx={touch}>Everyone</MenuItem>
+            <MenuItem value="unassigned" sx={touch}>Not assigned yet</MenuItem>
+            {(staff.data ?? []).map((o) => (
+              <MenuItem key={o.userId} value={o.userId} sx={touch}>
+                {o.name}{o.role !== "housekeeping" ? ` (${humanize(o.role)})` : ""}
+              </MenuItem>
+            ))}
+          </TextField>
+          {chosen.length > 0 && (
+            <>
+              <Button variant="contained" size="large" startIcon={<AssignmentIndIcon />} onClick={() => setAssigning(chosen)} sx={touch} data-action="assign-rooms">
+                Assign {chosen.length} room{chosen.length === 1 ? "" : "s"}
+              </Button>
+              <Button size="large" onClick={() => setSelected([])} sx={touch}>
+                Clear selection
+              </Button>
+            </>
+          )}
+        </Stack>
+      )}
       {shown.length === 0 && (
         <Typography color="text.secondary">{board.units.length === 0 ? "This property has no units." : "No unit matches."}</Typography>
       )}
-      <Grid container spacing={2}>
-        {shown.map((unit) => (
-          <Grid key={unit.rowId} size={{ xs: 12, sm: 6, lg: 4 }}>
-            <UnitCard unit={unit} day={board.day} />
-          </Grid>
-        ))}
-      </Grid>
+      {mine.length > 0 ? (
+        <Stack spacing={1}>
+          <Typography variant="overline" component="h2" data-testid="my-rooms">
+            My rooms ({mine.length})
+          </Typography>
+          {grid(mine)}
+          {others.length > 0 && (
+            <>
+              <Typography variant="overline" component="h2" sx={{ pt: 2 }}>
+                Other rooms ({others.length})
+              </Typography>
+              {grid(others)}
+            </>
+          )}
+        </Stack>
+      ) : (
+        grid(others)
+      )}
+      {assigning && (
+        <AssignDialog
+          title={assigning.length === 1 ? `Assign unit ${assigning[0]!.name}` : `Assign ${assigning.length} rooms`}
+          testId="assign-rooms-dialog"
+          taskIds={assigning.flatMap((u) => u.tasks.filter(isPending).map((t) => t.rowId))}
+          onAssigned={() => setSelected([])}
+          onClose={() => setAssigning(null)}
+        >
+          <Typography variant="body2">
+            {assigning.map((u) => `Unit ${u.name}`).join(", ")}: {pluralTasks(assigning.reduce((n, u) => n + u.tasks.filter(isPending).length, 0))} to do.
+          </Typography>
+        </AssignDialog>
+      )}
     </>
   );
 }
+
+/** The attendant filter: everyone, units with an open task nobody has, or one housekeeper's units. */
+type AttendantFilter = "all" | "unassigned" | string;
+
+function assignedMatches(unit: BoardUnit, attendant: AttendantFilter): boolean {
+  if (attendant === "all") return true;
+  const pending = unit.tasks.filter(isPending);
+  return attendant === "unassigned" ? pending.some((t) => t.assignedTo === null) : pending.some((t) => t.assignedTo === attendant);
+}
+
+const pluralTasks = (n: number) => `${n} task${n === 1 ? "" : "s"}`;
 
 function matches(unit: BoardUnit, filter: UnitFilter): boolean {
   if (filter === "all") return true;
@@ -241,10 +334,23 @@ function matches(unit: BoardUnit, filter: UnitFilter): boolean {
 
 type Dialogs = "out_of_order" | "back_in_service" | null;
 
-function UnitCard({ unit, day }: { unit: BoardUnit; day: string }) {
+function UnitCard({ unit, day, selection, onAssign }: {
+  unit: BoardUnit;
+  day: string;
+  /** A supervisor's checkbox to assign several rooms at once (null: none). */
+  selection: { selected: boolean; onChange: (on: boolean) => void } | null;
+  /** A supervisor's "Assign" of this room's open tasks (null: not theirs to do). */
+  onAssign: (() => void) | null;
+}) {
   const actions = useBoardActions();
   const notify = useNotify();
   const { canAccess } = useCanAccess({ resource: "housekeeping", action: "set_status" });
+  const canInspect = useCanAccess({ resource: "housekeeping", action: "inspect" }).canAccess ?? false;
+  const supervises = useCanAccess({ resource: "housekeeping", action: "assign_task" }).canAccess ?? false;
+  const me = useCurrentProperty().permissions?.userId;
+  // A room whose cleaning is given to someone else is theirs to mark clean (set_unit_status: ASSIGNED), but for supervisors.
+  const someoneElses = supervises ? undefined
+    : unit.tasks.find((t) => isPending(t) && (t.kind === "checkout_clean" || t.kind === "stayover_clean") && t.assignedTo !== null && t.assignedTo !== me);
   const [busy, setBusy] = useState(false);
   const [dialog, setDialog] = useState<Dialogs>(null);
   const [menuAnchor, setMenuAnchor] = useState<HTMLElement | null>(null);
@@ -266,19 +372,25 @@ function UnitCard({ unit, day }: { unit: BoardUnit; day: string }) {
     }
   };
 
-  const primary: ReactNode = !canAccess ? null : status === "dirty" ? (
-    <>
-      <Button variant="contained" size="large" startIcon={<CleaningServicesIcon />} onClick={() => void mark("clean")} disabled={busy} sx={{ ...touch, flex: 1 }}>
-        Mark clean
-      </Button>
-      <Button variant="outlined" size="large" startIcon={<VerifiedIcon />} onClick={() => void mark("inspected")} disabled={busy} sx={{ ...touch, flex: 1 }}>
-        Inspected
-      </Button>
-    </>
-  ) : status === "clean" ? (
-    <Button variant="contained" size="large" startIcon={<VerifiedIcon />} onClick={() => void mark("inspected")} disabled={busy} sx={{ ...touch, flex: 1 }}>
-      Mark inspected
+  // dirty -> clean -> inspected: only a clean unit is inspected, by a supervisor, owner or manager.
+  const primary: ReactNode = !canAccess ? null : someoneElses && (status === "dirty" || status === "clean") ? (
+    <Typography variant="body2" color="text.secondary" sx={{ flex: 1, display: "flex", alignItems: "center", minHeight: 48 }}>
+      {someoneElses.userByAssignedTo?.displayName ?? "Someone else"}&apos;s room
+    </Typography>
+  ) : status === "dirty" ? (
+    <Button variant="contained" size="large" startIcon={<CleaningServicesIcon />} onClick={() => void mark("clean")} disabled={busy} sx={{ ...touch, flex: 1 }}>
+      Mark clean
     </Button>
+  ) : status === "clean" ? (
+    canInspect ? (
+      <Button variant="contained" size="large" startIcon={<VerifiedIcon />} onClick={() => void mark("inspected")} disabled={busy} sx={{ ...touch, flex: 1 }}>
+        Inspect
+      </Button>
+    ) : (
+      <Typography variant="body2" color="text.secondary" sx={{ flex: 1, display: "flex", alignItems: "center", minHeight: 48 }}>
+        Waiting for inspection
+      </Typography>
+    )
   ) : status === "out_of_order" ? (
     <Button variant="contained" size="large" startIcon={<BuildIcon />} onClick={() => setDialog("back_in_service")} disabled={busy} sx={{ ...touch, flex: 1 }}>
       Back in service
@@ -303,7 +415,16 @@ function UnitCard({ unit, day }: { unit: BoardUnit; day: string }) {
     >
       <CardContent sx={{ pb: 1, flex: 1 }}>
         <Stack direction="row" sx={{ alignItems: "center", justifyContent: "space-between", gap: 1 }}>
-          <Box sx={{ minWidth: 0 }}>
+          {selection && (
+            <Checkbox
+              checked={selection.selected}
+              onChange={(e) => selection.onChange(e.target.checked)}
+              slotProps={{ input: { "aria-label": `Select unit ${unit.name}` } }}
+              sx={{ width: 48, height: 48, ml: -1.5 }}
+              data-testid="select-unit"
+            />
+          )}
+          <Box sx={{ minWidth: 0, flex: 1 }}>
             <Typography variant="h6" component="h2" id={headingId} sx={{ lineHeight: 1.2 }}>
               Unit {unit.name}
             </Typography>
@@ -319,8 +440,12 @@ function UnitCard({ unit, day }: { unit: BoardUnit; day: string }) {
           <Typography variant="body2" data-testid="occupancy" data-occupancy={unit.occupancy}>
             <Occupancy unit={unit} />
           </Typography>
-          {(unit.priority || unit.occupant?.doNotDisturb) && (
+          {(unit.priority || unit.occupant?.doNotDisturb || (unit.taskPriority !== null && unit.taskPriority !== "normal")) && (
             <Stack direction="row" sx={{ flexWrap: "wrap", gap: 1 }}>
+              {unit.taskPriority !== null && unit.taskPriority !== "normal" && (
+                <Chip size="small" color={unit.taskPriority === "urgent" ? "error" : "warning"} variant="outlined" label={priorityLabels[unit.taskPriority]}
+                  data-testid="task-priority" />
+              )}
               {unit.priority && (
                 <Chip
                   size="small"
@@ -355,6 +480,12 @@ function UnitCard({ unit, day }: { unit: BoardUnit; day: string }) {
       {canAccess && (
         <CardActions sx={{ px: 2, pb: 2, pt: 0, gap: 1, flexWrap: "wrap" }}>
           {primary}
+          {onAssign && pending.length > 0 && (
+            <Button variant="outlined" size="large" startIcon={<AssignmentIndIcon />} onClick={onAssign} disabled={busy} sx={touch}
+              aria-label={`Assign unit ${unit.name}`} data-action="assign-room">
+              Assign
+            </Button>
+          )}
           <IconButton
             aria-label={`More actions for unit ${unit.name}`}
             onClick={(e) => setMenuAnchor(e.currentTarget)}
@@ -566,9 +697,11 @@ function BackInServiceDialog({ unit, onClose }: { unit: BoardUnit; onClose: () =
 // Tasks
 // ---------------------------------------------------------------------------
 
-function TasksTab({ board }: { board: Board }) {
+function TasksTab({ board, me }: { board: Board; me: string | null }) {
   const unitNames = new Map(board.units.map((u) => [u.rowId, u.name]));
-  const pending = board.tasks.filter(isPending);
+  // Mine first, then the most urgent (each group in the board's order).
+  const isMine = (t: HousekeepingTaskNode) => me !== null && t.assignedTo === me;
+  const pending = [...byPriority(board.tasks.filter(isPending))].sort((a, b) => Number(isMine(b)) - Number(isMine(a)));
   const finished = board.tasks.filter((t) => !isPending(t));
   const create = useCanAccess({ resource: "housekeeping", action: "create_task" });
   const assign = useCanAccess({ resource: "housekeeping", action: "assign_task" });
@@ -611,30 +744,39 @@ function TasksTab({ board }: { board: Board }) {
 }
 
 /**
- * A supervisor ticks several open tasks and gives them to one attendant
+ * A supervisor gives tasks to one of the property's housekeepers
  * (assignHousekeepingTasks, issue 21): all or none; a refusal (a task
  * finished meanwhile, someone no longer on the staff) assigns nothing and
- * is shown in the dialog.
+ * is shown in the dialog. What is given (a room's tasks, a selection of
+ * rooms, ticked tasks) is the caller's: `taskIds`, shown as `children`.
  */
-function AssignSeveralDialog({ tasks, unitNames, onClose }: { tasks: HousekeepingTaskNode[]; unitNames: Map<string, string>; onClose: () => void }) {
+function AssignDialog({ title, testId, taskIds, children, onAssigned, onClose }: {
+  title: string;
+  testId: string;
+  taskIds: string[];
+  children: ReactNode;
+  onAssigned?: () => void;
+  onClose: () => void;
+}) {
   const dataProvider = useDataProvider<KeeprDataProvider>();
   const queryClient = useQueryClient();
   const notify = useNotify();
   const staff = useBoardStaff(true);
-  const [chosen, setChosen] = useState<string[]>([]);
+  const titleId = useId();
   const [assignee, setAssignee] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ShownError | null>(null);
   const options = staff.data ?? [];
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (busy || chosen.length === 0 || assignee === "") return;
+    if (busy || taskIds.length === 0 || assignee === "") return;
     setBusy(true);
     setError(null);
     try {
-      const given = await dataProvider.assignHousekeepingTasks({ taskIds: chosen, assignee });
+      const given = await dataProvider.assignHousekeepingTasks({ taskIds, assignee });
       const who = options.find((o) => o.userId === assignee)?.name ?? "them";
-      notify(`${given.length} task${given.length === 1 ? "" : "s"} given to ${who}.`, { type: "success" });
+      notify(`${pluralTasks(given.length)} given to ${who}.`, { type: "success" });
+      onAssigned?.();
       onClose();
     } catch (caught) {
       setError(shownError(caught));
@@ -644,28 +786,14 @@ function AssignSeveralDialog({ tasks, unitNames, onClose }: { tasks: Housekeepin
     }
   };
   return (
-    <Dialog open onClose={busy ? undefined : onClose} fullWidth maxWidth="xs" data-testid="assign-several-dialog" aria-labelledby="assign-several-title">
+    <Dialog open onClose={busy ? undefined : onClose} fullWidth maxWidth="xs" data-testid={testId} aria-labelledby={titleId}>
       <form onSubmit={(e) => void submit(e)} noValidate>
-        <DialogTitle id="assign-several-title">Give several tasks</DialogTitle>
+        <DialogTitle id={titleId}>{title}</DialogTitle>
         <DialogContent>
           <Stack spacing={2} sx={{ pt: 1 }}>
-            <FormGroup aria-label="Tasks to give">
-              {tasks.map((task) => (
-                <FormControlLabel
-                  key={task.rowId}
-                  sx={touch}
-                  control={
-                    <Checkbox
-                      checked={chosen.includes(task.rowId)}
-                      onChange={(e) => setChosen(e.target.checked ? [...chosen, task.rowId] : chosen.filter((id) => id !== task.rowId))}
-                    />
-                  }
-                  label={`Unit ${unitNames.get(task.unitId) ?? "?"} · ${taskLabels[task.kind]}${task.userByAssignedTo ? ` (now ${task.userByAssignedTo.displayName})` : ""}`}
-                />
-              ))}
-            </FormGroup>
+            {children}
             <TextField select label="Give them to" value={assignee} onChange={(e) => setAssignee(e.target.value)} disabled={staff.isPending} fullWidth
-              data-testid="assign-several-to">
+              data-testid="assign-to" helperText="The property's housekeepers: attendants and housekeeping supervisors.">
               {options.map((o) => (
                 <MenuItem key={o.userId} value={o.userId} sx={touch}>
                   {o.name}{o.role !== "housekeeping" ? ` (${humanize(o.role)})` : ""}
@@ -679,13 +807,37 @@ function AssignSeveralDialog({ tasks, unitNames, onClose }: { tasks: Housekeepin
           <Button onClick={onClose} disabled={busy} size="large" sx={touch}>
             Back
           </Button>
-          <Button type="submit" variant="contained" size="large" disabled={busy || chosen.length === 0 || assignee === ""} sx={touch}
-            startIcon={busy ? <CircularProgress size={18} color="inherit" /> : undefined} data-confirm="assign-several">
-            {chosen.length > 0 ? `Give ${chosen.length} task${chosen.length === 1 ? "" : "s"}` : "Give tasks"}
+          <Button type="submit" variant="contained" size="large" disabled={busy || taskIds.length === 0 || assignee === ""} sx={touch}
+            startIcon={busy ? <CircularProgress size={18} color="inherit" /> : undefined} data-confirm={testId.replace(/-dialog$/, "")}>
+            {taskIds.length > 0 ? `Give ${pluralTasks(taskIds.length)}` : "Give tasks"}
           </Button>
         </DialogActions>
       </form>
     </Dialog>
+  );
+}
+
+/** A supervisor ticks several open tasks and gives them to one housekeeper. */
+function AssignSeveralDialog({ tasks, unitNames, onClose }: { tasks: HousekeepingTaskNode[]; unitNames: Map<string, string>; onClose: () => void }) {
+  const [chosen, setChosen] = useState<string[]>([]);
+  return (
+    <AssignDialog title="Give several tasks" testId="assign-several-dialog" taskIds={chosen} onClose={onClose}>
+      <FormGroup aria-label="Tasks to give">
+        {tasks.map((task) => (
+          <FormControlLabel
+            key={task.rowId}
+            sx={touch}
+            control={
+              <Checkbox
+                checked={chosen.includes(task.rowId)}
+                onChange={(e) => setChosen(e.target.checked ? [...chosen, task.rowId] : chosen.filter((id) => id !== task.rowId))}
+              />
+            }
+            label={`Unit ${unitNames.get(task.unitId) ?? "?"} · ${taskLabels[task.kind]}${task.userByAssignedTo ? ` (now ${task.userByAssignedTo.displayName})` : ""}`}
+          />
+        ))}
+      </FormGroup>
+    </AssignDialog>
   );
 }
 
@@ -781,7 +933,7 @@ function useBoardStaff(enabled: boolean) {
   });
 }
 
-/** A supervisor's choice of who does the task (assign_housekeeping_task): one of the board's staff, or nobody. */
+/** A supervisor's choice of who does the task (assign_housekeeping_task): one of the property's housekeepers, or nobody. */
 function AssignTask({ task, unitName }: { task: HousekeepingTaskNode; unitName: string }) {
   const actions = useBoardActions();
   const notify = useNotify();
@@ -819,6 +971,37 @@ function AssignTask({ task, unitName }: { task: HousekeepingTaskNode; unitName: 
   );
 }
 
+/** A supervisor's priority of a task (setHousekeepingTaskPriority): urgent, high or normal. */
+function TaskPriority({ task, unitName }: { task: HousekeepingTaskNode; unitName: string }) {
+  const dataProvider = useDataProvider<KeeprDataProvider>();
+  const queryClient = useQueryClient();
+  const notify = useNotify();
+  const [busy, setBusy] = useState(false);
+  const change = async (priority: HousekeepingPriority) => {
+    if (busy || priority === task.priority) return;
+    setBusy(true);
+    try {
+      await dataProvider.setHousekeepingTaskPriority({ taskId: task.rowId, priority });
+      notify(`Unit ${unitName}'s ${taskLabels[task.kind].toLowerCase()}: ${priorityLabels[priority].toLowerCase()}.`, { type: "success" });
+    } catch (error) {
+      const shown = shownError(error);
+      notify(`${shown.message} (${shown.code})`, { type: "error" });
+    } finally {
+      setBusy(false);
+      void queryClient.invalidateQueries({ queryKey: [housekeepingQueryKey] });
+    }
+  };
+  return (
+    <TextField select size="small" label="Priority" value={task.priority} disabled={busy}
+      onChange={(e) => void change(e.target.value as HousekeepingPriority)}
+      sx={{ mt: 1.5, width: { xs: "100%", sm: 180 } }} data-testid="task-priority-select">
+      {housekeepingPriorities.map((p) => (
+        <MenuItem key={p} value={p} sx={touch}>{priorityLabels[p]}</MenuItem>
+      ))}
+    </TextField>
+  );
+}
+
 function TaskCard({ task, unitName, day }: { task: HousekeepingTaskNode; unitName: string; day: string }) {
   const actions = useBoardActions();
   const notify = useNotify();
@@ -826,10 +1009,16 @@ function TaskCard({ task, unitName, day }: { task: HousekeepingTaskNode; unitNam
   const update = useCanAccess({ resource: "housekeeping", action: "update_task" });
   const cancel = useCanAccess({ resource: "housekeeping", action: "cancel_task" });
   const assign = useCanAccess({ resource: "housekeeping", action: "assign_task" });
+  const prioritise = useCanAccess({ resource: "housekeeping", action: "set_priority" });
+  const inspect = useCanAccess({ resource: "housekeeping", action: "inspect" });
   const [busy, setBusy] = useState(false);
   const [confirmCancel, setConfirmCancel] = useState(false);
   const pending = isPending(task);
   const mine = task.assignedTo !== null && task.assignedTo === permissions?.userId;
+  // Someone else's task is theirs: only a supervisor takes it over (update_housekeeping_task, ASSIGNED);
+  // an inspection is signed off by a supervisor (INSPECTION).
+  const workable = update.canAccess && (task.assignedTo === null || mine || assign.canAccess === true);
+  const canFinish = task.kind !== "inspection" || inspect.canAccess === true;
 
   const run = async (status: HousekeepingTaskStatus, notes: string | null, done: string) => {
     if (busy) return;
@@ -846,13 +1035,18 @@ function TaskCard({ task, unitName, day }: { task: HousekeepingTaskNode; unitNam
   };
 
   return (
-    <Card variant="outlined" data-testid="task-card" data-unit={unitName} data-kind={task.kind} data-status={task.status} sx={pending ? undefined : { bgcolor: "grey.50" }}>
+    <Card variant="outlined" data-testid="task-card" data-unit={unitName} data-kind={task.kind} data-status={task.status} data-priority={task.priority} sx={pending ? undefined : { bgcolor: "grey.50" }}>
       <CardContent sx={{ pb: pending ? 1 : 2 }}>
         <Stack direction="row" sx={{ alignItems: "center", justifyContent: "space-between", gap: 1, flexWrap: "wrap" }}>
           <Typography variant="subtitle1" component="h3" sx={{ fontWeight: 600 }}>
             Unit {unitName} · {taskLabels[task.kind]}
           </Typography>
-          <Chip size="small" label={humanize(task.status)} color={taskStatusColours[task.status]} variant={pending ? "filled" : "outlined"} />
+          <Stack direction="row" sx={{ gap: 1 }}>
+            {pending && task.priority !== "normal" && (
+              <Chip size="small" label={priorityLabels[task.priority]} color={task.priority === "urgent" ? "error" : "warning"} variant="outlined" data-testid="task-priority" />
+            )}
+            <Chip size="small" label={humanize(task.status)} color={taskStatusColours[task.status]} variant={pending ? "filled" : "outlined"} />
+          </Stack>
         </Stack>
         <Typography variant="body2" color="text.secondary">
           {task.dueDate < day ? <Box component="span" sx={{ color: "error.main", fontWeight: 600 }}>Due {formatDate(task.dueDate)}</Box> : "Due today"}
@@ -864,9 +1058,14 @@ function TaskCard({ task, unitName, day }: { task: HousekeepingTaskNode; unitNam
             {task.notes}
           </Typography>
         )}
-        {pending && assign.canAccess && <AssignTask task={task} unitName={unitName} />}
+        {pending && (assign.canAccess || prioritise.canAccess) && (
+          <Stack direction="row" sx={{ flexWrap: "wrap", columnGap: 1.5 }}>
+            {assign.canAccess && <AssignTask task={task} unitName={unitName} />}
+            {prioritise.canAccess && <TaskPriority task={task} unitName={unitName} />}
+          </Stack>
+        )}
       </CardContent>
-      {pending && update.canAccess && (
+      {pending && workable && (
         <CardActions sx={{ px: 2, pb: 2, pt: 0, gap: 1, flexWrap: "wrap" }}>
           {task.status === "open" && (
             <Button variant="outlined" size="large" startIcon={<PlayArrowIcon />} disabled={busy} sx={{ ...touch, flex: 1 }}
@@ -874,10 +1073,12 @@ function TaskCard({ task, unitName, day }: { task: HousekeepingTaskNode; unitNam
               Start
             </Button>
           )}
-          <Button variant="contained" size="large" startIcon={<DoneAllIcon />} disabled={busy} sx={{ ...touch, flex: 1 }}
-            onClick={() => void run("done", null, `Unit ${unitName}: ${taskLabels[task.kind].toLowerCase()} done.`)}>
-            Done
-          </Button>
+          {canFinish && (
+            <Button variant="contained" size="large" startIcon={<DoneAllIcon />} disabled={busy} sx={{ ...touch, flex: 1 }}
+              onClick={() => void run("done", null, `Unit ${unitName}: ${taskLabels[task.kind].toLowerCase()} done.`)}>
+              Done
+            </Button>
+          )}
           {cancel.canAccess && (
             <Button color="inherit" size="large" disabled={busy} sx={touch} onClick={() => setConfirmCancel(true)}>
               Cancel task

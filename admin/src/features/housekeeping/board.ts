@@ -5,7 +5,7 @@
 // today and who arrives. Plain data, no DOM or React: tested by
 // tests/api/admin_operations_documents.test.ts.
 import type { IsoDate, Timestamp, Uuid } from "../../platform/documents.ts";
-import type { BoardStayNode, BoardUnitNode, HousekeepingTaskNode } from "./documents.ts";
+import type { BoardStayNode, BoardUnitNode, HousekeepingPriority, HousekeepingTaskNode } from "./documents.ts";
 
 /**
  * A stay on the board (housekeepingStays): unit, dates, state and party,
@@ -71,6 +71,15 @@ export interface BoardUnit extends BoardUnitNode {
   priority: boolean;
   /** A priority unit whose guest checks in early: the expected time ("11:00"), else null. */
   earlyCheckIn: string | null;
+  /** The highest priority a supervisor gave one of its open tasks (issue 21), or null when it has none open. */
+  taskPriority: HousekeepingPriority | null;
+}
+
+const priorityRank: Record<HousekeepingPriority, number> = { urgent: 0, high: 1, normal: 2 };
+
+/** Tasks in the order to do them: urgent, high, normal (stable: otherwise as given). */
+export function byPriority<T extends { priority: HousekeepingPriority }>(tasks: readonly T[]): T[] {
+  return [...tasks].sort((a, b) => priorityRank[a.priority] - priorityRank[b.priority]);
 }
 
 /** What the roles that read reservations learn of a stay of the day (frontDeskDay). */
@@ -90,8 +99,9 @@ export interface HousekeepingBoard {
  * the guests' names by reservation, for the roles that
  * may read them (empty for housekeeping). Units a guest arrives in today
  * that are still dirty come first (priority): those whose guest checks in
- * early first, earliest expected first; then the rest, each in the units'
- * order.
+ * early first, earliest expected first; then the rest, those with an
+ * urgent, then a high task first (a supervisor's priority), each in the
+ * units' order.
  */
 export function assembleBoard(
   day: IsoDate,
@@ -140,8 +150,11 @@ export function assembleBoard(
         tasks: unitTasks,
         priority: coming !== undefined && unit.housekeepingStatus === "dirty",
         earlyCheckIn: coming !== undefined && unit.housekeepingStatus === "dirty" && coming.earlyCheckIn ? (coming.expectedArrivalTime?.slice(0, 5) ?? null) : null,
+        taskPriority: byPriority(unitTasks.filter((t) => t.status === "open" || t.status === "in_progress"))[0]?.priority ?? null,
       };
     });
   const early = board.filter((u) => u.earlyCheckIn !== null).sort((a, b) => a.earlyCheckIn!.localeCompare(b.earlyCheckIn!));
-  return { day, units: [...early, ...board.filter((u) => u.priority && u.earlyCheckIn === null), ...board.filter((u) => !u.priority)], tasks };
+  // Then the other arrivals in dirty units; then the rest, those with an urgent or a high task first.
+  const rest = board.filter((u) => !u.priority).sort((a, b) => priorityRank[a.taskPriority ?? "normal"] - priorityRank[b.taskPriority ?? "normal"]);
+  return { day, units: [...early, ...board.filter((u) => u.priority && u.earlyCheckIn === null), ...rest], tasks };
 }

@@ -2,7 +2,7 @@
 // in which unit, and its actions. Written by hand against
 // server/schema.graphql like the other documents, and checked against it by
 // tests/api/admin_operations_documents.test.ts. No DOM or React here.
-import { operation, type HousekeepingStatus, type IsoDate, type ReservationStatus, type Timestamp, type Uuid } from "../../platform/documents.ts";
+import { operation, type HousekeepingStatus, type IsoDate, type ReservationStatus, type StaffRole, type Timestamp, type Uuid } from "../../platform/documents.ts";
 
 // ---------------------------------------------------------------------------
 // Housekeeping
@@ -11,6 +11,9 @@ import { operation, type HousekeepingStatus, type IsoDate, type ReservationStatu
 export const housekeepingTaskKinds = ["checkout_clean", "stayover_clean", "inspection", "maintenance"] as const;
 export type HousekeepingTaskKind = (typeof housekeepingTaskKinds)[number];
 export type HousekeepingTaskStatus = "open" | "in_progress" | "done" | "cancelled";
+/** How soon a task must be done (issue 21): set by housekeeping supervisors, owners and managers. */
+export const housekeepingPriorities = ["urgent", "high", "normal"] as const;
+export type HousekeepingPriority = (typeof housekeepingPriorities)[number];
 
 export interface BoardUnitNode {
   rowId: Uuid;
@@ -33,6 +36,7 @@ export interface HousekeepingTaskNode {
   kind: HousekeepingTaskKind;
   dueDate: IsoDate;
   status: HousekeepingTaskStatus;
+  priority: HousekeepingPriority;
   notes: string | null;
   reservationId: Uuid | null;
   assignedTo: Uuid | null;
@@ -74,7 +78,7 @@ export interface BoardGuestNode {
 }
 
 const taskFields = `
-  rowId unitId kind dueDate status notes reservationId assignedTo completedAt createdAt
+  rowId unitId kind dueDate status priority notes reservationId assignedTo completedAt createdAt
   userByAssignedTo { rowId displayName }
   userByCompletedBy { rowId displayName }`;
 
@@ -134,7 +138,7 @@ export const updateHousekeepingTask = operation<
   }`,
 );
 
-/** A supervisor (owner or manager) gives a task to one of the board's staff, or takes it back (null). */
+/** A supervisor (housekeeping supervisor, owner or manager) gives a task to one of the property's housekeepers, or takes it back (null). */
 export const assignHousekeepingTask = operation<
   { assignHousekeepingTask: { result: HousekeepingTaskNode | null } | null },
   { taskId: Uuid; assignee: Uuid | null }
@@ -145,7 +149,7 @@ export const assignHousekeepingTask = operation<
   }`,
 );
 
-/** A supervisor gives several tasks to one of the board's staff at once (or takes them back: null), all or none (issue 21). */
+/** A supervisor gives several tasks to one of the property's housekeepers at once (or takes them back: null), all or none (issue 21). */
 export const assignHousekeepingTasks = operation<
   { assignHousekeepingTasks: { result: Array<HousekeepingTaskNode | null> | null } | null },
   { taskIds: Uuid[]; assignee: Uuid | null }
@@ -156,10 +160,10 @@ export const assignHousekeepingTasks = operation<
   }`,
 );
 
-/** Who a task can go to: the property's staff of the board (housekeeping, front desk, managers), read by a supervisor. */
+/** The property's staff, read by a supervisor; tasks go to its housekeepers (attendants and housekeeping supervisors). */
 export interface BoardStaffNode {
   userId: Uuid;
-  role: "owner" | "manager" | "front_desk" | "housekeeping" | "accountant";
+  role: StaffRole;
   userByUserId: { displayName: string } | null;
 }
 
@@ -167,6 +171,17 @@ export const boardStaff = operation<{ allPropertyMemberships: { nodes: Array<Boa
   "HousekeepingBoardStaff",
   `query HousekeepingBoardStaff($propertyId: UUID!) {
     allPropertyMemberships(condition: {propertyId: $propertyId}) { nodes { userId role userByUserId { displayName } } }
+  }`,
+);
+
+/** A supervisor sets a task's priority (normal, high, urgent; issue 21). */
+export const setHousekeepingTaskPriority = operation<
+  { setHousekeepingTaskPriority: { result: HousekeepingTaskNode | null } | null },
+  { taskId: Uuid; priority: HousekeepingPriority }
+>(
+  "SetHousekeepingTaskPriority",
+  `mutation SetHousekeepingTaskPriority($taskId: UUID!, $priority: HousekeepingPriority!) {
+    setHousekeepingTaskPriority(input: {taskId: $taskId, priority: $priority}) { result { ${taskFields} } }
   }`,
 );
 
@@ -184,4 +199,4 @@ export const createHousekeepingTask = operation<
 );
 
 /** The documents above, for the schema test. */
-export const housekeepingDocuments = [housekeepingBoard, setUnitStatus, updateHousekeepingTask, createHousekeepingTask, assignHousekeepingTask, assignHousekeepingTasks, boardStaff] as const;
+export const housekeepingDocuments = [housekeepingBoard, setUnitStatus, updateHousekeepingTask, createHousekeepingTask, assignHousekeepingTask, assignHousekeepingTasks, setHousekeepingTaskPriority, boardStaff] as const;
