@@ -8,7 +8,8 @@
 // - an attendant on a phone sees "My rooms" first, no "Inspect" (a clean
 //   unit is "Waiting for inspection"), no "Mark clean" on another
 //   attendant's room and no Start or Done on her task; the API refuses her
-//   taking it (ACCESS_DENIED, reason ASSIGNED).
+//   taking it (ACCESS_DENIED, reason ASSIGNED); a room the supervisor gives
+//   her through the API joins "My rooms" by itself (realtime).
 // Axe clean on every screen; nothing scrolls sideways; screenshots
 // docs/screenshots/admin-housekeeping-supervisor-*.png.
 import { mkdirSync } from "node:fs";
@@ -211,6 +212,15 @@ describe("an attendant", () => {
       { t: anasTask }, { token: await tokenOf(hotel.housekeeper) });
     expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: "ACCESS_DENIED", reason: "ASSIGNED" });
     expect((await tasks()).find((t) => t.unit === "102")!.assigned_to).toBe(ana);
+
+    // The supervisor gives her 103 as well (through the API): her board says so by itself (realtime).
+    await page.getByRole("tab", { name: /^Units/ }).click();
+    await expect(page.getByTestId("my-rooms").textContent()).resolves.toBe("My rooms (1)");
+    const given = await server.graphql(`mutation($t: [UUID]!, $a: UUID) { assignHousekeepingTasks(input: {taskIds: $t, assignee: $a}) { result { rowId } } }`,
+      { t: [(await tasks()).find((t) => t.unit === "103")!.id], a: hotel.housekeeper }, { token: await tokenOf(supervisor) });
+    expect(given.body.errors).toBeUndefined();
+    await waitUntil(async () => (await page.getByTestId("my-rooms").textContent()) === "My rooms (2)", "103 among her rooms, live");
+    await page.locator('[data-testid="unit-card"][data-unit="103"]').getByRole("button", { name: "Mark clean" }).waitFor();
     expect(errors).toEqual([]);
   });
 });
