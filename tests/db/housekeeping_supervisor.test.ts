@@ -49,6 +49,12 @@ it("a manager invites a supervisor, who reads the whole board and the day's stay
     expect((await c.query("select full_name, email from app_public.guests")).rows).toEqual([]);
     expect((await c.query("select * from app_public.front_desk_day($1)", [h.propertyId])).rows).toEqual([]);
     expect((await c.query("select id from app_public.journal_entries")).rows).toEqual([]);
+    // Not a manager: invites nobody and cannot promote themself.
+    expect(await refusalOf(c, "insert into app_public.property_memberships (property_id, user_id, role) values ($1, $2, 'housekeeping')",
+      [h.propertyId, supervisorId])).toBe("42501");
+    expect((await c.query("update app_public.property_memberships set role = 'manager' where user_id = $1 returning id", [supervisorId])).rowCount).toBe(0);
+    await c.query("reset role");
+    expect((await c.query("select role from app_public.property_memberships where user_id = $1", [supervisorId])).rows).toEqual([{ role: "housekeeping_supervisor" }]);
   }));
 
 it("a supervisor gives tasks to the property's housekeepers only, sets their priority; attendants and the desk may not", () =>
