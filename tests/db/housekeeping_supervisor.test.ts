@@ -4,20 +4,22 @@
 // inspected (dirty -> clean -> inspected, inspected only by a supervisor or
 // a manager); attendants keep to their own tasks.
 import type pg from "pg";
-import { fileDatabase, inRollback, refusalOf, staff } from "../helpers/db.ts";
+import { actAs, fileDatabase, inRollback, refusalOf, sqlstateOf, staff } from "../helpers/db.ts";
 import { addDays, book, createHotel, localDate, newKey, type Hotel } from "../helpers/booking.ts";
 
 const db = fileDatabase();
 
 /** A user with a staff role at the hotel (as the owner, before acting as anyone). */
-async function member(c: pg.PoolClient, h: Pick<Hotel, "propertyId">, name: string, role: string): Promise<string> {
+type Queryable = Pick<pg.ClientBase, "query">;
+
+async function member(c: Queryable, h: Pick<Hotel, "propertyId">, name: string, role: string): Promise<string> {
   const id = (await c.query<{ id: string }>("insert into app_public.users (email, display_name) values ($1, $2) returning id",
     [`${name}-${crypto.randomUUID()}@test.example`, name])).rows[0]!.id;
   await c.query("insert into app_public.property_memberships (property_id, user_id, role) values ($1, $2, $3)", [h.propertyId, id, role]);
   return id;
 }
 
-async function task(c: pg.PoolClient, h: Hotel, unit: number, kind = "checkout_clean"): Promise<string> {
+async function task(c: Queryable, h: Hotel, unit: number, kind = "checkout_clean"): Promise<string> {
   return (await c.query<{ id: string }>(
     "insert into app_public.housekeeping_tasks (property_id, unit_id, kind, due_date) values ($1, $2, $3, $4) returning id",
     [h.propertyId, h.unitIds[unit], kind, localDate(h.timeZone, 0)],
@@ -169,3 +171,58 @@ it("inspected follows clean, and only a supervisor or a manager inspects; a supe
     expect(await refusalOf(c, "select app_public.set_unit_status($1, 'out_of_order', 'Broken heater')", [[u2, u3].find((u) => u !== taken)])).toBe("ok");
     expect(await refusalOf(c, "select app_public.set_unit_status($1, 'out_of_order', 'Broken heater')", [taken])).toBe("UNAVL");
   }));
+
+describe("at the same time", () => {
+  it("two supervisors giving overlapping rooms in opposite orders never deadlock, the later wins; an attendant starting a task given away meanwhile is refused", async () => {
+    const h = await createHotel(db.ownerPool, { units: 4 });
+    const one = await member(db.ownerPool, h, "sup-a", "housekeeping_supervisor");
+    const two = await member(db.ownerPool, h, "sup-b", "housekeeping_supervisor");
+    const ana = await member(db.ownerPool, h, "ana", "housekeeping");
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push(await task(db.ownerPool, h, i));
+    const a = await db.ownerPool.connect();
+    const b = await db.ownerPool.connect();
+    const waiting = async () => {
+      for (let i = 0; i < 200; i++) {
+        const { rows } = await db.ownerPool.query("select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'");
+        if (rows[0].n > 0) return;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      throw new Error("the second transaction never waited");
+    };
+    try {
+      await a.query("begin");
+      await actAs(a, { role: "keepr_staff", userId: one });
+      await a.query("select app_public.assign_housekeeping_tasks($1, $2)", [ids.slice(0, 3), h.housekeeper]);
+      await b.query("begin");
+      await actAs(b, { role: "keepr_staff", userId: two });
+      const second = sqlstateOf(b, "select app_public.assign_housekeeping_tasks($1, $2)", [[ids[3], ids[2], ids[1]], ana]);
+      await waiting();
+      await a.query("commit");
+      expect(await second).toBeNull();
+      await b.query("commit");
+      const { rows } = await db.ownerPool.query("select id, assigned_to from app_public.housekeeping_tasks where id = any ($1)", [ids]);
+      const to = new Map(rows.map((r) => [r.id as string, r.assigned_to as string]));
+      expect(ids.map((id) => to.get(id))).toEqual([h.housekeeper, ana, ana, ana]);
+
+      // The supervisor gives Ana's task 1 to Hugo while Ana starts it: she waits, then is refused (it is his now).
+      await a.query("begin");
+      await actAs(a, { role: "keepr_staff", userId: one });
+      await a.query("select app_public.assign_housekeeping_task($1, $2)", [ids[1], h.housekeeper]);
+      await b.query("begin");
+      await actAs(b, { role: "keepr_staff", userId: ana });
+      const start = refusalOf(b, "select app_public.update_housekeeping_task($1, 'in_progress')", [ids[1]]);
+      await waiting();
+      await a.query("commit");
+      expect(await start).toBe("DNIED ASSIGNED");
+      await b.query("commit");
+      expect((await db.ownerPool.query("select status, assigned_to from app_public.housekeeping_tasks where id = $1", [ids[1]])).rows[0])
+        .toEqual({ status: "open", assigned_to: h.housekeeper });
+    } finally {
+      await a.query("rollback").catch(() => undefined);
+      await b.query("rollback").catch(() => undefined);
+      a.release();
+      b.release();
+    }
+  });
+});
