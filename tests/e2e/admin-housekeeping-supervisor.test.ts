@@ -5,7 +5,7 @@
 //   more to another at once (the cards' checkboxes, "Assign 2 rooms"),
 //   filters the board by attendant, makes a task urgent and inspects the
 //   clean unit (desktop), and has the same on a 390 px phone;
-// - an attendant on a phone sees "My rooms" first, no "Inspect" (a clean
+// - an attendant on a phone (and a desktop) sees "My rooms" first, no "Inspect" (a clean
 //   unit is "Waiting for inspection"), no "Mark clean" on another
 //   attendant's room and no Start or Done on her task; the API refuses her
 //   taking it (ACCESS_DENIED, reason ASSIGNED); a room the supervisor gives
@@ -221,6 +221,19 @@ describe("an attendant", () => {
     expect(given.body.errors).toBeUndefined();
     await waitUntil(async () => (await page.getByTestId("my-rooms").textContent()) === "My rooms (2)", "103 among her rooms, live");
     await page.locator('[data-testid="unit-card"][data-unit="103"]').getByRole("button", { name: "Mark clean" }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it("has My rooms first on a desktop too, and another attendant's room without Mark clean", async () => {
+    const { page, errors } = await signIn(hotel.housekeeper, "desktop");
+    await page.getByTestId("housekeeping-ready").waitFor();
+    await expect(page.getByTestId("my-rooms").textContent()).resolves.toBe("My rooms (2)");
+    const first = await Promise.all((await page.getByTestId("unit-card").all()).slice(0, 2).map((c) => c.getAttribute("data-unit")));
+    expect(first.sort()).toEqual(["101", "103"]);
+    await page.locator('[data-testid="unit-card"][data-unit="102"]').getByText("Ana Attendant's room").waitFor();
+    await expectAccessible(page, "attendant's desktop board");
+    expect(await sidewaysOverflow(page)).toBe(0);
+    await shot(page, "attendant-desktop");
     expect(errors).toEqual([]);
   });
 });
