@@ -8275,13 +8275,14 @@ begin
     update app_public.units u
        set housekeeping_status = case v_task.kind when 'inspection' then 'inspected' else 'clean' end::app_public.housekeeping_status
      where u.property_id = v_task.property_id and u.id = v_task.unit_id
-       and (u.housekeeping_status <> 'out_of_order' or v_task.kind = 'maintenance');
+       and (u.housekeeping_status <> 'out_of_order' or v_task.kind = 'maintenance')
+       and (v_task.kind <> 'inspection' or u.housekeeping_status = 'clean');
   end if;
   return v_task;
 end;
 $function$;
 grant execute on function app_public.update_housekeeping_task(task_id uuid, status app_public.housekeeping_task_status, notes text) to keepr_staff;
-comment on function app_public.update_housekeeping_task(task_id uuid, status app_public.housekeeping_task_status, notes text) is 'Takes (in_progress), finishes (done: the unit becomes clean, or inspected) or cancels (managers) a housekeeping task. A task assigned to someone else, and finishing an inspection, are for housekeeping supervisors, owners and managers. Errors: NOT_FOUND, ACCESS_DENIED (reason ASSIGNED, INSPECTION), INVALID_TRANSITION, INVALID_INPUT.';
+comment on function app_public.update_housekeeping_task(task_id uuid, status app_public.housekeeping_task_status, notes text) is 'Takes (in_progress), finishes (done: the unit becomes clean, or a clean one inspected) or cancels (managers) a housekeeping task. A task assigned to someone else, and finishing an inspection, are for housekeeping supervisors, owners and managers. Errors: NOT_FOUND, ACCESS_DENIED (reason ASSIGNED, INSPECTION), INVALID_TRANSITION, INVALID_INPUT.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.update_property_content(property_id uuid, expected_updated_at timestamp with time zone, description text, photo_urls text[], amenities text[], check_in_time time without time zone, check_out_time time without time zone, contact_email text, contact_phone text, arrival_instructions text, language text)

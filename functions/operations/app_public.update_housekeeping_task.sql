@@ -5,8 +5,10 @@
 -- housekeeping supervisors (group housekeeping_supervisors: owner,
 -- manager, housekeeping supervisor) may take it over, finish it or note on
 -- it (ACCESS_DENIED, reason ASSIGNED, for an attendant or the front desk);
--- and finishing an inspection (which makes the unit inspected) is theirs
--- too (ACCESS_DENIED, reason INSPECTION).
+-- and finishing an inspection is theirs too (ACCESS_DENIED, reason
+-- INSPECTION). As setUnitStatus, it makes a clean unit inspected (dirty ->
+-- clean -> inspected); a unit that is not clean keeps its status (the
+-- inspection found it so).
 create or replace function app_public.update_housekeeping_task(
   task_id uuid,
   status app_public.housekeeping_task_status,
@@ -46,10 +48,11 @@ begin
     update app_public.units u
        set housekeeping_status = case v_task.kind when 'inspection' then 'inspected' else 'clean' end::app_public.housekeeping_status
      where u.property_id = v_task.property_id and u.id = v_task.unit_id
-       and (u.housekeeping_status <> 'out_of_order' or v_task.kind = 'maintenance');
+       and (u.housekeeping_status <> 'out_of_order' or v_task.kind = 'maintenance')
+       and (v_task.kind <> 'inspection' or u.housekeeping_status = 'clean');
   end if;
   return v_task;
 end;
 $$;
 comment on function app_public.update_housekeeping_task(uuid, app_public.housekeeping_task_status, text) is
-  E'Takes (in_progress), finishes (done: the unit becomes clean, or inspected) or cancels (managers) a housekeeping task. A task assigned to someone else, and finishing an inspection, are for housekeeping supervisors, owners and managers. Errors: NOT_FOUND, ACCESS_DENIED (reason ASSIGNED, INSPECTION), INVALID_TRANSITION, INVALID_INPUT.';
+  E'Takes (in_progress), finishes (done: the unit becomes clean, or a clean one inspected) or cancels (managers) a housekeeping task. A task assigned to someone else, and finishing an inspection, are for housekeeping supervisors, owners and managers. Errors: NOT_FOUND, ACCESS_DENIED (reason ASSIGNED, INSPECTION), INVALID_TRANSITION, INVALID_INPUT.';

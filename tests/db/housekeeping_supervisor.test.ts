@@ -160,6 +160,12 @@ it("inspected follows clean, and only a supervisor or a manager inspects; a supe
     await staff(c, supervisor);
     await c.query("select app_public.update_housekeeping_task($1, 'done')", [inspection]);
     expect(await unitStatus(c, u1)).toBe("inspected");
+    // An inspection of a unit that is not clean is done, and the unit keeps its status (no skipping clean).
+    await c.query("reset role");
+    const early = await task(c, h, 3, "inspection");
+    await staff(c, supervisor);
+    await c.query("select app_public.update_housekeeping_task($1, 'done')", [early]);
+    expect(await unitStatus(c, u3)).toBe("dirty");
     // Do-not-disturb and out of order (with a reason; not the guest's unit), as housekeeping may.
     await staff(c, h.frontDesk);
     const today = localDate(h.timeZone, 0);
