@@ -16,8 +16,10 @@ begin
   if not found then
     raise exception using errcode = 'NTFND', message = 'No such booking group, or you cannot see it.';
   end if;
-  if not (v_group.id = app_hidden.current_booking_group_id()
-          or (v_group.user_id is not null and v_group.user_id = app_hidden.current_user_id())) then
+  -- (coalesce: without a group token or a signed-in user the test is null,
+  -- and a null must not skip the staff check)
+  if not coalesce(v_group.id = app_hidden.current_booking_group_id()
+                  or (v_group.user_id is not null and v_group.user_id = app_hidden.current_user_id()), false) then
     perform app_private.require_staff(v_group.property_id, roles, what);
   end if;
   perform 1 from app_public.reservations r

@@ -389,7 +389,7 @@ export const functions = {
   // Group and multi-room bookings (issues 21 and 22).
   "app_public.quote_group(app_public.group_room[],date,date)": { execute: api, call: { anyone: true } },
   "app_public.create_group_hold(text,text,text,integer)": { execute: api, call: { anyone: true } },
-  "app_public.confirm_group(uuid,text,text,text,text,text,text)": {
+  "app_public.confirm_group(uuid,text,text,text,text,text,text,text[])": {
     about: "only whoever made the group hold confirms it",
     execute: api,
     call: { guard: "front_office", own: true, refusal: "NTFND" },
@@ -397,6 +397,9 @@ export const functions = {
   },
   "app_public.cancel_group(uuid,text,text)": { about: "own: the signed-in guest who made the group, or the group's token; a room's booking token is refused (NOT_FOUND)", execute: api, call: { guard: "front_office", own: true } },
   "app_public.set_room_guest_name(uuid,text)": { about: "the rooming list", execute: api, call: { guard: "front_office", own: true } },
+  "app_public.quote_group_change(uuid,date,date)": { about: "prices a group's change of dates; own: the signed-in guest who made the group, or the group's token", execute: api, call: { guard: "front_office", own: true } },
+  "app_public.change_group_dates(uuid,text,date,date)": { about: "every room of the group moved, or none; own as for cancel_group", execute: api, call: { guard: "front_office", own: true } },
+  "app_public.add_group_room(uuid,text,uuid,integer,integer,text)": { about: "one more room for a confirmed group's dates; own as for cancel_group", execute: api, call: { guard: "front_office", own: true } },
   "app_public.room_combinations(uuid,date,date,integer,integer,integer,integer)": { execute: api, call: { anyone: true } },
   "app_public.quote_change(uuid,date,date,integer,integer)": { execute: api, call: { guard: "front_office", own: true, refusal: "NTFND" } },
   "app_public.modify_reservation(uuid,text,date,date,integer,integer,uuid,uuid)": { execute: api, call: { guard: "front_office", own: true } },

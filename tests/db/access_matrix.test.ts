@@ -502,7 +502,7 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
     }),
   },
   "app_public.create_group_hold(text,text,text,integer)": { call: (a) => ({ sql: "select * from app_public.create_group_hold($1, $2)", params: [a.groups.quoteToken, newKey()] }) },
-  "app_public.confirm_group(uuid,text,text,text,text,text,text)": {
+  "app_public.confirm_group(uuid,text,text,text,text,text,text,text[])": {
     // Nobody's group but the front desk's and the token's: the anonymous hold, without its token.
     call: (a) => ({ sql: "select reservation_id from app_public.confirm_group($1, $2, 'Some One', 'some.one@example.com')", params: [a.groups.anonHeld, newKey()], owner: null }),
     variants: {
@@ -521,6 +521,29 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
   },
   "app_public.set_room_guest_name(uuid,text)": {
     call: (a, t) => ({ sql: "select id from app_public.set_room_guest_name($1, 'Room Guest')", params: [reservationOf(a, t)], owner: own(t) }),
+  },
+  // The signed-in guest's confirmed group (nights 70 to 71), moved a night later or given a room: the guest's own
+  // whatever the target (a room's booking token is refused).
+  "app_public.quote_group_change(uuid,date,date)": {
+    call: (a) => ({
+      sql: "select difference from app_public.quote_group_change($1, $2::date, $3::date)",
+      params: [a.groups.guest, addDays(a.today, 71), addDays(a.today, 72)],
+      owner: "guest",
+    }),
+  },
+  "app_public.change_group_dates(uuid,text,date,date)": {
+    call: (a) => ({
+      sql: "select reservation_id from app_public.change_group_dates($1, $2, $3::date, $4::date)",
+      params: [a.groups.guest, newKey(), addDays(a.today, 71), addDays(a.today, 72)],
+      owner: "guest",
+    }),
+  },
+  "app_public.add_group_room(uuid,text,uuid,integer,integer,text)": {
+    call: (a) => ({
+      sql: "select reservation_id from app_public.add_group_room($1, $2, $3, 1)",
+      params: [a.groups.guest, newKey(), a.ratePlanId],
+      owner: "guest",
+    }),
   },
   "app_public.room_combinations(uuid,date,date,integer,integer,integer,integer)": {
     call: (a) => ({ sql: "select rank from app_public.room_combinations($1, $2::date, $3::date, 5, 1)", params: [a.propertyId, addDays(a.today, 5), addDays(a.today, 6)] }),

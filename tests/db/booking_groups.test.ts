@@ -536,3 +536,329 @@ describe("room combinations", () => {
       expect(rows).toEqual([]);
     }));
 });
+
+describe("the rooming list at confirmation", () => {
+  it("confirmGroup writes the guests' names in its own transaction, before the rooms are confirmed; an empty name keeps the hold's", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithSuites(c);
+      const { held } = await threeRoomGroup(c, h);
+      await asToken(c, {});
+      const booked = (await c.query(
+        "select status from app_public.confirm_group($1, $2, 'Ada Lovelace', 'ada@example.com', hold_token => $3, guest_names => $4)",
+        [held.booking_group_id, newKey(), held.hold_token, ["  Ann Jones ", "", "Cleo Smith"]],
+      )).rows;
+      expect(booked.map((b) => b.status)).toEqual(["confirmed", "confirmed", "confirmed"]);
+      expect((await rooms(c, held.booking_group_id)).map((r) => r.guest_name)).toEqual(["Ann Jones", "Bob Smith", "Cleo Smith"]);
+      // Each name was written before its room was confirmed: in the audit trail, the last name a room had up to
+      // the row that confirmed it is the rooming list's.
+      const events = (await c.query(
+        `select e.reservation_id, e.new_values ->> 'guest_name' as guest_name, e.new_values ? 'guest_name' as named, e.new_values ->> 'status' as status
+           from audit.events e
+          where e.table_name = 'reservations' and e.reservation_id = any($1) and e.operation = 'UPDATE'
+          order by e.id`,
+        [held.reservation_ids],
+      )).rows;
+      const nameAtConfirm = held.reservation_ids.map((id) => {
+        let name: string | null = null;
+        for (const e of events.filter((x) => x.reservation_id === id)) {
+          if (e.named) name = e.guest_name;
+          if (e.status === "confirmed") return name;
+        }
+        return "never confirmed";
+      });
+      expect(nameAtConfirm).toEqual(["Ann Jones", "Bob Smith", "Cleo Smith"]);
+    }));
+
+  it("more names than rooms, or a name over 200 characters, is INVALID_INPUT and nothing is confirmed", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithSuites(c);
+      const { held } = await threeRoomGroup(c, h);
+      await asToken(c, {});
+      const sql = "select * from app_public.confirm_group($1, $2, 'Ada', 'ada@example.com', hold_token => $3, guest_names => $4)";
+      expect(await sqlstateOf(c, sql, [held.booking_group_id, newKey(), held.hold_token, ["a", "b", "c", "d"]])).toBe("INVLD");
+      const e = await errorOf(c, sql, [held.booking_group_id, newKey(), held.hold_token, [null, "x".repeat(201)]]);
+      expect(e).toEqual({ code: "INVLD", message: "Room 2: a guest's name has at most 200 characters." });
+      expect((await rooms(c, held.booking_group_id)).map((r) => [r.status, r.guest_name])).toEqual([
+        ["held", "Ann Smith"], ["held", "Bob Smith"], ["held", null],
+      ]);
+    }));
+});
+
+describe("a group's token and its rooms' money", () => {
+  it("reads every room's folio, balance, payment intents and invoices, as a room's token reads its own; another group's token none", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithSuites(c);
+      await asOwner(c);
+      // A deposit on the doubles, so the rooms have payment intents.
+      await c.query("update app_public.rate_plans set deposit_percent = 30 where id = $1", [h.ratePlanId]);
+      const { held } = await threeRoomGroup(c, h);
+      await asToken(c, {});
+      await confirmGroup(c, held);
+      const { held: other } = await threeRoomGroup(c, h, 20);
+      await asToken(c, {});
+      await confirmGroup(c, other, newKey(), "bob@example.com");
+      const seen = async () => ({
+        folios: (await c.query("select reservation_id from app_public.folios order by reservation_id")).rows.map((r) => r.reservation_id),
+        balances: (await c.query("select count(*)::int as n from app_public.folio_balances")).rows[0].n,
+        intents: (await c.query("select distinct reservation_id from app_public.payment_intents order by reservation_id")).rows.map((r) => r.reservation_id),
+      });
+      await asOwner(c);
+      const ids = [...held.reservation_ids].sort();
+      const intentsOwned = (await c.query("select distinct reservation_id from app_public.payment_intents where reservation_id = any($1) order by reservation_id", [ids])).rows.map((r) => r.reservation_id);
+      expect(intentsOwned.length).toBeGreaterThan(0);
+      await asGroupToken(c, held.booking_group_id);
+      const mine = await seen();
+      expect(mine.folios).toEqual(ids);
+      expect(mine.balances).toBe(3);
+      expect(mine.intents).toEqual(intentsOwned);
+      // A room's own token: that room alone.
+      await asToken(c, { reservationId: held.reservation_ids[0] });
+      expect((await seen()).folios).toEqual([held.reservation_ids[0]]);
+      // Another group's token: its own rooms only, none of this group's.
+      await asGroupToken(c, other.booking_group_id);
+      const theirs = await seen();
+      expect(theirs.folios.filter((id: string) => ids.includes(id))).toEqual([]);
+      expect(theirs.intents.filter((id: string) => ids.includes(id))).toEqual([]);
+      // No token at all: nothing.
+      await asToken(c, {});
+      expect(await seen()).toEqual({ folios: [], balances: 0, intents: [] });
+    }));
+});
+
+/** A confirmed three-room group (two doubles, a suite) on nights from..from+2. */
+async function confirmedGroup(c: pg.PoolClient, h: Hotel2, from = 10) {
+  const { held } = await threeRoomGroup(c, h, from);
+  await asToken(c, {});
+  await confirmGroup(c, held);
+  return held;
+}
+
+const groupTotal = async (c: pg.PoolClient, groupId: string) => {
+  await asOwner(c);
+  return (await c.query("select app_public.booking_groups_total_amount(g) as t from app_public.booking_groups g where id = $1", [groupId])).rows[0].t as string;
+};
+
+describe("changing a confirmed group's dates", () => {
+  it("quoteGroupChange prices every room on the new dates with the difference; changeGroupDates moves them all, folios following", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithSuites(c);
+      const held = await confirmedGroup(c, h);
+      const [arrival, departure] = nights(h, 12, 3);
+      await asGroupToken(c, held.booking_group_id);
+      const q = (await c.query(
+        "select current_total, total_amount, difference, nights, to_jsonb(rooms) as rooms from app_public.quote_group_change($1, $2, $3)",
+        [held.booking_group_id, arrival, departure],
+      )).rows[0];
+      // 2 nights → 3 nights: 760.00 → 1140.00.
+      expect(q).toMatchObject({ current_total: "76000", total_amount: "114000", difference: "38000", nights: 3 });
+      expect(q.rooms.map((r: { room_no: number; current_total: number; quote: { total_amount: number } }) => [r.room_no, r.current_total, r.quote.total_amount]))
+        .toEqual([[1, 20000, 30000], [2, 20000, 30000], [3, 36000, 54000]]);
+      const moved = (await c.query("select reservation_id, arrival, departure, total_amount from app_public.change_group_dates($1, $2, $3, $4)",
+        [held.booking_group_id, newKey(), arrival, departure])).rows;
+      expect(moved.map((b) => [b.reservation_id, b.total_amount])).toEqual(held.reservation_ids.map((id, i) => [id, ["30000", "30000", "54000"][i]]));
+      expect(await groupTotal(c, held.booking_group_id)).toBe("114000");
+      const claims = (await c.query(
+        "select lower(stay)::text as a, upper(stay)::text as d from app_public.inventory_claims where reservation_id = any($1) and released_at is null",
+        [held.reservation_ids],
+      )).rows;
+      expect(claims).toEqual([0, 1, 2].map(() => ({ a: arrival, d: departure })));
+      const balances = (await c.query(
+        `select coalesce(sum(b.balance), 0)::bigint as balance from app_public.folios f
+           left join app_public.folio_balances b on b.property_id = f.property_id and b.folio_id = f.id
+          where f.reservation_id = any($1)`,
+        [held.reservation_ids],
+      )).rows[0].balance;
+      expect(balances).toBe("114000");
+    }));
+
+  it("when one room cannot move, SOLD_OUT names it and no room moves; the quote says so first", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithSuites(c, 1);
+      const held = await confirmedGroup(c, h);
+      // Another guest takes the only suite on the new dates.
+      await asToken(c, {});
+      await book(c, h.suitePlanId, ...nights(h, 30, 2));
+      await staff(c, h.frontDesk);
+      const [arrival, departure] = nights(h, 30, 2);
+      const quoted = await errorOf(c, "select * from app_public.quote_group_change($1, $2, $3)", [held.booking_group_id, arrival, departure]);
+      expect(quoted).toEqual({ code: "SOLDO", message: "Room 3 (Suite): no unit of this room type is free for the new dates, so the group cannot move." });
+      const e = await errorOf(c, "select * from app_public.change_group_dates($1, $2, $3, $4)", [held.booking_group_id, newKey(), arrival, departure]);
+      expect(e).toEqual({ code: "SOLDO", message: "Room 3 (Suite): no unit of this room type is free for the new dates, so no room has moved." });
+      expect(await hintOf(c, "select * from app_public.change_group_dates($1, $2, $3, $4)", [held.booking_group_id, newKey(), arrival, departure])).toBe("room 3");
+      const claims = (await c.query(
+        "select lower(stay)::text as a from app_public.inventory_claims where reservation_id = any($1) and released_at is null",
+        [held.reservation_ids],
+      )).rows;
+      expect(claims.map((r) => r.a)).toEqual([0, 1, 2].map(() => nights(h, 10, 2)[0]));
+      expect(await groupTotal(c, held.booking_group_id)).toBe("76000");
+    }));
+
+  it("the group's own nights count as free: moving by one night on a full house works", () =>
+    inRollback(db.ownerPool, async (c) => {
+      // Exactly the group's rooms: 2 doubles and 1 suite.
+      const h = await hotelWithSuites(c, 1, 2);
+      const held = await confirmedGroup(c, h);
+      await staff(c, h.frontDesk);
+      const [arrival, departure] = nights(h, 11, 2);
+      const q = (await c.query("select difference from app_public.quote_group_change($1, $2, $3)", [held.booking_group_id, arrival, departure])).rows[0];
+      expect(q.difference).toBe("0");
+      const moved = (await c.query("select arrival from app_public.change_group_dates($1, $2, $3, $4)", [held.booking_group_id, newKey(), arrival, departure])).rows;
+      expect(moved.map((b) => String(b.arrival))).toHaveLength(3);
+    }));
+
+  it("cancelled rooms stay as they are; a room in house fails the change naming it; a cancelled group has nothing to change", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithSuites(c);
+      const held = await confirmedGroup(c, h, 0);
+      await staff(c, h.frontDesk);
+      await c.query("select * from app_public.cancel_reservation($1, $2)", [held.reservation_ids[0], newKey()]);
+      await asOwner(c);
+      await c.query("update app_public.units set housekeeping_status = 'clean' where property_id = $1", [h.propertyId]);
+      await staff(c, h.frontDesk);
+      await c.query("select * from app_public.check_in($1, $2)", [held.reservation_ids[1], newKey()]);
+      const [arrival, departure] = nights(h, 5, 2);
+      const e = await errorOf(c, "select * from app_public.change_group_dates($1, $2, $3, $4)", [held.booking_group_id, newKey(), arrival, departure]);
+      expect(e.code).toBe("TRANS");
+      expect(e.message).toMatch(/^Room 2: /);
+      const q = await errorOf(c, "select * from app_public.quote_group_change($1, $2, $3)", [held.booking_group_id, arrival, departure]);
+      expect(q).toEqual({ code: "TRANS", message: "Room 2: A reservation that is checked in cannot be changed." });
+      expect((await rooms(c, held.booking_group_id)).map((r) => r.status)).toEqual(["cancelled", "checked_in", "confirmed"]);
+
+      const other = await confirmedGroup(c, h, 20);
+      await staff(c, h.frontDesk);
+      await c.query("select * from app_public.cancel_group($1, $2)", [other.booking_group_id, newKey()]);
+      expect(await sqlstateOf(c, "select * from app_public.change_group_dates($1, $2, $3, $4)", [other.booking_group_id, newKey(), ...nights(h, 25, 2)])).toBe("TRANS");
+      expect(await sqlstateOf(c, "select * from app_public.quote_group_change($1, $2, $3)", [other.booking_group_id, ...nights(h, 25, 2)])).toBe("TRANS");
+    }));
+
+  it("another property's staff and another group's token get NOT_FOUND, the housekeeper and the accountant ACCESS_DENIED; a replay answers the same", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithSuites(c);
+      const held = await confirmedGroup(c, h);
+      const second = await confirmedGroup(c, h, 20);
+      await asOwner(c);
+      const elsewhere = await createHotel(c);
+      const accountant = (await c.query("insert into app_public.users (email, display_name) values ('acc-' || gen_random_uuid() || '@test.example', 'Acc') returning id")).rows[0].id;
+      await c.query("insert into app_public.property_memberships (property_id, user_id, role) values ($1, $2, 'accountant')", [h.propertyId, accountant]);
+      const stay = nights(h, 12, 2);
+      const change = "select * from app_public.change_group_dates($1, $2, $3, $4)";
+      const quote = "select * from app_public.quote_group_change($1, $2, $3)";
+      await staff(c, elsewhere.manager);
+      expect(await sqlstateOf(c, change, [held.booking_group_id, newKey(), ...stay])).toBe("NTFND");
+      expect(await sqlstateOf(c, quote, [held.booking_group_id, ...stay])).toBe("NTFND");
+      await asGroupToken(c, second.booking_group_id);
+      expect(await sqlstateOf(c, change, [held.booking_group_id, newKey(), ...stay])).toBe("NTFND");
+      expect(await sqlstateOf(c, quote, [held.booking_group_id, ...stay])).toBe("NTFND");
+      await asToken(c, {});
+      expect(await sqlstateOf(c, quote, [held.booking_group_id, ...stay])).toBe("NTFND");
+      await staff(c, h.housekeeper);
+      expect(await sqlstateOf(c, change, [held.booking_group_id, newKey(), ...stay])).toBe("DNIED");
+      expect(await sqlstateOf(c, quote, [held.booking_group_id, ...stay])).toBe("DNIED");
+      await staff(c, accountant);
+      expect(await sqlstateOf(c, change, [held.booking_group_id, newKey(), ...stay])).toBe("DNIED");
+      // The group's token may; a replay with its key answers the same, another change with it is refused.
+      await asGroupToken(c, held.booking_group_id);
+      const key = newKey();
+      const first = (await c.query("select reservation_id, arrival from app_public.change_group_dates($1, $2, $3, $4)", [held.booking_group_id, key, ...stay])).rows;
+      await asGroupToken(c, held.booking_group_id);
+      const again = (await c.query("select reservation_id, arrival from app_public.change_group_dates($1, $2, $3, $4)", [held.booking_group_id, key, ...stay])).rows;
+      expect(again).toEqual(first);
+      await asGroupToken(c, held.booking_group_id);
+      expect(await sqlstateOf(c, change, [held.booking_group_id, key, ...nights(h, 14, 2)])).toBe("IDKEY");
+      // Dates that make no sense are DATES.
+      expect(await sqlstateOf(c, change, [held.booking_group_id, newKey(), stay[1], stay[0]])).toBe("DATES");
+      expect(await sqlstateOf(c, quote, [held.booking_group_id, stay[1], stay[0]])).toBe("DATES");
+    }));
+
+  it("the guest's change follows each room's rules: a non-refundable room refuses it for the guest, naming the room; the desk may", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithSuites(c);
+      await asOwner(c);
+      await c.query("update app_public.rate_plans set is_refundable = false where id = $1", [h.suitePlanId]);
+      const held = await confirmedGroup(c, h);
+      const stay = nights(h, 12, 2);
+      await asGroupToken(c, held.booking_group_id);
+      const e = await errorOf(c, "select * from app_public.quote_group_change($1, $2, $3)", [held.booking_group_id, ...stay]);
+      expect(e.code).toBe("DNIED");
+      expect(e.message).toMatch(/^Room 3: /);
+      expect(await sqlstateOf(c, "select * from app_public.change_group_dates($1, $2, $3, $4)", [held.booking_group_id, newKey(), ...stay])).toBe("DNIED");
+      await staff(c, h.frontDesk);
+      expect(await sqlstateOf(c, "select * from app_public.change_group_dates($1, $2, $3, $4)", [held.booking_group_id, newKey(), ...stay])).toBeNull();
+    }));
+});
+
+describe("adding a room to a confirmed group", () => {
+  it("addGroupRoom holds and confirms one more room for the group's dates: next room number, its folio, the group's contact; no second confirmation", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithSuites(c);
+      const held = await confirmedGroup(c, h);
+      await staff(c, h.frontDesk);
+      const [arrival, departure] = nights(h, 10, 2);
+      const priced = (await c.query("select total_amount from app_public.quote($1, $2, $3, 1, 0)", [h.ratePlanId, arrival, departure])).rows[0];
+      const added = (await c.query("select * from app_public.add_group_room($1, $2, $3, 1, 0, ' Dan Smith ')", [held.booking_group_id, newKey(), h.ratePlanId])).rows[0];
+      expect(added).toMatchObject({ status: "confirmed", total_amount: priced.total_amount });
+      const rs = await rooms(c, held.booking_group_id);
+      expect(rs.map((r) => [r.room_no, r.status, r.guest_name, r.live_claims])).toEqual([
+        [1, "confirmed", "Ann Smith", 1], [2, "confirmed", "Bob Smith", 1], [3, "confirmed", null, 1], [4, "confirmed", "Dan Smith", 1],
+      ]);
+      const r4 = (await c.query(
+        `select r.contact_name, r.contact_email::text, lower(r.stay)::text as a, upper(r.stay)::text as d,
+                (select coalesce(sum(b.balance), 0)::bigint from app_public.folios f join app_public.folio_balances b on b.property_id = f.property_id and b.folio_id = f.id where f.reservation_id = r.id) as balance
+           from app_public.reservations r where r.id = $1`,
+        [added.reservation_id],
+      )).rows[0];
+      expect(r4).toEqual({ contact_name: "Ada Lovelace", contact_email: "ada@example.com", a: arrival, d: departure, balance: priced.total_amount });
+      expect(await groupTotal(c, held.booking_group_id)).toBe(String(76000 + Number(priced.total_amount)));
+      expect((await c.query("select count(*)::int as n from app_public.notifications where reservation_id = $1", [added.reservation_id])).rows[0].n).toBe(0);
+      // The group's token reads the new room and its folio.
+      await asGroupToken(c, held.booking_group_id);
+      expect((await c.query("select count(*)::int as n from app_public.folios where reservation_id = $1", [added.reservation_id])).rows[0].n).toBe(1);
+    }));
+
+  it("no unit free is SOLD_OUT naming the new room and nothing is added; an unconfirmed or cancelled group, too many guests, another property's plan are refused", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithSuites(c, 1);
+      const held = await confirmedGroup(c, h);
+      await staff(c, h.frontDesk);
+      const add = "select * from app_public.add_group_room($1, $2, $3, $4)";
+      const e = await errorOf(c, add, [held.booking_group_id, newKey(), h.suitePlanId, 2]);
+      expect(e.code).toBe("SOLDO");
+      expect(e.message).toBe("Room 4 (Suite): no unit of this room type is free for the group's dates; no room was added.");
+      expect(await rooms(c, held.booking_group_id)).toHaveLength(3);
+      expect(await sqlstateOf(c, add, [held.booking_group_id, newKey(), h.ratePlanId, 9])).toBe("RSTRC");
+      await asOwner(c);
+      const elsewhere = await createHotel(c);
+      await staff(c, h.frontDesk);
+      expect(await sqlstateOf(c, add, [held.booking_group_id, newKey(), elsewhere.ratePlanId, 1])).toBe("NTFND");
+      expect(await sqlstateOf(c, "select * from app_public.add_group_room($1, $2, $3, 1, 0, $4)", [held.booking_group_id, newKey(), h.ratePlanId, "x".repeat(201)])).toBe("INVLD");
+
+      await asToken(c, {});
+      const { held: unconfirmed } = await threeRoomGroup(c, h, 20);
+      await staff(c, h.frontDesk);
+      expect(await sqlstateOf(c, add, [unconfirmed.booking_group_id, newKey(), h.ratePlanId, 1])).toBe("TRANS");
+      await c.query("select * from app_public.cancel_group($1, $2)", [held.booking_group_id, newKey()]);
+      expect(await sqlstateOf(c, add, [held.booking_group_id, newKey(), h.ratePlanId, 1])).toBe("TRANS");
+    }));
+
+  it("another property's staff and another group's token get NOT_FOUND, the housekeeper ACCESS_DENIED; the group's token may", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithSuites(c);
+      const held = await confirmedGroup(c, h);
+      const second = await confirmedGroup(c, h, 20);
+      await asOwner(c);
+      const elsewhere = await createHotel(c);
+      const add = "select * from app_public.add_group_room($1, $2, $3, 1)";
+      await staff(c, elsewhere.manager);
+      expect(await sqlstateOf(c, add, [held.booking_group_id, newKey(), h.ratePlanId])).toBe("NTFND");
+      await asGroupToken(c, second.booking_group_id);
+      expect(await sqlstateOf(c, add, [held.booking_group_id, newKey(), h.ratePlanId])).toBe("NTFND");
+      await staff(c, h.housekeeper);
+      expect(await sqlstateOf(c, add, [held.booking_group_id, newKey(), h.ratePlanId])).toBe("DNIED");
+      await asGroupToken(c, held.booking_group_id);
+      const key = newKey();
+      const first = (await c.query(add, [held.booking_group_id, key, h.ratePlanId])).rows[0];
+      await asGroupToken(c, held.booking_group_id);
+      expect((await c.query(add, [held.booking_group_id, key, h.ratePlanId])).rows[0].reservation_id).toBe(first.reservation_id);
+      expect(await rooms(c, held.booking_group_id)).toHaveLength(4);
+    }));
+});

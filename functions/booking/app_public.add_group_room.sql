@@ -1,0 +1,93 @@
+-- Adds a room to a confirmed booking group, for the group's stay (that of
+-- its first room still booked): priced by app_public.quote under the same
+-- rules as the group's rooms (its rate plan, guests and restrictions),
+-- held by app_public.create_hold (its claim: the exclusion constraint and
+-- the allocator decide, SOLD_OUT when no unit is free) and confirmed by
+-- app_public.confirm_booking under the group's contact (its code, its
+-- folio charged, its payments by its rate plan), in one transaction. It
+-- takes the next place in the rooming list and belongs to whoever made the
+-- group. The group's confirmation message is not sent again. Front office,
+-- the signed-in guest who made the group, or the holder of its token.
+-- Price it first with app_public.quote for the group's dates.
+create or replace function app_public.add_group_room(
+  booking_group_id uuid,
+  idempotency_key text,
+  rate_plan_id uuid,
+  adults integer,
+  children integer default 0,
+  guest_name text default null
+) returns app_public.booking
+  language plpgsql volatile security definer
+  set search_path to pg_catalog, public, pg_temp
+  set lock_timeout to '2s'
+as $$
+#variable_conflict use_column
+declare
+  v_replay jsonb;
+  v_group app_public.booking_groups;
+  v_first app_public.reservations;
+  v_room_no integer;
+  v_quote app_public.quote;
+  v_hold app_public.hold;
+  v_key text := 'group-add:' || pg_catalog.md5(idempotency_key);
+  v_booking app_public.booking;
+  v_room_type text;
+begin
+  v_replay := app_private.idempotency_begin('add_group_room', idempotency_key, pg_catalog.jsonb_build_object(
+    'booking_group_id', booking_group_id, 'rate_plan_id', rate_plan_id, 'adults', adults, 'children', children,
+    'guest_name', guest_name));
+  if v_replay is not null then
+    return pg_catalog.jsonb_populate_record(null::app_public.booking, v_replay);
+  end if;
+  v_group := app_private.lock_booking_group(add_group_room.booking_group_id, app_hidden.staff_group_roles('front_office'), 'add rooms to groups');
+  if v_group.confirmed_at is null then
+    raise exception using errcode = 'TRANS', message = 'This group is not confirmed yet: confirm it, then add rooms.';
+  end if;
+  select * into v_first from app_public.reservations r
+   where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status = 'confirmed'
+   order by r.room_no
+   limit 1;
+  if not found then
+    raise exception using errcode = 'TRANS', message = 'No room of this group is booked ahead any more: a room can be added only to a group still to come.';
+  end if;
+  if (select pg_catalog.count(*) from app_public.reservations r
+       where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status <> 'cancelled') >= 20 then
+    raise exception using errcode = 'INVLD', message = 'A group books at most 20 rooms.';
+  end if;
+  if pg_catalog.length(pg_catalog.btrim(guest_name)) > 200 then
+    raise exception using errcode = 'INVLD', message = 'A guest''s name has at most 200 characters.';
+  end if;
+  select coalesce(max(r.room_no), 0) + 1 into v_room_no
+    from app_public.reservations r
+   where r.property_id = v_group.property_id and r.group_id = v_group.id;
+
+  begin
+    v_quote := app_public.quote(add_group_room.rate_plan_id, pg_catalog.lower(v_first.stay), pg_catalog.upper(v_first.stay),
+                                add_group_room.adults, coalesce(add_group_room.children, 0));
+    if v_quote.property_id <> v_group.property_id then
+      raise exception using errcode = 'NTFND', message = 'No such rate plan at this group''s property.';
+    end if;
+    v_hold := app_public.create_hold(v_quote.quote_token, v_key || ':hold', 10);
+  exception when sqlstate 'SOLDO' then
+    -- No unit left, at the quote or at the claim.
+    select rt.name into v_room_type
+      from app_public.rate_plans rp join app_public.room_types rt on rt.id = rp.room_type_id
+     where rp.id = add_group_room.rate_plan_id;
+    raise exception using errcode = 'SOLDO', hint = 'room ' || v_room_no,
+      message = pg_catalog.format('Room %s (%s): no unit of this room type is free for the group''s dates; no room was added.', v_room_no, v_room_type);
+  end;
+  update app_public.reservations r
+     set group_id = v_group.id, room_no = v_room_no, user_id = v_group.user_id,
+         guest_name = nullif(pg_catalog.btrim(add_group_room.guest_name), '')
+   where r.property_id = v_group.property_id and r.id = v_hold.reservation_id;
+  v_booking := app_public.confirm_booking(v_hold.reservation_id, v_key || ':confirm',
+                                          coalesce(v_group.contact_name, v_first.contact_name),
+                                          coalesce(v_group.contact_email, v_first.contact_email)::text,
+                                          coalesce(v_group.contact_phone, v_first.contact_phone),
+                                          null, v_hold.hold_token);
+  return pg_catalog.jsonb_populate_record(null::app_public.booking,
+           app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(v_booking)));
+end;
+$$;
+comment on function app_public.add_group_room(uuid, text, uuid, integer, integer, text) is
+  E'Adds a room to a confirmed booking group for the group''s dates: priced like the group''s rooms (price it first with quote), held and confirmed under the group''s contact in one call, with its own code, folio and payments; it takes the next place in the rooming list. Front office, the guest who made the group (signed in) or the group''s token. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT, DATES, GUEST, RESTRICTED, SOLD_OUT, IDEMPOTENCY_KEY_REUSED.';
