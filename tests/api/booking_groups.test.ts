@@ -211,3 +211,85 @@ it("60 bookers at once, groups of 1 to 3 rooms over overlapping nights on 6 unit
   const smallestLoser = Math.min(...bookers.filter((_, i) => !outcomes[i]!.ok).map((b) => b.size));
   expect([seed, left < smallestLoser || !Number.isFinite(smallestLoser)]).toEqual([seed, true]);
 });
+
+const QUOTE_GROUP_CHANGE = `query($id: UUID!, $arrival: Date!, $departure: Date!) {
+  quoteGroupChange(bookingGroupId: $id, arrival: $arrival, departure: $departure) {
+    currentTotal totalAmount difference nights rooms { roomNo currentTotal quote { totalAmount } }
+  }
+}`;
+const CHANGE_GROUP_DATES = `mutation($id: UUID!, $key: String!, $arrival: Date!, $departure: Date!) {
+  changeGroupDates(input: { bookingGroupId: $id, idempotencyKey: $key, arrival: $arrival, departure: $departure }) {
+    result { reservationId arrival departure totalAmount }
+  }
+}`;
+const ADD_GROUP_ROOM = `mutation($id: UUID!, $key: String!, $ratePlanId: UUID!, $adults: Int!, $guestName: String) {
+  addGroupRoom(input: { bookingGroupId: $id, idempotencyKey: $key, ratePlanId: $ratePlanId, adults: $adults, guestName: $guestName }) {
+    result { reservationId status totalAmount }
+  }
+}`;
+const FOLIOS = `query { allFolios { nodes { reservationId } } allPaymentIntents { nodes { reservationId } } }`;
+
+/** A confirmed group of two doubles made over HTTP, and its group token (lookupBooking). */
+async function confirmedGroupOverHttp(h: Hotel, arrival: string, email: string) {
+  const rooms = [{ ratePlanId: h.ratePlanId, adults: 2 }, { ratePlanId: h.ratePlanId, adults: 1 }];
+  const quote = ok(await server.graphql(QUOTE_GROUP, { rooms, arrival, departure: addDays(arrival, 2) })).quoteGroup;
+  const held = ok(await server.graphql(HOLD_GROUP, { token: quote.quoteToken, key: newKey() })).createGroupHold.result;
+  ok(await server.graphql(CONFIRM_GROUP, { id: held.bookingGroupId, key: newKey(), email, holdToken: held.holdToken }));
+  const token = ok(await server.graphql(LOOKUP, { code: held.groupCode, email })).lookupBooking.result as string;
+  return { held, token };
+}
+
+it("with its group token a guest reads every room's folio, prices and moves the whole group, and adds a room; another group's token gets NOT_FOUND", async () => {
+  const h = await createHotel(db.ownerPool, { units: 4 });
+  await db.ownerPool.query("update app_public.rate_plans set deposit_percent = 30 where id = $1", [h.ratePlanId]);
+  const arrival = localDate(h.timeZone, 50);
+  const { held, token } = await confirmedGroupOverHttp(h, arrival, "ann@example.com");
+  const { token: eve } = await confirmedGroupOverHttp(h, addDays(arrival, 10), "eve@example.com");
+
+  const money = ok(await server.graphql(FOLIOS, {}, { token }));
+  expect(money.allFolios.nodes.map((f: any) => f.reservationId).sort()).toEqual([...held.reservationIds].sort());
+  expect(new Set(money.allPaymentIntents.nodes.map((p: any) => p.reservationId))).toEqual(new Set(held.reservationIds));
+  const theirs = ok(await server.graphql(FOLIOS, {}, { token: eve }));
+  expect(theirs.allFolios.nodes.filter((f: any) => held.reservationIds.includes(f.reservationId))).toEqual([]);
+
+  const later = { arrival: addDays(arrival, 1), departure: addDays(arrival, 4) };
+  const priced = ok(await server.graphql(QUOTE_GROUP_CHANGE, { id: held.bookingGroupId, ...later }, { token })).quoteGroupChange;
+  expect(priced).toMatchObject({ currentTotal: "40000", totalAmount: "60000", difference: "20000", nights: 3 });
+  const refused = await server.graphql(CHANGE_GROUP_DATES, { id: held.bookingGroupId, key: newKey(), ...later }, { token: eve });
+  expect(refused.body.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+  const moved = ok(await server.graphql(CHANGE_GROUP_DATES, { id: held.bookingGroupId, key: newKey(), ...later }, { token })).changeGroupDates.result;
+  expect(moved.map((b: any) => [b.arrival, b.departure, b.totalAmount])).toEqual([[later.arrival, later.departure, "30000"], [later.arrival, later.departure, "30000"]]);
+
+  const added = ok(await server.graphql(ADD_GROUP_ROOM, { id: held.bookingGroupId, key: newKey(), ratePlanId: h.ratePlanId, adults: 1, guestName: "Cy" }, { token })).addGroupRoom.result;
+  expect(added).toMatchObject({ status: "confirmed", totalAmount: "30000" });
+  const group = ok(await server.graphql(GROUP, { id: held.bookingGroupId }, { token })).bookingGroupByRowId;
+  expect(group.totalAmount).toBe("90000");
+  expect(group.rooms.nodes.map((r: any) => [r.roomNo, r.guestName, r.status])).toEqual([[1, null, "confirmed"], [2, null, "confirmed"], [3, "Cy", "confirmed"]]);
+  const refusedAdd = await server.graphql(ADD_GROUP_ROOM, { id: held.bookingGroupId, key: newKey(), ratePlanId: h.ratePlanId, adults: 1 }, { token: eve });
+  expect(refusedAdd.body.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+});
+
+it("two changes of one group at once (two date moves and a room added) run one after the other: every room ends on one stay, claims match", async () => {
+  const h = await createHotel(db.ownerPool, { units: 5 });
+  const arrival = localDate(h.timeZone, 70);
+  const { held, token } = await confirmedGroupOverHttp(h, arrival, "zed@example.com");
+  const a = { arrival: addDays(arrival, 2), departure: addDays(arrival, 4) };
+  const b = { arrival: addDays(arrival, 5), departure: addDays(arrival, 6) };
+  const answers = await Promise.all([
+    server.graphql(CHANGE_GROUP_DATES, { id: held.bookingGroupId, key: newKey(), ...a }, { token }),
+    server.graphql(CHANGE_GROUP_DATES, { id: held.bookingGroupId, key: newKey(), ...b }, { token }),
+    server.graphql(ADD_GROUP_ROOM, { id: held.bookingGroupId, key: newKey(), ratePlanId: h.ratePlanId, adults: 1 }, { token }),
+  ]);
+  // The group's row lock orders them; nothing waits 2 s, so each succeeds.
+  expect(answers.map((r) => r.body.errors ?? null)).toEqual([null, null, null]);
+  const { rows } = await db.ownerPool.query(
+    `select r.room_no, lower(r.stay)::text as a, upper(r.stay)::text as d,
+            (select array_agg(c.stay::text) from app_public.inventory_claims c where c.reservation_id = r.id and c.released_at is null) as claims
+       from app_public.reservations r where r.group_id = $1 order by r.room_no`,
+    [held.bookingGroupId],
+  );
+  expect(rows).toHaveLength(3);
+  expect(new Set(rows.map((r) => `${r.a}/${r.d}`)).size).toBe(1);
+  expect([`${a.arrival}/${a.departure}`, `${b.arrival}/${b.departure}`]).toContain(`${rows[0].a}/${rows[0].d}`);
+  for (const r of rows) expect(r.claims).toEqual([`[${r.a},${r.d})`]);
+});
