@@ -27,6 +27,6 @@ it("each keyed group mutation passes a required $idempotencyKey; setRoomGuestNam
     expect(m.keyDeclaration).toBe(Kind.NON_NULL_TYPE);
     keyed.push(m.name);
   }
-  expect(keyed.sort()).toEqual(["cancelGroup", "confirmGroup", "createGroupHold"]);
+  expect(keyed.sort()).toEqual(["addGroupRoom", "cancelGroup", "changeGroupDates", "confirmGroup", "createGroupHold"]);
   expect(unkeyed).toEqual(["setRoomGuestName"]);
 });

@@ -9,8 +9,12 @@
 // list finds the group's rooms by its code, each with the group's link, and
 // the Today board of the arrival day lists them with the code;
 // one room is cancelled on its own page (the group's page follows live),
-// then the group (each room's fee shown first). On a phone (390×844): the
-// group screen and page with no sideways scroll. An accountant reads a
+// then the group (each room's fee shown first). Changing a confirmed group
+// on its page, each with the price first: its dates (every room moved, the
+// difference shown; a Suite sold out on other dates is refused naming room
+// 3 and nothing moves), a room added (priced by quote), one room cancelled
+// (its fee first; the group stays). On a phone (390×844): the
+// group screen and page, and the change of dates, with no sideways scroll. An accountant reads a
 // group's page without its actions; a housekeeper has no menu entry and no
 // page; another property's group id is "not found". Axe on
 // every screen. Screenshots docs/screenshots/admin-groups-*.png.
@@ -19,7 +23,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
 import { axeViolations, endBrowserTest, expectAccessible, launchBrowser, newContext, sidewaysOverflow, waitUntil } from "../helpers/browser.ts";
 import { chooseOption, signInToConsole, withPassword } from "../helpers/console.ts";
-import { addDays, confirmGroup, createHotel, holdGroup, localDate, quoteGroup, type Hotel } from "../helpers/booking.ts";
+import { addDays, book, confirmGroup, createHotel, holdGroup, localDate, quoteGroup, type Hotel } from "../helpers/booking.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/db.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
@@ -210,6 +214,104 @@ describe("the front desk on a desktop", () => {
   });
 });
 
+describe("changing a confirmed group on its page", () => {
+  let page: Page;
+  let errors: string[];
+  let groupId: string;
+  const day = (n: number) => localDate(h.timeZone, n);
+  const stays = async () =>
+    (await db.ownerPool.query<{ room_no: number; status: string; a: string; d: string }>(
+      "select room_no, status, lower(stay)::text as a, upper(stay)::text as d from app_public.reservations where group_id = $1 order by room_no",
+      [groupId],
+    )).rows.map((r) => [r.room_no, r.status, r.a, r.d]);
+
+  beforeAll(async () => {
+    // A group of two Doubles, booked online for nights 30 and 31.
+    const q = await quoteGroup(db.ownerPool, [{ ratePlanId: h.ratePlanId, guestName: "Eve Stone" }, { ratePlanId: h.ratePlanId, guestName: "Finn Stone" }], day(30), day(32));
+    const held = await holdGroup(db.ownerPool, q.quote_token, "Stone reunion");
+    await confirmGroup(db.ownerPool, held);
+    groupId = held.booking_group_id;
+    // Someone else has the only Suite for nights 40 and 41.
+    await book(db.ownerPool, suitePlanId, day(40), day(42));
+    ({ page, errors } = await signInToConsole(await context("desktop"), server.url, deskEmail));
+    await page.goto(`${server.url}/admin/groups/${groupId}`);
+    await page.getByTestId("group-rooms-count").filter({ hasText: "2 of 2" }).waitFor();
+  });
+
+  it("moves every room a night later: each room's price now and after, and the difference, come first", async () => {
+    await page.getByTestId("change-group-dates").click();
+    const dialog = page.getByTestId("change-group-dates-dialog");
+    await dialog.getByLabel("Arrival").fill(day(31));
+    await dialog.getByLabel("Departure").fill(day(34));
+    await dialog.getByTestId("change-dates-difference").waitFor();
+    // Two nights → three: €400.00 → €600.00.
+    await expect(dialog.getByTestId("change-dates-difference").textContent()).resolves.toMatch(/^€200\.00 more · 3 nights/);
+    await shot(page, "change-dates-desktop");
+    await expectAccessible(page);
+    await dialog.getByRole("button", { name: "Move every room" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await page.getByTestId("group-total").filter({ hasText: "€600.00" }).waitFor();
+    expect(await stays()).toEqual([[1, "confirmed", day(31), day(34)], [2, "confirmed", day(31), day(34)]]);
+  });
+
+  it("adds a Suite for the group's dates, priced first; it joins the rooming list as room 3", async () => {
+    await page.getByTestId("add-group-room").click();
+    const dialog = page.getByTestId("add-group-room-dialog");
+    await choose(page, "Room type · rate plan", "Suite · Suite flexible");
+    await dialog.getByLabel("Guest name (optional)").fill("Gus Stone");
+    await dialog.getByTestId("add-room-price").getByText("Adds €540.00").waitFor();
+    await shot(page, "add-room-desktop");
+    await expectAccessible(page);
+    await dialog.getByRole("button", { name: "Add room for €540.00" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await page.getByTestId("group-rooms-count").filter({ hasText: "3 of 3" }).waitFor();
+    await page.locator('[data-testid="group-room-row"][data-room-no="3"]').getByText("Gus Stone").waitFor();
+    expect(await stays()).toEqual([[1, "confirmed", day(31), day(34)], [2, "confirmed", day(31), day(34)], [3, "confirmed", day(31), day(34)]]);
+  });
+
+  it("new dates where the Suite is taken are refused before anything moves: SOLD_OUT naming room 3", async () => {
+    await page.getByTestId("change-group-dates").click();
+    const dialog = page.getByTestId("change-group-dates-dialog");
+    await dialog.getByLabel("Arrival").fill(day(40));
+    await dialog.getByLabel("Departure").fill(day(42));
+    const refusal = dialog.locator('[data-error-code="SOLD_OUT"]');
+    await refusal.waitFor();
+    await expect(refusal.textContent()).resolves.toContain("Room 3 (Suite)");
+    await expect(dialog.getByRole("button", { name: "Move every room" }).isDisabled()).resolves.toBe(true);
+    await expectAccessible(page);
+    await dialog.getByRole("button", { name: /^(Close|Cancel|Keep)/ }).first().click();
+    await dialog.waitFor({ state: "detached" });
+    expect((await stays()).map((r) => r[2])).toEqual([day(31), day(31), day(31)]);
+  });
+
+  it("cancels room 1 alone, its fee first; the group keeps its other rooms", async () => {
+    await page.locator('[data-testid="group-room-row"][data-room-no="1"]').getByTestId("cancel-group-room").click();
+    const dialog = page.getByTestId("cancel-group-room-dialog");
+    await expect(dialog.getByTestId("cancel-room-fee-now").textContent()).resolves.toMatch(/^Fee now: €\d+\.\d\d$/);
+    await expectAccessible(page);
+    await dialog.getByRole("button", { name: "Cancel this room" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await page.getByTestId("group-rooms-count").filter({ hasText: "2 of 3" }).waitFor();
+    expect((await stays()).map((r) => r[1])).toEqual(["cancelled", "confirmed", "confirmed"]);
+    await shot(page, "changed-desktop");
+    expect(errors).toEqual([]);
+  });
+
+  it("on a phone: the change of dates dialog and the page, with no sideways scroll", async () => {
+    const phone = (await signInToConsole(await context("phone"), server.url, deskEmail)).page;
+    await phone.goto(`${server.url}/admin/groups/${groupId}`);
+    await phone.getByTestId("group-rooms-count").filter({ hasText: "2 of 3" }).waitFor();
+    expect(await sidewaysOverflow(phone)).toBeLessThanOrEqual(0);
+    await phone.getByTestId("change-group-dates").click();
+    const dialog = phone.getByTestId("change-group-dates-dialog");
+    await dialog.getByLabel("Departure").fill(day(35));
+    await dialog.getByTestId("change-dates-difference").waitFor();
+    expect(await sidewaysOverflow(phone)).toBeLessThanOrEqual(0);
+    await shot(phone, "change-dates-phone");
+    await expectAccessible(phone);
+  });
+});
+
 describe("the front desk on a phone", () => {
   it("books a group of two and sees its page, with no sideways scroll", async () => {
     const { page, errors } = await signInToConsole(await newContext(browser, { device: "phone", track: contexts }), server.url, deskEmail);
@@ -261,6 +363,9 @@ describe("who may not", () => {
     await page.getByTestId("group-room-row").first().waitFor();
     await expect(page.getByTestId("cancel-group").count()).resolves.toBe(0);
     await expect(page.getByTestId("edit-room-guest").count()).resolves.toBe(0);
+    await expect(page.getByTestId("add-group-room").count()).resolves.toBe(0);
+    await expect(page.getByTestId("change-group-dates").count()).resolves.toBe(0);
+    await expect(page.getByTestId("cancel-group-room").count()).resolves.toBe(0);
   });
 
   it("a housekeeper has no menu entry and no page", async () => {

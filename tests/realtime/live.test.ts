@@ -147,3 +147,23 @@ it("an update that moves a row out of a subscriber's sight is not sent to them",
   expect(visitor.seen.map((e) => [(e.new as Row).description, (e.new as Row).is_published])).toEqual([["Renovated", true]]);
   await db.ownerPool.query("update app_public.properties set is_published = true where id = $1", [a.propertyId]);
 });
+
+it("a booking group's own fields are live to its property's staff, never to another property's (issues 21 and 22)", async () => {
+  const deskA = await watch(await staffClient(a.frontDesk), "booking_groups");
+  const deskB = await watch(await staffClient(b.frontDesk), "booking_groups");
+  const code = () => `G-${Array.from({ length: 8 }, () => "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"[Math.floor(Math.random() * 32)]).join("")}`;
+  const groupAt = async (hotel: Hotel, name: string) =>
+    (await db.ownerPool.query("insert into app_public.booking_groups (property_id, group_code, name, channel) values ($1, $2, $3, 'front_desk') returning id", [hotel.propertyId, code(), name])).rows[0].id as string;
+  const groupA = await groupAt(a, "Smith wedding");
+  const groupB = await groupAt(b, "Other hotel's team");
+  await db.ownerPool.query("update app_public.booking_groups set name = 'Smith–Jones wedding' where id = any($1)", [[groupB, groupA]]);
+
+  expect(await deskA.next()).toMatchObject({ eventType: "INSERT", new: { id: groupA, name: "Smith wedding" } });
+  expect(await deskA.next()).toMatchObject({ eventType: "UPDATE", new: { id: groupA, name: "Smith–Jones wedding" }, old: { name: "Smith wedding" } });
+  expect(await deskB.next()).toMatchObject({ eventType: "INSERT", new: { id: groupB } });
+  // A marker commit after B's changes, seen by A: nothing of B's came before it.
+  const marker = await groupAt(a, "Marker");
+  expect(await deskA.next()).toMatchObject({ eventType: "INSERT", new: { id: marker } });
+  expect(deskA.seen.map((e) => (e.new as Row).id)).toEqual([groupA, groupA, marker]);
+  expect(deskB.seen.every((e) => (e.new as Row).property_id === b.propertyId)).toBe(true);
+});

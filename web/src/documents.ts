@@ -513,11 +513,14 @@ export const createGroupHold = query<{ createGroupHold: { result: GroupHold | nu
 
 export const confirmGroup = query<
   { confirmGroup: { result: Array<Booking | null> | null } | null },
-  { bookingGroupId: string; key: string; fullName: string; email: string; phone: string | null; specialRequests: string | null; holdToken: string | null }
+  {
+    bookingGroupId: string; key: string; fullName: string; email: string; phone: string | null; specialRequests: string | null; holdToken: string | null;
+    guestNames: Array<string | null> | null;
+  }
 >(
   "ConfirmGroup",
-  `mutation ConfirmGroup($bookingGroupId: UUID!, $key: String!, $fullName: String!, $email: String!, $phone: String, $specialRequests: String, $holdToken: String) {
-    confirmGroup(input: {bookingGroupId: $bookingGroupId, idempotencyKey: $key, fullName: $fullName, email: $email, phone: $phone, specialRequests: $specialRequests, holdToken: $holdToken}) {
+  `mutation ConfirmGroup($bookingGroupId: UUID!, $key: String!, $fullName: String!, $email: String!, $phone: String, $specialRequests: String, $holdToken: String, $guestNames: [String]) {
+    confirmGroup(input: {bookingGroupId: $bookingGroupId, idempotencyKey: $key, fullName: $fullName, email: $email, phone: $phone, specialRequests: $specialRequests, holdToken: $holdToken, guestNames: $guestNames}) {
       result { ${bookingFields} }
     }
   }`,
@@ -530,10 +533,29 @@ export const cancelGroup = query<{ cancelGroup: { result: Array<Booking | null> 
   }`,
 );
 
-export const setRoomGuestName = query<{ setRoomGuestName: { result: { rowId: string; guestName: string | null } | null } | null }, { reservationId: string; guestName: string | null }>(
-  "SetRoomGuestName",
-  `mutation SetRoomGuestName($reservationId: UUID!, $guestName: String) {
-    setRoomGuestName(input: {reservationId: $reservationId, guestName: $guestName}) { result { rowId guestName } }
+/** A whole group's change of dates priced first (quoteGroupChange): each room now and after, the sums. */
+export interface GroupChangeQuote {
+  currentTotal: string;
+  totalAmount: string;
+  difference: string;
+  nights: number;
+  rooms: Array<{ roomNo: number; currentTotal: string; quote: { totalAmount: string } } | null>;
+}
+
+export const quoteGroupChange = query<{ quoteGroupChange: GroupChangeQuote | null }, { bookingGroupId: string; arrival: IsoDate; departure: IsoDate }>(
+  "QuoteGroupChange",
+  `query QuoteGroupChange($bookingGroupId: UUID!, $arrival: Date!, $departure: Date!) {
+    quoteGroupChange(bookingGroupId: $bookingGroupId, arrival: $arrival, departure: $departure) {
+      currentTotal totalAmount difference nights rooms { roomNo currentTotal quote { totalAmount } }
+    }
+  }`,
+);
+
+/** Every room of the group moved to new dates, or none (SOLD_OUT names the room that cannot move). */
+export const changeGroupDates = query<{ changeGroupDates: { result: Array<Booking | null> | null } | null }, { bookingGroupId: string; key: string; arrival: IsoDate; departure: IsoDate }>(
+  "ChangeGroupDates",
+  `mutation ChangeGroupDates($bookingGroupId: UUID!, $key: String!, $arrival: Date!, $departure: Date!) {
+    changeGroupDates(input: {bookingGroupId: $bookingGroupId, idempotencyKey: $key, arrival: $arrival, departure: $departure}) { result { ${bookingFields} } }
   }`,
 );
 

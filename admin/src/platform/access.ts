@@ -89,12 +89,15 @@ export const accessMatrix = {
   // booking_groups' policy lets the property's cashiers read them; the
   // front office holds, confirms and cancels them (create_group_hold as
   // staff, confirm_group, cancel_group) and keeps the rooming list
-  // (set_room_guest_name: lock_reservation with front_office).
+  // (set_room_guest_name: lock_reservation with front_office), and changes
+  // a confirmed group (add_group_room, change_group_dates, a room's
+  // cancel_reservation: lock_booking_group / lock_reservation with front_office).
   groups: {
     show: "cashiers",
     create: "front_office",
     rooming_list: "front_office",
     cancel: "front_office",
+    change: "front_office",
   },
   // The tape chart reads units, inventory claims and reservations (any staff
   // who may list reservations); moving a stay on it is the desk's.

@@ -588,6 +588,8 @@ export const keyedMutations = [
   "extendPaymentDeadline", "waivePaymentGuarantee", "chargeCardOnFile",
   // Group and multi-room bookings (migration 000073; features/groups/documents.ts).
   "createGroupHold", "confirmGroup", "cancelGroup",
+  // Changes to a confirmed group.
+  "changeGroupDates", "addGroupRoom",
 ] as const;
 export type KeyedMutation = (typeof keyedMutations)[number];
 

@@ -2,9 +2,11 @@
 // every room with its own code, guests and price, the total, and each room's
 // payment as it settles) and Manage (every room with its state and what
 // cancelling it costs now; cancel one room, or every room with the fees shown
-// first; open one room for its payments, invoices and changes). The group
-// token (lookupBooking with the group code and the booker's email) reads the
-// group and cancels; each room's own token reads its payments. A lazy chunk.
+// first; move every room to new dates with the new price shown first
+// (quoteGroupChange, then changeGroupDates: all rooms or none); open one room
+// for its payments, invoices and changes). The group token (lookupBooking
+// with the group code and the booker's email) reads the group, changes and
+// cancels; each room's own token pays for it. A lazy chunk.
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { ApiError } from "../../../shared/api-error.ts";
 import { formatMoney, minorUnits } from "../../../shared/money.ts";
@@ -13,8 +15,10 @@ import { Dialog } from "../components/Dialog.tsx";
 import { Alert, errorText } from "../components/Messages.tsx";
 import { PaymentsView } from "../components/Payments.tsx";
 import { guestsText } from "../components/StaySummary.tsx";
-import { cancelGroup, cancelReservation, lookupBooking, myGroup, type BookingGroup, type GroupRoomBooking } from "../documents.ts";
-import { formatDate, formatMoment, nightsBetween } from "../format.ts";
+import {
+  cancelGroup, cancelReservation, changeGroupDates, lookupBooking, myGroup, quoteGroupChange, type BookingGroup, type GroupChangeQuote, type GroupRoomBooking,
+} from "../documents.ts";
+import { addDays, formatDate, formatMoment, formatStay, isIsoDate, isoDate, nightsBetween } from "../format.ts";
 import { useI18n } from "../i18n.tsx";
 import { keyFor, type KeyedInput } from "../keys.ts";
 import { href, onLinkClick, usePageTitle } from "../router.ts";
@@ -283,6 +287,10 @@ export function GroupManage({ session, onForget, onOpenRoom }: { session: GroupS
           })}
         </ul>
       </section>
+      {rooms.some((r) => r.status === "confirmed") ? (
+        <ChangeGroupDates group={group} token={session.token} money={money}
+          onChanged={async (text) => { setMessage(text); await refresh(); }} />
+      ) : null}
       <section className="panel" aria-labelledby="cancel-heading">
         <h2 id="cancel-heading">{t("group.cancelAll")}</h2>
         {active.length === 0 ? (
@@ -313,5 +321,109 @@ export function GroupManage({ session, onForget, onOpenRoom }: { session: GroupS
         </form>
       </Dialog>
     </>
+  );
+}
+
+/**
+ * Move every room of the group to new dates: priced first for all the rooms
+ * together (quoteGroupChange: each room now and after, the difference),
+ * then changeGroupDates with one idempotency key per change asked for. One
+ * room that cannot move (sold out, its rate's rules) moves none, and the
+ * refusal names it.
+ */
+function ChangeGroupDates({ group, token, money, onChanged }: {
+  group: BookingGroup; token: string; money: (amount: bigint | string | number) => string; onChanged: (message: string) => Promise<void>;
+}) {
+  const i18n = useI18n();
+  const { t, locale } = i18n;
+  const first = roomsOf(group).find((r) => r.status === "confirmed")!;
+  const [stay, setStay] = useState({ arrival: first.arrival, departure: first.departure });
+  const [preview, setPreview] = useState<{ quote: GroupChangeQuote; stay: typeof stay } | null>(null);
+  const [busy, setBusy] = useState<null | "check" | "change">(null);
+  const [error, setError] = useState<string | null>(null);
+  const [key, setKey] = useState<KeyedInput | undefined>(undefined);
+  const edit = (next: Partial<typeof stay>) => {
+    setStay((s) => ({ ...s, ...next }));
+    setPreview(null);
+    setError(null);
+  };
+
+  const check = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setPreview(null);
+    if (!isIsoDate(stay.arrival) || !isIsoDate(stay.departure) || stay.departure <= stay.arrival) return setError(t("search.errorDates"));
+    if (stay.arrival === first.arrival && stay.departure === first.departure) return setError(t("group.sameDates"));
+    setBusy("check");
+    setError(null);
+    const asked = stay;
+    try {
+      const data = await request(quoteGroupChange, { bookingGroupId: group.rowId, ...asked }, { token });
+      if (data.quoteGroupChange) setPreview({ quote: data.quoteGroupChange, stay: asked });
+    } catch (e) {
+      setError(errorText(e, i18n));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const change = async () => {
+    if (busy || !preview) return;
+    setBusy("change");
+    setError(null);
+    const asked = preview.stay;
+    const keyed = keyFor(key, { group: group.rowId, ...asked });
+    setKey(keyed);
+    try {
+      await request(changeGroupDates, { bookingGroupId: group.rowId, key: keyed.key, ...asked }, { token });
+      setPreview(null);
+      await onChanged(t("group.changedDates", { dates: formatStay(asked.arrival, asked.departure, locale) }));
+    } catch (e) {
+      setError(errorText(e, i18n));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const difference = preview ? minorUnits(preview.quote.difference) : 0n;
+  return (
+    <section className="panel" aria-labelledby="group-change-heading" data-testid="group-change">
+      <h2 id="group-change-heading">{t("group.changeDates")}</h2>
+      <p className="muted" id="group-change-intro">{t("group.changeDatesIntro")}</p>
+      <form className="inline-form change-form" onSubmit={check} noValidate aria-describedby="group-change-intro">
+        <div className="field">
+          <label htmlFor="group-arrival">{t("search.arrival")}</label>
+          <input id="group-arrival" type="date" min={isoDate(0)} value={stay.arrival} onChange={(e) => {
+            const next = e.target.value;
+            edit({ arrival: next, ...(isIsoDate(next) && stay.departure <= next ? { departure: addDays(next, Math.max(1, nightsBetween(stay.arrival, stay.departure))) } : {}) });
+          }} />
+        </div>
+        <div className="field">
+          <label htmlFor="group-departure">{t("search.departure")}</label>
+          <input id="group-departure" type="date" min={isIsoDate(stay.arrival) ? addDays(stay.arrival, 1) : undefined} value={stay.departure} onChange={(e) => edit({ departure: e.target.value })} />
+        </div>
+        <button type="submit" className="button" disabled={busy !== null} data-testid="group-check-price">{busy === "check" ? t("manage.checking") : t("manage.checkPrice")}</button>
+      </form>
+      <div aria-live="polite">
+        {error ? <p className="field-error" role="alert" data-testid="group-change-error">{error}</p> : null}
+        {preview ? (
+          <div className="preview" data-testid="group-change-preview">
+            <p>
+              <strong>{t("manage.newPrice", { amount: money(preview.quote.totalAmount), old: money(preview.quote.currentTotal) })}</strong>{" "}
+              {difference === 0n ? t("manage.difference.same") : difference > 0n ? t("manage.difference.more", { amount: money(difference) }) : t("manage.difference.less", { amount: money(-difference) })}
+            </p>
+            <p className="muted">{formatDate(preview.stay.arrival, locale)} → {formatDate(preview.stay.departure, locale)} ({t("stay.nights", { count: preview.quote.nights })})</p>
+            <ul className="plain small">
+              {preview.quote.rooms.filter((r) => r !== null).map((r) => (
+                <li key={r.roomNo}>{t("group.changeRoomLine", { no: r.roomNo, amount: money(r.quote.totalAmount), old: money(r.currentTotal) })}</li>
+              ))}
+            </ul>
+            <button type="button" className="button button-primary" onClick={change} disabled={busy !== null} data-testid="group-confirm-change">
+              {busy === "change" ? t("manage.changing") : t("manage.confirmChange")}
+            </button>
+          </div>
+        ) : null}
+      </div>
+    </section>
   );
 }

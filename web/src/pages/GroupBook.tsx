@@ -24,7 +24,6 @@ import {
   quoteGroup,
   ratePlan as ratePlanDoc,
   search as searchDoc,
-  setRoomGuestName,
   type Availability,
   type Booking,
   type GroupRoom,
@@ -170,16 +169,14 @@ export default function GroupBookPage({ location }: { location: Location }) {
   };
 
   const finish = useCallback(async (current: GroupDraft) => {
-    // Confirmed: the group's token (its rooms, their names), each room's token (its payments), then the card.
+    // Confirmed (with the rooming list, in the same call): the group's token, each room's token (its payments), then the card.
     const bookings = current.bookings!;
     const email = current.details!.email;
     setBusy("pay");
     const token = (await request(lookupBooking, { code: current.hold!.groupCode, email })).lookupBooking?.result;
     if (!token) throw new ApiError("NOT_FOUND", "The booking could not be found.");
     const session: GroupSession = { groupId: current.hold!.bookingGroupId, groupCode: current.hold!.groupCode, email, token, expiresAt: tokenExpiry(token), rooms: [], ...(current.card ? { card: current.card } : {}) };
-    const names = current.details!.guestNames;
-    for (const [i, booking] of bookings.entries()) {
-      if (names[i]) await request(setRoomGuestName, { reservationId: booking.reservationId, guestName: names[i] }, { token });
+    for (const booking of bookings) {
       const roomToken = (await request(lookupBooking, { code: booking.confirmationCode, email })).lookupBooking?.result;
       if (roomToken) session.rooms.push({ code: booking.confirmationCode, email, token: roomToken, expiresAt: tokenExpiry(roomToken), reservationId: booking.reservationId });
     }
@@ -227,8 +224,8 @@ export default function GroupBookPage({ location }: { location: Location }) {
           setFieldErrors({ card: cardErrorText(error, t) });
           return;
         }
-        const { guestNames: _names, ...contact } = trimmed;
-        current = { ...current, card: cardToken, confirmKey: keyFor(current.confirmKey, { group: draft.hold.bookingGroupId, ...contact }) };
+        // The rooming list is part of the confirmation: other names are another request.
+        current = { ...current, card: cardToken, confirmKey: keyFor(current.confirmKey, { group: draft.hold.bookingGroupId, ...trimmed }) };
         setDraft(current); // the key is kept before the request: a refresh replays it
         setBusy("confirm");
         current = { ...current, bookings: await confirmWithRetry(current) };
@@ -447,6 +444,8 @@ async function confirmWithRetry(draft: GroupDraft): Promise<Booking[]> {
     phone: d.phone || null,
     specialRequests: d.specialRequests || null,
     holdToken: draft.hold!.holdToken ?? null,
+    // Room n's guest at n - 1; an empty one keeps the name the room was held under.
+    guestNames: d.guestNames.map((name) => name || null),
   }));
   const bookings = (data.confirmGroup?.result ?? []).filter((b): b is Booking => !!b);
   if (bookings.length === 0) throw new ApiError("NOT_FOUND", "The booking was not confirmed.");

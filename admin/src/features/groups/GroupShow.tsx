@@ -2,11 +2,14 @@
 // room (its place in the rooming list, unit, status, who sleeps there,
 // edited in place by setRoomGuestName; a link to its reservation, where
 // the room is changed or cancelled alone, and to its folio); what the
-// rooms cost now and what their folios owe; and the cancellation of every
-// room still held or confirmed, with what each would cost shown first
-// (cancellationPenaltyNow, as the single cancellation shows its terms).
-// Live: a change of any of its rooms (reservations, folio balances) at the
-// property refetches it; booking_groups are not published.
+// rooms cost now and what their folios owe; and the changes of a confirmed
+// group, each all or nothing with its price shown first: add a room (priced
+// by quote for the group's dates, then addGroupRoom), cancel one room (its
+// fee now, then cancelReservation; the group stays), move every room to new
+// dates (quoteGroupChange, then changeGroupDates), and cancel every room
+// still held or confirmed (cancellationPenaltyNow of each, then cancelGroup).
+// Live: a change of the group's own row (booking_groups) or of any of its
+// rooms (reservations, folio balances) at the property refetches it.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Alert from "@mui/material/Alert";
 import Box from "@mui/material/Box";
@@ -30,6 +33,9 @@ import CheckIcon from "@mui/icons-material/Check";
 import CloseIcon from "@mui/icons-material/Close";
 import EditIcon from "@mui/icons-material/Edit";
 import EventBusyIcon from "@mui/icons-material/EventBusy";
+import AddIcon from "@mui/icons-material/Add";
+import DateRangeIcon from "@mui/icons-material/DateRange";
+import MenuItem from "@mui/material/MenuItem";
 import useMediaQuery from "@mui/material/useMediaQuery";
 import { useTheme } from "@mui/material/styles";
 import { useState, type FormEvent } from "react";
@@ -40,9 +46,10 @@ import { Figure } from "../../ui/Figure.tsx";
 import { ErrorAlert, shownError, type ShownError } from "../../ui/ApiErrorAlert.tsx";
 import { QueryError, SectionHeading, WithProperty } from "../../ui/Section.tsx";
 import { ScrollBox } from "../../ui/ScrollBox.tsx";
+import { visuallyHidden } from "../../ui/visuallyHidden.ts";
 import { ReservationStatusChip } from "../../ui/StatusChip.tsx";
 import { formatDate, formatMoney, formatTimestamp } from "../../ui/format.ts";
-import { plural } from "../../ui/dates.ts";
+import { addDays, daysBetween, isIsoDate, plural } from "../../ui/dates.ts";
 import { useLiveRefresh, touchesAny } from "../../platform/live/useLiveRefresh.ts";
 import type { Membership } from "../../platform/authProvider.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
@@ -91,7 +98,7 @@ function Group({ id, membership }: { id: string; membership: Membership }) {
     retry: false,
   });
   const roomIds = present(query.data?.rooms.nodes).flatMap((r) => [r.rowId, r.folio?.rowId]);
-  useLiveRefresh(["reservations", "folio_balances"], [["groups", "group", id]], { enabled: query.isSuccess, relevant: touchesAny([id, ...roomIds]) });
+  useLiveRefresh(["booking_groups", "reservations", "folio_balances"], [["groups", "group", id]], { enabled: query.isSuccess, relevant: touchesAny([id, ...roomIds]) });
   if (query.isPending) return <><Title title="Group" /><LinearProgress sx={{ m: 2 }} /></>;
   if (query.isError) return <><Title title="Group" /><QueryError error={query.error} title={`No such group at ${membership.propertyName}`} /></>;
   return <GroupDetails group={query.data} membership={membership} />;
@@ -99,12 +106,18 @@ function Group({ id, membership }: { id: string; membership: Membership }) {
 
 function GroupDetails({ group, membership }: { group: BookingGroupNode; membership: Membership }) {
   const cancel = useCanAccess({ resource: "groups", action: "cancel" });
+  const change = useCanAccess({ resource: "groups", action: "change" });
   const [cancelling, setCancelling] = useState(false);
+  const [dialog, setDialog] = useState<null | "add" | "dates" | GroupRoomNode>(null);
   const rooms = present(group.rooms.nodes);
   const currency = rooms[0]?.currency ?? membership.currency;
   const live = rooms.filter((r) => r.status !== "cancelled" && r.holdState !== "expired" && r.holdState !== "released");
   const balance = rooms.reduce((sum, r) => sum + balanceOf(r), 0n);
   const first = rooms[0];
+  // A confirmed group with a room still to come takes rooms and new dates.
+  const booked = rooms.find((r) => r.status === "confirmed");
+  const changeable = group.confirmedAt !== null && booked !== undefined;
+  const onCancelRoom = cancel.canAccess ? (room: GroupRoomNode) => setDialog(room) : undefined;
   // On a phone each room is a card: six columns do not fit 390 px.
   const phone = useMediaQuery(useTheme().breakpoints.down("sm"));
   const title = `Group ${group.groupCode}${group.name ? ` · ${group.name}` : ""}`;
@@ -126,11 +139,23 @@ function GroupDetails({ group, membership }: { group: BookingGroupNode; membersh
               </>
             }
             actions={
-              cancel.canAccess && rooms.some(cancellable) && (
-                <Button color="warning" variant="outlined" startIcon={<EventBusyIcon />} onClick={() => setCancelling(true)} data-testid="cancel-group">
-                  Cancel group
-                </Button>
-              )
+              <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: "wrap" }}>
+                {change.canAccess && changeable && (
+                  <>
+                    <Button variant="outlined" startIcon={<AddIcon />} onClick={() => setDialog("add")} data-testid="add-group-room">
+                      Add room
+                    </Button>
+                    <Button variant="outlined" startIcon={<DateRangeIcon />} onClick={() => setDialog("dates")} data-testid="change-group-dates">
+                      Change dates
+                    </Button>
+                  </>
+                )}
+                {cancel.canAccess && rooms.some(cancellable) && (
+                  <Button color="warning" variant="outlined" startIcon={<EventBusyIcon />} onClick={() => setCancelling(true)} data-testid="cancel-group">
+                    Cancel group
+                  </Button>
+                )}
+              </Stack>
             }
           />
           <Grid container spacing={2} sx={{ mb: 1 }}>
@@ -157,7 +182,7 @@ function GroupDetails({ group, membership }: { group: BookingGroupNode; membersh
           {phone ? (
             <Stack spacing={1.5}>
               {rooms.map((room) => (
-                <RoomCard key={room.rowId} room={room} bookerName={group.contactName} />
+                <RoomCard key={room.rowId} room={room} bookerName={group.contactName} onCancel={onCancelRoom} />
               ))}
             </Stack>
           ) : (
@@ -171,11 +196,16 @@ function GroupDetails({ group, membership }: { group: BookingGroupNode; membersh
                     <TableCell>Room type · unit</TableCell>
                     <TableCell align="right">Total</TableCell>
                     <TableCell align="right">Folio balance</TableCell>
+                    {onCancelRoom && (
+                      <TableCell sx={{ position: "relative" }}>
+                        <Box component="span" sx={visuallyHidden}>Actions</Box>
+                      </TableCell>
+                    )}
                   </TableRow>
                 </TableHead>
                 <TableBody>
                   {rooms.map((room) => (
-                    <RoomRow key={room.rowId} room={room} bookerName={group.contactName} />
+                    <RoomRow key={room.rowId} room={room} bookerName={group.contactName} onCancel={onCancelRoom} />
                   ))}
                 </TableBody>
               </Table>
@@ -184,6 +214,9 @@ function GroupDetails({ group, membership }: { group: BookingGroupNode; membersh
         </CardContent>
       </Card>
       {cancelling && <CancelGroupDialog group={group} rooms={rooms} currency={currency} timeZone={membership.timeZone} onClose={() => setCancelling(false)} />}
+      {dialog === "add" && booked && <AddRoomDialog group={group} booked={booked} membership={membership} onClose={() => setDialog(null)} />}
+      {dialog === "dates" && booked && <ChangeDatesDialog group={group} booked={booked} currency={currency} onClose={() => setDialog(null)} />}
+      {dialog !== null && typeof dialog === "object" && <CancelRoomDialog group={group} room={dialog} timeZone={membership.timeZone} onClose={() => setDialog(null)} />}
     </Stack>
   );
 }
@@ -230,7 +263,17 @@ function useRoomParts(room: GroupRoomNode, bookerName: string | null) {
   };
 }
 
-function RoomRow({ room, bookerName }: { room: GroupRoomNode; bookerName: string | null }) {
+/** "Cancel this room" for a room still held or confirmed; nothing otherwise. */
+function CancelRoomButton({ room, onCancel }: { room: GroupRoomNode; onCancel: ((room: GroupRoomNode) => void) | undefined }) {
+  if (!onCancel || !cancellable(room)) return null;
+  return (
+    <Button size="small" color="warning" onClick={() => onCancel(room)} aria-label={`Cancel room ${room.roomNo}`} data-testid="cancel-group-room">
+      Cancel this room
+    </Button>
+  );
+}
+
+function RoomRow({ room, bookerName, onCancel }: { room: GroupRoomNode; bookerName: string | null; onCancel: ((room: GroupRoomNode) => void) | undefined }) {
   const parts = useRoomParts(room, bookerName);
   return (
     <TableRow data-testid="group-room-row" data-room-no={room.roomNo}>
@@ -240,11 +283,16 @@ function RoomRow({ room, bookerName }: { room: GroupRoomNode; bookerName: string
       <TableCell>{parts.stay}</TableCell>
       <TableCell align="right">{parts.total}</TableCell>
       <TableCell align="right">{parts.folio}</TableCell>
+      {onCancel && (
+        <TableCell>
+          <CancelRoomButton room={room} onCancel={onCancel} />
+        </TableCell>
+      )}
     </TableRow>
   );
 }
 
-function RoomCard({ room, bookerName }: { room: GroupRoomNode; bookerName: string | null }) {
+function RoomCard({ room, bookerName, onCancel }: { room: GroupRoomNode; bookerName: string | null; onCancel: ((room: GroupRoomNode) => void) | undefined }) {
   const parts = useRoomParts(room, bookerName);
   return (
     <Box data-testid="group-room-row" data-room-no={room.roomNo} sx={{ border: 1, borderColor: "divider", borderRadius: 1, p: 1.5 }}>
@@ -264,6 +312,7 @@ function RoomCard({ room, bookerName }: { room: GroupRoomNode; bookerName: strin
           Folio {parts.folio}
         </Typography>
       </Stack>
+      <CancelRoomButton room={room} onCancel={onCancel} />
     </Box>
   );
 }
@@ -408,6 +457,202 @@ function CancelGroupDialog({ group, rooms, currency, timeZone, onClose }: { grou
         Checked {formatTimestamp(new Date().toISOString(), timeZone)}; the fee is worked out again when you confirm.
       </Typography>
       <TextField label="Reason (optional)" value={reason} onChange={(e) => setReason(e.target.value)} slotProps={{ htmlInput: { maxLength: 500 } }} fullWidth />
+    </ActionDialog>
+  );
+}
+
+/** Refetch the group and what its rooms feed (the desk's day, the tape chart) after a change. */
+async function afterGroupChange(queryClient: ReturnType<typeof useQueryClient>) {
+  await queryClient.invalidateQueries({ queryKey: ["groups", "group"] });
+  void queryClient.invalidateQueries({ queryKey: ["frontDeskDay"] });
+  void queryClient.invalidateQueries({ queryKey: ["tapeChart"] });
+}
+
+/** One room cancelled alone, its own fee shown first; the group and its other rooms stay. */
+function CancelRoomDialog({ group, room, timeZone, onClose }: { group: BookingGroupNode; room: GroupRoomNode; timeZone: string; onClose(): void }) {
+  const dataProvider = useDataProvider<KeeprDataProvider>();
+  const queryClient = useQueryClient();
+  const notify = useNotify();
+  const [reason, setReason] = useState("");
+  return (
+    <ActionDialog
+      title={`Cancel room ${room.roomNo} of group ${group.groupCode}`}
+      confirmLabel="Cancel this room"
+      input={{ reason: reason.trim() || null }}
+      danger
+      testId="cancel-group-room-dialog"
+      errorTitle="The room was not cancelled"
+      onSubmit={async (input, idempotencyKey) => {
+        const result = await dataProvider.cancelReservation({ reservationId: room.rowId, reason: input.reason, idempotencyKey });
+        notify(`Room ${room.roomNo} cancelled${BigInt(result.penaltyAmount ?? "0") > 0n ? `, fee ${formatMoney(result.penaltyAmount, room.currency)}` : ", no fee"}; the group's other rooms stay booked.`, { type: "success" });
+        await afterGroupChange(queryClient);
+      }}
+      onClose={onClose}
+    >
+      <Typography>
+        Room {room.roomNo} ({room.roomType?.name ?? "room"}, {room.guestName ?? group.contactName ?? "the booker"}) is cancelled under its own terms locked at booking; its unit is released. The other rooms stay booked.
+      </Typography>
+      <Typography data-testid="cancel-room-fee-now">
+        <strong>Fee now: {room.status === "held" ? "nothing (on hold)" : room.cancellationPenaltyNow === null ? "—" : formatMoney(room.cancellationPenaltyNow, room.currency)}</strong>
+      </Typography>
+      <Typography variant="caption" color="text.secondary">
+        Checked {formatTimestamp(new Date().toISOString(), timeZone)}; the fee is worked out again when you confirm.
+      </Typography>
+      <TextField label="Reason (optional)" value={reason} onChange={(e) => setReason(e.target.value)} slotProps={{ htmlInput: { maxLength: 500 } }} fullWidth />
+    </ActionDialog>
+  );
+}
+
+/** One more room for the group's dates: its rate plan and guests, priced by quote before anything is booked. */
+function AddRoomDialog({ group, booked, membership, onClose }: { group: BookingGroupNode; booked: GroupRoomNode; membership: Membership; onClose(): void }) {
+  const dataProvider = useDataProvider<KeeprDataProvider>();
+  const queryClient = useQueryClient();
+  const notify = useNotify();
+  const [ratePlanId, setRatePlanId] = useState("");
+  const [adults, setAdults] = useState("2");
+  const [children, setChildren] = useState("0");
+  const [guestName, setGuestName] = useState("");
+  const plans = useQuery({
+    queryKey: ["groups", "ratePlans", membership.propertyId],
+    queryFn: ({ signal }) => dataProvider.groupRatePlans({ propertyId: membership.propertyId }, { signal }),
+  });
+  const party = { adults: Number(adults), children: Number(children) };
+  const partyOk = Number.isInteger(party.adults) && party.adults >= 1 && party.adults <= 20 && Number.isInteger(party.children) && party.children >= 0 && party.children <= 20;
+  const price = useQuery({
+    queryKey: ["groups", "addRoomQuote", group.rowId, ratePlanId, party.adults, party.children, booked.arrival, booked.departure],
+    queryFn: ({ signal }) => dataProvider.quote({ ratePlanId, arrival: booked.arrival, departure: booked.departure, ...party }, { signal }),
+    enabled: ratePlanId !== "" && partyOk,
+    retry: false,
+  });
+  const invalid = ratePlanId === "" ? "Choose a rate plan first." : !partyOk ? "1 to 20 adults and 0 to 20 children." : guestName.trim().length > 200 ? "A guest's name has at most 200 characters." : !price.isSuccess ? "The room's price comes first." : null;
+  return (
+    <ActionDialog
+      title={`Add a room to group ${group.groupCode}`}
+      confirmLabel={price.isSuccess ? `Add room for ${formatMoney(price.data.totalAmount, price.data.currency)}` : "Add room"}
+      input={{ ratePlanId, ...party, guestName: guestName.trim() || null }}
+      invalid={invalid}
+      testId="add-group-room-dialog"
+      errorTitle="No room was added"
+      onSubmit={async (input, idempotencyKey) => {
+        const result = await dataProvider.addGroupRoom({ bookingGroupId: group.rowId, idempotencyKey, ...input });
+        notify(`Room added to ${group.groupCode}: ${result.confirmationCode ?? "booked"}, ${formatMoney(result.totalAmount, result.currency)}.`, { type: "success" });
+        await afterGroupChange(queryClient);
+      }}
+      onClose={onClose}
+    >
+      <Typography>
+        For the group's dates, {formatDate(booked.arrival)} → {formatDate(booked.departure)} ({plural(booked.nights, "night")}), under the booker's name and contact; priced by the same rules as the group's rooms. It gets its own confirmation code and folio.
+      </Typography>
+      {plans.isError && <ErrorAlert title="The rate plans could not be loaded" error={shownError(plans.error)} />}
+      <TextField select label="Room type · rate plan" value={ratePlanId} onChange={(e) => setRatePlanId(e.target.value)} fullWidth data-testid="add-room-plan">
+        {present(plans.data).map((plan) => (
+          <MenuItem key={plan.rowId} value={plan.rowId}>
+            {plan.roomType?.name ?? "Room"} · {plan.name}
+          </MenuItem>
+        ))}
+      </TextField>
+      <Stack direction="row" spacing={2}>
+        <TextField label="Adults" type="number" value={adults} onChange={(e) => setAdults(e.target.value)} slotProps={{ htmlInput: { min: 1, max: 20 } }} sx={{ flex: 1 }} />
+        <TextField label="Children" type="number" value={children} onChange={(e) => setChildren(e.target.value)} slotProps={{ htmlInput: { min: 0, max: 20 } }} sx={{ flex: 1 }} />
+      </Stack>
+      <TextField label="Guest name (optional)" value={guestName} onChange={(e) => setGuestName(e.target.value)} helperText="Who sleeps here; the booker's name otherwise." slotProps={{ htmlInput: { maxLength: 200 } }} fullWidth />
+      <Box aria-live="polite" data-testid="add-room-price">
+        {price.isFetching && <LinearProgress aria-label="Pricing the room" />}
+        {price.isError && <ErrorAlert title="This room cannot be added" error={shownError(price.error)} />}
+        {price.isSuccess && (
+          <Typography>
+            <strong>Adds {formatMoney(price.data.totalAmount, price.data.currency)}</strong> to the group ({group.totalAmount === null ? "—" : formatMoney(group.totalAmount, price.data.currency)} now).
+          </Typography>
+        )}
+      </Box>
+    </ActionDialog>
+  );
+}
+
+/** Every room moved to new dates or none: each room's new price and the difference first (quoteGroupChange). */
+function ChangeDatesDialog({ group, booked, currency, onClose }: { group: BookingGroupNode; booked: GroupRoomNode; currency: string; onClose(): void }) {
+  const dataProvider = useDataProvider<KeeprDataProvider>();
+  const queryClient = useQueryClient();
+  const notify = useNotify();
+  const [arrival, setArrival] = useState(booked.arrival);
+  const [departure, setDeparture] = useState(booked.departure);
+  const datesOk = isIsoDate(arrival) && isIsoDate(departure) && departure > arrival;
+  const moved = arrival !== booked.arrival || departure !== booked.departure;
+  const price = useQuery({
+    queryKey: ["groups", "changeQuote", group.rowId, arrival, departure],
+    queryFn: ({ signal }) => dataProvider.quoteGroupChange({ bookingGroupId: group.rowId, arrival, departure }, { signal }),
+    enabled: datesOk && moved,
+    retry: false,
+  });
+  const invalid = !datesOk ? "The departure must be after the arrival." : !moved ? "Choose other dates first." : !price.isSuccess ? "The new price comes first." : null;
+  const difference = price.isSuccess ? BigInt(price.data.difference) : 0n;
+  return (
+    <ActionDialog
+      title={`Change the dates of group ${group.groupCode}`}
+      confirmLabel="Move every room"
+      input={{ arrival, departure }}
+      invalid={invalid}
+      maxWidth="md"
+      testId="change-group-dates-dialog"
+      errorTitle="No room has moved"
+      onSubmit={async (input, idempotencyKey) => {
+        const result = await dataProvider.changeGroupDates({ bookingGroupId: group.rowId, idempotencyKey, ...input });
+        notify(`Group ${group.groupCode} moved to ${formatDate(input.arrival)} → ${formatDate(input.departure)}: ${plural(result.filter((r) => r.status !== "cancelled").length, "room")}.`, { type: "success" });
+        await afterGroupChange(queryClient);
+      }}
+      onClose={onClose}
+    >
+      <Typography>
+        Every room not cancelled moves to the new dates, each priced again at today's rates on its own rate plan; if one room cannot move, none does.
+      </Typography>
+      <Stack direction="row" spacing={2}>
+        <TextField label="Arrival" type="date" value={arrival} slotProps={{ inputLabel: { shrink: true } }} sx={{ flex: 1 }}
+          onChange={(e) => {
+            const next = e.target.value;
+            setArrival(next);
+            if (isIsoDate(next) && departure <= next) setDeparture(addDays(next, Math.max(1, daysBetween(arrival, departure))));
+          }} />
+        <TextField label="Departure" type="date" value={departure} onChange={(e) => setDeparture(e.target.value)} slotProps={{ inputLabel: { shrink: true } }} sx={{ flex: 1 }} />
+      </Stack>
+      <Box aria-live="polite" data-testid="change-dates-price">
+        {price.isFetching && <LinearProgress aria-label="Pricing the new dates" />}
+        {price.isError && <ErrorAlert title="The group cannot move to these dates" error={shownError(price.error)} />}
+        {price.isSuccess && (
+          <>
+            <ScrollBox label="Each room's price now and after">
+              <Table size="small" aria-label="Each room's price now and after">
+                <TableHead>
+                  <TableRow>
+                    <TableCell>Room</TableCell>
+                    <TableCell align="right">Now</TableCell>
+                    <TableCell align="right">New dates</TableCell>
+                  </TableRow>
+                </TableHead>
+                <TableBody>
+                  {present(price.data.rooms).map((r) => (
+                    <TableRow key={r.roomNo}>
+                      <TableCell>{r.roomNo}</TableCell>
+                      <TableCell align="right">{formatMoney(r.currentTotal, currency)}</TableCell>
+                      <TableCell align="right">{formatMoney(r.quote.totalAmount, currency)}</TableCell>
+                    </TableRow>
+                  ))}
+                  <TableRow>
+                    <TableCell><strong>In all</strong></TableCell>
+                    <TableCell align="right">{formatMoney(price.data.currentTotal, currency)}</TableCell>
+                    <TableCell align="right"><strong>{formatMoney(price.data.totalAmount, currency)}</strong></TableCell>
+                  </TableRow>
+                </TableBody>
+              </Table>
+            </ScrollBox>
+            <Typography sx={{ mt: 1 }} data-testid="change-dates-difference">
+              <strong>
+                {difference === 0n ? "Same price" : difference > 0n ? `${formatMoney(difference, currency)} more` : `${formatMoney(-difference, currency)} less`}
+              </strong>{" "}
+              · {plural(price.data.nights, "night")}; each folio is charged or credited its room's difference.
+            </Typography>
+          </>
+        )}
+      </Box>
     </ActionDialog>
   );
 }

@@ -556,7 +556,8 @@ function ConfirmGroup({ membership, held, groupName }: { membership: Membership;
     };
     await confirmAction.run(async (keyFor) => {
       const idempotencyKey = keyFor({ bookingGroupId, ...contact });
-      const rooms = await dataProvider.confirmGroup({ bookingGroupId, holdToken: held.hold.holdToken, idempotencyKey, ...contact });
+      // The rooming list went with the quote and the hold (its names are locked once held).
+      const rooms = await dataProvider.confirmGroup({ bookingGroupId, holdToken: held.hold.holdToken, guestNames: null, idempotencyKey, ...contact });
       notify(`Group ${held.hold.groupCode}${groupName ? ` (${groupName})` : ""} booked: ${plural(rooms.length, "room")} for ${contact.fullName}.`, { type: "success" });
       const etaError = await setExpectedArrival(dataProvider, rooms.map((room) => room.reservationId), arrivalTimeInput(guest.expectedArrival) ?? null);
       if (etaError) notify(`Booked, but the expected arrival time was not saved (${etaError}): set it on each room's reservation page.`, { type: "warning", autoHideDuration: 10_000 });

@@ -1,14 +1,15 @@
 // The group booking screens' calls, added to the data provider
 // (dataProvider.ts spreads them in). createGroupHold, confirmGroup and
-// cancelGroup take an IdempotencyKey (idempotency.ts): one per user action;
+// cancelGroup, changeGroupDates and addGroupRoom take an IdempotencyKey (idempotency.ts): one per user action;
 // setRoomGuestName sets a value (sending it twice is the same).
 import type { Uuid } from "../../platform/documents.ts";
 import type { GraphQLClient } from "../../platform/graphql.ts";
 import type { IdempotencyKey } from "../../platform/idempotency.ts";
 import { missing, notFound, present, type RequestOptions } from "../../platform/results.ts";
 import {
-  bookingGroup, bookingGroupByCode, cancelGroup, confirmGroup, createGroupHold, groupRatePlans, quoteGroup, roomCombinations, setRoomGuestName,
-  type BookingGroupNode, type GroupBookingResult, type GroupContact, type GroupHoldNode, type GroupQuoteNode, type GroupRatePlanNode,
+  addGroupRoom, bookingGroup, bookingGroupByCode, cancelGroup, changeGroupDates, confirmGroup, createGroupHold, groupRatePlans, quoteGroup,
+  quoteGroupChange, roomCombinations, setRoomGuestName,
+  type BookingGroupNode, type GroupBookingResult, type GroupChangeQuoteNode, type GroupContact, type GroupHoldNode, type GroupQuoteNode, type GroupRatePlanNode,
   type GroupRoomValue, type RoomCombinationNode, type RoomCombinationsVariables,
 } from "./documents.ts";
 
@@ -29,8 +30,11 @@ export interface GroupsMethods {
   roomCombinations(params: RoomCombinationsVariables, options?: RequestOptions): Promise<RoomCombinationNode[]>;
   quoteGroup(params: { rooms: GroupRoomValue[]; arrival: string; departure: string }, options?: RequestOptions): Promise<GroupQuoteNode>;
   createGroupHold(params: { quoteToken: string; name: string | null; minutes: number; idempotencyKey: IdempotencyKey }): Promise<GroupHoldNode>;
-  /** holdToken: the hold's, when this console made it (the front office may confirm without it). */
-  confirmGroup(params: GroupContact & { bookingGroupId: Uuid; holdToken: string | null; idempotencyKey: IdempotencyKey }): Promise<GroupBookingResult[]>;
+  /** holdToken: the hold's, when this console made it (the front office may confirm without it); guestNames: room n's guest at n - 1. */
+  confirmGroup(params: GroupContact & { bookingGroupId: Uuid; holdToken: string | null; guestNames: Array<string | null> | null; idempotencyKey: IdempotencyKey }): Promise<GroupBookingResult[]>;
+  quoteGroupChange(params: { bookingGroupId: Uuid; arrival: string; departure: string }, options?: RequestOptions): Promise<GroupChangeQuoteNode>;
+  changeGroupDates(params: { bookingGroupId: Uuid; arrival: string; departure: string; idempotencyKey: IdempotencyKey }): Promise<GroupBookingResult[]>;
+  addGroupRoom(params: { bookingGroupId: Uuid; ratePlanId: Uuid; adults: number; children: number; guestName: string | null; idempotencyKey: IdempotencyKey }): Promise<GroupBookingResult>;
   cancelGroup(params: { bookingGroupId: Uuid; reason: string | null; idempotencyKey: IdempotencyKey }): Promise<GroupBookingResult[]>;
   setRoomGuestName(params: { reservationId: Uuid; guestName: string | null }): Promise<string | null>;
   /** The group with its rooms; NOT_FOUND when there is none the user may read. */
@@ -64,6 +68,20 @@ export function createGroupsMethods(client: GraphQLClient): GroupsMethods {
       const rooms = present(data.confirmGroup?.result);
       if (rooms.length === 0) throw missing("the confirmed rooms");
       return rooms;
+    },
+    async quoteGroupChange(params, options = {}) {
+      const data = await client.request(quoteGroupChange, params, options);
+      if (!data.quoteGroupChange) throw missing("a price for the group's new dates");
+      return data.quoteGroupChange;
+    },
+    async changeGroupDates(params) {
+      const data = await client.request(changeGroupDates, params);
+      return present(data.changeGroupDates?.result);
+    },
+    async addGroupRoom(params) {
+      const data = await client.request(addGroupRoom, params);
+      if (!data.addGroupRoom?.result) throw missing("the added room");
+      return data.addGroupRoom.result;
     },
     async cancelGroup(params) {
       const data = await client.request(cancelGroup, params);

@@ -163,11 +163,11 @@ export interface GroupContact {
 
 export const confirmGroup = operation<
   { confirmGroup: { result: Array<GroupBookingResult | null> | null } | null },
-  GroupContact & { bookingGroupId: Uuid; idempotencyKey: string; holdToken: string | null }
+  GroupContact & { bookingGroupId: Uuid; idempotencyKey: string; holdToken: string | null; guestNames: Array<string | null> | null }
 >(
   "ConfirmGroup",
-  `mutation ConfirmGroup($bookingGroupId: UUID!, $idempotencyKey: String!, $fullName: String!, $email: String, $phone: String, $specialRequests: String, $holdToken: String) {
-    confirmGroup(input: {bookingGroupId: $bookingGroupId, idempotencyKey: $idempotencyKey, fullName: $fullName, email: $email, phone: $phone, specialRequests: $specialRequests, holdToken: $holdToken}) {
+  `mutation ConfirmGroup($bookingGroupId: UUID!, $idempotencyKey: String!, $fullName: String!, $email: String, $phone: String, $specialRequests: String, $holdToken: String, $guestNames: [String]) {
+    confirmGroup(input: {bookingGroupId: $bookingGroupId, idempotencyKey: $idempotencyKey, fullName: $fullName, email: $email, phone: $phone, specialRequests: $specialRequests, holdToken: $holdToken, guestNames: $guestNames}) {
       result { ${groupBookingFields} }
     }
   }`,
@@ -191,6 +191,55 @@ export const setRoomGuestName = operation<
   "SetRoomGuestName",
   `mutation SetRoomGuestName($reservationId: UUID!, $guestName: String) {
     setRoomGuestName(input: {reservationId: $reservationId, guestName: $guestName}) { result { rowId guestName updatedAt } }
+  }`,
+);
+
+/** A group's change of dates priced first (quoteGroupChange): each room now and after, the sums and the difference. */
+export interface GroupChangeQuoteNode {
+  arrival: IsoDate;
+  departure: IsoDate;
+  nights: number;
+  currency: string;
+  currentTotal: MinorUnits;
+  totalAmount: MinorUnits;
+  /** New total less the current one: positive is more to pay. */
+  difference: MinorUnits;
+  rooms: Array<{ roomNo: number; reservationId: Uuid; currentTotal: MinorUnits; quote: { totalAmount: MinorUnits; isRefundable: boolean; freeCancellationUntil: Timestamp | null } } | null>;
+}
+
+export const quoteGroupChange = operation<{ quoteGroupChange: GroupChangeQuoteNode | null }, { bookingGroupId: Uuid; arrival: IsoDate; departure: IsoDate }>(
+  "QuoteGroupChange",
+  `query QuoteGroupChange($bookingGroupId: UUID!, $arrival: Date!, $departure: Date!) {
+    quoteGroupChange(bookingGroupId: $bookingGroupId, arrival: $arrival, departure: $departure) {
+      arrival departure nights currency currentTotal totalAmount difference
+      rooms { roomNo reservationId currentTotal quote { totalAmount isRefundable freeCancellationUntil } }
+    }
+  }`,
+);
+
+/** Every room of the group (cancelled ones aside) moved to new dates, or none. */
+export const changeGroupDates = operation<
+  { changeGroupDates: { result: Array<GroupBookingResult | null> | null } | null },
+  { bookingGroupId: Uuid; idempotencyKey: string; arrival: IsoDate; departure: IsoDate }
+>(
+  "ChangeGroupDates",
+  `mutation ChangeGroupDates($bookingGroupId: UUID!, $idempotencyKey: String!, $arrival: Date!, $departure: Date!) {
+    changeGroupDates(input: {bookingGroupId: $bookingGroupId, idempotencyKey: $idempotencyKey, arrival: $arrival, departure: $departure}) {
+      result { ${groupBookingFields} }
+    }
+  }`,
+);
+
+/** One more room for a confirmed group's dates, held and confirmed in one call. */
+export const addGroupRoom = operation<
+  { addGroupRoom: { result: GroupBookingResult | null } | null },
+  { bookingGroupId: Uuid; idempotencyKey: string; ratePlanId: Uuid; adults: number; children: number; guestName: string | null }
+>(
+  "AddGroupRoom",
+  `mutation AddGroupRoom($bookingGroupId: UUID!, $idempotencyKey: String!, $ratePlanId: UUID!, $adults: Int!, $children: Int!, $guestName: String) {
+    addGroupRoom(input: {bookingGroupId: $bookingGroupId, idempotencyKey: $idempotencyKey, ratePlanId: $ratePlanId, adults: $adults, children: $children, guestName: $guestName}) {
+      result { ${groupBookingFields} }
+    }
   }`,
 );
 
@@ -263,7 +312,10 @@ export const bookingGroupByCode = operation<{ bookingGroupByPropertyIdAndGroupCo
   }`,
 );
 
-export const groupsDocuments = [groupRatePlans, roomCombinations, quoteGroup, createGroupHold, confirmGroup, cancelGroup, setRoomGuestName, bookingGroup, bookingGroupByCode] as const;
+export const groupsDocuments = [
+  groupRatePlans, roomCombinations, quoteGroup, createGroupHold, confirmGroup, cancelGroup, setRoomGuestName, bookingGroup, bookingGroupByCode,
+  quoteGroupChange, changeGroupDates, addGroupRoom,
+] as const;
 
 /** The group mutations the API gives no idempotency key (the rest pass one). */
 export const groupsUnkeyedMutations = ["setRoomGuestName"] as const;

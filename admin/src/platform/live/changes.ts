@@ -14,6 +14,8 @@ export const liveTables = [
   "room_types", "units", "rate_plans", "guests", "reservations", "inventory_claims", "folios", "folio_balances",
   "payment_intents", "payment_attempts", "refunds", "invoices", "notifications", "housekeeping_tasks", "channel_feeds",
   "channel_conflicts", "night_audits", "night_audit_anomalies", "exports",
+  // A booking group's own fields (its name, booker, confirmation): the group page.
+  "booking_groups",
   // Keys only (migration 000066): a change says which plan and date moved; the screen refetches them.
   "rate_calendar",
 ] as const;
