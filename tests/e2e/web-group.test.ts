@@ -8,8 +8,9 @@
 // own rate plan. A refresh on the details step keeps the hold and what was
 // typed. Keyboard only on a 390 px phone: rooms chosen one by one, booked.
 // Portuguese. A room that sells out meanwhile is named and nothing is held.
-// Manage: the group code + email opens every room; one room is cancelled
-// (its fee shown first), then all. Hostile: a forged rooms= link, another
+// Manage: the group code + email opens every room; every room is moved to
+// new dates (the new price first), one room is cancelled (its fee shown
+// first), then all. Hostile: a forged rooms= link, another
 // group's code with the wrong email. Axe on every page and state;
 // docs/screenshots/web-group-*.png.
 import { mkdtempSync } from "node:fs";
@@ -193,6 +194,8 @@ describe("a party of 6 adults and 3 children", () => {
     await page.getByRole("button", { name: "Find my booking" }).click();
     await page.getByTestId("group-room-2").waitFor();
     await expect(page.getByTestId("group-rooms-count").textContent()).resolves.toBe("2 rooms");
+    const total2nights = (await q<{ t: string }>(
+      "select sum(r.total_amount)::text as t from app_public.reservations r join app_public.booking_groups g on g.id = r.group_id where g.group_code = $1", [groupCode]))[0]!.t;
     await expect(page.getByTestId("group-cancel-fee").textContent()).resolves.toBe(`Cancelling both rooms now costs ${euros(0)} in all.`);
     await shots(page, "05-manage");
     await expectAccessible(page, "group manage");
@@ -205,6 +208,25 @@ describe("a party of 6 adults and 3 children", () => {
     await expectAccessible(page, "a room of the group opened");
     await page.getByTestId("manage-done").click();
     await page.getByTestId("group-room-1").waitFor();
+
+    // Every room a night longer: the new price of each and the difference first, then all of them move.
+    const change = page.getByTestId("group-change");
+    await change.getByLabel("Departure").fill(addDays(arrival(), 3));
+    await change.getByTestId("group-check-price").click();
+    const preview = change.getByTestId("group-change-preview");
+    await preview.waitFor();
+    const shownPrice = (await preview.locator("strong").first().textContent())!;
+    expect(shownPrice).toMatch(new RegExp(`^New total €[0-9,.]+ \\(was ${euros(total2nights).replace(/[.$()]/g, "\\$&")}\\)\\.$`));
+    await expect(preview.locator("li").count()).resolves.toBe(2);
+    await shots(page, "05b-change-dates");
+    await expectAccessible(page, "group change of dates");
+    await preview.getByTestId("group-confirm-change").click();
+    await page.getByRole("status").filter({ hasText: /^Every room now runs / }).waitFor();
+    const stays = await q<{ d: string; total_amount: string }>(
+      "select upper(r.stay)::text as d, r.total_amount from app_public.reservations r join app_public.booking_groups g on g.id = r.group_id where g.group_code = $1 order by room_no", [groupCode]);
+    expect(stays.map((r) => r.d)).toEqual([addDays(arrival(), 3), addDays(arrival(), 3)]);
+    // What the guest was shown is what the rooms now cost.
+    expect(shownPrice.startsWith(`New total ${euros(stays.reduce((n, r) => n + Number(r.total_amount), 0))} `)).toBe(true);
 
     // Room 2 alone: the fee first, in a dialog; the other room stays booked.
     await page.getByRole("button", { name: "Cancel room 2…" }).click();

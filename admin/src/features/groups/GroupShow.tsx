@@ -267,7 +267,7 @@ function useRoomParts(room: GroupRoomNode, bookerName: string | null) {
 function CancelRoomButton({ room, onCancel }: { room: GroupRoomNode; onCancel: ((room: GroupRoomNode) => void) | undefined }) {
   if (!onCancel || !cancellable(room)) return null;
   return (
-    <Button size="small" color="warning" onClick={() => onCancel(room)} aria-label={`Cancel room ${room.roomNo}`} data-testid="cancel-group-room">
+    <Button size="small" color="warning" onClick={() => onCancel(room)} aria-label={`Cancel this room: room ${room.roomNo}`} data-testid="cancel-group-room">
       Cancel this room
     </Button>
   );
