@@ -108,7 +108,7 @@
 --     check_stay, city_tax_figures, claim_unit, clear_payment_due,
 --     close_business_day, create_ledger_accounts, create_session,
 --     derived_price, desk_key, enforce_payment_deadline, finish_export,
---     folio_charges, folio_place, folio_receivable, free_units,
+--     folio_charges, folio_place, folio_receivable, free_units, group_bookings,
 --     guest_change_refusal, hand_nights_to_channels, history_party_words,
 --     history_stay_words, history_unit_name, idempotency_begin,
 --     idempotency_finish, import_settlement, insert_invoice,
@@ -3350,10 +3350,7 @@ begin
     end;
   end loop;
   return query select * from pg_catalog.jsonb_populate_recordset(null::app_public.booking,
-    app_private.idempotency_finish(idempotency_key, (
-      select pg_catalog.jsonb_agg(pg_catalog.to_jsonb(app_private.booking_of(r)) order by r.room_no)
-        from app_public.reservations r
-       where r.property_id = v_group.property_id and r.group_id = v_group.id)));
+    app_private.idempotency_finish(idempotency_key, app_private.group_bookings(v_group)));
 end;
 $function$;
 grant execute on function app_public.cancel_group(booking_group_id uuid, idempotency_key text, reason text) to keepr_anonymous;
@@ -3481,10 +3478,7 @@ begin
     end;
   end loop;
   return query select * from pg_catalog.jsonb_populate_recordset(null::app_public.booking,
-    app_private.idempotency_finish(idempotency_key, (
-      select pg_catalog.jsonb_agg(pg_catalog.to_jsonb(app_private.booking_of(r)) order by r.room_no)
-        from app_public.reservations r
-       where r.property_id = v_group.property_id and r.group_id = v_group.id)));
+    app_private.idempotency_finish(idempotency_key, app_private.group_bookings(v_group)));
 end;
 $function$;
 grant execute on function app_public.change_group_dates(booking_group_id uuid, idempotency_key text, arrival date, departure date) to keepr_anonymous;
@@ -4101,10 +4095,7 @@ begin
    where g.id = v_group.id;
 
   return query select * from pg_catalog.jsonb_populate_recordset(null::app_public.booking,
-    app_private.idempotency_finish(idempotency_key, (
-      select pg_catalog.jsonb_agg(pg_catalog.to_jsonb(app_private.booking_of(r)) order by r.room_no)
-        from app_public.reservations r
-       where r.property_id = v_group.property_id and r.group_id = v_group.id)));
+    app_private.idempotency_finish(idempotency_key, app_private.group_bookings(v_group)));
 end;
 $function$;
 grant execute on function app_public.confirm_group(booking_group_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text, guest_names text[]) to keepr_anonymous;
@@ -10592,6 +10583,21 @@ begin
 end;
 $function$;
 comment on function app_private.free_units(property_ids uuid[], stay daterange, only_room_type_id uuid) is 'The active units (room type, unit) of the given properties, optionally of one room type, with no live claim overlapping the stay.';
+
+-- ----------------------------------------------------------------------------
+-- function app_private.group_bookings(booking_group app_public.booking_groups)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.group_bookings(booking_group app_public.booking_groups)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+  select pg_catalog.jsonb_agg(pg_catalog.to_jsonb(app_private.booking_of(r)) order by r.room_no)
+    from app_public.reservations r
+   where r.property_id = booking_group.property_id and r.group_id = booking_group.id;
+$function$;
+comment on function app_private.group_bookings(booking_group app_public.booking_groups) is 'Every room of a booking group as app_public.booking JSON, in room order (the group functions'' answer).';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.guest_change_refusal(reservation app_public.reservations)

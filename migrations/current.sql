@@ -41,9 +41,11 @@ comment on type app_public.group_change_quote is 'A booking group''s change of d
 comment on column app_public.group_change_quote.difference is 'The new total less the current one, in minor units: positive is more to pay, negative is less.';
 
 --! include booking/app_private.lock_booking_group.sql
+--! include booking/app_private.group_bookings.sql
 --! include booking/app_public.confirm_group.sql
 --! include booking/app_public.quote_group_change.sql
 --! include booking/app_public.change_group_dates.sql
+--! include booking/app_public.cancel_group.sql
 --! include booking/app_public.add_group_room.sql
 grant execute on function app_public.confirm_group(uuid, text, text, text, text, text, text, text[]) to keepr_anonymous;
 grant execute on function app_public.quote_group_change(uuid, date, date) to keepr_anonymous;

@@ -48,10 +48,7 @@ begin
     end;
   end loop;
   return query select * from pg_catalog.jsonb_populate_recordset(null::app_public.booking,
-    app_private.idempotency_finish(idempotency_key, (
-      select pg_catalog.jsonb_agg(pg_catalog.to_jsonb(app_private.booking_of(r)) order by r.room_no)
-        from app_public.reservations r
-       where r.property_id = v_group.property_id and r.group_id = v_group.id)));
+    app_private.idempotency_finish(idempotency_key, app_private.group_bookings(v_group)));
 end;
 $$;
 comment on function app_public.cancel_group(uuid, text, text) is
