@@ -19,7 +19,7 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { Worker } from "../../worker/runner.ts";
 import { endBrowserTest, waitUntil } from "../helpers/browser.ts";
-import { addDays, createHotel, hold, localDate, quote, quoteGroup, type Hotel } from "../helpers/booking.ts";
+import { addDays, book, createHotel, hold, localDate, quote, quoteGroup, type Hotel } from "../helpers/booking.ts";
 import { actAs, inCommit, type TestDatabase } from "../helpers/db.ts";
 import { startTestWorker } from "../helpers/jobs.ts";
 import type { TestServer } from "../helpers/server.ts";
@@ -182,7 +182,7 @@ describe("a party of 6 adults and 3 children", () => {
     await ctx.close();
   }, 180_000);
 
-  it("Manage: the group code and email open every room; one room is cancelled with its fee shown first, then all; another group's code with the wrong email finds nothing", async () => {
+  it("Manage: the group code and email open every room; every room moves to new dates with the price first (dates where a room cannot move are refused, naming it); one room is cancelled with its fee shown first, then all; another group's code with the wrong email finds nothing", async () => {
     expect(groupCode).not.toBe("");
     const ctx = await context({ viewport: phone });
     const { page, errors } = await openGuestApp(ctx, `${server.url}/manage`);
@@ -209,8 +209,18 @@ describe("a party of 6 adults and 3 children", () => {
     await page.getByTestId("manage-done").click();
     await page.getByTestId("group-room-1").waitFor();
 
-    // Every room a night longer: the new price of each and the difference first, then all of them move.
+    // Dates where another guest has one of the two Family Suites: refused before anything moves, naming the room.
+    await book(db.ownerPool, familyPlan, addDays(arrival(), 10), addDays(arrival(), 12));
     const change = page.getByTestId("group-change");
+    await change.getByLabel("Arrival").fill(addDays(arrival(), 10));
+    await change.getByLabel("Departure").fill(addDays(arrival(), 12));
+    await change.getByTestId("group-check-price").click();
+    await change.getByTestId("group-change-error").filter({ hasText: "Room 2 (Family Suite) cannot move: no room of its type is free for these dates, so no room has moved." }).waitFor();
+    await expect(change.getByTestId("group-change-preview").count()).resolves.toBe(0);
+    await expectAccessible(page, "group change of dates refused");
+
+    // Every room a night longer: the new price of each and the difference first, then all of them move.
+    await change.getByLabel("Arrival").fill(arrival());
     await change.getByLabel("Departure").fill(addDays(arrival(), 3));
     await change.getByTestId("group-check-price").click();
     const preview = change.getByTestId("group-change-preview");
@@ -220,6 +230,9 @@ describe("a party of 6 adults and 3 children", () => {
     await expect(preview.locator("li").count()).resolves.toBe(2);
     await shots(page, "05b-change-dates");
     await expectAccessible(page, "group change of dates");
+    await page.setViewportSize(desktop);
+    await expectAccessible(page, "group change of dates, desktop");
+    await page.setViewportSize(phone);
     await preview.getByTestId("group-confirm-change").click();
     await page.getByRole("status").filter({ hasText: /^Every room now runs / }).waitFor();
     const stays = await q<{ d: string; total_amount: string }>(

@@ -2,6 +2,7 @@
 // each room as <rate plan id>.<adults>.<children>, comma-separated, so a
 // proposed combination is a link, the back button works and a refresh keeps
 // the choice. An empty rooms= opens the rooms chooser.
+import { ApiError } from "../../shared/api-error.ts";
 import { isIsoDate } from "./format.ts";
 import type { GroupRoom } from "./documents.ts";
 import { href } from "./router.ts";
@@ -39,3 +40,6 @@ export function groupStayOf(params: URLSearchParams): GroupStay | null {
   }
   return { propertyId, arrival, departure, rooms };
 }
+
+/** The room a group refusal names ("Room 2 (Suite): …", "Room 3: …"), or 0 when it names none. */
+export const roomOfError = (error: unknown) => (error instanceof ApiError ? Number(/^Room (\d+)/.exec(error.message)?.[1] ?? 0) : 0);

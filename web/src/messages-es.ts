@@ -167,6 +167,7 @@ export const es: Catalog = {
   "group.sameDates": "Elija primero otras fechas.",
   "group.changeRoomLine": "Habitación {no}: {amount} (antes {old})",
   "group.changedDates": "Todas las habitaciones son ahora del {dates}. Le hemos enviado un correo.",
+  "group.changeSoldOut": "La habitación {no} ({room}) no puede cambiar: no queda ninguna habitación de su tipo libre en estas fechas, así que no ha cambiado ninguna. Pruebe otras fechas.",
   "search.times": "Entrada a partir de las {checkIn} · salida hasta las {checkOut}",
   "search.policies": "Condiciones y contacto",
   "search.policy.children": "Niños",

@@ -19,6 +19,7 @@ import {
   cancelGroup, cancelReservation, changeGroupDates, lookupBooking, myGroup, quoteGroupChange, type BookingGroup, type GroupChangeQuote, type GroupRoomBooking,
 } from "../documents.ts";
 import { addDays, formatDate, formatMoment, formatStay, isIsoDate, isoDate, nightsBetween } from "../format.ts";
+import { roomOfError } from "../groupStay.ts";
 import { useI18n } from "../i18n.tsx";
 import { keyFor, type KeyedInput } from "../keys.ts";
 import { href, onLinkClick, usePageTitle } from "../router.ts";
@@ -347,6 +348,12 @@ function ChangeGroupDates({ group, token, money, onChanged }: {
     setPreview(null);
     setError(null);
   };
+  /** The API's refusal in words; a room that cannot move is named in the guest's language. */
+  const refusal = (e: unknown) => {
+    const no = e instanceof ApiError && e.code === "SOLD_OUT" ? roomOfError(e) : 0;
+    const room = roomsOf(group).find((r) => r.roomNo === no);
+    return room ? t("group.changeSoldOut", { no, room: room.roomType?.name ?? "" }) : errorText(e, i18n);
+  };
 
   const check = async (event: FormEvent) => {
     event.preventDefault();
@@ -361,7 +368,7 @@ function ChangeGroupDates({ group, token, money, onChanged }: {
       const data = await request(quoteGroupChange, { bookingGroupId: group.rowId, ...asked }, { token });
       if (data.quoteGroupChange) setPreview({ quote: data.quoteGroupChange, stay: asked });
     } catch (e) {
-      setError(errorText(e, i18n));
+      setError(refusal(e));
     } finally {
       setBusy(null);
     }
@@ -379,7 +386,7 @@ function ChangeGroupDates({ group, token, money, onChanged }: {
       setPreview(null);
       await onChanged(t("group.changedDates", { dates: formatStay(asked.arrival, asked.departure, locale) }));
     } catch (e) {
-      setError(errorText(e, i18n));
+      setError(refusal(e));
     } finally {
       setBusy(null);
     }

@@ -30,7 +30,7 @@ import {
   type RatePlanDetails,
 } from "../documents.ts";
 import { formatDate, formatMoment, nightsBetween } from "../format.ts";
-import { groupHref, groupStayOf, maxRooms } from "../groupStay.ts";
+import { groupHref, groupStayOf, maxRooms, roomOfError } from "../groupStay.ts";
 import { useI18n } from "../i18n.tsx";
 import { keyFor } from "../keys.ts";
 import { payWithCard, paymentPreview } from "../payments.ts";
@@ -53,8 +53,6 @@ type Busy = ConfirmBusy;
 const emptyDetails = (rooms: number): GroupDetails => ({ fullName: "", email: "", phone: "", specialRequests: "", guestNames: Array.from({ length: rooms }, () => "") });
 
 /** "Room 2 (Suite): …" → 2: the API names the room its error is about. */
-export const roomOfError = (error: unknown) => (error instanceof ApiError ? Number(/^Room (\d+)/.exec(error.message)?.[1] ?? 0) : 0);
-
 export default function GroupBookPage({ location }: { location: Location }) {
   const i18n = useI18n();
   const { t, locale } = i18n;
