@@ -133,12 +133,15 @@ it("a hold whose unit's claims are locked by another transaction fails with BUSY
   expect(held.rows[0].n).toBe(0);
 });
 
-it("every booking path has the lock timeout: hold, confirm, modify, cancel, moves, pins, blocks, check-in and out, no-shows, channel imports", async () => {
+it("every booking path has the lock timeout: hold, confirm, modify, cancel, moves, pins, blocks, check-in and out, no-shows, channel imports, groups", async () => {
   const paths = [
     "app_public.create_hold", "app_public.confirm_booking", "app_public.modify_reservation", "app_public.cancel_reservation",
     "app_public.move_unit", "app_public.pin_reservation_unit", "app_public.create_block", "app_public.release_block",
     "app_public.check_in", "app_public.check_out", "app_public.mark_no_show",
     "app_private.sync_channel_feed", "app_private.apply_channel_feed", "app_public.accept_channel_feed_change", "app_public.resolve_channel_conflict",
+    // A booking group's paths (docs/booking.md, "Group and multi-room bookings").
+    "app_public.create_group_hold", "app_public.confirm_group", "app_public.cancel_group", "app_public.change_group_dates", "app_public.add_group_room",
+    "app_public.set_room_guest_name",
   ];
   const { rows } = await db.ownerPool.query(
     `select p.oid::regproc::text as name, coalesce(p.proconfig, '{}') as config

@@ -10,7 +10,8 @@
 // the Today board of the arrival day lists them with the code;
 // one room is cancelled on its own page (the group's page follows live),
 // then the group (each room's fee shown first). Changing a confirmed group
-// on its page, each with the price first: its dates (every room moved, the
+// on its page (which follows the group's own row live, booking_groups being
+// published), each with the price first: its dates (every room moved, the
 // difference shown; a Suite sold out on other dates is refused naming room
 // 3 and nothing moves), a room added (priced by quote), one room cancelled
 // (its fee first; the group stays). On a phone (390×844): the
@@ -236,6 +237,12 @@ describe("changing a confirmed group on its page", () => {
     ({ page, errors } = await signInToConsole(await context("desktop"), server.url, deskEmail));
     await page.goto(`${server.url}/admin/groups/${groupId}`);
     await page.getByTestId("group-rooms-count").filter({ hasText: "2 of 2" }).waitFor();
+  });
+
+  it("follows the group's own row live: another user renames the group and the page says so without a reload", async () => {
+    await page.getByTestId("group-page").getByRole("heading", { name: "Stone reunion", exact: true }).waitFor();
+    await db.ownerPool.query("update app_public.booking_groups set name = 'Stone family reunion' where id = $1", [groupId]);
+    await page.getByTestId("group-page").getByRole("heading", { name: "Stone family reunion", exact: true }).waitFor();
   });
 
   it("moves every room a night later: each room's price now and after, and the difference, come first", async () => {
