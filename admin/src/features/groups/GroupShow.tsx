@@ -631,7 +631,9 @@ function ChangeDatesDialog({ group, booked, currency, onClose }: { group: Bookin
                 <TableBody>
                   {present(price.data.rooms).map((r) => (
                     <TableRow key={r.roomNo}>
-                      <TableCell>{r.roomNo}</TableCell>
+                      <TableCell>
+                        {r.roomNo}. {present(group.rooms.nodes).find((room) => room.roomNo === r.roomNo)?.roomType?.name ?? ""}
+                      </TableCell>
                       <TableCell align="right">{formatMoney(r.currentTotal, currency)}</TableCell>
                       <TableCell align="right">{formatMoney(r.quote.totalAmount, currency)}</TableCell>
                     </TableRow>
