@@ -3450,9 +3450,8 @@ begin
     return;
   end if;
   v_group := app_private.lock_booking_group(change_group_dates.booking_group_id, app_hidden.staff_group_roles('front_office'), 'change reservations');
-  if arrival is null or departure is null then
-    raise exception using errcode = 'DATES', message = 'Give the new arrival and departure dates.';
-  end if;
+  -- The dates themselves (order, length, not past, not too far) once for the group, not as room 1's error.
+  perform app_private.check_stay(v_group.property_id, arrival, departure, 1, 0);
   if not exists (select 1 from app_public.reservations r
                   where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status <> 'cancelled') then
     raise exception using errcode = 'TRANS', message = 'Every room of this group is cancelled: there is nothing to change.';

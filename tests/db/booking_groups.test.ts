@@ -768,6 +768,13 @@ describe("changing a confirmed group's dates", () => {
       // Dates that make no sense are DATES.
       expect(await sqlstateOf(c, change, [held.booking_group_id, newKey(), stay[1], stay[0]])).toBe("DATES");
       expect(await sqlstateOf(c, quote, [held.booking_group_id, stay[1], stay[0]])).toBe("DATES");
+      // Dates in the past, a stay of 400 nights or one years away are the group's DATES, not a room's.
+      for (const [a, d] of [[addDays(stay[0], -400), addDays(stay[0], -398)], [stay[0], addDays(stay[0], 400)], [addDays(stay[0], 1000), addDays(stay[0], 1001)]]) {
+        for (const [sql, params] of [[change, [held.booking_group_id, newKey(), a, d]], [quote, [held.booking_group_id, a, d]]] as const) {
+          const e = await errorOf(c, sql, [...params]);
+          expect([e.code, e.message.startsWith("Room")]).toEqual(["DATES", false]);
+        }
+      }
     }));
 
   it("the guest's change follows each room's rules: a non-refundable room refuses it for the guest, naming the room; the desk may", () =>
