@@ -8,7 +8,7 @@
 // not look at any of their rows (no row read and then removed by a filter).
 import type pg from "pg";
 import { anonymous, fileDatabase, inRollback } from "../helpers/db.ts";
-import { addDays, confirm, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
+import { addDays, confirm, confirmGroup, createHotel, hold, holdGroup, localDate, newKey, quote, quoteGroup, type Hotel } from "../helpers/booking.ts";
 
 const db = fileDatabase();
 
@@ -84,5 +84,39 @@ it("current_booking is the token's reservation, and nothing without a token", as
     expect((await c.query("select id from app_public.current_booking()")).rows).toEqual([{ id: first }]);
     await withBookingToken(c, null);
     expect((await c.query("select id from app_public.current_booking() where id is not null")).rows).toEqual([]);
+  });
+});
+
+it("a group's token reads its rooms' folios, balances, postings and payment intents by index, never through other bookings' rows", async () => {
+  await inRollback(db.ownerPool, async (c) => {
+    const h = await createHotel(c, { units: 6 });
+    await c.query("update app_public.rate_plans set deposit_percent = 30 where id = $1", [h.ratePlanId]);
+    const groupOf = async (day: number, email: string) => {
+      await anonymous(c);
+      const arrival = localDate(h.timeZone, day);
+      const q = await quoteGroup(c, [{ ratePlanId: h.ratePlanId }, { ratePlanId: h.ratePlanId, adults: 1 }], arrival, addDays(arrival, 1));
+      const held = await holdGroup(c, q.quote_token);
+      await confirmGroup(c, held, newKey(), email);
+      return held;
+    };
+    // Other guests' bookings and groups, each with folios, postings and deposit intents.
+    for (let day = 3; day < 7; day++) await booked(c, h, day);
+    for (let day = 3; day < 6; day++) await groupOf(day, `other${day}@example.com`);
+    const mine = await groupOf(10, "ada@example.com");
+    await anonymous(c);
+    await c.query("select set_config('jwt.claims.booking_group_id', $1, true)", [mine.booking_group_id]);
+    const room = mine.reservation_ids[1]!;
+    const folio = (await c.query<{ id: string; property_id: string }>("select id, property_id from app_public.folios where reservation_id = $1", [room])).rows[0]!;
+    const reads: Array<[string, unknown[]]> = [
+      ["select * from app_public.folios where property_id = $1 and reservation_id = $2", [h.propertyId, room]],
+      ["select * from app_public.folio_balances where property_id = $1 and folio_id = $2", [folio.property_id, folio.id]],
+      ["select * from app_public.postings where property_id = $1 and folio_id = $2", [folio.property_id, folio.id]],
+      ["select id, kind, amount, status from app_public.payment_intents where property_id = $1 and reservation_id = $2", [h.propertyId, room]],
+    ];
+    for (const [sql, params] of reads) expect({ sql, thrownAway: await thrownAway(c, sql, params) }).toEqual({ sql, thrownAway: [] });
+    // Its own rooms' rows, and only theirs.
+    expect((await c.query("select reservation_id from app_public.folios order by reservation_id")).rows.map((r) => r.reservation_id)).toEqual([...mine.reservation_ids].sort());
+    expect((await c.query("select count(distinct reservation_id)::int as n from app_public.payment_intents")).rows[0].n).toBe(2);
+    expect((await c.query("select count(distinct folio_id)::int as n from app_public.folio_balances")).rows[0].n).toBe(2);
   });
 });
