@@ -10,7 +10,7 @@ import { startRealtimeService, type RealtimeService } from "../../realtime/servi
 import { anonKey } from "../../realtime/tokens.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { addDays, book, createHotel, localDate, type Hotel } from "../helpers/booking.ts";
+import { addDays, book, confirmGroup, createHotel, holdGroup, localDate, quoteGroup, type Hotel } from "../helpers/booking.ts";
 import { disconnect, EventQueue, subscribed, userToken } from "./harness.ts";
 import { waitUntil } from "../helpers/wait.ts";
 
@@ -166,4 +166,28 @@ it("a booking group's own fields are live to its property's staff, never to anot
   expect(await deskA.next()).toMatchObject({ eventType: "INSERT", new: { id: marker } });
   expect(deskA.seen.map((e) => (e.new as Row).id)).toEqual([groupA, groupA, marker]);
   expect(deskB.seen.every((e) => (e.new as Row).property_id === b.propertyId)).toBe(true);
+});
+
+it("a group's token (lookupBooking with the group code) hears its own group's changes, never another group's", async () => {
+  const groupFor = async (day: number, email: string) => {
+    const arrival = localDate(a.timeZone, day);
+    const q = await quoteGroup(db.ownerPool, [{ ratePlanId: a.ratePlanId }], arrival, addDays(arrival, 1));
+    const held = await holdGroup(db.ownerPool, q.quote_token, `Group ${day}`);
+    await confirmGroup(db.ownerPool, held, undefined, email);
+    const res = await http.graphql("mutation($c: String!, $e: String!) { lookupBooking(input: {confirmationCode: $c, email: $e}) { result } }", { c: held.group_code, e: email });
+    return { id: held.booking_group_id, token: (res.body.data as { lookupBooking: { result: string } }).lookupBooking.result };
+  };
+  const mine = await groupFor(60, "mine@example.com");
+  const theirs = await groupFor(62, "theirs@example.com");
+  const client = new Client(`${http.url}/realtime/v1`, { params: { apikey: anonKey(db.jwtSecret) } });
+  clients.push(client);
+  client.setAuth(mine.token);
+  const events = await watch(client, "booking_groups");
+  await db.ownerPool.query("update app_public.booking_groups set name = 'Renamed' where id = any($1)", [[theirs.id, mine.id]]);
+  await db.ownerPool.query("update app_public.booking_groups set name = 'Marker' where id = $1", [mine.id]);
+  // (Its own earlier changes, the hold and the confirmation, may still be on their way: skipped over.)
+  expect(await events.next((e) => (e.new as Row).name === "Renamed")).toMatchObject({ eventType: "UPDATE", new: { id: mine.id } });
+  expect(await events.next((e) => (e.new as Row).name === "Marker")).toMatchObject({ eventType: "UPDATE", new: { id: mine.id } });
+  // The other group's rename was committed before the marker: nothing of it came.
+  expect(events.seen.every((e) => (e.new as Row).id === mine.id)).toBe(true);
 });
