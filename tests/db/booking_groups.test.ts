@@ -822,6 +822,20 @@ describe("adding a room to a confirmed group", () => {
       expect((await c.query("select count(*)::int as n from app_public.folios where reservation_id = $1", [added.reservation_id])).rows[0].n).toBe(1);
     }));
 
+  it("a group the desk booked by phone without an email takes a room too, under the booker's name (no message: no email)", () =>
+    inRollback(db.ownerPool, async (c) => {
+      const h = await hotelWithSuites(c);
+      await staff(c, h.frontDesk);
+      const q = await quoteGroup(c, [{ ratePlanId: h.ratePlanId, adults: 2 }], ...nights(h, 30, 2));
+      const held = await holdGroup(c, q.quote_token, "Phone group");
+      await c.query("select * from app_public.confirm_group($1, $2, 'Events Office', null)", [held.booking_group_id, newKey()]);
+      const added = (await c.query("select status, reservation_id from app_public.add_group_room($1, $2, $3, 2, 1, 'Kid Ng')", [held.booking_group_id, newKey(), h.suitePlanId])).rows[0];
+      expect(added.status).toBe("confirmed");
+      const r = (await c.query("select contact_name, contact_email, room_no, children from app_public.reservations where id = $1", [added.reservation_id])).rows[0];
+      expect(r).toEqual({ contact_name: "Events Office", contact_email: null, room_no: 2, children: 1 });
+      expect((await c.query("select count(*)::int as n from app_public.notifications where reservation_id = $1", [added.reservation_id])).rows[0].n).toBe(0);
+    }));
+
   it("no unit free is SOLD_OUT naming the new room and nothing is added; an unconfirmed or cancelled group, too many guests, another property's plan are refused", () =>
     inRollback(db.ownerPool, async (c) => {
       const h = await hotelWithSuites(c, 1);
