@@ -304,7 +304,7 @@ describe("changing a confirmed group on its page", () => {
     expect(errors).toEqual([]);
   });
 
-  it("on a phone: the change of dates dialog and the page, with no sideways scroll", async () => {
+  it("on a phone: the page and its three dialogs (change dates, add a room, cancel a room), with no sideways scroll", async () => {
     const phone = (await signInToConsole(await context("phone"), server.url, deskEmail)).page;
     await phone.goto(`${server.url}/admin/groups/${groupId}`);
     await phone.getByTestId("group-rooms-count").filter({ hasText: "2 of 3" }).waitFor();
@@ -317,6 +317,21 @@ describe("changing a confirmed group on its page", () => {
     // The dialog as the phone shows it (a full-page shot would leave the backdrop at the viewport's height).
     await phone.screenshot({ path: path.join(screenshots, "admin-groups-change-dates-phone.png"), animations: "disabled" });
     await expectAccessible(phone);
+    await dialog.getByRole("button", { name: "Close" }).click();
+    await dialog.waitFor({ state: "detached" });
+    // The other two dialogs fit a phone too.
+    await phone.getByTestId("add-group-room").click();
+    const add = phone.getByTestId("add-group-room-dialog");
+    await add.getByLabel("Adults").fill("1");
+    expect(await sidewaysOverflow(phone)).toBeLessThanOrEqual(0);
+    await expectAccessible(phone, "add a room, phone");
+    await add.getByRole("button", { name: "Close" }).click();
+    await add.waitFor({ state: "detached" });
+    await phone.locator('[data-testid="group-room-row"][data-room-no="2"]').getByTestId("cancel-group-room").click();
+    const cancelRoom = phone.getByTestId("cancel-group-room-dialog");
+    await cancelRoom.getByTestId("cancel-room-fee-now").waitFor();
+    expect(await sidewaysOverflow(phone)).toBeLessThanOrEqual(0);
+    await expectAccessible(phone, "cancel a room, phone");
   });
 });
 
