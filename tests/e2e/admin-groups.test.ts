@@ -234,7 +234,7 @@ describe("changing a confirmed group on its page", () => {
     groupId = held.booking_group_id;
     // Someone else has the only Suite for nights 40 and 41.
     await book(db.ownerPool, suitePlanId, day(40), day(42));
-    ({ page, errors } = await signInToConsole(await context("desktop"), server.url, deskEmail));
+    ({ page, errors } = await signInToConsole(await newContext(browser, { device: "desktop", track: contexts }), server.url, deskEmail));
     await page.goto(`${server.url}/admin/groups/${groupId}`);
     await page.getByTestId("group-rooms-count").filter({ hasText: "2 of 2" }).waitFor();
   });
@@ -264,7 +264,7 @@ describe("changing a confirmed group on its page", () => {
   it("adds a Suite for the group's dates, priced first; it joins the rooming list as room 3", async () => {
     await page.getByTestId("add-group-room").click();
     const dialog = page.getByTestId("add-group-room-dialog");
-    await choose(page, "Room type · rate plan", "Suite · Suite flexible");
+    await chooseOption(page, "Room type · rate plan", "Suite · Suite flexible");
     await dialog.getByLabel("Guest name (optional)").fill("Gus Stone");
     await dialog.getByTestId("add-room-price").getByText("Adds €540.00").waitFor();
     await shot(page, "add-room-desktop");
@@ -305,7 +305,7 @@ describe("changing a confirmed group on its page", () => {
   });
 
   it("on a phone: the page and its three dialogs (change dates, add a room, cancel a room), with no sideways scroll", async () => {
-    const phone = (await signInToConsole(await context("phone"), server.url, deskEmail)).page;
+    const phone = (await signInToConsole(await newContext(browser, { device: "phone", track: contexts }), server.url, deskEmail)).page;
     await phone.goto(`${server.url}/admin/groups/${groupId}`);
     await phone.getByTestId("group-rooms-count").filter({ hasText: "2 of 3" }).waitFor();
     expect(await sidewaysOverflow(phone)).toBeLessThanOrEqual(0);

@@ -16,8 +16,8 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
-import { endBrowserTest, expectAccessible, launchBrowser, sidewaysOverflow, waitUntil } from "../helpers/browser.ts";
-import { signInToConsole, withPassword } from "../helpers/console.ts";
+import { endBrowserTest, expectAccessible, launchBrowser, newContext, sidewaysOverflow, waitUntil } from "../helpers/browser.ts";
+import { chooseOption, signInToConsole, withPassword } from "../helpers/console.ts";
 import { fixturePassword } from "../helpers/fixtures.ts";
 import { createHotel, localDate, type Hotel } from "../helpers/booking.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/db.ts";
@@ -38,10 +38,7 @@ const shot = (page: Page, name: string) =>
   page.screenshot({ path: path.join(screenshots, `admin-housekeeping-supervisor-${name}.png`), animations: "disabled" });
 
 async function signIn(userId: string, kind: "desktop" | "phone") {
-  const context = kind === "desktop"
-    ? await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1, locale: "en-GB", timezoneId: "UTC" })
-    : await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: "en-GB", timezoneId: "UTC" });
-  contexts.push(context);
+  const context = await newContext(browser, { device: kind, track: contexts });
   return signInToConsole(context, server.url, await withPassword(db.ownerPool, userId), { ready: "board" });
 }
 
@@ -62,11 +59,6 @@ const unitStatus = async (name: string) =>
     .housekeeping_status as string;
 
 /** Picks an option of a MUI select by its label. */
-async function choose(page: Page, scope: ReturnType<Page["getByTestId"]>, label: string, option: string) {
-  await scope.getByRole("combobox", { name: label }).click();
-  await page.getByRole("option", { name: option, exact: true }).click();
-}
-
 beforeAll(async () => {
   mkdirSync(screenshots, { recursive: true });
   await runAppBuildProcess("admin").report;
@@ -111,7 +103,7 @@ describe("the housekeeping supervisor", () => {
     await card("101").getByRole("button", { name: "Assign unit 101" }).click();
     const one = page.getByTestId("assign-rooms-dialog");
     await one.getByText("Unit 101: 1 task to do.").waitFor();
-    await choose(page, one, "Give them to", names.hugo!);
+    await chooseOption(page, "Give them to", names.hugo!, one);
     await one.getByRole("button", { name: "Give 1 task" }).click();
     await one.waitFor({ state: "detached" });
     await waitUntil(async () => (await tasks()).find((t) => t.unit === "101")?.assigned_to === hotel.housekeeper, "101 given to Hugo");
@@ -122,7 +114,7 @@ describe("the housekeeping supervisor", () => {
     await page.getByRole("button", { name: "Assign 2 rooms" }).click();
     const several = page.getByTestId("assign-rooms-dialog");
     await several.getByText("Unit 102, Unit 103: 2 tasks to do.").waitFor();
-    await choose(page, several, "Give them to", "Ana Attendant");
+    await chooseOption(page, "Give them to", "Ana Attendant", several);
     await expectAccessible(page, "assign rooms dialog");
     await shot(page, "assign-desktop");
     await several.getByRole("button", { name: "Give 2 tasks" }).click();
@@ -131,10 +123,10 @@ describe("the housekeeping supervisor", () => {
     await expect(page.getByRole("button", { name: /^Assign \d rooms?$/ }).count()).resolves.toBe(0); // the selection is cleared
 
     // The attendant filter: Ana's rooms only, then everyone again.
-    await choose(page, page.getByTestId("attendant-filter"), "Attendant", "Ana Attendant");
+    await chooseOption(page, "Attendant", "Ana Attendant", page.getByTestId("attendant-filter"));
     const shownUnits = async () => (await Promise.all((await page.getByTestId("unit-card").all()).map((c) => c.getAttribute("data-unit")))).join();
     await waitUntil(async () => (await shownUnits()) === "102,103", "only Ana's rooms");
-    await choose(page, page.getByTestId("attendant-filter"), "Attendant", "Everyone");
+    await chooseOption(page, "Attendant", "Everyone", page.getByTestId("attendant-filter"));
     await waitUntil(async () => (await page.getByTestId("unit-card").count()) === 4, "every unit again");
 
     // Inspect: the clean unit only.
@@ -145,7 +137,7 @@ describe("the housekeeping supervisor", () => {
     // Priority, on the Tasks tab: 103's cleaning becomes urgent, and its room comes first on the board.
     await page.getByRole("tab", { name: /^Tasks/ }).click();
     const task103 = page.locator('[data-testid="task-card"][data-unit="103"]');
-    await choose(page, task103, "Priority", "Urgent");
+    await chooseOption(page, "Priority", "Urgent", task103);
     await waitUntil(async () => (await tasks()).find((t) => t.unit === "103")?.priority === "urgent", "103 urgent");
     await task103.and(page.locator('[data-priority="urgent"]')).waitFor();
     await expect(page.getByTestId("task-card").first().getAttribute("data-unit")).resolves.toBe("103");

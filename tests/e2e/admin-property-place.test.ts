@@ -13,8 +13,8 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
-import { endBrowserTest, expectAccessible, launchBrowser, sidewaysOverflow, waitUntil } from "../helpers/browser.ts";
-import { signInToConsole, withPassword } from "../helpers/console.ts";
+import { endBrowserTest, expectAccessible, launchBrowser, newContext, sidewaysOverflow, waitUntil } from "../helpers/browser.ts";
+import { chooseOption, signInToConsole, withPassword } from "../helpers/console.ts";
 import { createHotel, type Hotel } from "../helpers/booking.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/db.ts";
 import { fixturePassword } from "../helpers/fixtures.ts";
@@ -31,17 +31,8 @@ let hotel: Hotel;
 const contexts: BrowserContext[] = [];
 
 async function signIn(userId: string, kind: "desktop" | "phone"): Promise<{ page: Page; errors: string[] }> {
-  const context = kind === "desktop"
-    ? await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1, locale: "en-GB", timezoneId: "UTC" })
-    : await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: "en-GB", timezoneId: "UTC" });
-  contexts.push(context);
+  const context = await newContext(browser, { device: kind, track: contexts });
   return signInToConsole(context, server.url, await withPassword(db.ownerPool, userId), { ready: "dashboard" });
-}
-
-/** Picks an option of a MUI select by the select's label. */
-async function choose(page: Page, label: string, option: string): Promise<void> {
-  await page.getByTestId("property-content").getByRole("combobox", { name: label, exact: true }).click();
-  await page.getByRole("option", { name: option, exact: true }).click();
 }
 
 const placeOf = async (propertyId: string) =>
@@ -90,18 +81,18 @@ it("a manager sets the location (both numbers or neither) with a preview map, an
   await expect(preview.locator(".leaflet-control-attribution").textContent()).resolves.toBe("Keepr test tiles");
   // Details appear only where a choice needs them.
   await expect(form.getByLabel("From age").count()).resolves.toBe(0);
-  await choose(page, "Children", "Allowed");
+  await chooseOption(page, /^Children$/, "Allowed", page.getByTestId("property-content"));
   await form.getByLabel("From age").fill("12");
-  await choose(page, "Pets", "Not allowed");
+  await chooseOption(page, /^Pets$/, "Not allowed", page.getByTestId("property-content"));
   await expect(form.getByLabel("Pet fee (EUR)").count()).resolves.toBe(0);
-  await choose(page, "Pets", "On request");
+  await chooseOption(page, /^Pets$/, "On request", page.getByTestId("property-content"));
   await form.getByLabel("Pet fee (EUR)").fill("15");
-  await choose(page, "Pet fee counted", "per stay");
-  await choose(page, "Car parking", "Paid");
+  await chooseOption(page, /^Pet fee counted$/, "per stay", page.getByTestId("property-content"));
+  await chooseOption(page, /^Car parking$/, "Paid", page.getByTestId("property-content"));
   await form.getByLabel("Parking price (EUR)").fill("20.50");
-  await choose(page, "Where", "Nearby");
+  await chooseOption(page, /^Where$/, "Nearby", page.getByTestId("property-content"));
   await form.getByLabel("Guests must reserve a space").check();
-  await choose(page, "Smoking", "In designated areas only");
+  await chooseOption(page, /^Smoking$/, "In designated areas only", page.getByTestId("property-content"));
   await expect(preview.getByTestId("preview-policies").locator("dd").allTextContents()).resolves.toEqual([
     "Welcome from 12 years old", "On request, €15.00 per stay", "€20.50 per night, nearby, reserve ahead", "In designated areas only",
   ]);
@@ -119,7 +110,7 @@ it("a manager sets the location (both numbers or neither) with a preview map, an
   await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
   await page.screenshot({ path: path.join(screenshots, "admin-property-place-desktop.png"), animations: "disabled", fullPage: true });
   // Free parking: its price is not sent (nor kept).
-  await choose(page, "Car parking", "Free");
+  await chooseOption(page, /^Car parking$/, "Free", page.getByTestId("property-content"));
   await expect(form.getByLabel("Parking price (EUR)").count()).resolves.toBe(0);
   await form.getByRole("button", { name: "Save content" }).click();
   await page.getByText("Property content saved. Guests see it now.").waitFor();
