@@ -36,6 +36,7 @@ import { keyFor } from "../keys.ts";
 import { payWithCard, paymentPreview } from "../payments.ts";
 import { navigate, onLinkClick, usePageTitle, type Location } from "../router.ts";
 import {
+  loadAccount,
   loadGroupDraft,
   saveGroupDraft,
   saveGroupSession,
@@ -145,7 +146,7 @@ export default function GroupBookPage({ location }: { location: Location }) {
       let sentAt = 0;
       const data = await withRetries(() => {
         sentAt = Date.now();
-        return request(createGroupHold, { quoteToken: draft.quote!.quoteToken!, key: holdKey.key });
+        return request(createGroupHold, { quoteToken: draft.quote!.quoteToken!, key: holdKey.key }, { token: loadAccount()?.token });
       });
       const hold = data.createGroupHold?.result;
       if (!hold) throw new ApiError("NOT_FOUND", "No hold.");
