@@ -13,12 +13,13 @@ import { formatMoney, minorUnits } from "../../../shared/money.ts";
 import { request } from "../api.ts";
 import { Dialog } from "../components/Dialog.tsx";
 import { Alert, errorText } from "../components/Messages.tsx";
+import { differenceText, StayDatesFields, usePricedChange } from "../components/PricedChange.tsx";
 import { PaymentsView } from "../components/Payments.tsx";
 import { guestsText } from "../components/StaySummary.tsx";
 import {
-  cancelGroup, cancelReservation, changeGroupDates, lookupBooking, myGroup, quoteGroupChange, type BookingGroup, type GroupChangeQuote, type GroupRoomBooking,
+  cancelGroup, cancelReservation, changeGroupDates, lookupBooking, myGroup, quoteGroupChange, type BookingGroup, type GroupRoomBooking,
 } from "../documents.ts";
-import { addDays, formatDate, formatMoment, formatStay, isIsoDate, isoDate, nightsBetween } from "../format.ts";
+import { formatDate, formatMoment, formatStay, nightsBetween } from "../format.ts";
 import { roomOfError } from "../groupStay.ts";
 import { useI18n } from "../i18n.tsx";
 import { keyFor, type KeyedInput } from "../keys.ts";
@@ -338,59 +339,21 @@ function ChangeGroupDates({ group, token, money, onChanged }: {
   const i18n = useI18n();
   const { t, locale } = i18n;
   const first = roomsOf(group).find((r) => r.status === "confirmed")!;
-  const [stay, setStay] = useState({ arrival: first.arrival, departure: first.departure });
-  const [preview, setPreview] = useState<{ quote: GroupChangeQuote; stay: typeof stay } | null>(null);
-  const [busy, setBusy] = useState<null | "check" | "change">(null);
-  const [error, setError] = useState<string | null>(null);
-  const [key, setKey] = useState<KeyedInput | undefined>(undefined);
-  const edit = (next: Partial<typeof stay>) => {
-    setStay((s) => ({ ...s, ...next }));
-    setPreview(null);
-    setError(null);
-  };
   /** The API's refusal in words; a room that cannot move is named in the guest's language. */
   const refusal = (e: unknown) => {
     const no = e instanceof ApiError && e.code === "SOLD_OUT" ? roomOfError(e) : 0;
     const room = roomsOf(group).find((r) => r.roomNo === no);
     return room ? t("group.changeSoldOut", { no, room: room.roomType?.name ?? "" }) : errorText(e, i18n);
   };
-
-  const check = async (event: FormEvent) => {
-    event.preventDefault();
-    if (busy) return;
-    setPreview(null);
-    if (!isIsoDate(stay.arrival) || !isIsoDate(stay.departure) || stay.departure <= stay.arrival) return setError(t("search.errorDates"));
-    if (stay.arrival === first.arrival && stay.departure === first.departure) return setError(t("group.sameDates"));
-    setBusy("check");
-    setError(null);
-    const asked = stay;
-    try {
-      const data = await request(quoteGroupChange, { bookingGroupId: group.rowId, ...asked }, { token });
-      if (data.quoteGroupChange) setPreview({ quote: data.quoteGroupChange, stay: asked });
-    } catch (e) {
-      setError(refusal(e));
-    } finally {
-      setBusy(null);
-    }
-  };
-
-  const change = async () => {
-    if (busy || !preview) return;
-    setBusy("change");
-    setError(null);
-    const asked = preview.stay;
-    const keyed = keyFor(key, { group: group.rowId, ...asked });
-    setKey(keyed);
-    try {
-      await request(changeGroupDates, { bookingGroupId: group.rowId, key: keyed.key, ...asked }, { token });
-      setPreview(null);
-      await onChanged(t("group.changedDates", { dates: formatStay(asked.arrival, asked.departure, locale) }));
-    } catch (e) {
-      setError(refusal(e));
-    } finally {
-      setBusy(null);
-    }
-  };
+  const { stay, edit, preview, busy, error, check, change } = usePricedChange({
+    initial: { arrival: first.arrival, departure: first.departure },
+    unchanged: (asked) => (asked.arrival === first.arrival && asked.departure === first.departure ? t("group.sameDates") : null),
+    quote: async (asked) => (await request(quoteGroupChange, { bookingGroupId: group.rowId, ...asked }, { token })).quoteGroupChange,
+    change: (asked, key) => request(changeGroupDates, { bookingGroupId: group.rowId, key, ...asked }, { token }),
+    done: (asked) => onChanged(t("group.changedDates", { dates: formatStay(asked.arrival, asked.departure, locale) })),
+    keyScope: { group: group.rowId },
+    refusal,
+  });
 
   const difference = preview ? minorUnits(preview.quote.difference) : 0n;
   return (
@@ -398,17 +361,7 @@ function ChangeGroupDates({ group, token, money, onChanged }: {
       <h2 id="group-change-heading">{t("group.changeDates")}</h2>
       <p className="muted" id="group-change-intro">{t("group.changeDatesIntro")}</p>
       <form className="inline-form change-form" onSubmit={check} noValidate aria-describedby="group-change-intro">
-        <div className="field">
-          <label htmlFor="group-arrival">{t("search.arrival")}</label>
-          <input id="group-arrival" type="date" min={isoDate(0)} value={stay.arrival} onChange={(e) => {
-            const next = e.target.value;
-            edit({ arrival: next, ...(isIsoDate(next) && stay.departure <= next ? { departure: addDays(next, Math.max(1, nightsBetween(stay.arrival, stay.departure))) } : {}) });
-          }} />
-        </div>
-        <div className="field">
-          <label htmlFor="group-departure">{t("search.departure")}</label>
-          <input id="group-departure" type="date" min={isIsoDate(stay.arrival) ? addDays(stay.arrival, 1) : undefined} value={stay.departure} onChange={(e) => edit({ departure: e.target.value })} />
-        </div>
+        <StayDatesFields idPrefix="group" stay={stay} edit={edit} />
         <button type="submit" className="button" disabled={busy !== null} data-testid="group-check-price">{busy === "check" ? t("manage.checking") : t("manage.checkPrice")}</button>
       </form>
       <div aria-live="polite">
@@ -417,7 +370,7 @@ function ChangeGroupDates({ group, token, money, onChanged }: {
           <div className="preview" data-testid="group-change-preview">
             <p>
               <strong>{t("manage.newPrice", { amount: money(preview.quote.totalAmount), old: money(preview.quote.currentTotal) })}</strong>{" "}
-              {difference === 0n ? t("manage.difference.same") : difference > 0n ? t("manage.difference.more", { amount: money(difference) }) : t("manage.difference.less", { amount: money(-difference) })}
+              {differenceText(difference, money, t)}
             </p>
             <p className="muted">{formatDate(preview.stay.arrival, locale)} → {formatDate(preview.stay.departure, locale)} ({t("stay.nights", { count: preview.quote.nights })})</p>
             <ul className="plain small">

@@ -13,7 +13,8 @@ import { Dialog } from "../components/Dialog.tsx";
 import { Alert, errorText } from "../components/Messages.tsx";
 import { PaymentDueAlert, PaymentsView } from "../components/Payments.tsx";
 import { PriceLineRow, PriceTable } from "../components/PriceTable.tsx";
-import { BookedStaySummary } from "../components/StaySummary.tsx";
+import { BookedStaySummary, guestsText } from "../components/StaySummary.tsx";
+import { differenceText, StayDatesFields, usePricedChange } from "../components/PricedChange.tsx";
 import {
   cancelReservation,
   lookupBooking,
@@ -21,11 +22,10 @@ import {
   quoteChange,
   type Invoice,
   type PaymentIntent,
-  type Quote,
   type Reservation,
 } from "../documents.ts";
 import { formatMoney, minorUnits } from "../../../shared/money.ts";
-import { addDays, formatDate, formatMoment, formatStay, isIsoDate, isoDate, nightsBetween } from "../format.ts";
+import { formatDate, formatMoment, formatStay, nightsBetween } from "../format.ts";
 import { useI18n } from "../i18n.tsx";
 import { keyFor, type KeyedInput } from "../keys.ts";
 import { usePageTitle } from "../router.ts";
@@ -193,9 +193,8 @@ function BookingView({ booking, session, onChanged, onSession, onForget }: {
   onForget: () => void;
 }) {
   const i18n = useI18n();
-  const { t, locale } = i18n;
+  const { t } = i18n;
   const property = booking.propertyByPropertyId;
-  const money = (amount: string | number | bigint | null) => formatMoney(amount, booking.currency, locale);
   const [message, setMessage] = useState<string | null>(null);
   return (
     <>
@@ -355,18 +354,25 @@ function Invoices({ invoices, token, booking }: { invoices: Invoice[]; token: st
 function ChangeStay({ booking, token, onChanged }: { booking: Reservation; token: string; onChanged: (message: string) => Promise<void> }) {
   const i18n = useI18n();
   const { t, locale } = i18n;
-  const [stay, setStay] = useState({ arrival: booking.arrival, departure: booking.departure, adults: booking.adults, children: booking.children });
-  const [preview, setPreview] = useState<{ quote: Quote; stay: typeof stay } | null>(null);
-  const [busy, setBusy] = useState<null | "check" | "change">(null);
-  const [error, setError] = useState<string | null>(null);
-  const [key, setKey] = useState<KeyedInput | undefined>(undefined);
   const money = (amount: string | bigint | number) => formatMoney(amount, booking.currency, locale);
   const maxOccupancy = booking.roomType?.maxOccupancy ?? null;
-  const edit = (next: Partial<typeof stay>) => {
-    setStay((s) => ({ ...s, ...next }));
-    setPreview(null);
-    setError(null);
-  };
+  /** The API's refusal in words; too many guests says how many the room sleeps. */
+  const refusal = (e: unknown) =>
+    e instanceof ApiError && e.code === "RESTRICTED" && e.reason === "MAX_OCCUPANCY" && maxOccupancy !== null
+      ? t("manage.tooManyGuests", { room: booking.roomType?.name ?? "", count: maxOccupancy })
+      : errorText(e, i18n);
+  const { stay, edit, preview, busy, error, check, change } = usePricedChange({
+    initial: { arrival: booking.arrival, departure: booking.departure, adults: booking.adults, children: booking.children },
+    unchanged: (asked) =>
+      asked.arrival === booking.arrival && asked.departure === booking.departure && asked.adults === booking.adults && asked.children === booking.children
+        ? t("manage.nothingChanged")
+        : null,
+    quote: async (asked) => (await request(quoteChange, { reservationId: booking.rowId, ...asked }, { token })).quoteChange,
+    change: (asked, key) => request(modifyReservation, { reservationId: booking.rowId, key, ...asked }, { token }),
+    done: (asked) => onChanged(t("manage.changed", { dates: formatStay(asked.arrival, asked.departure, locale), guests: guestsText(asked.adults, asked.children, t) })),
+    keyScope: { reservation: booking.rowId },
+    refusal,
+  });
 
   if (booking.changeRefusal) {
     return (
@@ -378,55 +384,6 @@ function ChangeStay({ booking, token, onChanged }: { booking: Reservation; token
     );
   }
 
-  /** The API's refusal in words; too many guests says how many the room sleeps. */
-  const refusal = (e: unknown) =>
-    e instanceof ApiError && e.code === "RESTRICTED" && e.reason === "MAX_OCCUPANCY" && maxOccupancy !== null
-      ? t("manage.tooManyGuests", { room: booking.roomType?.name ?? "", count: maxOccupancy })
-      : errorText(e, i18n);
-
-  const check = async (event: FormEvent) => {
-    event.preventDefault();
-    if (busy) return;
-    setPreview(null);
-    if (!isIsoDate(stay.arrival) || !isIsoDate(stay.departure) || stay.departure <= stay.arrival) {
-      setError(t("search.errorDates"));
-      return;
-    }
-    if (stay.arrival === booking.arrival && stay.departure === booking.departure && stay.adults === booking.adults && stay.children === booking.children) {
-      setError(t("manage.nothingChanged"));
-      return;
-    }
-    setBusy("check");
-    setError(null);
-    const asked = stay;
-    try {
-      const data = await request(quoteChange, { reservationId: booking.rowId, ...asked }, { token });
-      if (data.quoteChange) setPreview({ quote: data.quoteChange, stay: asked });
-    } catch (e) {
-      setError(refusal(e));
-    } finally {
-      setBusy(null);
-    }
-  };
-
-  const change = async () => {
-    if (busy || !preview) return;
-    setBusy("change");
-    setError(null);
-    const asked = preview.stay;
-    const keyed = keyFor(key, { reservation: booking.rowId, ...asked });
-    setKey(keyed);
-    try {
-      await request(modifyReservation, { reservationId: booking.rowId, key: keyed.key, ...asked }, { token });
-      setPreview(null);
-      await onChanged(t("manage.changed", { dates: formatStay(asked.arrival, asked.departure, locale), guests: guestsText(asked.adults, asked.children, t) }));
-    } catch (e) {
-      setError(refusal(e));
-    } finally {
-      setBusy(null);
-    }
-  };
-
   const old = minorUnits(booking.totalAmount);
   const difference = preview ? minorUnits(preview.quote.totalAmount) - old : 0n;
   const guestsChanged = preview && (preview.stay.adults !== booking.adults || preview.stay.children !== booking.children);
@@ -435,17 +392,7 @@ function ChangeStay({ booking, token, onChanged }: { booking: Reservation; token
       <h2 id="change-heading">{t("manage.change")}</h2>
       <p className="muted" id="change-intro">{t("manage.changeIntro")}</p>
       <form className="inline-form change-form" onSubmit={check} noValidate aria-describedby="change-intro">
-        <div className="field">
-          <label htmlFor="new-arrival">{t("search.arrival")}</label>
-          <input id="new-arrival" type="date" min={isoDate(0)} value={stay.arrival} onChange={(e) => {
-            const next = e.target.value;
-            edit({ arrival: next, ...(isIsoDate(next) && stay.departure <= next ? { departure: addDays(next, Math.max(1, nightsBetween(stay.arrival, stay.departure))) } : {}) });
-          }} />
-        </div>
-        <div className="field">
-          <label htmlFor="new-departure">{t("search.departure")}</label>
-          <input id="new-departure" type="date" min={isIsoDate(stay.arrival) ? addDays(stay.arrival, 1) : undefined} value={stay.departure} onChange={(e) => edit({ departure: e.target.value })} />
-        </div>
+        <StayDatesFields idPrefix="new" stay={stay} edit={edit} />
         <div className="field field-small">
           <label htmlFor="new-adults">{t("search.adults")}</label>
           <select id="new-adults" value={stay.adults} onChange={(e) => edit({ adults: Number(e.target.value) })}
@@ -471,7 +418,7 @@ function ChangeStay({ booking, token, onChanged }: { booking: Reservation; token
           <div className="preview" data-testid="change-preview">
             <p>
               <strong>{t("manage.newPrice", { amount: money(preview.quote.totalAmount), old: money(old) })}</strong>{" "}
-              {difference === 0n ? t("manage.difference.same") : difference > 0n ? t("manage.difference.more", { amount: money(difference) }) : t("manage.difference.less", { amount: money(-difference) })}
+              {differenceText(difference, money, t)}
             </p>
             <p className="muted" data-testid="change-dates">{formatDate(preview.stay.arrival, locale)} → {formatDate(preview.stay.departure, locale)} ({t("stay.nights", { count: nightsBetween(preview.stay.arrival, preview.stay.departure) })})</p>
             <p className="muted" data-testid="change-guests">
@@ -496,12 +443,6 @@ function ChangeStay({ booking, token, onChanged }: { booking: Reservation; token
       </div>
     </section>
   );
-}
-
-/** "2 adults, 1 child" in the guest's language. */
-function guestsText(adults: number, children: number, t: ReturnType<typeof useI18n>["t"]): string {
-  const a = t("guests.adults", { count: adults });
-  return children > 0 ? `${a}, ${t("guests.children", { count: children })}` : a;
 }
 
 function CancelBooking({ booking, token, onCancelled }: { booking: Reservation; token: string; onCancelled: (message: string) => Promise<void> }) {
