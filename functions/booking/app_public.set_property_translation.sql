@@ -9,7 +9,9 @@
 -- language of the guest app, or the property's own language: its content is
 -- the base, edited with updatePropertyContent), DESCRIPTION (over 5,000
 -- characters) or ARRIVAL_INSTRUCTIONS (over 2,000). Saving the same texts
--- again changes nothing: no key is needed.
+-- again changes nothing: no key is needed. The room types, rate plans and
+-- fees have the same setter (set_room_type_translation, ...), with the same
+-- guard (app_private.check_translation).
 create or replace function app_public.set_property_translation(
   property_id uuid,
   language text,
@@ -23,20 +25,10 @@ as $$
 #variable_conflict use_column
 declare
   v_row app_public.property_translations;
-  v_own text;
   v_description text := nullif(pg_catalog.btrim(set_property_translation.description), '');
   v_instructions text := nullif(pg_catalog.btrim(set_property_translation.arrival_instructions), '');
 begin
-  perform app_private.require_staff(set_property_translation.property_id, app_hidden.staff_group_roles('managers'), 'translate the property''s content');
-  -- The property's row locked: its language cannot change under the check below.
-  select p.language into v_own from app_public.properties p where p.id = set_property_translation.property_id for share;
-  if set_property_translation.language is null or set_property_translation.language not in ('en', 'pt', 'es') then
-    raise exception using errcode = 'INVLD', hint = 'LANGUAGE', message = 'Language: one the guest app speaks (en, pt, es).';
-  end if;
-  if set_property_translation.language = v_own then
-    raise exception using errcode = 'INVLD', hint = 'LANGUAGE',
-      message = 'Language: this is the property''s own language; its description and arrival instructions are edited with the property''s content.';
-  end if;
+  perform app_private.check_translation(set_property_translation.property_id, set_property_translation.language);
   if pg_catalog.length(v_description) > 5000 then
     raise exception using errcode = 'INVLD', hint = 'DESCRIPTION', message = 'Description: at most 5000 characters.';
   end if;

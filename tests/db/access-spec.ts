@@ -245,6 +245,18 @@ export const tables = {
     about: "the property's description and arrival instructions in another guest language (setPropertyTranslation writes them)",
     select: { ...publicRows("all_staff"), worker: ["all"] },
   },
+  "app_public.room_type_translations": {
+    about: "a room type's name and description in another guest language (setRoomTypeTranslation), visible with its room type",
+    select: { ...publicRows("all_staff"), worker: ["all"] },
+  },
+  "app_public.rate_plan_translations": {
+    about: "a rate plan's name and description in another guest language (setRatePlanTranslation), visible with its rate plan",
+    select: { ...publicRows("cashiers"), worker: ["all"] },
+  },
+  "app_public.fee_translations": {
+    about: "a fee's name in another guest language (setFeeTranslation), visible with its fee",
+    select: publicRows("all_staff"),
+  },
   "app_public.property_memberships": {
     select: staffRows("all_staff"),
     insert: { who: { staff: ["managers:not_owner", "owners"] }, columns: ["property_id", "user_id", "role"] },
@@ -412,6 +424,21 @@ export const functions = {
   "app_public.set_property_translation(uuid,text,text,text)": {
     about: "managers translate the property's description and arrival instructions", execute: staffOnly, call: { guard: "managers" },
   },
+  "app_public.set_room_type_translation(uuid,text,text,text)": {
+    about: "managers translate a room type's name and description", execute: staffOnly, call: { guard: "managers" },
+  },
+  "app_public.set_rate_plan_translation(uuid,text,text,text)": {
+    about: "managers translate a rate plan's name and description", execute: staffOnly, call: { guard: "managers" },
+  },
+  "app_public.set_fee_translation(uuid,text,text)": { about: "managers translate a fee's name", execute: staffOnly, call: { guard: "managers" } },
+  "app_public.set_reservation_language(uuid,text)": { about: "the desk records the language the guest is written to in", execute: staffOnly, call: { guard: "front_office" } },
+  "app_public.room_types_name_in(app_public.room_types,text)": { execute: [...api, "worker"], call: { anyone: true } },
+  "app_public.room_types_description_in(app_public.room_types,text)": { execute: [...api, "worker"], call: { anyone: true } },
+  "app_public.rate_plans_name_in(app_public.rate_plans,text)": { execute: [...api, "worker"], call: { anyone: true } },
+  "app_public.rate_plans_description_in(app_public.rate_plans,text)": { execute: [...api, "worker"], call: { anyone: true } },
+  "app_public.fees_name_in(app_public.fees,text)": { execute: api, call: { anyone: true } },
+  "app_public.availability_room_type_name_in(app_public.availability,text)": { execute: [...api, "worker"], call: { anyone: true } },
+  "app_public.availability_rate_plan_name_in(app_public.availability,text)": { execute: [...api, "worker"], call: { anyone: true } },
   "app_public.properties_description_in(app_public.properties,text)": { execute: [...api, "worker"], call: { anyone: true } },
   "app_public.properties_arrival_instructions_in(app_public.properties,text)": { execute: [...api, "worker"], call: { anyone: true } },
   "app_public.record_registration_card(uuid,text,app_public.identity_document_type,text,text,text,date,date,date,text)": {

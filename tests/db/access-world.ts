@@ -131,7 +131,10 @@ async function place(c: Client, label: "A" | "B", tag: string, guest: { id: stri
   for (let i = 1; i <= 4; i++) {
     unitIds.push(await one(c, "insert into app_public.units (property_id, room_type_id, name, owner_id) values ($1, $2, $3, $4) returning id", [propertyId, roomTypeId, `${label}${i}`, ownerId]));
   }
-  await c.query("insert into app_public.fees (property_id, name, basis, amount, currency) values ($1, 'Cleaning', 'per_stay', 3000, 'EUR')", [propertyId]);
+  const cleaningId = await one(c, "insert into app_public.fees (property_id, name, basis, amount, currency) values ($1, 'Cleaning', 'per_stay', 3000, 'EUR') returning id", [propertyId]);
+  await c.query("insert into app_public.fee_translations (property_id, fee_id, language, name) values ($1, $2, 'pt', $3)", [propertyId, cleaningId, `Limpeza ${label}`]);
+  await c.query("insert into app_public.room_type_translations (property_id, room_type_id, language, name) values ($1, $2, 'pt', $3)", [propertyId, roomTypeId, `Duplo ${label}`]);
+  await c.query("insert into app_public.rate_plan_translations (property_id, rate_plan_id, language, name) values ($1, $2, 'pt', $3)", [propertyId, privatePlanId, `Empresas ${label}`]);
   await c.query("insert into app_public.taxes (property_id, name, basis, amount, currency) values ($1, 'City tax', 'per_person_night', 200, 'EUR')", [propertyId]);
   await c.query(
     "insert into app_public.notification_templates (property_id, template, channel, language, subject, body_text) values ($1, 'confirmation', 'email', 'pt', 'Reserva', 'Obrigado')",

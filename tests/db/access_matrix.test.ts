@@ -97,6 +97,15 @@ const catalogs: Record<string, Catalog> = {
   "app_public.notifications": { key: "x.id::text", label: "x.template::text" },
   "app_public.property_legal_details": { key: "x.property_id::text", label: "x.legal_name" },
   "app_public.property_translations": { key: "x.property_id || ':' || x.language", label: "x.description", published: publishedProperty },
+  "app_public.room_type_translations": {
+    key: "x.room_type_id || ':' || x.language", label: "x.name",
+    published: "p.is_published and exists (select 1 from app_public.room_types rt where rt.id = x.room_type_id and rt.is_published)",
+  },
+  "app_public.rate_plan_translations": {
+    key: "x.rate_plan_id || ':' || x.language", label: "x.name",
+    published: "p.is_published and exists (select 1 from app_public.rate_plans rp join app_public.room_types rt on rt.id = rp.room_type_id where rp.id = x.rate_plan_id and rp.is_published and rt.is_published)",
+  },
+  "app_public.fee_translations": { key: "x.fee_id || ':' || x.language", label: "x.name", published: publishedProperty },
   "app_public.folio_bill_to": { key: "x.folio_id::text", label: "x.name" },
   "app_public.invoice_deliveries": { key: "x.id::text", label: "x.recipient" },
   "app_public.organizations": {
@@ -562,6 +571,39 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
   },
   "app_public.set_property_translation(uuid,text,text,text)": {
     call: (a) => ({ sql: "select * from app_public.set_property_translation($1, 'es', 'Una descripción', null)", params: [a.propertyId] }),
+  },
+  "app_public.set_room_type_translation(uuid,text,text,text)": {
+    call: (a) => ({ sql: "select * from app_public.set_room_type_translation($1, 'es', 'Doble', null)", params: [a.roomTypeId] }),
+  },
+  "app_public.set_rate_plan_translation(uuid,text,text,text)": {
+    call: (a) => ({ sql: "select * from app_public.set_rate_plan_translation($1, 'es', 'Flexible', null)", params: [a.ratePlanId] }),
+  },
+  "app_public.set_fee_translation(uuid,text,text)": {
+    call: (a) => ({ sql: "select * from app_public.set_fee_translation((select f.id from app_public.fees f where f.property_id = $1 order by f.name limit 1), 'es', 'Limpieza')", params: [a.propertyId] }),
+  },
+  "app_public.set_reservation_language(uuid,text)": {
+    call: (a, t) => ({ sql: "select id from app_public.set_reservation_language($1, 'es')", params: [reservationOf(a, t)] }),
+  },
+  "app_public.room_types_name_in(app_public.room_types,text)": {
+    call: () => ({ sql: "select app_public.room_types_name_in(null::app_public.room_types, 'pt')", params: [] }),
+  },
+  "app_public.room_types_description_in(app_public.room_types,text)": {
+    call: () => ({ sql: "select app_public.room_types_description_in(null::app_public.room_types, 'pt')", params: [] }),
+  },
+  "app_public.rate_plans_name_in(app_public.rate_plans,text)": {
+    call: () => ({ sql: "select app_public.rate_plans_name_in(null::app_public.rate_plans, 'pt')", params: [] }),
+  },
+  "app_public.rate_plans_description_in(app_public.rate_plans,text)": {
+    call: () => ({ sql: "select app_public.rate_plans_description_in(null::app_public.rate_plans, 'pt')", params: [] }),
+  },
+  "app_public.fees_name_in(app_public.fees,text)": {
+    call: () => ({ sql: "select app_public.fees_name_in(null::app_public.fees, 'pt')", params: [] }),
+  },
+  "app_public.availability_room_type_name_in(app_public.availability,text)": {
+    call: () => ({ sql: "select app_public.availability_room_type_name_in(null::app_public.availability, 'pt')", params: [] }),
+  },
+  "app_public.availability_rate_plan_name_in(app_public.availability,text)": {
+    call: () => ({ sql: "select app_public.availability_rate_plan_name_in(null::app_public.availability, 'pt')", params: [] }),
   },
   "app_public.properties_description_in(app_public.properties,text)": {
     call: () => ({ sql: "select app_public.properties_description_in(null::app_public.properties, 'pt')", params: [] }),

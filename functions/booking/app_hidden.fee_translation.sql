@@ -1,0 +1,21 @@
+-- The translation of a fee's name
+-- the guest reads in `language` (issues 21 and 22): that language's row
+-- of app_public.fee_translations, unless the language is the property's own (its own
+-- text is the base: a translation left from before the property changed its
+-- language is kept but unused). For this table the one place the rule is; the
+-- readers (`…_in` computed columns) and the notification load take their
+-- texts through it. A set-returning SQL function with no SET clause and no
+-- security definer, so Postgres inlines it into its caller's query (one
+-- index probe; the property's language looked up only when a row matched).
+-- Security invoker: the translation is read as the caller may read it.
+create or replace function app_hidden.fee_translation(property_id uuid, fee_id uuid, language text)
+  returns setof app_public.fee_translations
+  language sql stable rows 1
+as $$
+  select t.* from app_public.fee_translations t
+   where t.property_id = fee_translation.property_id and t.fee_id = fee_translation.fee_id
+     and t.language = fee_translation.language
+     and t.language <> (select p.language from app_public.properties p where p.id = t.property_id);
+$$;
+comment on function app_hidden.fee_translation(uuid, uuid, text) is
+  E'The translation of app_public.fee_translations that applies to a guest reading in `language`: none for the property''s own language.';
