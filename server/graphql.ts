@@ -20,6 +20,7 @@ import { transactionTimeouts } from "../core/pool-mode.ts";
 import { keeprPgService, type ReadRouter } from "./read-routing.ts";
 import { Lane } from "./admission.ts";
 import { pgSettingsOf } from "./graphql-identity.ts";
+import { isGuestLanguage } from "../shared/guest-languages.ts";
 
 /** Caps the number of fields an operation selects, counting each fragment use: a cost limit against alias floods. */
 export function maxFieldsRule(maxFields: number): ValidationRule {
@@ -196,7 +197,10 @@ export function makePreset(options: {
       context(requestContext, args) {
         const req = requestContext.expressv4?.req as Request | undefined;
         const identity = pgSettingsOf(requestContext);
-        const pgSettings: Record<string, string> = { ...transactionSettings, ...identity };
+        // The guest app's language (Keepr-Language), read by the reservations' BEFORE INSERT trigger
+        // (app_private.tg_reservations__language): a hold records the language its guest booked in.
+        const language = req?.header("keepr-language");
+        const pgSettings: Record<string, string> = { ...transactionSettings, ...identity, ...(isGuestLanguage(language) ? { "keepr.language": language } : {}) };
         const given = (args.contextValue as Partial<Grafast.Context>).withPgClient;
         if (!given) return { pgSettings };
         // An anonymous query (core/auth.ts isAnonymous) takes its turn in the guest lane (on the primary; a replica's reads do not).

@@ -16,6 +16,12 @@ export interface GraphQLCall<TVariables> {
   token?: string | null;
   /** Send as GET (cacheable); ignored when a token goes with it. */
   asGet?: boolean;
+  /**
+   * The guest's language (en, pt, es), sent with a POST as Keepr-Language: a
+   * reservation made by the request records it, and the guest is written to
+   * in it (docs/api.md). Not sent with a GET, whose answer is shared.
+   */
+  language?: string | null;
   signal?: AbortSignal;
   /** The fetch to use (tests); the global one by default. */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
@@ -82,6 +88,7 @@ export async function callGraphQL<TData, TVariables>(call: GraphQLCall<TVariable
       response = await doFetch(`${call.endpoint}?${params}`, { method: "GET", headers, signal });
     } else {
       headers["content-type"] = "application/json";
+      if (call.language) headers["keepr-language"] = call.language;
       response = await doFetch(call.endpoint, {
         method: "POST",
         headers,

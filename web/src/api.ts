@@ -36,13 +36,21 @@ function failureError(failure: ApiFailure): ApiError {
   }
 }
 
+// The language the guest reads the app in (i18n.tsx keeps it), sent with
+// every POST: a hold made by the request records it as the reservation's
+// language, which its emails are written in.
+let requestLanguage: string | null = null;
+export const setRequestLanguage = (language: string) => {
+  requestLanguage = language;
+};
+
 export function request<TData, TVariables>(
   document: Document<TData, TVariables>,
   variables: TVariables,
   options: { token?: string | null; signal?: AbortSignal } = {},
 ): Promise<TData> {
   return callGraphQL<TData, TVariables>(
-    { endpoint: "/graphql", document, variables, token: options.token, asGet: document.cacheable === true, signal: options.signal },
+    { endpoint: "/graphql", document, variables, token: options.token, asGet: document.cacheable === true, signal: options.signal, language: requestLanguage },
     failureError,
   );
 }

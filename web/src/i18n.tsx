@@ -7,6 +7,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import { fallbackLanguage, firstSpoken, guestLanguageCodes, guestLanguages, isGuestLanguage, localeOf, type GuestLanguage } from "../../shared/guest-languages.ts";
 import { catalogs, translator, type Params, type Translate } from "./catalogs.ts";
+import { setRequestLanguage } from "./api.ts";
 
 export type Language = GuestLanguage;
 export const languages: Array<{ code: Language; name: string }> = guestLanguageCodes.map((code) => ({ code, name: guestLanguages[code].name }));
@@ -54,6 +55,8 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     document.documentElement.lang = language;
   }, [language]);
+  // Set while rendering, not in an effect: the first request (a hold) must already carry it.
+  setRequestLanguage(language);
   const value = useMemo<I18n>(() => {
     const locale = localeFor(language);
     // Parameters and ICU plurals ("{count, plural, one {# night} other {# nights}}") by the locale's plural rules;

@@ -57,20 +57,25 @@ const withCalendar: readonly Kind[] = ["confirmation", "modification", "cancella
 // message and its .ics come from one snapshot. Every lookup names the
 // property, so each is an index scan whatever the size of the tables (the
 // refund and balance sums scanned every payment intent and folio balance:
-// 2.6 ms of Postgres CPU a message on the scale data).
+// 2.6 ms of Postgres CPU a message on the scale data). The message speaks the
+// reservation's language (the guest app's when the guest booked, or the
+// desk's choice), else the property's; its room type, rate plan and arrival
+// instructions are their translations in that language where the property
+// has them (app_hidden.*_translation, inlined: one index probe each).
 export const notificationLoadSql = `
   select n.id, n.reservation_id, n.template, n.channel, n.recipient, n.cause, n.status, n.provider_message_id,
          (n.template = 'pre_arrival' and (r.status <> 'confirmed' or n.cause <> 'reservation:' || r.id || ':pre_arrival:' || lower(r.stay))) as stale,
          jsonb_build_object(
-           'language', p.language, 'code', r.confirmation_code,
+           'language', coalesce(r.language, p.language), 'code', r.confirmation_code,
            'guest', jsonb_build_object('name', g.full_name, 'email', g.email),
            'property', jsonb_build_object('name', p.name, 'city', p.city, 'address', p.address, 'currency', p.currency, 'time_zone', p.time_zone,
                                          'check_out_time', to_char(p.check_out_time, 'HH24:MI'),
                                          'contact_email', p.contact_email, 'contact_phone', p.contact_phone,
-                                         'arrival_instructions', p.arrival_instructions),
+                                         'arrival_instructions', coalesce((select t.arrival_instructions from app_hidden.property_translation(p.id, r.language) t), p.arrival_instructions)),
            'stay', jsonb_build_object('arrival', lower(r.stay), 'departure', upper(r.stay), 'nights', upper(r.stay) - lower(r.stay),
                                       'adults', r.adults, 'children', r.children),
-           'room_type', rt.name, 'rate_plan', rp.name, 'check_in_time', to_char(p.check_in_time, 'HH24:MI'),
+           'room_type', coalesce((select t.name from app_hidden.room_type_translation(r.property_id, r.room_type_id, r.language) t), rt.name),
+           'rate_plan', coalesce((select t.name from app_hidden.rate_plan_translation(r.property_id, r.rate_plan_id, r.language) t), rp.name), 'check_in_time', to_char(p.check_in_time, 'HH24:MI'),
            'cancellation_terms', r.cancellation_policy ->> 'terms',
            'free_cancellation_until', case when (r.cancellation_policy ->> 'is_refundable')::boolean then r.cancellation_policy ->> 'free_cancellation_until' end,
            'late_cancellation_penalty', r.cancellation_policy ->> 'late_cancellation_penalty',
@@ -86,7 +91,7 @@ export const notificationLoadSql = `
            'group', case when r.group_id is not null then (
              select jsonb_build_object('code', bg.group_code, 'name', bg.name,
                       'total', coalesce(sum(x.total_amount), 0),
-                      'rooms', coalesce(jsonb_agg(jsonb_build_object('room_no', x.room_no, 'room_type', xt.name, 'guest_name', x.guest_name,
+                      'rooms', coalesce(jsonb_agg(jsonb_build_object('room_no', x.room_no, 'room_type', coalesce((select t.name from app_hidden.room_type_translation(x.property_id, x.room_type_id, r.language) t), xt.name), 'guest_name', x.guest_name,
                                                                      'adults', x.adults, 'children', x.children, 'code', x.confirmation_code,
                                                                      'total', x.total_amount) order by x.room_no)
                                         filter (where x.id is not null), '[]'::jsonb))
@@ -101,7 +106,7 @@ export const notificationLoadSql = `
          ) as context,
          (select jsonb_build_object('subject', t.subject, 'body_text', t.body_text, 'body_html', t.body_html)
             from app_public.notification_templates t
-           where t.property_id = n.property_id and t.template = n.template and t.channel = n.channel and t.language = p.language) as override,
+           where t.property_id = n.property_id and t.template = n.template and t.channel = n.channel and t.language = coalesce(r.language, p.language)) as override,
          case when n.channel = 'email' and n.template in (${withCalendar.map((k) => `'${k}'`).join(", ")})
               then (select to_jsonb(s) from (${stayCalendarSelect("n.reservation_id")}) s) end as stay
     from app_public.notifications n
