@@ -3287,10 +3287,19 @@ comment on function app_public.attach_payment_method(reservation_id uuid, paymen
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.availability_rate_plan_name_in(availability app_public.availability, language text)
  RETURNS text
- LANGUAGE sql
- STABLE
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
-  select coalesce((select t.name from app_hidden.rate_plan_translation(availability.property_id, availability.rate_plan_id, availability_rate_plan_name_in.language) t), availability.rate_plan_name);
+begin
+  return coalesce((select t.name from app_hidden.rate_plan_translation(availability.property_id, availability.rate_plan_id, availability_rate_plan_name_in.language) t
+                    where exists (select 1 from app_public.rate_plans x
+                              join app_public.room_types r on r.property_id = x.property_id and r.id = x.room_type_id
+                              join app_public.properties p on p.id = x.property_id
+                            where x.property_id = availability.property_id and x.id = availability.rate_plan_id and x.is_published and r.is_published and p.is_published)
+                   or availability.property_id in (select app_hidden.current_property_ids_for('cashiers'))),
+                  availability.rate_plan_name);
+end;
 $function$;
 grant execute on function app_public.availability_rate_plan_name_in(availability app_public.availability, language text) to keepr_anonymous;
 grant execute on function app_public.availability_rate_plan_name_in(availability app_public.availability, language text) to keepr_worker;
@@ -3302,10 +3311,17 @@ The rate plan''s name in `language` (en, pt, es) when translated, else the rate 
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.availability_room_type_name_in(availability app_public.availability, language text)
  RETURNS text
- LANGUAGE sql
- STABLE
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
-  select coalesce((select t.name from app_hidden.room_type_translation(availability.property_id, availability.room_type_id, availability_room_type_name_in.language) t), availability.room_type_name);
+begin
+  return coalesce((select t.name from app_hidden.room_type_translation(availability.property_id, availability.room_type_id, availability_room_type_name_in.language) t
+                    where exists (select 1 from app_public.room_types x join app_public.properties p on p.id = x.property_id
+                            where x.property_id = availability.property_id and x.id = availability.room_type_id and x.is_published and p.is_published)
+                   or availability.property_id in (select app_hidden.current_property_ids())),
+                  availability.room_type_name);
+end;
 $function$;
 grant execute on function app_public.availability_room_type_name_in(availability app_public.availability, language text) to keepr_anonymous;
 grant execute on function app_public.availability_room_type_name_in(availability app_public.availability, language text) to keepr_worker;
@@ -4627,10 +4643,16 @@ comment on function app_public.extend_payment_deadline(reservation_id uuid, unti
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.fees_name_in(fee app_public.fees, language text)
  RETURNS text
- LANGUAGE sql
- STABLE
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
-  select coalesce((select t.name from app_hidden.fee_translation(fee.property_id, fee.id, fees_name_in.language) t), fee.name);
+begin
+  return coalesce((select t.name from app_hidden.fee_translation(fee.property_id, fee.id, fees_name_in.language) t
+                    where exists (select 1 from app_public.properties p where p.id = fee.property_id and p.is_published)
+                   or fee.property_id in (select app_hidden.current_property_ids())),
+                  fee.name);
+end;
 $function$;
 grant execute on function app_public.fees_name_in(fee app_public.fees, language text) to keepr_anonymous;
 comment on function app_public.fees_name_in(fee app_public.fees, language text) is 'The name in `language` (en, pt, es) when translated, else the fee''s own.';
@@ -6055,10 +6077,16 @@ comment on function app_public.post_folio_charge(folio_id uuid, extra_id uuid, q
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.properties_arrival_instructions_in(property app_public.properties, language text)
  RETURNS text
- LANGUAGE sql
- STABLE
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
-  select coalesce((select t.arrival_instructions from app_hidden.property_translation(property.id, properties_arrival_instructions_in.language) t), property.arrival_instructions);
+begin
+  return coalesce((select t.arrival_instructions from app_hidden.property_translation(property.id, properties_arrival_instructions_in.language) t
+                    where exists (select 1 from app_public.properties p where p.id = property.id and p.is_published)
+                   or property.id in (select app_hidden.current_property_ids())),
+                  property.arrival_instructions);
+end;
 $function$;
 grant execute on function app_public.properties_arrival_instructions_in(property app_public.properties, language text) to keepr_anonymous;
 grant execute on function app_public.properties_arrival_instructions_in(property app_public.properties, language text) to keepr_worker;
@@ -6069,10 +6097,16 @@ comment on function app_public.properties_arrival_instructions_in(property app_p
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.properties_description_in(property app_public.properties, language text)
  RETURNS text
- LANGUAGE sql
- STABLE
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
-  select coalesce((select t.description from app_hidden.property_translation(property.id, properties_description_in.language) t), property.description);
+begin
+  return coalesce((select t.description from app_hidden.property_translation(property.id, properties_description_in.language) t
+                    where exists (select 1 from app_public.properties p where p.id = property.id and p.is_published)
+                   or property.id in (select app_hidden.current_property_ids())),
+                  property.description);
+end;
 $function$;
 grant execute on function app_public.properties_description_in(property app_public.properties, language text) to keepr_anonymous;
 grant execute on function app_public.properties_description_in(property app_public.properties, language text) to keepr_worker;
@@ -6346,10 +6380,19 @@ comment on function app_public.rate_grid(property_id uuid, from_date date, to_da
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.rate_plans_description_in(rate_plan app_public.rate_plans, language text)
  RETURNS text
- LANGUAGE sql
- STABLE
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
-  select coalesce((select t.description from app_hidden.rate_plan_translation(rate_plan.property_id, rate_plan.id, rate_plans_description_in.language) t), rate_plan.description);
+begin
+  return coalesce((select t.description from app_hidden.rate_plan_translation(rate_plan.property_id, rate_plan.id, rate_plans_description_in.language) t
+                    where exists (select 1 from app_public.rate_plans x
+                              join app_public.room_types r on r.property_id = x.property_id and r.id = x.room_type_id
+                              join app_public.properties p on p.id = x.property_id
+                            where x.property_id = rate_plan.property_id and x.id = rate_plan.id and x.is_published and r.is_published and p.is_published)
+                   or rate_plan.property_id in (select app_hidden.current_property_ids_for('cashiers'))),
+                  rate_plan.description);
+end;
 $function$;
 grant execute on function app_public.rate_plans_description_in(rate_plan app_public.rate_plans, language text) to keepr_anonymous;
 grant execute on function app_public.rate_plans_description_in(rate_plan app_public.rate_plans, language text) to keepr_worker;
@@ -6360,10 +6403,19 @@ comment on function app_public.rate_plans_description_in(rate_plan app_public.ra
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.rate_plans_name_in(rate_plan app_public.rate_plans, language text)
  RETURNS text
- LANGUAGE sql
- STABLE
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
-  select coalesce((select t.name from app_hidden.rate_plan_translation(rate_plan.property_id, rate_plan.id, rate_plans_name_in.language) t), rate_plan.name);
+begin
+  return coalesce((select t.name from app_hidden.rate_plan_translation(rate_plan.property_id, rate_plan.id, rate_plans_name_in.language) t
+                    where exists (select 1 from app_public.rate_plans x
+                              join app_public.room_types r on r.property_id = x.property_id and r.id = x.room_type_id
+                              join app_public.properties p on p.id = x.property_id
+                            where x.property_id = rate_plan.property_id and x.id = rate_plan.id and x.is_published and r.is_published and p.is_published)
+                   or rate_plan.property_id in (select app_hidden.current_property_ids_for('cashiers'))),
+                  rate_plan.name);
+end;
 $function$;
 grant execute on function app_public.rate_plans_name_in(rate_plan app_public.rate_plans, language text) to keepr_anonymous;
 grant execute on function app_public.rate_plans_name_in(rate_plan app_public.rate_plans, language text) to keepr_worker;
@@ -7278,10 +7330,17 @@ comment on function app_public.room_type_held_until(rate_plan_id uuid, arrival d
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.room_types_description_in(room_type app_public.room_types, language text)
  RETURNS text
- LANGUAGE sql
- STABLE
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
-  select coalesce((select t.description from app_hidden.room_type_translation(room_type.property_id, room_type.id, room_types_description_in.language) t), room_type.description);
+begin
+  return coalesce((select t.description from app_hidden.room_type_translation(room_type.property_id, room_type.id, room_types_description_in.language) t
+                    where exists (select 1 from app_public.room_types x join app_public.properties p on p.id = x.property_id
+                            where x.property_id = room_type.property_id and x.id = room_type.id and x.is_published and p.is_published)
+                   or room_type.property_id in (select app_hidden.current_property_ids())),
+                  room_type.description);
+end;
 $function$;
 grant execute on function app_public.room_types_description_in(room_type app_public.room_types, language text) to keepr_anonymous;
 grant execute on function app_public.room_types_description_in(room_type app_public.room_types, language text) to keepr_worker;
@@ -7292,10 +7351,17 @@ comment on function app_public.room_types_description_in(room_type app_public.ro
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.room_types_name_in(room_type app_public.room_types, language text)
  RETURNS text
- LANGUAGE sql
- STABLE
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
-  select coalesce((select t.name from app_hidden.room_type_translation(room_type.property_id, room_type.id, room_types_name_in.language) t), room_type.name);
+begin
+  return coalesce((select t.name from app_hidden.room_type_translation(room_type.property_id, room_type.id, room_types_name_in.language) t
+                    where exists (select 1 from app_public.room_types x join app_public.properties p on p.id = x.property_id
+                            where x.property_id = room_type.property_id and x.id = room_type.id and x.is_published and p.is_published)
+                   or room_type.property_id in (select app_hidden.current_property_ids())),
+                  room_type.name);
+end;
 $function$;
 grant execute on function app_public.room_types_name_in(room_type app_public.room_types, language text) to keepr_anonymous;
 grant execute on function app_public.room_types_name_in(room_type app_public.room_types, language text) to keepr_worker;

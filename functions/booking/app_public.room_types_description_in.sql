@@ -1,11 +1,27 @@
 -- A room type's description for a guest reading in `language` (issues 21 and 22):
--- the translation of that language when it has one
--- (app_hidden.room_type_translation), else the room type's own. No SET clause: the names are
--- qualified, and a SET would switch settings on every row a list reads.
+-- the translation of that language when it has one (which one:
+-- app_hidden.room_type_translation) and the caller may see its room type, else the
+-- room type's own.
+--
+-- Cheap per row (a search calls it once per result): security definer, so
+-- the translation is read without the translation table's policies, whose
+-- sub-selects (the caller's properties) Postgres would set up again on every
+-- call (150-600 µs a call as the caller; docs/benchmarks.md); the visibility
+-- is checked here instead, and only when a translation was found: the
+-- room type published (with what it belongs to), or the caller's property. A
+-- row value made up by the caller therefore reads nothing it could not
+-- read otherwise.
 create or replace function app_public.room_types_description_in(room_type app_public.room_types, language text) returns text
-  language sql stable
+  language plpgsql stable security definer
+  set search_path to pg_catalog, public, pg_temp
 as $$
-  select coalesce((select t.description from app_hidden.room_type_translation(room_type.property_id, room_type.id, room_types_description_in.language) t), room_type.description);
+begin
+  return coalesce((select t.description from app_hidden.room_type_translation(room_type.property_id, room_type.id, room_types_description_in.language) t
+                    where exists (select 1 from app_public.room_types x join app_public.properties p on p.id = x.property_id
+                            where x.property_id = room_type.property_id and x.id = room_type.id and x.is_published and p.is_published)
+                   or room_type.property_id in (select app_hidden.current_property_ids())),
+                  room_type.description);
+end;
 $$;
 comment on function app_public.room_types_description_in(app_public.room_types, text) is
   E'The description in `language` (en, pt, es) when translated, else the room type''s own.';

@@ -16,8 +16,10 @@ it.each(propertyDocuments.map((d) => [d.name, d] as const))("%s is valid against
   expect(apiValidationErrors(document.source)).toEqual([]);
 });
 
-it("the content is saved in one call (updatePropertyContent), a translation in one (setPropertyTranslation: saving the same texts again is harmless), the stay-over policy in one update of the property (no keyed mutation)", () => {
-  expect(mutationsSent(propertyDocuments).map((m) => m.name).sort()).toEqual(["setPropertyTranslation", "updatePropertyByRowId", "updatePropertyContent"]);
+it("the content is saved in one call (updatePropertyContent), a translation in one (setPropertyTranslation, setRoomTypeTranslation, setRatePlanTranslation, setFeeTranslation: saving the same texts again is harmless), the stay-over policy in one update of the property (no keyed mutation)", () => {
+  expect(mutationsSent(propertyDocuments).map((m) => m.name).sort()).toEqual([
+    "setFeeTranslation", "setPropertyTranslation", "setRatePlanTranslation", "setRoomTypeTranslation", "updatePropertyByRowId", "updatePropertyContent",
+  ]);
 });
 
 it("every amenity the console offers has the guest app's words for it, and a code the database takes", () => {

@@ -163,6 +163,18 @@ it("a translation is visible exactly when its room type, rate plan or fee is: no
     await c.query("update app_public.rate_plans set is_published = false where id = $1", [h.ratePlanId]);
     await anonymous(c);
     expect(await visible()).toEqual({ room: 1, plan: 0, fee: 1 });
+    // The readers read translations without the tables' policies, so they check visibility themselves:
+    // a row value made up with the unpublished rate plan's id reads its own made-up name, not the translation.
+    const forged = async (reader: string, type: string, id: string) =>
+      (await c.query(`select app_public.${reader}(jsonb_populate_record(null::app_public.${type}, jsonb_build_object('id', $1::uuid, 'property_id', $2::uuid, 'name', 'made up')), 'pt') as name`,
+        [id, h.propertyId])).rows[0].name;
+    expect(await forged("rate_plans_name_in", "rate_plans", h.ratePlanId)).toBe("made up");
+    expect(await forged("room_types_name_in", "room_types", h.roomTypeId)).toBe("Quarto duplo");
+    await staff(c, h.frontDesk);
+    expect(await forged("rate_plans_name_in", "rate_plans", h.ratePlanId)).toBe("Flexível");
+    await staff(c, other.manager);
+    expect(await forged("rate_plans_name_in", "rate_plans", h.ratePlanId)).toBe("made up");
+    await anonymous(c);
     await asOwner(c);
     await c.query("update app_public.properties set is_published = false where id = $1", [h.propertyId]);
     await anonymous(c);

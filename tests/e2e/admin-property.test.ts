@@ -368,6 +368,78 @@ describe("Property › Content › Translations", () => {
     expect(await translationsOf(hotel.propertyId)).toEqual([{ language: "pt", description: "Doze quartos sobre o Douro, a cinco minutos a pé da Ribeira.", arrival_instructions: null }]);
     expect(await translationsOf(other.propertyId)).toEqual([]);
   });
+
+  it("a manager translates the room type, rate plan and fee into Spanish, each saved alone; guests read them in Spanish, the rest in English; desktop and phone", async () => {
+    await db.ownerPool.query("insert into app_public.fees (property_id, name, basis, amount, currency) values ($1, 'Cleaning', 'per_stay', 2500, 'EUR') on conflict do nothing", [hotel.propertyId]);
+    await db.ownerPool.query("update app_public.room_types set description = 'Two beds, river view.' where id = $1", [hotel.roomTypeId]);
+    const { page, errors } = await signIn(hotel.manager, "desktop");
+    await page.goto(`${server.url}/admin/property`);
+    const form = page.getByTestId("property-translations");
+    await form.getByLabel("Language", { exact: true }).click();
+    await page.getByRole("option", { name: "Spanish" }).click();
+    const items = page.getByTestId("item-translations");
+    await items.getByText("Room types, rate plans and fees in Spanish").waitFor();
+    const room = items.getByRole("form", { name: "Room type Double in Spanish" });
+    await room.getByText("Not translated: shown as “Double”.").waitFor();
+    // Too long is named at the field, and Save waits.
+    await room.getByLabel("Name in Spanish").fill("n".repeat(201));
+    await room.getByText("At most 200 characters (201 now).").waitFor();
+    await expect(room.getByRole("button", { name: /^Save/ }).isDisabled()).resolves.toBe(true);
+    const mutations = mutationsOf(page);
+    await room.getByLabel("Name in Spanish").fill("  Doble  ");
+    await room.getByLabel("Description in Spanish").fill("Dos camas, vistas al río.");
+    await room.getByRole("button", { name: /^Save/ }).click();
+    await page.getByText("Double: Spanish saved.").waitFor();
+    const plan = items.getByRole("form", { name: "Rate plan Double · Flexible in Spanish" });
+    await plan.getByLabel("Name in Spanish").fill("Flexible (reembolsable)");
+    await plan.getByRole("button", { name: /^Save/ }).click();
+    await page.getByText("Double · Flexible: Spanish saved.").waitFor();
+    const fee = items.getByRole("form", { name: "Fee Cleaning in Spanish" });
+    await expect(fee.getByLabel("Description in Spanish").count()).resolves.toBe(0);
+    await fee.getByLabel("Name in Spanish").fill("Limpieza");
+    await fee.getByRole("button", { name: /^Save/ }).click();
+    await page.getByText("Cleaning: Spanish saved.").waitFor();
+    expect(mutations).toEqual(["PropertySetRoomTypeTranslation", "PropertySetRatePlanTranslation", "PropertySetFeeTranslation"]);
+    const read = `query($r: UUID!, $p: UUID!) { roomTypeByRowId(rowId: $r) { es: nameIn(language: "es") esText: descriptionIn(language: "es") pt: nameIn(language: "pt") }
+      ratePlanByRowId(rowId: $p) { es: nameIn(language: "es") pt: nameIn(language: "pt") } }`;
+    expect((await server.graphql(read, { r: hotel.roomTypeId, p: hotel.ratePlanId })).body.data).toEqual({
+      roomTypeByRowId: { es: "Doble", esText: "Dos camas, vistas al río.", pt: "Double" },
+      ratePlanByRowId: { es: "Flexible (reembolsable)", pt: "Flexible" },
+    });
+    // Removed by saving it blank.
+    await fee.getByLabel("Name in Spanish").fill(" ");
+    await fee.getByRole("button", { name: /^Save/ }).click();
+    await page.getByText("Cleaning: Spanish removed, readers see its own text.").waitFor();
+    expect((await db.ownerPool.query("select count(*)::int as n from app_public.fee_translations where property_id = $1", [hotel.propertyId])).rows[0].n).toBe(0);
+    await untilQuiet(page);
+    await expectAccessible(page, "item translations");
+    expect(await sidewaysOverflow(page)).toBe(0);
+    await page.getByText("Cleaning: Spanish removed", { exact: false }).waitFor({ state: "detached" });
+    await items.scrollIntoViewIfNeeded();
+    await shot(page, "item-translations-desktop");
+    expect(errors).toEqual([]);
+
+    const phone = await signIn(hotel.manager, "phone");
+    await phone.page.goto(`${server.url}/admin/property`);
+    const phoneForm = phone.page.getByTestId("property-translations");
+    await phoneForm.getByLabel("Language", { exact: true }).click();
+    await phone.page.getByRole("option", { name: "Spanish" }).click();
+    const phoneRoom = phone.page.getByTestId("item-translations").getByRole("form", { name: "Room type Double in Spanish" });
+    await expect(phoneRoom.getByLabel("Name in Spanish").inputValue()).resolves.toBe("Doble");
+    await phoneRoom.scrollIntoViewIfNeeded();
+    await expectAccessible(phone.page, "item translations on a phone");
+    expect(await sidewaysOverflow(phone.page)).toBe(0);
+    await shot(phone.page, "item-translations-phone");
+    expect(phone.errors).toEqual([]);
+
+    // The front desk reads them: nothing editable, no Save.
+    const desk = await signIn(hotel.frontDesk, "desktop");
+    await desk.page.goto(`${server.url}/admin/property`);
+    const deskRoom = desk.page.getByTestId("item-translations").getByRole("form", { name: "Room type Double in Portuguese" });
+    await expect(deskRoom.getByLabel("Name in Portuguese").isDisabled()).resolves.toBe(true);
+    await expect(deskRoom.getByRole("button").count()).resolves.toBe(0);
+    expect(desk.errors).toEqual([]);
+  });
 });
 
 describe("Housekeeping: the stay-over policy, do-not-disturb and priority arrivals", () => {

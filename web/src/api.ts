@@ -43,6 +43,8 @@ let requestLanguage: string | null = null;
 export const setRequestLanguage = (language: string) => {
   requestLanguage = language;
 };
+/** The guest's language now (for a document that reads names in it). */
+export const requestLanguageNow = () => requestLanguage;
 
 export function request<TData, TVariables>(
   document: Document<TData, TVariables>,

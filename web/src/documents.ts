@@ -49,13 +49,15 @@ export interface SearchVariables {
   children: number;
   city: string | null;
   propertyId: string | null;
+  /** The guest's language: room type and rate plan names in it where the property translated them (else its own). */
+  language?: string | null;
 }
 
 export const search = query<{ searchAvailability: { nodes: Array<Availability | null> } | null }, SearchVariables>(
   "Search",
-  `query Search($arrival: Date!, $departure: Date!, $adults: Int!, $children: Int!, $city: String, $propertyId: UUID) {
+  `query Search($arrival: Date!, $departure: Date!, $adults: Int!, $children: Int!, $city: String, $propertyId: UUID, $language: String) {
     searchAvailability(arrival: $arrival, departure: $departure, adults: $adults, children: $children, city: $city, propertyId: $propertyId, includeUnavailable: true) {
-      nodes { propertyId propertyName city roomTypeId roomTypeName maxOccupancy unitsLeft ratePlanId ratePlanName mealPlan isRefundable currency totalAmount averageNightlyAmount isBookable restriction restrictionMessage }
+      nodes { propertyId propertyName city roomTypeId roomTypeName: roomTypeNameIn(language: $language) maxOccupancy unitsLeft ratePlanId ratePlanName: ratePlanNameIn(language: $language) mealPlan isRefundable currency totalAmount averageNightlyAmount isBookable restriction restrictionMessage }
     }
   }`,
   { cacheable: true },
@@ -138,7 +140,7 @@ const placeFields = `latitude longitude childrenAllowed childrenMinAge petsPolic
 
 /** The description in the guest's language ($language: descriptionIn falls back to the property's own). */
 const propertyFields = `rowId name kind city address description: descriptionIn(language: $language) timeZone currency checkInTime checkOutTime photoUrls amenities contactEmail contactPhone
-  ${placeFields} roomTypesByPropertyId { nodes { rowId name description maxOccupancy photoUrls amenities } }`;
+  ${placeFields} roomTypesByPropertyId { nodes { rowId name: nameIn(language: $language) description: descriptionIn(language: $language) maxOccupancy photoUrls amenities } }`;
 
 /** Properties (with their room types) by id, in one cacheable request: aliases p0, p1, …, at most 10; `language`: the guest's, for the description. */
 export function propertiesById(count: number) {
@@ -161,13 +163,14 @@ export interface RatePlanDetails {
   roomType: (RoomTypeDetails & { propertyByPropertyId: Omit<PropertyDetails, "roomTypesByPropertyId"> | null }) | null;
 }
 
-export const ratePlan = query<{ ratePlanByRowId: RatePlanDetails | null }, { id: string }>(
+/** A rate plan with its room type and property; `language`: the guest's, for their names and descriptions (each falls back to its own). */
+export const ratePlan = query<{ ratePlanByRowId: RatePlanDetails | null }, { id: string; language?: string | null }>(
   "RatePlan",
-  `query RatePlan($id: UUID!) {
+  `query RatePlan($id: UUID!, $language: String) {
     ratePlanByRowId(rowId: $id) {
-      rowId name description mealPlan isRefundable depositPercent balanceDueDays
-      roomType { rowId name description maxOccupancy photoUrls amenities
-        propertyByPropertyId { rowId name kind city address description timeZone currency checkInTime checkOutTime photoUrls amenities } }
+      rowId name: nameIn(language: $language) description: descriptionIn(language: $language) mealPlan isRefundable depositPercent balanceDueDays
+      roomType { rowId name: nameIn(language: $language) description: descriptionIn(language: $language) maxOccupancy photoUrls amenities
+        propertyByPropertyId { rowId name kind city address description: descriptionIn(language: $language) timeZone currency checkInTime checkOutTime photoUrls amenities } }
     }
   }`,
   { cacheable: true },
@@ -367,16 +370,17 @@ export interface Reservation {
 }
 
 /** The booking a booking token (lookupBooking) may read, by the token's reservation id (one index lookup). */
-export const myBooking = query<{ currentBooking: Reservation | null }, Record<string, never>>(
+/** The booking of the session's token; `language`: the guest's, for the room type and rate plan names. */
+export const myBooking = query<{ currentBooking: Reservation | null }, { language: string | null }>(
   "MyBooking",
-  `query MyBooking {
+  `query MyBooking($language: String) {
     currentBooking {
       rowId confirmationCode status arrival departure nights adults children currency roomAmount feesAmount taxesAmount totalAmount
       priceLines cancellationPolicy cancellationPenaltyNow changeRefusal penaltyAmount refundAmount specialRequests confirmedAt cancelledAt
       paymentDueBy cardOnFile unpaidPrepayment
       contactName contactEmail contactPhone
-      ratePlan { rowId name mealPlan }
-      roomType { rowId name maxOccupancy photoUrls amenities }
+      ratePlan { rowId name: nameIn(language: $language) mealPlan }
+      roomType { rowId name: nameIn(language: $language) maxOccupancy photoUrls amenities }
       propertyByPropertyId { rowId name city address timeZone checkInTime checkOutTime contactEmail contactPhone }
       folio {
         status

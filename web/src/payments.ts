@@ -4,7 +4,7 @@
 // Keepr charges when they fall due. Each call's idempotency key is kept in
 // the session (storage.ts) with what it was used for, so a refresh or a
 // second click replays instead of charging twice.
-import { request } from "./api.ts";
+import { request, requestLanguageNow } from "./api.ts";
 import { attachPaymentMethod, myBooking, pay, type PaymentIntent, type Reservation } from "./documents.ts";
 import { keyFor } from "./keys.ts";
 import { saveSession, type CardToken, type Session } from "./storage.ts";
@@ -14,7 +14,7 @@ export const isDueNow = (intent: PaymentIntent, now = Date.now()) =>
   (intent.status === "requires_payment" || intent.status === "failed") && new Date(intent.dueAt).getTime() <= now + 60_000;
 
 export async function loadBooking(session: Session): Promise<Reservation | null> {
-  const data = await request(myBooking, {}, { token: session.token });
+  const data = await request(myBooking, { language: requestLanguageNow() }, { token: session.token });
   return data.currentBooking ?? null;
 }
 

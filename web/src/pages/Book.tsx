@@ -63,7 +63,7 @@ const emptyDetails: GuestDetails = { fullName: "", email: "", phone: "", special
 
 export function BookPage({ location }: { location: Location }) {
   const i18n = useI18n();
-  const { t, locale } = i18n;
+  const { t, locale, language } = i18n;
   usePageTitle(t("book.title"));
   const stay = useMemo(() => stayOf(location.params), [location.params]);
   const [draft, setDraftState] = useState<Draft | null>(() => (stay ? loadDraft(stay) ?? { stay } : null));
@@ -96,12 +96,12 @@ export function BookPage({ location }: { location: Location }) {
   useEffect(() => {
     if (!stay) return;
     const abort = new AbortController();
-    request(ratePlanDoc, { id: stay.ratePlanId }, { signal: abort.signal }).then(
+    request(ratePlanDoc, { id: stay.ratePlanId, language }, { signal: abort.signal }).then(
       (data) => (data.ratePlanByRowId ? setPlan(data.ratePlanByRowId) : setProblem({ kind: "missing" })),
       (error: unknown) => !abort.signal.aborted && setProblem({ kind: "error", error }),
     );
     return () => abort.abort();
-  }, [stay]);
+  }, [stay, language]);
 
   // SOLD_OUT does not say whether the last room is booked or only held by another guest who is booking: ask.
   const soldOut = useCallback(async () => {

@@ -152,7 +152,7 @@ export function SearchPage({ location }: { location: Location }) {
     const signal = abort.signal;
     setResults({ state: "loading" });
     setNearest({});
-    const variables = variablesOf(current);
+    const variables = { ...variablesOf(current), language: i18n.language };
     (async () => {
       const data = await request(searchDoc, variables, { signal });
       const all = (data.searchAvailability?.nodes ?? []).filter((n): n is Availability => !!n);
@@ -190,7 +190,7 @@ export function SearchPage({ location }: { location: Location }) {
       if (!signal.aborted) setResults({ state: "failed", error });
     });
     return () => abort.abort();
-  }, [searchKey, attempt, i18n.language]); // current is read through searchKey: a new sort or filter is no new search; a new language reads the descriptions in it
+  }, [searchKey, attempt, i18n.language]); // current is read through searchKey: a new sort or filter is no new search; a new language reads the names and descriptions in it
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

@@ -1,7 +1,8 @@
 // Property › Content › Translations (issues 21 and 22): the description and
 // arrival instructions in another language of the guest app, one language at
 // a time, saved by setPropertyTranslation (owners and managers; the front
-// desk reads). What a language leaves blank falls back to the property's own
+// desk reads), and below them the room types, rate plans and fees in the same
+// language (ItemTranslations.tsx). What a language leaves blank falls back to the property's own
 // text, which the form above edits in the property's own language (not
 // offered here: the database refuses it, LANGUAGE).
 import { useQuery, useQueryClient } from "@tanstack/react-query";
@@ -20,6 +21,7 @@ import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import { ApiErrorAlert, shownError, type ShownError } from "../../ui/ApiErrorAlert.tsx";
 import { QueryError, SectionHeading } from "../../ui/Section.tsx";
 import { languages, limits } from "./content.ts";
+import { ItemTranslations } from "./ItemTranslations.tsx";
 import type { GuestLanguage } from "./documents.ts";
 
 export const translationsKey = (propertyId: string) => ["property", "translations", propertyId];
@@ -79,77 +81,80 @@ export function PropertyTranslations({ propertyId }: { propertyId: string }) {
     }
   };
   return (
-    <Box component="form" onSubmit={(e) => void submit(e)} noValidate data-testid="property-translations" sx={{ minWidth: 0, maxWidth: 900 }}>
-      <SectionHeading
-        title="Translations"
-        subtitle={`The description and arrival instructions for guests who read in another language. What you leave blank, they read in ${own}, the property's own language (above).`}
-      />
-      <Stack spacing={2}>
-        <TextField
-          select
-          label="Language"
-          name="translationLanguage"
-          value={chosen}
-          onChange={(e) => {
-            setLanguage(e.target.value as AppLanguage);
-            setDirty(false);
-            setError(null);
-          }}
-          size="small"
-          disabled={saving}
-          helperText={saved ? undefined : `Not translated yet: ${name} readers see the ${own} text.`}
-          sx={{ maxWidth: { sm: 420 } }}
-        >
-          {offered.map((code) => (
-            <MenuItem key={code} value={code}>
-              {languageName(code)}
-            </MenuItem>
-          ))}
-        </TextField>
-        <TextField
-          label={`Description in ${name}`}
-          name="translationDescription"
-          value={description}
-          onChange={(e) => {
-            setDirty(true);
-            setDescription(e.target.value);
-          }}
-          multiline
-          minRows={3}
-          size="small"
-          disabled={readOnly}
-          error={!!descriptionProblem}
-          helperText={descriptionProblem ?? (canEdit ? `${description.trim().length.toLocaleString("en")} of ${limits.description.toLocaleString("en")} characters` : undefined)}
+    <Box sx={{ minWidth: 0, maxWidth: 900 }}>
+      <Box component="form" onSubmit={(e) => void submit(e)} noValidate data-testid="property-translations" sx={{ minWidth: 0 }}>
+        <SectionHeading
+          title="Translations"
+          subtitle={`The description, arrival instructions, room types, rate plans and fees for guests who read in another language. What you leave blank, they read in ${own}, the property's own language (above).`}
         />
-        <TextField
-          label={`Arrival instructions in ${name}`}
-          name="translationArrivalInstructions"
-          value={instructions}
-          onChange={(e) => {
-            setDirty(true);
-            setInstructions(e.target.value);
-          }}
-          multiline
-          minRows={3}
-          size="small"
-          disabled={readOnly}
-          error={!!instructionsProblem}
-          helperText={instructionsProblem ?? (canEdit ? `${instructions.trim().length.toLocaleString("en")} of ${limits.arrivalInstructions.toLocaleString("en")} characters` : undefined)}
-        />
-        {error && <ApiErrorAlert title="The translation was not saved" error={error} />}
-        {canEdit ? (
-          <Stack direction="row" sx={{ flexWrap: "wrap", gap: 1, "& .MuiButton-root": { whiteSpace: "nowrap" } }}>
-            <Button type="submit" variant="contained" startIcon={<SaveIcon />} disabled={saving || !!descriptionProblem || !!instructionsProblem} data-action="save-property-translation">
-              Save {name}
-            </Button>
-            <Button disabled={saving || !dirty} onClick={() => setDirty(false)}>
-              Discard changes
-            </Button>
-          </Stack>
-        ) : (
-          <Alert severity="info">Owners and managers write the translations.</Alert>
-        )}
-      </Stack>
+        <Stack spacing={2}>
+          <TextField
+            select
+            label="Language"
+            name="translationLanguage"
+            value={chosen}
+            onChange={(e) => {
+              setLanguage(e.target.value as AppLanguage);
+              setDirty(false);
+              setError(null);
+            }}
+            size="small"
+            disabled={saving}
+            helperText={saved ? undefined : `Not translated yet: ${name} readers see the ${own} text.`}
+            sx={{ maxWidth: { sm: 420 } }}
+          >
+            {offered.map((code) => (
+              <MenuItem key={code} value={code}>
+                {languageName(code)}
+              </MenuItem>
+            ))}
+          </TextField>
+          <TextField
+            label={`Description in ${name}`}
+            name="translationDescription"
+            value={description}
+            onChange={(e) => {
+              setDirty(true);
+              setDescription(e.target.value);
+            }}
+            multiline
+            minRows={3}
+            size="small"
+            disabled={readOnly}
+            error={!!descriptionProblem}
+            helperText={descriptionProblem ?? (canEdit ? `${description.trim().length.toLocaleString("en")} of ${limits.description.toLocaleString("en")} characters` : undefined)}
+          />
+          <TextField
+            label={`Arrival instructions in ${name}`}
+            name="translationArrivalInstructions"
+            value={instructions}
+            onChange={(e) => {
+              setDirty(true);
+              setInstructions(e.target.value);
+            }}
+            multiline
+            minRows={3}
+            size="small"
+            disabled={readOnly}
+            error={!!instructionsProblem}
+            helperText={instructionsProblem ?? (canEdit ? `${instructions.trim().length.toLocaleString("en")} of ${limits.arrivalInstructions.toLocaleString("en")} characters` : undefined)}
+          />
+          {error && <ApiErrorAlert title="The translation was not saved" error={error} />}
+          {canEdit ? (
+            <Stack direction="row" sx={{ flexWrap: "wrap", gap: 1, "& .MuiButton-root": { whiteSpace: "nowrap" } }}>
+              <Button type="submit" variant="contained" startIcon={<SaveIcon />} disabled={saving || !!descriptionProblem || !!instructionsProblem} data-action="save-property-translation">
+                Save {name}
+              </Button>
+              <Button disabled={saving || !dirty} onClick={() => setDirty(false)}>
+                Discard changes
+              </Button>
+            </Stack>
+          ) : (
+            <Alert severity="info">Owners and managers write the translations.</Alert>
+          )}
+        </Stack>
+      </Box>
+      <ItemTranslations propertyId={propertyId} language={chosen} languageName={name} ownName={own} canEdit={canEdit} />
     </Box>
   );
 }

@@ -6,9 +6,23 @@ import type { GraphQLClient } from "../../platform/graphql.ts";
 import { ApiError } from "../../platform/graphql.ts";
 import { notFound, notReturned, type RequestOptions } from "../../platform/results.ts";
 import {
-  propertyContent, propertyTranslations, setPropertyTranslation, updatePropertyContent, updateStayoverPolicy,
-  type GuestLanguage, type PropertyContentNode, type PropertyContentValues, type PropertyTranslationNode,
+  itemTranslations, propertyContent, propertyTranslations, setFeeTranslation, setPropertyTranslation, setRatePlanTranslation, setRoomTypeTranslation,
+  updatePropertyContent, updateStayoverPolicy,
+  type GuestLanguage, type ItemTranslationNode, type PropertyContentNode, type PropertyContentValues, type PropertyTranslationNode,
 } from "./documents.ts";
+
+/** What the Translations section translates besides the property: its room types, rate plans and fees. */
+export type TranslatedKind = "roomType" | "ratePlan" | "fee";
+export interface TranslatedItem {
+  kind: TranslatedKind;
+  rowId: Uuid;
+  /** Its own name, and for a rate plan its room type's ("Double · Flexible"). */
+  label: string;
+  name: string;
+  /** Its own description; undefined for a fee (it has none). */
+  description?: string | null;
+  translations: ItemTranslationNode[];
+}
 
 export interface PropertyMethods {
   propertyContent(params: { propertyId: Uuid }, options?: RequestOptions): Promise<PropertyContentNode>;
@@ -24,7 +38,13 @@ export interface PropertyMethods {
   propertyTranslations(params: { propertyId: Uuid }, options?: RequestOptions): Promise<{ language: GuestLanguage; translations: PropertyTranslationNode[] }>;
   /** Saves one language's translation (owners and managers); both texts blank removes it (null). */
   setPropertyTranslation(params: { propertyId: Uuid; language: GuestLanguage; description: string | null; arrivalInstructions: string | null }): Promise<PropertyTranslationNode | null>;
+  /** The property's room types, rate plans and fees (by name), each with its translations. */
+  itemTranslations(params: { propertyId: Uuid }, options?: RequestOptions): Promise<TranslatedItem[]>;
+  /** Saves one item's translation in one language (owners and managers); all blank removes it (null). */
+  setItemTranslation(params: { kind: TranslatedKind; id: Uuid; language: GuestLanguage; name: string | null; description: string | null }): Promise<ItemTranslationNode | null>;
 }
+
+const present = <T>(nodes: Array<T | null> | undefined): T[] => (nodes ?? []).filter((n): n is T => n !== null);
 
 /**
  * An update the update_manager policy filtered out answers a null row
@@ -58,6 +78,29 @@ export function createPropertyMethods(client: GraphQLClient): PropertyMethods {
     async setPropertyTranslation(params) {
       const data = await client.request(setPropertyTranslation, params);
       return data.setPropertyTranslation?.result ?? null;
+    },
+    async itemTranslations({ propertyId }, options = {}) {
+      const data = await client.request(itemTranslations, { propertyId }, options);
+      return [
+        ...present(data.allRoomTypes?.nodes).map((n) => ({
+          kind: "roomType" as const, rowId: n.rowId, label: n.name, name: n.name, description: n.description, translations: present(n.translations.nodes),
+        })),
+        ...present(data.allRatePlans?.nodes).map((n) => ({
+          kind: "ratePlan" as const, rowId: n.rowId, label: n.roomType ? `${n.roomType.name} · ${n.name}` : n.name, name: n.name, description: n.description,
+          translations: present(n.translations.nodes),
+        })),
+        ...present(data.allFees?.nodes).map((n) => ({ kind: "fee" as const, rowId: n.rowId, label: n.name, name: n.name, translations: present(n.translations.nodes) })),
+      ];
+    },
+    async setItemTranslation({ kind, id, language, name, description }) {
+      switch (kind) {
+        case "roomType":
+          return (await client.request(setRoomTypeTranslation, { id, language, name, description })).setRoomTypeTranslation?.result ?? null;
+        case "ratePlan":
+          return (await client.request(setRatePlanTranslation, { id, language, name, description })).setRatePlanTranslation?.result ?? null;
+        case "fee":
+          return (await client.request(setFeeTranslation, { id, language, name })).setFeeTranslation?.result ?? null;
+      }
     },
   };
 }

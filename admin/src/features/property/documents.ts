@@ -138,8 +138,80 @@ export const setPropertyTranslation = operation<
   }`,
 );
 
+/** A room type's, rate plan's or fee's texts in another language of the guest app (room_type_translations, ...). */
+export interface ItemTranslationNode {
+  language: GuestLanguage;
+  name: string | null;
+  description?: string | null;
+  updatedAt: Timestamp;
+}
+interface TranslatedNode {
+  rowId: Uuid;
+  name: string;
+  translations: { nodes: Array<ItemTranslationNode | null> };
+}
+
+/** The property's room types, rate plans and fees with their translations, for the Translations section (issues 21 and 22). */
+export const itemTranslations = operation<
+  {
+    allRoomTypes: { nodes: Array<(TranslatedNode & { description: string | null }) | null> } | null;
+    allRatePlans: { nodes: Array<(TranslatedNode & { description: string | null; roomType: { name: string } | null }) | null> } | null;
+    allFees: { nodes: Array<TranslatedNode | null> } | null;
+  },
+  { propertyId: Uuid }
+>(
+  "PropertyItemTranslations",
+  `query PropertyItemTranslations($propertyId: UUID!) {
+    allRoomTypes(condition: {propertyId: $propertyId}, orderBy: NAME_ASC, first: 100) {
+      nodes { rowId name description translations(first: 10) { nodes { language name description updatedAt } } }
+    }
+    allRatePlans(condition: {propertyId: $propertyId}, orderBy: NAME_ASC, first: 100) {
+      nodes { rowId name description roomType { name } translations(first: 10) { nodes { language name description updatedAt } } }
+    }
+    allFees(condition: {propertyId: $propertyId}, orderBy: NAME_ASC, first: 100) {
+      nodes { rowId name translations(first: 10) { nodes { language name updatedAt } } }
+    }
+  }`,
+);
+
+/** One room type's name and description in a language saved (set_room_type_translation): both blank removes it (null). */
+export const setRoomTypeTranslation = operation<
+  { setRoomTypeTranslation: { result: ItemTranslationNode | null } | null },
+  { id: Uuid; language: GuestLanguage; name: string | null; description: string | null }
+>(
+  "PropertySetRoomTypeTranslation",
+  `mutation PropertySetRoomTypeTranslation($id: UUID!, $language: String!, $name: String, $description: String) {
+    setRoomTypeTranslation(input: {roomTypeId: $id, language: $language, name: $name, description: $description}) { result { language name description updatedAt } }
+  }`,
+);
+
+/** One rate plan's name and description in a language saved (set_rate_plan_translation): both blank removes it (null). */
+export const setRatePlanTranslation = operation<
+  { setRatePlanTranslation: { result: ItemTranslationNode | null } | null },
+  { id: Uuid; language: GuestLanguage; name: string | null; description: string | null }
+>(
+  "PropertySetRatePlanTranslation",
+  `mutation PropertySetRatePlanTranslation($id: UUID!, $language: String!, $name: String, $description: String) {
+    setRatePlanTranslation(input: {ratePlanId: $id, language: $language, name: $name, description: $description}) { result { language name description updatedAt } }
+  }`,
+);
+
+/** One fee's name in a language saved (set_fee_translation): blank removes it (null). */
+export const setFeeTranslation = operation<
+  { setFeeTranslation: { result: ItemTranslationNode | null } | null },
+  { id: Uuid; language: GuestLanguage; name: string | null }
+>(
+  "PropertySetFeeTranslation",
+  `mutation PropertySetFeeTranslation($id: UUID!, $language: String!, $name: String) {
+    setFeeTranslation(input: {feeId: $id, language: $language, name: $name}) { result { language name updatedAt } }
+  }`,
+);
+
 /** The stay-over cleaning policy (the housekeeping board's manager control). */
 export const updateStayoverPolicy = updateRow<PropertyContentNode, { stayoverCleanNights: number }>("Property", "Property", contentFields, "StayoverPolicy");
 
 /** The documents above, for the schema test. */
-export const propertyDocuments = [propertyContent, updatePropertyContent, updateStayoverPolicy, propertyTranslations, setPropertyTranslation] as const;
+export const propertyDocuments = [
+  propertyContent, updatePropertyContent, updateStayoverPolicy, propertyTranslations, setPropertyTranslation,
+  itemTranslations, setRoomTypeTranslation, setRatePlanTranslation, setFeeTranslation,
+] as const;
