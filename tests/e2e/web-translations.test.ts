@@ -64,20 +64,19 @@ it("a Spanish guest searches and books in Spanish: the room type and rate plan a
     const summary = page.locator("dl.summary").first();
     await expect(summary.textContent()).resolves.toContain("Doble con vistas al mar");
     await expect(summary.textContent()).resolves.toContain("Alojamiento y desayuno · Desayuno incluido");
-    // The top of the page: the stay as the guest reads it (the card form below is painted only in the viewport).
-    await page.evaluate("window.scrollTo(0, 0)");
-    await screenshot(page, `web-guest-es-translated-book-${name}`, { fullPage: false });
     await page.getByLabel("Nombre completo").fill("Lucía Pérez");
     await page.getByLabel("Correo electrónico").fill(`lucia.${name}@example.com`);
     const card = cardFrame(page);
     await card.locator("#number").fill("4242 4242 4242 4242");
     await card.locator("#expiry").fill("12/30");
     await card.locator("#cvc").fill("123");
+    // Where the guest is now: the card form (framed, painted only in the viewport; scrolling away from it stalls it).
+    await screenshot(page, `web-guest-es-translated-book-${name}`, { fullPage: false });
     await expectAccessible(page, `translated book es ${name}`);
     await page.getByTestId("confirm-booking").click();
-    await page.waitForURL(/\/confirmation$/);
-    const code = (await page.getByTestId("confirmation-code").textContent())!;
-    await page.getByText("Alojamiento y desayuno").first().waitFor();
+    await page.waitForURL(/\/confirmation$/, { timeout: 30_000 });
+    const code = (await page.getByTestId("confirmation-code").textContent({ timeout: 30_000 }))!;
+    await page.getByText("Alojamiento y desayuno").first().waitFor({ timeout: 30_000 });
     await expectAccessible(page, `translated confirmation es ${name}`);
     // The confirmation page shows the code once the booking is committed.
     const { rows } = await db.ownerPool.query("select language from app_public.reservations where confirmation_code = $1", [code]);
