@@ -1,6 +1,6 @@
 // Issues 21 and 22: the property's content in the guest's language, in
 // headless Chromium against a real Keepr. An English hotel whose manager
-// translated its room type (name, description) and rate plan (name) into
+// translated its room type (name, description), rate plan (name) and fee into
 // Spanish: a Spanish browser searches, sees them in Spanish (what has no
 // translation, its own text), books, and the Book page and the confirmation
 // name them in Spanish; the reservation records Spanish (Keepr-Language), so
@@ -29,11 +29,15 @@ beforeAll(async () => {
   await db.ownerPool.query("update app_public.properties set name = 'Harbour Rooms', city = 'Cádiz', language = 'en' where id = $1", [hotel.propertyId]);
   await db.ownerPool.query("update app_public.room_types set name = 'Sea-view double', description = 'Balcony over the bay.' where id = $1", [hotel.roomTypeId]);
   await db.ownerPool.query("update app_public.rate_plans set name = 'Bed and breakfast' where id = $1", [hotel.ratePlanId]);
+  const { rows: [cleaning] } = await db.ownerPool.query(
+    "insert into app_public.fees (property_id, name, basis, amount, currency) values ($1, 'Cleaning', 'per_night', 1000, 'EUR') returning id", [hotel.propertyId]);
+  const cleaningId = cleaning.id as string;
   await inCommit(db.ownerPool, async (c) => {
     await actAs(c, { role: "keepr_staff", userId: hotel.manager });
     // The room type's name and description, the rate plan's name only.
     await c.query("select app_public.set_room_type_translation($1, 'es', 'Doble con vistas al mar', 'Balcón sobre la bahía.')", [hotel.roomTypeId]);
     await c.query("select app_public.set_rate_plan_translation($1, 'es', 'Alojamiento y desayuno', null)", [hotel.ratePlanId]);
+    await c.query("select app_public.set_fee_translation($1, 'es', 'Limpieza')", [cleaningId]);
   });
 }, 240_000);
 
@@ -59,6 +63,8 @@ it("a Spanish guest searches and books in Spanish: the room type and rate plan a
     await expectAccessible(page, `translated results es ${name}`);
 
     await room.getByRole("link", { name: /Alojamiento y desayuno/ }).click();
+    // The price line by line: the fee as the hotel translated it, its basis in Spanish.
+    await page.getByTestId("price-table").getByText("Limpieza (por noche)").waitFor();
     await page.getByRole("button", { name: "Reservar esta habitación" }).click();
     await page.getByTestId("hold-countdown").waitFor();
     const summary = page.locator("dl.summary").first();

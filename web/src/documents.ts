@@ -176,6 +176,13 @@ export const ratePlan = query<{ ratePlanByRowId: RatePlanDetails | null }, { id:
   { cacheable: true },
 );
 
+/** The property's fees: own name and the name in the guest's language (for the quote's fee lines, which carry the own name). */
+export const feeNames = query<{ allFees: { nodes: Array<{ name: string; translated: string | null } | null> } | null }, { propertyId: string; language: string }>(
+  "FeeNames",
+  `query FeeNames($propertyId: UUID!, $language: String!) { allFees(condition: {propertyId: $propertyId}, first: 100) { nodes { name translated: nameIn(language: $language) } } }`,
+  { cacheable: true },
+);
+
 export interface PriceLine {
   kind: "night" | "discount" | "fee" | "tax";
   date: IsoDate | null;

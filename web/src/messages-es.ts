@@ -276,6 +276,8 @@ export const es: Catalog = {
   "book.amount": "Importe",
   "book.nightOf": "Noche del {date}",
   "book.discount": "Descuento por duración de la estancia",
+  "book.feePerNight": "por noche",
+  "book.feePerGuestNight": "por huésped y noche",
   "book.total": "Total",
   "book.cancellation": "Cancelación",
   "book.freeUntil": "Cancelación gratuita hasta el {moment} (hora del alojamiento). Después, cancelar cuesta {penalty}.",

@@ -22,6 +22,7 @@ import {
   lookupBooking,
   quote as quoteDoc,
   ratePlan as ratePlanDoc,
+  feeNames as feeNamesDoc,
   roomTypeHeldUntil,
   type GuestDetails,
   type RatePlanDetails,
@@ -68,6 +69,7 @@ export function BookPage({ location }: { location: Location }) {
   const stay = useMemo(() => stayOf(location.params), [location.params]);
   const [draft, setDraftState] = useState<Draft | null>(() => (stay ? loadDraft(stay) ?? { stay } : null));
   const [plan, setPlan] = useState<RatePlanDetails | null>(null);
+  const [feeNames, setFeeNames] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState<Busy>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -102,6 +104,18 @@ export function BookPage({ location }: { location: Location }) {
     );
     return () => abort.abort();
   }, [stay, language]);
+
+  // The fees' names in the guest's language (cacheable; without them the quote's lines say the property's own).
+  const propertyId = plan?.roomType?.propertyByPropertyId?.rowId;
+  useEffect(() => {
+    if (!propertyId) return;
+    const abort = new AbortController();
+    request(feeNamesDoc, { propertyId, language }, { signal: abort.signal }).then(
+      (data) => setFeeNames(Object.fromEntries((data.allFees?.nodes ?? []).flatMap((n) => (n?.translated ? [[n.name, n.translated]] : [])))),
+      () => setFeeNames({}), // the lines keep the property's own names
+    );
+    return () => abort.abort();
+  }, [propertyId, language]);
 
   // SOLD_OUT does not say whether the last room is booked or only held by another guest who is booking: ask.
   const soldOut = useCallback(async () => {
@@ -333,7 +347,7 @@ export function BookPage({ location }: { location: Location }) {
               <h2 id="price-heading">{t("book.price")}</h2>
               {quote ? (
                 <>
-                  <PriceTable quote={quote} />
+                  <PriceTable quote={quote} feeNames={feeNames} />
                   <h3>{t("book.cancellation")}</h3>
                   <p data-testid="cancellation-terms">
                     {quote.isRefundable && quote.freeCancellationUntil && new Date(quote.freeCancellationUntil).getTime() > Date.now() // a same-day stay: the window has passed (issue 21)
