@@ -32,5 +32,5 @@ it("each keyed mutation of the front desk passes a required $idempotencyKey; the
     expect(m.keyDeclaration).toBe(Kind.NON_NULL_TYPE);
   }
   expect(sent.sort()).toEqual(["confirmBooking", "createDeskHold", "createHold", "modifyReservation", "moveUnit"]);
-  expect(unkeyed).toEqual(["setDoNotDisturb", "recordRegistrationCard", "pinReservationUnit"]);
+  expect(unkeyed).toEqual(["setDoNotDisturb", "recordRegistrationCard", "pinReservationUnit", "setReservationLanguage"]);
 });

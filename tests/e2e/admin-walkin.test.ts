@@ -208,8 +208,14 @@ describe("the front desk on a phone", () => {
     await page.getByTestId("held-unit").filter({ hasText: "101" }).waitFor();
     await page.getByLabel("Email").fill("ines@example.pt");
     await page.getByLabel("Full name").fill("Inês Duarte");
+    // She is written to in Portuguese (issues 21 and 22): the desk picks her language.
+    await page.getByLabel("Guest's language").click();
+    await page.getByRole("option", { name: "Português" }).click();
     await page.getByTestId("confirm-booking").click();
     await page.getByTestId("confirmation-code").waitFor();
+    const code = (await page.getByTestId("confirmation-code").textContent())!.trim();
+    await waitUntil(async () => (await db.ownerPool.query("select language from app_public.reservations where confirmation_code = $1", [code])).rows[0]?.language === "pt",
+      "the reservation records Portuguese");
     await expect(page.getByTestId("rate-override").textContent()).resolves.toContain("Matched the phone offer");
     expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
   });

@@ -50,6 +50,7 @@ import { useCurrentProperty } from "../../platform/useCurrentProperty.ts";
 import type { Membership } from "../../platform/authProvider.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import type { AvailabilityNode, HoldResult, QuoteNode, StaySearch } from "./documents.ts";
+import { guestLanguageCodes, guestLanguages, type GuestLanguage as AppLanguage } from "../../../../shared/guest-languages.ts";
 import { ActionKey } from "../../platform/idempotency.ts";
 import { roleLabels } from "../../platform/access.ts";
 import { ApiErrorAlert, refusedByApi, shownError, type ShownError } from "../../ui/ApiErrorAlert.tsx";
@@ -662,6 +663,8 @@ export interface GuestForm {
   specialRequests: string;
   /** The arrival's expected time as typed ("14:30"), empty when not known. */
   expectedArrival: string;
+  /** The language the guest is written to in (none or "": the property's). */
+  language?: "" | AppLanguage;
 }
 
 export function validateGuest(guest: GuestForm): Partial<Record<keyof GuestForm, string>> {
@@ -691,7 +694,7 @@ function HoldAndConfirm({ membership, held, onReleased }: { membership: Membersh
     queryKey: ["heldStay", reservationId],
     queryFn: ({ signal }) => dataProvider.heldStay({ reservationId }, { signal }),
   });
-  const [guest, setGuest] = useState<GuestForm>({ fullName: "", email: "", phone: "", specialRequests: "", expectedArrival: "" });
+  const [guest, setGuest] = useState<GuestForm>({ fullName: "", email: "", phone: "", specialRequests: "", expectedArrival: "", language: "" });
   const [touched, setTouched] = useState(false);
   const errors = validateGuest(guest);
   const [returning, setReturning] = useState<{ fullName: string; phone: string | null; stays: number; email: string } | null>(null);
@@ -736,6 +739,11 @@ function HoldAndConfirm({ membership, held, onReleased }: { membership: Membersh
       notify(`Booked: ${booking.confirmationCode ?? ""} for ${details.fullName}, ${formatMoney(booking.totalAmount, booking.currency)}.`, { type: "success" });
       const etaError = await setExpectedArrival(dataProvider, [booking.reservationId], arrivalTimeInput(guest.expectedArrival) ?? null);
       if (etaError) notify(`Booked, but the expected arrival time was not saved (${etaError}): set it on the reservation page.`, { type: "warning", autoHideDuration: 10_000 });
+      if (guest.language) {
+        // The booking stands whatever happens here (confirmBooking takes no language), as with the arrival time.
+        await dataProvider.setReservationLanguage({ reservationId: booking.reservationId, language: guest.language }).catch((caught: unknown) =>
+          notify(`Booked, but the guest's language was not saved (${caught instanceof Error ? caught.message : String(caught)}).`, { type: "warning", autoHideDuration: 10_000 }));
+      }
       void queryClient.invalidateQueries({ queryKey: ["frontDeskDay"] });
       void queryClient.invalidateQueries({ queryKey: ["tapeChart"] });
       // "Confirm and take payment": the reservation's folio, with the payment dialog open.
@@ -867,6 +875,22 @@ function HoldAndConfirm({ membership, held, onReleased }: { membership: Membersh
                   slotProps={{ inputLabel: { shrink: true }, htmlInput: { step: 300 } }}
                   sx={{ maxWidth: { sm: 320 } }}
                 />
+                <TextField
+                  select
+                  label="Guest's language"
+                  value={guest.language ?? ""}
+                  onChange={(e) => setGuest({ ...guest, language: e.target.value as GuestForm["language"] })}
+                  helperText="Optional: the language of the guest's emails and messages. Not chosen: the property's."
+                  sx={{ maxWidth: { sm: 320 } }}
+                  data-testid="guest-language"
+                >
+                  <MenuItem value="">The property's language</MenuItem>
+                  {guestLanguageCodes.map((code) => (
+                    <MenuItem key={code} value={code} lang={code}>
+                      {guestLanguages[code].name}
+                    </MenuItem>
+                  ))}
+                </TextField>
                 <TextField
                   label="Special requests"
                   value={guest.specialRequests}

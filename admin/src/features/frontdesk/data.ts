@@ -5,7 +5,7 @@
 // accept only an IdempotencyKey (idempotency.ts): one per user action.
 import type { BookingResult, Uuid } from "../../platform/documents.ts";
 import {
-  createDeskHold, deskQuote, freeUnits, setDoNotDisturb, recordRegistrationCard, registrationCard, registrationCardRule, type DeskQuoteVariables, type RegistrationCardInput, type RegistrationCardNode,
+  createDeskHold, deskQuote, freeUnits, setDoNotDisturb, setReservationLanguage, recordRegistrationCard, registrationCard, registrationCardRule, type DeskQuoteVariables, type RegistrationCardInput, type RegistrationCardNode,
   confirmBooking, createHold, guestByEmail, heldStay, modifyReservation, moveUnit, pinReservationUnit, propertyUnits, quote, quoteChange,
   roomChanges, searchAvailability, tapeChart, type AvailabilityNode, type RoomChangeNode, type ChartClaimNode, type ChartConflictNode, type ChartReservationNode, type GuestDetails, type GuestProfileNode, type HoldResult,
   type QuoteNode, type QuoteVariables, type RoomTypeNode, type StayChange, type StaySearch, type UnitNode,
@@ -102,6 +102,8 @@ export interface FrontDeskMethods {
   recordRegistrationCard(params: RegistrationCardInput): Promise<RegistrationCardNode>;
   /** Do-not-disturb today for a guest in house (set, not toggled); answers the day marked, or null. */
   setDoNotDisturb(params: { reservationId: Uuid; doNotDisturb: boolean }): Promise<string | null>;
+  /** The language the guest is written to in (en, pt, es; null: the property's); front office. */
+  setReservationLanguage(params: { reservationId: Uuid; language: string | null }): Promise<string | null>;
   /** Whether the property refuses a check-in without the card. */
   registrationCardRequired(params: { propertyId: Uuid }, options?: RequestOptions): Promise<boolean>;
   heldStay(params: { reservationId: Uuid }, options?: RequestOptions): Promise<HeldStay | null>;
@@ -161,6 +163,12 @@ export function createFrontDeskMethods(client: GraphQLClient): FrontDeskMethods 
       const result = data.setDoNotDisturb?.result;
       if (!result) throw missing("the stay");
       return result.doNotDisturbOn;
+    },
+    async setReservationLanguage(params) {
+      const data = await client.request(setReservationLanguage, params);
+      const result = data.setReservationLanguage?.result;
+      if (!result) throw missing("the stay");
+      return result.language;
     },
     async registrationCardRequired({ propertyId }, options = {}) {
       const data = await client.request(registrationCardRule, { propertyId }, options);

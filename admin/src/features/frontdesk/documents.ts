@@ -535,12 +535,23 @@ export const setDoNotDisturb = operation<
   }`,
 );
 
+/** The language the guest is written to in (en, pt, es; null: the property's): set by the desk when it books (issues 21 and 22). */
+export const setReservationLanguage = operation<
+  { setReservationLanguage: { result: { rowId: Uuid; language: string | null } | null } | null },
+  { reservationId: Uuid; language: string | null }
+>(
+  "SetReservationLanguage",
+  `mutation SetReservationLanguage($reservationId: UUID!, $language: String) {
+    setReservationLanguage(input: {reservationId: $reservationId, language: $language}) { result { rowId language } }
+  }`,
+);
+
 /** The documents above, for the schema test. */
 export const frontDeskDocuments = [
   setDoNotDisturb, deskQuote, freeUnits, createDeskHold, registrationCard, registrationCardRule, recordRegistrationCard,
   searchAvailability, quote, createHold, heldStay, confirmBooking, guestByEmail, moveUnit, modifyReservation, propertyUnits,
-  quoteChange, tapeChart, pinReservationUnit, roomChanges,
+  quoteChange, tapeChart, pinReservationUnit, roomChanges, setReservationLanguage,
 ] as const;
 
 /** The front desk's mutations the API gives no idempotency key (the rest pass one). */
-export const frontDeskUnkeyedMutations = ["pinReservationUnit", "recordRegistrationCard", "setDoNotDisturb"] as const;
+export const frontDeskUnkeyedMutations = ["pinReservationUnit", "recordRegistrationCard", "setDoNotDisturb", "setReservationLanguage"] as const;
