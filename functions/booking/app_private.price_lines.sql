@@ -12,6 +12,9 @@
 --             length-of-stay discount, becomes that amount; or
 --             desk_percent_off: that percent off it), one line described
 --             by desk_note, which may raise the price as well as lower it;
+--             and a promo code's (promo_percent_off, or promo_amount_off
+--             capped at the room part), on the room part after the
+--             length-of-stay discount, one line described by promo_note;
 --   fee       per stay, per night or per guest-night;
 --   tax       (with its tax_id) a percent of the room total (plus fees when the tax says so),
 --             or an amount per night or per person-night. An inclusive tax
@@ -27,7 +30,10 @@ create or replace function app_private.price_lines(
   children integer,
   desk_room_amount bigint default null,
   desk_percent_off numeric default null,
-  desk_note text default null
+  desk_note text default null,
+  promo_percent_off numeric default null,
+  promo_amount_off bigint default null,
+  promo_note text default null
 ) returns table (
   rate_plan_id uuid,
   line_no integer,
@@ -109,9 +115,20 @@ begin
         from los_totals lt
        where price_lines.desk_room_amount is not null or price_lines.desk_percent_off is not null
     ),
+    promo as (
+      -- A promo code's discount (app_private.check_promo_code says whether
+      -- it applies), on the room part after the length-of-stay discount.
+      select lt.rate_plan_id,
+             case when price_lines.promo_amount_off is not null then -least(price_lines.promo_amount_off, greatest(lt.amount, 0))
+                  else -round(lt.amount * price_lines.promo_percent_off / 100) end as amount
+        from los_totals lt
+       where price_lines.promo_amount_off is not null or price_lines.promo_percent_off is not null
+    ),
     room_totals as (
-      select lt.rate_plan_id, lt.amount + coalesce(k.amount, 0) as amount
-        from los_totals lt left join desk k on k.rate_plan_id = lt.rate_plan_id
+      select lt.rate_plan_id, lt.amount + coalesce(k.amount, 0) + coalesce(pr.amount, 0) as amount
+        from los_totals lt
+        left join desk k on k.rate_plan_id = lt.rate_plan_id
+        left join promo pr on pr.rate_plan_id = lt.rate_plan_id
     ),
     fee_lines as (
       select p.id as rate_plan_id, f.name, f.basis, f.amount as unit_amount,
@@ -168,6 +185,10 @@ begin
                coalesce(price_lines.desk_note, 'Rate set by the front desk'), 1, k.amount, false, null
           from desk k
         union all
+        select pr.rate_plan_id, 2, 'discount', null,
+               coalesce(price_lines.promo_note, 'Promo code'), 1, pr.amount, false, null
+          from promo pr
+        union all
         select f.rate_plan_id, 3, 'fee', null,
                f.name || case f.basis when 'per_night' then ' (per night)' when 'per_guest_night' then ' (per guest per night)' else '' end,
                f.quantity, f.quantity * f.unit_amount, false, null
@@ -185,5 +206,5 @@ begin
       ) l;
 end;
 $$;
-comment on function app_private.price_lines(uuid[], date, date, integer, integer, bigint, numeric, text) is
-  E'The price of a stay on each given rate plan, as lines (night, discount, fee, tax) in minor units, with the front desk''s override when given.';
+comment on function app_private.price_lines(uuid[], date, date, integer, integer, bigint, numeric, text, numeric, bigint, text) is
+  E'The price of a stay on each given rate plan, as lines (night, discount, fee, tax) in minor units, with the front desk''s override and a promo code''s discount when given.';

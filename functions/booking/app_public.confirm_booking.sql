@@ -3,7 +3,10 @@
 -- expired still confirms when its unit is free: its claim is kept if no one
 -- took its nights, and otherwise the same unit (or another of the type) is
 -- claimed again. HOLD_EXPIRED when none is free. The folio is charged and
--- the payment intents are created.
+-- the payment intents are created. A promo code in the price is counted as
+-- used here, in one conditional update of its row: of two bookings racing
+-- for its last use, the second waits for the first and then finds none
+-- left (PROMO_CODE, reason USED_UP; INACTIVE when deactivated meanwhile).
 --
 -- Only whoever made the hold confirms it: the caller gives the hold token
 -- createHold returned, or is the signed-in guest the hold belongs to, or is
@@ -141,6 +144,19 @@ begin
     end;
   end loop;
 
+  if v_res.promo_code_id is not null then
+    update app_public.promo_codes pc set uses = pc.uses + 1
+     where pc.property_id = v_res.property_id and pc.id = v_res.promo_code_id
+       and pc.is_active and (pc.max_uses is null or pc.uses < pc.max_uses);
+    if not found then
+      raise exception using errcode = 'PROMO',
+        hint = case when exists (select 1 from app_public.promo_codes pc
+                                  where pc.property_id = v_res.property_id and pc.id = v_res.promo_code_id and not pc.is_active)
+                    then 'INACTIVE' else 'USED_UP' end,
+        message = 'The promo code of this hold was used up or withdrawn meanwhile; please quote again without it.';
+    end if;
+  end if;
+
   -- The folio is charged the locked price, and payments are scheduled by
   -- the rate plan (deposit now, balance before arrival).
   perform app_private.post_reservation_charges(v_res, 'reservation:' || v_res.id || ':confirm:' || pg_catalog.md5(app_hidden.current_actor_scope() || ':' || idempotency_key),
@@ -152,4 +168,4 @@ begin
 end;
 $$;
 comment on function app_public.confirm_booking(uuid, text, text, text, text, text, text) is
-  E'Confirms a hold as a reservation for the guest (name, email, optional phone; the property''s front office may leave the email out for a walk-in, then no message is sent): returns the confirmation code. Give the hold token createHold returned (not needed by the signed-in guest who made the hold or by the property''s front office). Errors: NOT_FOUND (no such hold, or not yours), INVALID_TRANSITION, HOLD_EXPIRED, INVALID_EMAIL, INVALID_NAME, INVALID_PHONE, IDEMPOTENCY_KEY_REUSED.';
+  E'Confirms a hold as a reservation for the guest (name, email, optional phone; the property''s front office may leave the email out for a walk-in, then no message is sent): returns the confirmation code. Give the hold token createHold returned (not needed by the signed-in guest who made the hold or by the property''s front office). Errors: NOT_FOUND (no such hold, or not yours), INVALID_TRANSITION, HOLD_EXPIRED, INVALID_EMAIL, INVALID_NAME, INVALID_PHONE, PROMO_CODE (the hold''s promo code was used up or deactivated meanwhile), IDEMPOTENCY_KEY_REUSED.';

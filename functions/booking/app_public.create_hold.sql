@@ -1,7 +1,10 @@
 -- Holds a unit for a quoted stay, for `minutes` (default 10, at most 30),
 -- at the quoted price. The quote token is verified (QUOTE) and must still be
 -- valid (QTEXP). A free unit of the room type is claimed (SOLD_OUT when none
--- is left); the claim and the held reservation are one transaction.
+-- is left); the claim and the held reservation are one transaction. A
+-- quote's promo code is checked again (PROMO_CODE when it no longer applies:
+-- deactivated, expired, used up) and kept on the reservation;
+-- confirm_booking counts its use.
 create or replace function app_public.create_hold(
   quote_token text,
   idempotency_key text,
@@ -18,6 +21,7 @@ declare
   v_id uuid := gen_random_uuid();
   v_claim app_public.inventory_claims;
   v_hold app_public.hold;
+  v_promo app_public.promo_codes;
 begin
   v_replay := app_private.idempotency_begin('create_hold', idempotency_key,
                 pg_catalog.jsonb_build_object('quote_token', quote_token, 'minutes', minutes));
@@ -37,6 +41,10 @@ begin
       message = pg_catalog.format('This quote expired at %s; get a new quote.', v_quote.valid_until);
   end if;
   perform app_private.check_stay(v_quote.property_id, v_quote.arrival, v_quote.departure, v_quote.adults, v_quote.children);
+  if v_quote.promo_code is not null then
+    v_promo := app_private.check_promo_code(v_quote.property_id, v_quote.rate_plan_id, v_quote.arrival, v_quote.departure,
+                                            v_quote.promo_code);
+  end if;
 
   -- The claim first (its reservation key is checked at commit), so the
   -- reservation is written once, with its unit.
@@ -50,7 +58,7 @@ begin
 
   insert into app_public.reservations (
     id, property_id, room_type_id, rate_plan_id, unit_id, user_id, status, stay, adults, children, currency,
-    room_amount, fees_amount, taxes_amount, total_amount, price_lines, cancellation_policy, hold_expires_at
+    room_amount, fees_amount, taxes_amount, total_amount, price_lines, cancellation_policy, hold_expires_at, promo_code_id
   ) values (
     v_id, v_quote.property_id, v_quote.room_type_id, v_quote.rate_plan_id, v_claim.unit_id, app_private.booking_user_id(v_quote.property_id),
     'held', pg_catalog.daterange(v_quote.arrival, v_quote.departure), v_quote.adults, v_quote.children, v_quote.currency,
@@ -61,7 +69,7 @@ begin
       'free_cancellation_until', v_quote.free_cancellation_until,
       'late_cancellation_penalty', v_quote.late_cancellation_penalty,
       'terms', v_quote.cancellation_terms),
-    v_claim.expires_at
+    v_claim.expires_at, v_promo.id
   );
 
   v_hold := (v_id, v_quote.property_id, v_claim.expires_at, v_quote.currency, v_quote.total_amount,
@@ -71,4 +79,4 @@ begin
 end;
 $$;
 comment on function app_public.create_hold(text, text, integer) is
-  E'Holds a free unit for a quoted stay at the quoted price for `minutes` (default 10, 1 to 30). Errors: QUOTE_INVALID, QUOTE_EXPIRED, DATES, SOLD_OUT, IDEMPOTENCY_KEY_REUSED.';
+  E'Holds a free unit for a quoted stay at the quoted price for `minutes` (default 10, 1 to 30). Errors: QUOTE_INVALID, QUOTE_EXPIRED, DATES, SOLD_OUT, PROMO_CODE (the quote''s promo code no longer applies), IDEMPOTENCY_KEY_REUSED.';

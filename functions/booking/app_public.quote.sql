@@ -2,12 +2,16 @@
 -- terms, valid for 30 minutes. The quote_token is the quote itself, signed
 -- by the database; createHold books at exactly this price while it is valid,
 -- even if rates change meanwhile. A pure read, so it can run anywhere.
+-- promo_code: a code of the property (any case), whose discount becomes a
+-- discount line of the room price and whose code the token carries
+-- (PROMO_CODE when it does not apply: app_private.check_promo_code).
 create or replace function app_public.quote(
   rate_plan_id uuid,
   arrival date,
   departure date,
   adults integer default 2,
-  children integer default 0
+  children integer default 0,
+  promo_code text default null
 ) returns app_public.quote
   language plpgsql stable security definer
   set search_path to pg_catalog, public, pg_temp
@@ -18,6 +22,7 @@ declare
   v_restriction record;
   v_quote app_public.quote;
   v_payload text;
+  v_promo app_public.promo_codes;
 begin
   select rp.property_id into v_property_id
     from app_public.rate_plans rp
@@ -37,7 +42,19 @@ begin
     raise exception using errcode = 'RSTRC', message = v_restriction.message, hint = v_restriction.restriction;
   end if;
 
-  v_quote := app_private.quote_for(quote.rate_plan_id, arrival, departure, adults, children);
+  if nullif(pg_catalog.btrim(promo_code), '') is not null then
+    if pg_catalog.length(promo_code) > 100 then
+      raise exception using errcode = 'PROMO', hint = 'UNKNOWN', message = 'This promo code is not valid here.';
+    end if;
+    v_promo := app_private.check_promo_code(v_property_id, quote.rate_plan_id, arrival, departure, promo_code);
+    v_quote := app_private.quote_for(quote.rate_plan_id, arrival, departure, adults, children,
+                                     promo_percent_off => v_promo.percent_off, promo_amount_off => v_promo.amount_off,
+                                     promo_note => 'Promo code ' || v_promo.code
+                                                   || coalesce(pg_catalog.format(' (%s%% off)', pg_catalog.trim_scale(v_promo.percent_off)), ''));
+    v_quote.promo_code := v_promo.code;
+  else
+    v_quote := app_private.quote_for(quote.rate_plan_id, arrival, departure, adults, children);
+  end if;
   if v_quote.units_left = 0 then
     raise exception using errcode = 'SOLDO', message = 'No unit of this room type is free for these dates.';
   end if;
@@ -48,5 +65,5 @@ begin
   return v_quote;
 end;
 $$;
-comment on function app_public.quote(uuid, date, date, integer, integer) is
-  E'Prices a stay on a rate plan: nightly lines, discount, fees, taxes, total and cancellation terms, with a quote_token valid for 30 minutes. Errors: NOT_FOUND, DATES, GUEST, RESTRICTED (reason in extensions.reason), SOLD_OUT.';
+comment on function app_public.quote(uuid, date, date, integer, integer, text) is
+  E'Prices a stay on a rate plan: nightly lines, discounts (length of stay, promo code), fees, taxes, total and cancellation terms, with a quote_token valid for 30 minutes. promoCode: a code of the property, in any case. Errors: NOT_FOUND, DATES, GUEST, RESTRICTED (reason in extensions.reason), SOLD_OUT, PROMO_CODE (reason UNKNOWN, INACTIVE, NOT_YET, EXPIRED, STAY_DATES, RATE_PLAN or USED_UP).';

@@ -263,6 +263,7 @@ export const tables = {
     update: { who: { staff: ["managers:not_owner", "owners"] }, columns: ["role"], note: "a property keeps an owner" },
     delete: { who: { staff: ["managers:not_owner", "owners"] }, note: "a property keeps an owner" },
   },
+  "app_public.promo_codes": { about: "promo codes: written by createPromoCode and setPromoCodeActive only", select: staffRows("managers", false) },
   "app_public.rate_calendar": {
     about: "prices and restrictions per date (what rate_grid shows)",
     select: { staff: ["cashiers"] },
@@ -387,7 +388,7 @@ export const functions = {
   "app_public.search_availability(date,date,integer,integer,uuid,text,text,boolean)": { execute: api, call: { anyone: true } },
   "app_public.nearest_stays(uuid[],date,date,integer,integer,integer)": { execute: api, call: { anyone: true } },
   "app_public.room_type_held_until(uuid,date,date)": { execute: api, call: { anyone: true } },
-  "app_public.quote(uuid,date,date,integer,integer)": { execute: api, call: { anyone: true } },
+  "app_public.quote(uuid,date,date,integer,integer,text)": { execute: api, call: { anyone: true } },
   "app_public.create_hold(text,text,integer)": { execute: api, call: { anyone: true } },
   "app_public.desk_quote(uuid,date,date,integer,integer,uuid,bigint,numeric,text)": { about: "the desk's quote: a unit it chose, a rate override with its reason", execute: staffOnly, call: { guard: "front_office" } },
   "app_public.create_desk_hold(text,text,integer)": { about: "holds a desk quote's stay at its price", execute: staffOnly, call: { guard: "front_office" } },
@@ -420,6 +421,12 @@ export const functions = {
   "app_public.set_do_not_disturb(uuid,boolean)": { about: "the guest in house hung do-not-disturb today", execute: staffOnly, call: { guard: "housekeeping_ops" } },
   "app_public.update_property_content(uuid,timestamp with time zone,text,text[],text[],time without time zone,time without time zone,text,text,text,text,double precision,double precision,boolean,smallint,text,bigint,text,text,bigint,text,text,boolean,text)": {
     about: "managers save the property's guest-facing content", execute: staffOnly, call: { guard: "managers" },
+  },
+  "app_public.create_promo_code(uuid,text,numeric,bigint,uuid[],date,date,date,date,integer)": {
+    about: "managers create the property's promo codes", execute: staffOnly, call: { guard: "managers" },
+  },
+  "app_public.set_promo_code_active(uuid,boolean)": {
+    about: "managers deactivate (or reactivate) a promo code", execute: staffOnly, call: { guard: "managers" },
   },
   "app_public.set_property_translation(uuid,text,text,text)": {
     about: "managers translate the property's description and arrival instructions", execute: staffOnly, call: { guard: "managers" },

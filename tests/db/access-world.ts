@@ -46,6 +46,8 @@ export interface Place {
   /** The desk: an extra of the catalogue, a company, another cashier's open cash shift, the walk-in's extra (its entry) and second folio. */
   desk: { extraId: string; companyId: string; shiftId: string; chargeEntryId: string; extraFolioId: string };
   intents: { guestDeposit: string; guestBalance: string; token: string };
+  /** A promo code (WELCOME10, 10% off, unlimited). */
+  promoCodeId: string;
   invoiceId: string;
   quoteToken: string;
   /** A front-desk quote (deskQuote) with a discount and its reason, for createDeskHold. */
@@ -241,6 +243,7 @@ async function place(c: Client, label: "A" | "B", tag: string, guest: { id: stri
   spare["app_public.folio_extras"] = await one(
     c, "insert into app_public.folio_extras (property_id, name, unit_price, currency, is_active) values ($1, 'Old extra', 100, 'EUR', false) returning id", [propertyId],
   );
+  const promoCodeId = await one(c, "insert into app_public.promo_codes (property_id, code, percent_off, currency) values ($1, 'WELCOME10', 10, 'EUR') returning id", [propertyId]);
   const companyId = await one(c, "insert into app_public.companies (property_id, name) values ($1, 'Atlantic Travel') returning id", [propertyId]);
   const cashier = await user(c, tag, `cashier-${label.toLowerCase()}`);
   await c.query("insert into app_public.property_memberships (property_id, user_id, role) values ($1, $2, 'front_desk')", [propertyId, cashier.id]);
@@ -362,7 +365,7 @@ async function place(c: Client, label: "A" | "B", tag: string, guest: { id: stri
     holds: { guest: guestHeld.reservation_id, anon: anonHeld.reservation_id, anonToken: anonHeld.hold_token },
     groups: { guest: guestGroup.booking_group_id, anonHeld: anonGroup.booking_group_id, anonToken: anonGroup.hold_token, quoteToken: groupQuoteToken },
     folios: { guest: folioOf(guestRes), today: folioOf(walkIn.reservation_id), token: folioOf(tokenBooking.reservation_id) },
-    desk: { extraId, companyId, shiftId, chargeEntryId, extraFolioId },
+    desk: { extraId, companyId, shiftId, chargeEntryId, extraFolioId }, promoCodeId,
     intents: { guestDeposit, guestBalance: intentOf(guestRes, "balance"), token: intentOf(tokenBooking.reservation_id, "deposit") },
     invoiceId, quoteToken, deskQuoteToken,
     token: { code: tokenBooking.confirmation_code, email: tokenEmail },

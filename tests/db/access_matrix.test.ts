@@ -69,6 +69,7 @@ const catalogs: Record<string, Catalog> = {
   "app_public.cash_shifts": { key: "x.id::text", label: "'shift'" },
   "app_public.companies": { key: "x.id::text", label: "x.name" },
   "app_public.folio_extras": { key: "x.id::text", label: "x.name" },
+  "app_public.promo_codes": { key: "x.id::text", label: "x.code" },
   "app_public.channel_conflicts": { key: "x.id::text", label: "x.uid" },
   "app_public.channel_feed_events": { key: "x.feed_id || ':' || x.uid", label: "x.uid" },
   "app_public.channel_feeds": { key: "x.id::text", label: "x.name" },
@@ -476,8 +477,8 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
   "app_public.room_type_held_until(uuid,date,date)": {
     call: (a) => ({ sql: "select app_public.room_type_held_until($1, $2::date, $3::date)", params: [a.ratePlanId, addDays(a.today, 5), addDays(a.today, 6)] }),
   },
-  "app_public.quote(uuid,date,date,integer,integer)": {
-    call: (a) => ({ sql: "select * from app_public.quote($1, $2::date, $3::date)", params: [a.ratePlanId, addDays(a.today, 5), addDays(a.today, 6)] }),
+  "app_public.quote(uuid,date,date,integer,integer,text)": {
+    call: (a) => ({ sql: "select * from app_public.quote($1, $2::date, $3::date, promo_code => 'welcome10')", params: [a.ratePlanId, addDays(a.today, 5), addDays(a.today, 6)] }),
   },
   "app_public.create_hold(text,text,integer)": { call: (a) => ({ sql: "select * from app_public.create_hold($1, $2)", params: [a.quoteToken, newKey()] }) },
   "app_public.desk_quote(uuid,date,date,integer,integer,uuid,bigint,numeric,text)": {
@@ -568,6 +569,12 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
   },
   "app_public.update_property_content(uuid,timestamp with time zone,text,text[],text[],time without time zone,time without time zone,text,text,text,text,double precision,double precision,boolean,smallint,text,bigint,text,text,bigint,text,text,boolean,text)": {
     call: (a) => ({ sql: "select * from app_public.update_property_content($1, null, 'A description', '{}', '{}', '15:00', '11:00', null, null, null, 'en', 38.7, -9.1, true, null, 'on_request', 1500, 'night', 'paid', 2000, 'night', 'on_site', true, 'no')", params: [a.propertyId] }),
+  },
+  "app_public.create_promo_code(uuid,text,numeric,bigint,uuid[],date,date,date,date,integer)": {
+    call: (a) => ({ sql: "select * from app_public.create_promo_code($1, 'ACCESS' || floor(random() * 1e9)::text, 10)", params: [a.propertyId] }),
+  },
+  "app_public.set_promo_code_active(uuid,boolean)": {
+    call: (a) => ({ sql: "select * from app_public.set_promo_code_active($1, true)", params: [a.promoCodeId] }),
   },
   "app_public.set_property_translation(uuid,text,text,text)": {
     call: (a) => ({ sql: "select * from app_public.set_property_translation($1, 'es', 'Una descripción', null)", params: [a.propertyId] }),

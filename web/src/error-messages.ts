@@ -31,6 +31,7 @@ export const guestErrorWording = {
   IDEMPOTENCY_KEY_INVALID: "server",
   QUOTE_INVALID: "server",
   QUOTE_EXPIRED: "server",
+  PROMO_CODE: "server",
   INVALID_DATES: "error.INVALID_DATES",
   INVALID_GUESTS: "server",
   INVALID_INPUT: "server",
