@@ -5469,7 +5469,11 @@ begin
     end if;
   end if;
 
-  v_quote := app_private.quote_for(v_plan.id, v_arrival, v_departure, v_adults, v_children);
+  -- A booking keeps its promo code's discount through changes (the code
+  -- was counted when it was booked).
+  v_quote := app_private.quote_for(v_plan.id, v_arrival, v_departure, v_adults, v_children,
+               promo => (select pc from app_public.promo_codes pc
+                          where pc.property_id = v_res.property_id and pc.id = v_res.promo_code_id));
 
   if v_res.status = 'checked_in' then
     -- The guest is in their unit: only its claim's end moves.
@@ -6143,14 +6147,8 @@ begin
       raise exception using errcode = 'PROMO', hint = 'UNKNOWN', message = 'This promo code is not valid here.';
     end if;
     v_promo := app_private.check_promo_code(v_property_id, quote.rate_plan_id, arrival, departure, promo_code);
-    v_quote := app_private.quote_for(quote.rate_plan_id, arrival, departure, adults, children,
-                                     promo_percent_off => v_promo.percent_off, promo_amount_off => v_promo.amount_off,
-                                     promo_note => 'Promo code ' || v_promo.code
-                                                   || coalesce(pg_catalog.format(' (%s%% off)', pg_catalog.trim_scale(v_promo.percent_off)), ''));
-    v_quote.promo_code := v_promo.code;
-  else
-    v_quote := app_private.quote_for(quote.rate_plan_id, arrival, departure, adults, children);
   end if;
+  v_quote := app_private.quote_for(quote.rate_plan_id, arrival, departure, adults, children, promo => v_promo);
   if v_quote.units_left = 0 then
     raise exception using errcode = 'SOLDO', message = 'No unit of this room type is free for these dates.';
   end if;
@@ -6212,7 +6210,11 @@ begin
     raise exception using errcode = 'RSTRC', message = v_restriction.message, hint = v_restriction.restriction;
   end if;
 
-  v_quote := app_private.quote_for(v_res.rate_plan_id, v_arrival, v_departure, v_adults, v_children);
+  -- A booking keeps its promo code's discount through changes (the code
+  -- was counted when it was booked).
+  v_quote := app_private.quote_for(v_res.rate_plan_id, v_arrival, v_departure, v_adults, v_children,
+               promo => (select pc from app_public.promo_codes pc
+                          where pc.property_id = v_res.property_id and pc.id = v_res.promo_code_id));
   v_quote.units_left := (
     select pg_catalog.count(*)::integer
       from app_public.units u
@@ -11805,9 +11807,9 @@ grant execute on function app_private.purge_idempotency_keys() to keepr_worker;
 comment on function app_private.purge_idempotency_keys() is 'Deletes idempotency records older than 48 hours; returns how many.';
 
 -- ----------------------------------------------------------------------------
--- function app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text, promo_percent_off numeric, promo_amount_off bigint, promo_note text)
+-- function app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text, promo app_public.promo_codes)
 -- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, desk_room_amount bigint DEFAULT NULL::bigint, desk_percent_off numeric DEFAULT NULL::numeric, desk_note text DEFAULT NULL::text, promo_percent_off numeric DEFAULT NULL::numeric, promo_amount_off bigint DEFAULT NULL::bigint, promo_note text DEFAULT NULL::text)
+CREATE OR REPLACE FUNCTION app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, desk_room_amount bigint DEFAULT NULL::bigint, desk_percent_off numeric DEFAULT NULL::numeric, desk_note text DEFAULT NULL::text, promo app_public.promo_codes DEFAULT NULL::app_public.promo_codes)
  RETURNS app_public.quote
  LANGUAGE plpgsql
  STABLE PARALLEL SAFE
@@ -11821,7 +11823,9 @@ begin
           from app_private.price_lines(array[quote_for.rate_plan_id], quote_for.arrival, quote_for.departure,
                                        quote_for.adults, quote_for.children,
                                        quote_for.desk_room_amount, quote_for.desk_percent_off, quote_for.desk_note,
-                                       quote_for.promo_percent_off, quote_for.promo_amount_off, quote_for.promo_note) l
+                                       (quote_for.promo).percent_off, (quote_for.promo).amount_off,
+                                       'Promo code ' || (quote_for.promo).code
+                                         || coalesce(pg_catalog.format(' (%s%% off)', pg_catalog.trim_scale((quote_for.promo).percent_off)), '')) l
           left join app_public.taxes tx on l.kind = 'tax' and tx.id = l.tax_id
       ),
       totals as (
@@ -11887,13 +11891,13 @@ begin
         end,
         coalesce((select l.units_left from app_private.room_type_units_left(array[x.property_id], pg_catalog.daterange(quote_for.arrival, quote_for.departure),
                                                                               x.room_type_id) l), 0),
-        null, null, null
+        null, null, (quote_for.promo).code
       )::app_public.quote
         from terms x cross join totals t
   );
 end;
 $function$;
-comment on function app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text, promo_percent_off numeric, promo_amount_off bigint, promo_note text) is 'Prices a stay on one rate plan: lines, totals, cancellation terms and units left (no restriction checks), with the front desk''s rate override and a promo code''s discount when given (app_private.price_lines).';
+comment on function app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text, promo app_public.promo_codes) is 'Prices a stay on one rate plan: lines, totals, cancellation terms and units left (no restriction checks), with the front desk''s rate override and a promo code''s discount when given (app_private.price_lines).';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.quote_payload(token text, signed_as text)

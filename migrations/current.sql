@@ -5,13 +5,15 @@
 -- as a discount line of the room price (the signed quote token carries it),
 -- createHold checks it again and keeps it on the reservation, and
 -- confirmBooking counts the use atomically (PROMO_CODE when it is used up
--- meanwhile). On the folio the discount is part of the room charge.
+-- meanwhile). On the folio the discount is part of the room charge. A
+-- booking keeps its code's discount when its dates or guests change
+-- (quoteChange, modifyReservation).
 drop function if exists app_public.set_promo_code_active(uuid, boolean);
 drop function if exists app_public.create_promo_code(uuid, text, numeric, bigint, uuid[], date, date, date, date, integer);
 drop function if exists app_public.quote(uuid, date, date, integer, integer);
 drop function if exists app_public.quote(uuid, date, date, integer, integer, text);
 drop function if exists app_private.quote_for(uuid, date, date, integer, integer, bigint, numeric, text);
-drop function if exists app_private.quote_for(uuid, date, date, integer, integer, bigint, numeric, text, numeric, bigint, text);
+drop function if exists app_private.quote_for(uuid, date, date, integer, integer, bigint, numeric, text, app_public.promo_codes);
 drop function if exists app_private.price_lines(uuid[], date, date, integer, integer, bigint, numeric, text);
 drop function if exists app_private.price_lines(uuid[], date, date, integer, integer, bigint, numeric, text, numeric, bigint, text);
 drop function if exists app_private.check_promo_code(uuid, uuid, date, date, text);
@@ -100,6 +102,8 @@ comment on column app_public.quote.promo_code is E'The promo code applied (its d
 --! include booking/app_private.check_promo_code.sql
 --! include booking/app_public.quote.sql
 grant execute on function app_public.quote(uuid, date, date, integer, integer, text) to keepr_anonymous;
+--! include booking/app_public.quote_change.sql
+--! include booking/app_public.modify_reservation.sql
 --! include booking/app_public.create_hold.sql
 --! include booking/app_public.confirm_booking.sql
 --! include booking/app_public.create_promo_code.sql

@@ -7,8 +7,10 @@
 -- taxes a penalty does not carry (taxes.applies_to_penalty: a city tax per
 -- person-night is owed only for nights stayed), as
 -- app_private.penalty_base says for a reservation. The desk_* arguments are
--- the front desk's rate override, the promo_* ones a promo code's discount
--- (app_private.price_lines).
+-- the front desk's rate override (app_private.price_lines); promo a promo
+-- code whose discount the price includes (a discount line 'Promo code X',
+-- the quote's promo_code), which the caller has checked
+-- (app_private.check_promo_code) or a booking already has.
 create or replace function app_private.quote_for(
   rate_plan_id uuid,
   arrival date,
@@ -18,9 +20,7 @@ create or replace function app_private.quote_for(
   desk_room_amount bigint default null,
   desk_percent_off numeric default null,
   desk_note text default null,
-  promo_percent_off numeric default null,
-  promo_amount_off bigint default null,
-  promo_note text default null
+  promo app_public.promo_codes default null
 ) returns app_public.quote
   language plpgsql stable parallel safe
   set search_path to pg_catalog, public, pg_temp
@@ -33,7 +33,9 @@ begin
           from app_private.price_lines(array[quote_for.rate_plan_id], quote_for.arrival, quote_for.departure,
                                        quote_for.adults, quote_for.children,
                                        quote_for.desk_room_amount, quote_for.desk_percent_off, quote_for.desk_note,
-                                       quote_for.promo_percent_off, quote_for.promo_amount_off, quote_for.promo_note) l
+                                       (quote_for.promo).percent_off, (quote_for.promo).amount_off,
+                                       'Promo code ' || (quote_for.promo).code
+                                         || coalesce(pg_catalog.format(' (%s%% off)', pg_catalog.trim_scale((quote_for.promo).percent_off)), '')) l
           left join app_public.taxes tx on l.kind = 'tax' and tx.id = l.tax_id
       ),
       totals as (
@@ -99,11 +101,11 @@ begin
         end,
         coalesce((select l.units_left from app_private.room_type_units_left(array[x.property_id], pg_catalog.daterange(quote_for.arrival, quote_for.departure),
                                                                               x.room_type_id) l), 0),
-        null, null, null
+        null, null, (quote_for.promo).code
       )::app_public.quote
         from terms x cross join totals t
   );
 end;
 $$;
-comment on function app_private.quote_for(uuid, date, date, integer, integer, bigint, numeric, text, numeric, bigint, text) is
+comment on function app_private.quote_for(uuid, date, date, integer, integer, bigint, numeric, text, app_public.promo_codes) is
   E'Prices a stay on one rate plan: lines, totals, cancellation terms and units left (no restriction checks), with the front desk''s rate override and a promo code''s discount when given (app_private.price_lines).';

@@ -93,7 +93,11 @@ begin
     end if;
   end if;
 
-  v_quote := app_private.quote_for(v_plan.id, v_arrival, v_departure, v_adults, v_children);
+  -- A booking keeps its promo code's discount through changes (the code
+  -- was counted when it was booked).
+  v_quote := app_private.quote_for(v_plan.id, v_arrival, v_departure, v_adults, v_children,
+               promo => (select pc from app_public.promo_codes pc
+                          where pc.property_id = v_res.property_id and pc.id = v_res.promo_code_id));
 
   if v_res.status = 'checked_in' then
     -- The guest is in their unit: only its claim's end moves.

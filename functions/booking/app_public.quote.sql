@@ -47,14 +47,8 @@ begin
       raise exception using errcode = 'PROMO', hint = 'UNKNOWN', message = 'This promo code is not valid here.';
     end if;
     v_promo := app_private.check_promo_code(v_property_id, quote.rate_plan_id, arrival, departure, promo_code);
-    v_quote := app_private.quote_for(quote.rate_plan_id, arrival, departure, adults, children,
-                                     promo_percent_off => v_promo.percent_off, promo_amount_off => v_promo.amount_off,
-                                     promo_note => 'Promo code ' || v_promo.code
-                                                   || coalesce(pg_catalog.format(' (%s%% off)', pg_catalog.trim_scale(v_promo.percent_off)), ''));
-    v_quote.promo_code := v_promo.code;
-  else
-    v_quote := app_private.quote_for(quote.rate_plan_id, arrival, departure, adults, children);
   end if;
+  v_quote := app_private.quote_for(quote.rate_plan_id, arrival, departure, adults, children, promo => v_promo);
   if v_quote.units_left = 0 then
     raise exception using errcode = 'SOLDO', message = 'No unit of this room type is free for these dates.';
   end if;

@@ -55,7 +55,11 @@ begin
     raise exception using errcode = 'RSTRC', message = v_restriction.message, hint = v_restriction.restriction;
   end if;
 
-  v_quote := app_private.quote_for(v_res.rate_plan_id, v_arrival, v_departure, v_adults, v_children);
+  -- A booking keeps its promo code's discount through changes (the code
+  -- was counted when it was booked).
+  v_quote := app_private.quote_for(v_res.rate_plan_id, v_arrival, v_departure, v_adults, v_children,
+               promo => (select pc from app_public.promo_codes pc
+                          where pc.property_id = v_res.property_id and pc.id = v_res.promo_code_id));
   v_quote.units_left := (
     select pg_catalog.count(*)::integer
       from app_public.units u

@@ -238,3 +238,24 @@ test("a used-up code is refused by quote and by a hold of an older quote", () =>
     expect(await quoteRefusal(c, h.ratePlanId, arrival, 1, "ONCE")).toBe("PROMO USED_UP");
     expect(await refusalOf(c, "select * from app_public.create_hold($1, $2)", [late.quote_token, newKey()])).toBe("PROMO USED_UP");
   }));
+
+test("a booking keeps its code's discount when its dates change, on the quote of the change and on the folio", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const h = await createHotel(c);
+    await staff(c, h.manager);
+    await createPromo(c, h, "QUARTER", { percent_off: 25, max_uses: 1 });
+    await anonymous(c);
+    const arrival = localDate(h.timeZone, 12);
+    const booked = await confirm(c, await hold(c, (await promoQuote(c, h.ratePlanId, arrival, 2, "QUARTER")).quote_token));
+    expect(booked.total_amount).toBe("15000");
+    await staff(c, h.frontDesk);
+    const change = (await c.query("select room_amount::text, promo_code from app_public.quote_change($1, departure => $2)", [booked.reservation_id, addDays(arrival, 3)])).rows[0];
+    expect(change).toEqual({ room_amount: "22500", promo_code: "QUARTER" });
+    const changed = (await c.query("select total_amount::text from app_public.modify_reservation($1, $2, departure => $3)", [booked.reservation_id, newKey(), addDays(arrival, 3)])).rows[0];
+    expect(changed.total_amount).toBe("22500");
+    await asOwner(c);
+    const ledger = await ledgerOf(c, booked.reservation_id);
+    expect(ledger.guest_receivable).toBe(22500);
+    expect(ledger.room_revenue).toBe(-22500);
+    expect(await trialBalanceIsZero(c)).toBe(true);
+  }));
