@@ -208,11 +208,13 @@ export interface Quote {
   unitsLeft: number;
   validUntil: Timestamp | null;
   quoteToken: string | null;
+  /** The promo code whose discount is a discount line of the price, upper case; null: none. */
+  promoCode: string | null;
 }
 
 const quoteFields = `nights currency roomAmount feesAmount taxesAmount includedTaxesAmount totalAmount
   lines { kind date description quantity amount isInclusive }
-  isRefundable freeCancellationUntil lateCancellationPenalty cancellationTerms unitsLeft validUntil quoteToken`;
+  isRefundable freeCancellationUntil lateCancellationPenalty cancellationTerms unitsLeft validUntil quoteToken promoCode`;
 
 export interface StayVariables {
   ratePlanId: string;
@@ -228,10 +230,10 @@ export const roomTypeHeldUntil = query<{ roomTypeHeldUntil: Timestamp | null }, 
   `query RoomTypeHeldUntil($ratePlanId: UUID!, $arrival: Date!, $departure: Date!) { roomTypeHeldUntil(ratePlanId: $ratePlanId, arrival: $arrival, departure: $departure) }`,
 );
 
-export const quote = query<{ quote: Quote | null }, StayVariables>(
+export const quote = query<{ quote: Quote | null }, StayVariables & { promoCode?: string | null }>(
   "Quote",
-  `query Quote($ratePlanId: UUID!, $arrival: Date!, $departure: Date!, $adults: Int!, $children: Int!) {
-    quote(ratePlanId: $ratePlanId, arrival: $arrival, departure: $departure, adults: $adults, children: $children) { ${quoteFields} }
+  `query Quote($ratePlanId: UUID!, $arrival: Date!, $departure: Date!, $adults: Int!, $children: Int!, $promoCode: String) {
+    quote(ratePlanId: $ratePlanId, arrival: $arrival, departure: $departure, adults: $adults, children: $children, promoCode: $promoCode) { ${quoteFields} }
   }`,
 );
 

@@ -26,6 +26,9 @@ function feeLabel(description: string, feeNames: FeeNames, t: ReturnType<typeof 
 export function lineLabel(line: Pick<PriceLine, "kind" | "date" | "description" | "isInclusive">, i18n: ReturnType<typeof useI18n>, feeNames: FeeNames = {}): string {
   const { t, locale } = i18n;
   if (line.kind === "night" && line.date) return t("book.nightOf", { date: formatDate(line.date, locale) });
+  // A promo code's line is "Promo code <CODE> (…)" (app_private.quote_for); any other discount is the length of stay's.
+  const promo = line.kind === "discount" ? /^Promo code ([A-Z0-9_-]+)/.exec(line.description) : null;
+  if (promo) return t("book.promoLine", { code: promo[1]! });
   if (line.kind === "discount") return t("book.discount");
   if (line.kind === "fee") return feeLabel(line.description, feeNames, t);
   // Taxes already inside the prices are shown muted, not added (their name says so, e.g. "VAT (6%, included)").

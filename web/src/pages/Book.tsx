@@ -62,6 +62,22 @@ type Busy = ConfirmBusy;
 
 const emptyDetails: GuestDetails = { fullName: "", email: "", phone: "", specialRequests: "" };
 
+/** How a guest reads a promo code's refusal, by its reason (docs/booking.md, "Promo codes"). */
+function promoRefusal(reason: string | undefined) {
+  switch (reason) {
+    case "NOT_YET":
+    case "EXPIRED":
+      return "book.promoNotNow" as const;
+    case "STAY_DATES":
+    case "RATE_PLAN":
+      return "book.promoNotThisStay" as const;
+    case "USED_UP":
+      return "book.promoUsedUp" as const;
+    default:
+      return "book.promoUnknown" as const;
+  }
+}
+
 export function BookPage({ location }: { location: Location }) {
   const i18n = useI18n();
   const { t, locale, language } = i18n;
@@ -76,6 +92,8 @@ export function BookPage({ location }: { location: Location }) {
   const [fieldErrors, setFieldErrors] = useState<DetailErrors>({});
   const [details, setDetailsState] = useState<GuestDetails>(() => draft?.details ?? draft?.typed ?? emptyDetails);
   const [expired, setExpired] = useState(false);
+  const [promoInput, setPromoInput] = useState("");
+  const [promoError, setPromoError] = useState<string | null>(null);
   const card = useRef<CardFormHandle>(null);
   const inFlight = useRef(false);
   const stepHeading = useRef<HTMLHeadingElement>(null);
@@ -125,18 +143,26 @@ export function BookPage({ location }: { location: Location }) {
     setProblem(held ? { kind: "justHeld", until: held } : { kind: "justTaken" });
   }, [stay]);
 
+  // promoCode: the code to price the stay with (a new quote keeps the draft's code); a code the API refuses is said
+  // beside its field, and the quote before it stays.
   const getQuote = useCallback(
-    async (reason?: "expired") => {
+    async (reason?: "expired", promoCode: string | null = draft?.quote?.promoCode ?? null) => {
       if (!stay) return;
       setBusy("quote");
       setProblem(null);
+      setPromoError(null);
       try {
-        const data = await request(quoteDoc, stay);
+        const data = await request(quoteDoc, { ...stay, promoCode });
         if (!data.quote) throw new ApiError("NOT_FOUND", "No quote.");
         setDraft({ stay, quote: data.quote });
+        setPromoInput("");
         if (reason === "expired") setNotice(t("book.priceChanged"));
       } catch (error) {
-        if (error instanceof ApiError && error.code === "SOLD_OUT") await soldOut();
+        if (error instanceof ApiError && error.code === "PROMO_CODE") {
+          // A code used up or withdrawn since the last quote: the price without it.
+          if (reason === "expired" || !draft?.quote) void getQuote(reason, null);
+          setPromoError(t(promoRefusal(error.reason)));
+        } else if (error instanceof ApiError && error.code === "SOLD_OUT") await soldOut();
         else if (error instanceof ApiError && (error.code === "RESTRICTED" || error.code === "INVALID_DATES" || error.code === "INVALID_GUESTS")) setProblem({ kind: "restricted", error });
         else if (error instanceof ApiError && error.code === "NOT_FOUND") setProblem({ kind: "missing" });
         else setProblem({ kind: "error", error });
@@ -144,8 +170,18 @@ export function BookPage({ location }: { location: Location }) {
         setBusy(null);
       }
     },
-    [stay, setDraft, t, soldOut],
+    [stay, draft, setDraft, t, soldOut],
   );
+
+  const applyPromo = (event: FormEvent) => {
+    event.preventDefault();
+    const code = promoInput.trim();
+    if (!code) {
+      setPromoError(t("book.promoEmpty"));
+      return;
+    }
+    void getQuote(undefined, code);
+  };
 
   // A fresh quote unless this tab already holds the room (or booked it).
   useEffect(() => {
@@ -179,6 +215,11 @@ export function BookPage({ location }: { location: Location }) {
     } catch (error) {
       if (error instanceof ApiError && error.code === "SOLD_OUT") await soldOut();
       else if (error instanceof ApiError && error.code === "QUOTE_EXPIRED") void getQuote("expired");
+      else if (error instanceof ApiError && error.code === "PROMO_CODE") {
+        // Withdrawn or used up since the quote: the price without it, and why.
+        void getQuote(undefined, null);
+        setPromoError(t(promoRefusal(error.reason)));
+      }
       else if (error instanceof ApiError && error.code === "RESTRICTED") setProblem({ kind: "restricted", error });
       else setProblem({ kind: "error", error });
     } finally {
@@ -348,6 +389,27 @@ export function BookPage({ location }: { location: Location }) {
               {quote ? (
                 <>
                   <PriceTable quote={quote} feeNames={feeNames} />
+                  {quote.promoCode ? (
+                    <p className="promo-applied">
+                      <span data-testid="promo-applied">{t("book.promoApplied", { code: quote.promoCode })}</span>{" "}
+                      <button type="button" className="button button-link" onClick={() => void getQuote(undefined, null)} disabled={busy !== null}>
+                        {t("book.promoRemove")}
+                      </button>
+                    </p>
+                  ) : (
+                    <form className="promo-form" onSubmit={applyPromo} noValidate>
+                      <div className="field">
+                        <label htmlFor="promo-code">{t("book.promoCode")}</label>
+                        <input
+                          id="promo-code" name="promoCode" autoComplete="off" autoCapitalize="characters" spellCheck={false} maxLength={32}
+                          value={promoInput} onChange={(event) => setPromoInput(event.target.value)}
+                          aria-invalid={promoError ? true : undefined} aria-describedby={promoError ? "promo-error" : undefined}
+                        />
+                      </div>
+                      <button type="submit" className="button" disabled={busy !== null}>{t("book.promoApply")}</button>
+                    </form>
+                  )}
+                  {promoError ? <p id="promo-error" className="field-error promo-error" role="alert">{promoError}</p> : null}
                   <h3>{t("book.cancellation")}</h3>
                   <p data-testid="cancellation-terms">
                     {quote.isRefundable && quote.freeCancellationUntil && new Date(quote.freeCancellationUntil).getTime() > Date.now() // a same-day stay: the window has passed (issue 21)

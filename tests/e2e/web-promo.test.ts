@@ -1,0 +1,77 @@
+// Issue 22: a promo code on the Book step, in headless Chromium against a
+// real Keepr. The guest types another property's code (refused, said beside
+// the field, the price unchanged), then the property's own in lower case: the
+// price table gains the code's line, the total drops, and the hold keeps the
+// code (its reservation names it and its price). Desktop in English by
+// mouse, a 390 px phone in Portuguese by keyboard. Screenshots
+// docs/screenshots/web-promo-*.png (a refusal on the desktop too); axe clean.
+import type { Browser } from "playwright-core";
+import { endBrowserTest } from "../helpers/browser.ts";
+import { addDays, createHotel, localDate, type Hotel } from "../helpers/booking.ts";
+import { actAs, inCommit, type TestDatabase } from "../helpers/db.ts";
+import type { TestServer } from "../helpers/server.ts";
+import { waitUntil } from "../helpers/wait.ts";
+import { desktop, expectAccessible, openGuestApp, phone, screenshot, startGuestAppTest } from "../helpers/web-app.ts";
+
+let db: TestDatabase;
+let server: TestServer;
+let browser: Browser;
+let hotel: Hotel;
+
+beforeAll(async () => {
+  ({ db, server, browser } = await startGuestAppTest());
+  hotel = await createHotel(db.ownerPool);
+  const other = await createHotel(db.ownerPool);
+  await inCommit(db.ownerPool, async (c) => {
+    await actAs(c, { role: "keepr_staff", userId: hotel.manager });
+    await c.query("select app_public.create_promo_code($1, 'SUMMER15', 15)", [hotel.propertyId]);
+    await actAs(c, { role: "keepr_staff", userId: other.manager });
+    await c.query("select app_public.create_promo_code($1, 'THEIRS', 50)", [other.propertyId]);
+  });
+}, 240_000);
+
+afterAll(() => endBrowserTest({ browser, server, db }));
+
+it.each([
+  ["desktop", desktop, "en-GB", "Promo code", "Apply", "This promo code is not valid here.", "Promo code SUMMER15 applied.", "Reserve this room", 20],
+  ["phone", phone, "pt-PT", "Código promocional", "Aplicar", "Este código promocional não é válido aqui.", "Código promocional SUMMER15 aplicado.", "Reservar este quarto", 30],
+] as const)("%s: another property's code is refused beside the field; the property's own takes 15%% off and the hold keeps it", async (name, viewport, locale, label, apply, refused, applied, reserve, offset) => {
+  const arrival = localDate(hotel.timeZone, offset);
+  const ctx = await browser.newContext({ viewport, deviceScaleFactor: 1, locale });
+  const { page, errors } = await openGuestApp(ctx, `${server.url}/book?plan=${hotel.ratePlanId}&arrival=${arrival}&departure=${addDays(arrival, 3)}&adults=2`);
+  const total = page.getByTestId("quote-total");
+  await total.waitFor();
+  expect(await total.textContent()).toMatch(/300[.,]00/);
+
+  const field = page.getByLabel(label, { exact: true });
+  await field.fill("theirs");
+  if (name === "desktop") await page.getByRole("button", { name: apply }).click();
+  else await field.press("Enter");
+  await page.getByRole("alert").filter({ hasText: refused }).waitFor();
+  await expect(field.getAttribute("aria-invalid")).resolves.toBe("true");
+  expect(await total.textContent()).toMatch(/300[.,]00/);
+  if (name === "desktop") await screenshot(page, "web-promo-refused-desktop");
+  await expectAccessible(page, `Book with a refused promo code, ${name}`);
+
+  await field.fill("summer15");
+  if (name === "desktop") await page.getByRole("button", { name: apply }).click();
+  else await field.press("Enter");
+  await page.getByTestId("promo-applied").filter({ hasText: applied }).waitFor();
+  await waitUntil(async () => /255[.,]00/.test((await total.textContent()) ?? ""), "the total less 15%");
+  const promoRow = page.getByTestId("price-table").getByRole("row").filter({ hasText: "SUMMER15" });
+  expect(await promoRow.textContent()).toMatch(/45[.,]00/);
+  await expect(page.getByRole("alert").filter({ hasText: refused }).count()).resolves.toBe(0);
+  await screenshot(page, `web-promo-${name}`);
+  await expectAccessible(page, `Book with a promo code applied, ${name}`);
+
+  await page.getByRole("button", { name: reserve, exact: true }).click();
+  await page.locator("#details-heading").waitFor();
+  const held = (await db.ownerPool.query(
+    `select r.total_amount::text as total, pc.code from app_public.reservations r join app_public.promo_codes pc on pc.id = r.promo_code_id
+      where r.property_id = $1 and lower(r.stay) = $2`,
+    [hotel.propertyId, arrival],
+  )).rows;
+  expect(held).toEqual([{ total: "25500", code: "SUMMER15" }]);
+  expect(errors).toEqual([]);
+  await ctx.close();
+}, 120_000);
