@@ -1,5 +1,5 @@
 // Revenue: the rate calendar and what the property sells (room types and
-// units, rate plans, fees and taxes), a tab each at its own path.
+// units, rate plans, fees and taxes, extras, promo codes), a tab each at its own path.
 import { useQuery } from "@tanstack/react-query";
 import Alert from "@mui/material/Alert";
 import Card from "@mui/material/Card";
@@ -15,10 +15,11 @@ import type { Membership } from "../../platform/authProvider.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import { QueryError, WithProperty } from "../../ui/Section.tsx";
 import { Extras } from "./Extras.tsx";
+import { PromoCodes } from "./PromoCodes.tsx";
 import { RateCalendar } from "./RateCalendar.tsx";
 import { FeesAndTaxes, RatePlans, RoomTypesAndUnits } from "./Setup.tsx";
 
-export const revenueTabs = ["calendar", "rate-plans", "room-types", "fees-taxes", "extras"] as const;
+export const revenueTabs = ["calendar", "rate-plans", "room-types", "fees-taxes", "extras", "promo-codes"] as const;
 export type RevenueTab = (typeof revenueTabs)[number];
 export const revenuePath = (tab: RevenueTab = "calendar") => `/revenue/${tab}`;
 
@@ -28,6 +29,7 @@ const labels: Record<RevenueTab, string> = {
   "room-types": "Room types & units",
   "fees-taxes": "Fees & taxes",
   extras: "Extras",
+  "promo-codes": "Promo codes",
 };
 
 export function RevenuePage() {
@@ -82,5 +84,7 @@ function Revenue({ membership, tab }: { membership: Membership; tab: RevenueTab 
       return <FeesAndTaxes membership={membership} setup={data} canEdit={canEditFees} />;
     case "extras":
       return <Extras membership={membership} setup={data} canEdit={canEdit} />;
+    case "promo-codes":
+      return <PromoCodes membership={membership} setup={data} canEdit={canEdit} />;
   }
 }

@@ -6,13 +6,14 @@ import type { Decimal, ReportRange, Uuid } from "../../platform/documents.ts";
 import {
   createFee, createFolioExtra, createLosDiscount, createRatePlan, createRoomType, createTax, createUnit, deleteFee, deleteLosDiscount,
   deleteRatePlan, deleteRoomType, deleteTax, deleteUnit, rateGrid, revenueSetup, roomsLeft, setRates, updateFee, updateFolioExtra, updateRatePlan,
-  updateRoomType, updateTax, updateUnit,
+  updateRoomType, updateTax, updateUnit, promoCodes, createPromoCode, setPromoCodeActive,
+  type PromoCodeNode, type PromoCodeValues,
   type ExtraNode, type ExtraValues, type FeeNode, type FeeValues, type LosDiscountNode, type RateGridDayNode, type RatePlanNode,
   type RatePlanValues, type RatesChange, type RoomsLeftClaimNode, type RoomsLeftUnitNode, type RoomTypeNode, type RoomTypeValues, type TaxNode, type TaxValues, type UnitNode, type UnitValues,
 } from "./documents.ts";
 import type { GraphQLClient } from "../../platform/graphql.ts";
 import type { IdempotencyKey } from "../../platform/idempotency.ts";
-import { missing, present, type RequestOptions } from "../../platform/results.ts";
+import { missing, notReturned, present, type RequestOptions } from "../../platform/results.ts";
 import { saveRow } from "../../platform/rows.ts";
 import { addDays } from "../../ui/dates.ts";
 
@@ -46,6 +47,12 @@ export interface RevenueMethods {
   setRates(params: RatesChange & { idempotencyKey: IdempotencyKey }): Promise<number>;
   /** Rooms left per room type and night of [firstDate, endDate): active units less the live claims on them. */
   roomsLeft(params: { propertyId: Uuid; firstDate: string; endDate: string }, options?: RequestOptions): Promise<RoomsLeft>;
+  /** The property's promo codes, by code, inactive ones too. */
+  promoCodes(params: { propertyId: Uuid }, options?: RequestOptions): Promise<PromoCodeNode[]>;
+  /** A new promo code (createPromoCode: a code is its own key, a second one is CODE_TAKEN). */
+  createPromoCode(params: PromoCodeValues & { propertyId: Uuid }): Promise<PromoCodeNode>;
+  /** Switches a promo code off (or on again); setting what it is changes nothing. */
+  setPromoCodeActive(params: { promoCodeId: Uuid; isActive: boolean }): Promise<PromoCodeNode>;
 }
 
 /** Per room type: its active units, and the rooms left on each night (date → count). */
@@ -73,6 +80,19 @@ export function countRoomsLeft(units: RoomsLeftUnitNode[], claims: RoomsLeftClai
 
 export function createRevenueMethods(client: GraphQLClient): RevenueMethods {
   return {
+    async promoCodes({ propertyId }, options = {}) {
+      return present((await client.request(promoCodes, { propertyId }, options)).allPromoCodes?.nodes);
+    },
+    async createPromoCode(params) {
+      const made = (await client.request(createPromoCode, params)).createPromoCode?.result;
+      if (!made) throw notReturned("promo code");
+      return made;
+    },
+    async setPromoCodeActive(params) {
+      const changed = (await client.request(setPromoCodeActive, params)).setPromoCodeActive?.result;
+      if (!changed) throw notReturned("promo code");
+      return changed;
+    },
     async revenueSetup({ propertyId }, options = {}) {
       const data = await client.request(revenueSetup, { propertyId }, options);
       return {

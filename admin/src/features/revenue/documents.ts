@@ -338,12 +338,73 @@ export const roomsLeft = operation<
   }`,
 );
 
+// ---------------------------------------------------------------------------
+// Promo codes (issue 22): made and switched off through their functions only
+// ---------------------------------------------------------------------------
+
+/** A promo code of the property (app_public.promo_codes, managers): percent or amount off the room price. */
+export interface PromoCodeNode {
+  rowId: Uuid;
+  code: string;
+  percentOff: Decimal | null;
+  amountOff: MinorUnits | null;
+  currency: string;
+  ratePlanIds: Uuid[] | null;
+  staysFrom: IsoDate | null;
+  staysUntil: IsoDate | null;
+  bookableFrom: IsoDate | null;
+  bookableUntil: IsoDate | null;
+  maxUses: number | null;
+  uses: number;
+  isActive: boolean;
+  createdAt: string;
+}
+
+const promoCodeFields = `rowId code percentOff amountOff currency ratePlanIds staysFrom staysUntil bookableFrom bookableUntil maxUses uses isActive createdAt`;
+
+export const promoCodes = operation<{ allPromoCodes: Nodes<PromoCodeNode> | null }, { propertyId: Uuid }>(
+  "BackofficePromoCodes",
+  `query BackofficePromoCodes($propertyId: UUID!) {
+    allPromoCodes(condition: {propertyId: $propertyId}, orderBy: CODE_ASC, first: 500) { nodes { ${promoCodeFields} } }
+  }`,
+);
+
+export interface PromoCodeValues {
+  code: string;
+  percentOff: Decimal | null;
+  amountOff: MinorUnits | null;
+  ratePlanIds: Uuid[] | null;
+  staysFrom: IsoDate | null;
+  staysUntil: IsoDate | null;
+  bookableFrom: IsoDate | null;
+  bookableUntil: IsoDate | null;
+  maxUses: number | null;
+}
+
+export const createPromoCode = operation<{ createPromoCode: { result: PromoCodeNode | null } | null }, PromoCodeValues & { propertyId: Uuid }>(
+  "BackofficeCreatePromoCode",
+  `mutation BackofficeCreatePromoCode($propertyId: UUID!, $code: String!, $percentOff: BigFloat, $amountOff: BigInt, $ratePlanIds: [UUID],
+      $staysFrom: Date, $staysUntil: Date, $bookableFrom: Date, $bookableUntil: Date, $maxUses: Int) {
+    createPromoCode(input: {propertyId: $propertyId, code: $code, percentOff: $percentOff, amountOff: $amountOff, ratePlanIds: $ratePlanIds,
+      staysFrom: $staysFrom, staysUntil: $staysUntil, bookableFrom: $bookableFrom, bookableUntil: $bookableUntil, maxUses: $maxUses}) {
+      result { ${promoCodeFields} }
+    }
+  }`,
+);
+
+export const setPromoCodeActive = operation<{ setPromoCodeActive: { result: PromoCodeNode | null } | null }, { promoCodeId: Uuid; isActive: boolean }>(
+  "BackofficeSetPromoCodeActive",
+  `mutation BackofficeSetPromoCodeActive($promoCodeId: UUID!, $isActive: Boolean!) {
+    setPromoCodeActive(input: {promoCodeId: $promoCodeId, isActive: $isActive}) { result { ${promoCodeFields} } }
+  }`,
+);
+
 /** The documents above, for the schema test. */
 export const revenueDocuments = [
   revenueSetup, createRoomType, updateRoomType, deleteRoomType, createUnit, updateUnit, deleteUnit,
   createRatePlan, updateRatePlan, deleteRatePlan, createLosDiscount, deleteLosDiscount,
   createFee, updateFee, deleteFee, createTax, updateTax, deleteTax, createFolioExtra, updateFolioExtra,
-  rateGrid, setRates, roomsLeft,
+  rateGrid, setRates, roomsLeft, promoCodes, createPromoCode, setPromoCodeActive,
 ] as const;
 
 /** The keyed mutations among them (the schema test checks each passes a required $idempotencyKey). */
