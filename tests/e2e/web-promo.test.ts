@@ -7,7 +7,7 @@
 // docs/screenshots/web-promo-*.png (a refusal on the desktop too); axe clean.
 import type { Browser } from "playwright-core";
 import { endBrowserTest } from "../helpers/browser.ts";
-import { addDays, createHotel, localDate, type Hotel } from "../helpers/booking.ts";
+import { addDays, confirm, createHotel, hold, localDate, type Hotel } from "../helpers/booking.ts";
 import { actAs, inCommit, type TestDatabase } from "../helpers/db.ts";
 import type { TestServer } from "../helpers/server.ts";
 import { waitUntil } from "../helpers/wait.ts";
@@ -72,6 +72,51 @@ it.each([
     [hotel.propertyId, arrival],
   )).rows;
   expect(held).toEqual([{ total: "25500", code: "SUMMER15" }]);
+  expect(errors).toEqual([]);
+  await ctx.close();
+}, 120_000);
+
+it("desktop: the code's last use taken by someone else while the guest types: confirming books nothing, and the price comes back without the code, saying why", async () => {
+  await inCommit(db.ownerPool, async (c) => {
+    await actAs(c, { role: "keepr_staff", userId: hotel.manager });
+    await c.query("select app_public.create_promo_code($1, 'LASTONE', 10, max_uses => 1)", [hotel.propertyId]);
+  });
+  const arrival = localDate(hotel.timeZone, 40);
+  const ctx = await browser.newContext({ viewport: desktop, deviceScaleFactor: 1, locale: "en-GB" });
+  const { page, errors } = await openGuestApp(ctx, `${server.url}/book?plan=${hotel.ratePlanId}&arrival=${arrival}&departure=${addDays(arrival, 1)}&adults=2`);
+  const total = page.getByTestId("quote-total");
+  await total.waitFor();
+  await page.getByLabel("Promo code", { exact: true }).fill("lastone");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await waitUntil(async () => /90[.,]00/.test((await total.textContent()) ?? ""), "the total less 10%");
+  await page.getByRole("button", { name: "Reserve this room", exact: true }).click();
+  await page.locator("#details-heading").waitFor();
+
+  // Someone else books with the code's only use meanwhile.
+  await inCommit(db.ownerPool, async (c) => {
+    await actAs(c, { role: "keepr_anonymous" });
+    const other = addDays(arrival, 3);
+    const q = (await c.query("select quote_token from app_public.quote($1, $2, $3, 2, 0, 'LASTONE')", [hotel.ratePlanId, other, addDays(other, 1)])).rows[0];
+    await confirm(c, await hold(c, q.quote_token));
+  });
+
+  await page.getByLabel("Full name").fill("Ada Lovelace");
+  await page.getByLabel("Email address").fill("ada-promo@example.com");
+  const frame = page.frameLocator('iframe[title^="Card details"]');
+  await frame.getByLabel("Card number").fill("4242 4242 4242 4242");
+  await frame.getByLabel("Expiry (MM/YY)").fill("12/30");
+  await frame.getByLabel("CVC").fill("123");
+  await page.getByRole("button", { name: /^Confirm/ }).click();
+
+  await page.getByRole("alert").filter({ hasText: "This promo code has been used up." }).waitFor();
+  await waitUntil(async () => /100[.,]00/.test((await total.textContent()) ?? ""), "the price without the code");
+  expect(await page.getByTestId("price-table").textContent()).not.toContain("LASTONE");
+  const booked = (await db.ownerPool.query(
+    "select status::text from app_public.reservations where property_id = $1 and lower(stay) = $2",
+    [hotel.propertyId, arrival],
+  )).rows.map((r) => r.status);
+  expect(booked).toEqual(["held"]);
+  await expectAccessible(page, "Book after the code was used up meanwhile");
   expect(errors).toEqual([]);
   await ctx.close();
 }, 120_000);

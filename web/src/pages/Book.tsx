@@ -298,6 +298,12 @@ export function BookPage({ location }: { location: Location }) {
   const handleConfirmError = (error: unknown) => {
     if (error instanceof ApiError && (error.code === "HOLD_EXPIRED" || (error.code === "NOT_FOUND" && !draft?.booking))) {
       setProblem({ kind: "holdLost" });
+    } else if (error instanceof ApiError && error.code === "PROMO_CODE" && !draft?.booking) {
+      // The code's last use went to someone else (or it was withdrawn) while the guest typed: nothing was booked or
+      // charged. Back to the price, without the code, and why (the hold runs out on its own).
+      setDraft(stay ? { stay } : null);
+      void getQuote(undefined, null);
+      setPromoError(t(promoRefusal(error.reason)));
     } else if (error instanceof ApiError && ["INVALID_EMAIL", "INVALID_NAME", "INVALID_PHONE"].includes(error.code)) {
       const field = error.code === "INVALID_EMAIL" ? "email" : error.code === "INVALID_NAME" ? "fullName" : "phone";
       setFieldErrors({ [field]: t(`error.${error.code as "INVALID_EMAIL" | "INVALID_NAME" | "INVALID_PHONE"}`) });
@@ -407,9 +413,9 @@ export function BookPage({ location }: { location: Location }) {
                         />
                       </div>
                       <button type="submit" className="button" disabled={busy !== null}>{t("book.promoApply")}</button>
+                      {promoError ? <p id="promo-error" className="field-error promo-error" role="alert">{promoError}</p> : null}
                     </form>
                   )}
-                  {promoError ? <p id="promo-error" className="field-error promo-error" role="alert">{promoError}</p> : null}
                   <h3>{t("book.cancellation")}</h3>
                   <p data-testid="cancellation-terms">
                     {quote.isRefundable && quote.freeCancellationUntil && new Date(quote.freeCancellationUntil).getTime() > Date.now() // a same-day stay: the window has passed (issue 21)
