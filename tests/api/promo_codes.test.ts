@@ -56,7 +56,7 @@ it("an unknown code and another property's code get the same PROMO_CODE answer; 
   const answer = async (code: string) => {
     const res = await server.graphql(quoteDoc, { p: h.ratePlanId, a: arrival(), d: addDays(arrival(), 2), c: code });
     expect(res.body.data?.quote ?? null).toBeNull();
-    const { message, extensions } = res.body.errors![0]!;
+    const { message, extensions } = res.body.errors![0]! as { message: string; extensions?: { code?: string; reason?: string } };
     return { message, code: extensions?.code, reason: extensions?.reason };
   };
   const unknown = await answer("NOSUCHCODE");
