@@ -120,3 +120,28 @@ it("desktop: the code's last use taken by someone else while the guest types: co
   expect(errors).toEqual([]);
   await ctx.close();
 }, 120_000);
+
+it.each([
+  ["desktop", desktop, "en-GB", "Promo code SUMMER15", 50],
+  ["phone", phone, "pt-PT", "Código promocional SUMMER15", 55],
+] as const)("%s: Manage shows a booking's promo code line in its charges", async (name, viewport, locale, label, offset) => {
+  const email = `promo-manage-${name}@example.com`;
+  const code = await inCommit(db.ownerPool, async (c) => {
+    await actAs(c, { role: "keepr_anonymous" });
+    const arrival = localDate(hotel.timeZone, offset);
+    const q = (await c.query("select quote_token from app_public.quote($1, $2, $3, 2, 0, 'summer15')", [hotel.ratePlanId, arrival, addDays(arrival, 2)])).rows[0];
+    return (await confirm(c, await hold(c, q.quote_token), undefined, email)).confirmation_code;
+  });
+  const ctx = await browser.newContext({ viewport, deviceScaleFactor: 1, locale });
+  const { page, errors } = await openGuestApp(ctx, `${server.url}/manage?code=${code}`);
+  await page.locator("#lookup-email").fill(email);
+  await page.locator("#lookup-email").press("Enter");
+  const folio = page.getByTestId("folio");
+  await folio.waitFor();
+  const row = folio.getByRole("row").filter({ hasText: label });
+  expect(await row.textContent()).toMatch(/30[.,]00/);
+  expect(await folio.locator("tfoot").textContent()).toMatch(/170[.,]00/);
+  await expectAccessible(page, `Manage with a promo code, ${name}`);
+  expect(errors).toEqual([]);
+  await ctx.close();
+}, 120_000);
