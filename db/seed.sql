@@ -167,6 +167,8 @@ begin
   insert into app_public.folio_extras (property_id, name, unit_price, currency, tax_id, sort_order)
   select v_chalet, x.name, x.price, 'CHF', (select t.id from app_public.taxes t where t.property_id = v_chalet and t.name = 'VAT'), x.sort_order
     from (values ('Firewood', 2500, 1), ('Late check-out', 8000, 2)) x(name, price, sort_order);
+  -- A promo code to try on the guest app's Book step (issue 22): 10 % off the room.
+  insert into app_public.promo_codes (property_id, code, percent_off, currency) values (v_hotel, 'WELCOME10', 10, 'EUR');
   insert into app_public.companies (property_id, name, legal_name, address_line1, postal_code, city, country, tax_id, email, payment_terms_days)
   values
     (v_hotel, 'Atlantic Travel', 'Atlantic Travel GmbH', 'Hafenstraße 3', '20457', 'Hamburg', 'DE', 'DE123456789', 'billing@atlantic-travel.example', 30),
