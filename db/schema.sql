@@ -24,24 +24,26 @@
 -- app_public
 --   tables: allocation_moves, booking_groups, cash_movements, cash_shifts,
 --     channel_conflicts, channel_feed_events, channel_feeds, companies,
---     exports, fees, folio_balances, folio_bill_to, folio_extras, folios,
---     guest_merges, guest_unmerges, guests, housekeeping_tasks,
---     inventory_claims, invoice_deliveries, invoices, journal_entries,
---     ledger_accounts, night_audit_anomalies, night_audits,
---     notification_templates, notifications, organizations, owners,
---     payment_attempts, payment_intents, payout_lines, payouts, postings,
---     promo_codes, properties, property_legal_details, property_memberships,
---     property_translations, rate_calendar, rate_overrides,
---     rate_plan_los_discounts, rate_plans, reconciliation_differences, refunds,
---     registration_cards, reservations, room_types, settlement_lines,
+--     exports, fee_translations, fees, folio_balances, folio_bill_to,
+--     folio_extras, folios, guest_accounts, guest_merges, guest_unmerges,
+--     guests, housekeeping_tasks, inventory_claims, invoice_deliveries,
+--     invoices, journal_entries, ledger_accounts, night_audit_anomalies,
+--     night_audits, notification_templates, notifications, organizations,
+--     owners, payment_attempts, payment_intents, payout_lines, payouts,
+--     postings, promo_codes, properties, property_legal_details,
+--     property_memberships, property_translations, rate_calendar,
+--     rate_overrides, rate_plan_los_discounts, rate_plan_translations,
+--     rate_plans, reconciliation_differences, refunds, registration_cards,
+--     reservations, room_type_translations, room_types, settlement_lines,
 --     settlement_reports, taxes, units, users
 --   views: account_balances, trial_balance
 --   types: account_kind, availability, booking, cancellation_penalty_kind,
 --     cash_movement_kind, channel_conflict_closer, channel_conflict_status,
 --     channel_feed_pending_change, channel_source, charge_posting, claim_kind,
 --     desk_payment_method, export_kind, export_status, fee_basis, folio_kind,
---     folio_status, group_hold, group_quote, group_quote_room, group_room,
---     hold, housekeeping_status, housekeeping_stay, housekeeping_task_kind,
+--     folio_status, group_change_quote, group_change_room, group_hold,
+--     group_quote, group_quote_room, group_room, hold, housekeeping_priority,
+--     housekeeping_status, housekeeping_stay, housekeeping_task_kind,
 --     housekeeping_task_status, identity_document_type,
 --     invoice_delivery_status, invoice_kind, jwt_token, meal_plan,
 --     night_audit_anomaly_kind, notification_channel, notification_kind,
@@ -50,73 +52,84 @@
 --     reconciliation_difference_kind, refund_status, reservation_event,
 --     reservation_history_line, reservation_status, room_combination,
 --     staff_role, stay_suggestion, tax_basis
---   functions: accept_channel_feed_change, ar_aging, assign_housekeeping_task,
---     assign_housekeeping_tasks, attach_payment_method,
---     booking_groups_total_amount, cancel_group, cancel_reservation,
---     cash_shifts_expected_cash, channel_feeds_pending_change,
---     channel_reconciliation, channel_revenue_report, charge_card_on_file,
---     check_in, check_out, city_tax_report, close_cash_shift, companies_folio,
---     confirm_booking, confirm_group, correct_folio_entry, create_block,
---     create_desk_hold, create_folio, create_group_hold, create_hold,
---     create_promo_code, current_booking, current_user, desk_quote,
---     extend_payment_deadline, folio_list, folios_bill_to,
---     folios_due_at_check_out, front_desk_day, guests_duplicates,
---     guests_merges, guests_nights_count, guests_stays_count,
---     guests_total_spend, housekeeping_board, housekeeping_stays,
---     inventory_claims_end_date, inventory_claims_start_date,
---     issue_credit_note, issue_invoice, journal_entries_between, login, logout,
---     lookup_booking, mark_no_show, mark_payout_paid, merge_guests,
---     modify_reservation, move_unit, nearest_stays, occupancy_report,
---     on_the_books_report, open_cash_shift, open_channel_conflicts,
---     owner_statement, pay, payment_due_reservations, pickup_report,
---     pin_reservation_unit, post_folio_allowance, post_folio_charge,
+--   functions: accept_channel_feed_change, add_group_room, ar_aging,
+--     assign_housekeeping_task, assign_housekeeping_tasks, attach_booking,
+--     attach_payment_method, availability_rate_plan_name_in,
+--     availability_room_type_name_in, booking_groups_total_amount,
+--     cancel_group, cancel_reservation, cash_shifts_expected_cash,
+--     change_group_dates, channel_feeds_pending_change, channel_reconciliation,
+--     channel_revenue_report, charge_card_on_file, check_in, check_out,
+--     city_tax_report, close_cash_shift, companies_folio,
+--     complete_guest_sign_in, confirm_booking, confirm_group,
+--     correct_folio_entry, create_block, create_desk_hold, create_folio,
+--     create_group_hold, create_hold, create_promo_code, current_booking,
+--     current_guest_account, current_user, desk_quote, extend_payment_deadline,
+--     fees_name_in, folio_list, folios_bill_to, folios_due_at_check_out,
+--     front_desk_day, guest_booking_token, guests_duplicates, guests_merges,
+--     guests_nights_count, guests_stays_count, guests_total_spend,
+--     housekeeping_board, housekeeping_stays, inventory_claims_end_date,
+--     inventory_claims_start_date, issue_credit_note, issue_invoice,
+--     journal_entries_between, login, logout, lookup_booking, mark_no_show,
+--     mark_payout_paid, merge_guests, modify_reservation, move_unit,
+--     my_bookings, nearest_stays, occupancy_report, on_the_books_report,
+--     open_cash_shift, open_channel_conflicts, owner_statement, pay,
+--     payment_due_reservations, pickup_report, pin_reservation_unit,
+--     post_folio_allowance, post_folio_charge,
 --     properties_arrival_instructions_in, properties_description_in,
---     property_by_slug, quote, quote_change, quote_group, rate_grid,
+--     property_by_slug, quote, quote_change, quote_group, quote_group_change,
+--     rate_grid, rate_plans_description_in, rate_plans_name_in,
 --     record_registration_card, refund_folio_payment, refund_payment, register,
---     release_block, request_export, reservation_history, reservation_timeline,
---     reservations_arrival, reservations_cancellation_penalty_now,
---     reservations_card_on_file, reservations_change_refusal,
---     reservations_departure, reservations_folio, reservations_hold_state,
---     reservations_nights, reservations_no_show_from,
+--     release_block, request_export, request_guest_sign_in,
+--     reservation_history, reservation_timeline, reservations_arrival,
+--     reservations_cancellation_penalty_now, reservations_card_on_file,
+--     reservations_change_refusal, reservations_departure, reservations_folio,
+--     reservations_hold_state, reservations_nights, reservations_no_show_from,
 --     reservations_rate_override, reservations_unpaid_prepayment,
 --     resolve_channel_conflict, room_combinations, room_type_held_until,
---     route_folio_postings, run_night_audit, run_payouts, search_availability,
---     search_guests, search_reservations, send_invoice, set_do_not_disturb,
---     set_folio_bill_to, set_promo_code_active, set_property_legal_details,
---     set_property_translation, set_rates, set_room_guest_name,
+--     room_types_description_in, room_types_name_in, route_folio_postings,
+--     run_night_audit, run_payouts, search_availability, search_guests,
+--     search_reservations, send_invoice, set_do_not_disturb,
+--     set_fee_translation, set_folio_bill_to, set_housekeeping_task_priority,
+--     set_promo_code_active, set_property_legal_details,
+--     set_property_translation, set_rate_plan_translation, set_rates,
+--     set_reservation_language, set_room_guest_name, set_room_type_translation,
 --     set_unit_status, sync_channel_feed_now, take_folio_payment,
 --     tape_chart_claims, transfer_folio_to_city_ledger, undo_guest_merge,
---     unit_calendar, update_guest, update_housekeeping_task,
---     update_property_content, update_reservation_guest,
---     waive_payment_guarantee
+--     unit_calendar, update_guest, update_guest_account,
+--     update_housekeeping_task, update_property_content,
+--     update_reservation_guest, waive_payment_guarantee
 -- app_hidden
 --   functions: currency_digits, current_actor_scope, current_booking_group_id,
---     current_booking_id, current_colleague_ids, current_organization_ids,
---     current_property_ids, current_property_ids_for, current_session_id,
---     current_user_id, format_money, guest_search_text, guests_matching,
---     is_country_code, major_units, reservations_matching, search_pattern,
---     staff_group_roles, valid_amenities, valid_photo_urls
+--     current_booking_id, current_colleague_ids, current_guest_account_id,
+--     current_organization_ids, current_property_ids, current_property_ids_for,
+--     current_session_id, current_user_id, fee_translation, format_money,
+--     guest_search_text, guests_matching, is_country_code, major_units,
+--     property_translation, rate_plan_translation, reservations_matching,
+--     room_type_translation, search_pattern, staff_group_roles,
+--     valid_amenities, valid_photo_urls
 -- app_private
 --   tables: cards_on_file, channel_feed_pending_changes, folio_routes,
---     idempotency_keys, invoice_counters, job_minutes, lookup_failures,
---     payment_provider_events, rate_limits, sessions, signing_keys,
---     user_secrets, worker_heartbeats
+--     guest_sessions, guest_sign_in_requests, idempotency_keys,
+--     invoice_counters, job_minutes, lookup_failures, payment_provider_events,
+--     rate_limits, sessions, signing_keys, user_secrets, worker_heartbeats
 --   functions: add_job, add_jobs, apply_channel_feed, apply_payment_event,
 --     bill_to_of, booking_of, booking_user_id, caller_cash_shift,
 --     cancellation_penalty, cap_open_intents, card_label, charge_on_folio,
 --     check_desk_amount, check_desk_override, check_desk_text,
---     check_promo_code, check_report, check_stay, city_tax_figures, claim_unit,
---     clear_payment_due, close_business_day, create_ledger_accounts,
---     create_session, derived_price, desk_key, enforce_payment_deadline,
---     finish_export, folio_charges, folio_place, folio_receivable, free_units,
---     guest_change_refusal, hand_nights_to_channels, history_party_words,
---     history_stay_words, history_unit_name, idempotency_begin,
---     idempotency_finish, import_settlement, insert_invoice,
+--     check_promo_code, check_report, check_stay, check_translation,
+--     city_tax_figures, claim_unit, clear_payment_due, close_business_day,
+--     create_ledger_accounts, create_session, derived_price, desk_key,
+--     enforce_payment_deadline, finish_export, folio_charges, folio_place,
+--     folio_receivable, free_units, group_bookings, guest_change_refusal,
+--     guest_sign_in_email, guest_sign_in_token, hand_nights_to_channels,
+--     history_party_words, history_stay_words, history_unit_name,
+--     idempotency_begin, idempotency_finish, import_settlement, insert_invoice,
 --     invalid_transition, invoice_delivery, invoice_lines, invoice_payments,
 --     invoice_seller, local_today, lock_booking_group, lock_folio,
---     lock_reservation, masked_registration_card, new_confirmation_code,
---     no_show_from, notify, notify_all, password_refusal, penalty_base,
---     post_entry, post_reservation_charges, pre_arrival_at, price_lines,
+--     lock_housekeeping_task, lock_reservation, masked_registration_card,
+--     new_confirmation_code, no_show_from, notify, notify_all,
+--     password_refusal, penalty_base, post_entry, post_reservation_charges,
+--     pre_arrival_at, price_lines, purge_guest_sign_ins,
 --     purge_idempotency_keys, quote_for, quote_payload, raise_room_error,
 --     reallocate_for, record_authorization, record_capture,
 --     record_channel_feed_error, record_due_no_shows, record_exports_purged,
@@ -138,7 +151,8 @@
 --     tg_property_memberships__keep_an_owner, tg_rate_calendar__derived_price,
 --     tg_rate_plans__derived, tg_rate_plans__follow_parent,
 --     tg_rate_plans__keep_parent, tg_registration_cards__audit,
---     tg_reservations__channel, tg_reservations__housekeeping,
+--     tg_reservations__channel, tg_reservations__guest_account,
+--     tg_reservations__housekeeping, tg_reservations__language,
 --     tg_reservations__notify, tg_reservations__unit_occupancy,
 --     tg_reservations__unlink_allocation_moves, tg_taxes__name_ledger_account,
 --     tg_taxes__penalty_default, unpaid_prepayment, worker_heartbeat
@@ -251,6 +265,10 @@ create table app_public.booking_groups (
 CREATE INDEX booking_groups_group_code_idx ON app_public.booking_groups USING btree (group_code);
 CREATE INDEX booking_groups_user_idx ON app_public.booking_groups USING btree (user_id) WHERE (user_id IS NOT NULL);
 alter table app_public.booking_groups enable row level security;
+create policy select_guest_account on app_public.booking_groups for select to keepr_guest
+  using ((id IN ( SELECT r.group_id
+   FROM app_public.reservations r
+  WHERE r.guest_account_id = (( SELECT app_hidden.current_guest_account_id() AS current_guest_account_id)))));
 create policy select_staff_booker_or_token on app_public.booking_groups for select to public
   using ((property_id IN ( SELECT app_hidden.current_property_ids_for('cashiers'::text) AS current_property_ids_for)) OR user_id = (( SELECT app_hidden.current_user_id() AS current_user_id)) OR id = (( SELECT app_hidden.current_booking_group_id() AS current_booking_group_id)));
 create policy worker_all on app_public.booking_groups for select to keepr_worker
@@ -607,6 +625,35 @@ comment on constraint exports_download_token_property_id_key on app_public.expor
 comment on constraint exports_pkey on app_public.exports is '@rowIdentity id';
 
 -- ----------------------------------------------------------------------------
+-- table app_public.fee_translations
+-- ----------------------------------------------------------------------------
+create table app_public.fee_translations (
+  property_id uuid not null,
+  fee_id uuid not null,
+  language text not null,
+  name text,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint fee_translations_fee_id_fkey FOREIGN KEY (property_id, fee_id) REFERENCES app_public.fees(property_id, id) ON DELETE CASCADE,
+  constraint fee_translations_language_check CHECK (language = ANY (ARRAY['en'::text, 'pt'::text, 'es'::text])),
+  constraint fee_translations_name_check CHECK (length(name) >= 1 AND length(name) <= 200),
+  constraint fee_translations_pkey PRIMARY KEY (property_id, fee_id, language)
+);
+alter table app_public.fee_translations enable row level security;
+create policy select_with_fees on app_public.fee_translations for select to public
+  using ((EXISTS ( SELECT 1
+   FROM app_public.fees x
+  WHERE x.property_id = fee_translations.property_id AND x.id = fee_translations.fee_id)));
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.fee_translations FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+CREATE TRIGGER _500_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.fee_translations FOR EACH ROW EXECUTE FUNCTION audit.tg__record();
+grant select on app_public.fee_translations to keepr_anonymous;
+comment on table app_public.fee_translations is 'A fee''s name in another language the guest app speaks; what a translation lacks is the fee''s own (app_hidden.fee_translation, fees.name_in). Written by set_fee_translation; visible to whoever sees the fee.';
+comment on column app_public.fee_translations.language is 'en, pt or es: a language of the guest app other than the property''s own.';
+comment on column app_public.fee_translations.name is 'The name in this language (at most 200 characters).';
+comment on constraint fee_translations_fee_id_fkey on app_public.fee_translations is '@fieldName fee
+@foreignFieldName translations';
+
+-- ----------------------------------------------------------------------------
 -- table app_public.fees
 -- ----------------------------------------------------------------------------
 create table app_public.fees (
@@ -792,6 +839,11 @@ CREATE UNIQUE INDEX folios_primary_idx ON app_public.folios USING btree (propert
 CREATE INDEX folios_property_reservation_idx ON app_public.folios USING btree (property_id, reservation_id);
 CREATE INDEX folios_reservation_id_idx ON app_public.folios USING btree (reservation_id);
 alter table app_public.folios enable row level security;
+create policy select_group_token on app_public.folios for select to public
+  using ((reservation_id IN ( SELECT r.id
+   FROM app_public.booking_groups g
+     JOIN app_public.reservations r ON r.property_id = g.property_id AND r.group_id = g.id
+  WHERE g.id = (( SELECT app_hidden.current_booking_group_id() AS current_booking_group_id)))));
 create policy select_staff_or_guest on app_public.folios for select to public
   using ((property_id IN ( SELECT app_hidden.current_property_ids_for('cashiers'::text) AS current_property_ids_for)) OR (reservation_id IN ( SELECT r.id
    FROM app_public.reservations r
@@ -814,6 +866,44 @@ comment on column app_public.folios.currency is 'The folio''s currency: the rese
 comment on constraint folios_pkey on app_public.folios is '@rowIdentity id';
 comment on constraint folios_property_id_id_key on app_public.folios is '@behavior -*';
 comment on constraint folios_property_id_reservation_id_fkey on app_public.folios is '@fieldName reservation';
+
+-- ----------------------------------------------------------------------------
+-- table app_public.guest_accounts
+-- ----------------------------------------------------------------------------
+create table app_public.guest_accounts (
+  id uuid default gen_random_uuid() not null,
+  email citext not null,
+  full_name text,
+  phone text,
+  country text,
+  language text default 'en'::text not null,
+  last_sign_in_at timestamp with time zone,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint guest_accounts_country_check CHECK (app_hidden.is_country_code(country)),
+  constraint guest_accounts_email_check CHECK (email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'::citext AND length(email::text) <= 254),
+  constraint guest_accounts_email_key UNIQUE (email),
+  constraint guest_accounts_full_name_check CHECK (length(full_name) >= 1 AND length(full_name) <= 200),
+  constraint guest_accounts_language_check CHECK (language = ANY (ARRAY['en'::text, 'pt'::text, 'es'::text])),
+  constraint guest_accounts_phone_check CHECK (phone ~ '^\+?[0-9 ()./-]{5,30}$'::text),
+  constraint guest_accounts_pkey PRIMARY KEY (id)
+);
+alter table app_public.guest_accounts enable row level security;
+create policy select_own on app_public.guest_accounts for select to keepr_guest
+  using (id = (( SELECT app_hidden.current_guest_account_id() AS current_guest_account_id)));
+create policy worker_all on app_public.guest_accounts for select to keepr_worker
+  using (true);
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.guest_accounts FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+CREATE TRIGGER _500_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.guest_accounts FOR EACH ROW EXECUTE FUNCTION audit.tg__record();
+grant select on app_public.guest_accounts to keepr_guest;
+grant select on app_public.guest_accounts to keepr_worker;
+comment on table app_public.guest_accounts is 'A guest''s account (issue 22): their saved details and, through reservations.guest_account_id, their bookings. Not a user: it never holds staff rights. Created by the first completeGuestSignIn of an email.';
+comment on column app_public.guest_accounts.email is 'The address sign-in links go to; unique, case-insensitively.';
+comment on column app_public.guest_accounts.full_name is 'The name the booking form fills in.';
+comment on column app_public.guest_accounts.phone is 'The phone number the booking form fills in.';
+comment on column app_public.guest_accounts.country is 'ISO 3166-1 alpha-2 country code.';
+comment on column app_public.guest_accounts.language is 'The guest app''s and the emails'' language: en, pt or es.';
+comment on column app_public.guest_accounts.last_sign_in_at is 'When the account last signed in.';
 
 -- ----------------------------------------------------------------------------
 -- table app_public.guest_merges
@@ -976,6 +1066,7 @@ create table app_public.housekeeping_tasks (
   updated_at timestamp with time zone default now() not null,
   completed_at timestamp with time zone,
   completed_by uuid,
+  priority app_public.housekeeping_priority default 'normal'::app_public.housekeeping_priority not null,
   constraint housekeeping_tasks_assigned_to_fkey FOREIGN KEY (assigned_to) REFERENCES app_public.users(id) ON DELETE SET NULL,
   constraint housekeeping_tasks_check CHECK ((status = ANY (ARRAY['done'::app_public.housekeeping_task_status, 'cancelled'::app_public.housekeeping_task_status])) = (completed_at IS NOT NULL)),
   constraint housekeeping_tasks_completed_by_fkey FOREIGN KEY (completed_by) REFERENCES app_public.users(id) ON DELETE SET NULL,
@@ -1002,6 +1093,7 @@ grant select on app_public.housekeeping_tasks to keepr_staff;
 grant select on app_public.housekeeping_tasks to keepr_worker;
 grant insert (property_id, unit_id, kind, due_date, notes) on app_public.housekeeping_tasks to keepr_staff;
 comment on table app_public.housekeeping_tasks is 'Work on a unit: cleaning after check-out or during a stay, inspection, maintenance.';
+comment on column app_public.housekeeping_tasks.priority is 'normal, high or urgent; set by housekeeping supervisors, owners and managers (setHousekeepingTaskPriority).';
 comment on constraint housekeeping_tasks_pkey on app_public.housekeeping_tasks is '@rowIdentity id';
 comment on constraint housekeeping_tasks_property_id_reservation_id_fkey on app_public.housekeeping_tasks is '@fieldName reservation
 @foreignFieldName housekeepingTasks';
@@ -1139,6 +1231,11 @@ create table app_public.invoices (
 CREATE INDEX invoices_folio_idx ON app_public.invoices USING btree (property_id, folio_id);
 CREATE INDEX invoices_issued_idx ON app_public.invoices USING btree (property_id, issued_at DESC);
 alter table app_public.invoices enable row level security;
+create policy select_group_token on app_public.invoices for select to public
+  using ((reservation_id IN ( SELECT r.id
+   FROM app_public.booking_groups g
+     JOIN app_public.reservations r ON r.property_id = g.property_id AND r.group_id = g.id
+  WHERE g.id = (( SELECT app_hidden.current_booking_group_id() AS current_booking_group_id)))));
 create policy select_staff_or_guest on app_public.invoices for select to public
   using ((property_id IN ( SELECT app_hidden.current_property_ids_for('cashiers'::text) AS current_property_ids_for)) OR (reservation_id IN ( SELECT r.id
    FROM app_public.reservations r
@@ -1556,6 +1653,11 @@ CREATE INDEX payment_intents_due_idx ON app_public.payment_intents USING btree (
 CREATE UNIQUE INDEX payment_intents_open_idx ON app_public.payment_intents USING btree (reservation_id, kind, property_id) WHERE (status = ANY (ARRAY['requires_payment'::app_public.payment_status, 'failed'::app_public.payment_status]));
 CREATE INDEX payment_intents_reservation_idx ON app_public.payment_intents USING btree (property_id, reservation_id);
 alter table app_public.payment_intents enable row level security;
+create policy select_group_token on app_public.payment_intents for select to public
+  using ((reservation_id IN ( SELECT r.id
+   FROM app_public.booking_groups g
+     JOIN app_public.reservations r ON r.property_id = g.property_id AND r.group_id = g.id
+  WHERE g.id = (( SELECT app_hidden.current_booking_group_id() AS current_booking_group_id)))));
 create policy select_staff_or_guest on app_public.payment_intents for select to public
   using ((property_id IN ( SELECT app_hidden.current_property_ids_for('cashiers'::text) AS current_property_ids_for)) OR (reservation_id IN ( SELECT r.id
    FROM app_public.reservations r
@@ -1781,9 +1883,23 @@ create table app_public.properties (
   arrival_instructions text,
   desk_max_discount_percent numeric(5,2) default 10 not null,
   registration_card_required boolean default false not null,
+  latitude double precision,
+  longitude double precision,
+  children_allowed boolean,
+  children_min_age smallint,
+  pets_policy text,
+  pet_fee_amount bigint,
+  pet_fee_per text,
+  parking_policy text,
+  parking_price_amount bigint,
+  parking_price_per text,
+  parking_location text,
+  parking_reservation_required boolean,
+  smoking_policy text,
   constraint properties_address_length_check CHECK (length(address) <= 500),
   constraint properties_amenities_check CHECK (app_hidden.valid_amenities(amenities)),
   constraint properties_arrival_instructions_check CHECK (length(arrival_instructions) >= 1 AND length(arrival_instructions) <= 2000),
+  constraint properties_children_check CHECK (children_min_age IS NULL OR children_allowed IS TRUE AND children_min_age >= 1 AND children_min_age <= 17),
   constraint properties_city_check CHECK (length(city) >= 1 AND length(city) <= 200),
   constraint properties_contact_email_check CHECK (length(contact_email) <= 254 AND contact_email ~ '^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$'::text),
   constraint properties_contact_phone_check CHECK (contact_phone ~ '^\+?[0-9][0-9 ()./-]{3,39}$'::text),
@@ -1793,15 +1909,19 @@ create table app_public.properties (
   constraint properties_desk_max_discount_percent_check CHECK (desk_max_discount_percent >= 0::numeric AND desk_max_discount_percent <= 100::numeric),
   constraint properties_id_currency_key UNIQUE (id, currency),
   constraint properties_language_check CHECK (language = ANY (ARRAY['en'::text, 'pt'::text, 'de'::text, 'fr'::text, 'es'::text])),
+  constraint properties_location_check CHECK ((latitude IS NULL) = (longitude IS NULL) AND latitude >= '-90'::integer::double precision AND latitude <= 90::double precision AND longitude >= '-180'::integer::double precision AND longitude <= 180::double precision),
   constraint properties_name_check CHECK (length(name) >= 1 AND length(name) <= 200),
   constraint properties_no_show_day_offset_check CHECK (no_show_day_offset >= 0 AND no_show_day_offset <= 7),
   constraint properties_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES app_public.organizations(id) ON DELETE RESTRICT,
   constraint properties_organization_id_slug_key UNIQUE (organization_id, slug),
+  constraint properties_parking_check CHECK ((parking_policy = ANY (ARRAY['none'::text, 'free'::text, 'paid'::text])) AND (parking_policy = 'paid'::text) = (parking_price_amount IS NOT NULL) AND (parking_price_amount IS NULL) = (parking_price_per IS NULL) AND (parking_price_amount IS NULL OR parking_price_amount >= 1 AND parking_price_amount <= 100000000 AND (parking_price_per = ANY (ARRAY['night'::text, 'stay'::text]))) AND (parking_policy = 'none'::text) = (parking_location IS NULL) AND (parking_policy = 'none'::text) = (parking_reservation_required IS NULL) AND (parking_location = ANY (ARRAY['on_site'::text, 'nearby'::text])) AND (parking_policy IS NOT NULL OR parking_price_amount IS NULL AND parking_price_per IS NULL AND parking_location IS NULL AND parking_reservation_required IS NULL)),
+  constraint properties_pets_check CHECK ((pets_policy = ANY (ARRAY['no'::text, 'yes'::text, 'on_request'::text])) AND (pet_fee_amount IS NULL) = (pet_fee_per IS NULL) AND (pet_fee_amount IS NULL OR (pets_policy = ANY (ARRAY['yes'::text, 'on_request'::text])) AND pet_fee_amount >= 1 AND pet_fee_amount <= 100000000 AND (pet_fee_per = ANY (ARRAY['night'::text, 'stay'::text])))),
   constraint properties_photo_urls_check CHECK (app_hidden.valid_photo_urls(photo_urls)),
   constraint properties_pkey PRIMARY KEY (id),
   constraint properties_pre_arrival_days_check CHECK (pre_arrival_days >= 0 AND pre_arrival_days <= 30),
   constraint properties_slug_check CHECK (slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'::text),
   constraint properties_slug_length_check CHECK (length(slug) <= 100),
+  constraint properties_smoking_check CHECK (smoking_policy = ANY (ARRAY['no'::text, 'designated_areas'::text])),
   constraint properties_stayover_clean_nights_check CHECK (stayover_clean_nights >= 0 AND stayover_clean_nights <= 30)
 );
 CREATE INDEX properties_organization_id_idx ON app_public.properties USING btree (organization_id);
@@ -1845,6 +1965,19 @@ comment on column app_public.properties.contact_phone is 'The phone number guest
 comment on column app_public.properties.arrival_instructions is 'How to get in and find the property (keys, door codes given later, parking): in the confirmation and pre-arrival emails. At most 2,000 characters.';
 comment on column app_public.properties.desk_max_discount_percent is 'The most the front desk may take off a stay''s room price at the desk (percent, 0 to 100; default 10). Managers and owners have no limit.';
 comment on column app_public.properties.registration_card_required is 'Whether checkIn refuses a stay without a registration card (REGISTRATION_CARD_REQUIRED).';
+comment on column app_public.properties.latitude is 'Where the property is: latitude in degrees (WGS 84, -90 to 90), set together with longitude, or neither (the guest app then shows the address only).';
+comment on column app_public.properties.longitude is 'Where the property is: longitude in degrees (WGS 84, -180 to 180), set together with latitude, or neither.';
+comment on column app_public.properties.children_allowed is 'Whether children may stay (null: not stated, guests are told to ask).';
+comment on column app_public.properties.children_min_age is 'The youngest age (1 to 17) of a child who may stay, when children are allowed from an age only; null: any age.';
+comment on column app_public.properties.pets_policy is 'Pets: no, yes, on_request (null: not stated).';
+comment on column app_public.properties.pet_fee_amount is 'What a pet costs, in minor units of the property''s currency, per pet_fee_per; null: free (or no pets).';
+comment on column app_public.properties.pet_fee_per is 'What the pet fee is counted per: night or stay; set with pet_fee_amount.';
+comment on column app_public.properties.parking_policy is 'Parking: none, free, paid (null: not stated).';
+comment on column app_public.properties.parking_price_amount is 'What paid parking costs, in minor units of the property''s currency, per parking_price_per; set only when parking is paid.';
+comment on column app_public.properties.parking_price_per is 'What the parking price is counted per: night or stay; set with parking_price_amount.';
+comment on column app_public.properties.parking_location is 'Where guests park: on_site or nearby; set when there is parking.';
+comment on column app_public.properties.parking_reservation_required is 'Whether a parking space must be reserved ahead; set when there is parking.';
+comment on column app_public.properties.smoking_policy is 'Smoking: no (nowhere), designated_areas (null: not stated).';
 comment on constraint properties_id_currency_key on app_public.properties is '@behavior -*';
 
 -- ----------------------------------------------------------------------------
@@ -2078,6 +2211,40 @@ comment on table app_public.rate_plan_los_discounts is 'Length-of-stay discounts
 comment on constraint rate_plan_los_discounts_pkey on app_public.rate_plan_los_discounts is '@rowIdentity id';
 comment on constraint rate_plan_los_discounts_property_id_rate_plan_id_fkey on app_public.rate_plan_los_discounts is '@fieldName ratePlan
 @foreignFieldName losDiscounts';
+
+-- ----------------------------------------------------------------------------
+-- table app_public.rate_plan_translations
+-- ----------------------------------------------------------------------------
+create table app_public.rate_plan_translations (
+  property_id uuid not null,
+  rate_plan_id uuid not null,
+  language text not null,
+  name text,
+  description text,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint rate_plan_translations_description_check CHECK (length(description) >= 1 AND length(description) <= 5000),
+  constraint rate_plan_translations_language_check CHECK (language = ANY (ARRAY['en'::text, 'pt'::text, 'es'::text])),
+  constraint rate_plan_translations_name_check CHECK (length(name) >= 1 AND length(name) <= 200),
+  constraint rate_plan_translations_pkey PRIMARY KEY (property_id, rate_plan_id, language),
+  constraint rate_plan_translations_rate_plan_id_fkey FOREIGN KEY (property_id, rate_plan_id) REFERENCES app_public.rate_plans(property_id, id) ON DELETE CASCADE,
+  constraint rate_plan_translations_some_text_check CHECK (name IS NOT NULL OR description IS NOT NULL)
+);
+alter table app_public.rate_plan_translations enable row level security;
+create policy select_with_rate_plans on app_public.rate_plan_translations for select to public
+  using ((EXISTS ( SELECT 1
+   FROM app_public.rate_plans x
+  WHERE x.property_id = rate_plan_translations.property_id AND x.id = rate_plan_translations.rate_plan_id)));
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.rate_plan_translations FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+CREATE TRIGGER _500_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.rate_plan_translations FOR EACH ROW EXECUTE FUNCTION audit.tg__record();
+grant select on app_public.rate_plan_translations to keepr_anonymous;
+grant select on app_public.rate_plan_translations to keepr_worker;
+comment on table app_public.rate_plan_translations is 'A rate plan''s name and description in another language the guest app speaks; what a translation lacks is the rate plan''s own (app_hidden.rate_plan_translation, rate_plans.name_in and description_in). Written by set_rate_plan_translation; visible to whoever sees the rate plan.';
+comment on column app_public.rate_plan_translations.language is 'en, pt or es: a language of the guest app other than the property''s own.';
+comment on column app_public.rate_plan_translations.name is 'The name in this language (at most 200 characters); none: the rate plan''s own.';
+comment on column app_public.rate_plan_translations.description is 'The guest-facing description in this language (at most 5,000 characters); none: the rate plan''s own.';
+comment on constraint rate_plan_translations_rate_plan_id_fkey on app_public.rate_plan_translations is '@fieldName ratePlan
+@foreignFieldName translations';
 
 -- ----------------------------------------------------------------------------
 -- table app_public.rate_plans
@@ -2386,6 +2553,8 @@ create table app_public.reservations (
   room_no smallint,
   guest_name text,
   expected_arrival_time time without time zone,
+  guest_account_id uuid,
+  language text,
   promo_code_id uuid,
   constraint reservations_adults_check CHECK (adults >= 1 AND adults <= 50),
   constraint reservations_cancellation_reason_check CHECK (length(cancellation_reason) <= 500),
@@ -2402,7 +2571,9 @@ create table app_public.reservations (
   constraint reservations_contact_phone_check CHECK (contact_phone ~ '^\+?[0-9 ()./-]{5,30}$'::text),
   constraint reservations_group_fkey FOREIGN KEY (property_id, group_id) REFERENCES app_public.booking_groups(property_id, id) ON DELETE RESTRICT,
   constraint reservations_group_room_check CHECK ((group_id IS NULL) = (room_no IS NULL)),
+  constraint reservations_guest_account_id_fkey FOREIGN KEY (guest_account_id) REFERENCES app_public.guest_accounts(id) ON DELETE SET NULL,
   constraint reservations_guest_name_check CHECK (length(btrim(guest_name)) >= 1 AND length(btrim(guest_name)) <= 200),
+  constraint reservations_language_check CHECK (language = ANY (ARRAY['en'::text, 'pt'::text, 'es'::text])),
   constraint reservations_payment_guarantee_note_check CHECK (length(payment_guarantee_note) <= 500),
   constraint reservations_penalty_amount_check CHECK (penalty_amount >= 0),
   constraint reservations_pkey PRIMARY KEY (id, property_id),
@@ -2429,6 +2600,7 @@ CREATE INDEX reservations_confirmation_code_idx ON app_public.reservations USING
 CREATE INDEX reservations_contact_search_idx ON app_public.reservations USING gin (app_hidden.guest_search_text(contact_name, (contact_email)::text, contact_phone) gin_trgm_ops) WHERE ((contact_name IS NOT NULL) OR (contact_email IS NOT NULL) OR (contact_phone IS NOT NULL));
 CREATE INDEX reservations_departure_idx ON app_public.reservations USING btree (property_id, upper(stay)) WHERE (status = ANY (ARRAY['checked_in'::app_public.reservation_status, 'checked_out'::app_public.reservation_status]));
 CREATE UNIQUE INDEX reservations_group_room_idx ON app_public.reservations USING btree (property_id, group_id, room_no);
+CREATE INDEX reservations_guest_account_idx ON app_public.reservations USING btree (guest_account_id, lower(stay)) WHERE (guest_account_id IS NOT NULL);
 CREATE INDEX reservations_guest_idx ON app_public.reservations USING btree (property_id, guest_id);
 CREATE INDEX reservations_no_show_at_idx ON app_public.reservations USING btree (property_id, no_show_at) WHERE (no_show_at IS NOT NULL);
 CREATE INDEX reservations_payment_due_idx ON app_public.reservations USING btree (property_id, payment_due_by) WHERE (payment_due_by IS NOT NULL);
@@ -2439,6 +2611,8 @@ CREATE INDEX reservations_stay_idx ON app_public.reservations USING gist (proper
 CREATE INDEX reservations_unit_idx ON app_public.reservations USING btree (property_id, unit_id, lower(stay));
 CREATE INDEX reservations_user_idx ON app_public.reservations USING btree (user_id) WHERE (user_id IS NOT NULL);
 alter table app_public.reservations enable row level security;
+create policy select_guest_account on app_public.reservations for select to keepr_guest
+  using (guest_account_id = (( SELECT app_hidden.current_guest_account_id() AS current_guest_account_id)));
 create policy select_member_self_or_booking on app_public.reservations for select to public
   using ((property_id = ANY ((ARRAY( SELECT app_hidden.current_property_ids_for('cashiers'::text) AS current_property_ids_for)))) OR user_id = (( SELECT app_hidden.current_user_id() AS current_user_id)) OR id = (( SELECT app_hidden.current_booking_id() AS current_booking_id)) OR group_id = (( SELECT app_hidden.current_booking_group_id() AS current_booking_group_id)));
 create policy update_front_desk on app_public.reservations for update to keepr_staff
@@ -2446,6 +2620,8 @@ create policy update_front_desk on app_public.reservations for update to keepr_s
 create policy worker_all on app_public.reservations for select to keepr_worker
   using (true);
 CREATE TRIGGER _050_channel BEFORE INSERT ON app_public.reservations FOR EACH ROW EXECUTE FUNCTION app_private.tg_reservations__channel();
+CREATE TRIGGER _060_guest_account BEFORE INSERT ON app_public.reservations FOR EACH ROW EXECUTE FUNCTION app_private.tg_reservations__guest_account();
+CREATE TRIGGER _060_language BEFORE INSERT ON app_public.reservations FOR EACH ROW EXECUTE FUNCTION app_private.tg_reservations__language();
 CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.reservations FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
 CREATE TRIGGER _300_unlink_allocation_moves BEFORE DELETE ON app_public.reservations FOR EACH ROW EXECUTE FUNCTION app_private.tg_reservations__unlink_allocation_moves();
 CREATE TRIGGER _500_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.reservations FOR EACH ROW EXECUTE FUNCTION audit.tg__record();
@@ -2478,6 +2654,8 @@ comment on column app_public.reservations.group_id is 'The booking group this ro
 comment on column app_public.reservations.room_no is 'The room''s place in its group''s rooming list (1, 2, …); null outside a group.';
 comment on column app_public.reservations.guest_name is 'Who sleeps in this room (the rooming list), when it is not the booker.';
 comment on column app_public.reservations.expected_arrival_time is 'When the guest expects to arrive on the arrival day (local time at the property), as the guest or the front desk said; null: not known. Before the property''s check-in time: an early check-in for housekeeping.';
+comment on column app_public.reservations.guest_account_id is 'The guest account the booking belongs to: booked while signed in, or attached with attachBooking.';
+comment on column app_public.reservations.language is 'The language the guest is written to in (en, pt, es): the guest app''s when a guest booked, the front desk''s choice (setReservationLanguage); none: the property''s language.';
 comment on column app_public.reservations.promo_code_id is 'The promo code whose discount is in the price (a discount line), counted as used at confirmation.';
 comment on constraint reservations_group_fkey on app_public.reservations is '@fieldName group
 @foreignFieldName rooms';
@@ -2493,6 +2671,40 @@ comment on constraint reservations_property_id_room_type_id_fkey on app_public.r
 @foreignFieldName reservations';
 comment on constraint reservations_property_id_unit_id_fkey on app_public.reservations is '@fieldName unit
 @foreignFieldName reservations';
+
+-- ----------------------------------------------------------------------------
+-- table app_public.room_type_translations
+-- ----------------------------------------------------------------------------
+create table app_public.room_type_translations (
+  property_id uuid not null,
+  room_type_id uuid not null,
+  language text not null,
+  name text,
+  description text,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint room_type_translations_description_check CHECK (length(description) >= 1 AND length(description) <= 5000),
+  constraint room_type_translations_language_check CHECK (language = ANY (ARRAY['en'::text, 'pt'::text, 'es'::text])),
+  constraint room_type_translations_name_check CHECK (length(name) >= 1 AND length(name) <= 200),
+  constraint room_type_translations_pkey PRIMARY KEY (property_id, room_type_id, language),
+  constraint room_type_translations_room_type_id_fkey FOREIGN KEY (property_id, room_type_id) REFERENCES app_public.room_types(property_id, id) ON DELETE CASCADE,
+  constraint room_type_translations_some_text_check CHECK (name IS NOT NULL OR description IS NOT NULL)
+);
+alter table app_public.room_type_translations enable row level security;
+create policy select_with_room_types on app_public.room_type_translations for select to public
+  using ((EXISTS ( SELECT 1
+   FROM app_public.room_types x
+  WHERE x.property_id = room_type_translations.property_id AND x.id = room_type_translations.room_type_id)));
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.room_type_translations FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+CREATE TRIGGER _500_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.room_type_translations FOR EACH ROW EXECUTE FUNCTION audit.tg__record();
+grant select on app_public.room_type_translations to keepr_anonymous;
+grant select on app_public.room_type_translations to keepr_worker;
+comment on table app_public.room_type_translations is 'A room type''s name and description in another language the guest app speaks; what a translation lacks is the room type''s own (app_hidden.room_type_translation, room_types.name_in and description_in). Written by set_room_type_translation; visible to whoever sees the room type.';
+comment on column app_public.room_type_translations.language is 'en, pt or es: a language of the guest app other than the property''s own.';
+comment on column app_public.room_type_translations.name is 'The name in this language (at most 200 characters); none: the room type''s own.';
+comment on column app_public.room_type_translations.description is 'The description in this language (at most 5,000 characters); none: the room type''s own.';
+comment on constraint room_type_translations_room_type_id_fkey on app_public.room_type_translations is '@fieldName roomType
+@foreignFieldName translations';
 
 -- ----------------------------------------------------------------------------
 -- table app_public.room_types
@@ -2814,6 +3026,27 @@ create type app_public.fee_basis as enum ('per_stay', 'per_night', 'per_guest_ni
 create type app_public.folio_kind as enum ('guest', 'company');
 comment on type app_public.folio_kind is 'guest: a folio of a reservation (the primary one, or a second one: extras, a split); company: a company''s city-ledger folio (accounts receivable).';
 create type app_public.folio_status as enum ('open', 'closed');
+create type app_public.group_change_quote as (
+  booking_group_id uuid,
+  arrival date,
+  departure date,
+  nights integer,
+  currency character(3),
+  current_total bigint,
+  total_amount bigint,
+  difference bigint,
+  rooms app_public.group_change_room[]
+);
+comment on column app_public.group_change_quote.difference is 'The new total less the current one, in minor units: positive is more to pay, negative is less.';
+comment on type app_public.group_change_quote is 'A booking group''s change of dates priced before it is made: each room''s new quote, the sums now and after, and the difference (changeGroupDates makes it).';
+create type app_public.group_change_room as (
+  room_no integer,
+  reservation_id uuid,
+  current_total bigint,
+  quote app_public.quote
+);
+comment on column app_public.group_change_room.current_total is 'What the room costs now, in minor units.';
+comment on type app_public.group_change_room is 'One room of a group''s change of dates: its place, its reservation, what it costs now and its new quote.';
 create type app_public.group_hold as (
   booking_group_id uuid,
   property_id uuid,
@@ -2864,6 +3097,8 @@ create type app_public.hold as (
 );
 comment on column app_public.hold.hold_token is 'Proof of having made this hold: give it to confirmBooking. Keep it secret; it is shown once.';
 comment on type app_public.hold is 'A unit held for a stay at a locked price until expires_at; confirm it with confirmBooking.';
+create type app_public.housekeeping_priority as enum ('normal', 'high', 'urgent');
+comment on type app_public.housekeeping_priority is 'How soon a housekeeping task must be done: normal, high (e.g. an arrival today) or urgent (e.g. an early check-in waiting).';
 create type app_public.housekeeping_status as enum ('dirty', 'clean', 'inspected', 'out_of_order');
 comment on type app_public.housekeeping_status is 'The housekeeping state of a unit.';
 create type app_public.housekeeping_stay as (
@@ -3013,8 +3248,8 @@ create type app_public.room_combination as (
   total_amount bigint
 );
 comment on type app_public.room_combination is 'A way to sleep a party in several rooms: the rooms (rate plan and guests each, ready for quoteGroup), their room types, the beds they give and the price.';
-create type app_public.staff_role as enum ('owner', 'manager', 'front_desk', 'housekeeping', 'accountant');
-comment on type app_public.staff_role is 'What a staff member may do at a property.';
+create type app_public.staff_role as enum ('owner', 'manager', 'front_desk', 'housekeeping', 'housekeeping_supervisor', 'accountant');
+comment on type app_public.staff_role is 'What a staff member may do at a property: owner, manager, front_desk, housekeeping (an attendant), housekeeping_supervisor (assigns, prioritises and inspects housekeeping work), accountant.';
 create type app_public.stay_suggestion as (
   rate_plan_id uuid,
   arrival date,
@@ -3057,6 +3292,87 @@ end;
 $function$;
 grant execute on function app_public.accept_channel_feed_change(feed_id uuid) to keepr_staff;
 comment on function app_public.accept_channel_feed_change(feed_id uuid) is 'Applies the feed''s fetch that is waiting to be confirmed (it opens most of the feed''s blocked nights). Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION.';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.add_group_room(booking_group_id uuid, idempotency_key text, rate_plan_id uuid, adults integer, children integer, guest_name text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.add_group_room(booking_group_id uuid, idempotency_key text, rate_plan_id uuid, adults integer, children integer DEFAULT 0, guest_name text DEFAULT NULL::text)
+ RETURNS app_public.booking
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '2s'
+AS $function$
+#variable_conflict use_column
+declare
+  v_replay jsonb;
+  v_group app_public.booking_groups;
+  v_first app_public.reservations;
+  v_room_no integer;
+  v_quote app_public.quote;
+  v_hold app_public.hold;
+  v_key text := 'group-add:' || pg_catalog.md5(idempotency_key);
+  v_booking app_public.booking;
+  v_room_type text;
+begin
+  v_replay := app_private.idempotency_begin('add_group_room', idempotency_key, pg_catalog.jsonb_build_object(
+    'booking_group_id', booking_group_id, 'rate_plan_id', rate_plan_id, 'adults', adults, 'children', children,
+    'guest_name', guest_name));
+  if v_replay is not null then
+    return pg_catalog.jsonb_populate_record(null::app_public.booking, v_replay);
+  end if;
+  v_group := app_private.lock_booking_group(add_group_room.booking_group_id, app_hidden.staff_group_roles('front_office'), 'add rooms to groups');
+  if v_group.confirmed_at is null then
+    raise exception using errcode = 'TRANS', message = 'This group is not confirmed yet: confirm it, then add rooms.';
+  end if;
+  select * into v_first from app_public.reservations r
+   where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status = 'confirmed'
+   order by r.room_no
+   limit 1;
+  if not found then
+    raise exception using errcode = 'TRANS', message = 'No room of this group is booked ahead any more: a room can be added only to a group still to come.';
+  end if;
+  if (select pg_catalog.count(*) from app_public.reservations r
+       where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status <> 'cancelled') >= 20 then
+    raise exception using errcode = 'INVLD', message = 'A group books at most 20 rooms.';
+  end if;
+  if pg_catalog.length(pg_catalog.btrim(guest_name)) > 200 then
+    raise exception using errcode = 'INVLD', message = 'A guest''s name has at most 200 characters.';
+  end if;
+  select coalesce(max(r.room_no), 0) + 1 into v_room_no
+    from app_public.reservations r
+   where r.property_id = v_group.property_id and r.group_id = v_group.id;
+
+  begin
+    v_quote := app_public.quote(add_group_room.rate_plan_id, pg_catalog.lower(v_first.stay), pg_catalog.upper(v_first.stay),
+                                add_group_room.adults, coalesce(add_group_room.children, 0));
+    if v_quote.property_id <> v_group.property_id then
+      raise exception using errcode = 'NTFND', message = 'No such rate plan at this group''s property.';
+    end if;
+    v_hold := app_public.create_hold(v_quote.quote_token, v_key || ':hold', 10);
+  exception when sqlstate 'SOLDO' then
+    -- No unit left, at the quote or at the claim.
+    select rt.name into v_room_type
+      from app_public.rate_plans rp join app_public.room_types rt on rt.id = rp.room_type_id
+     where rp.id = add_group_room.rate_plan_id;
+    raise exception using errcode = 'SOLDO', hint = 'room ' || v_room_no,
+      message = pg_catalog.format('Room %s (%s): no unit of this room type is free for the group''s dates; no room was added.', v_room_no, v_room_type);
+  end;
+  update app_public.reservations r
+     set group_id = v_group.id, room_no = v_room_no, user_id = v_group.user_id,
+         guest_name = nullif(pg_catalog.btrim(add_group_room.guest_name), '')
+   where r.property_id = v_group.property_id and r.id = v_hold.reservation_id;
+  v_booking := app_public.confirm_booking(v_hold.reservation_id, v_key || ':confirm',
+                                          coalesce(v_group.contact_name, v_first.contact_name),
+                                          coalesce(v_group.contact_email, v_first.contact_email)::text,
+                                          coalesce(v_group.contact_phone, v_first.contact_phone),
+                                          null, v_hold.hold_token);
+  return pg_catalog.jsonb_populate_record(null::app_public.booking,
+           app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(v_booking)));
+end;
+$function$;
+grant execute on function app_public.add_group_room(booking_group_id uuid, idempotency_key text, rate_plan_id uuid, adults integer, children integer, guest_name text) to keepr_anonymous;
+comment on function app_public.add_group_room(booking_group_id uuid, idempotency_key text, rate_plan_id uuid, adults integer, children integer, guest_name text) is 'Adds a room to a confirmed booking group for the group''s dates: priced like the group''s rooms (price it first with quote), held and confirmed under the group''s contact in one call, with its own code, folio and payments; it takes the next place in the rooming list. Front office, the guest who made the group (signed in) or the group''s token. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT, DATES, GUEST, RESTRICTED, SOLD_OUT, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.ar_aging(property_id uuid, as_of date)
@@ -3132,20 +3448,14 @@ AS $function$
 declare
   v_task app_public.housekeeping_tasks;
 begin
-  select * into v_task from app_public.housekeeping_tasks t where t.id = assign_housekeeping_task.task_id for update;
-  if not found then
-    raise exception using errcode = 'NTFND', message = 'No such task, or you cannot see it.';
-  end if;
-  perform app_private.require_staff(v_task.property_id, app_hidden.staff_group_roles('managers'), 'assign housekeeping tasks');
-  if v_task.status in ('done', 'cancelled') then
-    raise exception using errcode = 'TRANS', message = pg_catalog.format('This task is %s already.', v_task.status);
-  end if;
+  v_task := app_private.lock_housekeeping_task(assign_housekeeping_task.task_id,
+    app_hidden.staff_group_roles('housekeeping_supervisors'), 'assign housekeeping tasks');
   if assign_housekeeping_task.assignee is not null and not exists (
     select 1 from app_public.property_memberships m
      where m.property_id = v_task.property_id and m.user_id = assign_housekeeping_task.assignee
-       and m.role = any (app_hidden.staff_group_roles('housekeeping_ops'))) then
+       and m.role = any (app_hidden.staff_group_roles('housekeepers'))) then
     raise exception using errcode = 'INVLD', hint = 'ASSIGNEE',
-      message = 'Tasks go to the staff of this property''s housekeeping board (housekeeping, front desk, managers).';
+      message = 'Tasks go to this property''s housekeepers (attendants and housekeeping supervisors).';
   end if;
   if v_task.assigned_to is not distinct from assign_housekeeping_task.assignee then
     return v_task;
@@ -3158,7 +3468,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.assign_housekeeping_task(task_id uuid, assignee uuid) to keepr_staff;
-comment on function app_public.assign_housekeeping_task(task_id uuid, assignee uuid) is 'Gives a housekeeping task to one of the board''s staff of the property (null: unassigned). Owners and managers. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION (done or cancelled), INVALID_INPUT (reason ASSIGNEE: not on the property''s housekeeping staff).';
+comment on function app_public.assign_housekeeping_task(task_id uuid, assignee uuid) is 'Gives a housekeeping task to one of the property''s housekeepers, an attendant or a housekeeping supervisor (null: unassigned). Housekeeping supervisors, owners and managers. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION (done or cancelled), INVALID_INPUT (reason ASSIGNEE: not a housekeeper of the property).';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.assign_housekeeping_tasks(task_ids uuid[], assignee uuid)
@@ -3184,7 +3494,41 @@ begin
 end;
 $function$;
 grant execute on function app_public.assign_housekeeping_tasks(task_ids uuid[], assignee uuid) to keepr_staff;
-comment on function app_public.assign_housekeeping_tasks(task_ids uuid[], assignee uuid) is 'Gives 1 to 100 housekeeping tasks to one of the board''s staff (null: unassigned), all or none, each as assignHousekeepingTask does. Owners and managers. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION (a task done or cancelled), INVALID_INPUT (reason ASSIGNEE; TASKS: not 1 to 100 tasks).';
+comment on function app_public.assign_housekeeping_tasks(task_ids uuid[], assignee uuid) is 'Gives 1 to 100 housekeeping tasks to one of the property''s housekeepers (null: unassigned), all or none, each as assignHousekeepingTask does. Housekeeping supervisors, owners and managers. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION (a task done or cancelled), INVALID_INPUT (reason ASSIGNEE; TASKS: not 1 to 100 tasks).';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.attach_booking(confirmation_code text, email text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.attach_booking(confirmation_code text, email text)
+ RETURNS app_public.reservations
+ LANGUAGE plpgsql
+ STRICT SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+declare
+  v_account_id uuid := app_hidden.current_guest_account_id();
+  v_code text := pg_catalog.upper(pg_catalog.btrim(attach_booking.confirmation_code));
+  v_email public.citext := pg_catalog.btrim(attach_booking.email)::public.citext;
+  v_reservation app_public.reservations;
+begin
+  if v_account_id is null then
+    raise exception using errcode = 'LOGIN', message = 'Sign in to your guest account first.';
+  end if;
+  update app_public.reservations r
+     set guest_account_id = v_account_id
+   where r.confirmation_code = v_code
+     and r.contact_email = v_email
+     and (r.guest_account_id is null or r.guest_account_id = v_account_id)
+  returning * into v_reservation;
+  if v_reservation.id is null then
+    raise exception using errcode = 'NTFND', message = 'No booking matches that confirmation code and email.';
+  end if;
+  return v_reservation;
+end;
+$function$;
+grant execute on function app_public.attach_booking(confirmation_code text, email text) to keepr_guest;
+comment on function app_public.attach_booking(confirmation_code text, email text) is 'Attaches a booking to the signed-in guest account, given its confirmation code and the email it was booked with. Errors: LOGIN_REQUIRED, NOT_FOUND (the same for a wrong code, a wrong email or a booking of another account); TOO_MANY_ATTEMPTS from the throttle.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.attach_payment_method(reservation_id uuid, payment_token text, idempotency_key text, card_brand text, card_last4 text)
@@ -3241,6 +3585,52 @@ end;
 $function$;
 grant execute on function app_public.attach_payment_method(reservation_id uuid, payment_token text, idempotency_key text, card_brand text, card_last4 text) to keepr_anonymous;
 comment on function app_public.attach_payment_method(reservation_id uuid, payment_token text, idempotency_key text, card_brand text, card_last4 text) is 'Puts a provider card token on file for the reservation (its open payments, charged when each falls due, and the desk); a due payment that failed is charged on it at once. cardBrand/cardLast4: what the card form gave. Returns the open payments. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.availability_rate_plan_name_in(availability app_public.availability, language text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.availability_rate_plan_name_in(availability app_public.availability, language text)
+ RETURNS text
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+begin
+  return coalesce((select t.name from app_hidden.rate_plan_translation(availability.property_id, availability.rate_plan_id, availability_rate_plan_name_in.language) t
+                    where exists (select 1 from app_public.rate_plans x
+                              join app_public.room_types r on r.property_id = x.property_id and r.id = x.room_type_id
+                              join app_public.properties p on p.id = x.property_id
+                            where x.property_id = availability.property_id and x.id = availability.rate_plan_id and x.is_published and r.is_published and p.is_published)
+                   or availability.property_id in (select app_hidden.current_property_ids_for('cashiers'))),
+                  availability.rate_plan_name);
+end;
+$function$;
+grant execute on function app_public.availability_rate_plan_name_in(availability app_public.availability, language text) to keepr_anonymous;
+grant execute on function app_public.availability_rate_plan_name_in(availability app_public.availability, language text) to keepr_worker;
+comment on function app_public.availability_rate_plan_name_in(availability app_public.availability, language text) is '@behavior -queryField
+The rate plan''s name in `language` (en, pt, es) when translated, else the rate plan''s own.';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.availability_room_type_name_in(availability app_public.availability, language text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.availability_room_type_name_in(availability app_public.availability, language text)
+ RETURNS text
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+begin
+  return coalesce((select t.name from app_hidden.room_type_translation(availability.property_id, availability.room_type_id, availability_room_type_name_in.language) t
+                    where exists (select 1 from app_public.room_types x join app_public.properties p on p.id = x.property_id
+                            where x.property_id = availability.property_id and x.id = availability.room_type_id and x.is_published and p.is_published)
+                   or availability.property_id in (select app_hidden.current_property_ids())),
+                  availability.room_type_name);
+end;
+$function$;
+grant execute on function app_public.availability_room_type_name_in(availability app_public.availability, language text) to keepr_anonymous;
+grant execute on function app_public.availability_room_type_name_in(availability app_public.availability, language text) to keepr_worker;
+comment on function app_public.availability_room_type_name_in(availability app_public.availability, language text) is '@behavior -queryField
+The room type''s name in `language` (en, pt, es) when translated, else the room type''s own.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.booking_groups_total_amount(g app_public.booking_groups)
@@ -3300,10 +3690,7 @@ begin
     end;
   end loop;
   return query select * from pg_catalog.jsonb_populate_recordset(null::app_public.booking,
-    app_private.idempotency_finish(idempotency_key, (
-      select pg_catalog.jsonb_agg(pg_catalog.to_jsonb(app_private.booking_of(r)) order by r.room_no)
-        from app_public.reservations r
-       where r.property_id = v_group.property_id and r.group_id = v_group.id)));
+    app_private.idempotency_finish(idempotency_key, app_private.group_bookings(v_group)));
 end;
 $function$;
 grant execute on function app_public.cancel_group(booking_group_id uuid, idempotency_key text, reason text) to keepr_anonymous;
@@ -3377,6 +3764,64 @@ AS $function$
 $function$;
 grant execute on function app_public.cash_shifts_expected_cash(shift app_public.cash_shifts) to keepr_staff;
 comment on function app_public.cash_shifts_expected_cash(shift app_public.cash_shifts) is 'The cash the drawer should hold now: opening float + cash taken − cash paid out.';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.change_group_dates(booking_group_id uuid, idempotency_key text, arrival date, departure date)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.change_group_dates(booking_group_id uuid, idempotency_key text, arrival date, departure date)
+ RETURNS SETOF app_public.booking
+ LANGUAGE plpgsql
+ SECURITY DEFINER ROWS 3
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '2s'
+AS $function$
+#variable_conflict use_column
+declare
+  v_replay jsonb;
+  v_group app_public.booking_groups;
+  v_room record;
+  v_detail text;
+  v_hint text;
+begin
+  v_replay := app_private.idempotency_begin('change_group_dates', idempotency_key, pg_catalog.jsonb_build_object(
+    'booking_group_id', booking_group_id, 'arrival', arrival, 'departure', departure));
+  if v_replay is not null then
+    return query select * from pg_catalog.jsonb_populate_recordset(null::app_public.booking, v_replay);
+    return;
+  end if;
+  v_group := app_private.lock_booking_group(change_group_dates.booking_group_id, app_hidden.staff_group_roles('front_office'), 'change reservations');
+  -- The dates themselves (order, length, not past, not too far) once for the group, not as room 1's error.
+  perform app_private.check_stay(v_group.property_id, arrival, departure, 1, 0);
+  if not exists (select 1 from app_public.reservations r
+                  where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status <> 'cancelled') then
+    raise exception using errcode = 'TRANS', message = 'Every room of this group is cancelled: there is nothing to change.';
+  end if;
+  for v_room in
+    select r.id, r.room_no, rt.name as room_type
+      from app_public.reservations r
+      join app_public.room_types rt on rt.id = r.room_type_id
+     where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status <> 'cancelled'
+     order by r.room_no
+  loop
+    begin
+      perform app_public.modify_reservation(v_room.id, 'group-dates:' || pg_catalog.md5(idempotency_key) || ':' || v_room.room_no,
+                                            change_group_dates.arrival, change_group_dates.departure);
+    exception
+      when sqlstate 'SOLDO' then
+        raise exception using errcode = 'SOLDO', hint = 'room ' || v_room.room_no,
+          message = pg_catalog.format('Room %s (%s): no unit of this room type is free for the new dates, so no room has moved.',
+                                      v_room.room_no, v_room.room_type);
+      when others then
+        get stacked diagnostics v_detail = pg_exception_detail, v_hint = pg_exception_hint;
+        perform app_private.raise_room_error(v_room.room_no, sqlstate, sqlerrm, v_detail, v_hint);
+    end;
+  end loop;
+  return query select * from pg_catalog.jsonb_populate_recordset(null::app_public.booking,
+    app_private.idempotency_finish(idempotency_key, app_private.group_bookings(v_group)));
+end;
+$function$;
+grant execute on function app_public.change_group_dates(booking_group_id uuid, idempotency_key text, arrival date, departure date) to keepr_anonymous;
+comment on function app_public.change_group_dates(booking_group_id uuid, idempotency_key text, arrival date, departure date) is 'Moves every room of a booking group (cancelled rooms aside) to new dates, all or none: each re-priced on its own rate plan and re-claimed, its folio charged or credited the difference (price it first with quoteGroupChange). Returns each room''s booking, in room order. Front office, the guest who made the group (signed in) or the group''s token (under the rules of a guest''s own change). Errors name the room: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, DATES, GUEST, RESTRICTED, SOLD_OUT (nothing moves), IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.channel_feeds_pending_change(f app_public.channel_feeds)
@@ -3776,6 +4221,52 @@ grant execute on function app_public.companies_folio(c app_public.companies) to 
 comment on function app_public.companies_folio(c app_public.companies) is 'The company''s city-ledger folio: what is transferred to it, what it pays, what it owes (arAging ages it).';
 
 -- ----------------------------------------------------------------------------
+-- function app_public.complete_guest_sign_in(token text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.complete_guest_sign_in(token text)
+ RETURNS app_public.jwt_token
+ LANGUAGE plpgsql
+ STRICT SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+declare
+  v_request app_private.guest_sign_in_requests;
+  v_account_id uuid;
+  v_session app_private.guest_sessions;
+begin
+  if pg_catalog.length(complete_guest_sign_in.token) > 100 then
+    raise exception using errcode = 'LINKX', message = 'This sign-in link is not valid or has expired; ask for a new one.';
+  end if;
+  update app_private.guest_sign_in_requests r
+     set used_at = pg_catalog.now()
+   where r.token_hash = public.digest(complete_guest_sign_in.token, 'sha256')
+     and r.used_at is null
+     and r.expires_at > pg_catalog.now()
+  returning * into v_request;
+  if v_request.id is null then
+    raise exception using errcode = 'LINKX', message = 'This sign-in link is not valid or has expired; ask for a new one.';
+  end if;
+
+  insert into app_public.guest_accounts (email, language)
+  values (v_request.email, v_request.language)
+  on conflict (email) do nothing
+  returning id into v_account_id;
+  if v_account_id is null then
+    select a.id into v_account_id from app_public.guest_accounts a where a.email = v_request.email;
+  end if;
+  update app_public.guest_accounts a set last_sign_in_at = pg_catalog.now() where a.id = v_account_id;
+
+  insert into app_private.guest_sessions (guest_account_id)
+  values (v_account_id)
+  returning * into v_session;
+  return ('keepr_guest', v_session.id, v_account_id,
+          extract(epoch from v_session.expires_at)::bigint, null, null)::app_public.jwt_token;
+end;
+$function$;
+grant execute on function app_public.complete_guest_sign_in(token text) to keepr_anonymous;
+comment on function app_public.complete_guest_sign_in(token text) is 'Signs a guest in with the secret of an emailed link (single use, 15 minutes) and returns a guest token for a new 30-day session; the first sign-in of an email creates its guest account. Errors: SIGN_IN_LINK_INVALID (forged, expired or used).';
+
+-- ----------------------------------------------------------------------------
 -- function app_public.confirm_booking(reservation_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.confirm_booking(reservation_id uuid, idempotency_key text, full_name text, email text, phone text DEFAULT NULL::text, special_requests text DEFAULT NULL::text, hold_token text DEFAULT NULL::text)
@@ -3923,9 +4414,9 @@ grant execute on function app_public.confirm_booking(reservation_id uuid, idempo
 comment on function app_public.confirm_booking(reservation_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text) is 'Confirms a hold as a reservation for the guest (name, email, optional phone; the property''s front office may leave the email out for a walk-in, then no message is sent): returns the confirmation code. Give the hold token createHold returned (not needed by the signed-in guest who made the hold or by the property''s front office). Errors: NOT_FOUND (no such hold, or not yours), INVALID_TRANSITION, HOLD_EXPIRED, INVALID_EMAIL, INVALID_NAME, INVALID_PHONE, PROMO_CODE (the hold''s promo code was used up or deactivated meanwhile), IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
--- function app_public.confirm_group(booking_group_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text)
+-- function app_public.confirm_group(booking_group_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text, guest_names text[])
 -- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_public.confirm_group(booking_group_id uuid, idempotency_key text, full_name text, email text, phone text DEFAULT NULL::text, special_requests text DEFAULT NULL::text, hold_token text DEFAULT NULL::text)
+CREATE OR REPLACE FUNCTION app_public.confirm_group(booking_group_id uuid, idempotency_key text, full_name text, email text, phone text DEFAULT NULL::text, special_requests text DEFAULT NULL::text, hold_token text DEFAULT NULL::text, guest_names text[] DEFAULT NULL::text[])
  RETURNS SETOF app_public.booking
  LANGUAGE plpgsql
  SECURITY DEFINER ROWS 3
@@ -3942,7 +4433,9 @@ declare
 begin
   v_replay := app_private.idempotency_begin('confirm_group', idempotency_key, pg_catalog.jsonb_build_object(
     'booking_group_id', booking_group_id, 'full_name', full_name, 'email', email, 'phone', phone,
-    'special_requests', special_requests));
+    'special_requests', special_requests)
+    -- (keys given before the rooming list was a parameter still replay)
+    || case when guest_names is null then '{}'::jsonb else pg_catalog.jsonb_build_object('guest_names', guest_names) end);
   if v_replay is not null then
     return query select * from pg_catalog.jsonb_populate_recordset(null::app_public.booking, v_replay);
     return;
@@ -3954,6 +4447,28 @@ begin
              or coalesce(v_group.user_id = app_hidden.current_user_id(), false)
              or coalesce(confirm_group.hold_token = app_private.sign('group:' || v_group.id), false)) then
     raise exception using errcode = 'NTFND', message = 'No such group hold.';
+  end if;
+
+  -- The rooming list, before any room is confirmed (its message reads it).
+  if guest_names is not null then
+    if pg_catalog.array_ndims(guest_names) > 1 or pg_catalog.cardinality(guest_names) > (
+         select pg_catalog.count(*) from app_public.reservations r
+          where r.property_id = v_group.property_id and r.group_id = v_group.id) then
+      raise exception using errcode = 'INVLD', message = 'The rooming list has more names than the group has rooms.';
+    end if;
+    for v_room in
+      select * from app_public.reservations r
+       where r.property_id = v_group.property_id and r.group_id = v_group.id
+         and nullif(pg_catalog.btrim(confirm_group.guest_names[r.room_no]), '') is not null
+       order by r.room_no
+    loop
+      if pg_catalog.length(pg_catalog.btrim(guest_names[v_room.room_no])) > 200 then
+        raise exception using errcode = 'INVLD', message = pg_catalog.format('Room %s: a guest''s name has at most 200 characters.', v_room.room_no);
+      end if;
+      update app_public.reservations r
+         set guest_name = pg_catalog.btrim(confirm_group.guest_names[v_room.room_no])
+       where r.property_id = v_room.property_id and r.id = v_room.id;
+    end loop;
   end if;
 
   for v_room in
@@ -3978,14 +4493,11 @@ begin
    where g.id = v_group.id;
 
   return query select * from pg_catalog.jsonb_populate_recordset(null::app_public.booking,
-    app_private.idempotency_finish(idempotency_key, (
-      select pg_catalog.jsonb_agg(pg_catalog.to_jsonb(app_private.booking_of(r)) order by r.room_no)
-        from app_public.reservations r
-       where r.property_id = v_group.property_id and r.group_id = v_group.id)));
+    app_private.idempotency_finish(idempotency_key, app_private.group_bookings(v_group)));
 end;
 $function$;
-grant execute on function app_public.confirm_group(booking_group_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text) to keepr_anonymous;
-comment on function app_public.confirm_group(booking_group_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text) is 'Confirms every room of a group hold for the booker (name, email, optional phone and requests; the property''s front office may leave the email out): each room gets its confirmation code, its folio and its payments by its rate plan; one confirmation message for the group. Returns each room''s booking, in room order. Give the hold token createGroupHold returned (not needed by the signed-in guest who made it or by the front office). Errors (naming the room): NOT_FOUND, INVALID_TRANSITION, HOLD_EXPIRED, INVALID_EMAIL, INVALID_NAME, INVALID_PHONE, IDEMPOTENCY_KEY_REUSED.';
+grant execute on function app_public.confirm_group(booking_group_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text, guest_names text[]) to keepr_anonymous;
+comment on function app_public.confirm_group(booking_group_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text, guest_names text[]) is 'Confirms every room of a group hold for the booker (name, email, optional phone and requests; the property''s front office may leave the email out) and, optionally, the rooming list (guestNames: the name of who sleeps in room n at position n; an empty or missing name keeps the one given at the hold): each room gets its confirmation code, its folio and its payments by its rate plan; one confirmation message for the group. Returns each room''s booking, in room order. Give the hold token createGroupHold returned (not needed by the signed-in guest who made it or by the front office). Errors (naming the room): NOT_FOUND, INVALID_TRANSITION, HOLD_EXPIRED, INVALID_EMAIL, INVALID_NAME, INVALID_PHONE, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.correct_folio_entry(entry_id uuid, folio_id uuid, reason text, idempotency_key text)
@@ -4501,6 +5013,20 @@ grant execute on function app_public.current_booking() to keepr_anonymous;
 comment on function app_public.current_booking() is 'The booking the caller''s booking token is for (lookupBooking, or the token confirmBooking returns); null without one.';
 
 -- ----------------------------------------------------------------------------
+-- function app_public.current_guest_account()
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.current_guest_account()
+ RETURNS app_public.guest_accounts
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+  select a.* from app_public.guest_accounts a where a.id = app_hidden.current_guest_account_id();
+$function$;
+grant execute on function app_public.current_guest_account() to keepr_guest;
+comment on function app_public.current_guest_account() is 'The signed-in guest account, or null (anonymous, a booking token, staff).';
+
+-- ----------------------------------------------------------------------------
 -- function app_public.current_user()
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public."current_user"()
@@ -4633,6 +5159,25 @@ end;
 $function$;
 grant execute on function app_public.extend_payment_deadline(reservation_id uuid, until timestamp with time zone, reason text, idempotency_key text) to keepr_staff;
 comment on function app_public.extend_payment_deadline(reservation_id uuid, until timestamp with time zone, reason text, idempotency_key text) is 'Moves the payment deadline of a booking whose payment is due to a later time (at most 30 days ahead), with a reason. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION (no payment due), INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.fees_name_in(fee app_public.fees, language text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.fees_name_in(fee app_public.fees, language text)
+ RETURNS text
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+begin
+  return coalesce((select t.name from app_hidden.fee_translation(fee.property_id, fee.id, fees_name_in.language) t
+                    where exists (select 1 from app_public.properties p where p.id = fee.property_id and p.is_published)
+                   or fee.property_id in (select app_hidden.current_property_ids())),
+                  fee.name);
+end;
+$function$;
+grant execute on function app_public.fees_name_in(fee app_public.fees, language text) to keepr_anonymous;
+comment on function app_public.fees_name_in(fee app_public.fees, language text) is 'The name in `language` (en, pt, es) when translated, else the fee''s own.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.folio_list(property_id uuid, status app_public.folio_status, unsettled boolean)
@@ -4771,6 +5316,33 @@ AS $function$
 $function$;
 grant execute on function app_public.front_desk_day(property_id uuid, day date) to keepr_staff;
 comment on function app_public.front_desk_day(property_id uuid, day date) is 'The front desk''s day at a property (`day`, default today in the property''s time zone): arrivals of the day whatever became of them (confirmed, checked in, checked out, no-show), guests in house (today: checked in), stays over the night of the day, departures of the day and early check-outs made on it, no-shows recorded on it and bookings cancelled on it. Staff who read reservations see their properties only; any other property gives nothing.';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.guest_booking_token(reservation_id uuid)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.guest_booking_token(reservation_id uuid)
+ RETURNS app_public.jwt_token
+ LANGUAGE plpgsql
+ STABLE STRICT SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+declare
+  v_account_id uuid := app_hidden.current_guest_account_id();
+begin
+  if v_account_id is null then
+    raise exception using errcode = 'LOGIN', message = 'Sign in to your guest account first.';
+  end if;
+  if not exists (select 1 from app_public.reservations r
+                  where r.id = guest_booking_token.reservation_id
+                    and r.guest_account_id = v_account_id) then
+    raise exception using errcode = 'NTFND', message = 'No such record, or you may not see it.';
+  end if;
+  return ('keepr_anonymous', null, null,
+          extract(epoch from pg_catalog.now() + interval '2 hours')::bigint, guest_booking_token.reservation_id, null)::app_public.jwt_token;
+end;
+$function$;
+grant execute on function app_public.guest_booking_token(reservation_id uuid) to keepr_guest;
+comment on function app_public.guest_booking_token(reservation_id uuid) is 'A booking token (2 hours, as lookupBooking''s) for a reservation of the signed-in guest account, to open it in Manage. Errors: LOGIN_REQUIRED, NOT_FOUND.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.guests_duplicates(guest app_public.guests)
@@ -5141,16 +5713,24 @@ CREATE OR REPLACE FUNCTION app_public.logout()
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
+declare
+  v_ended boolean;
 begin
   update app_private.sessions
      set revoked_at = pg_catalog.now()
    where id = app_hidden.current_session_id()
      and revoked_at is null;
-  return found;
+  v_ended := found;
+  -- A guest account's session (completeGuestSignIn) ends the same way.
+  update app_private.guest_sessions
+     set revoked_at = pg_catalog.now()
+   where id = app_hidden.current_session_id()
+     and revoked_at is null;
+  return v_ended or found;
 end;
 $function$;
 grant execute on function app_public.logout() to keepr_anonymous;
-comment on function app_public.logout() is 'Ends the current session: its JWT stops working at once. Returns false when there was no live session.';
+comment on function app_public.logout() is 'Ends the current session (staff or guest account): its JWT stops working at once. Returns false when there was no live session.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.lookup_booking(confirmation_code text, email text)
@@ -5587,6 +6167,24 @@ end;
 $function$;
 grant execute on function app_public.move_unit(reservation_id uuid, unit_id uuid, idempotency_key text) to keepr_staff;
 comment on function app_public.move_unit(reservation_id uuid, unit_id uuid, idempotency_key text) is 'Moves a confirmed or checked-in reservation to another unit (room move; the price is kept). Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, UNIT_UNAVAILABLE, IDEMPOTENCY_KEY_REUSED.';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.my_bookings()
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.my_bookings()
+ RETURNS SETOF app_public.reservations
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+  select r.*
+    from app_public.reservations r
+   where r.guest_account_id = app_hidden.current_guest_account_id()
+     and r.confirmed_at is not null
+   order by pg_catalog.lower(r.stay) desc, r.id;
+$function$;
+grant execute on function app_public.my_bookings() to keepr_guest;
+comment on function app_public.my_bookings() is 'The signed-in guest account''s confirmed bookings (and their later states), newest arrival first; none for anyone else.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.nearest_stays(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer, per_plan integer)
@@ -6058,36 +6656,40 @@ comment on function app_public.post_folio_charge(folio_id uuid, extra_id uuid, q
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.properties_arrival_instructions_in(property app_public.properties, language text)
  RETURNS text
- LANGUAGE sql
- STABLE
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
-  select coalesce(
-    (select t.arrival_instructions from app_public.property_translations t
-      where t.property_id = property.id and t.language = properties_arrival_instructions_in.language and t.language <> property.language),
-    property.arrival_instructions);
+begin
+  return coalesce((select t.arrival_instructions from app_hidden.property_translation(property.id, properties_arrival_instructions_in.language) t
+                    where exists (select 1 from app_public.properties p where p.id = property.id and p.is_published)
+                   or property.id in (select app_hidden.current_property_ids())),
+                  property.arrival_instructions);
+end;
 $function$;
 grant execute on function app_public.properties_arrival_instructions_in(property app_public.properties, language text) to keepr_anonymous;
 grant execute on function app_public.properties_arrival_instructions_in(property app_public.properties, language text) to keepr_worker;
-comment on function app_public.properties_arrival_instructions_in(property app_public.properties, language text) is 'The arrival instructions in `language` (en, pt, es) when the property has them translated, else the property''s own.';
+comment on function app_public.properties_arrival_instructions_in(property app_public.properties, language text) is 'The arrival instructions in `language` (en, pt, es) when translated, else the property''s own.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.properties_description_in(property app_public.properties, language text)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.properties_description_in(property app_public.properties, language text)
  RETURNS text
- LANGUAGE sql
- STABLE
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
-  select coalesce(
-    (select t.description from app_public.property_translations t
-      where t.property_id = property.id and t.language = properties_description_in.language and t.language <> property.language),
-    property.description);
+begin
+  return coalesce((select t.description from app_hidden.property_translation(property.id, properties_description_in.language) t
+                    where exists (select 1 from app_public.properties p where p.id = property.id and p.is_published)
+                   or property.id in (select app_hidden.current_property_ids())),
+                  property.description);
+end;
 $function$;
 grant execute on function app_public.properties_description_in(property app_public.properties, language text) to keepr_anonymous;
 grant execute on function app_public.properties_description_in(property app_public.properties, language text) to keepr_worker;
-comment on function app_public.properties_description_in(property app_public.properties, language text) is 'The description in `language` (en, pt, es) when the property has it translated, else the property''s own.';
+comment on function app_public.properties_description_in(property app_public.properties, language text) is 'The description in `language` (en, pt, es) when translated, else the property''s own.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.property_by_slug(slug text)
@@ -6317,6 +6919,117 @@ grant execute on function app_public.quote_group(rooms app_public.group_room[], 
 comment on function app_public.quote_group(rooms app_public.group_room[], arrival date, departure date) is 'Prices several rooms of one stay together (1 to 20: a rate plan, adults, children and optionally a guest name each): each room''s quote and the sums, with a quote_token for createGroupHold valid 30 minutes. Errors name the room: INVALID_INPUT, NOT_FOUND, DATES, GUEST, RESTRICTED, SOLD_OUT (the rooms of one type are counted together).';
 
 -- ----------------------------------------------------------------------------
+-- function app_public.quote_group_change(booking_group_id uuid, arrival date, departure date)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.quote_group_change(booking_group_id uuid, arrival date, departure date)
+ RETURNS app_public.group_change_quote
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+declare
+  v_group app_public.booking_groups;
+  v_staff boolean;
+  v_room app_public.reservations;
+  v_restriction record;
+  v_quote app_public.quote;
+  v_rooms app_public.group_change_room[] := '{}';
+  v_over record;
+  v_ids uuid[];
+  v_detail text;
+  v_hint text;
+  v_result app_public.group_change_quote;
+begin
+  select * into v_group from app_public.booking_groups g where g.id = quote_group_change.booking_group_id;
+  if not found then
+    raise exception using errcode = 'NTFND', message = 'No such booking group, or you cannot see it.';
+  end if;
+  v_staff := v_group.property_id in (select app_hidden.current_property_ids_for('front_office'));
+  if not coalesce(v_staff or v_group.id = app_hidden.current_booking_group_id()
+                  or (v_group.user_id is not null and v_group.user_id = app_hidden.current_user_id()), false) then
+    perform app_private.require_staff(v_group.property_id, app_hidden.staff_group_roles('front_office'), 'change reservations');
+  end if;
+  perform app_private.check_stay(v_group.property_id, arrival, departure, 1, 0);
+
+  for v_room in
+    select * from app_public.reservations r
+     where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status <> 'cancelled'
+     order by r.room_no
+  loop
+    begin
+      if v_room.status <> 'confirmed' then
+        perform app_private.invalid_transition(v_room, 'changed');
+      end if;
+      if not v_staff and app_private.guest_change_refusal(v_room) is not null then
+        perform app_private.refuse_guest_change(v_room, app_private.guest_change_refusal(v_room));
+      end if;
+      select * into v_restriction
+        from app_private.stay_restrictions(array[v_room.rate_plan_id], arrival, departure, v_room.adults, v_room.children);
+      if v_restriction.restriction = 'MAX_OCCUPANCY' or (v_restriction.restriction is not null and not v_staff) then
+        raise exception using errcode = 'RSTRC', message = v_restriction.message, hint = v_restriction.restriction;
+      end if;
+      v_quote := app_private.quote_for(v_room.rate_plan_id, arrival, departure, v_room.adults, v_room.children);
+    exception when others then
+      get stacked diagnostics v_detail = pg_exception_detail, v_hint = pg_exception_hint;
+      perform app_private.raise_room_error(v_room.room_no, sqlstate, sqlerrm, v_detail, v_hint);
+    end;
+    v_quote.valid_until := null;
+    v_quote.quote_token := null;
+    v_rooms := v_rooms || (v_room.room_no, v_room.id, v_room.total_amount, v_quote)::app_public.group_change_room;
+  end loop;
+  if pg_catalog.cardinality(v_rooms) = 0 then
+    raise exception using errcode = 'TRANS', message = 'Every room of this group is cancelled: there is nothing to change.';
+  end if;
+
+  v_ids := array(select r.reservation_id from pg_catalog.unnest(v_rooms) r);
+  -- The rooms of one room type together need that many units free on
+  -- every night of the new stay, the group's own claims left out.
+  with nights as (
+    select d::date as night from pg_catalog.generate_series(arrival, departure - 1, interval '1 day') d
+  ), taken as (
+    select u.room_type_id, n.night, pg_catalog.count(c.id) as taken
+      from app_public.units u
+      cross join nights n
+      left join app_public.inventory_claims c
+        on c.property_id = u.property_id and c.unit_id = u.id and c.stay @> n.night
+       and c.released_at is null and (c.expires_at is null or c.expires_at > pg_catalog.now())
+       and coalesce(c.reservation_id <> all (v_ids), true)
+     where u.property_id = v_group.property_id and u.is_active
+     group by u.room_type_id, n.night
+  ), free as (
+    select t.room_type_id, (select pg_catalog.count(*) from app_public.units u
+                             where u.property_id = v_group.property_id and u.room_type_id = t.room_type_id and u.is_active)
+                           - max(t.taken) as units_free
+      from taken t
+     group by t.room_type_id
+  )
+  select x.room_no, rt.name, coalesce(f.units_free, 0) as units_free into v_over
+    from (select r.room_no, (r.quote).room_type_id as room_type_id,
+                 pg_catalog.row_number() over (partition by (r.quote).room_type_id order by r.room_no) as nth
+            from pg_catalog.unnest(v_rooms) r) x
+    join app_public.room_types rt on rt.id = x.room_type_id
+    left join free f on f.room_type_id = x.room_type_id
+   where x.nth > coalesce(f.units_free, 0)
+   order by x.room_no
+   limit 1;
+  if found then
+    raise exception using errcode = 'SOLDO', hint = 'room ' || v_over.room_no,
+      message = pg_catalog.format('Room %s (%s): no unit of this room type is free for the new dates, so the group cannot move.',
+                                  v_over.room_no, v_over.name);
+  end if;
+
+  select v_group.id, arrival, departure, departure - arrival, (v_rooms[1].quote).currency,
+         sum(r.current_total), sum((r.quote).total_amount), sum((r.quote).total_amount) - sum(r.current_total), v_rooms
+    into v_result
+    from pg_catalog.unnest(v_rooms) r;
+  return v_result;
+end;
+$function$;
+grant execute on function app_public.quote_group_change(booking_group_id uuid, arrival date, departure date) to keepr_anonymous;
+comment on function app_public.quote_group_change(booking_group_id uuid, arrival date, departure date) is 'Prices moving every room of a booking group (cancelled rooms aside) to new dates, each on its own rate plan and guests: each room''s new quote beside what it costs now, the sums and the difference. The rooms of a type are counted together; the group''s own nights count as free. Front office, the guest who made the group (signed in) or the group''s token (then only while every room may still be changed by the guest). Errors name the room: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, DATES, GUEST, RESTRICTED, SOLD_OUT.';
+
+-- ----------------------------------------------------------------------------
 -- function app_public.rate_grid(property_id uuid, from_date date, to_date date)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.rate_grid(property_id uuid, from_date date, to_date date)
@@ -6362,6 +7075,52 @@ end;
 $function$;
 grant execute on function app_public.rate_grid(property_id uuid, from_date date, to_date date) to keepr_staff;
 comment on function app_public.rate_grid(property_id uuid, from_date date, to_date date) is 'Every rate plan of a property on every date from `fromDate` to `toDate` (inclusive, at most 366 days): the price and restrictions that apply (the calendar''s override, else the plan''s; a derived plan''s price is its parent''s adjusted, its restrictions its own and its parent''s combined, the `own*` fields its own alone), and whether the date is overridden. Staff of the property but housekeeping. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_DATES.';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.rate_plans_description_in(rate_plan app_public.rate_plans, language text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.rate_plans_description_in(rate_plan app_public.rate_plans, language text)
+ RETURNS text
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+begin
+  return coalesce((select t.description from app_hidden.rate_plan_translation(rate_plan.property_id, rate_plan.id, rate_plans_description_in.language) t
+                    where exists (select 1 from app_public.rate_plans x
+                              join app_public.room_types r on r.property_id = x.property_id and r.id = x.room_type_id
+                              join app_public.properties p on p.id = x.property_id
+                            where x.property_id = rate_plan.property_id and x.id = rate_plan.id and x.is_published and r.is_published and p.is_published)
+                   or rate_plan.property_id in (select app_hidden.current_property_ids_for('cashiers'))),
+                  rate_plan.description);
+end;
+$function$;
+grant execute on function app_public.rate_plans_description_in(rate_plan app_public.rate_plans, language text) to keepr_anonymous;
+grant execute on function app_public.rate_plans_description_in(rate_plan app_public.rate_plans, language text) to keepr_worker;
+comment on function app_public.rate_plans_description_in(rate_plan app_public.rate_plans, language text) is 'The description in `language` (en, pt, es) when translated, else the rate plan''s own.';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.rate_plans_name_in(rate_plan app_public.rate_plans, language text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.rate_plans_name_in(rate_plan app_public.rate_plans, language text)
+ RETURNS text
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+begin
+  return coalesce((select t.name from app_hidden.rate_plan_translation(rate_plan.property_id, rate_plan.id, rate_plans_name_in.language) t
+                    where exists (select 1 from app_public.rate_plans x
+                              join app_public.room_types r on r.property_id = x.property_id and r.id = x.room_type_id
+                              join app_public.properties p on p.id = x.property_id
+                            where x.property_id = rate_plan.property_id and x.id = rate_plan.id and x.is_published and r.is_published and p.is_published)
+                   or rate_plan.property_id in (select app_hidden.current_property_ids_for('cashiers'))),
+                  rate_plan.name);
+end;
+$function$;
+grant execute on function app_public.rate_plans_name_in(rate_plan app_public.rate_plans, language text) to keepr_anonymous;
+grant execute on function app_public.rate_plans_name_in(rate_plan app_public.rate_plans, language text) to keepr_worker;
+comment on function app_public.rate_plans_name_in(rate_plan app_public.rate_plans, language text) is 'The name in `language` (en, pt, es) when translated, else the rate plan''s own.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.record_registration_card(reservation_id uuid, full_name text, document_type app_public.identity_document_type, document_number text, issuing_country text, nationality text, date_of_birth date, issued_on date, expires_on date, address text)
@@ -6676,6 +7435,48 @@ end;
 $function$;
 grant execute on function app_public.request_export(property_id uuid, kind app_public.export_kind, from_date date, to_date date) to keepr_staff;
 comment on function app_public.request_export(property_id uuid, kind app_public.export_kind, from_date date, to_date date) is 'Queues a CSV export (reservations, guests, ledger, occupancy, city_tax) of a property over a date range. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_DATES.';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.request_guest_sign_in(email text, language text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.request_guest_sign_in(email text, language text DEFAULT NULL::text)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+declare
+  v_email public.citext := pg_catalog.btrim(request_guest_sign_in.email)::public.citext;
+  v_language text := coalesce(request_guest_sign_in.language, 'en');
+  v_id uuid := gen_random_uuid();
+begin
+  if v_email is null or v_email::text !~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$' or pg_catalog.length(v_email::text) > 254 then
+    raise exception using errcode = 'INVEM', message = 'That email address does not look valid.';
+  end if;
+  if v_language not in ('en', 'pt', 'es') then
+    raise exception using errcode = 'INVLD', hint = 'LANGUAGE', message = 'Language: one of en, pt, es.';
+  end if;
+  -- One request at a time per email, so the count below and the new row are atomic.
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('guest_sign_in:' || pg_catalog.lower(v_email::text), 0));
+  delete from app_private.guest_sign_in_requests r
+   where r.email = v_email and r.created_at < pg_catalog.now() - interval '1 day';
+  if (select count(*) from app_private.guest_sign_in_requests r
+       where r.email = v_email and r.created_at > pg_catalog.now() - interval '15 minutes') >= 5 then
+    return true;
+  end if;
+  insert into app_private.guest_sign_in_requests (id, email, language, token_hash)
+  values (v_id, v_email, v_language, public.digest(app_private.guest_sign_in_token(v_id), 'sha256'));
+  perform app_private.add_job(
+    'send_guest_sign_in_email',
+    pg_catalog.json_build_object('id', v_id),
+    job_key := 'send_guest_sign_in_email:' || v_id,
+    max_attempts := 5
+  );
+  return true;
+end;
+$function$;
+grant execute on function app_public.request_guest_sign_in(email text, language text) to keepr_anonymous;
+comment on function app_public.request_guest_sign_in(email text, language text) is 'Emails a single-use sign-in link, valid 15 minutes, to a guest (the email''s language: en, pt or es). Always answers true, whether or not the email has an account. Errors: INVALID_EMAIL, INVALID_INPUT (LANGUAGE); TOO_MANY_ATTEMPTS from the throttle.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.reservation_history(reservation_id uuid)
@@ -7280,6 +8081,48 @@ grant execute on function app_public.room_type_held_until(rate_plan_id uuid, arr
 comment on function app_public.room_type_held_until(rate_plan_id uuid, arrival date, departure date) is 'For a room type sold out for a stay (after SOLD_OUT): when it comes back if the guests who only hold it do not book (their holds expire), or null when it is booked, blocked or closed. Anonymous, like search; at most 60 nights.';
 
 -- ----------------------------------------------------------------------------
+-- function app_public.room_types_description_in(room_type app_public.room_types, language text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.room_types_description_in(room_type app_public.room_types, language text)
+ RETURNS text
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+begin
+  return coalesce((select t.description from app_hidden.room_type_translation(room_type.property_id, room_type.id, room_types_description_in.language) t
+                    where exists (select 1 from app_public.room_types x join app_public.properties p on p.id = x.property_id
+                            where x.property_id = room_type.property_id and x.id = room_type.id and x.is_published and p.is_published)
+                   or room_type.property_id in (select app_hidden.current_property_ids())),
+                  room_type.description);
+end;
+$function$;
+grant execute on function app_public.room_types_description_in(room_type app_public.room_types, language text) to keepr_anonymous;
+grant execute on function app_public.room_types_description_in(room_type app_public.room_types, language text) to keepr_worker;
+comment on function app_public.room_types_description_in(room_type app_public.room_types, language text) is 'The description in `language` (en, pt, es) when translated, else the room type''s own.';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.room_types_name_in(room_type app_public.room_types, language text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.room_types_name_in(room_type app_public.room_types, language text)
+ RETURNS text
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+begin
+  return coalesce((select t.name from app_hidden.room_type_translation(room_type.property_id, room_type.id, room_types_name_in.language) t
+                    where exists (select 1 from app_public.room_types x join app_public.properties p on p.id = x.property_id
+                            where x.property_id = room_type.property_id and x.id = room_type.id and x.is_published and p.is_published)
+                   or room_type.property_id in (select app_hidden.current_property_ids())),
+                  room_type.name);
+end;
+$function$;
+grant execute on function app_public.room_types_name_in(room_type app_public.room_types, language text) to keepr_anonymous;
+grant execute on function app_public.room_types_name_in(room_type app_public.room_types, language text) to keepr_worker;
+comment on function app_public.room_types_name_in(room_type app_public.room_types, language text) is 'The name in `language` (en, pt, es) when translated, else the room type''s own.';
+
+-- ----------------------------------------------------------------------------
 -- function app_public.route_folio_postings(from_folio_id uuid, to_folio_id uuid, entry_ids uuid[], idempotency_key text)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.route_folio_postings(from_folio_id uuid, to_folio_id uuid, entry_ids uuid[], idempotency_key text)
@@ -7703,6 +8546,47 @@ grant execute on function app_public.set_do_not_disturb(reservation_id uuid, do_
 comment on function app_public.set_do_not_disturb(reservation_id uuid, do_not_disturb boolean) is 'Marks an in-house stay do-not-disturb for today (true) or not (false): today''s unstarted stay-over cleaning is cancelled and none is scheduled today. Housekeeping board staff (owner, manager, front desk, housekeeping). Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT.';
 
 -- ----------------------------------------------------------------------------
+-- function app_public.set_fee_translation(fee_id uuid, language text, name text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.set_fee_translation(fee_id uuid, language text, name text)
+ RETURNS app_public.fee_translations
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '2s'
+AS $function$
+#variable_conflict use_column
+declare
+  v_row app_public.fee_translations;
+  v_property uuid := (select f.property_id from app_public.fees f where f.id = set_fee_translation.fee_id);
+  v_name text := nullif(pg_catalog.btrim(set_fee_translation.name), '');
+begin
+  perform app_private.check_translation(v_property, set_fee_translation.language);
+  if pg_catalog.length(v_name) > 200 then
+    raise exception using errcode = 'INVLD', hint = 'NAME', message = 'Name: at most 200 characters.';
+  end if;
+  if v_name is null then
+    delete from app_public.fee_translations t
+     where t.property_id = v_property and t.fee_id = set_fee_translation.fee_id and t.language = set_fee_translation.language;
+    return null;
+  end if;
+  insert into app_public.fee_translations as t (property_id, fee_id, language, name)
+  values (v_property, set_fee_translation.fee_id, set_fee_translation.language, v_name)
+  on conflict on constraint fee_translations_pkey do update
+     set name = excluded.name
+   where t.name is distinct from excluded.name
+  returning * into v_row;
+  if v_row is null then
+    select * into v_row from app_public.fee_translations t
+     where t.property_id = v_property and t.fee_id = set_fee_translation.fee_id and t.language = set_fee_translation.language;
+  end if;
+  return v_row;
+end;
+$function$;
+grant execute on function app_public.set_fee_translation(fee_id uuid, language text, name text) to keepr_staff;
+comment on function app_public.set_fee_translation(fee_id uuid, language text, name text) is 'Saves a fee''s name in another language the guest app speaks (en, pt, es); guests reading in it see it instead of the fee''s own (`nameIn`). A blank name removes the translation (null returned). Owners and managers. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT (reason LANGUAGE, NAME).';
+
+-- ----------------------------------------------------------------------------
 -- function app_public.set_folio_bill_to(folio_id uuid, name text, address_line1 text, address_line2 text, postal_code text, city text, country_code text, tax_id text, email text, idempotency_key text)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.set_folio_bill_to(folio_id uuid, name text, address_line1 text, address_line2 text, postal_code text, city text, country_code text, tax_id text, email text, idempotency_key text)
@@ -7762,6 +8646,38 @@ end;
 $function$;
 grant execute on function app_public.set_folio_bill_to(folio_id uuid, name text, address_line1 text, address_line2 text, postal_code text, city text, country_code text, tax_id text, email text, idempotency_key text) to keepr_staff;
 comment on function app_public.set_folio_bill_to(folio_id uuid, name text, address_line1 text, address_line2 text, postal_code text, city text, country_code text, tax_id text, email text, idempotency_key text) is 'Sets whom the folio''s next invoices are addressed to (name, address, tax id, email); a blank name goes back to the company or guest. Cashiers. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT, INVALID_EMAIL, IDEMPOTENCY_KEY_REUSED.';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.set_housekeeping_task_priority(task_id uuid, priority app_public.housekeeping_priority)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.set_housekeeping_task_priority(task_id uuid, priority app_public.housekeeping_priority)
+ RETURNS app_public.housekeeping_tasks
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '2s'
+AS $function$
+#variable_conflict use_column
+declare
+  v_task app_public.housekeeping_tasks;
+begin
+  v_task := app_private.lock_housekeeping_task(set_housekeeping_task_priority.task_id,
+    app_hidden.staff_group_roles('housekeeping_supervisors'), 'set the priority of housekeeping tasks');
+  if set_housekeeping_task_priority.priority is null then
+    raise exception using errcode = 'INVLD', hint = 'PRIORITY', message = 'Choose a priority: normal, high or urgent.';
+  end if;
+  if v_task.priority = set_housekeeping_task_priority.priority then
+    return v_task;
+  end if;
+  update app_public.housekeeping_tasks t
+     set priority = set_housekeeping_task_priority.priority
+   where t.property_id = v_task.property_id and t.id = v_task.id
+  returning * into v_task;
+  return v_task;
+end;
+$function$;
+grant execute on function app_public.set_housekeeping_task_priority(task_id uuid, priority app_public.housekeeping_priority) to keepr_staff;
+comment on function app_public.set_housekeeping_task_priority(task_id uuid, priority app_public.housekeeping_priority) is 'Sets a housekeeping task''s priority (normal, high, urgent). Housekeeping supervisors, owners and managers. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION (done or cancelled), INVALID_INPUT (reason PRIORITY).';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.set_promo_code_active(promo_code_id uuid, is_active boolean)
@@ -7863,20 +8779,10 @@ AS $function$
 #variable_conflict use_column
 declare
   v_row app_public.property_translations;
-  v_own text;
   v_description text := nullif(pg_catalog.btrim(set_property_translation.description), '');
   v_instructions text := nullif(pg_catalog.btrim(set_property_translation.arrival_instructions), '');
 begin
-  perform app_private.require_staff(set_property_translation.property_id, app_hidden.staff_group_roles('managers'), 'translate the property''s content');
-  -- The property's row locked: its language cannot change under the check below.
-  select p.language into v_own from app_public.properties p where p.id = set_property_translation.property_id for share;
-  if set_property_translation.language is null or set_property_translation.language not in ('en', 'pt', 'es') then
-    raise exception using errcode = 'INVLD', hint = 'LANGUAGE', message = 'Language: one the guest app speaks (en, pt, es).';
-  end if;
-  if set_property_translation.language = v_own then
-    raise exception using errcode = 'INVLD', hint = 'LANGUAGE',
-      message = 'Language: this is the property''s own language; its description and arrival instructions are edited with the property''s content.';
-  end if;
+  perform app_private.check_translation(set_property_translation.property_id, set_property_translation.language);
   if pg_catalog.length(v_description) > 5000 then
     raise exception using errcode = 'INVLD', hint = 'DESCRIPTION', message = 'Description: at most 5000 characters.';
   end if;
@@ -7903,6 +8809,51 @@ end;
 $function$;
 grant execute on function app_public.set_property_translation(property_id uuid, language text, description text, arrival_instructions text) to keepr_staff;
 comment on function app_public.set_property_translation(property_id uuid, language text, description text, arrival_instructions text) is 'Saves the property''s description and arrival instructions in another language the guest app speaks (en, pt, es); guests reading in it see them instead of the property''s own (`descriptionIn`, `arrivalInstructionsIn`). Blank texts are saved as none, both blank removes the translation (null returned). Owners and managers. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT (reason LANGUAGE: not a guest app language, or the property''s own; DESCRIPTION; ARRIVAL_INSTRUCTIONS).';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.set_rate_plan_translation(rate_plan_id uuid, language text, name text, description text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.set_rate_plan_translation(rate_plan_id uuid, language text, name text, description text)
+ RETURNS app_public.rate_plan_translations
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '2s'
+AS $function$
+#variable_conflict use_column
+declare
+  v_row app_public.rate_plan_translations;
+  v_property uuid := (select rt.property_id from app_public.rate_plans rt where rt.id = set_rate_plan_translation.rate_plan_id);
+  v_name text := nullif(pg_catalog.btrim(set_rate_plan_translation.name), '');
+  v_description text := nullif(pg_catalog.btrim(set_rate_plan_translation.description), '');
+begin
+  perform app_private.check_translation(v_property, set_rate_plan_translation.language);
+  if pg_catalog.length(v_name) > 200 then
+    raise exception using errcode = 'INVLD', hint = 'NAME', message = 'Name: at most 200 characters.';
+  end if;
+  if pg_catalog.length(v_description) > 5000 then
+    raise exception using errcode = 'INVLD', hint = 'DESCRIPTION', message = 'Description: at most 5000 characters.';
+  end if;
+  if v_name is null and v_description is null then
+    delete from app_public.rate_plan_translations t
+     where t.property_id = v_property and t.rate_plan_id = set_rate_plan_translation.rate_plan_id and t.language = set_rate_plan_translation.language;
+    return null;
+  end if;
+  insert into app_public.rate_plan_translations as t (property_id, rate_plan_id, language, name, description)
+  values (v_property, set_rate_plan_translation.rate_plan_id, set_rate_plan_translation.language, v_name, v_description)
+  on conflict on constraint rate_plan_translations_pkey do update
+     set name = excluded.name, description = excluded.description
+   where (t.name, t.description) is distinct from (excluded.name, excluded.description)
+  returning * into v_row;
+  if v_row is null then
+    select * into v_row from app_public.rate_plan_translations t
+     where t.property_id = v_property and t.rate_plan_id = set_rate_plan_translation.rate_plan_id and t.language = set_rate_plan_translation.language;
+  end if;
+  return v_row;
+end;
+$function$;
+grant execute on function app_public.set_rate_plan_translation(rate_plan_id uuid, language text, name text, description text) to keepr_staff;
+comment on function app_public.set_rate_plan_translation(rate_plan_id uuid, language text, name text, description text) is 'Saves a rate plan''s name and description in another language the guest app speaks (en, pt, es); guests reading in it see them instead of the rate plan''s own (`nameIn`, `descriptionIn`). Blank texts are saved as none, both blank removes the translation (null returned). Owners and managers. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT (reason LANGUAGE, NAME, DESCRIPTION).';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.set_rates(rate_plan_id uuid, first_date date, last_date date, idempotency_key text, price bigint, min_stay integer, max_stay integer, closed_to_arrival boolean, closed_to_departure boolean, stop_sell boolean, days_of_week integer[], reset boolean)
@@ -7978,6 +8929,35 @@ grant execute on function app_public.set_rates(rate_plan_id uuid, first_date dat
 comment on function app_public.set_rates(rate_plan_id uuid, first_date date, last_date date, idempotency_key text, price bigint, min_stay integer, max_stay integer, closed_to_arrival boolean, closed_to_departure boolean, stop_sell boolean, days_of_week integer[], reset boolean) is 'Sets price and restrictions of a rate plan on a range of dates (optionally some weekdays) in one call; null leaves a field unchanged, reset clears overrides first. Returns the number of dates written. Owners and managers. Errors: NOT_FOUND, ACCESS_DENIED, DATES, INVLD, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
+-- function app_public.set_reservation_language(reservation_id uuid, language text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.set_reservation_language(reservation_id uuid, language text)
+ RETURNS app_public.reservations
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '2s'
+AS $function$
+#variable_conflict use_column
+declare
+  v_res app_public.reservations;
+begin
+  v_res := app_private.lock_reservation(set_reservation_language.reservation_id, app_hidden.staff_group_roles('front_office'), 'change the guest''s language');
+  if set_reservation_language.language is not null and set_reservation_language.language not in ('en', 'pt', 'es') then
+    raise exception using errcode = 'INVLD', hint = 'LANGUAGE', message = 'Language: one Keepr writes to guests in (en, pt, es), or none for the property''s.';
+  end if;
+  if v_res.language is distinct from set_reservation_language.language then
+    update app_public.reservations r set language = set_reservation_language.language
+     where r.property_id = v_res.property_id and r.id = v_res.id
+    returning * into v_res;
+  end if;
+  return v_res;
+end;
+$function$;
+grant execute on function app_public.set_reservation_language(reservation_id uuid, language text) to keepr_staff;
+comment on function app_public.set_reservation_language(reservation_id uuid, language text) is 'Sets the language the guest is written to in (en, pt, es; null: the property''s). Owners, managers, front desk. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT (reason LANGUAGE).';
+
+-- ----------------------------------------------------------------------------
 -- function app_public.set_room_guest_name(reservation_id uuid, guest_name text)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.set_room_guest_name(reservation_id uuid, guest_name text)
@@ -8009,6 +8989,51 @@ grant execute on function app_public.set_room_guest_name(reservation_id uuid, gu
 comment on function app_public.set_room_guest_name(reservation_id uuid, guest_name text) is 'Sets who sleeps in a room (the rooming list of a group; any held, confirmed or in-house stay), or clears it with null. Front office, or the guest who booked it. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT.';
 
 -- ----------------------------------------------------------------------------
+-- function app_public.set_room_type_translation(room_type_id uuid, language text, name text, description text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.set_room_type_translation(room_type_id uuid, language text, name text, description text)
+ RETURNS app_public.room_type_translations
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '2s'
+AS $function$
+#variable_conflict use_column
+declare
+  v_row app_public.room_type_translations;
+  v_property uuid := (select rt.property_id from app_public.room_types rt where rt.id = set_room_type_translation.room_type_id);
+  v_name text := nullif(pg_catalog.btrim(set_room_type_translation.name), '');
+  v_description text := nullif(pg_catalog.btrim(set_room_type_translation.description), '');
+begin
+  perform app_private.check_translation(v_property, set_room_type_translation.language);
+  if pg_catalog.length(v_name) > 200 then
+    raise exception using errcode = 'INVLD', hint = 'NAME', message = 'Name: at most 200 characters.';
+  end if;
+  if pg_catalog.length(v_description) > 5000 then
+    raise exception using errcode = 'INVLD', hint = 'DESCRIPTION', message = 'Description: at most 5000 characters.';
+  end if;
+  if v_name is null and v_description is null then
+    delete from app_public.room_type_translations t
+     where t.property_id = v_property and t.room_type_id = set_room_type_translation.room_type_id and t.language = set_room_type_translation.language;
+    return null;
+  end if;
+  insert into app_public.room_type_translations as t (property_id, room_type_id, language, name, description)
+  values (v_property, set_room_type_translation.room_type_id, set_room_type_translation.language, v_name, v_description)
+  on conflict on constraint room_type_translations_pkey do update
+     set name = excluded.name, description = excluded.description
+   where (t.name, t.description) is distinct from (excluded.name, excluded.description)
+  returning * into v_row;
+  if v_row is null then
+    select * into v_row from app_public.room_type_translations t
+     where t.property_id = v_property and t.room_type_id = set_room_type_translation.room_type_id and t.language = set_room_type_translation.language;
+  end if;
+  return v_row;
+end;
+$function$;
+grant execute on function app_public.set_room_type_translation(room_type_id uuid, language text, name text, description text) to keepr_staff;
+comment on function app_public.set_room_type_translation(room_type_id uuid, language text, name text, description text) is 'Saves a room type''s name and description in another language the guest app speaks (en, pt, es); guests reading in it see them instead of the room type''s own (`nameIn`, `descriptionIn`). Blank texts are saved as none, both blank removes the translation (null returned). Owners and managers. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT (reason LANGUAGE, NAME, DESCRIPTION).';
+
+-- ----------------------------------------------------------------------------
 -- function app_public.set_unit_status(unit_id uuid, status app_public.housekeeping_status, note text)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.set_unit_status(unit_id uuid, status app_public.housekeeping_status, note text DEFAULT NULL::text)
@@ -8028,6 +9053,25 @@ begin
   perform app_private.require_staff(v_unit.property_id, app_hidden.staff_group_roles('housekeeping_ops'), 'change unit status');
   if status is null then
     raise exception using errcode = 'INVLD', message = 'A status is required.';
+  end if;
+  if status = 'inspected' and v_unit.housekeeping_status <> 'inspected' then
+    if v_unit.property_id not in (select app_hidden.current_property_ids_for('housekeeping_supervisors')) then
+      raise exception using errcode = 'DNIED', hint = 'INSPECTION',
+        message = 'Only a housekeeping supervisor or a manager marks a unit inspected.';
+    end if;
+    if v_unit.housekeeping_status <> 'clean' then
+      raise exception using errcode = 'TRANS', hint = v_unit.housekeeping_status::text,
+        message = pg_catalog.format('Only a clean unit can be inspected; this one is %s.', pg_catalog.replace(v_unit.housekeeping_status::text, '_', ' '));
+    end if;
+  end if;
+  if status in ('clean', 'inspected')
+     and v_unit.property_id not in (select app_hidden.current_property_ids_for('housekeeping_supervisors'))
+     and exists (select 1 from app_public.housekeeping_tasks t
+                  where t.property_id = v_unit.property_id and t.unit_id = v_unit.id and t.status in ('open', 'in_progress')
+                    and t.kind in ('checkout_clean', 'stayover_clean')
+                    and t.assigned_to is not null and t.assigned_to <> app_hidden.current_user_id()) then
+    raise exception using errcode = 'DNIED', hint = 'ASSIGNED',
+      message = 'This unit''s cleaning is assigned to someone else: ask a housekeeping supervisor to give it to you.';
   end if;
   if status = 'out_of_order' then
     if note is null or pg_catalog.length(pg_catalog.btrim(note)) not between 1 and 500 then
@@ -8054,7 +9098,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.set_unit_status(unit_id uuid, status app_public.housekeeping_status, note text) to keepr_staff;
-comment on function app_public.set_unit_status(unit_id uuid, status app_public.housekeeping_status, note text) is 'Sets a unit''s housekeeping status (out of order needs a note and an empty unit); marking it clean completes its cleaning tasks. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT, UNIT_UNAVAILABLE.';
+comment on function app_public.set_unit_status(unit_id uuid, status app_public.housekeeping_status, note text) is 'Sets a unit''s housekeeping status (out of order needs a note and an empty unit); marking it clean completes its cleaning tasks. Inspected only after clean, by housekeeping supervisors, owners and managers. A unit whose cleaning is assigned to someone else is theirs (or a supervisor''s) to mark clean. Errors: NOT_FOUND, ACCESS_DENIED (reason INSPECTION, ASSIGNED), INVALID_INPUT, INVALID_TRANSITION (inspecting a unit that is not clean), UNIT_UNAVAILABLE.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.sync_channel_feed_now(feed_id uuid)
@@ -8395,6 +9439,48 @@ grant execute on function app_public.update_guest(guest_id uuid, full_name text,
 comment on function app_public.update_guest(guest_id uuid, full_name text, email text, phone text, is_vip boolean, preferences text, notes text) is 'Edits a guest profile: name, email, phone, VIP, preferences (at most 1000 characters) and notes (at most 4000); audited. Front office staff. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_NAME, INVALID_EMAIL, INVALID_PHONE, INVALID_INPUT (reason PREFERENCES or NOTES), GUEST_EMAIL_IN_USE.';
 
 -- ----------------------------------------------------------------------------
+-- function app_public.update_guest_account(full_name text, phone text, country text, language text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.update_guest_account(full_name text DEFAULT NULL::text, phone text DEFAULT NULL::text, country text DEFAULT NULL::text, language text DEFAULT NULL::text)
+ RETURNS app_public.guest_accounts
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+declare
+  v_id uuid := app_hidden.current_guest_account_id();
+  v_name text := nullif(pg_catalog.btrim(update_guest_account.full_name), '');
+  v_phone text := nullif(pg_catalog.btrim(update_guest_account.phone), '');
+  v_country text := pg_catalog.upper(nullif(pg_catalog.btrim(update_guest_account.country), ''));
+  v_language text := nullif(pg_catalog.btrim(update_guest_account.language), '');
+  v_account app_public.guest_accounts;
+begin
+  if v_id is null then
+    raise exception using errcode = 'LOGIN', message = 'Sign in to your guest account first.';
+  end if;
+  if pg_catalog.length(v_name) > 200 then
+    raise exception using errcode = 'INVNM', message = 'A name can be at most 200 characters long.';
+  end if;
+  if v_phone !~ '^\+?[0-9 ()./-]{5,30}$' then
+    raise exception using errcode = 'INVPH', message = 'That phone number does not look valid.';
+  end if;
+  if not app_hidden.is_country_code(v_country) then
+    raise exception using errcode = 'INVLD', hint = 'COUNTRY', message = 'The country is a two-letter ISO code, such as PT or DE.';
+  end if;
+  if v_language not in ('en', 'pt', 'es') then
+    raise exception using errcode = 'INVLD', hint = 'LANGUAGE', message = 'Language: one of en, pt, es.';
+  end if;
+  update app_public.guest_accounts a
+     set full_name = v_name, phone = v_phone, country = v_country, language = coalesce(v_language, a.language)
+   where a.id = v_id
+  returning * into v_account;
+  return v_account;
+end;
+$function$;
+grant execute on function app_public.update_guest_account(full_name text, phone text, country text, language text) to keepr_guest;
+comment on function app_public.update_guest_account(full_name text, phone text, country text, language text) is 'Saves the signed-in guest''s details (name, phone, country, language en/pt/es); a blank text clears one. Errors: LOGIN_REQUIRED, INVALID_NAME, INVALID_PHONE, INVALID_INPUT (COUNTRY, LANGUAGE).';
+
+-- ----------------------------------------------------------------------------
 -- function app_public.update_housekeeping_task(task_id uuid, status app_public.housekeeping_task_status, notes text)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.update_housekeeping_task(task_id uuid, status app_public.housekeeping_task_status, notes text DEFAULT NULL::text)
@@ -8407,15 +9493,18 @@ AS $function$
 declare
   v_task app_public.housekeeping_tasks;
 begin
-  select * into v_task from app_public.housekeeping_tasks t where t.id = update_housekeeping_task.task_id for update;
-  if not found then
-    raise exception using errcode = 'NTFND', message = 'No such task, or you cannot see it.';
-  end if;
-  perform app_private.require_staff(v_task.property_id,
+  v_task := app_private.lock_housekeeping_task(update_housekeeping_task.task_id,
     case when status = 'cancelled' then app_hidden.staff_group_roles('managers') else app_hidden.staff_group_roles('housekeeping_ops') end::app_public.staff_role[],
     'update housekeeping tasks');
-  if v_task.status in ('done', 'cancelled') then
-    raise exception using errcode = 'TRANS', message = pg_catalog.format('This task is %s already.', v_task.status);
+  if (v_task.assigned_to is distinct from app_hidden.current_user_id() and v_task.assigned_to is not null
+      or v_task.kind = 'inspection' and status = 'done')
+     and v_task.property_id not in (select app_hidden.current_property_ids_for('housekeeping_supervisors')) then
+    if v_task.kind = 'inspection' and status = 'done' then
+      raise exception using errcode = 'DNIED', hint = 'INSPECTION',
+        message = 'Only a housekeeping supervisor or a manager signs off an inspection.';
+    end if;
+    raise exception using errcode = 'DNIED', hint = 'ASSIGNED',
+      message = 'This task is assigned to someone else: ask a housekeeping supervisor to give it to you.';
   end if;
   if pg_catalog.length(notes) > 1000 then
     raise exception using errcode = 'INVLD', message = 'Notes can be at most 1000 characters.';
@@ -8431,18 +9520,19 @@ begin
     update app_public.units u
        set housekeeping_status = case v_task.kind when 'inspection' then 'inspected' else 'clean' end::app_public.housekeeping_status
      where u.property_id = v_task.property_id and u.id = v_task.unit_id
-       and (u.housekeeping_status <> 'out_of_order' or v_task.kind = 'maintenance');
+       and (u.housekeeping_status <> 'out_of_order' or v_task.kind = 'maintenance')
+       and (v_task.kind <> 'inspection' or u.housekeeping_status = 'clean');
   end if;
   return v_task;
 end;
 $function$;
 grant execute on function app_public.update_housekeeping_task(task_id uuid, status app_public.housekeeping_task_status, notes text) to keepr_staff;
-comment on function app_public.update_housekeeping_task(task_id uuid, status app_public.housekeeping_task_status, notes text) is 'Takes (in_progress), finishes (done: the unit becomes clean, or inspected) or cancels (managers) a housekeeping task. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT.';
+comment on function app_public.update_housekeeping_task(task_id uuid, status app_public.housekeeping_task_status, notes text) is 'Takes (in_progress), finishes (done: the unit becomes clean, or a clean one inspected) or cancels (managers) a housekeeping task. A task assigned to someone else, and finishing an inspection, are for housekeeping supervisors, owners and managers. Errors: NOT_FOUND, ACCESS_DENIED (reason ASSIGNED, INSPECTION), INVALID_TRANSITION, INVALID_INPUT.';
 
 -- ----------------------------------------------------------------------------
--- function app_public.update_property_content(property_id uuid, expected_updated_at timestamp with time zone, description text, photo_urls text[], amenities text[], check_in_time time without time zone, check_out_time time without time zone, contact_email text, contact_phone text, arrival_instructions text, language text)
+-- function app_public.update_property_content(property_id uuid, expected_updated_at timestamp with time zone, description text, photo_urls text[], amenities text[], check_in_time time without time zone, check_out_time time without time zone, contact_email text, contact_phone text, arrival_instructions text, language text, latitude double precision, longitude double precision, children_allowed boolean, children_min_age smallint, pets_policy text, pet_fee_amount bigint, pet_fee_per text, parking_policy text, parking_price_amount bigint, parking_price_per text, parking_location text, parking_reservation_required boolean, smoking_policy text)
 -- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_public.update_property_content(property_id uuid, expected_updated_at timestamp with time zone, description text, photo_urls text[], amenities text[], check_in_time time without time zone, check_out_time time without time zone, contact_email text, contact_phone text, arrival_instructions text, language text)
+CREATE OR REPLACE FUNCTION app_public.update_property_content(property_id uuid, expected_updated_at timestamp with time zone, description text, photo_urls text[], amenities text[], check_in_time time without time zone, check_out_time time without time zone, contact_email text, contact_phone text, arrival_instructions text, language text, latitude double precision, longitude double precision, children_allowed boolean, children_min_age smallint, pets_policy text, pet_fee_amount bigint, pet_fee_per text, parking_policy text, parking_price_amount bigint, parking_price_per text, parking_location text, parking_reservation_required boolean, smoking_policy text)
  RETURNS app_public.properties
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -8489,6 +9579,59 @@ begin
   if update_property_content.language is null or update_property_content.language not in ('en', 'pt', 'de', 'fr', 'es') then
     raise exception using errcode = 'INVLD', hint = 'LANGUAGE', message = 'Language: one of en, pt, de, fr, es.';
   end if;
+  -- Where it is: both or neither; NaN and ±Infinity fail the ranges.
+  if (update_property_content.latitude is null) <> (update_property_content.longitude is null) then
+    raise exception using errcode = 'INVLD', hint = case when update_property_content.latitude is null then 'LATITUDE' else 'LONGITUDE' end,
+      message = 'Location: give both latitude and longitude, or neither.';
+  end if;
+  if not coalesce(update_property_content.latitude between -90 and 90, true) then
+    raise exception using errcode = 'INVLD', hint = 'LATITUDE', message = 'Latitude: degrees from -90 to 90, such as 38.7223.';
+  end if;
+  if not coalesce(update_property_content.longitude between -180 and 180, true) then
+    raise exception using errcode = 'INVLD', hint = 'LONGITUDE', message = 'Longitude: degrees from -180 to 180, such as -9.1393.';
+  end if;
+  if update_property_content.children_min_age is not null
+     and (update_property_content.children_allowed is not true or update_property_content.children_min_age not between 1 and 17) then
+    raise exception using errcode = 'INVLD', hint = 'CHILDREN_MIN_AGE',
+      message = 'Children''s minimum age: 1 to 17, and only when children are allowed (leave it empty for any age).';
+  end if;
+  if update_property_content.pets_policy not in ('no', 'yes', 'on_request') then
+    raise exception using errcode = 'INVLD', hint = 'PETS', message = 'Pets: no, yes or on request.';
+  end if;
+  if update_property_content.pet_fee_amount is not null
+     and (coalesce(update_property_content.pets_policy, 'no') = 'no' or update_property_content.pet_fee_amount not between 1 and 100000000
+          or update_property_content.pet_fee_per is null or update_property_content.pet_fee_per not in ('night', 'stay'))
+     or update_property_content.pet_fee_amount is null and update_property_content.pet_fee_per is not null then
+    raise exception using errcode = 'INVLD', hint = 'PET_FEE',
+      message = 'Pet fee: an amount above zero per night or per stay, only when pets are allowed (leave it empty when they stay free).';
+  end if;
+  if update_property_content.parking_policy not in ('none', 'free', 'paid')
+     or update_property_content.parking_policy is null
+        and (update_property_content.parking_price_amount is not null or update_property_content.parking_location is not null
+             or update_property_content.parking_reservation_required is not null) then
+    raise exception using errcode = 'INVLD', hint = 'PARKING', message = 'Parking: none, free or paid (say which before its details).';
+  end if;
+  if (update_property_content.parking_policy = 'paid') is distinct from (update_property_content.parking_price_amount is not null)
+       and update_property_content.parking_policy is not null
+     or update_property_content.parking_price_amount is not null
+        and (update_property_content.parking_price_amount not between 1 and 100000000
+             or update_property_content.parking_price_per is null or update_property_content.parking_price_per not in ('night', 'stay'))
+     or update_property_content.parking_price_amount is null and update_property_content.parking_price_per is not null then
+    raise exception using errcode = 'INVLD', hint = 'PARKING_PRICE',
+      message = 'Parking price: an amount above zero per night or per stay when parking is paid, and none otherwise.';
+  end if;
+  if update_property_content.parking_policy in ('free', 'paid') and coalesce(update_property_content.parking_location not in ('on_site', 'nearby'), true)
+     or update_property_content.parking_policy = 'none' and update_property_content.parking_location is not null then
+    raise exception using errcode = 'INVLD', hint = 'PARKING_LOCATION', message = 'Parking place: on site or nearby, when there is parking.';
+  end if;
+  if (update_property_content.parking_policy in ('free', 'paid')) is distinct from (update_property_content.parking_reservation_required is not null)
+     and update_property_content.parking_policy is not null then
+    raise exception using errcode = 'INVLD', hint = 'PARKING_RESERVATION',
+      message = 'Parking reservation: say whether a space must be reserved, when there is parking.';
+  end if;
+  if update_property_content.smoking_policy not in ('no', 'designated_areas') then
+    raise exception using errcode = 'INVLD', hint = 'SMOKING', message = 'Smoking: no, or in designated areas.';
+  end if;
   select * into v_property from app_public.properties p where p.id = update_property_content.property_id for update;
   if update_property_content.expected_updated_at is not null
      and v_property.updated_at is distinct from update_property_content.expected_updated_at then
@@ -8499,14 +9642,22 @@ begin
      set description = v_description, photo_urls = v_photos, amenities = v_amenities,
          check_in_time = update_property_content.check_in_time, check_out_time = update_property_content.check_out_time,
          contact_email = v_email, contact_phone = v_phone, arrival_instructions = v_instructions,
-         language = update_property_content.language
+         language = update_property_content.language,
+         latitude = update_property_content.latitude, longitude = update_property_content.longitude,
+         children_allowed = update_property_content.children_allowed, children_min_age = update_property_content.children_min_age,
+         pets_policy = update_property_content.pets_policy, pet_fee_amount = update_property_content.pet_fee_amount,
+         pet_fee_per = update_property_content.pet_fee_per, parking_policy = update_property_content.parking_policy,
+         parking_price_amount = update_property_content.parking_price_amount, parking_price_per = update_property_content.parking_price_per,
+         parking_location = update_property_content.parking_location,
+         parking_reservation_required = update_property_content.parking_reservation_required,
+         smoking_policy = update_property_content.smoking_policy
    where p.id = update_property_content.property_id
   returning * into v_property;
   return v_property;
 end;
 $function$;
-grant execute on function app_public.update_property_content(property_id uuid, expected_updated_at timestamp with time zone, description text, photo_urls text[], amenities text[], check_in_time time without time zone, check_out_time time without time zone, contact_email text, contact_phone text, arrival_instructions text, language text) to keepr_staff;
-comment on function app_public.update_property_content(property_id uuid, expected_updated_at timestamp with time zone, description text, photo_urls text[], amenities text[], check_in_time time without time zone, check_out_time time without time zone, contact_email text, contact_phone text, arrival_instructions text, language text) is 'Saves the property''s guest-facing content in one step (description, photos, amenities, check-in and check-out times, contact email and phone, arrival instructions, language); blank texts are saved as none. `expectedUpdatedAt`: the property''s updatedAt as the editor read it (null: no check). Owners and managers. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT (reason the field: DESCRIPTION, PHOTO_URLS, AMENITIES, CHECK_IN_TIME, CHECK_OUT_TIME, CONTACT_EMAIL, CONTACT_PHONE, ARRIVAL_INSTRUCTIONS, LANGUAGE), INVALID_TRANSITION (reason CHANGED: saved by someone else since it was read).';
+grant execute on function app_public.update_property_content(property_id uuid, expected_updated_at timestamp with time zone, description text, photo_urls text[], amenities text[], check_in_time time without time zone, check_out_time time without time zone, contact_email text, contact_phone text, arrival_instructions text, language text, latitude double precision, longitude double precision, children_allowed boolean, children_min_age smallint, pets_policy text, pet_fee_amount bigint, pet_fee_per text, parking_policy text, parking_price_amount bigint, parking_price_per text, parking_location text, parking_reservation_required boolean, smoking_policy text) to keepr_staff;
+comment on function app_public.update_property_content(property_id uuid, expected_updated_at timestamp with time zone, description text, photo_urls text[], amenities text[], check_in_time time without time zone, check_out_time time without time zone, contact_email text, contact_phone text, arrival_instructions text, language text, latitude double precision, longitude double precision, children_allowed boolean, children_min_age smallint, pets_policy text, pet_fee_amount bigint, pet_fee_per text, parking_policy text, parking_price_amount bigint, parking_price_per text, parking_location text, parking_reservation_required boolean, smoking_policy text) is 'Saves the property''s guest-facing content in one step (description, photos, amenities, check-in and check-out times, contact email and phone, arrival instructions, language, latitude and longitude (both or neither), and the policies as codes: childrenAllowed and childrenMinAge (1-17), petsPolicy (no, yes, on_request) with petFeeAmount and petFeePer (night, stay), parkingPolicy (none, free, paid) with parkingPriceAmount and parkingPricePer (paid only), parkingLocation (on_site, nearby) and parkingReservationRequired (when there is parking), smokingPolicy (no, designated_areas); a null policy is not stated); blank texts are saved as none. `expectedUpdatedAt`: the property''s updatedAt as the editor read it (null: no check). Owners and managers. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT (reason the field: DESCRIPTION, PHOTO_URLS, AMENITIES, CHECK_IN_TIME, CHECK_OUT_TIME, CONTACT_EMAIL, CONTACT_PHONE, ARRIVAL_INSTRUCTIONS, LANGUAGE, LATITUDE, LONGITUDE, CHILDREN_MIN_AGE, PETS, PET_FEE, PARKING, PARKING_PRICE, PARKING_LOCATION, PARKING_RESERVATION, SMOKING), INVALID_TRANSITION (reason CHANGED: saved by someone else since it was read).';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.update_reservation_guest(reservation_id uuid, full_name text, email text, phone text)
@@ -8710,6 +9861,34 @@ grant execute on function app_hidden.current_colleague_ids() to keepr_worker;
 comment on function app_hidden.current_colleague_ids() is 'Ids of users who are staff at any property the current user is staff at.';
 
 -- ----------------------------------------------------------------------------
+-- function app_hidden.current_guest_account_id()
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_hidden.current_guest_account_id()
+ RETURNS uuid
+ LANGUAGE plpgsql
+ STABLE PARALLEL SAFE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+declare
+  v_session_id uuid := app_hidden.current_session_id();
+begin
+  if v_session_id is null then
+    return null;
+  end if;
+  return (
+    select s.guest_account_id
+      from app_private.guest_sessions s
+     where s.id = v_session_id
+       and s.revoked_at is null
+       and s.expires_at > pg_catalog.now()
+  );
+end;
+$function$;
+grant execute on function app_hidden.current_guest_account_id() to keepr_anonymous;
+grant execute on function app_hidden.current_guest_account_id() to keepr_worker;
+comment on function app_hidden.current_guest_account_id() is 'The id of the guest account whose live guest session made this request, or null. Policies call it as (select app_hidden.current_guest_account_id()).';
+
+-- ----------------------------------------------------------------------------
 -- function app_hidden.current_organization_ids(roles app_public.staff_role[])
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_hidden.current_organization_ids(roles app_public.staff_role[])
@@ -8806,6 +9985,22 @@ $function$;
 grant execute on function app_hidden.current_user_id() to keepr_anonymous;
 grant execute on function app_hidden.current_user_id() to keepr_worker;
 comment on function app_hidden.current_user_id() is 'The id of the user whose live session made this request, or null. Policies call it as (select app_hidden.current_user_id()).';
+
+-- ----------------------------------------------------------------------------
+-- function app_hidden.fee_translation(property_id uuid, fee_id uuid, language text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_hidden.fee_translation(property_id uuid, fee_id uuid, language text)
+ RETURNS SETOF app_public.fee_translations
+ LANGUAGE sql
+ STABLE ROWS 1
+AS $function$
+  select t.* from app_public.fee_translations t
+   where t.property_id = fee_translation.property_id and t.fee_id = fee_translation.fee_id
+     and t.language = fee_translation.language
+     and t.language <> (select p.language from app_public.properties p where p.id = t.property_id);
+$function$;
+grant execute on function app_hidden.fee_translation(property_id uuid, fee_id uuid, language text) to keepr_anonymous;
+comment on function app_hidden.fee_translation(property_id uuid, fee_id uuid, language text) is 'The translation of app_public.fee_translations that applies to a guest reading in `language`: none for the property''s own language.';
 
 -- ----------------------------------------------------------------------------
 -- function app_hidden.format_money(amount bigint, currency text)
@@ -8917,6 +10112,40 @@ grant execute on function app_hidden.major_units(amount bigint, currency text) t
 comment on function app_hidden.major_units(amount bigint, currency text) is 'An amount in minor units as an exact decimal in major units with the currency''s digits (14400 EUR → 144.00, 1200 JPY → 1200).';
 
 -- ----------------------------------------------------------------------------
+-- function app_hidden.property_translation(property_id uuid, language text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_hidden.property_translation(property_id uuid, language text)
+ RETURNS SETOF app_public.property_translations
+ LANGUAGE sql
+ STABLE ROWS 1
+AS $function$
+  select t.* from app_public.property_translations t
+   where t.property_id = property_translation.property_id
+     and t.language = property_translation.language
+     and t.language <> (select p.language from app_public.properties p where p.id = t.property_id);
+$function$;
+grant execute on function app_hidden.property_translation(property_id uuid, language text) to keepr_anonymous;
+grant execute on function app_hidden.property_translation(property_id uuid, language text) to keepr_worker;
+comment on function app_hidden.property_translation(property_id uuid, language text) is 'The translation of app_public.property_translations that applies to a guest reading in `language`: none for the property''s own language.';
+
+-- ----------------------------------------------------------------------------
+-- function app_hidden.rate_plan_translation(property_id uuid, rate_plan_id uuid, language text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_hidden.rate_plan_translation(property_id uuid, rate_plan_id uuid, language text)
+ RETURNS SETOF app_public.rate_plan_translations
+ LANGUAGE sql
+ STABLE ROWS 1
+AS $function$
+  select t.* from app_public.rate_plan_translations t
+   where t.property_id = rate_plan_translation.property_id and t.rate_plan_id = rate_plan_translation.rate_plan_id
+     and t.language = rate_plan_translation.language
+     and t.language <> (select p.language from app_public.properties p where p.id = t.property_id);
+$function$;
+grant execute on function app_hidden.rate_plan_translation(property_id uuid, rate_plan_id uuid, language text) to keepr_anonymous;
+grant execute on function app_hidden.rate_plan_translation(property_id uuid, rate_plan_id uuid, language text) to keepr_worker;
+comment on function app_hidden.rate_plan_translation(property_id uuid, rate_plan_id uuid, language text) is 'The translation of app_public.rate_plan_translations that applies to a guest reading in `language`: none for the property''s own language.';
+
+-- ----------------------------------------------------------------------------
 -- function app_hidden.reservations_matching(property_id uuid, search text)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_hidden.reservations_matching(property_id uuid, search text)
@@ -8963,6 +10192,23 @@ grant execute on function app_hidden.reservations_matching(property_id uuid, sea
 comment on function app_hidden.reservations_matching(property_id uuid, search text) is 'Ids of a property''s reservations matching a staff search (guest name, email, phone digits, the exact confirmation code, or the exact group code: the group''s rooms), planned with the pattern as a literal so the trigram indexes are used. Security definer, so the pattern is an index condition (below row-level security a LIKE, not leakproof, is not); ids only, and only for the property''s cashiers group; the caller reads the rows under its own row-level security. INVALID_INPUT (reason SEARCH) over 200 characters.';
 
 -- ----------------------------------------------------------------------------
+-- function app_hidden.room_type_translation(property_id uuid, room_type_id uuid, language text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_hidden.room_type_translation(property_id uuid, room_type_id uuid, language text)
+ RETURNS SETOF app_public.room_type_translations
+ LANGUAGE sql
+ STABLE ROWS 1
+AS $function$
+  select t.* from app_public.room_type_translations t
+   where t.property_id = room_type_translation.property_id and t.room_type_id = room_type_translation.room_type_id
+     and t.language = room_type_translation.language
+     and t.language <> (select p.language from app_public.properties p where p.id = t.property_id);
+$function$;
+grant execute on function app_hidden.room_type_translation(property_id uuid, room_type_id uuid, language text) to keepr_anonymous;
+grant execute on function app_hidden.room_type_translation(property_id uuid, room_type_id uuid, language text) to keepr_worker;
+comment on function app_hidden.room_type_translation(property_id uuid, room_type_id uuid, language text) is 'The translation of app_public.room_type_translations that applies to a guest reading in `language`: none for the property''s own language.';
+
+-- ----------------------------------------------------------------------------
 -- function app_hidden.search_pattern(search text)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_hidden.search_pattern(search text)
@@ -9001,19 +10247,21 @@ CREATE OR REPLACE FUNCTION app_hidden.staff_group_roles(staff_group text)
  IMMUTABLE PARALLEL SAFE STRICT
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
-  select case staff_group
-    when 'all_staff' then '{owner,manager,front_desk,housekeeping,accountant}'::app_public.staff_role[]
+  select (case staff_group
+    when 'all_staff' then '{owner,manager,front_desk,housekeeping,housekeeping_supervisor,accountant}'
     when 'owners' then '{owner}'
     when 'managers' then '{owner,manager}'
     when 'front_office' then '{owner,manager,front_desk}'
     when 'cashiers' then '{owner,manager,front_desk,accountant}'
     when 'back_office' then '{owner,manager,accountant}'
-    when 'housekeeping_ops' then '{owner,manager,front_desk,housekeeping}'
-  end;
+    when 'housekeeping_ops' then '{owner,manager,front_desk,housekeeping,housekeeping_supervisor}'
+    when 'housekeeping_supervisors' then '{owner,manager,housekeeping_supervisor}'
+    when 'housekeepers' then '{housekeeping,housekeeping_supervisor}'
+  end)::text[]::app_public.staff_role[];
 $function$;
 grant execute on function app_hidden.staff_group_roles(staff_group text) to keepr_anonymous;
 grant execute on function app_hidden.staff_group_roles(staff_group text) to keepr_worker;
-comment on function app_hidden.staff_group_roles(staff_group text) is 'The staff roles of a staff role group (all_staff, owners, managers, front_office, cashiers, back_office, housekeeping_ops); null for an unknown group, which admits no one.';
+comment on function app_hidden.staff_group_roles(staff_group text) is 'The staff roles of a staff role group (all_staff, owners, managers, front_office, cashiers, back_office, housekeeping_ops, housekeeping_supervisors, housekeepers); null for an unknown group, which admits no one.';
 
 -- ----------------------------------------------------------------------------
 -- function app_hidden.valid_amenities(codes text[])
@@ -9122,6 +10370,41 @@ CREATE INDEX folio_routes_entry_idx ON app_private.folio_routes USING btree (pro
 CREATE INDEX folio_routes_from_idx ON app_private.folio_routes USING btree (property_id, from_folio_id);
 CREATE INDEX folio_routes_to_idx ON app_private.folio_routes USING btree (property_id, to_folio_id);
 comment on table app_private.folio_routes is 'Each charge (journal entry) a routing entry moved, from which folio to which and how much: where a charge sits now is its postings'' folio plus the routes in, less the routes out.';
+
+-- ----------------------------------------------------------------------------
+-- table app_private.guest_sessions
+-- ----------------------------------------------------------------------------
+create table app_private.guest_sessions (
+  id uuid default gen_random_uuid() not null,
+  guest_account_id uuid not null,
+  created_at timestamp with time zone default now() not null,
+  expires_at timestamp with time zone default (now() + '30 days'::interval) not null,
+  revoked_at timestamp with time zone,
+  constraint guest_sessions_guest_account_id_fkey FOREIGN KEY (guest_account_id) REFERENCES app_public.guest_accounts(id) ON DELETE CASCADE,
+  constraint guest_sessions_pkey PRIMARY KEY (id)
+);
+CREATE INDEX guest_sessions_ended_idx ON app_private.guest_sessions USING btree (COALESCE(revoked_at, expires_at));
+CREATE INDEX guest_sessions_guest_account_id_idx ON app_private.guest_sessions USING btree (guest_account_id);
+comment on table app_private.guest_sessions is 'Guest accounts'' sign-in sessions; a guest token is valid only while its session is live (logout revokes it).';
+
+-- ----------------------------------------------------------------------------
+-- table app_private.guest_sign_in_requests
+-- ----------------------------------------------------------------------------
+create table app_private.guest_sign_in_requests (
+  id uuid not null,
+  email citext not null,
+  language text not null,
+  token_hash bytea not null,
+  created_at timestamp with time zone default now() not null,
+  expires_at timestamp with time zone default (now() + '00:15:00'::interval) not null,
+  used_at timestamp with time zone,
+  constraint guest_sign_in_requests_language_check CHECK (language = ANY (ARRAY['en'::text, 'pt'::text, 'es'::text])),
+  constraint guest_sign_in_requests_pkey PRIMARY KEY (id),
+  constraint guest_sign_in_requests_token_hash_key UNIQUE (token_hash)
+);
+CREATE INDEX guest_sign_in_requests_created_at_idx ON app_private.guest_sign_in_requests USING btree (created_at);
+CREATE INDEX guest_sign_in_requests_email_idx ON app_private.guest_sign_in_requests USING btree (email, created_at);
+comment on table app_private.guest_sign_in_requests is 'Emailed sign-in links: the SHA-256 of each link''s secret (never the secret), its expiry (15 minutes) and when it was used (once).';
 
 -- ----------------------------------------------------------------------------
 -- table app_private.idempotency_keys
@@ -9987,6 +11270,31 @@ $function$;
 comment on function app_private.check_stay(property_id uuid, arrival date, departure date, adults integer, children integer) is 'Raises DATES or GUEST when a requested stay is impossible.';
 
 -- ----------------------------------------------------------------------------
+-- function app_private.check_translation(property_id uuid, language text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.check_translation(property_id uuid, language text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+declare
+  v_own text;
+begin
+  perform app_private.require_staff(check_translation.property_id, app_hidden.staff_group_roles('managers'), 'translate the property''s content');
+  select p.language into v_own from app_public.properties p where p.id = check_translation.property_id for share;
+  if check_translation.language is null or check_translation.language not in ('en', 'pt', 'es') then
+    raise exception using errcode = 'INVLD', hint = 'LANGUAGE', message = 'Language: one the guest app speaks (en, pt, es).';
+  end if;
+  if check_translation.language = v_own then
+    raise exception using errcode = 'INVLD', hint = 'LANGUAGE',
+      message = 'Language: this is the property''s own language; its texts are edited where they are written, not translated.';
+  end if;
+end;
+$function$;
+comment on function app_private.check_translation(property_id uuid, language text) is 'Raises NOT_FOUND or ACCESS_DENIED unless the caller is an owner or manager of the property, and INVALID_INPUT (LANGUAGE) unless the language is a guest app language other than the property''s own; locks the property''s row.';
+
+-- ----------------------------------------------------------------------------
 -- function app_private.city_tax_figures(property_id uuid, from_date date, to_date date)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_private.city_tax_figures(property_id uuid, from_date date, to_date date)
@@ -10537,6 +11845,21 @@ $function$;
 comment on function app_private.free_units(property_ids uuid[], stay daterange, only_room_type_id uuid) is 'The active units (room type, unit) of the given properties, optionally of one room type, with no live claim overlapping the stay.';
 
 -- ----------------------------------------------------------------------------
+-- function app_private.group_bookings(booking_group app_public.booking_groups)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.group_bookings(booking_group app_public.booking_groups)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+  select pg_catalog.jsonb_agg(pg_catalog.to_jsonb(app_private.booking_of(r)) order by r.room_no)
+    from app_public.reservations r
+   where r.property_id = booking_group.property_id and r.group_id = booking_group.id;
+$function$;
+comment on function app_private.group_bookings(booking_group app_public.booking_groups) is 'Every room of a booking group as app_public.booking JSON, in room order (the group functions'' answer).';
+
+-- ----------------------------------------------------------------------------
 -- function app_private.guest_change_refusal(reservation app_public.reservations)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_private.guest_change_refusal(reservation app_public.reservations)
@@ -10554,6 +11877,39 @@ AS $function$
   end;
 $function$;
 comment on function app_private.guest_change_refusal(reservation app_public.reservations) is 'NOT_CONFIRMED, RATE_PLAN, NOT_REFUNDABLE or PAST_DEADLINE when the guest may not change the booking online; null when they may.';
+
+-- ----------------------------------------------------------------------------
+-- function app_private.guest_sign_in_email(request_id uuid)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.guest_sign_in_email(request_id uuid)
+ RETURNS TABLE(email text, token text, expires_at timestamp with time zone, language text)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+  select r.email::text, app_private.guest_sign_in_token(r.id), r.expires_at, r.language
+    from app_private.guest_sign_in_requests r
+   where r.id = request_id
+     and r.used_at is null
+     and r.expires_at > pg_catalog.now();
+$function$;
+grant execute on function app_private.guest_sign_in_email(request_id uuid) to keepr_worker;
+comment on function app_private.guest_sign_in_email(request_id uuid) is 'The worker''s view of an unused, unexpired sign-in request: email, link secret, expiry and language.';
+
+-- ----------------------------------------------------------------------------
+-- function app_private.guest_sign_in_token(request_id uuid)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.guest_sign_in_token(request_id uuid)
+ RETURNS text
+ LANGUAGE sql
+ STABLE PARALLEL SAFE
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+  select pg_catalog.translate(pg_catalog.encode(public.hmac(pg_catalog.convert_to('guest_sign_in:' || request_id::text, 'UTF8'), k.secret, 'sha256'), 'base64'), E'+/=\n', '-_')
+    from app_private.signing_keys k
+   where k.name = 'guest_sign_in';
+$function$;
+comment on function app_private.guest_sign_in_token(request_id uuid) is 'The sign-in link''s secret for a request: unpadded base64url HMAC-SHA256 of its id with the guest_sign_in key.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.hand_nights_to_channels(property_id uuid, unit_id uuid, nights datemultirange, except_feed_id uuid)
@@ -11193,8 +12549,10 @@ begin
   if not found then
     raise exception using errcode = 'NTFND', message = 'No such booking group, or you cannot see it.';
   end if;
-  if not (v_group.id = app_hidden.current_booking_group_id()
-          or (v_group.user_id is not null and v_group.user_id = app_hidden.current_user_id())) then
+  -- (coalesce: without a group token or a signed-in user the test is null,
+  -- and a null must not skip the staff check)
+  if not coalesce(v_group.id = app_hidden.current_booking_group_id()
+                  or (v_group.user_id is not null and v_group.user_id = app_hidden.current_user_id()), false) then
     perform app_private.require_staff(v_group.property_id, roles, what);
   end if;
   perform 1 from app_public.reservations r
@@ -11232,6 +12590,31 @@ begin
 end;
 $function$;
 comment on function app_private.lock_folio(folio_id uuid, roles app_public.staff_role[], what text) is 'Locks a folio FOR UPDATE (a guest folio''s reservation first) after checking the caller may change it (NOT_FOUND, ACCESS_DENIED).';
+
+-- ----------------------------------------------------------------------------
+-- function app_private.lock_housekeeping_task(task_id uuid, roles app_public.staff_role[], what text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.lock_housekeeping_task(task_id uuid, roles app_public.staff_role[], what text)
+ RETURNS app_public.housekeeping_tasks
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+declare
+  v_task app_public.housekeeping_tasks;
+begin
+  select * into v_task from app_public.housekeeping_tasks t where t.id = lock_housekeeping_task.task_id for update;
+  if not found then
+    raise exception using errcode = 'NTFND', message = 'No such task, or you cannot see it.';
+  end if;
+  perform app_private.require_staff(v_task.property_id, roles, what);
+  if v_task.status in ('done', 'cancelled') then
+    raise exception using errcode = 'TRANS', hint = v_task.status::text, message = pg_catalog.format('This task is %s already.', v_task.status);
+  end if;
+  return v_task;
+end;
+$function$;
+comment on function app_private.lock_housekeeping_task(task_id uuid, roles app_public.staff_role[], what text) is 'Locks an open or in-progress housekeeping task FOR UPDATE after checking the caller may change it (NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION).';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.lock_reservation(reservation_id uuid, roles app_public.staff_role[], what text, guest_may boolean)
@@ -11788,6 +13171,30 @@ begin
 end;
 $function$;
 comment on function app_private.price_lines(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text, promo_percent_off numeric, promo_amount_off bigint, promo_note text) is 'The price of a stay on each given rate plan, as lines (night, discount, fee, tax) in minor units, with the front desk''s override and a promo code''s discount when given.';
+
+-- ----------------------------------------------------------------------------
+-- function app_private.purge_guest_sign_ins()
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.purge_guest_sign_ins()
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+declare
+  v_links integer;
+  v_sessions integer;
+begin
+  delete from app_private.guest_sign_in_requests r where r.created_at < pg_catalog.now() - interval '1 day';
+  get diagnostics v_links = row_count;
+  delete from app_private.guest_sessions s
+   where coalesce(s.revoked_at, s.expires_at) < pg_catalog.now() - interval '30 days';
+  get diagnostics v_sessions = row_count;
+  return v_links + v_sessions;
+end;
+$function$;
+grant execute on function app_private.purge_guest_sign_ins() to keepr_worker;
+comment on function app_private.purge_guest_sign_ins() is 'Deletes sign-in links asked for over a day ago and guest sessions ended over 30 days ago; returns how many.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.purge_idempotency_keys()
@@ -13881,6 +15288,23 @@ $function$;
 comment on function app_private.tg_reservations__channel() is 'Trigger: records whether a reservation was made by a guest (web) or by staff of the property (front_desk).';
 
 -- ----------------------------------------------------------------------------
+-- function app_private.tg_reservations__guest_account()
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.tg_reservations__guest_account()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+begin
+  if new.guest_account_id is null and pg_catalog.current_setting('jwt.claims.session_id', true) <> '' then
+    new.guest_account_id := app_hidden.current_guest_account_id();
+  end if;
+  return new;
+end;
+$function$;
+comment on function app_private.tg_reservations__guest_account() is 'Trigger: a reservation inserted by a signed-in guest account''s request belongs to that account.';
+
+-- ----------------------------------------------------------------------------
 -- function app_private.tg_reservations__housekeeping()
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_private.tg_reservations__housekeeping()
@@ -13896,6 +15320,25 @@ begin
 end;
 $function$;
 comment on function app_private.tg_reservations__housekeeping() is 'Trigger: a check-out creates the unit''s cleaning task.';
+
+-- ----------------------------------------------------------------------------
+-- function app_private.tg_reservations__language()
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.tg_reservations__language()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+declare
+  v_language text := pg_catalog.current_setting('keepr.language', true);
+begin
+  if new.language is null and v_language in ('en', 'pt', 'es') then
+    new.language := v_language;
+  end if;
+  return new;
+end;
+$function$;
+comment on function app_private.tg_reservations__language() is 'Trigger: records the guest app language of the request that makes the reservation (setting keepr.language), when it is one.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.tg_reservations__notify()
@@ -14668,6 +16111,7 @@ comment on function reporting.mask_email(email text) is 'Masks an email address 
 -- publications
 -- ============================================================================
 create publication keepr_realtime for table
+  app_public.booking_groups,
   app_public.cash_movements,
   app_public.cash_shifts,
   app_public.channel_conflicts,
