@@ -54,10 +54,9 @@
 --     staff_role, stay_suggestion, tax_basis
 --   functions: accept_channel_feed_change, add_group_room, ar_aging,
 --     assign_housekeeping_task, assign_housekeeping_tasks, attach_booking,
---     attach_payment_method, availability_rate_plan_name_in,
---     availability_room_type_name_in, booking_groups_total_amount,
---     cancel_group, cancel_reservation, cash_shifts_expected_cash,
---     change_group_dates, channel_feeds_pending_change, channel_reconciliation,
+--     attach_payment_method, booking_groups_total_amount, cancel_group,
+--     cancel_reservation, cash_shifts_expected_cash, change_group_dates,
+--     channel_feeds_pending_change, channel_reconciliation,
 --     channel_revenue_report, charge_card_on_file, check_in, check_out,
 --     city_tax_report, close_cash_shift, companies_folio,
 --     complete_guest_sign_in, confirm_booking, confirm_group,
@@ -3585,52 +3584,6 @@ end;
 $function$;
 grant execute on function app_public.attach_payment_method(reservation_id uuid, payment_token text, idempotency_key text, card_brand text, card_last4 text) to keepr_anonymous;
 comment on function app_public.attach_payment_method(reservation_id uuid, payment_token text, idempotency_key text, card_brand text, card_last4 text) is 'Puts a provider card token on file for the reservation (its open payments, charged when each falls due, and the desk); a due payment that failed is charged on it at once. cardBrand/cardLast4: what the card form gave. Returns the open payments. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
-
--- ----------------------------------------------------------------------------
--- function app_public.availability_rate_plan_name_in(availability app_public.availability, language text)
--- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_public.availability_rate_plan_name_in(availability app_public.availability, language text)
- RETURNS text
- LANGUAGE plpgsql
- STABLE SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-AS $function$
-begin
-  return coalesce((select t.name from app_hidden.rate_plan_translation(availability.property_id, availability.rate_plan_id, availability_rate_plan_name_in.language) t
-                    where exists (select 1 from app_public.rate_plans x
-                              join app_public.room_types r on r.property_id = x.property_id and r.id = x.room_type_id
-                              join app_public.properties p on p.id = x.property_id
-                            where x.property_id = availability.property_id and x.id = availability.rate_plan_id and x.is_published and r.is_published and p.is_published)
-                   or availability.property_id in (select app_hidden.current_property_ids_for('cashiers'))),
-                  availability.rate_plan_name);
-end;
-$function$;
-grant execute on function app_public.availability_rate_plan_name_in(availability app_public.availability, language text) to keepr_anonymous;
-grant execute on function app_public.availability_rate_plan_name_in(availability app_public.availability, language text) to keepr_worker;
-comment on function app_public.availability_rate_plan_name_in(availability app_public.availability, language text) is '@behavior -queryField
-The rate plan''s name in `language` (en, pt, es) when translated, else the rate plan''s own.';
-
--- ----------------------------------------------------------------------------
--- function app_public.availability_room_type_name_in(availability app_public.availability, language text)
--- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_public.availability_room_type_name_in(availability app_public.availability, language text)
- RETURNS text
- LANGUAGE plpgsql
- STABLE SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-AS $function$
-begin
-  return coalesce((select t.name from app_hidden.room_type_translation(availability.property_id, availability.room_type_id, availability_room_type_name_in.language) t
-                    where exists (select 1 from app_public.room_types x join app_public.properties p on p.id = x.property_id
-                            where x.property_id = availability.property_id and x.id = availability.room_type_id and x.is_published and p.is_published)
-                   or availability.property_id in (select app_hidden.current_property_ids())),
-                  availability.room_type_name);
-end;
-$function$;
-grant execute on function app_public.availability_room_type_name_in(availability app_public.availability, language text) to keepr_anonymous;
-grant execute on function app_public.availability_room_type_name_in(availability app_public.availability, language text) to keepr_worker;
-comment on function app_public.availability_room_type_name_in(availability app_public.availability, language text) is '@behavior -queryField
-The room type''s name in `language` (en, pt, es) when translated, else the room type''s own.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.booking_groups_total_amount(g app_public.booking_groups)
@@ -8345,9 +8298,9 @@ grant execute on function app_public.run_payouts(property_id uuid, period_end da
 comment on function app_public.run_payouts(property_id uuid, period_end date, idempotency_key text) is 'Computes and posts each owner''s share of rental revenue for stays ended by period_end, never paying a stay''s revenue twice. Errors: NOT_FOUND, ACCESS_DENIED, DATES, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
--- function app_public.search_availability(arrival date, departure date, adults integer, children integer, property_id uuid, city text, country_code text, include_unavailable boolean)
+-- function app_public.search_availability(arrival date, departure date, adults integer, children integer, property_id uuid, city text, country_code text, include_unavailable boolean, language text)
 -- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_public.search_availability(arrival date, departure date, adults integer DEFAULT 2, children integer DEFAULT 0, property_id uuid DEFAULT NULL::uuid, city text DEFAULT NULL::text, country_code text DEFAULT NULL::text, include_unavailable boolean DEFAULT false)
+CREATE OR REPLACE FUNCTION app_public.search_availability(arrival date, departure date, adults integer DEFAULT 2, children integer DEFAULT 0, property_id uuid DEFAULT NULL::uuid, city text DEFAULT NULL::text, country_code text DEFAULT NULL::text, include_unavailable boolean DEFAULT false, language text DEFAULT NULL::text)
  RETURNS SETOF app_public.availability
  LANGUAGE plpgsql
  STABLE SECURITY DEFINER ROWS 50
@@ -8402,8 +8355,8 @@ begin
   restrictions as (
     select * from app_private.stay_restrictions(array(select rate_plan_id from plans), arrival, departure, adults, children)
   )
-  select p.property_id, p.property_name, p.city, p.room_type_id, p.room_type_name, p.max_occupancy, p.units_left,
-         p.rate_plan_id, p.rate_plan_name, p.meal_plan, p.is_refundable, p.currency::char(3),
+  select p.property_id, p.property_name, p.city, p.room_type_id, coalesce(rtt.name, p.room_type_name), p.max_occupancy, p.units_left,
+         p.rate_plan_id, coalesce(rpt.name, p.rate_plan_name), p.meal_plan, p.is_refundable, p.currency::char(3),
          pr.total_amount, round(pr.room_amount::numeric / (departure - arrival))::bigint,
          p.units_left > 0 and r.restriction is null,
          coalesce(r.restriction, case when p.units_left = 0 then 'SOLD_OUT' end),
@@ -8411,12 +8364,14 @@ begin
     from plans p
     join prices pr on pr.rate_plan_id = p.rate_plan_id
     join restrictions r on r.rate_plan_id = p.rate_plan_id
+    left join lateral app_hidden.room_type_translation(p.property_id, p.room_type_id, search_availability.language) rtt on true
+    left join lateral app_hidden.rate_plan_translation(p.property_id, p.rate_plan_id, search_availability.language) rpt on true
    where search_availability.include_unavailable or (p.units_left > 0 and r.restriction is null)
-   order by p.property_name, p.room_type_name, pr.total_amount, p.rate_plan_name;
+   order by p.property_name, coalesce(rtt.name, p.room_type_name), pr.total_amount, coalesce(rpt.name, p.rate_plan_name);
 end;
 $function$;
-grant execute on function app_public.search_availability(arrival date, departure date, adults integer, children integer, property_id uuid, city text, country_code text, include_unavailable boolean) to keepr_anonymous;
-comment on function app_public.search_availability(arrival date, departure date, adults integer, children integer, property_id uuid, city text, country_code text, include_unavailable boolean) is 'Room types with units left for a stay, priced on each rate plan for the guests. Filter by property, city or country; include_unavailable also lists restricted and sold-out rates with the reason. Errors: DATES, GUEST.';
+grant execute on function app_public.search_availability(arrival date, departure date, adults integer, children integer, property_id uuid, city text, country_code text, include_unavailable boolean, language text) to keepr_anonymous;
+comment on function app_public.search_availability(arrival date, departure date, adults integer, children integer, property_id uuid, city text, country_code text, include_unavailable boolean, language text) is 'Room types with units left for a stay, priced on each rate plan for the guests. Filter by property, city or country; include_unavailable also lists restricted and sold-out rates with the reason. With language (en, pt, es), the room type and rate plan names in it where translated, else their own. Errors: DATES, GUEST.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.search_guests(property_id uuid, search text)
@@ -16134,9 +16089,11 @@ create publication keepr_realtime for table
   app_public.properties,
   app_public.rate_calendar (property_id, rate_plan_id, date),
   app_public.rate_plan_los_discounts (id, property_id),
+  app_public.rate_plan_translations (property_id, rate_plan_id, language),
   app_public.rate_plans,
   app_public.refunds,
   app_public.reservations,
+  app_public.room_type_translations (property_id, room_type_id, language),
   app_public.room_types,
   app_public.taxes (id, property_id),
   app_public.units (id, property_id, room_type_id, name, housekeeping_status, is_active, created_at, updated_at, owner_id)

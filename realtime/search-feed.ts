@@ -8,7 +8,8 @@
 // What a search or quote reads (app_public.search_availability, quote and
 // what they call: room_type_units_left, price_lines, stay_restrictions,
 // check_stay): properties, room_types, rate_plans, units, inventory_claims,
-// rate_calendar, rate_plan_los_discounts, fees, taxes. Each carries
+// rate_calendar, rate_plan_los_discounts, fees, taxes, and the search's
+// translated names (room_type_translations, rate_plan_translations). Each carries
 // property_id (properties: id), so one change names one property.
 //
 // Heartbeats: every heartbeatMs, while the replication stream is up and has
@@ -33,6 +34,8 @@ export const searchTables: ReadonlyMap<string, string> = new Map([
   ["rate_plan_los_discounts", "property_id"],
   ["fees", "property_id"],
   ["taxes", "property_id"],
+  ["room_type_translations", "property_id"],
+  ["rate_plan_translations", "property_id"],
 ]);
 
 /** Tags in one message (each at most ~45 bytes: a frame holds 5,938). */

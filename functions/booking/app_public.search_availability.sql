@@ -4,6 +4,16 @@
 -- be sold and why (a restriction code, or SOLD_OUT). Set-based: the free
 -- units of all matching properties in one pass, then all plans priced
 -- together.
+--
+-- With `language` (issues 22 and 23), room_type_name and rate_plan_name are
+-- the names in that language where the property translated them, else the
+-- item's own (without it, the own names, as before): the translations are
+-- joined in this query (app_hidden.room_type_translation and
+-- rate_plan_translation, inlined: one index probe a row), not read by a
+-- function call per result row. A translation is shown exactly when its
+-- item is: only the rows this search returns (published, or the caller's
+-- property) are joined. Results are ordered by the names returned.
+drop function if exists app_public.search_availability(date, date, integer, integer, uuid, text, text, boolean);
 create or replace function app_public.search_availability(
   arrival date,
   departure date,
@@ -12,7 +22,8 @@ create or replace function app_public.search_availability(
   property_id uuid default null,
   city text default null,
   country_code text default null,
-  include_unavailable boolean default false
+  include_unavailable boolean default false,
+  language text default null
 ) returns setof app_public.availability
   language plpgsql stable security definer rows 50
   set search_path to pg_catalog, public, pg_temp
@@ -66,8 +77,8 @@ begin
   restrictions as (
     select * from app_private.stay_restrictions(array(select rate_plan_id from plans), arrival, departure, adults, children)
   )
-  select p.property_id, p.property_name, p.city, p.room_type_id, p.room_type_name, p.max_occupancy, p.units_left,
-         p.rate_plan_id, p.rate_plan_name, p.meal_plan, p.is_refundable, p.currency::char(3),
+  select p.property_id, p.property_name, p.city, p.room_type_id, coalesce(rtt.name, p.room_type_name), p.max_occupancy, p.units_left,
+         p.rate_plan_id, coalesce(rpt.name, p.rate_plan_name), p.meal_plan, p.is_refundable, p.currency::char(3),
          pr.total_amount, round(pr.room_amount::numeric / (departure - arrival))::bigint,
          p.units_left > 0 and r.restriction is null,
          coalesce(r.restriction, case when p.units_left = 0 then 'SOLD_OUT' end),
@@ -75,9 +86,12 @@ begin
     from plans p
     join prices pr on pr.rate_plan_id = p.rate_plan_id
     join restrictions r on r.rate_plan_id = p.rate_plan_id
+    left join lateral app_hidden.room_type_translation(p.property_id, p.room_type_id, search_availability.language) rtt on true
+    left join lateral app_hidden.rate_plan_translation(p.property_id, p.rate_plan_id, search_availability.language) rpt on true
    where search_availability.include_unavailable or (p.units_left > 0 and r.restriction is null)
-   order by p.property_name, p.room_type_name, pr.total_amount, p.rate_plan_name;
+   order by p.property_name, coalesce(rtt.name, p.room_type_name), pr.total_amount, coalesce(rpt.name, p.rate_plan_name);
 end;
 $$;
-comment on function app_public.search_availability(date, date, integer, integer, uuid, text, text, boolean) is
-  E'Room types with units left for a stay, priced on each rate plan for the guests. Filter by property, city or country; include_unavailable also lists restricted and sold-out rates with the reason. Errors: DATES, GUEST.';
+grant execute on function app_public.search_availability(date, date, integer, integer, uuid, text, text, boolean, text) to keepr_anonymous;
+comment on function app_public.search_availability(date, date, integer, integer, uuid, text, text, boolean, text) is
+  E'Room types with units left for a stay, priced on each rate plan for the guests. Filter by property, city or country; include_unavailable also lists restricted and sold-out rates with the reason. With language (en, pt, es), the room type and rate plan names in it where translated, else their own. Errors: DATES, GUEST.';

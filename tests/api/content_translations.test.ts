@@ -1,6 +1,6 @@
 // Translations through the API (issues 21 and 22): a search's room type and
 // rate plan names and the room types' texts in the guest's language with the
-// fallback (roomTypeNameIn, ratePlanNameIn, nameIn, descriptionIn), the
+// fallback (searchAvailability's `language`, nameIn, descriptionIn), the
 // setters' typed errors as clients see them, and the guest app's language
 // (Keepr-Language) recorded on the reservation a hold makes; anything else in
 // that header is ignored.
@@ -49,11 +49,27 @@ it("a manager translates; guests read their language with the fallback in search
   ))).toBe("FORBIDDEN"); // anonymous: no execute right
   const arrival = localDate(h.timeZone, 30);
   const search = await server.graphql(
-    `query($a: Date!, $d: Date!, $p: UUID!) { searchAvailability(arrival: $a, departure: $d, adults: 2, propertyId: $p) {
-       nodes { es: roomTypeNameIn(language: "es") pt: roomTypeNameIn(language: "pt") plan: ratePlanNameIn(language: "es") } } }`,
+    `query($a: Date!, $d: Date!, $p: UUID!) {
+       es: searchAvailability(arrival: $a, departure: $d, adults: 2, propertyId: $p, language: "es") { nodes { roomTypeName ratePlanName } }
+       pt: searchAvailability(arrival: $a, departure: $d, adults: 2, propertyId: $p, language: "pt") { nodes { roomTypeName ratePlanName } }
+       own: searchAvailability(arrival: $a, departure: $d, adults: 2, propertyId: $p) { nodes { roomTypeName ratePlanName } } }`,
     { a: arrival, d: addDays(arrival, 2), p: h.propertyId },
   );
-  expect(search.body.data!.searchAvailability.nodes).toEqual([{ es: "Habitación doble", pt: "Double", plan: "Flexible" }]);
+  expect(search.body.errors).toBeUndefined();
+  expect(search.body.data).toEqual({
+    es: { nodes: [{ roomTypeName: "Habitación doble", ratePlanName: "Flexible" }] },
+    pt: { nodes: [{ roomTypeName: "Double", ratePlanName: "Flexible" }] },
+    own: { nodes: [{ roomTypeName: "Double", ratePlanName: "Flexible" }] },
+  });
+  // The guest app's search document: the language is a variable, so each language is its own answer (and cache key).
+  for (const [language, name] of [["es", "Habitación doble"], ["pt", "Double"], ["es", "Habitación doble"], [null, "Double"]] as const) {
+    const guest = await server.graphql(
+      `query Search($a: Date!, $d: Date!, $p: UUID, $language: String) {
+         searchAvailability(arrival: $a, departure: $d, adults: 2, propertyId: $p, includeUnavailable: true, language: $language) { nodes { roomTypeName } } }`,
+      { a: arrival, d: addDays(arrival, 2), p: h.propertyId, language },
+    );
+    expect(guest.body.data!.searchAvailability.nodes).toEqual([{ roomTypeName: name }]);
+  }
   const types = await server.graphql(
     `query($id: UUID!) { roomTypeByRowId(rowId: $id) { name: nameIn(language: "es") description: descriptionIn(language: "es") } }`,
     { id: h.roomTypeId },

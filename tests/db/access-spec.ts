@@ -385,7 +385,7 @@ export const functions = {
   "app_public.unit_calendar(text)": { about: "a unit's calendar by its iCal token", execute: api, call: { anyone: true } },
 
   // Booking.
-  "app_public.search_availability(date,date,integer,integer,uuid,text,text,boolean)": { execute: api, call: { anyone: true } },
+  "app_public.search_availability(date,date,integer,integer,uuid,text,text,boolean,text)": { execute: api, call: { anyone: true } },
   "app_public.nearest_stays(uuid[],date,date,integer,integer,integer)": { execute: api, call: { anyone: true } },
   "app_public.room_type_held_until(uuid,date,date)": { execute: api, call: { anyone: true } },
   "app_public.quote(uuid,date,date,integer,integer,text)": { execute: api, call: { anyone: true } },
@@ -444,8 +444,6 @@ export const functions = {
   "app_public.rate_plans_name_in(app_public.rate_plans,text)": { execute: [...api, "worker"], call: { anyone: true } },
   "app_public.rate_plans_description_in(app_public.rate_plans,text)": { execute: [...api, "worker"], call: { anyone: true } },
   "app_public.fees_name_in(app_public.fees,text)": { execute: api, call: { anyone: true } },
-  "app_public.availability_room_type_name_in(app_public.availability,text)": { execute: [...api, "worker"], call: { anyone: true } },
-  "app_public.availability_rate_plan_name_in(app_public.availability,text)": { execute: [...api, "worker"], call: { anyone: true } },
   "app_public.properties_description_in(app_public.properties,text)": { execute: [...api, "worker"], call: { anyone: true } },
   "app_public.properties_arrival_instructions_in(app_public.properties,text)": { execute: [...api, "worker"], call: { anyone: true } },
   "app_public.record_registration_card(uuid,text,app_public.identity_document_type,text,text,text,date,date,date,text)": {

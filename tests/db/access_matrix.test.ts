@@ -468,8 +468,8 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
   "app_public.current_booking()": { call: () => ({ sql: "select * from app_public.current_booking()", params: [] }) },
   "app_public.property_by_slug(text)": { call: (a) => ({ sql: "select * from app_public.property_by_slug($1)", params: [a.slug] }) },
   "app_public.unit_calendar(text)": { call: (a) => ({ sql: "select * from app_public.unit_calendar($1)", params: [a.icalToken] }) },
-  "app_public.search_availability(date,date,integer,integer,uuid,text,text,boolean)": {
-    call: (a) => ({ sql: "select * from app_public.search_availability($1::date, $2::date)", params: [addDays(a.today, 5), addDays(a.today, 6)] }),
+  "app_public.search_availability(date,date,integer,integer,uuid,text,text,boolean,text)": {
+    call: (a) => ({ sql: "select * from app_public.search_availability($1::date, $2::date, language => 'es')", params: [addDays(a.today, 5), addDays(a.today, 6)] }),
   },
   "app_public.nearest_stays(uuid[],date,date,integer,integer,integer)": {
     call: (a) => ({ sql: "select * from app_public.nearest_stays($1::uuid[], $2::date, $3::date)", params: [[a.ratePlanId], addDays(a.today, 5), addDays(a.today, 6)] }),
@@ -605,12 +605,6 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
   },
   "app_public.fees_name_in(app_public.fees,text)": {
     call: () => ({ sql: "select app_public.fees_name_in(null::app_public.fees, 'pt')", params: [] }),
-  },
-  "app_public.availability_room_type_name_in(app_public.availability,text)": {
-    call: () => ({ sql: "select app_public.availability_room_type_name_in(null::app_public.availability, 'pt')", params: [] }),
-  },
-  "app_public.availability_rate_plan_name_in(app_public.availability,text)": {
-    call: () => ({ sql: "select app_public.availability_rate_plan_name_in(null::app_public.availability, 'pt')", params: [] }),
   },
   "app_public.properties_description_in(app_public.properties,text)": {
     call: () => ({ sql: "select app_public.properties_description_in(null::app_public.properties, 'pt')", params: [] }),

@@ -1,8 +1,8 @@
 // Translations of a property's room types, rate plans and fees (issues 21
 // and 22): set_room_type_translation, set_rate_plan_translation and
 // set_fee_translation save a language's texts with the rights and typed
-// refusals of set_property_translation; nameIn/descriptionIn (and a search
-// result's roomTypeNameIn/ratePlanNameIn) read the guest's language with the
+// refusals of set_property_translation; nameIn/descriptionIn (and the search
+// with its `language`) read the guest's language with the
 // fallback to the row's own text, field by field; a translation is visible
 // exactly when its room type, rate plan or fee is. And the reservation's
 // language: the guest app's (keepr.language) when a guest books, the desk's
@@ -129,13 +129,12 @@ it("a guest reads their language with the fallback field by field, in lists and 
     const own = { room: "Double", room_text: "A bright double room.", plan: "Flexible", plan_text: "Free cancellation.", fee: "Cleaning" };
     for (const language of ["en", "fr", null, "' or 1=1 --"]) expect(await read(language)).toEqual(own);
     const arrival = addDays(localDate(h.timeZone), 10);
-    const { rows } = await c.query(
-      `select app_public.availability_room_type_name_in(a, 'es') as room, app_public.availability_rate_plan_name_in(a, 'es') as plan,
-              app_public.availability_room_type_name_in(a, 'pt') as room_pt, app_public.availability_rate_plan_name_in(a, 'pt') as plan_pt
-         from app_public.search_availability($1, $2, 2, 0, $3) a`,
-      [arrival, addDays(arrival, 2), h.propertyId],
-    );
-    expect(rows).toEqual([{ room: "Habitación doble", plan: "Flexible (es)", room_pt: "Quarto duplo", plan_pt: "Flexible" }]);
+    const names = async (language: string | null) =>
+      (await c.query("select room_type_name as room, rate_plan_name as plan from app_public.search_availability($1, $2, 2, 0, $3, language => $4)",
+        [arrival, addDays(arrival, 2), h.propertyId, language])).rows;
+    expect(await names("es")).toEqual([{ room: "Habitación doble", plan: "Flexible (es)" }]);
+    expect(await names("pt")).toEqual([{ room: "Quarto duplo", plan: "Flexible" }]);
+    for (const language of ["en", "fr", null, "' or 1=1 --"]) expect(await names(language)).toEqual([{ room: "Double", plan: "Flexible" }]);
     // The property switches to Spanish: its own texts are the Spanish ones now, the old es translation is kept but unused.
     await asOwner(c);
     await c.query("update app_public.properties set language = 'es' where id = $1", [h.propertyId]);
@@ -189,6 +188,53 @@ it("a translation is visible exactly when its room type, rate plan or fee is: no
     await asOwner(c);
     await c.query("delete from app_public.fees where id = $1", [h.feeId]);
     expect((await c.query("select count(*)::int as n from app_public.fee_translations where fee_id = $1", [h.feeId])).rows[0].n).toBe(0);
+  }));
+
+it("the search in a language names each result in it where translated, else by its own name; an unpublished item's translation never appears", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const h = await englishHotel(c);
+    const other = await englishHotel(c);
+    // A second rate plan with no translation, and a third, translated but unpublished.
+    const plan = async (name: string, published: boolean) =>
+      (await c.query("insert into app_public.rate_plans (property_id, room_type_id, name, currency, base_price, included_guests, is_published) values ($1, $2, $3, 'EUR', 12000, 2, $4) returning id",
+        [h.propertyId, h.roomTypeId, name, published])).rows[0].id as string;
+    const plain = await plan("Non-refundable", true);
+    const hidden = await plan("Secret", false);
+    await staff(c, h.manager);
+    await c.query(kinds.roomType.save, [h.roomTypeId, "es", "Habitación doble", null]);
+    await c.query(kinds.ratePlan.save, [h.ratePlanId, "es", "Flexible (es)", null]);
+    await c.query(kinds.ratePlan.save, [hidden, "es", "Secreta", null]);
+    const arrival = addDays(localDate(h.timeZone), 12);
+    const search = async (language: string | null, propertyId: string | null = h.propertyId) =>
+      (await c.query(
+        `select rate_plan_id as id, room_type_name as room, rate_plan_name as plan
+           from app_public.search_availability($1, $2, 2, 0, $3, include_unavailable => true, language => $4)`,
+        [arrival, addDays(arrival, 2), propertyId, language],
+      )).rows.map((r) => ({ ...r })).sort((a, b) => a.plan.localeCompare(b.plan));
+    await anonymous(c);
+    expect(await search("es")).toEqual([
+      { id: h.ratePlanId, room: "Habitación doble", plan: "Flexible (es)" },
+      { id: plain, room: "Habitación doble", plan: "Non-refundable" },
+    ]);
+    expect((await search(null)).map((r) => r.plan)).toEqual(["Flexible", "Non-refundable"]);
+    // The property's staff see the unpublished plan, named in Spanish; another property's manager does not.
+    await staff(c, h.manager);
+    expect((await search("es")).map((r) => r.plan)).toEqual(["Flexible (es)", "Non-refundable", "Secreta"]);
+    await staff(c, other.manager);
+    expect((await search("es")).map((r) => r.plan)).toEqual(["Flexible (es)", "Non-refundable"]);
+    // Unpublish the room type, then the property: the guest's search names nothing of it in any language.
+    await asOwner(c);
+    await c.query("update app_public.room_types set is_published = false where id = $1", [h.roomTypeId]);
+    await anonymous(c);
+    expect(await search("es")).toEqual([]);
+    await asOwner(c);
+    await c.query("update app_public.room_types set is_published = true where id = $1", [h.roomTypeId]);
+    await c.query("update app_public.properties set is_published = false where id = $1", [h.propertyId]);
+    await anonymous(c);
+    expect(await search("es")).toEqual([]);
+    // A search across every property (no filter) never carries the unpublished one's names either.
+    const everywhere = await search("es", null);
+    expect(everywhere.some((r) => ["Secreta", "Habitación doble", "Flexible (es)"].includes(r.plan) || r.room === "Habitación doble")).toBe(false);
   }));
 
 describe("the reservation's language", () => {

@@ -56,8 +56,8 @@ export interface SearchVariables {
 export const search = query<{ searchAvailability: { nodes: Array<Availability | null> } | null }, SearchVariables>(
   "Search",
   `query Search($arrival: Date!, $departure: Date!, $adults: Int!, $children: Int!, $city: String, $propertyId: UUID, $language: String) {
-    searchAvailability(arrival: $arrival, departure: $departure, adults: $adults, children: $children, city: $city, propertyId: $propertyId, includeUnavailable: true) {
-      nodes { propertyId propertyName city roomTypeId roomTypeName: roomTypeNameIn(language: $language) maxOccupancy unitsLeft ratePlanId ratePlanName: ratePlanNameIn(language: $language) mealPlan isRefundable currency totalAmount averageNightlyAmount isBookable restriction restrictionMessage }
+    searchAvailability(arrival: $arrival, departure: $departure, adults: $adults, children: $children, city: $city, propertyId: $propertyId, includeUnavailable: true, language: $language) {
+      nodes { propertyId propertyName city roomTypeId roomTypeName maxOccupancy unitsLeft ratePlanId ratePlanName mealPlan isRefundable currency totalAmount averageNightlyAmount isBookable restriction restrictionMessage }
     }
   }`,
   { cacheable: true },
