@@ -20,8 +20,8 @@ let server: TestServer;
 let silent: TestServer | undefined;
 const db: TestDatabase = fileDatabase({ beforeDrop: async () => Promise.all([server?.close(), silent?.close()]) });
 
-const searchDocument = `query Search($arrival: Date!, $departure: Date!, $city: String, $propertyId: UUID) {
-  searchAvailability(arrival: $arrival, departure: $departure, city: $city, propertyId: $propertyId) {
+const searchDocument = `query Search($arrival: Date!, $departure: Date!, $city: String, $propertyId: UUID, $language: String) {
+  searchAvailability(arrival: $arrival, departure: $departure, city: $city, propertyId: $propertyId, language: $language) {
     nodes { propertyId ratePlanId ratePlanName unitsLeft totalAmount isBookable }
   }
 }`;
@@ -169,6 +169,35 @@ it("a rate change and a restriction change drop the property's cached searches",
   await invalidated(tagOf(h), before);
   const stopped = await search(server, stay);
   expect([stopped.cache, stopped.nodes]).toEqual(["miss", []]);
+});
+
+it("keeps a search per language, and a translation's change drops the property's cached searches", async () => {
+  const stay = { arrival: addDays(arrival, 11), departure: addDays(arrival, 12), propertyId: h.propertyId };
+  const names = (a: { nodes: any[] }) => a.nodes.map((n) => n.ratePlanName);
+  expect((await search(server, { ...stay, language: "es" })).cache).toBe("miss");
+  expect((await search(server, { ...stay, language: "es" })).cache).toBe("hit");
+  expect((await search(server, { ...stay, language: "pt" })).cache).toBe("miss"); // another language, another key
+
+  let before = applied(tagOf(h));
+  await inCommit(db.ownerPool, async (c) => {
+    await staff(c, h.manager);
+    await c.query("select app_public.set_rate_plan_translation($1, 'es', 'Flexible (es)', null)", [h.ratePlanId]);
+  });
+  await invalidated(tagOf(h), before);
+  const spanish = await search(server, { ...stay, language: "es" });
+  expect([spanish.cache, names(spanish)]).toEqual(["miss", ["Flexible (es)"]]);
+  const portuguese = await search(server, { ...stay, language: "pt" });
+  expect([portuguese.cache, names(portuguese)]).toEqual(["miss", ["Flexible"]]);
+  expect((await search(server, { ...stay, language: "es" })).cache).toBe("hit");
+
+  before = applied(tagOf(h));
+  await inCommit(db.ownerPool, async (c) => {
+    await staff(c, h.manager);
+    await c.query("select app_public.set_rate_plan_translation($1, 'es', null, null)", [h.ratePlanId]);
+  });
+  await invalidated(tagOf(h), before);
+  const removed = await search(server, { ...stay, language: "es" });
+  expect([removed.cache, names(removed)]).toEqual(["miss", ["Flexible"]]);
 });
 
 it("caches quotes per rate plan and drops them when a unit of the property goes out of service", async () => {
