@@ -94,25 +94,25 @@ export default function GroupBookPage({ location }: { location: Location }) {
   useEffect(() => {
     if (!stay) return;
     const abort = new AbortController();
-    request(searchDoc, { arrival: stay.arrival, departure: stay.departure, adults: 1, children: 0, city: null, propertyId: stay.propertyId }, { signal: abort.signal }).then(
+    request(searchDoc, { arrival: stay.arrival, departure: stay.departure, adults: 1, children: 0, city: null, propertyId: stay.propertyId, language: i18n.language }, { signal: abort.signal }).then(
       (data) => setOptions((data.searchAvailability?.nodes ?? []).filter((n): n is Availability => !!n)),
       (error: unknown) => !abort.signal.aborted && setProblem(error),
     );
     return () => abort.abort();
-  }, [stay?.propertyId, stay?.arrival, stay?.departure]);
+  }, [stay?.propertyId, stay?.arrival, stay?.departure, i18n.language]);
 
   // Each chosen rate's terms (deposit, balance, meal plan) and the property (its name and time zone), cacheable.
   const planIds = useMemo(() => [...new Set(stay?.rooms.map((r) => r.ratePlanId) ?? [])].sort().join(","), [stay]);
   useEffect(() => {
     const abort = new AbortController();
     for (const id of planIds ? planIds.split(",") : []) {
-      request(ratePlanDoc, { id }, { signal: abort.signal }).then(
+      request(ratePlanDoc, { id, language: i18n.language }, { signal: abort.signal }).then(
         (data) => data.ratePlanByRowId && setPlans((p) => ({ ...p, [id]: data.ratePlanByRowId! })),
         () => {},
       );
     }
     return () => abort.abort();
-  }, [planIds]);
+  }, [planIds, i18n.language]);
 
   const getQuote = useCallback(async () => {
     if (!stay || stay.rooms.length === 0) return;
