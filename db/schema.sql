@@ -27,10 +27,10 @@
 --     exports, fee_translations, fees, folio_balances, folio_bill_to,
 --     folio_extras, folios, guest_accounts, guest_merges, guest_unmerges,
 --     guests, housekeeping_tasks, inventory_claims, invoice_deliveries,
---     invoices, journal_entries, ledger_accounts, night_audit_anomalies,
---     night_audits, notification_templates, notifications, organizations,
---     owners, payment_attempts, payment_intents, payout_lines, payouts,
---     postings, promo_codes, properties, property_legal_details,
+--     invoices, journal_entries, languages, ledger_accounts,
+--     night_audit_anomalies, night_audits, notification_templates,
+--     notifications, organizations, owners, payment_attempts, payment_intents,
+--     payout_lines, payouts, postings, properties, property_legal_details,
 --     property_memberships, property_translations, rate_calendar,
 --     rate_overrides, rate_plan_los_discounts, rate_plan_translations,
 --     rate_plans, reconciliation_differences, refunds, registration_cards,
@@ -54,17 +54,18 @@
 --     staff_role, stay_suggestion, tax_basis
 --   functions: accept_channel_feed_change, add_group_room, ar_aging,
 --     assign_housekeeping_task, assign_housekeeping_tasks, attach_booking,
---     attach_payment_method, booking_groups_total_amount, cancel_group,
---     cancel_reservation, cash_shifts_expected_cash, change_group_dates,
---     channel_feeds_pending_change, channel_reconciliation,
+--     attach_payment_method, availability_rate_plan_name_in,
+--     availability_room_type_name_in, booking_groups_total_amount,
+--     cancel_group, cancel_reservation, cash_shifts_expected_cash,
+--     change_group_dates, channel_feeds_pending_change, channel_reconciliation,
 --     channel_revenue_report, charge_card_on_file, check_in, check_out,
 --     city_tax_report, close_cash_shift, companies_folio,
 --     complete_guest_sign_in, confirm_booking, confirm_group,
 --     correct_folio_entry, create_block, create_desk_hold, create_folio,
---     create_group_hold, create_hold, create_promo_code, current_booking,
---     current_guest_account, current_user, desk_quote, extend_payment_deadline,
---     fees_name_in, folio_list, folios_bill_to, folios_due_at_check_out,
---     front_desk_day, guest_booking_token, guests_duplicates, guests_merges,
+--     create_group_hold, create_hold, current_booking, current_guest_account,
+--     current_user, desk_quote, extend_payment_deadline, fees_name_in,
+--     folio_list, folios_bill_to, folios_due_at_check_out, front_desk_day,
+--     guest_booking_token, guests_duplicates, guests_merges,
 --     guests_nights_count, guests_stays_count, guests_total_spend,
 --     housekeeping_board, housekeeping_stays, inventory_claims_end_date,
 --     inventory_claims_start_date, issue_credit_note, issue_invoice,
@@ -89,23 +90,23 @@
 --     run_night_audit, run_payouts, search_availability, search_guests,
 --     search_reservations, send_invoice, set_do_not_disturb,
 --     set_fee_translation, set_folio_bill_to, set_housekeeping_task_priority,
---     set_promo_code_active, set_property_legal_details,
---     set_property_translation, set_rate_plan_translation, set_rates,
---     set_reservation_language, set_room_guest_name, set_room_type_translation,
---     set_unit_status, sync_channel_feed_now, take_folio_payment,
---     tape_chart_claims, transfer_folio_to_city_ledger, undo_guest_merge,
---     unit_calendar, update_guest, update_guest_account,
---     update_housekeeping_task, update_property_content,
---     update_reservation_guest, waive_payment_guarantee
+--     set_property_legal_details, set_property_translation,
+--     set_rate_plan_translation, set_rates, set_reservation_language,
+--     set_room_guest_name, set_room_type_translation, set_unit_status,
+--     sync_channel_feed_now, take_folio_payment, tape_chart_claims,
+--     transfer_folio_to_city_ledger, undo_guest_merge, unit_calendar,
+--     update_guest, update_guest_account, update_housekeeping_task,
+--     update_property_content, update_reservation_guest,
+--     waive_payment_guarantee
 -- app_hidden
 --   functions: currency_digits, current_actor_scope, current_booking_group_id,
 --     current_booking_id, current_colleague_ids, current_guest_account_id,
 --     current_organization_ids, current_property_ids, current_property_ids_for,
 --     current_session_id, current_user_id, fee_translation, format_money,
---     guest_search_text, guests_matching, is_country_code, major_units,
---     property_translation, rate_plan_translation, reservations_matching,
---     room_type_translation, search_pattern, staff_group_roles,
---     valid_amenities, valid_photo_urls
+--     guest_search_text, guests_matching, is_country_code, is_guest_language,
+--     major_units, property_translation, rate_plan_translation,
+--     reservations_matching, room_type_translation, search_pattern,
+--     staff_group_roles, valid_amenities, valid_photo_urls
 -- app_private
 --   tables: cards_on_file, channel_feed_pending_changes, folio_routes,
 --     guest_sessions, guest_sign_in_requests, idempotency_keys,
@@ -114,15 +115,15 @@
 --   functions: add_job, add_jobs, apply_channel_feed, apply_payment_event,
 --     bill_to_of, booking_of, booking_user_id, caller_cash_shift,
 --     cancellation_penalty, cap_open_intents, card_label, charge_on_folio,
---     check_desk_amount, check_desk_override, check_desk_text,
---     check_promo_code, check_report, check_stay, check_translation,
---     city_tax_figures, claim_unit, clear_payment_due, close_business_day,
---     create_ledger_accounts, create_session, derived_price, desk_key,
---     enforce_payment_deadline, finish_export, folio_charges, folio_place,
---     folio_receivable, free_units, group_bookings, guest_change_refusal,
---     guest_sign_in_email, guest_sign_in_token, hand_nights_to_channels,
---     history_party_words, history_stay_words, history_unit_name,
---     idempotency_begin, idempotency_finish, import_settlement, insert_invoice,
+--     check_desk_amount, check_desk_override, check_desk_text, check_report,
+--     check_stay, check_translation, city_tax_figures, claim_unit,
+--     clear_payment_due, close_business_day, create_ledger_accounts,
+--     create_session, derived_price, desk_key, enforce_payment_deadline,
+--     finish_export, folio_charges, folio_place, folio_receivable, free_units,
+--     group_bookings, guest_change_refusal, guest_sign_in_email,
+--     guest_sign_in_token, hand_nights_to_channels, history_party_words,
+--     history_stay_words, history_unit_name, idempotency_begin,
+--     idempotency_finish, import_settlement, insert_invoice,
 --     invalid_transition, invoice_delivery, invoice_lines, invoice_payments,
 --     invoice_seller, local_today, lock_booking_group, lock_folio,
 --     lock_housekeeping_task, lock_reservation, masked_registration_card,
@@ -634,7 +635,7 @@ create table app_public.fee_translations (
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
   constraint fee_translations_fee_id_fkey FOREIGN KEY (property_id, fee_id) REFERENCES app_public.fees(property_id, id) ON DELETE CASCADE,
-  constraint fee_translations_language_check CHECK (language = ANY (ARRAY['en'::text, 'pt'::text, 'es'::text])),
+  constraint fee_translations_language_fkey FOREIGN KEY (language) REFERENCES app_public.languages(code),
   constraint fee_translations_name_check CHECK (length(name) >= 1 AND length(name) <= 200),
   constraint fee_translations_pkey PRIMARY KEY (property_id, fee_id, language)
 );
@@ -647,10 +648,11 @@ CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.fee_transla
 CREATE TRIGGER _500_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.fee_translations FOR EACH ROW EXECUTE FUNCTION audit.tg__record();
 grant select on app_public.fee_translations to keepr_anonymous;
 comment on table app_public.fee_translations is 'A fee''s name in another language the guest app speaks; what a translation lacks is the fee''s own (app_hidden.fee_translation, fees.name_in). Written by set_fee_translation; visible to whoever sees the fee.';
-comment on column app_public.fee_translations.language is 'en, pt or es: a language of the guest app other than the property''s own.';
+comment on column app_public.fee_translations.language is 'A guest-facing language other than the property''s own.';
 comment on column app_public.fee_translations.name is 'The name in this language (at most 200 characters).';
 comment on constraint fee_translations_fee_id_fkey on app_public.fee_translations is '@fieldName fee
 @foreignFieldName translations';
+comment on constraint fee_translations_language_fkey on app_public.fee_translations is '@behavior -*';
 
 -- ----------------------------------------------------------------------------
 -- table app_public.fees
@@ -883,7 +885,7 @@ create table app_public.guest_accounts (
   constraint guest_accounts_email_check CHECK (email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'::citext AND length(email::text) <= 254),
   constraint guest_accounts_email_key UNIQUE (email),
   constraint guest_accounts_full_name_check CHECK (length(full_name) >= 1 AND length(full_name) <= 200),
-  constraint guest_accounts_language_check CHECK (language = ANY (ARRAY['en'::text, 'pt'::text, 'es'::text])),
+  constraint guest_accounts_language_fkey FOREIGN KEY (language) REFERENCES app_public.languages(code),
   constraint guest_accounts_phone_check CHECK (phone ~ '^\+?[0-9 ()./-]{5,30}$'::text),
   constraint guest_accounts_pkey PRIMARY KEY (id)
 );
@@ -901,8 +903,9 @@ comment on column app_public.guest_accounts.email is 'The address sign-in links 
 comment on column app_public.guest_accounts.full_name is 'The name the booking form fills in.';
 comment on column app_public.guest_accounts.phone is 'The phone number the booking form fills in.';
 comment on column app_public.guest_accounts.country is 'ISO 3166-1 alpha-2 country code.';
-comment on column app_public.guest_accounts.language is 'The guest app''s and the emails'' language: en, pt or es.';
+comment on column app_public.guest_accounts.language is 'The guest app''s and the emails'' language: a guest-facing language.';
 comment on column app_public.guest_accounts.last_sign_in_at is 'When the account last signed in.';
+comment on constraint guest_accounts_language_fkey on app_public.guest_accounts is '@behavior -*';
 
 -- ----------------------------------------------------------------------------
 -- table app_public.guest_merges
@@ -1311,6 +1314,30 @@ comment on constraint journal_entries_property_id_reverses_entry_id_fkey on app_
 @foreignFieldName reversals';
 
 -- ----------------------------------------------------------------------------
+-- table app_public.languages
+-- ----------------------------------------------------------------------------
+create table app_public.languages (
+  code text not null,
+  english_name text not null,
+  own_name text not null,
+  guest_facing boolean default false not null,
+  constraint languages_code_check CHECK (code ~ '^[a-z]{2,3}$'::text),
+  constraint languages_english_name_check CHECK (length(english_name) >= 1 AND length(english_name) <= 60),
+  constraint languages_own_name_check CHECK (length(own_name) >= 1 AND length(own_name) <= 60),
+  constraint languages_pkey PRIMARY KEY (code)
+);
+alter table app_public.languages enable row level security;
+create policy select_all on app_public.languages for select to public
+  using (true);
+grant select on app_public.languages to keepr_anonymous;
+grant select on app_public.languages to keepr_worker;
+comment on table app_public.languages is 'The languages Keepr knows (reference data, written by migrations). A property and its templates may be in any; guest_facing ones are offered to guests: the guest app, translations, a reservation''s and a guest account''s language. Adding one is an INSERT.';
+comment on column app_public.languages.code is 'The BCP 47 primary language subtag, lower case (en, pt, es).';
+comment on column app_public.languages.english_name is 'The language''s name in English.';
+comment on column app_public.languages.own_name is 'The language''s name in itself (what a language picker shows).';
+comment on column app_public.languages.guest_facing is 'Offered to guests: translations, a reservation''s and a guest account''s language, the guest app (which needs its catalogue too).';
+
+-- ----------------------------------------------------------------------------
 -- table app_public.ledger_accounts
 -- ----------------------------------------------------------------------------
 create table app_public.ledger_accounts (
@@ -1431,7 +1458,7 @@ create table app_public.notification_templates (
   constraint notification_templates_body_html_check CHECK (length(body_html) <= 100000),
   constraint notification_templates_body_text_check CHECK (length(body_text) <= 20000),
   constraint notification_templates_check CHECK ((channel = 'email'::app_public.notification_channel) = (subject IS NOT NULL)),
-  constraint notification_templates_language_check CHECK (language = ANY (ARRAY['en'::text, 'pt'::text, 'de'::text, 'fr'::text, 'es'::text])),
+  constraint notification_templates_language_fkey FOREIGN KEY (language) REFERENCES app_public.languages(code),
   constraint notification_templates_pkey PRIMARY KEY (id, property_id),
   constraint notification_templates_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE CASCADE,
   constraint notification_templates_property_id_template_channel_languag_key UNIQUE (property_id, template, channel, language),
@@ -1449,6 +1476,7 @@ grant delete, select on app_public.notification_templates to keepr_staff;
 grant select on app_public.notification_templates to keepr_worker;
 grant insert (property_id, template, channel, language, subject, body_text, body_html), update (subject, body_text, body_html) on app_public.notification_templates to keepr_staff;
 comment on table app_public.notification_templates is 'A property''s own wording of a message (Handlebars), used instead of Keepr''s built-in template of that language.';
+comment on constraint notification_templates_language_fkey on app_public.notification_templates is '@behavior -*';
 comment on constraint notification_templates_pkey on app_public.notification_templates is '@rowIdentity id';
 
 -- ----------------------------------------------------------------------------
@@ -1791,65 +1819,6 @@ comment on constraint postings_property_id_folio_id_fkey on app_public.postings 
 @isIndexed';
 
 -- ----------------------------------------------------------------------------
--- table app_public.promo_codes
--- ----------------------------------------------------------------------------
-create table app_public.promo_codes (
-  id uuid default gen_random_uuid() not null,
-  property_id uuid not null,
-  code text not null,
-  percent_off numeric(5,2),
-  amount_off bigint,
-  currency character(3) not null,
-  rate_plan_ids uuid[],
-  stays_from date,
-  stays_until date,
-  bookable_from date,
-  bookable_until date,
-  max_uses integer,
-  uses integer default 0 not null,
-  is_active boolean default true not null,
-  created_at timestamp with time zone default now() not null,
-  updated_at timestamp with time zone default now() not null,
-  constraint promo_codes_amount_off_check CHECK (amount_off > 0 AND amount_off <= '100000000000'::bigint),
-  constraint promo_codes_bookable_check CHECK (bookable_until >= bookable_from),
-  constraint promo_codes_code_check CHECK (code ~ '^[A-Z0-9][A-Z0-9_-]{2,31}$'::text),
-  constraint promo_codes_max_uses_check CHECK (max_uses >= 1 AND max_uses <= 1000000),
-  constraint promo_codes_one_discount_check CHECK (num_nonnulls(percent_off, amount_off) = 1),
-  constraint promo_codes_percent_off_check CHECK (percent_off > 0::numeric AND percent_off <= 100::numeric),
-  constraint promo_codes_pkey PRIMARY KEY (id, property_id),
-  constraint promo_codes_property_id_code_key UNIQUE (property_id, code),
-  constraint promo_codes_property_id_currency_fkey FOREIGN KEY (property_id, currency) REFERENCES app_public.properties(id, currency) ON DELETE CASCADE,
-  constraint promo_codes_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE CASCADE,
-  constraint promo_codes_property_id_id_key UNIQUE (property_id, id),
-  constraint promo_codes_rate_plan_ids_check CHECK (cardinality(rate_plan_ids) >= 1 AND cardinality(rate_plan_ids) <= 100),
-  constraint promo_codes_stays_check CHECK (stays_until >= stays_from),
-  constraint promo_codes_uses_check CHECK (uses >= 0 AND (max_uses IS NULL OR uses <= max_uses))
-);
-alter table app_public.promo_codes enable row level security;
-create policy select_managers on app_public.promo_codes for select to keepr_staff
-  using ((property_id IN ( SELECT app_hidden.current_property_ids_for('managers'::text) AS current_property_ids_for)));
-CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.promo_codes FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
-CREATE TRIGGER _500_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.promo_codes FOR EACH ROW EXECUTE FUNCTION audit.tg__record();
-grant select on app_public.promo_codes to keepr_staff;
-comment on table app_public.promo_codes is 'The property''s promo codes: percent or amount off the room price of a stay (after any length-of-stay discount), written by createPromoCode and setPromoCodeActive. quote(promoCode) applies one; confirmBooking counts its use.';
-comment on column app_public.promo_codes.code is 'The code guests type, stored upper case (guests may type it in any case): 3 to 32 letters, digits, - and _, unique at the property.';
-comment on column app_public.promo_codes.percent_off is 'Percent off the room price (0.01 to 100); or amount_off.';
-comment on column app_public.promo_codes.amount_off is 'Minor units off the room price of the stay, never more than the room price; or percent_off.';
-comment on column app_public.promo_codes.currency is 'The property''s currency (of amount_off).';
-comment on column app_public.promo_codes.rate_plan_ids is 'The rate plans it applies to; none: every rate plan of the property.';
-comment on column app_public.promo_codes.stays_from is 'First night a stay may include; none: no limit.';
-comment on column app_public.promo_codes.stays_until is 'Last night a stay may include; none: no limit.';
-comment on column app_public.promo_codes.bookable_from is 'First day (the property''s calendar) it may be used to book; none: from now.';
-comment on column app_public.promo_codes.bookable_until is 'Last day (the property''s calendar) it may be used to book; none: no end.';
-comment on column app_public.promo_codes.max_uses is 'How many confirmed bookings may use it; none: unlimited.';
-comment on column app_public.promo_codes.uses is 'Confirmed bookings that used it (a cancellation does not give the use back).';
-comment on column app_public.promo_codes.is_active is 'False: deactivated, refused by quote and at hold and confirmation.';
-comment on constraint promo_codes_pkey on app_public.promo_codes is '@rowIdentity id';
-comment on constraint promo_codes_property_id_code_key on app_public.promo_codes is '@behavior -*';
-comment on constraint promo_codes_property_id_currency_fkey on app_public.promo_codes is '@behavior -*';
-comment on constraint promo_codes_property_id_id_key on app_public.promo_codes is '@behavior -*';
-
--- ----------------------------------------------------------------------------
 -- table app_public.properties
 -- ----------------------------------------------------------------------------
 create table app_public.properties (
@@ -1907,7 +1876,7 @@ create table app_public.properties (
   constraint properties_description_length_check CHECK (length(description) <= 5000),
   constraint properties_desk_max_discount_percent_check CHECK (desk_max_discount_percent >= 0::numeric AND desk_max_discount_percent <= 100::numeric),
   constraint properties_id_currency_key UNIQUE (id, currency),
-  constraint properties_language_check CHECK (language = ANY (ARRAY['en'::text, 'pt'::text, 'de'::text, 'fr'::text, 'es'::text])),
+  constraint properties_language_fkey FOREIGN KEY (language) REFERENCES app_public.languages(code),
   constraint properties_location_check CHECK ((latitude IS NULL) = (longitude IS NULL) AND latitude >= '-90'::integer::double precision AND latitude <= 90::double precision AND longitude >= '-180'::integer::double precision AND longitude <= 180::double precision),
   constraint properties_name_check CHECK (length(name) >= 1 AND length(name) <= 200),
   constraint properties_no_show_day_offset_check CHECK (no_show_day_offset >= 0 AND no_show_day_offset <= 7),
@@ -1951,7 +1920,7 @@ comment on column app_public.properties.currency is 'ISO 4217 code; every price 
 comment on column app_public.properties.is_published is 'Whether guests can find and book this property.';
 comment on column app_public.properties.check_in_time is 'Local time guests may check in; cancellation deadlines count back from it.';
 comment on column app_public.properties.check_out_time is 'Local time guests check out by.';
-comment on column app_public.properties.language is 'The language guests are written to in (en, pt, de, fr, es; templates exist for en and pt, others fall back to en).';
+comment on column app_public.properties.language is 'The language guests are written to in (a language of app_public.languages; templates exist for en and pt, others fall back to en).';
 comment on column app_public.properties.pre_arrival_days is 'How many days before arrival the pre-arrival message goes out (at 10:00 local time).';
 comment on column app_public.properties.stayover_clean_nights is 'Clean an occupied unit every this many nights of a stay (0: only on check-out).';
 comment on column app_public.properties.business_date is 'The business day the books are open for; the night audit closes it after local midnight and moves it to the next day.';
@@ -1978,6 +1947,7 @@ comment on column app_public.properties.parking_location is 'Where guests park: 
 comment on column app_public.properties.parking_reservation_required is 'Whether a parking space must be reserved ahead; set when there is parking.';
 comment on column app_public.properties.smoking_policy is 'Smoking: no (nowhere), designated_areas (null: not stated).';
 comment on constraint properties_id_currency_key on app_public.properties is '@behavior -*';
+comment on constraint properties_language_fkey on app_public.properties is '@behavior -*';
 
 -- ----------------------------------------------------------------------------
 -- table app_public.property_legal_details
@@ -2074,7 +2044,7 @@ create table app_public.property_translations (
   updated_at timestamp with time zone default now() not null,
   constraint property_translations_arrival_instructions_check CHECK (length(arrival_instructions) >= 1 AND length(arrival_instructions) <= 2000),
   constraint property_translations_description_check CHECK (length(description) >= 1 AND length(description) <= 5000),
-  constraint property_translations_language_check CHECK (language = ANY (ARRAY['en'::text, 'pt'::text, 'es'::text])),
+  constraint property_translations_language_fkey FOREIGN KEY (language) REFERENCES app_public.languages(code),
   constraint property_translations_pkey PRIMARY KEY (property_id, language),
   constraint property_translations_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE CASCADE,
   constraint property_translations_some_text_check CHECK (description IS NOT NULL OR arrival_instructions IS NOT NULL)
@@ -2091,9 +2061,10 @@ CREATE TRIGGER _500_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.propert
 grant select on app_public.property_translations to keepr_anonymous;
 grant select on app_public.property_translations to keepr_worker;
 comment on table app_public.property_translations is 'The property''s description and arrival instructions in another language the guest app speaks; what a translation lacks is the property''s own (properties.description_in, arrival_instructions_in). Written by setPropertyTranslation.';
-comment on column app_public.property_translations.language is 'en, pt or es: a language of the guest app other than the property''s own.';
+comment on column app_public.property_translations.language is 'A guest-facing language other than the property''s own.';
 comment on column app_public.property_translations.description is 'The description in this language (at most 5,000 characters); none: the property''s own.';
 comment on column app_public.property_translations.arrival_instructions is 'The arrival instructions in this language (at most 2,000 characters); none: the property''s own.';
+comment on constraint property_translations_language_fkey on app_public.property_translations is '@behavior -*';
 
 -- ----------------------------------------------------------------------------
 -- table app_public.rate_calendar
@@ -2223,7 +2194,7 @@ create table app_public.rate_plan_translations (
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
   constraint rate_plan_translations_description_check CHECK (length(description) >= 1 AND length(description) <= 5000),
-  constraint rate_plan_translations_language_check CHECK (language = ANY (ARRAY['en'::text, 'pt'::text, 'es'::text])),
+  constraint rate_plan_translations_language_fkey FOREIGN KEY (language) REFERENCES app_public.languages(code),
   constraint rate_plan_translations_name_check CHECK (length(name) >= 1 AND length(name) <= 200),
   constraint rate_plan_translations_pkey PRIMARY KEY (property_id, rate_plan_id, language),
   constraint rate_plan_translations_rate_plan_id_fkey FOREIGN KEY (property_id, rate_plan_id) REFERENCES app_public.rate_plans(property_id, id) ON DELETE CASCADE,
@@ -2239,9 +2210,10 @@ CREATE TRIGGER _500_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.rate_pl
 grant select on app_public.rate_plan_translations to keepr_anonymous;
 grant select on app_public.rate_plan_translations to keepr_worker;
 comment on table app_public.rate_plan_translations is 'A rate plan''s name and description in another language the guest app speaks; what a translation lacks is the rate plan''s own (app_hidden.rate_plan_translation, rate_plans.name_in and description_in). Written by set_rate_plan_translation; visible to whoever sees the rate plan.';
-comment on column app_public.rate_plan_translations.language is 'en, pt or es: a language of the guest app other than the property''s own.';
+comment on column app_public.rate_plan_translations.language is 'A guest-facing language other than the property''s own.';
 comment on column app_public.rate_plan_translations.name is 'The name in this language (at most 200 characters); none: the rate plan''s own.';
 comment on column app_public.rate_plan_translations.description is 'The guest-facing description in this language (at most 5,000 characters); none: the rate plan''s own.';
+comment on constraint rate_plan_translations_language_fkey on app_public.rate_plan_translations is '@behavior -*';
 comment on constraint rate_plan_translations_rate_plan_id_fkey on app_public.rate_plan_translations is '@fieldName ratePlan
 @foreignFieldName translations';
 
@@ -2554,7 +2526,6 @@ create table app_public.reservations (
   expected_arrival_time time without time zone,
   guest_account_id uuid,
   language text,
-  promo_code_id uuid,
   constraint reservations_adults_check CHECK (adults >= 1 AND adults <= 50),
   constraint reservations_cancellation_reason_check CHECK (length(cancellation_reason) <= 500),
   constraint reservations_card_check CHECK (card_last4 ~ '^[0-9]{4}$'::text AND card_brand ~ '^[a-z_]{1,20}$'::text),
@@ -2572,7 +2543,7 @@ create table app_public.reservations (
   constraint reservations_group_room_check CHECK ((group_id IS NULL) = (room_no IS NULL)),
   constraint reservations_guest_account_id_fkey FOREIGN KEY (guest_account_id) REFERENCES app_public.guest_accounts(id) ON DELETE SET NULL,
   constraint reservations_guest_name_check CHECK (length(btrim(guest_name)) >= 1 AND length(btrim(guest_name)) <= 200),
-  constraint reservations_language_check CHECK (language = ANY (ARRAY['en'::text, 'pt'::text, 'es'::text])),
+  constraint reservations_language_fkey FOREIGN KEY (language) REFERENCES app_public.languages(code),
   constraint reservations_payment_guarantee_note_check CHECK (length(payment_guarantee_note) <= 500),
   constraint reservations_penalty_amount_check CHECK (penalty_amount >= 0),
   constraint reservations_pkey PRIMARY KEY (id, property_id),
@@ -2580,7 +2551,6 @@ create table app_public.reservations (
   constraint reservations_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE RESTRICT,
   constraint reservations_property_id_guest_id_fkey FOREIGN KEY (property_id, guest_id) REFERENCES app_public.guests(property_id, id) ON DELETE RESTRICT,
   constraint reservations_property_id_id_key UNIQUE (property_id, id),
-  constraint reservations_property_id_promo_code_id_fkey FOREIGN KEY (property_id, promo_code_id) REFERENCES app_public.promo_codes(property_id, id) ON DELETE RESTRICT,
   constraint reservations_property_id_rate_plan_id_fkey FOREIGN KEY (property_id, rate_plan_id) REFERENCES app_public.rate_plans(property_id, id) ON DELETE RESTRICT,
   constraint reservations_property_id_room_type_id_fkey FOREIGN KEY (property_id, room_type_id) REFERENCES app_public.room_types(property_id, id) ON DELETE RESTRICT,
   constraint reservations_property_id_unit_id_fkey FOREIGN KEY (property_id, unit_id) REFERENCES app_public.units(property_id, id) ON DELETE RESTRICT,
@@ -2603,7 +2573,6 @@ CREATE INDEX reservations_guest_account_idx ON app_public.reservations USING btr
 CREATE INDEX reservations_guest_idx ON app_public.reservations USING btree (property_id, guest_id);
 CREATE INDEX reservations_no_show_at_idx ON app_public.reservations USING btree (property_id, no_show_at) WHERE (no_show_at IS NOT NULL);
 CREATE INDEX reservations_payment_due_idx ON app_public.reservations USING btree (property_id, payment_due_by) WHERE (payment_due_by IS NOT NULL);
-CREATE INDEX reservations_promo_code_idx ON app_public.reservations USING btree (property_id, promo_code_id) WHERE (promo_code_id IS NOT NULL);
 CREATE INDEX reservations_rate_plan_idx ON app_public.reservations USING btree (property_id, rate_plan_id);
 CREATE INDEX reservations_room_type_idx ON app_public.reservations USING btree (property_id, room_type_id);
 CREATE INDEX reservations_stay_idx ON app_public.reservations USING gist (property_id, stay) WHERE (status = ANY (ARRAY['confirmed'::app_public.reservation_status, 'checked_in'::app_public.reservation_status, 'checked_out'::app_public.reservation_status]));
@@ -2654,16 +2623,14 @@ comment on column app_public.reservations.room_no is 'The room''s place in its g
 comment on column app_public.reservations.guest_name is 'Who sleeps in this room (the rooming list), when it is not the booker.';
 comment on column app_public.reservations.expected_arrival_time is 'When the guest expects to arrive on the arrival day (local time at the property), as the guest or the front desk said; null: not known. Before the property''s check-in time: an early check-in for housekeeping.';
 comment on column app_public.reservations.guest_account_id is 'The guest account the booking belongs to: booked while signed in, or attached with attachBooking.';
-comment on column app_public.reservations.language is 'The language the guest is written to in (en, pt, es): the guest app''s when a guest booked, the front desk''s choice (setReservationLanguage); none: the property''s language.';
-comment on column app_public.reservations.promo_code_id is 'The promo code whose discount is in the price (a discount line), counted as used at confirmation.';
+comment on column app_public.reservations.language is 'The language the guest is written to in (a guest-facing language): the guest app''s when a guest booked, the front desk''s choice (setReservationLanguage); none: the property''s language.';
 comment on constraint reservations_group_fkey on app_public.reservations is '@fieldName group
 @foreignFieldName rooms';
+comment on constraint reservations_language_fkey on app_public.reservations is '@behavior -*';
 comment on constraint reservations_pkey on app_public.reservations is '@rowIdentity id';
 comment on constraint reservations_property_id_guest_id_fkey on app_public.reservations is '@fieldName guest
 @foreignFieldName reservations';
 comment on constraint reservations_property_id_id_key on app_public.reservations is '@behavior -*';
-comment on constraint reservations_property_id_promo_code_id_fkey on app_public.reservations is '@fieldName promoCode
-@foreignFieldName reservations';
 comment on constraint reservations_property_id_rate_plan_id_fkey on app_public.reservations is '@fieldName ratePlan
 @foreignFieldName reservations';
 comment on constraint reservations_property_id_room_type_id_fkey on app_public.reservations is '@fieldName roomType
@@ -2683,7 +2650,7 @@ create table app_public.room_type_translations (
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
   constraint room_type_translations_description_check CHECK (length(description) >= 1 AND length(description) <= 5000),
-  constraint room_type_translations_language_check CHECK (language = ANY (ARRAY['en'::text, 'pt'::text, 'es'::text])),
+  constraint room_type_translations_language_fkey FOREIGN KEY (language) REFERENCES app_public.languages(code),
   constraint room_type_translations_name_check CHECK (length(name) >= 1 AND length(name) <= 200),
   constraint room_type_translations_pkey PRIMARY KEY (property_id, room_type_id, language),
   constraint room_type_translations_room_type_id_fkey FOREIGN KEY (property_id, room_type_id) REFERENCES app_public.room_types(property_id, id) ON DELETE CASCADE,
@@ -2699,9 +2666,10 @@ CREATE TRIGGER _500_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.room_ty
 grant select on app_public.room_type_translations to keepr_anonymous;
 grant select on app_public.room_type_translations to keepr_worker;
 comment on table app_public.room_type_translations is 'A room type''s name and description in another language the guest app speaks; what a translation lacks is the room type''s own (app_hidden.room_type_translation, room_types.name_in and description_in). Written by set_room_type_translation; visible to whoever sees the room type.';
-comment on column app_public.room_type_translations.language is 'en, pt or es: a language of the guest app other than the property''s own.';
+comment on column app_public.room_type_translations.language is 'A guest-facing language other than the property''s own.';
 comment on column app_public.room_type_translations.name is 'The name in this language (at most 200 characters); none: the room type''s own.';
 comment on column app_public.room_type_translations.description is 'The description in this language (at most 5,000 characters); none: the room type''s own.';
+comment on constraint room_type_translations_language_fkey on app_public.room_type_translations is '@behavior -*';
 comment on constraint room_type_translations_room_type_id_fkey on app_public.room_type_translations is '@fieldName roomType
 @foreignFieldName translations';
 
@@ -3178,10 +3146,8 @@ create type app_public.quote as (
   cancellation_terms text,
   units_left integer,
   valid_until timestamp with time zone,
-  quote_token text,
-  promo_code text
+  quote_token text
 );
-comment on column app_public.quote.promo_code is 'The promo code applied (its discount is a discount line of the room price), or none.';
 comment on type app_public.quote is 'A priced stay. Pass quote_token to createHold before valid_until to book at this price.';
 create type app_public.rate_grid_day as (
   rate_plan_id uuid,
@@ -3584,6 +3550,52 @@ end;
 $function$;
 grant execute on function app_public.attach_payment_method(reservation_id uuid, payment_token text, idempotency_key text, card_brand text, card_last4 text) to keepr_anonymous;
 comment on function app_public.attach_payment_method(reservation_id uuid, payment_token text, idempotency_key text, card_brand text, card_last4 text) is 'Puts a provider card token on file for the reservation (its open payments, charged when each falls due, and the desk); a due payment that failed is charged on it at once. cardBrand/cardLast4: what the card form gave. Returns the open payments. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.availability_rate_plan_name_in(availability app_public.availability, language text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.availability_rate_plan_name_in(availability app_public.availability, language text)
+ RETURNS text
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+begin
+  return coalesce((select t.name from app_hidden.rate_plan_translation(availability.property_id, availability.rate_plan_id, availability_rate_plan_name_in.language) t
+                    where exists (select 1 from app_public.rate_plans x
+                              join app_public.room_types r on r.property_id = x.property_id and r.id = x.room_type_id
+                              join app_public.properties p on p.id = x.property_id
+                            where x.property_id = availability.property_id and x.id = availability.rate_plan_id and x.is_published and r.is_published and p.is_published)
+                   or availability.property_id in (select app_hidden.current_property_ids_for('cashiers'))),
+                  availability.rate_plan_name);
+end;
+$function$;
+grant execute on function app_public.availability_rate_plan_name_in(availability app_public.availability, language text) to keepr_anonymous;
+grant execute on function app_public.availability_rate_plan_name_in(availability app_public.availability, language text) to keepr_worker;
+comment on function app_public.availability_rate_plan_name_in(availability app_public.availability, language text) is '@behavior -queryField
+The rate plan''s name in `language` (en, pt, es) when translated, else the rate plan''s own.';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.availability_room_type_name_in(availability app_public.availability, language text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.availability_room_type_name_in(availability app_public.availability, language text)
+ RETURNS text
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+begin
+  return coalesce((select t.name from app_hidden.room_type_translation(availability.property_id, availability.room_type_id, availability_room_type_name_in.language) t
+                    where exists (select 1 from app_public.room_types x join app_public.properties p on p.id = x.property_id
+                            where x.property_id = availability.property_id and x.id = availability.room_type_id and x.is_published and p.is_published)
+                   or availability.property_id in (select app_hidden.current_property_ids())),
+                  availability.room_type_name);
+end;
+$function$;
+grant execute on function app_public.availability_room_type_name_in(availability app_public.availability, language text) to keepr_anonymous;
+grant execute on function app_public.availability_room_type_name_in(availability app_public.availability, language text) to keepr_worker;
+comment on function app_public.availability_room_type_name_in(availability app_public.availability, language text) is '@behavior -queryField
+The room type''s name in `language` (en, pt, es) when translated, else the room type''s own.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.booking_groups_total_amount(g app_public.booking_groups)
@@ -4340,19 +4352,6 @@ begin
     end;
   end loop;
 
-  if v_res.promo_code_id is not null then
-    update app_public.promo_codes pc set uses = pc.uses + 1
-     where pc.property_id = v_res.property_id and pc.id = v_res.promo_code_id
-       and pc.is_active and (pc.max_uses is null or pc.uses < pc.max_uses);
-    if not found then
-      raise exception using errcode = 'PROMO',
-        hint = case when exists (select 1 from app_public.promo_codes pc
-                                  where pc.property_id = v_res.property_id and pc.id = v_res.promo_code_id and not pc.is_active)
-                    then 'INACTIVE' else 'USED_UP' end,
-        message = 'The promo code of this hold was used up or withdrawn meanwhile; please quote again without it.';
-    end if;
-  end if;
-
   -- The folio is charged the locked price, and payments are scheduled by
   -- the rate plan (deposit now, balance before arrival).
   perform app_private.post_reservation_charges(v_res, 'reservation:' || v_res.id || ':confirm:' || pg_catalog.md5(app_hidden.current_actor_scope() || ':' || idempotency_key),
@@ -4364,7 +4363,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.confirm_booking(reservation_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text) to keepr_anonymous;
-comment on function app_public.confirm_booking(reservation_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text) is 'Confirms a hold as a reservation for the guest (name, email, optional phone; the property''s front office may leave the email out for a walk-in, then no message is sent): returns the confirmation code. Give the hold token createHold returned (not needed by the signed-in guest who made the hold or by the property''s front office). Errors: NOT_FOUND (no such hold, or not yours), INVALID_TRANSITION, HOLD_EXPIRED, INVALID_EMAIL, INVALID_NAME, INVALID_PHONE, PROMO_CODE (the hold''s promo code was used up or deactivated meanwhile), IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.confirm_booking(reservation_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text) is 'Confirms a hold as a reservation for the guest (name, email, optional phone; the property''s front office may leave the email out for a walk-in, then no message is sent): returns the confirmation code. Give the hold token createHold returned (not needed by the signed-in guest who made the hold or by the property''s front office). Errors: NOT_FOUND (no such hold, or not yours), INVALID_TRANSITION, HOLD_EXPIRED, INVALID_EMAIL, INVALID_NAME, INVALID_PHONE, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.confirm_group(booking_group_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text, guest_names text[])
@@ -4827,7 +4826,6 @@ declare
   v_id uuid := gen_random_uuid();
   v_claim app_public.inventory_claims;
   v_hold app_public.hold;
-  v_promo app_public.promo_codes;
 begin
   v_replay := app_private.idempotency_begin('create_hold', idempotency_key,
                 pg_catalog.jsonb_build_object('quote_token', quote_token, 'minutes', minutes));
@@ -4847,10 +4845,6 @@ begin
       message = pg_catalog.format('This quote expired at %s; get a new quote.', v_quote.valid_until);
   end if;
   perform app_private.check_stay(v_quote.property_id, v_quote.arrival, v_quote.departure, v_quote.adults, v_quote.children);
-  if v_quote.promo_code is not null then
-    v_promo := app_private.check_promo_code(v_quote.property_id, v_quote.rate_plan_id, v_quote.arrival, v_quote.departure,
-                                            v_quote.promo_code);
-  end if;
 
   -- The claim first (its reservation key is checked at commit), so the
   -- reservation is written once, with its unit.
@@ -4864,7 +4858,7 @@ begin
 
   insert into app_public.reservations (
     id, property_id, room_type_id, rate_plan_id, unit_id, user_id, status, stay, adults, children, currency,
-    room_amount, fees_amount, taxes_amount, total_amount, price_lines, cancellation_policy, hold_expires_at, promo_code_id
+    room_amount, fees_amount, taxes_amount, total_amount, price_lines, cancellation_policy, hold_expires_at
   ) values (
     v_id, v_quote.property_id, v_quote.room_type_id, v_quote.rate_plan_id, v_claim.unit_id, app_private.booking_user_id(v_quote.property_id),
     'held', pg_catalog.daterange(v_quote.arrival, v_quote.departure), v_quote.adults, v_quote.children, v_quote.currency,
@@ -4875,7 +4869,7 @@ begin
       'free_cancellation_until', v_quote.free_cancellation_until,
       'late_cancellation_penalty', v_quote.late_cancellation_penalty,
       'terms', v_quote.cancellation_terms),
-    v_claim.expires_at, v_promo.id
+    v_claim.expires_at
   );
 
   v_hold := (v_id, v_quote.property_id, v_claim.expires_at, v_quote.currency, v_quote.total_amount,
@@ -4885,71 +4879,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.create_hold(quote_token text, idempotency_key text, minutes integer) to keepr_anonymous;
-comment on function app_public.create_hold(quote_token text, idempotency_key text, minutes integer) is 'Holds a free unit for a quoted stay at the quoted price for `minutes` (default 10, 1 to 30). Errors: QUOTE_INVALID, QUOTE_EXPIRED, DATES, SOLD_OUT, PROMO_CODE (the quote''s promo code no longer applies), IDEMPOTENCY_KEY_REUSED.';
-
--- ----------------------------------------------------------------------------
--- function app_public.create_promo_code(property_id uuid, code text, percent_off numeric, amount_off bigint, rate_plan_ids uuid[], stays_from date, stays_until date, bookable_from date, bookable_until date, max_uses integer)
--- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_public.create_promo_code(property_id uuid, code text, percent_off numeric DEFAULT NULL::numeric, amount_off bigint DEFAULT NULL::bigint, rate_plan_ids uuid[] DEFAULT NULL::uuid[], stays_from date DEFAULT NULL::date, stays_until date DEFAULT NULL::date, bookable_from date DEFAULT NULL::date, bookable_until date DEFAULT NULL::date, max_uses integer DEFAULT NULL::integer)
- RETURNS app_public.promo_codes
- LANGUAGE plpgsql
- SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-AS $function$
-#variable_conflict use_variable
-declare
-  v_code text := pg_catalog.upper(pg_catalog.btrim(code));
-  v_promo app_public.promo_codes;
-begin
-  perform app_private.require_staff(property_id, app_hidden.staff_group_roles('managers'), 'manage promo codes');
-  if v_code is null or v_code !~ '^[A-Z0-9][A-Z0-9_-]{2,31}$' then
-    raise exception using errcode = 'INVLD', hint = 'CODE',
-      message = 'A promo code is 3 to 32 letters, digits, - or _, starting with a letter or digit.';
-  end if;
-  if pg_catalog.num_nonnulls(percent_off, amount_off) <> 1 then
-    raise exception using errcode = 'INVLD', hint = 'DISCOUNT', message = 'Give either a percent off or an amount off.';
-  end if;
-  if percent_off is not null and (percent_off <= 0 or percent_off > 100 or percent_off <> round(percent_off, 2)) then
-    raise exception using errcode = 'INVLD', hint = 'DISCOUNT', message = 'The percent off is between 0.01 and 100, with at most two decimals.';
-  end if;
-  if amount_off is not null and amount_off not between 1 and 100000000000 then
-    raise exception using errcode = 'INVLD', hint = 'DISCOUNT', message = 'The amount off must be more than zero.';
-  end if;
-  if rate_plan_ids is not null
-     and (pg_catalog.cardinality(rate_plan_ids) not between 1 and 100
-          or array_position(rate_plan_ids, null) is not null
-          or exists (select 1 from pg_catalog.unnest(rate_plan_ids) r(id)
-                      where not exists (select 1 from app_public.rate_plans rp
-                                         where rp.property_id = create_promo_code.property_id and rp.id = r.id))) then
-    raise exception using errcode = 'INVLD', hint = 'RATE_PLAN', message = 'Choose 1 to 100 rate plans of this property, or none for all.';
-  end if;
-  if stays_until < stays_from then
-    raise exception using errcode = 'INVLD', hint = 'STAY_DATES', message = 'The last night of the stay dates is before the first.';
-  end if;
-  if bookable_until < bookable_from then
-    raise exception using errcode = 'INVLD', hint = 'BOOKING_DATES', message = 'The last booking day is before the first.';
-  end if;
-  if max_uses is not null and max_uses not between 1 and 1000000 then
-    raise exception using errcode = 'INVLD', hint = 'MAX_USES', message = 'The number of uses is 1 to 1,000,000, or none for unlimited.';
-  end if;
-
-  insert into app_public.promo_codes (property_id, code, percent_off, amount_off, currency, rate_plan_ids,
-                                      stays_from, stays_until, bookable_from, bookable_until, max_uses)
-  select p.id, v_code, percent_off, amount_off, p.currency,
-         (select pg_catalog.array_agg(distinct r) from pg_catalog.unnest(rate_plan_ids) r),
-         stays_from, stays_until, bookable_from, bookable_until, max_uses
-    from app_public.properties p
-   where p.id = create_promo_code.property_id
-  on conflict on constraint promo_codes_property_id_code_key do nothing
-  returning * into v_promo;
-  if v_promo.id is null then
-    raise exception using errcode = 'INVLD', hint = 'CODE_TAKEN', message = 'This property already has that promo code.';
-  end if;
-  return v_promo;
-end;
-$function$;
-grant execute on function app_public.create_promo_code(property_id uuid, code text, percent_off numeric, amount_off bigint, rate_plan_ids uuid[], stays_from date, stays_until date, bookable_from date, bookable_until date, max_uses integer) to keepr_staff;
-comment on function app_public.create_promo_code(property_id uuid, code text, percent_off numeric, amount_off bigint, rate_plan_ids uuid[], stays_from date, stays_until date, bookable_from date, bookable_until date, max_uses integer) is 'Creates a promo code of the property (owners and managers): percent or amount off the room price, optional rate plans, stay-date and booking-date windows, max uses. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT (reason CODE, CODE_TAKEN, DISCOUNT, RATE_PLAN, STAY_DATES, BOOKING_DATES or MAX_USES).';
+comment on function app_public.create_hold(quote_token text, idempotency_key text, minutes integer) is 'Holds a free unit for a quoted stay at the quoted price for `minutes` (default 10, 1 to 30). Errors: QUOTE_INVALID, QUOTE_EXPIRED, DATES, SOLD_OUT, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.current_booking()
@@ -6002,11 +5932,7 @@ begin
     end if;
   end if;
 
-  -- A booking keeps its promo code's discount through changes (the code
-  -- was counted when it was booked).
-  v_quote := app_private.quote_for(v_plan.id, v_arrival, v_departure, v_adults, v_children,
-               promo => (select pc from app_public.promo_codes pc
-                          where pc.property_id = v_res.property_id and pc.id = v_res.promo_code_id));
+  v_quote := app_private.quote_for(v_plan.id, v_arrival, v_departure, v_adults, v_children);
 
   if v_res.status = 'checked_in' then
     -- The guest is in their unit: only its claim's end moves.
@@ -6663,9 +6589,9 @@ grant execute on function app_public.property_by_slug(slug text) to keepr_anonym
 comment on function app_public.property_by_slug(slug text) is 'The property with this slug: the published one, else one of yours (slugs are unique within an organization and among published properties).';
 
 -- ----------------------------------------------------------------------------
--- function app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, promo_code text)
+-- function app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer)
 -- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer DEFAULT 2, children integer DEFAULT 0, promo_code text DEFAULT NULL::text)
+CREATE OR REPLACE FUNCTION app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer DEFAULT 2, children integer DEFAULT 0)
  RETURNS app_public.quote
  LANGUAGE plpgsql
  STABLE SECURITY DEFINER
@@ -6677,7 +6603,6 @@ declare
   v_restriction record;
   v_quote app_public.quote;
   v_payload text;
-  v_promo app_public.promo_codes;
 begin
   select rp.property_id into v_property_id
     from app_public.rate_plans rp
@@ -6697,13 +6622,7 @@ begin
     raise exception using errcode = 'RSTRC', message = v_restriction.message, hint = v_restriction.restriction;
   end if;
 
-  if nullif(pg_catalog.btrim(promo_code), '') is not null then
-    if pg_catalog.length(promo_code) > 100 then
-      raise exception using errcode = 'PROMO', hint = 'UNKNOWN', message = 'This promo code is not valid here.';
-    end if;
-    v_promo := app_private.check_promo_code(v_property_id, quote.rate_plan_id, arrival, departure, promo_code);
-  end if;
-  v_quote := app_private.quote_for(quote.rate_plan_id, arrival, departure, adults, children, promo => v_promo);
+  v_quote := app_private.quote_for(quote.rate_plan_id, arrival, departure, adults, children);
   if v_quote.units_left = 0 then
     raise exception using errcode = 'SOLDO', message = 'No unit of this room type is free for these dates.';
   end if;
@@ -6714,8 +6633,8 @@ begin
   return v_quote;
 end;
 $function$;
-grant execute on function app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, promo_code text) to keepr_anonymous;
-comment on function app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, promo_code text) is 'Prices a stay on a rate plan: nightly lines, discounts (length of stay, promo code), fees, taxes, total and cancellation terms, with a quote_token valid for 30 minutes. promoCode: a code of the property, in any case. Errors: NOT_FOUND, DATES, GUEST, RESTRICTED (reason in extensions.reason), SOLD_OUT, PROMO_CODE (reason UNKNOWN, INACTIVE, NOT_YET, EXPIRED, STAY_DATES, RATE_PLAN or USED_UP).';
+grant execute on function app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer) to keepr_anonymous;
+comment on function app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer) is 'Prices a stay on a rate plan: nightly lines, discount, fees, taxes, total and cancellation terms, with a quote_token valid for 30 minutes. Errors: NOT_FOUND, DATES, GUEST, RESTRICTED (reason in extensions.reason), SOLD_OUT.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.quote_change(reservation_id uuid, arrival date, departure date, adults integer, children integer)
@@ -6765,11 +6684,7 @@ begin
     raise exception using errcode = 'RSTRC', message = v_restriction.message, hint = v_restriction.restriction;
   end if;
 
-  -- A booking keeps its promo code's discount through changes (the code
-  -- was counted when it was booked).
-  v_quote := app_private.quote_for(v_res.rate_plan_id, v_arrival, v_departure, v_adults, v_children,
-               promo => (select pc from app_public.promo_codes pc
-                          where pc.property_id = v_res.property_id and pc.id = v_res.promo_code_id));
+  v_quote := app_private.quote_for(v_res.rate_plan_id, v_arrival, v_departure, v_adults, v_children);
   v_quote.units_left := (
     select pg_catalog.count(*)::integer
       from app_public.units u
@@ -7406,8 +7321,9 @@ begin
   if v_email is null or v_email::text !~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$' or pg_catalog.length(v_email::text) > 254 then
     raise exception using errcode = 'INVEM', message = 'That email address does not look valid.';
   end if;
-  if v_language not in ('en', 'pt', 'es') then
-    raise exception using errcode = 'INVLD', hint = 'LANGUAGE', message = 'Language: one of en, pt, es.';
+  if not app_hidden.is_guest_language(v_language) then
+    raise exception using errcode = 'INVLD', hint = 'LANGUAGE',
+      message = pg_catalog.format('Language: one of %s.', (select pg_catalog.string_agg(l.code, ', ' order by l.code) from app_public.languages l where l.guest_facing));
   end if;
   -- One request at a time per email, so the count below and the new row are atomic.
   perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('guest_sign_in:' || pg_catalog.lower(v_email::text), 0));
@@ -7429,7 +7345,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.request_guest_sign_in(email text, language text) to keepr_anonymous;
-comment on function app_public.request_guest_sign_in(email text, language text) is 'Emails a single-use sign-in link, valid 15 minutes, to a guest (the email''s language: en, pt or es). Always answers true, whether or not the email has an account. Errors: INVALID_EMAIL, INVALID_INPUT (LANGUAGE); TOO_MANY_ATTEMPTS from the throttle.';
+comment on function app_public.request_guest_sign_in(email text, language text) is 'Emails a single-use sign-in link, valid 15 minutes, to a guest (the email''s language: a guest-facing one, en by default). Always answers true, whether or not the email has an account. Errors: INVALID_EMAIL, INVALID_INPUT (LANGUAGE); TOO_MANY_ATTEMPTS from the throttle.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.reservation_history(reservation_id uuid)
@@ -8298,9 +8214,9 @@ grant execute on function app_public.run_payouts(property_id uuid, period_end da
 comment on function app_public.run_payouts(property_id uuid, period_end date, idempotency_key text) is 'Computes and posts each owner''s share of rental revenue for stays ended by period_end, never paying a stay''s revenue twice. Errors: NOT_FOUND, ACCESS_DENIED, DATES, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
--- function app_public.search_availability(arrival date, departure date, adults integer, children integer, property_id uuid, city text, country_code text, include_unavailable boolean, language text)
+-- function app_public.search_availability(arrival date, departure date, adults integer, children integer, property_id uuid, city text, country_code text, include_unavailable boolean)
 -- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_public.search_availability(arrival date, departure date, adults integer DEFAULT 2, children integer DEFAULT 0, property_id uuid DEFAULT NULL::uuid, city text DEFAULT NULL::text, country_code text DEFAULT NULL::text, include_unavailable boolean DEFAULT false, language text DEFAULT NULL::text)
+CREATE OR REPLACE FUNCTION app_public.search_availability(arrival date, departure date, adults integer DEFAULT 2, children integer DEFAULT 0, property_id uuid DEFAULT NULL::uuid, city text DEFAULT NULL::text, country_code text DEFAULT NULL::text, include_unavailable boolean DEFAULT false)
  RETURNS SETOF app_public.availability
  LANGUAGE plpgsql
  STABLE SECURITY DEFINER ROWS 50
@@ -8355,8 +8271,8 @@ begin
   restrictions as (
     select * from app_private.stay_restrictions(array(select rate_plan_id from plans), arrival, departure, adults, children)
   )
-  select p.property_id, p.property_name, p.city, p.room_type_id, coalesce(rtt.name, p.room_type_name), p.max_occupancy, p.units_left,
-         p.rate_plan_id, coalesce(rpt.name, p.rate_plan_name), p.meal_plan, p.is_refundable, p.currency::char(3),
+  select p.property_id, p.property_name, p.city, p.room_type_id, p.room_type_name, p.max_occupancy, p.units_left,
+         p.rate_plan_id, p.rate_plan_name, p.meal_plan, p.is_refundable, p.currency::char(3),
          pr.total_amount, round(pr.room_amount::numeric / (departure - arrival))::bigint,
          p.units_left > 0 and r.restriction is null,
          coalesce(r.restriction, case when p.units_left = 0 then 'SOLD_OUT' end),
@@ -8364,14 +8280,12 @@ begin
     from plans p
     join prices pr on pr.rate_plan_id = p.rate_plan_id
     join restrictions r on r.rate_plan_id = p.rate_plan_id
-    left join lateral app_hidden.room_type_translation(p.property_id, p.room_type_id, search_availability.language) rtt on true
-    left join lateral app_hidden.rate_plan_translation(p.property_id, p.rate_plan_id, search_availability.language) rpt on true
    where search_availability.include_unavailable or (p.units_left > 0 and r.restriction is null)
-   order by p.property_name, coalesce(rtt.name, p.room_type_name), pr.total_amount, coalesce(rpt.name, p.rate_plan_name);
+   order by p.property_name, p.room_type_name, pr.total_amount, p.rate_plan_name;
 end;
 $function$;
-grant execute on function app_public.search_availability(arrival date, departure date, adults integer, children integer, property_id uuid, city text, country_code text, include_unavailable boolean, language text) to keepr_anonymous;
-comment on function app_public.search_availability(arrival date, departure date, adults integer, children integer, property_id uuid, city text, country_code text, include_unavailable boolean, language text) is 'Room types with units left for a stay, priced on each rate plan for the guests. Filter by property, city or country; include_unavailable also lists restricted and sold-out rates with the reason. With language (en, pt, es), the room type and rate plan names in it where translated, else their own. Errors: DATES, GUEST.';
+grant execute on function app_public.search_availability(arrival date, departure date, adults integer, children integer, property_id uuid, city text, country_code text, include_unavailable boolean) to keepr_anonymous;
+comment on function app_public.search_availability(arrival date, departure date, adults integer, children integer, property_id uuid, city text, country_code text, include_unavailable boolean) is 'Room types with units left for a stay, priced on each rate plan for the guests. Filter by property, city or country; include_unavailable also lists restricted and sold-out rates with the reason. Errors: DATES, GUEST.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.search_guests(property_id uuid, search text)
@@ -8635,38 +8549,6 @@ grant execute on function app_public.set_housekeeping_task_priority(task_id uuid
 comment on function app_public.set_housekeeping_task_priority(task_id uuid, priority app_public.housekeeping_priority) is 'Sets a housekeeping task''s priority (normal, high, urgent). Housekeeping supervisors, owners and managers. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION (done or cancelled), INVALID_INPUT (reason PRIORITY).';
 
 -- ----------------------------------------------------------------------------
--- function app_public.set_promo_code_active(promo_code_id uuid, is_active boolean)
--- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_public.set_promo_code_active(promo_code_id uuid, is_active boolean)
- RETURNS app_public.promo_codes
- LANGUAGE plpgsql
- SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-AS $function$
-#variable_conflict use_variable
-declare
-  v_promo app_public.promo_codes;
-begin
-  select * into v_promo from app_public.promo_codes pc where pc.id = promo_code_id;
-  if not found then
-    raise exception using errcode = 'NTFND', message = 'No such record, or you cannot see it.';
-  end if;
-  perform app_private.require_staff(v_promo.property_id, app_hidden.staff_group_roles('managers'), 'manage promo codes');
-  if is_active is null then
-    raise exception using errcode = 'INVLD', hint = 'IS_ACTIVE', message = 'Say whether the promo code is active.';
-  end if;
-  if v_promo.is_active is distinct from is_active then
-    update app_public.promo_codes pc set is_active = set_promo_code_active.is_active
-     where pc.property_id = v_promo.property_id and pc.id = v_promo.id
-    returning * into v_promo;
-  end if;
-  return v_promo;
-end;
-$function$;
-grant execute on function app_public.set_promo_code_active(promo_code_id uuid, is_active boolean) to keepr_staff;
-comment on function app_public.set_promo_code_active(promo_code_id uuid, is_active boolean) is 'Deactivates (false) or reactivates (true) a promo code (owners and managers of its property). Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT (reason IS_ACTIVE).';
-
--- ----------------------------------------------------------------------------
 -- function app_public.set_property_legal_details(property_id uuid, legal_name text, address_line1 text, address_line2 text, postal_code text, city text, country_code text, vat_id text, registration text, invoice_footer text, email text, phone text, idempotency_key text)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.set_property_legal_details(property_id uuid, legal_name text, address_line1 text, address_line2 text, postal_code text, city text, country_code text, vat_id text, registration text, invoice_footer text, email text, phone text, idempotency_key text)
@@ -8898,8 +8780,9 @@ declare
   v_res app_public.reservations;
 begin
   v_res := app_private.lock_reservation(set_reservation_language.reservation_id, app_hidden.staff_group_roles('front_office'), 'change the guest''s language');
-  if set_reservation_language.language is not null and set_reservation_language.language not in ('en', 'pt', 'es') then
-    raise exception using errcode = 'INVLD', hint = 'LANGUAGE', message = 'Language: one Keepr writes to guests in (en, pt, es), or none for the property''s.';
+  if set_reservation_language.language is not null and not app_hidden.is_guest_language(set_reservation_language.language) then
+    raise exception using errcode = 'INVLD', hint = 'LANGUAGE',
+      message = pg_catalog.format('Language: one Keepr writes to guests in (%s), or none for the property''s.', (select pg_catalog.string_agg(l.code, ', ' order by l.code) from app_public.languages l where l.guest_facing));
   end if;
   if v_res.language is distinct from set_reservation_language.language then
     update app_public.reservations r set language = set_reservation_language.language
@@ -8910,7 +8793,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.set_reservation_language(reservation_id uuid, language text) to keepr_staff;
-comment on function app_public.set_reservation_language(reservation_id uuid, language text) is 'Sets the language the guest is written to in (en, pt, es; null: the property''s). Owners, managers, front desk. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT (reason LANGUAGE).';
+comment on function app_public.set_reservation_language(reservation_id uuid, language text) is 'Sets the language the guest is written to in (a guest-facing language; null: the property''s). Owners, managers, front desk. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT (reason LANGUAGE).';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.set_room_guest_name(reservation_id uuid, guest_name text)
@@ -9422,8 +9305,9 @@ begin
   if not app_hidden.is_country_code(v_country) then
     raise exception using errcode = 'INVLD', hint = 'COUNTRY', message = 'The country is a two-letter ISO code, such as PT or DE.';
   end if;
-  if v_language not in ('en', 'pt', 'es') then
-    raise exception using errcode = 'INVLD', hint = 'LANGUAGE', message = 'Language: one of en, pt, es.';
+  if v_language is not null and not app_hidden.is_guest_language(v_language) then
+    raise exception using errcode = 'INVLD', hint = 'LANGUAGE',
+      message = pg_catalog.format('Language: one of %s.', (select pg_catalog.string_agg(l.code, ', ' order by l.code) from app_public.languages l where l.guest_facing));
   end if;
   update app_public.guest_accounts a
      set full_name = v_name, phone = v_phone, country = v_country, language = coalesce(v_language, a.language)
@@ -9531,8 +9415,9 @@ begin
   if pg_catalog.length(v_instructions) > 2000 then
     raise exception using errcode = 'INVLD', hint = 'ARRIVAL_INSTRUCTIONS', message = 'Arrival instructions: at most 2000 characters.';
   end if;
-  if update_property_content.language is null or update_property_content.language not in ('en', 'pt', 'de', 'fr', 'es') then
-    raise exception using errcode = 'INVLD', hint = 'LANGUAGE', message = 'Language: one of en, pt, de, fr, es.';
+  if update_property_content.language is null or not exists (select from app_public.languages l where l.code = update_property_content.language) then
+    raise exception using errcode = 'INVLD', hint = 'LANGUAGE',
+      message = pg_catalog.format('Language: one of %s.', (select pg_catalog.string_agg(l.code, ', ' order by l.code) from app_public.languages l));
   end if;
   -- Where it is: both or neither; NaN and ±Infinity fail the ranges.
   if (update_property_content.latitude is null) <> (update_property_content.longitude is null) then
@@ -10051,6 +9936,21 @@ $function$;
 comment on function app_hidden.is_country_code(code text) is 'Whether the text is an ISO 3166-1 alpha-2 country code (or XK, Kosovo).';
 
 -- ----------------------------------------------------------------------------
+-- function app_hidden.is_guest_language(code text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_hidden.is_guest_language(code text)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE PARALLEL SAFE STRICT
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+  select exists (select from app_public.languages l where l.code = is_guest_language.code and l.guest_facing);
+$function$;
+grant execute on function app_hidden.is_guest_language(code text) to keepr_anonymous;
+grant execute on function app_hidden.is_guest_language(code text) to keepr_worker;
+comment on function app_hidden.is_guest_language(code text) is 'Whether the code is a guest-facing language of app_public.languages.';
+
+-- ----------------------------------------------------------------------------
 -- function app_hidden.major_units(amount bigint, currency text)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_hidden.major_units(amount bigint, currency text)
@@ -10353,7 +10253,7 @@ create table app_private.guest_sign_in_requests (
   created_at timestamp with time zone default now() not null,
   expires_at timestamp with time zone default (now() + '00:15:00'::interval) not null,
   used_at timestamp with time zone,
-  constraint guest_sign_in_requests_language_check CHECK (language = ANY (ARRAY['en'::text, 'pt'::text, 'es'::text])),
+  constraint guest_sign_in_requests_language_fkey FOREIGN KEY (language) REFERENCES app_public.languages(code),
   constraint guest_sign_in_requests_pkey PRIMARY KEY (id),
   constraint guest_sign_in_requests_token_hash_key UNIQUE (token_hash)
 );
@@ -11125,55 +11025,6 @@ $function$;
 comment on function app_private.check_desk_text(value text, required boolean, max_length integer, what text) is 'Trims a reason or note; INVLD (reason REASON) when required and blank, or too long.';
 
 -- ----------------------------------------------------------------------------
--- function app_private.check_promo_code(property_id uuid, rate_plan_id uuid, arrival date, departure date, code text)
--- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_private.check_promo_code(property_id uuid, rate_plan_id uuid, arrival date, departure date, code text)
- RETURNS app_public.promo_codes
- LANGUAGE plpgsql
- STABLE
- SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-AS $function$
-#variable_conflict use_column
-declare
-  v_promo app_public.promo_codes;
-  v_today date;
-begin
-  select * into v_promo from app_public.promo_codes pc
-   where pc.property_id = check_promo_code.property_id
-     and pc.code = pg_catalog.upper(pg_catalog.btrim(check_promo_code.code));
-  if not found then
-    raise exception using errcode = 'PROMO', hint = 'UNKNOWN', message = 'This promo code is not valid here.';
-  end if;
-  if not v_promo.is_active then
-    raise exception using errcode = 'PROMO', hint = 'INACTIVE', message = 'This promo code is no longer valid.';
-  end if;
-  select (pg_catalog.now() at time zone p.time_zone)::date into v_today
-    from app_public.properties p where p.id = check_promo_code.property_id;
-  if v_today < v_promo.bookable_from then
-    raise exception using errcode = 'PROMO', hint = 'NOT_YET',
-      message = pg_catalog.format('This promo code can be used from %s.', v_promo.bookable_from);
-  end if;
-  if v_today > v_promo.bookable_until then
-    raise exception using errcode = 'PROMO', hint = 'EXPIRED',
-      message = pg_catalog.format('This promo code expired on %s.', v_promo.bookable_until);
-  end if;
-  if arrival < v_promo.stays_from or departure - 1 > v_promo.stays_until then
-    raise exception using errcode = 'PROMO', hint = 'STAY_DATES',
-      message = pg_catalog.format('This promo code is for stays with every night from %s to %s.',
-                                  coalesce(v_promo.stays_from::text, 'now'), coalesce(v_promo.stays_until::text, 'any date'));
-  end if;
-  if v_promo.rate_plan_ids is not null and not (check_promo_code.rate_plan_id = any (v_promo.rate_plan_ids)) then
-    raise exception using errcode = 'PROMO', hint = 'RATE_PLAN', message = 'This promo code is not for this rate.';
-  end if;
-  if v_promo.uses >= v_promo.max_uses then
-    raise exception using errcode = 'PROMO', hint = 'USED_UP', message = 'This promo code has been used up.';
-  end if;
-  return v_promo;
-end;
-$function$;
-comment on function app_private.check_promo_code(property_id uuid, rate_plan_id uuid, arrival date, departure date, code text) is 'The promo code typed for a stay on a rate plan, when it applies today; PROMO_CODE (reason UNKNOWN, INACTIVE, NOT_YET, EXPIRED, STAY_DATES, RATE_PLAN or USED_UP) when not.';
-
--- ----------------------------------------------------------------------------
 -- function app_private.check_report(property_id uuid, from_date date, to_date date)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_private.check_report(property_id uuid, from_date date, to_date date)
@@ -11238,8 +11089,9 @@ declare
 begin
   perform app_private.require_staff(check_translation.property_id, app_hidden.staff_group_roles('managers'), 'translate the property''s content');
   select p.language into v_own from app_public.properties p where p.id = check_translation.property_id for share;
-  if check_translation.language is null or check_translation.language not in ('en', 'pt', 'es') then
-    raise exception using errcode = 'INVLD', hint = 'LANGUAGE', message = 'Language: one the guest app speaks (en, pt, es).';
+  if check_translation.language is null or not app_hidden.is_guest_language(check_translation.language) then
+    raise exception using errcode = 'INVLD', hint = 'LANGUAGE',
+      message = pg_catalog.format('Language: one the guest app speaks (%s).', (select pg_catalog.string_agg(l.code, ', ' order by l.code) from app_public.languages l where l.guest_facing));
   end if;
   if check_translation.language = v_own then
     raise exception using errcode = 'INVLD', hint = 'LANGUAGE',
@@ -12959,9 +12811,9 @@ $function$;
 comment on function app_private.pre_arrival_at(reservation app_public.reservations) is 'The moment a stay''s pre-arrival message is due.';
 
 -- ----------------------------------------------------------------------------
--- function app_private.price_lines(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text, promo_percent_off numeric, promo_amount_off bigint, promo_note text)
+-- function app_private.price_lines(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text)
 -- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_private.price_lines(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer, desk_room_amount bigint DEFAULT NULL::bigint, desk_percent_off numeric DEFAULT NULL::numeric, desk_note text DEFAULT NULL::text, promo_percent_off numeric DEFAULT NULL::numeric, promo_amount_off bigint DEFAULT NULL::bigint, promo_note text DEFAULT NULL::text)
+CREATE OR REPLACE FUNCTION app_private.price_lines(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer, desk_room_amount bigint DEFAULT NULL::bigint, desk_percent_off numeric DEFAULT NULL::numeric, desk_note text DEFAULT NULL::text)
  RETURNS TABLE(rate_plan_id uuid, line_no integer, kind text, date date, description text, quantity integer, amount bigint, is_inclusive boolean, tax_id uuid)
  LANGUAGE plpgsql
  STABLE PARALLEL SAFE
@@ -13034,20 +12886,9 @@ begin
         from los_totals lt
        where price_lines.desk_room_amount is not null or price_lines.desk_percent_off is not null
     ),
-    promo as (
-      -- A promo code's discount (app_private.check_promo_code says whether
-      -- it applies), on the room part after the length-of-stay discount.
-      select lt.rate_plan_id,
-             case when price_lines.promo_amount_off is not null then -least(price_lines.promo_amount_off, greatest(lt.amount, 0))
-                  else -round(lt.amount * price_lines.promo_percent_off / 100) end as amount
-        from los_totals lt
-       where price_lines.promo_amount_off is not null or price_lines.promo_percent_off is not null
-    ),
     room_totals as (
-      select lt.rate_plan_id, lt.amount + coalesce(k.amount, 0) + coalesce(pr.amount, 0) as amount
-        from los_totals lt
-        left join desk k on k.rate_plan_id = lt.rate_plan_id
-        left join promo pr on pr.rate_plan_id = lt.rate_plan_id
+      select lt.rate_plan_id, lt.amount + coalesce(k.amount, 0) as amount
+        from los_totals lt left join desk k on k.rate_plan_id = lt.rate_plan_id
     ),
     fee_lines as (
       select p.id as rate_plan_id, f.name, f.basis, f.amount as unit_amount,
@@ -13104,10 +12945,6 @@ begin
                coalesce(price_lines.desk_note, 'Rate set by the front desk'), 1, k.amount, false, null
           from desk k
         union all
-        select pr.rate_plan_id, 2, 'discount', null,
-               coalesce(price_lines.promo_note, 'Promo code'), 1, pr.amount, false, null
-          from promo pr
-        union all
         select f.rate_plan_id, 3, 'fee', null,
                f.name || case f.basis when 'per_night' then ' (per night)' when 'per_guest_night' then ' (per guest per night)' else '' end,
                f.quantity, f.quantity * f.unit_amount, false, null
@@ -13125,7 +12962,7 @@ begin
       ) l;
 end;
 $function$;
-comment on function app_private.price_lines(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text, promo_percent_off numeric, promo_amount_off bigint, promo_note text) is 'The price of a stay on each given rate plan, as lines (night, discount, fee, tax) in minor units, with the front desk''s override and a promo code''s discount when given.';
+comment on function app_private.price_lines(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text) is 'The price of a stay on each given rate plan, as lines (night, discount, fee, tax) in minor units, with the front desk''s override when given.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.purge_guest_sign_ins()
@@ -13169,9 +13006,9 @@ grant execute on function app_private.purge_idempotency_keys() to keepr_worker;
 comment on function app_private.purge_idempotency_keys() is 'Deletes idempotency records older than 48 hours; returns how many.';
 
 -- ----------------------------------------------------------------------------
--- function app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text, promo app_public.promo_codes)
+-- function app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text)
 -- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, desk_room_amount bigint DEFAULT NULL::bigint, desk_percent_off numeric DEFAULT NULL::numeric, desk_note text DEFAULT NULL::text, promo app_public.promo_codes DEFAULT NULL::app_public.promo_codes)
+CREATE OR REPLACE FUNCTION app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, desk_room_amount bigint DEFAULT NULL::bigint, desk_percent_off numeric DEFAULT NULL::numeric, desk_note text DEFAULT NULL::text)
  RETURNS app_public.quote
  LANGUAGE plpgsql
  STABLE PARALLEL SAFE
@@ -13184,10 +13021,7 @@ begin
         select l.*, tx.name as tax_name, coalesce(tx.applies_to_penalty, true) as carried_by_penalty
           from app_private.price_lines(array[quote_for.rate_plan_id], quote_for.arrival, quote_for.departure,
                                        quote_for.adults, quote_for.children,
-                                       quote_for.desk_room_amount, quote_for.desk_percent_off, quote_for.desk_note,
-                                       (quote_for.promo).percent_off, (quote_for.promo).amount_off,
-                                       'Promo code ' || (quote_for.promo).code
-                                         || coalesce(pg_catalog.format(' (%s%% off)', pg_catalog.trim_scale((quote_for.promo).percent_off)), '')) l
+                                       quote_for.desk_room_amount, quote_for.desk_percent_off, quote_for.desk_note) l
           left join app_public.taxes tx on l.kind = 'tax' and tx.id = l.tax_id
       ),
       totals as (
@@ -13253,13 +13087,13 @@ begin
         end,
         coalesce((select l.units_left from app_private.room_type_units_left(array[x.property_id], pg_catalog.daterange(quote_for.arrival, quote_for.departure),
                                                                               x.room_type_id) l), 0),
-        null, null, (quote_for.promo).code
+        null, null
       )::app_public.quote
         from terms x cross join totals t
   );
 end;
 $function$;
-comment on function app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text, promo app_public.promo_codes) is 'Prices a stay on one rate plan: lines, totals, cancellation terms and units left (no restriction checks), with the front desk''s rate override and a promo code''s discount when given (app_private.price_lines).';
+comment on function app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text) is 'Prices a stay on one rate plan: lines, totals, cancellation terms and units left (no restriction checks), with the front desk''s rate override when given (app_private.price_lines).';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.quote_payload(token text, signed_as text)
@@ -15287,7 +15121,7 @@ AS $function$
 declare
   v_language text := pg_catalog.current_setting('keepr.language', true);
 begin
-  if new.language is null and v_language in ('en', 'pt', 'es') then
+  if new.language is null and app_hidden.is_guest_language(v_language) then
     new.language := v_language;
   end if;
   return new;
@@ -16089,11 +15923,9 @@ create publication keepr_realtime for table
   app_public.properties,
   app_public.rate_calendar (property_id, rate_plan_id, date),
   app_public.rate_plan_los_discounts (id, property_id),
-  app_public.rate_plan_translations (property_id, rate_plan_id, language),
   app_public.rate_plans,
   app_public.refunds,
   app_public.reservations,
-  app_public.room_type_translations (property_id, room_type_id, language),
   app_public.room_types,
   app_public.taxes (id, property_id),
   app_public.units (id, property_id, room_type_id, name, housekeeping_status, is_active, created_at, updated_at, owner_id)

@@ -20,8 +20,9 @@ begin
   if v_email is null or v_email::text !~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$' or pg_catalog.length(v_email::text) > 254 then
     raise exception using errcode = 'INVEM', message = 'That email address does not look valid.';
   end if;
-  if v_language not in ('en', 'pt', 'es') then
-    raise exception using errcode = 'INVLD', hint = 'LANGUAGE', message = 'Language: one of en, pt, es.';
+  if not app_hidden.is_guest_language(v_language) then
+    raise exception using errcode = 'INVLD', hint = 'LANGUAGE',
+      message = pg_catalog.format('Language: one of %s.', (select pg_catalog.string_agg(l.code, ', ' order by l.code) from app_public.languages l where l.guest_facing));
   end if;
   -- One request at a time per email, so the count below and the new row are atomic.
   perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('guest_sign_in:' || pg_catalog.lower(v_email::text), 0));
@@ -43,4 +44,4 @@ begin
 end;
 $$;
 comment on function app_public.request_guest_sign_in(text, text) is
-  E'Emails a single-use sign-in link, valid 15 minutes, to a guest (the email''s language: en, pt or es). Always answers true, whether or not the email has an account. Errors: INVALID_EMAIL, INVALID_INPUT (LANGUAGE); TOO_MANY_ATTEMPTS from the throttle.';
+  E'Emails a single-use sign-in link, valid 15 minutes, to a guest (the email''s language: a guest-facing one, en by default). Always answers true, whether or not the email has an account. Errors: INVALID_EMAIL, INVALID_INPUT (LANGUAGE); TOO_MANY_ATTEMPTS from the throttle.';

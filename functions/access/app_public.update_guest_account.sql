@@ -29,8 +29,9 @@ begin
   if not app_hidden.is_country_code(v_country) then
     raise exception using errcode = 'INVLD', hint = 'COUNTRY', message = 'The country is a two-letter ISO code, such as PT or DE.';
   end if;
-  if v_language not in ('en', 'pt', 'es') then
-    raise exception using errcode = 'INVLD', hint = 'LANGUAGE', message = 'Language: one of en, pt, es.';
+  if v_language is not null and not app_hidden.is_guest_language(v_language) then
+    raise exception using errcode = 'INVLD', hint = 'LANGUAGE',
+      message = pg_catalog.format('Language: one of %s.', (select pg_catalog.string_agg(l.code, ', ' order by l.code) from app_public.languages l where l.guest_facing));
   end if;
   update app_public.guest_accounts a
      set full_name = v_name, phone = v_phone, country = v_country, language = coalesce(v_language, a.language)

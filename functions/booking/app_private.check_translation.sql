@@ -3,7 +3,7 @@
 -- role there, a forged id or a null one; ACCESS_DENIED for other staff:
 -- nothing about the property, not even its language, is told to an
 -- outsider), the property's row is locked so its language cannot change
--- under the check, and `language` is one the guest app speaks other than the
+-- under the check, and `language` is a guest-facing one (app_public.languages) other than the
 -- property's own (INVALID_INPUT, reason LANGUAGE: the property's own
 -- language is its base text, edited with the content itself).
 create or replace function app_private.check_translation(property_id uuid, language text) returns void
@@ -16,8 +16,9 @@ declare
 begin
   perform app_private.require_staff(check_translation.property_id, app_hidden.staff_group_roles('managers'), 'translate the property''s content');
   select p.language into v_own from app_public.properties p where p.id = check_translation.property_id for share;
-  if check_translation.language is null or check_translation.language not in ('en', 'pt', 'es') then
-    raise exception using errcode = 'INVLD', hint = 'LANGUAGE', message = 'Language: one the guest app speaks (en, pt, es).';
+  if check_translation.language is null or not app_hidden.is_guest_language(check_translation.language) then
+    raise exception using errcode = 'INVLD', hint = 'LANGUAGE',
+      message = pg_catalog.format('Language: one the guest app speaks (%s).', (select pg_catalog.string_agg(l.code, ', ' order by l.code) from app_public.languages l where l.guest_facing));
   end if;
   if check_translation.language = v_own then
     raise exception using errcode = 'INVLD', hint = 'LANGUAGE',

@@ -2,8 +2,9 @@
 -- chosen language, which the API passes as the transaction setting
 -- keepr.language (server/graphql.ts, from the Keepr-Language header), taken
 -- when the reservation is made (create_hold, create_group_hold,
--- create_desk_hold stay unaware of it). A value that is not a guest app
--- language is ignored, as is a language the insert gave itself. Messages are
+-- create_desk_hold stay unaware of it). A value that is not a guest-facing
+-- language of app_public.languages is ignored (the API passes any
+-- well-formed code and this is where it is judged), as is a language the insert gave itself. Messages are
 -- written in coalesce(reservations.language, properties.language).
 create or replace function app_private.tg_reservations__language() returns trigger
   language plpgsql volatile
@@ -12,7 +13,7 @@ as $$
 declare
   v_language text := pg_catalog.current_setting('keepr.language', true);
 begin
-  if new.language is null and v_language in ('en', 'pt', 'es') then
+  if new.language is null and app_hidden.is_guest_language(v_language) then
     new.language := v_language;
   end if;
   return new;

@@ -4,7 +4,8 @@
 -- Owners, managers and the front desk of the reservation's property
 -- (NOT_FOUND for anyone else of no role there or an unknown id,
 -- ACCESS_DENIED for housekeeping and accountants); INVALID_INPUT with
--- reason LANGUAGE for anything but a guest app language (en, pt, es).
+-- reason LANGUAGE for anything but a guest-facing language
+-- (app_public.languages).
 -- Setting the same language again changes nothing: no key is needed.
 create or replace function app_public.set_reservation_language(reservation_id uuid, language text) returns app_public.reservations
   language plpgsql volatile security definer
@@ -16,8 +17,9 @@ declare
   v_res app_public.reservations;
 begin
   v_res := app_private.lock_reservation(set_reservation_language.reservation_id, app_hidden.staff_group_roles('front_office'), 'change the guest''s language');
-  if set_reservation_language.language is not null and set_reservation_language.language not in ('en', 'pt', 'es') then
-    raise exception using errcode = 'INVLD', hint = 'LANGUAGE', message = 'Language: one Keepr writes to guests in (en, pt, es), or none for the property''s.';
+  if set_reservation_language.language is not null and not app_hidden.is_guest_language(set_reservation_language.language) then
+    raise exception using errcode = 'INVLD', hint = 'LANGUAGE',
+      message = pg_catalog.format('Language: one Keepr writes to guests in (%s), or none for the property''s.', (select pg_catalog.string_agg(l.code, ', ' order by l.code) from app_public.languages l where l.guest_facing));
   end if;
   if v_res.language is distinct from set_reservation_language.language then
     update app_public.reservations r set language = set_reservation_language.language
@@ -28,4 +30,4 @@ begin
 end;
 $$;
 comment on function app_public.set_reservation_language(uuid, text) is
-  E'Sets the language the guest is written to in (en, pt, es; null: the property''s). Owners, managers, front desk. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT (reason LANGUAGE).';
+  E'Sets the language the guest is written to in (a guest-facing language; null: the property''s). Owners, managers, front desk. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT (reason LANGUAGE).';

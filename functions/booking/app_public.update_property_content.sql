@@ -86,8 +86,9 @@ begin
   if pg_catalog.length(v_instructions) > 2000 then
     raise exception using errcode = 'INVLD', hint = 'ARRIVAL_INSTRUCTIONS', message = 'Arrival instructions: at most 2000 characters.';
   end if;
-  if update_property_content.language is null or update_property_content.language not in ('en', 'pt', 'de', 'fr', 'es') then
-    raise exception using errcode = 'INVLD', hint = 'LANGUAGE', message = 'Language: one of en, pt, de, fr, es.';
+  if update_property_content.language is null or not exists (select from app_public.languages l where l.code = update_property_content.language) then
+    raise exception using errcode = 'INVLD', hint = 'LANGUAGE',
+      message = pg_catalog.format('Language: one of %s.', (select pg_catalog.string_agg(l.code, ', ' order by l.code) from app_public.languages l));
   end if;
   -- Where it is: both or neither; NaN and ±Infinity fail the ranges.
   if (update_property_content.latitude is null) <> (update_property_content.longitude is null) then

@@ -253,6 +253,10 @@ export const tables = {
     about: "a rate plan's name and description in another guest language (setRatePlanTranslation), visible with its rate plan",
     select: { ...publicRows("cashiers"), worker: ["all"] },
   },
+  "app_public.languages": {
+    about: "the languages Keepr knows, guest_facing ones offered to guests: reference data, written by migrations only",
+    select: { anonymous: ["all"], booking: ["all"], guest: ["all"], staff: ["all"], worker: ["all"] },
+  },
   "app_public.fee_translations": {
     about: "a fee's name in another guest language (setFeeTranslation), visible with its fee",
     select: publicRows("all_staff"),
