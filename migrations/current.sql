@@ -43,41 +43,26 @@ grant execute on function app_hidden.is_guest_language(text) to keepr_anonymous;
 grant execute on function app_hidden.is_guest_language(text) to keepr_worker;
 
 -- The CHECK lists become foreign keys (hidden from the API: a language is a code).
-alter table app_public.properties drop constraint if exists properties_language_check;
-alter table app_public.properties drop constraint if exists properties_language_fkey;
-alter table app_public.properties add constraint properties_language_fkey foreign key (language) references app_public.languages (code);
-comment on constraint properties_language_fkey on app_public.properties is '@behavior -*';
-alter table app_public.notification_templates drop constraint if exists notification_templates_language_check;
-alter table app_public.notification_templates drop constraint if exists notification_templates_language_fkey;
-alter table app_public.notification_templates add constraint notification_templates_language_fkey foreign key (language) references app_public.languages (code);
-comment on constraint notification_templates_language_fkey on app_public.notification_templates is '@behavior -*';
-alter table app_public.reservations drop constraint if exists reservations_language_check;
-alter table app_public.reservations drop constraint if exists reservations_language_fkey;
-alter table app_public.reservations add constraint reservations_language_fkey foreign key (language) references app_public.languages (code);
-comment on constraint reservations_language_fkey on app_public.reservations is '@behavior -*';
-alter table app_public.guest_accounts drop constraint if exists guest_accounts_language_check;
-alter table app_public.guest_accounts drop constraint if exists guest_accounts_language_fkey;
-alter table app_public.guest_accounts add constraint guest_accounts_language_fkey foreign key (language) references app_public.languages (code);
-comment on constraint guest_accounts_language_fkey on app_public.guest_accounts is '@behavior -*';
-alter table app_private.guest_sign_in_requests drop constraint if exists guest_sign_in_requests_language_check;
-alter table app_private.guest_sign_in_requests drop constraint if exists guest_sign_in_requests_language_fkey;
-alter table app_private.guest_sign_in_requests add constraint guest_sign_in_requests_language_fkey foreign key (language) references app_public.languages (code);
-alter table app_public.property_translations drop constraint if exists property_translations_language_check;
-alter table app_public.property_translations drop constraint if exists property_translations_language_fkey;
-alter table app_public.property_translations add constraint property_translations_language_fkey foreign key (language) references app_public.languages (code);
-comment on constraint property_translations_language_fkey on app_public.property_translations is '@behavior -*';
-alter table app_public.room_type_translations drop constraint if exists room_type_translations_language_check;
-alter table app_public.room_type_translations drop constraint if exists room_type_translations_language_fkey;
-alter table app_public.room_type_translations add constraint room_type_translations_language_fkey foreign key (language) references app_public.languages (code);
-comment on constraint room_type_translations_language_fkey on app_public.room_type_translations is '@behavior -*';
-alter table app_public.rate_plan_translations drop constraint if exists rate_plan_translations_language_check;
-alter table app_public.rate_plan_translations drop constraint if exists rate_plan_translations_language_fkey;
-alter table app_public.rate_plan_translations add constraint rate_plan_translations_language_fkey foreign key (language) references app_public.languages (code);
-comment on constraint rate_plan_translations_language_fkey on app_public.rate_plan_translations is '@behavior -*';
-alter table app_public.fee_translations drop constraint if exists fee_translations_language_check;
-alter table app_public.fee_translations drop constraint if exists fee_translations_language_fkey;
-alter table app_public.fee_translations add constraint fee_translations_language_fkey foreign key (language) references app_public.languages (code);
-comment on constraint fee_translations_language_fkey on app_public.fee_translations is '@behavior -*';
+do $$
+declare
+  t record;
+begin
+  for t in select * from (values
+      ('app_public', 'properties'), ('app_public', 'notification_templates'), ('app_public', 'reservations'),
+      ('app_public', 'guest_accounts'), ('app_private', 'guest_sign_in_requests'), ('app_public', 'property_translations'),
+      ('app_public', 'room_type_translations'), ('app_public', 'rate_plan_translations'), ('app_public', 'fee_translations')
+    ) as v(schema_name, table_name)
+  loop
+    execute pg_catalog.format('alter table %I.%I drop constraint if exists %I', t.schema_name, t.table_name, t.table_name || '_language_check');
+    execute pg_catalog.format('alter table %I.%I drop constraint if exists %I', t.schema_name, t.table_name, t.table_name || '_language_fkey');
+    execute pg_catalog.format('alter table %I.%I add constraint %I foreign key (language) references app_public.languages (code)',
+      t.schema_name, t.table_name, t.table_name || '_language_fkey');
+    if t.schema_name = 'app_public' then
+      execute pg_catalog.format('comment on constraint %I on %I.%I is %L', t.table_name || '_language_fkey', t.schema_name, t.table_name, '@behavior -*');
+    end if;
+  end loop;
+end;
+$$;
 
 comment on column app_public.properties.language is 'The language guests are written to in (a language of app_public.languages; templates exist for en and pt, others fall back to en).';
 comment on column app_public.reservations.language is 'The language the guest is written to in (a guest-facing language): the guest app''s when a guest booked, the front desk''s choice (setReservationLanguage); none: the property''s language.';

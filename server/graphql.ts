@@ -20,7 +20,9 @@ import { transactionTimeouts } from "../core/pool-mode.ts";
 import { keeprPgService, type ReadRouter } from "./read-routing.ts";
 import { Lane } from "./admission.ts";
 import { pgSettingsOf } from "./graphql-identity.ts";
-import { isGuestLanguage } from "../shared/guest-languages.ts";
+
+/** A language code as app_public.languages writes them (a BCP 47 primary subtag, lower case): what Keepr-Language may pass on. */
+const isLanguageCode = (value: string | undefined): value is string => value !== undefined && /^[a-z]{2,3}$/.test(value);
 
 /** Caps the number of fields an operation selects, counting each fragment use: a cost limit against alias floods. */
 export function maxFieldsRule(maxFields: number): ValidationRule {
@@ -198,9 +200,11 @@ export function makePreset(options: {
         const req = requestContext.expressv4?.req as Request | undefined;
         const identity = pgSettingsOf(requestContext);
         // The guest app's language (Keepr-Language), read by the reservations' BEFORE INSERT trigger
-        // (app_private.tg_reservations__language): a hold records the language its guest booked in.
+        // (app_private.tg_reservations__language): a hold records the language its guest booked in. Any
+        // language code is passed on; the trigger keeps it only when app_public.languages has it as
+        // guest-facing, so the table is the one list (no copy here to refresh) and anything else is ignored.
         const language = req?.header("keepr-language");
-        const pgSettings: Record<string, string> = { ...transactionSettings, ...identity, ...(isGuestLanguage(language) ? { "keepr.language": language } : {}) };
+        const pgSettings: Record<string, string> = { ...transactionSettings, ...identity, ...(isLanguageCode(language) ? { "keepr.language": language } : {}) };
         const given = (args.contextValue as Partial<Grafast.Context>).withPgClient;
         if (!given) return { pgSettings };
         // An anonymous query (core/auth.ts isAnonymous) takes its turn in the guest lane (on the primary; a replica's reads do not).

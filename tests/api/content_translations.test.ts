@@ -97,4 +97,13 @@ it("a hold records the guest app's language (Keepr-Language); an unknown value i
   expect(await holdWith(44, { "keepr-language": "de" })).toBeNull();
   expect(await holdWith(46, { "keepr-language": "es'; select 1; --" })).toBeNull();
   expect(await holdWith(48, {})).toBeNull();
+  // A language the table makes guest-facing is taken from the next request on, with no restart (issue 22: adding one is data).
+  await db.ownerPool.query("update app_public.languages set guest_facing = true where code = 'de'");
+  try {
+    expect(await holdWith(50, { "keepr-language": "de" })).toBe("de");
+    expect(await holdWith(52, { "keepr-language": "xx" })).toBeNull();
+  } finally {
+    await db.ownerPool.query("update app_public.languages set guest_facing = false where code = 'de'");
+  }
+  expect(await holdWith(54, { "keepr-language": "de" })).toBeNull();
 });
