@@ -107,3 +107,22 @@ it("a hold records the guest app's language (Keepr-Language); an unknown value i
   }
   expect(await holdWith(54, { "keepr-language": "de" })).toBeNull();
 });
+
+it("anyone reads the languages Keepr knows (allLanguages); no API writes them, and a language argument outside them is INVALID_INPUT LANGUAGE", async () => {
+  const read = await server.graphql(`{ allLanguages(orderBy: CODE_ASC) { nodes { code ownName guestFacing } } }`);
+  expect(read.body).toEqual({ data: { allLanguages: { nodes: [
+    { code: "de", ownName: "Deutsch", guestFacing: false },
+    { code: "en", ownName: "English", guestFacing: true },
+    { code: "es", ownName: "Español", guestFacing: true },
+    { code: "fr", ownName: "Français", guestFacing: false },
+    { code: "pt", ownName: "Português", guestFacing: true },
+  ] } } });
+  const write = await server.graphql(`mutation { createLanguage(input: {language: {code: "it", englishName: "Italian", ownName: "Italiano"}}) { clientMutationId } }`, {}, { token: managerToken });
+  expect(write.body.errors?.[0]?.message).toMatch(/createLanguage/);
+  const refused = await server.graphql(
+    `mutation($id: UUID!) { setRoomTypeTranslation(input: {roomTypeId: $id, language: "xx", name: "X"}) { result { name } } }`,
+    { id: h.roomTypeId }, { token: managerToken },
+  );
+  expect(codeOf(refused)).toBe("INVALID_INPUT LANGUAGE");
+  expect(refused.body.errors?.[0]?.message).toBe("Language: one the guest app speaks (en, es, pt).");
+});
