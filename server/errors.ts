@@ -14,6 +14,7 @@ interface PgLikeError {
   code?: unknown;
   message?: unknown;
   hint?: unknown;
+  constraint?: unknown;
 }
 
 /**
@@ -31,6 +32,10 @@ const unreachableCodes = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMED
 const unreachableMessages = /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect)/;
 const unreachable: { code: ErrorCode; message: string } = { code: "UNAVAILABLE", message: "The database cannot be reached; please retry shortly." };
 
+const unknownLanguage: { code: ErrorCode; message: string; reason: string } = {
+  code: "INVALID_INPUT", message: "Language: one of the languages Keepr knows (allLanguages).", reason: "LANGUAGE",
+};
+
 /** The typed form of a database error, or null when it is not one. */
 export function classifyDatabaseError(error: unknown): { code: ErrorCode; message: string; reason?: string } | null {
   const e = error as PgLikeError | null;
@@ -44,6 +49,9 @@ export function classifyDatabaseError(error: unknown): { code: ErrorCode; messag
   if (keeprCode) {
     return typeof e.hint === "string" ? { code: keeprCode, message: e.message, reason: e.hint } : { code: keeprCode, message: e.message };
   }
+  // A language column's foreign key (app_public.languages, issue 22; e.g. a property's or a template's language
+  // written through its table): the refusal the functions give for a language Keepr does not know.
+  if (e.code === "23503" && typeof e.constraint === "string" && e.constraint.endsWith("_language_fkey")) return unknownLanguage;
   const standard = Object.hasOwn(postgresErrors, e.code) ? postgresErrors[e.code as keyof typeof postgresErrors] : undefined;
   return standard ? { code: standard.code, message: standard.message } : null;
 }

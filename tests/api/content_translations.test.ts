@@ -125,4 +125,15 @@ it("anyone reads the languages Keepr knows (allLanguages); no API writes them, a
   );
   expect(codeOf(refused)).toBe("INVALID_INPUT LANGUAGE");
   expect(refused.body.errors?.[0]?.message).toBe("Language: one the guest app speaks (en, es, pt).");
+  // Written through its table, a language it does not know is the same typed refusal (the foreign key's).
+  const property = await server.graphql(
+    `mutation($id: UUID!) { updatePropertyByRowId(input: {rowId: $id, propertyPatch: {language: "xx"}}) { property { language } } }`,
+    { id: h.propertyId }, { token: managerToken },
+  );
+  expect(codeOf(property)).toBe("INVALID_INPUT LANGUAGE");
+  const template = await server.graphql(
+    `mutation($id: UUID!) { createNotificationTemplate(input: {notificationTemplate: {propertyId: $id, template: confirmation, channel: email, language: "xx", subject: "S", bodyText: "B"}}) { clientMutationId } }`,
+    { id: h.propertyId }, { token: managerToken },
+  );
+  expect(codeOf(template)).toBe("INVALID_INPUT LANGUAGE");
 });
