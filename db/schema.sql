@@ -30,12 +30,12 @@
 --     invoices, journal_entries, languages, ledger_accounts,
 --     night_audit_anomalies, night_audits, notification_templates,
 --     notifications, organizations, owners, payment_attempts, payment_intents,
---     payout_lines, payouts, postings, properties, property_legal_details,
---     property_memberships, property_translations, rate_calendar,
---     rate_overrides, rate_plan_los_discounts, rate_plan_translations,
---     rate_plans, reconciliation_differences, refunds, registration_cards,
---     reservations, room_type_translations, room_types, settlement_lines,
---     settlement_reports, taxes, units, users
+--     payout_lines, payouts, postings, promo_codes, properties,
+--     property_legal_details, property_memberships, property_translations,
+--     rate_calendar, rate_overrides, rate_plan_los_discounts,
+--     rate_plan_translations, rate_plans, reconciliation_differences, refunds,
+--     registration_cards, reservations, room_type_translations, room_types,
+--     settlement_lines, settlement_reports, taxes, units, users
 --   views: account_balances, trial_balance
 --   types: account_kind, availability, booking, cancellation_penalty_kind,
 --     cash_movement_kind, channel_conflict_closer, channel_conflict_status,
@@ -54,18 +54,17 @@
 --     staff_role, stay_suggestion, tax_basis
 --   functions: accept_channel_feed_change, add_group_room, ar_aging,
 --     assign_housekeeping_task, assign_housekeeping_tasks, attach_booking,
---     attach_payment_method, availability_rate_plan_name_in,
---     availability_room_type_name_in, booking_groups_total_amount,
---     cancel_group, cancel_reservation, cash_shifts_expected_cash,
---     change_group_dates, channel_feeds_pending_change, channel_reconciliation,
+--     attach_payment_method, booking_groups_total_amount, cancel_group,
+--     cancel_reservation, cash_shifts_expected_cash, change_group_dates,
+--     channel_feeds_pending_change, channel_reconciliation,
 --     channel_revenue_report, charge_card_on_file, check_in, check_out,
 --     city_tax_report, close_cash_shift, companies_folio,
 --     complete_guest_sign_in, confirm_booking, confirm_group,
 --     correct_folio_entry, create_block, create_desk_hold, create_folio,
---     create_group_hold, create_hold, current_booking, current_guest_account,
---     current_user, desk_quote, extend_payment_deadline, fees_name_in,
---     folio_list, folios_bill_to, folios_due_at_check_out, front_desk_day,
---     guest_booking_token, guests_duplicates, guests_merges,
+--     create_group_hold, create_hold, create_promo_code, current_booking,
+--     current_guest_account, current_user, desk_quote, extend_payment_deadline,
+--     fees_name_in, folio_list, folios_bill_to, folios_due_at_check_out,
+--     front_desk_day, guest_booking_token, guests_duplicates, guests_merges,
 --     guests_nights_count, guests_stays_count, guests_total_spend,
 --     housekeeping_board, housekeeping_stays, inventory_claims_end_date,
 --     inventory_claims_start_date, issue_credit_note, issue_invoice,
@@ -90,14 +89,14 @@
 --     run_night_audit, run_payouts, search_availability, search_guests,
 --     search_reservations, send_invoice, set_do_not_disturb,
 --     set_fee_translation, set_folio_bill_to, set_housekeeping_task_priority,
---     set_property_legal_details, set_property_translation,
---     set_rate_plan_translation, set_rates, set_reservation_language,
---     set_room_guest_name, set_room_type_translation, set_unit_status,
---     sync_channel_feed_now, take_folio_payment, tape_chart_claims,
---     transfer_folio_to_city_ledger, undo_guest_merge, unit_calendar,
---     update_guest, update_guest_account, update_housekeeping_task,
---     update_property_content, update_reservation_guest,
---     waive_payment_guarantee
+--     set_promo_code_active, set_property_legal_details,
+--     set_property_translation, set_rate_plan_translation, set_rates,
+--     set_reservation_language, set_room_guest_name, set_room_type_translation,
+--     set_unit_status, sync_channel_feed_now, take_folio_payment,
+--     tape_chart_claims, transfer_folio_to_city_ledger, undo_guest_merge,
+--     unit_calendar, update_guest, update_guest_account,
+--     update_housekeeping_task, update_property_content,
+--     update_reservation_guest, waive_payment_guarantee
 -- app_hidden
 --   functions: currency_digits, current_actor_scope, current_booking_group_id,
 --     current_booking_id, current_colleague_ids, current_guest_account_id,
@@ -115,15 +114,15 @@
 --   functions: add_job, add_jobs, apply_channel_feed, apply_payment_event,
 --     bill_to_of, booking_of, booking_user_id, caller_cash_shift,
 --     cancellation_penalty, cap_open_intents, card_label, charge_on_folio,
---     check_desk_amount, check_desk_override, check_desk_text, check_report,
---     check_stay, check_translation, city_tax_figures, claim_unit,
---     clear_payment_due, close_business_day, create_ledger_accounts,
---     create_session, derived_price, desk_key, enforce_payment_deadline,
---     finish_export, folio_charges, folio_place, folio_receivable, free_units,
---     group_bookings, guest_change_refusal, guest_sign_in_email,
---     guest_sign_in_token, hand_nights_to_channels, history_party_words,
---     history_stay_words, history_unit_name, idempotency_begin,
---     idempotency_finish, import_settlement, insert_invoice,
+--     check_desk_amount, check_desk_override, check_desk_text,
+--     check_promo_code, check_report, check_stay, check_translation,
+--     city_tax_figures, claim_unit, clear_payment_due, close_business_day,
+--     create_ledger_accounts, create_session, derived_price, desk_key,
+--     enforce_payment_deadline, finish_export, folio_charges, folio_place,
+--     folio_receivable, free_units, group_bookings, guest_change_refusal,
+--     guest_sign_in_email, guest_sign_in_token, hand_nights_to_channels,
+--     history_party_words, history_stay_words, history_unit_name,
+--     idempotency_begin, idempotency_finish, import_settlement, insert_invoice,
 --     invalid_transition, invoice_delivery, invoice_lines, invoice_payments,
 --     invoice_seller, local_today, lock_booking_group, lock_folio,
 --     lock_housekeeping_task, lock_reservation, masked_registration_card,
@@ -1819,6 +1818,65 @@ comment on constraint postings_property_id_folio_id_fkey on app_public.postings 
 @isIndexed';
 
 -- ----------------------------------------------------------------------------
+-- table app_public.promo_codes
+-- ----------------------------------------------------------------------------
+create table app_public.promo_codes (
+  id uuid default gen_random_uuid() not null,
+  property_id uuid not null,
+  code text not null,
+  percent_off numeric(5,2),
+  amount_off bigint,
+  currency character(3) not null,
+  rate_plan_ids uuid[],
+  stays_from date,
+  stays_until date,
+  bookable_from date,
+  bookable_until date,
+  max_uses integer,
+  uses integer default 0 not null,
+  is_active boolean default true not null,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint promo_codes_amount_off_check CHECK (amount_off > 0 AND amount_off <= '100000000000'::bigint),
+  constraint promo_codes_bookable_check CHECK (bookable_until >= bookable_from),
+  constraint promo_codes_code_check CHECK (code ~ '^[A-Z0-9][A-Z0-9_-]{2,31}$'::text),
+  constraint promo_codes_max_uses_check CHECK (max_uses >= 1 AND max_uses <= 1000000),
+  constraint promo_codes_one_discount_check CHECK (num_nonnulls(percent_off, amount_off) = 1),
+  constraint promo_codes_percent_off_check CHECK (percent_off > 0::numeric AND percent_off <= 100::numeric),
+  constraint promo_codes_pkey PRIMARY KEY (id, property_id),
+  constraint promo_codes_property_id_code_key UNIQUE (property_id, code),
+  constraint promo_codes_property_id_currency_fkey FOREIGN KEY (property_id, currency) REFERENCES app_public.properties(id, currency) ON DELETE CASCADE,
+  constraint promo_codes_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE CASCADE,
+  constraint promo_codes_property_id_id_key UNIQUE (property_id, id),
+  constraint promo_codes_rate_plan_ids_check CHECK (cardinality(rate_plan_ids) >= 1 AND cardinality(rate_plan_ids) <= 100),
+  constraint promo_codes_stays_check CHECK (stays_until >= stays_from),
+  constraint promo_codes_uses_check CHECK (uses >= 0 AND (max_uses IS NULL OR uses <= max_uses))
+);
+alter table app_public.promo_codes enable row level security;
+create policy select_managers on app_public.promo_codes for select to keepr_staff
+  using ((property_id IN ( SELECT app_hidden.current_property_ids_for('managers'::text) AS current_property_ids_for)));
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.promo_codes FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+CREATE TRIGGER _500_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.promo_codes FOR EACH ROW EXECUTE FUNCTION audit.tg__record();
+grant select on app_public.promo_codes to keepr_staff;
+comment on table app_public.promo_codes is 'The property''s promo codes: percent or amount off the room price of a stay (after any length-of-stay discount), written by createPromoCode and setPromoCodeActive. quote(promoCode) applies one; confirmBooking counts its use.';
+comment on column app_public.promo_codes.code is 'The code guests type, stored upper case (guests may type it in any case): 3 to 32 letters, digits, - and _, unique at the property.';
+comment on column app_public.promo_codes.percent_off is 'Percent off the room price (0.01 to 100); or amount_off.';
+comment on column app_public.promo_codes.amount_off is 'Minor units off the room price of the stay, never more than the room price; or percent_off.';
+comment on column app_public.promo_codes.currency is 'The property''s currency (of amount_off).';
+comment on column app_public.promo_codes.rate_plan_ids is 'The rate plans it applies to; none: every rate plan of the property.';
+comment on column app_public.promo_codes.stays_from is 'First night a stay may include; none: no limit.';
+comment on column app_public.promo_codes.stays_until is 'Last night a stay may include; none: no limit.';
+comment on column app_public.promo_codes.bookable_from is 'First day (the property''s calendar) it may be used to book; none: from now.';
+comment on column app_public.promo_codes.bookable_until is 'Last day (the property''s calendar) it may be used to book; none: no end.';
+comment on column app_public.promo_codes.max_uses is 'How many confirmed bookings may use it; none: unlimited.';
+comment on column app_public.promo_codes.uses is 'Confirmed bookings that used it (a cancellation does not give the use back).';
+comment on column app_public.promo_codes.is_active is 'False: deactivated, refused by quote and at hold and confirmation.';
+comment on constraint promo_codes_pkey on app_public.promo_codes is '@rowIdentity id';
+comment on constraint promo_codes_property_id_code_key on app_public.promo_codes is '@behavior -*';
+comment on constraint promo_codes_property_id_currency_fkey on app_public.promo_codes is '@behavior -*';
+comment on constraint promo_codes_property_id_id_key on app_public.promo_codes is '@behavior -*';
+
+-- ----------------------------------------------------------------------------
 -- table app_public.properties
 -- ----------------------------------------------------------------------------
 create table app_public.properties (
@@ -2526,6 +2584,7 @@ create table app_public.reservations (
   expected_arrival_time time without time zone,
   guest_account_id uuid,
   language text,
+  promo_code_id uuid,
   constraint reservations_adults_check CHECK (adults >= 1 AND adults <= 50),
   constraint reservations_cancellation_reason_check CHECK (length(cancellation_reason) <= 500),
   constraint reservations_card_check CHECK (card_last4 ~ '^[0-9]{4}$'::text AND card_brand ~ '^[a-z_]{1,20}$'::text),
@@ -2551,6 +2610,7 @@ create table app_public.reservations (
   constraint reservations_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE RESTRICT,
   constraint reservations_property_id_guest_id_fkey FOREIGN KEY (property_id, guest_id) REFERENCES app_public.guests(property_id, id) ON DELETE RESTRICT,
   constraint reservations_property_id_id_key UNIQUE (property_id, id),
+  constraint reservations_property_id_promo_code_id_fkey FOREIGN KEY (property_id, promo_code_id) REFERENCES app_public.promo_codes(property_id, id) ON DELETE RESTRICT,
   constraint reservations_property_id_rate_plan_id_fkey FOREIGN KEY (property_id, rate_plan_id) REFERENCES app_public.rate_plans(property_id, id) ON DELETE RESTRICT,
   constraint reservations_property_id_room_type_id_fkey FOREIGN KEY (property_id, room_type_id) REFERENCES app_public.room_types(property_id, id) ON DELETE RESTRICT,
   constraint reservations_property_id_unit_id_fkey FOREIGN KEY (property_id, unit_id) REFERENCES app_public.units(property_id, id) ON DELETE RESTRICT,
@@ -2573,6 +2633,7 @@ CREATE INDEX reservations_guest_account_idx ON app_public.reservations USING btr
 CREATE INDEX reservations_guest_idx ON app_public.reservations USING btree (property_id, guest_id);
 CREATE INDEX reservations_no_show_at_idx ON app_public.reservations USING btree (property_id, no_show_at) WHERE (no_show_at IS NOT NULL);
 CREATE INDEX reservations_payment_due_idx ON app_public.reservations USING btree (property_id, payment_due_by) WHERE (payment_due_by IS NOT NULL);
+CREATE INDEX reservations_promo_code_idx ON app_public.reservations USING btree (property_id, promo_code_id) WHERE (promo_code_id IS NOT NULL);
 CREATE INDEX reservations_rate_plan_idx ON app_public.reservations USING btree (property_id, rate_plan_id);
 CREATE INDEX reservations_room_type_idx ON app_public.reservations USING btree (property_id, room_type_id);
 CREATE INDEX reservations_stay_idx ON app_public.reservations USING gist (property_id, stay) WHERE (status = ANY (ARRAY['confirmed'::app_public.reservation_status, 'checked_in'::app_public.reservation_status, 'checked_out'::app_public.reservation_status]));
@@ -2624,6 +2685,7 @@ comment on column app_public.reservations.guest_name is 'Who sleeps in this room
 comment on column app_public.reservations.expected_arrival_time is 'When the guest expects to arrive on the arrival day (local time at the property), as the guest or the front desk said; null: not known. Before the property''s check-in time: an early check-in for housekeeping.';
 comment on column app_public.reservations.guest_account_id is 'The guest account the booking belongs to: booked while signed in, or attached with attachBooking.';
 comment on column app_public.reservations.language is 'The language the guest is written to in (a guest-facing language): the guest app''s when a guest booked, the front desk''s choice (setReservationLanguage); none: the property''s language.';
+comment on column app_public.reservations.promo_code_id is 'The promo code whose discount is in the price (a discount line), counted as used at confirmation.';
 comment on constraint reservations_group_fkey on app_public.reservations is '@fieldName group
 @foreignFieldName rooms';
 comment on constraint reservations_language_fkey on app_public.reservations is '@behavior -*';
@@ -2631,6 +2693,8 @@ comment on constraint reservations_pkey on app_public.reservations is '@rowIdent
 comment on constraint reservations_property_id_guest_id_fkey on app_public.reservations is '@fieldName guest
 @foreignFieldName reservations';
 comment on constraint reservations_property_id_id_key on app_public.reservations is '@behavior -*';
+comment on constraint reservations_property_id_promo_code_id_fkey on app_public.reservations is '@fieldName promoCode
+@foreignFieldName reservations';
 comment on constraint reservations_property_id_rate_plan_id_fkey on app_public.reservations is '@fieldName ratePlan
 @foreignFieldName reservations';
 comment on constraint reservations_property_id_room_type_id_fkey on app_public.reservations is '@fieldName roomType
@@ -3146,8 +3210,10 @@ create type app_public.quote as (
   cancellation_terms text,
   units_left integer,
   valid_until timestamp with time zone,
-  quote_token text
+  quote_token text,
+  promo_code text
 );
+comment on column app_public.quote.promo_code is 'The promo code applied (its discount is a discount line of the room price), or none.';
 comment on type app_public.quote is 'A priced stay. Pass quote_token to createHold before valid_until to book at this price.';
 create type app_public.rate_grid_day as (
   rate_plan_id uuid,
@@ -3550,52 +3616,6 @@ end;
 $function$;
 grant execute on function app_public.attach_payment_method(reservation_id uuid, payment_token text, idempotency_key text, card_brand text, card_last4 text) to keepr_anonymous;
 comment on function app_public.attach_payment_method(reservation_id uuid, payment_token text, idempotency_key text, card_brand text, card_last4 text) is 'Puts a provider card token on file for the reservation (its open payments, charged when each falls due, and the desk); a due payment that failed is charged on it at once. cardBrand/cardLast4: what the card form gave. Returns the open payments. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
-
--- ----------------------------------------------------------------------------
--- function app_public.availability_rate_plan_name_in(availability app_public.availability, language text)
--- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_public.availability_rate_plan_name_in(availability app_public.availability, language text)
- RETURNS text
- LANGUAGE plpgsql
- STABLE SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-AS $function$
-begin
-  return coalesce((select t.name from app_hidden.rate_plan_translation(availability.property_id, availability.rate_plan_id, availability_rate_plan_name_in.language) t
-                    where exists (select 1 from app_public.rate_plans x
-                              join app_public.room_types r on r.property_id = x.property_id and r.id = x.room_type_id
-                              join app_public.properties p on p.id = x.property_id
-                            where x.property_id = availability.property_id and x.id = availability.rate_plan_id and x.is_published and r.is_published and p.is_published)
-                   or availability.property_id in (select app_hidden.current_property_ids_for('cashiers'))),
-                  availability.rate_plan_name);
-end;
-$function$;
-grant execute on function app_public.availability_rate_plan_name_in(availability app_public.availability, language text) to keepr_anonymous;
-grant execute on function app_public.availability_rate_plan_name_in(availability app_public.availability, language text) to keepr_worker;
-comment on function app_public.availability_rate_plan_name_in(availability app_public.availability, language text) is '@behavior -queryField
-The rate plan''s name in `language` (en, pt, es) when translated, else the rate plan''s own.';
-
--- ----------------------------------------------------------------------------
--- function app_public.availability_room_type_name_in(availability app_public.availability, language text)
--- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_public.availability_room_type_name_in(availability app_public.availability, language text)
- RETURNS text
- LANGUAGE plpgsql
- STABLE SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-AS $function$
-begin
-  return coalesce((select t.name from app_hidden.room_type_translation(availability.property_id, availability.room_type_id, availability_room_type_name_in.language) t
-                    where exists (select 1 from app_public.room_types x join app_public.properties p on p.id = x.property_id
-                            where x.property_id = availability.property_id and x.id = availability.room_type_id and x.is_published and p.is_published)
-                   or availability.property_id in (select app_hidden.current_property_ids())),
-                  availability.room_type_name);
-end;
-$function$;
-grant execute on function app_public.availability_room_type_name_in(availability app_public.availability, language text) to keepr_anonymous;
-grant execute on function app_public.availability_room_type_name_in(availability app_public.availability, language text) to keepr_worker;
-comment on function app_public.availability_room_type_name_in(availability app_public.availability, language text) is '@behavior -queryField
-The room type''s name in `language` (en, pt, es) when translated, else the room type''s own.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.booking_groups_total_amount(g app_public.booking_groups)
@@ -4352,6 +4372,19 @@ begin
     end;
   end loop;
 
+  if v_res.promo_code_id is not null then
+    update app_public.promo_codes pc set uses = pc.uses + 1
+     where pc.property_id = v_res.property_id and pc.id = v_res.promo_code_id
+       and pc.is_active and (pc.max_uses is null or pc.uses < pc.max_uses);
+    if not found then
+      raise exception using errcode = 'PROMO',
+        hint = case when exists (select 1 from app_public.promo_codes pc
+                                  where pc.property_id = v_res.property_id and pc.id = v_res.promo_code_id and not pc.is_active)
+                    then 'INACTIVE' else 'USED_UP' end,
+        message = 'The promo code of this hold was used up or withdrawn meanwhile; please quote again without it.';
+    end if;
+  end if;
+
   -- The folio is charged the locked price, and payments are scheduled by
   -- the rate plan (deposit now, balance before arrival).
   perform app_private.post_reservation_charges(v_res, 'reservation:' || v_res.id || ':confirm:' || pg_catalog.md5(app_hidden.current_actor_scope() || ':' || idempotency_key),
@@ -4363,7 +4396,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.confirm_booking(reservation_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text) to keepr_anonymous;
-comment on function app_public.confirm_booking(reservation_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text) is 'Confirms a hold as a reservation for the guest (name, email, optional phone; the property''s front office may leave the email out for a walk-in, then no message is sent): returns the confirmation code. Give the hold token createHold returned (not needed by the signed-in guest who made the hold or by the property''s front office). Errors: NOT_FOUND (no such hold, or not yours), INVALID_TRANSITION, HOLD_EXPIRED, INVALID_EMAIL, INVALID_NAME, INVALID_PHONE, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.confirm_booking(reservation_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text) is 'Confirms a hold as a reservation for the guest (name, email, optional phone; the property''s front office may leave the email out for a walk-in, then no message is sent): returns the confirmation code. Give the hold token createHold returned (not needed by the signed-in guest who made the hold or by the property''s front office). Errors: NOT_FOUND (no such hold, or not yours), INVALID_TRANSITION, HOLD_EXPIRED, INVALID_EMAIL, INVALID_NAME, INVALID_PHONE, PROMO_CODE (the hold''s promo code was used up or deactivated meanwhile), IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.confirm_group(booking_group_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text, guest_names text[])
@@ -4826,6 +4859,7 @@ declare
   v_id uuid := gen_random_uuid();
   v_claim app_public.inventory_claims;
   v_hold app_public.hold;
+  v_promo app_public.promo_codes;
 begin
   v_replay := app_private.idempotency_begin('create_hold', idempotency_key,
                 pg_catalog.jsonb_build_object('quote_token', quote_token, 'minutes', minutes));
@@ -4845,6 +4879,10 @@ begin
       message = pg_catalog.format('This quote expired at %s; get a new quote.', v_quote.valid_until);
   end if;
   perform app_private.check_stay(v_quote.property_id, v_quote.arrival, v_quote.departure, v_quote.adults, v_quote.children);
+  if v_quote.promo_code is not null then
+    v_promo := app_private.check_promo_code(v_quote.property_id, v_quote.rate_plan_id, v_quote.arrival, v_quote.departure,
+                                            v_quote.promo_code);
+  end if;
 
   -- The claim first (its reservation key is checked at commit), so the
   -- reservation is written once, with its unit.
@@ -4858,7 +4896,7 @@ begin
 
   insert into app_public.reservations (
     id, property_id, room_type_id, rate_plan_id, unit_id, user_id, status, stay, adults, children, currency,
-    room_amount, fees_amount, taxes_amount, total_amount, price_lines, cancellation_policy, hold_expires_at
+    room_amount, fees_amount, taxes_amount, total_amount, price_lines, cancellation_policy, hold_expires_at, promo_code_id
   ) values (
     v_id, v_quote.property_id, v_quote.room_type_id, v_quote.rate_plan_id, v_claim.unit_id, app_private.booking_user_id(v_quote.property_id),
     'held', pg_catalog.daterange(v_quote.arrival, v_quote.departure), v_quote.adults, v_quote.children, v_quote.currency,
@@ -4869,7 +4907,7 @@ begin
       'free_cancellation_until', v_quote.free_cancellation_until,
       'late_cancellation_penalty', v_quote.late_cancellation_penalty,
       'terms', v_quote.cancellation_terms),
-    v_claim.expires_at
+    v_claim.expires_at, v_promo.id
   );
 
   v_hold := (v_id, v_quote.property_id, v_claim.expires_at, v_quote.currency, v_quote.total_amount,
@@ -4879,7 +4917,71 @@ begin
 end;
 $function$;
 grant execute on function app_public.create_hold(quote_token text, idempotency_key text, minutes integer) to keepr_anonymous;
-comment on function app_public.create_hold(quote_token text, idempotency_key text, minutes integer) is 'Holds a free unit for a quoted stay at the quoted price for `minutes` (default 10, 1 to 30). Errors: QUOTE_INVALID, QUOTE_EXPIRED, DATES, SOLD_OUT, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.create_hold(quote_token text, idempotency_key text, minutes integer) is 'Holds a free unit for a quoted stay at the quoted price for `minutes` (default 10, 1 to 30). Errors: QUOTE_INVALID, QUOTE_EXPIRED, DATES, SOLD_OUT, PROMO_CODE (the quote''s promo code no longer applies), IDEMPOTENCY_KEY_REUSED.';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.create_promo_code(property_id uuid, code text, percent_off numeric, amount_off bigint, rate_plan_ids uuid[], stays_from date, stays_until date, bookable_from date, bookable_until date, max_uses integer)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.create_promo_code(property_id uuid, code text, percent_off numeric DEFAULT NULL::numeric, amount_off bigint DEFAULT NULL::bigint, rate_plan_ids uuid[] DEFAULT NULL::uuid[], stays_from date DEFAULT NULL::date, stays_until date DEFAULT NULL::date, bookable_from date DEFAULT NULL::date, bookable_until date DEFAULT NULL::date, max_uses integer DEFAULT NULL::integer)
+ RETURNS app_public.promo_codes
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+#variable_conflict use_variable
+declare
+  v_code text := pg_catalog.upper(pg_catalog.btrim(code));
+  v_promo app_public.promo_codes;
+begin
+  perform app_private.require_staff(property_id, app_hidden.staff_group_roles('managers'), 'manage promo codes');
+  if v_code is null or v_code !~ '^[A-Z0-9][A-Z0-9_-]{2,31}$' then
+    raise exception using errcode = 'INVLD', hint = 'CODE',
+      message = 'A promo code is 3 to 32 letters, digits, - or _, starting with a letter or digit.';
+  end if;
+  if pg_catalog.num_nonnulls(percent_off, amount_off) <> 1 then
+    raise exception using errcode = 'INVLD', hint = 'DISCOUNT', message = 'Give either a percent off or an amount off.';
+  end if;
+  if percent_off is not null and (percent_off <= 0 or percent_off > 100 or percent_off <> round(percent_off, 2)) then
+    raise exception using errcode = 'INVLD', hint = 'DISCOUNT', message = 'The percent off is between 0.01 and 100, with at most two decimals.';
+  end if;
+  if amount_off is not null and amount_off not between 1 and 100000000000 then
+    raise exception using errcode = 'INVLD', hint = 'DISCOUNT', message = 'The amount off must be more than zero.';
+  end if;
+  if rate_plan_ids is not null
+     and (pg_catalog.cardinality(rate_plan_ids) not between 1 and 100
+          or array_position(rate_plan_ids, null) is not null
+          or exists (select 1 from pg_catalog.unnest(rate_plan_ids) r(id)
+                      where not exists (select 1 from app_public.rate_plans rp
+                                         where rp.property_id = create_promo_code.property_id and rp.id = r.id))) then
+    raise exception using errcode = 'INVLD', hint = 'RATE_PLAN', message = 'Choose 1 to 100 rate plans of this property, or none for all.';
+  end if;
+  if stays_until < stays_from then
+    raise exception using errcode = 'INVLD', hint = 'STAY_DATES', message = 'The last night of the stay dates is before the first.';
+  end if;
+  if bookable_until < bookable_from then
+    raise exception using errcode = 'INVLD', hint = 'BOOKING_DATES', message = 'The last booking day is before the first.';
+  end if;
+  if max_uses is not null and max_uses not between 1 and 1000000 then
+    raise exception using errcode = 'INVLD', hint = 'MAX_USES', message = 'The number of uses is 1 to 1,000,000, or none for unlimited.';
+  end if;
+
+  insert into app_public.promo_codes (property_id, code, percent_off, amount_off, currency, rate_plan_ids,
+                                      stays_from, stays_until, bookable_from, bookable_until, max_uses)
+  select p.id, v_code, percent_off, amount_off, p.currency,
+         (select pg_catalog.array_agg(distinct r) from pg_catalog.unnest(rate_plan_ids) r),
+         stays_from, stays_until, bookable_from, bookable_until, max_uses
+    from app_public.properties p
+   where p.id = create_promo_code.property_id
+  on conflict on constraint promo_codes_property_id_code_key do nothing
+  returning * into v_promo;
+  if v_promo.id is null then
+    raise exception using errcode = 'INVLD', hint = 'CODE_TAKEN', message = 'This property already has that promo code.';
+  end if;
+  return v_promo;
+end;
+$function$;
+grant execute on function app_public.create_promo_code(property_id uuid, code text, percent_off numeric, amount_off bigint, rate_plan_ids uuid[], stays_from date, stays_until date, bookable_from date, bookable_until date, max_uses integer) to keepr_staff;
+comment on function app_public.create_promo_code(property_id uuid, code text, percent_off numeric, amount_off bigint, rate_plan_ids uuid[], stays_from date, stays_until date, bookable_from date, bookable_until date, max_uses integer) is 'Creates a promo code of the property (owners and managers): percent or amount off the room price, optional rate plans, stay-date and booking-date windows, max uses. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT (reason CODE, CODE_TAKEN, DISCOUNT, RATE_PLAN, STAY_DATES, BOOKING_DATES or MAX_USES).';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.current_booking()
@@ -5932,7 +6034,11 @@ begin
     end if;
   end if;
 
-  v_quote := app_private.quote_for(v_plan.id, v_arrival, v_departure, v_adults, v_children);
+  -- A booking keeps its promo code's discount through changes (the code
+  -- was counted when it was booked).
+  v_quote := app_private.quote_for(v_plan.id, v_arrival, v_departure, v_adults, v_children,
+               promo => (select pc from app_public.promo_codes pc
+                          where pc.property_id = v_res.property_id and pc.id = v_res.promo_code_id));
 
   if v_res.status = 'checked_in' then
     -- The guest is in their unit: only its claim's end moves.
@@ -6589,9 +6695,9 @@ grant execute on function app_public.property_by_slug(slug text) to keepr_anonym
 comment on function app_public.property_by_slug(slug text) is 'The property with this slug: the published one, else one of yours (slugs are unique within an organization and among published properties).';
 
 -- ----------------------------------------------------------------------------
--- function app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer)
+-- function app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, promo_code text)
 -- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer DEFAULT 2, children integer DEFAULT 0)
+CREATE OR REPLACE FUNCTION app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer DEFAULT 2, children integer DEFAULT 0, promo_code text DEFAULT NULL::text)
  RETURNS app_public.quote
  LANGUAGE plpgsql
  STABLE SECURITY DEFINER
@@ -6603,6 +6709,7 @@ declare
   v_restriction record;
   v_quote app_public.quote;
   v_payload text;
+  v_promo app_public.promo_codes;
 begin
   select rp.property_id into v_property_id
     from app_public.rate_plans rp
@@ -6622,7 +6729,13 @@ begin
     raise exception using errcode = 'RSTRC', message = v_restriction.message, hint = v_restriction.restriction;
   end if;
 
-  v_quote := app_private.quote_for(quote.rate_plan_id, arrival, departure, adults, children);
+  if nullif(pg_catalog.btrim(promo_code), '') is not null then
+    if pg_catalog.length(promo_code) > 100 then
+      raise exception using errcode = 'PROMO', hint = 'UNKNOWN', message = 'This promo code is not valid here.';
+    end if;
+    v_promo := app_private.check_promo_code(v_property_id, quote.rate_plan_id, arrival, departure, promo_code);
+  end if;
+  v_quote := app_private.quote_for(quote.rate_plan_id, arrival, departure, adults, children, promo => v_promo);
   if v_quote.units_left = 0 then
     raise exception using errcode = 'SOLDO', message = 'No unit of this room type is free for these dates.';
   end if;
@@ -6633,8 +6746,8 @@ begin
   return v_quote;
 end;
 $function$;
-grant execute on function app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer) to keepr_anonymous;
-comment on function app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer) is 'Prices a stay on a rate plan: nightly lines, discount, fees, taxes, total and cancellation terms, with a quote_token valid for 30 minutes. Errors: NOT_FOUND, DATES, GUEST, RESTRICTED (reason in extensions.reason), SOLD_OUT.';
+grant execute on function app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, promo_code text) to keepr_anonymous;
+comment on function app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, promo_code text) is 'Prices a stay on a rate plan: nightly lines, discounts (length of stay, promo code), fees, taxes, total and cancellation terms, with a quote_token valid for 30 minutes. promoCode: a code of the property, in any case. Errors: NOT_FOUND, DATES, GUEST, RESTRICTED (reason in extensions.reason), SOLD_OUT, PROMO_CODE (reason UNKNOWN, INACTIVE, NOT_YET, EXPIRED, STAY_DATES, RATE_PLAN or USED_UP).';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.quote_change(reservation_id uuid, arrival date, departure date, adults integer, children integer)
@@ -6684,7 +6797,11 @@ begin
     raise exception using errcode = 'RSTRC', message = v_restriction.message, hint = v_restriction.restriction;
   end if;
 
-  v_quote := app_private.quote_for(v_res.rate_plan_id, v_arrival, v_departure, v_adults, v_children);
+  -- A booking keeps its promo code's discount through changes (the code
+  -- was counted when it was booked).
+  v_quote := app_private.quote_for(v_res.rate_plan_id, v_arrival, v_departure, v_adults, v_children,
+               promo => (select pc from app_public.promo_codes pc
+                          where pc.property_id = v_res.property_id and pc.id = v_res.promo_code_id));
   v_quote.units_left := (
     select pg_catalog.count(*)::integer
       from app_public.units u
@@ -8214,9 +8331,9 @@ grant execute on function app_public.run_payouts(property_id uuid, period_end da
 comment on function app_public.run_payouts(property_id uuid, period_end date, idempotency_key text) is 'Computes and posts each owner''s share of rental revenue for stays ended by period_end, never paying a stay''s revenue twice. Errors: NOT_FOUND, ACCESS_DENIED, DATES, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
--- function app_public.search_availability(arrival date, departure date, adults integer, children integer, property_id uuid, city text, country_code text, include_unavailable boolean)
+-- function app_public.search_availability(arrival date, departure date, adults integer, children integer, property_id uuid, city text, country_code text, include_unavailable boolean, language text)
 -- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_public.search_availability(arrival date, departure date, adults integer DEFAULT 2, children integer DEFAULT 0, property_id uuid DEFAULT NULL::uuid, city text DEFAULT NULL::text, country_code text DEFAULT NULL::text, include_unavailable boolean DEFAULT false)
+CREATE OR REPLACE FUNCTION app_public.search_availability(arrival date, departure date, adults integer DEFAULT 2, children integer DEFAULT 0, property_id uuid DEFAULT NULL::uuid, city text DEFAULT NULL::text, country_code text DEFAULT NULL::text, include_unavailable boolean DEFAULT false, language text DEFAULT NULL::text)
  RETURNS SETOF app_public.availability
  LANGUAGE plpgsql
  STABLE SECURITY DEFINER ROWS 50
@@ -8271,8 +8388,8 @@ begin
   restrictions as (
     select * from app_private.stay_restrictions(array(select rate_plan_id from plans), arrival, departure, adults, children)
   )
-  select p.property_id, p.property_name, p.city, p.room_type_id, p.room_type_name, p.max_occupancy, p.units_left,
-         p.rate_plan_id, p.rate_plan_name, p.meal_plan, p.is_refundable, p.currency::char(3),
+  select p.property_id, p.property_name, p.city, p.room_type_id, coalesce(rtt.name, p.room_type_name), p.max_occupancy, p.units_left,
+         p.rate_plan_id, coalesce(rpt.name, p.rate_plan_name), p.meal_plan, p.is_refundable, p.currency::char(3),
          pr.total_amount, round(pr.room_amount::numeric / (departure - arrival))::bigint,
          p.units_left > 0 and r.restriction is null,
          coalesce(r.restriction, case when p.units_left = 0 then 'SOLD_OUT' end),
@@ -8280,12 +8397,14 @@ begin
     from plans p
     join prices pr on pr.rate_plan_id = p.rate_plan_id
     join restrictions r on r.rate_plan_id = p.rate_plan_id
+    left join lateral app_hidden.room_type_translation(p.property_id, p.room_type_id, search_availability.language) rtt on true
+    left join lateral app_hidden.rate_plan_translation(p.property_id, p.rate_plan_id, search_availability.language) rpt on true
    where search_availability.include_unavailable or (p.units_left > 0 and r.restriction is null)
-   order by p.property_name, p.room_type_name, pr.total_amount, p.rate_plan_name;
+   order by p.property_name, coalesce(rtt.name, p.room_type_name), pr.total_amount, coalesce(rpt.name, p.rate_plan_name);
 end;
 $function$;
-grant execute on function app_public.search_availability(arrival date, departure date, adults integer, children integer, property_id uuid, city text, country_code text, include_unavailable boolean) to keepr_anonymous;
-comment on function app_public.search_availability(arrival date, departure date, adults integer, children integer, property_id uuid, city text, country_code text, include_unavailable boolean) is 'Room types with units left for a stay, priced on each rate plan for the guests. Filter by property, city or country; include_unavailable also lists restricted and sold-out rates with the reason. Errors: DATES, GUEST.';
+grant execute on function app_public.search_availability(arrival date, departure date, adults integer, children integer, property_id uuid, city text, country_code text, include_unavailable boolean, language text) to keepr_anonymous;
+comment on function app_public.search_availability(arrival date, departure date, adults integer, children integer, property_id uuid, city text, country_code text, include_unavailable boolean, language text) is 'Room types with units left for a stay, priced on each rate plan for the guests. Filter by property, city or country; include_unavailable also lists restricted and sold-out rates with the reason. With language (en, pt, es), the room type and rate plan names in it where translated, else their own. Errors: DATES, GUEST.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.search_guests(property_id uuid, search text)
@@ -8547,6 +8666,38 @@ end;
 $function$;
 grant execute on function app_public.set_housekeeping_task_priority(task_id uuid, priority app_public.housekeeping_priority) to keepr_staff;
 comment on function app_public.set_housekeeping_task_priority(task_id uuid, priority app_public.housekeeping_priority) is 'Sets a housekeeping task''s priority (normal, high, urgent). Housekeeping supervisors, owners and managers. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION (done or cancelled), INVALID_INPUT (reason PRIORITY).';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.set_promo_code_active(promo_code_id uuid, is_active boolean)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.set_promo_code_active(promo_code_id uuid, is_active boolean)
+ RETURNS app_public.promo_codes
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+#variable_conflict use_variable
+declare
+  v_promo app_public.promo_codes;
+begin
+  select * into v_promo from app_public.promo_codes pc where pc.id = promo_code_id;
+  if not found then
+    raise exception using errcode = 'NTFND', message = 'No such record, or you cannot see it.';
+  end if;
+  perform app_private.require_staff(v_promo.property_id, app_hidden.staff_group_roles('managers'), 'manage promo codes');
+  if is_active is null then
+    raise exception using errcode = 'INVLD', hint = 'IS_ACTIVE', message = 'Say whether the promo code is active.';
+  end if;
+  if v_promo.is_active is distinct from is_active then
+    update app_public.promo_codes pc set is_active = set_promo_code_active.is_active
+     where pc.property_id = v_promo.property_id and pc.id = v_promo.id
+    returning * into v_promo;
+  end if;
+  return v_promo;
+end;
+$function$;
+grant execute on function app_public.set_promo_code_active(promo_code_id uuid, is_active boolean) to keepr_staff;
+comment on function app_public.set_promo_code_active(promo_code_id uuid, is_active boolean) is 'Deactivates (false) or reactivates (true) a promo code (owners and managers of its property). Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT (reason IS_ACTIVE).';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.set_property_legal_details(property_id uuid, legal_name text, address_line1 text, address_line2 text, postal_code text, city text, country_code text, vat_id text, registration text, invoice_footer text, email text, phone text, idempotency_key text)
@@ -11025,6 +11176,55 @@ $function$;
 comment on function app_private.check_desk_text(value text, required boolean, max_length integer, what text) is 'Trims a reason or note; INVLD (reason REASON) when required and blank, or too long.';
 
 -- ----------------------------------------------------------------------------
+-- function app_private.check_promo_code(property_id uuid, rate_plan_id uuid, arrival date, departure date, code text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.check_promo_code(property_id uuid, rate_plan_id uuid, arrival date, departure date, code text)
+ RETURNS app_public.promo_codes
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+declare
+  v_promo app_public.promo_codes;
+  v_today date;
+begin
+  select * into v_promo from app_public.promo_codes pc
+   where pc.property_id = check_promo_code.property_id
+     and pc.code = pg_catalog.upper(pg_catalog.btrim(check_promo_code.code));
+  if not found then
+    raise exception using errcode = 'PROMO', hint = 'UNKNOWN', message = 'This promo code is not valid here.';
+  end if;
+  if not v_promo.is_active then
+    raise exception using errcode = 'PROMO', hint = 'INACTIVE', message = 'This promo code is no longer valid.';
+  end if;
+  select (pg_catalog.now() at time zone p.time_zone)::date into v_today
+    from app_public.properties p where p.id = check_promo_code.property_id;
+  if v_today < v_promo.bookable_from then
+    raise exception using errcode = 'PROMO', hint = 'NOT_YET',
+      message = pg_catalog.format('This promo code can be used from %s.', v_promo.bookable_from);
+  end if;
+  if v_today > v_promo.bookable_until then
+    raise exception using errcode = 'PROMO', hint = 'EXPIRED',
+      message = pg_catalog.format('This promo code expired on %s.', v_promo.bookable_until);
+  end if;
+  if arrival < v_promo.stays_from or departure - 1 > v_promo.stays_until then
+    raise exception using errcode = 'PROMO', hint = 'STAY_DATES',
+      message = pg_catalog.format('This promo code is for stays with every night from %s to %s.',
+                                  coalesce(v_promo.stays_from::text, 'now'), coalesce(v_promo.stays_until::text, 'any date'));
+  end if;
+  if v_promo.rate_plan_ids is not null and not (check_promo_code.rate_plan_id = any (v_promo.rate_plan_ids)) then
+    raise exception using errcode = 'PROMO', hint = 'RATE_PLAN', message = 'This promo code is not for this rate.';
+  end if;
+  if v_promo.uses >= v_promo.max_uses then
+    raise exception using errcode = 'PROMO', hint = 'USED_UP', message = 'This promo code has been used up.';
+  end if;
+  return v_promo;
+end;
+$function$;
+comment on function app_private.check_promo_code(property_id uuid, rate_plan_id uuid, arrival date, departure date, code text) is 'The promo code typed for a stay on a rate plan, when it applies today; PROMO_CODE (reason UNKNOWN, INACTIVE, NOT_YET, EXPIRED, STAY_DATES, RATE_PLAN or USED_UP) when not.';
+
+-- ----------------------------------------------------------------------------
 -- function app_private.check_report(property_id uuid, from_date date, to_date date)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_private.check_report(property_id uuid, from_date date, to_date date)
@@ -12811,9 +13011,9 @@ $function$;
 comment on function app_private.pre_arrival_at(reservation app_public.reservations) is 'The moment a stay''s pre-arrival message is due.';
 
 -- ----------------------------------------------------------------------------
--- function app_private.price_lines(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text)
+-- function app_private.price_lines(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text, promo_percent_off numeric, promo_amount_off bigint, promo_note text)
 -- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_private.price_lines(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer, desk_room_amount bigint DEFAULT NULL::bigint, desk_percent_off numeric DEFAULT NULL::numeric, desk_note text DEFAULT NULL::text)
+CREATE OR REPLACE FUNCTION app_private.price_lines(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer, desk_room_amount bigint DEFAULT NULL::bigint, desk_percent_off numeric DEFAULT NULL::numeric, desk_note text DEFAULT NULL::text, promo_percent_off numeric DEFAULT NULL::numeric, promo_amount_off bigint DEFAULT NULL::bigint, promo_note text DEFAULT NULL::text)
  RETURNS TABLE(rate_plan_id uuid, line_no integer, kind text, date date, description text, quantity integer, amount bigint, is_inclusive boolean, tax_id uuid)
  LANGUAGE plpgsql
  STABLE PARALLEL SAFE
@@ -12886,9 +13086,20 @@ begin
         from los_totals lt
        where price_lines.desk_room_amount is not null or price_lines.desk_percent_off is not null
     ),
+    promo as (
+      -- A promo code's discount (app_private.check_promo_code says whether
+      -- it applies), on the room part after the length-of-stay discount.
+      select lt.rate_plan_id,
+             case when price_lines.promo_amount_off is not null then -least(price_lines.promo_amount_off, greatest(lt.amount, 0))
+                  else -round(lt.amount * price_lines.promo_percent_off / 100) end as amount
+        from los_totals lt
+       where price_lines.promo_amount_off is not null or price_lines.promo_percent_off is not null
+    ),
     room_totals as (
-      select lt.rate_plan_id, lt.amount + coalesce(k.amount, 0) as amount
-        from los_totals lt left join desk k on k.rate_plan_id = lt.rate_plan_id
+      select lt.rate_plan_id, lt.amount + coalesce(k.amount, 0) + coalesce(pr.amount, 0) as amount
+        from los_totals lt
+        left join desk k on k.rate_plan_id = lt.rate_plan_id
+        left join promo pr on pr.rate_plan_id = lt.rate_plan_id
     ),
     fee_lines as (
       select p.id as rate_plan_id, f.name, f.basis, f.amount as unit_amount,
@@ -12945,6 +13156,10 @@ begin
                coalesce(price_lines.desk_note, 'Rate set by the front desk'), 1, k.amount, false, null
           from desk k
         union all
+        select pr.rate_plan_id, 2, 'discount', null,
+               coalesce(price_lines.promo_note, 'Promo code'), 1, pr.amount, false, null
+          from promo pr
+        union all
         select f.rate_plan_id, 3, 'fee', null,
                f.name || case f.basis when 'per_night' then ' (per night)' when 'per_guest_night' then ' (per guest per night)' else '' end,
                f.quantity, f.quantity * f.unit_amount, false, null
@@ -12962,7 +13177,7 @@ begin
       ) l;
 end;
 $function$;
-comment on function app_private.price_lines(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text) is 'The price of a stay on each given rate plan, as lines (night, discount, fee, tax) in minor units, with the front desk''s override when given.';
+comment on function app_private.price_lines(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text, promo_percent_off numeric, promo_amount_off bigint, promo_note text) is 'The price of a stay on each given rate plan, as lines (night, discount, fee, tax) in minor units, with the front desk''s override and a promo code''s discount when given.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.purge_guest_sign_ins()
@@ -13006,9 +13221,9 @@ grant execute on function app_private.purge_idempotency_keys() to keepr_worker;
 comment on function app_private.purge_idempotency_keys() is 'Deletes idempotency records older than 48 hours; returns how many.';
 
 -- ----------------------------------------------------------------------------
--- function app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text)
+-- function app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text, promo app_public.promo_codes)
 -- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, desk_room_amount bigint DEFAULT NULL::bigint, desk_percent_off numeric DEFAULT NULL::numeric, desk_note text DEFAULT NULL::text)
+CREATE OR REPLACE FUNCTION app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, desk_room_amount bigint DEFAULT NULL::bigint, desk_percent_off numeric DEFAULT NULL::numeric, desk_note text DEFAULT NULL::text, promo app_public.promo_codes DEFAULT NULL::app_public.promo_codes)
  RETURNS app_public.quote
  LANGUAGE plpgsql
  STABLE PARALLEL SAFE
@@ -13021,7 +13236,10 @@ begin
         select l.*, tx.name as tax_name, coalesce(tx.applies_to_penalty, true) as carried_by_penalty
           from app_private.price_lines(array[quote_for.rate_plan_id], quote_for.arrival, quote_for.departure,
                                        quote_for.adults, quote_for.children,
-                                       quote_for.desk_room_amount, quote_for.desk_percent_off, quote_for.desk_note) l
+                                       quote_for.desk_room_amount, quote_for.desk_percent_off, quote_for.desk_note,
+                                       (quote_for.promo).percent_off, (quote_for.promo).amount_off,
+                                       'Promo code ' || (quote_for.promo).code
+                                         || coalesce(pg_catalog.format(' (%s%% off)', pg_catalog.trim_scale((quote_for.promo).percent_off)), '')) l
           left join app_public.taxes tx on l.kind = 'tax' and tx.id = l.tax_id
       ),
       totals as (
@@ -13087,13 +13305,13 @@ begin
         end,
         coalesce((select l.units_left from app_private.room_type_units_left(array[x.property_id], pg_catalog.daterange(quote_for.arrival, quote_for.departure),
                                                                               x.room_type_id) l), 0),
-        null, null
+        null, null, (quote_for.promo).code
       )::app_public.quote
         from terms x cross join totals t
   );
 end;
 $function$;
-comment on function app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text) is 'Prices a stay on one rate plan: lines, totals, cancellation terms and units left (no restriction checks), with the front desk''s rate override when given (app_private.price_lines).';
+comment on function app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text, promo app_public.promo_codes) is 'Prices a stay on one rate plan: lines, totals, cancellation terms and units left (no restriction checks), with the front desk''s rate override and a promo code''s discount when given (app_private.price_lines).';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.quote_payload(token text, signed_as text)
@@ -15923,9 +16141,11 @@ create publication keepr_realtime for table
   app_public.properties,
   app_public.rate_calendar (property_id, rate_plan_id, date),
   app_public.rate_plan_los_discounts (id, property_id),
+  app_public.rate_plan_translations (property_id, rate_plan_id, language),
   app_public.rate_plans,
   app_public.refunds,
   app_public.reservations,
+  app_public.room_type_translations (property_id, room_type_id, language),
   app_public.room_types,
   app_public.taxes (id, property_id),
   app_public.units (id, property_id, room_type_id, name, housekeeping_status, is_active, created_at, updated_at, owner_id)
