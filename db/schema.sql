@@ -3662,6 +3662,7 @@ begin
                   where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status in ('held', 'confirmed')) then
     raise exception using errcode = 'TRANS', message = 'No room of this group is held or booked: there is nothing to cancel.';
   end if;
+  perform pg_catalog.set_config('keepr.group_change', v_group.id::text, true); -- one message for the group (tg_reservations__notify)
   for v_room in
     select * from app_public.reservations r
      where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status <> 'cancelled'
@@ -3674,6 +3675,7 @@ begin
       perform app_private.raise_room_error(v_room.room_no, sqlstate, sqlerrm, v_detail, v_hint);
     end;
   end loop;
+  perform pg_catalog.set_config('keepr.group_change', '', true);
   return query select * from pg_catalog.jsonb_populate_recordset(null::app_public.booking,
     app_private.idempotency_finish(idempotency_key, app_private.group_bookings(v_group)));
 end;
@@ -3781,6 +3783,7 @@ begin
                   where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status <> 'cancelled') then
     raise exception using errcode = 'TRANS', message = 'Every room of this group is cancelled: there is nothing to change.';
   end if;
+  perform pg_catalog.set_config('keepr.group_change', v_group.id::text, true); -- one message for the group (tg_reservations__notify)
   for v_room in
     select r.id, r.room_no, rt.name as room_type
       from app_public.reservations r
@@ -3801,6 +3804,7 @@ begin
         perform app_private.raise_room_error(v_room.room_no, sqlstate, sqlerrm, v_detail, v_hint);
     end;
   end loop;
+  perform pg_catalog.set_config('keepr.group_change', '', true);
   return query select * from pg_catalog.jsonb_populate_recordset(null::app_public.booking,
     app_private.idempotency_finish(idempotency_key, app_private.group_bookings(v_group)));
 end;
@@ -15357,8 +15361,17 @@ CREATE OR REPLACE FUNCTION app_private.tg_reservations__notify()
 AS $function$
 declare
   v_pre_arrival timestamptz;
+  v_group_change text := pg_catalog.current_setting('keepr.group_change', true);
+  v_whole boolean;
+  v_cause text;
+  v_before bigint;
 begin
   if new.guest_id is null then
+    return null;
+  end if;
+  -- Inside change_group_dates / cancel_group of this room's group: told once, by the first room told.
+  v_whole := new.group_id is not null and v_group_change in (new.group_id::text, new.group_id::text || ':told');
+  if v_whole and v_group_change = new.group_id::text || ':told' then
     return null;
   end if;
   if old.status = 'held' and new.status = 'confirmed' and new.group_id is not null and new.room_no > 1 then
@@ -15380,15 +15393,31 @@ begin
     if new.status = 'confirmed' and pg_catalog.lower(old.stay) <> pg_catalog.lower(new.stay) then
       v_pre_arrival := app_private.pre_arrival_at(new);
     end if;
+    if v_whole then
+      -- The group's total before the change: the other rooms have not moved yet, this one had old's total.
+      select coalesce(sum(x.total_amount), 0) - new.total_amount + old.total_amount into v_before
+        from app_public.reservations x
+       where x.property_id = new.property_id and x.group_id = new.group_id and x.status <> 'cancelled';
+      v_cause := 'booking_group:' || new.group_id || ':modified:' || pg_catalog.txid_current() || ':' || v_before;
+      perform pg_catalog.set_config('keepr.group_change', new.group_id::text || ':told', true);
+    else
+      v_cause := 'reservation:' || new.id || ':modified:' || pg_catalog.txid_current();
+    end if;
+    -- The pre-arrival message keeps the reservation's cause (the worker skips it once the stay moves).
     if v_pre_arrival > pg_catalog.now() then
       perform app_private.notify_all(new, array['modification', 'pre_arrival']::app_public.notification_kind[],
-                                     array['reservation:' || new.id || ':modified:' || pg_catalog.txid_current(), 'reservation:' || new.id || ':pre_arrival:' || pg_catalog.lower(new.stay)],
+                                     array[v_cause, 'reservation:' || new.id || ':pre_arrival:' || pg_catalog.lower(new.stay)],
                                      array[pg_catalog.now(), v_pre_arrival]);
     else
-      perform app_private.notify(new, 'modification', 'reservation:' || new.id || ':modified:' || pg_catalog.txid_current());
+      perform app_private.notify(new, 'modification', v_cause);
     end if;
   elsif old.status <> 'cancelled' and new.status = 'cancelled' and old.status <> 'held' then
-    perform app_private.notify(new, 'cancellation', 'reservation:' || new.id || ':cancelled');
+    if v_whole then
+      perform pg_catalog.set_config('keepr.group_change', new.group_id::text || ':told', true);
+      perform app_private.notify(new, 'cancellation', 'booking_group:' || new.group_id || ':cancelled:' || pg_catalog.txid_current());
+    else
+      perform app_private.notify(new, 'cancellation', 'reservation:' || new.id || ':cancelled');
+    end if;
   elsif old.status = 'checked_in' and new.status = 'checked_out' then
     perform app_private.notify(new, 'checkout_thanks', 'reservation:' || new.id || ':checked_out');
   end if;

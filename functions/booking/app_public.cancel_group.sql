@@ -35,6 +35,7 @@ begin
                   where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status in ('held', 'confirmed')) then
     raise exception using errcode = 'TRANS', message = 'No room of this group is held or booked: there is nothing to cancel.';
   end if;
+  perform pg_catalog.set_config('keepr.group_change', v_group.id::text, true); -- one message for the group (tg_reservations__notify)
   for v_room in
     select * from app_public.reservations r
      where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status <> 'cancelled'
@@ -47,6 +48,7 @@ begin
       perform app_private.raise_room_error(v_room.room_no, sqlstate, sqlerrm, v_detail, v_hint);
     end;
   end loop;
+  perform pg_catalog.set_config('keepr.group_change', '', true);
   return query select * from pg_catalog.jsonb_populate_recordset(null::app_public.booking,
     app_private.idempotency_finish(idempotency_key, app_private.group_bookings(v_group)));
 end;

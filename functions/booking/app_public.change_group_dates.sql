@@ -41,6 +41,7 @@ begin
                   where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status <> 'cancelled') then
     raise exception using errcode = 'TRANS', message = 'Every room of this group is cancelled: there is nothing to change.';
   end if;
+  perform pg_catalog.set_config('keepr.group_change', v_group.id::text, true); -- one message for the group (tg_reservations__notify)
   for v_room in
     select r.id, r.room_no, rt.name as room_type
       from app_public.reservations r
@@ -61,6 +62,7 @@ begin
         perform app_private.raise_room_error(v_room.room_no, sqlstate, sqlerrm, v_detail, v_hint);
     end;
   end loop;
+  perform pg_catalog.set_config('keepr.group_change', '', true);
   return query select * from pg_catalog.jsonb_populate_recordset(null::app_public.booking,
     app_private.idempotency_finish(idempotency_key, app_private.group_bookings(v_group)));
 end;

@@ -61,6 +61,25 @@ describe.each(guestLanguageCodes)("%s", (language) => {
     expect(html).toContain("Ada &lt;Lovelace&gt; &amp; Co");
     expect(html).toContain("+351210000000");
   });
+  // A change of a whole group (changeGroupDates, cancelGroup) is its own wording: every room, the totals, the fees.
+  const whole = (kind: "modification" | "cancellation"): NotificationContext => {
+    const c = context(language);
+    const rooms = c.group!.rooms.map((r) => ({ ...r, arrival: "2027-03-11", departure: "2027-03-14", nights: 3, penalty: kind === "cancellation" ? 12000 : null, refund: "0" }));
+    return { ...c, group: { ...c.group!, room_no: 1, whole: true, rooms, before: "60000", difference: "12000", penalty: "24000", refund: 48000 } };
+  };
+  it.each(["modification", "cancellation"] as const)("%s of a whole group: no feature an email client lacks, but the accepted three", (kind) => {
+    const rendered = render(kind, "email", whole(kind));
+    const result = doIUseEmail(rendered.html!, { emailClients: ["*"] });
+    const errors = result.success ? [] : result.errors;
+    expect(errors.filter((e) => !accepted.some((a) => a.feature.test(e)))).toEqual([]);
+    expect(rendered.html).toContain("G-ABCD2345");
+    expect(rendered.subject).toContain("G-ABCD2345");
+    // Every room, by its own code, in the text and the HTML.
+    for (const code of ["ABCD2345", "EFGH6789"]) {
+      expect(rendered.text).toContain(code);
+      expect(rendered.html).toContain(code);
+    }
+  });
 });
 
 it("the lint fails what clients lack: a style on <body>, white-space, a <style> with a class", () => {

@@ -32,12 +32,29 @@ export interface NotificationContext {
   payment?: { amount: number; reason: string | null };
   /** Payment due: the booking is cancelled if still unpaid at this moment (ISO 8601), else absent. */
   payment_due_by?: string | null;
-  /** A room of a booking group: the group's code, name, rooms (not cancelled; each with its own code) and total. */
+  /**
+   * A room of a booking group: the group's code, name, this room's number, the rooms and their total. The rooms are
+   * those not cancelled, but for a whole group's cancellation (`whole`), where they are the rooms it cancelled, each
+   * with its fee and refund.
+   */
   group?: {
     code: string;
     name: string | null;
+    /** This message's room (a room changed or cancelled on its own is named by it). */
+    room_no?: number;
+    /** The message tells a change of the whole group (changeGroupDates, cancelGroup), not of this room alone. */
+    whole?: boolean;
     total: number;
-    rooms: Array<{ room_no: number; room_type: string; guest_name: string | null; adults: number; children: number; code: string | null; total: number }>;
+    /** A whole group's change of dates: the rooms' total before it (what were the rooms not cancelled), and total − before. */
+    before?: number | string | null;
+    difference?: number | string | null;
+    /** A whole group's cancellation: the fees, and what is refunded, of the rooms it cancelled. */
+    penalty?: number | string;
+    refund?: number | string;
+    rooms: Array<{
+      room_no: number; room_type: string; guest_name: string | null; adults: number; children: number; code: string | null; total: number;
+      arrival?: string; departure?: string; nights?: number; penalty?: number | string | null; refund?: number | string;
+    }>;
   } | null;
   /** The guest's booking page (pay, change, cancel; the code filled in), when the worker knows the public URL. */
   manage_url?: string;
@@ -78,6 +95,12 @@ function formatOf(kind: "date", language: string, currency: string) {
 hbs.registerHelper("money", function (this: NotificationContext, minor: number | string, options: Handlebars.HelperOptions) {
   const root = options.data.root as NotificationContext;
   return formatMoney(minor, root.property.currency, locales[root.language] ?? "en-GB");
+});
+// A difference of money with its sign: "+€100.00", "-€40.00", "€0.00".
+hbs.registerHelper("signedMoney", function (this: NotificationContext, minor: number | string, options: Handlebars.HelperOptions) {
+  const root = options.data.root as NotificationContext;
+  const text = formatMoney(minor, root.property.currency, locales[root.language] ?? "en-GB");
+  return BigInt(minor ?? 0) > 0n ? `+${text}` : text;
 });
 // A moment (ISO timestamp) in the property's time zone: "6 Dec 2026, 14:30".
 const moments = new Map<string, Intl.DateTimeFormat>();

@@ -69,6 +69,70 @@ const groupWords = {
   pt: { group: "Reserva de grupo", room: "Quarto", total: "Total do grupo" },
   es: { group: "Reserva de grupo", room: "Habitación", total: "Total del grupo" },
 };
+// A change of a whole group (changeGroupDates, cancelGroup) is one message: every room's new dates and price, the
+// totals before and after; or every room it cancelled with its fee, and the refund. A room changed or cancelled on
+// its own says which room of which group it is.
+interface GroupChangeWords {
+  changedSubject: string; changedIntro: string; total: string; before: string; difference: string;
+  cancelledSubject: string; cancelledIntro: string; fee: string; noFee: string; fees: string;
+  refund: string; noRefund: string; roomOf: string;
+}
+const groupChangeWords: Record<"en" | "pt" | "es", GroupChangeWords> = {
+  en: {
+    changedSubject: "Your group booking {{group.code}} was changed",
+    changedIntro: "your group booking {{group.code}} at {{property.name}} now reads:",
+    total: "Group total", before: "before the change", difference: "difference",
+    cancelledSubject: "Your group booking {{group.code}} is cancelled",
+    cancelledIntro: "your group booking {{group.code}} at {{property.name}} is cancelled. The rooms cancelled:",
+    fee: "cancellation fee", noFee: "no cancellation fee", fees: "Cancellation fees",
+    refund: "We are refunding {{money group.refund}} to your card; it can take 5 to 10 days to appear.", noRefund: "There is nothing to refund.",
+    roomOf: "Room {{group.room_no}} of group booking {{group.code}}.",
+  },
+  pt: {
+    changedSubject: "A sua reserva de grupo {{group.code}} foi alterada",
+    changedIntro: "a sua reserva de grupo {{group.code}} em {{property.name}} é agora:",
+    total: "Total do grupo", before: "antes da alteração", difference: "diferença",
+    cancelledSubject: "A sua reserva de grupo {{group.code}} foi cancelada",
+    cancelledIntro: "a sua reserva de grupo {{group.code}} em {{property.name}} foi cancelada. Os quartos cancelados:",
+    fee: "taxa de cancelamento", noFee: "sem taxa de cancelamento", fees: "Taxas de cancelamento",
+    refund: "Estamos a reembolsar {{money group.refund}} no seu cartão; pode demorar 5 a 10 dias a aparecer.", noRefund: "Não há nada a reembolsar.",
+    roomOf: "Quarto {{group.room_no}} da reserva de grupo {{group.code}}.",
+  },
+  es: {
+    changedSubject: "Su reserva de grupo {{group.code}} ha cambiado",
+    changedIntro: "su reserva de grupo {{group.code}} en {{property.name}} queda así:",
+    total: "Total del grupo", before: "antes del cambio", difference: "diferencia",
+    cancelledSubject: "Su reserva de grupo {{group.code}} está cancelada",
+    cancelledIntro: "su reserva de grupo {{group.code}} en {{property.name}} está cancelada. Las habitaciones canceladas:",
+    fee: "gastos de cancelación", noFee: "sin gastos de cancelación", fees: "Gastos de cancelación",
+    refund: "Le estamos reembolsando {{money group.refund}} en su tarjeta; puede tardar de 5 a 10 días en aparecer.", noRefund: "No hay nada que reembolsar.",
+    roomOf: "Habitación {{group.room_no}} de la reserva de grupo {{group.code}}.",
+  },
+};
+const groupRoomLine = (room: string) =>
+  `${room} {{room_no}}: {{room_type}} · {{date arrival}} – {{date departure}} ({{nights nights}}) · {{guests adults children}}{{#if guest_name}} · {{guest_name}}{{/if}} · {{code}} · {{money total}}`;
+const groupChangedText = (w: GroupChangeWords, room: string) =>
+  `${w.changedIntro}\n\n{{#each group.rooms}}${groupRoomLine(room)}\n{{/each}}` +
+  `${w.total}: {{money group.total}}{{#if group.before}} (${w.before}: {{money group.before}}; ${w.difference}: {{signedMoney group.difference}}){{/if}}\n\n`;
+const groupChangedHtml = (w: GroupChangeWords, room: string) =>
+  `<p>${w.changedIntro}</p><p><strong>{{property.name}}</strong>{{#each group.rooms}}<br>${groupRoomLine(room)}{{/each}}</p>` +
+  `<p>${w.total}: <strong>{{money group.total}}</strong>{{#if group.before}}<br>${w.before}: {{money group.before}}; ${w.difference}: <strong>{{signedMoney group.difference}}</strong>{{/if}}</p>`;
+const groupCancelLine = (w: GroupChangeWords, room: string) =>
+  `${room} {{room_no}}: {{room_type}} · {{code}} · {{#if penalty}}${w.fee}: {{money penalty}}{{else}}${w.noFee}{{/if}}`;
+const groupCancelledText = (w: GroupChangeWords, room: string) =>
+  `${w.cancelledIntro}\n\n{{#each group.rooms}}${groupCancelLine(w, room)}\n{{/each}}` +
+  `${w.fees}: {{money group.penalty}}\n{{#if group.refund}}${w.refund}{{else}}${w.noRefund}{{/if}}\n`;
+const groupCancelledHtml = (w: GroupChangeWords, room: string) =>
+  `<p>${w.cancelledIntro}</p><p>{{#each group.rooms}}${groupCancelLine(w, room)}<br>{{/each}}${w.fees}: <strong>{{money group.penalty}}</strong></p>` +
+  `<p>{{#if group.refund}}${w.refund.replace("{{money group.refund}}", "<strong>{{money group.refund}}</strong>")}{{else}}${w.noRefund}{{/if}}</p>`;
+/** Subject, text, html of a message that reads one way for a whole group's change, another for one booking. */
+const groupOr = (whole: { subject: string; text: string; body: string }, one: { subject: string; text: string; body: string }): EmailTemplate => ({
+  subject: `{{#if group.whole}}${whole.subject}{{else}}${one.subject}{{/if}}`,
+  text: `{{#if group.whole}}${whole.text}{{else}}${one.text}{{/if}}`,
+  html: htmlFrame(`{{#if group.whole}}${whole.body}{{else}}${one.body}{{/if}}`),
+});
+const roomOfText = (w: GroupChangeWords) => `{{#if group}}${w.roomOf}\n{{/if}}`;
+const roomOfHtml = (w: GroupChangeWords) => `{{#if group}}<p>${w.roomOf}</p>{{/if}}`;
 const arrivalText = "Check-in from {{check_in_time}}{{#if property.check_out_time}}, check-out until {{property.check_out_time}}{{/if}}.";
 const arrivalTextPt = "Check-in a partir das {{check_in_time}}{{#if property.check_out_time}}, check-out até às {{property.check_out_time}}{{/if}}.";
 const arrivalTextEs = "Entrada a partir de las {{check_in_time}}{{#if property.check_out_time}}, salida hasta las {{property.check_out_time}}{{/if}}.";
@@ -80,16 +144,14 @@ const en: LanguageTemplates = {
       text: `Hello {{guest.name}},\n\nyour booking is confirmed.\n\n${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\nTotal: {{money total}}\nConfirmation code: {{code}}\n\n${groupText(groupWords.en)}${arrivalText}\n${instructionsText}{{terms}}\n\n${calendarAdd.en}\n\n${manageText("View, change or cancel your booking (with your code and this email address):")}${footerText}`,
       html: htmlFrame(`<p>Hello {{guest.name}},</p><p>your booking is confirmed.</p>${staySummaryHtml}<p>Total: <strong>{{money total}}</strong><br>Confirmation code: <strong>{{code}}</strong></p>${groupHtml(groupWords.en)}<p>${arrivalText}</p>${instructionsHtml}<p>{{terms}}</p><p>${calendarAdd.en}</p>${manageHtml("View, change or cancel your booking")}`),
     },
-    modification: {
-      subject: "Your booking {{code}} was changed",
-      text: `Hello {{guest.name}},\n\nyour booking {{code}} now reads:\n\n${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\nTotal: {{money total}}\n\n{{terms}}\n\n${calendarAdd.en}\n\n${manageText("Your booking:")}${footerText}`,
-      html: htmlFrame(`<p>Hello {{guest.name}},</p><p>your booking {{code}} now reads:</p>${staySummaryHtml}<p>Total: <strong>{{money total}}</strong></p><p>{{terms}}</p><p>${calendarAdd.en}</p>${manageHtml("Your booking")}`),
-    },
-    cancellation: {
-      subject: "Your booking {{code}} is cancelled",
-      text: `Hello {{guest.name}},\n\nyour booking {{code}} at {{property.name}} ({{date stay.arrival}} – {{date stay.departure}}, {{nights stay.nights}}) is cancelled.\n{{#if penalty}}Cancellation fee: {{money penalty}}.{{else}}No cancellation fee.{{/if}}\n{{#if refund}}We are refunding {{money refund}} to your card; it can take 5 to 10 days to appear.{{else}}There is nothing to refund.{{/if}}\n\n${calendarRemove.en}\n\n${manageText("Your booking:")}${footerText}`,
-      html: htmlFrame(`<p>Hello {{guest.name}},</p><p>your booking {{code}} at {{property.name}} ({{date stay.arrival}} – {{date stay.departure}}, {{nights stay.nights}}) is cancelled.</p><p>{{#if penalty}}Cancellation fee: <strong>{{money penalty}}</strong>.{{else}}No cancellation fee.{{/if}}<br>{{#if refund}}We are refunding <strong>{{money refund}}</strong> to your card; it can take 5 to 10 days to appear.{{else}}There is nothing to refund.{{/if}}</p><p>${calendarRemove.en}</p>${manageHtml("Your booking")}`),
-    },
+    modification: groupOr(
+      { subject: `${groupChangeWords.en.changedSubject}`, text: `Hello {{guest.name}},\n\n${groupChangedText(groupChangeWords.en, groupWords.en.room)}{{terms}}\n\n${calendarAdd.en}\n\n${manageText("Your booking:")}${footerText}`, body: `<p>Hello {{guest.name}},</p>${groupChangedHtml(groupChangeWords.en, groupWords.en.room)}<p>{{terms}}</p><p>${calendarAdd.en}</p>${manageHtml("Your booking")}` },
+      { subject: "Your booking {{code}} was changed", text: `Hello {{guest.name}},\n\nyour booking {{code}} now reads:\n\n${roomOfText(groupChangeWords.en)}${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\nTotal: {{money total}}\n\n{{terms}}\n\n${calendarAdd.en}\n\n${manageText("Your booking:")}${footerText}`, body: `<p>Hello {{guest.name}},</p><p>your booking {{code}} now reads:</p>${roomOfHtml(groupChangeWords.en)}${staySummaryHtml}<p>Total: <strong>{{money total}}</strong></p><p>{{terms}}</p><p>${calendarAdd.en}</p>${manageHtml("Your booking")}` },
+    ),
+    cancellation: groupOr(
+      { subject: `${groupChangeWords.en.cancelledSubject}`, text: `Hello {{guest.name}},\n\n${groupCancelledText(groupChangeWords.en, groupWords.en.room)}\n${calendarRemove.en}\n\n${manageText("Your booking:")}${footerText}`, body: `<p>Hello {{guest.name}},</p>${groupCancelledHtml(groupChangeWords.en, groupWords.en.room)}<p>${calendarRemove.en}</p>${manageHtml("Your booking")}` },
+      { subject: "Your booking {{code}} is cancelled", text: `Hello {{guest.name}},\n\n${roomOfText(groupChangeWords.en)}your booking {{code}} at {{property.name}} ({{date stay.arrival}} – {{date stay.departure}}, {{nights stay.nights}}) is cancelled.\n{{#if penalty}}Cancellation fee: {{money penalty}}.{{else}}No cancellation fee.{{/if}}\n{{#if refund}}We are refunding {{money refund}} to your card; it can take 5 to 10 days to appear.{{else}}There is nothing to refund.{{/if}}\n\n${calendarRemove.en}\n\n${manageText("Your booking:")}${footerText}`, body: `<p>Hello {{guest.name}},</p>${roomOfHtml(groupChangeWords.en)}<p>your booking {{code}} at {{property.name}} ({{date stay.arrival}} – {{date stay.departure}}, {{nights stay.nights}}) is cancelled.</p><p>{{#if penalty}}Cancellation fee: <strong>{{money penalty}}</strong>.{{else}}No cancellation fee.{{/if}}<br>{{#if refund}}We are refunding <strong>{{money refund}}</strong> to your card; it can take 5 to 10 days to appear.{{else}}There is nothing to refund.{{/if}}</p><p>${calendarRemove.en}</p>${manageHtml("Your booking")}` },
+    ),
     pre_arrival: {
       subject: "See you soon at {{property.name}}",
       text: `Hello {{guest.name}},\n\nwe look forward to welcoming you on {{date stay.arrival}}. ${arrivalText}\n${instructionsText}\n{{property.name}}\n{{property.address}}\n{{property.city}}\n\nBooking {{code}}{{#if balance}} · still to pay: {{money balance}}{{/if}}\n\n${manageText("Your booking:")}`,
@@ -114,7 +176,7 @@ const en: LanguageTemplates = {
   sms: {
     confirmation: "{{property.name}}: booking {{code}} confirmed, {{date stay.arrival}} – {{date stay.departure}}.",
     pre_arrival: "{{property.name}}: see you on {{date stay.arrival}} from {{check_in_time}}. Booking {{code}}.",
-    cancellation: "{{property.name}}: booking {{code}} is cancelled.",
+    cancellation: "{{property.name}}: {{#if group.whole}}group booking {{group.code}}{{else}}booking {{code}}{{/if}} is cancelled.",
   },
 };
 
@@ -125,16 +187,14 @@ const pt: LanguageTemplates = {
       text: `Olá {{guest.name}},\n\na sua reserva está confirmada.\n\n${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\nTotal: {{money total}}\nCódigo de confirmação: {{code}}\n\n${groupText(groupWords.pt)}${arrivalTextPt}\n${instructionsText}{{terms}}\n\n${calendarAdd.pt}\n\n${manageText("Ver, alterar ou cancelar a reserva (com o código e este email):")}${footerText}`,
       html: htmlFrame(`<p>Olá {{guest.name}},</p><p>a sua reserva está confirmada.</p>${staySummaryHtml}<p>Total: <strong>{{money total}}</strong><br>Código de confirmação: <strong>{{code}}</strong></p>${groupHtml(groupWords.pt)}<p>${arrivalTextPt}</p>${instructionsHtml}<p>{{terms}}</p><p>${calendarAdd.pt}</p>${manageHtml("Ver, alterar ou cancelar a reserva")}`),
     },
-    modification: {
-      subject: "A sua reserva {{code}} foi alterada",
-      text: `Olá {{guest.name}},\n\na sua reserva {{code}} é agora:\n\n${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\nTotal: {{money total}}\n\n{{terms}}\n\n${calendarAdd.pt}\n\n${manageText("A sua reserva:")}${footerText}`,
-      html: htmlFrame(`<p>Olá {{guest.name}},</p><p>a sua reserva {{code}} é agora:</p>${staySummaryHtml}<p>Total: <strong>{{money total}}</strong></p><p>{{terms}}</p><p>${calendarAdd.pt}</p>${manageHtml("A sua reserva")}`),
-    },
-    cancellation: {
-      subject: "A sua reserva {{code}} foi cancelada",
-      text: `Olá {{guest.name}},\n\na sua reserva {{code}} em {{property.name}} ({{date stay.arrival}} – {{date stay.departure}}, {{nights stay.nights}}) foi cancelada.\n{{#if penalty}}Taxa de cancelamento: {{money penalty}}.{{else}}Sem taxa de cancelamento.{{/if}}\n{{#if refund}}Estamos a reembolsar {{money refund}} no seu cartão; pode demorar 5 a 10 dias a aparecer.{{else}}Não há nada a reembolsar.{{/if}}\n\n${calendarRemove.pt}\n\n${manageText("A sua reserva:")}${footerText}`,
-      html: htmlFrame(`<p>Olá {{guest.name}},</p><p>a sua reserva {{code}} em {{property.name}} ({{date stay.arrival}} – {{date stay.departure}}, {{nights stay.nights}}) foi cancelada.</p><p>{{#if penalty}}Taxa de cancelamento: <strong>{{money penalty}}</strong>.{{else}}Sem taxa de cancelamento.{{/if}}<br>{{#if refund}}Estamos a reembolsar <strong>{{money refund}}</strong> no seu cartão; pode demorar 5 a 10 dias a aparecer.{{else}}Não há nada a reembolsar.{{/if}}</p><p>${calendarRemove.pt}</p>${manageHtml("A sua reserva")}`),
-    },
+    modification: groupOr(
+      { subject: `${groupChangeWords.pt.changedSubject}`, text: `Olá {{guest.name}},\n\n${groupChangedText(groupChangeWords.pt, groupWords.pt.room)}{{terms}}\n\n${calendarAdd.pt}\n\n${manageText("A sua reserva:")}${footerText}`, body: `<p>Olá {{guest.name}},</p>${groupChangedHtml(groupChangeWords.pt, groupWords.pt.room)}<p>{{terms}}</p><p>${calendarAdd.pt}</p>${manageHtml("A sua reserva")}` },
+      { subject: "A sua reserva {{code}} foi alterada", text: `Olá {{guest.name}},\n\na sua reserva {{code}} é agora:\n\n${roomOfText(groupChangeWords.pt)}${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\nTotal: {{money total}}\n\n{{terms}}\n\n${calendarAdd.pt}\n\n${manageText("A sua reserva:")}${footerText}`, body: `<p>Olá {{guest.name}},</p><p>a sua reserva {{code}} é agora:</p>${roomOfHtml(groupChangeWords.pt)}${staySummaryHtml}<p>Total: <strong>{{money total}}</strong></p><p>{{terms}}</p><p>${calendarAdd.pt}</p>${manageHtml("A sua reserva")}` },
+    ),
+    cancellation: groupOr(
+      { subject: `${groupChangeWords.pt.cancelledSubject}`, text: `Olá {{guest.name}},\n\n${groupCancelledText(groupChangeWords.pt, groupWords.pt.room)}\n${calendarRemove.pt}\n\n${manageText("A sua reserva:")}${footerText}`, body: `<p>Olá {{guest.name}},</p>${groupCancelledHtml(groupChangeWords.pt, groupWords.pt.room)}<p>${calendarRemove.pt}</p>${manageHtml("A sua reserva")}` },
+      { subject: "A sua reserva {{code}} foi cancelada", text: `Olá {{guest.name}},\n\n${roomOfText(groupChangeWords.pt)}a sua reserva {{code}} em {{property.name}} ({{date stay.arrival}} – {{date stay.departure}}, {{nights stay.nights}}) foi cancelada.\n{{#if penalty}}Taxa de cancelamento: {{money penalty}}.{{else}}Sem taxa de cancelamento.{{/if}}\n{{#if refund}}Estamos a reembolsar {{money refund}} no seu cartão; pode demorar 5 a 10 dias a aparecer.{{else}}Não há nada a reembolsar.{{/if}}\n\n${calendarRemove.pt}\n\n${manageText("A sua reserva:")}${footerText}`, body: `<p>Olá {{guest.name}},</p>${roomOfHtml(groupChangeWords.pt)}<p>a sua reserva {{code}} em {{property.name}} ({{date stay.arrival}} – {{date stay.departure}}, {{nights stay.nights}}) foi cancelada.</p><p>{{#if penalty}}Taxa de cancelamento: <strong>{{money penalty}}</strong>.{{else}}Sem taxa de cancelamento.{{/if}}<br>{{#if refund}}Estamos a reembolsar <strong>{{money refund}}</strong> no seu cartão; pode demorar 5 a 10 dias a aparecer.{{else}}Não há nada a reembolsar.{{/if}}</p><p>${calendarRemove.pt}</p>${manageHtml("A sua reserva")}` },
+    ),
     pre_arrival: {
       subject: "Até breve em {{property.name}}",
       text: `Olá {{guest.name}},\n\nesperamos por si a {{date stay.arrival}}. ${arrivalTextPt}\n${instructionsText}\n{{property.name}}\n{{property.address}}\n{{property.city}}\n\nReserva {{code}}{{#if balance}} · por pagar: {{money balance}}{{/if}}\n\n${manageText("A sua reserva:")}`,
@@ -159,7 +219,7 @@ const pt: LanguageTemplates = {
   sms: {
     confirmation: "{{property.name}}: reserva {{code}} confirmada, {{date stay.arrival}} – {{date stay.departure}}.",
     pre_arrival: "{{property.name}}: até {{date stay.arrival}}, a partir das {{check_in_time}}. Reserva {{code}}.",
-    cancellation: "{{property.name}}: a reserva {{code}} foi cancelada.",
+    cancellation: "{{property.name}}: {{#if group.whole}}a reserva de grupo {{group.code}}{{else}}a reserva {{code}}{{/if}} foi cancelada.",
   },
 };
 
@@ -170,16 +230,14 @@ const es: LanguageTemplates = {
       text: `Hola, {{guest.name}}:\n\nsu reserva está confirmada.\n\n${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\nTotal: {{money total}}\nCódigo de confirmación: {{code}}\n\n${groupText(groupWords.es)}${arrivalTextEs}\n${instructionsText}{{terms}}\n\n${calendarAdd.es}\n\n${manageText("Ver, cambiar o cancelar su reserva (con su código y esta dirección de correo):")}${footerText}`,
       html: htmlFrame(`<p>Hola, {{guest.name}}:</p><p>su reserva está confirmada.</p>${staySummaryHtml}<p>Total: <strong>{{money total}}</strong><br>Código de confirmación: <strong>{{code}}</strong></p>${groupHtml(groupWords.es)}<p>${arrivalTextEs}</p>${instructionsHtml}<p>{{terms}}</p><p>${calendarAdd.es}</p>${manageHtml("Ver, cambiar o cancelar su reserva")}`),
     },
-    modification: {
-      subject: "Su reserva {{code}} ha cambiado",
-      text: `Hola, {{guest.name}}:\n\nsu reserva {{code}} queda así:\n\n${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\nTotal: {{money total}}\n\n{{terms}}\n\n${calendarAdd.es}\n\n${manageText("Su reserva:")}${footerText}`,
-      html: htmlFrame(`<p>Hola, {{guest.name}}:</p><p>su reserva {{code}} queda así:</p>${staySummaryHtml}<p>Total: <strong>{{money total}}</strong></p><p>{{terms}}</p><p>${calendarAdd.es}</p>${manageHtml("Su reserva")}`),
-    },
-    cancellation: {
-      subject: "Su reserva {{code}} está cancelada",
-      text: `Hola, {{guest.name}}:\n\nsu reserva {{code}} en {{property.name}} ({{date stay.arrival}} – {{date stay.departure}}, {{nights stay.nights}}) está cancelada.\n{{#if penalty}}Gastos de cancelación: {{money penalty}}.{{else}}Sin gastos de cancelación.{{/if}}\n{{#if refund}}Le estamos reembolsando {{money refund}} en su tarjeta; puede tardar de 5 a 10 días en aparecer.{{else}}No hay nada que reembolsar.{{/if}}\n\n${calendarRemove.es}\n\n${manageText("Su reserva:")}${footerText}`,
-      html: htmlFrame(`<p>Hola, {{guest.name}}:</p><p>su reserva {{code}} en {{property.name}} ({{date stay.arrival}} – {{date stay.departure}}, {{nights stay.nights}}) está cancelada.</p><p>{{#if penalty}}Gastos de cancelación: <strong>{{money penalty}}</strong>.{{else}}Sin gastos de cancelación.{{/if}}<br>{{#if refund}}Le estamos reembolsando <strong>{{money refund}}</strong> en su tarjeta; puede tardar de 5 a 10 días en aparecer.{{else}}No hay nada que reembolsar.{{/if}}</p><p>${calendarRemove.es}</p>${manageHtml("Su reserva")}`),
-    },
+    modification: groupOr(
+      { subject: `${groupChangeWords.es.changedSubject}`, text: `Hola, {{guest.name}}:\n\n${groupChangedText(groupChangeWords.es, groupWords.es.room)}{{terms}}\n\n${calendarAdd.es}\n\n${manageText("Su reserva:")}${footerText}`, body: `<p>Hola, {{guest.name}}:</p>${groupChangedHtml(groupChangeWords.es, groupWords.es.room)}<p>{{terms}}</p><p>${calendarAdd.es}</p>${manageHtml("Su reserva")}` },
+      { subject: "Su reserva {{code}} ha cambiado", text: `Hola, {{guest.name}}:\n\nsu reserva {{code}} queda así:\n\n${roomOfText(groupChangeWords.es)}${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\nTotal: {{money total}}\n\n{{terms}}\n\n${calendarAdd.es}\n\n${manageText("Su reserva:")}${footerText}`, body: `<p>Hola, {{guest.name}}:</p><p>su reserva {{code}} queda así:</p>${roomOfHtml(groupChangeWords.es)}${staySummaryHtml}<p>Total: <strong>{{money total}}</strong></p><p>{{terms}}</p><p>${calendarAdd.es}</p>${manageHtml("Su reserva")}` },
+    ),
+    cancellation: groupOr(
+      { subject: `${groupChangeWords.es.cancelledSubject}`, text: `Hola, {{guest.name}}:\n\n${groupCancelledText(groupChangeWords.es, groupWords.es.room)}\n${calendarRemove.es}\n\n${manageText("Su reserva:")}${footerText}`, body: `<p>Hola, {{guest.name}}:</p>${groupCancelledHtml(groupChangeWords.es, groupWords.es.room)}<p>${calendarRemove.es}</p>${manageHtml("Su reserva")}` },
+      { subject: "Su reserva {{code}} está cancelada", text: `Hola, {{guest.name}}:\n\n${roomOfText(groupChangeWords.es)}su reserva {{code}} en {{property.name}} ({{date stay.arrival}} – {{date stay.departure}}, {{nights stay.nights}}) está cancelada.\n{{#if penalty}}Gastos de cancelación: {{money penalty}}.{{else}}Sin gastos de cancelación.{{/if}}\n{{#if refund}}Le estamos reembolsando {{money refund}} en su tarjeta; puede tardar de 5 a 10 días en aparecer.{{else}}No hay nada que reembolsar.{{/if}}\n\n${calendarRemove.es}\n\n${manageText("Su reserva:")}${footerText}`, body: `<p>Hola, {{guest.name}}:</p>${roomOfHtml(groupChangeWords.es)}<p>su reserva {{code}} en {{property.name}} ({{date stay.arrival}} – {{date stay.departure}}, {{nights stay.nights}}) está cancelada.</p><p>{{#if penalty}}Gastos de cancelación: <strong>{{money penalty}}</strong>.{{else}}Sin gastos de cancelación.{{/if}}<br>{{#if refund}}Le estamos reembolsando <strong>{{money refund}}</strong> en su tarjeta; puede tardar de 5 a 10 días en aparecer.{{else}}No hay nada que reembolsar.{{/if}}</p><p>${calendarRemove.es}</p>${manageHtml("Su reserva")}` },
+    ),
     pre_arrival: {
       subject: "Hasta pronto en {{property.name}}",
       text: `Hola, {{guest.name}}:\n\nle esperamos el {{date stay.arrival}}. ${arrivalTextEs}\n${instructionsText}\n{{property.name}}\n{{property.address}}\n{{property.city}}\n\nReserva {{code}}{{#if balance}} · pendiente de pago: {{money balance}}{{/if}}\n\n${manageText("Su reserva:")}`,
@@ -204,7 +262,7 @@ const es: LanguageTemplates = {
   sms: {
     confirmation: "{{property.name}}: reserva {{code}} confirmada, {{date stay.arrival}} – {{date stay.departure}}.",
     pre_arrival: "{{property.name}}: le esperamos el {{date stay.arrival}} a partir de las {{check_in_time}}. Reserva {{code}}.",
-    cancellation: "{{property.name}}: la reserva {{code}} está cancelada.",
+    cancellation: "{{property.name}}: {{#if group.whole}}la reserva de grupo {{group.code}}{{else}}la reserva {{code}}{{/if}} está cancelada.",
   },
 };
 
