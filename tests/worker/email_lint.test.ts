@@ -74,6 +74,9 @@ describe.each(guestLanguageCodes)("%s", (language) => {
     expect(errors.filter((e) => !accepted.some((a) => a.feature.test(e)))).toEqual([]);
     expect(rendered.html).toContain("G-ABCD2345");
     expect(rendered.subject).toContain("G-ABCD2345");
+    // The money: the difference with its sign, or the fees' total and the refund.
+    if (kind === "modification") expect(rendered.text).toMatch(/\+(€\s?)?120[.,]00/);
+    else expect(rendered.text).toMatch(/240[.,]00[^\n]*\n[^\n]*480[.,]00/);
     // Every room, by its own code, in the text and the HTML.
     for (const code of ["ABCD2345", "EFGH6789"]) {
       expect(rendered.text).toContain(code);
