@@ -116,7 +116,7 @@ const groupChangedText = (w: GroupChangeWords, room: string) =>
   `${w.total}: {{money group.total}}{{#if group.before}} (${w.before}: {{money group.before}}; ${w.difference}: {{signedMoney group.difference}}){{/if}}\n\n`;
 const groupChangedHtml = (w: GroupChangeWords, room: string) =>
   `<p>${w.changedIntro}</p><p><strong>{{property.name}}</strong>{{#each group.rooms}}<br>${groupRoomLine(room)}{{/each}}</p>` +
-  `<p>${w.total}: <strong>{{money group.total}}</strong>{{#if group.before}}<br>${w.before}: {{money group.before}}; ${w.difference}: <strong>{{signedMoney group.difference}}</strong>{{/if}}</p>`;
+  `<p>${w.total}: <strong>{{money group.total}}</strong>{{#if group.before}} (${w.before}: {{money group.before}}; ${w.difference}: <strong>{{signedMoney group.difference}}</strong>){{/if}}</p>`;
 const groupCancelLine = (w: GroupChangeWords, room: string) =>
   `${room} {{room_no}}: {{room_type}} · {{code}} · {{#if penalty}}${w.fee}: {{money penalty}}{{else}}${w.noFee}{{/if}}`;
 const groupCancelledText = (w: GroupChangeWords, room: string) =>
