@@ -15424,7 +15424,7 @@ begin
   return null;
 end;
 $function$;
-comment on function app_private.tg_reservations__notify() is 'Trigger: queues the guest''s confirmation, pre-arrival, modification, cancellation and check-out messages.';
+comment on function app_private.tg_reservations__notify() is 'Trigger: queues the guest''s confirmation, pre-arrival, modification, cancellation and check-out messages; a booking group''s confirmation, and a change or cancellation of the whole group (keepr.group_change, set by change_group_dates and cancel_group), once for the group.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.tg_reservations__unit_occupancy()

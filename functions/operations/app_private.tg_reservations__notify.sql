@@ -88,4 +88,4 @@ begin
 end;
 $$;
 comment on function app_private.tg_reservations__notify() is
-  E'Trigger: queues the guest''s confirmation, pre-arrival, modification, cancellation and check-out messages.';
+  E'Trigger: queues the guest''s confirmation, pre-arrival, modification, cancellation and check-out messages; a booking group''s confirmation, and a change or cancellation of the whole group (keepr.group_change, set by change_group_dates and cancel_group), once for the group.';
