@@ -146,3 +146,36 @@ it("a group change that fails queues no message; a room moved alone is told as i
   expect(modification!.subject).toBe(`Your booking ${group.codes[2]} was changed`);
   expect(modification!.body_text).toContain(`Room 3 of group booking ${group.group_code}.\n`);
 });
+
+it("the guest with the group's token moves the group twice at once and then cancels it: one message per change, the last arrival's pre-arrival message the one sent", async () => {
+  const h = await createHotel(db.ownerPool, { units: 4 });
+  const group = await bookGroup(h);
+  const before = await now();
+  const asGroupToken = (sql: string, params: unknown[]) =>
+    committed(async (c) => {
+      await actAs(c, { role: "keepr_anonymous" });
+      await c.query("select set_config('jwt.claims.booking_group_id', $1, true)", [group.booking_group_id]);
+      return (await c.query(sql, params)).rows;
+    });
+  const move = (days: number, nights: number) =>
+    asGroupToken("select * from app_public.change_group_dates($1, $2, $3, $4)", [group.booking_group_id, newKey(), addDays(group.arrival, days), addDays(group.arrival, days + nights)]);
+  // lock_booking_group runs them one after the other; each is told once, with room 1.
+  await Promise.all([move(1, 2), move(2, 3)]);
+  const changes = (await messagesOf(group.booking_group_id, before)).filter((m) => m.template === "modification");
+  expect(changes.map((m) => `${m.room_no} ${m.channel}`)).toEqual(["1 email", "1 email"]);
+  const final = (await db.ownerPool.query("select lower(stay)::text as arrival from app_public.reservations where group_id = $1 and room_no = 1", [group.booking_group_id])).rows[0].arrival;
+  await runJobs();
+  // Of the three pre-arrival emails (the confirmation's and one per change) only the final arrival's is sent.
+  const preArrivals = (await messagesOf(group.booking_group_id)).filter((m) => m.template === "pre_arrival" && m.channel === "email");
+  expect(preArrivals.map((m) => m.status).sort()).toEqual(["sent", "skipped", "skipped"]);
+  const sent = (await db.ownerPool.query(
+    "select n.cause from app_public.notifications n join app_public.reservations r on r.id = n.reservation_id where r.group_id = $1 and n.template = 'pre_arrival' and n.channel = 'email' and n.status = 'sent'",
+    [group.booking_group_id])).rows;
+  expect(sent).toEqual([{ cause: expect.stringMatching(new RegExp(`:pre_arrival:${final}$`)) }]);
+  // Both changes' emails went (each says the group as it is when the worker sends it, as every message does).
+  expect((await messagesOf(group.booking_group_id, before)).filter((m) => m.template === "modification").map((m) => m.status)).toEqual(["sent", "sent"]);
+
+  const then = await now();
+  await asGroupToken("select * from app_public.cancel_group($1, $2, null)", [group.booking_group_id, newKey()]);
+  expect((await messagesOf(group.booking_group_id, then)).map((m) => `${m.room_no} ${m.template} ${m.channel}`)).toEqual(["1 cancellation email", "1 cancellation sms"]);
+});
