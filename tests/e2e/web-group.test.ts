@@ -240,6 +240,11 @@ describe("a party of 6 adults and 3 children", () => {
     expect(stays.map((r) => r.d)).toEqual([addDays(arrival(), 3), addDays(arrival(), 3)]);
     // What the guest was shown is what the rooms now cost.
     expect(shownPrice.startsWith(`New total ${euros(stays.reduce((n, r) => n + Number(r.total_amount), 0))} `)).toBe(true);
+    // The guest is told once, for the group (queued with the change, with room 1).
+    const told = (template: string) => q<{ room_no: number; channel: string }>(
+      `select r.room_no, n.channel from app_public.notifications n join app_public.reservations r on r.property_id = n.property_id and r.id = n.reservation_id
+        join app_public.booking_groups g on g.id = r.group_id where g.group_code = $1 and n.template = $2 order by n.created_at, n.channel`, [groupCode, template]);
+    await expect(told("modification")).resolves.toEqual([{ room_no: 1, channel: "email" }]);
 
     // Room 2 alone: the fee first, in a dialog; the other room stays booked.
     await page.getByRole("button", { name: "Cancel room 2…" }).click();
@@ -258,6 +263,8 @@ describe("a party of 6 adults and 3 children", () => {
     await page.getByRole("dialog").getByTestId("confirm-cancel").click();
     await waitUntil(async () => (await page.getByTestId("group-room-1").getAttribute("data-status")) === "cancelled", "room 1 cancelled");
     await expect(page.getByText("No room of this booking can be cancelled any more.").isVisible()).resolves.toBe(true);
+    // Room 2's own cancellation email, then the group's one (with room 1, the room it cancelled); no phone, no SMS.
+    await expect(told("cancellation")).resolves.toEqual([{ room_no: 2, channel: "email" }, { room_no: 1, channel: "email" }]);
     const statuses = await q<{ status: string }>(
       "select r.status from app_public.reservations r join app_public.booking_groups g on g.id = r.group_id where g.group_code = $1 order by room_no", [groupCode]);
     expect(statuses.map((s) => s.status)).toEqual(["cancelled", "cancelled"]);
