@@ -1,7 +1,1 @@
--- Issues 21, 22: a change of a whole booking group is one message. change_group_dates
--- and cancel_group mark the transaction (keepr.group_change) around their loop over
--- the rooms; the notification trigger then queues one modification (with one
--- pre-arrival message) or one cancellation for the group, with its first room told.
---! include operations/app_private.tg_reservations__notify.sql
---! include booking/app_public.change_group_dates.sql
---! include booking/app_public.cancel_group.sql
+-- Enter migration here
