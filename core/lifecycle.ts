@@ -28,12 +28,15 @@ export class Lifecycle {
   stop(reason: string): Promise<void> {
     this.stopping ??= (async () => {
       this.logger.info({ reason }, "shutting down");
+      let stoppingPart = "";
       const timer = setTimeout(() => {
-        this.logger.error({ deadlineMs: this.deadlineMs }, "shutdown deadline passed; exiting");
+        // Which part did not stop in time, for whoever reads the log.
+        this.logger.error({ deadlineMs: this.deadlineMs, part: stoppingPart }, "shutdown deadline passed; exiting");
         process.exit(1);
       }, this.deadlineMs);
       timer.unref();
       for (const part of [...this.parts].reverse()) {
+        stoppingPart = part.name;
         try {
           await part.stop();
           this.logger.info({ part: part.name }, "stopped");
