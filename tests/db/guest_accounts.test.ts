@@ -164,13 +164,17 @@ describe("using a sign-in link", () => {
       await b.query("begin");
       await anonymous(a);
       await anonymous(b);
-      const first = a.query("select app_public.complete_guest_sign_in($1)", [token]).then(() => "ok", (e: { code?: string }) => e.code);
-      const second = b.query("select app_public.complete_guest_sign_in($1)", [token]).then(() => "ok", (e: { code?: string }) => e.code);
-      // The second waits on the first's row lock; once the first commits it finds the link used.
-      expect(await first).toBe("ok");
-      await a.query("commit");
-      expect(await second).toBe("LINKX");
-      await b.query("rollback");
+      // Whichever takes the link's row lock first signs in (either may, on a busy machine); the other waits on
+      // that lock, and once the first commits it finds the link used.
+      const use = (client: typeof a) =>
+        client.query("select app_public.complete_guest_sign_in($1)", [token]).then(() => "ok", (e: { code?: string }) => e.code ?? String(e)).then((answer) => ({ client, answer }));
+      const attempts = [use(a), use(b)];
+      const first = await Promise.race(attempts);
+      expect(first.answer).toBe("ok");
+      await first.client.query("commit");
+      const second = await attempts[first.client === a ? 1 : 0]!;
+      expect(second.answer).toBe("LINKX");
+      await second.client.query("rollback");
     } finally {
       a.release();
       b.release();
