@@ -73,9 +73,12 @@ export interface Rendered {
 }
 
 const hbs = Handlebars.create();
-// The guest languages' locales (shared/guest-languages.ts), and those of the other languages a property may
-// write its own templates in (a property's language: en, pt, de, fr, es).
-const locales: Record<string, string> = { de: "de-DE", fr: "fr-FR", ...Object.fromEntries(guestLanguageCodes.map((l) => [l, languageLocale(l)])) };
+// The locale a language's dates and money are written in: a guest language's own (shared/guest-languages.ts),
+// else the language itself where Intl knows it (a property's templates may be in any language of
+// app_public.languages, e.g. de or fr), else British English.
+const guestLocales = new Map<string, string>(guestLanguageCodes.map((l) => [l, languageLocale(l)]));
+const localeFor = (language: string): string =>
+  guestLocales.get(language) ?? (Intl.DateTimeFormat.supportedLocalesOf([language]).length > 0 ? language : "en-GB");
 hbs.registerHelper("eq", (a: unknown, b: unknown) => a === b);
 // Intl formatters are costly to build: one per language (and currency), kept.
 const formats = new Map<string, { format(value: number | Date): string; digits: number }>();
@@ -83,7 +86,7 @@ function formatOf(kind: "date", language: string, currency: string) {
   const key = `${kind}:${language}:${currency}`;
   let format = formats.get(key);
   if (!format) {
-    const locale = locales[language] ?? "en-GB";
+    const locale = localeFor(language);
     const intl = new Intl.DateTimeFormat(locale, { weekday: "short", day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
     format = { format: (value) => intl.format(value as Date), digits: 0 };
     formats.set(key, format);
@@ -94,12 +97,12 @@ function formatOf(kind: "date", language: string, currency: string) {
 // float divided by 100), the currency's own digits (JPY 0, BHD 3).
 hbs.registerHelper("money", function (this: NotificationContext, minor: number | string, options: Handlebars.HelperOptions) {
   const root = options.data.root as NotificationContext;
-  return formatMoney(minor, root.property.currency, locales[root.language] ?? "en-GB");
+  return formatMoney(minor, root.property.currency, localeFor(root.language));
 });
 // A difference of money with its sign: "+€100.00", "-€40.00", "€0.00".
 hbs.registerHelper("signedMoney", function (this: NotificationContext, minor: number | string, options: Handlebars.HelperOptions) {
   const root = options.data.root as NotificationContext;
-  const text = formatMoney(minor, root.property.currency, locales[root.language] ?? "en-GB");
+  const text = formatMoney(minor, root.property.currency, localeFor(root.language));
   return BigInt(minor ?? 0) > 0n ? `+${text}` : text;
 });
 // A moment (ISO timestamp) in the property's time zone: "6 Dec 2026, 14:30".
@@ -109,7 +112,7 @@ hbs.registerHelper("moment", (iso: string, options: Handlebars.HelperOptions) =>
   const key = `${root.language}:${root.property.time_zone}`;
   let format = moments.get(key);
   if (!format) {
-    format = new Intl.DateTimeFormat(locales[root.language] ?? "en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: root.property.time_zone });
+    format = new Intl.DateTimeFormat(localeFor(root.language), { dateStyle: "medium", timeStyle: "short", timeZone: root.property.time_zone });
     moments.set(key, format);
   }
   return format.format(new Date(iso));
@@ -156,7 +159,7 @@ export const messageWords: { en: Words } & Record<GuestLanguage, Partial<Words>>
   },
 };
 const wordsOf = (root: NotificationContext): Words => ({ ...messageWords.en, ...messageWords[guestLanguageOf(root.language)] });
-const localeOf = (root: NotificationContext) => locales[root.language] ?? "en-GB";
+const localeOf = (root: NotificationContext) => localeFor(root.language);
 hbs.registerHelper("nights", (count: number, options: Handlebars.HelperOptions) => {
   const root = options.data.root as NotificationContext;
   return formatMessage(wordsOf(root).nights, { count }, localeOf(root));

@@ -126,7 +126,7 @@ export const languages: ReadonlyArray<{ code: GuestLanguage; label: string }> = 
   { code: "pt", label: "Portuguese" },
   { code: "de", label: "German (emails in English until its templates exist)" },
   { code: "fr", label: "French (emails in English until its templates exist)" },
-  { code: "es", label: "Spanish (emails in English until its templates exist)" },
+  { code: "es", label: "Spanish" },
 ];
 
 export const limits = { description: 5000, arrivalInstructions: 2000, photos: 20, photoUrl: 500, amenities: 40, email: 254 } as const;
