@@ -54,6 +54,10 @@ const notDistributed: Record<string, { placement: Placement; why: string }> = {
     placement: "reference",
     why: "a guest account signs in once for every property: e-mail unique across the cluster, and reservations (guest_account_id) point at it. Written at first sign-in and when the guest saves their details only",
   },
+  "app_public.languages": {
+    placement: "reference",
+    why: "the languages Keepr knows (a handful of rows, written by migrations only): every language column points at it, in tenant, reference and coordinator tables alike",
+  },
   "app_public.settlement_reports": {
     placement: "reference",
     why: "one row per payment provider and UTC day; reconciliation_differences (tenant) point at it",
