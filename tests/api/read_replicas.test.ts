@@ -19,15 +19,10 @@ import { addDays, createHotel, localDate, newKey, type Hotel } from "../helpers/
 import { testPool, type TestDatabase } from "../helpers/db.ts";
 import { freePortFrom } from "../helpers/pgbouncer.ts";
 import { startTestServer, type GraphQLResponse, type TestServer } from "../helpers/server.ts";
+import { waitUntil as waitFor } from "../helpers/wait.ts";
 
-/** Waits until condition holds (it may also assert), checking every 100 ms, up to 30 s. */
-async function waitUntil(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+/** Waits until condition holds (it may also assert), up to 30 s: a replica's catch-up takes longer than most waits. */
+const waitUntil = (condition: () => boolean | Promise<boolean>, what: string) => waitFor(condition, what, 30_000);
 
 const secrets = generateSecrets();
 let dir: string;

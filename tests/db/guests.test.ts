@@ -8,8 +8,7 @@
 import type pg from "pg";
 import pgLib from "pg";
 import { randomUUID } from "node:crypto";
-import { actAs, fileDatabase, inCommit, inRollback, sqlstateOf, staff, asOwner, anonymous } from "../helpers/db.ts";
-import { waitUntil } from "../helpers/wait.ts";
+import { actAs, backendPid, fileDatabase, inCommit, inRollback, sqlstateOf, staff, asOwner, anonymous, waitUntilBlocked } from "../helpers/db.ts";
 import { addDays, confirm, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 
 const db = fileDatabase();
@@ -344,10 +343,9 @@ it("two desks merging the same pair at once, either way round: one merge; the se
     await one.query("select app_public.merge_guests($1, $2)", [a.guest_id, b.guest_id]);
     await two.query("begin");
     await actAs(two, { role: "keepr_staff", userId: h.manager });
-    const pid = (await two.query<{ pid: number }>("select pg_backend_pid() as pid")).rows[0]!.pid;
+    const pid = await backendPid(two);
     const opposite = two.query("select app_public.merge_guests($1, $2)", [b.guest_id, a.guest_id]).then(() => null, (e: { code?: string }) => e.code);
-    await waitUntil(async () => (await db.ownerPool.query("select wait_event_type from pg_stat_activity where pid = $1", [pid])).rows[0]?.wait_event_type === "Lock",
-      "the second merge waits for the first's row locks");
+    await waitUntilBlocked(db.ownerPool, pid, "the second merge waits for the first's row locks");
     await one.query("commit");
     expect(await opposite).toBe("TRANS");
     await two.query("rollback");

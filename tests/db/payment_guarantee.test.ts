@@ -6,7 +6,7 @@
 // no-show only from the property's no-show time. The provider's part is
 // played by the record_* functions its job and webhooks call.
 import type pg from "pg";
-import { actAs, asOwner, fileDatabase, inCommit, inRollback, sqlstateOf, staff } from "../helpers/db.ts";
+import { actAs, asOwner, backendPid, fileDatabase, inCommit, inRollback, sqlstateOf, staff, waitUntilBlocked } from "../helpers/db.ts";
 import { addDays, book, createHotel, type Hotel, type HotelOptions, localDate, moveStayBack, newKey, quote } from "../helpers/booking.ts";
 import { folioBalance, trialBalanceIsZero } from "../helpers/ledger.ts";
 import { newOutbox, runDueJobs } from "../helpers/jobs.ts";
@@ -324,9 +324,9 @@ describe("the race of a capture and the cancellation job", () => {
     const job = await workerClient();
     try {
       await capture.query("select app_private.record_capture($1, 'ch_race_1', now(), '{\"brand\":\"visa\",\"last4\":\"1881\"}')", [retry]);
+      const jobPid = await backendPid(job);
       const enforcing = job.query("select app_private.enforce_payment_deadline($1) as o", [id]);
-      // The job waits on the reservation's lock.
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      await waitUntilBlocked(db.ownerPool, jobPid, "the job waits on the reservation's lock");
       await capture.query("commit");
       expect((await enforcing).rows[0].o).toBe("nothing");
       await job.query("commit");
@@ -346,8 +346,9 @@ describe("the race of a capture and the cancellation job", () => {
     const capture = await workerClient();
     try {
       expect((await job.query("select app_private.enforce_payment_deadline($1) as o", [id])).rows[0].o).toBe("cancelled");
+      const capturePid = await backendPid(capture);
       const capturing = capture.query("select app_private.record_capture($1, 'ch_race_2', now(), null)", [retry]);
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      await waitUntilBlocked(db.ownerPool, capturePid, "the capture waits on the job's locks");
       await job.query("commit");
       await capturing;
       await capture.query("commit");

@@ -7,6 +7,7 @@ import pg from "pg";
 import { roleUrl } from "../../core/database.ts";
 import { ensureDatabase, roles } from "../../core/roles.ts";
 import { becomeStatement, inTransaction } from "../../core/sql.ts";
+import { waitUntil } from "./wait.ts";
 
 /** The migrated database every test database is cloned from (made once by tests/setup/globalSetup.ts). */
 export const templateName = "keepr_test_template";
@@ -186,4 +187,18 @@ export async function sqlstateOf(client: pg.PoolClient, sql: string, params: unk
 export async function refusalOf(client: pg.PoolClient, sql: string, params: unknown[] = []): Promise<string> {
   const error = await probe(client, sql, params);
   return error ? `${error.code ?? "unknown"} ${error.hint ?? ""}`.trim() : "ok";
+}
+
+/** The backend pid of a connection, to watch it from another. */
+export async function backendPid(client: pg.PoolClient): Promise<number> {
+  return (await client.query<{ pid: number }>("select pg_backend_pid() as pid")).rows[0]!.pid;
+}
+
+/**
+ * Waits until the backend pid waits for a lock (a row or a table another
+ * transaction holds): a race's second party is then really queued behind
+ * the first, whatever the machine's load.
+ */
+export async function waitUntilBlocked(pool: pg.Pool, pid: number, what: string): Promise<void> {
+  await waitUntil(async () => (await pool.query("select wait_event_type from pg_stat_activity where pid = $1", [pid])).rows[0]?.wait_event_type === "Lock", what);
 }
