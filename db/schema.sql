@@ -249,6 +249,7 @@ create table app_public.booking_groups (
   confirmed_at timestamp with time zone,
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
+  promo_code_id uuid,
   constraint booking_groups_channel_check CHECK (channel = ANY (ARRAY['web'::text, 'front_desk'::text])),
   constraint booking_groups_contact_email_check CHECK (contact_email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'::citext AND length(contact_email::text) <= 254),
   constraint booking_groups_contact_name_check CHECK (length(contact_name) >= 1 AND length(contact_name) <= 200),
@@ -259,9 +260,11 @@ create table app_public.booking_groups (
   constraint booking_groups_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE RESTRICT,
   constraint booking_groups_property_id_group_code_key UNIQUE (property_id, group_code),
   constraint booking_groups_property_id_id_key UNIQUE (property_id, id),
+  constraint booking_groups_property_id_promo_code_id_fkey FOREIGN KEY (property_id, promo_code_id) REFERENCES app_public.promo_codes(property_id, id) ON DELETE RESTRICT,
   constraint booking_groups_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id) ON DELETE SET NULL
 );
 CREATE INDEX booking_groups_group_code_idx ON app_public.booking_groups USING btree (group_code);
+CREATE INDEX booking_groups_promo_code_idx ON app_public.booking_groups USING btree (property_id, promo_code_id) WHERE (promo_code_id IS NOT NULL);
 CREATE INDEX booking_groups_user_idx ON app_public.booking_groups USING btree (user_id) WHERE (user_id IS NOT NULL);
 alter table app_public.booking_groups enable row level security;
 create policy select_guest_account on app_public.booking_groups for select to keepr_guest
@@ -286,8 +289,11 @@ comment on column app_public.booking_groups.contact_name is 'The booker''s name 
 comment on column app_public.booking_groups.contact_email is 'The booker''s email as given at confirmation (the group''s lookup uses it).';
 comment on column app_public.booking_groups.contact_phone is 'The booker''s phone, if given.';
 comment on column app_public.booking_groups.confirmed_at is 'When the group was confirmed (every room at once); null while held.';
+comment on column app_public.booking_groups.promo_code_id is 'The promo code of the whole group (its discount is a line of each room''s price), counted once as used when the group is confirmed; the rooms get it then.';
 comment on constraint booking_groups_pkey on app_public.booking_groups is '@rowIdentity id';
 comment on constraint booking_groups_property_id_id_key on app_public.booking_groups is '@behavior -*';
+comment on constraint booking_groups_property_id_promo_code_id_fkey on app_public.booking_groups is '@fieldName promoCode
+@foreignFieldName bookingGroups';
 
 -- ----------------------------------------------------------------------------
 -- table app_public.cash_movements
@@ -3102,8 +3108,10 @@ create type app_public.group_quote as (
   total_amount bigint,
   rooms app_public.group_quote_room[],
   valid_until timestamp with time zone,
-  quote_token text
+  quote_token text,
+  promo_code text
 );
+comment on column app_public.group_quote.promo_code is 'The promo code applied to every room (a discount line of each room''s price), or none.';
 comment on type app_public.group_quote is 'Several rooms of one stay priced together: each room''s quote and the sums. Hold them all with createGroupHold(quoteToken).';
 create type app_public.group_quote_room as (
   room_no integer,
@@ -4474,6 +4482,21 @@ begin
     end;
   end loop;
 
+  if v_group.promo_code_id is not null then
+    update app_public.promo_codes pc set uses = pc.uses + 1
+     where pc.property_id = v_group.property_id and pc.id = v_group.promo_code_id
+       and pc.is_active and (pc.max_uses is null or pc.uses < pc.max_uses);
+    if not found then
+      raise exception using errcode = 'PROMO',
+        hint = case when exists (select 1 from app_public.promo_codes pc
+                                  where pc.property_id = v_group.property_id and pc.id = v_group.promo_code_id and not pc.is_active)
+                    then 'INACTIVE' else 'USED_UP' end,
+        message = 'The promo code of this group was used up or withdrawn meanwhile; please quote again without it.';
+    end if;
+    update app_public.reservations r set promo_code_id = v_group.promo_code_id
+     where r.property_id = v_group.property_id and r.group_id = v_group.id;
+  end if;
+
   update app_public.booking_groups g
      set contact_name = pg_catalog.btrim(confirm_group.full_name),
          contact_email = nullif(pg_catalog.btrim(confirm_group.email), '')::public.citext,
@@ -4486,7 +4509,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.confirm_group(booking_group_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text, guest_names text[]) to keepr_anonymous;
-comment on function app_public.confirm_group(booking_group_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text, guest_names text[]) is 'Confirms every room of a group hold for the booker (name, email, optional phone and requests; the property''s front office may leave the email out) and, optionally, the rooming list (guestNames: the name of who sleeps in room n at position n; an empty or missing name keeps the one given at the hold): each room gets its confirmation code, its folio and its payments by its rate plan; one confirmation message for the group. Returns each room''s booking, in room order. Give the hold token createGroupHold returned (not needed by the signed-in guest who made it or by the front office). Errors (naming the room): NOT_FOUND, INVALID_TRANSITION, HOLD_EXPIRED, INVALID_EMAIL, INVALID_NAME, INVALID_PHONE, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.confirm_group(booking_group_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text, guest_names text[]) is 'Confirms every room of a group hold for the booker (name, email, optional phone and requests; the property''s front office may leave the email out) and, optionally, the rooming list (guestNames: the name of who sleeps in room n at position n; an empty or missing name keeps the one given at the hold): each room gets its confirmation code, its folio and its payments by its rate plan; one confirmation message for the group. Returns each room''s booking, in room order. Give the hold token createGroupHold returned (not needed by the signed-in guest who made it or by the front office). Errors (naming the room): NOT_FOUND, INVALID_TRANSITION, HOLD_EXPIRED, INVALID_EMAIL, INVALID_NAME, INVALID_PHONE, INVALID_INPUT, PROMO_CODE (the group''s promo code was used up or deactivated meanwhile; counted once per group), IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.correct_folio_entry(entry_id uuid, folio_id uuid, reason text, idempotency_key text)
@@ -4625,6 +4648,7 @@ declare
   v_id uuid := gen_random_uuid();
   v_claim app_public.inventory_claims;
   v_hold app_public.hold;
+  v_promo app_public.promo_codes;
 begin
   v_replay := app_private.idempotency_begin('create_desk_hold', idempotency_key,
                 pg_catalog.jsonb_build_object('quote_token', quote_token, 'minutes', minutes));
@@ -4650,6 +4674,10 @@ begin
                    case when v_override ->> 'kind' = 'discount_percent' then (v_override ->> 'discount_percent')::numeric end,
                    v_override ->> 'reason');
   end if;
+  if v_quote.promo_code is not null then
+    v_promo := app_private.check_promo_code(v_quote.property_id, v_quote.rate_plan_id, v_quote.arrival, v_quote.departure,
+                                            v_quote.promo_code);
+  end if;
 
   v_claim := app_private.claim_unit(v_quote.property_id, v_quote.room_type_id,
                                     pg_catalog.daterange(v_quote.arrival, v_quote.departure), 'hold',
@@ -4664,7 +4692,8 @@ begin
 
   insert into app_public.reservations (
     id, property_id, room_type_id, rate_plan_id, unit_id, user_id, status, stay, adults, children, currency,
-    room_amount, fees_amount, taxes_amount, total_amount, price_lines, cancellation_policy, hold_expires_at, unit_pinned
+    room_amount, fees_amount, taxes_amount, total_amount, price_lines, cancellation_policy, hold_expires_at, unit_pinned,
+    promo_code_id
   ) values (
     v_id, v_quote.property_id, v_quote.room_type_id, v_quote.rate_plan_id, v_claim.unit_id, null,
     'held', pg_catalog.daterange(v_quote.arrival, v_quote.departure), v_quote.adults, v_quote.children, v_quote.currency,
@@ -4677,7 +4706,8 @@ begin
       'terms', v_quote.cancellation_terms),
     v_claim.expires_at,
     -- The unit the guest was promised stays theirs: the allocator does not move it.
-    v_unit_id is not null
+    v_unit_id is not null,
+    v_promo.id
   );
   if v_override is not null then
     insert into app_public.rate_overrides (property_id, reservation_id, kind, quoted_room_amount, room_amount, discount_percent, reason, created_by, creator_role)
@@ -4694,7 +4724,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.create_desk_hold(quote_token text, idempotency_key text, minutes integer) to keepr_staff;
-comment on function app_public.create_desk_hold(quote_token text, idempotency_key text, minutes integer) is 'Holds the stay of a deskQuote token (its unit, or any free unit of the type) at its price, overridden or not, for `minutes` (default 10, 1 to 30), recording the override with the reservation. Front office of the property only. Errors: QUOTE_INVALID, QUOTE_EXPIRED, ACCESS_DENIED, DATES, SOLD_OUT, UNIT_UNAVAILABLE, OVERRIDE_LIMIT, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.create_desk_hold(quote_token text, idempotency_key text, minutes integer) is 'Holds the stay of a deskQuote token (its unit, or any free unit of the type) at its price, overridden or not, for `minutes` (default 10, 1 to 30), recording the override with the reservation. Front office of the property only. Errors: QUOTE_INVALID, QUOTE_EXPIRED, ACCESS_DENIED, DATES, SOLD_OUT, UNIT_UNAVAILABLE, OVERRIDE_LIMIT, PROMO_CODE (the quote''s promo code no longer applies), IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.create_folio(reservation_id uuid, label text, company_id uuid, idempotency_key text)
@@ -4793,11 +4823,13 @@ begin
 
   loop
     begin
-      insert into app_public.booking_groups (property_id, group_code, name, user_id, channel)
+      insert into app_public.booking_groups (property_id, group_code, name, user_id, channel, promo_code_id)
       values ((v_payload ->> 'property_id')::uuid, 'G-' || app_private.new_confirmation_code(), nullif(pg_catalog.btrim(name), ''),
               app_private.booking_user_id((v_payload ->> 'property_id')::uuid),
               case when (v_payload ->> 'property_id')::uuid in (select app_hidden.current_property_ids_for('front_office'))
-                   then 'front_desk' else 'web' end)
+                   then 'front_desk' else 'web' end,
+              (select pc.id from app_public.promo_codes pc
+                where pc.property_id = (v_payload ->> 'property_id')::uuid and pc.code = v_payload ->> 'promo_code'))
       returning * into v_group;
       exit;
     exception when unique_violation then
@@ -4829,7 +4861,7 @@ begin
         perform app_private.raise_room_error(v_room.room_no, sqlstate, sqlerrm, v_detail, v_hint);
     end;
     update app_public.reservations r
-       set group_id = v_group.id, room_no = v_room.room_no, guest_name = v_room.guest_name
+       set group_id = v_group.id, room_no = v_room.room_no, guest_name = v_room.guest_name, promo_code_id = null
      where r.id = v_hold.reservation_id;
     v_ids := v_ids || v_hold.reservation_id;
     v_expires := least(v_expires, v_hold.expires_at);
@@ -4844,7 +4876,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.create_group_hold(quote_token text, idempotency_key text, name text, minutes integer) to keepr_anonymous;
-comment on function app_public.create_group_hold(quote_token text, idempotency_key text, name text, minutes integer) is 'Holds every room of a group quote for `minutes` (default 10, 1 to 30), or none: a booking group with its code and a held reservation per room, at the quoted prices. Optional name (1 to 200 characters). Errors: QUOTE_INVALID, QUOTE_EXPIRED, INVALID_INPUT, DATES, SOLD_OUT (naming the room; nothing is held), IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.create_group_hold(quote_token text, idempotency_key text, name text, minutes integer) is 'Holds every room of a group quote for `minutes` (default 10, 1 to 30), or none: a booking group with its code and a held reservation per room, at the quoted prices. Optional name (1 to 200 characters). Errors: QUOTE_INVALID, QUOTE_EXPIRED, INVALID_INPUT, DATES, SOLD_OUT (naming the room; nothing is held), PROMO_CODE (the quote''s promo code no longer applies, naming the room), IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.create_hold(quote_token text, idempotency_key text, minutes integer)
@@ -5030,9 +5062,9 @@ grant execute on function app_public.current_user() to keepr_anonymous;
 comment on function app_public.current_user() is 'The signed-in user, or null.';
 
 -- ----------------------------------------------------------------------------
--- function app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, unit_id uuid, room_amount bigint, discount_percent numeric, override_reason text)
+-- function app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, unit_id uuid, room_amount bigint, discount_percent numeric, override_reason text, promo_code text)
 -- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer DEFAULT 2, children integer DEFAULT 0, unit_id uuid DEFAULT NULL::uuid, room_amount bigint DEFAULT NULL::bigint, discount_percent numeric DEFAULT NULL::numeric, override_reason text DEFAULT NULL::text)
+CREATE OR REPLACE FUNCTION app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer DEFAULT 2, children integer DEFAULT 0, unit_id uuid DEFAULT NULL::uuid, room_amount bigint DEFAULT NULL::bigint, discount_percent numeric DEFAULT NULL::numeric, override_reason text DEFAULT NULL::text, promo_code text DEFAULT NULL::text)
  RETURNS app_public.quote
  LANGUAGE plpgsql
  STABLE SECURITY DEFINER
@@ -5047,6 +5079,7 @@ declare
   v_percent numeric;
   v_override jsonb;
   v_payload text;
+  v_promo app_public.promo_codes;
 begin
   select rp.* into v_plan from app_public.rate_plans rp
    where rp.id = desk_quote.rate_plan_id and rp.property_id in (select app_hidden.current_property_ids());
@@ -5072,6 +5105,17 @@ begin
     end if;
   end if;
 
+  if nullif(pg_catalog.btrim(promo_code), '') is not null then
+    if room_amount is not null or discount_percent is not null or override_reason is not null then
+      raise exception using errcode = 'INVLD', hint = 'PROMO_WITH_OVERRIDE',
+        message = 'A promo code and a rate override do not combine; use one of them.';
+    end if;
+    if pg_catalog.length(promo_code) > 100 then
+      raise exception using errcode = 'PROMO', hint = 'UNKNOWN', message = 'This promo code is not valid here.';
+    end if;
+    v_promo := app_private.check_promo_code(v_plan.property_id, desk_quote.rate_plan_id, arrival, departure, promo_code);
+  end if;
+
   if room_amount is not null or discount_percent is not null or override_reason is not null then
     v_plain := app_private.quote_for(desk_quote.rate_plan_id, arrival, departure, adults, children);
     v_percent := app_private.check_desk_override(v_plan.property_id, v_plain.room_amount, room_amount, discount_percent, override_reason);
@@ -5085,7 +5129,7 @@ begin
       'kind', case when room_amount is not null then 'room_amount' else 'discount_percent' end,
       'reason', pg_catalog.btrim(override_reason));
   else
-    v_quote := app_private.quote_for(desk_quote.rate_plan_id, arrival, departure, adults, children);
+    v_quote := app_private.quote_for(desk_quote.rate_plan_id, arrival, departure, adults, children, promo => v_promo);
   end if;
   if v_quote.units_left = 0 then
     raise exception using errcode = 'SOLDO', message = 'No unit of this room type is free for these dates.';
@@ -5098,8 +5142,8 @@ begin
   return v_quote;
 end;
 $function$;
-grant execute on function app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, unit_id uuid, room_amount bigint, discount_percent numeric, override_reason text) to keepr_staff;
-comment on function app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, unit_id uuid, room_amount bigint, discount_percent numeric, override_reason text) is 'The front desk''s quote: like quote, with a chosen unit (free for those nights) and a rate override (a new room price, roomAmount, or discountPercent off it) with its reason; the token is for createDeskHold. Front office of the property only; the front desk within the property''s deskMaxDiscountPercent. Errors: NOT_FOUND, ACCESS_DENIED, DATES, GUEST, RESTRICTED, SOLD_OUT, UNIT_UNAVAILABLE, OVERRIDE_LIMIT, OVERRIDE_REASON_REQUIRED, INVALID_INPUT (reason OVERRIDE).';
+grant execute on function app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, unit_id uuid, room_amount bigint, discount_percent numeric, override_reason text, promo_code text) to keepr_staff;
+comment on function app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, unit_id uuid, room_amount bigint, discount_percent numeric, override_reason text, promo_code text) is 'The front desk''s quote: like quote, with a chosen unit (free for those nights) and either a rate override (a new room price, roomAmount, or discountPercent off it) with its reason, or a guest''s promoCode (as quote applies it); the token is for createDeskHold. Front office of the property only; the front desk within the property''s deskMaxDiscountPercent. Errors: NOT_FOUND, ACCESS_DENIED, DATES, GUEST, RESTRICTED, SOLD_OUT, UNIT_UNAVAILABLE, OVERRIDE_LIMIT, OVERRIDE_REASON_REQUIRED, INVALID_INPUT (reason OVERRIDE, or PROMO_WITH_OVERRIDE), PROMO_CODE (reason UNKNOWN, INACTIVE, NOT_YET, EXPIRED, STAY_DATES, RATE_PLAN or USED_UP).';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.extend_payment_deadline(reservation_id uuid, until timestamp with time zone, reason text, idempotency_key text)
@@ -6828,9 +6872,9 @@ grant execute on function app_public.quote_change(reservation_id uuid, arrival d
 comment on function app_public.quote_change(reservation_id uuid, arrival date, departure date, adults integer, children integer) is 'Prices a change of a booking''s dates or guests on its rate plan (its own nights count as free), with the new cancellation terms; no token. Guests only when the booking''s changeRefusal is null. Errors: NOT_FOUND, ACCESS_DENIED (reason: the refusal), INVALID_TRANSITION, DATES, GUEST, RESTRICTED, SOLD_OUT.';
 
 -- ----------------------------------------------------------------------------
--- function app_public.quote_group(rooms app_public.group_room[], arrival date, departure date)
+-- function app_public.quote_group(rooms app_public.group_room[], arrival date, departure date, promo_code text)
 -- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_public.quote_group(rooms app_public.group_room[], arrival date, departure date)
+CREATE OR REPLACE FUNCTION app_public.quote_group(rooms app_public.group_room[], arrival date, departure date, promo_code text DEFAULT NULL::text)
  RETURNS app_public.group_quote
  LANGUAGE plpgsql
  STABLE SECURITY DEFINER
@@ -6860,7 +6904,8 @@ begin
       raise exception using errcode = 'INVLD', message = pg_catalog.format('Room %s: a guest''s name has 1 to 200 characters.', v_n);
     end if;
     begin
-      v_quote := app_public.quote(v_room.rate_plan_id, arrival, departure, v_room.adults, coalesce(v_room.children, 0));
+      v_quote := app_public.quote(v_room.rate_plan_id, arrival, departure, v_room.adults, coalesce(v_room.children, 0),
+                                  promo_code => quote_group.promo_code);
     exception when others then
       get stacked diagnostics v_detail = pg_exception_detail, v_hint = pg_exception_hint;
       perform app_private.raise_room_error(v_n, sqlstate, sqlerrm, v_detail, v_hint);
@@ -6889,11 +6934,12 @@ begin
 
   select (v_rooms[1].quote).property_id, arrival, departure, departure - arrival, (v_rooms[1].quote).currency,
          sum((r.quote).room_amount), sum((r.quote).fees_amount), sum((r.quote).taxes_amount), sum((r.quote).total_amount),
-         v_rooms, min((r.quote).valid_until), null
+         v_rooms, min((r.quote).valid_until), null, (v_rooms[1].quote).promo_code
     into v_group
     from pg_catalog.unnest(v_rooms) r;
   v_payload := pg_catalog.translate(pg_catalog.encode(pg_catalog.convert_to(pg_catalog.jsonb_build_object(
                  'kind', 'group', 'property_id', v_group.property_id, 'valid_until', v_group.valid_until,
+                 'promo_code', v_group.promo_code,
                  'rooms', (select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('quote_token', (r.quote).quote_token, 'guest_name', r.guest_name,
                                                                                      'room_type', rt.name)
                                                        order by r.room_no)
@@ -6904,8 +6950,8 @@ begin
   return v_group;
 end;
 $function$;
-grant execute on function app_public.quote_group(rooms app_public.group_room[], arrival date, departure date) to keepr_anonymous;
-comment on function app_public.quote_group(rooms app_public.group_room[], arrival date, departure date) is 'Prices several rooms of one stay together (1 to 20: a rate plan, adults, children and optionally a guest name each): each room''s quote and the sums, with a quote_token for createGroupHold valid 30 minutes. Errors name the room: INVALID_INPUT, NOT_FOUND, DATES, GUEST, RESTRICTED, SOLD_OUT (the rooms of one type are counted together).';
+grant execute on function app_public.quote_group(rooms app_public.group_room[], arrival date, departure date, promo_code text) to keepr_anonymous;
+comment on function app_public.quote_group(rooms app_public.group_room[], arrival date, departure date, promo_code text) is 'Prices several rooms of one stay together (1 to 20: a rate plan, adults, children and optionally a guest name each): each room''s quote and the sums, with a quote_token for createGroupHold valid 30 minutes. promoCode: one code of the property for the whole group, its discount a line of each room''s price (it must apply to every room); the group counts as one use. Errors name the room: INVALID_INPUT, NOT_FOUND, DATES, GUEST, RESTRICTED, SOLD_OUT (the rooms of one type are counted together), PROMO_CODE (reason UNKNOWN, INACTIVE, NOT_YET, EXPIRED, STAY_DATES, RATE_PLAN or USED_UP).';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.quote_group_change(booking_group_id uuid, arrival date, departure date)

@@ -169,7 +169,7 @@ export const errorCodes = {
     details: "Also a `deskQuote` token given to `createHold`, or a `quote` token given to `createDeskHold`, a `quoteGroup` token given to `createHold` or a `quote` token given to `createGroupHold`: each takes its own.",
   },
   PROMO_CODE: {
-    kind: "input", surfaces: sqlRaised, sqlstate: "PROMO", raisedBy: "`quote`, `createHold`, `confirmBooking`",
+    kind: "input", surfaces: sqlRaised, sqlstate: "PROMO", raisedBy: "`quote`, `createHold`, `confirmBooking`, `quoteGroup`, `createGroupHold`, `confirmGroup`, `deskQuote`, `createDeskHold`",
     message: "This promo code cannot be used for this booking.",
     details: "`extensions.reason` is `UNKNOWN` (no such code at the property: the same for another property's code), `INACTIVE`, `NOT_YET`, `EXPIRED`, `STAY_DATES`, `RATE_PLAN` or `USED_UP` (at confirmation: the last use was taken meanwhile).",
   },

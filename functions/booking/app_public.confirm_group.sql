@@ -11,7 +11,13 @@
 -- the signed-in guest who made it, or is front-office staff of the
 -- property; anyone else gets NTFND. Any room that cannot be confirmed
 -- (its hold expired and its nights were taken: HOLD_EXPIRED) fails the
--- whole call, naming the room, and nothing is confirmed.
+-- whole call, naming the room, and nothing is confirmed. The group's promo
+-- code (booking_groups.promo_code_id) is counted once for the whole group,
+-- in one conditional update of its row after the rooms are confirmed: of
+-- two groups racing for its last use, the second waits for the first and
+-- then finds none left (PROMO_CODE, reason USED_UP; INACTIVE when
+-- deactivated meanwhile), and nothing of it is confirmed. Then every room
+-- gets the code, so its changes keep the discount.
 create or replace function app_public.confirm_group(
   booking_group_id uuid,
   idempotency_key text,
@@ -88,6 +94,21 @@ begin
     end;
   end loop;
 
+  if v_group.promo_code_id is not null then
+    update app_public.promo_codes pc set uses = pc.uses + 1
+     where pc.property_id = v_group.property_id and pc.id = v_group.promo_code_id
+       and pc.is_active and (pc.max_uses is null or pc.uses < pc.max_uses);
+    if not found then
+      raise exception using errcode = 'PROMO',
+        hint = case when exists (select 1 from app_public.promo_codes pc
+                                  where pc.property_id = v_group.property_id and pc.id = v_group.promo_code_id and not pc.is_active)
+                    then 'INACTIVE' else 'USED_UP' end,
+        message = 'The promo code of this group was used up or withdrawn meanwhile; please quote again without it.';
+    end if;
+    update app_public.reservations r set promo_code_id = v_group.promo_code_id
+     where r.property_id = v_group.property_id and r.group_id = v_group.id;
+  end if;
+
   update app_public.booking_groups g
      set contact_name = pg_catalog.btrim(confirm_group.full_name),
          contact_email = nullif(pg_catalog.btrim(confirm_group.email), '')::public.citext,
@@ -100,4 +121,4 @@ begin
 end;
 $$;
 comment on function app_public.confirm_group(uuid, text, text, text, text, text, text, text[]) is
-  E'Confirms every room of a group hold for the booker (name, email, optional phone and requests; the property''s front office may leave the email out) and, optionally, the rooming list (guestNames: the name of who sleeps in room n at position n; an empty or missing name keeps the one given at the hold): each room gets its confirmation code, its folio and its payments by its rate plan; one confirmation message for the group. Returns each room''s booking, in room order. Give the hold token createGroupHold returned (not needed by the signed-in guest who made it or by the front office). Errors (naming the room): NOT_FOUND, INVALID_TRANSITION, HOLD_EXPIRED, INVALID_EMAIL, INVALID_NAME, INVALID_PHONE, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
+  E'Confirms every room of a group hold for the booker (name, email, optional phone and requests; the property''s front office may leave the email out) and, optionally, the rooming list (guestNames: the name of who sleeps in room n at position n; an empty or missing name keeps the one given at the hold): each room gets its confirmation code, its folio and its payments by its rate plan; one confirmation message for the group. Returns each room''s booking, in room order. Give the hold token createGroupHold returned (not needed by the signed-in guest who made it or by the front office). Errors (naming the room): NOT_FOUND, INVALID_TRANSITION, HOLD_EXPIRED, INVALID_EMAIL, INVALID_NAME, INVALID_PHONE, INVALID_INPUT, PROMO_CODE (the group''s promo code was used up or deactivated meanwhile; counted once per group), IDEMPOTENCY_KEY_REUSED.';

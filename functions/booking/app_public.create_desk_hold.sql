@@ -7,6 +7,8 @@
 -- the quote, and only the front office may use a desk token) and recorded in
 -- app_public.rate_overrides with the reservation (audited: its history
 -- says who, how much and why). Confirm with confirmBooking as any hold.
+-- A desk quote's promo code is checked again (PROMO_CODE when it no longer
+-- applies) and kept on the reservation; confirm_booking counts its use.
 create or replace function app_public.create_desk_hold(
   quote_token text,
   idempotency_key text,
@@ -27,6 +29,7 @@ declare
   v_id uuid := gen_random_uuid();
   v_claim app_public.inventory_claims;
   v_hold app_public.hold;
+  v_promo app_public.promo_codes;
 begin
   v_replay := app_private.idempotency_begin('create_desk_hold', idempotency_key,
                 pg_catalog.jsonb_build_object('quote_token', quote_token, 'minutes', minutes));
@@ -52,6 +55,10 @@ begin
                    case when v_override ->> 'kind' = 'discount_percent' then (v_override ->> 'discount_percent')::numeric end,
                    v_override ->> 'reason');
   end if;
+  if v_quote.promo_code is not null then
+    v_promo := app_private.check_promo_code(v_quote.property_id, v_quote.rate_plan_id, v_quote.arrival, v_quote.departure,
+                                            v_quote.promo_code);
+  end if;
 
   v_claim := app_private.claim_unit(v_quote.property_id, v_quote.room_type_id,
                                     pg_catalog.daterange(v_quote.arrival, v_quote.departure), 'hold',
@@ -66,7 +73,8 @@ begin
 
   insert into app_public.reservations (
     id, property_id, room_type_id, rate_plan_id, unit_id, user_id, status, stay, adults, children, currency,
-    room_amount, fees_amount, taxes_amount, total_amount, price_lines, cancellation_policy, hold_expires_at, unit_pinned
+    room_amount, fees_amount, taxes_amount, total_amount, price_lines, cancellation_policy, hold_expires_at, unit_pinned,
+    promo_code_id
   ) values (
     v_id, v_quote.property_id, v_quote.room_type_id, v_quote.rate_plan_id, v_claim.unit_id, null,
     'held', pg_catalog.daterange(v_quote.arrival, v_quote.departure), v_quote.adults, v_quote.children, v_quote.currency,
@@ -79,7 +87,8 @@ begin
       'terms', v_quote.cancellation_terms),
     v_claim.expires_at,
     -- The unit the guest was promised stays theirs: the allocator does not move it.
-    v_unit_id is not null
+    v_unit_id is not null,
+    v_promo.id
   );
   if v_override is not null then
     insert into app_public.rate_overrides (property_id, reservation_id, kind, quoted_room_amount, room_amount, discount_percent, reason, created_by, creator_role)
@@ -96,4 +105,4 @@ begin
 end;
 $$;
 comment on function app_public.create_desk_hold(text, text, integer) is
-  E'Holds the stay of a deskQuote token (its unit, or any free unit of the type) at its price, overridden or not, for `minutes` (default 10, 1 to 30), recording the override with the reservation. Front office of the property only. Errors: QUOTE_INVALID, QUOTE_EXPIRED, ACCESS_DENIED, DATES, SOLD_OUT, UNIT_UNAVAILABLE, OVERRIDE_LIMIT, IDEMPOTENCY_KEY_REUSED.';
+  E'Holds the stay of a deskQuote token (its unit, or any free unit of the type) at its price, overridden or not, for `minutes` (default 10, 1 to 30), recording the override with the reservation. Front office of the property only. Errors: QUOTE_INVALID, QUOTE_EXPIRED, ACCESS_DENIED, DATES, SOLD_OUT, UNIT_UNAVAILABLE, OVERRIDE_LIMIT, PROMO_CODE (the quote''s promo code no longer applies), IDEMPOTENCY_KEY_REUSED.';

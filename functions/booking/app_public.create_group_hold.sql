@@ -5,6 +5,11 @@
 -- cannot be claimed the whole call fails and nothing is held: SOLD_OUT
 -- naming the room. The group's name is optional (e.g. "Smith wedding").
 -- Returns the rooms' reservations and a hold token for confirmGroup.
+-- A group quote's promo code is checked again with each room's hold
+-- (PROMO_CODE naming the room when it no longer applies) and kept on the
+-- group, not on its rooms while they are held: confirm_group counts the
+-- group's one use and then gives the code to every room (so a room's
+-- changes keep its discount), where confirm_booking would count it per room.
 create or replace function app_public.create_group_hold(
   quote_token text,
   idempotency_key text,
@@ -49,11 +54,13 @@ begin
 
   loop
     begin
-      insert into app_public.booking_groups (property_id, group_code, name, user_id, channel)
+      insert into app_public.booking_groups (property_id, group_code, name, user_id, channel, promo_code_id)
       values ((v_payload ->> 'property_id')::uuid, 'G-' || app_private.new_confirmation_code(), nullif(pg_catalog.btrim(name), ''),
               app_private.booking_user_id((v_payload ->> 'property_id')::uuid),
               case when (v_payload ->> 'property_id')::uuid in (select app_hidden.current_property_ids_for('front_office'))
-                   then 'front_desk' else 'web' end)
+                   then 'front_desk' else 'web' end,
+              (select pc.id from app_public.promo_codes pc
+                where pc.property_id = (v_payload ->> 'property_id')::uuid and pc.code = v_payload ->> 'promo_code'))
       returning * into v_group;
       exit;
     exception when unique_violation then
@@ -85,7 +92,7 @@ begin
         perform app_private.raise_room_error(v_room.room_no, sqlstate, sqlerrm, v_detail, v_hint);
     end;
     update app_public.reservations r
-       set group_id = v_group.id, room_no = v_room.room_no, guest_name = v_room.guest_name
+       set group_id = v_group.id, room_no = v_room.room_no, guest_name = v_room.guest_name, promo_code_id = null
      where r.id = v_hold.reservation_id;
     v_ids := v_ids || v_hold.reservation_id;
     v_expires := least(v_expires, v_hold.expires_at);
@@ -100,4 +107,4 @@ begin
 end;
 $$;
 comment on function app_public.create_group_hold(text, text, text, integer) is
-  E'Holds every room of a group quote for `minutes` (default 10, 1 to 30), or none: a booking group with its code and a held reservation per room, at the quoted prices. Optional name (1 to 200 characters). Errors: QUOTE_INVALID, QUOTE_EXPIRED, INVALID_INPUT, DATES, SOLD_OUT (naming the room; nothing is held), IDEMPOTENCY_KEY_REUSED.';
+  E'Holds every room of a group quote for `minutes` (default 10, 1 to 30), or none: a booking group with its code and a held reservation per room, at the quoted prices. Optional name (1 to 200 characters). Errors: QUOTE_INVALID, QUOTE_EXPIRED, INVALID_INPUT, DATES, SOLD_OUT (naming the room; nothing is held), PROMO_CODE (the quote''s promo code no longer applies, naming the room), IDEMPOTENCY_KEY_REUSED.';

@@ -6,6 +6,11 @@
 -- own and the taxes follow the new room price. The token is signed for
 -- createDeskHold only (createHold refuses it), carries the unit and the
 -- override, and is valid for 30 minutes. Front office of the property only.
+-- promo_code: the desk may apply a guest's code as quote does (its checks,
+-- its discount line, PROMO_CODE when it does not apply); the token carries
+-- it and createDeskHold checks it again. A code and a rate override do not
+-- combine (INVALID_INPUT, reason PROMO_WITH_OVERRIDE): the override is the
+-- desk's price.
 create or replace function app_public.desk_quote(
   rate_plan_id uuid,
   arrival date,
@@ -15,7 +20,8 @@ create or replace function app_public.desk_quote(
   unit_id uuid default null,
   room_amount bigint default null,
   discount_percent numeric default null,
-  override_reason text default null
+  override_reason text default null,
+  promo_code text default null
 ) returns app_public.quote
   language plpgsql stable security definer
   set search_path to pg_catalog, public, pg_temp
@@ -29,6 +35,7 @@ declare
   v_percent numeric;
   v_override jsonb;
   v_payload text;
+  v_promo app_public.promo_codes;
 begin
   select rp.* into v_plan from app_public.rate_plans rp
    where rp.id = desk_quote.rate_plan_id and rp.property_id in (select app_hidden.current_property_ids());
@@ -54,6 +61,17 @@ begin
     end if;
   end if;
 
+  if nullif(pg_catalog.btrim(promo_code), '') is not null then
+    if room_amount is not null or discount_percent is not null or override_reason is not null then
+      raise exception using errcode = 'INVLD', hint = 'PROMO_WITH_OVERRIDE',
+        message = 'A promo code and a rate override do not combine; use one of them.';
+    end if;
+    if pg_catalog.length(promo_code) > 100 then
+      raise exception using errcode = 'PROMO', hint = 'UNKNOWN', message = 'This promo code is not valid here.';
+    end if;
+    v_promo := app_private.check_promo_code(v_plan.property_id, desk_quote.rate_plan_id, arrival, departure, promo_code);
+  end if;
+
   if room_amount is not null or discount_percent is not null or override_reason is not null then
     v_plain := app_private.quote_for(desk_quote.rate_plan_id, arrival, departure, adults, children);
     v_percent := app_private.check_desk_override(v_plan.property_id, v_plain.room_amount, room_amount, discount_percent, override_reason);
@@ -67,7 +85,7 @@ begin
       'kind', case when room_amount is not null then 'room_amount' else 'discount_percent' end,
       'reason', pg_catalog.btrim(override_reason));
   else
-    v_quote := app_private.quote_for(desk_quote.rate_plan_id, arrival, departure, adults, children);
+    v_quote := app_private.quote_for(desk_quote.rate_plan_id, arrival, departure, adults, children, promo => v_promo);
   end if;
   if v_quote.units_left = 0 then
     raise exception using errcode = 'SOLDO', message = 'No unit of this room type is free for these dates.';
@@ -80,5 +98,5 @@ begin
   return v_quote;
 end;
 $$;
-comment on function app_public.desk_quote(uuid, date, date, integer, integer, uuid, bigint, numeric, text) is
-  E'The front desk''s quote: like quote, with a chosen unit (free for those nights) and a rate override (a new room price, roomAmount, or discountPercent off it) with its reason; the token is for createDeskHold. Front office of the property only; the front desk within the property''s deskMaxDiscountPercent. Errors: NOT_FOUND, ACCESS_DENIED, DATES, GUEST, RESTRICTED, SOLD_OUT, UNIT_UNAVAILABLE, OVERRIDE_LIMIT, OVERRIDE_REASON_REQUIRED, INVALID_INPUT (reason OVERRIDE).';
+comment on function app_public.desk_quote(uuid, date, date, integer, integer, uuid, bigint, numeric, text, text) is
+  E'The front desk''s quote: like quote, with a chosen unit (free for those nights) and either a rate override (a new room price, roomAmount, or discountPercent off it) with its reason, or a guest''s promoCode (as quote applies it); the token is for createDeskHold. Front office of the property only; the front desk within the property''s deskMaxDiscountPercent. Errors: NOT_FOUND, ACCESS_DENIED, DATES, GUEST, RESTRICTED, SOLD_OUT, UNIT_UNAVAILABLE, OVERRIDE_LIMIT, OVERRIDE_REASON_REQUIRED, INVALID_INPUT (reason OVERRIDE, or PROMO_WITH_OVERRIDE), PROMO_CODE (reason UNKNOWN, INACTIVE, NOT_YET, EXPIRED, STAY_DATES, RATE_PLAN or USED_UP).';

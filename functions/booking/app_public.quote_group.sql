@@ -5,11 +5,15 @@
 -- first room that does not fit). Each error names its room ("Room 2: …").
 -- The quote_token (valid 30 minutes) holds every room's own signed quote,
 -- signed again as a whole; createGroupHold holds all of them or none. A
--- pure read, like quote.
+-- pure read, like quote. promo_code: one code for the whole group, applied
+-- to every room by app_public.quote (a discount line of each room's price);
+-- it must apply to every room (PROMO_CODE naming the first room it does not
+-- fit). The group's use is counted once, by confirm_group.
 create or replace function app_public.quote_group(
   rooms app_public.group_room[],
   arrival date,
-  departure date
+  departure date,
+  promo_code text default null
 ) returns app_public.group_quote
   language plpgsql stable security definer
   set search_path to pg_catalog, public, pg_temp
@@ -38,7 +42,8 @@ begin
       raise exception using errcode = 'INVLD', message = pg_catalog.format('Room %s: a guest''s name has 1 to 200 characters.', v_n);
     end if;
     begin
-      v_quote := app_public.quote(v_room.rate_plan_id, arrival, departure, v_room.adults, coalesce(v_room.children, 0));
+      v_quote := app_public.quote(v_room.rate_plan_id, arrival, departure, v_room.adults, coalesce(v_room.children, 0),
+                                  promo_code => quote_group.promo_code);
     exception when others then
       get stacked diagnostics v_detail = pg_exception_detail, v_hint = pg_exception_hint;
       perform app_private.raise_room_error(v_n, sqlstate, sqlerrm, v_detail, v_hint);
@@ -67,11 +72,12 @@ begin
 
   select (v_rooms[1].quote).property_id, arrival, departure, departure - arrival, (v_rooms[1].quote).currency,
          sum((r.quote).room_amount), sum((r.quote).fees_amount), sum((r.quote).taxes_amount), sum((r.quote).total_amount),
-         v_rooms, min((r.quote).valid_until), null
+         v_rooms, min((r.quote).valid_until), null, (v_rooms[1].quote).promo_code
     into v_group
     from pg_catalog.unnest(v_rooms) r;
   v_payload := pg_catalog.translate(pg_catalog.encode(pg_catalog.convert_to(pg_catalog.jsonb_build_object(
                  'kind', 'group', 'property_id', v_group.property_id, 'valid_until', v_group.valid_until,
+                 'promo_code', v_group.promo_code,
                  'rooms', (select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('quote_token', (r.quote).quote_token, 'guest_name', r.guest_name,
                                                                                      'room_type', rt.name)
                                                        order by r.room_no)
@@ -82,5 +88,5 @@ begin
   return v_group;
 end;
 $$;
-comment on function app_public.quote_group(app_public.group_room[], date, date) is
-  E'Prices several rooms of one stay together (1 to 20: a rate plan, adults, children and optionally a guest name each): each room''s quote and the sums, with a quote_token for createGroupHold valid 30 minutes. Errors name the room: INVALID_INPUT, NOT_FOUND, DATES, GUEST, RESTRICTED, SOLD_OUT (the rooms of one type are counted together).';
+comment on function app_public.quote_group(app_public.group_room[], date, date, text) is
+  E'Prices several rooms of one stay together (1 to 20: a rate plan, adults, children and optionally a guest name each): each room''s quote and the sums, with a quote_token for createGroupHold valid 30 minutes. promoCode: one code of the property for the whole group, its discount a line of each room''s price (it must apply to every room); the group counts as one use. Errors name the room: INVALID_INPUT, NOT_FOUND, DATES, GUEST, RESTRICTED, SOLD_OUT (the rooms of one type are counted together), PROMO_CODE (reason UNKNOWN, INACTIVE, NOT_YET, EXPIRED, STAY_DATES, RATE_PLAN or USED_UP).';

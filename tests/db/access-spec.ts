@@ -394,7 +394,7 @@ export const functions = {
   "app_public.room_type_held_until(uuid,date,date)": { execute: api, call: { anyone: true } },
   "app_public.quote(uuid,date,date,integer,integer,text)": { execute: api, call: { anyone: true } },
   "app_public.create_hold(text,text,integer)": { execute: api, call: { anyone: true } },
-  "app_public.desk_quote(uuid,date,date,integer,integer,uuid,bigint,numeric,text)": { about: "the desk's quote: a unit it chose, a rate override with its reason", execute: staffOnly, call: { guard: "front_office" } },
+  "app_public.desk_quote(uuid,date,date,integer,integer,uuid,bigint,numeric,text,text)": { about: "the desk's quote: a unit it chose, a rate override with its reason", execute: staffOnly, call: { guard: "front_office" } },
   "app_public.create_desk_hold(text,text,integer)": { about: "holds a desk quote's stay at its price", execute: staffOnly, call: { guard: "front_office" } },
   "app_public.reservations_rate_override(app_public.reservations)": { execute: staffOnly, call: { anyone: true } },
   "app_public.confirm_booking(uuid,text,text,text,text,text,text)": {
@@ -404,7 +404,7 @@ export const functions = {
     variants: { "with the hold token": { anyone: true } },
   },
   // Group and multi-room bookings (issues 21 and 22).
-  "app_public.quote_group(app_public.group_room[],date,date)": { execute: api, call: { anyone: true } },
+  "app_public.quote_group(app_public.group_room[],date,date,text)": { execute: api, call: { anyone: true } },
   "app_public.create_group_hold(text,text,text,integer)": { execute: api, call: { anyone: true } },
   "app_public.confirm_group(uuid,text,text,text,text,text,text,text[])": {
     about: "only whoever made the group hold confirms it",

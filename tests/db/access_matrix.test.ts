@@ -481,7 +481,7 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
     call: (a) => ({ sql: "select * from app_public.quote($1, $2::date, $3::date, promo_code => 'welcome10')", params: [a.ratePlanId, addDays(a.today, 5), addDays(a.today, 6)] }),
   },
   "app_public.create_hold(text,text,integer)": { call: (a) => ({ sql: "select * from app_public.create_hold($1, $2)", params: [a.quoteToken, newKey()] }) },
-  "app_public.desk_quote(uuid,date,date,integer,integer,uuid,bigint,numeric,text)": {
+  "app_public.desk_quote(uuid,date,date,integer,integer,uuid,bigint,numeric,text,text)": {
     call: (a) => ({
       sql: "select * from app_public.desk_quote($1, $2::date, $3::date, discount_percent => 5, override_reason => 'Access test')",
       params: [a.ratePlanId, addDays(a.today, 5), addDays(a.today, 6)],
@@ -505,7 +505,7 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
       }),
     },
   },
-  "app_public.quote_group(app_public.group_room[],date,date)": {
+  "app_public.quote_group(app_public.group_room[],date,date,text)": {
     call: (a) => ({
       sql: "select total_amount from app_public.quote_group(array[row($1, 2, 0, null)::app_public.group_room, row($1, 1, 0, 'Second Guest')::app_public.group_room], $2::date, $3::date)",
       params: [a.ratePlanId, addDays(a.today, 5), addDays(a.today, 6)],

@@ -196,21 +196,22 @@ const groupRoomsSql = "array(select jsonb_populate_record(null::app_public.group
 export interface GroupQuote {
   total_amount: string;
   quote_token: string;
+  promo_code?: string | null;
   rooms: { room_no: number; guest_name: string | null; quote: { room_type_id: string; total_amount: number; lines: { kind: string; amount: number }[] } }[];
 }
 
-export async function quoteGroup(client: Queryable, rooms: GroupRoom[], arrival: string, departure: string): Promise<GroupQuote> {
+export async function quoteGroup(client: Queryable, rooms: GroupRoom[], arrival: string, departure: string, promoCode: string | null = null): Promise<GroupQuote> {
   const { rows } = await client.query<GroupQuote>(
-    `select total_amount, quote_token, to_jsonb(rooms) as rooms from app_public.quote_group(${groupRoomsSql}, $2, $3)`,
-    [groupRooms(rooms), arrival, departure],
+    `select total_amount, quote_token, promo_code, to_jsonb(rooms) as rooms from app_public.quote_group(${groupRoomsSql}, $2, $3, $4)`,
+    [groupRooms(rooms), arrival, departure, promoCode],
   );
   return rows[0]!;
 }
 
-/** The SQL of quote_group for sqlstateOf: params [rooms, arrival, departure]. */
-export const quoteGroupSql = (rooms: GroupRoom[], arrival: string, departure: string): [string, unknown[]] => [
-  `select * from app_public.quote_group(${groupRoomsSql}, $2, $3)`,
-  [groupRooms(rooms), arrival, departure],
+/** The SQL of quote_group for sqlstateOf: params [rooms, arrival, departure, promo code]. */
+export const quoteGroupSql = (rooms: GroupRoom[], arrival: string, departure: string, promoCode: string | null = null): [string, unknown[]] => [
+  `select * from app_public.quote_group(${groupRoomsSql}, $2, $3, $4)`,
+  [groupRooms(rooms), arrival, departure, promoCode],
 ];
 
 export interface GroupHold {
