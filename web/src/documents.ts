@@ -492,13 +492,15 @@ export interface GroupQuote {
   rooms: Array<{ roomNo: number; guestName: string | null; quote: Quote & { roomTypeId: string; ratePlanId: string; adults: number; children: number } }>;
   validUntil: Timestamp | null;
   quoteToken: string | null;
+  /** The promo code applied to every room (a discount line of each room's price), upper case; null: none. */
+  promoCode: string | null;
 }
 
-export const quoteGroup = query<{ quoteGroup: GroupQuote | null }, { rooms: GroupRoom[]; arrival: IsoDate; departure: IsoDate }>(
+export const quoteGroup = query<{ quoteGroup: GroupQuote | null }, { rooms: GroupRoom[]; arrival: IsoDate; departure: IsoDate; promoCode?: string | null }>(
   "QuoteGroup",
-  `query QuoteGroup($rooms: [GroupRoomInput]!, $arrival: Date!, $departure: Date!) {
-    quoteGroup(rooms: $rooms, arrival: $arrival, departure: $departure) {
-      propertyId nights currency roomAmount feesAmount taxesAmount totalAmount validUntil quoteToken
+  `query QuoteGroup($rooms: [GroupRoomInput]!, $arrival: Date!, $departure: Date!, $promoCode: String) {
+    quoteGroup(rooms: $rooms, arrival: $arrival, departure: $departure, promoCode: $promoCode) {
+      propertyId nights currency roomAmount feesAmount taxesAmount totalAmount validUntil quoteToken promoCode
       rooms { roomNo guestName quote { roomTypeId ratePlanId adults children ${quoteFields} } }
     }
   }`,

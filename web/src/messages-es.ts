@@ -135,6 +135,7 @@ export const es: Catalog = {
   "group.reserveNote": "Le guardamos {count, plural, one {la habitación} other {las # habitaciones}} durante 15 minutos mientras introduce sus datos: todas o ninguna.",
   "group.reserve": "Reservar {count, plural, one {esta habitación} other {estas # habitaciones}}",
   "group.soldOutTitle": "No quedan habitaciones suficientes",
+  "group.promoRoom": "Habitación {no} ({room}): {reason}",
   "group.soldOut": "La habitación {no} ({room}) no se puede reservar: no quedan suficientes habitaciones de este tipo libres en estas fechas. No se ha reservado ni cobrado nada. Elija otro tipo de habitación o menos habitaciones.",
   "group.holdExpired": "Su reserva temporal ha caducado. Las habitaciones pueden seguir libres: confirme ahora e intentaremos guardárselas.",
   "group.emailHint": "Enviamos aquí una sola confirmación de todas las habitaciones. La necesita, con el código del grupo, para gestionar la reserva.",

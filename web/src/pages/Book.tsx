@@ -15,6 +15,7 @@ import { Countdown } from "../components/Countdown.tsx";
 import { Alert, errorText } from "../components/Messages.tsx";
 import { Amenities, Photos } from "../components/Photos.tsx";
 import { PriceTable } from "../components/PriceTable.tsx";
+import { PromoCodeField, promoRefusal } from "../components/PromoCode.tsx";
 import { StaySummary } from "../components/StaySummary.tsx";
 import {
   confirmBooking,
@@ -62,22 +63,6 @@ type Busy = ConfirmBusy;
 
 const emptyDetails: GuestDetails = { fullName: "", email: "", phone: "", specialRequests: "" };
 
-/** How a guest reads a promo code's refusal, by its reason (docs/booking.md, "Promo codes"). */
-function promoRefusal(reason: string | undefined) {
-  switch (reason) {
-    case "NOT_YET":
-    case "EXPIRED":
-      return "book.promoNotNow" as const;
-    case "STAY_DATES":
-    case "RATE_PLAN":
-      return "book.promoNotThisStay" as const;
-    case "USED_UP":
-      return "book.promoUsedUp" as const;
-    default:
-      return "book.promoUnknown" as const;
-  }
-}
-
 export function BookPage({ location }: { location: Location }) {
   const i18n = useI18n();
   const { t, locale, language } = i18n;
@@ -92,7 +77,6 @@ export function BookPage({ location }: { location: Location }) {
   const [fieldErrors, setFieldErrors] = useState<DetailErrors>({});
   const [details, setDetailsState] = useState<GuestDetails>(() => draft?.details ?? draft?.typed ?? emptyDetails);
   const [expired, setExpired] = useState(false);
-  const [promoInput, setPromoInput] = useState("");
   const [promoError, setPromoError] = useState<string | null>(null);
   const card = useRef<CardFormHandle>(null);
   const inFlight = useRef(false);
@@ -155,7 +139,6 @@ export function BookPage({ location }: { location: Location }) {
         const data = await request(quoteDoc, { ...stay, promoCode });
         if (!data.quote) throw new ApiError("NOT_FOUND", "No quote.");
         setDraft({ stay, quote: data.quote });
-        setPromoInput("");
         if (reason === "expired") setNotice(t("book.priceChanged"));
       } catch (error) {
         if (error instanceof ApiError && error.code === "PROMO_CODE") {
@@ -172,16 +155,6 @@ export function BookPage({ location }: { location: Location }) {
     },
     [stay, draft, setDraft, t, soldOut],
   );
-
-  const applyPromo = (event: FormEvent) => {
-    event.preventDefault();
-    const code = promoInput.trim();
-    if (!code) {
-      setPromoError(t("book.promoEmpty"));
-      return;
-    }
-    void getQuote(undefined, code);
-  };
 
   // A fresh quote unless this tab already holds the room (or booked it).
   useEffect(() => {
@@ -395,27 +368,8 @@ export function BookPage({ location }: { location: Location }) {
               {quote ? (
                 <>
                   <PriceTable quote={quote} feeNames={feeNames} />
-                  {quote.promoCode ? (
-                    <p className="promo-applied">
-                      <span data-testid="promo-applied">{t("book.promoApplied", { code: quote.promoCode })}</span>{" "}
-                      <button type="button" className="button button-link" onClick={() => void getQuote(undefined, null)} disabled={busy !== null}>
-                        {t("book.promoRemove")}
-                      </button>
-                    </p>
-                  ) : (
-                    <form className="promo-form" onSubmit={applyPromo} noValidate>
-                      <div className="field">
-                        <label htmlFor="promo-code">{t("book.promoCode")}</label>
-                        <input
-                          id="promo-code" name="promoCode" autoComplete="off" autoCapitalize="characters" spellCheck={false} maxLength={32}
-                          value={promoInput} onChange={(event) => setPromoInput(event.target.value)}
-                          aria-invalid={promoError ? true : undefined} aria-describedby={promoError ? "promo-error" : undefined}
-                        />
-                      </div>
-                      <button type="submit" className="button" disabled={busy !== null}>{t("book.promoApply")}</button>
-                      {promoError ? <p id="promo-error" className="field-error promo-error" role="alert">{promoError}</p> : null}
-                    </form>
-                  )}
+                  <PromoCodeField code={quote.promoCode} error={promoError} disabled={busy !== null}
+                    onApply={(code) => void getQuote(undefined, code)} onRemove={() => void getQuote(undefined, null)} />
                   <h3>{t("book.cancellation")}</h3>
                   <p data-testid="cancellation-terms">
                     {quote.isRefundable && quote.freeCancellationUntil && new Date(quote.freeCancellationUntil).getTime() > Date.now() // a same-day stay: the window has passed (issue 21)

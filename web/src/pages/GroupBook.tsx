@@ -16,6 +16,7 @@ import { cardErrorText, checkDetails, ConfirmButton, ContactFields, Field, type 
 import { Countdown } from "../components/Countdown.tsx";
 import { Alert, errorText } from "../components/Messages.tsx";
 import { PriceTable } from "../components/PriceTable.tsx";
+import { PromoCodeField, promoRefusal } from "../components/PromoCode.tsx";
 import { guestsText } from "../components/StaySummary.tsx";
 import {
   confirmGroup,
@@ -65,6 +66,7 @@ export default function GroupBookPage({ location }: { location: Location }) {
   const [busy, setBusy] = useState<Busy>(null);
   const [problem, setProblem] = useState<unknown>(null);
   const [expired, setExpired] = useState(false);
+  const [promoError, setPromoError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<DetailErrors>({});
   const [details, setDetailsState] = useState<GroupDetails>(() => draft?.details ?? draft?.typed ?? emptyDetails(stay?.rooms.length ?? 0));
   const card = useRef<CardFormHandle>(null);
@@ -114,20 +116,36 @@ export default function GroupBookPage({ location }: { location: Location }) {
     return () => abort.abort();
   }, [planIds, i18n.language]);
 
-  const getQuote = useCallback(async () => {
+  // A promo code the API refuses, in the guest's words; one not for a room's rate names that room (any other reason
+  // is the same for every room, and the API names the first).
+  const promoText = useCallback((error: ApiError) => {
+    const reason = t(promoRefusal(error.reason));
+    const no = error.reason === "RATE_PLAN" ? roomOfError(error) : 0;
+    const room = stay?.rooms[no - 1];
+    const name = room ? (options?.find((o) => o.ratePlanId === room.ratePlanId)?.roomTypeName ?? plans[room.ratePlanId]?.roomType?.name ?? "") : "";
+    return no > 0 && name ? t("group.promoRoom", { no, room: name, reason }) : reason;
+  }, [t, stay, options, plans]);
+
+  // promoCode: one code for every room (a new quote keeps the draft's); a code the API refuses is said beside its
+  // field, with the price without it.
+  const getQuote = useCallback(async (promoCode: string | null = draft?.quote?.promoCode ?? null) => {
     if (!stay || stay.rooms.length === 0) return;
     setBusy("quote");
     setProblem(null);
+    setPromoError(null);
     try {
-      const data = await request(quoteGroup, { rooms: stay.rooms.map((r) => ({ ratePlanId: r.ratePlanId, adults: r.adults, children: r.children })), arrival: stay.arrival, departure: stay.departure });
+      const data = await request(quoteGroup, { rooms: stay.rooms.map((r) => ({ ratePlanId: r.ratePlanId, adults: r.adults, children: r.children })), arrival: stay.arrival, departure: stay.departure, promoCode });
       if (!data.quoteGroup) throw new ApiError("NOT_FOUND", "No quote.");
       setDraft({ stay, quote: data.quoteGroup });
     } catch (error) {
-      setProblem(error);
+      if (error instanceof ApiError && error.code === "PROMO_CODE") {
+        if (!draft?.quote || draft.quote.promoCode) void getQuote(null);
+        setPromoError(promoText(error));
+      } else setProblem(error);
     } finally {
       setBusy(null);
     }
-  }, [stay, setDraft]);
+  }, [stay, draft, setDraft, promoText]);
 
   useEffect(() => {
     if (stay && stay.rooms.length > 0 && !draft?.hold && !draft?.quote) void getQuote();
@@ -156,7 +174,12 @@ export default function GroupBookPage({ location }: { location: Location }) {
       focusDetails.current = true;
     } catch (error) {
       if (error instanceof ApiError && error.code === "QUOTE_EXPIRED") void getQuote();
-      else {
+      else if (error instanceof ApiError && error.code === "PROMO_CODE") {
+        // Withdrawn or used up since the quote: nothing is held; the price without it, and why.
+        setDraft({ stay: draft.stay });
+        void getQuote(null);
+        setPromoError(promoText(error));
+      } else {
         // Sold out meanwhile: that price no longer holds; the guest changes the rooms and asks again.
         if (error instanceof ApiError && error.code === "SOLD_OUT") setDraft({ stay: draft.stay });
         setProblem(error);
@@ -236,6 +259,12 @@ export default function GroupBookPage({ location }: { location: Location }) {
         const field = error.code === "INVALID_EMAIL" ? "email" : error.code === "INVALID_NAME" ? "fullName" : "phone";
         setFieldErrors({ [field]: t(`error.${error.code as "INVALID_EMAIL" | "INVALID_NAME" | "INVALID_PHONE"}`) });
         document.getElementById(field)?.focus();
+      } else if (error instanceof ApiError && error.code === "PROMO_CODE" && !draft.bookings) {
+        // The code's last use went to another booking while the guest typed: nothing was confirmed or charged.
+        // Back to the price without the code, and why (the hold runs out on its own).
+        setDraft({ stay: draft.stay });
+        void getQuote(null);
+        setPromoError(promoText(error));
       } else setProblem(error);
     } finally {
       inFlight.current = false;
@@ -355,6 +384,8 @@ export default function GroupBookPage({ location }: { location: Location }) {
                       <p className="group-total" data-testid="group-total">
                         <span>{t("group.total", { count: quote.rooms.length, nights: quote.nights })}</span> <strong>{money(quote.totalAmount)}</strong>
                       </p>
+                      <PromoCodeField code={quote.promoCode} error={promoError} disabled={busy !== null}
+                        onApply={(code) => void getQuote(code)} onRemove={() => void getQuote(null)} />
                       <p className="muted">{t("group.reserveNote", { count: quote.rooms.length })}</p>
                       <button type="button" className="button button-primary button-large" onClick={reserve} disabled={busy !== null} aria-describedby="reserve-status">
                         {busy === "hold" ? t("book.reserving") : t("group.reserve", { count: quote.rooms.length })}
