@@ -1,10 +1,13 @@
 // The desk's choices on a quote (issue 21, walk-in and phone booking): the
 // unit (the free units of the room type for those nights, or any), and the
 // price: the rate's, a discount in percent, or a room price for the stay,
-// each with the reason the manager reads in the history. The database
+// each with the reason the manager reads in the history; or the guest's
+// promo code (issue 22), whose discount line the quote shows (a code and an
+// override do not combine: one price mode or the other). The database
 // decides who may give how much (deskQuote: OVERRIDE_LIMIT for the front
-// desk past the property's limit; owners and managers have none): this form
-// checks only that the values can be sent.
+// desk past the property's limit; owners and managers have none) and
+// whether a code applies (PROMO_CODE): this form checks only that the
+// values can be sent.
 import { useQuery } from "@tanstack/react-query";
 import Alert from "@mui/material/Alert";
 import Box from "@mui/material/Box";
@@ -28,22 +31,31 @@ export interface DeskChoice {
   roomAmount: string | null;
   discountPercent: string | null;
   overrideReason: string | null;
+  /** The guest's promo code, as typed (the API reads it in any case). */
+  promoCode: string | null;
 }
 
-export const noDeskChoice: DeskChoice = { unitId: null, roomAmount: null, discountPercent: null, overrideReason: null };
+export const noDeskChoice: DeskChoice = { unitId: null, roomAmount: null, discountPercent: null, overrideReason: null, promoCode: null };
 
-type PriceMode = "rate" | "discount" | "price";
+type PriceMode = "rate" | "discount" | "price" | "promo";
+type PriceField = "discount" | "price" | "reason" | "promo";
 
 const percentPattern = /^\d{1,3}([.,]\d{1,2})?$/;
 
 /** The price part of the form, checked: a choice to send, or why not. */
 export function priceChoice(
   mode: PriceMode,
-  form: { discount: string; price: string; reason: string },
+  form: { discount: string; price: string; reason: string; promo: string },
   currency: string,
-): { choice: Pick<DeskChoice, "roomAmount" | "discountPercent" | "overrideReason"> } | { errors: Partial<Record<"discount" | "price" | "reason", string>> } {
-  if (mode === "rate") return { choice: { roomAmount: null, discountPercent: null, overrideReason: null } };
-  const errors: Partial<Record<"discount" | "price" | "reason", string>> = {};
+): { choice: Pick<DeskChoice, "roomAmount" | "discountPercent" | "overrideReason" | "promoCode"> } | { errors: Partial<Record<PriceField, string>> } {
+  const none = { roomAmount: null, discountPercent: null, overrideReason: null, promoCode: null };
+  if (mode === "rate") return { choice: none };
+  if (mode === "promo") {
+    const code = form.promo.trim();
+    if (code.length < 1 || code.length > 32) return { errors: { promo: "The code the guest has, e.g. SUMMER15." } };
+    return { choice: { ...none, promoCode: code } };
+  }
+  const errors: Partial<Record<PriceField, string>> = {};
   const reason = form.reason.trim();
   if (reason.length < 3 || reason.length > 500) errors.reason = "Say why (3 to 500 characters): the manager reads it in the history.";
   let discountPercent: string | null = null;
@@ -58,10 +70,10 @@ export function priceChoice(
     if (roomAmount === null) errors.price = `The room price for the whole stay, e.g. 180.00 ${currency}.`;
   }
   if (Object.keys(errors).length > 0) return { errors };
-  return { choice: { roomAmount, discountPercent, overrideReason: reason } };
+  return { choice: { roomAmount, discountPercent, overrideReason: reason, promoCode: null } };
 }
 
-export function DeskOptions({ membership, search, rate, roomAmount, choice, onChange, disabled }: {
+export function DeskOptions({ membership, search, rate, roomAmount, choice, onChange, disabled, promoRefusal }: {
   membership: Membership;
   search: StaySearch;
   rate: AvailabilityNode;
@@ -70,6 +82,8 @@ export function DeskOptions({ membership, search, rate, roomAmount, choice, onCh
   choice: DeskChoice;
   onChange(choice: DeskChoice): void;
   disabled: boolean;
+  /** Why the API refused the code chosen (PROMO_CODE's message), shown at the field; or null. */
+  promoRefusal: string | null;
 }) {
   const dataProvider = useDataProvider<KeeprDataProvider>();
   const units = useQuery({
@@ -78,13 +92,14 @@ export function DeskOptions({ membership, search, rate, roomAmount, choice, onCh
       dataProvider.freeUnits({ propertyId: membership.propertyId, roomTypeId: rate.roomTypeId, arrival: search.arrival, departure: search.departure }, { signal }),
     staleTime: 15_000,
   });
-  const [mode, setMode] = useState<PriceMode>(choice.discountPercent ? "discount" : choice.roomAmount ? "price" : "rate");
+  const [mode, setMode] = useState<PriceMode>(choice.discountPercent ? "discount" : choice.roomAmount ? "price" : choice.promoCode ? "promo" : "rate");
   const [form, setForm] = useState({
     discount: choice.discountPercent ?? "",
     price: choice.roomAmount ? moneyInputValue(choice.roomAmount, membership.currency) : "",
     reason: choice.overrideReason ?? "",
+    promo: choice.promoCode ?? "",
   });
-  const [errors, setErrors] = useState<Partial<Record<"discount" | "price" | "reason", string>>>({});
+  const [errors, setErrors] = useState<Partial<Record<PriceField, string>>>({});
   const overridden = choice.roomAmount !== null || choice.discountPercent !== null;
 
   function apply(event: FormEvent) {
@@ -140,14 +155,35 @@ export function DeskOptions({ membership, search, rate, roomAmount, choice, onCh
                 setMode(next);
                 setErrors({});
                 if (next === "price" && form.price === "" && roomAmount) setForm({ ...form, price: moneyInputValue(roomAmount, membership.currency) });
-                if (next === "rate" && overridden) onChange({ ...choice, roomAmount: null, discountPercent: null, overrideReason: null });
+                if (next === "rate" && (overridden || choice.promoCode)) onChange({ ...choice, roomAmount: null, discountPercent: null, overrideReason: null, promoCode: null });
               }}
               slotProps={{ htmlInput: { "data-testid": "price-mode" } }}
             >
               <MenuItem value="rate">The rate's price</MenuItem>
               <MenuItem value="discount">A discount (%)</MenuItem>
               <MenuItem value="price">A room price for the stay</MenuItem>
+              <MenuItem value="promo">The guest's promo code</MenuItem>
             </TextField>
+            {mode === "promo" && (
+              <>
+                <TextField
+                  label="Promo code"
+                  size="small"
+                  value={form.promo}
+                  disabled={disabled}
+                  onChange={(e) => setForm({ ...form, promo: e.target.value })}
+                  error={Boolean(errors.promo ?? promoRefusal)}
+                  helperText={errors.promo ?? promoRefusal ?? "Its discount is a line of the quote; the hold checks it again and the booking counts its use."}
+                  autoComplete="off"
+                  slotProps={{ htmlInput: { maxLength: 32, autoCapitalize: "characters", spellCheck: false, "data-testid": "promo-code" } }}
+                />
+                <Box>
+                  <Button type="submit" variant="outlined" size="small" disabled={disabled} data-testid="apply-promo">
+                    Apply code
+                  </Button>
+                </Box>
+              </>
+            )}
             {mode === "discount" && (
               <TextField
                 label="Discount (%)"
@@ -172,7 +208,7 @@ export function DeskOptions({ membership, search, rate, roomAmount, choice, onCh
                 slotProps={{ htmlInput: { inputMode: "decimal", maxLength: 16 } }}
               />
             )}
-            {mode !== "rate" && (
+            {(mode === "discount" || mode === "price") && (
               <>
                 <TextField
                   label="Reason"
@@ -196,6 +232,12 @@ export function DeskOptions({ membership, search, rate, roomAmount, choice, onCh
               <Alert severity="info" icon={false} data-testid="override-applied">
                 <Chip size="small" color="primary" label={choice.discountPercent ? `${choice.discountPercent}% off` : `Room ${formatMoney(choice.roomAmount!, membership.currency)}`} sx={{ mr: 1 }} />
                 {choice.overrideReason}
+              </Alert>
+            )}
+            {choice.promoCode && !promoRefusal && (
+              <Alert severity="info" icon={false} data-testid="promo-code-applied">
+                <Chip size="small" color="primary" label={`Promo code ${choice.promoCode.trim().toUpperCase()}`} sx={{ mr: 1 }} />
+                its discount is a line of the quote
               </Alert>
             )}
           </Stack>

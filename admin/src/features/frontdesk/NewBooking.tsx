@@ -432,6 +432,9 @@ function QuotePanel({ membership, search, rate, onHeld, onClose, unitId }: {
   });
   const lastGood = useRef<QuoteNode | null>(null);
   if (quote.data && !quote.isPlaceholderData) lastGood.current = quote.data;
+  // A promo code the API refused (or an override with it): said at the code's field.
+  const refused = quote.isError ? shownError(quote.error) : null;
+  const promoRefusal = refused && (refused.code === "PROMO_CODE" || (refused.code === "INVALID_INPUT" && desk.promoCode)) ? refused.message : null;
   const [minutes, setMinutes] = useState(15);
   // One key for this hold (this user action); a new rate or stay is a new panel.
   const holdKey = useRef(new ActionKey());
@@ -485,8 +488,9 @@ function QuotePanel({ membership, search, rate, onHeld, onClose, unitId }: {
             setDesk(choice);
           }}
           disabled={pending}
+          promoRefusal={promoRefusal}
         />
-        {quote.isError && <Box sx={{ mt: 2 }}><ApiErrorAlert title="No quote for this choice" error={shownError(quote.error)} /></Box>}
+        {quote.isError && !promoRefusal && <Box sx={{ mt: 2 }}><ApiErrorAlert title="No quote for this choice" error={shownError(quote.error)} /></Box>}
         {quote.data && !quote.isError && (
           <Stack spacing={2} sx={{ mt: 2, opacity: quote.isPlaceholderData ? 0.5 : 1 }} aria-busy={quote.isPlaceholderData}>
             <QuoteLines quote={quote.data} />

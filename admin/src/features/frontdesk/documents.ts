@@ -90,6 +90,8 @@ export interface QuoteNode {
   unitsLeft: number;
   validUntil: Timestamp;
   quoteToken: string;
+  /** The promo code whose discount is a line of the price (deskQuote), upper case; null: none. */
+  promoCode?: string | null;
 }
 
 export interface QuoteVariables {
@@ -127,15 +129,17 @@ export interface DeskQuoteVariables extends QuoteVariables {
   /** A decimal string, e.g. "12.5". */
   discountPercent: string | null;
   overrideReason: string | null;
+  /** A guest's promo code (not with an override: INVALID_INPUT, PROMO_WITH_OVERRIDE). */
+  promoCode: string | null;
 }
 
 export const deskQuote = operation<{ deskQuote: QuoteNode | null }, DeskQuoteVariables>(
   "DeskQuote",
   `query DeskQuote($ratePlanId: UUID!, $arrival: Date!, $departure: Date!, $adults: Int!, $children: Int!, $unitId: UUID, $roomAmount: BigInt,
-                   $discountPercent: BigFloat, $overrideReason: String) {
+                   $discountPercent: BigFloat, $overrideReason: String, $promoCode: String) {
     deskQuote(ratePlanId: $ratePlanId, arrival: $arrival, departure: $departure, adults: $adults, children: $children, unitId: $unitId,
-              roomAmount: $roomAmount, discountPercent: $discountPercent, overrideReason: $overrideReason) {
-      ${quoteFields} validUntil quoteToken
+              roomAmount: $roomAmount, discountPercent: $discountPercent, overrideReason: $overrideReason, promoCode: $promoCode) {
+      ${quoteFields} validUntil quoteToken promoCode
     }
   }`,
 );

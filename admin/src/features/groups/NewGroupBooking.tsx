@@ -116,6 +116,7 @@ function GroupFlow({ membership }: { membership: Membership }) {
   const [arrival, setArrival] = useState(today);
   const [departure, setDeparture] = useState(addDays(today, 1));
   const [name, setName] = useState("");
+  const [promoCode, setPromoCode] = useState("");
   const [rooms, setRooms] = useState<RoomDraft[]>([{ key: 1, ratePlanId: "", adults: "2", children: "0", guestName: "" }]);
   const [roomErrors, setRoomErrors] = useState<RoomErrors[]>([]);
   const [dateError, setDateError] = useState<string | null>(null);
@@ -172,12 +173,12 @@ function GroupFlow({ membership }: { membership: Membership }) {
     const { values, errors } = checkRooms(rooms);
     setRoomErrors(errors);
     if (!datesOk || !values || quoting) return;
-    if (name.trim().length > 200) return;
+    if (name.trim().length > 200 || promoCode.trim().length > 32) return;
     setQuoting(true);
     setRefusal(null);
     setQuote(null);
     try {
-      setQuote(await dataProvider.quoteGroup({ rooms: values, arrival, departure }));
+      setQuote(await dataProvider.quoteGroup({ rooms: values, arrival, departure, promoCode: promoCode.trim() || null }));
     } catch (caught) {
       const shown = shownError(caught);
       setRefusal({ ...shown, roomNo: roomOfRefusal(shown.message) });
@@ -198,8 +199,11 @@ function GroupFlow({ membership }: { membership: Membership }) {
     });
   }
 
-  // The quote's refusal, or the hold's (SOLD_OUT when a room was taken meanwhile): beside the room it names.
-  const shown = refusal ?? (holdAction.error ? { ...holdAction.error, roomNo: roomOfRefusal(holdAction.error.message) } : null);
+  // The quote's refusal, or the hold's (SOLD_OUT when a room was taken meanwhile): beside the room it names; a
+  // promo code's ("Room 2: This promo code is not for this rate.") at the code's field.
+  const anyRefusal = refusal ?? (holdAction.error ? { ...holdAction.error, roomNo: roomOfRefusal(holdAction.error.message) } : null);
+  const promoRefusal = anyRefusal?.code === "PROMO_CODE" ? anyRefusal.message : null;
+  const shown = promoRefusal ? null : anyRefusal;
   const quoted = new Map((quote?.rooms ?? []).filter((r) => r !== null).map((r) => [r.roomNo, r]));
   const locked = held !== null;
   return (
@@ -259,6 +263,20 @@ function GroupFlow({ membership }: { membership: Membership }) {
                 helperText={name.trim().length > 200 ? "At most 200 characters." : locked ? " " : "Optional, e.g. Smith wedding."}
                 slotProps={{ htmlInput: { maxLength: 200 } }}
                 sx={{ flex: 1 }}
+              />
+              <TextField
+                label="Promo code"
+                value={promoCode}
+                onChange={(e) => {
+                  setPromoCode(e.target.value);
+                  changed();
+                }}
+                disabled={locked}
+                error={promoRefusal !== null}
+                helperText={promoRefusal ?? (locked ? " " : "Optional: one code for every room.")}
+                autoComplete="off"
+                slotProps={{ htmlInput: { maxLength: 32, autoCapitalize: "characters", spellCheck: false, "data-testid": "group-promo-code" } }}
+                sx={{ width: { md: 220 } }}
               />
             </Stack>
           </CardContent>
@@ -489,6 +507,13 @@ function PartySuggestions({ membership, arrival, departure, onUse }: { membershi
 
 /** The group's sums and the hold of every room. */
 function QuoteSummary({ quote, held, pending, onHold, timeZone }: { quote: GroupQuoteNode; held: Held | null; pending: boolean; onHold(): void; timeZone: string }) {
+  // The promo code's discount line of every room ("Promo code GROUP10 (10% off)", app_private.quote_for), summed.
+  const promoLines = quote.promoCode
+    ? quote.rooms.flatMap((r) => (r?.quote?.lines ?? []).filter((l) => l !== null && l.kind === "discount" && l.description.startsWith(`Promo code ${quote.promoCode}`)))
+    : [];
+  const promo = promoLines.length > 0
+    ? { description: promoLines[0]!.description, amount: String(promoLines.reduce((sum, l) => sum + BigInt(l!.amount), 0n)), rooms: promoLines.length }
+    : null;
   return (
     <Card component="section" aria-labelledby="group-quote-heading" sx={{ mb: 2 }} data-testid="group-quote">
       <CardContent>
@@ -503,6 +528,11 @@ function QuoteSummary({ quote, held, pending, onHold, timeZone }: { quote: Group
             <Typography variant="body2" color="text.secondary">
               Rooms {formatMoney(quote.roomAmount, quote.currency)} · fees {formatMoney(quote.feesAmount, quote.currency)} · taxes {formatMoney(quote.taxesAmount, quote.currency)}
             </Typography>
+            {promo && (
+              <Typography variant="body2" data-testid="group-promo-line">
+                {promo.description} · {formatMoney(promo.amount, quote.currency)} on {plural(promo.rooms, "room")}
+              </Typography>
+            )}
             <Typography variant="h5" component="p" data-testid="group-total">
               {formatMoney(quote.totalAmount, quote.currency)}
             </Typography>

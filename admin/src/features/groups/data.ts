@@ -28,7 +28,8 @@ export function roomOfRefusal(message: string): number | null {
 export interface GroupsMethods {
   groupRatePlans(params: { propertyId: Uuid }, options?: RequestOptions): Promise<GroupRatePlanNode[]>;
   roomCombinations(params: RoomCombinationsVariables, options?: RequestOptions): Promise<RoomCombinationNode[]>;
-  quoteGroup(params: { rooms: GroupRoomValue[]; arrival: string; departure: string }, options?: RequestOptions): Promise<GroupQuoteNode>;
+  /** promoCode: one code for every room (PROMO_CODE naming the room it does not fit). */
+  quoteGroup(params: { rooms: GroupRoomValue[]; arrival: string; departure: string; promoCode: string | null }, options?: RequestOptions): Promise<GroupQuoteNode>;
   createGroupHold(params: { quoteToken: string; name: string | null; minutes: number; idempotencyKey: IdempotencyKey }): Promise<GroupHoldNode>;
   /** holdToken: the hold's, when this console made it (the front office may confirm without it); guestNames: room n's guest at n - 1. */
   confirmGroup(params: GroupContact & { bookingGroupId: Uuid; holdToken: string | null; guestNames: Array<string | null> | null; idempotencyKey: IdempotencyKey }): Promise<GroupBookingResult[]>;

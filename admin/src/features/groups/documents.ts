@@ -83,6 +83,8 @@ export interface GroupQuoteRoomNode {
     lateCancellationPenalty: MinorUnits;
     cancellationTerms: string;
     unitsLeft: number;
+    /** The discount lines (length of stay, the promo code) of the room's price. */
+    lines: Array<{ kind: string; description: string; amount: MinorUnits } | null>;
   } | null;
 }
 
@@ -99,18 +101,21 @@ export interface GroupQuoteNode {
   rooms: Array<GroupQuoteRoomNode | null>;
   validUntil: Timestamp;
   quoteToken: string;
+  /** The promo code on every room's price, upper case; null: none. */
+  promoCode: string | null;
 }
 
-export const quoteGroup = operation<{ quoteGroup: GroupQuoteNode | null }, { rooms: GroupRoomValue[]; arrival: IsoDate; departure: IsoDate }>(
+export const quoteGroup = operation<{ quoteGroup: GroupQuoteNode | null }, { rooms: GroupRoomValue[]; arrival: IsoDate; departure: IsoDate; promoCode: string | null }>(
   "QuoteGroup",
-  `query QuoteGroup($rooms: [GroupRoomInput]!, $arrival: Date!, $departure: Date!) {
-    quoteGroup(rooms: $rooms, arrival: $arrival, departure: $departure) {
-      propertyId arrival departure nights currency roomAmount feesAmount taxesAmount totalAmount validUntil quoteToken
+  `query QuoteGroup($rooms: [GroupRoomInput]!, $arrival: Date!, $departure: Date!, $promoCode: String) {
+    quoteGroup(rooms: $rooms, arrival: $arrival, departure: $departure, promoCode: $promoCode) {
+      propertyId arrival departure nights currency roomAmount feesAmount taxesAmount totalAmount validUntil quoteToken promoCode
       rooms {
         roomNo guestName
         quote {
           roomTypeId ratePlanId nights adults children currency roomAmount feesAmount taxesAmount totalAmount
           isRefundable freeCancellationUntil lateCancellationPenalty cancellationTerms unitsLeft
+          lines { kind description amount }
         }
       }
     }
