@@ -113,8 +113,8 @@
 --     rate_limits, sessions, signing_keys, user_secrets, worker_heartbeats
 --   functions: add_job, add_jobs, apply_channel_feed, apply_payment_event,
 --     bill_to_of, booking_of, booking_user_id, caller_cash_shift,
---     cancellation_penalty, cap_open_intents, card_label, charge_on_folio,
---     check_desk_amount, check_desk_override, check_desk_text,
+--     cancellation_penalty, cap_open_intents, card_label, change_group_rooms,
+--     charge_on_folio, check_desk_amount, check_desk_override, check_desk_text,
 --     check_promo_code, check_report, check_stay, check_translation,
 --     city_tax_figures, claim_unit, clear_payment_due, close_business_day,
 --     create_ledger_accounts, create_session, derived_price, desk_key,
@@ -3655,9 +3655,6 @@ AS $function$
 declare
   v_replay jsonb;
   v_group app_public.booking_groups;
-  v_room app_public.reservations;
-  v_detail text;
-  v_hint text;
 begin
   v_replay := app_private.idempotency_begin('cancel_group', idempotency_key,
                 pg_catalog.jsonb_build_object('booking_group_id', booking_group_id, 'reason', reason));
@@ -3670,20 +3667,8 @@ begin
                   where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status in ('held', 'confirmed')) then
     raise exception using errcode = 'TRANS', message = 'No room of this group is held or booked: there is nothing to cancel.';
   end if;
-  perform pg_catalog.set_config('keepr.group_change', v_group.id::text, true); -- one message for the group (tg_reservations__notify)
-  for v_room in
-    select * from app_public.reservations r
-     where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status <> 'cancelled'
-     order by r.room_no
-  loop
-    begin
-      perform app_public.cancel_reservation(v_room.id, 'group-cancel:' || pg_catalog.md5(idempotency_key) || ':' || v_room.room_no, reason);
-    exception when others then
-      get stacked diagnostics v_detail = pg_exception_detail, v_hint = pg_exception_hint;
-      perform app_private.raise_room_error(v_room.room_no, sqlstate, sqlerrm, v_detail, v_hint);
-    end;
-  end loop;
-  perform pg_catalog.set_config('keepr.group_change', '', true);
+  -- Every room, under the group's marker (one message for the group).
+  perform app_private.change_group_rooms(v_group, 'cancel', idempotency_key, reason => cancel_group.reason);
   return query select * from pg_catalog.jsonb_populate_recordset(null::app_public.booking,
     app_private.idempotency_finish(idempotency_key, app_private.group_bookings(v_group)));
 end;
@@ -3774,9 +3759,6 @@ AS $function$
 declare
   v_replay jsonb;
   v_group app_public.booking_groups;
-  v_room record;
-  v_detail text;
-  v_hint text;
 begin
   v_replay := app_private.idempotency_begin('change_group_dates', idempotency_key, pg_catalog.jsonb_build_object(
     'booking_group_id', booking_group_id, 'arrival', arrival, 'departure', departure));
@@ -3791,28 +3773,9 @@ begin
                   where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status <> 'cancelled') then
     raise exception using errcode = 'TRANS', message = 'Every room of this group is cancelled: there is nothing to change.';
   end if;
-  perform pg_catalog.set_config('keepr.group_change', v_group.id::text, true); -- one message for the group (tg_reservations__notify)
-  for v_room in
-    select r.id, r.room_no, rt.name as room_type
-      from app_public.reservations r
-      join app_public.room_types rt on rt.id = r.room_type_id
-     where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status <> 'cancelled'
-     order by r.room_no
-  loop
-    begin
-      perform app_public.modify_reservation(v_room.id, 'group-dates:' || pg_catalog.md5(idempotency_key) || ':' || v_room.room_no,
-                                            change_group_dates.arrival, change_group_dates.departure);
-    exception
-      when sqlstate 'SOLDO' then
-        raise exception using errcode = 'SOLDO', hint = 'room ' || v_room.room_no,
-          message = pg_catalog.format('Room %s (%s): no unit of this room type is free for the new dates, so no room has moved.',
-                                      v_room.room_no, v_room.room_type);
-      when others then
-        get stacked diagnostics v_detail = pg_exception_detail, v_hint = pg_exception_hint;
-        perform app_private.raise_room_error(v_room.room_no, sqlstate, sqlerrm, v_detail, v_hint);
-    end;
-  end loop;
-  perform pg_catalog.set_config('keepr.group_change', '', true);
+  -- Every room, under the group's marker (one message for the group).
+  perform app_private.change_group_rooms(v_group, 'dates', idempotency_key, arrival => change_group_dates.arrival,
+                                         departure => change_group_dates.departure);
   return query select * from pg_catalog.jsonb_populate_recordset(null::app_public.booking,
     app_private.idempotency_finish(idempotency_key, app_private.group_bookings(v_group)));
 end;
@@ -11109,6 +11072,57 @@ AS $function$
          end;
 $function$;
 comment on function app_private.card_label(brand text, last4 text) is 'A card as people name it: "Visa •• 4242".';
+
+-- ----------------------------------------------------------------------------
+-- function app_private.change_group_rooms(booking_group app_public.booking_groups, action text, idempotency_key text, arrival date, departure date, reason text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.change_group_rooms(booking_group app_public.booking_groups, action text, idempotency_key text, arrival date DEFAULT NULL::date, departure date DEFAULT NULL::date, reason text DEFAULT NULL::text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+declare
+  v_room record;
+  v_detail text;
+  v_hint text;
+begin
+  if action is null or action not in ('dates', 'cancel') then
+    raise exception using errcode = 'INVLD', message = pg_catalog.format('No such group action: %s.', action);
+  end if;
+  perform pg_catalog.set_config('keepr.group_change', (booking_group).id::text, true);
+  for v_room in
+    select r.id, r.room_no, rt.name as room_type
+      from app_public.reservations r
+      join app_public.room_types rt on rt.id = r.room_type_id
+     where r.property_id = (booking_group).property_id and r.group_id = (booking_group).id and r.status <> 'cancelled'
+     order by r.room_no
+  loop
+    begin
+      if action = 'dates' then
+        perform app_public.modify_reservation(v_room.id, 'group-dates:' || pg_catalog.md5(idempotency_key) || ':' || v_room.room_no,
+                                              change_group_rooms.arrival, change_group_rooms.departure);
+      else
+        perform app_public.cancel_reservation(v_room.id, 'group-cancel:' || pg_catalog.md5(idempotency_key) || ':' || v_room.room_no,
+                                              change_group_rooms.reason);
+      end if;
+    exception
+      when sqlstate 'SOLDO' then
+        if action <> 'dates' then
+          raise;
+        end if;
+        raise exception using errcode = 'SOLDO', hint = 'room ' || v_room.room_no,
+          message = pg_catalog.format('Room %s (%s): no unit of this room type is free for the new dates, so no room has moved.',
+                                      v_room.room_no, v_room.room_type);
+      when others then
+        get stacked diagnostics v_detail = pg_exception_detail, v_hint = pg_exception_hint;
+        perform app_private.raise_room_error(v_room.room_no, sqlstate, sqlerrm, v_detail, v_hint);
+    end;
+  end loop;
+  perform pg_catalog.set_config('keepr.group_change', '', true);
+end;
+$function$;
+comment on function app_private.change_group_rooms(booking_group app_public.booking_groups, action text, idempotency_key text, arrival date, departure date, reason text) is 'Runs a whole group''s per-room action (''dates'': modify_reservation; ''cancel'': cancel_reservation) on its rooms not cancelled, in room order, under the keepr.group_change marker (one message for the group); the one place the marker is set. Errors name the room.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.charge_on_folio(property_id uuid, entry_id uuid, folio_id uuid)

@@ -37,3 +37,10 @@ comment on column app_public.group_quote.promo_code is E'The promo code applied 
 --! include booking/app_public.create_desk_hold.sql
 grant execute on function app_public.quote_group(app_public.group_room[], date, date, text) to keepr_anonymous;
 grant execute on function app_public.desk_quote(uuid, date, date, integer, integer, uuid, bigint, numeric, text, text) to keepr_staff;
+
+-- One helper runs a whole group's per-room actions under the keepr.group_change
+-- marker (review of 000090): change_group_dates and cancel_group call it instead of
+-- setting the marker by hand around loops of their own.
+--! include booking/app_private.change_group_rooms.sql
+--! include booking/app_public.change_group_dates.sql
+--! include booking/app_public.cancel_group.sql

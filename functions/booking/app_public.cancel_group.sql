@@ -20,9 +20,6 @@ as $$
 declare
   v_replay jsonb;
   v_group app_public.booking_groups;
-  v_room app_public.reservations;
-  v_detail text;
-  v_hint text;
 begin
   v_replay := app_private.idempotency_begin('cancel_group', idempotency_key,
                 pg_catalog.jsonb_build_object('booking_group_id', booking_group_id, 'reason', reason));
@@ -35,20 +32,8 @@ begin
                   where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status in ('held', 'confirmed')) then
     raise exception using errcode = 'TRANS', message = 'No room of this group is held or booked: there is nothing to cancel.';
   end if;
-  perform pg_catalog.set_config('keepr.group_change', v_group.id::text, true); -- one message for the group (tg_reservations__notify)
-  for v_room in
-    select * from app_public.reservations r
-     where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status <> 'cancelled'
-     order by r.room_no
-  loop
-    begin
-      perform app_public.cancel_reservation(v_room.id, 'group-cancel:' || pg_catalog.md5(idempotency_key) || ':' || v_room.room_no, reason);
-    exception when others then
-      get stacked diagnostics v_detail = pg_exception_detail, v_hint = pg_exception_hint;
-      perform app_private.raise_room_error(v_room.room_no, sqlstate, sqlerrm, v_detail, v_hint);
-    end;
-  end loop;
-  perform pg_catalog.set_config('keepr.group_change', '', true);
+  -- Every room, under the group's marker (one message for the group).
+  perform app_private.change_group_rooms(v_group, 'cancel', idempotency_key, reason => cancel_group.reason);
   return query select * from pg_catalog.jsonb_populate_recordset(null::app_public.booking,
     app_private.idempotency_finish(idempotency_key, app_private.group_bookings(v_group)));
 end;

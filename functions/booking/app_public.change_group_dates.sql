@@ -24,9 +24,6 @@ as $$
 declare
   v_replay jsonb;
   v_group app_public.booking_groups;
-  v_room record;
-  v_detail text;
-  v_hint text;
 begin
   v_replay := app_private.idempotency_begin('change_group_dates', idempotency_key, pg_catalog.jsonb_build_object(
     'booking_group_id', booking_group_id, 'arrival', arrival, 'departure', departure));
@@ -41,28 +38,9 @@ begin
                   where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status <> 'cancelled') then
     raise exception using errcode = 'TRANS', message = 'Every room of this group is cancelled: there is nothing to change.';
   end if;
-  perform pg_catalog.set_config('keepr.group_change', v_group.id::text, true); -- one message for the group (tg_reservations__notify)
-  for v_room in
-    select r.id, r.room_no, rt.name as room_type
-      from app_public.reservations r
-      join app_public.room_types rt on rt.id = r.room_type_id
-     where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status <> 'cancelled'
-     order by r.room_no
-  loop
-    begin
-      perform app_public.modify_reservation(v_room.id, 'group-dates:' || pg_catalog.md5(idempotency_key) || ':' || v_room.room_no,
-                                            change_group_dates.arrival, change_group_dates.departure);
-    exception
-      when sqlstate 'SOLDO' then
-        raise exception using errcode = 'SOLDO', hint = 'room ' || v_room.room_no,
-          message = pg_catalog.format('Room %s (%s): no unit of this room type is free for the new dates, so no room has moved.',
-                                      v_room.room_no, v_room.room_type);
-      when others then
-        get stacked diagnostics v_detail = pg_exception_detail, v_hint = pg_exception_hint;
-        perform app_private.raise_room_error(v_room.room_no, sqlstate, sqlerrm, v_detail, v_hint);
-    end;
-  end loop;
-  perform pg_catalog.set_config('keepr.group_change', '', true);
+  -- Every room, under the group's marker (one message for the group).
+  perform app_private.change_group_rooms(v_group, 'dates', idempotency_key, arrival => change_group_dates.arrival,
+                                         departure => change_group_dates.departure);
   return query select * from pg_catalog.jsonb_populate_recordset(null::app_public.booking,
     app_private.idempotency_finish(idempotency_key, app_private.group_bookings(v_group)));
 end;
