@@ -50,7 +50,7 @@ import { useCurrentProperty } from "../../platform/useCurrentProperty.ts";
 import type { Membership } from "../../platform/authProvider.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import type { AvailabilityNode, HoldResult, QuoteNode, StaySearch } from "./documents.ts";
-import { guestLanguageCodes, guestLanguages, type GuestLanguage as AppLanguage } from "../../../../shared/guest-languages.ts";
+import { useLanguages } from "../property/languages.ts";
 import { ActionKey } from "../../platform/idempotency.ts";
 import { roleLabels } from "../../platform/access.ts";
 import { ApiErrorAlert, refusedByApi, shownError, type ShownError } from "../../ui/ApiErrorAlert.tsx";
@@ -668,7 +668,8 @@ export interface GuestForm {
   /** The arrival's expected time as typed ("14:30"), empty when not known. */
   expectedArrival: string;
   /** The language the guest is written to in (none or "": the property's). */
-  language?: "" | AppLanguage;
+  /** A guest-facing language's code (allLanguages), or "" for the property's. */
+  language?: string;
 }
 
 export function validateGuest(guest: GuestForm): Partial<Record<keyof GuestForm, string>> {
@@ -699,6 +700,7 @@ function HoldAndConfirm({ membership, held, onReleased }: { membership: Membersh
     queryFn: ({ signal }) => dataProvider.heldStay({ reservationId }, { signal }),
   });
   const [guest, setGuest] = useState<GuestForm>({ fullName: "", email: "", phone: "", specialRequests: "", expectedArrival: "", language: "" });
+  const languages = useLanguages();
   const [touched, setTouched] = useState(false);
   const errors = validateGuest(guest);
   const [returning, setReturning] = useState<{ fullName: string; phone: string | null; stays: number; email: string } | null>(null);
@@ -889,9 +891,9 @@ function HoldAndConfirm({ membership, held, onReleased }: { membership: Membersh
                   data-testid="guest-language"
                 >
                   <MenuItem value="">The property's language</MenuItem>
-                  {guestLanguageCodes.map((code) => (
-                    <MenuItem key={code} value={code} lang={code}>
-                      {guestLanguages[code].name}
+                  {languages.guestFacing.map((l) => (
+                    <MenuItem key={l.code} value={l.code} lang={l.code}>
+                      {l.ownName}
                     </MenuItem>
                   ))}
                 </TextField>

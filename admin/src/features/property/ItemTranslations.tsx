@@ -15,7 +15,7 @@ import Typography from "@mui/material/Typography";
 import SaveIcon from "@mui/icons-material/Save";
 import { useState, type FormEvent } from "react";
 import { useDataProvider, useNotify } from "react-admin";
-import type { GuestLanguage as AppLanguage } from "../../../../shared/guest-languages.ts";
+import type { GuestLanguage as AppLanguage } from "./documents.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import { ApiErrorAlert, shownError, type ShownError } from "../../ui/ApiErrorAlert.tsx";
 import { QueryError } from "../../ui/Section.tsx";

@@ -40,10 +40,11 @@ import { formatMoney, formatTimestamp } from "../../ui/format.ts";
 import { MoneyField } from "../../ui/MoneyField.tsx";
 import { QueryError, SectionHeading, WithProperty } from "../../ui/Section.tsx";
 import {
-  amenityCodes, amenityLabel, chargePerLabels, contentForm, contentPatch, contentProblems, languages, limits, movePhoto, parkingLabels, parkingLocationLabels,
+  amenityCodes, amenityLabel, chargePerLabels, contentForm, contentPatch, contentProblems, limits, movePhoto, parkingLabels, parkingLocationLabels,
   petsLabels, policySummary, smokingLabels, validPhotoUrl, type ContentForm,
 } from "./content.ts";
 import type { GuestLanguage, PropertyContentNode } from "./documents.ts";
+import { propertyLanguageLabel, useLanguages } from "./languages.ts";
 import { PreviewMap } from "./PreviewMap.tsx";
 import { PropertyTranslations, translationsKey } from "./PropertyTranslations.tsx";
 
@@ -79,6 +80,7 @@ function PropertyContent({ membership }: { membership: Membership }) {
   const dataProvider = useDataProvider<KeeprDataProvider>();
   const queryClient = useQueryClient();
   const notify = useNotify();
+  const languages = useLanguages();
   const propertyId = membership.propertyId;
   const canEdit = useCanAccess({ resource: "property", action: "edit", record: { propertyId } }).canAccess ?? false;
   const query = useQuery({ queryKey: contentKey(propertyId), queryFn: ({ signal }) => dataProvider.propertyContent({ propertyId }, { signal }) });
@@ -335,11 +337,13 @@ function PropertyContent({ membership }: { membership: Membership }) {
             disabled={readOnly}
             sx={{ maxWidth: { sm: 420 } }}
           >
-            {languages.map((l) => (
+            {languages.all.map((l) => (
               <MenuItem key={l.code} value={l.code}>
-                {l.label}
+                {propertyLanguageLabel(l)}
               </MenuItem>
             ))}
+            {/* Until the list has come, the property's own language, so the field is never blank. */}
+            {!languages.all.some((l) => l.code === values.language) && <MenuItem value={values.language}>{values.language}</MenuItem>}
           </TextField>
           <PlaceFields values={values} set={set} shown={shown} readOnly={readOnly} hint={hint} currency={property.currency} />
           {error && <ApiErrorAlert title="The content was not saved" error={error} />}
@@ -401,6 +405,7 @@ function PhotoThumb({ url, index }: { url: string; index: number }) {
  * (the arrival instructions), from the form's values as typed.
  */
 function GuestPreview({ property, values }: { property: PropertyContentNode; values: ContentForm }) {
+  const languages = useLanguages();
   const patch = contentPatch(values, property.currency);
   const policies = policySummary(patch, (minor) => formatMoney(minor, property.currency));
   const [photo, setPhoto] = useState(0);
@@ -489,7 +494,7 @@ function GuestPreview({ property, values }: { property: PropertyContentNode; val
         </CardContent>
       </Card>
       <Typography variant="subtitle2" component="h3" sx={{ mt: 2 }}>
-        In the confirmation email ({languages.find((l) => l.code === values.language)?.label.split(" ")[0] ?? values.language})
+        In the confirmation email ({languages.name(values.language)})
       </Typography>
       <Typography variant="body2" sx={{ whiteSpace: "pre-line" }} color={patch.arrivalInstructions ? "text.primary" : "text.secondary"} data-testid="preview-arrival">
         {patch.arrivalInstructions ?? "No arrival instructions: the email says only when check-in opens."}

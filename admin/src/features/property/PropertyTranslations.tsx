@@ -16,18 +16,15 @@ import TextField from "@mui/material/TextField";
 import SaveIcon from "@mui/icons-material/Save";
 import { useEffect, useState, type FormEvent } from "react";
 import { useCanAccess, useDataProvider, useNotify } from "react-admin";
-import { guestLanguageCodes, type GuestLanguage as AppLanguage } from "../../../../shared/guest-languages.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import { ApiErrorAlert, shownError, type ShownError } from "../../ui/ApiErrorAlert.tsx";
 import { QueryError, SectionHeading } from "../../ui/Section.tsx";
-import { languages, limits } from "./content.ts";
+import { limits } from "./content.ts";
+import { useLanguages } from "./languages.ts";
 import { ItemTranslations } from "./ItemTranslations.tsx";
 import type { GuestLanguage } from "./documents.ts";
 
 export const translationsKey = (propertyId: string) => ["property", "translations", propertyId];
-
-/** A language's name as the content form names it ("Portuguese"), without the form's notes. */
-const languageName = (code: GuestLanguage) => (languages.find((l) => l.code === code)?.label ?? code).replace(/ \(.*\)$/, "");
 
 const blankToNull = (text: string) => (text.trim() === "" ? null : text.trim());
 
@@ -37,8 +34,11 @@ export function PropertyTranslations({ propertyId }: { propertyId: string }) {
   const notify = useNotify();
   const canEdit = useCanAccess({ resource: "property", action: "edit", record: { propertyId } }).canAccess ?? false;
   const query = useQuery({ queryKey: translationsKey(propertyId), queryFn: ({ signal }) => dataProvider.propertyTranslations({ propertyId }, { signal }) });
-  const offered: AppLanguage[] = guestLanguageCodes.filter((code) => code !== query.data?.language);
-  const [language, setLanguage] = useState<AppLanguage | null>(null);
+  // The guest-facing languages (allLanguages) but the property's own.
+  const languages = useLanguages();
+  const languageName = languages.name;
+  const offered: GuestLanguage[] = languages.guestFacing.map((l) => l.code).filter((code) => code !== query.data?.language);
+  const [language, setLanguage] = useState<GuestLanguage | null>(null);
   const [description, setDescription] = useState("");
   const [instructions, setInstructions] = useState("");
   const [dirty, setDirty] = useState(false);
@@ -52,8 +52,9 @@ export function PropertyTranslations({ propertyId }: { propertyId: string }) {
     setDescription(saved?.description ?? "");
     setInstructions(saved?.arrivalInstructions ?? "");
   }, [saved, chosen, dirty]);
-  if (query.isPending) return <LinearProgress />;
+  if (query.isPending || languages.query.isPending) return <LinearProgress />;
   if (query.isError) return <QueryError error={query.error} title="Could not load the property's translations" />;
+  if (languages.query.isError) return <QueryError error={languages.query.error} title="Could not load the languages" />;
   if (!chosen) return null;
   const own = languageName(query.data.language);
   const name = languageName(chosen);
@@ -94,7 +95,7 @@ export function PropertyTranslations({ propertyId }: { propertyId: string }) {
             name="translationLanguage"
             value={chosen}
             onChange={(e) => {
-              setLanguage(e.target.value as AppLanguage);
+              setLanguage(e.target.value);
               setDirty(false);
               setError(null);
             }}

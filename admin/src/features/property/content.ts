@@ -14,7 +14,7 @@
 //   major units; what a choice makes irrelevant (a pet fee when pets are
 //   not allowed, a parking price unless it is paid) is not sent.
 import { parseMoney, moneyInputValue } from "../../ui/money.ts";
-import type { ChargePer, GuestLanguage, ParkingLocation, ParkingPolicy, PetsPolicy, PropertyContentNode, PropertyContentValues, PropertyPlaceValues, SmokingPolicy } from "./documents.ts";
+import type { ChargePer, ParkingLocation, ParkingPolicy, PetsPolicy, PropertyContentNode, PropertyContentValues, PropertyPlaceValues, SmokingPolicy } from "./documents.ts";
 
 /** A policy choice as the form holds it: "" is "not stated". */
 type Choice<T extends string> = T | "";
@@ -120,14 +120,6 @@ export const amenityCodes = Object.keys(amenityLabels);
 
 /** An amenity as guests read it in English: its label, else the code in words. */
 export const amenityLabel = (code: string) => amenityLabels[code] ?? code.replace(/_/g, " ");
-
-export const languages: ReadonlyArray<{ code: GuestLanguage; label: string }> = [
-  { code: "en", label: "English" },
-  { code: "pt", label: "Portuguese" },
-  { code: "de", label: "German (emails in English until its templates exist)" },
-  { code: "fr", label: "French (emails in English until its templates exist)" },
-  { code: "es", label: "Spanish" },
-];
 
 export const limits = { description: 5000, arrivalInstructions: 2000, photos: 20, photoUrl: 500, amenities: 40, email: 254 } as const;
 

@@ -6,6 +6,7 @@ import type { GraphQLClient } from "../../platform/graphql.ts";
 import { ApiError } from "../../platform/graphql.ts";
 import { notFound, notReturned, type RequestOptions } from "../../platform/results.ts";
 import {
+  allLanguages, type LanguageNode,
   itemTranslations, propertyContent, propertyTranslations, setFeeTranslation, setPropertyTranslation, setRatePlanTranslation, setRoomTypeTranslation,
   updatePropertyContent, updateStayoverPolicy,
   type GuestLanguage, type ItemTranslationNode, type PropertyContentNode, type PropertyContentValues, type PropertyTranslationNode,
@@ -25,6 +26,8 @@ export interface TranslatedItem {
 }
 
 export interface PropertyMethods {
+  /** The languages Keepr knows (allLanguages), by English name. */
+  languages(options?: RequestOptions): Promise<LanguageNode[]>;
   propertyContent(params: { propertyId: Uuid }, options?: RequestOptions): Promise<PropertyContentNode>;
   /**
    * Saves every content field in one call (owners and managers; others:
@@ -54,6 +57,10 @@ const refused = () => new ApiError("Nothing was saved: only the property's owner
 
 export function createPropertyMethods(client: GraphQLClient): PropertyMethods {
   return {
+    async languages(options = {}) {
+      const data = await client.request(allLanguages, {}, options);
+      return present(data.allLanguages?.nodes).sort((a, b) => a.englishName.localeCompare(b.englishName, "en"));
+    },
     async propertyContent({ propertyId }, options = {}) {
       const data = await client.request(propertyContent, { propertyId }, options);
       if (!data.propertyByRowId) throw notFound("property");

@@ -7,8 +7,22 @@
 // against it by tests/api/admin_property_documents.test.ts. No DOM or React.
 import { operation, updateRow, type Timestamp, type Uuid } from "../../platform/documents.ts";
 
-/** The languages guests are written to in (properties_language_check). */
-export type GuestLanguage = "en" | "pt" | "de" | "fr" | "es";
+/** A language's code: a row of app_public.languages (allLanguages; adding a language is data, not a change here). */
+export type GuestLanguage = string;
+
+/** A language Keepr knows (app_public.languages); guestFacing ones are offered to guests. */
+export interface LanguageNode {
+  code: string;
+  englishName: string;
+  ownName: string;
+  guestFacing: boolean;
+}
+
+/** Every language Keepr knows (reference data: an INSERT adds one), for the console's language lists. */
+export const allLanguages = operation<{ allLanguages: { nodes: Array<LanguageNode | null> } | null }>(
+  "PropertyLanguages",
+  `query PropertyLanguages { allLanguages(orderBy: CODE_ASC) { nodes { code englishName ownName guestFacing } } }`,
+);
 
 export type ChargePer = "night" | "stay";
 export type PetsPolicy = "no" | "yes" | "on_request";
