@@ -154,7 +154,8 @@
 --     tg_reservations__housekeeping, tg_reservations__language,
 --     tg_reservations__notify, tg_reservations__unit_occupancy,
 --     tg_reservations__unlink_allocation_moves, tg_taxes__name_ledger_account,
---     tg_taxes__penalty_default, unpaid_prepayment, worker_heartbeat
+--     tg_taxes__penalty_default, unpaid_prepayment, use_promo_code,
+--     worker_heartbeat
 -- audit
 --   tables: events, shared_events
 --   functions: tg__append_only, tg__record
@@ -4446,16 +4447,7 @@ begin
   end loop;
 
   if v_group.promo_code_id is not null then
-    update app_public.promo_codes pc set uses = pc.uses + 1
-     where pc.property_id = v_group.property_id and pc.id = v_group.promo_code_id
-       and pc.is_active and (pc.max_uses is null or pc.uses < pc.max_uses);
-    if not found then
-      raise exception using errcode = 'PROMO',
-        hint = case when exists (select 1 from app_public.promo_codes pc
-                                  where pc.property_id = v_group.property_id and pc.id = v_group.promo_code_id and not pc.is_active)
-                    then 'INACTIVE' else 'USED_UP' end,
-        message = 'The promo code of this group was used up or withdrawn meanwhile; please quote again without it.';
-    end if;
+    perform app_private.use_promo_code(v_group.property_id, v_group.promo_code_id, 'group');
     update app_public.reservations r set promo_code_id = v_group.promo_code_id
      where r.property_id = v_group.property_id and r.group_id = v_group.id;
   end if;
@@ -15580,6 +15572,30 @@ AS $function$
           or i.due_at < ((pg_catalog.lower(reservation.stay))::timestamp + p.check_in_time) at time zone p.time_zone);
 $function$;
 comment on function app_private.unpaid_prepayment(reservation app_public.reservations) is 'The prepayments of a reservation that fell due and are unpaid (a balance due at check-in excluded).';
+
+-- ----------------------------------------------------------------------------
+-- function app_private.use_promo_code(property_id uuid, promo_code_id uuid, what text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.use_promo_code(property_id uuid, promo_code_id uuid, what text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+begin
+  update app_public.promo_codes pc set uses = pc.uses + 1
+   where pc.property_id = use_promo_code.property_id and pc.id = use_promo_code.promo_code_id
+     and pc.is_active and (pc.max_uses is null or pc.uses < pc.max_uses);
+  if not found then
+    raise exception using errcode = 'PROMO',
+      hint = case when exists (select 1 from app_public.promo_codes pc
+                                where pc.property_id = use_promo_code.property_id and pc.id = use_promo_code.promo_code_id and not pc.is_active)
+                  then 'INACTIVE' else 'USED_UP' end,
+      message = pg_catalog.format('The promo code of this %s was used up or withdrawn meanwhile; please quote again without it.', what);
+  end if;
+end;
+$function$;
+comment on function app_private.use_promo_code(property_id uuid, promo_code_id uuid, what text) is 'Counts one use of a promo code at a confirmation (atomic: the last use goes to one caller); PROMO_CODE (USED_UP or INACTIVE) when none is left.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.worker_heartbeat(worker_ids text[], dead_after interval)

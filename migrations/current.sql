@@ -30,6 +30,7 @@ end;
 $$;
 comment on column app_public.group_quote.promo_code is E'The promo code applied to every room (a discount line of each room''s price), or none.';
 
+--! include booking/app_private.use_promo_code.sql
 --! include booking/app_public.quote_group.sql
 --! include booking/app_public.create_group_hold.sql
 --! include booking/app_public.confirm_group.sql
