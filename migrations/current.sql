@@ -1,1 +1,9 @@
--- Enter migration here
+-- Issue 23, a booking's Postgres CPU (helper R, session 35).
+-- 1. app_hidden.guest_search_text as a SQL-standard body (begin atomic),
+--    without a search_path setting: Postgres inlines it in the trigram
+--    indexes' expressions (a guest's insert, a confirmation's contact
+--    details) instead of running it as a query of its own; the staff
+--    searches inline it the same way and still match the indexes.
+--! include operations/app_hidden.guest_search_text.sql
+-- 2. The postings' balance check looks at the entry's postings once, not twice.
+--! include money/app_private.tg_postings__check_balanced.sql
