@@ -10029,11 +10029,9 @@ CREATE OR REPLACE FUNCTION app_hidden.guest_search_text(full_name text, email te
  RETURNS text
  LANGUAGE sql
  IMMUTABLE PARALLEL SAFE
- SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-AS $function$
-  select pg_catalog.lower(coalesce(full_name, '') || ' ' || coalesce(email, '') || ' '
-         || coalesce(pg_catalog.regexp_replace(phone, '[^0-9]', '', 'g'), ''));
-$function$;
+BEGIN ATOMIC
+ SELECT lower(((((COALESCE(full_name, ''::text) || ' '::text) || COALESCE(email, ''::text)) || ' '::text) || COALESCE(regexp_replace(phone, '[^0-9]'::text, ''::text, 'g'::text), ''::text))) AS lower;
+END;
 grant execute on function app_hidden.guest_search_text(full_name text, email text, phone text) to keepr_staff;
 comment on function app_hidden.guest_search_text(full_name text, email text, phone text) is 'A guest''s name, email and phone digits as one lower-case string: what a staff search matches (trigram-indexed).';
 
@@ -15023,21 +15021,25 @@ CREATE OR REPLACE FUNCTION app_private.tg_postings__check_balanced()
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
 declare
-  v_bad record;
+  v_postings bigint;
+  v_currency text;
+  v_total numeric;
 begin
-  select p.currency, sum(p.amount) as total, count(*) as postings
-    into v_bad
-    from app_public.postings p
-   where p.property_id = new.property_id and p.entry_id = new.entry_id
-   group by p.currency
-  having sum(p.amount) <> 0
-   limit 1;
-  if found then
+  -- One look at the entry's postings: how many, and the first currency
+  -- that does not sum to zero (if any).
+  select pg_catalog.sum(x.postings), (pg_catalog.array_agg(x.currency order by x.currency) filter (where x.total <> 0))[1],
+         (pg_catalog.array_agg(x.total order by x.currency) filter (where x.total <> 0))[1]
+    into v_postings, v_currency, v_total
+    from (select p.currency, pg_catalog.sum(p.amount) as total, pg_catalog.count(*) as postings
+            from app_public.postings p
+           where p.property_id = new.property_id and p.entry_id = new.entry_id
+           group by p.currency) x;
+  if v_currency is not null then
     raise exception using errcode = 'UNBAL',
-      message = pg_catalog.format('Journal entry %s does not balance in %s (off by %s).', new.entry_id, v_bad.currency,
-                                  app_hidden.format_money(v_bad.total::bigint, v_bad.currency::text));
+      message = pg_catalog.format('Journal entry %s does not balance in %s (off by %s).', new.entry_id, v_currency,
+                                  app_hidden.format_money(v_total::bigint, v_currency));
   end if;
-  if (select count(*) from app_public.postings p where p.property_id = new.property_id and p.entry_id = new.entry_id) < 2 then
+  if coalesce(v_postings, 0) < 2 then
     raise exception using errcode = 'UNBAL', message = pg_catalog.format('Journal entry %s needs at least two postings.', new.entry_id);
   end if;
   return null;
