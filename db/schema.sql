@@ -14422,6 +14422,7 @@ declare
   v_kind record;
   v_committed bigint;
   v_open app_public.payment_intents;
+  v_first boolean := false;
 begin
   if reservation.status in ('cancelled', 'no_show') then
     update app_public.payment_intents i set status = 'cancelled'
@@ -14443,9 +14444,21 @@ begin
     into v_balance_due_at
     from app_public.properties p where p.id = reservation.property_id;
 
+  if not exists (select from app_public.payment_intents i
+                  where i.property_id = reservation.property_id and i.reservation_id = reservation.id) then
+    -- Its first schedule (the confirmation): nothing collected, nothing
+    -- open, so each kind due is one new intent, all in one insert.
+    insert into app_public.payment_intents (property_id, reservation_id, folio_id, kind, amount, currency, due_at)
+    select reservation.property_id, reservation.id, v_folio_id, k.kind::app_public.payment_kind, k.due, reservation.currency, k.due_at
+      from (values ('deposit', v_deposit, pg_catalog.now()), ('balance', reservation.total_amount - v_deposit, v_balance_due_at)) k(kind, due, due_at)
+     where k.due > 0;
+    v_first := true;
+  end if;
+  -- Otherwise, kind by kind: what is collected and what is open.
   for v_kind in
     select k.kind::app_public.payment_kind as kind, k.due, k.due_at
       from (values ('deposit', v_deposit, pg_catalog.now()), ('balance', reservation.total_amount - v_deposit, v_balance_due_at)) k(kind, due, due_at)
+     where not v_first
   loop
     select coalesce(sum(i.amount), 0) into v_committed
       from app_public.payment_intents i

@@ -7,3 +7,7 @@
 --! include operations/app_hidden.guest_search_text.sql
 -- 2. The postings' balance check looks at the entry's postings once, not twice.
 --! include money/app_private.tg_postings__check_balanced.sql
+-- 3. A reservation's first payment schedule (its confirmation) inserts its
+--    intents in one statement, without the four look-ups of what is
+--    collected and open (there is nothing yet).
+--! include money/app_private.schedule_payments.sql
