@@ -373,3 +373,25 @@ it("the analyst login cannot edit or merge guests", async () => {
     await analyst.end();
   }
 });
+
+it("the staff searches' expression still reaches the trigram indexes, guest_search_text being inlined", async () => {
+  // guest_search_text has a SQL-standard body and no settings, so Postgres
+  // inlines it (in a booking's index entries, issue 23); the searches'
+  // expression (app_hidden.guests_matching, reservations_matching) must
+  // still match the indexes' expressions once both are inlined.
+  const { rows: [fn] } = await db.ownerPool.query<{ body: boolean; config: string[] | null }>(
+    "select prosqlbody is not null as body, proconfig as config from pg_proc where oid = 'app_hidden.guest_search_text(text, text, text)'::regprocedure");
+  expect(fn).toEqual({ body: true, config: null });
+  await inRollback(db.ownerPool, async (c) => {
+    await c.query("set local enable_seqscan = off");
+    const plan = async (sql: string) => JSON.stringify((await c.query(`explain (format json) ${sql}`)).rows[0]);
+    // No other condition: the trigram index is the only way but a
+    // (disabled) sequential scan, so a mismatch shows as the latter.
+    expect(await plan(`select s.id from app_public.guests s
+                        where app_hidden.guest_search_text(s.full_name, s.email::text, s.phone) like '%lovelace%'`)).toContain("guests_search_idx");
+    expect(await plan(`select t.id from app_public.reservations t
+                        where (t.contact_name is not null or t.contact_email is not null or t.contact_phone is not null)
+                        and app_hidden.guest_search_text(t.contact_name, t.contact_email::text, t.contact_phone) like '%lovelace%'`))
+      .toContain("reservations_contact_search_idx");
+  });
+});
