@@ -1,13 +1,1 @@
--- Issue 23, a booking's Postgres CPU (helper R, session 35).
--- 1. app_hidden.guest_search_text as a SQL-standard body (begin atomic),
---    without a search_path setting: Postgres inlines it in the trigram
---    indexes' expressions (a guest's insert, a confirmation's contact
---    details) instead of running it as a query of its own; the staff
---    searches inline it the same way and still match the indexes.
---! include operations/app_hidden.guest_search_text.sql
--- 2. The postings' balance check looks at the entry's postings once, not twice.
---! include money/app_private.tg_postings__check_balanced.sql
--- 3. A reservation's first payment schedule (its confirmation) inserts its
---    intents in one statement, without the four look-ups of what is
---    collected and open (there is nothing yet).
---! include money/app_private.schedule_payments.sql
+-- Enter migration here
