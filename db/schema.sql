@@ -4349,16 +4349,7 @@ begin
   end loop;
 
   if v_res.promo_code_id is not null then
-    update app_public.promo_codes pc set uses = pc.uses + 1
-     where pc.property_id = v_res.property_id and pc.id = v_res.promo_code_id
-       and pc.is_active and (pc.max_uses is null or pc.uses < pc.max_uses);
-    if not found then
-      raise exception using errcode = 'PROMO',
-        hint = case when exists (select 1 from app_public.promo_codes pc
-                                  where pc.property_id = v_res.property_id and pc.id = v_res.promo_code_id and not pc.is_active)
-                    then 'INACTIVE' else 'USED_UP' end,
-        message = 'The promo code of this hold was used up or withdrawn meanwhile; please quote again without it.';
-    end if;
+    perform app_private.use_promo_code(v_res.property_id, v_res.promo_code_id, 'hold');
   end if;
 
   -- The folio is charged the locked price, and payments are scheduled by
@@ -15491,7 +15482,7 @@ begin
   return null;
 end;
 $function$;
-comment on function app_private.tg_reservations__notify() is 'Trigger: queues the guest''s confirmation, pre-arrival, modification, cancellation and check-out messages; a booking group''s confirmation, and a change or cancellation of the whole group (keepr.group_change, set by change_group_dates and cancel_group), once for the group.';
+comment on function app_private.tg_reservations__notify() is 'Trigger: queues the guest''s confirmation, pre-arrival, modification, cancellation and check-out messages; a booking group''s confirmation, and a change or cancellation of the whole group (keepr.group_change, set by app_private.change_group_rooms for change_group_dates and cancel_group), once for the group.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.tg_reservations__unit_occupancy()

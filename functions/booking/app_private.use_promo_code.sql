@@ -3,9 +3,8 @@
 -- confirmations racing for its last use, the second waits for the first's
 -- row lock, then finds none left: PROMO_CODE, reason USED_UP (INACTIVE when
 -- deactivated meanwhile). `what` names what was being confirmed in the
--- message ("hold", "group"). confirm_group counts a group's one use with it;
--- confirm_booking counts a single booking's the same way (its own copy
--- until its owner moves it here).
+-- message ("hold", "group"). confirm_group counts a group's one use with it,
+-- confirm_booking a single booking's.
 create or replace function app_private.use_promo_code(property_id uuid, promo_code_id uuid, what text)
   returns void
   language plpgsql volatile

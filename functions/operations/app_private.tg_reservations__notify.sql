@@ -6,9 +6,10 @@
 -- notify_all (one call that queues their jobs). A booking group's
 -- confirmation (and pre-arrival message) goes once, with its first room.
 --
--- A change of a whole group is one message too. change_group_dates and
--- cancel_group set the transaction-local setting keepr.group_change to the
--- group's id around their loop over the rooms (and back to '' after it):
+-- A change of a whole group is one message too. app_private.change_group_rooms
+-- (which change_group_dates and cancel_group call) sets the transaction-local
+-- setting keepr.group_change to the group's id around its loop over the rooms
+-- (and back to '' after it):
 -- the first room of that group whose change is to be told queues the
 -- group's one message (cause 'booking_group:<group>:…') and marks the
 -- setting '<group>:told', so the group's other rooms queue nothing. The
@@ -88,4 +89,4 @@ begin
 end;
 $$;
 comment on function app_private.tg_reservations__notify() is
-  E'Trigger: queues the guest''s confirmation, pre-arrival, modification, cancellation and check-out messages; a booking group''s confirmation, and a change or cancellation of the whole group (keepr.group_change, set by change_group_dates and cancel_group), once for the group.';
+  E'Trigger: queues the guest''s confirmation, pre-arrival, modification, cancellation and check-out messages; a booking group''s confirmation, and a change or cancellation of the whole group (keepr.group_change, set by app_private.change_group_rooms for change_group_dates and cancel_group), once for the group.';
