@@ -80,16 +80,19 @@ await runProcess("Keepr", async ({ config, logger, lifecycle }) => {
     jwtSecret: db.jwtSecret,
     readiness: makeReadiness(apiPool, ownerPool),
     searchCache,
-    admin: { status: () => buildStatus.admin, realtime: true },
+    admin: { status: () => buildStatus.admin, realtime: config.REALTIME },
     web: { status: () => buildStatus.web },
   });
   lifecycle.add("http", () => http.close());
   // Closed before the HTTP server (lifecycle steps run last added, first).
-  const realtime = startRealtimeService({
-    server: http.server, apiPool, databaseUrl: db.listenUrl, replicationUrl: db.replicationUrl, jwtSecret: db.jwtSecret, logger,
-    searchFeedHeartbeatMs: config.SEARCH_CACHE_HEARTBEAT_MS,
-  });
-  lifecycle.add("realtime", () => realtime.stop());
+  // REALTIME=false: `npm run realtime` runs it (and the search cache's feed) as a process of its own.
+  if (config.REALTIME) {
+    const realtime = startRealtimeService({
+      server: http.server, apiPool, databaseUrl: db.listenUrl, replicationUrl: db.replicationUrl, jwtSecret: db.jwtSecret, logger,
+      searchFeedHeartbeatMs: config.SEARCH_CACHE_HEARTBEAT_MS,
+    });
+    lifecycle.add("realtime", () => realtime.stop());
+  }
 
   const readyMs = Math.round(performance.now());
   logger.info({ url: http.url, readyMs }, "Keepr is ready");
@@ -131,7 +134,7 @@ await runProcess("Keepr", async ({ config, logger, lifecycle }) => {
       `    Staff console ${http.url}/admin/${buildStatus.admin.state === "building" ? "  (building, ready in a few seconds)" : ""}`,
       `    GraphQL API   ${http.url}/graphql`,
       ...(config.isProduction ? [] : [`    GraphiQL      ${http.url}/graphiql`]),
-      `    Realtime      ${http.url.replace(/^http/, "ws")}/realtime/v1/websocket`,
+      ...(config.REALTIME ? [`    Realtime      ${http.url.replace(/^http/, "ws")}/realtime/v1/websocket`] : []),
       `    Health        ${http.url}/healthz  ${http.url}/readyz`,
       `    Postgres      ${db.embedded ? `embedded, data in ${config.DATA_DIR}/pg` : "DATABASE_URL"}`,
       ...(seed

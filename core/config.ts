@@ -134,6 +134,11 @@ const schema = z.object({
   /** Whether `npm start` builds the browser apps (admin/dist, web/dist) when they are missing or out of date. */
   ADMIN_BUILD: booleanish.default(true),
   WORKER: booleanish.default(true),
+  /**
+   * Whether `npm start` runs the realtime server (and the search cache's WAL feed) in its own process; false when
+   * `npm run realtime` runs it as a process of its own (docs/operations.md: the feed then does not wait for the API's thread).
+   */
+  REALTIME: booleanish.default(true),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
 
   /**

@@ -2,7 +2,7 @@
 //                      [--look-to-book 500] [--quote-share 0.2] [--cancel-share 0.2] [--cancel-after 5]
 //                      [--desk-users 2] [--poll-seconds 3] [--subscribers 100] [--honour-cache] [--no-search-cache]
 //                      [--properties 50] [--units 5000] [--days 365] [--occupancy 0.6] [--seed 42]
-//                      [--port P] [--pg-port P]
+//                      [--port P] [--pg-port P] [--realtime-process] [--data-dir DIR]
 //
 // The realistic mixed workload (issue 23), everything at once, as its users
 // send it:
@@ -10,7 +10,10 @@
 //     data) on a throwaway data directory and generates the scale data set
 //     (db/seed-scale.ts, the booking bench's; options to shrink it), then
 //     waits until the database is settled (vacuumed, realtime's slot past
-//     the generated rows);
+//     the generated rows); with --data-dir, Keepr's data directory is that
+//     one, kept afterwards, and the scale data is generated into it only
+//     when it holds none yet (as the booking bench's --data-dir: a later run
+//     reuses it and settles it again);
 //  2. for --warmup seconds (not measured), then --seconds (measured), at once:
 //     guests   --clients closed loops. A guest's key (city, arrival 1–60
 //              days ahead, 2–7 nights, 1–2 adults) is drawn from a Zipf
@@ -45,6 +48,9 @@
 //     search cache Keepr's WAL-invalidated search cache (server/search-cache.ts)
 //              is on, as npm start runs it; --no-search-cache runs Keepr with
 //              SEARCH_CACHE=false (every search computed: the "before").
+//     --realtime-process runs realtime (and the search cache's feed) as a
+//              process of its own (`npm run realtime` beside `REALTIME=false
+//              node main.ts`), the subscribers on its port.
 //  3. prints, per path: calls, rate, p50/p95/p99, errors by code (SOLD_OUT
 //     counted apart); the Zipf seed and the top keys' shares (expected and
 //     seen); the CPU of the bench client, Keepr and Postgres; messages
@@ -63,11 +69,16 @@ import pg from "pg";
 import { RealtimeClient, type RealtimePostgresChangesPayload } from "@supabase/realtime-js";
 import { openDatabase } from "../../core/database.ts";
 import { loadConfig } from "../../core/config.ts";
-import { defaultScaleOptions, formatScaleResult, generateScaleData, type ScaleOptions } from "../../db/seed-scale.ts";
+import { defaultScaleOptions, formatScaleResult, generateScaleData, scaleSlugPrefix, type ScaleOptions } from "../../db/seed-scale.ts";
 import * as web from "../../web/src/documents.ts";
 import * as admin from "../../admin/src/platform/documents.ts";
 import { seededRandom } from "../helpers/random.ts";
-import { freePort, makeDataDir, postmasterPid, startKeepr, type KeeprProcess } from "../helpers/keepr-process.ts";
+import { freePort, makeDataDir, postmasterPid, startKeepr, stopKeepr, type KeeprProcess } from "../helpers/keepr-process.ts";
+import { processCpuSeconds } from "../helpers/cpu.ts";
+import { anonKey } from "../../core/auth.ts";
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { chmodSync, mkdirSync } from "node:fs";
 import { disconnect } from "../realtime/harness.ts";
 import { backendsCpu, backendsCpuSince, cpuSnapshot, day, formatCodes, makeApi, ms, onInterrupt, runLoops, settle, Stats, stopBenchKeepr, Zipf } from "./load.ts";
 import { percentile } from "./latency.ts";
@@ -96,6 +107,8 @@ const { values: args } = parseArgs({
     seed: { type: "string", default: String(defaultScaleOptions.seed) },
     port: { type: "string" },
     "pg-port": { type: "string" },
+    "realtime-process": { type: "boolean", default: false },
+    "data-dir": { type: "string" },
   },
   strict: true,
 });
@@ -115,6 +128,7 @@ const pollSeconds = num("poll-seconds");
 const subscriberCount = num("subscribers");
 const honourCache = args["honour-cache"] === true;
 const searchCacheOn = args["no-search-cache"] !== true;
+const realtimeApart = args["realtime-process"] === true;
 const metricsToken = `bench-mix-metrics-${randomUUID()}`;
 const scale: ScaleOptions = {
   ...defaultScaleOptions, properties: num("properties"), units: num("units"), days: num("days"), occupancy: num("occupancy"), seed: num("seed"),
@@ -187,14 +201,26 @@ const realtimeEvents = { reservations: 0, inventory_claims: 0, leaked: 0 };
 
 let stopping = false;
 let running: KeeprProcess | null = null;
-const dataDir = makeDataDir();
+/** --realtime-process: `node realtime/main.ts`, stopped before Keepr (whose Postgres it uses). */
+let realtimeProcess: KeeprProcess | null = null;
+const keepDataDir = args["data-dir"] !== undefined;
+const dataDir = keepDataDir ? path.resolve(args["data-dir"]!) : makeDataDir();
+if (keepDataDir) {
+  mkdirSync(dataDir, { recursive: true });
+  chmodSync(dataDir, 0o755); // the postgres OS user (when we run as root) must reach it
+}
 const pools: pg.Pool[] = [];
 let pgPid: number | null = null;
 const realtimeClients: RealtimeClient[] = [];
 
 async function cleanUp(): Promise<void> {
   await Promise.all(realtimeClients.splice(0).map((c) => disconnect(c).catch(() => {})));
-  await stopBenchKeepr({ running, pgPid, pools, dataDir });
+  if (realtimeProcess) {
+    const code = await stopKeepr(realtimeProcess, "SIGINT");
+    if (code !== 0) console.error(`realtime exited with ${code}:\n${realtimeProcess.output().slice(-4000)}`);
+    realtimeProcess = null;
+  }
+  await stopBenchKeepr({ running, pgPid, pools, dataDir, keepDataDir });
   running = null;
 }
 onInterrupt(() => (stopping = true));
@@ -218,16 +244,29 @@ try {
     dataDir, port, pgPort,
     env: {
       SEED: "false", ADMIN_BUILD: "false", API_POOL_SIZE: String(poolSize), LOG_LEVEL: "warn", WORKER: "true",
-      SEARCH_CACHE: String(searchCacheOn), METRICS_TOKEN: metricsToken,
+      SEARCH_CACHE: String(searchCacheOn), METRICS_TOKEN: metricsToken, REALTIME: String(!realtimeApart),
     },
   });
   pgPid = postmasterPid(dataDir);
   const url = running.url;
   console.log(`Keepr ready in ${running.readyMs} ms (${url}, Postgres pid ${pgPid} on port ${pgPort}, data ${dataDir}), worker on`);
   const db = await openDatabase(loadConfig({ DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) }), () => {});
-  console.log(`generating scale data (seed ${scale.seed})…`);
-  console.log(formatScaleResult(await generateScaleData(db, scale), scale));
+  /** Where the subscribers connect: Keepr's own port, or the realtime process's. */
+  let realtimeUrl = url;
+  if (realtimeApart) {
+    const realtimePort = await freePort();
+    realtimeProcess = await startRealtimeProcess({ dataDir, pgPort, port: realtimePort });
+    realtimeUrl = `http://127.0.0.1:${realtimePort}`;
+    console.log(`realtime ready in ${realtimeProcess.readyMs} ms (${realtimeUrl}, pid ${realtimeProcess.child.pid}): the feed and the subscribers off the API's process`);
+  }
   const owner = new pg.Pool({ connectionString: db.ownerUrl, max: 2 });
+  const existing = (await owner.query<{ n: number }>("select count(*)::int as n from app_public.organizations where slug like $1", [`${scaleSlugPrefix}%`])).rows[0]!.n;
+  if (keepDataDir && existing > 0) {
+    console.log(`reusing the scale data in ${dataDir} (${existing} generated organizations; generated with the options it was made with, not necessarily these)`);
+  } else {
+    console.log(`generating scale data (seed ${scale.seed})…`);
+    console.log(formatScaleResult(await generateScaleData(db, scale), scale));
+  }
   pools.push(owner);
   // Idle connections fail when Postgres stops at the end: expected.
   owner.on("error", () => {});
@@ -265,7 +304,9 @@ try {
   const subscriberTokens = await Promise.all(properties.map((p, i) => makeDesk(p.id, `live-${i}`)));
 
   // Realtime subscribers, as the console opens them (/admin/config.json gives the path and the public key).
-  const config = (await (await fetch(`${url}/admin/config.json`)).json()) as { realtime: { path: string; apiKey: string } | null };
+  const config = realtimeApart
+    ? { realtime: { path: "/realtime/v1", apiKey: anonKey(db.jwtSecret) } }
+    : ((await (await fetch(`${url}/admin/config.json`)).json()) as { realtime: { path: string; apiKey: string } | null });
   if (!config.realtime && subscriberCount > 0) throw new Error("this Keepr runs no realtime service (/admin/config.json says realtime: null)");
   const subscribed: Array<Promise<void>> = [];
   /** The changes each subscriber received, and every change any subscriber of a property received (what each of them should have). */
@@ -274,7 +315,7 @@ try {
   const subscriberProperty = (i: number) => properties[i % properties.length]!.id;
   for (let i = 0; i < subscriberCount; i++) {
     const property = properties[i % properties.length]!;
-    const client = new RealtimeClient(`${url.replace(/^http/, "ws")}${config.realtime!.path}`, { params: { apikey: config.realtime!.apiKey }, timeout: 30_000 });
+    const client = new RealtimeClient(`${realtimeUrl.replace(/^http/, "ws")}${config.realtime!.path}`, { params: { apikey: config.realtime!.apiKey }, timeout: 30_000 });
     client.setAuth(subscriberTokens[i % properties.length]!);
     realtimeClients.push(client);
     for (const table of ["reservations", "inventory_claims"] as const) {
@@ -440,15 +481,17 @@ try {
   if (stopping) throw new Error("interrupted");
   const keeprPid = running.child.pid!;
   /** Postgres CPU by who asked (application_name): the API's pool (guests, staff, the realtime authorizer), the worker, realtime's WAL sender. */
-  const backendGroups = ["keepr-api", "keepr-worker", "keepr_realtime"] as const;
+  const backendGroups = ["keepr-api", "keepr-worker", "keepr_realtime", ...(realtimeApart ? ["keepr-realtime"] as const : [])] as const;
   const backends0 = await Promise.all(backendGroups.map((name) => backendsCpu(owner, name)));
   const metrics0 = await scrapeMetrics(url);
   const cpu0 = cpuSnapshot(keeprPid, pgPid!);
+  const realtimeCpu0 = realtimeProcess ? processCpuSeconds(realtimeProcess.child.pid!) : 0;
   const windowStart = (await owner.query<{ now: Date }>("select clock_timestamp() as now")).rows[0]!.now;
   measuring = true;
   const { ms: wallMs } = await runLoops(clients, seconds, () => guestTurn(true), true);
   measuring = false;
   const cpu1 = cpuSnapshot(keeprPid, pgPid!);
+  const realtimeCpu1 = realtimeProcess ? processCpuSeconds(realtimeProcess.child.pid!) : 0;
   const metrics1 = await scrapeMetrics(url);
   const backends1 = await Promise.all(backendGroups.map((name) => backendsCpu(owner, name)));
   const byBackend = backendGroups.map((name, i) => [name, backendsCpuSince(backends0[i]!, backends1[i]!)] as const);
@@ -545,7 +588,7 @@ try {
   const pct = (a: number, b: number) => `${(((b - a) / wall) * 100).toFixed(0)} %`;
   const guestCalls = paths.search.requests + paths.quote.requests + paths.createHold.requests + paths.confirmBooking.requests;
   console.log(
-    `CPU (of one core, over the window): Keepr ${pct(cpu0.keepr, cpu1.keepr)} (API, worker and realtime: one process), Postgres ${pct(cpu0.postgres, cpu1.postgres)} (the whole cluster), ` +
+    `CPU (of one core, over the window): Keepr ${pct(cpu0.keepr, cpu1.keepr)} (${realtimeProcess ? `API and worker; realtime apart: ${pct(realtimeCpu0, realtimeCpu1)}` : "API, worker and realtime: one process"}), Postgres ${pct(cpu0.postgres, cpu1.postgres)} (the whole cluster), ` +
       `bench client ${pct(cpu0.client, cpu1.client)}; per guest request sent: Keepr ${(((cpu1.keepr - cpu0.keepr) * 1000) / Math.max(1, guestCalls)).toFixed(2)} ms, ` +
       `Postgres ${(((cpu1.postgres - cpu0.postgres) * 1000) / Math.max(1, guestCalls)).toFixed(2)} ms`,
   );
@@ -659,4 +702,33 @@ function maxAge(header: string | string[] | undefined): number {
   const value = Array.isArray(header) ? header.join(",") : (header ?? "");
   if (/no-store|no-cache|private/.test(value)) return 0;
   return Number(/max-age=(\d+)/.exec(value)?.[1] ?? 0);
+}
+
+/**
+ * `npm run realtime` (realtime/main.ts) on Keepr's embedded Postgres, in a
+ * process (and session) of its own, ready once its /healthz says the
+ * replication stream is connected.
+ */
+async function startRealtimeProcess(options: { dataDir: string; pgPort: number; port: number }): Promise<KeeprProcess> {
+  const began = performance.now();
+  let output = "";
+  const child = spawn(process.execPath, ["realtime/main.ts"], {
+    cwd: path.resolve(import.meta.dirname, "../.."),
+    env: {
+      ...process.env, NODE_ENV: "development", DATA_DIR: options.dataDir, EMBEDDED_PG_PORT: String(options.pgPort),
+      REALTIME_PORT: String(options.port), API_POOL_SIZE: String(poolSize), LOG_LEVEL: "warn",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  while (performance.now() - began < 60_000) {
+    if (child.exitCode !== null) throw new Error(`realtime exited with ${child.exitCode}:\n${output}`);
+    const health = await fetch(`http://127.0.0.1:${options.port}/healthz`).then((r) => (r.ok ? (r.json() as Promise<{ replication: boolean | null }>) : null), () => null);
+    if (health?.replication) return { child, url: `http://127.0.0.1:${options.port}`, readyMs: Math.round(performance.now() - began), output: () => output };
+    await sleep(50);
+  }
+  child.kill("SIGKILL");
+  throw new Error(`realtime was not ready within 60 s:\n${output}`);
 }
