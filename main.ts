@@ -89,7 +89,7 @@ await runProcess("Keepr", async ({ config, logger, lifecycle }) => {
   if (config.REALTIME) {
     const realtime = startRealtimeService({
       server: http.server, apiPool, databaseUrl: db.listenUrl, replicationUrl: db.replicationUrl, jwtSecret: db.jwtSecret, logger,
-      searchFeedHeartbeatMs: config.SEARCH_CACHE_HEARTBEAT_MS,
+      searchFeedHeartbeatMs: config.SEARCH_CACHE_HEARTBEAT_MS, fanOutBehind: config.REALTIME_FANOUT_BEHIND,
     });
     lifecycle.add("realtime", () => realtime.stop());
   }

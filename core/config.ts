@@ -139,6 +139,11 @@ const schema = z.object({
    * `npm run realtime` runs it as a process of its own (docs/operations.md: the feed then does not wait for the API's thread).
    */
   REALTIME: booleanish.default(true),
+  /**
+   * How many committed transactions realtime's fan-out to subscribers may be behind its replication stream, so a slow
+   * authorization never holds back the next transaction (nor the search cache's feed); 0: each waits for the last.
+   */
+  REALTIME_FANOUT_BEHIND: z.coerce.number().int().min(0).max(100_000).default(256),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
 
   /**

@@ -44,7 +44,7 @@ await runProcess("Keepr realtime", async ({ config, logger, lifecycle }) => {
   traceRequests(server);
   const realtime = startRealtimeService({
     server, apiPool, databaseUrl: db.listenUrl, replicationUrl: db.replicationUrl, jwtSecret: db.jwtSecret, logger,
-    searchFeedHeartbeatMs: config.SEARCH_CACHE_HEARTBEAT_MS,
+    searchFeedHeartbeatMs: config.SEARCH_CACHE_HEARTBEAT_MS, fanOutBehind: config.REALTIME_FANOUT_BEHIND,
   });
   const port = config.REALTIME_PORT ?? config.PORT + 1;
   await new Promise<void>((resolve, reject) => {

@@ -3,8 +3,16 @@
 // (realtime/replication.ts) and authorized by the API's own RLS policies
 // and column privileges (realtime/authorize.ts), over the API's pool
 // (the authenticator, which may become any API role).
-// Each committed transaction is acknowledged to Postgres only once it has
-// been handed to every subscriber's socket. Broadcast and presence travel
+// The subscribers' fan-out runs behind the replication stream, in commit
+// order, at most REALTIME_FANOUT_BEHIND transactions behind (then the reader waits
+// for it, and Postgres for the reader): it authorizes each change with a
+// query, which under load waits for Postgres, and run in the stream's way it
+// held back the next transaction's reading and with it the search cache's
+// invalidation (issue 23). A transaction is acknowledged to Postgres once the
+// search feed has sent it and its fan-out is queued; the slot is temporary,
+// so an acknowledgement decides what WAL Postgres keeps, never what is
+// delivered again. A fan-out that fails tells the subscribers' channels to
+// rejoin and refetch, as a restarted stream does. Broadcast and presence travel
 // between instances over the Postgres bus (realtime/bus.ts), on one
 // connection of the API's login.
 import type { Server } from "node:http";
@@ -15,7 +23,7 @@ import { observeReplicationSlots } from "../core/metrics.ts";
 import { startReplication, type Replication, type ReplicationOptions } from "./replication.ts";
 import { startSearchFeed, searchTables, type SearchFeed } from "./search-feed.ts";
 import { attachRealtime } from "./server.ts";
-import type { RealtimeLogger } from "./types.ts";
+import type { RealtimeLogger, Transaction } from "./types.ts";
 
 export interface RealtimeService {
   /** Whether the replication stream is up (postgres_changes flow); null when there is none. */
@@ -41,6 +49,8 @@ export function startRealtimeService(options: {
   replication?: Pick<ReplicationOptions, "reconnectDelaysMs" | "statusIntervalMs" | "silenceTimeoutMs">;
   /** How often the search cache's feed says it is alive (SEARCH_CACHE_HEARTBEAT_MS); 0: no feed (the API processes then bypass their caches). */
   searchFeedHeartbeatMs?: number;
+  /** How many transactions the subscribers' fan-out may be behind the stream (REALTIME_FANOUT_BEHIND); 0: in its way, each acknowledged once delivered. */
+  fanOutBehind?: number;
 }): RealtimeService {
   const logger = options.logger.child({ component: "realtime" });
   const bus = createPostgresTopicBus({ connectionString: options.databaseUrl, secret: options.jwtSecret, logger, ...options.bus });
@@ -76,6 +86,21 @@ export function startRealtimeService(options: {
       ...(options.searchFeedHeartbeatMs ? { heartbeatMs: options.searchFeedHeartbeatMs } : {}),
     });
   }
+  // The fan-out behind the stream (see the top): realtime.publish keeps the order.
+  let behind = 0;
+  const maxBehind = options.fanOutBehind ?? 256;
+  const fanOut = (tx: Transaction): Promise<void> => {
+    behind++;
+    const delivered = realtime.publish(tx).then(
+      () => void behind--,
+      (error: unknown) => {
+        behind--;
+        logger.warn({ err: error, lsn: tx.lsn }, "a transaction's changes could not be handed to every subscriber; channels told to rejoin");
+        realtime.changeStreamRestarted();
+      },
+    );
+    return behind > maxBehind ? delivered : Promise.resolve();
+  };
   if (options.replicationUrl) {
     // keepr_replication_slot_lag_bytes, read at scrape through the API's pool.
     forgetSlots = observeReplicationSlots(options.apiPool);
@@ -83,7 +108,7 @@ export function startRealtimeService(options: {
       connectionString: options.replicationUrl,
       onTransaction: (tx) => {
         searchFeed?.publish(tx);
-        return realtime.publish(tx);
+        return fanOut(tx);
       },
       // A new slot streams from now on: channels that were listening may have missed changes, and caches may be stale.
       onStreaming: () => {

@@ -11,7 +11,9 @@ import { fileDatabase } from "../helpers/db.ts";
 import { addDays, book, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { waitUntil } from "../helpers/wait.ts";
-import { userToken } from "../realtime/harness.ts";
+import { disconnect, EventQueue, subscribed, userToken } from "../realtime/harness.ts";
+import { RealtimeClient, type RealtimePostgresChangesPayload } from "@supabase/realtime-js";
+import { anonKey } from "../../realtime/tokens.ts";
 import { searchFeedChannel } from "../../core/search-feed.ts";
 import { SealedChannel } from "../../core/sealed-channel.ts";
 import { createLogger } from "../../core/logger.ts";
@@ -391,6 +393,37 @@ it("does not trust a lagging feed: an invalidation that arrives long after its c
     expect((await search(server, stay)).cache).toBe("hit");
   } finally {
     await feed.close();
+  }
+});
+
+it("a subscriber's change waiting for its authorization holds back neither the next transaction's invalidation nor its own; it is delivered once it can be", async () => {
+  const sessionId = (await db.ownerPool.query<{ id: string }>("insert into app_private.sessions (user_id) values ($1) returning id", [h.frontDesk])).rows[0]!.id;
+  const client = new RealtimeClient(`${server.url}/realtime/v1`, { params: { apikey: anonKey(db.jwtSecret) } });
+  client.setAuth(userToken(db.jwtSecret, "keepr_staff", { sub: h.frontDesk, sessionId }));
+  try {
+    const changes = new EventQueue<RealtimePostgresChangesPayload<{ property_id?: string }>>();
+    const channel = client.channel(`units-${h.propertyId}`).on(
+      "postgres_changes",
+      { event: "UPDATE", schema: "app_public", table: "units", filter: `property_id=eq.${h.propertyId}` },
+      (payload: RealtimePostgresChangesPayload<{ property_id?: string }>) => changes.push(payload),
+    );
+    await subscribed(channel);
+    // Every connection of the API's pool taken: realtime's authorization of the subscriber's change (a query on it) waits.
+    const held = await Promise.all(Array.from({ length: server.apiPool.options.max }, () => server.apiPool.connect()));
+    try {
+      const before = applied(tagOf(h));
+      await asOwnerCommit((c) => c.query("update app_public.units set name = name where property_id = $1", [h.propertyId]));
+      await invalidated(tagOf(h), before);
+      // The marker's change commits after it, and is read and invalidated while the first waits for its authorization.
+      await settled();
+      expect(changes.seen).toEqual([]);
+    } finally {
+      for (const c of held) c.release();
+    }
+    const change = await changes.next();
+    expect([change.eventType, (change.new as { property_id?: string }).property_id]).toEqual(["UPDATE", h.propertyId]);
+  } finally {
+    await disconnect(client);
   }
 });
 

@@ -71,7 +71,7 @@ export async function startTestServer(db: TestDatabase, env: Record<string, stri
   const realtime = options.realtime
     ? startRealtimeService({
         server: http.server, apiPool, databaseUrl: db.authenticatorUrl, replicationUrl: db.replicationUrl, jwtSecret: db.jwtSecret, logger,
-        searchFeedHeartbeatMs: config.SEARCH_CACHE_HEARTBEAT_MS,
+        searchFeedHeartbeatMs: config.SEARCH_CACHE_HEARTBEAT_MS, fanOutBehind: config.REALTIME_FANOUT_BEHIND,
       })
     : undefined;
   return {
