@@ -640,7 +640,7 @@ try {
   }
 } finally {
   await cleanUp();
-  console.log(`stopped Keepr and Postgres${pgPid !== null ? ` (pid ${pgPid} gone)` : ""}; deleted ${dataDir}; load average after ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+  console.log(`stopped Keepr and Postgres${pgPid !== null ? ` (pid ${pgPid} gone)` : ""}; ${keepDataDir ? "kept" : "deleted"} ${dataDir}; load average after ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
 }
 process.exit(exitCode);
 
