@@ -2,7 +2,7 @@
 //                      [--look-to-book 500] [--quote-share 0.2] [--cancel-share 0.2] [--cancel-after 5]
 //                      [--desk-users 2] [--poll-seconds 3] [--subscribers 100] [--honour-cache] [--no-search-cache]
 //                      [--properties 50] [--units 5000] [--days 365] [--occupancy 0.6] [--seed 42]
-//                      [--port P] [--pg-port P] [--realtime-process] [--data-dir DIR]
+//                      [--port P] [--pg-port P] [--realtime-process] [--data-dir DIR] [--autogroup-nice N]
 //
 // The realistic mixed workload (issue 23), everything at once, as its users
 // send it:
@@ -51,6 +51,11 @@
 //     --realtime-process runs realtime (and the search cache's feed) as a
 //              process of its own (`npm run realtime` beside `REALTIME=false
 //              node main.ts`), the subscribers on its port.
+//     --autogroup-nice N sets the scheduler autogroup's nice of Keepr's
+//              session, the realtime process's and this bench's (as the
+//              booking bench's option and docs/operations.md's "Keepr and
+//              Postgres on the same cores"; root or CAP_SYS_NICE), and puts
+//              the bench's back at the end.
 //  3. prints, per path: calls, rate, p50/p95/p99, errors by code (SOLD_OUT
 //     counted apart); the Zipf seed and the top keys' shares (expected and
 //     seen); the CPU of the bench client, Keepr and Postgres; messages
@@ -74,7 +79,7 @@ import * as web from "../../web/src/documents.ts";
 import * as admin from "../../admin/src/platform/documents.ts";
 import { seededRandom } from "../helpers/random.ts";
 import { freePort, makeDataDir, postmasterPid, startKeepr, stopKeepr, type KeeprProcess } from "../helpers/keepr-process.ts";
-import { processCpuSeconds } from "../helpers/cpu.ts";
+import { autogroupNice, processCpuSeconds, setAutogroupNice } from "../helpers/cpu.ts";
 import { anonKey } from "../../core/auth.ts";
 import { spawn } from "node:child_process";
 import path from "node:path";
@@ -109,6 +114,7 @@ const { values: args } = parseArgs({
     "pg-port": { type: "string" },
     "realtime-process": { type: "boolean", default: false },
     "data-dir": { type: "string" },
+    "autogroup-nice": { type: "string" },
   },
   strict: true,
 });
@@ -129,6 +135,19 @@ const subscriberCount = num("subscribers");
 const honourCache = args["honour-cache"] === true;
 const searchCacheOn = args["no-search-cache"] !== true;
 const realtimeApart = args["realtime-process"] === true;
+const sessionNice = args["autogroup-nice"] === undefined ? null : Number(args["autogroup-nice"]);
+if (sessionNice !== null && !(Number.isInteger(sessionNice) && sessionNice >= -20 && sessionNice <= 19)) {
+  console.error("--autogroup-nice: a whole number from -20 to 19");
+  process.exit(2);
+}
+/** This bench's session's autogroup nice before --autogroup-nice changed it, put back at the end. */
+let ownAutogroupNice: number | null = null;
+/** Applies --autogroup-nice to a process (Keepr's, the realtime process's, or this bench's own). */
+function weigh(pid: number, what: string): void {
+  if (sessionNice === null) return;
+  if (pid === process.pid && ownAutogroupNice === null) ownAutogroupNice = autogroupNice(pid);
+  console.log(`(${what}, pid ${pid}: ${setAutogroupNice(pid, sessionNice)})`);
+}
 const metricsToken = `bench-mix-metrics-${randomUUID()}`;
 const scale: ScaleOptions = {
   ...defaultScaleOptions, properties: num("properties"), units: num("units"), days: num("days"), occupancy: num("occupancy"), seed: num("seed"),
@@ -221,6 +240,7 @@ async function cleanUp(): Promise<void> {
     realtimeProcess = null;
   }
   await stopBenchKeepr({ running, pgPid, pools, dataDir, keepDataDir });
+  if (ownAutogroupNice !== null) setAutogroupNice(process.pid, ownAutogroupNice);
   running = null;
 }
 onInterrupt(() => (stopping = true));
@@ -248,6 +268,8 @@ try {
     },
   });
   pgPid = postmasterPid(dataDir);
+  weigh(running.child.pid!, "Keepr");
+  weigh(process.pid, "the bench");
   const url = running.url;
   console.log(`Keepr ready in ${running.readyMs} ms (${url}, Postgres pid ${pgPid} on port ${pgPort}, data ${dataDir}), worker on`);
   const db = await openDatabase(loadConfig({ DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) }), () => {});
@@ -257,6 +279,7 @@ try {
     const realtimePort = await freePort();
     realtimeProcess = await startRealtimeProcess({ dataDir, pgPort, port: realtimePort });
     realtimeUrl = `http://127.0.0.1:${realtimePort}`;
+    weigh(realtimeProcess.child.pid!, "realtime");
     console.log(`realtime ready in ${realtimeProcess.readyMs} ms (${realtimeUrl}, pid ${realtimeProcess.child.pid}): the feed and the subscribers off the API's process`);
   }
   const owner = new pg.Pool({ connectionString: db.ownerUrl, max: 2 });
