@@ -594,6 +594,7 @@ try {
     console.log(
       `staleness (commit to invalidation applied in the API, keepr_search_cache_staleness_seconds over the window): ${staleness.count} invalidations, ` +
         `p50 ${ms(staleness.quantile(0.5) * 1000)}, p95 ${ms(p95)}, p99 ${ms(staleness.quantile(0.99) * 1000)} ms (histogram_quantile over the buckets), ` +
+        `${(staleness.shareWithin(0.1) * 100).toFixed(1)} % within 100 ms (the bucket's count), ` +
         `max ≤ ${ms(staleness.maxBound() * 1000)} ms (the highest bucket with a count) (target p95 ≤ 100 ms: ${staleness.count === 0 ? "no invalidation seen" : p95 <= 100 ? "met" : "MISSED"}); ` +
         `feed messages applied ${invalidations}; answers not kept by the generation guard ${notStored}`,
     );
@@ -711,6 +712,11 @@ function histogramDelta(before: Map<string, number>, after: Map<string, number>,
         below = b.count;
       }
       return lower;
+    },
+    /** The share of observations at or below a bucket's bound (exact, unlike a quantile's interpolation). */
+    shareWithin(le: number): number {
+      const bucket = buckets.find((b) => b.le === le);
+      return bucket && count > 0 ? bucket.count / count : NaN;
     },
     /** The upper bound of the lowest bucket holding every observation. */
     maxBound(): number {
