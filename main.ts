@@ -80,7 +80,9 @@ await runProcess("Keepr", async ({ config, logger, lifecycle }) => {
     jwtSecret: db.jwtSecret,
     readiness: makeReadiness(apiPool, ownerPool),
     searchCache,
-    admin: { status: () => buildStatus.admin, realtime: config.REALTIME },
+    // The console opens realtime at this origin's /realtime/v1: this process's, or (REALTIME=false) the
+    // `npm run realtime` a proxy routes /realtime/ to, as `npm run cluster`'s HAProxy does.
+    admin: { status: () => buildStatus.admin, realtime: true },
     web: { status: () => buildStatus.web },
   });
   lifecycle.add("http", () => http.close());
