@@ -84,21 +84,20 @@
 // in a run queue for one (/proc/<pid>/task/<pid>/schedstat).
 import "../../core/env.ts";
 import { randomUUID } from "node:crypto";
-import { chmodSync, mkdirSync, readFileSync } from "node:fs";
-import path from "node:path";
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { openDatabase } from "../../core/database.ts";
 import { defaultScaleOptions, formatScaleResult, generateScaleData, scaleSlugPrefix, type ScaleOptions } from "../../db/seed-scale.ts";
 import { loadConfig } from "../../core/config.ts";
 import { addDays, createHotel, localDate } from "../helpers/booking.ts";
-import { autogroupEnabled, autogroupNice, postgresCpuSeconds, processCpuSeconds, setAutogroupNice, threadSchedSeconds } from "../helpers/cpu.ts";
+import { autogroupEnabled, autogroupNice, autogroupWeigher, postgresCpuSeconds, processCpuSeconds, threadSchedSeconds } from "../helpers/cpu.ts";
 import { seededRandom } from "../helpers/random.ts";
 import {
   directOps, findCandidates, formatCodes, gql, makeApi, makeDirect, ms, pick, QuoteTokens, randomStay, ratio, restoreInventory,
   runLoops, settle, sql, Stats, cpuSnapshot, onInterrupt, stopBenchKeepr, backendsCpu, backendsCpuSince,
 } from "./load.ts";
-import { freePort, makeDataDir, postmasterPid, startKeepr, stopKeepr, type KeeprProcess } from "../helpers/keepr-process.ts";
+import { benchDataDir, freePort, postmasterPid, startKeepr, stopKeepr, type KeeprProcess } from "../helpers/keepr-process.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -233,31 +232,15 @@ const setUnitStatus = `mutation SetUnitStatus($unitId: UUID!, $status: Housekeep
 
 let stopping = false;
 let running: KeeprProcess | null = null;
-const keepDataDir = args["data-dir"] !== undefined;
-const dataDir = keepDataDir ? path.resolve(args["data-dir"]!) : makeDataDir();
-if (keepDataDir) {
-  mkdirSync(dataDir, { recursive: true });
-  chmodSync(dataDir, 0o755); // the postgres OS user (when we run as root) must reach it
-}
+const { dataDir, keepDataDir } = benchDataDir(args["data-dir"]);
 const keeprNodeArgs = args["keepr-node-args"]!.split(" ").filter(Boolean);
 const apiProcesses = Number(args["api-processes"]);
 if (!Number.isInteger(apiProcesses) || apiProcesses < 1 || apiProcesses > 8 || (apiProcesses > 1 && [...phases].some((p) => p !== "search" && p !== "quote"))) {
   console.error("--api-processes: a whole number from 1 to 8; above 1 only with --phases search,quote");
   process.exit(2);
 }
-const sessionNice = args["autogroup-nice"] === undefined ? null : Number(args["autogroup-nice"]);
-if (sessionNice !== null && !(Number.isInteger(sessionNice) && sessionNice >= -20 && sessionNice <= 19)) {
-  console.error("--autogroup-nice: a whole number from -20 to 19");
-  process.exit(2);
-}
-/** This bench's session's autogroup nice before --autogroup-nice changed it, put back at the end. */
-let ownAutogroupNice: number | null = null;
-/** Applies --autogroup-nice to a process (Keepr's, or this bench's own). */
-function weigh(pid: number, what: string): void {
-  if (sessionNice === null) return;
-  if (pid === process.pid && ownAutogroupNice === null) ownAutogroupNice = autogroupNice(pid);
-  console.log(`(${what}, pid ${pid}: ${setAutogroupNice(pid, sessionNice)})`);
-}
+/** --autogroup-nice for Keepr's processes and this bench's own. */
+const { nice: sessionNice, weigh, restore: restoreAutogroup } = autogroupWeigher(args["autogroup-nice"]);
 /** The API processes after the first (--api-processes). */
 const extraApis: KeeprProcess[] = [];
 const pools: pg.Pool[] = [];
@@ -271,7 +254,7 @@ async function cleanUp(): Promise<void> {
   }
   await stopBenchKeepr({ running, pgPid, pools, dataDir, keepDataDir });
   running = null;
-  if (ownAutogroupNice !== null) setAutogroupNice(process.pid, ownAutogroupNice);
+  restoreAutogroup();
 }
 onInterrupt(() => (stopping = true));
 

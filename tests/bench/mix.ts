@@ -78,12 +78,11 @@ import { defaultScaleOptions, formatScaleResult, generateScaleData, scaleSlugPre
 import * as web from "../../web/src/documents.ts";
 import * as admin from "../../admin/src/platform/documents.ts";
 import { seededRandom } from "../helpers/random.ts";
-import { freePort, makeDataDir, postmasterPid, startKeepr, stopKeepr, type KeeprProcess } from "../helpers/keepr-process.ts";
-import { autogroupNice, processCpuSeconds, setAutogroupNice } from "../helpers/cpu.ts";
+import { benchDataDir, freePort, postmasterPid, startKeepr, stopKeepr, type KeeprProcess } from "../helpers/keepr-process.ts";
+import { autogroupWeigher, processCpuSeconds } from "../helpers/cpu.ts";
 import { anonKey } from "../../core/auth.ts";
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { chmodSync, mkdirSync } from "node:fs";
 import { disconnect } from "../realtime/harness.ts";
 import { backendsCpu, backendsCpuSince, cpuSnapshot, day, formatCodes, makeApi, ms, onInterrupt, runLoops, settle, Stats, stopBenchKeepr, Zipf } from "./load.ts";
 import { percentile } from "./latency.ts";
@@ -135,19 +134,8 @@ const subscriberCount = num("subscribers");
 const honourCache = args["honour-cache"] === true;
 const searchCacheOn = args["no-search-cache"] !== true;
 const realtimeApart = args["realtime-process"] === true;
-const sessionNice = args["autogroup-nice"] === undefined ? null : Number(args["autogroup-nice"]);
-if (sessionNice !== null && !(Number.isInteger(sessionNice) && sessionNice >= -20 && sessionNice <= 19)) {
-  console.error("--autogroup-nice: a whole number from -20 to 19");
-  process.exit(2);
-}
-/** This bench's session's autogroup nice before --autogroup-nice changed it, put back at the end. */
-let ownAutogroupNice: number | null = null;
-/** Applies --autogroup-nice to a process (Keepr's, the realtime process's, or this bench's own). */
-function weigh(pid: number, what: string): void {
-  if (sessionNice === null) return;
-  if (pid === process.pid && ownAutogroupNice === null) ownAutogroupNice = autogroupNice(pid);
-  console.log(`(${what}, pid ${pid}: ${setAutogroupNice(pid, sessionNice)})`);
-}
+/** --autogroup-nice for Keepr's process, the realtime process and this bench's own. */
+const { weigh, restore: restoreAutogroup } = autogroupWeigher(args["autogroup-nice"]);
 const metricsToken = `bench-mix-metrics-${randomUUID()}`;
 const scale: ScaleOptions = {
   ...defaultScaleOptions, properties: num("properties"), units: num("units"), days: num("days"), occupancy: num("occupancy"), seed: num("seed"),
@@ -222,12 +210,7 @@ let stopping = false;
 let running: KeeprProcess | null = null;
 /** --realtime-process: `node realtime/main.ts`, stopped before Keepr (whose Postgres it uses). */
 let realtimeProcess: KeeprProcess | null = null;
-const keepDataDir = args["data-dir"] !== undefined;
-const dataDir = keepDataDir ? path.resolve(args["data-dir"]!) : makeDataDir();
-if (keepDataDir) {
-  mkdirSync(dataDir, { recursive: true });
-  chmodSync(dataDir, 0o755); // the postgres OS user (when we run as root) must reach it
-}
+const { dataDir, keepDataDir } = benchDataDir(args["data-dir"]);
 const pools: pg.Pool[] = [];
 let pgPid: number | null = null;
 const realtimeClients: RealtimeClient[] = [];
@@ -240,7 +223,7 @@ async function cleanUp(): Promise<void> {
     realtimeProcess = null;
   }
   await stopBenchKeepr({ running, pgPid, pools, dataDir, keepDataDir });
-  if (ownAutogroupNice !== null) setAutogroupNice(process.pid, ownAutogroupNice);
+  restoreAutogroup();
   running = null;
 }
 onInterrupt(() => (stopping = true));

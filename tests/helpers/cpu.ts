@@ -154,3 +154,29 @@ export function autogroupNice(pid: number): number | null {
     return null;
   }
 }
+
+/**
+ * A bench's --autogroup-nice: weigh(pid) sets that process's scheduler
+ * autogroup to `nice` (nothing without the option), remembering the bench's
+ * own first value, which restore() puts back (a session's autogroup outlives
+ * the bench). A value that is not a whole number from -20 to 19 exits 2.
+ */
+export function autogroupWeigher(option: string | undefined): { nice: number | null; weigh(pid: number, what: string): void; restore(): void } {
+  const nice = option === undefined ? null : Number(option);
+  if (nice !== null && !(Number.isInteger(nice) && nice >= -20 && nice <= 19)) {
+    console.error("--autogroup-nice: a whole number from -20 to 19");
+    process.exit(2);
+  }
+  let own: number | null = null;
+  return {
+    nice,
+    weigh(pid, what) {
+      if (nice === null) return;
+      if (pid === process.pid && own === null) own = autogroupNice(pid);
+      console.log(`(${what}, pid ${pid}: ${setAutogroupNice(pid, nice)})`);
+    },
+    restore() {
+      if (own !== null) setAutogroupNice(process.pid, own);
+    },
+  };
+}

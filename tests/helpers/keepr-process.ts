@@ -2,7 +2,7 @@
 // in its own process, on a data directory and ports of the caller's choosing.
 // Used by the end-to-end tests and by `npm run bench -- start`.
 import { spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { isRunning } from "../../core/embedded-postgres.ts";
@@ -20,6 +20,15 @@ export function makeDataDir(): string {
   const dir = mkdtempSync(path.join(tmpdir(), "keepr-run-"));
   chmodSync(dir, 0o755); // the postgres OS user (when we run as root) must reach it
   return dir;
+}
+
+/** A bench's data directory: --data-dir's (created if missing, kept afterwards), else a throwaway one. */
+export function benchDataDir(option: string | undefined): { dataDir: string; keepDataDir: boolean } {
+  if (option === undefined) return { dataDir: makeDataDir(), keepDataDir: false };
+  const dataDir = path.resolve(option);
+  mkdirSync(dataDir, { recursive: true });
+  chmodSync(dataDir, 0o755); // the postgres OS user (when we run as root) must reach it
+  return { dataDir, keepDataDir: true };
 }
 
 export { freePort } from "../../ops/cluster/processes.ts";
