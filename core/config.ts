@@ -140,10 +140,10 @@ const schema = z.object({
    */
   REALTIME: booleanish.default(true),
   /**
-   * How many committed transactions realtime's fan-out to subscribers may be behind its replication stream, so a slow
-   * authorization never holds back the next transaction (nor the search cache's feed); 0: each waits for the last.
+   * How many changes realtime's fan-out to subscribers may be behind its replication stream, so a slow authorization
+   * never holds back the next transaction (nor the search cache's feed); 0: each transaction waits for the last's fan-out.
    */
-  REALTIME_FANOUT_BEHIND: z.coerce.number().int().min(0).max(100_000).default(256),
+  REALTIME_FANOUT_BEHIND: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
 
   /**

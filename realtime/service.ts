@@ -4,8 +4,9 @@
 // and column privileges (realtime/authorize.ts), over the API's pool
 // (the authenticator, which may become any API role).
 // The subscribers' fan-out runs behind the replication stream, in commit
-// order, at most REALTIME_FANOUT_BEHIND transactions behind (then the reader waits
-// for it, and Postgres for the reader): it authorizes each change with a
+// order, at most REALTIME_FANOUT_BEHIND changes behind (then the reader waits
+// for it, and Postgres for the reader; a chunk of a large transaction is
+// 10,000 changes, so memory stays bounded as before): it authorizes each change with a
 // query, which under load waits for Postgres, and run in the stream's way it
 // held back the next transaction's reading and with it the search cache's
 // invalidation (issue 23). A transaction is acknowledged to Postgres once the
@@ -49,7 +50,7 @@ export function startRealtimeService(options: {
   replication?: Pick<ReplicationOptions, "reconnectDelaysMs" | "statusIntervalMs" | "silenceTimeoutMs">;
   /** How often the search cache's feed says it is alive (SEARCH_CACHE_HEARTBEAT_MS); 0: no feed (the API processes then bypass their caches). */
   searchFeedHeartbeatMs?: number;
-  /** How many transactions the subscribers' fan-out may be behind the stream (REALTIME_FANOUT_BEHIND); 0: in its way, each acknowledged once delivered. */
+  /** How many changes the subscribers' fan-out may be behind the stream (REALTIME_FANOUT_BEHIND); 0: in its way, each transaction acknowledged once delivered. */
   fanOutBehind?: number;
 }): RealtimeService {
   const logger = options.logger.child({ component: "realtime" });
@@ -88,13 +89,14 @@ export function startRealtimeService(options: {
   }
   // The fan-out behind the stream (see the top): realtime.publish keeps the order.
   let behind = 0;
-  const maxBehind = options.fanOutBehind ?? 256;
+  const maxBehind = options.fanOutBehind ?? 10_000;
   const fanOut = (tx: Transaction): Promise<void> => {
-    behind++;
+    const changes = tx.changes.length;
+    behind += changes;
     const delivered = realtime.publish(tx).then(
-      () => void behind--,
+      () => void (behind -= changes),
       (error: unknown) => {
-        behind--;
+        behind -= changes;
         logger.warn({ err: error, lsn: tx.lsn }, "a transaction's changes could not be handed to every subscriber; channels told to rejoin");
         realtime.changeStreamRestarted();
       },
