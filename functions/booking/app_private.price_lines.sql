@@ -15,7 +15,14 @@
 --             and a promo code's (promo_percent_off, or promo_amount_off
 --             capped at the room part), on the room part after the
 --             length-of-stay discount, one line described by promo_note;
---   fee       per stay, per night or per guest-night;
+--   fee       per stay, per night or per guest-night (with its fee_id);
+--   extra     (with its extra_id) an extra the guest chose (extras: the
+--             resolved choice of app_private.booking_extras, or a booking's
+--             own, app_private.booked_extras, at the prices it was booked
+--             at): quantity × 1 per stay, × nights per night, × nights ×
+--             guests per guest per night, at the unit price, which includes
+--             the VAT of its tax_id: that VAT is a tax line of its own
+--             (inclusive, with the extra_id), apart from the room's taxes;
 --   tax       (with its tax_id) a percent of the room total (plus fees when the tax says so),
 --             or an amount per night or per person-night. An inclusive tax
 --             is inside the prices: its line shows it and is not added.
@@ -33,7 +40,8 @@ create or replace function app_private.price_lines(
   desk_note text default null,
   promo_percent_off numeric default null,
   promo_amount_off bigint default null,
-  promo_note text default null
+  promo_note text default null,
+  extras jsonb default null
 ) returns table (
   rate_plan_id uuid,
   line_no integer,
@@ -43,7 +51,9 @@ create or replace function app_private.price_lines(
   quantity integer,
   amount bigint,
   is_inclusive boolean,
-  tax_id uuid
+  tax_id uuid,
+  fee_id uuid,
+  extra_id uuid
 )
   language plpgsql stable parallel safe
   set search_path to pg_catalog, public, pg_temp
@@ -131,7 +141,7 @@ begin
         left join promo pr on pr.rate_plan_id = lt.rate_plan_id
     ),
     fee_lines as (
-      select p.id as rate_plan_id, f.name, f.basis, f.amount as unit_amount,
+      select p.id as rate_plan_id, f.id as fee_id, f.name, f.basis, f.amount as unit_amount,
              case f.basis
                when 'per_stay' then 1
                when 'per_night' then p.nights
@@ -141,6 +151,24 @@ begin
         join app_public.fees f
           on f.property_id = p.property_id and f.is_active
          and (f.room_type_id is null or f.room_type_id = p.room_type_id)
+    ),
+    extra_lines as (
+      select p.id as rate_plan_id, x.extra_id, x.name, x.basis, x.unit_price, x.tax_id, x.quantity as chosen,
+             x.quantity * case x.basis
+                            when 'per_stay' then 1
+                            when 'per_night' then p.nights
+                            else p.nights * (price_lines.adults + price_lines.children)
+                          end as quantity
+        from plans p
+        cross join pg_catalog.jsonb_to_recordset(coalesce(price_lines.extras, '[]'))
+             as x(extra_id uuid, name text, basis text, unit_price bigint, tax_id uuid, quantity integer)
+    ),
+    extra_tax_lines as (
+      select e.rate_plan_id, e.extra_id, t.id as tax_id, t.name, t.percent,
+             round(e.quantity * e.unit_price * t.percent / (100 + t.percent)) as amount
+        from extra_lines e
+        join plans p on p.id = e.rate_plan_id
+        join app_public.taxes t on t.property_id = p.property_id and t.id = e.tax_id and t.basis = 'percent_of_room'
     ),
     fee_totals as (
       select f.rate_plan_id, sum(f.quantity * f.unit_amount) as amount from fee_lines f group by f.rate_plan_id
@@ -165,7 +193,7 @@ begin
     )
     select l.rate_plan_id,
            (pg_catalog.row_number() over (partition by l.rate_plan_id order by l.section, l.date, l.description))::integer,
-           l.kind, l.date, l.description, l.quantity, l.amount::bigint, l.is_inclusive, l.tax_id
+           l.kind, l.date, l.description, l.quantity, l.amount::bigint, l.is_inclusive, l.tax_id, l.fee_id, l.extra_id
       from (
         select n.rate_plan_id, 1 as section, 'night' as kind, n.date,
                'Night of ' || pg_catalog.to_char(n.date, 'Dy DD Mon YYYY')
@@ -173,26 +201,38 @@ begin
                          then pg_catalog.format(' (incl. %s extra guest%s)', n.extra_adults + n.extra_children,
                                                 case when n.extra_adults + n.extra_children > 1 then 's' else '' end)
                          else '' end as description,
-               1 as quantity, n.amount, false as is_inclusive, null::uuid as tax_id
+               1 as quantity, n.amount, false as is_inclusive, null::uuid as tax_id, null::uuid as fee_id, null::uuid as extra_id
           from nights n
         union all
         select d.rate_plan_id, 2, 'discount', null,
                pg_catalog.format('%s%% off stays of %s nights or more', pg_catalog.trim_scale(d.percent_off), d.min_nights),
-               1, d.amount, false, null
+               1, d.amount, false, null, null, null
           from discounts d
         union all
         select k.rate_plan_id, 2, 'discount', null,
-               coalesce(price_lines.desk_note, 'Rate set by the front desk'), 1, k.amount, false, null
+               coalesce(price_lines.desk_note, 'Rate set by the front desk'), 1, k.amount, false, null, null, null
           from desk k
         union all
         select pr.rate_plan_id, 2, 'discount', null,
-               coalesce(price_lines.promo_note, 'Promo code'), 1, pr.amount, false, null
+               coalesce(price_lines.promo_note, 'Promo code'), 1, pr.amount, false, null, null, null
           from promo pr
         union all
         select f.rate_plan_id, 3, 'fee', null,
                f.name || case f.basis when 'per_night' then ' (per night)' when 'per_guest_night' then ' (per guest per night)' else '' end,
-               f.quantity, f.quantity * f.unit_amount, false, null
+               f.quantity, f.quantity * f.unit_amount, false, null, f.fee_id, null
           from fee_lines f
+        union all
+        select e.rate_plan_id, 3, 'extra', null,
+               e.name || case when e.chosen > 1 then ' × ' || e.chosen else '' end
+                      || case e.basis when 'per_night' then ' (per night)' when 'per_guest_night' then ' (per guest per night)' else '' end,
+               e.quantity, e.quantity * e.unit_price, false, null, null, e.extra_id
+          from extra_lines e
+        union all
+        select x.rate_plan_id, 5, 'tax', null,
+               pg_catalog.format('%s (%s%%, included) on %s', x.name, pg_catalog.trim_scale(x.percent),
+                                 (select e.name from extra_lines e where e.rate_plan_id = x.rate_plan_id and e.extra_id = x.extra_id)),
+               1, x.amount, true, x.tax_id, null, x.extra_id
+          from extra_tax_lines x
         union all
         select t.rate_plan_id, 4, 'tax', null,
                t.name || case t.basis
@@ -201,10 +241,10 @@ begin
                            when 'per_night' then ' (per night' || case when t.is_inclusive then ', included' else '' end || ')'
                            else ' (per person per night' || case when t.is_inclusive then ', included' else '' end || ')'
                          end,
-               t.quantity, t.quantity * t.unit_amount, t.is_inclusive, t.tax_id
+               t.quantity, t.quantity * t.unit_amount, t.is_inclusive, t.tax_id, null, null
           from tax_lines t
       ) l;
 end;
 $$;
-comment on function app_private.price_lines(uuid[], date, date, integer, integer, bigint, numeric, text, numeric, bigint, text) is
-  E'The price of a stay on each given rate plan, as lines (night, discount, fee, tax) in minor units, with the front desk''s override and a promo code''s discount when given.';
+comment on function app_private.price_lines(uuid[], date, date, integer, integer, bigint, numeric, text, numeric, bigint, text, jsonb) is
+  E'The price of a stay on each given rate plan, as lines (night, discount, fee with its fee_id, extra with its extra_id, tax with its tax_id) in minor units, with the front desk''s override, a promo code''s discount and the chosen extras when given.';

@@ -10,7 +10,11 @@
 -- the front desk's rate override (app_private.price_lines); promo a promo
 -- code whose discount the price includes (a discount line 'Promo code X',
 -- the quote's promo_code), which the caller has checked
--- (app_private.check_promo_code) or a booking already has.
+-- (app_private.check_promo_code) or a booking already has. extras: the
+-- extras chosen (app_private.booking_extras, or a booking's own,
+-- app_private.booked_extras), priced as extra lines with their VAT; they are
+-- in the total but not in the penalty's base: a cancellation refunds them
+-- (docs/booking.md, "Extras").
 create or replace function app_private.quote_for(
   rate_plan_id uuid,
   arrival date,
@@ -20,7 +24,8 @@ create or replace function app_private.quote_for(
   desk_room_amount bigint default null,
   desk_percent_off numeric default null,
   desk_note text default null,
-  promo app_public.promo_codes default null
+  promo app_public.promo_codes default null,
+  extras jsonb default null
 ) returns app_public.quote
   language plpgsql stable parallel safe
   set search_path to pg_catalog, public, pg_temp
@@ -29,29 +34,31 @@ as $$
 begin
   return (
       with lines as (
-        select l.*, tx.name as tax_name, coalesce(tx.applies_to_penalty, true) as carried_by_penalty
+        select l.*, tx.name as tax_name, coalesce(tx.applies_to_penalty, true) or l.extra_id is not null as carried_by_penalty
           from app_private.price_lines(array[quote_for.rate_plan_id], quote_for.arrival, quote_for.departure,
                                        quote_for.adults, quote_for.children,
                                        quote_for.desk_room_amount, quote_for.desk_percent_off, quote_for.desk_note,
                                        (quote_for.promo).percent_off, (quote_for.promo).amount_off,
                                        'Promo code ' || (quote_for.promo).code
-                                         || coalesce(pg_catalog.format(' (%s%% off)', pg_catalog.trim_scale((quote_for.promo).percent_off)), '')) l
+                                         || coalesce(pg_catalog.format(' (%s%% off)', pg_catalog.trim_scale((quote_for.promo).percent_off)), ''),
+                                       quote_for.extras) l
           left join app_public.taxes tx on l.kind = 'tax' and tx.id = l.tax_id
       ),
       totals as (
         select coalesce(sum(l.amount) filter (where l.kind in ('night', 'discount')), 0)::bigint as room_amount,
                coalesce(sum(l.amount) filter (where l.kind = 'fee'), 0)::bigint as fees_amount,
+               coalesce(sum(l.amount) filter (where l.kind = 'extra'), 0)::bigint as extras_amount,
                coalesce(sum(l.amount) filter (where l.kind = 'tax' and not l.is_inclusive), 0)::bigint as taxes_amount,
                coalesce(sum(l.amount) filter (where l.kind = 'tax' and l.is_inclusive), 0)::bigint as included_taxes_amount,
                coalesce(sum(l.amount) filter (where l.kind = 'tax' and not l.carried_by_penalty), 0)::bigint as penalty_free_amount,
                pg_catalog.string_agg(l.tax_name, ' and ' order by l.line_no) filter (where l.kind = 'tax' and not l.carried_by_penalty) as penalty_free_taxes,
-               pg_catalog.array_agg((l.kind, l.date, l.description, l.quantity, l.amount, l.is_inclusive, l.tax_id)::app_public.price_line
+               pg_catalog.array_agg((l.kind, l.date, l.description, l.quantity, l.amount, l.is_inclusive, l.tax_id, l.fee_id, l.extra_id)::app_public.price_line
                                     order by l.line_no) as lines
           from lines l
       ),
       terms as (
         select rp.*, p.time_zone, p.check_in_time,
-               t.room_amount + t.fees_amount + t.taxes_amount as total_amount,
+               t.room_amount + t.fees_amount + t.taxes_amount + t.extras_amount as total_amount,
                t.room_amount + t.fees_amount + t.taxes_amount - t.penalty_free_amount as penalty_base,
                quote_for.departure - quote_for.arrival as nights,
                case when rp.is_refundable
@@ -98,14 +105,14 @@ begin
                       else x.cancellation_penalty_value || '% of the total' end)
                || case when t.penalty_free_taxes is not null
                        then pg_catalog.format(' The %s is due only for nights stayed.', t.penalty_free_taxes) else '' end
-        end,
+        end || case when t.extras_amount > 0 then ' Extras are refunded on cancellation.' else '' end,
         coalesce((select l.units_left from app_private.room_type_units_left(array[x.property_id], pg_catalog.daterange(quote_for.arrival, quote_for.departure),
                                                                               x.room_type_id) l), 0),
-        null, null, (quote_for.promo).code
+        null, null, (quote_for.promo).code, t.extras_amount, quote_for.extras
       )::app_public.quote
         from terms x cross join totals t
   );
 end;
 $$;
-comment on function app_private.quote_for(uuid, date, date, integer, integer, bigint, numeric, text, app_public.promo_codes) is
-  E'Prices a stay on one rate plan: lines, totals, cancellation terms and units left (no restriction checks), with the front desk''s rate override and a promo code''s discount when given (app_private.price_lines).';
+comment on function app_private.quote_for(uuid, date, date, integer, integer, bigint, numeric, text, app_public.promo_codes, jsonb) is
+  E'Prices a stay on one rate plan: lines, totals, cancellation terms and units left (no restriction checks), with the front desk''s rate override, a promo code''s discount and the chosen extras when given (app_private.price_lines); extras are not in the penalty''s base.';

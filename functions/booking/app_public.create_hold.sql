@@ -4,7 +4,9 @@
 -- is left); the claim and the held reservation are one transaction. A
 -- quote's promo code is checked again (PROMO_CODE when it no longer applies:
 -- deactivated, expired, used up) and kept on the reservation;
--- confirm_booking counts its use.
+-- confirm_booking counts its use. The quote's extras are checked against
+-- the catalogue again (INVALID_INPUT when one was withdrawn meanwhile) and
+-- kept, at the quoted prices, in reservation_extras (app_private.hold_extras).
 create or replace function app_public.create_hold(
   quote_token text,
   idempotency_key text,
@@ -71,6 +73,7 @@ begin
       'terms', v_quote.cancellation_terms),
     v_claim.expires_at, v_promo.id
   );
+  perform app_private.hold_extras(v_id, v_quote.property_id, v_quote.extras);
 
   v_hold := (v_id, v_quote.property_id, v_claim.expires_at, v_quote.currency, v_quote.total_amount,
              app_private.sign('hold:' || v_id))::app_public.hold;
@@ -79,4 +82,4 @@ begin
 end;
 $$;
 comment on function app_public.create_hold(text, text, integer) is
-  E'Holds a free unit for a quoted stay at the quoted price for `minutes` (default 10, 1 to 30). Errors: QUOTE_INVALID, QUOTE_EXPIRED, DATES, SOLD_OUT, PROMO_CODE (the quote''s promo code no longer applies), IDEMPOTENCY_KEY_REUSED.';
+  E'Holds a free unit for a quoted stay at the quoted price for `minutes` (default 10, 1 to 30). Errors: QUOTE_INVALID, QUOTE_EXPIRED, DATES, SOLD_OUT, PROMO_CODE (the quote''s promo code no longer applies), INVALID_INPUT (an extra of the quote was withdrawn: reason EXTRA_INACTIVE or EXTRA_NOT_BOOKABLE), IDEMPOTENCY_KEY_REUSED.';

@@ -5,13 +5,17 @@
 -- promo_code: a code of the property (any case), whose discount becomes a
 -- discount line of the room price and whose code the token carries
 -- (PROMO_CODE when it does not apply: app_private.check_promo_code).
+-- extras: the guest's choice of the property's bookable extras, a JSON
+-- array of {"extraId", "quantity"} (app_private.booking_extras checks it:
+-- INVALID_INPUT with a reason), priced as extra lines; the token carries them.
 create or replace function app_public.quote(
   rate_plan_id uuid,
   arrival date,
   departure date,
   adults integer default 2,
   children integer default 0,
-  promo_code text default null
+  promo_code text default null,
+  extras jsonb default null
 ) returns app_public.quote
   language plpgsql stable security definer
   set search_path to pg_catalog, public, pg_temp
@@ -48,7 +52,8 @@ begin
     end if;
     v_promo := app_private.check_promo_code(v_property_id, quote.rate_plan_id, arrival, departure, promo_code);
   end if;
-  v_quote := app_private.quote_for(quote.rate_plan_id, arrival, departure, adults, children, promo => v_promo);
+  v_quote := app_private.quote_for(quote.rate_plan_id, arrival, departure, adults, children, promo => v_promo,
+                                   extras => app_private.booking_extras(v_property_id, quote.extras));
   if v_quote.units_left = 0 then
     raise exception using errcode = 'SOLDO', message = 'No unit of this room type is free for these dates.';
   end if;
@@ -59,5 +64,5 @@ begin
   return v_quote;
 end;
 $$;
-comment on function app_public.quote(uuid, date, date, integer, integer, text) is
-  E'Prices a stay on a rate plan: nightly lines, discounts (length of stay, promo code), fees, taxes, total and cancellation terms, with a quote_token valid for 30 minutes. promoCode: a code of the property, in any case. Errors: NOT_FOUND, DATES, GUEST, RESTRICTED (reason in extensions.reason), SOLD_OUT, PROMO_CODE (reason UNKNOWN, INACTIVE, NOT_YET, EXPIRED, STAY_DATES, RATE_PLAN or USED_UP).';
+comment on function app_public.quote(uuid, date, date, integer, integer, text, jsonb) is
+  E'Prices a stay on a rate plan: nightly lines, discounts (length of stay, promo code), fees, taxes, total and cancellation terms, with a quote_token valid for 30 minutes. promoCode: a code of the property, in any case. extras: the property''s bookable extras chosen, [{"extraId": "…", "quantity": 1}] (bookableExtras lists them), priced as extra lines (extrasAmount). Errors: NOT_FOUND, DATES, GUEST, RESTRICTED (reason in extensions.reason), SOLD_OUT, PROMO_CODE (reason UNKNOWN, INACTIVE, NOT_YET, EXPIRED, STAY_DATES, RATE_PLAN or USED_UP), INVALID_INPUT (reason EXTRAS, EXTRA_UNKNOWN, EXTRA_NOT_BOOKABLE, EXTRA_INACTIVE or EXTRA_QUANTITY).';

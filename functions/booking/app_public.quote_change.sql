@@ -56,10 +56,12 @@ begin
   end if;
 
   -- A booking keeps its promo code's discount through changes (the code
-  -- was counted when it was booked).
+  -- was counted when it was booked), and its extras at their booked prices
+  -- (per-night extras follow the new nights).
   v_quote := app_private.quote_for(v_res.rate_plan_id, v_arrival, v_departure, v_adults, v_children,
                promo => (select pc from app_public.promo_codes pc
-                          where pc.property_id = v_res.property_id and pc.id = v_res.promo_code_id));
+                          where pc.property_id = v_res.property_id and pc.id = v_res.promo_code_id),
+               extras => app_private.booked_extras(v_res));
   v_quote.units_left := (
     select pg_catalog.count(*)::integer
       from app_public.units u

@@ -5,6 +5,8 @@
 -- rest. What is due, per account, credits:
 --   room revenue          nights and discount, less inclusive taxes;
 --   fee revenue           fees, less the share of inclusive taxes on fees;
+--   extras revenue        the extras booked with the stay (extra lines), less
+--                         their own VAT (the tax lines with an extra_id);
 --   tax payable (per tax) every tax line, inclusive or not;
 --   cancellation revenue  the penalty, once cancelled or a no-show, less
 --                         the share of the taxes it carries, which stays on
@@ -18,7 +20,9 @@
 -- On a rate plan that posts nightly, a stay that is booked or in house is
 -- due only the nights the night audit has closed (those before the
 -- property's business date): their share of the nights' price, and the same
--- share of the discount, fees and taxes. Once checked out, all of it.
+-- share of the discount, fees, extras and taxes. Once checked out, all of it.
+-- A cancellation or no-show reverses the extras in full: the penalty is a
+-- share of the room part only (app_private.penalty_base).
 create or replace function app_private.post_reservation_charges(
   reservation app_public.reservations,
   idempotency_key text,
@@ -57,13 +61,13 @@ begin
   with price as (
     -- Tax lines made before taxes had ids on price lines name them by
     -- description ('<tax name> (...)'); match those by name.
-    select l.kind, l.amount, coalesce(l.is_inclusive, false) as is_inclusive,
+    select l.kind, l.amount, coalesce(l.is_inclusive, false) as is_inclusive, l.extra_id,
            coalesce(l.tax_id, (select t.id from app_public.taxes t
                                 where t.property_id = reservation.property_id and l.kind = 'tax'
                                   and pg_catalog.starts_with(l.description, t.name || ' (')
                                 order by pg_catalog.length(t.name) desc limit 1)) as tax_id
       from pg_catalog.jsonb_to_recordset(reservation.price_lines)
-           as l(kind text, amount bigint, is_inclusive boolean, tax_id uuid, description text)
+           as l(kind text, amount bigint, is_inclusive boolean, tax_id uuid, description text, extra_id uuid)
   ),
   inclusive_on_fees as (
     -- An inclusive percent tax that also covers fees is split between room
@@ -71,7 +75,7 @@ begin
     select coalesce(sum(round(p.amount::numeric * reservation.fees_amount
                               / nullif(reservation.room_amount + reservation.fees_amount, 0))), 0)::bigint as amount
       from price p join app_public.taxes t on t.id = p.tax_id
-     where p.kind = 'tax' and p.is_inclusive and t.basis = 'percent_of_room' and t.applies_to_fees
+     where p.kind = 'tax' and p.is_inclusive and t.basis = 'percent_of_room' and t.applies_to_fees and p.extra_id is null
   ),
   penalty_taxes as (
     -- A penalty carries its share of the taxes that apply to penalties
@@ -83,18 +87,25 @@ begin
            round(reservation.penalty_amount::numeric * sum(p.amount)
                  / nullif(app_private.penalty_base(reservation), 0))::bigint as amount
       from price p join app_public.taxes t on t.property_id = reservation.property_id and t.id = p.tax_id
-     where p.kind = 'tax' and t.applies_to_penalty and reservation.status in ('cancelled', 'no_show')
+     where p.kind = 'tax' and p.extra_id is null and t.applies_to_penalty and reservation.status in ('cancelled', 'no_show')
        and coalesce(reservation.penalty_amount, 0) > 0
      group by p.tax_id
   ),
   due as (
     select 'room_revenue' as purpose, null::uuid as tax_id,
-           -(reservation.room_amount - (select coalesce(sum(p.amount), 0) from price p where p.kind = 'tax' and p.is_inclusive)
+           -(reservation.room_amount - (select coalesce(sum(p.amount), 0) from price p where p.kind = 'tax' and p.is_inclusive and p.extra_id is null)
              + (select f.amount from inclusive_on_fees f)) as amount
      where reservation.status not in ('cancelled', 'no_show')
     union all
     select 'fee_revenue', null, -(reservation.fees_amount - (select f.amount from inclusive_on_fees f))
      where reservation.status not in ('cancelled', 'no_show')
+    union all
+    select 'extras_revenue', null,
+           -(sum(p.amount) filter (where p.kind = 'extra')
+             - coalesce(sum(p.amount) filter (where p.kind = 'tax' and p.extra_id is not null), 0))
+      from price p
+     where p.extra_id is not null and reservation.status not in ('cancelled', 'no_show')
+    having count(*) > 0
     union all
     select 'tax_payable', p.tax_id, -sum(p.amount)
       from price p
@@ -151,4 +162,4 @@ begin
 end;
 $$;
 comment on function app_private.post_reservation_charges(app_public.reservations, text, text) is
-  E'Posts the difference between what a reservation is due (room, fees, each tax, or the penalty once cancelled, less the share of the taxes it carries; on nightly-posting plans only the audited nights until check-out) and what its folio was charged; creates the folio.';
+  E'Posts the difference between what a reservation is due (room, fees, extras, each tax, or the penalty once cancelled, less the share of the taxes it carries; on nightly-posting plans only the audited nights until check-out) and what its folio was charged; creates the folio.';

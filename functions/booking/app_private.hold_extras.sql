@@ -1,0 +1,24 @@
+-- Keeps the extras of a quote (app_public.quote.extras) with the hold made
+-- from it, after checking them against the catalogue again
+-- (app_private.booking_extras: an extra withdrawn or made unbookable since
+-- the quote is refused, INVALID_INPUT); the quoted unit prices stand.
+create or replace function app_private.hold_extras(reservation_id uuid, property_id uuid, extras jsonb) returns void
+  language plpgsql volatile
+  set search_path to pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+begin
+  if extras is null or pg_catalog.jsonb_array_length(extras) = 0 then
+    return;
+  end if;
+  perform app_private.booking_extras(hold_extras.property_id,
+            (select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('extraId', e ->> 'extra_id', 'quantity', (e ->> 'quantity')::integer))
+               from pg_catalog.jsonb_array_elements(hold_extras.extras) e));
+  insert into app_public.reservation_extras (property_id, reservation_id, extra_id, position, name, basis, unit_price, tax_id, quantity)
+  select hold_extras.property_id, hold_extras.reservation_id, x.extra_id, x.position::integer, x.name, x.basis, x.unit_price, x.tax_id, x.quantity
+    from pg_catalog.jsonb_to_recordset(hold_extras.extras) with ordinality
+         as x(extra_id uuid, name text, basis text, unit_price bigint, tax_id uuid, quantity integer, position bigint);
+end;
+$$;
+comment on function app_private.hold_extras(uuid, uuid, jsonb) is
+  E'Checks a quote''s extras against the catalogue again (INVALID_INPUT when one was withdrawn) and keeps them on the held reservation at the quoted prices.';
