@@ -34,17 +34,18 @@
 --     property_legal_details, property_memberships, property_translations,
 --     rate_calendar, rate_overrides, rate_plan_los_discounts,
 --     rate_plan_translations, rate_plans, reconciliation_differences, refunds,
---     registration_cards, reservations, room_type_translations, room_types,
---     settlement_lines, settlement_reports, taxes, units, users
+--     registration_cards, reservation_extras, reservations,
+--     room_type_translations, room_types, settlement_lines, settlement_reports,
+--     taxes, units, users
 --   views: account_balances, trial_balance
---   types: account_kind, availability, booking, cancellation_penalty_kind,
---     cash_movement_kind, channel_conflict_closer, channel_conflict_status,
---     channel_feed_pending_change, channel_source, charge_posting, claim_kind,
---     desk_payment_method, export_kind, export_status, fee_basis, folio_kind,
---     folio_status, group_change_quote, group_change_room, group_hold,
---     group_quote, group_quote_room, group_room, hold, housekeeping_priority,
---     housekeeping_status, housekeeping_stay, housekeeping_task_kind,
---     housekeeping_task_status, identity_document_type,
+--   types: account_kind, availability, bookable_extra, booking,
+--     cancellation_penalty_kind, cash_movement_kind, channel_conflict_closer,
+--     channel_conflict_status, channel_feed_pending_change, channel_source,
+--     charge_posting, claim_kind, desk_payment_method, export_kind,
+--     export_status, fee_basis, folio_kind, folio_status, group_change_quote,
+--     group_change_room, group_hold, group_quote, group_quote_room, group_room,
+--     hold, housekeeping_priority, housekeeping_status, housekeeping_stay,
+--     housekeeping_task_kind, housekeeping_task_status, identity_document_type,
 --     invoice_delivery_status, invoice_kind, jwt_token, meal_plan,
 --     night_audit_anomaly_kind, notification_channel, notification_kind,
 --     notification_status, payment_attempt_status, payment_kind,
@@ -54,9 +55,9 @@
 --     staff_role, stay_suggestion, tax_basis
 --   functions: accept_channel_feed_change, add_group_room, ar_aging,
 --     assign_housekeeping_task, assign_housekeeping_tasks, attach_booking,
---     attach_payment_method, booking_groups_total_amount, cancel_group,
---     cancel_reservation, cash_shifts_expected_cash, change_group_dates,
---     channel_feeds_pending_change, channel_reconciliation,
+--     attach_payment_method, bookable_extras, booking_groups_total_amount,
+--     cancel_group, cancel_reservation, cash_shifts_expected_cash,
+--     change_group_dates, channel_feeds_pending_change, channel_reconciliation,
 --     channel_revenue_report, charge_card_on_file, check_in, check_out,
 --     city_tax_report, close_cash_shift, companies_folio,
 --     complete_guest_sign_in, confirm_booking, confirm_group,
@@ -112,8 +113,8 @@
 --     invoice_counters, job_minutes, lookup_failures, payment_provider_events,
 --     rate_limits, sessions, signing_keys, user_secrets, worker_heartbeats
 --   functions: add_job, add_jobs, apply_channel_feed, apply_payment_event,
---     bill_to_of, booking_of, booking_user_id, caller_cash_shift,
---     cancellation_penalty, cap_open_intents, card_label, change_group_rooms,
+--     bill_to_of, booked_extras, booking_extras, booking_of, booking_user_id,
+--     caller_cash_shift, cancellation_penalty, cap_open_intents, card_label,
 --     charge_on_folio, check_desk_amount, check_desk_override, check_desk_text,
 --     check_promo_code, check_report, check_stay, check_translation,
 --     city_tax_figures, claim_unit, clear_payment_due, close_business_day,
@@ -121,7 +122,7 @@
 --     enforce_payment_deadline, finish_export, folio_charges, folio_place,
 --     folio_receivable, free_units, group_bookings, guest_change_refusal,
 --     guest_sign_in_email, guest_sign_in_token, hand_nights_to_channels,
---     history_party_words, history_stay_words, history_unit_name,
+--     history_party_words, history_stay_words, history_unit_name, hold_extras,
 --     idempotency_begin, idempotency_finish, import_settlement, insert_invoice,
 --     invalid_transition, invoice_delivery, invoice_lines, invoice_payments,
 --     invoice_seller, local_today, lock_booking_group, lock_folio,
@@ -154,8 +155,7 @@
 --     tg_reservations__housekeeping, tg_reservations__language,
 --     tg_reservations__notify, tg_reservations__unit_occupancy,
 --     tg_reservations__unlink_allocation_moves, tg_taxes__name_ledger_account,
---     tg_taxes__penalty_default, unpaid_prepayment, use_promo_code,
---     worker_heartbeat
+--     tg_taxes__penalty_default, unpaid_prepayment, worker_heartbeat
 -- audit
 --   tables: events, shared_events
 --   functions: tg__append_only, tg__record
@@ -250,7 +250,6 @@ create table app_public.booking_groups (
   confirmed_at timestamp with time zone,
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
-  promo_code_id uuid,
   constraint booking_groups_channel_check CHECK (channel = ANY (ARRAY['web'::text, 'front_desk'::text])),
   constraint booking_groups_contact_email_check CHECK (contact_email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'::citext AND length(contact_email::text) <= 254),
   constraint booking_groups_contact_name_check CHECK (length(contact_name) >= 1 AND length(contact_name) <= 200),
@@ -261,11 +260,9 @@ create table app_public.booking_groups (
   constraint booking_groups_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE RESTRICT,
   constraint booking_groups_property_id_group_code_key UNIQUE (property_id, group_code),
   constraint booking_groups_property_id_id_key UNIQUE (property_id, id),
-  constraint booking_groups_property_id_promo_code_id_fkey FOREIGN KEY (property_id, promo_code_id) REFERENCES app_public.promo_codes(property_id, id) ON DELETE RESTRICT,
   constraint booking_groups_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id) ON DELETE SET NULL
 );
 CREATE INDEX booking_groups_group_code_idx ON app_public.booking_groups USING btree (group_code);
-CREATE INDEX booking_groups_promo_code_idx ON app_public.booking_groups USING btree (property_id, promo_code_id) WHERE (promo_code_id IS NOT NULL);
 CREATE INDEX booking_groups_user_idx ON app_public.booking_groups USING btree (user_id) WHERE (user_id IS NOT NULL);
 alter table app_public.booking_groups enable row level security;
 create policy select_guest_account on app_public.booking_groups for select to keepr_guest
@@ -290,11 +287,8 @@ comment on column app_public.booking_groups.contact_name is 'The booker''s name 
 comment on column app_public.booking_groups.contact_email is 'The booker''s email as given at confirmation (the group''s lookup uses it).';
 comment on column app_public.booking_groups.contact_phone is 'The booker''s phone, if given.';
 comment on column app_public.booking_groups.confirmed_at is 'When the group was confirmed (every room at once); null while held.';
-comment on column app_public.booking_groups.promo_code_id is 'The promo code of the whole group (its discount is a line of each room''s price), counted once as used when the group is confirmed; the rooms get it then.';
 comment on constraint booking_groups_pkey on app_public.booking_groups is '@rowIdentity id';
 comment on constraint booking_groups_property_id_id_key on app_public.booking_groups is '@behavior -*';
-comment on constraint booking_groups_property_id_promo_code_id_fkey on app_public.booking_groups is '@fieldName promoCode
-@foreignFieldName bookingGroups';
 
 -- ----------------------------------------------------------------------------
 -- table app_public.cash_movements
@@ -785,6 +779,11 @@ create table app_public.folio_extras (
   sort_order integer default 0 not null,
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
+  is_bookable boolean default false not null,
+  booking_basis text default 'per_stay'::text not null,
+  max_quantity integer default 1 not null,
+  constraint folio_extras_booking_basis_check CHECK (booking_basis = ANY (ARRAY['per_stay'::text, 'per_night'::text, 'per_guest_night'::text])),
+  constraint folio_extras_max_quantity_check CHECK (max_quantity >= 1 AND max_quantity <= 99),
   constraint folio_extras_name_check CHECK (length(name) >= 1 AND length(name) <= 100),
   constraint folio_extras_pkey PRIMARY KEY (id, property_id),
   constraint folio_extras_property_id_currency_fkey FOREIGN KEY (property_id, currency) REFERENCES app_public.properties(id, currency) ON DELETE CASCADE,
@@ -805,11 +804,14 @@ create policy select_staff on app_public.folio_extras for select to public
 CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.folio_extras FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
 CREATE TRIGGER _500_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.folio_extras FOR EACH ROW EXECUTE FUNCTION audit.tg__record();
 grant delete, select on app_public.folio_extras to keepr_staff;
-grant insert (property_id, name, unit_price, currency, tax_id, is_active, sort_order), update (name, unit_price, tax_id, is_active, sort_order) on app_public.folio_extras to keepr_staff;
+grant insert (property_id, name, unit_price, currency, tax_id, is_active, sort_order, is_bookable, booking_basis, max_quantity), update (name, unit_price, tax_id, is_active, sort_order, is_bookable, booking_basis, max_quantity) on app_public.folio_extras to keepr_staff;
 comment on table app_public.folio_extras is 'The property''s catalogue of extras the desk posts to folios (minibar, parking, breakfast, late check-out): credited to extras revenue (4400), less the VAT of tax_id when set.';
 comment on column app_public.folio_extras.unit_price is 'Price of one, in minor units, including the VAT of tax_id.';
 comment on column app_public.folio_extras.tax_id is 'A percentage tax of the property included in the price (its VAT rate for extras), or null: no tax.';
 comment on column app_public.folio_extras.sort_order is 'Order in the desk''s list (then name).';
+comment on column app_public.folio_extras.is_bookable is 'Guests may add it to a stay when they book (bookableExtras, quote(extras)); the desk posts any active extra.';
+comment on column app_public.folio_extras.booking_basis is 'How a booked extra is priced: per_stay (× 1, e.g. late check-out), per_night (× nights, e.g. parking) or per_guest_night (× nights × guests, e.g. breakfast), times the quantity chosen.';
+comment on column app_public.folio_extras.max_quantity is 'The most a guest may choose of it for one stay (1 to 99).';
 comment on constraint folio_extras_pkey on app_public.folio_extras is '@rowIdentity id';
 comment on constraint folio_extras_property_id_currency_fkey on app_public.folio_extras is '@behavior -*';
 comment on constraint folio_extras_property_id_id_key on app_public.folio_extras is '@behavior -*';
@@ -2540,6 +2542,57 @@ comment on constraint registration_cards_reservation_fkey on app_public.registra
 @foreignFieldName registrationCard';
 
 -- ----------------------------------------------------------------------------
+-- table app_public.reservation_extras
+-- ----------------------------------------------------------------------------
+create table app_public.reservation_extras (
+  id uuid default gen_random_uuid() not null,
+  property_id uuid not null,
+  reservation_id uuid not null,
+  extra_id uuid not null,
+  position integer not null,
+  name text not null,
+  basis text not null,
+  unit_price bigint not null,
+  tax_id uuid,
+  quantity integer not null,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint reservation_extras_basis_check CHECK (basis = ANY (ARRAY['per_stay'::text, 'per_night'::text, 'per_guest_night'::text])),
+  constraint reservation_extras_extra_fkey FOREIGN KEY (property_id, extra_id) REFERENCES app_public.folio_extras(property_id, id) ON DELETE RESTRICT,
+  constraint reservation_extras_name_check CHECK (length(name) >= 1 AND length(name) <= 100),
+  constraint reservation_extras_pkey PRIMARY KEY (id, property_id),
+  constraint reservation_extras_position_check CHECK ("position" >= 1 AND "position" <= 20),
+  constraint reservation_extras_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE CASCADE,
+  constraint reservation_extras_quantity_check CHECK (quantity >= 1 AND quantity <= 99),
+  constraint reservation_extras_reservation_extra_key UNIQUE (property_id, reservation_id, extra_id),
+  constraint reservation_extras_reservation_fkey FOREIGN KEY (property_id, reservation_id) REFERENCES app_public.reservations(property_id, id) ON DELETE CASCADE,
+  constraint reservation_extras_tax_fkey FOREIGN KEY (property_id, tax_id) REFERENCES app_public.taxes(property_id, id) ON DELETE RESTRICT,
+  constraint reservation_extras_unit_price_check CHECK (unit_price > 0 AND unit_price <= '100000000000'::bigint)
+);
+CREATE INDEX reservation_extras_extra_idx ON app_public.reservation_extras USING btree (property_id, extra_id);
+CREATE INDEX reservation_extras_tax_idx ON app_public.reservation_extras USING btree (property_id, tax_id) WHERE (tax_id IS NOT NULL);
+alter table app_public.reservation_extras enable row level security;
+create policy select_staff on app_public.reservation_extras for select to keepr_staff
+  using ((property_id IN ( SELECT app_hidden.current_property_ids() AS current_property_ids)));
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.reservation_extras FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+CREATE TRIGGER _500_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.reservation_extras FOR EACH ROW EXECUTE FUNCTION audit.tg__record();
+grant select on app_public.reservation_extras to keepr_staff;
+comment on table app_public.reservation_extras is 'The extras a guest chose with a booking (createHold keeps those of the quote), at the unit price, basis and VAT of then: they are in the reservation''s price lines (extra lines), posted with the room charges, and re-priced by the new nights on a change.';
+comment on column app_public.reservation_extras.position is 'Its place among the booking''s extras (the catalogue''s order at booking).';
+comment on column app_public.reservation_extras.name is 'The extra''s name when booked.';
+comment on column app_public.reservation_extras.basis is 'per_stay, per_night or per_guest_night, when booked.';
+comment on column app_public.reservation_extras.unit_price is 'Price of one when booked, in minor units, VAT included.';
+comment on column app_public.reservation_extras.tax_id is 'The VAT included in the price, when booked.';
+comment on column app_public.reservation_extras.quantity is 'How many the guest chose (per stay, night or guest-night by basis).';
+comment on constraint reservation_extras_extra_fkey on app_public.reservation_extras is '@fieldName extra
+@foreignFieldName reservationExtras';
+comment on constraint reservation_extras_pkey on app_public.reservation_extras is '@rowIdentity id';
+comment on constraint reservation_extras_reservation_extra_key on app_public.reservation_extras is '@behavior -*';
+comment on constraint reservation_extras_reservation_fkey on app_public.reservation_extras is '@fieldName reservation
+@foreignFieldName extras';
+comment on constraint reservation_extras_tax_fkey on app_public.reservation_extras is '@behavior -*';
+
+-- ----------------------------------------------------------------------------
 -- table app_public.reservations
 -- ----------------------------------------------------------------------------
 create table app_public.reservations (
@@ -2592,6 +2645,7 @@ create table app_public.reservations (
   guest_account_id uuid,
   language text,
   promo_code_id uuid,
+  extras_amount bigint default 0 not null,
   constraint reservations_adults_check CHECK (adults >= 1 AND adults <= 50),
   constraint reservations_cancellation_reason_check CHECK (length(cancellation_reason) <= 500),
   constraint reservations_card_check CHECK (card_last4 ~ '^[0-9]{4}$'::text AND card_brand ~ '^[a-z_]{1,20}$'::text),
@@ -2599,12 +2653,12 @@ create table app_public.reservations (
   constraint reservations_check CHECK ((status = 'held'::app_public.reservation_status) = (hold_expires_at IS NOT NULL)),
   constraint reservations_check1 CHECK (confirmed_at IS NULL OR guest_id IS NOT NULL AND confirmation_code IS NOT NULL),
   constraint reservations_check2 CHECK ((status = ANY (ARRAY['held'::app_public.reservation_status, 'cancelled'::app_public.reservation_status])) OR confirmed_at IS NOT NULL),
-  constraint reservations_check3 CHECK ((room_amount + fees_amount + taxes_amount) = total_amount),
   constraint reservations_children_check CHECK (children >= 0 AND children <= 50),
   constraint reservations_confirmation_code_check CHECK (confirmation_code ~ '^[A-Z2-9]{8}$'::text),
   constraint reservations_contact_email_check CHECK (contact_email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'::citext AND length(contact_email::text) <= 254),
   constraint reservations_contact_name_check CHECK (length(contact_name) >= 1 AND length(contact_name) <= 200),
   constraint reservations_contact_phone_check CHECK (contact_phone ~ '^\+?[0-9 ()./-]{5,30}$'::text),
+  constraint reservations_extras_amount_check CHECK (extras_amount >= 0),
   constraint reservations_group_fkey FOREIGN KEY (property_id, group_id) REFERENCES app_public.booking_groups(property_id, id) ON DELETE RESTRICT,
   constraint reservations_group_room_check CHECK ((group_id IS NULL) = (room_no IS NULL)),
   constraint reservations_guest_account_id_fkey FOREIGN KEY (guest_account_id) REFERENCES app_public.guest_accounts(id) ON DELETE SET NULL,
@@ -2626,6 +2680,7 @@ create table app_public.reservations (
   constraint reservations_special_requests_check CHECK (length(special_requests) <= 2000),
   constraint reservations_stay_check CHECK (NOT isempty(stay) AND lower_inc(stay) AND NOT upper_inc(stay) AND NOT lower_inf(stay) AND NOT upper_inf(stay)),
   constraint reservations_total_amount_check CHECK (total_amount >= 0),
+  constraint reservations_total_parts_check CHECK ((room_amount + fees_amount + taxes_amount + extras_amount) = total_amount),
   constraint reservations_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id) ON DELETE SET NULL
 );
 CREATE INDEX reservations_arrival_any_idx ON app_public.reservations USING btree (property_id, lower(stay));
@@ -2693,6 +2748,7 @@ comment on column app_public.reservations.expected_arrival_time is 'When the gue
 comment on column app_public.reservations.guest_account_id is 'The guest account the booking belongs to: booked while signed in, or attached with attachBooking.';
 comment on column app_public.reservations.language is 'The language the guest is written to in (a guest-facing language): the guest app''s when a guest booked, the front desk''s choice (setReservationLanguage); none: the property''s language.';
 comment on column app_public.reservations.promo_code_id is 'The promo code whose discount is in the price (a discount line), counted as used at confirmation.';
+comment on column app_public.reservations.extras_amount is 'The extras booked with the stay (extra lines of price_lines, VAT included; reservation_extras), part of total_amount; refunded on cancellation.';
 comment on constraint reservations_group_fkey on app_public.reservations is '@fieldName group
 @foreignFieldName rooms';
 comment on constraint reservations_language_fkey on app_public.reservations is '@behavior -*';
@@ -3022,6 +3078,15 @@ create type app_public.availability as (
   restriction_message text
 );
 comment on type app_public.availability is 'A rate plan of a room type for a stay: units left and the total price, or why it cannot be booked.';
+create type app_public.bookable_extra as (
+  id uuid,
+  name text,
+  basis text,
+  unit_price bigint,
+  currency character(3),
+  max_quantity integer
+);
+comment on type app_public.bookable_extra is 'An extra guests may add to a stay: price of one in minor units (VAT included), its basis (per_stay, per_night, per_guest_night) and the most one may take.';
 create type app_public.booking as (
   reservation_id uuid,
   property_id uuid,
@@ -3109,10 +3174,8 @@ create type app_public.group_quote as (
   total_amount bigint,
   rooms app_public.group_quote_room[],
   valid_until timestamp with time zone,
-  quote_token text,
-  promo_code text
+  quote_token text
 );
-comment on column app_public.group_quote.promo_code is 'The promo code applied to every room (a discount line of each room''s price), or none.';
 comment on type app_public.group_quote is 'Several rooms of one stay priced together: each room''s quote and the sums. Hold them all with createGroupHold(quoteToken).';
 create type app_public.group_quote_room as (
   room_no integer,
@@ -3192,9 +3255,13 @@ create type app_public.price_line as (
   quantity integer,
   amount bigint,
   is_inclusive boolean,
-  tax_id uuid
+  tax_id uuid,
+  fee_id uuid,
+  extra_id uuid
 );
-comment on type app_public.price_line is 'One line of a price: kind night, discount, fee or tax (with its tax_id); amount in minor units; inclusive taxes are shown but not added.';
+comment on column app_public.price_line.fee_id is 'The fee of a fee line.';
+comment on column app_public.price_line.extra_id is 'The extra of an extra line, or of the tax line of its VAT.';
+comment on type app_public.price_line is 'One line of a price: kind night, discount, fee (with its fee_id), extra (with its extra_id) or tax (with its tax_id; the VAT of an extra also with its extra_id); amount in minor units; inclusive taxes are shown but not added.';
 create type app_public.property_kind as enum ('hotel', 'vacation_rental');
 comment on type app_public.property_kind is 'A hotel sells room types (any free unit of the type); a vacation rental sells one unit.';
 create type app_public.quote as (
@@ -3220,9 +3287,13 @@ create type app_public.quote as (
   units_left integer,
   valid_until timestamp with time zone,
   quote_token text,
-  promo_code text
+  promo_code text,
+  extras_amount bigint,
+  extras jsonb
 );
 comment on column app_public.quote.promo_code is 'The promo code applied (its discount is a discount line of the room price), or none.';
+comment on column app_public.quote.extras_amount is 'The chosen extras (extra lines, VAT included), part of the total.';
+comment on column app_public.quote.extras is 'The chosen extras as priced: extra_id, name, basis, unit_price, tax_id, quantity.';
 comment on type app_public.quote is 'A priced stay. Pass quote_token to createHold before valid_until to book at this price.';
 create type app_public.rate_grid_day as (
   rate_plan_id uuid,
@@ -3627,6 +3698,27 @@ grant execute on function app_public.attach_payment_method(reservation_id uuid, 
 comment on function app_public.attach_payment_method(reservation_id uuid, payment_token text, idempotency_key text, card_brand text, card_last4 text) is 'Puts a provider card token on file for the reservation (its open payments, charged when each falls due, and the desk); a due payment that failed is charged on it at once. cardBrand/cardLast4: what the card form gave. Returns the open payments. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
+-- function app_public.bookable_extras(property_id uuid)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.bookable_extras(property_id uuid)
+ RETURNS SETOF app_public.bookable_extra
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+  select e.id, e.name, e.booking_basis, e.unit_price, e.currency, e.max_quantity
+    from app_public.folio_extras e
+    join app_public.properties p on p.id = e.property_id
+   where e.property_id = bookable_extras.property_id and e.is_active and e.is_bookable
+     and (p.is_published or p.id in (select app_hidden.current_property_ids()))
+     and (e.tax_id is null or exists (select 1 from app_public.taxes t
+                                       where t.property_id = e.property_id and t.id = e.tax_id and t.basis = 'percent_of_room'))
+   order by e.sort_order, e.name;
+$function$;
+grant execute on function app_public.bookable_extras(property_id uuid) to keepr_anonymous;
+comment on function app_public.bookable_extras(property_id uuid) is 'The extras guests may add to a stay at a published property (active, marked bookable): id, name, basis, unitPrice (VAT included), currency, maxQuantity. Pass the choice to quote(extras).';
+
+-- ----------------------------------------------------------------------------
 -- function app_public.booking_groups_total_amount(g app_public.booking_groups)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.booking_groups_total_amount(g app_public.booking_groups)
@@ -3656,6 +3748,9 @@ AS $function$
 declare
   v_replay jsonb;
   v_group app_public.booking_groups;
+  v_room app_public.reservations;
+  v_detail text;
+  v_hint text;
 begin
   v_replay := app_private.idempotency_begin('cancel_group', idempotency_key,
                 pg_catalog.jsonb_build_object('booking_group_id', booking_group_id, 'reason', reason));
@@ -3668,8 +3763,20 @@ begin
                   where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status in ('held', 'confirmed')) then
     raise exception using errcode = 'TRANS', message = 'No room of this group is held or booked: there is nothing to cancel.';
   end if;
-  -- Every room, under the group's marker (one message for the group).
-  perform app_private.change_group_rooms(v_group, 'cancel', idempotency_key, reason => cancel_group.reason);
+  perform pg_catalog.set_config('keepr.group_change', v_group.id::text, true); -- one message for the group (tg_reservations__notify)
+  for v_room in
+    select * from app_public.reservations r
+     where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status <> 'cancelled'
+     order by r.room_no
+  loop
+    begin
+      perform app_public.cancel_reservation(v_room.id, 'group-cancel:' || pg_catalog.md5(idempotency_key) || ':' || v_room.room_no, reason);
+    exception when others then
+      get stacked diagnostics v_detail = pg_exception_detail, v_hint = pg_exception_hint;
+      perform app_private.raise_room_error(v_room.room_no, sqlstate, sqlerrm, v_detail, v_hint);
+    end;
+  end loop;
+  perform pg_catalog.set_config('keepr.group_change', '', true);
   return query select * from pg_catalog.jsonb_populate_recordset(null::app_public.booking,
     app_private.idempotency_finish(idempotency_key, app_private.group_bookings(v_group)));
 end;
@@ -3760,6 +3867,9 @@ AS $function$
 declare
   v_replay jsonb;
   v_group app_public.booking_groups;
+  v_room record;
+  v_detail text;
+  v_hint text;
 begin
   v_replay := app_private.idempotency_begin('change_group_dates', idempotency_key, pg_catalog.jsonb_build_object(
     'booking_group_id', booking_group_id, 'arrival', arrival, 'departure', departure));
@@ -3774,9 +3884,28 @@ begin
                   where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status <> 'cancelled') then
     raise exception using errcode = 'TRANS', message = 'Every room of this group is cancelled: there is nothing to change.';
   end if;
-  -- Every room, under the group's marker (one message for the group).
-  perform app_private.change_group_rooms(v_group, 'dates', idempotency_key, arrival => change_group_dates.arrival,
-                                         departure => change_group_dates.departure);
+  perform pg_catalog.set_config('keepr.group_change', v_group.id::text, true); -- one message for the group (tg_reservations__notify)
+  for v_room in
+    select r.id, r.room_no, rt.name as room_type
+      from app_public.reservations r
+      join app_public.room_types rt on rt.id = r.room_type_id
+     where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status <> 'cancelled'
+     order by r.room_no
+  loop
+    begin
+      perform app_public.modify_reservation(v_room.id, 'group-dates:' || pg_catalog.md5(idempotency_key) || ':' || v_room.room_no,
+                                            change_group_dates.arrival, change_group_dates.departure);
+    exception
+      when sqlstate 'SOLDO' then
+        raise exception using errcode = 'SOLDO', hint = 'room ' || v_room.room_no,
+          message = pg_catalog.format('Room %s (%s): no unit of this room type is free for the new dates, so no room has moved.',
+                                      v_room.room_no, v_room.room_type);
+      when others then
+        get stacked diagnostics v_detail = pg_exception_detail, v_hint = pg_exception_hint;
+        perform app_private.raise_room_error(v_room.room_no, sqlstate, sqlerrm, v_detail, v_hint);
+    end;
+  end loop;
+  perform pg_catalog.set_config('keepr.group_change', '', true);
   return query select * from pg_catalog.jsonb_populate_recordset(null::app_public.booking,
     app_private.idempotency_finish(idempotency_key, app_private.group_bookings(v_group)));
 end;
@@ -4349,7 +4478,16 @@ begin
   end loop;
 
   if v_res.promo_code_id is not null then
-    perform app_private.use_promo_code(v_res.property_id, v_res.promo_code_id, 'hold');
+    update app_public.promo_codes pc set uses = pc.uses + 1
+     where pc.property_id = v_res.property_id and pc.id = v_res.promo_code_id
+       and pc.is_active and (pc.max_uses is null or pc.uses < pc.max_uses);
+    if not found then
+      raise exception using errcode = 'PROMO',
+        hint = case when exists (select 1 from app_public.promo_codes pc
+                                  where pc.property_id = v_res.property_id and pc.id = v_res.promo_code_id and not pc.is_active)
+                    then 'INACTIVE' else 'USED_UP' end,
+        message = 'The promo code of this hold was used up or withdrawn meanwhile; please quote again without it.';
+    end if;
   end if;
 
   -- The folio is charged the locked price, and payments are scheduled by
@@ -4437,12 +4575,6 @@ begin
     end;
   end loop;
 
-  if v_group.promo_code_id is not null then
-    perform app_private.use_promo_code(v_group.property_id, v_group.promo_code_id, 'group');
-    update app_public.reservations r set promo_code_id = v_group.promo_code_id
-     where r.property_id = v_group.property_id and r.group_id = v_group.id;
-  end if;
-
   update app_public.booking_groups g
      set contact_name = pg_catalog.btrim(confirm_group.full_name),
          contact_email = nullif(pg_catalog.btrim(confirm_group.email), '')::public.citext,
@@ -4455,7 +4587,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.confirm_group(booking_group_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text, guest_names text[]) to keepr_anonymous;
-comment on function app_public.confirm_group(booking_group_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text, guest_names text[]) is 'Confirms every room of a group hold for the booker (name, email, optional phone and requests; the property''s front office may leave the email out) and, optionally, the rooming list (guestNames: the name of who sleeps in room n at position n; an empty or missing name keeps the one given at the hold): each room gets its confirmation code, its folio and its payments by its rate plan; one confirmation message for the group. Returns each room''s booking, in room order. Give the hold token createGroupHold returned (not needed by the signed-in guest who made it or by the front office). Errors (naming the room): NOT_FOUND, INVALID_TRANSITION, HOLD_EXPIRED, INVALID_EMAIL, INVALID_NAME, INVALID_PHONE, INVALID_INPUT, PROMO_CODE (the group''s promo code was used up or deactivated meanwhile; counted once per group), IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.confirm_group(booking_group_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text, guest_names text[]) is 'Confirms every room of a group hold for the booker (name, email, optional phone and requests; the property''s front office may leave the email out) and, optionally, the rooming list (guestNames: the name of who sleeps in room n at position n; an empty or missing name keeps the one given at the hold): each room gets its confirmation code, its folio and its payments by its rate plan; one confirmation message for the group. Returns each room''s booking, in room order. Give the hold token createGroupHold returned (not needed by the signed-in guest who made it or by the front office). Errors (naming the room): NOT_FOUND, INVALID_TRANSITION, HOLD_EXPIRED, INVALID_EMAIL, INVALID_NAME, INVALID_PHONE, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.correct_folio_entry(entry_id uuid, folio_id uuid, reason text, idempotency_key text)
@@ -4594,7 +4726,6 @@ declare
   v_id uuid := gen_random_uuid();
   v_claim app_public.inventory_claims;
   v_hold app_public.hold;
-  v_promo app_public.promo_codes;
 begin
   v_replay := app_private.idempotency_begin('create_desk_hold', idempotency_key,
                 pg_catalog.jsonb_build_object('quote_token', quote_token, 'minutes', minutes));
@@ -4620,10 +4751,6 @@ begin
                    case when v_override ->> 'kind' = 'discount_percent' then (v_override ->> 'discount_percent')::numeric end,
                    v_override ->> 'reason');
   end if;
-  if v_quote.promo_code is not null then
-    v_promo := app_private.check_promo_code(v_quote.property_id, v_quote.rate_plan_id, v_quote.arrival, v_quote.departure,
-                                            v_quote.promo_code);
-  end if;
 
   v_claim := app_private.claim_unit(v_quote.property_id, v_quote.room_type_id,
                                     pg_catalog.daterange(v_quote.arrival, v_quote.departure), 'hold',
@@ -4638,8 +4765,7 @@ begin
 
   insert into app_public.reservations (
     id, property_id, room_type_id, rate_plan_id, unit_id, user_id, status, stay, adults, children, currency,
-    room_amount, fees_amount, taxes_amount, total_amount, price_lines, cancellation_policy, hold_expires_at, unit_pinned,
-    promo_code_id
+    room_amount, fees_amount, taxes_amount, total_amount, price_lines, cancellation_policy, hold_expires_at, unit_pinned
   ) values (
     v_id, v_quote.property_id, v_quote.room_type_id, v_quote.rate_plan_id, v_claim.unit_id, null,
     'held', pg_catalog.daterange(v_quote.arrival, v_quote.departure), v_quote.adults, v_quote.children, v_quote.currency,
@@ -4652,8 +4778,7 @@ begin
       'terms', v_quote.cancellation_terms),
     v_claim.expires_at,
     -- The unit the guest was promised stays theirs: the allocator does not move it.
-    v_unit_id is not null,
-    v_promo.id
+    v_unit_id is not null
   );
   if v_override is not null then
     insert into app_public.rate_overrides (property_id, reservation_id, kind, quoted_room_amount, room_amount, discount_percent, reason, created_by, creator_role)
@@ -4670,7 +4795,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.create_desk_hold(quote_token text, idempotency_key text, minutes integer) to keepr_staff;
-comment on function app_public.create_desk_hold(quote_token text, idempotency_key text, minutes integer) is 'Holds the stay of a deskQuote token (its unit, or any free unit of the type) at its price, overridden or not, for `minutes` (default 10, 1 to 30), recording the override with the reservation. Front office of the property only. Errors: QUOTE_INVALID, QUOTE_EXPIRED, ACCESS_DENIED, DATES, SOLD_OUT, UNIT_UNAVAILABLE, OVERRIDE_LIMIT, PROMO_CODE (the quote''s promo code no longer applies), IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.create_desk_hold(quote_token text, idempotency_key text, minutes integer) is 'Holds the stay of a deskQuote token (its unit, or any free unit of the type) at its price, overridden or not, for `minutes` (default 10, 1 to 30), recording the override with the reservation. Front office of the property only. Errors: QUOTE_INVALID, QUOTE_EXPIRED, ACCESS_DENIED, DATES, SOLD_OUT, UNIT_UNAVAILABLE, OVERRIDE_LIMIT, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.create_folio(reservation_id uuid, label text, company_id uuid, idempotency_key text)
@@ -4769,13 +4894,11 @@ begin
 
   loop
     begin
-      insert into app_public.booking_groups (property_id, group_code, name, user_id, channel, promo_code_id)
+      insert into app_public.booking_groups (property_id, group_code, name, user_id, channel)
       values ((v_payload ->> 'property_id')::uuid, 'G-' || app_private.new_confirmation_code(), nullif(pg_catalog.btrim(name), ''),
               app_private.booking_user_id((v_payload ->> 'property_id')::uuid),
               case when (v_payload ->> 'property_id')::uuid in (select app_hidden.current_property_ids_for('front_office'))
-                   then 'front_desk' else 'web' end,
-              (select pc.id from app_public.promo_codes pc
-                where pc.property_id = (v_payload ->> 'property_id')::uuid and pc.code = v_payload ->> 'promo_code'))
+                   then 'front_desk' else 'web' end)
       returning * into v_group;
       exit;
     exception when unique_violation then
@@ -4807,7 +4930,7 @@ begin
         perform app_private.raise_room_error(v_room.room_no, sqlstate, sqlerrm, v_detail, v_hint);
     end;
     update app_public.reservations r
-       set group_id = v_group.id, room_no = v_room.room_no, guest_name = v_room.guest_name, promo_code_id = null
+       set group_id = v_group.id, room_no = v_room.room_no, guest_name = v_room.guest_name
      where r.id = v_hold.reservation_id;
     v_ids := v_ids || v_hold.reservation_id;
     v_expires := least(v_expires, v_hold.expires_at);
@@ -4822,7 +4945,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.create_group_hold(quote_token text, idempotency_key text, name text, minutes integer) to keepr_anonymous;
-comment on function app_public.create_group_hold(quote_token text, idempotency_key text, name text, minutes integer) is 'Holds every room of a group quote for `minutes` (default 10, 1 to 30), or none: a booking group with its code and a held reservation per room, at the quoted prices. Optional name (1 to 200 characters). Errors: QUOTE_INVALID, QUOTE_EXPIRED, INVALID_INPUT, DATES, SOLD_OUT (naming the room; nothing is held), PROMO_CODE (the quote''s promo code no longer applies, naming the room), IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.create_group_hold(quote_token text, idempotency_key text, name text, minutes integer) is 'Holds every room of a group quote for `minutes` (default 10, 1 to 30), or none: a booking group with its code and a held reservation per room, at the quoted prices. Optional name (1 to 200 characters). Errors: QUOTE_INVALID, QUOTE_EXPIRED, INVALID_INPUT, DATES, SOLD_OUT (naming the room; nothing is held), IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.create_hold(quote_token text, idempotency_key text, minutes integer)
@@ -4878,7 +5001,8 @@ begin
 
   insert into app_public.reservations (
     id, property_id, room_type_id, rate_plan_id, unit_id, user_id, status, stay, adults, children, currency,
-    room_amount, fees_amount, taxes_amount, total_amount, price_lines, cancellation_policy, hold_expires_at, promo_code_id
+    room_amount, fees_amount, taxes_amount, total_amount, price_lines, cancellation_policy, hold_expires_at, promo_code_id,
+    extras_amount
   ) values (
     v_id, v_quote.property_id, v_quote.room_type_id, v_quote.rate_plan_id, v_claim.unit_id, app_private.booking_user_id(v_quote.property_id),
     'held', pg_catalog.daterange(v_quote.arrival, v_quote.departure), v_quote.adults, v_quote.children, v_quote.currency,
@@ -4889,8 +5013,9 @@ begin
       'free_cancellation_until', v_quote.free_cancellation_until,
       'late_cancellation_penalty', v_quote.late_cancellation_penalty,
       'terms', v_quote.cancellation_terms),
-    v_claim.expires_at, v_promo.id
+    v_claim.expires_at, v_promo.id, coalesce(v_quote.extras_amount, 0)
   );
+  perform app_private.hold_extras(v_id, v_quote.property_id, v_quote.extras);
 
   v_hold := (v_id, v_quote.property_id, v_claim.expires_at, v_quote.currency, v_quote.total_amount,
              app_private.sign('hold:' || v_id))::app_public.hold;
@@ -4899,7 +5024,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.create_hold(quote_token text, idempotency_key text, minutes integer) to keepr_anonymous;
-comment on function app_public.create_hold(quote_token text, idempotency_key text, minutes integer) is 'Holds a free unit for a quoted stay at the quoted price for `minutes` (default 10, 1 to 30). Errors: QUOTE_INVALID, QUOTE_EXPIRED, DATES, SOLD_OUT, PROMO_CODE (the quote''s promo code no longer applies), IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.create_hold(quote_token text, idempotency_key text, minutes integer) is 'Holds a free unit for a quoted stay at the quoted price for `minutes` (default 10, 1 to 30). Errors: QUOTE_INVALID, QUOTE_EXPIRED, DATES, SOLD_OUT, PROMO_CODE (the quote''s promo code no longer applies), INVALID_INPUT (an extra of the quote was withdrawn: reason EXTRA_INACTIVE or EXTRA_NOT_BOOKABLE), IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.create_promo_code(property_id uuid, code text, percent_off numeric, amount_off bigint, rate_plan_ids uuid[], stays_from date, stays_until date, bookable_from date, bookable_until date, max_uses integer)
@@ -5008,9 +5133,9 @@ grant execute on function app_public.current_user() to keepr_anonymous;
 comment on function app_public.current_user() is 'The signed-in user, or null.';
 
 -- ----------------------------------------------------------------------------
--- function app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, unit_id uuid, room_amount bigint, discount_percent numeric, override_reason text, promo_code text)
+-- function app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, unit_id uuid, room_amount bigint, discount_percent numeric, override_reason text)
 -- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer DEFAULT 2, children integer DEFAULT 0, unit_id uuid DEFAULT NULL::uuid, room_amount bigint DEFAULT NULL::bigint, discount_percent numeric DEFAULT NULL::numeric, override_reason text DEFAULT NULL::text, promo_code text DEFAULT NULL::text)
+CREATE OR REPLACE FUNCTION app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer DEFAULT 2, children integer DEFAULT 0, unit_id uuid DEFAULT NULL::uuid, room_amount bigint DEFAULT NULL::bigint, discount_percent numeric DEFAULT NULL::numeric, override_reason text DEFAULT NULL::text)
  RETURNS app_public.quote
  LANGUAGE plpgsql
  STABLE SECURITY DEFINER
@@ -5025,7 +5150,6 @@ declare
   v_percent numeric;
   v_override jsonb;
   v_payload text;
-  v_promo app_public.promo_codes;
 begin
   select rp.* into v_plan from app_public.rate_plans rp
    where rp.id = desk_quote.rate_plan_id and rp.property_id in (select app_hidden.current_property_ids());
@@ -5051,17 +5175,6 @@ begin
     end if;
   end if;
 
-  if nullif(pg_catalog.btrim(promo_code), '') is not null then
-    if room_amount is not null or discount_percent is not null or override_reason is not null then
-      raise exception using errcode = 'INVLD', hint = 'PROMO_WITH_OVERRIDE',
-        message = 'A promo code and a rate override do not combine; use one of them.';
-    end if;
-    if pg_catalog.length(promo_code) > 100 then
-      raise exception using errcode = 'PROMO', hint = 'UNKNOWN', message = 'This promo code is not valid here.';
-    end if;
-    v_promo := app_private.check_promo_code(v_plan.property_id, desk_quote.rate_plan_id, arrival, departure, promo_code);
-  end if;
-
   if room_amount is not null or discount_percent is not null or override_reason is not null then
     v_plain := app_private.quote_for(desk_quote.rate_plan_id, arrival, departure, adults, children);
     v_percent := app_private.check_desk_override(v_plan.property_id, v_plain.room_amount, room_amount, discount_percent, override_reason);
@@ -5075,7 +5188,7 @@ begin
       'kind', case when room_amount is not null then 'room_amount' else 'discount_percent' end,
       'reason', pg_catalog.btrim(override_reason));
   else
-    v_quote := app_private.quote_for(desk_quote.rate_plan_id, arrival, departure, adults, children, promo => v_promo);
+    v_quote := app_private.quote_for(desk_quote.rate_plan_id, arrival, departure, adults, children);
   end if;
   if v_quote.units_left = 0 then
     raise exception using errcode = 'SOLDO', message = 'No unit of this room type is free for these dates.';
@@ -5088,8 +5201,8 @@ begin
   return v_quote;
 end;
 $function$;
-grant execute on function app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, unit_id uuid, room_amount bigint, discount_percent numeric, override_reason text, promo_code text) to keepr_staff;
-comment on function app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, unit_id uuid, room_amount bigint, discount_percent numeric, override_reason text, promo_code text) is 'The front desk''s quote: like quote, with a chosen unit (free for those nights) and either a rate override (a new room price, roomAmount, or discountPercent off it) with its reason, or a guest''s promoCode (as quote applies it); the token is for createDeskHold. Front office of the property only; the front desk within the property''s deskMaxDiscountPercent. Errors: NOT_FOUND, ACCESS_DENIED, DATES, GUEST, RESTRICTED, SOLD_OUT, UNIT_UNAVAILABLE, OVERRIDE_LIMIT, OVERRIDE_REASON_REQUIRED, INVALID_INPUT (reason OVERRIDE, or PROMO_WITH_OVERRIDE), PROMO_CODE (reason UNKNOWN, INACTIVE, NOT_YET, EXPIRED, STAY_DATES, RATE_PLAN or USED_UP).';
+grant execute on function app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, unit_id uuid, room_amount bigint, discount_percent numeric, override_reason text) to keepr_staff;
+comment on function app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, unit_id uuid, room_amount bigint, discount_percent numeric, override_reason text) is 'The front desk''s quote: like quote, with a chosen unit (free for those nights) and a rate override (a new room price, roomAmount, or discountPercent off it) with its reason; the token is for createDeskHold. Front office of the property only; the front desk within the property''s deskMaxDiscountPercent. Errors: NOT_FOUND, ACCESS_DENIED, DATES, GUEST, RESTRICTED, SOLD_OUT, UNIT_UNAVAILABLE, OVERRIDE_LIMIT, OVERRIDE_REASON_REQUIRED, INVALID_INPUT (reason OVERRIDE).';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.extend_payment_deadline(reservation_id uuid, until timestamp with time zone, reason text, idempotency_key text)
@@ -6029,10 +6142,12 @@ begin
   end if;
 
   -- A booking keeps its promo code's discount through changes (the code
-  -- was counted when it was booked).
+  -- was counted when it was booked), and its extras at their booked prices
+  -- (per-night extras follow the new nights).
   v_quote := app_private.quote_for(v_plan.id, v_arrival, v_departure, v_adults, v_children,
                promo => (select pc from app_public.promo_codes pc
-                          where pc.property_id = v_res.property_id and pc.id = v_res.promo_code_id));
+                          where pc.property_id = v_res.property_id and pc.id = v_res.promo_code_id),
+               extras => app_private.booked_extras(v_res));
 
   if v_res.status = 'checked_in' then
     -- The guest is in their unit: only its claim's end moves.
@@ -6067,7 +6182,7 @@ begin
          rate_plan_id = v_plan.id, room_type_id = v_plan.room_type_id, unit_id = v_claim.unit_id,
          unit_pinned = r.unit_pinned or modify_reservation.unit_id is not null,
          currency = v_quote.currency, room_amount = v_quote.room_amount, fees_amount = v_quote.fees_amount,
-         taxes_amount = v_quote.taxes_amount, total_amount = v_quote.total_amount,
+         taxes_amount = v_quote.taxes_amount, total_amount = v_quote.total_amount, extras_amount = v_quote.extras_amount,
          price_lines = pg_catalog.to_jsonb(v_quote.lines),
          cancellation_policy = pg_catalog.jsonb_build_object(
            'is_refundable', v_quote.is_refundable,
@@ -6689,9 +6804,9 @@ grant execute on function app_public.property_by_slug(slug text) to keepr_anonym
 comment on function app_public.property_by_slug(slug text) is 'The property with this slug: the published one, else one of yours (slugs are unique within an organization and among published properties).';
 
 -- ----------------------------------------------------------------------------
--- function app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, promo_code text)
+-- function app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, promo_code text, extras jsonb)
 -- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer DEFAULT 2, children integer DEFAULT 0, promo_code text DEFAULT NULL::text)
+CREATE OR REPLACE FUNCTION app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer DEFAULT 2, children integer DEFAULT 0, promo_code text DEFAULT NULL::text, extras jsonb DEFAULT NULL::jsonb)
  RETURNS app_public.quote
  LANGUAGE plpgsql
  STABLE SECURITY DEFINER
@@ -6729,7 +6844,8 @@ begin
     end if;
     v_promo := app_private.check_promo_code(v_property_id, quote.rate_plan_id, arrival, departure, promo_code);
   end if;
-  v_quote := app_private.quote_for(quote.rate_plan_id, arrival, departure, adults, children, promo => v_promo);
+  v_quote := app_private.quote_for(quote.rate_plan_id, arrival, departure, adults, children, promo => v_promo,
+                                   extras => app_private.booking_extras(v_property_id, quote.extras));
   if v_quote.units_left = 0 then
     raise exception using errcode = 'SOLDO', message = 'No unit of this room type is free for these dates.';
   end if;
@@ -6740,8 +6856,8 @@ begin
   return v_quote;
 end;
 $function$;
-grant execute on function app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, promo_code text) to keepr_anonymous;
-comment on function app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, promo_code text) is 'Prices a stay on a rate plan: nightly lines, discounts (length of stay, promo code), fees, taxes, total and cancellation terms, with a quote_token valid for 30 minutes. promoCode: a code of the property, in any case. Errors: NOT_FOUND, DATES, GUEST, RESTRICTED (reason in extensions.reason), SOLD_OUT, PROMO_CODE (reason UNKNOWN, INACTIVE, NOT_YET, EXPIRED, STAY_DATES, RATE_PLAN or USED_UP).';
+grant execute on function app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, promo_code text, extras jsonb) to keepr_anonymous;
+comment on function app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, promo_code text, extras jsonb) is 'Prices a stay on a rate plan: nightly lines, discounts (length of stay, promo code), fees, taxes, total and cancellation terms, with a quote_token valid for 30 minutes. promoCode: a code of the property, in any case. extras: the property''s bookable extras chosen, [{"extraId": "…", "quantity": 1}] (bookableExtras lists them), priced as extra lines (extrasAmount). Errors: NOT_FOUND, DATES, GUEST, RESTRICTED (reason in extensions.reason), SOLD_OUT, PROMO_CODE (reason UNKNOWN, INACTIVE, NOT_YET, EXPIRED, STAY_DATES, RATE_PLAN or USED_UP), INVALID_INPUT (reason EXTRAS, EXTRA_UNKNOWN, EXTRA_NOT_BOOKABLE, EXTRA_INACTIVE or EXTRA_QUANTITY).';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.quote_change(reservation_id uuid, arrival date, departure date, adults integer, children integer)
@@ -6792,10 +6908,12 @@ begin
   end if;
 
   -- A booking keeps its promo code's discount through changes (the code
-  -- was counted when it was booked).
+  -- was counted when it was booked), and its extras at their booked prices
+  -- (per-night extras follow the new nights).
   v_quote := app_private.quote_for(v_res.rate_plan_id, v_arrival, v_departure, v_adults, v_children,
                promo => (select pc from app_public.promo_codes pc
-                          where pc.property_id = v_res.property_id and pc.id = v_res.promo_code_id));
+                          where pc.property_id = v_res.property_id and pc.id = v_res.promo_code_id),
+               extras => app_private.booked_extras(v_res));
   v_quote.units_left := (
     select pg_catalog.count(*)::integer
       from app_public.units u
@@ -6818,9 +6936,9 @@ grant execute on function app_public.quote_change(reservation_id uuid, arrival d
 comment on function app_public.quote_change(reservation_id uuid, arrival date, departure date, adults integer, children integer) is 'Prices a change of a booking''s dates or guests on its rate plan (its own nights count as free), with the new cancellation terms; no token. Guests only when the booking''s changeRefusal is null. Errors: NOT_FOUND, ACCESS_DENIED (reason: the refusal), INVALID_TRANSITION, DATES, GUEST, RESTRICTED, SOLD_OUT.';
 
 -- ----------------------------------------------------------------------------
--- function app_public.quote_group(rooms app_public.group_room[], arrival date, departure date, promo_code text)
+-- function app_public.quote_group(rooms app_public.group_room[], arrival date, departure date)
 -- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_public.quote_group(rooms app_public.group_room[], arrival date, departure date, promo_code text DEFAULT NULL::text)
+CREATE OR REPLACE FUNCTION app_public.quote_group(rooms app_public.group_room[], arrival date, departure date)
  RETURNS app_public.group_quote
  LANGUAGE plpgsql
  STABLE SECURITY DEFINER
@@ -6850,8 +6968,7 @@ begin
       raise exception using errcode = 'INVLD', message = pg_catalog.format('Room %s: a guest''s name has 1 to 200 characters.', v_n);
     end if;
     begin
-      v_quote := app_public.quote(v_room.rate_plan_id, arrival, departure, v_room.adults, coalesce(v_room.children, 0),
-                                  promo_code => quote_group.promo_code);
+      v_quote := app_public.quote(v_room.rate_plan_id, arrival, departure, v_room.adults, coalesce(v_room.children, 0));
     exception when others then
       get stacked diagnostics v_detail = pg_exception_detail, v_hint = pg_exception_hint;
       perform app_private.raise_room_error(v_n, sqlstate, sqlerrm, v_detail, v_hint);
@@ -6880,12 +6997,11 @@ begin
 
   select (v_rooms[1].quote).property_id, arrival, departure, departure - arrival, (v_rooms[1].quote).currency,
          sum((r.quote).room_amount), sum((r.quote).fees_amount), sum((r.quote).taxes_amount), sum((r.quote).total_amount),
-         v_rooms, min((r.quote).valid_until), null, (v_rooms[1].quote).promo_code
+         v_rooms, min((r.quote).valid_until), null
     into v_group
     from pg_catalog.unnest(v_rooms) r;
   v_payload := pg_catalog.translate(pg_catalog.encode(pg_catalog.convert_to(pg_catalog.jsonb_build_object(
                  'kind', 'group', 'property_id', v_group.property_id, 'valid_until', v_group.valid_until,
-                 'promo_code', v_group.promo_code,
                  'rooms', (select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('quote_token', (r.quote).quote_token, 'guest_name', r.guest_name,
                                                                                      'room_type', rt.name)
                                                        order by r.room_no)
@@ -6896,8 +7012,8 @@ begin
   return v_group;
 end;
 $function$;
-grant execute on function app_public.quote_group(rooms app_public.group_room[], arrival date, departure date, promo_code text) to keepr_anonymous;
-comment on function app_public.quote_group(rooms app_public.group_room[], arrival date, departure date, promo_code text) is 'Prices several rooms of one stay together (1 to 20: a rate plan, adults, children and optionally a guest name each): each room''s quote and the sums, with a quote_token for createGroupHold valid 30 minutes. promoCode: one code of the property for the whole group, its discount a line of each room''s price (it must apply to every room); the group counts as one use. Errors name the room: INVALID_INPUT, NOT_FOUND, DATES, GUEST, RESTRICTED, SOLD_OUT (the rooms of one type are counted together), PROMO_CODE (reason UNKNOWN, INACTIVE, NOT_YET, EXPIRED, STAY_DATES, RATE_PLAN or USED_UP).';
+grant execute on function app_public.quote_group(rooms app_public.group_room[], arrival date, departure date) to keepr_anonymous;
+comment on function app_public.quote_group(rooms app_public.group_room[], arrival date, departure date) is 'Prices several rooms of one stay together (1 to 20: a rate plan, adults, children and optionally a guest name each): each room''s quote and the sums, with a quote_token for createGroupHold valid 30 minutes. Errors name the room: INVALID_INPUT, NOT_FOUND, DATES, GUEST, RESTRICTED, SOLD_OUT (the rooms of one type are counted together).';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.quote_group_change(booking_group_id uuid, arrival date, departure date)
@@ -10020,9 +10136,11 @@ CREATE OR REPLACE FUNCTION app_hidden.guest_search_text(full_name text, email te
  RETURNS text
  LANGUAGE sql
  IMMUTABLE PARALLEL SAFE
-BEGIN ATOMIC
- SELECT lower(((((COALESCE(full_name, ''::text) || ' '::text) || COALESCE(email, ''::text)) || ' '::text) || COALESCE(regexp_replace(phone, '[^0-9]'::text, ''::text, 'g'::text), ''::text))) AS lower;
-END;
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+  select pg_catalog.lower(coalesce(full_name, '') || ' ' || coalesce(email, '') || ' '
+         || coalesce(pg_catalog.regexp_replace(phone, '[^0-9]', '', 'g'), ''));
+$function$;
 grant execute on function app_hidden.guest_search_text(full_name text, email text, phone text) to keepr_staff;
 comment on function app_hidden.guest_search_text(full_name text, email text, phone text) is 'A guest''s name, email and phone digits as one lower-case string: what a staff search matches (trigram-indexed).';
 
@@ -10907,6 +11025,93 @@ $function$;
 comment on function app_private.bill_to_of(folio app_public.folios) is 'The bill-to of a folio''s next document: saved on the folio, else its company (or the one its balance went to on the city ledger), else the reservation''s guest; with the stay.';
 
 -- ----------------------------------------------------------------------------
+-- function app_private.booked_extras(reservation app_public.reservations)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.booked_extras(reservation app_public.reservations)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE PARALLEL SAFE
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+  select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+           'extra_id', x.extra_id, 'name', x.name, 'basis', x.basis, 'unit_price', x.unit_price,
+           'tax_id', x.tax_id, 'quantity', x.quantity) order by x.position)
+    from app_public.reservation_extras x
+   where x.property_id = (booked_extras.reservation).property_id and x.reservation_id = (booked_extras.reservation).id;
+$function$;
+comment on function app_private.booked_extras(reservation app_public.reservations) is 'A reservation''s booked extras (reservation_extras) as price_lines takes them, at the prices they were booked at.';
+
+-- ----------------------------------------------------------------------------
+-- function app_private.booking_extras(property_id uuid, extras jsonb)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.booking_extras(property_id uuid, extras jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+declare
+  v_item jsonb;
+  v_id uuid;
+  v_quantity integer;
+  v_extra app_public.folio_extras;
+  v_tax_basis text;
+  v_ids uuid[] := '{}';
+  v_result jsonb := '[]';
+begin
+  if extras is null or extras = 'null'::jsonb or extras = '[]'::jsonb then
+    return null;
+  end if;
+  if pg_catalog.jsonb_typeof(extras) <> 'array' or pg_catalog.jsonb_array_length(extras) > 20 then
+    raise exception using errcode = 'INVLD', hint = 'EXTRAS',
+      message = 'Extras must be a list of at most 20 items, each with an extraId and a quantity.';
+  end if;
+  for v_item in select e from pg_catalog.jsonb_array_elements(extras) e loop
+    if pg_catalog.jsonb_typeof(v_item) <> 'object'
+       or pg_catalog.jsonb_typeof(v_item -> 'extraId') is distinct from 'string'
+       or (v_item ->> 'extraId') !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
+      raise exception using errcode = 'INVLD', hint = 'EXTRAS',
+        message = 'Each extra needs an extraId (the id of an extra of the property) and a quantity.';
+    end if;
+    v_id := (v_item ->> 'extraId')::uuid;
+    if v_id = any (v_ids) then
+      raise exception using errcode = 'INVLD', hint = 'EXTRAS', message = 'An extra is listed twice; give it once with its quantity.';
+    end if;
+    v_ids := v_ids || v_id;
+    select * into v_extra from app_public.folio_extras e
+     where e.property_id = booking_extras.property_id and e.id = v_id;
+    if not found then
+      raise exception using errcode = 'INVLD', hint = 'EXTRA_UNKNOWN', message = 'This extra is not offered here.';
+    end if;
+    if not v_extra.is_active then
+      raise exception using errcode = 'INVLD', hint = 'EXTRA_INACTIVE',
+        message = pg_catalog.format('%s is no longer offered; choose again.', v_extra.name);
+    end if;
+    select t.basis into v_tax_basis from app_public.taxes t
+     where t.property_id = v_extra.property_id and t.id = v_extra.tax_id;
+    if not v_extra.is_bookable or (v_extra.tax_id is not null and v_tax_basis is distinct from 'percent_of_room') then
+      raise exception using errcode = 'INVLD', hint = 'EXTRA_NOT_BOOKABLE',
+        message = pg_catalog.format('%s cannot be booked online; ask the property.', v_extra.name);
+    end if;
+    if pg_catalog.jsonb_typeof(v_item -> 'quantity') is distinct from 'number'
+       or (v_item ->> 'quantity') !~ '^[0-9]{1,9}$'
+       or (v_item ->> 'quantity')::integer not between 1 and v_extra.max_quantity then
+      raise exception using errcode = 'INVLD', hint = 'EXTRA_QUANTITY',
+        message = pg_catalog.format('%s: choose 1 to %s.', v_extra.name, v_extra.max_quantity);
+    end if;
+    v_quantity := (v_item ->> 'quantity')::integer;
+    v_result := v_result || pg_catalog.jsonb_build_object(
+      'extra_id', v_extra.id, 'name', v_extra.name, 'basis', v_extra.booking_basis, 'unit_price', v_extra.unit_price,
+      'tax_id', v_extra.tax_id, 'quantity', v_quantity, 'sort_order', v_extra.sort_order);
+  end loop;
+  return (select pg_catalog.jsonb_agg(e - 'sort_order' order by (e ->> 'sort_order')::integer, e ->> 'name')
+            from pg_catalog.jsonb_array_elements(v_result) e);
+end;
+$function$;
+comment on function app_private.booking_extras(property_id uuid, extras jsonb) is 'The extras chosen for a stay ([{extraId, quantity}]) checked against the property''s catalogue (bookable, active, quantity 1 to max_quantity) and resolved for pricing; INVALID_INPUT with reason EXTRAS, EXTRA_UNKNOWN, EXTRA_NOT_BOOKABLE, EXTRA_INACTIVE or EXTRA_QUANTITY.';
+
+-- ----------------------------------------------------------------------------
 -- function app_private.booking_of(r app_public.reservations)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_private.booking_of(r app_public.reservations)
@@ -11053,57 +11258,6 @@ AS $function$
          end;
 $function$;
 comment on function app_private.card_label(brand text, last4 text) is 'A card as people name it: "Visa •• 4242".';
-
--- ----------------------------------------------------------------------------
--- function app_private.change_group_rooms(booking_group app_public.booking_groups, action text, idempotency_key text, arrival date, departure date, reason text)
--- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_private.change_group_rooms(booking_group app_public.booking_groups, action text, idempotency_key text, arrival date DEFAULT NULL::date, departure date DEFAULT NULL::date, reason text DEFAULT NULL::text)
- RETURNS void
- LANGUAGE plpgsql
- SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-AS $function$
-#variable_conflict use_column
-declare
-  v_room record;
-  v_detail text;
-  v_hint text;
-begin
-  if action is null or action not in ('dates', 'cancel') then
-    raise exception using errcode = 'INVLD', message = pg_catalog.format('No such group action: %s.', action);
-  end if;
-  perform pg_catalog.set_config('keepr.group_change', (booking_group).id::text, true);
-  for v_room in
-    select r.id, r.room_no, rt.name as room_type
-      from app_public.reservations r
-      join app_public.room_types rt on rt.id = r.room_type_id
-     where r.property_id = (booking_group).property_id and r.group_id = (booking_group).id and r.status <> 'cancelled'
-     order by r.room_no
-  loop
-    begin
-      if action = 'dates' then
-        perform app_public.modify_reservation(v_room.id, 'group-dates:' || pg_catalog.md5(idempotency_key) || ':' || v_room.room_no,
-                                              change_group_rooms.arrival, change_group_rooms.departure);
-      else
-        perform app_public.cancel_reservation(v_room.id, 'group-cancel:' || pg_catalog.md5(idempotency_key) || ':' || v_room.room_no,
-                                              change_group_rooms.reason);
-      end if;
-    exception
-      when sqlstate 'SOLDO' then
-        if action <> 'dates' then
-          raise;
-        end if;
-        raise exception using errcode = 'SOLDO', hint = 'room ' || v_room.room_no,
-          message = pg_catalog.format('Room %s (%s): no unit of this room type is free for the new dates, so no room has moved.',
-                                      v_room.room_no, v_room.room_type);
-      when others then
-        get stacked diagnostics v_detail = pg_exception_detail, v_hint = pg_exception_hint;
-        perform app_private.raise_room_error(v_room.room_no, sqlstate, sqlerrm, v_detail, v_hint);
-    end;
-  end loop;
-  perform pg_catalog.set_config('keepr.group_change', '', true);
-end;
-$function$;
-comment on function app_private.change_group_rooms(booking_group app_public.booking_groups, action text, idempotency_key text, arrival date, departure date, reason text) is 'Runs a whole group''s per-room action (''dates'': modify_reservation; ''cancel'': cancel_reservation) on its rooms not cancelled, in room order, under the keepr.group_change marker (one message for the group); the one place the marker is set. Errors name the room.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.charge_on_folio(property_id uuid, entry_id uuid, folio_id uuid)
@@ -12040,6 +12194,30 @@ $function$;
 comment on function app_private.history_unit_name(property_id uuid, unit_id text) is 'A unit''s name for the history in words (audit values hold its id).';
 
 -- ----------------------------------------------------------------------------
+-- function app_private.hold_extras(reservation_id uuid, property_id uuid, extras jsonb)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.hold_extras(reservation_id uuid, property_id uuid, extras jsonb)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+begin
+  if extras is null or pg_catalog.jsonb_array_length(extras) = 0 then
+    return;
+  end if;
+  perform app_private.booking_extras(hold_extras.property_id,
+            (select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('extraId', e ->> 'extra_id', 'quantity', (e ->> 'quantity')::integer))
+               from pg_catalog.jsonb_array_elements(hold_extras.extras) e));
+  insert into app_public.reservation_extras (property_id, reservation_id, extra_id, position, name, basis, unit_price, tax_id, quantity)
+  select hold_extras.property_id, hold_extras.reservation_id, (e.x ->> 'extra_id')::uuid, e.position::integer, e.x ->> 'name',
+         e.x ->> 'basis', (e.x ->> 'unit_price')::bigint, (e.x ->> 'tax_id')::uuid, (e.x ->> 'quantity')::integer
+    from pg_catalog.jsonb_array_elements(hold_extras.extras) with ordinality as e(x, position);
+end;
+$function$;
+comment on function app_private.hold_extras(reservation_id uuid, property_id uuid, extras jsonb) is 'Checks a quote''s extras against the catalogue again (INVALID_INPUT when one was withdrawn) and keeps them on the held reservation at the quoted prices.';
+
+-- ----------------------------------------------------------------------------
 -- function app_private.idempotency_begin(operation text, key text, request jsonb)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_private.idempotency_begin(operation text, key text, request jsonb)
@@ -12860,11 +13038,15 @@ AS $function$
   select penalty_base.reservation.total_amount
          - coalesce((select sum(l.amount)
                        from pg_catalog.jsonb_to_recordset(coalesce(penalty_base.reservation.price_lines, '[]'))
-                            as l(kind text, amount bigint, tax_id uuid)
+                            as l(kind text, amount bigint, tax_id uuid, extra_id uuid)
                        join app_public.taxes t on t.property_id = penalty_base.reservation.property_id and t.id = l.tax_id
-                      where l.kind = 'tax' and not t.applies_to_penalty), 0)::bigint;
+                      where l.kind = 'tax' and not t.applies_to_penalty and l.extra_id is null), 0)::bigint
+         - coalesce((select sum(l.amount)
+                       from pg_catalog.jsonb_to_recordset(coalesce(penalty_base.reservation.price_lines, '[]'))
+                            as l(kind text, amount bigint)
+                      where l.kind = 'extra'), 0)::bigint;
 $function$;
-comment on function app_private.penalty_base(reservation app_public.reservations) is 'A reservation''s total less the taxes that a cancellation or no-show penalty does not carry (taxes.applies_to_penalty false, e.g. a city tax per person-night).';
+comment on function app_private.penalty_base(reservation app_public.reservations) is 'A reservation''s total less the taxes that a cancellation or no-show penalty does not carry (taxes.applies_to_penalty false, e.g. a city tax per person-night) and less its extras (refunded on cancellation).';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.post_entry(property_id uuid, cause_type text, cause_id uuid, idempotency_key text, description text, lines jsonb, reverses_entry_id uuid)
@@ -12944,13 +13126,13 @@ begin
   with price as (
     -- Tax lines made before taxes had ids on price lines name them by
     -- description ('<tax name> (...)'); match those by name.
-    select l.kind, l.amount, coalesce(l.is_inclusive, false) as is_inclusive,
+    select l.kind, l.amount, coalesce(l.is_inclusive, false) as is_inclusive, l.extra_id,
            coalesce(l.tax_id, (select t.id from app_public.taxes t
                                 where t.property_id = reservation.property_id and l.kind = 'tax'
                                   and pg_catalog.starts_with(l.description, t.name || ' (')
                                 order by pg_catalog.length(t.name) desc limit 1)) as tax_id
       from pg_catalog.jsonb_to_recordset(reservation.price_lines)
-           as l(kind text, amount bigint, is_inclusive boolean, tax_id uuid, description text)
+           as l(kind text, amount bigint, is_inclusive boolean, tax_id uuid, description text, extra_id uuid)
   ),
   inclusive_on_fees as (
     -- An inclusive percent tax that also covers fees is split between room
@@ -12958,7 +13140,7 @@ begin
     select coalesce(sum(round(p.amount::numeric * reservation.fees_amount
                               / nullif(reservation.room_amount + reservation.fees_amount, 0))), 0)::bigint as amount
       from price p join app_public.taxes t on t.id = p.tax_id
-     where p.kind = 'tax' and p.is_inclusive and t.basis = 'percent_of_room' and t.applies_to_fees
+     where p.kind = 'tax' and p.is_inclusive and t.basis = 'percent_of_room' and t.applies_to_fees and p.extra_id is null
   ),
   penalty_taxes as (
     -- A penalty carries its share of the taxes that apply to penalties
@@ -12970,18 +13152,25 @@ begin
            round(reservation.penalty_amount::numeric * sum(p.amount)
                  / nullif(app_private.penalty_base(reservation), 0))::bigint as amount
       from price p join app_public.taxes t on t.property_id = reservation.property_id and t.id = p.tax_id
-     where p.kind = 'tax' and t.applies_to_penalty and reservation.status in ('cancelled', 'no_show')
+     where p.kind = 'tax' and p.extra_id is null and t.applies_to_penalty and reservation.status in ('cancelled', 'no_show')
        and coalesce(reservation.penalty_amount, 0) > 0
      group by p.tax_id
   ),
   due as (
     select 'room_revenue' as purpose, null::uuid as tax_id,
-           -(reservation.room_amount - (select coalesce(sum(p.amount), 0) from price p where p.kind = 'tax' and p.is_inclusive)
+           -(reservation.room_amount - (select coalesce(sum(p.amount), 0) from price p where p.kind = 'tax' and p.is_inclusive and p.extra_id is null)
              + (select f.amount from inclusive_on_fees f)) as amount
      where reservation.status not in ('cancelled', 'no_show')
     union all
     select 'fee_revenue', null, -(reservation.fees_amount - (select f.amount from inclusive_on_fees f))
      where reservation.status not in ('cancelled', 'no_show')
+    union all
+    select 'extras_revenue', null,
+           -(sum(p.amount) filter (where p.kind = 'extra')
+             - coalesce(sum(p.amount) filter (where p.kind = 'tax' and p.extra_id is not null), 0))
+      from price p
+     where p.extra_id is not null and reservation.status not in ('cancelled', 'no_show')
+    having count(*) > 0
     union all
     select 'tax_payable', p.tax_id, -sum(p.amount)
       from price p
@@ -13037,7 +13226,7 @@ begin
                                 pg_catalog.left(idempotency_key, 200), description, v_lines);
 end;
 $function$;
-comment on function app_private.post_reservation_charges(reservation app_public.reservations, idempotency_key text, description text) is 'Posts the difference between what a reservation is due (room, fees, each tax, or the penalty once cancelled, less the share of the taxes it carries; on nightly-posting plans only the audited nights until check-out) and what its folio was charged; creates the folio.';
+comment on function app_private.post_reservation_charges(reservation app_public.reservations, idempotency_key text, description text) is 'Posts the difference between what a reservation is due (room, fees, extras, each tax, or the penalty once cancelled, less the share of the taxes it carries; on nightly-posting plans only the audited nights until check-out) and what its folio was charged; creates the folio.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.pre_arrival_at(reservation app_public.reservations)
@@ -13056,10 +13245,10 @@ $function$;
 comment on function app_private.pre_arrival_at(reservation app_public.reservations) is 'The moment a stay''s pre-arrival message is due.';
 
 -- ----------------------------------------------------------------------------
--- function app_private.price_lines(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text, promo_percent_off numeric, promo_amount_off bigint, promo_note text)
+-- function app_private.price_lines(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text, promo_percent_off numeric, promo_amount_off bigint, promo_note text, extras jsonb)
 -- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_private.price_lines(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer, desk_room_amount bigint DEFAULT NULL::bigint, desk_percent_off numeric DEFAULT NULL::numeric, desk_note text DEFAULT NULL::text, promo_percent_off numeric DEFAULT NULL::numeric, promo_amount_off bigint DEFAULT NULL::bigint, promo_note text DEFAULT NULL::text)
- RETURNS TABLE(rate_plan_id uuid, line_no integer, kind text, date date, description text, quantity integer, amount bigint, is_inclusive boolean, tax_id uuid)
+CREATE OR REPLACE FUNCTION app_private.price_lines(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer, desk_room_amount bigint DEFAULT NULL::bigint, desk_percent_off numeric DEFAULT NULL::numeric, desk_note text DEFAULT NULL::text, promo_percent_off numeric DEFAULT NULL::numeric, promo_amount_off bigint DEFAULT NULL::bigint, promo_note text DEFAULT NULL::text, extras jsonb DEFAULT NULL::jsonb)
+ RETURNS TABLE(rate_plan_id uuid, line_no integer, kind text, date date, description text, quantity integer, amount bigint, is_inclusive boolean, tax_id uuid, fee_id uuid, extra_id uuid)
  LANGUAGE plpgsql
  STABLE PARALLEL SAFE
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
@@ -13147,7 +13336,7 @@ begin
         left join promo pr on pr.rate_plan_id = lt.rate_plan_id
     ),
     fee_lines as (
-      select p.id as rate_plan_id, f.name, f.basis, f.amount as unit_amount,
+      select p.id as rate_plan_id, f.id as fee_id, f.name, f.basis, f.amount as unit_amount,
              case f.basis
                when 'per_stay' then 1
                when 'per_night' then p.nights
@@ -13157,6 +13346,24 @@ begin
         join app_public.fees f
           on f.property_id = p.property_id and f.is_active
          and (f.room_type_id is null or f.room_type_id = p.room_type_id)
+    ),
+    extra_lines as (
+      select p.id as rate_plan_id, x.extra_id, x.name, x.basis, x.unit_price, x.tax_id, x.quantity as chosen,
+             x.quantity * case x.basis
+                            when 'per_stay' then 1
+                            when 'per_night' then p.nights
+                            else p.nights * (price_lines.adults + price_lines.children)
+                          end as quantity
+        from plans p
+        cross join pg_catalog.jsonb_to_recordset(coalesce(price_lines.extras, '[]'))
+             as x(extra_id uuid, name text, basis text, unit_price bigint, tax_id uuid, quantity integer)
+    ),
+    extra_tax_lines as (
+      select e.rate_plan_id, e.extra_id, t.id as tax_id, t.name, t.percent,
+             round(e.quantity * e.unit_price * t.percent / (100 + t.percent)) as amount
+        from extra_lines e
+        join plans p on p.id = e.rate_plan_id
+        join app_public.taxes t on t.property_id = p.property_id and t.id = e.tax_id and t.basis = 'percent_of_room'
     ),
     fee_totals as (
       select f.rate_plan_id, sum(f.quantity * f.unit_amount) as amount from fee_lines f group by f.rate_plan_id
@@ -13181,7 +13388,7 @@ begin
     )
     select l.rate_plan_id,
            (pg_catalog.row_number() over (partition by l.rate_plan_id order by l.section, l.date, l.description))::integer,
-           l.kind, l.date, l.description, l.quantity, l.amount::bigint, l.is_inclusive, l.tax_id
+           l.kind, l.date, l.description, l.quantity, l.amount::bigint, l.is_inclusive, l.tax_id, l.fee_id, l.extra_id
       from (
         select n.rate_plan_id, 1 as section, 'night' as kind, n.date,
                'Night of ' || pg_catalog.to_char(n.date, 'Dy DD Mon YYYY')
@@ -13189,26 +13396,38 @@ begin
                          then pg_catalog.format(' (incl. %s extra guest%s)', n.extra_adults + n.extra_children,
                                                 case when n.extra_adults + n.extra_children > 1 then 's' else '' end)
                          else '' end as description,
-               1 as quantity, n.amount, false as is_inclusive, null::uuid as tax_id
+               1 as quantity, n.amount, false as is_inclusive, null::uuid as tax_id, null::uuid as fee_id, null::uuid as extra_id
           from nights n
         union all
         select d.rate_plan_id, 2, 'discount', null,
                pg_catalog.format('%s%% off stays of %s nights or more', pg_catalog.trim_scale(d.percent_off), d.min_nights),
-               1, d.amount, false, null
+               1, d.amount, false, null, null, null
           from discounts d
         union all
         select k.rate_plan_id, 2, 'discount', null,
-               coalesce(price_lines.desk_note, 'Rate set by the front desk'), 1, k.amount, false, null
+               coalesce(price_lines.desk_note, 'Rate set by the front desk'), 1, k.amount, false, null, null, null
           from desk k
         union all
         select pr.rate_plan_id, 2, 'discount', null,
-               coalesce(price_lines.promo_note, 'Promo code'), 1, pr.amount, false, null
+               coalesce(price_lines.promo_note, 'Promo code'), 1, pr.amount, false, null, null, null
           from promo pr
         union all
         select f.rate_plan_id, 3, 'fee', null,
                f.name || case f.basis when 'per_night' then ' (per night)' when 'per_guest_night' then ' (per guest per night)' else '' end,
-               f.quantity, f.quantity * f.unit_amount, false, null
+               f.quantity, f.quantity * f.unit_amount, false, null, f.fee_id, null
           from fee_lines f
+        union all
+        select e.rate_plan_id, 3, 'extra', null,
+               e.name || case when e.chosen > 1 then ' × ' || e.chosen else '' end
+                      || case e.basis when 'per_night' then ' (per night)' when 'per_guest_night' then ' (per guest per night)' else '' end,
+               e.quantity, e.quantity * e.unit_price, false, null, null, e.extra_id
+          from extra_lines e
+        union all
+        select x.rate_plan_id, 5, 'tax', null,
+               pg_catalog.format('%s (%s%%, included) on %s', x.name, pg_catalog.trim_scale(x.percent),
+                                 (select e.name from extra_lines e where e.rate_plan_id = x.rate_plan_id and e.extra_id = x.extra_id)),
+               1, x.amount, true, x.tax_id, null, x.extra_id
+          from extra_tax_lines x
         union all
         select t.rate_plan_id, 4, 'tax', null,
                t.name || case t.basis
@@ -13217,12 +13436,12 @@ begin
                            when 'per_night' then ' (per night' || case when t.is_inclusive then ', included' else '' end || ')'
                            else ' (per person per night' || case when t.is_inclusive then ', included' else '' end || ')'
                          end,
-               t.quantity, t.quantity * t.unit_amount, t.is_inclusive, t.tax_id
+               t.quantity, t.quantity * t.unit_amount, t.is_inclusive, t.tax_id, null, null
           from tax_lines t
       ) l;
 end;
 $function$;
-comment on function app_private.price_lines(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text, promo_percent_off numeric, promo_amount_off bigint, promo_note text) is 'The price of a stay on each given rate plan, as lines (night, discount, fee, tax) in minor units, with the front desk''s override and a promo code''s discount when given.';
+comment on function app_private.price_lines(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text, promo_percent_off numeric, promo_amount_off bigint, promo_note text, extras jsonb) is 'The price of a stay on each given rate plan, as lines (night, discount, fee with its fee_id, extra with its extra_id, tax with its tax_id) in minor units, with the front desk''s override, a promo code''s discount and the chosen extras when given.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.purge_guest_sign_ins()
@@ -13266,9 +13485,9 @@ grant execute on function app_private.purge_idempotency_keys() to keepr_worker;
 comment on function app_private.purge_idempotency_keys() is 'Deletes idempotency records older than 48 hours; returns how many.';
 
 -- ----------------------------------------------------------------------------
--- function app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text, promo app_public.promo_codes)
+-- function app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text, promo app_public.promo_codes, extras jsonb)
 -- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, desk_room_amount bigint DEFAULT NULL::bigint, desk_percent_off numeric DEFAULT NULL::numeric, desk_note text DEFAULT NULL::text, promo app_public.promo_codes DEFAULT NULL::app_public.promo_codes)
+CREATE OR REPLACE FUNCTION app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, desk_room_amount bigint DEFAULT NULL::bigint, desk_percent_off numeric DEFAULT NULL::numeric, desk_note text DEFAULT NULL::text, promo app_public.promo_codes DEFAULT NULL::app_public.promo_codes, extras jsonb DEFAULT NULL::jsonb)
  RETURNS app_public.quote
  LANGUAGE plpgsql
  STABLE PARALLEL SAFE
@@ -13278,29 +13497,31 @@ AS $function$
 begin
   return (
       with lines as (
-        select l.*, tx.name as tax_name, coalesce(tx.applies_to_penalty, true) as carried_by_penalty
+        select l.*, tx.name as tax_name, coalesce(tx.applies_to_penalty, true) or l.extra_id is not null as carried_by_penalty
           from app_private.price_lines(array[quote_for.rate_plan_id], quote_for.arrival, quote_for.departure,
                                        quote_for.adults, quote_for.children,
                                        quote_for.desk_room_amount, quote_for.desk_percent_off, quote_for.desk_note,
                                        (quote_for.promo).percent_off, (quote_for.promo).amount_off,
                                        'Promo code ' || (quote_for.promo).code
-                                         || coalesce(pg_catalog.format(' (%s%% off)', pg_catalog.trim_scale((quote_for.promo).percent_off)), '')) l
+                                         || coalesce(pg_catalog.format(' (%s%% off)', pg_catalog.trim_scale((quote_for.promo).percent_off)), ''),
+                                       quote_for.extras) l
           left join app_public.taxes tx on l.kind = 'tax' and tx.id = l.tax_id
       ),
       totals as (
         select coalesce(sum(l.amount) filter (where l.kind in ('night', 'discount')), 0)::bigint as room_amount,
                coalesce(sum(l.amount) filter (where l.kind = 'fee'), 0)::bigint as fees_amount,
+               coalesce(sum(l.amount) filter (where l.kind = 'extra'), 0)::bigint as extras_amount,
                coalesce(sum(l.amount) filter (where l.kind = 'tax' and not l.is_inclusive), 0)::bigint as taxes_amount,
                coalesce(sum(l.amount) filter (where l.kind = 'tax' and l.is_inclusive), 0)::bigint as included_taxes_amount,
                coalesce(sum(l.amount) filter (where l.kind = 'tax' and not l.carried_by_penalty), 0)::bigint as penalty_free_amount,
                pg_catalog.string_agg(l.tax_name, ' and ' order by l.line_no) filter (where l.kind = 'tax' and not l.carried_by_penalty) as penalty_free_taxes,
-               pg_catalog.array_agg((l.kind, l.date, l.description, l.quantity, l.amount, l.is_inclusive, l.tax_id)::app_public.price_line
+               pg_catalog.array_agg((l.kind, l.date, l.description, l.quantity, l.amount, l.is_inclusive, l.tax_id, l.fee_id, l.extra_id)::app_public.price_line
                                     order by l.line_no) as lines
           from lines l
       ),
       terms as (
         select rp.*, p.time_zone, p.check_in_time,
-               t.room_amount + t.fees_amount + t.taxes_amount as total_amount,
+               t.room_amount + t.fees_amount + t.taxes_amount + t.extras_amount as total_amount,
                t.room_amount + t.fees_amount + t.taxes_amount - t.penalty_free_amount as penalty_base,
                quote_for.departure - quote_for.arrival as nights,
                case when rp.is_refundable
@@ -13347,16 +13568,16 @@ begin
                       else x.cancellation_penalty_value || '% of the total' end)
                || case when t.penalty_free_taxes is not null
                        then pg_catalog.format(' The %s is due only for nights stayed.', t.penalty_free_taxes) else '' end
-        end,
+        end || case when t.extras_amount > 0 then ' Extras are refunded on cancellation.' else '' end,
         coalesce((select l.units_left from app_private.room_type_units_left(array[x.property_id], pg_catalog.daterange(quote_for.arrival, quote_for.departure),
                                                                               x.room_type_id) l), 0),
-        null, null, (quote_for.promo).code
+        null, null, (quote_for.promo).code, t.extras_amount, quote_for.extras
       )::app_public.quote
         from terms x cross join totals t
   );
 end;
 $function$;
-comment on function app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text, promo app_public.promo_codes) is 'Prices a stay on one rate plan: lines, totals, cancellation terms and units left (no restriction checks), with the front desk''s rate override and a promo code''s discount when given (app_private.price_lines).';
+comment on function app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text, promo app_public.promo_codes, extras jsonb) is 'Prices a stay on one rate plan: lines, totals, cancellation terms and units left (no restriction checks), with the front desk''s rate override, a promo code''s discount and the chosen extras when given (app_private.price_lines); extras are not in the penalty''s base.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.quote_payload(token text, signed_as text)
@@ -14413,7 +14634,6 @@ declare
   v_kind record;
   v_committed bigint;
   v_open app_public.payment_intents;
-  v_first boolean := false;
 begin
   if reservation.status in ('cancelled', 'no_show') then
     update app_public.payment_intents i set status = 'cancelled'
@@ -14435,21 +14655,9 @@ begin
     into v_balance_due_at
     from app_public.properties p where p.id = reservation.property_id;
 
-  if not exists (select from app_public.payment_intents i
-                  where i.property_id = reservation.property_id and i.reservation_id = reservation.id) then
-    -- Its first schedule (the confirmation): nothing collected, nothing
-    -- open, so each kind due is one new intent, all in one insert.
-    insert into app_public.payment_intents (property_id, reservation_id, folio_id, kind, amount, currency, due_at)
-    select reservation.property_id, reservation.id, v_folio_id, k.kind::app_public.payment_kind, k.due, reservation.currency, k.due_at
-      from (values ('deposit', v_deposit, pg_catalog.now()), ('balance', reservation.total_amount - v_deposit, v_balance_due_at)) k(kind, due, due_at)
-     where k.due > 0;
-    v_first := true;
-  end if;
-  -- Otherwise, kind by kind: what is collected and what is open.
   for v_kind in
     select k.kind::app_public.payment_kind as kind, k.due, k.due_at
       from (values ('deposit', v_deposit, pg_catalog.now()), ('balance', reservation.total_amount - v_deposit, v_balance_due_at)) k(kind, due, due_at)
-     where not v_first
   loop
     select coalesce(sum(i.amount), 0) into v_committed
       from app_public.payment_intents i
@@ -15025,25 +15233,21 @@ CREATE OR REPLACE FUNCTION app_private.tg_postings__check_balanced()
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
 declare
-  v_postings bigint;
-  v_currency text;
-  v_total numeric;
+  v_bad record;
 begin
-  -- One look at the entry's postings: how many, and the first currency
-  -- that does not sum to zero (if any).
-  select pg_catalog.sum(x.postings), (pg_catalog.array_agg(x.currency order by x.currency) filter (where x.total <> 0))[1],
-         (pg_catalog.array_agg(x.total order by x.currency) filter (where x.total <> 0))[1]
-    into v_postings, v_currency, v_total
-    from (select p.currency, pg_catalog.sum(p.amount) as total, pg_catalog.count(*) as postings
-            from app_public.postings p
-           where p.property_id = new.property_id and p.entry_id = new.entry_id
-           group by p.currency) x;
-  if v_currency is not null then
+  select p.currency, sum(p.amount) as total, count(*) as postings
+    into v_bad
+    from app_public.postings p
+   where p.property_id = new.property_id and p.entry_id = new.entry_id
+   group by p.currency
+  having sum(p.amount) <> 0
+   limit 1;
+  if found then
     raise exception using errcode = 'UNBAL',
-      message = pg_catalog.format('Journal entry %s does not balance in %s (off by %s).', new.entry_id, v_currency,
-                                  app_hidden.format_money(v_total::bigint, v_currency));
+      message = pg_catalog.format('Journal entry %s does not balance in %s (off by %s).', new.entry_id, v_bad.currency,
+                                  app_hidden.format_money(v_bad.total::bigint, v_bad.currency::text));
   end if;
-  if coalesce(v_postings, 0) < 2 then
+  if (select count(*) from app_public.postings p where p.property_id = new.property_id and p.entry_id = new.entry_id) < 2 then
     raise exception using errcode = 'UNBAL', message = pg_catalog.format('Journal entry %s needs at least two postings.', new.entry_id);
   end if;
   return null;
@@ -15482,7 +15686,7 @@ begin
   return null;
 end;
 $function$;
-comment on function app_private.tg_reservations__notify() is 'Trigger: queues the guest''s confirmation, pre-arrival, modification, cancellation and check-out messages; a booking group''s confirmation, and a change or cancellation of the whole group (keepr.group_change, set by app_private.change_group_rooms for change_group_dates and cancel_group), once for the group.';
+comment on function app_private.tg_reservations__notify() is 'Trigger: queues the guest''s confirmation, pre-arrival, modification, cancellation and check-out messages; a booking group''s confirmation, and a change or cancellation of the whole group (keepr.group_change, set by change_group_dates and cancel_group), once for the group.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.tg_reservations__unit_occupancy()
@@ -15578,30 +15782,6 @@ AS $function$
           or i.due_at < ((pg_catalog.lower(reservation.stay))::timestamp + p.check_in_time) at time zone p.time_zone);
 $function$;
 comment on function app_private.unpaid_prepayment(reservation app_public.reservations) is 'The prepayments of a reservation that fell due and are unpaid (a balance due at check-in excluded).';
-
--- ----------------------------------------------------------------------------
--- function app_private.use_promo_code(property_id uuid, promo_code_id uuid, what text)
--- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_private.use_promo_code(property_id uuid, promo_code_id uuid, what text)
- RETURNS void
- LANGUAGE plpgsql
- SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-AS $function$
-#variable_conflict use_column
-begin
-  update app_public.promo_codes pc set uses = pc.uses + 1
-   where pc.property_id = use_promo_code.property_id and pc.id = use_promo_code.promo_code_id
-     and pc.is_active and (pc.max_uses is null or pc.uses < pc.max_uses);
-  if not found then
-    raise exception using errcode = 'PROMO',
-      hint = case when exists (select 1 from app_public.promo_codes pc
-                                where pc.property_id = use_promo_code.property_id and pc.id = use_promo_code.promo_code_id and not pc.is_active)
-                  then 'INACTIVE' else 'USED_UP' end,
-      message = pg_catalog.format('The promo code of this %s was used up or withdrawn meanwhile; please quote again without it.', what);
-  end if;
-end;
-$function$;
-comment on function app_private.use_promo_code(property_id uuid, promo_code_id uuid, what text) is 'Counts one use of a promo code at a confirmation (atomic: the last use goes to one caller); PROMO_CODE (USED_UP or INACTIVE) when none is left.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.worker_heartbeat(worker_ids text[], dead_after interval)

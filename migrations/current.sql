@@ -36,6 +36,16 @@ grant insert (property_id, name, unit_price, currency, tax_id, is_active, sort_o
       update (name, unit_price, tax_id, is_active, sort_order, is_bookable, booking_basis, max_quantity)
    on app_public.folio_extras to keepr_staff;
 
+-- A reservation's total now has a fourth part, its extras.
+alter table app_public.reservations add column if not exists extras_amount bigint not null default 0;
+comment on column app_public.reservations.extras_amount is E'The extras booked with the stay (extra lines of price_lines, VAT included; reservation_extras), part of total_amount; refunded on cancellation.';
+alter table app_public.reservations drop constraint if exists reservations_check3;
+alter table app_public.reservations drop constraint if exists reservations_total_parts_check;
+alter table app_public.reservations add constraint reservations_total_parts_check
+  check (room_amount + fees_amount + taxes_amount + extras_amount = total_amount);
+alter table app_public.reservations drop constraint if exists reservations_extras_amount_check;
+alter table app_public.reservations add constraint reservations_extras_amount_check check (extras_amount >= 0);
+
 -- What a guest sees of the catalogue.
 drop type if exists app_public.bookable_extra;
 create type app_public.bookable_extra as (

@@ -15,9 +15,9 @@ begin
             (select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('extraId', e ->> 'extra_id', 'quantity', (e ->> 'quantity')::integer))
                from pg_catalog.jsonb_array_elements(hold_extras.extras) e));
   insert into app_public.reservation_extras (property_id, reservation_id, extra_id, position, name, basis, unit_price, tax_id, quantity)
-  select hold_extras.property_id, hold_extras.reservation_id, x.extra_id, x.position::integer, x.name, x.basis, x.unit_price, x.tax_id, x.quantity
-    from pg_catalog.jsonb_to_recordset(hold_extras.extras) with ordinality
-         as x(extra_id uuid, name text, basis text, unit_price bigint, tax_id uuid, quantity integer, position bigint);
+  select hold_extras.property_id, hold_extras.reservation_id, (e.x ->> 'extra_id')::uuid, e.position::integer, e.x ->> 'name',
+         e.x ->> 'basis', (e.x ->> 'unit_price')::bigint, (e.x ->> 'tax_id')::uuid, (e.x ->> 'quantity')::integer
+    from pg_catalog.jsonb_array_elements(hold_extras.extras) with ordinality as e(x, position);
 end;
 $$;
 comment on function app_private.hold_extras(uuid, uuid, jsonb) is

@@ -134,7 +134,7 @@ begin
          rate_plan_id = v_plan.id, room_type_id = v_plan.room_type_id, unit_id = v_claim.unit_id,
          unit_pinned = r.unit_pinned or modify_reservation.unit_id is not null,
          currency = v_quote.currency, room_amount = v_quote.room_amount, fees_amount = v_quote.fees_amount,
-         taxes_amount = v_quote.taxes_amount, total_amount = v_quote.total_amount,
+         taxes_amount = v_quote.taxes_amount, total_amount = v_quote.total_amount, extras_amount = v_quote.extras_amount,
          price_lines = pg_catalog.to_jsonb(v_quote.lines),
          cancellation_policy = pg_catalog.jsonb_build_object(
            'is_refundable', v_quote.is_refundable,

@@ -178,8 +178,8 @@ export const tables = {
   "app_public.folio_extras": {
     about: "the extras catalogue the desk charges from",
     select: staffRows("cashiers", false),
-    insert: staffWrite("managers", ["property_id", "name", "unit_price", "currency", "tax_id", "is_active", "sort_order"]),
-    update: staffWrite("managers", ["name", "unit_price", "tax_id", "is_active", "sort_order"]),
+    insert: staffWrite("managers", ["property_id", "name", "unit_price", "currency", "tax_id", "is_active", "sort_order", "is_bookable", "booking_basis", "max_quantity"]),
+    update: staffWrite("managers", ["name", "unit_price", "tax_id", "is_active", "sort_order", "is_bookable", "booking_basis", "max_quantity"]),
     delete: staffWrite("managers"),
   },
   "app_public.folios": { select: bookingRows("cashiers") },
@@ -267,6 +267,7 @@ export const tables = {
     update: { who: { staff: ["managers:not_owner", "owners"] }, columns: ["role"], note: "a property keeps an owner" },
     delete: { who: { staff: ["managers:not_owner", "owners"] }, note: "a property keeps an owner" },
   },
+  "app_public.reservation_extras": { about: "a booking's extras at their booked prices: written by createHold only", select: staffRows("all_staff", false) },
   "app_public.promo_codes": { about: "promo codes: written by createPromoCode and setPromoCodeActive only", select: staffRows("managers", false) },
   "app_public.rate_calendar": {
     about: "prices and restrictions per date (what rate_grid shows)",
@@ -392,7 +393,8 @@ export const functions = {
   "app_public.search_availability(date,date,integer,integer,uuid,text,text,boolean,text)": { execute: api, call: { anyone: true } },
   "app_public.nearest_stays(uuid[],date,date,integer,integer,integer)": { execute: api, call: { anyone: true } },
   "app_public.room_type_held_until(uuid,date,date)": { execute: api, call: { anyone: true } },
-  "app_public.quote(uuid,date,date,integer,integer,text)": { execute: api, call: { anyone: true } },
+  "app_public.quote(uuid,date,date,integer,integer,text,jsonb)": { execute: api, call: { anyone: true } },
+  "app_public.bookable_extras(uuid)": { execute: api, call: { anyone: true } },
   "app_public.create_hold(text,text,integer)": { execute: api, call: { anyone: true } },
   "app_public.desk_quote(uuid,date,date,integer,integer,uuid,bigint,numeric,text,text)": { about: "the desk's quote: a unit it chose, a rate override with its reason", execute: staffOnly, call: { guard: "front_office" } },
   "app_public.create_desk_hold(text,text,integer)": { about: "holds a desk quote's stay at its price", execute: staffOnly, call: { guard: "front_office" } },

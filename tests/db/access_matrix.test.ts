@@ -70,6 +70,7 @@ const catalogs: Record<string, Catalog> = {
   "app_public.companies": { key: "x.id::text", label: "x.name" },
   "app_public.folio_extras": { key: "x.id::text", label: "x.name" },
   "app_public.promo_codes": { key: "x.id::text", label: "x.code" },
+  "app_public.reservation_extras": { key: "x.id::text", label: "x.name" },
   "app_public.channel_conflicts": { key: "x.id::text", label: "x.uid" },
   "app_public.channel_feed_events": { key: "x.feed_id || ':' || x.uid", label: "x.uid" },
   "app_public.channel_feeds": { key: "x.id::text", label: "x.name" },
@@ -477,9 +478,10 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
   "app_public.room_type_held_until(uuid,date,date)": {
     call: (a) => ({ sql: "select app_public.room_type_held_until($1, $2::date, $3::date)", params: [a.ratePlanId, addDays(a.today, 5), addDays(a.today, 6)] }),
   },
-  "app_public.quote(uuid,date,date,integer,integer,text)": {
-    call: (a) => ({ sql: "select * from app_public.quote($1, $2::date, $3::date, promo_code => 'welcome10')", params: [a.ratePlanId, addDays(a.today, 5), addDays(a.today, 6)] }),
+  "app_public.quote(uuid,date,date,integer,integer,text,jsonb)": {
+    call: (a) => ({ sql: "select * from app_public.quote($1, $2::date, $3::date, promo_code => 'welcome10', extras => '[]')", params: [a.ratePlanId, addDays(a.today, 5), addDays(a.today, 6)] }),
   },
+  "app_public.bookable_extras(uuid)": { call: (a) => ({ sql: "select * from app_public.bookable_extras($1)", params: [a.propertyId] }) },
   "app_public.create_hold(text,text,integer)": { call: (a) => ({ sql: "select * from app_public.create_hold($1, $2)", params: [a.quoteToken, newKey()] }) },
   "app_public.desk_quote(uuid,date,date,integer,integer,uuid,bigint,numeric,text,text)": {
     call: (a) => ({

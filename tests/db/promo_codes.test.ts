@@ -52,7 +52,7 @@ test("a percent code is a discount line of the room price, taxes after it, and t
     const promo = await promoQuote(c, h.ratePlanId, arrival, 2, "  Summer15 ");
     expect([plain.room_amount, plain.taxes_amount, plain.total_amount, plain.promo_code]).toEqual(["20000", "2000", "22000", null]);
     expect([promo.room_amount, promo.taxes_amount, promo.total_amount, promo.promo_code]).toEqual(["17000", "1700", "18700", "SUMMER15"]);
-    expect(promo.lines).toContain('"(discount,,\\"Promo code SUMMER15 (15% off)\\",1,-3000,f,)"');
+    expect(promo.lines).toContain('"(discount,,\\"Promo code SUMMER15 (15% off)\\",1,-3000,f,,,)"');
   }));
 
 test("an amount off never takes the room price below zero", () =>
