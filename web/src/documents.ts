@@ -176,23 +176,50 @@ export const ratePlan = query<{ ratePlanByRowId: RatePlanDetails | null }, { id:
   { cacheable: true },
 );
 
-/** The property's fees: own name and the name in the guest's language (for the quote's fee lines, which carry the own name). */
-export const feeNames = query<{ allFees: { nodes: Array<{ name: string; translated: string | null } | null> } | null }, { propertyId: string; language: string }>(
+/** The property's fees: id, own name and the name in the guest's language (a quote's fee lines carry the fee's id; lines booked before ids were on lines, the own name). */
+export const feeNames = query<{ allFees: { nodes: Array<{ rowId: string; name: string; translated: string | null } | null> } | null }, { propertyId: string; language: string }>(
   "FeeNames",
-  `query FeeNames($propertyId: UUID!, $language: String!) { allFees(condition: {propertyId: $propertyId}, first: 100) { nodes { name translated: nameIn(language: $language) } } }`,
+  `query FeeNames($propertyId: UUID!, $language: String!) { allFees(condition: {propertyId: $propertyId}, first: 100) { nodes { rowId name translated: nameIn(language: $language) } } }`,
   { cacheable: true },
 );
 
+/** An extra guests may add to a stay (breakfast, parking, late check-out): price of one with VAT, its basis, the most one may take. */
+export interface BookableExtra {
+  id: string;
+  name: string;
+  basis: "per_stay" | "per_night" | "per_guest_night";
+  unitPrice: Minor;
+  currency: string;
+  maxQuantity: number;
+}
+
+export const bookableExtras = query<{ bookableExtras: { nodes: Array<BookableExtra | null> } | null }, { propertyId: string }>(
+  "BookableExtras",
+  `query BookableExtras($propertyId: UUID!) { bookableExtras(propertyId: $propertyId, first: 20) { nodes { id name basis unitPrice currency maxQuantity } } }`,
+  { cacheable: true },
+);
+
+/** The extras of a quote as chosen: what quote(extras) takes back. */
+export interface ExtraChoice {
+  extraId: string;
+  quantity: number;
+}
+
 export interface PriceLine {
-  kind: "night" | "discount" | "fee" | "tax";
+  kind: "night" | "discount" | "fee" | "extra" | "tax";
   date: IsoDate | null;
   description: string;
   quantity: number;
   amount: Minor;
   isInclusive: boolean;
+  /** The fee of a fee line (null on lines priced before lines named their fee). */
+  feeId?: string | null;
+  /** The extra of an extra line, or of the line of its VAT. */
+  extraId?: string | null;
 }
 
 export interface Quote {
+  propertyId: string;
   nights: number;
   currency: string;
   roomAmount: Minor;
@@ -210,10 +237,14 @@ export interface Quote {
   quoteToken: string | null;
   /** The promo code whose discount is a discount line of the price, upper case; null: none. */
   promoCode: string | null;
+  /** The chosen extras' lines together (VAT included), part of the total; null on quotes of a group. */
+  extrasAmount?: Minor | null;
+  /** The extras chosen, as priced (snake case: the database's JSON); null: none. */
+  extras?: Array<{ extra_id: string; quantity: number }> | null;
 }
 
-const quoteFields = `nights currency roomAmount feesAmount taxesAmount includedTaxesAmount totalAmount
-  lines { kind date description quantity amount isInclusive }
+const quoteFields = `propertyId nights currency roomAmount feesAmount taxesAmount includedTaxesAmount totalAmount extrasAmount extras
+  lines { kind date description quantity amount isInclusive feeId extraId }
   isRefundable freeCancellationUntil lateCancellationPenalty cancellationTerms unitsLeft validUntil quoteToken promoCode`;
 
 export interface StayVariables {
@@ -230,10 +261,10 @@ export const roomTypeHeldUntil = query<{ roomTypeHeldUntil: Timestamp | null }, 
   `query RoomTypeHeldUntil($ratePlanId: UUID!, $arrival: Date!, $departure: Date!) { roomTypeHeldUntil(ratePlanId: $ratePlanId, arrival: $arrival, departure: $departure) }`,
 );
 
-export const quote = query<{ quote: Quote | null }, StayVariables & { promoCode?: string | null }>(
+export const quote = query<{ quote: Quote | null }, StayVariables & { promoCode?: string | null; extras?: ExtraChoice[] | null }>(
   "Quote",
-  `query Quote($ratePlanId: UUID!, $arrival: Date!, $departure: Date!, $adults: Int!, $children: Int!, $promoCode: String) {
-    quote(ratePlanId: $ratePlanId, arrival: $arrival, departure: $departure, adults: $adults, children: $children, promoCode: $promoCode) { ${quoteFields} }
+  `query Quote($ratePlanId: UUID!, $arrival: Date!, $departure: Date!, $adults: Int!, $children: Int!, $promoCode: String, $extras: JSON) {
+    quote(ratePlanId: $ratePlanId, arrival: $arrival, departure: $departure, adults: $adults, children: $children, promoCode: $promoCode, extras: $extras) { ${quoteFields} }
   }`,
 );
 
@@ -344,7 +375,7 @@ export interface Reservation {
   feesAmount: Minor;
   taxesAmount: Minor;
   totalAmount: Minor;
-  priceLines: Array<{ kind: PriceLine["kind"]; date: IsoDate | null; description: string; quantity: number; amount: number; is_inclusive: boolean }>;
+  priceLines: Array<{ kind: PriceLine["kind"]; date: IsoDate | null; description: string; quantity: number; amount: number; is_inclusive: boolean; fee_id?: string | null; extra_id?: string | null }>;
   cancellationPolicy: { terms?: string; is_refundable?: boolean; free_cancellation_until?: Timestamp | null; late_cancellation_penalty?: number };
   cancellationPenaltyNow: Minor | null;
   changeRefusal: ChangeRefusal | null;

@@ -1,43 +1,68 @@
-// A quote line by line: each night, a length-of-stay discount, fees, taxes
-// (those already inside the prices shown, not added), and the total.
-import type { PriceLine, Quote } from "../documents.ts";
+// A quote line by line: each night, a length-of-stay discount, fees, extras,
+// taxes (those already inside the prices shown, not added), and the total.
+import { useEffect, useState } from "react";
+import { request } from "../api.ts";
+import { feeNames as feeNamesDoc, type PriceLine, type Quote } from "../documents.ts";
 import { formatMoney } from "../../../shared/money.ts";
 import { formatDate } from "../format.ts";
 import { useI18n } from "../i18n.tsx";
 
-/** The property's fees by their own name, each in the guest's language (Fee.nameIn; the fee lines of a quote carry the own name). */
-export type FeeNames = Readonly<Record<string, string>>;
+/**
+ * The property's fees in the guest's language (Fee.nameIn), by the fee's id (a line's feeId) and by its own name (lines
+ * priced before lines named their fee carry only the own name).
+ */
+export type FeeNames = Readonly<{ byId: Readonly<Record<string, string>>; byName: Readonly<Record<string, string>> }>;
+const noNames: FeeNames = { byId: {}, byName: {} };
 
-// The basis the quote writes after a fee's name (app_private.price_lines), in the guest's words.
-const feeBases = [[" (per night)", "book.feePerNight"], [" (per guest per night)", "book.feePerGuestNight"]] as const;
-
-/** A fee line in the guest's language: its translated name (when the property has one) and its basis; anything else as written. */
-function feeLabel(description: string, feeNames: FeeNames, t: ReturnType<typeof useI18n>["t"]): string {
-  for (const own of Object.keys(feeNames)) {
-    const rest = description.startsWith(own) ? description.slice(own.length) : null;
-    if (rest === null) continue;
-    if (rest === "") return feeNames[own]!;
-    const basis = feeBases.find(([written]) => written === rest);
-    if (basis) return `${feeNames[own]!} (${t(basis[1])})`;
-  }
-  return description;
+/** The fees' names of a property in the guest's language (cacheable; without them the lines say the property's own). */
+export function useFeeNames(propertyId: string | null | undefined): FeeNames {
+  const { language } = useI18n();
+  const [names, setNames] = useState<FeeNames>(noNames);
+  useEffect(() => {
+    if (!propertyId) return;
+    const abort = new AbortController();
+    request(feeNamesDoc, { propertyId, language }, { signal: abort.signal }).then(
+      (data) => {
+        const nodes = (data.allFees?.nodes ?? []).flatMap((n) => (n?.translated ? [n as { rowId: string; name: string; translated: string }] : []));
+        setNames({ byId: Object.fromEntries(nodes.map((n) => [n.rowId, n.translated])), byName: Object.fromEntries(nodes.map((n) => [n.name, n.translated])) });
+      },
+      () => setNames(noNames),
+    );
+    return () => abort.abort();
+  }, [propertyId, language]);
+  return names;
 }
 
-export function lineLabel(line: Pick<PriceLine, "kind" | "date" | "description" | "isInclusive">, i18n: ReturnType<typeof useI18n>, feeNames: FeeNames = {}): string {
+// What the quote writes after a fee's or an extra's name (app_private.price_lines): how many of an extra, and the basis.
+const bases = [[" (per night)", "book.feePerNight"], [" (per guest per night)", "book.feePerGuestNight"]] as const;
+const itemPattern = /^(.*?)((?: × \d+)?)((?: \(per night\)| \(per guest per night\))?)$/;
+
+/**
+ * A fee or extra line in the guest's language: the name (translated when the property has a translation: by the line's
+ * fee id, else by the fee's own name), how many, and the basis in the guest's words; anything else as written.
+ */
+function itemLabel(line: Pick<PriceLine, "description" | "feeId">, feeNames: FeeNames, t: ReturnType<typeof useI18n>["t"]): string {
+  const [, name = line.description, times = "", basis = ""] = itemPattern.exec(line.description) ?? [];
+  const translated = (line.feeId ? feeNames.byId[line.feeId] : undefined) ?? feeNames.byName[name] ?? name;
+  const basisKey = bases.find(([written]) => written === basis)?.[1];
+  return `${translated}${times}${basisKey ? ` (${t(basisKey)})` : ""}`;
+}
+
+export function lineLabel(line: Pick<PriceLine, "kind" | "date" | "description" | "isInclusive" | "feeId">, i18n: ReturnType<typeof useI18n>, feeNames: FeeNames = noNames): string {
   const { t, locale } = i18n;
   if (line.kind === "night" && line.date) return t("book.nightOf", { date: formatDate(line.date, locale) });
   // A promo code's line is "Promo code <CODE> (…)" (app_private.quote_for); any other discount is the length of stay's.
   const promo = line.kind === "discount" ? /^Promo code ([A-Z0-9_-]+)/.exec(line.description) : null;
   if (promo) return t("book.promoLine", { code: promo[1]! });
   if (line.kind === "discount") return t("book.discount");
-  if (line.kind === "fee") return feeLabel(line.description, feeNames, t);
+  if (line.kind === "fee" || line.kind === "extra") return itemLabel(line, feeNames, t);
   // Taxes already inside the prices are shown muted, not added (their name says so, e.g. "VAT (6%, included)").
   return line.description;
 }
 
 /** One line of a price: its label, and its amount (muted when already inside the prices). */
 export function PriceLineRow({ line, money, feeNames }: {
-  line: Pick<PriceLine, "kind" | "date" | "description" | "isInclusive"> & { amount: string | number };
+  line: Pick<PriceLine, "kind" | "date" | "description" | "isInclusive" | "feeId"> & { amount: string | number };
   money: (amount: string | number) => string;
   feeNames?: FeeNames;
 }) {
@@ -50,8 +75,9 @@ export function PriceLineRow({ line, money, feeNames }: {
   );
 }
 
-export function PriceTable({ quote, feeNames }: { quote: Quote; feeNames?: FeeNames }) {
+export function PriceTable({ quote }: { quote: Quote }) {
   const i18n = useI18n();
+  const feeNames = useFeeNames(quote.propertyId);
   const { t, locale } = i18n;
   const money = (amount: string | number) => formatMoney(amount, quote.currency, locale);
   return (

@@ -12,20 +12,24 @@ import { request, withRetries } from "../api.ts";
 import { CardForm, type CardFormHandle } from "../components/CardForm.tsx";
 import { cardErrorText, checkDetails, ConfirmButton, ContactFields, useAccountPrefill, type ConfirmBusy, type DetailErrors } from "../components/GuestDetails.tsx";
 import { Countdown } from "../components/Countdown.tsx";
+import { ExtrasPicker } from "../components/ExtrasPicker.tsx";
 import { Alert, errorText } from "../components/Messages.tsx";
 import { Amenities, Photos } from "../components/Photos.tsx";
 import { PriceTable } from "../components/PriceTable.tsx";
 import { PromoCodeField, promoRefusal } from "../components/PromoCode.tsx";
 import { StaySummary } from "../components/StaySummary.tsx";
 import {
+  bookableExtras as bookableExtrasDoc,
   confirmBooking,
   createHold,
   lookupBooking,
   quote as quoteDoc,
   ratePlan as ratePlanDoc,
-  feeNames as feeNamesDoc,
   roomTypeHeldUntil,
+  type BookableExtra,
+  type ExtraChoice,
   type GuestDetails,
+  type Quote,
   type RatePlanDetails,
   type StayVariables,
 } from "../documents.ts";
@@ -63,6 +67,14 @@ type Busy = ConfirmBusy;
 
 const emptyDetails: GuestDetails = { fullName: "", email: "", phone: "", specialRequests: "" };
 
+/** The extras a quote was priced with, as quote(extras) takes them back. */
+const choicesOf = (quote: Quote | undefined): ExtraChoice[] =>
+  (quote?.extras ?? []).map((e) => ({ extraId: e.extra_id, quantity: e.quantity }));
+
+/** An extra refused (docs/booking.md, "Extras"): withdrawn since it was listed, or anything else. */
+const isExtraRefusal = (error: unknown): error is ApiError =>
+  error instanceof ApiError && error.code === "INVALID_INPUT" && (error.reason ?? "").startsWith("EXTRA");
+
 export function BookPage({ location }: { location: Location }) {
   const i18n = useI18n();
   const { t, locale, language } = i18n;
@@ -70,7 +82,8 @@ export function BookPage({ location }: { location: Location }) {
   const stay = useMemo(() => stayOf(location.params), [location.params]);
   const [draft, setDraftState] = useState<Draft | null>(() => (stay ? loadDraft(stay) ?? { stay } : null));
   const [plan, setPlan] = useState<RatePlanDetails | null>(null);
-  const [feeNames, setFeeNames] = useState<Record<string, string>>({});
+  const [extras, setExtras] = useState<BookableExtra[]>([]);
+  const [extrasError, setExtrasError] = useState<string | null>(null);
   const [busy, setBusy] = useState<Busy>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -107,17 +120,17 @@ export function BookPage({ location }: { location: Location }) {
     return () => abort.abort();
   }, [stay, language]);
 
-  // The fees' names in the guest's language (cacheable; without them the quote's lines say the property's own).
+  // The extras guests may add (cacheable; none shown when they cannot be read: the stay books without them).
   const propertyId = plan?.roomType?.propertyByPropertyId?.rowId;
   useEffect(() => {
     if (!propertyId) return;
     const abort = new AbortController();
-    request(feeNamesDoc, { propertyId, language }, { signal: abort.signal }).then(
-      (data) => setFeeNames(Object.fromEntries((data.allFees?.nodes ?? []).flatMap((n) => (n?.translated ? [[n.name, n.translated]] : [])))),
-      () => setFeeNames({}), // the lines keep the property's own names
+    request(bookableExtrasDoc, { propertyId }, { signal: abort.signal }).then(
+      (data) => setExtras((data.bookableExtras?.nodes ?? []).flatMap((n) => (n ? [n] : []))),
+      () => setExtras([]),
     );
     return () => abort.abort();
-  }, [propertyId, language]);
+  }, [propertyId]);
 
   // SOLD_OUT does not say whether the last room is booked or only held by another guest who is booking: ask.
   const soldOut = useCallback(async () => {
@@ -128,23 +141,28 @@ export function BookPage({ location }: { location: Location }) {
   }, [stay]);
 
   // promoCode: the code to price the stay with (a new quote keeps the draft's code); a code the API refuses is said
-  // beside its field, and the quote before it stays.
+  // beside its field, and the quote before it stays. chosen: the extras (a new quote keeps the draft's), likewise.
   const getQuote = useCallback(
-    async (reason?: "expired", promoCode: string | null = draft?.quote?.promoCode ?? null) => {
+    async (reason?: "expired", promoCode: string | null = draft?.quote?.promoCode ?? null, chosen: ExtraChoice[] = choicesOf(draft?.quote)) => {
       if (!stay) return;
       setBusy("quote");
       setProblem(null);
       setPromoError(null);
+      setExtrasError(null);
       try {
-        const data = await request(quoteDoc, { ...stay, promoCode });
+        const data = await request(quoteDoc, { ...stay, promoCode, extras: chosen.length > 0 ? chosen : null });
         if (!data.quote) throw new ApiError("NOT_FOUND", "No quote.");
         setDraft({ stay, quote: data.quote });
         if (reason === "expired") setNotice(t("book.priceChanged"));
       } catch (error) {
         if (error instanceof ApiError && error.code === "PROMO_CODE") {
           // A code used up or withdrawn since the last quote: the price without it.
-          if (reason === "expired" || !draft?.quote) void getQuote(reason, null);
+          if (reason === "expired" || !draft?.quote) void getQuote(reason, null, chosen);
           setPromoError(t(promoRefusal(error.reason)));
+        } else if (isExtraRefusal(error)) {
+          // An extra withdrawn since the list was read: the price without the extras, and why.
+          if (reason === "expired" || !draft?.quote) void getQuote(reason, promoCode, []);
+          setExtrasError(t("book.extraRefused"));
         } else if (error instanceof ApiError && error.code === "SOLD_OUT") await soldOut();
         else if (error instanceof ApiError && (error.code === "RESTRICTED" || error.code === "INVALID_DATES" || error.code === "INVALID_GUESTS")) setProblem({ kind: "restricted", error });
         else if (error instanceof ApiError && error.code === "NOT_FOUND") setProblem({ kind: "missing" });
@@ -192,6 +210,11 @@ export function BookPage({ location }: { location: Location }) {
         // Withdrawn or used up since the quote: the price without it, and why.
         void getQuote(undefined, null);
         setPromoError(t(promoRefusal(error.reason)));
+      }
+      else if (isExtraRefusal(error)) {
+        // An extra withdrawn since the quote: the price without the extras, and why.
+        void getQuote(undefined, undefined, []);
+        setExtrasError(t("book.extraRefused"));
       }
       else if (error instanceof ApiError && error.code === "RESTRICTED") setProblem({ kind: "restricted", error });
       else setProblem({ kind: "error", error });
@@ -367,7 +390,11 @@ export function BookPage({ location }: { location: Location }) {
               <h2 id="price-heading">{t("book.price")}</h2>
               {quote ? (
                 <>
-                  <PriceTable quote={quote} feeNames={feeNames} />
+                  <ExtrasPicker
+                    extras={extras} chosen={choicesOf(quote)} disabled={busy !== null} error={extrasError}
+                    onChange={(next) => void getQuote(undefined, undefined, next)}
+                  />
+                  <PriceTable quote={quote} />
                   <PromoCodeField code={quote.promoCode} error={promoError} disabled={busy !== null}
                     onApply={(code) => void getQuote(undefined, code)} onRemove={() => void getQuote(undefined, null)} />
                   <h3>{t("book.cancellation")}</h3>

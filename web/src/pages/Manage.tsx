@@ -12,7 +12,7 @@ import { request } from "../api.ts";
 import { Dialog } from "../components/Dialog.tsx";
 import { Alert, errorText } from "../components/Messages.tsx";
 import { PaymentDueAlert, PaymentsView } from "../components/Payments.tsx";
-import { PriceLineRow, PriceTable } from "../components/PriceTable.tsx";
+import { PriceLineRow, PriceTable, useFeeNames } from "../components/PriceTable.tsx";
 import { BookedStaySummary, guestsText } from "../components/StaySummary.tsx";
 import { differenceText, StayDatesFields, usePricedChange } from "../components/PricedChange.tsx";
 import {
@@ -270,7 +270,8 @@ function Folio({ booking }: { booking: Reservation }) {
   const i18n = useI18n();
   const { t, locale } = i18n;
   const money = (amount: string | number | bigint | null) => formatMoney(amount, booking.currency, locale);
-  const lines = booking.priceLines.map((l) => ({ kind: l.kind, date: l.date, description: l.description, isInclusive: l.is_inclusive, amount: l.amount }));
+  const lines = booking.priceLines.map((l) => ({ kind: l.kind, date: l.date, description: l.description, isInclusive: l.is_inclusive, amount: l.amount, feeId: l.fee_id ?? null }));
+  const feeNames = useFeeNames(booking.propertyByPropertyId?.rowId);
   const balance = booking.folio?.balances.nodes.find((b) => b?.currency === booking.currency)?.balance ?? null;
   const cancelled = booking.status === "cancelled" || booking.status === "no_show";
   return (
@@ -282,7 +283,7 @@ function Folio({ booking }: { booking: Reservation }) {
           {cancelled ? (
             <tr><th scope="row">{t("manage.cancellationFee")}</th><td className="num">{money(booking.penaltyAmount ?? 0)}</td></tr>
           ) : (
-            lines.map((line, i) => <PriceLineRow key={i} line={line} money={money} />)
+            lines.map((line, i) => <PriceLineRow key={i} line={line} money={money} feeNames={feeNames} />)
           )}
         </tbody>
         <tfoot>
