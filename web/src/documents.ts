@@ -195,7 +195,7 @@ export interface BookableExtra {
 
 export const bookableExtras = query<{ bookableExtras: { nodes: Array<BookableExtra | null> } | null }, { propertyId: string }>(
   "BookableExtras",
-  `query BookableExtras($propertyId: UUID!) { bookableExtras(propertyId: $propertyId, first: 20) { nodes { id name basis unitPrice currency maxQuantity } } }`,
+  `query BookableExtras($propertyId: UUID!) { bookableExtras(propertyId: $propertyId, first: 20) { nodes { id: rowId name basis unitPrice currency maxQuantity } } }`,
   { cacheable: true },
 );
 

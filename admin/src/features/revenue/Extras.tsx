@@ -1,8 +1,10 @@
 // Revenue › Extras: the property's catalogue of extras the desk posts to
 // folios (minibar, parking, breakfast, late check-out; app_public.folio_extras,
 // managers): name, price of one with its VAT included, the VAT, whether the
-// desk offers it, and its place in the desk's list. Extras are deactivated,
-// never deleted: charges posted name them.
+// desk offers it, whether guests may book it (and how it is priced then: per
+// stay, per night or per guest per night, at most how many), and its place in
+// the list. Extras are deactivated, never deleted: charges posted name them.
+// docs/booking.md, "Extras".
 import { useQueryClient } from "@tanstack/react-query";
 import AddIcon from "@mui/icons-material/Add";
 import EditIcon from "@mui/icons-material/Edit";
@@ -24,11 +26,13 @@ import { useDataProvider, useNotify } from "react-admin";
 import type { Membership } from "../../platform/authProvider.ts";
 import type { RevenueSetupData } from "./data.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
-import type { ExtraNode } from "./documents.ts";
+import type { ExtraBasis, ExtraNode } from "./documents.ts";
 import { ActionDialog } from "../../ui/ActionDialog.tsx";
 import { MoneyCell, MoneyField } from "../../ui/MoneyField.tsx";
 import { SectionHeading } from "../../ui/Section.tsx";
 import { moneyInputValue, parseMoney } from "../../ui/money.ts";
+
+const basisLabels: Record<ExtraBasis, string> = { per_stay: "per stay", per_night: "per night", per_guest_night: "per guest per night" };
 
 export function Extras({ membership, setup, canEdit }: { membership: Membership; setup: RevenueSetupData; canEdit: boolean }) {
   const [editing, setEditing] = useState<ExtraNode | "new" | null>(null);
@@ -37,7 +41,7 @@ export function Extras({ membership, setup, canEdit }: { membership: Membership;
     <>
       <SectionHeading
         title="Extras"
-        subtitle="What the desk can post to a folio (minibar, parking, breakfast, late check-out): the price of one with its VAT included. An extra no longer sold is deactivated; charges already posted keep its name."
+        subtitle="What the desk can post to a folio (minibar, parking, breakfast, late check-out): the price of one with its VAT included. Guests may add the ones marked bookable when they book; a cancellation refunds them. An extra no longer sold is deactivated; charges already posted keep its name."
         actions={
           canEdit && (
             <Button size="small" variant="outlined" startIcon={<AddIcon />} onClick={() => setEditing("new")}>
@@ -54,6 +58,7 @@ export function Extras({ membership, setup, canEdit }: { membership: Membership;
               <TableCell align="right">Price</TableCell>
               <TableCell>VAT included</TableCell>
               <TableCell>Offered at the desk</TableCell>
+              <TableCell>Guests may book</TableCell>
               <TableCell align="right">Order</TableCell>
               {canEdit && <TableCell />}
             </TableRow>
@@ -61,7 +66,7 @@ export function Extras({ membership, setup, canEdit }: { membership: Membership;
           <TableBody>
             {setup.extras.length === 0 && (
               <TableRow>
-                <TableCell colSpan={6}>No extras yet.</TableCell>
+                <TableCell colSpan={7}>No extras yet.</TableCell>
               </TableRow>
             )}
             {setup.extras.map((e) => (
@@ -72,6 +77,7 @@ export function Extras({ membership, setup, canEdit }: { membership: Membership;
                 <MoneyCell amount={e.unitPrice} currency={e.currency} strong />
                 <TableCell>{e.taxId ? (taxName.get(e.taxId) ?? "—") : "None"}</TableCell>
                 <TableCell>{e.isActive ? "Yes" : "No"}</TableCell>
+                <TableCell>{e.isBookable ? `Yes, ${basisLabels[e.bookingBasis]}${e.maxQuantity > 1 ? `, up to ${e.maxQuantity}` : ""}` : "No"}</TableCell>
                 <TableCell align="right">{e.sortOrder}</TableCell>
                 {canEdit && (
                   <TableCell align="right">
@@ -101,14 +107,19 @@ function ExtraDialog({ membership, setup, extra, onClose }: { membership: Member
   const [taxId, setTaxId] = useState(extra ? (extra.taxId ?? "") : (vatTaxes.find((t) => t.isActive)?.rowId ?? ""));
   const [isActive, setActive] = useState(extra?.isActive ?? true);
   const [sortOrder, setSortOrder] = useState(String(extra?.sortOrder ?? (setup.extras.length + 1) * 10));
+  const [isBookable, setBookable] = useState(extra?.isBookable ?? false);
+  const [bookingBasis, setBasis] = useState<ExtraBasis>(extra?.bookingBasis ?? "per_stay");
+  const [maxQuantity, setMaxQuantity] = useState(String(extra?.maxQuantity ?? 1));
   const minor = parseMoney(price, currency);
   const order = /^-?\d{1,7}$/.test(sortOrder.trim()) ? Number(sortOrder.trim()) : null;
-  const values = { name: name.trim(), unitPrice: minor ?? "0", taxId: taxId || null, isActive, sortOrder: order ?? 0 };
+  const most = /^\d{1,2}$/.test(maxQuantity.trim()) ? Number(maxQuantity.trim()) : null;
+  const values = { name: name.trim(), unitPrice: minor ?? "0", taxId: taxId || null, isActive, sortOrder: order ?? 0, isBookable, bookingBasis, maxQuantity: most ?? 1 };
   const invalid =
     !values.name ? "Give the extra a name."
     : values.name.length > 100 ? "A name has at most 100 characters."
     : minor === null || BigInt(minor) <= 0n ? "Type the price of one (more than 0)."
     : order === null || Math.abs(order) > 1_000_000 ? "The order is a whole number."
+    : most === null || most < 1 ? "Guests may take 1 to 99 of it."
     : null;
   return (
     <ActionDialog
@@ -136,6 +147,19 @@ function ExtraDialog({ membership, setup, extra, onClose }: { membership: Member
       </TextField>
       <TextField label="Order in the desk's list" value={sortOrder} onChange={(e) => setSortOrder(e.target.value)} size="small" slotProps={{ htmlInput: { inputMode: "numeric" } }} />
       <FormControlLabel control={<Switch checked={isActive} onChange={(e) => setActive(e.target.checked)} />} label="Offered at the desk (active)" />
+      <FormControlLabel control={<Switch checked={isBookable} onChange={(e) => setBookable(e.target.checked)} />} label="Guests may book this" />
+      {isBookable && (
+        <>
+          <TextField select label="Priced when booked" value={bookingBasis} onChange={(e) => setBasis(e.target.value as ExtraBasis)} size="small">
+            {(Object.keys(basisLabels) as ExtraBasis[]).map((b) => (
+              <MenuItem key={b} value={b}>
+                {basisLabels[b]}
+              </MenuItem>
+            ))}
+          </TextField>
+          <TextField label="Most a guest may take" value={maxQuantity} onChange={(e) => setMaxQuantity(e.target.value)} size="small" slotProps={{ htmlInput: { inputMode: "numeric" } }} />
+        </>
+      )}
     </ActionDialog>
   );
 }

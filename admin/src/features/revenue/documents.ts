@@ -108,7 +108,7 @@ const ratePlanFields = `rowId roomTypeId name description currency basePrice inc
   depositPercent balanceDueDays paymentDeadlineHours chargePosting parentRatePlanId adjustmentPercent adjustmentAmount roundingStep losDiscounts(orderBy: PRIMARY_KEY_ASC) { nodes { ${losDiscountFields} } }`;
 const feeFields = `rowId roomTypeId name basis amount currency isActive`;
 const taxFields = `rowId name basis percent amount currency isInclusive appliesToFees appliesToPenalty isActive`;
-const extraFields = `rowId name unitPrice currency taxId isActive sortOrder`;
+const extraFields = `rowId name unitPrice currency taxId isActive sortOrder isBookable bookingBasis maxQuantity`;
 
 /** An extra of the property's catalogue (minibar, parking, …) the desk posts to folios (app_public.folio_extras). */
 export interface ExtraNode {
@@ -121,7 +121,14 @@ export interface ExtraNode {
   taxId: Uuid | null;
   isActive: boolean;
   sortOrder: number;
+  /** Guests may add it when they book (priced by bookingBasis, at most maxQuantity a stay). */
+  isBookable: boolean;
+  bookingBasis: ExtraBasis;
+  maxQuantity: number;
 }
+
+/** How a booked extra is priced: once per stay, per night, or per guest per night (times the quantity chosen). */
+export type ExtraBasis = "per_stay" | "per_night" | "per_guest_night";
 
 export interface ExtraValues {
   name: string;
@@ -129,6 +136,9 @@ export interface ExtraValues {
   taxId: Uuid | null;
   isActive: boolean;
   sortOrder: number;
+  isBookable: boolean;
+  bookingBasis: ExtraBasis;
+  maxQuantity: number;
 }
 
 export const createFolioExtra = createRow<ExtraNode, ExtraValues & { propertyId: Uuid; currency: string }>("Backoffice", "FolioExtra", extraFields);
