@@ -2574,9 +2574,12 @@ CREATE INDEX reservation_extras_tax_idx ON app_public.reservation_extras USING b
 alter table app_public.reservation_extras enable row level security;
 create policy select_staff on app_public.reservation_extras for select to keepr_staff
   using ((property_id IN ( SELECT app_hidden.current_property_ids() AS current_property_ids)));
+create policy worker_all on app_public.reservation_extras for select to keepr_worker
+  using (true);
 CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.reservation_extras FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
 CREATE TRIGGER _500_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.reservation_extras FOR EACH ROW EXECUTE FUNCTION audit.tg__record();
 grant select on app_public.reservation_extras to keepr_staff;
+grant select on app_public.reservation_extras to keepr_worker;
 comment on table app_public.reservation_extras is 'The extras a guest chose with a booking (createHold keeps those of the quote), at the unit price, basis and VAT of then: they are in the reservation''s price lines (extra lines), posted with the room charges, and re-priced by the new nights on a change.';
 comment on column app_public.reservation_extras.position is 'Its place among the booking''s extras (the catalogue''s order at booking).';
 comment on column app_public.reservation_extras.name is 'The extra''s name when booked.';

@@ -110,6 +110,11 @@ grant select on app_public.reservation_extras to keepr_staff;
 drop policy if exists select_staff on app_public.reservation_extras;
 create policy select_staff on app_public.reservation_extras for select to keepr_staff
   using (property_id in (select app_hidden.current_property_ids()));
+-- The guest's messages list a booking's extras (worker/tasks/send_notification.ts).
+grant select on app_public.reservation_extras to keepr_worker;
+drop policy if exists worker_all on app_public.reservation_extras;
+create policy worker_all on app_public.reservation_extras for select to keepr_worker
+  using (true);
 
 -- Price lines name their fee or extra; the quote its extras.
 do $$

@@ -267,7 +267,7 @@ export const tables = {
     update: { who: { staff: ["managers:not_owner", "owners"] }, columns: ["role"], note: "a property keeps an owner" },
     delete: { who: { staff: ["managers:not_owner", "owners"] }, note: "a property keeps an owner" },
   },
-  "app_public.reservation_extras": { about: "a booking's extras at their booked prices: written by createHold only", select: staffRows("all_staff", false) },
+  "app_public.reservation_extras": { about: "a booking's extras at their booked prices: written by createHold only; the worker reads them for the guest's messages", select: staffRows("all_staff") },
   "app_public.promo_codes": { about: "promo codes: written by createPromoCode and setPromoCodeActive only", select: staffRows("managers", false) },
   "app_public.rate_calendar": {
     about: "prices and restrictions per date (what rate_grid shows)",

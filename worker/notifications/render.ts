@@ -25,6 +25,8 @@ export interface NotificationContext {
   /** What cancelling costs after that (minor units). */
   late_cancellation_penalty?: number | string | null;
   total: number;
+  /** The extras booked with the stay: name, how many (when more than one), basis, amount (minor units); absent: none. */
+  extras?: Array<{ name: string; times: number | null; basis: "per_stay" | "per_night" | "per_guest_night"; amount: number | string }> | null;
   penalty: number;
   refund: number;
   /** What the folio still owes (0 when paid). */
@@ -130,7 +132,7 @@ hbs.registerHelper("lines", (text: unknown) =>
 hbs.registerHelper("tel", (phone: unknown) => String(phone ?? "").replace(/[^+0-9]/g, ""));
 
 // Words with numbers, by the language's plural rules (shared/message-format.ts, the guest app's too).
-type Words = Record<"nights" | "adults" | "children" | "free" | "late" | "nonRefundable", string>;
+type Words = Record<"nights" | "adults" | "children" | "free" | "late" | "nonRefundable" | "per_stay" | "per_night" | "per_guest_night", string>;
 /** English whole; another language may lack a word (said in English then; tests/worker/guest_languages.test.ts fails while one does). */
 export const messageWords: { en: Words } & Record<GuestLanguage, Partial<Words>> = {
   en: {
@@ -140,6 +142,9 @@ export const messageWords: { en: Words } & Record<GuestLanguage, Partial<Words>>
     free: "Free cancellation until {moment} ({property}'s local time). After that, cancelling costs {penalty}.",
     late: "The free-cancellation period is over: cancelling costs {penalty}.",
     nonRefundable: "Non-refundable: cancelling costs {penalty}.",
+    per_stay: "per stay",
+    per_night: "per night",
+    per_guest_night: "per guest per night",
   },
   pt: {
     nights: "{count, plural, one {# noite} other {# noites}}",
@@ -148,6 +153,9 @@ export const messageWords: { en: Words } & Record<GuestLanguage, Partial<Words>>
     free: "Cancelamento gratuito até {moment} (hora local de {property}). Depois, cancelar custa {penalty}.",
     late: "O período de cancelamento gratuito terminou: cancelar custa {penalty}.",
     nonRefundable: "Não reembolsável: cancelar custa {penalty}.",
+    per_stay: "por estadia",
+    per_night: "por noite",
+    per_guest_night: "por hóspede por noite",
   },
   es: {
     nights: "{count, plural, one {# noche} other {# noches}}",
@@ -156,6 +164,9 @@ export const messageWords: { en: Words } & Record<GuestLanguage, Partial<Words>>
     free: "Cancelación gratuita hasta el {moment} (hora local de {property}). Después, cancelar cuesta {penalty}.",
     late: "El plazo de cancelación gratuita ha terminado: cancelar cuesta {penalty}.",
     nonRefundable: "No reembolsable: cancelar cuesta {penalty}.",
+    per_stay: "por estancia",
+    per_night: "por noche",
+    per_guest_night: "por huésped y noche",
   },
 };
 const wordsOf = (root: NotificationContext): Words => ({ ...messageWords.en, ...messageWords[guestLanguageOf(root.language)] });
@@ -170,6 +181,12 @@ hbs.registerHelper("guests", (adults: number, children: number, options: Handleb
   const w = wordsOf(root);
   const a = formatMessage(w.adults, { count: adults }, localeOf(root));
   return children > 0 ? `${a}, ${formatMessage(w.children, { count: children }, localeOf(root))}` : a;
+});
+// An extra booked with the stay: "Breakfast × 2 (per guest per night): €120.00", the basis in the guest's language.
+hbs.registerHelper("extraLine", (extra: NonNullable<NotificationContext["extras"]>[number], options: Handlebars.HelperOptions) => {
+  const root = options.data.root as NotificationContext;
+  const basis = wordsOf(root)[extra.basis] ?? extra.basis;
+  return `${extra.name}${extra.times ? ` × ${extra.times}` : ""} (${basis}): ${formatMoney(extra.amount, root.property.currency, localeOf(root))}`;
 });
 // The cancellation terms in the guest's language, with amounts and the deadline in the property's time (a deadline
 // already past is not offered).

@@ -1,7 +1,10 @@
 // The property's bookable extras on the Book step (breakfast, parking, late
 // check-out): a checkbox each, with its price and basis, and how many when
 // more than one may be taken. A change asks for a new quote with the choice
-// (quote(extras)), so the price table and the total are always the server's.
+// (quote(extras)), so the price table and the total are always the server's;
+// the boxes show the guest's choice at once, and the quote's once it comes
+// (the same, or the choice before it when the quote refused it).
+import { useEffect, useState } from "react";
 import type { BookableExtra, ExtraChoice } from "../documents.ts";
 import { formatMoney } from "../../../shared/money.ts";
 import { useI18n } from "../i18n.tsx";
@@ -16,13 +19,19 @@ export function ExtrasPicker({ extras, chosen, onChange, disabled, error }: {
   error: string | null;
 }) {
   const { t, locale } = useI18n();
+  const [shown, setShown] = useState<readonly ExtraChoice[]>(chosen);
+  const chosenKey = JSON.stringify(chosen);
+  useEffect(() => setShown(JSON.parse(chosenKey) as ExtraChoice[]), [chosenKey, error]);
   if (extras.length === 0) return null;
-  const quantityOf = (id: string) => chosen.find((c) => c.extraId === id)?.quantity ?? 0;
-  const set = (id: string, quantity: number) =>
-    onChange(extras.flatMap((e) => {
+  const quantityOf = (id: string) => shown.find((c) => c.extraId === id)?.quantity ?? 0;
+  const set = (id: string, quantity: number) => {
+    const next = extras.flatMap((e) => {
       const q = e.id === id ? quantity : quantityOf(e.id);
       return q > 0 ? [{ extraId: e.id, quantity: q }] : [];
-    }));
+    });
+    setShown(next);
+    onChange(next);
+  };
   return (
     <fieldset className="extras" data-testid="extras" aria-describedby={error ? "extras-hint extras-error" : "extras-hint"}>
       <legend>{t("book.extras")}</legend>

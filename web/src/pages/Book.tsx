@@ -93,6 +93,7 @@ export function BookPage({ location }: { location: Location }) {
   const [promoError, setPromoError] = useState<string | null>(null);
   const card = useRef<CardFormHandle>(null);
   const inFlight = useRef(false);
+  const quoteSeq = useRef(0); // only the latest quote asked for is shown (the guest may tick two extras quickly)
   const stepHeading = useRef<HTMLHeadingElement>(null);
   const focusDetails = useRef(false); // set by reserve: the details step takes the focus once it is in the page
 
@@ -145,30 +146,33 @@ export function BookPage({ location }: { location: Location }) {
   const getQuote = useCallback(
     async (reason?: "expired", promoCode: string | null = draft?.quote?.promoCode ?? null, chosen: ExtraChoice[] = choicesOf(draft?.quote)) => {
       if (!stay) return;
+      const seq = ++quoteSeq.current;
       setBusy("quote");
       setProblem(null);
       setPromoError(null);
       setExtrasError(null);
       try {
         const data = await request(quoteDoc, { ...stay, promoCode, extras: chosen.length > 0 ? chosen : null });
+        if (seq !== quoteSeq.current) return;
         if (!data.quote) throw new ApiError("NOT_FOUND", "No quote.");
         setDraft({ stay, quote: data.quote });
         if (reason === "expired") setNotice(t("book.priceChanged"));
       } catch (error) {
+        if (seq !== quoteSeq.current) return;
         if (error instanceof ApiError && error.code === "PROMO_CODE") {
           // A code used up or withdrawn since the last quote: the price without it.
           if (reason === "expired" || !draft?.quote) void getQuote(reason, null, chosen);
           setPromoError(t(promoRefusal(error.reason)));
         } else if (isExtraRefusal(error)) {
           // An extra withdrawn since the list was read: the price without the extras, and why.
-          if (reason === "expired" || !draft?.quote) void getQuote(reason, promoCode, []);
+          void getQuote(reason, promoCode, []);
           setExtrasError(t("book.extraRefused"));
         } else if (error instanceof ApiError && error.code === "SOLD_OUT") await soldOut();
         else if (error instanceof ApiError && (error.code === "RESTRICTED" || error.code === "INVALID_DATES" || error.code === "INVALID_GUESTS")) setProblem({ kind: "restricted", error });
         else if (error instanceof ApiError && error.code === "NOT_FOUND") setProblem({ kind: "missing" });
         else setProblem({ kind: "error", error });
       } finally {
-        setBusy(null);
+        if (seq === quoteSeq.current) setBusy(null);
       }
     },
     [stay, draft, setDraft, t, soldOut],
@@ -391,7 +395,7 @@ export function BookPage({ location }: { location: Location }) {
               {quote ? (
                 <>
                   <ExtrasPicker
-                    extras={extras} chosen={choicesOf(quote)} disabled={busy !== null} error={extrasError}
+                    extras={extras} chosen={choicesOf(quote)} disabled={busy !== null && busy !== "quote"} error={extrasError}
                     onChange={(next) => void getQuote(undefined, undefined, next)}
                   />
                   <PriceTable quote={quote} />
