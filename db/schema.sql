@@ -12500,7 +12500,7 @@ begin
   ),
   price as (
     select x.ord, l ->> 'kind' as kind, (l ->> 'date')::date as date, l ->> 'description' as description,
-           coalesce((l ->> 'quantity')::integer, 1) as quantity, (l ->> 'amount')::bigint as amount,
+           coalesce((l ->> 'quantity')::integer, 1) as quantity, (l ->> 'amount')::bigint as amount, (l ->> 'extra_id')::uuid as extra_id,
            coalesce((l ->> 'tax_id')::uuid, (select t.id from app_public.taxes t
                                              where t.property_id = v_res.property_id and l ->> 'kind' = 'tax'
                                                and pg_catalog.starts_with(l ->> 'description', t.name || ' (')
@@ -12517,9 +12517,20 @@ begin
     union all
     select p.ord, 'fee:' || p.description, 'fee', 'fee', null, p.description, p.quantity, p.amount * v_share
       from price p where p.kind = 'fee'
+    union all
+    select p.ord, 'extra:' || p.extra_id, 'extra', 'extra', null, p.description, p.quantity, p.amount * v_share
+      from price p where p.kind = 'extra'
+  ),
+  extra_vat as (
+    -- An extra's own VAT (its tax line) is its line's, never shared out over the nights.
+    select rc.account_id, 'extra:' || p.extra_id as key, round(p.amount * v_share)::bigint as amount
+      from res_charged rc
+      join price p on p.kind = 'tax' and p.extra_id is not null and p.tax_id = rc.tax_id
+     where rc.purpose = 'tax_payable' and v_res.status not in ('cancelled', 'no_show')
   ),
   vat_targets as (
-    select rc.account_id, rc.amount as total, t.is_inclusive, k.key, k.ord, k.weight
+    select rc.account_id, rc.amount - coalesce((select sum(x.amount) from extra_vat x where x.account_id = rc.account_id), 0) as total,
+           t.is_inclusive, k.key, k.ord, k.weight
       from res_charged rc
       join app_public.taxes t on t.property_id = v_res.property_id and t.id = rc.tax_id and t.basis = 'percent_of_room'
       join keys k on k.grp = 'room' or (k.grp = 'fee' and t.applies_to_fees)
@@ -12538,9 +12549,11 @@ begin
   ),
   rev_targets as (
     select rc.account_id, rc.amount as total, k.key, k.ord,
-           k.weight - coalesce((select sum(va.amount) from vat_alloc va where va.key = k.key and va.is_inclusive), 0) as weight
+           k.weight - coalesce((select sum(va.amount) from vat_alloc va where va.key = k.key and va.is_inclusive), 0)
+                    - coalesce((select sum(x.amount) from extra_vat x where x.key = k.key), 0) as weight
       from res_charged rc
       join keys k on (rc.purpose = 'room_revenue' and k.grp = 'room') or (rc.purpose = 'fee_revenue' and k.grp = 'fee')
+                  or (rc.purpose = 'extras_revenue' and k.grp = 'extra')
   ),
   rev_alloc as (
     select v.account_id, v.key,
@@ -12557,6 +12570,8 @@ begin
     select a.key, a.account_id, a.amount from vat_alloc a
     union all
     select a.key, a.account_id, a.amount from rev_alloc a
+    union all
+    select x.key, x.account_id, x.amount from extra_vat x
   ),
   charged as (
     -- B: everything charged, per line key and account.
@@ -12626,7 +12641,7 @@ begin
     select l.*,
            case when l.key like 'night:%' then 'night' when l.key = 'discount' then 'discount' when l.key like 'fee:%' then 'fee'
                 when l.key like 'tax:%' or l.key like 'entry:%:tax:%' then 'city_tax' when l.key = 'penalty' then 'cancellation'
-                when l.key = 'legacy' then 'adjustment'
+                when l.key = 'legacy' then 'adjustment' when l.key like 'extra:%' then 'extra'
                 when l.key like 'entry:%' then case when l.is_allowance then 'allowance' when l.is_extra then 'extra' else 'charge' end
                 else 'charge' end as type,
            k.ord, k.date as key_date, k.description as key_description, k.quantity as key_quantity,
@@ -12650,11 +12665,12 @@ begin
                             when 'night' then coalesce(v_room_type || ' · ', '') || d.key_description
                             when 'discount' then d.key_description
                             when 'fee' then d.key_description
+                            when 'extra' then coalesce(d.key_description, d.entry_description, d.account_name)
                             when 'city_tax' then coalesce(d.tax_description, d.tax_name || coalesce(' · ' || d.entry_description, ''), d.account_name)
                             when 'cancellation' then case when v_res.status = 'no_show' then 'No-show fee' else 'Cancellation fee' end
                             when 'adjustment' then 'Invoiced earlier'
                             else coalesce(d.entry_description, d.account_name) end,
-           'quantity', case when d.type in ('fee', 'city_tax') then coalesce(d.key_quantity, d.tax_quantity) end,
+           'quantity', case when d.type in ('fee', 'city_tax', 'extra') then coalesce(d.key_quantity, d.tax_quantity) end,
            'net', case when d.type = 'city_tax' then 0 else coalesce(d.net, 0) end,
            'vat_rate', case when d.type = 'city_tax' then null else coalesce(d.vat_rate, 0) end,
            'vat', case when d.type = 'city_tax' then 0 else coalesce(d.vat, 0) + coalesce(d.other_tax, 0) end,

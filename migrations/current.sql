@@ -155,5 +155,6 @@ comment on column app_public.quote.extras is E'The chosen extras as priced: extr
 --! include booking/app_public.create_hold.sql
 --! include booking/app_private.penalty_base.sql
 --! include money/app_private.post_reservation_charges.sql
+--! include money/app_private.invoice_lines.sql
 grant execute on function app_public.quote(uuid, date, date, integer, integer, text, jsonb) to keepr_anonymous;
 grant execute on function app_public.bookable_extras(uuid) to keepr_anonymous;

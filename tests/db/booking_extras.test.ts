@@ -169,6 +169,16 @@ test("confirmation posts the extras to extras revenue (less their VAT); a longer
     // VAT of the room and cleaning (1302) and of the extras (340 + 170) on the one VAT account.
     expect(ledger["tax_payable:VAT"]).toBe(-(1302 + 340 + 170));
     expect(Object.values(ledger).reduce((a, b) => a + b, 0)).toBe(0);
+    // The invoice has a line per extra with its own VAT; the nights keep theirs; the lines add up to the total.
+    const invoiceLines = (await c.query<{ lines: Array<{ type: string; description: string; net: number; vat: number; vat_rate: number; amount: number }> }>(
+      "select app_private.invoice_lines(f) as lines from app_public.folios f where f.reservation_id = $1 and f.is_primary", [booked.reservation_id])).rows[0]!.lines;
+    expect(invoiceLines.filter((l) => l.type === "extra").map((l) => [l.description, l.net, l.vat, Number(l.vat_rate), l.amount])).toEqual([
+      ["Breakfast (per guest per night)", 6000 - 340, 340, 6, 6000],
+      ["Late check-out", 3000 - 170, 170, 6, 3000],
+      ["Parking (per night)", 4000, 0, 0, 4000],
+    ]);
+    expect(invoiceLines.reduce((sum, l) => sum + Number(l.amount), 0)).toBe(36800);
+    expect(invoiceLines.filter((l) => l.type === "night").reduce((sum, l) => sum + Number(l.vat), 0)).toBe(1302 - 170);
 
     // The catalogue's price changes; the booking keeps its own.
     await c.query("update app_public.folio_extras set unit_price = 5000 where id = $1", [x.parking]);

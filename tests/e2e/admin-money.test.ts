@@ -13,7 +13,7 @@ import { parse } from "csv-parse/sync";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
 import { endBrowserTest, expectAccessible, launchBrowser, newContext, waitUntil } from "../helpers/browser.ts";
-import { signInToConsole, withPassword } from "../helpers/console.ts";
+import { chooseOption, signInToConsole, withPassword } from "../helpers/console.ts";
 import { addDays, book, localDate, newKey, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
 import { runDueJobs } from "../helpers/jobs.ts";
@@ -237,7 +237,7 @@ describe("a manager", () => {
     await dialog.waitFor({ state: "detached" });
     const row = page.getByTestId("extras").locator('[data-extra="Minibar water"]');
     await row.waitFor();
-    expect(await row.locator("td").allTextContents()).toEqual(["Minibar water ", "€3.50", "VAT 6%", "Yes", "5", ""]);
+    expect(await row.locator("td").allTextContents()).toEqual(["Minibar water ", "€3.50", "VAT 6%", "Yes", "No", "5", ""]);
     const extra = async () =>
       (await db.ownerPool.query("select e.unit_price::int, e.is_active, e.sort_order, t.name as tax from app_public.folio_extras e left join app_public.taxes t on t.id = e.tax_id where e.property_id = $1 and e.name = 'Minibar water'", [h.propertyId])).rows;
     expect(await extra()).toEqual([{ unit_price: 350, is_active: true, sort_order: 5, tax: "VAT" }]);
@@ -250,6 +250,26 @@ describe("a manager", () => {
     await dialog.waitFor({ state: "detached" });
     await row.getByText("Inactive").waitFor();
     expect(await extra()).toEqual([{ unit_price: 350, is_active: false, sort_order: 5, tax: "VAT" }]);
+
+    // Issue 22: an extra guests may book, priced per guest per night, at most 2 a stay.
+    await page.getByRole("button", { name: "Add extra" }).click();
+    dialog = page.getByTestId("extra");
+    await dialog.getByLabel("Name").fill("Breakfast");
+    await dialog.getByLabel(/Price of one, VAT included/).fill("15");
+    await dialog.getByLabel("Guests may book this").click();
+    await chooseOption(page, "Priced when booked", "per guest per night", dialog);
+    await dialog.getByLabel("Most a guest may take").fill("0");
+    await expect(page.locator('[data-confirm="extra"]').isDisabled()).resolves.toBe(true);
+    await dialog.getByLabel("Most a guest may take").fill("2");
+    await shots(page, "extra-bookable");
+    await expectAccessible(page);
+    await page.locator('[data-confirm="extra"]').click();
+    await dialog.waitFor({ state: "detached" });
+    const breakfast = page.getByTestId("extras").locator('[data-extra="Breakfast"]');
+    await breakfast.waitFor();
+    expect((await breakfast.locator("td").allTextContents())[4]).toBe("Yes, per guest per night, up to 2");
+    expect((await db.ownerPool.query("select is_bookable, booking_basis, max_quantity from app_public.folio_extras where property_id = $1 and name = 'Breakfast'", [h.propertyId])).rows)
+      .toEqual([{ is_bookable: true, booking_basis: "per_guest_night", max_quantity: 2 }]);
     expect(errors).toEqual([]);
   });
 });
