@@ -24,19 +24,19 @@
 -- app_public
 --   tables: allocation_moves, booking_groups, cash_movements, cash_shifts,
 --     channel_conflicts, channel_feed_events, channel_feeds, companies,
---     exports, fee_translations, fees, folio_balances, folio_bill_to,
---     folio_extras, folios, guest_accounts, guest_merges, guest_unmerges,
---     guests, housekeeping_tasks, inventory_claims, invoice_deliveries,
---     invoices, journal_entries, languages, ledger_accounts,
---     night_audit_anomalies, night_audits, notification_templates,
---     notifications, organizations, owners, payment_attempts, payment_intents,
---     payout_lines, payouts, postings, promo_codes, properties,
---     property_legal_details, property_memberships, property_translations,
---     rate_calendar, rate_overrides, rate_plan_los_discounts,
---     rate_plan_translations, rate_plans, reconciliation_differences, refunds,
---     registration_cards, reservation_extras, reservations,
---     room_type_translations, room_types, settlement_lines, settlement_reports,
---     taxes, units, users
+--     exports, extra_translations, fee_translations, fees, folio_balances,
+--     folio_bill_to, folio_extras, folios, guest_accounts, guest_merges,
+--     guest_unmerges, guests, housekeeping_tasks, inventory_claims,
+--     invoice_deliveries, invoices, journal_entries, languages,
+--     ledger_accounts, night_audit_anomalies, night_audits,
+--     notification_templates, notifications, organizations, owners,
+--     payment_attempts, payment_intents, payout_lines, payouts, postings,
+--     promo_codes, properties, property_legal_details, property_memberships,
+--     property_translations, rate_calendar, rate_overrides,
+--     rate_plan_los_discounts, rate_plan_translations, rate_plans,
+--     reconciliation_differences, refunds, registration_cards,
+--     reservation_extras, reservations, room_type_translations, room_types,
+--     settlement_lines, settlement_reports, taxes, units, users
 --   views: account_balances, trial_balance
 --   types: account_kind, availability, bookable_extra, booking,
 --     cancellation_penalty_kind, cash_movement_kind, channel_conflict_closer,
@@ -89,24 +89,25 @@
 --     room_types_description_in, room_types_name_in, route_folio_postings,
 --     run_night_audit, run_payouts, search_availability, search_guests,
 --     search_reservations, send_invoice, set_do_not_disturb,
---     set_fee_translation, set_folio_bill_to, set_housekeeping_task_priority,
---     set_promo_code_active, set_property_legal_details,
---     set_property_translation, set_rate_plan_translation, set_rates,
---     set_reservation_language, set_room_guest_name, set_room_type_translation,
---     set_unit_status, sync_channel_feed_now, take_folio_payment,
---     tape_chart_claims, transfer_folio_to_city_ledger, undo_guest_merge,
---     unit_calendar, update_guest, update_guest_account,
---     update_housekeeping_task, update_property_content,
---     update_reservation_guest, waive_payment_guarantee
+--     set_extra_translation, set_fee_translation, set_folio_bill_to,
+--     set_housekeeping_task_priority, set_promo_code_active,
+--     set_property_legal_details, set_property_translation,
+--     set_rate_plan_translation, set_rates, set_reservation_language,
+--     set_room_guest_name, set_room_type_translation, set_unit_status,
+--     sync_channel_feed_now, take_folio_payment, tape_chart_claims,
+--     transfer_folio_to_city_ledger, undo_guest_merge, unit_calendar,
+--     update_guest, update_guest_account, update_housekeeping_task,
+--     update_property_content, update_reservation_guest,
+--     waive_payment_guarantee
 -- app_hidden
 --   functions: currency_digits, current_actor_scope, current_booking_group_id,
 --     current_booking_id, current_colleague_ids, current_guest_account_id,
 --     current_organization_ids, current_property_ids, current_property_ids_for,
---     current_session_id, current_user_id, fee_translation, format_money,
---     guest_search_text, guests_matching, is_country_code, is_guest_language,
---     major_units, property_translation, rate_plan_translation,
---     reservations_matching, room_type_translation, search_pattern,
---     staff_group_roles, valid_amenities, valid_photo_urls
+--     current_session_id, current_user_id, extra_translation, fee_translation,
+--     format_money, guest_search_text, guests_matching, is_country_code,
+--     is_guest_language, major_units, property_translation,
+--     rate_plan_translation, reservations_matching, room_type_translation,
+--     search_pattern, staff_group_roles, valid_amenities, valid_photo_urls
 -- app_private
 --   tables: cards_on_file, channel_feed_pending_changes, folio_routes,
 --     guest_sessions, guest_sign_in_requests, idempotency_keys,
@@ -623,6 +624,40 @@ comment on column app_public.exports.download_token is 'The secret of the downlo
 comment on column app_public.exports.purged_at is 'When the file was deleted from the export store, after its link expired.';
 comment on constraint exports_download_token_property_id_key on app_public.exports is '@behavior -*';
 comment on constraint exports_pkey on app_public.exports is '@rowIdentity id';
+
+-- ----------------------------------------------------------------------------
+-- table app_public.extra_translations
+-- ----------------------------------------------------------------------------
+create table app_public.extra_translations (
+  property_id uuid not null,
+  extra_id uuid not null,
+  language text not null,
+  name text,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint extra_translations_extra_id_fkey FOREIGN KEY (property_id, extra_id) REFERENCES app_public.folio_extras(property_id, id) ON DELETE CASCADE,
+  constraint extra_translations_language_fkey FOREIGN KEY (language) REFERENCES app_public.languages(code),
+  constraint extra_translations_name_check CHECK (length(name) >= 1 AND length(name) <= 200),
+  constraint extra_translations_pkey PRIMARY KEY (property_id, extra_id, language)
+);
+CREATE INDEX extra_translations_language_idx ON app_public.extra_translations USING btree (language);
+alter table app_public.extra_translations enable row level security;
+create policy select_with_extras on app_public.extra_translations for select to keepr_staff
+  using ((EXISTS ( SELECT 1
+   FROM app_public.folio_extras x
+  WHERE x.property_id = extra_translations.property_id AND x.id = extra_translations.extra_id)));
+create policy worker_all on app_public.extra_translations for select to keepr_worker
+  using (true);
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.extra_translations FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+CREATE TRIGGER _500_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.extra_translations FOR EACH ROW EXECUTE FUNCTION audit.tg__record();
+grant select on app_public.extra_translations to keepr_staff;
+grant select on app_public.extra_translations to keepr_worker;
+comment on table app_public.extra_translations is 'An extra''s name in another language the guest app speaks; what a translation lacks is the extra''s own (app_hidden.extra_translation, bookableExtras(language)). Written by set_extra_translation; visible to whoever sees the extra.';
+comment on column app_public.extra_translations.language is 'A guest-facing language other than the property''s own.';
+comment on column app_public.extra_translations.name is 'The name in this language (at most 200 characters).';
+comment on constraint extra_translations_extra_id_fkey on app_public.extra_translations is '@fieldName extra
+@foreignFieldName translations';
+comment on constraint extra_translations_language_fkey on app_public.extra_translations is '@behavior -*';
 
 -- ----------------------------------------------------------------------------
 -- table app_public.fee_translations
@@ -3701,15 +3736,16 @@ grant execute on function app_public.attach_payment_method(reservation_id uuid, 
 comment on function app_public.attach_payment_method(reservation_id uuid, payment_token text, idempotency_key text, card_brand text, card_last4 text) is 'Puts a provider card token on file for the reservation (its open payments, charged when each falls due, and the desk); a due payment that failed is charged on it at once. cardBrand/cardLast4: what the card form gave. Returns the open payments. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
--- function app_public.bookable_extras(property_id uuid)
+-- function app_public.bookable_extras(property_id uuid, language text)
 -- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_public.bookable_extras(property_id uuid)
+CREATE OR REPLACE FUNCTION app_public.bookable_extras(property_id uuid, language text DEFAULT NULL::text)
  RETURNS SETOF app_public.bookable_extra
  LANGUAGE sql
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
-  select e.id, e.name, e.booking_basis, e.unit_price, e.currency, e.max_quantity
+  select e.id, coalesce((select t.name from app_hidden.extra_translation(e.property_id, e.id, bookable_extras.language) t), e.name),
+         e.booking_basis, e.unit_price, e.currency, e.max_quantity
     from app_public.folio_extras e
     join app_public.properties p on p.id = e.property_id
    where e.property_id = bookable_extras.property_id and e.is_active and e.is_bookable
@@ -3718,8 +3754,8 @@ AS $function$
                                        where t.property_id = e.property_id and t.id = e.tax_id and t.basis = 'percent_of_room'))
    order by e.sort_order, e.name;
 $function$;
-grant execute on function app_public.bookable_extras(property_id uuid) to keepr_anonymous;
-comment on function app_public.bookable_extras(property_id uuid) is 'The extras guests may add to a stay at a published property (active, marked bookable): id, name, basis, unitPrice (VAT included), currency, maxQuantity. Pass the choice to quote(extras).';
+grant execute on function app_public.bookable_extras(property_id uuid, language text) to keepr_anonymous;
+comment on function app_public.bookable_extras(property_id uuid, language text) is 'The extras guests may add to a stay at a published property (active, marked bookable): id, name (in `language` when translated: setExtraTranslation), basis, unitPrice (VAT included), currency, maxQuantity. Pass the choice to quote(extras).';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.booking_groups_total_amount(g app_public.booking_groups)
@@ -8649,6 +8685,47 @@ grant execute on function app_public.set_do_not_disturb(reservation_id uuid, do_
 comment on function app_public.set_do_not_disturb(reservation_id uuid, do_not_disturb boolean) is 'Marks an in-house stay do-not-disturb for today (true) or not (false): today''s unstarted stay-over cleaning is cancelled and none is scheduled today. Housekeeping board staff (owner, manager, front desk, housekeeping). Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT.';
 
 -- ----------------------------------------------------------------------------
+-- function app_public.set_extra_translation(extra_id uuid, language text, name text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.set_extra_translation(extra_id uuid, language text, name text)
+ RETURNS app_public.extra_translations
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '2s'
+AS $function$
+#variable_conflict use_column
+declare
+  v_row app_public.extra_translations;
+  v_property uuid := (select e.property_id from app_public.folio_extras e where e.id = set_extra_translation.extra_id);
+  v_name text := nullif(pg_catalog.btrim(set_extra_translation.name), '');
+begin
+  perform app_private.check_translation(v_property, set_extra_translation.language);
+  if pg_catalog.length(v_name) > 200 then
+    raise exception using errcode = 'INVLD', hint = 'NAME', message = 'Name: at most 200 characters.';
+  end if;
+  if v_name is null then
+    delete from app_public.extra_translations t
+     where t.property_id = v_property and t.extra_id = set_extra_translation.extra_id and t.language = set_extra_translation.language;
+    return null;
+  end if;
+  insert into app_public.extra_translations as t (property_id, extra_id, language, name)
+  values (v_property, set_extra_translation.extra_id, set_extra_translation.language, v_name)
+  on conflict on constraint extra_translations_pkey do update
+     set name = excluded.name
+   where t.name is distinct from excluded.name
+  returning * into v_row;
+  if v_row is null then
+    select * into v_row from app_public.extra_translations t
+     where t.property_id = v_property and t.extra_id = set_extra_translation.extra_id and t.language = set_extra_translation.language;
+  end if;
+  return v_row;
+end;
+$function$;
+grant execute on function app_public.set_extra_translation(extra_id uuid, language text, name text) to keepr_staff;
+comment on function app_public.set_extra_translation(extra_id uuid, language text, name text) is 'Saves an extra''s name in another language the guest app speaks (en, pt, es); guests reading in it see it instead of the extra''s own (bookableExtras, the booking''s emails). A blank name removes the translation (null returned). Owners and managers. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT (reason LANGUAGE, NAME).';
+
+-- ----------------------------------------------------------------------------
 -- function app_public.set_fee_translation(fee_id uuid, language text, name text)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.set_fee_translation(fee_id uuid, language text, name text)
@@ -10091,6 +10168,21 @@ $function$;
 grant execute on function app_hidden.current_user_id() to keepr_anonymous;
 grant execute on function app_hidden.current_user_id() to keepr_worker;
 comment on function app_hidden.current_user_id() is 'The id of the user whose live session made this request, or null. Policies call it as (select app_hidden.current_user_id()).';
+
+-- ----------------------------------------------------------------------------
+-- function app_hidden.extra_translation(property_id uuid, extra_id uuid, language text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_hidden.extra_translation(property_id uuid, extra_id uuid, language text)
+ RETURNS SETOF app_public.extra_translations
+ LANGUAGE sql
+ STABLE ROWS 1
+AS $function$
+  select t.* from app_public.extra_translations t
+   where t.property_id = extra_translation.property_id and t.extra_id = extra_translation.extra_id
+     and t.language = extra_translation.language
+     and t.language <> (select p.language from app_public.properties p where p.id = t.property_id);
+$function$;
+comment on function app_hidden.extra_translation(property_id uuid, extra_id uuid, language text) is 'The translation of app_public.extra_translations that applies to a guest reading in `language`: none for the property''s own language.';
 
 -- ----------------------------------------------------------------------------
 -- function app_hidden.fee_translation(property_id uuid, fee_id uuid, language text)

@@ -10,6 +10,9 @@
 -- the room part). Price lines carry the id of their fee (fee_id) or extra
 -- (extra_id). docs/booking.md, "Extras".
 drop function if exists app_public.bookable_extras(uuid);
+drop function if exists app_public.bookable_extras(uuid, text);
+drop function if exists app_public.set_extra_translation(uuid, text, text);
+drop function if exists app_hidden.extra_translation(uuid, uuid, text);
 drop function if exists app_public.quote(uuid, date, date, integer, integer, text);
 drop function if exists app_public.quote(uuid, date, date, integer, integer, text, jsonb);
 drop function if exists app_private.quote_for(uuid, date, date, integer, integer, bigint, numeric, text, app_public.promo_codes);
@@ -35,6 +38,40 @@ comment on column app_public.folio_extras.max_quantity is E'The most a guest may
 grant insert (property_id, name, unit_price, currency, tax_id, is_active, sort_order, is_bookable, booking_basis, max_quantity),
       update (name, unit_price, tax_id, is_active, sort_order, is_bookable, booking_basis, max_quantity)
    on app_public.folio_extras to keepr_staff;
+
+-- Extras' names in the guest's other languages, as fees' (fee_translations).
+create table if not exists app_public.extra_translations (
+  property_id uuid not null,
+  extra_id uuid not null,
+  language text not null,
+  name text,
+  created_at timestamptz not null default pg_catalog.now(),
+  updated_at timestamptz not null default pg_catalog.now(),
+  constraint extra_translations_pkey primary key (property_id, extra_id, language),
+  constraint extra_translations_extra_id_fkey foreign key (property_id, extra_id)
+    references app_public.folio_extras (property_id, id) on delete cascade,
+  constraint extra_translations_language_fkey foreign key (language) references app_public.languages (code),
+  constraint extra_translations_name_check check (pg_catalog.length(name) between 1 and 200)
+);
+comment on table app_public.extra_translations is
+  E'An extra''s name in another language the guest app speaks; what a translation lacks is the extra''s own (app_hidden.extra_translation, bookableExtras(language)). Written by set_extra_translation; visible to whoever sees the extra.';
+comment on column app_public.extra_translations.language is E'A guest-facing language other than the property''s own.';
+comment on column app_public.extra_translations.name is E'The name in this language (at most 200 characters).';
+comment on constraint extra_translations_extra_id_fkey on app_public.extra_translations is E'@fieldName extra
+@foreignFieldName translations';
+comment on constraint extra_translations_language_fkey on app_public.extra_translations is E'@behavior -*';
+create index if not exists extra_translations_language_idx on app_public.extra_translations (language);
+alter table app_public.extra_translations enable row level security;
+drop trigger if exists _100_timestamps on app_public.extra_translations;
+create trigger _100_timestamps before insert or update on app_public.extra_translations for each row execute function app_private.tg__timestamps();
+drop trigger if exists _500_audit on app_public.extra_translations;
+create trigger _500_audit after insert or update or delete on app_public.extra_translations for each row execute function audit.tg__record();
+grant select on app_public.extra_translations to keepr_staff, keepr_worker;
+drop policy if exists select_with_extras on app_public.extra_translations;
+create policy select_with_extras on app_public.extra_translations for select to keepr_staff
+  using (exists (select 1 from app_public.folio_extras x where x.property_id = extra_translations.property_id and x.id = extra_translations.extra_id));
+drop policy if exists worker_all on app_public.extra_translations;
+create policy worker_all on app_public.extra_translations for select to keepr_worker using (true);
 
 -- A reservation's total now has a fourth part, its extras.
 alter table app_public.reservations add column if not exists extras_amount bigint not null default 0;
@@ -148,6 +185,8 @@ comment on column app_public.quote.extras is E'The chosen extras as priced: extr
 --! include booking/app_private.booking_extras.sql
 --! include booking/app_private.booked_extras.sql
 --! include booking/app_private.hold_extras.sql
+--! include booking/app_hidden.extra_translation.sql
+--! include booking/app_public.set_extra_translation.sql
 --! include booking/app_public.bookable_extras.sql
 --! include booking/app_public.quote.sql
 --! include booking/app_public.quote_change.sql
@@ -157,4 +196,5 @@ comment on column app_public.quote.extras is E'The chosen extras as priced: extr
 --! include money/app_private.post_reservation_charges.sql
 --! include money/app_private.invoice_lines.sql
 grant execute on function app_public.quote(uuid, date, date, integer, integer, text, jsonb) to keepr_anonymous;
-grant execute on function app_public.bookable_extras(uuid) to keepr_anonymous;
+grant execute on function app_public.bookable_extras(uuid, text) to keepr_anonymous;
+grant execute on function app_public.set_extra_translation(uuid, text, text) to keepr_staff;

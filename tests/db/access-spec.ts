@@ -261,6 +261,10 @@ export const tables = {
     about: "a fee's name in another guest language (setFeeTranslation), visible with its fee",
     select: publicRows("all_staff"),
   },
+  "app_public.extra_translations": {
+    about: "an extra's name in another guest language (setExtraTranslation), visible with its extra; guests read it through bookableExtras",
+    select: staffRows("cashiers"),
+  },
   "app_public.property_memberships": {
     select: staffRows("all_staff"),
     insert: { who: { staff: ["managers:not_owner", "owners"] }, columns: ["property_id", "user_id", "role"] },
@@ -394,7 +398,7 @@ export const functions = {
   "app_public.nearest_stays(uuid[],date,date,integer,integer,integer)": { execute: api, call: { anyone: true } },
   "app_public.room_type_held_until(uuid,date,date)": { execute: api, call: { anyone: true } },
   "app_public.quote(uuid,date,date,integer,integer,text,jsonb)": { execute: api, call: { anyone: true } },
-  "app_public.bookable_extras(uuid)": { execute: api, call: { anyone: true } },
+  "app_public.bookable_extras(uuid,text)": { execute: api, call: { anyone: true } },
   "app_public.create_hold(text,text,integer)": { execute: api, call: { anyone: true } },
   "app_public.desk_quote(uuid,date,date,integer,integer,uuid,bigint,numeric,text,text)": { about: "the desk's quote: a unit it chose, a rate override with its reason", execute: staffOnly, call: { guard: "front_office" } },
   "app_public.create_desk_hold(text,text,integer)": { about: "holds a desk quote's stay at its price", execute: staffOnly, call: { guard: "front_office" } },
@@ -444,6 +448,7 @@ export const functions = {
     about: "managers translate a rate plan's name and description", execute: staffOnly, call: { guard: "managers" },
   },
   "app_public.set_fee_translation(uuid,text,text)": { about: "managers translate a fee's name", execute: staffOnly, call: { guard: "managers" } },
+  "app_public.set_extra_translation(uuid,text,text)": { about: "managers translate an extra's name", execute: staffOnly, call: { guard: "managers" } },
   "app_public.set_reservation_language(uuid,text)": { about: "the desk records the language the guest is written to in", execute: staffOnly, call: { guard: "front_office" } },
   "app_public.room_types_name_in(app_public.room_types,text)": { execute: [...api, "worker"], call: { anyone: true } },
   "app_public.room_types_description_in(app_public.room_types,text)": { execute: [...api, "worker"], call: { anyone: true } },

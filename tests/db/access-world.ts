@@ -247,6 +247,7 @@ async function place(c: Client, label: "A" | "B", tag: string, guest: { id: stri
     "insert into app_public.reservation_extras (property_id, reservation_id, extra_id, position, name, basis, unit_price, quantity) values ($1, $2, $3, 1, 'Minibar', 'per_stay', 450, 1)",
     [propertyId, guestRes, extraId],
   );
+  await c.query("insert into app_public.extra_translations (property_id, extra_id, language, name) values ($1, $2, 'pt', 'Minibar')", [propertyId, extraId]);
   const promoCodeId = await one(c, "insert into app_public.promo_codes (property_id, code, percent_off, currency) values ($1, 'WELCOME10', 10, 'EUR') returning id", [propertyId]);
   const companyId = await one(c, "insert into app_public.companies (property_id, name) values ($1, 'Atlantic Travel') returning id", [propertyId]);
   const cashier = await user(c, tag, `cashier-${label.toLowerCase()}`);

@@ -108,6 +108,7 @@ const catalogs: Record<string, Catalog> = {
     published: "p.is_published and exists (select 1 from app_public.rate_plans rp join app_public.room_types rt on rt.id = rp.room_type_id where rp.id = x.rate_plan_id and rp.is_published and rt.is_published)",
   },
   "app_public.fee_translations": { key: "x.fee_id || ':' || x.language", label: "x.name", published: publishedProperty },
+  "app_public.extra_translations": { key: "x.extra_id || ':' || x.language", label: "x.name" },
   "app_public.folio_bill_to": { key: "x.folio_id::text", label: "x.name" },
   "app_public.invoice_deliveries": { key: "x.id::text", label: "x.recipient" },
   "app_public.organizations": {
@@ -481,7 +482,7 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
   "app_public.quote(uuid,date,date,integer,integer,text,jsonb)": {
     call: (a) => ({ sql: "select * from app_public.quote($1, $2::date, $3::date, promo_code => 'welcome10', extras => '[]')", params: [a.ratePlanId, addDays(a.today, 5), addDays(a.today, 6)] }),
   },
-  "app_public.bookable_extras(uuid)": { call: (a) => ({ sql: "select * from app_public.bookable_extras($1)", params: [a.propertyId] }) },
+  "app_public.bookable_extras(uuid,text)": { call: (a) => ({ sql: "select * from app_public.bookable_extras($1, 'pt')", params: [a.propertyId] }) },
   "app_public.create_hold(text,text,integer)": { call: (a) => ({ sql: "select * from app_public.create_hold($1, $2)", params: [a.quoteToken, newKey()] }) },
   "app_public.desk_quote(uuid,date,date,integer,integer,uuid,bigint,numeric,text,text)": {
     call: (a) => ({
@@ -586,6 +587,9 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
   },
   "app_public.set_rate_plan_translation(uuid,text,text,text)": {
     call: (a) => ({ sql: "select * from app_public.set_rate_plan_translation($1, 'es', 'Flexible', null)", params: [a.ratePlanId] }),
+  },
+  "app_public.set_extra_translation(uuid,text,text)": {
+    call: (a) => ({ sql: "select * from app_public.set_extra_translation((select e.id from app_public.folio_extras e where e.property_id = $1 order by e.name limit 1), 'es', 'Minibar')", params: [a.propertyId] }),
   },
   "app_public.set_fee_translation(uuid,text,text)": {
     call: (a) => ({ sql: "select * from app_public.set_fee_translation((select f.id from app_public.fees f where f.property_id = $1 order by f.name limit 1), 'es', 'Limpieza')", params: [a.propertyId] }),

@@ -236,3 +236,29 @@ test("only staff of the property read a booking's extras; guests cannot write th
     await staff(c, h.frontDesk);
     expect((await c.query("select count(*)::int as n from app_public.reservation_extras where reservation_id = $1", [held.reservation_id])).rows[0].n).toBe(3);
   }));
+
+test("managers translate an extra's name as a fee's; guests read it in their language; others are refused as for fees", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const h = await hotelWithTaxes(c);
+    const x = await catalogue(c, h);
+    const other = await createHotel(c);
+    await staff(c, h.manager);
+    expect((await c.query("select name from app_public.set_extra_translation($1, 'pt', ' Pequeno-almoço ')", [x.breakfast])).rows[0].name).toBe("Pequeno-almoço");
+    expect(await refusalOf(c, "select app_public.set_extra_translation($1, 'pt', $2)", [x.breakfast, "x".repeat(201)])).toBe("INVLD NAME");
+    expect(await refusalOf(c, "select app_public.set_extra_translation($1, 'xx', 'Nope')", [x.breakfast])).toBe("INVLD LANGUAGE");
+    await staff(c, h.frontDesk);
+    expect(await refusalOf(c, "select app_public.set_extra_translation($1, 'es', 'Desayuno')", [x.breakfast])).toBe("DNIED");
+    await staff(c, other.manager);
+    expect(await refusalOf(c, "select app_public.set_extra_translation($1, 'es', 'Desayuno')", [x.breakfast])).toBe("NTFND");
+    await anonymous(c);
+    const names = async (language: string | null) =>
+      (await c.query("select name from app_public.bookable_extras($1, $2)", [h.propertyId, language])).rows.map((r) => r.name);
+    expect(await names("pt")).toEqual(["Pequeno-almoço", "Parking", "Late check-out"]);
+    expect(await names("es")).toEqual(["Breakfast", "Parking", "Late check-out"]);
+    expect(await names(null)).toEqual(["Breakfast", "Parking", "Late check-out"]);
+    // A blank name removes the translation.
+    await staff(c, h.manager);
+    expect((await c.query("select app_public.set_extra_translation($1, 'pt', '  ') as t", [x.breakfast])).rows[0].t).toBeNull();
+    await anonymous(c);
+    expect(await names("pt")).toEqual(["Breakfast", "Parking", "Late check-out"]);
+  }));

@@ -5,7 +5,7 @@
 // 2 and parking, the price table gains their lines and the total follows the
 // quote; the hold keeps them. A 390 px phone in Portuguese by keyboard: the
 // basis in Portuguese, the cleaning fee's Portuguese name (found by the
-// line's fee id). An extra withdrawn between the quote and Reserve is said
+// line's fee id) and breakfast's ("Pequeno-almoço"). An extra withdrawn between the quote and Reserve is said
 // and the price comes back without extras. Manage lists a booking's extras.
 // Screenshots docs/screenshots/web-extras-*.png; axe clean.
 import type { Browser } from "playwright-core";
@@ -41,6 +41,7 @@ beforeAll(async () => {
     ids.minibar = await add("Minibar", 500, "per_stay", false, 5, 4);
     await actAs(c, { role: "keepr_staff", userId: hotel.manager });
     await c.query("select app_public.set_fee_translation($1, 'pt', 'Limpeza')", [fee]);
+    await c.query("select app_public.set_extra_translation($1, 'pt', 'Pequeno-almoço')", [ids.breakfast]);
   });
 }, 240_000);
 
@@ -98,7 +99,7 @@ it("phone, Portuguese, keyboard only: late check-out by Space; the basis and the
   expect(await total.textContent()).toMatch(/120[.,]00/);
   const extras = page.getByTestId("extras");
   await extras.waitFor();
-  expect(await extras.textContent()).toContain("por hóspede por noite");
+  expect(await extras.textContent()).toMatch(/Pequeno-almoço\s*15,00\s€ por hóspede por noite/);
   expect(await extras.textContent()).toContain("por estadia");
   // The cleaning fee's line, named by its fee id, in Portuguese.
   await page.getByTestId("price-table").getByRole("row").filter({ hasText: "Limpeza" }).waitFor();
@@ -145,7 +146,7 @@ it("desktop: an extra withdrawn between the quote and Reserve holds nothing; the
 
 it.each([
   ["desktop", desktop, "en-GB", "Breakfast (per guest per night)", "Cleaning", 40],
-  ["phone", phone, "pt-PT", "Breakfast (por hóspede por noite)", "Limpeza", 45],
+  ["phone", phone, "pt-PT", "Pequeno-almoço (por hóspede por noite)", "Limpeza", 45],
 ] as const)("%s: Manage lists the booking's extras and its fee by name in the guest's language", async (name, viewport, locale, breakfast, cleaning, offset) => {
   const email = `extras-manage-${name}@example.com`;
   const code = await inCommit(db.ownerPool, async (c) => {

@@ -46,6 +46,10 @@ it("the confirmation and the change email list the extras, the basis in the gues
        values ($1, $2, $3, 'EUR', true, $4, 2) returning id`, [h.propertyId, name, price, basis])).rows[0]!.id;
   const breakfast = await add("Breakfast", 1500, "per_guest_night");
   const parking = await add("Parking", 1200, "per_night");
+  await inCommit(db.ownerPool, async (c) => {
+    await actAs(c, { role: "keepr_staff", userId: h.manager });
+    await c.query("select app_public.set_extra_translation($1, 'pt', 'Estacionamento')", [parking]);
+  });
 
   const en = await bookWithExtras(h, 20, "en-extras@example.com", "en", [{ extraId: breakfast, quantity: 2 }, { extraId: parking, quantity: 1 }]);
   await bookWithExtras(h, 30, "pt-extras@example.com", "pt", [{ extraId: parking, quantity: 1 }]);
@@ -56,7 +60,7 @@ it("the confirmation and the change email list the extras, the basis in the gues
   const confirmation = to("en-extras@example.com")[0]!;
   expect(confirmation).toContain("Extras:\n- Breakfast × 2 (per guest per night): €120.00\n- Parking (per night): €24.00\n");
   expect(confirmation).toContain("<p>Extras:<br>Breakfast × 2 (per guest per night): €120.00<br>Parking (per night): €24.00</p>");
-  expect(to("pt-extras@example.com")[0]).toMatch(/- Parking \(por noite\): 24,00\s?€/);
+  expect(to("pt-extras@example.com")[0]).toMatch(/- Estacionamento \(por noite\): 24,00\s?€/);
   expect(to("none@example.com")[0]).not.toContain("Extras");
 
   // One night more: the per-night extras follow, and the change email says so.

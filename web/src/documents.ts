@@ -193,9 +193,10 @@ export interface BookableExtra {
   maxQuantity: number;
 }
 
-export const bookableExtras = query<{ bookableExtras: { nodes: Array<BookableExtra | null> } | null }, { propertyId: string }>(
+/** The property's bookable extras, named in the guest's language where the property translated them. */
+export const bookableExtras = query<{ bookableExtras: { nodes: Array<BookableExtra | null> } | null }, { propertyId: string; language: string }>(
   "BookableExtras",
-  `query BookableExtras($propertyId: UUID!) { bookableExtras(propertyId: $propertyId, first: 20) { nodes { id: rowId name basis unitPrice currency maxQuantity } } }`,
+  `query BookableExtras($propertyId: UUID!, $language: String!) { bookableExtras(propertyId: $propertyId, language: $language, first: 20) { nodes { id: rowId name basis unitPrice currency maxQuantity } } }`,
   { cacheable: true },
 );
 

@@ -81,7 +81,7 @@ export const notificationLoadSql = `
            'late_cancellation_penalty', r.cancellation_policy ->> 'late_cancellation_penalty',
            'total', r.total_amount, 'penalty', coalesce(r.penalty_amount, 0),
            -- The extras booked with the stay (issue 22): name, how many when more than one, basis, and their line's amount.
-           'extras', (select jsonb_agg(jsonb_build_object('name', x.name, 'times', case when x.quantity > 1 then x.quantity end, 'basis', x.basis,
+           'extras', (select jsonb_agg(jsonb_build_object('name', coalesce((select t.name from app_hidden.extra_translation(x.property_id, x.extra_id, r.language) t), x.name), 'times', case when x.quantity > 1 then x.quantity end, 'basis', x.basis,
                                                           'amount', (select sum((l ->> 'amount')::bigint) from jsonb_array_elements(r.price_lines) l
                                                                       where l ->> 'kind' = 'extra' and l ->> 'extra_id' = x.extra_id::text)) order by x.position)
                         from app_public.reservation_extras x where x.property_id = r.property_id and x.reservation_id = r.id),

@@ -2,29 +2,36 @@
 // taxes (those already inside the prices shown, not added), and the total.
 import { useEffect, useState } from "react";
 import { request } from "../api.ts";
-import { feeNames as feeNamesDoc, type PriceLine, type Quote } from "../documents.ts";
+import { bookableExtras as bookableExtrasDoc, feeNames as feeNamesDoc, type PriceLine, type Quote } from "../documents.ts";
 import { formatMoney } from "../../../shared/money.ts";
 import { formatDate } from "../format.ts";
 import { useI18n } from "../i18n.tsx";
 
 /**
- * The property's fees in the guest's language (Fee.nameIn), by the fee's id (a line's feeId) and by its own name (lines
- * priced before lines named their fee carry only the own name).
+ * The property's fees and bookable extras in the guest's language (Fee.nameIn, bookableExtras(language)), by id (a
+ * line's feeId or extraId) and, for fees, by the own name (lines priced before lines named their fee carry only that).
  */
 export type FeeNames = Readonly<{ byId: Readonly<Record<string, string>>; byName: Readonly<Record<string, string>> }>;
 const noNames: FeeNames = { byId: {}, byName: {} };
 
-/** The fees' names of a property in the guest's language (cacheable; without them the lines say the property's own). */
+/** The fees' and extras' names of a property in the guest's language (cacheable; without them the lines say the property's own). */
 export function useFeeNames(propertyId: string | null | undefined): FeeNames {
   const { language } = useI18n();
   const [names, setNames] = useState<FeeNames>(noNames);
   useEffect(() => {
     if (!propertyId) return;
     const abort = new AbortController();
-    request(feeNamesDoc, { propertyId, language }, { signal: abort.signal }).then(
-      (data) => {
-        const nodes = (data.allFees?.nodes ?? []).flatMap((n) => (n?.translated ? [n as { rowId: string; name: string; translated: string }] : []));
-        setNames({ byId: Object.fromEntries(nodes.map((n) => [n.rowId, n.translated])), byName: Object.fromEntries(nodes.map((n) => [n.name, n.translated])) });
+    Promise.all([
+      request(feeNamesDoc, { propertyId, language }, { signal: abort.signal }),
+      request(bookableExtrasDoc, { propertyId, language }, { signal: abort.signal }).catch(() => null), // the extras' own names then
+    ]).then(
+      ([fees, extras]) => {
+        const nodes = (fees.allFees?.nodes ?? []).flatMap((n) => (n?.translated ? [n as { rowId: string; name: string; translated: string }] : []));
+        const extraNodes = (extras?.bookableExtras?.nodes ?? []).flatMap((n) => (n ? [[n.id, n.name] as const] : []));
+        setNames({
+          byId: { ...Object.fromEntries(nodes.map((n) => [n.rowId, n.translated])), ...Object.fromEntries(extraNodes) },
+          byName: Object.fromEntries(nodes.map((n) => [n.name, n.translated])),
+        });
       },
       () => setNames(noNames),
     );
@@ -41,14 +48,15 @@ const itemPattern = /^(.*?)((?: × \d+)?)((?: \(per night\)| \(per guest per nig
  * A fee or extra line in the guest's language: the name (translated when the property has a translation: by the line's
  * fee id, else by the fee's own name), how many, and the basis in the guest's words; anything else as written.
  */
-function itemLabel(line: Pick<PriceLine, "description" | "feeId">, feeNames: FeeNames, t: ReturnType<typeof useI18n>["t"]): string {
+function itemLabel(line: Pick<PriceLine, "kind" | "description" | "feeId" | "extraId">, feeNames: FeeNames, t: ReturnType<typeof useI18n>["t"]): string {
   const [, name = line.description, times = "", basis = ""] = itemPattern.exec(line.description) ?? [];
-  const translated = (line.feeId ? feeNames.byId[line.feeId] : undefined) ?? feeNames.byName[name] ?? name;
+  const id = line.kind === "extra" ? line.extraId : line.feeId;
+  const translated = (id ? feeNames.byId[id] : undefined) ?? (line.kind === "fee" ? feeNames.byName[name] : undefined) ?? name;
   const basisKey = bases.find(([written]) => written === basis)?.[1];
   return `${translated}${times}${basisKey ? ` (${t(basisKey)})` : ""}`;
 }
 
-export function lineLabel(line: Pick<PriceLine, "kind" | "date" | "description" | "isInclusive" | "feeId">, i18n: ReturnType<typeof useI18n>, feeNames: FeeNames = noNames): string {
+export function lineLabel(line: Pick<PriceLine, "kind" | "date" | "description" | "isInclusive" | "feeId" | "extraId">, i18n: ReturnType<typeof useI18n>, feeNames: FeeNames = noNames): string {
   const { t, locale } = i18n;
   if (line.kind === "night" && line.date) return t("book.nightOf", { date: formatDate(line.date, locale) });
   // A promo code's line is "Promo code <CODE> (…)" (app_private.quote_for); any other discount is the length of stay's.
@@ -62,7 +70,7 @@ export function lineLabel(line: Pick<PriceLine, "kind" | "date" | "description" 
 
 /** One line of a price: its label, and its amount (muted when already inside the prices). */
 export function PriceLineRow({ line, money, feeNames }: {
-  line: Pick<PriceLine, "kind" | "date" | "description" | "isInclusive" | "feeId"> & { amount: string | number };
+  line: Pick<PriceLine, "kind" | "date" | "description" | "isInclusive" | "feeId" | "extraId"> & { amount: string | number };
   money: (amount: string | number) => string;
   feeNames?: FeeNames;
 }) {

@@ -126,12 +126,12 @@ export function BookPage({ location }: { location: Location }) {
   useEffect(() => {
     if (!propertyId) return;
     const abort = new AbortController();
-    request(bookableExtrasDoc, { propertyId }, { signal: abort.signal }).then(
+    request(bookableExtrasDoc, { propertyId, language }, { signal: abort.signal }).then(
       (data) => setExtras((data.bookableExtras?.nodes ?? []).flatMap((n) => (n ? [n] : []))),
       () => setExtras([]),
     );
     return () => abort.abort();
-  }, [propertyId]);
+  }, [propertyId, language]);
 
   // SOLD_OUT does not say whether the last room is booked or only held by another guest who is booking: ask.
   const soldOut = useCallback(async () => {

@@ -270,7 +270,7 @@ function Folio({ booking }: { booking: Reservation }) {
   const i18n = useI18n();
   const { t, locale } = i18n;
   const money = (amount: string | number | bigint | null) => formatMoney(amount, booking.currency, locale);
-  const lines = booking.priceLines.map((l) => ({ kind: l.kind, date: l.date, description: l.description, isInclusive: l.is_inclusive, amount: l.amount, feeId: l.fee_id ?? null }));
+  const lines = booking.priceLines.map((l) => ({ kind: l.kind, date: l.date, description: l.description, isInclusive: l.is_inclusive, amount: l.amount, feeId: l.fee_id ?? null, extraId: l.extra_id ?? null }));
   const feeNames = useFeeNames(booking.propertyByPropertyId?.rowId);
   const balance = booking.folio?.balances.nodes.find((b) => b?.currency === booking.currency)?.balance ?? null;
   const cancelled = booking.status === "cancelled" || booking.status === "no_show";
