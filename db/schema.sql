@@ -117,22 +117,22 @@
 --     bill_to_of, booked_extras, booking_extras, booking_of, booking_user_id,
 --     caller_cash_shift, cancellation_penalty, cap_open_intents, card_label,
 --     charge_on_folio, check_desk_amount, check_desk_override, check_desk_text,
---     check_promo_code, check_report, check_stay, check_translation,
---     city_tax_figures, claim_unit, clear_payment_due, close_business_day,
---     create_ledger_accounts, create_session, derived_price, desk_key,
---     enforce_payment_deadline, finish_export, folio_charges, folio_place,
---     folio_receivable, free_units, group_bookings, guest_change_refusal,
---     guest_sign_in_email, guest_sign_in_token, hand_nights_to_channels,
---     history_party_words, history_stay_words, history_unit_name, hold_extras,
---     idempotency_begin, idempotency_finish, import_settlement, insert_invoice,
---     invalid_transition, invoice_delivery, invoice_lines, invoice_payments,
---     invoice_seller, local_today, lock_booking_group, lock_folio,
---     lock_housekeeping_task, lock_reservation, masked_registration_card,
---     new_confirmation_code, no_show_from, notify, notify_all,
---     password_refusal, penalty_base, post_entry, post_reservation_charges,
---     pre_arrival_at, price_lines, purge_guest_sign_ins,
---     purge_idempotency_keys, quote_for, quote_payload, raise_room_error,
---     reallocate_for, record_authorization, record_capture,
+--     check_extra_limits, check_promo_code, check_report, check_stay,
+--     check_translation, city_tax_figures, claim_unit, clear_payment_due,
+--     close_business_day, create_ledger_accounts, create_session,
+--     derived_price, desk_key, enforce_payment_deadline, finish_export,
+--     folio_charges, folio_place, folio_receivable, free_units, group_bookings,
+--     guest_change_refusal, guest_sign_in_email, guest_sign_in_token,
+--     hand_nights_to_channels, history_party_words, history_stay_words,
+--     history_unit_name, hold_extras, idempotency_begin, idempotency_finish,
+--     import_settlement, insert_invoice, invalid_transition, invoice_delivery,
+--     invoice_lines, invoice_payments, invoice_seller, local_today,
+--     lock_booking_group, lock_folio, lock_housekeeping_task, lock_reservation,
+--     masked_registration_card, new_confirmation_code, no_show_from, notify,
+--     notify_all, password_refusal, penalty_base, post_entry,
+--     post_reservation_charges, pre_arrival_at, price_lines,
+--     purge_guest_sign_ins, purge_idempotency_keys, quote_for, quote_payload,
+--     raise_room_error, reallocate_for, record_authorization, record_capture,
 --     record_channel_feed_error, record_due_no_shows, record_exports_purged,
 --     record_invoice_delivery, record_job_runs, record_no_show,
 --     record_notification, record_payment_failure, record_refund,
@@ -817,7 +817,9 @@ create table app_public.folio_extras (
   is_bookable boolean default false not null,
   booking_basis text default 'per_stay'::text not null,
   max_quantity integer default 1 not null,
+  daily_limit integer,
   constraint folio_extras_booking_basis_check CHECK (booking_basis = ANY (ARRAY['per_stay'::text, 'per_night'::text, 'per_guest_night'::text])),
+  constraint folio_extras_daily_limit_check CHECK (daily_limit >= 1 AND daily_limit <= 100000),
   constraint folio_extras_max_quantity_check CHECK (max_quantity >= 1 AND max_quantity <= 99),
   constraint folio_extras_name_check CHECK (length(name) >= 1 AND length(name) <= 100),
   constraint folio_extras_pkey PRIMARY KEY (id, property_id),
@@ -839,7 +841,7 @@ create policy select_staff on app_public.folio_extras for select to public
 CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.folio_extras FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
 CREATE TRIGGER _500_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.folio_extras FOR EACH ROW EXECUTE FUNCTION audit.tg__record();
 grant delete, select on app_public.folio_extras to keepr_staff;
-grant insert (property_id, name, unit_price, currency, tax_id, is_active, sort_order, is_bookable, booking_basis, max_quantity), update (name, unit_price, tax_id, is_active, sort_order, is_bookable, booking_basis, max_quantity) on app_public.folio_extras to keepr_staff;
+grant insert (property_id, name, unit_price, currency, tax_id, is_active, sort_order, is_bookable, booking_basis, max_quantity, daily_limit), update (name, unit_price, tax_id, is_active, sort_order, is_bookable, booking_basis, max_quantity, daily_limit) on app_public.folio_extras to keepr_staff;
 comment on table app_public.folio_extras is 'The property''s catalogue of extras the desk posts to folios (minibar, parking, breakfast, late check-out): credited to extras revenue (4400), less the VAT of tax_id when set.';
 comment on column app_public.folio_extras.unit_price is 'Price of one, in minor units, including the VAT of tax_id.';
 comment on column app_public.folio_extras.tax_id is 'A percentage tax of the property included in the price (its VAT rate for extras), or null: no tax.';
@@ -847,6 +849,7 @@ comment on column app_public.folio_extras.sort_order is 'Order in the desk''s li
 comment on column app_public.folio_extras.is_bookable is 'Guests may add it to a stay when they book (bookableExtras, quote(extras)); the desk posts any active extra.';
 comment on column app_public.folio_extras.booking_basis is 'How a booked extra is priced: per_stay (× 1, e.g. late check-out), per_night (× nights, e.g. parking) or per_guest_night (× nights × guests, e.g. breakfast), times the quantity chosen.';
 comment on column app_public.folio_extras.max_quantity is 'The most a guest may choose of it for one stay (1 to 99).';
+comment on column app_public.folio_extras.daily_limit is 'How many guests'' bookings may have on one night together (parking spaces), or none: no limit. Checked at quote and, under a lock of the extra, at hold and change (EXTRA_SOLD_OUT).';
 comment on constraint folio_extras_pkey on app_public.folio_extras is '@rowIdentity id';
 comment on constraint folio_extras_property_id_currency_fkey on app_public.folio_extras is '@behavior -*';
 comment on constraint folio_extras_property_id_id_key on app_public.folio_extras is '@behavior -*';
@@ -6230,6 +6233,8 @@ begin
            'terms', v_quote.cancellation_terms)
    where r.id = v_res.id
   returning * into v_res;
+  -- Its extras on the new nights, within their daily limits (EXTRA_SOLD_OUT).
+  perform app_private.check_extra_limits(v_res.property_id, v_res.stay, app_private.booked_extras(v_res), v_res.id, lock => true);
   perform app_private.post_reservation_charges(v_res, 'reservation:' || v_res.id || ':modify:' || pg_catalog.md5(app_hidden.current_actor_scope() || ':' || idempotency_key),
                                                'Booking ' || v_res.confirmation_code || ' changed');
   perform app_private.schedule_payments(v_res);
@@ -6858,6 +6863,7 @@ declare
   v_quote app_public.quote;
   v_payload text;
   v_promo app_public.promo_codes;
+  v_extras jsonb;
 begin
   select rp.property_id into v_property_id
     from app_public.rate_plans rp
@@ -6883,8 +6889,9 @@ begin
     end if;
     v_promo := app_private.check_promo_code(v_property_id, quote.rate_plan_id, arrival, departure, promo_code);
   end if;
-  v_quote := app_private.quote_for(quote.rate_plan_id, arrival, departure, adults, children, promo => v_promo,
-                                   extras => app_private.booking_extras(v_property_id, quote.extras));
+  v_extras := app_private.booking_extras(v_property_id, quote.extras);
+  perform app_private.check_extra_limits(v_property_id, pg_catalog.daterange(arrival, departure), v_extras);
+  v_quote := app_private.quote_for(quote.rate_plan_id, arrival, departure, adults, children, promo => v_promo, extras => v_extras);
   if v_quote.units_left = 0 then
     raise exception using errcode = 'SOLDO', message = 'No unit of this room type is free for these dates.';
   end if;
@@ -6896,7 +6903,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, promo_code text, extras jsonb) to keepr_anonymous;
-comment on function app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, promo_code text, extras jsonb) is 'Prices a stay on a rate plan: nightly lines, discounts (length of stay, promo code), fees, taxes, total and cancellation terms, with a quote_token valid for 30 minutes. promoCode: a code of the property, in any case. extras: the property''s bookable extras chosen, [{"extraId": "…", "quantity": 1}] (bookableExtras lists them), priced as extra lines (extrasAmount). Errors: NOT_FOUND, DATES, GUEST, RESTRICTED (reason in extensions.reason), SOLD_OUT, PROMO_CODE (reason UNKNOWN, INACTIVE, NOT_YET, EXPIRED, STAY_DATES, RATE_PLAN or USED_UP), INVALID_INPUT (reason EXTRAS, EXTRA_UNKNOWN, EXTRA_NOT_BOOKABLE, EXTRA_INACTIVE or EXTRA_QUANTITY).';
+comment on function app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, promo_code text, extras jsonb) is 'Prices a stay on a rate plan: nightly lines, discounts (length of stay, promo code), fees, taxes, total and cancellation terms, with a quote_token valid for 30 minutes. promoCode: a code of the property, in any case. extras: the property''s bookable extras chosen, [{"extraId": "…", "quantity": 1}] (bookableExtras lists them), priced as extra lines (extrasAmount). Errors: NOT_FOUND, DATES, GUEST, RESTRICTED (reason in extensions.reason), SOLD_OUT, PROMO_CODE (reason UNKNOWN, INACTIVE, NOT_YET, EXPIRED, STAY_DATES, RATE_PLAN or USED_UP), INVALID_INPUT (reason EXTRAS, EXTRA_UNKNOWN, EXTRA_NOT_BOOKABLE, EXTRA_INACTIVE, EXTRA_QUANTITY or EXTRA_SOLD_OUT).';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.quote_change(reservation_id uuid, arrival date, departure date, adults integer, children integer)
@@ -10182,6 +10189,7 @@ AS $function$
      and t.language = extra_translation.language
      and t.language <> (select p.language from app_public.properties p where p.id = t.property_id);
 $function$;
+grant execute on function app_hidden.extra_translation(property_id uuid, extra_id uuid, language text) to keepr_worker;
 comment on function app_hidden.extra_translation(property_id uuid, extra_id uuid, language text) is 'The translation of app_public.extra_translations that applies to a guest reading in `language`: none for the property''s own language.';
 
 -- ----------------------------------------------------------------------------
@@ -11470,6 +11478,51 @@ $function$;
 comment on function app_private.check_desk_text(value text, required boolean, max_length integer, what text) is 'Trims a reason or note; INVLD (reason REASON) when required and blank, or too long.';
 
 -- ----------------------------------------------------------------------------
+-- function app_private.check_extra_limits(property_id uuid, stay daterange, extras jsonb, reservation_id uuid, lock boolean)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.check_extra_limits(property_id uuid, stay daterange, extras jsonb, reservation_id uuid DEFAULT NULL::uuid, lock boolean DEFAULT false)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+declare
+  v_item record;
+  v_used integer;
+begin
+  for v_item in
+    select e.id, e.name, e.daily_limit, x.quantity
+      from pg_catalog.jsonb_to_recordset(coalesce(extras, '[]')) as x(extra_id uuid, quantity integer)
+      join app_public.folio_extras e on e.property_id = check_extra_limits.property_id and e.id = x.extra_id
+     where e.daily_limit is not null
+     order by e.id
+  loop
+    if lock then
+      perform 1 from app_public.folio_extras e
+       where e.property_id = check_extra_limits.property_id and e.id = v_item.id
+         for no key update;
+    end if;
+    select coalesce(max(n.used), 0) into v_used
+      from (select d.night, sum(rx.quantity) as used
+              from pg_catalog.generate_series(pg_catalog.lower(stay), pg_catalog.upper(stay) - 1, interval '1 day') as d(night)
+              join app_public.reservation_extras rx
+                on rx.property_id = check_extra_limits.property_id and rx.extra_id = v_item.id
+              join app_public.reservations r
+                on r.property_id = rx.property_id and r.id = rx.reservation_id
+             where r.stay @> d.night::date
+               and r.id is distinct from check_extra_limits.reservation_id
+               and (r.status in ('confirmed', 'checked_in') or (r.status = 'held' and r.hold_expires_at > pg_catalog.now()))
+             group by d.night) n;
+    if v_used + v_item.quantity > v_item.daily_limit then
+      raise exception using errcode = 'INVLD', hint = 'EXTRA_SOLD_OUT',
+        message = pg_catalog.format('%s is fully booked for these dates (%s left).', v_item.name, greatest(v_item.daily_limit - v_used, 0));
+    end if;
+  end loop;
+end;
+$function$;
+comment on function app_private.check_extra_limits(property_id uuid, stay daterange, extras jsonb, reservation_id uuid, lock boolean) is 'INVALID_INPUT (EXTRA_SOLD_OUT) when extras would take more than their daily_limit on a night of the stay, counting live bookings but `reservation_id`; with `lock`, locks each limited extra''s row first (holds racing for the last one are serialised).';
+
+-- ----------------------------------------------------------------------------
 -- function app_private.check_promo_code(property_id uuid, rate_plan_id uuid, arrival date, departure date, code text)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_private.check_promo_code(property_id uuid, rate_plan_id uuid, arrival date, departure date, code text)
@@ -12304,6 +12357,9 @@ begin
   perform app_private.booking_extras(hold_extras.property_id,
             (select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('extraId', e ->> 'extra_id', 'quantity', (e ->> 'quantity')::integer))
                from pg_catalog.jsonb_array_elements(hold_extras.extras) e));
+  perform app_private.check_extra_limits(hold_extras.property_id,
+            (select r.stay from app_public.reservations r where r.property_id = hold_extras.property_id and r.id = hold_extras.reservation_id),
+            hold_extras.extras, hold_extras.reservation_id, lock => true);
   insert into app_public.reservation_extras (property_id, reservation_id, extra_id, position, name, basis, unit_price, tax_id, quantity)
   select hold_extras.property_id, hold_extras.reservation_id, (e.x ->> 'extra_id')::uuid, e.position::integer, e.x ->> 'name',
          e.x ->> 'basis', (e.x ->> 'unit_price')::bigint, (e.x ->> 'tax_id')::uuid, (e.x ->> 'quantity')::integer

@@ -20,6 +20,7 @@ drop function if exists app_private.quote_for(uuid, date, date, integer, integer
 drop function if exists app_private.price_lines(uuid[], date, date, integer, integer, bigint, numeric, text, numeric, bigint, text);
 drop function if exists app_private.price_lines(uuid[], date, date, integer, integer, bigint, numeric, text, numeric, bigint, text, jsonb);
 drop function if exists app_private.hold_extras(uuid, uuid, jsonb);
+drop function if exists app_private.check_extra_limits(uuid, daterange, jsonb, uuid, boolean);
 drop function if exists app_private.booked_extras(app_public.reservations);
 drop function if exists app_private.booking_extras(uuid, jsonb);
 
@@ -27,6 +28,10 @@ drop function if exists app_private.booking_extras(uuid, jsonb);
 alter table app_public.folio_extras add column if not exists is_bookable boolean not null default false;
 alter table app_public.folio_extras add column if not exists booking_basis text not null default 'per_stay';
 alter table app_public.folio_extras add column if not exists max_quantity integer not null default 1;
+alter table app_public.folio_extras add column if not exists daily_limit integer;
+alter table app_public.folio_extras drop constraint if exists folio_extras_daily_limit_check;
+alter table app_public.folio_extras add constraint folio_extras_daily_limit_check check (daily_limit between 1 and 100000);
+comment on column app_public.folio_extras.daily_limit is E'How many guests'' bookings may have on one night together (parking spaces), or none: no limit. Checked at quote and, under a lock of the extra, at hold and change (EXTRA_SOLD_OUT).';
 alter table app_public.folio_extras drop constraint if exists folio_extras_booking_basis_check;
 alter table app_public.folio_extras add constraint folio_extras_booking_basis_check
   check (booking_basis in ('per_stay', 'per_night', 'per_guest_night'));
@@ -35,8 +40,8 @@ alter table app_public.folio_extras add constraint folio_extras_max_quantity_che
 comment on column app_public.folio_extras.is_bookable is E'Guests may add it to a stay when they book (bookableExtras, quote(extras)); the desk posts any active extra.';
 comment on column app_public.folio_extras.booking_basis is E'How a booked extra is priced: per_stay (× 1, e.g. late check-out), per_night (× nights, e.g. parking) or per_guest_night (× nights × guests, e.g. breakfast), times the quantity chosen.';
 comment on column app_public.folio_extras.max_quantity is E'The most a guest may choose of it for one stay (1 to 99).';
-grant insert (property_id, name, unit_price, currency, tax_id, is_active, sort_order, is_bookable, booking_basis, max_quantity),
-      update (name, unit_price, tax_id, is_active, sort_order, is_bookable, booking_basis, max_quantity)
+grant insert (property_id, name, unit_price, currency, tax_id, is_active, sort_order, is_bookable, booking_basis, max_quantity, daily_limit),
+      update (name, unit_price, tax_id, is_active, sort_order, is_bookable, booking_basis, max_quantity, daily_limit)
    on app_public.folio_extras to keepr_staff;
 
 -- Extras' names in the guest's other languages, as fees' (fee_translations).
@@ -184,6 +189,7 @@ comment on column app_public.quote.extras is E'The chosen extras as priced: extr
 --! include booking/app_private.quote_for.sql
 --! include booking/app_private.booking_extras.sql
 --! include booking/app_private.booked_extras.sql
+--! include booking/app_private.check_extra_limits.sql
 --! include booking/app_private.hold_extras.sql
 --! include booking/app_hidden.extra_translation.sql
 --! include booking/app_public.set_extra_translation.sql
@@ -198,3 +204,5 @@ comment on column app_public.quote.extras is E'The chosen extras as priced: extr
 grant execute on function app_public.quote(uuid, date, date, integer, integer, text, jsonb) to keepr_anonymous;
 grant execute on function app_public.bookable_extras(uuid, text) to keepr_anonymous;
 grant execute on function app_public.set_extra_translation(uuid, text, text) to keepr_staff;
+-- The notification load reads extras' names through it, as the worker.
+grant execute on function app_hidden.extra_translation(uuid, uuid, text) to keepr_worker;

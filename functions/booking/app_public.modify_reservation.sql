@@ -143,6 +143,8 @@ begin
            'terms', v_quote.cancellation_terms)
    where r.id = v_res.id
   returning * into v_res;
+  -- Its extras on the new nights, within their daily limits (EXTRA_SOLD_OUT).
+  perform app_private.check_extra_limits(v_res.property_id, v_res.stay, app_private.booked_extras(v_res), v_res.id, lock => true);
   perform app_private.post_reservation_charges(v_res, 'reservation:' || v_res.id || ':modify:' || pg_catalog.md5(app_hidden.current_actor_scope() || ':' || idempotency_key),
                                                'Booking ' || v_res.confirmation_code || ' changed');
   perform app_private.schedule_payments(v_res);

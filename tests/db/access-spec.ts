@@ -178,8 +178,8 @@ export const tables = {
   "app_public.folio_extras": {
     about: "the extras catalogue the desk charges from",
     select: staffRows("cashiers", false),
-    insert: staffWrite("managers", ["property_id", "name", "unit_price", "currency", "tax_id", "is_active", "sort_order", "is_bookable", "booking_basis", "max_quantity"]),
-    update: staffWrite("managers", ["name", "unit_price", "tax_id", "is_active", "sort_order", "is_bookable", "booking_basis", "max_quantity"]),
+    insert: staffWrite("managers", ["property_id", "name", "unit_price", "currency", "tax_id", "is_active", "sort_order", "is_bookable", "booking_basis", "max_quantity", "daily_limit"]),
+    update: staffWrite("managers", ["name", "unit_price", "tax_id", "is_active", "sort_order", "is_bookable", "booking_basis", "max_quantity", "daily_limit"]),
     delete: staffWrite("managers"),
   },
   "app_public.folios": { select: bookingRows("cashiers") },

@@ -589,7 +589,7 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
     call: (a) => ({ sql: "select * from app_public.set_rate_plan_translation($1, 'es', 'Flexible', null)", params: [a.ratePlanId] }),
   },
   "app_public.set_extra_translation(uuid,text,text)": {
-    call: (a) => ({ sql: "select * from app_public.set_extra_translation((select e.id from app_public.folio_extras e where e.property_id = $1 order by e.name limit 1), 'es', 'Minibar')", params: [a.propertyId] }),
+    call: (a) => ({ sql: "select * from app_public.set_extra_translation($1, 'es', 'Minibar')", params: [a.desk.extraId] }),
   },
   "app_public.set_fee_translation(uuid,text,text)": {
     call: (a) => ({ sql: "select * from app_public.set_fee_translation((select f.id from app_public.fees f where f.property_id = $1 order by f.name limit 1), 'es', 'Limpieza')", params: [a.propertyId] }),

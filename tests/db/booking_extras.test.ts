@@ -5,9 +5,10 @@
 // revenue; a change of dates re-prices them by the new nights; a
 // cancellation refunds them (the penalty is on the room part).
 import type pg from "pg";
-import { anonymous, asOwner, fileDatabase, inRollback, refusalOf, staff } from "../helpers/db.ts";
+import { actAs, anonymous, asOwner, fileDatabase, inCommit, inRollback, refusalOf, staff } from "../helpers/db.ts";
 import { addDays, confirm, createHotel, hold, localDate, newKey, type Hotel } from "../helpers/booking.ts";
 import { hotelWithTaxes, ledgerOf, trialBalanceIsZero } from "../helpers/ledger.ts";
+import { waitUntil } from "../helpers/wait.ts";
 
 const db = fileDatabase();
 
@@ -262,3 +263,66 @@ test("managers translate an extra's name as a fee's; guests read it in their lan
     await anonymous(c);
     expect(await names("pt")).toEqual(["Breakfast", "Parking", "Late check-out"]);
   }));
+
+test("two holds racing for the last parking space of a night: the second waits for the first, then is refused EXTRA_SOLD_OUT", async () => {
+  const setup = await inCommit(db.ownerPool, async (c) => {
+    const h = await createHotel(c);
+    const parking = (await c.query<{ id: string }>(
+      `insert into app_public.folio_extras (property_id, name, unit_price, currency, is_bookable, booking_basis, max_quantity, daily_limit)
+       values ($1, 'Parking', 1200, 'EUR', true, 'per_night', 2, 2) returning id`, [h.propertyId])).rows[0]!.id;
+    await anonymous(c);
+    const arrival = localDate(h.timeZone, 20);
+    const q = async (offset: number, nights: number, quantity: number) =>
+      (await c.query("select quote_token from app_public.quote($1, $2, $3, 2, 0, null, $4)",
+        [h.ratePlanId, addDays(arrival, offset), addDays(arrival, offset + nights), JSON.stringify([{ extraId: parking, quantity }])])).rows[0].quote_token as string;
+    // One space taken on the second night by a confirmed booking; two guests then quote the last one.
+    await confirm(c, await hold(c, await q(1, 1, 1)));
+    return { h, parking, arrival, first: await q(0, 2, 1), second: await q(1, 3, 1), tooMany: await q(0, 2, 2).catch(() => null) };
+  });
+  // Two spaces for one stay over the night with one left: refused at the quote already.
+  expect(setup.tooMany).toBeNull();
+  const [first, second] = [await db.ownerPool.connect(), await db.ownerPool.connect()];
+  try {
+    await first.query("begin");
+    await actAs(first, { role: "keepr_anonymous" });
+    await first.query("select * from app_public.create_hold($1, $2)", [setup.first, newKey()]);
+    await second.query("begin");
+    await actAs(second, { role: "keepr_anonymous" });
+    const pid = (await second.query("select pg_backend_pid() as pid")).rows[0].pid;
+    const racing = second.query("select * from app_public.create_hold($1, $2)", [setup.second, newKey()]).then(
+      () => "ok",
+      (error: { code?: string; hint?: string }) => `${error.code} ${error.hint}`,
+    );
+    await waitUntil(
+      async () => (await db.ownerPool.query("select wait_event_type from pg_stat_activity where pid = $1", [pid])).rows[0]?.wait_event_type === "Lock",
+      "the second hold to wait for the extra's row",
+    );
+    await first.query("commit");
+    expect(await racing).toBe("INVLD EXTRA_SOLD_OUT");
+    await second.query("rollback");
+  } finally {
+    first.release();
+    second.release();
+  }
+  await inRollback(db.ownerPool, async (c) => {
+    await anonymous(c);
+    const quoteParking = (offset: number, nights: number) =>
+      refusalOf(c, "select * from app_public.quote($1, $2, $3, 2, 0, null, $4)",
+        [setup.h.ratePlanId, addDays(setup.arrival, offset), addDays(setup.arrival, offset + nights), JSON.stringify([{ extraId: setup.parking, quantity: 1 }])]);
+    // The second night is full; the night after still has both spaces.
+    expect(await quoteParking(1, 1)).toBe("INVLD EXTRA_SOLD_OUT");
+    expect(await quoteParking(2, 1)).toBe("ok");
+    // A held booking that expired gives its space back.
+    await asOwner(c);
+    await c.query("update app_public.reservations set hold_expires_at = now() - interval '1 minute' where property_id = $1 and status = 'held'", [setup.h.propertyId]);
+    await anonymous(c);
+    expect(await quoteParking(1, 1)).toBe("ok");
+    // A change of the confirmed booking onto a full night is refused and changes nothing.
+    await asOwner(c);
+    await c.query("update app_public.reservations set hold_expires_at = now() + interval '5 minutes' where property_id = $1 and status = 'held'", [setup.h.propertyId]);
+    const [booked] = (await c.query("select id from app_public.reservations where property_id = $1 and status = 'confirmed'", [setup.h.propertyId])).rows;
+    await c.query("update app_public.folio_extras set daily_limit = 1 where id = $1", [setup.parking]);
+    await staff(c, setup.h.frontDesk);
+    expect(await refusalOf(c, "select * from app_public.modify_reservation($1, $2, arrival => $3)", [booked.id, newKey(), setup.arrival])).toBe("INVLD EXTRA_SOLD_OUT");
+  });
+});

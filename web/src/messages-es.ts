@@ -294,6 +294,7 @@ export const es: Catalog = {
   "book.extraPerStay": "por estancia",
   "book.extraQuantity": "Cantidad: {name}",
   "book.extraRefused": "Un extra que eligió ya no está disponible. El precio de abajo es sin extras; elija de nuevo.",
+  "book.extraSoldOut": "Un extra que eligió está agotado para estas fechas. El precio de abajo es sin extras; elija de nuevo.",
   "book.total": "Total",
   "book.cancellation": "Cancelación",
   "book.freeUntil": "Cancelación gratuita hasta el {moment} (hora del alojamiento). Después, cancelar cuesta {penalty}.",

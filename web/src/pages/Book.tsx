@@ -166,7 +166,7 @@ export function BookPage({ location }: { location: Location }) {
         } else if (isExtraRefusal(error)) {
           // An extra withdrawn since the list was read: the price without the extras, and why.
           void getQuote(reason, promoCode, []);
-          setExtrasError(t("book.extraRefused"));
+          setExtrasError(t(error.reason === "EXTRA_SOLD_OUT" ? "book.extraSoldOut" : "book.extraRefused"));
         } else if (error instanceof ApiError && error.code === "SOLD_OUT") await soldOut();
         else if (error instanceof ApiError && (error.code === "RESTRICTED" || error.code === "INVALID_DATES" || error.code === "INVALID_GUESTS")) setProblem({ kind: "restricted", error });
         else if (error instanceof ApiError && error.code === "NOT_FOUND") setProblem({ kind: "missing" });
@@ -218,7 +218,7 @@ export function BookPage({ location }: { location: Location }) {
       else if (isExtraRefusal(error)) {
         // An extra withdrawn since the quote: the price without the extras, and why.
         void getQuote(undefined, undefined, []);
-        setExtrasError(t("book.extraRefused"));
+        setExtrasError(t(error.reason === "EXTRA_SOLD_OUT" ? "book.extraSoldOut" : "book.extraRefused"));
       }
       else if (error instanceof ApiError && error.code === "RESTRICTED") setProblem({ kind: "restricted", error });
       else setProblem({ kind: "error", error });

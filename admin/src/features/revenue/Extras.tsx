@@ -77,7 +77,7 @@ export function Extras({ membership, setup, canEdit }: { membership: Membership;
                 <MoneyCell amount={e.unitPrice} currency={e.currency} strong />
                 <TableCell>{e.taxId ? (taxName.get(e.taxId) ?? "—") : "None"}</TableCell>
                 <TableCell>{e.isActive ? "Yes" : "No"}</TableCell>
-                <TableCell>{e.isBookable ? `Yes, ${basisLabels[e.bookingBasis]}${e.maxQuantity > 1 ? `, up to ${e.maxQuantity}` : ""}` : "No"}</TableCell>
+                <TableCell>{e.isBookable ? `Yes, ${basisLabels[e.bookingBasis]}${e.maxQuantity > 1 ? `, up to ${e.maxQuantity}` : ""}${e.dailyLimit !== null ? `; ${e.dailyLimit} a night` : ""}` : "No"}</TableCell>
                 <TableCell align="right">{e.sortOrder}</TableCell>
                 {canEdit && (
                   <TableCell align="right">
@@ -110,16 +110,19 @@ function ExtraDialog({ membership, setup, extra, onClose }: { membership: Member
   const [isBookable, setBookable] = useState(extra?.isBookable ?? false);
   const [bookingBasis, setBasis] = useState<ExtraBasis>(extra?.bookingBasis ?? "per_stay");
   const [maxQuantity, setMaxQuantity] = useState(String(extra?.maxQuantity ?? 1));
+  const [dailyLimit, setDailyLimit] = useState(extra?.dailyLimit == null ? "" : String(extra.dailyLimit));
   const minor = parseMoney(price, currency);
   const order = /^-?\d{1,7}$/.test(sortOrder.trim()) ? Number(sortOrder.trim()) : null;
   const most = /^\d{1,2}$/.test(maxQuantity.trim()) ? Number(maxQuantity.trim()) : null;
-  const values = { name: name.trim(), unitPrice: minor ?? "0", taxId: taxId || null, isActive, sortOrder: order ?? 0, isBookable, bookingBasis, maxQuantity: most ?? 1 };
+  const perNight = dailyLimit.trim() === "" ? null : /^\d{1,6}$/.test(dailyLimit.trim()) ? Number(dailyLimit.trim()) : -1;
+  const values = { name: name.trim(), unitPrice: minor ?? "0", taxId: taxId || null, isActive, sortOrder: order ?? 0, isBookable, bookingBasis, maxQuantity: most ?? 1, dailyLimit: perNight };
   const invalid =
     !values.name ? "Give the extra a name."
     : values.name.length > 100 ? "A name has at most 100 characters."
     : minor === null || BigInt(minor) <= 0n ? "Type the price of one (more than 0)."
     : order === null || Math.abs(order) > 1_000_000 ? "The order is a whole number."
     : most === null || most < 1 ? "Guests may take 1 to 99 of it."
+    : perNight !== null && (perNight < 1 || perNight > 100_000) ? "The limit a night is a whole number from 1 to 100,000, or empty for none."
     : null;
   return (
     <ActionDialog
@@ -158,6 +161,10 @@ function ExtraDialog({ membership, setup, extra, onClose }: { membership: Member
             ))}
           </TextField>
           <TextField label="Most a guest may take" value={maxQuantity} onChange={(e) => setMaxQuantity(e.target.value)} size="small" slotProps={{ htmlInput: { inputMode: "numeric" } }} />
+          <TextField
+            label="Booked at most a night (e.g. parking spaces)" value={dailyLimit} onChange={(e) => setDailyLimit(e.target.value)} size="small"
+            helperText="Empty: no limit." slotProps={{ htmlInput: { inputMode: "numeric" } }}
+          />
         </>
       )}
     </ActionDialog>

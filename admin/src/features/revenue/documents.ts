@@ -108,7 +108,7 @@ const ratePlanFields = `rowId roomTypeId name description currency basePrice inc
   depositPercent balanceDueDays paymentDeadlineHours chargePosting parentRatePlanId adjustmentPercent adjustmentAmount roundingStep losDiscounts(orderBy: PRIMARY_KEY_ASC) { nodes { ${losDiscountFields} } }`;
 const feeFields = `rowId roomTypeId name basis amount currency isActive`;
 const taxFields = `rowId name basis percent amount currency isInclusive appliesToFees appliesToPenalty isActive`;
-const extraFields = `rowId name unitPrice currency taxId isActive sortOrder isBookable bookingBasis maxQuantity`;
+const extraFields = `rowId name unitPrice currency taxId isActive sortOrder isBookable bookingBasis maxQuantity dailyLimit`;
 
 /** An extra of the property's catalogue (minibar, parking, …) the desk posts to folios (app_public.folio_extras). */
 export interface ExtraNode {
@@ -125,6 +125,8 @@ export interface ExtraNode {
   isBookable: boolean;
   bookingBasis: ExtraBasis;
   maxQuantity: number;
+  /** How many bookings may have on one night together (parking spaces); null: no limit. */
+  dailyLimit: number | null;
 }
 
 /** How a booked extra is priced: once per stay, per night, or per guest per night (times the quantity chosen). */
@@ -139,6 +141,7 @@ export interface ExtraValues {
   isBookable: boolean;
   bookingBasis: ExtraBasis;
   maxQuantity: number;
+  dailyLimit: number | null;
 }
 
 export const createFolioExtra = createRow<ExtraNode, ExtraValues & { propertyId: Uuid; currency: string }>("Backoffice", "FolioExtra", extraFields);
