@@ -162,8 +162,8 @@ function ExtraDialog({ membership, setup, extra, onClose }: { membership: Member
           </TextField>
           <TextField label="Most a guest may take" value={maxQuantity} onChange={(e) => setMaxQuantity(e.target.value)} size="small" slotProps={{ htmlInput: { inputMode: "numeric" } }} />
           <TextField
-            label="Booked at most a night (e.g. parking spaces)" value={dailyLimit} onChange={(e) => setDailyLimit(e.target.value)} size="small"
-            helperText="Empty: no limit." slotProps={{ htmlInput: { inputMode: "numeric" } }}
+            label="Limit a night" value={dailyLimit} onChange={(e) => setDailyLimit(e.target.value)} size="small"
+            helperText="All bookings together, e.g. parking spaces. Empty: no limit." slotProps={{ htmlInput: { inputMode: "numeric" } }}
           />
         </>
       )}
