@@ -261,15 +261,18 @@ describe("a manager", () => {
     await dialog.getByLabel("Most a guest may take").fill("0");
     await expect(page.locator('[data-confirm="extra"]').isDisabled()).resolves.toBe(true);
     await dialog.getByLabel("Most a guest may take").fill("2");
+    await dialog.getByLabel("Limit a night").fill("0");
+    await expect(page.locator('[data-confirm="extra"]').isDisabled()).resolves.toBe(true);
+    await dialog.getByLabel("Limit a night").fill("12");
     await shots(page, "extra-bookable");
     await expectAccessible(page);
     await page.locator('[data-confirm="extra"]').click();
     await dialog.waitFor({ state: "detached" });
     const breakfast = page.getByTestId("extras").locator('[data-extra="Breakfast"]');
     await breakfast.waitFor();
-    expect((await breakfast.locator("td").allTextContents())[4]).toBe("Yes, per guest per night, up to 2");
-    expect((await db.ownerPool.query("select is_bookable, booking_basis, max_quantity from app_public.folio_extras where property_id = $1 and name = 'Breakfast'", [h.propertyId])).rows)
-      .toEqual([{ is_bookable: true, booking_basis: "per_guest_night", max_quantity: 2 }]);
+    expect((await breakfast.locator("td").allTextContents())[4]).toBe("Yes, per guest per night, up to 2; 12 a night");
+    expect((await db.ownerPool.query("select is_bookable, booking_basis, max_quantity, daily_limit from app_public.folio_extras where property_id = $1 and name = 'Breakfast'", [h.propertyId])).rows)
+      .toEqual([{ is_bookable: true, booking_basis: "per_guest_night", max_quantity: 2, daily_limit: 12 }]);
     expect(errors).toEqual([]);
   });
 });

@@ -79,6 +79,7 @@ it("desktop: the guest adds breakfast for two each and parking; the price table 
   const table = page.getByTestId("price-table");
   expect(await table.getByRole("row").filter({ hasText: "Breakfast × 2 (per guest per night)" }).textContent()).toMatch(/120[.,]00/);
   expect(await table.getByRole("row").filter({ hasText: "Parking (per night)" }).textContent()).toMatch(/24[.,]00/);
+  expect(await page.getByTestId("summary-extras").textContent()).toBe("Breakfast × 2 (per guest per night), Parking (per night)");
   expect(await page.getByTestId("cancellation-terms").count()).toBe(1);
   await screenshot(page, "web-extras-desktop");
   await expectAccessible(page, "Book with extras, desktop");
@@ -164,6 +165,7 @@ it.each([
   await folio.waitFor();
   expect(await folio.getByRole("row").filter({ hasText: breakfast }).textContent()).toMatch(/60[.,]00/);
   await folio.getByRole("row").filter({ hasText: cleaning }).waitFor();
+  await page.getByTestId("summary-extras").filter({ hasText: breakfast }).waitFor();
   expect(await folio.locator("tfoot").textContent()).toMatch(/280[.,]00/);
   if (name === "phone") await screenshot(page, "web-extras-manage-phone");
   await expectAccessible(page, `Manage with extras, ${name}`);

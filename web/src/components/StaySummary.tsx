@@ -1,5 +1,6 @@
-// The stay in a few lines: dates, nights, guests, room, rate, total.
+// The stay in a few lines: dates, nights, guests, room, rate, extras, total.
 import { formatMoney } from "../../../shared/money.ts";
+import { lineLabel, useFeeNames } from "./PriceTable.tsx";
 import type { Reservation } from "../documents.ts";
 import { formatDate, nightsBetween } from "../format.ts";
 import { useI18n } from "../i18n.tsx";
@@ -22,6 +23,8 @@ export function StaySummary(props: {
   rate?: string;
   checkInTime?: string;
   checkOutTime?: string;
+  /** The extras booked or chosen, as their lines name them. */
+  extras?: readonly string[];
   total?: string;
 }) {
   const { t, locale } = useI18n();
@@ -53,6 +56,12 @@ export function StaySummary(props: {
           <dd>{props.rate}</dd>
         </div>
       ) : null}
+      {props.extras && props.extras.length > 0 ? (
+        <div>
+          <dt>{t("book.extras")}</dt>
+          <dd data-testid="summary-extras">{props.extras.join(", ")}</dd>
+        </div>
+      ) : null}
       {props.total ? (
         <div className="summary-total">
           <dt>{t("book.total")}</dt>
@@ -65,8 +74,13 @@ export function StaySummary(props: {
 
 /** A booked stay in the same few lines (confirmation, manage), its rate named as the page names it. */
 export function BookedStaySummary({ booking, rate }: { booking: Reservation; rate?: string }) {
-  const { locale } = useI18n();
+  const i18n = useI18n();
+  const { locale } = i18n;
   const property = booking.propertyByPropertyId;
+  const names = useFeeNames(property?.rowId);
+  const extras = booking.priceLines
+    .filter((l) => l.kind === "extra")
+    .map((l) => lineLabel({ kind: l.kind, date: l.date, description: l.description, isInclusive: l.is_inclusive, feeId: null, extraId: l.extra_id ?? null }, i18n, names));
   return (
     <StaySummary
       arrival={booking.arrival}
@@ -77,6 +91,7 @@ export function BookedStaySummary({ booking, rate }: { booking: Reservation; rat
       rate={rate}
       checkInTime={property?.checkInTime}
       checkOutTime={property?.checkOutTime}
+      extras={extras}
       total={formatMoney(booking.totalAmount, booking.currency, locale)}
     />
   );

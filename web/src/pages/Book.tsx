@@ -15,7 +15,7 @@ import { Countdown } from "../components/Countdown.tsx";
 import { ExtrasPicker } from "../components/ExtrasPicker.tsx";
 import { Alert, errorText } from "../components/Messages.tsx";
 import { Amenities, Photos } from "../components/Photos.tsx";
-import { PriceTable } from "../components/PriceTable.tsx";
+import { lineLabel, PriceTable, useFeeNames } from "../components/PriceTable.tsx";
 import { PromoCodeField, promoRefusal } from "../components/PromoCode.tsx";
 import { StaySummary } from "../components/StaySummary.tsx";
 import {
@@ -123,6 +123,7 @@ export function BookPage({ location }: { location: Location }) {
 
   // The extras guests may add (cacheable; none shown when they cannot be read: the stay books without them).
   const propertyId = plan?.roomType?.propertyByPropertyId?.rowId;
+  const extraNames = useFeeNames(propertyId); // the summary names the chosen extras as the price table does
   useEffect(() => {
     if (!propertyId) return;
     const abort = new AbortController();
@@ -459,6 +460,7 @@ export function BookPage({ location }: { location: Location }) {
             rate={plan ? `${plan.name} · ${t(`meal.${plan.mealPlan}`)}` : undefined}
             checkInTime={property?.checkInTime}
             checkOutTime={property?.checkOutTime}
+            extras={quote ? quote.lines.filter((l) => l.kind === "extra").map((l) => lineLabel(l, i18n, extraNames)) : undefined}
             total={quote ? money(quote.totalAmount) : undefined}
           />
           <Amenities codes={plan?.roomType?.amenities ?? []} label={t("search.amenities")} />
