@@ -203,7 +203,8 @@ export interface ReservationNode {
 
 /** One line of the price locked at booking (reservations.price_lines, snake_case JSON). */
 export interface PriceLine {
-  kind: "night" | "discount" | "fee" | "tax";
+  /** extra: an extra booked with the stay (issue 22); its VAT is a tax line with the same extra_id. */
+  kind: "night" | "discount" | "fee" | "extra" | "tax";
   date: IsoDate | null;
   description: string;
   quantity: number;

@@ -466,6 +466,7 @@ function FolioTab({ record }: { record: ReservationDetail }) {
     if ((location.state as { takePayment?: boolean } | null)?.takePayment) navigate(location.pathname, { replace: true, state: null });
   }, [location.state, location.pathname, navigate]);
   const lines: PriceLine[] = Array.isArray(record.priceLines) ? record.priceLines : [];
+  const extrasAmount = lines.filter((l) => l.kind === "extra").reduce((sum, l) => sum + BigInt(l.amount), 0n);
   const folio = record.folio;
   const timeZone = record.propertyByPropertyId?.timeZone;
   const postings = folio?.postings?.nodes.filter((p) => p !== null) ?? [];
@@ -501,7 +502,8 @@ function FolioTab({ record }: { record: ReservationDetail }) {
             <TableRow>
               <TableCell colSpan={2}>
                 <strong>Total</strong> (room {formatMoney(record.roomAmount, record.currency)}, fees {formatMoney(record.feesAmount, record.currency)}, added taxes{" "}
-                {formatMoney(record.taxesAmount, record.currency)})
+                {formatMoney(record.taxesAmount, record.currency)}
+                {extrasAmount > 0n ? `, extras ${formatMoney(extrasAmount.toString(), record.currency)}` : null})
               </TableCell>
               <TableCell align="right">
                 <strong>{formatMoney(record.totalAmount, record.currency)}</strong>
