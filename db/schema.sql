@@ -116,23 +116,24 @@
 --   functions: add_job, add_jobs, apply_channel_feed, apply_payment_event,
 --     bill_to_of, booked_extras, booking_extras, booking_of, booking_user_id,
 --     caller_cash_shift, cancellation_penalty, cap_open_intents, card_label,
---     charge_on_folio, check_desk_amount, check_desk_override, check_desk_text,
---     check_extra_limits, check_promo_code, check_report, check_stay,
---     check_translation, city_tax_figures, claim_unit, clear_payment_due,
---     close_business_day, create_ledger_accounts, create_session,
---     derived_price, desk_key, enforce_payment_deadline, finish_export,
---     folio_charges, folio_place, folio_receivable, free_units, group_bookings,
---     guest_change_refusal, guest_sign_in_email, guest_sign_in_token,
---     hand_nights_to_channels, history_party_words, history_stay_words,
---     history_unit_name, hold_extras, idempotency_begin, idempotency_finish,
---     import_settlement, insert_invoice, invalid_transition, invoice_delivery,
---     invoice_lines, invoice_payments, invoice_seller, local_today,
---     lock_booking_group, lock_folio, lock_housekeeping_task, lock_reservation,
---     masked_registration_card, new_confirmation_code, no_show_from, notify,
---     notify_all, password_refusal, penalty_base, post_entry,
---     post_reservation_charges, pre_arrival_at, price_lines,
---     purge_guest_sign_ins, purge_idempotency_keys, quote_for, quote_payload,
---     raise_room_error, reallocate_for, record_authorization, record_capture,
+--     change_group_rooms, charge_on_folio, check_desk_amount,
+--     check_desk_override, check_desk_text, check_extra_limits,
+--     check_promo_code, check_report, check_stay, check_translation,
+--     city_tax_figures, claim_unit, clear_payment_due, close_business_day,
+--     create_ledger_accounts, create_session, derived_price, desk_key,
+--     enforce_payment_deadline, finish_export, folio_charges, folio_place,
+--     folio_receivable, free_units, group_bookings, guest_change_refusal,
+--     guest_sign_in_email, guest_sign_in_token, hand_nights_to_channels,
+--     history_party_words, history_stay_words, history_unit_name, hold_extras,
+--     idempotency_begin, idempotency_finish, import_settlement, insert_invoice,
+--     invalid_transition, invoice_delivery, invoice_lines, invoice_payments,
+--     invoice_seller, local_today, lock_booking_group, lock_folio,
+--     lock_housekeeping_task, lock_reservation, masked_registration_card,
+--     new_confirmation_code, no_show_from, notify, notify_all,
+--     password_refusal, penalty_base, post_entry, post_reservation_charges,
+--     pre_arrival_at, price_lines, purge_guest_sign_ins,
+--     purge_idempotency_keys, quote_for, quote_payload, raise_room_error,
+--     reallocate_for, record_authorization, record_capture,
 --     record_channel_feed_error, record_due_no_shows, record_exports_purged,
 --     record_invoice_delivery, record_job_runs, record_no_show,
 --     record_notification, record_payment_failure, record_refund,
@@ -156,7 +157,8 @@
 --     tg_reservations__housekeeping, tg_reservations__language,
 --     tg_reservations__notify, tg_reservations__unit_occupancy,
 --     tg_reservations__unlink_allocation_moves, tg_taxes__name_ledger_account,
---     tg_taxes__penalty_default, unpaid_prepayment, worker_heartbeat
+--     tg_taxes__penalty_default, unpaid_prepayment, use_promo_code,
+--     worker_heartbeat
 -- audit
 --   tables: events, shared_events
 --   functions: tg__append_only, tg__record
@@ -251,6 +253,7 @@ create table app_public.booking_groups (
   confirmed_at timestamp with time zone,
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
+  promo_code_id uuid,
   constraint booking_groups_channel_check CHECK (channel = ANY (ARRAY['web'::text, 'front_desk'::text])),
   constraint booking_groups_contact_email_check CHECK (contact_email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'::citext AND length(contact_email::text) <= 254),
   constraint booking_groups_contact_name_check CHECK (length(contact_name) >= 1 AND length(contact_name) <= 200),
@@ -261,9 +264,11 @@ create table app_public.booking_groups (
   constraint booking_groups_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE RESTRICT,
   constraint booking_groups_property_id_group_code_key UNIQUE (property_id, group_code),
   constraint booking_groups_property_id_id_key UNIQUE (property_id, id),
+  constraint booking_groups_property_id_promo_code_id_fkey FOREIGN KEY (property_id, promo_code_id) REFERENCES app_public.promo_codes(property_id, id) ON DELETE RESTRICT,
   constraint booking_groups_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id) ON DELETE SET NULL
 );
 CREATE INDEX booking_groups_group_code_idx ON app_public.booking_groups USING btree (group_code);
+CREATE INDEX booking_groups_promo_code_idx ON app_public.booking_groups USING btree (property_id, promo_code_id) WHERE (promo_code_id IS NOT NULL);
 CREATE INDEX booking_groups_user_idx ON app_public.booking_groups USING btree (user_id) WHERE (user_id IS NOT NULL);
 alter table app_public.booking_groups enable row level security;
 create policy select_guest_account on app_public.booking_groups for select to keepr_guest
@@ -288,8 +293,11 @@ comment on column app_public.booking_groups.contact_name is 'The booker''s name 
 comment on column app_public.booking_groups.contact_email is 'The booker''s email as given at confirmation (the group''s lookup uses it).';
 comment on column app_public.booking_groups.contact_phone is 'The booker''s phone, if given.';
 comment on column app_public.booking_groups.confirmed_at is 'When the group was confirmed (every room at once); null while held.';
+comment on column app_public.booking_groups.promo_code_id is 'The promo code of the whole group (its discount is a line of each room''s price), counted once as used when the group is confirmed; the rooms get it then.';
 comment on constraint booking_groups_pkey on app_public.booking_groups is '@rowIdentity id';
 comment on constraint booking_groups_property_id_id_key on app_public.booking_groups is '@behavior -*';
+comment on constraint booking_groups_property_id_promo_code_id_fkey on app_public.booking_groups is '@fieldName promoCode
+@foreignFieldName bookingGroups';
 
 -- ----------------------------------------------------------------------------
 -- table app_public.cash_movements
@@ -3215,8 +3223,10 @@ create type app_public.group_quote as (
   total_amount bigint,
   rooms app_public.group_quote_room[],
   valid_until timestamp with time zone,
-  quote_token text
+  quote_token text,
+  promo_code text
 );
+comment on column app_public.group_quote.promo_code is 'The promo code applied to every room (a discount line of each room''s price), or none.';
 comment on type app_public.group_quote is 'Several rooms of one stay priced together: each room''s quote and the sums. Hold them all with createGroupHold(quoteToken).';
 create type app_public.group_quote_room as (
   room_no integer,
@@ -3790,9 +3800,6 @@ AS $function$
 declare
   v_replay jsonb;
   v_group app_public.booking_groups;
-  v_room app_public.reservations;
-  v_detail text;
-  v_hint text;
 begin
   v_replay := app_private.idempotency_begin('cancel_group', idempotency_key,
                 pg_catalog.jsonb_build_object('booking_group_id', booking_group_id, 'reason', reason));
@@ -3805,20 +3812,8 @@ begin
                   where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status in ('held', 'confirmed')) then
     raise exception using errcode = 'TRANS', message = 'No room of this group is held or booked: there is nothing to cancel.';
   end if;
-  perform pg_catalog.set_config('keepr.group_change', v_group.id::text, true); -- one message for the group (tg_reservations__notify)
-  for v_room in
-    select * from app_public.reservations r
-     where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status <> 'cancelled'
-     order by r.room_no
-  loop
-    begin
-      perform app_public.cancel_reservation(v_room.id, 'group-cancel:' || pg_catalog.md5(idempotency_key) || ':' || v_room.room_no, reason);
-    exception when others then
-      get stacked diagnostics v_detail = pg_exception_detail, v_hint = pg_exception_hint;
-      perform app_private.raise_room_error(v_room.room_no, sqlstate, sqlerrm, v_detail, v_hint);
-    end;
-  end loop;
-  perform pg_catalog.set_config('keepr.group_change', '', true);
+  -- Every room, under the group's marker (one message for the group).
+  perform app_private.change_group_rooms(v_group, 'cancel', idempotency_key, reason => cancel_group.reason);
   return query select * from pg_catalog.jsonb_populate_recordset(null::app_public.booking,
     app_private.idempotency_finish(idempotency_key, app_private.group_bookings(v_group)));
 end;
@@ -3909,9 +3904,6 @@ AS $function$
 declare
   v_replay jsonb;
   v_group app_public.booking_groups;
-  v_room record;
-  v_detail text;
-  v_hint text;
 begin
   v_replay := app_private.idempotency_begin('change_group_dates', idempotency_key, pg_catalog.jsonb_build_object(
     'booking_group_id', booking_group_id, 'arrival', arrival, 'departure', departure));
@@ -3926,28 +3918,9 @@ begin
                   where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status <> 'cancelled') then
     raise exception using errcode = 'TRANS', message = 'Every room of this group is cancelled: there is nothing to change.';
   end if;
-  perform pg_catalog.set_config('keepr.group_change', v_group.id::text, true); -- one message for the group (tg_reservations__notify)
-  for v_room in
-    select r.id, r.room_no, rt.name as room_type
-      from app_public.reservations r
-      join app_public.room_types rt on rt.id = r.room_type_id
-     where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status <> 'cancelled'
-     order by r.room_no
-  loop
-    begin
-      perform app_public.modify_reservation(v_room.id, 'group-dates:' || pg_catalog.md5(idempotency_key) || ':' || v_room.room_no,
-                                            change_group_dates.arrival, change_group_dates.departure);
-    exception
-      when sqlstate 'SOLDO' then
-        raise exception using errcode = 'SOLDO', hint = 'room ' || v_room.room_no,
-          message = pg_catalog.format('Room %s (%s): no unit of this room type is free for the new dates, so no room has moved.',
-                                      v_room.room_no, v_room.room_type);
-      when others then
-        get stacked diagnostics v_detail = pg_exception_detail, v_hint = pg_exception_hint;
-        perform app_private.raise_room_error(v_room.room_no, sqlstate, sqlerrm, v_detail, v_hint);
-    end;
-  end loop;
-  perform pg_catalog.set_config('keepr.group_change', '', true);
+  -- Every room, under the group's marker (one message for the group).
+  perform app_private.change_group_rooms(v_group, 'dates', idempotency_key, arrival => change_group_dates.arrival,
+                                         departure => change_group_dates.departure);
   return query select * from pg_catalog.jsonb_populate_recordset(null::app_public.booking,
     app_private.idempotency_finish(idempotency_key, app_private.group_bookings(v_group)));
 end;
@@ -4520,16 +4493,7 @@ begin
   end loop;
 
   if v_res.promo_code_id is not null then
-    update app_public.promo_codes pc set uses = pc.uses + 1
-     where pc.property_id = v_res.property_id and pc.id = v_res.promo_code_id
-       and pc.is_active and (pc.max_uses is null or pc.uses < pc.max_uses);
-    if not found then
-      raise exception using errcode = 'PROMO',
-        hint = case when exists (select 1 from app_public.promo_codes pc
-                                  where pc.property_id = v_res.property_id and pc.id = v_res.promo_code_id and not pc.is_active)
-                    then 'INACTIVE' else 'USED_UP' end,
-        message = 'The promo code of this hold was used up or withdrawn meanwhile; please quote again without it.';
-    end if;
+    perform app_private.use_promo_code(v_res.property_id, v_res.promo_code_id, 'hold');
   end if;
 
   -- The folio is charged the locked price, and payments are scheduled by
@@ -4617,6 +4581,12 @@ begin
     end;
   end loop;
 
+  if v_group.promo_code_id is not null then
+    perform app_private.use_promo_code(v_group.property_id, v_group.promo_code_id, 'group');
+    update app_public.reservations r set promo_code_id = v_group.promo_code_id
+     where r.property_id = v_group.property_id and r.group_id = v_group.id;
+  end if;
+
   update app_public.booking_groups g
      set contact_name = pg_catalog.btrim(confirm_group.full_name),
          contact_email = nullif(pg_catalog.btrim(confirm_group.email), '')::public.citext,
@@ -4629,7 +4599,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.confirm_group(booking_group_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text, guest_names text[]) to keepr_anonymous;
-comment on function app_public.confirm_group(booking_group_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text, guest_names text[]) is 'Confirms every room of a group hold for the booker (name, email, optional phone and requests; the property''s front office may leave the email out) and, optionally, the rooming list (guestNames: the name of who sleeps in room n at position n; an empty or missing name keeps the one given at the hold): each room gets its confirmation code, its folio and its payments by its rate plan; one confirmation message for the group. Returns each room''s booking, in room order. Give the hold token createGroupHold returned (not needed by the signed-in guest who made it or by the front office). Errors (naming the room): NOT_FOUND, INVALID_TRANSITION, HOLD_EXPIRED, INVALID_EMAIL, INVALID_NAME, INVALID_PHONE, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.confirm_group(booking_group_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text, guest_names text[]) is 'Confirms every room of a group hold for the booker (name, email, optional phone and requests; the property''s front office may leave the email out) and, optionally, the rooming list (guestNames: the name of who sleeps in room n at position n; an empty or missing name keeps the one given at the hold): each room gets its confirmation code, its folio and its payments by its rate plan; one confirmation message for the group. Returns each room''s booking, in room order. Give the hold token createGroupHold returned (not needed by the signed-in guest who made it or by the front office). Errors (naming the room): NOT_FOUND, INVALID_TRANSITION, HOLD_EXPIRED, INVALID_EMAIL, INVALID_NAME, INVALID_PHONE, INVALID_INPUT, PROMO_CODE (the group''s promo code was used up or deactivated meanwhile; counted once per group), IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.correct_folio_entry(entry_id uuid, folio_id uuid, reason text, idempotency_key text)
@@ -4768,6 +4738,7 @@ declare
   v_id uuid := gen_random_uuid();
   v_claim app_public.inventory_claims;
   v_hold app_public.hold;
+  v_promo app_public.promo_codes;
 begin
   v_replay := app_private.idempotency_begin('create_desk_hold', idempotency_key,
                 pg_catalog.jsonb_build_object('quote_token', quote_token, 'minutes', minutes));
@@ -4793,6 +4764,10 @@ begin
                    case when v_override ->> 'kind' = 'discount_percent' then (v_override ->> 'discount_percent')::numeric end,
                    v_override ->> 'reason');
   end if;
+  if v_quote.promo_code is not null then
+    v_promo := app_private.check_promo_code(v_quote.property_id, v_quote.rate_plan_id, v_quote.arrival, v_quote.departure,
+                                            v_quote.promo_code);
+  end if;
 
   v_claim := app_private.claim_unit(v_quote.property_id, v_quote.room_type_id,
                                     pg_catalog.daterange(v_quote.arrival, v_quote.departure), 'hold',
@@ -4807,7 +4782,8 @@ begin
 
   insert into app_public.reservations (
     id, property_id, room_type_id, rate_plan_id, unit_id, user_id, status, stay, adults, children, currency,
-    room_amount, fees_amount, taxes_amount, total_amount, price_lines, cancellation_policy, hold_expires_at, unit_pinned
+    room_amount, fees_amount, taxes_amount, total_amount, price_lines, cancellation_policy, hold_expires_at, unit_pinned,
+    promo_code_id
   ) values (
     v_id, v_quote.property_id, v_quote.room_type_id, v_quote.rate_plan_id, v_claim.unit_id, null,
     'held', pg_catalog.daterange(v_quote.arrival, v_quote.departure), v_quote.adults, v_quote.children, v_quote.currency,
@@ -4820,7 +4796,8 @@ begin
       'terms', v_quote.cancellation_terms),
     v_claim.expires_at,
     -- The unit the guest was promised stays theirs: the allocator does not move it.
-    v_unit_id is not null
+    v_unit_id is not null,
+    v_promo.id
   );
   if v_override is not null then
     insert into app_public.rate_overrides (property_id, reservation_id, kind, quoted_room_amount, room_amount, discount_percent, reason, created_by, creator_role)
@@ -4837,7 +4814,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.create_desk_hold(quote_token text, idempotency_key text, minutes integer) to keepr_staff;
-comment on function app_public.create_desk_hold(quote_token text, idempotency_key text, minutes integer) is 'Holds the stay of a deskQuote token (its unit, or any free unit of the type) at its price, overridden or not, for `minutes` (default 10, 1 to 30), recording the override with the reservation. Front office of the property only. Errors: QUOTE_INVALID, QUOTE_EXPIRED, ACCESS_DENIED, DATES, SOLD_OUT, UNIT_UNAVAILABLE, OVERRIDE_LIMIT, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.create_desk_hold(quote_token text, idempotency_key text, minutes integer) is 'Holds the stay of a deskQuote token (its unit, or any free unit of the type) at its price, overridden or not, for `minutes` (default 10, 1 to 30), recording the override with the reservation. Front office of the property only. Errors: QUOTE_INVALID, QUOTE_EXPIRED, ACCESS_DENIED, DATES, SOLD_OUT, UNIT_UNAVAILABLE, OVERRIDE_LIMIT, PROMO_CODE (the quote''s promo code no longer applies), IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.create_folio(reservation_id uuid, label text, company_id uuid, idempotency_key text)
@@ -4936,11 +4913,13 @@ begin
 
   loop
     begin
-      insert into app_public.booking_groups (property_id, group_code, name, user_id, channel)
+      insert into app_public.booking_groups (property_id, group_code, name, user_id, channel, promo_code_id)
       values ((v_payload ->> 'property_id')::uuid, 'G-' || app_private.new_confirmation_code(), nullif(pg_catalog.btrim(name), ''),
               app_private.booking_user_id((v_payload ->> 'property_id')::uuid),
               case when (v_payload ->> 'property_id')::uuid in (select app_hidden.current_property_ids_for('front_office'))
-                   then 'front_desk' else 'web' end)
+                   then 'front_desk' else 'web' end,
+              (select pc.id from app_public.promo_codes pc
+                where pc.property_id = (v_payload ->> 'property_id')::uuid and pc.code = v_payload ->> 'promo_code'))
       returning * into v_group;
       exit;
     exception when unique_violation then
@@ -4972,7 +4951,7 @@ begin
         perform app_private.raise_room_error(v_room.room_no, sqlstate, sqlerrm, v_detail, v_hint);
     end;
     update app_public.reservations r
-       set group_id = v_group.id, room_no = v_room.room_no, guest_name = v_room.guest_name
+       set group_id = v_group.id, room_no = v_room.room_no, guest_name = v_room.guest_name, promo_code_id = null
      where r.id = v_hold.reservation_id;
     v_ids := v_ids || v_hold.reservation_id;
     v_expires := least(v_expires, v_hold.expires_at);
@@ -4987,7 +4966,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.create_group_hold(quote_token text, idempotency_key text, name text, minutes integer) to keepr_anonymous;
-comment on function app_public.create_group_hold(quote_token text, idempotency_key text, name text, minutes integer) is 'Holds every room of a group quote for `minutes` (default 10, 1 to 30), or none: a booking group with its code and a held reservation per room, at the quoted prices. Optional name (1 to 200 characters). Errors: QUOTE_INVALID, QUOTE_EXPIRED, INVALID_INPUT, DATES, SOLD_OUT (naming the room; nothing is held), IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.create_group_hold(quote_token text, idempotency_key text, name text, minutes integer) is 'Holds every room of a group quote for `minutes` (default 10, 1 to 30), or none: a booking group with its code and a held reservation per room, at the quoted prices. Optional name (1 to 200 characters). Errors: QUOTE_INVALID, QUOTE_EXPIRED, INVALID_INPUT, DATES, SOLD_OUT (naming the room; nothing is held), PROMO_CODE (the quote''s promo code no longer applies, naming the room), IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.create_hold(quote_token text, idempotency_key text, minutes integer)
@@ -5175,9 +5154,9 @@ grant execute on function app_public.current_user() to keepr_anonymous;
 comment on function app_public.current_user() is 'The signed-in user, or null.';
 
 -- ----------------------------------------------------------------------------
--- function app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, unit_id uuid, room_amount bigint, discount_percent numeric, override_reason text)
+-- function app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, unit_id uuid, room_amount bigint, discount_percent numeric, override_reason text, promo_code text)
 -- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer DEFAULT 2, children integer DEFAULT 0, unit_id uuid DEFAULT NULL::uuid, room_amount bigint DEFAULT NULL::bigint, discount_percent numeric DEFAULT NULL::numeric, override_reason text DEFAULT NULL::text)
+CREATE OR REPLACE FUNCTION app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer DEFAULT 2, children integer DEFAULT 0, unit_id uuid DEFAULT NULL::uuid, room_amount bigint DEFAULT NULL::bigint, discount_percent numeric DEFAULT NULL::numeric, override_reason text DEFAULT NULL::text, promo_code text DEFAULT NULL::text)
  RETURNS app_public.quote
  LANGUAGE plpgsql
  STABLE SECURITY DEFINER
@@ -5192,6 +5171,7 @@ declare
   v_percent numeric;
   v_override jsonb;
   v_payload text;
+  v_promo app_public.promo_codes;
 begin
   select rp.* into v_plan from app_public.rate_plans rp
    where rp.id = desk_quote.rate_plan_id and rp.property_id in (select app_hidden.current_property_ids());
@@ -5217,6 +5197,17 @@ begin
     end if;
   end if;
 
+  if nullif(pg_catalog.btrim(promo_code), '') is not null then
+    if room_amount is not null or discount_percent is not null or override_reason is not null then
+      raise exception using errcode = 'INVLD', hint = 'PROMO_WITH_OVERRIDE',
+        message = 'A promo code and a rate override do not combine; use one of them.';
+    end if;
+    if pg_catalog.length(promo_code) > 100 then
+      raise exception using errcode = 'PROMO', hint = 'UNKNOWN', message = 'This promo code is not valid here.';
+    end if;
+    v_promo := app_private.check_promo_code(v_plan.property_id, desk_quote.rate_plan_id, arrival, departure, promo_code);
+  end if;
+
   if room_amount is not null or discount_percent is not null or override_reason is not null then
     v_plain := app_private.quote_for(desk_quote.rate_plan_id, arrival, departure, adults, children);
     v_percent := app_private.check_desk_override(v_plan.property_id, v_plain.room_amount, room_amount, discount_percent, override_reason);
@@ -5230,7 +5221,7 @@ begin
       'kind', case when room_amount is not null then 'room_amount' else 'discount_percent' end,
       'reason', pg_catalog.btrim(override_reason));
   else
-    v_quote := app_private.quote_for(desk_quote.rate_plan_id, arrival, departure, adults, children);
+    v_quote := app_private.quote_for(desk_quote.rate_plan_id, arrival, departure, adults, children, promo => v_promo);
   end if;
   if v_quote.units_left = 0 then
     raise exception using errcode = 'SOLDO', message = 'No unit of this room type is free for these dates.';
@@ -5243,8 +5234,8 @@ begin
   return v_quote;
 end;
 $function$;
-grant execute on function app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, unit_id uuid, room_amount bigint, discount_percent numeric, override_reason text) to keepr_staff;
-comment on function app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, unit_id uuid, room_amount bigint, discount_percent numeric, override_reason text) is 'The front desk''s quote: like quote, with a chosen unit (free for those nights) and a rate override (a new room price, roomAmount, or discountPercent off it) with its reason; the token is for createDeskHold. Front office of the property only; the front desk within the property''s deskMaxDiscountPercent. Errors: NOT_FOUND, ACCESS_DENIED, DATES, GUEST, RESTRICTED, SOLD_OUT, UNIT_UNAVAILABLE, OVERRIDE_LIMIT, OVERRIDE_REASON_REQUIRED, INVALID_INPUT (reason OVERRIDE).';
+grant execute on function app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, unit_id uuid, room_amount bigint, discount_percent numeric, override_reason text, promo_code text) to keepr_staff;
+comment on function app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, unit_id uuid, room_amount bigint, discount_percent numeric, override_reason text, promo_code text) is 'The front desk''s quote: like quote, with a chosen unit (free for those nights) and either a rate override (a new room price, roomAmount, or discountPercent off it) with its reason, or a guest''s promoCode (as quote applies it); the token is for createDeskHold. Front office of the property only; the front desk within the property''s deskMaxDiscountPercent. Errors: NOT_FOUND, ACCESS_DENIED, DATES, GUEST, RESTRICTED, SOLD_OUT, UNIT_UNAVAILABLE, OVERRIDE_LIMIT, OVERRIDE_REASON_REQUIRED, INVALID_INPUT (reason OVERRIDE, or PROMO_WITH_OVERRIDE), PROMO_CODE (reason UNKNOWN, INACTIVE, NOT_YET, EXPIRED, STAY_DATES, RATE_PLAN or USED_UP).';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.extend_payment_deadline(reservation_id uuid, until timestamp with time zone, reason text, idempotency_key text)
@@ -6982,9 +6973,9 @@ grant execute on function app_public.quote_change(reservation_id uuid, arrival d
 comment on function app_public.quote_change(reservation_id uuid, arrival date, departure date, adults integer, children integer) is 'Prices a change of a booking''s dates or guests on its rate plan (its own nights count as free), with the new cancellation terms; no token. Guests only when the booking''s changeRefusal is null. Errors: NOT_FOUND, ACCESS_DENIED (reason: the refusal), INVALID_TRANSITION, DATES, GUEST, RESTRICTED, SOLD_OUT.';
 
 -- ----------------------------------------------------------------------------
--- function app_public.quote_group(rooms app_public.group_room[], arrival date, departure date)
+-- function app_public.quote_group(rooms app_public.group_room[], arrival date, departure date, promo_code text)
 -- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_public.quote_group(rooms app_public.group_room[], arrival date, departure date)
+CREATE OR REPLACE FUNCTION app_public.quote_group(rooms app_public.group_room[], arrival date, departure date, promo_code text DEFAULT NULL::text)
  RETURNS app_public.group_quote
  LANGUAGE plpgsql
  STABLE SECURITY DEFINER
@@ -7014,7 +7005,8 @@ begin
       raise exception using errcode = 'INVLD', message = pg_catalog.format('Room %s: a guest''s name has 1 to 200 characters.', v_n);
     end if;
     begin
-      v_quote := app_public.quote(v_room.rate_plan_id, arrival, departure, v_room.adults, coalesce(v_room.children, 0));
+      v_quote := app_public.quote(v_room.rate_plan_id, arrival, departure, v_room.adults, coalesce(v_room.children, 0),
+                                  promo_code => quote_group.promo_code);
     exception when others then
       get stacked diagnostics v_detail = pg_exception_detail, v_hint = pg_exception_hint;
       perform app_private.raise_room_error(v_n, sqlstate, sqlerrm, v_detail, v_hint);
@@ -7043,11 +7035,12 @@ begin
 
   select (v_rooms[1].quote).property_id, arrival, departure, departure - arrival, (v_rooms[1].quote).currency,
          sum((r.quote).room_amount), sum((r.quote).fees_amount), sum((r.quote).taxes_amount), sum((r.quote).total_amount),
-         v_rooms, min((r.quote).valid_until), null
+         v_rooms, min((r.quote).valid_until), null, (v_rooms[1].quote).promo_code
     into v_group
     from pg_catalog.unnest(v_rooms) r;
   v_payload := pg_catalog.translate(pg_catalog.encode(pg_catalog.convert_to(pg_catalog.jsonb_build_object(
                  'kind', 'group', 'property_id', v_group.property_id, 'valid_until', v_group.valid_until,
+                 'promo_code', v_group.promo_code,
                  'rooms', (select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('quote_token', (r.quote).quote_token, 'guest_name', r.guest_name,
                                                                                      'room_type', rt.name)
                                                        order by r.room_no)
@@ -7058,8 +7051,8 @@ begin
   return v_group;
 end;
 $function$;
-grant execute on function app_public.quote_group(rooms app_public.group_room[], arrival date, departure date) to keepr_anonymous;
-comment on function app_public.quote_group(rooms app_public.group_room[], arrival date, departure date) is 'Prices several rooms of one stay together (1 to 20: a rate plan, adults, children and optionally a guest name each): each room''s quote and the sums, with a quote_token for createGroupHold valid 30 minutes. Errors name the room: INVALID_INPUT, NOT_FOUND, DATES, GUEST, RESTRICTED, SOLD_OUT (the rooms of one type are counted together).';
+grant execute on function app_public.quote_group(rooms app_public.group_room[], arrival date, departure date, promo_code text) to keepr_anonymous;
+comment on function app_public.quote_group(rooms app_public.group_room[], arrival date, departure date, promo_code text) is 'Prices several rooms of one stay together (1 to 20: a rate plan, adults, children and optionally a guest name each): each room''s quote and the sums, with a quote_token for createGroupHold valid 30 minutes. promoCode: one code of the property for the whole group, its discount a line of each room''s price (it must apply to every room); the group counts as one use. Errors name the room: INVALID_INPUT, NOT_FOUND, DATES, GUEST, RESTRICTED, SOLD_OUT (the rooms of one type are counted together), PROMO_CODE (reason UNKNOWN, INACTIVE, NOT_YET, EXPIRED, STAY_DATES, RATE_PLAN or USED_UP).';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.quote_group_change(booking_group_id uuid, arrival date, departure date)
@@ -10239,11 +10232,9 @@ CREATE OR REPLACE FUNCTION app_hidden.guest_search_text(full_name text, email te
  RETURNS text
  LANGUAGE sql
  IMMUTABLE PARALLEL SAFE
- SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-AS $function$
-  select pg_catalog.lower(coalesce(full_name, '') || ' ' || coalesce(email, '') || ' '
-         || coalesce(pg_catalog.regexp_replace(phone, '[^0-9]', '', 'g'), ''));
-$function$;
+BEGIN ATOMIC
+ SELECT lower(((((COALESCE(full_name, ''::text) || ' '::text) || COALESCE(email, ''::text)) || ' '::text) || COALESCE(regexp_replace(phone, '[^0-9]'::text, ''::text, 'g'::text), ''::text))) AS lower;
+END;
 grant execute on function app_hidden.guest_search_text(full_name text, email text, phone text) to keepr_staff;
 comment on function app_hidden.guest_search_text(full_name text, email text, phone text) is 'A guest''s name, email and phone digits as one lower-case string: what a staff search matches (trigram-indexed).';
 
@@ -11361,6 +11352,57 @@ AS $function$
          end;
 $function$;
 comment on function app_private.card_label(brand text, last4 text) is 'A card as people name it: "Visa •• 4242".';
+
+-- ----------------------------------------------------------------------------
+-- function app_private.change_group_rooms(booking_group app_public.booking_groups, action text, idempotency_key text, arrival date, departure date, reason text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.change_group_rooms(booking_group app_public.booking_groups, action text, idempotency_key text, arrival date DEFAULT NULL::date, departure date DEFAULT NULL::date, reason text DEFAULT NULL::text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+declare
+  v_room record;
+  v_detail text;
+  v_hint text;
+begin
+  if action is null or action not in ('dates', 'cancel') then
+    raise exception using errcode = 'INVLD', message = pg_catalog.format('No such group action: %s.', action);
+  end if;
+  perform pg_catalog.set_config('keepr.group_change', (booking_group).id::text, true);
+  for v_room in
+    select r.id, r.room_no, rt.name as room_type
+      from app_public.reservations r
+      join app_public.room_types rt on rt.id = r.room_type_id
+     where r.property_id = (booking_group).property_id and r.group_id = (booking_group).id and r.status <> 'cancelled'
+     order by r.room_no
+  loop
+    begin
+      if action = 'dates' then
+        perform app_public.modify_reservation(v_room.id, 'group-dates:' || pg_catalog.md5(idempotency_key) || ':' || v_room.room_no,
+                                              change_group_rooms.arrival, change_group_rooms.departure);
+      else
+        perform app_public.cancel_reservation(v_room.id, 'group-cancel:' || pg_catalog.md5(idempotency_key) || ':' || v_room.room_no,
+                                              change_group_rooms.reason);
+      end if;
+    exception
+      when sqlstate 'SOLDO' then
+        if action <> 'dates' then
+          raise;
+        end if;
+        raise exception using errcode = 'SOLDO', hint = 'room ' || v_room.room_no,
+          message = pg_catalog.format('Room %s (%s): no unit of this room type is free for the new dates, so no room has moved.',
+                                      v_room.room_no, v_room.room_type);
+      when others then
+        get stacked diagnostics v_detail = pg_exception_detail, v_hint = pg_exception_hint;
+        perform app_private.raise_room_error(v_room.room_no, sqlstate, sqlerrm, v_detail, v_hint);
+    end;
+  end loop;
+  perform pg_catalog.set_config('keepr.group_change', '', true);
+end;
+$function$;
+comment on function app_private.change_group_rooms(booking_group app_public.booking_groups, action text, idempotency_key text, arrival date, departure date, reason text) is 'Runs a whole group''s per-room action (''dates'': modify_reservation; ''cancel'': cancel_reservation) on its rooms not cancelled, in room order, under the keepr.group_change marker (one message for the group); the one place the marker is set. Errors name the room.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.charge_on_folio(property_id uuid, entry_id uuid, folio_id uuid)
@@ -14801,6 +14843,7 @@ declare
   v_kind record;
   v_committed bigint;
   v_open app_public.payment_intents;
+  v_first boolean := false;
 begin
   if reservation.status in ('cancelled', 'no_show') then
     update app_public.payment_intents i set status = 'cancelled'
@@ -14822,9 +14865,21 @@ begin
     into v_balance_due_at
     from app_public.properties p where p.id = reservation.property_id;
 
+  if not exists (select from app_public.payment_intents i
+                  where i.property_id = reservation.property_id and i.reservation_id = reservation.id) then
+    -- Its first schedule (the confirmation): nothing collected, nothing
+    -- open, so each kind due is one new intent, all in one insert.
+    insert into app_public.payment_intents (property_id, reservation_id, folio_id, kind, amount, currency, due_at)
+    select reservation.property_id, reservation.id, v_folio_id, k.kind::app_public.payment_kind, k.due, reservation.currency, k.due_at
+      from (values ('deposit', v_deposit, pg_catalog.now()), ('balance', reservation.total_amount - v_deposit, v_balance_due_at)) k(kind, due, due_at)
+     where k.due > 0;
+    v_first := true;
+  end if;
+  -- Otherwise, kind by kind: what is collected and what is open.
   for v_kind in
     select k.kind::app_public.payment_kind as kind, k.due, k.due_at
       from (values ('deposit', v_deposit, pg_catalog.now()), ('balance', reservation.total_amount - v_deposit, v_balance_due_at)) k(kind, due, due_at)
+     where not v_first
   loop
     select coalesce(sum(i.amount), 0) into v_committed
       from app_public.payment_intents i
@@ -15400,21 +15455,25 @@ CREATE OR REPLACE FUNCTION app_private.tg_postings__check_balanced()
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
 declare
-  v_bad record;
+  v_postings bigint;
+  v_currency text;
+  v_total numeric;
 begin
-  select p.currency, sum(p.amount) as total, count(*) as postings
-    into v_bad
-    from app_public.postings p
-   where p.property_id = new.property_id and p.entry_id = new.entry_id
-   group by p.currency
-  having sum(p.amount) <> 0
-   limit 1;
-  if found then
+  -- One look at the entry's postings: how many, and the first currency
+  -- that does not sum to zero (if any).
+  select pg_catalog.sum(x.postings), (pg_catalog.array_agg(x.currency order by x.currency) filter (where x.total <> 0))[1],
+         (pg_catalog.array_agg(x.total order by x.currency) filter (where x.total <> 0))[1]
+    into v_postings, v_currency, v_total
+    from (select p.currency, pg_catalog.sum(p.amount) as total, pg_catalog.count(*) as postings
+            from app_public.postings p
+           where p.property_id = new.property_id and p.entry_id = new.entry_id
+           group by p.currency) x;
+  if v_currency is not null then
     raise exception using errcode = 'UNBAL',
-      message = pg_catalog.format('Journal entry %s does not balance in %s (off by %s).', new.entry_id, v_bad.currency,
-                                  app_hidden.format_money(v_bad.total::bigint, v_bad.currency::text));
+      message = pg_catalog.format('Journal entry %s does not balance in %s (off by %s).', new.entry_id, v_currency,
+                                  app_hidden.format_money(v_total::bigint, v_currency));
   end if;
-  if (select count(*) from app_public.postings p where p.property_id = new.property_id and p.entry_id = new.entry_id) < 2 then
+  if coalesce(v_postings, 0) < 2 then
     raise exception using errcode = 'UNBAL', message = pg_catalog.format('Journal entry %s needs at least two postings.', new.entry_id);
   end if;
   return null;
@@ -15853,7 +15912,7 @@ begin
   return null;
 end;
 $function$;
-comment on function app_private.tg_reservations__notify() is 'Trigger: queues the guest''s confirmation, pre-arrival, modification, cancellation and check-out messages; a booking group''s confirmation, and a change or cancellation of the whole group (keepr.group_change, set by change_group_dates and cancel_group), once for the group.';
+comment on function app_private.tg_reservations__notify() is 'Trigger: queues the guest''s confirmation, pre-arrival, modification, cancellation and check-out messages; a booking group''s confirmation, and a change or cancellation of the whole group (keepr.group_change, set by app_private.change_group_rooms for change_group_dates and cancel_group), once for the group.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.tg_reservations__unit_occupancy()
@@ -15949,6 +16008,30 @@ AS $function$
           or i.due_at < ((pg_catalog.lower(reservation.stay))::timestamp + p.check_in_time) at time zone p.time_zone);
 $function$;
 comment on function app_private.unpaid_prepayment(reservation app_public.reservations) is 'The prepayments of a reservation that fell due and are unpaid (a balance due at check-in excluded).';
+
+-- ----------------------------------------------------------------------------
+-- function app_private.use_promo_code(property_id uuid, promo_code_id uuid, what text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.use_promo_code(property_id uuid, promo_code_id uuid, what text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+begin
+  update app_public.promo_codes pc set uses = pc.uses + 1
+   where pc.property_id = use_promo_code.property_id and pc.id = use_promo_code.promo_code_id
+     and pc.is_active and (pc.max_uses is null or pc.uses < pc.max_uses);
+  if not found then
+    raise exception using errcode = 'PROMO',
+      hint = case when exists (select 1 from app_public.promo_codes pc
+                                where pc.property_id = use_promo_code.property_id and pc.id = use_promo_code.promo_code_id and not pc.is_active)
+                  then 'INACTIVE' else 'USED_UP' end,
+      message = pg_catalog.format('The promo code of this %s was used up or withdrawn meanwhile; please quote again without it.', what);
+  end if;
+end;
+$function$;
+comment on function app_private.use_promo_code(property_id uuid, promo_code_id uuid, what text) is 'Counts one use of a promo code at a confirmation (atomic: the last use goes to one caller); PROMO_CODE (USED_UP or INACTIVE) when none is left.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.worker_heartbeat(worker_ids text[], dead_after interval)
