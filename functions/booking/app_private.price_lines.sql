@@ -23,6 +23,18 @@
 --             guests per guest per night, at the unit price, which includes
 --             the VAT of its tax_id: that VAT is a tax line of its own
 --             (inclusive, with the extra_id), apart from the room's taxes;
+--   child     (issue 22) one per date when the plan prices children by
+--             age (child_free_below_age, child_adult_from_age) and some
+--             child is in the supplement band: those children times the
+--             plan's child_supplement_amount, or child_supplement_percent
+--             of the night's price (before extra-guest fees), rounded once
+--             per line; children below child_free_below_age are free,
+--             children from child_adult_from_age are priced as adults
+--             (included places, extra_adult_fee); such a plan charges no
+--             extra_child_fee. Part of the room price (discounts and
+--             percent taxes apply to it). Without child_ages every child
+--             is in the supplement band (callers require the ages:
+--             app_private.check_child_ages);
 --   tax       (with its tax_id) a percent of the room total (plus fees when the tax says so),
 --             or an amount per night or per person-night. An inclusive tax
 --             is inside the prices: its line shows it and is not added.
@@ -41,7 +53,8 @@ create or replace function app_private.price_lines(
   promo_percent_off numeric default null,
   promo_amount_off bigint default null,
   promo_note text default null,
-  extras jsonb default null
+  extras jsonb default null,
+  child_ages integer[] default null
 ) returns table (
   rate_plan_id uuid,
   line_no integer,
@@ -73,12 +86,26 @@ begin
              rp.adjustment_percent, rp.adjustment_amount, rp.rounding_step,
              rp.extra_adult_fee, rp.extra_child_fee,
              price_lines.departure - price_lines.arrival as nights,
-             greatest(price_lines.adults - rp.included_guests, 0) as extra_adults,
-             greatest(price_lines.children - greatest(rp.included_guests - price_lines.adults, 0), 0) as extra_children
+             greatest(price_lines.adults + a.adult_aged - rp.included_guests, 0) as extra_adults,
+             case when a.by_age then 0
+                  else greatest(price_lines.children - greatest(rp.included_guests - price_lines.adults, 0), 0) end as extra_children,
+             a.supplemented, rp.child_supplement_amount, rp.child_supplement_percent,
+             coalesce(rp.child_free_below_age, 0) as band_from, coalesce(rp.child_adult_from_age, 18) - 1 as band_to
         from app_public.rate_plans rp
+        cross join lateral (
+          -- Children by age (issue 22): how many count as adults, how many pay the supplement.
+          select b.by_age,
+                 case when not b.by_age then 0
+                      else (select count(*) from pg_catalog.unnest(price_lines.child_ages) x where x >= rp.child_adult_from_age) end::integer as adult_aged,
+                 case when not b.by_age then 0
+                      when price_lines.child_ages is null then price_lines.children
+                      else (select count(*) from pg_catalog.unnest(price_lines.child_ages) x
+                             where x >= coalesce(rp.child_free_below_age, 0) and x < coalesce(rp.child_adult_from_age, 18)) end::integer as supplemented
+            from (select rp.child_free_below_age is not null or rp.child_adult_from_age is not null as by_age) b
+        ) a
        where rp.id = any (price_lines.rate_plan_ids)
     ),
-    nights as (
+    nights_priced as (
       -- The calendar price is looked up per night (one primary-key probe
       -- each): a join would be planned blind (the function's parameters are
       -- unknown when its plan is made) and can scan the whole calendar.
@@ -87,17 +114,30 @@ begin
                coalesce((select c.price from app_public.rate_calendar c
                           where c.property_id = p.property_id and c.rate_plan_id = p.price_plan_id and c.date = d.date),
                         p.base_price),
-               p.adjustment_percent, p.adjustment_amount, p.rounding_step)
-               + p.extra_adults * p.extra_adult_fee
-               + p.extra_children * p.extra_child_fee as amount
+               p.adjustment_percent, p.adjustment_amount, p.rounding_step) as night_price,
+             p.extra_adults * p.extra_adult_fee + p.extra_children * p.extra_child_fee as extra_amount,
+             p.supplemented, p.child_supplement_amount, p.child_supplement_percent, p.band_from, p.band_to
         from plans p
         cross join lateral (
           select price_lines.arrival + i as date
             from pg_catalog.generate_series(0, p.nights - 1) i
         ) d
     ),
+    nights as (
+      select n.rate_plan_id, n.date, n.extra_adults, n.extra_children, n.night_price + n.extra_amount as amount from nights_priced n
+    ),
+    child_lines as (
+      select n.rate_plan_id, n.date, n.supplemented as quantity, n.band_from, n.band_to,
+             coalesce(n.supplemented * n.child_supplement_amount,
+                      round(n.supplemented * n.night_price * n.child_supplement_percent / 100), 0) as amount
+        from nights_priced n
+       where n.supplemented > 0
+    ),
     room as (
-      select n.rate_plan_id, sum(n.amount) as subtotal from nights n group by n.rate_plan_id
+      select r.rate_plan_id, sum(r.amount) as subtotal
+        from (select n.rate_plan_id, n.amount from nights n
+              union all select c.rate_plan_id, c.amount from child_lines c) r
+       group by r.rate_plan_id
     ),
     discounts as (
       select p.id as rate_plan_id, l.min_nights, l.percent_off,
@@ -204,6 +244,13 @@ begin
                1 as quantity, n.amount, false as is_inclusive, null::uuid as tax_id, null::uuid as fee_id, null::uuid as extra_id
           from nights n
         union all
+        select c.rate_plan_id, 1, 'child', c.date,
+               'Night of ' || pg_catalog.to_char(c.date, 'Dy DD Mon YYYY')
+                 || pg_catalog.format(': children''s supplement (%s child%s aged %s-%s)', c.quantity,
+                                      case when c.quantity > 1 then 'ren' else '' end, c.band_from, c.band_to),
+               c.quantity, c.amount, false, null, null, null
+          from child_lines c
+        union all
         select d.rate_plan_id, 2, 'discount', null,
                pg_catalog.format('%s%% off stays of %s nights or more', pg_catalog.trim_scale(d.percent_off), d.min_nights),
                1, d.amount, false, null, null, null
@@ -246,5 +293,5 @@ begin
       ) l;
 end;
 $$;
-comment on function app_private.price_lines(uuid[], date, date, integer, integer, bigint, numeric, text, numeric, bigint, text, jsonb) is
-  E'The price of a stay on each given rate plan, as lines (night, discount, fee with its fee_id, extra with its extra_id, tax with its tax_id) in minor units, with the front desk''s override, a promo code''s discount and the chosen extras when given.';
+comment on function app_private.price_lines(uuid[], date, date, integer, integer, bigint, numeric, text, numeric, bigint, text, jsonb, integer[]) is
+  E'The price of a stay on each given rate plan, as lines (night, child, discount, fee with its fee_id, extra with its extra_id, tax with its tax_id) in minor units, with the front desk''s override, a promo code''s discount, the chosen extras and the children''s supplements by age when given.';

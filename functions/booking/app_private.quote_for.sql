@@ -14,7 +14,9 @@
 -- extras chosen (app_private.booking_extras, or a booking's own,
 -- app_private.booked_extras), priced as extra lines with their VAT; they are
 -- in the total but not in the penalty's base: a cancellation refunds them
--- (docs/booking.md, "Extras").
+-- (docs/booking.md, "Extras"). child_ages: the children's ages (issue 22),
+-- checked by the caller (app_private.check_child_ages), priced by
+-- price_lines and kept on the quote.
 create or replace function app_private.quote_for(
   rate_plan_id uuid,
   arrival date,
@@ -25,7 +27,8 @@ create or replace function app_private.quote_for(
   desk_percent_off numeric default null,
   desk_note text default null,
   promo app_public.promo_codes default null,
-  extras jsonb default null
+  extras jsonb default null,
+  child_ages integer[] default null
 ) returns app_public.quote
   language plpgsql stable parallel safe
   set search_path to pg_catalog, public, pg_temp
@@ -41,11 +44,11 @@ begin
                                        (quote_for.promo).percent_off, (quote_for.promo).amount_off,
                                        'Promo code ' || (quote_for.promo).code
                                          || coalesce(pg_catalog.format(' (%s%% off)', pg_catalog.trim_scale((quote_for.promo).percent_off)), ''),
-                                       quote_for.extras) l
+                                       quote_for.extras, quote_for.child_ages) l
           left join app_public.taxes tx on l.kind = 'tax' and tx.id = l.tax_id
       ),
       totals as (
-        select coalesce(sum(l.amount) filter (where l.kind in ('night', 'discount')), 0)::bigint as room_amount,
+        select coalesce(sum(l.amount) filter (where l.kind in ('night', 'child', 'discount')), 0)::bigint as room_amount,
                coalesce(sum(l.amount) filter (where l.kind = 'fee'), 0)::bigint as fees_amount,
                coalesce(sum(l.amount) filter (where l.kind = 'extra'), 0)::bigint as extras_amount,
                coalesce(sum(l.amount) filter (where l.kind = 'tax' and not l.is_inclusive), 0)::bigint as taxes_amount,
@@ -108,11 +111,11 @@ begin
         end || case when t.extras_amount > 0 then ' Extras are refunded on cancellation.' else '' end,
         coalesce((select l.units_left from app_private.room_type_units_left(array[x.property_id], pg_catalog.daterange(quote_for.arrival, quote_for.departure),
                                                                               x.room_type_id) l), 0),
-        null, null, (quote_for.promo).code, t.extras_amount, quote_for.extras
+        null, null, (quote_for.promo).code, t.extras_amount, quote_for.extras, quote_for.child_ages
       )::app_public.quote
         from terms x cross join totals t
   );
 end;
 $$;
-comment on function app_private.quote_for(uuid, date, date, integer, integer, bigint, numeric, text, app_public.promo_codes, jsonb) is
-  E'Prices a stay on one rate plan: lines, totals, cancellation terms and units left (no restriction checks), with the front desk''s rate override, a promo code''s discount and the chosen extras when given (app_private.price_lines); extras are not in the penalty''s base.';
+comment on function app_private.quote_for(uuid, date, date, integer, integer, bigint, numeric, text, app_public.promo_codes, jsonb, integer[]) is
+  E'Prices a stay on one rate plan: lines, totals, cancellation terms and units left (no restriction checks), with the front desk''s rate override, a promo code''s discount, the chosen extras and the children''s ages when given (app_private.price_lines); extras are not in the penalty''s base.';

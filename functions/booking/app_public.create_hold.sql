@@ -7,6 +7,8 @@
 -- confirm_booking counts its use. The quote's extras are checked against
 -- the catalogue again (INVALID_INPUT when one was withdrawn meanwhile) and
 -- kept, at the quoted prices, in reservation_extras (app_private.hold_extras).
+-- The children's ages (issue 22) come with the quote token and are kept on
+-- the reservation.
 create or replace function app_public.create_hold(
   quote_token text,
   idempotency_key text,
@@ -59,12 +61,12 @@ begin
   end if;
 
   insert into app_public.reservations (
-    id, property_id, room_type_id, rate_plan_id, unit_id, user_id, status, stay, adults, children, currency,
+    id, property_id, room_type_id, rate_plan_id, unit_id, user_id, status, stay, adults, children, child_ages, currency,
     room_amount, fees_amount, taxes_amount, total_amount, price_lines, cancellation_policy, hold_expires_at, promo_code_id,
     extras_amount
   ) values (
     v_id, v_quote.property_id, v_quote.room_type_id, v_quote.rate_plan_id, v_claim.unit_id, app_private.booking_user_id(v_quote.property_id),
-    'held', pg_catalog.daterange(v_quote.arrival, v_quote.departure), v_quote.adults, v_quote.children, v_quote.currency,
+    'held', pg_catalog.daterange(v_quote.arrival, v_quote.departure), v_quote.adults, v_quote.children, v_quote.child_ages, v_quote.currency,
     v_quote.room_amount, v_quote.fees_amount, v_quote.taxes_amount, v_quote.total_amount,
     pg_catalog.to_jsonb(v_quote.lines),
     pg_catalog.jsonb_build_object(

@@ -17,7 +17,8 @@ create or replace function app_public.modify_reservation(
   adults integer default null,
   children integer default null,
   rate_plan_id uuid default null,
-  unit_id uuid default null
+  unit_id uuid default null,
+  child_ages integer[] default null
 ) returns app_public.booking
   language plpgsql volatile security definer
   set search_path to pg_catalog, public, pg_temp
@@ -32,6 +33,7 @@ declare
   v_departure date;
   v_adults integer;
   v_children integer;
+  v_child_ages integer[];
   v_quote app_public.quote;
   v_claim app_public.inventory_claims;
   v_staff boolean;
@@ -39,7 +41,8 @@ declare
 begin
   v_replay := app_private.idempotency_begin('modify_reservation', idempotency_key, pg_catalog.jsonb_build_object(
     'reservation_id', reservation_id, 'arrival', arrival, 'departure', departure, 'adults', adults,
-    'children', children, 'rate_plan_id', rate_plan_id, 'unit_id', unit_id));
+    'children', children, 'rate_plan_id', rate_plan_id, 'unit_id', unit_id)
+    || case when child_ages is not null then pg_catalog.jsonb_build_object('child_ages', child_ages) else '{}' end);
   if v_replay is not null then
     return pg_catalog.jsonb_populate_record(null::app_public.booking, v_replay);
   end if;
@@ -78,6 +81,10 @@ begin
   else
     perform app_private.check_stay(v_res.property_id, v_arrival, v_departure, v_adults, v_children);
   end if;
+  -- The booking's ages stand while its number of children does (issue 22).
+  v_child_ages := coalesce(modify_reservation.child_ages,
+                           case when pg_catalog.cardinality(v_res.child_ages) = v_children then v_res.child_ages::integer[] end);
+  perform app_private.check_child_ages(v_res.property_id, array[v_plan.id], v_children, v_child_ages);
   if modify_reservation.unit_id is not null and not exists (
        select 1 from app_public.units u
         where u.property_id = v_res.property_id and u.id = modify_reservation.unit_id and u.room_type_id = v_plan.room_type_id) then
@@ -99,7 +106,7 @@ begin
   v_quote := app_private.quote_for(v_plan.id, v_arrival, v_departure, v_adults, v_children,
                promo => (select pc from app_public.promo_codes pc
                           where pc.property_id = v_res.property_id and pc.id = v_res.promo_code_id),
-               extras => app_private.booked_extras(v_res));
+               extras => app_private.booked_extras(v_res), child_ages => v_child_ages);
 
   if v_res.status = 'checked_in' then
     -- The guest is in their unit: only its claim's end moves.
@@ -130,7 +137,7 @@ begin
   end if;
 
   update app_public.reservations r
-     set stay = pg_catalog.daterange(v_arrival, v_departure), adults = v_adults, children = v_children,
+     set stay = pg_catalog.daterange(v_arrival, v_departure), adults = v_adults, children = v_children, child_ages = v_child_ages,
          rate_plan_id = v_plan.id, room_type_id = v_plan.room_type_id, unit_id = v_claim.unit_id,
          unit_pinned = r.unit_pinned or modify_reservation.unit_id is not null,
          currency = v_quote.currency, room_amount = v_quote.room_amount, fees_amount = v_quote.fees_amount,
@@ -153,5 +160,5 @@ begin
            app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(app_private.booking_of(v_res))));
 end;
 $$;
-comment on function app_public.modify_reservation(uuid, text, date, date, integer, integer, uuid, uuid) is
-  E'Changes dates, guests, rate plan/room type or unit of a reservation, re-priced and re-claimed atomically (the old claim stands if the new one fails). Staff of the property; the guest too for dates and guests when the booking''s changeRefusal is null (within the rate''s restrictions). Errors: NOT_FOUND, ACCESS_DENIED (for a guest, reason: the refusal or DATES_ONLY), INVALID_TRANSITION, DATES, GUEST, RESTRICTED, SOLD_OUT, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.modify_reservation(uuid, text, date, date, integer, integer, uuid, uuid, integer[]) is
+  E'Changes dates, guests, rate plan/room type or unit of a reservation, re-priced and re-claimed atomically (the old claim stands if the new one fails). Staff of the property; the guest too for dates and guests when the booking''s changeRefusal is null (within the rate''s restrictions). Errors: NOT_FOUND, ACCESS_DENIED (for a guest, reason: the refusal or DATES_ONLY), INVALID_TRANSITION, DATES, GUEST, INVALID_INPUT (reason CHILD_AGES: one age 0-17 per child, required when the rate prices children by age; without childAges the booking''s stand while its number of children does), RESTRICTED, SOLD_OUT, IDEMPOTENCY_KEY_REUSED.';

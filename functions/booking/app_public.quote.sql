@@ -8,6 +8,8 @@
 -- extras: the guest's choice of the property's bookable extras, a JSON
 -- array of {"extraId", "quantity"} (app_private.booking_extras checks it:
 -- INVALID_INPUT with a reason), priced as extra lines; the token carries them.
+-- child_ages (issue 22): the children's ages, priced by the plan's age
+-- bands (app_private.check_child_ages, price_lines); kept in the token.
 create or replace function app_public.quote(
   rate_plan_id uuid,
   arrival date,
@@ -15,7 +17,8 @@ create or replace function app_public.quote(
   adults integer default 2,
   children integer default 0,
   promo_code text default null,
-  extras jsonb default null
+  extras jsonb default null,
+  child_ages integer[] default null
 ) returns app_public.quote
   language plpgsql stable security definer
   set search_path to pg_catalog, public, pg_temp
@@ -40,6 +43,7 @@ begin
     raise exception using errcode = 'NTFND', message = 'No such rate plan.';
   end if;
   perform app_private.check_stay(v_property_id, arrival, departure, adults, children);
+  perform app_private.check_child_ages(v_property_id, array[quote.rate_plan_id], children, child_ages);
 
   select * into v_restriction
     from app_private.stay_restrictions(array[quote.rate_plan_id], arrival, departure, adults, children);
@@ -55,7 +59,7 @@ begin
   end if;
   v_extras := app_private.booking_extras(v_property_id, quote.extras);
   perform app_private.check_extra_limits(v_property_id, pg_catalog.daterange(arrival, departure), v_extras);
-  v_quote := app_private.quote_for(quote.rate_plan_id, arrival, departure, adults, children, promo => v_promo, extras => v_extras);
+  v_quote := app_private.quote_for(quote.rate_plan_id, arrival, departure, adults, children, promo => v_promo, extras => v_extras, child_ages => child_ages);
   if v_quote.units_left = 0 then
     raise exception using errcode = 'SOLDO', message = 'No unit of this room type is free for these dates.';
   end if;
@@ -66,5 +70,5 @@ begin
   return v_quote;
 end;
 $$;
-comment on function app_public.quote(uuid, date, date, integer, integer, text, jsonb) is
-  E'Prices a stay on a rate plan: nightly lines, discounts (length of stay, promo code), fees, taxes, total and cancellation terms, with a quote_token valid for 30 minutes. promoCode: a code of the property, in any case. extras: the property''s bookable extras chosen, [{"extraId": "…", "quantity": 1}] (bookableExtras lists them), priced as extra lines (extrasAmount). Errors: NOT_FOUND, DATES, GUEST, RESTRICTED (reason in extensions.reason), SOLD_OUT, PROMO_CODE (reason UNKNOWN, INACTIVE, NOT_YET, EXPIRED, STAY_DATES, RATE_PLAN or USED_UP), INVALID_INPUT (reason EXTRAS, EXTRA_UNKNOWN, EXTRA_NOT_BOOKABLE, EXTRA_INACTIVE, EXTRA_QUANTITY or EXTRA_SOLD_OUT).';
+comment on function app_public.quote(uuid, date, date, integer, integer, text, jsonb, integer[]) is
+  E'Prices a stay on a rate plan: nightly lines, discounts (length of stay, promo code), fees, taxes, total and cancellation terms, with a quote_token valid for 30 minutes. promoCode: a code of the property, in any case. extras: the property''s bookable extras chosen, [{"extraId": "…", "quantity": 1}] (bookableExtras lists them), priced as extra lines (extrasAmount). childAges: one age (0-17) per child, required when the rate prices children by age (INVALID_INPUT, reason CHILD_AGES); a child younger than the property welcomes: RESTRICTED, reason CHILD_MIN_AGE. The token carries the extras and the ages to createHold. Errors: NOT_FOUND, DATES, GUEST, RESTRICTED (reason in extensions.reason), SOLD_OUT, PROMO_CODE (reason UNKNOWN, INACTIVE, NOT_YET, EXPIRED, STAY_DATES, RATE_PLAN or USED_UP), INVALID_INPUT (reason EXTRAS, EXTRA_UNKNOWN, EXTRA_NOT_BOOKABLE, EXTRA_INACTIVE, EXTRA_QUANTITY, EXTRA_SOLD_OUT or CHILD_AGES).';

@@ -11,7 +11,8 @@ create or replace function app_public.quote_change(
   arrival date default null,
   departure date default null,
   adults integer default null,
-  children integer default null
+  children integer default null,
+  child_ages integer[] default null
 ) returns app_public.quote
   language plpgsql stable security definer
   set search_path to pg_catalog, public, pg_temp
@@ -25,6 +26,7 @@ declare
   v_departure date;
   v_adults integer;
   v_children integer;
+  v_child_ages integer[];
   v_restriction record;
   v_quote app_public.quote;
 begin
@@ -49,6 +51,10 @@ begin
   v_adults := coalesce(quote_change.adults, v_res.adults);
   v_children := coalesce(quote_change.children, v_res.children);
   perform app_private.check_stay(v_res.property_id, v_arrival, v_departure, v_adults, v_children);
+  -- The booking's ages stand while its number of children does (issue 22).
+  v_child_ages := coalesce(quote_change.child_ages,
+                           case when pg_catalog.cardinality(v_res.child_ages) = v_children then v_res.child_ages::integer[] end);
+  perform app_private.check_child_ages(v_res.property_id, array[v_res.rate_plan_id], v_children, v_child_ages);
   select * into v_restriction
     from app_private.stay_restrictions(array[v_res.rate_plan_id], v_arrival, v_departure, v_adults, v_children);
   if v_restriction.restriction = 'MAX_OCCUPANCY' or (v_restriction.restriction is not null and not v_staff) then
@@ -61,7 +67,7 @@ begin
   v_quote := app_private.quote_for(v_res.rate_plan_id, v_arrival, v_departure, v_adults, v_children,
                promo => (select pc from app_public.promo_codes pc
                           where pc.property_id = v_res.property_id and pc.id = v_res.promo_code_id),
-               extras => app_private.booked_extras(v_res));
+               extras => app_private.booked_extras(v_res), child_ages => v_child_ages);
   v_quote.units_left := (
     select pg_catalog.count(*)::integer
       from app_public.units u
@@ -80,5 +86,5 @@ begin
   return v_quote;
 end;
 $$;
-comment on function app_public.quote_change(uuid, date, date, integer, integer) is
-  E'Prices a change of a booking''s dates or guests on its rate plan (its own nights count as free), with the new cancellation terms; no token. Guests only when the booking''s changeRefusal is null. Errors: NOT_FOUND, ACCESS_DENIED (reason: the refusal), INVALID_TRANSITION, DATES, GUEST, RESTRICTED, SOLD_OUT.';
+comment on function app_public.quote_change(uuid, date, date, integer, integer, integer[]) is
+  E'Prices a change of a booking''s dates or guests on its rate plan (its own nights count as free), with the new cancellation terms; no token. Guests only when the booking''s changeRefusal is null. childAges: the children''s ages (without them, the booking''s while the number of children stays). Errors: NOT_FOUND, ACCESS_DENIED (reason: the refusal), INVALID_TRANSITION, DATES, GUEST, INVALID_INPUT (reason CHILD_AGES), RESTRICTED, SOLD_OUT.';

@@ -470,7 +470,7 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
   "app_public.current_booking()": { call: () => ({ sql: "select * from app_public.current_booking()", params: [] }) },
   "app_public.property_by_slug(text)": { call: (a) => ({ sql: "select * from app_public.property_by_slug($1)", params: [a.slug] }) },
   "app_public.unit_calendar(text)": { call: (a) => ({ sql: "select * from app_public.unit_calendar($1)", params: [a.icalToken] }) },
-  "app_public.search_availability(date,date,integer,integer,uuid,text,text,boolean,text)": {
+  "app_public.search_availability(date,date,integer,integer,uuid,text,text,boolean,text,integer[])": {
     call: (a) => ({ sql: "select * from app_public.search_availability($1::date, $2::date, language => 'es')", params: [addDays(a.today, 5), addDays(a.today, 6)] }),
   },
   "app_public.nearest_stays(uuid[],date,date,integer,integer,integer)": {
@@ -479,7 +479,7 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
   "app_public.room_type_held_until(uuid,date,date)": {
     call: (a) => ({ sql: "select app_public.room_type_held_until($1, $2::date, $3::date)", params: [a.ratePlanId, addDays(a.today, 5), addDays(a.today, 6)] }),
   },
-  "app_public.quote(uuid,date,date,integer,integer,text,jsonb)": {
+  "app_public.quote(uuid,date,date,integer,integer,text,jsonb,integer[])": {
     call: (a) => ({ sql: "select * from app_public.quote($1, $2::date, $3::date, promo_code => 'welcome10', extras => '[]')", params: [a.ratePlanId, addDays(a.today, 5), addDays(a.today, 6)] }),
   },
   "app_public.bookable_extras(uuid,text)": { call: (a) => ({ sql: "select * from app_public.bookable_extras($1, 'pt')", params: [a.propertyId] }) },
@@ -561,10 +561,10 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
   "app_public.room_combinations(uuid,date,date,integer,integer,integer,integer)": {
     call: (a) => ({ sql: "select rank from app_public.room_combinations($1, $2::date, $3::date, 5, 1)", params: [a.propertyId, addDays(a.today, 5), addDays(a.today, 6)] }),
   },
-  "app_public.quote_change(uuid,date,date,integer,integer)": {
+  "app_public.quote_change(uuid,date,date,integer,integer,integer[])": {
     call: (a, t) => ({ sql: "select * from app_public.quote_change($1, departure => $2::date)", params: [reservationOf(a, t), stayEnd(a, t, 1)], owner: own(t) }),
   },
-  "app_public.modify_reservation(uuid,text,date,date,integer,integer,uuid,uuid)": {
+  "app_public.modify_reservation(uuid,text,date,date,integer,integer,uuid,uuid,integer[])": {
     call: (a, t) => ({ sql: "select * from app_public.modify_reservation($1, $2, departure => $3::date)", params: [reservationOf(a, t), newKey(), stayEnd(a, t, 1)], owner: own(t) }),
   },
   "app_public.cancel_reservation(uuid,text,text)": {
