@@ -148,11 +148,12 @@
 --     tg_properties__add_creator, tg_properties__business_date,
 --     tg_properties__check_time_zone, tg_properties__create_ledger_accounts,
 --     tg_property_memberships__keep_an_owner, tg_rate_calendar__derived_price,
---     tg_rate_plans__derived, tg_rate_plans__follow_parent,
---     tg_rate_plans__keep_parent, tg_registration_cards__audit,
---     tg_reservations__channel, tg_reservations__guest_account,
---     tg_reservations__housekeeping, tg_reservations__language,
---     tg_reservations__notify, tg_reservations__unit_occupancy,
+--     tg_rate_plans__child_bands, tg_rate_plans__derived,
+--     tg_rate_plans__follow_parent, tg_rate_plans__keep_parent,
+--     tg_registration_cards__audit, tg_reservations__channel,
+--     tg_reservations__guest_account, tg_reservations__housekeeping,
+--     tg_reservations__language, tg_reservations__notify,
+--     tg_reservations__unit_occupancy,
 --     tg_reservations__unlink_allocation_moves, tg_taxes__name_ledger_account,
 --     tg_taxes__penalty_default, unpaid_prepayment, worker_heartbeat
 -- audit
@@ -2365,6 +2366,7 @@ CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.rate_plans 
 CREATE TRIGGER _200_derived BEFORE INSERT OR UPDATE ON app_public.rate_plans FOR EACH ROW EXECUTE FUNCTION app_private.tg_rate_plans__derived();
 CREATE TRIGGER _200_follow_parent AFTER UPDATE OF base_price ON app_public.rate_plans FOR EACH ROW WHEN (old.base_price IS DISTINCT FROM new.base_price) EXECUTE FUNCTION app_private.tg_rate_plans__follow_parent();
 CREATE TRIGGER _200_keep_parent BEFORE DELETE ON app_public.rate_plans FOR EACH ROW EXECUTE FUNCTION app_private.tg_rate_plans__keep_parent();
+CREATE TRIGGER _210_child_bands BEFORE INSERT OR UPDATE ON app_public.rate_plans FOR EACH ROW EXECUTE FUNCTION app_private.tg_rate_plans__child_bands();
 CREATE TRIGGER _500_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.rate_plans FOR EACH ROW EXECUTE FUNCTION audit.tg__record();
 alter table app_public.rate_plans replica identity full;
 grant select on app_public.rate_plans to keepr_anonymous;
@@ -2768,7 +2770,9 @@ create table app_public.room_types (
   updated_at timestamp with time zone default now() not null,
   photo_urls text[] default '{}'::text[] not null,
   amenities text[] default '{}'::text[] not null,
+  cot_below_age smallint,
   constraint room_types_amenities_check CHECK (app_hidden.valid_amenities(amenities)),
+  constraint room_types_cot_below_age_check CHECK (cot_below_age >= 1 AND cot_below_age <= 5),
   constraint room_types_description_length_check CHECK (length(description) <= 5000),
   constraint room_types_max_occupancy_check CHECK (max_occupancy >= 1 AND max_occupancy <= 50),
   constraint room_types_name_check CHECK (length(name) >= 1 AND length(name) <= 200),
@@ -2793,11 +2797,12 @@ alter table app_public.room_types replica identity full;
 grant select on app_public.room_types to keepr_anonymous;
 grant delete on app_public.room_types to keepr_staff;
 grant select on app_public.room_types to keepr_worker;
-grant insert (property_id, name, description, max_occupancy, is_published, photo_urls, amenities), update (name, description, max_occupancy, is_published, photo_urls, amenities) on app_public.room_types to keepr_staff;
+grant insert (property_id, name, description, max_occupancy, is_published, photo_urls, amenities, cot_below_age), update (name, description, max_occupancy, is_published, photo_urls, amenities, cot_below_age) on app_public.room_types to keepr_staff;
 comment on table app_public.room_types is 'A kind of room or rental that guests book; units of the type are interchangeable.';
 comment on column app_public.room_types.max_occupancy is 'Most guests (adults and children) a unit of this type sleeps.';
 comment on column app_public.room_types.photo_urls is 'Photos of the room type, first the one to show first: paths on this server (/photos/...) or https URLs; at most 20.';
 comment on column app_public.room_types.amenities is 'What the room type has, as codes apps translate (wifi, air_conditioning, heating, tv, minibar, kitchen, kitchenette, balcony, river_view, mountain_view, bathtub, workspace, crib, ...); at most 40.';
+comment on column app_public.room_types.cot_below_age is 'Children younger than this (1 to 5) sleep in a cot and do not count toward maxOccupancy, when the guest gives their ages; null: every guest counts.';
 comment on constraint room_types_pkey on app_public.room_types is '@rowIdentity id';
 comment on constraint room_types_property_id_id_key on app_public.room_types is '@behavior -*';
 
@@ -6053,11 +6058,13 @@ begin
         where u.property_id = v_res.property_id and u.id = modify_reservation.unit_id and u.room_type_id = v_plan.room_type_id) then
     raise exception using errcode = 'NTFND', message = 'No such unit of this room type at this property.';
   end if;
-  if v_adults + v_children > (select rt.max_occupancy from app_public.room_types rt where rt.id = v_plan.room_type_id) then
+  if v_adults + v_children - (select count(*) from pg_catalog.unnest(v_child_ages) g
+                                where g < (select rt.cot_below_age from app_public.room_types rt where rt.id = v_plan.room_type_id))
+     > (select rt.max_occupancy from app_public.room_types rt where rt.id = v_plan.room_type_id) then
     raise exception using errcode = 'RSTRC', message = 'Too many guests for this room type.', hint = 'MAX_OCCUPANCY';
   end if;
   if not v_staff then
-    select * into v_restriction from app_private.stay_restrictions(array[v_plan.id], v_arrival, v_departure, v_adults, v_children);
+    select * into v_restriction from app_private.stay_restrictions(array[v_plan.id], v_arrival, v_departure, v_adults, v_children, v_child_ages);
     if v_restriction.restriction is not null then
       raise exception using errcode = 'RSTRC', message = v_restriction.message, hint = v_restriction.restriction;
     end if;
@@ -6755,7 +6762,7 @@ begin
   perform app_private.check_child_ages(v_property_id, array[quote.rate_plan_id], children, child_ages);
 
   select * into v_restriction
-    from app_private.stay_restrictions(array[quote.rate_plan_id], arrival, departure, adults, children);
+    from app_private.stay_restrictions(array[quote.rate_plan_id], arrival, departure, adults, children, child_ages);
   if v_restriction.restriction is not null then
     raise exception using errcode = 'RSTRC', message = v_restriction.message, hint = v_restriction.restriction;
   end if;
@@ -6828,7 +6835,7 @@ begin
                            case when pg_catalog.cardinality(v_res.child_ages) = v_children then v_res.child_ages::integer[] end);
   perform app_private.check_child_ages(v_res.property_id, array[v_res.rate_plan_id], v_children, v_child_ages);
   select * into v_restriction
-    from app_private.stay_restrictions(array[v_res.rate_plan_id], v_arrival, v_departure, v_adults, v_children);
+    from app_private.stay_restrictions(array[v_res.rate_plan_id], v_arrival, v_departure, v_adults, v_children, v_child_ages);
   if v_restriction.restriction = 'MAX_OCCUPANCY' or (v_restriction.restriction is not null and not v_staff) then
     raise exception using errcode = 'RSTRC', message = v_restriction.message, hint = v_restriction.restriction;
   end if;
@@ -8429,7 +8436,8 @@ begin
      group by l.rate_plan_id
   ),
   restrictions as (
-    select * from app_private.stay_restrictions(array(select rate_plan_id from plans), arrival, departure, adults, children)
+    select * from app_private.stay_restrictions(array(select rate_plan_id from plans), arrival, departure, adults, children,
+                                                search_availability.child_ages)
   )
   select p.property_id, p.property_name, p.city, p.room_type_id, coalesce(rtt.name, p.room_type_name), p.max_occupancy, p.units_left,
          p.rate_plan_id, coalesce(rpt.name, p.rate_plan_name), p.meal_plan, p.is_refundable, p.currency::char(3),
@@ -14751,9 +14759,9 @@ $function$;
 comment on function app_private.start_refund(intent app_public.payment_intents, amount bigint, reason text) is 'Refunds an amount of a captured intent (across its captured charges, newest first), posts it to the folio and queues the provider jobs (same transaction).';
 
 -- ----------------------------------------------------------------------------
--- function app_private.stay_restrictions(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer)
+-- function app_private.stay_restrictions(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer, child_ages integer[])
 -- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_private.stay_restrictions(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer)
+CREATE OR REPLACE FUNCTION app_private.stay_restrictions(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer, child_ages integer[] DEFAULT NULL::integer[])
  RETURNS TABLE(rate_plan_id uuid, restriction text, message text)
  LANGUAGE plpgsql
  STABLE PARALLEL SAFE
@@ -14774,7 +14782,7 @@ begin
       from (
         select x.*,
                case
-                 when stay_restrictions.adults + stay_restrictions.children > x.max_occupancy then 'MAX_OCCUPANCY'
+                 when stay_restrictions.adults + stay_restrictions.children - x.in_cots > x.max_occupancy then 'MAX_OCCUPANCY'
                  when x.first_stop is not null then 'STOP_SELL'
                  when x.closed_to_arrival then 'CLOSED_TO_ARRIVAL'
                  when x.closed_to_departure then 'CLOSED_TO_DEPARTURE'
@@ -14782,7 +14790,9 @@ begin
                  when stay_restrictions.departure - stay_restrictions.arrival > x.max_stay then 'MAX_STAY'
                end as restriction
           from (
-            select rp.id, rt.max_occupancy, least(s.first_stop, pp.first_stop) as first_stop,
+            select rp.id, rt.max_occupancy,
+                   (select count(*) from pg_catalog.unnest(stay_restrictions.child_ages) g where g < rt.cot_below_age)::integer as in_cots,
+                   least(s.first_stop, pp.first_stop) as first_stop,
                    greatest(coalesce(a.min_stay, rp.min_stay), coalesce(pp.arrival_min_stay, pp.plan_min_stay)) as min_stay,
                    least(coalesce(a.max_stay, rp.max_stay), coalesce(pp.arrival_max_stay, pp.plan_max_stay)) as max_stay,
                    coalesce(a.closed_to_arrival, false) or coalesce(pp.closed_to_arrival, false) as closed_to_arrival,
@@ -14822,7 +14832,7 @@ begin
       ) r;
 end;
 $function$;
-comment on function app_private.stay_restrictions(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer) is 'For each rate plan: the first restriction that stops this stay (MAX_OCCUPANCY, STOP_SELL, CLOSED_TO_ARRIVAL, CLOSED_TO_DEPARTURE, MIN_STAY, MAX_STAY) and a message, or null.';
+comment on function app_private.stay_restrictions(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer, child_ages integer[]) is 'For each rate plan: the first restriction that stops this stay (MAX_OCCUPANCY, STOP_SELL, CLOSED_TO_ARRIVAL, CLOSED_TO_DEPARTURE, MIN_STAY, MAX_STAY) and a message, or null. Children younger than the room type''s cot age (child_ages) do not count toward its occupancy.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.sync_channel_feed(feed_id uuid, events jsonb, content_hash text, confirmed boolean)
@@ -15251,6 +15261,48 @@ begin
 end;
 $function$;
 comment on function app_private.tg_rate_calendar__derived_price() is 'Before a rate calendar row is written: a derived rate plan''s row has no price (INVALID_INPUT, DERIVED_PRICE); its prices follow its parent''s.';
+
+-- ----------------------------------------------------------------------------
+-- function app_private.tg_rate_plans__child_bands()
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.tg_rate_plans__child_bands()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+begin
+  if new.child_free_below_age not between 1 and 17 or new.child_adult_from_age not between 1 and 17 then
+    raise exception using errcode = 'INVLD', hint = 'CHILD_BANDS',
+      message = 'Children''s ages are 1 to 17: free below an age, priced as adults from an age.';
+  end if;
+  if new.child_free_below_age > new.child_adult_from_age then
+    raise exception using errcode = 'INVLD', hint = 'CHILD_BANDS',
+      message = pg_catalog.format('Children are free below %s but priced as adults from %s: the free age must not be above the adult age.',
+                                  new.child_free_below_age, new.child_adult_from_age);
+  end if;
+  if pg_catalog.num_nonnulls(new.child_supplement_amount, new.child_supplement_percent) > 1 then
+    raise exception using errcode = 'INVLD', hint = 'CHILD_BANDS',
+      message = 'A child''s supplement is an amount per night or a percent of the night, not both.';
+  end if;
+  if new.child_supplement_amount not between 0 and 100000000 or new.child_supplement_percent not between 0 and 100 then
+    raise exception using errcode = 'INVLD', hint = 'CHILD_BANDS',
+      message = 'A child''s supplement is an amount of 0 or more, or 0 % to 100 % of the night.';
+  end if;
+  if new.child_free_below_age is null and new.child_adult_from_age is null then
+    if pg_catalog.num_nonnulls(new.child_supplement_amount, new.child_supplement_percent) > 0 then
+      raise exception using errcode = 'INVLD', hint = 'CHILD_BANDS',
+        message = 'A child''s supplement needs the ages it is for: set the free age, the adult age or both.';
+    end if;
+  elsif coalesce(new.child_free_below_age, 0) < coalesce(new.child_adult_from_age, 18)
+        and pg_catalog.num_nonnulls(new.child_supplement_amount, new.child_supplement_percent) = 0 then
+    raise exception using errcode = 'INVLD', hint = 'CHILD_BANDS',
+      message = pg_catalog.format('Children aged %s to %s pay a supplement: give it as an amount per night or a percent of the night.',
+                                  coalesce(new.child_free_below_age, 0), coalesce(new.child_adult_from_age, 18) - 1);
+  end if;
+  return new;
+end;
+$function$;
+comment on function app_private.tg_rate_plans__child_bands() is 'Before a rate plan is written: its children''s age bands are 1-17, free below adult, with one supplement exactly when an age pays it (INVALID_INPUT, reason CHILD_BANDS).';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.tg_rate_plans__derived()

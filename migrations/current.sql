@@ -27,6 +27,10 @@ alter table app_public.rate_plans add constraint rate_plans_child_bands_check ch
           then pg_catalog.num_nonnulls(child_supplement_amount, child_supplement_percent) = 1
         else true
       end);
+--! include booking/app_private.tg_rate_plans__child_bands.sql
+drop trigger if exists _210_child_bands on app_public.rate_plans;
+create trigger _210_child_bands before insert or update on app_public.rate_plans
+  for each row execute function app_private.tg_rate_plans__child_bands();
 comment on column app_public.rate_plans.child_free_below_age is
   E'Children younger than this (1 to 17) stay free on this rate. With childAdultFromAge, it makes the plan price children by age (their ages are then asked); null: no free band.';
 comment on column app_public.rate_plans.child_adult_from_age is
@@ -38,6 +42,13 @@ comment on column app_public.rate_plans.child_supplement_percent is
 grant insert (child_free_below_age, child_adult_from_age, child_supplement_amount, child_supplement_percent),
       update (child_free_below_age, child_adult_from_age, child_supplement_amount, child_supplement_percent)
    on app_public.rate_plans to keepr_staff;
+
+alter table app_public.room_types add column if not exists cot_below_age smallint;
+alter table app_public.room_types drop constraint if exists room_types_cot_below_age_check;
+alter table app_public.room_types add constraint room_types_cot_below_age_check check (cot_below_age between 1 and 5);
+comment on column app_public.room_types.cot_below_age is
+  E'Children younger than this (1 to 5) sleep in a cot and do not count toward maxOccupancy, when the guest gives their ages; null: every guest counts.';
+grant insert (cot_below_age), update (cot_below_age) on app_public.room_types to keepr_staff;
 
 alter table app_public.reservations add column if not exists child_ages smallint[];
 alter table app_public.reservations drop constraint if exists reservations_child_ages_check;
@@ -60,12 +71,14 @@ end;
 $$;
 comment on column app_public.quote.child_ages is 'The children''s ages the quote was priced for (one per child), or none.';
 
+drop function if exists app_private.stay_restrictions(uuid[], date, date, integer, integer);
 drop function if exists app_private.price_lines(uuid[], date, date, integer, integer, bigint, numeric, text, numeric, bigint, text);
 drop function if exists app_private.quote_for(uuid, date, date, integer, integer, bigint, numeric, text, app_public.promo_codes);
 drop function if exists app_public.quote(uuid, date, date, integer, integer, text);
 drop function if exists app_public.quote_change(uuid, date, date, integer, integer);
 drop function if exists app_public.modify_reservation(uuid, text, date, date, integer, integer, uuid, uuid);
 --! include booking/app_private.check_child_ages.sql
+--! include booking/app_private.stay_restrictions.sql
 --! include booking/app_private.price_lines.sql
 --! include booking/app_private.quote_for.sql
 --! include booking/app_public.quote.sql
@@ -76,4 +89,3 @@ grant execute on function app_public.quote_change(uuid, date, date, integer, int
 --! include booking/app_public.modify_reservation.sql
 grant execute on function app_public.modify_reservation(uuid, text, date, date, integer, integer, uuid, uuid, integer[]) to keepr_anonymous, keepr_staff;
 --! include booking/app_public.search_availability.sql
-

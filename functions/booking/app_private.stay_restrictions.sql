@@ -5,13 +5,16 @@
 -- else the plan's defaults). A derived plan (parent_rate_plan_id) follows
 -- its parent's restrictions as well as its own: stop sell, closed to
 -- arrival or departure on either closes it; its min stay is the larger of
--- the two, its max stay the smaller.
+-- the two, its max stay the smaller. With child_ages (issue 22), children
+-- younger than the room type's cot_below_age sleep in a cot and do not
+-- count toward its max_occupancy.
 create or replace function app_private.stay_restrictions(
   rate_plan_ids uuid[],
   arrival date,
   departure date,
   adults integer,
-  children integer
+  children integer,
+  child_ages integer[] default null
 ) returns table (rate_plan_id uuid, restriction text, message text)
   language plpgsql stable parallel safe
   set search_path to pg_catalog, public, pg_temp
@@ -31,7 +34,7 @@ begin
       from (
         select x.*,
                case
-                 when stay_restrictions.adults + stay_restrictions.children > x.max_occupancy then 'MAX_OCCUPANCY'
+                 when stay_restrictions.adults + stay_restrictions.children - x.in_cots > x.max_occupancy then 'MAX_OCCUPANCY'
                  when x.first_stop is not null then 'STOP_SELL'
                  when x.closed_to_arrival then 'CLOSED_TO_ARRIVAL'
                  when x.closed_to_departure then 'CLOSED_TO_DEPARTURE'
@@ -39,7 +42,9 @@ begin
                  when stay_restrictions.departure - stay_restrictions.arrival > x.max_stay then 'MAX_STAY'
                end as restriction
           from (
-            select rp.id, rt.max_occupancy, least(s.first_stop, pp.first_stop) as first_stop,
+            select rp.id, rt.max_occupancy,
+                   (select count(*) from pg_catalog.unnest(stay_restrictions.child_ages) g where g < rt.cot_below_age)::integer as in_cots,
+                   least(s.first_stop, pp.first_stop) as first_stop,
                    greatest(coalesce(a.min_stay, rp.min_stay), coalesce(pp.arrival_min_stay, pp.plan_min_stay)) as min_stay,
                    least(coalesce(a.max_stay, rp.max_stay), coalesce(pp.arrival_max_stay, pp.plan_max_stay)) as max_stay,
                    coalesce(a.closed_to_arrival, false) or coalesce(pp.closed_to_arrival, false) as closed_to_arrival,
@@ -79,5 +84,5 @@ begin
       ) r;
 end;
 $$;
-comment on function app_private.stay_restrictions(uuid[], date, date, integer, integer) is
-  E'For each rate plan: the first restriction that stops this stay (MAX_OCCUPANCY, STOP_SELL, CLOSED_TO_ARRIVAL, CLOSED_TO_DEPARTURE, MIN_STAY, MAX_STAY) and a message, or null.';
+comment on function app_private.stay_restrictions(uuid[], date, date, integer, integer, integer[]) is
+  E'For each rate plan: the first restriction that stops this stay (MAX_OCCUPANCY, STOP_SELL, CLOSED_TO_ARRIVAL, CLOSED_TO_DEPARTURE, MIN_STAY, MAX_STAY) and a message, or null. Children younger than the room type''s cot age (child_ages) do not count toward its occupancy.';

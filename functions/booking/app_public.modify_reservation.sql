@@ -90,11 +90,13 @@ begin
         where u.property_id = v_res.property_id and u.id = modify_reservation.unit_id and u.room_type_id = v_plan.room_type_id) then
     raise exception using errcode = 'NTFND', message = 'No such unit of this room type at this property.';
   end if;
-  if v_adults + v_children > (select rt.max_occupancy from app_public.room_types rt where rt.id = v_plan.room_type_id) then
+  if v_adults + v_children - (select count(*) from pg_catalog.unnest(v_child_ages) g
+                                where g < (select rt.cot_below_age from app_public.room_types rt where rt.id = v_plan.room_type_id))
+     > (select rt.max_occupancy from app_public.room_types rt where rt.id = v_plan.room_type_id) then
     raise exception using errcode = 'RSTRC', message = 'Too many guests for this room type.', hint = 'MAX_OCCUPANCY';
   end if;
   if not v_staff then
-    select * into v_restriction from app_private.stay_restrictions(array[v_plan.id], v_arrival, v_departure, v_adults, v_children);
+    select * into v_restriction from app_private.stay_restrictions(array[v_plan.id], v_arrival, v_departure, v_adults, v_children, v_child_ages);
     if v_restriction.restriction is not null then
       raise exception using errcode = 'RSTRC', message = v_restriction.message, hint = v_restriction.restriction;
     end if;

@@ -46,7 +46,7 @@ begin
   perform app_private.check_child_ages(v_property_id, array[quote.rate_plan_id], children, child_ages);
 
   select * into v_restriction
-    from app_private.stay_restrictions(array[quote.rate_plan_id], arrival, departure, adults, children);
+    from app_private.stay_restrictions(array[quote.rate_plan_id], arrival, departure, adults, children, child_ages);
   if v_restriction.restriction is not null then
     raise exception using errcode = 'RSTRC', message = v_restriction.message, hint = v_restriction.restriction;
   end if;

@@ -56,7 +56,7 @@ begin
                            case when pg_catalog.cardinality(v_res.child_ages) = v_children then v_res.child_ages::integer[] end);
   perform app_private.check_child_ages(v_res.property_id, array[v_res.rate_plan_id], v_children, v_child_ages);
   select * into v_restriction
-    from app_private.stay_restrictions(array[v_res.rate_plan_id], v_arrival, v_departure, v_adults, v_children);
+    from app_private.stay_restrictions(array[v_res.rate_plan_id], v_arrival, v_departure, v_adults, v_children, v_child_ages);
   if v_restriction.restriction = 'MAX_OCCUPANCY' or (v_restriction.restriction is not null and not v_staff) then
     raise exception using errcode = 'RSTRC', message = v_restriction.message, hint = v_restriction.restriction;
   end if;

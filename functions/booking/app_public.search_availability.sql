@@ -89,7 +89,8 @@ begin
      group by l.rate_plan_id
   ),
   restrictions as (
-    select * from app_private.stay_restrictions(array(select rate_plan_id from plans), arrival, departure, adults, children)
+    select * from app_private.stay_restrictions(array(select rate_plan_id from plans), arrival, departure, adults, children,
+                                                search_availability.child_ages)
   )
   select p.property_id, p.property_name, p.city, p.room_type_id, coalesce(rtt.name, p.room_type_name), p.max_occupancy, p.units_left,
          p.rate_plan_id, coalesce(rpt.name, p.rate_plan_name), p.meal_plan, p.is_refundable, p.currency::char(3),

@@ -323,8 +323,8 @@ export const tables = {
   },
   "app_public.room_types": {
     select: { ...publicRows("all_staff"), worker: ["all"] },
-    insert: staffWrite("managers", ["property_id", "name", "description", "max_occupancy", "is_published", "photo_urls", "amenities"]),
-    update: staffWrite("managers", ["name", "description", "max_occupancy", "is_published", "photo_urls", "amenities"]),
+    insert: staffWrite("managers", ["property_id", "name", "description", "max_occupancy", "is_published", "photo_urls", "amenities", "cot_below_age"]),
+    update: staffWrite("managers", ["name", "description", "max_occupancy", "is_published", "photo_urls", "amenities", "cot_below_age"]),
     delete: staffWrite("managers"),
   },
   "app_public.settlement_lines": { about: "the payment provider's settlement lines: the owner's only", select: {} },

@@ -177,7 +177,7 @@ test("hostile ages: more ages than children, negative, 200, a null, none where t
       "child_supplement_amount = null",
       "child_supplement_percent = 150, child_supplement_amount = null",
     ]) {
-      expect([bad, await refusalOf(c, `update app_public.rate_plans set ${bad} where id = $1`, [h.ratePlanId])]).toEqual([bad, "23514"]);
+      expect([bad, await refusalOf(c, `update app_public.rate_plans set ${bad} where id = $1`, [h.ratePlanId])]).toEqual([bad, "INVLD CHILD_BANDS"]);
     }
   }));
 
@@ -202,6 +202,33 @@ test("a child younger than the property welcomes is refused with a clear message
     expect(await search([7], 1)).toEqual([[true, null, "12500"]]);
     expect(await search(null, 1)).toEqual([[false, "CHILD_AGES", "12500"]]);
     expect(await search(null, 0)).toEqual([[true, null, "10000"]]);
+  }));
+
+test("babies below the room type's cot age do not count toward its occupancy, in quote, search and a change", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const h = await bandedHotel(c, {}, 3);
+    const arrival = localDate(h.timeZone, 10);
+    await anonymous(c);
+    // Two adults and two babies in a room for three: refused while every guest counts.
+    expect(await quoteRefusal(c, h.ratePlanId, arrival, 2, 2, [0, 1])).toBe("RSTRC MAX_OCCUPANCY");
+    await staff(c, h.manager);
+    await c.query("update app_public.room_types set cot_below_age = 2 where id = $1", [h.roomTypeId]);
+    await anonymous(c);
+    expect(await quoteRefusal(c, h.ratePlanId, arrival, 2, 2, [0, 1])).toBe("ok");
+    expect(await quoteRefusal(c, h.ratePlanId, arrival, 2, 2, [0, 2])).toBe("ok");
+    expect(await quoteRefusal(c, h.ratePlanId, arrival, 2, 2, [2, 5])).toBe("RSTRC MAX_OCCUPANCY");
+    const found = await c.query("select restriction from app_public.search_availability($1, $2, 2, 2, property_id => $3, include_unavailable => true, child_ages => $4)",
+                                [arrival, addDays(arrival, 1), h.propertyId, [1, 1]]);
+    expect(found.rows).toEqual([{ restriction: null }]);
+    const booked = await confirm(c, await hold(c, (await agedQuote(c, h.ratePlanId, arrival, 1, 2, [0, 1])).quote_token));
+    await staff(c, h.frontDesk);
+    // Two years on the ages (the booking was made long before): neither fits a cot any more.
+    expect(await refusalOf(c, "select * from app_public.modify_reservation($1, $2, child_ages => $3)", [booked.reservation_id, newKey(), [2, 3]]))
+      .toBe("RSTRC MAX_OCCUPANCY");
+    expect(await refusalOf(c, "select * from app_public.quote_change($1, child_ages => $2)", [booked.reservation_id, [2, 3]])).toBe("RSTRC MAX_OCCUPANCY");
+    expect(await refusalOf(c, "select * from app_public.quote_change($1, child_ages => $2)", [booked.reservation_id, [1, 3]])).toBe("ok");
+    await asOwner(c);
+    expect(await refusalOf(c, "update app_public.room_types set cot_below_age = 9 where id = $1", [h.roomTypeId])).toBe("23514");
   }));
 
 test("the hold keeps the quoted ages; Manage changes them re-priced, and the ledger posts the supplement", () =>
