@@ -40,6 +40,11 @@ export interface HotelOptions {
     cancellation_penalty_kind: "nights" | "percent";
     cancellation_penalty_value: number;
     meal_plan: "room_only" | "breakfast" | "half_board" | "full_board" | "all_inclusive";
+    /** Children by age (issue 22): the bands and one supplement. */
+    child_free_below_age: number | null;
+    child_adult_from_age: number | null;
+    child_supplement_amount: number | null;
+    child_supplement_percent: number | null;
   }>;
 }
 

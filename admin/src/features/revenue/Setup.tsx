@@ -39,6 +39,7 @@ import { SectionHeading } from "../../ui/Section.tsx";
 import { moneyInputValue, parseMoney } from "../../ui/money.ts";
 import { guestCancellationText, guestPaymentText, paymentScheduleLabel } from "./paymentTerms.ts";
 import { followsText } from "./derivedRates.ts";
+import { childBandsInvalid, childBandsText } from "./childBands.ts";
 import { ScrollBox } from "../../ui/ScrollBox.tsx";
 
 const setupKey = ["backoffice", "revenueSetup"] as const;
@@ -311,8 +312,13 @@ export function RatePlans({ membership, setup, canEdit }: { membership: Membersh
                 <TableCell sx={{ whiteSpace: "nowrap" }}>
                   {p.includedGuests} included
                   <Typography variant="caption" component="div" color="text.secondary">
-                    +{formatMoney(p.extraAdultFee, p.currency)} adult, +{formatMoney(p.extraChildFee, p.currency)} child
+                    +{formatMoney(p.extraAdultFee, p.currency)} adult, {childBandsText(p) === null ? `+${formatMoney(p.extraChildFee, p.currency)} child` : "children by age"}
                   </Typography>
+                  {childBandsText(p) !== null && (
+                    <Typography variant="caption" component="div" color="text.secondary" data-testid={`child-bands-${p.rowId}`}>
+                      {childBandsText(p)}
+                    </Typography>
+                  )}
                 </TableCell>
                 <TableCell sx={{ whiteSpace: "nowrap" }}>
                   {p.minStay}
@@ -406,6 +412,21 @@ function RatePlanDialog({ membership, setup, plan, onClose }: { membership: Memb
   const [amountText, setAmountText] = useState(moneyInputValue(plan?.adjustmentAmount ?? null, currency));
   const wholeUnit = 10 ** currencyDigits(currency);
   const [roundingStep, setRoundingStep] = useState(plan?.roundingStep ?? 1);
+  // Children by age (issue 22): bands and a supplement instead of the extra-child fee (docs/booking.md).
+  const [childPricing, setChildPricing] = useState<"fee" | "age">(plan && (plan.childFreeBelowAge !== null || plan.childAdultFromAge !== null) ? "age" : "fee");
+  const [freeBelowText, setFreeBelowText] = useState(plan?.childFreeBelowAge != null ? String(plan.childFreeBelowAge) : "3");
+  const [adultFromText, setAdultFromText] = useState(plan?.childAdultFromAge != null ? String(plan.childAdultFromAge) : "12");
+  const [supplementBy, setSupplementBy] = useState<"amount" | "percent">(plan?.childSupplementPercent != null ? "percent" : "amount");
+  const [supplementAmountText, setSupplementAmountText] = useState(moneyInputValue(plan?.childSupplementAmount ?? null, currency));
+  const [supplementPercentText, setSupplementPercentText] = useState(plan?.childSupplementPercent != null ? String(Number(plan.childSupplementPercent)) : "");
+  const byAge = childPricing === "age";
+  const age = (text: string) => (text.trim() === "" ? null : /^\d{1,2}$/.test(text.trim()) ? Number(text.trim()) : -1);
+  const freeBelow = age(freeBelowText);
+  const adultFrom = age(adultFromText);
+  const supplementAmount = parseMoney(supplementAmountText, currency);
+  const supplementPercentClean = supplementPercentText.trim();
+  const supplementPercent = /^\d{1,3}(\.\d{1,2})?$/.test(supplementPercentClean) && Number(supplementPercentClean) <= 100 ? String(Number(supplementPercentClean)) : null;
+  const supplementBand = (freeBelow ?? 0) < (adultFrom ?? 18);
   const derived = pricing === "derived";
   const parent = parents.find((p) => p.rowId === parentId) ?? null;
   const percentClean = percentText.trim().replace("−", "-");
@@ -424,7 +445,14 @@ function RatePlanDialog({ membership, setup, plan, onClose }: { membership: Memb
     adjustmentPercent: derived && adjustBy === "percent" ? percent : null,
     adjustmentAmount: derived && adjustBy === "amount" ? amount : null,
     roundingStep: derived ? roundingStep : 1,
+    childFreeBelowAge: byAge ? freeBelow : null,
+    childAdultFromAge: byAge ? adultFrom : null,
+    childSupplementAmount: byAge && supplementBand && supplementBy === "amount" ? supplementAmount : null,
+    childSupplementPercent: byAge && supplementBand && supplementBy === "percent" ? supplementPercent : null,
   };
+  const bandsInvalid = byAge
+    ? childBandsInvalid({ freeBelow, adultFrom, supplementOk: supplementBy === "amount" ? supplementAmount !== null : supplementPercent !== null })
+    : null;
   const schedule = paymentScheduleLabel(values);
   const invalid =
     !values.name ? "Give the plan a name."
@@ -434,6 +462,7 @@ function RatePlanDialog({ membership, setup, plan, onClose }: { membership: Memb
     : derived && adjustBy === "amount" && amount === null ? "The adjustment is an amount per night (negative: less)."
     : base === null ? "Type the base price."
     : adult === null || child === null ? "Extra-guest fees are amounts (0 for none)."
+    : bandsInvalid !== null ? bandsInvalid
     : int(includedGuests) === null || values.includedGuests < 1 ? "Included guests: at least 1."
     : int(minStay) === null || values.minStay < 1 ? "Minimum stay: at least 1 night."
     : maxStay.trim() !== "" && (values.maxStay === null || values.maxStay < values.minStay) ? "Maximum stay: empty, or at least the minimum."
@@ -538,7 +567,71 @@ function RatePlanDialog({ membership, setup, plan, onClose }: { membership: Memb
         )}
         <TextField label="Guests included" value={includedGuests} onChange={(e) => setIncludedGuests(e.target.value)} size="small" fullWidth />
         <MoneyField label="Extra adult per night" value={extraAdultFee} onChange={setExtraAdultFee} currency={currency} />
-        <MoneyField label="Extra child per night" value={extraChildFee} onChange={setExtraChildFee} currency={currency} />
+        {!byAge && <MoneyField label="Extra child per night" value={extraChildFee} onChange={setExtraChildFee} currency={currency} />}
+      </Stack>
+      <Stack direction={{ xs: "column", sm: "row" }} spacing={2} data-testid="child-pricing">
+        <TextField
+          select
+          label="Children"
+          value={childPricing}
+          onChange={(e) => setChildPricing(e.target.value as "fee" | "age")}
+          size="small"
+          name="childPricing"
+          helperText={bandsInvalid ?? (byAge ? "The guest gives each child's age." : "Beyond the included guests")}
+          error={bandsInvalid !== null}
+          fullWidth
+        >
+          <MenuItem value="fee">Extra-child fee</MenuItem>
+          <MenuItem value="age">Priced by age</MenuItem>
+        </TextField>
+        {byAge && (
+          <>
+            <TextField
+              label="Free below age"
+              value={freeBelowText}
+              onChange={(e) => setFreeBelowText(e.target.value)}
+              size="small"
+              name="childFreeBelowAge"
+              helperText="Empty: none free"
+              slotProps={{ htmlInput: { inputMode: "numeric" } }}
+              error={freeBelow === -1}
+              fullWidth
+            />
+            <TextField
+              label="As adults from age"
+              value={adultFromText}
+              onChange={(e) => setAdultFromText(e.target.value)}
+              size="small"
+              name="childAdultFromAge"
+              helperText="Empty: under 18 are children"
+              slotProps={{ htmlInput: { inputMode: "numeric" } }}
+              error={adultFrom === -1}
+              fullWidth
+            />
+            {supplementBand && (
+              <>
+                <TextField select label="Supplement" value={supplementBy} onChange={(e) => setSupplementBy(e.target.value as "amount" | "percent")} size="small" name="supplementBy" fullWidth>
+                  <MenuItem value="amount">Amount</MenuItem>
+                  <MenuItem value="percent">Percent</MenuItem>
+                </TextField>
+                {supplementBy === "amount" ? (
+                  <MoneyField label="Per child per night" value={supplementAmountText} onChange={setSupplementAmountText} currency={currency} name="childSupplementAmount" />
+                ) : (
+                  <TextField
+                    label="Per child (% of the night)"
+                    value={supplementPercentText}
+                    onChange={(e) => setSupplementPercentText(e.target.value)}
+                    size="small"
+                    name="childSupplementPercent"
+                    slotProps={{ htmlInput: { inputMode: "decimal" } }}
+                    error={supplementPercentText.trim() !== "" && supplementPercent === null}
+                    fullWidth
+                  />
+                )}
+              </>
+            )}
+          </>
+        )}
       </Stack>
       <Stack direction={{ xs: "column", sm: "row" }} spacing={2}>
         <TextField select label="Meal plan" value={mealPlan} onChange={(e) => setMealPlan(e.target.value as MealPlan)} size="small" fullWidth>

@@ -73,6 +73,14 @@ export interface RatePlanNode {
   adjustmentAmount: MinorUnits | null;
   /** A derived plan's nightly price is rounded to a multiple of this many minor units. */
   roundingStep: number;
+  /** Children by age (issue 22, docs/booking.md "Children by age"): free below this age (1–17)… */
+  childFreeBelowAge: number | null;
+  /** …priced as adults from this age (1–17); both null: the plan does not price by age (the extra-child fee applies). */
+  childAdultFromAge: number | null;
+  /** Per night, a child between the two pays this amount (minor units)… */
+  childSupplementAmount: MinorUnits | null;
+  /** …or this percent of the night (0–100). One of them when some age pays. */
+  childSupplementPercent: Decimal | null;
   losDiscounts: Nodes<LosDiscountNode>;
 }
 
@@ -105,7 +113,8 @@ const unitFields = `rowId roomTypeId name isActive housekeepingStatus ownerId`;
 const losDiscountFields = `rowId minNights percentOff`;
 const ratePlanFields = `rowId roomTypeId name description currency basePrice includedGuests extraAdultFee extraChildFee mealPlan
   minStay maxStay isRefundable freeCancellationDays cancellationPenaltyKind cancellationPenaltyValue isPublished
-  depositPercent balanceDueDays paymentDeadlineHours chargePosting parentRatePlanId adjustmentPercent adjustmentAmount roundingStep losDiscounts(orderBy: PRIMARY_KEY_ASC) { nodes { ${losDiscountFields} } }`;
+  depositPercent balanceDueDays paymentDeadlineHours chargePosting parentRatePlanId adjustmentPercent adjustmentAmount roundingStep
+  childFreeBelowAge childAdultFromAge childSupplementAmount childSupplementPercent losDiscounts(orderBy: PRIMARY_KEY_ASC) { nodes { ${losDiscountFields} } }`;
 const feeFields = `rowId roomTypeId name basis amount currency isActive`;
 const taxFields = `rowId name basis percent amount currency isInclusive appliesToFees appliesToPenalty isActive`;
 const extraFields = `rowId name unitPrice currency taxId isActive sortOrder isBookable bookingBasis maxQuantity dailyLimit`;
@@ -221,6 +230,11 @@ export interface RatePlanValues {
   adjustmentPercent: Decimal | null;
   adjustmentAmount: MinorUnits | null;
   roundingStep: number;
+  /** Children by age: the bands and the supplement (all null: not by age). */
+  childFreeBelowAge: number | null;
+  childAdultFromAge: number | null;
+  childSupplementAmount: MinorUnits | null;
+  childSupplementPercent: Decimal | null;
 }
 
 export const createRatePlan = createRow<RatePlanNode, RatePlanValues & { propertyId: Uuid; roomTypeId: Uuid; currency: string }>("Backoffice", "RatePlan", ratePlanFields);
