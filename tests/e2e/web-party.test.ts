@@ -5,7 +5,8 @@
 // per-person price: quoteChange's total, line by line) before anything
 // changes; confirms; the booking has the new party and a change email is
 // queued. By keyboard alone on a 390 px phone; by mouse on a desktop in
-// Portuguese, a child added, double-clicked: changed once. Axe on every state;
+// Portuguese, a child added with their age (issue 22: one age select per
+// child), double-clicked: changed once. Axe on every state;
 // docs/screenshots/web-guest-party-*.png.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { endBrowserTest, waitForValue } from "../helpers/browser.ts";
@@ -79,6 +80,11 @@ it("by keyboard alone on a phone: too many guests is refused with how many the r
   await page.keyboard.press("Tab");
   await page.keyboard.press("ArrowDown"); // 0 → 1
   await expect(page.locator("#new-children").inputValue()).resolves.toBe("1");
+  // The child's age: one select per child, next in the tab order.
+  await page.keyboard.press("Tab");
+  await expect(page.evaluate<string | undefined>("document.activeElement?.id")).resolves.toBe("new-age-0");
+  await page.keyboard.press("ArrowDown"); // Age? → under 1
+  await expect(page.locator("#new-age-0").inputValue()).resolves.toBe("0");
   await page.keyboard.press("Tab");
   await expect(page.evaluate<string | undefined>("document.activeElement?.textContent")).resolves.toBe("Check the new price");
   await page.keyboard.press("Enter");
@@ -128,18 +134,23 @@ it("by mouse on a desktop in Portuguese: a child added, the price shown, a doubl
   const b = await book("ines.party@example.com", 30, 2);
   const ctx = await browser.newContext({ viewport: desktop, deviceScaleFactor: 1, locale: "pt-PT", timezoneId: "Europe/Lisbon" });
   const { page, errors } = await findBooking(ctx, b.code, "ines.party@example.com", false);
-  await page.getByLabel("Crianças").selectOption("1");
+  await page.getByLabel("Crianças", { exact: true }).selectOption("1");
+  await page.getByRole("button", { name: "Ver o novo preço" }).click();
+  // Without the child's age, nothing is asked of the API: the age first.
+  await expect(page.getByTestId("change-error").textContent()).resolves.toBe("Escolha a idade de cada criança.");
+  await page.getByLabel("Criança 1").selectOption("5");
   await page.getByRole("button", { name: "Ver o novo preço" }).click();
   await page.getByTestId("change-preview").waitFor();
   const [before, after] = [await priceOf(b.arrival, b.departure, 2, 0), await priceOf(b.arrival, b.departure, 2, 1)];
   expect(Number(after) - Number(before)).toBe(2 * 1000);
   await expect(page.getByTestId("change-preview").textContent()).resolves.toContain(`Novo total ${euros(after, "pt-PT")} (antes ${euros(before, "pt-PT")}).`);
-  await expect(page.getByTestId("change-guests").textContent()).resolves.toBe("2 adultos → 2 adultos, 1 criança");
+  await expect(page.getByTestId("change-guests").textContent()).resolves.toBe("2 adultos → 2 adultos, 1 criança (idade 5)");
   await shot(page, "preview-pt-desktop");
   await expectAccessible(page, "party: preview pt");
   await page.getByTestId("confirm-change").dblclick();
-  await page.getByText(/^A sua reserva é agora de .*, para 2 adultos, 1 criança\./).waitFor();
-  expect((await q<{ children: number }>("select children from app_public.reservations where id = $1", [b.id]))[0]!.children).toBe(1);
+  await page.getByText(/^A sua reserva é agora de .*, para 2 adultos, 1 criança \(idade 5\)\./).waitFor();
+  expect((await q<{ children: number; child_ages: number[] }>("select children, child_ages from app_public.reservations where id = $1", [b.id]))[0])
+    .toMatchObject({ children: 1, child_ages: [5] });
   // One change: one change message (one per changing transaction).
   await expect(q<{ n: string }>("select count(distinct cause) as n from app_public.notifications where reservation_id = $1 and template = 'modification'", [b.id]))
     .resolves.toEqual([{ n: "1" }]);

@@ -47,6 +47,8 @@ export interface SearchVariables {
   departure: IsoDate;
   adults: number;
   children: number;
+  /** One age (0–17) per child; rates that price children by age need them (else restriction CHILD_AGES). */
+  childAges?: number[] | null;
   city: string | null;
   propertyId: string | null;
   /** The guest's language: room type and rate plan names in it where the property translated them (else its own). */
@@ -55,8 +57,8 @@ export interface SearchVariables {
 
 export const search = query<{ searchAvailability: { nodes: Array<Availability | null> } | null }, SearchVariables>(
   "Search",
-  `query Search($arrival: Date!, $departure: Date!, $adults: Int!, $children: Int!, $city: String, $propertyId: UUID, $language: String) {
-    searchAvailability(arrival: $arrival, departure: $departure, adults: $adults, children: $children, city: $city, propertyId: $propertyId, includeUnavailable: true, language: $language) {
+  `query Search($arrival: Date!, $departure: Date!, $adults: Int!, $children: Int!, $childAges: [Int], $city: String, $propertyId: UUID, $language: String) {
+    searchAvailability(arrival: $arrival, departure: $departure, adults: $adults, children: $children, childAges: $childAges, city: $city, propertyId: $propertyId, includeUnavailable: true, language: $language) {
       nodes { propertyId propertyName city roomTypeId roomTypeName maxOccupancy unitsLeft ratePlanId ratePlanName mealPlan isRefundable currency totalAmount averageNightlyAmount isBookable restriction restrictionMessage }
     }
   }`,
@@ -207,7 +209,8 @@ export interface ExtraChoice {
 }
 
 export interface PriceLine {
-  kind: "night" | "discount" | "fee" | "extra" | "tax";
+  /** child: the children's supplement of a night on a rate that prices children by age (quantity: the children who pay it). */
+  kind: "night" | "child" | "discount" | "fee" | "extra" | "tax";
   date: IsoDate | null;
   description: string;
   quantity: number;
@@ -254,6 +257,8 @@ export interface StayVariables {
   departure: IsoDate;
   adults: number;
   children: number;
+  /** One age (0–17) per child (null: not given). */
+  childAges?: number[] | null;
 }
 
 /** After SOLD_OUT: when the room type comes back if the guests who only hold it do not book (null: it is booked). Not cached: holds change by the minute. */
@@ -264,8 +269,8 @@ export const roomTypeHeldUntil = query<{ roomTypeHeldUntil: Timestamp | null }, 
 
 export const quote = query<{ quote: Quote | null }, StayVariables & { promoCode?: string | null; extras?: ExtraChoice[] | null }>(
   "Quote",
-  `query Quote($ratePlanId: UUID!, $arrival: Date!, $departure: Date!, $adults: Int!, $children: Int!, $promoCode: String, $extras: JSON) {
-    quote(ratePlanId: $ratePlanId, arrival: $arrival, departure: $departure, adults: $adults, children: $children, promoCode: $promoCode, extras: $extras) { ${quoteFields} }
+  `query Quote($ratePlanId: UUID!, $arrival: Date!, $departure: Date!, $adults: Int!, $children: Int!, $promoCode: String, $extras: JSON, $childAges: [Int]) {
+    quote(ratePlanId: $ratePlanId, arrival: $arrival, departure: $departure, adults: $adults, children: $children, promoCode: $promoCode, extras: $extras, childAges: $childAges) { ${quoteFields} }
   }`,
 );
 
@@ -371,6 +376,8 @@ export interface Reservation {
   nights: number;
   adults: number;
   children: number;
+  /** The children's ages the guest gave (issue 22), or null (and absent where a query does not ask for them). */
+  childAges?: number[] | null;
   currency: string;
   roomAmount: Minor;
   feesAmount: Minor;
@@ -416,7 +423,7 @@ export const myBooking = query<{ currentBooking: Reservation | null }, { languag
   "MyBooking",
   `query MyBooking($language: String) {
     currentBooking {
-      rowId confirmationCode status arrival departure nights adults children currency roomAmount feesAmount taxesAmount totalAmount
+      rowId confirmationCode status arrival departure nights adults children childAges currency roomAmount feesAmount taxesAmount totalAmount
       priceLines cancellationPolicy cancellationPenaltyNow changeRefusal penaltyAmount refundAmount specialRequests confirmedAt cancelledAt
       paymentDueBy cardOnFile unpaidPrepayment
       contactName contactEmail contactPhone
@@ -464,19 +471,19 @@ export const cancelReservation = query<{ cancelReservation: { result: Booking | 
 );
 
 /** The stay a guest asks to change to: dates and party (adults, children). */
-export interface StayChange { reservationId: string; arrival: IsoDate; departure: IsoDate; adults: number; children: number }
+export interface StayChange { reservationId: string; arrival: IsoDate; departure: IsoDate; adults: number; children: number; childAges: number[] | null }
 
 export const quoteChange = query<{ quoteChange: Quote | null }, StayChange>(
   "QuoteChange",
-  `query QuoteChange($reservationId: UUID!, $arrival: Date!, $departure: Date!, $adults: Int!, $children: Int!) {
-    quoteChange(reservationId: $reservationId, arrival: $arrival, departure: $departure, adults: $adults, children: $children) { ${quoteFields} }
+  `query QuoteChange($reservationId: UUID!, $arrival: Date!, $departure: Date!, $adults: Int!, $children: Int!, $childAges: [Int]) {
+    quoteChange(reservationId: $reservationId, arrival: $arrival, departure: $departure, adults: $adults, children: $children, childAges: $childAges) { ${quoteFields} }
   }`,
 );
 
 export const modifyReservation = query<{ modifyReservation: { result: Booking | null } | null }, StayChange & { key: string }>(
   "ModifyReservation",
-  `mutation ModifyReservation($reservationId: UUID!, $key: String!, $arrival: Date!, $departure: Date!, $adults: Int!, $children: Int!) {
-    modifyReservation(input: {reservationId: $reservationId, idempotencyKey: $key, arrival: $arrival, departure: $departure, adults: $adults, children: $children}) { result { ${bookingFields} } }
+  `mutation ModifyReservation($reservationId: UUID!, $key: String!, $arrival: Date!, $departure: Date!, $adults: Int!, $children: Int!, $childAges: [Int]) {
+    modifyReservation(input: {reservationId: $reservationId, idempotencyKey: $key, arrival: $arrival, departure: $departure, adults: $adults, children: $children, childAges: $childAges}) { result { ${bookingFields} } }
   }`,
 );
 

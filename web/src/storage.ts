@@ -68,7 +68,8 @@ function write(key: string, value: unknown): void {
 }
 
 const sameStay = (a: StayVariables, b: StayVariables) =>
-  a.ratePlanId === b.ratePlanId && a.arrival === b.arrival && a.departure === b.departure && a.adults === b.adults && a.children === b.children;
+  a.ratePlanId === b.ratePlanId && a.arrival === b.arrival && a.departure === b.departure && a.adults === b.adults && a.children === b.children
+  && (a.childAges ?? []).join(",") === (b.childAges ?? []).join(",");
 
 /** The draft of this stay, if the tab has one. */
 export function loadDraft(stay: StayVariables): Draft | null {

@@ -56,9 +56,11 @@ function itemLabel(line: Pick<PriceLine, "kind" | "description" | "feeId" | "ext
   return `${translated}${times}${basisKey ? ` (${t(basisKey)})` : ""}`;
 }
 
-export function lineLabel(line: Pick<PriceLine, "kind" | "date" | "description" | "isInclusive" | "feeId" | "extraId">, i18n: ReturnType<typeof useI18n>, feeNames: FeeNames = noNames): string {
+export function lineLabel(line: Pick<PriceLine, "kind" | "date" | "description" | "isInclusive" | "feeId" | "extraId"> & { quantity?: number }, i18n: ReturnType<typeof useI18n>, feeNames: FeeNames = noNames): string {
   const { t, locale } = i18n;
   if (line.kind === "night" && line.date) return t("book.nightOf", { date: formatDate(line.date, locale) });
+  // The children's supplement of a night (issue 22): quantity is the children who pay it.
+  if (line.kind === "child" && line.date) return t("book.childSupplement", { count: line.quantity ?? 1, date: formatDate(line.date, locale) });
   // A promo code's line is "Promo code <CODE> (…)" (app_private.quote_for); any other discount is the length of stay's.
   const promo = line.kind === "discount" ? /^Promo code ([A-Z0-9_-]+)/.exec(line.description) : null;
   if (promo) return t("book.promoLine", { code: promo[1]! });
@@ -70,7 +72,7 @@ export function lineLabel(line: Pick<PriceLine, "kind" | "date" | "description" 
 
 /** One line of a price: its label, and its amount (muted when already inside the prices). */
 export function PriceLineRow({ line, money, feeNames }: {
-  line: Pick<PriceLine, "kind" | "date" | "description" | "isInclusive" | "feeId" | "extraId"> & { amount: string | number };
+  line: Pick<PriceLine, "kind" | "date" | "description" | "isInclusive" | "feeId" | "extraId"> & { amount: string | number; quantity?: number };
   money: (amount: string | number) => string;
   feeNames?: FeeNames;
 }) {

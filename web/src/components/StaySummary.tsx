@@ -5,9 +5,12 @@ import type { Reservation } from "../documents.ts";
 import { formatDate, nightsBetween } from "../format.ts";
 import { useI18n } from "../i18n.tsx";
 
-export function guestsText(adults: number, children: number, t: ReturnType<typeof useI18n>["t"]): string {
+export function guestsText(adults: number, children: number, t: ReturnType<typeof useI18n>["t"], childAges?: readonly number[] | null): string {
   const a = t("guests.adults", { count: adults });
-  return children === 0 ? a : `${a}, ${t("guests.children", { count: children })}`;
+  if (children === 0) return a;
+  // The children's ages when given (issue 22): "2 children (ages 4, 7)".
+  const ages = childAges && childAges.length === children ? ` (${t("ages.text", { count: childAges.length, ages: childAges.join(", ") })})` : "";
+  return `${a}, ${t("guests.children", { count: children })}${ages}`;
 }
 
 export function nightsText(nights: number, t: ReturnType<typeof useI18n>["t"]): string {
@@ -19,6 +22,7 @@ export function StaySummary(props: {
   departure: string;
   adults: number;
   children: number;
+  childAges?: readonly number[] | null;
   room?: string;
   rate?: string;
   checkInTime?: string;
@@ -42,7 +46,7 @@ export function StaySummary(props: {
       </div>
       <div>
         <dt>{t("book.guests")}</dt>
-        <dd>{guestsText(props.adults, props.children, t)}</dd>
+        <dd>{guestsText(props.adults, props.children, t, props.childAges)}</dd>
       </div>
       {props.room ? (
         <div>
@@ -87,6 +91,7 @@ export function BookedStaySummary({ booking, rate }: { booking: Reservation; rat
       departure={booking.departure}
       adults={booking.adults}
       children={booking.children}
+      childAges={booking.childAges}
       room={booking.roomType?.name}
       rate={rate}
       checkInTime={property?.checkInTime}

@@ -18,6 +18,7 @@ import { Amenities, Photos } from "../components/Photos.tsx";
 import { lineLabel, PriceTable, useFeeNames } from "../components/PriceTable.tsx";
 import { PromoCodeField, promoRefusal } from "../components/PromoCode.tsx";
 import { StaySummary } from "../components/StaySummary.tsx";
+import { ChildAges, childAgesOf, childAgesParam, chosenAges, resizeAges, type FormAges } from "../components/ChildAges.tsx";
 import {
   bookableExtras as bookableExtrasDoc,
   confirmBooking,
@@ -39,7 +40,7 @@ import { useI18n } from "../i18n.tsx";
 import { paymentScheduleText } from "../planLabels.ts";
 import { keyFor } from "../keys.ts";
 import { payWithCard, paymentPreview } from "../payments.ts";
-import { navigate, onLinkClick, usePageTitle, type Location } from "../router.ts";
+import { href, navigate, onLinkClick, usePageTitle, type Location } from "../router.ts";
 import { loadAccount, loadDraft, saveDraft, saveSession, tokenExpiry, type Draft } from "../storage.ts";
 import { searchHref } from "./Search.tsx";
 
@@ -51,7 +52,38 @@ function stayOf(params: URLSearchParams): StayVariables | null {
   const children = Number(params.get("children") ?? 0);
   if (!/^[0-9a-f-]{36}$/i.test(ratePlanId) || !isIsoDate(arrival) || !isIsoDate(departure)) return null;
   if (!Number.isInteger(adults) || adults < 1 || !Number.isInteger(children) || children < 0) return null;
-  return { ratePlanId, arrival, departure, adults, children };
+  return { ratePlanId, arrival, departure, adults, children, childAges: childAgesOf(params.get("ages"), children) };
+}
+
+/** A link to book the stay with these children's ages (ages=4,7). */
+const bookHref = (stay: StayVariables, childAges: number[] | null) =>
+  href("/book", { plan: stay.ratePlanId, arrival: stay.arrival, departure: stay.departure, adults: stay.adults, children: stay.children || null, ages: childAgesParam(childAges) });
+
+/** Before the price, when a link came without the children's ages (a rate may price them by age): one select per child. */
+function AgesNeeded({ stay }: { stay: StayVariables }) {
+  const { t } = useI18n();
+  const [ages, setAges] = useState<FormAges>(resizeAges([], stay.children));
+  const [error, setError] = useState(false);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const chosen = chosenAges(ages);
+    if (!chosen) {
+      setError(true);
+      document.getElementById(`book-age-${ages.indexOf(null)}`)?.focus();
+      return;
+    }
+    navigate(bookHref(stay, chosen), { replace: true });
+  };
+  return (
+    <section aria-labelledby="price-heading" className="panel">
+      <h2 id="price-heading">{t("book.price")}</h2>
+      <form onSubmit={submit} noValidate data-testid="ages-needed">
+        <ChildAges idPrefix="book" ages={ages} onChange={setAges} invalid={error} describedBy="book-ages-error" />
+        <p id="book-ages-error" className="field-error" role="alert">{error ? t("ages.missing") : null}</p>
+        <button type="submit" className="button button-primary">{t("ages.continue")}</button>
+      </form>
+    </section>
+  );
 }
 
 type Problem =
@@ -146,7 +178,7 @@ export function BookPage({ location }: { location: Location }) {
   // beside its field, and the quote before it stays. chosen: the extras (a new quote keeps the draft's), likewise.
   const getQuote = useCallback(
     async (reason?: "expired", promoCode: string | null = draft?.quote?.promoCode ?? null, chosen: ExtraChoice[] = choicesOf(draft?.quote)) => {
-      if (!stay) return;
+      if (!stay || (stay.children > 0 && !stay.childAges)) return;
       const seq = ++quoteSeq.current;
       setBusy("quote");
       setProblem(null);
@@ -364,7 +396,8 @@ export function BookPage({ location }: { location: Location }) {
   const total = quote ? minorUnits(quote.totalAmount) : 0n;
   const preview = plan && quote && property ? paymentPreview(total, plan.depositPercent, plan.balanceDueDays, stay.arrival, property.timeZone) : null;
   const money = (amount: bigint | string) => formatMoney(amount, quote?.currency ?? property?.currency ?? "EUR", locale);
-  const searchBack = searchHref({ where: property ? `property:${property.rowId}` : "", arrival: stay.arrival, departure: stay.departure, adults: stay.adults, children: stay.children });
+  const searchBack = searchHref({ where: property ? `property:${property.rowId}` : "", arrival: stay.arrival, departure: stay.departure, adults: stay.adults, children: stay.children, childAges: stay.childAges });
+  const agesNeeded = stay.children > 0 && !stay.childAges && !draft?.hold;
 
   return (
     <>
@@ -390,7 +423,9 @@ export function BookPage({ location }: { location: Location }) {
 
       <div className="book-layout">
         <div className="book-main">
-          {step === 1 ? (
+          {agesNeeded ? (
+            <AgesNeeded stay={stay} />
+          ) : step === 1 ? (
             <section aria-labelledby="price-heading" className="panel">
               <h2 id="price-heading">{t("book.price")}</h2>
               {quote ? (
@@ -456,6 +491,7 @@ export function BookPage({ location }: { location: Location }) {
             departure={stay.departure}
             adults={stay.adults}
             children={stay.children}
+            childAges={stay.childAges}
             room={plan?.roomType?.name}
             rate={plan ? `${plan.name} · ${t(`meal.${plan.mealPlan}`)}` : undefined}
             checkInTime={property?.checkInTime}

@@ -15,6 +15,7 @@ import { PaymentDueAlert, PaymentsView } from "../components/Payments.tsx";
 import { PriceLineRow, PriceTable, useFeeNames } from "../components/PriceTable.tsx";
 import { BookedStaySummary, guestsText } from "../components/StaySummary.tsx";
 import { differenceText, StayDatesFields, usePricedChange } from "../components/PricedChange.tsx";
+import { ChildAges, chosenAges, resizeAges, type FormAges } from "../components/ChildAges.tsx";
 import {
   cancelReservation,
   lookupBooking,
@@ -22,6 +23,7 @@ import {
   quoteChange,
   type Invoice,
   type PaymentIntent,
+  type Quote,
   type Reservation,
 } from "../documents.ts";
 import { formatMoney, minorUnits } from "../../../shared/money.ts";
@@ -352,6 +354,9 @@ function Invoices({ invoices, token, booking }: { invoices: Invoice[]; token: st
  * occupancy) and shown line by line before anything changes; then
  * modifyReservation with one idempotency key per change asked for.
  */
+/** A change asked with a child's age left unchosen (said to the guest, never sent). */
+class AgesMissing extends Error {}
+
 function ChangeStay({ booking, token, onChanged }: { booking: Reservation; token: string; onChanged: (message: string) => Promise<void> }) {
   const i18n = useI18n();
   const { t, locale } = i18n;
@@ -359,18 +364,33 @@ function ChangeStay({ booking, token, onChanged }: { booking: Reservation; token
   const maxOccupancy = booking.roomType?.maxOccupancy ?? null;
   /** The API's refusal in words; too many guests says how many the room sleeps. */
   const refusal = (e: unknown) =>
-    e instanceof ApiError && e.code === "RESTRICTED" && e.reason === "MAX_OCCUPANCY" && maxOccupancy !== null
+    e instanceof AgesMissing ? t("ages.missing")
+    : e instanceof ApiError && e.code === "RESTRICTED" && e.reason === "MAX_OCCUPANCY" && maxOccupancy !== null
       ? t("manage.tooManyGuests", { room: booking.roomType?.name ?? "", count: maxOccupancy })
       : errorText(e, i18n);
-  const { stay, edit, preview, busy, error, check, change } = usePricedChange({
-    initial: { arrival: booking.arrival, departure: booking.departure, adults: booking.adults, children: booking.children },
+  // The children's ages (issue 22): the booking's, one select per child; a booking made without them may keep its
+  // party as it is without giving them (the API asks for them where the rate prices children by age).
+  const bookedAges = booking.childAges ?? null;
+  const agesOf = (asked: { children: number; childAges: FormAges }): number[] | null => {
+    const chosen = chosenAges(asked.childAges);
+    if (chosen) return chosen;
+    if (bookedAges === null && asked.children === booking.children && asked.childAges.every((a) => a === null)) return null;
+    throw new AgesMissing();
+  };
+  const sameAges = (ages: FormAges) => (bookedAges ?? resizeAges([], booking.children)).join(",") === ages.join(",");
+  const { stay, edit, preview, busy, error, check, change } = usePricedChange<
+    { arrival: string; departure: string; adults: number; children: number; childAges: FormAges }, Quote
+  >({
+    initial: { arrival: booking.arrival, departure: booking.departure, adults: booking.adults, children: booking.children,
+               childAges: bookedAges ?? resizeAges([], booking.children) },
     unchanged: (asked) =>
       asked.arrival === booking.arrival && asked.departure === booking.departure && asked.adults === booking.adults && asked.children === booking.children
+        && sameAges(asked.childAges)
         ? t("manage.nothingChanged")
         : null,
-    quote: async (asked) => (await request(quoteChange, { reservationId: booking.rowId, ...asked }, { token })).quoteChange,
-    change: (asked, key) => request(modifyReservation, { reservationId: booking.rowId, key, ...asked }, { token }),
-    done: (asked) => onChanged(t("manage.changed", { dates: formatStay(asked.arrival, asked.departure, locale), guests: guestsText(asked.adults, asked.children, t) })),
+    quote: async (asked) => (await request(quoteChange, { reservationId: booking.rowId, ...asked, childAges: agesOf(asked) }, { token })).quoteChange,
+    change: (asked, key) => request(modifyReservation, { reservationId: booking.rowId, key, ...asked, childAges: agesOf(asked) }, { token }),
+    done: (asked) => onChanged(t("manage.changed", { dates: formatStay(asked.arrival, asked.departure, locale), guests: guestsText(asked.adults, asked.children, t, chosenAges(asked.childAges)) })),
     keyScope: { reservation: booking.rowId },
     refusal,
   });
@@ -387,7 +407,7 @@ function ChangeStay({ booking, token, onChanged }: { booking: Reservation; token
 
   const old = minorUnits(booking.totalAmount);
   const difference = preview ? minorUnits(preview.quote.totalAmount) - old : 0n;
-  const guestsChanged = preview && (preview.stay.adults !== booking.adults || preview.stay.children !== booking.children);
+  const guestsChanged = preview && (preview.stay.adults !== booking.adults || preview.stay.children !== booking.children || !sameAges(preview.stay.childAges));
   return (
     <section className="panel" aria-labelledby="change-heading">
       <h2 id="change-heading">{t("manage.change")}</h2>
@@ -403,11 +423,12 @@ function ChangeStay({ booking, token, onChanged }: { booking: Reservation; token
         </div>
         <div className="field field-small">
           <label htmlFor="new-children">{t("search.children")}</label>
-          <select id="new-children" value={stay.children} onChange={(e) => edit({ children: Number(e.target.value) })}
+          <select id="new-children" value={stay.children} onChange={(e) => edit({ children: Number(e.target.value), childAges: resizeAges(stay.childAges, Number(e.target.value)) })}
             aria-describedby={maxOccupancy !== null ? "change-sleeps" : undefined}>
             {Array.from({ length: 11 }, (_, i) => i).map((n) => <option key={n} value={n}>{n}</option>)}
           </select>
         </div>
+        <ChildAges idPrefix="new" ages={stay.childAges} onChange={(childAges) => edit({ childAges })} />
         <button type="submit" className="button" disabled={busy !== null}>{busy === "check" ? t("manage.checking") : t("manage.checkPrice")}</button>
       </form>
       {maxOccupancy !== null ? (
@@ -424,8 +445,8 @@ function ChangeStay({ booking, token, onChanged }: { booking: Reservation; token
             <p className="muted" data-testid="change-dates">{formatDate(preview.stay.arrival, locale)} → {formatDate(preview.stay.departure, locale)} ({t("stay.nights", { count: nightsBetween(preview.stay.arrival, preview.stay.departure) })})</p>
             <p className="muted" data-testid="change-guests">
               {guestsChanged
-                ? t("manage.guestsChange", { old: guestsText(booking.adults, booking.children, t), guests: guestsText(preview.stay.adults, preview.stay.children, t) })
-                : guestsText(preview.stay.adults, preview.stay.children, t)}
+                ? t("manage.guestsChange", { old: guestsText(booking.adults, booking.children, t, bookedAges), guests: guestsText(preview.stay.adults, preview.stay.children, t, chosenAges(preview.stay.childAges)) })
+                : guestsText(preview.stay.adults, preview.stay.children, t, chosenAges(preview.stay.childAges))}
             </p>
             <details className="change-lines">
               <summary>{t("book.price")}</summary>

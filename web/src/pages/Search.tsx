@@ -31,6 +31,7 @@ import { addDays, formatDate, formatStay, isIsoDate, isoDate, nightsBetween } fr
 import { useI18n } from "../i18n.tsx";
 import { href, navigate, onLinkClick, usePageTitle, type Location } from "../router.ts";
 import { groupHref } from "../groupStay.ts";
+import { ChildAges, childAgesOf, childAgesParam, chosenAges, resizeAges, type FormAges } from "../components/ChildAges.tsx";
 
 // Room combinations for a party no room sleeps: a chunk of its own, loaded only then.
 const RoomCombinations = lazy(() => import("../components/RoomCombinations.tsx"));
@@ -41,6 +42,8 @@ export interface SearchParams {
   departure: string;
   adults: number;
   children: number;
+  /** One age per child (issue 22), from the URL's ages=4,7; null (or absent) while not all given. */
+  childAges?: number[] | null;
 }
 
 /** How the results are ordered: as the API gives them, by the lowest total, or by name. */
@@ -76,12 +79,14 @@ export function searchParamsOf(params: URLSearchParams): SearchParams & { comple
   const arrival = params.get("arrival");
   const departure = params.get("departure");
   const complete = isIsoDate(arrival) && isIsoDate(departure);
+  const children = clampInt(params.get("children"), 0, 10, 0);
   return {
     where: params.get("where") ?? "",
     arrival: isIsoDate(arrival) ? arrival : isoDate(14),
     departure: isIsoDate(departure) ? departure : isoDate(17),
     adults: clampInt(params.get("adults"), 1, 12, 2),
-    children: clampInt(params.get("children"), 0, 10, 0),
+    children,
+    childAges: childAgesOf(params.get("ages"), children),
     complete,
   };
 }
@@ -89,6 +94,7 @@ export function searchParamsOf(params: URLSearchParams): SearchParams & { comple
 export function searchHref(p: SearchParams, choice?: Choice): string {
   return href("/", {
     where: p.where || null, arrival: p.arrival, departure: p.departure, adults: p.adults, children: p.children || null,
+    ages: p.children > 0 ? childAgesParam(p.childAges) : null,
     sort: choice && choice.sort !== "recommended" ? choice.sort : null,
     refundable: choice?.refundable ? 1 : null,
     meal: choice?.meals.length ? choice.meals.join(",") : null,
@@ -103,6 +109,7 @@ function variablesOf(p: SearchParams): SearchVariables {
     departure: p.departure,
     adults: p.adults,
     children: p.children,
+    childAges: p.children > 0 ? p.childAges : null,
     city: kind === "city" ? value : null,
     propertyId: kind === "property" ? value : null,
   };
@@ -122,8 +129,10 @@ export function SearchPage({ location }: { location: Location }) {
   const current = useMemo(() => searchParamsOf(location.params), [location.params]);
   const choice = useMemo(() => choiceOf(location.params), [location.params]);
   // The search itself changes only with where, when and who (not with the sort or the filters).
-  const searchKey = [current.where, current.arrival, current.departure, current.adults, current.children, current.complete].join("|");
+  const searchKey = [current.where, current.arrival, current.departure, current.adults, current.children, childAgesParam(current.childAges), current.complete].join("|");
   const [form, setForm] = useState<SearchParams>(current);
+  // The children's ages as the form holds them (an age select left on "Age?" is null).
+  const [ages, setAges] = useState<FormAges>(current.childAges ?? resizeAges([], current.children));
   const [formError, setFormError] = useState<string | null>(null);
   const [places, setPlaces] = useState<Destination[]>([]);
   const [results, setResults] = useState<Results>({ state: "idle" });
@@ -132,7 +141,10 @@ export function SearchPage({ location }: { location: Location }) {
   const [attempt, setAttempt] = useState(0);
   const arrivalRef = useRef<HTMLInputElement>(null);
 
-  useEffect(() => setForm(current), [current]);
+  useEffect(() => {
+    setForm(current);
+    setAges(current.childAges ?? resizeAges([], current.children));
+  }, [current]);
 
   useEffect(() => {
     const abort = new AbortController();
@@ -204,8 +216,14 @@ export function SearchPage({ location }: { location: Location }) {
       arrivalRef.current?.focus();
       return;
     }
+    const childAges = chosenAges(ages);
+    if (childAges === null) {
+      setFormError(t("ages.missing"));
+      document.getElementById(`search-age-${ages.indexOf(null)}`)?.focus();
+      return;
+    }
     setFormError(null);
-    navigate(searchHref(form, choice));
+    navigate(searchHref({ ...form, childAges }, choice));
   };
 
   const cities = useMemo(() => [...new Set(places.map((p) => p.city))].sort((a, b) => a.localeCompare(b, i18n.locale)), [places, i18n.locale]);
@@ -292,7 +310,15 @@ export function SearchPage({ location }: { location: Location }) {
         </div>
         <div className="field field-small">
           <label htmlFor="children">{t("search.children")}</label>
-          <select id="children" value={form.children} onChange={(e) => setForm({ ...form, children: Number(e.target.value) })}>
+          <select
+            id="children"
+            value={form.children}
+            onChange={(e) => {
+              const children = Number(e.target.value);
+              setForm({ ...form, children });
+              setAges((a) => resizeAges(a, children));
+            }}
+          >
             {Array.from({ length: 11 }, (_, i) => i).map((n) => (
               <option key={n} value={n}>
                 {n}
@@ -300,6 +326,7 @@ export function SearchPage({ location }: { location: Location }) {
             ))}
           </select>
         </div>
+        <ChildAges idPrefix="search" ages={ages} onChange={setAges} invalid={formError === t("ages.missing")} describedBy="search-error" />
         <button type="submit" className="button button-primary">
           {t("search.submit")}
         </button>
@@ -541,7 +568,7 @@ function TooSmall({ rooms, search, alone }: { rooms: Availability[]; search: Sea
       {alone ? (
         <p>
           {t("search.splitParty")}{" "}
-          <a href={searchHref({ ...search, adults, children: Math.max(0, Math.min(search.children, max - adults)) })} onClick={onLinkClick} className="button button-small">
+          <a href={searchHref({ ...search, adults, children: Math.max(0, Math.min(search.children, max - adults)), childAges: search.childAges?.slice(0, Math.max(0, Math.min(search.children, max - adults))) })} onClick={onLinkClick} className="button button-small">
             {t("search.searchFor", { count: max })}
           </a>
         </p>
@@ -692,7 +719,7 @@ function RoomCard({
                   </div>
                   <a
                     className="button button-primary"
-                    href={href("/book", { plan: rate.ratePlanId, arrival: search.arrival, departure: search.departure, adults: search.adults, children: search.children || null })}
+                    href={href("/book", { plan: rate.ratePlanId, arrival: search.arrival, departure: search.departure, adults: search.adults, children: search.children || null, ages: search.children > 0 ? childAgesParam(search.childAges) : null })}
                     onClick={onLinkClick}
                     aria-label={t("search.selectLabel", { room: room.roomTypeName, plan: rate.ratePlanName, price: total })}
                   >
