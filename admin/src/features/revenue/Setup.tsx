@@ -376,6 +376,14 @@ export function RatePlans({ membership, setup, canEdit }: { membership: Membersh
   );
 }
 
+/** An age of a rate plan's children's bands (1–17, or empty). */
+function AgeField({ label, name, helperText, value, onChange, error }: { label: string; name: string; helperText: string; value: string; onChange: (value: string) => void; error: boolean }) {
+  return (
+    <TextField label={label} value={value} onChange={(e) => onChange(e.target.value)} size="small" name={name} helperText={helperText}
+      slotProps={{ htmlInput: { inputMode: "numeric" } }} error={error} fullWidth />
+  );
+}
+
 function RatePlanDialog({ membership, setup, plan, onClose }: { membership: Membership; setup: RevenueSetupData; plan: RatePlanNode | null; onClose: () => void }) {
   const dataProvider = useDataProvider<KeeprDataProvider>();
   const saved = useSaved();
@@ -586,28 +594,8 @@ function RatePlanDialog({ membership, setup, plan, onClose }: { membership: Memb
         </TextField>
         {byAge && (
           <>
-            <TextField
-              label="Free below age"
-              value={freeBelowText}
-              onChange={(e) => setFreeBelowText(e.target.value)}
-              size="small"
-              name="childFreeBelowAge"
-              helperText="Empty: none free"
-              slotProps={{ htmlInput: { inputMode: "numeric" } }}
-              error={freeBelow === -1}
-              fullWidth
-            />
-            <TextField
-              label="As adults from age"
-              value={adultFromText}
-              onChange={(e) => setAdultFromText(e.target.value)}
-              size="small"
-              name="childAdultFromAge"
-              helperText="Empty: under 18 are children"
-              slotProps={{ htmlInput: { inputMode: "numeric" } }}
-              error={adultFrom === -1}
-              fullWidth
-            />
+            <AgeField label="Free below age" name="childFreeBelowAge" helperText="Empty: none free" value={freeBelowText} onChange={setFreeBelowText} error={freeBelow === -1} />
+            <AgeField label="As adults from age" name="childAdultFromAge" helperText="Empty: under 18 are children" value={adultFromText} onChange={setAdultFromText} error={adultFrom === -1} />
             {supplementBand && (
               <>
                 <TextField select label="Supplement" value={supplementBy} onChange={(e) => setSupplementBy(e.target.value as "amount" | "percent")} size="small" name="supplementBy" fullWidth>
