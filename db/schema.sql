@@ -3137,8 +3137,10 @@ create type app_public.group_room as (
   rate_plan_id uuid,
   adults integer,
   children integer,
-  guest_name text
+  guest_name text,
+  child_ages integer[]
 );
+comment on column app_public.group_room.child_ages is 'The children''s ages of this room (one per child), as roomCombinations spreads them; none when not given.';
 comment on type app_public.group_room is 'One room of a group: its rate plan (so its room type), guests, and optionally who sleeps in it.';
 create type app_public.hold as (
   reservation_id uuid,
@@ -7933,9 +7935,9 @@ grant execute on function app_public.resolve_channel_conflict(conflict_id uuid, 
 comment on function app_public.resolve_channel_conflict(conflict_id uuid, resolution text) is 'Closes a channel conflict with a note; it stays closed while the same booking and Keepr side hold the same nights. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT.';
 
 -- ----------------------------------------------------------------------------
--- function app_public.room_combinations(property_id uuid, arrival date, departure date, adults integer, children integer, max_rooms integer, max_results integer)
+-- function app_public.room_combinations(property_id uuid, arrival date, departure date, adults integer, children integer, max_rooms integer, max_results integer, child_ages integer[])
 -- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_public.room_combinations(property_id uuid, arrival date, departure date, adults integer, children integer DEFAULT 0, max_rooms integer DEFAULT 4, max_results integer DEFAULT 5)
+CREATE OR REPLACE FUNCTION app_public.room_combinations(property_id uuid, arrival date, departure date, adults integer, children integer DEFAULT 0, max_rooms integer DEFAULT 4, max_results integer DEFAULT 5, child_ages integer[] DEFAULT NULL::integer[])
  RETURNS SETOF app_public.room_combination
  LANGUAGE plpgsql
  STABLE SECURITY DEFINER ROWS 5
@@ -7949,6 +7951,8 @@ declare
   v_caps integer[];
   v_adults integer[];
   v_children integer[];
+  v_room_ages integer[];
+  v_next_age integer;
   v_left integer;
   v_take integer;
   v_rooms app_public.group_room[];
@@ -7968,6 +7972,7 @@ begin
     raise exception using errcode = 'NTFND', message = 'No such property.';
   end if;
   perform app_private.check_stay(room_combinations.property_id, arrival, departure, adults, children);
+  perform app_private.check_child_ages(room_combinations.property_id, '{}', children, child_ages);
   v_party := adults + children;
   select p.currency into v_currency from app_public.properties p where p.id = room_combinations.property_id;
 
@@ -8018,16 +8023,22 @@ begin
 
     v_rooms := '{}';
     v_total := 0;
+    v_next_age := 1;
     for i in 1..v_combo.rooms loop
+      -- This room's children's ages: the next ones in the order given.
+      v_room_ages := case when room_combinations.child_ages is not null
+                          then room_combinations.child_ages[v_next_age:v_next_age + v_children[i] - 1] end;
+      v_next_age := v_next_age + v_children[i];
       -- The cheapest plan of a room type for an occupancy, priced once per call.
-      v_key := v_combo.type_ids[i] || ':' || v_adults[i] || ':' || v_children[i];
+      v_key := v_combo.type_ids[i] || ':' || v_adults[i] || ':' || v_children[i] || ':' || coalesce(pg_catalog.array_to_string(v_room_ages, ','), '');
       if not v_prices ? v_key then
-        select rp.id, (app_private.quote_for(rp.id, arrival, departure, v_adults[i], v_children[i])).total_amount as total
+        select rp.id, (app_private.quote_for(rp.id, arrival, departure, v_adults[i], v_children[i], child_ages => v_room_ages)).total_amount as total
           into v_price
           from app_public.rate_plans rp
          where rp.property_id = room_combinations.property_id and rp.room_type_id = v_combo.type_ids[i]
            and (rp.is_published or v_member)
-           and not exists (select 1 from app_private.stay_restrictions(array[rp.id], arrival, departure, v_adults[i], v_children[i]) s
+           and (v_room_ages is not null or v_children[i] = 0 or (rp.child_free_below_age is null and rp.child_adult_from_age is null))
+           and not exists (select 1 from app_private.stay_restrictions(array[rp.id], arrival, departure, v_adults[i], v_children[i], v_room_ages) s
                             where s.restriction is not null)
          order by 2, rp.id
          limit 1;
@@ -8037,7 +8048,7 @@ begin
         v_total := null;
         exit;
       end if;
-      v_rooms := v_rooms || ((v_prices -> v_key ->> 'id')::uuid, v_adults[i], v_children[i], null)::app_public.group_room;
+      v_rooms := v_rooms || ((v_prices -> v_key ->> 'id')::uuid, v_adults[i], v_children[i], null, v_room_ages)::app_public.group_room;
       v_total := v_total + (v_prices -> v_key ->> 'total')::bigint;
     end loop;
     if v_total is not null then
@@ -8053,8 +8064,8 @@ begin
      limit room_combinations.max_results;
 end;
 $function$;
-grant execute on function app_public.room_combinations(property_id uuid, arrival date, departure date, adults integer, children integer, max_rooms integer, max_results integer) to keepr_anonymous;
-comment on function app_public.room_combinations(property_id uuid, arrival date, departure date, adults integer, children integer, max_rooms integer, max_results integer) is 'The cheapest ways (ranked, at most max_results of 1 to 20) to sleep a party in up to max_rooms rooms (1 to 10, default 4) of a property for a stay: minimal combinations of room types with units left, fitting by max occupancy, one adult at least per room, each room on its cheapest plan that sells the stay. Each combination''s rooms go to quoteGroup. Errors: INVALID_INPUT, NOT_FOUND, DATES, GUEST.';
+grant execute on function app_public.room_combinations(property_id uuid, arrival date, departure date, adults integer, children integer, max_rooms integer, max_results integer, child_ages integer[]) to keepr_anonymous;
+comment on function app_public.room_combinations(property_id uuid, arrival date, departure date, adults integer, children integer, max_rooms integer, max_results integer, child_ages integer[]) is 'The cheapest ways (ranked, at most max_results of 1 to 20) to sleep a party in up to max_rooms rooms (1 to 10, default 4) of a property for a stay: minimal combinations of room types with units left, fitting by max occupancy, one adult at least per room, each room on its cheapest plan that sells the stay. Each combination''s rooms go to quoteGroup. childAges: one age (0-17) per child, given to the rooms in order and priced with them (rates that price children by age need them). Errors: INVALID_INPUT (reason CHILD_AGES for the ages), NOT_FOUND, DATES, GUEST, RESTRICTED (CHILD_MIN_AGE).';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.room_type_held_until(rate_plan_id uuid, arrival date, departure date)

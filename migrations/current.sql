@@ -69,6 +69,15 @@ begin
   end if;
 end;
 $$;
+do $$
+begin
+  if not exists (select 1 from pg_catalog.pg_attribute a
+                  where a.attrelid = 'app_public.group_room'::regclass and a.attname = 'child_ages' and not a.attisdropped) then
+    alter type app_public.group_room add attribute child_ages integer[];
+  end if;
+end;
+$$;
+comment on column app_public.group_room.child_ages is 'The children''s ages of this room (one per child), as roomCombinations spreads them; none when not given.';
 comment on column app_public.quote.child_ages is 'The children''s ages the quote was priced for (one per child), or none.';
 
 drop function if exists app_private.stay_restrictions(uuid[], date, date, integer, integer);
@@ -89,3 +98,5 @@ grant execute on function app_public.quote_change(uuid, date, date, integer, int
 --! include booking/app_public.modify_reservation.sql
 grant execute on function app_public.modify_reservation(uuid, text, date, date, integer, integer, uuid, uuid, integer[]) to keepr_anonymous, keepr_staff;
 --! include booking/app_public.search_availability.sql
+--! include booking/app_public.room_combinations.sql
+grant execute on function app_public.room_combinations(uuid, date, date, integer, integer, integer, integer, integer[]) to keepr_anonymous;

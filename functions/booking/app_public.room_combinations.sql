@@ -10,6 +10,12 @@
 -- restriction), as quote would price it; a room with no such plan drops the
 -- combination. Each combination's rooms go as they are to quoteGroup.
 -- Published rooms and plans (and all of them for the property's staff).
+-- With child_ages (issue 22, one age per child, app_private.check_child_ages),
+-- the children go to the rooms in the order given, each room priced with its
+-- children's ages and its occupancy counting cots (stay_restrictions); its
+-- group_room carries them. Without ages, a plan that prices children by
+-- age is left out for a room with children (it cannot be priced).
+drop function if exists app_public.room_combinations(uuid, date, date, integer, integer, integer, integer);
 create or replace function app_public.room_combinations(
   property_id uuid,
   arrival date,
@@ -17,7 +23,8 @@ create or replace function app_public.room_combinations(
   adults integer,
   children integer default 0,
   max_rooms integer default 4,
-  max_results integer default 5
+  max_results integer default 5,
+  child_ages integer[] default null
 ) returns setof app_public.room_combination
   language plpgsql stable security definer rows 5
   set search_path to pg_catalog, public, pg_temp
@@ -30,6 +37,8 @@ declare
   v_caps integer[];
   v_adults integer[];
   v_children integer[];
+  v_room_ages integer[];
+  v_next_age integer;
   v_left integer;
   v_take integer;
   v_rooms app_public.group_room[];
@@ -49,6 +58,7 @@ begin
     raise exception using errcode = 'NTFND', message = 'No such property.';
   end if;
   perform app_private.check_stay(room_combinations.property_id, arrival, departure, adults, children);
+  perform app_private.check_child_ages(room_combinations.property_id, '{}', children, child_ages);
   v_party := adults + children;
   select p.currency into v_currency from app_public.properties p where p.id = room_combinations.property_id;
 
@@ -99,16 +109,22 @@ begin
 
     v_rooms := '{}';
     v_total := 0;
+    v_next_age := 1;
     for i in 1..v_combo.rooms loop
+      -- This room's children's ages: the next ones in the order given.
+      v_room_ages := case when room_combinations.child_ages is not null
+                          then room_combinations.child_ages[v_next_age:v_next_age + v_children[i] - 1] end;
+      v_next_age := v_next_age + v_children[i];
       -- The cheapest plan of a room type for an occupancy, priced once per call.
-      v_key := v_combo.type_ids[i] || ':' || v_adults[i] || ':' || v_children[i];
+      v_key := v_combo.type_ids[i] || ':' || v_adults[i] || ':' || v_children[i] || ':' || coalesce(pg_catalog.array_to_string(v_room_ages, ','), '');
       if not v_prices ? v_key then
-        select rp.id, (app_private.quote_for(rp.id, arrival, departure, v_adults[i], v_children[i])).total_amount as total
+        select rp.id, (app_private.quote_for(rp.id, arrival, departure, v_adults[i], v_children[i], child_ages => v_room_ages)).total_amount as total
           into v_price
           from app_public.rate_plans rp
          where rp.property_id = room_combinations.property_id and rp.room_type_id = v_combo.type_ids[i]
            and (rp.is_published or v_member)
-           and not exists (select 1 from app_private.stay_restrictions(array[rp.id], arrival, departure, v_adults[i], v_children[i]) s
+           and (v_room_ages is not null or v_children[i] = 0 or (rp.child_free_below_age is null and rp.child_adult_from_age is null))
+           and not exists (select 1 from app_private.stay_restrictions(array[rp.id], arrival, departure, v_adults[i], v_children[i], v_room_ages) s
                             where s.restriction is not null)
          order by 2, rp.id
          limit 1;
@@ -118,7 +134,7 @@ begin
         v_total := null;
         exit;
       end if;
-      v_rooms := v_rooms || ((v_prices -> v_key ->> 'id')::uuid, v_adults[i], v_children[i], null)::app_public.group_room;
+      v_rooms := v_rooms || ((v_prices -> v_key ->> 'id')::uuid, v_adults[i], v_children[i], null, v_room_ages)::app_public.group_room;
       v_total := v_total + (v_prices -> v_key ->> 'total')::bigint;
     end loop;
     if v_total is not null then
@@ -134,5 +150,5 @@ begin
      limit room_combinations.max_results;
 end;
 $$;
-comment on function app_public.room_combinations(uuid, date, date, integer, integer, integer, integer) is
-  E'The cheapest ways (ranked, at most max_results of 1 to 20) to sleep a party in up to max_rooms rooms (1 to 10, default 4) of a property for a stay: minimal combinations of room types with units left, fitting by max occupancy, one adult at least per room, each room on its cheapest plan that sells the stay. Each combination''s rooms go to quoteGroup. Errors: INVALID_INPUT, NOT_FOUND, DATES, GUEST.';
+comment on function app_public.room_combinations(uuid, date, date, integer, integer, integer, integer, integer[]) is
+  E'The cheapest ways (ranked, at most max_results of 1 to 20) to sleep a party in up to max_rooms rooms (1 to 10, default 4) of a property for a stay: minimal combinations of room types with units left, fitting by max occupancy, one adult at least per room, each room on its cheapest plan that sells the stay. Each combination''s rooms go to quoteGroup. childAges: one age (0-17) per child, given to the rooms in order and priced with them (rates that price children by age need them). Errors: INVALID_INPUT (reason CHILD_AGES for the ages), NOT_FOUND, DATES, GUEST, RESTRICTED (CHILD_MIN_AGE).';

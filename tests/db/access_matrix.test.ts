@@ -510,7 +510,7 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
   },
   "app_public.quote_group(app_public.group_room[],date,date,text)": {
     call: (a) => ({
-      sql: "select total_amount from app_public.quote_group(array[row($1, 2, 0, null)::app_public.group_room, row($1, 1, 0, 'Second Guest')::app_public.group_room], $2::date, $3::date)",
+      sql: "select total_amount from app_public.quote_group(array[row($1, 2, 0, null, null)::app_public.group_room, row($1, 1, 0, 'Second Guest', null)::app_public.group_room], $2::date, $3::date)",
       params: [a.ratePlanId, addDays(a.today, 5), addDays(a.today, 6)],
     }),
   },
@@ -558,7 +558,7 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
       owner: "guest",
     }),
   },
-  "app_public.room_combinations(uuid,date,date,integer,integer,integer,integer)": {
+  "app_public.room_combinations(uuid,date,date,integer,integer,integer,integer,integer[])": {
     call: (a) => ({ sql: "select rank from app_public.room_combinations($1, $2::date, $3::date, 5, 1)", params: [a.propertyId, addDays(a.today, 5), addDays(a.today, 6)] }),
   },
   "app_public.quote_change(uuid,date,date,integer,integer,integer[])": {

@@ -275,3 +275,25 @@ test("the hold keeps the quoted ages; Manage changes them re-priced, and the led
     expect(await refusalOf(c, "select * from app_public.modify_reservation($1, $2, child_ages => $3)", [booked.reservation_id, newKey(), [5]]))
       .toBe("NTFND");
   }));
+
+test("room combinations spread the children's ages over the rooms in order and price each room with its own", () =>
+  inRollback(db.ownerPool, async (c) => {
+    // Doubles for 3 on the banded plan: under 3 free, 3-11 +25.00, 12+ as adults (+30.00 beyond 2).
+    const h = await bandedHotel(c, {}, 3);
+    const arrival = localDate(h.timeZone, 10);
+    await anonymous(c);
+    const combos = (ages: number[] | null) =>
+      c.query<{ rooms: Array<{ adults: number; children: number; child_ages: number[] | null }>; total_amount: string }>(
+        "select to_jsonb(rooms) as rooms, total_amount::text from app_public.room_combinations($1, $2, $3, 2, 4, child_ages => $4)",
+        [h.propertyId, arrival, addDays(arrival, 1), ages],
+      ).then((r) => r.rows);
+    // Two rooms: 1 adult + 2 children each (each room filled before the next), ages given in order.
+    const [best] = await combos([1, 5, 8, 14]);
+    expect(best!.rooms.map((r) => [r.adults, r.children, r.child_ages])).toEqual([[1, 2, [1, 5]], [1, 2, [8, 14]]]);
+    // Room 1: 100 + 25 (the 5-year-old); room 2: 100 + 25 (the 8-year-old) + the 14-year-old as a second adult, included.
+    expect(best!.total_amount).toBe(String(12500 + 12500));
+    // Without ages, the banded plan cannot price a room with children: no combination.
+    expect(await combos(null)).toEqual([]);
+    expect(await refusalOf(c, "select * from app_public.room_combinations($1, $2, $3, 2, 4, child_ages => $4)",
+                           [h.propertyId, arrival, addDays(arrival, 1), [1, 5, 8]])).toBe("INVLD CHILD_AGES");
+  }));

@@ -7,7 +7,8 @@
 // them chosen) and Flexible's total has both supplements; Book shows the
 // supplement lines and "2 children (ages 4, 8)", and the hold keeps the
 // ages. On a 390 px phone by keyboard: a Book link without the ages asks
-// for them first, then prices. Axe on every state; screenshots
+// for them first, then prices. A party no room sleeps gets room combinations
+// with each room's children's ages. Axe on every state; screenshots
 // docs/screenshots/web-child-ages-*.png.
 import type { Browser } from "playwright-core";
 import { endBrowserTest, sidewaysOverflow } from "../helpers/browser.ts";
@@ -110,6 +111,24 @@ it("phone, by keyboard: a Book link without the ages asks for them first, then p
   expect(await sidewaysOverflow(page)).toBe(0);
   await screenshot(page, "web-child-ages-book-phone");
   await expectAccessible(page, "book: priced with the age");
+  expect(errors).toEqual([]);
+  await ctx.close();
+}, 120_000);
+
+it("desktop: a party no room sleeps gets room combinations priced with each room's children's ages", async () => {
+  const arrival = localDate(hotel.timeZone, 40);
+  const ctx = await browser.newContext({ viewport: desktop, deviceScaleFactor: 1, locale: "en-GB", timezoneId: "Europe/Lisbon" });
+  const { page, errors } = await openGuestApp(ctx, `${server.url}/?where=property:${hotel.propertyId}&arrival=${arrival}&departure=${addDays(arrival, 1)}&adults=2&children=4&ages=1,5,8,14`);
+  const combos = page.getByTestId("combinations");
+  await combos.waitFor();
+  // Two doubles for 4: room 1 an adult with the 1-, 5- and 8-year-olds (Flexible 100 + 2 × 25 = 150; Saver
+  // 90 + 2 extra children × 15 = 120: Saver), room 2 an adult with the 14-year-old (Flexible 100, the 14-year-old an
+  // adult, included; Saver 90: Saver). €210.00 in all.
+  await combos.getByText("Room 1: Double, 1 adult, 3 children (ages 1, 5, 8)").waitFor();
+  await combos.getByText("Room 2: Double, 1 adult, 1 child (age 14)").waitFor();
+  await combos.filter({ hasText: "€210.00" }).waitFor();
+  await screenshot(page, "web-child-ages-combinations-desktop");
+  await expectAccessible(page, "search: combinations with ages");
   expect(errors).toEqual([]);
   await ctx.close();
 }, 120_000);

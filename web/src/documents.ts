@@ -495,6 +495,8 @@ export interface GroupRoom {
   adults: number;
   children: number;
   guestName?: string | null;
+  /** The children's ages of this room, as roomCombinations spread them (issue 22). */
+  childAges?: number[] | null;
 }
 
 export interface RoomCombination {
@@ -509,12 +511,12 @@ export interface RoomCombination {
 /** A party too big for one room: the cheapest ways to sleep it in several (cached like a search: it reads only public prices and units left). */
 export const roomCombinations = query<
   { roomCombinations: { nodes: Array<RoomCombination | null> } | null },
-  { propertyId: string; arrival: IsoDate; departure: IsoDate; adults: number; children: number }
+  { propertyId: string; arrival: IsoDate; departure: IsoDate; adults: number; children: number; childAges?: number[] | null }
 >(
   "RoomCombinations",
-  `query RoomCombinations($propertyId: UUID!, $arrival: Date!, $departure: Date!, $adults: Int!, $children: Int!) {
-    roomCombinations(propertyId: $propertyId, arrival: $arrival, departure: $departure, adults: $adults, children: $children, maxResults: 3) {
-      nodes { rank rooms { ratePlanId adults children } roomTypeNames capacity currency totalAmount }
+  `query RoomCombinations($propertyId: UUID!, $arrival: Date!, $departure: Date!, $adults: Int!, $children: Int!, $childAges: [Int]) {
+    roomCombinations(propertyId: $propertyId, arrival: $arrival, departure: $departure, adults: $adults, children: $children, maxResults: 3, childAges: $childAges) {
+      nodes { rank rooms { ratePlanId adults children childAges } roomTypeNames capacity currency totalAmount }
     }
   }`,
   { cacheable: true },

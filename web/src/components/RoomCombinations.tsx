@@ -18,6 +18,8 @@ export interface CombinationSearch {
   departure: string;
   adults: number;
   children: number;
+  /** One age per child (issue 22): the rooms are priced with them. */
+  childAges?: number[] | null;
 }
 
 type State = { state: "loading" } | { state: "done"; nodes: RoomCombination[] } | { state: "failed" };
@@ -38,12 +40,14 @@ function PropertyCombinations({ property, search }: { property: { id: string; na
   useEffect(() => {
     const abort = new AbortController();
     setState({ state: "loading" });
-    request(roomCombinations, { propertyId: property.id, ...search }, { signal: abort.signal }).then(
+    const { arrival, departure, adults, children } = search;
+    const childAges = children > 0 ? (search.childAges ?? null) : null;
+    request(roomCombinations, { propertyId: property.id, arrival, departure, adults, children, childAges }, { signal: abort.signal }).then(
       (data) => setState({ state: "done", nodes: (data.roomCombinations?.nodes ?? []).filter((n): n is RoomCombination => !!n) }),
       () => !abort.signal.aborted && setState({ state: "failed" }),
     );
     return () => abort.abort();
-  }, [property.id, search.arrival, search.departure, search.adults, search.children]);
+  }, [property.id, search.arrival, search.departure, search.adults, search.children, search.childAges?.join(",")]);
   const headingId = `combos-${property.id}`;
   const guests = search.adults + search.children;
   const own = groupHref({ propertyId: property.id, arrival: search.arrival, departure: search.departure, rooms: [] });
@@ -66,7 +70,7 @@ function PropertyCombinations({ property, search }: { property: { id: string; na
                   <p className="rate-name">{label}</p>
                   <ul className="muted small combo-rooms">
                     {combo.rooms.map((room, i) => (
-                      <li key={i}>{t("group.roomLine", { no: i + 1, room: combo.roomTypeNames[i] ?? "", guests: guestsText(room.adults, room.children, t) })}</li>
+                      <li key={i}>{t("group.roomLine", { no: i + 1, room: combo.roomTypeNames[i] ?? "", guests: guestsText(room.adults, room.children, t, room.childAges) })}</li>
                     ))}
                   </ul>
                   <p className="muted small">{t("group.combos.capacity", { count: combo.capacity })}</p>
