@@ -7,6 +7,8 @@
 //   as adults", and the guest's quote with the ages has the supplement line;
 // - bands that do not hold (the free age above the adult age) are said in
 //   the dialog before anything is sent;
+// - Room types: the Double gets cots for children under 2 (an age above 5 is
+//   said in the dialog), and two babies no longer count toward its guests;
 // - on a phone the dialog fits; the supplement becomes 50 % of the night.
 // Axe clean on each screen; screenshots docs/screenshots/admin-child-prices-*.png.
 import { mkdirSync } from "node:fs";
@@ -91,6 +93,32 @@ describe("a manager on a 1440 px desktop", () => {
     expect(await childLines([1, 5])).toEqual(["2500", "2500"]);
     await shot(page, "plans-desktop");
     await expectAccessible(page);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe("a manager on a 1440 px desktop, room types", () => {
+  it("gives the Double cots for children under 2: two babies no longer fill it", async () => {
+    const { page, errors } = await signIn("desktop");
+    await page.goto(`${server.url}/admin/revenue/rate-plans`);
+    await page.getByRole("tab", { name: "Room types & units" }).click();
+    await page.getByRole("button", { name: "Edit room type Double" }).click();
+    const field = page.getByLabel("Cots for children under (age)");
+    await field.fill("7");
+    await page.getByText("An age from 1 to 5, or empty.").waitFor();
+    await field.fill("2");
+    await expectAccessible(page);
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByTestId(`cots-${hotel.roomTypeId}`).filter({ hasText: "+ cots under 2" }).waitFor();
+    const saved = await db.ownerPool.query("select cot_below_age from app_public.room_types where id = $1", [hotel.roomTypeId]);
+    expect(saved.rows).toEqual([{ cot_below_age: 2 }]);
+    // The Double sleeps 5: 4 adults and two babies fit now (the babies in cots).
+    const arrival = localDate(hotel.timeZone, 10);
+    const res = await server.graphql(
+      `query($p: UUID!, $a: Date!, $d: Date!) { quote(ratePlanId: $p, arrival: $a, departure: $d, adults: 4, children: 2, childAges: [0, 1]) { totalAmount } }`,
+      { p: hotel.ratePlanId, a: arrival, d: addDays(arrival, 1) },
+    );
+    expect(res.body.errors).toBeUndefined();
     expect(errors).toEqual([]);
   });
 });

@@ -132,7 +132,14 @@ export function RoomTypesAndUnits({ membership, setup, canEdit }: { membership: 
             <TableRow key={t.rowId}>
               <TableCell>{t.name}</TableCell>
               <TableCell>{t.description ?? "—"}</TableCell>
-              <TableCell align="right">{t.maxOccupancy}</TableCell>
+              <TableCell align="right">
+                {t.maxOccupancy}
+                {t.cotBelowAge !== null && (
+                  <Typography variant="caption" component="div" color="text.secondary" data-testid={`cots-${t.rowId}`}>
+                    + cots under {t.cotBelowAge}
+                  </Typography>
+                )}
+              </TableCell>
               <TableCell align="right">{setup.units.filter((u) => u.roomTypeId === t.rowId).length}</TableCell>
               <TableCell>{t.isPublished ? <Chip size="small" color="success" variant="outlined" label="Published" /> : <Chip size="small" variant="outlined" label="Hidden" />}</TableCell>
               <RowActions canEdit={canEdit} what={`room type ${t.name}`} onEdit={() => setEditingType(t)} onDelete={() => setDeletingType(t)} />
@@ -202,14 +209,18 @@ function RoomTypeDialog({ membership, roomType, onClose }: { membership: Members
   const [description, setDescription] = useState(roomType?.description ?? "");
   const [maxOccupancy, setMaxOccupancy] = useState(String(roomType?.maxOccupancy ?? 2));
   const [isPublished, setPublished] = useState(roomType?.isPublished ?? true);
+  // Cots (issue 22): children younger than this age do not count toward the maximum.
+  const [cotBelow, setCotBelow] = useState(roomType?.cotBelowAge != null ? String(roomType.cotBelowAge) : "");
   const occupancy = int(maxOccupancy);
-  const values = { name: name.trim(), description: description.trim() || null, maxOccupancy: occupancy ?? 0, isPublished };
+  const cot = cotBelow.trim() === "" ? null : int(cotBelow);
+  const cotInvalid = cotBelow.trim() !== "" && (cot === null || cot < 1 || cot > 5);
+  const values = { name: name.trim(), description: description.trim() || null, maxOccupancy: occupancy ?? 0, cotBelowAge: cotInvalid ? null : cot, isPublished };
   return (
     <ActionDialog
       title={roomType ? `Edit ${roomType.name}` : "Add a room type"}
       confirmLabel="Save"
       input={values}
-      invalid={!values.name ? "Give it a name." : occupancy === null || occupancy < 1 ? "Max guests is a whole number, at least 1." : null}
+      invalid={!values.name ? "Give it a name." : occupancy === null || occupancy < 1 ? "Max guests is a whole number, at least 1." : cotInvalid ? "Cots: an age from 1 to 5, or empty." : null}
       onSubmit={async (input) => {
         await dataProvider.saveRoomType({ propertyId: membership.propertyId, id: roomType?.rowId ?? null, values: input });
         await saved(`Room type ${input.name} saved.`);
@@ -219,6 +230,16 @@ function RoomTypeDialog({ membership, roomType, onClose }: { membership: Members
       <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} size="small" required autoFocus />
       <TextField label="Description" value={description} onChange={(e) => setDescription(e.target.value)} size="small" multiline minRows={2} />
       <TextField label="Max guests" value={maxOccupancy} onChange={(e) => setMaxOccupancy(e.target.value)} size="small" slotProps={{ htmlInput: { inputMode: "numeric" } }} />
+      <TextField
+        label="Cots for children under (age)"
+        value={cotBelow}
+        onChange={(e) => setCotBelow(e.target.value)}
+        size="small"
+        name="cotBelowAge"
+        helperText={cotInvalid ? "An age from 1 to 5, or empty." : "They sleep in a cot and do not count toward max guests. Empty: every guest counts."}
+        error={cotInvalid}
+        slotProps={{ htmlInput: { inputMode: "numeric" } }}
+      />
       <Check label="Published (guests can book it)" checked={isPublished} onChange={setPublished} />
     </ActionDialog>
   );

@@ -24,6 +24,8 @@ export interface RoomTypeNode {
   name: string;
   description: string | null;
   maxOccupancy: number;
+  /** Children younger than this (1–5) sleep in a cot and do not count toward maxOccupancy (issue 22); null: all count. */
+  cotBelowAge: number | null;
   isPublished: boolean;
 }
 
@@ -108,7 +110,7 @@ export interface TaxNode {
   isActive: boolean;
 }
 
-const roomTypeFields = `rowId name description maxOccupancy isPublished`;
+const roomTypeFields = `rowId name description maxOccupancy cotBelowAge isPublished`;
 const unitFields = `rowId roomTypeId name isActive housekeepingStatus ownerId`;
 const losDiscountFields = `rowId minNights percentOff`;
 const ratePlanFields = `rowId roomTypeId name description currency basePrice includedGuests extraAdultFee extraChildFee mealPlan
@@ -183,6 +185,7 @@ export interface RoomTypeValues {
   name: string;
   description: string | null;
   maxOccupancy: number;
+  cotBelowAge: number | null;
   isPublished: boolean;
 }
 
