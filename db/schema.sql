@@ -24,27 +24,28 @@
 -- app_public
 --   tables: allocation_moves, booking_groups, cash_movements, cash_shifts,
 --     channel_conflicts, channel_feed_events, channel_feeds, companies,
---     exports, fee_translations, fees, folio_balances, folio_bill_to,
---     folio_extras, folios, guest_accounts, guest_merges, guest_unmerges,
---     guests, housekeeping_tasks, inventory_claims, invoice_deliveries,
---     invoices, journal_entries, languages, ledger_accounts,
---     night_audit_anomalies, night_audits, notification_templates,
---     notifications, organizations, owners, payment_attempts, payment_intents,
---     payout_lines, payouts, postings, promo_codes, properties,
---     property_legal_details, property_memberships, property_translations,
---     rate_calendar, rate_overrides, rate_plan_los_discounts,
---     rate_plan_translations, rate_plans, reconciliation_differences, refunds,
---     registration_cards, reservations, room_type_translations, room_types,
+--     exports, extra_translations, fee_translations, fees, folio_balances,
+--     folio_bill_to, folio_extras, folios, guest_accounts, guest_merges,
+--     guest_unmerges, guests, housekeeping_tasks, inventory_claims,
+--     invoice_deliveries, invoices, journal_entries, languages,
+--     ledger_accounts, night_audit_anomalies, night_audits,
+--     notification_templates, notifications, organizations, owners,
+--     payment_attempts, payment_intents, payout_lines, payouts, postings,
+--     promo_codes, properties, property_legal_details, property_memberships,
+--     property_translations, rate_calendar, rate_overrides,
+--     rate_plan_los_discounts, rate_plan_translations, rate_plans,
+--     reconciliation_differences, refunds, registration_cards,
+--     reservation_extras, reservations, room_type_translations, room_types,
 --     settlement_lines, settlement_reports, taxes, units, users
 --   views: account_balances, trial_balance
---   types: account_kind, availability, booking, cancellation_penalty_kind,
---     cash_movement_kind, channel_conflict_closer, channel_conflict_status,
---     channel_feed_pending_change, channel_source, charge_posting, claim_kind,
---     desk_payment_method, export_kind, export_status, fee_basis, folio_kind,
---     folio_status, group_change_quote, group_change_room, group_hold,
---     group_quote, group_quote_room, group_room, hold, housekeeping_priority,
---     housekeeping_status, housekeeping_stay, housekeeping_task_kind,
---     housekeeping_task_status, identity_document_type,
+--   types: account_kind, availability, bookable_extra, booking,
+--     cancellation_penalty_kind, cash_movement_kind, channel_conflict_closer,
+--     channel_conflict_status, channel_feed_pending_change, channel_source,
+--     charge_posting, claim_kind, desk_payment_method, export_kind,
+--     export_status, fee_basis, folio_kind, folio_status, group_change_quote,
+--     group_change_room, group_hold, group_quote, group_quote_room, group_room,
+--     hold, housekeeping_priority, housekeeping_status, housekeeping_stay,
+--     housekeeping_task_kind, housekeeping_task_status, identity_document_type,
 --     invoice_delivery_status, invoice_kind, jwt_token, meal_plan,
 --     night_audit_anomaly_kind, notification_channel, notification_kind,
 --     notification_status, payment_attempt_status, payment_kind,
@@ -54,9 +55,9 @@
 --     staff_role, stay_suggestion, tax_basis
 --   functions: accept_channel_feed_change, add_group_room, ar_aging,
 --     assign_housekeeping_task, assign_housekeeping_tasks, attach_booking,
---     attach_payment_method, booking_groups_total_amount, cancel_group,
---     cancel_reservation, cash_shifts_expected_cash, change_group_dates,
---     channel_feeds_pending_change, channel_reconciliation,
+--     attach_payment_method, bookable_extras, booking_groups_total_amount,
+--     cancel_group, cancel_reservation, cash_shifts_expected_cash,
+--     change_group_dates, channel_feeds_pending_change, channel_reconciliation,
 --     channel_revenue_report, charge_card_on_file, check_in, check_out,
 --     city_tax_report, close_cash_shift, companies_folio,
 --     complete_guest_sign_in, confirm_booking, confirm_group,
@@ -88,49 +89,51 @@
 --     room_types_description_in, room_types_name_in, route_folio_postings,
 --     run_night_audit, run_payouts, search_availability, search_guests,
 --     search_reservations, send_invoice, set_do_not_disturb,
---     set_fee_translation, set_folio_bill_to, set_housekeeping_task_priority,
---     set_promo_code_active, set_property_legal_details,
---     set_property_translation, set_rate_plan_translation, set_rates,
---     set_reservation_language, set_room_guest_name, set_room_type_translation,
---     set_unit_status, sync_channel_feed_now, take_folio_payment,
---     tape_chart_claims, transfer_folio_to_city_ledger, undo_guest_merge,
---     unit_calendar, update_guest, update_guest_account,
---     update_housekeeping_task, update_property_content,
---     update_reservation_guest, waive_payment_guarantee
+--     set_extra_translation, set_fee_translation, set_folio_bill_to,
+--     set_housekeeping_task_priority, set_promo_code_active,
+--     set_property_legal_details, set_property_translation,
+--     set_rate_plan_translation, set_rates, set_reservation_language,
+--     set_room_guest_name, set_room_type_translation, set_unit_status,
+--     sync_channel_feed_now, take_folio_payment, tape_chart_claims,
+--     transfer_folio_to_city_ledger, undo_guest_merge, unit_calendar,
+--     update_guest, update_guest_account, update_housekeeping_task,
+--     update_property_content, update_reservation_guest,
+--     waive_payment_guarantee
 -- app_hidden
 --   functions: currency_digits, current_actor_scope, current_booking_group_id,
 --     current_booking_id, current_colleague_ids, current_guest_account_id,
 --     current_organization_ids, current_property_ids, current_property_ids_for,
---     current_session_id, current_user_id, fee_translation, format_money,
---     guest_search_text, guests_matching, is_country_code, is_guest_language,
---     major_units, property_translation, rate_plan_translation,
---     reservations_matching, room_type_translation, search_pattern,
---     staff_group_roles, valid_amenities, valid_photo_urls
+--     current_session_id, current_user_id, extra_translation, fee_translation,
+--     format_money, guest_search_text, guests_matching, is_country_code,
+--     is_guest_language, major_units, property_translation,
+--     rate_plan_translation, reservations_matching, room_type_translation,
+--     search_pattern, staff_group_roles, valid_amenities, valid_photo_urls
 -- app_private
 --   tables: cards_on_file, channel_feed_pending_changes, folio_routes,
 --     guest_sessions, guest_sign_in_requests, idempotency_keys,
 --     invoice_counters, job_minutes, lookup_failures, payment_provider_events,
 --     rate_limits, sessions, signing_keys, user_secrets, worker_heartbeats
 --   functions: add_job, add_jobs, apply_channel_feed, apply_payment_event,
---     bill_to_of, booking_of, booking_user_id, caller_cash_shift,
---     cancellation_penalty, cap_open_intents, card_label, charge_on_folio,
---     check_child_ages, check_desk_amount, check_desk_override,
---     check_desk_text, check_promo_code, check_report, check_stay,
---     check_translation, city_tax_figures, claim_unit, clear_payment_due,
---     close_business_day, create_ledger_accounts, create_session,
---     derived_price, desk_key, enforce_payment_deadline, finish_export,
---     folio_charges, folio_place, folio_receivable, free_units, group_bookings,
---     guest_change_refusal, guest_sign_in_email, guest_sign_in_token,
---     hand_nights_to_channels, history_party_words, history_stay_words,
---     history_unit_name, idempotency_begin, idempotency_finish,
---     import_settlement, insert_invoice, invalid_transition, invoice_delivery,
---     invoice_lines, invoice_payments, invoice_seller, local_today,
---     lock_booking_group, lock_folio, lock_housekeeping_task, lock_reservation,
---     masked_registration_card, new_confirmation_code, no_show_from, notify,
---     notify_all, password_refusal, penalty_base, post_entry,
---     post_reservation_charges, pre_arrival_at, price_lines,
---     purge_guest_sign_ins, purge_idempotency_keys, quote_for, quote_payload,
---     raise_room_error, reallocate_for, record_authorization, record_capture,
+--     bill_to_of, booked_extras, booking_extras, booking_of, booking_user_id,
+--     caller_cash_shift, cancellation_penalty, cap_open_intents, card_label,
+--     change_group_rooms, charge_on_folio, check_child_ages, check_desk_amount,
+--     check_desk_override, check_desk_text, check_extra_limits,
+--     check_promo_code, check_report, check_stay, check_translation,
+--     city_tax_figures, claim_unit, clear_payment_due, close_business_day,
+--     create_ledger_accounts, create_session, derived_price, desk_key,
+--     enforce_payment_deadline, finish_export, folio_charges, folio_place,
+--     folio_receivable, free_units, group_bookings, guest_change_refusal,
+--     guest_sign_in_email, guest_sign_in_token, hand_nights_to_channels,
+--     history_party_words, history_stay_words, history_unit_name, hold_extras,
+--     idempotency_begin, idempotency_finish, import_settlement, insert_invoice,
+--     invalid_transition, invoice_delivery, invoice_lines, invoice_payments,
+--     invoice_seller, local_today, lock_booking_group, lock_folio,
+--     lock_housekeeping_task, lock_reservation, masked_registration_card,
+--     new_confirmation_code, no_show_from, notify, notify_all,
+--     password_refusal, penalty_base, post_entry, post_reservation_charges,
+--     pre_arrival_at, price_lines, purge_guest_sign_ins,
+--     purge_idempotency_keys, quote_for, quote_payload, raise_room_error,
+--     reallocate_for, record_authorization, record_capture,
 --     record_channel_feed_error, record_due_no_shows, record_exports_purged,
 --     record_invoice_delivery, record_job_runs, record_no_show,
 --     record_notification, record_payment_failure, record_refund,
@@ -155,7 +158,8 @@
 --     tg_reservations__language, tg_reservations__notify,
 --     tg_reservations__unit_occupancy,
 --     tg_reservations__unlink_allocation_moves, tg_taxes__name_ledger_account,
---     tg_taxes__penalty_default, unpaid_prepayment, worker_heartbeat
+--     tg_taxes__penalty_default, unpaid_prepayment, use_promo_code,
+--     worker_heartbeat
 -- audit
 --   tables: events, shared_events
 --   functions: tg__append_only, tg__record
@@ -250,6 +254,7 @@ create table app_public.booking_groups (
   confirmed_at timestamp with time zone,
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
+  promo_code_id uuid,
   constraint booking_groups_channel_check CHECK (channel = ANY (ARRAY['web'::text, 'front_desk'::text])),
   constraint booking_groups_contact_email_check CHECK (contact_email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'::citext AND length(contact_email::text) <= 254),
   constraint booking_groups_contact_name_check CHECK (length(contact_name) >= 1 AND length(contact_name) <= 200),
@@ -260,9 +265,11 @@ create table app_public.booking_groups (
   constraint booking_groups_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE RESTRICT,
   constraint booking_groups_property_id_group_code_key UNIQUE (property_id, group_code),
   constraint booking_groups_property_id_id_key UNIQUE (property_id, id),
+  constraint booking_groups_property_id_promo_code_id_fkey FOREIGN KEY (property_id, promo_code_id) REFERENCES app_public.promo_codes(property_id, id) ON DELETE RESTRICT,
   constraint booking_groups_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id) ON DELETE SET NULL
 );
 CREATE INDEX booking_groups_group_code_idx ON app_public.booking_groups USING btree (group_code);
+CREATE INDEX booking_groups_promo_code_idx ON app_public.booking_groups USING btree (property_id, promo_code_id) WHERE (promo_code_id IS NOT NULL);
 CREATE INDEX booking_groups_user_idx ON app_public.booking_groups USING btree (user_id) WHERE (user_id IS NOT NULL);
 alter table app_public.booking_groups enable row level security;
 create policy select_guest_account on app_public.booking_groups for select to keepr_guest
@@ -287,8 +294,11 @@ comment on column app_public.booking_groups.contact_name is 'The booker''s name 
 comment on column app_public.booking_groups.contact_email is 'The booker''s email as given at confirmation (the group''s lookup uses it).';
 comment on column app_public.booking_groups.contact_phone is 'The booker''s phone, if given.';
 comment on column app_public.booking_groups.confirmed_at is 'When the group was confirmed (every room at once); null while held.';
+comment on column app_public.booking_groups.promo_code_id is 'The promo code of the whole group (its discount is a line of each room''s price), counted once as used when the group is confirmed; the rooms get it then.';
 comment on constraint booking_groups_pkey on app_public.booking_groups is '@rowIdentity id';
 comment on constraint booking_groups_property_id_id_key on app_public.booking_groups is '@behavior -*';
+comment on constraint booking_groups_property_id_promo_code_id_fkey on app_public.booking_groups is '@fieldName promoCode
+@foreignFieldName bookingGroups';
 
 -- ----------------------------------------------------------------------------
 -- table app_public.cash_movements
@@ -625,6 +635,40 @@ comment on constraint exports_download_token_property_id_key on app_public.expor
 comment on constraint exports_pkey on app_public.exports is '@rowIdentity id';
 
 -- ----------------------------------------------------------------------------
+-- table app_public.extra_translations
+-- ----------------------------------------------------------------------------
+create table app_public.extra_translations (
+  property_id uuid not null,
+  extra_id uuid not null,
+  language text not null,
+  name text,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint extra_translations_extra_id_fkey FOREIGN KEY (property_id, extra_id) REFERENCES app_public.folio_extras(property_id, id) ON DELETE CASCADE,
+  constraint extra_translations_language_fkey FOREIGN KEY (language) REFERENCES app_public.languages(code),
+  constraint extra_translations_name_check CHECK (length(name) >= 1 AND length(name) <= 200),
+  constraint extra_translations_pkey PRIMARY KEY (property_id, extra_id, language)
+);
+CREATE INDEX extra_translations_language_idx ON app_public.extra_translations USING btree (language);
+alter table app_public.extra_translations enable row level security;
+create policy select_with_extras on app_public.extra_translations for select to keepr_staff
+  using ((EXISTS ( SELECT 1
+   FROM app_public.folio_extras x
+  WHERE x.property_id = extra_translations.property_id AND x.id = extra_translations.extra_id)));
+create policy worker_all on app_public.extra_translations for select to keepr_worker
+  using (true);
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.extra_translations FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+CREATE TRIGGER _500_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.extra_translations FOR EACH ROW EXECUTE FUNCTION audit.tg__record();
+grant select on app_public.extra_translations to keepr_staff;
+grant select on app_public.extra_translations to keepr_worker;
+comment on table app_public.extra_translations is 'An extra''s name in another language the guest app speaks; what a translation lacks is the extra''s own (app_hidden.extra_translation, bookableExtras(language)). Written by set_extra_translation; visible to whoever sees the extra.';
+comment on column app_public.extra_translations.language is 'A guest-facing language other than the property''s own.';
+comment on column app_public.extra_translations.name is 'The name in this language (at most 200 characters).';
+comment on constraint extra_translations_extra_id_fkey on app_public.extra_translations is '@fieldName extra
+@foreignFieldName translations';
+comment on constraint extra_translations_language_fkey on app_public.extra_translations is '@behavior -*';
+
+-- ----------------------------------------------------------------------------
 -- table app_public.fee_translations
 -- ----------------------------------------------------------------------------
 create table app_public.fee_translations (
@@ -779,6 +823,13 @@ create table app_public.folio_extras (
   sort_order integer default 0 not null,
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
+  is_bookable boolean default false not null,
+  booking_basis text default 'per_stay'::text not null,
+  max_quantity integer default 1 not null,
+  daily_limit integer,
+  constraint folio_extras_booking_basis_check CHECK (booking_basis = ANY (ARRAY['per_stay'::text, 'per_night'::text, 'per_guest_night'::text])),
+  constraint folio_extras_daily_limit_check CHECK (daily_limit >= 1 AND daily_limit <= 100000),
+  constraint folio_extras_max_quantity_check CHECK (max_quantity >= 1 AND max_quantity <= 99),
   constraint folio_extras_name_check CHECK (length(name) >= 1 AND length(name) <= 100),
   constraint folio_extras_pkey PRIMARY KEY (id, property_id),
   constraint folio_extras_property_id_currency_fkey FOREIGN KEY (property_id, currency) REFERENCES app_public.properties(id, currency) ON DELETE CASCADE,
@@ -799,11 +850,15 @@ create policy select_staff on app_public.folio_extras for select to public
 CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.folio_extras FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
 CREATE TRIGGER _500_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.folio_extras FOR EACH ROW EXECUTE FUNCTION audit.tg__record();
 grant delete, select on app_public.folio_extras to keepr_staff;
-grant insert (property_id, name, unit_price, currency, tax_id, is_active, sort_order), update (name, unit_price, tax_id, is_active, sort_order) on app_public.folio_extras to keepr_staff;
+grant insert (property_id, name, unit_price, currency, tax_id, is_active, sort_order, is_bookable, booking_basis, max_quantity, daily_limit), update (name, unit_price, tax_id, is_active, sort_order, is_bookable, booking_basis, max_quantity, daily_limit) on app_public.folio_extras to keepr_staff;
 comment on table app_public.folio_extras is 'The property''s catalogue of extras the desk posts to folios (minibar, parking, breakfast, late check-out): credited to extras revenue (4400), less the VAT of tax_id when set.';
 comment on column app_public.folio_extras.unit_price is 'Price of one, in minor units, including the VAT of tax_id.';
 comment on column app_public.folio_extras.tax_id is 'A percentage tax of the property included in the price (its VAT rate for extras), or null: no tax.';
 comment on column app_public.folio_extras.sort_order is 'Order in the desk''s list (then name).';
+comment on column app_public.folio_extras.is_bookable is 'Guests may add it to a stay when they book (bookableExtras, quote(extras)); the desk posts any active extra.';
+comment on column app_public.folio_extras.booking_basis is 'How a booked extra is priced: per_stay (× 1, e.g. late check-out), per_night (× nights, e.g. parking) or per_guest_night (× nights × guests, e.g. breakfast), times the quantity chosen.';
+comment on column app_public.folio_extras.max_quantity is 'The most a guest may choose of it for one stay (1 to 99).';
+comment on column app_public.folio_extras.daily_limit is 'How many guests'' bookings may have on one night together (parking spaces), or none: no limit. Checked at quote and, under a lock of the extra, at hold and change (EXTRA_SOLD_OUT).';
 comment on constraint folio_extras_pkey on app_public.folio_extras is '@rowIdentity id';
 comment on constraint folio_extras_property_id_currency_fkey on app_public.folio_extras is '@behavior -*';
 comment on constraint folio_extras_property_id_id_key on app_public.folio_extras is '@behavior -*';
@@ -2549,6 +2604,60 @@ comment on constraint registration_cards_reservation_fkey on app_public.registra
 @foreignFieldName registrationCard';
 
 -- ----------------------------------------------------------------------------
+-- table app_public.reservation_extras
+-- ----------------------------------------------------------------------------
+create table app_public.reservation_extras (
+  id uuid default gen_random_uuid() not null,
+  property_id uuid not null,
+  reservation_id uuid not null,
+  extra_id uuid not null,
+  position integer not null,
+  name text not null,
+  basis text not null,
+  unit_price bigint not null,
+  tax_id uuid,
+  quantity integer not null,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint reservation_extras_basis_check CHECK (basis = ANY (ARRAY['per_stay'::text, 'per_night'::text, 'per_guest_night'::text])),
+  constraint reservation_extras_extra_fkey FOREIGN KEY (property_id, extra_id) REFERENCES app_public.folio_extras(property_id, id) ON DELETE RESTRICT,
+  constraint reservation_extras_name_check CHECK (length(name) >= 1 AND length(name) <= 100),
+  constraint reservation_extras_pkey PRIMARY KEY (id, property_id),
+  constraint reservation_extras_position_check CHECK ("position" >= 1 AND "position" <= 20),
+  constraint reservation_extras_property_id_fkey FOREIGN KEY (property_id) REFERENCES app_public.properties(id) ON DELETE CASCADE,
+  constraint reservation_extras_quantity_check CHECK (quantity >= 1 AND quantity <= 99),
+  constraint reservation_extras_reservation_extra_key UNIQUE (property_id, reservation_id, extra_id),
+  constraint reservation_extras_reservation_fkey FOREIGN KEY (property_id, reservation_id) REFERENCES app_public.reservations(property_id, id) ON DELETE CASCADE,
+  constraint reservation_extras_tax_fkey FOREIGN KEY (property_id, tax_id) REFERENCES app_public.taxes(property_id, id) ON DELETE RESTRICT,
+  constraint reservation_extras_unit_price_check CHECK (unit_price > 0 AND unit_price <= '100000000000'::bigint)
+);
+CREATE INDEX reservation_extras_extra_idx ON app_public.reservation_extras USING btree (property_id, extra_id);
+CREATE INDEX reservation_extras_tax_idx ON app_public.reservation_extras USING btree (property_id, tax_id) WHERE (tax_id IS NOT NULL);
+alter table app_public.reservation_extras enable row level security;
+create policy select_staff on app_public.reservation_extras for select to keepr_staff
+  using ((property_id IN ( SELECT app_hidden.current_property_ids() AS current_property_ids)));
+create policy worker_all on app_public.reservation_extras for select to keepr_worker
+  using (true);
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.reservation_extras FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+CREATE TRIGGER _500_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.reservation_extras FOR EACH ROW EXECUTE FUNCTION audit.tg__record();
+grant select on app_public.reservation_extras to keepr_staff;
+grant select on app_public.reservation_extras to keepr_worker;
+comment on table app_public.reservation_extras is 'The extras a guest chose with a booking (createHold keeps those of the quote), at the unit price, basis and VAT of then: they are in the reservation''s price lines (extra lines), posted with the room charges, and re-priced by the new nights on a change.';
+comment on column app_public.reservation_extras.position is 'Its place among the booking''s extras (the catalogue''s order at booking).';
+comment on column app_public.reservation_extras.name is 'The extra''s name when booked.';
+comment on column app_public.reservation_extras.basis is 'per_stay, per_night or per_guest_night, when booked.';
+comment on column app_public.reservation_extras.unit_price is 'Price of one when booked, in minor units, VAT included.';
+comment on column app_public.reservation_extras.tax_id is 'The VAT included in the price, when booked.';
+comment on column app_public.reservation_extras.quantity is 'How many the guest chose (per stay, night or guest-night by basis).';
+comment on constraint reservation_extras_extra_fkey on app_public.reservation_extras is '@fieldName extra
+@foreignFieldName reservationExtras';
+comment on constraint reservation_extras_pkey on app_public.reservation_extras is '@rowIdentity id';
+comment on constraint reservation_extras_reservation_extra_key on app_public.reservation_extras is '@behavior -*';
+comment on constraint reservation_extras_reservation_fkey on app_public.reservation_extras is '@fieldName reservation
+@foreignFieldName extras';
+comment on constraint reservation_extras_tax_fkey on app_public.reservation_extras is '@behavior -*';
+
+-- ----------------------------------------------------------------------------
 -- table app_public.reservations
 -- ----------------------------------------------------------------------------
 create table app_public.reservations (
@@ -2601,6 +2710,7 @@ create table app_public.reservations (
   guest_account_id uuid,
   language text,
   promo_code_id uuid,
+  extras_amount bigint default 0 not null,
   child_ages smallint[],
   constraint reservations_adults_check CHECK (adults >= 1 AND adults <= 50),
   constraint reservations_cancellation_reason_check CHECK (length(cancellation_reason) <= 500),
@@ -2609,13 +2719,13 @@ create table app_public.reservations (
   constraint reservations_check CHECK ((status = 'held'::app_public.reservation_status) = (hold_expires_at IS NOT NULL)),
   constraint reservations_check1 CHECK (confirmed_at IS NULL OR guest_id IS NOT NULL AND confirmation_code IS NOT NULL),
   constraint reservations_check2 CHECK ((status = ANY (ARRAY['held'::app_public.reservation_status, 'cancelled'::app_public.reservation_status])) OR confirmed_at IS NOT NULL),
-  constraint reservations_check3 CHECK ((room_amount + fees_amount + taxes_amount) = total_amount),
   constraint reservations_child_ages_check CHECK (child_ages IS NULL OR cardinality(child_ages) = children AND COALESCE(array_ndims(child_ages), 1) = 1 AND array_position(child_ages, NULL::smallint) IS NULL AND (0 <= ALL (child_ages)) AND (17 >= ALL (child_ages))),
   constraint reservations_children_check CHECK (children >= 0 AND children <= 50),
   constraint reservations_confirmation_code_check CHECK (confirmation_code ~ '^[A-Z2-9]{8}$'::text),
   constraint reservations_contact_email_check CHECK (contact_email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'::citext AND length(contact_email::text) <= 254),
   constraint reservations_contact_name_check CHECK (length(contact_name) >= 1 AND length(contact_name) <= 200),
   constraint reservations_contact_phone_check CHECK (contact_phone ~ '^\+?[0-9 ()./-]{5,30}$'::text),
+  constraint reservations_extras_amount_check CHECK (extras_amount >= 0),
   constraint reservations_group_fkey FOREIGN KEY (property_id, group_id) REFERENCES app_public.booking_groups(property_id, id) ON DELETE RESTRICT,
   constraint reservations_group_room_check CHECK ((group_id IS NULL) = (room_no IS NULL)),
   constraint reservations_guest_account_id_fkey FOREIGN KEY (guest_account_id) REFERENCES app_public.guest_accounts(id) ON DELETE SET NULL,
@@ -2637,6 +2747,7 @@ create table app_public.reservations (
   constraint reservations_special_requests_check CHECK (length(special_requests) <= 2000),
   constraint reservations_stay_check CHECK (NOT isempty(stay) AND lower_inc(stay) AND NOT upper_inc(stay) AND NOT lower_inf(stay) AND NOT upper_inf(stay)),
   constraint reservations_total_amount_check CHECK (total_amount >= 0),
+  constraint reservations_total_parts_check CHECK ((room_amount + fees_amount + taxes_amount + extras_amount) = total_amount),
   constraint reservations_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id) ON DELETE SET NULL
 );
 CREATE INDEX reservations_arrival_any_idx ON app_public.reservations USING btree (property_id, lower(stay));
@@ -2704,6 +2815,7 @@ comment on column app_public.reservations.expected_arrival_time is 'When the gue
 comment on column app_public.reservations.guest_account_id is 'The guest account the booking belongs to: booked while signed in, or attached with attachBooking.';
 comment on column app_public.reservations.language is 'The language the guest is written to in (a guest-facing language): the guest app''s when a guest booked, the front desk''s choice (setReservationLanguage); none: the property''s language.';
 comment on column app_public.reservations.promo_code_id is 'The promo code whose discount is in the price (a discount line), counted as used at confirmation.';
+comment on column app_public.reservations.extras_amount is 'The extras booked with the stay (extra lines of price_lines, VAT included; reservation_extras), part of total_amount; refunded on cancellation.';
 comment on column app_public.reservations.child_ages is 'The children''s ages (0 to 17, one per child) when the guest gave them (issue 22); null: not given.';
 comment on constraint reservations_group_fkey on app_public.reservations is '@fieldName group
 @foreignFieldName rooms';
@@ -3037,6 +3149,15 @@ create type app_public.availability as (
   restriction_message text
 );
 comment on type app_public.availability is 'A rate plan of a room type for a stay: units left and the total price, or why it cannot be booked.';
+create type app_public.bookable_extra as (
+  id uuid,
+  name text,
+  basis text,
+  unit_price bigint,
+  currency character(3),
+  max_quantity integer
+);
+comment on type app_public.bookable_extra is 'An extra guests may add to a stay: price of one in minor units (VAT included), its basis (per_stay, per_night, per_guest_night) and the most one may take.';
 create type app_public.booking as (
   reservation_id uuid,
   property_id uuid,
@@ -3124,8 +3245,10 @@ create type app_public.group_quote as (
   total_amount bigint,
   rooms app_public.group_quote_room[],
   valid_until timestamp with time zone,
-  quote_token text
+  quote_token text,
+  promo_code text
 );
+comment on column app_public.group_quote.promo_code is 'The promo code applied to every room (a discount line of each room''s price), or none.';
 comment on type app_public.group_quote is 'Several rooms of one stay priced together: each room''s quote and the sums. Hold them all with createGroupHold(quoteToken).';
 create type app_public.group_quote_room as (
   room_no integer,
@@ -3207,9 +3330,13 @@ create type app_public.price_line as (
   quantity integer,
   amount bigint,
   is_inclusive boolean,
-  tax_id uuid
+  tax_id uuid,
+  fee_id uuid,
+  extra_id uuid
 );
-comment on type app_public.price_line is 'One line of a price: kind night, discount, fee or tax (with its tax_id); amount in minor units; inclusive taxes are shown but not added.';
+comment on column app_public.price_line.fee_id is 'The fee of a fee line.';
+comment on column app_public.price_line.extra_id is 'The extra of an extra line, or of the tax line of its VAT.';
+comment on type app_public.price_line is 'One line of a price: kind night, discount, fee (with its fee_id), extra (with its extra_id) or tax (with its tax_id; the VAT of an extra also with its extra_id); amount in minor units; inclusive taxes are shown but not added.';
 create type app_public.property_kind as enum ('hotel', 'vacation_rental');
 comment on type app_public.property_kind is 'A hotel sells room types (any free unit of the type); a vacation rental sells one unit.';
 create type app_public.quote as (
@@ -3236,9 +3363,13 @@ create type app_public.quote as (
   valid_until timestamp with time zone,
   quote_token text,
   promo_code text,
+  extras_amount bigint,
+  extras jsonb,
   child_ages integer[]
 );
 comment on column app_public.quote.promo_code is 'The promo code applied (its discount is a discount line of the room price), or none.';
+comment on column app_public.quote.extras_amount is 'The chosen extras (extra lines, VAT included), part of the total.';
+comment on column app_public.quote.extras is 'The chosen extras as priced: extra_id, name, basis, unit_price, tax_id, quantity.';
 comment on column app_public.quote.child_ages is 'The children''s ages the quote was priced for (one per child), or none.';
 comment on type app_public.quote is 'A priced stay. Pass quote_token to createHold before valid_until to book at this price.';
 create type app_public.rate_grid_day as (
@@ -3644,6 +3775,28 @@ grant execute on function app_public.attach_payment_method(reservation_id uuid, 
 comment on function app_public.attach_payment_method(reservation_id uuid, payment_token text, idempotency_key text, card_brand text, card_last4 text) is 'Puts a provider card token on file for the reservation (its open payments, charged when each falls due, and the desk); a due payment that failed is charged on it at once. cardBrand/cardLast4: what the card form gave. Returns the open payments. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
+-- function app_public.bookable_extras(property_id uuid, language text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.bookable_extras(property_id uuid, language text DEFAULT NULL::text)
+ RETURNS SETOF app_public.bookable_extra
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+  select e.id, coalesce((select t.name from app_hidden.extra_translation(e.property_id, e.id, bookable_extras.language) t), e.name),
+         e.booking_basis, e.unit_price, e.currency, e.max_quantity
+    from app_public.folio_extras e
+    join app_public.properties p on p.id = e.property_id
+   where e.property_id = bookable_extras.property_id and e.is_active and e.is_bookable
+     and (p.is_published or p.id in (select app_hidden.current_property_ids()))
+     and (e.tax_id is null or exists (select 1 from app_public.taxes t
+                                       where t.property_id = e.property_id and t.id = e.tax_id and t.basis = 'percent_of_room'))
+   order by e.sort_order, e.name;
+$function$;
+grant execute on function app_public.bookable_extras(property_id uuid, language text) to keepr_anonymous;
+comment on function app_public.bookable_extras(property_id uuid, language text) is 'The extras guests may add to a stay at a published property (active, marked bookable): id, name (in `language` when translated: setExtraTranslation), basis, unitPrice (VAT included), currency, maxQuantity. Pass the choice to quote(extras).';
+
+-- ----------------------------------------------------------------------------
 -- function app_public.booking_groups_total_amount(g app_public.booking_groups)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.booking_groups_total_amount(g app_public.booking_groups)
@@ -3673,9 +3826,6 @@ AS $function$
 declare
   v_replay jsonb;
   v_group app_public.booking_groups;
-  v_room app_public.reservations;
-  v_detail text;
-  v_hint text;
 begin
   v_replay := app_private.idempotency_begin('cancel_group', idempotency_key,
                 pg_catalog.jsonb_build_object('booking_group_id', booking_group_id, 'reason', reason));
@@ -3688,20 +3838,8 @@ begin
                   where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status in ('held', 'confirmed')) then
     raise exception using errcode = 'TRANS', message = 'No room of this group is held or booked: there is nothing to cancel.';
   end if;
-  perform pg_catalog.set_config('keepr.group_change', v_group.id::text, true); -- one message for the group (tg_reservations__notify)
-  for v_room in
-    select * from app_public.reservations r
-     where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status <> 'cancelled'
-     order by r.room_no
-  loop
-    begin
-      perform app_public.cancel_reservation(v_room.id, 'group-cancel:' || pg_catalog.md5(idempotency_key) || ':' || v_room.room_no, reason);
-    exception when others then
-      get stacked diagnostics v_detail = pg_exception_detail, v_hint = pg_exception_hint;
-      perform app_private.raise_room_error(v_room.room_no, sqlstate, sqlerrm, v_detail, v_hint);
-    end;
-  end loop;
-  perform pg_catalog.set_config('keepr.group_change', '', true);
+  -- Every room, under the group's marker (one message for the group).
+  perform app_private.change_group_rooms(v_group, 'cancel', idempotency_key, reason => cancel_group.reason);
   return query select * from pg_catalog.jsonb_populate_recordset(null::app_public.booking,
     app_private.idempotency_finish(idempotency_key, app_private.group_bookings(v_group)));
 end;
@@ -3792,9 +3930,6 @@ AS $function$
 declare
   v_replay jsonb;
   v_group app_public.booking_groups;
-  v_room record;
-  v_detail text;
-  v_hint text;
 begin
   v_replay := app_private.idempotency_begin('change_group_dates', idempotency_key, pg_catalog.jsonb_build_object(
     'booking_group_id', booking_group_id, 'arrival', arrival, 'departure', departure));
@@ -3809,28 +3944,9 @@ begin
                   where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status <> 'cancelled') then
     raise exception using errcode = 'TRANS', message = 'Every room of this group is cancelled: there is nothing to change.';
   end if;
-  perform pg_catalog.set_config('keepr.group_change', v_group.id::text, true); -- one message for the group (tg_reservations__notify)
-  for v_room in
-    select r.id, r.room_no, rt.name as room_type
-      from app_public.reservations r
-      join app_public.room_types rt on rt.id = r.room_type_id
-     where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status <> 'cancelled'
-     order by r.room_no
-  loop
-    begin
-      perform app_public.modify_reservation(v_room.id, 'group-dates:' || pg_catalog.md5(idempotency_key) || ':' || v_room.room_no,
-                                            change_group_dates.arrival, change_group_dates.departure);
-    exception
-      when sqlstate 'SOLDO' then
-        raise exception using errcode = 'SOLDO', hint = 'room ' || v_room.room_no,
-          message = pg_catalog.format('Room %s (%s): no unit of this room type is free for the new dates, so no room has moved.',
-                                      v_room.room_no, v_room.room_type);
-      when others then
-        get stacked diagnostics v_detail = pg_exception_detail, v_hint = pg_exception_hint;
-        perform app_private.raise_room_error(v_room.room_no, sqlstate, sqlerrm, v_detail, v_hint);
-    end;
-  end loop;
-  perform pg_catalog.set_config('keepr.group_change', '', true);
+  -- Every room, under the group's marker (one message for the group).
+  perform app_private.change_group_rooms(v_group, 'dates', idempotency_key, arrival => change_group_dates.arrival,
+                                         departure => change_group_dates.departure);
   return query select * from pg_catalog.jsonb_populate_recordset(null::app_public.booking,
     app_private.idempotency_finish(idempotency_key, app_private.group_bookings(v_group)));
 end;
@@ -4403,16 +4519,7 @@ begin
   end loop;
 
   if v_res.promo_code_id is not null then
-    update app_public.promo_codes pc set uses = pc.uses + 1
-     where pc.property_id = v_res.property_id and pc.id = v_res.promo_code_id
-       and pc.is_active and (pc.max_uses is null or pc.uses < pc.max_uses);
-    if not found then
-      raise exception using errcode = 'PROMO',
-        hint = case when exists (select 1 from app_public.promo_codes pc
-                                  where pc.property_id = v_res.property_id and pc.id = v_res.promo_code_id and not pc.is_active)
-                    then 'INACTIVE' else 'USED_UP' end,
-        message = 'The promo code of this hold was used up or withdrawn meanwhile; please quote again without it.';
-    end if;
+    perform app_private.use_promo_code(v_res.property_id, v_res.promo_code_id, 'hold');
   end if;
 
   -- The folio is charged the locked price, and payments are scheduled by
@@ -4500,6 +4607,12 @@ begin
     end;
   end loop;
 
+  if v_group.promo_code_id is not null then
+    perform app_private.use_promo_code(v_group.property_id, v_group.promo_code_id, 'group');
+    update app_public.reservations r set promo_code_id = v_group.promo_code_id
+     where r.property_id = v_group.property_id and r.group_id = v_group.id;
+  end if;
+
   update app_public.booking_groups g
      set contact_name = pg_catalog.btrim(confirm_group.full_name),
          contact_email = nullif(pg_catalog.btrim(confirm_group.email), '')::public.citext,
@@ -4512,7 +4625,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.confirm_group(booking_group_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text, guest_names text[]) to keepr_anonymous;
-comment on function app_public.confirm_group(booking_group_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text, guest_names text[]) is 'Confirms every room of a group hold for the booker (name, email, optional phone and requests; the property''s front office may leave the email out) and, optionally, the rooming list (guestNames: the name of who sleeps in room n at position n; an empty or missing name keeps the one given at the hold): each room gets its confirmation code, its folio and its payments by its rate plan; one confirmation message for the group. Returns each room''s booking, in room order. Give the hold token createGroupHold returned (not needed by the signed-in guest who made it or by the front office). Errors (naming the room): NOT_FOUND, INVALID_TRANSITION, HOLD_EXPIRED, INVALID_EMAIL, INVALID_NAME, INVALID_PHONE, INVALID_INPUT, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.confirm_group(booking_group_id uuid, idempotency_key text, full_name text, email text, phone text, special_requests text, hold_token text, guest_names text[]) is 'Confirms every room of a group hold for the booker (name, email, optional phone and requests; the property''s front office may leave the email out) and, optionally, the rooming list (guestNames: the name of who sleeps in room n at position n; an empty or missing name keeps the one given at the hold): each room gets its confirmation code, its folio and its payments by its rate plan; one confirmation message for the group. Returns each room''s booking, in room order. Give the hold token createGroupHold returned (not needed by the signed-in guest who made it or by the front office). Errors (naming the room): NOT_FOUND, INVALID_TRANSITION, HOLD_EXPIRED, INVALID_EMAIL, INVALID_NAME, INVALID_PHONE, INVALID_INPUT, PROMO_CODE (the group''s promo code was used up or deactivated meanwhile; counted once per group), IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.correct_folio_entry(entry_id uuid, folio_id uuid, reason text, idempotency_key text)
@@ -4651,6 +4764,7 @@ declare
   v_id uuid := gen_random_uuid();
   v_claim app_public.inventory_claims;
   v_hold app_public.hold;
+  v_promo app_public.promo_codes;
 begin
   v_replay := app_private.idempotency_begin('create_desk_hold', idempotency_key,
                 pg_catalog.jsonb_build_object('quote_token', quote_token, 'minutes', minutes));
@@ -4676,6 +4790,10 @@ begin
                    case when v_override ->> 'kind' = 'discount_percent' then (v_override ->> 'discount_percent')::numeric end,
                    v_override ->> 'reason');
   end if;
+  if v_quote.promo_code is not null then
+    v_promo := app_private.check_promo_code(v_quote.property_id, v_quote.rate_plan_id, v_quote.arrival, v_quote.departure,
+                                            v_quote.promo_code);
+  end if;
 
   v_claim := app_private.claim_unit(v_quote.property_id, v_quote.room_type_id,
                                     pg_catalog.daterange(v_quote.arrival, v_quote.departure), 'hold',
@@ -4690,7 +4808,8 @@ begin
 
   insert into app_public.reservations (
     id, property_id, room_type_id, rate_plan_id, unit_id, user_id, status, stay, adults, children, currency,
-    room_amount, fees_amount, taxes_amount, total_amount, price_lines, cancellation_policy, hold_expires_at, unit_pinned
+    room_amount, fees_amount, taxes_amount, total_amount, price_lines, cancellation_policy, hold_expires_at, unit_pinned,
+    promo_code_id
   ) values (
     v_id, v_quote.property_id, v_quote.room_type_id, v_quote.rate_plan_id, v_claim.unit_id, null,
     'held', pg_catalog.daterange(v_quote.arrival, v_quote.departure), v_quote.adults, v_quote.children, v_quote.currency,
@@ -4703,7 +4822,8 @@ begin
       'terms', v_quote.cancellation_terms),
     v_claim.expires_at,
     -- The unit the guest was promised stays theirs: the allocator does not move it.
-    v_unit_id is not null
+    v_unit_id is not null,
+    v_promo.id
   );
   if v_override is not null then
     insert into app_public.rate_overrides (property_id, reservation_id, kind, quoted_room_amount, room_amount, discount_percent, reason, created_by, creator_role)
@@ -4720,7 +4840,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.create_desk_hold(quote_token text, idempotency_key text, minutes integer) to keepr_staff;
-comment on function app_public.create_desk_hold(quote_token text, idempotency_key text, minutes integer) is 'Holds the stay of a deskQuote token (its unit, or any free unit of the type) at its price, overridden or not, for `minutes` (default 10, 1 to 30), recording the override with the reservation. Front office of the property only. Errors: QUOTE_INVALID, QUOTE_EXPIRED, ACCESS_DENIED, DATES, SOLD_OUT, UNIT_UNAVAILABLE, OVERRIDE_LIMIT, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.create_desk_hold(quote_token text, idempotency_key text, minutes integer) is 'Holds the stay of a deskQuote token (its unit, or any free unit of the type) at its price, overridden or not, for `minutes` (default 10, 1 to 30), recording the override with the reservation. Front office of the property only. Errors: QUOTE_INVALID, QUOTE_EXPIRED, ACCESS_DENIED, DATES, SOLD_OUT, UNIT_UNAVAILABLE, OVERRIDE_LIMIT, PROMO_CODE (the quote''s promo code no longer applies), IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.create_folio(reservation_id uuid, label text, company_id uuid, idempotency_key text)
@@ -4819,11 +4939,13 @@ begin
 
   loop
     begin
-      insert into app_public.booking_groups (property_id, group_code, name, user_id, channel)
+      insert into app_public.booking_groups (property_id, group_code, name, user_id, channel, promo_code_id)
       values ((v_payload ->> 'property_id')::uuid, 'G-' || app_private.new_confirmation_code(), nullif(pg_catalog.btrim(name), ''),
               app_private.booking_user_id((v_payload ->> 'property_id')::uuid),
               case when (v_payload ->> 'property_id')::uuid in (select app_hidden.current_property_ids_for('front_office'))
-                   then 'front_desk' else 'web' end)
+                   then 'front_desk' else 'web' end,
+              (select pc.id from app_public.promo_codes pc
+                where pc.property_id = (v_payload ->> 'property_id')::uuid and pc.code = v_payload ->> 'promo_code'))
       returning * into v_group;
       exit;
     exception when unique_violation then
@@ -4855,7 +4977,7 @@ begin
         perform app_private.raise_room_error(v_room.room_no, sqlstate, sqlerrm, v_detail, v_hint);
     end;
     update app_public.reservations r
-       set group_id = v_group.id, room_no = v_room.room_no, guest_name = v_room.guest_name
+       set group_id = v_group.id, room_no = v_room.room_no, guest_name = v_room.guest_name, promo_code_id = null
      where r.id = v_hold.reservation_id;
     v_ids := v_ids || v_hold.reservation_id;
     v_expires := least(v_expires, v_hold.expires_at);
@@ -4870,7 +4992,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.create_group_hold(quote_token text, idempotency_key text, name text, minutes integer) to keepr_anonymous;
-comment on function app_public.create_group_hold(quote_token text, idempotency_key text, name text, minutes integer) is 'Holds every room of a group quote for `minutes` (default 10, 1 to 30), or none: a booking group with its code and a held reservation per room, at the quoted prices. Optional name (1 to 200 characters). Errors: QUOTE_INVALID, QUOTE_EXPIRED, INVALID_INPUT, DATES, SOLD_OUT (naming the room; nothing is held), IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.create_group_hold(quote_token text, idempotency_key text, name text, minutes integer) is 'Holds every room of a group quote for `minutes` (default 10, 1 to 30), or none: a booking group with its code and a held reservation per room, at the quoted prices. Optional name (1 to 200 characters). Errors: QUOTE_INVALID, QUOTE_EXPIRED, INVALID_INPUT, DATES, SOLD_OUT (naming the room; nothing is held), PROMO_CODE (the quote''s promo code no longer applies, naming the room), IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.create_hold(quote_token text, idempotency_key text, minutes integer)
@@ -4926,7 +5048,8 @@ begin
 
   insert into app_public.reservations (
     id, property_id, room_type_id, rate_plan_id, unit_id, user_id, status, stay, adults, children, child_ages, currency,
-    room_amount, fees_amount, taxes_amount, total_amount, price_lines, cancellation_policy, hold_expires_at, promo_code_id
+    room_amount, fees_amount, taxes_amount, total_amount, price_lines, cancellation_policy, hold_expires_at, promo_code_id,
+    extras_amount
   ) values (
     v_id, v_quote.property_id, v_quote.room_type_id, v_quote.rate_plan_id, v_claim.unit_id, app_private.booking_user_id(v_quote.property_id),
     'held', pg_catalog.daterange(v_quote.arrival, v_quote.departure), v_quote.adults, v_quote.children, v_quote.child_ages, v_quote.currency,
@@ -4937,8 +5060,9 @@ begin
       'free_cancellation_until', v_quote.free_cancellation_until,
       'late_cancellation_penalty', v_quote.late_cancellation_penalty,
       'terms', v_quote.cancellation_terms),
-    v_claim.expires_at, v_promo.id
+    v_claim.expires_at, v_promo.id, coalesce(v_quote.extras_amount, 0)
   );
+  perform app_private.hold_extras(v_id, v_quote.property_id, v_quote.extras);
 
   v_hold := (v_id, v_quote.property_id, v_claim.expires_at, v_quote.currency, v_quote.total_amount,
              app_private.sign('hold:' || v_id))::app_public.hold;
@@ -4947,7 +5071,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.create_hold(quote_token text, idempotency_key text, minutes integer) to keepr_anonymous;
-comment on function app_public.create_hold(quote_token text, idempotency_key text, minutes integer) is 'Holds a free unit for a quoted stay at the quoted price for `minutes` (default 10, 1 to 30). Errors: QUOTE_INVALID, QUOTE_EXPIRED, DATES, SOLD_OUT, PROMO_CODE (the quote''s promo code no longer applies), IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.create_hold(quote_token text, idempotency_key text, minutes integer) is 'Holds a free unit for a quoted stay at the quoted price for `minutes` (default 10, 1 to 30). Errors: QUOTE_INVALID, QUOTE_EXPIRED, DATES, SOLD_OUT, PROMO_CODE (the quote''s promo code no longer applies), INVALID_INPUT (an extra of the quote was withdrawn: reason EXTRA_INACTIVE or EXTRA_NOT_BOOKABLE), IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.create_promo_code(property_id uuid, code text, percent_off numeric, amount_off bigint, rate_plan_ids uuid[], stays_from date, stays_until date, bookable_from date, bookable_until date, max_uses integer)
@@ -5056,9 +5180,9 @@ grant execute on function app_public.current_user() to keepr_anonymous;
 comment on function app_public.current_user() is 'The signed-in user, or null.';
 
 -- ----------------------------------------------------------------------------
--- function app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, unit_id uuid, room_amount bigint, discount_percent numeric, override_reason text)
+-- function app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, unit_id uuid, room_amount bigint, discount_percent numeric, override_reason text, promo_code text)
 -- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer DEFAULT 2, children integer DEFAULT 0, unit_id uuid DEFAULT NULL::uuid, room_amount bigint DEFAULT NULL::bigint, discount_percent numeric DEFAULT NULL::numeric, override_reason text DEFAULT NULL::text)
+CREATE OR REPLACE FUNCTION app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer DEFAULT 2, children integer DEFAULT 0, unit_id uuid DEFAULT NULL::uuid, room_amount bigint DEFAULT NULL::bigint, discount_percent numeric DEFAULT NULL::numeric, override_reason text DEFAULT NULL::text, promo_code text DEFAULT NULL::text)
  RETURNS app_public.quote
  LANGUAGE plpgsql
  STABLE SECURITY DEFINER
@@ -5073,6 +5197,7 @@ declare
   v_percent numeric;
   v_override jsonb;
   v_payload text;
+  v_promo app_public.promo_codes;
 begin
   select rp.* into v_plan from app_public.rate_plans rp
    where rp.id = desk_quote.rate_plan_id and rp.property_id in (select app_hidden.current_property_ids());
@@ -5098,6 +5223,17 @@ begin
     end if;
   end if;
 
+  if nullif(pg_catalog.btrim(promo_code), '') is not null then
+    if room_amount is not null or discount_percent is not null or override_reason is not null then
+      raise exception using errcode = 'INVLD', hint = 'PROMO_WITH_OVERRIDE',
+        message = 'A promo code and a rate override do not combine; use one of them.';
+    end if;
+    if pg_catalog.length(promo_code) > 100 then
+      raise exception using errcode = 'PROMO', hint = 'UNKNOWN', message = 'This promo code is not valid here.';
+    end if;
+    v_promo := app_private.check_promo_code(v_plan.property_id, desk_quote.rate_plan_id, arrival, departure, promo_code);
+  end if;
+
   if room_amount is not null or discount_percent is not null or override_reason is not null then
     v_plain := app_private.quote_for(desk_quote.rate_plan_id, arrival, departure, adults, children);
     v_percent := app_private.check_desk_override(v_plan.property_id, v_plain.room_amount, room_amount, discount_percent, override_reason);
@@ -5111,7 +5247,7 @@ begin
       'kind', case when room_amount is not null then 'room_amount' else 'discount_percent' end,
       'reason', pg_catalog.btrim(override_reason));
   else
-    v_quote := app_private.quote_for(desk_quote.rate_plan_id, arrival, departure, adults, children);
+    v_quote := app_private.quote_for(desk_quote.rate_plan_id, arrival, departure, adults, children, promo => v_promo);
   end if;
   if v_quote.units_left = 0 then
     raise exception using errcode = 'SOLDO', message = 'No unit of this room type is free for these dates.';
@@ -5124,8 +5260,8 @@ begin
   return v_quote;
 end;
 $function$;
-grant execute on function app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, unit_id uuid, room_amount bigint, discount_percent numeric, override_reason text) to keepr_staff;
-comment on function app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, unit_id uuid, room_amount bigint, discount_percent numeric, override_reason text) is 'The front desk''s quote: like quote, with a chosen unit (free for those nights) and a rate override (a new room price, roomAmount, or discountPercent off it) with its reason; the token is for createDeskHold. Front office of the property only; the front desk within the property''s deskMaxDiscountPercent. Errors: NOT_FOUND, ACCESS_DENIED, DATES, GUEST, RESTRICTED, SOLD_OUT, UNIT_UNAVAILABLE, OVERRIDE_LIMIT, OVERRIDE_REASON_REQUIRED, INVALID_INPUT (reason OVERRIDE).';
+grant execute on function app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, unit_id uuid, room_amount bigint, discount_percent numeric, override_reason text, promo_code text) to keepr_staff;
+comment on function app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, unit_id uuid, room_amount bigint, discount_percent numeric, override_reason text, promo_code text) is 'The front desk''s quote: like quote, with a chosen unit (free for those nights) and either a rate override (a new room price, roomAmount, or discountPercent off it) with its reason, or a guest''s promoCode (as quote applies it); the token is for createDeskHold. Front office of the property only; the front desk within the property''s deskMaxDiscountPercent. Errors: NOT_FOUND, ACCESS_DENIED, DATES, GUEST, RESTRICTED, SOLD_OUT, UNIT_UNAVAILABLE, OVERRIDE_LIMIT, OVERRIDE_REASON_REQUIRED, INVALID_INPUT (reason OVERRIDE, or PROMO_WITH_OVERRIDE), PROMO_CODE (reason UNKNOWN, INACTIVE, NOT_YET, EXPIRED, STAY_DATES, RATE_PLAN or USED_UP).';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.extend_payment_deadline(reservation_id uuid, until timestamp with time zone, reason text, idempotency_key text)
@@ -6073,11 +6209,12 @@ begin
   end if;
 
   -- A booking keeps its promo code's discount through changes (the code
-  -- was counted when it was booked).
+  -- was counted when it was booked), and its extras at their booked prices
+  -- (per-night extras follow the new nights).
   v_quote := app_private.quote_for(v_plan.id, v_arrival, v_departure, v_adults, v_children,
                promo => (select pc from app_public.promo_codes pc
                           where pc.property_id = v_res.property_id and pc.id = v_res.promo_code_id),
-               child_ages => v_child_ages);
+               extras => app_private.booked_extras(v_res), child_ages => v_child_ages);
 
   if v_res.status = 'checked_in' then
     -- The guest is in their unit: only its claim's end moves.
@@ -6112,7 +6249,7 @@ begin
          rate_plan_id = v_plan.id, room_type_id = v_plan.room_type_id, unit_id = v_claim.unit_id,
          unit_pinned = r.unit_pinned or modify_reservation.unit_id is not null,
          currency = v_quote.currency, room_amount = v_quote.room_amount, fees_amount = v_quote.fees_amount,
-         taxes_amount = v_quote.taxes_amount, total_amount = v_quote.total_amount,
+         taxes_amount = v_quote.taxes_amount, total_amount = v_quote.total_amount, extras_amount = v_quote.extras_amount,
          price_lines = pg_catalog.to_jsonb(v_quote.lines),
          cancellation_policy = pg_catalog.jsonb_build_object(
            'is_refundable', v_quote.is_refundable,
@@ -6121,6 +6258,8 @@ begin
            'terms', v_quote.cancellation_terms)
    where r.id = v_res.id
   returning * into v_res;
+  -- Its extras on the new nights, within their daily limits (EXTRA_SOLD_OUT).
+  perform app_private.check_extra_limits(v_res.property_id, v_res.stay, app_private.booked_extras(v_res), v_res.id, lock => true);
   perform app_private.post_reservation_charges(v_res, 'reservation:' || v_res.id || ':modify:' || pg_catalog.md5(app_hidden.current_actor_scope() || ':' || idempotency_key),
                                                'Booking ' || v_res.confirmation_code || ' changed');
   perform app_private.schedule_payments(v_res);
@@ -6734,9 +6873,9 @@ grant execute on function app_public.property_by_slug(slug text) to keepr_anonym
 comment on function app_public.property_by_slug(slug text) is 'The property with this slug: the published one, else one of yours (slugs are unique within an organization and among published properties).';
 
 -- ----------------------------------------------------------------------------
--- function app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, promo_code text, child_ages integer[])
+-- function app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, promo_code text, extras jsonb, child_ages integer[])
 -- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer DEFAULT 2, children integer DEFAULT 0, promo_code text DEFAULT NULL::text, child_ages integer[] DEFAULT NULL::integer[])
+CREATE OR REPLACE FUNCTION app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer DEFAULT 2, children integer DEFAULT 0, promo_code text DEFAULT NULL::text, extras jsonb DEFAULT NULL::jsonb, child_ages integer[] DEFAULT NULL::integer[])
  RETURNS app_public.quote
  LANGUAGE plpgsql
  STABLE SECURITY DEFINER
@@ -6749,6 +6888,7 @@ declare
   v_quote app_public.quote;
   v_payload text;
   v_promo app_public.promo_codes;
+  v_extras jsonb;
 begin
   select rp.property_id into v_property_id
     from app_public.rate_plans rp
@@ -6775,7 +6915,9 @@ begin
     end if;
     v_promo := app_private.check_promo_code(v_property_id, quote.rate_plan_id, arrival, departure, promo_code);
   end if;
-  v_quote := app_private.quote_for(quote.rate_plan_id, arrival, departure, adults, children, promo => v_promo, child_ages => child_ages);
+  v_extras := app_private.booking_extras(v_property_id, quote.extras);
+  perform app_private.check_extra_limits(v_property_id, pg_catalog.daterange(arrival, departure), v_extras);
+  v_quote := app_private.quote_for(quote.rate_plan_id, arrival, departure, adults, children, promo => v_promo, extras => v_extras, child_ages => child_ages);
   if v_quote.units_left = 0 then
     raise exception using errcode = 'SOLDO', message = 'No unit of this room type is free for these dates.';
   end if;
@@ -6786,8 +6928,8 @@ begin
   return v_quote;
 end;
 $function$;
-grant execute on function app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, promo_code text, child_ages integer[]) to keepr_anonymous;
-comment on function app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, promo_code text, child_ages integer[]) is 'Prices a stay on a rate plan: nightly lines, discounts (length of stay, promo code), fees, taxes, total and cancellation terms, with a quote_token valid for 30 minutes. promoCode: a code of the property, in any case. Errors: NOT_FOUND, DATES, GUEST, RESTRICTED (reason in extensions.reason), SOLD_OUT, PROMO_CODE (reason UNKNOWN, INACTIVE, NOT_YET, EXPIRED, STAY_DATES, RATE_PLAN or USED_UP). childAges: one age (0-17) per child, required when the rate prices children by age (INVALID_INPUT, reason CHILD_AGES); a child younger than the property welcomes: RESTRICTED, reason CHILD_MIN_AGE. The token carries the ages to createHold.';
+grant execute on function app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, promo_code text, extras jsonb, child_ages integer[]) to keepr_anonymous;
+comment on function app_public.quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, promo_code text, extras jsonb, child_ages integer[]) is 'Prices a stay on a rate plan: nightly lines, discounts (length of stay, promo code), fees, taxes, total and cancellation terms, with a quote_token valid for 30 minutes. promoCode: a code of the property, in any case. extras: the property''s bookable extras chosen, [{"extraId": "…", "quantity": 1}] (bookableExtras lists them), priced as extra lines (extrasAmount). childAges: one age (0-17) per child, required when the rate prices children by age (INVALID_INPUT, reason CHILD_AGES); a child younger than the property welcomes: RESTRICTED, reason CHILD_MIN_AGE. The token carries the extras and the ages to createHold. Errors: NOT_FOUND, DATES, GUEST, RESTRICTED (reason in extensions.reason), SOLD_OUT, PROMO_CODE (reason UNKNOWN, INACTIVE, NOT_YET, EXPIRED, STAY_DATES, RATE_PLAN or USED_UP), INVALID_INPUT (reason EXTRAS, EXTRA_UNKNOWN, EXTRA_NOT_BOOKABLE, EXTRA_INACTIVE, EXTRA_QUANTITY, EXTRA_SOLD_OUT or CHILD_AGES).';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.quote_change(reservation_id uuid, arrival date, departure date, adults integer, children integer, child_ages integer[])
@@ -6843,11 +6985,12 @@ begin
   end if;
 
   -- A booking keeps its promo code's discount through changes (the code
-  -- was counted when it was booked).
+  -- was counted when it was booked), and its extras at their booked prices
+  -- (per-night extras follow the new nights).
   v_quote := app_private.quote_for(v_res.rate_plan_id, v_arrival, v_departure, v_adults, v_children,
                promo => (select pc from app_public.promo_codes pc
                           where pc.property_id = v_res.property_id and pc.id = v_res.promo_code_id),
-               child_ages => v_child_ages);
+               extras => app_private.booked_extras(v_res), child_ages => v_child_ages);
   v_quote.units_left := (
     select pg_catalog.count(*)::integer
       from app_public.units u
@@ -6870,9 +7013,9 @@ grant execute on function app_public.quote_change(reservation_id uuid, arrival d
 comment on function app_public.quote_change(reservation_id uuid, arrival date, departure date, adults integer, children integer, child_ages integer[]) is 'Prices a change of a booking''s dates or guests on its rate plan (its own nights count as free), with the new cancellation terms; no token. Guests only when the booking''s changeRefusal is null. childAges: the children''s ages (without them, the booking''s while the number of children stays). Errors: NOT_FOUND, ACCESS_DENIED (reason: the refusal), INVALID_TRANSITION, DATES, GUEST, INVALID_INPUT (reason CHILD_AGES), RESTRICTED, SOLD_OUT.';
 
 -- ----------------------------------------------------------------------------
--- function app_public.quote_group(rooms app_public.group_room[], arrival date, departure date)
+-- function app_public.quote_group(rooms app_public.group_room[], arrival date, departure date, promo_code text)
 -- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_public.quote_group(rooms app_public.group_room[], arrival date, departure date)
+CREATE OR REPLACE FUNCTION app_public.quote_group(rooms app_public.group_room[], arrival date, departure date, promo_code text DEFAULT NULL::text)
  RETURNS app_public.group_quote
  LANGUAGE plpgsql
  STABLE SECURITY DEFINER
@@ -6902,7 +7045,8 @@ begin
       raise exception using errcode = 'INVLD', message = pg_catalog.format('Room %s: a guest''s name has 1 to 200 characters.', v_n);
     end if;
     begin
-      v_quote := app_public.quote(v_room.rate_plan_id, arrival, departure, v_room.adults, coalesce(v_room.children, 0));
+      v_quote := app_public.quote(v_room.rate_plan_id, arrival, departure, v_room.adults, coalesce(v_room.children, 0),
+                                  promo_code => quote_group.promo_code, child_ages => v_room.child_ages);
     exception when others then
       get stacked diagnostics v_detail = pg_exception_detail, v_hint = pg_exception_hint;
       perform app_private.raise_room_error(v_n, sqlstate, sqlerrm, v_detail, v_hint);
@@ -6931,11 +7075,12 @@ begin
 
   select (v_rooms[1].quote).property_id, arrival, departure, departure - arrival, (v_rooms[1].quote).currency,
          sum((r.quote).room_amount), sum((r.quote).fees_amount), sum((r.quote).taxes_amount), sum((r.quote).total_amount),
-         v_rooms, min((r.quote).valid_until), null
+         v_rooms, min((r.quote).valid_until), null, (v_rooms[1].quote).promo_code
     into v_group
     from pg_catalog.unnest(v_rooms) r;
   v_payload := pg_catalog.translate(pg_catalog.encode(pg_catalog.convert_to(pg_catalog.jsonb_build_object(
                  'kind', 'group', 'property_id', v_group.property_id, 'valid_until', v_group.valid_until,
+                 'promo_code', v_group.promo_code,
                  'rooms', (select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('quote_token', (r.quote).quote_token, 'guest_name', r.guest_name,
                                                                                      'room_type', rt.name)
                                                        order by r.room_no)
@@ -6946,8 +7091,8 @@ begin
   return v_group;
 end;
 $function$;
-grant execute on function app_public.quote_group(rooms app_public.group_room[], arrival date, departure date) to keepr_anonymous;
-comment on function app_public.quote_group(rooms app_public.group_room[], arrival date, departure date) is 'Prices several rooms of one stay together (1 to 20: a rate plan, adults, children and optionally a guest name each): each room''s quote and the sums, with a quote_token for createGroupHold valid 30 minutes. Errors name the room: INVALID_INPUT, NOT_FOUND, DATES, GUEST, RESTRICTED, SOLD_OUT (the rooms of one type are counted together).';
+grant execute on function app_public.quote_group(rooms app_public.group_room[], arrival date, departure date, promo_code text) to keepr_anonymous;
+comment on function app_public.quote_group(rooms app_public.group_room[], arrival date, departure date, promo_code text) is 'Prices several rooms of one stay together (1 to 20: a rate plan, adults, children and optionally a guest name each): each room''s quote and the sums, with a quote_token for createGroupHold valid 30 minutes. promoCode: one code of the property for the whole group, its discount a line of each room''s price (it must apply to every room); the group counts as one use. Errors name the room: INVALID_INPUT, NOT_FOUND, DATES, GUEST, RESTRICTED, SOLD_OUT (the rooms of one type are counted together), PROMO_CODE (reason UNKNOWN, INACTIVE, NOT_YET, EXPIRED, STAY_DATES, RATE_PLAN or USED_UP).';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.quote_group_change(booking_group_id uuid, arrival date, departure date)
@@ -6996,11 +7141,14 @@ begin
         perform app_private.refuse_guest_change(v_room, app_private.guest_change_refusal(v_room));
       end if;
       select * into v_restriction
-        from app_private.stay_restrictions(array[v_room.rate_plan_id], arrival, departure, v_room.adults, v_room.children);
+        from app_private.stay_restrictions(array[v_room.rate_plan_id], arrival, departure, v_room.adults, v_room.children, v_room.child_ages);
       if v_restriction.restriction = 'MAX_OCCUPANCY' or (v_restriction.restriction is not null and not v_staff) then
         raise exception using errcode = 'RSTRC', message = v_restriction.message, hint = v_restriction.restriction;
       end if;
-      v_quote := app_private.quote_for(v_room.rate_plan_id, arrival, departure, v_room.adults, v_room.children);
+      v_quote := app_private.quote_for(v_room.rate_plan_id, arrival, departure, v_room.adults, v_room.children,
+                                       promo => (select pc from app_public.promo_codes pc
+                                                  where pc.property_id = v_room.property_id and pc.id = v_room.promo_code_id),
+                                       extras => app_private.booked_extras(v_room), child_ages => v_room.child_ages);
     exception when others then
       get stacked diagnostics v_detail = pg_exception_detail, v_hint = pg_exception_hint;
       perform app_private.raise_room_error(v_room.room_no, sqlstate, sqlerrm, v_detail, v_hint);
@@ -8600,6 +8748,47 @@ grant execute on function app_public.set_do_not_disturb(reservation_id uuid, do_
 comment on function app_public.set_do_not_disturb(reservation_id uuid, do_not_disturb boolean) is 'Marks an in-house stay do-not-disturb for today (true) or not (false): today''s unstarted stay-over cleaning is cancelled and none is scheduled today. Housekeeping board staff (owner, manager, front desk, housekeeping). Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT.';
 
 -- ----------------------------------------------------------------------------
+-- function app_public.set_extra_translation(extra_id uuid, language text, name text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.set_extra_translation(extra_id uuid, language text, name text)
+ RETURNS app_public.extra_translations
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '2s'
+AS $function$
+#variable_conflict use_column
+declare
+  v_row app_public.extra_translations;
+  v_property uuid := (select e.property_id from app_public.folio_extras e where e.id = set_extra_translation.extra_id);
+  v_name text := nullif(pg_catalog.btrim(set_extra_translation.name), '');
+begin
+  perform app_private.check_translation(v_property, set_extra_translation.language);
+  if pg_catalog.length(v_name) > 200 then
+    raise exception using errcode = 'INVLD', hint = 'NAME', message = 'Name: at most 200 characters.';
+  end if;
+  if v_name is null then
+    delete from app_public.extra_translations t
+     where t.property_id = v_property and t.extra_id = set_extra_translation.extra_id and t.language = set_extra_translation.language;
+    return null;
+  end if;
+  insert into app_public.extra_translations as t (property_id, extra_id, language, name)
+  values (v_property, set_extra_translation.extra_id, set_extra_translation.language, v_name)
+  on conflict on constraint extra_translations_pkey do update
+     set name = excluded.name
+   where t.name is distinct from excluded.name
+  returning * into v_row;
+  if v_row is null then
+    select * into v_row from app_public.extra_translations t
+     where t.property_id = v_property and t.extra_id = set_extra_translation.extra_id and t.language = set_extra_translation.language;
+  end if;
+  return v_row;
+end;
+$function$;
+grant execute on function app_public.set_extra_translation(extra_id uuid, language text, name text) to keepr_staff;
+comment on function app_public.set_extra_translation(extra_id uuid, language text, name text) is 'Saves an extra''s name in another language the guest app speaks (en, pt, es); guests reading in it see it instead of the extra''s own (bookableExtras, the booking''s emails). A blank name removes the translation (null returned). Owners and managers. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_INPUT (reason LANGUAGE, NAME).';
+
+-- ----------------------------------------------------------------------------
 -- function app_public.set_fee_translation(fee_id uuid, language text, name text)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_public.set_fee_translation(fee_id uuid, language text, name text)
@@ -10044,6 +10233,22 @@ grant execute on function app_hidden.current_user_id() to keepr_worker;
 comment on function app_hidden.current_user_id() is 'The id of the user whose live session made this request, or null. Policies call it as (select app_hidden.current_user_id()).';
 
 -- ----------------------------------------------------------------------------
+-- function app_hidden.extra_translation(property_id uuid, extra_id uuid, language text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_hidden.extra_translation(property_id uuid, extra_id uuid, language text)
+ RETURNS SETOF app_public.extra_translations
+ LANGUAGE sql
+ STABLE ROWS 1
+AS $function$
+  select t.* from app_public.extra_translations t
+   where t.property_id = extra_translation.property_id and t.extra_id = extra_translation.extra_id
+     and t.language = extra_translation.language
+     and t.language <> (select p.language from app_public.properties p where p.id = t.property_id);
+$function$;
+grant execute on function app_hidden.extra_translation(property_id uuid, extra_id uuid, language text) to keepr_worker;
+comment on function app_hidden.extra_translation(property_id uuid, extra_id uuid, language text) is 'The translation of app_public.extra_translations that applies to a guest reading in `language`: none for the property''s own language.';
+
+-- ----------------------------------------------------------------------------
 -- function app_hidden.fee_translation(property_id uuid, fee_id uuid, language text)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_hidden.fee_translation(property_id uuid, fee_id uuid, language text)
@@ -10090,11 +10295,9 @@ CREATE OR REPLACE FUNCTION app_hidden.guest_search_text(full_name text, email te
  RETURNS text
  LANGUAGE sql
  IMMUTABLE PARALLEL SAFE
- SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-AS $function$
-  select pg_catalog.lower(coalesce(full_name, '') || ' ' || coalesce(email, '') || ' '
-         || coalesce(pg_catalog.regexp_replace(phone, '[^0-9]', '', 'g'), ''));
-$function$;
+BEGIN ATOMIC
+ SELECT lower(((((COALESCE(full_name, ''::text) || ' '::text) || COALESCE(email, ''::text)) || ' '::text) || COALESCE(regexp_replace(phone, '[^0-9]'::text, ''::text, 'g'::text), ''::text))) AS lower;
+END;
 grant execute on function app_hidden.guest_search_text(full_name text, email text, phone text) to keepr_staff;
 comment on function app_hidden.guest_search_text(full_name text, email text, phone text) is 'A guest''s name, email and phone digits as one lower-case string: what a staff search matches (trigram-indexed).';
 
@@ -10979,6 +11182,93 @@ $function$;
 comment on function app_private.bill_to_of(folio app_public.folios) is 'The bill-to of a folio''s next document: saved on the folio, else its company (or the one its balance went to on the city ledger), else the reservation''s guest; with the stay.';
 
 -- ----------------------------------------------------------------------------
+-- function app_private.booked_extras(reservation app_public.reservations)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.booked_extras(reservation app_public.reservations)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE PARALLEL SAFE
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+  select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+           'extra_id', x.extra_id, 'name', x.name, 'basis', x.basis, 'unit_price', x.unit_price,
+           'tax_id', x.tax_id, 'quantity', x.quantity) order by x.position)
+    from app_public.reservation_extras x
+   where x.property_id = (booked_extras.reservation).property_id and x.reservation_id = (booked_extras.reservation).id;
+$function$;
+comment on function app_private.booked_extras(reservation app_public.reservations) is 'A reservation''s booked extras (reservation_extras) as price_lines takes them, at the prices they were booked at.';
+
+-- ----------------------------------------------------------------------------
+-- function app_private.booking_extras(property_id uuid, extras jsonb)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.booking_extras(property_id uuid, extras jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+declare
+  v_item jsonb;
+  v_id uuid;
+  v_quantity integer;
+  v_extra app_public.folio_extras;
+  v_tax_basis text;
+  v_ids uuid[] := '{}';
+  v_result jsonb := '[]';
+begin
+  if extras is null or extras = 'null'::jsonb or extras = '[]'::jsonb then
+    return null;
+  end if;
+  if pg_catalog.jsonb_typeof(extras) <> 'array' or pg_catalog.jsonb_array_length(extras) > 20 then
+    raise exception using errcode = 'INVLD', hint = 'EXTRAS',
+      message = 'Extras must be a list of at most 20 items, each with an extraId and a quantity.';
+  end if;
+  for v_item in select e from pg_catalog.jsonb_array_elements(extras) e loop
+    if pg_catalog.jsonb_typeof(v_item) <> 'object'
+       or pg_catalog.jsonb_typeof(v_item -> 'extraId') is distinct from 'string'
+       or (v_item ->> 'extraId') !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
+      raise exception using errcode = 'INVLD', hint = 'EXTRAS',
+        message = 'Each extra needs an extraId (the id of an extra of the property) and a quantity.';
+    end if;
+    v_id := (v_item ->> 'extraId')::uuid;
+    if v_id = any (v_ids) then
+      raise exception using errcode = 'INVLD', hint = 'EXTRAS', message = 'An extra is listed twice; give it once with its quantity.';
+    end if;
+    v_ids := v_ids || v_id;
+    select * into v_extra from app_public.folio_extras e
+     where e.property_id = booking_extras.property_id and e.id = v_id;
+    if not found then
+      raise exception using errcode = 'INVLD', hint = 'EXTRA_UNKNOWN', message = 'This extra is not offered here.';
+    end if;
+    if not v_extra.is_active then
+      raise exception using errcode = 'INVLD', hint = 'EXTRA_INACTIVE',
+        message = pg_catalog.format('%s is no longer offered; choose again.', v_extra.name);
+    end if;
+    select t.basis into v_tax_basis from app_public.taxes t
+     where t.property_id = v_extra.property_id and t.id = v_extra.tax_id;
+    if not v_extra.is_bookable or (v_extra.tax_id is not null and v_tax_basis is distinct from 'percent_of_room') then
+      raise exception using errcode = 'INVLD', hint = 'EXTRA_NOT_BOOKABLE',
+        message = pg_catalog.format('%s cannot be booked online; ask the property.', v_extra.name);
+    end if;
+    if pg_catalog.jsonb_typeof(v_item -> 'quantity') is distinct from 'number'
+       or (v_item ->> 'quantity') !~ '^[0-9]{1,9}$'
+       or (v_item ->> 'quantity')::integer not between 1 and v_extra.max_quantity then
+      raise exception using errcode = 'INVLD', hint = 'EXTRA_QUANTITY',
+        message = pg_catalog.format('%s: choose 1 to %s.', v_extra.name, v_extra.max_quantity);
+    end if;
+    v_quantity := (v_item ->> 'quantity')::integer;
+    v_result := v_result || pg_catalog.jsonb_build_object(
+      'extra_id', v_extra.id, 'name', v_extra.name, 'basis', v_extra.booking_basis, 'unit_price', v_extra.unit_price,
+      'tax_id', v_extra.tax_id, 'quantity', v_quantity, 'sort_order', v_extra.sort_order);
+  end loop;
+  return (select pg_catalog.jsonb_agg(e - 'sort_order' order by (e ->> 'sort_order')::integer, e ->> 'name')
+            from pg_catalog.jsonb_array_elements(v_result) e);
+end;
+$function$;
+comment on function app_private.booking_extras(property_id uuid, extras jsonb) is 'The extras chosen for a stay ([{extraId, quantity}]) checked against the property''s catalogue (bookable, active, quantity 1 to max_quantity) and resolved for pricing; INVALID_INPUT with reason EXTRAS, EXTRA_UNKNOWN, EXTRA_NOT_BOOKABLE, EXTRA_INACTIVE or EXTRA_QUANTITY.';
+
+-- ----------------------------------------------------------------------------
 -- function app_private.booking_of(r app_public.reservations)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_private.booking_of(r app_public.reservations)
@@ -11125,6 +11415,57 @@ AS $function$
          end;
 $function$;
 comment on function app_private.card_label(brand text, last4 text) is 'A card as people name it: "Visa •• 4242".';
+
+-- ----------------------------------------------------------------------------
+-- function app_private.change_group_rooms(booking_group app_public.booking_groups, action text, idempotency_key text, arrival date, departure date, reason text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.change_group_rooms(booking_group app_public.booking_groups, action text, idempotency_key text, arrival date DEFAULT NULL::date, departure date DEFAULT NULL::date, reason text DEFAULT NULL::text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+declare
+  v_room record;
+  v_detail text;
+  v_hint text;
+begin
+  if action is null or action not in ('dates', 'cancel') then
+    raise exception using errcode = 'INVLD', message = pg_catalog.format('No such group action: %s.', action);
+  end if;
+  perform pg_catalog.set_config('keepr.group_change', (booking_group).id::text, true);
+  for v_room in
+    select r.id, r.room_no, rt.name as room_type
+      from app_public.reservations r
+      join app_public.room_types rt on rt.id = r.room_type_id
+     where r.property_id = (booking_group).property_id and r.group_id = (booking_group).id and r.status <> 'cancelled'
+     order by r.room_no
+  loop
+    begin
+      if action = 'dates' then
+        perform app_public.modify_reservation(v_room.id, 'group-dates:' || pg_catalog.md5(idempotency_key) || ':' || v_room.room_no,
+                                              change_group_rooms.arrival, change_group_rooms.departure);
+      else
+        perform app_public.cancel_reservation(v_room.id, 'group-cancel:' || pg_catalog.md5(idempotency_key) || ':' || v_room.room_no,
+                                              change_group_rooms.reason);
+      end if;
+    exception
+      when sqlstate 'SOLDO' then
+        if action <> 'dates' then
+          raise;
+        end if;
+        raise exception using errcode = 'SOLDO', hint = 'room ' || v_room.room_no,
+          message = pg_catalog.format('Room %s (%s): no unit of this room type is free for the new dates, so no room has moved.',
+                                      v_room.room_no, v_room.room_type);
+      when others then
+        get stacked diagnostics v_detail = pg_exception_detail, v_hint = pg_exception_hint;
+        perform app_private.raise_room_error(v_room.room_no, sqlstate, sqlerrm, v_detail, v_hint);
+    end;
+  end loop;
+  perform pg_catalog.set_config('keepr.group_change', '', true);
+end;
+$function$;
+comment on function app_private.change_group_rooms(booking_group app_public.booking_groups, action text, idempotency_key text, arrival date, departure date, reason text) is 'Runs a whole group''s per-room action (''dates'': modify_reservation; ''cancel'': cancel_reservation) on its rooms not cancelled, in room order, under the keepr.group_change marker (one message for the group); the one place the marker is set. Errors name the room.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.charge_on_folio(property_id uuid, entry_id uuid, folio_id uuid)
@@ -11285,6 +11626,51 @@ begin
 end;
 $function$;
 comment on function app_private.check_desk_text(value text, required boolean, max_length integer, what text) is 'Trims a reason or note; INVLD (reason REASON) when required and blank, or too long.';
+
+-- ----------------------------------------------------------------------------
+-- function app_private.check_extra_limits(property_id uuid, stay daterange, extras jsonb, reservation_id uuid, lock boolean)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.check_extra_limits(property_id uuid, stay daterange, extras jsonb, reservation_id uuid DEFAULT NULL::uuid, lock boolean DEFAULT false)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+declare
+  v_item record;
+  v_used integer;
+begin
+  for v_item in
+    select e.id, e.name, e.daily_limit, x.quantity
+      from pg_catalog.jsonb_to_recordset(coalesce(extras, '[]')) as x(extra_id uuid, quantity integer)
+      join app_public.folio_extras e on e.property_id = check_extra_limits.property_id and e.id = x.extra_id
+     where e.daily_limit is not null
+     order by e.id
+  loop
+    if lock then
+      perform 1 from app_public.folio_extras e
+       where e.property_id = check_extra_limits.property_id and e.id = v_item.id
+         for no key update;
+    end if;
+    select coalesce(max(n.used), 0) into v_used
+      from (select d.night, sum(rx.quantity) as used
+              from pg_catalog.generate_series(pg_catalog.lower(stay), pg_catalog.upper(stay) - 1, interval '1 day') as d(night)
+              join app_public.reservation_extras rx
+                on rx.property_id = check_extra_limits.property_id and rx.extra_id = v_item.id
+              join app_public.reservations r
+                on r.property_id = rx.property_id and r.id = rx.reservation_id
+             where r.stay @> d.night::date
+               and r.id is distinct from check_extra_limits.reservation_id
+               and (r.status in ('confirmed', 'checked_in') or (r.status = 'held' and r.hold_expires_at > pg_catalog.now()))
+             group by d.night) n;
+    if v_used + v_item.quantity > v_item.daily_limit then
+      raise exception using errcode = 'INVLD', hint = 'EXTRA_SOLD_OUT',
+        message = pg_catalog.format('%s is fully booked for these dates (%s left).', v_item.name, greatest(v_item.daily_limit - v_used, 0));
+    end if;
+  end loop;
+end;
+$function$;
+comment on function app_private.check_extra_limits(property_id uuid, stay daterange, extras jsonb, reservation_id uuid, lock boolean) is 'INVALID_INPUT (EXTRA_SOLD_OUT) when extras would take more than their daily_limit on a night of the stay, counting live bookings but `reservation_id`; with `lock`, locks each limited extra''s row first (holds racing for the last one are serialised).';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.check_promo_code(property_id uuid, rate_plan_id uuid, arrival date, departure date, code text)
@@ -12106,6 +12492,33 @@ $function$;
 comment on function app_private.history_unit_name(property_id uuid, unit_id text) is 'A unit''s name for the history in words (audit values hold its id).';
 
 -- ----------------------------------------------------------------------------
+-- function app_private.hold_extras(reservation_id uuid, property_id uuid, extras jsonb)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.hold_extras(reservation_id uuid, property_id uuid, extras jsonb)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+begin
+  if extras is null or pg_catalog.jsonb_array_length(extras) = 0 then
+    return;
+  end if;
+  perform app_private.booking_extras(hold_extras.property_id,
+            (select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('extraId', e ->> 'extra_id', 'quantity', (e ->> 'quantity')::integer))
+               from pg_catalog.jsonb_array_elements(hold_extras.extras) e));
+  perform app_private.check_extra_limits(hold_extras.property_id,
+            (select r.stay from app_public.reservations r where r.property_id = hold_extras.property_id and r.id = hold_extras.reservation_id),
+            hold_extras.extras, hold_extras.reservation_id, lock => true);
+  insert into app_public.reservation_extras (property_id, reservation_id, extra_id, position, name, basis, unit_price, tax_id, quantity)
+  select hold_extras.property_id, hold_extras.reservation_id, (e.x ->> 'extra_id')::uuid, e.position::integer, e.x ->> 'name',
+         e.x ->> 'basis', (e.x ->> 'unit_price')::bigint, (e.x ->> 'tax_id')::uuid, (e.x ->> 'quantity')::integer
+    from pg_catalog.jsonb_array_elements(hold_extras.extras) with ordinality as e(x, position);
+end;
+$function$;
+comment on function app_private.hold_extras(reservation_id uuid, property_id uuid, extras jsonb) is 'Checks a quote''s extras against the catalogue again (INVALID_INPUT when one was withdrawn) and keeps them on the held reservation at the quoted prices.';
+
+-- ----------------------------------------------------------------------------
 -- function app_private.idempotency_begin(operation text, key text, request jsonb)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_private.idempotency_begin(operation text, key text, request jsonb)
@@ -12385,7 +12798,7 @@ begin
   ),
   price as (
     select x.ord, l ->> 'kind' as kind, (l ->> 'date')::date as date, l ->> 'description' as description,
-           coalesce((l ->> 'quantity')::integer, 1) as quantity, (l ->> 'amount')::bigint as amount,
+           coalesce((l ->> 'quantity')::integer, 1) as quantity, (l ->> 'amount')::bigint as amount, (l ->> 'extra_id')::uuid as extra_id,
            coalesce((l ->> 'tax_id')::uuid, (select t.id from app_public.taxes t
                                              where t.property_id = v_res.property_id and l ->> 'kind' = 'tax'
                                                and pg_catalog.starts_with(l ->> 'description', t.name || ' (')
@@ -12402,9 +12815,20 @@ begin
     union all
     select p.ord, 'fee:' || p.description, 'fee', 'fee', null, p.description, p.quantity, p.amount * v_share
       from price p where p.kind = 'fee'
+    union all
+    select p.ord, 'extra:' || p.extra_id, 'extra', 'extra', null, p.description, p.quantity, p.amount * v_share
+      from price p where p.kind = 'extra'
+  ),
+  extra_vat as (
+    -- An extra's own VAT (its tax line) is its line's, never shared out over the nights.
+    select rc.account_id, 'extra:' || p.extra_id as key, round(p.amount * v_share)::bigint as amount
+      from res_charged rc
+      join price p on p.kind = 'tax' and p.extra_id is not null and p.tax_id = rc.tax_id
+     where rc.purpose = 'tax_payable' and v_res.status not in ('cancelled', 'no_show')
   ),
   vat_targets as (
-    select rc.account_id, rc.amount as total, t.is_inclusive, k.key, k.ord, k.weight
+    select rc.account_id, rc.amount - coalesce((select sum(x.amount) from extra_vat x where x.account_id = rc.account_id), 0) as total,
+           t.is_inclusive, k.key, k.ord, k.weight
       from res_charged rc
       join app_public.taxes t on t.property_id = v_res.property_id and t.id = rc.tax_id and t.basis = 'percent_of_room'
       join keys k on k.grp = 'room' or (k.grp = 'fee' and t.applies_to_fees)
@@ -12423,9 +12847,11 @@ begin
   ),
   rev_targets as (
     select rc.account_id, rc.amount as total, k.key, k.ord,
-           k.weight - coalesce((select sum(va.amount) from vat_alloc va where va.key = k.key and va.is_inclusive), 0) as weight
+           k.weight - coalesce((select sum(va.amount) from vat_alloc va where va.key = k.key and va.is_inclusive), 0)
+                    - coalesce((select sum(x.amount) from extra_vat x where x.key = k.key), 0) as weight
       from res_charged rc
       join keys k on (rc.purpose = 'room_revenue' and k.grp = 'room') or (rc.purpose = 'fee_revenue' and k.grp = 'fee')
+                  or (rc.purpose = 'extras_revenue' and k.grp = 'extra')
   ),
   rev_alloc as (
     select v.account_id, v.key,
@@ -12442,6 +12868,8 @@ begin
     select a.key, a.account_id, a.amount from vat_alloc a
     union all
     select a.key, a.account_id, a.amount from rev_alloc a
+    union all
+    select x.key, x.account_id, x.amount from extra_vat x
   ),
   charged as (
     -- B: everything charged, per line key and account.
@@ -12511,7 +12939,7 @@ begin
     select l.*,
            case when l.key like 'night:%' then 'night' when l.key = 'discount' then 'discount' when l.key like 'fee:%' then 'fee'
                 when l.key like 'tax:%' or l.key like 'entry:%:tax:%' then 'city_tax' when l.key = 'penalty' then 'cancellation'
-                when l.key = 'legacy' then 'adjustment'
+                when l.key = 'legacy' then 'adjustment' when l.key like 'extra:%' then 'extra'
                 when l.key like 'entry:%' then case when l.is_allowance then 'allowance' when l.is_extra then 'extra' else 'charge' end
                 else 'charge' end as type,
            k.ord, k.date as key_date, k.description as key_description, k.quantity as key_quantity,
@@ -12535,11 +12963,12 @@ begin
                             when 'night' then coalesce(v_room_type || ' · ', '') || d.key_description
                             when 'discount' then d.key_description
                             when 'fee' then d.key_description
+                            when 'extra' then coalesce(d.key_description, d.entry_description, d.account_name)
                             when 'city_tax' then coalesce(d.tax_description, d.tax_name || coalesce(' · ' || d.entry_description, ''), d.account_name)
                             when 'cancellation' then case when v_res.status = 'no_show' then 'No-show fee' else 'Cancellation fee' end
                             when 'adjustment' then 'Invoiced earlier'
                             else coalesce(d.entry_description, d.account_name) end,
-           'quantity', case when d.type in ('fee', 'city_tax') then coalesce(d.key_quantity, d.tax_quantity) end,
+           'quantity', case when d.type in ('fee', 'city_tax', 'extra') then coalesce(d.key_quantity, d.tax_quantity) end,
            'net', case when d.type = 'city_tax' then 0 else coalesce(d.net, 0) end,
            'vat_rate', case when d.type = 'city_tax' then null else coalesce(d.vat_rate, 0) end,
            'vat', case when d.type = 'city_tax' then 0 else coalesce(d.vat, 0) + coalesce(d.other_tax, 0) end,
@@ -12926,11 +13355,15 @@ AS $function$
   select penalty_base.reservation.total_amount
          - coalesce((select sum(l.amount)
                        from pg_catalog.jsonb_to_recordset(coalesce(penalty_base.reservation.price_lines, '[]'))
-                            as l(kind text, amount bigint, tax_id uuid)
+                            as l(kind text, amount bigint, tax_id uuid, extra_id uuid)
                        join app_public.taxes t on t.property_id = penalty_base.reservation.property_id and t.id = l.tax_id
-                      where l.kind = 'tax' and not t.applies_to_penalty), 0)::bigint;
+                      where l.kind = 'tax' and not t.applies_to_penalty and l.extra_id is null), 0)::bigint
+         - coalesce((select sum(l.amount)
+                       from pg_catalog.jsonb_to_recordset(coalesce(penalty_base.reservation.price_lines, '[]'))
+                            as l(kind text, amount bigint)
+                      where l.kind = 'extra'), 0)::bigint;
 $function$;
-comment on function app_private.penalty_base(reservation app_public.reservations) is 'A reservation''s total less the taxes that a cancellation or no-show penalty does not carry (taxes.applies_to_penalty false, e.g. a city tax per person-night).';
+comment on function app_private.penalty_base(reservation app_public.reservations) is 'A reservation''s total less the taxes that a cancellation or no-show penalty does not carry (taxes.applies_to_penalty false, e.g. a city tax per person-night) and less its extras (refunded on cancellation).';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.post_entry(property_id uuid, cause_type text, cause_id uuid, idempotency_key text, description text, lines jsonb, reverses_entry_id uuid)
@@ -13010,13 +13443,13 @@ begin
   with price as (
     -- Tax lines made before taxes had ids on price lines name them by
     -- description ('<tax name> (...)'); match those by name.
-    select l.kind, l.amount, coalesce(l.is_inclusive, false) as is_inclusive,
+    select l.kind, l.amount, coalesce(l.is_inclusive, false) as is_inclusive, l.extra_id,
            coalesce(l.tax_id, (select t.id from app_public.taxes t
                                 where t.property_id = reservation.property_id and l.kind = 'tax'
                                   and pg_catalog.starts_with(l.description, t.name || ' (')
                                 order by pg_catalog.length(t.name) desc limit 1)) as tax_id
       from pg_catalog.jsonb_to_recordset(reservation.price_lines)
-           as l(kind text, amount bigint, is_inclusive boolean, tax_id uuid, description text)
+           as l(kind text, amount bigint, is_inclusive boolean, tax_id uuid, description text, extra_id uuid)
   ),
   inclusive_on_fees as (
     -- An inclusive percent tax that also covers fees is split between room
@@ -13024,7 +13457,7 @@ begin
     select coalesce(sum(round(p.amount::numeric * reservation.fees_amount
                               / nullif(reservation.room_amount + reservation.fees_amount, 0))), 0)::bigint as amount
       from price p join app_public.taxes t on t.id = p.tax_id
-     where p.kind = 'tax' and p.is_inclusive and t.basis = 'percent_of_room' and t.applies_to_fees
+     where p.kind = 'tax' and p.is_inclusive and t.basis = 'percent_of_room' and t.applies_to_fees and p.extra_id is null
   ),
   penalty_taxes as (
     -- A penalty carries its share of the taxes that apply to penalties
@@ -13036,18 +13469,25 @@ begin
            round(reservation.penalty_amount::numeric * sum(p.amount)
                  / nullif(app_private.penalty_base(reservation), 0))::bigint as amount
       from price p join app_public.taxes t on t.property_id = reservation.property_id and t.id = p.tax_id
-     where p.kind = 'tax' and t.applies_to_penalty and reservation.status in ('cancelled', 'no_show')
+     where p.kind = 'tax' and p.extra_id is null and t.applies_to_penalty and reservation.status in ('cancelled', 'no_show')
        and coalesce(reservation.penalty_amount, 0) > 0
      group by p.tax_id
   ),
   due as (
     select 'room_revenue' as purpose, null::uuid as tax_id,
-           -(reservation.room_amount - (select coalesce(sum(p.amount), 0) from price p where p.kind = 'tax' and p.is_inclusive)
+           -(reservation.room_amount - (select coalesce(sum(p.amount), 0) from price p where p.kind = 'tax' and p.is_inclusive and p.extra_id is null)
              + (select f.amount from inclusive_on_fees f)) as amount
      where reservation.status not in ('cancelled', 'no_show')
     union all
     select 'fee_revenue', null, -(reservation.fees_amount - (select f.amount from inclusive_on_fees f))
      where reservation.status not in ('cancelled', 'no_show')
+    union all
+    select 'extras_revenue', null,
+           -(sum(p.amount) filter (where p.kind = 'extra')
+             - coalesce(sum(p.amount) filter (where p.kind = 'tax' and p.extra_id is not null), 0))
+      from price p
+     where p.extra_id is not null and reservation.status not in ('cancelled', 'no_show')
+    having count(*) > 0
     union all
     select 'tax_payable', p.tax_id, -sum(p.amount)
       from price p
@@ -13103,7 +13543,7 @@ begin
                                 pg_catalog.left(idempotency_key, 200), description, v_lines);
 end;
 $function$;
-comment on function app_private.post_reservation_charges(reservation app_public.reservations, idempotency_key text, description text) is 'Posts the difference between what a reservation is due (room, fees, each tax, or the penalty once cancelled, less the share of the taxes it carries; on nightly-posting plans only the audited nights until check-out) and what its folio was charged; creates the folio.';
+comment on function app_private.post_reservation_charges(reservation app_public.reservations, idempotency_key text, description text) is 'Posts the difference between what a reservation is due (room, fees, extras, each tax, or the penalty once cancelled, less the share of the taxes it carries; on nightly-posting plans only the audited nights until check-out) and what its folio was charged; creates the folio.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.pre_arrival_at(reservation app_public.reservations)
@@ -13122,10 +13562,10 @@ $function$;
 comment on function app_private.pre_arrival_at(reservation app_public.reservations) is 'The moment a stay''s pre-arrival message is due.';
 
 -- ----------------------------------------------------------------------------
--- function app_private.price_lines(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text, promo_percent_off numeric, promo_amount_off bigint, promo_note text, child_ages integer[])
+-- function app_private.price_lines(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text, promo_percent_off numeric, promo_amount_off bigint, promo_note text, extras jsonb, child_ages integer[])
 -- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_private.price_lines(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer, desk_room_amount bigint DEFAULT NULL::bigint, desk_percent_off numeric DEFAULT NULL::numeric, desk_note text DEFAULT NULL::text, promo_percent_off numeric DEFAULT NULL::numeric, promo_amount_off bigint DEFAULT NULL::bigint, promo_note text DEFAULT NULL::text, child_ages integer[] DEFAULT NULL::integer[])
- RETURNS TABLE(rate_plan_id uuid, line_no integer, kind text, date date, description text, quantity integer, amount bigint, is_inclusive boolean, tax_id uuid)
+CREATE OR REPLACE FUNCTION app_private.price_lines(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer, desk_room_amount bigint DEFAULT NULL::bigint, desk_percent_off numeric DEFAULT NULL::numeric, desk_note text DEFAULT NULL::text, promo_percent_off numeric DEFAULT NULL::numeric, promo_amount_off bigint DEFAULT NULL::bigint, promo_note text DEFAULT NULL::text, extras jsonb DEFAULT NULL::jsonb, child_ages integer[] DEFAULT NULL::integer[])
+ RETURNS TABLE(rate_plan_id uuid, line_no integer, kind text, date date, description text, quantity integer, amount bigint, is_inclusive boolean, tax_id uuid, fee_id uuid, extra_id uuid)
  LANGUAGE plpgsql
  STABLE PARALLEL SAFE
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
@@ -13240,7 +13680,7 @@ begin
         left join promo pr on pr.rate_plan_id = lt.rate_plan_id
     ),
     fee_lines as (
-      select p.id as rate_plan_id, f.name, f.basis, f.amount as unit_amount,
+      select p.id as rate_plan_id, f.id as fee_id, f.name, f.basis, f.amount as unit_amount,
              case f.basis
                when 'per_stay' then 1
                when 'per_night' then p.nights
@@ -13250,6 +13690,24 @@ begin
         join app_public.fees f
           on f.property_id = p.property_id and f.is_active
          and (f.room_type_id is null or f.room_type_id = p.room_type_id)
+    ),
+    extra_lines as (
+      select p.id as rate_plan_id, x.extra_id, x.name, x.basis, x.unit_price, x.tax_id, x.quantity as chosen,
+             x.quantity * case x.basis
+                            when 'per_stay' then 1
+                            when 'per_night' then p.nights
+                            else p.nights * (price_lines.adults + price_lines.children)
+                          end as quantity
+        from plans p
+        cross join pg_catalog.jsonb_to_recordset(coalesce(price_lines.extras, '[]'))
+             as x(extra_id uuid, name text, basis text, unit_price bigint, tax_id uuid, quantity integer)
+    ),
+    extra_tax_lines as (
+      select e.rate_plan_id, e.extra_id, t.id as tax_id, t.name, t.percent,
+             round(e.quantity * e.unit_price * t.percent / (100 + t.percent)) as amount
+        from extra_lines e
+        join plans p on p.id = e.rate_plan_id
+        join app_public.taxes t on t.property_id = p.property_id and t.id = e.tax_id and t.basis = 'percent_of_room'
     ),
     fee_totals as (
       select f.rate_plan_id, sum(f.quantity * f.unit_amount) as amount from fee_lines f group by f.rate_plan_id
@@ -13274,7 +13732,7 @@ begin
     )
     select l.rate_plan_id,
            (pg_catalog.row_number() over (partition by l.rate_plan_id order by l.section, l.date, l.description))::integer,
-           l.kind, l.date, l.description, l.quantity, l.amount::bigint, l.is_inclusive, l.tax_id
+           l.kind, l.date, l.description, l.quantity, l.amount::bigint, l.is_inclusive, l.tax_id, l.fee_id, l.extra_id
       from (
         select n.rate_plan_id, 1 as section, 'night' as kind, n.date,
                'Night of ' || pg_catalog.to_char(n.date, 'Dy DD Mon YYYY')
@@ -13282,33 +13740,45 @@ begin
                          then pg_catalog.format(' (incl. %s extra guest%s)', n.extra_adults + n.extra_children,
                                                 case when n.extra_adults + n.extra_children > 1 then 's' else '' end)
                          else '' end as description,
-               1 as quantity, n.amount, false as is_inclusive, null::uuid as tax_id
+               1 as quantity, n.amount, false as is_inclusive, null::uuid as tax_id, null::uuid as fee_id, null::uuid as extra_id
           from nights n
         union all
         select c.rate_plan_id, 1, 'child', c.date,
                'Night of ' || pg_catalog.to_char(c.date, 'Dy DD Mon YYYY')
                  || pg_catalog.format(': children''s supplement (%s child%s aged %s-%s)', c.quantity,
                                       case when c.quantity > 1 then 'ren' else '' end, c.band_from, c.band_to),
-               c.quantity, c.amount, false, null
+               c.quantity, c.amount, false, null, null, null
           from child_lines c
         union all
         select d.rate_plan_id, 2, 'discount', null,
                pg_catalog.format('%s%% off stays of %s nights or more', pg_catalog.trim_scale(d.percent_off), d.min_nights),
-               1, d.amount, false, null
+               1, d.amount, false, null, null, null
           from discounts d
         union all
         select k.rate_plan_id, 2, 'discount', null,
-               coalesce(price_lines.desk_note, 'Rate set by the front desk'), 1, k.amount, false, null
+               coalesce(price_lines.desk_note, 'Rate set by the front desk'), 1, k.amount, false, null, null, null
           from desk k
         union all
         select pr.rate_plan_id, 2, 'discount', null,
-               coalesce(price_lines.promo_note, 'Promo code'), 1, pr.amount, false, null
+               coalesce(price_lines.promo_note, 'Promo code'), 1, pr.amount, false, null, null, null
           from promo pr
         union all
         select f.rate_plan_id, 3, 'fee', null,
                f.name || case f.basis when 'per_night' then ' (per night)' when 'per_guest_night' then ' (per guest per night)' else '' end,
-               f.quantity, f.quantity * f.unit_amount, false, null
+               f.quantity, f.quantity * f.unit_amount, false, null, f.fee_id, null
           from fee_lines f
+        union all
+        select e.rate_plan_id, 3, 'extra', null,
+               e.name || case when e.chosen > 1 then ' × ' || e.chosen else '' end
+                      || case e.basis when 'per_night' then ' (per night)' when 'per_guest_night' then ' (per guest per night)' else '' end,
+               e.quantity, e.quantity * e.unit_price, false, null, null, e.extra_id
+          from extra_lines e
+        union all
+        select x.rate_plan_id, 5, 'tax', null,
+               pg_catalog.format('%s (%s%%, included) on %s', x.name, pg_catalog.trim_scale(x.percent),
+                                 (select e.name from extra_lines e where e.rate_plan_id = x.rate_plan_id and e.extra_id = x.extra_id)),
+               1, x.amount, true, x.tax_id, null, x.extra_id
+          from extra_tax_lines x
         union all
         select t.rate_plan_id, 4, 'tax', null,
                t.name || case t.basis
@@ -13317,12 +13787,12 @@ begin
                            when 'per_night' then ' (per night' || case when t.is_inclusive then ', included' else '' end || ')'
                            else ' (per person per night' || case when t.is_inclusive then ', included' else '' end || ')'
                          end,
-               t.quantity, t.quantity * t.unit_amount, t.is_inclusive, t.tax_id
+               t.quantity, t.quantity * t.unit_amount, t.is_inclusive, t.tax_id, null, null
           from tax_lines t
       ) l;
 end;
 $function$;
-comment on function app_private.price_lines(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text, promo_percent_off numeric, promo_amount_off bigint, promo_note text, child_ages integer[]) is 'The price of a stay on each given rate plan, as lines (night, child, discount, fee, tax) in minor units, with the front desk''s override, a promo code''s discount and the children''s supplements by age when given.';
+comment on function app_private.price_lines(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text, promo_percent_off numeric, promo_amount_off bigint, promo_note text, extras jsonb, child_ages integer[]) is 'The price of a stay on each given rate plan, as lines (night, child, discount, fee with its fee_id, extra with its extra_id, tax with its tax_id) in minor units, with the front desk''s override, a promo code''s discount, the chosen extras and the children''s supplements by age when given.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.purge_guest_sign_ins()
@@ -13366,9 +13836,9 @@ grant execute on function app_private.purge_idempotency_keys() to keepr_worker;
 comment on function app_private.purge_idempotency_keys() is 'Deletes idempotency records older than 48 hours; returns how many.';
 
 -- ----------------------------------------------------------------------------
--- function app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text, promo app_public.promo_codes, child_ages integer[])
+-- function app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text, promo app_public.promo_codes, extras jsonb, child_ages integer[])
 -- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, desk_room_amount bigint DEFAULT NULL::bigint, desk_percent_off numeric DEFAULT NULL::numeric, desk_note text DEFAULT NULL::text, promo app_public.promo_codes DEFAULT NULL::app_public.promo_codes, child_ages integer[] DEFAULT NULL::integer[])
+CREATE OR REPLACE FUNCTION app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, desk_room_amount bigint DEFAULT NULL::bigint, desk_percent_off numeric DEFAULT NULL::numeric, desk_note text DEFAULT NULL::text, promo app_public.promo_codes DEFAULT NULL::app_public.promo_codes, extras jsonb DEFAULT NULL::jsonb, child_ages integer[] DEFAULT NULL::integer[])
  RETURNS app_public.quote
  LANGUAGE plpgsql
  STABLE PARALLEL SAFE
@@ -13378,30 +13848,31 @@ AS $function$
 begin
   return (
       with lines as (
-        select l.*, tx.name as tax_name, coalesce(tx.applies_to_penalty, true) as carried_by_penalty
+        select l.*, tx.name as tax_name, coalesce(tx.applies_to_penalty, true) or l.extra_id is not null as carried_by_penalty
           from app_private.price_lines(array[quote_for.rate_plan_id], quote_for.arrival, quote_for.departure,
                                        quote_for.adults, quote_for.children,
                                        quote_for.desk_room_amount, quote_for.desk_percent_off, quote_for.desk_note,
                                        (quote_for.promo).percent_off, (quote_for.promo).amount_off,
                                        'Promo code ' || (quote_for.promo).code
                                          || coalesce(pg_catalog.format(' (%s%% off)', pg_catalog.trim_scale((quote_for.promo).percent_off)), ''),
-                                       child_ages => quote_for.child_ages) l
+                                       quote_for.extras, quote_for.child_ages) l
           left join app_public.taxes tx on l.kind = 'tax' and tx.id = l.tax_id
       ),
       totals as (
         select coalesce(sum(l.amount) filter (where l.kind in ('night', 'child', 'discount')), 0)::bigint as room_amount,
                coalesce(sum(l.amount) filter (where l.kind = 'fee'), 0)::bigint as fees_amount,
+               coalesce(sum(l.amount) filter (where l.kind = 'extra'), 0)::bigint as extras_amount,
                coalesce(sum(l.amount) filter (where l.kind = 'tax' and not l.is_inclusive), 0)::bigint as taxes_amount,
                coalesce(sum(l.amount) filter (where l.kind = 'tax' and l.is_inclusive), 0)::bigint as included_taxes_amount,
                coalesce(sum(l.amount) filter (where l.kind = 'tax' and not l.carried_by_penalty), 0)::bigint as penalty_free_amount,
                pg_catalog.string_agg(l.tax_name, ' and ' order by l.line_no) filter (where l.kind = 'tax' and not l.carried_by_penalty) as penalty_free_taxes,
-               pg_catalog.array_agg((l.kind, l.date, l.description, l.quantity, l.amount, l.is_inclusive, l.tax_id)::app_public.price_line
+               pg_catalog.array_agg((l.kind, l.date, l.description, l.quantity, l.amount, l.is_inclusive, l.tax_id, l.fee_id, l.extra_id)::app_public.price_line
                                     order by l.line_no) as lines
           from lines l
       ),
       terms as (
         select rp.*, p.time_zone, p.check_in_time,
-               t.room_amount + t.fees_amount + t.taxes_amount as total_amount,
+               t.room_amount + t.fees_amount + t.taxes_amount + t.extras_amount as total_amount,
                t.room_amount + t.fees_amount + t.taxes_amount - t.penalty_free_amount as penalty_base,
                quote_for.departure - quote_for.arrival as nights,
                case when rp.is_refundable
@@ -13448,16 +13919,16 @@ begin
                       else x.cancellation_penalty_value || '% of the total' end)
                || case when t.penalty_free_taxes is not null
                        then pg_catalog.format(' The %s is due only for nights stayed.', t.penalty_free_taxes) else '' end
-        end,
+        end || case when t.extras_amount > 0 then ' Extras are refunded on cancellation.' else '' end,
         coalesce((select l.units_left from app_private.room_type_units_left(array[x.property_id], pg_catalog.daterange(quote_for.arrival, quote_for.departure),
                                                                               x.room_type_id) l), 0),
-        null, null, (quote_for.promo).code, quote_for.child_ages
+        null, null, (quote_for.promo).code, t.extras_amount, quote_for.extras, quote_for.child_ages
       )::app_public.quote
         from terms x cross join totals t
   );
 end;
 $function$;
-comment on function app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text, promo app_public.promo_codes, child_ages integer[]) is 'Prices a stay on one rate plan: lines, totals, cancellation terms and units left (no restriction checks), with the front desk''s rate override and a promo code''s discount when given (app_private.price_lines).';
+comment on function app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text, promo app_public.promo_codes, extras jsonb, child_ages integer[]) is 'Prices a stay on one rate plan: lines, totals, cancellation terms and units left (no restriction checks), with the front desk''s rate override, a promo code''s discount, the chosen extras and the children''s ages when given (app_private.price_lines); extras are not in the penalty''s base.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.quote_payload(token text, signed_as text)
@@ -14514,6 +14985,7 @@ declare
   v_kind record;
   v_committed bigint;
   v_open app_public.payment_intents;
+  v_first boolean := false;
 begin
   if reservation.status in ('cancelled', 'no_show') then
     update app_public.payment_intents i set status = 'cancelled'
@@ -14535,9 +15007,21 @@ begin
     into v_balance_due_at
     from app_public.properties p where p.id = reservation.property_id;
 
+  if not exists (select from app_public.payment_intents i
+                  where i.property_id = reservation.property_id and i.reservation_id = reservation.id) then
+    -- Its first schedule (the confirmation): nothing collected, nothing
+    -- open, so each kind due is one new intent, all in one insert.
+    insert into app_public.payment_intents (property_id, reservation_id, folio_id, kind, amount, currency, due_at)
+    select reservation.property_id, reservation.id, v_folio_id, k.kind::app_public.payment_kind, k.due, reservation.currency, k.due_at
+      from (values ('deposit', v_deposit, pg_catalog.now()), ('balance', reservation.total_amount - v_deposit, v_balance_due_at)) k(kind, due, due_at)
+     where k.due > 0;
+    v_first := true;
+  end if;
+  -- Otherwise, kind by kind: what is collected and what is open.
   for v_kind in
     select k.kind::app_public.payment_kind as kind, k.due, k.due_at
       from (values ('deposit', v_deposit, pg_catalog.now()), ('balance', reservation.total_amount - v_deposit, v_balance_due_at)) k(kind, due, due_at)
+     where not v_first
   loop
     select coalesce(sum(i.amount), 0) into v_committed
       from app_public.payment_intents i
@@ -15115,21 +15599,25 @@ CREATE OR REPLACE FUNCTION app_private.tg_postings__check_balanced()
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
 declare
-  v_bad record;
+  v_postings bigint;
+  v_currency text;
+  v_total numeric;
 begin
-  select p.currency, sum(p.amount) as total, count(*) as postings
-    into v_bad
-    from app_public.postings p
-   where p.property_id = new.property_id and p.entry_id = new.entry_id
-   group by p.currency
-  having sum(p.amount) <> 0
-   limit 1;
-  if found then
+  -- One look at the entry's postings: how many, and the first currency
+  -- that does not sum to zero (if any).
+  select pg_catalog.sum(x.postings), (pg_catalog.array_agg(x.currency order by x.currency) filter (where x.total <> 0))[1],
+         (pg_catalog.array_agg(x.total order by x.currency) filter (where x.total <> 0))[1]
+    into v_postings, v_currency, v_total
+    from (select p.currency, pg_catalog.sum(p.amount) as total, pg_catalog.count(*) as postings
+            from app_public.postings p
+           where p.property_id = new.property_id and p.entry_id = new.entry_id
+           group by p.currency) x;
+  if v_currency is not null then
     raise exception using errcode = 'UNBAL',
-      message = pg_catalog.format('Journal entry %s does not balance in %s (off by %s).', new.entry_id, v_bad.currency,
-                                  app_hidden.format_money(v_bad.total::bigint, v_bad.currency::text));
+      message = pg_catalog.format('Journal entry %s does not balance in %s (off by %s).', new.entry_id, v_currency,
+                                  app_hidden.format_money(v_total::bigint, v_currency));
   end if;
-  if (select count(*) from app_public.postings p where p.property_id = new.property_id and p.entry_id = new.entry_id) < 2 then
+  if coalesce(v_postings, 0) < 2 then
     raise exception using errcode = 'UNBAL', message = pg_catalog.format('Journal entry %s needs at least two postings.', new.entry_id);
   end if;
   return null;
@@ -15610,7 +16098,7 @@ begin
   return null;
 end;
 $function$;
-comment on function app_private.tg_reservations__notify() is 'Trigger: queues the guest''s confirmation, pre-arrival, modification, cancellation and check-out messages; a booking group''s confirmation, and a change or cancellation of the whole group (keepr.group_change, set by change_group_dates and cancel_group), once for the group.';
+comment on function app_private.tg_reservations__notify() is 'Trigger: queues the guest''s confirmation, pre-arrival, modification, cancellation and check-out messages; a booking group''s confirmation, and a change or cancellation of the whole group (keepr.group_change, set by app_private.change_group_rooms for change_group_dates and cancel_group), once for the group.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.tg_reservations__unit_occupancy()
@@ -15706,6 +16194,30 @@ AS $function$
           or i.due_at < ((pg_catalog.lower(reservation.stay))::timestamp + p.check_in_time) at time zone p.time_zone);
 $function$;
 comment on function app_private.unpaid_prepayment(reservation app_public.reservations) is 'The prepayments of a reservation that fell due and are unpaid (a balance due at check-in excluded).';
+
+-- ----------------------------------------------------------------------------
+-- function app_private.use_promo_code(property_id uuid, promo_code_id uuid, what text)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.use_promo_code(property_id uuid, promo_code_id uuid, what text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+begin
+  update app_public.promo_codes pc set uses = pc.uses + 1
+   where pc.property_id = use_promo_code.property_id and pc.id = use_promo_code.promo_code_id
+     and pc.is_active and (pc.max_uses is null or pc.uses < pc.max_uses);
+  if not found then
+    raise exception using errcode = 'PROMO',
+      hint = case when exists (select 1 from app_public.promo_codes pc
+                                where pc.property_id = use_promo_code.property_id and pc.id = use_promo_code.promo_code_id and not pc.is_active)
+                  then 'INACTIVE' else 'USED_UP' end,
+      message = pg_catalog.format('The promo code of this %s was used up or withdrawn meanwhile; please quote again without it.', what);
+  end if;
+end;
+$function$;
+comment on function app_private.use_promo_code(property_id uuid, promo_code_id uuid, what text) is 'Counts one use of a promo code at a confirmation (atomic: the last use goes to one caller); PROMO_CODE (USED_UP or INACTIVE) when none is left.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.worker_heartbeat(worker_ids text[], dead_after interval)

@@ -43,7 +43,7 @@ begin
     end if;
     begin
       v_quote := app_public.quote(v_room.rate_plan_id, arrival, departure, v_room.adults, coalesce(v_room.children, 0),
-                                  promo_code => quote_group.promo_code);
+                                  promo_code => quote_group.promo_code, child_ages => v_room.child_ages);
     exception when others then
       get stacked diagnostics v_detail = pg_exception_detail, v_hint = pg_exception_hint;
       perform app_private.raise_room_error(v_n, sqlstate, sqlerrm, v_detail, v_hint);

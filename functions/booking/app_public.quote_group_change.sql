@@ -56,11 +56,14 @@ begin
         perform app_private.refuse_guest_change(v_room, app_private.guest_change_refusal(v_room));
       end if;
       select * into v_restriction
-        from app_private.stay_restrictions(array[v_room.rate_plan_id], arrival, departure, v_room.adults, v_room.children);
+        from app_private.stay_restrictions(array[v_room.rate_plan_id], arrival, departure, v_room.adults, v_room.children, v_room.child_ages);
       if v_restriction.restriction = 'MAX_OCCUPANCY' or (v_restriction.restriction is not null and not v_staff) then
         raise exception using errcode = 'RSTRC', message = v_restriction.message, hint = v_restriction.restriction;
       end if;
-      v_quote := app_private.quote_for(v_room.rate_plan_id, arrival, departure, v_room.adults, v_room.children);
+      v_quote := app_private.quote_for(v_room.rate_plan_id, arrival, departure, v_room.adults, v_room.children,
+                                       promo => (select pc from app_public.promo_codes pc
+                                                  where pc.property_id = v_room.property_id and pc.id = v_room.promo_code_id),
+                                       extras => app_private.booked_extras(v_room), child_ages => v_room.child_ages);
     exception when others then
       get stacked diagnostics v_detail = pg_exception_detail, v_hint = pg_exception_hint;
       perform app_private.raise_room_error(v_room.room_no, sqlstate, sqlerrm, v_detail, v_hint);
