@@ -135,6 +135,11 @@ begin
   -- plans are paid at check-in.
   update app_public.rate_plans set deposit_percent = 100 where id = v_nonref;
   update app_public.rate_plans set deposit_percent = 30, balance_due_days = 30 where id = v_chalet_week;
+  -- The family plan prices children by age (issue 22): under 3 free, 3 to
+  -- 11 €15 a night each, 12 and over as adults.
+  update app_public.rate_plans
+     set child_free_below_age = 3, child_adult_from_age = 12, child_supplement_amount = 1500
+   where id = v_suite_flex;
   -- The chalet belongs to an owner; the host keeps 20% of its rental revenue.
   with o as (
     insert into app_public.owners (property_id, name, email, commission_percent)
@@ -164,6 +169,13 @@ begin
   insert into app_public.folio_extras (property_id, name, unit_price, currency, tax_id, sort_order)
   select v_hotel, x.name, x.price, 'EUR', (select t.id from app_public.taxes t where t.property_id = v_hotel and t.name = 'VAT'), x.sort_order
     from (values ('Minibar', 450, 1), ('Parking', 1800, 2), ('Breakfast', 1400, 3), ('Late check-out', 3000, 4)) x(name, price, sort_order);
+  -- Guests may add three of them when they book (issue 22): breakfast per
+  -- guest a night, parking a night (8 spaces), late check-out once.
+  update app_public.folio_extras e
+     set is_bookable = true, booking_basis = x.basis, max_quantity = x.max_quantity, daily_limit = x.daily_limit
+    from (values ('Breakfast', 'per_guest_night', 1, null), ('Parking', 'per_night', 2, 8), ('Late check-out', 'per_stay', 1, null))
+         x(name, basis, max_quantity, daily_limit)
+   where e.property_id = v_hotel and e.name = x.name;
   insert into app_public.folio_extras (property_id, name, unit_price, currency, tax_id, sort_order)
   select v_chalet, x.name, x.price, 'CHF', (select t.id from app_public.taxes t where t.property_id = v_chalet and t.name = 'VAT'), x.sort_order
     from (values ('Firewood', 2500, 1), ('Late check-out', 8000, 2)) x(name, price, sort_order);

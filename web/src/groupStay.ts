@@ -1,8 +1,10 @@
 // Several rooms of one stay in the URL (/book?property=…&arrival=…&departure=…&rooms=…):
-// each room as <rate plan id>.<adults>.<children>, comma-separated, so a
-// proposed combination is a link, the back button works and a refresh keeps
-// the choice. An empty rooms= opens the rooms chooser.
+// each room as <rate plan id>.<adults>.<children>[.<age>-<age>…] (the
+// children's ages, issue 22), comma-separated, so a proposed combination is a
+// link, the back button works and a refresh keeps the choice. An empty
+// rooms= opens the rooms chooser.
 import { ApiError } from "../../shared/api-error.ts";
+import { childAgesOf } from "./components/ChildAges.tsx";
 import { isIsoDate } from "./format.ts";
 import type { GroupRoom } from "./documents.ts";
 import { href } from "./router.ts";
@@ -16,7 +18,7 @@ export function groupHref(stay: GroupStay): string {
     property: stay.propertyId,
     arrival: stay.arrival,
     departure: stay.departure,
-    rooms: stay.rooms.map((r) => `${r.ratePlanId}.${r.adults}.${r.children}`).join(",") || "-",
+    rooms: stay.rooms.map((r) => `${r.ratePlanId}.${r.adults}.${r.children}${r.children > 0 && r.childAges?.length ? `.${r.childAges.join("-")}` : ""}`).join(",") || "-",
   });
 }
 
@@ -31,11 +33,12 @@ export function groupStayOf(params: URLSearchParams): GroupStay | null {
   if (raw === null || !uuid.test(propertyId) || !isIsoDate(arrival) || !isIsoDate(departure)) return null;
   const rooms: GroupRoom[] = [];
   for (const part of raw.split(",").slice(0, maxRooms)) {
-    const [ratePlanId = "", a = "", c = ""] = part.split(".");
+    const [ratePlanId = "", a = "", c = "", ages = ""] = part.split(".");
     const adults = Number(a);
     const children = Number(c);
     if (uuid.test(ratePlanId) && Number.isInteger(adults) && adults >= 1 && adults <= 12 && Number.isInteger(children) && children >= 0 && children <= 10) {
-      rooms.push({ ratePlanId, adults, children });
+      // Ages that do not fit the children are dropped: the chooser then asks for them.
+      rooms.push({ ratePlanId, adults, children, childAges: children > 0 ? childAgesOf(ages.replaceAll("-", ","), children) : null });
     }
   }
   return { propertyId, arrival, departure, rooms };

@@ -12,6 +12,7 @@ import { ApiError } from "../../../shared/api-error.ts";
 import { formatMoney, minorUnits } from "../../../shared/money.ts";
 import { request, withRetries } from "../api.ts";
 import { CardForm, type CardFormHandle } from "../components/CardForm.tsx";
+import { ChildAges, chosenAges, resizeAges, type FormAges } from "../components/ChildAges.tsx";
 import { cardErrorText, checkDetails, ConfirmButton, ContactFields, Field, type ConfirmBusy, type DetailErrors } from "../components/GuestDetails.tsx";
 import { Countdown } from "../components/Countdown.tsx";
 import { Alert, errorText } from "../components/Messages.tsx";
@@ -129,12 +130,13 @@ export default function GroupBookPage({ location }: { location: Location }) {
   // promoCode: one code for every room (a new quote keeps the draft's); a code the API refuses is said beside its
   // field, with the price without it.
   const getQuote = useCallback(async (promoCode: string | null = draft?.quote?.promoCode ?? null) => {
-    if (!stay || stay.rooms.length === 0) return;
+    // A room with children but no ages (an old link, a hand-made one) is priced once the chooser has them.
+    if (!stay || stay.rooms.length === 0 || stay.rooms.some((r) => r.children > 0 && !r.childAges)) return;
     setBusy("quote");
     setProblem(null);
     setPromoError(null);
     try {
-      const data = await request(quoteGroup, { rooms: stay.rooms.map((r) => ({ ratePlanId: r.ratePlanId, adults: r.adults, children: r.children })), arrival: stay.arrival, departure: stay.departure, promoCode });
+      const data = await request(quoteGroup, { rooms: stay.rooms.map((r) => ({ ratePlanId: r.ratePlanId, adults: r.adults, children: r.children, childAges: r.childAges ?? null })), arrival: stay.arrival, departure: stay.departure, promoCode });
       if (!data.quoteGroup) throw new ApiError("NOT_FOUND", "No quote.");
       setDraft({ stay, quote: data.quoteGroup });
     } catch (error) {
@@ -317,7 +319,7 @@ export default function GroupBookPage({ location }: { location: Location }) {
   const quote = draft?.quote;
   const money = (amount: bigint | string) => formatMoney(amount, quote?.currency ?? property?.currency ?? "EUR", locale);
   const roomName = (room: GroupRoom | undefined) => (room ? (options?.find((o) => o.ratePlanId === room.ratePlanId)?.roomTypeName ?? plans[room.ratePlanId]?.roomType?.name ?? "") : "");
-  const searchBack = searchHref({ where: `property:${stay.propertyId}`, arrival: stay.arrival, departure: stay.departure, adults: Math.max(1, stay.rooms.reduce((s, r) => s + r.adults, 0)), children: stay.rooms.reduce((s, r) => s + r.children, 0) });
+  const searchBack = searchHref({ where: `property:${stay.propertyId}`, arrival: stay.arrival, departure: stay.departure, adults: Math.max(1, stay.rooms.reduce((s, r) => s + r.adults, 0)), children: stay.rooms.reduce((s, r) => s + r.children, 0), childAges: stay.rooms.every((r) => r.children === 0 || r.childAges) ? stay.rooms.flatMap((r) => r.childAges ?? []) : null });
   // What is charged now: each room by its own rate plan's deposit rules.
   const preview = quote && property && quote.rooms.every((r) => plans[r.quote.ratePlanId])
     ? quote.rooms.reduce(
@@ -369,7 +371,7 @@ export default function GroupBookPage({ location }: { location: Location }) {
                       {quote.rooms.map((room) => (
                         <details key={room.roomNo} className="group-room-price">
                           <summary>
-                            <span>{t("group.roomLine", { no: room.roomNo, room: roomName(stay.rooms[room.roomNo - 1]), guests: guestsText(room.quote.adults, room.quote.children, t) })}</span>
+                            <span>{t("group.roomLine", { no: room.roomNo, room: roomName(stay.rooms[room.roomNo - 1]), guests: guestsText(room.quote.adults, room.quote.children, t, stay.rooms[room.roomNo - 1]?.childAges) })}</span>
                             <strong className="num">{money(room.quote.totalAmount)}</strong>
                           </summary>
                           <p className="muted small">{plans[room.quote.ratePlanId]?.name}</p>
@@ -441,7 +443,7 @@ export default function GroupBookPage({ location }: { location: Location }) {
               <dd>
                 {stay.rooms.length === 0 ? "—" : (
                   <ol className="plain">
-                    {stay.rooms.map((room, i) => <li key={i}>{roomName(room)} · {guestsText(room.adults, room.children, t)}</li>)}
+                    {stay.rooms.map((room, i) => <li key={i}>{roomName(room)} · {guestsText(room.adults, room.children, t, room.childAges)}</li>)}
                   </ol>
                 )}
               </dd>
@@ -486,7 +488,12 @@ interface RoomChoice {
   ratePlanId: string;
   adults: number;
   children: number;
+  /** One age per child (issue 22): a rate may price children by age. */
+  childAges: FormAges;
 }
+
+/** A chosen room as the URL and quoteGroup take it. */
+const groupRoomOf = (r: RoomChoice): GroupRoom => ({ ratePlanId: r.ratePlanId, adults: r.adults, children: r.children, childAges: r.children > 0 ? chosenAges(r.childAges) : null });
 
 /**
  * The rooms, chosen one by one: room type and rate, adults and children (at
@@ -499,8 +506,11 @@ function RoomsChooser({ stay, options }: { stay: GroupStay; options: Availabilit
   const max = (ratePlanId: string) => options.find((o) => o.ratePlanId === ratePlanId)?.maxOccupancy ?? 1;
   const first = bookable[0];
   const [rooms, setRooms] = useState<RoomChoice[]>(() =>
-    stay.rooms.length > 0 ? stay.rooms.map((r) => ({ ...r })) : first ? [{ ratePlanId: first.ratePlanId, adults: Math.min(2, first.maxOccupancy), children: 0 }] : [],
+    stay.rooms.length > 0
+      ? stay.rooms.map((r) => ({ ratePlanId: r.ratePlanId, adults: r.adults, children: r.children, childAges: resizeAges(r.childAges ?? [], r.children) }))
+      : first ? [{ ratePlanId: first.ratePlanId, adults: Math.min(2, first.maxOccupancy), children: 0, childAges: [] }] : [],
   );
+  const [agesMissing, setAgesMissing] = useState(false);
   const [announce, setAnnounce] = useState("");
   const change = (i: number, next: Partial<RoomChoice>) =>
     setRooms((rs) => rs.map((r, j) => {
@@ -508,11 +518,12 @@ function RoomsChooser({ stay, options }: { stay: GroupStay; options: Availabilit
       const merged = { ...r, ...next };
       const cap = max(merged.ratePlanId);
       const adults = Math.min(merged.adults, cap);
-      return { ...merged, adults, children: Math.min(merged.children, cap - adults) };
+      const children = Math.min(merged.children, cap - adults);
+      return { ...merged, adults, children, childAges: resizeAges(merged.childAges, children) };
     }));
   const add = () => {
     if (!first || rooms.length >= maxRooms) return;
-    setRooms((rs) => [...rs, { ratePlanId: first.ratePlanId, adults: Math.min(2, first.maxOccupancy), children: 0 }]);
+    setRooms((rs) => [...rs, { ratePlanId: first.ratePlanId, adults: Math.min(2, first.maxOccupancy), children: 0, childAges: [] }]);
     setAnnounce(t("group.added", { no: rooms.length + 1 }));
     requestAnimationFrame(() => document.getElementById(`room-${rooms.length + 1}-plan`)?.focus());
   };
@@ -523,11 +534,18 @@ function RoomsChooser({ stay, options }: { stay: GroupStay; options: Availabilit
   };
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    navigate(groupHref({ ...stay, rooms }));
+    // Every child's age first: the first one missing gets the focus.
+    const missing = rooms.flatMap((r, i) => r.childAges.flatMap((age, j) => (age === null ? [`room-${i + 1}-age-${j}`] : [])));
+    setAgesMissing(missing.length > 0);
+    if (missing.length > 0) {
+      document.getElementById(missing[0]!)?.focus();
+      return;
+    }
+    navigate(groupHref({ ...stay, rooms: rooms.map(groupRoomOf) }));
   };
   const byRoomType = new Map<string, Availability[]>();
   for (const o of bookable) byRoomType.set(o.roomTypeId, [...(byRoomType.get(o.roomTypeId) ?? []), o]);
-  const unchanged = JSON.stringify(rooms) === JSON.stringify(stay.rooms.map((r) => ({ ratePlanId: r.ratePlanId, adults: r.adults, children: r.children })));
+  const unchanged = JSON.stringify(rooms.map(groupRoomOf)) === JSON.stringify(stay.rooms.map((r) => ({ ratePlanId: r.ratePlanId, adults: r.adults, children: r.children, childAges: r.children > 0 ? (r.childAges ?? null) : null })));
   return (
     <form className="panel rooms-chooser" onSubmit={submit} aria-labelledby="rooms-heading" noValidate>
       <h2 id="rooms-heading">{t("group.chooseRooms")}</h2>
@@ -568,12 +586,15 @@ function RoomsChooser({ stay, options }: { stay: GroupStay; options: Availabilit
                 {Array.from({ length: cap - room.adults + 1 }, (_, n) => n).map((n) => <option key={n} value={n}>{n}</option>)}
               </select>
             </div>
+            <ChildAges idPrefix={`room-${i + 1}`} ages={room.childAges} onChange={(ages) => change(i, { childAges: ages })}
+              invalid={agesMissing} describedBy="rooms-ages-error" />
             {rooms.length > 1 ? (
               <button type="button" className="button button-small" onClick={() => remove(i)}>{t("group.remove", { no: i + 1 })}</button>
             ) : null}
           </fieldset>
         );
       })}
+      {agesMissing ? <p id="rooms-ages-error" className="field-error" role="alert">{t("ages.missing")}</p> : null}
       <p className="actions">
         <button type="button" className="button" onClick={add} disabled={!first || rooms.length >= maxRooms}>{t("group.add")}</button>
         <button type="submit" className={unchanged ? "button" : "button button-primary"} disabled={rooms.length === 0}>{t("group.showPrice")}</button>
