@@ -131,11 +131,25 @@ export const crontab = [
  * statements per job when the queue is busy (guest messages after a burst
  * of bookings). A killed process's batch is unlocked by the heartbeat, and
  * every task is safe to run twice.
+ *
+ * Each fetch and each batch of completions is a transaction of its own, and
+ * every commit waits for the WAL to reach the disk, in the same queue as the
+ * bookings' commits (issue 23: at 4 booking clients the worker's backends
+ * spent a quarter of their samples waiting for WAL flushes, and so made the
+ * bookings' commits wait behind theirs). So a pool whose fetch did not fill
+ * its local queue waits WORKER_BATCH_MS before fetching again (new-job
+ * notifications do not cut that short), and completions are recorded
+ * WORKER_BATCH_MS after the first of a batch: a message leaves at most that
+ * much later, and one commit carries several jobs' fetch or completion.
  */
+export const WORKER_BATCH_MS = 50;
 export const workerPreset = (concurrency: number) => ({
   worker: {
-    localQueue: { size: concurrency + 1 },
-    completeJobBatchDelay: 0,
+    localQueue: {
+      size: concurrency + 1,
+      refetchDelay: { durationMs: WORKER_BATCH_MS, threshold: concurrency, maxAbortThreshold: Infinity },
+    },
+    completeJobBatchDelay: WORKER_BATCH_MS,
     failJobBatchDelay: 0,
   },
 });
