@@ -14051,8 +14051,16 @@ begin
     -- still). The window grows (1, 2, 4, 8 hops, then whole) only when a
     -- smaller one has no layout: most bookings need a move or two nearby,
     -- and a small window finds them fast and moves little.
-    create temporary table if not exists pg_temp.alloc_movable (claim_id uuid primary key, reservation_id uuid, nights daterange, unit_id uuid) on commit drop;
-    truncate pg_temp.alloc_movable;
+    -- One table per connection, emptied at each commit: made once, not
+    -- made and dropped by every transaction that reallocates (that wrote
+    -- catalog rows, WAL and invalidations each time, and made every
+    -- statement below that reads it be planned again: issue 23, the holds'
+    -- slow tail). Emptied here too: an attempt before this one (or a
+    -- transaction that rolled back to a savepoint) may have left rows.
+    if pg_catalog.to_regclass('pg_temp.alloc_movable') is null then
+      create temporary table alloc_movable (claim_id uuid primary key, reservation_id uuid, nights daterange, unit_id uuid) on commit delete rows;
+    end if;
+    delete from pg_temp.alloc_movable;
     v_lo := pg_catalog.lower(reallocate_for.stay);
     v_hi := pg_catalog.upper(reallocate_for.stay);
     v_hop := 0;

@@ -1,1 +1,1 @@
--- Enter migration here
+--! include booking/app_private.reallocate_for.sql
