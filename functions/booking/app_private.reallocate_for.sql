@@ -124,6 +124,9 @@ begin
     -- statement below that reads it be planned again: issue 23, the holds'
     -- slow tail). Emptied here too: an attempt before this one (or a
     -- transaction that rolled back to a savepoint) may have left rows.
+    -- Its owner is the functions' owner: every caller of claim_unit is
+    -- security definer, so every connection's table is made and read by
+    -- that one role.
     if pg_catalog.to_regclass('pg_temp.alloc_movable') is null then
       create temporary table alloc_movable (claim_id uuid primary key, reservation_id uuid, nights daterange, unit_id uuid) on commit delete rows;
     end if;

@@ -11,8 +11,8 @@
 // the two apart), the heaviest waits by statement, and the blocked-by pairs.
 // Attach it while a bench runs (`npm run bench -- booking --data-dir DIR
 // --phases booking …`: the bench prints the port). It reads with one
-// connection as the superuser (the owner cannot see other roles' queries); each sample is one query (about 0.3 ms of a
-// backend's CPU).
+// connection as the superuser (the owner cannot see other roles' queries),
+// one query a sample.
 import "../../core/env.ts";
 import { parseArgs } from "node:util";
 import pg from "pg";
