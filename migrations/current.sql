@@ -1,1 +1,1 @@
---! include booking/app_private.reallocate_for.sql
+-- Enter migration here
