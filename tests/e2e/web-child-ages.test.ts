@@ -132,3 +132,32 @@ it("desktop: a party no room sleeps gets room combinations priced with each room
   expect(errors).toEqual([]);
   await ctx.close();
 }, 120_000);
+
+it("desktop: several rooms chosen by hand ask each room's children's ages, carry them in the URL and price the room by them", async () => {
+  const arrival = localDate(hotel.timeZone, 50);
+  const ctx = await browser.newContext({ viewport: desktop, deviceScaleFactor: 1, locale: "en-GB", timezoneId: "Europe/Lisbon" });
+  // A link with a room of three children and no ages (an old or hand-made link): nothing is priced yet.
+  const { page, errors } = await openGuestApp(ctx, `${server.url}/book?property=${hotel.propertyId}&arrival=${arrival}&departure=${addDays(arrival, 1)}&rooms=${hotel.ratePlanId}.1.3`);
+  const chooser = page.getByTestId("room-1");
+  await chooser.getByTestId("room-1-ages").waitFor();
+  await page.getByRole("button", { name: "Show the price" }).click();
+  await page.getByRole("alert").filter({ hasText: "Choose the age of each child." }).waitFor();
+  await expect(page.evaluate("document.activeElement?.id")).resolves.toBe("room-1-age-0");
+  await expect(page.getByText("Total for 1 room").count()).resolves.toBe(0);
+  await expectAccessible(page, "group book: ages missing");
+
+  await chooser.getByLabel("Child 1").selectOption("1");
+  await chooser.getByLabel("Child 2").selectOption("5");
+  await chooser.getByLabel("Child 3").selectOption("8");
+  await page.getByRole("button", { name: "Show the price" }).click();
+  await page.waitForURL(new RegExp(`rooms=${hotel.ratePlanId}\\.1\\.3\\.1-5-8`));
+  // Flexible prices children by age: the 1-year-old free, the 5- and 8-year-olds €25 each: 100 + 50 = €150.
+  const price = page.locator(".group-room-price").first();
+  await price.getByText("Room 1: Double, 1 adult, 3 children (ages 1, 5, 8)").waitFor();
+  await price.filter({ hasText: "€150.00" }).waitFor();
+  expect(await sidewaysOverflow(page)).toBe(0);
+  await screenshot(page, "web-child-ages-group-desktop");
+  await expectAccessible(page, "group book: priced with the ages");
+  expect(errors).toEqual([]);
+  await ctx.close();
+}, 120_000);

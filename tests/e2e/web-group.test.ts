@@ -56,8 +56,10 @@ async function shots(page: Page, name: string): Promise<void> {
   await page.setViewportSize(size);
 }
 
+/** The children are 4, 7, 9… years old: a search with children gives their ages (issue 22), as the form asks. */
 const searchUrl = (arrival: string, nights: number, adults: number, children: number) =>
-  `${server.url}/?where=property:${hotel.propertyId}&arrival=${arrival}&departure=${addDays(arrival, nights)}&adults=${adults}&children=${children}`;
+  `${server.url}/?where=property:${hotel.propertyId}&arrival=${arrival}&departure=${addDays(arrival, nights)}&adults=${adults}&children=${children}` +
+  (children > 0 ? `&ages=${[4, 7, 9, 11, 13].slice(0, children).join(",")}` : "");
 
 /** What quoteGroup charges for these rooms, as the database prices them. */
 const groupTotal = async (arrival: string, departure: string, rooms: Array<[string, number, number]>): Promise<string> =>
@@ -104,7 +106,7 @@ describe("a party of 6 adults and 3 children", () => {
     const first = combos.first();
     await expect(first.locator(".combo-rooms li").allTextContents()).resolves.toEqual([
       "Room 1: Family Suite, 5 adults",
-      "Room 2: Family Suite, 1 adult, 3 children",
+      "Room 2: Family Suite, 1 adult, 3 children (ages 4, 7, 9)",
     ]);
     await expect(first.textContent()).resolves.toContain("Sleeps up to 10 guests in all");
     const total = await groupTotal(arrival(), addDays(arrival(), 2), [[familyPlan, 5, 0], [familyPlan, 1, 3]]);
@@ -123,7 +125,7 @@ describe("a party of 6 adults and 3 children", () => {
     await expect(quote.getByTestId("group-total").textContent()).resolves.toBe(`Total for 2 rooms, 2 nights ${euros(total)}`);
     await expect(quote.locator("details summary").allTextContents()).resolves.toEqual([
       expect.stringMatching(/^Room 1: Family Suite, 5 adults€/),
-      expect.stringMatching(/^Room 2: Family Suite, 1 adult, 3 children€/),
+      expect.stringMatching(/^Room 2: Family Suite, 1 adult, 3 children \(ages 4, 7, 9\)€/),
     ]);
     await quote.locator("details summary").first().click();
     await expect(quote.locator("details").first().getByTestId("price-table").isVisible()).resolves.toBe(true);
@@ -298,6 +300,10 @@ it("by keyboard alone on a 390 px phone, in Portuguese: rooms chosen one by one,
   await page.keyboard.press("ArrowUp"); // 2 → 1
   await page.keyboard.press("Tab");
   await page.keyboard.press("ArrowDown"); // 0 → 1 child
+  await page.keyboard.press("Tab"); // the child's age (issue 22)
+  await expect(page.evaluate<string | undefined>("document.activeElement?.id")).resolves.toBe("room-2-age-0");
+  for (let i = 0; i < 7; i++) await page.keyboard.press("ArrowDown"); // Idade? → 6 anos
+  await expect(page.locator("#room-2-age-0").inputValue()).resolves.toBe("6");
   await tabToText(page, "Ver o preço");
   await page.keyboard.press("Enter");
   await page.waitForURL(/rooms=/);
