@@ -15278,6 +15278,7 @@ begin
   return query
     select r.id, r.restriction,
            case r.restriction
+             when 'CHILDREN_NOT_ALLOWED' then 'This property does not take children.'
              when 'MAX_OCCUPANCY' then pg_catalog.format('This room sleeps at most %s guests.', r.max_occupancy)
              when 'STOP_SELL' then pg_catalog.format('This rate is not on sale for the night of %s.', r.first_stop)
              when 'CLOSED_TO_ARRIVAL' then pg_catalog.format('Arrivals on %s are not possible on this rate.', stay_restrictions.arrival)
@@ -15288,6 +15289,7 @@ begin
       from (
         select x.*,
                case
+                 when stay_restrictions.children > 0 and x.no_children then 'CHILDREN_NOT_ALLOWED'
                  when stay_restrictions.adults + stay_restrictions.children - x.in_cots > x.max_occupancy then 'MAX_OCCUPANCY'
                  when x.first_stop is not null then 'STOP_SELL'
                  when x.closed_to_arrival then 'CLOSED_TO_ARRIVAL'
@@ -15297,6 +15299,8 @@ begin
                end as restriction
           from (
             select rp.id, rt.max_occupancy,
+                   -- The property's policy says no children (properties.children_allowed false; null: not stated).
+                   coalesce((select not p.children_allowed from app_public.properties p where p.id = rp.property_id), false) as no_children,
                    (select count(*) from pg_catalog.unnest(stay_restrictions.child_ages) g where g < rt.cot_below_age)::integer as in_cots,
                    least(s.first_stop, pp.first_stop) as first_stop,
                    greatest(coalesce(a.min_stay, rp.min_stay), coalesce(pp.arrival_min_stay, pp.plan_min_stay)) as min_stay,
@@ -15338,7 +15342,7 @@ begin
       ) r;
 end;
 $function$;
-comment on function app_private.stay_restrictions(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer, child_ages integer[]) is 'For each rate plan: the first restriction that stops this stay (MAX_OCCUPANCY, STOP_SELL, CLOSED_TO_ARRIVAL, CLOSED_TO_DEPARTURE, MIN_STAY, MAX_STAY) and a message, or null. Children younger than the room type''s cot age (child_ages) do not count toward its occupancy.';
+comment on function app_private.stay_restrictions(rate_plan_ids uuid[], arrival date, departure date, adults integer, children integer, child_ages integer[]) is 'For each rate plan: the first restriction that stops this stay (CHILDREN_NOT_ALLOWED: children where the property''s policy takes none, MAX_OCCUPANCY, STOP_SELL, CLOSED_TO_ARRIVAL, CLOSED_TO_DEPARTURE, MIN_STAY, MAX_STAY) and a message, or null. Children younger than the room type''s cot age (child_ages) do not count toward its occupancy.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.sync_channel_feed(feed_id uuid, events jsonb, content_hash text, confirmed boolean)

@@ -143,7 +143,7 @@ export const errorCodes = {
   RESTRICTED: {
     kind: "input", surfaces: sqlRaised, sqlstate: "RSTRC", raisedBy: "`quote`, `deskQuote`, `modifyReservation`",
     message: "The rate cannot be sold for this stay.",
-    details: "`extensions.reason` is `MAX_OCCUPANCY`, `STOP_SELL`, `CLOSED_TO_ARRIVAL`, `CLOSED_TO_DEPARTURE`, `MIN_STAY`, `MAX_STAY` or `CHILD_MIN_AGE` (a child younger than the property welcomes, `quote`, `quoteChange`, `modifyReservation`).",
+    details: "`extensions.reason` is `MAX_OCCUPANCY`, `STOP_SELL`, `CLOSED_TO_ARRIVAL`, `CLOSED_TO_DEPARTURE`, `MIN_STAY`, `MAX_STAY`, `CHILD_MIN_AGE` (a child younger than the property welcomes, `quote`, `quoteChange`, `modifyReservation`) or `CHILDREN_NOT_ALLOWED` (children where the property's policy takes none).",
   },
   HOLD_EXPIRED: {
     kind: "conflict", surfaces: sqlRaised, sqlstate: "HLDEX", raisedBy: "`confirmBooking`",

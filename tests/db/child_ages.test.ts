@@ -204,6 +204,32 @@ test("a child younger than the property welcomes is refused with a clear message
     expect(await search(null, 0)).toEqual([[true, null, "10000"]]);
   }));
 
+test("a property whose policy takes no children refuses a stay with children, in quote and in search; adults alone book as before", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const h = await bandedHotel(c);
+    await c.query("update app_public.properties set children_allowed = false where id = $1", [h.propertyId]);
+    const arrival = localDate(h.timeZone, 10);
+    await anonymous(c);
+    expect(await quoteRefusal(c, h.ratePlanId, arrival, 2, 1, [7])).toBe("RSTRC CHILDREN_NOT_ALLOWED");
+    await c.query("savepoint s");
+    await expect(c.query("select * from app_public.quote($1, $2, $3, 2, 1, child_ages => $4)", [h.ratePlanId, arrival, addDays(arrival, 1), [7]]))
+      .rejects.toThrow("This property does not take children.");
+    await c.query("rollback to savepoint s");
+    expect(await quoteRefusal(c, h.ratePlanId, arrival, 2, 0, [])).toBe("ok");
+    const search = (ages: number[] | null, children: number) =>
+      c.query<{ is_bookable: boolean; restriction: string | null }>(
+        "select * from app_public.search_availability($1, $2, 2, $3, property_id => $4, include_unavailable => true, child_ages => $5)",
+        [arrival, addDays(arrival, 1), children, h.propertyId, ages],
+      ).then((r) => r.rows.map((x) => [x.is_bookable, x.restriction]));
+    expect(await search([7], 1)).toEqual([[false, "CHILDREN_NOT_ALLOWED"]]);
+    expect(await search(null, 0)).toEqual([[true, null]]);
+    // Not stated (null): children are taken, as before the policy existed.
+    await asOwner(c);
+    await c.query("update app_public.properties set children_allowed = null where id = $1", [h.propertyId]);
+    await anonymous(c);
+    expect(await quoteRefusal(c, h.ratePlanId, arrival, 2, 1, [7])).toBe("ok");
+  }));
+
 test("babies below the room type's cot age do not count toward its occupancy, in quote, search and a change", () =>
   inRollback(db.ownerPool, async (c) => {
     const h = await bandedHotel(c, {}, 3);

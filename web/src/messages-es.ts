@@ -222,6 +222,7 @@ export const es: Catalog = {
   "restriction.MAX_OCCUPANCY": "Demasiados huéspedes para esta habitación.",
   "restriction.CHILD_AGES": "Indique la edad de cada niño para ver el precio de esta tarifa.",
   "restriction.CHILD_MIN_AGE": "Este alojamiento solo admite niños a partir de una edad mayor (vea sus políticas).",
+  "restriction.CHILDREN_NOT_ALLOWED": "Este alojamiento no admite niños (vea sus políticas).",
   "ages.legend": "Edades de los niños",
   "ages.hint": "Su edad el día de llegada: algunas tarifas cobran a los niños según su edad.",
   "ages.child": "Niño {n}",

@@ -224,6 +224,7 @@ export const en = {
   "restriction.MAX_OCCUPANCY": "Too many guests for this room.",
   "restriction.CHILD_AGES": "Give each child's age to see this rate's price.",
   "restriction.CHILD_MIN_AGE": "This property welcomes children only from an older age (see its policies).",
+  "restriction.CHILDREN_NOT_ALLOWED": "This property does not take children (see its policies).",
   // Children's ages (issue 22): components/ChildAges.tsx and the price table's supplement lines.
   "ages.legend": "Children's ages",
   "ages.hint": "Their age on the arrival day: some rates price children by age.",
@@ -717,6 +718,7 @@ export const pt: Catalog = {
   "restriction.MAX_OCCUPANCY": "Demasiados hóspedes para este quarto.",
   "restriction.CHILD_AGES": "Indique a idade de cada criança para ver o preço desta tarifa.",
   "restriction.CHILD_MIN_AGE": "Este alojamento só aceita crianças a partir de uma idade superior (veja as suas políticas).",
+  "restriction.CHILDREN_NOT_ALLOWED": "Este alojamento não aceita crianças (veja as suas políticas).",
   "ages.legend": "Idades das crianças",
   "ages.hint": "A idade no dia da chegada: algumas tarifas cobram as crianças pela idade.",
   "ages.child": "Criança {n}",
