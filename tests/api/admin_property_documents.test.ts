@@ -16,9 +16,9 @@ it.each(propertyDocuments.map((d) => [d.name, d] as const))("%s is valid against
   expect(apiValidationErrors(document.source)).toEqual([]);
 });
 
-it("the content is saved in one call (updatePropertyContent), a translation in one (setPropertyTranslation, setRoomTypeTranslation, setRatePlanTranslation, setFeeTranslation: saving the same texts again is harmless), the stay-over policy in one update of the property (no keyed mutation)", () => {
+it("the content is saved in one call (updatePropertyContent), a translation in one (setPropertyTranslation, setRoomTypeTranslation, setRatePlanTranslation, setFeeTranslation, setExtraTranslation: saving the same texts again is harmless), the stay-over policy in one update of the property (no keyed mutation)", () => {
   expect(mutationsSent(propertyDocuments).map((m) => m.name).sort()).toEqual([
-    "setFeeTranslation", "setPropertyTranslation", "setRatePlanTranslation", "setRoomTypeTranslation", "updatePropertyByRowId", "updatePropertyContent",
+    "setExtraTranslation", "setFeeTranslation", "setPropertyTranslation", "setRatePlanTranslation", "setRoomTypeTranslation", "updatePropertyByRowId", "updatePropertyContent",
   ]);
 });
 

@@ -369,8 +369,14 @@ describe("Property › Content › Translations", () => {
     expect(await translationsOf(other.propertyId)).toEqual([]);
   });
 
-  it("a manager translates the room type, rate plan and fee into Spanish, each saved alone; guests read them in Spanish, the rest in English; desktop and phone", async () => {
+  it("a manager translates the room type, rate plan, fee and bookable extra into Spanish, each saved alone; guests read them in Spanish, the rest in English; desktop and phone", async () => {
     await db.ownerPool.query("insert into app_public.fees (property_id, name, basis, amount, currency) values ($1, 'Cleaning', 'per_stay', 2500, 'EUR') on conflict do nothing", [hotel.propertyId]);
+    // A bookable extra is translated; the desk's own charge (not bookable) is not offered.
+    await db.ownerPool.query(
+      `insert into app_public.folio_extras (property_id, name, unit_price, currency, is_bookable, booking_basis)
+       values ($1, 'Breakfast', 1400, 'EUR', true, 'per_guest_night'), ($1, 'Minibar', 450, 'EUR', false, 'per_stay') on conflict do nothing`,
+      [hotel.propertyId],
+    );
     await db.ownerPool.query("update app_public.room_types set description = 'Two beds, river view.' where id = $1", [hotel.roomTypeId]);
     const { page, errors } = await signIn(hotel.manager, "desktop");
     await page.goto(`${server.url}/admin/property`);
@@ -378,7 +384,8 @@ describe("Property › Content › Translations", () => {
     await form.getByLabel("Language", { exact: true }).click();
     await page.getByRole("option", { name: "Spanish" }).click();
     const items = page.getByTestId("item-translations");
-    await items.getByText("Room types, rate plans and fees in Spanish").waitFor();
+    await items.getByText("Room types, rate plans, fees and extras in Spanish").waitFor();
+    await expect(items.getByRole("form", { name: "Extra Minibar in Spanish" }).count()).resolves.toBe(0);
     const room = items.getByRole("form", { name: "Room type Double in Spanish" });
     await room.getByText("Not translated: shown as “Double”.").waitFor();
     // Too long is named at the field, and Save waits.
@@ -399,7 +406,13 @@ describe("Property › Content › Translations", () => {
     await fee.getByLabel("Name in Spanish").fill("Limpieza");
     await fee.getByRole("button", { name: /^Save/ }).click();
     await page.getByText("Cleaning: Spanish saved.").waitFor();
-    expect(mutations).toEqual(["PropertySetRoomTypeTranslation", "PropertySetRatePlanTranslation", "PropertySetFeeTranslation"]);
+    const extra = items.getByRole("form", { name: "Extra Breakfast in Spanish" });
+    await extra.getByLabel("Name in Spanish").fill("Desayuno");
+    await extra.getByRole("button", { name: /^Save/ }).click();
+    await page.getByText("Breakfast: Spanish saved.").waitFor();
+    expect(mutations).toEqual(["PropertySetRoomTypeTranslation", "PropertySetRatePlanTranslation", "PropertySetFeeTranslation", "PropertySetExtraTranslation"]);
+    // The guest app's list of extras, in Spanish.
+    expect((await db.ownerPool.query("select name from app_public.bookable_extras($1, 'es')", [hotel.propertyId])).rows).toEqual([{ name: "Desayuno" }]);
     const read = `query($r: UUID!, $p: UUID!) { roomTypeByRowId(rowId: $r) { es: nameIn(language: "es") esText: descriptionIn(language: "es") pt: nameIn(language: "pt") }
       ratePlanByRowId(rowId: $p) { es: nameIn(language: "es") pt: nameIn(language: "pt") } }`;
     expect((await server.graphql(read, { r: hotel.roomTypeId, p: hotel.ratePlanId })).body.data).toEqual({

@@ -25,7 +25,7 @@ export const itemTranslationsKey = (propertyId: string) => ["property", "item-tr
 
 /** The database's limits (room_type_translations and its siblings). */
 const limits = { name: 200, description: 5000 };
-const kindNames: Record<TranslatedKind, string> = { roomType: "Room type", ratePlan: "Rate plan", fee: "Fee" };
+const kindNames: Record<TranslatedKind, string> = { roomType: "Room type", ratePlan: "Rate plan", fee: "Fee", extra: "Extra" };
 const blankToNull = (text: string) => (text.trim() === "" ? null : text.trim());
 const tooLong = (text: string, limit: number) =>
   text.trim().length > limit ? `At most ${limit.toLocaleString("en")} characters (${text.trim().length.toLocaleString("en")} now).` : undefined;
@@ -40,12 +40,12 @@ export function ItemTranslations({ propertyId, language, languageName, ownName, 
   const dataProvider = useDataProvider<KeeprDataProvider>();
   const query = useQuery({ queryKey: itemTranslationsKey(propertyId), queryFn: ({ signal }) => dataProvider.itemTranslations({ propertyId }, { signal }) });
   if (query.isPending) return <LinearProgress />;
-  if (query.isError) return <QueryError error={query.error} title="Could not load the room types, rate plans and fees" />;
+  if (query.isError) return <QueryError error={query.error} title="Could not load the room types, rate plans, fees and extras" />;
   if (query.data.length === 0) return null;
   return (
     <Box data-testid="item-translations" sx={{ mt: 3 }}>
       <Typography component="h3" variant="subtitle1" sx={{ fontWeight: 600 }}>
-        Room types, rate plans and fees in {languageName}
+        Room types, rate plans, fees and extras in {languageName}
       </Typography>
       <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
         What you leave blank, {languageName} readers see in {ownName}, as it is written.

@@ -7,20 +7,20 @@ import { ApiError } from "../../platform/graphql.ts";
 import { notFound, notReturned, type RequestOptions } from "../../platform/results.ts";
 import {
   allLanguages, type LanguageNode,
-  itemTranslations, propertyContent, propertyTranslations, setFeeTranslation, setPropertyTranslation, setRatePlanTranslation, setRoomTypeTranslation,
+  itemTranslations, propertyContent, propertyTranslations, setExtraTranslation, setFeeTranslation, setPropertyTranslation, setRatePlanTranslation, setRoomTypeTranslation,
   updatePropertyContent, updateStayoverPolicy,
   type GuestLanguage, type ItemTranslationNode, type PropertyContentNode, type PropertyContentValues, type PropertyTranslationNode,
 } from "./documents.ts";
 
-/** What the Translations section translates besides the property: its room types, rate plans and fees. */
-export type TranslatedKind = "roomType" | "ratePlan" | "fee";
+/** What the Translations section translates besides the property: its room types, rate plans, fees and the extras guests book. */
+export type TranslatedKind = "roomType" | "ratePlan" | "fee" | "extra";
 export interface TranslatedItem {
   kind: TranslatedKind;
   rowId: Uuid;
   /** Its own name, and for a rate plan its room type's ("Double · Flexible"). */
   label: string;
   name: string;
-  /** Its own description; undefined for a fee (it has none). */
+  /** Its own description; undefined for a fee or an extra (they have none). */
   description?: string | null;
   translations: ItemTranslationNode[];
 }
@@ -97,6 +97,8 @@ export function createPropertyMethods(client: GraphQLClient): PropertyMethods {
           translations: present(n.translations.nodes),
         })),
         ...present(data.allFees?.nodes).map((n) => ({ kind: "fee" as const, rowId: n.rowId, label: n.name, name: n.name, translations: present(n.translations.nodes) })),
+        // Only the extras guests book: the desk's own charges are never shown to guests.
+        ...present(data.allFolioExtras?.nodes).filter((n) => n.isBookable).sort((a, b) => a.name.localeCompare(b.name)).map((n) => ({ kind: "extra" as const, rowId: n.rowId, label: n.name, name: n.name, translations: present(n.translations.nodes) })),
       ];
     },
     async setItemTranslation({ kind, id, language, name, description }) {
@@ -107,6 +109,8 @@ export function createPropertyMethods(client: GraphQLClient): PropertyMethods {
           return (await client.request(setRatePlanTranslation, { id, language, name, description })).setRatePlanTranslation?.result ?? null;
         case "fee":
           return (await client.request(setFeeTranslation, { id, language, name })).setFeeTranslation?.result ?? null;
+        case "extra":
+          return (await client.request(setExtraTranslation, { id, language, name })).setExtraTranslation?.result ?? null;
       }
     },
   };

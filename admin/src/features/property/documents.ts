@@ -165,12 +165,13 @@ interface TranslatedNode {
   translations: { nodes: Array<ItemTranslationNode | null> };
 }
 
-/** The property's room types, rate plans and fees with their translations, for the Translations section (issues 21 and 22). */
+/** The property's room types, rate plans, fees and bookable extras with their translations, for the Translations section (issues 21 and 22). */
 export const itemTranslations = operation<
   {
     allRoomTypes: { nodes: Array<(TranslatedNode & { description: string | null }) | null> } | null;
     allRatePlans: { nodes: Array<(TranslatedNode & { description: string | null; roomType: { name: string } | null }) | null> } | null;
     allFees: { nodes: Array<TranslatedNode | null> } | null;
+    allFolioExtras: { nodes: Array<(TranslatedNode & { isBookable: boolean }) | null> } | null;
   },
   { propertyId: Uuid }
 >(
@@ -184,6 +185,9 @@ export const itemTranslations = operation<
     }
     allFees(condition: {propertyId: $propertyId}, orderBy: NAME_ASC, first: 100) {
       nodes { rowId name translations(first: 10) { nodes { language name updatedAt } } }
+    }
+    allFolioExtras(condition: {propertyId: $propertyId}, first: 100) {
+      nodes { rowId name isBookable translations(first: 10) { nodes { language name updatedAt } } }
     }
   }`,
 );
@@ -221,11 +225,22 @@ export const setFeeTranslation = operation<
   }`,
 );
 
+/** One bookable extra's name in a language saved (set_extra_translation): blank removes it (null). */
+export const setExtraTranslation = operation<
+  { setExtraTranslation: { result: ItemTranslationNode | null } | null },
+  { id: Uuid; language: GuestLanguage; name: string | null }
+>(
+  "PropertySetExtraTranslation",
+  `mutation PropertySetExtraTranslation($id: UUID!, $language: String!, $name: String) {
+    setExtraTranslation(input: {extraId: $id, language: $language, name: $name}) { result { language name updatedAt } }
+  }`,
+);
+
 /** The stay-over cleaning policy (the housekeeping board's manager control). */
 export const updateStayoverPolicy = updateRow<PropertyContentNode, { stayoverCleanNights: number }>("Property", "Property", contentFields, "StayoverPolicy");
 
 /** The documents above, for the schema test. */
 export const propertyDocuments = [
   propertyContent, updatePropertyContent, updateStayoverPolicy, propertyTranslations, setPropertyTranslation,
-  itemTranslations, setRoomTypeTranslation, setRatePlanTranslation, setFeeTranslation,
+  itemTranslations, setRoomTypeTranslation, setRatePlanTranslation, setFeeTranslation, setExtraTranslation,
 ] as const;
