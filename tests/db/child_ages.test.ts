@@ -302,6 +302,41 @@ test("the hold keeps the quoted ages; Manage changes them re-priced, and the led
       .toBe("NTFND");
   }));
 
+test("ages, an extra and a promo code on one stay: each priced once, the total their sum, kept by the hold, posted balanced; a change keeps all three", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const h = await bandedHotel(c);
+    const extraId = (await c.query<{ id: string }>(
+      `insert into app_public.folio_extras (property_id, name, unit_price, currency, is_bookable, booking_basis, max_quantity)
+       values ($1, 'Parking', 1500, 'EUR', true, 'per_night', 2) returning id`, [h.propertyId])).rows[0]!.id;
+    await c.query("insert into app_public.promo_codes (property_id, code, percent_off, currency) values ($1, 'FAMILY20', 20, 'EUR')", [h.propertyId]);
+    await anonymous(c);
+    const arrival = localDate(h.timeZone, 14);
+    // Two nights, two adults, children of 1 (free) and 5 (€25 a night): room 2 × (100 + 25) = 250, less 20 % = 200;
+    // parking 2 nights × €15 = 30: €230.
+    const q = (await c.query(
+      "select total_amount::text, room_amount::text, extras_amount::text, child_ages, promo_code, quote_token, to_jsonb(lines) as lines from app_public.quote($1, $2, $3, 2, 2, 'family20', $4::jsonb, $5)",
+      [h.ratePlanId, arrival, addDays(arrival, 2), JSON.stringify([{ extraId, quantity: 1 }]), [1, 5]],
+    )).rows[0];
+    expect([q.room_amount, q.extras_amount, q.total_amount, q.child_ages, q.promo_code]).toEqual(["20000", "3000", "23000", [1, 5], "FAMILY20"]);
+    const kinds = (q.lines as Line[]).map((l) => l.kind);
+    expect(kinds.filter((k) => k === "child")).toHaveLength(2);
+    expect(kinds.filter((k) => k === "extra")).toHaveLength(1);
+    expect(kinds.filter((k) => k === "discount")).toHaveLength(1);
+    const booked = await confirm(c, await hold(c, q.quote_token));
+    await asOwner(c);
+    const r = (await c.query("select total_amount::text, extras_amount::text, child_ages from app_public.reservations where id = $1", [booked.reservation_id])).rows[0];
+    expect(r).toEqual({ total_amount: "23000", extras_amount: "3000", child_ages: [1, 5] });
+    expect((await ledgerOf(c, booked.reservation_id)).guest_receivable).toBe(23000);
+    expect(await trialBalanceIsZero(c)).toBe(true);
+    // One more night: every part follows (the ages kept, the promo and the parking night re-priced).
+    await anonymous(c);
+    await c.query("select set_config('jwt.claims.reservation_id', $1, true)", [booked.reservation_id]);
+    const changed = (await c.query("select total_amount::text from app_public.modify_reservation($1, $2, departure => $3)", [booked.reservation_id, newKey(), addDays(arrival, 3)])).rows[0];
+    expect(changed.total_amount).toBe(String(3 * 12500 * 0.8 + 3 * 1500));
+    await asOwner(c);
+    expect(await trialBalanceIsZero(c)).toBe(true);
+  }));
+
 test("room combinations spread the children's ages over the rooms in order and price each room with its own", () =>
   inRollback(db.ownerPool, async (c) => {
     // Doubles for 3 on the banded plan: under 3 free, 3-11 +25.00, 12+ as adults (+30.00 beyond 2).
