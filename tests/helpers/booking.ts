@@ -190,12 +190,14 @@ export interface GroupRoom {
   ratePlanId: string;
   adults?: number;
   children?: number;
+  /** The children's ages (issue 22), one per child. */
+  childAges?: number[] | null;
   guestName?: string | null;
 }
 
 /** The rooms as SQL's app_public.group_room[] literal's parameters (one row each). */
 const groupRooms = (rooms: GroupRoom[]) =>
-  JSON.stringify(rooms.map((r) => ({ rate_plan_id: r.ratePlanId, adults: r.adults === undefined ? 2 : r.adults, children: r.children ?? 0, guest_name: r.guestName ?? null })));
+  JSON.stringify(rooms.map((r) => ({ rate_plan_id: r.ratePlanId, adults: r.adults === undefined ? 2 : r.adults, children: r.children ?? 0, child_ages: r.childAges ?? null, guest_name: r.guestName ?? null })));
 const groupRoomsSql = "array(select jsonb_populate_record(null::app_public.group_room, x) from jsonb_array_elements($1::jsonb) with ordinality e(x, n) order by n)";
 
 export interface GroupQuote {

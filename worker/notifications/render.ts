@@ -14,7 +14,8 @@ export interface NotificationContext {
   property: { name: string; city: string; address: string | null; currency: string; time_zone: string; check_out_time?: string | null;
     /** The property's public contact (Reply-To of its guest emails) and how to get in. */
     contact_email?: string | null; contact_phone?: string | null; arrival_instructions?: string | null };
-  stay: { arrival: string; departure: string; nights: number; adults: number; children: number };
+  /** child_ages: the children's ages when the booking has them (issue 22), else null. */
+  stay: { arrival: string; departure: string; nights: number; adults: number; children: number; child_ages?: number[] | null };
   room_type: string;
   rate_plan: string;
   check_in_time: string;
@@ -54,7 +55,7 @@ export interface NotificationContext {
     penalty?: number | string;
     refund?: number | string;
     rooms: Array<{
-      room_no: number; room_type: string; guest_name: string | null; adults: number; children: number; code: string | null; total: number;
+      room_no: number; room_type: string; guest_name: string | null; adults: number; children: number; child_ages?: number[] | null; code: string | null; total: number;
       arrival?: string; departure?: string; nights?: number; penalty?: number | string | null; refund?: number | string;
     }>;
   } | null;
@@ -132,13 +133,14 @@ hbs.registerHelper("lines", (text: unknown) =>
 hbs.registerHelper("tel", (phone: unknown) => String(phone ?? "").replace(/[^+0-9]/g, ""));
 
 // Words with numbers, by the language's plural rules (shared/message-format.ts, the guest app's too).
-type Words = Record<"nights" | "adults" | "children" | "free" | "late" | "nonRefundable" | "per_stay" | "per_night" | "per_guest_night", string>;
+type Words = Record<"nights" | "adults" | "children" | "ages" | "free" | "late" | "nonRefundable" | "per_stay" | "per_night" | "per_guest_night", string>;
 /** English whole; another language may lack a word (said in English then; tests/worker/guest_languages.test.ts fails while one does). */
 export const messageWords: { en: Words } & Record<GuestLanguage, Partial<Words>> = {
   en: {
     nights: "{count, plural, one {# night} other {# nights}}",
     adults: "{count, plural, one {# adult} other {# adults}}",
     children: "{count, plural, one {# child} other {# children}}",
+    ages: "{count, plural, one {age {ages}} other {ages {ages}}}",
     free: "Free cancellation until {moment} ({property}'s local time). After that, cancelling costs {penalty}.",
     late: "The free-cancellation period is over: cancelling costs {penalty}.",
     nonRefundable: "Non-refundable: cancelling costs {penalty}.",
@@ -150,6 +152,7 @@ export const messageWords: { en: Words } & Record<GuestLanguage, Partial<Words>>
     nights: "{count, plural, one {# noite} other {# noites}}",
     adults: "{count, plural, one {# adulto} other {# adultos}}",
     children: "{count, plural, one {# criança} other {# crianças}}",
+    ages: "{count, plural, one {idade {ages}} other {idades {ages}}}",
     free: "Cancelamento gratuito até {moment} (hora local de {property}). Depois, cancelar custa {penalty}.",
     late: "O período de cancelamento gratuito terminou: cancelar custa {penalty}.",
     nonRefundable: "Não reembolsável: cancelar custa {penalty}.",
@@ -161,6 +164,7 @@ export const messageWords: { en: Words } & Record<GuestLanguage, Partial<Words>>
     nights: "{count, plural, one {# noche} other {# noches}}",
     adults: "{count, plural, one {# adulto} other {# adultos}}",
     children: "{count, plural, one {# niño} other {# niños}}",
+    ages: "{count, plural, one {edad {ages}} other {edades {ages}}}",
     free: "Cancelación gratuita hasta el {moment} (hora local de {property}). Después, cancelar cuesta {penalty}.",
     late: "El plazo de cancelación gratuita ha terminado: cancelar cuesta {penalty}.",
     nonRefundable: "No reembolsable: cancelar cuesta {penalty}.",
@@ -175,12 +179,18 @@ hbs.registerHelper("nights", (count: number, options: Handlebars.HelperOptions) 
   const root = options.data.root as NotificationContext;
   return formatMessage(wordsOf(root).nights, { count }, localeOf(root));
 });
-// "2 adults, 1 child".
-hbs.registerHelper("guests", (adults: number, children: number, options: Handlebars.HelperOptions) => {
+// "2 adults, 1 child", and the children's ages when given (issue 22, the guest app's StaySummary wording):
+// "2 adults, 2 children (ages 4, 8)". `{{guests adults children}}` (a property's own template) still works.
+hbs.registerHelper("guests", (adults: number, children: number, ...rest: unknown[]) => {
+  const options = rest[rest.length - 1] as Handlebars.HelperOptions;
+  const ages = rest.length > 1 ? rest[0] : null;
   const root = options.data.root as NotificationContext;
   const w = wordsOf(root);
   const a = formatMessage(w.adults, { count: adults }, localeOf(root));
-  return children > 0 ? `${a}, ${formatMessage(w.children, { count: children }, localeOf(root))}` : a;
+  if (!(children > 0)) return a;
+  const given = Array.isArray(ages) && ages.length === children && ages.every((g) => Number.isInteger(g));
+  const agesText = given ? ` (${formatMessage(w.ages, { count: ages.length, ages: ages.join(", ") }, localeOf(root))})` : "";
+  return `${a}, ${formatMessage(w.children, { count: children }, localeOf(root))}${agesText}`;
 });
 // An extra booked with the stay: "Breakfast × 2 (per guest per night): €120.00", the basis in the guest's language.
 hbs.registerHelper("extraLine", (extra: NonNullable<NotificationContext["extras"]>[number], options: Handlebars.HelperOptions) => {

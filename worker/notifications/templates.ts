@@ -24,7 +24,7 @@ export interface LanguageTemplates {
 export const kinds: readonly Kind[] = ["confirmation", "modification", "cancellation", "pre_arrival", "payment_receipt", "payment_failed", "checkout_thanks"];
 
 const stay = "{{property.name}}, {{date stay.arrival}} – {{date stay.departure}} ({{nights stay.nights}})";
-const staySummaryHtml = `<p><strong>{{property.name}}</strong><br>{{room_type}} · {{rate_plan}}<br>{{date stay.arrival}} – {{date stay.departure}} ({{nights stay.nights}}) · {{guests stay.adults stay.children}}</p>`;
+const staySummaryHtml = `<p><strong>{{property.name}}</strong><br>{{room_type}} · {{rate_plan}}<br>{{date stay.arrival}} – {{date stay.departure}} ({{nights stay.nights}}) · {{guests stay.adults stay.children stay.child_ages}}</p>`;
 // Every message ends with who sends it, where it is and how to reach it: the hotel's name, address, phone and email.
 // Built for email clients as caniemail.com knows them (tests/worker/email_lint.test.ts lints every message with
 // @jsx-email/doiuse-email): nothing on <body> (many clients drop it), the styles on a <div> inside it (a layout
@@ -58,11 +58,11 @@ const calendarRemove = {
 // A booking group's one confirmation lists every room (its type, guests, who sleeps there, its own code and price).
 const groupText = (words: { group: string; room: string; total: string }) =>
   `{{#if group}}${words.group} {{group.code}}{{#if group.name}} · {{group.name}}{{/if}}\n` +
-  `{{#each group.rooms}}${words.room} {{room_no}}: {{room_type}} · {{guests adults children}}{{#if guest_name}} · {{guest_name}}{{/if}} · {{code}} · {{money total}}\n{{/each}}` +
+  `{{#each group.rooms}}${words.room} {{room_no}}: {{room_type}} · {{guests adults children child_ages}}{{#if guest_name}} · {{guest_name}}{{/if}} · {{code}} · {{money total}}\n{{/each}}` +
   `${words.total}: {{money group.total}}\n\n{{/if}}`;
 const groupHtml = (words: { group: string; room: string; total: string }) =>
   `{{#if group}}<p><strong>${words.group} {{group.code}}</strong>{{#if group.name}} · {{group.name}}{{/if}}` +
-  `{{#each group.rooms}}<br>${words.room} {{room_no}}: {{room_type}} · {{guests adults children}}{{#if guest_name}} · {{guest_name}}{{/if}} · {{code}} · {{money total}}{{/each}}` +
+  `{{#each group.rooms}}<br>${words.room} {{room_no}}: {{room_type}} · {{guests adults children child_ages}}{{#if guest_name}} · {{guest_name}}{{/if}} · {{code}} · {{money total}}{{/each}}` +
   `<br>${words.total}: <strong>{{money group.total}}</strong></p>{{/if}}`;
 const groupWords = {
   en: { group: "Group booking", room: "Room", total: "Group total" },
@@ -110,7 +110,7 @@ const groupChangeWords: Record<"en" | "pt" | "es", GroupChangeWords> = {
   },
 };
 const groupRoomLine = (room: string) =>
-  `${room} {{room_no}}: {{room_type}} · {{date arrival}} – {{date departure}} ({{nights nights}}) · {{guests adults children}}{{#if guest_name}} · {{guest_name}}{{/if}} · {{code}} · {{money total}}`;
+  `${room} {{room_no}}: {{room_type}} · {{date arrival}} – {{date departure}} ({{nights nights}}) · {{guests adults children child_ages}}{{#if guest_name}} · {{guest_name}}{{/if}} · {{code}} · {{money total}}`;
 const groupChangedText = (w: GroupChangeWords, room: string) =>
   `${w.changedIntro}\n\n{{#each group.rooms}}${groupRoomLine(room)}\n{{/each}}` +
   `${w.total}: {{money group.total}}{{#if group.before}} (${w.before}: {{money group.before}}; ${w.difference}: {{signedMoney group.difference}}){{/if}}\n\n`;
@@ -141,12 +141,12 @@ const en: LanguageTemplates = {
   email: {
     confirmation: {
       subject: "Your booking {{code}} at {{property.name}} is confirmed",
-      text: `Hello {{guest.name}},\n\nyour booking is confirmed.\n\n${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\n{{#if extras}}Extras:\n{{#each extras}}- {{extraLine this}}\n{{/each}}{{/if}}Total: {{money total}}\nConfirmation code: {{code}}\n\n${groupText(groupWords.en)}${arrivalText}\n${instructionsText}{{terms}}\n\n${calendarAdd.en}\n\n${manageText("View, change or cancel your booking (with your code and this email address):")}${footerText}`,
+      text: `Hello {{guest.name}},\n\nyour booking is confirmed.\n\n${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children stay.child_ages}}\n{{#if extras}}Extras:\n{{#each extras}}- {{extraLine this}}\n{{/each}}{{/if}}Total: {{money total}}\nConfirmation code: {{code}}\n\n${groupText(groupWords.en)}${arrivalText}\n${instructionsText}{{terms}}\n\n${calendarAdd.en}\n\n${manageText("View, change or cancel your booking (with your code and this email address):")}${footerText}`,
       html: htmlFrame(`<p>Hello {{guest.name}},</p><p>your booking is confirmed.</p>${staySummaryHtml}{{#if extras}}<p>Extras:{{#each extras}}<br>{{extraLine this}}{{/each}}</p>{{/if}}<p>Total: <strong>{{money total}}</strong><br>Confirmation code: <strong>{{code}}</strong></p>${groupHtml(groupWords.en)}<p>${arrivalText}</p>${instructionsHtml}<p>{{terms}}</p><p>${calendarAdd.en}</p>${manageHtml("View, change or cancel your booking")}`),
     },
     modification: groupOr(
       { subject: `${groupChangeWords.en.changedSubject}`, text: `Hello {{guest.name}},\n\n${groupChangedText(groupChangeWords.en, groupWords.en.room)}{{terms}}\n\n${calendarAdd.en}\n\n${manageText("Your booking:")}${footerText}`, body: `<p>Hello {{guest.name}},</p>${groupChangedHtml(groupChangeWords.en, groupWords.en.room)}<p>{{terms}}</p><p>${calendarAdd.en}</p>${manageHtml("Your booking")}` },
-      { subject: "Your booking {{code}} was changed", text: `Hello {{guest.name}},\n\nyour booking {{code}} now reads:\n\n${roomOfText(groupChangeWords.en)}${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\n{{#if extras}}Extras:\n{{#each extras}}- {{extraLine this}}\n{{/each}}{{/if}}Total: {{money total}}\n\n{{terms}}\n\n${calendarAdd.en}\n\n${manageText("Your booking:")}${footerText}`, body: `<p>Hello {{guest.name}},</p><p>your booking {{code}} now reads:</p>${roomOfHtml(groupChangeWords.en)}${staySummaryHtml}{{#if extras}}<p>Extras:{{#each extras}}<br>{{extraLine this}}{{/each}}</p>{{/if}}<p>Total: <strong>{{money total}}</strong></p><p>{{terms}}</p><p>${calendarAdd.en}</p>${manageHtml("Your booking")}` },
+      { subject: "Your booking {{code}} was changed", text: `Hello {{guest.name}},\n\nyour booking {{code}} now reads:\n\n${roomOfText(groupChangeWords.en)}${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children stay.child_ages}}\n{{#if extras}}Extras:\n{{#each extras}}- {{extraLine this}}\n{{/each}}{{/if}}Total: {{money total}}\n\n{{terms}}\n\n${calendarAdd.en}\n\n${manageText("Your booking:")}${footerText}`, body: `<p>Hello {{guest.name}},</p><p>your booking {{code}} now reads:</p>${roomOfHtml(groupChangeWords.en)}${staySummaryHtml}{{#if extras}}<p>Extras:{{#each extras}}<br>{{extraLine this}}{{/each}}</p>{{/if}}<p>Total: <strong>{{money total}}</strong></p><p>{{terms}}</p><p>${calendarAdd.en}</p>${manageHtml("Your booking")}` },
     ),
     cancellation: groupOr(
       { subject: `${groupChangeWords.en.cancelledSubject}`, text: `Hello {{guest.name}},\n\n${groupCancelledText(groupChangeWords.en, groupWords.en.room)}\n${calendarRemove.en}\n\n${manageText("Your booking:")}${footerText}`, body: `<p>Hello {{guest.name}},</p>${groupCancelledHtml(groupChangeWords.en, groupWords.en.room)}<p>${calendarRemove.en}</p>${manageHtml("Your booking")}` },
@@ -184,12 +184,12 @@ const pt: LanguageTemplates = {
   email: {
     confirmation: {
       subject: "A sua reserva {{code}} em {{property.name}} está confirmada",
-      text: `Olá {{guest.name}},\n\na sua reserva está confirmada.\n\n${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\n{{#if extras}}Extras:\n{{#each extras}}- {{extraLine this}}\n{{/each}}{{/if}}Total: {{money total}}\nCódigo de confirmação: {{code}}\n\n${groupText(groupWords.pt)}${arrivalTextPt}\n${instructionsText}{{terms}}\n\n${calendarAdd.pt}\n\n${manageText("Ver, alterar ou cancelar a reserva (com o código e este email):")}${footerText}`,
+      text: `Olá {{guest.name}},\n\na sua reserva está confirmada.\n\n${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children stay.child_ages}}\n{{#if extras}}Extras:\n{{#each extras}}- {{extraLine this}}\n{{/each}}{{/if}}Total: {{money total}}\nCódigo de confirmação: {{code}}\n\n${groupText(groupWords.pt)}${arrivalTextPt}\n${instructionsText}{{terms}}\n\n${calendarAdd.pt}\n\n${manageText("Ver, alterar ou cancelar a reserva (com o código e este email):")}${footerText}`,
       html: htmlFrame(`<p>Olá {{guest.name}},</p><p>a sua reserva está confirmada.</p>${staySummaryHtml}{{#if extras}}<p>Extras:{{#each extras}}<br>{{extraLine this}}{{/each}}</p>{{/if}}<p>Total: <strong>{{money total}}</strong><br>Código de confirmação: <strong>{{code}}</strong></p>${groupHtml(groupWords.pt)}<p>${arrivalTextPt}</p>${instructionsHtml}<p>{{terms}}</p><p>${calendarAdd.pt}</p>${manageHtml("Ver, alterar ou cancelar a reserva")}`),
     },
     modification: groupOr(
       { subject: `${groupChangeWords.pt.changedSubject}`, text: `Olá {{guest.name}},\n\n${groupChangedText(groupChangeWords.pt, groupWords.pt.room)}{{terms}}\n\n${calendarAdd.pt}\n\n${manageText("A sua reserva:")}${footerText}`, body: `<p>Olá {{guest.name}},</p>${groupChangedHtml(groupChangeWords.pt, groupWords.pt.room)}<p>{{terms}}</p><p>${calendarAdd.pt}</p>${manageHtml("A sua reserva")}` },
-      { subject: "A sua reserva {{code}} foi alterada", text: `Olá {{guest.name}},\n\na sua reserva {{code}} é agora:\n\n${roomOfText(groupChangeWords.pt)}${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\n{{#if extras}}Extras:\n{{#each extras}}- {{extraLine this}}\n{{/each}}{{/if}}Total: {{money total}}\n\n{{terms}}\n\n${calendarAdd.pt}\n\n${manageText("A sua reserva:")}${footerText}`, body: `<p>Olá {{guest.name}},</p><p>a sua reserva {{code}} é agora:</p>${roomOfHtml(groupChangeWords.pt)}${staySummaryHtml}{{#if extras}}<p>Extras:{{#each extras}}<br>{{extraLine this}}{{/each}}</p>{{/if}}<p>Total: <strong>{{money total}}</strong></p><p>{{terms}}</p><p>${calendarAdd.pt}</p>${manageHtml("A sua reserva")}` },
+      { subject: "A sua reserva {{code}} foi alterada", text: `Olá {{guest.name}},\n\na sua reserva {{code}} é agora:\n\n${roomOfText(groupChangeWords.pt)}${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children stay.child_ages}}\n{{#if extras}}Extras:\n{{#each extras}}- {{extraLine this}}\n{{/each}}{{/if}}Total: {{money total}}\n\n{{terms}}\n\n${calendarAdd.pt}\n\n${manageText("A sua reserva:")}${footerText}`, body: `<p>Olá {{guest.name}},</p><p>a sua reserva {{code}} é agora:</p>${roomOfHtml(groupChangeWords.pt)}${staySummaryHtml}{{#if extras}}<p>Extras:{{#each extras}}<br>{{extraLine this}}{{/each}}</p>{{/if}}<p>Total: <strong>{{money total}}</strong></p><p>{{terms}}</p><p>${calendarAdd.pt}</p>${manageHtml("A sua reserva")}` },
     ),
     cancellation: groupOr(
       { subject: `${groupChangeWords.pt.cancelledSubject}`, text: `Olá {{guest.name}},\n\n${groupCancelledText(groupChangeWords.pt, groupWords.pt.room)}\n${calendarRemove.pt}\n\n${manageText("A sua reserva:")}${footerText}`, body: `<p>Olá {{guest.name}},</p>${groupCancelledHtml(groupChangeWords.pt, groupWords.pt.room)}<p>${calendarRemove.pt}</p>${manageHtml("A sua reserva")}` },
@@ -227,12 +227,12 @@ const es: LanguageTemplates = {
   email: {
     confirmation: {
       subject: "Su reserva {{code}} en {{property.name}} está confirmada",
-      text: `Hola, {{guest.name}}:\n\nsu reserva está confirmada.\n\n${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\n{{#if extras}}Extras:\n{{#each extras}}- {{extraLine this}}\n{{/each}}{{/if}}Total: {{money total}}\nCódigo de confirmación: {{code}}\n\n${groupText(groupWords.es)}${arrivalTextEs}\n${instructionsText}{{terms}}\n\n${calendarAdd.es}\n\n${manageText("Ver, cambiar o cancelar su reserva (con su código y esta dirección de correo):")}${footerText}`,
+      text: `Hola, {{guest.name}}:\n\nsu reserva está confirmada.\n\n${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children stay.child_ages}}\n{{#if extras}}Extras:\n{{#each extras}}- {{extraLine this}}\n{{/each}}{{/if}}Total: {{money total}}\nCódigo de confirmación: {{code}}\n\n${groupText(groupWords.es)}${arrivalTextEs}\n${instructionsText}{{terms}}\n\n${calendarAdd.es}\n\n${manageText("Ver, cambiar o cancelar su reserva (con su código y esta dirección de correo):")}${footerText}`,
       html: htmlFrame(`<p>Hola, {{guest.name}}:</p><p>su reserva está confirmada.</p>${staySummaryHtml}{{#if extras}}<p>Extras:{{#each extras}}<br>{{extraLine this}}{{/each}}</p>{{/if}}<p>Total: <strong>{{money total}}</strong><br>Código de confirmación: <strong>{{code}}</strong></p>${groupHtml(groupWords.es)}<p>${arrivalTextEs}</p>${instructionsHtml}<p>{{terms}}</p><p>${calendarAdd.es}</p>${manageHtml("Ver, cambiar o cancelar su reserva")}`),
     },
     modification: groupOr(
       { subject: `${groupChangeWords.es.changedSubject}`, text: `Hola, {{guest.name}}:\n\n${groupChangedText(groupChangeWords.es, groupWords.es.room)}{{terms}}\n\n${calendarAdd.es}\n\n${manageText("Su reserva:")}${footerText}`, body: `<p>Hola, {{guest.name}}:</p>${groupChangedHtml(groupChangeWords.es, groupWords.es.room)}<p>{{terms}}</p><p>${calendarAdd.es}</p>${manageHtml("Su reserva")}` },
-      { subject: "Su reserva {{code}} ha cambiado", text: `Hola, {{guest.name}}:\n\nsu reserva {{code}} queda así:\n\n${roomOfText(groupChangeWords.es)}${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children}}\n{{#if extras}}Extras:\n{{#each extras}}- {{extraLine this}}\n{{/each}}{{/if}}Total: {{money total}}\n\n{{terms}}\n\n${calendarAdd.es}\n\n${manageText("Su reserva:")}${footerText}`, body: `<p>Hola, {{guest.name}}:</p><p>su reserva {{code}} queda así:</p>${roomOfHtml(groupChangeWords.es)}${staySummaryHtml}{{#if extras}}<p>Extras:{{#each extras}}<br>{{extraLine this}}{{/each}}</p>{{/if}}<p>Total: <strong>{{money total}}</strong></p><p>{{terms}}</p><p>${calendarAdd.es}</p>${manageHtml("Su reserva")}` },
+      { subject: "Su reserva {{code}} ha cambiado", text: `Hola, {{guest.name}}:\n\nsu reserva {{code}} queda así:\n\n${roomOfText(groupChangeWords.es)}${stay}\n{{room_type}} · {{rate_plan}} · {{guests stay.adults stay.children stay.child_ages}}\n{{#if extras}}Extras:\n{{#each extras}}- {{extraLine this}}\n{{/each}}{{/if}}Total: {{money total}}\n\n{{terms}}\n\n${calendarAdd.es}\n\n${manageText("Su reserva:")}${footerText}`, body: `<p>Hola, {{guest.name}}:</p><p>su reserva {{code}} queda así:</p>${roomOfHtml(groupChangeWords.es)}${staySummaryHtml}{{#if extras}}<p>Extras:{{#each extras}}<br>{{extraLine this}}{{/each}}</p>{{/if}}<p>Total: <strong>{{money total}}</strong></p><p>{{terms}}</p><p>${calendarAdd.es}</p>${manageHtml("Su reserva")}` },
     ),
     cancellation: groupOr(
       { subject: `${groupChangeWords.es.cancelledSubject}`, text: `Hola, {{guest.name}}:\n\n${groupCancelledText(groupChangeWords.es, groupWords.es.room)}\n${calendarRemove.es}\n\n${manageText("Su reserva:")}${footerText}`, body: `<p>Hola, {{guest.name}}:</p>${groupCancelledHtml(groupChangeWords.es, groupWords.es.room)}<p>${calendarRemove.es}</p>${manageHtml("Su reserva")}` },

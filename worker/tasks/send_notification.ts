@@ -73,7 +73,7 @@ export const notificationLoadSql = `
                                          'contact_email', p.contact_email, 'contact_phone', p.contact_phone,
                                          'arrival_instructions', coalesce((select t.arrival_instructions from app_hidden.property_translation(p.id, r.language) t), p.arrival_instructions)),
            'stay', jsonb_build_object('arrival', lower(r.stay), 'departure', upper(r.stay), 'nights', upper(r.stay) - lower(r.stay),
-                                      'adults', r.adults, 'children', r.children),
+                                      'adults', r.adults, 'children', r.children, 'child_ages', r.child_ages),
            'room_type', coalesce((select t.name from app_hidden.room_type_translation(r.property_id, r.room_type_id, r.language) t), rt.name),
            'rate_plan', coalesce((select t.name from app_hidden.rate_plan_translation(r.property_id, r.rate_plan_id, r.language) t), rp.name), 'check_in_time', to_char(p.check_in_time, 'HH24:MI'),
            'cancellation_terms', r.cancellation_policy ->> 'terms',
@@ -103,7 +103,7 @@ export const notificationLoadSql = `
                       'before', w.before::text, 'difference', (coalesce(sum(x.total_amount), 0) - w.before)::text,
                       'penalty', coalesce(sum(x.penalty_amount), 0)::text, 'refund', coalesce(sum(xr.refund), 0),
                       'rooms', coalesce(jsonb_agg(jsonb_build_object('room_no', x.room_no, 'room_type', coalesce((select t.name from app_hidden.room_type_translation(x.property_id, x.room_type_id, r.language) t), xt.name), 'guest_name', x.guest_name,
-                                                                     'adults', x.adults, 'children', x.children, 'code', x.confirmation_code,
+                                                                     'adults', x.adults, 'children', x.children, 'child_ages', x.child_ages, 'code', x.confirmation_code,
                                                                      'total', x.total_amount, 'arrival', lower(x.stay), 'departure', upper(x.stay), 'nights', upper(x.stay) - lower(x.stay),
                                                                      'penalty', x.penalty_amount, 'refund', xr.refund::text) order by x.room_no)
                                         filter (where x.id is not null), '[]'::jsonb))
