@@ -3502,6 +3502,7 @@ declare
   v_key text := 'group-add:' || pg_catalog.md5(idempotency_key);
   v_booking app_public.booking;
   v_room_type text;
+  v_promo app_public.promo_codes;
 begin
   v_replay := app_private.idempotency_begin('add_group_room', idempotency_key, pg_catalog.jsonb_build_object(
     'booking_group_id', booking_group_id, 'rate_plan_id', rate_plan_id, 'adults', adults, 'children', children,
@@ -3550,6 +3551,30 @@ begin
      set group_id = v_group.id, room_no = v_room_no, user_id = v_group.user_id,
          guest_name = nullif(pg_catalog.btrim(add_group_room.guest_name), '')
    where r.property_id = v_group.property_id and r.id = v_hold.reservation_id;
+  -- The group's promo code follows its rooms: the new room is priced with
+  -- its discount (as quote_group priced the others; its terms on this rate
+  -- plan, not its uses or booking window: the group has counted its one
+  -- use), and confirm_booking counts no use for it.
+  if v_group.promo_code_id is not null then
+    select * into v_promo from app_public.promo_codes pc
+     where pc.property_id = v_group.property_id and pc.id = v_group.promo_code_id;
+    if v_promo.rate_plan_ids is not null and not (add_group_room.rate_plan_id = any (v_promo.rate_plan_ids)) then
+      raise exception using errcode = 'PROMO', hint = 'RATE_PLAN',
+        message = pg_catalog.format('Room %s: this group''s promo code %s is not for this rate; choose a rate it covers.', v_room_no, v_promo.code);
+    end if;
+    v_quote := app_private.quote_for(add_group_room.rate_plan_id, pg_catalog.lower(v_first.stay), pg_catalog.upper(v_first.stay),
+                                     add_group_room.adults, coalesce(add_group_room.children, 0), promo => v_promo);
+    update app_public.reservations r
+       set room_amount = v_quote.room_amount, fees_amount = v_quote.fees_amount, taxes_amount = v_quote.taxes_amount,
+           total_amount = v_quote.total_amount, price_lines = pg_catalog.to_jsonb(v_quote.lines),
+           cancellation_policy = pg_catalog.jsonb_build_object(
+             'is_refundable', v_quote.is_refundable,
+             'free_cancellation_until', v_quote.free_cancellation_until,
+             'late_cancellation_penalty', v_quote.late_cancellation_penalty,
+             'terms', v_quote.cancellation_terms),
+           promo_code_id = v_promo.id
+     where r.property_id = v_group.property_id and r.id = v_hold.reservation_id;
+  end if;
   v_booking := app_public.confirm_booking(v_hold.reservation_id, v_key || ':confirm',
                                           coalesce(v_group.contact_name, v_first.contact_name),
                                           coalesce(v_group.contact_email, v_first.contact_email)::text,
@@ -3560,7 +3585,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.add_group_room(booking_group_id uuid, idempotency_key text, rate_plan_id uuid, adults integer, children integer, guest_name text) to keepr_anonymous;
-comment on function app_public.add_group_room(booking_group_id uuid, idempotency_key text, rate_plan_id uuid, adults integer, children integer, guest_name text) is 'Adds a room to a confirmed booking group for the group''s dates: priced like the group''s rooms (price it first with quote), held and confirmed under the group''s contact in one call, with its own code, folio and payments; it takes the next place in the rooming list. Front office, the guest who made the group (signed in) or the group''s token. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT, DATES, GUEST, RESTRICTED, SOLD_OUT, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.add_group_room(booking_group_id uuid, idempotency_key text, rate_plan_id uuid, adults integer, children integer, guest_name text) is 'Adds a room to a confirmed booking group for the group''s dates: priced like the group''s rooms (price it first with quote), held and confirmed under the group''s contact in one call, with its own code, folio and payments; it takes the next place in the rooming list. The group''s promo code, if any, discounts the new room too (no second use counted; PROMO_CODE RATE_PLAN when the code is not for this rate). Front office, the guest who made the group (signed in) or the group''s token. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT, DATES, GUEST, RESTRICTED, SOLD_OUT, PROMO_CODE, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.ar_aging(property_id uuid, as_of date)
@@ -4419,6 +4444,7 @@ declare
   v_staff boolean;
   v_verified boolean;
   v_user_id uuid;
+  v_group_promo uuid;
 begin
   v_replay := app_private.idempotency_begin('confirm_booking', idempotency_key, pg_catalog.jsonb_build_object(
     'reservation_id', reservation_id, 'full_name', full_name, 'email', email, 'phone', phone,
@@ -4427,6 +4453,11 @@ begin
     return pg_catalog.jsonb_populate_record(null::app_public.booking, v_replay);
   end if;
 
+  -- A room of a booking group: the group first (confirm_group's order), so
+  -- two of its rooms confirmed at once count its promo code once.
+  perform 1 from app_public.booking_groups g
+   where g.id = (select r.group_id from app_public.reservations r where r.id = confirm_booking.reservation_id)
+     for update;
   select * into v_res from app_public.reservations r where r.id = confirm_booking.reservation_id for update;
   if not found then
     raise exception using errcode = 'NTFND', message = 'No such hold.';
@@ -4518,8 +4549,28 @@ begin
     end;
   end loop;
 
-  if v_res.promo_code_id is not null then
-    perform app_private.use_promo_code(v_res.property_id, v_res.promo_code_id, 'hold');
+  if v_res.group_id is null then
+    if v_res.promo_code_id is not null then
+      perform app_private.use_promo_code(v_res.property_id, v_res.promo_code_id, 'hold');
+    end if;
+  else
+    -- A room of a group: its price has the group's code (quote_group), and
+    -- the group counts one use for all its rooms, at the first of them
+    -- confirmed (by confirm_group, or a held room confirmed alone); the
+    -- group's lock (taken above) orders its rooms' confirmations. Each room
+    -- keeps the code, so its changes keep the discount.
+    select g.promo_code_id into v_group_promo from app_public.booking_groups g
+     where g.property_id = v_res.property_id and g.id = v_res.group_id;
+    if v_group_promo is not null then
+      if not exists (select 1 from app_public.reservations x
+                      where x.property_id = v_res.property_id and x.group_id = v_res.group_id
+                        and x.id <> v_res.id and x.promo_code_id is not null) then
+        perform app_private.use_promo_code(v_res.property_id, v_group_promo, 'group');
+      end if;
+      update app_public.reservations r set promo_code_id = v_group_promo
+       where r.property_id = v_res.property_id and r.id = v_res.id
+      returning * into v_res;
+    end if;
   end if;
 
   -- The folio is charged the locked price, and payments are scheduled by
@@ -4606,12 +4657,6 @@ begin
       perform app_private.raise_room_error(v_room.room_no, sqlstate, sqlerrm, v_detail, v_hint);
     end;
   end loop;
-
-  if v_group.promo_code_id is not null then
-    perform app_private.use_promo_code(v_group.property_id, v_group.promo_code_id, 'group');
-    update app_public.reservations r set promo_code_id = v_group.promo_code_id
-     where r.property_id = v_group.property_id and r.group_id = v_group.id;
-  end if;
 
   update app_public.booking_groups g
      set contact_name = pg_catalog.btrim(confirm_group.full_name),

@@ -6,7 +6,9 @@
 -- app_public.confirm_booking under the group's contact (its code, its
 -- folio charged, its payments by its rate plan), in one transaction. It
 -- takes the next place in the rooming list and belongs to whoever made the
--- group. The group's confirmation message is not sent again. Front office,
+-- group. The group's promo code follows it: its discount is a line of the
+-- new room's price, and no second use is counted (the group counted one).
+-- The group's confirmation message is not sent again. Front office,
 -- the signed-in guest who made the group, or the holder of its token.
 -- Price it first with app_public.quote for the group's dates.
 create or replace function app_public.add_group_room(
@@ -32,6 +34,7 @@ declare
   v_key text := 'group-add:' || pg_catalog.md5(idempotency_key);
   v_booking app_public.booking;
   v_room_type text;
+  v_promo app_public.promo_codes;
 begin
   v_replay := app_private.idempotency_begin('add_group_room', idempotency_key, pg_catalog.jsonb_build_object(
     'booking_group_id', booking_group_id, 'rate_plan_id', rate_plan_id, 'adults', adults, 'children', children,
@@ -80,6 +83,30 @@ begin
      set group_id = v_group.id, room_no = v_room_no, user_id = v_group.user_id,
          guest_name = nullif(pg_catalog.btrim(add_group_room.guest_name), '')
    where r.property_id = v_group.property_id and r.id = v_hold.reservation_id;
+  -- The group's promo code follows its rooms: the new room is priced with
+  -- its discount (as quote_group priced the others; its terms on this rate
+  -- plan, not its uses or booking window: the group has counted its one
+  -- use), and confirm_booking counts no use for it.
+  if v_group.promo_code_id is not null then
+    select * into v_promo from app_public.promo_codes pc
+     where pc.property_id = v_group.property_id and pc.id = v_group.promo_code_id;
+    if v_promo.rate_plan_ids is not null and not (add_group_room.rate_plan_id = any (v_promo.rate_plan_ids)) then
+      raise exception using errcode = 'PROMO', hint = 'RATE_PLAN',
+        message = pg_catalog.format('Room %s: this group''s promo code %s is not for this rate; choose a rate it covers.', v_room_no, v_promo.code);
+    end if;
+    v_quote := app_private.quote_for(add_group_room.rate_plan_id, pg_catalog.lower(v_first.stay), pg_catalog.upper(v_first.stay),
+                                     add_group_room.adults, coalesce(add_group_room.children, 0), promo => v_promo);
+    update app_public.reservations r
+       set room_amount = v_quote.room_amount, fees_amount = v_quote.fees_amount, taxes_amount = v_quote.taxes_amount,
+           total_amount = v_quote.total_amount, price_lines = pg_catalog.to_jsonb(v_quote.lines),
+           cancellation_policy = pg_catalog.jsonb_build_object(
+             'is_refundable', v_quote.is_refundable,
+             'free_cancellation_until', v_quote.free_cancellation_until,
+             'late_cancellation_penalty', v_quote.late_cancellation_penalty,
+             'terms', v_quote.cancellation_terms),
+           promo_code_id = v_promo.id
+     where r.property_id = v_group.property_id and r.id = v_hold.reservation_id;
+  end if;
   v_booking := app_public.confirm_booking(v_hold.reservation_id, v_key || ':confirm',
                                           coalesce(v_group.contact_name, v_first.contact_name),
                                           coalesce(v_group.contact_email, v_first.contact_email)::text,
@@ -90,4 +117,4 @@ begin
 end;
 $$;
 comment on function app_public.add_group_room(uuid, text, uuid, integer, integer, text) is
-  E'Adds a room to a confirmed booking group for the group''s dates: priced like the group''s rooms (price it first with quote), held and confirmed under the group''s contact in one call, with its own code, folio and payments; it takes the next place in the rooming list. Front office, the guest who made the group (signed in) or the group''s token. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT, DATES, GUEST, RESTRICTED, SOLD_OUT, IDEMPOTENCY_KEY_REUSED.';
+  E'Adds a room to a confirmed booking group for the group''s dates: priced like the group''s rooms (price it first with quote), held and confirmed under the group''s contact in one call, with its own code, folio and payments; it takes the next place in the rooming list. The group''s promo code, if any, discounts the new room too (no second use counted; PROMO_CODE RATE_PLAN when the code is not for this rate). Front office, the guest who made the group (signed in) or the group''s token. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT, DATES, GUEST, RESTRICTED, SOLD_OUT, PROMO_CODE, IDEMPOTENCY_KEY_REUSED.';

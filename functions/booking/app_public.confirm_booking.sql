@@ -7,6 +7,10 @@
 -- used here, in one conditional update of its row: of two bookings racing
 -- for its last use, the second waits for the first and then finds none
 -- left (PROMO_CODE, reason USED_UP; INACTIVE when deactivated meanwhile).
+-- A room of a booking group counts its group's code once for the group:
+-- at the first of its rooms confirmed (by confirm_group, or a held room
+-- confirmed here alone); the group's other rooms, and a room add_group_room
+-- adds, count none (docs/booking.md, "Promo codes").
 --
 -- Only whoever made the hold confirms it: the caller gives the hold token
 -- createHold returned, or is the signed-in guest the hold belongs to, or is
@@ -45,6 +49,7 @@ declare
   v_staff boolean;
   v_verified boolean;
   v_user_id uuid;
+  v_group_promo uuid;
 begin
   v_replay := app_private.idempotency_begin('confirm_booking', idempotency_key, pg_catalog.jsonb_build_object(
     'reservation_id', reservation_id, 'full_name', full_name, 'email', email, 'phone', phone,
@@ -53,6 +58,11 @@ begin
     return pg_catalog.jsonb_populate_record(null::app_public.booking, v_replay);
   end if;
 
+  -- A room of a booking group: the group first (confirm_group's order), so
+  -- two of its rooms confirmed at once count its promo code once.
+  perform 1 from app_public.booking_groups g
+   where g.id = (select r.group_id from app_public.reservations r where r.id = confirm_booking.reservation_id)
+     for update;
   select * into v_res from app_public.reservations r where r.id = confirm_booking.reservation_id for update;
   if not found then
     raise exception using errcode = 'NTFND', message = 'No such hold.';
@@ -144,8 +154,28 @@ begin
     end;
   end loop;
 
-  if v_res.promo_code_id is not null then
-    perform app_private.use_promo_code(v_res.property_id, v_res.promo_code_id, 'hold');
+  if v_res.group_id is null then
+    if v_res.promo_code_id is not null then
+      perform app_private.use_promo_code(v_res.property_id, v_res.promo_code_id, 'hold');
+    end if;
+  else
+    -- A room of a group: its price has the group's code (quote_group), and
+    -- the group counts one use for all its rooms, at the first of them
+    -- confirmed (by confirm_group, or a held room confirmed alone); the
+    -- group's lock (taken above) orders its rooms' confirmations. Each room
+    -- keeps the code, so its changes keep the discount.
+    select g.promo_code_id into v_group_promo from app_public.booking_groups g
+     where g.property_id = v_res.property_id and g.id = v_res.group_id;
+    if v_group_promo is not null then
+      if not exists (select 1 from app_public.reservations x
+                      where x.property_id = v_res.property_id and x.group_id = v_res.group_id
+                        and x.id <> v_res.id and x.promo_code_id is not null) then
+        perform app_private.use_promo_code(v_res.property_id, v_group_promo, 'group');
+      end if;
+      update app_public.reservations r set promo_code_id = v_group_promo
+       where r.property_id = v_res.property_id and r.id = v_res.id
+      returning * into v_res;
+    end if;
   end if;
 
   -- The folio is charged the locked price, and payments are scheduled by

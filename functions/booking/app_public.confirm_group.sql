@@ -13,11 +13,11 @@
 -- (its hold expired and its nights were taken: HOLD_EXPIRED) fails the
 -- whole call, naming the room, and nothing is confirmed. The group's promo
 -- code (booking_groups.promo_code_id) is counted once for the whole group,
--- in one conditional update of its row after the rooms are confirmed: of
--- two groups racing for its last use, the second waits for the first and
--- then finds none left (PROMO_CODE, reason USED_UP; INACTIVE when
--- deactivated meanwhile), and nothing of it is confirmed. Then every room
--- gets the code, so its changes keep the discount.
+-- by confirm_booking at its first room, in one conditional update of the
+-- code's row: of two groups racing for its last use, the second waits for
+-- the first and then finds none left (PROMO_CODE, reason USED_UP, naming
+-- room 1; INACTIVE when deactivated meanwhile), and nothing of it is
+-- confirmed. Every room gets the code, so its changes keep the discount.
 create or replace function app_public.confirm_group(
   booking_group_id uuid,
   idempotency_key text,
@@ -93,12 +93,6 @@ begin
       perform app_private.raise_room_error(v_room.room_no, sqlstate, sqlerrm, v_detail, v_hint);
     end;
   end loop;
-
-  if v_group.promo_code_id is not null then
-    perform app_private.use_promo_code(v_group.property_id, v_group.promo_code_id, 'group');
-    update app_public.reservations r set promo_code_id = v_group.promo_code_id
-     where r.property_id = v_group.property_id and r.group_id = v_group.id;
-  end if;
 
   update app_public.booking_groups g
      set contact_name = pg_catalog.btrim(confirm_group.full_name),

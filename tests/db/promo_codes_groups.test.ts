@@ -6,7 +6,8 @@
 // (not together with a rate override); createDeskHold keeps it and
 // confirmBooking counts it. Refusals are typed as for a single booking.
 import type pg from "pg";
-import { actAs, anonymous, asOwner, fileDatabase, inCommit, inRollback, refusalOf, staff } from "../helpers/db.ts";
+import { ledgerOf, trialBalanceIsZero } from "../helpers/ledger.ts";
+import { actAs, anonymous, asOwner, backendPid, fileDatabase, inCommit, inRollback, refusalOf, staff, waitUntilBlocked } from "../helpers/db.ts";
 import {
   addDays, confirm, confirmGroup, createHotel, holdGroup, localDate, newKey, quoteGroup, quoteGroupSql, type GroupRoom, type Hotel,
 } from "../helpers/booking.ts";
@@ -154,6 +155,123 @@ test("two groups racing for a code's last use: exactly one is confirmed, the oth
   }));
   expect(state).toEqual({ uses: 1, statuses: ["confirmed", "confirmed", "held", "held"] });
 });
+
+test("a room added to a group takes the group's code: its discount on the new room's lines, no second use counted", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const h = await createHotel(c, { units: 4 });
+    const planB = await secondPlan(c, h);
+    await staff(c, h.manager);
+    const promo = await createPromo(c, h, "ADDROOM", { percent_off: 10, max_uses: 1, rate_plan_ids: [h.ratePlanId] });
+    await anonymous(c);
+    const arrival = localDate(h.timeZone, 14);
+    const q = await quoteGroup(c, [{ ratePlanId: h.ratePlanId }, { ratePlanId: h.ratePlanId }], arrival, addDays(arrival, 2), "ADDROOM");
+    const held = await holdGroup(c, q.quote_token);
+    await confirmGroup(c, held);
+    expect(await usesOf(c, promo.id)).toBe(1);
+
+    // The code's one use is taken (max_uses 1): the group's new room still has its discount, and no use is counted.
+    await staff(c, h.frontDesk);
+    const added = (await c.query("select * from app_public.add_group_room($1, $2, $3, 2)", [held.booking_group_id, newKey(), h.ratePlanId])).rows[0];
+    await asOwner(c);
+    const room = (await c.query("select room_no, total_amount, promo_code_id, price_lines from app_public.reservations where id = $1", [added.reservation_id])).rows[0];
+    expect(room.room_no).toBe(3);
+    expect(room.promo_code_id).toBe(promo.id);
+    expect(room.price_lines.filter((l: { kind: string }) => l.kind === "discount")).toEqual([
+      expect.objectContaining({ amount: -2000, description: "Promo code ADDROOM (10% off)" }),
+    ]);
+    expect(String(room.total_amount)).toBe(String(Number(q.rooms[0]!.quote.total_amount)));
+    // Its folio is charged the discounted price.
+    const ledger = await ledgerOf(c, added.reservation_id);
+    expect(ledger.guest_receivable).toBe(Number(room.total_amount));
+    expect(await trialBalanceIsZero(c)).toBe(true);
+    expect(await usesOf(c, promo.id)).toBe(1);
+
+    // A rate the code is not for: refused, typed, naming the room; nothing added.
+    await staff(c, h.frontDesk);
+    expect(await refusalOf(c, "select * from app_public.add_group_room($1, $2, $3, 2)", [held.booking_group_id, newKey(), planB])).toBe("PROMO RATE_PLAN");
+    await asOwner(c);
+    expect((await c.query("select count(*)::int as n from app_public.reservations where group_id = $1", [held.booking_group_id])).rows[0].n).toBe(3);
+    expect(await usesOf(c, promo.id)).toBe(1);
+  }));
+
+test("a held room of a group confirmed alone counts the group's one use, once: its other rooms and confirmGroup count none", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const h = await createHotel(c, { units: 4 });
+    await staff(c, h.manager);
+    const promo = await createPromo(c, h, "ALONE", { percent_off: 10, max_uses: 5 });
+    await anonymous(c);
+    const arrival = localDate(h.timeZone, 16);
+    const held = await holdGroup(c, (await quoteGroup(c, [{ ratePlanId: h.ratePlanId }, { ratePlanId: h.ratePlanId }, { ratePlanId: h.ratePlanId }],
+                                                        arrival, addDays(arrival, 2), "ALONE")).quote_token);
+    // The desk confirms two of its held rooms one by one with confirmBooking.
+    await staff(c, h.frontDesk);
+    for (const id of held.reservation_ids.slice(0, 2)) {
+      await c.query("select * from app_public.confirm_booking($1, $2, 'Ada Lovelace', 'ada@example.com')", [id, newKey()]);
+    }
+    expect(await usesOf(c, promo.id)).toBe(1);
+    await asOwner(c);
+    expect((await c.query("select array_agg(promo_code_id::text order by room_no) as ids from app_public.reservations where group_id = $1", [held.booking_group_id])).rows[0].ids)
+      .toEqual([promo.id, promo.id, null]);
+    // A room confirmed alone keeps the discount through a change, as a single booking does.
+    await staff(c, h.frontDesk);
+    await c.query("select app_public.modify_reservation($1, $2, departure => $3)", [held.reservation_ids[0], newKey(), addDays(arrival, 3)]);
+    await asOwner(c);
+    expect((await c.query("select price_lines from app_public.reservations where id = $1", [held.reservation_ids[0]])).rows[0].price_lines
+      .filter((l: { kind: string }) => l.kind === "discount")).toEqual([expect.objectContaining({ amount: -3000 })]);
+    expect(await usesOf(c, promo.id)).toBe(1);
+    // The group cannot then be confirmed whole (a room of it is no longer held); its last room is confirmed alone, uncounted.
+    await staff(c, h.frontDesk);
+    expect(await refusalOf(c, "select * from app_public.confirm_group($1, $2, 'Ada Lovelace', 'ada@example.com')", [held.booking_group_id, newKey()]))
+      .toMatch(/^TRANS/);
+    await c.query("select * from app_public.confirm_booking($1, $2, 'Ada Lovelace', 'ada@example.com')", [held.reservation_ids[2], newKey()]);
+    expect(await usesOf(c, promo.id)).toBe(1);
+  }));
+
+test("two held rooms of one group confirmed alone at once, on two connections: the group's code is counted once", async () => {
+  const setup = await inCommit(db.ownerPool, async (c) => {
+    const h = await createHotel(c, { units: 4 });
+    await staff(c, h.manager);
+    const promo = await createPromo(c, h, "TWOATONCE", { percent_off: 10, max_uses: 5 });
+    await anonymous(c);
+    const arrival = localDate(h.timeZone, 22);
+    const held = await holdGroup(c, (await quoteGroup(c, [{ ratePlanId: h.ratePlanId }, { ratePlanId: h.ratePlanId }],
+                                                        arrival, addDays(arrival, 2), "TWOATONCE")).quote_token);
+    return { h, promo, held };
+  });
+  const [first, second] = [await db.ownerPool.connect(), await db.ownerPool.connect()];
+  // Two guests (two emails: the guest profile's row is not what they wait for).
+  const confirmSql = "select * from app_public.confirm_booking($1, $2, 'Ada Lovelace', $3)";
+  try {
+    for (const client of [first, second]) {
+      await client.query("begin");
+      await actAs(client, { role: "keepr_staff", userId: setup.h.frontDesk });
+    }
+    // The first room is confirmed (and the code counted), not yet committed; the second waits for it.
+    const secondPid = await backendPid(second);
+    await first.query(confirmSql, [setup.held.reservation_ids[0], newKey(), "ada@example.com"]);
+    const later = second.query(confirmSql, [setup.held.reservation_ids[1], newKey(), "bob@example.com"]);
+    await waitUntilBlocked(db.ownerPool, secondPid, "the second room's confirmation to wait for the first");
+    await first.query("commit");
+    await later;
+    await second.query("commit");
+  } finally {
+    for (const client of [first, second]) client.release();
+  }
+  expect(await inRollback(db.ownerPool, (c) => usesOf(c, setup.promo.id))).toBe(1);
+});
+
+test("a plain group's confirmGroup still counts one use for all its rooms (the count moved into confirmBooking's first room)", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const h = await createHotel(c, { units: 4 });
+    await staff(c, h.manager);
+    const promo = await createPromo(c, h, "THREE", { amount_off: 500, max_uses: 1 });
+    await anonymous(c);
+    const arrival = localDate(h.timeZone, 18);
+    const held = await holdGroup(c, (await quoteGroup(c, [{ ratePlanId: h.ratePlanId }, { ratePlanId: h.ratePlanId }, { ratePlanId: h.ratePlanId }],
+                                                        arrival, addDays(arrival, 2), "THREE")).quote_token);
+    expect((await confirmGroup(c, held)).map((b) => b.status)).toEqual(["confirmed", "confirmed", "confirmed"]);
+    expect(await usesOf(c, promo.id)).toBe(1);
+  }));
 
 interface DeskQuote { room_amount: string; total_amount: string; promo_code: string | null; quote_token: string; lines: string }
 
