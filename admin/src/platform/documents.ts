@@ -210,6 +210,8 @@ export interface PriceLine {
   quantity: number;
   amount: number;
   is_inclusive: boolean;
+  /** The extra of an `extra` line (and of its tax line). */
+  extra_id?: Uuid;
 }
 
 export interface CancellationPolicy {
@@ -281,6 +283,10 @@ export interface ReservationDetailNode extends ReservationNode {
   penaltyAmount: MinorUnits | null;
   refundAmount: MinorUnits | null;
   priceLines: PriceLine[];
+  /** The children's ages given at booking (issue 22), one per child, or null. */
+  childAges: number[] | null;
+  /** The extras booked with the stay (issue 22): name as booked, how many, basis. */
+  extras: { nodes: Array<{ rowId: Uuid; extraId: Uuid; position: number; name: string; basis: "per_stay" | "per_night" | "per_guest_night"; quantity: number } | null> };
   cancellationPolicy: CancellationPolicy;
   specialRequests: string | null;
   confirmedAt: Timestamp | null;
@@ -376,7 +382,8 @@ export const reservation = operation<
   `query Reservation($id: UUID!, $withLedger: Boolean!, $withNotifications: Boolean!) {
     reservationByRowId(rowId: $id) {
       ...ReservationFields
-      roomAmount feesAmount taxesAmount penaltyAmount refundAmount priceLines cancellationPolicy specialRequests
+      roomAmount feesAmount taxesAmount penaltyAmount refundAmount priceLines cancellationPolicy specialRequests childAges
+      extras { nodes { rowId extraId position name basis quantity } }
       holdExpiresAt confirmedAt checkedInAt checkedOutAt cancelledAt noShowAt cancellationReason updatedAt cardOnFile
       paymentGuaranteeWaivedAt paymentGuaranteeNote doNotDisturbOn
       ratePlan { rowId name mealPlan }

@@ -39,6 +39,7 @@ import { formatDate, formatMoney, formatTimestamp, humanize, todayIn } from "../
 import { isReservationDetail, type KeeprDataProvider, type Reservation, type ReservationDetail, type ReservationEvent } from "../../platform/dataProvider.ts";
 import type { PriceLine } from "../../platform/documents.ts";
 import { BookingActions } from "./BookingActions.tsx";
+import { extraBasisLabels } from "../revenue/documents.ts";
 import { EditGuestButton } from "./EditGuestDialog.tsx";
 import { arrivalTimeInput, arrivalTimeLabel, isEarlyArrival } from "./arrivalTime.ts";
 import { PaymentDueBanner } from "../guarantee/PaymentDue.tsx";
@@ -131,6 +132,35 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
+/** "2 adults, 2 children (ages 4, 8)": the children's ages when the booking has them (issue 22). */
+function guestsLabel(record: Pick<ReservationDetail, "adults" | "children" | "childAges">): string {
+  const adults = `${record.adults} adult${record.adults === 1 ? "" : "s"}`;
+  if (record.children <= 0) return adults;
+  const ages = record.childAges && record.childAges.length === record.children
+    ? ` (age${record.childAges.length === 1 ? "" : "s"} ${record.childAges.join(", ")})` : "";
+  return `${adults}, ${record.children} child${record.children === 1 ? "" : "ren"}${ages}`;
+}
+
+/** The extras booked with the stay (issue 22): name, how many, basis and their amount in the price locked at booking. */
+function ExtrasField({ record }: { record: ReservationDetail }) {
+  const extras = (record.extras?.nodes ?? []).filter((x) => x !== null).sort((a, b) => a.position - b.position);
+  if (extras.length === 0) return null;
+  const lines: PriceLine[] = Array.isArray(record.priceLines) ? record.priceLines : [];
+  const amountOf = (extraId: string) =>
+    lines.filter((l) => l.kind === "extra" && l.extra_id === extraId).reduce((sum, l) => sum + BigInt(l.amount), 0n);
+  return (
+    <Field label="Extras">
+      <Box component="ul" sx={{ m: 0, pl: 2.5 }} data-testid="reservation-extras">
+        {extras.map((x) => (
+          <li key={x.rowId}>
+            {x.name}{x.quantity > 1 ? ` × ${x.quantity}` : ""} · {extraBasisLabels[x.basis] ?? humanize(x.basis)} · {formatMoney(amountOf(x.extraId).toString(), record.currency)}
+          </li>
+        ))}
+      </Box>
+    </Field>
+  );
+}
+
 function Summary({ record }: { record: ReservationDetail }) {
   const balance = record.folio?.balances.nodes.find((b) => b !== null) ?? null;
   return (
@@ -150,8 +180,7 @@ function Summary({ record }: { record: ReservationDetail }) {
           </Stack>
           {record.guest && (
             <Typography variant="body2" color="text.secondary" data-testid="guest-contact">
-              {record.guest.email ?? "no email"}{record.guest.phone ? ` · ${record.guest.phone}` : ""} · {record.adults} adult{record.adults === 1 ? "" : "s"}
-              {record.children > 0 ? `, ${record.children} child${record.children === 1 ? "" : "ren"}` : ""}
+              {record.guest.email ?? "no email"}{record.guest.phone ? ` · ${record.guest.phone}` : ""} · {guestsLabel(record)}
             </Typography>
           )}
         </Box>
@@ -278,9 +307,9 @@ function StayTab({ record }: { record: ReservationDetail }) {
             {record.propertyByPropertyId ? ` by ${record.propertyByPropertyId.checkOutTime.slice(0, 5)}` : ""}
           </Field>
           <Field label="Guests">
-            {record.adults} adult{record.adults === 1 ? "" : "s"}
-            {record.children > 0 ? `, ${record.children} child${record.children === 1 ? "" : "ren"}` : ""}
+            <span data-testid="reservation-guests">{guestsLabel(record)}</span>
           </Field>
+          <ExtrasField record={record} />
           <Field label="Room type">{record.roomType?.name}</Field>
           <Field label="Rate plan">{record.ratePlan ? `${record.ratePlan.name} (${humanize(record.ratePlan.mealPlan)})` : null}</Field>
           {record.rateOverride && (

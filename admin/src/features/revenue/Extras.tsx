@@ -26,13 +26,12 @@ import { useDataProvider, useNotify } from "react-admin";
 import type { Membership } from "../../platform/authProvider.ts";
 import type { RevenueSetupData } from "./data.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
-import type { ExtraBasis, ExtraNode } from "./documents.ts";
+import { extraBasisLabels as basisLabels, type ExtraBasis, type ExtraNode } from "./documents.ts";
 import { ActionDialog } from "../../ui/ActionDialog.tsx";
 import { MoneyCell, MoneyField } from "../../ui/MoneyField.tsx";
 import { SectionHeading } from "../../ui/Section.tsx";
 import { moneyInputValue, parseMoney } from "../../ui/money.ts";
 
-const basisLabels: Record<ExtraBasis, string> = { per_stay: "per stay", per_night: "per night", per_guest_night: "per guest per night" };
 
 export function Extras({ membership, setup, canEdit }: { membership: Membership; setup: RevenueSetupData; canEdit: boolean }) {
   const [editing, setEditing] = useState<ExtraNode | "new" | null>(null);

@@ -142,6 +142,8 @@ export interface ExtraNode {
 
 /** How a booked extra is priced: once per stay, per night, or per guest per night (times the quantity chosen). */
 export type ExtraBasis = "per_stay" | "per_night" | "per_guest_night";
+/** An extra's basis in words (the catalogue's and a reservation's extras). */
+export const extraBasisLabels: Record<ExtraBasis, string> = { per_stay: "per stay", per_night: "per night", per_guest_night: "per guest per night" };
 
 export interface ExtraValues {
   name: string;
