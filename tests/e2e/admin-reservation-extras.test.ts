@@ -12,7 +12,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
 import { endBrowserTest, expectAccessible, launchBrowser, newContext, sidewaysOverflow } from "../helpers/browser.ts";
 import { signInToConsole, withPassword } from "../helpers/console.ts";
-import { addDays, createHotel, hold, localDate, newKey, type Hotel } from "../helpers/booking.ts";
+import { addDays, createBookableExtra, createHotel, hold, localDate, newKey, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
@@ -49,12 +49,8 @@ beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer(db, {}, { realtime: true });
   hotel = await createHotel(db.ownerPool, { units: 3, maxOccupancy: 4 });
-  const add = async (name: string, price: number, basis: string) =>
-    (await db.ownerPool.query<{ id: string }>(
-      `insert into app_public.folio_extras (property_id, name, unit_price, currency, is_bookable, booking_basis, max_quantity)
-       values ($1, $2, $3, 'EUR', true, $4, 4) returning id`, [hotel.propertyId, name, price, basis])).rows[0]!.id;
-  const breakfast = await add("Breakfast", 1500, "per_guest_night");
-  const parking = await add("Parking", 1200, "per_night");
+  const breakfast = await createBookableExtra(db.ownerPool, hotel, "Breakfast", 1500, "per_guest_night", 4);
+  const parking = await createBookableExtra(db.ownerPool, hotel, "Parking", 1200, "per_night", 4);
   withExtras = await book(12, "Ada Lovelace", 2, [4, 8], [{ extraId: breakfast, quantity: 2 }, { extraId: parking, quantity: 1 }]);
   plain = await book(16, "Bob Plain", 0, null, []);
   deskEmail = await withPassword(db.ownerPool, hotel.frontDesk, "Dora Desk");

@@ -243,3 +243,11 @@ export async function confirmGroup(client: Queryable, held: Pick<GroupHold, "boo
   );
   return rows;
 }
+
+/** A bookable extra of the hotel's catalogue (issue 22): guests may book it with the stay, up to `maxQuantity`. */
+export async function createBookableExtra(client: Queryable, h: Pick<Hotel, "propertyId">, name: string, unitPrice: number,
+                                          basis: "per_stay" | "per_night" | "per_guest_night", maxQuantity = 2): Promise<string> {
+  return one(client,
+    `insert into app_public.folio_extras (property_id, name, unit_price, currency, is_bookable, booking_basis, max_quantity)
+     values ($1, $2, $3, 'EUR', true, $4, $5) returning id`, [h.propertyId, name, unitPrice, basis, maxQuantity]);
+}

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { actAs, fileDatabase, inCommit } from "../helpers/db.ts";
 import { newOutbox, runDueJobs } from "../helpers/jobs.ts";
-import { addDays, createHotel, hold, localDate, newKey, type Hotel } from "../helpers/booking.ts";
+import { addDays, createBookableExtra, createHotel, hold, localDate, newKey, type Hotel } from "../helpers/booking.ts";
 
 const db = fileDatabase();
 let outbox: string;
@@ -40,12 +40,8 @@ async function bookWithExtras(h: Hotel, offset: number, email: string, language:
 
 it("the confirmation and the change email list the extras, the basis in the guest's language; none without extras", async () => {
   const h = await createHotel(db.ownerPool);
-  const add = async (name: string, price: number, basis: string) =>
-    (await db.ownerPool.query<{ id: string }>(
-      `insert into app_public.folio_extras (property_id, name, unit_price, currency, is_bookable, booking_basis, max_quantity)
-       values ($1, $2, $3, 'EUR', true, $4, 2) returning id`, [h.propertyId, name, price, basis])).rows[0]!.id;
-  const breakfast = await add("Breakfast", 1500, "per_guest_night");
-  const parking = await add("Parking", 1200, "per_night");
+  const breakfast = await createBookableExtra(db.ownerPool, h, "Breakfast", 1500, "per_guest_night");
+  const parking = await createBookableExtra(db.ownerPool, h, "Parking", 1200, "per_night");
   await inCommit(db.ownerPool, async (c) => {
     await actAs(c, { role: "keepr_staff", userId: h.manager });
     await c.query("select app_public.set_extra_translation($1, 'pt', 'Estacionamento')", [parking]);
