@@ -4,6 +4,7 @@
 // - the reservation's summary and its Details say "2 adults, 2 children (ages 4, 8)", and Details lists the
 //   extras with how many, their basis and their amount in the price locked at booking;
 // - a booking without ages or extras says only its guests (no Extras field);
+// - a group's page says each room's children's ages;
 // - on a phone the page fits (no sideways scrolling). Axe clean on each screen;
 //   screenshots docs/screenshots/admin-reservation-extras-*.png.
 import { mkdirSync } from "node:fs";
@@ -12,7 +13,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runAppBuildProcess } from "../../server/app-build.ts";
 import { endBrowserTest, expectAccessible, launchBrowser, newContext, sidewaysOverflow } from "../helpers/browser.ts";
 import { signInToConsole, withPassword } from "../helpers/console.ts";
-import { addDays, createBookableExtra, createHotel, hold, localDate, newKey, type Hotel } from "../helpers/booking.ts";
+import { addDays, confirmGroup, createBookableExtra, createHotel, hold, holdGroup, localDate, newKey, quoteGroup, type Hotel } from "../helpers/booking.ts";
 import { actAs, createTestDatabase, inCommit, type TestDatabase } from "../helpers/db.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
@@ -25,6 +26,7 @@ let hotel: Hotel;
 let deskEmail: string;
 let withExtras: string;
 let plain: string;
+let groupId: string;
 const contexts: BrowserContext[] = [];
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshots, `admin-reservation-extras-${name}.png`), animations: "disabled" });
@@ -53,6 +55,15 @@ beforeAll(async () => {
   const parking = await createBookableExtra(db.ownerPool, hotel, "Parking", 1200, "per_night", 4);
   withExtras = await book(12, "Ada Lovelace", 2, [4, 8], [{ extraId: breakfast, quantity: 2 }, { extraId: parking, quantity: 1 }]);
   plain = await book(16, "Bob Plain", 0, null, []);
+  groupId = await inCommit(db.ownerPool, async (c) => {
+    await actAs(c, { role: "keepr_anonymous" });
+    const arrival = localDate(hotel.timeZone, 20);
+    const q = await quoteGroup(c, [{ ratePlanId: hotel.ratePlanId, adults: 2 }, { ratePlanId: hotel.ratePlanId, adults: 1, children: 2, childAges: [2, 7] }],
+                               arrival, addDays(arrival, 2));
+    const held = await holdGroup(c, q.quote_token, "Family Silva");
+    await confirmGroup(c, held, newKey(), "ana@example.com");
+    return held.booking_group_id;
+  });
   deskEmail = await withPassword(db.ownerPool, hotel.frontDesk, "Dora Desk");
   browser = await launchBrowser();
 }, 240_000);
@@ -82,6 +93,18 @@ it("on a desktop, the reservation says the children's ages and lists the extras 
   await page.goto(`${server.url}/admin/reservations/${plain}/show`);
   await page.getByTestId("reservation-guests").filter({ hasText: /^2 adults$/ }).waitFor();
   expect(await page.getByTestId("reservation-extras").count()).toBe(0);
+  await expectAccessible(page);
+  expect(errors).toEqual([]);
+});
+
+it("on a desktop, a group's page says each room's children's ages", async () => {
+  const context = await newContext(browser, { device: "desktop", track: contexts });
+  const { page, errors } = await signInToConsole(context, server.url, deskEmail);
+  await page.goto(`${server.url}/admin/groups/${groupId}`);
+  const room2 = page.locator('[data-testid="group-room-row"][data-room-no="2"]');
+  await room2.getByText("1 adult, 2 children (ages 2, 7)").waitFor();
+  expect(await page.locator('[data-testid="group-room-row"][data-room-no="1"]').textContent()).toContain("2 adults");
+  await shot(page, "group-desktop");
   await expectAccessible(page);
   expect(errors).toEqual([]);
 });

@@ -58,3 +58,10 @@ export function formatShortDate(date: string): string {
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
 }
+
+/** "2 adults, 2 children (ages 4, 8)": the children's ages when the booking has them, one per child (issue 22). */
+export function guestsText(adults: number, children: number, childAges?: readonly number[] | null): string {
+  if (children <= 0) return plural(adults, "adult");
+  const ages = childAges && childAges.length === children ? ` (age${children === 1 ? "" : "s"} ${childAges.join(", ")})` : "";
+  return `${plural(adults, "adult")}, ${plural(children, "child", "children")}${ages}`;
+}

@@ -49,7 +49,7 @@ import { ScrollBox } from "../../ui/ScrollBox.tsx";
 import { visuallyHidden } from "../../ui/visuallyHidden.ts";
 import { ReservationStatusChip } from "../../ui/StatusChip.tsx";
 import { formatDate, formatMoney, formatTimestamp } from "../../ui/format.ts";
-import { addDays, daysBetween, isIsoDate, plural } from "../../ui/dates.ts";
+import { addDays, daysBetween, guestsText, isIsoDate, plural } from "../../ui/dates.ts";
 import { useLiveRefresh, touchesAny } from "../../platform/live/useLiveRefresh.ts";
 import type { Membership } from "../../platform/authProvider.ts";
 import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
@@ -238,8 +238,7 @@ function useRoomParts(room: GroupRoomNode, bookerName: string | null) {
       <>
         {room.roomType?.name ?? "—"} · {room.unit?.name ?? "no unit yet"}
         <Typography variant="caption" component="div" color="text.secondary">
-          {room.ratePlan?.name ?? ""} · {plural(room.adults, "adult")}
-          {room.children > 0 ? `, ${plural(room.children, "child", "children")}` : ""}
+          {room.ratePlan?.name ?? ""} · {guestsText(room.adults, room.children, room.childAges)}
         </Typography>
       </>
     ),

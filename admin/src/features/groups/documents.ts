@@ -261,6 +261,8 @@ export interface GroupRoomNode {
   nights: number;
   adults: number;
   children: number;
+  /** The children's ages given at booking, one per child, or null. */
+  childAges: number[] | null;
   currency: string;
   totalAmount: MinorUnits;
   penaltyAmount: MinorUnits | null;
@@ -297,7 +299,7 @@ export const bookingGroup = operation<{ bookingGroupByRowId: BookingGroupNode | 
       rowId propertyId groupCode name channel contactName contactEmail contactPhone confirmedAt createdAt updatedAt totalAmount
       rooms(orderBy: [ROOM_NO_ASC], first: 50) {
         nodes {
-          rowId roomNo guestName confirmationCode status holdState arrival departure nights adults children currency totalAmount penaltyAmount cancellationPenaltyNow
+          rowId roomNo guestName confirmationCode status holdState arrival departure nights adults children childAges currency totalAmount penaltyAmount cancellationPenaltyNow
           guest { fullName }
           unit { name }
           roomType { name }

@@ -40,6 +40,7 @@ import { isReservationDetail, type KeeprDataProvider, type Reservation, type Res
 import type { PriceLine } from "../../platform/documents.ts";
 import { BookingActions } from "./BookingActions.tsx";
 import { extraBasisLabels } from "../revenue/documents.ts";
+import { guestsText } from "../../ui/dates.ts";
 import { EditGuestButton } from "./EditGuestDialog.tsx";
 import { arrivalTimeInput, arrivalTimeLabel, isEarlyArrival } from "./arrivalTime.ts";
 import { PaymentDueBanner } from "../guarantee/PaymentDue.tsx";
@@ -132,15 +133,6 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-/** "2 adults, 2 children (ages 4, 8)": the children's ages when the booking has them (issue 22). */
-function guestsLabel(record: Pick<ReservationDetail, "adults" | "children" | "childAges">): string {
-  const adults = `${record.adults} adult${record.adults === 1 ? "" : "s"}`;
-  if (record.children <= 0) return adults;
-  const ages = record.childAges && record.childAges.length === record.children
-    ? ` (age${record.childAges.length === 1 ? "" : "s"} ${record.childAges.join(", ")})` : "";
-  return `${adults}, ${record.children} child${record.children === 1 ? "" : "ren"}${ages}`;
-}
-
 /** The extras booked with the stay (issue 22): name, how many, basis and their amount in the price locked at booking. */
 function ExtrasField({ record }: { record: ReservationDetail }) {
   const extras = (record.extras?.nodes ?? []).filter((x) => x !== null).sort((a, b) => a.position - b.position);
@@ -180,7 +172,7 @@ function Summary({ record }: { record: ReservationDetail }) {
           </Stack>
           {record.guest && (
             <Typography variant="body2" color="text.secondary" data-testid="guest-contact">
-              {record.guest.email ?? "no email"}{record.guest.phone ? ` · ${record.guest.phone}` : ""} · {guestsLabel(record)}
+              {record.guest.email ?? "no email"}{record.guest.phone ? ` · ${record.guest.phone}` : ""} · {guestsText(record.adults, record.children, record.childAges)}
             </Typography>
           )}
         </Box>
@@ -307,7 +299,7 @@ function StayTab({ record }: { record: ReservationDetail }) {
             {record.propertyByPropertyId ? ` by ${record.propertyByPropertyId.checkOutTime.slice(0, 5)}` : ""}
           </Field>
           <Field label="Guests">
-            <span data-testid="reservation-guests">{guestsLabel(record)}</span>
+            <span data-testid="reservation-guests">{guestsText(record.adults, record.children, record.childAges)}</span>
           </Field>
           <ExtrasField record={record} />
           <Field label="Room type">{record.roomType?.name}</Field>
