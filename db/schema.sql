@@ -2783,7 +2783,7 @@ CREATE TRIGGER _060_language BEFORE INSERT ON app_public.reservations FOR EACH R
 CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.reservations FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
 CREATE TRIGGER _300_unlink_allocation_moves BEFORE DELETE ON app_public.reservations FOR EACH ROW EXECUTE FUNCTION app_private.tg_reservations__unlink_allocation_moves();
 CREATE TRIGGER _500_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.reservations FOR EACH ROW EXECUTE FUNCTION audit.tg__record();
-CREATE TRIGGER _600_notify AFTER UPDATE ON app_public.reservations FOR EACH ROW WHEN (new.guest_id IS NOT NULL AND (old.status IS DISTINCT FROM new.status OR old.stay IS DISTINCT FROM new.stay OR old.adults IS DISTINCT FROM new.adults OR old.children IS DISTINCT FROM new.children OR old.rate_plan_id IS DISTINCT FROM new.rate_plan_id OR old.total_amount IS DISTINCT FROM new.total_amount)) EXECUTE FUNCTION app_private.tg_reservations__notify();
+CREATE TRIGGER _600_notify AFTER UPDATE ON app_public.reservations FOR EACH ROW WHEN (new.guest_id IS NOT NULL AND (old.status IS DISTINCT FROM new.status OR old.stay IS DISTINCT FROM new.stay OR old.adults IS DISTINCT FROM new.adults OR old.children IS DISTINCT FROM new.children OR old.child_ages IS DISTINCT FROM new.child_ages OR old.rate_plan_id IS DISTINCT FROM new.rate_plan_id OR old.total_amount IS DISTINCT FROM new.total_amount)) EXECUTE FUNCTION app_private.tg_reservations__notify();
 CREATE TRIGGER _610_housekeeping AFTER UPDATE OF status ON app_public.reservations FOR EACH ROW WHEN (old.status = 'checked_in'::app_public.reservation_status AND new.status = 'checked_out'::app_public.reservation_status AND new.unit_id IS NOT NULL) EXECUTE FUNCTION app_private.tg_reservations__housekeeping();
 CREATE TRIGGER _620_unit_occupancy AFTER UPDATE OF status, unit_id ON app_public.reservations FOR EACH ROW WHEN ((old.status = 'checked_in'::app_public.reservation_status OR new.status = 'checked_in'::app_public.reservation_status) AND (old.status IS DISTINCT FROM new.status OR old.unit_id IS DISTINCT FROM new.unit_id)) EXECUTE FUNCTION app_private.tg_reservations__unit_occupancy();
 alter table app_public.reservations replica identity full;
@@ -16122,8 +16122,8 @@ begin
       perform app_private.notify(new, 'confirmation', 'reservation:' || new.id || ':confirmed');
     end if;
   elsif old.status = new.status and new.status in ('confirmed', 'checked_in')
-        and (old.stay, old.adults, old.children, old.rate_plan_id, old.total_amount)
-            is distinct from (new.stay, new.adults, new.children, new.rate_plan_id, new.total_amount) then
+        and (old.stay, old.adults, old.children, old.child_ages, old.rate_plan_id, old.total_amount)
+            is distinct from (new.stay, new.adults, new.children, new.child_ages, new.rate_plan_id, new.total_amount) then
     if new.status = 'confirmed' and pg_catalog.lower(old.stay) <> pg_catalog.lower(new.stay) then
       v_pre_arrival := app_private.pre_arrival_at(new);
     end if;

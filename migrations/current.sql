@@ -1,7 +1,1 @@
--- Issue 22: a group's promo code follows its rooms. add_group_room prices the
--- added room with the group's code (no second use), and the group's one use is
--- counted by confirm_booking at the first of its rooms confirmed (by
--- confirm_group, or a held room confirmed alone), never once per room.
---! include booking/app_public.confirm_booking.sql
---! include booking/app_public.confirm_group.sql
---! include booking/app_public.add_group_room.sql
+-- Enter migration here

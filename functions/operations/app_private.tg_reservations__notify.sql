@@ -52,8 +52,8 @@ begin
       perform app_private.notify(new, 'confirmation', 'reservation:' || new.id || ':confirmed');
     end if;
   elsif old.status = new.status and new.status in ('confirmed', 'checked_in')
-        and (old.stay, old.adults, old.children, old.rate_plan_id, old.total_amount)
-            is distinct from (new.stay, new.adults, new.children, new.rate_plan_id, new.total_amount) then
+        and (old.stay, old.adults, old.children, old.child_ages, old.rate_plan_id, old.total_amount)
+            is distinct from (new.stay, new.adults, new.children, new.child_ages, new.rate_plan_id, new.total_amount) then
     if new.status = 'confirmed' and pg_catalog.lower(old.stay) <> pg_catalog.lower(new.stay) then
       v_pre_arrival := app_private.pre_arrival_at(new);
     end if;

@@ -64,8 +64,7 @@ it("a booking's confirmation and change emails say the children's ages in the gu
   expect(none).toContain("2 adults");
   expect(none).not.toMatch(/child|ages? /);
 
-  // One child fewer: the change email says the child left and its age. (A change of the ages alone sends no
-  // email: tg_reservations__notify compares the guests' counts, not their ages; see the report of issue 22.)
+  // One child fewer: the change email says the child left and its age.
   await committed(async (c) => {
     await actAs(c, { role: "keepr_staff", userId: h.frontDesk });
     await c.query("select app_public.modify_reservation($1, $2, children => 1, child_ages => $3)", [en, newKey(), [9]]);
@@ -74,6 +73,15 @@ it("a booking's confirmation and change emails say the children's ages in the gu
   const changed = await messages("ages-en@example.com", "modification");
   expect(changed).toHaveLength(1);
   expect(changed[0]!.body_text).toContain("2 adults, 1 child (age 9)");
+  // The age alone corrected (the same count, the same price on this plan): a change the guest is told of too.
+  await committed(async (c) => {
+    await actAs(c, { role: "keepr_staff", userId: h.frontDesk });
+    await c.query("select app_public.modify_reservation($1, $2, child_ages => $3)", [en, newKey(), [10]]);
+  });
+  await runJobs();
+  const again = await messages("ages-en@example.com", "modification");
+  expect(again).toHaveLength(2);
+  expect(again[1]!.body_text).toContain("2 adults, 1 child (age 10)");
 });
 
 it("a group's confirmation says each room's children's ages", async () => {
