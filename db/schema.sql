@@ -77,13 +77,14 @@
 --     post_folio_allowance, post_folio_charge,
 --     properties_arrival_instructions_in, properties_description_in,
 --     property_by_slug, quote, quote_change, quote_group, quote_group_change,
---     rate_grid, rate_plans_description_in, rate_plans_name_in,
---     record_registration_card, refund_folio_payment, refund_payment, register,
---     release_block, request_export, request_guest_sign_in,
---     reservation_history, reservation_timeline, reservations_arrival,
---     reservations_cancellation_penalty_now, reservations_card_on_file,
---     reservations_change_refusal, reservations_departure, reservations_folio,
---     reservations_hold_state, reservations_nights, reservations_no_show_from,
+--     quote_group_room, rate_grid, rate_plans_description_in,
+--     rate_plans_name_in, record_registration_card, refund_folio_payment,
+--     refund_payment, register, release_block, request_export,
+--     request_guest_sign_in, reservation_history, reservation_timeline,
+--     reservations_arrival, reservations_cancellation_penalty_now,
+--     reservations_card_on_file, reservations_change_refusal,
+--     reservations_departure, reservations_folio, reservations_hold_state,
+--     reservations_nights, reservations_no_show_from,
 --     reservations_rate_override, reservations_unpaid_prepayment,
 --     resolve_channel_conflict, room_combinations, room_type_held_until,
 --     room_types_description_in, room_types_name_in, route_folio_postings,
@@ -122,18 +123,18 @@
 --     city_tax_figures, claim_unit, clear_payment_due, close_business_day,
 --     create_ledger_accounts, create_session, derived_price, desk_key,
 --     enforce_payment_deadline, finish_export, folio_charges, folio_place,
---     folio_receivable, free_units, group_bookings, guest_change_refusal,
---     guest_sign_in_email, guest_sign_in_token, hand_nights_to_channels,
---     history_party_words, history_stay_words, history_unit_name, hold_extras,
---     idempotency_begin, idempotency_finish, import_settlement, insert_invoice,
---     invalid_transition, invoice_delivery, invoice_lines, invoice_payments,
---     invoice_seller, local_today, lock_booking_group, lock_folio,
---     lock_housekeeping_task, lock_reservation, masked_registration_card,
---     new_confirmation_code, no_show_from, notify, notify_all,
---     password_refusal, penalty_base, post_entry, post_reservation_charges,
---     pre_arrival_at, price_lines, purge_guest_sign_ins,
---     purge_idempotency_keys, quote_for, quote_payload, raise_room_error,
---     reallocate_for, record_authorization, record_capture,
+--     folio_receivable, free_units, group_bookings, group_promo_for,
+--     guest_change_refusal, guest_sign_in_email, guest_sign_in_token,
+--     hand_nights_to_channels, history_party_words, history_stay_words,
+--     history_unit_name, hold_extras, idempotency_begin, idempotency_finish,
+--     import_settlement, insert_invoice, invalid_transition, invoice_delivery,
+--     invoice_lines, invoice_payments, invoice_seller, local_today,
+--     lock_booking_group, lock_folio, lock_housekeeping_task, lock_reservation,
+--     masked_registration_card, new_confirmation_code, no_show_from, notify,
+--     notify_all, password_refusal, penalty_base, post_entry,
+--     post_reservation_charges, pre_arrival_at, price_lines,
+--     purge_guest_sign_ins, purge_idempotency_keys, quote_for, quote_payload,
+--     raise_room_error, reallocate_for, record_authorization, record_capture,
 --     record_channel_feed_error, record_due_no_shows, record_exports_purged,
 --     record_invoice_delivery, record_job_runs, record_no_show,
 --     record_notification, record_payment_failure, record_refund,
@@ -3555,13 +3556,8 @@ begin
   -- its discount (as quote_group priced the others; its terms on this rate
   -- plan, not its uses or booking window: the group has counted its one
   -- use), and confirm_booking counts no use for it.
-  if v_group.promo_code_id is not null then
-    select * into v_promo from app_public.promo_codes pc
-     where pc.property_id = v_group.property_id and pc.id = v_group.promo_code_id;
-    if v_promo.rate_plan_ids is not null and not (add_group_room.rate_plan_id = any (v_promo.rate_plan_ids)) then
-      raise exception using errcode = 'PROMO', hint = 'RATE_PLAN',
-        message = pg_catalog.format('Room %s: this group''s promo code %s is not for this rate; choose a rate it covers.', v_room_no, v_promo.code);
-    end if;
+  v_promo := app_private.group_promo_for(v_group, add_group_room.rate_plan_id, v_room_no);
+  if v_promo.id is not null then
     v_quote := app_private.quote_for(add_group_room.rate_plan_id, pg_catalog.lower(v_first.stay), pg_catalog.upper(v_first.stay),
                                      add_group_room.adults, coalesce(add_group_room.children, 0), promo => v_promo);
     update app_public.reservations r
@@ -3585,7 +3581,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.add_group_room(booking_group_id uuid, idempotency_key text, rate_plan_id uuid, adults integer, children integer, guest_name text) to keepr_anonymous;
-comment on function app_public.add_group_room(booking_group_id uuid, idempotency_key text, rate_plan_id uuid, adults integer, children integer, guest_name text) is 'Adds a room to a confirmed booking group for the group''s dates: priced like the group''s rooms (price it first with quote), held and confirmed under the group''s contact in one call, with its own code, folio and payments; it takes the next place in the rooming list. The group''s promo code, if any, discounts the new room too (no second use counted; PROMO_CODE RATE_PLAN when the code is not for this rate). Front office, the guest who made the group (signed in) or the group''s token. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT, DATES, GUEST, RESTRICTED, SOLD_OUT, PROMO_CODE, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.add_group_room(booking_group_id uuid, idempotency_key text, rate_plan_id uuid, adults integer, children integer, guest_name text) is 'Adds a room to a confirmed booking group for the group''s dates: priced like the group''s rooms (price it first with quoteGroupRoom), held and confirmed under the group''s contact in one call, with its own code, folio and payments; it takes the next place in the rooming list. The group''s promo code, if any, discounts the new room too (no second use counted; PROMO_CODE RATE_PLAN when the code is not for this rate). Front office, the guest who made the group (signed in) or the group''s token. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT, DATES, GUEST, RESTRICTED, SOLD_OUT, PROMO_CODE, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.ar_aging(property_id uuid, as_of date)
@@ -7252,6 +7248,59 @@ end;
 $function$;
 grant execute on function app_public.quote_group_change(booking_group_id uuid, arrival date, departure date) to keepr_anonymous;
 comment on function app_public.quote_group_change(booking_group_id uuid, arrival date, departure date) is 'Prices moving every room of a booking group (cancelled rooms aside) to new dates, each on its own rate plan and guests: each room''s new quote beside what it costs now, the sums and the difference. The rooms of a type are counted together; the group''s own nights count as free. Front office, the guest who made the group (signed in) or the group''s token (then only while every room may still be changed by the guest). Errors name the room: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, DATES, GUEST, RESTRICTED, SOLD_OUT.';
+
+-- ----------------------------------------------------------------------------
+-- function app_public.quote_group_room(booking_group_id uuid, rate_plan_id uuid, adults integer, children integer)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_public.quote_group_room(booking_group_id uuid, rate_plan_id uuid, adults integer, children integer DEFAULT 0)
+ RETURNS app_public.quote
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+declare
+  v_group app_public.booking_groups;
+  v_first app_public.reservations;
+  v_promo app_public.promo_codes;
+  v_quote app_public.quote;
+  v_room_no integer;
+begin
+  select * into v_group from app_public.booking_groups g where g.id = quote_group_room.booking_group_id;
+  if not found then
+    raise exception using errcode = 'NTFND', message = 'No such booking group, or you cannot see it.';
+  end if;
+  if not coalesce(v_group.id = app_hidden.current_booking_group_id()
+                  or (v_group.user_id is not null and v_group.user_id = app_hidden.current_user_id()), false) then
+    perform app_private.require_staff(v_group.property_id, app_hidden.staff_group_roles('front_office'), 'add rooms to groups');
+  end if;
+  select * into v_first from app_public.reservations r
+   where r.property_id = v_group.property_id and r.group_id = v_group.id and r.status = 'confirmed'
+   order by r.room_no
+   limit 1;
+  if not found then
+    raise exception using errcode = 'TRANS', message = 'No room of this group is booked ahead any more: a room can be added only to a group still to come.';
+  end if;
+  v_quote := app_public.quote(quote_group_room.rate_plan_id, pg_catalog.lower(v_first.stay), pg_catalog.upper(v_first.stay),
+                              quote_group_room.adults, coalesce(quote_group_room.children, 0));
+  if v_quote.property_id <> v_group.property_id then
+    raise exception using errcode = 'NTFND', message = 'No such rate plan at this group''s property.';
+  end if;
+  select coalesce(max(r.room_no), 0) + 1 into v_room_no
+    from app_public.reservations r
+   where r.property_id = v_group.property_id and r.group_id = v_group.id;
+  v_promo := app_private.group_promo_for(v_group, quote_group_room.rate_plan_id, v_room_no);
+  if v_promo.id is not null then
+    v_quote := app_private.quote_for(quote_group_room.rate_plan_id, pg_catalog.lower(v_first.stay), pg_catalog.upper(v_first.stay),
+                                     quote_group_room.adults, coalesce(quote_group_room.children, 0), promo => v_promo);
+  end if;
+  v_quote.quote_token := null;
+  v_quote.valid_until := null;
+  return v_quote;
+end;
+$function$;
+grant execute on function app_public.quote_group_room(booking_group_id uuid, rate_plan_id uuid, adults integer, children integer) to keepr_anonymous;
+comment on function app_public.quote_group_room(booking_group_id uuid, rate_plan_id uuid, adults integer, children integer) is 'Prices a room to add to a confirmed booking group (addGroupRoom then charges this price): the group''s dates, the rate plan''s rules, the group''s promo code (PROMO_CODE RATE_PLAN when it does not cover the rate). No quote token: addGroupRoom books. Front office, the guest who made the group (signed in) or the group''s token. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, DATES, GUEST, RESTRICTED, SOLD_OUT, PROMO_CODE.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.rate_grid(property_id uuid, from_date date, to_date date)
@@ -12407,6 +12456,33 @@ AS $function$
    where r.property_id = booking_group.property_id and r.group_id = booking_group.id;
 $function$;
 comment on function app_private.group_bookings(booking_group app_public.booking_groups) is 'Every room of a booking group as app_public.booking JSON, in room order (the group functions'' answer).';
+
+-- ----------------------------------------------------------------------------
+-- function app_private.group_promo_for(group_row app_public.booking_groups, rate_plan_id uuid, room_no integer)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.group_promo_for(group_row app_public.booking_groups, rate_plan_id uuid, room_no integer)
+ RETURNS app_public.promo_codes
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+declare
+  v_promo app_public.promo_codes;
+begin
+  if (group_row).promo_code_id is null then
+    return null;
+  end if;
+  select * into v_promo from app_public.promo_codes pc
+   where pc.property_id = (group_row).property_id and pc.id = (group_row).promo_code_id;
+  if v_promo.rate_plan_ids is not null and not (group_promo_for.rate_plan_id = any (v_promo.rate_plan_ids)) then
+    raise exception using errcode = 'PROMO', hint = 'RATE_PLAN',
+      message = pg_catalog.format('Room %s: this group''s promo code %s is not for this rate; choose a rate it covers.', room_no, v_promo.code);
+  end if;
+  return v_promo;
+end;
+$function$;
+comment on function app_private.group_promo_for(group_row app_public.booking_groups, rate_plan_id uuid, room_no integer) is 'The group''s promo code for a room added to it (null: none); PROMO_CODE RATE_PLAN when it does not cover the rate plan.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.guest_change_refusal(reservation app_public.reservations)

@@ -10,7 +10,7 @@
 -- new room's price, and no second use is counted (the group counted one).
 -- The group's confirmation message is not sent again. Front office,
 -- the signed-in guest who made the group, or the holder of its token.
--- Price it first with app_public.quote for the group's dates.
+-- Price it first with app_public.quote_group_room.
 create or replace function app_public.add_group_room(
   booking_group_id uuid,
   idempotency_key text,
@@ -87,13 +87,8 @@ begin
   -- its discount (as quote_group priced the others; its terms on this rate
   -- plan, not its uses or booking window: the group has counted its one
   -- use), and confirm_booking counts no use for it.
-  if v_group.promo_code_id is not null then
-    select * into v_promo from app_public.promo_codes pc
-     where pc.property_id = v_group.property_id and pc.id = v_group.promo_code_id;
-    if v_promo.rate_plan_ids is not null and not (add_group_room.rate_plan_id = any (v_promo.rate_plan_ids)) then
-      raise exception using errcode = 'PROMO', hint = 'RATE_PLAN',
-        message = pg_catalog.format('Room %s: this group''s promo code %s is not for this rate; choose a rate it covers.', v_room_no, v_promo.code);
-    end if;
+  v_promo := app_private.group_promo_for(v_group, add_group_room.rate_plan_id, v_room_no);
+  if v_promo.id is not null then
     v_quote := app_private.quote_for(add_group_room.rate_plan_id, pg_catalog.lower(v_first.stay), pg_catalog.upper(v_first.stay),
                                      add_group_room.adults, coalesce(add_group_room.children, 0), promo => v_promo);
     update app_public.reservations r
@@ -117,4 +112,4 @@ begin
 end;
 $$;
 comment on function app_public.add_group_room(uuid, text, uuid, integer, integer, text) is
-  E'Adds a room to a confirmed booking group for the group''s dates: priced like the group''s rooms (price it first with quote), held and confirmed under the group''s contact in one call, with its own code, folio and payments; it takes the next place in the rooming list. The group''s promo code, if any, discounts the new room too (no second use counted; PROMO_CODE RATE_PLAN when the code is not for this rate). Front office, the guest who made the group (signed in) or the group''s token. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT, DATES, GUEST, RESTRICTED, SOLD_OUT, PROMO_CODE, IDEMPOTENCY_KEY_REUSED.';
+  E'Adds a room to a confirmed booking group for the group''s dates: priced like the group''s rooms (price it first with quoteGroupRoom), held and confirmed under the group''s contact in one call, with its own code, folio and payments; it takes the next place in the rooming list. The group''s promo code, if any, discounts the new room too (no second use counted; PROMO_CODE RATE_PLAN when the code is not for this rate). Front office, the guest who made the group (signed in) or the group''s token. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT, DATES, GUEST, RESTRICTED, SOLD_OUT, PROMO_CODE, IDEMPOTENCY_KEY_REUSED.';

@@ -425,6 +425,7 @@ export const functions = {
   "app_public.quote_group_change(uuid,date,date)": { about: "prices a group's change of dates; own: the signed-in guest who made the group, or the group's token", execute: api, call: { guard: "front_office", own: true } },
   "app_public.change_group_dates(uuid,text,date,date)": { about: "every room of the group moved, or none; own as for cancel_group", execute: api, call: { guard: "front_office", own: true } },
   "app_public.add_group_room(uuid,text,uuid,integer,integer,text)": { about: "one more room for a confirmed group's dates; own as for cancel_group", execute: api, call: { guard: "front_office", own: true } },
+  "app_public.quote_group_room(uuid,uuid,integer,integer)": { about: "the price add_group_room charges, with the group's promo code; own as for add_group_room", execute: api, call: { guard: "front_office", own: true } },
   "app_public.room_combinations(uuid,date,date,integer,integer,integer,integer,integer[])": { execute: api, call: { anyone: true } },
   "app_public.quote_change(uuid,date,date,integer,integer,integer[])": { execute: api, call: { guard: "front_office", own: true, refusal: "NTFND" } },
   "app_public.modify_reservation(uuid,text,date,date,integer,integer,uuid,uuid,integer[])": { execute: api, call: { guard: "front_office", own: true } },

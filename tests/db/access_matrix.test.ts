@@ -551,6 +551,13 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
       owner: "guest",
     }),
   },
+  "app_public.quote_group_room(uuid,uuid,integer,integer)": {
+    call: (a) => ({
+      sql: "select total_amount from app_public.quote_group_room($1, $2, 1)",
+      params: [a.groups.guest, a.ratePlanId],
+      owner: "guest",
+    }),
+  },
   "app_public.add_group_room(uuid,text,uuid,integer,integer,text)": {
     call: (a) => ({
       sql: "select reservation_id from app_public.add_group_room($1, $2, $3, 1)",

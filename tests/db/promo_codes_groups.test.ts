@@ -170,6 +170,16 @@ test("a room added to a group takes the group's code: its discount on the new ro
     expect(await usesOf(c, promo.id)).toBe(1);
 
     // The code's one use is taken (max_uses 1): the group's new room still has its discount, and no use is counted.
+    // Priced first as it will be charged (quoteGroupRoom, the console's Add room): with the discount, no token.
+    await staff(c, h.frontDesk);
+    const priced = (await c.query("select total_amount, quote_token, promo_code from app_public.quote_group_room($1, $2, 2)", [held.booking_group_id, h.ratePlanId])).rows[0];
+    expect({ ...priced, total_amount: String(priced.total_amount) }).toEqual({ total_amount: String(Number(q.rooms[0]!.quote.total_amount)), quote_token: null, promo_code: "ADDROOM" });
+    expect(await refusalOf(c, "select * from app_public.quote_group_room($1, $2, 2)", [held.booking_group_id, planB])).toBe("PROMO RATE_PLAN");
+    // Another property's staff: as if the group did not exist.
+    await asOwner(c);
+    const other = await createHotel(c);
+    await staff(c, other.frontDesk);
+    expect(await refusalOf(c, "select * from app_public.quote_group_room($1, $2, 2)", [held.booking_group_id, h.ratePlanId])).toBe("NTFND");
     await staff(c, h.frontDesk);
     const added = (await c.query("select * from app_public.add_group_room($1, $2, $3, 2)", [held.booking_group_id, newKey(), h.ratePlanId])).rows[0];
     await asOwner(c);

@@ -502,7 +502,7 @@ function CancelRoomDialog({ group, room, timeZone, onClose }: { group: BookingGr
   );
 }
 
-/** One more room for the group's dates: its rate plan and guests, priced by quote before anything is booked. */
+/** One more room for the group's dates: its rate plan and guests, priced by quoteGroupRoom (as addGroupRoom charges it) before anything is booked. */
 function AddRoomDialog({ group, booked, membership, onClose }: { group: BookingGroupNode; booked: GroupRoomNode; membership: Membership; onClose(): void }) {
   const dataProvider = useDataProvider<KeeprDataProvider>();
   const queryClient = useQueryClient();
@@ -519,7 +519,7 @@ function AddRoomDialog({ group, booked, membership, onClose }: { group: BookingG
   const partyOk = Number.isInteger(party.adults) && party.adults >= 1 && party.adults <= 20 && Number.isInteger(party.children) && party.children >= 0 && party.children <= 20;
   const price = useQuery({
     queryKey: ["groups", "addRoomQuote", group.rowId, ratePlanId, party.adults, party.children, booked.arrival, booked.departure],
-    queryFn: ({ signal }) => dataProvider.quote({ ratePlanId, arrival: booked.arrival, departure: booked.departure, ...party }, { signal }),
+    queryFn: ({ signal }) => dataProvider.quoteGroupRoom({ bookingGroupId: group.rowId, ratePlanId, ...party }, { signal }),
     enabled: ratePlanId !== "" && partyOk,
     retry: false,
   });
@@ -560,7 +560,8 @@ function AddRoomDialog({ group, booked, membership, onClose }: { group: BookingG
         {price.isError && <ErrorAlert title="This room cannot be added" error={shownError(price.error)} />}
         {price.isSuccess && (
           <Typography>
-            <strong>Adds {formatMoney(price.data.totalAmount, price.data.currency)}</strong> to the group ({group.totalAmount === null ? "—" : formatMoney(group.totalAmount, price.data.currency)} now).
+            <strong>Adds {formatMoney(price.data.totalAmount, price.data.currency)}</strong> to the group ({group.totalAmount === null ? "—" : formatMoney(group.totalAmount, price.data.currency)} now)
+            {price.data.promoCode ? `, with the group's promo code ${price.data.promoCode}` : ""}.
           </Typography>
         )}
       </Box>

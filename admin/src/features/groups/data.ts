@@ -7,9 +7,9 @@ import type { GraphQLClient } from "../../platform/graphql.ts";
 import type { IdempotencyKey } from "../../platform/idempotency.ts";
 import { missing, notFound, present, type RequestOptions } from "../../platform/results.ts";
 import {
-  addGroupRoom, bookingGroup, bookingGroupByCode, cancelGroup, changeGroupDates, confirmGroup, createGroupHold, groupRatePlans, quoteGroup,
+  addGroupRoom, quoteGroupRoom, bookingGroup, bookingGroupByCode, cancelGroup, changeGroupDates, confirmGroup, createGroupHold, groupRatePlans, quoteGroup,
   quoteGroupChange, roomCombinations, setRoomGuestName,
-  type BookingGroupNode, type GroupBookingResult, type GroupChangeQuoteNode, type GroupContact, type GroupHoldNode, type GroupQuoteNode, type GroupRatePlanNode,
+  type BookingGroupNode, type GroupBookingResult, type GroupChangeQuoteNode, type GroupContact, type GroupHoldNode, type GroupQuoteNode, type GroupRatePlanNode, type GroupRoomPrice,
   type GroupRoomValue, type RoomCombinationNode, type RoomCombinationsVariables,
 } from "./documents.ts";
 
@@ -36,6 +36,8 @@ export interface GroupsMethods {
   quoteGroupChange(params: { bookingGroupId: Uuid; arrival: string; departure: string }, options?: RequestOptions): Promise<GroupChangeQuoteNode>;
   changeGroupDates(params: { bookingGroupId: Uuid; arrival: string; departure: string; idempotencyKey: IdempotencyKey }): Promise<GroupBookingResult[]>;
   addGroupRoom(params: { bookingGroupId: Uuid; ratePlanId: Uuid; adults: number; children: number; guestName: string | null; idempotencyKey: IdempotencyKey }): Promise<GroupBookingResult>;
+  /** What addGroupRoom will charge for that room: the group's dates, the rate's rules, the group's promo code. */
+  quoteGroupRoom(params: { bookingGroupId: Uuid; ratePlanId: Uuid; adults: number; children: number }, options?: RequestOptions): Promise<GroupRoomPrice>;
   cancelGroup(params: { bookingGroupId: Uuid; reason: string | null; idempotencyKey: IdempotencyKey }): Promise<GroupBookingResult[]>;
   setRoomGuestName(params: { reservationId: Uuid; guestName: string | null }): Promise<string | null>;
   /** The group with its rooms; NOT_FOUND when there is none the user may read. */
@@ -78,6 +80,11 @@ export function createGroupsMethods(client: GraphQLClient): GroupsMethods {
     async changeGroupDates(params) {
       const data = await client.request(changeGroupDates, params);
       return present(data.changeGroupDates?.result);
+    },
+    async quoteGroupRoom(params, options = {}) {
+      const data = await client.request(quoteGroupRoom, params, options);
+      if (!data.quoteGroupRoom) throw missing("the room's price");
+      return data.quoteGroupRoom;
     },
     async addGroupRoom(params) {
       const data = await client.request(addGroupRoom, params);

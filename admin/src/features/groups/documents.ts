@@ -248,6 +248,24 @@ export const addGroupRoom = operation<
   }`,
 );
 
+/** What a room added to a group is charged (quoteGroupRoom): the group's promo code included, when it has one. */
+export interface GroupRoomPrice {
+  totalAmount: MinorUnits;
+  currency: string;
+  promoCode: string | null;
+}
+
+/** The price addGroupRoom will charge for a room for the group's dates (no token: addGroupRoom books). */
+export const quoteGroupRoom = operation<
+  { quoteGroupRoom: GroupRoomPrice | null },
+  { bookingGroupId: Uuid; ratePlanId: Uuid; adults: number; children: number }
+>(
+  "QuoteGroupRoom",
+  `query QuoteGroupRoom($bookingGroupId: UUID!, $ratePlanId: UUID!, $adults: Int!, $children: Int!) {
+    quoteGroupRoom(bookingGroupId: $bookingGroupId, ratePlanId: $ratePlanId, adults: $adults, children: $children) { totalAmount currency promoCode }
+  }`,
+);
+
 /** One room of a group on its page: a reservation with its unit, guest, price and folio. */
 export interface GroupRoomNode {
   rowId: Uuid;
@@ -321,7 +339,7 @@ export const bookingGroupByCode = operation<{ bookingGroupByPropertyIdAndGroupCo
 
 export const groupsDocuments = [
   groupRatePlans, roomCombinations, quoteGroup, createGroupHold, confirmGroup, cancelGroup, setRoomGuestName, bookingGroup, bookingGroupByCode,
-  quoteGroupChange, changeGroupDates, addGroupRoom,
+  quoteGroupChange, changeGroupDates, addGroupRoom, quoteGroupRoom,
 ] as const;
 
 /** The group mutations the API gives no idempotency key (the rest pass one). */
