@@ -12,6 +12,7 @@ import { startWorker } from "./worker/runner.ts";
 import { appBuildState, appNames, apps, formatKiB, runAppBuildProcess, type AppBuildStatus, type AppName } from "./server/app-build.ts";
 import { startHttpServer } from "./server/http.ts";
 import { startSearchCache } from "./server/search-cache-feed.ts";
+import { searchFeedHeartbeatMs } from "./core/search-feed.ts";
 import { runProcess } from "./core/process.ts";
 import { makeReadiness } from "./server/readiness.ts";
 import { startMetricsServer } from "./core/metrics.ts";
@@ -91,7 +92,7 @@ await runProcess("Keepr", async ({ config, logger, lifecycle }) => {
   if (config.REALTIME) {
     const realtime = startRealtimeService({
       server: http.server, apiPool, databaseUrl: db.listenUrl, replicationUrl: db.replicationUrl, jwtSecret: db.jwtSecret, logger,
-      searchFeedHeartbeatMs: config.SEARCH_CACHE_HEARTBEAT_MS, fanOutBehind: config.REALTIME_FANOUT_BEHIND,
+      searchFeedHeartbeatMs: searchFeedHeartbeatMs(config), fanOutBehind: config.REALTIME_FANOUT_BEHIND,
     });
     lifecycle.add("realtime", () => realtime.stop());
   }

@@ -195,7 +195,7 @@ const schema = z.object({
   SEARCH_CACHE_MAX_LAG_MS: z.coerce.number().int().min(10).max(600_000).default(1_000),
   /** Silence from the feed after which the API bypasses and empties its search cache (a few heartbeats). */
   SEARCH_CACHE_FEED_WINDOW_MS: z.coerce.number().int().min(100).max(600_000).default(3_000),
-  /** How often the realtime process's feed says it is alive and caught up; 0 turns the feed off (caches then always bypass). */
+  /** How often the realtime process's feed says it is alive and caught up; 0 turns the feed off (caches then always bypass), as SEARCH_CACHE=false does (core/search-feed.ts searchFeedHeartbeatMs). */
   SEARCH_CACHE_HEARTBEAT_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
   GRAPHQL_MAX_LIST_DEPTH: z.coerce.number().int().min(1).max(20).default(4),

@@ -30,3 +30,16 @@ export const searchFeedMessage = z.discriminatedUnion("k", [
 ]);
 
 export type SearchFeedMessage = z.infer<typeof searchFeedMessage>;
+
+/**
+ * The feed's heartbeat for a process's settings (realtime/service.ts's
+ * searchFeedHeartbeatMs): 0, no feed, with SEARCH_CACHE=false, since no
+ * cache listens. Each of the feed's messages is a pg_notify, and a notifying
+ * commit holds the notification queue's lock through its WAL flush, so an
+ * unheard feed still queued the API's own notifying commits (the
+ * confirmation's graphile_worker.add_jobs) behind its own (docs/benchmarks.md
+ * "Notifications nobody listens to").
+ */
+export function searchFeedHeartbeatMs(config: { SEARCH_CACHE: boolean; SEARCH_CACHE_HEARTBEAT_MS: number }): number {
+  return config.SEARCH_CACHE ? config.SEARCH_CACHE_HEARTBEAT_MS : 0;
+}

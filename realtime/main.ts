@@ -14,6 +14,7 @@ import { observePool, startMetricsServer } from "../core/metrics.ts";
 import { apiPoolConfig } from "../core/pool-mode.ts";
 import { traceRequests } from "../core/tracing.ts";
 import { startRealtimeService } from "./service.ts";
+import { searchFeedHeartbeatMs } from "../core/search-feed.ts";
 
 await runProcess("Keepr realtime", async ({ config, logger, lifecycle }) => {
   const db = await openDatabase(config, (message) => logger.debug({ component: "postgres" }, message));
@@ -44,7 +45,7 @@ await runProcess("Keepr realtime", async ({ config, logger, lifecycle }) => {
   traceRequests(server);
   const realtime = startRealtimeService({
     server, apiPool, databaseUrl: db.listenUrl, replicationUrl: db.replicationUrl, jwtSecret: db.jwtSecret, logger,
-    searchFeedHeartbeatMs: config.SEARCH_CACHE_HEARTBEAT_MS, fanOutBehind: config.REALTIME_FANOUT_BEHIND,
+    searchFeedHeartbeatMs: searchFeedHeartbeatMs(config), fanOutBehind: config.REALTIME_FANOUT_BEHIND,
   });
   const port = config.REALTIME_PORT ?? config.PORT + 1;
   await new Promise<void>((resolve, reject) => {

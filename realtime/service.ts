@@ -31,6 +31,8 @@ export interface RealtimeService {
   replicationConnected(): boolean | null;
   /** Whether the bus to the other instances is up (broadcast and presence cross instances). */
   busConnected(): boolean;
+  /** Whether it runs the search cache's feed (off with SEARCH_CACHE_HEARTBEAT_MS 0 or SEARCH_CACHE=false, or without replication). */
+  readonly searchFeedRunning: boolean;
   stop(): Promise<void>;
 }
 
@@ -128,6 +130,7 @@ export function startRealtimeService(options: {
   }
   return {
     replicationConnected: () => (replication ? replication.status().connected : null),
+    searchFeedRunning: searchFeed !== undefined,
     busConnected: () => bus.connected,
     async stop() {
       forgetSlots();

@@ -13,6 +13,7 @@ import { startRealtimeService, type RealtimeService } from "../../realtime/servi
 import { apiPoolConfig } from "../../core/pool-mode.ts";
 import { ReplicaSet } from "../../core/replicas.ts";
 import { startSearchCache, type RunningSearchCache } from "../../server/search-cache-feed.ts";
+import { searchFeedHeartbeatMs } from "../../core/search-feed.ts";
 import { testPool, type TestDatabase } from "./db.ts";
 
 export interface GraphQLResponse {
@@ -71,7 +72,7 @@ export async function startTestServer(db: TestDatabase, env: Record<string, stri
   const realtime = options.realtime
     ? startRealtimeService({
         server: http.server, apiPool, databaseUrl: db.authenticatorUrl, replicationUrl: db.replicationUrl, jwtSecret: db.jwtSecret, logger,
-        searchFeedHeartbeatMs: config.SEARCH_CACHE_HEARTBEAT_MS, fanOutBehind: config.REALTIME_FANOUT_BEHIND,
+        searchFeedHeartbeatMs: searchFeedHeartbeatMs(config), fanOutBehind: config.REALTIME_FANOUT_BEHIND,
       })
     : undefined;
   return {
