@@ -90,6 +90,12 @@ const schema = z.object({
 
   DATA_DIR: z.string().default(".data"),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54320),
+  /**
+   * shared_buffers of the embedded cluster, in MB (a restart applies it);
+   * unset: an eighth of the machine's memory, 128 MB to 2 GB
+   * (core/embedded-postgres.ts defaultSharedBuffersMb).
+   */
+  EMBEDDED_PG_SHARED_BUFFERS_MB: z.coerce.number().int().min(16).max(262_144).optional(),
   DATABASE_URL: postgresUrl.optional(),
   AUTH_DATABASE_URL: postgresUrl.optional(),
   ROOT_DATABASE_URL: postgresUrl.optional(),

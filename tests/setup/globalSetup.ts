@@ -18,6 +18,9 @@ import { templateName } from "../helpers/db.ts";
 import { freePort } from "../helpers/keepr-process.ts";
 
 export default async function globalSetup(): Promise<void> {
+  // Keepr processes the tests start (tests/helpers/keepr-process.ts) run clusters of their own, many at
+  // once: Postgres's own 128 MB each, not npm start's share of the machine's memory.
+  process.env.EMBEDDED_PG_SHARED_BUFFERS_MB ??= "128";
   const started = Date.now();
   const secrets = generateSecrets();
   let cluster: EmbeddedCluster | undefined;
