@@ -5,6 +5,7 @@
 // provider only with SIMULATED_PROVIDER=true. Development keeps its
 // zero-configuration defaults.
 import { ConfigError, loadConfig, publishedDemoPassword } from "../../core/config.ts";
+import { defaultSharedBuffersMb } from "../../core/embedded-postgres.ts";
 import { productionEnv } from "../helpers/production-env.ts";
 
 const jwtSecret = "a-production-jwt-secret-of-at-least-32-chars";
@@ -157,5 +158,15 @@ describe("development and test keep their defaults", () => {
     expect(loadConfig({ NODE_ENV, PAYMENT_PROVIDER_URL: "http://127.0.0.1:4000/simulated-provider" }).simulatedProvider).toBe(false);
     expect(problemsOf({ NODE_ENV, SIMULATED_PROVIDER: "false" })).toEqual(["PAYMENT_PROVIDER_URL"]);
     expect(problemsOf({ NODE_ENV, DATABASE_URL: "postgres://keepr_owner@db/keepr" })).toEqual(["AUTH_DATABASE_URL"]);
+  });
+});
+
+describe("the embedded Postgres's shared_buffers", () => {
+  it("an eighth of the machine's memory, 128 MB to 2 GB, unless EMBEDDED_PG_SHARED_BUFFERS_MB says (16 MB at least)", () => {
+    const gib = 2 ** 30;
+    expect([0.5, 1, 2, 8, 16, 23.4, 64, 512].map((g) => defaultSharedBuffersMb(g * gib))).toEqual([128, 128, 256, 1024, 2048, 2048, 2048, 2048]);
+    expect(loadConfig({ NODE_ENV: "development" }).EMBEDDED_PG_SHARED_BUFFERS_MB).toBeUndefined();
+    expect(loadConfig({ NODE_ENV: "development", EMBEDDED_PG_SHARED_BUFFERS_MB: "512" }).EMBEDDED_PG_SHARED_BUFFERS_MB).toBe(512);
+    for (const bad of ["8", "1.5", "lots"]) expect(problemsOf({ NODE_ENV: "development", EMBEDDED_PG_SHARED_BUFFERS_MB: bad })).toEqual(["EMBEDDED_PG_SHARED_BUFFERS_MB"]);
   });
 });
