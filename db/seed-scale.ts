@@ -469,19 +469,19 @@ export function scaleSteps(o: ScaleOptions): Array<{ step: string; sql: string }
                -- plan's terms for that arrival date, plus the penalty).
                to_jsonb(array_remove(array[
                  ('night', dt.arrival, s.nights || ' night' || case when s.nights > 1 then 's' else '' end || ' from ' || dt.arrival,
-                  s.nights, m.nights_amount, false, null)::app_public.price_line,
+                  s.nights, m.nights_amount, false, null, null, null)::app_public.price_line,
                  case when m.discount <> 0 then ('discount', null, trim_scale(los.percent_off) || '% off stays of ' || los.min_nights || ' nights or more',
-                                                 1, m.discount, false, null)::app_public.price_line end,
-                 case when m.fees <> 0 then ('fee', null, 'Fees', 1, m.fees, false, null)::app_public.price_line end,
+                                                 1, m.discount, false, null, null, null)::app_public.price_line end,
+                 case when m.fees <> 0 then ('fee', null, 'Fees', 1, m.fees, false, null, null, null)::app_public.price_line end,
                  -- Generated history sums the added taxes into one line, on the
                  -- account of the property's first added tax.
                  case when m.taxes <> 0 then ('tax', null, 'Taxes', 1, m.taxes, false,
                                               (select t.id from app_public.taxes t where t.property_id = p.id and not t.is_inclusive
-                                                order by t.name limit 1))::app_public.price_line end,
+                                                order by t.name limit 1), null, null)::app_public.price_line end,
                  case when m.included_taxes <> 0 then ('tax', null, tx.incl_name || ' (' || trim_scale(tx.incl_percent) || '%, included)',
                                                        1, m.included_taxes, true,
                                                        (select t.id from app_public.taxes t where t.property_id = p.id and t.is_inclusive
-                                                         order by t.name limit 1))::app_public.price_line end
+                                                         order by t.name limit 1), null, null)::app_public.price_line end
                ], null)),
                cal.policy || jsonb_build_object('late_cancellation_penalty', pen.penalty),
                s.confirmed_at

@@ -87,7 +87,7 @@ describe("production", () => {
 
 it("development keeps the suggestions (POST and GET)", async () => {
   expect((await post(dev, wrong.field)).errors[0]!.message).toBe(
-    'Cannot query field "allReservation" on type "Query". Did you mean "allReservations", "reservation", or "searchReservations"?',
+    'Cannot query field "allReservation" on type "Query". Did you mean "allReservations", "reservation", "allReservationExtras", or "searchReservations"?',
   );
   expect((await get(dev, wrong.type)).errors[0]!.message).toMatch(/Did you mean "Property", "PropertyEdge", or "PropertyKind"\?$/);
 });
