@@ -132,24 +132,16 @@ export const crontab = [
  * of bookings). A killed process's batch is unlocked by the heartbeat, and
  * every task is safe to run twice.
  *
- * Each fetch and each batch of completions is a transaction of its own, and
- * every commit waits for the WAL to reach the disk, in the same queue as the
- * bookings' commits (issue 23: at 4 booking clients the worker's backends
- * spent a quarter of their samples waiting for WAL flushes, and so made the
- * bookings' commits wait behind theirs). So a pool whose fetch did not fill
- * its local queue waits WORKER_BATCH_MS before fetching again (new-job
- * notifications do not cut that short), and completions are recorded
- * WORKER_BATCH_MS after the first of a batch: a message leaves at most that
- * much later, and one commit carries several jobs' fetch or completion.
+ * Completions are recorded at once and fetches are not delayed: batching
+ * them (50 ms, measured in issue 23) took the worker's WAL waits from a
+ * quarter to a sixth of its samples but changed no booking's p95, and with
+ * it a failover of the primary made graphile-worker's local queue fail to
+ * hand its jobs back and end the process (tests/cluster/topology.test.ts).
  */
-export const WORKER_BATCH_MS = 50;
 export const workerPreset = (concurrency: number) => ({
   worker: {
-    localQueue: {
-      size: concurrency + 1,
-      refetchDelay: { durationMs: WORKER_BATCH_MS, threshold: concurrency, maxAbortThreshold: Infinity },
-    },
-    completeJobBatchDelay: WORKER_BATCH_MS,
+    localQueue: { size: concurrency + 1 },
+    completeJobBatchDelay: 0,
     failJobBatchDelay: 0,
   },
 });
