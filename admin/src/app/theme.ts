@@ -10,4 +10,11 @@ export const theme: RaThemeOptions = {
     // MUI's orange fails WCAG AA contrast with white text (3.1:1); this one passes (5:1).
     warning: { main: "#b45309" },
   },
+  components: {
+    ...defaultLightTheme.components,
+    // A progress bar or spinner needs an accessible name (axe: aria-progressbar-name). Those that
+    // say what they wait for pass their own aria-label; every other one is named "Loading".
+    MuiLinearProgress: { defaultProps: { "aria-label": "Loading" } },
+    MuiCircularProgress: { defaultProps: { "aria-label": "Loading" } },
+  },
 };
