@@ -22,6 +22,13 @@ export default async function globalSetup(): Promise<void> {
   // once: Postgres's own 128 MB each, not npm start's share of the machine's memory.
   process.env.EMBEDDED_PG_SHARED_BUFFERS_MB ??= "128";
   const started = Date.now();
+  // Every temporary directory of the run (the Keepr processes' data directories, outboxes, exports,
+  // browser profiles) is made under one, removed at the end (globalTeardown; outliveNot if jest dies):
+  // os.tmpdir() follows TMPDIR, in this process, the test files and the processes they start.
+  const runDir = await mkdtemp(path.join(tmpdir(), "keepr-tests-"));
+  await chmod(runDir, 0o755); // the postgres OS user (when we run as root) must reach the clusters below it
+  process.env.TMPDIR = runDir;
+  (globalThis as { keeprTestRunDir?: string }).keeprTestRunDir = runDir;
   const secrets = generateSecrets();
   let cluster: EmbeddedCluster | undefined;
   let superuserUrl = process.env.TEST_DATABASE_URL;
@@ -38,7 +45,9 @@ export default async function globalSetup(): Promise<void> {
       settings: { fsync: "off", synchronous_commit: "off", full_page_writes: "off" },
     });
     superuserUrl = cluster.superuserUrl();
-    outliveNot(process.pid, Number(readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]), dir);
+    outliveNot(process.pid, Number(readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]), runDir);
+  } else {
+    outliveNot(process.pid, null, runDir);
   }
   (globalThis as { keeprTestCluster?: EmbeddedCluster }).keeprTestCluster = cluster;
 
@@ -81,11 +90,12 @@ export default async function globalSetup(): Promise<void> {
  * shell waits for it to be gone, then stops its Postgres (fast shutdown)
  * and removes the cluster's directory, so no test cluster outlives its run.
  */
-function outliveNot(jestPid: number, postmasterPid: number, dir: string): void {
-  const script = `while kill -0 ${jestPid} 2>/dev/null; do sleep 2; done
-if grep -qaF -- '${dir}' /proc/${postmasterPid}/cmdline 2>/dev/null && kill -INT ${postmasterPid}; then
+function outliveNot(jestPid: number, postmasterPid: number | null, dir: string): void {
+  const stopPostgres = postmasterPid === null ? "" : `if grep -qaF -- '${dir}' /proc/${postmasterPid}/cmdline 2>/dev/null && kill -INT ${postmasterPid}; then
   while kill -0 ${postmasterPid} 2>/dev/null; do sleep 0.2; done
 fi
-rm -rf '${dir}'`;
+`;
+  const script = `while kill -0 ${jestPid} 2>/dev/null; do sleep 2; done
+${stopPostgres}rm -rf '${dir}'`;
   spawn("sh", ["-c", script], { detached: true, stdio: "ignore" }).unref();
 }
