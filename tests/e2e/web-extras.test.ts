@@ -91,8 +91,16 @@ it("desktop: the guest adds breakfast for two each and parking; the price table 
   await ctx.close();
 }, 120_000);
 
-it("phone, Portuguese, keyboard only: late check-out by Space; the basis and the fee in Portuguese", async () => {
+it("phone, Portuguese, keyboard only: late check-out by Space; the basis, the fee and the taxes in Portuguese", async () => {
   const arrival = localDate(hotel.timeZone, 25);
+  // VAT inside the prices (totals unchanged), on the rooms and on the late check-out.
+  await inCommit(db.ownerPool, async (c) => {
+    const vat = (await c.query<{ id: string }>(
+      "insert into app_public.taxes (property_id, name, basis, percent, currency, is_inclusive, applies_to_penalty) values ($1, 'IVA', 'percent_of_room', 6, 'EUR', true, true) returning id",
+      [hotel.propertyId],
+    )).rows[0]!.id;
+    await c.query("update app_public.folio_extras set tax_id = $1 where id = $2", [vat, ids.late]);
+  });
   const ctx = await browser.newContext({ viewport: phone, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: "pt-PT" });
   const { page, errors } = await openGuestApp(ctx, `${server.url}/book?plan=${hotel.ratePlanId}&arrival=${arrival}&departure=${addDays(arrival, 1)}&adults=2`);
   const total = page.getByTestId("quote-total");
@@ -110,6 +118,11 @@ it("phone, Portuguese, keyboard only: late check-out by Space; the basis and the
   await page.keyboard.press("Space");
   await waitUntil(async () => /150[.,]00/.test((await total.textContent()) ?? ""), "the total with late check-out");
   await expect(late.isChecked()).resolves.toBe(true);
+  // The taxes' lines in Portuguese (price_lines writes them in English: "IVA (6%, included) on Late check-out").
+  const rows = page.getByTestId("price-table").getByRole("row");
+  await rows.filter({ hasText: /^IVA \(6\s?%, incluído\) sobre Late check-out/ }).waitFor();
+  await rows.filter({ hasText: /^IVA \(6\s?%, incluído\)(?! sobre)/ }).waitFor();
+  expect(await page.getByTestId("price-table").textContent()).not.toMatch(/included|per night| on /);
   await screenshot(page, "web-extras-phone");
   await expectAccessible(page, "Book with an extra, phone, Portuguese");
   // Reserve by keyboard too.

@@ -56,6 +56,24 @@ function itemLabel(line: Pick<PriceLine, "kind" | "description" | "feeId" | "ext
   return `${translated}${times}${basisKey ? ` (${t(basisKey)})` : ""}`;
 }
 
+// What app_private.price_lines writes for a tax: "<name> (<percent>%[, included])", "<name> (per night[, included])",
+// "<name> (per person per night[, included])", and for an extra's VAT "<name> (<percent>%, included) on <extra>".
+const taxPattern = /^(.*) \((?:(\d+(?:\.\d+)?)%|(per night)|(per person per night))(, included)?\)(?: on (.+))?$/;
+
+/** A tax line in the guest's language: the tax's own name, its rate or basis, whether inside the prices, and the extra it is on. */
+function taxLabel(line: Pick<PriceLine, "description" | "extraId">, feeNames: FeeNames, i18n: ReturnType<typeof useI18n>): string {
+  const match = taxPattern.exec(line.description);
+  if (!match) return line.description;
+  const [, name = "", percent, perNight, , included, extra] = match;
+  const { t, locale } = i18n;
+  const basis = percent !== undefined
+    ? new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 3 }).format(Number(percent) / 100)
+    : t(perNight ? "book.feePerNight" : "book.feePerGuestNight");
+  const label = t(included ? "book.taxLineIncluded" : "book.taxLine", { name, basis });
+  if (extra === undefined) return label;
+  return t("book.taxOnExtra", { tax: label, extra: (line.extraId ? feeNames.byId[line.extraId] : undefined) ?? extra });
+}
+
 export function lineLabel(line: Pick<PriceLine, "kind" | "date" | "description" | "isInclusive" | "feeId" | "extraId"> & { quantity?: number }, i18n: ReturnType<typeof useI18n>, feeNames: FeeNames = noNames): string {
   const { t, locale } = i18n;
   if (line.kind === "night" && line.date) return t("book.nightOf", { date: formatDate(line.date, locale) });
@@ -66,7 +84,8 @@ export function lineLabel(line: Pick<PriceLine, "kind" | "date" | "description" 
   if (promo) return t("book.promoLine", { code: promo[1]! });
   if (line.kind === "discount") return t("book.discount");
   if (line.kind === "fee" || line.kind === "extra") return itemLabel(line, feeNames, t);
-  // Taxes already inside the prices are shown muted, not added (their name says so, e.g. "VAT (6%, included)").
+  // Taxes already inside the prices are shown muted, not added (their label says so, e.g. "VAT (6%, included)").
+  if (line.kind === "tax") return taxLabel(line, feeNames, i18n);
   return line.description;
 }
 
