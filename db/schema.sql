@@ -3483,9 +3483,9 @@ grant execute on function app_public.accept_channel_feed_change(feed_id uuid) to
 comment on function app_public.accept_channel_feed_change(feed_id uuid) is 'Applies the feed''s fetch that is waiting to be confirmed (it opens most of the feed''s blocked nights). Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION.';
 
 -- ----------------------------------------------------------------------------
--- function app_public.add_group_room(booking_group_id uuid, idempotency_key text, rate_plan_id uuid, adults integer, children integer, guest_name text)
+-- function app_public.add_group_room(booking_group_id uuid, idempotency_key text, rate_plan_id uuid, adults integer, children integer, guest_name text, child_ages integer[])
 -- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_public.add_group_room(booking_group_id uuid, idempotency_key text, rate_plan_id uuid, adults integer, children integer DEFAULT 0, guest_name text DEFAULT NULL::text)
+CREATE OR REPLACE FUNCTION app_public.add_group_room(booking_group_id uuid, idempotency_key text, rate_plan_id uuid, adults integer, children integer DEFAULT 0, guest_name text DEFAULT NULL::text, child_ages integer[] DEFAULT NULL::integer[])
  RETURNS app_public.booking
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -3507,7 +3507,10 @@ declare
 begin
   v_replay := app_private.idempotency_begin('add_group_room', idempotency_key, pg_catalog.jsonb_build_object(
     'booking_group_id', booking_group_id, 'rate_plan_id', rate_plan_id, 'adults', adults, 'children', children,
-    'guest_name', guest_name));
+    'guest_name', guest_name)
+    -- (only when given: a key first used before rooms took ages replays as before)
+    || case when add_group_room.child_ages is not null
+            then pg_catalog.jsonb_build_object('child_ages', add_group_room.child_ages) else '{}'::jsonb end);
   if v_replay is not null then
     return pg_catalog.jsonb_populate_record(null::app_public.booking, v_replay);
   end if;
@@ -3535,7 +3538,8 @@ begin
 
   begin
     v_quote := app_public.quote(add_group_room.rate_plan_id, pg_catalog.lower(v_first.stay), pg_catalog.upper(v_first.stay),
-                                add_group_room.adults, coalesce(add_group_room.children, 0));
+                                add_group_room.adults, coalesce(add_group_room.children, 0),
+                                child_ages => add_group_room.child_ages);
     if v_quote.property_id <> v_group.property_id then
       raise exception using errcode = 'NTFND', message = 'No such rate plan at this group''s property.';
     end if;
@@ -3559,7 +3563,8 @@ begin
   v_promo := app_private.group_promo_for(v_group, add_group_room.rate_plan_id, v_room_no);
   if v_promo.id is not null then
     v_quote := app_private.quote_for(add_group_room.rate_plan_id, pg_catalog.lower(v_first.stay), pg_catalog.upper(v_first.stay),
-                                     add_group_room.adults, coalesce(add_group_room.children, 0), promo => v_promo);
+                                     add_group_room.adults, coalesce(add_group_room.children, 0), promo => v_promo,
+                                     child_ages => add_group_room.child_ages);
     update app_public.reservations r
        set room_amount = v_quote.room_amount, fees_amount = v_quote.fees_amount, taxes_amount = v_quote.taxes_amount,
            total_amount = v_quote.total_amount, price_lines = pg_catalog.to_jsonb(v_quote.lines),
@@ -3580,8 +3585,8 @@ begin
            app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(v_booking)));
 end;
 $function$;
-grant execute on function app_public.add_group_room(booking_group_id uuid, idempotency_key text, rate_plan_id uuid, adults integer, children integer, guest_name text) to keepr_anonymous;
-comment on function app_public.add_group_room(booking_group_id uuid, idempotency_key text, rate_plan_id uuid, adults integer, children integer, guest_name text) is 'Adds a room to a confirmed booking group for the group''s dates: priced like the group''s rooms (price it first with quoteGroupRoom), held and confirmed under the group''s contact in one call, with its own code, folio and payments; it takes the next place in the rooming list. The group''s promo code, if any, discounts the new room too (no second use counted; PROMO_CODE RATE_PLAN when the code is not for this rate). Front office, the guest who made the group (signed in) or the group''s token. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT, DATES, GUEST, RESTRICTED, SOLD_OUT, PROMO_CODE, IDEMPOTENCY_KEY_REUSED.';
+grant execute on function app_public.add_group_room(booking_group_id uuid, idempotency_key text, rate_plan_id uuid, adults integer, children integer, guest_name text, child_ages integer[]) to keepr_anonymous;
+comment on function app_public.add_group_room(booking_group_id uuid, idempotency_key text, rate_plan_id uuid, adults integer, children integer, guest_name text, child_ages integer[]) is 'Adds a room to a confirmed booking group for the group''s dates: priced like the group''s rooms (the children''s ages too: childAges, as quote) (price it first with quoteGroupRoom), held and confirmed under the group''s contact in one call, with its own code, folio and payments; it takes the next place in the rooming list. The group''s promo code, if any, discounts the new room too (no second use counted; PROMO_CODE RATE_PLAN when the code is not for this rate). Front office, the guest who made the group (signed in) or the group''s token. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT, DATES, GUEST, RESTRICTED, SOLD_OUT, PROMO_CODE, IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.ar_aging(property_id uuid, as_of date)
@@ -4848,12 +4853,12 @@ begin
   end if;
 
   insert into app_public.reservations (
-    id, property_id, room_type_id, rate_plan_id, unit_id, user_id, status, stay, adults, children, currency,
+    id, property_id, room_type_id, rate_plan_id, unit_id, user_id, status, stay, adults, children, child_ages, currency,
     room_amount, fees_amount, taxes_amount, total_amount, price_lines, cancellation_policy, hold_expires_at, unit_pinned,
     promo_code_id
   ) values (
     v_id, v_quote.property_id, v_quote.room_type_id, v_quote.rate_plan_id, v_claim.unit_id, null,
-    'held', pg_catalog.daterange(v_quote.arrival, v_quote.departure), v_quote.adults, v_quote.children, v_quote.currency,
+    'held', pg_catalog.daterange(v_quote.arrival, v_quote.departure), v_quote.adults, v_quote.children, v_quote.child_ages, v_quote.currency,
     v_quote.room_amount, v_quote.fees_amount, v_quote.taxes_amount, v_quote.total_amount,
     pg_catalog.to_jsonb(v_quote.lines),
     pg_catalog.jsonb_build_object(
@@ -4881,7 +4886,7 @@ begin
 end;
 $function$;
 grant execute on function app_public.create_desk_hold(quote_token text, idempotency_key text, minutes integer) to keepr_staff;
-comment on function app_public.create_desk_hold(quote_token text, idempotency_key text, minutes integer) is 'Holds the stay of a deskQuote token (its unit, or any free unit of the type) at its price, overridden or not, for `minutes` (default 10, 1 to 30), recording the override with the reservation. Front office of the property only. Errors: QUOTE_INVALID, QUOTE_EXPIRED, ACCESS_DENIED, DATES, SOLD_OUT, UNIT_UNAVAILABLE, OVERRIDE_LIMIT, PROMO_CODE (the quote''s promo code no longer applies), IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.create_desk_hold(quote_token text, idempotency_key text, minutes integer) is 'Holds the stay of a deskQuote token (its unit, or any free unit of the type) at its price, overridden or not, with the children''s ages it was priced for, for `minutes` (default 10, 1 to 30), recording the override with the reservation. Front office of the property only. Errors: QUOTE_INVALID, QUOTE_EXPIRED, ACCESS_DENIED, DATES, SOLD_OUT, UNIT_UNAVAILABLE, OVERRIDE_LIMIT, PROMO_CODE (the quote''s promo code no longer applies), IDEMPOTENCY_KEY_REUSED.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.create_folio(reservation_id uuid, label text, company_id uuid, idempotency_key text)
@@ -5221,9 +5226,9 @@ grant execute on function app_public.current_user() to keepr_anonymous;
 comment on function app_public.current_user() is 'The signed-in user, or null.';
 
 -- ----------------------------------------------------------------------------
--- function app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, unit_id uuid, room_amount bigint, discount_percent numeric, override_reason text, promo_code text)
+-- function app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, unit_id uuid, room_amount bigint, discount_percent numeric, override_reason text, promo_code text, child_ages integer[])
 -- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer DEFAULT 2, children integer DEFAULT 0, unit_id uuid DEFAULT NULL::uuid, room_amount bigint DEFAULT NULL::bigint, discount_percent numeric DEFAULT NULL::numeric, override_reason text DEFAULT NULL::text, promo_code text DEFAULT NULL::text)
+CREATE OR REPLACE FUNCTION app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer DEFAULT 2, children integer DEFAULT 0, unit_id uuid DEFAULT NULL::uuid, room_amount bigint DEFAULT NULL::bigint, discount_percent numeric DEFAULT NULL::numeric, override_reason text DEFAULT NULL::text, promo_code text DEFAULT NULL::text, child_ages integer[] DEFAULT NULL::integer[])
  RETURNS app_public.quote
  LANGUAGE plpgsql
  STABLE SECURITY DEFINER
@@ -5247,8 +5252,9 @@ begin
   end if;
   perform app_private.require_staff(v_plan.property_id, app_hidden.staff_group_roles('front_office'), 'take bookings');
   perform app_private.check_stay(v_plan.property_id, arrival, departure, adults, children);
+  perform app_private.check_child_ages(v_plan.property_id, array[desk_quote.rate_plan_id], children, desk_quote.child_ages);
   select * into v_restriction
-    from app_private.stay_restrictions(array[desk_quote.rate_plan_id], arrival, departure, adults, children);
+    from app_private.stay_restrictions(array[desk_quote.rate_plan_id], arrival, departure, adults, children, desk_quote.child_ages);
   if v_restriction.restriction is not null then
     raise exception using errcode = 'RSTRC', message = v_restriction.message, hint = v_restriction.restriction;
   end if;
@@ -5276,19 +5282,19 @@ begin
   end if;
 
   if room_amount is not null or discount_percent is not null or override_reason is not null then
-    v_plain := app_private.quote_for(desk_quote.rate_plan_id, arrival, departure, adults, children);
+    v_plain := app_private.quote_for(desk_quote.rate_plan_id, arrival, departure, adults, children, child_ages => desk_quote.child_ages);
     v_percent := app_private.check_desk_override(v_plan.property_id, v_plain.room_amount, room_amount, discount_percent, override_reason);
     v_quote := app_private.quote_for(desk_quote.rate_plan_id, arrival, departure, adults, children,
                  room_amount, discount_percent,
                  case when room_amount is not null then 'Rate set by the front desk: ' else pg_catalog.format('Front desk discount %s%%: ', pg_catalog.trim_scale(discount_percent)) end
-                   || pg_catalog.btrim(override_reason));
+                   || pg_catalog.btrim(override_reason), child_ages => desk_quote.child_ages);
     v_override := pg_catalog.jsonb_build_object(
       'quoted_room_amount', v_plain.room_amount, 'quoted_total_amount', v_plain.total_amount,
       'room_amount', v_quote.room_amount, 'discount_percent', v_percent,
       'kind', case when room_amount is not null then 'room_amount' else 'discount_percent' end,
       'reason', pg_catalog.btrim(override_reason));
   else
-    v_quote := app_private.quote_for(desk_quote.rate_plan_id, arrival, departure, adults, children, promo => v_promo);
+    v_quote := app_private.quote_for(desk_quote.rate_plan_id, arrival, departure, adults, children, promo => v_promo, child_ages => desk_quote.child_ages);
   end if;
   if v_quote.units_left = 0 then
     raise exception using errcode = 'SOLDO', message = 'No unit of this room type is free for these dates.';
@@ -5301,8 +5307,8 @@ begin
   return v_quote;
 end;
 $function$;
-grant execute on function app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, unit_id uuid, room_amount bigint, discount_percent numeric, override_reason text, promo_code text) to keepr_staff;
-comment on function app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, unit_id uuid, room_amount bigint, discount_percent numeric, override_reason text, promo_code text) is 'The front desk''s quote: like quote, with a chosen unit (free for those nights) and either a rate override (a new room price, roomAmount, or discountPercent off it) with its reason, or a guest''s promoCode (as quote applies it); the token is for createDeskHold. Front office of the property only; the front desk within the property''s deskMaxDiscountPercent. Errors: NOT_FOUND, ACCESS_DENIED, DATES, GUEST, RESTRICTED, SOLD_OUT, UNIT_UNAVAILABLE, OVERRIDE_LIMIT, OVERRIDE_REASON_REQUIRED, INVALID_INPUT (reason OVERRIDE, or PROMO_WITH_OVERRIDE), PROMO_CODE (reason UNKNOWN, INACTIVE, NOT_YET, EXPIRED, STAY_DATES, RATE_PLAN or USED_UP).';
+grant execute on function app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, unit_id uuid, room_amount bigint, discount_percent numeric, override_reason text, promo_code text, child_ages integer[]) to keepr_staff;
+comment on function app_public.desk_quote(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, unit_id uuid, room_amount bigint, discount_percent numeric, override_reason text, promo_code text, child_ages integer[]) is 'The front desk''s quote: like quote, with a chosen unit (free for those nights) and either a rate override (a new room price, roomAmount, or discountPercent off it) with its reason, or a guest''s promoCode (as quote applies it), and the children''s ages (childAges, one per child: required where the rate plan prices by age); the token is for createDeskHold. Front office of the property only; the front desk within the property''s deskMaxDiscountPercent. Errors: NOT_FOUND, ACCESS_DENIED, DATES, GUEST, RESTRICTED, SOLD_OUT, UNIT_UNAVAILABLE, OVERRIDE_LIMIT, OVERRIDE_REASON_REQUIRED, INVALID_INPUT (reason OVERRIDE, PROMO_WITH_OVERRIDE or CHILD_AGES), PROMO_CODE (reason UNKNOWN, INACTIVE, NOT_YET, EXPIRED, STAY_DATES, RATE_PLAN or USED_UP).';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.extend_payment_deadline(reservation_id uuid, until timestamp with time zone, reason text, idempotency_key text)
@@ -7250,9 +7256,9 @@ grant execute on function app_public.quote_group_change(booking_group_id uuid, a
 comment on function app_public.quote_group_change(booking_group_id uuid, arrival date, departure date) is 'Prices moving every room of a booking group (cancelled rooms aside) to new dates, each on its own rate plan and guests: each room''s new quote beside what it costs now, the sums and the difference. The rooms of a type are counted together; the group''s own nights count as free. Front office, the guest who made the group (signed in) or the group''s token (then only while every room may still be changed by the guest). Errors name the room: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, DATES, GUEST, RESTRICTED, SOLD_OUT.';
 
 -- ----------------------------------------------------------------------------
--- function app_public.quote_group_room(booking_group_id uuid, rate_plan_id uuid, adults integer, children integer)
+-- function app_public.quote_group_room(booking_group_id uuid, rate_plan_id uuid, adults integer, children integer, child_ages integer[])
 -- ----------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION app_public.quote_group_room(booking_group_id uuid, rate_plan_id uuid, adults integer, children integer DEFAULT 0)
+CREATE OR REPLACE FUNCTION app_public.quote_group_room(booking_group_id uuid, rate_plan_id uuid, adults integer, children integer DEFAULT 0, child_ages integer[] DEFAULT NULL::integer[])
  RETURNS app_public.quote
  LANGUAGE plpgsql
  STABLE SECURITY DEFINER
@@ -7282,7 +7288,8 @@ begin
     raise exception using errcode = 'TRANS', message = 'No room of this group is booked ahead any more: a room can be added only to a group still to come.';
   end if;
   v_quote := app_public.quote(quote_group_room.rate_plan_id, pg_catalog.lower(v_first.stay), pg_catalog.upper(v_first.stay),
-                              quote_group_room.adults, coalesce(quote_group_room.children, 0));
+                              quote_group_room.adults, coalesce(quote_group_room.children, 0),
+                                child_ages => quote_group_room.child_ages);
   if v_quote.property_id <> v_group.property_id then
     raise exception using errcode = 'NTFND', message = 'No such rate plan at this group''s property.';
   end if;
@@ -7292,15 +7299,16 @@ begin
   v_promo := app_private.group_promo_for(v_group, quote_group_room.rate_plan_id, v_room_no);
   if v_promo.id is not null then
     v_quote := app_private.quote_for(quote_group_room.rate_plan_id, pg_catalog.lower(v_first.stay), pg_catalog.upper(v_first.stay),
-                                     quote_group_room.adults, coalesce(quote_group_room.children, 0), promo => v_promo);
+                                     quote_group_room.adults, coalesce(quote_group_room.children, 0), promo => v_promo,
+                                     child_ages => quote_group_room.child_ages);
   end if;
   v_quote.quote_token := null;
   v_quote.valid_until := null;
   return v_quote;
 end;
 $function$;
-grant execute on function app_public.quote_group_room(booking_group_id uuid, rate_plan_id uuid, adults integer, children integer) to keepr_anonymous;
-comment on function app_public.quote_group_room(booking_group_id uuid, rate_plan_id uuid, adults integer, children integer) is 'Prices a room to add to a confirmed booking group (addGroupRoom then charges this price): the group''s dates, the rate plan''s rules, the group''s promo code (PROMO_CODE RATE_PLAN when it does not cover the rate). No quote token: addGroupRoom books. Front office, the guest who made the group (signed in) or the group''s token. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, DATES, GUEST, RESTRICTED, SOLD_OUT, PROMO_CODE.';
+grant execute on function app_public.quote_group_room(booking_group_id uuid, rate_plan_id uuid, adults integer, children integer, child_ages integer[]) to keepr_anonymous;
+comment on function app_public.quote_group_room(booking_group_id uuid, rate_plan_id uuid, adults integer, children integer, child_ages integer[]) is 'Prices a room to add to a confirmed booking group (addGroupRoom then charges this price): the group''s dates, the rate plan''s rules and the children''s ages (childAges, as quote), the group''s promo code (PROMO_CODE RATE_PLAN when it does not cover the rate). No quote token: addGroupRoom books. Front office, the guest who made the group (signed in) or the group''s token. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, DATES, GUEST, RESTRICTED, SOLD_OUT, PROMO_CODE.';
 
 -- ----------------------------------------------------------------------------
 -- function app_public.rate_grid(property_id uuid, from_date date, to_date date)

@@ -1,6 +1,7 @@
 -- Adds a room to a confirmed booking group, for the group's stay (that of
 -- its first room still booked): priced by app_public.quote under the same
--- rules as the group's rooms (its rate plan, guests and restrictions),
+-- rules as the group's rooms (its rate plan, guests, children's ages and
+-- restrictions),
 -- held by app_public.create_hold (its claim: the exclusion constraint and
 -- the allocator decide, SOLD_OUT when no unit is free) and confirmed by
 -- app_public.confirm_booking under the group's contact (its code, its
@@ -17,7 +18,8 @@ create or replace function app_public.add_group_room(
   rate_plan_id uuid,
   adults integer,
   children integer default 0,
-  guest_name text default null
+  guest_name text default null,
+  child_ages integer[] default null
 ) returns app_public.booking
   language plpgsql volatile security definer
   set search_path to pg_catalog, public, pg_temp
@@ -38,7 +40,10 @@ declare
 begin
   v_replay := app_private.idempotency_begin('add_group_room', idempotency_key, pg_catalog.jsonb_build_object(
     'booking_group_id', booking_group_id, 'rate_plan_id', rate_plan_id, 'adults', adults, 'children', children,
-    'guest_name', guest_name));
+    'guest_name', guest_name)
+    -- (only when given: a key first used before rooms took ages replays as before)
+    || case when add_group_room.child_ages is not null
+            then pg_catalog.jsonb_build_object('child_ages', add_group_room.child_ages) else '{}'::jsonb end);
   if v_replay is not null then
     return pg_catalog.jsonb_populate_record(null::app_public.booking, v_replay);
   end if;
@@ -66,7 +71,8 @@ begin
 
   begin
     v_quote := app_public.quote(add_group_room.rate_plan_id, pg_catalog.lower(v_first.stay), pg_catalog.upper(v_first.stay),
-                                add_group_room.adults, coalesce(add_group_room.children, 0));
+                                add_group_room.adults, coalesce(add_group_room.children, 0),
+                                child_ages => add_group_room.child_ages);
     if v_quote.property_id <> v_group.property_id then
       raise exception using errcode = 'NTFND', message = 'No such rate plan at this group''s property.';
     end if;
@@ -90,7 +96,8 @@ begin
   v_promo := app_private.group_promo_for(v_group, add_group_room.rate_plan_id, v_room_no);
   if v_promo.id is not null then
     v_quote := app_private.quote_for(add_group_room.rate_plan_id, pg_catalog.lower(v_first.stay), pg_catalog.upper(v_first.stay),
-                                     add_group_room.adults, coalesce(add_group_room.children, 0), promo => v_promo);
+                                     add_group_room.adults, coalesce(add_group_room.children, 0), promo => v_promo,
+                                     child_ages => add_group_room.child_ages);
     update app_public.reservations r
        set room_amount = v_quote.room_amount, fees_amount = v_quote.fees_amount, taxes_amount = v_quote.taxes_amount,
            total_amount = v_quote.total_amount, price_lines = pg_catalog.to_jsonb(v_quote.lines),
@@ -111,5 +118,5 @@ begin
            app_private.idempotency_finish(idempotency_key, pg_catalog.to_jsonb(v_booking)));
 end;
 $$;
-comment on function app_public.add_group_room(uuid, text, uuid, integer, integer, text) is
-  E'Adds a room to a confirmed booking group for the group''s dates: priced like the group''s rooms (price it first with quoteGroupRoom), held and confirmed under the group''s contact in one call, with its own code, folio and payments; it takes the next place in the rooming list. The group''s promo code, if any, discounts the new room too (no second use counted; PROMO_CODE RATE_PLAN when the code is not for this rate). Front office, the guest who made the group (signed in) or the group''s token. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT, DATES, GUEST, RESTRICTED, SOLD_OUT, PROMO_CODE, IDEMPOTENCY_KEY_REUSED.';
+comment on function app_public.add_group_room(uuid, text, uuid, integer, integer, text, integer[]) is
+  E'Adds a room to a confirmed booking group for the group''s dates: priced like the group''s rooms (the children''s ages too: childAges, as quote) (price it first with quoteGroupRoom), held and confirmed under the group''s contact in one call, with its own code, folio and payments; it takes the next place in the rooming list. The group''s promo code, if any, discounts the new room too (no second use counted; PROMO_CODE RATE_PLAN when the code is not for this rate). Front office, the guest who made the group (signed in) or the group''s token. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, INVALID_INPUT, DATES, GUEST, RESTRICTED, SOLD_OUT, PROMO_CODE, IDEMPOTENCY_KEY_REUSED.';

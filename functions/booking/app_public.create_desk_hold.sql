@@ -72,12 +72,12 @@ begin
   end if;
 
   insert into app_public.reservations (
-    id, property_id, room_type_id, rate_plan_id, unit_id, user_id, status, stay, adults, children, currency,
+    id, property_id, room_type_id, rate_plan_id, unit_id, user_id, status, stay, adults, children, child_ages, currency,
     room_amount, fees_amount, taxes_amount, total_amount, price_lines, cancellation_policy, hold_expires_at, unit_pinned,
     promo_code_id
   ) values (
     v_id, v_quote.property_id, v_quote.room_type_id, v_quote.rate_plan_id, v_claim.unit_id, null,
-    'held', pg_catalog.daterange(v_quote.arrival, v_quote.departure), v_quote.adults, v_quote.children, v_quote.currency,
+    'held', pg_catalog.daterange(v_quote.arrival, v_quote.departure), v_quote.adults, v_quote.children, v_quote.child_ages, v_quote.currency,
     v_quote.room_amount, v_quote.fees_amount, v_quote.taxes_amount, v_quote.total_amount,
     pg_catalog.to_jsonb(v_quote.lines),
     pg_catalog.jsonb_build_object(
@@ -105,4 +105,4 @@ begin
 end;
 $$;
 comment on function app_public.create_desk_hold(text, text, integer) is
-  E'Holds the stay of a deskQuote token (its unit, or any free unit of the type) at its price, overridden or not, for `minutes` (default 10, 1 to 30), recording the override with the reservation. Front office of the property only. Errors: QUOTE_INVALID, QUOTE_EXPIRED, ACCESS_DENIED, DATES, SOLD_OUT, UNIT_UNAVAILABLE, OVERRIDE_LIMIT, PROMO_CODE (the quote''s promo code no longer applies), IDEMPOTENCY_KEY_REUSED.';
+  E'Holds the stay of a deskQuote token (its unit, or any free unit of the type) at its price, overridden or not, with the children''s ages it was priced for, for `minutes` (default 10, 1 to 30), recording the override with the reservation. Front office of the property only. Errors: QUOTE_INVALID, QUOTE_EXPIRED, ACCESS_DENIED, DATES, SOLD_OUT, UNIT_UNAVAILABLE, OVERRIDE_LIMIT, PROMO_CODE (the quote''s promo code no longer applies), IDEMPOTENCY_KEY_REUSED.';

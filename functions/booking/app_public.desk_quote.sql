@@ -11,6 +11,9 @@
 -- it and createDeskHold checks it again. A code and a rate override do not
 -- combine (INVALID_INPUT, reason PROMO_WITH_OVERRIDE): the override is the
 -- desk's price.
+-- child_ages (issue 22): the children's ages where the rate plan prices by
+-- age (as quote: INVALID_INPUT CHILD_AGES, RESTRICTED CHILD_MIN_AGE); kept
+-- in the token, so createDeskHold books them.
 create or replace function app_public.desk_quote(
   rate_plan_id uuid,
   arrival date,
@@ -21,7 +24,8 @@ create or replace function app_public.desk_quote(
   room_amount bigint default null,
   discount_percent numeric default null,
   override_reason text default null,
-  promo_code text default null
+  promo_code text default null,
+  child_ages integer[] default null
 ) returns app_public.quote
   language plpgsql stable security definer
   set search_path to pg_catalog, public, pg_temp
@@ -44,8 +48,9 @@ begin
   end if;
   perform app_private.require_staff(v_plan.property_id, app_hidden.staff_group_roles('front_office'), 'take bookings');
   perform app_private.check_stay(v_plan.property_id, arrival, departure, adults, children);
+  perform app_private.check_child_ages(v_plan.property_id, array[desk_quote.rate_plan_id], children, desk_quote.child_ages);
   select * into v_restriction
-    from app_private.stay_restrictions(array[desk_quote.rate_plan_id], arrival, departure, adults, children);
+    from app_private.stay_restrictions(array[desk_quote.rate_plan_id], arrival, departure, adults, children, desk_quote.child_ages);
   if v_restriction.restriction is not null then
     raise exception using errcode = 'RSTRC', message = v_restriction.message, hint = v_restriction.restriction;
   end if;
@@ -73,19 +78,19 @@ begin
   end if;
 
   if room_amount is not null or discount_percent is not null or override_reason is not null then
-    v_plain := app_private.quote_for(desk_quote.rate_plan_id, arrival, departure, adults, children);
+    v_plain := app_private.quote_for(desk_quote.rate_plan_id, arrival, departure, adults, children, child_ages => desk_quote.child_ages);
     v_percent := app_private.check_desk_override(v_plan.property_id, v_plain.room_amount, room_amount, discount_percent, override_reason);
     v_quote := app_private.quote_for(desk_quote.rate_plan_id, arrival, departure, adults, children,
                  room_amount, discount_percent,
                  case when room_amount is not null then 'Rate set by the front desk: ' else pg_catalog.format('Front desk discount %s%%: ', pg_catalog.trim_scale(discount_percent)) end
-                   || pg_catalog.btrim(override_reason));
+                   || pg_catalog.btrim(override_reason), child_ages => desk_quote.child_ages);
     v_override := pg_catalog.jsonb_build_object(
       'quoted_room_amount', v_plain.room_amount, 'quoted_total_amount', v_plain.total_amount,
       'room_amount', v_quote.room_amount, 'discount_percent', v_percent,
       'kind', case when room_amount is not null then 'room_amount' else 'discount_percent' end,
       'reason', pg_catalog.btrim(override_reason));
   else
-    v_quote := app_private.quote_for(desk_quote.rate_plan_id, arrival, departure, adults, children, promo => v_promo);
+    v_quote := app_private.quote_for(desk_quote.rate_plan_id, arrival, departure, adults, children, promo => v_promo, child_ages => desk_quote.child_ages);
   end if;
   if v_quote.units_left = 0 then
     raise exception using errcode = 'SOLDO', message = 'No unit of this room type is free for these dates.';
@@ -98,5 +103,5 @@ begin
   return v_quote;
 end;
 $$;
-comment on function app_public.desk_quote(uuid, date, date, integer, integer, uuid, bigint, numeric, text, text) is
-  E'The front desk''s quote: like quote, with a chosen unit (free for those nights) and either a rate override (a new room price, roomAmount, or discountPercent off it) with its reason, or a guest''s promoCode (as quote applies it); the token is for createDeskHold. Front office of the property only; the front desk within the property''s deskMaxDiscountPercent. Errors: NOT_FOUND, ACCESS_DENIED, DATES, GUEST, RESTRICTED, SOLD_OUT, UNIT_UNAVAILABLE, OVERRIDE_LIMIT, OVERRIDE_REASON_REQUIRED, INVALID_INPUT (reason OVERRIDE, or PROMO_WITH_OVERRIDE), PROMO_CODE (reason UNKNOWN, INACTIVE, NOT_YET, EXPIRED, STAY_DATES, RATE_PLAN or USED_UP).';
+comment on function app_public.desk_quote(uuid, date, date, integer, integer, uuid, bigint, numeric, text, text, integer[]) is
+  E'The front desk''s quote: like quote, with a chosen unit (free for those nights) and either a rate override (a new room price, roomAmount, or discountPercent off it) with its reason, or a guest''s promoCode (as quote applies it), and the children''s ages (childAges, one per child: required where the rate plan prices by age); the token is for createDeskHold. Front office of the property only; the front desk within the property''s deskMaxDiscountPercent. Errors: NOT_FOUND, ACCESS_DENIED, DATES, GUEST, RESTRICTED, SOLD_OUT, UNIT_UNAVAILABLE, OVERRIDE_LIMIT, OVERRIDE_REASON_REQUIRED, INVALID_INPUT (reason OVERRIDE, PROMO_WITH_OVERRIDE or CHILD_AGES), PROMO_CODE (reason UNKNOWN, INACTIVE, NOT_YET, EXPIRED, STAY_DATES, RATE_PLAN or USED_UP).';

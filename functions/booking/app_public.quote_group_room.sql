@@ -9,7 +9,8 @@ create or replace function app_public.quote_group_room(
   booking_group_id uuid,
   rate_plan_id uuid,
   adults integer,
-  children integer default 0
+  children integer default 0,
+  child_ages integer[] default null
 ) returns app_public.quote
   language plpgsql stable security definer
   set search_path to pg_catalog, public, pg_temp
@@ -38,7 +39,8 @@ begin
     raise exception using errcode = 'TRANS', message = 'No room of this group is booked ahead any more: a room can be added only to a group still to come.';
   end if;
   v_quote := app_public.quote(quote_group_room.rate_plan_id, pg_catalog.lower(v_first.stay), pg_catalog.upper(v_first.stay),
-                              quote_group_room.adults, coalesce(quote_group_room.children, 0));
+                              quote_group_room.adults, coalesce(quote_group_room.children, 0),
+                                child_ages => quote_group_room.child_ages);
   if v_quote.property_id <> v_group.property_id then
     raise exception using errcode = 'NTFND', message = 'No such rate plan at this group''s property.';
   end if;
@@ -48,12 +50,13 @@ begin
   v_promo := app_private.group_promo_for(v_group, quote_group_room.rate_plan_id, v_room_no);
   if v_promo.id is not null then
     v_quote := app_private.quote_for(quote_group_room.rate_plan_id, pg_catalog.lower(v_first.stay), pg_catalog.upper(v_first.stay),
-                                     quote_group_room.adults, coalesce(quote_group_room.children, 0), promo => v_promo);
+                                     quote_group_room.adults, coalesce(quote_group_room.children, 0), promo => v_promo,
+                                     child_ages => quote_group_room.child_ages);
   end if;
   v_quote.quote_token := null;
   v_quote.valid_until := null;
   return v_quote;
 end;
 $$;
-comment on function app_public.quote_group_room(uuid, uuid, integer, integer) is
-  E'Prices a room to add to a confirmed booking group (addGroupRoom then charges this price): the group''s dates, the rate plan''s rules, the group''s promo code (PROMO_CODE RATE_PLAN when it does not cover the rate). No quote token: addGroupRoom books. Front office, the guest who made the group (signed in) or the group''s token. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, DATES, GUEST, RESTRICTED, SOLD_OUT, PROMO_CODE.';
+comment on function app_public.quote_group_room(uuid, uuid, integer, integer, integer[]) is
+  E'Prices a room to add to a confirmed booking group (addGroupRoom then charges this price): the group''s dates, the rate plan''s rules and the children''s ages (childAges, as quote), the group''s promo code (PROMO_CODE RATE_PLAN when it does not cover the rate). No quote token: addGroupRoom books. Front office, the guest who made the group (signed in) or the group''s token. Errors: NOT_FOUND, ACCESS_DENIED, INVALID_TRANSITION, DATES, GUEST, RESTRICTED, SOLD_OUT, PROMO_CODE.';

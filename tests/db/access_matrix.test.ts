@@ -484,7 +484,7 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
   },
   "app_public.bookable_extras(uuid,text)": { call: (a) => ({ sql: "select * from app_public.bookable_extras($1, 'pt')", params: [a.propertyId] }) },
   "app_public.create_hold(text,text,integer)": { call: (a) => ({ sql: "select * from app_public.create_hold($1, $2)", params: [a.quoteToken, newKey()] }) },
-  "app_public.desk_quote(uuid,date,date,integer,integer,uuid,bigint,numeric,text,text)": {
+  "app_public.desk_quote(uuid,date,date,integer,integer,uuid,bigint,numeric,text,text,integer[])": {
     call: (a) => ({
       sql: "select * from app_public.desk_quote($1, $2::date, $3::date, discount_percent => 5, override_reason => 'Access test')",
       params: [a.ratePlanId, addDays(a.today, 5), addDays(a.today, 6)],
@@ -551,14 +551,14 @@ const calls: Record<FunctionName, { call: Builder; variants?: Record<string, Bui
       owner: "guest",
     }),
   },
-  "app_public.quote_group_room(uuid,uuid,integer,integer)": {
+  "app_public.quote_group_room(uuid,uuid,integer,integer,integer[])": {
     call: (a) => ({
       sql: "select total_amount from app_public.quote_group_room($1, $2, 1)",
       params: [a.groups.guest, a.ratePlanId],
       owner: "guest",
     }),
   },
-  "app_public.add_group_room(uuid,text,uuid,integer,integer,text)": {
+  "app_public.add_group_room(uuid,text,uuid,integer,integer,text,integer[])": {
     call: (a) => ({
       sql: "select reservation_id from app_public.add_group_room($1, $2, $3, 1)",
       params: [a.groups.guest, newKey(), a.ratePlanId],

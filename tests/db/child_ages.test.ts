@@ -8,7 +8,7 @@
 // re-priced and posted.
 import type pg from "pg";
 import { actAs, anonymous, asOwner, fileDatabase, inRollback, refusalOf, staff } from "../helpers/db.ts";
-import { addDays, confirm, createHotel, hold, localDate, newKey, type Hotel, type HotelOptions } from "../helpers/booking.ts";
+import { addDays, confirm, confirmGroup, createHotel, hold, holdGroup, localDate, newKey, quoteGroup, type Hotel, type HotelOptions } from "../helpers/booking.ts";
 import { ledgerOf, trialBalanceIsZero } from "../helpers/ledger.ts";
 import { between, pick, seededRandom, testSeed } from "../helpers/random.ts";
 
@@ -357,4 +357,57 @@ test("room combinations spread the children's ages over the rooms in order and p
     expect(await combos(null)).toEqual([]);
     expect(await refusalOf(c, "select * from app_public.room_combinations($1, $2, $3, 2, 4, child_ages => $4)",
                            [h.propertyId, arrival, addDays(arrival, 1), [1, 5, 8]])).toBe("INVLD CHILD_AGES");
+  }));
+
+test("the front desk books children's ages: deskQuote asks for them where the plan prices by age, prices them, and createDeskHold keeps them", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const h = await bandedHotel(c);
+    const arrival = localDate(h.timeZone, 14);
+    await staff(c, h.frontDesk);
+    const deskQuote = "select q.room_amount::text, q.child_ages, q.quote_token from app_public.desk_quote($1, $2, $3, 2, $4, child_ages => $5) q";
+    // Children and no ages, on a plan priced by age: refused, as quote refuses it.
+    expect(await refusalOf(c, deskQuote, [h.ratePlanId, arrival, addDays(arrival, 2), 2, null])).toBe("INVLD CHILD_AGES");
+    expect(await refusalOf(c, deskQuote, [h.ratePlanId, arrival, addDays(arrival, 2), 2, [5]])).toBe("INVLD CHILD_AGES");
+    expect(await refusalOf(c, deskQuote, [h.ratePlanId, arrival, addDays(arrival, 2), 1, [30]])).toBe("INVLD CHILD_AGES");
+    const q = (await c.query(deskQuote, [h.ratePlanId, arrival, addDays(arrival, 2), 2, [1, 7]])).rows[0];
+    // Two nights of 10000, the 7-year-old's supplement of 2500 each night, the baby free.
+    expect(q).toMatchObject({ room_amount: String(2 * (10000 + 2500)), child_ages: [1, 7] });
+    // With a rate override: the desk's price replaces the room's, the ages stay on the token.
+    const overridden = (await c.query(
+      "select q.room_amount::text, q.child_ages from app_public.desk_quote($1, $2, $3, 2, 2, discount_percent => 10, override_reason => 'Regulars', child_ages => $4) q",
+      [h.ratePlanId, arrival, addDays(arrival, 2), [1, 7]],
+    )).rows[0];
+    expect(overridden).toEqual({ room_amount: String(Math.round(2 * (10000 + 2500) * 0.9)), child_ages: [1, 7] });
+    const held = (await c.query("select reservation_id from app_public.create_desk_hold($1, $2)", [q.quote_token, newKey()])).rows[0];
+    await asOwner(c);
+    expect((await c.query("select child_ages, children, room_amount::text from app_public.reservations where id = $1", [held.reservation_id])).rows[0])
+      .toEqual({ child_ages: [1, 7], children: 2, room_amount: "25000" });
+  }));
+
+test("a room added to a group takes its children's ages: quoteGroupRoom prices them as addGroupRoom charges, and the room keeps them", () =>
+  inRollback(db.ownerPool, async (c) => {
+    const h = await bandedHotel(c);
+    const arrival = localDate(h.timeZone, 16);
+    await anonymous(c);
+    const q = await quoteGroup(c, [{ ratePlanId: h.ratePlanId }, { ratePlanId: h.ratePlanId }], arrival, addDays(arrival, 2));
+    const held = await holdGroup(c, q.quote_token);
+    await confirmGroup(c, held);
+    await staff(c, h.frontDesk);
+    const price = "select room_amount::text, child_ages from app_public.quote_group_room($1, $2, 2, $3, child_ages => $4)";
+    expect(await refusalOf(c, price, [held.booking_group_id, h.ratePlanId, 1, null])).toBe("INVLD CHILD_AGES");
+    expect(await refusalOf(c, price, [held.booking_group_id, h.ratePlanId, 1, [200]])).toBe("INVLD CHILD_AGES");
+    const priced = (await c.query(price, [held.booking_group_id, h.ratePlanId, 2, [4, 13]])).rows[0];
+    // The 13-year-old is priced as an adult (3000 a night), the 4-year-old pays the supplement (2500).
+    expect(priced).toEqual({ room_amount: String(2 * (10000 + 3000 + 2500)), child_ages: [4, 13] });
+    const add = "select reservation_id, total_amount::text from app_public.add_group_room($1, $2, $3, 2, $4, child_ages => $5)";
+    expect(await refusalOf(c, add, [held.booking_group_id, newKey(), h.ratePlanId, 2, null])).toBe("INVLD CHILD_AGES");
+    const key = newKey();
+    const added = (await c.query(add, [held.booking_group_id, key, h.ratePlanId, 2, [4, 13]])).rows[0];
+    expect(added.total_amount).toBe(priced.room_amount);
+    // The same key again replays; with other ages it is another request.
+    expect((await c.query(add, [held.booking_group_id, key, h.ratePlanId, 2, [4, 13]])).rows[0].reservation_id).toBe(added.reservation_id);
+    expect(await refusalOf(c, add, [held.booking_group_id, key, h.ratePlanId, 2, [4, 12]])).toBe("IDKEY");
+    await asOwner(c);
+    expect((await c.query("select child_ages, room_no, group_id from app_public.reservations where id = $1", [added.reservation_id])).rows[0])
+      .toEqual({ child_ages: [4, 13], room_no: 3, group_id: held.booking_group_id });
   }));
