@@ -169,7 +169,7 @@ it("the owner opens System from the menu and reads the SLOs, the queue, the fail
   await expectAccessible(page);
   await shot(page, "desktop");
   expect(errors).toEqual([]);
-});
+}, 120_000);
 
 it("the owner reads it on a phone", async () => {
   const context = await newContext(browser, { device: "phone", track: contexts });
@@ -185,7 +185,7 @@ it("the owner reads it on a phone", async () => {
   await expectAccessible(page);
   await shot(page, "phone");
   expect(errors).toEqual([]);
-});
+}, 120_000);
 
 it("the front desk has no System entry, sees the page's notice, and the endpoint refuses its token", async () => {
   const context = await newContext(browser);
