@@ -95,7 +95,7 @@ export interface KeeprDataProvider extends DataProvider, FrontDeskMethods, House
   cancelReservation(params: { reservationId: Uuid; reason: string | null; idempotencyKey: IdempotencyKey }): Promise<BookingResult>;
   markNoShow(params: { reservationId: Uuid; idempotencyKey: IdempotencyKey }): Promise<BookingResult>;
   /** A new party size, re-priced on the stay's plan (modifyReservation). */
-  changePartySize(params: { reservationId: Uuid; adults: number; children: number; idempotencyKey: IdempotencyKey }): Promise<BookingResult>;
+  changePartySize(params: { reservationId: Uuid; adults: number; children: number; childAges: number[] | null; idempotencyKey: IdempotencyKey }): Promise<BookingResult>;
 }
 
 /** How one resource maps onto the API. */

@@ -568,11 +568,15 @@ export const cancelReservation = bookingMutation<{ reservationId: Uuid; idempote
   reservationId: "UUID!", idempotencyKey: "String!", reason: "String",
 });
 
-/** The party size of a stay (modifyReservation with adults and children only: re-priced on its plan). */
-export const changePartySize = operation<BookingAnswer, { reservationId: Uuid; idempotencyKey: string; adults: number; children: number }>(
+/**
+ * The party size of a stay (modifyReservation with adults, children and the
+ * children's ages only: re-priced on its plan). childAges null keeps the
+ * booking's while its number of children stays (issue 22).
+ */
+export const changePartySize = operation<BookingAnswer, { reservationId: Uuid; idempotencyKey: string; adults: number; children: number; childAges: number[] | null }>(
   "ChangePartySize",
-  `mutation ChangePartySize($reservationId: UUID!, $idempotencyKey: String!, $adults: Int!, $children: Int!) {
-    booking: modifyReservation(input: {reservationId: $reservationId, idempotencyKey: $idempotencyKey, adults: $adults, children: $children}) {
+  `mutation ChangePartySize($reservationId: UUID!, $idempotencyKey: String!, $adults: Int!, $children: Int!, $childAges: [Int]) {
+    booking: modifyReservation(input: {reservationId: $reservationId, idempotencyKey: $idempotencyKey, adults: $adults, children: $children, childAges: $childAges}) {
       result { ${bookingFields} }
     }
   }`,

@@ -54,7 +54,8 @@ import { useLanguages } from "../property/languages.ts";
 import { ActionKey } from "../../platform/idempotency.ts";
 import { roleLabels } from "../../platform/access.ts";
 import { ApiErrorAlert, refusedByApi, shownError, type ShownError } from "../../ui/ApiErrorAlert.tsx";
-import { addDays, daysBetween, isIsoDate, plural } from "../../ui/dates.ts";
+import { addDays, daysBetween, guestsText, isIsoDate, plural } from "../../ui/dates.ts";
+import { ChildAgesFields, chosenAges, missingAgesReason, resizeAges, type FormAges } from "../../ui/ChildAgesFields.tsx";
 import { DeskOptions, noDeskChoice, type DeskChoice } from "./DeskOptions.tsx";
 import { arrivalTimeInput, setExpectedArrival } from "../reservations/arrivalTime.ts";
 
@@ -79,12 +80,16 @@ interface SearchForm {
   departure: string;
   adults: string;
   children: string;
+  /** One per child (issue 22): asked whenever there are children. */
+  ages: FormAges;
 }
 
 interface Held {
   hold: HoldResult;
   quote: QuoteNode;
   rate: AvailabilityNode;
+  /** The children's ages the hold was priced for (null: no children). */
+  childAges: number[] | null;
   /** When the hold runs out by this browser's clock (received + minutes). */
   deadline: number;
   minutes: number;
@@ -96,6 +101,13 @@ interface Held {
 const emailPattern = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const phonePattern = /^\+?[0-9 ()./-]{5,30}$/;
 
+/** The ages in a URL's `ages` (e.g. "2,8") as the form's, one per child when they are 0 to 17. */
+function agesParam(value: string | null, children: string): FormAges {
+  const ages = (value ?? "").split(",").filter((a) => a !== "").map(Number);
+  const count = Number(children);
+  return ages.length === count && ages.every((a) => Number.isInteger(a) && a >= 0 && a <= 17) ? ages : resizeAges([], count);
+}
+
 function validateSearch(form: SearchForm, today: string): { search: StaySearch | null; errors: Partial<Record<keyof SearchForm, string>> } {
   const errors: Partial<Record<keyof SearchForm, string>> = {};
   if (!isIsoDate(form.arrival)) errors.arrival = "Pick the arrival date.";
@@ -106,8 +118,11 @@ function validateSearch(form: SearchForm, today: string): { search: StaySearch |
   const children = Number(form.children);
   if (!Number.isInteger(adults) || adults < 1 || adults > 50) errors.adults = "1 to 50 adults.";
   if (!Number.isInteger(children) || children < 0 || children > 50) errors.children = "0 to 50 children.";
+  const ages = resizeAges(form.ages, children);
+  const agesMissing = missingAgesReason(ages);
+  if (agesMissing) errors.ages = agesMissing;
   if (Object.keys(errors).length > 0) return { search: null, errors };
-  return { search: { propertyId: "", arrival: form.arrival, departure: form.departure, adults, children }, errors };
+  return { search: { propertyId: "", arrival: form.arrival, departure: form.departure, adults, children, childAges: chosenAges(ages) ?? null }, errors };
 }
 
 function BookingFlow({ membership }: { membership: Membership }) {
@@ -123,6 +138,7 @@ function BookingFlow({ membership }: { membership: Membership }) {
       departure: departure && isIsoDate(departure) && departure > start ? departure : addDays(start, 1),
       adults: params.get("adults") ?? "2",
       children: params.get("children") ?? "0",
+      ages: agesParam(params.get("ages"), params.get("children") ?? "0"),
     };
     // Read once: the form is the user's from then on.
   }, []);
@@ -164,6 +180,18 @@ function BookingFlow({ membership }: { membership: Membership }) {
     if (!valid) return;
     setSelected(null);
     setSearch({ ...valid, propertyId: membership.propertyId });
+  };
+
+  // A changed age re-prices the stay searched at once (the rates and the quote), when the rest of the form is that stay.
+  const changeAges = (ages: FormAges) => {
+    const next = { ...form, ages };
+    setForm(next);
+    if (formErrors.ages) setFormErrors({ ...formErrors, ages: undefined });
+    const { search: valid } = validateSearch(next, today);
+    if (valid && search && valid.arrival === search.arrival && valid.departure === search.departure && valid.adults === search.adults
+        && valid.children === search.children) {
+      setSearch({ ...search, childAges: valid.childAges ?? null });
+    }
   };
 
   const step = held ? 2 : selected ? 1 : 0;
@@ -239,7 +267,7 @@ function BookingFlow({ membership }: { membership: Membership }) {
                 label="Children"
                 type="number"
                 value={form.children}
-                onChange={(e) => setForm({ ...form, children: e.target.value })}
+                onChange={(e) => setForm({ ...form, children: e.target.value, ages: resizeAges(form.ages, Number(e.target.value)) })}
                 disabled={held !== null}
                 error={Boolean(formErrors.children)}
                 helperText={formErrors.children ?? " "}
@@ -250,6 +278,7 @@ function BookingFlow({ membership }: { membership: Membership }) {
                 Search
               </Button>
             </Stack>
+            <ChildAgesFields ages={form.ages} onChange={changeAges} disabled={held !== null} error={formErrors.ages ?? null} />
           </form>
         </CardContent>
       </Card>
@@ -282,7 +311,7 @@ function BookingFlow({ membership }: { membership: Membership }) {
             <Grid size={{ xs: 12, lg: 5 }}>
               <QuotePanel
                 unitId={pinned && pinned.roomTypeId === selected.roomTypeId ? pinned.unitId : null}
-                key={`${selected.ratePlanId}:${search.arrival}:${search.departure}:${search.adults}:${search.children}`}
+                key={`${selected.ratePlanId}:${search.arrival}:${search.departure}:${search.adults}:${search.children}` /* a changed age re-prices the same panel */}
                 membership={membership}
                 search={search}
                 rate={selected}
@@ -318,8 +347,7 @@ function Results({ search, isPending, error, nodes, selected, onSelect }: {
   return (
     <Stack spacing={2} data-testid="search-results" component="section" aria-label="Availability">
       <Typography variant="body2" color="text.secondary" role="status">
-        {formatDate(search.arrival)} → {formatDate(search.departure)} · {plural(nights, "night")} · {plural(search.adults, "adult")}
-        {search.children > 0 ? `, ${plural(search.children, "child", "children")}` : ""} ·{" "}
+        {formatDate(search.arrival)} → {formatDate(search.departure)} · {plural(nights, "night")} · {guestsText(search.adults, search.children, search.childAges)} ·{" "}
         {bookable > 0 ? `${plural(bookable, "rate")} available` : "nothing can be sold for this stay"}
       </Typography>
       {groups.length === 0 && <Alert severity="info">This property has no published room types and rates to sell.</Alert>}
@@ -417,10 +445,13 @@ function QuotePanel({ membership, search, rate, onHeld, onClose, unitId }: {
   // The desk's unit and price (deskQuote): the rate's price on any unit until the desk chooses.
   const [desk, setDesk] = useState<DeskChoice>({ ...noDeskChoice, unitId });
   const quote = useQuery({
-    queryKey: ["deskQuote", rate.ratePlanId, search.arrival, search.departure, search.adults, search.children, desk],
+    queryKey: ["deskQuote", rate.ratePlanId, search.arrival, search.departure, search.adults, search.children, search.childAges ?? null, desk],
     queryFn: ({ signal }) =>
       dataProvider.deskQuote(
-        { ratePlanId: rate.ratePlanId, arrival: search.arrival, departure: search.departure, adults: search.adults, children: search.children, ...desk },
+        {
+          ratePlanId: rate.ratePlanId, arrival: search.arrival, departure: search.departure, adults: search.adults, children: search.children,
+          childAges: search.childAges ?? null, ...desk,
+        },
         { signal },
       ),
     // A quote is valid for 30 minutes: a fresh one well before that.
@@ -452,7 +483,7 @@ function QuotePanel({ membership, search, rate, onHeld, onClose, unitId }: {
       const idempotencyKey = holdKey.current.keyFor({ quoteToken: q.quoteToken, minutes });
       const started = Date.now();
       const hold = await dataProvider.createDeskHold({ quoteToken: q.quoteToken, minutes, idempotencyKey });
-      onHeld({ hold, quote: q, rate, minutes, deadline: Math.min(started + minutes * 60_000, Date.parse(hold.expiresAt) || Infinity) });
+      onHeld({ hold, quote: q, rate, minutes, childAges: search.childAges ?? null, deadline: Math.min(started + minutes * 60_000, Date.parse(hold.expiresAt) || Infinity) });
     } catch (caught) {
       holdKey.current.failed(refusedByApi(caught));
       setError(shownError(caught));
@@ -800,8 +831,7 @@ function HoldAndConfirm({ membership, held, onReleased }: { membership: Membersh
             <Stack spacing={2}>
               <HoldCountdown deadline={held.deadline} minutes={held.minutes} expiresAt={held.hold.expiresAt} timeZone={membership.timeZone} />
               <Typography variant="body2" data-testid="hold-summary">
-                {formatDate(quote.arrival)} → {formatDate(quote.departure)} · {plural(quote.nights, "night")} · {plural(quote.adults, "adult")}
-                {quote.children > 0 ? `, ${plural(quote.children, "child", "children")}` : ""}
+                {formatDate(quote.arrival)} → {formatDate(quote.departure)} · {plural(quote.nights, "night")} · {guestsText(quote.adults, quote.children, held.childAges)}
                 <br />
                 Unit <strong data-testid="held-unit">{stay.data?.unit?.name ?? "…"}</strong> · total{" "}
                 <strong>{formatMoney(held.hold.totalAmount, held.hold.currency)}</strong> (price locked)

@@ -6,7 +6,7 @@
 import type { BookingResult, Uuid } from "../../platform/documents.ts";
 import {
   createDeskHold, deskQuote, freeUnits, setDoNotDisturb, setReservationLanguage, recordRegistrationCard, registrationCard, registrationCardRule, type DeskQuoteVariables, type RegistrationCardInput, type RegistrationCardNode,
-  confirmBooking, createHold, guestByEmail, heldStay, modifyReservation, moveUnit, pinReservationUnit, propertyUnits, quote, quoteChange,
+  confirmBooking, createHold, guestByEmail, heldStay, modifyReservation, moveUnit, pinReservationUnit, propertyUnits, quote, quoteChange, type ChangeQuoteVariables,
   roomChanges, searchAvailability, tapeChart, type AvailabilityNode, type RoomChangeNode, type ChartClaimNode, type ChartConflictNode, type ChartReservationNode, type GuestDetails, type GuestProfileNode, type HoldResult,
   type QuoteNode, type QuoteVariables, type RoomTypeNode, type StayChange, type StaySearch, type UnitNode,
 } from "./documents.ts";
@@ -112,7 +112,7 @@ export interface FrontDeskMethods {
   guestByEmail(params: { propertyId: Uuid; email: string }, options?: RequestOptions): Promise<GuestProfileNode | null>;
   propertyUnits(params: { propertyId: Uuid }, options?: RequestOptions): Promise<PropertyUnits>;
   tapeChart(params: { propertyId: Uuid; firstDate: string; endDate: string }, options?: RequestOptions): Promise<TapeChartData>;
-  quoteChange(params: { reservationId: Uuid; arrival: string; departure: string }, options?: RequestOptions): Promise<ChangeQuote>;
+  quoteChange(params: ChangeQuoteVariables, options?: RequestOptions): Promise<ChangeQuote>;
   moveUnit(params: { reservationId: Uuid; unitId: Uuid; idempotencyKey: IdempotencyKey }): Promise<BookingResult>;
   modifyReservation(params: StayChange & { idempotencyKey: IdempotencyKey }): Promise<BookingResult>;
   /** Pins the stay to its unit or lets the allocator move it (no key: the flag is set, not toggled). */

@@ -39,6 +39,8 @@ export interface StaySearch {
   departure: IsoDate;
   adults: number;
   children: number;
+  /** One age per child (issue 22): plans that price children by age are priced for them; without them such a plan is restricted (CHILD_AGES). */
+  childAges?: number[] | null;
 }
 
 /** Every room type and rate plan of the property for the stay, sellable or not (with the reason). */
@@ -47,8 +49,9 @@ export const searchAvailability = operation<
   StaySearch
 >(
   "SearchAvailability",
-  `query SearchAvailability($propertyId: UUID!, $arrival: Date!, $departure: Date!, $adults: Int!, $children: Int!) {
-    searchAvailability(propertyId: $propertyId, arrival: $arrival, departure: $departure, adults: $adults, children: $children, includeUnavailable: true) {
+  `query SearchAvailability($propertyId: UUID!, $arrival: Date!, $departure: Date!, $adults: Int!, $children: Int!, $childAges: [Int]) {
+    searchAvailability(propertyId: $propertyId, arrival: $arrival, departure: $departure, adults: $adults, children: $children, childAges: $childAges,
+                       includeUnavailable: true) {
       nodes {
         propertyId roomTypeId roomTypeName maxOccupancy unitsLeft ratePlanId ratePlanName mealPlan isRefundable
         currency totalAmount averageNightlyAmount isBookable restriction restrictionMessage
@@ -131,14 +134,16 @@ export interface DeskQuoteVariables extends QuoteVariables {
   overrideReason: string | null;
   /** A guest's promo code (not with an override: INVALID_INPUT, PROMO_WITH_OVERRIDE). */
   promoCode: string | null;
+  /** One age per child (null: no children); the token keeps them for createDeskHold. */
+  childAges: number[] | null;
 }
 
 export const deskQuote = operation<{ deskQuote: QuoteNode | null }, DeskQuoteVariables>(
   "DeskQuote",
   `query DeskQuote($ratePlanId: UUID!, $arrival: Date!, $departure: Date!, $adults: Int!, $children: Int!, $unitId: UUID, $roomAmount: BigInt,
-                   $discountPercent: BigFloat, $overrideReason: String, $promoCode: String) {
+                   $discountPercent: BigFloat, $overrideReason: String, $promoCode: String, $childAges: [Int]) {
     deskQuote(ratePlanId: $ratePlanId, arrival: $arrival, departure: $departure, adults: $adults, children: $children, unitId: $unitId,
-              roomAmount: $roomAmount, discountPercent: $discountPercent, overrideReason: $overrideReason, promoCode: $promoCode) {
+              roomAmount: $roomAmount, discountPercent: $discountPercent, overrideReason: $overrideReason, promoCode: $promoCode, childAges: $childAges) {
       ${quoteFields} validUntil quoteToken promoCode
     }
   }`,
@@ -272,16 +277,23 @@ export const propertyUnits = operation<
 
 /**
  * The price of a stay change before it is made (quoteChange): the new stay
- * on the booking's rate plan, its own nights counting as free. Confirmed
- * bookings only; staff are not held to the rate's restrictions.
+ * (dates, or party: adults, children and their ages; null keeps the
+ * booking's) on the booking's rate plan, its own nights counting as free.
+ * Confirmed bookings only; staff are not held to the rate's restrictions.
  */
-export const quoteChange = operation<
-  { quoteChange: Omit<QuoteNode, "quoteToken" | "validUntil"> | null },
-  { reservationId: Uuid; arrival: IsoDate; departure: IsoDate }
->(
+export interface ChangeQuoteVariables {
+  reservationId: Uuid;
+  arrival?: IsoDate | null;
+  departure?: IsoDate | null;
+  adults?: number | null;
+  children?: number | null;
+  childAges?: number[] | null;
+}
+
+export const quoteChange = operation<{ quoteChange: Omit<QuoteNode, "quoteToken" | "validUntil"> | null }, ChangeQuoteVariables>(
   "QuoteChange",
-  `query QuoteChange($reservationId: UUID!, $arrival: Date!, $departure: Date!) {
-    quoteChange(reservationId: $reservationId, arrival: $arrival, departure: $departure) {
+  `query QuoteChange($reservationId: UUID!, $arrival: Date, $departure: Date, $adults: Int, $children: Int, $childAges: [Int]) {
+    quoteChange(reservationId: $reservationId, arrival: $arrival, departure: $departure, adults: $adults, children: $children, childAges: $childAges) {
       ${quoteFields}
     }
   }`,
