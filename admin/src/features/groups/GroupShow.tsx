@@ -56,6 +56,7 @@ import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import { notFound, present } from "../../platform/results.ts";
 import type { BookingGroupNode, GroupRoomNode } from "./documents.ts";
 import { groupRoomsListPath, reservationFolioPath, reservationPath } from "./paths.ts";
+import { ChildAgesFields, chosenAges, missingAgesReason, resizeAges, type FormAges } from "../../ui/ChildAgesFields.tsx";
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -502,7 +503,10 @@ function CancelRoomDialog({ group, room, timeZone, onClose }: { group: BookingGr
   );
 }
 
-/** One more room for the group's dates: its rate plan and guests, priced by quoteGroupRoom (as addGroupRoom charges it) before anything is booked. */
+/**
+ * One more room for the group's dates: its rate plan and guests (with each child's age, issue 22), priced by
+ * quoteGroupRoom (as addGroupRoom charges it) before anything is booked; a changed age prices it again.
+ */
 function AddRoomDialog({ group, booked, membership, onClose }: { group: BookingGroupNode; booked: GroupRoomNode; membership: Membership; onClose(): void }) {
   const dataProvider = useDataProvider<KeeprDataProvider>();
   const queryClient = useQueryClient();
@@ -510,6 +514,7 @@ function AddRoomDialog({ group, booked, membership, onClose }: { group: BookingG
   const [ratePlanId, setRatePlanId] = useState("");
   const [adults, setAdults] = useState("2");
   const [children, setChildren] = useState("0");
+  const [ages, setAges] = useState<FormAges>([]);
   const [guestName, setGuestName] = useState("");
   const plans = useQuery({
     queryKey: ["groups", "ratePlans", membership.propertyId],
@@ -517,18 +522,21 @@ function AddRoomDialog({ group, booked, membership, onClose }: { group: BookingG
   });
   const party = { adults: Number(adults), children: Number(children) };
   const partyOk = Number.isInteger(party.adults) && party.adults >= 1 && party.adults <= 20 && Number.isInteger(party.children) && party.children >= 0 && party.children <= 20;
+  const agesMissing = partyOk ? missingAgesReason(ages) : null;
+  const childAges = chosenAges(ages) ?? null;
   const price = useQuery({
-    queryKey: ["groups", "addRoomQuote", group.rowId, ratePlanId, party.adults, party.children, booked.arrival, booked.departure],
-    queryFn: ({ signal }) => dataProvider.quoteGroupRoom({ bookingGroupId: group.rowId, ratePlanId, ...party }, { signal }),
-    enabled: ratePlanId !== "" && partyOk,
+    queryKey: ["groups", "addRoomQuote", group.rowId, ratePlanId, party.adults, party.children, childAges, booked.arrival, booked.departure],
+    queryFn: ({ signal }) => dataProvider.quoteGroupRoom({ bookingGroupId: group.rowId, ratePlanId, ...party, childAges }, { signal }),
+    enabled: ratePlanId !== "" && partyOk && agesMissing === null,
     retry: false,
   });
-  const invalid = ratePlanId === "" ? "Choose a rate plan first." : !partyOk ? "1 to 20 adults and 0 to 20 children." : guestName.trim().length > 200 ? "A guest's name has at most 200 characters." : !price.isSuccess ? "The room's price comes first." : null;
+  const invalid = ratePlanId === "" ? "Choose a rate plan first." : !partyOk ? "1 to 20 adults and 0 to 20 children." : agesMissing
+    ?? (guestName.trim().length > 200 ? "A guest's name has at most 200 characters." : !price.isSuccess ? "The room's price comes first." : null);
   return (
     <ActionDialog
       title={`Add a room to group ${group.groupCode}`}
       confirmLabel={price.isSuccess ? `Add room for ${formatMoney(price.data.totalAmount, price.data.currency)}` : "Add room"}
-      input={{ ratePlanId, ...party, guestName: guestName.trim() || null }}
+      input={{ ratePlanId, ...party, childAges, guestName: guestName.trim() || null }}
       invalid={invalid}
       testId="add-group-room-dialog"
       errorTitle="No room was added"
@@ -552,8 +560,19 @@ function AddRoomDialog({ group, booked, membership, onClose }: { group: BookingG
       </TextField>
       <Stack direction="row" spacing={2}>
         <TextField label="Adults" type="number" value={adults} onChange={(e) => setAdults(e.target.value)} slotProps={{ htmlInput: { min: 1, max: 20 } }} sx={{ flex: 1 }} />
-        <TextField label="Children" type="number" value={children} onChange={(e) => setChildren(e.target.value)} slotProps={{ htmlInput: { min: 0, max: 20 } }} sx={{ flex: 1 }} />
+        <TextField
+          label="Children"
+          type="number"
+          value={children}
+          onChange={(e) => {
+            setChildren(e.target.value);
+            setAges(resizeAges(ages, Number(e.target.value)));
+          }}
+          slotProps={{ htmlInput: { min: 0, max: 20 } }}
+          sx={{ flex: 1 }}
+        />
       </Stack>
+      <ChildAgesFields ages={ages} onChange={setAges} error={ratePlanId !== "" ? agesMissing : null} />
       <TextField label="Guest name (optional)" value={guestName} onChange={(e) => setGuestName(e.target.value)} helperText="Who sleeps here; the booker's name otherwise." slotProps={{ htmlInput: { maxLength: 200 } }} fullWidth />
       <Box aria-live="polite" data-testid="add-room-price">
         {price.isFetching && <LinearProgress aria-label="Pricing the room" />}

@@ -45,6 +45,7 @@ import type { KeeprDataProvider } from "../../platform/dataProvider.ts";
 import { HoldCountdown, validateGuest, type GuestForm } from "../frontdesk/NewBooking.tsx";
 import type { GroupHoldNode, GroupQuoteNode, GroupRatePlanNode, GroupRoomValue, RoomCombinationNode } from "./documents.ts";
 import { roomOfRefusal } from "./data.ts";
+import { ChildAgesFields, chosenAges, formAgesOf, missingAgesReason, resizeAges, type FormAges } from "../../ui/ChildAgesFields.tsx";
 import { groupPath } from "./paths.ts";
 import { arrivalTimeInput, setExpectedArrival } from "../reservations/arrivalTime.ts";
 
@@ -77,10 +78,12 @@ interface RoomDraft {
   ratePlanId: string;
   adults: string;
   children: string;
+  /** One per child (issue 22): the rate may price children by age. */
+  ages: FormAges;
   guestName: string;
 }
 
-type RoomErrors = Partial<Record<"ratePlanId" | "adults" | "children" | "guestName", string>>;
+type RoomErrors = Partial<Record<"ratePlanId" | "adults" | "children" | "ages" | "guestName", string>>;
 
 interface Held {
   hold: GroupHoldNode;
@@ -99,12 +102,19 @@ function checkRooms(rooms: RoomDraft[]): { values: GroupRoomValue[] | null; erro
     const children = Number(room.children);
     if (!Number.isInteger(adults) || adults < 1 || adults > 20) e.adults = "1 to 20.";
     if (!Number.isInteger(children) || children < 0 || children > 20) e.children = "0 to 20.";
+    else {
+      const agesMissing = missingAgesReason(resizeAges(room.ages, children));
+      if (agesMissing) e.ages = agesMissing;
+    }
     if (room.guestName.trim().length > 200) e.guestName = "At most 200 characters.";
     return e;
   });
   if (errors.some((e) => Object.keys(e).length > 0)) return { values: null, errors };
   return {
-    values: rooms.map((r) => ({ ratePlanId: r.ratePlanId, adults: Number(r.adults), children: Number(r.children), guestName: r.guestName.trim() || null })),
+    values: rooms.map((r) => ({
+      ratePlanId: r.ratePlanId, adults: Number(r.adults), children: Number(r.children), childAges: chosenAges(resizeAges(r.ages, Number(r.children))) ?? null,
+      guestName: r.guestName.trim() || null,
+    })),
     errors,
   };
 }
@@ -117,7 +127,7 @@ function GroupFlow({ membership }: { membership: Membership }) {
   const [departure, setDeparture] = useState(addDays(today, 1));
   const [name, setName] = useState("");
   const [promoCode, setPromoCode] = useState("");
-  const [rooms, setRooms] = useState<RoomDraft[]>([{ key: 1, ratePlanId: "", adults: "2", children: "0", guestName: "" }]);
+  const [rooms, setRooms] = useState<RoomDraft[]>([{ key: 1, ratePlanId: "", adults: "2", children: "0", ages: [], guestName: "" }]);
   const [roomErrors, setRoomErrors] = useState<RoomErrors[]>([]);
   const [dateError, setDateError] = useState<string | null>(null);
   const [quote, setQuote] = useState<GroupQuoteNode | null>(null);
@@ -147,7 +157,7 @@ function GroupFlow({ membership }: { membership: Membership }) {
   };
   const addRoom = () => {
     const last = rooms[rooms.length - 1];
-    setRooms([...rooms, { key: nextKey.current++, ratePlanId: last?.ratePlanId ?? "", adults: "2", children: "0", guestName: "" }]);
+    setRooms([...rooms, { key: nextKey.current++, ratePlanId: last?.ratePlanId ?? "", adults: "2", children: "0", ages: [], guestName: "" }]);
     changed();
   };
   const removeRoom = (key: number) => {
@@ -156,7 +166,9 @@ function GroupFlow({ membership }: { membership: Membership }) {
   };
   const useCombination = (combination: RoomCombinationNode) => {
     const picked = combination.rooms.filter((r): r is GroupRoomValue => r !== null);
-    setRooms(picked.map((r) => ({ key: nextKey.current++, ratePlanId: r.ratePlanId, adults: String(r.adults), children: String(r.children), guestName: "" })));
+    setRooms(picked.map((r) => ({
+      key: nextKey.current++, ratePlanId: r.ratePlanId, adults: String(r.adults), children: String(r.children), ages: formAgesOf(r.childAges, r.children), guestName: "",
+    })));
     changed();
   };
 
@@ -409,7 +421,7 @@ function RoomRow({ no, room, plans, errors, locked, canRemove, onChange, onRemov
             label={`Room ${no}: children`}
             type="number"
             value={room.children}
-            onChange={(e) => onChange({ children: e.target.value })}
+            onChange={(e) => onChange({ children: e.target.value, ages: resizeAges(room.ages, Number(e.target.value)) })}
             disabled={locked}
             error={Boolean(errors.children)}
             helperText={errors.children ?? " "}
@@ -428,6 +440,14 @@ function RoomRow({ no, room, plans, errors, locked, canRemove, onChange, onRemov
           sx={{ flex: { md: 2 } }}
         />
       </Stack>
+      <ChildAgesFields
+        ages={room.ages}
+        onChange={(ages) => onChange({ ages })}
+        disabled={locked}
+        error={errors.ages ?? null}
+        label={`Room ${no}: children's ages`}
+        testId={`room-${no}-ages`}
+      />
       {quoted?.quote && (
         <Typography variant="body2" data-testid="room-quote" sx={{ mt: 0.5 }}>
           <strong>{formatMoney(quoted.quote.totalAmount, quoted.quote.currency)}</strong> · {plural(quoted.quote.nights, "night")} · room{" "}

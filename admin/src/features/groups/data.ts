@@ -35,9 +35,9 @@ export interface GroupsMethods {
   confirmGroup(params: GroupContact & { bookingGroupId: Uuid; holdToken: string | null; guestNames: Array<string | null> | null; idempotencyKey: IdempotencyKey }): Promise<GroupBookingResult[]>;
   quoteGroupChange(params: { bookingGroupId: Uuid; arrival: string; departure: string }, options?: RequestOptions): Promise<GroupChangeQuoteNode>;
   changeGroupDates(params: { bookingGroupId: Uuid; arrival: string; departure: string; idempotencyKey: IdempotencyKey }): Promise<GroupBookingResult[]>;
-  addGroupRoom(params: { bookingGroupId: Uuid; ratePlanId: Uuid; adults: number; children: number; guestName: string | null; idempotencyKey: IdempotencyKey }): Promise<GroupBookingResult>;
+  addGroupRoom(params: { bookingGroupId: Uuid; ratePlanId: Uuid; adults: number; children: number; childAges: number[] | null; guestName: string | null; idempotencyKey: IdempotencyKey }): Promise<GroupBookingResult>;
   /** What addGroupRoom will charge for that room: the group's dates, the rate's rules, the group's promo code. */
-  quoteGroupRoom(params: { bookingGroupId: Uuid; ratePlanId: Uuid; adults: number; children: number }, options?: RequestOptions): Promise<GroupRoomPrice>;
+  quoteGroupRoom(params: { bookingGroupId: Uuid; ratePlanId: Uuid; adults: number; children: number; childAges: number[] | null }, options?: RequestOptions): Promise<GroupRoomPrice>;
   cancelGroup(params: { bookingGroupId: Uuid; reason: string | null; idempotencyKey: IdempotencyKey }): Promise<GroupBookingResult[]>;
   setRoomGuestName(params: { reservationId: Uuid; guestName: string | null }): Promise<string | null>;
   /** The group with its rooms; NOT_FOUND when there is none the user may read. */

@@ -32,6 +32,8 @@ export interface GroupRoomValue {
   ratePlanId: Uuid;
   adults: number;
   children: number;
+  /** One age per child (issue 22), or null: required where the rate prices children by age (CHILD_AGES). */
+  childAges?: number[] | null;
   guestName: string | null;
 }
 
@@ -58,7 +60,7 @@ export const roomCombinations = operation<{ roomCombinations: { nodes: Array<Roo
   "RoomCombinations",
   `query RoomCombinations($propertyId: UUID!, $arrival: Date!, $departure: Date!, $adults: Int!, $children: Int!, $maxRooms: Int!) {
     roomCombinations(propertyId: $propertyId, arrival: $arrival, departure: $departure, adults: $adults, children: $children, maxRooms: $maxRooms, maxResults: 5) {
-      nodes { rank rooms { ratePlanId adults children guestName } roomTypeNames capacity currency totalAmount }
+      nodes { rank rooms { ratePlanId adults children childAges guestName } roomTypeNames capacity currency totalAmount }
     }
   }`,
 );
@@ -238,11 +240,12 @@ export const changeGroupDates = operation<
 /** One more room for a confirmed group's dates, held and confirmed in one call. */
 export const addGroupRoom = operation<
   { addGroupRoom: { result: GroupBookingResult | null } | null },
-  { bookingGroupId: Uuid; idempotencyKey: string; ratePlanId: Uuid; adults: number; children: number; guestName: string | null }
+  { bookingGroupId: Uuid; idempotencyKey: string; ratePlanId: Uuid; adults: number; children: number; childAges: number[] | null; guestName: string | null }
 >(
   "AddGroupRoom",
-  `mutation AddGroupRoom($bookingGroupId: UUID!, $idempotencyKey: String!, $ratePlanId: UUID!, $adults: Int!, $children: Int!, $guestName: String) {
-    addGroupRoom(input: {bookingGroupId: $bookingGroupId, idempotencyKey: $idempotencyKey, ratePlanId: $ratePlanId, adults: $adults, children: $children, guestName: $guestName}) {
+  `mutation AddGroupRoom($bookingGroupId: UUID!, $idempotencyKey: String!, $ratePlanId: UUID!, $adults: Int!, $children: Int!, $childAges: [Int], $guestName: String) {
+    addGroupRoom(input: {bookingGroupId: $bookingGroupId, idempotencyKey: $idempotencyKey, ratePlanId: $ratePlanId, adults: $adults, children: $children,
+                         childAges: $childAges, guestName: $guestName}) {
       result { ${groupBookingFields} }
     }
   }`,
@@ -258,11 +261,11 @@ export interface GroupRoomPrice {
 /** The price addGroupRoom will charge for a room for the group's dates (no token: addGroupRoom books). */
 export const quoteGroupRoom = operation<
   { quoteGroupRoom: GroupRoomPrice | null },
-  { bookingGroupId: Uuid; ratePlanId: Uuid; adults: number; children: number }
+  { bookingGroupId: Uuid; ratePlanId: Uuid; adults: number; children: number; childAges: number[] | null }
 >(
   "QuoteGroupRoom",
-  `query QuoteGroupRoom($bookingGroupId: UUID!, $ratePlanId: UUID!, $adults: Int!, $children: Int!) {
-    quoteGroupRoom(bookingGroupId: $bookingGroupId, ratePlanId: $ratePlanId, adults: $adults, children: $children) { totalAmount currency promoCode }
+  `query QuoteGroupRoom($bookingGroupId: UUID!, $ratePlanId: UUID!, $adults: Int!, $children: Int!, $childAges: [Int]) {
+    quoteGroupRoom(bookingGroupId: $bookingGroupId, ratePlanId: $ratePlanId, adults: $adults, children: $children, childAges: $childAges) { totalAmount currency promoCode }
   }`,
 );
 
