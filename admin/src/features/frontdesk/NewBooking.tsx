@@ -196,7 +196,14 @@ function BookingFlow({ membership }: { membership: Membership }) {
 
   const step = held ? 2 : selected ? 1 : 0;
   const nights = isIsoDate(form.arrival) && isIsoDate(form.departure) ? daysBetween(form.arrival, form.departure) : 0;
-  const phone = useMediaQuery(useTheme().breakpoints.down("sm"));
+  const theme = useTheme();
+  const phone = useMediaQuery(theme.breakpoints.down("sm"));
+  const stacked = useMediaQuery(theme.breakpoints.down("md"));
+  const searchButton = (
+    <Button type="submit" variant="contained" size="large" startIcon={<SearchIcon />} disabled={held !== null} fullWidth={stacked} sx={{ mt: { md: 1 }, flexShrink: 0 }}>
+      Search
+    </Button>
+  );
 
   return (
     <Box sx={{ mt: 2, mb: 4 }} data-testid="new-booking">
@@ -274,11 +281,11 @@ function BookingFlow({ membership }: { membership: Membership }) {
                 sx={{ width: { md: 110 }, flexShrink: 0 }}
                 slotProps={{ htmlInput: { min: 0, max: 50 } }}
               />
-              <Button type="submit" variant="contained" size="large" startIcon={<SearchIcon />} disabled={held !== null} sx={{ mt: { md: 1 }, flexShrink: 0 }}>
-                Search
-              </Button>
+              {!stacked && searchButton}
             </Stack>
             <ChildAgesFields ages={form.ages} onChange={changeAges} disabled={held !== null} error={formErrors.ages ?? null} />
+            {/* Stacked (a phone, a narrow window), the ages come before Search, in the order they are filled in. */}
+            {stacked && <Box sx={{ mt: form.ages.length > 0 ? 2 : 0 }}>{searchButton}</Box>}
           </form>
         </CardContent>
       </Card>
