@@ -6,6 +6,7 @@
 //   is missing (nothing searched); with ages 2 and 8 the rate, the quote and
 //   the hold carry the 8-year-old's supplement (€250.00 for two nights), a
 //   changed age re-prices the quote at once, and the booking keeps the ages;
+// - New group: a room with a child is quoted once its age is given;
 // - a confirmed group's Add room: a child's missing age is Add's reason, an
 //   age prices the room (Under 1 free, 8 the supplement) and the added room
 //   keeps it;
@@ -152,6 +153,25 @@ describe("the front desk on a 1440 px desktop", () => {
       { room_no: 1, children: 0, child_ages: null, total: "20000" },
       { room_no: 2, children: 1, child_ages: [8], total: "25000" },
     ]);
+    expect(errors).toEqual([]);
+  });
+
+  it("quotes a new group whose room has a child: the age first, then the room's price with the supplement", async () => {
+    await page.getByRole("menuitem", { name: "New group" }).click();
+    await page.getByTestId("new-group").waitFor();
+    await page.getByLabel("Arrival").fill(day(50));
+    await page.getByLabel("Departure").fill(day(51));
+    await chooseOption(page, "Room 1: room type and rate", "Double · Flexible");
+    await page.getByLabel("Room 1: children").fill("1");
+    const ages = page.getByTestId("room-1-ages");
+    await page.getByTestId("quote-group").click();
+    await ages.getByText("Choose the child's age.").waitFor();
+    await expect(page.getByTestId("room-quote").count()).resolves.toBe(0);
+    await chooseOption(page, "Age of child 1", "5", ages);
+    await page.getByTestId("quote-group").click();
+    // One night at €100.00 and the 5-year-old's €25.00.
+    await page.getByTestId("room-quote").getByText("€125.00", { exact: true }).waitFor();
+    await expectAccessible(page);
     expect(errors).toEqual([]);
   });
 
