@@ -11,7 +11,9 @@
 //   age prices the room (Under 1 free, 8 the supplement) and the added room
 //   keeps it;
 // - Edit guest: a child added to a booking of two adults, its age first, the
-//   new price shown, then saved with the age (the page says "age 4").
+//   new price shown, then saved with the age (the page says "age 4"); a
+//   child younger than the property welcomes is refused (RESTRICTED, the
+//   API's words) in the price and at Save, and nothing changes.
 // On a 390 px phone, the new booking's ages and the Edit guest dialog (the
 // booking's own age prefilled) fit the screen. Axe on each screen;
 // screenshots docs/screenshots/admin-child-ages-*.png.
@@ -195,6 +197,31 @@ describe("the front desk on a 1440 px desktop", () => {
     await page.getByTestId("reservation-guests").filter({ hasText: "2 adults, 1 child (age 4)" }).waitFor();
     const saved = await db.ownerPool.query("select children, child_ages, total_amount::text as total from app_public.reservations where id = $1", [id]);
     expect(saved.rows).toEqual([{ children: 1, child_ages: [4], total: "12500" }]);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe("the front desk meets the API's refusal of an age", () => {
+  afterAll(() => db.ownerPool.query("update app_public.properties set children_min_age = null, children_allowed = null where id = $1", [hotel.propertyId]));
+
+  it("a child younger than the property welcomes: the price and the save say RESTRICTED in the API's words, nothing changes", async () => {
+    const { page, errors } = await signIn("desktop");
+    await db.ownerPool.query("update app_public.properties set children_allowed = true, children_min_age = 3 where id = $1", [hotel.propertyId]);
+    const id = (await book(db.ownerPool, hotel.ratePlanId, day(60), day(61))).reservation_id;
+    await page.goto(`${server.url}/admin/reservations/${id}/show`);
+    await page.getByTestId("edit-guest").click();
+    const dialog = page.getByTestId("edit-guest-dialog");
+    await dialog.getByLabel("Children").fill("1");
+    await chooseOption(page, "Age of child 1", "Under 1", dialog);
+    const refusal = dialog.locator('[data-error-code="RESTRICTED"]');
+    await refusal.getByText("This property welcomes children from the age of 3; a child of 0 cannot stay.").waitFor();
+    await expect(refusal.textContent()).resolves.toContain("No price for this party");
+    await dialog.locator('[data-confirm="edit-guest-dialog"]').click();
+    await dialog.getByText("Not saved").waitFor();
+    await expect(dialog.getByText("Something went wrong").count()).resolves.toBe(0);
+    await expectAccessible(page);
+    const row = await db.ownerPool.query("select children, child_ages, total_amount::text as total from app_public.reservations where id = $1", [id]);
+    expect(row.rows).toEqual([{ children: 0, child_ages: null, total: "10000" }]);
     expect(errors).toEqual([]);
   });
 });
