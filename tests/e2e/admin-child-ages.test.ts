@@ -6,7 +6,8 @@
 //   is missing (nothing searched); with ages 2 and 8 the rate, the quote and
 //   the hold carry the 8-year-old's supplement (€250.00 for two nights), a
 //   changed age re-prices the quote at once, and the booking keeps the ages;
-// - New group: a room with a child is quoted once its age is given;
+// - New group: a room with a child is quoted once its age is given; the
+//   party's suggestions ask the ages too and the rooms they fill keep them;
 // - a confirmed group's Add room: a child's missing age is Add's reason, an
 //   age prices the room (Under 1 free, 8 the supplement) and the added room
 //   keeps it;
@@ -172,6 +173,22 @@ describe("the front desk on a 1440 px desktop", () => {
     await chooseOption(page, "Age of child 1", "5", ages);
     await page.getByTestId("quote-group").click();
     // One night at €100.00 and the 5-year-old's €25.00.
+    await page.getByTestId("room-quote").getByText("€125.00", { exact: true }).waitFor();
+    await expectAccessible(page);
+
+    // Suggestions for a party ask the ages too, and the rooms they fill keep them.
+    await page.getByLabel("Party: adults").fill("2");
+    await page.getByLabel("Party: children").fill("1");
+    const partyAges = page.getByTestId("party-ages");
+    await page.getByTestId("suggest-rooms").click();
+    await partyAges.getByText("Choose the child's age.").waitFor();
+    await chooseOption(page, "Age of child 1", "9", partyAges);
+    await page.getByTestId("suggest-rooms").click();
+    const first = page.getByTestId("combinations").getByRole("button", { name: /^Use these rooms: option 1,/ });
+    await expect(page.getByTestId("combinations").textContent()).resolves.toContain("1 room: Double · sleeps 5 · €125.00");
+    await first.click();
+    await expect(ages.getByRole("combobox", { name: "Age of child 1" }).textContent()).resolves.toBe("9");
+    await page.getByTestId("quote-group").click();
     await page.getByTestId("room-quote").getByText("€125.00", { exact: true }).waitFor();
     await expectAccessible(page);
     expect(errors).toEqual([]);

@@ -470,17 +470,22 @@ function RoomRow({ no, room, plans, errors, locked, canRemove, onChange, onRemov
   );
 }
 
-/** Suggestions for a party: the cheapest ways to sleep them (roomCombinations), each usable as the rooms. */
+/**
+ * Suggestions for a party: the cheapest ways to sleep them (roomCombinations, with the children's ages: the API gives
+ * them to the rooms in order and prices each room with its own), each usable as the rooms.
+ */
 function PartySuggestions({ membership, arrival, departure, onUse }: { membership: Membership; arrival: string; departure: string; onUse(c: RoomCombinationNode): void }) {
   const dataProvider = useDataProvider<KeeprDataProvider>();
   const [adults, setAdults] = useState("");
   const [children, setChildren] = useState("0");
-  const [asked, setAsked] = useState<{ adults: number; children: number } | null>(null);
+  const [ages, setAges] = useState<FormAges>([]);
+  const [asked, setAsked] = useState<{ adults: number; children: number; childAges: number[] | null } | null>(null);
   const [invalid, setInvalid] = useState<string | null>(null);
+  const [agesError, setAgesError] = useState<string | null>(null);
   const valid = isIsoDate(arrival) && isIsoDate(departure) && departure > arrival;
   const combinations = useQuery({
     queryKey: ["groups", "combinations", membership.propertyId, arrival, departure, asked],
-    queryFn: ({ signal }) => dataProvider.roomCombinations({ propertyId: membership.propertyId, arrival, departure, adults: asked!.adults, children: asked!.children, maxRooms: 10 }, { signal }),
+    queryFn: ({ signal }) => dataProvider.roomCombinations({ propertyId: membership.propertyId, arrival, departure, ...asked!, maxRooms: 10 }, { signal }),
     enabled: asked !== null && valid,
   });
   const suggest = () => {
@@ -488,7 +493,10 @@ function PartySuggestions({ membership, arrival, departure, onUse }: { membershi
     const c = Number(children || "0");
     if (!Number.isInteger(a) || a < 1 || a > 100 || !Number.isInteger(c) || c < 0 || c > 100) return setInvalid("1 to 100 adults, 0 to 100 children.");
     setInvalid(null);
-    setAsked({ adults: a, children: c });
+    const missing = missingAgesReason(ages);
+    setAgesError(missing);
+    if (missing) return;
+    setAsked({ adults: a, children: c, childAges: chosenAges(ages) ?? null });
   };
   return (
     <Card component="section" aria-labelledby="party-heading" sx={{ mb: 2 }}>
@@ -498,11 +506,33 @@ function PartySuggestions({ membership, arrival, departure, onUse }: { membershi
         </Typography>
         <Stack direction={{ xs: "column", sm: "row" }} spacing={1.5} sx={{ alignItems: { sm: "flex-start" } }}>
           <TextField label="Party: adults" type="number" value={adults} onChange={(e) => setAdults(e.target.value)} error={invalid !== null} helperText={invalid ?? " "} sx={{ width: { sm: 150 } }} slotProps={{ htmlInput: { min: 1, max: 100 } }} />
-          <TextField label="Party: children" type="number" value={children} onChange={(e) => setChildren(e.target.value)} helperText=" " sx={{ width: { sm: 150 } }} slotProps={{ htmlInput: { min: 0, max: 100 } }} />
+          <TextField
+            label="Party: children"
+            type="number"
+            value={children}
+            onChange={(e) => {
+              setChildren(e.target.value);
+              setAges(resizeAges(ages, Number(e.target.value)));
+              setAgesError(null);
+            }}
+            helperText=" "
+            sx={{ width: { sm: 150 } }}
+            slotProps={{ htmlInput: { min: 0, max: 100 } }}
+          />
           <Button variant="outlined" startIcon={<GroupsIcon />} onClick={suggest} disabled={!valid} sx={{ mt: { sm: 1 } }} data-testid="suggest-rooms">
             Suggest rooms
           </Button>
         </Stack>
+        <ChildAgesFields
+          ages={ages}
+          onChange={(next) => {
+            setAges(next);
+            setAgesError(null);
+          }}
+          error={agesError}
+          label="Party: children's ages"
+          testId="party-ages"
+        />
         {combinations.isFetching && <LinearProgress sx={{ mt: 1 }} />}
         {combinations.isError && <ApiErrorAlert title="No suggestions" error={shownError(combinations.error)} />}
         {combinations.data && combinations.data.length === 0 && <Alert severity="info">No combination of free rooms sleeps this party for these dates.</Alert>}

@@ -53,13 +53,16 @@ export interface RoomCombinationsVariables {
   departure: IsoDate;
   adults: number;
   children: number;
+  /** One age per child, or null (then plans that price children by age are left out for rooms with children). */
+  childAges: number[] | null;
   maxRooms: number;
 }
 
 export const roomCombinations = operation<{ roomCombinations: { nodes: Array<RoomCombinationNode | null> } | null }, RoomCombinationsVariables>(
   "RoomCombinations",
-  `query RoomCombinations($propertyId: UUID!, $arrival: Date!, $departure: Date!, $adults: Int!, $children: Int!, $maxRooms: Int!) {
-    roomCombinations(propertyId: $propertyId, arrival: $arrival, departure: $departure, adults: $adults, children: $children, maxRooms: $maxRooms, maxResults: 5) {
+  `query RoomCombinations($propertyId: UUID!, $arrival: Date!, $departure: Date!, $adults: Int!, $children: Int!, $childAges: [Int], $maxRooms: Int!) {
+    roomCombinations(propertyId: $propertyId, arrival: $arrival, departure: $departure, adults: $adults, children: $children, childAges: $childAges,
+                     maxRooms: $maxRooms, maxResults: 5) {
       nodes { rank rooms { ratePlanId adults children childAges guestName } roomTypeNames capacity currency totalAmount }
     }
   }`,
