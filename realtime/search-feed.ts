@@ -12,6 +12,19 @@
 // translated names (room_type_translations, rate_plan_translations). Each carries
 // property_id (properties: id), so one change names one property.
 //
+// Dates. A change to inventory_claims (replica identity full: the old and
+// new `stay`) or rate_calendar (`date`, in its primary key: an update that
+// moves it carries the old key) names its property for the days it
+// touches only: the union of the old and the new row's, a transaction's
+// days merged per property into at most maxRangesPerTag ranges
+// (core/search-feed.ts). What reads them (room_type_units_left: claims
+// overlapping [arrival, departure); price_lines and stay_restrictions:
+// calendar days arrival to departure, the departure day's
+// closed_to_departure included) is dropped when they overlap the days the
+// answer read (server/graphql-search-cache.ts). Any other table of
+// searchTables, or a row whose days cannot be read, names the whole
+// property.
+//
 // Heartbeats: every heartbeatMs, while the replication stream is up and has
 // handled everything it received (and only if the publication carries every
 // table above), an `hb`. An API process that hears none
@@ -19,7 +32,7 @@
 // on a new slot (a reconnect: what committed meanwhile was never decoded),
 // a TRUNCATE of a table above, or a transaction naming more tags than
 // maxTags, a `reset` empties every cache.
-import { searchFeedChannel, cityTag, countryTag, propertyTag, type SearchFeedMessage } from "../core/search-feed.ts";
+import { searchFeedChannel, cityTag, countryTag, mergeRanges, nextDay, propertyTag, type DayRange, type SearchFeedMessage } from "../core/search-feed.ts";
 import { SealedChannel } from "../core/sealed-channel.ts";
 import type { Change, RealtimeLogger, Transaction } from "./types.ts";
 
@@ -38,29 +51,123 @@ export const searchTables: ReadonlyMap<string, string> = new Map([
   ["rate_plan_translations", "property_id"],
 ]);
 
-/** Tags in one message (each at most ~45 bytes: a frame holds 5,938). */
-const tagsPerMessage = 100;
 /** A transaction naming more tags than this empties every cache instead (a bulk load, a migration). */
 const maxTags = 2_000;
 
-/** The tags a transaction's changes touch (empty when none matters to searches). */
-export function tagsOf(changes: readonly Change[]): Set<string> {
+const isoDay = /^\d{4}-\d{2}-\d{2}$/;
+/** A daterange's text output: [from,to) canonically; a missing bound (unbounded) is not read. */
+const dateRangeText = /^([[(])(\d{4}-\d{2}-\d{2}),(\d{4}-\d{2}-\d{2})([\])])$/;
+
+/**
+ * The days a row of a dated table touches: a range, "none" (an empty
+ * stay: no day), or null (cannot tell: the whole property).
+ */
+type RowDays = DayRange | "none" | null;
+
+/** The tables whose changes name days, how a row's days are read, and whether an update must carry the old row to be dated. */
+const datedTables: ReadonlyMap<string, { days: (row: Record<string, string | null>) => RowDays; oldRowOnUpdate: boolean }> = new Map([
+  [
+    "inventory_claims",
+    {
+      days: (row: Record<string, string | null>): RowDays => {
+        const text = row.stay;
+        if (text === "empty") return "none";
+        const m = text ? dateRangeText.exec(text) : null;
+        if (!m) return null;
+        const from = m[1] === "(" ? nextDay(m[2]!) : m[2]!;
+        const to = m[4] === "]" ? nextDay(m[3]!) : m[3]!;
+        return from < to ? [from, to] : "none";
+      },
+      // Replica identity full: an update without its old row (the identity changed) may have moved the stay.
+      oldRowOnUpdate: true,
+    },
+  ],
+  [
+    "rate_calendar",
+    {
+      days: (row: Record<string, string | null>): RowDays => (row.date && isoDay.test(row.date) ? [row.date, nextDay(row.date)] : null),
+      // `date` is in the key: an update without the old key did not move it.
+      oldRowOnUpdate: false,
+    },
+  ],
+]);
+
+/** What a transaction's changes drop: tags for all days, and tags for some days only. */
+export interface Invalidations {
+  /** Every tag touched (dated or not): what a receiver that ignores `dated` drops. */
+  tags: Set<string>;
+  /** The tags touched only on these days (merged, at most maxRangesPerTag each). */
+  dated: Map<string, DayRange[]>;
+}
+
+/** The tags (and days) a transaction's changes touch (no tags when none matters to searches). */
+export function invalidationsOf(changes: readonly Change[]): Invalidations {
   const tags = new Set<string>();
+  const whole = new Set<string>();
+  const days = new Map<string, DayRange[]>();
   for (const change of changes) {
     if (change.schema !== "app_public") continue;
     const column = searchTables.get(change.table);
     if (!column) continue;
+    const dated = datedTables.get(change.table);
+    const undated = !dated || (change.type === "UPDATE" && dated.oldRowOnUpdate && !change.oldRecord);
     for (const row of [change.record, change.oldRecord]) {
       if (!row) continue;
       const property = row[column];
-      if (property) tags.add(propertyTag(property));
+      if (property) {
+        const tag = propertyTag(property);
+        tags.add(tag);
+        const range = undated ? null : dated.days(row);
+        if (range === null) whole.add(tag);
+        else if (range !== "none") {
+          let ranges = days.get(tag);
+          if (!ranges) days.set(tag, (ranges = []));
+          ranges.push(range);
+        }
+      }
       if (change.table === "properties") {
         if (row.city) tags.add(cityTag(row.city));
         if (row.country_code) tags.add(countryTag(row.country_code));
       }
     }
   }
-  return tags;
+  const dated = new Map<string, DayRange[]>();
+  for (const [tag, ranges] of days) if (!whole.has(tag)) dated.set(tag, mergeRanges(ranges));
+  // A tag whose rows all had empty stays touched no day: it still goes out (whole), rarely.
+  return { tags, dated };
+}
+
+/** The tags a transaction's changes touch (empty when none matters to searches). */
+export function tagsOf(changes: readonly Change[]): Set<string> {
+  return invalidationsOf(changes).tags;
+}
+
+/**
+ * The `inv` messages of one transaction: every tag once, each with its
+ * days in the same message, as many tags as fit a frame
+ * (SealedChannel.maxMessageBytes).
+ */
+export function invalidationMessages(lsn: string, at: number, { tags, dated }: Invalidations, maxBytes = SealedChannel.maxMessageBytes): SearchFeedMessage[] {
+  const messages: SearchFeedMessage[] = [];
+  const base = JSON.stringify({ k: "inv", lsn, at, tags: [], dated: [] }).length;
+  let current: { tags: string[]; dated: [string, string, string][] } = { tags: [], dated: [] };
+  let size = base;
+  const flush = () => {
+    if (current.tags.length === 0) return;
+    messages.push({ k: "inv", lsn, at, tags: current.tags, ...(current.dated.length > 0 ? { dated: current.dated } : {}) });
+    current = { tags: [], dated: [] };
+    size = base;
+  };
+  for (const tag of tags) {
+    const entries = (dated.get(tag) ?? []).map(([from, to]) => [tag, from, to] as [string, string, string]);
+    const cost = JSON.stringify(tag).length + 1 + entries.reduce((n, e) => n + JSON.stringify(e).length + 1, 0);
+    if (size + cost > maxBytes || current.tags.length >= 500 || current.dated.length + entries.length > 500) flush();
+    current.tags.push(tag);
+    current.dated.push(...entries);
+    size += cost;
+  }
+  flush();
+  return messages;
 }
 
 export interface SearchFeed {
@@ -134,16 +241,14 @@ export function startSearchFeed(options: {
   heartbeat.unref();
   return {
     publish(transaction) {
-      const tags = tagsOf(transaction.changes);
-      if (tags.size === 0) return;
-      if (tags.size > maxTags) {
-        send({ k: "reset", reason: `a transaction touched ${tags.size} properties, cities or countries` });
+      const touched = invalidationsOf(transaction.changes);
+      if (touched.tags.size === 0) return;
+      if (touched.tags.size > maxTags) {
+        send({ k: "reset", reason: `a transaction touched ${touched.tags.size} properties, cities or countries` });
         return;
       }
-      const at = Date.parse(transaction.commitTimestamp);
-      const all = [...tags];
-      for (let i = 0; i < all.length; i += tagsPerMessage) {
-        if (!send({ k: "inv", lsn: transaction.lsn, at, tags: all.slice(i, i + tagsPerMessage) })) {
+      for (const message of invalidationMessages(transaction.lsn, Date.parse(transaction.commitTimestamp), touched)) {
+        if (!send(message)) {
           logger.debug({ lsn: transaction.lsn }, "search feed not connected: invalidation not sent (the API processes bypass their caches meanwhile)");
           return;
         }

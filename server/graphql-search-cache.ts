@@ -16,6 +16,17 @@
 //   and every property in the scope, published or not, found once per
 //   scope and kept until a property row of that scope changes; with no
 //   filter, "*" (any change drops it). A quote: its rate plan's property.
+// - Days: an answer read the claims overlapping [arrival, departure)
+//   (room_type_units_left), the calendar rows from arrival to departure
+//   (price_lines: each night's price; stay_restrictions: min and max stay
+//   and closed to arrival on the arrival day, stop sell on the nights,
+//   closed to departure on the departure day), and nothing dated else (no
+//   suggested dates, no "from" price: nearestStays is not cached). So it
+//   is kept for the days [arrival, departure + 1), the union over its
+//   fields, and a claim or calendar change on other days of its
+//   properties leaves it (realtime/search-feed.ts names the days). A quote
+//   with a promo code or extras is not cached: promo codes' uses and
+//   extras' daily limits are read from tables the feed does not follow.
 // - Time: an answer lives at most SEARCH_CACHE_TTL_SECONDS, and never past
 //   14 hours before its arrival date begins in UTC: a day before any
 //   property's local date (UTC+14 at the earliest) can pass the arrival and
@@ -41,7 +52,7 @@ import { isAnonymous } from "../core/auth.ts";
 import { pgSettingsOf } from "./graphql-identity.ts";
 import type { RequestDigest } from "postgraphile/grafserv";
 import { parse, print, valueFromASTUntyped, type DocumentNode, type FieldNode, type ValueNode } from "postgraphile/graphql";
-import { cityTag, countryTag, propertyTag } from "../core/search-feed.ts";
+import { cityTag, countryTag, nextDay, propertyTag, type DayRange } from "../core/search-feed.ts";
 import { searchCacheRequests } from "../core/metrics.ts";
 import type { Logger } from "../core/logger.ts";
 import { cacheHeader, hasErrors } from "./graphql-cache.ts";
@@ -167,8 +178,20 @@ function argument(field: FieldNode, name: string, variables: Record<string, unkn
 /** What an answer depends on, and until when it may live; null when it cannot be cached (its own errors say why). */
 interface Scope {
   tags: string[];
+  /** The days it read (null: it may depend on any). */
+  days: DayRange | null;
   expiresAt: number;
 }
+
+/** A date argument as a day, or null when it is not one (the answer is then an error, never kept). */
+function dayOf(value: unknown): string | null {
+  if (typeof value !== "string" || !datePattern.test(value)) return null;
+  const t = Date.parse(`${value}T00:00:00Z`);
+  return Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== value ? null : value;
+}
+
+/** Whether an argument asks for nothing (null, absent, blank, an empty list). */
+const blank = (value: unknown) => value == null || (typeof value === "string" && value.trim() === "") || (Array.isArray(value) && value.length === 0);
 
 export interface SearchCachePluginOptions {
   /** null: SEARCH_CACHE=false (answers are only marked `x-keepr-cache: off`, for graphql-cache.ts's no-cache). */
@@ -212,14 +235,20 @@ export function makeSearchCachePlugin(options: SearchCachePluginOptions): Graphi
   async function scopeOf(plan: Plan, variables: Record<string, unknown>): Promise<Scope | null> {
     const tags = new Set<string>();
     let expiresAt = Infinity;
+    /** See "Days" above: the union over the fields; null once one cannot say. */
+    let days: DayRange | null | undefined;
     for (const field of plan.fields) {
       const name = field.name.value;
       if (name === "__typename") continue;
-      const arrival = argument(field, "arrival", variables);
-      if (typeof arrival !== "string" || !datePattern.test(arrival) || Number.isNaN(Date.parse(`${arrival}T00:00:00Z`))) return null;
+      const arrival = dayOf(argument(field, "arrival", variables));
+      if (arrival === null) return null;
       // See "Time" above.
       expiresAt = Math.min(expiresAt, Date.parse(`${arrival}T00:00:00Z`) - 14 * 3_600_000);
+      const departure = dayOf(argument(field, "departure", variables));
+      const own: DayRange | null = departure !== null && departure > arrival ? [arrival, nextDay(departure)] : null;
+      days = days === undefined ? own : days === null || own === null ? null : [days[0] < own[0] ? days[0] : own[0], days[1] > own[1] ? days[1] : own[1]];
       if (name === "quote") {
+        if (!blank(argument(field, "promoCode", variables)) || !blank(argument(field, "extras", variables))) return null;
         const ratePlanId = argument(field, "ratePlanId", variables);
         if (typeof ratePlanId !== "string" || !uuidPattern.test(ratePlanId)) return null;
         const property = await propertyOfRatePlan(ratePlanId);
@@ -247,7 +276,7 @@ export function makeSearchCachePlugin(options: SearchCachePluginOptions): Graphi
         tags.add(anyProperty);
       }
     }
-    return { tags: [...tags], expiresAt };
+    return { tags: [...tags], days: days ?? null, expiresAt };
   }
 
   /**
@@ -257,7 +286,7 @@ export function makeSearchCachePlugin(options: SearchCachePluginOptions): Graphi
    * arrived since that computation began: then the answer is as fresh as a
    * cached one would be.
    */
-  const computing = new Map<string, { since: number; tags: readonly string[]; answer: Promise<CachedAnswer | null> }>();
+  const computing = new Map<string, { since: number; tags: readonly string[]; days: DayRange | null; answer: Promise<CachedAnswer | null> }>();
 
   const marked = <R extends { headers: Record<string, string> }>(result: R, outcome: "hit" | "coalesced" | "miss" | "bypass" | "off"): R => {
     if (outcome !== "off") searchCacheRequests.inc({ outcome });
@@ -293,7 +322,7 @@ export function makeSearchCachePlugin(options: SearchCachePluginOptions): Graphi
           const hit = cache.get(key);
           if (hit) return marked({ type: "buffer" as const, statusCode: 200, headers: { ...hit.headers }, buffer: hit.buffer }, "hit");
           const running = computing.get(key);
-          if (running && !cache.changedSince(running.tags, running.since)) {
+          if (running && !cache.changedSince(running.tags, running.since, running.days)) {
             const answer = await running.answer;
             if (answer) return marked({ type: "buffer" as const, statusCode: 200, headers: { ...answer.headers }, buffer: answer.buffer }, "coalesced");
           }
@@ -308,7 +337,7 @@ export function makeSearchCachePlugin(options: SearchCachePluginOptions): Graphi
           }
           if (!scope) return bypass();
           let share: (answer: CachedAnswer | null) => void = () => {};
-          const own = { since, tags: scope.tags, answer: new Promise<CachedAnswer | null>((resolve) => (share = resolve)) };
+          const own = { since, tags: scope.tags, days: scope.days, answer: new Promise<CachedAnswer | null>((resolve) => (share = resolve)) };
           if (!computing.has(key)) computing.set(key, own);
           let answer: CachedAnswer | null = null;
           try {
@@ -318,7 +347,7 @@ export function makeSearchCachePlugin(options: SearchCachePluginOptions): Graphi
               const headers: Record<string, string> = {};
               for (const [name, value] of Object.entries(result.headers)) if (name.toLowerCase() === "content-type") headers[name] = value;
               answer = { buffer: result.buffer, headers };
-              if (feed.alive()) cache.store(key, scope.tags, answer, since, scope.expiresAt);
+              if (feed.alive()) cache.store(key, scope.tags, answer, since, scope.expiresAt, scope.days);
             }
             return marked(result, "miss");
           } finally {

@@ -16,12 +16,29 @@
 // dropped by core/sealed-channel.ts before they get here; a sealed frame
 // that is not a feed message is dropped here; all are counted in
 // keepr_search_cache_feed_dropped_total.
-import { searchFeedChannel, searchFeedMessage } from "../core/search-feed.ts";
+import { searchFeedChannel, searchFeedMessage, type DayRange, type SearchFeedMessage } from "../core/search-feed.ts";
 import { SealedChannel, type ChannelLogger } from "../core/sealed-channel.ts";
 import { searchCacheFeedDrops, searchCacheFeedUp, searchCacheInvalidations, searchCacheStaleness } from "../core/metrics.ts";
 import type { Config } from "../core/config.ts";
 import type { Logger } from "../core/logger.ts";
-import { SearchCache } from "./search-cache.ts";
+import { SearchCache, type Invalidation } from "./search-cache.ts";
+
+/**
+ * An `inv` message as the cache applies it: its tags that `dated` names
+ * drop only what read one of their days, the others everything they tag.
+ */
+export function invalidationOf(message: Extract<SearchFeedMessage, { k: "inv" }>): Invalidation {
+  const dated = new Map<string, DayRange[]>();
+  const broken = new Set<string>();
+  for (const [tag, from, to] of message.dated ?? []) {
+    if (from >= to) broken.add(tag); // not a range: the tag counts for all days
+    let ranges = dated.get(tag);
+    if (!ranges) dated.set(tag, (ranges = []));
+    ranges.push([from, to]);
+  }
+  for (const tag of broken) dated.delete(tag);
+  return { tags: [...message.tags.filter((tag) => !dated.has(tag)), ...broken], dated };
+}
 
 export interface SearchCacheFeed {
   /** Whether the cache may be used now (empties it when that just stopped being so). */
@@ -79,7 +96,7 @@ export function listenToSearchFeed(options: {
       const received = now();
       switch (message.k) {
         case "inv": {
-          cache.invalidate(message.tags);
+          cache.invalidate(invalidationOf(message));
           applied++;
           searchCacheInvalidations.inc({ kind: "inv" });
           const lag = Math.max(0, received - message.at);

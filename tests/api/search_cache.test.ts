@@ -102,9 +102,9 @@ beforeAll(async () => {
   await waitUntil(async () => server.searchCache!.feed.alive(), "the search cache's feed heard", 60_000);
   const cache = server.searchCache!.cache;
   const invalidate = cache.invalidate.bind(cache);
-  cache.invalidate = (tags) => {
-    for (const tag of tags) appliedFor.set(tag, applied(tag) + 1);
-    return invalidate(tags);
+  cache.invalidate = (invalidation) => {
+    for (const tag of new Set([...invalidation.tags, ...(invalidation.dated?.keys() ?? [])])) appliedFor.set(tag, applied(tag) + 1);
+    return invalidate(invalidation);
   };
   h = await asOwnerCommit((c) => createHotel(c, { units: 1 }));
   marker = await asOwnerCommit((c) => createHotel(c));
