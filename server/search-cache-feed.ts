@@ -37,7 +37,7 @@ export function invalidationOf(message: Extract<SearchFeedMessage, { k: "inv" }>
     ranges.push([from, to]);
   }
   for (const tag of broken) dated.delete(tag);
-  return { tags: [...message.tags.filter((tag) => !dated.has(tag)), ...broken], dated };
+  return { tags: [...new Set([...message.tags.filter((tag) => !dated.has(tag)), ...broken])], dated };
 }
 
 export interface SearchCacheFeed {
