@@ -10,6 +10,7 @@ import { anonymous, asOwner, inCommit, sqlstateOf, staff, type TestDatabase } fr
 import { fileDatabase } from "../helpers/db.ts";
 import { addDays, book, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { startSearchCacheServer, type SearchCacheServer } from "../helpers/search-cache.ts";
 import { waitUntil } from "../helpers/wait.ts";
 import { disconnect, EventQueue, subscribed, userToken } from "../realtime/harness.ts";
 import { RealtimeClient, type RealtimePostgresChangesPayload } from "@supabase/realtime-js";
@@ -65,16 +66,14 @@ const asOwnerCommit = <T>(fn: (c: pg.PoolClient) => Promise<T>) => inCommit(db.o
 });
 
 /**
- * Invalidations applied so far, per tag, as the cache receives them. A wait
- * names the tag it waits for: any other invalidation (a cron releasing an
- * expired hold elsewhere, another test's change) may be applied first.
+ * Invalidations applied so far, per tag, as the cache receives them
+ * (tests/helpers/search-cache.ts). A wait names the tag it waits for: any
+ * other invalidation (a cron releasing an expired hold elsewhere, another
+ * test's change) may be applied first.
  */
-const appliedFor = new Map<string, number>();
-const applied = (tag: string) => appliedFor.get(tag) ?? 0;
+let applied: SearchCacheServer["applied"];
+let invalidated: SearchCacheServer["invalidated"];
 const tagOf = (hotel: Hotel) => `p:${hotel.propertyId}`;
-
-/** Waits until an invalidation of `tag` is applied after `before` (what `applied(tag)` was). */
-const invalidated = (tag: string, before: number) => waitUntil(async () => applied(tag) > before, `an invalidation of ${tag} applied`);
 
 /**
  * Waits until every change committed so far has reached the cache: a change
@@ -94,18 +93,7 @@ let arrival: string;
 let departure: string;
 
 beforeAll(async () => {
-  // A window and a lag bound far above what a loaded test machine's heartbeats and decoding take (the
-  // lag guard has its own test), so the cache is trusted throughout unless a test makes it not.
-  server = await startTestServer(db, { SEARCH_CACHE_HEARTBEAT_MS: "200", SEARCH_CACHE_FEED_WINDOW_MS: "6000", SEARCH_CACHE_MAX_LAG_MS: "60000" }, { realtime: true });
-  // The feed is heard once realtime's replication reader runs and its first heartbeat arrived: on a loaded
-  // machine (both cores busy) that once took longer than waitUntil's default 15 s.
-  await waitUntil(async () => server.searchCache!.feed.alive(), "the search cache's feed heard", 60_000);
-  const cache = server.searchCache!.cache;
-  const invalidate = cache.invalidate.bind(cache);
-  cache.invalidate = (invalidation) => {
-    for (const tag of new Set([...invalidation.tags, ...(invalidation.dated?.keys() ?? [])])) appliedFor.set(tag, applied(tag) + 1);
-    return invalidate(invalidation);
-  };
+  ({ server, applied, invalidated } = await startSearchCacheServer(db));
   h = await asOwnerCommit((c) => createHotel(c, { units: 1 }));
   marker = await asOwnerCommit((c) => createHotel(c));
   city = (await db.ownerPool.query<{ city: string }>("select city from app_public.properties where id = $1", [h.propertyId])).rows[0]!.city;

@@ -9,7 +9,8 @@ import pg from "pg";
 import { asOwner, anonymous, inCommit, staff, type TestDatabase } from "../helpers/db.ts";
 import { fileDatabase } from "../helpers/db.ts";
 import { addDays, book, createHotel, localDate, newKey, type Hotel } from "../helpers/booking.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
+import type { TestServer } from "../helpers/server.ts";
+import { startSearchCacheServer, type SearchCacheServer } from "../helpers/search-cache.ts";
 import { waitUntil } from "../helpers/wait.ts";
 
 let server: TestServer;
@@ -45,10 +46,9 @@ const asOwnerCommit = <T>(fn: (c: pg.PoolClient) => Promise<T>) => inCommit(db.o
   return fn(c);
 });
 
-/** Invalidations applied per tag (for all days or some), counted as the cache receives them. */
-const appliedFor = new Map<string, number>();
-const applied = (tag: string) => appliedFor.get(tag) ?? 0;
-const invalidated = (tag: string, before: number) => waitUntil(async () => applied(tag) > before, `an invalidation of ${tag} applied`);
+/** Invalidations applied per tag (for all days or some), counted as the cache receives them (tests/helpers/search-cache.ts). */
+let applied: SearchCacheServer["applied"];
+let invalidated: SearchCacheServer["invalidated"];
 
 /**
  * Waits until every change committed so far has reached the cache: a change
@@ -95,14 +95,7 @@ let day0: string;
 const at = (offset: number) => addDays(day0, offset);
 
 beforeAll(async () => {
-  server = await startTestServer(db, { SEARCH_CACHE_HEARTBEAT_MS: "200", SEARCH_CACHE_FEED_WINDOW_MS: "6000", SEARCH_CACHE_MAX_LAG_MS: "60000" }, { realtime: true });
-  await waitUntil(async () => server.searchCache!.feed.alive(), "the search cache's feed heard", 60_000);
-  const cache = server.searchCache!.cache;
-  const invalidate = cache.invalidate.bind(cache);
-  cache.invalidate = (invalidation) => {
-    for (const tag of new Set([...invalidation.tags, ...(invalidation.dated?.keys() ?? [])])) appliedFor.set(tag, applied(tag) + 1);
-    return invalidate(invalidation);
-  };
+  ({ server, applied, invalidated } = await startSearchCacheServer(db));
   h = await asOwnerCommit((c) => createHotel(c, { units: 2 }));
   marker = await asOwnerCommit((c) => createHotel(c));
   await settled(); // the hotels' creation reached the cache (it would drop what a test caches first)
