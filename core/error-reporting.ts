@@ -159,10 +159,18 @@ const replacements: Array<[RegExp, string]> = [
 const secretLike = /\b[A-Za-z0-9_-]{32,}\b/g;
 const idLike = /^(?:[0-9a-f]{32}|[0-9a-f]{16}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
+/**
+ * Ids kept whole (UUIDs; trace and span ids, hex with a letter in them): set aside before the patterns
+ * run, so a run of digits inside one ("0041701400c5…", a trace id) is never read as a phone number.
+ */
+const idToken = /\b(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?=[0-9a-f]*[a-f])[0-9a-f]{32}|(?=[0-9a-f]*[a-f])[0-9a-f]{16})\b/gi;
+
 export function scrubText(text: string): string {
-  let out = text;
+  const ids: string[] = [];
+  let out = text.replace(/\u0000/g, "").replace(idToken, (id) => `\u0000${ids.push(id) - 1}\u0000`);
   for (const [pattern, replacement] of replacements) out = out.replace(pattern, replacement);
-  return out.replace(secretLike, (match) => (idLike.test(match) || !/[0-9]/.test(match) || !/[A-Za-z]/.test(match) ? match : "[token]"));
+  out = out.replace(secretLike, (match) => (idLike.test(match) || !/[0-9]/.test(match) || !/[A-Za-z]/.test(match) ? match : "[token]"));
+  return out.replace(/\u0000(\d+)\u0000/g, (_, i: string) => ids[Number(i)]!);
 }
 
 /** Fields whose values are personal data or secrets whatever they look like. */

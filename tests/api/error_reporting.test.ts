@@ -131,6 +131,13 @@ it("the scrubber replaces emails, phones, JWTs, bearer and card tokens, long sec
   expect(scrubText("card tok_0123456789abcdef01234567 hold Xk3_9aQ-Lm2PzR8vT4wY6uI1oE5nB7cD0fG2hJ4kM8s")).toBe("card [card-token] hold [token]");
   expect(scrubText("GET https://user:pw@ical.example.com/feed.ics?token=abc&x=1 failed")).toBe("GET https://[credentials]@ical.example.com/feed.ics?[query] failed");
   expect(scrubText(`reservation ${uuid} trace ${trace32} on 2026-12-05 for 3 nights, 30000 cents`)).toBe(`reservation ${uuid} trace ${trace32} on 2026-12-05 for 3 nights, 30000 cents`);
+  // Ids that begin like an international number or hold a run of digits stay whole (a CI run saw a trace id
+  // "0041701400c5468c…" come out as "[phone]c5468c…"); the numbers beside them are still scrubbed.
+  for (const id of ["0041701400c5468c6ca642d8faac232d", "00417014-1234-4f3a-8b4c-5d6e7f8a9b0c", "123456789012345a"]) {
+    expect(scrubText(`trace ${id} for 0041 701 400 123`)).toBe(`trace ${id} for [phone]`);
+  }
+  expect(scrubText("call 00417014001 now")).toBe("call [phone] now");
+  expect(scrubText("a forged \u00000\u0000 marker")).toBe("a forged 0 marker");
 });
 
 it("npm run worker with SENTRY_DSN reports a job's unexpected error with its task, scrubbed; a mail provider's outage is retried, not reported", async () => {
