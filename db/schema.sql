@@ -10168,10 +10168,9 @@ CREATE OR REPLACE FUNCTION app_hidden.current_booking_group_id()
  RETURNS uuid
  LANGUAGE sql
  STABLE PARALLEL SAFE
- SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-AS $function$
-  select nullif(pg_catalog.current_setting('jwt.claims.booking_group_id', true), '')::uuid;
-$function$;
+BEGIN ATOMIC
+ SELECT (NULLIF(current_setting('jwt.claims.booking_group_id'::text, true), ''::text))::uuid AS "nullif";
+END;
 grant execute on function app_hidden.current_booking_group_id() to keepr_anonymous;
 grant execute on function app_hidden.current_booking_group_id() to keepr_worker;
 comment on function app_hidden.current_booking_group_id() is 'The booking group id of the request''s group-scoped token, or null.';
@@ -10183,10 +10182,9 @@ CREATE OR REPLACE FUNCTION app_hidden.current_booking_id()
  RETURNS uuid
  LANGUAGE sql
  STABLE PARALLEL SAFE
- SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-AS $function$
-  select nullif(pg_catalog.current_setting('jwt.claims.reservation_id', true), '')::uuid;
-$function$;
+BEGIN ATOMIC
+ SELECT (NULLIF(current_setting('jwt.claims.reservation_id'::text, true), ''::text))::uuid AS "nullif";
+END;
 grant execute on function app_hidden.current_booking_id() to keepr_anonymous;
 grant execute on function app_hidden.current_booking_id() to keepr_worker;
 comment on function app_hidden.current_booking_id() is 'The reservation id of the request''s booking-scoped token, or null.';
@@ -10298,10 +10296,9 @@ CREATE OR REPLACE FUNCTION app_hidden.current_session_id()
  RETURNS uuid
  LANGUAGE sql
  STABLE PARALLEL SAFE
- SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-AS $function$
-  select nullif(pg_catalog.current_setting('jwt.claims.session_id', true), '')::uuid;
-$function$;
+BEGIN ATOMIC
+ SELECT (NULLIF(current_setting('jwt.claims.session_id'::text, true), ''::text))::uuid AS "nullif";
+END;
 grant execute on function app_hidden.current_session_id() to keepr_anonymous;
 grant execute on function app_hidden.current_session_id() to keepr_worker;
 comment on function app_hidden.current_session_id() is 'The session id from the request''s verified JWT claims, or null for anonymous requests.';
@@ -13199,13 +13196,15 @@ comment on function app_private.invoice_seller(property_id uuid) is 'The propert
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_private.local_today(property_id uuid)
  RETURNS date
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE PARALLEL SAFE
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
-  select (pg_catalog.now() at time zone p.time_zone)::date
-    from app_public.properties p
-   where p.id = local_today.property_id;
+begin
+  return (select (pg_catalog.now() at time zone p.time_zone)::date
+            from app_public.properties p
+           where p.id = local_today.property_id);
+end;
 $function$;
 comment on function app_private.local_today(property_id uuid) is 'The current date in the property''s time zone.';
 
@@ -15280,13 +15279,15 @@ comment on function app_private.shift_label(shift app_public.cash_shifts) is '"s
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_private.sign(payload text)
  RETURNS text
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE PARALLEL SAFE
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
-  select pg_catalog.translate(pg_catalog.encode(public.hmac(pg_catalog.convert_to(payload, 'UTF8'), k.secret, 'sha256'), 'base64'), E'+/=\n', '-_')
-    from app_private.signing_keys k
-   where k.name = 'quote';
+begin
+  return (select pg_catalog.translate(pg_catalog.encode(public.hmac(pg_catalog.convert_to(sign.payload, 'UTF8'), k.secret, 'sha256'), 'base64'), E'+/=\n', '-_')
+            from app_private.signing_keys k
+           where k.name = 'quote');
+end;
 $function$;
 comment on function app_private.sign(payload text) is 'Signs a text with the quote key: unpadded base64url HMAC-SHA256.';
 

@@ -1,1 +1,14 @@
--- Enter migration here
+-- Issue 23 (session 36): a hold's Postgres CPU.
+--
+-- 1. Helpers that ran as a query of their own on every call, many times a
+--    booking: the request's claims (current_session_id, current_booking_id,
+--    current_booking_group_id: 33 calls a booking through current_user_id
+--    and current_actor_scope) are SQL-standard bodies without a search_path
+--    setting, so Postgres inlines them; sign (3 calls a booking) and
+--    local_today, which read a table and cannot be inlined, are PL/pgSQL so
+--    that their query is planned once per connection.
+--! include access/app_hidden.current_session_id.sql
+--! include access/app_hidden.current_booking_id.sql
+--! include access/app_hidden.current_booking_group_id.sql
+--! include common/app_private.sign.sql
+--! include common/app_private.local_today.sql
