@@ -14991,50 +14991,55 @@ CREATE OR REPLACE FUNCTION app_private.room_type_units_left(property_ids uuid[],
  RETURNS TABLE(room_type_id uuid, units_left integer)
  LANGUAGE sql
  STABLE PARALLEL SAFE ROWS 20
- SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-AS $function$
-  with units as materialized (
-    select u.property_id, u.room_type_id, u.id, p.kind
-      from pg_catalog.unnest(room_type_units_left.property_ids) x(id)
-      join app_public.properties p on p.id = x.id
-      join app_public.units u on u.property_id = p.id
-     where u.is_active and (room_type_units_left.only_room_type_id is null or u.room_type_id = room_type_units_left.only_room_type_id)
-  ), live as materialized (
-    -- The live claims overlapping the stay, read once per property from the
-    -- covering index inventory_claims_live_stay_idx (property_id, stay)
-    -- include (unit_id, expires_at) where released_at is null (an index-only
-    -- scan), not unit by unit from the exclusion constraint's index.
-    select c.property_id, c.unit_id, c.stay * room_type_units_left.stay as nights
-      from pg_catalog.unnest(room_type_units_left.property_ids) x(id)
-      join app_public.inventory_claims c on c.property_id = x.id
-     where c.stay && room_type_units_left.stay and c.released_at is null
-       and (c.expires_at is null or c.expires_at > pg_catalog.now())
-  ), claims as (
-    select u.room_type_id, u.kind, c.unit_id, c.nights
-      from live c
-      join units u on u.property_id = c.property_id and u.id = c.unit_id
-  ), busiest as (
-    -- A hotel: the units taken on the stay's busiest night.
-    select n.room_type_id, max(n.taken) as taken
-      from (select c.room_type_id, d.night, count(*) as taken
-              from claims c
-             cross join lateral pg_catalog.generate_series(pg_catalog.lower(c.nights), pg_catalog.upper(c.nights) - 1, interval '1 day') d(night)
-             where c.kind = 'hotel'
-             group by c.room_type_id, d.night) n
-     group by n.room_type_id
-  ), claimed as (
-    -- A vacation rental: the units taken on any night of the stay.
-    select c.room_type_id, count(distinct c.unit_id) as taken
-      from claims c
-     where c.kind = 'vacation_rental'
-     group by c.room_type_id
-  )
-  select u.room_type_id, (count(*) - coalesce(max(b.taken), max(v.taken), 0))::integer
-    from units u
-    left join busiest b on b.room_type_id = u.room_type_id
-    left join claimed v on v.room_type_id = u.room_type_id
-   group by u.room_type_id;
-$function$;
+BEGIN ATOMIC
+ WITH units AS MATERIALIZED (
+          SELECT u_1.property_id,
+             u_1.room_type_id,
+             u_1.id,
+             p.kind
+            FROM ((unnest(room_type_units_left.property_ids) x(id)
+              JOIN app_public.properties p ON ((p.id = x.id)))
+              JOIN app_public.units u_1 ON ((u_1.property_id = p.id)))
+           WHERE (u_1.is_active AND ((room_type_units_left.only_room_type_id IS NULL) OR (u_1.room_type_id = room_type_units_left.only_room_type_id)))
+         ), live AS MATERIALIZED (
+          SELECT c.property_id,
+             c.unit_id,
+             (c.stay * room_type_units_left.stay) AS nights
+            FROM (unnest(room_type_units_left.property_ids) x(id)
+              JOIN app_public.inventory_claims c ON ((c.property_id = x.id)))
+           WHERE ((c.stay && room_type_units_left.stay) AND (c.released_at IS NULL) AND ((c.expires_at IS NULL) OR (c.expires_at > now())))
+         ), claims AS (
+          SELECT u_1.room_type_id,
+             u_1.kind,
+             c.unit_id,
+             c.nights
+            FROM (live c
+              JOIN units u_1 ON (((u_1.property_id = c.property_id) AND (u_1.id = c.unit_id))))
+         ), busiest AS (
+          SELECT n.room_type_id,
+             max(n.taken) AS taken
+            FROM ( SELECT c.room_type_id,
+                     d.night,
+                     count(*) AS taken
+                    FROM (claims c
+                      CROSS JOIN LATERAL generate_series((lower(c.nights))::timestamp with time zone, ((upper(c.nights) - 1))::timestamp with time zone, '1 day'::interval) d(night))
+                   WHERE (c.kind = 'hotel'::app_public.property_kind)
+                   GROUP BY c.room_type_id, d.night) n
+           GROUP BY n.room_type_id
+         ), claimed AS (
+          SELECT c.room_type_id,
+             count(DISTINCT c.unit_id) AS taken
+            FROM claims c
+           WHERE (c.kind = 'vacation_rental'::app_public.property_kind)
+           GROUP BY c.room_type_id
+         )
+  SELECT u.room_type_id,
+     ((count(*) - COALESCE(max(b.taken), max(v.taken), (0)::bigint)))::integer AS int4
+    FROM ((units u
+      LEFT JOIN busiest b ON ((b.room_type_id = u.room_type_id)))
+      LEFT JOIN claimed v ON ((v.room_type_id = u.room_type_id)))
+   GROUP BY u.room_type_id;
+END;
 comment on function app_private.room_type_units_left(property_ids uuid[], stay daterange, only_room_type_id uuid) is 'Per room type of the given properties: how many more stays fit on every night of the stay, by count (a hotel), or the units free for the whole stay (a vacation rental).';
 
 -- ----------------------------------------------------------------------------

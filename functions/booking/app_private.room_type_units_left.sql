@@ -14,11 +14,15 @@
 -- A vacation rental's units are sold as themselves: there the units free
 -- for the whole stay count (as app_private.free_units has it), counted in
 -- the same pass over the claims, not unit type by unit type.
+-- A SQL-standard body (begin atomic: its names bound when it is created, so
+-- it needs no search_path setting) so that Postgres inlines it into the
+-- caller's query, whose plan PL/pgSQL keeps for the connection: with the
+-- setting it was planned on every call, 0.4-0.8 ms, on every hold that
+-- found no unit free for the whole stay (issue 23, docs/benchmarks.md).
 create or replace function app_private.room_type_units_left(property_ids uuid[], stay daterange, only_room_type_id uuid default null)
   returns table (room_type_id uuid, units_left integer)
   language sql stable parallel safe rows 20
-  set search_path to pg_catalog, public, pg_temp
-as $$
+begin atomic
   with units as materialized (
     select u.property_id, u.room_type_id, u.id, p.kind
       from pg_catalog.unnest(room_type_units_left.property_ids) x(id)
@@ -60,6 +64,6 @@ as $$
     left join busiest b on b.room_type_id = u.room_type_id
     left join claimed v on v.room_type_id = u.room_type_id
    group by u.room_type_id;
-$$;
+end;
 comment on function app_private.room_type_units_left(uuid[], daterange, uuid) is
   E'Per room type of the given properties: how many more stays fit on every night of the stay, by count (a hotel), or the units free for the whole stay (a vacation rental).';
