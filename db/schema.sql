@@ -12423,28 +12423,18 @@ comment on function app_private.folio_receivable(folio app_public.folios) is 'Th
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_private.free_units(property_ids uuid[], stay daterange, only_room_type_id uuid DEFAULT NULL::uuid)
  RETURNS TABLE(room_type_id uuid, unit_id uuid)
- LANGUAGE plpgsql
+ LANGUAGE sql
  STABLE PARALLEL SAFE ROWS 20
- SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-AS $function$
-#variable_conflict use_column
-begin
-  return query
-    select u.room_type_id, u.id
-      from pg_catalog.unnest(free_units.property_ids) p(id)
-      join app_public.units u on u.property_id = p.id
-     where (free_units.only_room_type_id is null or u.room_type_id = free_units.only_room_type_id)
-       and u.is_active
-       and u.id not in (
-         select c.unit_id
-           from pg_catalog.unnest(free_units.property_ids) cp(id)
-           join app_public.inventory_claims c on c.property_id = cp.id
-          where c.stay && free_units.stay
-            and c.released_at is null
-            and (c.expires_at is null or c.expires_at > pg_catalog.now())
-       );
-end;
-$function$;
+BEGIN ATOMIC
+ SELECT u.room_type_id,
+     u.id
+    FROM (unnest(free_units.property_ids) p(id)
+      JOIN app_public.units u ON ((u.property_id = p.id)))
+   WHERE (((free_units.only_room_type_id IS NULL) OR (u.room_type_id = free_units.only_room_type_id)) AND u.is_active AND (NOT (u.id IN ( SELECT c.unit_id
+            FROM (unnest(free_units.property_ids) cp(id)
+              JOIN app_public.inventory_claims c ON ((c.property_id = cp.id)))
+           WHERE ((c.stay && free_units.stay) AND (c.released_at IS NULL) AND ((c.expires_at IS NULL) OR (c.expires_at > now())))))));
+END;
 comment on function app_private.free_units(property_ids uuid[], stay daterange, only_room_type_id uuid) is 'The active units (room type, unit) of the given properties, optionally of one room type, with no live claim overlapping the stay.';
 
 -- ----------------------------------------------------------------------------

@@ -22,3 +22,11 @@
 --    property (2.9-5 ms a call on a hold that found no unit free for the
 --    whole stay, 0.33 ms now).
 --! include booking/app_private.room_type_units_left.sql
+
+-- 3. The free units of a hold (free_units) are a SQL-standard body, inlined
+--    into claim_unit's candidates (and desk_quote's check): as a PL/pgSQL
+--    function of its own, its query was planned on every hold (custom
+--    plans: with the property array unknown its generic plan looked
+--    dearer); inlined, the caller's array of one property is known and
+--    PL/pgSQL keeps one plan for the connection.
+--! include booking/app_private.free_units.sql

@@ -5,14 +5,15 @@
 -- the live claims overlapping the stay are read once from
 -- inventory_claims_live_stay_idx (an index-only scan) and the units checked
 -- against them.
+-- A SQL-standard body (begin atomic: its names bound when it is created, so
+-- it needs no search_path setting) so that Postgres inlines it into the
+-- caller's query (claim_unit's candidates, desk_quote), whose plan PL/pgSQL
+-- keeps for the connection; as PL/pgSQL of its own its query was planned
+-- on every hold (issue 23, docs/benchmarks.md).
 create or replace function app_private.free_units(property_ids uuid[], stay daterange, only_room_type_id uuid default null)
   returns table (room_type_id uuid, unit_id uuid)
-  language plpgsql stable parallel safe rows 20
-  set search_path to pg_catalog, public, pg_temp
-as $$
-#variable_conflict use_column
-begin
-  return query
+  language sql stable parallel safe rows 20
+begin atomic
     select u.room_type_id, u.id
       from pg_catalog.unnest(free_units.property_ids) p(id)
       join app_public.units u on u.property_id = p.id
@@ -27,6 +28,5 @@ begin
             and (c.expires_at is null or c.expires_at > pg_catalog.now())
        );
 end;
-$$;
 comment on function app_private.free_units(uuid[], daterange, uuid) is
   E'The active units (room type, unit) of the given properties, optionally of one room type, with no live claim overlapping the stay.';
