@@ -423,3 +423,46 @@ describe("booking on a guest's behalf", () => {
       expect(byId[byGuest.reservation_id]).toMatchObject({ user_id: guest });
     }));
 });
+
+describe("a hold's helpers are not planned per call (issue 23)", () => {
+  it("the request's claims, the free units and the units left by count are inlined; sign and local_today keep their plans", () =>
+    inRollback(db.ownerPool, async (c) => {
+      // SQL-standard bodies with no settings are what Postgres inlines into
+      // the caller's plan (a set clause would make each call a query of its own).
+      const { rows } = await c.query<{ name: string; lang: string; body: boolean; config: string[] | null }>(
+        `select p.oid::regprocedure::text as name, l.lanname as lang, p.prosqlbody is not null as body, p.proconfig as config
+           from pg_proc p join pg_language l on l.oid = p.prolang
+          where p.oid in ('app_hidden.current_session_id()'::regprocedure, 'app_hidden.current_booking_id()'::regprocedure,
+                          'app_hidden.current_booking_group_id()'::regprocedure,
+                          'app_private.free_units(uuid[], daterange, uuid)'::regprocedure,
+                          'app_private.room_type_units_left(uuid[], daterange, uuid)'::regprocedure,
+                          'app_private.sign(text)'::regprocedure, 'app_private.local_today(uuid)'::regprocedure)
+          order by 1`);
+      expect(rows.map((r) => [r.name, r.lang, r.body, r.config === null])).toEqual([
+        ["app_hidden.current_booking_group_id()", "sql", true, true],
+        ["app_hidden.current_booking_id()", "sql", true, true],
+        ["app_hidden.current_session_id()", "sql", true, true],
+        ["app_private.free_units(uuid[],daterange,uuid)", "sql", true, true],
+        ["app_private.local_today(uuid)", "plpgsql", false, false],
+        ["app_private.room_type_units_left(uuid[],daterange,uuid)", "sql", true, true],
+        ["app_private.sign(text)", "plpgsql", false, false],
+      ]);
+      const h = await createHotel(c, { units: 2 });
+      const [arrival, departure] = stay(h, 5, 2);
+      await c.query("prepare free_for(uuid, daterange, uuid) as select f.unit_id from app_private.free_units(array[$1], $2, $3) f");
+      await c.query("prepare left_for(uuid, daterange, uuid) as select l.units_left from app_private.room_type_units_left(array[$1], $2, $3) l");
+      // (EXECUTE takes no bind parameters: the test's own ids and dates, as literals.)
+      const args = `('${h.propertyId}', '[${arrival},${departure})', '${h.roomTypeId}')`;
+      for (const name of ["free_for", "left_for"]) {
+        const plan = JSON.stringify((await c.query(`explain (format json) execute ${name}${args}`)).rows[0]);
+        expect(plan).not.toMatch(/"Function Name":"(free_units|room_type_units_left)"/); // inlined: the caller's query reads the tables itself
+        expect(plan).toContain("inventory_claims");
+      }
+      // What they answer is unchanged: both units free, two left by count; the claims read from the request.
+      expect((await c.query(`execute free_for${args}`)).rowCount).toBe(2);
+      expect((await c.query(`execute left_for${args}`)).rows).toEqual([{ units_left: 2 }]);
+      await c.query("select set_config('jwt.claims.session_id', '', true), set_config('jwt.claims.reservation_id', $1, true)", [h.propertyId]);
+      expect((await c.query("select app_hidden.current_session_id() as s, app_hidden.current_booking_id() as b, app_hidden.current_booking_group_id() as g")).rows)
+        .toEqual([{ s: null, b: h.propertyId, g: null }]);
+    }));
+});
