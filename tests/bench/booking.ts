@@ -3,6 +3,7 @@
 //                          [--api-processes 1] [--autogroup-nice=-10]
 //                          [--properties 50] [--units 5000] [--days 365] [--occupancy 0.6] [--seed 42]
 //                          [--phases search,quote,booking,allocation]
+//                          [--lanes 0,2] [--staff-clients 2] [--flood 32] [--flood-keys random|zipf] [--zipf-s 1.1] [--mix-seed 1]
 //                          [--alloc-units 10,20,40] [--alloc-season 90] [--alloc-fill 0.95] [--alloc-lead 30]
 //                          [--alloc-blocks 0] [--alloc-pinned 0] [--alloc-paths API,direct]
 //
@@ -70,6 +71,11 @@
 // with its own pool of --pool connections), the bench's clients sent to them
 // in turn (request by request); the Keepr CPU printed is theirs together.
 // Only with --phases search,quote.
+// --flood-keys (the staff phase): random (the default) floods with a random
+// city and dates each search, as the search phase (computed nearly every
+// time); zipf draws them as `npm run bench -- mix` does (--zipf-s, --mix-seed)
+// and sends the guest app's Search document as GET, so with --search-cache
+// true the cache answers the repeats (tests/bench/spike-flood.ts).
 // --autogroup-nice N: with Linux's autogroup on (kernel.sched_autogroup_enabled),
 // the scheduler first shares the cores between sessions, and Postgres makes
 // every backend a session of its own (setsid), so 32 busy backends weigh 32
@@ -97,6 +103,7 @@ import {
   directOps, findCandidates, formatCodes, gql, makeApi, makeDirect, ms, pick, QuoteTokens, randomStay, ratio, restoreInventory,
   runLoops, settle, sql, Stats, cpuSnapshot, onInterrupt, stopBenchKeepr, backendsCpu, backendsCpuSince,
 } from "./load.ts";
+import { floodSearches } from "./spike-flood.ts";
 import { benchDataDir, freePort, postmasterPid, startKeepr, stopKeepr, type KeeprProcess } from "../helpers/keepr-process.ts";
 
 const { values: args } = parseArgs({
@@ -117,6 +124,9 @@ const { values: args } = parseArgs({
     "staff-clients": { type: "string", default: "2" },
     flood: { type: "string", default: "32" },
     lanes: { type: "string" },
+    "flood-keys": { type: "string", default: "random" },
+    "zipf-s": { type: "string", default: "1.1" },
+    "mix-seed": { type: "string", default: "1" },
     "alloc-units": { type: "string", default: "10,20,40" },
     "alloc-season": { type: "string", default: "90" },
     "alloc-fill": { type: "string", default: "0.95" },
@@ -170,6 +180,13 @@ const needsCandidates = phases.has("search") || phases.has("quote") || phases.ha
  */
 const staffClients = Number(args["staff-clients"]);
 const floodClients = Number(args.flood);
+const floodKeys = args["flood-keys"] as "random" | "zipf";
+const zipfS = Number(args["zipf-s"]);
+const mixSeed = Number(args["mix-seed"]);
+if (!["random", "zipf"].includes(floodKeys) || !(zipfS >= 0) || !Number.isInteger(mixSeed)) {
+  console.error("--flood-keys: random or zipf; --zipf-s: a number ≥ 0; --mix-seed: a whole number");
+  process.exit(2);
+}
 const lanes = args.lanes === undefined ? [undefined] : args.lanes.split(",").map((v) => Number(v.trim()));
 if (!Number.isInteger(staffClients) || staffClients < 1 || !Number.isInteger(floodClients) || floodClients < 1 || lanes.some((v) => v !== undefined && !(Number.isInteger(v) && v >= 0))) {
   console.error("--staff-clients and --flood: whole numbers ≥ 1; --lanes: whole numbers ≥ 0, comma-separated");
@@ -532,7 +549,8 @@ try {
       const staffApi = makeApi(running!.url, staffClients, await staffLogin(running!.url, staffSetup));
       const floodApi = makeApi(running!.url, floodClients);
       const label = lane === undefined ? "default lane" : `lane ${lane}`;
-      console.log(`\nstaff: ${staffClients} staff clients (setUnitStatus, dirty ↔ clean, each on its own unit), alone and under ${floodClients} clients searching; ${label}`);
+      const floodKeysText = floodKeys === "zipf" ? `Zipf s=${zipfS} keys (mix seed ${mixSeed}), the guest app's Search as GET` : "random cities and dates";
+      console.log(`\nstaff: ${staffClients} staff clients (setUnitStatus, dirty ↔ clean, each on its own unit), alone and under ${floodClients} clients searching ${floodKeysText}; ${label}; load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);
       for (let round = 1; round <= rounds; round++) {
         for (const flood of round % 2 === 1 ? [false, true] : [true, false]) {
           const r = await staffPhase(staffApi, floodApi, staffSetup.unitIds, flood, cities);
@@ -850,6 +868,8 @@ interface StaffResult {
   round?: number;
   staff: Stats;
   searches: Stats;
+  /** Searches of the flood the search cache answered (X-Keepr-Cache hit or coalesced). */
+  cacheAnswers: number;
   /** CPU seconds of the Postgres cluster and of Keepr over the phase. */
   postgres: number;
   keepr: number;
@@ -894,13 +914,19 @@ async function staffPhase(
   const run = async (durationS: number) => {
     const staff = new Stats();
     const searches = new Stats();
+    let cacheAnswers = 0;
     let stop = false;
+    const next = floodSearches(floodApi, cities, { keys: floodKeys, zipfS, seed: mixSeed });
     const floodDone = flood
       ? Promise.all(Array.from({ length: floodClients }, async () => {
           while (!stop && !stopping) {
-            const out = await floodApi.call(gql.search, randomStay(cities), (d) => d.searchAvailability.nodes.length);
+            const out = await next();
             if (stop) break; // the flood outlasts the staff loop by one call at most: not counted
-            out.code ? searches.fail(out.code) : searches.ok(out.ms);
+            if (out.code) searches.fail(out.code);
+            else {
+              searches.ok(out.ms);
+              if (out.fromCache) cacheAnswers++;
+            }
           }
         }))
       : Promise.resolve([]);
@@ -919,13 +945,13 @@ async function staffPhase(
     await floodDone;
     staff.ms = ms;
     searches.ms = ms;
-    return { staff, searches };
+    return { staff, searches, cacheAnswers };
   };
   await run(Math.max(warmup, 1)); // warm-up, not counted
   const k0 = processCpuSeconds(keeprPid);
   const p0 = postgresCpuSeconds(postmaster);
-  const { staff, searches } = await run(seconds);
-  return { flood, staff, searches, postgres: postgresCpuSeconds(postmaster) - p0, keepr: processCpuSeconds(keeprPid) - k0 };
+  const { staff, searches, cacheAnswers } = await run(seconds);
+  return { flood, staff, searches, cacheAnswers, postgres: postgresCpuSeconds(postmaster) - p0, keepr: processCpuSeconds(keeprPid) - k0 };
 }
 
 function formatStaff(r: StaffResult): string {
@@ -935,9 +961,14 @@ function formatStaff(r: StaffResult): string {
   return (
     `  ${(r.flood ? "under flood" : "alone").padEnd(11)}${r.round ? ` #${r.round}` : ""}  staff ${String(s.latencies.length).padStart(5)} ok ${s.throughput.toFixed(1).padStart(6)}/s` +
     `  p50 ${f(s.percentile(50)).padStart(6)}  p95 ${f(s.percentile(95)).padStart(6)}  p99 ${f(s.percentile(99)).padStart(6)} ms  errors ${formatCodes(s.errors)}` +
-    (r.flood ? `;  searches ${r.searches.latencies.length} ok ${r.searches.okThroughput.toFixed(1)}/s p50 ${f(r.searches.percentile(50))} p95 ${f(r.searches.percentile(95))} ms errors ${formatCodes(r.searches.errors)}` : "") +
+    (r.flood ? `;  searches ${r.searches.latencies.length} ok ${r.searches.okThroughput.toFixed(1)}/s p50 ${f(r.searches.percentile(50))} p95 ${f(r.searches.percentile(95))} ms errors ${formatCodes(r.searches.errors)}, ${cacheShare(r.cacheAnswers, r.searches)} from the cache` : "") +
     `;  cpu postgres ${((r.postgres / wall) * 100).toFixed(0)}%, keepr ${((r.keepr / wall) * 100).toFixed(0)}%`
   );
+}
+
+/** The share of a flood's successful searches the search cache answered. */
+function cacheShare(answers: number, searches: Stats): string {
+  return searches.latencies.length ? `${((answers / searches.latencies.length) * 100).toFixed(0)} %` : "-";
 }
 
 function staffSummary(): string {
@@ -946,16 +977,18 @@ function staffSummary(): string {
     const of = (flood: boolean) => {
       const m = new Stats();
       const searches = new Stats();
+      let cacheAnswers = 0;
       for (const r of staffResults.filter((x) => x.lane === lane && x.flood === flood)) {
+        cacheAnswers += r.cacheAnswers;
         for (const ms of r.staff.latencies) m.ok(ms);
         for (const ms of r.searches.latencies) searches.ok(ms);
         m.ms += r.staff.ms;
         searches.ms += r.searches.ms;
       }
-      return { m, searches };
+      return { m, searches, cacheAnswers };
     };
     const alone = of(false).m;
-    const { m: flooded, searches } = of(true);
+    const { m: flooded, searches, cacheAnswers } = of(true);
     const ratio95 = flooded.percentile(95) / alone.percentile(95);
     const byRound = [...new Set(staffResults.filter((x) => x.lane === lane).map((x) => x.round))].map((round) => {
       const a = staffResults.find((x) => x.lane === lane && x.round === round && !x.flood)!;
@@ -965,7 +998,8 @@ function staffSummary(): string {
     lines.push(
       `  ${(lane === undefined ? "default lane" : `lane ${lane}`).padEnd(12)} staff p95 alone ${alone.percentile(95).toFixed(1)} ms, under flood ${flooded.percentile(95).toFixed(1)} ms: ` +
         `${ratio95.toFixed(2)}× (rounds ${byRound.join(", ")}; target ≤ 1.5: ${ratio95 <= 1.5 ? "met" : "MISSED"}); p50 ${alone.percentile(50).toFixed(1)} → ${flooded.percentile(50).toFixed(1)} ms; ` +
-        `searches meanwhile ${searches.okThroughput.toFixed(1)}/s, p95 ${searches.percentile(95).toFixed(1)} ms`,
+        `searches meanwhile ${searches.okThroughput.toFixed(1)}/s, p95 ${searches.percentile(95).toFixed(1)} ms, ${cacheShare(cacheAnswers, searches)} from the cache, ` +
+        `computed ${((searches.okThroughput * (searches.latencies.length - cacheAnswers)) / Math.max(1, searches.latencies.length)).toFixed(1)}/s`,
     );
   }
   return lines.join("\n");
