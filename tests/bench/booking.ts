@@ -3,7 +3,7 @@
 //                          [--api-processes 1] [--autogroup-nice=-10]
 //                          [--properties 50] [--units 5000] [--days 365] [--occupancy 0.6] [--seed 42]
 //                          [--phases search,quote,booking,allocation]
-//                          [--lanes 0,2] [--staff-clients 2] [--flood 32] [--flood-keys random|zipf] [--zipf-s 1.1] [--mix-seed 1]
+//                          [--lanes 0,2] [--staff-clients 2] [--flood 32] [--flood-keys random|zipf] [--zipf-s 1.1] [--mix-seed 1] [--staff-process]
 //                          [--alloc-units 10,20,40] [--alloc-season 90] [--alloc-fill 0.95] [--alloc-lead 30]
 //                          [--alloc-blocks 0] [--alloc-pinned 0] [--alloc-paths API,direct]
 //
@@ -76,6 +76,11 @@
 // time); zipf draws them as `npm run bench -- mix` does (--zipf-s, --mix-seed)
 // and sends the guest app's Search document as GET, so with --search-cache
 // true the cache answers the repeats (tests/bench/spike-flood.ts).
+// --staff-process (the staff phase): the staff clients talk to an API
+// process of their own (`node main.ts` on the same data directory and
+// Postgres, WORKER=false, its own pool and guest lane), the flood to the
+// first: staff then share Postgres's cores with the guests, not Keepr's
+// JavaScript thread.
 // --autogroup-nice N: with Linux's autogroup on (kernel.sched_autogroup_enabled),
 // the scheduler first shares the cores between sessions, and Postgres makes
 // every backend a session of its own (setsid), so 32 busy backends weigh 32
@@ -127,6 +132,7 @@ const { values: args } = parseArgs({
     "flood-keys": { type: "string", default: "random" },
     "zipf-s": { type: "string", default: "1.1" },
     "mix-seed": { type: "string", default: "1" },
+    "staff-process": { type: "boolean", default: false },
     "alloc-units": { type: "string", default: "10,20,40" },
     "alloc-season": { type: "string", default: "90" },
     "alloc-fill": { type: "string", default: "0.95" },
@@ -536,6 +542,8 @@ try {
     const staffSetup = await makeStaffUser(owner, staffClients);
     let currentLane = lanes[0];
     for (const lane of lanes) {
+      // The staff's own API process of the last setting stops before the first process restarts (it owns Postgres).
+      for (const extra of extraApis.splice(0)) await stopKeepr(extra, "SIGINT");
       if (lane !== currentLane) {
         // Keepr again, with the lane's width (the same data and ports).
         const code = await stopKeepr(running!, "SIGINT");
@@ -546,11 +554,19 @@ try {
         currentLane = lane;
         console.log(`(Keepr restarted with API_PUBLIC_READ_CONCURRENCY=${lane} in ${running.readyMs} ms)`);
       }
-      const staffApi = makeApi(running!.url, staffClients, await staffLogin(running!.url, staffSetup));
+      let staffUrl = running!.url;
+      if (args["staff-process"]) {
+        const staffKeepr = await startKeepr({ dataDir, port: await freePort(), pgPort, env: { ...keeprEnv(lane), WORKER: "false" }, nodeArgs: keeprNodeArgs });
+        extraApis.push(staffKeepr);
+        weigh(staffKeepr.child.pid!, "the staff's API process");
+        staffUrl = staffKeepr.url;
+        console.log(`(the staff's API process ready in ${staffKeepr.readyMs} ms, ${staffUrl})`);
+      }
+      const staffApi = makeApi(staffUrl, staffClients, await staffLogin(staffUrl, staffSetup));
       const floodApi = makeApi(running!.url, floodClients);
       const label = lane === undefined ? "default lane" : `lane ${lane}`;
       const floodKeysText = floodKeys === "zipf" ? `Zipf s=${zipfS} keys (mix seed ${mixSeed}), the guest app's Search as GET` : "random cities and dates";
-      console.log(`\nstaff: ${staffClients} staff clients (setUnitStatus, dirty ↔ clean, each on its own unit), alone and under ${floodClients} clients searching ${floodKeysText}; ${label}; load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);
+      console.log(`\nstaff: ${staffClients} staff clients (setUnitStatus, dirty ↔ clean, each on its own unit${args["staff-process"] ? ", through an API process of their own" : ""}), alone and under ${floodClients} clients searching ${floodKeysText}; ${label}; load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);
       for (let round = 1; round <= rounds; round++) {
         for (const flood of round % 2 === 1 ? [false, true] : [true, false]) {
           const r = await staffPhase(staffApi, floodApi, staffSetup.unitIds, flood, cities);
