@@ -86,6 +86,7 @@ import path from "node:path";
 import { disconnect } from "../realtime/harness.ts";
 import { backendsCpu, backendsCpuSince, cpuSnapshot, day, formatCodes, makeApi, ms, onInterrupt, runLoops, settle, Stats, stopBenchKeepr, Zipf } from "./load.ts";
 import { percentile } from "./latency.ts";
+import { rankedGuestKeys, type GuestKey } from "./spike-flood.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -228,12 +229,7 @@ async function cleanUp(): Promise<void> {
 }
 onInterrupt(() => (stopping = true));
 
-interface Key {
-  city: string;
-  ahead: number;
-  nights: number;
-  adults: number;
-}
+type Key = GuestKey;
 interface Bookable {
   ratePlanId: string;
 }
@@ -280,13 +276,7 @@ try {
 
   // The demand: every key, ranked in a seeded random order, drawn by Zipf.
   const cities = (await owner.query<{ city: string }>("select distinct city from app_public.properties where is_published order by 1")).rows.map((r) => r.city);
-  const keys: Key[] = [];
-  for (const city of cities) for (let ahead = 1; ahead <= 60; ahead++) for (let nights = 2; nights <= 7; nights++) for (const adults of [1, 2]) keys.push({ city, ahead, nights, adults });
-  const shuffle = seededRandom(mixSeed);
-  for (let i = keys.length - 1; i > 0; i--) {
-    const j = Math.floor(shuffle() * (i + 1));
-    [keys[i], keys[j]] = [keys[j]!, keys[i]!];
-  }
+  const keys = rankedGuestKeys(cities, mixSeed);
   const random = seededRandom(mixSeed ^ 0x9e3779b9);
   const zipf = new Zipf(keys.length, zipfS, random);
   const keyText = (k: Key) => `${k.city}, +${k.ahead} d, ${k.nights} nights, ${k.adults} adult${k.adults > 1 ? "s" : ""}`;
