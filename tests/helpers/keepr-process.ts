@@ -38,11 +38,13 @@ export async function startKeepr(options: {
   dataDir: string; port: number; pgPort: number; env?: Record<string, string>;
   /** Node's own options before main.ts (a bench's --keepr-node-args, e.g. --cpu-prof). */
   nodeArgs?: string[];
+  /** Another checkout of Keepr to run (a bench's baseline, e.g. a git worktree of an earlier commit); default this one. */
+  root?: string;
 }): Promise<KeeprProcess> {
   const began = performance.now();
   let output = "";
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "main.ts"], {
-    cwd: root,
+    cwd: options.root ?? root,
     env: {
       ...process.env,
       NODE_ENV: "development",
