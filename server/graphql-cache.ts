@@ -25,8 +25,14 @@ export interface PublicQueryCacheOptions {
   staleWhileRevalidateSeconds?: number;
 }
 
-/** Whether a GraphQL response body carries errors (then it is not cached). */
+/**
+ * Whether a GraphQL response body carries errors (then it is not cached).
+ * A body without the text "errors" has none (a key is always quoted, and a
+ * quote inside a string is escaped): most answers are told apart without
+ * parsing them.
+ */
 export function hasErrors(body: Buffer): boolean {
+  if (!body.includes('"errors"')) return false;
   try {
     const parsed = JSON.parse(body.toString("utf8")) as { errors?: unknown[] };
     return Array.isArray(parsed.errors) && parsed.errors.length > 0;
@@ -44,6 +50,22 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
   });
 }
 
+/**
+ * What this plugin works out of an answer's body, by the body itself: the
+ * search cache answers every hit with the very buffer it keeps, so a hit is
+ * hashed and checked once, not once per request. Weak: an entry goes with
+ * its buffer.
+ */
+const bodyFacts = new WeakMap<Buffer, { errors: boolean; etag: string }>();
+function factsOf(body: Buffer): { errors: boolean; etag: string } {
+  let facts = bodyFacts.get(body);
+  if (!facts) {
+    facts = { errors: hasErrors(body), etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 32)}"` };
+    bodyFacts.set(body, facts);
+  }
+  return facts;
+}
+
 export function makePublicQueryCachePlugin(options: PublicQueryCacheOptions = {}): GraphileConfig.Plugin {
   const maxAge = options.maxAgeSeconds ?? 30;
   const swr = options.staleWhileRevalidateSeconds ?? 60;
@@ -58,10 +80,10 @@ export function makePublicQueryCachePlugin(options: PublicQueryCacheOptions = {}
           if (request.method !== "GET" || result?.type !== "buffer") return result;
           const header = (name: string) => Object.entries(request.headers).find(([key]) => key.toLowerCase() === name)?.[1];
           const vary = "Authorization, Accept, Accept-Encoding";
-          if (!isAnonymous(pgSettingsOf(request.requestContext)) || result.statusCode !== 200 || hasErrors(result.buffer)) {
+          if (!isAnonymous(pgSettingsOf(request.requestContext)) || result.statusCode !== 200 || factsOf(result.buffer).errors) {
             return { ...result, headers: { ...result.headers, "cache-control": "private, no-store", vary } };
           }
-          const etag = `"${createHash("sha256").update(result.buffer).digest("base64url").slice(0, 32)}"`;
+          const { etag } = factsOf(result.buffer);
           // Searches and quotes (the search cache saw them: x-keepr-cache) go stale
           // with the next commit, not after max-age: a cache in front revalidates
           // every time, and gets a 304 from the search cache.
