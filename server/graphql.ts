@@ -222,5 +222,7 @@ declare module "express-serve-static-core" {
     /** Set by the auth middleware before GraphQL runs. */
     pgSettings?: Record<string, string>;
     requestId?: string;
+    /** The logger with this request bound (server/http.ts requestLogs). */
+    log: Logger;
   }
 }

@@ -5,7 +5,6 @@ import { randomUUID } from "node:crypto";
 import { createServer, ServerResponse, type IncomingMessage, type Server } from "node:http";
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import helmet from "helmet";
-import { pinoHttp } from "pino-http";
 import type pg from "pg";
 import { postgraphile } from "postgraphile";
 import { grafserv } from "postgraphile/grafserv/express/v4";
@@ -195,6 +194,38 @@ function httpMetrics(req: Request, res: Response, next: NextFunction): void {
   next();
 }
 
+/**
+ * A line per request when its response ends, as pino-http wrote it:
+ * "request completed" at info ("request aborted" when the client left first,
+ * "request errored" at error for a 5xx), with the request id,
+ * `req: { id, method, url }`, `res: { statusCode }` and `responseTime` (ms).
+ * Nothing is built for a line the level leaves out (LOG_LEVEL=warn: only
+ * 5xx). `req.log` is the logger with the request bound, made when a
+ * handler first uses it (most never do): the lines it writes inside the
+ * request carry the request id anyway (core/logger.ts's mixin).
+ */
+function requestLogs(logger: Logger): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const started = Date.now();
+    const requestId = req.requestId!;
+    const url = req.url;
+    let bound: Logger | undefined;
+    Object.defineProperty(req, "log", {
+      configurable: true,
+      get: () => (bound ??= logger.child({ req: { id: requestId, method: req.method, url } })),
+    });
+    res.once("close", () => {
+      const level = res.statusCode >= 500 ? "error" : "info";
+      if (!logger.isLevelEnabled(level)) return;
+      logger[level](
+        { requestId, req: { id: requestId, method: req.method, url }, res: { statusCode: res.statusCode }, responseTime: Date.now() - started },
+        level === "error" ? "request errored" : res.writableEnded ? "request completed" : "request aborted",
+      );
+    });
+    next();
+  };
+}
+
 export async function startHttpServer(options: HttpOptions): Promise<HttpServer> {
   const { config, logger, apiPool, ownerPool, jwtSecret } = options;
   const { webhookSecret, apiKey: providerApiKey } = paymentSecretsOf(config, jwtSecret);
@@ -219,17 +250,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
     res.setHeader("x-request-id", requestId);
     requestContext.run({ requestId }, next);
   });
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req) => (req as Request).requestId ?? randomUUID(),
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info"),
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
+  app.use(requestLogs(logger));
 
   // /metrics on this port only with METRICS_TOKEN, behind its bearer token
   // (METRICS_PORT serves it on a port of its own); otherwise it is 404.
