@@ -51,19 +51,31 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
 }
 
 /**
- * What this plugin works out of an answer's body, by the body itself: the
- * search cache answers every hit with the very buffer it keeps, so a hit is
- * hashed and checked once, not once per request. Weak: an entry goes with
- * its buffer.
+ * Whether an answer's body carries errors, worked out once per body: the
+ * search cache answers every hit with the very buffer it keeps, and three
+ * plugins ask (this one, the retry in graphql.ts, the metrics' error codes),
+ * so a hit is checked once in the process's life and a computed answer once.
+ * Weak: an entry goes with its buffer (a body is never changed once made).
  */
-const bodyFacts = new WeakMap<Buffer, { errors: boolean; etag: string }>();
-function factsOf(body: Buffer): { errors: boolean; etag: string } {
-  let facts = bodyFacts.get(body);
-  if (!facts) {
-    facts = { errors: hasErrors(body), etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 32)}"` };
-    bodyFacts.set(body, facts);
+const bodyErrors = new WeakMap<Buffer, boolean>();
+export function answerHasErrors(body: Buffer): boolean {
+  let errors = bodyErrors.get(body);
+  if (errors === undefined) {
+    errors = hasErrors(body);
+    bodyErrors.set(body, errors);
   }
-  return facts;
+  return errors;
+}
+
+/** A body's strong ETag, hashed once per body (a search cache hit sends the same buffer every time). */
+const bodyEtags = new WeakMap<Buffer, string>();
+function etagOf(body: Buffer): string {
+  let etag = bodyEtags.get(body);
+  if (etag === undefined) {
+    etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 32)}"`;
+    bodyEtags.set(body, etag);
+  }
+  return etag;
 }
 
 export function makePublicQueryCachePlugin(options: PublicQueryCacheOptions = {}): GraphileConfig.Plugin {
@@ -80,10 +92,10 @@ export function makePublicQueryCachePlugin(options: PublicQueryCacheOptions = {}
           if (request.method !== "GET" || result?.type !== "buffer") return result;
           const header = (name: string) => Object.entries(request.headers).find(([key]) => key.toLowerCase() === name)?.[1];
           const vary = "Authorization, Accept, Accept-Encoding";
-          if (!isAnonymous(pgSettingsOf(request.requestContext)) || result.statusCode !== 200 || factsOf(result.buffer).errors) {
+          if (!isAnonymous(pgSettingsOf(request.requestContext)) || result.statusCode !== 200 || answerHasErrors(result.buffer)) {
             return { ...result, headers: { ...result.headers, "cache-control": "private, no-store", vary } };
           }
-          const { etag } = factsOf(result.buffer);
+          const etag = etagOf(result.buffer);
           // Searches and quotes (the search cache saw them: x-keepr-cache) go stale
           // with the next commit, not after max-age: a cache in front revalidates
           // every time, and gets a 304 from the search cache.

@@ -18,6 +18,7 @@ import { valueFromASTUntyped, type FieldNode, type GraphQLFormattedError } from 
 import { apiErrors, bookingsConfirmed, graphqlOperationDuration, soldOutAnswers } from "../core/metrics.ts";
 import { classifyDatabaseError } from "./errors.ts";
 import { operationLabel, operationOf } from "./graphql-operation.ts";
+import { answerHasErrors } from "./graphql-cache.ts";
 
 interface ExecutionLike {
   data?: Record<string, unknown> | null;
@@ -99,7 +100,7 @@ const requestKey = (requestContext: Partial<Grafast.RequestContext> | undefined)
 function errorCodesOf(result: unknown): string[] {
   const r = result as { type?: string; buffer?: Buffer; json?: { errors?: readonly GraphQLFormattedError[] } | null } | null;
   let errors: readonly GraphQLFormattedError[] | undefined;
-  if (r?.type === "buffer" && r.buffer && r.buffer.includes('"errors"')) {
+  if (r?.type === "buffer" && r.buffer && answerHasErrors(r.buffer)) {
     try {
       errors = (JSON.parse(r.buffer.toString("utf8")) as { errors?: readonly GraphQLFormattedError[] }).errors;
     } catch {

@@ -10,7 +10,7 @@ import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
 import { isAnonymous, tokenAudience, tokenIssuer } from "../core/auth.ts";
 import type { Config } from "../core/config.ts";
 import { makeMaskError, RequestErrorsPlugin, withFormattedErrorCode } from "./errors.ts";
-import { makePublicQueryCachePlugin } from "./graphql-cache.ts";
+import { answerHasErrors, makePublicQueryCachePlugin } from "./graphql-cache.ts";
 import { MetricsPlugin } from "./graphql-metrics.ts";
 import { GraphQLTracingPlugin } from "./graphql-tracing.ts";
 import { RowIdentityPlugin } from "./graphql-row-identity.ts";
@@ -120,6 +120,8 @@ export function makePreset(options: {
         // In production, error messages lose graphql-js's suggestions.
         async processRequest(next, event) {
           const result = await next();
+          // Most answers have no errors (every search cache hit): nothing to retry or rewrite.
+          if (result?.type === "buffer" && !answerHasErrors(result.buffer)) return result;
           if (result?.type === "buffer" && result.buffer.includes('"code":"RETRY"') && isRetryable(result.buffer)) {
             const attempt = (retries.get(event.requestDigest) ?? 0) + 1;
             if (attempt <= maxRetries) {
