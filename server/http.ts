@@ -3,6 +3,7 @@
 // security headers every response carries (commonHeaders below).
 import { randomUUID } from "node:crypto";
 import { createServer, ServerResponse, type IncomingMessage, type Server } from "node:http";
+import { parse as parseQuery, type ParsedUrlQuery } from "node:querystring";
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import helmet from "helmet";
 import type pg from "pg";
@@ -181,6 +182,31 @@ export function routeOf(path: string): string {
 
 const methods = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 
+/**
+ * Express's query parser (node:querystring, express 5's "simple"; express
+ * parses again at every read of req.query), remembered by the query string:
+ * a public query sent as GET carries its whole document in the URL (about
+ * 1 KB, percent-encoded), and the popular searches come again and again.
+ * Bounded (emptied when full; strings over 8 KB are not kept) and frozen:
+ * the requests with the same string share the object.
+ */
+export function rememberingQueryParser(max = 1_000): (query: string | null | undefined) => ParsedUrlQuery {
+  const parsed = new Map<string, ParsedUrlQuery>();
+  return (query) => {
+    // No query string (parseurl's null): an empty object of its own, as node:querystring gives.
+    if (typeof query !== "string") return parseQuery("");
+    const known = parsed.get(query);
+    if (known) return known;
+    const value = parseQuery(query);
+    if (query.length > 8_192) return value;
+    for (const v of Object.values(value)) if (Array.isArray(v)) Object.freeze(v);
+    Object.freeze(value);
+    if (parsed.size >= max) parsed.clear();
+    parsed.set(query, value);
+    return value;
+  };
+}
+
 /** Times every request into keepr_http_request_duration_seconds (status 499: the client went away first). */
 function httpMetrics(req: Request, res: Response, next: NextFunction): void {
   const started = performance.now();
@@ -232,6 +258,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", trustProxyOf(config.TRUST_PROXY)); // req.ip, for throttling (docs/security.md)
+  app.set("query parser", rememberingQueryParser());
   const server = createServer({ ServerResponse: NosniffResponse }, app);
   traceRequests(server);
   // An idle keep-alive connection is closed by the client (undici: 4 s;
