@@ -118,7 +118,8 @@ try {
   for (const { name, keepr } of order) {
     const api = makeApi(keepr.url, clients);
     const paths = keys.map((k) => api.getPath(searchDocument.source, searchDocument.name, k));
-    const outcomes = new Map<string, number>();
+    /** x-keepr-cache of the answers, by the phase's stats (the warm-up's are not counted). */
+    const outcomesOf = new Map<Stats, Map<string, number>>();
     let next = 0;
     let rows = 0;
     const pid = keepr.child.pid!;
@@ -134,6 +135,7 @@ try {
           rows = out.data;
         } else stats.fail(out.code ?? "UNKNOWN");
         const outcome = String(out.headers?.["x-keepr-cache"] ?? "none");
+        const outcomes = outcomesOf.get(stats) ?? outcomesOf.set(stats, new Map()).get(stats)!;
         outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
         return true;
       },
@@ -141,6 +143,7 @@ try {
     const threadAfter = threadSchedSeconds(pid);
     api.agent.destroy();
     const s = measured.stats;
+    const outcomes = outcomesOf.get(s) ?? new Map<string, number>();
     const wall = measured.wall;
     const r = {
       rps: s.okThroughput, p50: s.percentile(50), p95: s.percentile(95), p99: s.percentile(99),
