@@ -69,3 +69,17 @@ it("at warn, a successful request writes nothing; a 5xx is logged at error, with
     expect.objectContaining({ level: 50, msg: "request errored", requestId: "request-logs-readyz-1", req: { id: "request-logs-readyz-1", method: "GET", url: "/readyz" }, res: { statusCode: 503 } }),
   ]);
 });
+
+it("a handler's req.log lines carry the request: id, method and URL (a webhook with a bad signature)", async () => {
+  const { url, lines } = await serverLogging("info");
+  const rejected = await fetch(`${url}/webhooks/payments/simulated?from=test`, {
+    method: "POST", body: "{}", headers: { "content-type": "application/json", "x-request-id": "request-logs-webhook-1" },
+  });
+  expect(rejected.status).toBe(400);
+  await waitUntil(() => lines.some((l) => l.msg === "request completed"), "the webhook's request line");
+  expect(lines.find((l) => l.msg === "payment webhook rejected")).toMatchObject({
+    // (requestId too in production: core/logger.ts's mixin, which this test's plain logger has not.)
+    level: 40,
+    req: { id: "request-logs-webhook-1", method: "POST", url: "/webhooks/payments/simulated?from=test" },
+  });
+});
