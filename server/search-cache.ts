@@ -22,7 +22,13 @@
 //
 // A hand-written LRU over a Map (insertion order), not a library: the tag
 // index must drop an entry from every tag's set when the LRU evicts it, and
-// that is the whole of it (docs/dependencies.md).
+// that is the whole of it (docs/dependencies.md). A hit moves its entry to
+// the newest end only when more than half the capacity was stored or moved
+// after it (each entry remembers the tick of its last move): an entry in the
+// newer half is not next to go, and a hit then costs one map lookup instead
+// of a delete and a re-insert under its key. So an entry read is evicted only
+// after at least maxEntries / 2 answers were stored or moved since (LRU
+// within half the capacity).
 import { searchCacheEntries, searchCacheNotStored } from "../core/metrics.ts";
 import { mergeRanges, overlaps, type DayRange } from "../core/search-feed.ts";
 
@@ -37,6 +43,8 @@ interface Entry {
   /** The days the answer read (null: it may depend on any). */
   days: DayRange | null;
   expiresAt: number;
+  /** The store's tick when it was last put at the newest end. */
+  tick: number;
 }
 
 /** A dated invalidation remembered for the guard. */
@@ -64,6 +72,10 @@ export class SearchCache {
   readonly ttlMs: number;
   readonly #now: () => number;
   readonly #entries = new Map<string, Entry>();
+  /** Counts entries put at the newest end (stored or moved by a hit). */
+  #tick = 0;
+  /** A hit moves its entry only when more ticks than this passed since its last move (see above). */
+  readonly #moveAfter: number;
   readonly #byTag = new Map<string, Set<string>>();
   #generation = 0;
   /** tag → the generation of its last invalidation for all days */
@@ -77,6 +89,7 @@ export class SearchCache {
     this.maxEntries = options.maxEntries;
     this.ttlMs = options.ttlMs;
     this.#now = options.now ?? Date.now;
+    this.#moveAfter = Math.floor(options.maxEntries / 2);
   }
 
   get size(): number {
@@ -109,9 +122,12 @@ export class SearchCache {
       this.#delete(key, entry);
       return undefined;
     }
-    // Most recently used last.
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
+    // Most recently used last, when it is not already in the newer half (see above).
+    if (this.#tick - entry.tick > this.#moveAfter) {
+      this.#entries.delete(key);
+      entry.tick = ++this.#tick;
+      this.#entries.set(key, entry);
+    }
     return entry.answer;
   }
 
@@ -129,7 +145,7 @@ export class SearchCache {
     if (until <= this.#now()) return false;
     const old = this.#entries.get(key);
     if (old) this.#delete(key, old);
-    this.#entries.set(key, { answer, tags, days, expiresAt: until });
+    this.#entries.set(key, { answer, tags, days, expiresAt: until, tick: ++this.#tick });
     for (const tag of tags) {
       let keys = this.#byTag.get(tag);
       if (!keys) this.#byTag.set(tag, (keys = new Set()));

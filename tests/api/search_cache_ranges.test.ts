@@ -143,6 +143,25 @@ describe("the store (server/search-cache.ts)", () => {
     expect(cache.changedSince(["p:a"], cache.generation(), june)).toBe(false);
   });
 
+  it("evicts the least recently used, within half the capacity: an entry read is kept for at least maxEntries / 2 later stores", () => {
+    const cache = new SearchCache({ maxEntries: 10, ttlMs: 60_000 });
+    const since = cache.generation();
+    for (let i = 0; i < 10; i++) cache.store(`k${i}`, ["p:a"], answer, since);
+    // k0 is the oldest and more than half the capacity was stored after it: reading it moves it to the newest end.
+    expect(cache.get("k0")).toBeDefined();
+    for (let i = 10; i < 15; i++) cache.store(`k${i}`, ["p:a"], answer, since);
+    // Five stores after it: k0 is kept, the five oldest that were not read are gone.
+    expect(["k0", "k1", "k5", "k6"].map((k) => cache.get(k) !== undefined)).toEqual([true, false, false, true]);
+    // Read just now: k0 (moved 5 stores ago, in the newer half) stays where it is; k6 (stored 10 ago) moves to the newest end.
+    expect(cache.size).toBe(10);
+    // Never read again: each of them goes after at most 10 more stores, and the cache never holds more than 10.
+    for (let i = 15; i < 25; i++) cache.store(`k${i}`, ["p:a"], answer, since);
+    expect(["k0", "k6", "k15", "k24"].map((k) => cache.get(k) !== undefined)).toEqual([false, false, true, true]);
+    expect(cache.size).toBe(10);
+    // The tag index forgot the evicted: invalidating the tag drops exactly what is held.
+    expect(cache.invalidate({ tags: ["p:a"] })).toBe(10);
+  });
+
   it("a reset refuses every answer computed across it", () => {
     const cache = fresh();
     const since = cache.generation();
