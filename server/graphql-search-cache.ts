@@ -9,8 +9,14 @@
 //   the answer personal (staff see unpublished properties, a guest's booking
 //   token its own rights): such a request neither reads nor fills the cache.
 // - Key: the operation as graphql-js prints it (whitespace and comments do
-//   not matter), the operation name, the variables (keys sorted) and the
-//   Accept header (which picks the answer's content type).
+//   not matter; in the key, a number per printed document, never reused),
+//   the operation name, the variables (keys sorted) and the Accept header
+//   (which picks the answer's content type). A GET's key is worked out once
+//   per query string: express's parse of it is remembered and frozen
+//   (server/http.ts rememberingQueryParser), and what this plugin makes of
+//   that object (the plan, the variables, the key per Accept) is kept in a
+//   WeakMap by it, so a repeated URL is parsed, printed and made canonical
+//   once, and its key is the same string every time.
 // - Tags (core/search-feed.ts): a search of one property, `p:<id>`; by city
 //   or country, the scope's tag (a property entering the scope drops it)
 //   and every property in the scope, published or not, found once per
@@ -66,10 +72,26 @@ const datePattern = /^\d{4}-\d{2}-\d{2}$/;
 
 /** What an eligible operation is, worked out once per query text. */
 interface Plan {
-  /** The document printed: the key's first part. */
-  printed: string;
+  /** The printed document's number: the key's first part. */
+  document: number;
   fields: FieldNode[];
   defaults: Record<string, unknown>;
+}
+
+/** A request made ready for the cache: its plan, its variables (defaults filled in) and its keys. */
+interface Prepared {
+  plan: Plan;
+  variables: Record<string, unknown>;
+  /** The key without the Accept header. */
+  keyBase: string;
+  /** Accept → the whole key (one string per key, whose hash the map computes once; a prepared GET serves many requests). */
+  keys: Memo<string>;
+}
+
+function keyOf(prepared: Prepared, accept: string): string {
+  let key = prepared.keys.get(accept);
+  if (key === undefined) prepared.keys.set(accept, (key = prepared.keyBase + accept));
+  return key;
 }
 
 /** A bounded memo: cleared when full (query texts are few; a flood of distinct ones only costs parses). */
@@ -111,42 +133,51 @@ interface GraphQLRequest {
 
 type Digest = RequestDigest;
 
+/** A request header by its lower-case name (grafserv's express and Node adapters hand over Node's req.headers, whose names are lower case). */
 function headerOf(digest: Digest, name: string): string | undefined {
-  for (const [key, value] of Object.entries(digest.headers)) if (key.toLowerCase() === name) return value;
-  return undefined;
+  return digest.headers[name];
 }
 
-/** The request's query, operation name and variables; null for anything unusual (it then goes its normal way). */
-async function graphqlRequestOf(digest: Digest): Promise<GraphQLRequest | null> {
-  let fields: Record<string, unknown>;
-  if (digest.method === "GET") {
-    const params = await digest.getQueryParams();
-    let variables: unknown = {};
-    if (typeof params.variables === "string" && params.variables !== "") {
-      try {
-        variables = JSON.parse(params.variables);
-      } catch {
-        return null;
-      }
-    }
-    fields = { query: params.query, operationName: params.operationName, variables };
-  } else if (digest.method === "POST") {
-    const body = await digest.getBody();
-    let json: unknown;
+/** A GET's query, operation name and variables from its query parameters; null for anything unusual. */
+function getRequestOf(params: Record<string, string | string[]>): GraphQLRequest | null {
+  let variables: unknown = {};
+  if (typeof params.variables === "string" && params.variables !== "") {
     try {
-      json = body.type === "json" ? body.json : JSON.parse(body.type === "buffer" ? body.buffer.toString("utf8") : body.text);
+      variables = JSON.parse(params.variables);
     } catch {
       return null;
     }
-    if (!json || typeof json !== "object" || Array.isArray(json)) return null;
-    fields = json as Record<string, unknown>;
-  } else {
+  }
+  return requestOf({ query: params.query, operationName: params.operationName, variables });
+}
+
+/** A POST's query, operation name and variables; null for anything unusual (it then goes its normal way). */
+async function postRequestOf(digest: Digest): Promise<GraphQLRequest | null> {
+  const body = await digest.getBody();
+  let json: unknown;
+  try {
+    json = body.type === "json" ? body.json : JSON.parse(body.type === "buffer" ? body.buffer.toString("utf8") : body.text);
+  } catch {
     return null;
   }
+  if (!json || typeof json !== "object" || Array.isArray(json)) return null;
+  return requestOf(json as Record<string, unknown>);
+}
+
+function requestOf(fields: Record<string, unknown>): GraphQLRequest | null {
   const { query, operationName, variables } = fields;
   if (typeof query !== "string" || (operationName != null && typeof operationName !== "string")) return null;
   if (variables != null && (typeof variables !== "object" || Array.isArray(variables))) return null;
   return { query, operationName: (operationName as string | null | undefined) ?? null, variables: (variables ?? {}) as Record<string, unknown> };
+}
+
+/** Printed documents' numbers (a number is never given again, so a document forgotten and printed again gets a new one: only misses). */
+const documentNumbers = new Memo<number>(1_000);
+let documentsNumbered = 0;
+function documentNumber(printed: string): number {
+  let n = documentNumbers.get(printed);
+  if (n === undefined) documentNumbers.set(printed, (n = ++documentsNumbered));
+  return n;
 }
 
 /** The plan of a query text, or null when it is not a query of cacheable root fields only. */
@@ -167,7 +198,7 @@ function planOf(query: string, operationName: string | null): Plan | null {
   if (definition && definition.kind === "OperationDefinition") {
     for (const v of definition.variableDefinitions ?? []) if (v.defaultValue) defaults[v.variable.name.value] = valueFromASTUntyped(v.defaultValue);
   }
-  return { printed: print(document), fields, defaults };
+  return { document: documentNumber(print(document)), fields, defaults };
 }
 
 function argument(field: FieldNode, name: string, variables: Record<string, unknown>): unknown {
@@ -211,6 +242,21 @@ export function makeSearchCachePlugin(options: SearchCachePluginOptions): Graphi
   const scopes = new Memo<{ ids: string[]; generation: number }>(1_000);
   /** rate plan id → its property id (a rate plan never changes property) */
   const ratePlans = new Memo<string>(10_000);
+  /** A GET's frozen query parameters (shared by every request of that query string) → what was made of them. */
+  const byParams = new WeakMap<object, Prepared | null>();
+
+  /** A request's plan, variables and key but for the Accept header; null when it is not a cacheable search. */
+  function prepare(request: GraphQLRequest | null): Prepared | null {
+    if (!request) return null;
+    let plan = plans.get(`${request.operationName ?? ""}\n${request.query}`);
+    if (plan === undefined) {
+      plan = planOf(request.query, request.operationName);
+      plans.set(`${request.operationName ?? ""}\n${request.query}`, plan);
+    }
+    if (!plan) return null;
+    const variables = { ...plan.defaults, ...request.variables };
+    return { plan, variables, keyBase: `${plan.document}\n${request.operationName ?? ""}\n${canonical(variables)}\n`, keys: new Memo<string>(8) };
+  }
 
   async function propertiesIn(scopeTag: string, column: "city" | "country_code", value: string): Promise<string[]> {
     const known = scopes.get(scopeTag);
@@ -301,15 +347,21 @@ export function makeSearchCachePlugin(options: SearchCachePluginOptions): Graphi
         async processRequest(next, event) {
           const digest = event.requestDigest;
           if ((digest.method !== "GET" && digest.method !== "POST") || !isAnonymous(pgSettingsOf(digest.requestContext))) return next();
-          const request = await graphqlRequestOf(digest);
-          if (!request) return next();
-          let plan = plans.get(`${request.operationName ?? ""}\n${request.query}`);
-          if (plan === undefined) {
-            plan = planOf(request.query, request.operationName);
-            plans.set(`${request.operationName ?? ""}\n${request.query}`, plan);
+          let prepared: Prepared | null;
+          if (digest.method === "GET") {
+            const params = await digest.getQueryParams();
+            // Express's parse of a query string is remembered and frozen (server/http.ts): so is what is made of it here.
+            if (Object.isFrozen(params)) {
+              prepared = byParams.get(params) ?? null;
+              if (!byParams.has(params)) byParams.set(params, (prepared = prepare(getRequestOf(params))));
+            } else {
+              prepared = prepare(getRequestOf(params));
+            }
+          } else {
+            prepared = prepare(await postRequestOf(digest));
           }
-          if (!plan) return next();
-          const variables = { ...plan.defaults, ...request.variables };
+          if (!prepared) return next();
+          const { plan, variables } = prepared;
 
           const bypass = async (outcome: "bypass" | "off" = "bypass") => {
             const result = await next();
@@ -318,13 +370,14 @@ export function makeSearchCachePlugin(options: SearchCachePluginOptions): Graphi
           if (!cache || !feed) return bypass("off");
           if (!feed.alive() || headerOf(digest, "x-keepr-min-lsn")) return bypass();
           // Accept too: grafserv answers application/json or application/graphql-response+json by it.
-          const key = `${plan.printed}\n${request.operationName ?? ""}\n${canonical(variables)}\n${headerOf(digest, "accept") ?? ""}`;
+          const key = keyOf(prepared, headerOf(digest, "accept") ?? "");
           const hit = cache.get(key);
-          if (hit) return marked({ type: "buffer" as const, statusCode: 200, headers: { ...hit.headers }, buffer: hit.buffer }, "hit");
+          // marked() copies the headers.
+          if (hit) return marked({ type: "buffer" as const, statusCode: 200, headers: hit.headers, buffer: hit.buffer }, "hit");
           const running = computing.get(key);
           if (running && !cache.changedSince(running.tags, running.since, running.days)) {
             const answer = await running.answer;
-            if (answer) return marked({ type: "buffer" as const, statusCode: 200, headers: { ...answer.headers }, buffer: answer.buffer }, "coalesced");
+            if (answer) return marked({ type: "buffer" as const, statusCode: 200, headers: answer.headers, buffer: answer.buffer }, "coalesced");
           }
 
           const since = cache.generation();

@@ -302,6 +302,26 @@ it("never serves or fills the cache for a request with a token, and a read-your-
   expect((await search(server, stay, { "x-keepr-min-lsn": "0/1" })).cache).toBe("bypass");
 });
 
+it("a repeated URL is one key per Accept header: each answered in the content type it asked for", async () => {
+  const url = `${server.url}/graphql?${new URLSearchParams({ query: searchDocument, variables: JSON.stringify({ arrival: addDays(arrival, 60), departure: addDays(arrival, 62), city }) })}`;
+  const ask = async (accept: string) => {
+    const res = await fetch(url, { headers: { accept } });
+    await res.arrayBuffer();
+    return [res.headers.get("x-keepr-cache"), res.headers.get("content-type")?.split(";")[0]];
+  };
+  expect(await ask("application/graphql-response+json")).toEqual(["miss", "application/graphql-response+json"]);
+  expect(await ask("application/graphql-response+json")).toEqual(["hit", "application/graphql-response+json"]);
+  expect(await ask("application/json")).toEqual(["miss", "application/json"]);
+  expect(await ask("application/json")).toEqual(["hit", "application/json"]);
+  expect(await ask("application/graphql-response+json")).toEqual(["hit", "application/graphql-response+json"]);
+  // A change at the property: the same URL is computed again.
+  await asOwnerCommit((c) => c.query("update app_public.units set name = name where property_id = $1", [h.propertyId]));
+  await settled();
+  expect(await ask("application/json")).toEqual(["miss", "application/json"]);
+  expect(await ask("application/json")).toEqual(["hit", "application/json"]);
+  expect(await ask("application/graphql-response+json")).toEqual(["miss", "application/graphql-response+json"]);
+});
+
 it("odd and hostile requests go their normal way: unreadable variables, a bad date, mixed root fields; two aliased searches depend on both properties", async () => {
   const entries = () => server.searchCache!.cache.size;
   const before = entries();
