@@ -183,7 +183,7 @@ const schema = z.object({
    * constraint, so a stale answer can never sell a night twice.
    */
   SEARCH_CACHE: booleanish.default(true),
-  /** Answers the search cache keeps; the least recently used goes first. */
+  /** Answers the search cache keeps; the least recently used goes first (an answer read is moved up only when half the capacity came after it: server/search-cache.ts). */
   SEARCH_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   /**
    * The longest a cached answer lives even if nothing invalidates it: what
