@@ -13,6 +13,7 @@ import MenuItem from "@mui/material/MenuItem";
 import TextField from "@mui/material/TextField";
 import Typography from "@mui/material/Typography";
 import { useId } from "react";
+import { childAgeText } from "./dates.ts";
 
 /** Ages as a form holds them: null until the desk chose one. */
 export type FormAges = Array<number | null>;
@@ -40,8 +41,6 @@ export function missingAgesReason(ages: FormAges): string | null {
 export function formAgesOf(childAges: readonly number[] | null | undefined, children: number): FormAges {
   return childAges && childAges.length === children ? [...childAges] : resizeAges([], children);
 }
-
-const ageLabel = (age: number) => (age === 0 ? "Under 1" : String(age));
 
 export function ChildAgesFields({ ages, onChange, disabled = false, error = null, label = "Children's ages", testId = "child-ages" }: {
   ages: FormAges;
@@ -84,7 +83,7 @@ export function ChildAgesFields({ ages, onChange, disabled = false, error = null
             >
               {Array.from({ length: 18 }, (_, a) => (
                 <MenuItem key={a} value={a}>
-                  {ageLabel(a)}
+                  {childAgeText(a)}
                 </MenuItem>
               ))}
             </TextField>

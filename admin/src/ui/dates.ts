@@ -59,9 +59,17 @@ export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
 }
 
-/** "2 adults, 2 children (ages 4, 8)": the children's ages when the booking has them, one per child (issue 22). */
+/** A child's age as the console says it: "Under 1" for 0 (as the age pickers offer it), else the years. */
+export function childAgeText(age: number): string {
+  return age === 0 ? "Under 1" : String(age);
+}
+
+/** "2 adults, 2 children (ages under 1, 8)": the children's ages when the booking has them, one per child (issue 22). */
 export function guestsText(adults: number, children: number, childAges?: readonly number[] | null): string {
   if (children <= 0) return plural(adults, "adult");
-  const ages = childAges && childAges.length === children ? ` (age${children === 1 ? "" : "s"} ${childAges.join(", ")})` : "";
+  const ages =
+    childAges && childAges.length === children
+      ? ` (age${children === 1 ? "" : "s"} ${childAges.map((age) => childAgeText(age).toLowerCase()).join(", ")})`
+      : "";
   return `${plural(adults, "adult")}, ${plural(children, "child", "children")}${ages}`;
 }
