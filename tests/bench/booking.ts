@@ -102,7 +102,7 @@ import { openDatabase } from "../../core/database.ts";
 import { defaultScaleOptions, formatScaleResult, generateScaleData, scaleSlugPrefix, type ScaleOptions } from "../../db/seed-scale.ts";
 import { loadConfig } from "../../core/config.ts";
 import { addDays, createHotel, localDate } from "../helpers/booking.ts";
-import { autogroupEnabled, autogroupNice, autogroupWeigher, postgresCpuSeconds, processCpuSeconds, threadSchedSeconds } from "../helpers/cpu.ts";
+import { autogroupEnabled, autogroupNice, autogroupWeigher, postgresCpuSeconds, postgresProcesses, processCpuSeconds, threadSchedSeconds } from "../helpers/cpu.ts";
 import { seededRandom } from "../helpers/random.ts";
 import {
   directOps, findCandidates, formatCodes, gql, makeApi, makeDirect, ms, pick, QuoteTokens, randomStay, ratio, restoreInventory,
@@ -240,6 +240,94 @@ interface PhaseResult {
   threads: { keepr: { onCpu: number; waiting: number }; client: { onCpu: number; waiting: number } };
   round?: number;
   note?: string;
+  /** A booking phase with the worker on: the whole cluster's CPU over the window and the delivery of its messages (ClusterCpu). */
+  cluster?: ClusterCpuResult;
+}
+
+interface ClusterCpuResult {
+  /** Seconds from the window's end until the worker had run every job due (the window's messages). */
+  drainSeconds: number;
+  /** The window's messages sent (notifications sent from the window's start until the drain's end). */
+  messages: number;
+  /** CPU seconds of the whole cluster over the window and the drain (the postmaster, every child, live or exited). */
+  total: number;
+  /** CPU seconds by kind of process: the backends by application_name, `walsender <user>`, `autovacuum`, `background`, and `exited` (what no sample saw: processes that ended between two samples, the postmaster). */
+  byKind: Record<string, number>;
+  /** The same cluster's CPU seconds in the window alone (the issue's "161 % of a core" way). */
+  window: number;
+}
+
+/**
+ * The whole Postgres cluster's CPU over a booking window and the delivery of
+ * the messages its bookings queued: every live child of the postmaster is
+ * sampled from /proc every 200 ms (a process first seen after the start
+ * counts whole), backends are named by their application_name
+ * (pg_stat_activity, looked up as they appear), and what no sample saw
+ * (processes that ended between two samples, the postmaster itself) is the
+ * cluster's total from /proc less what was seen. Autovacuum is told apart
+ * (its workers come and go; one that ends between samples falls into
+ * `exited`, at most 200 ms of its CPU).
+ */
+class ClusterCpu {
+  private first = new Map<number, number>();
+  private last = new Map<number, { kind: string; seconds: number }>();
+  private names = new Map<number, string>();
+  private timer: NodeJS.Timeout | undefined;
+  private total0 = 0;
+  private windowEnd = 0;
+  private naming: Promise<void> = Promise.resolve();
+  private postmaster: number;
+  private owner: pg.Pool;
+  constructor(postmaster: number, owner: pg.Pool) {
+    this.postmaster = postmaster;
+    this.owner = owner;
+  }
+
+  async start(): Promise<void> {
+    await this.name();
+    this.total0 = postgresCpuSeconds(this.postmaster);
+    this.sample(true);
+    this.timer = setInterval(() => this.sample(false), 200);
+  }
+
+  /** The end of the bookings' window (the delivery goes on). */
+  endWindow(): void {
+    this.windowEnd = postgresCpuSeconds(this.postmaster);
+  }
+
+  async stop(): Promise<Omit<ClusterCpuResult, "drainSeconds" | "messages">> {
+    clearInterval(this.timer);
+    this.sample(false);
+    await this.naming;
+    const total = postgresCpuSeconds(this.postmaster) - this.total0;
+    const byKind: Record<string, number> = {};
+    let seen = 0;
+    for (const [pid, p] of this.last) {
+      const used = p.seconds - (this.first.get(pid) ?? 0);
+      const kind = p.kind.startsWith("backend ") ? `backend ${this.names.get(pid) || p.kind.slice(8)}` : p.kind;
+      byKind[kind] = (byKind[kind] ?? 0) + used;
+      seen += used;
+    }
+    byKind.exited = total - seen;
+    return { total, byKind, window: this.windowEnd - this.total0 };
+  }
+
+  private sample(atStart: boolean): void {
+    let unnamed = false;
+    for (const [pid, p] of postgresProcesses(this.postmaster)) {
+      if (!this.first.has(pid)) {
+        this.first.set(pid, atStart ? p.seconds : 0);
+        if (p.kind.startsWith("backend ") && !this.names.has(pid)) unnamed = true;
+      }
+      this.last.set(pid, p);
+    }
+    if (unnamed) this.naming = this.naming.then(() => this.name()).catch(() => {});
+  }
+
+  private async name(): Promise<void> {
+    const { rows } = await this.owner.query<{ pid: number; name: string }>("select pid, application_name as name from pg_catalog.pg_stat_activity where backend_type = 'client backend'");
+    for (const r of rows) if (!this.names.has(r.pid)) this.names.set(r.pid, r.name || "(no application_name)");
+  }
 }
 
 // The staff phase's housekeeper: a password of its own, and the mutation it makes.
@@ -419,6 +507,13 @@ try {
       await afterWarmup?.(scratch.stats.requests / (w.ms / 1000));
     }
     if (stopping) throw new Error("interrupted");
+    // A booking phase with the worker on: the window starts with no message
+    // due (the warm-up's delivered first, not measured) and its cluster CPU
+    // is counted until the worker has delivered the window's messages.
+    const cluster = name === "booking" && args.worker === "true" ? new ClusterCpu(pgPid!, owner) : undefined;
+    if (cluster) await drainDueJobs(owner);
+    const since = cluster ? (await owner.query<{ now: Date }>("select clock_timestamp() as now")).rows[0]!.now : undefined;
+    await cluster?.start();
     const measured = fresh();
     const backendsOf = path === "API" ? "keepr-api" : "keepr-bench-direct";
     const backends0 = await backendsCpu(owner, backendsOf);
@@ -426,8 +521,18 @@ try {
     const cpu0 = cpuNow();
     const { ms, exhausted } = await runLoops(clients, seconds, () => op(measured.stats, measured.parts), true);
     const cpu1 = cpuNow();
+    cluster?.endWindow();
     const threads1 = threadsNow();
     const backends1 = await backendsCpu(owner, backendsOf);
+    let clusterResult: ClusterCpuResult | undefined;
+    if (cluster) {
+      const t = performance.now();
+      await drainDueJobs(owner);
+      const drainSeconds = (performance.now() - t) / 1000;
+      const parts = await cluster.stop();
+      const messages = (await owner.query<{ n: number }>("select count(*)::int as n from app_public.notifications where sent_at >= $1", [since])).rows[0]!.n;
+      clusterResult = { ...parts, drainSeconds, messages };
+    }
     measured.stats.ms = ms;
     for (const p of Object.values(measured.parts)) p.ms = ms;
     const wall = ms / 1000;
@@ -445,9 +550,11 @@ try {
       },
       round: currentRound,
       note: exhausted ? `quote tokens ran out after ${wall.toFixed(1)} s` : undefined,
+      cluster: clusterResult,
     };
     results.push(result);
     console.log(formatRow(result));
+    if (result.cluster) console.log(formatCluster(result));
     for (const [part, s] of Object.entries(result.parts ?? {})) console.log(formatRow({ ...result, name: `  ${part}`, stats: s, parts: undefined, note: undefined }, true));
     return result;
   }
@@ -640,6 +747,24 @@ function formatRow(r: PhaseResult, part = false): string {
     `  p50 ${f(s.percentile(50)).padStart(6)}  p95 ${f(s.percentile(95)).padStart(6)}  p99 ${f(s.percentile(99)).padStart(6)} ms` +
     `  errors ${formatCodes(s.errors)}; expected ${formatCodes(s.expected)}${cpu}${r.note ? `  (${r.note})` : ""}`
   );
+}
+
+/**
+ * A booking phase's whole-cluster CPU per booking (issue 23's measure):
+ * every Postgres process over the window and the delivery of its messages,
+ * autovacuum apart, then by kind.
+ */
+function formatCluster(r: PhaseResult): string {
+  const c = r.cluster!;
+  const booked = Math.max(1, r.stats.latencies.length);
+  const per = (x: number) => ((x * 1000) / booked).toFixed(2);
+  const autovacuum = c.byKind.autovacuum ?? 0;
+  const kinds = Object.entries(c.byKind).filter(([k]) => k !== "autovacuum").sort((a, b) => b[1] - a[1]);
+  const wall = r.stats.ms / 1000;
+  return `  cluster CPU per booking (worker on; the window and the ${c.messages} messages sent until the worker had none due, ${c.drainSeconds.toFixed(1)} s after it; ` +
+    `${(c.messages / booked).toFixed(2)} a booking): **${per(c.total - autovacuum)} ms** autovacuum apart ` +
+    `(${kinds.map(([k, v]) => `${k} ${per(v)}`).join(", ")}; autovacuum ${per(autovacuum)}); ` +
+    `in the window alone ${per(c.window)} ms a booking, ${((c.window / wall) * 100).toFixed(0)} % of a core; load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`;
 }
 
 function summary(): string {

@@ -84,7 +84,17 @@ export function processTreesCpuSeconds(pids: Record<string, number>): Record<str
  */
 export function postgresCpuByKind(postmaster: number): Record<string, number> {
   const root = timesOf(postmaster);
-  const ticks: Record<string, number> = { exited: root ? root.own + root.children : 0 };
+  const seconds: Record<string, number> = { exited: root ? (root.own + root.children) / ticksPerSecond : 0 };
+  for (const p of postgresProcesses(postmaster).values()) seconds[p.kind] = (seconds[p.kind] ?? 0) + p.seconds;
+  return seconds;
+}
+
+/**
+ * A Postgres cluster's live child processes, by pid: the kind of each (as
+ * postgresCpuByKind names them) and the CPU seconds it has used so far.
+ */
+export function postgresProcesses(postmaster: number): Map<number, { kind: string; seconds: number }> {
+  const out = new Map<number, { kind: string; seconds: number }>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     const times = timesOf(Number(entry));
@@ -95,10 +105,9 @@ export function postgresCpuByKind(postmaster: number): Record<string, number> {
     } catch {
       continue; // it ended while we looked
     }
-    const kind = postgresKind(title);
-    ticks[kind] = (ticks[kind] ?? 0) + times.own;
+    out.set(Number(entry), { kind: postgresKind(title), seconds: times.own / ticksPerSecond });
   }
-  return Object.fromEntries(Object.entries(ticks).map(([kind, t]) => [kind, t / ticksPerSecond]));
+  return out;
 }
 
 function postgresKind(title: string): string {
