@@ -13383,8 +13383,9 @@ CREATE OR REPLACE FUNCTION app_private.notify_all(reservation app_public.reserva
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
 declare
-  v_ids uuid[];
+  v_payloads json[];
   v_run_ats timestamptz[];
+  v_count integer;
 begin
   with queued as (
     insert into app_public.notifications (property_id, reservation_id, template, channel, recipient, cause, send_after)
@@ -13398,20 +13399,28 @@ begin
       ) x(channel, recipient)
      where x.recipient is not null
     on conflict (cause, template, channel, recipient, property_id) do nothing
-    returning id, send_after
+    returning id, template, cause, channel, send_after
+  ), messages as (
+    -- A message's rows, the email first.
+    select q.send_after, pg_catalog.array_agg(q.id order by q.channel, q.id) as ids
+      from queued q
+     group by q.send_after, q.template, q.cause
   )
-  select pg_catalog.array_agg(q.id order by q.send_after, q.id), pg_catalog.array_agg(q.send_after order by q.send_after, q.id)
-    into v_ids, v_run_ats
-    from queued q;
-  if v_ids is null then
+  select pg_catalog.array_agg(case when pg_catalog.cardinality(m.ids) = 1 then pg_catalog.json_build_object('id', m.ids[1])
+                                   else pg_catalog.json_build_object('id', m.ids[1], 'more', m.ids[2:]) end
+                              order by m.send_after, m.ids[1]),
+         pg_catalog.array_agg(m.send_after order by m.send_after, m.ids[1]),
+         pg_catalog.sum(pg_catalog.cardinality(m.ids))::integer
+    into v_payloads, v_run_ats, v_count
+    from messages m;
+  if v_payloads is null then
     return 0;
   end if;
-  perform app_private.add_jobs('send_notification', array(select pg_catalog.json_build_object('id', i) from pg_catalog.unnest(v_ids) with ordinality u(i, n) order by u.n),
-                               max_attempts := 10, run_ats := v_run_ats);
-  return pg_catalog.cardinality(v_ids);
+  perform app_private.add_jobs('send_notification', v_payloads, max_attempts := 10, run_ats := v_run_ats);
+  return v_count;
 end;
 $function$;
-comment on function app_private.notify_all(reservation app_public.reservations, templates app_public.notification_kind[], causes text[], send_afters timestamp with time zone[]) is 'Queues notifications (email, and SMS for the essentials) once per cause, several at once, with their delivery jobs in one call; returns how many were queued.';
+comment on function app_private.notify_all(reservation app_public.reservations, templates app_public.notification_kind[], causes text[], send_afters timestamp with time zone[]) is 'Queues notifications (email, and SMS for the essentials) once per cause, several at once, with their delivery jobs (one per message: its email and SMS together) in one call; returns how many notifications were queued.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.password_refusal(password text, email text)
@@ -14613,10 +14622,11 @@ comment on function app_private.record_no_show(reservation app_public.reservatio
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_private.record_notification(id uuid, status app_public.notification_status, subject text, body_text text, provider_message_id text, error text)
  RETURNS void
- LANGUAGE sql
+ LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
+begin
   update app_public.notifications n
      set status = record_notification.status,
          attempts = n.attempts + 1,
@@ -14626,6 +14636,7 @@ AS $function$
          last_error = pg_catalog.left(record_notification.error, 1000),
          sent_at = case when record_notification.status = 'sent' then pg_catalog.now() end
    where n.id = record_notification.id and n.status <> 'sent';
+end;
 $function$;
 grant execute on function app_private.record_notification(id uuid, status app_public.notification_status, subject text, body_text text, provider_message_id text, error text) to keepr_worker;
 comment on function app_private.record_notification(id uuid, status app_public.notification_status, subject text, body_text text, provider_message_id text, error text) is 'Records a delivery attempt''s outcome (sent, failed, skipped, or pending with the error); never un-sends.';

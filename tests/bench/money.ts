@@ -232,10 +232,10 @@ try {
       if (statements) await su!.query("select pg_stat_statements_reset()");
       for (const n of notes) {
         const t = performance.now();
-        await client.query(notificationLoadSql, [n.id]);
+        await client.query(notificationLoadSql, [[n.id]]);
         ms.push(performance.now() - t);
       }
-      const { rows: plan } = await client.query<{ "QUERY PLAN": string }>(`explain (analyze, buffers, costs off, timing off) ${notificationLoadSql}`, [notes[0]!.id]);
+      const { rows: plan } = await client.query<{ "QUERY PLAN": string }>(`explain (analyze, buffers, costs off, timing off) ${notificationLoadSql}`, [[notes[0]!.id]]);
       await report("a message's read (send_notification, worker)", ms);
       console.log(`   plan, buffers: ${plan.filter((p) => /Buffers|Execution/.test(p["QUERY PLAN"])).slice(-2).map((p) => p["QUERY PLAN"].trim()).join(" / ")}`);
     } finally {

@@ -75,6 +75,32 @@ it("a confirmation queues email and SMS and the pre-arrival message in the same 
   expect(sms.to).toBe("+351912345678");
 });
 
+it("a message's email and SMS are one job; after the SMS failed for now, its retry sends the SMS and not the email again", async () => {
+  const h = await createHotel(db.ownerPool);
+  const booking = await bookAs(h, 10, "+351 912 345 678");
+  const ids = Object.fromEntries((await db.ownerPool.query("select template || ' ' || channel as k, id from app_public.notifications where reservation_id = $1", [booking.id])).rows.map((r) => [r.k, r.id]));
+  const payloads = (await db.ownerPool.query(
+    `select j.payload from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+      where t.identifier = 'send_notification' and j.payload->>'id' = any($1) order by j.run_at`,
+    [Object.values(ids)],
+  )).rows.map((r) => r.payload);
+  expect(payloads).toEqual([
+    { id: ids["confirmation email"], more: [ids["confirmation sms"]] },
+    { id: ids["pre_arrival email"], more: [ids["pre_arrival sms"]] },
+  ]);
+
+  // The SMS gateway refuses the connection (a failure a retry may cure): the email goes, the SMS waits.
+  await runDueJobs(db, { OUTBOX_DIR: outbox, SMS_URL: "http://127.0.0.1:9/sms" });
+  const attempts = async () => Object.fromEntries((await db.ownerPool.query("select channel, status, attempts from app_public.notifications where reservation_id = $1 and template = 'confirmation'", [booking.id])).rows.map((r) => [r.channel, `${r.status} ${r.attempts}`]));
+  expect(await attempts()).toEqual({ email: "sent 1", sms: "pending 1" });
+  expect(outboxFiles()).toHaveLength(1);
+
+  await runJobs();
+  expect(await attempts()).toEqual({ email: "sent 1", sms: "sent 2" });
+  expect(outboxFiles()).toHaveLength(2); // the confirmation's and the pre-arrival's
+  expect(outboxFiles("sms")).toHaveLength(2);
+});
+
 it("a change notifies once per change; a moved stay's old pre-arrival message is skipped; cancellation notifies", async () => {
   const h = await createHotel(db.ownerPool);
   const booking = await bookAs(h, 10, null);

@@ -1,4 +1,12 @@
-// Delivers one notification. Payload { id }. The message's id is the
+// Delivers one message: its notification rows, payload { id, more? } (the
+// email's row, and the SMS's row of the same message when there is one:
+// app_private.notify_all queues one job per message; a job of one row has
+// { id } alone). Each row is read in one statement, then sent and recorded
+// on its own, so one row's outcome never changes another's: a row already
+// sent (a retry) is left alone, a permanent failure is recorded failed and
+// the others still go, and when a try of one row fails for a reason a retry
+// may cure, the others are still tried and the job is retried after (the
+// rows sent meanwhile stay sent). The message's id is the
 // notification's, and both outboxes write one file per id (the SMTP
 // Message-ID and the SMS gateway's idempotency key are derived from it too),
 // so a job that runs twice — a retry, a worker killed after sending and
@@ -31,7 +39,7 @@ import {
 } from "../../channels/stay-calendar.ts";
 import { recordAsWorker } from "./provider_call.ts";
 
-const payload = z.object({ id: z.uuid() });
+const payload = z.object({ id: z.uuid(), more: z.array(z.uuid()).max(10).optional() });
 
 interface Row {
   id: string;
@@ -136,7 +144,7 @@ export const notificationLoadSql = `
     join app_public.properties p on p.id = n.property_id
     join app_public.room_types rt on rt.property_id = r.property_id and rt.id = r.room_type_id
     join app_public.rate_plans rp on rp.property_id = r.property_id and rp.id = r.rate_plan_id
-   where n.id = $1`;
+   where n.id = any($1::uuid[])`;
 
 /** A refusal that a retry will not change: a bad address or number, or every provider refusing for good. */
 const isPermanent = (error: unknown) => error instanceof TemplateError || error instanceof InvalidPhoneNumber || isPermanentDeliveryError(error);
@@ -154,57 +162,72 @@ function pendingWith(row: Row): ProviderRole | undefined {
  */
 export function makeSendNotification(deps: { mailer: Mailer; sms: SmsSender; publicUrl?: string; mailFrom: string }): Task {
   return async (raw, helpers) => {
-    const { id } = payload.parse(raw);
-    // Planned once per connection (a generic plan: every lookup is by key), not for each message.
-    const row = await helpers.withPgClient((client) =>
-      asWorker(client, async (c) => (await c.query<Row>({ name: "send_notification.load", text: notificationLoadSql, values: [id] })).rows[0], { plan_cache_mode: "force_generic_plan" }),
+    const { id, more = [] } = payload.parse(raw);
+    const ids = [id, ...more];
+    // One read for the message's rows (email and SMS), planned once per connection (a generic plan: every lookup is by key).
+    const rows = await helpers.withPgClient((client) =>
+      asWorker(client, async (c) => (await c.query<Row>({ name: "send_notification.load", text: notificationLoadSql, values: [ids] })).rows, { plan_cache_mode: "force_generic_plan" }),
     );
-    if (!row || row.status === "sent" || row.status === "skipped" || row.status === "failed") return;
-    const record = (status: string, rendered: { subject: string | null; text: string } | null, messageId: string | null, error: string | null) =>
-      recordAsWorker(helpers, "select app_private.record_notification($1, $2, $3, $4, $5, $6)", [
-        id, status, rendered?.subject ?? null, rendered?.text ?? null, messageId, error,
-      ]);
-    if (row.stale) {
-      await record("skipped", null, null, "The stay moved or is no longer confirmed.");
-      return;
+    // In the payload's order (the email first); one row's retryable failure is thrown after the others were tried.
+    let retry: unknown;
+    for (const row of ids.map((i) => rows.find((r) => r.id === i))) {
+      if (!row) continue;
+      try {
+        await deliver(row);
+      } catch (error) {
+        retry ??= error;
+      }
     }
-    let rendered;
-    const messageId = `notification-${id}`;
-    try {
-      // The guest's booking page (pay, change, cancel), the code filled in: with the email it finds the booking.
-      const manageUrl = deps.publicUrl ? `${deps.publicUrl.replace(/\/$/, "")}/manage?${new URLSearchParams({ code: row.context.code })}` : undefined;
-      rendered = render(row.template, row.channel, { ...row.context, total: Number(row.context.total), ...(manageUrl ? { manage_url: manageUrl } : {}) }, row.override ?? undefined);
-      const only = pendingWith(row);
-      let sent;
-      if (row.channel === "email") {
-        // The stay as it is now, for the guest's calendar (channels/stay-calendar.ts): the same file Manage downloads.
-        const stay = row.stay ? stayCalendarRowOf(row.stay) : undefined;
-        const attachments: EmailMessage["attachments"] = stay
-          ? [{
-              filename: stayCalendarFileName(stay),
-              contentType: stayCalendarContentType(stay),
-              content: Buffer.from(renderStayCalendar(stay, { language: stayLanguageOf(row.context.language), manageUrl, organizerEmail: addressOf(deps.mailFrom) })),
-            }]
-          : undefined;
-        sent = await deps.mailer.send({ id: messageId, to: row.recipient, fromName: row.context.property.name, ...(row.context.property.contact_email ? { replyTo: row.context.property.contact_email } : {}), subject: rendered.subject ?? "", text: rendered.text, html: rendered.html ?? undefined, ...(attachments ? { attachments } : {}) }, { only });
-      } else {
-        sent = await deps.sms.send({ id: messageId, to: row.recipient, text: rendered.text }, { only });
-      }
-      await record("sent", rendered, `${sent.provider}:${sent.messageId}`, null);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      // Which provider may already have it: this try's, or an earlier one's.
-      const heldBy = error instanceof ProvidersUnavailable && error.ambiguous ? `${error.ambiguous}:${messageId}` : null;
-      if (isPermanent(error)) {
-        await record("failed", rendered ?? null, null, message);
+    if (retry !== undefined) throw retry;
+
+    async function deliver(row: Row): Promise<void> {
+      if (row.status === "sent" || row.status === "skipped" || row.status === "failed") return;
+      const record = (status: string, rendered: { subject: string | null; text: string } | null, messageId: string | null, error: string | null) =>
+        recordAsWorker(helpers, "select app_private.record_notification($1, $2, $3, $4, $5, $6)", [
+          row.id, status, rendered?.subject ?? null, rendered?.text ?? null, messageId, error,
+        ]);
+      if (row.stale) {
+        await record("skipped", null, null, "The stay moved or is no longer confirmed.");
         return;
       }
-      if (helpers.job.attempts >= helpers.job.max_attempts) {
-        await record("failed", rendered ?? null, heldBy, `gave up after ${helpers.job.attempts} tries: ${message}`);
-        return;
+      let rendered;
+      const messageId = `notification-${row.id}`;
+      try {
+        // The guest's booking page (pay, change, cancel), the code filled in: with the email it finds the booking.
+        const manageUrl = deps.publicUrl ? `${deps.publicUrl.replace(/\/$/, "")}/manage?${new URLSearchParams({ code: row.context.code })}` : undefined;
+        rendered = render(row.template, row.channel, { ...row.context, total: Number(row.context.total), ...(manageUrl ? { manage_url: manageUrl } : {}) }, row.override ?? undefined);
+        const only = pendingWith(row);
+        let sent;
+        if (row.channel === "email") {
+          // The stay as it is now, for the guest's calendar (channels/stay-calendar.ts): the same file Manage downloads.
+          const stay = row.stay ? stayCalendarRowOf(row.stay) : undefined;
+          const attachments: EmailMessage["attachments"] = stay
+            ? [{
+                filename: stayCalendarFileName(stay),
+                contentType: stayCalendarContentType(stay),
+                content: Buffer.from(renderStayCalendar(stay, { language: stayLanguageOf(row.context.language), manageUrl, organizerEmail: addressOf(deps.mailFrom) })),
+              }]
+            : undefined;
+          sent = await deps.mailer.send({ id: messageId, to: row.recipient, fromName: row.context.property.name, ...(row.context.property.contact_email ? { replyTo: row.context.property.contact_email } : {}), subject: rendered.subject ?? "", text: rendered.text, html: rendered.html ?? undefined, ...(attachments ? { attachments } : {}) }, { only });
+        } else {
+          sent = await deps.sms.send({ id: messageId, to: row.recipient, text: rendered.text }, { only });
+        }
+        await record("sent", rendered, `${sent.provider}:${sent.messageId}`, null);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        // Which provider may already have it: this try's, or an earlier one's.
+        const heldBy = error instanceof ProvidersUnavailable && error.ambiguous ? `${error.ambiguous}:${messageId}` : null;
+        if (isPermanent(error)) {
+          await record("failed", rendered ?? null, null, message);
+          return;
+        }
+        if (helpers.job.attempts >= helpers.job.max_attempts) {
+          await record("failed", rendered ?? null, heldBy, `gave up after ${helpers.job.attempts} tries: ${message}`);
+          return;
+        }
+        await record("pending", null, heldBy, message);
+        throw error;
       }
-      await record("pending", null, heldBy, message);
-      throw error;
     }
   };
 }
