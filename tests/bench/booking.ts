@@ -28,6 +28,16 @@
 //     data directory.
 // The bookings of each booking phase are cancelled (and their nights
 // released) afterwards, so both phases start from the same inventory.
+// With the worker on (the default), a booking phase also prints the whole
+// Postgres cluster's CPU per booking (issue 23's measure): the window starts
+// with no message due (the warm-up's are delivered first, not measured);
+// every process of the cluster is sampled over the window and on until the
+// worker has run every due job, so the window's own messages are delivered
+// and counted (the pre-arrival ones, days ahead, are not); by kind of
+// process (backends by application_name or login, realtime's WAL sender,
+// background processes, `exited`: what ended between two samples),
+// autovacuum apart; and, the issue's way, the cluster's CPU in the window
+// alone per booking.
 //
 // allocation (issue 17): a season of random stays replayed, one booking at
 // a time, onto hotel room types of --alloc-units units each (one new hotel

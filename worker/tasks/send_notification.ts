@@ -28,7 +28,7 @@
 // the last try.
 import type { Task } from "graphile-worker";
 import { z } from "zod";
-import { isPermanentDeliveryError, ProvidersUnavailable, type ProviderRole } from "../delivery.ts";
+import { isPermanentDeliveryError, MessageRefused, ProvidersUnavailable, type ProviderRole } from "../delivery.ts";
 import { render, TemplateError, type NotificationContext, type Override } from "../notifications/render.ts";
 import type { Kind } from "../notifications/templates.ts";
 import { InvalidPhoneNumber, type SmsSender } from "../sms.ts";
@@ -169,13 +169,16 @@ export function makeSendNotification(deps: { mailer: Mailer; sms: SmsSender; pub
       asWorker(client, async (c) => (await c.query<Row>({ name: "send_notification.load", text: notificationLoadSql, values: [ids] })).rows, { plan_cache_mode: "force_generic_plan" }),
     );
     // In the payload's order (the email first); one row's retryable failure is thrown after the others were tried.
+    // The job's error is what worker/runner.ts reports, unless it is a provider's outage or refusal (counted, not
+    // reported): an unexpected error of one row wins over the other row's outage, so it is reported.
+    const outage = (error: unknown) => error instanceof ProvidersUnavailable || error instanceof MessageRefused;
     let retry: unknown;
     for (const row of ids.map((i) => rows.find((r) => r.id === i))) {
       if (!row) continue;
       try {
         await deliver(row);
       } catch (error) {
-        retry ??= error;
+        if (retry === undefined || (outage(retry) && !outage(error))) retry = error;
       }
     }
     if (retry !== undefined) throw retry;
