@@ -335,8 +335,9 @@ class ClusterCpu {
   }
 
   private async name(): Promise<void> {
-    const { rows } = await this.owner.query<{ pid: number; name: string }>("select pid, application_name as name from pg_catalog.pg_stat_activity where backend_type = 'client backend'");
-    for (const r of rows) if (!this.names.has(r.pid)) this.names.set(r.pid, r.name || "(no application_name)");
+    // Not by backend_type: to a role that is not the session's (the owner looking at the API's sessions) only the pid and application_name show.
+    const { rows } = await this.owner.query<{ pid: number; name: string | null }>("select pid, application_name as name from pg_catalog.pg_stat_activity");
+    for (const r of rows) if (r.name && !this.names.has(r.pid)) this.names.set(r.pid, r.name);
   }
 }
 
