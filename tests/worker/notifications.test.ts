@@ -4,6 +4,7 @@
 // its own wording; stale pre-arrival messages skipped; permanent failures
 // visible to staff.
 import { readdirSync, readFileSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import path from "node:path";
 import type pg from "pg";
 import { actAs, fileDatabase, inCommit } from "../helpers/db.ts";
@@ -89,8 +90,14 @@ it("a message's email and SMS are one job; after the SMS failed for now, its ret
     { id: ids["pre_arrival email"], more: [ids["pre_arrival sms"]] },
   ]);
 
-  // The SMS gateway refuses the connection (a failure a retry may cure): the email goes, the SMS waits.
-  await runDueJobs(db, { OUTBOX_DIR: outbox, SMS_URL: "http://127.0.0.1:9/sms" });
+  // The SMS gateway refuses the connection (a port nothing listens on: a failure a retry may cure): the email goes, the SMS waits.
+  const closedPort = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+  await runDueJobs(db, { OUTBOX_DIR: outbox, SMS_URL: `http://127.0.0.1:${closedPort}/sms` });
   const attempts = async () => Object.fromEntries((await db.ownerPool.query("select channel, status, attempts from app_public.notifications where reservation_id = $1 and template = 'confirmation'", [booking.id])).rows.map((r) => [r.channel, `${r.status} ${r.attempts}`]));
   expect(await attempts()).toEqual({ email: "sent 1", sms: "pending 1" });
   expect(outboxFiles()).toHaveLength(1);
