@@ -1,14 +1,1 @@
--- Issue 23 (session 37, helper M): a booking's messages' delivery.
---
--- 1. record_notification (the delivery's outcome, once or twice a message)
---    is PL/pgSQL, so its update is planned once per worker connection, not
---    parsed and planned again on every call as a non-inlinable SQL function.
---! include operations/app_private.record_notification.sql
-
--- 2. One delivery job per message, not per notification row: a message's
---    email and SMS (same template, cause and time) are one send_notification
---    job, payload {"id", "more"} (worker/tasks/send_notification.ts reads
---    both rows in one statement and sends and records each on its own). A
---    confirmation queues two jobs instead of four; the worker fetches,
---    reads and completes one job per message instead of two.
---! include operations/app_private.notify_all.sql
+-- Enter migration here
