@@ -8648,26 +8648,31 @@ AS $function$
 declare
   v_stay daterange;
   v_member uuid[] := array(select app_hidden.current_property_ids());
+  v_ids uuid[];
 begin
   perform app_private.check_stay(null, arrival, departure, adults, children);
   perform app_private.check_child_ages(null, '{}', children, child_ages);
   v_stay := pg_catalog.daterange(arrival, departure);
-  return query
-  with candidates as materialized (
-    select p.id, p.name, p.city, p.children_min_age
+  v_ids := array(
+    select p.id
       from app_public.properties p
      where (p.is_published or p.id = any (v_member))
        and (search_availability.property_id is null or p.id = search_availability.property_id)
        and (search_availability.city is null or pg_catalog.lower(p.city) = pg_catalog.lower(search_availability.city))
        and (search_availability.country_code is null or p.country_code = pg_catalog.upper(search_availability.country_code))
-       and search_availability.arrival >= (pg_catalog.now() at time zone p.time_zone)::date
+       and search_availability.arrival >= (pg_catalog.now() at time zone p.time_zone)::date);
+  return query
+  with candidates as materialized (
+    select p.id, p.name, p.city, p.children_min_age
+      from app_public.properties p
+     where p.id = any (v_ids)
   ),
   -- Units left per room type of all candidate properties at once: by
   -- count on the busiest night for a hotel (the allocator moves stays to
   -- make what fits by count fit), whole free units for a vacation rental.
   free as (
     select f.room_type_id, f.units_left
-      from app_private.room_type_units_left(array(select c.id from candidates c), v_stay) f
+      from app_private.room_type_units_left(v_ids, v_stay) f
   ),
   room_types as materialized (
     select c.id as property_id, c.name as property_name, c.city, c.children_min_age, rt.id as room_type_id, rt.name as room_type_name,

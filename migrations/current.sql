@@ -1,1 +1,1 @@
--- Enter migration here
+--! include booking/app_public.search_availability.sql
