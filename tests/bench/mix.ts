@@ -196,6 +196,18 @@ const noteCache = (path: "search" | "quote", headers: Record<string, unknown> | 
   const outcome = typeof value === "string" ? value : "none";
   cacheOutcomes[path].set(outcome, (cacheOutcomes[path].get(outcome) ?? 0) + 1);
 };
+/**
+ * Why each computed search of the window (X-Keepr-Cache miss or bypass) was
+ * computed, as the client sees it: a key asked for the first time in the run
+ * (warm-up included), a key whose last computed answer is at least
+ * SEARCH_CACHE_TTL_SECONDS old (expired), a key computed less than that ago
+ * (its answer dropped by an invalidation, refused by the generation guard or
+ * evicted), or the lag guard's bypass.
+ */
+const computedWhy = { "first-time key": 0, "after the TTL": 0, "dropped before the TTL": 0, bypass: 0 };
+const searchTtlMs = 1000 * Number(process.env.SEARCH_CACHE_TTL_SECONDS || 60);
+/** Per search path: when the bench (all its clients) last received a computed answer. */
+const lastComputed = new Map<string, number>();
 /** Searches the client answered from its own HTTP cache (--honour-cache): never sent. */
 const httpCache = { fresh: 0, revalidated: 0, sent: 0 };
 /** Keys drawn while measuring (for the seen shares of the top keys). */
@@ -364,8 +376,16 @@ try {
       return;
     }
     record("search", out, recorded);
-    const fromCache = out.headers?.["x-keepr-cache"] === "hit" || out.headers?.["x-keepr-cache"] === "coalesced";
+    const said = out.headers?.["x-keepr-cache"];
+    const fromCache = said === "hit" || said === "coalesced";
     record(fromCache ? "search: cache hit" : "search: computed", out, recorded);
+    if (said === "miss" || said === "bypass") {
+      const last = lastComputed.get(path);
+      if (recorded && !out.code) {
+        computedWhy[said === "bypass" ? "bypass" : last === undefined ? "first-time key" : Date.now() - last >= searchTtlMs ? "after the TTL" : "dropped before the TTL"]++;
+      }
+      lastComputed.set(path, Date.now());
+    }
     if (out.data) {
       remember(rank, out.data);
       if (honourCache && out.text) {
@@ -560,6 +580,10 @@ try {
       return `${((hits / Math.max(1, total)) * 100).toFixed(1)} % (${[...m.entries()].sort().map(([k, v]) => `${k} ${v}`).join(", ")})`;
     };
     console.log(`cache hit rate: searches ${rate(cacheOutcomes.search)}; quotes ${rate(cacheOutcomes.quote)}`);
+    console.log(
+      `computed searches, why (as the client sees it; TTL ${searchTtlMs / 1000} s): ` +
+        Object.entries(computedWhy).map(([k, v]) => `${k} ${v}`).join(", "),
+    );
     const staleness = histogramDelta(metrics0, metrics1, "keepr_search_cache_staleness_seconds");
     const invalidations = counterDelta(metrics0, metrics1, "keepr_search_cache_invalidations_total");
     const notStored = counterDelta(metrics0, metrics1, "keepr_search_cache_not_stored_total");
