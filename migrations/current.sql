@@ -1,1 +1,1 @@
---! include booking/app_public.search_availability.sql
+-- Enter migration here
