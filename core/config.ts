@@ -171,6 +171,16 @@ const schema = z.object({
    */
   API_PUBLIC_READ_CONCURRENCY: z.coerce.number().int().min(0).max(200).default(0),
   /**
+   * Staff first on Keepr's thread (server/admission.ts StaffFirst): while a
+   * request of a signed-in staff member is in flight, every other request
+   * (guests' searches, bookings, pages; not the health and metrics probes)
+   * is held at the HTTP door, before any work is done for it, until no staff
+   * request is in flight or it has waited this many milliseconds; then it
+   * runs as usual, in order of arrival. Never refused for it. 0 turns it off
+   * (docs/running.md, docs/operations.md "Staff during a guest spike").
+   */
+  API_STAFF_FIRST_MS: z.coerce.number().int().min(0).max(5000).default(30),
+  /**
    * The search cache (server/search-cache.ts): anonymous searchAvailability
    * and quote answers kept in the API process and dropped, per property, the
    * moment the realtime process's WAL feed says a claim, rate, restriction or

@@ -273,6 +273,20 @@ export const guestLaneOperations = new Gauge({
   labelNames: ["state"] as const,
 });
 
+/** Staff first on Keepr's thread (server/admission.ts StaffFirst): staff requests in flight, and other requests held at the door meanwhile. */
+export const staffFirstGauge = new Gauge({
+  name: "keepr_api_staff_first",
+  help: "Staff first (API_STAFF_FIRST_MS): staff requests in flight (staff_in_flight), and other requests held at the HTTP door until none is or they waited API_STAFF_FIRST_MS (held).",
+  labelNames: ["state"] as const,
+});
+
+/** Requests held at the door and let go, by why: no staff request in flight any more (staff_done), or their wait was up (waited). */
+export const guestsHeld = new Counter({
+  name: "keepr_api_held_requests_total",
+  help: "Requests held at the HTTP door while staff requests were in flight (API_STAFF_FIRST_MS), by why they were let go: staff_done or waited.",
+  labelNames: ["released"] as const,
+});
+
 export const dbPoolConnections = new Gauge({
   name: "keepr_db_pool_connections",
   help: "Connections of each of Keepr's Postgres pools: in_use, idle, and waiting (requests queued for a connection).",

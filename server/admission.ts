@@ -22,7 +22,8 @@
 // latency now includes the wait here (docs/running.md,
 // docs/benchmarks.md).
 
-import { guestLaneOperations } from "../core/metrics.ts";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { guestLaneOperations, guestsHeld, staffFirstGauge } from "../core/metrics.ts";
 
 /** A FIFO lane of at most `limit` operations at once (counted in keepr_api_guest_reads). */
 export class Lane {
@@ -64,5 +65,115 @@ export class Lane {
       if (next) next();
       else this.active--;
     }
+  }
+}
+
+// Staff first on Keepr's thread (issue 23, session 37). The lane above
+// decides who gets a Postgres connection, not who gets Keepr's one
+// JavaScript thread: with the search cache answering a flood of repeats
+// (1,500 answers a second), a staff operation's many asynchronous steps
+// (PostGraphile's planning, each round trip to Postgres) each waited behind
+// the flood's queued requests, and staff were 6× slower at p95 with
+// Postgres a third busy. So the door of the HTTP server (before express,
+// before any work for the request) tells staff from everyone else: while a
+// staff request is in flight, a new request of anyone else is held here, in
+// order of arrival, until no staff request is in flight, or it has waited
+// API_STAFF_FIRST_MS, whichever comes first. It is then handled as if it
+// had just arrived; it is never refused for it. Held requests are let go
+// one per turn of the event loop (setImmediate), so that a staff request
+// arriving meanwhile is seen, and holds the rest, before they all run.
+
+/** What the door makes of a request: staff go first, the others may be held, the rest (probes) pass. */
+export type DoorClass = "staff" | "held" | "pass";
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * The door: wraps the server's request handler. `classify` must be cheap and
+ * must not trust a claim it has not verified (a forged staff token is
+ * "held", and later refused by the API as any forged token).
+ */
+export class StaffFirst {
+  private staff = 0;
+  private readonly held: Array<{ req: IncomingMessage; run: () => void; until: number }> = [];
+  private pumping = false;
+  private timer: NodeJS.Timeout | undefined;
+  readonly maxWaitMs: number;
+
+  constructor(maxWaitMs: number) {
+    if (!Number.isInteger(maxWaitMs) || maxWaitMs < 1) throw new RangeError(`staff first needs a wait of at least 1 ms, not ${maxWaitMs}`);
+    this.maxWaitMs = maxWaitMs;
+  }
+
+  /** Staff requests in flight now. */
+  get staffInFlight(): number {
+    return this.staff;
+  }
+
+  /** Requests held now. */
+  get holding(): number {
+    return this.held.length;
+  }
+
+  door(classify: (req: IncomingMessage) => DoorClass, handler: Handler): Handler {
+    return (req, res) => {
+      const kind = classify(req);
+      if (kind === "staff") {
+        this.staff++;
+        staffFirstGauge.set({ state: "staff_in_flight" }, this.staff);
+        res.once("close", () => {
+          this.staff--;
+          staffFirstGauge.set({ state: "staff_in_flight" }, this.staff);
+          if (this.staff === 0) this.pump();
+        });
+        return handler(req, res);
+      }
+      if (kind === "pass" || (this.staff === 0 && this.held.length === 0)) return handler(req, res);
+      this.held.push({ req, run: () => handler(req, res), until: performance.now() + this.maxWaitMs });
+      staffFirstGauge.set({ state: "held" }, this.held.length);
+      if (this.staff === 0) this.pump();
+      else this.arm();
+    };
+  }
+
+  /** Wakes the pump when the first held request has waited long enough. */
+  private arm(): void {
+    if (this.timer || this.pumping) return;
+    const first = this.held[0];
+    if (!first) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.pump();
+    }, Math.max(0, first.until - performance.now()));
+  }
+
+  /** Lets held requests go, one per turn of the event loop, while no staff request is in flight or the first has waited its time. */
+  private pump(): void {
+    if (this.pumping) return;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    this.pumping = true;
+    const step = (): void => {
+      const first = this.held[0];
+      if (!first) {
+        this.pumping = false;
+        return;
+      }
+      const expired = first.until <= performance.now();
+      if (this.staff > 0 && !expired) {
+        this.pumping = false;
+        this.arm();
+        return;
+      }
+      this.held.shift();
+      staffFirstGauge.set({ state: "held" }, this.held.length);
+      guestsHeld.inc({ released: expired ? "waited" : "staff_done" });
+      // A client that left while held gets nothing done for it.
+      if (!first.req.socket.destroyed) first.run();
+      setImmediate(step);
+    };
+    setImmediate(step);
   }
 }

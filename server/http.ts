@@ -11,7 +11,8 @@ import { postgraphile } from "postgraphile";
 import { grafserv } from "postgraphile/grafserv/express/v4";
 import { adminRouter } from "./admin.ts";
 import { apps, type AppBuildStatus } from "./app-build.ts";
-import { anonKey, AuthError, identify, pgSettingsFor } from "../core/auth.ts";
+import { anonKey, AuthError, identify, pgSettingsFor, type Identity } from "../core/auth.ts";
+import { StaffFirst, type DoorClass } from "./admission.ts";
 import type { Config } from "../core/config.ts";
 import { sendError } from "./errors.ts";
 import { reportError } from "../core/error-reporting.ts";
@@ -252,6 +253,45 @@ function requestLogs(logger: Logger): RequestHandler {
   };
 }
 
+/** A request's verified identity (core/auth.ts identify) or why its token was refused, worked out once per request. */
+const identities = new WeakMap<IncomingMessage, Identity | AuthError>();
+
+export function identityOf(req: IncomingMessage, jwtSecret: string): Identity {
+  let known = identities.get(req);
+  if (!known) {
+    try {
+      known = identify(req.headers.authorization, jwtSecret);
+    } catch (error) {
+      if (!(error instanceof AuthError)) throw error;
+      known = error;
+    }
+    identities.set(req, known);
+  }
+  if (known instanceof AuthError) throw known;
+  return known;
+}
+
+/** Requests the door never holds: the health and metrics probes (a load balancer's check must not wait for staff). */
+const probePaths = new Set(["/healthz", "/readyz", "/metrics"]);
+
+/**
+ * What the door (server/admission.ts StaffFirst) makes of a request: a
+ * signed-in staff member's, by its token verified as the API verifies it,
+ * goes first; a probe passes; any other (no token, a guest's or a booking's
+ * token, a forged or expired one, which the API then refuses) may be held.
+ */
+export function doorClassOf(req: IncomingMessage, jwtSecret: string): DoorClass {
+  const path = req.url?.split("?", 1)[0] ?? "/";
+  if (probePaths.has(path)) return "pass";
+  if (!req.headers.authorization) return "held";
+  try {
+    const identity = identityOf(req, jwtSecret);
+    return identity.kind === "user" && identity.role === "keepr_staff" ? "staff" : "held";
+  } catch {
+    return "held";
+  }
+}
+
 export async function startHttpServer(options: HttpOptions): Promise<HttpServer> {
   const { config, logger, apiPool, ownerPool, jwtSecret } = options;
   const { webhookSecret, apiKey: providerApiKey } = paymentSecretsOf(config, jwtSecret);
@@ -259,7 +299,9 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   app.disable("x-powered-by");
   app.set("trust proxy", trustProxyOf(config.TRUST_PROXY)); // req.ip, for throttling (docs/security.md)
   app.set("query parser", rememberingQueryParser());
-  const server = createServer({ ServerResponse: NosniffResponse }, app);
+  // Staff first on Keepr's thread (API_STAFF_FIRST_MS; 0: off).
+  const staffFirst = config.API_STAFF_FIRST_MS > 0 ? new StaffFirst(config.API_STAFF_FIRST_MS) : null;
+  const server = createServer({ ServerResponse: NosniffResponse }, staffFirst ? staffFirst.door((req) => doorClassOf(req, jwtSecret), app) : app);
   traceRequests(server);
   // An idle keep-alive connection is closed by the client (undici: 4 s;
   // browsers and load balancers: about 60 s), not by Keepr: a server that
@@ -309,7 +351,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   app.use("/graphql", express.raw({ type: () => true, limit: config.GRAPHQL_MAX_REQUEST_BYTES }));
   app.use("/graphql", (req: Request, res: Response, next: NextFunction) => {
     try {
-      req.pgSettings = pgSettingsFor(identify(req.header("authorization"), jwtSecret), req.requestId!);
+      req.pgSettings = pgSettingsFor(identityOf(req, jwtSecret), req.requestId!);
       next();
     } catch (error) {
       if (error instanceof AuthError) return sendError(res, 401, error.code, error.message);
