@@ -3,7 +3,7 @@
 //                          [--api-processes 1] [--autogroup-nice=-10]
 //                          [--properties 50] [--units 5000] [--days 365] [--occupancy 0.6] [--seed 42]
 //                          [--phases search,quote,booking,allocation]
-//                          [--lanes 0,2] [--staff-clients 2] [--flood 32] [--flood-keys random|zipf] [--zipf-s 1.1] [--mix-seed 1] [--staff-process]
+//                          [--lanes 0,2] [--staff-clients 2] [--flood 32] [--flood-keys random|zipf] [--zipf-s 1.1] [--mix-seed 1] [--staff-process] [--staff-pause 0]
 //                          [--alloc-units 10,20,40] [--alloc-season 90] [--alloc-fill 0.95] [--alloc-lead 30]
 //                          [--alloc-blocks 0] [--alloc-pinned 0] [--alloc-paths API,direct]
 //
@@ -91,6 +91,9 @@
 // Postgres, WORKER=false, its own pool and guest lane), the flood to the
 // first: staff then share Postgres's cores with the guests, not Keepr's
 // JavaScript thread.
+// --staff-pause MS (the staff phase): each staff client waits MS between its
+// changes (a housekeeper does not send the next at once), so staff are not in
+// flight all the time; 0 (the default): back to back.
 // --autogroup-nice N: with Linux's autogroup on (kernel.sched_autogroup_enabled),
 // the scheduler first shares the cores between sessions, and Postgres makes
 // every backend a session of its own (setsid), so 32 busy backends weigh 32
@@ -143,6 +146,7 @@ const { values: args } = parseArgs({
     "zipf-s": { type: "string", default: "1.1" },
     "mix-seed": { type: "string", default: "1" },
     "staff-process": { type: "boolean", default: false },
+    "staff-pause": { type: "string", default: "0" },
     "alloc-units": { type: "string", default: "10,20,40" },
     "alloc-season": { type: "string", default: "90" },
     "alloc-fill": { type: "string", default: "0.95" },
@@ -195,6 +199,11 @@ const needsCandidates = phases.has("search") || phases.has("quote") || phases.ha
  * default).
  */
 const staffClients = Number(args["staff-clients"]);
+const staffPauseMs = Number(args["staff-pause"]);
+if (!(staffPauseMs >= 0)) {
+  console.error("--staff-pause: milliseconds ≥ 0");
+  process.exit(2);
+}
 const floodClients = Number(args.flood);
 const floodKeys = args["flood-keys"] as "random" | "zipf";
 const zipfS = Number(args["zipf-s"]);
@@ -684,7 +693,7 @@ try {
       const floodApi = makeApi(running!.url, floodClients);
       const label = lane === undefined ? "default lane" : `lane ${lane}`;
       const floodKeysText = floodKeys === "zipf" ? `Zipf s=${zipfS} keys (mix seed ${mixSeed}), the guest app's Search as GET` : "random cities and dates";
-      console.log(`\nstaff: ${staffClients} staff clients (setUnitStatus, dirty ↔ clean, each on its own unit${args["staff-process"] ? ", through an API process of their own" : ""}), alone and under ${floodClients} clients searching ${floodKeysText}; ${label}; load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);
+      console.log(`\nstaff: ${staffClients} staff clients (setUnitStatus, dirty ↔ clean, each on its own unit${staffPauseMs > 0 ? `, ${staffPauseMs} ms between changes` : ""}${args["staff-process"] ? ", through an API process of their own" : ""}), alone and under ${floodClients} clients searching ${floodKeysText}; ${label}; load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);
       for (let round = 1; round <= rounds; round++) {
         for (const flood of round % 2 === 1 ? [false, true] : [true, false]) {
           const r = await staffPhase(staffApi, floodApi, staffSetup.unitIds, flood, cities);
@@ -1090,6 +1099,7 @@ async function staffPhase(
         clean = !clean;
         const out = await staffApi.call(setUnitStatus, { unitId, status: clean ? "clean" : "dirty" }, (d) => d.setUnitStatus.result.housekeepingStatus as string);
         out.code ? staff.fail(out.code) : staff.ok(out.ms);
+        if (staffPauseMs > 0) await new Promise((resolve) => setTimeout(resolve, staffPauseMs));
       }
     }));
     const ms = performance.now() - t;
