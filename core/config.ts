@@ -181,6 +181,13 @@ const schema = z.object({
    */
   API_STAFF_FIRST_MS: z.coerce.number().int().min(0).max(5000).default(30),
   /**
+   * Staff first holds a request only when at least this many other requests
+   * are already running in the process (a flood): a guest asking while a
+   * colleague's screen loads on a quiet day is never held. 0: hold whenever a
+   * staff request is in flight (as measured in docs/benchmarks.md).
+   */
+  API_STAFF_FIRST_BUSY: z.coerce.number().int().min(0).max(10_000).default(8),
+  /**
    * The search cache (server/search-cache.ts): anonymous searchAvailability
    * and quote answers kept in the API process and dropped, per property, the
    * moment the realtime process's WAL feed says a claim, rate, restriction or

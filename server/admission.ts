@@ -82,6 +82,10 @@ export class Lane {
 // had just arrived; it is never refused for it. Held requests are let go
 // one per turn of the event loop (setImmediate), so that a staff request
 // arriving meanwhile is seen, and holds the rest, before they all run.
+// The door holds only when Keepr is busy with others: at least
+// API_STAFF_FIRST_BUSY other requests already running (a flood). A guest
+// asking while a colleague's screen loads on a quiet day is not held, so
+// staff first costs guests nothing outside a spike.
 
 /** What the door makes of a request: staff go first, the others may be held, the rest (probes) pass. */
 export type DoorClass = "staff" | "held" | "pass";
@@ -95,14 +99,20 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
  */
 export class StaffFirst {
   private staff = 0;
+  /** Other requests let through the door and not yet answered. */
+  private others = 0;
   private readonly held: Array<{ req: IncomingMessage; run: () => void; until: number }> = [];
   private pumping = false;
   private timer: NodeJS.Timeout | undefined;
   readonly maxWaitMs: number;
+  readonly busy: number;
 
-  constructor(maxWaitMs: number) {
+  /** `busy`: how many other requests must be running for the door to hold one (0: hold whenever staff are in flight). */
+  constructor(maxWaitMs: number, busy = 0) {
     if (!Number.isInteger(maxWaitMs) || maxWaitMs < 1) throw new RangeError(`staff first needs a wait of at least 1 ms, not ${maxWaitMs}`);
+    if (!Number.isInteger(busy) || busy < 0) throw new RangeError(`staff first's busy threshold must be 0 or more, not ${busy}`);
     this.maxWaitMs = maxWaitMs;
+    this.busy = busy;
   }
 
   /** Staff requests in flight now. */
@@ -128,8 +138,14 @@ export class StaffFirst {
         });
         return handler(req, res);
       }
-      if (kind === "pass" || (this.staff === 0 && this.held.length === 0)) return handler(req, res);
-      this.held.push({ req, run: () => handler(req, res), until: performance.now() + this.maxWaitMs });
+      if (kind === "pass") return handler(req, res);
+      const run = () => {
+        this.others++;
+        res.once("close", () => this.others--);
+        handler(req, res);
+      };
+      if (this.held.length === 0 && (this.staff === 0 || this.others < this.busy)) return run();
+      this.held.push({ req, run, until: performance.now() + this.maxWaitMs });
       staffFirstGauge.set({ state: "held" }, this.held.length);
       if (this.staff === 0) this.pump();
       else this.arm();

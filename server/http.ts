@@ -299,8 +299,8 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   app.disable("x-powered-by");
   app.set("trust proxy", trustProxyOf(config.TRUST_PROXY)); // req.ip, for throttling (docs/security.md)
   app.set("query parser", rememberingQueryParser());
-  // Staff first on Keepr's thread (API_STAFF_FIRST_MS; 0: off).
-  const staffFirst = config.API_STAFF_FIRST_MS > 0 ? new StaffFirst(config.API_STAFF_FIRST_MS) : null;
+  // Staff first on Keepr's thread (API_STAFF_FIRST_MS; 0: off), once API_STAFF_FIRST_BUSY others are running.
+  const staffFirst = config.API_STAFF_FIRST_MS > 0 ? new StaffFirst(config.API_STAFF_FIRST_MS, config.API_STAFF_FIRST_BUSY) : null;
   const server = createServer({ ServerResponse: NosniffResponse }, staffFirst ? staffFirst.door((req) => doorClassOf(req, jwtSecret), app) : app);
   traceRequests(server);
   // An idle keep-alive connection is closed by the client (undici: 4 s;
