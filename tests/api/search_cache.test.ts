@@ -78,13 +78,17 @@ const tagOf = (hotel: Hotel) => `p:${hotel.propertyId}`;
 /**
  * Waits until every change committed so far has reached the cache: a change
  * at the marker hotel (which no search here looks at) commits last, and the
- * feed applies invalidations in commit order.
+ * feed applies invalidations in commit order. The marker's invalidations are
+ * counted from its creation on (one a transaction), so the wait is for this
+ * change's own, not for an earlier marker change still on its way when it
+ * began (the feed lags on a loaded machine).
  */
 let marker: Hotel;
+let markerCommits = 0;
 async function settled(): Promise<void> {
-  const before = applied(tagOf(marker));
   await asOwnerCommit((c) => c.query("update app_public.units set name = name where property_id = $1", [marker.propertyId]));
-  await invalidated(tagOf(marker), before);
+  const expected = ++markerCommits;
+  await waitUntil(async () => applied(tagOf(marker)) >= expected, `the marker's invalidation ${expected} applied`);
 }
 
 let h: Hotel;
@@ -96,6 +100,7 @@ beforeAll(async () => {
   ({ server, applied, invalidated } = await startSearchCacheServer(db));
   h = await asOwnerCommit((c) => createHotel(c, { units: 1 }));
   marker = await asOwnerCommit((c) => createHotel(c));
+  markerCommits = 1; // its creation: one transaction, one invalidation naming it
   city = (await db.ownerPool.query<{ city: string }>("select city from app_public.properties where id = $1", [h.propertyId])).rows[0]!.city;
   arrival = localDate(h.timeZone, 30);
   departure = addDays(arrival, 2);
@@ -394,6 +399,7 @@ it("does not trust a lagging feed: an invalidation that arrives long after its c
     const before = applied(tagOf(marker));
     feed.send({ k: "inv", lsn: "0/1", at: Date.now() - 120_000, tags: [tagOf(marker)] });
     await invalidated(tagOf(marker), before);
+    markerCommits++; // an invalidation naming the marker: what settled() counts
     expect(server.searchCache!.cache.size).toBe(0);
     expect((await search(server, stay)).cache).toBe("bypass");
     // Heartbeats keep coming (realtime is up); once the window passes with no late invalidation, trusted again.
