@@ -1,6 +1,7 @@
 // The one place that reads the environment. Everything else receives a
 // validated Config. See .env.example for every variable.
 import { z } from "zod";
+import { availableParallelism } from "node:os";
 
 const booleanish = z
   .enum(["true", "false", "1", "0", "yes", "no", ""])
@@ -163,13 +164,14 @@ const schema = z.object({
    * quotes, property pages) of this process run in Postgres at once; the
    * others wait their turn in the process, in order, holding no connection.
    * Staff requests and every mutation (guests' bookings included) never wait
-   * for them, so staff keep working during a guest spike (server/admission.ts).
-   * Keep it below API_POOL_SIZE; 0 (the default) turns the lane off (guest
-   * reads take any free connection): a lane of 2 met the staff target on the
-   * 2-core development machine but cut guest searches served during the
-   * spike from 111/s to 43/s, so it is the operator's choice (docs/running.md).
+   * for them, so staff and bookings keep working during a guest spike
+   * (server/admission.ts). Unset: one more than this machine has cores
+   * (os.availableParallelism(); the embedded Postgres runs here), below
+   * API_POOL_SIZE (defaultGuestLane). 0 turns the lane off (guest reads take
+   * any free connection). With Postgres on another machine, set it to about
+   * that machine's cores divided by the API processes (docs/running.md).
    */
-  API_PUBLIC_READ_CONCURRENCY: z.coerce.number().int().min(0).max(200).default(0),
+  API_PUBLIC_READ_CONCURRENCY: z.coerce.number().int().min(0).max(200).optional(),
   /**
    * Staff first on Keepr's thread (server/admission.ts StaffFirst): while a
    * request of a signed-in staff member is in flight, every other request
@@ -336,7 +338,9 @@ const schema = z.object({
 /** The demo accounts' password outside production, as README.md and docs/api.md publish it. */
 export const publishedDemoPassword = "keepr-demo-password";
 
-export type Config = Omit<z.infer<typeof schema>, "SEED"> & {
+export type Config = Omit<z.infer<typeof schema>, "SEED" | "API_PUBLIC_READ_CONCURRENCY"> & {
+  /** The guest lane's width (0: off); unset, defaultGuestLane. */
+  API_PUBLIC_READ_CONCURRENCY: number;
   isProduction: boolean;
   /** Whether `npm start` loads the demo data into an empty database (default: outside production; in production only SEED=true). */
   SEED: boolean;
@@ -371,6 +375,21 @@ export class ConfigError extends Error {
 }
 
 /** Reads and validates the environment once. Throws ConfigError listing every problem. */
+/**
+ * The guest lane's width when API_PUBLIC_READ_CONCURRENCY is unset: one
+ * more than this machine's cores (a place also waits on Keepr's thread
+ * between its statements, so as many places as cores left Postgres a
+ * third idle under a flood of uncached searches), at least 1 and below the
+ * pool (so staff and mutations always find a connection). On the 2-core
+ * development machine, 3: staff p95 under a flood of guest searches about
+ * 3x their p95 alone instead of 12-13x, and the API's uncached searches
+ * and quotes at 0.85-0.88 of the same SQL called directly (docs/benchmarks.md
+ * "The guest lane on by default").
+ */
+export function defaultGuestLane(poolSize: number, cores = availableParallelism()): number {
+  return Math.max(1, Math.min(cores + 1, poolSize - 1));
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
@@ -480,6 +499,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...c,
     isProduction,
     SEED: seed,
+    API_PUBLIC_READ_CONCURRENCY: c.API_PUBLIC_READ_CONCURRENCY ?? defaultGuestLane(c.API_POOL_SIZE),
     demoPassword: c.DEMO_PASSWORD ?? (isProduction ? null : publishedDemoPassword),
     outboxDir: c.OUTBOX_DIR ?? `${c.DATA_DIR}/outbox`,
     publicUrl,

@@ -17,10 +17,17 @@
 // lane narrower than the pool (API_POOL_SIZE), staff always find a free
 // connection, and Postgres runs at most that many guest reads at once, so a
 // staff transaction competes with a few, not with the whole spike.
-// Throughput of guest reads is unchanged while the lane is at least the
-// cores Postgres has (more in flight only queue inside Postgres); their
-// latency now includes the wait here (docs/running.md,
-// docs/benchmarks.md).
+// A place is taken before the connection and given back when the read's
+// statements are done, before its commit's round trip
+// (server/read-routing.ts withPgClientOf). A place also waits on Keepr's
+// thread between its statements, so a lane as wide as Postgres's cores
+// left Postgres a third idle under a flood of uncached searches: the
+// default is one more than the machine's cores (core/config.ts
+// defaultGuestLane): on 2 cores it kept the API's uncached searches and
+// quotes at 0.84-0.88 of their SQL called directly (0.87-0.95 with no
+// lane) and took a housekeeper's p95 under a flood of guest searches from
+// 12-13x its p95 alone to about 3x (docs/running.md, docs/benchmarks.md
+// "The guest lane on by default").
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { guestLaneOperations, guestsHeld, staffFirstGauge } from "../core/metrics.ts";
@@ -46,8 +53,12 @@ export class Lane {
     return this.waiting.length;
   }
 
-  /** Runs work when the lane has room (at once, or after the ones that came first), and frees its place when work settles. */
-  async run<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * Takes a place (at once, or after the ones that came first) and returns
+   * the function that gives it back (the next in line gets it then); giving
+   * it back again does nothing.
+   */
+  async enter(): Promise<() => void> {
     if (this.active >= this.limit) {
       guestLaneOperations.inc({ state: "waiting" });
       await new Promise<void>((resolve) => this.waiting.push(resolve));
@@ -56,14 +67,25 @@ export class Lane {
       this.active++;
     }
     guestLaneOperations.inc({ state: "running" });
-    try {
-      return await work();
-    } finally {
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
       guestLaneOperations.dec({ state: "running" });
       // Hand the place straight to the next in line (active stays the same), else free it.
       const next = this.waiting.shift();
       if (next) next();
       else this.active--;
+    };
+  }
+
+  /** Runs work when the lane has room (at once, or after the ones that came first), and frees its place when work settles. */
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    const leave = await this.enter();
+    try {
+      return await work();
+    } finally {
+      leave();
     }
   }
 }

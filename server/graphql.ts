@@ -17,7 +17,7 @@ import { RowIdentityPlugin } from "./graphql-row-identity.ts";
 import { errorsWithoutSuggestions, mayHaveSuggestions } from "./graphql-hints.ts";
 import type { Logger } from "../core/logger.ts";
 import { transactionTimeouts } from "../core/pool-mode.ts";
-import { keeprPgService, type ReadRouter } from "./read-routing.ts";
+import { keeprPgService, withPgClientOf, type ReadRouter } from "./read-routing.ts";
 import { Lane } from "./admission.ts";
 import { pgSettingsOf } from "./graphql-identity.ts";
 
@@ -86,6 +86,8 @@ export function makePreset(options: {
   const { config, pool, jwtSecret, logger, readRouter, searchCachePlugin } = options;
   // Guest reads take turns on the primary (server/admission.ts).
   const publicReads = config.API_PUBLIC_READ_CONCURRENCY > 0 ? new Lane(config.API_PUBLIC_READ_CONCURRENCY) : null;
+  // The primary's connections as PostGraphile's own (keeprPgService's), a guest read's place in the lane held until its statements are done.
+  const guestReadsWithPgClient = publicReads ? withPgClientOf(pool, publicReads) : null;
   // Every transaction of an operation carries these, transaction-local (a
   // transaction pooler cannot take them at connect: core/pool-mode.ts);
   // and JIT's optimisation stays off, as @dataplan/pg would set it per
@@ -211,7 +213,7 @@ export function makePreset(options: {
         if (!given) return { pgSettings };
         // An anonymous query (core/auth.ts isAnonymous) takes its turn in the guest lane (on the primary; a replica's reads do not).
         const guestRead = publicReads && isAnonymous(identity) && getOperationAST(args.document, args.operationName)?.operation === "query";
-        const primary: typeof given = guestRead ? (settings, callback) => publicReads.run(() => given(settings, callback)) : given;
+        const primary: typeof given = guestRead && guestReadsWithPgClient ? guestReadsWithPgClient : given;
         if (!readRouter) return primary === given ? { pgSettings } : { pgSettings, withPgClient: primary };
         return { pgSettings, withPgClient: readRouter.withPgClientFor(req, args.document, args.operationName, primary) };
       },

@@ -32,6 +32,7 @@ import type { Logger } from "../core/logger.ts";
 import { becomeStatement } from "../core/sql.ts";
 import { formatLsn, isRecoveryConflict, isUnavailable, parseLsn, type Replica, type ReplicaSet } from "../core/replicas.ts";
 import { operationOf } from "./graphql-operation.ts";
+import type { Lane } from "./admission.ts";
 
 type WithPgClient = AnyWithPgClient<NodePostgresPgClient>;
 
@@ -91,9 +92,19 @@ export function beginWithSettings(pgSettings: Readonly<Record<string, string | n
  * pooler; a connection that failed or was lost is destroyed, not given
  * back.
  */
-export function withPgClientOf(pool: pg.Pool): WithPgClient {
+export function withPgClientOf(pool: pg.Pool, lane?: Lane): WithPgClient {
   return async (pgSettings, callback) => {
-    const client = await pool.connect();
+    // A guest read's place in the lane (server/admission.ts) covers its
+    // statements, not the commit's round trip: a read-only transaction has
+    // nothing left for Postgres to do then.
+    const leave = lane ? await lane.enter() : null;
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      leave?.();
+      throw error;
+    }
     // The server going away between two queries of the operation (a
     // replica stopped, a failover) is an error of the next query, not an
     // unhandled 'error' event that would end the process.
@@ -109,17 +120,20 @@ export function withPgClientOf(pool: pg.Pool): WithPgClient {
         // Inside the transaction already: a mutation's own transaction is a savepoint.
         result = await makeWithPgClientViaPgClientAlreadyInTransaction(client, true)(null, callback);
       } catch (error) {
+        leave?.();
         await client.query("rollback").catch((rollbackError: unknown) => {
           broken ??= rollbackError as Error;
         });
         throw error;
       }
+      leave?.();
       await client.query("commit");
       return result;
     } catch (error) {
       if (isUnavailable(error)) broken = error as Error;
       throw error;
     } finally {
+      leave?.();
       client.off("error", lost);
       client.release(broken);
     }

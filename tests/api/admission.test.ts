@@ -11,6 +11,8 @@ import { waitUntil } from "../helpers/wait.ts";
 import { fileDatabase, testPool } from "../helpers/db.ts";
 import { fixturePassword } from "../helpers/fixtures.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { Lane } from "../../server/admission.ts";
+import { withPgClientOf } from "../../server/read-routing.ts";
 
 const db = fileDatabase();
 let server: TestServer;
@@ -113,5 +115,51 @@ test("a guest's hold is not a guest read: it reaches Postgres while the lane is 
   } finally {
     await locker.query("rollback").catch(() => {});
     locker.release();
+  }
+});
+
+test("a guest read's place in the lane is given back when its statements are done, before its commit's round trip, and on every failure", async () => {
+  const lane = new Lane(1);
+  const pool = testPool({ connectionString: db.authenticatorUrl, max: 2 });
+  // The lane's occupancy at the moment each transaction end is sent.
+  const seen: Array<{ statement: string; running: number }> = [];
+  const connect = pool.connect.bind(pool);
+  (pool as unknown as { connect: () => Promise<pg.PoolClient> }).connect = async () => {
+    const client = await connect();
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      if (args[0] === "commit" || args[0] === "rollback") seen.push({ statement: args[0], running: lane.running });
+      return query(...args);
+    };
+    return client;
+  };
+  try {
+    const withPgClient = withPgClientOf(pool, lane);
+    const value = await withPgClient({ role: "keepr_anonymous" }, async (client) => (await client.query<{ n: number }>({ text: "select 1 as n" })).rows[0]!.n);
+    expect(value).toBe(1);
+    await expect(withPgClient({ role: "keepr_anonymous" }, async (client) => client.query({ text: "select 1/0" }))).rejects.toThrow(/division by zero/);
+    // (The adaptor may roll back on its own too: every end of a transaction found the place given back.)
+    expect(seen.map((s) => s.statement)).toEqual(expect.arrayContaining(["commit", "rollback"]));
+    expect(seen.every((s) => s.running === 0)).toBe(true);
+    expect(lane.running).toBe(0);
+    // A connection that cannot be had gives the place back too.
+    const down = testPool({ connectionString: "postgres://nobody@127.0.0.1:1/none", max: 1 });
+    await expect(withPgClientOf(down, lane)({}, async () => 1)).rejects.toThrow();
+    await down.end();
+    expect(lane.running).toBe(0);
+    // Giving a place back twice frees one place, not two.
+    const leave = await lane.enter();
+    leave();
+    leave();
+    const [a, b] = [await lane.enter(), lane.enter()];
+    let second = false;
+    void b.then(() => (second = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect({ running: lane.running, queued: lane.queued, second }).toEqual({ running: 1, queued: 1, second: false });
+    a();
+    (await b)();
+    expect({ running: lane.running, queued: lane.queued }).toEqual({ running: 0, queued: 0 });
+  } finally {
+    await pool.end();
   }
 });

@@ -4,7 +4,7 @@
 // DEMO_PASSWORD, never the published password); the simulated payment
 // provider only with SIMULATED_PROVIDER=true. Development keeps its
 // zero-configuration defaults.
-import { ConfigError, loadConfig, publishedDemoPassword } from "../../core/config.ts";
+import { ConfigError, defaultGuestLane, loadConfig, publishedDemoPassword } from "../../core/config.ts";
 import { defaultSharedBuffersMb } from "../../core/embedded-postgres.ts";
 import { productionEnv } from "../helpers/production-env.ts";
 
@@ -168,5 +168,18 @@ describe("the embedded Postgres's shared_buffers", () => {
     expect(loadConfig({ NODE_ENV: "development" }).EMBEDDED_PG_SHARED_BUFFERS_MB).toBeUndefined();
     expect(loadConfig({ NODE_ENV: "development", EMBEDDED_PG_SHARED_BUFFERS_MB: "512" }).EMBEDDED_PG_SHARED_BUFFERS_MB).toBe(512);
     for (const bad of ["8", "1.5", "lots"]) expect(problemsOf({ NODE_ENV: "development", EMBEDDED_PG_SHARED_BUFFERS_MB: bad })).toEqual(["EMBEDDED_PG_SHARED_BUFFERS_MB"]);
+  });
+});
+
+describe("the guest lane's width", () => {
+  it("one more guest read at once than the machine has cores, below the pool, unless API_PUBLIC_READ_CONCURRENCY says (0: off)", () => {
+    expect([1, 2, 4, 16, 64].map((cores) => defaultGuestLane(10, cores))).toEqual([2, 3, 5, 9, 9]);
+    expect(defaultGuestLane(1, 8)).toBe(1);
+    expect(defaultGuestLane(2, 8)).toBe(1);
+    expect(loadConfig({ NODE_ENV: "development" }).API_PUBLIC_READ_CONCURRENCY).toBe(defaultGuestLane(10));
+    expect(loadConfig({ NODE_ENV: "development", API_POOL_SIZE: "3" }).API_PUBLIC_READ_CONCURRENCY).toBe(defaultGuestLane(3));
+    expect(loadConfig({ NODE_ENV: "development", API_PUBLIC_READ_CONCURRENCY: "0" }).API_PUBLIC_READ_CONCURRENCY).toBe(0);
+    expect(loadConfig({ NODE_ENV: "development", API_PUBLIC_READ_CONCURRENCY: "5" }).API_PUBLIC_READ_CONCURRENCY).toBe(5);
+    for (const bad of ["-1", "1.5", "many"]) expect(problemsOf({ NODE_ENV: "development", API_PUBLIC_READ_CONCURRENCY: bad })).toEqual(["API_PUBLIC_READ_CONCURRENCY"]);
   });
 });
