@@ -383,7 +383,7 @@ export class ConfigError extends Error {
  * pool (so staff and mutations always find a connection). On the 2-core
  * development machine, 3: staff p95 under a flood of guest searches about
  * 3x their p95 alone instead of 12-13x, and the API's uncached searches
- * and quotes at 0.85-0.88 of the same SQL called directly (docs/benchmarks.md
+ * at 0.83-0.85 and quotes at 0.86-0.90 of the same SQL called directly (docs/benchmarks.md
  * "The guest lane on by default").
  */
 export function defaultGuestLane(poolSize: number, cores = availableParallelism()): number {

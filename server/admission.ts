@@ -24,7 +24,7 @@
 // left Postgres a third idle under a flood of uncached searches: the
 // default is one more than the machine's cores (core/config.ts
 // defaultGuestLane): on 2 cores it kept the API's uncached searches and
-// quotes at 0.84-0.88 of their SQL called directly (0.87-0.95 with no
+// quotes at 0.83-0.90 of their SQL called directly (0.87-0.95 with no
 // lane) and took a housekeeper's p95 under a flood of guest searches from
 // 12-13x its p95 alone to about 3x (docs/running.md, docs/benchmarks.md
 // "The guest lane on by default").
