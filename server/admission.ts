@@ -32,14 +32,29 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { guestLaneOperations, guestsHeld, staffFirstGauge } from "../core/metrics.ts";
 
+/**
+ * A guest read waited longer than the lane's waitMs for its turn: refused,
+ * nothing done, as a connection not had in time is (UNAVAILABLE, "retry
+ * shortly": server/errors.ts).
+ */
+export class LaneWaitTimeout extends Error {
+  constructor(waitMs: number) {
+    super(`waited ${waitMs} ms for a turn in the guest lane`);
+    this.name = "LaneWaitTimeout";
+  }
+}
+
 /** A FIFO lane of at most `limit` operations at once (counted in keepr_api_guest_reads). */
 export class Lane {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
   readonly limit: number;
+  /** How long an operation may wait for its turn (Infinity: as long as it takes). */
+  readonly waitMs: number;
 
-  constructor(limit: number) {
+  constructor(limit: number, options: { waitMs?: number } = {}) {
     this.limit = limit;
+    this.waitMs = options.waitMs ?? Infinity;
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`a lane needs a limit of at least 1, not ${limit}`);
   }
 
@@ -61,8 +76,26 @@ export class Lane {
   async enter(): Promise<() => void> {
     if (this.active >= this.limit) {
       guestLaneOperations.inc({ state: "waiting" });
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-      guestLaneOperations.dec({ state: "waiting" });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          let timer: NodeJS.Timeout | undefined;
+          const turn = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+          this.waiting.push(turn);
+          if (Number.isFinite(this.waitMs)) {
+            timer = setTimeout(() => {
+              // Out of the line; a place handed over meanwhile is not lost (turn ran first, and cleared this).
+              const at = this.waiting.indexOf(turn);
+              if (at >= 0) this.waiting.splice(at, 1);
+              reject(new LaneWaitTimeout(this.waitMs));
+            }, this.waitMs);
+          }
+        });
+      } finally {
+        guestLaneOperations.dec({ state: "waiting" });
+      }
     } else {
       this.active++;
     }

@@ -9,6 +9,7 @@ import { codeOfSqlstate, postgresErrors, type ErrorCode } from "../shared/error-
 import type { Logger } from "../core/logger.ts";
 import { apiErrors } from "../core/metrics.ts";
 import { reportError } from "../core/error-reporting.ts";
+import { LaneWaitTimeout } from "./admission.ts";
 
 interface PgLikeError {
   code?: unknown;
@@ -31,6 +32,7 @@ interface PgLikeError {
 const unreachableCodes = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN"]);
 const unreachableMessages = /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect)/;
 const unreachable: { code: ErrorCode; message: string } = { code: "UNAVAILABLE", message: "The database cannot be reached; please retry shortly." };
+const busy: { code: ErrorCode; message: string } = { code: "UNAVAILABLE", message: "The service is busy; please retry shortly." };
 
 const unknownLanguage: { code: ErrorCode; message: string; reason: string } = {
   code: "INVALID_INPUT", message: "Language: one of the languages Keepr knows (allLanguages).", reason: "LANGUAGE",
@@ -38,6 +40,8 @@ const unknownLanguage: { code: ErrorCode; message: string; reason: string } = {
 
 /** The typed form of a database error, or null when it is not one. */
 export function classifyDatabaseError(error: unknown): { code: ErrorCode; message: string; reason?: string } | null {
+  // A guest read that waited too long for its turn in the guest lane (server/admission.ts): as a connection not had in time.
+  if (error instanceof LaneWaitTimeout) return busy;
   const e = error as PgLikeError | null;
   if (e && typeof e.code === "string" && (unreachableCodes.has(e.code) || e.code.startsWith("08"))) return unreachable;
   if (e && typeof e.message === "string" && unreachableMessages.test(e.message)) return unreachable;

@@ -16,7 +16,7 @@ import { GraphQLTracingPlugin } from "./graphql-tracing.ts";
 import { RowIdentityPlugin } from "./graphql-row-identity.ts";
 import { errorsWithoutSuggestions, mayHaveSuggestions } from "./graphql-hints.ts";
 import type { Logger } from "../core/logger.ts";
-import { transactionTimeouts } from "../core/pool-mode.ts";
+import { answerTimeoutOf, transactionTimeouts } from "../core/pool-mode.ts";
 import { keeprPgService, withPgClientOf, type ReadRouter } from "./read-routing.ts";
 import { Lane } from "./admission.ts";
 import { pgSettingsOf } from "./graphql-identity.ts";
@@ -85,7 +85,8 @@ export function makePreset(options: {
 }): GraphileConfig.Preset {
   const { config, pool, jwtSecret, logger, readRouter, searchCachePlugin } = options;
   // Guest reads take turns on the primary (server/admission.ts).
-  const publicReads = config.API_PUBLIC_READ_CONCURRENCY > 0 ? new Lane(config.API_PUBLIC_READ_CONCURRENCY) : null;
+  // A guest read waits for its turn at most as long as for a connection (answerTimeoutOf), then is refused: UNAVAILABLE, retry shortly.
+  const publicReads = config.API_PUBLIC_READ_CONCURRENCY > 0 ? new Lane(config.API_PUBLIC_READ_CONCURRENCY, { waitMs: answerTimeoutOf(config) }) : null;
   // The primary's connections as PostGraphile's own (keeprPgService's), a guest read's place in the lane held until its statements are done.
   const guestReadsWithPgClient = publicReads ? withPgClientOf(pool, publicReads) : null;
   // Every transaction of an operation carries these, transaction-local (a

@@ -316,7 +316,7 @@ export const errorCodes = {
   },
   UNAVAILABLE: {
     kind: "transient", surfaces: ["graphql", "http"], http: "503",
-    raisedBy: "too many connections, a restarting database or one that cannot be reached (a restart, a failover: the API's pools connect again by themselves), any connection exception (SQLSTATE class 08, e.g. PgBouncer's 08P01 while it cannot log in to the primary during a failover); the throttle and the payment webhook when they cannot reach Postgres",
+    raisedBy: "too many connections, a restarting database or one that cannot be reached (a restart, a failover: the API's pools connect again by themselves), any connection exception (SQLSTATE class 08, e.g. PgBouncer's 08P01 while it cannot log in to the primary during a failover); the throttle and the payment webhook when they cannot reach Postgres; a guest's search, quote or other anonymous read that waited longer than twice `STATEMENT_TIMEOUT_MS` for its turn in the guest lane (`API_PUBLIC_READ_CONCURRENCY`)",
     message: "The service is busy or restarting; please retry shortly.",
   },
 

@@ -11,7 +11,10 @@ import { waitUntil } from "../helpers/wait.ts";
 import { fileDatabase, testPool } from "../helpers/db.ts";
 import { fixturePassword } from "../helpers/fixtures.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { Lane } from "../../server/admission.ts";
+import { Lane, LaneWaitTimeout } from "../../server/admission.ts";
+import { makeMaskError } from "../../server/errors.ts";
+import { createLogger } from "../../core/logger.ts";
+import { GraphQLError } from "postgraphile/graphql";
 import { withPgClientOf } from "../../server/read-routing.ts";
 
 const db = fileDatabase();
@@ -162,4 +165,24 @@ test("a guest read's place in the lane is given back when its statements are don
   } finally {
     await pool.end();
   }
+});
+
+test("a guest read that waits longer than the lane's waitMs is refused as UNAVAILABLE (retry shortly), and leaves the line", async () => {
+  const lane = new Lane(1, { waitMs: 50 });
+  const first = await lane.enter();
+  const refused = lane.enter();
+  const third = lane.enter();
+  await expect(refused).rejects.toBeInstanceOf(LaneWaitTimeout);
+  // The third waited as long behind the same place and was refused too; both left the line, and
+  // the place still held is one, handed to whoever waits when it is given back (not to a refused one).
+  await expect(third).rejects.toBeInstanceOf(LaneWaitTimeout);
+  expect({ running: lane.running, queued: lane.queued }).toEqual({ running: 1, queued: 0 });
+  const fourth = lane.enter();
+  first();
+  (await fourth)();
+  expect({ running: lane.running, queued: lane.queued }).toEqual({ running: 0, queued: 0 });
+  // As the API answers it: a typed, retryable error, not INTERNAL.
+  const masked = makeMaskError(createLogger("silent"))(new GraphQLError("lane", { originalError: new LaneWaitTimeout(50) }));
+  expect(masked.extensions).toEqual({ code: "UNAVAILABLE" });
+  expect(masked.message).toBe("The service is busy; please retry shortly.");
 });
