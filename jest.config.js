@@ -10,5 +10,7 @@ export default {
   testMatch: ["<rootDir>/tests/**/*.test.ts"],
   globalSetup: "<rootDir>/tests/setup/globalSetup.ts",
   globalTeardown: "<rootDir>/tests/setup/globalTeardown.ts",
+  // No file starts just before a midnight of the tests' time zones (their "today" would change under them).
+  setupFilesAfterEnv: ["<rootDir>/tests/setup/clear-of-midnight.ts"],
   testTimeout: 60_000,
 };
