@@ -374,7 +374,6 @@ export class ConfigError extends Error {
   readonly code = "CONFIG";
 }
 
-/** Reads and validates the environment once. Throws ConfigError listing every problem. */
 /**
  * The guest lane's width when API_PUBLIC_READ_CONCURRENCY is unset: one
  * more than this machine's cores (a place also waits on Keepr's thread
@@ -383,13 +382,14 @@ export class ConfigError extends Error {
  * pool (so staff and mutations always find a connection). On the 2-core
  * development machine, 3: staff p95 under a flood of guest searches about
  * 3x their p95 alone instead of 12-13x, and the API's uncached searches
- * at 0.83-0.85 and quotes at 0.86-0.90 of the same SQL called directly (docs/benchmarks.md
- * "The guest lane on by default").
+ * at 0.83-0.85 and quotes at 0.86-0.90 of the same SQL called directly
+ * (docs/benchmarks.md "The guest lane on by default").
  */
 export function defaultGuestLane(poolSize: number, cores = availableParallelism()): number {
   return Math.max(1, Math.min(cores + 1, poolSize - 1));
 }
 
+/** Reads and validates the environment once. Throws ConfigError listing every problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
