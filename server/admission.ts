@@ -111,16 +111,6 @@ export class Lane {
       else this.active--;
     };
   }
-
-  /** Runs work when the lane has room (at once, or after the ones that came first), and frees its place when work settles. */
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    const leave = await this.enter();
-    try {
-      return await work();
-    } finally {
-      leave();
-    }
-  }
 }
 
 // Staff first on Keepr's thread (issue 23, session 37). The lane above
