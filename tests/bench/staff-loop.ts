@@ -22,15 +22,13 @@ export interface StaffLoopInput {
 export interface StaffLoopOutput {
   latencies: number[];
   failures: string[];
-  ms: number;
 }
 
 const input = workerData as StaffLoopInput;
 const api = makeApi(input.url, input.unitIds.length, input.token);
 const latencies: number[] = [];
 const failures: string[] = [];
-const t = performance.now();
-const deadline = t + input.durationS * 1000;
+const deadline = performance.now() + input.durationS * 1000;
 await Promise.all(input.unitIds.map(async (unitId) => {
   let clean = false;
   while (performance.now() < deadline) {
@@ -41,6 +39,6 @@ await Promise.all(input.unitIds.map(async (unitId) => {
     if (input.pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, input.pauseMs));
   }
 }));
-const output: StaffLoopOutput = { latencies, failures, ms: performance.now() - t };
+const output: StaffLoopOutput = { latencies, failures };
 api.agent.destroy();
 parentPort!.postMessage(output);
