@@ -185,6 +185,32 @@ export function apiPoolConfig(
   };
 }
 
+/**
+ * PostGraphile's introspection: how long its catalog read may take (ms).
+ * It runs once, when the API starts, and reads the whole catalog; on a busy
+ * primary, or behind a DDL's lock, that takes longer than a request's
+ * statement timeout (100 ms is a valid setting), and a schema that failed
+ * to build serves nothing. So it is bounded apart, by a minute.
+ */
+export const introspectionTimeoutMs = 60_000;
+
+/**
+ * The config of the one connection PostGraphile's introspection reads the
+ * catalog on: the API pool's login, pooler and mode, with the statement
+ * timeout (and the silence before the connection is closed) of
+ * introspectionTimeoutMs instead of the API's. The same timeouts go in
+ * its transaction (introspectionSettings) for a transaction pooler.
+ */
+export function introspectionPoolConfig(
+  config: Pick<Config, "DATABASE_POOL_MODE">,
+  options: { connectionString: string; applicationName: string },
+): pg.PoolConfig {
+  return apiPoolConfig({ DATABASE_POOL_MODE: config.DATABASE_POOL_MODE, STATEMENT_TIMEOUT_MS: introspectionTimeoutMs }, { ...options, max: 1 });
+}
+
+/** The settings of introspection's transaction (see introspectionPoolConfig). */
+export const introspectionSettings = (): Record<string, string> => transactionTimeouts({ STATEMENT_TIMEOUT_MS: introspectionTimeoutMs });
+
 /** The transaction-local settings every GraphQL transaction carries (statement and idle timeouts that a transaction pooler cannot take at connect). */
 export function transactionTimeouts(config: Pick<Config, "STATEMENT_TIMEOUT_MS">): Record<string, string> {
   return {

@@ -82,8 +82,10 @@ export function makePreset(options: {
   readRouter?: ReadRouter;
   /** The search cache (server/graphql-search-cache.ts): inside the HTTP cache's middleware (which sees its x-keepr-cache), outside read routing (whose x-keepr-read-from it reads). */
   searchCachePlugin?: GraphileConfig.Plugin;
+  /** Where the schema's build reads the catalog (read-routing.ts keeprPgService); none: on pool. */
+  introspectionPool?: pg.Pool;
 }): GraphileConfig.Preset {
-  const { config, pool, jwtSecret, logger, readRouter, searchCachePlugin } = options;
+  const { config, pool, jwtSecret, logger, readRouter, searchCachePlugin, introspectionPool } = options;
   // Guest reads take turns on the primary (server/admission.ts).
   // A guest read waits for its turn at most as long as for a connection (answerTimeoutOf), then is refused: UNAVAILABLE, retry shortly.
   const publicReads = config.API_PUBLIC_READ_CONCURRENCY > 0 ? new Lane(config.API_PUBLIC_READ_CONCURRENCY, { waitMs: answerTimeoutOf(config) }) : null;
@@ -178,7 +180,7 @@ export function makePreset(options: {
       GraphQLTracingPlugin, RowIdentityPlugin,
       ...(readRouter ? [readRouter.plugin] : []),
     ],
-    pgServices: [keeprPgService({ pool, schemas: ["app_public"] })],
+    pgServices: [keeprPgService({ pool, schemas: ["app_public"], ...(introspectionPool ? { introspectionPool } : {}) })],
     gather: { pgJwtTypes: "app_public.jwt_token" },
     schema: {
       pgJwtSecret: jwtSecret,

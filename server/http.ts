@@ -6,8 +6,8 @@ import { createServer, ServerResponse, type IncomingMessage, type Server } from 
 import { parse as parseQuery, type ParsedUrlQuery } from "node:querystring";
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import helmet from "helmet";
-import type pg from "pg";
-import { postgraphile } from "postgraphile";
+import pg from "pg";
+import { makeSchema } from "postgraphile";
 import { grafserv } from "postgraphile/grafserv/express/v4";
 import { adminRouter } from "./admin.ts";
 import { apps, type AppBuildStatus } from "./app-build.ts";
@@ -18,6 +18,7 @@ import { sendError } from "./errors.ts";
 import { reportError } from "../core/error-reporting.ts";
 import { graphqlThrottle, trustProxyOf } from "./throttle.ts";
 import { makePreset } from "./graphql.ts";
+import { introspectionPoolConfig } from "../core/pool-mode.ts";
 import { makeReadRouter } from "./read-routing.ts";
 import { makeSearchCachePlugin } from "./graphql-search-cache.ts";
 import type { RunningSearchCache } from "./search-cache-feed.ts";
@@ -397,8 +398,17 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
 
   const readRouter = options.replicas && options.replicas.size > 0 ? makeReadRouter({ replicas: options.replicas, primaryPool: apiPool, logger }) : undefined;
   const searchCachePlugin = makeSearchCachePlugin({ cache: options.searchCache?.cache ?? null, feed: options.searchCache?.feed ?? null, lookupPool: ownerPool, logger });
-  const pgl = postgraphile(makePreset({ config, pool: apiPool, jwtSecret, logger, readRouter, searchCachePlugin }));
-  const serv = pgl.createServ(grafserv);
+  // The schema, built before the server listens (so /readyz is never ready
+  // with no schema), from the catalog read on a connection of its own with
+  // a minute's timeout (core/pool-mode.ts introspectionPoolConfig): a
+  // request's statement timeout must not fail the build on a busy primary.
+  const introspectionPool = new pg.Pool(introspectionPoolConfig(config, {
+    connectionString: apiPool.options.connectionString ?? "",
+    applicationName: `${apiPool.options.application_name ?? "keepr-api"}-introspection`,
+  }));
+  const preset = makePreset({ config, pool: apiPool, jwtSecret, logger, readRouter, searchCachePlugin, introspectionPool });
+  const { schema } = await makeSchema(preset).finally(() => introspectionPool.end());
+  const serv = grafserv({ preset, schema });
   await serv.addTo(app, server);
 
   // The guest app (web/dist) at /: its own routes and files only, after

@@ -30,6 +30,7 @@ import { makePgService, makeWithPgClientViaPgClientAlreadyInTransaction, type No
 import type { WithPgClient as AnyWithPgClient } from "postgraphile/@dataplan/pg";
 import type { Logger } from "../core/logger.ts";
 import { becomeStatement } from "../core/sql.ts";
+import { introspectionSettings } from "../core/pool-mode.ts";
 import { formatLsn, isRecoveryConflict, isUnavailable, parseLsn, type Replica, type ReplicaSet } from "../core/replicas.ts";
 import { operationOf } from "./graphql-operation.ts";
 import type { Lane } from "./admission.ts";
@@ -140,11 +141,23 @@ export function withPgClientOf(pool: pg.Pool, lane?: Lane): WithPgClient {
   };
 }
 
-/** PostGraphile's service over `pool`, its connections taken with withPgClientOf (introspection included). */
-export function keeprPgService(options: { pool: pg.Pool; schemas: string[] }): GraphileConfig.PgServiceConfiguration {
+/**
+ * PostGraphile's service over `pool`, its connections taken with
+ * withPgClientOf. Its introspection (the schema's build, when the API
+ * starts) reads the catalog on `introspectionPool` when given (one
+ * connection with a longer timeout: core/pool-mode.ts
+ * introspectionPoolConfig), told apart by the settings object PostGraphile
+ * passes for it (pgSettingsForIntrospection); else on `pool`.
+ */
+export function keeprPgService(options: { pool: pg.Pool; schemas: string[]; introspectionPool?: pg.Pool }): GraphileConfig.PgServiceConfiguration {
   const service = makePgService({ pool: options.pool, schemas: options.schemas, pubsub: false });
   const withPgClient = withPgClientOf(options.pool);
-  return { ...service, adaptor: { ...service.adaptor, createWithPgClient: () => withPgClient } };
+  const introspectionPool = options.introspectionPool;
+  if (!introspectionPool) return { ...service, adaptor: { ...service.adaptor, createWithPgClient: () => withPgClient } };
+  const forIntrospection = introspectionSettings();
+  const introspect = withPgClientOf(introspectionPool);
+  const dispatch: WithPgClient = (pgSettings, callback) => (pgSettings === forIntrospection ? introspect : withPgClient)(pgSettings, callback);
+  return { ...service, pgSettingsForIntrospection: forIntrospection, adaptor: { ...service.adaptor, createWithPgClient: () => dispatch } };
 }
 
 /** What the router decided for a request (kept on it for the answer's headers). */

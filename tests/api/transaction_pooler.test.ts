@@ -114,7 +114,12 @@ it("session mode's named prepared statements fail through the same PgBouncer, an
 it("PostGraphile over a pool that keeps statement names fails through PgBouncer: the failure DATABASE_POOL_MODE=transaction prevents", async () => {
   // The guest lane off: 20 searches at once on 5 connections, as many as the pool holds (two at a time may keep
   // meeting the server connection they prepared on, and the failure this test shows would not show).
-  const config = loadConfig({ NODE_ENV: "test", HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "silent", DATA_DIR: "/tmp/keepr-test-unused", API_PUBLIC_READ_CONCURRENCY: "0" });
+  // The config says transaction mode, as a deployment behind PgBouncer does (the schema's build reads the catalog through
+  // it on a connection of its own, with transaction mode's client); the API's pool given here keeps statement names.
+  const config = loadConfig({
+    NODE_ENV: "test", HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "silent", DATA_DIR: "/tmp/keepr-test-unused", API_PUBLIC_READ_CONCURRENCY: "0",
+    DATABASE_POOL_MODE: "transaction", AUTH_DATABASE_URL: bouncer.urlFor(db.authenticatorUrl),
+  });
   const pool = new pg.Pool({ connectionString: bouncer.urlFor(db.authenticatorUrl), max: 5 });
   const codes: string[] = [];
   pool.on("connect", (client) => {
