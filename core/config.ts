@@ -178,8 +178,10 @@ const schema = z.object({
    * (guests' searches, bookings, pages; not the health and metrics probes)
    * is held at the HTTP door, before any work is done for it, until no staff
    * request is in flight or it has waited this many milliseconds; then it
-   * runs as usual, in order of arrival. Never refused for it. 0 turns it off
-   * (docs/running.md, docs/operations.md "Staff during a guest spike").
+   * runs as usual, in order of arrival; and the guest lane keeps its free
+   * places from guest reads already past the door as long (Lane's priority).
+   * Never refused for it. 0 turns both off (docs/running.md,
+   * docs/operations.md "Staff during a guest spike").
    */
   API_STAFF_FIRST_MS: z.coerce.number().int().min(0).max(5000).default(30),
   /**

@@ -18,7 +18,7 @@ import { errorsWithoutSuggestions, mayHaveSuggestions } from "./graphql-hints.ts
 import type { Logger } from "../core/logger.ts";
 import { answerTimeoutOf, transactionTimeouts } from "../core/pool-mode.ts";
 import { keeprPgService, withPgClientOf, type ReadRouter } from "./read-routing.ts";
-import { Lane } from "./admission.ts";
+import { Lane, type Priority } from "./admission.ts";
 import { pgSettingsOf } from "./graphql-identity.ts";
 
 /** A language code as app_public.languages writes them (a BCP 47 primary subtag, lower case): what Keepr-Language may pass on. */
@@ -84,11 +84,15 @@ export function makePreset(options: {
   searchCachePlugin?: GraphileConfig.Plugin;
   /** Where the schema's build reads the catalog (read-routing.ts keeprPgService); none: on pool. */
   introspectionPool?: pg.Pool;
+  /** Staff first at the door (server/admission.ts): the guest lane gives way to them too. */
+  staffFirst?: Priority | null;
 }): GraphileConfig.Preset {
-  const { config, pool, jwtSecret, logger, readRouter, searchCachePlugin, introspectionPool } = options;
-  // Guest reads take turns on the primary (server/admission.ts).
+  const { config, pool, jwtSecret, logger, readRouter, searchCachePlugin, introspectionPool, staffFirst } = options;
+  // Guest reads take turns on the primary (server/admission.ts), and give way to staff in flight during a flood.
   // A guest read waits for its turn at most as long as for a connection (answerTimeoutOf), then is refused: UNAVAILABLE, retry shortly.
-  const publicReads = config.API_PUBLIC_READ_CONCURRENCY > 0 ? new Lane(config.API_PUBLIC_READ_CONCURRENCY, { waitMs: answerTimeoutOf(config) }) : null;
+  const publicReads = config.API_PUBLIC_READ_CONCURRENCY > 0
+    ? new Lane(config.API_PUBLIC_READ_CONCURRENCY, { waitMs: answerTimeoutOf(config), ...(staffFirst ? { priority: staffFirst } : {}) })
+    : null;
   // The primary's connections as PostGraphile's own (keeprPgService's), a guest read's place in the lane held until its statements are done.
   const guestReadsWithPgClient = publicReads ? withPgClientOf(pool, publicReads) : null;
   // Every transaction of an operation carries these, transaction-local (a

@@ -406,7 +406,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
     connectionString: apiPool.options.connectionString ?? "",
     applicationName: `${apiPool.options.application_name ?? "keepr-api"}-introspection`,
   }));
-  const preset = makePreset({ config, pool: apiPool, jwtSecret, logger, readRouter, searchCachePlugin, introspectionPool });
+  const preset = makePreset({ config, pool: apiPool, jwtSecret, logger, readRouter, searchCachePlugin, introspectionPool, staffFirst });
   const { schema } = await makeSchema(preset).finally(() => introspectionPool.end());
   const serv = grafserv({ preset, schema });
   await serv.addTo(app, server);

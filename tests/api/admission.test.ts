@@ -186,3 +186,64 @@ test("a guest read that waits longer than the lane's waitMs is refused as UNAVAI
   expect(masked.extensions).toEqual({ code: "UNAVAILABLE" });
   expect(masked.message).toBe("The service is busy; please retry shortly.");
 });
+
+/** A priority the test turns on and off (as StaffFirst's staff in flight during a flood). */
+function testPriority(maxWaitMs: number) {
+  const listeners: Array<() => void> = [];
+  const priority = {
+    on: true,
+    maxWaitMs,
+    givingWay: () => priority.on,
+    onDone: (listener: () => void) => void listeners.push(listener),
+    done() {
+      priority.on = false;
+      for (const listener of listeners) listener();
+    },
+  };
+  return priority;
+}
+
+test("a lane with a priority keeps a free place from guests while the priority gives way, and hands it over, in order, once it is done", async () => {
+  const priority = testPriority(60_000);
+  const lane = new Lane(2, { priority });
+  const order: number[] = [];
+  const entries = [1, 2, 3].map((n) => lane.enter().then((leave) => (order.push(n), leave)));
+  await waitUntil(() => lane.queued === 3, "the three wait in line");
+  expect(lane.running).toBe(0);
+  expect(order).toEqual([]);
+  priority.done();
+  const [leave1, leave2] = await Promise.all(entries.slice(0, 2));
+  expect(order).toEqual([1, 2]);
+  expect({ running: lane.running, queued: lane.queued }).toEqual({ running: 2, queued: 1 });
+  // The priority comes again: the place given back is kept from the third.
+  priority.on = true;
+  leave1!();
+  expect({ running: lane.running, queued: lane.queued }).toEqual({ running: 1, queued: 1 });
+  priority.done();
+  (await entries[2]!)();
+  leave2!();
+  expect(order).toEqual([1, 2, 3]);
+  expect({ running: lane.running, queued: lane.queued }).toEqual({ running: 0, queued: 0 });
+  // Not giving way: a free place is taken at once.
+  const leave = await lane.enter();
+  expect(lane.running).toBe(1);
+  leave();
+});
+
+test("a lane gives way for at most the priority's maxWaitMs: then the line goes on while the priority still gives way", async () => {
+  const priority = testPriority(30);
+  const lane = new Lane(1, { priority });
+  let entered = false;
+  const entry = lane.enter().then((leave) => ((entered = true), leave));
+  expect(lane.queued).toBe(1);
+  const leave = await entry;
+  expect(entered).toBe(true);
+  expect(priority.on).toBe(true);
+  expect({ running: lane.running, queued: lane.queued }).toEqual({ running: 1, queued: 0 });
+  leave();
+  // The same giving way is over: the next one is not kept waiting until the priority is done and comes again.
+  const again = await lane.enter();
+  expect(lane.running).toBe(1);
+  again();
+  priority.done();
+});

@@ -213,3 +213,57 @@ describe("by default (API_STAFF_FIRST_MS=30, API_STAFF_FIRST_BUSY=8)", () => {
     expect((await released("staff_done")) + (await released("waited"))).toBe(before);
   });
 });
+
+describe("the guest lane gives way too (API_PUBLIC_READ_CONCURRENCY=1, API_STAFF_FIRST_MS=5000, API_STAFF_FIRST_BUSY=0)", () => {
+  let server: TestServer;
+  let token: string;
+  beforeAll(async () => {
+    server = await startTestServer(db, { API_PUBLIC_READ_CONCURRENCY: "1", API_STAFF_FIRST_MS: "5000", API_STAFF_FIRST_BUSY: "0" });
+    token = await login(server);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  /** The guest lane's gauge, by state. */
+  async function lane(): Promise<{ running: number; waiting: number }> {
+    const values = (await register.getSingleMetric("keepr_api_guest_reads")!.get()).values;
+    const of = (state: string) => values.find((v) => v.labels.state === state)?.value ?? 0;
+    return { running: of("running"), waiting: of("waiting") };
+  }
+
+  test("a guest read let through the door before a staff change came starts no statement while the change runs; it does after", async () => {
+    const today = localDate(h.timeZone);
+    const stay = { a: addDays(today, 5), d: addDays(today, 7), p: h.propertyId };
+    const rates: pg.PoolClient = await db.ownerPool.connect();
+    try {
+      await rates.query("begin");
+      await rates.query("lock table app_public.rate_plans in access exclusive mode");
+      const order: string[] = [];
+      const first = server.graphql(search, stay);
+      await waitUntil(async () => (await waitingOnLocks()) === 1, "the first search waits for the lock in Postgres");
+      const second = server.graphql(search, stay).then((r) => (order.push("second search"), r));
+      await waitUntil(async () => (await lane()).waiting === 1, "the second search waits in the lane (past the door: no staff in flight then)");
+      await withUnitLocked(h.unitIds[0]!, async (unlock) => {
+        const change = server.graphql(setUnitStatus, { u: h.unitIds[0], s: "dirty" }, { token }).then((r) => (order.push("staff"), r));
+        await waitUntil(async () => (await waitingOnLocks()) === 2 && (await door()).staff === 1, "the staff change waits for its row lock, in flight");
+        await rates.query("commit");
+        expect((await first).body.errors).toBeUndefined();
+        // The first search gave its place back while the staff change runs: the place is kept from the second.
+        expect(await lane()).toEqual({ running: 0, waiting: 1 });
+        expect(await waitingOnLocks()).toBe(1);
+        expect(order).toEqual([]);
+        await unlock();
+        const [changed, guest] = await Promise.all([change, second]);
+        expect(changed.body.errors).toBeUndefined();
+        expect(guest.body.errors).toBeUndefined();
+        expect(guest.body.data!.searchAvailability.nodes.length).toBeGreaterThan(0);
+        expect(order).toEqual(["staff", "second search"]);
+      });
+      expect(await lane()).toEqual({ running: 0, waiting: 0 });
+    } finally {
+      await rates.query("rollback").catch(() => {});
+      rates.release();
+    }
+  });
+});
