@@ -15027,8 +15027,9 @@ BEGIN ATOMIC
             FROM ( SELECT c.room_type_id,
                      d.night,
                      count(*) AS taken
-                    FROM (claims c
-                      CROSS JOIN LATERAL generate_series((lower(c.nights))::timestamp with time zone, ((upper(c.nights) - 1))::timestamp with time zone, '1 day'::interval) d(night))
+                    FROM ((claims c
+                      CROSS JOIN LATERAL generate_series(0, ((upper(c.nights) - lower(c.nights)) - 1)) i(i))
+                      CROSS JOIN LATERAL ( SELECT (lower(c.nights) + i.i) AS night) d)
                    WHERE (c.kind = 'hotel'::app_public.property_kind)
                    GROUP BY c.room_type_id, d.night) n
            GROUP BY n.room_type_id

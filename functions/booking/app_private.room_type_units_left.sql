@@ -14,6 +14,10 @@
 -- A vacation rental's units are sold as themselves: there the units free
 -- for the whole stay count (as app_private.free_units has it), counted in
 -- the same pass over the claims, not unit type by unit type.
+-- The nights are counted as whole days from the first (date + integer),
+-- not by generate_series over timestamps a day apart, which worked in
+-- timestamptz with a time-zone step per night (about 2 % of a computed
+-- search: docs/benchmarks.md "A computed search's Postgres CPU").
 -- A SQL-standard body (begin atomic: its names bound when it is created, so
 -- it needs no search_path setting) so that Postgres inlines it into the
 -- caller's query, whose plan PL/pgSQL keeps for the connection: with the
@@ -48,7 +52,8 @@ begin atomic
     select n.room_type_id, max(n.taken) as taken
       from (select c.room_type_id, d.night, count(*) as taken
               from claims c
-             cross join lateral pg_catalog.generate_series(pg_catalog.lower(c.nights), pg_catalog.upper(c.nights) - 1, interval '1 day') d(night)
+             cross join lateral pg_catalog.generate_series(0, pg_catalog.upper(c.nights) - pg_catalog.lower(c.nights) - 1) i
+             cross join lateral (select pg_catalog.lower(c.nights) + i.i as night) d
              where c.kind = 'hotel'
              group by c.room_type_id, d.night) n
      group by n.room_type_id
