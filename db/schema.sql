@@ -12245,14 +12245,13 @@ CREATE OR REPLACE FUNCTION app_private.derived_price(parent_price bigint, adjust
  RETURNS bigint
  LANGUAGE sql
  IMMUTABLE PARALLEL SAFE
- SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-AS $function$
-  select case
-           when adjustment_percent is null and adjustment_amount is null then parent_price
-           else greatest(0, round((parent_price * (100 + coalesce(adjustment_percent, 0)) / 100.0
-                                   + coalesce(adjustment_amount, 0)) / coalesce(rounding_step, 1)) * coalesce(rounding_step, 1))::bigint
-         end
-$function$;
+BEGIN ATOMIC
+ SELECT
+         CASE
+             WHEN ((adjustment_percent IS NULL) AND (adjustment_amount IS NULL)) THEN parent_price
+             ELSE (GREATEST((0)::numeric, (round((((((parent_price)::numeric * ((100)::numeric + COALESCE(adjustment_percent, (0)::numeric))) / 100.0) + (COALESCE(adjustment_amount, (0)::bigint))::numeric) / (COALESCE(rounding_step, 1))::numeric)) * (COALESCE(rounding_step, 1))::numeric)))::bigint
+         END AS "greatest";
+END;
 comment on function app_private.derived_price(parent_price bigint, adjustment_percent numeric, adjustment_amount bigint, rounding_step integer) is 'A derived rate plan''s nightly price: the parent''s price adjusted by a percent or an amount, rounded to a multiple of the rounding step (half away from zero), at least 0.';
 
 -- ----------------------------------------------------------------------------
