@@ -6927,6 +6927,7 @@ CREATE OR REPLACE FUNCTION app_public.quote(rate_plan_id uuid, arrival date, dep
  LANGUAGE plpgsql
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 #variable_conflict use_column
 declare
@@ -13974,6 +13975,7 @@ CREATE OR REPLACE FUNCTION app_private.quote_for(rate_plan_id uuid, arrival date
  LANGUAGE plpgsql
  STABLE PARALLEL SAFE
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 #variable_conflict use_column
 begin
