@@ -5049,6 +5049,7 @@ CREATE OR REPLACE FUNCTION app_public.create_hold(quote_token text, idempotency_
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
  SET lock_timeout TO '2s'
+ SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 #variable_conflict use_column
 declare
