@@ -5049,7 +5049,6 @@ CREATE OR REPLACE FUNCTION app_public.create_hold(quote_token text, idempotency_
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
  SET lock_timeout TO '2s'
- SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 #variable_conflict use_column
 declare
@@ -11975,6 +11974,7 @@ CREATE OR REPLACE FUNCTION app_private.claim_unit(property_id uuid, room_type_id
  RETURNS app_public.inventory_claims
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 #variable_conflict use_column
 declare

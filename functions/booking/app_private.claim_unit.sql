@@ -8,6 +8,12 @@
 -- judge, and a loser moves on to the next unit. When no unit is free for
 -- the whole stay, a hotel's stays that may move are moved to make room
 -- (app_private.reallocate_for) if the stay fits by count.
+-- Its statements (and the allocator's) run with generic plans, made once
+-- per connection: under auto, Postgres judged a plan made for each call's
+-- values cheaper and planned the candidates' query on every claim (a
+-- guest's hold, the desk's, a group's, a change of dates). Issue 23:
+-- claim_unit 2.15 -> 1.67-1.78 ms a hold, docs/benchmarks.md "A quote's
+-- Postgres CPU, and the hold's".
 create or replace function app_private.claim_unit(
   property_id uuid,
   room_type_id uuid,
@@ -21,6 +27,7 @@ create or replace function app_private.claim_unit(
 ) returns app_public.inventory_claims
   language plpgsql volatile
   set search_path to pg_catalog, public, pg_temp
+  set plan_cache_mode to force_generic_plan
 as $$
 #variable_conflict use_column
 declare

@@ -9,11 +9,7 @@
 -- kept, at the quoted prices, in reservation_extras (app_private.hold_extras).
 -- The children's ages (issue 22) come with the quote token and are kept on
 -- the reservation.
--- Its statements, and those of what it calls (the claim, the allocator, the
--- extras), run with generic plans, as confirm_booking's and the quote's:
--- they look rows up by keys, and Postgres otherwise planned the claim's
--- candidates on every hold (2.29 -> 1.69-1.91 ms of CPU a hold: issue 23,
--- docs/benchmarks.md "A quote's Postgres CPU").
+-- The claim (app_private.claim_unit) runs with generic plans: issue 23.
 create or replace function app_public.create_hold(
   quote_token text,
   idempotency_key text,
@@ -22,7 +18,6 @@ create or replace function app_public.create_hold(
   language plpgsql volatile security definer
   set search_path to pg_catalog, public, pg_temp
   set lock_timeout to '2s'
-  set plan_cache_mode to force_generic_plan
 as $$
 #variable_conflict use_column
 declare
