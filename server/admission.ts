@@ -23,11 +23,14 @@
 // thread between its statements, so a lane as wide as Postgres's cores
 // left Postgres a third idle under a flood of uncached searches: the
 // default is one more than the machine's cores (core/config.ts
-// defaultGuestLane): on 2 cores it kept the API's uncached searches and
-// quotes at 0.83-0.90 of their SQL called directly (0.87-0.95 with no
-// lane) and took a housekeeper's p95 under a flood of guest searches from
-// 12-13x its p95 alone to about 3x (docs/running.md, docs/benchmarks.md
-// "The guest lane on by default").
+// defaultGuestLane): on 2 cores it kept the API's uncached searches at
+// 0.83-0.85 of their SQL called directly (0.87 with no lane) and took a
+// housekeeper's p95 under a flood of guest searches from 12-13x its p95
+// alone to about 3x (docs/running.md, docs/benchmarks.md "The guest lane on
+// by default"). Cheap reads pay more: since a quote costs Postgres 1.15 ms
+// (session 39), 3 places serve 811 quotes a second against 943 with no
+// lane, a place being held over two round trips (docs/benchmarks.md "A
+// quote's Postgres CPU, and the hold's").
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { guestLaneOperations, guestsHeld, staffFirstGauge } from "../core/metrics.ts";
