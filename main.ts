@@ -78,6 +78,7 @@ await runProcess("Keepr", async ({ config, logger, lifecycle }) => {
     apiPool,
     ownerPool,
     ...(replicas ? { replicas } : {}),
+    ...(db.postmasterPid ? { postmasterPid: db.postmasterPid } : {}),
     jwtSecret: db.jwtSecret,
     readiness: makeReadiness(apiPool, ownerPool),
     searchCache,

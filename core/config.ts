@@ -192,6 +192,15 @@ const schema = z.object({
    */
   API_STAFF_FIRST_BUSY: z.coerce.number().int().min(0).max(10_000).default(8),
   /**
+   * The nice value (0-19) of the embedded Postgres's backends that serve
+   * guest reads (core/backend-priority.ts): while staff, bookings and the
+   * worker want a core, a guest search running beside them gets about a
+   * tenth of one at 10, and every cycle nobody else wants. Only when Keepr
+   * started the Postgres (the embedded cluster) and only its guest pool's
+   * backends; 0 leaves them as every other.
+   */
+  API_PUBLIC_READ_NICE: z.coerce.number().int().min(0).max(19).default(10),
+  /**
    * The search cache (server/search-cache.ts): anonymous searchAvailability
    * and quote answers kept in the API process and dropped, per property, the
    * moment the realtime process's WAL feed says a claim, rate, restriction or

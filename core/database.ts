@@ -13,6 +13,8 @@ import { loadOrCreateSecrets } from "./secrets.ts";
 export interface Database {
   name: string;
   embedded: boolean;
+  /** The embedded cluster's postmaster (a process on this machine); none for a Postgres of DATABASE_URL. */
+  postmasterPid?: number;
   /** Superuser; only when Keepr manages roles (embedded, or ROOT_DATABASE_URL). */
   superuserUrl?: string;
   ownerUrl: string;
@@ -91,6 +93,7 @@ export async function openDatabase(config: Config, log: (message: string) => voi
     return {
       name: "keepr",
       embedded: true,
+      postmasterPid: cluster.postmasterPid,
       superuserUrl,
       ownerUrl: roleUrl(superuserUrl, roles.owner, secrets.ownerPassword, "keepr"),
       authenticatorUrl,

@@ -19,6 +19,8 @@ process.removeAllListeners("SIGTERM");
 
 export interface EmbeddedCluster {
   port: number;
+  /** The postmaster's process id (its backends are its children). */
+  postmasterPid: number;
   /** True when another Keepr process runs this cluster and we only connect to it. */
   attached: boolean;
   superuserUrl(database?: string): string;
@@ -127,7 +129,7 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
     const owner = existsSync(ownerFile) ? Number(readFileSync(ownerFile, "utf8")) : NaN;
     if (Number.isInteger(owner) && owner !== process.pid && isRunning(owner)) {
       log(`using the embedded Postgres already running (pid ${running.pid}, port ${running.port}) of Keepr pid ${owner}`);
-      return { port: running.port, attached: true, superuserUrl: superuserUrl(running.port), stop: async () => {} };
+      return { port: running.port, postmasterPid: running.pid, attached: true, superuserUrl: superuserUrl(running.port), stop: async () => {} };
     }
     log(`stopping orphaned embedded Postgres (pid ${running.pid})`);
     process.kill(running.pid, "SIGINT");
@@ -187,6 +189,7 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
   };
   return {
     port: options.port,
+    postmasterPid: child.pid!,
     attached: false,
     superuserUrl: superuserUrl(options.port),
     stop: () => (stopping ??= stop()),

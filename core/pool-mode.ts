@@ -185,6 +185,30 @@ export function apiPoolConfig(
   };
 }
 
+/** The role of guest reads (anonymous searches, quotes, property pages). */
+export const guestRole = "keepr_anonymous";
+
+/**
+ * The config of the pool guest reads run on (server/read-routing.ts
+ * guestReadsOf): the API pool's, and in session mode each connection is
+ * the guest's for its whole life, set when it opens (startup options, so a
+ * connection that could not become the guest never serves): the role
+ * keepr_anonymous, read-only transactions, JIT's optimisation off, the
+ * statement and idle timeouts as every API connection has them. A guest
+ * read is then its statements alone, with no `begin`, settings or `commit`
+ * round trips. A transaction pooler carries no session state, so in
+ * transaction mode the pool is the API's config and each read sets the
+ * role in its own transaction.
+ */
+export function guestPoolConfig(
+  config: Pick<Config, "DATABASE_POOL_MODE" | "STATEMENT_TIMEOUT_MS">,
+  options: { connectionString: string; max: number; applicationName: string },
+): pg.PoolConfig {
+  const base = apiPoolConfig(config, options);
+  if (config.DATABASE_POOL_MODE === "transaction") return base;
+  return { ...base, options: `-c role=${guestRole} -c default_transaction_read_only=on -c jit_optimize_above_cost=-1` };
+}
+
 /**
  * PostGraphile's introspection: how long its catalog read may take (ms).
  * It runs once, when the API starts, and reads the whole catalog; on a busy

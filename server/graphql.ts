@@ -17,7 +17,7 @@ import { RowIdentityPlugin } from "./graphql-row-identity.ts";
 import { errorsWithoutSuggestions, mayHaveSuggestions } from "./graphql-hints.ts";
 import type { Logger } from "../core/logger.ts";
 import { answerTimeoutOf, transactionTimeouts } from "../core/pool-mode.ts";
-import { keeprPgService, withPgClientOf, type ReadRouter } from "./read-routing.ts";
+import { guestReadsOf, keeprPgService, withPgClientOf, type ReadRouter } from "./read-routing.ts";
 import { Lane, type Priority } from "./admission.ts";
 import { pgSettingsOf } from "./graphql-identity.ts";
 
@@ -86,15 +86,17 @@ export function makePreset(options: {
   introspectionPool?: pg.Pool;
   /** Staff first at the door (server/admission.ts): the guest lane gives way to them too. */
   staffFirst?: Priority | null;
+  /** Where guest reads run (core/pool-mode.ts guestPoolConfig, read-routing.ts guestReadsOf); none: on pool, each in a transaction (the schema's printing). */
+  guestPool?: pg.Pool;
 }): GraphileConfig.Preset {
-  const { config, pool, jwtSecret, logger, readRouter, searchCachePlugin, introspectionPool, staffFirst } = options;
+  const { config, pool, jwtSecret, logger, readRouter, searchCachePlugin, introspectionPool, staffFirst, guestPool } = options;
   // Guest reads take turns on the primary (server/admission.ts), and give way to staff in flight during a flood.
   // A guest read waits for its turn at most as long as for a connection (answerTimeoutOf), then is refused: UNAVAILABLE, retry shortly.
   const publicReads = config.API_PUBLIC_READ_CONCURRENCY > 0
     ? new Lane(config.API_PUBLIC_READ_CONCURRENCY, { waitMs: answerTimeoutOf(config), ...(staffFirst ? { priority: staffFirst } : {}) })
     : null;
-  // The primary's connections as PostGraphile's own (keeprPgService's), a guest read's place in the lane held until its statements are done.
-  const guestReadsWithPgClient = publicReads ? withPgClientOf(pool, publicReads) : null;
+  // Guest reads on the guest pool, a read's place in the lane held until its statements are done.
+  const guestReadsWithPgClient = guestPool ? guestReadsOf(guestPool, publicReads, config.DATABASE_POOL_MODE) : publicReads ? withPgClientOf(pool, publicReads) : null;
   // Every transaction of an operation carries these, transaction-local (a
   // transaction pooler cannot take them at connect: core/pool-mode.ts);
   // and JIT's optimisation stays off, as @dataplan/pg would set it per
@@ -218,9 +220,9 @@ export function makePreset(options: {
         const pgSettings: Record<string, string> = { ...transactionSettings, ...identity, ...(isLanguageCode(language) ? { "keepr.language": language } : {}) };
         const given = (args.contextValue as Partial<Grafast.Context>).withPgClient;
         if (!given) return { pgSettings };
-        // An anonymous query (core/auth.ts isAnonymous) takes its turn in the guest lane (on the primary; a replica's reads do not).
-        const guestRead = publicReads && isAnonymous(identity) && getOperationAST(args.document, args.operationName)?.operation === "query";
-        const primary: typeof given = guestRead && guestReadsWithPgClient ? guestReadsWithPgClient : given;
+        // An anonymous query (core/auth.ts isAnonymous) runs on the guest pool, in its turn in the guest lane (on the primary; a replica's reads do not).
+        const guestRead = guestReadsWithPgClient !== null && isAnonymous(identity) && getOperationAST(args.document, args.operationName)?.operation === "query";
+        const primary: typeof given = guestRead ? guestReadsWithPgClient : given;
         if (!readRouter) return primary === given ? { pgSettings } : { pgSettings, withPgClient: primary };
         return { pgSettings, withPgClient: readRouter.withPgClientFor(req, args.document, args.operationName, primary) };
       },

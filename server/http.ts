@@ -18,7 +18,9 @@ import { sendError } from "./errors.ts";
 import { reportError } from "../core/error-reporting.ts";
 import { graphqlThrottle, trustProxyOf } from "./throttle.ts";
 import { makePreset } from "./graphql.ts";
-import { introspectionPoolConfig } from "../core/pool-mode.ts";
+import { guestPoolConfig, introspectionPoolConfig } from "../core/pool-mode.ts";
+import { hearConnectionErrors } from "../core/database.ts";
+import { reniceBackend } from "../core/backend-priority.ts";
 import { makeReadRouter } from "./read-routing.ts";
 import { makeSearchCachePlugin } from "./graphql-search-cache.ts";
 import type { RunningSearchCache } from "./search-cache-feed.ts";
@@ -52,6 +54,8 @@ export interface HttpOptions {
   apiPool: pg.Pool;
   /** Read replicas for searches, quotes and reports (REPLICA_DATABASE_URLS), monitored; none: every read on apiPool. */
   replicas?: ReplicaSet;
+  /** The embedded Postgres's postmaster: guest reads' backends, its children, run at API_PUBLIC_READ_NICE (core/backend-priority.ts). */
+  postmasterPid?: number;
   /** The owner's pool, for payment webhooks (applied as keepr_worker) and the simulated provider's own schema. */
   ownerPool: pg.Pool;
   jwtSecret: string;
@@ -406,7 +410,31 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
     connectionString: apiPool.options.connectionString ?? "",
     applicationName: `${apiPool.options.application_name ?? "keepr-api"}-introspection`,
   }));
-  const preset = makePreset({ config, pool: apiPool, jwtSecret, logger, readRouter, searchCachePlugin, introspectionPool, staffFirst });
+  // Guest reads' own connections (core/pool-mode.ts guestPoolConfig): as
+  // many as the guest lane lets run at once, else as the API's pool.
+  const guestPool = new pg.Pool(guestPoolConfig(config, {
+    connectionString: apiPool.options.connectionString ?? "",
+    max: config.API_PUBLIC_READ_CONCURRENCY || config.API_POOL_SIZE,
+    applicationName: `${apiPool.options.application_name ?? "keepr-api"}-guest`,
+  }));
+  let closingGuestPool = false;
+  hearConnectionErrors(guestPool, (err, where) => {
+    if (!closingGuestPool) logger.warn({ err }, `database connection lost (guest reads, ${where})`);
+  });
+  forgetPools.push(observePool("guest", guestPool));
+  const { postmasterPid } = options;
+  if (postmasterPid && config.API_PUBLIC_READ_NICE > 0) {
+    let said = false;
+    guestPool.on("connect", (client) => {
+      const pid = (client as pg.PoolClient & { processID?: number }).processID ?? 0;
+      const outcome = reniceBackend(pid, postmasterPid, config.API_PUBLIC_READ_NICE);
+      if (outcome !== "reniced" && !said) {
+        said = true;
+        logger.warn({ pid, outcome }, "a guest read's Postgres backend keeps its priority (API_PUBLIC_READ_NICE): staff share the cores with guest reads as equals");
+      }
+    });
+  }
+  const preset = makePreset({ config, pool: apiPool, jwtSecret, logger, readRouter, searchCachePlugin, introspectionPool, staffFirst, guestPool });
   const { schema } = await makeSchema(preset).finally(() => introspectionPool.end());
   const serv = grafserv({ preset, schema });
   await serv.addTo(app, server);
@@ -458,6 +486,8 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
       await serv.release();
       await simulatedProvider?.stop();
       for (const forget of forgetPools) forget();
+      closingGuestPool = true;
+      await guestPool.end();
     },
   };
 }

@@ -30,7 +30,8 @@ import { makePgService, makeWithPgClientViaPgClientAlreadyInTransaction, type No
 import type { WithPgClient as AnyWithPgClient } from "postgraphile/@dataplan/pg";
 import type { Logger } from "../core/logger.ts";
 import { becomeStatement } from "../core/sql.ts";
-import { introspectionSettings } from "../core/pool-mode.ts";
+import { introspectionSettings, type PoolMode } from "../core/pool-mode.ts";
+import { isAnonymous } from "../core/auth.ts";
 import { formatLsn, isRecoveryConflict, isUnavailable, parseLsn, type Replica, type ReplicaSet } from "../core/replicas.ts";
 import { operationOf } from "./graphql-operation.ts";
 import type { Lane } from "./admission.ts";
@@ -130,6 +131,50 @@ export function withPgClientOf(pool: pg.Pool, lane?: Lane): WithPgClient {
       leave?.();
       await client.query("commit");
       return result;
+    } catch (error) {
+      if (isUnavailable(error)) broken = error as Error;
+      throw error;
+    } finally {
+      leave?.();
+      client.off("error", lost);
+      client.release(broken);
+    }
+  };
+}
+
+/**
+ * Guest reads (anonymous queries: server/graphql.ts) on the guest pool
+ * (core/pool-mode.ts guestPoolConfig), each in its turn in the lane when
+ * there is one. In session mode the pool's connections are the guest's
+ * already (role, read-only, timeouts), so a read is its statements alone,
+ * with no transaction: one round trip a statement instead of three for a
+ * one-statement read. Each statement sees what was committed when it
+ * started, as it would in a read-committed transaction. A request's other
+ * settings (its id, trace and language) are read by writes only (audit
+ * rows, queued jobs, a reservation's language), and a guest connection
+ * cannot write; settings of anyone but the guest (another role, claims)
+ * are refused, never run as the guest. In transaction mode, as
+ * withPgClientOf: a transaction pooler keeps no session.
+ */
+export function guestReadsOf(pool: pg.Pool, lane: Lane | null, mode: PoolMode): WithPgClient {
+  if (mode === "transaction") return withPgClientOf(pool, lane ?? undefined);
+  return async (pgSettings, callback) => {
+    if (!pgSettings || !isAnonymous(pgSettings as Record<string, string>)) throw new Error("a guest connection serves guest reads only");
+    const leave = lane ? await lane.enter() : null;
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      leave?.();
+      throw error;
+    }
+    let broken: Error | undefined;
+    const lost = (error: Error) => {
+      broken = error;
+    };
+    client.on("error", lost);
+    try {
+      return await makeWithPgClientViaPgClientAlreadyInTransaction(client, false)(null, callback);
     } catch (error) {
       if (isUnavailable(error)) broken = error as Error;
       throw error;

@@ -51,7 +51,7 @@ async function lane(): Promise<{ running: number; waiting: number }> {
 /** The API's backends waiting for a lock right now. */
 async function waitingOnLocks(): Promise<number> {
   const { rows } = await superuser.query<{ n: number }>(
-    "select count(*)::int as n from pg_stat_activity where application_name = 'keepr-test-api' and wait_event_type = 'Lock'",
+    "select count(*)::int as n from pg_stat_activity where application_name in ('keepr-test-api', 'keepr-test-api-guest') and wait_event_type = 'Lock'",
   );
   return rows[0]!.n;
 }

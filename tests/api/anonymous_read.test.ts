@@ -60,7 +60,7 @@ async function lane(): Promise<number> {
 }
 
 const waitingOnLocks = async () =>
-  (await superuser.query<{ n: number }>("select count(*)::int as n from pg_stat_activity where application_name = 'keepr-test-api' and wait_event_type = 'Lock'")).rows[0]!.n;
+  (await superuser.query<{ n: number }>("select count(*)::int as n from pg_stat_activity where application_name in ('keepr-test-api', 'keepr-test-api-guest') and wait_event_type = 'Lock'")).rows[0]!.n;
 
 it("the HTTP cache, the search cache and the guest lane agree with it, caller by caller", async () => {
   const seen: Record<string, { cacheControl: string | null; searchCache: boolean; lane: boolean }> = {};

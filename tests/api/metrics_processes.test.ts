@@ -100,7 +100,7 @@ it("npm start serves one /metrics for API, worker and realtime: on METRICS_PORT,
   const viaToken = await fetch(`${keepr.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
   expect(viaToken.status).toBe(200);
   const text = await metricsOf(`http://127.0.0.1:${metricsPort}/metrics`);
-  expect(pools(text)).toEqual(new Set(["api", "owner", "worker"]));
+  expect(pools(text)).toEqual(new Set(["api", "guest", "owner", "worker"]));
   const samples = parseMetrics(text);
   expect(samples.get('keepr_graphql_operation_duration_seconds_count{operation="__typename",outcome="ok",type="query"}')).toBe(1);
   expect(text).toMatch(/^keepr_jobs_queued\{task="send_notification",state="runnable"\} \d+$/m);

@@ -15,6 +15,7 @@ import { fileDatabase } from "../helpers/db.ts";
 import { fixturePassword } from "../helpers/fixtures.ts";
 import { startPgBouncer, type PgBouncer } from "../helpers/pgbouncer.ts";
 import { startTestServer, type GraphQLResponse, type TestServer } from "../helpers/server.ts";
+import { userToken } from "../realtime/harness.ts";
 
 let bouncer: PgBouncer;
 let server: TestServer;
@@ -116,6 +117,7 @@ it("PostGraphile over a pool that keeps statement names fails through PgBouncer:
   // meeting the server connection they prepared on, and the failure this test shows would not show).
   // The config says transaction mode, as a deployment behind PgBouncer does (the schema's build reads the catalog through
   // it on a connection of its own, with transaction mode's client); the API's pool given here keeps statement names.
+  // The searches are a staff member's: a guest's run on the guest pool, which the config makes (transaction mode's client).
   const config = loadConfig({
     NODE_ENV: "test", HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "silent", DATA_DIR: "/tmp/keepr-test-unused", API_PUBLIC_READ_CONCURRENCY: "0",
     DATABASE_POOL_MODE: "transaction", AUTH_DATABASE_URL: bouncer.urlFor(db.authenticatorUrl),
@@ -134,11 +136,13 @@ it("PostGraphile over a pool that keeps statement names fails through PgBouncer:
     config, logger: createLogger("silent"), apiPool: pool, ownerPool: db.ownerPool, jwtSecret: db.jwtSecret, readiness: makeReadiness(pool, db.ownerPool),
   });
   try {
+    const sessionId = (await db.ownerPool.query<{ id: string }>("insert into app_private.sessions (user_id) values ($1) returning id", [h.manager])).rows[0]!.id;
+    const token = userToken(db.jwtSecret, "keepr_staff", { sub: h.manager, sessionId });
     const later = localDate(h.timeZone, 50);
     const ask = (i: number) =>
       fetch(`${http.url}/graphql`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
         body: JSON.stringify({ query: search, variables: { a: later, d: addDays(later, 1 + (i % 3)), p: h.propertyId } }),
       }).then((r) => r.json() as Promise<GraphQLResponse["body"]>);
     let failed = 0;

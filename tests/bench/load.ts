@@ -167,10 +167,11 @@ function threadCpuSeconds(pid: number): number {
  * the other paths' backends are not in it. Read from pg_stat_activity and
  * /proc at the start and the end of a phase: a backend that started during
  * the phase counts whole; one that ended during it is missed (the pools keep
- * their connections while they are busy).
+ * their connections while they are busy). The API's path is keepr-api and
+ * its guest reads' keepr-api-guest.
  */
 export async function backendsCpu(owner: pg.Pool, applicationName: string): Promise<Map<number, number>> {
-  const { rows } = await owner.query<{ pid: number }>("select pid from pg_catalog.pg_stat_activity where application_name = $1", [applicationName]);
+  const { rows } = await owner.query<{ pid: number }>("select pid from pg_catalog.pg_stat_activity where application_name in ($1, $1 || '-guest')", [applicationName]);
   return new Map(rows.map((r) => [r.pid, threadCpuSeconds(r.pid)]));
 }
 export function backendsCpuSince(before: Map<number, number>, after: Map<number, number>): number {

@@ -26,7 +26,7 @@ const { values: args } = parseArgs({
     every: { type: "string", default: "15" },
     seconds: { type: "string", default: "20" },
     top: { type: "string", default: "25" },
-    apps: { type: "string", default: "keepr-api,keepr-worker,keepr-bench-direct" },
+    apps: { type: "string", default: "keepr-api,keepr-api-guest,keepr-worker,keepr-bench-direct" },
   },
   strict: true,
 });

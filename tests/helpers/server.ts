@@ -44,6 +44,8 @@ export interface TestServer {
 export interface TestServerOptions {
   /** Attach the realtime service (replication, websocket, RLS authorizer) as npm start does; the staff console then goes live. */
   realtime?: boolean;
+  /** The test Postgres's postmaster, as main.ts passes the embedded one's (guest reads' backends reniced: API_PUBLIC_READ_NICE). */
+  postmasterPid?: number;
 }
 
 export async function startTestServer(db: TestDatabase, env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
@@ -67,6 +69,7 @@ export async function startTestServer(db: TestDatabase, env: Record<string, stri
     config, logger, apiPool, ownerPool: db.ownerPool, jwtSecret: db.jwtSecret, readiness: makeReadiness(apiPool, db.ownerPool),
     ...(replicas ? { replicas } : {}),
     ...(options.realtime ? { admin: { realtime: true } } : {}),
+    ...(options.postmasterPid ? { postmasterPid: options.postmasterPid } : {}),
     searchCache,
   });
   const realtime = options.realtime
