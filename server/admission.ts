@@ -18,8 +18,8 @@
 // connection, and Postgres runs at most that many guest reads at once, so a
 // staff transaction competes with a few, not with the whole spike.
 // A place is taken before the connection and given back when the read's
-// statements are done, before its commit's round trip
-// (server/read-routing.ts withPgClientOf). A place also waits on Keepr's
+// statements are done (server/read-routing.ts guestReadsOf: on the guest
+// pool a read is its statements alone, with no begin or commit). A place also waits on Keepr's
 // thread between its statements, so a lane as wide as Postgres's cores
 // left Postgres a third idle under a flood of uncached searches: the
 // default is one more than the machine's cores (core/config.ts
@@ -28,9 +28,10 @@
 // housekeeper's p95 under a flood of guest searches from 12-13x its p95
 // alone to about 3x (docs/running.md, docs/benchmarks.md "The guest lane on
 // by default"). Cheap reads pay more: since a quote costs Postgres 1.15 ms
-// (session 39), 3 places serve 811 quotes a second against 943 with no
-// lane, a place being held over two round trips (docs/benchmarks.md "A
-// quote's Postgres CPU, and the hold's").
+// (session 39), 3 places served 811 quotes a second against 943 with no
+// lane, a place then held over two round trips (docs/benchmarks.md "A
+// quote's Postgres CPU, and the hold's"); since session 40 a guest read is
+// one round trip ("Guest reads on connections of their own").
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { guestLaneOperations, guestsHeld, staffFirstGauge } from "../core/metrics.ts";
