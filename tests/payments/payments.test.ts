@@ -80,12 +80,31 @@ async function paidBookings(count: number, units: number): Promise<{ hotel: Hote
   }
 }
 
+/**
+ * Waits until every attempt is captured or failed. A capture job that failed
+ * is retried on graphile-worker's backoff, exp(tries) seconds (403 s after
+ * six tries, which a job killed mid-capture a few times and timed out a few
+ * more reaches): the retry schedule is not what these tests check, so each
+ * retry is made due as soon as it is scheduled (graphile-worker's
+ * reschedule_jobs, as tests/worker/provider_outage.test.ts does). A job
+ * still locked (a worker at it, or a killed one's until the heartbeat
+ * unlocks it) is left as it is.
+ */
 async function waitUntilSettled(attemptIds: string[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  const keys = attemptIds.map((id) => `payment_attempt:${id}`);
   for (;;) {
     const { rows } = await db.ownerPool.query("select count(*)::int as n from app_public.payment_attempts where id = any($1) and status in ('pending', 'authorized')", [attemptIds]);
     if (rows[0].n === 0) return;
-    if (Date.now() > deadline) throw new Error(`${rows[0].n} payment attempts still in flight after ${timeoutMs} ms`);
+    if (Date.now() > deadline) {
+      const jobs = await db.ownerPool.query(
+        "select key, attempts, max_attempts, run_at > now() as later, locked_by is not null as locked, last_error from graphile_worker.jobs where key = any($1)", [keys]);
+      throw new Error(`${rows[0].n} payment attempts still in flight after ${timeoutMs} ms; their jobs: ${JSON.stringify(jobs.rows)}`);
+    }
+    await db.ownerPool.query(
+      "select graphile_worker.reschedule_jobs(array(select id from graphile_worker.jobs where key = any($1) and run_at > now() and locked_at is null), run_at => now())",
+      [keys],
+    );
     await new Promise((r) => setTimeout(r, 250));
   }
 }
