@@ -183,7 +183,8 @@ it("payments send a receipt or a payment-failed message", async () => {
   // The payment jobs have no provider here; deliver only the notifications.
   await db.ownerPool.query("delete from graphile_worker._private_jobs j using graphile_worker._private_tasks t where t.id = j.task_id and t.identifier = 'process_payment_attempt'");
   await runJobs();
-  const payments = (await db.ownerPool.query("select template, status, subject, body_text from app_public.notifications where reservation_id = $1 and template::text like 'payment%' order by created_at", [booking.id])).rows;
+  // Both messages come from one transaction (one created_at): in the order of their templates' names.
+  const payments = (await db.ownerPool.query("select template, status, subject, body_text from app_public.notifications where reservation_id = $1 and template::text like 'payment%' order by template::text", [booking.id])).rows;
   // Each message names its own attempt: the amount tried and the provider's reason.
   expect(payments).toEqual([
     { template: "payment_failed", status: "sent", subject: expect.stringMatching(/did not go through$/), body_text: expect.stringMatching(/your payment of \S*\d.* did not go through: Your card was declined\./) },
