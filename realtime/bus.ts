@@ -12,7 +12,10 @@
 //   others answer with theirs, which heals diffs missed while it was away.
 //   Instances send `alive` every few seconds; one not heard from for
 //   deadAfterMs (crashed, cut off) has its presence dropped, with the
-//   leaves told to the channels, and a clean stop says bye.
+//   leaves told to the channels, and a clean stop says bye. One judged dead
+//   that speaks again (it was only stalled) is asked for its presence (a
+//   hello, which every instance answers), and an instance whose own thread
+//   was held up judges no one until it has heard what arrived meanwhile.
 // - Broadcast is at most once across instances, like the protocol's: one
 //   sent while this instance's connection is down reaches only its own
 //   sockets.
@@ -151,6 +154,12 @@ export class PostgresTopicBus extends LocalTopicBus {
   private sequence = 0;
   /** origin → when it was last heard from */
   private readonly lastSeen = new Map<string, number>();
+  /** Origins heard from while not in lastSeen (new, or judged dead for silence), until their first whole message. */
+  private readonly strangers = new Set<string>();
+  /** When this instance last said hello (asked every instance for its presence). */
+  private lastHelloAt = -Infinity;
+  /** When tick() last ran: a tick much later than its interval means this instance's own thread was held up. */
+  private lastTickAt = Date.now();
   /** origin → the last sequence number accepted from it, and when (kept 2 × clockToleranceMs past its last frame) */
   private readonly received = new Map<string, { sequence: number; at: number }>();
   /** origin → the message it is sending in parts: their count, the chunks so far, the sequence of the next */
@@ -250,7 +259,7 @@ export class PostgresTopicBus extends LocalTopicBus {
       // Others may have spoken while we could not hear: a grace period before judging them, and a hello.
       const now = Date.now();
       for (const origin of this.lastSeen.keys()) this.lastSeen.set(origin, now);
-      this.send({ k: "hello", presence: this.presence.snapshot(this.instanceId) });
+      this.sayHello();
       this.logger.debug({}, "realtime bus listening");
       await lost;
       this.client = null;
@@ -269,6 +278,12 @@ export class PostgresTopicBus extends LocalTopicBus {
         resolve();
       };
     });
+  }
+
+  /** Tells the others everything this instance's channels track; each answers with its own (state). */
+  private sayHello(): void {
+    this.lastHelloAt = Date.now();
+    this.send({ k: "hello", presence: this.presence.snapshot(this.instanceId) });
   }
 
   /** Seals a message for the other instances and queues it (dropped while the connection is down; hello heals presence). */
@@ -315,6 +330,7 @@ export class PostgresTopicBus extends LocalTopicBus {
     if (last && sequence <= last.sequence) return this.drop("replayed", origin);
     if (!(Math.abs(this.now() - frame.sentAt) <= this.clockToleranceMs)) return this.drop("stale", origin);
     const now = Date.now();
+    if (!this.lastSeen.has(origin)) this.strangers.add(origin);
     this.received.set(origin, { sequence, at: now });
     this.lastSeen.set(origin, now);
 
@@ -365,6 +381,14 @@ export class PostgresTopicBus extends LocalTopicBus {
   }
 
   private handle(origin: string, message: WireMessage): void {
+    if (this.strangers.delete(origin) && message.k !== "hello" && message.k !== "state" && message.k !== "bye") {
+      // An instance not known here, or judged dead for its silence and
+      // speaking again (a stalled process, a held-up connection): what it
+      // tracks is not here. Ask (a hello, which every instance answers with
+      // its presence), unless a hello is already out.
+      this.logger.info({ origin }, "realtime bus heard from an instance it did not know or had judged dead; asking for presence");
+      if (Date.now() - this.lastHelloAt > this.aliveIntervalMs) this.sayHello();
+    }
     switch (message.k) {
       case "broadcast": {
         const body: BroadcastBody = message.base64 !== undefined
@@ -395,9 +419,18 @@ export class PostgresTopicBus extends LocalTopicBus {
   /** Says alive, drops the presence of instances not heard from for deadAfterMs, and forgets long-gone origins. */
   private tick(): void {
     this.warnOfDrops();
+    const now = Date.now();
+    const heldUp = now - this.lastTickAt > 2 * this.aliveIntervalMs;
+    this.lastTickAt = now;
     if (!this.client) return;
     this.send({ k: "alive" });
-    const now = Date.now();
+    if (heldUp) {
+      // This instance's thread was held up (a long synchronous task, a
+      // starved process): what the others said meanwhile is still unread
+      // in the connection, so their silence is ours. Judge from now on.
+      for (const origin of this.lastSeen.keys()) this.lastSeen.set(origin, now);
+      return;
+    }
     for (const origin of this.presence.origins()) {
       if (origin !== this.instanceId && !this.lastSeen.has(origin)) this.lastSeen.set(origin, now);
     }
@@ -412,6 +445,7 @@ export class PostgresTopicBus extends LocalTopicBus {
     for (const [origin, { at }] of this.received) {
       if (this.lastSeen.has(origin) || now - at <= 2 * this.clockToleranceMs) continue;
       this.received.delete(origin);
+      this.strangers.delete(origin);
       this.sealer.forget(origin);
     }
   }

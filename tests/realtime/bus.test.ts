@@ -27,9 +27,9 @@ const buses: PostgresTopicBus[] = [];
 const instances: RealtimeHarness[] = [];
 const root = path.resolve(import.meta.dirname, "../..");
 
-/** An instance as the service builds one, with a bus that judges others dead after 3 s of silence. */
-async function startInstance(): Promise<RealtimeHarness> {
-  const bus = createPostgresTopicBus({ connectionString: db.authenticatorUrl, secret: db.jwtSecret, logger: createLogger("silent"), aliveIntervalMs: 500, deadAfterMs: 3_000, reconnectDelaysMs: [100] });
+/** An instance as the service builds one, with a bus that says alive every 0.5 s and judges others dead after 3 s of silence. */
+async function startInstance(timing: { aliveIntervalMs?: number; deadAfterMs?: number } = {}): Promise<RealtimeHarness> {
+  const bus = createPostgresTopicBus({ connectionString: db.authenticatorUrl, secret: db.jwtSecret, logger: createLogger("silent"), aliveIntervalMs: 500, deadAfterMs: 3_000, reconnectDelaysMs: [100], ...timing });
   buses.push(bus);
   await waitUntil(() => bus.connected, "bus connected", 10_000);
   const instance = await startRealtimeHarness(db, {
@@ -144,8 +144,45 @@ describe("two instances on one database", () => {
     const lateChannel = late.channel("tape-chart", { config: { presence: { enabled: true } } });
     const { syncs } = listen(lateChannel);
     await subscribed(lateChannel);
-    await syncs.next((state) => state.alice?.[0]?.viewing === "March", 5_000);
+    await syncs.next((state) => state.alice?.[0]?.viewing === "March");
     await Promise.all([alice, late].map(disconnect));
+  });
+
+  it("judge no one for a silence that was their own thread's (a blocked event loop)", async () => {
+    const alice = one.client();
+    const watcher = two.client();
+    const aliceChannel = alice.channel("front-desk", { config: { presence: { key: "alice" } } });
+    const watcherChannel = watcher.channel("front-desk", { config: { presence: { enabled: true } } });
+    const { syncs } = listen(watcherChannel);
+    await Promise.all([subscribed(aliceChannel), subscribed(watcherChannel)]);
+    await aliceChannel.track({ shift: 1 });
+    await syncs.next((state) => state.alice?.[0]?.shift === 1);
+    const seenBefore = syncs.seen.length;
+    // This process (both instances) does nothing for longer than deadAfterMs: what each
+    // said meanwhile waits unread in its connection, so no one was silent but the reader.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 4_000);
+    await aliceChannel.track({ shift: 2 });
+    await syncs.next((state) => state.alice?.[0]?.shift === 2);
+    expect(syncs.seen.slice(seenBefore).filter((state) => state.alice === undefined)).toEqual([]);
+    await Promise.all([alice, watcher].map(disconnect));
+  });
+
+  it("ask an instance judged dead that speaks again for its presence", async () => {
+    // An instance that says alive only once a minute: the others judge it dead after 3 s.
+    const quiet = await startInstance({ aliveIntervalMs: 60_000, deadAfterMs: 120_000 });
+    const alice = quiet.client();
+    const watcher = two.client();
+    const aliceChannel = alice.channel("night-audit", { config: { presence: { key: "alice" } } });
+    const watcherChannel = watcher.channel("night-audit", { config: { presence: { enabled: true } } });
+    const { syncs } = listen(watcherChannel);
+    await Promise.all([subscribed(aliceChannel), subscribed(watcherChannel)]);
+    await aliceChannel.track({ desk: "audit" });
+    await syncs.next((state) => state.alice?.[0]?.desk === "audit");
+    await syncs.next((state) => state.alice === undefined);
+    // It speaks again (a broadcast, which carries no presence): instance two asks for its presence, and has alice back.
+    await aliceChannel.send({ type: "broadcast", event: "still-here", payload: {} });
+    await syncs.next((state) => state.alice?.[0]?.desk === "audit");
+    await Promise.all([alice, watcher].map(disconnect));
   });
 
   it("heal presence after a bus connection is cut: what was missed meanwhile is resent", async () => {
