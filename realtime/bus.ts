@@ -257,8 +257,7 @@ export class PostgresTopicBus extends LocalTopicBus {
       failures = 0;
       this.client = client;
       // Others may have spoken while we could not hear: a grace period before judging them, and a hello.
-      const now = Date.now();
-      for (const origin of this.lastSeen.keys()) this.lastSeen.set(origin, now);
+      this.excuseSilence(Date.now());
       this.sayHello();
       this.logger.debug({}, "realtime bus listening");
       await lost;
@@ -278,6 +277,11 @@ export class PostgresTopicBus extends LocalTopicBus {
         resolve();
       };
     });
+  }
+
+  /** Counts every instance's silence from now: this instance could not hear them until now. */
+  private excuseSilence(now: number): void {
+    for (const origin of this.lastSeen.keys()) this.lastSeen.set(origin, now);
   }
 
   /** Tells the others everything this instance's channels track; each answers with its own (state). */
@@ -428,7 +432,7 @@ export class PostgresTopicBus extends LocalTopicBus {
       // This instance's thread was held up (a long synchronous task, a
       // starved process): what the others said meanwhile is still unread
       // in the connection, so their silence is ours. Judge from now on.
-      for (const origin of this.lastSeen.keys()) this.lastSeen.set(origin, now);
+      this.excuseSilence(now);
       return;
     }
     for (const origin of this.presence.origins()) {
