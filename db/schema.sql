@@ -10200,13 +10200,16 @@ comment on function app_hidden.current_booking_id() is 'The reservation id of th
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_hidden.current_colleague_ids()
  RETURNS SETOF uuid
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE PARALLEL SAFE SECURITY DEFINER ROWS 20
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
-  select distinct m.user_id
-    from app_public.property_memberships m
-   where m.property_id in (select app_hidden.current_property_ids());
+begin
+  return query
+    select distinct m.user_id
+      from app_public.property_memberships m
+     where m.property_id in (select app_hidden.current_property_ids());
+end;
 $function$;
 grant execute on function app_hidden.current_colleague_ids() to keepr_anonymous;
 grant execute on function app_hidden.current_colleague_ids() to keepr_worker;
@@ -10245,15 +10248,23 @@ comment on function app_hidden.current_guest_account_id() is 'The id of the gues
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_hidden.current_organization_ids(roles app_public.staff_role[])
  RETURNS SETOF uuid
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE PARALLEL SAFE SECURITY DEFINER ROWS 5
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
-  select distinct p.organization_id
-    from app_public.property_memberships m
-    join app_public.properties p on p.id = m.property_id
-   where m.user_id = app_hidden.current_user_id()
-     and m.role = any (roles);
+declare
+  v_user_id uuid := app_hidden.current_user_id();
+begin
+  if v_user_id is null then
+    return;
+  end if;
+  return query
+    select distinct p.organization_id
+      from app_public.property_memberships m
+      join app_public.properties p on p.id = m.property_id
+     where m.user_id = v_user_id
+       and m.role = any (current_organization_ids.roles);
+end;
 $function$;
 grant execute on function app_hidden.current_organization_ids(roles app_public.staff_role[]) to keepr_anonymous;
 grant execute on function app_hidden.current_organization_ids(roles app_public.staff_role[]) to keepr_worker;
@@ -10264,14 +10275,22 @@ comment on function app_hidden.current_organization_ids(roles app_public.staff_r
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_hidden.current_property_ids(roles app_public.staff_role[] DEFAULT NULL::app_public.staff_role[])
  RETURNS SETOF uuid
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE PARALLEL SAFE SECURITY DEFINER ROWS 10
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
-  select m.property_id
-    from app_public.property_memberships m
-   where m.user_id = app_hidden.current_user_id()
-     and (roles is null or m.role = any (roles));
+declare
+  v_user_id uuid := app_hidden.current_user_id();
+begin
+  if v_user_id is null then
+    return;
+  end if;
+  return query
+    select m.property_id
+      from app_public.property_memberships m
+     where m.user_id = v_user_id
+       and (current_property_ids.roles is null or m.role = any (current_property_ids.roles));
+end;
 $function$;
 grant execute on function app_hidden.current_property_ids(roles app_public.staff_role[]) to keepr_anonymous;
 grant execute on function app_hidden.current_property_ids(roles app_public.staff_role[]) to keepr_worker;
@@ -10282,14 +10301,23 @@ comment on function app_hidden.current_property_ids(roles app_public.staff_role[
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_hidden.current_property_ids_for(staff_group text)
  RETURNS SETOF uuid
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE PARALLEL SAFE SECURITY DEFINER ROWS 10
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
-  select m.property_id
-    from app_public.property_memberships m
-   where m.user_id = app_hidden.current_user_id()
-     and m.role = any (app_hidden.staff_group_roles(staff_group));
+declare
+  v_user_id uuid := app_hidden.current_user_id();
+  v_roles app_public.staff_role[] := app_hidden.staff_group_roles(staff_group);
+begin
+  if v_user_id is null or v_roles is null then
+    return;
+  end if;
+  return query
+    select m.property_id
+      from app_public.property_memberships m
+     where m.user_id = v_user_id
+       and m.role = any (v_roles);
+end;
 $function$;
 grant execute on function app_hidden.current_property_ids_for(staff_group text) to keepr_anonymous;
 grant execute on function app_hidden.current_property_ids_for(staff_group text) to keepr_worker;
