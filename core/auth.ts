@@ -2,6 +2,7 @@
 // and claims of the request. A missing token means anonymous; a bad, forged
 // or expired token is refused with 401 and a typed error rather than being
 // silently downgraded, so clients notice and sign in again.
+import { createSecretKey, type KeyObject } from "node:crypto";
 import jwt from "jsonwebtoken";
 import { z } from "zod";
 
@@ -69,6 +70,20 @@ const anonymousClaimsSchema = z.object({
 });
 
 /**
+ * The secret as a key object, made once per secret: given the text itself,
+ * jsonwebtoken first tries to read it as a public key, which throws, on
+ * every verification (a third of a staff request's token check, measured
+ * by a CPU profile: docs/benchmarks.md "Staff statements without planning
+ * their policies' helpers").
+ */
+const secretKeys = new Map<string, KeyObject>();
+function secretKeyOf(secret: string): KeyObject {
+  let key = secretKeys.get(secret);
+  if (!key) secretKeys.set(secret, (key = createSecretKey(Buffer.from(secret, "utf8"))));
+  return key;
+}
+
+/**
  * Verifies a token Keepr signed (a session, a booking token or the
  * anonymous key): its identity and when it expires (seconds since the
  * epoch; null for the anonymous key). Throws AuthError when it is forged,
@@ -77,7 +92,7 @@ const anonymousClaimsSchema = z.object({
 export function verifyToken(token: string, secret: string): { identity: Identity; expiresAt: number | null } {
   let payload: unknown;
   try {
-    payload = jwt.verify(token, secret, { algorithms: ["HS256"], audience: tokenAudience, issuer: tokenIssuer });
+    payload = jwt.verify(token, secretKeyOf(secret), { algorithms: ["HS256"], audience: tokenAudience, issuer: tokenIssuer });
   } catch (error) {
     if (error instanceof jwt.TokenExpiredError) {
       throw new AuthError("TOKEN_EXPIRED", "Your session token has expired; sign in again.", Math.floor(error.expiredAt.getTime() / 1000));
