@@ -5714,10 +5714,9 @@ CREATE OR REPLACE FUNCTION app_public.inventory_claims_end_date(c app_public.inv
  RETURNS date
  LANGUAGE sql
  IMMUTABLE PARALLEL SAFE
- SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-AS $function$
-  select pg_catalog.upper(c.stay);
-$function$;
+BEGIN ATOMIC
+ SELECT upper((c).stay) AS upper;
+END;
 grant execute on function app_public.inventory_claims_end_date(c app_public.inventory_claims) to keepr_staff;
 grant execute on function app_public.inventory_claims_end_date(c app_public.inventory_claims) to keepr_worker;
 comment on function app_public.inventory_claims_end_date(c app_public.inventory_claims) is 'The day after the last night the claim takes.';
@@ -5729,10 +5728,9 @@ CREATE OR REPLACE FUNCTION app_public.inventory_claims_start_date(c app_public.i
  RETURNS date
  LANGUAGE sql
  IMMUTABLE PARALLEL SAFE
- SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-AS $function$
-  select pg_catalog.lower(c.stay);
-$function$;
+BEGIN ATOMIC
+ SELECT lower((c).stay) AS lower;
+END;
 grant execute on function app_public.inventory_claims_start_date(c app_public.inventory_claims) to keepr_staff;
 grant execute on function app_public.inventory_claims_start_date(c app_public.inventory_claims) to keepr_worker;
 comment on function app_public.inventory_claims_start_date(c app_public.inventory_claims) is 'The first night the claim takes.';
@@ -7982,10 +7980,9 @@ CREATE OR REPLACE FUNCTION app_public.reservations_arrival(r app_public.reservat
  RETURNS date
  LANGUAGE sql
  IMMUTABLE PARALLEL SAFE
- SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-AS $function$
-  select pg_catalog.lower(r.stay);
-$function$;
+BEGIN ATOMIC
+ SELECT lower((r).stay) AS lower;
+END;
 grant execute on function app_public.reservations_arrival(r app_public.reservations) to keepr_anonymous;
 grant execute on function app_public.reservations_arrival(r app_public.reservations) to keepr_worker;
 comment on function app_public.reservations_arrival(r app_public.reservations) is '@behavior +orderBy +filterBy
@@ -8040,10 +8037,9 @@ CREATE OR REPLACE FUNCTION app_public.reservations_departure(r app_public.reserv
  RETURNS date
  LANGUAGE sql
  IMMUTABLE PARALLEL SAFE
- SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-AS $function$
-  select pg_catalog.upper(r.stay);
-$function$;
+BEGIN ATOMIC
+ SELECT upper((r).stay) AS upper;
+END;
 grant execute on function app_public.reservations_departure(r app_public.reservations) to keepr_anonymous;
 grant execute on function app_public.reservations_departure(r app_public.reservations) to keepr_worker;
 comment on function app_public.reservations_departure(r app_public.reservations) is '@behavior +orderBy
@@ -8090,10 +8086,9 @@ CREATE OR REPLACE FUNCTION app_public.reservations_nights(r app_public.reservati
  RETURNS integer
  LANGUAGE sql
  IMMUTABLE PARALLEL SAFE
- SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-AS $function$
-  select pg_catalog.upper(r.stay) - pg_catalog.lower(r.stay);
-$function$;
+BEGIN ATOMIC
+ SELECT (upper((r).stay) - lower((r).stay));
+END;
 grant execute on function app_public.reservations_nights(r app_public.reservations) to keepr_anonymous;
 grant execute on function app_public.reservations_nights(r app_public.reservations) to keepr_worker;
 comment on function app_public.reservations_nights(r app_public.reservations) is 'Number of nights booked.';
