@@ -8067,15 +8067,15 @@ CREATE OR REPLACE FUNCTION app_public.reservations_hold_state(r app_public.reser
  RETURNS text
  LANGUAGE sql
  STABLE PARALLEL SAFE
- SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-AS $function$
-  select case
-           when r.id is null or r.confirmed_at is not null then null
-           when r.status = 'held' and r.hold_expires_at > pg_catalog.now() then 'active'
-           when r.status = 'held' then 'expired'
-           else 'released'
-         end;
-$function$;
+BEGIN ATOMIC
+ SELECT
+         CASE
+             WHEN (((r).id IS NULL) OR ((r).confirmed_at IS NOT NULL)) THEN NULL::text
+             WHEN (((r).status = 'held'::app_public.reservation_status) AND ((r).hold_expires_at > now())) THEN 'active'::text
+             WHEN ((r).status = 'held'::app_public.reservation_status) THEN 'expired'::text
+             ELSE 'released'::text
+         END AS "case";
+END;
 grant execute on function app_public.reservations_hold_state(r app_public.reservations) to keepr_anonymous;
 comment on function app_public.reservations_hold_state(r app_public.reservations) is 'For a reservation never confirmed: `active` (held, not yet expired), `expired` (held past holdExpiresAt: an abandoned checkout, its nights free again) or `released` (a hold let go before it was confirmed). Null for a booking.';
 
@@ -11403,11 +11403,9 @@ CREATE OR REPLACE FUNCTION app_private.booking_of(r app_public.reservations)
  RETURNS app_public.booking
  LANGUAGE sql
  IMMUTABLE PARALLEL SAFE
- SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-AS $function$
-  select (r.id, r.property_id, r.confirmation_code, r.status, pg_catalog.lower(r.stay), pg_catalog.upper(r.stay),
-          r.currency, r.total_amount, r.penalty_amount, r.refund_amount, r.payment_due_by)::app_public.booking;
-$function$;
+BEGIN ATOMIC
+ SELECT ROW((r).id, (r).property_id, (r).confirmation_code, (r).status, lower((r).stay), upper((r).stay), (r).currency, (r).total_amount, (r).penalty_amount, (r).refund_amount, (r).payment_due_by)::app_public.booking AS "row";
+END;
 comment on function app_private.booking_of(r app_public.reservations) is 'A reservation as a booking result.';
 
 -- ----------------------------------------------------------------------------
