@@ -72,7 +72,7 @@ const anonymousClaimsSchema = z.object({
 /**
  * The secret as a key object, made once per secret: given the text itself,
  * jsonwebtoken first tries to read it as a public key, which throws, on
- * every verification (a third of a staff request's token check, measured
+ * every verification (about half of a staff request's token check, measured
  * by a CPU profile: docs/benchmarks.md "Staff statements without planning
  * their policies' helpers").
  */
