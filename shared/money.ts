@@ -5,6 +5,24 @@
 // guest messages. Runs in browsers and in Node (no DOM, no Node API).
 
 const digitsCache = new Map<string, number>();
+/**
+ * Formatters by locale and currency: making an Intl.NumberFormat costs tens
+ * of microseconds, using one about one (a guest message formats a dozen
+ * amounts; the worker's profile showed formatMoney at 3 % of Keepr's thread
+ * during the booking bench). Few pairs exist; the map is cleared if ever full.
+ */
+const formatters = new Map<string, Intl.NumberFormat>();
+
+function currencyFormat(locale: string, currency: string): Intl.NumberFormat {
+  const key = `${locale}\u0000${currency}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { style: "currency", currency });
+    if (formatters.size >= 500) formatters.clear();
+    formatters.set(key, format);
+  }
+  return format;
+}
 
 /** Minor-unit digits of a currency: 2 for EUR, 0 for JPY, 3 for BHD (2 for a code Intl does not know). */
 export function currencyDigits(currency: string): number {
@@ -36,7 +54,7 @@ export function formatMoney(minorUnits: string | number | bigint | null | undefi
   const decimal = digits > 0 ? `${abs / scale}.${(abs % scale).toString().padStart(digits, "0")}` : `${abs}`;
   try {
     // A decimal string is formatted exactly (Intl.NumberFormat v3).
-    return new Intl.NumberFormat(locale, { style: "currency", currency }).format(`${negative ? "-" : ""}${decimal}` as `${number}`);
+    return currencyFormat(locale, currency).format(`${negative ? "-" : ""}${decimal}` as `${number}`);
   } catch {
     return `${negative ? "-" : ""}${decimal} ${currency}`;
   }

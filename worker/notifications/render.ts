@@ -200,13 +200,17 @@ hbs.registerHelper("extraLine", (extra: NonNullable<NotificationContext["extras"
 });
 // The cancellation terms in the guest's language, with amounts and the deadline in the property's time (a deadline
 // already past is not offered).
+const deadlines = new Map<string, Intl.DateTimeFormat>();
 hbs.registerHelper("terms", (options: Handlebars.HelperOptions) => {
   const root = options.data.root as NotificationContext;
   const w = wordsOf(root);
   const penalty = formatMoney(root.late_cancellation_penalty ?? 0, root.property.currency, localeOf(root));
   const until = root.free_cancellation_until ? new Date(root.free_cancellation_until) : null;
   if (until && until.getTime() > Date.now()) {
-    const moment = new Intl.DateTimeFormat(localeOf(root), { dateStyle: "long", timeStyle: "short", timeZone: root.property.time_zone }).format(until);
+    const key = `${localeOf(root)}:${root.property.time_zone}`;
+    let format = deadlines.get(key);
+    if (!format) deadlines.set(key, (format = new Intl.DateTimeFormat(localeOf(root), { dateStyle: "long", timeStyle: "short", timeZone: root.property.time_zone })));
+    const moment = format.format(until);
     return formatMessage(w.free, { moment, property: root.property.name, penalty }, localeOf(root));
   }
   return formatMessage(until ? w.late : w.nonRefundable, { penalty }, localeOf(root));
