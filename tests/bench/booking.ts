@@ -1,6 +1,6 @@
 // npm run bench -- booking [--clients 32] [--seconds 20] [--warmup 2] [--pool N] [--sql file] [--worker false]
 //                          [--data-dir dir] [--search-cache true] [--keepr-node-args="--cpu-prof --cpu-prof-dir=dir"]
-//                          [--api-processes 1] [--autogroup-nice=-10]
+//                          [--api-processes 1] [--autogroup-nice=-10] [--floor true]
 //                          [--properties 50] [--units 5000] [--days 365] [--occupancy 0.6] [--seed 42]
 //                          [--phases search,quote,booking,allocation]
 //                          [--lanes 0,2] [--staff-clients 2] [--flood 32] [--flood-keys random|zipf] [--zipf-s 1.1] [--mix-seed 1] [--staff-process] [--staff-pause 0]
@@ -108,6 +108,9 @@
 // The bench's autogroup is its whole session's (the shell it was started
 // from): its nice is put back at the end. Run it with `setsid` to measure
 // in a session of its own.
+// --floor (true by default): before the booking phases, the machine's two
+// floors (tests/bench/machine-floor.ts: a claim insert in a PL/pgSQL loop,
+// the CPU's gauge, and one a transaction), to read the day's figures by.
 // Each search and quote phase also prints how long the Keepr process's
 // JavaScript thread (and the bench's) was on a core and how long it waited
 // in a run queue for one (/proc/<pid>/task/<pid>/schedstat).
@@ -128,6 +131,7 @@ import {
   runLoops, settle, sql, Stats, cpuSnapshot, onInterrupt, stopBenchKeepr, backendsCpu, backendsCpuSince,
 } from "./load.ts";
 import { floodSearches } from "./spike-flood.ts";
+import { formatFloor, measureFloor } from "./machine-floor.ts";
 import type { StaffLoopInput, StaffLoopOutput } from "./staff-loop.ts";
 import { benchDataDir, freePort, postmasterPid, startKeepr, stopKeepr, type KeeprProcess } from "../helpers/keepr-process.ts";
 
@@ -166,6 +170,7 @@ const { values: args } = parseArgs({
     "keepr-node-args": { type: "string", default: "" },
     "api-processes": { type: "string", default: "1" },
     "autogroup-nice": { type: "string" },
+    floor: { type: "string", default: "true" },
   },
   strict: true,
 });
@@ -629,6 +634,10 @@ try {
   // for the measured seconds.
   let tokens: QuoteTokens | undefined;
   const guest = () => ({ name: "Bench Guest", email: `bench-${randomUUID()}@example.com`, phone: "+351 912 345 678" });
+  // The machine's floor next to the bookings' figures (tests/bench/machine-floor.ts).
+  if (phases.has("booking") && args.floor === "true") {
+    for (const perTransaction of [500, 1]) console.log(formatFloor(await measureFloor(db.ownerUrl, pgPid!, { perTransaction })));
+  }
 
   for (const path of phases.has("booking") ? (["API", "direct"] as const) : []) {
     // With the worker on, each booking phase starts with no message due:
