@@ -130,11 +130,12 @@
 --     import_settlement, insert_invoice, invalid_transition, invoice_delivery,
 --     invoice_lines, invoice_payments, invoice_seller, local_today,
 --     lock_booking_group, lock_folio, lock_housekeeping_task, lock_reservation,
---     masked_registration_card, new_confirmation_code, no_show_from, notify,
---     notify_all, password_refusal, penalty_base, post_entry,
---     post_reservation_charges, pre_arrival_at, price_lines,
---     purge_guest_sign_ins, purge_idempotency_keys, quote_for, quote_payload,
---     raise_room_error, reallocate_for, record_authorization, record_capture,
+--     masked_registration_card, new_confirmation_code, no_show_from,
+--     notification_horizon, notify, notify_all, password_refusal, penalty_base,
+--     post_entry, post_reservation_charges, pre_arrival_at, price_lines,
+--     purge_guest_sign_ins, purge_idempotency_keys, queue_due_notifications,
+--     queue_notification_jobs, quote_for, quote_payload, raise_room_error,
+--     reallocate_for, record_authorization, record_capture,
 --     record_channel_feed_error, record_due_no_shows, record_exports_purged,
 --     record_invoice_delivery, record_job_runs, record_no_show,
 --     record_notification, record_payment_failure, record_refund,
@@ -1556,6 +1557,7 @@ create table app_public.notifications (
   sent_at timestamp with time zone,
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
+  awaiting_job boolean default false not null,
   constraint notifications_cause_check CHECK (length(cause) >= 1 AND length(cause) <= 200),
   constraint notifications_cause_template_channel_recipient_property_id_key UNIQUE (cause, template, channel, recipient, property_id),
   constraint notifications_check CHECK ((status = 'sent'::app_public.notification_status) = (sent_at IS NOT NULL)),
@@ -1563,6 +1565,7 @@ create table app_public.notifications (
   constraint notifications_property_id_reservation_id_fkey FOREIGN KEY (property_id, reservation_id) REFERENCES app_public.reservations(property_id, id) ON DELETE CASCADE,
   constraint notifications_recipient_check CHECK (length(recipient) >= 3 AND length(recipient) <= 254)
 );
+CREATE INDEX notifications_awaiting_job_idx ON app_public.notifications USING btree (send_after) WHERE awaiting_job;
 CREATE INDEX notifications_failed_idx ON app_public.notifications USING btree (property_id, created_at DESC) WHERE (status = 'failed'::app_public.notification_status);
 CREATE INDEX notifications_reservation_idx ON app_public.notifications USING btree (property_id, reservation_id);
 alter table app_public.notifications enable row level security;
@@ -1576,6 +1579,8 @@ grant select on app_public.notifications to keepr_staff;
 grant select on app_public.notifications to keepr_worker;
 comment on table app_public.notifications is 'Every message to a guest: queued with its cause, delivered once by a job, kept with what was sent (the outbox staff browse).';
 comment on column app_public.notifications.cause is 'What caused it (reservation:<id>:confirmed, payment:<attempt id>, ...): one notification per cause, template, channel and recipient.';
+comment on column app_public.notifications.awaiting_job is '@behavior -*
+Due beyond app_private.notification_horizon() when made: its delivery job is not queued yet (app_private.queue_due_notifications queues it within the horizon).';
 comment on constraint notifications_cause_template_channel_recipient_property_id_key on app_public.notifications is '@behavior -*';
 comment on constraint notifications_pkey on app_public.notifications is '@rowIdentity id';
 comment on constraint notifications_property_id_reservation_id_fkey on app_public.notifications is '@fieldName reservation
@@ -13388,6 +13393,18 @@ $function$;
 comment on function app_private.no_show_from(reservation app_public.reservations) is 'When a reservation''s guest may be recorded as a no-show, by the property''s no-show time.';
 
 -- ----------------------------------------------------------------------------
+-- function app_private.notification_horizon()
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.notification_horizon()
+ RETURNS interval
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+ SELECT '01:00:00'::interval AS "interval";
+END;
+comment on function app_private.notification_horizon() is 'How far ahead of its send_after a notification''s delivery job is queued (later ones wait for app_private.queue_due_notifications).';
+
+-- ----------------------------------------------------------------------------
 -- function app_private.notify(reservation app_public.reservations, template app_public.notification_kind, cause text, send_after timestamp with time zone)
 -- ----------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app_private.notify(reservation app_public.reservations, template app_public.notification_kind, cause text, send_after timestamp with time zone DEFAULT now())
@@ -13410,13 +13427,17 @@ CREATE OR REPLACE FUNCTION app_private.notify_all(reservation app_public.reserva
  SET search_path TO 'pg_catalog', 'public', 'pg_temp'
 AS $function$
 declare
-  v_payloads json[];
-  v_run_ats timestamptz[];
   v_count integer;
+  v_ids uuid[];
+  v_templates app_public.notification_kind[];
+  v_causes text[];
+  v_channels app_public.notification_channel[];
+  v_send_afters timestamptz[];
 begin
   with queued as (
-    insert into app_public.notifications (property_id, reservation_id, template, channel, recipient, cause, send_after)
-    select reservation.property_id, reservation.id, m.template, x.channel, x.recipient, m.cause, coalesce(m.send_after, pg_catalog.now())
+    insert into app_public.notifications (property_id, reservation_id, template, channel, recipient, cause, send_after, awaiting_job)
+    select reservation.property_id, reservation.id, m.template, x.channel, x.recipient, m.cause, coalesce(m.send_after, pg_catalog.now()),
+           coalesce(m.send_after, pg_catalog.now()) > pg_catalog.now() + app_private.notification_horizon()
       from rows from (pg_catalog.unnest(notify_all.templates), pg_catalog.unnest(notify_all.causes), pg_catalog.unnest(notify_all.send_afters)) m(template, cause, send_after)
       join app_public.guests g on g.property_id = reservation.property_id and g.id = reservation.guest_id
       cross join lateral (
@@ -13426,28 +13447,21 @@ begin
       ) x(channel, recipient)
      where x.recipient is not null
     on conflict (cause, template, channel, recipient, property_id) do nothing
-    returning id, template, cause, channel, send_after
-  ), messages as (
-    -- A message's rows, the email first.
-    select q.send_after, pg_catalog.array_agg(q.id order by q.channel, q.id) as ids
-      from queued q
-     group by q.send_after, q.template, q.cause
+    returning id, template, cause, channel, send_after, awaiting_job
   )
-  select pg_catalog.array_agg(case when pg_catalog.cardinality(m.ids) = 1 then pg_catalog.json_build_object('id', m.ids[1])
-                                   else pg_catalog.json_build_object('id', m.ids[1], 'more', m.ids[2:]) end
-                              order by m.send_after, m.ids[1]),
-         pg_catalog.array_agg(m.send_after order by m.send_after, m.ids[1]),
-         pg_catalog.sum(pg_catalog.cardinality(m.ids))::integer
-    into v_payloads, v_run_ats, v_count
-    from messages m;
-  if v_payloads is null then
-    return 0;
+  select pg_catalog.count(*)::integer,
+         pg_catalog.array_agg(q.id) filter (where not q.awaiting_job), pg_catalog.array_agg(q.template) filter (where not q.awaiting_job),
+         pg_catalog.array_agg(q.cause) filter (where not q.awaiting_job), pg_catalog.array_agg(q.channel) filter (where not q.awaiting_job),
+         pg_catalog.array_agg(q.send_after) filter (where not q.awaiting_job)
+    into v_count, v_ids, v_templates, v_causes, v_channels, v_send_afters
+    from queued q;
+  if v_ids is not null then
+    perform app_private.queue_notification_jobs(v_ids, v_templates, v_causes, v_channels, v_send_afters);
   end if;
-  perform app_private.add_jobs('send_notification', v_payloads, max_attempts := 10, run_ats := v_run_ats);
   return v_count;
 end;
 $function$;
-comment on function app_private.notify_all(reservation app_public.reservations, templates app_public.notification_kind[], causes text[], send_afters timestamp with time zone[]) is 'Queues notifications (email, and SMS for the essentials) once per cause, several at once, with their delivery jobs (one per message: its email and SMS together) in one call; returns how many notifications were queued.';
+comment on function app_private.notify_all(reservation app_public.reservations, templates app_public.notification_kind[], causes text[], send_afters timestamp with time zone[]) is 'Queues notifications (email, and SMS for the essentials) once per cause, several at once, with the delivery jobs of those due within the horizon (one per message: its email and SMS together) in one call, the later ones waiting for app_private.queue_due_notifications; returns how many notifications were queued.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.password_refusal(password text, email text)
@@ -13988,6 +14002,77 @@ AS $function$
 $function$;
 grant execute on function app_private.purge_idempotency_keys() to keepr_worker;
 comment on function app_private.purge_idempotency_keys() is 'Deletes idempotency records older than 48 hours; returns how many.';
+
+-- ----------------------------------------------------------------------------
+-- function app_private.queue_due_notifications()
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.queue_due_notifications()
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+declare
+  v_ids uuid[];
+  v_templates app_public.notification_kind[];
+  v_causes text[];
+  v_channels app_public.notification_channel[];
+  v_send_afters timestamptz[];
+begin
+  with due as (
+    update app_public.notifications n
+       set awaiting_job = false
+     where n.awaiting_job and n.send_after <= pg_catalog.now() + app_private.notification_horizon()
+    returning n.id, n.template, n.cause, n.channel, n.send_after
+  )
+  select pg_catalog.array_agg(d.id), pg_catalog.array_agg(d.template), pg_catalog.array_agg(d.cause),
+         pg_catalog.array_agg(d.channel), pg_catalog.array_agg(d.send_after)
+    into v_ids, v_templates, v_causes, v_channels, v_send_afters
+    from due d;
+  if v_ids is null then
+    return 0;
+  end if;
+  perform app_private.queue_notification_jobs(v_ids, v_templates, v_causes, v_channels, v_send_afters);
+  return pg_catalog.cardinality(v_ids);
+end;
+$function$;
+grant execute on function app_private.queue_due_notifications() to keepr_worker;
+comment on function app_private.queue_due_notifications() is 'Cron: queues the delivery jobs of notifications that waited outside the job queue and are now due within app_private.notification_horizon(); returns how many rows.';
+
+-- ----------------------------------------------------------------------------
+-- function app_private.queue_notification_jobs(ids uuid[], templates app_public.notification_kind[], causes text[], channels app_public.notification_channel[], send_afters timestamp with time zone[])
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.queue_notification_jobs(ids uuid[], templates app_public.notification_kind[], causes text[], channels app_public.notification_channel[], send_afters timestamp with time zone[])
+ RETURNS integer
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+declare
+  v_payloads json[];
+  v_run_ats timestamptz[];
+begin
+  with messages as (
+    -- A message's rows, the email first.
+    select r.send_after, pg_catalog.array_agg(r.id order by r.channel, r.id) as ids
+      from rows from (pg_catalog.unnest(queue_notification_jobs.ids), pg_catalog.unnest(queue_notification_jobs.templates),
+                      pg_catalog.unnest(queue_notification_jobs.causes), pg_catalog.unnest(queue_notification_jobs.channels),
+                      pg_catalog.unnest(queue_notification_jobs.send_afters)) r(id, template, cause, channel, send_after)
+     group by r.send_after, r.template, r.cause
+  )
+  select pg_catalog.array_agg(case when pg_catalog.cardinality(m.ids) = 1 then pg_catalog.json_build_object('id', m.ids[1])
+                                   else pg_catalog.json_build_object('id', m.ids[1], 'more', m.ids[2:]) end
+                              order by m.send_after, m.ids[1]),
+         pg_catalog.array_agg(m.send_after order by m.send_after, m.ids[1])
+    into v_payloads, v_run_ats
+    from messages m;
+  if v_payloads is null then
+    return 0;
+  end if;
+  perform app_private.add_jobs('send_notification', v_payloads, max_attempts := 10, run_ats := v_run_ats);
+  return pg_catalog.cardinality(v_payloads);
+end;
+$function$;
+comment on function app_private.queue_notification_jobs(ids uuid[], templates app_public.notification_kind[], causes text[], channels app_public.notification_channel[], send_afters timestamp with time zone[]) is 'Adds the delivery jobs of the given notification rows: one job per message (its email and SMS together), each at its send_after, in one add_jobs call; returns the number of jobs.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.quote_for(rate_plan_id uuid, arrival date, departure date, adults integer, children integer, desk_room_amount bigint, desk_percent_off numeric, desk_note text, promo app_public.promo_codes, extras jsonb, child_ages integer[])

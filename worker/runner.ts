@@ -123,6 +123,7 @@ export const crontab = [
   "0 5 * * * schedule_housekeeping ?id=schedule_housekeeping&max=3",
   "5 * * * * night_audit ?id=night_audit&max=3",
   "*/15 * * * * record_due_no_shows ?id=record_due_no_shows&max=3",
+  "*/10 * * * * queue_due_notifications ?id=queue_due_notifications&max=3",
   "40 * * * * purge_expired_exports ?id=purge_expired_exports&max=3",
 ].join("\n");
 

@@ -48,3 +48,18 @@ export function startTestWorker(db: TestDatabase, serverUrl: string, outbox: str
     logger: createLogger("silent"),
   });
 }
+
+/**
+ * Makes every guest message due now, as if its day had come: the ones
+ * waiting outside the job queue (a pre-arrival message days ahead:
+ * app_public.notifications.awaiting_job) are brought forward and queued by
+ * the cron's own function, and every queued send_notification job (a later
+ * message, a retry) is rescheduled to now (graphile-worker's admin function).
+ */
+export async function makeMessagesDue(db: TestDatabase): Promise<void> {
+  await db.ownerPool.query("update app_public.notifications set send_after = now() where awaiting_job");
+  await db.ownerPool.query("select app_private.queue_due_notifications()");
+  await db.ownerPool.query(
+    "select graphile_worker.reschedule_jobs(array(select id from graphile_worker.jobs where task_identifier = 'send_notification' and run_at > now()), run_at => now())",
+  );
+}

@@ -6,7 +6,7 @@
 import { readdirSync } from "node:fs";
 import type pg from "pg";
 import { actAs, fileDatabase, inCommit } from "../helpers/db.ts";
-import { newOutbox, runDueJobs } from "../helpers/jobs.ts";
+import { newOutbox, runDueJobs, makeMessagesDue } from "../helpers/jobs.ts";
 import { addDays, confirmGroup, createHotel, hold, holdGroup, localDate, newKey, quote, quoteGroup, type Hotel } from "../helpers/booking.ts";
 
 const db = fileDatabase();
@@ -16,8 +16,8 @@ beforeEach(() => {
 });
 
 const runJobs = async () => {
-  // Every queued notification is due now (pre-arrival ones wait for their day otherwise).
-  await db.ownerPool.query("update graphile_worker._private_jobs set run_at = now() where run_at > now()");
+  // Every message is due now (pre-arrival ones wait for their day otherwise).
+  await makeMessagesDue(db);
   await runDueJobs(db, { OUTBOX_DIR: outbox });
 };
 const committed = <T>(fn: (c: pg.PoolClient) => Promise<T>) => inCommit(db.ownerPool, fn);

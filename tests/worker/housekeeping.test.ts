@@ -53,5 +53,5 @@ it("every crontab line names a known task and has an explicit id", () => {
   const items = parseCrontab(crontab);
   const tasks = Object.keys(makeTaskList(loadConfig({ NODE_ENV: "test" }), db.jwtSecret));
   expect(items.map((i) => i.task).every((t) => tasks.includes(t))).toBe(true);
-  expect(items.map((i) => i.identifier)).toEqual(["release_expired_holds", "purge_idempotency_keys", "purge_guest_sign_ins", "start_due_payments", "reconcile_settlement", "poll_channel_feeds", "schedule_housekeeping", "night_audit", "record_due_no_shows", "purge_expired_exports"]);
+  expect(items.map((i) => i.identifier)).toEqual(["release_expired_holds", "purge_idempotency_keys", "purge_guest_sign_ins", "start_due_payments", "reconcile_settlement", "poll_channel_feeds", "schedule_housekeeping", "night_audit", "record_due_no_shows", "queue_due_notifications", "purge_expired_exports"]);
 });

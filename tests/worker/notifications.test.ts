@@ -8,7 +8,7 @@ import { createServer, type AddressInfo } from "node:net";
 import path from "node:path";
 import type pg from "pg";
 import { actAs, fileDatabase, inCommit } from "../helpers/db.ts";
-import { newOutbox, runDueJobs } from "../helpers/jobs.ts";
+import { newOutbox, runDueJobs, makeMessagesDue } from "../helpers/jobs.ts";
 import { addDays, confirmGroup, createHotel, hold, holdGroup, localDate, newKey, quote, quoteGroup, type Hotel } from "../helpers/booking.ts";
 
 const db = fileDatabase();
@@ -18,8 +18,8 @@ beforeEach(() => {
 });
 
 const runJobs = async () => {
-  // Every queued notification is due now (pre-arrival ones wait for their day otherwise).
-  await db.ownerPool.query("update graphile_worker._private_jobs set run_at = now() where run_at > now()");
+  // Every message is due now (pre-arrival ones wait for their day otherwise).
+  await makeMessagesDue(db);
   await runDueJobs(db, { OUTBOX_DIR: outbox });
 };
 
@@ -80,12 +80,20 @@ it("a message's email and SMS are one job; after the SMS failed for now, its ret
   const h = await createHotel(db.ownerPool);
   const booking = await bookAs(h, 10, "+351 912 345 678");
   const ids = Object.fromEntries((await db.ownerPool.query("select template || ' ' || channel as k, id from app_public.notifications where reservation_id = $1", [booking.id])).rows.map((r) => [r.k, r.id]));
-  const payloads = (await db.ownerPool.query(
+  const payloads = async () => (await db.ownerPool.query(
     `select j.payload from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
       where t.identifier = 'send_notification' and j.payload->>'id' = any($1) order by j.run_at`,
     [Object.values(ids)],
   )).rows.map((r) => r.payload);
-  expect(payloads).toEqual([
+  // The confirmation's job is queued with it; the pre-arrival message, days
+  // ahead, waits as its rows alone until the cron queues it within the hour.
+  expect(await payloads()).toEqual([{ id: ids["confirmation email"], more: [ids["confirmation sms"]] }]);
+  expect((await db.ownerPool.query("select template || ' ' || channel as k from app_public.notifications where reservation_id = $1 and awaiting_job order by 1", [booking.id])).rows.map((r) => r.k))
+    .toEqual(["pre_arrival email", "pre_arrival sms"]);
+  // Its day comes (due in half an hour): the cron's sweep queues it, one job for both rows.
+  await db.ownerPool.query("update app_public.notifications set send_after = now() + interval '30 minutes' where reservation_id = $1 and awaiting_job", [booking.id]);
+  await db.ownerPool.query("select app_private.queue_due_notifications()");
+  expect(await payloads()).toEqual([
     { id: ids["confirmation email"], more: [ids["confirmation sms"]] },
     { id: ids["pre_arrival email"], more: [ids["pre_arrival sms"]] },
   ]);
@@ -106,6 +114,47 @@ it("a message's email and SMS are one job; after the SMS failed for now, its ret
   expect(await attempts()).toEqual({ email: "sent 1", sms: "sent 2" });
   expect(outboxFiles()).toHaveLength(2); // the confirmation's and the pre-arrival's
   expect(outboxFiles("sms")).toHaveLength(2);
+});
+
+it("a message due beyond the hour waits outside the job queue; the cron queues it once, at its own time, when it comes within the hour", async () => {
+  const h = await createHotel(db.ownerPool);
+  const booking = await bookAs(h, 30, "+351 912 345 678", "grace@example.com");
+  const rows = async () => (await db.ownerPool.query(
+    "select template || ' ' || channel as k, awaiting_job, send_after from app_public.notifications where reservation_id = $1 and template = 'pre_arrival' order by channel",
+    [booking.id],
+  )).rows;
+  const jobsOf = async () => (await db.ownerPool.query(
+    `select j.payload, j.run_at from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+      where t.identifier = 'send_notification' and j.payload->>'id' = any(array(select id::text from app_public.notifications where reservation_id = $1 and template = 'pre_arrival'))`,
+    [booking.id],
+  )).rows;
+  expect((await rows()).map((r) => `${r.k} ${r.awaiting_job}`)).toEqual(["pre_arrival email true", "pre_arrival sms true"]);
+  expect(await jobsOf()).toEqual([]);
+
+  // A sweep while it is still weeks ahead leaves it waiting.
+  const sweep = async (c: pg.Pool | pg.PoolClient) => (await c.query("select app_private.queue_due_notifications() as n")).rows[0].n as number;
+  await sweep(db.ownerPool);
+  expect(await jobsOf()).toEqual([]);
+
+  // Its day comes: due in 40 minutes. Two sweeps at once (two workers' cron) queue it once, to run at its own time.
+  const dueAt = (await db.ownerPool.query(
+    "update app_public.notifications set send_after = date_trunc('second', now()) + interval '40 minutes' where reservation_id = $1 and template = 'pre_arrival' returning send_after",
+    [booking.id],
+  )).rows[0].send_after as Date;
+  const [a, b] = await Promise.all([
+    inCommit(db.ownerPool, (c) => sweep(c)),
+    inCommit(db.ownerPool, (c) => sweep(c)),
+  ]);
+  expect(a + b).toBe(2);
+  const jobs = await jobsOf();
+  const [email, sms] = (await rows()).map((r) => r);
+  expect(jobs).toHaveLength(1);
+  expect(jobs[0].run_at.getTime()).toBe(dueAt.getTime());
+  const ids = (await db.ownerPool.query("select channel, id from app_public.notifications where reservation_id = $1 and template = 'pre_arrival'", [booking.id])).rows;
+  const idOf = (ch: string) => ids.find((r) => r.channel === ch)!.id;
+  expect(jobs[0].payload).toEqual({ id: idOf("email"), more: [idOf("sms")] });
+  expect([email!.awaiting_job, sms!.awaiting_job]).toEqual([false, false]);
+  expect(await sweep(db.ownerPool)).toBe(0);
 });
 
 it("a change notifies once per change; a moved stay's old pre-arrival message is skipped; cancellation notifies", async () => {

@@ -12,7 +12,7 @@ import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 import { register } from "prom-client";
 import { fileDatabase, inCommit } from "../helpers/db.ts";
-import { newOutbox, runDueJobs } from "../helpers/jobs.ts";
+import { newOutbox, runDueJobs, makeMessagesDue } from "../helpers/jobs.ts";
 import { oneNightBooked } from "../helpers/booking.ts";
 import { waitUntil } from "../helpers/wait.ts";
 import { circuitState } from "../../worker/delivery.ts";
@@ -163,9 +163,8 @@ async function metric(name: string, labels: Record<string, string>): Promise<num
   return values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))?.value ?? 0;
 }
 
-/** Makes the retries of failed send_notification jobs due now (graphile-worker's admin function). */
-const retryNow = () =>
-  db.ownerPool.query("select graphile_worker.reschedule_jobs(array(select id from graphile_worker.jobs where task_identifier = 'send_notification' and run_at > now()), run_at => now())");
+/** Makes the retries of failed send_notification jobs due now, and any message still waiting for its day (tests/helpers/jobs.ts). */
+const retryNow = () => makeMessagesDue(db);
 
 const mailId = (id: string) => `<notification-${id}@keepr.local>`;
 

@@ -31,4 +31,6 @@ export const sqlCronTasks = {
   night_audit: sqlCron("app_private.run_night_audits", (n) => `closed ${n} business day(s)`),
   // No-shows of closed days whose no-show time came after the audit closed the day.
   record_due_no_shows: sqlCron("app_private.record_due_no_shows", (n) => `recorded ${n} no-show(s)`),
+  // Guest messages due within the hour (pre-arrival ones wait outside the job queue until then).
+  queue_due_notifications: sqlCron("app_private.queue_due_notifications", (n) => `queued the delivery of ${n} notification(s) now due within the hour`),
 } satisfies Record<string, Task>;
