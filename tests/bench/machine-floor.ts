@@ -120,7 +120,12 @@ export async function measureFloor(ownerUrl: string, postmaster: number, { clien
         }
       }
     };
-    const loops = conns.map((c, i) => loop(c, i));
+    // A client's failure stops them all and is thrown after the wait (never an unhandled rejection meanwhile).
+    let failure: unknown;
+    const loops = conns.map((c, i) => loop(c, i).catch((error: unknown) => {
+      stop = true;
+      failure ??= error;
+    }));
     await new Promise((resolve) => setTimeout(resolve, 1000));
     counting = true;
     const cpu0 = postgresCpuSeconds(postmaster);
@@ -131,6 +136,7 @@ export async function measureFloor(ownerUrl: string, postmaster: number, { clien
     const counted = claims;
     stop = true;
     await Promise.all(loops);
+    if (failure !== undefined) throw failure;
     return { clients, perTransaction, claims: counted, seconds: wall, perSecond: counted / wall, cpuPerClaimMs: (cpu * 1000) / Math.max(1, counted) };
   } finally {
     await Promise.all(conns.map((c) => c.end().catch(() => {})));
