@@ -36,7 +36,7 @@ await runProcess("Keepr", async ({ config, logger, lifecycle }) => {
 
   const apiPool = new pg.Pool(apiPoolConfig(config, { connectionString: db.authenticatorUrl, max: config.API_POOL_SIZE, applicationName: "keepr-api" }));
   // Health checks, payment webhooks and the simulated provider.
-  const ownerPool = new pg.Pool({ connectionString: db.ownerUrl, max: 8, application_name: "keepr-owner" });
+  const ownerPool = new pg.Pool({ connectionString: db.ownerUrl, max: 8, application_name: "keepr-owner", idleTimeoutMillis: config.DATABASE_POOL_IDLE_MS });
   // A connection that fails while we close the pools (Postgres stops right
   // after) is the shutdown working, not an error.
   let closingPools = false;

@@ -113,6 +113,13 @@ const schema = z.object({
    */
   DATABASE_POOL_MODE: z.enum(["session", "transaction"]).default("session"),
   /**
+   * How long a connection of Keepr's pools (the API's, the guest reads', realtime's, the worker's) may sit idle before
+   * it is closed; 0 keeps them open. A new connection plans every statement and function again: bookings one every
+   * 12 s cost Postgres 259 ms each with node-postgres's own 10 s, 28 ms with the connections kept (`npm run bench --
+   * trickle`, docs/benchmarks.md).
+   */
+  DATABASE_POOL_IDLE_MS: z.coerce.number().int().min(0).default(600_000),
+  /**
    * Hot standbys the API may read searches, quotes and reports from
    * (comma-separated postgres:// URLs, the authenticator's login on each);
    * unset: every read goes to the primary (core/replicas.ts).

@@ -159,6 +159,9 @@ export function answeringWithin(Base: typeof pg.Client, timeoutMs: number): type
   return AnsweringClient;
 }
 
+/** DATABASE_POOL_IDLE_MS's default (core/config.ts), for a pool made from part of a config. */
+export const defaultPoolIdleMs = 600_000;
+
 /**
  * The config of a pool of the API (the authenticator on the primary or on a
  * replica). In session mode the statement and idle-in-transaction timeouts
@@ -171,11 +174,14 @@ export function answeringWithin(Base: typeof pg.Client, timeoutMs: number): type
  * waiting for a connection gives up after the same time.
  */
 export function apiPoolConfig(
-  config: Pick<Config, "DATABASE_POOL_MODE" | "STATEMENT_TIMEOUT_MS">,
+  config: Pick<Config, "DATABASE_POOL_MODE" | "STATEMENT_TIMEOUT_MS"> & Partial<Pick<Config, "DATABASE_POOL_IDLE_MS">>,
   options: { connectionString: string; max: number; applicationName: string },
 ): pg.PoolConfig {
   const answerTimeout = answerTimeoutOf(config);
-  const base = { connectionString: options.connectionString, max: options.max, application_name: options.applicationName, connectionTimeoutMillis: answerTimeout };
+  const base = {
+    connectionString: options.connectionString, max: options.max, application_name: options.applicationName, connectionTimeoutMillis: answerTimeout,
+    idleTimeoutMillis: config.DATABASE_POOL_IDLE_MS ?? defaultPoolIdleMs,
+  };
   if (config.DATABASE_POOL_MODE === "transaction") return { ...base, Client: answeringWithin(TransactionPoolerClient, answerTimeout) };
   return {
     ...base,
@@ -201,7 +207,7 @@ export const guestRole = "keepr_anonymous";
  * role in its own transaction.
  */
 export function guestPoolConfig(
-  config: Pick<Config, "DATABASE_POOL_MODE" | "STATEMENT_TIMEOUT_MS">,
+  config: Pick<Config, "DATABASE_POOL_MODE" | "STATEMENT_TIMEOUT_MS"> & Partial<Pick<Config, "DATABASE_POOL_IDLE_MS">>,
   options: { connectionString: string; max: number; applicationName: string },
 ): pg.PoolConfig {
   const base = apiPoolConfig(config, options);
@@ -229,7 +235,8 @@ export function introspectionPoolConfig(
   config: Pick<Config, "DATABASE_POOL_MODE">,
   options: { connectionString: string; applicationName: string },
 ): pg.PoolConfig {
-  return apiPoolConfig({ DATABASE_POOL_MODE: config.DATABASE_POOL_MODE, STATEMENT_TIMEOUT_MS: introspectionTimeoutMs }, { ...options, max: 1 });
+  // Used once, when the API starts: its connection goes after node-postgres's 10 s.
+  return { ...apiPoolConfig({ DATABASE_POOL_MODE: config.DATABASE_POOL_MODE, STATEMENT_TIMEOUT_MS: introspectionTimeoutMs }, { ...options, max: 1 }), idleTimeoutMillis: 10_000 };
 }
 
 /** The settings of introspection's transaction (see introspectionPoolConfig). */

@@ -173,7 +173,7 @@ export async function startWorker(options: { config: Config; ownerUrl: string; j
   });
   // Our own pool, so its errors are handled and it is closed before
   // Postgres stops.
-  const pool = new pg.Pool({ connectionString: ownerUrl, max: config.WORKER_CONCURRENCY + 2, application_name: "keepr-worker" });
+  const pool = new pg.Pool({ connectionString: ownerUrl, max: config.WORKER_CONCURRENCY + 2, application_name: "keepr-worker", idleTimeoutMillis: config.DATABASE_POOL_IDLE_MS });
   const onError = (err: Error) => log.warn({ err }, "worker connection failed");
   hearConnectionErrors(pool, onError);
   // Liveness: every few seconds this process says which graphile-worker
