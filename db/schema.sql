@@ -130,9 +130,10 @@
 --     import_settlement, insert_invoice, invalid_transition, invoice_delivery,
 --     invoice_lines, invoice_payments, invoice_seller, local_today,
 --     lock_booking_group, lock_folio, lock_housekeeping_task, lock_reservation,
---     masked_registration_card, new_confirmation_code, no_show_from,
---     notification_horizon, notify, notify_all, password_refusal, penalty_base,
---     post_entry, post_reservation_charges, pre_arrival_at, price_lines,
+--     masked_registration_card, message_group, message_payment,
+--     new_confirmation_code, no_show_from, notification_horizon, notify,
+--     notify_all, password_refusal, penalty_base, post_entry,
+--     post_reservation_charges, pre_arrival_at, price_lines,
 --     purge_guest_sign_ins, purge_idempotency_keys, queue_due_notifications,
 --     queue_notification_jobs, quote_for, quote_payload, raise_room_error,
 --     reallocate_for, record_authorization, record_capture,
@@ -13356,6 +13357,69 @@ AS $function$
               'address', case when card.address is not null then '(recorded)' end);
 $function$;
 comment on function app_private.masked_registration_card(card app_public.registration_cards) is 'A registration card as the audit log keeps it: number masked, year of birth, no address.';
+
+-- ----------------------------------------------------------------------------
+-- function app_private.message_group(n app_public.notifications, r app_public.reservations)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.message_group(n app_public.notifications, r app_public.reservations)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+begin
+  if r.group_id is null then
+    return null;
+  end if;
+  return (
+    select jsonb_build_object('code', bg.group_code, 'name', bg.name, 'room_no', r.room_no, 'whole', w.whole,
+             'total', coalesce(sum(x.total_amount), 0),
+             'before', w.before::text, 'difference', (coalesce(sum(x.total_amount), 0) - w.before)::text,
+             'penalty', coalesce(sum(x.penalty_amount), 0)::text, 'refund', coalesce(sum(xr.refund), 0),
+             'rooms', coalesce(jsonb_agg(jsonb_build_object('room_no', x.room_no, 'room_type', coalesce((select t.name from app_hidden.room_type_translation(x.property_id, x.room_type_id, r.language) t), xt.name), 'guest_name', x.guest_name,
+                                                            'adults', x.adults, 'children', x.children, 'child_ages', x.child_ages, 'code', x.confirmation_code,
+                                                            'total', x.total_amount, 'arrival', lower(x.stay), 'departure', upper(x.stay), 'nights', upper(x.stay) - lower(x.stay),
+                                                            'penalty', x.penalty_amount, 'refund', xr.refund::text) order by x.room_no)
+                               filter (where x.id is not null), '[]'::jsonb))
+      from app_public.booking_groups bg
+      cross join (select n.cause like 'booking_group:%' as whole,
+                         case when n.cause ~ '^booking_group:[^:]+:modified:[0-9]+:-?[0-9]+$' then split_part(n.cause, ':', 5)::bigint end as before) w
+      left join app_public.reservations x on x.property_id = bg.property_id and x.group_id = bg.id
+            and case when w.whole and n.template = 'cancellation' then x.status = 'cancelled' and x.cancelled_at = r.cancelled_at
+                     else x.status <> 'cancelled' end
+      left join app_public.room_types xt on xt.property_id = x.property_id and xt.id = x.room_type_id
+      left join lateral (select coalesce(sum(f.amount), 0) as refund
+                           from app_public.payment_intents i
+                           join app_public.refunds f on f.property_id = i.property_id and f.intent_id = i.id
+                          where w.whole and n.template = 'cancellation'
+                            and i.property_id = x.property_id and i.reservation_id = x.id and f.status <> 'failed') xr on true
+     where bg.property_id = r.property_id and bg.id = r.group_id
+     group by bg.id, bg.property_id, w.whole, w.before);
+end;
+$function$;
+grant execute on function app_private.message_group(n app_public.notifications, r app_public.reservations) to keepr_worker;
+comment on function app_private.message_group(n app_public.notifications, r app_public.reservations) is 'A guest message''s booking group: the group, this room''s number and the rooms the message lists (null for a room of no group).';
+
+-- ----------------------------------------------------------------------------
+-- function app_private.message_payment(n app_public.notifications)
+-- ----------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION app_private.message_payment(n app_public.notifications)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+begin
+  if n.cause !~ '^payment:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(:|$)' then
+    return null;
+  end if;
+  return (select jsonb_build_object('amount', a.amount, 'reason', a.failure_message)
+            from app_public.payment_attempts a
+           where a.property_id = n.property_id and a.id = split_part(n.cause, ':', 2)::uuid);
+end;
+$function$;
+grant execute on function app_private.message_payment(n app_public.notifications) to keepr_worker;
+comment on function app_private.message_payment(n app_public.notifications) is 'A guest message''s payment (amount and reason) when the message is about one, else null.';
 
 -- ----------------------------------------------------------------------------
 -- function app_private.new_confirmation_code()
