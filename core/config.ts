@@ -118,7 +118,8 @@ const schema = z.object({
    * 12 s cost Postgres 259 ms each with node-postgres's own 10 s, 28 ms with the connections kept (`npm run bench --
    * trickle`, docs/benchmarks.md).
    */
-  DATABASE_POOL_IDLE_MS: z.coerce.number().int().min(0).default(600_000),
+  // At most setTimeout's longest delay (about 24.8 days): Node fires a longer one after 1 ms.
+  DATABASE_POOL_IDLE_MS: z.coerce.number().int().min(0).max(2_147_483_647).default(600_000),
   /**
    * Hot standbys the API may read searches, quotes and reports from
    * (comma-separated postgres:// URLs, the authenticator's login on each);

@@ -26,6 +26,9 @@ test("the pools keep an idle connection for 10 minutes by default, DATABASE_POOL
   expect(apiPoolConfig(loadConfig({ NODE_ENV: "test", DATABASE_POOL_IDLE_MS: "30000" }), options).idleTimeoutMillis).toBe(30_000);
   expect(introspectionPoolConfig(config, options).idleTimeoutMillis).toBe(10_000);
   expect(() => loadConfig({ NODE_ENV: "test", DATABASE_POOL_IDLE_MS: "-1" })).toThrow(/DATABASE_POOL_IDLE_MS/);
+  // Beyond setTimeout's longest delay Node would close idle connections after 1 ms: refused, as are words.
+  expect(() => loadConfig({ NODE_ENV: "test", DATABASE_POOL_IDLE_MS: "3000000000" })).toThrow(/DATABASE_POOL_IDLE_MS/);
+  expect(() => loadConfig({ NODE_ENV: "test", DATABASE_POOL_IDLE_MS: "ten minutes" })).toThrow(/DATABASE_POOL_IDLE_MS/);
 });
 
 test("an idle connection closes after DATABASE_POOL_IDLE_MS, and stays with 0", async () => {
