@@ -1,4 +1,5 @@
 // npm run bench -- trickle [--data-dir DIR] [--bookings 6] [--pause 12] [--rounds 2] [--idle 10000,600000] [--warm 10]
+//                          [--keepr-node-args="--no-flush-bytecode|..."]
 //
 // Bookings at a quiet hour's pace: one booking through the API (quote,
 // createHold, confirmBooking) every --pause seconds, the worker delivering
@@ -15,6 +16,9 @@
 // and median (a window that a background job fell in moves the mean), the Keepr
 // process's CPU, and how many backends the booking's window started.
 // Without --data-dir: a new data directory with the demo data.
+// --keepr-node-args: Node options for Keepr's process (split on spaces;
+// with "=", as for the booking bench), e.g. V8's flags: each --idle value
+// is run with "" (none) and with them, alternating, so 2 × the rounds.
 import "../../core/env.ts";
 import { randomUUID } from "node:crypto";
 import { rmSync } from "node:fs";
@@ -34,6 +38,7 @@ const { values: args } = parseArgs({
     rounds: { type: "string", default: "2" },
     idle: { type: "string", default: "10000,600000" },
     warm: { type: "string", default: "10" },
+    "keepr-node-args": { type: "string", default: "" },
   },
   strict: true,
 });
@@ -41,21 +46,23 @@ const bookings = Number(args.bookings);
 const pauseMs = Number(args.pause) * 1000;
 const rounds = Number(args.rounds);
 const warm = Number(args.warm);
+const nodeArgVariants = args["keepr-node-args"] ? ["", args["keepr-node-args"]] : [""];
 const idles = args.idle!.split(",").map(Number);
 const { dataDir, keepDataDir } = benchDataDir(args["data-dir"]);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 
 interface Booked { clusterMs: number; autovacuumMs: number; keeprMs: number; newBackends: number }
-const results = new Map<number, { booked: Booked[]; idleMs: number[] }>(idles.map((i) => [i, { booked: [], idleMs: [] }]));
+const variants = idles.flatMap((idle) => nodeArgVariants.map((nodeArgs) => ({ idle, nodeArgs, label: `DATABASE_POOL_IDLE_MS=${idle}${nodeArgs ? ` ${nodeArgs}` : ""}` })));
+const results = new Map<string, { booked: Booked[]; idleMs: number[] }>(variants.map((v) => [v.label, { booked: [], idleMs: [] }]));
 let running: KeeprProcess | null = null;
 let exitCode = 0;
 const pgPort = await freePort();
 try {
   for (let round = 1; round <= rounds; round++) {
-    for (const idle of round % 2 ? idles : [...idles].reverse()) {
+    for (const { idle, nodeArgs, label } of round % 2 ? variants : [...variants].reverse()) {
       running = await startKeepr({
-        dataDir, port: await freePort(), pgPort,
+        dataDir, port: await freePort(), pgPort, nodeArgs: nodeArgs.split(" ").filter(Boolean),
         env: { DATABASE_POOL_IDLE_MS: String(idle), ADMIN_BUILD: "false", SEARCH_CACHE: "false", ...(keepDataDir ? { SEED: "false" } : {}) },
       });
       const postmaster = postmasterPid(dataDir)!;
@@ -102,13 +109,13 @@ try {
       for (let i = 0; i < warm; i++) await book(made);
       await sleep(pauseMs);
       const idleWindow = await window(async () => {});
-      const mine = results.get(idle)!;
+      const mine = results.get(label)!;
       mine.idleMs.push(idleWindow.clusterMs);
       for (let i = 0; i < bookings; i++) {
         const w = await window(() => book(made));
         mine.booked.push({ clusterMs: w.clusterMs - idleWindow.clusterMs, autovacuumMs: w.autovacuumMs, keeprMs: w.keeprMs - idleWindow.keeprMs, newBackends: w.started });
       }
-      console.log(`round ${round}, DATABASE_POOL_IDLE_MS=${idle}: ${made.length} bookings, ${args.pause} s apart; idle window ${idleWindow.clusterMs.toFixed(0)} ms of Postgres; ` +
+      console.log(`round ${round}, ${label}: ${made.length} bookings, ${args.pause} s apart; idle window ${idleWindow.clusterMs.toFixed(0)} ms of Postgres; ` +
         `${warm} warm-up bookings first; per booking ${mine.booked.slice(-bookings).map((b) => `${b.clusterMs.toFixed(0)} ms (${b.newBackends} new)`).join(", ")}; ${await backends()} client backends at the end`);
       // What was booked is cancelled and its nights released, for the next round.
       await owner.query(`update app_public.reservations set status = 'cancelled', cancelled_at = now(), hold_expires_at = null, cancellation_reason = 'bench' where id = any($1::uuid[])`, [made]);
@@ -120,15 +127,15 @@ try {
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   console.log(`\nper booking (quote, hold, confirmation and its messages), ${args.pause} s apart, ${rounds} alternating rounds of ${bookings}:`);
-  const first = results.get(idles[0]!)!;
-  for (const idle of idles) {
-    const r = results.get(idle)!;
+  const first = results.get(variants[0]!.label)!;
+  for (const { label } of variants) {
+    const r = results.get(label)!;
     const cluster = r.booked.reduce((a, b) => a + b.clusterMs, 0) / r.booked.length;
     const keepr = r.booked.reduce((a, b) => a + b.keeprMs, 0) / r.booked.length;
     const fresh = r.booked.reduce((a, b) => a + b.newBackends, 0) / r.booked.length;
     const base = median(first.booked.map((b) => b.clusterMs));
     const autovacuum = r.booked.reduce((a, b) => a + b.autovacuumMs, 0) / r.booked.length;
-    console.log(`  DATABASE_POOL_IDLE_MS=${String(idle).padEnd(7)} Postgres ${cluster.toFixed(1)} ms a booking autovacuum apart (median ${median(r.booked.map((b) => b.clusterMs)).toFixed(1)}; autovacuum ${autovacuum.toFixed(1)} ms a window), ` +
+    console.log(`  ${label.padEnd(28)} Postgres ${cluster.toFixed(1)} ms a booking autovacuum apart (median ${median(r.booked.map((b) => b.clusterMs)).toFixed(1)}; autovacuum ${autovacuum.toFixed(1)} ms a window), ` +
       `Keepr's process ${keepr.toFixed(1)} ms, ${fresh.toFixed(1)} new backends a booking; medians ${(base / median(r.booked.map((b) => b.clusterMs))).toFixed(2)}x less than the first's`);
   }
 } catch (error) {
