@@ -80,6 +80,9 @@ export function mapTilesTemplate(value: string): { origin: string; https: boolea
   return { origin, https: url.protocol === "https:", local: localHosts.has(url.hostname) };
 }
 
+/** DATABASE_POOL_IDLE_MS's default: 10 minutes (core/pool-mode.ts uses it for a pool made from part of a config). */
+export const defaultPoolIdleMs = 600_000;
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   HOST: z.string().default("127.0.0.1"),
@@ -113,13 +116,13 @@ const schema = z.object({
    */
   DATABASE_POOL_MODE: z.enum(["session", "transaction"]).default("session"),
   /**
-   * How long a connection of Keepr's pools (the API's, the guest reads', realtime's, the worker's) may sit idle before
-   * it is closed; 0 keeps them open. A new connection plans every statement and function again: bookings one every
-   * 12 s cost Postgres 259 ms each with node-postgres's own 10 s, 28 ms with the connections kept (`npm run bench --
+   * How long a connection of Keepr's pools (the API's, the guest reads', realtime's, the owner's, the worker's) may
+   * sit idle before it is closed; 0 keeps them open; at most setTimeout's longest delay (about 24.8 days: Node fires a
+   * longer one after 1 ms). A new connection plans every statement and function again: bookings one every 12 s cost
+   * Postgres 242–259 ms each with node-postgres's own 10 s, 28–51 ms with the connections kept (`npm run bench --
    * trickle`, docs/benchmarks.md).
    */
-  // At most setTimeout's longest delay (about 24.8 days): Node fires a longer one after 1 ms.
-  DATABASE_POOL_IDLE_MS: z.coerce.number().int().min(0).max(2_147_483_647).default(600_000),
+  DATABASE_POOL_IDLE_MS: z.coerce.number().int().min(0).max(2_147_483_647).default(defaultPoolIdleMs),
   /**
    * Hot standbys the API may read searches, quotes and reports from
    * (comma-separated postgres:// URLs, the authenticator's login on each);

@@ -20,7 +20,7 @@
 //   realtime's LISTEN and logical replication, migrations) go to Postgres
 //   directly: DATABASE_URL, REALTIME_DATABASE_URL (docs/scaling.md).
 import pg from "pg";
-import type { Config } from "./config.ts";
+import { defaultPoolIdleMs, type Config } from "./config.ts";
 
 export type PoolMode = Config["DATABASE_POOL_MODE"];
 
@@ -158,9 +158,6 @@ export function answeringWithin(Base: typeof pg.Client, timeoutMs: number): type
   });
   return AnsweringClient;
 }
-
-/** DATABASE_POOL_IDLE_MS's default (core/config.ts), for a pool made from part of a config. */
-export const defaultPoolIdleMs = 600_000;
 
 /**
  * The config of a pool of the API (the authenticator on the primary or on a
