@@ -14,7 +14,7 @@
 // Per booking: the cluster's CPU in its --pause window (autovacuum apart)
 // less the same window idle (measured before the round's first booking); mean
 // and median (a window that a background job fell in moves the mean), the Keepr
-// process's CPU, and how many backends the booking's window started.
+// process's CPU, and how many sessions (connections) the window started.
 // Without --data-dir: a new data directory with the demo data.
 // --keepr-node-args: Node options for Keepr's process (split on spaces;
 // with "=", as for the booking bench), e.g. V8's flags: each --idle value
@@ -52,9 +52,9 @@ const { dataDir, keepDataDir } = benchDataDir(args["data-dir"]);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 
-interface Booked { clusterMs: number; autovacuumMs: number; keeprMs: number; newBackends: number }
+interface Booked { clusterMs: number; autovacuumMs: number; keeprMs: number; newSessions: number }
 const variants = idles.flatMap((idle) => nodeArgVariants.map((nodeArgs) => ({ idle, nodeArgs, label: `DATABASE_POOL_IDLE_MS=${idle}${nodeArgs ? ` ${nodeArgs}` : ""}` })));
-const results = new Map<string, { booked: Booked[]; idleMs: number[] }>(variants.map((v) => [v.label, { booked: [], idleMs: [] }]));
+const results = new Map<string, Booked[]>(variants.map((v) => [v.label, []]));
 let running: KeeprProcess | null = null;
 let exitCode = 0;
 const pgPort = await freePort();
@@ -67,22 +67,25 @@ try {
       });
       const postmaster = postmasterPid(dataDir)!;
       const db = await openDatabase(loadConfig({ DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) }), () => {});
-      const owner = new pg.Pool({ connectionString: db.ownerUrl, max: 1 });
+      // Its one connection kept (idle 0), so the bench's own reads start no session in the windows.
+      const owner = new pg.Pool({ connectionString: db.ownerUrl, max: 1, idleTimeoutMillis: 0 });
       owner.on("error", () => {});
       const plans = (await owner.query<{ id: string }>(
         `select rp.id from app_public.rate_plans rp join app_public.properties p on p.id = rp.property_id
           where p.is_published and rp.is_published order by rp.id`)).rows.map((r) => r.id);
       const ops = apiOps(makeApi(running.url, 2));
       const backends = async () => Number((await owner.query("select count(*) from pg_catalog.pg_stat_activity where backend_type = 'client backend'")).rows[0].count);
+      const sessions = async () => Number((await owner.query("select sum(sessions) as n from pg_catalog.pg_stat_database")).rows[0].n);
       const window = async (work: () => Promise<void>) => {
         const began = performance.now();
+        // The statistics reach pg_stat_database within a second or so: the window's sleep outlasts that.
+        const sessions0 = await sessions();
         const pg0 = postgresCpuSeconds(postmaster), keepr0 = processCpuSeconds(running!.child.pid!);
         const autovacuum0 = postgresCpuByKind(postmaster).autovacuum ?? 0;
-        const since = (await owner.query<{ now: Date }>("select clock_timestamp() as now")).rows[0]!.now;
         await work();
         await sleep(Math.max(0, pauseMs - (performance.now() - began)));
-        // Backends the window started that are still there (one that started and ended within it is missed).
-        const started = Number((await owner.query("select count(*) from pg_catalog.pg_stat_activity where backend_type = 'client backend' and backend_start > $1 and pid <> pg_backend_pid()", [since])).rows[0].count);
+        // Sessions the window started (the cluster's count, those that also ended in it included).
+        const started = (await sessions()) - sessions0;
         // Autovacuum apart, as the booking bench reports it (its workers' time while they run; one that ends in a window
         // leaves its last part in the cluster's figure).
         const autovacuumMs = Math.max(0, (postgresCpuByKind(postmaster).autovacuum ?? 0) - autovacuum0) * 1000;
@@ -110,13 +113,12 @@ try {
       await sleep(pauseMs);
       const idleWindow = await window(async () => {});
       const mine = results.get(label)!;
-      mine.idleMs.push(idleWindow.clusterMs);
       for (let i = 0; i < bookings; i++) {
         const w = await window(() => book(made));
-        mine.booked.push({ clusterMs: w.clusterMs - idleWindow.clusterMs, autovacuumMs: w.autovacuumMs, keeprMs: w.keeprMs - idleWindow.keeprMs, newBackends: w.started });
+        mine.push({ clusterMs: w.clusterMs - idleWindow.clusterMs, autovacuumMs: w.autovacuumMs, keeprMs: w.keeprMs - idleWindow.keeprMs, newSessions: w.started });
       }
       console.log(`round ${round}, ${label}: ${made.length} bookings, ${args.pause} s apart; idle window ${idleWindow.clusterMs.toFixed(0)} ms of Postgres; ` +
-        `${warm} warm-up bookings first; per booking ${mine.booked.slice(-bookings).map((b) => `${b.clusterMs.toFixed(0)} ms (${b.newBackends} new)`).join(", ")}; ${await backends()} client backends at the end`);
+        `${warm} warm-up bookings first; per booking ${mine.slice(-bookings).map((b) => `${b.clusterMs.toFixed(0)} ms (${b.newSessions} new sessions)`).join(", ")}; ${await backends()} client backends at the end`);
       // What was booked is cancelled and its nights released, for the next round.
       await owner.query(`update app_public.reservations set status = 'cancelled', cancelled_at = now(), hold_expires_at = null, cancellation_reason = 'bench' where id = any($1::uuid[])`, [made]);
       await owner.query("update app_public.inventory_claims set released_at = now() where reservation_id = any($1::uuid[]) and released_at is null", [made]);
@@ -129,14 +131,15 @@ try {
   console.log(`\nper booking (quote, hold, confirmation and its messages), ${args.pause} s apart, ${rounds} alternating rounds of ${bookings}:`);
   const first = results.get(variants[0]!.label)!;
   for (const { label } of variants) {
-    const r = results.get(label)!;
+    const booked = results.get(label)!;
+    const r = { booked };
     const cluster = r.booked.reduce((a, b) => a + b.clusterMs, 0) / r.booked.length;
     const keepr = r.booked.reduce((a, b) => a + b.keeprMs, 0) / r.booked.length;
-    const fresh = r.booked.reduce((a, b) => a + b.newBackends, 0) / r.booked.length;
-    const base = median(first.booked.map((b) => b.clusterMs));
+    const fresh = r.booked.reduce((a, b) => a + b.newSessions, 0) / r.booked.length;
+    const base = median(first.map((b) => b.clusterMs));
     const autovacuum = r.booked.reduce((a, b) => a + b.autovacuumMs, 0) / r.booked.length;
     console.log(`  ${label.padEnd(28)} Postgres ${cluster.toFixed(1)} ms a booking autovacuum apart (median ${median(r.booked.map((b) => b.clusterMs)).toFixed(1)}; autovacuum ${autovacuum.toFixed(1)} ms a window), ` +
-      `Keepr's process ${keepr.toFixed(1)} ms, ${fresh.toFixed(1)} new backends a booking; medians ${(base / median(r.booked.map((b) => b.clusterMs))).toFixed(2)}x less than the first's`);
+      `Keepr's process ${keepr.toFixed(1)} ms, ${fresh.toFixed(1)} new sessions a booking; medians ${(base / median(r.booked.map((b) => b.clusterMs))).toFixed(2)}x less than the first's`);
   }
 } catch (error) {
   console.error(error);
