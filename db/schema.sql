@@ -3044,6 +3044,8 @@ create table app_public.units (
 );
 CREATE INDEX units_owner_idx ON app_public.units USING btree (property_id, owner_id) WHERE (owner_id IS NOT NULL);
 CREATE INDEX units_room_type_idx ON app_public.units USING btree (property_id, room_type_id);
+CREATE UNIQUE INDEX units_search_identity_key ON app_public.units USING btree (property_id, id, room_type_id, is_active);
+comment on index app_public.units_search_identity_key is 'The units'' replica identity: the columns guests'' searches read of a unit (realtime/search-feed.ts reads an UPDATE with an old row as a change to them).';
 alter table app_public.units enable row level security;
 create policy manage_manager on app_public.units for all to keepr_staff
   using ((property_id IN ( SELECT app_hidden.current_property_ids_for('managers'::text) AS current_property_ids_for)));
@@ -3053,12 +3055,13 @@ create policy worker_all on app_public.units for select to keepr_worker
   using (true);
 CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.units FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
 CREATE TRIGGER _500_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.units FOR EACH ROW EXECUTE FUNCTION audit.tg__record();
-alter table app_public.units replica identity using index units_property_id_id_key;
+alter table app_public.units replica identity using index units_search_identity_key;
 grant delete, select on app_public.units to keepr_staff;
 grant select on app_public.units to keepr_worker;
 grant insert (property_id, room_type_id, name, housekeeping_status, is_active), update (room_type_id, name, housekeeping_status, is_active, owner_id, ical_token) on app_public.units to keepr_staff;
 comment on table app_public.units is 'A physical room or rental that a stay occupies. Staff only.';
-comment on column app_public.units.is_active is 'Inactive units are never sold.';
+comment on column app_public.units.is_active is '@behavior -filterBy -orderBy
+Inactive units are never sold.';
 comment on column app_public.units.owner_id is 'The owner of the unit, when it is not the property''s own.';
 comment on column app_public.units.ical_token is 'The secret of the unit''s iCal export URL (/ical/<token>.ics), what OTAs import. Staff may rotate it.';
 comment on column app_public.units.is_occupied is 'Whether a checked-in guest is in the unit now (kept by Keepr from check-in, check-out and room moves).';

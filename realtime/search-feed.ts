@@ -25,6 +25,15 @@
 // searchTables, or a row whose days cannot be read, names the whole
 // property.
 //
+// Units. A search reads of a unit only its property, room type and whether
+// it is active (room_type_units_left), and those columns are the units'
+// replica identity (units_search_identity_key, migration 000115).
+// Postgres carries an UPDATE's old identity only when one of them changed,
+// so a unit's UPDATE without an old row (a housekeeper's clean room, a
+// check-in's is_occupied, a new name) names nothing: at a working hotel
+// such changes come all day, and each dropped every cached search of the
+// property.
+//
 // Heartbeats: every heartbeatMs, while the replication stream is up and has
 // handled everything it received (and only if the publication carries every
 // table above), an `hb`. An API process that hears none
@@ -35,6 +44,12 @@
 import { searchFeedChannel, cityTag, countryTag, mergeRanges, nextDay, propertyTag, type DayRange, type SearchFeedMessage } from "../core/search-feed.ts";
 import { SealedChannel } from "../core/sealed-channel.ts";
 import type { Change, RealtimeLogger, Transaction } from "./types.ts";
+
+/**
+ * Tables whose replica identity holds every column a search reads of them:
+ * an UPDATE that carries no old row changed none of them.
+ */
+const identityTables: ReadonlySet<string> = new Set(["units"]);
 
 /** The tables a public search or quote reads, and the column naming each row's property. */
 export const searchTables: ReadonlyMap<string, string> = new Map([
@@ -109,6 +124,7 @@ export function invalidationsOf(changes: readonly Change[]): Invalidations {
     if (change.schema !== "app_public") continue;
     const column = searchTables.get(change.table);
     if (!column) continue;
+    if (change.type === "UPDATE" && !change.oldRecord && identityTables.has(change.table)) continue;
     const dated = datedTables.get(change.table);
     const undated = !dated || (change.type === "UPDATE" && dated.oldRowOnUpdate && !change.oldRecord);
     for (const row of [change.record, change.oldRecord]) {

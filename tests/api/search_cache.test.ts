@@ -10,7 +10,7 @@ import { anonymous, asOwner, inCommit, sqlstateOf, staff, type TestDatabase } fr
 import { fileDatabase } from "../helpers/db.ts";
 import { addDays, book, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { startSearchCacheServer, type SearchCacheServer } from "../helpers/search-cache.ts";
+import { startSearchCacheServer, touchRatePlans, type SearchCacheServer } from "../helpers/search-cache.ts";
 import { waitUntil } from "../helpers/wait.ts";
 import { disconnect, EventQueue, subscribed, userToken } from "../realtime/harness.ts";
 import { RealtimeClient, type RealtimePostgresChangesPayload } from "@supabase/realtime-js";
@@ -18,6 +18,7 @@ import { anonKey } from "../../realtime/tokens.ts";
 import { searchFeedChannel } from "../../core/search-feed.ts";
 import { SealedChannel } from "../../core/sealed-channel.ts";
 import { createLogger } from "../../core/logger.ts";
+
 
 let server: TestServer;
 let silent: TestServer | undefined;
@@ -86,7 +87,7 @@ const tagOf = (hotel: Hotel) => `p:${hotel.propertyId}`;
 let marker: Hotel;
 let markerCommits = 0;
 async function settled(): Promise<void> {
-  await asOwnerCommit((c) => c.query("update app_public.units set name = name where property_id = $1", [marker.propertyId]));
+  await asOwnerCommit((c) => touchRatePlans(c, marker.propertyId));
   const expected = ++markerCommits;
   await waitUntil(async () => applied(tagOf(marker)) >= expected, `the marker's invalidation ${expected} applied`);
 }
@@ -212,6 +213,29 @@ it("caches quotes per rate plan and drops them when a unit of the property goes 
   await settled();
 });
 
+it("keeps the property's cached searches through a housekeeper's change and a check-in's occupancy: a search reads none of it", async () => {
+  // What realtime/search-feed.ts relies on: the units' replica identity is what a search reads of a unit.
+  const identity = await db.ownerPool.query<{ columns: string[] }>(
+    `select array_agg(a.attname::text order by k.ord) as columns
+       from pg_index i cross join unnest(i.indkey) with ordinality k(attnum, ord)
+       join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum
+      where i.indrelid = 'app_public.units'::regclass and i.indisreplident`,
+  );
+  expect(identity.rows[0]?.columns).toEqual(["property_id", "id", "room_type_id", "is_active"]);
+  const stay = { arrival: addDays(arrival, 50), departure: addDays(arrival, 51), city };
+  const first = await search(server, stay);
+  expect([first.status, first.cache, first.nodes.length]).toEqual([200, "miss", 1]);
+  expect((await search(server, stay)).cache).toBe("hit");
+  const before = applied(tagOf(h));
+  await asOwnerCommit((c) => c.query("update app_public.units set housekeeping_status = 'dirty', is_occupied = true, name = name where id = $1", [h.unitIds[0]]));
+  await asOwnerCommit((c) => c.query("update app_public.units set housekeeping_status = 'clean', is_occupied = false where id = $1", [h.unitIds[0]]));
+  // The marker's change commits after both: once its invalidation is applied, theirs would have been.
+  await settled();
+  expect(applied(tagOf(h))).toBe(before);
+  const kept = await search(server, stay);
+  expect([kept.cache, kept.nodes]).toEqual(["hit", first.nodes]);
+});
+
 it("does not keep an answer computed while an invalidation of its property arrived (the generation guard)", async () => {
   const stay = { arrival: addDays(arrival, 40), departure: addDays(arrival, 41), propertyId: h.propertyId };
   const notStored = await counter("keepr_search_cache_not_stored_total");
@@ -234,7 +258,7 @@ it("does not keep an answer computed while an invalidation of its property arriv
     }
     // …while a change at its property commits and its invalidation arrives.
     const before = applied(tagOf(h));
-    await asOwnerCommit((c) => c.query("update app_public.units set name = name || 'x' where id = $1", [h.unitIds[0]]));
+    await asOwnerCommit((c) => touchRatePlans(c, h.propertyId));
     await invalidated(tagOf(h), before);
     await locker.query("rollback");
     const raced = await pending;
@@ -320,7 +344,7 @@ it("a repeated URL is one key per Accept header: each answered in the content ty
   expect(await ask("application/json")).toEqual(["hit", "application/json"]);
   expect(await ask("application/graphql-response+json")).toEqual(["hit", "application/graphql-response+json"]);
   // A change at the property: the same URL is computed again.
-  await asOwnerCommit((c) => c.query("update app_public.units set name = name where property_id = $1", [h.propertyId]));
+  await asOwnerCommit((c) => touchRatePlans(c, h.propertyId));
   await settled();
   expect(await ask("application/json")).toEqual(["miss", "application/json"]);
   expect(await ask("application/json")).toEqual(["hit", "application/json"]);
@@ -365,7 +389,7 @@ it("ignores what another login sends on the feed's channel: garbage, plain JSON 
     analyst.on("notification", (n) => n.channel === searchFeedChannel && n.payload && heard.push(n.payload));
     await analyst.query(`listen ${searchFeedChannel}`);
     const before = applied(tagOf(h));
-    await asOwnerCommit((c) => c.query("update app_public.units set name = name || 'y' where id = $1", [h.unitIds[0]]));
+    await asOwnerCommit((c) => touchRatePlans(c, h.propertyId));
     await invalidated(tagOf(h), before);
     await waitUntil(async () => heard.some((p) => p.startsWith("k1:")), "the analyst heard a frame");
     const captured = [...heard];
@@ -426,7 +450,11 @@ it("a subscriber's change waiting for its authorization holds back neither the n
     const held = await Promise.all(Array.from({ length: server.apiPool.options.max }, () => server.apiPool.connect()));
     try {
       const before = applied(tagOf(h));
-      await asOwnerCommit((c) => c.query("update app_public.units set name = name where property_id = $1", [h.propertyId]));
+      // The units' change the subscriber waits for, and in the same transaction a change searches read (a unit's name is not one).
+      await asOwnerCommit(async (c) => {
+        await c.query("update app_public.units set name = name where property_id = $1", [h.propertyId]);
+        await touchRatePlans(c, h.propertyId);
+      });
       await invalidated(tagOf(h), before);
       // The marker's change commits after it, and is read and invalidated while the first waits for its authorization.
       await settled();

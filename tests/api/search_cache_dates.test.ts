@@ -10,8 +10,9 @@ import { asOwner, anonymous, inCommit, staff, type TestDatabase } from "../helpe
 import { fileDatabase } from "../helpers/db.ts";
 import { addDays, book, createHotel, localDate, newKey, type Hotel } from "../helpers/booking.ts";
 import type { TestServer } from "../helpers/server.ts";
-import { startSearchCacheServer, type SearchCacheServer } from "../helpers/search-cache.ts";
+import { startSearchCacheServer, touchRatePlans, type SearchCacheServer } from "../helpers/search-cache.ts";
 import { waitUntil } from "../helpers/wait.ts";
+
 
 let server: TestServer;
 const db: TestDatabase = fileDatabase({ beforeDrop: async () => server?.close() });
@@ -63,7 +64,7 @@ let marker: Hotel;
 let markerCommits = 0;
 async function settled(): Promise<void> {
   const tag = `p:${marker.propertyId}`;
-  await asOwnerCommit((c) => c.query("update app_public.units set name = name where property_id = $1", [marker.propertyId]));
+  await asOwnerCommit((c) => touchRatePlans(c, marker.propertyId));
   const expected = ++markerCommits;
   await waitUntil(async () => applied(tag) >= expected, `the marker's invalidation ${expected} applied`);
 }

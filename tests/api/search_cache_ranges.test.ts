@@ -47,12 +47,27 @@ describe("what a transaction names (realtime/search-feed.ts)", () => {
 
   it("another table of the property, an unreadable stay or a claim update without its old row names the whole property", () => {
     const claim = change("inventory_claims", "INSERT", { property_id: p, stay: "[2026-05-01,2026-05-04)" });
-    expect(invalidationsOf([claim, change("units", "UPDATE", { property_id: p, id: randomUUID() })]).dated.has(tag)).toBe(false);
+    const unit = randomUUID();
+    const deactivated = change("units", "UPDATE", { property_id: p, id: unit, room_type_id: "rt", is_active: "f" }, { property_id: p, id: unit, room_type_id: "rt", is_active: "t" });
+    expect(invalidationsOf([claim, deactivated]).dated.has(tag)).toBe(false);
     expect(invalidationsOf([change("inventory_claims", "INSERT", { property_id: p, stay: "[2026-05-01,)" })]).dated.has(tag)).toBe(false);
     expect(invalidationsOf([change("inventory_claims", "UPDATE", { property_id: p, stay: "[2026-05-01,2026-05-04)" }, null)]).dated.has(tag)).toBe(false);
     expect(invalidationsOf([change("rate_calendar", "DELETE", null, { property_id: p, date: "infinity" })]).dated.has(tag)).toBe(false);
     // Every case still names the tag itself.
     expect([...invalidationsOf([claim]).tags]).toEqual([tag]);
+  });
+
+  it("a unit's update names its property only when it carries the old row (its room type or active flag changed); its insert and delete always", () => {
+    const unit = randomUUID();
+    const row = { property_id: p, id: unit, room_type_id: "rt", is_active: "t", name: "101", housekeeping_status: "clean" };
+    const key = { property_id: p, id: unit, room_type_id: "rt", is_active: "t" };
+    // A housekeeper's change, a new name: Postgres wrote no old row (the identity's columns kept their values).
+    expect(invalidationsOf([change("units", "UPDATE", { ...row, housekeeping_status: "dirty" }, null)]).tags.size).toBe(0);
+    expect([...invalidationsOf([change("units", "UPDATE", { ...row, room_type_id: "rt2" }, key)]).tags]).toEqual([tag]);
+    expect([...invalidationsOf([change("units", "INSERT", row)]).tags]).toEqual([tag]);
+    expect([...invalidationsOf([change("units", "DELETE", null, key)]).tags]).toEqual([tag]);
+    // Other tables' updates without an old row still name their property.
+    expect([...invalidationsOf([change("room_types", "UPDATE", { property_id: p, id: randomUUID() }, null)]).tags]).toEqual([tag]);
   });
 
   it("reads inclusive bounds as the days they include; a calendar update that keeps its key dates by the new row", () => {

@@ -1,6 +1,7 @@
 // The search cache's tests (tests/api/search_cache*.test.ts): a test server
 // with realtime (the feed) and the cache trusted throughout, and the
 // invalidations its cache applies, counted per tag, for tests to wait on.
+import type pg from "pg";
 import type { TestDatabase } from "./db.ts";
 import { startTestServer, type TestServer } from "./server.ts";
 import { waitUntil } from "./wait.ts";
@@ -33,4 +34,14 @@ export async function startSearchCacheServer(db: TestDatabase): Promise<SearchCa
     applied,
     invalidated: (tag, before) => waitUntil(async () => applied(tag) > before, `an invalidation of ${tag} applied`),
   };
+}
+
+/**
+ * A change a search reads that leaves the property as it was: its rate
+ * plans written again as they are, in the caller's transaction. (A unit's
+ * name or housekeeping status is read by no search, and names nothing:
+ * realtime/search-feed.ts; room_types is what some tests lock.)
+ */
+export async function touchRatePlans(c: pg.PoolClient, propertyId: string): Promise<void> {
+  await c.query("update app_public.rate_plans set name = name where property_id = $1", [propertyId]);
 }
