@@ -198,23 +198,27 @@ it("under REPLICA IDENTITY FULL an UPDATE and a DELETE carry the whole old row",
   expect(gone).toMatchObject({ record: null, oldRecord: { property_id: hotel.propertyId, email: "gone@test.example", full_name: "gone", phone: null } });
 });
 
-it("a table published with a column list streams without its secret, and its key identity gives the old key on DELETE only", async () => {
+it("a table published with a column list streams without its secret, and its key identity gives the old key on DELETE and on an UPDATE of the key's columns only", async () => {
   const { transactions } = await startReader();
   const h = await inCommit(db.ownerPool, (c) => createHotel(c, { units: 1 }));
   const unitId = h.unitIds[0]!;
   await db.ownerPool.query("update app_public.units set housekeeping_status = 'dirty' where id = $1", [unitId]);
   await db.ownerPool.query("update app_public.units set ical_token = encode(gen_random_bytes(16), 'hex') where id = $1", [unitId]);
+  // The identity (units_search_identity_key) is what searches read of a unit: property, id, room type, active.
+  await db.ownerPool.query("update app_public.units set is_active = false where id = $1", [unitId]);
   await db.ownerPool.query("delete from app_public.units where id = $1", [unitId]);
   await waitUntil(() => changesOf(transactions, "units").some((c) => c.type === "DELETE"), "the unit's deletion");
 
   const changes = changesOf(transactions, "units");
-  expect(changes.map((c) => c.type)).toEqual(["INSERT", "UPDATE", "UPDATE", "DELETE"]);
+  expect(changes.map((c) => c.type)).toEqual(["INSERT", "UPDATE", "UPDATE", "UPDATE", "DELETE"]);
   expect(changes[0]!.columns.map((c) => c.name)).not.toContain("ical_token");
   for (const change of changes) expect(JSON.stringify(change)).not.toContain("ical_token");
   expect(changes[1]).toMatchObject({ oldRecord: null, record: { id: unitId, housekeeping_status: "dirty" } });
   expect(typesOf(changes[1]!)).toMatchObject({ housekeeping_status: "housekeeping_status" });
-  expect(changes[3]).toMatchObject({ record: null, oldRecord: { id: unitId, property_id: h.propertyId } });
-  expect(Object.keys(changes[3]!.oldRecord!).sort()).toEqual(["id", "property_id"]);
+  expect(changes[2]).toMatchObject({ oldRecord: null });
+  expect(changes[3]).toMatchObject({ oldRecord: { id: unitId, property_id: h.propertyId, room_type_id: h.roomTypeId, is_active: "t" }, record: { is_active: "f" } });
+  expect(changes[4]).toMatchObject({ record: null, oldRecord: { id: unitId, property_id: h.propertyId, is_active: "f" } });
+  expect(Object.keys(changes[4]!.oldRecord!).sort()).toEqual(["id", "is_active", "property_id", "room_type_id"]);
 });
 
 it("transactions arrive in commit order, and a rolled-back one never arrives", async () => {
