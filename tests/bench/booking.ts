@@ -1043,6 +1043,8 @@ interface StaffResult {
   lane?: number;
   round?: number;
   staff: Stats;
+  /** Per staff call, the staff loop's thread's wait for a core during it (tests/bench/staff-loop.ts). */
+  staffThreadWaits: Stats;
   searches: Stats;
   /** Searches of the flood the search cache answered (X-Keepr-Cache hit or coalesced). */
   cacheAnswers: number;
@@ -1117,18 +1119,20 @@ async function staffPhase(
     });
     for (const ms of output.latencies) staff.ok(ms);
     for (const code of output.failures) staff.fail(code);
+    const staffThreadWaits = new Stats();
+    for (const ms of output.threadWaits) staffThreadWaits.ok(ms);
     const ms = performance.now() - t;
     stop = true;
     await floodDone;
     staff.ms = ms;
     searches.ms = ms;
-    return { staff, searches, cacheAnswers };
+    return { staff, staffThreadWaits, searches, cacheAnswers };
   };
   await run(Math.max(warmup, 1)); // warm-up, not counted
   const k0 = processCpuSeconds(keeprPid);
   const p0 = postgresCpuSeconds(postmaster);
-  const { staff, searches, cacheAnswers } = await run(seconds);
-  return { flood, staff, searches, cacheAnswers, postgres: postgresCpuSeconds(postmaster) - p0, keepr: processCpuSeconds(keeprPid) - k0 };
+  const { staff, staffThreadWaits, searches, cacheAnswers } = await run(seconds);
+  return { flood, staff, staffThreadWaits, searches, cacheAnswers, postgres: postgresCpuSeconds(postmaster) - p0, keepr: processCpuSeconds(keeprPid) - k0 };
 }
 
 function formatStaff(r: StaffResult): string {
@@ -1139,7 +1143,8 @@ function formatStaff(r: StaffResult): string {
     `  ${(r.flood ? "under flood" : "alone").padEnd(11)}${r.round ? ` #${r.round}` : ""}  staff ${String(s.latencies.length).padStart(5)} ok ${s.throughput.toFixed(1).padStart(6)}/s` +
     `  p50 ${f(s.percentile(50)).padStart(6)}  p95 ${f(s.percentile(95)).padStart(6)}  p99 ${f(s.percentile(99)).padStart(6)} ms  errors ${formatCodes(s.errors)}` +
     (r.flood ? `;  searches ${r.searches.latencies.length} ok ${r.searches.okThroughput.toFixed(1)}/s p50 ${f(r.searches.percentile(50))} p95 ${f(r.searches.percentile(95))} ms errors ${formatCodes(r.searches.errors)}, ${cacheShare(r.cacheAnswers, r.searches)} from the cache` : "") +
-    `;  cpu postgres ${((r.postgres / wall) * 100).toFixed(0)}%, keepr ${((r.keepr / wall) * 100).toFixed(0)}%`
+    `;  cpu postgres ${((r.postgres / wall) * 100).toFixed(0)}%, keepr ${((r.keepr / wall) * 100).toFixed(0)}%` +
+    (r.staffThreadWaits.latencies.length ? `;  the staff loop's thread waited for a core p50 ${f(r.staffThreadWaits.percentile(50))} p95 ${f(r.staffThreadWaits.percentile(95))} ms a call` : "")
   );
 }
 

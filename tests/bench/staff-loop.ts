@@ -7,6 +7,12 @@
 // measured its own queue as the staff's latency. Here each staff client
 // marks its unit dirty and clean for `durationS`, `pauseMs` between its
 // changes, and the thread hands back the latencies and the error codes.
+// With each latency, how long this thread itself waited for a core during
+// the call (its run-queue wait from /proc/thread-self/schedstat; both staff
+// clients share the thread, so a call counts the waits of the other's work
+// in its time too): the harness's share of the staff's latency, on a
+// machine whose cores the bench shares with Keepr and Postgres.
+import { readFileSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { makeApi } from "./load.ts";
 
@@ -21,24 +27,41 @@ export interface StaffLoopInput {
 
 export interface StaffLoopOutput {
   latencies: number[];
+  /** Per latency, this thread's wait for a core during the call (ms); empty where /proc has no schedstat. */
+  threadWaits: number[];
   failures: string[];
+}
+
+/** This thread's time waiting on a run queue so far (ns), or null (no /proc/thread-self/schedstat). */
+function waitedNs(): number | null {
+  try {
+    return Number(readFileSync("/proc/thread-self/schedstat", "utf8").split(" ")[1]);
+  } catch {
+    return null;
+  }
 }
 
 const input = workerData as StaffLoopInput;
 const api = makeApi(input.url, input.unitIds.length, input.token);
 const latencies: number[] = [];
+const threadWaits: number[] = [];
 const failures: string[] = [];
 const deadline = performance.now() + input.durationS * 1000;
 await Promise.all(input.unitIds.map(async (unitId) => {
   let clean = false;
   while (performance.now() < deadline) {
     clean = !clean;
+    const before = waitedNs();
     const out = await api.call(input.query, { unitId, status: clean ? "clean" : "dirty" }, (d) => d.setUnitStatus.result.housekeepingStatus as string);
+    const after = waitedNs();
     if (out.code) failures.push(out.code);
-    else latencies.push(out.ms);
+    else {
+      latencies.push(out.ms);
+      if (before !== null && after !== null) threadWaits.push((after - before) / 1e6);
+    }
     if (input.pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, input.pauseMs));
   }
 }));
-const output: StaffLoopOutput = { latencies, failures };
+const output: StaffLoopOutput = { latencies, threadWaits, failures };
 api.agent.destroy();
 parentPort!.postMessage(output);
