@@ -34,6 +34,14 @@
 // such changes come all day, and each dropped every cached search of the
 // property.
 //
+// Claims. What a search reads of a claim (room_type_units_left) is its
+// property, unit, stay, release and whether it is live (not a hold past its
+// expires_at). An update that keeps the first four and leaves a claim live
+// at its commit taken at least as long (a hold's confirmation: expires_at
+// null) names nothing: every answer read since the claim's insert counted
+// it taken, and still may. Once per booking, the confirmation dropped the
+// searches of its nights a second time.
+//
 // Heartbeats: every heartbeatMs, while the replication stream is up and has
 // handled everything it received (and only if the publication carries every
 // table above), an `hb`. An API process that hears none
@@ -107,6 +115,35 @@ const datedTables: ReadonlyMap<string, { days: (row: Record<string, string | nul
   ],
 ]);
 
+/** A timestamptz as the replication stream writes it ("2026-12-07 23:15:02.123456+00"), in ms; null when it reads otherwise. */
+const timestampText = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d+))?([+-]\d{2})(?::?(\d{2}))?$/;
+function timestampMs(text: string): number | null {
+  const m = timestampText.exec(text);
+  if (!m) return null;
+  const ms = Date.parse(`${m[1]}T${m[2]}.${(m[3] ?? "").padEnd(3, "0").slice(0, 3)}${m[4]}:${m[5] ?? "00"}`);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/**
+ * Whether a claim's update leaves what every search counts as it was (the
+ * top of this file): the same property, unit, stay and release, and a claim
+ * live at the commit stays taken at least as long. Anything unreadable
+ * counts as a change.
+ */
+export function claimKeepsCounts(before: Record<string, string | null>, after: Record<string, string | null>, committedAtMs: number): boolean {
+  for (const column of ["property_id", "unit_id", "stay", "released_at"]) {
+    if (before[column] === undefined || before[column] !== after[column]) return false;
+  }
+  if (before.released_at !== null) return true; // released before and after: counted by no search
+  if (before.expires_at === undefined || after.expires_at === undefined) return false;
+  if (before.expires_at === null) return after.expires_at === null;
+  const expired = timestampMs(before.expires_at);
+  if (expired === null || expired <= committedAtMs) return false;
+  if (after.expires_at === null) return true;
+  const expires = timestampMs(after.expires_at);
+  return expires !== null && expires >= expired;
+}
+
 /** What a transaction's changes drop: tags for all days, and tags for some days only. */
 export interface Invalidations {
   /** Every tag touched (dated or not): what a receiver that ignores `dated` drops. */
@@ -115,8 +152,13 @@ export interface Invalidations {
   dated: Map<string, DayRange[]>;
 }
 
-/** The tags (and days) a transaction's changes touch (no tags when none matters to searches). */
-export function invalidationsOf(changes: readonly Change[]): Invalidations {
+/**
+ * The tags (and days) a transaction's changes touch (no tags when none
+ * matters to searches). `committedAtMs`: the transaction's commit time,
+ * which tells whether a hold was live (without it every claim update names
+ * its days).
+ */
+export function invalidationsOf(changes: readonly Change[], committedAtMs?: number): Invalidations {
   const tags = new Set<string>();
   const whole = new Set<string>();
   const days = new Map<string, DayRange[]>();
@@ -125,6 +167,10 @@ export function invalidationsOf(changes: readonly Change[]): Invalidations {
     const column = searchTables.get(change.table);
     if (!column) continue;
     if (change.type === "UPDATE" && !change.oldRecord && identityTables.has(change.table)) continue;
+    if (
+      change.type === "UPDATE" && change.table === "inventory_claims" && change.oldRecord && change.record &&
+      committedAtMs !== undefined && claimKeepsCounts(change.oldRecord, change.record, committedAtMs)
+    ) continue;
     const dated = datedTables.get(change.table);
     const undated = !dated || (change.type === "UPDATE" && dated.oldRowOnUpdate && !change.oldRecord);
     for (const row of [change.record, change.oldRecord]) {
@@ -257,7 +303,7 @@ export function startSearchFeed(options: {
   heartbeat.unref();
   return {
     publish(transaction) {
-      const touched = invalidationsOf(transaction.changes);
+      const touched = invalidationsOf(transaction.changes, Date.parse(transaction.commitTimestamp));
       if (touched.tags.size === 0) return;
       if (touched.tags.size > maxTags) {
         send({ k: "reset", reason: `a transaction touched ${touched.tags.size} properties, cities or countries` });

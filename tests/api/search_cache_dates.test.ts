@@ -8,7 +8,7 @@
 import pg from "pg";
 import { asOwner, anonymous, inCommit, staff, type TestDatabase } from "../helpers/db.ts";
 import { fileDatabase } from "../helpers/db.ts";
-import { addDays, book, createHotel, localDate, newKey, type Hotel } from "../helpers/booking.ts";
+import { addDays, book, confirm, createHotel, hold, localDate, newKey, quote, type Hotel } from "../helpers/booking.ts";
 import type { TestServer } from "../helpers/server.ts";
 import { startSearchCacheServer, touchRatePlans, type SearchCacheServer } from "../helpers/search-cache.ts";
 import { waitUntil } from "../helpers/wait.ts";
@@ -138,6 +138,35 @@ it("a booking on other dates of the property leaves its cached searches and quot
   expect([dropped.cache, dropped.nodes[0]?.unitsLeft]).toEqual(["miss", 1]);
   expect(await quoteCache(laterQuote)).toBe("miss");
   expect((await search(early)).cache).toBe("hit");
+});
+
+it("a hold drops the searches of its nights; its confirmation, which leaves them as the hold did, drops nothing", async () => {
+  const stay = { arrival: at(14), departure: at(16), propertyId: h.propertyId };
+  await cached(stay);
+  const held = await inCommit(db.ownerPool, async (c) => {
+    await anonymous(c);
+    const q = await quote(c, h.ratePlanId, at(14), at(15));
+    return hold(c, q.quote_token);
+  });
+  await settled();
+  const afterHold = await search(stay);
+  expect([afterHold.cache, afterHold.nodes[0]?.unitsLeft]).toEqual(["miss", 1]);
+  expect((await search(stay)).cache).toBe("hit");
+  const before = applied(`p:${h.propertyId}`);
+  await changed(async (c) => {
+    await anonymous(c);
+    await confirm(c, held);
+  });
+  expect(applied(`p:${h.propertyId}`)).toBe(before);
+  const afterConfirm = await search(stay);
+  expect([afterConfirm.cache, afterConfirm.nodes]).toEqual(["hit", afterHold.nodes]);
+  // Cancelled, its nights are free again: dropped.
+  await changed(async (c) => {
+    await staff(c, h.frontDesk);
+    await c.query("select app_public.cancel_reservation($1, $2)", [held.reservation_id, newKey()]);
+  });
+  const afterCancel = await search(stay);
+  expect([afterCancel.cache, afterCancel.nodes[0]?.unitsLeft]).toEqual(["miss", 2]);
 });
 
 it("a restriction on the departure day drops the searches departing then; rates on days a search does not read leave it", async () => {

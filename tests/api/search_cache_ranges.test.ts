@@ -5,7 +5,7 @@
 // Postgres and the real feed: search_cache_dates.test.ts.
 import { randomUUID } from "node:crypto";
 import { mergeRanges, nextDay, overlaps, searchFeedMessage, type DayRange } from "../../core/search-feed.ts";
-import { invalidationMessages, invalidationsOf } from "../../realtime/search-feed.ts";
+import { claimKeepsCounts, invalidationMessages, invalidationsOf } from "../../realtime/search-feed.ts";
 import { invalidationOf } from "../../server/search-cache-feed.ts";
 import { anyProperty, rangesRemembered, SearchCache } from "../../server/search-cache.ts";
 import type { Change } from "../../realtime/types.ts";
@@ -68,6 +68,31 @@ describe("what a transaction names (realtime/search-feed.ts)", () => {
     expect([...invalidationsOf([change("units", "DELETE", null, key)]).tags]).toEqual([tag]);
     // Other tables' updates without an old row still name their property.
     expect([...invalidationsOf([change("room_types", "UPDATE", { property_id: p, id: randomUUID() }, null)]).tags]).toEqual([tag]);
+  });
+
+  it("a claim's update names nothing when what searches count stays (a live hold confirmed, extended, a note); anything else names its days", () => {
+    const at = Date.parse("2026-12-07T23:15:00.000Z");
+    const hold = { property_id: p, unit_id: "u1", stay: "[2026-05-01,2026-05-04)", kind: "hold", expires_at: "2026-12-07 23:25:00.123456+00", released_at: null, note: null };
+    const confirmed = { ...hold, kind: "reservation", expires_at: null };
+    expect(claimKeepsCounts(hold, confirmed, at)).toBe(true);
+    expect(claimKeepsCounts(hold, { ...hold, expires_at: "2026-12-08 00:25:00.123456+01" }, at)).toBe(true); // the same instant, another zone
+    expect(claimKeepsCounts(hold, { ...hold, expires_at: "2026-12-07 23:20:00+00" }, at)).toBe(false); // shortened
+    expect(claimKeepsCounts(confirmed, { ...confirmed, note: "late arrival" }, at)).toBe(true);
+    const released = { ...confirmed, released_at: "2026-12-07 23:00:00+00" };
+    expect(claimKeepsCounts(released, { ...released, note: "x" }, at)).toBe(true);
+    // Expired at the commit (counted free since), moved, released, or unreadable: a change.
+    expect(claimKeepsCounts({ ...hold, expires_at: "2026-12-07 23:10:00+00" }, confirmed, at)).toBe(false);
+    expect(claimKeepsCounts(hold, { ...confirmed, stay: "[2026-05-01,2026-05-05)" }, at)).toBe(false);
+    expect(claimKeepsCounts(hold, { ...confirmed, unit_id: "u2" }, at)).toBe(false);
+    expect(claimKeepsCounts(confirmed, released, at)).toBe(false);
+    expect(claimKeepsCounts({ ...hold, expires_at: "tomorrow" }, confirmed, at)).toBe(false);
+    expect(claimKeepsCounts(confirmed, { ...hold }, at)).toBe(false); // a reservation made a hold again
+    const { expires_at: _dropped, ...withoutExpiry } = hold;
+    expect(claimKeepsCounts(withoutExpiry, confirmed, at)).toBe(false);
+    // Through invalidationsOf: with the commit time the confirmation names nothing; without it, its days.
+    const confirmation = change("inventory_claims", "UPDATE", confirmed, hold);
+    expect(invalidationsOf([confirmation], at).tags.size).toBe(0);
+    expect(invalidationsOf([confirmation]).dated.get(tag)).toEqual([["2026-05-01", "2026-05-04"]]);
   });
 
   it("reads inclusive bounds as the days they include; a calendar update that keeps its key dates by the new row", () => {
