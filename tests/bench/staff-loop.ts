@@ -8,12 +8,13 @@
 // marks its unit dirty and clean for `durationS`, `pauseMs` between its
 // changes, and the thread hands back the latencies and the error codes.
 // With each latency, how long this thread itself waited for a core during
-// the call (its run-queue wait from /proc/thread-self/schedstat; both staff
+// the call (its run-queue wait from its schedstat, tests/helpers/cpu.ts; both staff
 // clients share the thread, so a call counts the waits of the other's work
 // in its time too): the harness's share of the staff's latency, on a
 // machine whose cores the bench shares with Keepr and Postgres.
-import { readFileSync } from "node:fs";
+import { readlinkSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
+import { threadSchedSeconds } from "../helpers/cpu.ts";
 import { makeApi } from "./load.ts";
 
 export interface StaffLoopInput {
@@ -32,14 +33,17 @@ export interface StaffLoopOutput {
   failures: string[];
 }
 
-/** This thread's time waiting on a run queue so far (ns), or null (no /proc/thread-self/schedstat). */
-function waitedNs(): number | null {
+/** This thread's id (/proc/thread-self names it pid/task/tid), or null where /proc has none. */
+function threadId(): number | null {
   try {
-    return Number(readFileSync("/proc/thread-self/schedstat", "utf8").split(" ")[1]);
+    return Number(readlinkSync("/proc/thread-self").split("/").pop());
   } catch {
     return null;
   }
 }
+const tid = threadId();
+/** This thread's time waiting on a run queue so far (ms), or null. */
+const waitedMs = (): number | null => (tid === null ? null : threadSchedSeconds(process.pid, tid).waiting * 1000);
 
 const input = workerData as StaffLoopInput;
 const api = makeApi(input.url, input.unitIds.length, input.token);
@@ -51,13 +55,13 @@ await Promise.all(input.unitIds.map(async (unitId) => {
   let clean = false;
   while (performance.now() < deadline) {
     clean = !clean;
-    const before = waitedNs();
+    const before = waitedMs();
     const out = await api.call(input.query, { unitId, status: clean ? "clean" : "dirty" }, (d) => d.setUnitStatus.result.housekeepingStatus as string);
-    const after = waitedNs();
+    const after = waitedMs();
     if (out.code) failures.push(out.code);
     else {
       latencies.push(out.ms);
-      if (before !== null && after !== null) threadWaits.push((after - before) / 1e6);
+      if (before !== null && after !== null) threadWaits.push(after - before);
     }
     if (input.pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, input.pauseMs));
   }
